@@ -1,0 +1,87 @@
+import type { EpochMs, VisitorId, ZoneId } from "../protocol/ids.js";
+
+/** A half-open time range `[from, to)` in epoch ms. */
+export interface Range {
+  from: EpochMs;
+  to: EpochMs;
+}
+
+export interface DomainOptions {
+  /** A visitor silent this long (ms, `>=`) has abandoned its open visits and ended its trip. */
+  visitTimeoutMs: number;
+}
+
+/**
+ * One visit of a visitor to a zone: an accepted `enter`, and the `exit` that closed it.
+ * `status`: `closed` (an exit came, dwell = exitTs - enterTs), `abandoned` (the visitor fell
+ * silent for visitTimeoutMs first), `open` (neither, as far as the events go).
+ */
+export interface Visit {
+  visitor: VisitorId;
+  zone: ZoneId;
+  enterTs: EpochMs;
+  /** Id of the enter event that opened it (the visit's identity). */
+  enterId: string;
+  exitTs: EpochMs | null;
+  status: "closed" | "open" | "abandoned";
+  /** Time of the visitor's last event of any type in the trip this visit belongs to. */
+  lastSeenTs: EpochMs;
+}
+
+/** One trip of a visitor: a run of its events with no silence of visitTimeoutMs. */
+export interface Trip {
+  visitor: VisitorId;
+  /** `ts` of the trip's first accepted enter (the trip's time for range filters). */
+  startTs: EpochMs;
+  /** Zones in order of enter, immediate repeats folded. Never empty. */
+  zones: ZoneId[];
+}
+
+/** Dwell statistics in seconds over closed visits. */
+export interface DwellStats {
+  mean: number;
+  median: number;
+  p90: number;
+}
+
+export interface ZoneDwell {
+  zone: ZoneId;
+  visits: number;
+  visitors: number;
+  dwell_s: DwellStats | null;
+}
+
+export interface PathCount {
+  zones: ZoneId[];
+  count: number;
+}
+export interface TransitionCount {
+  from: ZoneId;
+  to: ZoneId;
+  count: number;
+}
+export interface PathReport {
+  paths: PathCount[];
+  transitions: TransitionCount[];
+}
+
+export type Bucket = "hour" | "day";
+export interface TrafficBucket {
+  /** ISO 8601 with the store's offset, e.g. 2026-03-29T03:00:00+02:00. */
+  start: string;
+  /** Store enters: the sum over zones of kind `entrance`. */
+  enters: number;
+  /** Enters per zone (visits opened + door `in`); zones with none are left out. */
+  zones: Record<string, number>;
+}
+
+export interface ZoneOccupancy {
+  zone: ZoneId;
+  occupancy: number;
+  capacity: number | null;
+}
+export interface Occupancy {
+  ts: EpochMs;
+  total: number;
+  zones: ZoneOccupancy[];
+}

@@ -1,0 +1,58 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { ID_PATTERN, type VisitorId, type ZoneId } from "./ids.js";
+import { LIMITS } from "./limits.js";
+import { compile, type Result } from "./validate.js";
+
+const EventId = Type.String({ minLength: 1, maxLength: LIMITS.maxEventIdLength, description: "unique within the store; a repeated id is a duplicate" });
+const Ts = Type.Integer({ minimum: 0, description: "epoch milliseconds (UTC) when it happened" });
+const Zone = Type.String({ pattern: ID_PATTERN, description: "zone id from the store's layout" });
+const Visitor = Type.String({ minLength: 1, maxLength: LIMITS.maxVisitorLength, description: "anonymous visitor id" });
+const Confidence = Type.Optional(Type.Number({ minimum: 0, maximum: 1 }));
+const Crossings = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+
+export const EnterEventSchema = Type.Object({ type: Type.Literal("enter"), id: EventId, ts: Ts, zone: Zone, visitor: Visitor, confidence: Confidence });
+export const ExitEventSchema = Type.Object({ type: Type.Literal("exit"), id: EventId, ts: Ts, zone: Zone, visitor: Visitor, confidence: Confidence });
+export const CountEventSchema = Type.Object({ type: Type.Literal("count"), id: EventId, ts: Ts, zone: Zone, in: Crossings, out: Crossings });
+export const PositionEventSchema = Type.Object({
+  type: Type.Literal("position"),
+  id: EventId,
+  ts: Ts,
+  visitor: Visitor,
+  x: Type.Number({ minimum: -1e6, maximum: 1e6, description: "metres from the floor plan's left edge" }),
+  y: Type.Number({ minimum: -1e6, maximum: 1e6, description: "metres from the floor plan's top edge" }),
+});
+export const EventSchema = Type.Union([EnterEventSchema, ExitEventSchema, CountEventSchema, PositionEventSchema]);
+
+type Branded<T> = T extends { zone: string } ? Omit<T, "zone"> & { zone: ZoneId } : T;
+type WithVisitor<T> = T extends { visitor: string } ? Omit<T, "visitor"> & { visitor: VisitorId } : T;
+export type EnterEvent = WithVisitor<Branded<Static<typeof EnterEventSchema>>>;
+export type ExitEvent = WithVisitor<Branded<Static<typeof ExitEventSchema>>>;
+export type CountEvent = Branded<Static<typeof CountEventSchema>>;
+export type PositionEvent = WithVisitor<Static<typeof PositionEventSchema>>;
+export type FootfallEvent = EnterEvent | ExitEvent | CountEvent | PositionEvent;
+export type EventType = FootfallEvent["type"];
+/** Events that move a visitor in or out of a zone. */
+export type ZoneEvent = EnterEvent | ExitEvent;
+
+const byType = {
+  enter: compile(EnterEventSchema),
+  exit: compile(ExitEventSchema),
+  count: compile(CountEventSchema),
+  position: compile(PositionEventSchema),
+} as const;
+
+/** Validate one event; the error names the field and the rule. */
+export function parseEvent(value: unknown): Result<FootfallEvent> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: "/: expected an event object" };
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== "string" || !(type in byType)) {
+    return { ok: false, error: `/type: expected one of ${Object.keys(byType).join(", ")}` };
+  }
+  const result = byType[type as EventType].parse(value);
+  return result.ok ? { ok: true, value: result.value as FootfallEvent } : result;
+}
+
+/** Sort order of the event semantics: by `ts`, ties broken by `id`. */
+export function compareEvents(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
+  return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

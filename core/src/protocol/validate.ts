@@ -1,0 +1,43 @@
+import type { Static, TSchema } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** A compiled validator whose errors name the field and the rule, e.g. `/events/3/ts: Expected integer`. */
+export interface Validator<T> {
+  readonly schema: TSchema;
+  check(value: unknown): value is T;
+  /** Every problem, one line each (empty when valid). */
+  problems(value: unknown, max?: number): string[];
+  parse(value: unknown): Result<T>;
+}
+
+export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
+  const checker = TypeCompiler.Compile(schema);
+  const problems = (value: unknown, max = 20): string[] => {
+    const out: string[] = [];
+    for (const e of checker.Errors(value)) {
+      out.push(`${e.path || "/"}: ${e.message}`);
+      if (out.length >= max) break;
+    }
+    return out;
+  };
+  return {
+    schema,
+    check: (value: unknown): value is Static<S> => checker.Check(value),
+    problems,
+    parse(value: unknown): Result<Static<S>> {
+      if (checker.Check(value)) return { ok: true, value };
+      return { ok: false, error: problems(value, 3).join("; ") || "invalid value" };
+    },
+  };
+}
+
+/** JSON.parse that returns a result instead of throwing. */
+export function parseJson(text: string): Result<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, error: `malformed JSON: ${(err as Error).message}` };
+  }
+}
