@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { bucketStarts, formatBucketStart, localMidnight, localTime } from "./calendar.js";
+
+const H = 3_600_000;
+const labels = (from: number, to: number, bucket: "hour" | "day", tz: string): string[] => bucketStarts({ from, to }, bucket, tz).map((t) => formatBucketStart(t, tz));
+
+describe("bucketStarts", () => {
+  it("gives a 23-hour day on the spring-forward Sunday in Europe/Paris", () => {
+    const [day, next] = bucketStarts({ from: Date.parse("2026-03-29T12:00:00Z"), to: Date.parse("2026-03-30T12:00:00Z") }, "day", "Europe/Paris");
+    expect(next! - day!).toBe(23 * H);
+    expect(formatBucketStart(day!, "Europe/Paris")).toBe("2026-03-29T00:00:00+01:00");
+  });
+
+  it("skips the missing local hour of a spring-forward night", () => {
+    expect(labels(Date.parse("2026-03-28T23:30:00Z"), Date.parse("2026-03-29T02:00:00Z"), "hour", "Europe/Paris")).toEqual([
+      "2026-03-29T00:00:00+01:00",
+      "2026-03-29T01:00:00+01:00",
+      "2026-03-29T03:00:00+02:00",
+    ]);
+  });
+
+  it("lists the repeated local hour of a fall-back night twice, with each offset", () => {
+    expect(labels(Date.parse("2026-10-25T00:00:00Z"), Date.parse("2026-10-25T02:00:00Z"), "hour", "Europe/Paris")).toEqual([
+      "2026-10-25T02:00:00+02:00",
+      "2026-10-25T02:00:00+01:00",
+    ]);
+  });
+
+  it("gives a 25-hour day on the fall-back Sunday", () => {
+    const starts = bucketStarts({ from: Date.parse("2026-10-25T00:00:00Z"), to: Date.parse("2026-10-25T12:00:00Z") }, "day", "Europe/Paris");
+    const hours = bucketStarts({ from: starts[0]!, to: starts[0]! + 25 * H }, "hour", "Europe/Paris");
+    expect(hours).toHaveLength(25);
+    expect(formatBucketStart(starts[0]! + 25 * H, "Europe/Paris")).toBe("2026-10-26T00:00:00+01:00");
+  });
+
+  it("starts hours on the local clock in a +05:30 zone", () => {
+    expect(labels(Date.parse("2026-01-10T03:00:00Z"), Date.parse("2026-01-10T04:00:00Z"), "hour", "Asia/Kolkata")).toEqual([
+      "2026-01-10T08:00:00+05:30",
+      "2026-01-10T09:00:00+05:30",
+    ]);
+  });
+
+  it("starts hours on the local clock in a +05:45 zone", () => {
+    expect(bucketStarts({ from: Date.parse("2026-01-10T03:00:00Z"), to: Date.parse("2026-01-10T03:30:00Z") }, "hour", "Asia/Kathmandu")).toEqual([
+      Date.parse("2026-01-10T02:15:00Z"),
+      Date.parse("2026-01-10T03:15:00Z"),
+    ]);
+  });
+
+  it("starts a new hour at a half-hour offset change (Lord Howe falls back from +11 to +10:30)", () => {
+    expect(labels(Date.parse("2026-04-04T14:00:00Z"), Date.parse("2026-04-04T16:00:00Z"), "hour", "Australia/Lord_Howe")).toEqual([
+      "2026-04-05T01:00:00+11:00",
+      "2026-04-05T01:30:00+10:30",
+      "2026-04-05T02:00:00+10:30",
+    ]);
+  });
+
+  it("starts with the bucket holding `from`, before it when `from` is mid-bucket", () => {
+    expect(bucketStarts({ from: Date.parse("2026-03-02T10:20:00Z"), to: Date.parse("2026-03-02T10:21:00Z") }, "hour", "UTC")).toEqual([Date.parse("2026-03-02T10:00:00Z")]);
+  });
+
+  it("leaves out a bucket starting exactly at `to`", () => {
+    expect(bucketStarts({ from: Date.parse("2026-03-02T10:00:00Z"), to: Date.parse("2026-03-02T12:00:00Z") }, "hour", "UTC")).toHaveLength(2);
+  });
+
+  it("is empty for an empty range", () => {
+    expect(bucketStarts({ from: 10, to: 10 }, "day", "UTC")).toEqual([]);
+  });
+
+  it("rejects an unknown time zone", () => {
+    expect(() => bucketStarts({ from: 0, to: 1 }, "day", "Mars/Olympus")).toThrow(/unknown time zone/);
+  });
+});
+
+describe("formatBucketStart", () => {
+  it("writes the offset of the zone at that instant", () => {
+    expect(formatBucketStart(Date.parse("2026-03-29T01:00:00Z"), "Europe/Paris")).toBe("2026-03-29T03:00:00+02:00");
+  });
+
+  it("writes +00:00 for UTC and a minus sign west of Greenwich", () => {
+    expect(formatBucketStart(Date.parse("2026-01-01T00:00:00Z"), "UTC")).toBe("2026-01-01T00:00:00+00:00");
+    expect(formatBucketStart(Date.parse("2026-01-01T00:00:00Z"), "America/St_Johns")).toBe("2025-12-31T20:30:00-03:30");
+  });
+});
+
+describe("localMidnight", () => {
+  it("is the start of the local day holding now", () => {
+    expect(localMidnight(Date.parse("2026-03-02T22:59:00Z"), "Europe/Paris")).toBe(Date.parse("2026-03-01T23:00:00Z"));
+    expect(localMidnight(Date.parse("2026-03-02T23:00:00Z"), "Europe/Paris")).toBe(Date.parse("2026-03-02T23:00:00Z"));
+  });
+
+  it("is the first instant of a day that skips midnight", () => {
+    // America/Havana springs forward at 00:00 local to 01:00 (2026-03-08).
+    expect(formatBucketStart(localMidnight(Date.parse("2026-03-08T12:00:00Z"), "America/Havana"), "America/Havana")).toBe("2026-03-08T01:00:00-04:00");
+  });
+});
+
+describe("localTime", () => {
+  it("gives the local wall clock with an ISO weekday", () => {
+    expect(localTime(Date.parse("2026-03-29T01:30:00Z"), "Europe/Paris")).toEqual({ year: 2026, month: 3, day: 29, hour: 3, minute: 30, second: 0, weekday: 7, offsetMinutes: 120 });
+  });
+});

@@ -1,0 +1,61 @@
+import { replayVisitor, type DomainOptions, type VisitorEvent } from "@footfall/core";
+import { PATH_SEP } from "./path-index.js";
+import type { VisitItem } from "./zone-visits.js";
+
+/** What one visitor's events contribute to the store's rollups. */
+export interface VisitorDerivation {
+  visits: { zone: string; item: VisitItem; key: string }[];
+  trips: { startTs: number; key: string }[];
+  /** Open visits at the end of the visitor's events, with the visitor's last activity. */
+  open: { zone: string; lastSeenTs: number }[];
+  lastActivityTs: number;
+}
+
+/**
+ * Replay one visitor's accepted events (deduplicated, sorted by `compareEvents`) with the domain of
+ * `@footfall/core`, and turn its visits and trips into index entries.
+ */
+export function deriveVisitor(events: readonly VisitorEvent[], opts: DomainOptions): VisitorDerivation {
+  const { visits, trips } = replayVisitor(events, opts);
+  const byZone = new Map<string, typeof visits>();
+  for (const v of visits) {
+    let list = byZone.get(v.zone);
+    if (!list) byZone.set(v.zone, (list = []));
+    list.push(v);
+  }
+  const out: VisitorDerivation = { visits: [], trips: [], open: [], lastActivityTs: -Infinity };
+  for (const [zone, list] of byZone) {
+    list.sort((a, b) => a.enterTs - b.enterTs || (a.enterId < b.enterId ? -1 : 1));
+    let prev: number | null = null;
+    for (const v of list) {
+      const item: VisitItem = { enterTs: v.enterTs, dwellMs: v.status === "closed" && v.exitTs !== null ? v.exitTs - v.enterTs : null, prevEnterTs: prev };
+      out.visits.push({ zone, item, key: `${zone}|${v.enterId}|${item.enterTs}|${item.dwellMs}|${prev}` });
+      prev = v.enterTs;
+      if (v.status === "open") out.open.push({ zone, lastSeenTs: v.lastSeenTs });
+    }
+  }
+  for (const t of trips) out.trips.push({ startTs: t.startTs, key: t.zones.join(PATH_SEP) });
+  for (const e of events) if (e.ts > out.lastActivityTs) out.lastActivityTs = e.ts;
+  return out;
+}
+
+/** Entries of `before` missing from `after` (removed) and the reverse (added), as multisets by key. */
+export function diffByKey<T extends { key: string }>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+  const counts = new Map<string, number>();
+  for (const x of before) counts.set(x.key, (counts.get(x.key) ?? 0) + 1);
+  const added: T[] = [];
+  for (const x of after) {
+    const n = counts.get(x.key) ?? 0;
+    if (n > 0) counts.set(x.key, n - 1);
+    else added.push(x);
+  }
+  const removed: T[] = [];
+  for (const x of before) {
+    const n = counts.get(x.key) ?? 0;
+    if (n > 0) {
+      removed.push(x);
+      counts.set(x.key, n - 1);
+    }
+  }
+  return { removed, added };
+}

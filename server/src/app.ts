@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { authPlugin } from "./plugins/auth.js";
+import { adminRoutes } from "./routes/admin.js";
+import { analyticsRoutes } from "./routes/analytics.js";
+import { storeRoutes } from "./routes/stores.js";
+import { uiRoutes } from "./routes/ui.js";
+import type { Services } from "./services.js";
+
+export interface AppOptions {
+  services: Services;
+  /** Folder of the built floor-plan UI, or null for the API page. */
+  uiDir: string | null;
+  version: string;
+}
+
+/** The HTTP app: the same for tests (`app.inject`) and production. */
+export async function buildApp({ services, uiDir, version }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Footfall API", version, description: "In-store foot traffic: layouts, live occupancy, dwell, paths and traffic. Send `Authorization: Bearer <token>`." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(authPlugin, { services });
+  await app.register(
+    async (api) => {
+      await api.register(adminRoutes, { services });
+      await api.register(storeRoutes, { services });
+      await api.register(analyticsRoutes, { services });
+    },
+    { prefix: "/api/v1" },
+  );
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(services.metrics.registry.contentType);
+    return services.metrics.registry.metrics();
+  });
+  await app.register(uiRoutes, { uiDir });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,39 @@
+import { LIMITS } from "@footfall/core";
+import { resolve } from "node:path";
+
+/** Server settings, from the environment with defaults that work for a demo. */
+export interface ServerConfig {
+  httpPort: number;
+  httpHost: string;
+  /** Port of the embedded broker (ignored with mqttUrl). */
+  mqttPort: number;
+  /** An external broker; when set, none is embedded. */
+  mqttUrl: string | null;
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  dataDir: string;
+  visitTimeoutMs: number;
+  maxAgeMs: number;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+  return n;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    httpPort: intFrom(env, "FOOTFALL_HTTP_PORT", 8080, 0, 65535),
+    httpHost: env.FOOTFALL_HTTP_HOST || "0.0.0.0",
+    mqttPort: intFrom(env, "FOOTFALL_MQTT_PORT", 1883, 0, 65535),
+    mqttUrl: env.FOOTFALL_MQTT_URL || null,
+    mqttUsername: env.FOOTFALL_MQTT_USERNAME || undefined,
+    mqttPassword: env.FOOTFALL_MQTT_PASSWORD || undefined,
+    dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
+    visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
+    maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Numbered migrations, applied in order at start inside one transaction each.
+ * Never edit a released migration: add the next number.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "initial",
+    sql: `
+      CREATE TABLE stores (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE layouts (
+        store TEXT NOT NULL REFERENCES stores(id),
+        version INTEGER NOT NULL,
+        valid_from INTEGER NOT NULL,
+        saved_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (store, version)
+      ) STRICT;
+      CREATE TABLE agents (
+        store TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'never-seen',
+        version TEXT,
+        status_ts INTEGER,
+        status_metrics TEXT,
+        last_event_ts INTEGER,
+        last_received_at INTEGER,
+        events INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        rejects INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (store, agent)
+      ) STRICT;
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'staff', 'admin')),
+        store TEXT,
+        label TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      -- Accepted events: the source of truth. The primary key is the dedupe key; agents' ids
+      -- (agent:boot:seq) arrive in order, which keeps inserts fast.
+      CREATE TABLE events (
+        store TEXT NOT NULL,
+        id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        type INTEGER NOT NULL,
+        zone TEXT,
+        visitor TEXT,
+        n_in INTEGER,
+        n_out INTEGER,
+        x REAL,
+        y REAL,
+        agent TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (store, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX events_by_visitor ON events (store, visitor, ts) WHERE visitor IS NOT NULL;
+      CREATE INDEX events_counts ON events (store, ts) WHERE type = 2;
+    `,
+  },
+];

@@ -1,0 +1,93 @@
+import type { AgentKind, AgentStatus } from "@footfall/core";
+import { hashPassword, newSecret, verifyPassword } from "../../auth/secrets.js";
+import type { Db } from "../database.js";
+
+export interface AgentIdentity {
+  store: string;
+  agent: string;
+  kind: AgentKind;
+}
+export interface AgentRow extends AgentIdentity {
+  username: string;
+  state: string;
+  version: string | null;
+  statusTs: number | null;
+  lastEventTs: number | null;
+  lastReceivedAt: number | null;
+  events: number;
+  duplicates: number;
+  rejects: number;
+}
+export interface AgentCredentials {
+  agent: string;
+  store: string;
+  username: string;
+  password: string;
+}
+export interface IngestTally {
+  events: number;
+  duplicates: number;
+  rejects: number;
+  lastEventTs: number | null;
+  receivedAt: number;
+}
+
+/** The MQTT user name of an agent: ids never hold a dot, so this is unique and reversible. */
+export const agentUsername = (store: string, agent: string) => `${store}.${agent}`;
+
+/** Agents: credentials (hashed), last status and ingest counters. */
+export class AgentsRepo {
+  private readonly q;
+  constructor(db: Db) {
+    this.q = {
+      upsert: db.prepare(
+        `INSERT INTO agents (store, agent, kind, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash`,
+      ),
+      byUsername: db.prepare<[string], AgentIdentity & { hash: string }>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ?"),
+      get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
+      list: db.prepare<[string], AgentRow>(
+        `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
+                last_received_at AS lastReceivedAt, events, duplicates, rejects FROM agents WHERE store = ? ORDER BY agent`,
+      ),
+      hashes: db.prepare<[], { username: string; hash: string; store: string; agent: string }>(
+        "SELECT username, password_hash AS hash, store, agent FROM agents ORDER BY username",
+      ),
+      status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
+      tally: db.prepare(
+        `UPDATE agents SET events = events + ?, duplicates = duplicates + ?, rejects = rejects + ?,
+           last_event_ts = max(coalesce(last_event_ts, 0), coalesce(?, 0)), last_received_at = ? WHERE store = ? AND agent = ?`,
+      ),
+    };
+  }
+
+  /** Create an agent (or give an existing one a new password); the password is returned once. */
+  add(store: string, agent: string, kind: AgentKind, now: number): AgentCredentials {
+    const password = newSecret(18);
+    const username = agentUsername(store, agent);
+    this.q.upsert.run(store, agent, kind, username, hashPassword(password), now);
+    return { agent, store, username, password };
+  }
+  authenticate(username: string, password: string): AgentIdentity | undefined {
+    const row = this.q.byUsername.get(username);
+    if (!row || !verifyPassword(password, row.hash)) return undefined;
+    return { store: row.store, agent: row.agent, kind: row.kind };
+  }
+  get(store: string, agent: string): AgentIdentity | undefined {
+    return this.q.get.get(store, agent);
+  }
+  list(store: string): AgentRow[] {
+    return this.q.list.all(store);
+  }
+  /** User names with their hashes, for a Mosquitto password file. */
+  passwordEntries(): { username: string; hash: string; store: string; agent: string }[] {
+    return this.q.hashes.all();
+  }
+  recordStatus(store: string, agent: string, status: AgentStatus): void {
+    const { state, version, ts, kind: _kind, ...metrics } = status;
+    this.q.status.run(state, version, ts, JSON.stringify(metrics), store, agent);
+  }
+  recordIngest(store: string, agent: string, t: IngestTally): void {
+    this.q.tally.run(t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent);
+  }
+}

@@ -1,0 +1,76 @@
+import type { CountEvent, FootfallEvent, VisitorEvent, VisitorId, ZoneId } from "@footfall/core";
+import type { Db } from "../database.js";
+
+const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
+const TYPE_NAME = ["enter", "exit", "count", "position"] as const;
+
+interface EventRow {
+  id: string;
+  ts: number;
+  type: number;
+  zone: string | null;
+  visitor: string | null;
+  n_in: number | null;
+  n_out: number | null;
+  x: number | null;
+  y: number | null;
+}
+
+function fromRow(r: EventRow): FootfallEvent {
+  const type = TYPE_NAME[r.type]!;
+  switch (type) {
+    case "enter":
+    case "exit":
+      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, visitor: r.visitor as VisitorId };
+    case "count":
+      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, in: r.n_in ?? 0, out: r.n_out ?? 0 };
+    case "position":
+      return { type, id: r.id, ts: r.ts, visitor: r.visitor as VisitorId, x: r.x ?? 0, y: r.y ?? 0 };
+  }
+}
+
+/** Accepted events, deduplicated by (store, id). */
+export class EventsRepo {
+  private readonly q;
+  constructor(db: Db) {
+    this.q = {
+      insert: db.prepare(
+        `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      byVisitor: db.prepare<[string, string], EventRow>(
+        "SELECT id, ts, type, zone, visitor, n_in, n_out, x, y FROM events WHERE store = ? AND visitor = ? ORDER BY ts, id",
+      ),
+      allVisitorEvents: db.prepare<[string], EventRow>(
+        "SELECT id, ts, type, zone, visitor, n_in, n_out, x, y FROM events WHERE store = ? AND visitor IS NOT NULL ORDER BY visitor, ts, id",
+      ),
+      counts: db.prepare<[string], EventRow>("SELECT id, ts, type, zone, visitor, n_in, n_out, x, y FROM events WHERE store = ? AND type = 2 ORDER BY ts"),
+      total: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE store = ?"),
+    };
+  }
+
+  /** Insert one event; false when its id was already accepted for the store (a duplicate). Call inside a transaction. */
+  insert(store: string, agent: string, e: FootfallEvent, receivedAt: number): boolean {
+    const zone = e.type === "position" ? null : e.zone;
+    const visitor = e.type === "count" ? null : e.visitor;
+    const nIn = e.type === "count" ? e.in : null;
+    const nOut = e.type === "count" ? e.out : null;
+    const x = e.type === "position" ? e.x : null;
+    const y = e.type === "position" ? e.y : null;
+    return this.q.insert.run(store, e.id, e.ts, TYPE_CODE[e.type], zone, visitor, nIn, nOut, x, y, agent, receivedAt).changes === 1;
+  }
+  /** A visitor's events, by ts then id. */
+  visitorEvents(store: string, visitor: string): VisitorEvent[] {
+    return this.q.byVisitor.all(store, visitor).map(fromRow) as VisitorEvent[];
+  }
+  /** Every visitor event of a store, grouped by visitor (in ts order within a visitor), streamed. */
+  *iterateVisitorEvents(store: string): Generator<VisitorEvent> {
+    for (const r of this.q.allVisitorEvents.iterate(store)) yield fromRow(r) as VisitorEvent;
+  }
+  *iterateCounts(store: string): Generator<CountEvent> {
+    for (const r of this.q.counts.iterate(store)) yield fromRow(r) as CountEvent;
+  }
+  total(store: string): number {
+    return this.q.total.get(store)?.n ?? 0;
+  }
+}

@@ -1,0 +1,91 @@
+import { Server as SocketServer, type Socket } from "socket.io";
+import type { Server as HttpServer } from "node:http";
+import { isId, type Occupancy } from "@footfall/core";
+import { bearerToken, mayAccessStore } from "../plugins/auth.js";
+import { roleAllows, type Principal } from "../db/repos/tokens.js";
+import type { Services } from "../services.js";
+
+const room = (store: string) => `store:${store}`;
+
+/**
+ * Live occupancy over Socket.IO. Clients authenticate with the API token (`auth: {token}`),
+ * `join` a store, and get `occupancy` right away and then whenever a figure changes, at most
+ * once per `intervalMs` (100 ms: 10 a second).
+ */
+export class LiveHub {
+  readonly io: SocketServer;
+  private readonly dirty = new Set<string>();
+  private readonly last = new Map<string, string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(http: HttpServer, private readonly services: Services, intervalMs = 100) {
+    this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
+      const principal = typeof token === "string" ? services.storage.tokens.verify(token) : undefined;
+      if (!principal) return next(new Error("unauthorized: send a valid API token as auth.token"));
+      if (!roleAllows(principal.role, "staff")) return next(new Error(`forbidden: role "${principal.role}" cannot see live occupancy`));
+      socket.data.principal = principal;
+      next();
+    });
+    this.io.on("connection", (socket) => this.onConnection(socket));
+    this.timers.push(setInterval(() => this.pushChanges(), intervalMs));
+    // Abandoned visits expire and the door total resets at midnight without any event: look every second.
+    this.timers.push(setInterval(() => this.sweep(), 1000));
+    for (const t of this.timers) t.unref();
+  }
+
+  private onConnection(socket: Socket): void {
+    this.services.metrics.liveClients.inc();
+    socket.on("disconnect", () => this.services.metrics.liveClients.dec());
+    socket.on("join", async (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
+      const reply = typeof ack === "function" ? ack : () => {};
+      const principal = socket.data.principal as Principal;
+      if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
+      if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to store "${principal.store}"` });
+      const snapshot = this.snapshot(store);
+      if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
+      for (const r of socket.rooms) if (r.startsWith("store:")) await socket.leave(r);
+      await socket.join(room(store));
+      reply({ ok: true });
+      socket.emit("occupancy", snapshot);
+    });
+  }
+
+  /** Mark stores whose figures may have changed. */
+  touch(stores: Iterable<string>): void {
+    for (const s of stores) this.dirty.add(s);
+  }
+
+  private snapshot(store: string): Occupancy | null {
+    const layout = this.services.layouts.current(store, this.services.now());
+    if (!layout) return null;
+    return this.services.analytics.get(store).occupancy(this.services.now(), layout.timezone, layout.zones);
+  }
+
+  private pushChanges(): void {
+    for (const store of this.dirty) {
+      this.dirty.delete(store);
+      if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) === 0) continue;
+      const snap = this.snapshot(store);
+      if (!snap) continue;
+      const key = JSON.stringify({ ...snap, ts: 0 });
+      if (this.last.get(store) === key) continue;
+      this.last.set(store, key);
+      this.io.to(room(store)).emit("occupancy", snap);
+    }
+  }
+
+  private sweep(): void {
+    const now = this.services.now();
+    for (const [store, a] of this.services.analytics.loaded()) {
+      a.expire(now);
+      if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) > 0) this.dirty.add(store);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+}

@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics of one server; each server has its own registry (tests build many). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "footfall_process_" });
+  return {
+    registry,
+    eventsAccepted: new Counter({ name: "footfall_events_accepted_total", help: "Events stored and counted", labelNames: ["store"], registers: [registry] }),
+    eventsDuplicate: new Counter({ name: "footfall_events_duplicate_total", help: "Events ignored because their id was already accepted", labelNames: ["store"], registers: [registry] }),
+    eventsRejected: new Counter({
+      name: "footfall_events_rejected_total",
+      help: "Events or whole messages rejected, by reason (schema, malformed, oversized, future, too_old, unknown_zone, unknown_store, unknown_agent, forged, forbidden_topic)",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    ingestLag: new Histogram({
+      name: "footfall_ingest_lag_seconds",
+      help: "From an event's ts to its commit",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
+    commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
+    mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: [registry] }),
+    liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: [registry] }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,65 @@
+import mqtt, { type MqttClient } from "mqtt";
+import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
+import type { Logger } from "../log.js";
+import { decodeStatus, type MqttTransport, type TransportHandlers } from "./transport.js";
+
+export interface ExternalBrokerOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientId?: string;
+  log: Logger;
+  handlers: TransportHandlers;
+}
+
+/**
+ * The server as a client of an external broker (Mosquitto, EMQX): a persistent session
+ * (clean: false, fixed client id) at QoS 1, so what agents publish while the server is down
+ * waits in the broker. Each PUBACK is sent only after the message's events are committed.
+ */
+export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<MqttTransport> {
+  const client: MqttClient = mqtt.connect(o.url, {
+    clientId: o.clientId ?? "footfall-server",
+    clean: false,
+    username: o.username,
+    password: o.password,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    protocolVersion: 4,
+  });
+  client.handleMessage = (packet, callback) => {
+    const parsed = parseTopic(packet.topic);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (!parsed || parsed.kind === "layout") return callback();
+    if (!o.handlers.isKnownAgent(parsed.store, parsed.agent)) {
+      o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
+      return callback();
+    }
+    if (parsed.kind === "status") {
+      o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+      return callback();
+    }
+    o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
+  };
+  client.on("connect", () => {
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    o.log.info({ url: o.url }, "connected to the MQTT broker");
+    client.subscribe([subscriptions.events, subscriptions.status], { qos: 1 }, (err) => {
+      if (err) o.log.error({ err }, "MQTT subscribe failed");
+    });
+  });
+  client.on("reconnect", () => o.log.warn({ url: o.url }, "reconnecting to the MQTT broker"));
+  client.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer from the MQTT broker at ${o.url} within 10 s: is it running?`)), 10_000);
+    client.once("connect", () => (clearTimeout(t), resolve()));
+  });
+  return {
+    kind: "external",
+    connected: () => client.connected,
+    publishLayout: async (layout: Layout) => {
+      await client.publishAsync(topics.layout(layout.store), JSON.stringify(layout), { qos: 1, retain: true });
+    },
+    close: () => client.endAsync(),
+  };
+}

@@ -1,0 +1,54 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { Services } from "../services.js";
+import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
+
+/** Health, the caller's identity, agents and metrics. */
+export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { storage } = services;
+
+  app.get("/health", {
+    schema: {
+      tags: ["ops"],
+      summary: "Liveness of the server, its broker link and its database",
+      response: { 200: Type.Object({ status: Type.String(), mqtt: Type.String(), db: Type.String() }), 503: Type.Object({ status: Type.String(), mqtt: Type.String(), db: Type.String() }) },
+    },
+    handler: async (_req, reply) => {
+      let db = "ok";
+      try {
+        storage.ping();
+      } catch {
+        db = "error";
+      }
+      const mqtt = services.mqtt?.connected() ? "connected" : "disconnected";
+      const ok = db === "ok" && mqtt === "connected";
+      return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db });
+    },
+  });
+
+  app.get("/me", {
+    preHandler: app.requireRole(["viewer", "staff"]),
+    schema: { tags: ["auth"], summary: "The role of this token and the store it is limited to", response: { 200: Type.Object({ role: Type.String(), store: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorBody } },
+    handler: async (req) => req.principal!,
+  });
+
+  app.get<{ Params: Static<typeof StoreParams> }>("/stores/:store/agents", {
+    preHandler: app.requireRole("admin"),
+    schema: { tags: ["ops"], summary: "Each agent's state, last event, lag, events and rejects", params: StoreParams, response: { 200: AgentsBody, ...errorResponses } },
+    handler: async (req) => ({
+      agents: storage.agents.list(req.params.store).map((a) => ({
+        agent: a.agent,
+        kind: a.kind,
+        state: a.state,
+        version: a.version,
+        lastStatusTs: a.statusTs,
+        lastEventTs: a.lastEventTs,
+        // How late the newest event arrived: receipt time minus the event's own time.
+        lagMs: a.lastEventTs !== null && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
+        events: a.events,
+        duplicates: a.duplicates,
+        rejects: a.rejects,
+      })),
+    }),
+  });
+}

@@ -1,0 +1,75 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { Layout } from "@footfall/core";
+import type { Services } from "../services.js";
+import { httpError, parseRange } from "./http-errors.js";
+import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
+
+type Params = { Params: Static<typeof StoreParams> };
+
+/** Zone ids of every layout version in force during [from, to). */
+export function zonesDuring(layouts: readonly Layout[], from: number, to: number): string[] {
+  const ids = new Set<string>();
+  layouts.forEach((l, i) => {
+    const end = layouts[i + 1]?.validFrom ?? Number.POSITIVE_INFINITY;
+    const start = i === 0 ? Number.NEGATIVE_INFINITY : l.validFrom;
+    if (start < to && end > from) for (const z of l.zones) ids.add(z.id);
+  });
+  return [...ids];
+}
+
+/** Dwell, paths, traffic and live occupancy of one store. */
+export async function analyticsRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { layouts, analytics } = services;
+  const viewer = app.requireRole("viewer");
+  const knownStore = (store: string): Layout => {
+    const layout = layouts.current(store, services.now());
+    if (!layout) throw httpError(404, `store "${store}" not found or has no layout: GET /api/v1/stores lists the stores`);
+    return layout;
+  };
+
+  app.get<Params & { Querystring: Static<typeof RangeQuery> }>("/stores/:store/dwell", {
+    preHandler: viewer,
+    schema: { tags: ["analytics"], summary: "Visits, visitors and dwell (s) per zone, for visits entered in [from, to)", params: StoreParams, querystring: RangeQuery, response: { 200: DwellBody, ...errorResponses } },
+    handler: async (req) => {
+      knownStore(req.params.store);
+      const range = parseRange(req.query, services.now());
+      const zones = zonesDuring(layouts.all(req.params.store), range.from, range.to);
+      return { zones: analytics.get(req.params.store).dwell(range, zones) };
+    },
+  });
+
+  const PathsQuery = Type.Composite([RangeQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) })]);
+  app.get<Params & { Querystring: Static<typeof PathsQuery> }>("/stores/:store/paths", {
+    preHandler: viewer,
+    schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
+    handler: async (req) => {
+      knownStore(req.params.store);
+      const range = parseRange(req.query, services.now());
+      return analytics.get(req.params.store).pathReport(range, req.query.limit ?? 20);
+    },
+  });
+
+  const TrafficQuery = Type.Composite([RangeQuery, Type.Object({ bucket: Type.Optional(Type.Union([Type.Literal("hour"), Type.Literal("day")], { default: "hour" })) })]);
+  app.get<Params & { Querystring: Static<typeof TrafficQuery> }>("/stores/:store/traffic", {
+    preHandler: viewer,
+    schema: { tags: ["analytics"], summary: "Enters per hour or day in the store's time zone", params: StoreParams, querystring: TrafficQuery, response: { 200: TrafficBody, ...errorResponses } },
+    handler: async (req) => {
+      const layout = knownStore(req.params.store);
+      const range = parseRange(req.query, services.now());
+      const bucket = req.query.bucket ?? "hour";
+      if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
+      const isEntrance = (zone: string) => layouts.zoneKind(req.params.store, zone) === "entrance";
+      return { buckets: analytics.get(req.params.store).traffic(range, bucket, layout.timezone, isEntrance) };
+    },
+  });
+
+  app.get<Params>("/stores/:store/occupancy", {
+    preHandler: app.requireRole("staff"),
+    schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, response: { 200: OccupancyBody, ...errorResponses } },
+    handler: async (req) => {
+      const layout = knownStore(req.params.store);
+      return analytics.get(req.params.store).occupancy(services.now(), layout.timezone, layout.zones);
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import { existsSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import fastifyStatic from "@fastify/static";
+
+const API_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Footfall</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;color:#1d2433}code{background:#eef1f5;padding:.1em .3em;border-radius:4px}</style></head>
+<body><h1>Footfall</h1><p>The server is running. The floor-plan UI is not built here (<code>npm run build</code>); the API is:</p><ul>
+<li><code>GET /api/v1/health</code></li><li><code>GET /api/v1/stores</code></li><li><code>GET|PUT /api/v1/stores/:store/layout</code></li>
+<li><code>GET /api/v1/stores/:store/occupancy</code></li><li><code>GET /api/v1/stores/:store/dwell?from&amp;to</code></li>
+<li><code>GET /api/v1/stores/:store/paths?from&amp;to&amp;limit</code></li><li><code>GET /api/v1/stores/:store/traffic?from&amp;to&amp;bucket=hour|day</code></li>
+<li><code>GET /api/v1/stores/:store/agents</code></li><li><code>GET /metrics</code> (Prometheus)</li></ul>
+<p>Interactive documentation: <a href="/api/docs">/api/docs</a>. Requests need <code>Authorization: Bearer &lt;token&gt;</code> from <code>footfall token add</code>.</p></body></html>`;
+
+/** The built floor-plan UI at `/` (a single-page app), or a page listing the API when it is not built. */
+export async function uiRoutes(app: FastifyInstance, { uiDir }: { uiDir: string | null }) {
+  if (uiDir && existsSync(`${uiDir}/index.html`)) {
+    await app.register(fastifyStatic, { root: uiDir, prefix: "/", wildcard: false });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === "GET" && !req.url.startsWith("/api/") && !req.url.startsWith("/socket.io")) return reply.sendFile("index.html");
+      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `no route ${req.method} ${req.url.split("?")[0]}: see /api/docs` });
+    });
+  } else {
+    app.get("/", { schema: { hide: true } }, async (_req, reply) => reply.type("text/html").send(API_PAGE));
+  }
+}

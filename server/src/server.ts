@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import { AnalyticsRegistry } from "./analytics/registry.js";
+import { buildApp } from "./app.js";
+import type { ServerConfig } from "./config.js";
+import { LayoutCache } from "./ingest/layouts.js";
+import { IngestPipeline } from "./ingest/pipeline.js";
+import { LiveHub } from "./live/hub.js";
+import { createLogger, type Logger } from "./log.js";
+import { createMetrics } from "./metrics.js";
+import { startEmbeddedBroker } from "./mqtt/embedded-broker.js";
+import { connectExternalBroker } from "./mqtt/external-client.js";
+import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
+import type { Services } from "./services.js";
+import { openStorage } from "./storage.js";
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const DEFAULT_UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url));
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  ingest: IngestPipeline;
+  httpUrl: string;
+  /** Port of the embedded broker, or null with an external one. */
+  mqttPort: number | null;
+  close(): Promise<void>;
+}
+
+/** Start everything `footfall serve` runs: storage, broker (embedded or external), ingest, HTTP, live push. */
+export async function startServer(config: ServerConfig, opts: { log?: Logger; now?: () => number; uiDir?: string | null } = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger();
+  const now = opts.now ?? Date.now;
+  const storage = openStorage(config.dataDir);
+  const metrics = createMetrics();
+  const layouts = new LayoutCache(storage);
+  const analytics = new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now }, log);
+  let hub: LiveHub | null = null;
+  const services: Services = {
+    storage,
+    layouts,
+    analytics,
+    metrics,
+    log,
+    now,
+    mqtt: null,
+    onLayoutSaved: async (layout) => {
+      hub?.touch([layout.store]);
+      await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
+    },
+  };
+  const ingest = new IngestPipeline({ storage, layouts, analytics, metrics, log, now, maxAgeMs: config.maxAgeMs, onCommitted: (stores) => hub?.touch(stores) });
+  const handlers: TransportHandlers = {
+    events: (msg) => ingest.submit(msg),
+    status: (store, agent, status) => {
+      if (!status.ok) return ingest.reject(store, agent, "schema", `status dropped: ${status.error}`);
+      storage.agents.recordStatus(store, agent, status.value);
+      log.info({ store, agent, state: status.value.state }, "agent status");
+    },
+    reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
+    isKnownAgent: (store, agent) => storage.agents.get(store, agent) !== undefined,
+  };
+
+  // Build every store's figures before taking traffic.
+  for (const s of storage.stores.list()) analytics.get(s.id);
+
+  let transport: MqttTransport;
+  let mqttPort: number | null = null;
+  if (config.mqttUrl) {
+    transport = await connectExternalBroker({ url: config.mqttUrl, username: config.mqttUsername, password: config.mqttPassword, log, handlers });
+  } else {
+    const broker = await startEmbeddedBroker({ port: config.mqttPort, log, handlers, authenticate: (u, p) => storage.agents.authenticate(u, p) });
+    mqttPort = broker.port;
+    transport = broker;
+  }
+  services.mqtt = transport;
+  metrics.mqttConnected.set(1);
+
+  const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION });
+  hub = new LiveHub(app.server, services);
+  await app.listen({ port: config.httpPort, host: config.httpHost });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.httpPort;
+  const httpUrl = `http://localhost:${port}`;
+  for (const s of storage.stores.list()) {
+    const layout = layouts.current(s.id, now());
+    if (layout) await transport.publishLayout(layout);
+  }
+  log.info({ http: httpUrl, mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`, dataDir: config.dataDir }, "footfall server ready");
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    services,
+    ingest,
+    httpUrl,
+    mqttPort,
+    close: () =>
+      (closing ??= (async () => {
+        await transport.close().catch(() => {});
+        await ingest.drained();
+        await hub?.close();
+        await app.close();
+        storage.close();
+      })()),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Layout } from "@footfall/core";
+import type { AnalyticsRegistry } from "./analytics/registry.js";
+import type { LayoutCache } from "./ingest/layouts.js";
+import type { Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
+import type { MqttTransport } from "./mqtt/transport.js";
+import type { Storage } from "./storage.js";
+
+/** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
+export interface Services {
+  storage: Storage;
+  layouts: LayoutCache;
+  analytics: AnalyticsRegistry;
+  metrics: Metrics;
+  log: Logger;
+  now(): number;
+  /** The broker link; null while none is set up (tests of the HTTP API alone). */
+  mqtt: MqttTransport | null;
+  /** Called after a layout is saved: republish it and refresh live figures. */
+  onLayoutSaved(layout: Layout): Promise<void>;
+}

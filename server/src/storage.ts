@@ -1,0 +1,33 @@
+import { openDatabase, type Db } from "./db/database.js";
+import { AgentsRepo } from "./db/repos/agents.js";
+import { EventsRepo } from "./db/repos/events.js";
+import { StoresRepo } from "./db/repos/stores.js";
+import { TokensRepo } from "./db/repos/tokens.js";
+
+/**
+ * Everything the server keeps, behind one object: the SQLite adapter today; a PostgreSQL one
+ * would implement the same repositories.
+ */
+export interface Storage {
+  readonly stores: StoresRepo;
+  readonly agents: AgentsRepo;
+  readonly tokens: TokensRepo;
+  readonly events: EventsRepo;
+  /** Run `fn` atomically (nested calls join the outer transaction). */
+  transaction<T>(fn: () => T): T;
+  ping(): boolean;
+  close(): void;
+}
+
+export function openStorage(dataDir: string): Storage {
+  const db: Db = openDatabase(dataDir);
+  return {
+    stores: new StoresRepo(db),
+    agents: new AgentsRepo(db),
+    tokens: new TokensRepo(db),
+    events: new EventsRepo(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    ping: () => db.prepare("SELECT 1 AS ok").get() !== undefined,
+    close: () => db.close(),
+  };
+}
