@@ -18,8 +18,8 @@ export interface AppOptions {
 /** The HTTP app: the same for tests (`app.inject`) and production. */
 export async function buildApp({ services, uiDir, version }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: services.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are not logged one by one (that would drown the ingest log); failures are, below.
+    loggerInstance: services.log.child({ component: "http" }, { level: services.log.level === "info" ? "warn" : services.log.level }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
   });

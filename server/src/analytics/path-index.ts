@@ -85,17 +85,16 @@ export class DoorIndex {
   /** Sum of crossings with ts in [from, to). */
   sum(from: number, to: number): { in: number; out: number } {
     const s = { in: 0, out: 0 };
+    const add = (x: { in: number; out: number } | undefined) => {
+      if (!x) return;
+      s.in += x.in;
+      s.out += x.out;
+    };
     forEachPart(from, to, {
-      hour: (h) => {
-        const x = this.hours.get(h);
-        if (x) (s.in += x.in), (s.out += x.out);
-      },
-      day: (d) => {
-        const x = this.days.get(d);
-        if (x) (s.in += x.in), (s.out += x.out);
-      },
+      hour: (h) => add(this.hours.get(h)),
+      day: (d) => add(this.days.get(d)),
       partial: (h, a, b) => {
-        for (const it of this.hours.get(h)?.items ?? []) if (it.ts >= a && it.ts < b) (s.in += it.in), (s.out += it.out);
+        for (const it of this.hours.get(h)?.items ?? []) if (it.ts >= a && it.ts < b) add(it);
       },
     });
     return s;

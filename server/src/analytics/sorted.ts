@@ -20,9 +20,6 @@ export function lowerBound(arr: readonly number[], value: number): number {
   }
   return lo;
 }
-export function insertSorted(arr: number[], value: number): void {
-  arr.splice(upperBound(arr, value), 0, value);
-}
 /** Remove one occurrence; false when absent. */
 export function removeSorted(arr: number[], value: number): boolean {
   const i = lowerBound(arr, value);
@@ -52,4 +49,39 @@ export function kthOfSorted(arrays: readonly (readonly number[])[], k: number): 
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * A multiset of numbers read in ascending order: appends are O(1) and the sort happens once,
+ * when it is next read, so a burst of inserts into a busy bucket never costs O(n) each.
+ */
+export class SortedBag {
+  private values: number[] = [];
+  private sorted = true;
+
+  get size(): number {
+    return this.values.length;
+  }
+  add(value: number): void {
+    const n = this.values.length;
+    if (this.sorted && n > 0 && this.values[n - 1]! > value) this.sorted = false;
+    this.values.push(value);
+  }
+  /** Remove one occurrence; false when absent. */
+  remove(value: number): boolean {
+    if (this.sorted) return removeSorted(this.values, value);
+    const i = this.values.indexOf(value);
+    if (i < 0) return false;
+    this.values[i] = this.values[this.values.length - 1]!;
+    this.values.pop();
+    return true;
+  }
+  /** The values ascending (do not modify). */
+  ascending(): readonly number[] {
+    if (!this.sorted) {
+      this.values.sort((a, b) => a - b);
+      this.sorted = true;
+    }
+    return this.values;
+  }
 }

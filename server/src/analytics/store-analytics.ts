@@ -51,6 +51,8 @@ export class StoreAnalytics {
   private readonly allDoors = new DoorIndex();
   private readonly paths = new PathIndex();
   private readonly visitors = new Map<string, VisitorState>();
+  /** Visitors with stored events that are not in `visitors`: only these need a read from storage. */
+  private readonly cold = new Set<string>();
   /** zone -> visitor -> last activity, for visitors with an open visit there. */
   private readonly open = new Map<string, Map<string, number>>();
   private readonly maxCached: number;
@@ -78,6 +80,7 @@ export class StoreAnalytics {
     const derived = deriveVisitor(events, this.opts);
     this.applyDiff(visitor, undefined, derived);
     if (keep) this.visitors.set(visitor, { events, derived });
+    else this.cold.add(visitor);
   }
 
   /** Fold newly accepted (never seen before) events in. */
@@ -96,6 +99,8 @@ export class StoreAnalytics {
       let state = this.visitors.get(visitor);
       if (state) {
         this.visitors.delete(visitor); // re-inserted below, so Map order is least recently used first
+      } else if (!this.cold.delete(visitor)) {
+        state = { events: [], derived: emptyDerivation() }; // never seen: nothing stored to read
       } else {
         const ids = new Set(fresh.map((e) => e.id));
         const stored = this.opts.loadVisitorEvents(visitor).filter((e) => !ids.has(e.id));
@@ -129,6 +134,7 @@ export class StoreAnalytics {
     if (this.visitors.size <= this.maxCached) return;
     for (const visitor of this.visitors.keys()) {
       this.visitors.delete(visitor);
+      this.cold.add(visitor);
       if (this.visitors.size <= this.maxCached * 0.9) break;
     }
   }

@@ -1,5 +1,5 @@
 import { HOUR_MS, DAY_MS, forEachPart } from "./time-parts.js";
-import { insertSorted, kthOfSorted, removeSorted } from "./sorted.js";
+import { kthOfSorted, lowerBound, SortedBag } from "./sorted.js";
 
 /** What the index keeps of one visit. */
 export interface VisitItem {
@@ -14,26 +14,26 @@ interface Agg {
   visits: number;
   /** Visits that are the visitor's first to this zone. */
   firsts: number;
-  /** prevEnterTs of the other visits, ascending. */
-  revisitPrev: number[];
-  /** Dwell of closed visits in ms, ascending. */
-  dwells: number[];
+  /** prevEnterTs of the other visits. */
+  revisitPrev: SortedBag;
+  /** Dwell of closed visits in ms. */
+  dwells: SortedBag;
   dwellSum: number;
 }
 interface HourAgg extends Agg {
   items: VisitItem[];
 }
-const emptyAgg = (): Agg => ({ visits: 0, firsts: 0, revisitPrev: [], dwells: [], dwellSum: 0 });
+const emptyAgg = (): Agg => ({ visits: 0, firsts: 0, revisitPrev: new SortedBag(), dwells: new SortedBag(), dwellSum: 0 });
 
 function addTo(a: Agg, item: VisitItem, sign: 1 | -1): void {
   a.visits += sign;
   if (item.prevEnterTs === null) a.firsts += sign;
-  else if (sign > 0) insertSorted(a.revisitPrev, item.prevEnterTs);
-  else removeSorted(a.revisitPrev, item.prevEnterTs);
+  else if (sign > 0) a.revisitPrev.add(item.prevEnterTs);
+  else a.revisitPrev.remove(item.prevEnterTs);
   if (item.dwellMs !== null) {
     a.dwellSum += sign * item.dwellMs;
-    if (sign > 0) insertSorted(a.dwells, item.dwellMs);
-    else removeSorted(a.dwells, item.dwellMs);
+    if (sign > 0) a.dwells.add(item.dwellMs);
+    else a.dwells.remove(item.dwellMs);
   }
 }
 
@@ -89,20 +89,17 @@ export class ZoneVisitIndex {
   /** Visits, distinct visitors and dwell of visits that entered in [from, to). */
   figures(from: number, to: number): ZoneVisitFigures {
     let visits = 0, visitors = 0, closed = 0, dwellSumMs = 0;
-    const sortedParts: number[][] = [];
+    const sortedParts: (readonly number[])[] = [];
     const loose: number[] = [];
     const whole = (a: Agg | undefined) => {
       if (!a || a.visits === 0) return;
       visits += a.visits;
       // A revisit counts as a new visitor for this range when the previous visit lies before it.
       visitors += a.firsts;
-      for (const prev of a.revisitPrev) {
-        if (prev < from) visitors++;
-        else break;
-      }
-      closed += a.dwells.length;
+      if (a.revisitPrev.size) visitors += lowerBound(a.revisitPrev.ascending(), from);
+      closed += a.dwells.size;
       dwellSumMs += a.dwellSum;
-      if (a.dwells.length) sortedParts.push(a.dwells);
+      if (a.dwells.size) sortedParts.push(a.dwells.ascending());
     };
     forEachPart(from, to, {
       hour: (h) => whole(this.hours.get(h)),

@@ -5,6 +5,7 @@ import { rateLimitedWarn } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Storage } from "../storage.js";
 import type { LayoutCache } from "./layouts.js";
+import type { IngestTally } from "../db/repos/agents.js";
 
 /** One MQTT message on an events topic, with the callback that acknowledges it to the broker. */
 export interface IngestMessage {
@@ -83,7 +84,14 @@ export class IngestPipeline {
     try {
       for (const m of batch) analytics.get(m.store); // built before the commit, so the load does not see this batch
       storage.transaction(() => {
-        for (const m of batch) this.ingestMessage(m, now, accepted, rejected);
+        const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
+        for (const m of batch) {
+          const key = `${m.store}/${m.agent}`;
+          let tally = tallies.get(key);
+          if (!tally) tallies.set(key, (tally = { store: m.store, agent: m.agent, events: 0, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: now }));
+          this.ingestMessage(m, now, tally, accepted, rejected);
+        }
+        for (const t of tallies.values()) storage.agents.recordIngest(t.store, t.agent, t);
       });
     } catch (err) {
       this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");
@@ -116,21 +124,19 @@ export class IngestPipeline {
     }
   }
 
-  private ingestMessage(m: IngestMessage, now: number, accepted: Map<string, FootfallEvent[]>, rejected: [string, string, string, string, string?][]): void {
-    const { storage, layouts } = this.o;
-    const tally = { events: 0, duplicates: 0, rejects: 0, lastEventTs: null as number | null, receivedAt: now };
-    const record = () => storage.agents.recordIngest(m.store, m.agent, tally);
+  private ingestMessage(m: IngestMessage, now: number, tally: IngestTally, accepted: Map<string, FootfallEvent[]>, rejected: [string, string, string, string, string?][]): void {
+    const { storage } = this.o;
     const decoded = decodeBatch(m.payload, (b) => decoder.decode(b));
     if (!decoded.ok) {
       const reason = decoded.error.startsWith("oversized") ? "oversized" : decoded.error.startsWith("malformed") ? "malformed" : "schema";
       rejected.push([m.store, m.agent, reason, `message dropped: ${decoded.error}`]);
       tally.rejects++;
-      return record();
+      return;
     }
     if (decoded.value.agent !== m.agent) {
       rejected.push([m.store, m.agent, "forged", `message dropped: payload says agent "${decoded.value.agent}" but was published by "${m.agent}"`]);
       tally.rejects += Math.max(1, decoded.value.events.length);
-      return record();
+      return;
     }
     for (const r of decoded.value.rejected) rejected.push([m.store, m.agent, "schema", `event ${r.index}: ${r.reason}`, r.id]);
     tally.rejects += decoded.value.rejected.length;
@@ -152,7 +158,6 @@ export class IngestPipeline {
         this.o.metrics.eventsDuplicate.inc({ store: m.store });
       }
     }
-    record();
   }
 
   /** Why an event cannot be accepted: [reason, detail], or null. */

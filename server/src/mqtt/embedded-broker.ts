@@ -64,7 +64,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
     },
   });
   // Wills are published through authorizePublish with the agent's client too, so they are checked above.
-  const server: Server = createServer({ noDelay: true }, (socket) => broker.handle(socket));
+  // A large read buffer lets Aedes hand over many publishes per read, so group commits grow with load.
+  const server: Server = createServer({ noDelay: true, highWaterMark: 1 << 20 }, (socket) => broker.handle(socket));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host ?? "0.0.0.0", () => resolve());

@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../services.js";
+import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
 /** Health, the caller's identity, agents and metrics. */
@@ -35,20 +36,25 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.get<{ Params: Static<typeof StoreParams> }>("/stores/:store/agents", {
     preHandler: app.requireRole("admin"),
     schema: { tags: ["ops"], summary: "Each agent's state, last event, lag, events and rejects", params: StoreParams, response: { 200: AgentsBody, ...errorResponses } },
-    handler: async (req) => ({
-      agents: storage.agents.list(req.params.store).map((a) => ({
-        agent: a.agent,
-        kind: a.kind,
-        state: a.state,
-        version: a.version,
-        lastStatusTs: a.statusTs,
-        lastEventTs: a.lastEventTs,
-        // How late the newest event arrived: receipt time minus the event's own time.
-        lagMs: a.lastEventTs !== null && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
-        events: a.events,
-        duplicates: a.duplicates,
-        rejects: a.rejects,
-      })),
-    }),
+    handler: async (req) => {
+      const agents = storage.agents.list(req.params.store);
+      // A store exists once it has a layout or an agent (`footfall agent add` may come first).
+      if (agents.length === 0 && !storage.stores.get(req.params.store)) throw httpError(404, `store "${req.params.store}" not found: it has no layout and no agent`);
+      return {
+        agents: agents.map((a) => ({
+          agent: a.agent,
+          kind: a.kind,
+          state: a.state,
+          version: a.version,
+          lastStatusTs: a.statusTs,
+          lastEventTs: a.lastEventTs,
+          // How late the newest event arrived: receipt time minus the event's own time.
+          lagMs: a.lastEventTs !== null && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
+          events: a.events,
+          duplicates: a.duplicates,
+          rejects: a.rejects,
+        })),
+      };
+    },
   });
 }

@@ -37,7 +37,11 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
       params: StoreParams,
       response: { 200: Type.Object({ layouts: Type.Array(Type.Object({ version: Type.Integer(), validFrom: Type.Integer() })) }), ...errorResponses },
     },
-    handler: async (req) => ({ layouts: storage.stores.versions(req.params.store) }),
+    handler: async (req) => {
+      const versions = storage.stores.versions(req.params.store);
+      if (versions.length === 0) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
+      return { layouts: versions };
+    },
   });
 
   app.put<{ Params: Static<typeof StoreParams>; Body: Static<typeof LayoutInputSchema> }>("/stores/:store/layout", {

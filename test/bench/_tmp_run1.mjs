@@ -1,0 +1,15 @@
+import { Value } from "@sinclair/typebox/value";
+import { createCameraSource, CameraSettingsSchema } from "/work/main/edge/dist/sources/camera/index.js";
+const settings = Value.Default(CameraSettingsSchema, { input: "/usr/share/doc/opencv-doc/examples/data/vtest.avi", realtime: false, debugDir: process.env.DEBUG_DIR, debugEvery: 50, ...JSON.parse(process.env.S ?? "{}") });
+const events = [];
+const log = { debug(){}, info: (m, f) => console.error("info", m, JSON.stringify(f ?? {})), warn: (m, f) => console.error("warn", m, JSON.stringify(f ?? {})), error: (m, f) => console.error("error", m, JSON.stringify(f ?? {})), child() { return log; } };
+const ac = new AbortController();
+const src = createCameraSource();
+const t0 = performance.now();
+await src.start({ settings, emit: (e) => events.push(e), log, signal: ac.signal, layout: () => null, onLayout: () => () => {}, now: () => Date.now(), fail: (e) => console.error("FAIL", e) });
+const t1 = performance.now();
+await src.finished();
+const t2 = performance.now();
+const st = src.stats();
+console.log(JSON.stringify({ startMs: Math.round(t1 - t0), runMs: Math.round(t2 - t1), fpsOverall: (st.framesProcessed / ((t2 - t1) / 1000)).toFixed(2), ...st }, null, 1));
+await src.stop();
