@@ -27,6 +27,7 @@ const DAY = 86_400_000;
 /** Door-count minutes kept: local midnight is never this far back. */
 const DOOR_KEEP_MS = 3 * DAY;
 
+/** Options of a live state, fixed when it is created (a changed time zone or timeout means a new state). */
 export interface LiveOptions extends DomainOptions {
   /** The store's IANA time zone: door counts are summed since its local midnight. */
   timeZone: string;

@@ -21,15 +21,18 @@ export function medianOfSorted(sorted: readonly number[]): number {
 }
 
 /**
- * Nearest-rank quantile of an ascending list: the value at 1-based position ceil(q n), clamped
- * to [1, n] (so q = 0 gives the minimum). `q` in [0, 1]. NaN when empty.
+ * The 1-based nearest rank of quantile `q` (in [0, 1]) among `n` sorted values: ceil(q n), clamped
+ * to [1, n]. Robust to floating point: 0.9 * 70 is 63.00000000000001 but the rank is 63.
  */
-export function nearestRankOfSorted(sorted: readonly number[], q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  // q * n in floating point may land just above an integer (0.9 * 70 = 63.00000000000001).
+export function nearestRank(q: number, n: number): number {
   const x = q * n;
   const nearest = Math.round(x);
-  const rank = Math.min(n, Math.max(1, Math.abs(x - nearest) <= 1e-9 * Math.max(1, x) ? nearest : Math.ceil(x)));
-  return sorted[rank - 1]!;
+  const rank = Math.abs(x - nearest) <= 1e-9 * Math.max(1, x) ? nearest : Math.ceil(x);
+  return Math.min(n, Math.max(1, rank));
+}
+
+/** Nearest-rank quantile of an ascending list: the value at position `nearestRank(q, n)`. NaN when empty. */
+export function nearestRankOfSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[nearestRank(q, sorted.length) - 1]!;
 }

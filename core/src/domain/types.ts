@@ -6,6 +6,7 @@ export interface Range {
   to: EpochMs;
 }
 
+/** Options every batch function of the domain takes. */
 export interface DomainOptions {
   /** A visitor silent this long (ms, `>=`) has abandoned its open visits and ended its trip. */
   visitTimeoutMs: number;
@@ -44,6 +45,7 @@ export interface DwellStats {
   p90: number;
 }
 
+/** One zone's row of the dwell report (`dwellByZone`). */
 export interface ZoneDwell {
   zone: ZoneId;
   visits: number;
@@ -51,21 +53,26 @@ export interface ZoneDwell {
   dwell_s: DwellStats | null;
 }
 
+/** A zone sequence and how many trips in range followed it. */
 export interface PathCount {
   zones: ZoneId[];
   count: number;
 }
+/** A consecutive pair of zones in paths, and how often it occurs. */
 export interface TransitionCount {
   from: ZoneId;
   to: ZoneId;
   count: number;
 }
+/** Top paths and all transitions of the trips in range (`pathReport`). */
 export interface PathReport {
   paths: PathCount[];
   transitions: TransitionCount[];
 }
 
+/** Traffic bucket size, in the store's local time. */
 export type Bucket = "hour" | "day";
+/** One local hour or day of traffic (`trafficOf`). */
 export interface TrafficBucket {
   /** ISO 8601 with the store's offset, e.g. 2026-03-29T03:00:00+02:00. */
   start: string;
@@ -75,11 +82,13 @@ export interface TrafficBucket {
   zones: Record<string, number>;
 }
 
+/** One zone's live occupancy row; `capacity` null when the layout gives none. */
 export interface ZoneOccupancy {
   zone: ZoneId;
   occupancy: number;
   capacity: number | null;
 }
+/** Occupancy at `ts` in the REST and live-push shape. */
 export interface Occupancy {
   ts: EpochMs;
   total: number;

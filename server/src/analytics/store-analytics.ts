@@ -16,6 +16,7 @@ import {
   type VisitorEvent,
   type ZoneId,
   compareZoneSequences,
+  nearestRank,
 } from "@footfall/core";
 import { DoorIndex, PathIndex, PATH_SEP } from "./path-index.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
@@ -37,7 +38,7 @@ function dwellStatsOf(f: ZoneVisitFigures): DwellStats | null {
   const n = f.closed;
   if (n === 0) return null;
   const median = n % 2 === 1 ? f.kth((n + 1) / 2) : (f.kth(n / 2) + f.kth(n / 2 + 1)) / 2;
-  return { mean: f.dwellSumMs / n / 1000, median: median / 1000, p90: f.kth(Math.ceil(0.9 * n)) / 1000 };
+  return { mean: f.dwellSumMs / n / 1000, median: median / 1000, p90: f.kth(nearestRank(0.9, n)) / 1000 };
 }
 
 /**
