@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, type StoreId } from "@footfall/core";
+import { asId, DEMO_LAYOUT, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
-import { demoLayout } from "./demo-layout.js";
 import { startServer } from "./server.js";
 
 const STORE = "demo";
@@ -24,7 +23,8 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
   if (!layouts.current(STORE, now())) {
-    const layout = storage.stores.saveLayout(asId<StoreId>(STORE), demoLayout(now() - 8 * 86_400_000), now());
+    // Valid from before the back-filled history, so every simulated event has its zones.
+    const layout = storage.stores.saveLayout(asId<StoreId>(STORE), { ...DEMO_LAYOUT, validFrom: now() - 8 * 86_400_000 }, now());
     layouts.invalidate(STORE);
     await server.services.onLayoutSaved(layout);
   }
@@ -36,10 +36,10 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     configFile,
     JSON.stringify(
       {
-        mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
         store: STORE,
         agent: AGENT,
-        sim: { speed: opts.speed, backfillHours: opts.backfillHours },
+        mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
+        settings: { speed: opts.speed, backfillHours: opts.backfillHours },
       },
       null,
       2,
@@ -58,7 +58,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
   };
   if (config.mqttUrl) server.services.log.warn("demo with an external broker: the simulator needs the broker to admit it (footfall broker-config)");
   startSim();
-  const url = server.httpUrl.replace("localhost", "localhost");
+  const url = server.httpUrl;
   process.stdout.write(
     [
       "",

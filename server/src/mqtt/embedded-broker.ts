@@ -24,6 +24,8 @@ const DROPPED = "$footfall/dropped";
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttTransport & { port: number }> {
   const broker = await Aedes.createBroker({
+    // Agents use `${store}-${agent}` as client id (up to 129 characters); MQTT 3.1.1's 23 is too short.
+    maxClientsIdLength: 256,
     authenticate(client: AgentClient, username, password, done) {
       const who = username && password ? o.authenticate(username, password.toString("utf8")) : undefined;
       if (!who) {

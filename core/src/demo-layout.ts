@@ -1,0 +1,44 @@
+import type { LayoutInput, Zone, ZoneKind } from "./protocol/layout.js";
+
+type Rect = [x0: number, y0: number, x1: number, y1: number];
+function zone(id: string, name: string, kind: ZoneKind, [x0, y0, x1, y1]: Rect, capacity: number): Zone {
+  return {
+    id: id as Zone["id"],
+    name,
+    kind,
+    polygon: [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ],
+    capacity,
+  };
+}
+
+/**
+ * The built-in demo store, a 30 x 20 m supermarket with a small clothing corner: 11 zones in three
+ * rows with 1.5-2 m aisles between them, the entrance and the tills along the bottom wall.
+ * The server's `footfall demo` seeds it and the simulator walks it: one copy, so both agree on
+ * zone ids (`edge/examples/demo-layout.json` holds the same, for people to start from).
+ */
+export const DEMO_LAYOUT: LayoutInput = {
+  store: "demo",
+  name: "Demo Store",
+  validFrom: 1_735_689_600_000, // 2025-01-01T00:00:00Z
+  timezone: "Europe/Paris",
+  floor: { width: 30, height: 20 },
+  zones: [
+    zone("entrance", "Entrance", "entrance", [0.5, 15.5, 6, 19.5], 20),
+    zone("fruit-veg", "Fruit & vegetables", "zone", [1, 8.5, 8, 14], 25),
+    zone("bakery", "Bakery", "zone", [1, 1, 7, 6.5], 15),
+    zone("dairy", "Dairy", "zone", [8.5, 1, 14, 6.5], 15),
+    zone("drinks", "Drinks", "zone", [15.5, 1, 21, 6.5], 15),
+    zone("household", "Household", "zone", [22.5, 1, 29, 6.5], 15),
+    zone("promo", "Promotions", "zone", [10, 9, 14.5, 13.5], 10),
+    zone("clothing", "Clothing", "zone", [16.5, 8.5, 24, 14], 20),
+    zone("fitting-room", "Fitting rooms", "fitting-room", [25.5, 8.5, 29, 12.5], 6),
+    zone("frozen", "Frozen food", "zone", [18, 15.5, 24, 19], 12),
+    zone("checkout", "Checkout", "checkout", [8, 15.5, 16, 19], 20),
+  ],
+};

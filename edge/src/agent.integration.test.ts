@@ -1,0 +1,282 @@
+import net, { type AddressInfo } from "node:net";
+import { Aedes, type AedesPublishPacket } from "aedes";
+import mqtt from "mqtt";
+import { afterEach, describe, expect, it } from "vitest";
+import { agentStatusValidator, decodeBatch, topics, type Layout } from "@footfall/core";
+import { Agent } from "./agent.js";
+import { validateConfig, type AgentConfig } from "./config.js";
+import { silentLogger } from "./log.js";
+import type { EventDraft, Source, SourceContext } from "./source.js";
+
+const STORE = "shop-1";
+const AGENT = "sim-1";
+const CREDENTIALS = { username: "shop-1-sim-1", password: "s3cret" };
+
+/** A real Aedes broker on a TCP port, as the server embeds it; closable and restartable on the same port. */
+async function startBroker(port = 0) {
+  const broker = await Aedes.createBroker({
+    authenticate: (_client, username, password, done) => done(null, username === CREDENTIALS.username && password?.toString() === CREDENTIALS.password),
+  });
+  const published: AedesPublishPacket[] = [];
+  broker.on("publish", (packet) => {
+    if (!packet.topic.startsWith("$SYS")) published.push(packet);
+  });
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    broker,
+    published,
+    port: (server.address() as AddressInfo).port,
+    /** Cut every connection, as a network failure would (no DISCONNECT). */
+    dropConnections: () => sockets.forEach((s) => s.destroy()),
+    async close(): Promise<void> {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
+type Broker = Awaited<ReturnType<typeof startBroker>>;
+
+/** A source the test drives: `emit` sends drafts, `ctx` exposes what the runtime gave it. */
+class ManualSource implements Source {
+  ctx: SourceContext | null = null;
+  layouts: Layout[] = [];
+  async start(ctx: SourceContext): Promise<void> {
+    this.ctx = ctx;
+    ctx.onLayout((layout) => this.layouts.push(layout));
+  }
+  async stop(): Promise<void> {}
+  emit(n: number, from = 0): void {
+    for (let i = from; i < from + n; i++) this.ctx!.emit(draft(i));
+  }
+}
+const draft = (i: number): EventDraft => ({ type: "enter", ts: Date.now(), zone: "bakery", visitor: `v-${i}` });
+
+function config(port: number, overrides: Record<string, unknown> = {}): AgentConfig {
+  const result = validateConfig(
+    {
+      store: STORE,
+      agent: AGENT,
+      mqtt: { url: `mqtt://127.0.0.1:${port}`, ...CREDENTIALS, reconnectMinMs: 100, reconnectMaxMs: 400 },
+      ...overrides,
+    },
+    "sim",
+    {},
+    (s) => ({ value: s, problems: [] }),
+  );
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  return result.config;
+}
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const statusOf = (p: AedesPublishPacket) => JSON.parse(p.payload.toString()) as Record<string, unknown>;
+const statuses = (b: Broker) => b.published.filter((p) => p.topic === topics.status(STORE, AGENT));
+const batches = (b: Broker) => b.published.filter((p) => p.topic === topics.events(STORE, AGENT));
+function visitorsSent(b: Broker): string[] {
+  return batches(b).flatMap((p) => {
+    const decoded = decodeBatch(p.payload, (bytes) => Buffer.from(bytes).toString("utf8"));
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(decoded.value.rejected).toEqual([]);
+    return decoded.value.events.map((e) => ("visitor" in e ? e.visitor : e.id));
+  });
+}
+const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `v-${from + i}`);
+
+/** Read a retained message as a fresh subscriber would. */
+async function retained(port: number, topic: string): Promise<{ payload: Record<string, unknown>; retain: boolean }> {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { ...CREDENTIALS, clientId: `observer-${Math.random()}` });
+  try {
+    const message = new Promise<{ payload: Record<string, unknown>; retain: boolean }>((resolve) =>
+      client.on("message", (_t, payload, packet) => resolve({ payload: JSON.parse(payload.toString()) as Record<string, unknown>, retain: packet.retain })),
+    );
+    await client.subscribeAsync(topic, { qos: 1 });
+    return await message;
+  } finally {
+    await client.endAsync();
+  }
+}
+
+const LAYOUT = {
+  store: STORE,
+  version: 2,
+  validFrom: 0,
+  timezone: "Europe/Paris",
+  floor: { width: 10, height: 10 },
+  zones: [{ id: "bakery", name: "Bakery", kind: "zone", polygon: [[0, 0], [5, 0], [5, 5], [0, 5]] }],
+};
+
+/** Publish a retained layout as the server does. */
+function publishLayout(b: Broker, layout: object): Promise<void> {
+  return new Promise((resolve) =>
+    b.broker.publish({ cmd: "publish", topic: topics.layout(STORE), payload: Buffer.from(JSON.stringify(layout)), qos: 1, retain: true, dup: false }, () => resolve()),
+  );
+}
+
+let broker: Broker | null = null;
+let agent: Agent<unknown> | null = null;
+afterEach(async () => {
+  await agent?.stop("test over");
+  await broker?.close();
+  agent = null;
+  broker = null;
+});
+
+async function startAgent(b: Broker, overrides: Record<string, unknown> = {}) {
+  const source = new ManualSource();
+  const a = new Agent({ config: config(b.port, overrides), source, log: silentLogger, sourceBackoff: { minMs: 50 } });
+  agent = a;
+  a.start();
+  await waitFor("connection", () => a.metrics().connected);
+  await waitFor("source start", () => source.ctx !== null);
+  return { agent: a, source };
+}
+
+describe("Agent against a real Aedes broker", () => {
+  it("connects with its credentials, client id store-agent and a persistent session", async () => {
+    broker = await startBroker();
+    const clients: Array<{ id: string; clean: boolean }> = [];
+    broker.broker.on("client", (c) => clients.push({ id: c.id, clean: c.clean }));
+    await startAgent(broker);
+    expect(clients).toEqual([{ id: `${STORE}-${AGENT}`, clean: false }]);
+  });
+
+  it("publishes a retained online status with its metrics on connect", async () => {
+    broker = await startBroker();
+    await startAgent(broker);
+    const status = await retained(broker.port, topics.status(STORE, AGENT));
+    expect(status.retain).toBe(true);
+    expect(agentStatusValidator.problems(status.payload)).toEqual([]);
+    expect(status.payload).toMatchObject({ state: "online", kind: "sim", eventsSent: 0, queued: 0 });
+    expect(statuses(broker)[0]?.qos).toBe(1);
+  });
+
+  it("has its last will mark it offline when the connection dies, then comes back online", async () => {
+    broker = await startBroker();
+    await startAgent(broker);
+    broker.dropConnections();
+    await waitFor("last will", () => statuses(broker!).some((p) => statusOf(p).state === "offline"));
+    const will = statuses(broker).find((p) => statusOf(p).state === "offline")!;
+    expect(will.retain).toBe(true);
+    expect(statusOf(will)).toMatchObject({ state: "offline", kind: "sim", reason: "connection lost" });
+    await waitFor("reconnection", () => statusOf(statuses(broker!).at(-1)!).state === "online");
+  });
+
+  it("sends QoS 1 batches of at most 100 events at the threshold, ids in order", async () => {
+    broker = await startBroker();
+    const { source } = await startAgent(broker, { batch: { maxEvents: 100 } });
+    source.emit(250);
+    await waitFor("250 events", () => visitorsSent(broker!).length >= 250);
+    expect(batches(broker).every((p) => p.qos === 1 && !p.retain)).toBe(true);
+    expect(batches(broker).map((p) => (JSON.parse(p.payload.toString()) as { events: unknown[] }).events.length)).toEqual([100, 100, 50]);
+    expect(visitorsSent(broker)).toEqual(range(0, 250));
+    const ids = batches(broker).flatMap((p) => (JSON.parse(p.payload.toString()) as { events: Array<{ id: string }> }).events.map((e) => e.id));
+    expect([...ids].sort()).toEqual(ids);
+    await waitFor("acks", () => agent!.metrics().queued === 0);
+    expect(agent!.metrics().sentEvents).toBe(250);
+  });
+
+  it("keeps events made while the broker is down and delivers them all, in order, once it is back on the same port", async () => {
+    broker = await startBroker();
+    const port = broker.port;
+    const { source, agent: a } = await startAgent(broker);
+    source.emit(50);
+    await waitFor("first events", () => visitorsSent(broker!).length === 50 && a.metrics().queued === 0);
+    const before = visitorsSent(broker);
+    await broker.close();
+    await waitFor("disconnection", () => !a.metrics().connected);
+    source.emit(300, 50);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.metrics().queued).toBe(300);
+    broker = await startBroker(port);
+    await waitFor("events after restart", () => new Set(visitorsSent(broker!)).size >= 300, 15_000);
+    const after = visitorsSent(broker);
+    expect([...before, ...after.filter((v, i) => after.indexOf(v) === i)]).toEqual(range(0, 350));
+    await waitFor("acks", () => a.metrics().queued === 0);
+  });
+
+  it("loses nothing when the broker dies with batches in flight: they are sent again after the restart", async () => {
+    broker = await startBroker();
+    const port = broker.port;
+    const { source, agent: a } = await startAgent(broker, { batch: { maxEvents: 100 } });
+    source.emit(1000);
+    expect(a.metrics().inflightBatches).toBeGreaterThan(0);
+    const first = broker;
+    await first.close();
+    source.emit(500, 1000);
+    broker = await startBroker(port);
+    await waitFor("every event", () => new Set([...visitorsSent(first), ...visitorsSent(broker!)]).size === 1500, 15_000);
+    const all = [...visitorsSent(first), ...visitorsSent(broker)];
+    const firstSeen = all.filter((v, i) => all.indexOf(v) === i);
+    expect(firstSeen).toEqual(range(0, 1500));
+    await waitFor("acks", () => a.metrics().queued === 0);
+  });
+
+  it("hands the store's retained layout to the source, and ignores a broken one", async () => {
+    broker = await startBroker();
+    await publishLayout(broker, LAYOUT);
+    const { source, agent: a } = await startAgent(broker);
+    await waitFor("layout", () => source.ctx?.layout() !== null);
+    expect(source.ctx?.layout()).toMatchObject({ version: 2, zones: [{ id: "bakery" }] });
+    await publishLayout(broker, { store: "other" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.layouts.current()?.version).toBe(2);
+    expect(source.layouts.map((l) => l.version)).toEqual([2]); // the broken one never reached the source
+  });
+
+  it("starts without a broker, queues, and gets the layout and every event once the broker appears", async () => {
+    const probe = await startBroker();
+    const port = probe.port;
+    await probe.close();
+    const source = new ManualSource();
+    const a = new Agent({ config: config(port), source, log: silentLogger });
+    agent = a;
+    a.start();
+    await waitFor("source start", () => source.ctx !== null, 15_000);
+    source.emit(20);
+    expect(a.metrics()).toMatchObject({ connected: false, queued: 20 });
+    broker = await startBroker(port);
+    await publishLayout(broker, { ...LAYOUT, version: 5 });
+    await waitFor("layout", () => source.layouts.length > 0);
+    await waitFor("events", () => visitorsSent(broker!).length === 20);
+    expect(visitorsSent(broker)).toEqual(range(0, 20));
+  });
+
+  it("on a graceful stop delivers what is queued, then publishes a retained offline status", async () => {
+    broker = await startBroker();
+    const { source, agent: a } = await startAgent(broker, { batch: { flushEveryMs: 10_000 } });
+    source.emit(30);
+    await a.stop("SIGTERM");
+    expect(visitorsSent(broker)).toEqual(range(0, 30));
+    expect(a.metrics().queued).toBe(0);
+    const status = await retained(broker.port, topics.status(STORE, AGENT));
+    expect(status.payload).toMatchObject({ state: "offline", reason: "SIGTERM", eventsSent: 30 });
+  });
+
+  it("keeps retrying a broker that refuses its credentials, and logs why", async () => {
+    broker = await startBroker();
+    const lines: string[] = [];
+    const a = new Agent({
+      config: config(broker.port, { mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, username: "wrong", password: "nope", reconnectMinMs: 50, reconnectMaxMs: 100 } }),
+      source: new ManualSource(),
+      log: { ...silentLogger, warn: (m) => lines.push(m), child: function () { return this; } },
+    });
+    agent = a;
+    a.start();
+    await waitFor("refusal", () => lines.some((l) => /Bad username or password|Not authorized/.test(l)));
+    expect(lines.join("\n")).toMatch(/footfall agent add/);
+    expect(a.metrics().connected).toBe(false);
+  });
+});

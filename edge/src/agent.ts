@@ -1,0 +1,267 @@
+import type { MqttClient } from "mqtt";
+import { agentStatusValidator, topics, type AgentStatus } from "@footfall/core";
+import { protocolLimits } from "./batch.js";
+import { Batcher, type BatcherStats } from "./batcher.js";
+import type { AgentConfig } from "./config.js";
+import { openConnection } from "./connection.js";
+import { EventIds } from "./ids.js";
+import { EventIntake, type IntakeStats } from "./intake.js";
+import { LayoutHub, decodeLayout } from "./layout.js";
+import { errorMessage, type Logger } from "./log.js";
+import { MemoryOutbox, type Outbox } from "./outbox.js";
+import type { Source } from "./source.js";
+import { SourceSupervisor, type RestartBackoff } from "./supervisor.js";
+import { edgeVersion } from "./version.js";
+
+/** What an {@link Agent} runs. */
+export interface AgentOptions<S> {
+  config: AgentConfig<S>;
+  source: Source<S>;
+  log: Logger;
+  /** Defaults to an in-memory outbox of `config.outbox.maxEvents`. */
+  outbox?: Outbox;
+  /** Clock (epoch ms) for ids, statuses and sources. */
+  now?: () => number;
+  /** Restart delays of a failing source. */
+  sourceBackoff?: Partial<RestartBackoff>;
+  version?: string;
+}
+
+/** Everything an agent counts: in its status messages and its logs. */
+export interface AgentMetrics extends BatcherStats, IntakeStats {
+  queued: number;
+  inflightBatches: number;
+  oldestQueuedTs: number | null;
+  sourceRestarts: number;
+  connected: boolean;
+}
+
+/**
+ * The agent runtime, one per process: an MQTT connection with a persistent session, a retained
+ * status (online on connect and every `statusEveryS`, offline as last will and on shutdown),
+ * events from one supervised source validated, queued in the outbox and sent in QoS 1 batches
+ * removed only on PUBACK, and the store's retained layout handed to the source.
+ */
+export class Agent<S> {
+  readonly ids: EventIds;
+  readonly layouts = new LayoutHub();
+  private readonly outbox: Outbox;
+  private readonly batcher: Batcher;
+  private readonly intake: EventIntake;
+  private readonly supervisor: SourceSupervisor<S>;
+  private readonly now: () => number;
+  private readonly version: string;
+  private readonly startedAt: number;
+  private client: MqttClient | null = null;
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private stopping: Promise<void> | null = null;
+  private lastSummary: { sentEvents: number; sentBatches: number; rejected: number } = { sentEvents: 0, sentBatches: 0, rejected: 0 };
+  private everConnected = false;
+
+  constructor(private readonly opts: AgentOptions<S>) {
+    const { config, log } = opts;
+    this.now = opts.now ?? Date.now;
+    this.version = opts.version ?? edgeVersion();
+    this.startedAt = this.now();
+    this.ids = new EventIds(config.agent, this.now);
+    this.outbox = opts.outbox ?? new MemoryOutbox(config.outbox.maxEvents);
+    this.batcher = new Batcher(
+      this.outbox,
+      {
+        ready: () => this.client?.connected === true,
+        send: (payload, done) => this.client?.publish(topics.events(config.store, config.agent), payload, { qos: 1 }, (err) => done(err)),
+      },
+      {
+        agent: config.agent,
+        flushAtEvents: config.batch.flushAtEvents,
+        flushEveryMs: config.batch.flushEveryMs,
+        limits: protocolLimits({ maxEvents: config.batch.maxEvents, maxBytes: config.batch.maxBytes }),
+        maxInflightBatches: config.batch.maxInflight,
+        log: log.child("batch"),
+      },
+    );
+    this.intake = new EventIntake(this.ids, (event) => this.batcher.add([event]), log.child("source"), this.now);
+    this.supervisor = new SourceSupervisor({
+      source: opts.source,
+      settings: config.settings,
+      emit: (draft) => this.intake.accept(draft),
+      layouts: this.layouts,
+      layoutsExpected: true,
+      log: log.child(config.kind),
+      now: this.now,
+      backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
+    });
+  }
+
+  /** The MQTT client, once started (tests). */
+  get mqtt(): MqttClient | null {
+    return this.client;
+  }
+
+  /** Connect (in the background: the agent queues while the broker is away) and start the source. */
+  start(): void {
+    if (this.client) return;
+    const { config, log } = this.opts;
+    const clientId = `${config.store}-${config.agent}`;
+    log.info("starting", { kind: config.kind, store: config.store, agent: config.agent, version: this.version, bootId: this.ids.bootId, url: config.mqtt.url });
+    const client = openConnection({
+      ...config.mqtt,
+      clientId,
+      will: () => ({ topic: this.statusTopic(), payload: JSON.stringify(this.status("offline", { reason: "connection lost" })) }),
+      log: log.child("mqtt"),
+    });
+    this.client = client;
+    client.on("connect", (connack) => {
+      log.info(`connected to ${config.mqtt.url}`, { clientId, session: connack.sessionPresent ? "resumed" : "new", queued: this.outbox.size() });
+      this.everConnected = true;
+      // A resumed session keeps the subscription (and queues layouts published meanwhile); a new one needs it again.
+      if (!connack.sessionPresent) this.subscribeLayout(client);
+      this.publishStatus();
+      this.batcher.flush();
+    });
+    client.on("close", () => {
+      if (this.everConnected && !this.stopping) log.warn("disconnected from the broker; events wait in the outbox until it is back", { queued: this.outbox.size() });
+      this.everConnected = false;
+    });
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    this.timers.push(setInterval(() => this.publishStatus(), config.statusEveryS * 1000));
+    this.timers.push(setInterval(() => this.logSummary(), config.summaryEveryS * 1000));
+    this.supervisor.start();
+  }
+
+  /** Counters for status messages and logs. */
+  metrics(): AgentMetrics {
+    return {
+      ...this.batcher.stats(),
+      ...this.intake.stats(),
+      queued: this.outbox.size(),
+      inflightBatches: this.batcher.inflightBatches(),
+      oldestQueuedTs: this.outbox.oldestTs(),
+      sourceRestarts: this.supervisor.restarts,
+      connected: this.client?.connected === true,
+    };
+  }
+
+  /** A status message of protocol v1 with this agent's metrics. */
+  status(state: "online" | "offline", extra: Record<string, unknown> = {}): AgentStatus {
+    const m = this.metrics();
+    return {
+      state,
+      ts: this.now(),
+      kind: this.opts.config.kind,
+      version: this.version,
+      bootId: this.ids.bootId,
+      uptimeS: Math.round((this.now() - this.startedAt) / 1000),
+      eventsSent: m.sentEvents,
+      batchesSent: m.sentBatches,
+      queued: m.queued,
+      rejected: m.rejected,
+      refused: m.refused,
+      lastEventTs: m.lastEventTs,
+      oldestQueuedTs: m.oldestQueuedTs,
+      sourceRestarts: m.sourceRestarts,
+      ...extra,
+    };
+  }
+
+  /**
+   * Graceful shutdown: stop the source, wait up to `shutdownTimeoutMs` for queued events to be
+   * acknowledged, publish the retained offline status, disconnect cleanly. Safe to call twice.
+   */
+  stop(reason = "stopped"): Promise<void> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    const { config, log } = this.opts;
+    log.info(`stopping (${reason})`, { queued: this.outbox.size() });
+    await this.supervisor.stop();
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const client = this.client;
+    const drained = client?.connected ? await this.batcher.drain(config.shutdownTimeoutMs) : this.outbox.size() === 0;
+    this.batcher.close();
+    if (client?.connected) {
+      const offline = JSON.stringify(this.status("offline", { reason }));
+      await withTimeout(client.publishAsync(this.statusTopic(), offline, { qos: 1, retain: true }), config.shutdownTimeoutMs).catch((err: unknown) =>
+        log.warn("could not publish the offline status", { error: errorMessage(err) }),
+      );
+      await withTimeout(client.endAsync(), config.shutdownTimeoutMs).catch(() => client.end(true));
+    } else if (client) {
+      client.end(true);
+    }
+    const m = this.metrics();
+    if (!drained) log.warn("stopped with events not acknowledged by the broker; they are lost (the in-memory outbox does not survive a restart)", { lost: m.queued });
+    log.info("stopped", { eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued });
+    this.outbox.close();
+  }
+
+  private subscribeLayout(client: MqttClient): void {
+    client.subscribe(topics.layout(this.opts.config.store), { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128)) {
+        this.opts.log.warn("cannot subscribe to the store layout; sources use their configured layout", { error: err ? errorMessage(err) : "refused by the broker" });
+      }
+    });
+  }
+
+  private statusTopic(): string {
+    return topics.status(this.opts.config.store, this.opts.config.agent);
+  }
+
+  private publishStatus(): void {
+    const client = this.client;
+    if (!client?.connected || this.stopping) return;
+    const status = this.status("online");
+    if (!agentStatusValidator.check(status)) {
+      this.opts.log.error("status message fails the protocol schema; not sent", { problems: agentStatusValidator.problems(status).join("; ") });
+      return;
+    }
+    client.publish(this.statusTopic(), JSON.stringify(status), { qos: 1, retain: true });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const { config, log } = this.opts;
+    if (topic !== topics.layout(config.store)) return;
+    if (payload.length === 0) return; // a cleared retained layout: keep the one we have
+    const layout = decodeLayout(payload.toString("utf8"), config.store);
+    if (!layout.ok) {
+      log.warn(`ignored a layout message: ${layout.error}`, { topic });
+      return;
+    }
+    log.info("layout received", { version: layout.value.version, zones: layout.value.zones.length });
+    this.layouts.set(layout.value, (err) => log.error("a layout listener failed", { error: errorMessage(err) }));
+  }
+
+  private logSummary(): void {
+    const m = this.metrics();
+    const sent = m.sentEvents - this.lastSummary.sentEvents;
+    const batches = m.sentBatches - this.lastSummary.sentBatches;
+    const rejected = m.rejected - this.lastSummary.rejected;
+    this.lastSummary = { sentEvents: m.sentEvents, sentBatches: m.sentBatches, rejected: m.rejected };
+    if (sent === 0 && rejected === 0 && m.queued === 0) return;
+    const lagMs = m.oldestQueuedTs === null ? 0 : Math.max(0, this.now() - m.oldestQueuedTs);
+    this.opts.log.info(`sent ${sent} events in ${batches} batches in the last ${this.opts.config.summaryEveryS} s`, {
+      queued: m.queued,
+      lagMs,
+      rejected,
+      connected: m.connected,
+    });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

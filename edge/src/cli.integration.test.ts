@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import net, { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Aedes, type AedesPublishPacket } from "aedes";
+import { describe, expect, it } from "vitest";
+import { decodeBatch, topics } from "@footfall/core";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/** What the server's `footfall demo` does: spawn the built bin with a config file and env overrides. */
+describe.skipIf(!existsSync(CLI))("footfall-edge as a child process (built dist)", () => {
+  it("runs the sim against a broker with env overrides and stops cleanly on SIGTERM", async () => {
+    const broker = await Aedes.createBroker({
+      authenticate: (_c, username, password, done) => done(null, username === "demo-sim-1" && password?.toString() === "pw"),
+    });
+    const published: AedesPublishPacket[] = [];
+    broker.on("publish", (p) => void (p.topic.startsWith("$SYS") ? null : published.push(p)));
+    const server = net.createServer({ noDelay: true }, broker.handle);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), "footfall-cli-"));
+    const configPath = join(dir, "sim.json");
+    writeFileSync(configPath, JSON.stringify({ store: "placeholder", agent: "placeholder", settings: { speed: 600, seed: 1, startHour: 12, arrivalsPerHour: 600, layoutWaitMs: 200 } }));
+
+    const child = spawn(process.execPath, [CLI, "sim", "--config", configPath], {
+      env: { ...process.env, FOOTFALL_MQTT_URL: `mqtt://127.0.0.1:${port}`, FOOTFALL_STORE: "demo", FOOTFALL_AGENT: "sim-1", FOOTFALL_MQTT_USERNAME: "demo-sim-1", FOOTFALL_MQTT_PASSWORD: "pw" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!published.some((p) => p.topic === topics.events("demo", "sim-1")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+    }
+    const events = published.filter((p) => p.topic === topics.events("demo", "sim-1"));
+    expect(events.length, stderr).toBeGreaterThan(0);
+    for (const p of events) {
+      const decoded = decodeBatch(p.payload, (b) => Buffer.from(b).toString("utf8"));
+      expect(decoded.ok && decoded.value.rejected).toEqual([]);
+    }
+    const status = published.filter((p) => p.topic === topics.status("demo", "sim-1")).map((p) => JSON.parse(p.payload.toString()) as { state: string; reason?: string });
+    expect(status[0]?.state).toBe("online");
+    expect(status.at(-1)).toMatchObject({ state: "offline", reason: "SIGTERM" });
+    expect(stderr).toMatch(/connected to mqtt:\/\/127\.0\.0\.1/);
+    expect(stderr).toMatch(/stopped/);
+  });
+});

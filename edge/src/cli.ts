@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/** The `footfall-edge` bin: runs {@link runCli} on this process. */
+import { EXIT, runCli, type CliIo } from "./main.js";
+
+const io: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  env: process.env,
+  onSignal: (handler) => {
+    let received = 0;
+    const listener = (signal: NodeJS.Signals): void => {
+      // A second signal while stopping gracefully means "now".
+      if (++received > 1) process.exit(130);
+      handler(signal);
+    };
+    process.on("SIGINT", listener);
+    process.on("SIGTERM", listener);
+    return () => {
+      // Keep listening so that a second signal during the graceful stop still exits at once.
+      received = Math.max(received, 1);
+    };
+  },
+};
+
+const crash = (what: string) => (err: unknown) => {
+  process.stderr.write(`footfall-edge: ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nThis is a bug; please report it with the lines above.\n`);
+  process.exit(EXIT.failed);
+};
+process.on("uncaughtException", crash("uncaught exception"));
+process.on("unhandledRejection", crash("unhandled promise rejection"));
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(EXIT.ok); // the reader went away (e.g. `| head`)
+});
+
+const code = await runCli(process.argv.slice(2), io);
+process.exitCode = code;
+// Everything is closed by now; don't let a stray handle keep a stopped agent alive.
+setTimeout(() => process.exit(code), 2000).unref();

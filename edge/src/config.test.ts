@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "./config.js";
+import { runCli, type CliIo } from "./main.js";
+import { checkSimSettings } from "./sources/sim/settings.js";
+
+const good = { store: "demo", agent: "sim-1", mqtt: { url: "mqtt://localhost:1883" }, settings: {} };
+
+function tempFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "footfall-edge-"));
+  const path = join(dir, "config.json");
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env, onSignal: () => () => {} };
+  return { io: value, out: () => out.join(""), err: () => err.join("") };
+}
+
+describe("validateConfig", () => {
+  it("fills every default", () => {
+    const result = validateConfig(good, "sim", {}, checkSimSettings);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.batch).toEqual({ flushAtEvents: 100, flushEveryMs: 250, maxEvents: 1000, maxBytes: 262_144, maxInflight: 8 });
+    expect(result.config.statusEveryS).toBe(30);
+    expect(result.config.settings.speed).toBe(60);
+    expect(result.config.settings.door).toEqual({ enabled: true, reportEverySeconds: 60 });
+    expect(result.config.kind).toBe("sim");
+  });
+
+  it("lets the environment override the file", () => {
+    const env = { FOOTFALL_MQTT_URL: "mqtt://broker:1884", FOOTFALL_STORE: "paris-1", FOOTFALL_AGENT: "sim-2", FOOTFALL_MQTT_USERNAME: "u", FOOTFALL_MQTT_PASSWORD: "p" };
+    const result = validateConfig(good, "sim", env, checkSimSettings);
+    expect(result.ok && result.config).toMatchObject({ store: "paris-1", agent: "sim-2", mqtt: { url: "mqtt://broker:1884", username: "u", password: "p" } });
+  });
+
+  it("completes a config that only the environment makes whole", () => {
+    const result = validateConfig({}, "sim", { FOOTFALL_STORE: "demo", FOOTFALL_AGENT: "sim-1" }, checkSimSettings);
+    expect(result.ok).toBe(true);
+  });
+
+  it("reports every problem at once, each naming its field", () => {
+    const bad = {
+      store: "Demo Store",
+      mqtt: { url: "http://x", usrname: "a", password: "p" },
+      batch: { flushEveryMs: 0 },
+      logLevel: "loud",
+      settings: { speed: -1, skipCheckoutRate: 2, hourlyCurve: [1, 2], door: { every: 3 } },
+    };
+    const result = validateConfig(bad, "sim", {}, checkSimSettings);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.problems.join("\n");
+    for (const field of [
+      "/store: \"Demo Store\" is not an id",
+      "/agent: is required",
+      "/mqtt/usrname: unknown key",
+      "/batch/flushEveryMs",
+      "/logLevel: \"loud\" is not one of",
+      "/mqtt/url: \"http://x\" is not a broker URL",
+      "/mqtt/username: is required with the other",
+      "/settings/speed",
+      "/settings/skipCheckoutRate",
+      "/settings/hourlyCurve",
+      "/settings/door/every: unknown key",
+    ]) {
+      expect(text).toContain(field);
+    }
+  });
+
+  it("refuses a file written for another kind", () => {
+    const result = validateConfig({ ...good, kind: "door" }, "sim", {}, checkSimSettings);
+    expect(!result.ok && result.problems.join()).toContain("/kind");
+  });
+
+  it("checks a configured layout's geometry", () => {
+    const layout = { validFrom: 0, timezone: "Mars/Olympus", floor: { width: 10, height: 10 }, zones: [{ id: "a", name: "A", kind: "zone", polygon: [[0, 0], [20, 0], [20, 5]] }] };
+    const result = validateConfig({ ...good, settings: { layout } }, "sim", {}, checkSimSettings);
+    const text = !result.ok ? result.problems.join("\n") : "";
+    expect(text).toContain("/settings/layout/timezone");
+    expect(text).toContain("leaves the floor");
+  });
+});
+
+describe("edge/examples/sim.json", () => {
+  it("is a valid sim config for store demo on mqtt://localhost:1883", () => {
+    const raw = JSON.parse(readFileSync(new URL("../examples/sim.json", import.meta.url), "utf8")) as unknown;
+    const result = validateConfig(raw, "sim", {}, checkSimSettings);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    expect(result.ok && result.config).toMatchObject({ store: "demo", mqtt: { url: "mqtt://localhost:1883" } });
+  });
+});
+
+describe("footfall-edge (CLI)", () => {
+  it("prints every config problem, says what to fix and exits 2", async () => {
+    const path = tempFile({ store: "BAD", mqtt: { url: "nope" }, settings: { speed: 0, tickMs: 1 } });
+    const run = io();
+    expect(await runCli(["sim", "--config", path], run.io)).toBe(2);
+    const err = run.err();
+    expect(err).toMatch(/has 5 problems:/);
+    for (const p of ["/store", "/agent", "/mqtt/url", "/settings/speed", "/settings/tickMs"]) expect(err).toContain(`  - ${p}`);
+    expect(err).toMatch(/Fix them in the file/);
+  });
+
+  it("says a missing file cannot be read and exits 2", async () => {
+    const run = io();
+    expect(await runCli(["sim", "--config", "/nonexistent/footfall.json"], run.io)).toBe(2);
+    expect(run.err()).toMatch(/cannot read \/nonexistent\/footfall.json \(ENOENT\)/);
+  });
+
+  it("says malformed JSON is malformed and exits 2", async () => {
+    const run = io();
+    expect(await runCli(["sim", "--config", tempFile("{ nope")], run.io)).toBe(2);
+    expect(run.err()).toMatch(/is not valid JSON/);
+  });
+
+  it("names kinds that are not implemented yet and exits 2", async () => {
+    const run = io();
+    expect(await runCli(["camera", "--config", tempFile(good)], run.io)).toBe(2);
+    expect(run.err()).toMatch(/"camera" source is not implemented yet/);
+  });
+
+  it("requires --config", async () => {
+    const run = io();
+    expect(await runCli(["sim"], run.io)).toBe(2);
+    expect(run.err()).toMatch(/--config/);
+  });
+
+  it("lists the sim's settings with their defaults in --help", async () => {
+    const run = io();
+    expect(await runCli(["sim", "--help"], run.io)).toBe(0);
+    expect(run.out()).toMatch(/speed\s+simulated seconds per real second.*default 60/);
+    expect(run.out()).toMatch(/FOOTFALL_MQTT_URL/);
+  });
+
+  it("runs the sim dry: JSON lines on stdout, logs on stderr", async () => {
+    const path = tempFile({ ...good, settings: { speed: 3600, seed: 7, startHour: 11.5, tickMs: 20, arrivalsPerHour: 600 } });
+    const run = io();
+    expect(await runCli(["sim", "--config", path, "--dry-run", "--duration", "0.5"], run.io)).toBe(0);
+    const lines = run.out().trim().split("\n");
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty("id");
+    expect(run.err()).toMatch(/dry run/);
+  });
+});

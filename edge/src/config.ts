@@ -1,0 +1,157 @@
+import { readFileSync } from "node:fs";
+import { Type, type Static } from "@sinclair/typebox";
+import { AGENT_KINDS, ID_PATTERN, LIMITS, type AgentKind } from "@footfall/core";
+import { LOG_LEVELS } from "./log.js";
+import { checkValue } from "./schema.js";
+
+const Int = (min: number, max: number, def: number, description: string) => Type.Integer({ minimum: min, maximum: max, default: def, description });
+
+/** The broker connection. */
+export const MqttConfigSchema = Type.Object(
+  {
+    url: Type.String({ default: "mqtt://localhost:1883", description: "broker URL: mqtt://, mqtts://, ws:// or wss:// (env FOOTFALL_MQTT_URL)" }),
+    username: Type.Optional(Type.String({ minLength: 1, description: "from `footfall agent add` (env FOOTFALL_MQTT_USERNAME)" })),
+    password: Type.Optional(Type.String({ minLength: 1, description: "from `footfall agent add` (env FOOTFALL_MQTT_PASSWORD)" })),
+    keepaliveS: Int(5, 3600, 30, "MQTT keepalive in seconds"),
+    connectTimeoutMs: Int(1000, 120_000, 10_000, "give up one connection attempt after this long"),
+    reconnectMinMs: Int(50, 600_000, 1000, "first reconnection delay, doubled after each failure"),
+    reconnectMaxMs: Int(100, 600_000, 30_000, "longest reconnection delay"),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** How events are grouped into batch messages. */
+export const BatchConfigSchema = Type.Object(
+  {
+    flushAtEvents: Int(1, LIMITS.maxEventsPerBatch, 100, "send as soon as this many events are waiting"),
+    flushEveryMs: Int(10, 60_000, 250, "send whatever is waiting at least this often"),
+    maxEvents: Int(1, LIMITS.maxEventsPerBatch, LIMITS.maxEventsPerBatch, "most events in one message"),
+    maxBytes: Int(1024, LIMITS.maxBatchBytes, LIMITS.maxBatchBytes, "most bytes in one message"),
+    maxInflight: Int(1, 1000, 8, "batches sent and not yet acknowledged, at most"),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** One agent's configuration file, apart from its source's `settings`. */
+export const AgentConfigSchema = Type.Object(
+  {
+    $comment: Type.Optional(Type.String({ description: "free text, ignored" })),
+    kind: Type.Optional(Type.Union(AGENT_KINDS.map((k) => Type.Literal(k)), { description: "must match the command line when given" })),
+    store: Type.String({ pattern: ID_PATTERN, description: "store id (env FOOTFALL_STORE)" }),
+    agent: Type.String({ pattern: ID_PATTERN, description: "this agent's id, as given to `footfall agent add` (env FOOTFALL_AGENT)" }),
+    mqtt: MqttConfigSchema,
+    batch: BatchConfigSchema,
+    outbox: Type.Object(
+      { maxEvents: Int(1000, 100_000_000, 1_000_000, "events held while the broker is unreachable; more are refused") },
+      { additionalProperties: false, default: {} },
+    ),
+    statusEveryS: Int(1, 3600, 30, "publish the online status with metrics this often"),
+    summaryEveryS: Int(1, 86_400, 60, "log a one-line summary of what was sent this often"),
+    shutdownTimeoutMs: Int(0, 120_000, 5000, "on SIGTERM, wait this long for queued events to be acknowledged"),
+    logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: "info", description: "env FOOTFALL_LOG_LEVEL" }),
+    settings: Type.Unknown({ default: {}, description: "the source's settings (see `footfall-edge <kind> --help`)" }),
+  },
+  { additionalProperties: false },
+);
+
+/** A validated agent configuration with defaults filled; `settings` is the source's, typed by the caller. */
+export type AgentConfig<S = unknown> = Omit<Static<typeof AgentConfigSchema>, "settings" | "kind"> & { kind: AgentKind; settings: S };
+
+/** Environment variables that override the file (empty ones are ignored). */
+export const ENV_OVERRIDES = {
+  FOOTFALL_MQTT_URL: ["mqtt", "url"],
+  FOOTFALL_MQTT_USERNAME: ["mqtt", "username"],
+  FOOTFALL_MQTT_PASSWORD: ["mqtt", "password"],
+  FOOTFALL_STORE: ["store"],
+  FOOTFALL_AGENT: ["agent"],
+  FOOTFALL_LOG_LEVEL: ["logLevel"],
+} as const;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Apply {@link ENV_OVERRIDES} to a parsed config file (returns a new object). */
+export function applyEnv(raw: Json, env: Record<string, string | undefined>): Json {
+  const out: Json = { ...raw };
+  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    if (path.length === 1) out[path[0]] = value;
+    else {
+      const section = isObject(out[path[0]]) ? { ...(out[path[0]] as Json) } : {};
+      section[path[1]] = value;
+      out[path[0]] = section;
+    }
+  }
+  return out;
+}
+
+const BROKER_PROTOCOLS = new Set(["mqtt:", "mqtts:", "tcp:", "tls:", "ssl:", "ws:", "wss:"]);
+
+/** Checks the schema cannot express: the URL, credentials in pairs, backoff bounds in order. */
+function crossChecks(config: Static<typeof AgentConfigSchema>, kind: AgentKind): string[] {
+  const problems: string[] = [];
+  if (config.kind !== undefined && config.kind !== kind) problems.push(`/kind: the file is for "${config.kind}" but the command runs "${kind}"; run \`footfall-edge ${config.kind}\` or fix "kind"`);
+  const mqtt = config.mqtt;
+  if (typeof mqtt?.url === "string") {
+    let protocol = "";
+    try {
+      protocol = new URL(mqtt.url).protocol;
+    } catch {
+      /* reported below */
+    }
+    if (!BROKER_PROTOCOLS.has(protocol)) problems.push(`/mqtt/url: "${mqtt.url}" is not a broker URL; use e.g. mqtt://localhost:1883 or mqtts://broker.example.com:8883`);
+  }
+  if (mqtt && (mqtt.username === undefined) !== (mqtt.password === undefined)) {
+    problems.push(`/mqtt/${mqtt.username === undefined ? "username" : "password"}: is required with the other; use both values printed by \`footfall agent add\``);
+  }
+  if (mqtt && mqtt.reconnectMinMs > mqtt.reconnectMaxMs) problems.push("/mqtt/reconnectMinMs: is larger than reconnectMaxMs");
+  if (config.batch && config.batch.flushAtEvents > config.batch.maxEvents) problems.push("/batch/flushAtEvents: is larger than batch/maxEvents");
+  return problems;
+}
+
+/** The outcome of reading a config: the config, or every problem found. */
+export type ConfigResult<S> = { ok: true; config: AgentConfig<S> } | { ok: false; problems: string[] };
+
+/**
+ * Validate a parsed config for `kind`: env overrides, defaults, the agent schema, then the source's
+ * settings through `checkSettings` (whose problems are prefixed with `/settings`). Every problem is
+ * returned at once, so a user fixes them in one go.
+ */
+export function validateConfig<S>(
+  raw: unknown,
+  kind: AgentKind,
+  env: Record<string, string | undefined>,
+  checkSettings: (settings: unknown) => { value: S; problems: string[] },
+): ConfigResult<S> {
+  if (!isObject(raw)) return { ok: false, problems: ["/: the config must be a JSON object, e.g. {\"store\":\"demo\",\"agent\":\"sim-1\",\"mqtt\":{...},\"settings\":{...}}"] };
+  const agent = checkValue(AgentConfigSchema, applyEnv(raw, env));
+  const problems = [...agent.problems, ...crossChecks(agent.value, kind)];
+  const settings = checkSettings(agent.value.settings);
+  problems.push(...settings.problems.map((p) => (p.startsWith("/") ? `/settings${p}` : `/settings: ${p}`)));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: { ...agent.value, kind, settings: settings.value } };
+}
+
+/** Read and validate a JSON config file; unreadable or malformed files are problems too. */
+export function loadConfig<S>(
+  path: string,
+  kind: AgentKind,
+  env: Record<string, string | undefined>,
+  checkSettings: (settings: unknown) => { value: S; problems: string[] },
+): ConfigResult<S> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, problems: [`cannot read ${path}${code ? ` (${code})` : ""}: check the --config path`] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [`${path} is not valid JSON: ${(err as Error).message}`] };
+  }
+  return validateConfig(raw, kind, env, checkSettings);
+}

@@ -1,0 +1,85 @@
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { errorMessage, type Logger } from "./log.js";
+
+/** How to reach the broker and come back to it. */
+export interface ConnectionOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientId: string;
+  keepaliveS: number;
+  connectTimeoutMs: number;
+  /** First reconnection delay; doubled after each failed attempt up to `reconnectMaxMs`. */
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** The retained last will (topic and payload), rebuilt before each attempt so its `ts` is fresh. */
+  will: () => { topic: string; payload: string };
+  log: Logger;
+  /** Randomness for jitter (injectable). */
+  random?: () => number;
+}
+
+/** The delay before reconnection attempt `attempt` (1-based): doubling from `min` to `max`, with ±20% jitter. */
+export function backoffDelay(attempt: number, min: number, max: number, random: () => number = Math.random): number {
+  const base = Math.min(max, min * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+function hint(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  if (code === 4 || code === 5 || code === 134 || code === 135) {
+    return "check mqtt.username and mqtt.password: use the credentials printed by `footfall agent add` for this store and agent";
+  }
+  if (code === 2 || code === 133) return "the broker rejected the client id: it may limit client id length (Aedes: maxClientsIdLength)";
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT") return "is the broker running and is mqtt.url right?";
+  return "will retry";
+}
+
+/**
+ * Open an mqtt.js connection for an agent: persistent session (`clean: false`) so in-flight QoS 1
+ * publishes are re-sent from mqtt.js's store after a reconnect, a retained QoS 1 last will,
+ * exponential backoff between attempts (mqtt.js reconnects at `options.reconnectPeriod`, which is
+ * raised before each attempt and reset on connect), and Nagle off on every new socket.
+ */
+export function openConnection(opts: ConnectionOptions): MqttClient {
+  const random = opts.random ?? Math.random;
+  const willOf = (): NonNullable<IClientOptions["will"]> => ({ ...opts.will(), qos: 1, retain: true });
+  const client = mqtt.connect(opts.url, {
+    clientId: opts.clientId,
+    clean: false,
+    protocolVersion: 4,
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    keepalive: opts.keepaliveS,
+    connectTimeout: opts.connectTimeoutMs,
+    reconnectPeriod: opts.reconnectMinMs,
+    reconnectOnConnackError: true,
+    resubscribe: false, // the agent subscribes on each connect without a resumed session
+    queueQoSZero: false,
+    will: willOf(),
+  });
+  let attempt = 0;
+  let lastError = "";
+  client.on("reconnect", () => {
+    attempt++;
+    // mqtt.js arms its next retry with options.reconnectPeriod when this attempt fails.
+    client.options.reconnectPeriod = backoffDelay(attempt + 1, opts.reconnectMinMs, opts.reconnectMaxMs, random);
+    client.options.will = willOf();
+    opts.log.debug("reconnecting", { attempt });
+  });
+  client.on("connect", () => {
+    attempt = 0;
+    lastError = "";
+    client.options.reconnectPeriod = opts.reconnectMinMs;
+    const socket = client.stream as unknown as { setNoDelay?: (noDelay: boolean) => unknown };
+    if (typeof socket.setNoDelay === "function") socket.setNoDelay(true);
+  });
+  client.on("error", (err) => {
+    const message = errorMessage(err);
+    // The same failure on every attempt is logged once, then again only when it changes.
+    if (message === lastError) return;
+    lastError = message;
+    opts.log.warn(`broker connection failed: ${message}; ${hint(err)}`, { url: opts.url, retryInMs: client.options.reconnectPeriod });
+  });
+  return client;
+}

@@ -1,0 +1,17 @@
+export { Agent, type AgentOptions, type AgentMetrics } from "./agent.js";
+export type { Source, SourceContext, EventDraft } from "./source.js";
+export { MemoryOutbox, type Outbox } from "./outbox.js";
+export { Batcher, type BatchTransport, type BatcherOptions, type BatcherStats } from "./batcher.js";
+export { encodeBatch, protocolLimits, type BatchLimits, type EncodedBatch } from "./batch.js";
+export { EventIds, bootIdAt } from "./ids.js";
+export { EventIntake, type IntakeStats } from "./intake.js";
+export { LayoutHub, decodeLayout } from "./layout.js";
+export { SourceSupervisor, type RestartBackoff, type SupervisorOptions } from "./supervisor.js";
+export { openConnection, backoffDelay, type ConnectionOptions } from "./connection.js";
+export { AgentConfigSchema, MqttConfigSchema, BatchConfigSchema, ENV_OVERRIDES, applyEnv, loadConfig, validateConfig, type AgentConfig, type ConfigResult } from "./config.js";
+export { checkValue, type Checked } from "./schema.js";
+export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFields } from "./log.js";
+export { DryRun, type DryRunOptions } from "./dry-run.js";
+export { runCli, EXIT, type CliIo } from "./main.js";
+export { SOURCES, isImplemented, settingsHelp, type SourceDefinition, type PlannedSource } from "./sources/index.js";
+export * from "./sources/sim.js";

@@ -1,0 +1,66 @@
+/** Log levels, from chattiest to quietest. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One line per notable thing; `fields` are appended as `key=value`. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger whose lines carry `[scope]`. */
+  child(scope: string): Logger;
+}
+/** Extra facts of a log line. */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+function formatFields(fields: LogFields | undefined): string {
+  if (!fields) return "";
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    const s = String(v);
+    parts.push(`${k}=${/[\s"=]/.test(s) ? JSON.stringify(s) : s}`);
+  }
+  return parts.length ? " " + parts.join(" ") : "";
+}
+
+/**
+ * A logger writing `2025-01-01T10:00:00.000Z INFO  [agent] message key=value` lines to `write`
+ * (stderr by default, so that `--dry-run` keeps stdout for events).
+ */
+export function createLogger(opts: { level?: LogLevel; write?: (line: string) => void; scope?: string; now?: () => number } = {}): Logger {
+  const min = LOG_LEVELS.indexOf(opts.level ?? "info");
+  const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const now = opts.now ?? Date.now;
+  const make = (scope: string | undefined): Logger => {
+    const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
+      if (LOG_LEVELS.indexOf(level) < min) return;
+      const tag = scope ? ` [${scope}]` : "";
+      write(`${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)}${tag} ${message}${formatFields(fields)}`);
+    };
+    return {
+      debug: (m, f) => emit("debug", m, f),
+      info: (m, f) => emit("info", m, f),
+      warn: (m, f) => emit("warn", m, f),
+      error: (m, f) => emit("error", m, f),
+      child: (s) => make(scope ? `${scope}/${s}` : s),
+    };
+  };
+  return make(opts.scope);
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+};
+
+/** The message of anything thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

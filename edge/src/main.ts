@@ -1,0 +1,124 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { AGENT_KINDS, type AgentKind } from "@footfall/core";
+import { Agent } from "./agent.js";
+import { ENV_OVERRIDES, loadConfig } from "./config.js";
+import { DryRun } from "./dry-run.js";
+import { createLogger } from "./log.js";
+import { SOURCES, isImplemented, settingsHelp } from "./sources/index.js";
+import { edgeVersion } from "./version.js";
+
+/** The process as the CLI sees it, injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  /** Call `handler` on SIGINT/SIGTERM; returns a function that removes it. */
+  onSignal: (handler: (signal: string) => void) => () => void;
+}
+
+/** Options of `footfall-edge <kind>`. */
+interface RunOptions {
+  config: string;
+  dryRun?: boolean;
+  duration?: number;
+}
+
+/** Exit codes: 0 done, 1 crashed, 2 the command or its config must be fixed. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a number of seconds above 0");
+  return n;
+}
+
+const ENV_HELP = `
+Environment overrides (they win over the file):
+${Object.entries(ENV_OVERRIDES)
+  .map(([name, path]) => `  ${name.padEnd(24)} ${path.join(".")}`)
+  .join("\n")}
+
+Config file (JSON):
+  {"store":"demo","agent":"sim-1",
+   "mqtt":{"url":"mqtt://localhost:1883","username":"...","password":"..."},
+   "batch":{"flushAtEvents":100,"flushEveryMs":250},
+   "settings":{ ...the source's settings... }}
+  See edge/examples/sim.json. Exit codes: 0 stopped, 1 crashed, 2 fix the command or config.`;
+
+/** Run `footfall-edge` with `argv` (without node and the script); resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command()
+    .name("footfall-edge")
+    .description("Run one Footfall edge agent: a source of zone events published over MQTT (protocol v1).")
+    .version(edgeVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run footfall-edge --help for usage)")
+    .addHelpText("after", ENV_HELP);
+  for (const kind of AGENT_KINDS) {
+    const def = SOURCES[kind];
+    const cmd = program
+      .command(kind)
+      .description(def.summary + (isImplemented(def) ? "" : " (not implemented yet)"))
+      .requiredOption("-c, --config <file>", "agent config file (JSON)")
+      .option("--dry-run", "print events as JSON lines on stdout instead of connecting to MQTT")
+      .option("--duration <seconds>", "stop after this many seconds (tests, demos)", seconds)
+      .action(async (opts: RunOptions) => {
+        code = await runKind(kind, opts, io);
+      });
+    if (isImplemented(def)) cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw err;
+  }
+  if (argv.length === 0) {
+    io.stderr(program.helpInformation());
+    return EXIT.usage;
+  }
+  return code;
+}
+
+async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<number> {
+  const def = SOURCES[kind];
+  if (!isImplemented(def)) {
+    io.stderr(`footfall-edge: the "${kind}" source is not implemented yet (${def.planned}); use "sim" until then.\n`);
+    return EXIT.usage;
+  }
+  const loaded = loadConfig(opts.config, kind, io.env, (s) => def.checkSettings(s));
+  if (!loaded.ok) {
+    const n = loaded.problems.length;
+    io.stderr(
+      `footfall-edge: ${opts.config} has ${n} problem${n === 1 ? "" : "s"}:\n` +
+        loaded.problems.map((p) => `  - ${p}\n`).join("") +
+        `Fix ${n === 1 ? "it" : "them"} in the file (or in the FOOTFALL_* environment overrides) and start again; ` +
+        `\`footfall-edge ${kind} --help\` lists every setting.\n`,
+    );
+    return EXIT.usage;
+  }
+  const config = loaded.config;
+  const log = createLogger({ level: config.logLevel, write: (line) => io.stderr(line + "\n"), scope: config.agent });
+  const runner = opts.dryRun
+    ? new DryRun({ config, source: def.create(), write: io.stdout, log })
+    : new Agent({ config, source: def.create(), log });
+  runner.start();
+  const reason = await new Promise<string>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = io.onSignal((signal) => {
+      if (timer) clearTimeout(timer);
+      off();
+      resolve(signal);
+    });
+    if (opts.duration !== undefined) {
+      timer = setTimeout(() => {
+        off();
+        resolve(`--duration ${opts.duration} s elapsed`);
+      }, opts.duration * 1000);
+    }
+  });
+  await runner.stop(reason);
+  return EXIT.ok;
+}

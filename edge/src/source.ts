@@ -1,0 +1,44 @@
+import type { FootfallEvent, Layout } from "@footfall/core";
+import type { Logger } from "./log.js";
+
+/** Zone and visitor ids as plain strings (the runtime validates them); every other field, literals included, as is. */
+type Unbrand<T> = { [K in keyof T]: K extends "zone" | "visitor" ? string : T[K] };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * An event as a source emits it: everything but `id`, which the runtime assigns.
+ * Zone and visitor ids are plain strings here; the runtime validates the event with core's `parseEvent`.
+ */
+export type EventDraft = DistributiveOmit<Unbrand<FootfallEvent>, "id">;
+
+/** What the runtime gives a source for one run. A restarted source gets a fresh context. */
+export interface SourceContext<S = unknown> {
+  /** The source's settings, validated and with defaults filled. */
+  readonly settings: S;
+  /** Queue one event; the runtime assigns the id, validates and batches it. Ignored once `signal` is aborted. */
+  emit(event: EventDraft): void;
+  /** Scoped logger. */
+  readonly log: Logger;
+  /** Aborted when this run ends (stop, restart or shutdown). */
+  readonly signal: AbortSignal;
+  /** The store's current layout from the retained layout topic, or null until one arrives. */
+  layout(): Layout | null;
+  /** Whether layouts can arrive at all (false in a dry run without a broker): lets a source skip waiting for one. */
+  readonly layoutsExpected: boolean;
+  /** Be told of every new layout; returns an unsubscribe function. */
+  onLayout(listener: (layout: Layout) => void): () => void;
+  /** Wall-clock time in epoch milliseconds (injectable in tests). */
+  now(): number;
+  /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */
+  fail(error: unknown): void;
+}
+
+/**
+ * A driver of one kind (door, beacon, camera, sim). Sources never see MQTT topics; only the runtime does.
+ * `start` resolves once the source is running (it rejects when it cannot start);
+ * `stop` releases everything and resolves when no more events will be emitted.
+ */
+export interface Source<S = unknown> {
+  start(ctx: SourceContext<S>): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,143 @@
+/**
+ * The camera source against a real ffmpeg: it survives a missing file and a killed stream by
+ * restarting with backoff, never crashing, and stops cleanly. A fake detector stands in for the
+ * model so that these tests are fast (the detector has its own tests in models/).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Value } from "@sinclair/typebox/value";
+import { silentLogger, type Logger } from "../../log.js";
+import type { EventDraft, SourceContext } from "../../source.js";
+import { createCameraSource, type CameraSource, type DetectorLike } from "./camera.js";
+import { CameraSettingsSchema, type CameraSettings } from "./settings.js";
+
+const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
+
+/** One person walking left to right across a 160x120 frame, whatever the pixels say. */
+function fakeDetector(): DetectorLike & { calls: number } {
+  let k = 0;
+  return {
+    backend: "fake",
+    calls: 0,
+    pending: 0,
+    async detect(frame) {
+      this.calls++;
+      expect(frame.data.length).toBe(frame.width * frame.height * 3);
+      const x = 10 + ((k++ * 8) % 120);
+      return [{ box: [x, 20, x + 20, 100], score: 0.9 }];
+    },
+    async dispose() {},
+  };
+}
+
+function context(settings: Partial<CameraSettings> & { input: string }, lines: string[]) {
+  const ac = new AbortController();
+  const events: EventDraft[] = [];
+  const failures: unknown[] = [];
+  const log: Logger = {
+    ...silentLogger,
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m, f) => lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
+    error: (m) => lines.push(`error ${m}`),
+    child: () => log,
+  };
+  const ctx: SourceContext<CameraSettings> = {
+    settings: Value.Default(CameraSettingsSchema, { fps: 10, restartMinMs: 20, restartMaxMs: 80, stallTimeoutMs: 2000, ...settings }) as CameraSettings,
+    emit: (e) => events.push(e),
+    log,
+    signal: ac.signal,
+    layout: () => null,
+    onLayout: () => () => {},
+    now: () => 1_700_000_000_000,
+    fail: (e) => failures.push(e),
+  };
+  return { ctx, ac, events, failures };
+}
+
+async function until(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(!hasFfmpeg)("camera source with a real ffmpeg", () => {
+  let dir: string;
+  let clip: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "footfall-camera-"));
+    clip = path.join(dir, "clip.mp4");
+    const r = spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "6", "-pix_fmt", "yuv420p", clip]);
+    expect(r.status).toBe(0);
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it("keeps retrying a missing file with growing delays, without failing the agent, and stops cleanly", async () => {
+    const lines: string[] = [];
+    const { ctx, ac, failures } = context({ input: path.join(dir, "nope.mp4"), width: 160, height: 120 }, lines);
+    const source = createCameraSource({ detector: async () => fakeDetector() });
+    await source.start(ctx);
+    await until(() => source.stats().stream.restarts >= 3);
+    const delays = lines.filter((l) => l.startsWith("warn video stream dropped")).map((l) => Number(/"retryInMs":(\d+)/.exec(l)![1]));
+    expect(delays.slice(0, 3)).toEqual([20, 40, 80]);
+    expect(source.stats().stream.lastError).toMatch(/ffmpeg exited with 1/);
+    ac.abort();
+    await source.stop();
+    expect(failures).toEqual([]);
+  });
+
+  it("restarts when ffmpeg is killed mid-stream and goes on producing frames and tracks", async () => {
+    const lines: string[] = [];
+    const { ctx, ac, events, failures } = context({ input: clip, realtime: true, loop: true, detectEvery: 2, workers: 1, line: { zone: "door", a: [70, 0], b: [70, 120], invert: false, marginPx: 2, reportEveryMs: 100 } }, lines);
+    const detector = fakeDetector();
+    const source: CameraSource = createCameraSource({ detector: async () => detector });
+    await source.start(ctx);
+    await until(() => source.stats().framesProcessed >= 8);
+    const before = source.stats();
+    expect(before.stream.runs).toBe(1);
+    source.killStream();
+    await until(() => source.stats().stream.runs >= 2 && source.stats().framesProcessed >= before.framesProcessed + 8);
+    const after = source.stats();
+    expect(after.stream.restarts).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.includes("video stream dropped"))).toBe(true);
+    expect(detector.calls).toBeGreaterThan(4);
+    expect(after.framesDetected).toBeLessThan(after.framesProcessed); // every other frame
+    ac.abort();
+    await source.stop();
+    expect(failures).toEqual([]);
+    // The walking person crossed the line: count events, never frames or pixels.
+    expect(events.some((e) => e.type === "count")).toBe(true);
+    expect(JSON.stringify(events)).not.toMatch(/data|pixels/);
+  });
+
+  it("reads a file to its end once when not looping, and says so", async () => {
+    const lines: string[] = [];
+    const { ctx, ac } = context({ input: clip, realtime: false, detectEvery: 1, workers: 1 }, lines);
+    const source = createCameraSource({ detector: async () => fakeDetector() });
+    await source.start(ctx);
+    await source.finished();
+    expect(source.stats().framesProcessed).toBe(60);
+    expect(source.stats().stream.state).toBe("ended");
+    expect(lines).toContain("info input ended");
+    ac.abort();
+    await source.stop();
+  });
+});
+
+describe("camera settings", () => {
+  it("fills defaults", () => {
+    const s = Value.Default(CameraSettingsSchema, { input: "rtsp://cam/1" }) as CameraSettings;
+    expect(s).toMatchObject({ fps: 10, detectEvery: 2, workers: 2, minFramesIn: 4, minFramesOut: 8, positionEveryMs: 1000, realtime: true });
+    expect(Value.Check(CameraSettingsSchema, s)).toBe(true);
+  });
+  it("rejects a calibration with fewer than 4 points and unknown keys", () => {
+    const bad = Value.Default(CameraSettingsSchema, { input: "a.mp4", calibration: { points: [{ image: [0, 0], floor: [0, 0] }] }, colour: "red" });
+    const paths = [...Value.Errors(CameraSettingsSchema, bad)].map((e) => e.path);
+    expect(paths).toContain("/calibration/points");
+    expect(paths).toContain("/colour");
+  });
+});

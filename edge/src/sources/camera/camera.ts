@@ -1,0 +1,258 @@
+/**
+ * The `camera` source: ffmpeg frames -> person detector (worker threads, every Nth frame) ->
+ * tracker (every frame; predicts between detections) -> zones, positions, counting line ->
+ * `ctx.emit`. Frames and crops never leave the process; debug frames go to local disk only
+ * when `debugDir` is set.
+ */
+import { randomBytes } from "node:crypto";
+import type { Source, SourceContext } from "../../source.js";
+import { errorMessage } from "../../log.js";
+import { computeHomography, reprojectionError, type Homography } from "../../vision/homography.js";
+import { initTracker, stepTracker, type Detection, type TrackerState, type TrackView } from "../../vision/tracker.js";
+import { Canvas, colourOf, writeDebugFrame } from "./debug.js";
+import { FrameStream, type FrameStreamStats, type RawFrame } from "./ffmpeg.js";
+import { Scene } from "./scene.js";
+import { inputKind, type CameraSettings } from "./settings.js";
+
+/** What the camera needs of a detector (structurally `@footfall/models`' PersonDetector). */
+export interface DetectorLike {
+  readonly backend: string;
+  detect(frame: { width: number; height: number; data: Uint8Array }): Promise<{ box: readonly [number, number, number, number]; score: number }[]>;
+  dispose(): Promise<void>;
+  /** Frames queued or being detected (a pool exposes it; used to avoid piling up on live streams). */
+  readonly pending?: number;
+}
+export type DetectorFactory = (s: CameraSettings) => Promise<DetectorLike>;
+
+/** The default detector: `@footfall/models`' worker pool, loaded only when a camera starts. */
+export const modelsDetector: DetectorFactory = async (s) => {
+  const name = "@footfall/models";
+  const models = (await import(/* @vite-ignore */ name)) as {
+    createDetectorPool(o: { workers: number; backend: string; minScore: number; roi?: readonly number[] }): Promise<DetectorLike>;
+  };
+  return models.createDetectorPool({ workers: s.workers, backend: s.backend, minScore: s.minScore, ...(s.roi ? { roi: s.roi } : {}) });
+};
+
+export interface CameraSourceOptions {
+  /** Detector factory (tests inject a fake); default `modelsDetector`. */
+  detector?: DetectorFactory;
+  /** Random visitor ids; default 96 random bits in hex after `visitorPrefix-`. */
+  newVisitor?: (prefix: string) => string;
+  /** Observe each processed frame's confirmed tracks (benches, debugging); runs in-process. */
+  onTracks?: (info: { run: number; index: number; ts: number; active: readonly TrackView[] }) => void;
+}
+
+export interface CameraStats {
+  stream: FrameStreamStats;
+  framesProcessed: number;
+  framesDetected: number;
+  tracks: number;
+  /** Frames processed per second over the last run. */
+  fps: number;
+  totals: Scene["totals"];
+}
+
+/** One frame waiting in order for its detection (if any) before the tracker takes it. */
+interface Pending {
+  frame: RawFrame;
+  ts: number;
+  detections: Promise<Detection[]> | null;
+}
+
+export class CameraSource implements Source<CameraSettings> {
+  private ctx: SourceContext<CameraSettings> | null = null;
+  private stream: FrameStream | null = null;
+  private detector: DetectorLike | null = null;
+  private scene: Scene | null = null;
+  private tracker: TrackerState = initTracker();
+  private queue: Pending[] = [];
+  private processing: Promise<void> = Promise.resolve();
+  private running: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private runStartTs = 0;
+  private lastTs = 0;
+  private sinceDetect = Infinity;
+  private processed = 0;
+  private detected = 0;
+  private runStartedAt = 0;
+  private runProcessed = 0;
+  private lastFrameAt = 0;
+
+  constructor(private readonly options: CameraSourceOptions = {}) {}
+
+  stats(): CameraStats {
+    const seconds = (this.lastFrameAt - this.runStartedAt) / 1000;
+    return {
+      stream: { ...(this.stream?.stats ?? { runs: 0, restarts: 0, frames: 0, pid: null, state: "stopped", lastError: null }) },
+      framesProcessed: this.processed,
+      framesDetected: this.detected,
+      tracks: this.scene?.trackCount ?? 0,
+      fps: seconds > 0 ? this.runProcessed / seconds : 0,
+      totals: { ...(this.scene?.totals ?? { in: 0, out: 0, enters: 0, exits: 0, positions: 0, visitors: 0 }) },
+    };
+  }
+
+  /** Kill the current ffmpeg child (what a dropped camera looks like); it is restarted with backoff. */
+  killStream(): void {
+    this.stream?.kill();
+  }
+
+  /** Resolves when a file input without `loop` has been read to its end and processed (benches). */
+  async finished(): Promise<void> {
+    await this.running;
+    await this.processing;
+  }
+
+  async start(ctx: SourceContext<CameraSettings>): Promise<void> {
+    const s = ctx.settings;
+    this.ctx = ctx;
+    const log = ctx.log;
+    let homography: Homography | null = null;
+    let frontSign = 1;
+    if (s.calibration) {
+      homography = computeHomography(s.calibration.points);
+      const err = reprojectionError(homography, s.calibration.points);
+      const w = s.calibration.points.map((p) => homography![6] * p.image[0] + homography![7] * p.image[1] + homography![8]);
+      frontSign = w.filter((v) => v > 0).length >= w.length / 2 ? 1 : -1;
+      log.info("calibration loaded", { points: s.calibration.points.length, rmsErrorM: err.rms.toFixed(3), maxErrorM: err.max.toFixed(3) });
+    } else {
+      log.warn("no calibration: no zone enter/exit and no position events, only the counting line (add settings.calibration with 4+ image/floor point pairs)");
+    }
+    if (s.line) {
+      const layout = ctx.layout();
+      if (layout && !layout.zones.some((z) => z.id === s.line!.zone)) log.warn("the counting line's zone is not in the layout: the server will reject its counts", { zone: s.line.zone });
+    }
+    this.detector = await (this.options.detector ?? modelsDetector)(s);
+    log.info("person detector ready", { backend: this.detector.backend, workers: s.workers, detectEvery: s.detectEvery });
+    const newVisitor = this.options.newVisitor ?? ((prefix: string) => `${prefix}-${randomBytes(12).toString("hex")}`);
+    this.scene = new Scene(
+      {
+        homography,
+        frontSign,
+        minFramesIn: s.minFramesIn,
+        minFramesOut: s.minFramesOut,
+        positionEveryMs: s.positionEveryMs,
+        rotateVisitorMs: s.rotateVisitorMs,
+        line: s.line ? { a: s.line.a, b: s.line.b, margin: s.line.marginPx, invert: s.line.invert, zone: s.line.zone, reportEveryMs: s.line.reportEveryMs } : null,
+        newVisitor: () => newVisitor(s.visitorPrefix),
+      },
+      (e) => ctx.emit(e),
+    );
+    this.abort = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, this.abort.signal]);
+    const realtimeClock = s.realtime || inputKind(s.input) !== "file";
+    this.stream = new FrameStream({
+      input: s.input,
+      fps: s.fps,
+      width: s.width,
+      height: s.height,
+      realtime: s.realtime,
+      loop: s.loop,
+      ffmpeg: s.ffmpeg,
+      ffprobe: s.ffprobe,
+      stallTimeoutMs: s.stallTimeoutMs,
+      restartMinMs: s.restartMinMs,
+      restartMaxMs: s.restartMaxMs,
+      log: log.child("ffmpeg"),
+      signal,
+      onStart: (info) => {
+        this.runStartTs = ctx.now();
+        this.runStartedAt = Date.now();
+        this.runProcessed = 0;
+        this.tracker = initTracker();
+        this.sinceDetect = Infinity;
+        log.info("video stream running", { width: info.width, height: info.height, run: info.run });
+      },
+      onFrame: (frame) => {
+        // Live inputs (and real-time files) are stamped on arrival; a file read as fast as possible by its own clock.
+        const ts = Math.round(realtimeClock ? ctx.now() : this.runStartTs + frame.ptsMs);
+        return this.onFrame(frame, ts);
+      },
+      onEnd: async () => {
+        await this.flushQueue();
+        this.scene?.endAll(this.lastTs);
+      },
+    });
+    this.running = this.stream.run().catch((err: unknown) => ctx.fail(err));
+  }
+
+  private async onFrame(frame: RawFrame, ts: number): Promise<void> {
+    const s = this.ctx!.settings;
+    const detector = this.detector!;
+    this.sinceDetect++;
+    let detections: Promise<Detection[]> | null = null;
+    const due = this.sinceDetect >= s.detectEvery;
+    const busy = (detector.pending ?? 0) >= s.workers;
+    if (due && (!busy || !s.realtime || this.sinceDetect >= 4 * s.detectEvery)) {
+      this.sinceDetect = 0;
+      this.detected++;
+      detections = detector.detect(frame).then(
+        (persons) => persons.map((p) => ({ box: p.box, score: p.score })),
+        (err: unknown) => {
+          this.ctx?.log.warn("detection failed on a frame", { error: errorMessage(err) });
+          return [];
+        },
+      );
+    }
+    this.queue.push({ frame, ts, detections });
+    this.processing = this.processing.then(() => this.drain());
+    // Backpressure: hold ffmpeg while more frames wait than the workers can take.
+    if (this.queue.length > 2 * s.workers * s.detectEvery) await this.processing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      const dets = head.detections ? await head.detections : null;
+      this.queue.shift();
+      this.process(head, dets);
+    }
+  }
+
+  private async flushQueue(): Promise<void> {
+    this.processing = this.processing.then(() => this.drain());
+    await this.processing;
+  }
+
+  private process(p: Pending, dets: Detection[] | null): void {
+    const s = this.ctx!.settings;
+    const r = stepTracker(this.tracker, dets, { lowScore: s.minScore, highScore: s.personScore, newTrackScore: s.personScore, maxLost: s.maxLostFrames });
+    this.tracker = r.state;
+    this.lastTs = Math.max(this.lastTs, p.ts);
+    this.scene!.step(p.ts, r.active, r.removed, Scene.zonesOf(this.ctx!.layout()));
+    this.processed++;
+    this.runProcessed++;
+    this.options.onTracks?.({ run: this.stream?.stats.runs ?? 0, index: p.frame.index, ts: p.ts, active: r.active });
+    this.lastFrameAt = Date.now();
+    if (s.debugDir && this.processed % s.debugEvery === 0) this.debugFrame(p.frame, r.active, dets);
+  }
+
+  private debugFrame(frame: RawFrame, active: TrackView[], dets: Detection[] | null): void {
+    const s = this.ctx!.settings;
+    const c = new Canvas(frame.width, frame.height, frame.data);
+    for (const d of dets ?? []) c.rect(d.box, [200, 200, 200], 1);
+    for (const t of active) {
+      const col = colourOf(t.id);
+      c.rect(t.box, col, 2);
+      c.dot(t.foot, col);
+      c.tag([t.box[0], t.box[1]], t.id, col);
+    }
+    if (s.line) c.line(s.line.a, s.line.b, [255, 255, 255], 2);
+    const name = `frame-${String(this.processed).padStart(7, "0")}.ppm`;
+    writeDebugFrame(s.debugDir!, name, c).catch((err: unknown) => this.ctx?.log.warn("could not write a debug frame", { error: errorMessage(err) }));
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
+    await this.processing.catch(() => undefined);
+    this.scene?.endAll(this.lastTs);
+    await this.detector?.dispose();
+    this.detector = null;
+    this.queue = [];
+  }
+}
+
+export function createCameraSource(options: CameraSourceOptions = {}): CameraSource {
+  return new CameraSource(options);
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ffmpegArgs } from "./ffmpeg.js";
+import { inputKind } from "./settings.js";
+
+const base = { fps: 10, width: undefined, height: undefined, realtime: true, loop: false };
+
+describe("ffmpegArgs", () => {
+  it("reads a file at its own speed by default and decodes to raw RGB at the configured rate", () => {
+    const args = ffmpegArgs({ ...base, input: "/videos/shop.mp4" });
+    expect(args.slice(args.indexOf("-re"), args.indexOf("-re") + 1)).toEqual(["-re"]);
+    expect(args.join(" ")).toContain("-i /videos/shop.mp4 -an -sn -vf fps=10 -pix_fmt rgb24 -f rawvideo pipe:1");
+  });
+  it("loops a file and scales frames on request", () => {
+    const args = ffmpegArgs({ ...base, input: "a.avi", realtime: false, loop: true, width: 640, height: 480 });
+    expect(args).not.toContain("-re");
+    expect(args.join(" ")).toContain("-stream_loop -1");
+    expect(args).toContain("fps=10,scale=640:480");
+  });
+  it("uses TCP for RTSP and the v4l2 demuxer for devices", () => {
+    expect(ffmpegArgs({ ...base, input: "rtsp://cam/1" }).join(" ")).toContain("-rtsp_transport tcp -i rtsp://cam/1");
+    expect(ffmpegArgs({ ...base, input: "/dev/video0" }).join(" ")).toContain("-f v4l2 -i /dev/video0");
+    expect(ffmpegArgs({ ...base, input: "rtsp://cam/1" })).not.toContain("-re");
+  });
+  it("tells inputs apart", () => {
+    expect(inputKind("rtsp://10.0.0.2/stream")).toBe("stream");
+    expect(inputKind("https://cam/mjpeg")).toBe("stream");
+    expect(inputKind("/dev/video2")).toBe("v4l2");
+    expect(inputKind("./clip.mp4")).toBe("file");
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Raw RGB frames from an ffmpeg child process (a file, an RTSP/HTTP URL or a V4L2 device), at a
+ * fixed rate, with a stall watchdog and restarts with exponential backoff when the stream drops.
+ * Frames never leave the process: they go from ffmpeg's stdout to `onFrame` only.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Logger } from "../../log.js";
+import { inputKind } from "./settings.js";
+
+export interface RawFrame {
+  /** 0-based index since this stream (re)started. */
+  index: number;
+  /** Presentation time since the stream (re)started, ms (index / fps). */
+  ptsMs: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface FrameStreamOptions {
+  input: string;
+  fps: number;
+  width?: number | undefined;
+  height?: number | undefined;
+  realtime: boolean;
+  loop: boolean;
+  ffmpeg: string;
+  ffprobe: string;
+  stallTimeoutMs: number;
+  restartMinMs: number;
+  restartMaxMs: number;
+  log: Logger;
+  signal: AbortSignal;
+  /** Called in order for each frame; the stream waits (backpressure) while the promise is pending. */
+  onFrame(frame: RawFrame): void | Promise<void>;
+  /** A run of ffmpeg started delivering frames of this size. */
+  onStart?(info: { width: number; height: number; run: number }): void;
+  /** A run ended (ffmpeg exited, was killed, or stalled); the consumer flushes per-run state. */
+  onEnd?(info: { reason: string; frames: number; run: number }): void | Promise<void>;
+}
+
+export interface FrameStreamStats {
+  runs: number;
+  restarts: number;
+  frames: number;
+  pid: number | null;
+  state: "starting" | "running" | "waiting" | "ended" | "stopped";
+  lastError: string | null;
+}
+
+/** ffmpeg's arguments for one run (pure, tested). */
+export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width" | "height" | "realtime" | "loop">): string[] {
+  const kind = inputKind(o.input);
+  const args = ["-hide_banner", "-loglevel", "error", "-nostdin"];
+  if (kind === "file") {
+    if (o.realtime) args.push("-re");
+    if (o.loop) args.push("-stream_loop", "-1");
+  } else if (kind === "stream" && /^rtsps?:/i.test(o.input)) {
+    args.push("-rtsp_transport", "tcp");
+  } else if (kind === "v4l2") {
+    args.push("-f", "v4l2");
+  }
+  args.push("-i", o.input, "-an", "-sn");
+  const filters = [`fps=${o.fps}`];
+  if (o.width && o.height) filters.push(`scale=${o.width}:${o.height}`);
+  args.push("-vf", filters.join(","), "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1");
+  return args;
+}
+
+/** Frame size with ffprobe. */
+export function probeSize(ffprobe: string, input: string, signal: AbortSignal): Promise<{ width: number; height: number }> {
+  return new Promise((resolve, reject) => {
+    const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json"];
+    if (input.startsWith("/dev/video")) args.push("-f", "v4l2");
+    if (/^rtsps?:/i.test(input)) args.push("-rtsp_transport", "tcp");
+    args.push(input);
+    const child = spawn(ffprobe, args, { stdio: ["ignore", "pipe", "pipe"], signal });
+    let out = "", err = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      try {
+        const s = (JSON.parse(out) as { streams?: { width?: number; height?: number }[] }).streams?.[0];
+        if (code === 0 && s?.width && s.height) return resolve({ width: s.width, height: s.height });
+      } catch {
+        /* fall through */
+      }
+      reject(new Error(`ffprobe could not read a video stream from ${input} (exit ${code}): ${err.trim().slice(0, 300) || "no video stream"}`));
+    });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export class FrameStream {
+  readonly stats: FrameStreamStats = { runs: 0, restarts: 0, frames: 0, pid: null, state: "starting", lastError: null };
+  private child: ChildProcess | null = null;
+
+  constructor(private readonly o: FrameStreamOptions) {}
+
+  /** Kill the current ffmpeg (tests, or a stall); the stream restarts after its backoff. */
+  kill(): void {
+    this.child?.kill("SIGKILL");
+  }
+
+  /** Runs until `signal` aborts, or a file without `loop` ends. Never rejects. */
+  async run(): Promise<void> {
+    const { o } = this;
+    const live = inputKind(o.input) !== "file";
+    let delay = o.restartMinMs;
+    while (!o.signal.aborted) {
+      this.stats.runs++;
+      this.stats.state = "starting";
+      const started = Date.now();
+      let result: { reason: string; frames: number; clean: boolean };
+      try {
+        const size = o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal);
+        result = await this.once(size.width, size.height);
+      } catch (err) {
+        result = { reason: err instanceof Error ? err.message : String(err), frames: 0, clean: false };
+      }
+      this.stats.pid = null;
+      if (o.signal.aborted) break;
+      await o.onEnd?.({ reason: result.reason, frames: result.frames, run: this.stats.runs });
+      if (result.clean && !live && !o.loop) {
+        o.log.info("input ended", { input: o.input, frames: result.frames });
+        this.stats.state = "ended";
+        return;
+      }
+      this.stats.lastError = result.reason;
+      // A run that delivered frames for a while resets the backoff.
+      if (result.frames > 0 && Date.now() - started > 10 * o.restartMinMs) delay = o.restartMinMs;
+      o.log.warn("video stream dropped; restarting", { input: o.input, reason: result.reason, frames: result.frames, retryInMs: delay });
+      this.stats.state = "waiting";
+      this.stats.restarts++;
+      await sleep(delay, o.signal);
+      delay = Math.min(o.restartMaxMs, delay * 2);
+    }
+    this.stats.state = "stopped";
+  }
+
+  private once(width: number, height: number): Promise<{ reason: string; frames: number; clean: boolean }> {
+    const { o } = this;
+    const frameBytes = width * height * 3;
+    return new Promise((resolve) => {
+      const child = spawn(o.ffmpeg, ffmpegArgs({ ...o, width, height }), { stdio: ["ignore", "pipe", "pipe"] });
+      this.child = child;
+      this.stats.pid = child.pid ?? null;
+      let frames = 0;
+      let stderr = "";
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let busy = false;
+      let ended = false;
+      let stalled = false;
+      let settled = false;
+      let exit: { code: number | null; signal: string | null } | null = null;
+      const queue: Buffer[] = [];
+
+      let lastFrameAt = Date.now();
+      const watchdog = setInterval(() => {
+        // Only a silent ffmpeg is a stall, not a busy consumer holding it back.
+        if (!busy && queue.length === 0 && Date.now() - lastFrameAt > o.stallTimeoutMs) {
+          stalled = true;
+          child.kill("SIGKILL");
+        }
+      }, Math.min(1000, Math.max(50, o.stallTimeoutMs / 4)));
+      const onAbort = () => child.kill("SIGKILL");
+      o.signal.addEventListener("abort", onAbort, { once: true });
+
+      const finish = () => {
+        if (settled || busy || queue.length > 0 || !ended || !exit) return;
+        settled = true;
+        clearInterval(watchdog);
+        o.signal.removeEventListener("abort", onAbort);
+        this.child = null;
+        const clean = exit.code === 0 && !stalled;
+        const reason = stalled
+          ? `no frame for ${o.stallTimeoutMs} ms`
+          : exit.code === 0
+            ? "end of input"
+            : `ffmpeg exited with ${exit.code ?? exit.signal}${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)}` : ""}`;
+        resolve({ reason, frames, clean });
+      };
+
+      const drain = async () => {
+        if (busy) return;
+        busy = true;
+        while (queue.length > 0 && !o.signal.aborted) {
+          const data = queue.shift()!;
+          const index = frames++;
+          this.stats.frames++;
+          if (index === 0) {
+            this.stats.state = "running";
+            o.onStart?.({ width, height, run: this.stats.runs });
+          }
+          try {
+            await o.onFrame({ index, ptsMs: (index * 1000) / o.fps, width, height, data });
+          } catch (err) {
+            o.log.error("frame handler failed", { error: err instanceof Error ? err.message : String(err) });
+          }
+          lastFrameAt = Date.now();
+          if (queue.length < 2 && child.stdout?.isPaused()) child.stdout.resume();
+        }
+        queue.length = 0;
+        busy = false;
+        finish();
+      };
+
+      child.stdout!.on("data", (chunk: Buffer) => {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < frameBytes) return;
+        let all = Buffer.concat(pending, pendingBytes);
+        while (all.length >= frameBytes) {
+          // A copy, so the frame does not pin ffmpeg's chunk and can be handed on.
+          queue.push(Buffer.from(all.subarray(0, frameBytes)));
+          all = all.subarray(frameBytes);
+        }
+        pending = all.length ? [all] : [];
+        pendingBytes = all.length;
+        lastFrameAt = Date.now();
+        if (queue.length >= 4) child.stdout!.pause();
+        void drain();
+      });
+      child.stdout!.on("end", () => {
+        ended = true;
+        finish();
+      });
+      child.stderr!.on("data", (c: Buffer) => {
+        stderr = (stderr + c.toString()).slice(-4000);
+      });
+      child.on("error", (err) => {
+        // Spawn failure (ffmpeg missing): no stdout end will come.
+        stderr += err.message;
+        ended = true;
+        exit = { code: -1, signal: null };
+        finish();
+      });
+      child.on("close", (code, signal) => {
+        exit = { code, signal };
+        ended = true;
+        finish();
+      });
+    });
+  }
+}

@@ -1,0 +1,76 @@
+/** Settings of the camera source (the `settings` object of a `camera` agent's config file). */
+import { Type, type Static } from "@sinclair/typebox";
+import { ID_PATTERN } from "@footfall/core";
+
+const Int = (min: number, max: number, def: number, description: string) => Type.Integer({ minimum: min, maximum: max, default: def, description });
+const Num = (min: number, max: number, def: number, description: string) => Type.Number({ minimum: min, maximum: max, default: def, description });
+const ImagePt = Type.Tuple([Type.Number(), Type.Number()], { description: "[u, v] in image pixels (of the decoded frame)" });
+const FloorPt = Type.Tuple([Type.Number(), Type.Number()], { description: "[x, y] in metres on the floor plan" });
+
+export const CalibrationSchema = Type.Object(
+  {
+    points: Type.Array(Type.Object({ image: ImagePt, floor: FloorPt }, { additionalProperties: false }), {
+      minItems: 4,
+      description: "4 or more image <-> floor point pairs, spread over the floor, no 3 on one line (e.g. tile corners, marks taped on the floor)",
+    }),
+  },
+  { additionalProperties: false, description: "image-to-floor homography; print its error with `footfall-edge camera calibrate --config FILE`" },
+);
+
+export const CountLineSchema = Type.Object(
+  {
+    zone: Type.String({ pattern: ID_PATTERN, description: "zone id the `count` events are for (usually an entrance)" }),
+    a: ImagePt,
+    b: ImagePt,
+    invert: Type.Boolean({ default: false, description: "crossing A->B from its left to its right is `in`; set to swap" }),
+    marginPx: Num(0, 500, 6, "dead band either side of the line, in pixels, so jitter on it counts nothing"),
+    reportEveryMs: Int(100, 3_600_000, 5000, "send crossings counted since the previous report at most this often"),
+  },
+  { additionalProperties: false },
+);
+
+export const CameraSettingsSchema = Type.Object(
+  {
+    input: Type.String({ minLength: 1, description: "a video file, an rtsp:// or http(s):// URL, or a V4L2 device such as /dev/video0" }),
+    fps: Num(0.5, 60, 10, "frames decoded per second (ffmpeg's fps filter)"),
+    width: Type.Optional(Type.Integer({ minimum: 16, maximum: 4096, description: "scale decoded frames to this width (default: the stream's)" })),
+    height: Type.Optional(Type.Integer({ minimum: 16, maximum: 4096, description: "scale decoded frames to this height (default: the stream's)" })),
+    realtime: Type.Boolean({ default: true, description: "read a file at its own speed, as a camera would deliver it (false: as fast as possible, for benchmarks)" }),
+    loop: Type.Boolean({ default: false, description: "replay a file forever (demos)" }),
+    ffmpeg: Type.String({ default: "ffmpeg", description: "ffmpeg executable" }),
+    ffprobe: Type.String({ default: "ffprobe", description: "ffprobe executable (finds the frame size when width/height are not given)" }),
+    stallTimeoutMs: Int(500, 600_000, 10_000, "restart ffmpeg when no frame came for this long"),
+    restartMinMs: Int(10, 600_000, 1000, "first delay before restarting a dropped stream, doubled after each failure"),
+    restartMaxMs: Int(10, 3_600_000, 30_000, "longest delay between restarts"),
+
+    detectEvery: Int(1, 30, 2, "run the detector on every Nth frame; the tracker's motion model carries the frames between"),
+    workers: Int(1, 16, 2, "detector worker threads (one TF.js backend each)"),
+    backend: Type.Union([Type.Literal("auto"), Type.Literal("wasm"), Type.Literal("tensorflow")], { default: "auto", description: "auto: tfjs-node when installed, else WASM" }),
+    roi: Type.Optional(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: "[x1, y1, x2, y2]: the part of the frame given to the detector (people look bigger to it)" })),
+    minScore: Num(0, 1, 0.1, "detections below this are dropped before tracking"),
+    personScore: Num(0, 1, 0.35, "detections at or above this are certain enough to start and match tracks; those between minScore and this only keep tracks alive"),
+    maxLostFrames: Int(0, 600, 20, "frames a lost track is kept to re-identify the person after an occlusion"),
+
+    calibration: Type.Optional(CalibrationSchema),
+    minFramesIn: Int(1, 1000, 4, "frames in a row inside a zone before `enter`"),
+    minFramesOut: Int(1, 1000, 8, "frames in a row outside before `exit`"),
+    positionEveryMs: Int(0, 3_600_000, 1000, "one position sample per visitor this often (0: none)"),
+    line: Type.Optional(CountLineSchema),
+
+    visitorPrefix: Type.String({ default: "cam", maxLength: 64, description: "prefix of the anonymous visitor ids (use the agent id)" }),
+    rotateVisitorMs: Int(0, 86_400_000, 3_600_000, "give a track a fresh random visitor id after this long (exits then enters its zones; 0: never)"),
+
+    debugDir: Type.Optional(Type.String({ minLength: 1, description: "write annotated frames (PPM) to this local directory; nothing is written unless set" })),
+    debugEvery: Int(1, 10_000, 10, "with debugDir: write every Nth frame"),
+  },
+  { additionalProperties: false },
+);
+
+export type CameraSettings = Static<typeof CameraSettingsSchema>;
+
+/** Input kind from the `input` string. */
+export function inputKind(input: string): "file" | "stream" | "v4l2" {
+  if (/^(rtsps?|rtmp|https?|udp|tcp|srt):\/\//i.test(input)) return "stream";
+  if (input.startsWith("/dev/video")) return "v4l2";
+  return "file";
+}

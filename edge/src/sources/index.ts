@@ -1,0 +1,67 @@
+import type { TSchema } from "@sinclair/typebox";
+import type { AgentKind } from "@footfall/core";
+import type { Checked } from "../schema.js";
+import type { Source } from "../source.js";
+import { SimSource } from "./sim.js";
+import { SimSettingsSchema, checkSimSettings } from "./sim/settings.js";
+
+/** A source kind the agent can run: its settings schema and a factory. */
+export interface SourceDefinition<S> {
+  kind: AgentKind;
+  /** One line for `--help`. */
+  summary: string;
+  /** The TypeBox schema of `settings`, with defaults and descriptions (for `--help`). */
+  settingsSchema: TSchema;
+  /** Fill defaults and list every problem of a `settings` object. */
+  checkSettings(input: unknown): Checked<S>;
+  /** A new source instance. */
+  create(): Source<S>;
+}
+
+/** A kind named by the protocol whose driver is not written yet. */
+export interface PlannedSource {
+  kind: AgentKind;
+  summary: string;
+  /** Where it is planned, for the error message. */
+  planned: string;
+}
+
+/** Every kind of protocol v1 and what runs it. */
+export const SOURCES: Record<AgentKind, SourceDefinition<unknown> | PlannedSource> = {
+  sim: {
+    kind: "sim",
+    summary: "a simulated store: visitors, dwell by zone, paths, checkout, a door counter",
+    settingsSchema: SimSettingsSchema,
+    checkSettings: checkSimSettings,
+    create: () => new SimSource(),
+  },
+  door: { kind: "door", summary: "a door counter (serial or network): count events", planned: "see the issue \"Edge sources: door counter\"" },
+  beacon: { kind: "beacon", summary: "BLE beacon scanner: zone enters and exits from hashed, rotating ids", planned: "see the issue \"Edge sources: BLE beacons\"" },
+  camera: { kind: "camera", summary: "camera with person detection and tracking: zone enters, exits and positions", planned: "see the issue \"Edge sources: camera\"" },
+};
+
+/** Whether a kind has a driver. */
+export function isImplemented(def: SourceDefinition<unknown> | PlannedSource): def is SourceDefinition<unknown> {
+  return !("planned" in def);
+}
+
+type HelpSchema = TSchema & { description?: string; default?: unknown; properties?: Record<string, HelpSchema>; required?: string[] };
+
+/** Help text listing a settings schema's keys (and those of its sections with defaults) with their defaults and descriptions. */
+export function settingsHelp(schema: TSchema, prefix = ""): string {
+  const s = schema as HelpSchema;
+  const required = new Set(s.required ?? []);
+  const lines: string[] = [];
+  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+    const name = prefix + key;
+    if (prop.properties && prop.default !== undefined) {
+      lines.push(settingsHelp(prop, `${name}.`));
+      continue;
+    }
+    const description = prop.description ?? "";
+    let def = prop.default === undefined ? (required.has(key) ? "required" : /default/.test(description) ? "" : "optional") : `default ${JSON.stringify(prop.default)}`;
+    if (def.length > 50) def = "default: built in, long";
+    lines.push(`  ${name.padEnd(24)} ${description}${def ? ` (${def})` : ""}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Layout, StoreId, ZoneId } from "@footfall/core";
+import { LayoutHub } from "../layout.js";
+import { silentLogger } from "../log.js";
+import type { EventDraft, SourceContext } from "../source.js";
+import { SimSource } from "./sim.js";
+import { checkSimSettings, type SimSettings } from "./sim/settings.js";
+
+const START = Date.UTC(2025, 2, 4, 11, 0, 0); // 12:00 in Paris
+
+function context(settings: SimSettings, hub = new LayoutHub(), layoutsExpected = false) {
+  const emitted: Array<EventDraft & { emittedAt: number }> = [];
+  const controller = new AbortController();
+  let failure: unknown = null;
+  const ctx: SourceContext<SimSettings> = {
+    settings,
+    emit: (e) => emitted.push({ ...e, emittedAt: Date.now() }),
+    log: silentLogger,
+    signal: controller.signal,
+    layout: () => hub.current(),
+    layoutsExpected,
+    onLayout: (l) => hub.subscribe(l),
+    now: () => Date.now(),
+    fail: (err) => (failure = err),
+  };
+  return { ctx, emitted, controller, failure: () => failure };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(START);
+});
+afterEach(() => vi.useRealTimers());
+
+describe("SimSource", () => {
+  it("stamps events with real time: never in the future, durations divided by speed", async () => {
+    const settings = checkSimSettings({ speed: 60, seed: 1, arrivalsPerHour: 300 }).value;
+    const { ctx, emitted, failure } = context(settings);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(10 * 60_000); // 10 real minutes = 10 simulated hours
+    await sim.stop();
+    expect(failure()).toBeNull();
+    expect(emitted.length).toBeGreaterThan(500);
+    for (const e of emitted) {
+      expect(e.ts).toBeLessThanOrEqual(e.emittedAt);
+      expect(e.ts).toBeGreaterThanOrEqual(START);
+    }
+    // Fruit & veg's simulated median dwell is 110 s: about 1.8 s of real time at speed 60.
+    const open = new Map<string, number>();
+    const dwell: number[] = [];
+    for (const e of emitted) {
+      if (e.type === "enter" && e.zone === "fruit-veg") open.set(e.visitor, e.ts);
+      if (e.type === "exit" && e.zone === "fruit-veg" && open.has(e.visitor)) dwell.push(e.ts - open.get(e.visitor)!);
+    }
+    dwell.sort((a, b) => a - b);
+    const median = dwell[Math.floor(dwell.length / 2)]!;
+    expect(median).toBeGreaterThan(1200);
+    expect(median).toBeLessThan(2700);
+  });
+
+  it("emits nothing after stop", async () => {
+    const { ctx, emitted } = context(checkSimSettings({ seed: 2, arrivalsPerHour: 600 }).value);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await sim.stop();
+    const n = emitted.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(emitted.length).toBe(n);
+  });
+
+  it("waits for the server's retained layout and simulates its zones", async () => {
+    const hub = new LayoutHub();
+    const { ctx, emitted } = context(checkSimSettings({ seed: 3, arrivalsPerHour: 600 }).value, hub, true);
+    const sim = new SimSource();
+    const started = sim.start(ctx);
+    const square = (x: number): Array<readonly [number, number]> => [[x, 0], [x + 4, 0], [x + 4, 4], [x, 4]];
+    const layout: Layout = {
+      store: "demo" as StoreId,
+      version: 3,
+      validFrom: 0,
+      timezone: "Europe/Paris",
+      floor: { width: 20, height: 5 },
+      zones: [
+        { id: "door" as ZoneId, name: "Door", kind: "entrance", polygon: square(0) },
+        { id: "shelves" as ZoneId, name: "Shelves", kind: "zone", polygon: square(5) },
+        { id: "till" as ZoneId, name: "Till", kind: "checkout", polygon: square(10) },
+      ],
+    };
+    await vi.advanceTimersByTimeAsync(500);
+    hub.set(layout);
+    await started;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await sim.stop();
+    const zones = new Set(emitted.flatMap((e) => ("zone" in e ? [e.zone] : [])));
+    expect([...zones].sort()).toEqual(["door", "shelves", "till"]);
+  });
+
+  it("falls back to the demo layout when no layout arrives in time", async () => {
+    const { ctx, emitted } = context(checkSimSettings({ seed: 4, arrivalsPerHour: 600, layoutWaitMs: 1000 }).value, new LayoutHub(), true);
+    const sim = new SimSource();
+    const started = sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(1000);
+    await started;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await sim.stop();
+    expect(emitted.some((e) => "zone" in e && e.zone === "fruit-veg")).toBe(true);
+  });
+});

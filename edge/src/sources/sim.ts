@@ -1,0 +1,108 @@
+import type { Layout } from "@footfall/core";
+import { bootIdAt } from "../ids.js";
+import { errorMessage } from "../log.js";
+import type { Source, SourceContext } from "../source.js";
+import { SimClock, atHourOfDay } from "./sim/clock.js";
+import { DEMO_LAYOUT } from "./sim/demo-layout.js";
+import { SimEngine } from "./sim/engine.js";
+import type { SimSettings } from "./sim/settings.js";
+import type { SimLayout } from "./sim/store-model.js";
+
+export { DEMO_LAYOUT, DEMO_ATTRACTION, DEMO_DWELL, DEMO_TRANSITIONS } from "./sim/demo-layout.js";
+export { SimSettingsSchema, checkSimSettings, DEFAULT_HOURLY_CURVE, type SimSettings } from "./sim/settings.js";
+export { SimEngine, type SimEngineOptions, type SimStats } from "./sim/engine.js";
+export { SimClock } from "./sim/clock.js";
+export { mulberry32, Random } from "./sim/prng.js";
+
+function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Layout | null> {
+  const current = ctx.layout();
+  if (current || ms <= 0 || !ctx.layoutsExpected) return Promise.resolve(current);
+  return new Promise((resolve) => {
+    const done = (layout: Layout | null): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      ctx.signal.removeEventListener("abort", onAbort);
+      resolve(layout);
+    };
+    const onAbort = (): void => done(null);
+    const timer = setTimeout(() => done(null), ms);
+    const unsubscribe = ctx.onLayout((layout) => done(layout));
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The `sim` source: a believable store (see {@link SimEngine}) run against the wall clock.
+ *
+ * Time: the simulated clock starts at the real time of day (or `startHour`) and runs `speed`
+ * times faster, deciding the hour of the arrival curve; but every event is stamped with the real
+ * instant it is emitted at, so simulated durations (dwell, gaps between arrivals, walks) are
+ * divided by `speed` in the data. A 2-minute dwell shows as 2 s at speed 60. Stamping simulated
+ * time instead would run ahead of the wall clock and the server rejects events more than 5 minutes
+ * in the future; compressing durations keeps every `ts` real, "now" and accepted.
+ *
+ * Layout: the server's retained layout when there is one (waiting `layoutWaitMs` for it at start),
+ * else `settings.layout`, else the built-in demo layout. A new layout is used from the next move on.
+ */
+export class SimSource implements Source<SimSettings> {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private engine: SimEngine | null = null;
+
+  async start(ctx: SourceContext<SimSettings>): Promise<void> {
+    const s = ctx.settings;
+    const fromBroker = await waitForLayout(ctx, s.layoutWaitMs);
+    if (ctx.signal.aborted) return;
+    const layout: SimLayout = fromBroker ?? s.layout ?? DEMO_LAYOUT;
+    const origin = fromBroker ? `the server's layout v${fromBroker.version}` : s.layout ? "the layout in the settings" : "the built-in demo layout";
+    const seed = s.seed ?? Math.floor(Math.random() * 4_294_967_296);
+    const realStart = ctx.now();
+    if (s.backfillHours > 0) this.backfill(ctx, layout, seed, realStart);
+    const simStart = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
+    const clock = new SimClock(realStart, simStart, s.speed);
+    const engine = new SimEngine({ settings: s, layout, seed, startMs: simStart, idSalt: bootIdAt(realStart) });
+    this.engine = engine;
+    ctx.log.info(`simulating ${origin}`, { zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() });
+    if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
+    ctx.onLayout((next) => {
+      engine.setLayout(next);
+      ctx.log.info("simulating the new layout from the next move on", { version: next.version, zones: next.zones.length });
+    });
+    let lastLog = realStart;
+    this.timer = setInterval(() => {
+      try {
+        const now = ctx.now();
+        for (const event of engine.advance(clock.simAt(now))) ctx.emit({ ...event, ts: clock.realAt(event.ts) });
+        if (now - lastLog >= 600_000) {
+          lastLog = now;
+          const st = engine.stats();
+          ctx.log.info("simulated store", { inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(clock.simAt(now)).toISOString() });
+        }
+      } catch (err) {
+        ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));
+      }
+    }, s.tickMs);
+  }
+
+  /**
+   * History: a separate engine run at real speed from `backfillHours` ago to now, its events
+   * sent with their own (past) ts. Visitors still inside at the end simply stop being seen.
+   */
+  private backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number): void {
+    const from = realStart - ctx.settings.backfillHours * 3_600_000;
+    const engine = new SimEngine({ settings: ctx.settings, layout, seed: (seed + 1) >>> 0, startMs: from, idSalt: bootIdAt(from) });
+    let n = 0;
+    for (let t = from; t < realStart; t = Math.min(realStart, t + 3_600_000)) {
+      for (const event of engine.advance(Math.min(realStart - 1, t + 3_600_000))) {
+        ctx.emit(event);
+        n++;
+      }
+    }
+    ctx.log.info("back-filled simulated history", { hours: ctx.settings.backfillHours, events: n });
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.engine = null;
+  }
+}

@@ -1,0 +1,40 @@
+import { DEMO_LAYOUT } from "@footfall/core";
+
+export { DEMO_LAYOUT };
+
+
+/** Median dwell (seconds) and spread per demo zone: what makes the demo's zones differ. */
+export const DEMO_DWELL: Record<string, { medianS: number; sigma: number }> = {
+  entrance: { medianS: 8, sigma: 0.4 },
+  "fruit-veg": { medianS: 110, sigma: 0.6 },
+  bakery: { medianS: 75, sigma: 0.5 },
+  dairy: { medianS: 40, sigma: 0.5 },
+  drinks: { medianS: 50, sigma: 0.6 },
+  household: { medianS: 90, sigma: 0.7 },
+  promo: { medianS: 30, sigma: 0.6 },
+  clothing: { medianS: 200, sigma: 0.7 },
+  "fitting-room": { medianS: 360, sigma: 0.5 },
+  frozen: { medianS: 45, sigma: 0.5 },
+  checkout: { medianS: 160, sigma: 0.4 },
+};
+
+/** How much each demo zone draws visitors (1 = average). */
+export const DEMO_ATTRACTION: Record<string, number> = {
+  "fruit-veg": 1.6,
+  promo: 1.3,
+  bakery: 1.2,
+  dairy: 1.1,
+  drinks: 0.9,
+  frozen: 0.7,
+  household: 0.6,
+  clothing: 0.6,
+  "fitting-room": 0.15,
+};
+
+/** Multipliers on the demo's zone-to-zone moves (most people start at fruit & veg; the fitting rooms are reached from clothing). */
+export const DEMO_TRANSITIONS: Record<string, Record<string, number>> = {
+  entrance: { "fruit-veg": 3, promo: 1.5 },
+  clothing: { "fitting-room": 12 },
+  "fitting-room": { clothing: 4 },
+  bakery: { dairy: 1.5 },
+};

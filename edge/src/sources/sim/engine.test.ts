@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import { parseEvent, type LayoutInput } from "@footfall/core";
+import type { EventDraft } from "../../source.js";
+import { atHourOfDay, hourOfDay } from "./clock.js";
+import { DEMO_DWELL, DEMO_LAYOUT } from "./demo-layout.js";
+import { SimEngine, type SimStats } from "./engine.js";
+import { checkSimSettings, type SimSettings } from "./settings.js";
+
+const TZ = DEMO_LAYOUT.timezone;
+const MIDNIGHT = atHourOfDay(Date.UTC(2025, 2, 4, 12), TZ, 0);
+const HOUR = 3_600_000;
+
+function settings(overrides: Record<string, unknown> = {}): SimSettings {
+  const checked = checkSimSettings(overrides);
+  expect(checked.problems).toEqual([]);
+  return checked.value;
+}
+
+/**
+ * One simulated day, midnight to 02:00 the next day, so everyone who came has left. Without a
+ * door counter unless asked: with one, the entrance is the counter's and carries no visits.
+ */
+function simulateDay(seed: number, overrides: Record<string, unknown> = {}, layout: LayoutInput = DEMO_LAYOUT): { events: EventDraft[]; stats: SimStats } {
+  const engine = new SimEngine({ settings: settings({ door: { enabled: false }, ...overrides }), layout, seed, startMs: MIDNIGHT, idSalt: "test" });
+  const events: EventDraft[] = [];
+  for (let t = MIDNIGHT; t <= MIDNIGHT + 26 * HOUR; t += 10 * 60_000) events.push(...engine.advance(t));
+  return { events, stats: engine.stats() };
+}
+
+type ZoneDraft = Extract<EventDraft, { type: "enter" | "exit" }>;
+const zoneEvents = (events: EventDraft[]): ZoneDraft[] => events.filter((e): e is ZoneDraft => e.type === "enter" || e.type === "exit");
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Closed visits per zone (seconds) and the visits left open, the way the server pairs them. */
+function visits(events: EventDraft[]): { dwell: Map<string, number[]>; open: Set<string> } {
+  const openAt = new Map<string, number>();
+  const dwell = new Map<string, number[]>();
+  for (const e of zoneEvents(events)) {
+    const key = `${e.visitor}|${e.zone}`;
+    if (e.type === "enter") openAt.set(key, e.ts);
+    else {
+      const t0 = openAt.get(key);
+      if (t0 === undefined) continue;
+      openAt.delete(key);
+      dwell.set(e.zone, [...(dwell.get(e.zone) ?? []), (e.ts - t0) / 1000]);
+    }
+  }
+  return { dwell, open: new Set([...openAt.keys()].map((k) => k.split("|")[0]!)) };
+}
+
+describe("SimEngine over a simulated day (seed 42)", () => {
+  const { events, stats } = simulateDay(42);
+  const zoned = zoneEvents(events);
+  const visitors = new Set(zoned.map((e) => e.visitor));
+
+  it("brings a believable crowd: hundreds of visitors, all gone by night", () => {
+    expect(visitors.size).toBeGreaterThan(500);
+    expect(visitors.size).toBeLessThan(2000);
+    expect(stats.arrivals).toBe(visitors.size);
+    expect(stats.inStore).toBe(0);
+  });
+
+  it("emits events in ts order", () => {
+    for (let i = 1; i < events.length; i++) expect(events[i]!.ts).toBeGreaterThanOrEqual(events[i - 1]!.ts);
+  });
+
+  it("emits only events that pass core's parseEvent", () => {
+    events.forEach((e, i) => {
+      const parsed = parseEvent({ id: `sim:${i}`, ...e });
+      expect(parsed.ok ? "ok" : parsed.error).toBe("ok");
+    });
+  });
+
+  it("is closed at night and busiest around lunch and the evening", () => {
+    const arrivalsByHour = new Array<number>(24).fill(0);
+    for (const e of zoned) if (e.type === "enter" && e.zone === "entrance") arrivalsByHour[hourOfDay(e.ts, TZ)]!++;
+    for (const h of [0, 1, 2, 3, 4, 5, 6, 7, 21, 22, 23]) expect(arrivalsByHour[h]).toBe(0);
+    expect(arrivalsByHour[12]!).toBeGreaterThan(arrivalsByHour[9]! * 1.5);
+    expect(arrivalsByHour[18]!).toBeGreaterThan(arrivalsByHour[15]! * 1.4);
+  });
+
+  it("gives every visit a fresh visitor id that enters the store once", () => {
+    const entries = zoned.filter((e) => e.type === "enter" && e.zone === "entrance").map((e) => e.visitor);
+    expect(new Set(entries).size).toBe(entries.length);
+    expect(entries.length).toBe(visitors.size);
+    for (const v of visitors) expect(v).toMatch(/^v-[0-9a-z]+test$/);
+  });
+
+  it("lets about 15% leave without reaching a checkout", () => {
+    const paid = new Set(zoned.filter((e) => e.type === "enter" && e.zone === "checkout").map((e) => e.visitor));
+    const skipped = 1 - paid.size / visitors.size;
+    expect(skipped).toBeGreaterThan(0.1);
+    expect(skipped).toBeLessThan(0.25);
+  });
+
+  it("loses about 3% to the tracking: an enter with no exit and nothing after", () => {
+    const { open } = visits(events);
+    expect(open.size).toBe(stats.vanished);
+    expect(open.size / visitors.size).toBeGreaterThan(0.01);
+    expect(open.size / visitors.size).toBeLessThan(0.06);
+    for (const v of open) {
+      const own = events.filter((e) => "visitor" in e && e.visitor === v);
+      expect(own.at(-1)?.type).toBe("enter");
+    }
+  });
+
+  it("keeps people for different times in different zones, near each zone's configured median", () => {
+    const { dwell } = visits(events);
+    const medians = new Map([...dwell].map(([zone, d]) => [zone, median(d)]));
+    expect(medians.get("fitting-room")!).toBeGreaterThan(medians.get("clothing")!);
+    expect(medians.get("clothing")!).toBeGreaterThan(medians.get("fruit-veg")!);
+    expect(medians.get("fruit-veg")!).toBeGreaterThan(medians.get("dairy")! * 2);
+    for (const [zone, d] of dwell) {
+      if (d.length < 80) continue;
+      const want = DEMO_DWELL[zone]!.medianS;
+      expect(medians.get(zone)!, zone).toBeGreaterThan(want * 0.75);
+      expect(medians.get(zone)!, zone).toBeLessThan(want * 1.33);
+    }
+  });
+
+  it("sends people to the fitting rooms mostly from clothing", () => {
+    const lastZone = new Map<string, string>();
+    let fromClothing = 0;
+    let total = 0;
+    for (const e of zoned) {
+      if (e.type !== "enter") continue;
+      if (e.zone === "fitting-room") {
+        total++;
+        if (lastZone.get(e.visitor) === "clothing") fromClothing++;
+      }
+      lastZone.set(e.visitor, e.zone);
+    }
+    expect(total).toBeGreaterThan(10);
+    expect(fromClothing / total).toBeGreaterThan(0.5);
+  });
+
+});
+
+describe("SimEngine with a door counter on the entrance (seed 42)", () => {
+  const { events, stats } = simulateDay(42, { door: { enabled: true } });
+  const zoned = zoneEvents(events);
+
+  it("has the door counter count every arrival in and everyone out", () => {
+    const counts = events.filter((e) => e.type === "count");
+    const ins = counts.reduce((s, e) => s + e.in, 0);
+    const outs = counts.reduce((s, e) => s + e.out, 0);
+    expect(ins).toBe(stats.arrivals);
+    expect(outs).toBe(ins);
+    expect(counts.every((e) => e.zone === "entrance")).toBe(true);
+  });
+
+  it("leaves the door counter's zone to the counter: no enter or exit there, so store enters are not counted twice", () => {
+    expect(zoned.some((e) => e.zone === "entrance")).toBe(false);
+  });
+
+  it("reports door counts no more often than configured", () => {
+    const counts = events.filter((e) => e.type === "count").map((e) => e.ts);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]! - counts[i - 1]!).toBeGreaterThanOrEqual(60_000);
+  });
+});
+
+describe("SimEngine", () => {
+  it("replays exactly with the same seed", () => {
+    expect(simulateDay(7).events).toEqual(simulateDay(7).events);
+  });
+
+  it("differs with another seed", () => {
+    expect(simulateDay(7).events).not.toEqual(simulateDay(8).events);
+  });
+
+  it("samples positions inside the zone the visitor is in, when enabled", () => {
+    const { events } = simulateDay(3, { positions: { enabled: true, everySeconds: 20 }, arrivalsPerHour: 30 });
+    const where = new Map<string, string>();
+    const zones = new Map<string, LayoutInput["zones"][number]["polygon"]>(DEMO_LAYOUT.zones.map((z) => [z.id, z.polygon]));
+    let samples = 0;
+    for (const e of events) {
+      if (e.type === "enter") where.set(e.visitor, e.zone);
+      if (e.type !== "position") continue;
+      samples++;
+      const poly = zones.get(where.get(e.visitor)!)!;
+      const xs = poly.map((p) => p[0]);
+      const ys = poly.map((p) => p[1]);
+      expect(e.x).toBeGreaterThanOrEqual(Math.min(...xs) - 0.01);
+      expect(e.x).toBeLessThanOrEqual(Math.max(...xs) + 0.01);
+      expect(e.y).toBeGreaterThanOrEqual(Math.min(...ys) - 0.01);
+      expect(e.y).toBeLessThanOrEqual(Math.max(...ys) + 0.01);
+    }
+    expect(samples).toBeGreaterThan(1000);
+  });
+
+  it("uses a new layout's zones for later moves", () => {
+    const engine = new SimEngine({ settings: settings(), layout: DEMO_LAYOUT, seed: 1, startMs: MIDNIGHT + 12 * HOUR, idSalt: "x" });
+    engine.advance(MIDNIGHT + 12.5 * HOUR);
+    const renamed: LayoutInput = { ...DEMO_LAYOUT, zones: DEMO_LAYOUT.zones.map((z) => ({ ...z, id: (z.kind === "zone" ? `new-${z.id}` : z.id) as typeof z.id })) };
+    engine.setLayout(renamed);
+    const later = engine.advance(MIDNIGHT + 14 * HOUR);
+    const entered = new Set(zoneEvents(later).filter((e) => e.type === "enter").map((e) => e.zone));
+    expect([...entered].some((z) => z.startsWith("new-"))).toBe(true);
+    const tail = zoneEvents(later).filter((e) => e.ts > MIDNIGHT + 13.5 * HOUR && e.type === "enter").map((e) => e.zone);
+    expect(tail.filter((z) => ["bakery", "dairy", "drinks", "promo"].includes(z))).toEqual([]);
+  });
+
+  it("works without an entrance or a door: visitors start in a zone", () => {
+    const layout: LayoutInput = { ...DEMO_LAYOUT, zones: DEMO_LAYOUT.zones.filter((z) => z.kind !== "entrance") };
+    const { events } = simulateDay(5, {}, layout);
+    expect(events.some((e) => e.type === "count")).toBe(false);
+    expect(events.filter((e) => e.type === "enter").length).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,92 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { LayoutInputSchema, layoutProblems, type LayoutInput } from "@footfall/core";
+import { checkValue, type Checked } from "../../schema.js";
+import { DEMO_ATTRACTION, DEMO_DWELL, DEMO_TRANSITIONS } from "./demo-layout.js";
+
+/** Arrivals multiplier per hour of the day (0-23, store time): closed at night, peaks at lunch and after work. */
+export const DEFAULT_HOURLY_CURVE: readonly number[] = [
+  0, 0, 0, 0, 0, 0, 0, 0, // 00-07 closed
+  0.25, 0.4, 0.5, 0.7, 1.0, 0.9, 0.55, 0.5, // 08-15: lunch peak at 12
+  0.6, 0.85, 1.0, 0.8, 0.4, 0, 0, 0, // 16-23: evening peak at 18, closes at 21
+];
+
+const Dwell = Type.Object(
+  {
+    medianS: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: "median dwell in seconds" }),
+    sigma: Type.Number({ minimum: 0, maximum: 3, default: 0.6, description: "log-normal spread (0 = always the median)" }),
+  },
+  { additionalProperties: false },
+);
+/** Dwell time of one zone: log-normal with this median and spread. */
+export type DwellSetting = Static<typeof Dwell>;
+
+/** The simulator's settings (the `settings` object of a `sim` agent's config). */
+export const SimSettingsSchema = Type.Object(
+  {
+    speed: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: "simulated seconds per real second: dwell and arrival gaps are divided by it; event ts stay real time" }),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "PRNG seed for a replayable run (default: random, logged)" })),
+    arrivalsPerHour: Type.Number({ minimum: 0, maximum: 100_000, default: 120, description: "visitors per simulated hour when the hourly curve is 1" }),
+    hourlyCurve: Type.Array(Type.Number({ minimum: 0, maximum: 10 }), { minItems: 24, maxItems: 24, default: [...DEFAULT_HOURLY_CURVE], description: "arrivals multiplier for each hour 0-23 of the simulated day, in the layout's time zone" }),
+    backfillHours: Type.Integer({
+      minimum: 0,
+      maximum: 160,
+      default: 0,
+      description: "at start, simulate this many past hours at real speed and send them with their past ts, so charts have history (the server accepts up to 7 days back)",
+    }),
+    startHour: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: "hour of the day the simulated clock starts at (default: the real time of day)" })),
+    layout: Type.Optional(Type.Object(LayoutInputSchema.properties, { description: "a layout shaped like edge/examples/demo-layout.json, used when the server has none (default: the demo layout)" })),
+    layoutWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000, description: "at start, wait this long for the server's retained layout before using `layout` or the demo layout" }),
+    meanZonesPerVisit: Type.Number({ minimum: 1, maximum: 50, default: 3.5, description: "zones browsed per visit besides the entrance and the checkout, on average" }),
+    skipCheckoutRate: Type.Number({ minimum: 0, maximum: 1, default: 0.15, description: "share of visitors who never reach a checkout" }),
+    vanishRate: Type.Number({ minimum: 0, maximum: 1, default: 0.03, description: "share of visitors lost by the tracking: an enter with no exit, then nothing" }),
+    walkingSpeed: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1, description: "metres per second between zones" }),
+    dwell: Type.Record(Type.String(), Dwell, { default: { ...DEMO_DWELL }, description: "dwell per zone id (merged over the demo zones' values)" }),
+    dwellByKind: Type.Record(Type.String(), Dwell, {
+      default: {
+        entrance: { medianS: 8, sigma: 0.4 },
+        zone: { medianS: 60, sigma: 0.6 },
+        checkout: { medianS: 150, sigma: 0.4 },
+        "fitting-room": { medianS: 300, sigma: 0.5 },
+        other: { medianS: 45, sigma: 0.6 },
+      },
+      description: "dwell of zones not in `dwell`, by zone kind, scaled by the zone's area (bigger zones hold people longer)",
+    }),
+    attraction: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 100 }), { default: { ...DEMO_ATTRACTION }, description: "how much each zone id draws visitors (default 1; fitting rooms 0.2)" }),
+    transitions: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1000 })), {
+      default: structuredClone(DEMO_TRANSITIONS),
+      description: "multipliers on moves from one zone id to another, over the geometric default (nearer zones are likelier)",
+    }),
+    door: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: "simulate a door counter" }),
+        zone: Type.Optional(Type.String({ description: "zone id it reports for (default: the first entrance zone)" })),
+        reportEverySeconds: Type.Number({ minimum: 1, maximum: 86_400, default: 60, description: "simulated seconds between count reports" }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    positions: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: "emit position samples of visitors (for spatial heatmaps)" }),
+        everySeconds: Type.Number({ minimum: 1, maximum: 3600, default: 10, description: "simulated seconds between samples of one visitor" }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    tickMs: Type.Integer({ minimum: 10, maximum: 5000, default: 100, description: "real milliseconds between simulator steps" }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Validated simulator settings. */
+export type SimSettings = Omit<Static<typeof SimSettingsSchema>, "layout"> & { layout?: LayoutInput };
+
+/** Validate simulator settings: the schema, then what it cannot see (a layout's geometry, an all-zero curve). */
+export function checkSimSettings(input: unknown): Checked<SimSettings> {
+  const checked = checkValue(SimSettingsSchema, input ?? {});
+  const value = checked.value as SimSettings;
+  const problems = [...checked.problems];
+  if (problems.length === 0) {
+    if (value.layout) problems.push(...layoutProblems(value.layout).map((p) => `/layout${p}`));
+    if (value.arrivalsPerHour > 0 && value.hourlyCurve.every((v) => v === 0)) problems.push("/hourlyCurve: every hour is 0, so nobody ever arrives; give the opening hours a value above 0");
+  }
+  return { value, problems };
+}

@@ -1,0 +1,138 @@
+import type { Layout } from "@footfall/core";
+import type { LayoutHub } from "./layout.js";
+import { errorMessage, type Logger } from "./log.js";
+import type { EventDraft, Source, SourceContext } from "./source.js";
+
+/** Restart delays of a failing source. */
+export interface RestartBackoff {
+  /** First delay, doubled after each failure (default 1 s). */
+  minMs: number;
+  /** Longest delay (default 60 s). */
+  maxMs: number;
+  /** A run that lasted this long resets the delay to `minMs` (default 60 s). */
+  resetAfterMs: number;
+}
+
+/** What a {@link SourceSupervisor} needs. */
+export interface SupervisorOptions<S> {
+  source: Source<S>;
+  settings: S;
+  /** Receives every event the source emits while its run is current. */
+  emit: (event: EventDraft) => void;
+  layouts: LayoutHub;
+  /** Whether layouts can arrive (false in a dry run). */
+  layoutsExpected: boolean;
+  log: Logger;
+  now: () => number;
+  backoff: RestartBackoff;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Runs one source: starts it with a fresh context, and when it fails (its `start` rejects or it
+ * calls `ctx.fail`) logs why, stops it and starts it again after an exponential backoff.
+ * It never lets a source take the process down, and it logs every restart with the next delay.
+ */
+export class SourceSupervisor<S> {
+  private stopping = false;
+  private readonly stopRequested = deferred<"stop">();
+  private loop: Promise<void> | null = null;
+  private restartCount = 0;
+
+  constructor(private readonly opts: SupervisorOptions<S>) {}
+
+  /** Times the source was restarted after a failure. */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  /** Start the first run (returns at once; runs go on until `stop`). */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stop the current run and resolve when the source has stopped. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopRequested.resolve("stop");
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { source, log, now, backoff } = this.opts;
+    let attempt = 0;
+    while (!this.stopping) {
+      const controller = new AbortController();
+      const failed = deferred<{ error: unknown }>();
+      const ctx = this.context(controller, (error) => failed.resolve({ error }));
+      const startedAt = now();
+      let outcome: "stop" | { error: unknown };
+      try {
+        const started = Promise.resolve().then(() => source.start(ctx));
+        const first = await Promise.race([started.then(() => "started" as const), failed.promise, this.stopRequested.promise]);
+        if (first === "started") {
+          log.info("source started", { restarts: this.restartCount });
+          outcome = await Promise.race([failed.promise, this.stopRequested.promise]);
+        } else {
+          outcome = first;
+          started.catch(() => {}); // a start that fails after stop/fail is irrelevant now
+        }
+      } catch (error) {
+        outcome = { error };
+      }
+      controller.abort();
+      try {
+        await source.stop();
+      } catch (err) {
+        log.warn("source did not stop cleanly", { error: errorMessage(err) });
+      }
+      if (outcome === "stop" || this.stopping) break;
+      if (now() - startedAt >= backoff.resetAfterMs) attempt = 0;
+      const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt++);
+      this.restartCount++;
+      log.error(`source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`, {
+        attempt,
+      });
+      const timer = deferred<"restart">();
+      const handle = setTimeout(() => timer.resolve("restart"), delay);
+      await Promise.race([timer.promise, this.stopRequested.promise]);
+      clearTimeout(handle);
+    }
+  }
+
+  private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
+    const { settings, emit, layouts, layoutsExpected, log, now } = this.opts;
+    const signal = controller.signal;
+    return {
+      settings,
+      layoutsExpected,
+      log,
+      signal,
+      now,
+      emit: (event) => {
+        if (!signal.aborted) emit(event);
+      },
+      layout: (): Layout | null => layouts.current(),
+      onLayout: (listener) => {
+        const unsubscribe = layouts.subscribe((layout) => {
+          if (signal.aborted) return;
+          try {
+            listener(layout);
+          } catch (err) {
+            fail(err);
+          }
+        });
+        signal.addEventListener("abort", unsubscribe, { once: true });
+        return unsubscribe;
+      },
+      fail: (error) => {
+        if (!signal.aborted) fail(error);
+      },
+    };
+  }
+}

@@ -1,0 +1,7 @@
+export * from "./kalman.js";
+export * from "./assign.js";
+export * from "./tracker.js";
+export * from "./homography.js";
+export * from "./zones.js";
+export * from "./line.js";
+export * from "./motmetrics.js";

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LIMITS } from "@footfall/core";
+import { metricValue } from "../../../test/support/api.js";
+import { batchJson, EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { createLogger } from "../log.js";
+import { createMetrics } from "../metrics.js";
+import type { Storage } from "../storage.js";
+import { IngestPipeline } from "./pipeline.js";
+
+const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
+const MIN = 60_000;
+let t: TestServer;
+let f: EventFactory;
+beforeEach(async () => {
+  t = await startTestServer({ now: () => NOW });
+  await t.putLayout("shop", smallLayout());
+  t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
+  f = new EventFactory("cam-1");
+});
+afterEach(() => t.close());
+
+const metrics = () => t.server.services.metrics.registry.metrics();
+const rejected = async (reason: string) => metricValue(await metrics(), "footfall_events_rejected_total", { reason });
+const accepted = async () => metricValue(await metrics(), "footfall_events_accepted_total", { store: "shop" });
+const visits = async (zone: string) => {
+  const res = await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 8 * 86_400_000}&to=${NOW + 10 * MIN}`);
+  return (res.body.zones as { zone: string; visits: number }[]).find((z) => z.zone === zone)?.visits ?? 0;
+};
+const agent = async () => (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-1");
+
+describe("IngestPipeline", () => {
+  it("stores a good batch and counts its events as accepted", async () => {
+    await t.ingest("shop", "cam-1", f.visit("v1", "fruit", NOW - 10 * MIN, MIN));
+    expect(await accepted()).toBe(2);
+    expect(await visits("fruit")).toBe(1);
+  });
+
+  it("ignores an event whose id was already accepted, and counts it as a duplicate", async () => {
+    const [enter, exit] = f.visit("v1", "fruit", NOW - 10 * MIN, MIN);
+    await t.ingest("shop", "cam-1", [enter, exit]);
+    await t.ingest("shop", "cam-1", [enter, { ...exit, ts: exit.ts + 5 * MIN }]);
+    expect(await accepted()).toBe(2);
+    expect(metricValue(await metrics(), "footfall_events_duplicate_total", { store: "shop" })).toBe(2);
+    const dwell = (await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 3_600_000}&to=${NOW}`)).body.zones.find((z: { zone: string }) => z.zone === "fruit");
+    expect(dwell.dwell_s.mean).toBe(60);
+  });
+
+  it("ignores a duplicate within one batch", async () => {
+    const e = f.enter("v1", "fruit", NOW - MIN);
+    await t.ingest("shop", "cam-1", [e, e, e]);
+    expect(await accepted()).toBe(1);
+    expect((await agent()).duplicates).toBe(2);
+  });
+
+  it("rejects a message that is not JSON as malformed", async () => {
+    await t.ingestPayload("shop", "cam-1", '{"agent":"cam-1","events":[');
+    expect(await rejected("malformed")).toBe(1);
+  });
+
+  it("rejects a message over 256 KiB as oversized, whatever it holds", async () => {
+    const big = batchJson("cam-1", [{ ...f.enter("v1", "fruit", NOW - MIN), pad: "x".repeat(LIMITS.maxBatchBytes) }]);
+    await t.ingestPayload("shop", "cam-1", big);
+    expect(await rejected("oversized")).toBe(1);
+    expect(await accepted()).toBe(0);
+  });
+
+  it("rejects a message with a bad envelope (no events array) as schema", async () => {
+    await t.ingestPayload("shop", "cam-1", JSON.stringify({ agent: "cam-1", events: "none" }));
+    expect(await rejected("schema")).toBe(1);
+  });
+
+  it("rejects a batch of more than 1,000 events as schema", async () => {
+    const events = Array.from({ length: LIMITS.maxEventsPerBatch + 1 }, (_, i) => f.position(`v${i}`, 1, 1, NOW - MIN));
+    await t.ingestPayload("shop", "cam-1", JSON.stringify({ agent: "cam-1", events }));
+    expect(await rejected("schema")).toBe(1);
+    expect(await accepted()).toBe(0);
+  });
+
+  it("rejects a message whose payload names another agent than its topic as forged", async () => {
+    await t.ingestPayload("shop", "cam-1", batchJson("cam-2", [f.enter("v1", "fruit", NOW - MIN)]));
+    expect(await rejected("forged")).toBe(1);
+    expect(await accepted()).toBe(0);
+  });
+
+  const badEvents: [string, string, (f: EventFactory) => unknown][] = [
+    ["schema", "an event without a visitor", (f) => ({ type: "enter", id: f.nextId(), ts: NOW - MIN, zone: "fruit" })],
+    ["schema", "an event of an unknown type", (f) => ({ type: "teleport", id: f.nextId(), ts: NOW - MIN, zone: "fruit", visitor: "v" })],
+    ["schema", "a ts that is not an integer", (f) => ({ ...f.enter("v", "fruit", NOW), ts: "now" })],
+    ["schema", "a confidence above 1", (f) => ({ ...f.enter("v", "fruit", NOW - MIN), confidence: 1.5 })],
+    ["schema", "a negative door count", (f) => f.count("entrance", NOW - MIN, -1, 0)],
+    ["schema", "a visitor id longer than 128 characters", (f) => f.enter("v".repeat(129), "fruit", NOW - MIN)],
+    ["future", "a ts more than 5 minutes ahead", (f) => f.enter("v", "fruit", NOW + 5 * MIN + 1)],
+    ["too_old", "a ts more than 7 days old", (f) => f.enter("v", "fruit", NOW - 7 * 86_400_000 - 1)],
+    ["too_old", "a position older than 7 days", (f) => f.position("v", 1, 1, NOW - 8 * 86_400_000)],
+    ["unknown_zone", "a zone the layout does not have", (f) => f.enter("v", "narnia", NOW - MIN)],
+    ["unknown_zone", "a door count for a zone the layout does not have", (f) => f.count("back-door", NOW - MIN, 1, 0)],
+  ];
+  it.each(badEvents)("rejects %s: %s, and keeps the good events beside it", async (reason, _what, make) => {
+    const [enter, exit] = f.visit("good", "bakery", NOW - 10 * MIN, MIN);
+    await t.ingest("shop", "cam-1", [enter, make(f), exit]);
+    expect(await rejected(reason)).toBe(1);
+    expect(await accepted()).toBe(2);
+    expect(await visits("bakery")).toBe(1);
+    expect((await agent()).rejects).toBe(1);
+  });
+
+  it("accepts an event up to 5 minutes ahead and up to 7 days old", async () => {
+    await t.ingest("shop", "cam-1", [f.enter("a", "fruit", NOW + 5 * MIN), f.enter("b", "fruit", NOW - 7 * 86_400_000)]);
+    expect(await accepted()).toBe(2);
+  });
+
+  it("rejects every event of a store without a layout as unknown_store", async () => {
+    await t.ingest("ghost", "cam-1", [f.enter("v", "fruit", NOW - MIN), f.exit("v", "fruit", NOW)]);
+    expect(await rejected("unknown_store")).toBe(2);
+  });
+
+  it("checks the zone against the layout in force at the event's time", async () => {
+    await t.putLayout("shop", { ...smallLayout({ validFrom: NOW - 3_600_000 }), zones: [...smallLayout().zones, rectZone("promo", "zone", 10, 0, 2, 2)] });
+    await t.ingest("shop", "cam-1", [f.enter("early", "promo", NOW - 2 * 3_600_000), f.enter("late", "promo", NOW - 30 * MIN)]);
+    expect(await rejected("unknown_zone")).toBe(1);
+    expect(await visits("promo")).toBe(1);
+  });
+
+  it("accepts late and out-of-order events into the same figures", async () => {
+    const [e1, x1] = f.visit("v1", "fruit", NOW - 2 * 86_400_000, 2 * MIN);
+    const [e2, x2] = f.visit("v2", "fruit", NOW - 10 * MIN, 4 * MIN);
+    await t.ingest("shop", "cam-1", [x2, x1]);
+    await t.ingest("shop", "cam-1", [e2]);
+    await t.ingest("shop", "cam-1", [e1]);
+    const dwell = (await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 3 * 86_400_000}&to=${NOW}`)).body.zones.find((z: { zone: string }) => z.zone === "fruit");
+    expect(dwell).toEqual({ zone: "fruit", visits: 2, visitors: 2, dwell_s: { mean: 180, median: 180, p90: 240 } });
+  });
+
+  it("commits many messages submitted together, and acknowledges each", async () => {
+    const done = Array.from({ length: 50 }, (_, i) => t.ingest("shop", "cam-1", f.visit(`v${i}`, "fruit", NOW - 20 * MIN + i, MIN)));
+    await Promise.all(done);
+    expect(await accepted()).toBe(100);
+    expect(await visits("fruit")).toBe(50);
+  });
+
+  it("hands a failed commit's error to every message, so that the broker redelivers them", async () => {
+    const { services } = t.server;
+    const failing = { ...services.storage, transaction: () => { throw new Error("disk full"); } } as Storage;
+    const pipeline = new IngestPipeline({
+      storage: failing,
+      layouts: services.layouts,
+      analytics: services.analytics,
+      metrics: createMetrics(),
+      log: createLogger("silent"),
+      now: () => NOW,
+      maxAgeMs: 7 * 86_400_000,
+      onCommitted: () => {},
+    });
+    const outcome = (payload: string) => new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(payload), done: resolve }));
+    const results = await Promise.all([outcome(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), outcome(batchJson("cam-1", [f.enter("w", "fruit", NOW)]))]);
+    expect(results.map((e) => e?.message)).toEqual(["disk full", "disk full"]);
+  });
+
+  it("tells which stores changed after a commit", async () => {
+    const changed: string[][] = [];
+    const { services } = t.server;
+    const pipeline = new IngestPipeline({
+      storage: services.storage,
+      layouts: services.layouts,
+      analytics: services.analytics,
+      metrics: createMetrics(),
+      log: createLogger("silent"),
+      now: () => NOW,
+      maxAgeMs: 7 * 86_400_000,
+      onCommitted: (stores) => changed.push([...stores]),
+    });
+    await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), done: resolve }));
+    await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from("nope"), done: resolve }));
+    expect(changed).toEqual([["shop"]]);
+  });
+});
