@@ -5,13 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Aedes, type AedesPublishPacket } from "aedes";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeBatch, topics } from "@footfall/core";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 /** What the server's `footfall demo` does: spawn the built bin with a config file and env overrides. */
-describe.skipIf(!existsSync(CLI))("footfall-edge as a child process (built dist)", () => {
+describe("footfall-edge as a child process (built dist)", () => {
+  // A missing tool fails loudly (with the command that installs it) instead of skipping.
+  beforeAll(() => {
+    if (!(existsSync(CLI))) throw new Error("edge/dist/cli.js is missing: run `npm run build` first (npm test does)");
+  });
+
   it("runs the sim against a broker with env overrides and stops cleanly on SIGTERM", async () => {
     const broker = await Aedes.createBroker({
       authenticate: (_c, username, password, done) => done(null, username === "demo-sim-1" && password?.toString() === "pw"),

@@ -2,11 +2,19 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { applyHomography, computeHomography, invertHomography, reprojectionError, type Homography, type PointPair } from "./homography.js";
 
-const H0: Homography = [0.02, 0.004, -3, -0.001, 0.05, -4, 0.0000, 0.0012, 1];
+// A fixed seed keeps the suite deterministic; change it (or drop it locally) to explore new cases.
+fc.configureGlobal({ seed: 20260601 });
+
+const H0: Homography = [0.02, 0.004, -3, -0.001, 0.05, -4, 0.0, 0.0012, 1];
 
 describe("computeHomography", () => {
   it("recovers a known homography from four exact pairs", () => {
-    const image: [number, number][] = [[100, 300], [650, 310], [700, 560], [60, 550]];
+    const image: [number, number][] = [
+      [100, 300],
+      [650, 310],
+      [700, 560],
+      [60, 550],
+    ];
     const pairs = image.map((p) => ({ image: p, floor: applyHomography(H0, p) }));
     const H = computeHomography(pairs);
     H.forEach((v, i) => expect(v).toBeCloseTo(H0[i]!, 6));
@@ -14,7 +22,13 @@ describe("computeHomography", () => {
   });
 
   it("fits a pure scale and offset (a top-down camera)", () => {
-    const pairs: PointPair[] = [[0, 0], [100, 0], [100, 50], [0, 50], [50, 25]].map(([u, v]) => ({ image: [u!, v!], floor: [u! / 20 + 1, v! / 20 + 2] }));
+    const pairs: PointPair[] = [
+      [0, 0],
+      [100, 0],
+      [100, 50],
+      [0, 50],
+      [50, 25],
+    ].map(([u, v]) => ({ image: [u!, v!], floor: [u! / 20 + 1, v! / 20 + 2] }));
     const H = computeHomography(pairs);
     expect(applyHomography(H, [200, 100])).toEqual([expect.closeTo(11, 9), expect.closeTo(7, 9)]);
   });
@@ -56,10 +70,17 @@ describe("computeHomography", () => {
     fc.assert(
       fc.property(camera, point, point, (c, p, q) => {
         const H = toH(c);
-        const image: [number, number][] = [[0, 0], [768, 0], [768, 576], [0, 576], [p[0], p[1]]];
+        const image: [number, number][] = [
+          [0, 0],
+          [768, 0],
+          [768, 576],
+          [0, 576],
+          [p[0], p[1]],
+        ];
         const pairs = image.map((i) => ({ image: i, floor: applyHomography(H, i) }));
         const fit = computeHomography(pairs);
-        const a = applyHomography(fit, q), b = applyHomography(H, q);
+        const a = applyHomography(fit, q),
+          b = applyHomography(H, q);
         expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeLessThan(1e-6 * (1 + Math.hypot(b[0], b[1])));
         expect(reprojectionError(fit, pairs).max).toBeLessThan(1e-6);
       }),

@@ -45,7 +45,9 @@ export function predict(s: BoxState, dt = 1): BoxState {
   });
   const next: BoxState = [one(s[0]), one(s[1]), one(s[2]), one(s[3])];
   // Width and height never go negative, whatever the velocity says.
-  return next[2].p < 1 || next[3].p < 1 ? [next[0], next[1], { ...next[2], p: Math.max(1, next[2].p), v: 0 }, { ...next[3], p: Math.max(1, next[3].p), v: 0 }] : next;
+  return next[2].p < 1 || next[3].p < 1
+    ? [next[0], next[1], { ...next[2], p: Math.max(1, next[2].p), v: 0 }, { ...next[3], p: Math.max(1, next[3].p), v: 0 }]
+    : next;
 }
 
 /** Fold in a measurement. */

@@ -5,7 +5,16 @@ const b = (x: number): [number, number, number, number] => [x, 0, x + 10, 30];
 
 describe("motMetrics", () => {
   it("scores a perfect tracker 1 with no switches", () => {
-    const frames: MotFrame[] = [0, 1, 2].map((k) => ({ truth: [{ id: "a", box: b(k) }, { id: "b", box: b(100 + k) }], hyp: [{ id: 7, box: b(k) }, { id: 9, box: b(100 + k) }] }));
+    const frames: MotFrame[] = [0, 1, 2].map((k) => ({
+      truth: [
+        { id: "a", box: b(k) },
+        { id: "b", box: b(100 + k) },
+      ],
+      hyp: [
+        { id: 7, box: b(k) },
+        { id: 9, box: b(100 + k) },
+      ],
+    }));
     const r = motMetrics(frames);
     expect(r).toMatchObject({ idSwitches: 0, idf1: 1, mota: 1, misses: 0, falsePositives: 0 });
   });

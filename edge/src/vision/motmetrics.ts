@@ -38,7 +38,11 @@ export interface MotReport {
 
 export function motMetrics(frames: readonly MotFrame[], minIou = 0.5): MotReport {
   const key = (v: string | number) => String(v);
-  let matches = 0, misses = 0, fps = 0, switches = 0, truths = 0;
+  let matches = 0,
+    misses = 0,
+    fps = 0,
+    switches = 0,
+    truths = 0;
   const lastHypOf = new Map<string, string>();
   const prevPairs = new Map<string, string>();
   // Co-occurrence counts for IDF1: truth id x hyp id -> frames matched at IoU >= minIou.
@@ -58,14 +62,17 @@ export function motMetrics(frames: readonly MotFrame[], minIou = 0.5): MotReport
       }
     }
     // CLEAR-MOT: keep last frame's correspondences that still overlap, then assign the rest.
-    const usedT = new Set<number>(), usedH = new Set<number>();
+    const usedT = new Set<number>(),
+      usedH = new Set<number>();
     const framePairs: [number, number][] = [];
     f.truth.forEach((t, ti) => {
       const prevH = prevPairs.get(key(t.id));
       if (prevH === undefined) return;
       const hi = f.hyp.findIndex((h, k) => !usedH.has(k) && key(h.id) === prevH);
       if (hi >= 0 && iou(t.box, f.hyp[hi]!.box) >= minIou) {
-        usedT.add(ti), usedH.add(hi), framePairs.push([ti, hi]);
+        usedT.add(ti);
+        usedH.add(hi);
+        framePairs.push([ti, hi]);
       }
     });
     const tLeft = f.truth.map((_, i) => i).filter((i) => !usedT.has(i));
@@ -75,7 +82,8 @@ export function motMetrics(frames: readonly MotFrame[], minIou = 0.5): MotReport
     for (const [r, c] of res.matches) framePairs.push([tLeft[r]!, hLeft[c]!]);
     prevPairs.clear();
     for (const [ti, hi] of framePairs) {
-      const t = key(f.truth[ti]!.id), h = key(f.hyp[hi]!.id);
+      const t = key(f.truth[ti]!.id),
+        h = key(f.hyp[hi]!.id);
       const last = lastHypOf.get(t);
       if (last !== undefined && last !== h) switches++;
       lastHypOf.set(t, h);
@@ -86,7 +94,8 @@ export function motMetrics(frames: readonly MotFrame[], minIou = 0.5): MotReport
     fps += f.hyp.length - framePairs.length;
   }
   // IDF1: one-to-one truth<->hyp identity assignment maximising frames in agreement.
-  const tIds = [...truthFrames.keys()], hIds = [...hypFrames.keys()];
+  const tIds = [...truthFrames.keys()],
+    hIds = [...hypFrames.keys()];
   const cost = tIds.map((t) => hIds.map((h) => -(pairFrames.get(t)?.get(h) ?? 0)));
   const res = assign(cost, tIds.length, hIds.length, 0);
   const idtp = res.matches.reduce((s, [r, c]) => s - cost[r]![c]!, 0);

@@ -44,7 +44,7 @@ export interface TrackerOptions {
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   highScore: 0.35,
   lowScore: 0.1,
-  newTrackScore: 0.4,
+  newTrackScore: 0.45,
   matchIou: 0.2,
   lowMatchIou: 0.4,
   tentativeIou: 0.3,
@@ -148,7 +148,14 @@ export function stepTracker(state: TrackerState, detections: readonly Detection[
       const det = highLeft[c]!;
       if (det.d.score < o.newTrackScore) continue;
       const id = nextId++;
-      tracks.push({ id, kf: initState(fromBox(det.d.box as [number, number, number, number])), score: det.d.score, hits: 1, status: o.minHits <= 1 ? "tracked" : "tentative", sinceUpdate: 0 });
+      tracks.push({
+        id,
+        kf: initState(fromBox(det.d.box as [number, number, number, number])),
+        score: det.d.score,
+        hits: 1,
+        status: o.minHits <= 1 ? "tracked" : "tentative",
+        sinceUpdate: 0,
+      });
       matchedDet.set(id, det.i);
     }
     removed.push(...failedTentative);

@@ -26,7 +26,7 @@ export function calibrationReport(points: readonly PointPair[]): CalibrationRepo
 export function pointsOfConfig(config: unknown): PointPair[] {
   const c = config as { settings?: { calibration?: { points?: unknown } }; calibration?: { points?: unknown } };
   const points = c?.settings?.calibration?.points ?? c?.calibration?.points;
-  if (!Array.isArray(points)) throw new Error("no settings.calibration.points in the config: add 4+ {\"image\": [u, v], \"floor\": [x, y]} pairs");
+  if (!Array.isArray(points)) throw new Error('no settings.calibration.points in the config: add 4+ {"image": [u, v], "floor": [x, y]} pairs');
   return points.map((p: { image?: unknown; floor?: unknown }, i) => {
     const ok = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === "number" && Number.isFinite(n));
     if (!ok(p?.image) || !ok(p?.floor)) throw new Error(`settings.calibration.points[${i}]: expected {"image": [u, v], "floor": [x, y]} with numbers`);
@@ -36,7 +36,14 @@ export function pointsOfConfig(config: unknown): PointPair[] {
 
 export function formatReport(r: CalibrationReport): string {
   const lines = [`homography (image px -> floor m), row-major:`];
-  for (let i = 0; i < 3; i++) lines.push("  " + r.homography.slice(i * 3, i * 3 + 3).map((v) => v.toPrecision(6).padStart(13)).join(" "));
+  for (let i = 0; i < 3; i++)
+    lines.push(
+      "  " +
+        r.homography
+          .slice(i * 3, i * 3 + 3)
+          .map((v) => v.toPrecision(6).padStart(13))
+          .join(" "),
+    );
   lines.push(`reprojection error: rms ${r.rmsM.toFixed(3)} m, max ${r.maxM.toFixed(3)} m over ${r.points.length} points`);
   r.points.forEach((p, i) => lines.push(`  #${i} image (${p.image.join(", ")}) -> floor (${p.floor.join(", ")}): ${p.errorM.toFixed(3)} m`));
   if (r.maxM > 0.5) lines.push("warning: a point is off by more than 0.5 m: check that pair, or add points spread over the floor");

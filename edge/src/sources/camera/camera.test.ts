@@ -50,6 +50,7 @@ function context(settings: Partial<CameraSettings> & { input: string }, lines: s
     log,
     signal: ac.signal,
     layout: () => null,
+    layoutsExpected: false,
     onLayout: () => () => {},
     now: () => 1_700_000_000_000,
     fail: (e) => failures.push(e),
@@ -65,7 +66,12 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
-describe.skipIf(!hasFfmpeg)("camera source with a real ffmpeg", () => {
+describe("camera source with a real ffmpeg", () => {
+  // A missing tool fails loudly (with the command that installs it) instead of skipping.
+  beforeAll(() => {
+    if (!(hasFfmpeg)) throw new Error("ffmpeg is missing: apt-get install ffmpeg");
+  });
+
   let dir: string;
   let clip: string;
   beforeAll(async () => {
@@ -92,7 +98,17 @@ describe.skipIf(!hasFfmpeg)("camera source with a real ffmpeg", () => {
 
   it("restarts when ffmpeg is killed mid-stream and goes on producing frames and tracks", async () => {
     const lines: string[] = [];
-    const { ctx, ac, events, failures } = context({ input: clip, realtime: true, loop: true, detectEvery: 2, workers: 1, line: { zone: "door", a: [70, 0], b: [70, 120], invert: false, marginPx: 2, reportEveryMs: 100 } }, lines);
+    const { ctx, ac, events, failures } = context(
+      {
+        input: clip,
+        realtime: true,
+        loop: true,
+        detectEvery: 2,
+        workers: 1,
+        line: { zone: "door", a: [70, 0], b: [70, 120], invert: false, marginPx: 2, reportEveryMs: 100 },
+      },
+      lines,
+    );
     const detector = fakeDetector();
     const source: CameraSource = createCameraSource({ detector: async () => detector });
     await source.start(ctx);

@@ -120,7 +120,8 @@ export class CameraSource implements Source<CameraSettings> {
     }
     if (s.line) {
       const layout = ctx.layout();
-      if (layout && !layout.zones.some((z) => z.id === s.line!.zone)) log.warn("the counting line's zone is not in the layout: the server will reject its counts", { zone: s.line.zone });
+      if (layout && !layout.zones.some((z) => z.id === s.line!.zone))
+        log.warn("the counting line's zone is not in the layout: the server will reject its counts", { zone: s.line.zone });
     }
     this.detector = await (this.options.detector ?? modelsDetector)(s);
     log.info("person detector ready", { backend: this.detector.backend, workers: s.workers, detectEvery: s.detectEvery });
@@ -133,8 +134,10 @@ export class CameraSource implements Source<CameraSettings> {
         minFramesOut: s.minFramesOut,
         positionEveryMs: s.positionEveryMs,
         rotateVisitorMs: s.rotateVisitorMs,
-        line: s.line ? { a: s.line.a, b: s.line.b, margin: s.line.marginPx, invert: s.line.invert, zone: s.line.zone, reportEveryMs: s.line.reportEveryMs } : null,
-        newVisitor: () => newVisitor(s.visitorPrefix),
+        line: s.line
+          ? { a: s.line.a, b: s.line.b, margin: s.line.marginPx, invert: s.line.invert, zone: s.line.zone, reportEveryMs: s.line.reportEveryMs }
+          : null,
+        newVisitor: () => newVisitor(s.visitorPrefix ?? ctx.agent ?? "cam"),
       },
       (e) => ctx.emit(e),
     );
@@ -187,7 +190,7 @@ export class CameraSource implements Source<CameraSettings> {
       this.sinceDetect = 0;
       this.detected++;
       detections = detector.detect(frame).then(
-        (persons) => persons.map((p) => ({ box: p.box, score: p.score })),
+        (persons) => persons.filter((p) => !masked(p.box, s.masks)).map((p) => ({ box: p.box, score: p.score })),
         (err: unknown) => {
           this.ctx?.log.warn("detection failed on a frame", { error: errorMessage(err) });
           return [];
@@ -216,7 +219,7 @@ export class CameraSource implements Source<CameraSettings> {
 
   private process(p: Pending, dets: Detection[] | null): void {
     const s = this.ctx!.settings;
-    const r = stepTracker(this.tracker, dets, { lowScore: s.minScore, highScore: s.personScore, newTrackScore: s.personScore, maxLost: s.maxLostFrames });
+    const r = stepTracker(this.tracker, dets, { lowScore: s.minScore, highScore: s.personScore, newTrackScore: s.newTrackScore, maxLost: s.maxLostFrames });
     this.tracker = r.state;
     this.lastTs = Math.max(this.lastTs, p.ts);
     this.scene!.step(p.ts, r.active, r.removed, Scene.zonesOf(this.ctx!.layout()));
@@ -251,6 +254,13 @@ export class CameraSource implements Source<CameraSettings> {
     this.detector = null;
     this.queue = [];
   }
+}
+
+/** Whether a box's foot point (bottom centre) lies in one of the mask boxes. */
+export function masked(box: readonly [number, number, number, number], masks: readonly (readonly [number, number, number, number])[]): boolean {
+  const u = (box[0] + box[2]) / 2,
+    v = box[3];
+  return masks.some((m) => u >= m[0] && u <= m[2] && v >= m[1] && v <= m[3]);
 }
 
 export function createCameraSource(options: CameraSourceOptions = {}): CameraSource {

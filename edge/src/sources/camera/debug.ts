@@ -7,7 +7,16 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 type RGB = readonly [number, number, number];
-const PALETTE: RGB[] = [[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180], [70, 240, 240], [240, 50, 230]];
+const PALETTE: RGB[] = [
+  [230, 25, 75],
+  [60, 180, 75],
+  [255, 225, 25],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+];
 
 export function colourOf(id: number): RGB {
   return PALETTE[id % PALETTE.length]!;
@@ -15,7 +24,11 @@ export function colourOf(id: number): RGB {
 
 export class Canvas {
   readonly data: Uint8Array;
-  constructor(readonly width: number, readonly height: number, source: Uint8Array) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    source: Uint8Array,
+  ) {
     this.data = Uint8Array.from(source);
   }
   pixel(x: number, y: number, c: RGB): void {
@@ -30,7 +43,8 @@ export class Canvas {
   line(a: readonly [number, number], b: readonly [number, number], c: RGB, thick = 1): void {
     const n = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1])));
     for (let k = 0; k <= n; k++) {
-      const x = a[0] + ((b[0] - a[0]) * k) / n, y = a[1] + ((b[1] - a[1]) * k) / n;
+      const x = a[0] + ((b[0] - a[0]) * k) / n,
+        y = a[1] + ((b[1] - a[1]) * k) / n;
       for (let dx = 0; dx < thick; dx++) for (let dy = 0; dy < thick; dy++) this.pixel(x + dx, y + dy, c);
     }
   }

@@ -28,3 +28,13 @@ describe("ffmpegArgs", () => {
     expect(inputKind("./clip.mp4")).toBe("file");
   });
 });
+
+import { masked } from "./camera.js";
+describe("masked", () => {
+  it("drops a detection whose foot point is inside a mask box", () => {
+    const rock: [number, number, number, number] = [150, 240, 200, 290];
+    expect(masked([160, 249, 192, 276], [rock])).toBe(true);
+    expect(masked([300, 200, 330, 276], [rock])).toBe(false);
+    expect(masked([160, 249, 192, 276], [])).toBe(false);
+  });
+});

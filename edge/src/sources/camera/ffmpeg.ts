@@ -75,7 +75,8 @@ export function probeSize(ffprobe: string, input: string, signal: AbortSignal): 
     if (/^rtsps?:/i.test(input)) args.push("-rtsp_transport", "tcp");
     args.push(input);
     const child = spawn(ffprobe, args, { stdio: ["ignore", "pipe", "pipe"], signal });
-    let out = "", err = "";
+    let out = "",
+      err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.on("error", reject);
@@ -170,13 +171,16 @@ export class FrameStream {
       const queue: Buffer[] = [];
 
       let lastFrameAt = Date.now();
-      const watchdog = setInterval(() => {
-        // Only a silent ffmpeg is a stall, not a busy consumer holding it back.
-        if (!busy && queue.length === 0 && Date.now() - lastFrameAt > o.stallTimeoutMs) {
-          stalled = true;
-          child.kill("SIGKILL");
-        }
-      }, Math.min(1000, Math.max(50, o.stallTimeoutMs / 4)));
+      const watchdog = setInterval(
+        () => {
+          // Only a silent ffmpeg is a stall, not a busy consumer holding it back.
+          if (!busy && queue.length === 0 && Date.now() - lastFrameAt > o.stallTimeoutMs) {
+            stalled = true;
+            child.kill("SIGKILL");
+          }
+        },
+        Math.min(1000, Math.max(50, o.stallTimeoutMs / 4)),
+      );
       const onAbort = () => child.kill("SIGKILL");
       o.signal.addEventListener("abort", onAbort, { once: true });
 

@@ -7,15 +7,50 @@ import { Scene, type SceneOptions } from "./scene.js";
 
 /** 100 px = 1 m, no perspective: image (u, v) -> floor (u / 100, v / 100). */
 const H: Homography = [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1];
-const layout = { zones: [{ id: "fruit", name: "Fruit", kind: "zone", polygon: [[1, 1], [3, 1], [3, 3], [1, 3]] }] } as unknown as Layout;
+const layout = {
+  zones: [
+    {
+      id: "fruit",
+      name: "Fruit",
+      kind: "zone",
+      polygon: [
+        [1, 1],
+        [3, 1],
+        [3, 3],
+        [1, 3],
+      ],
+    },
+  ],
+} as unknown as Layout;
 
 function scene(over: Partial<SceneOptions> = {}) {
   const events: EventDraft[] = [];
   let n = 0;
-  const s = new Scene({ homography: H, frontSign: 1, minFramesIn: 2, minFramesOut: 2, positionEveryMs: 1000, rotateVisitorMs: 0, line: null, newVisitor: () => `v${++n}`, ...over }, (e) => events.push(e));
+  const s = new Scene(
+    {
+      homography: H,
+      frontSign: 1,
+      minFramesIn: 2,
+      minFramesOut: 2,
+      positionEveryMs: 1000,
+      rotateVisitorMs: 0,
+      line: null,
+      newVisitor: () => `v${++n}`,
+      ...over,
+    },
+    (e) => events.push(e),
+  );
   return { s, events };
 }
-const track = (id: number, u: number, v: number): TrackView => ({ id, box: [u - 15, v - 80, u + 15, v], foot: [u, v], score: 0.8, detection: 0, sinceUpdate: 0, velocity: [0, 0] });
+const track = (id: number, u: number, v: number): TrackView => ({
+  id,
+  box: [u - 15, v - 80, u + 15, v],
+  foot: [u, v],
+  score: 0.8,
+  detection: 0,
+  sinceUpdate: 0,
+  velocity: [0, 0],
+});
 const zones = Scene.zonesOf(layout);
 
 describe("Scene", () => {

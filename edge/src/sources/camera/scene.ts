@@ -40,7 +40,10 @@ export class Scene {
   /** Crossings counted since the start, for metrics and benches. */
   readonly totals = { in: 0, out: 0, enters: 0, exits: 0, positions: 0, visitors: 0 };
 
-  constructor(private readonly o: SceneOptions, private readonly emit: (e: EventDraft) => void) {}
+  constructor(
+    private readonly o: SceneOptions,
+    private readonly emit: (e: EventDraft) => void,
+  ) {}
 
   /** Zones of the layout (empty without a layout or a calibration: zones are on the floor). */
   static zonesOf(layout: Layout | null): ZoneShape[] {

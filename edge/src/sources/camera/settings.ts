@@ -35,7 +35,10 @@ export const CameraSettingsSchema = Type.Object(
     fps: Num(0.5, 60, 10, "frames decoded per second (ffmpeg's fps filter)"),
     width: Type.Optional(Type.Integer({ minimum: 16, maximum: 4096, description: "scale decoded frames to this width (default: the stream's)" })),
     height: Type.Optional(Type.Integer({ minimum: 16, maximum: 4096, description: "scale decoded frames to this height (default: the stream's)" })),
-    realtime: Type.Boolean({ default: true, description: "read a file at its own speed, as a camera would deliver it (false: as fast as possible, for benchmarks)" }),
+    realtime: Type.Boolean({
+      default: true,
+      description: "read a file at its own speed, as a camera would deliver it (false: as fast as possible, for benchmarks)",
+    }),
     loop: Type.Boolean({ default: false, description: "replay a file forever (demos)" }),
     ffmpeg: Type.String({ default: "ffmpeg", description: "ffmpeg executable" }),
     ffprobe: Type.String({ default: "ffprobe", description: "ffprobe executable (finds the frame size when width/height are not given)" }),
@@ -45,10 +48,22 @@ export const CameraSettingsSchema = Type.Object(
 
     detectEvery: Int(1, 30, 2, "run the detector on every Nth frame; the tracker's motion model carries the frames between"),
     workers: Int(1, 16, 2, "detector worker threads (one TF.js backend each)"),
-    backend: Type.Union([Type.Literal("auto"), Type.Literal("wasm"), Type.Literal("tensorflow")], { default: "auto", description: "auto: tfjs-node when installed, else WASM" }),
-    roi: Type.Optional(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], { description: "[x1, y1, x2, y2]: the part of the frame given to the detector (people look bigger to it)" })),
+    backend: Type.Union([Type.Literal("auto"), Type.Literal("wasm"), Type.Literal("tensorflow")], {
+      default: "auto",
+      description: "auto: tfjs-node when installed, else WASM",
+    }),
+    roi: Type.Optional(
+      Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
+        description: "[x1, y1, x2, y2]: the part of the frame given to the detector (people look bigger to it)",
+      }),
+    ),
+    masks: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]), {
+      default: [],
+      description: "[x1, y1, x2, y2] image boxes where detections are dropped (foot point inside): mannequins, posters, a rock the detector takes for a person",
+    }),
     minScore: Num(0, 1, 0.1, "detections below this are dropped before tracking"),
-    personScore: Num(0, 1, 0.35, "detections at or above this are certain enough to start and match tracks; those between minScore and this only keep tracks alive"),
+    personScore: Num(0, 1, 0.35, "detections at or above this match tracks in the first pass; those between minScore and this only keep existing tracks alive"),
+    newTrackScore: Num(0, 1, 0.45, "a detection matching no track starts one only at or above this score (keeps static look-alikes out)"),
     maxLostFrames: Int(0, 600, 20, "frames a lost track is kept to re-identify the person after an occlusion"),
 
     calibration: Type.Optional(CalibrationSchema),
@@ -57,7 +72,7 @@ export const CameraSettingsSchema = Type.Object(
     positionEveryMs: Int(0, 3_600_000, 1000, "one position sample per visitor this often (0: none)"),
     line: Type.Optional(CountLineSchema),
 
-    visitorPrefix: Type.String({ default: "cam", maxLength: 64, description: "prefix of the anonymous visitor ids (use the agent id)" }),
+    visitorPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "prefix of the anonymous visitor ids (default: the agent id)" })),
     rotateVisitorMs: Int(0, 86_400_000, 3_600_000, "give a track a fresh random visitor id after this long (exits then enters its zones; 0: never)"),
 
     debugDir: Type.Optional(Type.String({ minLength: 1, description: "write annotated frames (PPM) to this local directory; nothing is written unless set" })),

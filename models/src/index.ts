@@ -1,0 +1,10 @@
+export type { Box, RgbFrame, Person, PersonDetector, DetectorOptions, BackendChoice } from "./types.js";
+export { initBackend, wasmDir } from "./backend.js";
+export { fileHandler } from "./loader.js";
+export { area, intersection, iou, nms } from "./boxes.js";
+export { CenterNetDetector, createDetector, decodeDetections, defaultModelDir, clipRoi, CENTERNET_INPUT } from "./centernet.js";
+export { DetectorPool, createDetectorPool, type PoolOptions } from "./pool.js";
+export { extractFrames } from "./frames.js";
+export { matchFrame, sumCounts, precisionRecall, type MatchCounts, type TruthBox, type ScoredBox } from "./metrics.js";
+export { readLabels, type LabelSet, type LabelledFrame, type LabelledPerson } from "./labels.js";
+export { evaluate, type EvalReport, type ThresholdFigures } from "./evaluate.js";
