@@ -2,13 +2,14 @@ import type { MqttClient } from "mqtt";
 import { agentStatusValidator, topics, type AgentStatus } from "@footfall/core";
 import { protocolLimits } from "./batch.js";
 import { Batcher, type BatcherStats } from "./batcher.js";
-import type { AgentConfig } from "./config.js";
+import { outboxPath, type AgentConfig } from "./config.js";
 import { openConnection } from "./connection.js";
 import { EventIds } from "./ids.js";
 import { EventIntake, type IntakeStats } from "./intake.js";
 import { LayoutHub, decodeLayout } from "./layout.js";
 import { errorMessage, type Logger } from "./log.js";
 import { MemoryOutbox, type Outbox } from "./outbox.js";
+import { SqliteOutbox } from "./outbox-sqlite.js";
 import type { Source } from "./source.js";
 import { SourceSupervisor, type RestartBackoff } from "./supervisor.js";
 import { edgeVersion } from "./version.js";
@@ -18,7 +19,7 @@ export interface AgentOptions<S> {
   config: AgentConfig<S>;
   source: Source<S>;
   log: Logger;
-  /** Defaults to an in-memory outbox of `config.outbox.maxEvents`. */
+  /** Defaults to the durable SQLite outbox when the config names a file or a data folder, else an in-memory one, of `config.outbox.maxEvents`. */
   outbox?: Outbox;
   /** Clock (epoch ms) for ids, statuses and sources. */
   now?: () => number;
@@ -32,6 +33,8 @@ export interface AgentMetrics extends BatcherStats, IntakeStats {
   queued: number;
   inflightBatches: number;
   oldestQueuedTs: number | null;
+  /** Oldest unsent events the durable outbox dropped when full, over every boot. */
+  outboxDropped: number;
   sourceRestarts: number;
   connected: boolean;
 }
@@ -64,7 +67,7 @@ export class Agent<S> {
     this.version = opts.version ?? edgeVersion();
     this.startedAt = this.now();
     this.ids = new EventIds(config.agent, this.now);
-    this.outbox = opts.outbox ?? new MemoryOutbox(config.outbox.maxEvents);
+    this.outbox = opts.outbox ?? this.defaultOutbox(config, log);
     this.batcher = new Batcher(
       this.outbox,
       {
@@ -89,8 +92,31 @@ export class Agent<S> {
       layoutsExpected: true,
       log: log.child(config.kind),
       now: this.now,
+      agent: config.agent,
+      dataDir: config.dataDir,
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
     });
+  }
+
+  private defaultOutbox(config: AgentConfig<S>, log: Logger): Outbox {
+    const path = outboxPath(config);
+    if (path === null) return new MemoryOutbox(config.outbox.maxEvents);
+    let warned = 0;
+    const outbox = new SqliteOutbox({
+      path,
+      maxEvents: config.outbox.maxEvents,
+      // Events handed to the broker stay until their PUBACK removes them.
+      pinned: () => this.outbox.size() - this.batcher.waiting(),
+      onDrop: (_n, total) => {
+        // Once, then every 10,000 drops.
+        if (warned === 0 || Math.floor(warned / 10_000) !== Math.floor(total / 10_000)) {
+          log.warn("outbox full: the oldest unsent events are dropped to make room; raise outbox.maxEvents or fix the connection", { dropped: total, queued: this.outbox.size() });
+        }
+        warned = total;
+      },
+    });
+    log.info("durable outbox", { path, queued: outbox.size(), maxEvents: config.outbox.maxEvents, dropped: outbox.stats().dropped });
+    return outbox;
   }
 
   /** The MQTT client, once started (tests). */
@@ -137,6 +163,7 @@ export class Agent<S> {
       queued: this.outbox.size(),
       inflightBatches: this.batcher.inflightBatches(),
       oldestQueuedTs: this.outbox.oldestTs(),
+      outboxDropped: this.outbox instanceof SqliteOutbox ? this.outbox.stats().dropped : 0,
       sourceRestarts: this.supervisor.restarts,
       connected: this.client?.connected === true,
     };
@@ -159,6 +186,9 @@ export class Agent<S> {
       refused: m.refused,
       lastEventTs: m.lastEventTs,
       oldestQueuedTs: m.oldestQueuedTs,
+      oldestQueuedAgeMs: m.oldestQueuedTs === null ? 0 : Math.max(0, this.now() - m.oldestQueuedTs),
+      outbox: this.outbox instanceof SqliteOutbox ? "durable" : "memory",
+      outboxDropped: m.outboxDropped,
       sourceRestarts: m.sourceRestarts,
       ...extra,
     };
@@ -192,7 +222,10 @@ export class Agent<S> {
       client.end(true);
     }
     const m = this.metrics();
-    if (!drained) log.warn("stopped with events not acknowledged by the broker; they are lost (the in-memory outbox does not survive a restart)", { lost: m.queued });
+    if (!drained) {
+      if (this.outbox instanceof SqliteOutbox) log.info("stopped with events not yet acknowledged by the broker; they stay in the durable outbox and go out at the next start", { queued: m.queued });
+      else log.warn("stopped with events not acknowledged by the broker; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)", { lost: m.queued });
+    }
     log.info("stopped", { eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued });
     this.outbox.close();
   }

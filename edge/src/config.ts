@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Type, type Static } from "@sinclair/typebox";
 import { AGENT_KINDS, ID_PATTERN, LIMITS, type AgentKind } from "@footfall/core";
 import { LOG_LEVELS } from "./log.js";
@@ -41,8 +42,16 @@ export const AgentConfigSchema = Type.Object(
     agent: Type.String({ pattern: ID_PATTERN, description: "this agent's id, as given to `footfall agent add` (env FOOTFALL_AGENT)" }),
     mqtt: MqttConfigSchema,
     batch: BatchConfigSchema,
+    dataDir: Type.Optional(
+      Type.String({ minLength: 1, description: "folder for the agent's state: the durable outbox and the sources' state files (env FOOTFALL_EDGE_DATA_DIR)" }),
+    ),
     outbox: Type.Object(
-      { maxEvents: Int(1000, 100_000_000, 1_000_000, "events held while the broker is unreachable; more are refused") },
+      {
+        path: Type.Optional(
+          Type.String({ minLength: 1, description: "SQLite file of the durable outbox (default: <dataDir>/<agent>.outbox.sqlite when dataDir is set; without either, events wait in memory)" }),
+        ),
+        maxEvents: Int(1000, 100_000_000, 1_000_000, "events held while the broker is unreachable; when full the durable outbox drops the oldest (counted as outboxDropped), the in-memory one refuses new ones"),
+      },
       { additionalProperties: false, default: {} },
     ),
     statusEveryS: Int(1, 3600, 30, "publish the online status with metrics this often"),
@@ -65,6 +74,8 @@ export const ENV_OVERRIDES = {
   FOOTFALL_STORE: ["store"],
   FOOTFALL_AGENT: ["agent"],
   FOOTFALL_LOG_LEVEL: ["logLevel"],
+  FOOTFALL_EDGE_DATA_DIR: ["dataDir"],
+  FOOTFALL_OUTBOX_PATH: ["outbox", "path"],
 } as const;
 
 type Json = Record<string, unknown>;
@@ -108,6 +119,13 @@ function crossChecks(config: Static<typeof AgentConfigSchema>, kind: AgentKind):
   if (mqtt && mqtt.reconnectMinMs > mqtt.reconnectMaxMs) problems.push("/mqtt/reconnectMinMs: is larger than reconnectMaxMs");
   if (config.batch && config.batch.flushAtEvents > config.batch.maxEvents) problems.push("/batch/flushAtEvents: is larger than batch/maxEvents");
   return problems;
+}
+
+/** The durable outbox file a config asks for (`outbox.path`, else `<dataDir>/<agent>.outbox.sqlite`), or null for the in-memory one. */
+export function outboxPath(config: Pick<AgentConfig, "agent" | "dataDir" | "outbox">): string | null {
+  if (config.outbox.path) return config.outbox.path;
+  if (config.dataDir) return join(config.dataDir, `${config.agent}.outbox.sqlite`);
+  return null;
 }
 
 /** The outcome of reading a config: the config, or every problem found. */

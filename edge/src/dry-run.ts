@@ -37,6 +37,8 @@ export class DryRun<S> {
       layoutsExpected: false,
       log: opts.log.child(opts.config.kind),
       now,
+      agent: opts.config.agent,
+      dataDir: opts.config.dataDir,
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000 },
     });
   }

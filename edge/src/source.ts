@@ -27,6 +27,10 @@ export interface SourceContext<S = unknown> {
   readonly layoutsExpected: boolean;
   /** Be told of every new layout; returns an unsubscribe function. */
   onLayout(listener: (layout: Layout) => void): () => void;
+  /** The agent's id (for state file names and visitor id prefixes); absent in some tests. */
+  readonly agent?: string | undefined;
+  /** The agent's data folder (`dataDir`) for state that must survive a restart, or undefined when none is configured. */
+  readonly dataDir?: string | undefined;
   /** Wall-clock time in epoch milliseconds (injectable in tests). */
   now(): number;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */

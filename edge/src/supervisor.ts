@@ -25,6 +25,9 @@ export interface SupervisorOptions<S> {
   log: Logger;
   now: () => number;
   backoff: RestartBackoff;
+  /** Handed to the source's context. */
+  agent?: string | undefined;
+  dataDir?: string | undefined;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -106,10 +109,12 @@ export class SourceSupervisor<S> {
   }
 
   private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
-    const { settings, emit, layouts, layoutsExpected, log, now } = this.opts;
+    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir } = this.opts;
     const signal = controller.signal;
     return {
       settings,
+      agent,
+      dataDir,
       layoutsExpected,
       log,
       signal,

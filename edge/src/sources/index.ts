@@ -2,6 +2,10 @@ import type { TSchema } from "@sinclair/typebox";
 import type { AgentKind } from "@footfall/core";
 import type { Checked } from "../schema.js";
 import type { Source } from "../source.js";
+import { BeaconSettingsSchema, BeaconSource, checkBeaconSettings } from "./beacon/index.js";
+import { DoorSettingsSchema, DoorSource, checkDoorSettings } from "./door/index.js";
+import { CameraSettingsSchema, createCameraSource } from "./camera/index.js";
+import { checkValue } from "../schema.js";
 import { SimSource } from "./sim.js";
 import { SimSettingsSchema, checkSimSettings } from "./sim/settings.js";
 
@@ -35,9 +39,27 @@ export const SOURCES: Record<AgentKind, SourceDefinition<unknown> | PlannedSourc
     checkSettings: checkSimSettings,
     create: () => new SimSource(),
   },
-  door: { kind: "door", summary: "a door counter (serial or network): count events", planned: "see the issue \"Edge sources: door counter\"" },
-  beacon: { kind: "beacon", summary: "BLE beacon scanner: zone enters and exits from hashed, rotating ids", planned: "see the issue \"Edge sources: BLE beacons\"" },
-  camera: { kind: "camera", summary: "camera with person detection and tracking: zone enters, exits and positions", planned: "see the issue \"Edge sources: camera\"" },
+  door: {
+    kind: "door",
+    summary: "a door counter (serial line protocol, HTTP push, or dual beams): count events",
+    settingsSchema: DoorSettingsSchema,
+    checkSettings: checkDoorSettings,
+    create: () => new DoorSource(),
+  },
+  beacon: {
+    kind: "beacon",
+    summary: "BLE beacons (gateway feeds over MQTT/HTTP, or the local adapter): zone enters and exits under hashed, daily-rotating ids",
+    settingsSchema: BeaconSettingsSchema,
+    checkSettings: checkBeaconSettings,
+    create: () => new BeaconSource(),
+  },
+  camera: {
+    kind: "camera",
+    summary: "a camera (file, RTSP or V4L2 through ffmpeg) with person detection and tracking: zone enters, exits, positions, line counts",
+    settingsSchema: CameraSettingsSchema,
+    checkSettings: (input) => checkValue(CameraSettingsSchema, input, "settings"),
+    create: () => createCameraSource(),
+  },
 };
 
 /** Whether a kind has a driver. */

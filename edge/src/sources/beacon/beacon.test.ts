@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { testContext } from "../door/test-context.js";
+import { BeaconSource } from "./beacon.js";
+import { checkBeaconSettings } from "./settings.js";
+
+const SECRET = "gateway-secret-0123456789";
+const STAFF = "11:22:33:44:55:66";
+const CUSTOMER = "AA:BB:CC:DD:EE:01";
+
+describe("the beacon source with an HTTP gateway feed", () => {
+  let dir: string;
+  let source: BeaconSource | null = null;
+  afterEach(async () => {
+    await source?.stop();
+    source = null;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start() {
+    dir = mkdtempSync(join(tmpdir(), "beacon-"));
+    const settings = checkBeaconSettings({
+      receivers: { "gw-1": { zone: "fruit" }, "gw-2": { zone: "bakery" } },
+      http: { host: "127.0.0.1", port: 0, secret: SECRET },
+      staff: [STAFF],
+      tracking: { tickMs: 50 },
+    });
+    expect(settings.problems).toEqual([]);
+    let now = 1_800_000_000_000;
+    const t = testContext(settings.value, { dataDir: dir, agent: "ble-1", now: () => now });
+    source = new BeaconSource();
+    await source.start(t.ctx);
+    const post = (body: string, auth = `Bearer ${SECRET}`) =>
+      fetch(`http://127.0.0.1:${source!.httpPort}/sightings`, { method: "POST", headers: { authorization: auth, "content-type": "application/x-ndjson" }, body });
+    return { ...t, post, setNow: (ms: number) => (now = ms), now: () => now };
+  }
+
+  const lines = (beacon: string, receiver: string, rssi: number, from: number, to: number) => {
+    const out: string[] = [];
+    for (let ts = from; ts <= to; ts += 1000) out.push(JSON.stringify({ receiver, beacon, rssi, ts }));
+    return out.join("\n");
+  };
+
+  it("reports enters and exits under hashed ids, never the beacon id, and leaves staff out", async () => {
+    const { post, emitted, setNow, now } = await start();
+    const t0 = now() - 30_000;
+    expect((await post(lines(CUSTOMER, "gw-1", -60, t0, t0 + 20_000) + "\n" + lines(STAFF, "gw-1", -55, t0, t0 + 20_000))).status).toBe(204);
+    expect(emitted).toEqual([{ type: "enter", zone: "fruit", ts: t0, visitor: expect.stringMatching(/^ble-[0-9a-f]{32}$/) }]);
+    setNow(now() + 60_000); // nothing heard since t0 + 20 s: the signal is lost
+    await new Promise((r) => setTimeout(r, 150));
+    expect(emitted[1]).toEqual({ type: "exit", zone: "fruit", ts: t0 + 20_000, visitor: emitted[0]!.visitor });
+    expect(emitted).toHaveLength(2);
+    const wire = JSON.stringify(emitted).toLowerCase();
+    expect(wire).not.toContain("aabbccddee01");
+    expect(wire).not.toContain("aa:bb:cc:dd:ee:01");
+    expect(source!.stats().staff).toBe(21);
+    // The day's salt is kept for restarts, never the beacon ids.
+    expect(readFileSync(join(dir, "ble-1.beacon-salt.json"), "utf8")).toMatch(/^\{"day":"\d{4}-\d\d-\d\d","salt":"[0-9a-f]{64}"\}$/);
+  });
+
+  it("refuses a feed without the secret, and says which field is wrong", async () => {
+    const { post, emitted } = await start();
+    expect((await post('{"receiver":"gw-1","beacon":"x","rssi":-60}', "Bearer wrong")).status).toBe(401);
+    const bad = await post('{"receiver":"gw-1","beacon":"x","rssi":"loud"}');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "rssi: expected an RSSI in dBm (-130..20)" });
+    expect(emitted).toEqual([]);
+  });
+});
+
+describe("beacon settings", () => {
+  it("lists every problem at once", () => {
+    const r = checkBeaconSettings({ receivers: {}, beaconPattern: "(", privacy: { timezone: "Mars/Olympus" } });
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^\/receivers: list at least one receiver/),
+      expect.stringMatching(/^\/: give at least one input/),
+      expect.stringMatching(/^\/beaconPattern: not a regular expression/),
+      expect.stringMatching(/^\/privacy\/timezone: "Mars\/Olympus" is not a time zone/),
+    ]);
+  });
+});

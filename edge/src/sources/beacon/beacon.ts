@@ -1,0 +1,171 @@
+import { join } from "node:path";
+import { errorMessage } from "../../log.js";
+import type { Source, SourceContext } from "../../source.js";
+import { StateFile } from "../door/state-file.js";
+import { feedRecords, readSighting } from "./feed.js";
+import { startHttpFeed, startMqttFeed, startNobleScanner, type FeedInput } from "./inputs.js";
+import type { BeaconSettings } from "./settings.js";
+import { BeaconTracker, type Sighting, type ZoneChange } from "./tracker.js";
+import { DailyVisitorIds, normaliseBeaconId, type SaltStore } from "./visitor-id.js";
+
+/** Counters of a beacon source (logged). */
+export interface BeaconStats {
+  sightings: number;
+  staff: number;
+  ignored: number;
+  bad: number;
+}
+
+/**
+ * The `beacon` source: BLE sightings (gateway feeds over MQTT or HTTP, or the local adapter) go
+ * through the {@link BeaconTracker} (Kalman smoothing, zone by strongest receiver with hysteresis
+ * and a minimum stay, exit on leaving or signal loss) and come out as enter/exit events.
+ *
+ * Privacy: the raw beacon id never leaves this process. Visitor ids are HMAC-SHA256 of the id with
+ * a salt that rotates daily ({@link DailyVisitorIds}); a visit keeps the id it started with, so
+ * one visit is one visitor across midnight. Staff beacons are dropped at the door of the source.
+ */
+export class BeaconSource implements Source<BeaconSettings> {
+  private inputs: FeedInput[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private tracker: BeaconTracker | null = null;
+  private readonly counters: BeaconStats = { sightings: 0, staff: 0, ignored: 0, bad: 0 };
+
+  /** Ports of HTTP inputs (tests use port 0). */
+  get httpPort(): number | null {
+    return this.inputs.find((i) => i.port !== undefined)?.port ?? null;
+  }
+
+  stats(): BeaconStats {
+    return { ...this.counters };
+  }
+
+  async start(ctx: SourceContext<BeaconSettings>): Promise<void> {
+    const s = ctx.settings;
+    const t = s.tracking;
+    const tracker = new BeaconTracker({
+      receivers: s.receivers,
+      kalman: { q: t.kalmanQ, r: t.kalmanR },
+      staleMs: t.staleMs,
+      lostAfterMs: t.lostAfterMs,
+      minRssi: t.minRssi,
+      hysteresisDb: t.hysteresisDb,
+      minStayMs: t.minStayMs,
+    });
+    this.tracker = tracker;
+    const saltFile = ctx.dataDir ? new StateFile<{ day: string; salt: string }>(join(ctx.dataDir, `${ctx.agent ?? "beacon"}.beacon-salt.json`)) : null;
+    const store: SaltStore | undefined = saltFile
+      ? {
+          load: () => {
+            const v = saltFile.read()?.value as { day?: unknown; salt?: unknown } | undefined;
+            return typeof v?.day === "string" && typeof v.salt === "string" && /^[0-9a-f]{64}$/.test(v.salt) ? { day: v.day, salt: Buffer.from(v.salt, "hex") } : null;
+          },
+          save: (e) => saltFile.write({ day: e.day, salt: e.salt.toString("hex") }),
+        }
+      : undefined;
+    const ids = new DailyVisitorIds({ timeZone: s.privacy.timezone, prefix: s.privacy.prefix, secret: s.privacy.secret, store });
+    const staff = new Set(s.staff.map(normaliseBeaconId));
+    const only = s.beaconPattern ? new RegExp(s.beaconPattern, "i") : null;
+    const visitors = new Map<string, string>();
+
+    const emit = (changes: readonly ZoneChange[]): void => {
+      for (const c of changes) {
+        let visitor = visitors.get(c.beacon);
+        if (visitor === undefined) {
+          if (c.type === "exit") continue; // cannot happen: an exit follows an enter
+          visitor = ids.idAt(c.beacon, ctx.now());
+          visitors.set(c.beacon, visitor);
+        }
+        ctx.emit({ type: c.type, ts: Math.min(c.ts, ctx.now()), zone: c.zone, visitor });
+        if (c.type === "exit" && c.reason !== "moved") visitors.delete(c.beacon);
+      }
+    };
+    const see = (sighting: Sighting): void => {
+      if (only && !only.test(sighting.beacon)) {
+        this.counters.ignored++;
+        return;
+      }
+      const beacon = normaliseBeaconId(sighting.beacon);
+      if (staff.has(beacon)) {
+        this.counters.staff++;
+        return;
+      }
+      this.counters.sightings++;
+      emit(tracker.see({ ...sighting, beacon }));
+    };
+    /** Take one feed message; returns why nothing in it could be used (for a 400), or null. */
+    const onText = (text: string, receiver?: string): string | null => {
+      const { records, bad } = feedRecords(text, s.items);
+      this.counters.bad += bad;
+      let firstError: string | null = bad > 0 ? "not JSON: send JSON records, an array of them, or JSON lines" : null;
+      let used = 0;
+      const now = ctx.now();
+      for (const r of records) {
+        const read = readSighting(r, s.fields, now, receiver);
+        if (read.ok) {
+          used++;
+          see(read.value);
+          continue;
+        }
+        this.counters.bad++;
+        firstError = read.error;
+        if (this.counters.bad <= 5 || this.counters.bad % 1000 === 0) ctx.log.warn(`bad sighting: ${read.error}`, { bad: this.counters.bad });
+      }
+      return used === 0 ? firstError : null;
+    };
+
+    try {
+      if (s.mqtt) {
+        const level = s.mqtt.receiverFromTopic;
+        this.inputs.push(
+          await startMqttFeed({
+            ...s.mqtt,
+            clientId: `footfall-${ctx.agent ?? "beacon"}-feed`,
+            log: ctx.log,
+            onMessage: (text, topic) => void onText(text, level === undefined ? undefined : topic.split("/")[level]),
+          }),
+        );
+      }
+      if (s.http) this.inputs.push(await startHttpFeed({ ...s.http, log: ctx.log, onMessage: (text) => onText(text) }));
+      if (s.noble) {
+        const receiver = s.noble.receiver;
+        this.inputs.push(await startNobleScanner({ log: ctx.log, onError: (err) => ctx.fail(err), onSighting: (beacon, rssi) => see({ receiver, beacon, rssi, ts: ctx.now() }) }));
+      }
+    } catch (err) {
+      await this.closeInputs();
+      throw err;
+    }
+    const unknownZones = (): void => {
+      const layout = ctx.layout();
+      if (!layout) return;
+      const zones = new Set(layout.zones.map((z) => z.id as string));
+      const missing = Object.entries(s.receivers).filter(([, r]) => !zones.has(r.zone));
+      if (missing.length > 0) ctx.log.warn(`receivers in zones the layout does not have (their events will be rejected): ${missing.map(([id, r]) => `${id} -> ${r.zone}`).join(", ")}`);
+    };
+    unknownZones();
+    ctx.onLayout(unknownZones);
+    this.timer = setInterval(() => {
+      try {
+        emit(tracker.tick(ctx.now()));
+      } catch (err) {
+        ctx.fail(new Error(`beacon tracking failed: ${errorMessage(err)}`));
+      }
+    }, t.tickMs);
+    this.statsTimer = setInterval(() => ctx.log.info("beacons", { tracked: tracker.size(), ...this.counters }), 600_000);
+  }
+
+  private async closeInputs(): Promise<void> {
+    const inputs = this.inputs;
+    this.inputs = [];
+    await Promise.all(inputs.map((i) => i.close().catch(() => {})));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.timer = this.statsTimer = null;
+    await this.closeInputs();
+    this.tracker = null;
+  }
+}

@@ -1,0 +1,63 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { addCrossings, addTotals, emptyTally, parseTally, takeReport } from "./counter.js";
+
+describe("door tally", () => {
+  it("reports crossings since the previous report, then starts again from zero", () => {
+    let t = addCrossings(emptyTally(), 3, 1);
+    const first = takeReport(t);
+    expect(first.report).toEqual({ in: 3, out: 1 });
+    t = addCrossings(first.tally, 1, 0);
+    expect(takeReport(t).report).toEqual({ in: 1, out: 0 });
+  });
+
+  it("takes a device's first total as the baseline, not as traffic", () => {
+    const t = addTotals(emptyTally(), 12_345, 12_000);
+    expect(takeReport(t).report).toEqual({ in: 0, out: 0 });
+    expect(takeReport(addTotals(t, 12_350, 12_002)).report).toEqual({ in: 5, out: 2 });
+  });
+
+  it("counts a device restart (a total going down) as the new total, never negative", () => {
+    const t = addTotals(addTotals(emptyTally(), 100, 90), 4, 2);
+    expect(takeReport(t).report).toEqual({ in: 4, out: 2 });
+    expect(t.resets).toBe(2);
+  });
+
+  it("clamps negative and fractional crossings", () => {
+    expect(takeReport(addCrossings(emptyTally(), -3, 2.7)).report).toEqual({ in: 0, out: 2 });
+  });
+
+  it("reads back what it wrote and refuses anything else", () => {
+    const t = addTotals(addCrossings(emptyTally(), 2, 1), 10, 9);
+    expect(parseTally(JSON.parse(JSON.stringify(t)))).toEqual(t);
+    expect(parseTally({ pendingIn: -1, pendingOut: 0, totalIn: null, totalOut: null })).toBeNull();
+  });
+
+  it("reports in total exactly what the totals rose by, however the reports fall, and never a negative count", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ dIn: fc.nat(50), dOut: fc.nat(50), report: fc.boolean() }), { minLength: 1 }), fc.nat(1_000_000), (steps, start) => {
+        let t = addTotals(emptyTally(), start, start);
+        let totalIn = start;
+        let totalOut = start;
+        let reportedIn = 0;
+        let reportedOut = 0;
+        for (const s of steps) {
+          totalIn += s.dIn;
+          totalOut += s.dOut;
+          t = addTotals(t, totalIn, totalOut);
+          if (s.report) {
+            const r = takeReport(t);
+            expect(r.report.in).toBeGreaterThanOrEqual(0);
+            expect(r.report.out).toBeGreaterThanOrEqual(0);
+            reportedIn += r.report.in;
+            reportedOut += r.report.out;
+            t = r.tally;
+          }
+        }
+        const last = takeReport(t).report;
+        expect(reportedIn + last.in).toBe(totalIn - start);
+        expect(reportedOut + last.out).toBe(totalOut - start);
+      }),
+    );
+  });
+});

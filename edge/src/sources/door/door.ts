@@ -1,0 +1,146 @@
+import { join } from "node:path";
+import { errorMessage } from "../../log.js";
+import type { Source, SourceContext } from "../../source.js";
+import { BeamDecoder, type Beam, type Crossing } from "./beams.js";
+import { addCrossings, addTotals, emptyTally, parseTally, takeReport, type DoorTally } from "./counter.js";
+import { startPushEndpoint, type PushEndpoint } from "./http.js";
+import { LineProtocol, type LineReading } from "./lines.js";
+import { openSerialLines, type SerialLines } from "./serial.js";
+import type { DoorSettings } from "./settings.js";
+import { StateFile } from "./state-file.js";
+
+/**
+ * The `door` source: a door counter (serial line protocol, HTTP push, or raw beam edges through the
+ * dual-beam decoder) publishing a `count` event for its zone every `reportEverySeconds`.
+ *
+ * Restarts never double or lose a report: the tally (crossings not reported yet, the device's
+ * last totals) is written to a state file on every change, and a report first writes the tally
+ * without the reported crossings and only then emits the event (which the outbox commits at once).
+ * A crash between the two loses that one report rather than sending it twice.
+ */
+export class DoorSource implements Source<DoorSettings> {
+  private tally: DoorTally = emptyTally();
+  private state: StateFile<DoorTally> | null = null;
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private serial: SerialLines | null = null;
+  private http: PushEndpoint | null = null;
+  private decoder: BeamDecoder | null = null;
+  private ctx: SourceContext<DoorSettings> | null = null;
+
+  /** The HTTP endpoint's port once started (tests, port 0). */
+  get httpPort(): number | null {
+    return this.http?.port ?? null;
+  }
+
+  async start(ctx: SourceContext<DoorSettings>): Promise<void> {
+    this.ctx = ctx;
+    const s = ctx.settings;
+    const path = s.stateFile ?? (ctx.dataDir ? join(ctx.dataDir, `${ctx.agent ?? "door"}.door.json`) : null);
+    this.state = path ? new StateFile<DoorTally>(path) : null;
+    const stored = this.state?.read();
+    const tally = stored ? parseTally(stored.value) : null;
+    this.tally = tally ?? emptyTally();
+    if (!path) ctx.log.warn("no dataDir or settings.stateFile: crossings not yet reported at a restart are lost, and device totals start a new baseline");
+    else if (stored && !tally) ctx.log.warn(`${path} is not a door tally; starting from zero`);
+    else ctx.log.info("door tally", { file: path, pendingIn: this.tally.pendingIn, pendingOut: this.tally.pendingOut, totalIn: this.tally.totalIn, totalOut: this.tally.totalOut });
+
+    if (s.input === "serial") {
+      const protocol = new LineProtocol(s.serial.patterns, s.serial.blockedStates);
+      if (s.serial.patterns.beam) this.startDecoder(ctx);
+      let unknown = 0;
+      this.serial = await openSerialLines({
+        path: s.serial.path!,
+        baudRate: s.serial.baudRate,
+        poll: s.serial.poll,
+        log: ctx.log,
+        onError: (err) => ctx.fail(err),
+        onLine: (line) => {
+          const r = protocol.read(line);
+          if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0)) ctx.log.debug("line matches no pattern", { line: line.slice(0, 80), unknown });
+          this.take(r);
+        },
+      });
+    } else {
+      this.http = await startPushEndpoint({
+        ...s.http,
+        secret: s.http.secret!,
+        log: ctx.log,
+        onCounts: (c) => (s.http.mapping.mode === "total" ? this.take({ kind: "totals", in: c.in, out: c.out }) : this.take({ kind: "crossings", in: c.in, out: c.out })),
+      });
+    }
+    this.timers.push(setInterval(() => this.report(), s.reportEverySeconds * 1000));
+  }
+
+  private startDecoder(ctx: SourceContext<DoorSettings>): void {
+    const decoder = new BeamDecoder({ debounceMs: ctx.settings.beams.debounceMs });
+    this.decoder = decoder;
+    this.timers.push(setInterval(() => this.crossings(decoder.advance(ctx.now())), Math.max(10, ctx.settings.beams.debounceMs)));
+  }
+
+  private take(r: LineReading): void {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    switch (r.kind) {
+      case "crossings":
+        this.update(addCrossings(this.tally, r.in, r.out));
+        break;
+      case "totals": {
+        const before = this.tally.resets;
+        this.update(addTotals(this.tally, r.in, r.out));
+        if (this.tally.resets > before) ctx.log.warn("the device's total went down: it restarted; its new total counts as new crossings", { resets: this.tally.resets });
+        break;
+      }
+      case "beam": {
+        if (!this.decoder) return;
+        const swap = ctx.settings.beams.swap;
+        const beam: Beam = swap ? (r.beam === "A" ? "B" : "A") : r.beam;
+        this.crossings(this.decoder.push({ beam, blocked: r.blocked, ts: ctx.now() }));
+        break;
+      }
+      case "unknown":
+        break;
+    }
+  }
+
+  private crossings(cs: readonly Crossing[]): void {
+    if (cs.length === 0) return;
+    const nIn = cs.filter((c) => c.direction === "in").length;
+    this.update(addCrossings(this.tally, nIn, cs.length - nIn));
+  }
+
+  private update(next: DoorTally): void {
+    this.tally = next;
+    this.persist();
+  }
+
+  private persist(): void {
+    try {
+      this.state?.write(this.tally);
+    } catch (err) {
+      this.ctx?.log.error("cannot write the door tally; counts may be lost at a restart", { error: errorMessage(err) });
+    }
+  }
+
+  /** Publish what was counted since the previous report. */
+  report(): void {
+    const ctx = this.ctx;
+    if (!ctx || ctx.signal.aborted) return;
+    const { report, tally } = takeReport(this.tally);
+    if (report.in === 0 && report.out === 0 && !ctx.settings.reportZero) return;
+    // The tally without these crossings is on disk before the event exists: never twice.
+    this.update(tally);
+    ctx.emit({ type: "count", ts: ctx.now(), zone: ctx.settings.zone, in: report.in, out: report.out });
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.serial?.close();
+    await this.http?.close();
+    this.serial = null;
+    this.http = null;
+    this.decoder = null;
+    if (this.ctx) this.persist();
+    this.ctx = null;
+  }
+}

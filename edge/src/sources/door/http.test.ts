@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DoorSource } from "./door.js";
+import { readPush } from "./http.js";
+import { checkDoorSettings } from "./settings.js";
+import { testContext } from "./test-context.js";
+
+const SECRET = "s3cret-s3cret-s3cret";
+
+describe("readPush", () => {
+  it("reads counts at dotted paths, from an object or each record of an array", () => {
+    expect(readPush({ counts: { entries: 4, exits: "2" } }, { in: "counts.entries", out: "counts.exits", mode: "delta" })).toEqual({ ok: true, in: 4, out: 2, records: 1 });
+    expect(readPush({ data: [{ i: 1, o: 0 }, { i: 2, o: 5 }] }, { items: "data", in: "i", out: "o", mode: "delta" })).toEqual({ ok: true, in: 3, out: 5, records: 2 });
+  });
+  it("names the field that does not fit", () => {
+    expect(readPush({ data: [{ i: 1, o: 0 }, { i: -2, o: 5 }] }, { items: "data", in: "i", out: "o", mode: "delta" })).toEqual({ ok: false, error: "data.1.i: expected an integer >= 0, got -2" });
+    expect(readPush({ in: 1 }, { in: "in", out: "out", mode: "delta" })).toEqual({ ok: false, error: "out: expected an integer >= 0, got nothing" });
+  });
+});
+
+describe("the door source's HTTP push endpoint", () => {
+  let dir: string;
+  let source: DoorSource | null = null;
+  afterEach(async () => {
+    await source?.stop();
+    source = null;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(http: Record<string, unknown>) {
+    dir = mkdtempSync(join(tmpdir(), "door-http-"));
+    const settings = checkDoorSettings({ zone: "entrance", input: "http", reportEverySeconds: 3600, http: { host: "127.0.0.1", port: 0, secret: SECRET, ...http } });
+    expect(settings.problems).toEqual([]);
+    const t = testContext(settings.value, { dataDir: dir });
+    source = new DoorSource();
+    await source.start(t.ctx);
+    const url = `http://127.0.0.1:${source.httpPort}/count`;
+    const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${SECRET}` }, to = url) =>
+      fetch(to, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    return { ...t, url, post, source };
+  }
+
+  it("takes pushed counts with the secret and reports them as one count event", async () => {
+    const { post, source: s, emitted } = await start({ mapping: { in: "entries", out: "exits" } });
+    expect((await post({ entries: 3, exits: 1 })).status).toBe(204);
+    expect((await post({ entries: 2, exits: 0 }, { "x-footfall-secret": SECRET })).status).toBe(204);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ type: "count", zone: "entrance", in: 5, out: 1 })]);
+    s.report();
+    expect(emitted).toHaveLength(1);
+  });
+
+  it("refuses a wrong or missing secret with 401 and counts nothing", async () => {
+    const { post, source: s, emitted } = await start({});
+    expect((await post({ in: 3, out: 1 }, { authorization: "Bearer nope" })).status).toBe(401);
+    expect((await post({ in: 3, out: 1 }, {})).status).toBe(401);
+    s.report();
+    expect(emitted).toEqual([]);
+  });
+
+  it("answers 400 naming the field, 404 elsewhere, 413 for a huge body", async () => {
+    const { post, url } = await start({ maxBodyBytes: 256 });
+    const bad = await post({ in: "many", out: 1 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^in: expected an integer/);
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post({ in: 1, out: 1 }, { authorization: `Bearer ${SECRET}` }, url.replace("/count", "/other"))).status).toBe(404);
+    expect((await post({ in: 1, out: 1, pad: "x".repeat(500) })).status).toBe(413);
+  });
+
+  it("turns cumulative totals into increases, the first push being the baseline", async () => {
+    const { post, source: s, emitted } = await start({ mapping: { mode: "total", in: "totals.in", out: "totals.out" } });
+    await post({ totals: { in: 1000, out: 990 } });
+    await post({ totals: { in: 1004, out: 991 } });
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 4, out: 1 })]);
+  });
+});

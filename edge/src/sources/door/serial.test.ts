@@ -1,0 +1,142 @@
+/**
+ * The serial driver against a real pseudo-terminal pair from Debian's socat: the door source reads
+ * one end through `serialport`, the test writes a counter's lines into the other.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DoorSource } from "./door.js";
+import { checkDoorSettings, type DoorSettings } from "./settings.js";
+import { testContext } from "./test-context.js";
+
+const hasSocat = spawnSync("socat", ["-V"]).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+let socat: ChildProcess;
+let device: string;
+let writer: number;
+let dir: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "door-serial-"));
+  socat = spawn("socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], { stdio: ["ignore", "ignore", "pipe"] });
+  const ptys: string[] = [];
+  let err = "";
+  socat.stderr!.on("data", (c: Buffer) => {
+    err += c.toString();
+    for (const m of err.matchAll(/PTY is (\S+)/g)) if (!ptys.includes(m[1]!)) ptys.push(m[1]!);
+  });
+  await until("socat's two pseudo-terminals", () => ptys.length === 2 && /starting data transfer loop/.test(err));
+  device = ptys[0]!;
+  writer = openSync(ptys[1]!, "w");
+});
+
+afterEach(() => {
+  try {
+    closeSync(writer);
+  } catch {
+    /* closed by the test */
+  }
+  socat.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const send = (...lines: string[]) => writeSync(writer, lines.map((l) => l + "\r\n").join(""));
+
+function settings(extra: Record<string, unknown> = {}): DoorSettings {
+  const s = checkDoorSettings({ zone: "entrance", input: "serial", reportEverySeconds: 3600, serial: { path: device, baudRate: 115200, ...extra }, beams: { debounceMs: 5 } });
+  expect(s.problems).toEqual([]);
+  return s.value;
+}
+
+async function startDoor(s: DoorSettings) {
+  const t = testContext(s, { dataDir: dir, agent: "door-1" });
+  const source = new DoorSource();
+  await source.start(t.ctx);
+  return { ...t, source };
+}
+
+describe("the door source on a serial line (socat pty pair)", () => {
+  // A missing tool fails loudly (with the command that installs it) instead of skipping.
+  beforeAll(() => {
+    if (!(hasSocat)) throw new Error("socat is missing: apt-get install socat");
+  });
+
+  it("counts IN and OUT lines with optional counts, ignoring other lines", async () => {
+    const { source, emitted } = await startDoor(settings());
+    send("IN", "hello", "OUT 2", "IN=3", "");
+    await sleep(200);
+    source.report();
+    expect(emitted).toEqual([expect.objectContaining({ type: "count", zone: "entrance", in: 4, out: 2 })]);
+    await source.stop();
+  });
+
+  it("reads custom patterns: cumulative totals, the first one being the baseline", async () => {
+    const { source, emitted } = await startDoor(settings({ patterns: { totals: "^T IN=(?<in>\\d+) OUT=(?<out>\\d+)$" } }));
+    send("T IN=500 OUT=480", "T IN=507 OUT=481");
+    await sleep(200);
+    source.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 7, out: 1 })]);
+    await source.stop();
+  });
+
+  it("decodes raw beam edges with the dual-beam decoder", async () => {
+    const { source, emitted } = await startDoor(settings({ patterns: { beam: "^(?<beam>[AB])(?<state>[01])$" } }));
+    for (const line of ["A1", "B1", "A0", "B0", "B1", "A1", "B0", "A0", "A1", "A0"]) {
+      send(line);
+      await sleep(25);
+    }
+    await sleep(100);
+    source.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 1, out: 1 })]);
+    await source.stop();
+  });
+
+  it("never loses nor doubles counts across restarts", async () => {
+    const first = await startDoor(settings());
+    send("IN 5", "OUT 1");
+    await sleep(200);
+    first.source.report(); // reported: 5 in, 1 out
+    send("IN 2");
+    await sleep(200);
+    first.abort();
+    await first.source.stop(); // 2 in pending, on disk
+
+    const second = await startDoor(settings());
+    second.source.report();
+    second.source.report();
+    second.abort();
+    await second.source.stop();
+
+    const third = await startDoor(settings());
+    third.source.report();
+    await third.source.stop();
+    const all = [...first.emitted, ...second.emitted, ...third.emitted];
+    expect(all.map((e) => (e.type === "count" ? [e.in, e.out] : null))).toEqual([
+      [5, 1],
+      [2, 0],
+    ]);
+  });
+
+  it("fails (and is restarted by the runtime) when the device goes away", async () => {
+    const { source, failures } = await startDoor(settings());
+    socat.kill("SIGKILL");
+    await until("a failure", () => failures.length > 0);
+    expect(String(failures[0])).toMatch(/serial/);
+    await source.stop();
+  });
+
+  it("fails to start with the reason when the device does not exist", async () => {
+    const t = testContext(checkDoorSettings({ zone: "entrance", serial: { path: "/dev/does-not-exist" } }).value, { dataDir: dir });
+    await expect(new DoorSource().start(t.ctx)).rejects.toThrow(/cannot open \/dev\/does-not-exist/);
+  });
+});

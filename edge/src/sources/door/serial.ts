@@ -1,0 +1,81 @@
+import { errorMessage, type Logger } from "../../log.js";
+
+/** The part of `serialport` this driver uses (typed here: the package is optional). */
+interface SerialPortLike {
+  open(cb: (err: Error | null) => void): void;
+  close(cb?: (err: Error | null) => void): void;
+  write(data: string, cb?: (err: Error | null | undefined) => void): boolean;
+  pipe<T>(dest: T): T;
+  on(event: "error", cb: (err: Error) => void): this;
+  on(event: "close", cb: () => void): this;
+  readonly isOpen: boolean;
+}
+interface SerialportModule {
+  SerialPort: new (opts: { path: string; baudRate: number; autoOpen: boolean }) => SerialPortLike;
+  ReadlineParser: new (opts: { delimiter: string; encoding?: string }) => { on(event: "data", cb: (line: string) => void): unknown };
+}
+
+/** Load the optional `serialport` package, or fail with what to do. */
+export async function loadSerialport(): Promise<SerialportModule> {
+  const name = "serialport";
+  try {
+    return (await import(name)) as SerialportModule;
+  } catch (err) {
+    throw new Error(
+      `the serial input needs the optional package "serialport", which is missing or did not build here (${errorMessage(err)}); ` +
+        `install it with \`npm install -w edge serialport\`, or use input "http"`,
+    );
+  }
+}
+
+export interface SerialLinesOptions {
+  path: string;
+  baudRate: number;
+  /** Every line received, without its line ending. */
+  onLine: (line: string) => void;
+  /** The port failed or closed on its own (unplugged): the source fails and is restarted. */
+  onError: (err: Error) => void;
+  /** Write `command` every `everyMs` (devices that answer only when asked). */
+  poll?: { command: string; everyMs: number } | undefined;
+  log: Logger;
+}
+
+/** An open serial line reader; `close` releases the port. */
+export interface SerialLines {
+  close(): Promise<void>;
+}
+
+/** Open a serial device and read it line by line (`\n`, a trailing `\r` is trimmed by the caller). */
+export async function openSerialLines(opts: SerialLinesOptions): Promise<SerialLines> {
+  const { SerialPort, ReadlineParser } = await loadSerialport();
+  const port = new SerialPort({ path: opts.path, baudRate: opts.baudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) =>
+    port.open((err) => (err ? reject(new Error(`cannot open ${opts.path}: ${err.message} (is the device plugged in, and may this user read it? e.g. the dialout group)`)) : resolve())),
+  );
+  let closing = false;
+  const parser = port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "utf8" }));
+  parser.on("data", (line: string) => opts.onLine(line.replace(/\r$/, "")));
+  port.on("error", (err) => {
+    if (!closing) opts.onError(new Error(`serial ${opts.path}: ${err.message}`));
+  });
+  port.on("close", () => {
+    if (!closing) opts.onError(new Error(`serial ${opts.path} closed (unplugged?)`));
+  });
+  const timer = opts.poll
+    ? setInterval(() => {
+        port.write(opts.poll!.command, (err) => {
+          if (err) opts.log.warn("poll command not written", { error: err.message });
+        });
+      }, opts.poll.everyMs)
+    : null;
+  opts.log.info(`reading ${opts.path}`, { baudRate: opts.baudRate });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        if (timer) clearInterval(timer);
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
+}

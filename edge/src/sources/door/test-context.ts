@@ -1,0 +1,26 @@
+import type { Layout } from "@footfall/core";
+import { silentLogger } from "../../log.js";
+import type { EventDraft, SourceContext } from "../../source.js";
+
+/** A source context for tests: emitted drafts are collected, failures recorded. */
+export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: string; now?: () => number } = {}) {
+  const emitted: EventDraft[] = [];
+  const failures: unknown[] = [];
+  const controller = new AbortController();
+  const ctx: SourceContext<S> = {
+    settings,
+    agent: opts.agent ?? "test-agent",
+    dataDir: opts.dataDir,
+    emit: (e) => {
+      if (!controller.signal.aborted) emitted.push(e);
+    },
+    log: silentLogger,
+    signal: controller.signal,
+    layout: (): Layout | null => null,
+    layoutsExpected: false,
+    onLayout: () => () => {},
+    now: opts.now ?? Date.now,
+    fail: (err) => failures.push(err),
+  };
+  return { ctx, emitted, failures, abort: () => controller.abort() };
+}
