@@ -14,9 +14,13 @@ const API_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 /** The built floor-plan UI at `/` (a single-page app), or a page listing the API when it is not built. */
 export async function uiRoutes(app: FastifyInstance, { uiDir }: { uiDir: string | null }) {
   if (uiDir && existsSync(`${uiDir}/index.html`)) {
-    await app.register(fastifyStatic, { root: uiDir, prefix: "/", wildcard: false });
+    // wildcard: files are looked up per request, so a rebuilt UI's new chunks are served without a restart.
+    await app.register(fastifyStatic, { root: uiDir, prefix: "/", wildcard: true });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === "GET" && !req.url.startsWith("/api/") && !req.url.startsWith("/socket.io")) return reply.sendFile("index.html");
+      const path = req.url.split("?")[0]!;
+      // Client-side routes get the app; a missing file (a stale chunk, a typo) gets a real 404, not HTML.
+      const isFile = /\.[a-z0-9]+$/i.test(path);
+      if (req.method === "GET" && !isFile && !path.startsWith("/api/") && !path.startsWith("/socket.io")) return reply.sendFile("index.html");
       return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `no route ${req.method} ${req.url.split("?")[0]}: see /api/docs` });
     });
   } else {

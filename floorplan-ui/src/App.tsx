@@ -1,0 +1,172 @@
+/** The shell: sign-in, role-aware navigation, the store picker and the hash routes to each view. */
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { ApiError } from "./api/client.js";
+import { useHashRoute } from "./hooks/useHashRoute.js";
+import { canSee, defaultView, viewsFor } from "./model/auth.js";
+import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
+import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
+import { Empty, Loading } from "./components/States.js";
+import { Header } from "./components/Header.js";
+import { SignIn } from "./views/SignIn.js";
+import { loadView } from "./views/load.js";
+
+const HeatmapView = lazy(loadView.heatmap);
+const FlowsView = lazy(loadView.flows);
+const LiveView = lazy(loadView.live);
+const EditorView = lazy(loadView.editor);
+const AgentsView = lazy(loadView.agents);
+
+type Auth =
+  | { status: "checking" }
+  | { status: "out"; message: string | null }
+  | { status: "unreachable"; token: string; message: string }
+  | { status: "in"; session: Session };
+
+export interface ViewProps {
+  store: string;
+  route: Route & { view: ViewId };
+  navigate: (route: Route, replace?: boolean) => void;
+  kiosk: boolean;
+}
+
+const RETRY_MS = 3000;
+
+export function App() {
+  const [route, navigate] = useHashRoute();
+  const [auth, setAuth] = useState<Auth>({ status: "checking" });
+  const sessionRef = useRef<Session | null>(null);
+  const kiosk = route.params.kiosk === "1";
+
+  const signOut = useCallback(() => {
+    tokenStorage.clear();
+    sessionRef.current?.live.close();
+    sessionRef.current = null;
+    setAuth({ status: "out", message: null });
+    navigate({ view: "signin", params: {} });
+  }, [navigate]);
+
+  /** Opens a session; returns the message to show when the token is refused. */
+  const signIn = useCallback(
+    async (token: string, typed: boolean): Promise<string | null> => {
+      try {
+        const session = await openSession(token.trim(), signOut);
+        tokenStorage.set(token.trim());
+        sessionRef.current?.live.close();
+        sessionRef.current = session;
+        setAuth({ status: "in", session });
+        return null;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          tokenStorage.clear();
+          const message = typed ? "That token was not accepted: it is wrong, expired or revoked. Check it and paste it again." : "Your saved token is no longer accepted. Sign in with a new one.";
+          if (!typed) setAuth({ status: "out", message });
+          return message;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        if (!typed) setAuth({ status: "unreachable", token, message });
+        return message;
+      }
+    },
+    [signOut],
+  );
+
+  // First load: a token in the URL fragment (kiosk links) wins over the stored one, and is then taken out of the address bar.
+  useEffect(() => {
+    const fromUrl = route.params.token;
+    if (fromUrl) {
+      tokenStorage.set(fromUrl);
+      navigate(withParams(route, { token: null }), true);
+    }
+    const token = fromUrl ?? tokenStorage.get();
+    if (token) void signIn(token, false);
+    else setAuth({ status: "out", message: null });
+  }, []);
+
+  // A server that cannot be reached is asked again, so a kiosk recovers by itself.
+  useEffect(() => {
+    if (auth.status !== "unreachable") return;
+    const t = setTimeout(() => void signIn(auth.token, false), RETRY_MS);
+    return () => clearTimeout(t);
+  }, [auth, signIn]);
+
+  useEffect(() => () => sessionRef.current?.live.close(), []);
+
+  if (auth.status === "checking") return <Loading label="Signing in…" />;
+  if (auth.status === "unreachable") {
+    return (
+      <Empty icon="sync" title="Reconnecting to the server…" action={<button className="btn" onClick={signOut}>Use another token</button>}>
+        The server cannot be reached right now ({auth.message}). Trying again every few seconds.
+      </Empty>
+    );
+  }
+  if (auth.status === "out") return <SignIn message={auth.message} onSubmit={(t) => signIn(t, true)} />;
+
+  const { session } = auth;
+  return (
+    <SessionContext.Provider value={session}>
+      <Routed session={session} route={route} navigate={navigate} kiosk={kiosk} />
+    </SessionContext.Provider>
+  );
+}
+
+function Routed({ session, route, navigate, kiosk }: { session: Session; route: Route; navigate: ViewProps["navigate"]; kiosk: boolean }) {
+  const { me, stores } = session;
+  const view: ViewId = route.view === "signin" ? defaultView(me.role) : route.view;
+  const store = route.view !== "signin" && route.store ? route.store : (me.store ?? stores[0]?.id ?? null);
+
+  useEffect(() => {
+    if (route.view === "signin" || (!route.store && store)) {
+      navigate({ view, store, params: route.view === "signin" ? {} : route.params }, true);
+    }
+  }, [route, view, store, navigate]);
+
+  const body = (() => {
+    if (!canSee(me.role, view)) {
+      const first = viewsFor(me.role)[0]!;
+      return (
+        <Empty icon="lock" title="Not available with this token" action={<a className="btn" href={formatHash({ view: first.id, store, params: {} })}>Go to {first.label}</a>}>
+          The {view} view needs another role; your token is <b>{me.role}</b>.
+        </Empty>
+      );
+    }
+    if (!store) return <NoStore admin={me.role === "admin"} navigate={navigate} />;
+    const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
+    switch (view) {
+      case "heatmap":
+        return <HeatmapView {...props} />;
+      case "flows":
+        return <FlowsView {...props} />;
+      case "live":
+        return <LiveView {...props} />;
+      case "editor":
+        return <EditorView {...props} />;
+      case "agents":
+        return <AgentsView {...props} />;
+    }
+  })();
+
+  if (kiosk && view === "live") return <Suspense fallback={<Loading />}>{body}</Suspense>;
+  return (
+    <div className="shell">
+      <Header view={view} store={store} navigate={navigate} />
+      <Suspense fallback={<Loading />}>{body}</Suspense>
+    </div>
+  );
+}
+
+function NoStore({ admin, navigate }: { admin: boolean; navigate: ViewProps["navigate"] }) {
+  const [id, setId] = useState("");
+  return (
+    <Empty icon="plan" title="No store yet">
+      {admin ? (
+        <form className="row" style={{ justifyContent: "center", marginTop: 8 }} onSubmit={(e) => (e.preventDefault(), id && navigate({ view: "editor", store: id, params: {} }))}>
+          <span>Draw the first layout of a new store:</span>
+          <input className="field" placeholder="store id, e.g. paris-01" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} pattern="^[a-z0-9][a-z0-9_-]{0,63}$" />
+          <button className="btn primary" disabled={!id}>Open the editor</button>
+        </form>
+      ) : (
+        "No store has a layout yet. An admin creates a store by saving its first layout."
+      )}
+    </Empty>
+  );
+}

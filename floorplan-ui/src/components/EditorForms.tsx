@@ -1,0 +1,128 @@
+import { useState } from "react";
+import { ZONE_KINDS, type Zone, type ZoneKind } from "@footfall/core";
+import { hasDrawnId, slugId, type Draft, type EditorAction } from "../model/editor.js";
+import { KIND_STYLE } from "./kinds.js";
+
+type Dispatch = (a: EditorAction) => void;
+/** Data URLs above this would exceed the layout schema's image limit. */
+const MAX_IMAGE_CHARS = 2_000_000;
+
+/** A text/number field that commits on blur or Enter (one undo step per edit, not per keystroke). */
+function Commit({ value, onCommit, ...rest }: { value: string; onCommit: (v: string) => void } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
+  const [text, setText] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    setText(value);
+  }
+  return (
+    <input
+      className="field"
+      {...rest}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => text !== value && onCommit(text)}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+        if (e.key === "Escape") setText(value);
+      }}
+    />
+  );
+}
+
+export function FloorForm({ draft, dispatch }: { draft: Draft; dispatch: Dispatch }) {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return (
+    <section className="card">
+      <div className="card-h"><h2>Store and floor</h2></div>
+      <div className="card-b form">
+        <label className="lbl">
+          Store name
+          <Commit value={draft.name ?? ""} placeholder="e.g. Paris Rivoli" onCommit={(v) => dispatch({ type: "setName", name: v.trim() })} data-testid="store-name" />
+        </label>
+        <div className="two">
+          <label className="lbl">
+            Width (m)
+            <Commit type="number" min={1} step={0.5} value={String(draft.floor.width)} onCommit={(v) => dispatch({ type: "setFloor", floor: { width: Number(v) } })} data-testid="floor-width" />
+          </label>
+          <label className="lbl">
+            Height (m)
+            <Commit type="number" min={1} step={0.5} value={String(draft.floor.height)} onCommit={(v) => dispatch({ type: "setFloor", floor: { height: Number(v) } })} data-testid="floor-height" />
+          </label>
+        </div>
+        <label className="lbl">
+          Background image URL
+          <Commit type="url" placeholder="https://… (optional)" value={draft.floor.image?.startsWith("data:") ? "(uploaded image)" : (draft.floor.image ?? "")} onCommit={(v) => dispatch({ type: "setFloor", floor: { image: v.trim() } })} />
+        </label>
+        <div className="row">
+          <label className="btn sm">
+            Upload an image…
+            <input
+              type="file"
+              accept="image/*"
+              hidden
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (!file) return;
+                const reader = new FileReader();
+                reader.onload = () => {
+                  const url = String(reader.result);
+                  if (url.length > MAX_IMAGE_CHARS) dispatch({ type: "notify", message: { tone: "error", text: `That image is too large (${Math.round(file.size / 1024)} KiB); use one under about 1.4 MiB, or a URL.` } });
+                  else dispatch({ type: "setFloor", floor: { image: url } });
+                };
+                reader.readAsDataURL(file);
+              }}
+            />
+          </label>
+          {draft.floor.image && <button className="btn sm ghost" onClick={() => dispatch({ type: "setFloor", floor: { image: "" } })}>Remove image</button>}
+        </div>
+        <label className="lbl">
+          Time zone
+          <Commit list="tz-list" value={draft.timezone} onCommit={(v) => dispatch({ type: "setTimezone", timezone: v.trim() })} />
+          <datalist id="tz-list">{zones.map((z) => <option key={z} value={z} />)}</datalist>
+        </label>
+      </div>
+    </section>
+  );
+}
+
+export function ZoneForm({ zone, zones, idEditable, dispatch }: { zone: Zone; zones: readonly Zone[]; idEditable: boolean; dispatch: Dispatch }) {
+  const update = (changes: Extract<EditorAction, { type: "updateZone" }>["changes"]) => dispatch({ type: "updateZone", zone: zone.id, changes });
+  return (
+    <section className="card" data-testid="zone-form">
+      <div className="card-h">
+        <h2>Zone</h2>
+        <button className="btn ghost sm" style={{ marginLeft: "auto" }} onClick={() => dispatch({ type: "select", zone: null })}>Done</button>
+      </div>
+      <div className="card-b form">
+        <label className="lbl">
+          Name
+          <Commit
+            value={zone.name}
+            onCommit={(v) => update({ name: v, ...(idEditable && hasDrawnId(zone.id) && slugId(v, zones, zone.id) ? { id: slugId(v, zones, zone.id)! } : {}) })}
+            data-testid="zone-name"
+            autoFocus
+          />
+        </label>
+        <label className="lbl">
+          <span>Id <span className="muted" style={{ fontWeight: 400 }}>{idEditable ? "· agents report it; fixed once saved" : "· fixed: agents report it"}</span></span>
+          <Commit value={zone.id} disabled={!idEditable} onCommit={(v) => update({ id: v.trim() })} className="field mono" data-testid="zone-id" />
+        </label>
+        <div className="two">
+          <label className="lbl">
+            Kind
+            <select className="field" value={zone.kind} onChange={(e) => update({ kind: e.target.value as ZoneKind })} data-testid="zone-kind">
+              {ZONE_KINDS.map((k) => <option key={k} value={k}>{KIND_STYLE[k].label}</option>)}
+            </select>
+          </label>
+          <label className="lbl">
+            Capacity
+            <Commit type="number" min={0} step={1} placeholder="no limit" value={zone.capacity === undefined ? "" : String(zone.capacity)} onCommit={(v) => update({ capacity: v.trim() === "" ? null : Number(v) })} data-testid="zone-capacity" />
+          </label>
+        </div>
+        <div className="muted small">{zone.polygon.length} corners · {zone.polygon.map(([x, y]) => `(${x}, ${y})`).join(" ")}</div>
+        <button className="btn danger" onClick={() => dispatch({ type: "deleteZone", zone: zone.id })}>Delete zone</button>
+      </div>
+    </section>
+  );
+}

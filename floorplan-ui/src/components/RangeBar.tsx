@@ -1,0 +1,36 @@
+import { PRESETS, dayOf, type DateRange, type Preset } from "../model/range.js";
+import { Segmented } from "./States.js";
+
+export interface RangeBarProps {
+  preset: Preset;
+  range: DateRange;
+  timeZone: string;
+  onPreset: (p: Preset) => void;
+  onDays: (first: string, last: string) => void;
+  compare?: boolean;
+  onCompare?: (on: boolean) => void;
+}
+
+/** Range presets, custom days (in the store's time zone) and the compare toggle. */
+export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, onCompare }: RangeBarProps) {
+  const first = dayOf(range.from, timeZone);
+  const last = dayOf(Math.max(range.from, range.to - 1), timeZone);
+  return (
+    <div className="row">
+      <Segmented label="Date range" value={preset} options={PRESETS} onChange={onPreset} />
+      {preset === "custom" && (
+        <div className="row" style={{ gap: 6 }}>
+          <input className="field" type="date" aria-label="First day" value={first} max={last} onChange={(e) => e.target.value && onDays(e.target.value, last < e.target.value ? e.target.value : last)} />
+          <span className="muted">to</span>
+          <input className="field" type="date" aria-label="Last day" value={last} min={first} onChange={(e) => e.target.value && onDays(first, e.target.value)} />
+        </div>
+      )}
+      {onCompare && (
+        <label className="row toggle" style={{ gap: 6, cursor: "pointer" }}>
+          <input type="checkbox" checked={!!compare} onChange={(e) => onCompare(e.target.checked)} />
+          <span>Compare with the previous period</span>
+        </label>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { useMemo, useState } from "react";
+import type { Layout } from "@footfall/core";
+import type { ViewProps } from "../App.js";
+import { useAsync } from "./useAsync.js";
+import { useSession } from "../session.js";
+import { withParams } from "../model/route.js";
+import { dayOf, rangeFromParams, type Preset } from "../model/range.js";
+
+/**
+ * The range in the route (in the store's time zone, learnt from its current layout) and the layout
+ * that was valid at the end of that range, which is the one the analytics were computed against.
+ */
+export function useAnalyticsRange({ store, route, navigate }: ViewProps) {
+  const { api } = useSession();
+  const [now, setNow] = useState(() => Date.now());
+  const current = useAsync((signal) => api.layout(store, undefined, signal), [api, store]);
+  const timeZone = current.data?.timezone ?? "UTC";
+  const { preset, range } = useMemo(() => rangeFromParams(route.params, now, timeZone), [route.params, now, timeZone]);
+  const at = Math.min(range.to - 1, now);
+  const needsOlder = !!current.data && at < current.data.validFrom;
+  const older = useAsync<Layout | null>((signal) => (needsOlder ? api.layout(store, at, signal) : Promise.resolve(null)), [api, store, needsOlder ? at : 0]);
+  const layout = needsOlder ? (older.data ?? undefined) : current.data;
+  const layoutState = needsOlder ? older : current;
+  return {
+    now,
+    refresh: () => setNow(Date.now()),
+    timeZone,
+    preset,
+    range,
+    layout,
+    layoutStatus: layoutState.status,
+    layoutError: layoutState.error,
+    reloadLayout: current.reload,
+    ready: !!current.data,
+    setPreset: (p: Preset) =>
+      navigate(
+        withParams(route, p === "custom" ? { range: "custom", from: dayOf(range.from, timeZone), to: dayOf(Math.max(range.from, range.to - 1), timeZone) } : { range: p, from: null, to: null }),
+      ),
+    setDays: (first: string, last: string) => navigate(withParams(route, { range: "custom", from: first, to: last })),
+    set: (changes: Record<string, string | null>) => navigate(withParams(route, changes), true),
+  };
+}

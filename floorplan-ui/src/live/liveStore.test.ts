@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Occupancy } from "@footfall/core";
+import { LiveStore, REFUSED_RETRY_MS, type SocketLike } from "./liveStore.js";
+
+/** A socket that records what the store does and lets the test play the server. */
+class FakeSocket implements SocketLike {
+  active = true;
+  handlers = new Map<string, ((...args: never[]) => void)[]>();
+  emitted: unknown[][] = [];
+  connects = 0;
+  disconnected = false;
+  joinAck: { ok: boolean; error?: string } = { ok: true };
+  on(event: string, fn: (...args: never[]) => void) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+  }
+  emit(event: string, ...args: unknown[]) {
+    this.emitted.push([event, ...args]);
+    if (event === "join") (args[1] as (ack: unknown) => void)(this.joinAck);
+  }
+  connect() {
+    this.connects++;
+  }
+  disconnect() {
+    this.disconnected = true;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const fn of this.handlers.get(event) ?? []) (fn as (...a: unknown[]) => void)(...args);
+  }
+}
+
+const occ = (total: number): Occupancy => ({ ts: 0, total, zones: [] }) as Occupancy;
+
+describe("LiveStore", () => {
+  let sockets: Map<string, FakeSocket>;
+  let store: LiveStore;
+  let clock: number;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    sockets = new Map();
+    clock = 1000;
+    store = new LiveStore((id) => {
+      const s = new FakeSocket();
+      sockets.set(id, s);
+      return s;
+    }, () => clock);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("joins the store on connect and shows its occupancy", () => {
+    const seen: number[] = [];
+    store.subscribe("demo", () => seen.push(store.getSnapshot("demo").occupancy?.total ?? -1));
+    const s = sockets.get("demo")!;
+    s.fire("connect");
+    expect(s.emitted[0]?.slice(0, 2)).toEqual(["join", "demo"]);
+    s.fire("occupancy", occ(7));
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "live", occupancy: { total: 7 }, receivedAt: 1000 });
+    expect(seen.at(-1)).toBe(7);
+  });
+
+  it("keeps the last figures while reconnecting and re-joins after reconnect", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.fire("connect");
+    s.fire("occupancy", occ(3));
+    clock = 5000;
+    s.fire("disconnect", "transport close");
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "reconnecting", lostAt: 5000, occupancy: { total: 3 } });
+    s.fire("connect");
+    expect(s.emitted.filter((e) => e[0] === "join")).toHaveLength(2);
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "live", lostAt: null });
+  });
+
+  it("reconnects by itself when the server hung up on purpose", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.fire("disconnect", "io server disconnect");
+    expect(s.connects).toBe(1);
+  });
+
+  it("shows the reason when the join is refused", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.joinAck = { ok: false, error: "store not allowed" };
+    s.fire("connect");
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "refused", error: "store not allowed" });
+  });
+
+  it("asks again later when the server refuses the connection", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.active = false;
+    s.fire("connect_error", new Error("invalid token"));
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "refused", error: "invalid token" });
+    vi.advanceTimersByTime(REFUSED_RETRY_MS);
+    expect(s.connects).toBe(1);
+  });
+
+  it("keeps stores apart and notifies only the store that changed", () => {
+    const a = vi.fn(), b = vi.fn();
+    store.subscribe("a", a);
+    store.subscribe("b", b);
+    sockets.get("a")!.fire("occupancy", occ(1));
+    expect(a).toHaveBeenCalledTimes(1);
+    expect(b).not.toHaveBeenCalled();
+    expect(store.getSnapshot("b").occupancy).toBeNull();
+  });
+
+  it("hangs up when the last subscriber leaves", () => {
+    const off1 = store.subscribe("demo", () => {});
+    const off2 = store.subscribe("demo", () => {});
+    off1();
+    expect(sockets.get("demo")!.disconnected).toBe(false);
+    off2();
+    expect(sockets.get("demo")!.disconnected).toBe(true);
+    expect(store.getSnapshot("demo").status).toBe("connecting");
+  });
+
+  it("returns the same snapshot object until something changes", () => {
+    store.subscribe("demo", () => {});
+    expect(store.getSnapshot("demo")).toBe(store.getSnapshot("demo"));
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
+
+const layout = {
+  store: "demo",
+  version: 3,
+  validFrom: 0,
+  timezone: "Europe/Paris",
+  floor: { width: 20, height: 10 },
+  zones: [{ id: "fruit", name: "Fruit", kind: "zone", polygon: [[1, 1], [5, 1], [5, 4], [1, 4]], capacity: 10 }],
+} as unknown as Layout;
+
+const run = (s: EditorState, ...actions: EditorAction[]) => actions.reduce(editorReducer, s);
+const corner = (x: number, y: number): EditorAction => ({ type: "addCorner", point: [x, y], closeRadius: 0.3 });
+const start = () => initialEditor("demo", layout);
+
+describe("drawing a zone", () => {
+  it("adds a zone when the first corner is clicked again", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(10, 2), corner(14, 2), corner(14, 6), corner(10.1, 2.1));
+    expect(s.drawing).toBeNull();
+    expect(s.draft.zones).toHaveLength(2);
+    expect(s.draft.zones[1]).toMatchObject({ id: "zone-2", name: "Zone 2", kind: "zone", polygon: [[10, 2], [14, 2], [14, 6]] });
+    expect(s.selected).toBe("zone-2");
+  });
+  it("snaps corners to a 10 cm grid", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(10.04, 2.06));
+    expect(s.drawing).toEqual([[10, 2.1]]);
+    expect(snap(-0.04)).toBe(0);
+    expect(Object.is(snap(-0.04), -0)).toBe(false);
+  });
+  it("refuses a corner outside the floor and says why", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(25, 2));
+    expect(s.drawing).toEqual([]);
+    expect(s.message).toMatchObject({ tone: "error", text: expect.stringContaining("outside the floor") });
+  });
+  it("refuses a polygon that crosses itself with layoutProblems' message", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(10, 2), corner(14, 6), corner(14, 2), corner(10, 6), { type: "finishDrawing" });
+    expect(s.draft.zones).toHaveLength(1);
+    expect(s.drawing).toHaveLength(4);
+    expect(s.message?.text).toContain('zone "zone-2" crosses itself');
+  });
+  it("needs three corners", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(10, 2), corner(14, 6), { type: "finishDrawing" });
+    expect(s.message?.text).toBe("A zone needs at least 3 corners.");
+  });
+  it("can take back the last corner", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(10, 2), corner(14, 6), { type: "removeLastCorner" });
+    expect(s.drawing).toEqual([[10, 2]]);
+  });
+});
+
+describe("dragging a corner", () => {
+  it("moves the corner and makes one undo step of the whole drag", () => {
+    const s = run(start(), { type: "dragCorner", zone: "fruit", index: 2, point: [6, 5] }, { type: "dragCorner", zone: "fruit", index: 2, point: [7, 6] }, { type: "endDrag" });
+    expect(s.draft.zones[0]!.polygon[2]).toEqual([7, 6]);
+    expect(s.past).toHaveLength(1);
+    expect(run(s, { type: "undo" }).draft.zones[0]!.polygon[2]).toEqual([5, 4]);
+  });
+  it("puts the corner back when the zone would cross itself", () => {
+    const s = run(start(), { type: "dragCorner", zone: "fruit", index: 1, point: [1, 6] }, { type: "endDrag" });
+    expect(s.draft.zones[0]!.polygon[1]).toEqual([5, 1]);
+    expect(s.message?.text).toContain("crosses itself");
+    expect(s.past).toHaveLength(0);
+  });
+  it("puts the corner back when it leaves the floor", () => {
+    const s = run(start(), { type: "dragCorner", zone: "fruit", index: 2, point: [25, 4] }, { type: "endDrag" });
+    expect(s.draft.zones[0]!.polygon[2]).toEqual([5, 4]);
+    expect(s.message?.text).toContain("leaves the floor");
+  });
+});
+
+describe("corners", () => {
+  it("inserts a corner after another", () => {
+    const s = run(start(), { type: "insertCorner", zone: "fruit", after: 0, point: [3, 0.5] });
+    expect(s.draft.zones[0]!.polygon).toHaveLength(5);
+    expect(s.draft.zones[0]!.polygon[1]).toEqual([3, 0.5]);
+  });
+  it("keeps at least three corners", () => {
+    const tri = run(start(), { type: "deleteCorner", zone: "fruit", index: 0 });
+    expect(run(tri, { type: "deleteCorner", zone: "fruit", index: 0 }).message?.text).toBe("A zone needs at least 3 corners.");
+  });
+});
+
+describe("zone properties", () => {
+  it("renames, changes kind and capacity in one undo step", () => {
+    const s = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "Fresh fruit", kind: "checkout", capacity: 4 } });
+    expect(s.draft.zones[0]).toMatchObject({ name: "Fresh fruit", kind: "checkout", capacity: 4 });
+    expect(run(s, { type: "undo" }).draft.zones[0]).toMatchObject({ name: "Fruit", capacity: 10 });
+  });
+  it("clears the capacity", () => {
+    const s = run(start(), { type: "updateZone", zone: "fruit", changes: { capacity: null } });
+    expect("capacity" in s.draft.zones[0]!).toBe(false);
+  });
+  it("refuses a malformed or duplicate id", () => {
+    expect(run(start(), { type: "updateZone", zone: "fruit", changes: { id: "Fruit Bowl" } }).message?.text).toContain("not valid");
+    const two = run(start(), { type: "startDrawing" }, corner(10, 2), corner(14, 2), corner(14, 6), { type: "finishDrawing" });
+    expect(run(two, { type: "updateZone", zone: "zone-2", changes: { id: "fruit" } }).message?.text).toContain("already used");
+  });
+  it("refuses a negative or fractional capacity", () => {
+    expect(run(start(), { type: "updateZone", zone: "fruit", changes: { capacity: 2.5 } }).message?.tone).toBe("error");
+  });
+  it("deletes a zone", () => {
+    expect(run(start(), { type: "deleteZone", zone: "fruit" }).draft.zones).toEqual([]);
+  });
+});
+
+describe("undo and redo", () => {
+  it("walks back and forth through changes", () => {
+    const s = run(start(), { type: "setFloor", floor: { width: 30 } }, { type: "setFloor", floor: { height: 15 } });
+    const back = run(s, { type: "undo" }, { type: "undo" });
+    expect(back.draft.floor).toEqual({ width: 20, height: 10 });
+    expect(canUndo(back)).toBe(false);
+    const fwd = run(back, { type: "redo" });
+    expect(fwd.draft.floor).toEqual({ width: 30, height: 10 });
+    expect(canRedo(fwd)).toBe(true);
+  });
+  it("forgets redo after a new change", () => {
+    const s = run(start(), { type: "setFloor", floor: { width: 30 } }, { type: "undo" }, { type: "setFloor", floor: { width: 40 } });
+    expect(canRedo(s)).toBe(false);
+  });
+  it("tells unsaved changes until saved", () => {
+    const s = run(start(), { type: "setFloor", floor: { width: 30 } });
+    expect(isDirty(s)).toBe(true);
+    const saved = run(s, { type: "saved", layout: { ...layout, version: 4 } });
+    expect(isDirty(saved)).toBe(false);
+    expect(saved.version).toBe(4);
+  });
+});
+
+describe("the saved layout", () => {
+  it("is what PUT expects", () => {
+    expect(toLayoutInput(start().draft, 1234)).toEqual({ validFrom: 1234, timezone: "Europe/Paris", floor: { width: 20, height: 10 }, zones: layout.zones });
+  });
+  it("lists zones that a smaller floor would cut, by name", () => {
+    const s = run(start(), { type: "setFloor", floor: { width: 4 } });
+    expect(draftProblems(s.draft)).toEqual([{ zone: "fruit", text: expect.stringContaining("Fruit: zone \"fruit\" leaves the floor") }]);
+  });
+  it("starts an empty store with a default floor", () => {
+    expect(initialEditor("new", null, "Europe/Paris").draft).toEqual({ timezone: "Europe/Paris", floor: { width: 30, height: 20 }, zones: [] });
+  });
+});
+
+describe("slugId", () => {
+  it("makes an id from a name, without accents or punctuation", () => {
+    expect(slugId("Fruits & légumes", [])).toBe("fruits-legumes");
+  });
+  it("keeps ids unique", () => {
+    expect(slugId("Fruit", layout.zones)).toBe("fruit-2");
+    expect(slugId("Fruit", layout.zones, "fruit")).toBe("fruit");
+  });
+  it("gives nothing for a name with no letters or digits", () => {
+    expect(slugId("!!!", [])).toBeNull();
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * The layout editor's scene and its named actions (Excalidraw's `actions/` habit): a draft layout
+ * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
+ * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
+ */
+import { isId, layoutInputValidator, layoutProblems, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+
+export interface Floor {
+  width: number;
+  height: number;
+  image?: string;
+}
+export interface Draft {
+  name?: string;
+  timezone: string;
+  floor: Floor;
+  zones: Zone[];
+}
+export interface Message {
+  tone: "error" | "info";
+  text: string;
+}
+export interface EditorState {
+  store: string;
+  /** The version the draft started from (null for a store without a layout yet). */
+  version: number | null;
+  draft: Draft;
+  /** The draft as last loaded or saved, to tell unsaved changes. */
+  saved: Draft;
+  selected: string | null;
+  /** Corners placed so far while drawing a new zone; null when not drawing. */
+  drawing: FloorPoint[] | null;
+  /** The draft before the corner drag in progress. */
+  gesture: Draft | null;
+  message: Message | null;
+  past: Draft[];
+  future: Draft[];
+}
+
+export type EditorAction =
+  | { type: "load"; store: string; layout: Layout | null; timezone?: string }
+  | { type: "saved"; layout: Layout }
+  | { type: "setFloor"; floor: Partial<Floor> }
+  | { type: "setTimezone"; timezone: string }
+  | { type: "setName"; name: string }
+  | { type: "startDrawing" }
+  | { type: "cancelDrawing" }
+  | { type: "addCorner"; point: readonly [number, number]; closeRadius: number }
+  | { type: "removeLastCorner" }
+  | { type: "finishDrawing" }
+  | { type: "dragCorner"; zone: string; index: number; point: readonly [number, number] }
+  | { type: "endDrag" }
+  | { type: "insertCorner"; zone: string; after: number; point: readonly [number, number] }
+  | { type: "deleteCorner"; zone: string; index: number }
+  | { type: "updateZone"; zone: string; changes: { id?: string; name?: string; kind?: ZoneKind; capacity?: number | null } }
+  | { type: "deleteZone"; zone: string }
+  | { type: "select"; zone: string | null }
+  | { type: "undo" }
+  | { type: "redo" }
+  | { type: "notify"; message: Message }
+  | { type: "dismiss" };
+
+const HISTORY = 100;
+/** Corners snap to this grid, in metres. */
+export const SNAP_M = 0.1;
+
+export const EMPTY_FLOOR: Floor = { width: 30, height: 20 };
+
+export function snap(v: number): number {
+  return Number((Math.round(v / SNAP_M) * SNAP_M).toFixed(3)) + 0; // `+ 0` turns -0 into 0
+}
+const snapPoint = (p: readonly [number, number]): FloorPoint => [snap(p[0]), snap(p[1])] as FloorPoint;
+
+export function initialEditor(store: string, layout: Layout | null, timezone = "UTC"): EditorState {
+  const draft: Draft = layout
+    ? { ...(layout.name ? { name: layout.name } : {}), timezone: layout.timezone, floor: { ...layout.floor }, zones: layout.zones }
+    : { timezone, floor: EMPTY_FLOOR, zones: [] };
+  return { store, version: layout?.version ?? null, draft, saved: draft, selected: null, drawing: null, gesture: null, message: null, past: [], future: [] };
+}
+
+/** A new draft on the undo stack; redo is forgotten. */
+function commit(s: EditorState, draft: Draft, extra: Partial<EditorState> = {}): EditorState {
+  return { ...s, draft, past: [...s.past, s.draft].slice(-HISTORY), future: [], message: null, ...extra };
+}
+const refuse = (s: EditorState, text: string): EditorState => ({ ...s, message: { tone: "error", text } });
+
+/** Problems of one zone's polygon on the draft's floor, in layoutProblems' words (without the JSON path). */
+export function polygonProblems(floor: Floor, zone: Zone): string[] {
+  return layoutProblems({ timezone: "UTC", floor, zones: [zone] }).map(stripPath);
+}
+const stripPath = (p: string) => p.replace(/^\/[^:]*: /, "");
+
+function replaceZone(draft: Draft, id: string, f: (z: Zone) => Zone): Draft {
+  return { ...draft, zones: draft.zones.map((z) => (z.id === id ? f(z) : z)) };
+}
+
+/** The lowest free `zone-N` id and its name. */
+export function newZoneId(zones: readonly Zone[]): { id: ZoneId; name: string } {
+  const taken = new Set(zones.map((z) => z.id as string));
+  let n = zones.length + 1;
+  while (taken.has(`zone-${n}`)) n++;
+  return { id: `zone-${n}` as ZoneId, name: `Zone ${n}` };
+}
+
+/** An id made from a zone's name (`Fruit & veg` → `fruit-veg`), unique among `zones` but `self`; null if nothing is left. */
+export function slugId(name: string, zones: readonly Zone[], self?: string): string | null {
+  const base = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  if (!base) return null;
+  const taken = new Set(zones.filter((z) => z.id !== self).map((z) => z.id as string));
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** Whether a zone still has the id the editor gave it (so renaming it may rename the id too). */
+export const hasDrawnId = (id: string): boolean => /^zone-\d+$/.test(id);
+
+export function editorReducer(s: EditorState, a: EditorAction): EditorState {
+  switch (a.type) {
+    case "load":
+      return initialEditor(a.store, a.layout, a.timezone);
+    case "saved": {
+      const draft: Draft = { ...s.draft };
+      return { ...s, version: a.layout.version, saved: draft, draft, message: { tone: "info", text: `Saved as version ${a.layout.version}.` } };
+    }
+    case "setFloor": {
+      const floor = { ...s.draft.floor, ...a.floor };
+      if (!(floor.width > 0 && floor.height > 0)) return refuse(s, "The floor needs a width and a height above 0 m.");
+      if (floor.image === "") delete floor.image;
+      return commit(s, { ...s.draft, floor });
+    }
+    case "setTimezone":
+      return commit(s, { ...s.draft, timezone: a.timezone });
+    case "setName":
+      return commit(s, { ...s.draft, ...(a.name ? { name: a.name } : { name: undefined }) });
+    case "startDrawing":
+      return { ...s, drawing: [], selected: null, message: { tone: "info", text: "Click the corners of the new zone; click the first corner (or press Enter) to finish." } };
+    case "cancelDrawing":
+      return { ...s, drawing: null, message: null };
+    case "addCorner": {
+      if (!s.drawing) return s;
+      const first = s.drawing[0];
+      if (first && s.drawing.length >= 3 && Math.hypot(a.point[0] - first[0], a.point[1] - first[1]) <= a.closeRadius) {
+        return editorReducer(s, { type: "finishDrawing" });
+      }
+      const p = snapPoint(a.point);
+      if (!polygonWithin([p], s.draft.floor.width, s.draft.floor.height)) {
+        return refuse(s, `That corner (${p[0]}, ${p[1]} m) is outside the floor (0..${s.draft.floor.width} x 0..${s.draft.floor.height} m).`);
+      }
+      const last = s.drawing.at(-1);
+      if (last && last[0] === p[0] && last[1] === p[1]) return s;
+      return { ...s, drawing: [...s.drawing, p], message: null };
+    }
+    case "removeLastCorner":
+      return s.drawing ? { ...s, drawing: s.drawing.slice(0, -1), message: null } : s;
+    case "finishDrawing": {
+      if (!s.drawing) return s;
+      if (s.drawing.length < 3) return refuse(s, "A zone needs at least 3 corners.");
+      const { id, name } = newZoneId(s.draft.zones);
+      const zone: Zone = { id, name, kind: "zone", polygon: s.drawing };
+      const problems = polygonProblems(s.draft.floor, zone);
+      if (problems.length) return refuse(s, `Not added: ${problems.join("; ")}`);
+      return commit(s, { ...s.draft, zones: [...s.draft.zones, zone] }, { drawing: null, selected: id });
+    }
+    case "dragCorner": {
+      const base = s.gesture ?? s.draft;
+      const draft = replaceZone(s.draft, a.zone, (z) => ({ ...z, polygon: z.polygon.map((p, i) => (i === a.index ? snapPoint(a.point) : p)) }));
+      return { ...s, draft, gesture: base, selected: a.zone };
+    }
+    case "endDrag": {
+      if (!s.gesture) return s;
+      const moved = s.draft.zones.find((z) => s.gesture!.zones.find((g) => g.id === z.id) !== z);
+      const problems = moved ? polygonProblems(s.draft.floor, moved) : [];
+      if (problems.length) return { ...s, draft: s.gesture, gesture: null, message: { tone: "error", text: `Move undone: ${problems.join("; ")}` } };
+      if (!moved) return { ...s, draft: s.gesture, gesture: null };
+      return { ...commit({ ...s, draft: s.gesture }, s.draft), gesture: null };
+    }
+    case "insertCorner": {
+      const p = snapPoint(a.point);
+      return commit(s, replaceZone(s.draft, a.zone, (z) => ({ ...z, polygon: [...z.polygon.slice(0, a.after + 1), p, ...z.polygon.slice(a.after + 1)] })));
+    }
+    case "deleteCorner": {
+      const zone = s.draft.zones.find((z) => z.id === a.zone);
+      if (!zone) return s;
+      if (zone.polygon.length <= 3) return refuse(s, "A zone needs at least 3 corners.");
+      const next = { ...zone, polygon: zone.polygon.filter((_, i) => i !== a.index) };
+      const problems = polygonProblems(s.draft.floor, next);
+      if (problems.length) return refuse(s, `Corner kept: ${problems.join("; ")}`);
+      return commit(s, replaceZone(s.draft, a.zone, () => next));
+    }
+    case "updateZone": {
+      const { id, ...rest } = a.changes;
+      if (id !== undefined && id !== a.zone) {
+        if (!isId(id)) return refuse(s, `Zone id "${id}" is not valid: use 1-64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit.`);
+        if (s.draft.zones.some((z) => z.id === id)) return refuse(s, `Zone id "${id}" is already used.`);
+      }
+      if (rest.capacity !== undefined && rest.capacity !== null && !(Number.isInteger(rest.capacity) && rest.capacity >= 0)) {
+        return refuse(s, "Capacity is a whole number of people, 0 or more (leave it empty for no limit).");
+      }
+      const draft = replaceZone(s.draft, a.zone, (z) => {
+        const next: Zone = { ...z, ...(id ? { id: id as ZoneId } : {}) };
+        if (rest.name !== undefined) next.name = rest.name;
+        if (rest.kind !== undefined) next.kind = rest.kind;
+        if (rest.capacity === null) delete next.capacity;
+        else if (rest.capacity !== undefined) next.capacity = rest.capacity;
+        return next;
+      });
+      return commit(s, draft, { selected: id ?? a.zone });
+    }
+    case "deleteZone":
+      return commit(s, { ...s.draft, zones: s.draft.zones.filter((z) => z.id !== a.zone) }, { selected: null });
+    case "select":
+      return { ...s, selected: a.zone };
+    case "undo": {
+      const prev = s.past.at(-1);
+      if (!prev || s.drawing) return s;
+      return { ...s, draft: prev, past: s.past.slice(0, -1), future: [s.draft, ...s.future], message: null, selected: keepSelection(prev, s.selected) };
+    }
+    case "redo": {
+      const next = s.future[0];
+      if (!next || s.drawing) return s;
+      return { ...s, draft: next, past: [...s.past, s.draft], future: s.future.slice(1), message: null, selected: keepSelection(next, s.selected) };
+    }
+    case "notify":
+      return { ...s, message: a.message };
+    case "dismiss":
+      return { ...s, message: null };
+  }
+}
+
+function keepSelection(draft: Draft, selected: string | null): string | null {
+  return selected && draft.zones.some((z) => z.id === selected) ? selected : null;
+}
+
+export const isDirty = (s: EditorState): boolean => s.draft !== s.saved;
+export const canUndo = (s: EditorState): boolean => s.past.length > 0 && !s.drawing;
+export const canRedo = (s: EditorState): boolean => s.future.length > 0 && !s.drawing;
+
+/** The body of `PUT /stores/:store/layout`. */
+export function toLayoutInput(draft: Draft, validFrom: number): LayoutInput {
+  return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, floor: draft.floor, zones: draft.zones };
+}
+
+export interface Problem {
+  /** The zone it is about, when it is about one. */
+  zone: string | null;
+  text: string;
+}
+/** Everything that would make the server refuse the draft: the schema's checks and layoutProblems'. */
+export function draftProblems(draft: Draft): Problem[] {
+  const input = toLayoutInput(draft, 0);
+  const raw = [...layoutInputValidator.problems(input, 10), ...layoutProblems(input)];
+  return [...new Set(raw)].map((p) => {
+    const m = /^\/zones\/(\d+)/.exec(p);
+    const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
+    return { zone: zone?.id ?? null, text: zone ? `${zone.name || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
+  });
+}

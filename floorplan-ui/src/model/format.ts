@@ -1,0 +1,65 @@
+/** Number, duration and time formatting shared by every view (plain functions, no locale state). */
+
+const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
+const one = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+
+export function formatCount(n: number): string {
+  return int.format(n);
+}
+
+/** Seconds as `45 s`, `3 min 05 s`, `1 h 02 min`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "–";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+/** Compact duration for labels on small zones: `45s`, `3m05`, `1h02`. */
+export function formatDurationShort(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
+}
+
+/** A relative change (0.12 → `+12%`); null when there is nothing to compare with. */
+export function formatChange(change: number | null): string {
+  if (change === null || !Number.isFinite(change)) return "new";
+  const pct = change * 100;
+  const text = Math.abs(pct) < 10 ? one.format(pct) : int.format(pct);
+  return `${pct > 0 ? "+" : pct < 0 ? "−" : "±"}${text.replace("-", "")}%`;
+}
+
+export function formatPercent(ratio: number): string {
+  return `${int.format(ratio * 100)}%`;
+}
+
+/** Milliseconds of lag as `120 ms`, `3.4 s`, `2 min 10 s`. */
+export function formatLag(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "–";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${one.format(ms / 1000)} s`;
+  return formatDuration(ms / 1000);
+}
+
+/** How long ago `ts` was, relative to `now`: `just now`, `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`. */
+export function formatAgo(ts: number | null | undefined, now: number): string {
+  if (ts === null || ts === undefined || !Number.isFinite(ts)) return "never";
+  const d = Math.max(0, now - ts);
+  if (d < 5_000) return "just now";
+  if (d < 60_000) return `${Math.floor(d / 1000)} s ago`;
+  if (d < 3_600_000) return `${Math.floor(d / 60_000)} min ago`;
+  if (d < 86_400_000) return `${Math.floor(d / 3_600_000)} h ago`;
+  return `${Math.floor(d / 86_400_000)} d ago`;
+}
+
+/** Date and time in a time zone, e.g. `Sun 22 Nov, 09:15`. */
+export function formatDateTime(ts: number, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(ts);
+}
+
+export function formatDate(ts: number, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { Layout, ZoneDwell } from "@footfall/core";
+import { formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones } from "./heatmap.js";
+import { toCsv } from "./csv.js";
+
+const square = (x: number, y: number, s = 2) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s]] as Layout["zones"][number]["polygon"];
+const zone = (id: string, x: number) => ({ id, name: id.toUpperCase(), kind: "zone" as const, polygon: square(x, 0) }) as Layout["zones"][number];
+const layout = { zones: [zone("fruit", 0), zone("bread", 3), zone("wine", 6)] };
+const dwell = (id: string, visits: number, median: number | null = null): ZoneDwell =>
+  ({ zone: id, visits, visitors: visits, dwell_s: median === null ? null : { mean: median, median, p90: median * 2 } }) as ZoneDwell;
+
+describe("heatScene", () => {
+  it("colours the busiest zone with the top of viridis and an empty one with the bottom", () => {
+    const scene = heatScene(layout, [dwell("fruit", 40), dwell("bread", 0)], "visits");
+    expect(scene.max).toBe(40);
+    expect(scene.zones[0]!.fill).toBe("#fde725");
+    expect(scene.zones[1]!.fill).toBe("#440154");
+  });
+  it("greys out every zone when no zone has anything above zero", () => {
+    const scene = heatScene(layout, [dwell("fruit", 0)], "visits");
+    expect(scene.zones.map((z) => z.fill)).toEqual([NO_DATA_FILL, NO_DATA_FILL, NO_DATA_FILL]);
+    expect(scene.zones[0]!.label).toBe("0");
+  });
+  it("greys out a zone the API has no figures for", () => {
+    const wine = heatScene(layout, [dwell("fruit", 4)], "visits").zones[2]!;
+    expect(wine.fill).toBe(NO_DATA_FILL);
+    expect(wine.label).toBe("–");
+  });
+  it("labels dwell metrics as durations and leaves zones with no closed visit blank", () => {
+    const scene = heatScene(layout, [dwell("fruit", 4, 65), dwell("bread", 2)], "median");
+    expect(scene.zones[0]!.label).toBe("1m05");
+    expect(scene.zones[1]!.value).toBeNull();
+  });
+  it("reports the change from the previous period", () => {
+    const scene = heatScene(layout, [dwell("fruit", 30), dwell("bread", 5)], "visits", [dwell("fruit", 20)]);
+    expect(scene.zones[0]!.change).toBeCloseTo(0.5);
+    expect(scene.zones[1]!.change).toBeNull();
+  });
+  it("lists figures of zones that are not on the layout", () => {
+    expect(heatScene(layout, [dwell("gone", 3)], "visits").unplaced.map((d) => d.zone)).toEqual(["gone"]);
+  });
+  it("ranks zones by value with no-data zones last", () => {
+    const scene = heatScene(layout, [dwell("bread", 3), dwell("wine", 9)], "visits");
+    expect(rankZones(scene).map((z) => z.id)).toEqual(["wine", "bread", "fruit"]);
+  });
+});
+
+describe("colours", () => {
+  it("caps values above the top of the scale", () => {
+    expect(heatColour(50, 40)).toBe(heatColour(40, 40));
+  });
+  it("writes white on dark purple and dark on yellow", () => {
+    expect(inkOn("#440154")).toBe("#ffffff");
+    expect(inkOn("#fde725")).toBe("#0f172a");
+  });
+});
+
+describe("legendTicks", () => {
+  it("uses whole numbers for counts without repeats", () => {
+    expect(legendTicks(2, "visits").map((t) => t.value)).toEqual([0, 1, 2]);
+  });
+  it("formats dwell ticks as durations", () => {
+    expect(legendTicks(120, "median").at(-1)!.label).toBe("2m00");
+  });
+});
+
+describe("formatMetric", () => {
+  it("writes counts with thousands separators", () => {
+    expect(formatMetric(12345, "visits")).toBe("12,345");
+  });
+});
+
+describe("toCsv", () => {
+  it("quotes commas and quotes and defuses formulas", () => {
+    expect(toCsv(["a", "b"], [["x,y", '=SUM(1)'], ['say "hi"', 2.5]])).toBe('a,b\r\n"x,y",\'=SUM(1)\r\n"say ""hi""",2.500\r\n');
+  });
+});

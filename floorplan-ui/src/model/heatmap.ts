@@ -1,0 +1,149 @@
+/**
+ * The heatmap scene: each zone of the layout with the chosen metric's value, its colour on a
+ * perceptually uniform scale (viridis, from 0 to the largest value shown), its label and, when
+ * comparing, the change from the previous period. Drawing reads this and nothing else.
+ */
+import { interpolateViridis } from "d3-scale-chromatic";
+import { polygonCentroid, type FloorPoint, type Layout, type ZoneDwell, type ZoneKind } from "@footfall/core";
+import { formatCount, formatDuration, formatDurationShort } from "./format.js";
+
+export const METRICS = [
+  { id: "visits", label: "Visits", unit: "visits" },
+  { id: "visitors", label: "Visitors", unit: "visitors" },
+  { id: "median", label: "Median dwell", unit: "seconds" },
+  { id: "p90", label: "P90 dwell", unit: "seconds" },
+] as const;
+export type Metric = (typeof METRICS)[number]["id"];
+
+export function isMetric(value: unknown): value is Metric {
+  return METRICS.some((m) => m.id === value);
+}
+
+/** The colour of zones with nothing to show. */
+export const NO_DATA_FILL = "#e2e8f0";
+
+export interface HeatZone {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  polygon: FloorPoint[];
+  centroid: [number, number];
+  value: number | null;
+  /** The figure drawn on the zone (`–` when none). */
+  label: string;
+  fill: string;
+  /** Black or white, whichever reads on `fill`. */
+  ink: string;
+  previous: number | null;
+  /** Relative change from the previous period; null when it had none (or no comparison). */
+  change: number | null;
+  dwell: ZoneDwell | null;
+}
+
+export interface HeatScene {
+  zones: HeatZone[];
+  /** Top of the colour scale (the largest value shown; 0 when there is none). */
+  max: number;
+  /** Zones with figures that are not on this layout (e.g. removed by a later version). */
+  unplaced: ZoneDwell[];
+}
+
+export function metricValue(d: ZoneDwell | null | undefined, metric: Metric): number | null {
+  if (!d) return null;
+  switch (metric) {
+    case "visits":
+      return d.visits;
+    case "visitors":
+      return d.visitors;
+    case "median":
+      return d.dwell_s?.median ?? null;
+    case "p90":
+      return d.dwell_s?.p90 ?? null;
+  }
+}
+
+/** The figure as a person reads it: counts as integers, dwell as durations. */
+export function formatMetric(value: number | null, metric: Metric, short = false): string {
+  if (value === null) return "–";
+  if (metric === "visits" || metric === "visitors") return formatCount(value);
+  return short ? formatDurationShort(value) : formatDuration(value);
+}
+
+/** viridis(value / max); the low end for max 0. */
+export function heatColour(value: number, max: number): string {
+  return interpolateViridis(max > 0 ? Math.min(1, Math.max(0, value / max)) : 0);
+}
+
+/** Black or white text on a `#rrggbb` fill, by relative luminance. */
+export function inkOn(fill: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(fill);
+  if (!m) return "#0f172a";
+  const [r, g, b] = [m[1], m[2], m[3]].map((h) => {
+    const c = parseInt(h!, 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return lum > 0.22 ? "#0f172a" : "#ffffff";
+}
+
+export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwell[], metric: Metric, previous?: readonly ZoneDwell[]): HeatScene {
+  const byZone = new Map(dwell.map((d) => [d.zone as string, d]));
+  const prevByZone = previous ? new Map(previous.map((d) => [d.zone as string, d])) : null;
+  const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric));
+  const max = Math.max(0, ...values.map((v) => v ?? 0));
+  const zones = layout.zones.map((z, i): HeatZone => {
+    const value = values[i] ?? null;
+    // With nothing above zero there is no scale to place a zone on: every zone reads "0" on grey.
+    const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
+    const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric) : null;
+    return {
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      polygon: z.polygon,
+      centroid: polygonCentroid(z.polygon),
+      value,
+      label: formatMetric(value, metric, true),
+      fill,
+      ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
+      previous: prev,
+      change: relativeChange(value, prev),
+      dwell: byZone.get(z.id) ?? null,
+    };
+  });
+  const placed = new Set(layout.zones.map((z) => z.id as string));
+  return { zones, max, unplaced: dwell.filter((d) => !placed.has(d.zone)) };
+}
+
+/** (now - before) / before; null when before is missing or zero. */
+export function relativeChange(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return (now - before) / before;
+}
+
+export interface LegendStop {
+  offset: number;
+  colour: string;
+}
+/** Gradient stops for the legend bar (CSS `linear-gradient`). */
+export function legendGradient(steps = 10): LegendStop[] {
+  return Array.from({ length: steps + 1 }, (_, i) => ({ offset: i / steps, colour: interpolateViridis(i / steps) }));
+}
+
+/** Tick values along the legend: 0, max/4, ... max (integers for counts). */
+export function legendTicks(max: number, metric: Metric, n = 4): { value: number; label: string }[] {
+  if (max <= 0) return [{ value: 0, label: formatMetric(0, metric) }];
+  const counts = metric === "visits" || metric === "visitors";
+  const ticks: { value: number; label: string }[] = [];
+  for (let i = 0; i <= n; i++) {
+    const value = counts ? Math.round((max * i) / n) : (max * i) / n;
+    if (ticks.at(-1)?.value === value) continue;
+    ticks.push({ value, label: formatMetric(value, metric, true) });
+  }
+  return ticks;
+}
+
+/** Rows for the ranked list and the CSV export, largest value first, zones with no data last. */
+export function rankZones(scene: HeatScene): HeatZone[] {
+  return [...scene.zones].sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { bucketFor, dayOf, dayRange, fromLocalInput, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
+
+const PARIS = "Europe/Paris";
+// Sunday 22 November 2026, 14:30 in Paris (UTC+1).
+const NOW = Date.parse("2026-11-22T13:30:00Z");
+
+describe("presetRange", () => {
+  it("starts today at the store's local midnight and ends now", () => {
+    expect(presetRange("today", NOW, PARIS)).toEqual({ from: Date.parse("2026-11-21T23:00:00Z"), to: NOW, days: 1 });
+  });
+  it("covers the whole of yesterday", () => {
+    const r = presetRange("yesterday", NOW, PARIS);
+    expect(r.from).toBe(Date.parse("2026-11-20T23:00:00Z"));
+    expect(r.to).toBe(Date.parse("2026-11-21T23:00:00Z"));
+  });
+  it("counts today as one of the last 7 days", () => {
+    expect(presetRange("last7", NOW, PARIS).from).toBe(Date.parse("2026-11-15T23:00:00Z"));
+  });
+  it("uses the store's zone, not the browser's", () => {
+    expect(presetRange("today", NOW, "America/New_York").from).toBe(Date.parse("2026-11-22T05:00:00Z"));
+  });
+});
+
+describe("previousPeriod", () => {
+  it("compares today so far with yesterday up to the same time", () => {
+    const prev = previousPeriod(presetRange("today", NOW, PARIS), PARIS);
+    expect(prev.from).toBe(Date.parse("2026-11-20T23:00:00Z"));
+    expect(prev.to).toBe(NOW - 86_400_000);
+  });
+  it("shifts by calendar days across a DST change", () => {
+    // 29 March 2026: Paris goes from UTC+1 to UTC+2.
+    const r = dayRange("2026-03-30", "2026-03-30", PARIS)!;
+    const prev = previousPeriod(r, PARIS);
+    expect(prev.from).toBe(Date.parse("2026-03-28T23:00:00Z"));
+    expect(prev.to - prev.from).toBe(23 * 3_600_000);
+  });
+  it("shifts an instant range by its own length", () => {
+    expect(previousPeriod({ from: 1000, to: 3000, days: null }, PARIS)).toEqual({ from: -1000, to: 1000, days: null });
+  });
+});
+
+describe("days", () => {
+  it("parses a calendar day to its local midnight", () => {
+    expect(parseDay("2026-07-01", PARIS)).toBe(Date.parse("2026-06-30T22:00:00Z"));
+    expect(parseDay("2026-07-01", "Pacific/Auckland")).toBe(Date.parse("2026-06-30T12:00:00Z"));
+    expect(parseDay("2026-07-01", "Pacific/Honolulu")).toBe(Date.parse("2026-07-01T10:00:00Z"));
+  });
+  it("rejects malformed and impossible days", () => {
+    expect(parseDay("2026-02-30", PARIS)).toBeNull();
+    expect(parseDay("22/11/2026", PARIS)).toBeNull();
+  });
+  it("names the day of an instant in the store's zone", () => {
+    expect(dayOf(Date.parse("2026-11-21T23:30:00Z"), PARIS)).toBe("2026-11-22");
+  });
+  it("includes both ends of a custom day range", () => {
+    const r = dayRange("2026-11-01", "2026-11-07", PARIS)!;
+    expect(r.days).toBe(7);
+    expect(r.to).toBe(Date.parse("2026-11-07T23:00:00Z"));
+  });
+  it("refuses a range that ends before it starts", () => {
+    expect(dayRange("2026-11-07", "2026-11-01", PARIS)).toBeNull();
+  });
+});
+
+describe("rangeFromParams", () => {
+  it("reads a preset", () => {
+    expect(rangeFromParams({ range: "yesterday" }, NOW, PARIS).preset).toBe("yesterday");
+  });
+  it("reads epoch-ms instants as a half-open range", () => {
+    expect(rangeFromParams({ from: "1000", to: "5000" }, NOW, PARIS)).toEqual({ preset: "custom", range: { from: 1000, to: 5000, days: null } });
+  });
+  it("falls back to today for nonsense", () => {
+    expect(rangeFromParams({ range: "custom", from: "x" }, NOW, PARIS).preset).toBe("today");
+  });
+});
+
+describe("bucketFor", () => {
+  it("uses hours up to two days and days beyond", () => {
+    expect(bucketFor({ from: 0, to: 86_400_000, days: 1 })).toBe("hour");
+    expect(bucketFor({ from: 0, to: 7 * 86_400_000, days: 7 })).toBe("day");
+  });
+});
+
+describe("datetime-local values", () => {
+  it("round-trip an instant in the store's zone", () => {
+    expect(toLocalInput(NOW, PARIS)).toBe("2026-11-22T14:30");
+    expect(fromLocalInput("2026-11-22T14:30", PARIS)).toBe(NOW);
+  });
+  it("read wall-clock time after a DST change", () => {
+    expect(fromLocalInput("2026-03-29T09:00", PARIS)).toBe(Date.parse("2026-03-29T07:00:00Z"));
+  });
+  it("reject malformed values", () => {
+    expect(fromLocalInput("2026-11-22 14:30", PARIS)).toBeNull();
+    expect(fromLocalInput("2026-11-22T25:00", PARIS)).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import type { TrafficBucket } from "@footfall/core";
+import { localParts, trafficSlots, weekHourGrid } from "./traffic.js";
+
+const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
+
+describe("localParts", () => {
+  it("reads the store's local hour and weekday from the offset timestamp", () => {
+    // 2026-11-22 is a Sunday; the hour is local (UTC+1), not UTC.
+    expect(localParts("2026-11-22T09:00:00+01:00")).toEqual({ day: "2026-11-22", hour: 9, weekday: 6 });
+    expect(localParts("2026-11-23T00:00:00+01:00")?.weekday).toBe(0);
+  });
+});
+
+describe("weekHourGrid", () => {
+  it("adds up the same hour of the same weekday across weeks", () => {
+    const grid = weekHourGrid([b("2026-11-16T10:00:00+01:00", 3), b("2026-11-23T10:00:00+01:00", 4), b("2026-11-17T18:00:00+01:00", 1)]);
+    expect(grid.cells.find(([h, d]) => h === 10 && d === 0)![2]).toBe(7);
+    expect(grid.max).toBe(7);
+    expect(grid.total).toBe(8);
+    expect(grid.cells).toHaveLength(7 * 24);
+  });
+  it("falls back to all zones' enters for a layout without an entrance", () => {
+    expect(weekHourGrid([b("2026-11-16T10:00:00+01:00", 0, { a: 2, b: 5 })], true).total).toBe(7);
+  });
+});
+
+describe("trafficSlots", () => {
+  const PARIS = "Europe/Paris";
+  it("fills every hour of a day, zeros where no bucket came", () => {
+    const from = Date.parse("2026-11-21T23:00:00Z");
+    const slots = trafficSlots([b("2026-11-22T09:00:00+01:00", 5)], { from, to: from + 86_400_000, days: 1 }, "hour", PARIS);
+    expect(slots).toHaveLength(24);
+    expect(slots[9]).toMatchObject({ label: "09:00", value: 5 });
+    expect(slots.reduce((s, x) => s + x.value, 0)).toBe(5);
+  });
+  it("walks local days across a DST change", () => {
+    const from = Date.parse("2026-03-27T23:00:00Z");
+    const slots = trafficSlots([b("2026-03-30T00:00:00+02:00", 2)], { from, to: Date.parse("2026-03-30T22:00:00Z"), days: 3 }, "day", PARIS);
+    expect(slots.map((s) => s.value)).toEqual([0, 0, 2]);
+  });
+});
+
+describe("trafficSlots in a half-hour zone", () => {
+  it("aligns hours to local hours", () => {
+    const from = Date.parse("2026-11-21T18:30:00Z"); // midnight in Kolkata (UTC+05:30)
+    const slots = trafficSlots([b("2026-11-22T01:00:00+05:30", 1)], { from, to: from + 3 * 3_600_000, days: null }, "hour", "Asia/Kolkata");
+    expect(slots.map((s) => s.value)).toEqual([0, 1, 0]);
+  });
+});

@@ -1,0 +1,63 @@
+import { createContext, useContext } from "react";
+import { io } from "socket.io-client";
+import { ApiError, createApi, type Api, type StoreInfo } from "./api/client.js";
+import type { Me } from "./model/auth.js";
+import { LiveStore } from "./live/liveStore.js";
+
+export interface Session {
+  api: Api;
+  me: Me;
+  stores: StoreInfo[];
+  live: LiveStore;
+  signOut: () => void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error("useSession outside a signed-in session");
+  return s;
+}
+
+const KEY = "footfall.token";
+export const tokenStorage = {
+  get: (): string | null => {
+    try {
+      return localStorage.getItem(KEY);
+    } catch {
+      return null;
+    }
+  },
+  set: (token: string) => {
+    try {
+      localStorage.setItem(KEY, token);
+    } catch {
+      /* private mode: the session lasts as long as the page */
+    }
+  },
+  clear: () => {
+    try {
+      localStorage.removeItem(KEY);
+    } catch {
+      /* nothing stored */
+    }
+  },
+};
+
+/** Checks a token with the server and gathers what the shell needs: role, stores, a live store. */
+export async function openSession(token: string, signOut: () => void): Promise<Session> {
+  const api = createApi(token);
+  // Both at once: a staff token may not list stores (403), which is fine; a bad token fails /me.
+  const [me, listed] = await Promise.all([api.me(), api.stores().then((s) => ({ ok: true as const, s }), (err: unknown) => ({ ok: false as const, err }))]);
+  let stores: StoreInfo[];
+  if (listed.ok) stores = listed.s;
+  else if (listed.err instanceof ApiError && listed.err.status === 403) stores = [];
+  else throw listed.err;
+  performance.mark("footfall:signed-in");
+  if (me.store) stores = stores.some((s) => s.id === me.store) ? stores.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
+  const live = new LiveStore(() =>
+    io({ transports: ["websocket"], auth: { token }, forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 }),
+  );
+  return { api, me, stores, live, signOut };
+}

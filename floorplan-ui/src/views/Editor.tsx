@@ -1,0 +1,208 @@
+/**
+ * Layout editor (admin): floor size and background image, zones drawn by clicking their corners,
+ * corners dragged, name/kind/capacity set, invalid polygons refused, undo/redo, and saving as a new
+ * layout version from a chosen date. All changes go through `editorReducer` (model/editor.ts).
+ */
+import { useEffect, useMemo, useReducer, useState } from "react";
+import type { FloorPoint, Layout } from "@footfall/core";
+import type { ViewProps } from "../App.js";
+import { ApiError, isNotFound } from "../api/client.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, type EditorAction, type EditorState } from "../model/editor.js";
+import { formatDateTime } from "../model/format.js";
+import { fromLocalInput, toLocalInput } from "../model/range.js";
+import { useSession } from "../session.js";
+import { PlanStage } from "../components/PlanStage.js";
+import { CLOSE_PX, EditorShapes } from "../components/EditorShapes.js";
+import { KIND_STYLE } from "../components/kinds.js";
+import { ErrorState, Loading } from "../components/States.js";
+import { FloorForm, ZoneForm } from "../components/EditorForms.js";
+import "../styles/analytics.css";
+import "../styles/editor.css";
+
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+export default function EditorView({ store }: ViewProps) {
+  const { api } = useSession();
+  const current = useAsync<Layout | null>((signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))), [api, store]);
+  if (current.status === "error" && current.data === undefined) return <div className="page"><ErrorState error={current.error} onRetry={current.reload} /></div>;
+  if (current.data === undefined) return <Loading label="Loading the layout…" />;
+  return <Editor key={`${store}:${current.data?.version ?? 0}`} store={store} layout={current.data} />;
+}
+
+function Editor({ store, layout }: { store: string; layout: Layout | null }) {
+  const { api } = useSession();
+  const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditor(store, layout, browserZone()));
+  const [pointer, setPointer] = useState<FloorPoint | null>(null);
+  const [scale, setScale] = useState(1);
+  const [validFrom, setValidFrom] = useState(() => toLocalInput(Date.now(), state.draft.timezone));
+  const [saving, setSaving] = useState(false);
+  const versions = useAsync((signal) => (state.version ? api.layouts(store, signal) : Promise.resolve([])), [api, store, state.version]);
+  const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
+  const problemZones = useMemo(() => new Set(problems.map((p) => p.zone).filter((z): z is string => z !== null)), [problems]);
+  const dirty = isDirty(state);
+  const validFromMs = fromLocalInput(validFrom, state.draft.timezone);
+
+  useKeys(state, dispatch);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const save = async () => {
+    if (validFromMs === null) return dispatch({ type: "dismiss" });
+    setSaving(true);
+    try {
+      const saved = await api.saveLayout(store, toLayoutInput(state.draft, validFromMs));
+      dispatch({ type: "saved", layout: saved });
+      versions.reload();
+    } catch (err) {
+      const text = err instanceof ApiError ? `Not saved: ${err.message}` : `Not saved: ${(err as Error).message}`;
+      dispatch({ type: "notify", message: { tone: "error", text } });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const selected = state.draft.zones.find((z) => z.id === state.selected) ?? null;
+  const isNew = (id: string) => !layout?.zones.some((z) => z.id === id);
+  return (
+    <div className="page editor" data-testid="editor">
+      <div className="page-h">
+        <h1>Layout</h1>
+        <span className="sub">
+          {state.version ? `${state.draft.name ?? store} · version ${state.version}` : `New store “${store}”: no layout saved yet`}
+        </span>
+        {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved changes</span>}
+      </div>
+      <div className="toolbar">
+        {state.drawing ? (
+          <>
+            <button className="btn primary" onClick={() => dispatch({ type: "finishDrawing" })} disabled={state.drawing.length < 3} data-testid="finish-zone">Finish zone ⏎</button>
+            <button className="btn" onClick={() => dispatch({ type: "removeLastCorner" })} disabled={state.drawing.length === 0}>Remove last corner</button>
+            <button className="btn ghost" onClick={() => dispatch({ type: "cancelDrawing" })}>Cancel (Esc)</button>
+            <span className="muted">{state.drawing.length} corner{state.drawing.length === 1 ? "" : "s"} placed</span>
+          </>
+        ) : (
+          <button className="btn primary" onClick={() => dispatch({ type: "startDrawing" })} data-testid="draw-zone">+ Draw a zone</button>
+        )}
+        <div className="divider" />
+        <button className="btn icon" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo(state)} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
+        <button className="btn icon" onClick={() => dispatch({ type: "redo" })} disabled={!canRedo(state)} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
+        <div className="spacer" />
+        <label className="row" style={{ gap: 6 }}>
+          <span className="muted">Valid from</span>
+          <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
+          <span className="muted small">{state.draft.timezone}</span>
+        </label>
+        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : undefined}>
+          {saving ? "Saving…" : "Save as new version"}
+        </button>
+      </div>
+      {state.message && (
+        <div className={`alert ${state.message.tone}`} role={state.message.tone === "error" ? "alert" : "status"} data-testid="editor-message">
+          <span style={{ flex: 1 }}>{state.message.text}</span>
+          <button className="btn ghost sm" onClick={() => dispatch({ type: "dismiss" })} aria-label="Dismiss">✕</button>
+        </div>
+      )}
+      <div className="editor-grid">
+        <section className="card heat-plan-card">
+          <div className="card-h">
+            <h2>Floor plan</h2>
+            <span className="hint">
+              {state.drawing ? "Click to place corners · click the first corner to close" : selected ? "Drag corners · click ▫ to add one · double-click a corner to remove it" : "Click a zone to edit it · scroll to zoom · drag to pan"}
+            </span>
+          </div>
+          <div className="heat-plan editor-plan">
+            <PlanStage
+              floor={state.draft.floor}
+              cursor={state.drawing ? "crosshair" : undefined}
+              label="Layout editor"
+              onFloorMove={(p) => setPointer(p as FloorPoint | null)}
+              onViewport={(v) => setScale(v.scale)}
+              onFloorClick={(p) => (state.drawing ? dispatch({ type: "addCorner", point: p, closeRadius: CLOSE_PX / scale }) : dispatch({ type: "select", zone: null }))}
+            >
+              {(v) => <EditorShapes state={state} viewport={v} pointer={pointer} dispatch={dispatch} problemZones={problemZones} />}
+            </PlanStage>
+          </div>
+        </section>
+        <aside className="editor-side">
+          {selected ? (
+            <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} dispatch={dispatch} />
+          ) : (
+            <FloorForm draft={state.draft} dispatch={dispatch} />
+          )}
+          <section className="card">
+            <div className="card-h">
+              <h2>Zones</h2>
+              <span className="hint">{state.draft.zones.length}</span>
+            </div>
+            {state.draft.zones.length === 0 ? (
+              <div className="card-b muted">No zones yet. Press “Draw a zone” and click the corners on the plan.</div>
+            ) : (
+              <ul className="zone-list" data-testid="zone-list">
+                {state.draft.zones.map((z) => (
+                  <li key={z.id}>
+                    <button className={z.id === state.selected ? "on" : ""} onClick={() => dispatch({ type: "select", zone: z.id === state.selected ? null : z.id })}>
+                      <span className="swatch" style={{ background: KIND_STYLE[z.kind].stroke }} />
+                      <span className="zl-name">{z.name}</span>
+                      <span className="muted small">{KIND_STYLE[z.kind].label}{z.capacity !== undefined ? ` · ${z.capacity}` : ""}</span>
+                      {problemZones.has(z.id) && <span className="zl-bad" title="Has a problem">!</span>}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          {problems.length > 0 && (
+            <section className="card problems" data-testid="problems">
+              <div className="card-h"><h2>Fix before saving</h2></div>
+              <ul>
+                {problems.map((p, i) => (
+                  <li key={i}>{p.text}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {versions.data && versions.data.length > 0 && (
+            <section className="card">
+              <div className="card-h"><h2>Versions</h2></div>
+              <ul className="versions">
+                {[...versions.data].sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
+                  <li key={v.version}>
+                    <b>v{v.version}</b> <span className="muted">from {formatDateTime(v.validFrom, state.draft.timezone)}</span>
+                    {v.version === state.version && <span className="chip" style={{ marginLeft: "auto" }}>editing</span>}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+/** Keyboard: Enter/Escape/Backspace while drawing, Ctrl+Z / Ctrl+Shift+Z, Delete for the selected zone. */
+function useKeys(state: EditorState, dispatch: (a: EditorAction) => void) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === "z") dispatch({ type: e.shiftKey ? "redo" : "undo" });
+      else if (mod && e.key.toLowerCase() === "y") dispatch({ type: "redo" });
+      else if (state.drawing && e.key === "Enter") dispatch({ type: "finishDrawing" });
+      else if (state.drawing && e.key === "Escape") dispatch({ type: "cancelDrawing" });
+      else if (state.drawing && e.key === "Backspace") dispatch({ type: "removeLastCorner" });
+      else if (!state.drawing && e.key === "Escape") dispatch({ type: "select", zone: null });
+      else if (!state.drawing && state.selected && (e.key === "Delete" || e.key === "Backspace")) dispatch({ type: "deleteZone", zone: state.selected });
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [state.drawing, state.selected, dispatch]);
+}

@@ -1,0 +1,190 @@
+/** Flows: transitions as arrows on the plan, the top paths, and a Sankey of the first steps after the entrance. */
+import { useCallback, useMemo, useState } from "react";
+import type { ViewProps } from "../App.js";
+import { isNotFound } from "../api/client.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
+import { formatCount, formatDate, formatPercent } from "../model/format.js";
+import { useSession } from "../session.js";
+import { PlanStage } from "../components/PlanStage.js";
+import { FlowArrows } from "../components/FlowArrows.js";
+import { RangeBar } from "../components/RangeBar.js";
+import { Chart } from "../components/Chart.js";
+import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import "../styles/analytics.css";
+
+/** Paths fetched for the list and the Sankey (the API sorts them by count). */
+const PATH_LIMIT = 500;
+const ARROW_CHOICES = [
+  { id: "10", label: "Top 10" },
+  { id: "25", label: "Top 25" },
+  { id: "60", label: "Top 60" },
+] as const;
+
+export default function FlowsView(props: ViewProps) {
+  const { store, route } = props;
+  const { api } = useSession();
+  const r = useAnalyticsRange(props);
+  const top = (ARROW_CHOICES.find((c) => c.id === route.params.top) ?? ARROW_CHOICES[1]).id;
+  const report = useAsync((signal) => (r.ready ? api.paths(store, r.range, PATH_LIMIT, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const arrows = useMemo(() => (r.layout && report.data ? flowArrows(r.layout, report.data.transitions, { maxArrows: Number(top) }) : []), [r.layout, report.data, top]);
+  const steps = useMemo(() => (r.layout && report.data ? firstSteps(r.layout, report.data.paths) : null), [r.layout, report.data]);
+  const paths = useMemo(() => (r.layout && report.data ? namedPaths(r.layout, report.data.paths, 12) : []), [r.layout, report.data]);
+  const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
+  const onHover = useCallback((i: number | null, at: { x: number; y: number } | null) => setHover(i !== null && at ? { i, ...at } : null), []);
+  const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
+
+  if (!r.ready && r.layoutStatus === "error") {
+    return <div className="page">{isNotFound(r.layoutError) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout first.</Empty> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
+  }
+  const hovered = hover ? arrows[hover.i] : undefined;
+  const trips = report.data?.paths.reduce((s, p) => s + p.count, 0) ?? 0;
+  return (
+    <div className="page" data-testid="flows">
+      <div className="page-h">
+        <h1>Flows</h1>
+        <span className="sub">
+          {formatDate(r.range.from, r.timeZone)}
+          {r.range.to - r.range.from > 90_000_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
+        </span>
+      </div>
+      <div className="toolbar">
+        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} />
+        <div className="spacer" />
+        <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
+        <button className="btn" onClick={r.refresh}>Refresh</button>
+      </div>
+      {report.status === "error" ? (
+        <div className="card"><ErrorState error={report.error} onRetry={report.reload} /></div>
+      ) : (
+        <>
+          <div className="flows-grid">
+            <section className="card heat-plan-card">
+              <div className="card-h">
+                <h2>Transitions between zones</h2>
+                <span className="hint">Arrow width follows the number of moves</span>
+              </div>
+              <div className="heat-plan">
+                {!r.layout || !report.data ? (
+                  <Loading label="Loading paths…" />
+                ) : (
+                  <>
+                    <PlanStage
+                      floor={r.layout.floor}
+                      label="Transitions between zones"
+                      overlay={
+                        hovered && hover ? (
+                          <div className="tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }}>
+                            <h4>{names.get(hovered.from) ?? hovered.from} → {names.get(hovered.to) ?? hovered.to}</h4>
+                            <b>{formatCount(hovered.count)}</b> moves
+                          </div>
+                        ) : null
+                      }
+                    >
+                      {(v) => <FlowArrows layout={r.layout!} arrows={arrows} viewport={v} hovered={hover?.i ?? null} onHover={onHover} />}
+                    </PlanStage>
+                    {arrows.length === 0 && <div className="plan-empty">No moves between zones in this range.</div>}
+                  </>
+                )}
+              </div>
+            </section>
+            <section className="card heat-side">
+              <div className="card-h">
+                <h2>Top paths</h2>
+                <span className="hint">{report.data ? `${formatCount(trips)} trips` : ""}</span>
+              </div>
+              {!report.data ? (
+                <Loading />
+              ) : paths.length === 0 ? (
+                <Empty title="No trips in this range" icon="path" />
+              ) : (
+                <ol className="paths" data-testid="top-paths">
+                  {paths.map((p, i) => (
+                    <li key={i}>
+                      <div className="row" style={{ justifyContent: "space-between", flexWrap: "nowrap", alignItems: "flex-start" }}>
+                        <div className="path">
+                          {p.names.map((n, j) => (
+                            <span key={j} className="row" style={{ gap: 4 }}>
+                              {j > 0 && <span className="arrow">▶</span>}
+                              <span className="step">{n}</span>
+                            </span>
+                          ))}
+                        </div>
+                        <div style={{ textAlign: "right", whiteSpace: "nowrap" }}>
+                          <b>{formatCount(p.count)}</b> <span className="muted small">{formatPercent(p.share)}</span>
+                        </div>
+                      </div>
+                      <div className="sharebar"><span style={{ width: `${p.share * 100}%` }} /></div>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </section>
+          </div>
+          <section className="card">
+            <div className="card-h">
+              <h2>First steps after the entrance</h2>
+              <span className="hint">Where trips went next, and how many went no further</span>
+            </div>
+            <div className="card-b">{!steps ? <Loading /> : <StepsSankey steps={steps} />}</div>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StepsSankey({ steps }: { steps: NonNullable<ReturnType<typeof firstSteps>> }) {
+  const option = useMemo(() => {
+    const colour = (kind: string) => (kind === "left" ? "#cbd5e1" : kind === "entrance" ? "#3b528b" : kind === "other" ? "#94a3b8" : "#21918c");
+    return {
+      tooltip: { trigger: "item", triggerOn: "mousemove" },
+      series: [
+        {
+          type: "sankey",
+          left: 8,
+          right: 120,
+          top: 8,
+          bottom: 8,
+          nodeGap: 10,
+          nodeWidth: 14,
+          nodeAlign: "left",
+          draggable: false,
+          emphasis: { focus: "adjacency" },
+          data: steps.nodes.map((n) => ({ name: n.id, depth: n.level, itemStyle: { color: colour(n.kind), borderWidth: 0 } })),
+          links: steps.links,
+          label: { formatter: (p: { name: string }) => steps.nodes.find((n) => n.id === p.name)?.label ?? p.name, fontSize: 12, color: "#334155" },
+          lineStyle: { color: "gradient", opacity: 0.35, curveness: 0.5 },
+          tooltip: {
+            formatter: (p: { dataType: string; name: string; value: number; data: { source?: string; target?: string } }) => {
+              const label = (id?: string) => steps.nodes.find((n) => n.id === id)?.label ?? id;
+              return p.dataType === "edge" ? `${label(p.data.source)} → ${label(p.data.target)}<br/><b>${formatCount(p.value)}</b> trips` : `${label(p.name)}: <b>${formatCount(p.value)}</b> trips`;
+            },
+          },
+        },
+      ],
+    };
+  }, [steps]);
+  if (steps.trips === 0) return <Empty title="No trips in this range" icon="path">Trips appear once agents report visits.</Empty>;
+  return (
+    <>
+      <div className="stats" style={{ marginBottom: 12 }} data-testid="dropoff">
+        <div className="stat"><div className="v">{formatCount(steps.trips)}</div><div className="k">trips</div></div>
+        {steps.dropOff.map((d) => (
+          <div className="stat" key={d.step}>
+            <div className="v">{formatPercent(d.share)}</div>
+            <div className="k">{d.step === 1 ? "left right after the entrance" : `left after ${d.step - 1} zone${d.step > 2 ? "s" : ""}`} ({formatCount(d.left)})</div>
+          </div>
+        ))}
+        {steps.elsewhere > 0 && (
+          <div className="stat" title="Their first zone was not an entrance zone (e.g. the door is counted by a counter): they start from “Entered the store”.">
+            <div className="v muted">{formatCount(steps.elsewhere)}</div>
+            <div className="k">began past the entrance zone</div>
+          </div>
+        )}
+      </div>
+      <Chart option={option} height={Math.max(260, Math.min(520, steps.nodes.length * 26))} label="Sankey of the first steps after the entrance" testId="sankey" />
+    </>
+  );
+}

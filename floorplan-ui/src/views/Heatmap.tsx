@@ -1,0 +1,182 @@
+/**
+ * Heatmap (store manager): zones coloured by a metric on a viridis scale with the figure on each,
+ * a tooltip with all figures, range presets and comparison with the previous period, traffic by
+ * hour or day, the hour-of-day x weekday grid, and CSV export of what is shown.
+ */
+import { useCallback, useMemo, useState } from "react";
+import type { ViewProps } from "../App.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { heatScene, isMetric, METRICS, rankZones, formatMetric, type HeatZone, type Metric } from "../model/heatmap.js";
+import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
+import { formatChange, formatCount, formatDate, formatDuration } from "../model/format.js";
+import { toCsv } from "../model/csv.js";
+import { useSession } from "../session.js";
+import { PlanStage } from "../components/PlanStage.js";
+import { HeatZones } from "../components/HeatZones.js";
+import { Legend } from "../components/Legend.js";
+import { RangeBar } from "../components/RangeBar.js";
+import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import { TrafficCharts } from "../components/TrafficCharts.js";
+import { isNotFound } from "../api/client.js";
+import "../styles/analytics.css";
+
+export default function HeatmapView(props: ViewProps) {
+  const { store, route } = props;
+  const { api } = useSession();
+  const r = useAnalyticsRange(props);
+  const metric: Metric = isMetric(route.params.metric) ? route.params.metric : "visits";
+  const compare = route.params.compare === "1";
+  const prev = useMemo(() => previousPeriod(r.range, r.timeZone), [r.range, r.timeZone]);
+
+  const dwell = useAsync((signal) => (r.ready ? api.dwell(store, r.range, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const before = useAsync((signal) => (r.ready && compare ? api.dwell(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
+
+  const scene = useMemo(() => (r.layout && dwell.data ? heatScene(r.layout, dwell.data, metric, compare ? before.data : undefined) : null), [r.layout, dwell.data, metric, compare, before.data]);
+  const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
+  const onHover = useCallback((id: string | null, at: { x: number; y: number } | null) => setHover(id && at ? { id, ...at } : null), []);
+  const hovered = scene?.zones.find((z) => z.id === hover?.id) ?? null;
+  const metricInfo = METRICS.find((m) => m.id === metric)!;
+
+  const exportCsv = () => {
+    if (!scene) return;
+    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
+    const rows = rankZones(scene).map((z) => [z.id, z.name, z.kind, z.dwell?.visits ?? 0, z.dwell?.visitors ?? 0, z.dwell?.dwell_s?.mean, z.dwell?.dwell_s?.median, z.dwell?.dwell_s?.p90, ...(compare ? [z.previous, z.change] : [])]);
+    const blob = new Blob([toCsv(header, rows)], { type: "text/csv;charset=utf-8" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = `footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+
+  if (!r.ready && r.layoutStatus === "error") {
+    return <div className="page">{isNotFound(r.layoutError) ? <NoLayout /> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
+  }
+  return (
+    <div className="page" data-testid="heatmap">
+      <div className="page-h">
+        <h1>Heatmap</h1>
+        <span className="sub">
+          {formatDate(r.range.from, r.timeZone)}
+          {r.range.to - r.range.from > 86_400_000 + 3_600_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
+          {compare && <> · compared with {formatDate(prev.from, r.timeZone)}{prev.to - prev.from > 90_000_000 ? ` – ${formatDate(prev.to - 1, r.timeZone)}` : ""}</>}
+        </span>
+      </div>
+      <div className="toolbar">
+        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} compare={compare} onCompare={(on) => r.set({ compare: on ? "1" : null })} />
+      </div>
+      <div className="toolbar">
+        <Segmented label="Metric" value={metric} options={METRICS} onChange={(m) => r.set({ metric: m })} />
+        <div className="spacer" />
+        <button className="btn" onClick={r.refresh} title="Fetch the latest figures">Refresh</button>
+        <button className="btn" onClick={exportCsv} disabled={!scene} data-testid="export-csv">Export CSV</button>
+      </div>
+      <div className="heat-grid">
+        <section className="card heat-plan-card">
+          <div className="card-h">
+            <h2>Zones by {metricInfo.label.toLowerCase()}</h2>
+            {(dwell.status === "loading" || before.status === "loading") && <div className="spinner sm" aria-label="Loading" />}
+            <span className="hint">Scroll to zoom · drag to pan</span>
+          </div>
+          <div className="heat-plan">
+            {dwell.status === "error" ? (
+              <ErrorState error={dwell.error} onRetry={dwell.reload} />
+            ) : !r.layout || !scene ? (
+              <Loading label="Loading figures…" />
+            ) : r.layout.zones.length === 0 ? (
+              <NoLayout zonesMissing />
+            ) : (
+              <PlanStage
+                floor={r.layout.floor}
+                label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
+                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} />}
+              >
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} />}
+              </PlanStage>
+            )}
+          </div>
+          {scene && (
+            <div className="card-b legend-wrap">
+              <Legend max={scene.max} metric={metric} title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : ""}`} />
+            </div>
+          )}
+        </section>
+        <section className="card heat-side">
+          <div className="card-h">
+            <h2>Ranking</h2>
+            <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
+          </div>
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} /> : <Loading />}
+        </section>
+      </div>
+      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} />}
+      {scene && scene.unplaced.length > 0 && (
+        <div className="alert warn">
+          {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number }) {
+  if (zones.length === 0) return <Empty title="No zones">This layout has no zones yet.</Empty>;
+  const none = zones.every((z) => z.value === null || z.value === 0);
+  return (
+    <div className="heat-table-wrap">
+      {none && <div className="alert info" style={{ margin: 12 }}>No visits in this range{unplaced ? " on this layout" : ""}. Try a longer range.</div>}
+      <table className="table" data-testid="ranking">
+        <thead>
+          <tr>
+            <th>Zone</th>
+            <th className="num">{METRICS.find((m) => m.id === metric)!.label}</th>
+            {compare && <th className="num">Change</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {zones.map((z) => (
+            <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill}>
+              <td>
+                <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{z.name}</span>
+              </td>
+              <td className="num heat-value">{formatMetric(z.value, metric)}</td>
+              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{formatChange(z.change)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean }) {
+  const d = zone.dwell;
+  return (
+    <div className="tooltip" style={{ left: at.x + 14, top: at.y + 14 }} data-testid="tooltip">
+      <h4>{zone.name} <span style={{ color: "#94a3b8", fontWeight: 400 }}>· {zone.kind}</span></h4>
+      <dl>
+        <dt>Visits</dt><dd>{formatCount(d?.visits ?? 0)}</dd>
+        <dt>Visitors</dt><dd>{formatCount(d?.visitors ?? 0)}</dd>
+        <dt>Mean dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.mean) : "–"}</dd>
+        <dt>Median dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.median) : "–"}</dd>
+        <dt>P90 dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.p90) : "–"}</dd>
+        {compare && (
+          <>
+            <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
+            <dd>{formatMetric(zone.previous, metric)} ({formatChange(zone.change)})</dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function NoLayout({ zonesMissing }: { zonesMissing?: boolean }) {
+  return (
+    <Empty icon="plan" title={zonesMissing ? "No zones on this layout" : "No layout for this store yet"}>
+      An admin draws the store's zones in the Layout view; figures appear here once agents report visits.
+    </Empty>
+  );
+}
+

@@ -1,0 +1,13 @@
+import type { ViewId } from "../model/route.js";
+
+/**
+ * Each view is a chunk of its own. `main.tsx` starts loading the one in the address bar right
+ * away, so it arrives while the token is being checked instead of after.
+ */
+export const loadView = {
+  heatmap: () => import("./Heatmap.js"),
+  flows: () => import("./Flows.js"),
+  live: () => import("./Live.js"),
+  editor: () => import("./Editor.js"),
+  agents: () => import("./Agents.js"),
+} satisfies Record<ViewId, () => Promise<{ default: unknown }>>;
