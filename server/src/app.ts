@@ -45,6 +45,8 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
   );
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
     reply.type(services.metrics.registry.contentType);
+    // Read the link at scrape time: an external broker can drop and come back at any moment.
+    services.metrics.mqttConnected.set(services.mqtt?.connected() ? 1 : 0);
     return services.metrics.registry.metrics();
   });
   await app.register(uiRoutes, { uiDir });

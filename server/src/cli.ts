@@ -6,8 +6,7 @@ import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv } from "./config.js";
 import { ROLES, type Role } from "./db/repos/tokens.js";
 import { mosquittoFiles } from "./broker-files.js";
-import { runDemo } from "./demo.js";
-import { startServer, VERSION } from "./server.js";
+import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 
 const ENV_HELP = `
@@ -58,6 +57,8 @@ program
   .description("run the server: embedded MQTT broker (or FOOTFALL_MQTT_URL), ingest, HTTP API and UI, live push")
   .addHelpText("after", ENV_HELP)
   .action(async () => {
+    // The server is loaded only by the commands that run it, so `token add` and `--help` start fast.
+    const { startServer } = await import("./server.js");
     const server = await startServer(configFromEnv());
     closeOnSignal(server.close);
   });
@@ -69,6 +70,7 @@ program
   .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history", (v) => Number(v), 48)
   .addHelpText("after", ENV_HELP)
   .action(async (opts: { speed: number; backfillHours: number }) => {
+    const { runDemo } = await import("./demo.js");
     const demo = await runDemo(configFromEnv(), opts);
     closeOnSignal(demo.close);
   });

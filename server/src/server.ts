@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { AnalyticsRegistry } from "./analytics/registry.js";
@@ -15,7 +14,8 @@ import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
 import { openStorage } from "./storage.js";
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export { VERSION } from "./version.js";
+import { VERSION } from "./version.js";
 const DEFAULT_UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url));
 
 export interface RunningServer {

@@ -54,7 +54,11 @@ describe("kthOfSorted", () => {
 
 describe("SortedBag", () => {
   it("reads back what was added and not removed, ascending, in any order of operations", () => {
-    const op = fc.oneof(fc.record({ add: fc.integer({ min: 0, max: 50 }) }), fc.record({ remove: fc.integer({ min: 0, max: 50 }) }), fc.constant({ read: true }));
+    const op = fc.oneof(
+      fc.record({ add: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({ remove: fc.integer({ min: 0, max: 50 }) }),
+      fc.constant({ read: true }),
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const bag = new SortedBag();

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareEvents, type Bucket, type CountEvent, type FootfallEvent, type VisitorEvent, type ZoneKind } from "@footfall/core";
+import type { VisitorId, ZoneId } from "@footfall/core";
 import { EventFactory, prng, shuffled } from "../../../test/support/fixtures.js";
 import { reference, visitedZones } from "../../../test/support/reference.js";
 import { createLogger } from "../log.js";
@@ -19,7 +20,7 @@ const ZONES: readonly { id: string; kind: ZoneKind; capacity?: number }[] = [
 ];
 const ZONE_IDS = ZONES.map((z) => z.id);
 const KINDS = Object.fromEntries(ZONES.map((z) => [z.id, z.kind])) as Record<string, ZoneKind>;
-const isEntrance = (zone: string) => KINDS[zone] === "entrance";
+const kindOf = (zone: string) => KINDS[zone];
 const TIME_ZONES = ["Europe/Paris", "Asia/Kolkata", "America/New_York", "UTC"];
 
 // ---- generators: believable streams, with gaps shorter and longer than the visit timeout ----
@@ -39,28 +40,43 @@ const visitorArb = fc.record({ start: fc.integer({ min: BASE, max: BASE + SPAN }
 const countArb = fc.record({ ts: fc.integer({ min: BASE, max: BASE + SPAN }), zone: fc.constantFrom("entrance", "fruit"), in: fc.nat(5), out: fc.nat(5) });
 
 /** A stream of accepted events: unique ids (in an order unrelated to time), several visitors, door counts. */
-const streamArb = fc.record({ visitors: fc.array(visitorArb, { maxLength: 7 }), counts: fc.array(countArb, { maxLength: 6 }), seed: fc.integer() }).map(({ visitors, counts, seed }) => {
-  const f = new EventFactory("a");
-  const events: FootfallEvent[] = [];
-  visitors.forEach((v, i) => {
-    let ts = v.start;
-    for (const s of v.steps) {
-      ts += s.gap;
-      const visitor = `v${i}`;
-      events.push(s.type === "enter" ? f.enter(visitor, s.zone, ts) : s.type === "exit" ? f.exit(visitor, s.zone, ts) : f.position(visitor, 1, 1, ts));
-    }
+const streamArb = fc
+  .record({ visitors: fc.array(visitorArb, { maxLength: 7 }), counts: fc.array(countArb, { maxLength: 6 }), seed: fc.integer() })
+  .map(({ visitors, counts, seed }) => {
+    const f = new EventFactory("a");
+    const events: FootfallEvent[] = [];
+    visitors.forEach((v, i) => {
+      let ts = v.start;
+      for (const s of v.steps) {
+        ts += s.gap;
+        const visitor = `v${i}`;
+        events.push(s.type === "enter" ? f.enter(visitor, s.zone, ts) : s.type === "exit" ? f.exit(visitor, s.zone, ts) : f.position(visitor, 1, 1, ts));
+      }
+    });
+    for (const c of counts) events.push(f.count(c.zone, c.ts, c.in, c.out));
+    // Re-label ids in a random order so that ties in ts are broken by ids unrelated to generation order.
+    const ids = shuffled(
+      events.map((e) => e.id),
+      prng(seed),
+    );
+    return events.map((e, i) => ({ ...e, id: ids[i]! }));
   });
-  for (const c of counts) events.push(f.count(c.zone, c.ts, c.in, c.out));
-  // Re-label ids in a random order so that ties in ts are broken by ids unrelated to generation order.
-  const ids = shuffled(events.map((e) => e.id), prng(seed));
-  return events.map((e, i) => ({ ...e, id: ids[i]! }));
-});
 
 /** How the stream reaches the server: shuffled, with duplicates, cut into batches of random sizes. */
-const deliveryArb = fc.record({ seed: fc.integer(), duplicates: fc.nat(15), maxBatch: fc.integer({ min: 1, max: 25 }), maxCached: fc.constantFrom(1, 2, 3, 200_000) });
+const deliveryArb = fc.record({
+  seed: fc.integer(),
+  duplicates: fc.nat(15),
+  maxBatch: fc.integer({ min: 1, max: 25 }),
+  maxCached: fc.constantFrom(1, 2, 3, 200_000),
+});
 
 const rangeArb = fc
-  .tuple(fc.integer({ min: BASE - 3_600_000, max: BASE + SPAN }), fc.integer({ min: 1, max: SPAN + 2 * 3_600_000 }), fc.constantFrom<Bucket>("hour", "day"), fc.constantFrom(...TIME_ZONES))
+  .tuple(
+    fc.integer({ min: BASE - 3_600_000, max: BASE + SPAN }),
+    fc.integer({ min: 1, max: SPAN + 2 * 3_600_000 }),
+    fc.constantFrom<Bucket>("hour", "day"),
+    fc.constantFrom(...TIME_ZONES),
+  )
   .map(([from, len, bucket, timeZone]) => ({ from, to: from + len, bucket, timeZone }));
 
 /** The batches as they reach the analytics: each event once (storage drops repeated ids), in arrival order. */
@@ -70,7 +86,7 @@ function deliveries(events: readonly FootfallEvent[], d: { seed: number; duplica
   for (let i = 0; i < d.duplicates && events.length; i++) stream.push(events[Math.floor(random() * events.length)]!);
   const arrived = shuffled(stream, random);
   const batches: FootfallEvent[][] = [];
-  for (let i = 0; i < arrived.length; ) {
+  for (let i = 0; i < arrived.length;) {
     const n = 1 + Math.floor(random() * d.maxBatch);
     batches.push(arrived.slice(i, i + n));
     i += n;
@@ -113,12 +129,17 @@ function feed(events: readonly FootfallEvent[], d: { seed: number; duplicates: n
   return analytics;
 }
 
-function expectFiguresOfDomain(analytics: StoreAnalytics, events: readonly FootfallEvent[], r: { from: number; to: number; bucket: Bucket; timeZone: string }, visitTimeoutMs: number) {
+function expectFiguresOfDomain(
+  analytics: StoreAnalytics,
+  events: readonly FootfallEvent[],
+  r: { from: number; to: number; bucket: Bucket; timeZone: string },
+  visitTimeoutMs: number,
+) {
   const range = { from: r.from, to: r.to };
   expect(visitedZones(analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, visitTimeoutMs));
   expect(analytics.pathReport(range, 1000)).toEqual(reference.paths(events, range, visitTimeoutMs, 1000));
   expect(analytics.pathReport(range, 2)).toEqual(reference.paths(events, range, visitTimeoutMs, 2));
-  expect(analytics.traffic(range, r.bucket, r.timeZone, isEntrance)).toEqual(reference.traffic(events, range, r.bucket, r.timeZone, KINDS, visitTimeoutMs));
+  expect(analytics.traffic(range, r.bucket, r.timeZone, kindOf, [])).toEqual(reference.traffic(events, range, r.bucket, r.timeZone, KINDS, visitTimeoutMs));
 }
 
 const TIMEOUTS = fc.constantFrom(60_000, 30 * 60_000);
@@ -135,33 +156,48 @@ describe("StoreAnalytics", () => {
 
   it("equals the domain's occupancy at any later time, as the live sweep expires abandoned visits", () => {
     fc.assert(
-      fc.property(streamArb, deliveryArb, fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: 1, maxLength: 4 }), fc.constantFrom(...TIME_ZONES), TIMEOUTS, (events, d, steps, timeZone, timeout) => {
-        const analytics = feed(events, d, timeout);
-        let now = BASE + SPAN / 2;
-        for (const step of steps) {
-          now += step;
-          analytics.expire(now);
-          expect(analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
-        }
-      }),
+      fc.property(
+        streamArb,
+        deliveryArb,
+        fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(...TIME_ZONES),
+        TIMEOUTS,
+        (events, d, steps, timeZone, timeout) => {
+          const analytics = feed(events, d, timeout);
+          let now = BASE + SPAN / 2;
+          for (const step of steps) {
+            now += step;
+            analytics.expire(now);
+            expect(analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
+          }
+        },
+      ),
     );
   });
 
   it("equals the domain after a restart that reloads part of the stream from storage and gets the rest live", () => {
     fc.assert(
-      fc.property(streamArb, deliveryArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: BASE, max: BASE + SPAN + 86_400_000 }), rangeArb, TIMEOUTS, (events, d, cut, restartAt, r, timeout) => {
-        const batches = deliveries(events, d);
-        const stored = new MemoryEvents();
-        const before = Math.floor(cut * batches.length);
-        for (const batch of batches.slice(0, before)) stored.insert(batch);
-        // The registry loads the store from storage; visitors quiet since long before `restartAt` stay on disk only.
-        const registry = new AnalyticsRegistry(stored.asStorage(), { visitTimeoutMs: timeout, now: () => restartAt }, createLogger("silent"));
-        const analytics = registry.get("s");
-        for (const batch of batches.slice(before)) analytics.apply(stored.insert(batch));
-        expectFiguresOfDomain(analytics, events, r, timeout);
-        const now = Math.max(restartAt, BASE + SPAN);
-        expect(analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
-      }),
+      fc.property(
+        streamArb,
+        deliveryArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: BASE, max: BASE + SPAN + 86_400_000 }),
+        rangeArb,
+        TIMEOUTS,
+        (events, d, cut, restartAt, r, timeout) => {
+          const batches = deliveries(events, d);
+          const stored = new MemoryEvents();
+          const before = Math.floor(cut * batches.length);
+          for (const batch of batches.slice(0, before)) stored.insert(batch);
+          // The registry loads the store from storage; visitors quiet since long before `restartAt` stay on disk only.
+          const registry = new AnalyticsRegistry(stored.asStorage(), { visitTimeoutMs: timeout, now: () => restartAt }, createLogger("silent"));
+          const analytics = registry.get("s");
+          for (const batch of batches.slice(before)) analytics.apply(stored.insert(batch));
+          expectFiguresOfDomain(analytics, events, r, timeout);
+          const now = Math.max(restartAt, BASE + SPAN);
+          expect(analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
+        },
+      ),
     );
   });
 
@@ -183,5 +219,19 @@ describe("StoreAnalytics", () => {
     const events = Array.from({ length: 70 }, (_, i) => f.visit(`v${i}`, "fruit", BASE + i * 1000, (i + 1) * 1000)).flat();
     const analytics = feed(events, { seed: 1, duplicates: 0, maxBatch: 1000, maxCached: 200_000 }, 3_600_000);
     expect(analytics.dwell({ from: BASE, to: BASE + SPAN }, ["fruit"])[0]!.dwell_s!.p90).toBe(63);
+  });
+});
+
+describe("StoreAnalytics traffic across a layout change", () => {
+  it("counts a zone's enters as store enters only while the layout in force made it an entrance", () => {
+    const change = Date.UTC(2026, 0, 10, 12);
+    const analytics = new StoreAnalytics({ visitTimeoutMs: 60_000, loadVisitorEvents: () => [] });
+    analytics.apply([
+      { type: "enter", id: "e1", ts: change - 3_600_000, zone: "side" as ZoneId, visitor: "v1" as VisitorId },
+      { type: "enter", id: "e2", ts: change + 3_600_000, zone: "side" as ZoneId, visitor: "v2" as VisitorId },
+    ]);
+    const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
+    const [day] = analytics.traffic({ from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) }, "day", "UTC", kindAt, [change]);
+    expect(day).toEqual({ start: "2026-01-10T00:00:00+00:00", enters: 1, zones: { side: 2 } });
   });
 });

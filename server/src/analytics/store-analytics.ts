@@ -173,21 +173,27 @@ export class StoreAnalytics {
     return { paths, transitions: pairs.map(({ zones: [from, to], count }) => ({ from: from!, to: to!, count })) };
   }
 
-  /** Enters per local hour or day: visits opened plus door `in`, per zone and for entrances. */
-  traffic(range: Range, bucket: Bucket, timeZone: string, isEntrance: (zone: string) => boolean): TrafficBucket[] {
+  /**
+   * Enters per local hour or day: visits opened plus door `in`, per zone, and the store's enters
+   * over zones that were of kind `entrance` at the time (a bucket is split where the layout changes).
+   */
+  traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): TrafficBucket[] {
     const starts = bucketStarts(range, bucket, timeZone);
-    const zoneIds = new Set([...this.zones.keys(), ...this.doors.keys()]);
+    const zoneIds = [...new Set([...this.zones.keys(), ...this.doors.keys()])].sort();
     return starts.map((start, i) => {
-      const end = starts[i + 1] ?? Number.POSITIVE_INFINITY;
       const from = Math.max(start, range.from);
-      const to = Math.min(end, range.to);
+      const to = Math.min(starts[i + 1] ?? Number.POSITIVE_INFINITY, range.to);
+      const cuts = [from, ...layoutChanges.filter((t) => t > from && t < to), to];
       const zones: Record<string, number> = {};
       let enters = 0;
-      for (const id of zoneIds) {
-        const n = (this.zones.get(id)?.count(from, to) ?? 0) + (this.doors.get(id)?.sum(from, to).in ?? 0);
-        if (n === 0) continue;
-        zones[id] = n;
-        if (isEntrance(id)) enters += n;
+      for (let c = 1; c < cuts.length; c++) {
+        const [a, b] = [cuts[c - 1]!, cuts[c]!];
+        for (const id of zoneIds) {
+          const n = (this.zones.get(id)?.count(a, b) ?? 0) + (this.doors.get(id)?.sum(a, b).in ?? 0);
+          if (n === 0) continue;
+          zones[id] = (zones[id] ?? 0) + n;
+          if (kindAt(id, a) === "entrance") enters += n;
+        }
       }
       return { start: formatBucketStart(start, timeZone), enters, zones };
     });

@@ -26,7 +26,10 @@ describe("forEachPart", () => {
       fc.property(instant, instant, (a, b) => {
         const [from, to] = a <= b ? [a, b] : [b, a];
         const ps = parts(from, to);
-        if (from === to) return expect(ps).toEqual([]);
+        if (from === to) {
+          expect(ps).toEqual([]);
+          return;
+        }
         expect(ps[0]!.from).toBe(from);
         expect(ps[ps.length - 1]!.to).toBe(to);
         for (let i = 1; i < ps.length; i++) expect(ps[i]!.from).toBe(ps[i - 1]!.to);

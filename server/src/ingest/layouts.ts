@@ -34,13 +34,12 @@ export class LayoutCache {
     const l = layoutAt(e.layouts, ts);
     return l ? e.zoneSets.get(l.version)!.has(zone) : undefined;
   }
-  /** The kind of `zone` in any version of the layout (the latest that has it). */
-  zoneKind(store: string, zone: string): string | undefined {
-    const layouts = this.entry(store).layouts;
-    for (let i = layouts.length - 1; i >= 0; i--) {
-      const z = layouts[i]!.zones.find((x) => x.id === zone);
-      if (z) return z.kind;
-    }
-    return undefined;
+  /** The kind of `zone` in the layout in force at `ts` (undefined when it has no such zone). */
+  zoneKindAt(store: string, zone: string, ts: number): string | undefined {
+    return this.at(store, ts)?.zones.find((z) => z.id === zone)?.kind;
+  }
+  /** When each layout version after the first took effect, ascending. */
+  changes(store: string): number[] {
+    return this.entry(store).layouts.slice(1).map((l) => l.validFrom);
   }
 }

@@ -128,7 +128,9 @@ describe("IngestPipeline", () => {
     await t.ingest("shop", "cam-1", [x2, x1]);
     await t.ingest("shop", "cam-1", [e2]);
     await t.ingest("shop", "cam-1", [e1]);
-    const dwell = (await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 3 * 86_400_000}&to=${NOW}`)).body.zones.find((z: { zone: string }) => z.zone === "fruit");
+    const dwell = (await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 3 * 86_400_000}&to=${NOW}`)).body.zones.find(
+      (z: { zone: string }) => z.zone === "fruit",
+    );
     expect(dwell).toEqual({ zone: "fruit", visits: 2, visitors: 2, dwell_s: { mean: 180, median: 180, p90: 240 } });
   });
 
@@ -141,7 +143,12 @@ describe("IngestPipeline", () => {
 
   it("hands a failed commit's error to every message, so that the broker redelivers them", async () => {
     const { services } = t.server;
-    const failing = { ...services.storage, transaction: () => { throw new Error("disk full"); } } as Storage;
+    const failing = {
+      ...services.storage,
+      transaction: () => {
+        throw new Error("disk full");
+      },
+    } as Storage;
     const pipeline = new IngestPipeline({
       storage: failing,
       layouts: services.layouts,
@@ -152,7 +159,8 @@ describe("IngestPipeline", () => {
       maxAgeMs: 7 * 86_400_000,
       onCommitted: () => {},
     });
-    const outcome = (payload: string) => new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(payload), done: resolve }));
+    const outcome = (payload: string) =>
+      new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(payload), done: resolve }));
     const results = await Promise.all([outcome(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), outcome(batchJson("cam-1", [f.enter("w", "fruit", NOW)]))]);
     expect(results.map((e) => e?.message)).toEqual(["disk full", "disk full"]);
   });
@@ -170,7 +178,9 @@ describe("IngestPipeline", () => {
       maxAgeMs: 7 * 86_400_000,
       onCommitted: (stores) => changed.push([...stores]),
     });
-    await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), done: resolve }));
+    await new Promise((resolve) =>
+      pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), done: resolve }),
+    );
     await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from("nope"), done: resolve }));
     expect(changed).toEqual([["shop"]]);
   });

@@ -30,7 +30,18 @@ describe("GET /api/v1/stores/:store/agents", () => {
     t.server.services.storage.agents.add("shop", "door-1", "door", NOW);
     const res = await t.get("/api/v1/stores/shop/agents");
     expect(res.status).toBe(200);
-    expect(res.body.agents).toContainEqual({ agent: "door-1", kind: "door", state: "never-seen", version: null, lastStatusTs: null, lastEventTs: null, lagMs: null, events: 0, duplicates: 0, rejects: 0 });
+    expect(res.body.agents).toContainEqual({
+      agent: "door-1",
+      kind: "door",
+      state: "never-seen",
+      version: null,
+      lastStatusTs: null,
+      lastEventTs: null,
+      lagMs: null,
+      events: 0,
+      duplicates: 0,
+      rejects: 0,
+    });
   });
 
   it("counts an agent's events, duplicates and rejects, with its last event time and lag", async () => {

@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { Layout } from "@footfall/core";
+import type { Bucket, Layout } from "@footfall/core";
 import type { Services } from "../services.js";
 import { httpError, parseRange } from "./http-errors.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
@@ -50,17 +50,18 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     },
   });
 
-  const TrafficQuery = Type.Composite([RangeQuery, Type.Object({ bucket: Type.Optional(Type.Union([Type.Literal("hour"), Type.Literal("day")], { default: "hour" })) })]);
+  const TrafficQuery = Type.Composite([RangeQuery, Type.Object({ bucket: Type.Optional(Type.String({ enum: ["hour", "day"], default: "hour", description: "hour or day, in the store's time zone" })) })]);
   app.get<Params & { Querystring: Static<typeof TrafficQuery> }>("/stores/:store/traffic", {
     preHandler: viewer,
     schema: { tags: ["analytics"], summary: "Enters per hour or day in the store's time zone", params: StoreParams, querystring: TrafficQuery, response: { 200: TrafficBody, ...errorResponses } },
     handler: async (req) => {
       const layout = knownStore(req.params.store);
       const range = parseRange(req.query, services.now());
-      const bucket = req.query.bucket ?? "hour";
+      const bucket = (req.query.bucket ?? "hour") as Bucket;
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
-      const isEntrance = (zone: string) => layouts.zoneKind(req.params.store, zone) === "entrance";
-      return { buckets: analytics.get(req.params.store).traffic(range, bucket, layout.timezone, isEntrance) };
+      const store = req.params.store;
+      const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
+      return { buckets: analytics.get(store).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
     },
   });
 

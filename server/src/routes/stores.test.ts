@@ -21,7 +21,12 @@ describe("GET /api/v1/stores", () => {
   it("lists every store by id with its name", async () => {
     await t.putLayout("paris-1", smallLayout({ name: "Paris One" }));
     await t.putLayout("lyon", smallLayout({ name: "Lyon" }));
-    expect((await t.get("/api/v1/stores")).body).toEqual({ stores: [{ id: "lyon", name: "Lyon" }, { id: "paris-1", name: "Paris One" }] });
+    expect((await t.get("/api/v1/stores")).body).toEqual({
+      stores: [
+        { id: "lyon", name: "Lyon" },
+        { id: "paris-1", name: "Paris One" },
+      ],
+    });
   });
 });
 
@@ -47,6 +52,7 @@ describe("PUT /api/v1/stores/:store/layout", () => {
     expect((await put("shop", { ...smallLayout(), version: 42 })).json().version).toBe(1);
   });
 
+  // prettier-ignore
   const bad: [string, (l: LayoutInput) => unknown, RegExp][] = [
     ["a body whose store differs from the URL", (l) => ({ ...l, store: "elsewhere" }), /body\/store/],
     ["a self-intersecting polygon", (l) => ({ ...l, zones: [{ ...rectZone("bow", "zone", 0, 0, 2, 2), polygon: [[0, 0], [2, 2], [2, 0], [0, 2]] }] }), /body\/zones\/0\/polygon.*crosses itself/],
@@ -76,7 +82,12 @@ describe("PUT /api/v1/stores/:store/layout", () => {
   });
 
   it("answers 400 for a body that is not JSON", async () => {
-    const res = await t.server.app.inject({ method: "PUT", url: "/api/v1/stores/shop/layout", headers: { authorization: `Bearer ${t.admin}`, "content-type": "application/json" }, payload: "{nope" });
+    const res = await t.server.app.inject({
+      method: "PUT",
+      url: "/api/v1/stores/shop/layout",
+      headers: { authorization: `Bearer ${t.admin}`, "content-type": "application/json" },
+      payload: "{nope",
+    });
     expect(res.statusCode).toBe(400);
   });
 });
@@ -116,7 +127,12 @@ describe("GET /api/v1/stores/:store/layouts", () => {
   it("lists every version with the time it applies from", async () => {
     await put("shop", smallLayout({ validFrom: 0 }));
     await put("shop", smallLayout({ validFrom: NOW }));
-    expect((await t.get("/api/v1/stores/shop/layouts")).body).toEqual({ layouts: [{ version: 1, validFrom: 0 }, { version: 2, validFrom: NOW }] });
+    expect((await t.get("/api/v1/stores/shop/layouts")).body).toEqual({
+      layouts: [
+        { version: 1, validFrom: 0 },
+        { version: 2, validFrom: NOW },
+      ],
+    });
   });
 
   it("answers 404 for an unknown store", async () => {

@@ -1,0 +1,132 @@
+/**
+ * The `footfall` CLI as users run it: every command describes itself with --help, bad arguments
+ * fail with a message that names them, and agents and tokens can be added while a server runs on
+ * the same data folder, which then admits them at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics } from "@footfall/core";
+import {
+  addAgent,
+  addToken,
+  batchJson,
+  connectMqtt,
+  EventFactory,
+  footfall,
+  FootfallApi,
+  REPO_ROOT,
+  run,
+  ServerProcess,
+  smallLayout,
+  tempDir,
+  waitFor,
+} from "../support/index.js";
+
+const HELP: [string[], RegExp][] = [
+  [[], /Footfall: in-store foot traffic[\s\S]*serve[\s\S]*demo[\s\S]*agent[\s\S]*token[\s\S]*broker-config/],
+  [["serve"], /run the server[\s\S]*FOOTFALL_MQTT_URL/],
+  [["demo"], /simulated store[\s\S]*--speed/],
+  [["agent"], /manage edge agents[\s\S]*add/],
+  [["agent", "add"], /create an agent[\s\S]*--store[\s\S]*--kind/],
+  [["token"], /manage API tokens[\s\S]*add/],
+  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*--store/],
+  [["broker-config"], /Mosquitto password file and ACL[\s\S]*--out/],
+];
+
+describe.concurrent("footfall --help", () => {
+  it.each(HELP.map(([args, text]) => [["footfall", ...args, "--help"].join(" "), args, text] as const))(
+    "%s exits 0 and describes the command",
+    async (_name, args, text) => {
+      const r = await footfall([...args, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: footfall/);
+      expect(r.stdout).toMatch(text);
+    },
+  );
+
+  it("runs as `npx footfall` from the repository root", async () => {
+    const r = await run("npx", ["--no-install", "footfall", "--help"], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: footfall/);
+  });
+});
+
+describe.concurrent("footfall with bad arguments", () => {
+  const dir = tempDir("footfall-cli-");
+  afterAll(() => dir.remove());
+
+  const cases: [string, string[], RegExp][] = [
+    ["an agent id with capitals and spaces", ["agent", "add", "Door One", "--store", "shop", "--kind", "door"], /agent "Door One" must be/],
+    ["a bad store id", ["agent", "add", "door-1", "--store", "Shop!", "--kind", "door"], /store "Shop!" must be/],
+    ["an unknown agent kind", ["agent", "add", "door-1", "--store", "shop", "--kind", "robot"], /--kind[\s\S]*door, beacon, camera, sim/],
+    ["a missing --store", ["agent", "add", "door-1", "--kind", "door"], /--store/],
+    ["an unknown role", ["token", "add", "--role", "root"], /--role[\s\S]*viewer, staff, admin/],
+    ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
+    ["an unknown command", ["frobnicate"], /unknown command/],
+  ];
+  it.each(cases)("fails with a message naming the problem for %s", async (_what, args, message) => {
+    const r = await footfall(args, { dataDir: dir.path });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("fails with a clear message for a malformed environment variable", async () => {
+    const r = await footfall(["token", "add", "--role", "admin"], { dataDir: dir.path, env: { FOOTFALL_VISIT_TIMEOUT_MS: "soon" } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/FOOTFALL_VISIT_TIMEOUT_MS/);
+  });
+});
+
+describe("footfall on a new data folder", () => {
+  it("runs several commands at once on a new data folder (each creates or migrates it safely)", async () => {
+    const dir = tempDir("footfall-cli-race-");
+    try {
+      const results = await Promise.all(
+        ["a", "b", "c", "d"].map((a) => footfall(["agent", "add", `door-${a}`, "--store", "shop", "--kind", "door"], { dataDir: dir.path })),
+      );
+      expect(results.map((r) => r.stderr)).toEqual(["", "", "", ""]);
+      expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe("footfall agent add and token add while a server runs on the same data folder", () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await ServerProcess.start();
+  });
+  afterAll(() => server?.dispose());
+
+  it("prints the new token as JSON, and the running server accepts it", async () => {
+    const token = await addToken(server.dataDir, "viewer", "shop");
+    expect(token).toMatch(/^ff_/);
+    expect(await new FootfallApi(server.httpUrl, token).me()).toEqual({ role: "viewer", store: "shop" });
+  });
+
+  it("prints the new agent's credentials as JSON, and the running server's broker admits it and takes its events", async () => {
+    const admin = new FootfallApi(server.httpUrl, await addToken(server.dataDir, "admin"));
+    await admin.putLayout("shop", smallLayout());
+    const creds = await addAgent(server.dataDir, "shop", "door-9", "door");
+    expect(creds).toEqual({ agent: "door-9", store: "shop", username: "shop.door-9", password: expect.stringMatching(/^\S{16,}$/) });
+    const client = await connectMqtt({ url: server.mqttUrl, ...creds });
+    await client.publishAsync(topics.events("shop", "door-9"), batchJson("door-9", [new EventFactory("door-9").count("entrance", Date.now() - 1000, 3, 1)]), {
+      qos: 1,
+    });
+    await client.endAsync();
+    const agent = await waitFor("the event counted for door-9", async () =>
+      (await admin.agents("shop")).agents.find((a) => a.agent === "door-9" && a.events === 1),
+    );
+    expect(agent.kind).toBe("door");
+    expect((await admin.occupancy("shop")).total).toBe(2);
+  });
+
+  it("gives an agent a new password when added again, and the old one stops working", async () => {
+    const first = await addAgent(server.dataDir, "shop", "cam-9", "camera");
+    const second = await addAgent(server.dataDir, "shop", "cam-9", "camera");
+    expect(second.password).not.toBe(first.password);
+    await expect(connectMqtt({ url: server.mqttUrl, ...first }, { reconnectPeriod: 0 })).rejects.toThrow();
+    const client = await connectMqtt({ url: server.mqttUrl, ...second });
+    await client.endAsync();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The server started in this process (`startServer` with ports 0 and a temporary data folder),
+ * for `app.inject` tests of the HTTP API and direct ingest. Imports the TypeScript sources.
+ */
+import type { FootfallEvent, LayoutInput } from "@footfall/core";
+import { createLogger } from "../../server/src/log.js";
+import { startServer, type RunningServer } from "../../server/src/server.js";
+import type { Role } from "../../server/src/db/repos/tokens.js";
+import { batchJson } from "./fixtures.js";
+import { tempDir } from "./wait.js";
+
+export interface TestServerOptions {
+  /** The server's clock (default Date.now). */
+  now?: () => number;
+  visitTimeoutMs?: number;
+  maxAgeMs?: number;
+  /** Keep data here instead of a fresh temporary folder. */
+  dataDir?: string;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  dataDir: string;
+  /** An admin token for every store. */
+  admin: string;
+  token(role: Role, store?: string): string;
+  /** `PUT /api/v1/stores/:store/layout` as admin; fails unless 200. */
+  putLayout(store: string, layout: LayoutInput): Promise<void>;
+  /** Hands one MQTT payload to the ingest pipeline as `agent` of `store`; resolves once committed. */
+  ingestPayload(store: string, agent: string, payload: string | Buffer): Promise<void>;
+  /** Ingests `events` as one batch message of `agent`. */
+  ingest(store: string, agent: string, events: readonly unknown[]): Promise<void>;
+  /** `app.inject` GET with a bearer token (or none). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked by toEqual and field reads
+  get<T = any>(url: string, token?: string | null): Promise<{ status: number; body: T; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dir = opts.dataDir ? null : tempDir("footfall-inject-");
+  const dataDir = opts.dataDir ?? dir!.path;
+  const server = await startServer(
+    {
+      httpPort: 0,
+      httpHost: "127.0.0.1",
+      mqttPort: 0,
+      mqttUrl: null,
+      mqttUsername: undefined,
+      mqttPassword: undefined,
+      dataDir,
+      visitTimeoutMs: opts.visitTimeoutMs ?? 30 * 60_000,
+      maxAgeMs: opts.maxAgeMs ?? 7 * 86_400_000,
+    },
+    { log: createLogger("silent"), uiDir: null, ...(opts.now ? { now: opts.now } : {}) },
+  );
+  const { storage } = server.services;
+  const now = () => server.services.now();
+  const token = (role: Role, store?: string) => storage.tokens.add(role, store ?? null, now());
+  const admin = token("admin");
+  const ingestPayload = (store: string, agent: string, payload: string | Buffer) =>
+    new Promise<void>((resolve, reject) =>
+      server.ingest.submit({
+        store,
+        agent,
+        payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+        done: (err) => (err ? reject(err) : resolve()),
+      }),
+    );
+  return {
+    server,
+    dataDir,
+    admin,
+    token,
+    async putLayout(store, layout) {
+      const res = await server.app.inject({
+        method: "PUT",
+        url: `/api/v1/stores/${store}/layout`,
+        headers: { authorization: `Bearer ${admin}` },
+        payload: layout,
+      });
+      if (res.statusCode !== 200) throw new Error(`PUT layout of ${store} answered ${res.statusCode}: ${res.body}`);
+    },
+    ingestPayload,
+    ingest: (store, agent, events) => ingestPayload(store, agent, batchJson(agent, events)),
+    async get<T>(url: string, tok: string | null = admin) {
+      const res = await server.app.inject({ method: "GET", url, headers: tok ? { authorization: `Bearer ${tok}` } : {} });
+      let body: unknown = res.body;
+      try {
+        body = res.json();
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.statusCode, body: body as T, text: res.body };
+    },
+    async close() {
+      await server.close();
+      dir?.remove();
+    },
+  };
+}
+
+export type { FootfallEvent };

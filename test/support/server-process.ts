@@ -1,0 +1,144 @@
+import { Child } from "./child.js";
+import { FOOTFALL_CLI, REPO_ROOT, requireBuilt } from "./paths.js";
+import { freePort } from "./ports.js";
+import { tempDir, waitFor } from "./wait.js";
+
+export interface ServerProcessOptions {
+  /** Data folder (SQLite); a fresh temporary one when left out. */
+  dataDir?: string;
+  httpPort?: number;
+  /** Port of the embedded broker; ignored with `mqttUrl`. */
+  mqttPort?: number;
+  /** An external broker; then none is embedded. */
+  mqttUrl?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  visitTimeoutMs?: number;
+  maxEventAgeMs?: number;
+  /** More environment for the process. */
+  env?: Record<string, string>;
+  /** How long to wait for /api/v1/health to answer 200. */
+  startTimeoutMs?: number;
+}
+
+/**
+ * `footfall serve` as a real child process on free ports and its own data folder, ready once
+ * /api/v1/health says ok. `kill9()` and `restart()` exercise crashes; the ports and the data
+ * folder stay the same across restarts.
+ */
+export class ServerProcess {
+  private child: Child | null = null;
+  private readonly removeDir: (() => void) | null;
+  readonly dataDir: string;
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  private constructor(
+    private readonly opts: ServerProcessOptions,
+    dataDir: string,
+    removeDir: (() => void) | null,
+    httpPort: number,
+    mqttPort: number,
+  ) {
+    this.dataDir = dataDir;
+    this.removeDir = removeDir;
+    this.httpPort = httpPort;
+    this.mqttPort = mqttPort;
+  }
+
+  static async start(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
+    const dir = opts.dataDir ? null : tempDir("footfall-server-");
+    // Ports picked here may be taken by another test before the server binds them: then pick again.
+    for (let attempt = 1; ; attempt++) {
+      const s = new ServerProcess(
+        opts,
+        opts.dataDir ?? dir!.path,
+        dir ? dir.remove : null,
+        opts.httpPort ?? (await freePort()),
+        opts.mqttPort ?? (await freePort()),
+      );
+      try {
+        await s.launch();
+        return s;
+      } catch (err) {
+        await s.stop();
+        const portsChosenHere = opts.httpPort === undefined && opts.mqttPort === undefined;
+        if (!(portsChosenHere && attempt < 3 && /EADDRINUSE/.test(s.output()))) {
+          dir?.remove();
+          throw err;
+        }
+      }
+    }
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+  /** The broker agents connect to: the embedded one, or the external one given. */
+  get mqttUrl(): string {
+    return this.opts.mqttUrl ?? `mqtt://127.0.0.1:${this.mqttPort}`;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  /** What the process printed (the tail), for failure messages. */
+  output(): string {
+    return this.child?.output() ?? "";
+  }
+  get running(): boolean {
+    return this.child !== null && this.child.exit === null;
+  }
+
+  private env(): Record<string, string> {
+    const o = this.opts;
+    const env: Record<string, string> = {
+      FOOTFALL_DATA_DIR: this.dataDir,
+      FOOTFALL_HTTP_PORT: String(this.httpPort),
+      FOOTFALL_HTTP_HOST: "127.0.0.1",
+      FOOTFALL_MQTT_PORT: String(this.mqttPort),
+      FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_TEST_LOG_LEVEL ?? "warn",
+    };
+    if (o.mqttUrl) env.FOOTFALL_MQTT_URL = o.mqttUrl;
+    if (o.mqttUsername) env.FOOTFALL_MQTT_USERNAME = o.mqttUsername;
+    if (o.mqttPassword) env.FOOTFALL_MQTT_PASSWORD = o.mqttPassword;
+    if (o.visitTimeoutMs !== undefined) env.FOOTFALL_VISIT_TIMEOUT_MS = String(o.visitTimeoutMs);
+    if (o.maxEventAgeMs !== undefined) env.FOOTFALL_MAX_EVENT_AGE_MS = String(o.maxEventAgeMs);
+    return { ...env, ...o.env };
+  }
+
+  private async launch(): Promise<void> {
+    const base = { ...process.env };
+    for (const k of Object.keys(base)) if (k.startsWith("FOOTFALL_")) delete base[k];
+    const child = new Child("footfall serve", process.execPath, [requireBuilt(FOOTFALL_CLI), "serve"], { cwd: REPO_ROOT, env: { ...base, ...this.env() } });
+    this.child = child;
+    await waitFor(
+      `footfall serve to answer /api/v1/health with 200 on ${this.httpUrl}`,
+      async () => {
+        if (child.exit) throw new Error(`footfall serve exited (${JSON.stringify(child.exit)}):\n${child.output()}`);
+        const res = await fetch(`${this.httpUrl}/api/v1/health`).catch(() => null);
+        return res?.status === 200;
+      },
+      { timeoutMs: this.opts.startTimeoutMs ?? 20_000, intervalMs: 50 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- server output ---\n${child.output()}`);
+    });
+  }
+
+  /** SIGTERM: a clean shutdown. */
+  async stop(): Promise<void> {
+    await this.child?.stop("SIGTERM");
+  }
+  /** kill -9 in the middle of whatever it is doing. */
+  async kill9(): Promise<void> {
+    await this.child?.kill9();
+  }
+  /** Starts it again on the same ports and data folder (stopping it first if it runs). */
+  async restart(): Promise<void> {
+    if (this.running) await this.stop();
+    await this.launch();
+  }
+  /** Stops it and removes the data folder when it was a temporary one. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.removeDir?.();
+  }
+}
