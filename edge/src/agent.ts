@@ -66,8 +66,12 @@ export class Agent<S> {
     this.now = opts.now ?? Date.now;
     this.version = opts.version ?? edgeVersion();
     this.startedAt = this.now();
-    this.ids = new EventIds(config.agent, this.now);
     this.outbox = opts.outbox ?? this.defaultOutbox(config, log);
+    // Boot ids come from the clock; a durable outbox remembers the last one, so a clock set back
+    // (a box without a real-time clock, before NTP) can never repeat an earlier boot's ids.
+    const lastBoot = this.outbox instanceof SqliteOutbox ? this.outbox.lastBootMs() : null;
+    this.ids = new EventIds(config.agent, lastBoot === null ? this.now : () => Math.max(this.now(), lastBoot + 1));
+    if (this.outbox instanceof SqliteOutbox) this.outbox.recordBoot(this.ids.bootId);
     this.batcher = new Batcher(
       this.outbox,
       {

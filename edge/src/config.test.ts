@@ -120,10 +120,10 @@ describe("footfall-edge (CLI)", () => {
     expect(run.err()).toMatch(/is not valid JSON/);
   });
 
-  it("names kinds that are not implemented yet and exits 2", async () => {
+  it("refuses a kind that does not exist, pointing to --help, and exits 2", async () => {
     const run = io();
-    expect(await runCli(["camera", "--config", tempFile(good)], run.io)).toBe(2);
-    expect(run.err()).toMatch(/"camera" source is not implemented yet/);
+    expect(await runCli(["lidar", "--config", tempFile(good)], run.io)).toBe(2);
+    expect(run.err()).toMatch(/unknown command .lidar.[\s\S]*--help/);
   });
 
   it("requires --config", async () => {

@@ -77,7 +77,7 @@ export class SqliteOutbox implements Outbox {
       db.close();
       const code = (err as { code?: string }).code;
       if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-        throw new Error(`the outbox ${opts.path} is in use by another process: give each agent its own outbox.path (or dataDir)`);
+        throw new Error(`the outbox ${opts.path} is in use by another process: give each agent its own outbox.path (or dataDir)`, { cause: err });
       }
       throw err;
     }
@@ -153,6 +153,17 @@ export class SqliteOutbox implements Outbox {
       this.cachedOldestTs = row?.ts ?? null;
     }
     return this.cachedOldestTs;
+  }
+
+  /** The start time (epoch ms) of the last boot that used this outbox, or null. */
+  lastBootMs(): number | null {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'bootId'").get() as { value: string } | undefined;
+    return row ? parseInt(row.value, 36) : null;
+  }
+
+  /** Remember this boot's id (base36 start time), so that the next boot takes a later one. */
+  recordBoot(bootId: string): void {
+    this.setMeta.run("bootId", bootId);
   }
 
   /** Persistent counters (drops, events written). */

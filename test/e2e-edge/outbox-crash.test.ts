@@ -164,7 +164,6 @@ describe.each(brokers)("the durable outbox across kill -9 of the agent and resta
         });
         expect(info.events).toBe(generated);
         expect(info.rejects).toBe(0);
-        // eslint-disable-next-line no-console
         console.log(`outbox crash test: boot 1 generated ${boot1.seq + 1} (${afterKill.queued} waiting on disk at kill -9), boot 2 ${boot2.seq + 1}; server accepted ${info.events}, duplicates dropped ${info.duplicates}`);
       } finally {
         await rig.dispose();

@@ -50,7 +50,7 @@ describe("the beacon source with an HTTP gateway feed", () => {
     expect(emitted).toEqual([{ type: "enter", zone: "fruit", ts: t0, visitor: expect.stringMatching(/^ble-[0-9a-f]{32}$/) }]);
     setNow(now() + 60_000); // nothing heard since t0 + 20 s: the signal is lost
     await new Promise((r) => setTimeout(r, 150));
-    expect(emitted[1]).toEqual({ type: "exit", zone: "fruit", ts: t0 + 20_000, visitor: emitted[0]!.visitor });
+    expect(emitted[1]).toEqual({ type: "exit", zone: "fruit", ts: t0 + 20_000, visitor: (emitted[0] as { visitor: string }).visitor });
     expect(emitted).toHaveLength(2);
     const wire = JSON.stringify(emitted).toLowerCase();
     expect(wire).not.toContain("aabbccddee01");
@@ -58,6 +58,22 @@ describe("the beacon source with an HTTP gateway feed", () => {
     expect(source!.stats().staff).toBe(21);
     // The day's salt is kept for restarts, never the beacon ids.
     expect(readFileSync(join(dir, "ble-1.beacon-salt.json"), "utf8")).toMatch(/^\{"day":"\d{4}-\d\d-\d\d","salt":"[0-9a-f]{64}"\}$/);
+  });
+
+  it("does not take a gateway's backlog (times in the past) for a lost signal", async () => {
+    const { post, emitted, setNow, now } = await start();
+    const t0 = now() - 600_000; // ten minutes late
+    await post(lines(CUSTOMER, "gw-1", -60, t0, t0 + 20_000));
+    setNow(now() + 5000); // five seconds pass between two deliveries of the backlog, ticks run
+    await new Promise((r) => setTimeout(r, 150));
+    await post(lines(CUSTOMER, "gw-1", -60, t0 + 21_000, t0 + 40_000));
+    expect(emitted.map((e) => e.type)).toEqual(["enter"]);
+    setNow(now() + 60_000);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(emitted.map((e) => [e.type, e.ts])).toEqual([
+      ["enter", t0],
+      ["exit", t0 + 40_000],
+    ]);
   });
 
   it("refuses a feed without the secret, and says which field is wrong", async () => {
@@ -79,5 +95,24 @@ describe("beacon settings", () => {
       expect.stringMatching(/^\/beaconPattern: not a regular expression/),
       expect.stringMatching(/^\/privacy\/timezone: "Mars\/Olympus" is not a time zone/),
     ]);
+  });
+});
+
+describe("the optional local scanner", () => {
+  it("fails at start with what to install when @abandonware/noble or Bluetooth is missing, leaving the agent to run", async () => {
+    const { loadNoble } = await import("./inputs.js");
+    const err = await loadNoble().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    if (err === null) return; // a machine with the package and an adapter: nothing to check here
+    expect(err.message).toMatch(/npm install -w edge @abandonware\/noble/);
+    const dir = mkdtempSync(join(tmpdir(), "beacon-noble-"));
+    try {
+      const t = testContext(checkBeaconSettings({ receivers: { local: { zone: "fruit" } }, noble: {} }).value, { dataDir: dir });
+      await expect(new BeaconSource().start(t.ctx)).rejects.toThrow(/@abandonware\/noble/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

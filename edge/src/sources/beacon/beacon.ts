@@ -81,7 +81,16 @@ export class BeaconSource implements Source<BeaconSettings> {
         if (c.type === "exit" && c.reason !== "moved") visitors.delete(c.beacon);
       }
     };
+    // The feed's clock: the latest sighting time, moved on by the wall time since it arrived. Loss
+    // is judged on it, so a gateway sending a backlog (times in the past) is not taken for silence.
+    let feedTs: number | null = null;
+    let feedArrival = 0;
+    const feedNow = (now: number): number => (feedTs === null ? now : Math.min(now, feedTs + (now - feedArrival)));
     const see = (sighting: Sighting): void => {
+      if (feedTs === null || sighting.ts >= feedTs) {
+        feedTs = sighting.ts;
+        feedArrival = ctx.now();
+      }
       if (only && !only.test(sighting.beacon)) {
         this.counters.ignored++;
         return;
@@ -147,7 +156,7 @@ export class BeaconSource implements Source<BeaconSettings> {
     ctx.onLayout(unknownZones);
     this.timer = setInterval(() => {
       try {
-        emit(tracker.tick(ctx.now()));
+        emit(tracker.tick(feedNow(ctx.now())));
       } catch (err) {
         ctx.fail(new Error(`beacon tracking failed: ${errorMessage(err)}`));
       }

@@ -129,6 +129,7 @@ export async function loadNoble(): Promise<NobleLike> {
     throw new Error(
       `the local BLE scanner needs the optional package @abandonware/noble and a Bluetooth adapter (${errorMessage(err)}); ` +
         "install it with `npm install -w edge @abandonware/noble` on a machine with Bluetooth, or use a gateway feed (mqtt or http)",
+      { cause: err },
     );
   }
 }

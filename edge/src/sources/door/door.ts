@@ -52,6 +52,7 @@ export class DoorSource implements Source<DoorSettings> {
         path: s.serial.path!,
         baudRate: s.serial.baudRate,
         poll: s.serial.poll,
+        silenceMs: s.serial.silenceMs,
         log: ctx.log,
         onError: (err) => ctx.fail(err),
         onLine: (line) => {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { errorMessage, type Logger } from "../../log.js";
 
 /** The part of `serialport` this driver uses (typed here: the package is optional). */
@@ -24,6 +25,7 @@ export async function loadSerialport(): Promise<SerialportModule> {
     throw new Error(
       `the serial input needs the optional package "serialport", which is missing or did not build here (${errorMessage(err)}); ` +
         `install it with \`npm install -w edge serialport\`, or use input "http"`,
+      { cause: err },
     );
   }
 }
@@ -37,6 +39,8 @@ export interface SerialLinesOptions {
   onError: (err: Error) => void;
   /** Write `command` every `everyMs` (devices that answer only when asked). */
   poll?: { command: string; everyMs: number } | undefined;
+  /** No line for this long: the device is taken for gone (`onError`). */
+  silenceMs?: number | undefined;
   log: Logger;
 }
 
@@ -53,8 +57,19 @@ export async function openSerialLines(opts: SerialLinesOptions): Promise<SerialL
     port.open((err) => (err ? reject(new Error(`cannot open ${opts.path}: ${err.message} (is the device plugged in, and may this user read it? e.g. the dialout group)`)) : resolve())),
   );
   let closing = false;
+  let lastLine = Date.now();
   const parser = port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "utf8" }));
-  parser.on("data", (line: string) => opts.onLine(line.replace(/\r$/, "")));
+  parser.on("data", (line: string) => {
+    lastLine = Date.now();
+    opts.onLine(line.replace(/\r$/, ""));
+  });
+  // A watchdog: a USB adapter pulled out removes its device node, and some drivers (and pseudo
+  // terminals) never report the hang-up; a device that should talk and stays silent is gone too.
+  const watchdog = setInterval(() => {
+    if (closing) return;
+    if (!existsSync(opts.path)) opts.onError(new Error(`serial ${opts.path} is gone (unplugged?)`));
+    else if (opts.silenceMs !== undefined && Date.now() - lastLine > opts.silenceMs) opts.onError(new Error(`serial ${opts.path}: no line for ${opts.silenceMs} ms (serial.silenceMs); reopening`));
+  }, 1000);
   port.on("error", (err) => {
     if (!closing) opts.onError(new Error(`serial ${opts.path}: ${err.message}`));
   });
@@ -73,6 +88,7 @@ export async function openSerialLines(opts: SerialLinesOptions): Promise<SerialL
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        clearInterval(watchdog);
         if (timer) clearInterval(timer);
         if (!port.isOpen) return resolve();
         port.close(() => resolve());

@@ -15,6 +15,9 @@ const SerialSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    silenceMs: Type.Optional(
+      Type.Integer({ minimum: 1000, maximum: 86_400_000, description: "no line for this long means the device is gone: reopen it (for devices that report or answer polls regularly)" }),
+    ),
     blockedStates: Type.Array(Type.String(), { default: ["1"], description: "values of the beam pattern's state group that mean blocked" }),
     poll: Type.Optional(
       Type.Object(
