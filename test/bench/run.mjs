@@ -139,7 +139,8 @@ async function queryBench() {
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 log(`Footfall benchmark on ${machine}`);
 log("Ingest (QoS 1, publisher in its own process):");
-const ingest = await ingestBench();
+// BENCH_ONLY=query skips the ingest part (to iterate on queries).
+const ingest = process.env.BENCH_ONLY === "query" ? { e2e_batched: NaN, ceiling_batched: NaN, e2e_single: NaN, ceiling_single: NaN } : await ingestBench();
 log("Queries (HTTP, keep-alive, 120 requests per route):");
 const query = await queryBench();
 const summary = {

@@ -18,7 +18,7 @@ import {
   compareZoneSequences,
   nearestRank,
 } from "@footfall/core";
-import { DoorIndex, PathIndex, PATH_SEP } from "./path-index.js";
+import { DoorIndex, PathIndex } from "./path-index.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
 import { ZoneVisitIndex, type ZoneVisitFigures } from "./zone-visits.js";
 
@@ -157,20 +157,9 @@ export class StoreAnalytics {
 
   /** Top paths of trips that started in the range, and all transitions between zones in them. */
   pathReport(range: Range, limit: number): PathReport {
-    const counts = this.paths.counts(range.from, range.to);
-    const transitions = new Map<string, number>();
-    for (const [key, n] of counts) {
-      const zones = key.split(PATH_SEP);
-      for (let i = 1; i < zones.length; i++) {
-        const k = `${zones[i - 1]}${PATH_SEP}${zones[i]}`;
-        transitions.set(k, (transitions.get(k) ?? 0) + n);
-      }
-    }
-    // Sorted exactly as the domain's pathReport: count desc, then zone by zone.
-    const byCount = <T extends { zones: string[]; count: number }>(a: T, b: T) => b.count - a.count || compareZoneSequences(a.zones, b.zones);
-    const paths = [...counts].map(([key, count]) => ({ zones: key.split(PATH_SEP) as ZoneId[], count })).sort(byCount).slice(0, limit);
-    const pairs = [...transitions].map(([key, count]) => ({ zones: key.split(PATH_SEP) as ZoneId[], count })).sort(byCount);
-    return { paths, transitions: pairs.map(({ zones: [from, to], count }) => ({ from: from!, to: to!, count })) };
+    // Ordered exactly as the domain's pathReport: count desc, then zone by zone.
+    const { paths, transitions } = this.paths.report(range.from, range.to, limit, compareZoneSequences);
+    return { paths: paths.map((p) => ({ zones: p.zones as ZoneId[], count: p.count })), transitions: transitions as PathReport["transitions"] };
   }
 
   /**
