@@ -80,7 +80,7 @@ async function ingestBench() {
     const pub = await runPublisher({ url: server.mqttUrl, username: creds.username, password: creds.password, store: "bench", agent, events, perMessage, zones });
     // Every PUBACK means committed; then the API must show every visit.
     expectedVisits += events / 2;
-    let visits = 0;
+    let visits;
     for (;;) {
       const body = await (await fetch(`${server.base}/api/v1/stores/bench/dwell?from=${Date.now() - 7_200_000}&to=${Date.now() + 60_000}`, { headers: { authorization: `Bearer ${admin}` } })).json();
       visits = body.zones.reduce((s, z) => s + z.visits, 0);
