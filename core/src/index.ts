@@ -1,3 +1,4 @@
 export * from "./protocol/index.js";
 export * from "./domain/index.js";
 export * from "./demo-layout.js";
+export * from "./random.js";

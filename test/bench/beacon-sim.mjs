@@ -4,17 +4,9 @@
  * Pure and seeded: the same seed gives the same traces.
  */
 
-/** mulberry32 */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, from core (the project's one seeded generator). */
+export { mulberry32 as rng } from "../../core/dist/random.js";
+import { mulberry32 as rng } from "../../core/dist/random.js";
 export function gauss(random) {
   let u = 0;
   while (u === 0) u = random();

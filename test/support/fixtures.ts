@@ -1,4 +1,5 @@
 import type { CountEvent, EnterEvent, ExitEvent, FootfallEvent, LayoutInput, PositionEvent, VisitorId, Zone, ZoneId, ZoneKind } from "@footfall/core";
+import { mulberry32 } from "@footfall/core";
 
 /** A rectangular zone (metres). */
 export function rectZone(id: string, kind: ZoneKind, x: number, y: number, w: number, h: number, capacity?: number): Zone {
@@ -77,17 +78,8 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), for shuffles a test can replay. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator (core's mulberry32), for shuffles a test can replay. */
+export const prng = mulberry32;
 
 /** A shuffled copy (Fisher-Yates with `random`). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,14 +1,6 @@
-/** mulberry32: a tiny, fast 32-bit seeded PRNG; returns floats in [0, 1). Good enough for simulation, not for secrets. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "@footfall/core";
+
+export { mulberry32 };
 
 /** Distributions drawn from one seeded stream, so a seed replays a simulation exactly. */
 export class Random {
