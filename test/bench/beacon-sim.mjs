@@ -6,7 +6,6 @@
 
 /** mulberry32, from core (the project's one seeded generator). */
 export { mulberry32 as rng } from "../../core/dist/random.js";
-import { mulberry32 as rng } from "../../core/dist/random.js";
 export function gauss(random) {
   let u = 0;
   while (u === 0) u = random();
