@@ -2,3 +2,4 @@ export * from "./protocol/index.js";
 export * from "./domain/index.js";
 export * from "./demo-layout.js";
 export * from "./random.js";
+export * from "./analysis/index.js";

@@ -1,0 +1,373 @@
+import { medianOfSorted, sortedAscending } from "../domain/stats.js";
+import { bootstrapMedianDiff } from "./bootstrap.js";
+import { bootstrapMedianDiD, differenceInDifferences, type DiDEstimate, type ProportionInput } from "./did.js";
+import type { CellCounts, PooledPeriod } from "./experimentData.js";
+import { zFor } from "./normal.js";
+import { newcombeDiffInterval, type Interval } from "./proportions.js";
+import { deriveSeed } from "./rng.js";
+import { adjustedProportion, adjustedRate, type AdjustedProportion, type CellCount } from "./stratify.js";
+import { formatChange, verdictOf, type MetricUnit, type Verdict } from "./verdict.js";
+
+/**
+ * The four metrics of a layout experiment, per zone: reach, visits per trip, median dwell and
+ * conversion, each before and after (test stores pooled), with the change, its interval, the
+ * difference in differences against the control stores, and a verdict.
+ */
+
+/** The metrics reported per zone. */
+export type ExperimentMetric = "reach" | "visits" | "medianDwell" | "conversion";
+
+/** One metric of one zone. */
+export interface MetricResult {
+  metric: ExperimentMetric;
+  unit: MetricUnit;
+  /** Test stores before and after (reach and, when possible, visits adjusted for the weekday-hour mix); null without data. */
+  before: number | null;
+  after: number | null;
+  /** after - before; null without data. */
+  change: number | null;
+  /** change / before; null without data or when before is 0. */
+  relativeChange: number | null;
+  /** Interval of `change` at the experiment's level. */
+  interval: Interval | null;
+  /** Difference in differences against the control stores; null without control stores (or their data). */
+  did: DiDEstimate | null;
+  /** The verdict; it reads `did` when there is one, else `interval`. */
+  verdict: Verdict;
+  text: string;
+  warning: string | null;
+  /** What the verdict rests on. */
+  basis: "before-after" | "difference-in-differences";
+  /** Sample sizes of the test stores: trips for reach and visits, closed visits for dwell, visits for conversion. */
+  sampleBefore: number;
+  sampleAfter: number;
+  /** Whether before/after are adjusted for the weekday-hour mix. */
+  adjusted: boolean;
+  /** The raw before/after (test stores, no mix adjustment) where `adjusted`; null otherwise. */
+  unadjusted: { before: number; after: number } | null;
+}
+
+/** What the metric functions share. */
+export interface MetricContext {
+  level: number;
+  seed: number;
+  iterations: number;
+  minSample: number;
+  /** cell -> stratum (`collapseCells`). */
+  strata: ReadonlyMap<string, string>;
+  /** The standard weights per stratum: the test stores' before-period trip mix. */
+  weights: ReadonlyMap<string, number>;
+  test: { before: PooledPeriod; after: PooledPeriod };
+  control: { before: PooledPeriod; after: PooledPeriod } | null;
+  /** Experiment-level warnings, collected without repeats. */
+  warnings: Set<string>;
+}
+
+interface Words {
+  label: string;
+  neutralLabel: string;
+  noun: string;
+  more?: string;
+  fewer?: string;
+  relative?: boolean;
+}
+
+interface Figures {
+  metric: ExperimentMetric;
+  unit: MetricUnit;
+  before: number;
+  after: number;
+  interval: Interval;
+  did: DiDEstimate | null;
+  sampleBefore: number;
+  sampleAfter: number;
+  controlSampleBefore: number;
+  controlSampleAfter: number;
+  adjusted: boolean;
+  unadjusted: { before: number; after: number } | null;
+}
+
+/** A metric with its verdict. With a difference in differences, the verdict reads it, and small control samples also make it "too small to tell". */
+function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
+  const common = {
+    label: words.label,
+    neutralLabel: words.neutralLabel,
+    sampleNoun: words.noun,
+    unit: f.unit,
+    minSample: ctx.minSample,
+    sampleBefore: f.sampleBefore,
+    sampleAfter: f.sampleAfter,
+    ...(words.more ? { more: words.more } : {}),
+    ...(words.fewer ? { fewer: words.fewer } : {}),
+    ...(words.relative !== undefined ? { relative: words.relative } : {}),
+  };
+  let v = f.did
+    ? verdictOf({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, basis: "net of control stores" })
+    : verdictOf({ ...common, before: f.before, after: f.after, interval: f.interval });
+  if (f.did && v.verdict !== "too small to tell" && (f.controlSampleBefore < ctx.minSample || f.controlSampleAfter < ctx.minSample)) {
+    const figures = formatChange({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, basis: "net of control stores" });
+    v = {
+      verdict: "too small to tell",
+      text: `too few ${words.noun} in the control stores to tell about ${words.neutralLabel}: ${figures}`,
+      warning: `too few ${words.noun} in the control stores to tell: ${f.controlSampleBefore} before, ${f.controlSampleAfter} after (at least ${ctx.minSample} each needed)`,
+    };
+  }
+  const change = f.after - f.before;
+  return {
+    metric: f.metric,
+    unit: f.unit,
+    before: f.before,
+    after: f.after,
+    change,
+    relativeChange: f.before !== 0 ? change / f.before : null,
+    interval: f.interval,
+    did: f.did,
+    verdict: v.verdict,
+    text: v.text,
+    warning: v.warning,
+    basis: f.did ? "difference-in-differences" : "before-after",
+    sampleBefore: f.sampleBefore,
+    sampleAfter: f.sampleAfter,
+    adjusted: f.adjusted,
+    unadjusted: f.unadjusted,
+  };
+}
+
+/** A metric that cannot be computed (no data in a period). */
+function missing(
+  metric: ExperimentMetric,
+  unit: MetricUnit,
+  words: Words,
+  sampleBefore: number,
+  sampleAfter: number,
+  ctx: MetricContext,
+  why?: string,
+): MetricResult {
+  return {
+    metric,
+    unit,
+    before: null,
+    after: null,
+    change: null,
+    relativeChange: null,
+    interval: null,
+    did: null,
+    verdict: "too small to tell",
+    text: why ?? `too few ${words.noun} to tell about ${words.neutralLabel}: no data`,
+    warning: why ? null : `too few ${words.noun} to tell: ${sampleBefore} before, ${sampleAfter} after (at least ${ctx.minSample} each needed)`,
+    basis: "before-after",
+    sampleBefore,
+    sampleAfter,
+    adjusted: false,
+    unadjusted: null,
+  };
+}
+
+/** x per stratum over the trips per stratum; x is clamped to n for proportions (flagged). */
+function strataCells(x: Readonly<CellCounts>, trips: Readonly<CellCounts>, ctx: MetricContext, clamp: boolean): Map<string, CellCount> {
+  const out = new Map<string, CellCount>();
+  const add = (cell: string, dx: number, dn: number): void => {
+    const s = ctx.strata.get(cell) ?? "*";
+    const c = out.get(s) ?? { x: 0, n: 0 };
+    out.set(s, { x: c.x + dx, n: c.n + dn });
+  };
+  for (const [cell, n] of Object.entries(trips)) add(cell, 0, n);
+  for (const [cell, v] of Object.entries(x)) {
+    let dx = v;
+    if (clamp && v > (trips[cell] ?? 0)) {
+      dx = trips[cell] ?? 0;
+      ctx.warnings.add("some cells count more trips reaching a zone than trips: those counts were cut to the trips (check the server's aggregation)");
+    }
+    add(cell, dx, 0);
+  }
+  return out;
+}
+
+const sum = (m: Readonly<CellCounts>): number => Object.values(m).reduce((s, n) => s + n, 0);
+const asInput = (a: AdjustedProportion): ProportionInput => (a.n > 0 ? { p: a.p, variance: a.variance } : { x: 0, n: 0 });
+
+/** a.p - b.p ± z √(var_b + var_a), clamped to [-1, 1] for shares. */
+function waldDiff(b: { p: number; variance: number }, a: { p: number; variance: number }, level: number, share = false): Interval {
+  const half = zFor(level) * Math.sqrt(b.variance + a.variance);
+  const d = a.p - b.p;
+  return share ? [Math.max(-1, d - half), Math.min(1, d + half)] : [d - half, d + half];
+}
+
+/** Share of trips reaching `zone`, adjusted for the weekday-hour mix (post-stratified on the before mix). */
+export function reachMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
+  const words: Words = { label: `visitors reached ${name}`, neutralLabel: `visitors reaching ${name}`, noun: "visitors" };
+  const { before: tb, after: ta } = ctx.test;
+  if (tb.trips === 0 || ta.trips === 0) return missing("reach", "share", words, tb.trips, ta.trips, ctx);
+  const adjusted = (p: PooledPeriod): AdjustedProportion =>
+    adjustedProportion(strataCells(p.reachByZoneCell.get(zone) ?? {}, p.tripsByCell, ctx, true), ctx.weights);
+  const b = adjusted(tb);
+  const a = adjusted(ta);
+  if (b.n === 0 || a.n === 0) return missing("reach", "share", words, tb.trips, ta.trips, ctx);
+  const c = ctx.control;
+  const did = c
+    ? differenceInDifferences(
+        { test: { before: asInput(b), after: asInput(a) }, control: { before: asInput(adjusted(c.before)), after: asInput(adjusted(c.after)) } },
+        ctx.level,
+      )
+    : null;
+  const raw = (p: PooledPeriod): number => Math.min(1, sum(p.reachByZoneCell.get(zone) ?? {}) / p.trips);
+  return finish(
+    {
+      metric: "reach",
+      unit: "share",
+      before: b.p,
+      after: a.p,
+      interval: waldDiff(b, a, ctx.level),
+      did,
+      sampleBefore: tb.trips,
+      sampleAfter: ta.trips,
+      controlSampleBefore: c?.before.trips ?? 0,
+      controlSampleAfter: c?.after.trips ?? 0,
+      adjusted: true,
+      unadjusted: { before: raw(tb), after: raw(ta) },
+    },
+    words,
+    ctx,
+  );
+}
+
+/**
+ * Visits to `zone` per trip: per trip rather than per day, so that a busier season or a longer
+ * period does not read as a layout effect (a layout moves where shoppers go, not how many enter).
+ * Adjusted for the mix like reach when every store gives visits per cell, else raw. Variance:
+ * Poisson counts over fixed trips (Σ w² V_c / T_c², or V / T²).
+ */
+export function visitsMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
+  const words: Words = { label: `visits to ${name} per visitor`, neutralLabel: `visits to ${name} per visitor`, noun: "visitors", relative: true };
+  const { before: tb, after: ta } = ctx.test;
+  if (tb.trips === 0 || ta.trips === 0) return missing("visits", "count", words, tb.trips, ta.trips, ctx);
+  const c = ctx.control;
+  const byCell = [tb, ta, ...(c ? [c.before, c.after] : [])].every((p) => p.visitsByZoneCell !== null);
+  const rate = (p: PooledPeriod): AdjustedProportion => {
+    if (byCell) return adjustedRate(strataCells(p.visitsByZoneCell!.get(zone) ?? {}, p.tripsByCell, ctx, false), ctx.weights);
+    const v = p.visitsByZone.get(zone) ?? 0;
+    return p.trips > 0 ? { p: v / p.trips, n: p.trips, variance: v / (p.trips * p.trips), coverage: 1 } : { p: 0, n: 0, variance: 0, coverage: 0 };
+  };
+  const b = rate(tb);
+  const a = rate(ta);
+  if (b.n === 0 || a.n === 0) return missing("visits", "count", words, tb.trips, ta.trips, ctx);
+  const did = c
+    ? differenceInDifferences(
+        { test: { before: asInput(b), after: asInput(a) }, control: { before: asInput(rate(c.before)), after: asInput(rate(c.after)) } },
+        ctx.level,
+      )
+    : null;
+  const raw = (p: PooledPeriod): number => (p.visitsByZone.get(zone) ?? 0) / p.trips;
+  return finish(
+    {
+      metric: "visits",
+      unit: "count",
+      before: b.p,
+      after: a.p,
+      interval: waldDiff(b, a, ctx.level),
+      did,
+      sampleBefore: tb.trips,
+      sampleAfter: ta.trips,
+      controlSampleBefore: c?.before.trips ?? 0,
+      controlSampleAfter: c?.after.trips ?? 0,
+      adjusted: byCell,
+      unadjusted: byCell ? { before: raw(tb), after: raw(ta) } : null,
+    },
+    words,
+    ctx,
+  );
+}
+
+/** Median dwell of the zone's closed visits (test stores pooled), percentile bootstrap; not adjusted for the mix. */
+export function medianDwellMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
+  const words: Words = { label: `median dwell at ${name}`, neutralLabel: `median dwell at ${name}`, noun: "visits", more: "longer", fewer: "shorter" };
+  const b = ctx.test.before.dwellSecondsByZone.get(zone) ?? [];
+  const a = ctx.test.after.dwellSecondsByZone.get(zone) ?? [];
+  const opts = { seed: deriveSeed(ctx.seed, zone, "medianDwell"), iterations: ctx.iterations, level: ctx.level };
+  const diff = bootstrapMedianDiff(b, a, opts);
+  if (!diff) return missing("medianDwell", "seconds", words, b.length, a.length, ctx);
+  const c = ctx.control;
+  const cb = c?.before.dwellSecondsByZone.get(zone) ?? [];
+  const ca = c?.after.dwellSecondsByZone.get(zone) ?? [];
+  const did = c
+    ? bootstrapMedianDiD({ before: b, after: a }, { before: cb, after: ca }, { ...opts, seed: deriveSeed(ctx.seed, zone, "medianDwell", "did") })
+    : null;
+  const before = medianOfSorted(sortedAscending(b));
+  return finish(
+    {
+      metric: "medianDwell",
+      unit: "seconds",
+      before,
+      after: before + diff.diff,
+      interval: diff.interval,
+      did,
+      sampleBefore: b.length,
+      sampleAfter: a.length,
+      controlSampleBefore: cb.length,
+      controlSampleAfter: ca.length,
+      adjusted: false,
+      unadjusted: null,
+    },
+    words,
+    ctx,
+  );
+}
+
+/**
+ * Conversion = transactions / visits of the zone (test stores pooled; not adjusted for the mix).
+ * Interval: Newcombe's hybrid score interval; difference in differences: Newcombe's square-and-add
+ * of Wilson limits. Where transactions exceed visits (sales attributed to a department whose
+ * visits are undercounted) conversion is a rate, not a share, and Poisson-variance normal
+ * intervals are used instead, with a warning.
+ */
+export function conversionMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
+  const words: Words = { label: `conversion at ${name}`, neutralLabel: `conversion at ${name}`, noun: "visits", more: "higher", fewer: "lower" };
+  const count = (p: PooledPeriod): { x: number; n: number } => ({ x: p.transactionsByZone.get(zone) ?? 0, n: p.visitsByZone.get(zone) ?? 0 });
+  const b = count(ctx.test.before);
+  const a = count(ctx.test.after);
+  const sales = [ctx.test.before, ctx.test.after].some((p) => [...p.transactionsByZone.values()].some((t) => t > 0));
+  if (!sales) {
+    ctx.warnings.add("no sales recorded in the test stores: conversion needs imported sales");
+    return missing("conversion", "share", words, b.n, a.n, ctx, `conversion at ${name}: no sales recorded`);
+  }
+  if (b.n === 0 || a.n === 0) return missing("conversion", "share", words, b.n, a.n, ctx);
+  const c = ctx.control;
+  const groups = [b, a, ...(c ? [count(c.before), count(c.after)] : [])];
+  const isShare = groups.every((g) => g.x <= g.n);
+  const poisson = (g: { x: number; n: number }): ProportionInput => (g.n > 0 ? { p: g.x / g.n, variance: g.x / (g.n * g.n) } : { x: 0, n: 0 });
+  let interval: Interval;
+  let did: DiDEstimate | null = null;
+  if (isShare) {
+    interval = newcombeDiffInterval(b.x, b.n, a.x, a.n, ctx.level);
+    if (c)
+      did = differenceInDifferences({ test: { before: b, after: a }, control: { before: count(c.before), after: count(c.after) } }, ctx.level, {
+        method: "newcombe",
+      });
+  } else {
+    ctx.warnings.add(`more transactions than visits at ${name}: its conversion is a rate, not a share, and uses a Poisson approximation`);
+    interval = waldDiff(poisson(b) as { p: number; variance: number }, poisson(a) as { p: number; variance: number }, ctx.level);
+    if (c)
+      did = differenceInDifferences(
+        { test: { before: poisson(b), after: poisson(a) }, control: { before: poisson(count(c.before)), after: poisson(count(c.after)) } },
+        ctx.level,
+      );
+  }
+  return finish(
+    {
+      metric: "conversion",
+      unit: "share",
+      before: b.x / b.n,
+      after: a.x / a.n,
+      interval,
+      did,
+      sampleBefore: b.n,
+      sampleAfter: a.n,
+      controlSampleBefore: c ? count(c.before).n : 0,
+      controlSampleAfter: c ? count(c.after).n : 0,
+      adjusted: false,
+      unadjusted: null,
+    },
+    words,
+    ctx,
+  );
+}
