@@ -4,6 +4,10 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import { authPlugin } from "./plugins/auth.js";
 import { adminRoutes } from "./routes/admin.js";
 import { analyticsRoutes } from "./routes/analytics.js";
+import { conversionRoutes } from "./routes/conversion.js";
+import { experimentRoutes } from "./routes/experiments.js";
+import { funnelRoutes } from "./routes/funnels.js";
+import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
 import { uiRoutes } from "./routes/ui.js";
 import type { Services } from "./services.js";
@@ -28,7 +32,7 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
   });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: "Footfall API", version, description: "In-store foot traffic: layouts, live occupancy, dwell, paths and traffic. Send `Authorization: Bearer <token>`." },
+      info: { title: "Footfall API", version, description: "In-store foot traffic: layouts, live occupancy, dwell, paths, traffic, sales and conversion, funnels and layout experiments. Send `Authorization: Bearer <token>`." },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
@@ -40,6 +44,10 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
       await api.register(adminRoutes, { services });
       await api.register(storeRoutes, { services });
       await api.register(analyticsRoutes, { services });
+      await api.register(salesRoutes, { services });
+      await api.register(conversionRoutes, { services });
+      await api.register(funnelRoutes, { services });
+      await api.register(experimentRoutes, { services });
     },
     { prefix: "/api/v1" },
   );

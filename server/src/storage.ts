@@ -1,6 +1,9 @@
 import { openDatabase, type Db } from "./db/database.js";
 import { AgentsRepo } from "./db/repos/agents.js";
+import { DepartmentsRepo } from "./db/repos/departments.js";
 import { EventsRepo } from "./db/repos/events.js";
+import { ExperimentsRepo } from "./db/repos/experiments.js";
+import { SalesRepo } from "./db/repos/sales.js";
 import { StoresRepo } from "./db/repos/stores.js";
 import { TokensRepo } from "./db/repos/tokens.js";
 
@@ -13,6 +16,9 @@ export interface Storage {
   readonly agents: AgentsRepo;
   readonly tokens: TokensRepo;
   readonly events: EventsRepo;
+  readonly sales: SalesRepo;
+  readonly departments: DepartmentsRepo;
+  readonly experiments: ExperimentsRepo;
   /** Run `fn` atomically (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T;
   ping(): boolean;
@@ -26,6 +32,9 @@ export function openStorage(dataDir: string): Storage {
     agents: new AgentsRepo(db),
     tokens: new TokensRepo(db),
     events: new EventsRepo(db),
+    sales: new SalesRepo(db),
+    departments: new DepartmentsRepo(db),
+    experiments: new ExperimentsRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     ping: () => db.prepare("SELECT 1 AS ok").get() !== undefined,
     close: () => db.close(),

@@ -109,6 +109,24 @@ export class PathIndex {
     return out;
   }
 
+  /**
+   * Each path (its zones, shared: do not modify) with its count of trips that started in
+   * [from, to), in no particular order. Paths only, without transitions: cheap enough to call
+   * once per hour of a period.
+   */
+  pathCounts(from: number, to: number): { zones: readonly string[]; count: number }[] {
+    const ids = new Map<number, number>();
+    const addAll = (c: Counts | undefined) => c?.paths.forEach((n, id) => bump(ids, id, n));
+    forEachPart(from, to, {
+      hour: (h) => addAll(this.hours.get(h)),
+      day: (d) => addAll(this.days.get(d)),
+      partial: (h, a, b) => {
+        for (const t of this.hours.get(h)?.items ?? []) if (t.startTs >= a && t.startTs < b) bump(ids, t.id, 1);
+      },
+    });
+    return [...ids].map(([id, count]) => ({ zones: this.pathZones[id]!, count }));
+  }
+
   /** Count of each path (zones joined by PATH_SEP) among trips that started in [from, to). */
   counts(from: number, to: number): Map<string, number> {
     const out = new Map<string, number>();

@@ -188,6 +188,36 @@ export class StoreAnalytics {
     });
   }
 
+  /** The store's enters in the range: as `traffic` sums them over its buckets (entrance zones' visits plus door `in`). */
+  storeEnters(range: Range, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): number {
+    const zoneIds = new Set([...this.zones.keys(), ...this.doors.keys()]);
+    const cuts = [range.from, ...layoutChanges.filter((t) => t > range.from && t < range.to), range.to];
+    let enters = 0;
+    for (let c = 1; c < cuts.length; c++) {
+      const [a, b] = [cuts[c - 1]!, cuts[c]!];
+      for (const id of zoneIds) {
+        if (kindAt(id, a) !== "entrance") continue;
+        enters += (this.zones.get(id)?.count(a, b) ?? 0) + (this.doors.get(id)?.sum(a, b).in ?? 0);
+      }
+    }
+    return enters;
+  }
+
+  /** Each path with its count of trips that started in the range (unordered; zones shared, do not modify). */
+  pathCounts(range: Range): { zones: readonly string[]; count: number }[] {
+    return this.paths.pathCounts(range.from, range.to);
+  }
+
+  /** Visits to `zone` entered in the range (closed and abandoned). */
+  zoneVisits(zone: string, range: Range): number {
+    return this.zones.get(zone)?.count(range.from, range.to) ?? 0;
+  }
+
+  /** Dwell in seconds of each closed visit to `zone` entered in the range (unordered samples). */
+  dwellSamples(zone: string, range: Range): number[] {
+    return (this.zones.get(zone)?.dwellSamplesMs(range.from, range.to) ?? []).map((ms) => ms / 1000);
+  }
+
   /** Live occupancy at `now`. */
   occupancy(now: number, timeZone: string, layoutZones: readonly { id: string; capacity?: number | undefined }[]): Occupancy {
     const active = (zone: string) => {

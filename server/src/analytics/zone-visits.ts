@@ -120,4 +120,20 @@ export class ZoneVisitIndex {
     if (loose.length) sortedParts.push(loose.sort((x, y) => x - y));
     return { visits, visitors, closed, dwellSumMs, kth: (k) => kthOfSorted(sortedParts, k) };
   }
+
+  /** Dwell (ms) of each closed visit that entered in [from, to), in no particular order: samples for statistics. */
+  dwellSamplesMs(from: number, to: number): number[] {
+    const out: number[] = [];
+    const whole = (a: Agg | undefined) => {
+      if (a?.dwells.size) for (const d of a.dwells.ascending()) out.push(d);
+    };
+    forEachPart(from, to, {
+      hour: (h) => whole(this.hours.get(h)),
+      day: (d) => whole(this.days.get(d)),
+      partial: (h, a, b) => {
+        for (const it of this.hours.get(h)?.items ?? []) if (it.dwellMs !== null && it.enterTs >= a && it.enterTs < b) out.push(it.dwellMs);
+      },
+    });
+    return out;
+  }
 }

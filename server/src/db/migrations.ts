@@ -66,4 +66,39 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX events_counts ON events (store, ts) WHERE type = 2;
     `,
   },
+  {
+    version: 2,
+    name: "sales, departments, experiments",
+    sql: `
+      -- One row per till transaction, deduplicated by its id. A row names a zone or a department;
+      -- "zones" (a JSON array) holds the zones that share it equally, resolved at import time
+      -- (a zone: itself; a department: its zones then), so a later remapping never rewrites history.
+      CREATE TABLE sales (
+        store TEXT NOT NULL,
+        transaction_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        zone TEXT,
+        department TEXT,
+        zones TEXT NOT NULL,
+        amount REAL NOT NULL,
+        items INTEGER,
+        imported_at INTEGER NOT NULL,
+        PRIMARY KEY (store, transaction_id)
+      ) STRICT;
+      CREATE INDEX sales_by_time ON sales (store, ts);
+      -- Departments: groups of zones, used to place sales and as path alias rules (zone -> department).
+      CREATE TABLE departments (
+        store TEXT NOT NULL,
+        department TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (store, zone)
+      ) STRICT;
+      CREATE TABLE experiments (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -14,6 +14,9 @@ const ROUTES: { method: "GET" | "PUT"; url: string; roles: ("viewer" | "staff")[
   { method: "GET", url: "/api/v1/stores/shop/paths", roles: ["viewer"] },
   { method: "GET", url: "/api/v1/stores/shop/traffic", roles: ["viewer"] },
   { method: "GET", url: "/api/v1/stores/shop/agents", roles: [] },
+  { method: "GET", url: "/api/v1/stores/shop/departments", roles: ["viewer"] },
+  { method: "GET", url: "/api/v1/stores/shop/conversion", roles: ["viewer"] },
+  { method: "GET", url: "/api/v1/stores/shop/funnel?steps=entrance,checkout", roles: ["viewer"] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: (typeof ROUTES)[number]) => `${r.method} ${r.url}`;

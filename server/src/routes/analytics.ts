@@ -2,6 +2,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Bucket, Layout } from "@footfall/core";
 import type { Services } from "../services.js";
+import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { httpError, parseRange } from "./http-errors.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
@@ -39,13 +40,14 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     },
   });
 
-  const PathsQuery = Type.Composite([RangeQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) })]);
+  const PathsQuery = Type.Composite([RangeQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })), alias: AliasQuery })]);
   app.get<Params & { Querystring: Static<typeof PathsQuery> }>("/stores/:store/paths", {
     preHandler: viewer,
     schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
     handler: async (req) => {
       knownStore(req.params.store);
       const range = parseRange(req.query, services.now());
+      if (req.query.alias === 1) return aliasedPathReport(services, req.params.store, range, req.query.limit ?? 20);
       return analytics.get(req.params.store).pathReport(range, req.query.limit ?? 20);
     },
   });

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+
+/** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
+const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
+const T = NOW - 2 * 3_600_000;
+const S = 1000;
+const RANGE = `from=${T - 3_600_000}&to=${NOW}`;
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW });
+  await t.putLayout("shop", smallLayout());
+  await t.putLayout("quiet", smallLayout());
+  // 40 trips: entrance 10 s, fruit 60 s, bakery 300 s (long), checkout 60 s; the door counted 5 more in.
+  const f = new EventFactory("cam-1");
+  const events = Array.from({ length: 40 }, (_, i) => {
+    const at = T + i * 60 * S;
+    const v = `v${i}`;
+    return [
+      ...f.visit(v, "entrance", at, 10 * S),
+      ...f.visit(v, "fruit", at + 20 * S, 60 * S),
+      ...f.visit(v, "bakery", at + 100 * S, 300 * S),
+      ...f.visit(v, "checkout", at + 500 * S, 60 * S),
+    ];
+  }).flat();
+  await t.ingest("shop", "cam-1", events.slice(0, 500));
+  await t.ingest("shop", "cam-1", [...events.slice(500), f.count("entrance", T, 5, 0)]);
+  // 20 sales of 10 at the checkout, 10 of 5 in the fruit zone, and one outside the range.
+  const csv = ["timestamp,zone,amount,items,transaction"];
+  for (let i = 0; i < 20; i++) csv.push(`${T + i * 60 * S},checkout,10,2,c${i}`);
+  for (let i = 0; i < 10; i++) csv.push(`${T + i * 60 * S},fruit,5,1,f${i}`);
+  csv.push(`${T - 5 * 3_600_000},fruit,1000,1,old`);
+  const res = await t.server.app.inject({
+    method: "POST",
+    url: "/api/v1/stores/shop/sales",
+    headers: { authorization: `Bearer ${t.admin}`, "content-type": "text/csv" },
+    payload: csv.join("\n"),
+  });
+  expect(res.json()).toMatchObject({ accepted: 31 });
+});
+afterAll(() => t.close());
+
+describe("GET /api/v1/stores/:store/conversion", () => {
+  it("gives the store's visitors (entrance visits plus door ins), transactions, conversion, basket and sales per visitor", async () => {
+    const res = await t.get(`/api/v1/stores/shop/conversion?${RANGE}`);
+    expect(res.status).toBe(200);
+    expect(res.body.store).toEqual({
+      visitors: 45,
+      transactions: 30,
+      sales: 250,
+      conversion: 0.666667,
+      averageBasket: 8.333333,
+      salesPerVisitor: 5.555556,
+      staffRatio: null,
+    });
+  });
+
+  it("gives per zone visits, transactions, sales, conversion, sales per visit and median dwell", async () => {
+    const res = await t.get(`/api/v1/stores/shop/conversion?${RANGE}`);
+    expect(res.body.zones).toEqual([
+      { zone: "bakery", visits: 40, transactions: 0, sales: 0, conversion: 0, salesPerVisit: 0, dwellMedian_s: 300, longDwellLowConversion: true },
+      { zone: "checkout", visits: 40, transactions: 20, sales: 200, conversion: 0.5, salesPerVisit: 5, dwellMedian_s: 60, longDwellLowConversion: false },
+      { zone: "entrance", visits: 40, transactions: 0, sales: 0, conversion: 0, salesPerVisit: 0, dwellMedian_s: 10, longDwellLowConversion: false },
+      { zone: "fruit", visits: 40, transactions: 10, sales: 50, conversion: 0.25, salesPerVisit: 1.25, dwellMedian_s: 60, longDwellLowConversion: false },
+    ]);
+  });
+
+  it("flags nothing where zones have too few visits to compare", async () => {
+    const res = await t.get(`/api/v1/stores/shop/conversion?from=${T}&to=${T + 10 * 60 * S}`);
+    expect(res.body.zones.every((z: { longDwellLowConversion: boolean }) => !z.longDwellLowConversion)).toBe(true);
+  });
+
+  it("gives null ratios and every zone of the layout for a store without visits or sales", async () => {
+    const res = await t.get(`/api/v1/stores/quiet/conversion?${RANGE}`);
+    expect(res.body.store).toEqual({ visitors: 0, transactions: 0, sales: 0, conversion: null, averageBasket: null, salesPerVisitor: null, staffRatio: null });
+    expect(res.body.zones).toHaveLength(4);
+    expect(res.body.zones[0]).toEqual({
+      zone: "bakery",
+      visits: 0,
+      transactions: 0,
+      sales: 0,
+      conversion: null,
+      salesPerVisit: null,
+      dwellMedian_s: null,
+      longDwellLowConversion: false,
+    });
+  });
+
+  it("answers 400 naming the field for a bad range, and 404 for an unknown store", async () => {
+    const bad = await t.get("/api/v1/stores/shop/conversion?from=yesterday");
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/querystring\/from/);
+    expect((await t.get("/api/v1/stores/nowhere/conversion")).status).toBe(404);
+  });
+});

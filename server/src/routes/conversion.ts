@@ -1,0 +1,105 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { longDwellLowConversion, zoneConversion } from "@footfall/core";
+import type { Services } from "../services.js";
+import { zonesDuring } from "./analytics.js";
+import { parseRange } from "./http-errors.js";
+import { knownStore, round6 } from "./known-store.js";
+import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
+
+const Ratio = Type.Union([Type.Number(), Type.Null()]);
+export const ConversionBody = Type.Object({
+  store: Type.Object({
+    visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
+    transactions: Type.Integer(),
+    sales: Type.Number(),
+    conversion: Ratio,
+    averageBasket: Ratio,
+    salesPerVisitor: Ratio,
+    staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),
+  }),
+  zones: Type.Array(
+    Type.Object({
+      zone: Type.String(),
+      visits: Type.Integer(),
+      transactions: Type.Number({ description: "a department's sale counts 1/n in each of its n zones" }),
+      sales: Type.Number(),
+      conversion: Ratio,
+      salesPerVisit: Ratio,
+      dwellMedian_s: Ratio,
+      longDwellLowConversion: Type.Boolean({
+        description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more)",
+      }),
+    }),
+  ),
+});
+
+/**
+ * Conversion of a store and its zones. Visitors are the store's enters (as `traffic` counts
+ * them), so a visitor who comes back later is counted again, as a till counts a second basket.
+ * `staffRatio` is null: v1 has no source of staff counts (beacon sources exclude staff tags
+ * rather than count them).
+ */
+export async function conversionRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { storage, layouts, analytics } = services;
+
+  app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof RangeQuery> }>("/stores/:store/conversion", {
+    preHandler: app.requireRole("viewer"),
+    schema: {
+      tags: ["sales"],
+      summary: "Conversion (transactions / visits), average basket and sales per visit, for the store and per zone, in [from, to)",
+      params: StoreParams,
+      querystring: RangeQuery,
+      response: { 200: ConversionBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const store = req.params.store;
+      knownStore(services, store);
+      const range = parseRange(req.query, services.now());
+      const a = analytics.get(store);
+      const visitors = a.storeEnters(range, (zone, ts) => layouts.zoneKindAt(store, zone, ts), layouts.changes(store));
+      const totals = storage.sales.totals(store, range.from, range.to);
+      const sales = new Map(storage.sales.byZone(store, range.from, range.to).map((z) => [z.zone, z]));
+      const dwell = a.dwell(range, zonesDuring(layouts.all(store), range.from, range.to));
+      const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
+      const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
+      const zones = ids.map((zone) => {
+        const visits = byZone.get(zone)?.visits ?? 0;
+        const s = sales.get(zone);
+        const c = zoneConversion({ visits, transactions: s?.transactions ?? 0, sales: s?.sales ?? 0, dwellMedianS: byZone.get(zone)?.dwell_s?.median ?? null });
+        return {
+          zone,
+          visits,
+          transactions: round6(s?.transactions ?? 0),
+          sales: round6(s?.sales ?? 0),
+          conversion: c.conversion,
+          salesPerVisit: c.salesPerVisit,
+          dwellMedianS: c.dwellMedianS,
+        };
+      });
+      const flagged = longDwellLowConversion(zones);
+      const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
+      return {
+        store: {
+          visitors,
+          transactions: totals.transactions,
+          sales: round6(totals.sales),
+          conversion: ratio(totals.transactions, visitors),
+          averageBasket: ratio(totals.sales, totals.transactions),
+          salesPerVisitor: ratio(totals.sales, visitors),
+          staffRatio: null,
+        },
+        zones: zones.map((z) => ({
+          zone: z.zone,
+          visits: z.visits,
+          transactions: z.transactions,
+          sales: z.sales,
+          conversion: z.conversion === null ? null : round6(z.conversion),
+          salesPerVisit: z.salesPerVisit === null ? null : round6(z.salesPerVisit),
+          dwellMedian_s: z.dwellMedianS,
+          longDwellLowConversion: flagged.has(z.zone),
+        })),
+      };
+    },
+  });
+}

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "csv-parse/sync";
+import { chunks } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
+
+const DAY = 86_400_000;
+/** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
+const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
+const START = Date.UTC(2026, 10, 5);
+const CHANGE = START + 7 * DAY;
+const BEFORE = { from: START, to: CHANGE };
+const AFTER = { from: CHANGE, to: CHANGE + 7 * DAY };
+
+let t: TestServer;
+const post = (payload: unknown, token: string = t.admin) =>
+  t.server.app
+    .inject({ method: "POST", url: "/api/v1/experiments", headers: { authorization: `Bearer ${token}` }, payload: payload as object })
+    .then((r) => ({ status: r.statusCode, body: r.json() }));
+
+const definition = (over: Record<string, unknown> = {}) => ({
+  name: "Promo table by the entrance",
+  testStores: ["test-a"],
+  controlStores: ["ctl-a"],
+  layoutVersion: 2,
+  before: BEFORE,
+  after: AFTER,
+  zones: ["promo", "fruit"],
+  ...over,
+});
+
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW, maxAgeMs: 60 * DAY });
+  await t.putLayout("test-a", promoLayout());
+  await t.putLayout("test-a", promoLayout({ validFrom: CHANGE, promoAt: [4, 6] }));
+  await t.putLayout("ctl-a", promoLayout());
+  await t.putLayout("other", promoLayout());
+  // The move raises the promo table's reach from 30 % to 60 % in the test store; the control store stays at 30 %.
+  const stores = [
+    { store: "test-a", seed: 1, reach: (ts: number) => (ts < CHANGE ? 0.3 : 0.6) },
+    { store: "ctl-a", seed: 2, reach: () => 0.3 },
+  ];
+  for (const s of stores) {
+    const sim = simulateShoppers({ seed: s.seed, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 4, promoReach: s.reach });
+    for (const batch of chunks(sim.events, 1000)) await t.ingest(s.store, "cam-1", batch);
+    const res = await t.server.app.inject({
+      method: "POST",
+      url: `/api/v1/stores/${s.store}/sales`,
+      headers: { authorization: `Bearer ${t.admin}`, "content-type": "text/csv" },
+      payload: salesCsv(sim.sales),
+    });
+    expect(res.json()).toMatchObject({ accepted: sim.sales.length, rejectedCount: 0 });
+  }
+});
+afterAll(() => t.close());
+
+describe("POST /api/v1/experiments", () => {
+  it("stores the definition with the change resolved from the layout version", async () => {
+    const res = await post(definition());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{12}$/),
+      name: "Promo table by the entrance",
+      testStores: ["test-a"],
+      controlStores: ["ctl-a"],
+      changeAt: CHANGE,
+      layoutVersion: 2,
+      before: BEFORE,
+      after: AFTER,
+      zones: ["promo", "fruit"],
+      createdAt: NOW,
+    });
+  });
+
+  it("takes ISO 8601 times and a change time instead of a layout version, and no control stores", async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const res = await post({
+      name: "x",
+      testStores: ["test-a"],
+      changeAt: iso(CHANGE),
+      layoutVersion: null,
+      before: { from: iso(BEFORE.from), to: iso(BEFORE.to) },
+      after: { from: AFTER.from, to: AFTER.to },
+      zones: ["promo"],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ controlStores: [], changeAt: CHANGE, layoutVersion: null, before: BEFORE });
+  });
+
+  it.each([
+    ["no name", { name: undefined }, /body.*name/],
+    ["no test store", { testStores: [] }, /body\/testStores/],
+    ["an unknown test store", { testStores: ["nowhere"] }, /body\/testStores\/0: store "nowhere"/],
+    ["a store both test and control", { controlStores: ["test-a"] }, /body\/controlStores\/0: store "test-a" is also a test store/],
+    ["both a change time and a layout version", { changeAt: CHANGE }, /body\/changeAt: give either/],
+    ["neither a change time nor a layout version", { layoutVersion: undefined }, /body\/changeAt: give either/],
+    ["an unknown layout version", { layoutVersion: 9 }, /body\/layoutVersion: store "test-a" has no layout version 9/],
+    ["a before period that ends after the change", { before: { from: START, to: CHANGE + 1 } }, /body\/before\/to/],
+    ["an after period that starts before the change", { after: { from: CHANGE - 1, to: AFTER.to } }, /body\/after\/from/],
+    ["an empty period", { before: { from: START, to: START } }, /body\/before\/from must be before body\/before\/to/],
+    ["a period over 93 days", { before: { from: CHANGE - 94 * DAY, to: CHANGE } }, /body\/before: a period spans at most 93 days/],
+    ["a time that is not one", { after: { from: "next week", to: AFTER.to } }, /body\/after\/from/],
+    ["no zones", { zones: [] }, /body\/zones/],
+    ["a zone a store does not have", { zones: ["promo", "toys"] }, /body\/zones\/1: zone "toys"/],
+  ])("answers 400 naming the field for %s", async (_what, over, message) => {
+    const res = await post(definition(over));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it("may be called by an admin only, for stores the token may see", async () => {
+    expect((await post(definition(), t.token("viewer"))).status).toBe(403);
+    const limited = await post(definition(), t.token("admin", "test-a"));
+    expect(limited.status).toBe(403);
+    expect(limited.body.message).toMatch(/limited to store "test-a"/);
+  });
+});
+
+describe("GET /api/v1/experiments and /api/v1/experiments/:id", () => {
+  let id: string;
+  beforeAll(async () => {
+    id = (await post(definition({ name: "listed" }))).body.id;
+  });
+
+  it("lists the experiments, newest first, and gives one by id", async () => {
+    const list = await t.get("/api/v1/experiments", t.token("viewer"));
+    expect(list.status).toBe(200);
+    expect(list.body.experiments.map((e: { id: string }) => e.id)).toContain(id);
+    const one = await t.get(`/api/v1/experiments/${id}`, t.token("viewer"));
+    expect(one.body).toEqual(list.body.experiments.find((e: { id: string }) => e.id === id));
+  });
+
+  it("shows a token limited to a store only the experiments within its store", async () => {
+    const token = t.token("viewer", "other");
+    expect((await t.get("/api/v1/experiments", token)).body).toEqual({ experiments: [] });
+    for (const url of [`/api/v1/experiments/${id}`, `/api/v1/experiments/${id}/result`, `/api/v1/experiments/${id}/result.csv`]) {
+      const res = await t.get(url, token);
+      expect(res.status, url).toBe(403);
+    }
+  });
+
+  it("answers 404 for an unknown experiment, 400 for a malformed id, 401 without a token", async () => {
+    expect((await t.get("/api/v1/experiments/0123456789ab")).status).toBe(404);
+    const bad = await t.get("/api/v1/experiments/Not%20an%20id");
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/params\/id/);
+    expect((await t.get("/api/v1/experiments", null)).status).toBe(401);
+  });
+});
+
+describe("GET /api/v1/experiments/:id/result", () => {
+  let id: string;
+  beforeAll(async () => {
+    id = (await post(definition())).body.id;
+  });
+
+  it("reports per zone reach, visits, median dwell and conversion, net of the control store", async () => {
+    const res = await t.get(`/api/v1/experiments/${id}/result`, t.token("viewer"));
+    expect(res.status).toBe(200);
+    expect(res.body.experiment.id).toBe(id);
+    expect(res.body.computedAt).toBe(NOW);
+    expect(res.body.zones.map((z: { zone: string }) => z.zone)).toEqual(["promo", "fruit"]);
+    for (const z of res.body.zones) expect(z.metrics.map((m: { metric: string }) => m.metric)).toEqual(["reach", "visits", "medianDwell", "conversion"]);
+    const reach = res.body.zones[0].metrics[0];
+    expect(reach).toMatchObject({ metric: "reach", unit: "share", verdict: "increase", basis: "difference-in-differences", adjusted: true });
+    expect(reach.did.interval[0]).toBeLessThan(0.3);
+    expect(reach.did.interval[1]).toBeGreaterThan(0.3);
+    expect(reach.text).toMatch(/^more /);
+    expect(res.body.trips.control).not.toBeNull();
+  });
+
+  it("gives the same figures every time (the bootstrap is seeded by the experiment id)", async () => {
+    const a = await t.get(`/api/v1/experiments/${id}/result`);
+    const b = await t.get(`/api/v1/experiments/${id}/result`);
+    expect(a.body).toEqual(b.body);
+  });
+
+  it("exports the verdict table as CSV, one line per zone and metric", async () => {
+    const res = await t.server.app.inject({
+      method: "GET",
+      url: `/api/v1/experiments/${id}/result.csv`,
+      headers: { authorization: `Bearer ${t.token("viewer")}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/csv/);
+    expect(res.headers["content-disposition"]).toBe(`attachment; filename="experiment-${id}.csv"`);
+    const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(8);
+    expect(Object.keys(rows[0]!)).toEqual([
+      "zone",
+      "name",
+      "metric",
+      "before",
+      "after",
+      "change",
+      "interval_low",
+      "interval_high",
+      "basis",
+      "verdict",
+      "text",
+      "warning",
+    ]);
+    expect(rows[0]).toMatchObject({ zone: "promo", metric: "reach", basis: "difference-in-differences", verdict: "increase" });
+    const json = (await t.get(`/api/v1/experiments/${id}/result`)).body;
+    expect(Number(rows[0]!.change)).toBeCloseTo(json.zones[0].metrics[0].did.estimate, 6);
+  });
+});

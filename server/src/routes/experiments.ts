@@ -1,0 +1,273 @@
+import { randomBytes } from "node:crypto";
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { stringify } from "csv-stringify/sync";
+import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/core";
+import { mayAccessStore } from "../plugins/auth.js";
+import type { Services } from "../services.js";
+import { periodData, seedOf } from "./experiment-data.js";
+import { httpError, parseTime } from "./http-errors.js";
+import { round6, zonesEver } from "./known-store.js";
+import { TimeString, errorResponses } from "./schemas.js";
+
+/** A period may span this much at most (its figures are gathered hour by hour). */
+const MAX_PERIOD_MS = 93 * 86_400_000;
+
+const StoreId = Type.String({ pattern: ID_PATTERN });
+const TimeValue = Type.Union([Type.Integer({ minimum: 0 }), TimeString]);
+const PeriodInput = Type.Object({ from: TimeValue, to: TimeValue });
+export const ExperimentInputBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  testStores: Type.Array(StoreId, { minItems: 1, maxItems: 50, uniqueItems: true, description: "the stores whose layout changed" }),
+  controlStores: Type.Optional(
+    Type.Array(StoreId, { maxItems: 50, uniqueItems: true, default: [], description: "unchanged stores; with them the change is a difference in differences" }),
+  ),
+  changeAt: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0 }), TimeString, Type.Null()], { description: "when the change took effect (or give layoutVersion)" }),
+  ),
+  layoutVersion: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      description: "a layout version of the first test store: the change took effect at its validFrom",
+    }),
+  ),
+  before: PeriodInput,
+  after: PeriodInput,
+  zones: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 50, uniqueItems: true, description: "zones of interest" }),
+});
+
+const Period = Type.Object({ from: Type.Integer(), to: Type.Integer() });
+export const ExperimentBody = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  testStores: Type.Array(Type.String()),
+  controlStores: Type.Array(Type.String()),
+  changeAt: Type.Integer({ description: "epoch ms" }),
+  layoutVersion: Type.Union([Type.Integer(), Type.Null()]),
+  before: Period,
+  after: Period,
+  zones: Type.Array(Type.String()),
+  createdAt: Type.Integer(),
+});
+export type Experiment = Static<typeof ExperimentBody>;
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+const IntervalBody = Type.Tuple([Type.Number(), Type.Number()]);
+const MetricBody = Type.Object({
+  metric: Type.String({ description: "reach (share of trips entering the zone) | visits (per trip) | medianDwell (s) | conversion (transactions / visits)" }),
+  unit: Type.String({ description: "share | count | seconds" }),
+  before: Nullable(Type.Number()),
+  after: Nullable(Type.Number()),
+  change: Nullable(Type.Number({ description: "after - before" })),
+  relativeChange: Nullable(Type.Number({ description: "change / before" })),
+  interval: Type.Union([IntervalBody, Type.Null()], { description: "95 % interval of change" }),
+  did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody }), Type.Null()], {
+    description: "difference in differences against the control stores",
+  }),
+  verdict: Type.String({ description: "increase | decrease | no clear change | too small to tell" }),
+  text: Type.String(),
+  warning: Type.Union([Type.String(), Type.Null()]),
+  basis: Type.String({ description: "before-after | difference-in-differences: what the verdict reads" }),
+  sampleBefore: Type.Number(),
+  sampleAfter: Type.Number(),
+  adjusted: Type.Boolean({ description: "before/after adjusted for the weekday-hour mix of trips" }),
+  unadjusted: Type.Union([Type.Object({ before: Type.Number(), after: Type.Number() }), Type.Null()]),
+});
+export const ResultBody = Type.Object({
+  experiment: ExperimentBody,
+  level: Type.Number(),
+  timeZone: Type.String(),
+  zones: Type.Array(Type.Object({ zone: Type.String(), name: Type.String(), metrics: Type.Array(MetricBody) })),
+  warnings: Type.Array(Type.String()),
+  trips: Type.Object({
+    test: Type.Object({ before: Type.Integer(), after: Type.Integer() }),
+    control: Type.Union([Type.Object({ before: Type.Integer(), after: Type.Integer() }), Type.Null()]),
+  }),
+  mix: Type.Object({ distance: Type.Number(), strata: Type.Integer(), coverage: Type.Number() }),
+  computedAt: Type.Integer(),
+});
+const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, description: "experiment id" }) });
+
+/** Epoch ms of a time in the body (the number itself, or ISO 8601 / epoch ms as a string); 400 naming the field. */
+function bodyTime(value: number | string, field: string): number {
+  if (typeof value === "number") return value;
+  try {
+    return parseTime(value, field);
+  } catch {
+    throw httpError(400, `body/${field} must be ISO 8601 (2026-11-22T09:00:00Z) or epoch milliseconds, got "${value}"`);
+  }
+}
+
+/**
+ * Layout experiments: test stores changed at `changeAt`, optional control stores, a before and an
+ * after period, and zones of interest. The result compares, per zone, the share of trips reaching
+ * it, visits, median dwell and conversion, adjusted for the weekday-hour mix, net of the control
+ * stores when there are some, with 95 % intervals and a plain verdict (core's `experimentResult`).
+ */
+export async function experimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { storage, layouts } = services;
+  const viewer = app.requireRole("viewer");
+
+  const storesOf = (e: Pick<Experiment, "testStores" | "controlStores">) => [...e.testStores, ...e.controlStores];
+  const visible = (req: FastifyRequest, e: Experiment) => storesOf(e).every((s) => mayAccessStore(req.principal!, s));
+  const load = (req: FastifyRequest<{ Params: Static<typeof IdParams> }>): Experiment => {
+    const e = storage.experiments.get<Experiment>(req.params.id);
+    if (!e) throw httpError(404, `experiment "${req.params.id}" not found: GET /api/v1/experiments lists them`);
+    if (!visible(req, e)) throw httpError(403, `this token is limited to store "${req.principal!.store}"; the experiment covers ${storesOf(e).join(", ")}`);
+    return e;
+  };
+
+  app.post<{ Body: Static<typeof ExperimentInputBody> }>("/experiments", {
+    preHandler: app.requireRole("admin"),
+    schema: { tags: ["experiments"], summary: "Define a layout experiment", body: ExperimentInputBody, response: { 200: ExperimentBody, ...errorResponses } },
+    handler: async (req) => {
+      const b = req.body;
+      const name = b.name.trim();
+      if (!name) throw httpError(400, "body/name must not be blank");
+      const controlStores = b.controlStores ?? [];
+      for (const [field, list] of [
+        ["testStores", b.testStores],
+        ["controlStores", controlStores],
+      ] as const) {
+        list.forEach((s, i) => {
+          if (!mayAccessStore(req.principal!, s))
+            throw httpError(403, `this token is limited to store "${req.principal!.store}" (body/${field}/${i} is "${s}")`);
+          if (layouts.all(s).length === 0) throw httpError(400, `body/${field}/${i}: store "${s}" not found or has no layout`);
+          if (field === "controlStores" && b.testStores.includes(s)) throw httpError(400, `body/controlStores/${i}: store "${s}" is also a test store`);
+        });
+      }
+      if ((b.changeAt == null) === (b.layoutVersion == null))
+        throw httpError(400, "body/changeAt: give either changeAt or layoutVersion (the first test store's layout version that made the change)");
+      let changeAt: number;
+      if (b.layoutVersion != null) {
+        const v = storage.stores.versions(b.testStores[0]!).find((x) => x.version === b.layoutVersion);
+        if (!v) throw httpError(400, `body/layoutVersion: store "${b.testStores[0]}" has no layout version ${b.layoutVersion}`);
+        changeAt = v.validFrom;
+      } else changeAt = bodyTime(b.changeAt!, "changeAt");
+      const period = (p: "before" | "after") => {
+        const from = bodyTime(b[p].from, `${p}/from`);
+        const to = bodyTime(b[p].to, `${p}/to`);
+        if (!(from < to)) throw httpError(400, `body/${p}/from must be before body/${p}/to`);
+        if (to - from > MAX_PERIOD_MS) throw httpError(400, `body/${p}: a period spans at most 93 days`);
+        return { from, to };
+      };
+      const before = period("before");
+      const after = period("after");
+      if (before.to > changeAt) throw httpError(400, `body/before/to must not be after the change (${new Date(changeAt).toISOString()})`);
+      if (after.from < changeAt) throw httpError(400, `body/after/from must not be before the change (${new Date(changeAt).toISOString()})`);
+      for (const store of [...b.testStores, ...controlStores]) {
+        const known = zonesEver(layouts.all(store));
+        b.zones.forEach((z, i) => {
+          if (!known.has(z))
+            throw httpError(400, `body/zones/${i}: zone "${z}" is not in the layouts of store "${store}" (test and control stores need the zones of interest)`);
+        });
+      }
+      const experiment: Experiment = {
+        id: newId(),
+        name,
+        testStores: b.testStores,
+        controlStores,
+        changeAt,
+        layoutVersion: b.layoutVersion ?? null,
+        before,
+        after,
+        zones: b.zones,
+        createdAt: services.now(),
+      };
+      storage.experiments.insert(experiment, experiment.createdAt);
+      return experiment;
+    },
+  });
+
+  app.get("/experiments", {
+    preHandler: viewer,
+    schema: {
+      tags: ["experiments"],
+      summary: "Experiments whose stores this token may see, newest first",
+      response: { 200: Type.Object({ experiments: Type.Array(ExperimentBody) }), ...errorResponses },
+    },
+    handler: async (req) => ({ experiments: storage.experiments.list<Experiment>().filter((e) => visible(req, e)) }),
+  });
+
+  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id", {
+    preHandler: viewer,
+    schema: { tags: ["experiments"], summary: "An experiment's definition", params: IdParams, response: { 200: ExperimentBody, ...errorResponses } },
+    handler: async (req) => load(req),
+  });
+
+  const compute = (e: Experiment) => {
+    const data = (store: string) => ({ store, before: periodData(services, store, e.before, e.zones), after: periodData(services, store, e.after, e.zones) });
+    const first = layouts.at(e.testStores[0]!, e.after.from);
+    const input: ExperimentInput = {
+      zones: e.zones,
+      timeZone: first?.timezone ?? "UTC",
+      test: e.testStores.map(data),
+      control: e.controlStores.map(data),
+      zoneNames: Object.fromEntries((first?.zones ?? []).filter((z) => e.zones.includes(z.id)).map((z) => [z.id, z.name])),
+    };
+    const result = experimentResult(input, { seed: seedOf(e.id) });
+    return { experiment: e, ...result, computedAt: services.now() };
+  };
+
+  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result", {
+    preHandler: viewer,
+    schema: {
+      tags: ["experiments"],
+      summary: "Per zone and metric: before, after, change with its 95 % interval and a plain verdict",
+      params: IdParams,
+      response: { 200: ResultBody, ...errorResponses },
+    },
+    handler: async (req) => compute(load(req)),
+  });
+
+  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result.csv", {
+    preHandler: viewer,
+    schema: {
+      tags: ["experiments"],
+      summary: "The verdict table as CSV",
+      params: IdParams,
+      produces: ["text/csv"],
+      response: { 200: Type.String(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const e = load(req);
+      const r = compute(e);
+      reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
+      return verdictCsv(r.zones);
+    },
+  });
+}
+
+type ResultZones = Static<typeof ResultBody>["zones"];
+
+/** Spreadsheet formula injection guard: text cells starting with = + - @ are prefixed with ' (OWASP). */
+const cellText = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+/** The verdict table: one line per zone and metric; the change and interval are those the verdict reads (6 decimals). */
+export function verdictCsv(zones: ResultZones): string {
+  const rows = zones.flatMap((z) =>
+    z.metrics.map((m) => {
+      const [change, interval] = m.did ? [m.did.estimate, m.did.interval] : [m.change, m.interval];
+      const num = (x: number | null | undefined) => (x === null || x === undefined ? "" : round6(x));
+      return [
+        cellText(z.zone),
+        cellText(z.name),
+        m.metric,
+        num(m.before),
+        num(m.after),
+        num(change),
+        num(interval?.[0]),
+        num(interval?.[1]),
+        m.basis,
+        m.verdict,
+        cellText(m.text),
+        cellText(m.warning ?? ""),
+      ];
+    }),
+  );
+  return stringify([["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning"], ...rows]);
+}
+
+/** A new experiment id: 12 random lowercase hex digits. */
+function newId(): string {
+  return randomBytes(6).toString("hex");
+}

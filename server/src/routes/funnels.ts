@@ -1,0 +1,128 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import {
+  aliasPathCounts,
+  bucketStarts,
+  compareIds,
+  compareZoneSequences,
+  formatBucketStart,
+  funnelOf,
+  ID_PATTERN,
+  type Bucket,
+  type PathReport,
+  type ZoneId,
+} from "@footfall/core";
+import type { Services } from "../services.js";
+import { httpError, parseRange } from "./http-errors.js";
+import { knownStore } from "./known-store.js";
+import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
+
+/** Steps of a funnel at most. */
+const MAX_STEPS = 12;
+const HOURLY_MAX_MS = 93 * 86_400_000;
+
+export const AliasQuery = Type.Optional(
+  Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: zones replaced by their department (PUT .../departments), repeats folded" }),
+);
+
+const FunnelStepBody = Type.Object({
+  step: Type.String(),
+  reached: Type.Integer({ description: "trips whose path holds this step and every earlier one, in order" }),
+  dropOff: Type.Integer({ description: "reached here minus reached at the next step (0 at the last)" }),
+  rate: Type.Number({ description: "reached / reached at the first step" }),
+  stepRate: Type.Number({ description: "reached / reached at the previous step" }),
+  shareOfTrips: Type.Number({ description: "reached / every trip in the range" }),
+});
+export const FunnelBody = Type.Object({
+  steps: Type.Array(FunnelStepBody),
+  buckets: Type.Optional(
+    Type.Array(Type.Object({ start: Type.String({ description: "local start, ISO 8601 with offset" }), steps: Type.Array(FunnelStepBody) })),
+  ),
+});
+
+type PathCounts = readonly { zones: readonly string[]; count: number }[];
+
+/** Path counts, with zones replaced by their departments when `aliases` is given. */
+function maybeAliased(paths: PathCounts, aliases: Record<string, string> | null): PathCounts {
+  return aliases ? aliasPathCounts(paths, aliases) : paths;
+}
+
+/** The paths report (top `limit` paths, every transition, ordered as the domain's) of path counts. */
+export function pathReportOfCounts(paths: PathCounts, limit: number): PathReport {
+  const transitions = new Map<string, { from: string; to: string; count: number }>();
+  for (const p of paths) {
+    for (let i = 1; i < p.zones.length; i++) {
+      const key = `${p.zones[i - 1]}\u0000${p.zones[i]}`;
+      const t = transitions.get(key);
+      if (t) t.count += p.count;
+      else transitions.set(key, { from: p.zones[i - 1]!, to: p.zones[i]!, count: p.count });
+    }
+  }
+  const sorted = [...paths].sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
+  return {
+    paths: sorted.slice(0, limit).map((p) => ({ zones: [...p.zones] as ZoneId[], count: p.count })),
+    transitions: [...transitions.values()]
+      .sort((a, b) => b.count - a.count || compareIds(a.from, b.from) || compareIds(a.to, b.to))
+      .map((t) => ({ from: t.from as ZoneId, to: t.to as ZoneId, count: t.count })),
+  };
+}
+
+/**
+ * Funnels of ordered steps over trips: a trip (a visitor's run of events without `visitTimeoutMs`
+ * of silence, counted in the range of its first enter) reaches a step when its path holds that
+ * step and every earlier one in order, not necessarily adjacent.
+ */
+export async function funnelRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { storage, analytics } = services;
+
+  const FunnelQuery = Type.Composite([
+    RangeQuery,
+    Type.Object({
+      steps: Type.String({ minLength: 1, maxLength: 1000, description: "comma-separated zone ids (department names with alias=1), in order" }),
+      by: Type.Optional(Type.String({ enum: ["none", "hour", "day"], default: "none", description: "also per local hour or day of the store" })),
+      alias: AliasQuery,
+    }),
+  ]);
+  app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof FunnelQuery> }>("/stores/:store/funnel", {
+    preHandler: app.requireRole("viewer"),
+    schema: {
+      tags: ["analytics"],
+      summary: "Funnel of ordered steps over the trips that started in [from, to), with drop-off per step",
+      params: StoreParams,
+      querystring: FunnelQuery,
+      response: { 200: FunnelBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const store = req.params.store;
+      const layout = knownStore(services, store);
+      const range = parseRange(req.query, services.now());
+      const alias = req.query.alias === 1;
+      const steps = req.query.steps.split(",").map((s) => s.trim());
+      if (steps.length > MAX_STEPS) throw httpError(400, `querystring/steps: at most ${MAX_STEPS} steps`);
+      steps.forEach((s, i) => {
+        if (!s) throw httpError(400, `querystring/steps: step ${i + 1} is empty`);
+        if (!alias && !new RegExp(ID_PATTERN).test(s)) throw httpError(400, `querystring/steps: step ${i + 1} "${s}" is not a zone id`);
+      });
+      const by = (req.query.by ?? "none") as Bucket | "none";
+      if (by === "hour" && range.to - range.from > HOURLY_MAX_MS) throw httpError(400, "querystring/by: hourly funnels span at most 93 days; use by=day");
+      const aliases = alias ? storage.departments.aliases(store) : null;
+      const a = analytics.get(store);
+      const funnel = (from: number, to: number) => funnelOf(maybeAliased(a.pathCounts({ from, to }), aliases), steps);
+      if (by === "none") return { steps: funnel(range.from, range.to) };
+      const starts = bucketStarts(range, by, layout.timezone);
+      return {
+        steps: funnel(range.from, range.to),
+        buckets: starts.map((start, i) => ({
+          start: formatBucketStart(start, layout.timezone),
+          steps: funnel(Math.max(start, range.from), Math.min(starts[i + 1] ?? range.to, range.to)),
+        })),
+      };
+    },
+  });
+}
+
+/** The aliased paths report of a store (the `alias=1` form of `GET .../paths`). */
+export function aliasedPathReport(services: Services, store: string, range: { from: number; to: number }, limit: number): PathReport {
+  const aliases = services.storage.departments.aliases(store);
+  return pathReportOfCounts(aliasPathCounts(services.analytics.get(store).pathCounts(range), aliases), limit);
+}

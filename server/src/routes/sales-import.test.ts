@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { checkSale, CsvHeaderError, parseSaleTime, readCsv, type SaleContext } from "./sales-import.js";
+
+const NOW = Date.UTC(2026, 10, 20, 15);
+const ctx: SaleContext = {
+  timeZone: "Europe/Paris",
+  now: NOW,
+  hasZone: (zone) => ["fruit", "bakery", "veg", "checkout"].includes(zone),
+  departments: { produce: ["fruit", "veg"], bread: ["bakery"] },
+};
+
+describe("parseSaleTime", () => {
+  it("reads epoch milliseconds, as a number or a string", () => {
+    expect(parseSaleTime(NOW - 1000, "UTC", NOW)).toBe(NOW - 1000);
+    expect(parseSaleTime(String(NOW - 1000), "UTC", NOW)).toBe(NOW - 1000);
+  });
+  it("reads ISO 8601 with Z or an offset", () => {
+    expect(parseSaleTime("2026-11-20T13:05:00Z", "Europe/Paris", NOW)).toBe(Date.UTC(2026, 10, 20, 13, 5));
+    expect(parseSaleTime("2026-11-20T14:05:00+01:00", "UTC", NOW)).toBe(Date.UTC(2026, 10, 20, 13, 5));
+    expect(parseSaleTime("2026-11-20T08:05:00.250-0500", "UTC", NOW)).toBe(Date.UTC(2026, 10, 20, 13, 5, 0, 250));
+  });
+  it("reads a time without an offset as the store's local wall clock", () => {
+    expect(parseSaleTime("2026-11-20 14:05", "Europe/Paris", NOW)).toBe(Date.UTC(2026, 10, 20, 13, 5));
+    // summer time: UTC+2
+    expect(parseSaleTime("2026-07-01T14:05:00", "Europe/Paris", NOW)).toBe(Date.UTC(2026, 6, 1, 12, 5));
+  });
+  it.each([
+    ["yesterday", /bad timestamp/],
+    ["2026-02-30 10:00", /no such date/],
+    ["2026-11-20", /bad timestamp/],
+    [1_700_000_000, /epoch seconds/],
+    [String(NOW + 3_600_000), /future/],
+    [undefined, /no timestamp/],
+  ])("refuses %s", (value, reason) => {
+    expect(parseSaleTime(value, "UTC", NOW)).toMatch(reason);
+  });
+});
+
+describe("checkSale", () => {
+  const row = (fields: Record<string, unknown>) => checkSale({ line: 2, ts: NOW - 60_000, amount: "12.50", items: "2", transaction: "t1", ...fields }, ctx);
+
+  it("keeps a sale in a zone", () => {
+    expect(row({ zone: "fruit" })).toEqual({ transaction: "t1", ts: NOW - 60_000, zone: "fruit", department: null, zones: ["fruit"], amount: 12.5, items: 2 });
+  });
+  it("shares a department's sale between its zones", () => {
+    expect(row({ department: "produce" })).toMatchObject({ zone: null, department: "produce", zones: ["fruit", "veg"] });
+  });
+  it("keeps the zone when a row names a zone of its department", () => {
+    expect(row({ zone: "veg", department: "produce" })).toMatchObject({ zone: "veg", department: "produce", zones: ["veg"] });
+  });
+  it("leaves items out when the cell is empty", () => {
+    expect(row({ zone: "fruit", items: "" })).toMatchObject({ items: null });
+  });
+  it.each([
+    [{ zone: "toys" }, /unknown zone "toys"/],
+    [{ department: "toys" }, /unknown department "toys"/],
+    [{ zone: "bakery", department: "produce" }, /not in department "produce"/],
+    [{}, /no zone or department/],
+    [{ zone: "fruit", amount: "12,50" }, /bad amount "12,50"/],
+    [{ zone: "fruit", amount: "-3" }, /bad amount/],
+    [{ zone: "fruit", amount: "" }, /no amount/],
+    [{ zone: "fruit", items: "1.5" }, /bad items/],
+    [{ zone: "fruit", transaction: "" }, /no transaction id/],
+    [{ zone: "fruit", ts: "soon" }, /bad timestamp/],
+  ])("refuses %j", (fields, reason) => {
+    expect(row(fields)).toMatch(reason);
+  });
+});
+
+describe("readCsv", () => {
+  it("maps columns by header name, in any order, and numbers rows by their line in the file", () => {
+    const { rows, errors } = readCsv("transaction,amount,timestamp,zone\nt1,3,2026-11-20T10:00:00Z,fruit\n\nt2,4,2026-11-20T11:00:00Z,bakery\n");
+    expect(errors).toEqual([]);
+    expect(rows).toEqual([
+      { line: 2, transaction: "t1", amount: "3", ts: "2026-11-20T10:00:00Z", zone: "fruit", department: undefined, items: undefined },
+      { line: 4, transaction: "t2", amount: "4", ts: "2026-11-20T11:00:00Z", zone: "bakery", department: undefined, items: undefined },
+    ]);
+  });
+  it("counts the lines of a quoted field that spans several", () => {
+    const { rows } = readCsv('timestamp,zone,amount,transaction\n1,"fru\nit",3,t1\n1,bakery,3,t2\n');
+    expect(rows.map((r) => r.line)).toEqual([2, 4]);
+  });
+  it("reports a row with the wrong number of fields by its line", () => {
+    expect(readCsv("timestamp,zone,amount,transaction\n1,fruit,3\n").errors).toEqual([{ line: 2, error: "3 fields where the header has 4" }]);
+  });
+  it("reads semicolon-separated files and a byte-order mark", () => {
+    const { rows } = readCsv("\uFEFFTimestamp;Department;Amount;Items;Transaction\r\n1;produce;3;1;t1\r\n");
+    expect(rows[0]).toMatchObject({ line: 2, department: "produce", amount: "3", items: "1", transaction: "t1" });
+  });
+  it("reports an unclosed quote by line and keeps the rows before it", () => {
+    const { rows, errors } = readCsv('timestamp,zone,amount,transaction\n1,fruit,3,t1\n1,"fruit,3,t2\n');
+    expect(rows).toHaveLength(1);
+    expect(errors).toEqual([{ line: 3, error: expect.stringMatching(/unreadable CSV: Quote Not Closed/) }]);
+  });
+  it("refuses a header without the needed columns, naming them", () => {
+    expect(() => readCsv("when,what\n1,2\n")).toThrow(CsvHeaderError);
+    expect(() => readCsv("when,what\n1,2\n")).toThrow(/timestamp, amount, transaction, zone or department/);
+    expect(() => readCsv("")).toThrow(/empty/);
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Reading till transactions from a CSV file or JSON rows: each row is checked on its own, so that
+ * a bad row is reported by its line with the reason and the good rows are kept.
+ */
+import { parse } from "csv-parse/sync";
+import { offsetMs } from "@footfall/core";
+import type { SaleRow } from "../db/repos/sales.js";
+import type { Departments } from "../db/repos/departments.js";
+
+/** One row as it came, before checking (CSV cells are strings; JSON values may be numbers). */
+export interface RawSale {
+  /** CSV: the file's line where the row starts (the header is line 1); JSON: the 1-based position in `sales`. */
+  line: number;
+  ts?: unknown;
+  zone?: unknown;
+  department?: unknown;
+  amount?: unknown;
+  items?: unknown;
+  transaction?: unknown;
+}
+
+export interface RowError {
+  line: number;
+  error: string;
+}
+
+/** Column names accepted in a CSV header (case-insensitive), per field. */
+const COLUMNS: Record<Exclude<keyof RawSale, "line">, readonly string[]> = {
+  ts: ["timestamp", "ts", "time"],
+  zone: ["zone"],
+  department: ["department"],
+  amount: ["amount"],
+  items: ["items"],
+  transaction: ["transaction", "transaction_id", "transactionid"],
+};
+
+export class CsvHeaderError extends Error {}
+
+/**
+ * Rows of a CSV text with a header line naming `timestamp`, `amount`, `transaction` and `zone`
+ * or `department` (`items` optional, other columns ignored, any order). The delimiter is `,`, or
+ * `;` or a tab when the header has those and no comma (spreadsheets in many locales write `;`).
+ * Records the parser cannot read (an unclosed quote) come back as errors with their line.
+ */
+export function readCsv(text: string): { rows: RawSale[]; errors: RowError[] } {
+  const headerLine = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ""))![0];
+  const delimiter = headerLine.includes(",") ? "," : headerLine.includes(";") ? ";" : headerLine.includes("\t") ? "\t" : ",";
+  const errors: RowError[] = [];
+  const records = parse(text, {
+    bom: true,
+    delimiter,
+    info: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      errors.push({ line: Number((err as { lines?: unknown } | undefined)?.lines ?? 0), error: `unreadable CSV: ${err?.message ?? "parse error"}` });
+      return undefined;
+    },
+  }) as unknown as { record: string[]; info: { lines: number; empty_lines: number } }[];
+  const first = records[0];
+  if (!first) throw new CsvHeaderError("the CSV is empty: its first line must name the columns timestamp, zone or department, amount, items, transaction");
+  const header = first.record.map((h) => h.toLowerCase());
+  const index = {} as Record<keyof typeof COLUMNS, number>;
+  for (const [field, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, readonly string[]][])
+    index[field] = header.findIndex((h) => names.includes(h));
+  const missing = (["ts", "amount", "transaction"] as const).filter((f) => index[f] < 0).map((f) => COLUMNS[f][0]);
+  if (index.zone < 0 && index.department < 0) missing.push("zone or department");
+  if (missing.length) throw new CsvHeaderError(`the CSV header must name ${missing.join(", ")} (it has: ${first.record.join(", ")})`);
+
+  const rows: RawSale[] = [];
+  // A record's first line: the previous record's last line, plus the empty lines skipped since, plus one.
+  let lastLine = first.info.lines;
+  let empty = first.info.empty_lines;
+  for (const { record, info } of records.slice(1)) {
+    const line = lastLine + (info.empty_lines - empty) + 1;
+    lastLine = info.lines;
+    empty = info.empty_lines;
+    if (record.length !== header.length) {
+      errors.push({ line, error: `${record.length} fields where the header has ${header.length}` });
+      continue;
+    }
+    const cell = (f: keyof typeof COLUMNS) => (index[f] >= 0 && record[index[f]] !== "" ? record[index[f]] : undefined);
+    rows.push({
+      line,
+      ts: cell("ts"),
+      zone: cell("zone"),
+      department: cell("department"),
+      amount: cell("amount"),
+      items: cell("items"),
+      transaction: cell("transaction"),
+    });
+  }
+  return { rows, errors };
+}
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** 2000-01-01: earlier "epoch ms" are epoch seconds by mistake, or junk. */
+const EARLIEST = 946_684_800_000;
+/** Sales may be stamped by a till whose clock runs a little ahead. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/**
+ * Epoch ms of a sale's time: epoch milliseconds, or ISO 8601 date and time. A time without an
+ * offset is the store's local wall clock (what tills export), read in `timeZone`.
+ */
+export function parseSaleTime(value: unknown, timeZone: string, now: number): number | string {
+  let ts: number;
+  if (typeof value === "number" || (typeof value === "string" && /^\d{1,16}$/.test(value))) {
+    ts = Number(value);
+    if (!Number.isInteger(ts)) return `bad timestamp ${JSON.stringify(value)}: epoch milliseconds are an integer`;
+  } else if (typeof value === "string") {
+    const m = ISO_TIME.exec(value);
+    if (!m) return `bad timestamp "${value}": use ISO 8601 (2026-11-20T14:05:00+01:00, or local time 2026-11-20 14:05) or epoch milliseconds`;
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+    const ms = Number((m[7] ?? "0").padEnd(3, "0").slice(0, 3));
+    const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    const back = new Date(wall);
+    if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return `bad timestamp "${value}": no such date or time`;
+    const zone = m[8];
+    if (zone) {
+      if (zone.toUpperCase() === "Z") ts = wall;
+      else {
+        const digits = zone.replace(":", "");
+        const offset = (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || 0)) * 60_000;
+        ts = wall - (zone[0] === "-" ? -offset : offset);
+      }
+    } else {
+      // The instant whose local wall clock reads `wall` (the offset is looked up twice to settle at DST changes).
+      ts = wall - offsetMs(wall - offsetMs(wall, timeZone), timeZone);
+    }
+  } else return "no timestamp";
+  if (ts < EARLIEST) return `bad timestamp ${JSON.stringify(value)}: before 2000 (epoch seconds instead of milliseconds?)`;
+  if (ts > now + FUTURE_SLACK_MS) return `bad timestamp ${JSON.stringify(value)}: in the future`;
+  return ts;
+}
+
+const AMOUNT = /^\d+(\.\d+)?$/;
+
+/** What a row needs from the store: its time zone, which zones were in force when, and its departments. */
+export interface SaleContext {
+  timeZone: string;
+  now: number;
+  hasZone(zone: string, ts: number): boolean;
+  departments: Departments;
+}
+
+/**
+ * A checked sale, or the reason it is refused. A row names a zone, or a department whose zones
+ * (those in the layout in force at the sale's time) share it evenly; with both, the zone must be
+ * one of the department's and wins.
+ */
+export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
+  const text = (v: unknown): string | undefined =>
+    v === undefined || v === null || v === "" ? undefined : typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : undefined;
+  const transaction = text(raw.transaction);
+  if (!transaction) return "no transaction id";
+  if (transaction.length > 128) return "transaction id longer than 128 characters";
+  const ts = parseSaleTime(typeof raw.ts === "string" ? raw.ts.trim() : raw.ts, ctx.timeZone, ctx.now);
+  if (typeof ts === "string") return ts;
+  const amountText = text(raw.amount);
+  const amount = typeof raw.amount === "number" ? raw.amount : amountText !== undefined && AMOUNT.test(amountText) ? Number(amountText) : Number.NaN;
+  if (!Number.isFinite(amount) || amount < 0) {
+    if (amount < 0) return `bad amount ${JSON.stringify(raw.amount)}: negative (a refund is not a sale)`;
+    return raw.amount === undefined || raw.amount === ""
+      ? "no amount"
+      : `bad amount ${JSON.stringify(raw.amount)}: a number such as 12.50 (a point for decimals, no currency sign)`;
+  }
+  let items: number | null = null;
+  if (raw.items !== undefined && raw.items !== null && raw.items !== "") {
+    items = typeof raw.items === "number" ? raw.items : /^\d+$/.test(String(raw.items).trim()) ? Number(String(raw.items).trim()) : Number.NaN;
+    if (!Number.isInteger(items) || items < 0) return `bad items ${JSON.stringify(raw.items)}: a whole number of items`;
+  }
+  const zone = text(raw.zone);
+  const department = text(raw.department);
+  const at = new Date(ts).toISOString();
+  if (zone !== undefined) {
+    if (!ctx.hasZone(zone, ts)) return `unknown zone "${zone}": not in the layout in force at ${at}`;
+    if (department !== undefined) {
+      const zones = ctx.departments[department];
+      if (!zones) return `unknown department "${department}"`;
+      if (!zones.includes(zone)) return `zone "${zone}" is not in department "${department}"`;
+    }
+    return { transaction, ts, zone, department: department ?? null, zones: [zone], amount, items };
+  }
+  if (department === undefined) return "no zone or department";
+  const zones = ctx.departments[department];
+  if (!zones) return `unknown department "${department}": map it to zones with PUT /api/v1/stores/:store/departments`;
+  const inForce = zones.filter((z) => ctx.hasZone(z, ts));
+  if (inForce.length === 0) return `department "${department}" has no zone in the layout in force at ${at}`;
+  return { transaction, ts, zone: null, department, zones: inForce, amount, items };
+}

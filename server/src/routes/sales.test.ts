@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+
+/** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
+const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW });
+  await t.putLayout("shop", smallLayout());
+  await t.putLayout("plain", smallLayout());
+  await t.putLayout("split", smallLayout());
+});
+afterAll(() => t.close());
+
+const send = (method: "PUT" | "POST", url: string, payload: unknown, opts: { token?: string | null; type?: string } = {}) => {
+  const token = opts.token === undefined ? t.admin : opts.token;
+  const headers: Record<string, string> = { "content-type": opts.type ?? "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return t.server.app
+    .inject({ method, url, headers, payload: typeof payload === "string" ? payload : JSON.stringify(payload) })
+    .then((res) => ({ status: res.statusCode, body: res.json() }));
+};
+const postCsv = (store: string, csv: string, token?: string | null) =>
+  send("POST", `/api/v1/stores/${store}/sales`, csv, { type: "text/csv", ...(token !== undefined ? { token } : {}) });
+
+describe("PUT and GET /api/v1/stores/:store/departments", () => {
+  it("saves the departments and gives them back to a viewer", async () => {
+    const departments = { "Fresh produce": ["fruit"], bread: ["bakery"] };
+    expect(await send("PUT", "/api/v1/stores/shop/departments", { departments })).toEqual({ status: 200, body: { departments } });
+    expect((await t.get("/api/v1/stores/shop/departments", t.token("viewer"))).body).toEqual({ departments });
+  });
+
+  it("replaces the whole set on each PUT", async () => {
+    await send("PUT", "/api/v1/stores/plain/departments", { departments: { a: ["fruit"] } });
+    await send("PUT", "/api/v1/stores/plain/departments", { departments: { b: ["bakery"] } });
+    expect((await t.get("/api/v1/stores/plain/departments")).body).toEqual({ departments: { b: ["bakery"] } });
+  });
+
+  it("gives an empty set for a store without departments", async () => {
+    expect((await t.get("/api/v1/stores/split/departments")).body).toEqual({ departments: {} });
+  });
+
+  it("may be changed by an admin only", async () => {
+    const res = await send("PUT", "/api/v1/stores/shop/departments", { departments: {} }, { token: t.token("viewer") });
+    expect(res.status).toBe(403);
+    expect((await send("PUT", "/api/v1/stores/shop/departments", { departments: {} }, { token: null })).status).toBe(401);
+  });
+
+  it.each([
+    ["an unknown zone", { produce: ["fruit", "toys"] }, /body\/departments\/produce: unknown zone "toys"/],
+    ["a zone in two departments", { produce: ["fruit"], deli: ["fruit"] }, /body\/departments\/deli: zone "fruit" is already in department "produce"/],
+    ["a zone listed twice", { produce: ["fruit", "fruit"] }, /body\/departments\/produce: zone "fruit" is listed twice/],
+    ["a name with a comma", { "a,b": ["fruit"] }, /body\/departments\/a,b/],
+    ["a name that is another zone's id", { bakery: ["fruit"] }, /body\/departments\/bakery: "bakery" is the id of a zone/],
+    ["a department without zones", { produce: [] }, /body\/departments\/produce/],
+    ["zones that are not zone ids", { produce: [3] }, /body\/departments\/produce: unknown zone "3"/],
+  ])("answers 400 naming the department for %s", async (_what, departments, message) => {
+    const res = await send("PUT", "/api/v1/stores/shop/departments", { departments });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it("answers 400 naming the field without departments", async () => {
+    const res = await send("PUT", "/api/v1/stores/shop/departments", {});
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/departments/);
+  });
+
+  it("answers 404 for a store without a layout", async () => {
+    expect((await t.get("/api/v1/stores/nowhere/departments")).status).toBe(404);
+  });
+});
+
+describe("POST /api/v1/stores/:store/sales", () => {
+  const CSV = [
+    "timestamp,zone,department,amount,items,transaction",
+    "2026-11-20T10:00:00Z,fruit,,12.50,3,t1", // line 2: ok
+    "2026-11-20 11:00,,bread,4.20,1,t2", // line 3: ok, local time, department
+    "2026-11-20T10:05:00Z,toys,,1,1,t3", // line 4: unknown zone
+    "2026-11-20T10:06:00Z,,sweets,1,1,t4", // line 5: unknown department
+    "2026-11-20T10:07:00Z,fruit,,12€,1,t5", // line 6: bad amount
+    "20/11/2026 10:08,fruit,,1,1,t6", // line 7: bad timestamp
+    "2026-11-20T10:09:00Z,fruit,,1,1,", // line 8: no transaction id
+    "2026-11-20T10:10:00Z,fruit,,1", // line 9: missing fields
+    "1795172400000,checkout,,30,5,t7", // line 10: ok, epoch ms
+  ].join("\n");
+
+  it("keeps the good rows and reports each bad one by line with the reason", async () => {
+    const res = await postCsv("shop", CSV);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      accepted: 3,
+      duplicates: 0,
+      rejected: [
+        { line: 4, error: expect.stringMatching(/^unknown zone "toys"/) },
+        { line: 5, error: expect.stringMatching(/^unknown department "sweets"/) },
+        { line: 6, error: expect.stringMatching(/^bad amount "12€"/) },
+        { line: 7, error: expect.stringMatching(/^bad timestamp "20\/11\/2026 10:08"/) },
+        { line: 8, error: "no transaction id" },
+        { line: 9, error: "4 fields where the header has 6" },
+      ],
+      rejectedCount: 6,
+    });
+  });
+
+  it("is idempotent by transaction id: the same upload again gives duplicates and the same rejects", async () => {
+    const res = await postCsv("shop", CSV);
+    expect(res.body).toMatchObject({ accepted: 0, duplicates: 3, rejectedCount: 6 });
+    const totals = (await t.get(`/api/v1/stores/shop/conversion?from=${Date.UTC(2026, 10, 20)}&to=${NOW}`)).body.store;
+    expect(totals).toMatchObject({ transactions: 3, sales: 46.7 });
+  });
+
+  it("refuses a known transaction id with other values and keeps the first import", async () => {
+    const res = await postCsv("shop", "timestamp,zone,amount,transaction\n2026-11-20T10:00:00Z,fruit,99,t1\n2026-11-20T10:00:00Z,fruit,5,t8\n");
+    expect(res.body).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [{ line: 2, error: expect.stringMatching(/transaction "t1" was already imported with other values/) }],
+      rejectedCount: 1,
+    });
+  });
+
+  it("accepts JSON rows (time as `ts` or `timestamp`), reporting bad ones by their position in `sales`", async () => {
+    const res = await send("POST", "/api/v1/stores/shop/sales", {
+      sales: [
+        { ts: Date.UTC(2026, 10, 20, 12), zone: "bakery", amount: 3.1, items: 1, transaction: "j1" },
+        { timestamp: "2026-11-20T12:30:00+01:00", department: "Fresh produce", amount: "8", transaction: 42 },
+        { ts: Date.UTC(2026, 10, 20, 12), department: "Frozen", amount: 1, transaction: "j3" },
+        { ts: Date.UTC(2026, 10, 20, 12), zone: "bakery", amount: -1, transaction: "j4" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [
+        { line: 3, error: expect.stringMatching(/^unknown department "Frozen"/) },
+        { line: 4, error: expect.stringMatching(/^bad amount -1/) },
+      ],
+      rejectedCount: 2,
+    });
+  });
+
+  it("splits a department's sale evenly between its zones", async () => {
+    await send("PUT", "/api/v1/stores/split/departments", { departments: { produce: ["fruit", "bakery"] } });
+    const res = await send("POST", "/api/v1/stores/split/sales", "timestamp,department,amount,transaction\n2026-11-20T10:00:00Z,produce,10,s1\n", { type: "text/csv; charset=utf-8" });
+    expect(res.body).toMatchObject({ accepted: 1 });
+    const zones = (await t.get(`/api/v1/stores/split/conversion?from=${Date.UTC(2026, 10, 20)}&to=${NOW}`)).body.zones;
+    const of = (id: string) => zones.find((z: { zone: string }) => z.zone === id);
+    expect(of("fruit")).toMatchObject({ transactions: 0.5, sales: 5 });
+    expect(of("bakery")).toMatchObject({ transactions: 0.5, sales: 5 });
+  });
+
+  it("answers 400 naming the missing columns of a CSV header", async () => {
+    const res = await postCsv("shop", "when,where,how much\n1,fruit,3\n");
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^body: the CSV header must name timestamp, amount, transaction, zone or department/);
+  });
+
+  it("answers 400 naming the field for JSON without `sales`", async () => {
+    const res = await send("POST", "/api/v1/stores/shop/sales", { rows: [] });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/body.*sales/);
+  });
+
+  it("answers 415 for another content type", async () => {
+    const res = await send("POST", "/api/v1/stores/shop/sales", "<sales/>", { type: "application/xml" });
+    expect(res.status).toBe(415);
+  });
+
+  it("answers 413 for an upload over 5 MiB", async () => {
+    const line = "2026-11-20T10:00:00Z,fruit,1,";
+    const big = `timestamp,zone,amount,transaction\n${Array.from({ length: 200_000 }, (_, i) => `${line}b${i}`).join("\n")}`;
+    expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
+    expect((await postCsv("shop", big)).status).toBe(413);
+  });
+
+  it("may be called by an admin only, for a store the token may see", async () => {
+    expect((await postCsv("shop", CSV, t.token("viewer"))).status).toBe(403);
+    expect((await postCsv("shop", CSV, t.token("admin", "plain"))).status).toBe(403);
+    expect((await postCsv("shop", CSV, null)).status).toBe(401);
+  });
+
+  it("answers 404 for a store without a layout", async () => {
+    expect((await postCsv("nowhere", CSV)).status).toBe(404);
+  });
+});

@@ -1,0 +1,183 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { Departments } from "../db/repos/departments.js";
+import type { Services } from "../services.js";
+import { httpError } from "./http-errors.js";
+import { knownStore, zonesEver } from "./known-store.js";
+import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
+import { StoreParams, errorResponses } from "./schemas.js";
+
+type Params = { Params: Static<typeof StoreParams> };
+
+/** Uploads up to this size (about 100,000 transactions of CSV). */
+export const SALES_BODY_LIMIT = 5 * 1024 * 1024;
+/** Rejected rows listed in an answer; `rejectedCount` has them all. */
+const MAX_LISTED_REJECTS = 1000;
+
+const DepartmentName = Type.String({ minLength: 1, maxLength: 64 });
+export const DepartmentsBody = Type.Object({
+  departments: Type.Record(DepartmentName, Type.Array(Type.String({ description: "zone id" }), { minItems: 1, maxItems: 500 }), {
+    maxProperties: 500,
+    description: "department name -> its zones; a zone belongs to at most one department",
+  }),
+});
+
+const SaleJson = Type.Object(
+  {
+    ts: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: "epoch ms or ISO 8601; without an offset, the store's local time" })),
+    timestamp: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: "another name of `ts`, as the CSV column is named" })),
+    zone: Type.Optional(Type.String()),
+    department: Type.Optional(Type.String()),
+    amount: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    items: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+    transaction: Type.Optional(Type.Union([Type.String(), Type.Integer()])),
+  },
+  { description: "one till transaction; every field is checked row by row, so a bad row is reported and the others kept" },
+);
+const SalesJsonBody = Type.Object({ sales: Type.Array(SaleJson, { maxItems: 100_000 }) });
+const ImportResult = Type.Object({
+  accepted: Type.Integer(),
+  duplicates: Type.Integer({ description: "transactions already imported with the same values (a repeated upload)" }),
+  rejected: Type.Array(Type.Object({ line: Type.Integer(), error: Type.String() }), {
+    description: `the first ${MAX_LISTED_REJECTS} refused rows by line: the CSV file's line (the header is line 1), or the 1-based position in \`sales\``,
+  }),
+  rejectedCount: Type.Integer({ description: "all refused rows" }),
+});
+
+/**
+ * Departments (groups of zones) and the import of till transactions. Departments place sales that
+ * name a department rather than a zone, and serve as path alias rules (`alias=1` on paths and funnels).
+ *
+ * A department of several zones: its sale is split evenly between its zones (each of n zones
+ * counts 1/n transaction and 1/n of the amount), rather than all given to its first zone, which
+ * would show the other zones as converting nothing and raise false "long dwell, low conversion" flags.
+ */
+export async function salesRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { storage, layouts } = services;
+
+  app.get<Params>("/stores/:store/departments", {
+    preHandler: app.requireRole("viewer"),
+    schema: { tags: ["sales"], summary: "The store's departments: name -> zones", params: StoreParams, response: { 200: DepartmentsBody, ...errorResponses } },
+    handler: async (req) => {
+      knownStore(services, req.params.store);
+      return { departments: storage.departments.get(req.params.store) };
+    },
+  });
+
+  app.put<Params & { Body: Static<typeof DepartmentsBody> }>("/stores/:store/departments", {
+    preHandler: app.requireRole("admin"),
+    schema: {
+      tags: ["sales"],
+      summary: "Replace the store's departments",
+      params: StoreParams,
+      body: DepartmentsBody,
+      response: { 200: DepartmentsBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const store = req.params.store;
+      knownStore(services, store);
+      const departments = checkDepartments(req.body.departments, zonesEver(layouts.all(store)));
+      storage.departments.replace(store, departments);
+      return { departments: storage.departments.get(store) };
+    },
+  });
+
+  // CSV arrives as text; it is read in the handler so that each bad record is reported by line.
+  app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string", bodyLimit: SALES_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.post<Params & { Body: Static<typeof SalesJsonBody> | string }>("/stores/:store/sales", {
+    preHandler: app.requireRole("admin"),
+    bodyLimit: SALES_BODY_LIMIT,
+    schema: {
+      tags: ["sales"],
+      summary: "Import till transactions (CSV or JSON); idempotent by transaction id",
+      description:
+        "CSV (`Content-Type: text/csv`) with the header `timestamp,zone,department,amount,items,transaction` (zone or department per row), " +
+        'or JSON `{"sales":[{"ts","zone","department","amount","items","transaction"}]}`. Times are ISO 8601 or epoch ms; a time without ' +
+        "an offset is the store's local time. A department's sale is split evenly between its zones. Bad rows are reported by line, good rows kept.",
+      params: StoreParams,
+      body: {
+        content: {
+          "application/json": { schema: SalesJsonBody },
+          "text/csv": { schema: Type.String() },
+          "application/csv": { schema: Type.String() },
+        },
+      },
+      response: { 200: ImportResult, ...errorResponses },
+    },
+    handler: async (req) => {
+      const store = req.params.store;
+      const layout = knownStore(services, store);
+      let rows: RawSale[];
+      const rejected: RowError[] = [];
+      if (typeof req.body === "string") {
+        try {
+          const csv = readCsv(req.body);
+          rows = csv.rows;
+          rejected.push(...csv.errors);
+        } catch (err) {
+          if (err instanceof CsvHeaderError) throw httpError(400, `body: ${err.message}`);
+          throw err;
+        }
+      } else {
+        rows = req.body.sales.map(({ timestamp, ...s }, i) => ({ line: i + 1, ...s, ts: s.ts ?? timestamp }));
+      }
+      const ctx = {
+        timeZone: layout.timezone,
+        now: services.now(),
+        hasZone: (zone: string, ts: number) => layouts.hasZone(store, zone, ts) === true,
+        departments: storage.departments.get(store),
+      };
+      const good: { line: number; row: Exclude<ReturnType<typeof checkSale>, string> }[] = [];
+      for (const raw of rows) {
+        const checked = checkSale(raw, ctx);
+        if (typeof checked === "string") rejected.push({ line: raw.line, error: checked });
+        else good.push({ line: raw.line, row: checked });
+      }
+      const outcomes = storage.sales.insert(
+        store,
+        good.map((g) => g.row),
+        services.now(),
+      );
+      let accepted = 0;
+      let duplicates = 0;
+      outcomes.forEach((o, i) => {
+        if (o === "accepted") accepted++;
+        else if (o === "duplicate") duplicates++;
+        else
+          rejected.push({
+            line: good[i]!.line,
+            error: `transaction "${good[i]!.row.transaction}" was already imported with other values; the first import is kept`,
+          });
+      });
+      rejected.sort((a, b) => a.line - b.line);
+      return { accepted, duplicates, rejected: rejected.slice(0, MAX_LISTED_REJECTS), rejectedCount: rejected.length };
+    },
+  });
+}
+
+/**
+ * Departments as given, or 400 naming the department: zones must exist in some layout version of
+ * the store, belong to one department only, and a department may not take the name of a zone it
+ * does not hold (aliased paths would mix the two up). Names may not hold "," (funnel steps are
+ * comma-separated) nor ">" (the path separator).
+ */
+export function checkDepartments(input: Departments, knownZones: ReadonlySet<string>): Departments {
+  const owner = new Map<string, string>();
+  const out: Departments = {};
+  for (const [rawName, zones] of Object.entries(input)) {
+    const name = rawName.trim();
+    const field = `body/departments/${rawName}`;
+    if (!name || /[,>]/.test(name)) throw httpError(400, `${field}: a department name is not blank and holds no "," or ">"`);
+    if (out[name]) throw httpError(400, `${field}: department "${name}" is given twice`);
+    for (const zone of zones) {
+      if (!knownZones.has(zone)) throw httpError(400, `${field}: unknown zone "${zone}" (not in any layout of the store)`);
+      const other = owner.get(zone);
+      if (other !== undefined) throw httpError(400, `${field}: zone "${zone}" is ${other === name ? "listed twice" : `already in department "${other}"`}`);
+      owner.set(zone, name);
+    }
+    if (knownZones.has(name) && !zones.includes(name)) throw httpError(400, `${field}: "${name}" is the id of a zone this department does not hold`);
+    out[name] = [...zones];
+  }
+  return out;
+}

@@ -1,0 +1,186 @@
+/**
+ * Sales, funnels and layout experiments in Debian's chromium against a real `footfall serve`: a
+ * shop whose promo table moved (two layout versions, a week of trips before and after, more of
+ * them reaching the promo table after), an unchanged control store, departments and a sales CSV
+ * entered through the UI, a funnel picked step by step, and an experiment created in the UI whose
+ * verdict table must say what the API's result says.
+ */
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess } from "../support/index.js";
+import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
+import type { ExperimentResult, FunnelReport } from "../../floorplan-ui/src/api/types.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { pagePoint } from "./helpers/plan.js";
+import { promoTrips, salesCsv, shopLayoutAfter } from "./helpers/experiment-store.js";
+import { seedStore, type SeededStore } from "./helpers/store.js";
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+let server: ServerProcess;
+let shop: SeededStore;
+let lyon: SeededStore;
+let browser: Browser;
+// The change took effect a week and two hours ago: a whole week fits on either side of it.
+const changeAt = Math.floor((Date.now() - WEEK - 2 * 3_600_000) / 60_000) * 60_000;
+const before = { from: changeAt - WEEK, to: changeAt };
+const after = { from: changeAt, to: changeAt + WEEK };
+const sales = salesCsv(before.from, after.to, 60);
+
+beforeAll(async () => {
+  // Events of two weeks ago are history here, not rejects.
+  server = await ServerProcess.start({ maxEventAgeMs: 30 * DAY });
+  [shop, lyon] = await Promise.all([seedStore(server, "shop"), seedStore(server, "lyon")]);
+  await shop.api.putLayout("shop", shopLayoutAfter(changeAt));
+  await Promise.all([
+    shop.publish([...promoTrips(shop.events, before.from, WEEK, 300, 0.2, 1), ...promoTrips(shop.events, after.from, WEEK, 300, 0.45, 2)]),
+    lyon.publish([...promoTrips(lyon.events, before.from, WEEK, 300, 0.3, 3), ...promoTrips(lyon.events, after.from, WEEK, 300, 0.3, 4)]),
+  ]);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([shop?.close(), lyon?.close()]);
+  await server?.dispose();
+});
+
+async function open(hash: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
+  const page = await browser.page(viewport);
+  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${shop.tokens.admin}`);
+  return page;
+}
+
+describe("sales", () => {
+  it("maps a department to zones and imports a CSV, naming the lines it refused", async () => {
+    const page = await open("/sales/shop");
+    const departments = page.getByTestId("departments");
+    await departments.getByTestId("dept-name").fill("Fashion");
+    await departments.getByTestId("dept-add").click();
+    const fashion = page.getByTestId("dept-Fashion");
+    await fashion.getByRole("button", { name: "Clothing" }).click();
+    await fashion.getByRole("button", { name: "Fitting rooms" }).click();
+    await page.getByTestId("dept-save").click();
+    await expect.poll(() => page.getByTestId("dept-message").textContent()).toContain("Saved 1 department.");
+    expect((await shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ Fashion: ["clothing", "fitting"] });
+
+    await page.getByTestId("sales-file").setInputFiles({ name: "tills-november.csv", mimeType: "text/csv", buffer: Buffer.from(sales.csv) });
+    const result = page.getByTestId("sales-result");
+    await result.waitFor();
+    expect(await page.getByTestId("sales-accepted").textContent()).toBe(String(sales.good));
+    expect(await page.getByTestId("sales-duplicates").textContent()).toBe("1");
+    expect(await page.getByTestId("sales-rejected-count").textContent()).toBe("2");
+    const rejected = page.getByTestId("sales-rejected").locator("tbody tr");
+    expect(await rejected.locator("td:first-child").allTextContents()).toEqual(sales.badLines.map(String));
+    expect(await rejected.nth(0).textContent()).toContain("bad amount");
+    expect(await rejected.nth(1).textContent()).toContain('unknown department "Garden"');
+    await shot(page, "sales-import");
+
+    // The same file again: every good row is already there.
+    await page.getByTestId("sales-file").setInputFiles({ name: "tills-november.csv", mimeType: "text/csv", buffer: Buffer.from(sales.csv) });
+    await expect.poll(() => page.getByTestId("sales-duplicates").textContent()).toBe(String(sales.good + 1));
+    expect(await page.getByTestId("sales-accepted").textContent()).toBe("0");
+    await page.close();
+  });
+
+  it("shows conversion on the heatmap with the long dwell, low conversion flag", async () => {
+    const page = await open(`/heatmap/shop?from=${before.from}&to=${after.to}&metric=conversion`);
+    await page.getByTestId("ranking").waitFor();
+    await page.getByTestId("store-sales").waitFor();
+    const report = (await shop.api.request<{ zones: { zone: string; conversion: number | null; longDwellLowConversion: boolean }[] }>("GET", `/api/v1/stores/shop/conversion?from=${before.from}&to=${after.to}`)).body;
+    for (const z of report.zones) {
+      const row = page.getByTestId(`heat-row-${z.zone}`);
+      if (z.conversion !== null) expect(Number(await row.getAttribute("data-value"))).toBeCloseTo(z.conversion, 9);
+      expect(await page.getByTestId(`flag-${z.zone}`).count()).toBe(z.longDwellLowConversion ? 1 : 0);
+    }
+    // The seeded drinks keep shoppers longest and sell least: the server flags them, the plan says so.
+    expect(report.zones.find((z) => z.zone === "drinks")?.longDwellLowConversion).toBe(true);
+    const flagged = report.zones.filter((z) => z.longDwellLowConversion).length;
+    expect(await page.getByTestId("legend-flag").textContent()).toContain(`${flagged} zone`);
+    const at = await pagePoint(page, [12.5, 1.5]);
+    await page.mouse.move(at.x, at.y);
+    expect(await page.getByTestId("tooltip-flag").textContent()).toContain("Long dwell, low conversion");
+    await shot(page, "heatmap-conversion", { fullPage: true });
+    await page.close();
+  });
+});
+
+describe("funnels", () => {
+  it("builds a funnel step by step and shows the API's figures, by day", async () => {
+    const page = await open(`/funnel/shop?from=${before.from}&to=${after.to}`);
+    for (const step of ["entrance", "promo", "checkout"]) await page.getByTestId("funnel-add").selectOption(step);
+    await page.getByRole("button", { name: "By day" }).click();
+    await page.getByTestId("funnel-chart").waitFor();
+    const api = (await shop.api.request<FunnelReport>("GET", `/api/v1/stores/shop/funnel?from=${before.from}&to=${after.to}&steps=entrance,promo,checkout&by=day`)).body;
+    for (const s of api.steps) expect(Number(await page.getByTestId(`funnel-step-${s.step}`).getAttribute("data-reached"))).toBe(s.reached);
+    expect(api.steps[1]!.reached).toBeGreaterThan(0);
+    expect(await page.getByTestId("funnel-drop").first().textContent()).toContain(`−${api.steps[0]!.reached - api.steps[1]!.reached} left`);
+    expect(page.url()).toContain("steps=entrance%2Cpromo%2Ccheckout");
+    await page.getByTestId("funnel-buckets").waitFor();
+    await page.waitForTimeout(400); // the bars' entry animation
+    await shot(page, "funnel", { fullPage: true });
+    await page.close();
+  });
+});
+
+describe("experiments", () => {
+  it("creates an experiment from two layout versions and shows the API's verdict", async () => {
+    const page = await open("/experiments/shop");
+    await page.getByTestId("exp-new").click();
+    const form = page.getByTestId("experiment-form");
+    // The latest change, equal weeks around it, and the zone the change touched.
+    await expect.poll(() => page.getByTestId("exp-version").inputValue()).toBe("2");
+    await expect.poll(() => form.locator('[data-zone="promo"]').getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByTestId("period-before").textContent()).toContain("1 week");
+    expect(await page.getByTestId("exp-name").inputValue()).toBe("shop: layout version 2");
+    await page.getByTestId("exp-name").fill("Promo table by the entrance");
+    await form.locator('[data-zone="clothing"]').click();
+    await form.locator('[data-store="lyon"]').click();
+    await shot(page, "experiment-form");
+    await page.getByTestId("exp-create").click();
+    await page.getByTestId("verdict-table").waitFor();
+    const id = new URLSearchParams(page.url().split("?")[1]).get("id")!;
+    expect(id).toBeTruthy();
+
+    const res = await shop.api.request<ExperimentResult>("GET", `/api/v1/experiments/${id}/result`);
+    expect(res.status).toBe(200);
+    const result = res.body;
+    expect(result.experiment).toMatchObject({ name: "Promo table by the entrance", testStores: ["shop"], controlStores: ["lyon"], before, after, zones: ["promo", "clothing"] });
+    const rows = page.getByTestId("verdict-table").locator("tbody tr");
+    expect(await rows.count()).toBe(result.zones.reduce((s, z) => s + z.metrics.length, 0));
+    for (const z of result.zones) {
+      for (const m of z.metrics) {
+        const row = page.getByTestId(`verdict-${z.zone}-${m.metric}`);
+        const cells = await row.locator("td").allTextContents();
+        expect(cells[2]).toBe(formatMetricValue(m.metric, m.before));
+        expect(cells[3]).toBe(formatMetricValue(m.metric, m.after));
+        expect(await row.locator(".verdict").getAttribute("data-verdict")).toBe(m.verdict);
+        expect(await row.locator(".verdict-text").textContent()).toBe(m.text);
+        if (m.warning) expect(await row.textContent()).toContain(m.warning);
+      }
+    }
+    // The seeded truth: more trips reach the moved promo table, net of the control store too.
+    const reach = result.zones.find((z) => z.zone === "promo")!.metrics.find((m) => m.metric === "reach")!;
+    expect(reach.verdict).toBe("increase");
+    for (const w of result.warnings) expect(await page.getByTestId("exp-warnings").textContent()).toContain(w);
+
+    // Both plans are drawn, and the export carries the token.
+    await page.getByTestId("exp-plan-before").locator("canvas").first().waitFor();
+    await page.getByTestId("exp-plan-after").locator("canvas").first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("exp-export").click()]);
+    const csv = await readFile((await download.path())!, "utf8");
+    expect(csv.split(/\r?\n/)[0]).toMatch(/^zone,.*metric,before,after,change,.*verdict,text/);
+    expect(csv).toContain(reach.text);
+    await shot(page, "experiment-result", { fullPage: true });
+
+    // Listed for a viewer, who cannot create one.
+    const viewer = await browser.page();
+    await viewer.goto(`${server.httpUrl}/#/experiments/shop?token=${shop.tokens.viewer}`);
+    await viewer.getByTestId(`experiment-${id}`).waitFor();
+    expect(await viewer.getByTestId("exp-new").count()).toBe(0);
+    await shot(viewer, "experiment-list");
+    await viewer.close();
+    await page.close();
+  });
+});
