@@ -15,6 +15,9 @@ const FlowsView = lazy(loadView.flows);
 const LiveView = lazy(loadView.live);
 const EditorView = lazy(loadView.editor);
 const AgentsView = lazy(loadView.agents);
+const FunnelView = lazy(loadView.funnel);
+const ExperimentsView = lazy(loadView.experiments);
+const SalesView = lazy(loadView.sales);
 
 type Auth =
   | { status: "checking" }
@@ -142,6 +145,12 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <EditorView {...props} />;
       case "agents":
         return <AgentsView {...props} />;
+      case "funnel":
+        return <FunnelView {...props} />;
+      case "experiments":
+        return <ExperimentsView {...props} />;
+      case "sales":
+        return <SalesView {...props} />;
     }
   })();
 

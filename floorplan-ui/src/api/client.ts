@@ -4,6 +4,7 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
+import type { ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -46,20 +47,39 @@ export interface RangeQuery {
 export type Api = ReturnType<typeof createApi>;
 
 export function createApi(token: string, base = "", fetcher: typeof fetch = (...args) => fetch(...args)) {
-  async function request<T>(method: "GET" | "PUT", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /** A body sent as is (e.g. CSV text) rather than as JSON. */
+  interface Raw {
+    raw: string;
+    type: string;
+  }
+  const isRaw = (body: unknown): body is Raw => typeof body === "object" && body !== null && "raw" in body && "type" in body;
+  async function send(method: "GET" | "PUT" | "POST", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString() : "";
-    let res: Response;
+    const type = body === undefined ? null : isRaw(body) ? body.type : "application/json";
     try {
-      res = await fetcher(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
+      return await fetcher(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${token}`, ...(type ? { "content-type": type } : {}) },
+        ...(body === undefined ? {} : { body: isRaw(body) ? body.raw : JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
     }
+  }
+  async function failure(res: Response): Promise<ApiError> {
+    const text = await res.text();
+    let e: { message?: string; error?: string } = {};
+    try {
+      e = text ? (JSON.parse(text) as typeof e) : {};
+    } catch {
+      /* not JSON */
+    }
+    return new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
+  }
+  async function request<T>(method: "GET" | "PUT" | "POST", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await send(method, path, query, body, signal);
     const text = await res.text();
     let json: unknown = null;
     try {
@@ -91,6 +111,23 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     traffic: (id: string, r: RangeQuery, bucket: Bucket, signal?: AbortSignal) =>
       request<{ buckets: TrafficBucket[] }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then((x) => x.buckets),
     agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[] }>("GET", `${store(id)}/agents`, undefined, undefined, signal).then((r) => r.agents),
+    departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
+    saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),
+    /** Sales as the CSV text of a file (`timestamp,zone,department,amount,items,transaction`). */
+    uploadSalesCsv: (id: string, csv: string) => request<SalesImportResult>("POST", `${store(id)}/sales`, undefined, { raw: csv, type: "text/csv" }),
+    uploadSales: (id: string, sales: SalesRow[]) => request<SalesImportResult>("POST", `${store(id)}/sales`, undefined, { sales }),
+    conversion: (id: string, r: RangeQuery, signal?: AbortSignal) => request<ConversionReport>("GET", `${store(id)}/conversion`, { from: r.from, to: r.to }, undefined, signal),
+    funnel: (id: string, r: RangeQuery, steps: readonly string[], by: FunnelBy, alias: boolean, signal?: AbortSignal) =>
+      request<FunnelReport>("GET", `${store(id)}/funnel`, { from: r.from, to: r.to, steps: steps.join(","), by, alias: alias ? 1 : 0 }, undefined, signal),
+    experiments: (signal?: AbortSignal) => request<{ experiments: Experiment[] }>("GET", "/experiments", undefined, undefined, signal).then((r) => r.experiments),
+    createExperiment: (input: ExperimentInput) => request<Experiment>("POST", "/experiments", undefined, input),
+    experimentResult: (id: string, signal?: AbortSignal) => request<ExperimentResult>("GET", `/experiments/${encodeURIComponent(id)}/result`, undefined, undefined, signal),
+    /** The result as CSV, fetched with the token (a plain link could not carry it). */
+    async experimentCsv(id: string): Promise<Blob> {
+      const res = await send("GET", `/experiments/${encodeURIComponent(id)}/result.csv`);
+      if (!res.ok) throw await failure(res);
+      return res.blob();
+    },
   };
 }
 

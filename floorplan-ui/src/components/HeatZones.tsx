@@ -1,7 +1,7 @@
 import { memo } from "react";
-import { Group, Line, Text } from "./konva.js";
+import { Circle, Group, Line, Text } from "./konva.js";
 import type Konva from "konva";
-import type { HeatZone } from "../model/heatmap.js";
+import { FLAG_COLOUR, type HeatZone } from "../model/heatmap.js";
 import { formatChange } from "../model/format.js";
 import type { Viewport } from "../model/viewport.js";
 import { zoneBox } from "./zoneBox.js";
@@ -12,13 +12,15 @@ export interface HeatZonesProps {
   hovered: string | null;
   compare: boolean;
   onHover: (id: string | null, at: { x: number; y: number } | null) => void;
+  /** Outline zones flagged "long dwell, low conversion" and badge them with "!". */
+  showFlags?: boolean;
 }
 
 /**
  * Zones filled with their heat colour (opaque, so the colour on screen is the scale's colour), the
  * figure on each, the name where it fits, and the change when comparing.
  */
-export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, compare, onHover }: HeatZonesProps) {
+export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, compare, onHover, showFlags = false }: HeatZonesProps) {
   const px = 1 / viewport.scale;
   const move = (id: string) => (e: Konva.KonvaEventObject<MouseEvent | TouchEvent>) => {
     const p = e.target.getStage()?.getPointerPosition();
@@ -41,6 +43,26 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
           onTap={move(z.id)}
         />
       ))}
+      {showFlags &&
+        zones.filter((z) => z.longDwellLowConversion).map((z) => {
+          // Inset a little so the dashed outline sits inside the zone, clear of its neighbours' edges.
+          const [cx, cy] = z.centroid;
+          const inset = 3 * px;
+          const pts = z.polygon.flatMap(([x, y]) => {
+            const d = Math.hypot(x - cx, y - cy) || 1;
+            return [x - ((x - cx) / d) * inset, y - ((y - cy) / d) * inset];
+          });
+          let top = z.polygon[0]!;
+          for (const p of z.polygon) if (p[1] < top[1] || (p[1] === top[1] && p[0] > top[0])) top = p;
+          const r = 9 * px;
+          return (
+            <Group key={`flag-${z.id}`} listening={false}>
+              <Line points={pts} closed stroke={FLAG_COLOUR} strokeWidth={3} dash={[8, 5]} strokeScaleEnabled={false} perfectDrawEnabled={false} />
+              <Circle x={top[0] - r - 4 * px} y={top[1] + r + 4 * px} radius={r} fill={FLAG_COLOUR} stroke="#ffffff" strokeWidth={1.5} strokeScaleEnabled={false} perfectDrawEnabled={false} />
+              <Text x={top[0] - 2 * r - 4 * px} y={top[1] + 4 * px + r - 6.5 * px} width={2 * r} align="center" text="!" fontSize={13 * px} fontStyle="bold" fill="#ffffff" perfectDrawEnabled={false} />
+            </Group>
+          );
+        })}
       {zones.map((z) => {
         const box = zoneBox(z.polygon, z.centroid);
         const wide = box.width * viewport.scale;

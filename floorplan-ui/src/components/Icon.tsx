@@ -7,6 +7,9 @@ const PATHS = {
   plug: "M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4",
   sync: "M20 11a8 8 0 0 0-14.7-4.3M4 4v4h4M4 13a8 8 0 0 0 14.7 4.3M20 20v-4h-4",
   alert: "M12 3 2 21h20zM12 10v5M12 18h.01",
+  upload: "M12 16V4M7 9l5-5 5 5M4 16v4h16v-4",
+  funnel: "M3 4h18l-7 8v6l-4 2v-8z",
+  flask: "M9 3h6M10 3v6L4 19a1.5 1.5 0 0 0 1.3 2h13.4a1.5 1.5 0 0 0 1.3-2L14 9V3M7 15h10",
 } as const;
 export type IconName = keyof typeof PATHS;
 

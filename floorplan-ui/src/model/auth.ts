@@ -19,8 +19,11 @@ export interface ViewInfo {
 export const VIEWS: readonly ViewInfo[] = [
   { id: "heatmap", label: "Heatmap", roles: ["viewer", "admin"], hint: "Zones coloured by visits and dwell" },
   { id: "flows", label: "Flows", roles: ["viewer", "admin"], hint: "Paths and transitions between zones" },
+  { id: "funnel", label: "Funnels", roles: ["viewer", "admin"], hint: "How many go on from one step to the next" },
+  { id: "experiments", label: "Experiments", roles: ["viewer", "admin"], hint: "Did a layout change work? Before and after, with a verdict" },
   { id: "live", label: "Live", roles: ["staff", "admin"], hint: "Occupancy against capacity, now" },
   { id: "editor", label: "Layout", roles: ["admin"], hint: "Draw zones and save a new layout version" },
+  { id: "sales", label: "Sales", roles: ["admin"], hint: "Import sales and map departments to zones" },
   { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents" },
 ];
 

@@ -63,3 +63,17 @@ export function formatDateTime(ts: number, timeZone: string): string {
 export function formatDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
 }
+
+/** A ratio as a percentage with one decimal below 10 % (0.034 → `3.4%`, 0.25 → `25%`). */
+export function formatRate(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
+  const pct = ratio * 100;
+  return `${pct !== 0 && Math.abs(pct) < 10 ? one.format(pct) : int.format(pct)}%`;
+}
+
+const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** An amount of the store's currency (the sales carry no currency): `12.40`. */
+export function formatMoney(amount: number | null | undefined): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return "–";
+  return money.format(amount);
+}

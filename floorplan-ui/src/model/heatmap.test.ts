@@ -75,3 +75,22 @@ describe("toCsv", () => {
     expect(toCsv(["a", "b"], [["x,y", '=SUM(1)'], ['say "hi"', 2.5]])).toBe('a,b\r\n"x,y",\'=SUM(1)\r\n"say ""hi""",2.500\r\n');
   });
 });
+
+describe("sales metrics", () => {
+  const conv = (zone: string, conversion: number | null, flag = false) => ({ zone, visits: 10, transactions: 1, sales: 20, conversion, salesPerVisit: 2, dwellMedian_s: 300, longDwellLowConversion: flag });
+  it("colours zones by conversion from the sales figures and labels it as a percentage", () => {
+    const scene = heatScene(layout, [dwell("fruit", 4)], "conversion", undefined, { now: [conv("fruit", 0.05), conv("bread", 0.2)] });
+    expect(scene.max).toBe(0.2);
+    expect(scene.zones[0]!.label).toBe("5%");
+    expect(formatMetric(0.034, "conversion")).toBe("3.4%");
+    expect(scene.zones[1]!.fill).toBe("#fde725");
+    expect(scene.zones[2]!.value).toBeNull();
+  });
+  it("carries the long dwell, low conversion flag on every metric", () => {
+    const scene = heatScene(layout, [dwell("fruit", 4)], "visits", undefined, { now: [conv("fruit", 0.01, true)] });
+    expect(scene.zones.map((z) => z.longDwellLowConversion)).toEqual([true, false, false]);
+  });
+  it("formats sales per visit as an amount", () => {
+    expect(formatMetric(2.5, "salesPerVisit")).toBe("2.50");
+  });
+});

@@ -5,19 +5,30 @@
  */
 import { interpolateViridis } from "d3-scale-chromatic";
 import { polygonCentroid, type FloorPoint, type Layout, type ZoneDwell, type ZoneKind } from "@footfall/core";
-import { formatCount, formatDuration, formatDurationShort } from "./format.js";
+import type { ZoneConversion } from "../api/types.js";
+import { formatCount, formatDuration, formatDurationShort, formatMoney, formatRate } from "./format.js";
 
 export const METRICS = [
   { id: "visits", label: "Visits", unit: "visits" },
   { id: "visitors", label: "Visitors", unit: "visitors" },
   { id: "median", label: "Median dwell", unit: "seconds" },
   { id: "p90", label: "P90 dwell", unit: "seconds" },
+  { id: "conversion", label: "Conversion", unit: "ratio" },
+  { id: "salesPerVisit", label: "Sales per visit", unit: "money" },
 ] as const;
 export type Metric = (typeof METRICS)[number]["id"];
+
+/** Metrics read from `/conversion` (sales) rather than `/dwell`. */
+export function isSalesMetric(metric: Metric): metric is "conversion" | "salesPerVisit" {
+  return metric === "conversion" || metric === "salesPerVisit";
+}
 
 export function isMetric(value: unknown): value is Metric {
   return METRICS.some((m) => m.id === value);
 }
+
+/** The outline and badge of zones flagged "long dwell, low conversion" (reads on every viridis colour). */
+export const FLAG_COLOUR = "#e11d48";
 
 /** The colour of zones with nothing to show. */
 export const NO_DATA_FILL = "#e2e8f0";
@@ -38,6 +49,10 @@ export interface HeatZone {
   /** Relative change from the previous period; null when it had none (or no comparison). */
   change: number | null;
   dwell: ZoneDwell | null;
+  /** Sales figures of the zone, when the conversion report was loaded. */
+  sales: ZoneConversion | null;
+  /** The zone keeps shoppers long but few of them buy (the server's flag). */
+  longDwellLowConversion: boolean;
 }
 
 export interface HeatScene {
@@ -48,7 +63,9 @@ export interface HeatScene {
   unplaced: ZoneDwell[];
 }
 
-export function metricValue(d: ZoneDwell | null | undefined, metric: Metric): number | null {
+export function metricValue(d: ZoneDwell | null | undefined, metric: Metric, c?: ZoneConversion | null): number | null {
+  if (metric === "conversion") return c?.conversion ?? null;
+  if (metric === "salesPerVisit") return c?.salesPerVisit ?? null;
   if (!d) return null;
   switch (metric) {
     case "visits":
@@ -66,6 +83,8 @@ export function metricValue(d: ZoneDwell | null | undefined, metric: Metric): nu
 export function formatMetric(value: number | null, metric: Metric, short = false): string {
   if (value === null) return "–";
   if (metric === "visits" || metric === "visitors") return formatCount(value);
+  if (metric === "conversion") return formatRate(value);
+  if (metric === "salesPerVisit") return formatMoney(value);
   return short ? formatDurationShort(value) : formatDuration(value);
 }
 
@@ -86,16 +105,24 @@ export function inkOn(fill: string): string {
   return lum > 0.22 ? "#0f172a" : "#ffffff";
 }
 
-export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwell[], metric: Metric, previous?: readonly ZoneDwell[]): HeatScene {
+/** Sales figures of the range and, when comparing, of the previous period. */
+export interface SalesFigures {
+  now?: readonly ZoneConversion[] | undefined;
+  previous?: readonly ZoneConversion[] | undefined;
+}
+
+export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwell[], metric: Metric, previous?: readonly ZoneDwell[], sales: SalesFigures = {}): HeatScene {
   const byZone = new Map(dwell.map((d) => [d.zone as string, d]));
   const prevByZone = previous ? new Map(previous.map((d) => [d.zone as string, d])) : null;
-  const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric));
+  const salesBy = new Map((sales.now ?? []).map((c) => [c.zone, c]));
+  const prevSalesBy = new Map((sales.previous ?? []).map((c) => [c.zone, c]));
+  const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric, salesBy.get(z.id)));
   const max = Math.max(0, ...values.map((v) => v ?? 0));
   const zones = layout.zones.map((z, i): HeatZone => {
     const value = values[i] ?? null;
     // With nothing above zero there is no scale to place a zone on: every zone reads "0" on grey.
     const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
-    const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric) : null;
+    const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric, prevSalesBy.get(z.id)) : null;
     return {
       id: z.id,
       name: z.name,
@@ -109,6 +136,8 @@ export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwe
       previous: prev,
       change: relativeChange(value, prev),
       dwell: byZone.get(z.id) ?? null,
+      sales: salesBy.get(z.id) ?? null,
+      longDwellLowConversion: salesBy.get(z.id)?.longDwellLowConversion === true,
     };
   });
   const placed = new Set(layout.zones.map((z) => z.id as string));

@@ -28,12 +28,13 @@ describe("formatHash", () => {
 
 describe("roles", () => {
   it("gives viewers the analytics, staff the live view and admins everything", () => {
-    expect(viewsFor("viewer").map((v) => v.id)).toEqual(["heatmap", "flows"]);
+    expect(viewsFor("viewer").map((v) => v.id)).toEqual(["heatmap", "flows", "funnel", "experiments"]);
     expect(viewsFor("staff").map((v) => v.id)).toEqual(["live"]);
-    expect(viewsFor("admin").map((v) => v.id)).toEqual(["heatmap", "flows", "live", "editor", "agents"]);
+    expect(viewsFor("admin").map((v) => v.id)).toEqual(["heatmap", "flows", "funnel", "experiments", "live", "editor", "sales", "agents"]);
   });
-  it("keeps the editor from viewers", () => {
+  it("keeps the editor and the sales import from viewers", () => {
     expect(canSee("viewer", "editor")).toBe(false);
+    expect(canSee("viewer", "sales")).toBe(false);
   });
   it("lands staff on the live view", () => {
     expect(defaultView("staff")).toBe("live");

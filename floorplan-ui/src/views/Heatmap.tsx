@@ -7,9 +7,10 @@ import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { heatScene, isMetric, METRICS, rankZones, formatMetric, type HeatZone, type Metric } from "../model/heatmap.js";
+import { heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { formatChange, formatCount, formatDate, formatDuration } from "../model/format.js";
+import { formatChange, formatCount, formatDate, formatDuration, formatMoney, formatRate } from "../model/format.js";
+import type { ConversionReport } from "../api/types.js";
 import { toCsv } from "../model/csv.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -32,7 +33,22 @@ export default function HeatmapView(props: ViewProps) {
   const dwell = useAsync((signal) => (r.ready ? api.dwell(store, r.range, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
   const before = useAsync((signal) => (r.ready && compare ? api.dwell(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
 
-  const scene = useMemo(() => (r.layout && dwell.data ? heatScene(r.layout, dwell.data, metric, compare ? before.data : undefined) : null), [r.layout, dwell.data, metric, compare, before.data]);
+  // Sales figures: needed by the sales metrics, and by the "long dwell, low conversion" flag on every metric.
+  const sales = isSalesMetric(metric);
+  const conversion = useAsync<ConversionReport | null>(
+    (signal) => (r.ready ? api.conversion(store, r.range, signal).catch((e: unknown) => (sales ? Promise.reject(e) : null)) : new Promise<never>(() => {})),
+    [api, store, r.ready, r.range.from, r.range.to, sales],
+  );
+  const convBefore = useAsync((signal) => (r.ready && compare && sales ? api.conversion(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, sales, prev.from, prev.to]);
+  const figures = sales ? conversion : dwell;
+  const scene = useMemo(
+    () =>
+      r.layout && dwell.data && (!sales || conversion.data)
+        ? heatScene(r.layout, dwell.data, metric, compare ? before.data : undefined, { now: conversion.data?.zones, previous: compare ? convBefore.data?.zones : undefined })
+        : null,
+    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data],
+  );
+  const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
   const onHover = useCallback((id: string | null, at: { x: number; y: number } | null) => setHover(id && at ? { id, ...at } : null), []);
   const hovered = scene?.zones.find((z) => z.id === hover?.id) ?? null;
@@ -40,8 +56,14 @@ export default function HeatmapView(props: ViewProps) {
 
   const exportCsv = () => {
     if (!scene) return;
-    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
-    const rows = rankZones(scene).map((z) => [z.id, z.name, z.kind, z.dwell?.visits ?? 0, z.dwell?.visitors ?? 0, z.dwell?.dwell_s?.mean, z.dwell?.dwell_s?.median, z.dwell?.dwell_s?.p90, ...(compare ? [z.previous, z.change] : [])]);
+    // Sales columns when there are sales to speak of: a store without till data exports what it always did.
+    const withSales = (conversion.data?.store.transactions ?? 0) > 0;
+    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []), ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
+    const rows = rankZones(scene).map((z) => [
+      z.id, z.name, z.kind, z.dwell?.visits ?? 0, z.dwell?.visitors ?? 0, z.dwell?.dwell_s?.mean, z.dwell?.dwell_s?.median, z.dwell?.dwell_s?.p90,
+      ...(withSales ? [z.sales?.transactions ?? 0, z.sales?.sales ?? 0, z.sales?.conversion, z.sales?.salesPerVisit, z.longDwellLowConversion ? "yes" : "no"] : []),
+      ...(compare ? [z.previous, z.change] : []),
+    ]);
     const blob = new Blob([toCsv(header, rows)], { type: "text/csv;charset=utf-8" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
@@ -76,12 +98,12 @@ export default function HeatmapView(props: ViewProps) {
         <section className="card heat-plan-card">
           <div className="card-h">
             <h2>Zones by {metricInfo.label.toLowerCase()}</h2>
-            {(dwell.status === "loading" || before.status === "loading") && <div className="spinner sm" aria-label="Loading" />}
+            {(dwell.status === "loading" || before.status === "loading" || (sales && conversion.status === "loading")) && <div className="spinner sm" aria-label="Loading" />}
             <span className="hint">Scroll to zoom · drag to pan</span>
           </div>
           <div className="heat-plan">
-            {dwell.status === "error" ? (
-              <ErrorState error={dwell.error} onRetry={dwell.reload} />
+            {figures.status === "error" ? (
+              <ErrorState error={figures.error} onRetry={figures.reload} />
             ) : !r.layout || !scene ? (
               <Loading label="Loading figures…" />
             ) : r.layout.zones.length === 0 ? (
@@ -92,13 +114,18 @@ export default function HeatmapView(props: ViewProps) {
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
                 overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} />}
               >
-                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} />}
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags />}
               </PlanStage>
             )}
           </div>
           {scene && (
             <div className="card-b legend-wrap">
-              <Legend max={scene.max} metric={metric} title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : ""}`} />
+              <Legend
+                max={scene.max}
+                metric={metric}
+                title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : metric === "conversion" ? " (transactions per visit)" : ""}`}
+                flagged={(conversion.data?.store.transactions ?? 0) > 0 ? flagged.length : undefined}
+              />
             </div>
           )}
         </section>
@@ -110,6 +137,7 @@ export default function HeatmapView(props: ViewProps) {
           {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} /> : <Loading />}
         </section>
       </div>
+      {sales && conversion.data && <StoreSales report={conversion.data} />}
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
@@ -125,7 +153,11 @@ function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metr
   const none = zones.every((z) => z.value === null || z.value === 0);
   return (
     <div className="heat-table-wrap">
-      {none && <div className="alert info" style={{ margin: 12 }}>No visits in this range{unplaced ? " on this layout" : ""}. Try a longer range.</div>}
+      {none && (
+        <div className="alert info" style={{ margin: 12 }}>
+          {isSalesMetric(metric) ? "No sales matched to zones in this range. An admin imports sales in the Sales view." : `No visits in this range${unplaced ? " on this layout" : ""}. Try a longer range.`}
+        </div>
+      )}
       <table className="table" data-testid="ranking">
         <thead>
           <tr>
@@ -139,6 +171,7 @@ function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metr
             <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill}>
               <td>
                 <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{z.name}</span>
+                {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric)}</td>
               {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{formatChange(z.change)}</td>}
@@ -161,6 +194,13 @@ function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: n
         <dt>Mean dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.mean) : "–"}</dd>
         <dt>Median dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.median) : "–"}</dd>
         <dt>P90 dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.p90) : "–"}</dd>
+        {zone.sales && (
+          <>
+            <dt>Transactions</dt><dd>{formatCount(zone.sales.transactions)}</dd>
+            <dt>Conversion</dt><dd>{formatRate(zone.sales.conversion)}</dd>
+            <dt>Sales per visit</dt><dd>{formatMoney(zone.sales.salesPerVisit)}</dd>
+          </>
+        )}
         {compare && (
           <>
             <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
@@ -168,6 +208,24 @@ function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: n
           </>
         )}
       </dl>
+      {zone.longDwellLowConversion && (
+        <p className="tip-flag" data-testid="tooltip-flag">
+          Long dwell, low conversion: shoppers stay {zone.sales?.dwellMedian_s != null ? `${formatDuration(zone.sales.dwellMedian_s)} (median)` : "long"} but few buy here. Check prices, stock or staff.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Store-level sales figures of the range (shown with the sales metrics). */
+function StoreSales({ report }: { report: ConversionReport }) {
+  const s = report.store;
+  return (
+    <div className="stats card card-b" data-testid="store-sales">
+      <div className="stat"><div className="v">{formatRate(s.conversion)}</div><div className="k">store conversion ({formatCount(s.transactions)} transactions / {formatCount(s.visitors)} visitors)</div></div>
+      <div className="stat"><div className="v">{formatMoney(s.averageBasket)}</div><div className="k">average basket</div></div>
+      <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor)}</div><div className="k">sales per visitor</div></div>
+      <div className="stat"><div className="v">{s.staffRatio === null ? "–" : formatCount(s.staffRatio)}</div><div className="k">{s.staffRatio === null ? "shoppers per staff member (no staff counts)" : "shoppers per staff member"}</div></div>
     </div>
   );
 }

@@ -7,6 +7,9 @@ import type { ViewId } from "../model/route.js";
 export const loadView = {
   heatmap: () => import("./Heatmap.js"),
   flows: () => import("./Flows.js"),
+  funnel: () => import("./Funnel.js"),
+  experiments: () => import("./Experiments.js"),
+  sales: () => import("./Sales.js"),
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),

@@ -1,0 +1,174 @@
+/**
+ * Creating an experiment (admin): the store, the layout version that made the change, before and
+ * after periods (equal windows around it by default), the zones of interest (those the change
+ * touched, by default) and optional control stores. State and rules live in model/experiment.ts.
+ */
+import { useEffect, useReducer, useState } from "react";
+import { ApiError } from "../api/client.js";
+import type { Experiment, Period } from "../api/types.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext } from "../model/experiment.js";
+import { formatDateTime } from "../model/format.js";
+import { fromLocalInput, toLocalInput } from "../model/range.js";
+import { useSession } from "../session.js";
+import { Loading } from "./States.js";
+
+const HOUR = 3_600_000;
+
+/** `3 days`, `5 h`, `2 weeks`. */
+function formatLength(ms: number): string {
+  if (ms <= 0) return "empty";
+  if (ms % (7 * 24 * HOUR) === 0) return `${ms / (7 * 24 * HOUR)} week${ms === 7 * 24 * HOUR ? "" : "s"}`;
+  if (ms >= 48 * HOUR) return `${Math.round((ms / (24 * HOUR)) * 10) / 10} days`;
+  return `${Math.round((ms / HOUR) * 10) / 10} h`;
+}
+
+export function ExperimentForm({ store, onCreated, onCancel }: { store: string; onCreated: (e: Experiment) => void; onCancel: () => void }) {
+  const { api, stores } = useSession();
+  const [form, dispatch] = useReducer(experimentReducer, undefined, () => initialExperiment(store, Date.now()));
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const current = useAsync((signal) => api.layout(form.store, undefined, signal), [api, form.store]);
+  const versions = useAsync((signal) => api.layouts(form.store, signal), [api, form.store]);
+  useEffect(() => {
+    if (versions.data) dispatch({ type: "versionsLoaded", versions: versions.data });
+  }, [versions.data]);
+  const ctx = versionContext(form.versions ?? [], form.version);
+  const changeAt = ctx.change?.validFrom ?? null;
+  const layouts = useAsync(
+    async (signal) => {
+      if (changeAt === null) return null;
+      const [before, after] = await Promise.all([ctx.previous ? api.layout(form.store, changeAt - 1, signal) : Promise.resolve(null), api.layout(form.store, changeAt, signal)]);
+      return { before, after };
+    },
+    [api, form.store, changeAt],
+  );
+  useEffect(() => {
+    if (layouts.data) dispatch({ type: "layoutsLoaded", before: layouts.data.before, after: layouts.data.after });
+  }, [layouts.data]);
+
+  const tz = current.data?.timezone ?? "UTC";
+  const check = checkExperiment(form);
+  const input = toExperimentInput(form);
+  const zoneOptions = (() => {
+    const seen = new Map<string, string>();
+    for (const z of layouts.data?.after.zones ?? []) seen.set(z.id, z.name);
+    for (const z of layouts.data?.before?.zones ?? []) if (!seen.has(z.id)) seen.set(z.id, `${z.name} (removed)`);
+    return [...seen];
+  })();
+
+  const create = async () => {
+    if (!input) return;
+    setSending(true);
+    setError(null);
+    try {
+      onCreated(await api.createExperiment(input));
+    } catch (err) {
+      setError(err instanceof ApiError ? `${err.status ? `${err.status}: ` : ""}${err.message}` : (err as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const periodInputs = (which: "before" | "after", p: Period | null) => (
+    <fieldset className="period" data-testid={`period-${which}`}>
+      <legend>{which === "before" ? "Before the change" : "After the change"}{p ? <span className="muted"> · {formatLength(p.to - p.from)}</span> : null}</legend>
+      {p ? (
+        <div className="two">
+          {(["from", "to"] as const).map((edge) => (
+            <label className="lbl" key={edge}>
+              {edge === "from" ? "From" : "To (not included)"}
+              <input
+                className="field"
+                type="datetime-local"
+                value={toLocalInput(p[edge], tz)}
+                data-testid={`${which}-${edge}`}
+                onChange={(e) => {
+                  const ts = fromLocalInput(e.target.value, tz);
+                  if (ts !== null) dispatch({ type: "setPeriod", which, edge, ts });
+                }}
+              />
+            </label>
+          ))}
+        </div>
+      ) : (
+        <span className="muted">Pick the change first.</span>
+      )}
+    </fieldset>
+  );
+
+  return (
+    <section className="card" data-testid="experiment-form">
+      <div className="card-h">
+        <h2>New experiment</h2>
+        <span className="hint">Compare the weeks before and after a layout change</span>
+      </div>
+      <div className="card-b form exp-form">
+        <div className="two">
+          <label className="lbl">
+            Store (where the layout changed)
+            <select className="field" value={form.store} onChange={(e) => dispatch({ type: "setStore", store: e.target.value })} data-testid="exp-store">
+              {!stores.some((s) => s.id === form.store) && <option value={form.store}>{form.store}</option>}
+              {stores.map((s) => <option key={s.id} value={s.id}>{s.name || s.id}</option>)}
+            </select>
+          </label>
+          <label className="lbl">
+            The change: a layout version and its start
+            {versions.status === "loading" && !form.versions ? (
+              <Loading label="Loading versions…" />
+            ) : (
+              <select className="field" value={form.version ?? ""} onChange={(e) => dispatch({ type: "pickVersion", version: Number(e.target.value) })} data-testid="exp-version">
+                {form.version === null && <option value="">Choose a version…</option>}
+                {[...(form.versions ?? [])].reverse().map((v, i, all) => (
+                  <option key={v.version} value={v.version} disabled={i === all.length - 1}>
+                    Version {v.version} · from {formatDateTime(v.validFrom, tz)}{i === all.length - 1 ? " (first layout)" : ""}
+                  </option>
+                ))}
+              </select>
+            )}
+          </label>
+        </div>
+        <label className="lbl">
+          Name
+          <input className="field" value={form.name} placeholder="e.g. Promo table by the entrance" onChange={(e) => dispatch({ type: "setName", name: e.target.value })} data-testid="exp-name" />
+        </label>
+        <div className="two">
+          {periodInputs("before", form.before)}
+          {periodInputs("after", form.after)}
+        </div>
+        <div className="lbl">
+          <span>Zones of interest <span className="muted">(the change touched the ones picked at first)</span></span>
+          <div className="zone-chips" role="group" aria-label="Zones of interest" data-testid="exp-zones">
+            {zoneOptions.length === 0 && <span className="muted">{changeAt === null ? "Pick the change first." : "Loading the layouts…"}</span>}
+            {zoneOptions.map(([id, name]) => (
+              <button key={id} type="button" className="zchip" aria-pressed={form.zones.includes(id)} onClick={() => dispatch({ type: "toggleZone", zone: id })} data-zone={id}>{name}</button>
+            ))}
+          </div>
+        </div>
+        <div className="lbl">
+          <span>Control stores <span className="muted">(optional: stores that did not change, for the difference in differences)</span></span>
+          <div className="zone-chips" role="group" aria-label="Control stores" data-testid="exp-controls">
+            {stores.filter((s) => s.id !== form.store).length === 0 && <span className="muted">No other store to compare with.</span>}
+            {stores.filter((s) => s.id !== form.store).map((s) => (
+              <button key={s.id} type="button" className="zchip" aria-pressed={form.controls.includes(s.id)} onClick={() => dispatch({ type: "toggleControl", store: s.id })} data-store={s.id}>
+                {s.name && s.name !== s.id ? `${s.name} · ${s.id}` : s.id}
+              </button>
+            ))}
+          </div>
+        </div>
+        {(check.problems.length > 0 || check.notes.length > 0) && (
+          <ul className="checks" data-testid="exp-checks">
+            {check.problems.map((p) => <li key={p} className="bad">{p}</li>)}
+            {check.notes.map((p) => <li key={p}>{p}</li>)}
+          </ul>
+        )}
+        {error && <div className="alert error" role="alert">{error}</div>}
+        <div className="row">
+          <button className="btn primary" disabled={!input || sending} onClick={create} data-testid="exp-create">{sending ? "Creating…" : "Create and compute"}</button>
+          <button className="btn ghost" onClick={onCancel}>Cancel</button>
+        </div>
+      </div>
+    </section>
+  );
+}

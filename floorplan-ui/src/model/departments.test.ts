@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, toDepartments } from "./departments.js";
+
+describe("departmentsReducer", () => {
+  it("adds a department once, with no zones yet", () => {
+    let s = fromDepartments({});
+    s = departmentsReducer(s, { type: "add", name: " Fresh " });
+    s = departmentsReducer(s, { type: "add", name: "Fresh" });
+    expect(s.rows).toEqual([{ name: "Fresh", zones: [] }]);
+  });
+  it("toggles zones in and out of a department", () => {
+    let s = fromDepartments({ Fresh: ["fruit"] });
+    s = departmentsReducer(s, { type: "toggleZone", index: 0, zone: "bakery" });
+    s = departmentsReducer(s, { type: "toggleZone", index: 0, zone: "fruit" });
+    expect(toDepartments(s)).toEqual({ Fresh: ["bakery"] });
+  });
+  it("knows when what is shown differs from what is saved", () => {
+    const s = fromDepartments({ Fresh: ["fruit", "bakery"] });
+    expect(isDepartmentsDirty(s)).toBe(false);
+    expect(isDepartmentsDirty(departmentsReducer(s, { type: "rename", index: 0, name: "Food" }))).toBe(true);
+    expect(isDepartmentsDirty(departmentsReducer(s, { type: "remove", index: 0 }))).toBe(true);
+  });
+});
+
+describe("departmentProblems", () => {
+  it("refuses a zone in two departments, an empty department and a repeated name", () => {
+    const s = fromDepartments({ Fresh: ["fruit"], Food: ["fruit"], Empty: [] });
+    const problems = departmentProblems(s, ["fruit"]);
+    expect(problems.some((p) => p.includes("both"))).toBe(true);
+    expect(problems.some((p) => p.includes("“Empty” has no zones"))).toBe(true);
+    const twice = departmentsReducer(fromDepartments({ A: ["x"], B: ["y"] }), { type: "rename", index: 1, name: "A" });
+    expect(departmentProblems(twice, ["x", "y"])).toContain("“A” is used twice.");
+  });
+  it("names zones that are no longer on the layout", () => {
+    expect(departmentProblems(fromDepartments({ Fresh: ["gone"] }), ["fruit"])).toEqual(["“Fresh” lists “gone”, which is not on the current layout."]);
+  });
+});
+
+describe("importSummary", () => {
+  it("says what was imported, skipped and rejected, rejected lines in order", () => {
+    const s = importSummary({ accepted: 4, duplicates: 2, rejected: [{ line: 9, error: "bad amount" }, { line: 3, error: "unknown zone" }] });
+    expect(s.tone).toBe("warn");
+    expect(s.headline).toBe("4 sales imported · 2 already imported (same transaction id), skipped · 2 lines rejected");
+    expect(s.rejected.map((r) => r.line)).toEqual([3, 9]);
+  });
+  it("counts every refused row when the server lists only the first", () => {
+    const s = importSummary({ accepted: 1, duplicates: 0, rejected: [{ line: 2, error: "x" }], rejectedCount: 250 });
+    expect(s.rejectedCount).toBe(250);
+    expect(s.headline).toContain("250 lines rejected");
+  });
+  it("is an error when nothing was kept", () => {
+    expect(importSummary({ accepted: 0, duplicates: 0, rejected: [{ line: 2, error: "x" }] }).tone).toBe("error");
+  });
+});
+
+describe("previewCsv", () => {
+  it("counts data rows and checks the header, ignoring a BOM and blank lines", () => {
+    expect(previewCsv("\uFEFFtimestamp,zone,department,amount,items,transaction\r\n1,a,,2,1,t1\r\n\r\n")).toEqual({ rows: 1, headerOk: true, header: "timestamp,zone,department,amount,items,transaction" });
+    expect(previewCsv("date,amount\n1,2\n").headerOk).toBe(false);
+  });
+});

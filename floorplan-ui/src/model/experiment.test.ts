@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import { changedZones, checkExperiment, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+
+const H = 3_600_000;
+const D = 24 * H;
+const T0 = Date.UTC(2026, 10, 2); // the change
+const sq = (x: number) => [[x, 0], [x + 1, 0], [x + 1, 1], [x, 1]];
+const layout = (zones: [string, number][]) => ({ zones: zones.map(([id, x]) => ({ id, name: id, kind: "zone", polygon: sq(x) })) }) as unknown as Pick<Layout, "zones">;
+
+function ready(now = T0 + 30 * D): ExperimentForm {
+  let f = initialExperiment("shop", now);
+  f = experimentReducer(f, { type: "versionsLoaded", versions: [{ version: 1, validFrom: 0 }, { version: 2, validFrom: T0 }] });
+  return experimentReducer(f, { type: "toggleZone", zone: "promo" });
+}
+
+describe("defaultWindows", () => {
+  it("takes the longest whole number of weeks that fits on both sides", () => {
+    expect(defaultWindows(T0, 0, null, T0 + 20 * D)).toEqual({ before: { from: T0 - 14 * D, to: T0 }, after: { from: T0, to: T0 + 14 * D } });
+  });
+  it("falls back to whole days, then whole hours", () => {
+    expect(defaultWindows(T0, T0 - 3.5 * D, null, T0 + 10 * D)!.after).toEqual({ from: T0, to: T0 + 3 * D });
+    expect(defaultWindows(T0, 0, null, T0 + 4 * H + 60_000)!.before).toEqual({ from: T0 - 4 * H, to: T0 });
+  });
+  it("stops at the next layout version", () => {
+    expect(defaultWindows(T0, 0, T0 + 8 * D, T0 + 60 * D)!.after.to).toBe(T0 + 7 * D);
+  });
+  it("has nothing to offer for a change that has not happened yet", () => {
+    expect(defaultWindows(T0, 0, null, T0 - H)).toBeNull();
+  });
+});
+
+describe("experimentReducer", () => {
+  it("picks the latest change, names the experiment after it and sets equal windows around it", () => {
+    const f = ready();
+    expect(f.version).toBe(2);
+    expect(f.name).toBe("shop: layout version 2");
+    expect(f.before).toEqual({ from: T0 - 28 * D, to: T0 });
+    expect(f.after).toEqual({ from: T0, to: T0 + 28 * D });
+  });
+  it("keeps a typed name when another version is picked", () => {
+    let f = experimentReducer(ready(), { type: "setName", name: "Promo by the door" });
+    f = experimentReducer(f, { type: "versionsLoaded", versions: [{ version: 1, validFrom: 0 }, { version: 2, validFrom: T0 }, { version: 3, validFrom: T0 + 10 * D }] });
+    f = experimentReducer(f, { type: "pickVersion", version: 3 });
+    expect(f.name).toBe("Promo by the door");
+    expect(f.before!.to).toBe(T0 + 10 * D);
+  });
+  it("starts with the zones the change touched, and leaves a person's choice alone afterwards", () => {
+    const before = layout([["promo", 0], ["fruit", 2]]);
+    const after = layout([["promo", 5], ["fruit", 2], ["coffee", 8]]);
+    let f = experimentReducer(initialExperiment("shop", T0 + D), { type: "layoutsLoaded", before, after });
+    expect(f.zones).toEqual(["promo", "coffee"]);
+    f = experimentReducer(f, { type: "toggleZone", zone: "coffee" });
+    expect(experimentReducer(f, { type: "layoutsLoaded", before, after }).zones).toEqual(["promo"]);
+  });
+  it("never takes the test store as its own control", () => {
+    const f = experimentReducer(ready(), { type: "toggleControl", store: "shop" });
+    expect(f.controls).toEqual([]);
+    expect(experimentReducer(f, { type: "toggleControl", store: "lyon" }).controls).toEqual(["lyon"]);
+  });
+  it("forgets versions and zones when the store changes", () => {
+    const f = experimentReducer(ready(), { type: "setStore", store: "lyon" });
+    expect(f).toMatchObject({ store: "lyon", versions: null, version: null, zones: [], before: null });
+  });
+});
+
+describe("checkExperiment", () => {
+  it("accepts a complete form and builds the request", () => {
+    const f = experimentReducer(ready(), { type: "toggleControl", store: "lyon" });
+    expect(checkExperiment(f).problems).toEqual([]);
+    expect(toExperimentInput(f)).toEqual({
+      name: "shop: layout version 2",
+      testStores: ["shop"],
+      controlStores: ["lyon"],
+      layoutVersion: 2,
+      before: { from: T0 - 28 * D, to: T0 },
+      after: { from: T0, to: T0 + 28 * D },
+      zones: ["promo"],
+    });
+  });
+  it("refuses a before period that runs past the change", () => {
+    const f = experimentReducer(ready(), { type: "setPeriod", which: "before", edge: "to", ts: T0 + H });
+    expect(checkExperiment(f).problems).toContain("The before period must end by the change.");
+    expect(toExperimentInput(f)).toBeNull();
+  });
+  it("refuses a store with a single layout: there is no before", () => {
+    const f = experimentReducer(initialExperiment("shop", T0), { type: "versionsLoaded", versions: [{ version: 1, validFrom: 0 }] });
+    expect(checkExperiment(f).problems.some((p) => /one layout version/.test(p))).toBe(true);
+  });
+  it("notes periods of different lengths without refusing them", () => {
+    const f = experimentReducer(ready(), { type: "setPeriod", which: "after", edge: "to", ts: T0 + 3 * D });
+    expect(checkExperiment(f).problems).toEqual([]);
+    expect(checkExperiment(f).notes[0]).toMatch(/differ in length/);
+  });
+  it("asks for zones of interest", () => {
+    const f = experimentReducer(ready(), { type: "toggleZone", zone: "promo" });
+    expect(checkExperiment(f).problems).toContain("Pick at least one zone of interest.");
+  });
+});
+
+describe("changedZones", () => {
+  it("is every zone when there was no layout before", () => {
+    expect(changedZones(null, layout([["a", 0]]))).toEqual(["a"]);
+  });
+});

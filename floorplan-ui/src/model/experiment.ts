@@ -1,0 +1,158 @@
+/**
+ * The experiment form as plain state and named actions: a store, the layout version whose
+ * `validFrom` is the change, before and after periods (equal windows around the change by
+ * default), zones of interest (the zones the change touched by default) and control stores.
+ */
+import type { Layout } from "@footfall/core";
+import type { ExperimentInput, Period } from "../api/types.js";
+
+export interface LayoutVersion {
+  version: number;
+  validFrom: number;
+}
+
+export interface ExperimentForm {
+  name: string;
+  /** Whether the name was typed (then picking a version leaves it alone). */
+  named: boolean;
+  store: string;
+  versions: LayoutVersion[] | null;
+  version: number | null;
+  before: Period | null;
+  after: Period | null;
+  zones: string[];
+  controls: string[];
+  /** When the form was opened: the after period never runs past it by default. */
+  now: number;
+}
+
+export type ExperimentAction =
+  | { type: "setName"; name: string }
+  | { type: "setStore"; store: string }
+  | { type: "versionsLoaded"; versions: LayoutVersion[] }
+  | { type: "pickVersion"; version: number }
+  | { type: "setPeriod"; which: "before" | "after"; edge: "from" | "to"; ts: number }
+  | { type: "layoutsLoaded"; before: Pick<Layout, "zones"> | null; after: Pick<Layout, "zones"> }
+  | { type: "toggleZone"; zone: string }
+  | { type: "toggleControl"; store: string };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export function initialExperiment(store: string, now: number): ExperimentForm {
+  return { name: "", named: false, store, versions: null, version: null, before: null, after: null, zones: [], controls: [], now };
+}
+
+/** The version that starts at the change, the one before it and the one after (which bounds the after period). */
+export function versionContext(versions: readonly LayoutVersion[], version: number | null) {
+  const sorted = [...versions].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+  const i = sorted.findIndex((v) => v.version === version);
+  return { change: i >= 0 ? sorted[i]! : null, previous: i > 0 ? sorted[i - 1]! : null, next: i >= 0 ? (sorted[i + 1] ?? null) : null };
+}
+
+/**
+ * Equal windows just before and just after the change: the longest of 4, 2 or 1 weeks that fits
+ * (whole weeks keep the mix of weekdays the same), else whole days, else whole hours, else what
+ * there is. They never reach back past the previous version, nor past the next version or now.
+ */
+export function defaultWindows(changeAt: number, previousFrom: number | null, nextFrom: number | null, now: number): { before: Period; after: Period } | null {
+  const room = Math.min(changeAt - (previousFrom ?? -Infinity), (nextFrom ?? Infinity) - changeAt, now - changeAt);
+  if (!(room > 0)) return null;
+  let len = room;
+  const week = [28, 14, 7].find((d) => room >= d * DAY);
+  if (week) len = week * DAY;
+  else if (room >= DAY) len = Math.floor(room / DAY) * DAY;
+  else if (room >= HOUR) len = Math.floor(room / HOUR) * HOUR;
+  return { before: { from: changeAt - len, to: changeAt }, after: { from: changeAt, to: changeAt + len } };
+}
+
+/** Zones of the after layout that are new or whose outline moved: what the change touched. */
+export function changedZones(before: Pick<Layout, "zones"> | null, after: Pick<Layout, "zones">): string[] {
+  const old = new Map((before?.zones ?? []).map((z) => [z.id as string, JSON.stringify(z.polygon)]));
+  return after.zones.filter((z) => old.get(z.id) !== JSON.stringify(z.polygon)).map((z) => z.id);
+}
+
+function withDefaults(state: ExperimentForm): ExperimentForm {
+  const ctx = versionContext(state.versions ?? [], state.version);
+  if (!ctx.change) return { ...state, before: null, after: null };
+  const w = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, state.now);
+  const name = state.named ? state.name : `${state.store}: layout version ${ctx.change.version}`;
+  return { ...state, name, before: w?.before ?? null, after: w?.after ?? null };
+}
+
+export function experimentReducer(state: ExperimentForm, action: ExperimentAction): ExperimentForm {
+  switch (action.type) {
+    case "setName":
+      return { ...state, name: action.name, named: action.name.trim() !== "" };
+    case "setStore":
+      if (action.store === state.store) return state;
+      return { ...initialExperiment(action.store, state.now), name: state.named ? state.name : "", named: state.named, controls: state.controls.filter((c) => c !== action.store) };
+    case "versionsLoaded": {
+      const versions = [...action.versions].sort((a, b) => a.validFrom - b.validFrom);
+      // The latest change is the usual question: "did the last move work?"
+      const latest = versions.length > 1 ? versions.at(-1)!.version : null;
+      return withDefaults({ ...state, versions, version: state.version ?? latest });
+    }
+    case "pickVersion":
+      if (!state.versions?.some((v) => v.version === action.version)) return state;
+      return withDefaults({ ...state, version: action.version, zones: [] });
+    case "setPeriod": {
+      const p = state[action.which];
+      if (!p) return state;
+      return { ...state, [action.which]: { ...p, [action.edge]: action.ts } };
+    }
+    case "layoutsLoaded":
+      // Only when nothing was picked yet, so a reload does not undo a person's choice.
+      return state.zones.length > 0 ? state : { ...state, zones: changedZones(action.before, action.after) };
+    case "toggleZone":
+      return { ...state, zones: state.zones.includes(action.zone) ? state.zones.filter((z) => z !== action.zone) : [...state.zones, action.zone] };
+    case "toggleControl":
+      if (action.store === state.store) return state;
+      return { ...state, controls: state.controls.includes(action.store) ? state.controls.filter((c) => c !== action.store) : [...state.controls, action.store] };
+  }
+}
+
+export interface FormCheck {
+  /** What must be fixed before creating. */
+  problems: string[];
+  /** What is worth knowing but allowed. */
+  notes: string[];
+}
+
+export function checkExperiment(form: ExperimentForm): FormCheck {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (!form.name.trim()) problems.push("Give the experiment a name.");
+  const ctx = versionContext(form.versions ?? [], form.version);
+  if (form.versions && form.versions.length < 2) problems.push("This store has one layout version: save a changed layout first, then compare before and after it.");
+  else if (!ctx.change) problems.push("Pick the layout version that made the change.");
+  else if (!ctx.previous) problems.push(`Version ${ctx.change.version} is the store's first layout: there is no “before” to compare with.`);
+  const { before, after } = form;
+  if (ctx.change && (!before || !after)) problems.push("There is no time after this change yet to compare with.");
+  if (before && after && ctx.change) {
+    if (!(before.from < before.to)) problems.push("The before period ends before it starts.");
+    if (!(after.from < after.to)) problems.push("The after period ends before it starts.");
+    if (before.to > ctx.change.validFrom) problems.push("The before period must end by the change.");
+    if (after.from < ctx.change.validFrom) problems.push("The after period must start at the change or later.");
+    const lb = before.to - before.from, la = after.to - after.from;
+    if (lb > 0 && la > 0 && Math.abs(lb - la) > HOUR) notes.push("The periods differ in length: figures are compared per period as they are, so prefer equal lengths.");
+    if (after.to > form.now) notes.push("The after period runs into the future: the result will change as data arrives.");
+  }
+  if (form.zones.length === 0) problems.push("Pick at least one zone of interest.");
+  if (form.controls.length > 0) notes.push(`With ${form.controls.length} control store${form.controls.length > 1 ? "s" : ""}, the result also gives the difference in differences.`);
+  return { problems, notes };
+}
+
+/** The body of `POST /api/v1/experiments`; null while the form has problems. */
+export function toExperimentInput(form: ExperimentForm): ExperimentInput | null {
+  if (checkExperiment(form).problems.length > 0 || form.version === null || !form.before || !form.after) return null;
+  return {
+    name: form.name.trim(),
+    testStores: [form.store],
+    controlStores: [...form.controls],
+    layoutVersion: form.version,
+    before: { ...form.before },
+    after: { ...form.after },
+    zones: [...form.zones],
+  };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
+
+const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
+const layout = {
+  zones: [
+    { id: "checkout", name: "Checkout", kind: "checkout", polygon: [] },
+    { id: "promo", name: "Promo", kind: "zone", polygon: [] },
+    { id: "door", name: "Door", kind: "entrance", polygon: [] },
+  ],
+} as unknown as Pick<Layout, "zones">;
+
+describe("funnelReducer", () => {
+  it("adds steps in the order they are picked, each once", () => {
+    let s = funnelReducer(pick([]), { type: "addStep", step: "door" });
+    s = funnelReducer(s, { type: "addStep", step: "promo" });
+    s = funnelReducer(s, { type: "addStep", step: "door" });
+    expect(s.steps).toEqual(["door", "promo"]);
+  });
+  it("moves a step up or down and ignores a move past either end", () => {
+    const s = pick(["a", "b", "c"]);
+    expect(funnelReducer(s, { type: "moveStep", index: 2, by: -1 }).steps).toEqual(["a", "c", "b"]);
+    expect(funnelReducer(s, { type: "moveStep", index: 0, by: -1 })).toBe(s);
+    expect(funnelReducer(s, { type: "moveStep", index: 2, by: 1 })).toBe(s);
+  });
+  it("removes a step by its place", () => {
+    expect(funnelReducer(pick(["a", "b", "c"]), { type: "removeStep", index: 1 }).steps).toEqual(["a", "c"]);
+  });
+  it("starts a new funnel when switching between zones and departments", () => {
+    expect(funnelReducer(pick(["a", "b"]), { type: "setMode", mode: "departments" })).toEqual({ mode: "departments", steps: [], by: "none" });
+  });
+  it("stops at the most steps a funnel can show", () => {
+    let s = pick([]);
+    for (let i = 0; i < MAX_STEPS + 2; i++) s = funnelReducer(s, { type: "addStep", step: `z${i}` });
+    expect(s.steps).toHaveLength(MAX_STEPS);
+  });
+});
+
+describe("pick in the URL", () => {
+  it("round-trips steps, departments and the breakdown", () => {
+    const p: FunnelPick = { mode: "departments", steps: ["Fresh", "Tills"], by: "hour" };
+    const params = Object.fromEntries(Object.entries(pickToParams(p)).filter(([, v]) => v !== null)) as Record<string, string>;
+    expect(params).toEqual({ steps: "Fresh,Tills", alias: "1", by: "hour" });
+    expect(pickFromParams(params)).toEqual(p);
+  });
+  it("drops repeated and empty steps and an unknown breakdown", () => {
+    expect(pickFromParams({ steps: "a,,b,a", by: "week" })).toEqual({ mode: "zones", steps: ["a", "b"], by: "none" });
+  });
+});
+
+describe("stepOptions", () => {
+  it("lists entrances first and checkouts last, marking the steps already picked", () => {
+    expect(stepOptions(pick(["promo"]), layout, undefined)).toEqual([
+      { id: "door", label: "Door", picked: false },
+      { id: "promo", label: "Promo", picked: true },
+      { id: "checkout", label: "Checkout", picked: false },
+    ]);
+  });
+  it("lists departments by name in department mode", () => {
+    expect(stepOptions(pick([], "departments"), layout, { Tills: ["checkout"], Fresh: ["promo"] }).map((o) => o.id)).toEqual(["Fresh", "Tills"]);
+  });
+});
+
+describe("pickProblem", () => {
+  it("asks for two steps at least", () => {
+    expect(pickProblem(pick([]))).toMatch(/at least 2/);
+    expect(pickProblem(pick(["a"]))).toMatch(/one more step/);
+    expect(pickProblem(pick(["a", "b"]))).toBeNull();
+  });
+});
+
+describe("funnelRows", () => {
+  it("names the steps, shows drop-off where trips went missing and fills in rates the server left out", () => {
+    const rows = funnelRows(
+      [
+        // The server counts drop-off at the step people leave from.
+        { step: "door", reached: 200, dropOff: 150, rate: null, stepRate: null },
+        { step: "promo", reached: 50, dropOff: 10, rate: null, stepRate: null },
+        { step: "checkout", reached: 40, dropOff: 0, rate: 0.2, stepRate: 0.8 },
+      ],
+      (s) => s.toUpperCase(),
+    );
+    expect(rows.map((r) => [r.label, r.rate, r.stepRate, r.dropOff])).toEqual([
+      ["DOOR", 1, null, 0],
+      ["PROMO", 0.25, 0.25, 150],
+      ["CHECKOUT", 0.2, 0.8, 10],
+    ]);
+  });
+});
+
+describe("bucketSeries", () => {
+  it("gives each step its series over the buckets and the completion per bucket", () => {
+    const step = (s: string, reached: number) => ({ step: s, reached, dropOff: 0, rate: null, stepRate: null });
+    const series = bucketSeries(
+      {
+        steps: [step("a", 30), step("b", 6)],
+        buckets: [
+          { start: "2026-11-02T09:00:00+01:00", steps: [step("a", 10), step("b", 5)] },
+          { start: "2026-11-02T10:00:00+01:00", steps: [step("a", 0), step("b", 0)] },
+        ],
+      },
+      "hour",
+      (s) => s,
+      "Europe/Paris",
+    );
+    expect(series.labels).toEqual(["Mon 09:00", "Mon 10:00"]);
+    expect(series.series).toEqual([
+      { step: "a", label: "a", values: [10, 0] },
+      { step: "b", label: "b", values: [5, 0] },
+    ]);
+    expect(series.completion).toEqual([0.5, null]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Funnels: the ordered steps a person picks (zones, or departments when zones are merged by the
+ * store's alias rules), kept in the URL so a funnel can be shared, changed through named actions;
+ * and the rows and bucket series drawn from the server's funnel report.
+ */
+import type { Layout } from "@footfall/core";
+import type { Departments, FunnelBy, FunnelReport, FunnelStep } from "../api/types.js";
+
+export type StepMode = "zones" | "departments";
+
+export interface FunnelPick {
+  mode: StepMode;
+  steps: string[];
+  by: FunnelBy;
+}
+
+export type FunnelAction =
+  | { type: "addStep"; step: string }
+  | { type: "removeStep"; index: number }
+  | { type: "moveStep"; index: number; by: -1 | 1 }
+  | { type: "setMode"; mode: StepMode }
+  | { type: "setBy"; by: FunnelBy }
+  | { type: "clear" };
+
+/** A funnel needs at least two steps to have a drop-off; more than eight is unreadable. */
+export const MIN_STEPS = 2;
+export const MAX_STEPS = 8;
+
+export function funnelReducer(state: FunnelPick, action: FunnelAction): FunnelPick {
+  switch (action.type) {
+    case "addStep":
+      if (state.steps.includes(action.step) || state.steps.length >= MAX_STEPS) return state;
+      return { ...state, steps: [...state.steps, action.step] };
+    case "removeStep":
+      return { ...state, steps: state.steps.filter((_, i) => i !== action.index) };
+    case "moveStep": {
+      const to = action.index + action.by;
+      if (action.index < 0 || action.index >= state.steps.length || to < 0 || to >= state.steps.length) return state;
+      const steps = [...state.steps];
+      [steps[action.index], steps[to]] = [steps[to]!, steps[action.index]!];
+      return { ...state, steps };
+    }
+    case "setMode":
+      // Zone ids and department names are different things: switching starts a new funnel.
+      return action.mode === state.mode ? state : { ...state, mode: action.mode, steps: [] };
+    case "setBy":
+      return { ...state, by: action.by };
+    case "clear":
+      return { ...state, steps: [] };
+  }
+}
+
+const BYS: readonly FunnelBy[] = ["none", "hour", "day"];
+
+/** The pick in a route's params: `steps=a,b,c&alias=1&by=hour`. */
+export function pickFromParams(params: Record<string, string>): FunnelPick {
+  const steps = (params.steps ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return {
+    mode: params.alias === "1" ? "departments" : "zones",
+    steps: steps.filter((s, i) => steps.indexOf(s) === i).slice(0, MAX_STEPS),
+    by: (BYS as readonly string[]).includes(params.by ?? "") ? (params.by as FunnelBy) : "none",
+  };
+}
+
+export function pickToParams(pick: FunnelPick): Record<string, string | null> {
+  return { steps: pick.steps.length ? pick.steps.join(",") : null, alias: pick.mode === "departments" ? "1" : null, by: pick.by === "none" ? null : pick.by };
+}
+
+export interface StepOption {
+  id: string;
+  label: string;
+  /** Already a step of the funnel. */
+  picked: boolean;
+}
+
+/** What can be a step: the layout's zones (entrances first, checkouts last) or the departments. */
+export function stepOptions(pick: FunnelPick, layout: Pick<Layout, "zones"> | undefined, departments: Departments | undefined): StepOption[] {
+  if (pick.mode === "departments") {
+    return Object.keys(departments ?? {})
+      .sort((a, b) => a.localeCompare(b))
+      .map((d) => ({ id: d, label: d, picked: pick.steps.includes(d) }));
+  }
+  const order = (kind: string) => (kind === "entrance" ? 0 : kind === "checkout" ? 2 : 1);
+  return [...(layout?.zones ?? [])]
+    .sort((a, b) => order(a.kind) - order(b.kind) || a.name.localeCompare(b.name))
+    .map((z) => ({ id: z.id, label: z.name, picked: pick.steps.includes(z.id) }));
+}
+
+/** Why the funnel cannot be asked for yet, or null. */
+export function pickProblem(pick: FunnelPick): string | null {
+  if (pick.steps.length === 0) return `Pick the steps in order, starting with the first place shoppers reach (at least ${MIN_STEPS}).`;
+  if (pick.steps.length < MIN_STEPS) return "Add at least one more step: a funnel shows how many go on from one step to the next.";
+  return null;
+}
+
+export interface FunnelRow {
+  step: string;
+  label: string;
+  reached: number;
+  /** Share of the first step's trips that reached this one (1 for the first). */
+  rate: number;
+  /** Share of the previous step's trips that went on to this one (null for the first). */
+  stepRate: number | null;
+  /** How many of the previous step's trips did not reach this one (0 for the first). */
+  dropOff: number;
+}
+
+/**
+ * Rows of the funnel with names. The server's `dropOff` is counted at the step people leave
+ * (reached here minus reached at the next); a row shows it where they are missing, so it is
+ * recomputed from `reached`, as are rates the server leaves out.
+ */
+export function funnelRows(steps: readonly FunnelStep[], label: (step: string) => string): FunnelRow[] {
+  const first = steps[0]?.reached ?? 0;
+  return steps.map((s, i) => {
+    const prev = i > 0 ? steps[i - 1]!.reached : null;
+    return {
+      step: s.step,
+      label: label(s.step),
+      reached: s.reached,
+      rate: s.rate ?? (first > 0 ? s.reached / first : 0),
+      stepRate: i === 0 ? null : (s.stepRate ?? (prev ? s.reached / prev : null)),
+      dropOff: prev === null ? 0 : Math.max(0, prev - s.reached),
+    };
+  });
+}
+
+export interface BucketSeries {
+  /** Bucket labels along the x axis. */
+  labels: string[];
+  /** Per step, the trips that reached it in each bucket. */
+  series: { step: string; label: string; values: number[] }[];
+  /** Per bucket, the share of the first step's trips that reached the last step (null with none). */
+  completion: (number | null)[];
+}
+
+/** The funnel per hour or day as series per step; labels in the store's time zone. */
+export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">, label: (step: string) => string, timeZone: string): BucketSeries {
+  const buckets = report.buckets ?? [];
+  const fmt = new Intl.DateTimeFormat("en-GB", by === "hour" ? { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit" } : { timeZone, weekday: "short", day: "numeric", month: "short" });
+  const steps = report.steps.map((s) => s.step);
+  return {
+    labels: buckets.map((b) => fmt.format(new Date(b.start))),
+    series: steps.map((step) => ({ step, label: label(step), values: buckets.map((b) => b.steps.find((x) => x.step === step)?.reached ?? 0) })),
+    completion: buckets.map((b) => {
+      const first = b.steps[0]?.reached ?? 0;
+      const last = b.steps.at(-1)?.reached ?? 0;
+      return first > 0 ? last / first : null;
+    }),
+  };
+}

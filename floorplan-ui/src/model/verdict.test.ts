@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import type { ExperimentResult, MetricResult } from "../api/types.js";
+import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, verdictRows } from "./verdict.js";
+import { NO_DATA_FILL } from "./heatmap.js";
+
+const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
+  metric, before, after, change: after - before, interval: [0.01, 0.05], did: null, verdict: "increase", text: `${metric} went up`, warning: null, ...over,
+});
+const result: ExperimentResult = {
+  experiment: { id: "e1", name: "Promo", testStores: ["shop"], controlStores: [], layoutVersion: 2, before: { from: 0, to: 1 }, after: { from: 1, to: 2 }, zones: ["promo", "fruit"] },
+  zones: [
+    { zone: "fruit", metrics: [m("visits", 100, 90, { verdict: "no clear change" }), m("reach", 0.2, 0.18)] },
+    { zone: "promo", metrics: [m("medianDwell", 60, 75), m("reach", 0.25, 0.28)] },
+  ],
+  warnings: [],
+  computedAt: 0,
+};
+
+describe("verdictRows", () => {
+  it("lists zones in the experiment's order and metrics reach, visits, dwell, conversion", () => {
+    expect(verdictRows(result, (z) => z.toUpperCase()).map((r) => `${r.zoneName}/${r.metric}`)).toEqual(["PROMO/reach", "PROMO/medianDwell", "FRUIT/reach", "FRUIT/visits"]);
+  });
+  it("formats each figure in its unit and the change with its interval", () => {
+    const [reach, dwell] = verdictRows(result, (z) => z);
+    expect([reach!.before, reach!.after, reach!.change]).toEqual(["25%", "28%", "+12 % [+4 %, +20 %]"]);
+    expect([dwell!.before, dwell!.after]).toEqual(["1 min 00 s", "1 min 15 s"]);
+    expect(hasControls(verdictRows(result, (z) => z))).toBe(false);
+  });
+  it("shows the difference in differences when there are controls", () => {
+    const withDid = { ...result, zones: [{ zone: "promo", metrics: [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0] } })] }] };
+    const rows = verdictRows(withDid, (z) => z);
+    expect(rows[0]!.did).toBe("-5 % [-10 %, 0 %]");
+    expect(hasControls(rows)).toBe(true);
+  });
+});
+
+describe("formatting", () => {
+  it("leaves out missing figures and intervals", () => {
+    expect(formatMetricValue("visits", null)).toBe("–");
+    expect(formatMetricValue("visits", 1234)).toBe("1,234");
+    expect(formatMetricValue("visits", 0.214)).toBe("0.21");
+    expect(formatEffect("reach", 0.2, 0.1, null)).toBe("+50 %");
+    expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02])).toBe("-12 % [-20 %, -4 %]");
+    expect(formatEffect("visits", 0, 0.25, [0.1, 0.4])).toBe("+0.25 [+0.10, +0.40]");
+    expect(formatEffect("reach", 0, 0.036, [0.01, 0.06])).toBe("+4 pts [+1 pts, +6 pts]");
+  });
+});
+
+describe("reach plans", () => {
+  it("puts both sides on one scale and greys zones outside the experiment", () => {
+    const { before, after, max } = reachValues(result);
+    expect(max).toBe(0.28);
+    const layout = { zones: [{ id: "promo", name: "Promo", kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]] }, { id: "wine", name: "Wine", kind: "zone", polygon: [[2, 0], [3, 0], [3, 1]] }] } as unknown as Pick<Layout, "zones">;
+    const [promoAfter, wine] = reachZones(layout, after, max);
+    expect(promoAfter!.fill).toBe("#fde725");
+    expect(promoAfter!.label).toBe("28%");
+    expect(wine!.fill).toBe(NO_DATA_FILL);
+    expect(reachZones(layout, before, max)[0]!.fill).not.toBe("#fde725");
+  });
+});

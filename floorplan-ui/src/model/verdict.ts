@@ -1,0 +1,155 @@
+/**
+ * An experiment's result as people read it: the verdict table (one row per zone and metric, the
+ * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
+ * shared scale so the same colour means the same share on both.
+ */
+import { polygonCentroid, type Layout } from "@footfall/core";
+import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
+import { formatCount, formatDuration, formatRate } from "./format.js";
+import { heatColour, inkOn, NO_DATA_FILL, type HeatZone } from "./heatmap.js";
+
+export const EXPERIMENT_METRICS: readonly { id: ExperimentMetricId; label: string; hint: string }[] = [
+  { id: "reach", label: "Reach", hint: "share of the store's trips that reached the zone" },
+  { id: "visits", label: "Visits per trip", hint: "visits to the zone per trip in the store" },
+  { id: "medianDwell", label: "Median dwell", hint: "median time spent in the zone (closed visits)" },
+  { id: "conversion", label: "Conversion", hint: "transactions per visit" },
+];
+
+export function metricLabel(metric: ExperimentMetricId): string {
+  return EXPERIMENT_METRICS.find((m) => m.id === metric)?.label ?? metric;
+}
+
+/** A value of the metric in its unit: shares as percentages, visits per trip with two decimals, dwell as a duration. */
+export function formatMetricValue(metric: ExperimentMetricId, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  if (metric === "visits") return Number.isInteger(value) ? formatCount(value) : value.toFixed(2);
+  if (metric === "medianDwell") return formatDuration(value);
+  return formatRate(value);
+}
+
+/** What each metric measures, as core's verdicts know it. */
+const UNIT: Record<ExperimentMetricId, "share" | "seconds" | "count"> = { reach: "share", visits: "count", medianDwell: "seconds", conversion: "share" };
+
+function signed(v: number, decimals: number, suffix: string): string {
+  const s = v.toFixed(decimals);
+  const n = Number(s);
+  return `${n > 0 ? "+" : ""}${n === 0 ? (0).toFixed(decimals) : s}${suffix}`;
+}
+function decimalsFor(values: readonly number[], small: number): number {
+  const m = Math.max(...values.map((v) => Math.abs(v)));
+  return m >= 5 ? 0 : m >= 0.5 ? 1 : small;
+}
+
+/**
+ * An absolute change (after - before) and its interval the way the verdict sentences write it
+ * (core's `formatChange`): relative to before in % (`+12 % [+4 %, +20 %]`); when before is 0,
+ * shares in percentage points, durations in seconds and counts as they are. The table's header
+ * says "relative to before", so the rows leave it out.
+ */
+export function formatEffect(metric: ExperimentMetricId, before: number | null | undefined, change: number | null | undefined, interval: readonly [number, number] | null | undefined): string {
+  if (change === null || change === undefined || !Number.isFinite(change)) return "–";
+  const unit = UNIT[metric];
+  const b = before ?? 0;
+  const raw = [change, ...(interval ?? [])];
+  let vals: number[];
+  let suffix: string;
+  let small = 1;
+  if (b > 0) [vals, suffix] = [raw.map((v) => (100 * v) / b), " %"];
+  else if (unit === "share") [vals, suffix] = [raw.map((v) => 100 * v), " pts"];
+  else [vals, suffix, small] = [raw, unit === "seconds" ? " s" : "", 2];
+  const d = decimalsFor(vals, small);
+  const [e, lo, hi] = vals.map((v) => signed(v, d, suffix));
+  return interval ? `${e} [${lo}, ${hi}]` : e!;
+}
+
+export interface VerdictRow {
+  zone: string;
+  zoneName: string;
+  metric: ExperimentMetricId;
+  metricLabel: string;
+  before: string;
+  after: string;
+  change: string;
+  /** Difference in differences against the control stores, when the server gives its figures. */
+  did: string | null;
+  /** The verdict is net of the control stores (a difference in differences). */
+  net: boolean;
+  verdict: Verdict;
+  text: string;
+  warning: string | null;
+}
+
+const ORDER: readonly ExperimentMetricId[] = ["reach", "visits", "medianDwell", "conversion"];
+
+export function verdictRow(zone: string, zoneName: string, m: MetricResult): VerdictRow {
+  return {
+    zone,
+    zoneName,
+    metric: m.metric,
+    metricLabel: metricLabel(m.metric),
+    before: formatMetricValue(m.metric, m.before),
+    after: formatMetricValue(m.metric, m.after),
+    change: formatEffect(m.metric, m.before, m.change, m.interval),
+    did: m.did && typeof m.did === "object" ? formatEffect(m.metric, m.before, m.did.estimate, m.did.interval) : null,
+    net: !!m.did,
+    verdict: m.verdict,
+    text: m.text,
+    warning: m.warning ?? null,
+  };
+}
+
+/** Rows zone by zone (in the experiment's order), metrics in a fixed order. */
+export function verdictRows(result: ExperimentResult, zoneName: (zone: string) => string): VerdictRow[] {
+  const order = result.experiment.zones ?? [];
+  const zones = [...result.zones].sort((a, b) => rank(order, a.zone) - rank(order, b.zone));
+  return zones.flatMap((z) => [...z.metrics].sort((a, b) => ORDER.indexOf(a.metric) - ORDER.indexOf(b.metric)).map((m) => verdictRow(z.zone, zoneName(z.zone), m)));
+}
+const rank = (order: readonly string[], zone: string) => {
+  const i = order.indexOf(zone);
+  return i < 0 ? order.length : i;
+};
+
+/** Whether any row carries the figures of a difference in differences (the table then shows its column). */
+export const hasControls = (rows: readonly VerdictRow[]) => rows.some((r) => r.did !== null);
+
+/** The CSS tone of a verdict: green up, red down, grey otherwise. */
+export function verdictTone(verdict: Verdict): "up" | "down" | "flat" | "unsure" {
+  return verdict === "increase" ? "up" : verdict === "decrease" ? "down" : verdict === "no clear change" ? "flat" : "unsure";
+}
+
+/** Reach of each zone before and after, and the top of the shared colour scale. */
+export function reachValues(result: ExperimentResult): { before: Map<string, number | null>; after: Map<string, number | null>; max: number } {
+  const before = new Map<string, number | null>();
+  const after = new Map<string, number | null>();
+  for (const z of result.zones) {
+    const reach = z.metrics.find((m) => m.metric === "reach");
+    before.set(z.zone, reach?.before ?? null);
+    after.set(z.zone, reach?.after ?? null);
+  }
+  const max = Math.max(0, ...[...before.values(), ...after.values()].map((v) => v ?? 0));
+  return { before, after, max };
+}
+
+/** One side's plan: zones of interest coloured by reach, the others grey. */
+export function reachZones(layout: Pick<Layout, "zones">, values: ReadonlyMap<string, number | null>, max: number): HeatZone[] {
+  return layout.zones.map((z) => {
+    const value = values.get(z.id) ?? null;
+    const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
+    return {
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      polygon: z.polygon,
+      centroid: polygonCentroid(z.polygon),
+      value,
+      label: value === null ? "" : formatRate(value),
+      fill,
+      ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
+      previous: null,
+      change: null,
+      dwell: null,
+      sales: null,
+      longDwellLowConversion: false,
+    };
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Experiments (viewers read, admins create): the list, the form (`?new=1`) and a result
+ * (`?id=…`) with the before and after plans and the verdict table.
+ */
+import type { ViewProps } from "../App.js";
+import type { Experiment } from "../api/types.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { formatDateTime } from "../model/format.js";
+import { formatHash, withParams } from "../model/route.js";
+import { useSession } from "../session.js";
+import { ExperimentForm } from "../components/ExperimentForm.js";
+import { ExperimentResultView } from "../components/ExperimentResult.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import "../styles/analytics.css";
+import "../styles/sales.css";
+import "../styles/experiments.css";
+
+export default function ExperimentsView({ store, route, navigate }: ViewProps) {
+  const { me } = useSession();
+  const admin = me.role === "admin";
+  const id = route.params.id;
+  const creating = route.params.new === "1" && admin;
+  const go = (changes: Record<string, string | null>) => navigate(withParams({ ...route, params: {} }, changes));
+
+  return (
+    <div className="page" data-testid="experiments">
+      <div className="page-h">
+        <h1>Experiments</h1>
+        {id ? (
+          <a className="btn ghost sm" href={formatHash({ view: "experiments", store, params: {} })}>← All experiments</a>
+        ) : (
+          <span className="sub">Did a layout change work? Before and after per zone, with intervals and a plain verdict.</span>
+        )}
+        <div className="spacer" />
+        {admin && !creating && !id && (
+          <button className="btn primary" onClick={() => go({ new: "1" })} data-testid="exp-new">New experiment</button>
+        )}
+      </div>
+      {creating ? (
+        <ExperimentForm store={store} onCreated={(e) => go({ id: e.id })} onCancel={() => go({})} />
+      ) : id ? (
+        <ExperimentResultView id={id} />
+      ) : (
+        <ExperimentList store={store} admin={admin} onNew={() => go({ new: "1" })} />
+      )}
+    </div>
+  );
+}
+
+function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean; onNew: () => void }) {
+  const { api } = useSession();
+  const list = useAsync((signal) => api.experiments(signal), [api]);
+  if (list.status === "error" && !list.data) return <section className="card"><ErrorState error={list.error} onRetry={list.reload} /></section>;
+  if (!list.data) return <section className="card"><Loading label="Loading experiments…" /></section>;
+  const sorted = [...list.data].sort((a, b) => Number(b.testStores.includes(store)) - Number(a.testStores.includes(store)) || b.after.from - a.after.from);
+  if (sorted.length === 0) {
+    return (
+      <section className="card">
+        <Empty icon="flask" title="No experiments yet" action={admin ? <button className="btn primary" onClick={onNew}>Create the first one</button> : undefined}>
+          An experiment compares a period before a layout change with one after it, zone by zone.
+        </Empty>
+      </section>
+    );
+  }
+  return (
+    <section className="card">
+      <div style={{ overflowX: "auto" }}>
+        <table className="table" data-testid="experiment-list">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Test stores</th>
+              <th>Controls</th>
+              <th>Before</th>
+              <th>After</th>
+              <th className="num">Zones</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((e) => <Row key={e.id} e={e} store={store} />)}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Row({ e, store }: { e: Experiment; store: string }) {
+  // Times in the browser's zone here: the list spans stores that may not share one.
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return (
+    <tr data-testid={`experiment-${e.id}`}>
+      <td><a href={formatHash({ view: "experiments", store, params: { id: e.id } })}><b>{e.name}</b></a></td>
+      <td>{e.testStores.join(", ")}</td>
+      <td className={e.controlStores.length ? undefined : "muted"}>{e.controlStores.length ? e.controlStores.join(", ") : "none"}</td>
+      <td className="small">{formatDateTime(e.before.from, tz)} – {formatDateTime(e.before.to, tz)}</td>
+      <td className="small">{formatDateTime(e.after.from, tz)} – {formatDateTime(e.after.to, tz)}</td>
+      <td className="num">{e.zones.length}</td>
+    </tr>
+  );
+}

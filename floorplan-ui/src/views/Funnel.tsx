@@ -1,0 +1,185 @@
+/**
+ * Funnels: ordered steps (zones, or departments through the store's alias rules) picked by the
+ * person and kept in the URL; how many visitors reached each step, the drop-off between steps,
+ * and the same per hour or day.
+ */
+import { useCallback, useMemo } from "react";
+import type { ViewProps } from "../App.js";
+import { isNotFound } from "../api/client.js";
+import type { FunnelBy, FunnelReport } from "../api/types.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
+import { formatCount, formatDate, formatRate } from "../model/format.js";
+import { withParams } from "../model/route.js";
+import { useSession } from "../session.js";
+import { RangeBar } from "../components/RangeBar.js";
+import { Chart } from "../components/Chart.js";
+import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import "../styles/analytics.css";
+import "../styles/funnel.css";
+
+const MODES = [
+  { id: "zones", label: "Zones" },
+  { id: "departments", label: "Departments" },
+] as const satisfies readonly { id: StepMode; label: string }[];
+const BY = [
+  { id: "none", label: "Whole range" },
+  { id: "hour", label: "By hour" },
+  { id: "day", label: "By day" },
+] as const satisfies readonly { id: FunnelBy; label: string }[];
+const STEP_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#b5de2b", "#fde725", "#31688e", "#35b779"];
+
+export default function FunnelView(props: ViewProps) {
+  const { store, route, navigate } = props;
+  const { api } = useSession();
+  const r = useAnalyticsRange(props);
+  const pick = useMemo(() => pickFromParams(route.params), [route.params]);
+  const dispatch = (action: FunnelAction) => navigate(withParams(route, pickToParams(funnelReducer(pick, action))), true);
+  const departments = useAsync((signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))), [api, store]);
+  const problem = pickProblem(pick);
+  const report = useAsync<FunnelReport | null>(
+    (signal) => (r.ready && !problem ? api.funnel(store, r.range, pick.steps, pick.by, pick.mode === "departments", signal) : Promise.resolve(null)),
+    [api, store, r.ready, r.range.from, r.range.to, pick.steps.join(","), pick.by, pick.mode, problem],
+  );
+  const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
+  const label = useCallback((step: string) => (pick.mode === "zones" ? (names.get(step) ?? step) : step), [pick.mode, names]);
+  const options = stepOptions(pick, r.layout, departments.data);
+  const rows = report.data ? funnelRows(report.data.steps, label) : null;
+
+  return (
+    <div className="page" data-testid="funnel">
+      <div className="page-h">
+        <h1>Funnels</h1>
+        <span className="sub">
+          {formatDate(r.range.from, r.timeZone)}
+          {r.range.to - r.range.from > 90_000_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
+        </span>
+      </div>
+      <div className="toolbar">
+        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} />
+        <div className="spacer" />
+        <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
+      </div>
+      <div className="funnel-grid">
+        <section className="card">
+          <div className="card-h">
+            <h2>Steps, in order</h2>
+          </div>
+          <div className="card-b form">
+            <div className="row">
+              <span className="muted small">Steps are</span>
+              <Segmented label="Steps are" value={pick.mode} options={MODES} onChange={(mode) => dispatch({ type: "setMode", mode })} />
+            </div>
+            {pick.steps.length > 0 && (
+              <ol className="step-list" data-testid="funnel-steps">
+                {pick.steps.map((s, i) => (
+                  <li key={s}>
+                    <span className="n">{i + 1}</span>
+                    <span className="name">{label(s)}</span>
+                    <button className="btn ghost sm icon" aria-label={`Move ${label(s)} up`} disabled={i === 0} onClick={() => dispatch({ type: "moveStep", index: i, by: -1 })}>↑</button>
+                    <button className="btn ghost sm icon" aria-label={`Move ${label(s)} down`} disabled={i === pick.steps.length - 1} onClick={() => dispatch({ type: "moveStep", index: i, by: 1 })}>↓</button>
+                    <button className="btn ghost sm icon" aria-label={`Remove ${label(s)}`} onClick={() => dispatch({ type: "removeStep", index: i })}>×</button>
+                  </li>
+                ))}
+              </ol>
+            )}
+            <label className="lbl">
+              Add a step
+              <select className="field" data-testid="funnel-add" value="" disabled={pick.steps.length >= MAX_STEPS} onChange={(e) => e.target.value && dispatch({ type: "addStep", step: e.target.value })}>
+                <option value="">{pick.steps.length >= MAX_STEPS ? `At most ${MAX_STEPS} steps` : pick.mode === "zones" ? "Choose a zone…" : "Choose a department…"}</option>
+                {options.filter((o) => !o.picked).map((o) => (
+                  <option key={o.id} value={o.id}>{o.label}</option>
+                ))}
+              </select>
+            </label>
+            {pick.mode === "departments" && departments.data && Object.keys(departments.data).length === 0 && (
+              <div className="alert warn">This store has no departments yet: an admin maps zones to departments in Sales.</div>
+            )}
+            {pick.steps.length > 0 && <button className="btn ghost sm" style={{ justifySelf: "start" }} onClick={() => dispatch({ type: "clear" })}>Clear the steps</button>}
+            <p className="muted small" style={{ margin: 0 }}>
+              A trip counts at a step when it reached that step after every earlier one, in this order, with anything in between.
+            </p>
+          </div>
+        </section>
+        <section className="card">
+          <div className="card-h">
+            <h2>Funnel</h2>
+            {report.status === "loading" && !problem && <div className="spinner sm" aria-label="Loading" />}
+            {rows && rows.length > 0 && <span className="hint">{formatRate(rows.at(-1)!.rate)} of those at the first step reached the last</span>}
+          </div>
+          <div className="card-b">
+            {problem ? (
+              <Empty icon="funnel" title="Build a funnel">{problem}</Empty>
+            ) : report.status === "error" ? (
+              <ErrorState error={report.error} onRetry={report.reload} />
+            ) : !rows ? (
+              <Loading />
+            ) : rows[0]!.reached === 0 ? (
+              <Empty icon="funnel" title="No trip reached the first step in this range">Try a longer range or another first step.</Empty>
+            ) : (
+              <FunnelBars rows={rows} />
+            )}
+          </div>
+        </section>
+      </div>
+      {pick.by !== "none" && report.data && !problem && <BucketChart report={report.data} by={pick.by} label={label} timeZone={r.timeZone} />}
+    </div>
+  );
+}
+
+function FunnelBars({ rows }: { rows: FunnelRow[] }) {
+  return (
+    <ol className="funnel" data-testid="funnel-chart">
+      {rows.map((row, i) => (
+        <li key={row.step} data-testid={`funnel-step-${row.step}`} data-reached={row.reached}>
+          {i > 0 && (
+            <div className="drop" data-testid="funnel-drop">
+              <span className="down">−{formatCount(row.dropOff)} left</span>
+              <span className="muted">{row.stepRate === null ? "" : `${formatRate(row.stepRate)} went on from ${rows[i - 1]!.label}`}</span>
+            </div>
+          )}
+          <div className="bar-row">
+            <span className="label">{i + 1}. {row.label}</span>
+            <div className="bar"><span style={{ width: `${Math.max(0.5, row.rate * 100)}%`, background: STEP_COLOURS[i % STEP_COLOURS.length] }} /></div>
+            <span className="fig"><b>{formatCount(row.reached)}</b> <span className="muted">{formatRate(row.rate)}</span></span>
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function BucketChart({ report, by, label, timeZone }: { report: FunnelReport; by: "hour" | "day"; label: (s: string) => string; timeZone: string }) {
+  const data = useMemo(() => bucketSeries(report, by, label, timeZone), [report, by, label, timeZone]);
+  const option = useMemo(
+    () => ({
+      grid: { left: 44, right: 12, top: 36, bottom: 28 },
+      legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { color: "#334155" } },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        formatter: (ps: { dataIndex: number; seriesName: string; value: number; marker: string }[]) => {
+          const i = ps[0]?.dataIndex ?? 0;
+          const done = data.completion[i];
+          return `${data.labels[i]}<br/>${ps.map((p) => `${p.marker}${p.seriesName}: <b>${formatCount(p.value)}</b>`).join("<br/>")}<br/>Reached the last step: <b>${done === null || done === undefined ? "–" : formatRate(done)}</b>`;
+        },
+      },
+      xAxis: { type: "category", data: data.labels, axisLine: { lineStyle: { color: "#cbd5e1" } } },
+      yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f6" } } },
+      series: data.series.map((s, i) => ({ type: "bar", name: s.label, data: s.values, itemStyle: { color: STEP_COLOURS[i % STEP_COLOURS.length], borderRadius: [2, 2, 0, 0] }, barMaxWidth: 18 })),
+    }),
+    [data],
+  );
+  return (
+    <section className="card">
+      <div className="card-h">
+        <h2>Funnel by {by}</h2>
+        <span className="hint">trips reaching each step, per {by}</span>
+      </div>
+      <div className="card-b">
+        {data.labels.length === 0 ? <Empty title={`No ${by}s with trips in this range`} icon="chart" /> : <Chart option={option} height={260} label={`Funnel by ${by}`} testId="funnel-buckets" />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,237 @@
+/**
+ * Sales (admin): import a sales CSV (file picker or drag and drop) and see what was kept, what was
+ * already there and which lines failed; and the departments editor (department -> zones), the alias
+ * rules used by sales rows that name a department and by department funnels and paths.
+ */
+import { useEffect, useReducer, useState, type DragEvent } from "react";
+import type { Layout } from "@footfall/core";
+import type { ViewProps } from "../App.js";
+import { ApiError, isNotFound } from "../api/client.js";
+import type { SalesImportResult } from "../api/types.js";
+import { useAsync } from "../hooks/useAsync.js";
+import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
+import { formatCount } from "../model/format.js";
+import { useSession } from "../session.js";
+import { Icon } from "../components/Icon.js";
+import { ErrorState, Loading } from "../components/States.js";
+import "../styles/analytics.css";
+import "../styles/sales.css";
+
+/** Files above this are refused before sending (the server's body limit is of the same order). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export default function SalesView({ store }: ViewProps) {
+  const { api } = useSession();
+  const layout = useAsync<Layout | null>((signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))), [api, store]);
+  return (
+    <div className="page" data-testid="sales">
+      <div className="page-h">
+        <h1>Sales</h1>
+        <span className="sub">Transactions turn visits into conversion: import them, and tell which zones make up each department.</span>
+      </div>
+      <div className="sales-grid">
+        <SalesImport store={store} />
+        {layout.status === "error" && layout.data === undefined ? (
+          <section className="card"><ErrorState error={layout.error} onRetry={layout.reload} /></section>
+        ) : layout.data === undefined ? (
+          <section className="card"><Loading /></section>
+        ) : (
+          <DepartmentsEditor store={store} layout={layout.data} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+type Upload = { status: "idle" } | { status: "sending"; file: string; rows: number } | { status: "done"; file: string; result: SalesImportResult } | { status: "error"; file: string; message: string };
+
+function SalesImport({ store }: { store: string }) {
+  const { api } = useSession();
+  const [upload, setUpload] = useState<Upload>({ status: "idle" });
+  const [over, setOver] = useState(false);
+
+  const send = async (file: File) => {
+    if (file.size > MAX_FILE_BYTES) return setUpload({ status: "error", file: file.name, message: `The file is ${formatCount(file.size / 1024 / 1024)} MB; split it into files under ${MAX_FILE_BYTES / 1024 / 1024} MB.` });
+    const text = await file.text();
+    // The server names what is wrong with a header (it also takes other column names and orders).
+    const preview = previewCsv(text);
+    setUpload({ status: "sending", file: file.name, rows: preview.rows });
+    try {
+      setUpload({ status: "done", file: file.name, result: await api.uploadSalesCsv(store, text) });
+    } catch (err) {
+      setUpload({ status: "error", file: file.name, message: err instanceof ApiError ? `${err.status ? `${err.status}: ` : ""}${err.message}` : (err as Error).message });
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void send(file);
+  };
+
+  return (
+    <section className="card">
+      <div className="card-h">
+        <h2>Import sales</h2>
+        <span className="hint">CSV, one sale per line</span>
+      </div>
+      <div className="card-b form">
+        <label
+          className={`dropzone${over ? " over" : ""}`}
+          data-testid="sales-drop"
+          onDragOver={(e) => (e.preventDefault(), setOver(true))}
+          onDragLeave={() => setOver(false)}
+          onDrop={onDrop}
+        >
+          <span className="art" aria-hidden><Icon name="upload" /></span>
+          <b>Drop a CSV file here</b>
+          <span className="muted">or <u>choose a file</u></span>
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            className="sr-only"
+            data-testid="sales-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) void send(file);
+              e.target.value = "";
+            }}
+          />
+        </label>
+        <div className="small muted">
+          Header <code className="mono">{SALES_HEADER}</code>. Give a <b>zone</b> or a <b>department</b> (mapped to its zones on the right); the <b>transaction</b> id makes an import safe to repeat.
+        </div>
+        {upload.status === "sending" && (
+          <div className="row muted" role="status"><div className="spinner sm" /> Importing {formatCount(upload.rows)} lines of {upload.file}…</div>
+        )}
+        {upload.status === "error" && <div className="alert error" role="alert" data-testid="sales-error"><b>{upload.file}:</b>&nbsp;{upload.message}</div>}
+        {upload.status === "done" && <ImportResult file={upload.file} result={upload.result} />}
+      </div>
+    </section>
+  );
+}
+
+function ImportResult({ file, result }: { file: string; result: SalesImportResult }) {
+  const summary = importSummary(result);
+  return (
+    <div className="form" data-testid="sales-result">
+      <div className={`alert ${summary.tone === "ok" ? "info" : summary.tone}`}>
+        <span><b>{file}</b>: {summary.headline}.</span>
+      </div>
+      <div className="stats">
+        <div className="stat"><div className="v" data-testid="sales-accepted">{formatCount(result.accepted)}</div><div className="k">imported</div></div>
+        <div className="stat"><div className="v" data-testid="sales-duplicates">{formatCount(result.duplicates)}</div><div className="k">already there (skipped)</div></div>
+        <div className="stat"><div className="v" data-testid="sales-rejected-count" style={{ color: summary.rejectedCount ? "var(--full)" : undefined }}>{formatCount(summary.rejectedCount)}</div><div className="k">rejected</div></div>
+      </div>
+      {summary.rejected.length > 0 && (
+        <div className="rejected-wrap">
+          <table className="table" data-testid="sales-rejected">
+            <thead>
+              <tr><th className="num">Line</th><th>Why it was rejected</th></tr>
+            </thead>
+            <tbody>
+              {summary.rejected.map((r) => (
+                <tr key={`${r.line}:${r.error}`}>
+                  <td className="num mono">{r.line}</td>
+                  <td>{r.error}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {summary.rejectedCount > summary.rejected.length && (
+            <div className="small muted" style={{ padding: "6px 12px" }}>The first {summary.rejected.length} of {formatCount(summary.rejectedCount)} rejected lines; fix these and import again to see the rest.</div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function DepartmentsEditor({ store, layout }: { store: string; layout: Layout | null }) {
+  const { api } = useSession();
+  const loaded = useAsync((signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))), [api, store]);
+  const [state, dispatch] = useReducer(departmentsReducer, {}, fromDepartments);
+  const [name, setName] = useState("");
+  const [message, setMessage] = useState<{ tone: "info" | "error"; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (loaded.data) dispatch({ type: "load", departments: loaded.data });
+  }, [loaded.data]);
+
+  const zones = layout?.zones ?? [];
+  const problems = departmentProblems(state, zones.map((z) => z.id));
+  const dirty = isDepartmentsDirty(state);
+  const owner = new Map(state.rows.flatMap((r) => r.zones.map((z) => [z, r.name] as const)));
+
+  const save = async () => {
+    setSaving(true);
+    try {
+      const saved = await api.saveDepartments(store, toDepartments(state));
+      dispatch({ type: "load", departments: saved });
+      const n = Object.keys(saved).length;
+      setMessage({ tone: "info", text: `Saved ${n} department${n === 1 ? "" : "s"}.` });
+    } catch (err) {
+      setMessage({ tone: "error", text: `Not saved: ${(err as Error).message}` });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section className="card" data-testid="departments">
+      <div className="card-h">
+        <h2>Departments</h2>
+        {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved</span>}
+        <span className="hint">A department merges zones in sales, paths and funnels</span>
+      </div>
+      {loaded.status === "error" && !loaded.data ? (
+        <ErrorState error={loaded.error} onRetry={loaded.reload} />
+      ) : !loaded.data ? (
+        <Loading />
+      ) : (
+        <div className="card-b form">
+          {zones.length === 0 && <div className="alert warn">This store has no zones yet: draw them in Layout first.</div>}
+          {state.rows.length === 0 && <div className="muted">No departments yet. Add one, then pick its zones.</div>}
+          <ul className="dept-list">
+            {state.rows.map((row, i) => (
+              <li key={i} data-testid={`dept-${row.name}`}>
+                <div className="row">
+                  <input className="field" aria-label="Department name" value={row.name} onChange={(e) => dispatch({ type: "rename", index: i, name: e.target.value })} style={{ flex: 1 }} />
+                  <span className="muted small">{row.zones.length} zone{row.zones.length === 1 ? "" : "s"}</span>
+                  <button className="btn ghost sm danger" onClick={() => dispatch({ type: "remove", index: i })} aria-label={`Remove ${row.name}`}>Remove</button>
+                </div>
+                <div className="zone-chips" role="group" aria-label={`Zones of ${row.name}`}>
+                  {zones.map((z) => {
+                    const on = row.zones.includes(z.id);
+                    const elsewhere = !on && owner.has(z.id) ? owner.get(z.id) : undefined;
+                    return (
+                      <button key={z.id} type="button" className={`zchip${elsewhere ? " taken" : ""}`} aria-pressed={on} title={elsewhere ? `In “${elsewhere}”` : z.id} onClick={() => dispatch({ type: "toggleZone", index: i, zone: z.id })}>
+                        {z.name}
+                      </button>
+                    );
+                  })}
+                  {row.zones.filter((z) => !zones.some((x) => x.id === z)).map((z) => (
+                    <button key={z} type="button" className="zchip gone" aria-pressed title="Not on the current layout: click to take it out" onClick={() => dispatch({ type: "toggleZone", index: i, zone: z })}>{z}</button>
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ul>
+          <form className="row" onSubmit={(e) => (e.preventDefault(), dispatch({ type: "add", name }), setName(""))}>
+            <input className="field" placeholder="New department, e.g. Fresh food" value={name} onChange={(e) => setName(e.target.value)} data-testid="dept-name" style={{ flex: 1 }} />
+            <button className="btn" disabled={!name.trim()} data-testid="dept-add">Add</button>
+          </form>
+          {problems.length > 0 && (
+            <ul className="problems-list">
+              {problems.map((p) => <li key={p}>{p}</li>)}
+            </ul>
+          )}
+          <div className="row">
+            <button className="btn primary" disabled={!dirty || problems.length > 0 || saving} onClick={save} data-testid="dept-save">{saving ? "Saving…" : "Save departments"}</button>
+            {message && <span className={message.tone === "error" ? "down" : "muted"} data-testid="dept-message">{message.text}</span>}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
