@@ -80,3 +80,12 @@ describe("collapseCells", () => {
     expect(regroup(after, strata)).toEqual({ "1-10": 40, "1-*": 11, "2-10": 60, "*": 33 });
   });
 });
+
+describe("adjustedProportion of a zone every trip reaches", () => {
+  it("is exactly 1, whatever the rounding of the weights", () => {
+    // These weights sum their shares to 1.0000000000000002 in floating point.
+    const cells = new Map([["1-9", { x: 7, n: 7 }], ["2-10", { x: 3, n: 3 }], ["3-11", { x: 11, n: 11 }]]);
+    const weights = new Map([["1-9", 0.7], ["2-10", 0.2], ["3-11", 0.1]]);
+    expect(adjustedProportion(cells, weights).p).toBe(1);
+  });
+});

@@ -74,10 +74,12 @@ function standardise(
  * No usable cell gives p = 0 with n = 0: check n.
  */
 export function adjustedProportion(cells: ReadonlyMap<string, CellCount>, weights: ReadonlyMap<string, number>): AdjustedProportion {
-  return standardise(cells, weights, (x, n) => {
+  const adjusted = standardise(cells, weights, (x, n) => {
     const p = x / n;
     return (p * (1 - p)) / n;
   });
+  // A weighted mean of shares is a share: keep rounding (1.0000000000000002) out of the figures.
+  return { ...adjusted, p: Math.min(1, Math.max(0, adjusted.p)) };
 }
 
 /**
