@@ -64,6 +64,12 @@ export function formatDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
 }
 
+/** A range `[from, to)` as its first day, or first – last day when it spans more than a day (25 h, for DST days). */
+export function formatRange(range: { from: number; to: number }, timeZone: string): string {
+  const first = formatDate(range.from, timeZone);
+  return range.to - range.from > 90_000_000 ? `${first} – ${formatDate(range.to - 1, timeZone)}` : first;
+}
+
 /** A ratio as a percentage with one decimal below 10 % (0.034 → `3.4%`, 0.25 → `25%`). */
 export function formatRate(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";

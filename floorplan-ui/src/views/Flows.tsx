@@ -5,7 +5,7 @@ import { isNotFound } from "../api/client.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
-import { formatCount, formatDate, formatPercent } from "../model/format.js";
+import { formatCount, formatRange, formatPercent } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
@@ -45,8 +45,7 @@ export default function FlowsView(props: ViewProps) {
       <div className="page-h">
         <h1>Flows</h1>
         <span className="sub">
-          {formatDate(r.range.from, r.timeZone)}
-          {r.range.to - r.range.from > 90_000_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
+          {formatRange(r.range, r.timeZone)} · {r.timeZone}
         </span>
       </div>
       <div className="toolbar">

@@ -10,7 +10,7 @@ import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
-import { formatCount, formatDate, formatRate } from "../model/format.js";
+import { formatCount, formatRange, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { RangeBar } from "../components/RangeBar.js";
@@ -52,8 +52,7 @@ export default function FunnelView(props: ViewProps) {
       <div className="page-h">
         <h1>Funnels</h1>
         <span className="sub">
-          {formatDate(r.range.from, r.timeZone)}
-          {r.range.to - r.range.from > 90_000_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
+          {formatRange(r.range, r.timeZone)} · {r.timeZone}
         </span>
       </div>
       <div className="toolbar">

@@ -9,7 +9,7 @@ import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { formatChange, formatCount, formatDate, formatDuration, formatMoney, formatRate } from "../model/format.js";
+import { formatChange, formatCount, formatRange, formatDuration, formatMoney, formatRate } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { toCsv } from "../model/csv.js";
 import { useSession } from "../session.js";
@@ -80,9 +80,8 @@ export default function HeatmapView(props: ViewProps) {
       <div className="page-h">
         <h1>Heatmap</h1>
         <span className="sub">
-          {formatDate(r.range.from, r.timeZone)}
-          {r.range.to - r.range.from > 86_400_000 + 3_600_000 ? ` – ${formatDate(r.range.to - 1, r.timeZone)}` : ""} · {r.timeZone}
-          {compare && <> · compared with {formatDate(prev.from, r.timeZone)}{prev.to - prev.from > 90_000_000 ? ` – ${formatDate(prev.to - 1, r.timeZone)}` : ""}</>}
+          {formatRange(r.range, r.timeZone)} · {r.timeZone}
+          {compare && <> · compared with {formatRange(prev, r.timeZone)}</>}
         </span>
       </div>
       <div className="toolbar">
