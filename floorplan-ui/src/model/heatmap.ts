@@ -120,19 +120,9 @@ export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwe
   const max = Math.max(0, ...values.map((v) => v ?? 0));
   const zones = layout.zones.map((z, i): HeatZone => {
     const value = values[i] ?? null;
-    // With nothing above zero there is no scale to place a zone on: every zone reads "0" on grey.
-    const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
     const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric, prevSalesBy.get(z.id)) : null;
     return {
-      id: z.id,
-      name: z.name,
-      kind: z.kind,
-      polygon: z.polygon,
-      centroid: polygonCentroid(z.polygon),
-      value,
-      label: formatMetric(value, metric, true),
-      fill,
-      ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
+      ...colouredZone(z, value, max, formatMetric(value, metric, true)),
       previous: prev,
       change: relativeChange(value, prev),
       dwell: byZone.get(z.id) ?? null,
@@ -142,6 +132,30 @@ export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwe
   });
   const placed = new Set(layout.zones.map((z) => z.id as string));
   return { zones, max, unplaced: dwell.filter((d) => !placed.has(d.zone)) };
+}
+
+/**
+ * A zone placed on the colour scale [0, max]: its geometry, fill, readable ink and label, with no
+ * comparison, dwell or sales attached. With nothing above zero there is no scale: every zone is grey.
+ */
+export function colouredZone(z: Layout["zones"][number], value: number | null, max: number, label: string): HeatZone {
+  const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
+  return {
+    id: z.id,
+    name: z.name,
+    kind: z.kind,
+    polygon: z.polygon,
+    centroid: polygonCentroid(z.polygon),
+    value,
+    label,
+    fill,
+    ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
+    previous: null,
+    change: null,
+    dwell: null,
+    sales: null,
+    longDwellLowConversion: false,
+  };
 }
 
 /** (now - before) / before; null when before is missing or zero. */

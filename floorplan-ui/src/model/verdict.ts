@@ -3,10 +3,10 @@
  * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
  * shared scale so the same colour means the same share on both.
  */
-import { polygonCentroid, type Layout } from "@footfall/core";
+import type { Layout } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
-import { heatColour, inkOn, NO_DATA_FILL, type HeatZone } from "./heatmap.js";
+import { colouredZone, type HeatZone } from "./heatmap.js";
 
 export const EXPERIMENT_METRICS: readonly { id: ExperimentMetricId; label: string; hint: string }[] = [
   { id: "reach", label: "Reach", hint: "share of the store's trips that reached the zone" },
@@ -134,22 +134,6 @@ export function reachValues(result: ExperimentResult): { before: Map<string, num
 export function reachZones(layout: Pick<Layout, "zones">, values: ReadonlyMap<string, number | null>, max: number): HeatZone[] {
   return layout.zones.map((z) => {
     const value = values.get(z.id) ?? null;
-    const fill = value === null || max === 0 ? NO_DATA_FILL : heatColour(value, max);
-    return {
-      id: z.id,
-      name: z.name,
-      kind: z.kind,
-      polygon: z.polygon,
-      centroid: polygonCentroid(z.polygon),
-      value,
-      label: value === null ? "" : formatRate(value),
-      fill,
-      ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
-      previous: null,
-      change: null,
-      dwell: null,
-      sales: null,
-      longDwellLowConversion: false,
-    };
+    return colouredZone(z, value, max, value === null ? "" : formatRate(value));
   });
 }
