@@ -81,6 +81,62 @@ describe("assign", () => {
     expect(res.unmatchedRows).toEqual([1]);
     expect(res.unmatchedCols).toEqual([1]);
   });
+  it("never takes a worse pair to avoid one over the limit (lapjv's cost_limit)", () => {
+    // Row 1's only affordable column is taken by row 0, which fits it far better: row 1 stays
+    // unmatched rather than both rows being pushed onto their second choices.
+    const res = assign(
+      [
+        [0.3, 1.1],
+        [0.76, Infinity],
+      ],
+      2,
+      2,
+      1.15,
+    );
+    expect(res.matches).toEqual([[0, 0]]);
+    expect(res.unmatchedRows).toEqual([1]);
+    expect(res.unmatchedCols).toEqual([1]);
+  });
+  it("property: its matching saves as much as the best matching found by brute force", () => {
+    /** The greatest total of (limit - cost) over matchings of pairs within the limit. */
+    const bestSaving = (cost: number[][], limit: number): number => {
+      const m = cost[0]?.length ?? 0;
+      const used = new Array<boolean>(m).fill(false);
+      const go = (i: number): number => {
+        if (i === cost.length) return 0;
+        let best = go(i + 1);
+        for (let j = 0; j < m; j++) {
+          if (used[j] || cost[i]![j]! > limit) continue;
+          used[j] = true;
+          best = Math.max(best, limit - cost[i]![j]! + go(i + 1));
+          used[j] = false;
+        }
+        return best;
+      };
+      return go(0);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(Infinity)), { minLength: 25, maxLength: 25 }),
+        fc.integer({ min: 0, max: 20 }),
+        (n, m, flat, limit) => {
+          const cost = Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => flat[i * 5 + j]!));
+          const res = assign(cost, n, m, limit);
+          const rows = res.matches.map(([r]) => r);
+          const cols = res.matches.map(([, c]) => c);
+          expect(new Set(rows).size).toBe(rows.length);
+          expect(new Set(cols).size).toBe(cols.length);
+          for (const [r, c] of res.matches) expect(cost[r]![c]!).toBeLessThanOrEqual(limit);
+          expect([...rows, ...res.unmatchedRows].sort()).toEqual([...Array(n).keys()]);
+          expect([...cols, ...res.unmatchedCols].sort()).toEqual([...Array(m).keys()]);
+          const saving = res.matches.reduce((s, [r, c]) => s + limit - cost[r]![c]!, 0);
+          expect(saving).toBe(bestSaving(cost, limit));
+        },
+      ),
+    );
+  });
   it("handles empty sides", () => {
     expect(assign([], 0, 3, 1)).toEqual({ matches: [], unmatchedRows: [], unmatchedCols: [0, 1, 2] });
     expect(assign([[], []], 2, 0, 1)).toEqual({ matches: [], unmatchedRows: [0, 1], unmatchedCols: [] });

@@ -72,10 +72,14 @@ export interface Assignment {
   unmatchedCols: number[];
 }
 
-/** Optimal assignment, then drop pairs costing more than `maxCost` (they become unmatched). */
+/**
+ * The best matching of rows to columns among pairs costing at most `maxCost`: the one with the
+ * greatest total saving `maxCost - cost` (what lapjv's `cost_limit` solves, as SORT and ByteTrack
+ * use it). A pair over the limit never forces a worse pair elsewhere: each row is offered the
+ * limit itself as a way to stay unmatched, so a plain Hungarian on `min(cost, maxCost)` finds it.
+ */
 export function assign(cost: readonly (readonly number[])[], rows: number, cols: number, maxCost: number): Assignment {
-  const BIG = 1e6;
-  const clipped = cost.map((r) => r.map((c) => (c > maxCost ? BIG : c)));
+  const clipped = cost.map((r) => r.map((c) => (c > maxCost ? maxCost : c)));
   const rowTo = rows > 0 && cols > 0 ? hungarian(clipped) : new Array<number>(rows).fill(-1);
   const matches: [number, number][] = [];
   const colUsed = new Array<boolean>(cols).fill(false);

@@ -5,3 +5,4 @@ export * from "./homography.js";
 export * from "./zones.js";
 export * from "./line.js";
 export * from "./motmetrics.js";
+export * from "./appearance.js";

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Source, SourceContext } from "../../source.js";
 import { errorMessage } from "../../log.js";
+import { appearanceOf } from "../../vision/appearance.js";
 import { computeHomography, reprojectionError, type Homography } from "../../vision/homography.js";
 import { initTracker, stepTracker, type Detection, type TrackerState, type TrackView } from "../../vision/tracker.js";
 import { Canvas, colourOf, writeDebugFrame } from "./debug.js";
@@ -190,7 +191,10 @@ export class CameraSource implements Source<CameraSettings> {
       this.sinceDetect = 0;
       this.detected++;
       detections = detector.detect(frame).then(
-        (persons) => persons.filter((p) => !masked(p.box, s.masks)).map((p) => ({ box: p.box, score: p.score })),
+        (persons) =>
+          persons
+            .filter((p) => !masked(p.box, s.masks))
+            .map((p) => ({ box: p.box, score: p.score, appearance: s.appearance ? appearanceOf(frame, p.box) : null })),
         (err: unknown) => {
           this.ctx?.log.warn("detection failed on a frame", { error: errorMessage(err) });
           return [];

@@ -65,6 +65,11 @@ export const CameraSettingsSchema = Type.Object(
     personScore: Num(0, 1, 0.35, "detections at or above this match tracks in the first pass; those between minScore and this only keep existing tracks alive"),
     newTrackScore: Num(0, 1, 0.45, "a detection matching no track starts one only at or above this score (keeps static look-alikes out)"),
     maxLostFrames: Int(0, 600, 20, "frames a lost track is kept to re-identify the person after an occlusion"),
+    appearance: Type.Boolean({
+      default: true,
+      description:
+        "tell crossing people apart by the colours of their clothes (a 128-number colour histogram per detection, kept in memory only); off: by motion and box overlap alone",
+    }),
 
     calibration: Type.Optional(CalibrationSchema),
     minFramesIn: Int(1, 1000, 4, "frames in a row inside a zone before `enter`"),
