@@ -6,7 +6,7 @@
  *   2. end to end (ffmpeg -> detector every Nth frame -> tracker -> scene), as fast as possible:
  *      frames per second, ID switches and IDF1 on the labelled stretch, line count vs the hand count.
  *
- *   npm run build && node test/bench/camera-vtest.mjs [--detect-every 2] [--workers 2] [--skip-detector] [--json]
+ *   npm run build && node test/bench/camera-vtest.mjs [--detect-every 2] [--workers 2] [--skip-detector] [--no-appearance] [--json]
  *
  * Needs ffmpeg and /usr/share/doc/opencv-doc/examples/data/vtest.avi (apt-get install ffmpeg opencv-doc).
  */
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     "person-score": { type: "string", default: "0.35" },
     "new-track-score": { type: "string", default: "0.45" },
     "skip-detector": { type: "boolean", default: false },
+    "no-appearance": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
 });
@@ -37,6 +38,8 @@ const newTrackScore = Number(values["new-track-score"]);
 const detLabels = await readLabels(here("../fixtures/vtest/detections.json"));
 const trackLabels = await readLabels(here("../fixtures/vtest/tracking.json"));
 const lineFixture = JSON.parse(await readFile(here("../fixtures/vtest/line.json"), "utf8"));
+// A second line, counted by hand blind to the tracker after it was tuned on the first: held out.
+const holdoutFixture = existsSync(here("../fixtures/vtest/line-holdout.json")) ? JSON.parse(await readFile(here("../fixtures/vtest/line-holdout.json"), "utf8")) : null;
 if (!existsSync(detLabels.video)) {
   console.error(`camera bench: ${detLabels.video} is missing (apt-get install opencv-doc); skipped`);
   process.exit(0);
@@ -72,13 +75,13 @@ const settings = Value.Default(CameraSettingsSchema, {
   workers,
   personScore,
   newTrackScore,
+  appearance: !values["no-appearance"],
   line: { zone: lineFixture.line.zone, a: lineFixture.line.a, b: lineFixture.line.b, marginPx: lineFixture.line.marginPx },
 });
 const wanted = new Map(trackLabels.frames.map((f) => [f.frame, f]));
 const hyps = new Map();
-const lineMem = new Map();
-const lineCount = { in: 0, out: 0 };
-const [lineFrom, lineTo] = lineFixture.frames;
+const countersFor = (fx) => ({ fx, memory: new Map(), count: { in: 0, out: 0 } });
+const counters = [countersFor(lineFixture), ...(holdoutFixture ? [countersFor(holdoutFixture)] : [])];
 const source = createCameraSource({
   onTracks: ({ index, active }) => {
     if (wanted.has(index))
@@ -86,11 +89,12 @@ const source = createCameraSource({
         index,
         active.map((t) => ({ id: t.id, box: t.box })),
       );
-    if (index >= lineFrom && index < lineTo) {
+    for (const c of counters) {
+      if (index < c.fx.frames[0] || index >= c.fx.frames[1]) continue;
       for (const t of active) {
-        const r = stepLine({ ...lineFixture.line, margin: lineFixture.line.marginPx }, lineMem.get(t.id) ?? null, t.foot);
-        lineMem.set(t.id, r.memory);
-        if (r.crossing) lineCount[r.crossing]++;
+        const r = stepLine({ ...c.fx.line, margin: c.fx.line.marginPx }, c.memory.get(t.id) ?? null, t.foot);
+        c.memory.set(t.id, r.memory);
+        if (r.crossing) c.count[r.crossing]++;
       }
     }
   },
@@ -133,8 +137,16 @@ const motFrames = trackLabels.frames.map((f) => {
   };
 });
 const counts = events.filter((e) => e.type === "count").reduce((s, e) => ({ in: s.in + e.in, out: s.out + e.out }), { in: 0, out: 0 });
-const hand = lineFixture.handCount;
 const err = (got, want) => (want === 0 ? (got === 0 ? 0 : 1) : Math.abs(got - want) / want);
+const lineResult = ({ fx, count }) => ({
+  line: fx.line,
+  frames: fx.frames,
+  hand: fx.handCount,
+  counted: count,
+  errorIn: +err(count.in, fx.handCount.in).toFixed(3),
+  errorOut: +err(count.out, fx.handCount.out).toFixed(3),
+  errorTotal: +err(count.in + count.out, fx.handCount.in + fx.handCount.out).toFixed(3),
+});
 result.endToEnd = {
   frames: stats.framesProcessed,
   framesDetected: stats.framesDetected,
@@ -148,15 +160,8 @@ result.endToEnd = {
   tracks: stats.totals.visitors,
 };
 result.tracking = { labelledFrames: trackLabels.frames.map((f) => f.frame), ...motMetrics(motFrames) };
-result.line = {
-  frames: lineFixture.frames,
-  hand,
-  counted: lineCount,
-  errorIn: +err(lineCount.in, hand.in).toFixed(3),
-  errorOut: +err(lineCount.out, hand.out).toFixed(3),
-  errorTotal: +err(lineCount.in + lineCount.out, hand.in + hand.out).toFixed(3),
-  wholeVideoCountEvents: counts,
-};
+result.line = { ...lineResult(counters[0]), wholeVideoCountEvents: counts };
+if (counters[1]) result.holdoutLine = lineResult(counters[1]);
 
 if (values.json) console.log(JSON.stringify(result, null, 2));
 else {
@@ -175,9 +180,11 @@ else {
   console.log(
     `tracking (${t.labelledFrames.length} labelled frames ${t.labelledFrames[0]}-${t.labelledFrames.at(-1)}): IDF1 ${t.idf1.toFixed(3)} (IDP ${t.idp.toFixed(3)} IDR ${t.idr.toFixed(3)}), ID switches ${t.idSwitches}, MOTA ${t.mota.toFixed(3)}, misses ${t.misses}, false positives ${t.falsePositives} of ${t.truths}`,
   );
-  const l = result.line;
-  console.log(
-    `line x=520, frames ${l.frames[0]}-${l.frames[1] - 1}: counted in ${l.counted.in} / out ${l.counted.out} vs hand ${l.hand.in} / ${l.hand.out}; error in ${(l.errorIn * 100).toFixed(1)} %, out ${(l.errorOut * 100).toFixed(1)} %, total ${(l.errorTotal * 100).toFixed(1)} %`,
-  );
-  console.log(`  whole video, count events: in ${l.wholeVideoCountEvents.in} out ${l.wholeVideoCountEvents.out}`);
+  const show = (name, l) =>
+    console.log(
+      `${name} x=${l.line.a[0]}, frames ${l.frames[0]}-${l.frames[1] - 1}: counted in ${l.counted.in} / out ${l.counted.out} vs hand ${l.hand.in} / ${l.hand.out}; error in ${(l.errorIn * 100).toFixed(1)} %, out ${(l.errorOut * 100).toFixed(1)} %, total ${(l.errorTotal * 100).toFixed(1)} %`,
+    );
+  show("line", result.line);
+  console.log(`  whole video, count events (the agent's configured line): in ${result.line.wholeVideoCountEvents.in} out ${result.line.wholeVideoCountEvents.out}`);
+  if (result.holdoutLine) show("held-out line", result.holdoutLine);
 }

@@ -6,7 +6,8 @@
  * Nth frame, prediction between) and reports every hand-counted crossing as found or missed, extra
  * crossings, and IDF1 / identity switches on the labelled stretch.
  *
- *   npm run build && node test/bench/tracker-replay.mjs [--detect-every 2] [--options '{"reidGate":0}'] [--no-appearance] [--crossings]
+ *   npm run build && node test/bench/tracker-replay.mjs [--detect-every 2] [--options '{"reidGate":0}'] [--no-appearance]
+ *       [--crossings] [--line line-holdout.json]
  *
  * The cache lives in node_modules/.cache/footfall/ (delete it after changing the detector).
  * Needs ffmpeg and opencv-doc's vtest.avi, like camera-vtest.mjs.
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     options: { type: "string", default: "{}" },
     "no-appearance": { type: "boolean", default: false },
     crossings: { type: "boolean", default: false },
+    line: { type: "string", default: "line.json" },
     help: { type: "boolean", default: false },
   },
 });
@@ -37,7 +39,7 @@ if (values.help) {
   console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n/, "").replace(/^ \* ?/gm, ""));
   process.exit(0);
 }
-const lineFixture = fixture("line.json");
+const lineFixture = fixture(values.line);
 const tracking = fixture("tracking.json");
 const { video, width, height } = lineFixture;
 if (!existsSync(video)) {
