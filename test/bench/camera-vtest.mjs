@@ -39,7 +39,9 @@ const detLabels = await readLabels(here("../fixtures/vtest/detections.json"));
 const trackLabels = await readLabels(here("../fixtures/vtest/tracking.json"));
 const lineFixture = JSON.parse(await readFile(here("../fixtures/vtest/line.json"), "utf8"));
 // A second line, counted by hand blind to the tracker after it was tuned on the first: held out.
-const holdoutFixture = existsSync(here("../fixtures/vtest/line-holdout.json")) ? JSON.parse(await readFile(here("../fixtures/vtest/line-holdout.json"), "utf8")) : null;
+const holdoutFixture = existsSync(here("../fixtures/vtest/line-holdout.json"))
+  ? JSON.parse(await readFile(here("../fixtures/vtest/line-holdout.json"), "utf8"))
+  : null;
 if (!existsSync(detLabels.video)) {
   console.error(`camera bench: ${detLabels.video} is missing (apt-get install opencv-doc); skipped`);
   process.exit(0);
@@ -185,6 +187,8 @@ else {
       `${name} x=${l.line.a[0]}, frames ${l.frames[0]}-${l.frames[1] - 1}: counted in ${l.counted.in} / out ${l.counted.out} vs hand ${l.hand.in} / ${l.hand.out}; error in ${(l.errorIn * 100).toFixed(1)} %, out ${(l.errorOut * 100).toFixed(1)} %, total ${(l.errorTotal * 100).toFixed(1)} %`,
     );
   show("line", result.line);
-  console.log(`  whole video, count events (the agent's configured line): in ${result.line.wholeVideoCountEvents.in} out ${result.line.wholeVideoCountEvents.out}`);
+  console.log(
+    `  whole video, count events (the agent's configured line): in ${result.line.wholeVideoCountEvents.in} out ${result.line.wholeVideoCountEvents.out}`,
+  );
   if (result.holdoutLine) show("held-out line", result.holdoutLine);
 }

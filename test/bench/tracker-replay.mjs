@@ -36,7 +36,12 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n/, "").replace(/^ \* ?/gm, ""));
+  console.log(
+    readFileSync(fileURLToPath(import.meta.url), "utf8")
+      .split("*/")[0]
+      .replace(/^#!.*\n\/\*\*\n/, "")
+      .replace(/^ \* ?/gm, ""),
+  );
   process.exit(0);
 }
 const lineFixture = fixture(values.line);
@@ -71,14 +76,21 @@ async function detectAll(cacheFile) {
   const flush = async () => {
     for (const [frame, job] of inFlight) {
       const persons = await job;
-      out.push(persons.map((p) => ({ box: p.box.map((v) => +v.toFixed(1)), score: +p.score.toFixed(4), appearance: Array.from(appearanceOf(frame, p.box) ?? [], (v) => +v.toFixed(4)) })));
+      out.push(
+        persons.map((p) => ({
+          box: p.box.map((v) => +v.toFixed(1)),
+          score: +p.score.toFixed(4),
+          appearance: Array.from(appearanceOf(frame, p.box) ?? [], (v) => +v.toFixed(4)),
+        })),
+      );
     }
     inFlight = [];
   };
   for await (const frame of frames()) {
     inFlight.push([frame, pool.detect(frame)]);
     if (inFlight.length >= 8) await flush();
-    if (out.length % 100 === 0 && out.length > 0 && inFlight.length === 0) process.stderr.write(`detected ${out.length} frames, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    if (out.length % 100 === 0 && out.length > 0 && inFlight.length === 0)
+      process.stderr.write(`detected ${out.length} frames, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   await flush();
   await pool.dispose();
@@ -108,7 +120,11 @@ for (let i = 0; i < detections.length; i++) {
   // The camera source detects on frames 0, N, 2N, ... and predicts on the others.
   const r = stepTracker(state, i % every === 0 ? detections[i] : null, options);
   state = r.state;
-  if (labelled.has(i)) hyps.set(i, r.active.map((t) => ({ id: t.id, box: t.box })));
+  if (labelled.has(i))
+    hyps.set(
+      i,
+      r.active.map((t) => ({ id: t.id, box: t.box })),
+    );
   if (i < from || i >= to) continue;
   for (const t of r.active) {
     const step = stepLine(line, memory.get(t.id) ?? null, t.foot);
@@ -144,7 +160,8 @@ const mot = motMetrics(
 );
 
 if (values.crossings)
-  for (const r of report) console.log(`${String(r.frame).padStart(4)} ${r.dir.padEnd(3)} ${r.found ? `found at ${r.found.frame}, track ${r.found.track}` : "MISSED"}  (${r.who})`);
+  for (const r of report)
+    console.log(`${String(r.frame).padStart(4)} ${r.dir.padEnd(3)} ${r.found ? `found at ${r.found.frame}, track ${r.found.track}` : "MISSED"}  (${r.who})`);
 const extras = counted.filter((_, k) => !used.has(k));
 for (const e of extras) console.log(`extra crossing: frame ${e.frame} ${e.dir}, track ${e.track}`);
 const total = { in: counted.filter((c) => c.dir === "in").length, out: counted.filter((c) => c.dir === "out").length };
@@ -152,5 +169,7 @@ const hand = lineFixture.handCount;
 console.log(
   `line: counted in ${total.in} / out ${total.out} vs hand ${hand.in} / ${hand.out}; ${report.filter((r) => r.found).length} of ${report.length} hand crossings found, ${extras.length} extra`,
 );
-console.log(`tracking, frames ${tracking.frames[0].frame}-${tracking.frames.at(-1).frame}: IDF1 ${mot.idf1.toFixed(3)}, ID switches ${mot.idSwitches}, MOTA ${mot.mota.toFixed(3)}`);
+console.log(
+  `tracking, frames ${tracking.frames[0].frame}-${tracking.frames.at(-1).frame}: IDF1 ${mot.idf1.toFixed(3)}, ID switches ${mot.idSwitches}, MOTA ${mot.mota.toFixed(3)}`,
+);
 console.log(`tracks started over the whole video: ${state.nextId - 1}`);
