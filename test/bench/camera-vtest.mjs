@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { Value } from "@sinclair/typebox/value";
 import { createDetectorPool, evaluate, extractFrames, readLabels } from "@footfall/models";
 import { CameraSettingsSchema, createCameraSource } from "../../edge/dist/sources/camera/index.js";
-import { motMetrics } from "../../edge/dist/vision/motmetrics.js";
+import { labelledFrames, motMetrics } from "../../edge/dist/vision/motmetrics.js";
 import { stepLine } from "../../edge/dist/vision/line.js";
 
 const here = (p) => new URL(p, import.meta.url).pathname;
@@ -125,19 +125,8 @@ const cpu = process.cpuUsage(cpu0);
 const stats = source.stats();
 await source.stop();
 
-// Tracking metrics: labelled frames; hypotheses over an `ignore` truth are dropped with it.
-const iou = (a, b) => {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]),
-    h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  return w <= 0 || h <= 0 ? 0 : (w * h) / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h);
-};
-const motFrames = trackLabels.frames.map((f) => {
-  const ignored = f.persons.filter((p) => p.ignore);
-  return {
-    truth: f.persons.filter((p) => !p.ignore).map((p) => ({ id: p.id, box: p.box })),
-    hyp: (hyps.get(f.frame) ?? []).filter((h) => !ignored.some((p) => iou(p.box, h.box) >= 0.5)),
-  };
-});
+// Tracking metrics on the labelled frames; hypotheses over an `ignore` truth are dropped with it.
+const motFrames = labelledFrames(trackLabels.frames, hyps);
 const counts = events.filter((e) => e.type === "count").reduce((s, e) => ({ in: s.in + e.in, out: s.out + e.out }), { in: 0, out: 0 });
 const err = (got, want) => (want === 0 ? (got === 0 ? 0 : 1) : Math.abs(got - want) / want);
 const lineResult = ({ fx, count }) => ({

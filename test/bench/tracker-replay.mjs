@@ -21,7 +21,7 @@ import { createDetectorPool } from "@footfall/models";
 import { appearanceOf } from "../../edge/dist/vision/appearance.js";
 import { initTracker, stepTracker } from "../../edge/dist/vision/tracker.js";
 import { stepLine } from "../../edge/dist/vision/line.js";
-import { motMetrics } from "../../edge/dist/vision/motmetrics.js";
+import { labelledFrames, motMetrics } from "../../edge/dist/vision/motmetrics.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name) => JSON.parse(readFileSync(join(here, "..", "fixtures", "vtest", name), "utf8"));
@@ -144,20 +144,7 @@ const report = lineFixture.crossings.map((h) => {
   if (best >= 0) used.add(best);
   return { ...h, found: best >= 0 ? counted[best] : null };
 });
-const iou = (a, b) => {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]),
-    h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  return w <= 0 || h <= 0 ? 0 : (w * h) / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h);
-};
-const mot = motMetrics(
-  tracking.frames.map((f) => {
-    const ignored = f.persons.filter((p) => p.ignore);
-    return {
-      truth: f.persons.filter((p) => !p.ignore).map((p) => ({ id: p.id, box: p.box })),
-      hyp: (hyps.get(f.frame) ?? []).filter((h) => !ignored.some((p) => iou(p.box, h.box) >= 0.5)),
-    };
-  }),
-);
+const mot = motMetrics(labelledFrames(tracking.frames, hyps));
 
 if (values.crossings)
   for (const r of report)

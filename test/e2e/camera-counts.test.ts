@@ -13,7 +13,7 @@ import { silentLogger } from "../../edge/src/log.js";
 import type { EventDraft } from "../../edge/src/source.js";
 import { CameraSettingsSchema, createCameraSource, type CameraSettings } from "../../edge/src/sources/camera/index.js";
 import { stepLine, type LineMemory } from "../../edge/src/vision/line.js";
-import { motMetrics } from "../../edge/src/vision/motmetrics.js";
+import { labelledFrames, motMetrics } from "../../edge/src/vision/motmetrics.js";
 import { REPO_ROOT, requireTool } from "../support/index.js";
 
 interface LineFixture {
@@ -31,12 +31,6 @@ const holdout = fixture<LineFixture>("line-holdout.json");
 const tracking = fixture<TrackingFixture>("tracking.json");
 const T0 = 1_700_000_000_000;
 const FPS = 10;
-
-function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  return w <= 0 || h <= 0 ? 0 : (w * h) / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - w * h);
-}
 
 describe("the camera source on vtest.avi against hand counts", () => {
   const events: EventDraft[] = [];
@@ -112,15 +106,7 @@ describe("the camera source on vtest.avi against hand counts", () => {
   });
 
   it("keeps identities through the labelled stretch (IDF1 at least 0.95, at most one switch)", () => {
-    const m = motMetrics(
-      tracking.frames.map((f) => {
-        const ignored = f.persons.filter((p) => p.ignore);
-        return {
-          truth: f.persons.filter((p) => !p.ignore).map((p) => ({ id: p.id, box: p.box })),
-          hyp: (hyps.get(f.frame) ?? []).filter((h) => !ignored.some((p) => iou(p.box, h.box) >= 0.5)),
-        };
-      }),
-    );
+    const m = motMetrics(labelledFrames(tracking.frames, hyps));
     expect(m.idf1).toBeGreaterThanOrEqual(0.95);
     expect(m.idSwitches).toBeLessThanOrEqual(1);
   });

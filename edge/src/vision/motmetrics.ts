@@ -36,6 +36,30 @@ export interface MotReport {
   idr: number;
 }
 
+/** A labelled person: `ignore` marks one mostly hidden or cut by the frame edge ("don't care"). */
+export interface LabelledBox extends IdBox {
+  ignore?: boolean;
+}
+
+/**
+ * Metric frames from labelled frames and the tracker's boxes per frame: ignored people leave the
+ * truth, and so does any hypothesis on one of them (IoU >= `minIou`), which then counts neither
+ * as a hit nor as a false positive.
+ */
+export function labelledFrames(
+  labels: readonly { frame: number; persons: readonly LabelledBox[] }[],
+  hyps: ReadonlyMap<number, readonly IdBox[]>,
+  minIou = 0.5,
+): MotFrame[] {
+  return labels.map((f) => {
+    const ignored = f.persons.filter((p) => p.ignore);
+    return {
+      truth: f.persons.filter((p) => !p.ignore).map((p) => ({ id: p.id, box: p.box })),
+      hyp: (hyps.get(f.frame) ?? []).filter((h) => !ignored.some((p) => iou(p.box, h.box) >= minIou)),
+    };
+  });
+}
+
 export function motMetrics(frames: readonly MotFrame[], minIou = 0.5): MotReport {
   const key = (v: string | number) => String(v);
   let matches = 0,
