@@ -57,7 +57,7 @@ describe("the camera source on vtest.avi against hand counts", () => {
         if (wanted.has(index))
           hyps.set(
             index,
-            active.map((t) => ({ id: t.id, box: t.box })),
+            active.map(({ id, box }) => ({ id, box })),
           );
         if (index < from || index >= to) return;
         for (const t of active) {
