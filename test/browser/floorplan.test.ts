@@ -120,6 +120,31 @@ describe("heatmap", () => {
     });
   }
 
+  it("shows the people a door counter counts in as the entrance's visits, with no visitors or dwell for it", async () => {
+    // A door counter on the entrance, a day before the trips: 3 reports, 25 + 40 + 35 people in.
+    const doorFrom = from - 30 * 3_600_000;
+    const doorTo = doorFrom + 2 * 3_600_000;
+    await shop.publish([25, 40, 35].map((n, i) => shop.events.count("entrance", doorFrom + (i + 1) * 1_800_000, n, n - 5)));
+    const page = await open(`/heatmap/shop?from=${doorFrom}&to=${doorTo}&metric=visits`, shop.tokens.admin);
+    const row = page.getByTestId("heat-row-entrance");
+    await expect.poll(() => row.getAttribute("data-value")).toBe("100");
+    expect(await row.locator(".heat-value").textContent()).toBe("100");
+    expect(await row.getAttribute("data-fill")).toBe(interpolateViridis(1));
+    const at = await pagePoint(page, inside("entrance"));
+    await page.mouse.move(at.x, at.y);
+    expect(await page.getByTestId("tooltip-door").textContent()).toBe("100");
+    await page.mouse.move(0, 0);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
+    const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toBe("zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,door_in");
+    expect(csv).toContain("entrance,Entrance,entrance,0,0,,,,100");
+    await shot(page, "heatmap-door-counted");
+    // A door counter cannot tell visitors apart: no figure rather than a misleading 0.
+    await page.getByRole("button", { name: "Visitors" }).click();
+    await expect.poll(() => row.getAttribute("data-value")).toBe("");
+    await page.close();
+  });
+
   it("compares with the previous period and exports the CSV of what is shown", async () => {
     const page = await open(`/heatmap/shop?from=${from}&to=${to}&metric=visits&compare=1`, shop.tokens.admin);
     await page.getByTestId("ranking").waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, ZoneDwell } from "@footfall/core";
-import { formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones } from "./heatmap.js";
+import { doorInByZone, formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones, zoneEnters } from "./heatmap.js";
 import { toCsv } from "./csv.js";
 
 const square = (x: number, y: number, s = 2) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s]] as Layout["zones"][number]["polygon"];
@@ -20,6 +20,27 @@ describe("heatScene", () => {
     const scene = heatScene(layout, [dwell("fruit", 0)], "visits");
     expect(scene.zones.map((z) => z.fill)).toEqual([NO_DATA_FILL, NO_DATA_FILL, NO_DATA_FILL]);
     expect(scene.zones[0]!.label).toBe("0");
+  });
+  it("shows a door-counted zone's people in as its visits, and no visitors or dwell for it", () => {
+    // The store's door counter sits on "wine" (no tracking there): /traffic gives its enters, /dwell 0 visits.
+    const enters = zoneEnters([{ zones: { fruit: 30, wine: 100 } }, { zones: { fruit: 10, wine: 20 } }]);
+    const dw = [dwell("fruit", 40, 65), dwell("bread", 5, 30), dwell("wine", 0)];
+    const door = doorInByZone(enters, dw);
+    expect([...door]).toEqual([["wine", 120]]);
+    const visits = heatScene(layout, dw, "visits", undefined, {}, { now: door });
+    expect(visits.zones.map((z) => [z.id, z.value, z.doorIn])).toEqual([
+      ["fruit", 40, null],
+      ["bread", 5, null],
+      ["wine", 120, 120],
+    ]);
+    expect(visits.max).toBe(120);
+    for (const metric of ["visitors", "median", "p90"] as const) {
+      const wine = heatScene(layout, dw, metric, undefined, {}, { now: door }).zones[2]!;
+      expect([wine.value, wine.fill, wine.label]).toEqual([null, NO_DATA_FILL, "–"]);
+    }
+    // Compared with a previous period, the door's count is compared too.
+    const compared = heatScene(layout, dw, "visits", [dwell("wine", 0)], {}, { now: door, previous: new Map([["wine", 60]]) }).zones[2]!;
+    expect([compared.previous, compared.change]).toEqual([60, 1]);
   });
   it("greys out a zone the API has no figures for", () => {
     const wine = heatScene(layout, [dwell("fruit", 4)], "visits").zones[2]!;

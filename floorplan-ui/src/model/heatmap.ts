@@ -53,6 +53,8 @@ export interface HeatZone {
   sales: ZoneConversion | null;
   /** The zone keeps shoppers long but few of them buy (the server's flag). */
   longDwellLowConversion: boolean;
+  /** People counted in by a door counter on this zone (its enters beyond its visits); null without one. */
+  doorIn: number | null;
 }
 
 export interface HeatScene {
@@ -63,10 +65,33 @@ export interface HeatScene {
   unplaced: ZoneDwell[];
 }
 
-export function metricValue(d: ZoneDwell | null | undefined, metric: Metric, c?: ZoneConversion | null): number | null {
+/**
+ * People a door counter counted in on each zone: its enters (from `/traffic`, DESIGN §7: visits plus
+ * door `in`) beyond its visits. Only zones with a door counter appear.
+ */
+export function doorInByZone(enters: ReadonlyMap<string, number>, dwell: readonly ZoneDwell[]): Map<string, number> {
+  const visits = new Map(dwell.map((d) => [d.zone as string, d.visits]));
+  const out = new Map<string, number>();
+  for (const [zone, n] of enters) if (n > (visits.get(zone) ?? 0)) out.set(zone, n - (visits.get(zone) ?? 0));
+  return out;
+}
+
+/** Each zone's enters over all buckets of a `/traffic` report. */
+export function zoneEnters(buckets: readonly { zones: Readonly<Record<string, number>> }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const b of buckets) for (const [zone, n] of Object.entries(b.zones)) out.set(zone, (out.get(zone) ?? 0) + n);
+  return out;
+}
+
+/**
+ * A zone's figure for the metric. A door counter's people count as the zone's visits (they came
+ * in through it); it cannot tell visitors or dwell, so a zone known only by its door shows none.
+ */
+export function metricValue(d: ZoneDwell | null | undefined, metric: Metric, c?: ZoneConversion | null, doorIn = 0): number | null {
   if (metric === "conversion") return c?.conversion ?? null;
   if (metric === "salesPerVisit") return c?.salesPerVisit ?? null;
-  if (!d) return null;
+  if (metric === "visits" && doorIn > 0) return (d?.visits ?? 0) + doorIn;
+  if (!d || (doorIn > 0 && d.visits === 0)) return null;
   switch (metric) {
     case "visits":
       return d.visits;
@@ -110,17 +135,31 @@ export interface SalesFigures {
   now?: readonly ZoneConversion[] | undefined;
   previous?: readonly ZoneConversion[] | undefined;
 }
+/** People in through door counters per zone (see `doorInByZone`), for the range and the previous period. */
+export interface DoorFigures {
+  now?: ReadonlyMap<string, number> | undefined;
+  previous?: ReadonlyMap<string, number> | undefined;
+}
 
-export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwell[], metric: Metric, previous?: readonly ZoneDwell[], sales: SalesFigures = {}): HeatScene {
+export function heatScene(
+  layout: Pick<Layout, "zones">,
+  dwell: readonly ZoneDwell[],
+  metric: Metric,
+  previous?: readonly ZoneDwell[],
+  sales: SalesFigures = {},
+  door: DoorFigures = {},
+): HeatScene {
   const byZone = new Map(dwell.map((d) => [d.zone as string, d]));
   const prevByZone = previous ? new Map(previous.map((d) => [d.zone as string, d])) : null;
   const salesBy = new Map((sales.now ?? []).map((c) => [c.zone, c]));
   const prevSalesBy = new Map((sales.previous ?? []).map((c) => [c.zone, c]));
-  const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric, salesBy.get(z.id)));
+  const doorNow = door.now ?? new Map<string, number>();
+  const doorBefore = door.previous ?? new Map<string, number>();
+  const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric, salesBy.get(z.id), doorNow.get(z.id)));
   const max = Math.max(0, ...values.map((v) => v ?? 0));
   const zones = layout.zones.map((z, i): HeatZone => {
     const value = values[i] ?? null;
-    const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric, prevSalesBy.get(z.id)) : null;
+    const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric, prevSalesBy.get(z.id), doorBefore.get(z.id)) : null;
     return {
       ...colouredZone(z, value, max, formatMetric(value, metric, true)),
       previous: prev,
@@ -128,6 +167,7 @@ export function heatScene(layout: Pick<Layout, "zones">, dwell: readonly ZoneDwe
       dwell: byZone.get(z.id) ?? null,
       sales: salesBy.get(z.id) ?? null,
       longDwellLowConversion: salesBy.get(z.id)?.longDwellLowConversion === true,
+      doorIn: doorNow.get(z.id) ?? null,
     };
   });
   const placed = new Set(layout.zones.map((z) => z.id as string));
@@ -155,6 +195,7 @@ export function colouredZone(z: Layout["zones"][number], value: number | null, m
     dwell: null,
     sales: null,
     longDwellLowConversion: false,
+    doorIn: null,
   };
 }
 

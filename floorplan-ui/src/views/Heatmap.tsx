@@ -7,7 +7,7 @@ import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, type HeatZone, type Metric } from "../model/heatmap.js";
+import { doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
 import { formatChange, formatCount, formatRange, formatDuration, formatMoney, formatRate } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
@@ -40,13 +40,26 @@ export default function HeatmapView(props: ViewProps) {
     [api, store, r.ready, r.range.from, r.range.to, sales],
   );
   const convBefore = useAsync((signal) => (r.ready && compare && sales ? api.conversion(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, sales, prev.from, prev.to]);
+  // Zone enters, for the people door counters count in (DESIGN §7): shown as those zones' visits.
+  const enters = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "day", signal).then(zoneEnters) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const entersBefore = useAsync((signal) => (r.ready && compare ? api.traffic(store, prev, "day", signal).then(zoneEnters) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
   const figures = sales ? conversion : dwell;
   const scene = useMemo(
     () =>
       r.layout && dwell.data && (!sales || conversion.data)
-        ? heatScene(r.layout, dwell.data, metric, compare ? before.data : undefined, { now: conversion.data?.zones, previous: compare ? convBefore.data?.zones : undefined })
+        ? heatScene(
+            r.layout,
+            dwell.data,
+            metric,
+            compare ? before.data : undefined,
+            { now: conversion.data?.zones, previous: compare ? convBefore.data?.zones : undefined },
+            {
+              now: enters.data ? doorInByZone(enters.data, dwell.data) : undefined,
+              previous: compare && entersBefore.data && before.data ? doorInByZone(entersBefore.data, before.data) : undefined,
+            },
+          )
         : null,
-    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data],
+    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters.data, entersBefore.data],
   );
   const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
@@ -58,9 +71,12 @@ export default function HeatmapView(props: ViewProps) {
     if (!scene) return;
     // Sales columns when there are sales to speak of: a store without till data exports what it always did.
     const withSales = (conversion.data?.store.transactions ?? 0) > 0;
-    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []), ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
+    // A door_in column when a door counter counted people in: a store without one exports what it always did.
+    const withDoor = scene.zones.some((z) => z.doorIn !== null);
+    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(withDoor ? ["door_in"] : []), ...(withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []), ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
     const rows = rankZones(scene).map((z) => [
       z.id, z.name, z.kind, z.dwell?.visits ?? 0, z.dwell?.visitors ?? 0, z.dwell?.dwell_s?.mean, z.dwell?.dwell_s?.median, z.dwell?.dwell_s?.p90,
+      ...(withDoor ? [z.doorIn ?? 0] : []),
       ...(withSales ? [z.sales?.transactions ?? 0, z.sales?.sales ?? 0, z.sales?.conversion, z.sales?.salesPerVisit, z.longDwellLowConversion ? "yes" : "no"] : []),
       ...(compare ? [z.previous, z.change] : []),
     ]);
@@ -188,6 +204,11 @@ function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: n
     <div className="tooltip" style={{ left: at.x + 14, top: at.y + 14 }} data-testid="tooltip">
       <h4>{zone.name} <span style={{ color: "#94a3b8", fontWeight: 400 }}>· {zone.kind}</span></h4>
       <dl>
+        {zone.doorIn !== null && (
+          <>
+            <dt>In through the door</dt><dd data-testid="tooltip-door">{formatCount(zone.doorIn)}</dd>
+          </>
+        )}
         <dt>Visits</dt><dd>{formatCount(d?.visits ?? 0)}</dd>
         <dt>Visitors</dt><dd>{formatCount(d?.visitors ?? 0)}</dd>
         <dt>Mean dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.mean) : "–"}</dd>
