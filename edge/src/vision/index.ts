@@ -1,5 +1,6 @@
 export * from "./kalman.js";
 export * from "./assign.js";
+export * from "./box.js";
 export * from "./tracker.js";
 export * from "./homography.js";
 export * from "./zones.js";

@@ -3,8 +3,8 @@
  * (Ristani et al. 2016), with boxes matched at IoU >= 0.5.
  */
 import { assign } from "./assign.js";
+import { iou, type Box } from "./box.js";
 
-type Box = readonly [number, number, number, number];
 export interface IdBox {
   id: string | number;
   box: Box;
@@ -12,14 +12,6 @@ export interface IdBox {
 export interface MotFrame {
   truth: IdBox[];
   hyp: IdBox[];
-}
-
-function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 }
 
 export interface MotReport {

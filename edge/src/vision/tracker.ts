@@ -19,10 +19,10 @@
  * Ids are integers from 1 that are never reused.
  */
 import { assign } from "./assign.js";
+import { iou, type Box } from "./box.js";
 import { appearanceDistance, blendAppearance, type Appearance } from "./appearance.js";
 import { fromBox, initState, predict, toBox, update, type BoxState } from "./kalman.js";
 
-export type Box = readonly [x1: number, y1: number, x2: number, y2: number];
 export interface Detection {
   box: Box;
   score: number;
@@ -138,14 +138,6 @@ function reidCost(t: Track, predicted: Box, d: Detection, o: TrackerOptions): nu
   const dy = (d.box[1] + d.box[3] - predicted[1] - predicted[3]) / 2;
   if (Math.hypot(dx, dy) > o.reidRadius * h) return Infinity;
   return appearanceDistance(t.appearance, d.appearance);
-}
-
-function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 }
 
 /** Advance the tracker by `dt` frames, with the detector's output for the new frame or `null`. */
