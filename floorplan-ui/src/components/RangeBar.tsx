@@ -1,4 +1,6 @@
+import type { ReactNode } from "react";
 import { PRESETS, dayOf, type DateRange, type Preset } from "../model/range.js";
+import { formatRange } from "../model/format.js";
 import { Segmented } from "./States.js";
 
 export interface RangeBarProps {
@@ -32,5 +34,32 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
         </label>
       )}
     </div>
+  );
+}
+
+/**
+ * An analytics view's heading: its title over the range and time zone (and `note`, e.g. the
+ * compared period), then a toolbar with the range bar and, right-aligned, `children`.
+ */
+export function RangeHeading({ title, note, children, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode }) {
+  return (
+    <>
+      <div className="page-h">
+        <h1>{title}</h1>
+        <span className="sub">
+          {formatRange(bar.range, bar.timeZone)} · {bar.timeZone}
+          {note}
+        </span>
+      </div>
+      <div className="toolbar">
+        <RangeBar {...bar} />
+        {children && (
+          <>
+            <div className="spacer" />
+            {children}
+          </>
+        )}
+      </div>
+    </>
   );
 }

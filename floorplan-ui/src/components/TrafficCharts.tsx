@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { interpolateViridis } from "d3-scale-chromatic";
-import type { Layout } from "@footfall/core";
-import { useAsync } from "../hooks/useAsync.js";
+import type { Layout, TrafficBucket } from "@footfall/core";
+import { useAsync, type AsyncState } from "../hooks/useAsync.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
 import { trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
@@ -11,10 +11,26 @@ import { Empty, ErrorState, Loading } from "./States.js";
 
 const VIRIDIS = Array.from({ length: 9 }, (_, i) => interpolateViridis(i / 8));
 
-/** Store enters per hour or day, and the hour-of-day x weekday grid (from hourly buckets). */
-export function TrafficCharts({ store, range, bucket, timeZone, layout }: { store: string; range: DateRange; bucket: "hour" | "day"; timeZone: string; layout: Layout | undefined }) {
+/**
+ * Store enters per hour or day, and the hour-of-day x weekday grid, from the range's hourly
+ * buckets (loaded by the view, which reads them for other figures too).
+ */
+export function TrafficCharts({
+  store,
+  range,
+  bucket,
+  timeZone,
+  layout,
+  hourly,
+}: {
+  store: string;
+  range: DateRange;
+  bucket: "hour" | "day";
+  timeZone: string;
+  layout: Layout | undefined;
+  hourly: AsyncState<TrafficBucket[]> & { reload: () => void };
+}) {
   const { api } = useSession();
-  const hourly = useAsync((signal) => api.traffic(store, range, "hour", signal), [api, store, range.from, range.to]);
   const daily = useAsync((signal) => (bucket === "day" ? api.traffic(store, range, "day", signal) : Promise.resolve(null)), [api, store, range.from, range.to, bucket]);
   const useZones = !!layout && !layout.zones.some((z) => z.kind === "entrance");
   const source = bucket === "hour" ? hourly : daily;

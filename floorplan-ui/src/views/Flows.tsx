@@ -5,11 +5,11 @@ import { isNotFound } from "../api/client.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
-import { formatCount, formatRange, formatPercent } from "../model/format.js";
+import { formatCount, formatPercent } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
-import { RangeBar } from "../components/RangeBar.js";
+import { RangeHeading } from "../components/RangeBar.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -42,18 +42,10 @@ export default function FlowsView(props: ViewProps) {
   const trips = report.data?.paths.reduce((s, p) => s + p.count, 0) ?? 0;
   return (
     <div className="page" data-testid="flows">
-      <div className="page-h">
-        <h1>Flows</h1>
-        <span className="sub">
-          {formatRange(r.range, r.timeZone)} · {r.timeZone}
-        </span>
-      </div>
-      <div className="toolbar">
-        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} />
-        <div className="spacer" />
+      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays}>
         <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
-      </div>
+      </RangeHeading>
       {report.status === "error" ? (
         <div className="card"><ErrorState error={report.error} onRetry={report.reload} /></div>
       ) : (

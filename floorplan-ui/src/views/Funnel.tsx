@@ -10,10 +10,10 @@ import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
-import { formatCount, formatRange, formatRate } from "../model/format.js";
+import { formatCount, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
-import { RangeBar } from "../components/RangeBar.js";
+import { RangeHeading } from "../components/RangeBar.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -49,17 +49,9 @@ export default function FunnelView(props: ViewProps) {
 
   return (
     <div className="page" data-testid="funnel">
-      <div className="page-h">
-        <h1>Funnels</h1>
-        <span className="sub">
-          {formatRange(r.range, r.timeZone)} · {r.timeZone}
-        </span>
-      </div>
-      <div className="toolbar">
-        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} />
-        <div className="spacer" />
+      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
-      </div>
+      </RangeHeading>
       <div className="funnel-grid">
         <section className="card">
           <div className="card-h">

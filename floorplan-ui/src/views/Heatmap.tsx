@@ -16,7 +16,7 @@ import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { HeatZones } from "../components/HeatZones.js";
 import { Legend } from "../components/Legend.js";
-import { RangeBar } from "../components/RangeBar.js";
+import { RangeHeading } from "../components/RangeBar.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { TrafficCharts } from "../components/TrafficCharts.js";
 import { isNotFound } from "../api/client.js";
@@ -40,8 +40,10 @@ export default function HeatmapView(props: ViewProps) {
     [api, store, r.ready, r.range.from, r.range.to, sales],
   );
   const convBefore = useAsync((signal) => (r.ready && compare && sales ? api.conversion(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, sales, prev.from, prev.to]);
-  // Zone enters, for the people door counters count in (DESIGN §7): shown as those zones' visits.
-  const enters = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "day", signal).then(zoneEnters) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  // Hourly traffic: the charts below, and each zone's enters for the people door counters count in
+  // (DESIGN §7), shown as those zones' visits.
+  const hourly = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "hour", signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data) : undefined), [hourly.data]);
   const entersBefore = useAsync((signal) => (r.ready && compare ? api.traffic(store, prev, "day", signal).then(zoneEnters) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
   const figures = sales ? conversion : dwell;
   const scene = useMemo(
@@ -54,12 +56,12 @@ export default function HeatmapView(props: ViewProps) {
             compare ? before.data : undefined,
             { now: conversion.data?.zones, previous: compare ? convBefore.data?.zones : undefined },
             {
-              now: enters.data ? doorInByZone(enters.data, dwell.data) : undefined,
+              now: enters ? doorInByZone(enters, dwell.data) : undefined,
               previous: compare && entersBefore.data && before.data ? doorInByZone(entersBefore.data, before.data) : undefined,
             },
           )
         : null,
-    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters.data, entersBefore.data],
+    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data],
   );
   const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
@@ -93,16 +95,17 @@ export default function HeatmapView(props: ViewProps) {
   }
   return (
     <div className="page" data-testid="heatmap">
-      <div className="page-h">
-        <h1>Heatmap</h1>
-        <span className="sub">
-          {formatRange(r.range, r.timeZone)} · {r.timeZone}
-          {compare && <> · compared with {formatRange(prev, r.timeZone)}</>}
-        </span>
-      </div>
-      <div className="toolbar">
-        <RangeBar preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} compare={compare} onCompare={(on) => r.set({ compare: on ? "1" : null })} />
-      </div>
+      <RangeHeading
+        title="Heatmap"
+        note={compare && <> · compared with {formatRange(prev, r.timeZone)}</>}
+        preset={r.preset}
+        range={r.range}
+        timeZone={r.timeZone}
+        onPreset={r.setPreset}
+        onDays={r.setDays}
+        compare={compare}
+        onCompare={(on) => r.set({ compare: on ? "1" : null })}
+      />
       <div className="toolbar">
         <Segmented label="Metric" value={metric} options={METRICS} onChange={(m) => r.set({ metric: m })} />
         <div className="spacer" />
@@ -153,7 +156,7 @@ export default function HeatmapView(props: ViewProps) {
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} />}
-      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} />}
+      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
           {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.
