@@ -101,4 +101,27 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: "tokens: public id, merchandiser role, expiry, revocation, last use",
+    sql: `
+      -- A CHECK constraint cannot be altered in SQLite: the table is rebuilt. Existing tokens keep
+      -- working; their public id is the first 12 hex digits of their hash, as for new ones.
+      CREATE TABLE tokens_v3 (
+        hash TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'staff', 'merchandiser', 'admin')),
+        store TEXT,
+        label TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER,
+        last_used_at INTEGER
+      ) STRICT;
+      INSERT INTO tokens_v3 (hash, id, role, store, label, created_at)
+        SELECT hash, substr(hash, 1, 12), role, store, label, created_at FROM tokens;
+      DROP TABLE tokens;
+      ALTER TABLE tokens_v3 RENAME TO tokens;
+    `,
+  },
 ];

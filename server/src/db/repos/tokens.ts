@@ -1,36 +1,179 @@
 import { newSecret, tokenHash } from "../../auth/secrets.js";
 import type { Db } from "../database.js";
 
-export const ROLES = ["viewer", "staff", "admin"] as const;
+/**
+ * Roles (DESIGN.md): `viewer` analytics and layouts; `staff` live occupancy and layouts;
+ * (v1.1) `merchandiser` what a viewer may plus saving layouts, departments and experiments;
+ * `admin` everything, including tokens, agents and the sales import.
+ */
+export const ROLES = ["viewer", "staff", "merchandiser", "admin"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The grants each role holds: a route names the grant it needs. */
+const GRANTS: Record<Role, readonly Role[]> = {
+  viewer: ["viewer"],
+  staff: ["staff"],
+  merchandiser: ["merchandiser", "viewer"],
+  admin: ROLES,
+};
+
 export interface Principal {
   role: Role;
   /** Limited to this store, or null for every store. */
   store: string | null;
+  /** The token's public id (what `footfall token list` shows and `revoke` takes). */
+  tokenId: string;
 }
 
-/** API bearer tokens: only their SHA-256 is stored. */
+/** A token as listed: never the token itself. */
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  store: string | null;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; why: "unknown" | "revoked" | "expired"; at?: number };
+
+/** `last_used_at` is written at most this often per token (a write per request would be wasteful). */
+const TOUCH_EVERY_MS = 60_000;
+/** Public ids are this many hex digits of the token's SHA-256 (48 bits: collisions are not a concern). */
+const ID_LENGTH = 12;
+
+interface Row {
+  id: string;
+  role: Role;
+  store: string | null;
+  label: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+const info = (r: Row): TokenInfo => ({
+  id: r.id,
+  role: r.role,
+  store: r.store,
+  label: r.label,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+});
+
+/**
+ * API bearer tokens: only their SHA-256 is stored, with a public id (the hash's first 12 hex
+ * digits), an optional expiry and a revocation time. A revoked or expired token is refused at
+ * once; listeners (the live hub) hear of revocations made in this process.
+ */
 export class TokensRepo {
   private readonly q;
+  private readonly touched = new Map<string, number>();
+  private readonly revokeListeners: ((id: string) => void)[] = [];
   constructor(db: Db) {
     this.q = {
-      insert: db.prepare("INSERT INTO tokens (hash, role, store, label, created_at) VALUES (?, ?, ?, ?, ?)"),
-      get: db.prepare<[string], Principal>("SELECT role, store FROM tokens WHERE hash = ?"),
+      insert: db.prepare(
+        "INSERT INTO tokens (id, hash, role, store, label, created_at, expires_at) VALUES (@id, @hash, @role, @store, @label, @createdAt, @expiresAt)",
+      ),
+      byHash: db.prepare<[string], Row>("SELECT * FROM tokens WHERE hash = ?"),
+      byId: db.prepare<[string], Row>("SELECT * FROM tokens WHERE id = ?"),
+      list: db.prepare<[], Row>("SELECT * FROM tokens ORDER BY created_at, id"),
+      revoke: db.prepare<[number, string]>("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+      touch: db.prepare<[number, string]>("UPDATE tokens SET last_used_at = ? WHERE id = ?"),
     };
   }
+
   /** Create a token; the plain token is returned once and never stored. */
-  add(role: Role, store: string | null, now: number, label: string | null = null): string {
+  create(role: Role, store: string | null, now: number, opts: { label?: string | null; expiresAt?: number | null } = {}): { token: string; info: TokenInfo } {
     const token = `ff_${newSecret(24)}`;
-    this.q.insert.run(tokenHash(token), role, store, label, now);
-    return token;
+    const hash = tokenHash(token);
+    const row = { id: hash.slice(0, ID_LENGTH), hash, role, store, label: opts.label ?? null, createdAt: now, expiresAt: opts.expiresAt ?? null };
+    this.q.insert.run(row);
+    return { token, info: info(this.q.byId.get(row.id)!) };
   }
-  verify(token: string): Principal | undefined {
-    return this.q.get.get(tokenHash(token));
+
+  /** Create a token and return it (the short form of {@link create}). */
+  add(role: Role, store: string | null, now: number, label: string | null = null, expiresAt: number | null = null): string {
+    return this.create(role, store, now, { label, expiresAt }).token;
+  }
+
+  /** Who a token is, or why it is refused. Notes its use (at most once a minute). */
+  check(token: string, now: number): TokenCheck {
+    const r = this.q.byHash.get(tokenHash(token));
+    if (!r) return { ok: false, why: "unknown" };
+    const problem = refusal(r, now);
+    if (problem) return problem;
+    this.touch(r.id, now);
+    return { ok: true, principal: { role: r.role, store: r.store, tokenId: r.id } };
+  }
+
+  /** The principal of a valid token, or undefined. */
+  verify(token: string, now: number = Date.now()): Principal | undefined {
+    const c = this.check(token, now);
+    return c.ok ? c.principal : undefined;
+  }
+
+  /** Whether the token with this id is still valid at `now` (known, not revoked, not expired). */
+  isValid(id: string, now: number): boolean {
+    const r = this.q.byId.get(id);
+    return r !== undefined && refusal(r, now) === null;
+  }
+
+  get(id: string): TokenInfo | undefined {
+    const r = this.q.byId.get(id);
+    return r && info(r);
+  }
+
+  /** Every token, oldest first, revoked and expired ones included (they show as such). */
+  list(): TokenInfo[] {
+    return this.q.list.all().map(info);
+  }
+
+  /**
+   * Revoke a token by its id (or by the token itself, hashed here). Returns the token as revoked,
+   * or undefined when there is no such token. Revoking twice keeps the first time.
+   */
+  revoke(idOrToken: string, now: number): TokenInfo | undefined {
+    const id = idOrToken.startsWith("ff_") ? tokenHash(idOrToken).slice(0, ID_LENGTH) : idOrToken;
+    if (!this.q.byId.get(id)) return undefined;
+    this.q.revoke.run(now, id);
+    for (const l of this.revokeListeners) l(id);
+    return this.get(id);
+  }
+
+  /** Called with a token's id when it is revoked in this process. */
+  onRevoked(listener: (id: string) => void): void {
+    this.revokeListeners.push(listener);
+  }
+
+  private touch(id: string, now: number): void {
+    const last = this.touched.get(id);
+    if (last !== undefined && now - last < TOUCH_EVERY_MS && now >= last) return;
+    this.touched.set(id, now);
+    try {
+      this.q.touch.run(now, id);
+    } catch {
+      // "last used" is a courtesy: a busy or full database must not refuse the request.
+    }
   }
 }
 
-/** admin implies staff implies nothing else; viewer and staff are separate grants that admin both holds. */
+function refusal(r: Row, now: number): (TokenCheck & { ok: false }) | null {
+  if (r.revoked_at !== null) return { ok: false, why: "revoked", at: r.revoked_at };
+  if (r.expires_at !== null && now >= r.expires_at) return { ok: false, why: "expired", at: r.expires_at };
+  return null;
+}
+
+/** Whether `role` holds the grant `needed` (or one of them): admin holds all, a merchandiser also a viewer's. */
 export function roleAllows(role: Role, needed: Role | readonly Role[]): boolean {
-  if (role === "admin") return true;
-  return typeof needed === "string" ? role === needed : needed.includes(role);
+  const grants = GRANTS[role];
+  return typeof needed === "string" ? grants.includes(needed) : needed.some((n) => grants.includes(n));
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
