@@ -5,4 +5,5 @@ export * from "./events.js";
 export * from "./batch.js";
 export * from "./status.js";
 export * from "./layout.js";
+export * from "./receipts.js";
 export * from "./topics.js";

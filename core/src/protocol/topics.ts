@@ -3,6 +3,7 @@ import { isId } from "./ids.js";
 import type { EventBatchWire } from "./batch.js";
 import type { AgentStatus } from "./status.js";
 import type { Layout } from "./layout.js";
+import type { Receipt } from "./receipts.js";
 
 /** Protocol version in every topic. */
 export const TOPIC_ROOT = "footfall/v1";
@@ -11,7 +12,10 @@ export const TOPIC_ROOT = "footfall/v1";
 export interface Topics {
   events: EventBatchWire;
   status: AgentStatus;
-  layout: Layout;
+  /** A v1.1 server adds `receipts: true` to the layouts it publishes. */
+  layout: Layout & { receipts?: boolean };
+  /** v1.1: the server tells an agent which of its events are settled. */
+  receipts: Receipt;
 }
 export type TopicKind = keyof Topics;
 
@@ -20,7 +24,9 @@ export const topics = {
   events: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/events`,
   status: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/status`,
   layout: (store: StoreId | string) => `${TOPIC_ROOT}/${store}/layout`,
-  /** Everything an agent may publish under. */
+  /** v1.1: published by the server only; the agent subscribes to its own. */
+  receipts: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/receipts`,
+  /** The folder of an agent's topics (it publishes `events` and `status`, reads `receipts`). */
   agentPrefix: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/`,
 } as const;
 
@@ -34,6 +40,7 @@ export const subscriptions = {
 export type ParsedTopic =
   | { kind: "events"; store: StoreId; agent: AgentId }
   | { kind: "status"; store: StoreId; agent: AgentId }
+  | { kind: "receipts"; store: StoreId; agent: AgentId }
   | { kind: "layout"; store: StoreId };
 
 /** Parse a v1 topic; null for anything else (another version, a bad id, an unknown leaf). */
@@ -43,14 +50,19 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const store = parts[2];
   if (!isId(store)) return null;
   if (parts.length === 4 && parts[3] === "layout") return { kind: "layout", store: store as StoreId };
-  if (parts.length === 6 && parts[3] === "agents" && isId(parts[4]) && (parts[5] === "events" || parts[5] === "status")) {
+  if (parts.length === 6 && parts[3] === "agents" && isId(parts[4]) && (parts[5] === "events" || parts[5] === "status" || parts[5] === "receipts")) {
     return { kind: parts[5], store: store as StoreId, agent: parts[4] as AgentId };
   }
   return null;
 }
 
-/** Whether `agent` of `store` may publish to `topic` (only under its own prefix). */
+/** Whether `agent` of `store` may publish to `topic`: only its own `events` and `status` (receipts and layouts are the server's). */
 export function mayPublish(store: string, agent: string, topic: string): boolean {
   const parsed = parseTopic(topic);
-  return parsed !== null && parsed.kind !== "layout" && parsed.store === store && parsed.agent === agent;
+  return parsed !== null && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === store && parsed.agent === agent;
+}
+
+/** Whether `agent` of `store` may subscribe to `filter`: its store's layout and its own receipts, nothing else. */
+export function maySubscribe(store: string, agent: string, filter: string): boolean {
+  return filter === topics.layout(store) || filter === topics.receipts(store, agent);
 }
