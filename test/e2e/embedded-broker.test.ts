@@ -63,7 +63,7 @@ describe("the embedded broker and ingest, fed by mosquitto_pub", () => {
     writeFileSync(big, oversizedMessage("cam-a", now));
     await mosquittoPubOk({ ...login("cam-a"), topic: topics.events(STORE, "cam-a"), file: big });
     // cam-a tries to speak for cam-b, and to replace the store's layout.
-    const forged = batchJson("cam-b", [new EventFactory("cam-b-forged").enter("cam-b-forged-1", "fruit", now - 60_000)]);
+    const forged = batchJson("cam-b", [new EventFactory("cam-b", "forged").enter("cam-b-forged-1", "fruit", now - 60_000)]);
     await mosquittoPubOk({ ...login("cam-a"), topic: topics.events(STORE, "cam-b"), messages: [forged] });
     await mosquittoPubOk({ ...login("cam-a"), topic: topics.layout(STORE), messages: ['{"zones":[]}'], retain: true });
     const expected = new Set(stream.accepted.map((e) => e.id)).size;
@@ -167,7 +167,7 @@ describe("live occupancy over Socket.IO", () => {
   it("pushes a changed figure within a second of the event's publication", { retry: 2 }, async () => {
     const before = received.length;
     const bakery = zoneOf(received[received.length - 1]!.occupancy, "bakery");
-    const f = new EventFactory("cam-b-live");
+    const f = new EventFactory("cam-b", "live");
     const sentAt = Date.now();
     await mosquittoPubOk({
       ...login("cam-b"),
@@ -184,7 +184,7 @@ describe("live occupancy over Socket.IO", () => {
 
   it("coalesces a flood of changes to at most about 10 messages a second", { retry: 2 }, async () => {
     const client = await connectMqtt(login("cam-a"));
-    const f = new EventFactory("cam-a-flood");
+    const f = new EventFactory("cam-a", "flood");
     const start = Date.now();
     const before = received.length;
     let i = 0;

@@ -96,11 +96,11 @@ describe("footfall serve with Debian's mosquitto as the broker", () => {
 
   it("never sees what an agent publishes on another agent's topic or the layout topic: the ACL drops it", async () => {
     const before = await api.metrics();
-    const forged = batchJson("cam-b", [new EventFactory("cam-b-forged").enter("cam-b-forged-1", "fruit", now - 60_000)]);
+    const forged = batchJson("cam-b", [new EventFactory("cam-b", "forged").enter("cam-b-forged-1", "fruit", now - 60_000)]);
     await mosquittoPub({ ...login("cam-a"), topic: topics.events(STORE, "cam-b"), messages: [forged] });
     await mosquittoPub({ ...login("cam-a"), topic: topics.layout(STORE), messages: ['{"zones":[]}'], retain: true });
     // A marker published after them, on cam-a's own topic: once it is in, the forged ones would have been too.
-    const marker = new EventFactory("cam-a-marker").enter("cam-a-marker-1", "fruit", now - 30_000);
+    const marker = new EventFactory("cam-a", "marker").enter("cam-a-marker-1", "fruit", now - 30_000);
     await mosquittoPubOk({ ...login("cam-a"), topic: topics.events(STORE, "cam-a"), messages: [batchJson("cam-a", [marker])] });
     accepted.push(marker);
     await waitForAccepted(accepted);
@@ -122,9 +122,9 @@ describe("footfall serve with Debian's mosquitto as the broker", () => {
 
   it("gets what agents published while the server was down once it is back (persistent session)", async () => {
     await server.stop();
-    const f = new EventFactory("door-1-offline");
+    const f = new EventFactory(DOOR, "offline");
     const offline: FootfallEvent[] = [
-      ...new EventFactory("cam-b-offline").visit("cam-b-offline-1", "bakery", now - 20 * 60_000, 95_000),
+      ...new EventFactory("cam-b", "offline").visit("cam-b-offline-1", "bakery", now - 20 * 60_000, 95_000),
       f.count("entrance", now - 5 * 60_000, 4, 1),
     ];
     await mosquittoPubOk({ ...login("cam-b"), topic: topics.events(STORE, "cam-b"), messages: [batchJson("cam-b", offline.slice(0, 2))] });
@@ -146,7 +146,7 @@ describe("footfall serve with Debian's mosquitto as the broker", () => {
     await mosquitto.restart();
     await waitFor("health ok again", async () => (await api.request("GET", "/api/v1/health")).status === 200, { timeoutMs: 15_000 });
     expect(metricValue(await api.metrics(), "footfall_mqtt_connected")).toBe(1);
-    const back = new EventFactory("cam-a-back").enter("cam-a-back-1", "fruit", Date.now() - 1000);
+    const back = new EventFactory("cam-a", "back").enter("cam-a-back-1", "fruit", Date.now() - 1000);
     await mosquittoPubOk({ ...login("cam-a"), topic: topics.events(STORE, "cam-a"), messages: [batchJson("cam-a", [back])] });
     accepted.push(back);
     await waitForAccepted(accepted);

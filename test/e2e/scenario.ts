@@ -83,8 +83,8 @@ export function chaoticStream(now: number): Stream & { rejects: Record<string, n
       ...(late.length ? messagesOf(agent, late, 13) : []),
     ];
   }
-  const junk = new EventFactory("cam-a-junk");
-  const good = new EventFactory("cam-a-extra");
+  const junk = new EventFactory("cam-a", "junk");
+  const good = new EventFactory("cam-a", "extra");
   const [enter, exit] = good.visit("cam-a-extra-1", "bakery", now - 50 * MIN, 90 * S);
   lines["cam-a"]!.splice(
     3,
@@ -106,7 +106,7 @@ export function chaoticStream(now: number): Stream & { rejects: Record<string, n
 
 /** An event batch over 256 KiB (valid JSON otherwise). */
 export function oversizedMessage(agent: string, now: number): string {
-  const f = new EventFactory(`${agent}-big`);
+  const f = new EventFactory(agent, "big");
   return JSON.stringify({ agent, events: [{ ...f.enter("big", "fruit", now - MIN), note: "x".repeat(300 * 1024) }] });
 }
 

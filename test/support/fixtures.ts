@@ -38,15 +38,19 @@ export function smallLayout(opts: { validFrom?: number; timezone?: string; name?
 export const SMALL_ZONES = ["entrance", "fruit", "bakery", "checkout"] as const;
 
 /**
- * Builds events with ids `${agent}:${seq}` (zero-padded so that they sort), as agents do.
- * Visitor ids are used as given.
+ * Builds events with ids `${agent}:${seq}` (zero-padded so that they sort), as agents do; with a
+ * `tag`, `${agent}:${tag}-${seq}`, so that several factories of one agent never share an id (an id
+ * must begin with the publishing agent's id and a colon, DESIGN v1.1). Visitor ids are used as given.
  */
 export class EventFactory {
   private seq = 0;
-  constructor(readonly agent: string) {}
+  constructor(
+    readonly agent: string,
+    readonly tag = "",
+  ) {}
 
   nextId(): string {
-    return `${this.agent}:${String(this.seq++).padStart(9, "0")}`;
+    return `${this.agent}:${this.tag ? `${this.tag}-` : ""}${String(this.seq++).padStart(9, "0")}`;
   }
   enter(visitor: string, zone: string, ts: number): EnterEvent {
     return { type: "enter", id: this.nextId(), ts, zone: zone as ZoneId, visitor: visitor as VisitorId };

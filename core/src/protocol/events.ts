@@ -4,7 +4,7 @@ import { LIMITS } from "./limits.js";
 import { compile, type Result } from "./validate.js";
 
 const EventId = Type.String({ minLength: 1, maxLength: LIMITS.maxEventIdLength, description: "unique within the store; a repeated id is a duplicate" });
-const Ts = Type.Integer({ minimum: 0, description: "epoch milliseconds (UTC) when it happened" });
+const Ts = Type.Integer({ minimum: LIMITS.minTs, exclusiveMaximum: LIMITS.maxTs, description: "epoch milliseconds (UTC) when it happened, in the years 2000 to 2099" });
 const Zone = Type.String({ pattern: ID_PATTERN, description: "zone id from the store's layout" });
 const Visitor = Type.String({ minLength: 1, maxLength: LIMITS.maxVisitorLength, description: "anonymous visitor id" });
 const Confidence = Type.Optional(Type.Number({ minimum: 0, maximum: 1 }));

@@ -1,5 +1,6 @@
 export * from "./ids.js";
 export * from "./limits.js";
+export * from "./bounds.js";
 export * from "./validate.js";
 export * from "./events.js";
 export * from "./batch.js";

@@ -4,6 +4,14 @@ export const LIMITS = {
   maxEventsPerBatch: 1000,
   /** Bytes in one batch message. */
   maxBatchBytes: 256 * 1024,
+  /** Bytes in one status message (a last will included). */
+  maxStatusBytes: 16 * 1024,
+  /** Nesting levels of arrays and objects in any JSON message; deeper is rejected before parsing. */
+  maxJsonDepth: 16,
+  /** Least event or status `ts`: 2000-01-01T00:00:00Z. */
+  minTs: 946_684_800_000,
+  /** Event and status `ts` stay below this: 2100-01-01T00:00:00Z. */
+  maxTs: 4_102_444_800_000,
   /** Characters in a visitor id. */
   maxVisitorLength: 128,
   /** Characters in an event id. */

@@ -1,7 +1,13 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { jsonTooDeep } from "./bounds.js";
+import { LIMITS } from "./limits.js";
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Why a message or an event was not taken, as counted in the server's metrics. */
+export type RejectReason = "oversized" | "too_deep" | "malformed" | "schema" | "foreign_id" | "personal_id";
+
+/** A value, or an error that names the field and the rule (and, for decoders, the reject reason). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; reason?: RejectReason };
 
 /** A compiled validator whose errors name the field and the rule, e.g. `/events/3/ts: Expected integer`. */
 export interface Validator<T> {
@@ -33,11 +39,16 @@ export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   };
 }
 
-/** JSON.parse that returns a result instead of throwing. */
-export function parseJson(text: string): Result<unknown> {
+/**
+ * JSON.parse that returns a result instead of throwing. Text nested deeper than `maxDepth` levels
+ * (LIMITS.maxJsonDepth) is refused by a linear scan before anything recursive sees it.
+ */
+export function parseJson(text: string, maxDepth: number = LIMITS.maxJsonDepth): Result<unknown> {
+  const deep = jsonTooDeep(text, maxDepth);
+  if (deep) return { ok: false, error: deep, reason: "too_deep" };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
-    return { ok: false, error: `malformed JSON: ${(err as Error).message}` };
+    return { ok: false, error: `malformed JSON: ${(err as Error).message}`, reason: "malformed" };
   }
 }
