@@ -4,7 +4,8 @@ import type { Storage } from "./storage.js";
 
 /**
  * A Mosquitto password file and ACL for every known agent, plus the server's own user:
- * each agent may write only under its own topic prefix and read its store's layout.
+ * each agent may write only its own events and status and read its store's layout and its own
+ * receipts; the server reads events and status, writes layouts and receipts.
  */
 export function mosquittoFiles(storage: Storage, server: { username: string; password: string }): { passwd: string; acl: string } {
   const agents = storage.agents.passwordEntries();
@@ -15,8 +16,16 @@ export function mosquittoFiles(storage: Storage, server: { username: string; pas
     `topic read ${subscriptions.events}`,
     `topic read ${subscriptions.status}`,
     "topic readwrite footfall/v1/+/layout",
+    `topic write ${topics.receipts("+", "+")}`,
     "",
-    ...agents.flatMap((a) => [`user ${a.username}`, `topic write ${topics.agentPrefix(a.store, a.agent)}#`, `topic read ${topics.layout(a.store)}`, ""]),
+    ...agents.flatMap((a) => [
+      `user ${a.username}`,
+      `topic write ${topics.events(a.store, a.agent)}`,
+      `topic write ${topics.status(a.store, a.agent)}`,
+      `topic read ${topics.layout(a.store)}`,
+      `topic read ${topics.receipts(a.store, a.agent)}`,
+      "",
+    ]),
   ].join("\n");
   return { passwd, acl };
 }

@@ -14,6 +14,7 @@ export function createMetrics() {
       labelNames: ["reason"],
       registers: [registry],
     }),
+    receiptsSettled: new Counter({ name: "footfall_receipts_settled_total", help: "Event ids listed in receipts sent to agents after their commit", registers: [registry] }),
     ingestLag: new Histogram({
       name: "footfall_ingest_lag_seconds",
       help: "From an event's ts to its commit",
@@ -23,6 +24,21 @@ export function createMetrics() {
     commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
     mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: [registry] }),
     liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: [registry] }),
+    commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: [registry] }),
+    commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: [registry] }),
+    /** The last commit's failure (message and since when), or null after a success: /api/v1/health reads it. */
+    commitProblem: null as { error: string; since: number } | null,
+    /** The ingest pipeline reports each group commit: `err` when it failed. */
+    noteCommit(err?: unknown): void {
+      if (err === undefined) {
+        this.commitFailing.set(0);
+        this.commitProblem = null;
+        return;
+      }
+      this.commitFailures.inc();
+      this.commitFailing.set(1);
+      this.commitProblem = { error: err instanceof Error ? err.message : String(err), since: this.commitProblem?.since ?? Date.now() };
+    },
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

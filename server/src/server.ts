@@ -50,7 +50,21 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
   };
-  const ingest = new IngestPipeline({ storage, layouts, analytics, metrics, log, now, maxAgeMs: config.maxAgeMs, onCommitted: (stores) => hub?.touch(stores) });
+  const ingest = new IngestPipeline({
+    storage,
+    layouts,
+    analytics,
+    metrics,
+    log,
+    now,
+    maxAgeMs: config.maxAgeMs,
+    onCommitted: (stores) => hub?.touch(stores),
+    // After each commit: tell each agent which of its events are settled (DESIGN v1.1 receipts).
+    onSettled: (store, agent, settled, rejected) => {
+      services.mqtt?.publishReceipt(store, agent, { settled, rejected });
+      metrics.receiptsSettled.inc(settled.length);
+    },
+  });
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: (store, agent, status) => {

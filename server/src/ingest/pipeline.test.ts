@@ -184,4 +184,86 @@ describe("IngestPipeline", () => {
     await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from("nope"), done: resolve }));
     expect(changed).toEqual([["shop"]]);
   });
+
+  describe("receipts", () => {
+    type Receipt = { store: string; agent: string; settled: string[]; rejected: { id: string; reason: string }[]; storedAtThatTime: number };
+    function receiptPipeline(storage: Storage = t.server.services.storage) {
+      const { services } = t.server;
+      const receipts: Receipt[] = [];
+      const pipeline = new IngestPipeline({
+        storage,
+        layouts: services.layouts,
+        analytics: services.analytics,
+        metrics: createMetrics(),
+        log: createLogger("silent"),
+        now: () => NOW,
+        maxAgeMs: 7 * 86_400_000,
+        onCommitted: () => {},
+        onSettled: (store, agent, settled, rejected) =>
+          receipts.push({ store, agent, settled, rejected, storedAtThatTime: services.storage.events.total(store) }),
+      });
+      const submit = (agent: string, payload: string) =>
+        new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent, payload: Buffer.from(payload), done: resolve }));
+      return { pipeline, receipts, submit };
+    }
+
+    it("settles every id of an agent's messages in one receipt per commit: stored, duplicate and rejected for good, with reasons", async () => {
+      const { receipts, submit } = receiptPipeline();
+      const [enter, exit] = f.visit("v1", "fruit", NOW - 10 * MIN, MIN);
+      await submit("cam-1", batchJson("cam-1", [enter]));
+      receipts.length = 0;
+      const old = f.enter("v2", "fruit", NOW - 8 * 86_400_000);
+      const narnia = f.enter("v3", "narnia", NOW - MIN);
+      await Promise.all([submit("cam-1", batchJson("cam-1", [enter, exit, old])), submit("cam-1", batchJson("cam-1", [narnia]))]);
+      expect(receipts).toEqual([
+        {
+          store: "shop",
+          agent: "cam-1",
+          settled: [enter.id, exit.id, old.id, narnia.id],
+          rejected: [
+            { id: old.id, reason: "too_old" },
+            { id: narnia.id, reason: "unknown_zone" },
+          ],
+          storedAtThatTime: 2,
+        },
+      ]);
+    });
+
+    it("sends each agent its own receipt", async () => {
+      const { receipts, submit } = receiptPipeline();
+      const g = new EventFactory("cam-2");
+      const a = f.enter("v1", "fruit", NOW - MIN);
+      const b = g.enter("v2", "fruit", NOW - MIN);
+      await Promise.all([submit("cam-1", batchJson("cam-1", [a])), submit("cam-2", batchJson("cam-2", [b]))]);
+      expect(receipts.map((r) => [r.agent, r.settled])).toEqual([
+        ["cam-1", [a.id]],
+        ["cam-2", [b.id]],
+      ]);
+    });
+
+    it("settles an event that fails the schema by its id, when it has one", async () => {
+      const { receipts, submit } = receiptPipeline();
+      const bad = { ...f.enter("v", "fruit", NOW - MIN), confidence: 2 };
+      await submit("cam-1", batchJson("cam-1", [bad, { type: "enter" }]));
+      expect(receipts).toEqual([expect.objectContaining({ settled: [bad.id], rejected: [{ id: bad.id, reason: "schema" }] })]);
+    });
+
+    it("sends no receipt for a message whose commit failed: the broker redelivers it", async () => {
+      const failing = {
+        ...t.server.services.storage,
+        transaction: () => {
+          throw new Error("disk full");
+        },
+      } as Storage;
+      const { receipts, submit } = receiptPipeline(failing);
+      expect((await submit("cam-1", batchJson("cam-1", [f.enter("v", "fruit", NOW)])))?.message).toBe("disk full");
+      expect(receipts).toEqual([]);
+    });
+
+    it("sends nothing for a message that settles no id (not JSON)", async () => {
+      const { receipts, submit } = receiptPipeline();
+      await submit("cam-1", "nope");
+      expect(receipts).toEqual([]);
+    });
+  });
 });

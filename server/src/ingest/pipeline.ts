@@ -1,4 +1,4 @@
-import { decodeBatch, LIMITS, type FootfallEvent } from "@footfall/core";
+import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt } from "@footfall/core";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
@@ -26,16 +26,55 @@ export interface IngestOptions {
   maxAgeMs: number;
   /** Called after a commit with the stores whose figures changed. */
   onCommitted(stores: ReadonlySet<string>): void;
+  /**
+   * Called after each commit, once per (store, agent) of the commit, with every event id of that
+   * agent the commit settled: stored, a known duplicate, or rejected for good (also listed in
+   * `rejected` with the reason). Never called for a commit that failed (its messages are redelivered).
+   * The server publishes it as the agent's receipt.
+   */
+  onSettled?(store: string, agent: string, settled: string[], rejected: RejectedReceipt[]): void;
   /** Most events per group commit. */
   maxEventsPerCommit?: number;
 }
 
 const decoder = new TextDecoder();
 
+/** A reject to count and log after the commit: store, agent, reason, detail and the event id. */
+type RejectRecord = [store: string, agent: string, reason: string, detail: string, eventId?: string];
+
+/** An ISO time for a log line, or the number itself when it is no valid date (never throws). */
+export function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+/** Whether a throw is the database failing (full disk, I/O, corruption), not one message's doing. */
+function isDatabaseFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_") && !/^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(code);
+}
+
+function errorText(err: unknown): string {
+  try {
+    return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : String(err).slice(0, 200);
+  } catch {
+    return "unprintable error";
+  }
+}
+
+/** Event ids of one agent settled in the commit being built, for its receipt. */
+interface Settlement {
+  store: string;
+  agent: string;
+  settled: string[];
+  rejected: RejectedReceipt[];
+}
+
 /**
  * Validates, deduplicates and stores event batches in group commits, then folds the accepted
  * events into the analytics. A message is acknowledged only after its commit, so a crash at
  * any point loses nothing the broker has not been told is safe, and ids make redelivery harmless.
+ * After each commit, `onSettled` tells who settled what, for the agents' receipts (DESIGN v1.1).
  */
 export class IngestPipeline {
   private queue: IngestMessage[] = [];
@@ -66,8 +105,12 @@ export class IngestPipeline {
 
   /** A rejected event or message: counted, logged (rate-limited) with the agent and reason. */
   reject(store: string, agent: string, reason: string, detail: string, eventId?: string): void {
-    this.o.metrics.eventsRejected.inc({ reason });
-    this.warn(`${store}/${agent}/${reason}`, { store, agent, reason, detail, ...(eventId ? { eventId } : {}) }, `rejected: ${detail}`);
+    try {
+      this.o.metrics.eventsRejected.inc({ reason });
+      this.warn(`${store}/${agent}/${reason}`, { store, agent, reason, detail, ...(eventId ? { eventId } : {}) }, `rejected: ${detail}`);
+    } catch {
+      // Counting or logging a reject must never fail the message or the commit it is in.
+    }
   }
 
   flush(): void {
@@ -79,7 +122,8 @@ export class IngestPipeline {
     const { storage, analytics, metrics } = this.o;
     const now = this.o.now();
     const accepted = new Map<string, FootfallEvent[]>();
-    const rejected: [string, string, string, string, string?][] = [];
+    const rejected: RejectRecord[] = [];
+    const settlements = new Map<string, Settlement>();
     const started = performance.now();
     try {
       for (const m of batch) analytics.get(m.store); // built before the commit, so the load does not see this batch
@@ -89,7 +133,12 @@ export class IngestPipeline {
           const key = `${m.store}/${m.agent}`;
           let tally = tallies.get(key);
           if (!tally) tallies.set(key, (tally = { store: m.store, agent: m.agent, events: 0, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: now }));
-          this.ingestMessage(m, now, tally, accepted, rejected);
+          let settlement = settlements.get(key);
+          if (!settlement) settlements.set(key, (settlement = { store: m.store, agent: m.agent, settled: [], rejected: [] }));
+          const s = settlement;
+          if (!this.isolate(m, tally, accepted, rejected, [s.settled, s.rejected], () => this.ingestMessage(m, now, tally!, accepted, rejected, s))) {
+            for (const id of eventIdsOf(m.payload)) settle(s, id, "internal_error");
+          }
         }
         for (const t of tallies.values()) storage.agents.recordIngest(t.store, t.agent, t);
       });
@@ -112,6 +161,17 @@ export class IngestPipeline {
       for (const e of events) metrics.ingestLag.observe(Math.max(0, lagNow - e.ts) / 1000);
     }
     for (const m of batch) m.done();
+    // Receipts only now, after the commit: an agent forgets an event only once it is stored for good.
+    if (this.o.onSettled) {
+      for (const s of settlements.values()) {
+        if (s.settled.length === 0) continue;
+        try {
+          this.o.onSettled(s.store, s.agent, s.settled, s.rejected);
+        } catch (err) {
+          this.o.log.error({ err, store: s.store, agent: s.agent }, "could not send a receipt; the agent will send those events again");
+        }
+      }
+    }
     if (accepted.size) this.o.onCommitted(new Set(accepted.keys()));
     this.settle();
   }
@@ -124,11 +184,18 @@ export class IngestPipeline {
     }
   }
 
-  private ingestMessage(m: IngestMessage, now: number, tally: IngestTally, accepted: Map<string, FootfallEvent[]>, rejected: [string, string, string, string, string?][]): void {
+  private ingestMessage(
+    m: IngestMessage,
+    now: number,
+    tally: IngestTally,
+    accepted: Map<string, FootfallEvent[]>,
+    rejected: RejectRecord[],
+    settlement: Settlement,
+  ): void {
     const { storage } = this.o;
     const decoded = decodeBatch(m.payload, (b) => decoder.decode(b));
     if (!decoded.ok) {
-      const reason = decoded.error.startsWith("oversized") ? "oversized" : decoded.error.startsWith("malformed") ? "malformed" : "schema";
+      const reason = decoded.reason ?? "schema";
       rejected.push([m.store, m.agent, reason, `message dropped: ${decoded.error}`]);
       tally.rejects++;
       return;
@@ -138,7 +205,10 @@ export class IngestPipeline {
       tally.rejects += Math.max(1, decoded.value.events.length);
       return;
     }
-    for (const r of decoded.value.rejected) rejected.push([m.store, m.agent, "schema", `event ${r.index}: ${r.reason}`, r.id]);
+    for (const r of decoded.value.rejected) {
+      rejected.push([m.store, m.agent, r.code, `event ${r.index}: ${r.reason}`, r.id]);
+      if (r.id !== undefined) settle(settlement, r.id, r.code);
+    }
     tally.rejects += decoded.value.rejected.length;
     let list = accepted.get(m.store);
     for (const e of decoded.value.events) {
@@ -146,8 +216,10 @@ export class IngestPipeline {
       if (problem) {
         rejected.push([m.store, m.agent, problem[0], `event ${e.id}: ${problem[1]}`, e.id]);
         tally.rejects++;
+        settle(settlement, e.id, problem[0]);
         continue;
       }
+      settlement.settled.push(e.id);
       if (storage.events.insert(m.store, m.agent, e, now)) {
         if (!list) accepted.set(m.store, (list = []));
         list.push(e);
@@ -160,14 +232,57 @@ export class IngestPipeline {
     }
   }
 
+  /**
+   * Runs one message's ingest in a SAVEPOINT of the group commit. A throw that is the message's own
+   * doing (anything but the database failing) rolls back that message alone: it is rejected as
+   * `internal_error`, acknowledged and never redelivered, and every other message commits.
+   * `lists` are the commit's other lists the message may have appended to; they are cut back too.
+   * A database failure (disk full, I/O error) still fails the whole commit, for the broker to redeliver.
+   */
+  private isolate(m: IngestMessage, tally: IngestTally, accepted: Map<string, FootfallEvent[]>, rejected: RejectRecord[], lists: unknown[][], ingest: () => void): boolean {
+    const before = { tally: { ...tally }, rejected: rejected.length, accepted: accepted.get(m.store)?.length ?? 0, lists: lists.map((l) => l.length) };
+    try {
+      this.o.storage.transaction(ingest);
+      return true;
+    } catch (err) {
+      if (isDatabaseFailure(err)) throw err;
+      Object.assign(tally, before.tally);
+      rejected.length = before.rejected;
+      const list = accepted.get(m.store);
+      if (list) list.length = before.accepted;
+      if (list?.length === 0) accepted.delete(m.store);
+      lists.forEach((l, i) => (l.length = before.lists[i]!));
+      tally.rejects++;
+      rejected.push([m.store, m.agent, "internal_error", `message dropped: ingesting it failed (${errorText(err)}); it is acknowledged and will not be retried`]);
+      return false;
+    }
+  }
+
   /** Why an event cannot be accepted: [reason, detail], or null. */
   private check(store: string, e: FootfallEvent, now: number): [string, string] | null {
-    if (e.ts > now + LIMITS.maxFutureMs) return ["future", `ts ${new Date(e.ts).toISOString()} is more than 5 minutes ahead of the server clock: check the agent's clock (NTP)`];
-    if (e.ts < now - this.o.maxAgeMs) return ["too_old", `ts ${new Date(e.ts).toISOString()} is older than the accepted window (${Math.round(this.o.maxAgeMs / 3_600_000)} h)`];
+    if (e.ts > now + LIMITS.maxFutureMs) return ["future", `ts ${isoTime(e.ts)} is more than 5 minutes ahead of the server clock: check the agent's clock (NTP)`];
+    if (e.ts < now - this.o.maxAgeMs) return ["too_old", `ts ${isoTime(e.ts)} is older than the accepted window (${Math.round(this.o.maxAgeMs / 3_600_000)} h)`];
     if (e.type === "position") return null;
     const known = this.o.layouts.hasZone(store, e.zone, e.ts);
     if (known === undefined) return ["unknown_store", `store "${store}" has no layout yet: save one (PUT /api/v1/stores/${store}/layout)`];
     if (!known) return ["unknown_zone", `zone "${e.zone}" is not in the layout of store "${store}" in force at that time`];
     return null;
   }
+}
+
+/** The event ids a message holds, as far as they can be read (for settling a message that failed). */
+function eventIdsOf(payload: Buffer): string[] {
+  try {
+    const decoded = decodeBatch(payload, (b) => decoder.decode(b));
+    if (!decoded.ok) return [];
+    return [...decoded.value.events.map((e) => e.id), ...decoded.value.rejected.flatMap((r) => (r.id === undefined ? [] : [r.id]))];
+  } catch {
+    return [];
+  }
+}
+
+/** An event rejected for good is settled too, with its reason. */
+function settle(settlement: Settlement, id: string, reason: string): void {
+  settlement.settled.push(id);
+  settlement.rejected.push({ id, reason });
 }

@@ -1,9 +1,9 @@
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { createServer, type Server } from "node:net";
-import { parseTopic, topics, type Layout } from "@footfall/core";
+import { maySubscribe, parseTopic, topics, type Layout } from "@footfall/core";
 import type { AgentIdentity } from "../db/repos/agents.js";
 import type { Logger } from "../log.js";
-import { decodeStatus, type MqttTransport, type TransportHandlers } from "./transport.js";
+import { decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -40,9 +40,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       if (!client) return callback(null); // the server's own publishes
       const who = client.footfall!;
       const parsed = parseTopic(packet.topic);
-      const own = parsed && parsed.kind !== "layout" && parsed.store === who.store && parsed.agent === who.agent;
+      const own = parsed && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === who.store && parsed.agent === who.agent;
       if (!parsed || !own) {
-        o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic}" refused: an agent may publish only under ${topics.agentPrefix(who.store, who.agent)}`);
+        o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic}" refused: an agent may publish only to ${topics.events(who.store, who.agent)} and ${topics.status(who.store, who.agent)}`);
         packet.topic = DROPPED;
         packet.retain = false;
         return callback(null);
@@ -57,7 +57,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
     },
     authorizeSubscribe(client: AgentClient, sub, callback) {
       const who = client.footfall!;
-      const allowed = sub.topic === topics.layout(who.store) || sub.topic.startsWith(topics.agentPrefix(who.store, who.agent));
+      const allowed = maySubscribe(who.store, who.agent, sub.topic); // its store's layout and its own receipts
       if (!allowed) o.log.warn({ store: who.store, agent: who.agent, topic: sub.topic }, "subscription refused");
       callback(null, allowed ? sub : null);
     },
@@ -82,10 +82,18 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
     publishLayout: (layout: Layout) =>
       new Promise<void>((resolve, reject) =>
         broker.publish(
-          { cmd: "publish", topic: topics.layout(layout.store), payload: Buffer.from(JSON.stringify(layout)), qos: 1, retain: true, dup: false },
+          { cmd: "publish", topic: topics.layout(layout.store), payload: Buffer.from(layoutPayload(layout)), qos: 1, retain: true, dup: false },
           (err) => (err ? reject(err) : resolve()),
         ),
       ),
+    publishReceipt: (store, agent, receipt) => {
+      const topic = topics.receipts(store, agent);
+      for (const payload of receiptPayloads(receipt)) {
+        broker.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) => {
+          if (err) o.log.warn({ store, agent, err: err.message }, "could not publish a receipt; the agent will send those events again");
+        });
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of Object.values((broker as unknown as { clients: Record<string, Client> }).clients)) c.conn.destroy();

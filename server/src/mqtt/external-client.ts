@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
-import { decodeStatus, type MqttTransport, type TransportHandlers } from "./transport.js";
+import { decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -30,7 +30,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   client.handleMessage = (packet, callback) => {
     const parsed = parseTopic(packet.topic);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (!parsed || parsed.kind === "layout") return callback();
+    if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return callback();
     if (!o.handlers.isKnownAgent(parsed.store, parsed.agent)) {
       o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
       return callback();
@@ -58,7 +58,15 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     kind: "external",
     connected: () => client.connected,
     publishLayout: async (layout: Layout) => {
-      await client.publishAsync(topics.layout(layout.store), JSON.stringify(layout), { qos: 1, retain: true });
+      await client.publishAsync(topics.layout(layout.store), layoutPayload(layout), { qos: 1, retain: true });
+    },
+    publishReceipt: (store, agent, receipt) => {
+      const topic = topics.receipts(store, agent);
+      for (const payload of receiptPayloads(receipt)) {
+        client.publish(topic, payload, { qos: 1 }, (err) => {
+          if (err) o.log.warn({ store, agent, err: err.message }, "could not publish a receipt; the agent will send those events again");
+        });
+      }
     },
     close: () => client.endAsync(),
   };

@@ -1,13 +1,35 @@
-import { agentStatusValidator, parseJson, type Layout } from "@footfall/core";
+import { agentStatusValidator, encodeReceipts, parseJson, type Layout, type RejectedReceipt } from "@footfall/core";
 import type { IngestMessage } from "../ingest/pipeline.js";
 
 /** How the server hears agents and tells them the layout, whichever broker carries it. */
 export interface MqttTransport {
   readonly kind: "embedded" | "external";
   connected(): boolean;
-  /** Publish a store's current layout, retained, QoS 1. */
+  /** Publish a store's current layout, retained, QoS 1, marked `receipts: true` (a v1.1 server). */
   publishLayout(layout: Layout): Promise<void>;
+  /**
+   * Tell an agent which of its events a commit settled (QoS 1, not retained), on its receipts topic.
+   * Call only after the commit. Never throws: a receipt that cannot be sent is logged, and the
+   * agent sends those events again after its receipt timeout (they are then settled as duplicates).
+   */
+  publishReceipt(store: string, agent: string, receipt: SettledEvents): void;
   close(): Promise<void>;
+}
+
+/** What one commit settled for one agent: every event id, and the reasons of those rejected for good. */
+export interface SettledEvents {
+  settled: readonly string[];
+  rejected: readonly RejectedReceipt[];
+}
+
+/** The retained layout message: the layout plus `"receipts": true`, which tells agents this server sends receipts. */
+export function layoutPayload(layout: Layout): string {
+  return JSON.stringify({ ...layout, receipts: true });
+}
+
+/** The receipt messages of one agent's settled events (several when more than 1,000 ids). */
+export function receiptPayloads(receipt: SettledEvents): string[] {
+  return encodeReceipts(receipt.settled, receipt.rejected);
 }
 
 /** What a transport hands to the rest of the server. */
