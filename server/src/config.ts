@@ -7,6 +7,8 @@ export interface ServerConfig {
   httpHost: string;
   /** Port of the embedded broker (ignored with mqttUrl). */
   mqttPort: number;
+  /** Address the embedded broker listens on (ignored with mqttUrl; default all addresses). */
+  mqttHost?: string;
   /** An external broker; when set, none is embedded. */
   mqttUrl: string | null;
   mqttUsername: string | undefined;
@@ -29,6 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     httpPort: intFrom(env, "FOOTFALL_HTTP_PORT", 8080, 0, 65535),
     httpHost: env.FOOTFALL_HTTP_HOST || "0.0.0.0",
     mqttPort: intFrom(env, "FOOTFALL_MQTT_PORT", 1883, 0, 65535),
+    mqttHost: env.FOOTFALL_MQTT_HOST || "0.0.0.0",
     mqttUrl: env.FOOTFALL_MQTT_URL || null,
     mqttUsername: env.FOOTFALL_MQTT_USERNAME || undefined,
     mqttPassword: env.FOOTFALL_MQTT_PASSWORD || undefined,

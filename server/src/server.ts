@@ -8,6 +8,7 @@ import { IngestPipeline } from "./ingest/pipeline.js";
 import { LiveHub } from "./live/hub.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
+import { MqttAuthenticator } from "./auth/mqtt-auth.js";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.js";
 import { connectExternalBroker } from "./mqtt/external-client.js";
 import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
@@ -68,8 +69,12 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: (store, agent, status) => {
-      if (!status.ok) return ingest.reject(store, agent, "schema", `status dropped: ${status.error}`);
-      storage.agents.recordStatus(store, agent, status.value);
+      if (!status.ok) return ingest.reject(store, agent, status.reason ?? "schema", `status dropped: ${status.error}`);
+      try {
+        storage.agents.recordStatus(store, agent, status.value);
+      } catch (err) {
+        return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
+      }
       log.info({ store, agent, state: status.value.state }, "agent status");
     },
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
@@ -84,7 +89,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   if (config.mqttUrl) {
     transport = await connectExternalBroker({ url: config.mqttUrl, username: config.mqttUsername, password: config.mqttPassword, log, handlers });
   } else {
-    const broker = await startEmbeddedBroker({ port: config.mqttPort, log, handlers, authenticate: (u, p) => storage.agents.authenticate(u, p) });
+    const auth = new MqttAuthenticator(storage.agents, { log });
+    const broker = await startEmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, log, handlers, login: (u, p, id) => auth.login(u, p, id) });
     mqttPort = broker.port;
     transport = broker;
   }

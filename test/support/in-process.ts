@@ -44,6 +44,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       httpPort: 0,
       httpHost: "127.0.0.1",
       mqttPort: 0,
+      mqttHost: "127.0.0.1",
       mqttUrl: null,
       mqttUsername: undefined,
       mqttPassword: undefined,

@@ -1,4 +1,4 @@
-import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
  * Agent passwords are hashed as PBKDF2-SHA512 in Mosquitto's `$7$iterations$salt$hash` format,
@@ -12,15 +12,32 @@ export function hashPassword(password: string, iterations = ITERATIONS): string 
   return `$7$${iterations}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** The parts of a `$7$` hash, or null when it is not one. */
+function parseHash(stored: string): { iterations: number; salt: Buffer; expected: Buffer } | null {
   const parts = stored.split("$");
-  if (parts.length !== 5 || parts[1] !== "7") return false;
+  if (parts.length !== 5 || parts[1] !== "7") return null;
   const iterations = Number(parts[2]);
-  if (!Number.isInteger(iterations) || iterations < 1) return false;
-  const salt = Buffer.from(parts[3]!, "base64");
+  if (!Number.isInteger(iterations) || iterations < 1) return null;
   const expected = Buffer.from(parts[4]!, "base64");
-  const actual = pbkdf2Sync(password, salt, iterations, expected.length, "sha512");
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (expected.length === 0) return null;
+  return { iterations, salt: Buffer.from(parts[3]!, "base64"), expected };
+}
+
+/** Checks a password on the calling thread: 5-11 ms of blocked event loop. Use {@link verifyPasswordAsync} where it serves requests. */
+export function verifyPassword(password: string, stored: string): boolean {
+  const h = parseHash(stored);
+  if (!h) return false;
+  const actual = pbkdf2Sync(password, h.salt, h.iterations, h.expected.length, "sha512");
+  return actual.length === h.expected.length && timingSafeEqual(actual, h.expected);
+}
+
+/** Checks a password on libuv's thread pool, so that the event loop keeps serving while PBKDF2 runs. */
+export function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const h = parseHash(stored);
+  if (!h) return Promise.resolve(false);
+  return new Promise((resolve) =>
+    pbkdf2(password, h.salt, h.iterations, h.expected.length, "sha512", (err, actual) => resolve(!err && actual.length === h.expected.length && timingSafeEqual(actual, h.expected))),
+  );
 }
 
 /** A random secret, URL-safe. */

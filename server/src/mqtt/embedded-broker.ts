@@ -1,8 +1,11 @@
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { createServer, type Server } from "node:net";
-import { maySubscribe, parseTopic, topics, type Layout } from "@footfall/core";
+import { LIMITS, maySubscribe, parseTopic, topics, type Layout } from "@footfall/core";
+import type { LoginOutcome } from "../auth/mqtt-auth.js";
 import type { AgentIdentity } from "../db/repos/agents.js";
 import type { Logger } from "../log.js";
+import { rateLimitedWarn } from "../log.js";
+import { GuardedSocket, type PacketLimits } from "./packet-guard.js";
 import { decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface EmbeddedBrokerOptions {
@@ -10,8 +13,17 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   log: Logger;
   handlers: TransportHandlers;
-  authenticate(username: string, password: string): AgentIdentity | undefined;
+  /** Checks a login and its client id (see MqttAuthenticator); never throws. */
+  login(username: string, password: string, clientId: string): Promise<LoginOutcome>;
+  /** Packet size limits (default: {@link PACKET_LIMITS}). */
+  limits?: PacketLimits;
 }
+
+/**
+ * Before authentication only a CONNECT fits (its will is a status, at most 16 KiB, plus topic, client
+ * id and credentials); after it, a batch message (256 KiB) plus its topic and headers.
+ */
+export const PACKET_LIMITS: PacketLimits = { beforeAuth: 32 * 1024, afterAuth: LIMITS.maxBatchBytes + 4 * 1024 };
 
 type AgentClient = Client & { footfall?: AgentIdentity };
 /** Publishes that no subscriber may see: a forged topic is acknowledged (like Mosquitto does) and dropped. */
@@ -23,37 +35,61 @@ const DROPPED = "$footfall/dropped";
  * are committed to SQLite.
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttTransport & { port: number }> {
+  const warn = rateLimitedWarn(o.log);
+  const clients = () => (broker as unknown as { clients: Record<string, AgentClient | undefined> }).clients;
   const broker = await Aedes.createBroker({
     // Agents use `${store}-${agent}` as client id (up to 129 characters); MQTT 3.1.1's 23 is too short.
     maxClientsIdLength: 256,
     authenticate(client: AgentClient, username, password, done) {
-      const who = username && password ? o.authenticate(username, password.toString("utf8")) : undefined;
-      if (!who) {
-        o.log.warn({ clientId: client.id, username }, "MQTT connection refused: unknown agent or wrong password (create one with `footfall agent add`)");
-        const err = Object.assign(new Error("bad username or password"), { returnCode: 4 as const });
-        return done(err, false);
-      }
-      client.footfall = who;
-      done(null, true);
+      const refuse = (returnCode: 2 | 3 | 4, message: string) => {
+        warn(`mqtt-refused/${username}/${returnCode}`, { clientId: client.id, username, returnCode }, `MQTT connection refused: ${message}`);
+        done(Object.assign(new Error(message), { returnCode }), false);
+      };
+      if (!username || !password) return refuse(4, "no user name or password (agents log in with the credentials of `footfall agent add`)");
+      o.login(username, password.toString("utf8"), client.id).then(
+        (outcome) => {
+          if (!outcome.ok) return refuse(outcome.returnCode, outcome.message);
+          const who = outcome.who;
+          // A client id in use by another agent's connection is not taken over (Aedes would close the owner's).
+          const holder = clients()[client.id]?.footfall;
+          if (holder && (holder.store !== who.store || holder.agent !== who.agent)) {
+            return refuse(2, `client id "${client.id}" is in use by agent ${holder.store}/${holder.agent}; agent ${who.store}/${who.agent} must connect as "${who.store}-${who.agent}"`);
+          }
+          client.footfall = who;
+          if (client.conn instanceof GuardedSocket) client.conn.meter.authenticated = true;
+          done(null, true);
+        },
+        (err: Error) => refuse(3, `login check failed: ${err.message}`),
+      );
     },
     authorizePublish(client: AgentClient | null, packet, callback) {
       if (!client) return callback(null); // the server's own publishes
       const who = client.footfall!;
-      const parsed = parseTopic(packet.topic);
-      const own = parsed && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === who.store && parsed.agent === who.agent;
-      if (!parsed || !own) {
-        o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic}" refused: an agent may publish only to ${topics.events(who.store, who.agent)} and ${topics.status(who.store, who.agent)}`);
+      const drop = () => {
         packet.topic = DROPPED;
         packet.retain = false;
-        return callback(null);
+        callback(null);
+      };
+      // Nothing an agent sends may throw out of this hook: Aedes would not catch it and the process would end.
+      try {
+        const parsed = parseTopic(packet.topic);
+        const own = parsed && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === who.store && parsed.agent === who.agent;
+        if (!parsed || !own) {
+          o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic.slice(0, 200)}" refused: an agent may publish only to ${topics.events(who.store, who.agent)} and ${topics.status(who.store, who.agent)}`);
+          return drop();
+        }
+        if (parsed.kind === "status") {
+          // A status (or the will, published here too) that breaks the bounds is counted and neither stored nor retained.
+          const status = decodeStatus(packet.payload as Buffer);
+          o.handlers.status(who.store, who.agent, status);
+          return status.ok ? callback(null) : drop();
+        }
+        packet.retain = false;
+        o.handlers.events({ store: who.store, agent: who.agent, payload: packet.payload as Buffer, done: (err) => callback(err ?? null) });
+      } catch (err) {
+        o.handlers.reject(who.store, who.agent, "internal_error", `message on "${packet.topic.slice(0, 200)}" dropped: ${(err as Error).message}`);
+        drop();
       }
-      if (parsed.kind === "status") {
-        const status = decodeStatus(packet.payload as Buffer);
-        o.handlers.status(who.store, who.agent, status);
-        return callback(null);
-      }
-      packet.retain = false;
-      o.handlers.events({ store: who.store, agent: who.agent, payload: packet.payload as Buffer, done: (err) => callback(err ?? null) });
     },
     authorizeSubscribe(client: AgentClient, sub, callback) {
       const who = client.footfall!;
@@ -67,14 +103,24 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
   });
   // Wills are published through authorizePublish with the agent's client too, so they are checked above.
   // A large read buffer lets Aedes hand over many publishes per read, so group commits grow with load.
-  const server: Server = createServer({ noDelay: true, highWaterMark: 1 << 20 }, (socket) => broker.handle(socket));
+  // Every socket goes through the packet size guard before Aedes buffers anything.
+  const limits = o.limits ?? PACKET_LIMITS;
+  const server: Server = createServer({ noDelay: true, highWaterMark: 1 << 20 }, (socket) => {
+    socket.on("error", () => {}); // a reset by the peer; the guard and Aedes close the connection
+    const conn = new GuardedSocket(socket, limits, (why, c) => {
+      const who = (c as unknown as { client?: AgentClient }).client?.footfall;
+      if (who) o.handlers.reject(who.store, who.agent, "oversized", `connection closed: ${why}`);
+      else warn(`mqtt-oversized/${socket.remoteAddress ?? "?"}`, { remoteAddress: socket.remoteAddress, why }, `MQTT connection closed before authentication: ${why}`);
+    });
+    broker.handle(conn);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host ?? "0.0.0.0", () => resolve());
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
-  o.log.info({ port }, "embedded MQTT broker listening");
+  o.log.info({ port, host: o.host ?? "0.0.0.0" }, "embedded MQTT broker listening");
   return {
     kind: "embedded",
     port,

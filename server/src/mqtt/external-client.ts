@@ -28,18 +28,24 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     protocolVersion: 4,
   });
   client.handleMessage = (packet, callback) => {
-    const parsed = parseTopic(packet.topic);
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return callback();
-    if (!o.handlers.isKnownAgent(parsed.store, parsed.agent)) {
-      o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
-      return callback();
+    // Nothing a message holds may throw out of here: a retained poison status would end the server at every start.
+    try {
+      const parsed = parseTopic(packet.topic);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return callback();
+      if (!o.handlers.isKnownAgent(parsed.store, parsed.agent)) {
+        o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
+        return callback();
+      }
+      if (parsed.kind === "status") {
+        o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+        return callback();
+      }
+      o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
+    } catch (err) {
+      o.log.error({ err: (err as Error).message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
+      callback();
     }
-    if (parsed.kind === "status") {
-      o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
-      return callback();
-    }
-    o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
   };
   client.on("connect", () => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);

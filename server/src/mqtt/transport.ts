@@ -1,4 +1,4 @@
-import { agentStatusValidator, encodeReceipts, parseJson, type Layout, type RejectedReceipt } from "@footfall/core";
+import { decodeStatus as decodeAgentStatus, encodeReceipts, type Layout, type RejectedReceipt } from "@footfall/core";
 import type { IngestMessage } from "../ingest/pipeline.js";
 
 /** How the server hears agents and tells them the layout, whichever broker carries it. */
@@ -42,9 +42,10 @@ export interface TransportHandlers {
 }
 
 const decoder = new TextDecoder();
-/** Decode a status payload; null when it is not a valid v1 status. */
+/**
+ * Decode a status payload (or a last will) within the v1.1 bounds: size (16 KiB) before anything,
+ * JSON depth before parsing, flat metrics. Never throws; a failure carries its reject reason.
+ */
 export function decodeStatus(payload: Buffer) {
-  const json = parseJson(decoder.decode(payload));
-  if (!json.ok) return { ok: false as const, error: json.error };
-  return agentStatusValidator.parse(json.value);
+  return decodeAgentStatus(payload, (b) => decoder.decode(b));
 }

@@ -1,5 +1,5 @@
 import type { AgentKind, AgentStatus } from "@footfall/core";
-import { hashPassword, newSecret, verifyPassword } from "../../auth/secrets.js";
+import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
 import type { Db } from "../database.js";
 
 export interface AgentIdentity {
@@ -46,6 +46,7 @@ export class AgentsRepo {
       ),
       byUsername: db.prepare<[string], AgentIdentity & { hash: string }>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ?"),
       get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
+      byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ?"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
                 last_received_at AS lastReceivedAt, events, duplicates, rejects FROM agents WHERE store = ? ORDER BY agent`,
@@ -72,6 +73,20 @@ export class AgentsRepo {
     const row = this.q.byUsername.get(username);
     if (!row || !verifyPassword(password, row.hash)) return undefined;
     return { store: row.store, agent: row.agent, kind: row.kind };
+  }
+  /** The agent and its stored password hash, by MQTT user name (for a caller that caches verified credentials). */
+  credentials(username: string): (AgentIdentity & { hash: string }) | undefined {
+    return this.q.byUsername.get(username);
+  }
+  /** Like {@link authenticate}, with PBKDF2 off the event loop. */
+  async authenticateAsync(username: string, password: string): Promise<AgentIdentity | undefined> {
+    const row = this.q.byUsername.get(username);
+    if (!row || !(await verifyPasswordAsync(password, row.hash))) return undefined;
+    return { store: row.store, agent: row.agent, kind: row.kind };
+  }
+  /** Agents whose own MQTT client id (`${store}-${agent}`, as agents connect) is `clientId`. */
+  ownersOfClientId(clientId: string): AgentIdentity[] {
+    return this.q.byClientId.all(clientId);
   }
   get(store: string, agent: string): AgentIdentity | undefined {
     return this.q.get.get(store, agent);
