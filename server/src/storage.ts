@@ -1,3 +1,5 @@
+import { AggregatesRepo } from "./aggregates/aggregates-repo.js";
+import { backfillAggregates, type BackfillOptions } from "./aggregates/backfill.js";
 import { openDatabase, type Db } from "./db/database.js";
 import { AgentsRepo } from "./db/repos/agents.js";
 import { DepartmentsRepo } from "./db/repos/departments.js";
@@ -19,6 +21,10 @@ export interface Storage {
   readonly sales: SalesRepo;
   readonly departments: DepartmentsRepo;
   readonly experiments: ExperimentsRepo;
+  /** Visits, trips, rollups and open visits derived from the events (updated in the ingest transaction). */
+  readonly aggregates: AggregatesRepo;
+  /** Build the aggregates of stores whose events predate them (a one-time upgrade); returns how many stores were built. */
+  buildPendingAggregates(opts: BackfillOptions): number;
   /** Run `fn` atomically (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T;
   ping(): boolean;
@@ -27,11 +33,15 @@ export interface Storage {
 
 export function openStorage(dataDir: string): Storage {
   const db: Db = openDatabase(dataDir);
+  const events = new EventsRepo(db);
+  const aggregates = new AggregatesRepo(db);
   return {
     stores: new StoresRepo(db),
     agents: new AgentsRepo(db),
     tokens: new TokensRepo(db),
-    events: new EventsRepo(db),
+    events,
+    aggregates,
+    buildPendingAggregates: (opts) => backfillAggregates(db, events, aggregates, opts),
     sales: new SalesRepo(db),
     departments: new DepartmentsRepo(db),
     experiments: new ExperimentsRepo(db),

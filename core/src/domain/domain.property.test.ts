@@ -146,7 +146,7 @@ function refPaths(trips: readonly Trip[], r: Range, limit: number) {
   const lex = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   paths.sort((a, b) => b.count - a.count || lex(a.zones.join(","), b.zones.join(",")));
   transitions.sort((a, b) => b.count - a.count || lex(a.from, b.from) || lex(a.to, b.to));
-  return { paths: paths.slice(0, limit), transitions };
+  return { paths: paths.slice(0, limit), transitions, trips: paths.reduce((n, p) => n + p.count, 0) };
 }
 
 function refDwell(visits: readonly Visit[], r: Range) {

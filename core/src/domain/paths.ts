@@ -27,13 +27,15 @@ export function compareZoneSequences(a: readonly string[], b: readonly string[])
  * Paths are counted per trip by identical zone sequence; transitions are the consecutive pairs
  * of those paths, each occurrence counted. Both sorted by count descending, then lexically
  * (paths by zone sequence, transitions by `from` then `to`). `limit` (default 20, at least 0)
- * cuts the paths only; every transition is listed.
+ * cuts the paths only; every transition is listed. `trips` counts every trip in range.
  */
 export function pathReport(trips: readonly Pick<Trip, "startTs" | "zones">[], range: Range, limit = DEFAULT_PATH_LIMIT): PathReport {
   const paths = new Map<string, PathCount>();
   const transitions = new Map<string, TransitionCount>();
+  let inRangeTrips = 0;
   for (const trip of trips) {
     if (!inRange(trip.startTs, range) || trip.zones.length === 0) continue;
+    inRangeTrips++;
     const key = JSON.stringify(trip.zones);
     const path = paths.get(key);
     if (path) path.count++;
@@ -49,5 +51,5 @@ export function pathReport(trips: readonly Pick<Trip, "startTs" | "zones">[], ra
   }
   const sortedPaths = [...paths.values()].sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
   const sortedTransitions = [...transitions.values()].sort((a, b) => b.count - a.count || compareIds(a.from, b.from) || compareIds(a.to, b.to));
-  return { paths: sortedPaths.slice(0, Math.max(0, Math.floor(limit))), transitions: sortedTransitions };
+  return { paths: sortedPaths.slice(0, Math.max(0, Math.floor(limit))), transitions: sortedTransitions, trips: inRangeTrips };
 }

@@ -68,6 +68,8 @@ export interface TransitionCount {
 export interface PathReport {
   paths: PathCount[];
   transitions: TransitionCount[];
+  /** (v1.1) Every trip in range, not only those of the listed paths. */
+  trips: number;
 }
 
 /** Traffic bucket size, in the store's local time. */

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { tripsOf, visitsOf, type FootfallEvent, type ZoneKind } from "@footfall/core";
 import { EventFactory } from "../../../test/support/fixtures.js";
 import { reference } from "../../../test/support/reference.js";
-import { StoreAnalytics } from "./store-analytics.js";
+import { withAnalyticsStore } from "../../../test/support/analytics-store.js";
+import type { StoreAnalytics } from "./store-analytics.js";
 
 const BASE = Date.UTC(2026, 2, 28, 9, 17);
 const SPAN = 2 * 86_400_000;
@@ -55,10 +56,12 @@ const rangeArb = fc
   .tuple(fc.integer({ min: BASE - 3_600_000, max: BASE + SPAN }), fc.integer({ min: 1, max: SPAN }))
   .map(([from, len]) => ({ from, to: from + len }));
 
-function analyticsOf(events: readonly FootfallEvent[]): StoreAnalytics {
-  const a = new StoreAnalytics({ visitTimeoutMs: TIMEOUT, loadVisitorEvents: () => [] });
-  a.apply(events);
-  return a;
+/** Run `check` on the analytics of `events`, ingested into a fresh SQLite file. */
+function withAnalyticsOf<T>(events: readonly FootfallEvent[], check: (a: StoreAnalytics) => T): T {
+  return withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => BASE + SPAN }, (s) => {
+    s.ingest(events);
+    return check(s.analytics);
+  });
 }
 
 const sortedPaths = (paths: readonly { zones: readonly string[]; count: number }[]) => paths.map((p) => `${p.zones.join(">")}=${p.count}`).sort();
@@ -67,7 +70,7 @@ describe("StoreAnalytics accessors", () => {
   it("gives each path's trip count in a range as the domain's trips do", () => {
     fc.assert(
       fc.property(streamArb, rangeArb, (events, range) => {
-        const got = analyticsOf(events).pathCounts(range);
+        const got = withAnalyticsOf(events, (a) => a.pathCounts(range));
         expect(sortedPaths(got)).toEqual(sortedPaths(reference.paths(events, range, TIMEOUT, Number.MAX_SAFE_INTEGER).paths));
         const trips = tripsOf(events, { visitTimeoutMs: TIMEOUT }).filter((t) => t.startTs >= range.from && t.startTs < range.to);
         expect(got.reduce((s, p) => s + p.count, 0)).toBe(trips.length);
@@ -79,14 +82,15 @@ describe("StoreAnalytics accessors", () => {
   it("gives the dwell of each closed visit entered in a range, and the visits, per zone", () => {
     fc.assert(
       fc.property(streamArb, rangeArb, (events, range) => {
-        const a = analyticsOf(events);
         const visits = visitsOf(events, { visitTimeoutMs: TIMEOUT }).filter((v) => v.enterTs >= range.from && v.enterTs < range.to);
-        for (const zone of ZONES) {
-          const mine = visits.filter((v) => v.zone === zone);
-          const closed = mine.filter((v) => v.status === "closed").map((v) => (v.exitTs! - v.enterTs) / 1000);
-          expect(a.dwellSamples(zone, range).sort((x, y) => x - y)).toEqual(closed.sort((x, y) => x - y));
-          expect(a.zoneVisits(zone, range)).toBe(mine.length);
-        }
+        withAnalyticsOf(events, (a) => {
+          for (const zone of ZONES) {
+            const mine = visits.filter((v) => v.zone === zone);
+            const closed = mine.filter((v) => v.status === "closed").map((v) => (v.exitTs! - v.enterTs) / 1000);
+            expect(a.dwellSamples(zone, range).sort((x, y) => x - y)).toEqual(closed.sort((x, y) => x - y));
+            expect(a.zoneVisits(zone, range)).toBe(mine.length);
+          }
+        });
       }),
       { numRuns: 150 },
     );
@@ -97,7 +101,7 @@ describe("StoreAnalytics accessors", () => {
       fc.property(streamArb, rangeArb, (events, range) => {
         const buckets = reference.traffic(events, range, "hour", "UTC", KINDS, TIMEOUT);
         const kindAt = (zone: string) => KINDS[zone];
-        expect(analyticsOf(events).storeEnters(range, kindAt, [])).toBe(buckets.reduce((s, b) => s + b.enters, 0));
+        expect(withAnalyticsOf(events, (a) => a.storeEnters(range, kindAt, []))).toBe(buckets.reduce((s, b) => s + b.enters, 0));
       }),
       { numRuns: 100 },
     );
@@ -106,8 +110,8 @@ describe("StoreAnalytics accessors", () => {
   it("counts a zone's enters as store enters only while the layout in force made it an entrance", () => {
     const change = BASE + 3_600_000;
     const f = new EventFactory("a");
-    const a = analyticsOf([f.enter("v1", "side", change - 60_000), f.enter("v2", "side", change + 60_000), f.count("side", change + 120_000, 3, 0)]);
     const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
-    expect(a.storeEnters({ from: BASE, to: BASE + SPAN }, kindAt, [change])).toBe(1);
+    const events = [f.enter("v1", "side", change - 60_000), f.enter("v2", "side", change + 60_000), f.count("side", change + 120_000, 3, 0)];
+    expect(withAnalyticsOf(events, (a) => a.storeEnters({ from: BASE, to: BASE + SPAN }, kindAt, [change]))).toBe(1);
   });
 });

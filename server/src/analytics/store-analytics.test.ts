@@ -1,13 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareEvents, type Bucket, type CountEvent, type FootfallEvent, type VisitorEvent, type ZoneKind } from "@footfall/core";
+import type { Bucket, FootfallEvent, ZoneKind } from "@footfall/core";
 import type { VisitorId, ZoneId } from "@footfall/core";
 import { EventFactory, prng, shuffled } from "../../../test/support/fixtures.js";
 import { reference, visitedZones } from "../../../test/support/reference.js";
-import { createLogger } from "../log.js";
-import type { Storage } from "../storage.js";
-import { AnalyticsRegistry } from "./registry.js";
-import { StoreAnalytics } from "./store-analytics.js";
+import { AnalyticsStore, withAnalyticsStore } from "../../../test/support/analytics-store.js";
+import type { StoreAnalytics } from "./store-analytics.js";
 
 /** Two days around the spring-forward of Europe/Paris (29 March 2026), so local days of 23 hours are crossed. */
 const BASE = Date.UTC(2026, 2, 28, 9, 17);
@@ -94,39 +92,14 @@ function deliveries(events: readonly FootfallEvent[], d: { seed: number; duplica
   return batches;
 }
 
-/** An in-memory stand-in for the events repository: what SQLite returns, in its order. */
-class MemoryEvents {
-  readonly byId = new Map<string, FootfallEvent>();
-  /** Inserts what is new; returns the new events (the pipeline's dedupe). */
-  insert(batch: readonly FootfallEvent[]): FootfallEvent[] {
-    const fresh: FootfallEvent[] = [];
-    for (const e of batch) {
-      if (this.byId.has(e.id)) continue;
-      this.byId.set(e.id, e);
-      fresh.push(e);
-    }
-    return fresh;
-  }
-  visitorEvents(_store: string, visitor: string): VisitorEvent[] {
-    return [...this.byId.values()].filter((e): e is VisitorEvent => e.type !== "count" && e.visitor === visitor).sort(compareEvents);
-  }
-  *iterateVisitorEvents(): Generator<VisitorEvent> {
-    const all = [...this.byId.values()].filter((e): e is VisitorEvent => e.type !== "count");
-    yield* all.sort((a, b) => (a.visitor < b.visitor ? -1 : a.visitor > b.visitor ? 1 : compareEvents(a, b)));
-  }
-  *iterateCounts(): Generator<CountEvent> {
-    yield* [...this.byId.values()].filter((e): e is CountEvent => e.type === "count").sort((a, b) => a.ts - b.ts);
-  }
-  asStorage(): Storage {
-    return { events: this } as unknown as Storage;
-  }
+function feed(store: AnalyticsStore, events: readonly FootfallEvent[], d: { seed: number; duplicates: number; maxBatch: number }) {
+  for (const batch of deliveries(events, d)) store.ingest(batch);
+  return store.analytics;
 }
 
-function feed(events: readonly FootfallEvent[], d: { seed: number; duplicates: number; maxBatch: number; maxCached: number }, visitTimeoutMs: number) {
-  const stored = new MemoryEvents();
-  const analytics = new StoreAnalytics({ visitTimeoutMs, maxCachedVisitors: d.maxCached, loadVisitorEvents: (v) => stored.visitorEvents("s", v) });
-  for (const batch of deliveries(events, d)) analytics.apply(stored.insert(batch));
-  return analytics;
+/** Each property run on a fresh SQLite file. */
+function withStore<T>(d: { maxCached: number }, visitTimeoutMs: number, fn: (s: AnalyticsStore) => T, now = BASE + SPAN): T {
+  return withAnalyticsStore({ visitTimeoutMs, now: () => now, maxCachedVisitors: d.maxCached }, fn);
 }
 
 function expectFiguresOfDomain(
@@ -148,7 +121,7 @@ describe("StoreAnalytics", () => {
   it("equals the domain's dwell, paths and traffic however the stream is shuffled, duplicated and batched", () => {
     fc.assert(
       fc.property(streamArb, deliveryArb, rangeArb, TIMEOUTS, (events, d, r, timeout) => {
-        expectFiguresOfDomain(feed(events, d, timeout), events, r, timeout);
+        withStore(d, timeout, (s) => expectFiguresOfDomain(feed(s, events, d), events, r, timeout));
       }),
       { numRuns: 150 },
     );
@@ -163,19 +136,21 @@ describe("StoreAnalytics", () => {
         fc.constantFrom(...TIME_ZONES),
         TIMEOUTS,
         (events, d, steps, timeZone, timeout) => {
-          const analytics = feed(events, d, timeout);
-          let now = BASE + SPAN / 2;
-          for (const step of steps) {
-            now += step;
-            analytics.expire(now);
-            expect(analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
-          }
+          withStore(d, timeout, (s) => {
+            const analytics = feed(s, events, d);
+            let now = BASE + SPAN / 2;
+            for (const step of steps) {
+              now += step;
+              analytics.expire(now);
+              expect(analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
+            }
+          });
         },
       ),
     );
   });
 
-  it("equals the domain after a restart that reloads part of the stream from storage and gets the rest live", () => {
+  it("equals the domain after a restart in the middle of the stream: the aggregates are in storage, memory starts empty", () => {
     fc.assert(
       fc.property(
         streamArb,
@@ -185,19 +160,37 @@ describe("StoreAnalytics", () => {
         rangeArb,
         TIMEOUTS,
         (events, d, cut, restartAt, r, timeout) => {
-          const batches = deliveries(events, d);
-          const stored = new MemoryEvents();
-          const before = Math.floor(cut * batches.length);
-          for (const batch of batches.slice(0, before)) stored.insert(batch);
-          // The registry loads the store from storage; visitors quiet since long before `restartAt` stay on disk only.
-          const registry = new AnalyticsRegistry(stored.asStorage(), { visitTimeoutMs: timeout, now: () => restartAt }, createLogger("silent"));
-          const analytics = registry.get("s");
-          for (const batch of batches.slice(before)) analytics.apply(stored.insert(batch));
-          expectFiguresOfDomain(analytics, events, r, timeout);
-          const now = Math.max(restartAt, BASE + SPAN);
-          expect(analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
+          withStore(d, timeout, (s) => {
+            const batches = deliveries(events, d);
+            const before = Math.floor(cut * batches.length);
+            for (const batch of batches.slice(0, before)) s.ingest(batch);
+            const analytics = s.restart({ now: () => restartAt });
+            for (const batch of batches.slice(before)) s.ingest(batch);
+            expectFiguresOfDomain(analytics, events, r, timeout);
+            const now = Math.max(restartAt, BASE + SPAN);
+            expect(analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
+          });
         },
       ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("equals the domain after upgrading a data directory whose events predate the aggregates, then taking the rest live", () => {
+    fc.assert(
+      fc.property(streamArb, deliveryArb, fc.double({ min: 0, max: 1, noNaN: true }), rangeArb, TIMEOUTS, (events, d, cut, r, timeout) => {
+        withStore(d, timeout, (s) => {
+          const batches = deliveries(events, d);
+          const before = Math.floor(cut * batches.length);
+          for (const batch of batches.slice(0, before)) s.insertOnly(batch);
+          s.storage.transaction(() => s.storage.aggregates.markForBuild(s.store));
+          s.storage.buildPendingAggregates({ visitTimeoutMs: timeout, pageSize: 7 });
+          const analytics = s.restart();
+          for (const batch of batches.slice(before)) s.ingest(batch);
+          expectFiguresOfDomain(analytics, events, r, timeout);
+        });
+      }),
+      { numRuns: 60 },
     );
   });
 
@@ -206,9 +199,11 @@ describe("StoreAnalytics", () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 250 }), (dwells) => {
         const f = new EventFactory("a");
         const events = dwells.flatMap((ms, i) => f.visit(`v${i}`, "fruit", BASE + i * 1000, ms));
-        const analytics = feed(events, { seed: 1, duplicates: 0, maxBatch: 1000, maxCached: 200_000 }, 3_600_000);
-        const range = { from: BASE, to: BASE + SPAN };
-        expect(visitedZones(analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, 3_600_000));
+        withStore({ maxCached: 200_000 }, 3_600_000, (s) => {
+          const analytics = feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
+          const range = { from: BASE, to: BASE + SPAN };
+          expect(visitedZones(analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, 3_600_000));
+        });
       }),
       { numRuns: 60 },
     );
@@ -217,21 +212,24 @@ describe("StoreAnalytics", () => {
   it("takes p90 at the nearest rank ceil(0.9 n): the 63rd of 70 closed visits", () => {
     const f = new EventFactory("a");
     const events = Array.from({ length: 70 }, (_, i) => f.visit(`v${i}`, "fruit", BASE + i * 1000, (i + 1) * 1000)).flat();
-    const analytics = feed(events, { seed: 1, duplicates: 0, maxBatch: 1000, maxCached: 200_000 }, 3_600_000);
-    expect(analytics.dwell({ from: BASE, to: BASE + SPAN }, ["fruit"])[0]!.dwell_s!.p90).toBe(63);
+    withStore({ maxCached: 200_000 }, 3_600_000, (s) => {
+      const analytics = feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
+      expect(analytics.dwell({ from: BASE, to: BASE + SPAN }, ["fruit"])[0]!.dwell_s!.p90).toBe(63);
+    });
   });
 });
 
 describe("StoreAnalytics traffic across a layout change", () => {
   it("counts a zone's enters as store enters only while the layout in force made it an entrance", () => {
     const change = Date.UTC(2026, 0, 10, 12);
-    const analytics = new StoreAnalytics({ visitTimeoutMs: 60_000, loadVisitorEvents: () => [] });
-    analytics.apply([
-      { type: "enter", id: "e1", ts: change - 3_600_000, zone: "side" as ZoneId, visitor: "v1" as VisitorId },
-      { type: "enter", id: "e2", ts: change + 3_600_000, zone: "side" as ZoneId, visitor: "v2" as VisitorId },
-    ]);
-    const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
-    const [day] = analytics.traffic({ from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) }, "day", "UTC", kindAt, [change]);
-    expect(day).toEqual({ start: "2026-01-10T00:00:00+00:00", enters: 1, zones: { side: 2 } });
+    withStore({ maxCached: 10 }, 60_000, (s) => {
+      s.ingest([
+        { type: "enter", id: "e1", ts: change - 3_600_000, zone: "side" as ZoneId, visitor: "v1" as VisitorId },
+        { type: "enter", id: "e2", ts: change + 3_600_000, zone: "side" as ZoneId, visitor: "v2" as VisitorId },
+      ]);
+      const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
+      const [day] = s.analytics.traffic({ from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) }, "day", "UTC", kindAt, [change]);
+      expect(day).toEqual({ start: "2026-01-10T00:00:00+00:00", enters: 1, zones: { side: 2 } });
+    });
   });
 });

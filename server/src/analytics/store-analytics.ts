@@ -3,8 +3,8 @@ import {
   compareEvents,
   formatBucketStart,
   localMidnight,
+  nearestRank,
   type Bucket,
-  type CountEvent,
   type DomainOptions,
   type DwellStats,
   type FootfallEvent,
@@ -12,140 +12,251 @@ import {
   type PathReport,
   type Range,
   type TrafficBucket,
-  type ZoneDwell,
   type VisitorEvent,
+  type ZoneDwell,
   type ZoneId,
-  compareZoneSequences,
-  nearestRank,
 } from "@footfall/core";
-import { DoorIndex, PathIndex } from "./path-index.js";
+import type { AggregatesRepo } from "../aggregates/aggregates-repo.js";
+import { AggregateDelta } from "../aggregates/delta.js";
+import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { spansOf } from "../aggregates/spans.js";
+import { pathReportOfCounts } from "./path-report.js";
+import { HOUR_MS } from "./time-parts.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
-import { ZoneVisitIndex, type ZoneVisitFigures } from "./zone-visits.js";
 
 export interface StoreAnalyticsOptions extends DomainOptions {
-  /** A visitor's accepted events from storage, for visitors no longer in the cache. */
+  store: string;
+  aggregates: AggregatesRepo;
+  /** A visitor's accepted events from storage (inside the ingest transaction: including the batch being committed). */
   loadVisitorEvents(visitor: string): VisitorEvent[];
-  /** Visitors kept in memory (beyond these, the least recently active are dropped and reloaded on demand). */
+  now(): number;
+  /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
+  rawSince?(): number;
+  /** Visitors whose events and derivation stay in memory between batches (least recently active dropped first). */
   maxCachedVisitors?: number;
 }
+
+/** A range that needs raw rows older than the retention horizon. */
+export class RetentionError extends Error {
+  constructor(readonly horizon: number) {
+    super(`raw events before ${new Date(horizon).toISOString()} are no longer kept (FOOTFALL_RETENTION_DAYS): choose a range after that, or a figure served from the aggregates`);
+  }
+}
+
+/** Closed visits up to which dwell quantiles are computed exactly from raw rows (above: from the histogram sketch). */
+export const EXACT_QUANTILES_UP_TO = 20_000;
 
 interface VisitorState {
   events: VisitorEvent[];
   derived: VisitorDerivation;
 }
 
-function dwellStatsOf(f: ZoneVisitFigures): DwellStats | null {
+/** The commit half of {@link StoreAnalytics.stage}: call after the transaction commits, or abort after it failed. */
+export interface StagedAnalytics {
+  commit(): void;
+  abort(): void;
+}
+
+interface ZoneFigures {
+  visits: number;
+  visitors: number;
+  closed: number;
+  dwellSumMs: number;
+  hist: DwellHistogram;
+  exact: number[] | null;
+}
+
+function dwellStatsOf(f: ZoneFigures): DwellStats | null {
   const n = f.closed;
   if (n === 0) return null;
-  const median = n % 2 === 1 ? f.kth((n + 1) / 2) : (f.kth(n / 2) + f.kth(n / 2 + 1)) / 2;
-  return { mean: f.dwellSumMs / n / 1000, median: median / 1000, p90: f.kth(nearestRank(0.9, n)) / 1000 };
+  const kth = f.exact ? (k: number) => f.exact![k - 1]! : (k: number) => kthOfHistogram(f.hist, k);
+  const median = n % 2 === 1 ? kth((n + 1) / 2) : (kth(n / 2) + kth(n / 2 + 1)) / 2;
+  return { mean: f.dwellSumMs / n / 1000, median: median / 1000, p90: kth(nearestRank(0.9, n)) / 1000 };
 }
 
 /**
- * One store's figures, kept up to date event by event. Every figure is what the domain of
+ * One store's figures, answered from the aggregates in storage. Every figure is what the domain of
  * `@footfall/core` computes from the set of accepted events, whatever their order: each batch
- * re-derives only the visitors it touches and applies the difference to hour/day rollups.
+ * re-derives only the visitors it touches and writes the difference to the rollups, in the same
+ * transaction as the events. Memory holds only recently active visitors (a bounded cache) and the
+ * open visits for live occupancy.
  */
 export class StoreAnalytics {
-  private readonly zones = new Map<string, ZoneVisitIndex>();
-  private readonly doors = new Map<string, DoorIndex>();
-  private readonly allDoors = new DoorIndex();
-  private readonly paths = new PathIndex();
+  private readonly store: string;
+  private readonly repo: AggregatesRepo;
   private readonly visitors = new Map<string, VisitorState>();
-  /** Visitors with stored events that are not in `visitors`: only these need a read from storage. */
-  private readonly cold = new Set<string>();
   /** zone -> visitor -> last activity, for visitors with an open visit there. */
   private readonly open = new Map<string, Map<string, number>>();
   private readonly maxCached: number;
+  private visitZones: Set<string>;
+  private doorZones: Set<string>;
 
   constructor(private readonly opts: StoreAnalyticsOptions) {
-    this.maxCached = opts.maxCachedVisitors ?? 200_000;
+    this.store = opts.store;
+    this.repo = opts.aggregates;
+    this.maxCached = opts.maxCachedVisitors ?? 50_000;
+    const known = this.repo.knownZones(this.store);
+    this.visitZones = new Set(known.visits);
+    this.doorZones = new Set(known.doors);
+    for (const o of this.repo.openVisitsSince(this.store, opts.now() - opts.visitTimeoutMs)) this.setOpen(o.zone, o.visitor, o.lastSeenTs);
   }
 
-  private zone(id: string): ZoneVisitIndex {
-    let z = this.zones.get(id);
-    if (!z) this.zones.set(id, (z = new ZoneVisitIndex()));
-    return z;
+  private setOpen(zone: string, visitor: string, lastSeenTs: number): void {
+    let m = this.open.get(zone);
+    if (!m) this.open.set(zone, (m = new Map()));
+    m.set(visitor, lastSeenTs);
   }
 
-  /** Add a door counter's report. */
-  addCount(e: CountEvent): void {
-    let d = this.doors.get(e.zone);
-    if (!d) this.doors.set(e.zone, (d = new DoorIndex()));
-    d.add(e.ts, e.in, e.out);
-    this.allDoors.add(e.ts, e.in, e.out);
-  }
-
-  /** Load a visitor's complete event list (at start-up); `keep` caches it for later batches. */
-  loadVisitor(visitor: string, events: VisitorEvent[], keep: boolean): void {
-    const derived = deriveVisitor(events, this.opts);
-    this.applyDiff(visitor, undefined, derived);
-    if (keep) this.visitors.set(visitor, { events, derived });
-    else this.cold.add(visitor);
-  }
-
-  /** Fold newly accepted (never seen before) events in. */
-  apply(events: readonly FootfallEvent[]): void {
+  /**
+   * Derive what newly accepted (never seen before) events change and write it to the aggregates.
+   * Call inside the transaction that inserted the events; then `commit()` after it committed (the
+   * in-memory cache follows), or `abort()` when it rolled back.
+   */
+  stage(events: readonly FootfallEvent[]): StagedAnalytics {
+    const delta = new AggregateDelta();
     const byVisitor = new Map<string, VisitorEvent[]>();
     for (const e of events) {
       if (e.type === "count") {
-        this.addCount(e);
+        delta.door(e.zone, e.ts, e.in, e.out);
         continue;
       }
       let list = byVisitor.get(e.visitor);
       if (!list) byVisitor.set(e.visitor, (list = []));
       list.push(e);
     }
+    const next = new Map<string, { state: VisitorState; before: VisitorDerivation }>();
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
-      if (state) {
-        this.visitors.delete(visitor); // re-inserted below, so Map order is least recently used first
-      } else if (!this.cold.delete(visitor)) {
-        state = { events: [], derived: emptyDerivation() }; // never seen: nothing stored to read
-      } else {
+      if (!state) {
         const ids = new Set(fresh.map((e) => e.id));
         const stored = this.opts.loadVisitorEvents(visitor).filter((e) => !ids.has(e.id));
         state = { events: stored, derived: stored.length ? deriveVisitor(stored, this.opts) : emptyDerivation() };
       }
       const merged = state.events.concat(fresh).sort(compareEvents);
       const derived = deriveVisitor(merged, this.opts);
-      this.applyDiff(visitor, state.derived, derived);
-      this.visitors.set(visitor, { events: merged, derived });
+      diffInto(delta, visitor, state.derived, derived);
+      next.set(visitor, { state: { events: merged, derived }, before: state.derived });
     }
-    this.trimCache();
+    this.repo.write(this.store, delta);
+    return {
+      commit: () => {
+        for (const [visitor, { state, before }] of next) {
+          this.visitors.delete(visitor); // re-inserted below, so Map order is least recently active first
+          this.visitors.set(visitor, state);
+          for (const o of before.open) this.open.get(o.zone)?.delete(visitor);
+          for (const o of state.derived.open) this.setOpen(o.zone, visitor, o.lastSeenTs);
+        }
+        for (const v of delta.visitInserts) this.visitZones.add(v.zone);
+        for (const d of delta.doors.values()) this.doorZones.add(d.zone);
+        this.trimCache();
+      },
+      abort: () => {
+        for (const visitor of next.keys()) this.visitors.delete(visitor);
+        this.repo.forgetPathIds(this.store);
+      },
+    };
   }
 
-  private applyDiff(visitor: string, before: VisitorDerivation | undefined, after: VisitorDerivation): void {
-    const v = diffByKey(before?.visits ?? [], after.visits);
-    for (const x of v.removed) this.zone(x.zone).remove(x.item);
-    for (const x of v.added) this.zone(x.zone).add(x.item);
-    const tripKey = (t: { startTs: number; key: string }) => ({ ...t, key: `${t.startTs}|${t.key}`, path: t.key });
-    const t = diffByKey((before?.trips ?? []).map(tripKey), after.trips.map(tripKey));
-    for (const x of t.removed) this.paths.remove(x.startTs, x.path);
-    for (const x of t.added) this.paths.add(x.startTs, x.path);
-    for (const o of before?.open ?? []) this.open.get(o.zone)?.delete(visitor);
-    for (const o of after.open) {
-      let m = this.open.get(o.zone);
-      if (!m) this.open.set(o.zone, (m = new Map()));
-      m.set(visitor, o.lastSeenTs);
-    }
+  /** Stage and commit at once (tests, and callers that run their own transaction). */
+  apply(events: readonly FootfallEvent[]): void {
+    this.stage(events).commit();
   }
 
   private trimCache(): void {
     if (this.visitors.size <= this.maxCached) return;
     for (const visitor of this.visitors.keys()) {
       this.visitors.delete(visitor);
-      this.cold.add(visitor);
       if (this.visitors.size <= this.maxCached * 0.9) break;
     }
   }
 
+  private rawSince(): number {
+    return this.opts.rawSince?.() ?? Number.NEGATIVE_INFINITY;
+  }
+
+  private requireRaw(from: number): void {
+    const since = this.rawSince();
+    if (from < since) throw new RetentionError(since);
+  }
+
+  /** Visits, visitors and dwell of each zone for visits entered in [from, to). */
+  private zoneFigures(range: Range, zoneIds: Iterable<string>): Map<string, ZoneFigures> {
+    const { from, to } = range;
+    const spans = spansOf(from, to);
+    const totals = this.repo.zoneTotals(this.store, spans);
+    const out = new Map<string, ZoneFigures>();
+    const fig = (zone: string): ZoneFigures => {
+      let f = out.get(zone);
+      if (!f) out.set(zone, (f = { visits: 0, visitors: 0, closed: 0, dwellSumMs: 0, hist: new Map(), exact: null }));
+      return f;
+    };
+    for (const [zone, t] of totals) {
+      const f = fig(zone);
+      f.visits += t.visits;
+      f.visitors += t.firsts;
+      f.closed += t.closed;
+      f.dwellSumMs += t.dwellSumMs;
+    }
+    if (spans.whole) {
+      // A revisit is a new visitor of the range when the same visitor's previous visit lies before `from`.
+      const [a, b] = spans.whole;
+      const aligned = from === a * HOUR_MS;
+      for (const [zone, n] of this.repo.revisitsBefore(this.store, a, b, aligned ? a : a - 1)) fig(zone).visitors += n;
+      if (!aligned) {
+        for (const { hour, zone } of this.repo.revisitHoursOfPrev(this.store, a, b, a - 1)) {
+          for (const v of this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
+            if (v.prevEnterTs !== null && Math.floor(v.prevEnterTs / HOUR_MS) === a - 1 && v.prevEnterTs < from) fig(zone).visitors++;
+          }
+        }
+      }
+    }
+    const zones = new Set([...zoneIds, ...this.visitZones]);
+    const loose = new Map<string, number[]>();
+    for (const [a, b] of spans.partials) {
+      for (const zone of zones) {
+        for (const v of this.repo.visitsIn(this.store, zone, a, b)) {
+          const f = fig(zone);
+          f.visits++;
+          if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
+          if (v.dwellMs !== null) {
+            f.closed++;
+            f.dwellSumMs += v.dwellMs;
+            let l = loose.get(zone);
+            if (!l) loose.set(zone, (l = []));
+            l.push(v.dwellMs);
+          }
+        }
+      }
+    }
+    const rawOk = from >= this.rawSince();
+    const sketchZones: string[] = [];
+    for (const [zone, f] of out) {
+      if (f.closed === 0) continue;
+      if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) {
+        f.exact = this.repo
+          .visitsIn(this.store, zone, from, to)
+          .flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs]))
+          .sort((x, y) => x - y);
+      } else sketchZones.push(zone);
+    }
+    if (sketchZones.length) {
+      const hists = this.repo.zoneHistograms(this.store, spans);
+      for (const zone of sketchZones) {
+        const f = out.get(zone)!;
+        f.hist = hists.get(zone) ?? new Map();
+        for (const ms of loose.get(zone) ?? []) addToHistogram(f.hist, ms);
+      }
+    }
+    return out;
+  }
+
   /** Per zone: visits, distinct visitors and dwell statistics of visits entered in the range. */
   dwell(range: Range, zoneIds: readonly string[]): ZoneDwell[] {
-    const ids = new Set([...zoneIds, ...this.zones.keys()]);
+    const figures = this.zoneFigures(range, zoneIds);
+    const ids = new Set([...zoneIds, ...figures.keys()]);
     const out: ZoneDwell[] = [];
     for (const id of [...ids].sort()) {
-      const f = this.zones.get(id)?.figures(range.from, range.to);
+      const f = figures.get(id);
       if (!f || f.visits === 0) {
         if (zoneIds.includes(id)) out.push({ zone: id as ZoneId, visits: 0, visitors: 0, dwell_s: null });
         continue;
@@ -155,11 +266,58 @@ export class StoreAnalytics {
     return out;
   }
 
-  /** Top paths of trips that started in the range, and all transitions between zones in them. */
+  /** Trips per path (its zones) that started in the range. */
+  private pathTotals(range: Range): { zones: readonly string[]; count: number }[] {
+    const totals = this.repo.pathTotals(this.store, spansOf(range.from, range.to));
+    const out: { zones: readonly string[]; count: number }[] = [];
+    for (const [id, count] of totals) if (count > 0) out.push({ zones: this.repo.pathZones(this.store, id), count });
+    return out;
+  }
+
+  /** Top paths of trips that started in the range, all transitions between zones in them, and the number of trips. */
   pathReport(range: Range, limit: number): PathReport {
-    // Ordered exactly as the domain's pathReport: count desc, then zone by zone.
-    const { paths, transitions } = this.paths.report(range.from, range.to, limit, compareZoneSequences);
-    return { paths: paths.map((p) => ({ zones: p.zones as ZoneId[], count: p.count })), transitions: transitions as PathReport["transitions"] };
+    return pathReportOfCounts(this.pathTotals(range), limit);
+  }
+
+  /** Each path with its count of trips that started in the range (unordered; zones shared, do not modify). */
+  pathCounts(range: Range): { zones: readonly string[]; count: number }[] {
+    return this.pathTotals(range);
+  }
+
+  /**
+   * Enters per zone in any sub-range of `range`: visits opened plus door `in`, from the hour
+   * rollups of the range read once, and raw rows for the parts of hours at the edges.
+   */
+  private entersCounter(range: Range): (zone: string, a: number, b: number) => number {
+    const h0 = Math.floor(range.from / HOUR_MS);
+    const h1 = Math.ceil(range.to / HOUR_MS);
+    const prefix = new Map<string, Float64Array>();
+    const row = (zone: string) => {
+      let p = prefix.get(zone);
+      if (!p) prefix.set(zone, (p = new Float64Array(h1 - h0 + 1)));
+      return p;
+    };
+    for (const r of this.repo.zoneHours(this.store, h0, h1)) row(r.zone)[r.t - h0 + 1]! += r.n;
+    for (const r of this.repo.doorHours(this.store, h0, h1)) row(r.zone)[r.t - h0 + 1]! += r.in;
+    for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
+    const raw = (zone: string, a: number, b: number) => {
+      if (b <= a) return 0;
+      let n = this.visitZones.has(zone) ? this.repo.visitCount(this.store, zone, a, b) : 0;
+      if (this.doorZones.has(zone)) for (const c of this.repo.countsIn(this.store, a, b)) if (c.zone === zone) n += c.nIn;
+      return n;
+    };
+    return (zone, a, b) => {
+      const p = prefix.get(zone);
+      const ha = Math.ceil(a / HOUR_MS);
+      const hb = Math.floor(b / HOUR_MS);
+      if (ha >= hb) return raw(zone, a, b);
+      const whole = p ? p[hb - h0]! - p[ha - h0]! : 0;
+      return whole + raw(zone, a, ha * HOUR_MS) + raw(zone, hb * HOUR_MS, b);
+    };
+  }
+
+  private allZones(): string[] {
+    return [...new Set([...this.visitZones, ...this.doorZones])].sort();
   }
 
   /**
@@ -168,7 +326,8 @@ export class StoreAnalytics {
    */
   traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): TrafficBucket[] {
     const starts = bucketStarts(range, bucket, timeZone);
-    const zoneIds = [...new Set([...this.zones.keys(), ...this.doors.keys()])].sort();
+    const zoneIds = this.allZones();
+    const count = this.entersCounter(range);
     return starts.map((start, i) => {
       const from = Math.max(start, range.from);
       const to = Math.min(starts[i + 1] ?? Number.POSITIVE_INFINITY, range.to);
@@ -178,7 +337,7 @@ export class StoreAnalytics {
       for (let c = 1; c < cuts.length; c++) {
         const [a, b] = [cuts[c - 1]!, cuts[c]!];
         for (const id of zoneIds) {
-          const n = (this.zones.get(id)?.count(a, b) ?? 0) + (this.doors.get(id)?.sum(a, b).in ?? 0);
+          const n = count(id, a, b);
           if (n === 0) continue;
           zones[id] = (zones[id] ?? 0) + n;
           if (kindAt(id, a) === "entrance") enters += n;
@@ -190,32 +349,42 @@ export class StoreAnalytics {
 
   /** The store's enters in the range: as `traffic` sums them over its buckets (entrance zones' visits plus door `in`). */
   storeEnters(range: Range, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): number {
-    const zoneIds = new Set([...this.zones.keys(), ...this.doors.keys()]);
+    const count = this.entersCounter(range);
     const cuts = [range.from, ...layoutChanges.filter((t) => t > range.from && t < range.to), range.to];
     let enters = 0;
     for (let c = 1; c < cuts.length; c++) {
       const [a, b] = [cuts[c - 1]!, cuts[c]!];
-      for (const id of zoneIds) {
-        if (kindAt(id, a) !== "entrance") continue;
-        enters += (this.zones.get(id)?.count(a, b) ?? 0) + (this.doors.get(id)?.sum(a, b).in ?? 0);
-      }
+      for (const id of this.allZones()) if (kindAt(id, a) === "entrance") enters += count(id, a, b);
     }
     return enters;
   }
 
-  /** Each path with its count of trips that started in the range (unordered; zones shared, do not modify). */
-  pathCounts(range: Range): { zones: readonly string[]; count: number }[] {
-    return this.paths.pathCounts(range.from, range.to);
-  }
-
   /** Visits to `zone` entered in the range (closed and abandoned). */
   zoneVisits(zone: string, range: Range): number {
-    return this.zones.get(zone)?.count(range.from, range.to) ?? 0;
+    return this.zoneFigures(range, [zone]).get(zone)?.visits ?? 0;
   }
 
-  /** Dwell in seconds of each closed visit to `zone` entered in the range (unordered samples). */
+  /** Dwell in seconds of each closed visit to `zone` entered in the range (unordered samples; raw rows, so within retention). */
   dwellSamples(zone: string, range: Range): number[] {
-    return (this.zones.get(zone)?.dwellSamplesMs(range.from, range.to) ?? []).map((ms) => ms / 1000);
+    this.requireRaw(range.from);
+    return this.repo.visitsIn(this.store, zone, range.from, range.to).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs / 1000]));
+  }
+
+  /** Door counters' crossings with ts in [from, to), all doors together. */
+  private doorSum(from: number, to: number): { in: number; out: number } {
+    const spans = spansOf(from, to);
+    const s = { in: 0, out: 0 };
+    for (const t of this.repo.doorTotals(this.store, spans).values()) {
+      s.in += t.in;
+      s.out += t.out;
+    }
+    for (const [a, b] of spans.partials) {
+      for (const c of this.repo.countsIn(this.store, a, b)) {
+        s.in += c.nIn;
+        s.out += c.nOut;
+      }
+    }
+    return s;
   }
 
   /** Live occupancy at `now`. */
@@ -226,8 +395,8 @@ export class StoreAnalytics {
       return n;
     };
     let total: number;
-    if (this.allDoors.hasCounts) {
-      const s = this.allDoors.sum(localMidnight(now, timeZone), now + 1);
+    if (this.doorZones.size > 0) {
+      const s = this.doorSum(localMidnight(now, timeZone), now + 1);
       total = Math.max(0, s.in - s.out);
     } else {
       const present = new Set<string>();
@@ -254,6 +423,20 @@ export class StoreAnalytics {
     }
     return changed;
   }
+}
+
+/** Write the difference between two derivations of one visitor into `delta`. */
+function diffInto(delta: AggregateDelta, visitor: string, before: VisitorDerivation, after: VisitorDerivation): void {
+  const v = diffByKey(before.visits, after.visits);
+  for (const x of v.removed) delta.visit(x.zone, x.enterId, x.item, -1);
+  for (const x of v.added) delta.visit(x.zone, x.enterId, x.item, 1);
+  const tripKey = (t: { startTs: number; key: string }) => ({ ...t, key: `${t.startTs}|${t.key}`, path: t.key });
+  const t = diffByKey(before.trips.map(tripKey), after.trips.map(tripKey));
+  for (const x of t.removed) delta.trip(visitor, x.startTs, x.path, -1);
+  for (const x of t.added) delta.trip(visitor, x.startTs, x.path, 1);
+  const stillOpen = new Set(after.open.map((o) => o.zone));
+  for (const o of before.open) if (!stillOpen.has(o.zone)) delta.openVisit(o.zone, visitor, null);
+  for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
 }
 
 function emptyDerivation(): VisitorDerivation {

@@ -1,10 +1,20 @@
 import { replayVisitor, type DomainOptions, type VisitorEvent } from "@footfall/core";
-import { PATH_SEP } from "./path-index.js";
-import type { VisitItem } from "./zone-visits.js";
+
+/** Separator of zone ids in a path key (ids never hold it). */
+export const PATH_SEP = ">";
+
+/** What the aggregates keep of one visit. */
+export interface VisitItem {
+  enterTs: number;
+  /** exit - enter in ms for a closed visit, else null. */
+  dwellMs: number | null;
+  /** enterTs of the same visitor's previous visit to the same zone, or null: counts distinct visitors exactly. */
+  prevEnterTs: number | null;
+}
 
 /** What one visitor's events contribute to the store's rollups. */
 export interface VisitorDerivation {
-  visits: { zone: string; item: VisitItem; key: string }[];
+  visits: { zone: string; enterId: string; item: VisitItem; key: string }[];
   trips: { startTs: number; key: string }[];
   /** Open visits at the end of the visitor's events, with the visitor's last activity. */
   open: { zone: string; lastSeenTs: number }[];
@@ -29,7 +39,7 @@ export function deriveVisitor(events: readonly VisitorEvent[], opts: DomainOptio
     let prev: number | null = null;
     for (const v of list) {
       const item: VisitItem = { enterTs: v.enterTs, dwellMs: v.status === "closed" && v.exitTs !== null ? v.exitTs - v.enterTs : null, prevEnterTs: prev };
-      out.visits.push({ zone, item, key: `${zone}|${v.enterId}|${item.enterTs}|${item.dwellMs}|${prev}` });
+      out.visits.push({ zone, enterId: v.enterId, item, key: `${zone}|${v.enterId}|${item.enterTs}|${item.dwellMs}|${prev}` });
       prev = v.enterTs;
       if (v.status === "open") out.open.push({ zone, lastSeenTs: v.lastSeenTs });
     }

@@ -1,3 +1,5 @@
+import { AGGREGATES_SQL } from "../aggregates/schema.js";
+
 /**
  * Numbered migrations, applied in order at start inside one transaction each.
  * Never edit a released migration: add the next number.
@@ -122,6 +124,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         SELECT hash, substr(hash, 1, 12), role, store, label, created_at FROM tokens;
       DROP TABLE tokens;
       ALTER TABLE tokens_v3 RENAME TO tokens;
+    `,
+  },
+  {
+    version: 4,
+    name: "aggregates in storage (visits, trips, hour and day rollups, open visits)",
+    // Stores that already hold events are marked for a one-time build from them at the next server start.
+    sql: `${AGGREGATES_SQL}
+      INSERT INTO aggregate_state (store, built_at) SELECT DISTINCT store, 0 FROM events;
     `,
   },
 ];

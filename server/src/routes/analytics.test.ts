@@ -82,13 +82,15 @@ describe("GET /api/v1/stores/:store/paths", () => {
         { from: "entrance", to: "fruit", count: 2 },
         { from: "fruit", to: "checkout", count: 1 },
       ],
+      trips: 3,
     });
   });
 
-  it("cuts the paths at `limit` but lists every transition", async () => {
+  it("cuts the paths at `limit` but lists every transition and counts every trip (v1.1)", async () => {
     const res = await t.get(`/api/v1/stores/shop/paths?${RANGE}&limit=1`);
     expect(res.body.paths).toEqual([{ zones: ["entrance"], count: 1 }]);
     expect(res.body.transitions).toHaveLength(2);
+    expect(res.body.trips).toBe(3);
   });
 });
 

@@ -22,6 +22,7 @@ export const DwellBody = Type.Object({
 export const PathsBody = Type.Object({
   paths: Type.Array(Type.Object({ zones: Type.Array(Type.String()), count: Type.Integer() })),
   transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), count: Type.Integer() })),
+  trips: Type.Integer({ description: "(v1.1) every trip in range, not only those of the listed paths" }),
 });
 export const TrafficBody = Type.Object({
   buckets: Type.Array(Type.Object({ start: Type.String(), enters: Type.Integer(), zones: Type.Record(Type.String(), Type.Integer()) })),

@@ -1,0 +1,275 @@
+import type { Db } from "../db/database.js";
+import { PATH_SEP } from "../analytics/visitor-derivation.js";
+import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
+import type { AggregateDelta, VisitRow } from "./delta.js";
+import type { Spans } from "./spans.js";
+
+export interface ZoneTotals {
+  visits: number;
+  firsts: number;
+  closed: number;
+  dwellSumMs: number;
+}
+
+export interface OpenVisitRow {
+  zone: string;
+  visitor: string;
+  lastSeenTs: number;
+}
+
+/** SQL condition over the whole-hour and whole-day rows of `spans` (grain, t columns), with its parameters. */
+function rollupWhere(spans: Spans, tColumn = "t"): { sql: string; params: number[] } {
+  const parts: string[] = [];
+  const params: number[] = [];
+  if (spans.days) {
+    parts.push(`(grain = 1 AND ${tColumn} >= ? AND ${tColumn} < ?)`);
+    params.push(...spans.days);
+  }
+  for (const h of spans.hours) {
+    parts.push(`(grain = 0 AND ${tColumn} >= ? AND ${tColumn} < ?)`);
+    params.push(...h);
+  }
+  return { sql: parts.length ? `(${parts.join(" OR ")})` : "0", params };
+}
+
+/**
+ * The SQLite side of the aggregates (./schema.ts): writes a commit's {@link AggregateDelta} inside
+ * the caller's transaction, and answers the rollup and raw-row reads the analytics need.
+ */
+export class AggregatesRepo {
+  private readonly q;
+  private readonly pathIdCache = new Map<string, Map<string, number>>();
+  private readonly pathZonesCache = new Map<string, Map<number, string[]>>();
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      visitDelete: db.prepare("DELETE FROM visits WHERE store = ? AND zone = ? AND enter_ts = ? AND enter_id = ?"),
+      visitInsert: db.prepare("INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES (?, ?, ?, ?, ?, ?)"),
+      tripDelete: db.prepare("DELETE FROM trips WHERE store = ? AND start_ts = ? AND visitor = ?"),
+      tripInsert: db.prepare("INSERT INTO trips (store, start_ts, visitor, path) VALUES (?, ?, ?, ?)"),
+      openDelete: db.prepare("DELETE FROM open_visits WHERE store = ? AND zone = ? AND visitor = ?"),
+      openUpsert: db.prepare("INSERT INTO open_visits (store, zone, visitor, last_seen_ts) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen_ts = excluded.last_seen_ts"),
+      zoneGet: db.prepare<[string, number, number, string], ZoneTotals & { hist: Buffer | null }>(
+        "SELECT visits, firsts, closed, dwell_sum_ms AS dwellSumMs, hist FROM zone_rollups WHERE store = ? AND grain = ? AND t = ? AND zone = ?",
+      ),
+      zonePut: db.prepare(
+        "INSERT OR REPLACE INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      zoneDelete: db.prepare("DELETE FROM zone_rollups WHERE store = ? AND grain = ? AND t = ? AND zone = ?"),
+      revisitAdd: db.prepare("INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"),
+      revisitPrune: db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour = ? AND zone = ? AND prev_hour = ? AND n = 0"),
+      pathAdd: db.prepare("INSERT INTO path_rollups (store, grain, t, path, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"),
+      pathPrune: db.prepare("DELETE FROM path_rollups WHERE store = ? AND grain = ? AND t = ? AND path = ? AND n = 0"),
+      doorAdd: db.prepare(
+        "INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n_in = n_in + excluded.n_in, n_out = n_out + excluded.n_out",
+      ),
+      pathIds: db.prepare<[string], { id: number; zones: string }>("SELECT id, zones FROM paths WHERE store = ?"),
+      pathNew: db.prepare("INSERT INTO paths (store, id, zones) VALUES (?, (SELECT COALESCE(MAX(id), -1) + 1 FROM paths WHERE store = ?), ?) RETURNING id"),
+      visitsIn: db.prepare<[string, string, number, number], { enterTs: number; dwellMs: number | null; prevEnterTs: number | null }>(
+        "SELECT enter_ts AS enterTs, dwell_ms AS dwellMs, prev_enter_ts AS prevEnterTs FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?",
+      ),
+      visitCount: db.prepare<[string, string, number, number], { n: number }>("SELECT COUNT(*) AS n FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?"),
+      visitZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM zone_rollups WHERE store = ? AND grain = 1"),
+      doorZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM door_rollups WHERE store = ? AND grain = 1"),
+      tripsIn: db.prepare<[string, number, number], { path: number }>("SELECT path FROM trips WHERE store = ? AND start_ts >= ? AND start_ts < ?"),
+      countsIn: db.prepare<[string, number, number], { zone: string; ts: number; nIn: number; nOut: number }>(
+        "SELECT zone, ts, n_in AS nIn, n_out AS nOut FROM events WHERE store = ? AND type = 2 AND ts >= ? AND ts < ?",
+      ),
+      hasDoors: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM door_rollups WHERE store = ? LIMIT 1"),
+      openSince: db.prepare<[string, number], OpenVisitRow>("SELECT zone, visitor, last_seen_ts AS lastSeenTs FROM open_visits WHERE store = ? AND last_seen_ts >= ?"),
+      openExpire: db.prepare("DELETE FROM open_visits WHERE store = ? AND last_seen_ts < ?"),
+      revisitHoursOfPrev: db.prepare<[string, number, number, number], { hour: number; zone: string }>(
+        "SELECT hour, zone FROM zone_revisits WHERE store = ? AND prev_hour = ? AND hour >= ? AND hour < ? AND n > 0",
+      ),
+    };
+  }
+
+  // ---- writes (inside the caller's transaction) ----
+
+  /** Apply one commit's changes to a store's aggregates. */
+  write(store: string, d: AggregateDelta): void {
+    const q = this.q;
+    for (const v of d.visitDeletes) q.visitDelete.run(store, v.zone, v.enterTs, v.enterId);
+    for (const v of d.visitInserts) q.visitInsert.run(store, v.zone, v.enterTs, v.enterId, v.dwellMs, v.prevEnterTs);
+    for (const t of d.tripDeletes) q.tripDelete.run(store, t.startTs, t.visitor);
+    for (const t of d.tripInserts) q.tripInsert.run(store, t.startTs, t.visitor, this.pathId(store, t.path));
+    for (const o of d.openDeletes) q.openDelete.run(store, o.zone, o.visitor);
+    for (const o of d.openUpserts) q.openUpsert.run(store, o.zone, o.visitor, o.lastSeenTs);
+    for (const z of d.zones.values()) {
+      if (z.visits === 0 && z.firsts === 0 && z.closed === 0 && z.dwellSumMs === 0 && z.hist.size === 0) continue;
+      const old = q.zoneGet.get(store, z.grain, z.t, z.zone);
+      const hist = decodeHistogram(old?.hist ?? null);
+      mergeHistogram(hist, z.hist);
+      const visits = (old?.visits ?? 0) + z.visits;
+      if (visits === 0 && hist.size === 0) {
+        q.zoneDelete.run(store, z.grain, z.t, z.zone);
+        continue;
+      }
+      q.zonePut.run(store, z.grain, z.t, z.zone, visits, (old?.firsts ?? 0) + z.firsts, (old?.closed ?? 0) + z.closed, (old?.dwellSumMs ?? 0) + z.dwellSumMs, hist.size ? encodeHistogram(hist) : null);
+    }
+    for (const r of d.revisits.values()) {
+      if (r.n === 0) continue;
+      q.revisitAdd.run(store, r.hour, r.zone, r.prevHour, r.n);
+      if (r.n < 0) q.revisitPrune.run(store, r.hour, r.zone, r.prevHour);
+    }
+    for (const p of d.paths.values()) {
+      if (p.n === 0) continue;
+      const id = this.pathId(store, p.path);
+      q.pathAdd.run(store, p.grain, p.t, id, p.n);
+      if (p.n < 0) q.pathPrune.run(store, p.grain, p.t, id);
+    }
+    for (const x of d.doors.values()) q.doorAdd.run(store, x.grain, x.t, x.zone, x.in, x.out);
+  }
+
+  /** Mark a store's aggregates to be built from its stored events at the next start (an upgrade, or a repair). */
+  markForBuild(store: string): void {
+    this.db.prepare("INSERT INTO aggregate_state (store, built_at) VALUES (?, 0) ON CONFLICT DO UPDATE SET built_at = 0").run(store);
+  }
+
+  /** Forget the path id cache of a store (after a rolled-back transaction that may have created ids). */
+  forgetPathIds(store: string): void {
+    this.pathIdCache.delete(store);
+    this.pathZonesCache.delete(store);
+  }
+
+  private loadPaths(store: string): Map<string, number> {
+    let ids = this.pathIdCache.get(store);
+    if (!ids) {
+      ids = new Map();
+      const zones = new Map<number, string[]>();
+      for (const r of this.q.pathIds.iterate(store)) {
+        ids.set(r.zones, r.id);
+        zones.set(r.id, r.zones.split(PATH_SEP));
+      }
+      this.pathIdCache.set(store, ids);
+      this.pathZonesCache.set(store, zones);
+    }
+    return ids;
+  }
+
+  private pathId(store: string, key: string): number {
+    const ids = this.loadPaths(store);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = (this.q.pathNew.get(store, store, key) as { id: number }).id;
+      ids.set(key, id);
+      this.pathZonesCache.get(store)!.set(id, key.split(PATH_SEP));
+    }
+    return id;
+  }
+
+  /** The zones of path `id` (shared: do not modify). */
+  pathZones(store: string, id: number): readonly string[] {
+    this.loadPaths(store);
+    const zones = this.pathZonesCache.get(store)!.get(id);
+    if (!zones) {
+      this.forgetPathIds(store); // created by another connection: read again
+      return this.loadPaths(store) && (this.pathZonesCache.get(store)!.get(id) ?? []);
+    }
+    return zones;
+  }
+
+  // ---- reads ----
+
+  /** Per zone: sums of the whole-hour and whole-day rollups of `spans`. */
+  zoneTotals(store: string, spans: Spans): Map<string, ZoneTotals> {
+    const w = rollupWhere(spans);
+    const rows = this.db
+      .prepare(`SELECT zone, SUM(visits) AS visits, SUM(firsts) AS firsts, SUM(closed) AS closed, SUM(dwell_sum_ms) AS dwellSumMs FROM zone_rollups WHERE store = ? AND ${w.sql} GROUP BY zone`)
+      .all(store, ...w.params) as (ZoneTotals & { zone: string })[];
+    return new Map(rows.map((r) => [r.zone, r]));
+  }
+
+  /** Per zone: the dwell histogram of the whole-hour and whole-day rollups of `spans`. */
+  zoneHistograms(store: string, spans: Spans): Map<string, DwellHistogram> {
+    const w = rollupWhere(spans);
+    const out = new Map<string, DwellHistogram>();
+    const stmt = this.db.prepare(`SELECT zone, hist FROM zone_rollups WHERE store = ? AND ${w.sql} AND hist IS NOT NULL`);
+    for (const r of stmt.iterate(store, ...w.params) as IterableIterator<{ zone: string; hist: Buffer }>) {
+      let h = out.get(r.zone);
+      if (!h) out.set(r.zone, (h = new Map()));
+      decodeHistogram(r.hist, h);
+    }
+    return out;
+  }
+
+  /** Per zone: visits entered in hours [a, b) whose previous visit (same visitor and zone) lies before hour `before`. */
+  revisitsBefore(store: string, a: number, b: number, before: number): Map<string, number> {
+    const rows = this.db
+      .prepare("SELECT zone, SUM(n) AS n FROM zone_revisits WHERE store = ? AND hour >= ? AND hour < ? AND prev_hour < ? GROUP BY zone")
+      .all(store, a, b, before) as { zone: string; n: number }[];
+    return new Map(rows.map((r) => [r.zone, r.n]));
+  }
+
+  /** (hour, zone) pairs in hours [a, b) holding visits whose previous visit lies in hour `prevHour`. */
+  revisitHoursOfPrev(store: string, a: number, b: number, prevHour: number): { hour: number; zone: string }[] {
+    return this.q.revisitHoursOfPrev.all(store, prevHour, a, b);
+  }
+
+  /** Raw visits of a zone entered in [from, to) (within the raw-row retention). */
+  visitsIn(store: string, zone: string, from: number, to: number): { enterTs: number; dwellMs: number | null; prevEnterTs: number | null }[] {
+    return this.q.visitsIn.all(store, zone, from, to);
+  }
+
+  visitCount(store: string, zone: string, from: number, to: number): number {
+    return this.q.visitCount.get(store, zone, from, to)?.n ?? 0;
+  }
+
+  /** Zones that ever had a visit, and zones that ever had a door count. */
+  knownZones(store: string): { visits: string[]; doors: string[] } {
+    return { visits: this.q.visitZones.all(store).map((r) => r.zone), doors: this.q.doorZones.all(store).map((r) => r.zone) };
+  }
+
+  /** Hour rows [a, b) of visits per zone: (zone, hour, visits). */
+  zoneHours(store: string, a: number, b: number): { zone: string; t: number; n: number }[] {
+    return this.db.prepare("SELECT zone, t, visits AS n FROM zone_rollups WHERE store = ? AND grain = 0 AND t >= ? AND t < ?").all(store, a, b) as { zone: string; t: number; n: number }[];
+  }
+
+  /** Hour rows [a, b) of door counts per zone. */
+  doorHours(store: string, a: number, b: number): { zone: string; t: number; in: number; out: number }[] {
+    return this.db.prepare("SELECT zone, t, n_in AS \"in\", n_out AS out FROM door_rollups WHERE store = ? AND grain = 0 AND t >= ? AND t < ?").all(store, a, b) as {
+      zone: string;
+      t: number;
+      in: number;
+      out: number;
+    }[];
+  }
+
+  /** Per zone: door sums of the whole-hour and whole-day rollups of `spans`. */
+  doorTotals(store: string, spans: Spans): Map<string, { in: number; out: number }> {
+    const w = rollupWhere(spans);
+    const rows = this.db
+      .prepare(`SELECT zone, SUM(n_in) AS "in", SUM(n_out) AS out FROM door_rollups WHERE store = ? AND ${w.sql} GROUP BY zone`)
+      .all(store, ...w.params) as { zone: string; in: number; out: number }[];
+    return new Map(rows.map((r) => [r.zone, { in: r.in, out: r.out }]));
+  }
+
+  /** Raw door counts in [from, to). */
+  countsIn(store: string, from: number, to: number): { zone: string; ts: number; nIn: number; nOut: number }[] {
+    return this.q.countsIn.all(store, from, to);
+  }
+
+  hasDoorCounts(store: string): boolean {
+    return this.q.hasDoors.get(store) !== undefined;
+  }
+
+  /** Trips per path id over the whole-hour and whole-day rollups of `spans`, plus raw trips in the partial spans. */
+  pathTotals(store: string, spans: Spans): Map<number, number> {
+    const w = rollupWhere(spans);
+    const out = new Map<number, number>();
+    const stmt = this.db.prepare(`SELECT path, SUM(n) AS n FROM path_rollups WHERE store = ? AND ${w.sql} GROUP BY path`);
+    for (const r of stmt.iterate(store, ...w.params) as IterableIterator<{ path: number; n: number }>) if (r.n) out.set(r.path, r.n);
+    for (const [a, b] of spans.partials) for (const r of this.q.tripsIn.iterate(store, a, b)) out.set(r.path, (out.get(r.path) ?? 0) + 1);
+    return out;
+  }
+
+  openVisitsSince(store: string, since: number): OpenVisitRow[] {
+    return this.q.openSince.all(store, since);
+  }
+
+  expireOpenVisits(store: string, before: number): void {
+    this.q.openExpire.run(store, before);
+  }
+}
+
+export type { VisitRow };
