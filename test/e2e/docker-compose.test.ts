@@ -67,6 +67,9 @@ describe("docker-compose.yml", () => {
     expect(confValue("acl_file")).toBe("/mosquitto/auth/acl");
     expect(confValue("set_tcp_nodelay")).toBe("true");
     expect(Number(confValue("max_queued_messages"))).toBeGreaterThanOrEqual(100_000);
+    // A packet limit (CONNECT included) that still holds a 256 KiB batch: no client can make it buffer 150 MB.
+    expect(Number(confValue("max_packet_size"))).toBeGreaterThan(256 * 1024);
+    expect(Number(confValue("max_packet_size"))).toBeLessThanOrEqual(1024 * 1024);
     expect(confValue("persistence")).toBe("true");
   });
 

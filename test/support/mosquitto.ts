@@ -25,6 +25,7 @@ export function mosquittoConf(o: { port: number; passwordFile: string; aclFile: 
     "set_tcp_nodelay true",
     "max_queued_messages 100000",
     "max_inflight_messages 0",
+    "max_packet_size 1048576",
     // As root, stay root so the broker can read the 0600 password file the tests wrote.
     `user ${userInfo().username}`,
     "log_dest stderr",

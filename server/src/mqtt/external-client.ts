@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
-import { decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
+import { decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -64,7 +64,13 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     kind: "external",
     connected: () => client.connected,
     publishLayout: async (layout: Layout) => {
-      await client.publishAsync(topics.layout(layout.store), layoutPayload(layout), { qos: 1, retain: true });
+      const payload = layoutPayload(layout);
+      // Over the broker's packet limit the broker would drop the connection, and the queued publish would do it again at every reconnect.
+      if (Buffer.byteLength(payload) > MAX_LAYOUT_MESSAGE_BYTES) {
+        o.log.error({ store: layout.store, bytes: Buffer.byteLength(payload) }, `layout of store ${layout.store} not sent to agents: over ${MAX_LAYOUT_MESSAGE_BYTES} bytes; use fewer polygon corners`);
+        return;
+      }
+      await client.publishAsync(topics.layout(layout.store), payload, { qos: 1, retain: true });
     },
     publishReceipt: (store, agent, receipt) => {
       const topic = topics.receipts(store, agent);

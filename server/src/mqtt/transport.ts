@@ -22,10 +22,18 @@ export interface SettledEvents {
   rejected: readonly RejectedReceipt[];
 }
 
-/** The retained layout message: the layout plus `"receipts": true`, which tells agents this server sends receipts. */
+/**
+ * The retained layout message: the layout plus `"receipts": true`, which tells agents this server
+ * sends receipts. The floor's background image (up to 2 MB) stays out: agents need the polygons,
+ * and a broker's packet limit (1 MiB in deploy/mosquitto) must not refuse the layout.
+ */
 export function layoutPayload(layout: Layout): string {
-  return JSON.stringify({ ...layout, receipts: true });
+  const { image: _image, ...floor } = layout.floor;
+  return JSON.stringify({ ...layout, floor, receipts: true });
 }
+
+/** Largest layout message sent to an external broker: under its `max_packet_size` with room for the topic. */
+export const MAX_LAYOUT_MESSAGE_BYTES = 1024 * 1024 - 4096;
 
 /** The receipt messages of one agent's settled events (several when more than 1,000 ids). */
 export function receiptPayloads(receipt: SettledEvents): string[] {
