@@ -2,7 +2,7 @@ import net, { type AddressInfo } from "node:net";
 import { Aedes, type AedesPublishPacket } from "aedes";
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { agentStatusValidator, decodeBatch, topics, type Layout } from "@footfall/core";
+import { agentStatusValidator, decodeBatch, encodeReceipts, topics, type Layout } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { validateConfig, type AgentConfig } from "./config.js";
 import { silentLogger } from "./log.js";
@@ -12,14 +12,23 @@ const STORE = "shop-1";
 const AGENT = "sim-1";
 const CREDENTIALS = { username: "shop-1-sim-1", password: "s3cret" };
 
-/** A real Aedes broker on a TCP port, as the server embeds it; closable and restartable on the same port. */
-async function startBroker(port = 0) {
+/**
+ * A real Aedes broker on a TCP port, as the server embeds it; closable and restartable on the same
+ * port. With `receipts` (the default) it also plays a v1.1 server: each event batch is answered with
+ * a receipt settling its ids.
+ */
+async function startBroker(port = 0, opts: { receipts?: boolean } = {}) {
   const broker = await Aedes.createBroker({
     authenticate: (_client, username, password, done) => done(null, username === CREDENTIALS.username && password?.toString() === CREDENTIALS.password),
   });
   const published: AedesPublishPacket[] = [];
   broker.on("publish", (packet) => {
-    if (!packet.topic.startsWith("$SYS")) published.push(packet);
+    if (packet.topic.startsWith("$SYS")) return;
+    published.push(packet);
+    if (opts.receipts !== false && packet.topic === topics.events(STORE, AGENT)) {
+      const settled = (JSON.parse(packet.payload.toString()) as { events: Array<{ id: string }> }).events.map((e) => e.id);
+      broker.publish({ cmd: "publish", topic: topics.receipts(STORE, AGENT), payload: Buffer.from(encodeReceipts(settled)[0]!), qos: 1, retain: false, dup: false }, () => {});
+    }
   });
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -278,5 +287,122 @@ describe("Agent against a real Aedes broker", () => {
     await waitFor("refusal", () => lines.some((l) => /Bad username or password|Not authorized/.test(l)));
     expect(lines.join("\n")).toMatch(/footfall agent add/);
     expect(a.metrics().connected).toBe(false);
+  });
+
+  describe("receipts (DESIGN v1.1)", () => {
+    /** A logger that keeps warn and info lines. */
+    const capture = () => {
+      const lines: string[] = [];
+      const log = { ...silentLogger, info: (m: string) => lines.push(`INFO ${m}`), warn: (m: string) => lines.push(`WARN ${m}`), child: () => log };
+      return { log, lines };
+    };
+    const receipt = (b: Broker, ids: string[]) =>
+      new Promise<void>((resolve) =>
+        b.broker.publish({ cmd: "publish", topic: topics.receipts(STORE, AGENT), payload: Buffer.from(encodeReceipts(ids)[0]!), qos: 1, retain: false, dup: false }, () => resolve()),
+      );
+    const idsSent = (b: Broker) => batches(b).flatMap((p) => (JSON.parse(p.payload.toString()) as { events: Array<{ id: string }> }).events.map((e) => e.id));
+
+    async function start(b: Broker, overrides: Record<string, unknown> = {}) {
+      const source = new ManualSource();
+      const { log, lines } = capture();
+      // A short shutdown: an agent stopped with events unsettled must not hold the test 5 s.
+      const a = new Agent({ config: config(b.port, { shutdownTimeoutMs: 300, ...overrides }), source, log, sourceBackoff: { minMs: 50 } });
+      agent = a;
+      a.start();
+      await waitFor("connection", () => a.metrics().connected);
+      await waitFor("source start", () => source.ctx !== null);
+      return { agent: a, source, lines };
+    }
+
+    it("keeps events the broker acknowledged until the server's receipt settles them", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { agent: a, source } = await start(broker);
+      source.emit(20);
+      await waitFor("20 events at the broker", () => idsSent(broker!).length === 20);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(a.metrics()).toMatchObject({ queued: 20, unsettled: 20, settlement: "receipts", inflightBatches: 0 });
+      await receipt(broker, idsSent(broker).slice(10));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(a.metrics().queued).toBe(20); // settled out of order: only a settled prefix leaves
+      await receipt(broker, idsSent(broker).slice(0, 10));
+      await waitFor("settled", () => a.metrics().queued === 0);
+      expect(a.status("online")).toMatchObject({ receipts: "auto", settlement: "receipts", unsettled: 0, eventsSent: 20 });
+    });
+
+    it("sends every unsettled event again after a reconnection, although the session was resumed", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { agent: a, source } = await start(broker);
+      source.emit(20);
+      await waitFor("20 events at the broker", () => idsSent(broker!).length === 20);
+      broker.dropConnections();
+      await waitFor("the same 20 sent again", () => idsSent(broker!).length >= 40, 15_000);
+      const ids = idsSent(broker);
+      expect(new Set(ids).size).toBe(20);
+      expect(a.metrics().resends).toBeGreaterThanOrEqual(1);
+      await receipt(broker, ids.slice(0, 20));
+      await waitFor("settled", () => a.metrics().queued === 0);
+    });
+
+    it("sends unsettled events again after the receipt timeout", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { agent: a, source, lines } = await start(broker, { receiptTimeoutMs: 200, receiptTimeoutMaxMs: 400 });
+      source.emit(5);
+      await waitFor("two resends", () => idsSent(broker!).length >= 15, 15_000);
+      expect(a.metrics().resends).toBeGreaterThanOrEqual(2);
+      expect(lines.join("\n")).toMatch(/no receipt from the server in time/);
+    });
+
+    it("falls back to PUBACK against a server older than v1.1 (a layout without receipts: true) and says so once", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, LAYOUT);
+      const { agent: a, source, lines } = await start(broker);
+      await waitFor("layout", () => source.ctx?.layout() !== null);
+      source.emit(20);
+      await waitFor("settled by PUBACK", () => a.metrics().queued === 0);
+      expect(a.metrics().settlement).toBe("puback");
+      await publishLayout(broker, { ...LAYOUT, version: 3 });
+      broker.dropConnections();
+      await waitFor("reconnection", () => a.metrics().connected);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(lines.filter((l) => /falling back to the broker's PUBACK/.test(l))).toHaveLength(1);
+      expect(lines.find((l) => /falling back/.test(l))).toMatch(/^WARN/);
+    });
+
+    it("returns to receipts when a receipt comes after a fallback", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, LAYOUT);
+      const { agent: a, source } = await start(broker);
+      await waitFor("fallback", () => a.metrics().settlement === "puback");
+      await receipt(broker, ["sim-1:unknown:000000000"]);
+      await waitFor("receipts again", () => a.metrics().settlement === "receipts");
+      source.emit(5);
+      await waitFor("5 events at the broker", () => idsSent(broker!).length === 5);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(a.metrics().queued).toBe(5);
+    });
+
+    it('never falls back with receipts: "on"', async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, LAYOUT);
+      const { agent: a, source, lines } = await start(broker, { receipts: "on" });
+      await waitFor("layout", () => source.ctx?.layout() !== null);
+      source.emit(10);
+      await waitFor("10 events at the broker", () => idsSent(broker!).length >= 10);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(a.metrics()).toMatchObject({ queued: 10, settlement: "receipts" });
+      expect(lines.join("\n")).toMatch(/does not announce receipts/);
+    });
+
+    it('settles by PUBACK with receipts: "off", whatever the server', async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { agent: a, source } = await start(broker, { receipts: "off" });
+      source.emit(10);
+      await waitFor("settled by PUBACK", () => a.metrics().queued === 0);
+      expect(a.status("online")).toMatchObject({ receipts: "off", settlement: "puback" });
+    });
   });
 });

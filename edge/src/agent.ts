@@ -1,7 +1,7 @@
 import type { MqttClient } from "mqtt";
-import { agentStatusValidator, topics, type AgentStatus } from "@footfall/core";
+import { agentStatusValidator, decodeReceipt, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus } from "@footfall/core";
 import { protocolLimits } from "./batch.js";
-import { Batcher, type BatcherStats } from "./batcher.js";
+import { Batcher, type BatcherStats, type Settlement } from "./batcher.js";
 import { outboxPath, type AgentConfig } from "./config.js";
 import { openConnection } from "./connection.js";
 import { EventIds } from "./ids.js";
@@ -31,6 +31,10 @@ export interface AgentOptions<S> {
 /** Everything an agent counts: in its status messages and its logs. */
 export interface AgentMetrics extends BatcherStats, IntakeStats {
   queued: number;
+  /** Events sent and not yet settled (by a receipt, or a PUBACK when settling that way). */
+  unsettled: number;
+  /** What settles events now: the server's receipts, or the broker's PUBACK (mode "off", or "auto" against an older server). */
+  settlement: Settlement;
   inflightBatches: number;
   oldestQueuedTs: number | null;
   /** Oldest unsent events the durable outbox dropped when full, over every boot. */
@@ -42,8 +46,10 @@ export interface AgentMetrics extends BatcherStats, IntakeStats {
 /**
  * The agent runtime, one per process: an MQTT connection with a persistent session, a retained
  * status (online on connect and every `statusEveryS`, offline as last will and on shutdown),
- * events from one supervised source validated, queued in the outbox and sent in QoS 1 batches
- * removed only on PUBACK, and the store's retained layout handed to the source.
+ * events from one supervised source validated, queued in the outbox and sent in QoS 1 batches,
+ * and the store's retained layout handed to the source. Events leave the outbox only once the
+ * server's receipt settles them (DESIGN v1.1), or on the broker's PUBACK with `receipts: "off"` or
+ * against a server older than v1.1 (`"auto"`).
  */
 export class Agent<S> {
   readonly ids: EventIds;
@@ -60,6 +66,11 @@ export class Agent<S> {
   private stopping: Promise<void> | null = null;
   private lastSummary: { sentEvents: number; sentBatches: number; rejected: number } = { sentEvents: 0, sentBatches: 0, rejected: 0 };
   private everConnected = false;
+  /** A receipt arrived from the server at least once (it is v1.1: never fall back to PUBACK). */
+  private receiptSeen = false;
+  private warnedFallback = false;
+  private warnedNoReceipts = false;
+  private lastRejectLog = 0;
 
   constructor(private readonly opts: AgentOptions<S>) {
     const { config, log } = opts;
@@ -84,6 +95,10 @@ export class Agent<S> {
         flushEveryMs: config.batch.flushEveryMs,
         limits: protocolLimits({ maxEvents: config.batch.maxEvents, maxBytes: config.batch.maxBytes }),
         maxInflightBatches: config.batch.maxInflight,
+        maxUnsettled: config.batch.maxUnsettled,
+        settlement: config.receipts === "off" ? "puback" : "receipts",
+        receiptTimeoutMs: config.receiptTimeoutMs,
+        receiptTimeoutMaxMs: config.receiptTimeoutMaxMs,
         log: log.child("batch"),
       },
     );
@@ -109,7 +124,7 @@ export class Agent<S> {
     const outbox = new SqliteOutbox({
       path,
       maxEvents: config.outbox.maxEvents,
-      // Events handed to the broker stay until their PUBACK removes them.
+      // Events handed over stay until they are settled (receipt or PUBACK).
       pinned: () => this.outbox.size() - this.batcher.waiting(),
       onDrop: (_n, total) => {
         // Once, then every 10,000 drops.
@@ -142,16 +157,26 @@ export class Agent<S> {
     });
     this.client = client;
     client.on("connect", (connack) => {
-      log.info(`connected to ${config.mqtt.url}`, { clientId, session: connack.sessionPresent ? "resumed" : "new", queued: this.outbox.size() });
+      log.info(`connected to ${config.mqtt.url}`, {
+        clientId,
+        session: connack.sessionPresent ? "resumed" : "new",
+        queued: this.outbox.size(),
+        unsettled: this.batcher.unsettled(),
+        settlement: this.batcher.settlementMode(),
+      });
       this.everConnected = true;
       // A resumed session keeps the subscription (and queues layouts published meanwhile); a new one needs it again.
-      if (!connack.sessionPresent) this.subscribeLayout(client);
+      if (!connack.sessionPresent) this.subscribe(client, topics.layout(config.store), "the store layout; sources use their configured layout");
+      // Receipts on every connection: a session resumed from an agent older than v1.1 lacks the subscription.
+      if (config.receipts !== "off") this.subscribe(client, topics.receipts(config.store, config.agent), "receipts; events are sent again after each receipt timeout (regenerate the broker ACL with `footfall broker-config`)");
       this.publishStatus();
-      this.batcher.flush();
+      // Settling by receipts, everything unsettled goes again: a crashed broker may have lost it.
+      this.batcher.connected();
     });
     client.on("close", () => {
       if (this.everConnected && !this.stopping) log.warn("disconnected from the broker; events wait in the outbox until it is back", { queued: this.outbox.size() });
       this.everConnected = false;
+      this.batcher.disconnected();
     });
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     this.timers.push(setInterval(() => this.publishStatus(), config.statusEveryS * 1000));
@@ -165,6 +190,8 @@ export class Agent<S> {
       ...this.batcher.stats(),
       ...this.intake.stats(),
       queued: this.outbox.size(),
+      unsettled: this.batcher.unsettled(),
+      settlement: this.batcher.settlementMode(),
       inflightBatches: this.batcher.inflightBatches(),
       oldestQueuedTs: this.outbox.oldestTs(),
       outboxDropped: this.outbox instanceof SqliteOutbox ? this.outbox.stats().dropped : 0,
@@ -194,13 +221,17 @@ export class Agent<S> {
       outbox: this.outbox instanceof SqliteOutbox ? "durable" : "memory",
       outboxDropped: m.outboxDropped,
       sourceRestarts: m.sourceRestarts,
+      receipts: this.opts.config.receipts,
+      settlement: m.settlement,
+      unsettled: m.unsettled,
+      resends: m.resends,
       ...extra,
     };
   }
 
   /**
    * Graceful shutdown: stop the source, wait up to `shutdownTimeoutMs` for queued events to be
-   * acknowledged, publish the retained offline status, disconnect cleanly. Safe to call twice.
+   * settled, publish the retained offline status, disconnect cleanly. Safe to call twice.
    */
   stop(reason = "stopped"): Promise<void> {
     this.stopping ??= this.shutdown(reason);
@@ -227,17 +258,17 @@ export class Agent<S> {
     }
     const m = this.metrics();
     if (!drained) {
-      if (this.outbox instanceof SqliteOutbox) log.info("stopped with events not yet acknowledged by the broker; they stay in the durable outbox and go out at the next start", { queued: m.queued });
-      else log.warn("stopped with events not acknowledged by the broker; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)", { lost: m.queued });
+      if (this.outbox instanceof SqliteOutbox) log.info("stopped with events not yet settled; they stay in the durable outbox and go out at the next start", { queued: m.queued });
+      else log.warn("stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)", { lost: m.queued });
     }
     log.info("stopped", { eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued });
     this.outbox.close();
   }
 
-  private subscribeLayout(client: MqttClient): void {
-    client.subscribe(topics.layout(this.opts.config.store), { qos: 1 }, (err, granted) => {
+  private subscribe(client: MqttClient, topic: string, consequence: string): void {
+    client.subscribe(topic, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128)) {
-        this.opts.log.warn("cannot subscribe to the store layout; sources use their configured layout", { error: err ? errorMessage(err) : "refused by the broker" });
+        this.opts.log.warn(`cannot subscribe to ${consequence}`, { topic, error: err ? errorMessage(err) : "refused by the broker" });
       }
     });
   }
@@ -259,15 +290,77 @@ export class Agent<S> {
 
   private onMessage(topic: string, payload: Buffer): void {
     const { config, log } = this.opts;
+    if (topic === topics.receipts(config.store, config.agent)) return this.onReceipt(payload);
     if (topic !== topics.layout(config.store)) return;
     if (payload.length === 0) return; // a cleared retained layout: keep the one we have
-    const layout = decodeLayout(payload.toString("utf8"), config.store);
+    const text = payload.toString("utf8");
+    const json = parseJson(text);
+    if (json.ok) this.onServerVersion(layoutAnnouncesReceipts(json.value));
+    const layout = decodeLayout(text, config.store);
     if (!layout.ok) {
       log.warn(`ignored a layout message: ${layout.error}`, { topic });
       return;
     }
     log.info("layout received", { version: layout.value.version, zones: layout.value.zones.length });
     this.layouts.set(layout.value, (err) => log.error("a layout listener failed", { error: errorMessage(err) }));
+  }
+
+  /** A receipt: settle its ids; log (rate-limited) what the server rejected for good. */
+  private onReceipt(payload: Buffer): void {
+    const { config, log } = this.opts;
+    if (config.receipts === "off") return;
+    const receipt = decodeReceipt(payload.toString("utf8"));
+    if (!receipt.ok) {
+      log.warn(`ignored a receipt: ${receipt.error}`);
+      return;
+    }
+    if (!this.receiptSeen) {
+      this.receiptSeen = true;
+      if (this.batcher.settlementMode() === "puback") {
+        log.info("the server sends receipts: events are settled by receipts again");
+        this.batcher.setSettlement("receipts");
+      }
+    }
+    this.batcher.settle(receipt.value.settled);
+    const rejected = receipt.value.rejected ?? [];
+    if (rejected.length > 0 && this.now() - this.lastRejectLog >= 60_000) {
+      this.lastRejectLog = this.now();
+      const reasons = [...new Set(rejected.map((r) => r.reason))].join(",");
+      log.warn("the server rejected events for good (they are settled and will not be sent again); see its /metrics and log", { rejected: rejected.length, reasons, example: rejected[0]!.id });
+    }
+  }
+
+  /**
+   * What a retained layout says of the server: `receipts: true` is v1.1. In "auto", a layout
+   * without it from a server that never sent a receipt means an older server: fall back to PUBACK.
+   */
+  private onServerVersion(announcesReceipts: boolean): void {
+    const { config, log } = this.opts;
+    if (config.receipts === "off") return;
+    if (announcesReceipts) {
+      if (this.batcher.settlementMode() === "puback") {
+        log.info("the server announces receipts: events are settled by receipts again");
+        this.batcher.setSettlement("receipts");
+      }
+      return;
+    }
+    if (this.receiptSeen) return;
+    if (config.receipts === "on") {
+      if (!this.warnedNoReceipts) {
+        this.warnedNoReceipts = true;
+        log.warn('the server\'s layout does not announce receipts (a server older than v1.1?); with receipts: "on" events stay in the outbox until receipts come, and are sent again after each timeout');
+      }
+      return;
+    }
+    if (this.batcher.settlementMode() === "receipts") {
+      this.batcher.setSettlement("puback");
+      if (!this.warnedFallback) {
+        this.warnedFallback = true;
+        log.warn(
+          'the server sends no receipts (its layout lacks "receipts": true: older than v1.1); falling back to the broker\'s PUBACK: a broker crash can lose acknowledged events. Upgrade the server, or set receipts: "off" to settle by PUBACK on purpose',
+        );
+      }
+    }
   }
 
   private logSummary(): void {

@@ -158,12 +158,27 @@ describe("Batcher", () => {
     batcher.add(produced);
     const [first, second] = transport.sent.splice(0);
     second!.done(new Error("connection closed"));
-    first!.done(); // stale: the batcher already gave up on this generation
     expect(outbox.size()).toBe(200);
     vi.advanceTimersByTime(250);
     transport.ackAll();
     expect(transport.acked).toEqual(produced.map((e) => e.id));
     expect(batcher.stats().resentBatches).toBe(2);
+    first!.done(); // late, after the resend: harmless
+    expect(outbox.size()).toBe(0);
+  });
+
+  it("still settles a batch whose PUBACK comes after another batch was lost, and sends only the rest again", () => {
+    const { outbox, transport, batcher } = setup({ limits: protocolLimits({ maxEvents: 100 }) });
+    const produced = events(200);
+    batcher.add(produced);
+    const [first, second] = transport.sent.splice(0);
+    second!.done(new Error("connection closed"));
+    first!.done(); // the broker does hold the first batch
+    expect(outbox.size()).toBe(100);
+    vi.advanceTimersByTime(250);
+    transport.ackAll();
+    expect(transport.acked).toEqual(produced.slice(100).map((e) => e.id));
+    expect(outbox.size()).toBe(0);
   });
 
   it("drains: resolves once every queued event is acknowledged", async () => {

@@ -9,10 +9,17 @@ export interface BatchTransport {
   ready(): boolean;
   /**
    * Hand one payload over. `done()` once it is acknowledged (the PUBACK of a QoS 1 publish),
-   * `done(error)` when the transport lost it: the batcher then sends those events again.
+   * `done(error)` when the transport lost it: the batcher then sends every unsettled event again.
    */
   send(payload: string, done: (error?: Error | null) => void): void;
 }
+
+/**
+ * What removes an event from the outbox: the server's receipt (v1.1: the event is committed, a
+ * known duplicate or rejected for good), or the broker's PUBACK (the broker holds it; what an older
+ * server offers, and what a broker crash can lose).
+ */
+export type Settlement = "receipts" | "puback";
 
 /** Tuning of a {@link Batcher}. */
 export interface BatcherOptions {
@@ -24,54 +31,80 @@ export interface BatcherOptions {
   flushEveryMs: number;
   /** Bounds of one message (clamped to the protocol's limits by the caller). */
   limits: BatchLimits;
-  /** Batches sent but not yet acknowledged, at most (flow control). */
+  /** Batches handed over and not yet acknowledged by the broker, at most (flow control). */
   maxInflightBatches: number;
   log: Logger;
+  /** How events are settled at first (default "puback"); {@link Batcher.setSettlement} changes it. */
+  settlement?: Settlement;
+  /** Receipts: with events unsettled and no receipt progress this long while connected, send them all again (default 30 s). */
+  receiptTimeoutMs?: number;
+  /** Receipts: the timeout doubles after each resend up to this (default 5 min); progress resets it. */
+  receiptTimeoutMaxMs?: number;
+  /**
+   * Events sent and not yet settled, at most (default 20,000, never less than one message): while
+   * receipts lag, new events wait in the outbox instead of piling up in the broker.
+   */
+  maxUnsettled?: number;
 }
 
 /** Counters of a {@link Batcher}, for status and logs. */
 export interface BatcherStats {
-  /** Events acknowledged by the broker. */
+  /** Events settled and removed from the outbox (by receipt, or by PUBACK when settling that way). */
   sentEvents: number;
-  /** Batches acknowledged by the broker. */
+  /** Batches acknowledged by the broker (PUBACK). */
   sentBatches: number;
-  /** Batches the transport lost (their events were sent again). */
+  /** Batches sent again (their events were unsettled when a resend started). */
   resentBatches: number;
+  /** Times every unsettled event was sent again: after a reconnection, a receipt timeout or a lost batch. */
+  resends: number;
+  /** Event ids settled by receipts (an id settled twice counts once). */
+  settledByReceipt: number;
   /** Events refused because the outbox was full. */
   refused: number;
   /** Events dropped because one alone exceeded the batch byte limit. */
   oversized: number;
 }
 
-interface Inflight {
-  count: number;
-  acked: boolean;
-  generation: number;
-}
-
 /**
  * Moves events from the outbox to the transport in order: a batch leaves when `flushAtEvents` are
  * waiting or `flushEveryMs` after the first waiting event, never over the message limits, with at
- * most `maxInflightBatches` unacknowledged. Events are removed from the outbox only when every
- * batch before and including theirs is acknowledged, so the outbox always holds a suffix of what
- * was produced. A transport that loses batches (`done(error)`) makes every unacknowledged event
- * go again, in order (the server drops the duplicates by id).
+ * most `maxInflightBatches` waiting for their PUBACK and `maxUnsettled` events waiting to be settled.
+ *
+ * Events are settled by id (receipts may come late, twice or out of order), but removed from the
+ * outbox only as a settled prefix, so the outbox always holds a suffix of what was produced and
+ * never loses an unsettled event. Every unsettled event is sent again, in order, when the transport
+ * loses a batch, after each reconnection (receipts: a crashed broker may have lost what it
+ * acknowledged) and after a receipt timeout with backoff. The server drops the copies by id.
  */
 export class Batcher {
-  private inflight: Inflight[] = [];
-  /** Events at the head of the outbox already handed to the transport. */
-  private handedOver = 0;
+  /** Ids of the outbox's first events that were handed over at least once (`window[windowHead..]`). */
+  private window: string[] = [];
+  private windowHead = 0;
+  /** How often each id is in the window (ids are unique in practice; copies are settled together). */
+  private readonly inWindow = new Map<string, number>();
+  /** Ids in the window settled but not yet at the head, so still in the outbox. */
+  private readonly settledIds = new Set<string>();
+  /** Next window position (from the head) to send again in the current resend round; the window's length when none is due. */
+  private resendPos = 0;
+  /** Batches handed over in this generation whose PUBACK has not come. */
+  private pending = 0;
   private generation = 0;
+  private settlement: Settlement;
+  private receiptTimeoutMs: number;
+  private receiptTimer: ReturnType<typeof setTimeout> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private drainWaiters: Array<() => void> = [];
-  private readonly counters: BatcherStats = { sentEvents: 0, sentBatches: 0, resentBatches: 0, refused: 0, oversized: 0 };
+  private readonly counters: BatcherStats = { sentEvents: 0, sentBatches: 0, resentBatches: 0, resends: 0, settledByReceipt: 0, refused: 0, oversized: 0 };
 
   constructor(
     private readonly outbox: Outbox,
     private readonly transport: BatchTransport,
     private readonly opts: BatcherOptions,
-  ) {}
+  ) {
+    this.settlement = opts.settlement ?? "puback";
+    this.receiptTimeoutMs = this.baseTimeout();
+  }
 
   /** Queue validated events (with ids); returns how many the outbox accepted. */
   add(events: readonly FootfallEvent[]): number {
@@ -82,7 +115,7 @@ export class Batcher {
       this.counters.refused += events.length - accepted;
       // Once, then every 10,000 refused events: a full outbox refuses every event the source makes.
       if (before === 0 || Math.floor(before / 10_000) !== Math.floor(this.counters.refused / 10_000)) {
-        this.opts.log.warn("outbox full: new events are refused until the broker takes the queued ones; raise outbox.maxEvents or fix the connection", {
+        this.opts.log.warn("outbox full: new events are refused until the queued ones are settled; raise outbox.maxEvents or fix the connection", {
           refused: this.counters.refused,
           queued: this.outbox.size(),
         });
@@ -93,9 +126,9 @@ export class Batcher {
     return accepted;
   }
 
-  /** Events in the outbox not yet handed to the transport. */
+  /** Events in the outbox never handed to the transport (since this process started). */
   waiting(): number {
-    return this.outbox.size() - this.handedOver;
+    return this.outbox.size() - this.windowLength();
   }
 
   /** Events in the outbox, handed over or not (what a status reports as queued). */
@@ -103,9 +136,19 @@ export class Batcher {
     return this.outbox.size();
   }
 
-  /** Batches handed over and not yet acknowledged. */
+  /** Events handed over and not settled yet. */
+  unsettled(): number {
+    return this.windowLength() - this.settledIds.size;
+  }
+
+  /** Batches handed over and not yet acknowledged by the broker. */
   inflightBatches(): number {
-    return this.inflight.length;
+    return this.pending;
+  }
+
+  /** How events are settled now. */
+  settlementMode(): Settlement {
+    return this.settlement;
   }
 
   /** A copy of the counters. */
@@ -113,37 +156,80 @@ export class Batcher {
     return { ...this.counters };
   }
 
-  /** Send as much as the transport and the in-flight window allow, now. */
+  /**
+   * Settle events by id (a receipt's `settled` list): ids of events not handed over, or already
+   * removed, are ignored. Removes the settled prefix of the outbox. Returns how many were newly settled.
+   */
+  settle(ids: readonly string[]): number {
+    let progress = 0;
+    for (const id of ids) {
+      if (this.inWindow.has(id) && !this.settledIds.has(id)) {
+        this.settledIds.add(id);
+        progress++;
+      }
+    }
+    this.counters.settledByReceipt += progress;
+    if (progress > 0) {
+      // Progress: the receipt timeout starts again from its base.
+      this.receiptTimeoutMs = this.baseTimeout();
+      this.clearReceiptTimer();
+      this.removeSettledPrefix();
+    }
+    return progress;
+  }
+
+  /**
+   * Switch what settles events. To PUBACK (a server without receipts): everything unsettled is sent
+   * again, so that its PUBACKs settle it. To receipts: unsettled events wait for their receipt.
+   */
+  setSettlement(mode: Settlement): void {
+    if (mode === this.settlement) return;
+    this.settlement = mode;
+    this.receiptTimeoutMs = this.baseTimeout();
+    this.clearReceiptTimer();
+    // Batches whose PUBACK may never come (sent before a broker crash) no longer hold the window.
+    if (mode === "puback") this.resendAll();
+    this.flush();
+  }
+
+  /**
+   * The transport (re)connected. Settling by receipts, every unsettled event goes again at once:
+   * the broker may have crashed and lost what it acknowledged, even with a resumed session.
+   * (Settling by PUBACK, the MQTT client resends its own unacknowledged publishes.)
+   */
+  connected(): void {
+    if (this.settlement === "receipts") this.resendAll();
+    this.flush();
+  }
+
+  /** The transport went away: no receipt timeout runs while disconnected. */
+  disconnected(): void {
+    this.clearReceiptTimer();
+  }
+
+  /** Send every unsettled event again, in order (e.g. the transport lost what was in flight). */
+  resendUnacknowledged(): void {
+    this.resendAll();
+  }
+
+  /** Send as much as the transport, the in-flight window and the unsettled bound allow, now. */
   flush(): void {
     this.clearTimer();
     if (this.closed) return;
-    while (this.transport.ready() && this.inflight.length < this.opts.maxInflightBatches && this.waiting() > 0) {
-      const events = this.outbox.peek(this.opts.limits.maxEvents, this.handedOver);
-      const batch = encodeBatch(this.opts.agent, events, this.opts.limits);
-      if (batch.count === 0) {
-        if (this.handedOver > 0) break; // it can only be dropped once it is at the head
-        this.outbox.ack(1);
-        this.counters.oversized++;
-        this.opts.log.error("event dropped: alone it exceeds the batch byte limit", { id: events[0]?.id, maxBytes: this.opts.limits.maxBytes });
-        continue;
-      }
-      const record: Inflight = { count: batch.count, acked: false, generation: this.generation };
-      this.inflight.push(record);
-      this.handedOver += batch.count;
-      this.transport.send(batch.payload, (error) => this.settle(record, error));
+    const maxUnsettled = Math.max(this.opts.maxUnsettled ?? 20_000, this.opts.limits.maxEvents);
+    while (this.transport.ready() && this.pending < this.opts.maxInflightBatches) {
+      const length = this.windowLength();
+      if (this.resendPos < length) {
+        if (!this.sendAgain(length)) break;
+      } else if (this.waiting() > 0 && length < maxUnsettled) {
+        if (!this.sendNew(length, maxUnsettled)) break;
+      } else break;
     }
     this.schedule();
+    this.armReceiptTimer();
   }
 
-  /** The transport lost everything unacknowledged (e.g. a new connection without its store): send it again. */
-  resendUnacknowledged(): void {
-    if (this.inflight.length > 0) this.counters.resentBatches += this.inflight.length;
-    this.generation++;
-    this.inflight = [];
-    this.handedOver = 0;
-  }
-
-  /** Flush and wait until the outbox is empty; false when `timeoutMs` passes first. */
+  /** Flush and wait until the outbox is empty (everything settled); false when `timeoutMs` passes first. */
   drain(timeoutMs: number): Promise<boolean> {
     this.flush();
     if (this.outbox.size() === 0) return Promise.resolve(true);
@@ -164,35 +250,164 @@ export class Batcher {
   close(): void {
     this.closed = true;
     this.clearTimer();
+    this.clearReceiptTimer();
   }
 
-  private settle(record: Inflight, error: Error | null | undefined): void {
-    if (record.generation !== this.generation) return; // already given up on and re-sent
+  /** One batch of window events from `resendPos`, leaving out those settled meanwhile; false when nothing could go. */
+  private sendAgain(length: number): boolean {
+    const events = this.outbox.peek(Math.min(this.opts.limits.maxEvents, length - this.resendPos), this.resendPos);
+    if (events.length === 0) {
+      this.resendPos = length;
+      return true;
+    }
+    const unsettled: FootfallEvent[] = [];
+    const positions: number[] = [];
+    events.forEach((e, i) => {
+      if (!this.settledIds.has(e.id)) {
+        unsettled.push(e);
+        positions.push(i);
+      }
+    });
+    if (unsettled.length === 0) {
+      this.resendPos += events.length;
+      return true;
+    }
+    const batch = encodeBatch(this.opts.agent, unsettled, this.opts.limits);
+    if (batch.count === 0) {
+      // Cannot happen (it went once, alone it fits); skip it rather than loop.
+      this.resendPos += positions[0]! + 1;
+      return true;
+    }
+    this.resendPos += batch.count === unsettled.length ? events.length : positions[batch.count]!;
+    this.counters.resentBatches++;
+    this.send(batch.payload, unsettled.slice(0, batch.count));
+    return true;
+  }
+
+  /** One batch of events never sent, appended to the window; false when it must wait. */
+  private sendNew(length: number, maxUnsettled: number): boolean {
+    const events = this.outbox.peek(Math.min(this.opts.limits.maxEvents, maxUnsettled - length), length);
+    if (events.length === 0) return false;
+    const batch = encodeBatch(this.opts.agent, events, this.opts.limits);
+    if (batch.count === 0) {
+      if (length > 0) return false; // it can only be dropped once it is at the head
+      this.outbox.ack(1);
+      this.counters.oversized++;
+      this.opts.log.error("event dropped: alone it exceeds the batch byte limit", { id: events[0]?.id, maxBytes: this.opts.limits.maxBytes });
+      return true;
+    }
+    const sent = events.slice(0, batch.count);
+    for (const e of sent) {
+      this.window.push(e.id);
+      this.inWindow.set(e.id, (this.inWindow.get(e.id) ?? 0) + 1);
+    }
+    this.resendPos = this.windowLength();
+    this.send(batch.payload, sent);
+    return true;
+  }
+
+  private send(payload: string, events: readonly FootfallEvent[]): void {
+    const generation = this.generation;
+    const ids = events.map((e) => e.id);
+    this.pending++;
+    this.transport.send(payload, (error) => this.acknowledged(generation, ids, error));
+  }
+
+  private acknowledged(generation: number, ids: readonly string[], error: Error | null | undefined): void {
+    const current = generation === this.generation;
+    if (current) this.pending--;
     if (error) {
-      this.opts.log.warn("batch not acknowledged; its events will be sent again", { error: error.message, events: record.count });
-      this.resendUnacknowledged();
-      this.schedule();
+      if (current) {
+        this.opts.log.warn("batch not acknowledged; every unsettled event will be sent again", { error: error.message, events: ids.length });
+        this.resendAll();
+        this.schedule();
+      }
       return;
     }
-    record.acked = true;
-    while (this.inflight[0]?.acked) {
-      const done = this.inflight.shift()!;
-      this.outbox.ack(done.count);
-      this.handedOver -= done.count;
-      this.counters.sentEvents += done.count;
-      this.counters.sentBatches++;
+    this.counters.sentBatches++;
+    // A PUBACK of an earlier generation still says the broker holds those events.
+    if (this.settlement === "puback") {
+      for (const id of ids) if (this.inWindow.has(id)) this.settledIds.add(id);
+      this.removeSettledPrefix();
+      return;
+    }
+    if (this.waiting() >= this.opts.flushAtEvents || this.resendPos < this.windowLength()) this.flush();
+    else this.schedule();
+  }
+
+  /** Remove the settled events at the head of the outbox (only a prefix: the outbox stays a suffix). */
+  private removeSettledPrefix(): void {
+    let k = 0;
+    while (this.windowHead < this.window.length && this.settledIds.has(this.window[this.windowHead]!)) {
+      const id = this.window[this.windowHead++]!;
+      k++;
+      const copies = (this.inWindow.get(id) ?? 1) - 1;
+      if (copies > 0) this.inWindow.set(id, copies);
+      else {
+        this.inWindow.delete(id);
+        this.settledIds.delete(id);
+      }
+    }
+    if (this.windowHead > 1024 && this.windowHead * 2 > this.window.length) {
+      this.window = this.window.slice(this.windowHead);
+      this.windowHead = 0;
+    }
+    if (k > 0) {
+      this.outbox.ack(k);
+      this.counters.sentEvents += k;
+      this.resendPos = Math.max(0, this.resendPos - k);
     }
     if (this.outbox.size() === 0) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const w of waiters) w();
     }
-    if (this.waiting() >= this.opts.flushAtEvents) this.flush();
-    else this.schedule();
+    if (this.waiting() >= this.opts.flushAtEvents || this.resendPos < this.windowLength()) this.flush();
+    else {
+      this.schedule();
+      this.armReceiptTimer();
+    }
+  }
+
+  private resendAll(): void {
+    this.generation++;
+    this.pending = 0;
+    if (this.unsettled() > 0) this.counters.resends++;
+    this.resendPos = 0;
+  }
+
+  private windowLength(): number {
+    return this.window.length - this.windowHead;
+  }
+
+  private baseTimeout(): number {
+    return this.opts.receiptTimeoutMs ?? 30_000;
+  }
+
+  /** While settling by receipts, connected, with events unsettled: resend them all if no receipt makes progress in time. */
+  private armReceiptTimer(): void {
+    if (this.settlement !== "receipts" || this.closed || !this.transport.ready() || this.unsettled() === 0) {
+      this.clearReceiptTimer();
+      return;
+    }
+    if (this.receiptTimer) return;
+    this.receiptTimer = setTimeout(() => {
+      this.receiptTimer = null;
+      if (this.closed || this.settlement !== "receipts" || !this.transport.ready() || this.unsettled() === 0) return;
+      this.opts.log.warn("no receipt from the server in time; sending every unsettled event again", { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs });
+      this.receiptTimeoutMs = Math.min(this.receiptTimeoutMs * 2, Math.max(this.baseTimeout(), this.opts.receiptTimeoutMaxMs ?? 300_000));
+      this.resendAll();
+      this.flush();
+    }, this.receiptTimeoutMs);
+  }
+
+  private clearReceiptTimer(): void {
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
   }
 
   private schedule(): void {
-    if (this.timer || this.closed || this.waiting() === 0) return;
+    if (this.timer || this.closed || (this.waiting() === 0 && this.resendPos >= this.windowLength())) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush();

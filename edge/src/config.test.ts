@@ -27,7 +27,8 @@ describe("validateConfig", () => {
     const result = validateConfig(good, "sim", {}, checkSimSettings);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.batch).toEqual({ flushAtEvents: 100, flushEveryMs: 250, maxEvents: 1000, maxBytes: 262_144, maxInflight: 8 });
+    expect(result.config.batch).toEqual({ flushAtEvents: 100, flushEveryMs: 250, maxEvents: 1000, maxBytes: 262_144, maxInflight: 8, maxUnsettled: 20_000 });
+    expect(result.config).toMatchObject({ receipts: "auto", receiptTimeoutMs: 30_000, receiptTimeoutMaxMs: 300_000 });
     expect(result.config.statusEveryS).toBe(30);
     expect(result.config.settings.speed).toBe(60);
     expect(result.config.settings.door).toEqual({ enabled: true, reportEverySeconds: 60 });
@@ -38,6 +39,18 @@ describe("validateConfig", () => {
     const env = { FOOTFALL_MQTT_URL: "mqtt://broker:1884", FOOTFALL_STORE: "paris-1", FOOTFALL_AGENT: "sim-2", FOOTFALL_MQTT_USERNAME: "u", FOOTFALL_MQTT_PASSWORD: "p" };
     const result = validateConfig(good, "sim", env, checkSimSettings);
     expect(result.ok && result.config).toMatchObject({ store: "paris-1", agent: "sim-2", mqtt: { url: "mqtt://broker:1884", username: "u", password: "p" } });
+  });
+
+  it("takes the receipts mode from FOOTFALL_RECEIPTS and refuses an unknown one, naming the field", () => {
+    const fromEnv = validateConfig(good, "sim", { FOOTFALL_RECEIPTS: "off" }, checkSimSettings);
+    expect(fromEnv.ok && fromEnv.config.receipts).toBe("off");
+    const bad = validateConfig({ ...good, receipts: "sometimes" }, "sim", {}, checkSimSettings);
+    expect(bad.ok ? [] : bad.problems.join("\n")).toMatch(/\/receipts/);
+  });
+
+  it("refuses a receipt timeout longer than its maximum", () => {
+    const result = validateConfig({ ...good, receiptTimeoutMs: 60_000, receiptTimeoutMaxMs: 30_000 }, "sim", {}, checkSimSettings);
+    expect(result.ok ? [] : result.problems).toEqual(["/receiptTimeoutMs: is larger than receiptTimeoutMaxMs"]);
   });
 
   it("completes a config that only the environment makes whole", () => {

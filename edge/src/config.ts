@@ -28,7 +28,8 @@ export const BatchConfigSchema = Type.Object(
     flushEveryMs: Int(10, 60_000, 250, "send whatever is waiting at least this often"),
     maxEvents: Int(1, LIMITS.maxEventsPerBatch, LIMITS.maxEventsPerBatch, "most events in one message"),
     maxBytes: Int(1024, LIMITS.maxBatchBytes, LIMITS.maxBatchBytes, "most bytes in one message"),
-    maxInflight: Int(1, 1000, 8, "batches sent and not yet acknowledged, at most"),
+    maxInflight: Int(1, 1000, 8, "batches sent and not yet acknowledged by the broker, at most"),
+    maxUnsettled: Int(1, 10_000_000, 20_000, "events sent and not yet settled by a receipt, at most (never less than one message); while receipts lag, the rest waits in the outbox"),
   },
   { additionalProperties: false, default: {} },
 );
@@ -54,6 +55,13 @@ export const AgentConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    receipts: Type.Union([Type.Literal("auto"), Type.Literal("on"), Type.Literal("off")], {
+      default: "auto",
+      description:
+        'what removes an event from the outbox (env FOOTFALL_RECEIPTS): "auto" the server\'s receipt, or the broker\'s PUBACK when the retained layout shows a server older than v1.1 (logged once); "on" receipts only, never PUBACK; "off" the broker\'s PUBACK (a broker crash can lose acknowledged events)',
+    }),
+    receiptTimeoutMs: Int(100, 3_600_000, 30_000, "with events unsettled and no receipt for this long while connected, send them all again"),
+    receiptTimeoutMaxMs: Int(100, 3_600_000, 300_000, "the receipt timeout doubles after each resend up to this; a receipt resets it"),
     statusEveryS: Int(1, 3600, 30, "publish the online status with metrics this often"),
     summaryEveryS: Int(1, 86_400, 60, "log a one-line summary of what was sent this often"),
     shutdownTimeoutMs: Int(0, 120_000, 5000, "on SIGTERM, wait this long for queued events to be acknowledged"),
@@ -76,6 +84,7 @@ export const ENV_OVERRIDES = {
   FOOTFALL_LOG_LEVEL: ["logLevel"],
   FOOTFALL_EDGE_DATA_DIR: ["dataDir"],
   FOOTFALL_OUTBOX_PATH: ["outbox", "path"],
+  FOOTFALL_RECEIPTS: ["receipts"],
 } as const;
 
 type Json = Record<string, unknown>;
@@ -118,6 +127,7 @@ function crossChecks(config: Static<typeof AgentConfigSchema>, kind: AgentKind):
   }
   if (mqtt && mqtt.reconnectMinMs > mqtt.reconnectMaxMs) problems.push("/mqtt/reconnectMinMs: is larger than reconnectMaxMs");
   if (config.batch && config.batch.flushAtEvents > config.batch.maxEvents) problems.push("/batch/flushAtEvents: is larger than batch/maxEvents");
+  if (config.receiptTimeoutMs > config.receiptTimeoutMaxMs) problems.push("/receiptTimeoutMs: is larger than receiptTimeoutMaxMs");
   return problems;
 }
 

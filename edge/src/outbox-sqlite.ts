@@ -11,8 +11,8 @@ export interface SqliteOutboxOptions {
   /** Most events held; when full, the oldest unsent events are dropped to make room (counted). */
   maxEvents: number;
   /**
-   * Events at the head that must not be dropped because they were handed to the broker and their
-   * acknowledgement will remove them (the batcher's in-flight window). Defaults to none.
+   * Events at the head that must not be dropped because they were handed over and their
+   * settlement will remove them (the batcher's unsettled window). Defaults to none.
    */
   pinned?: () => number;
   /** How long to wait for another process's lock on the file before failing (default 2000 ms). */
@@ -34,7 +34,7 @@ export interface DurableOutboxStats {
 /**
  * An {@link Outbox} in a SQLite file (better-sqlite3, WAL): events survive a broker outage, a crash
  * and a restart. Every `push` is committed before it returns, so an event the source emitted is
- * either on disk or was never accepted; `ack` deletes the acknowledged prefix in one transaction.
+ * either on disk or was never accepted; `ack` deletes the settled prefix in one transaction.
  *
  * Bounded: at most `maxEvents` rows. When full, the policy is **drop oldest**: the oldest events not
  * in flight are deleted to make room for new ones and counted in `dropped` (persisted, reported in

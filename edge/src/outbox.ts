@@ -1,18 +1,19 @@
 import type { FootfallEvent } from "@footfall/core";
 
 /**
- * The agent's queue of validated events waiting for a PUBACK, oldest first.
- * Events leave it only through `ack`, after the broker acknowledged the batch that carried them,
- * so a disconnection (or, with a durable implementation, a restart) loses nothing.
+ * The agent's queue of validated events waiting to be settled, oldest first.
+ * Events leave it only through `ack`, as a prefix, once the server's receipt (or, settling by
+ * PUBACK, the broker's acknowledgement) settled them, so a disconnection, a broker crash (or, with
+ * a durable implementation, a restart) loses nothing.
  */
 export interface Outbox {
   /** Append events at the tail, in order; returns how many were accepted (a full outbox refuses the rest). */
   push(events: readonly FootfallEvent[]): number;
   /** Up to `n` events starting after the first `skip`, oldest first, without removing them. */
   peek(n: number, skip?: number): FootfallEvent[];
-  /** Remove the `n` oldest events: they were acknowledged. */
+  /** Remove the `n` oldest events: they were settled. */
   ack(n: number): void;
-  /** Events waiting, including those sent but not yet acknowledged. */
+  /** Events waiting, including those sent but not yet settled. */
   size(): number;
   /** `ts` of the oldest waiting event, or null when empty (for lag metrics). */
   oldestTs(): number | null;
