@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.js";
+import { startMetricsListener, type MetricsListener } from "./metrics-listener.js";
 import { connectExternalBroker } from "./mqtt/external-client.js";
 import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
@@ -24,6 +25,8 @@ export interface RunningServer {
   services: Services;
   ingest: IngestPipeline;
   httpUrl: string;
+  /** The Prometheus listener's URL (`.../metrics`), or null without one. */
+  metricsUrl: string | null;
   /** Port of the embedded broker, or null with an external one. */
   mqttPort: number | null;
   close(): Promise<void>;
@@ -103,11 +106,12 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.httpPort;
   const httpUrl = `http://localhost:${port}`;
+  const metricsListener: MetricsListener | null = config.metrics ? await startMetricsListener(services, { ...config.metrics, log }) : null;
   for (const s of storage.stores.list()) {
     const layout = layouts.current(s.id, now());
     if (layout) await transport.publishLayout(layout);
   }
-  log.info({ http: httpUrl, mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`, dataDir: config.dataDir }, "footfall server ready");
+  log.info({ http: httpUrl, metrics: metricsListener?.url ?? "off", mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`, dataDir: config.dataDir }, "footfall server ready");
 
   let closing: Promise<void> | null = null;
   return {
@@ -115,6 +119,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     services,
     ingest,
     httpUrl,
+    metricsUrl: metricsListener?.url ?? null,
     mqttPort,
     close: () =>
       (closing ??= (async () => {
@@ -122,6 +127,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await ingest.drained();
         await hub?.close();
         await app.close();
+        await metricsListener?.close();
         storage.close();
       })()),
   };

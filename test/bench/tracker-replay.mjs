@@ -22,6 +22,7 @@ import { appearanceOf } from "../../edge/dist/vision/appearance.js";
 import { initTracker, stepTracker } from "../../edge/dist/vision/tracker.js";
 import { stepLine } from "../../edge/dist/vision/line.js";
 import { labelledFrames, motMetrics } from "../../edge/dist/vision/motmetrics.js";
+import { CameraSettingsSchema } from "../../edge/dist/sources/camera/settings.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name) => JSON.parse(readFileSync(join(here, "..", "fixtures", "vtest", name), "utf8"));
@@ -106,8 +107,15 @@ const detections = cached.map((frame) =>
   frame.map((d) => ({ box: d.box, score: d.score, appearance: !values["no-appearance"] && d.appearance.length ? Float32Array.from(d.appearance) : null })),
 );
 
-// The camera source's defaults (edge/src/sources/camera/settings.ts) and the tracker's own.
-const options = { lowScore: 0.1, highScore: 0.35, newTrackScore: 0.45, maxLost: 20, ...JSON.parse(values.options) };
+// The camera source's defaults (edge/src/sources/camera/settings.ts), as camera.ts hands them to the tracker.
+const cam = CameraSettingsSchema.properties;
+const options = {
+  lowScore: cam.minScore.default,
+  highScore: cam.personScore.default,
+  newTrackScore: cam.newTrackScore.default,
+  maxLost: cam.maxLostFrames.default,
+  ...JSON.parse(values.options),
+};
 const every = Number(values["detect-every"]);
 const line = { ...lineFixture.line, margin: lineFixture.line.marginPx };
 const [from, to] = lineFixture.frames;

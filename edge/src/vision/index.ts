@@ -7,3 +7,5 @@ export * from "./zones.js";
 export * from "./line.js";
 export * from "./motmetrics.js";
 export * from "./appearance.js";
+export * from "./motchallenge.js";
+export * from "./scores.js";

@@ -28,12 +28,22 @@ function run(frames: (Detection[] | null)[]): StepResult[] {
 }
 
 describe("stepTracker", () => {
-  it("confirms a person after two detections and follows it", () => {
-    const out = run([[person(100, 100)], [person(103, 100)], [person(106, 100)]]);
-    expect(out[0]!.active).toEqual([]);
-    expect(out[1]!.active.map((t) => t.id)).toEqual([1]);
-    expect(out[2]!.active[0]!.id).toBe(1);
-    expect(out[2]!.active[0]!.foot[1]).toBeCloseTo(140, 0);
+  it("confirms a person appearing later after three detections and follows it", () => {
+    const out = run([[], [person(100, 100)], [person(103, 100)], [person(106, 100)], [person(109, 100)]]);
+    expect(out[1]!.active).toEqual([]);
+    expect(out[2]!.active).toEqual([]);
+    expect(out[3]!.active.map((t) => t.id)).toEqual([1]);
+    expect(out[4]!.active[0]!.id).toBe(1);
+    expect(out[4]!.active[0]!.foot[1]).toBeCloseTo(140, 0);
+  });
+
+  it("confirms the people of the first frame with detections at once (nothing came before to check them against)", () => {
+    const out = run([null, [person(100, 100), person(300, 100)], [person(103, 100), person(303, 100)]]);
+    expect(out[1]!.active.map((t) => t.id)).toEqual([1, 2]);
+    expect(out[2]!.active.map((t) => t.id)).toEqual([1, 2]);
+    let state = initTracker();
+    state = stepTracker(state, [person(100, 100)], { confirmAtStart: false }).state;
+    expect(stepTracker(state, [person(103, 100)], { confirmAtStart: false, minHits: 2 }).active.map((t) => t.id)).toEqual([1]);
   });
 
   it("carries a track through frames without detections, moving at its velocity", () => {
@@ -226,7 +236,7 @@ describe("stepTracker", () => {
     const near = run([...walk, [dressed(person(90, 200), 3)]]);
     expect(near.at(-1)!.active.map((t) => t.id)).toEqual([1]);
     // The same look 300 px away is someone else (or a mirror): a new track, not the hidden person.
-    const far = run([...walk, [dressed(person(440, 200), 3)], [dressed(person(442, 200), 3)]]);
+    const far = run([...walk, [dressed(person(440, 200), 3)], [dressed(person(442, 200), 3)], [dressed(person(444, 200), 3)]]);
     expect(far.at(-1)!.active.map((t) => t.id)).toEqual([2]);
   });
 

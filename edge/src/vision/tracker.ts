@@ -13,8 +13,11 @@
  * 4. lost tracks take high detections left by look alone, near where they were heading (someone
  *    coming out from behind another person off their predicted path);
  * 5. tentative tracks are matched with the high-score detections left;
- * 6. confident detections left start tentative tracks, confirmed after `minHits` matches;
- *    unmatched confirmed tracks become lost and are kept `maxLost` frames for re-identification.
+ * 6. confident detections left start tentative tracks, confirmed after `minHits` matches (on the
+ *    first frame with detections they are confirmed at once, as ByteTrack does: nothing came
+ *    before to check them against); unmatched confirmed tracks become lost and are kept `maxLost`
+ *    frames for re-identification.
+ * The score thresholds depend on the detector (scores.ts); the defaults are CenterNet's.
  * A step without detections (`null`) only predicts: the frames between detector runs.
  * Ids are integers from 1 that are never reused.
  */
@@ -22,6 +25,7 @@ import { assign } from "./assign.js";
 import { iou, type Box } from "./box.js";
 import { appearanceDistance, blendAppearance, type Appearance } from "./appearance.js";
 import { fromBox, initState, predict, toBox, update, type BoxState } from "./kalman.js";
+import { DETECTOR_SCORES, type ScoreThresholds } from "./scores.js";
 
 export interface Detection {
   box: Box;
@@ -30,13 +34,7 @@ export interface Detection {
   appearance?: Appearance | null;
 }
 
-export interface TrackerOptions {
-  /** Detections at or above this score are "high" (first pass, and may start tracks). */
-  highScore: number;
-  /** Detections below this are ignored; between low and high they only extend tracks. */
-  lowScore: number;
-  /** A high detection left unmatched starts a track when it scores at least this. */
-  newTrackScore: number;
+export interface TrackerOptions extends ScoreThresholds {
   /** Least IoU between a predicted track box and a high detection to match them. */
   matchIou: number;
   /** Least IoU for the low-score second pass. */
@@ -45,6 +43,8 @@ export interface TrackerOptions {
   tentativeIou: number;
   /** Detector matches before a track is confirmed and reported. */
   minHits: number;
+  /** Tracks started on the first frame with detections are confirmed at once. */
+  confirmAtStart: boolean;
   /** Frames a lost track is kept before it is dropped for good. */
   maxLost: number;
   /** A detection overlapping another track's prediction this much (IoU) does not update the look of the track it matched. */
@@ -66,13 +66,13 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
-  highScore: 0.35,
-  lowScore: 0.1,
-  newTrackScore: 0.45,
+  ...DETECTOR_SCORES.centernet,
   matchIou: 0.2,
   lowMatchIou: 0.4,
   tentativeIou: 0.3,
-  minHits: 2,
+  minHits: 3,
+  confirmAtStart: true,
+  // The one lost-track horizon: the camera source's `maxLostFrames` defaults to it too.
   maxLost: 30,
   crowdIou: 0.3,
   appearanceWeight: 1,
@@ -97,6 +97,8 @@ export interface Track {
 export interface TrackerState {
   readonly nextId: number;
   readonly tracks: readonly Track[];
+  /** Steps with detections so far. */
+  readonly detectedFrames: number;
 }
 
 /** A confirmed, currently tracked target as reported after a step. */
@@ -121,7 +123,7 @@ export interface StepResult {
 }
 
 export function initTracker(): TrackerState {
-  return { nextId: 1, tracks: [] };
+  return { nextId: 1, tracks: [], detectedFrames: 0 };
 }
 
 /**
@@ -221,7 +223,7 @@ export function stepTracker(state: TrackerState, detections: readonly Detection[
         kf: initState(fromBox(det.d.box as [number, number, number, number])),
         score: det.d.score,
         hits: 1,
-        status: o.minHits <= 1 ? "tracked" : "tentative",
+        status: o.minHits <= 1 || (o.confirmAtStart && state.detectedFrames === 0) ? "tracked" : "tentative",
         sinceUpdate: 0,
         appearance: det.d.appearance ?? null,
       });
@@ -250,5 +252,5 @@ export function stepTracker(state: TrackerState, detections: readonly Detection[
         velocity: [t.kf[0].v, t.kf[1].v],
       };
     });
-  return { state: { nextId, tracks: kept }, active, removed: removed.sort((a, b) => a - b) };
+  return { state: { nextId, tracks: kept, detectedFrames: state.detectedFrames + (detections ? 1 : 0) }, active, removed: removed.sort((a, b) => a - b) };
 }

@@ -13,7 +13,8 @@ import {
   type ZoneId,
 } from "@footfall/core";
 import type { Services } from "../services.js";
-import { httpError, parseRange } from "./http-errors.js";
+import { httpError } from "./http-errors.js";
+import { parseRange } from "./times.js";
 import { knownStore } from "./known-store.js";
 import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
@@ -84,7 +85,7 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
     }),
   ]);
   app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof FunnelQuery> }>("/stores/:store/funnel", {
-    preHandler: app.requireRole("viewer"),
+    config: { auth: "viewer" },
     schema: {
       tags: ["analytics"],
       summary: "Funnel of ordered steps over the trips that started in [from, to), with drop-off per step",

@@ -1,6 +1,8 @@
 /** Settings of the camera source (the `settings` object of a `camera` agent's config file). */
 import { Type, type Static } from "@sinclair/typebox";
 import { ID_PATTERN } from "@footfall/core";
+import { DETECTOR_SCORES } from "../../vision/scores.js";
+import { DEFAULT_TRACKER_OPTIONS } from "../../vision/tracker.js";
 
 const Int = (min: number, max: number, def: number, description: string) => Type.Integer({ minimum: min, maximum: max, default: def, description });
 const Num = (min: number, max: number, def: number, description: string) => Type.Number({ minimum: min, maximum: max, default: def, description });
@@ -61,10 +63,26 @@ export const CameraSettingsSchema = Type.Object(
       default: [],
       description: "[x1, y1, x2, y2] image boxes where detections are dropped (foot point inside): mannequins, posters, a rock the detector takes for a person",
     }),
-    minScore: Num(0, 1, 0.1, "detections below this are dropped before tracking"),
-    personScore: Num(0, 1, 0.35, "detections at or above this match tracks in the first pass; those between minScore and this only keep existing tracks alive"),
-    newTrackScore: Num(0, 1, 0.45, "a detection matching no track starts one only at or above this score (keeps static look-alikes out)"),
-    maxLostFrames: Int(0, 600, 20, "frames a lost track is kept to re-identify the person after an occlusion"),
+    // Score thresholds of the detector this source runs (CenterNet); see vision/scores.ts.
+    minScore: Num(0, 1, DETECTOR_SCORES.centernet.lowScore, "detections below this are dropped before tracking"),
+    personScore: Num(
+      0,
+      1,
+      DETECTOR_SCORES.centernet.highScore,
+      "detections at or above this match tracks in the first pass; those between minScore and this only keep existing tracks alive",
+    ),
+    newTrackScore: Num(
+      0,
+      1,
+      DETECTOR_SCORES.centernet.newTrackScore,
+      "a detection matching no track starts one only at or above this score (keeps static look-alikes out)",
+    ),
+    maxLostFrames: Int(
+      0,
+      600,
+      DEFAULT_TRACKER_OPTIONS.maxLost,
+      "frames a lost track is kept to re-identify the person after an occlusion (the tracker library's own horizon by default)",
+    ),
     appearance: Type.Boolean({
       default: true,
       description:
