@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyHelmet from "@fastify/helmet";
+import { scrape } from "./metrics-listener.js";
 import { authPlugin } from "./plugins/auth.js";
 import { adminRoutes } from "./routes/admin.js";
 import { analyticsRoutes } from "./routes/analytics.js";
@@ -9,6 +11,7 @@ import { experimentRoutes } from "./routes/experiments.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
+import { tokenRoutes } from "./routes/tokens.js";
 import { uiRoutes } from "./routes/ui.js";
 import type { Services } from "./services.js";
 
@@ -19,6 +22,28 @@ export interface AppOptions {
   version: string;
 }
 
+/**
+ * The Content-Security-Policy of the UI and the API. Scripts, styles, fonts and connections
+ * (fetch and Socket.IO's WebSocket) come from this server only; no inline or generated scripts.
+ * Inline styles are allowed (the API page and the chart library set them). A layout's floor-plan
+ * image may be a data: URL (uploaded in the editor) or a URL on any web server (DESIGN: `floor.image`).
+ * Framing by other sites is refused (also X-Frame-Options: SAMEORIGIN). Plain HTTP is allowed:
+ * stores run it on the LAN, so no upgrade-insecure-requests and no HSTS (a TLS proxy sets those).
+ */
+export const CSP = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:", "blob:", "https:", "http:"],
+  fontSrc: ["'self'", "data:"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'self'"],
+  formAction: ["'self'"],
+};
+
 /** The HTTP app: the same for tests (`app.inject`) and production. */
 export async function buildApp({ services, uiDir, version }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -27,6 +52,7 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
   });
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP }, hsts: false });
   app.addHook("onResponse", async (req, reply) => {
     if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
   });
@@ -48,14 +74,15 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
       await api.register(conversionRoutes, { services });
       await api.register(funnelRoutes, { services });
       await api.register(experimentRoutes, { services });
+      await api.register(tokenRoutes, { services });
     },
     { prefix: "/api/v1" },
   );
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
-    reply.type(services.metrics.registry.contentType);
-    // Read the link at scrape time: an external broker can drop and come back at any moment.
-    services.metrics.mqttConnected.set(services.mqtt?.connected() ? 1 : 0);
-    return services.metrics.registry.metrics();
+  // Prometheus scrapes the metrics listener (FOOTFALL_METRICS_PORT, on 127.0.0.1 by default); on
+  // the public port the same text needs an admin token, as it names every store.
+  app.get("/metrics", { schema: { hide: true }, config: { auth: "admin" } }, async (_req, reply) => {
+    const { contentType, body } = await scrape(services);
+    return reply.type(contentType).send(body);
   });
   await app.register(uiRoutes, { uiDir });
   return app as unknown as FastifyInstance;

@@ -16,6 +16,11 @@ export interface ServerConfig {
   dataDir: string;
   visitTimeoutMs: number;
   maxAgeMs: number;
+  /**
+   * The Prometheus listener (`GET /metrics`): its port (0: any free one) and address, or null for
+   * none. Left out (tests of the API alone): none.
+   */
+  metrics?: { port: number; host: string } | null;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
@@ -38,5 +43,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
+    metrics: /^(off|none|false|no)$/i.test(env.FOOTFALL_METRICS_PORT ?? "")
+      ? null
+      : { port: intFrom(env, "FOOTFALL_METRICS_PORT", 9464, 0, 65535), host: env.FOOTFALL_METRICS_HOST || "127.0.0.1" },
   };
 }

@@ -45,7 +45,7 @@ async function startProcess(args, env, ready) {
 async function startServer(dataDir) {
   const http = await freePort();
   const mqttPort = await freePort();
-  const env = { FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqttPort), FOOTFALL_LOG_LEVEL: "warn" };
+  const env = { FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqttPort), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
   const ready = async () => { try { return (await fetch(`http://127.0.0.1:${http}/api/v1/health`)).ok; } catch { return false; } };
   const s = await startProcess([cli, "serve"], env, ready);
   return { ...s, env, base: `http://127.0.0.1:${http}`, mqttUrl: `mqtt://127.0.0.1:${mqttPort}` };
@@ -127,7 +127,7 @@ async function queryBench() {
     results[route] = { p50: pct(times, 0.5), p95: pct(times, 0.95), max: times[times.length - 1] };
     log(`  ${route.padEnd(8)} p50 ${results[route].p50.toFixed(1)} ms, p95 ${results[route].p95.toFixed(1)} ms`);
   }
-  const metrics = await (await fetch(`${server.base}/metrics`)).text();
+  const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
   const rss = Number(/footfall_process_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? 0);
   results.rss_mb = rss / 1048576;
   log(`  server memory (RSS) with the store loaded: ${fmt(results.rss_mb)} MiB`);

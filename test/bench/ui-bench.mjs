@@ -59,7 +59,7 @@ async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), "footfall-ui-bench-"));
   const http = await freePort();
   const mqttPort = await freePort();
-  const env = { FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqttPort), FOOTFALL_LOG_LEVEL: "warn" };
+  const env = { FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqttPort), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
   const proc = spawn(process.execPath, [cli, "serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout.on("data", (d) => (out += d));

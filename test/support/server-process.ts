@@ -9,6 +9,8 @@ export interface ServerProcessOptions {
   httpPort?: number;
   /** Port of the embedded broker; ignored with `mqttUrl`. */
   mqttPort?: number;
+  /** Port of the Prometheus listener (FOOTFALL_METRICS_PORT); a free one by default. */
+  metricsPort?: number;
   /** An external broker; then none is embedded. */
   mqttUrl?: string;
   mqttUsername?: string;
@@ -32,17 +34,20 @@ export class ServerProcess {
   readonly dataDir: string;
   readonly httpPort: number;
   readonly mqttPort: number;
+  readonly metricsPort: number;
   private constructor(
     private readonly opts: ServerProcessOptions,
     dataDir: string,
     removeDir: (() => void) | null,
     httpPort: number,
     mqttPort: number,
+    metricsPort: number,
   ) {
     this.dataDir = dataDir;
     this.removeDir = removeDir;
     this.httpPort = httpPort;
     this.mqttPort = mqttPort;
+    this.metricsPort = metricsPort;
   }
 
   static async start(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -55,13 +60,14 @@ export class ServerProcess {
         dir ? dir.remove : null,
         opts.httpPort ?? (await freePort()),
         opts.mqttPort ?? (await freePort()),
+        opts.metricsPort ?? (await freePort()),
       );
       try {
         await s.launch();
         return s;
       } catch (err) {
         await s.stop();
-        const portsChosenHere = opts.httpPort === undefined && opts.mqttPort === undefined;
+        const portsChosenHere = opts.httpPort === undefined && opts.mqttPort === undefined && opts.metricsPort === undefined;
         if (!(portsChosenHere && attempt < 3 && /EADDRINUSE/.test(s.output()))) {
           dir?.remove();
           throw err;
@@ -76,6 +82,10 @@ export class ServerProcess {
   /** The broker agents connect to: the embedded one, or the external one given. */
   get mqttUrl(): string {
     return this.opts.mqttUrl ?? `mqtt://127.0.0.1:${this.mqttPort}`;
+  }
+  /** The Prometheus listener: `GET /metrics` without a token (127.0.0.1 only). */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.metricsPort}/metrics`;
   }
   get pid(): number | undefined {
     return this.child?.pid;
@@ -95,6 +105,7 @@ export class ServerProcess {
       FOOTFALL_HTTP_PORT: String(this.httpPort),
       FOOTFALL_HTTP_HOST: "127.0.0.1",
       FOOTFALL_MQTT_PORT: String(this.mqttPort),
+      FOOTFALL_METRICS_PORT: String(this.metricsPort),
       FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_TEST_LOG_LEVEL ?? "warn",
     };
     if (o.mqttUrl) env.FOOTFALL_MQTT_URL = o.mqttUrl;

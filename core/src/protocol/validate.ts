@@ -1,5 +1,6 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { Value } from "@sinclair/typebox/value";
 import { jsonTooDeep } from "./bounds.js";
 import { LIMITS } from "./limits.js";
 
@@ -18,8 +19,22 @@ export interface Validator<T> {
   parse(value: unknown): Result<T>;
 }
 
+/**
+ * Compiled checking code where the platform runs generated code; TypeBox's interpreter (the same
+ * answers, slower) where it may not: the UI is served with a Content-Security-Policy without
+ * 'unsafe-eval', under which `new Function` throws an EvalError.
+ */
+function checkerOf(schema: TSchema): { Check(value: unknown): boolean; Errors(value: unknown): Iterable<{ path: string; message: string }> } {
+  try {
+    return TypeCompiler.Compile(schema);
+  } catch (err) {
+    if (!(err instanceof EvalError)) throw err;
+    return { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) };
+  }
+}
+
 export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
-  const checker = TypeCompiler.Compile(schema);
+  const checker = checkerOf(schema);
   const problems = (value: unknown, max = 20): string[] => {
     const out: string[] = [];
     for (const e of checker.Errors(value)) {

@@ -22,13 +22,16 @@ export class LiveHub {
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
-      const principal = typeof token === "string" ? services.storage.tokens.verify(token) : undefined;
-      if (!principal) return next(new Error("unauthorized: send a valid API token as auth.token"));
-      if (!roleAllows(principal.role, "staff")) return next(new Error(`forbidden: role "${principal.role}" cannot see live occupancy`));
-      socket.data.principal = principal;
+      const c = typeof token === "string" ? services.storage.tokens.check(token, services.now()) : null;
+      if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
+      if (!roleAllows(c.principal.role, "staff")) return next(new Error(`forbidden: role "${c.principal.role}" cannot see live occupancy`));
+      socket.data.principal = c.principal;
       next();
     });
     this.io.on("connection", (socket) => this.onConnection(socket));
+    // Revocation takes effect at once: through the API in this process, at once; through the CLI
+    // (another process) or by expiry, at the next sweep, within a second.
+    services.storage.tokens.onRevoked((id) => this.dropToken(id, "revoked"));
     this.timers.push(setInterval(() => this.pushChanges(), intervalMs));
     // Abandoned visits expire and the door total resets at midnight without any event: look every second.
     this.timers.push(setInterval(() => this.sweep(), 1000));
@@ -76,8 +79,35 @@ export class LiveHub {
     }
   }
 
+  /** Disconnects every socket signed in with the token `id`, telling it why first. */
+  private dropToken(id: string, why: "revoked" | "expired"): void {
+    for (const socket of this.io.sockets.sockets.values()) {
+      if ((socket.data.principal as Principal | undefined)?.tokenId !== id) continue;
+      socket.emit("signed_out", { reason: `this token was ${why}` });
+      socket.disconnect(true);
+    }
+  }
+
+  /** Disconnects the sockets whose token was revoked (by another process) or has expired. */
+  private checkTokens(now: number): void {
+    const ids = new Set<string>();
+    for (const socket of this.io.sockets.sockets.values()) {
+      const p = socket.data.principal as Principal | undefined;
+      if (p) ids.add(p.tokenId);
+    }
+    for (const id of ids) {
+      if (this.services.storage.tokens.isValid(id, now)) continue;
+      this.dropToken(id, this.services.storage.tokens.get(id)?.revokedAt != null ? "revoked" : "expired");
+    }
+  }
+
   private sweep(): void {
     const now = this.services.now();
+    try {
+      this.checkTokens(now);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message }, "could not check the live clients' tokens");
+    }
     for (const [store, a] of this.services.analytics.loaded()) {
       a.expire(now);
       if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) > 0) this.dirty.add(store);

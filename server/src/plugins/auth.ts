@@ -4,13 +4,19 @@ import { roleAllows, type Principal, type Role } from "../db/repos/tokens.js";
 import { httpError } from "../routes/http-errors.js";
 import type { Services } from "../services.js";
 
+/** Who may call a route: a grant (or one of several; admin holds all), or anyone. */
+export type RouteAuth = Role | readonly Role[] | "public";
+
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
   }
-  interface FastifyInstance {
-    /** A preHandler hook that requires one of `roles` (admin always passes) and, with a `:store` param, access to it. */
-    requireRole(roles: Role | readonly Role[]): (req: FastifyRequest) => Promise<void>;
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route (checked in `onRequest`, before the body is read or validated).
+     * Under `/api/v1` a route that does not say is for admins only.
+     */
+    auth?: RouteAuth;
   }
 }
 
@@ -25,19 +31,41 @@ export function mayAccessStore(p: Principal, store: string): boolean {
   return p.store === null || p.store === store;
 }
 
-/** Bearer-token authentication: resolves the principal once per request; routes state the role they need. */
+const API_PREFIX = "/api/v1/";
+
+/** What a route asks for: its `config.auth`, else admin under /api/v1 (fail closed) and public elsewhere. */
+export function routeAuth(req: FastifyRequest): RouteAuth {
+  const declared = req.routeOptions.config.auth;
+  if (declared !== undefined) return declared;
+  return (req.routeOptions.url ?? "").startsWith(API_PREFIX) ? "admin" : "public";
+}
+
+const when = (ms: number | undefined) => (ms === undefined ? "" : ` on ${new Date(ms).toISOString()}`);
+
+/**
+ * Bearer-token authentication as an `onRequest` hook: an anonymous or refused request gets 401
+ * (or 403) before its body is read, parsed or validated. Each route states its role in
+ * `config.auth`; a `:store` in the URL must be one the token may see.
+ */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { services: Services }) => {
-    const { tokens } = opts.services.storage;
+    const { services } = opts;
+    const { tokens } = services.storage;
     app.decorateRequest("principal", null);
-    app.decorate("requireRole", (roles: Role | readonly Role[]) => async (req: FastifyRequest) => {
+    app.addHook("onRequest", async (req) => {
+      const needed = routeAuth(req);
+      if (needed === "public") return;
       const token = bearerToken(req.headers.authorization);
-      if (!token) throw httpError(401, "missing bearer token: send `Authorization: Bearer <token>` (create one with `footfall token add --role viewer`)");
-      const principal = tokens.verify(token);
-      if (!principal) throw httpError(401, "unknown or revoked token: create a new one with `footfall token add`");
-      if (!roleAllows(principal.role, roles)) throw httpError(403, `this token's role "${principal.role}" may not do this (needs ${[roles].flat().join(" or ")})`);
-      const store = (req.params as { store?: string } | undefined)?.store;
-      if (store !== undefined && !mayAccessStore(principal, store)) throw httpError(403, `this token is limited to store "${principal.store}"`);
+      if (!token) throw httpError(401, "missing bearer token: send `Authorization: Bearer <token>` (an admin creates one with `footfall token add --role viewer`)");
+      const c = tokens.check(token, services.now());
+      if (!c.ok) {
+        if (c.why === "unknown") throw httpError(401, "unknown or revoked token: create a new one with `footfall token add`");
+        throw httpError(401, `this token was ${c.why}${when(c.at)}: ask an admin for a new one (\`footfall token add\`)`);
+      }
+      const principal = c.principal;
+      if (!roleAllows(principal.role, needed)) throw httpError(403, `this token's role "${principal.role}" may not do this (needs ${[needed].flat().join(" or ")})`);
+      const store = (req.params as { store?: unknown } | undefined)?.store;
+      if (typeof store === "string" && !mayAccessStore(principal, store)) throw httpError(403, `this token is limited to store "${principal.store}"`);
       req.principal = principal;
     });
   },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { metricValue } from "../../../test/support/api.js";
+import { startMetricsListener } from "../metrics-listener.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 let t: TestServer;
@@ -72,12 +73,12 @@ describe("GET /api/v1/stores/:store/agents", () => {
 });
 
 describe("GET /metrics", () => {
-  it("serves Prometheus text with accepted, duplicate and rejected events", async () => {
+  it("serves Prometheus text with accepted, duplicate and rejected events to an admin token on the API port", async () => {
     t.server.services.storage.agents.add("shop", "m-1", "sim", NOW);
     const f = new EventFactory("m-1");
     const e = f.enter("m", "fruit", NOW - 1000);
     await t.ingest("shop", "m-1", [e, e, f.enter("m", "mars", NOW)]);
-    const res = await t.get("/metrics", null);
+    const res = await t.get("/metrics");
     expect(res.status).toBe(200);
     expect(res.text).toContain("# TYPE footfall_events_accepted_total counter");
     expect(metricValue(res.text, "footfall_events_accepted_total", { store: "shop" })).toBeGreaterThanOrEqual(1);
@@ -85,10 +86,32 @@ describe("GET /metrics", () => {
     expect(metricValue(res.text, "footfall_events_rejected_total", { reason: "unknown_zone" })).toBeGreaterThanOrEqual(1);
   });
 
-  it("reports the ingest lag histogram and the broker link", async () => {
-    const text = (await t.get("/metrics", null)).text;
+  it("reports the ingest lag histogram, the broker link and the commit failures", async () => {
+    const text = (await t.get("/metrics")).text;
     expect(text).toContain("footfall_ingest_lag_seconds_bucket");
     expect(metricValue(text, "footfall_mqtt_connected")).toBe(1);
+    expect(text).toContain("# TYPE footfall_commit_failures_total counter");
+    expect(metricValue(text, "footfall_commit_failing")).toBe(0);
+  });
+
+  it("is not public on the API port: 401 without a token, 403 for a role below admin", async () => {
+    expect((await t.get("/metrics", null)).status).toBe(401);
+    for (const role of ["viewer", "staff", "merchandiser"] as const) expect((await t.get("/metrics", t.token(role))).status, role).toBe(403);
+    expect((await t.get("/metrics", t.token("admin", "shop"))).status).toBe(200);
+  });
+
+  it("is served without a token on its own listener, and only GET /metrics there", async () => {
+    const listener = await startMetricsListener(t.server.services, { host: "127.0.0.1", port: 0, log: t.server.services.log });
+    try {
+      const res = await fetch(listener.url);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(metricValue(await res.text(), "footfall_mqtt_connected")).toBe(1);
+      expect((await fetch(listener.url.replace("/metrics", "/api/v1/stores"))).status).toBe(404);
+      expect((await fetch(listener.url, { method: "POST" })).status).toBe(405);
+    } finally {
+      await listener.close();
+    }
   });
 });
 

@@ -8,33 +8,47 @@ import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { storage } = services;
 
+  const HealthBody = Type.Object({
+    status: Type.String({ description: "ok | degraded" }),
+    mqtt: Type.String({ description: "connected | disconnected" }),
+    db: Type.String({ description: "ok | failing (events cannot be committed: disk full, locked, read-only) | error (unreachable)" }),
+    error: Type.Optional(Type.String({ description: "what fails and since when, while degraded" })),
+  });
   app.get("/health", {
+    config: { auth: "public" },
     schema: {
       tags: ["ops"],
-      summary: "Liveness of the server, its broker link and its database",
-      response: { 200: Type.Object({ status: Type.String(), mqtt: Type.String(), db: Type.String() }), 503: Type.Object({ status: Type.String(), mqtt: Type.String(), db: Type.String() }) },
+      summary: "Liveness of the server, its broker link and its database (degraded while event commits fail)",
+      response: { 200: HealthBody, 503: HealthBody },
     },
     handler: async (_req, reply) => {
       let db = "ok";
+      let error: string | undefined;
       try {
         storage.ping();
-      } catch {
+      } catch (err) {
         db = "error";
+        error = `the database does not answer: ${(err as Error).message}`;
+      }
+      const commit = services.metrics.commitProblem;
+      if (db === "ok" && commit) {
+        db = "failing";
+        error = `event commits fail since ${new Date(commit.since).toISOString()}: ${commit.error}`;
       }
       const mqtt = services.mqtt?.connected() ? "connected" : "disconnected";
       const ok = db === "ok" && mqtt === "connected";
-      return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db });
+      return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db, ...(error ? { error } : {}) });
     },
   });
 
   app.get("/me", {
-    preHandler: app.requireRole(["viewer", "staff"]),
+    config: { auth: ["viewer", "staff"] },
     schema: { tags: ["auth"], summary: "The role of this token and the store it is limited to", response: { 200: Type.Object({ role: Type.String(), store: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorBody } },
     handler: async (req) => req.principal!,
   });
 
   app.get<{ Params: Static<typeof StoreParams> }>("/stores/:store/agents", {
-    preHandler: app.requireRole("admin"),
+    config: { auth: "admin" },
     schema: { tags: ["ops"], summary: "Each agent's state, last event, lag, events and rejects", params: StoreParams, response: { 200: AgentsBody, ...errorResponses } },
     handler: async (req) => {
       const agents = storage.agents.list(req.params.store);

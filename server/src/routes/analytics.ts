@@ -3,7 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { Bucket, Layout } from "@footfall/core";
 import type { Services } from "../services.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
-import { httpError, parseRange } from "./http-errors.js";
+import { httpError } from "./http-errors.js";
+import { parseRange } from "./times.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
 type Params = { Params: Static<typeof StoreParams> };
@@ -22,7 +23,7 @@ export function zonesDuring(layouts: readonly Layout[], from: number, to: number
 /** Dwell, paths, traffic and live occupancy of one store. */
 export async function analyticsRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { layouts, analytics } = services;
-  const viewer = app.requireRole("viewer");
+  const viewer = { auth: "viewer" } as const;
   const knownStore = (store: string): Layout => {
     const layout = layouts.current(store, services.now());
     if (!layout) throw httpError(404, `store "${store}" not found or has no layout: GET /api/v1/stores lists the stores`);
@@ -30,7 +31,7 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
   };
 
   app.get<Params & { Querystring: Static<typeof RangeQuery> }>("/stores/:store/dwell", {
-    preHandler: viewer,
+    config: viewer,
     schema: { tags: ["analytics"], summary: "Visits, visitors and dwell (s) per zone, for visits entered in [from, to)", params: StoreParams, querystring: RangeQuery, response: { 200: DwellBody, ...errorResponses } },
     handler: async (req) => {
       knownStore(req.params.store);
@@ -42,7 +43,7 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
 
   const PathsQuery = Type.Composite([RangeQuery, Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })), alias: AliasQuery })]);
   app.get<Params & { Querystring: Static<typeof PathsQuery> }>("/stores/:store/paths", {
-    preHandler: viewer,
+    config: viewer,
     schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
     handler: async (req) => {
       knownStore(req.params.store);
@@ -54,7 +55,7 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
 
   const TrafficQuery = Type.Composite([RangeQuery, Type.Object({ bucket: Type.Optional(Type.String({ enum: ["hour", "day"], default: "hour", description: "hour or day, in the store's time zone" })) })]);
   app.get<Params & { Querystring: Static<typeof TrafficQuery> }>("/stores/:store/traffic", {
-    preHandler: viewer,
+    config: viewer,
     schema: { tags: ["analytics"], summary: "Enters per hour or day in the store's time zone", params: StoreParams, querystring: TrafficQuery, response: { 200: TrafficBody, ...errorResponses } },
     handler: async (req) => {
       const layout = knownStore(req.params.store);
@@ -68,7 +69,7 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
   });
 
   app.get<Params>("/stores/:store/occupancy", {
-    preHandler: app.requireRole("staff"),
+    config: { auth: "staff" },
     schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, response: { 200: OccupancyBody, ...errorResponses } },
     handler: async (req) => {
       const layout = knownStore(req.params.store);

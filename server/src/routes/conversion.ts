@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { longDwellLowConversion, zoneConversion } from "@footfall/core";
 import type { Services } from "../services.js";
 import { zonesDuring } from "./analytics.js";
-import { parseRange } from "./http-errors.js";
+import { parseRange } from "./times.js";
 import { knownStore, round6 } from "./known-store.js";
 import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
@@ -44,7 +44,7 @@ export async function conversionRoutes(app: FastifyInstance, { services }: { ser
   const { storage, layouts, analytics } = services;
 
   app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof RangeQuery> }>("/stores/:store/conversion", {
-    preHandler: app.requireRole("viewer"),
+    config: { auth: "viewer" },
     schema: {
       tags: ["sales"],
       summary: "Conversion (transactions / visits), average basket and sales per visit, for the store and per zone, in [from, to)",

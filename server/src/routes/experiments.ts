@@ -6,7 +6,8 @@ import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/co
 import { mayAccessStore } from "../plugins/auth.js";
 import type { Services } from "../services.js";
 import { periodData, seedOf } from "./experiment-data.js";
-import { httpError, parseTime } from "./http-errors.js";
+import { httpError } from "./http-errors.js";
+import { bodyTime } from "./times.js";
 import { round6, zonesEver } from "./known-store.js";
 import { TimeString, errorResponses } from "./schemas.js";
 
@@ -87,16 +88,6 @@ export const ResultBody = Type.Object({
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, description: "experiment id" }) });
 
-/** Epoch ms of a time in the body (the number itself, or ISO 8601 / epoch ms as a string); 400 naming the field. */
-function bodyTime(value: number | string, field: string): number {
-  if (typeof value === "number") return value;
-  try {
-    return parseTime(value, field);
-  } catch {
-    throw httpError(400, `body/${field} must be ISO 8601 (2026-11-22T09:00:00Z) or epoch milliseconds, got "${value}"`);
-  }
-}
-
 /**
  * Layout experiments: test stores changed at `changeAt`, optional control stores, a before and an
  * after period, and zones of interest. The result compares, per zone, the share of trips reaching
@@ -105,7 +96,7 @@ function bodyTime(value: number | string, field: string): number {
  */
 export async function experimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { storage, layouts } = services;
-  const viewer = app.requireRole("viewer");
+  const viewer = { auth: "viewer" } as const;
 
   const storesOf = (e: Pick<Experiment, "testStores" | "controlStores">) => [...e.testStores, ...e.controlStores];
   const visible = (req: FastifyRequest, e: Experiment) => storesOf(e).every((s) => mayAccessStore(req.principal!, s));
@@ -117,7 +108,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   };
 
   app.post<{ Body: Static<typeof ExperimentInputBody> }>("/experiments", {
-    preHandler: app.requireRole("admin"),
+    config: { auth: "merchandiser" },
     schema: { tags: ["experiments"], summary: "Define a layout experiment", body: ExperimentInputBody, response: { 200: ExperimentBody, ...errorResponses } },
     handler: async (req) => {
       const b = req.body;
@@ -179,7 +170,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   });
 
   app.get("/experiments", {
-    preHandler: viewer,
+    config: viewer,
     schema: {
       tags: ["experiments"],
       summary: "Experiments whose stores this token may see, newest first",
@@ -189,7 +180,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   });
 
   app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id", {
-    preHandler: viewer,
+    config: viewer,
     schema: { tags: ["experiments"], summary: "An experiment's definition", params: IdParams, response: { 200: ExperimentBody, ...errorResponses } },
     handler: async (req) => load(req),
   });
@@ -209,7 +200,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   };
 
   app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result", {
-    preHandler: viewer,
+    config: viewer,
     schema: {
       tags: ["experiments"],
       summary: "Per zone and metric: before, after, change with its 95 % interval and a plain verdict",
@@ -220,7 +211,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
   });
 
   app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result.csv", {
-    preHandler: viewer,
+    config: viewer,
     schema: {
       tags: ["experiments"],
       summary: "The verdict table as CSV",

@@ -56,7 +56,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
   const { storage, layouts } = services;
 
   app.get<Params>("/stores/:store/departments", {
-    preHandler: app.requireRole("viewer"),
+    config: { auth: "viewer" },
     schema: { tags: ["sales"], summary: "The store's departments: name -> zones", params: StoreParams, response: { 200: DepartmentsBody, ...errorResponses } },
     handler: async (req) => {
       knownStore(services, req.params.store);
@@ -65,7 +65,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
   });
 
   app.put<Params & { Body: Static<typeof DepartmentsBody> }>("/stores/:store/departments", {
-    preHandler: app.requireRole("admin"),
+    config: { auth: "merchandiser" },
     schema: {
       tags: ["sales"],
       summary: "Replace the store's departments",
@@ -86,7 +86,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
   app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string", bodyLimit: SALES_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   app.post<Params & { Body: Static<typeof SalesJsonBody> | string }>("/stores/:store/sales", {
-    preHandler: app.requireRole("admin"),
+    config: { auth: "admin" },
     bodyLimit: SALES_BODY_LIMIT,
     schema: {
       tags: ["sales"],

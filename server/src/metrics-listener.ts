@@ -1,0 +1,59 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "./log.js";
+import type { Services } from "./services.js";
+
+/** The Prometheus text of the server's metrics, read at scrape time. */
+export async function scrape(services: Pick<Services, "metrics" | "mqtt">): Promise<{ contentType: string; body: string }> {
+  // Read the link at scrape time: an external broker can drop and come back at any moment.
+  services.metrics.mqttConnected.set(services.mqtt?.connected() ? 1 : 0);
+  return { contentType: services.metrics.registry.contentType, body: await services.metrics.registry.metrics() };
+}
+
+export interface MetricsListener {
+  /** The port it listens on (the one asked for, or the one the system chose for 0). */
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `GET /metrics` on a listener of its own, as Prometheus exporters do (FOOTFALL_METRICS_HOST,
+ * 127.0.0.1 by default, and FOOTFALL_METRICS_PORT, 9464): the metrics name every store, so they
+ * stay off the public port unless asked for there with an admin token.
+ */
+export async function startMetricsListener(services: Pick<Services, "metrics" | "mqtt">, opts: { host: string; port: number; log: Logger }): Promise<MetricsListener> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("only GET /metrics here\n");
+      return;
+    }
+    if (path !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Footfall metrics: GET /metrics (Prometheus text format)\n");
+      return;
+    }
+    scrape(services).then(
+      ({ contentType, body }) => res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : body),
+      (err: Error) => {
+        opts.log.error({ err: err.message }, "metrics scrape failed");
+        res.writeHead(500, { "content-type": "text/plain" }).end("metrics unavailable\n");
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.unref();
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  return {
+    port,
+    url: `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

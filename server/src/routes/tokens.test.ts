@@ -1,0 +1,199 @@
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { waitFor } from "../../../test/support/wait.js";
+
+const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
+let clock = T0;
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ now: () => clock });
+  await t.putLayout("shop", smallLayout());
+  await t.putLayout("other", smallLayout());
+});
+afterAll(() => t.close());
+afterEach(() => {
+  clock = T0;
+});
+
+const api = (method: "GET" | "POST" | "DELETE", url: string, token: string | null, payload?: object) =>
+  t.server.app
+    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
+    .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
+
+describe("POST /api/v1/tokens", () => {
+  it("creates a token that works at once, and shows it only in this answer", async () => {
+    const res = await api("POST", "/tokens", t.admin, { role: "viewer", store: "shop", label: "Anna's laptop" });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      token: expect.stringMatching(/^ff_/),
+      id: expect.stringMatching(/^[0-9a-f]{12}$/),
+      role: "viewer",
+      store: "shop",
+      label: "Anna's laptop",
+      createdAt: T0,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      state: "active",
+    });
+    expect((await api("GET", "/me", res.body.token)).body).toEqual({ role: "viewer", store: "shop" });
+    expect((await api("GET", "/tokens", t.admin)).text).not.toContain(res.body.token);
+  });
+
+  it.each([
+    ["90d", 90 * 86_400_000],
+    ["12h", 12 * 3_600_000],
+    ["2w", 14 * 86_400_000],
+    ["30m", 30 * 60_000],
+    ["2027-01-31", Date.UTC(2027, 0, 31) - T0],
+  ])("sets the expiry from %s", async (expires, after) => {
+    const res = await api("POST", "/tokens", t.admin, { role: "staff", expires });
+    expect(res.body.expiresAt).toBe(T0 + after);
+  });
+
+  it.each([
+    ["a word", "soon", /body\/expires "soon" is neither a duration/],
+    ["a past date", "2020-01-01", /body\/expires "2020-01-01" is in the past/],
+    ["a date that does not exist", "2027-02-30", /not a date in the calendar/],
+    ["zero days", "0d", /no time at all/],
+  ])("answers 400 naming body/expires for %s", async (_what, expires, message) => {
+    const res = await api("POST", "/tokens", t.admin, { role: "viewer", expires });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it("answers 400 naming body/role for an unknown role", async () => {
+    const res = await api("POST", "/tokens", t.admin, { role: "root" });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/body\/role/);
+  });
+
+  it("lets an admin limited to a store create tokens for that store only", async () => {
+    const shopAdmin = t.token("admin", "shop");
+    expect((await api("POST", "/tokens", shopAdmin, { role: "staff" })).body.store).toBe("shop");
+    const other = await api("POST", "/tokens", shopAdmin, { role: "admin", store: "other" });
+    expect(other.status).toBe(403);
+    expect(other.body.message).toContain('limited to store "shop"');
+  });
+});
+
+describe("GET /api/v1/tokens", () => {
+  it("lists ids, roles, stores, times and states, never a token or its hash", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "merchandiser", label: "listed" });
+    const list = await api("GET", "/tokens", t.admin);
+    expect(list.status).toBe(200);
+    const mine = list.body.tokens.find((x: { id: string }) => x.id === made.body.id);
+    expect(mine).toEqual({ ...made.body, token: undefined, state: "active" });
+    expect(Object.keys(mine).sort()).toEqual(["createdAt", "expiresAt", "id", "label", "lastUsedAt", "revokedAt", "role", "state", "store"]);
+    expect(list.text).not.toMatch(/ff_/);
+  });
+
+  it("shows an admin limited to a store only that store's tokens", async () => {
+    t.token("viewer", "other");
+    const list = await api("GET", "/tokens", t.token("admin", "shop"));
+    expect(list.body.tokens.length).toBeGreaterThan(0);
+    expect(list.body.tokens.every((x: { store: string | null }) => x.store === "shop")).toBe(true);
+  });
+
+  it("notes when a token was last used", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "viewer" });
+    clock = T0 + 5000;
+    await api("GET", "/me", made.body.token);
+    const listed = (await api("GET", "/tokens", t.admin)).body.tokens.find((x: { id: string }) => x.id === made.body.id);
+    expect(listed.lastUsedAt).toBe(T0 + 5000);
+  });
+});
+
+describe("revocation and expiry", () => {
+  it("refuses a token at once after DELETE /api/v1/tokens/:id, saying it was revoked", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "viewer" });
+    expect((await api("GET", "/me", made.body.token)).status).toBe(200);
+    const del = await api("DELETE", `/tokens/${made.body.id}`, t.admin);
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({ id: made.body.id, revokedAt: T0, state: "revoked" });
+    const after = await api("GET", "/me", made.body.token);
+    expect(after.status).toBe(401);
+    expect(after.body.message).toMatch(/this token was revoked on 2026-11-20T15:00:00.000Z/);
+  });
+
+  it("answers 404 for a token that does not exist or belongs to another store's scope", async () => {
+    expect((await api("DELETE", "/tokens/0123456789ab", t.admin)).status).toBe(404);
+    const otherStore = await api("POST", "/tokens", t.admin, { role: "viewer", store: "other" });
+    expect((await api("DELETE", `/tokens/${otherStore.body.id}`, t.token("admin", "shop"))).status).toBe(404);
+    expect((await api("GET", "/me", otherStore.body.token)).status).toBe(200);
+  });
+
+  it("answers 400 naming params/id for an id that is not one", async () => {
+    const res = await api("DELETE", "/tokens/ff_x", t.admin);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/params\/id/);
+  });
+
+  it("refuses a token from the moment it expires, saying so", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "viewer", expires: "12h" });
+    clock = T0 + 12 * 3_600_000 - 1;
+    expect((await api("GET", "/me", made.body.token)).status).toBe(200);
+    clock = T0 + 12 * 3_600_000;
+    const res = await api("GET", "/me", made.body.token);
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/this token was expired on 2026-11-21T03:00:00.000Z/);
+    expect((await api("GET", "/tokens", t.admin)).body.tokens.find((x: { id: string }) => x.id === made.body.id).state).toBe("expired");
+  });
+});
+
+describe("live push (Socket.IO) and tokens", () => {
+  const sockets: Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+  const connect = (token: string) => {
+    const s = io(t.server.httpUrl, { transports: ["websocket"], auth: { token }, reconnection: false, forceNew: true });
+    sockets.push(s);
+    return new Promise<Socket>((resolve, reject) => {
+      s.once("connect", () => resolve(s));
+      s.once("connect_error", reject);
+    });
+  };
+  const closed = (s: Socket) => new Promise<string>((resolve) => s.once("disconnect", (reason) => resolve(reason)));
+
+  it("refuses a merchandiser and a viewer (live occupancy is staff's), admits staff", async () => {
+    await expect(connect(t.token("merchandiser"))).rejects.toThrow(/forbidden: role "merchandiser"/);
+    await expect(connect(t.token("viewer"))).rejects.toThrow(/forbidden: role "viewer"/);
+    expect((await connect(t.token("staff", "shop"))).connected).toBe(true);
+  });
+
+  it("disconnects a token's sockets at once when it is revoked through the API, and refuses it afterwards", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "staff", store: "shop" });
+    const a = await connect(made.body.token);
+    const b = await connect(made.body.token);
+    const bystander = await connect(t.token("staff", "shop"));
+    const said = new Promise((resolve) => a.once("signed_out", resolve));
+    const gone = Promise.all([closed(a), closed(b)]);
+    await api("DELETE", `/tokens/${made.body.id}`, t.admin);
+    expect(await gone).toEqual(["io server disconnect", "io server disconnect"]);
+    expect(await said).toEqual({ reason: "this token was revoked" });
+    expect(bystander.connected).toBe(true);
+    await expect(connect(made.body.token)).rejects.toThrow(/unauthorized: this token was revoked/);
+  });
+
+  it("disconnects within a second when another process (the CLI) revokes the token", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "staff" });
+    const s = await connect(made.body.token);
+    const gone = closed(s);
+    const cli = new Database(join(t.dataDir, "footfall.db"));
+    cli.prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?").run(T0, made.body.id);
+    cli.close();
+    expect(await gone).toBe("io server disconnect");
+  });
+
+  it("disconnects a token's sockets once it expires", async () => {
+    const made = await api("POST", "/tokens", t.admin, { role: "staff", expires: "30m" });
+    const s = await connect(made.body.token);
+    const gone = closed(s);
+    clock = T0 + 30 * 60_000;
+    expect(await gone).toBe("io server disconnect");
+    await waitFor("the expired token refused", async () => connect(made.body.token).then(() => false, (err: Error) => /expired/.test(err.message)));
+  });
+});

@@ -1,0 +1,85 @@
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ID_PATTERN } from "@footfall/core";
+import { ROLES, type TokenInfo } from "../db/repos/tokens.js";
+import type { Services } from "../services.js";
+import { httpError } from "./http-errors.js";
+import { readExpiry } from "./times.js";
+import { errorResponses } from "./schemas.js";
+
+const Nullable = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const TokenInfoBody = Type.Object({
+  id: Type.String({ description: "public id: what `footfall token revoke` and DELETE take; never the token" }),
+  role: Type.String(),
+  store: Nullable(Type.String()),
+  label: Nullable(Type.String()),
+  createdAt: Type.Integer(),
+  expiresAt: Nullable(Type.Integer()),
+  revokedAt: Nullable(Type.Integer()),
+  lastUsedAt: Nullable(Type.Integer({ description: "to the minute" })),
+  state: Type.String({ description: "active | expired | revoked" }),
+});
+const TokenInput = Type.Object({
+  role: Type.String({ enum: [...ROLES] }),
+  store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to one store" })),
+  label: Type.Optional(Type.String({ maxLength: 200, description: "a note to recognise it by" })),
+  expires: Type.Optional(Type.String({ maxLength: 40, description: "a duration (30m, 12h, 90d, 2w) or a time (2027-01-31); none by default" })),
+});
+const IdParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f]{12}$", description: "the token's public id" }) });
+
+export const stateOf = (t: TokenInfo, now: number): "active" | "expired" | "revoked" =>
+  t.revokedAt !== null ? "revoked" : t.expiresAt !== null && now >= t.expiresAt ? "expired" : "active";
+
+/**
+ * API tokens, for admins: list (never the tokens themselves), create, revoke. An admin limited to
+ * one store sees and manages only that store's tokens, and may create tokens only for it.
+ */
+export async function tokenRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { tokens } = services.storage;
+  const admin = { auth: "admin" } as const;
+  const scope = (req: FastifyRequest) => req.principal!.store;
+  const shown = (t: TokenInfo) => ({ ...t, state: stateOf(t, services.now()) });
+
+  app.get("/tokens", {
+    config: admin,
+    schema: { tags: ["auth"], summary: "Every token (id, role, store, label, created, expires, revoked, last used); never the token itself", response: { 200: Type.Object({ tokens: Type.Array(TokenInfoBody) }), ...errorResponses } },
+    handler: async (req) => {
+      const store = scope(req);
+      return { tokens: tokens.list().filter((t) => store === null || t.store === store).map(shown) };
+    },
+  });
+
+  app.post<{ Body: Static<typeof TokenInput> }>("/tokens", {
+    config: admin,
+    schema: {
+      tags: ["auth"],
+      summary: "Create a token; the answer holds it once (only its hash is kept)",
+      body: TokenInput,
+      response: { 200: Type.Composite([Type.Object({ token: Type.String() }), TokenInfoBody]), ...errorResponses },
+    },
+    handler: async (req) => {
+      const limit = scope(req);
+      const store = req.body.store ?? limit;
+      if (limit !== null && store !== limit) throw httpError(403, `this token is limited to store "${limit}": it may only create tokens for that store`);
+      let expiresAt: number | null = null;
+      if (req.body.expires !== undefined) {
+        const e = readExpiry(req.body.expires, services.now());
+        if (!e.ok) throw httpError(400, `body/expires ${e.error}`);
+        expiresAt = e.ms;
+      }
+      const created = tokens.create(req.body.role as TokenInfo["role"], store, services.now(), { label: req.body.label ?? null, expiresAt });
+      return { token: created.token, ...shown(created.info) };
+    },
+  });
+
+  app.delete<{ Params: Static<typeof IdParams> }>("/tokens/:id", {
+    config: admin,
+    schema: { tags: ["auth"], summary: "Revoke a token at once (HTTP and live push)", params: IdParams, response: { 200: TokenInfoBody, ...errorResponses } },
+    handler: async (req) => {
+      const found = tokens.get(req.params.id);
+      const limit = scope(req);
+      if (!found || (limit !== null && found.store !== limit)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
+      return shown(tokens.revoke(found.id, services.now())!);
+    },
+  });
+}
