@@ -3,12 +3,26 @@
  * thresholded wrapper: pairs whose cost exceeds `maxCost` are left unmatched.
  */
 
-/** For an `n x m` matrix, the column assigned to each row (-1 for rows left over when n > m). */
+/**
+ * Costs as the solver may take them: finite, within ±BIG (so that potentials never overflow); a
+ * non-finite cost becomes BIG, the dearest there is. With NaN or ±Infinity the search below never
+ * finds a column to move to and loops for ever.
+ */
+const BIG = 1e12;
+const finiteCost = (c: number): number => (Number.isFinite(c) ? (c > BIG ? BIG : c < -BIG ? -BIG : c) : BIG);
+
+/**
+ * For an `n x m` matrix, the column assigned to each row (-1 for rows left over when n > m).
+ * Always terminates: non-finite costs are taken as the dearest possible (see `assign` for "no pair").
+ */
 export function hungarian(cost: readonly (readonly number[])[]): number[] {
   const n = cost.length;
   if (n === 0) return [];
   const m = cost[0]!.length;
   if (m === 0) return new Array<number>(n).fill(-1);
+  if (cost.some((r) => r.length !== m || r.some((c) => !Number.isFinite(c) || c > BIG || c < -BIG))) {
+    return hungarian(cost.map((r) => Array.from({ length: m }, (_, j) => finiteCost(r[j] ?? Number.NaN))));
+  }
   if (n > m) {
     // Solve the transpose so that rows <= columns.
     const t = Array.from({ length: m }, (_, j) => Array.from({ length: n }, (_, i) => cost[i]![j]!));
@@ -77,14 +91,17 @@ export interface Assignment {
  * greatest total saving `maxCost - cost` (what lapjv's `cost_limit` solves, as SORT and ByteTrack
  * use it). A pair over the limit never forces a worse pair elsewhere: each row is offered the
  * limit itself as a way to stay unmatched, so a plain Hungarian on `min(cost, maxCost)` finds it.
+ * A non-finite cost (NaN, ±Infinity) means "no pair", like one over the limit.
  */
 export function assign(cost: readonly (readonly number[])[], rows: number, cols: number, maxCost: number): Assignment {
-  const clipped = cost.map((r) => r.map((c) => (c > maxCost ? maxCost : c)));
+  const pairable = (c: number | undefined): c is number => c !== undefined && Number.isFinite(c) && c <= maxCost;
+  const limit = Number.isFinite(maxCost) ? maxCost : BIG;
+  const clipped = cost.map((r) => r.map((c) => (pairable(c) ? c : limit)));
   const rowTo = rows > 0 && cols > 0 ? hungarian(clipped) : new Array<number>(rows).fill(-1);
   const matches: [number, number][] = [];
   const colUsed = new Array<boolean>(cols).fill(false);
   rowTo.forEach((c, r) => {
-    if (c >= 0 && cost[r]![c]! <= maxCost) {
+    if (c >= 0 && pairable(cost[r]![c])) {
       matches.push([r, c]);
       colUsed[c] = true;
     }

@@ -21,6 +21,7 @@
  * A step without detections (`null`) only predicts: the frames between detector runs.
  * Ids are integers from 1 that are never reused.
  */
+import { admitDetection } from "./admit.js";
 import { assign } from "./assign.js";
 import { iou, type Box } from "./box.js";
 import { appearanceDistance, blendAppearance, type Appearance } from "./appearance.js";
@@ -151,7 +152,11 @@ export function stepTracker(state: TrackerState, detections: readonly Detection[
   const removed: number[] = [];
 
   if (detections) {
-    const valid = detections.map((d, i) => ({ d, i })).filter(({ d }) => d.score >= o.lowScore && d.box[2] > d.box[0] && d.box[3] > d.box[1]);
+    // The door: non-finite or absurd boxes and scores never reach the arithmetic (admit.ts).
+    const valid = detections.flatMap((raw, i) => {
+      const d = admitDetection(raw);
+      return d && d.score >= o.lowScore ? [{ d, i }] : [];
+    });
     const high = valid.filter(({ d }) => d.score >= o.highScore);
     const low = valid.filter(({ d }) => d.score < o.highScore);
     const boxes = new Map(tracks.map((t) => [t.id, toBox(t.kf)] as const));
