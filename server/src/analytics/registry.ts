@@ -33,7 +33,7 @@ export class AnalyticsRegistry {
         now: this.opts.now,
         ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
         ...(this.opts.maxCachedVisitors ? { maxCachedVisitors: this.opts.maxCachedVisitors } : {}),
-        loadVisitorEvents: (visitor) => this.storage.events.visitorEvents(store, visitor),
+        loadVisitorEvents: (visitors, known) => this.storage.events.visitorsEvents(store, visitors, known),
       });
       this.stores.set(store, a);
       this.log.debug({ store, ms: Math.round(performance.now() - started) }, "store analytics opened");

@@ -27,8 +27,8 @@ import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-deri
 export interface StoreAnalyticsOptions extends DomainOptions {
   store: string;
   aggregates: AggregatesRepo;
-  /** A visitor's accepted events from storage (inside the ingest transaction: including the batch being committed). */
-  loadVisitorEvents(visitor: string): VisitorEvent[];
+  /** Visitors' accepted events from storage, each list by ts then id (inside the ingest transaction: including the batch being committed). */
+  loadVisitorEvents(visitors: readonly string[], known: (visitor: string) => number): Map<string, VisitorEvent[]>;
   now(): number;
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
@@ -125,11 +125,14 @@ export class StoreAnalytics {
       list.push(e);
     }
     const next = new Map<string, { state: VisitorState; before: VisitorDerivation }>();
+    const missing = [...byVisitor.keys()].filter((v) => !this.visitors.has(v));
+    // The batch's events are stored already: a visitor with nothing more stored is new, and needs no read.
+    const loaded = missing.length ? this.opts.loadVisitorEvents(missing, (v) => byVisitor.get(v)?.length ?? 0) : new Map<string, VisitorEvent[]>();
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
       if (!state) {
         const ids = new Set(fresh.map((e) => e.id));
-        const stored = this.opts.loadVisitorEvents(visitor).filter((e) => !ids.has(e.id));
+        const stored = (loaded.get(visitor) ?? []).filter((e) => !ids.has(e.id));
         state = { events: stored, derived: stored.length ? deriveVisitor(stored, this.opts) : emptyDerivation() };
       }
       const merged = state.events.concat(fresh).sort(compareEvents);

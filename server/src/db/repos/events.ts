@@ -1,4 +1,4 @@
-import type { CountEvent, FootfallEvent, VisitorEvent, VisitorId, ZoneId } from "@footfall/core";
+import { type CountEvent, type FootfallEvent, type VisitorEvent, type VisitorId, type ZoneId } from "@footfall/core";
 import type { Db } from "../database.js";
 
 const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
@@ -30,10 +30,16 @@ function fromRow(r: EventRow): FootfallEvent {
 }
 
 /** Accepted events, deduplicated by (store, id). */
+const VISITORS_PER_QUERY = 200;
+// The planner would scan the store for a long IN list: the visitor index is named.
+const countByVisitorsSql = (n: number) =>
+  `SELECT visitor, COUNT(*) AS n FROM events INDEXED BY events_by_visitor WHERE store = ? AND visitor IS NOT NULL AND visitor IN (${Array.from({ length: n }, () => "?").join(", ")}) GROUP BY visitor`;
+
 export class EventsRepo {
   private readonly q;
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.q = {
+      countByVisitors: db.prepare<string[], { visitor: string; n: number }>(countByVisitorsSql(VISITORS_PER_QUERY)),
       insert: db.prepare(
         `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -62,6 +68,26 @@ export class EventsRepo {
   /** A visitor's events, by ts then id. */
   visitorEvents(store: string, visitor: string): VisitorEvent[] {
     return this.q.byVisitor.all(store, visitor).map(fromRow) as VisitorEvent[];
+  }
+  /**
+   * The events of each of `visitors` (by ts then id). `known` says how many events of a visitor the
+   * caller holds already (e.g. those it just inserted): a visitor with no more than that stored is
+   * answered from an index count alone, so brand-new visitors cost no row reads.
+   */
+  visitorsEvents(store: string, visitors: readonly string[], known?: (visitor: string) => number): Map<string, VisitorEvent[]> {
+    const out = new Map<string, VisitorEvent[]>(visitors.map((v) => [v, []]));
+    const toRead: string[] = [];
+    for (let i = 0; i < visitors.length; i += VISITORS_PER_QUERY) {
+      const chunk = visitors.slice(i, i + VISITORS_PER_QUERY);
+      if (!known) {
+        toRead.push(...chunk);
+        continue;
+      }
+      const stmt = chunk.length === VISITORS_PER_QUERY ? this.q.countByVisitors : this.db.prepare<string[], { visitor: string; n: number }>(countByVisitorsSql(chunk.length));
+      for (const r of stmt.iterate(store, ...chunk)) if (r.n > known(r.visitor)) toRead.push(r.visitor);
+    }
+    for (const visitor of toRead) out.set(visitor, this.visitorEvents(store, visitor));
+    return out;
   }
   /** Every visitor event of a store, grouped by visitor (in ts order within a visitor), streamed. */
   *iterateVisitorEvents(store: string): Generator<VisitorEvent> {
