@@ -1,5 +1,6 @@
 import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt } from "@footfall/core";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
+import type { StagedAnalytics } from "../analytics/store-analytics.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -124,9 +125,10 @@ export class IngestPipeline {
     const accepted = new Map<string, FootfallEvent[]>();
     const rejected: RejectRecord[] = [];
     const settlements = new Map<string, Settlement>();
+    const stagedAnalytics: StagedAnalytics[] = [];
     const started = performance.now();
     try {
-      for (const m of batch) analytics.get(m.store); // built before the commit, so the load does not see this batch
+      for (const m of batch) analytics.get(m.store); // opened before the commit, so opening does not see this batch
       storage.transaction(() => {
         const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
         for (const m of batch) {
@@ -141,21 +143,25 @@ export class IngestPipeline {
           }
         }
         for (const t of tallies.values()) storage.agents.recordIngest(t.store, t.agent, t);
+        // The figures follow in the same transaction: a crash never leaves events without their aggregates.
+        for (const [store, events] of accepted) {
+          const staged = this.stageAnalytics(store, events);
+          if (staged) stagedAnalytics.push(staged);
+        }
       });
     } catch (err) {
+      for (const staged of stagedAnalytics) staged.abort();
       this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");
+      metrics.noteCommit(err); // /api/v1/health says degraded until a commit succeeds
       for (const m of batch) m.done(err as Error);
       this.settle();
       return;
     }
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    metrics.noteCommit();
     for (const r of rejected) this.reject(...r);
+    for (const staged of stagedAnalytics) staged.commit();
     for (const [store, events] of accepted) {
-      try {
-        analytics.get(store).apply(events);
-      } catch (err) {
-        this.o.log.error({ err, store }, "analytics update failed; figures for this store are stale until restart");
-      }
       metrics.eventsAccepted.inc({ store }, events.length);
       const lagNow = Date.now();
       for (const e of events) metrics.ingestLag.observe(Math.max(0, lagNow - e.ts) / 1000);
@@ -255,6 +261,29 @@ export class IngestPipeline {
       tally.rejects++;
       rejected.push([m.store, m.agent, "internal_error", `message dropped: ingesting it failed (${errorText(err)}); it is acknowledged and will not be retried`]);
       return false;
+    }
+  }
+
+  /**
+   * Write what `events` change in a store's aggregates, inside the commit, in a savepoint of its
+   * own: if deriving them fails (a bug, never the data's fault), the events are still stored, the
+   * store is marked for a rebuild of its aggregates from its events at the next start, and the
+   * error is logged; nothing else in the commit is affected.
+   */
+  private stageAnalytics(store: string, events: FootfallEvent[]): StagedAnalytics | null {
+    const { storage, analytics } = this.o;
+    let staged: StagedAnalytics | null = null;
+    try {
+      storage.transaction(() => {
+        staged = analytics.get(store).stage(events);
+      });
+      return staged;
+    } catch (err) {
+      if (isDatabaseFailure(err)) throw err;
+      (staged as StagedAnalytics | null)?.abort();
+      this.o.log.error({ err, store }, "updating the store's figures failed; its events are stored and its aggregates will be rebuilt from them at the next start");
+      storage.aggregates.markForBuild(store);
+      return null;
     }
   }
 

@@ -3,15 +3,13 @@ import type { FastifyInstance } from "fastify";
 import {
   aliasPathCounts,
   bucketStarts,
-  compareIds,
-  compareZoneSequences,
   formatBucketStart,
   funnelOf,
   ID_PATTERN,
   type Bucket,
   type PathReport,
-  type ZoneId,
 } from "@footfall/core";
+import { pathReportOfCounts, type PathCounts } from "../analytics/path-report.js";
 import type { Services } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { parseRange } from "./times.js";
@@ -41,31 +39,9 @@ export const FunnelBody = Type.Object({
   ),
 });
 
-type PathCounts = readonly { zones: readonly string[]; count: number }[];
-
 /** Path counts, with zones replaced by their departments when `aliases` is given. */
 function maybeAliased(paths: PathCounts, aliases: Record<string, string> | null): PathCounts {
   return aliases ? aliasPathCounts(paths, aliases) : paths;
-}
-
-/** The paths report (top `limit` paths, every transition, ordered as the domain's) of path counts. */
-export function pathReportOfCounts(paths: PathCounts, limit: number): PathReport {
-  const transitions = new Map<string, { from: string; to: string; count: number }>();
-  for (const p of paths) {
-    for (let i = 1; i < p.zones.length; i++) {
-      const key = `${p.zones[i - 1]}\u0000${p.zones[i]}`;
-      const t = transitions.get(key);
-      if (t) t.count += p.count;
-      else transitions.set(key, { from: p.zones[i - 1]!, to: p.zones[i]!, count: p.count });
-    }
-  }
-  const sorted = [...paths].sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
-  return {
-    paths: sorted.slice(0, limit).map((p) => ({ zones: [...p.zones] as ZoneId[], count: p.count })),
-    transitions: [...transitions.values()]
-      .sort((a, b) => b.count - a.count || compareIds(a.from, b.from) || compareIds(a.to, b.to))
-      .map((t) => ({ from: t.from as ZoneId, to: t.to as ZoneId, count: t.count })),
-  };
 }
 
 /**
