@@ -84,8 +84,13 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     isKnownAgent: (store, agent) => storage.agents.get(store, agent) !== undefined,
   };
 
-  // Build every store's figures before taking traffic.
-  for (const s of storage.stores.list()) analytics.get(s.id);
+  // A data directory from before aggregates lived in storage builds them once; otherwise this reads nothing.
+  // Stores open lazily, at their first message or query: the server listens first.
+  const built = storage.buildPendingAggregates({
+    visitTimeoutMs: config.visitTimeoutMs,
+    progress: (store, events, total) => log.info({ store, events, total }, `building the aggregates of store ${store} from its stored events (a one-time upgrade)`),
+  });
+  if (built > 0) log.info({ stores: built }, "aggregates built; later starts read nothing they do not need");
 
   let transport: MqttTransport;
   let mqttPort: number | null = null;
