@@ -16,6 +16,10 @@ export interface ServerConfig {
   dataDir: string;
   visitTimeoutMs: number;
   maxAgeMs: number;
+  /** Days raw events (and the visits and trips derived from them) are kept; 0: for ever (default 90). */
+  retentionDays?: number;
+  /** Days hour and day rollups are kept; 0: for ever (the default). */
+  aggregateRetentionDays?: number;
   /**
    * The Prometheus listener (`GET /metrics`): its port (0: any free one) and address, or null for
    * none. Left out (tests of the API alone): none.
@@ -43,6 +47,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
+    retentionDays: intFrom(env, "FOOTFALL_RETENTION_DAYS", 90, 0, 36_500),
+    aggregateRetentionDays: intFrom(env, "FOOTFALL_AGGREGATE_RETENTION_DAYS", 0, 0, 36_500),
     metrics: /^(off|none|false|no)$/i.test(env.FOOTFALL_METRICS_PORT ?? "")
       ? null
       : { port: intFrom(env, "FOOTFALL_METRICS_PORT", 9464, 0, 65535), host: env.FOOTFALL_METRICS_HOST || "127.0.0.1" },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
+import { Retention } from "./aggregates/retention.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
@@ -39,7 +40,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const storage = openStorage(config.dataDir);
   const metrics = createMetrics();
   const layouts = new LayoutCache(storage);
-  const analytics = new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now }, log);
+  const retention = new Retention(storage, { rawDays: config.retentionDays ?? 90, aggregateDays: config.aggregateRetentionDays ?? 0, now, log });
+  const analytics = new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now, rawSince: () => retention.rawSince() }, log);
   let hub: LiveHub | null = null;
   const services: Services = {
     storage,
@@ -116,6 +118,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     const layout = layouts.current(s.id, now());
     if (layout) await transport.publishLayout(layout);
   }
+  retention.start();
   log.info({ http: httpUrl, metrics: metricsListener?.url ?? "off", mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`, dataDir: config.dataDir }, "footfall server ready");
 
   let closing: Promise<void> | null = null;
@@ -130,6 +133,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       (closing ??= (async () => {
         await transport.close().catch(() => {});
         await ingest.drained();
+        await retention.stop();
         await hub?.close();
         await app.close();
         await metricsListener?.close();

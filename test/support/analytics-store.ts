@@ -19,6 +19,8 @@ export class AnalyticsStore {
     readonly store = "s",
   ) {
     this.storage = openStorage(this.dir.path);
+    // The store exists, as after its first layout (retention and listings go by the stores table).
+    this.storage.stores.saveLayout(store, { validFrom: 0, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }, 0);
     this.registry = new AnalyticsRegistry(this.storage, opts, createLogger("silent"));
   }
 
@@ -57,12 +59,17 @@ export class AnalyticsStore {
   }
 }
 
-/** Run `fn` with a fresh {@link AnalyticsStore}, closed afterwards. */
+/** Run `fn` with a fresh {@link AnalyticsStore}, closed afterwards (after the promise settles when `fn` is async). */
 export function withAnalyticsStore<T>(opts: AnalyticsOptions, fn: (s: AnalyticsStore) => T): T {
   const s = new AnalyticsStore(opts);
+  let result: T;
   try {
-    return fn(s);
-  } finally {
+    result = fn(s);
+  } catch (err) {
     s.close();
+    throw err;
   }
+  if (result instanceof Promise) return result.finally(() => s.close()) as T;
+  s.close();
+  return result;
 }

@@ -270,6 +270,42 @@ export class AggregatesRepo {
   expireOpenVisits(store: string, before: number): void {
     this.q.openExpire.run(store, before);
   }
+
+  // ---- retention ----
+
+  /**
+   * Delete up to `limit` raw rows of a store older than `before` (events first, then the derived
+   * visits and trips); returns how many went (0: nothing older is left). Call in a short transaction.
+   */
+  deleteRawBefore(store: string, before: number, limit: number): number {
+    let left = limit;
+    left -= this.db.prepare("DELETE FROM events WHERE store = ? AND id IN (SELECT id FROM events INDEXED BY events_by_time WHERE store = ? AND ts < ? LIMIT ?)").run(store, store, before, left).changes;
+    if (left > 0) {
+      for (const { zone } of this.db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM zone_rollups WHERE store = ? AND grain = 1").all(store)) {
+        left -= this.db
+          .prepare("DELETE FROM visits WHERE store = ? AND zone = ? AND enter_ts IN (SELECT enter_ts FROM visits WHERE store = ? AND zone = ? AND enter_ts < ? LIMIT ?)")
+          .run(store, zone, store, zone, before, left).changes;
+        if (left <= 0) break;
+      }
+    }
+    if (left > 0) {
+      left -= this.db.prepare("DELETE FROM trips WHERE store = ? AND start_ts IN (SELECT start_ts FROM trips WHERE store = ? AND start_ts < ? LIMIT ?)").run(store, store, before, left).changes;
+    }
+    if (left > 0) this.q.openExpire.run(store, before);
+    return limit - left;
+  }
+
+  /** Delete hour and day rollups of a store that end before `before` (aggregate retention). */
+  deleteRollupsBefore(store: string, before: number): number {
+    const hour = Math.floor(before / 3_600_000);
+    const day = Math.floor(before / 86_400_000);
+    let n = 0;
+    for (const table of ["zone_rollups", "path_rollups", "door_rollups"]) {
+      n += this.db.prepare(`DELETE FROM ${table} WHERE store = ? AND ((grain = 0 AND t < ?) OR (grain = 1 AND t < ?))`).run(store, hour, day).changes;
+    }
+    n += this.db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour < ?").run(store, hour).changes;
+    return n;
+  }
 }
 
 export type { VisitRow };

@@ -38,8 +38,12 @@ export interface StoreAnalyticsOptions extends DomainOptions {
 
 /** A range that needs raw rows older than the retention horizon. */
 export class RetentionError extends Error {
-  constructor(readonly horizon: number) {
-    super(`raw events before ${new Date(horizon).toISOString()} are no longer kept (FOOTFALL_RETENTION_DAYS): choose a range after that, or a figure served from the aggregates`);
+  /** Fastify answers it as a 400 with this message. */
+  readonly statusCode = 400;
+  constructor(readonly horizon: number, what = "this figure") {
+    super(
+      `${what} needs raw events, and those before ${new Date(horizon).toISOString()} are no longer kept (FOOTFALL_RETENTION_DAYS): choose a range from then on, or one that starts and ends on whole hours`,
+    );
   }
 }
 
@@ -177,15 +181,16 @@ export class StoreAnalytics {
     return this.opts.rawSince?.() ?? Number.NEGATIVE_INFINITY;
   }
 
-  private requireRaw(from: number): void {
+  private requireRaw(from: number, what?: string): void {
     const since = this.rawSince();
-    if (from < since) throw new RetentionError(since);
+    if (from < since) throw new RetentionError(since, what);
   }
 
   /** Visits, visitors and dwell of each zone for visits entered in [from, to). */
   private zoneFigures(range: Range, zoneIds: Iterable<string>): Map<string, ZoneFigures> {
     const { from, to } = range;
     const spans = spansOf(from, to);
+    if (spans.partials.length) this.requireRaw(from, "a range that does not start and end on whole hours");
     const totals = this.repo.zoneTotals(this.store, spans);
     const out = new Map<string, ZoneFigures>();
     const fig = (zone: string): ZoneFigures => {
@@ -271,7 +276,9 @@ export class StoreAnalytics {
 
   /** Trips per path (its zones) that started in the range. */
   private pathTotals(range: Range): { zones: readonly string[]; count: number }[] {
-    const totals = this.repo.pathTotals(this.store, spansOf(range.from, range.to));
+    const spans = spansOf(range.from, range.to);
+    if (spans.partials.length) this.requireRaw(range.from, "a range that does not start and end on whole hours");
+    const totals = this.repo.pathTotals(this.store, spans);
     const out: { zones: readonly string[]; count: number }[] = [];
     for (const [id, count] of totals) if (count > 0) out.push({ zones: this.repo.pathZones(this.store, id), count });
     return out;
@@ -305,6 +312,7 @@ export class StoreAnalytics {
     for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
     const raw = (zone: string, a: number, b: number) => {
       if (b <= a) return 0;
+      this.requireRaw(a, "a range or bucket that does not start and end on whole hours");
       let n = this.visitZones.has(zone) ? this.repo.visitCount(this.store, zone, a, b) : 0;
       if (this.doorZones.has(zone)) for (const c of this.repo.countsIn(this.store, a, b)) if (c.zone === zone) n += c.nIn;
       return n;
@@ -369,7 +377,7 @@ export class StoreAnalytics {
 
   /** Dwell in seconds of each closed visit to `zone` entered in the range (unordered samples; raw rows, so within retention). */
   dwellSamples(zone: string, range: Range): number[] {
-    this.requireRaw(range.from);
+    this.requireRaw(range.from, "per-visit dwell samples (experiments)");
     return this.repo.visitsIn(this.store, zone, range.from, range.to).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs / 1000]));
   }
 

@@ -1,0 +1,84 @@
+import type { Logger } from "../log.js";
+import type { Storage } from "../storage.js";
+
+export interface RetentionOptions {
+  /** Raw events (and the visits and trips derived from them) are kept this many days; 0: for ever. */
+  rawDays: number;
+  /** Hour and day rollups are kept this many days; 0: for ever. */
+  aggregateDays: number;
+  now(): number;
+  log: Logger;
+  /** Rows per transaction (default 2,000): small, so that ingest never waits long for the write lock. */
+  batchRows?: number;
+  /** How often a pass starts (default every 10 minutes). */
+  everyMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The lifecycle of history (DESIGN v1.1, FOOTFALL_RETENTION_DAYS): raw rows older than the horizon
+ * are deleted in small transactions with a turn of the event loop between them, so that ingest
+ * and queries go on; aggregates stay (or go after their own horizon).
+ */
+export class Retention {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly o: RetentionOptions,
+  ) {}
+
+  /** Raw rows before this time may be gone (-Infinity when nothing is ever deleted). */
+  rawSince(): number {
+    return this.o.rawDays > 0 ? this.o.now() - this.o.rawDays * DAY_MS : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Start passes now and then every `everyMs`. */
+  start(): void {
+    if (this.o.rawDays <= 0 && this.o.aggregateDays <= 0) return;
+    void this.pass();
+    this.timer = setInterval(() => void this.pass(), this.o.everyMs ?? 10 * 60_000);
+    this.timer.unref();
+  }
+
+  /** One pass over every store; resolves with the rows deleted (a pass already running is joined). */
+  pass(): Promise<number> {
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  private async run(): Promise<number> {
+    const { storage, o } = this;
+    const batch = o.batchRows ?? 2_000;
+    let total = 0;
+    const started = performance.now();
+    try {
+      for (const { id: store } of storage.stores.list()) {
+        if (o.rawDays > 0) {
+          const before = this.rawSince();
+          for (;;) {
+            if (this.stopped) return total;
+            const n = storage.transaction(() => storage.aggregates.deleteRawBefore(store, before, batch));
+            total += n;
+            if (n < batch) break;
+            await new Promise((r) => setImmediate(r));
+          }
+        }
+        if (o.aggregateDays > 0) total += storage.transaction(() => storage.aggregates.deleteRollupsBefore(store, o.now() - o.aggregateDays * DAY_MS));
+      }
+    } catch (err) {
+      o.log.error({ err }, "retention pass failed; it runs again at the next pass");
+    }
+    if (total > 0) o.log.info({ rows: total, ms: Math.round(performance.now() - started), rawDays: o.rawDays, aggregateDays: o.aggregateDays }, "retention: old rows deleted");
+    return total;
+  }
+}
