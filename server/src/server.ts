@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { Retention } from "./aggregates/retention.js";
+import { claimDataDir } from "./backup.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
@@ -38,6 +39,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const log = opts.log ?? createLogger();
   const now = opts.now ?? Date.now;
   const storage = openStorage(config.dataDir);
+  const releaseDataDir = claimDataDir(config.dataDir); // `footfall restore` refuses while this runs
   const metrics = createMetrics();
   const layouts = new LayoutCache(storage);
   const retention = new Retention(storage, { rawDays: config.retentionDays ?? 90, aggregateDays: config.aggregateRetentionDays ?? 0, now, log });
@@ -138,6 +140,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await app.close();
         await metricsListener?.close();
         storage.close();
+        releaseDataDir();
       })()),
   };
 }

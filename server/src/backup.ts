@@ -1,0 +1,131 @@
+import Database from "better-sqlite3";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { MIGRATIONS } from "./db/migrations.js";
+
+const DB_FILE = "footfall.db";
+const PID_FILE = "footfall.pid";
+
+/** What a backup or restore did, printed by the CLI as JSON. */
+export interface BackupReport {
+  file: string;
+  bytes: number;
+  events: number;
+  stores: number;
+  seconds: number;
+}
+
+/** A backup or restore the operator must fix: one line, what is wrong and what to do. */
+export class BackupError extends Error {
+  override name = "BackupError";
+}
+
+function summary(path: string): { events: number; stores: number; version: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const check = db.pragma("quick_check", { simple: true });
+    if (check !== "ok") throw new BackupError(`${path} is damaged (quick_check: ${String(check)}): use another backup`);
+    const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+    if (!has("events") || !has("stores")) throw new BackupError(`${path} is not a Footfall database (no events or stores table)`);
+    const events = (db.prepare("SELECT COUNT(*) AS n FROM events").get() as { n: number }).n;
+    const stores = (db.prepare("SELECT COUNT(*) AS n FROM stores").get() as { n: number }).n;
+    return { events, stores, version };
+  } catch (err) {
+    if (err instanceof BackupError) throw err;
+    throw new BackupError(`${path} cannot be read as a Footfall database (${(err as Error).message})`);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A consistent copy of the data directory's database into `file`, while the server runs and
+ * ingests: `VACUUM INTO` reads one snapshot (WAL mode lets writers go on meanwhile) and writes a
+ * compact file. Written beside the target and renamed, so a half-written backup never looks whole.
+ */
+export function backupDatabase(dataDir: string, file: string, opts: { force?: boolean } = {}): BackupReport {
+  const started = performance.now();
+  const source = join(dataDir, DB_FILE);
+  const target = resolve(file);
+  if (!existsSync(source)) throw new BackupError(`no database at ${source}: check FOOTFALL_DATA_DIR`);
+  if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
+  const partial = `${target}.partial`;
+  rmSync(partial, { force: true });
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 10000");
+    db.prepare("VACUUM INTO ?").run(partial);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw new BackupError(`backup to ${target} failed: ${(err as Error).message} (is there room on that disk?)`);
+  } finally {
+    db.close();
+  }
+  chmodSync(partial, 0o600);
+  renameSync(partial, target);
+  const s = summary(target);
+  return { file: target, bytes: statSync(target).size, events: s.events, stores: s.stores, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Whether a server process is running on this data directory (its pid file names a live process). */
+export function runningServerPid(dataDir: string): number | null {
+  const path = join(dataDir, PID_FILE);
+  if (!existsSync(path)) return null;
+  const pid = Number(readFileSync(path, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
+  }
+}
+
+/** Note this process as the data directory's server; returns the function that removes the note. */
+export function claimDataDir(dataDir: string): () => void {
+  const path = join(dataDir, PID_FILE);
+  writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
+  return () => {
+    try {
+      if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+/**
+ * Put a backup in place of the data directory's database. The server must be stopped. The backup
+ * is checked first (readable, undamaged, not newer than this version); the database it replaces
+ * is kept beside it as `footfall.db.before-restore-<time>`.
+ */
+export function restoreDatabase(dataDir: string, file: string): BackupReport & { previous: string | null } {
+  const started = performance.now();
+  const source = resolve(file);
+  if (!existsSync(source)) throw new BackupError(`no backup at ${source}`);
+  const pid = runningServerPid(dataDir);
+  if (pid !== null) throw new BackupError(`a Footfall server (pid ${pid}) is running on ${dataDir}: stop it first, then restore`);
+  const s = summary(source);
+  const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  if (s.version > newest) throw new BackupError(`${source} was written by a newer Footfall (schema ${s.version}, this one knows ${newest}): upgrade first`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const target = join(dataDir, DB_FILE);
+  const incoming = `${target}.restoring`;
+  copyFileSync(source, incoming);
+  chmodSync(incoming, 0o600);
+  let previous: string | null = null;
+  if (existsSync(target)) {
+    previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    renameSync(target, previous);
+  }
+  // The old write-ahead log belongs to the old file: left here, SQLite would apply it to the backup.
+  for (const extra of ["-wal", "-shm"]) {
+    if (existsSync(target + extra)) {
+      if (previous) renameSync(target + extra, previous + extra);
+      else rmSync(target + extra);
+    }
+  }
+  renameSync(incoming, target);
+  return { file: target, bytes: statSync(target).size, events: s.events, stores: s.stores, seconds: (performance.now() - started) / 1000, previous };
+}
