@@ -22,6 +22,7 @@ export function mosquittoConf(o: { port: number; passwordFile: string; aclFile: 
     `acl_file ${o.aclFile}`,
     "persistence true",
     `persistence_location ${o.persistenceDir}/`,
+    "autosave_interval 60",
     "set_tcp_nodelay true",
     "max_queued_messages 100000",
     "max_inflight_messages 0",
@@ -90,6 +91,15 @@ export class Mosquitto {
   }
   async stop(): Promise<void> {
     await this.child?.stop("SIGTERM");
+  }
+  /** kill -9: what it held in memory since its last autosave (queued QoS 1 messages, sessions, retained) is gone. */
+  async kill9(): Promise<void> {
+    await this.child?.kill9();
+  }
+  /** Starts it again on the same port, configuration and persistence folder (after stop or kill9). */
+  async start(): Promise<void> {
+    if (this.child && !this.child.exit) return;
+    await this.launch();
   }
   async restart(): Promise<void> {
     await this.stop();
