@@ -68,7 +68,8 @@ export class MqttAuthenticator {
     try {
       const outcome = await this.check(username, password);
       if (!outcome.ok) return outcome;
-      const owners = this.agents.ownersOfClientId(clientId);
+      // Its own id (how agents connect) needs no look-up; any other may belong to another agent.
+      const owners = clientId === `${outcome.who.store}-${outcome.who.agent}` ? [] : this.agents.ownersOfClientId(clientId);
       if (owners.length > 0 && !owners.some((a) => a.store === outcome.who.store && a.agent === outcome.who.agent)) {
         const owner = owners[0]!;
         return {

@@ -1,6 +1,7 @@
 /**
- * No single message can fail, delay or disconnect anyone else's: each message runs in a SAVEPOINT
- * of the group commit, the reject path cannot throw, and the v1.1 bounds are counted by reason.
+ * No single message can fail, delay or disconnect anyone else's: a message whose checks throw is
+ * taken out of the group commit alone (every check runs before its first write), the reject path
+ * cannot throw, and the v1.1 bounds are counted by reason.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { metricValue } from "../../../test/support/api.js";
@@ -61,7 +62,7 @@ describe("one message's failure", () => {
       ["cam-2", batchJson("cam-2", [g.enter("c", "bakery", NOW - 3 * MIN)])],
     ]);
     expect(outcomes).toEqual([undefined, undefined, undefined]);
-    // cam-2's poisoned message is gone whole (its bakery enter, written before the throw, rolled back).
+    // cam-2's poisoned message is gone whole (its bakery enter, checked before the throw, is not written).
     expect(stored()).toBe(3);
     expect(await rejectedIn(metrics, "internal_error")).toBe(1);
     const cam2 = t.server.services.storage.agents.list("shop").find((a) => a.agent === "cam-2")!;

@@ -25,6 +25,33 @@ export interface EmbeddedBrokerOptions {
  */
 export const PACKET_LIMITS: PacketLimits = { beforeAuth: 32 * 1024, afterAuth: LIMITS.maxBatchBytes + 4 * 1024 };
 
+/**
+ * Logins answered per event-loop turn. A storm of reconnecting agents arrives in one burst; taking
+ * it a few at a time lets HTTP requests and acknowledgements of connected agents in between.
+ */
+const LOGINS_PER_TURN = 16;
+
+/** Runs jobs at most `perTurn` per event-loop turn (setImmediate between slices), in arrival order. */
+function fairQueue(perTurn: number): (job: () => void) => void {
+  const jobs: (() => void)[] = [];
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    for (const job of jobs.splice(0, perTurn)) job();
+    if (jobs.length > 0) {
+      scheduled = true;
+      setImmediate(pump);
+    }
+  };
+  return (job) => {
+    jobs.push(job);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(pump);
+    }
+  };
+}
+
 type AgentClient = Client & { footfall?: AgentIdentity };
 /** Publishes that no subscriber may see: a forged topic is acknowledged (like Mosquitto does) and dropped. */
 const DROPPED = "$footfall/dropped";
@@ -36,6 +63,7 @@ const DROPPED = "$footfall/dropped";
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttTransport & { port: number }> {
   const warn = rateLimitedWarn(o.log);
+  const admit = fairQueue(LOGINS_PER_TURN);
   const clients = () => (broker as unknown as { clients: Record<string, AgentClient | undefined> }).clients;
   const broker = await Aedes.createBroker({
     // Agents use `${store}-${agent}` as client id (up to 129 characters); MQTT 3.1.1's 23 is too short.
@@ -46,7 +74,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
         done(Object.assign(new Error(message), { returnCode }), false);
       };
       if (!username || !password) return refuse(4, "no user name or password (agents log in with the credentials of `footfall agent add`)");
-      o.login(username, password.toString("utf8"), client.id).then(
+      admit(() => void o.login(username, password.toString("utf8"), client.id).then(
         (outcome) => {
           if (!outcome.ok) return refuse(outcome.returnCode, outcome.message);
           const who = outcome.who;
@@ -60,7 +88,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
           done(null, true);
         },
         (err: Error) => refuse(3, `login check failed: ${err.message}`),
-      );
+      ));
     },
     authorizePublish(client: AgentClient | null, packet, callback) {
       if (!client) return callback(null); // the server's own publishes
