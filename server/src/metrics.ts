@@ -10,7 +10,7 @@ export function createMetrics() {
     eventsDuplicate: new Counter({ name: "footfall_events_duplicate_total", help: "Events ignored because their id was already accepted", labelNames: ["store"], registers: [registry] }),
     eventsRejected: new Counter({
       name: "footfall_events_rejected_total",
-      help: "Events or whole messages rejected, by reason (schema, malformed, oversized, future, too_old, unknown_zone, unknown_store, unknown_agent, forged, forbidden_topic)",
+      help: "Events or whole messages (statuses and wills included) rejected, by reason (schema, malformed, oversized, too_deep, future, too_old, unknown_zone, unknown_store, unknown_agent, forged, foreign_id, personal_id, forbidden_topic, internal_error)",
       labelNames: ["reason"],
       registers: [registry],
     }),
