@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.js";
-import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
+import { PathStore } from "./path-store.js";
 import type { Spans } from "./spans.js";
 
 export interface ZoneTotals {
@@ -38,10 +38,11 @@ function rollupWhere(spans: Spans, tColumn = "t"): { sql: string; params: number
  */
 export class AggregatesRepo {
   private readonly q;
-  private readonly pathIdCache = new Map<string, Map<string, number>>();
-  private readonly pathZonesCache = new Map<string, Map<number, string[]>>();
+  /** Path ids, counts and reports. */
+  readonly paths: PathStore;
 
   constructor(private readonly db: Db) {
+    this.paths = new PathStore(db);
     this.q = {
       visitDelete: db.prepare("DELETE FROM visits WHERE store = ? AND zone = ? AND enter_ts = ? AND enter_id = ?"),
       visitInsert: db.prepare("INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -63,15 +64,12 @@ export class AggregatesRepo {
       doorAdd: db.prepare(
         "INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n_in = n_in + excluded.n_in, n_out = n_out + excluded.n_out",
       ),
-      pathIds: db.prepare<[string], { id: number; zones: string }>("SELECT id, zones FROM paths WHERE store = ?"),
-      pathNew: db.prepare("INSERT INTO paths (store, id, zones) VALUES (?, (SELECT COALESCE(MAX(id), -1) + 1 FROM paths WHERE store = ?), ?) RETURNING id"),
       visitsIn: db.prepare<[string, string, number, number], { enterTs: number; dwellMs: number | null; prevEnterTs: number | null }>(
         "SELECT enter_ts AS enterTs, dwell_ms AS dwellMs, prev_enter_ts AS prevEnterTs FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?",
       ),
       visitCount: db.prepare<[string, string, number, number], { n: number }>("SELECT COUNT(*) AS n FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?"),
       visitZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM zone_rollups WHERE store = ? AND grain = 1"),
       doorZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM door_rollups WHERE store = ? AND grain = 1"),
-      tripsIn: db.prepare<[string, number, number], { path: number }>("SELECT path FROM trips WHERE store = ? AND start_ts >= ? AND start_ts < ?"),
       countsIn: db.prepare<[string, number, number], { zone: string; ts: number; nIn: number; nOut: number }>(
         "SELECT zone, ts, n_in AS nIn, n_out AS nOut FROM events WHERE store = ? AND type = 2 AND ts >= ? AND ts < ?",
       ),
@@ -92,7 +90,7 @@ export class AggregatesRepo {
     for (const v of d.visitDeletes) q.visitDelete.run(store, v.zone, v.enterTs, v.enterId);
     for (const v of d.visitInserts) q.visitInsert.run(store, v.zone, v.enterTs, v.enterId, v.dwellMs, v.prevEnterTs);
     for (const t of d.tripDeletes) q.tripDelete.run(store, t.startTs, t.visitor);
-    for (const t of d.tripInserts) q.tripInsert.run(store, t.startTs, t.visitor, this.pathId(store, t.path));
+    for (const t of d.tripInserts) q.tripInsert.run(store, t.startTs, t.visitor, this.paths.idOf(store, t.path));
     for (const o of d.openDeletes) q.openDelete.run(store, o.zone, o.visitor);
     for (const o of d.openUpserts) q.openUpsert.run(store, o.zone, o.visitor, o.lastSeenTs);
     for (const z of d.zones.values()) {
@@ -114,10 +112,12 @@ export class AggregatesRepo {
     }
     for (const p of d.paths.values()) {
       if (p.n === 0) continue;
-      const id = this.pathId(store, p.path);
+      const id = this.paths.idOf(store, p.path);
       q.pathAdd.run(store, p.grain, p.t, id, p.n);
       if (p.n < 0) q.pathPrune.run(store, p.grain, p.t, id);
+      if (p.grain === 1) this.paths.touchedDay(store, p.t);
     }
+    for (const x of d.transitions.values()) if (x.n !== 0) this.paths.addTransition(store, x.grain, x.t, x.from, x.to, x.n);
     for (const x of d.doors.values()) q.doorAdd.run(store, x.grain, x.t, x.zone, x.in, x.out);
   }
 
@@ -126,47 +126,9 @@ export class AggregatesRepo {
     this.db.prepare("INSERT INTO aggregate_state (store, built_at) VALUES (?, 0) ON CONFLICT DO UPDATE SET built_at = 0").run(store);
   }
 
-  /** Forget the path id cache of a store (after a rolled-back transaction that may have created ids). */
-  forgetPathIds(store: string): void {
-    this.pathIdCache.delete(store);
-    this.pathZonesCache.delete(store);
-  }
-
-  private loadPaths(store: string): Map<string, number> {
-    let ids = this.pathIdCache.get(store);
-    if (!ids) {
-      ids = new Map();
-      const zones = new Map<number, string[]>();
-      for (const r of this.q.pathIds.iterate(store)) {
-        ids.set(r.zones, r.id);
-        zones.set(r.id, r.zones.split(PATH_SEP));
-      }
-      this.pathIdCache.set(store, ids);
-      this.pathZonesCache.set(store, zones);
-    }
-    return ids;
-  }
-
-  private pathId(store: string, key: string): number {
-    const ids = this.loadPaths(store);
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = (this.q.pathNew.get(store, store, key) as { id: number }).id;
-      ids.set(key, id);
-      this.pathZonesCache.get(store)!.set(id, key.split(PATH_SEP));
-    }
-    return id;
-  }
-
-  /** The zones of path `id` (shared: do not modify). */
-  pathZones(store: string, id: number): readonly string[] {
-    this.loadPaths(store);
-    const zones = this.pathZonesCache.get(store)!.get(id);
-    if (!zones) {
-      this.forgetPathIds(store); // created by another connection: read again
-      return this.loadPaths(store) && (this.pathZonesCache.get(store)!.get(id) ?? []);
-    }
-    return zones;
+  /** After a rolled-back transaction: forget cached path ids and counts it may have made. */
+  forgetPathIds(): void {
+    this.paths.forget();
   }
 
   // ---- reads ----
@@ -253,16 +215,6 @@ export class AggregatesRepo {
     return this.q.hasDoors.get(store) !== undefined;
   }
 
-  /** Trips per path id over the whole-hour and whole-day rollups of `spans`, plus raw trips in the partial spans. */
-  pathTotals(store: string, spans: Spans): Map<number, number> {
-    const w = rollupWhere(spans);
-    const out = new Map<number, number>();
-    const stmt = this.db.prepare(`SELECT path, SUM(n) AS n FROM path_rollups WHERE store = ? AND ${w.sql} GROUP BY path`);
-    for (const r of stmt.iterate(store, ...w.params) as IterableIterator<{ path: number; n: number }>) if (r.n) out.set(r.path, r.n);
-    for (const [a, b] of spans.partials) for (const r of this.q.tripsIn.iterate(store, a, b)) out.set(r.path, (out.get(r.path) ?? 0) + 1);
-    return out;
-  }
-
   openVisitsSince(store: string, since: number): OpenVisitRow[] {
     return this.q.openSince.all(store, since);
   }
@@ -300,7 +252,7 @@ export class AggregatesRepo {
     const hour = Math.floor(before / 3_600_000);
     const day = Math.floor(before / 86_400_000);
     let n = 0;
-    for (const table of ["zone_rollups", "path_rollups", "door_rollups"]) {
+    for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
       n += this.db.prepare(`DELETE FROM ${table} WHERE store = ? AND ((grain = 0 AND t < ?) OR (grain = 1 AND t < ?))`).run(store, hour, day).changes;
     }
     n += this.db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour < ?").run(store, hour).changes;

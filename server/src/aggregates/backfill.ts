@@ -24,11 +24,11 @@ export function backfillAggregates(db: Db, events: EventsRepo, aggregates: Aggre
   let built = 0;
   for (const { store } of pending) {
     db.transaction(() => {
-      for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "door_rollups", "open_visits"]) {
+      for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"]) {
         db.prepare(`DELETE FROM ${table} WHERE store = ?`).run(store);
       }
     })();
-    aggregates.forgetPathIds(store);
+    aggregates.forgetPathIds();
     const total = events.total(store);
     let done = 0;
     // Door counts first, in pages by ts.

@@ -1,5 +1,5 @@
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
-import type { VisitItem } from "../analytics/visitor-derivation.js";
+import { PATH_SEP, type VisitItem } from "../analytics/visitor-derivation.js";
 import { addToHistogram, type DwellHistogram } from "./dwell-histogram.js";
 
 /** Hour (0) or day (1) rollup rows. */
@@ -42,6 +42,7 @@ export class AggregateDelta {
   readonly zones = new Map<string, ZoneRollupChange>();
   readonly revisits = new Map<string, { hour: number; zone: string; prevHour: number; n: number }>();
   readonly paths = new Map<string, { grain: number; t: number; path: string; n: number }>();
+  readonly transitions = new Map<string, { grain: number; t: number; from: string; to: string; n: number }>();
   readonly doors = new Map<string, { grain: number; t: number; zone: string; in: number; out: number }>();
 
   get empty(): boolean {
@@ -79,12 +80,19 @@ export class AggregateDelta {
   trip(visitor: string, startTs: number, path: string, sign: 1 | -1): void {
     if (sign > 0) this.tripInserts.push({ startTs, visitor, path });
     else this.tripDeletes.push({ startTs, visitor });
+    const zones = path.split(PATH_SEP);
     for (const [grain, size] of GRAINS) {
       const t = Math.floor(startTs / size);
       const key = `${grain}|${t}|${path}`;
       const p = this.paths.get(key);
       if (p) p.n += sign;
       else this.paths.set(key, { grain, t, path, n: sign });
+      for (let i = 1; i < zones.length; i++) {
+        const tkey = `${grain}|${t}|${zones[i - 1]}|${zones[i]}`;
+        const tr = this.transitions.get(tkey);
+        if (tr) tr.n += sign;
+        else this.transitions.set(tkey, { grain, t, from: zones[i - 1]!, to: zones[i]!, n: sign });
+      }
     }
   }
 

@@ -28,12 +28,14 @@ export const AGGREGATES_SQL = `
     path INTEGER NOT NULL,
     PRIMARY KEY (store, start_ts, visitor)
   ) STRICT, WITHOUT ROWID;
+  -- Path ids per store; zones joined by "," (below every id character), so the index on zones
+  -- lists paths in the contract's lexical order (core's compareZoneSequences).
   CREATE TABLE paths (
     store TEXT NOT NULL,
     id INTEGER NOT NULL,
     zones TEXT NOT NULL,
     PRIMARY KEY (store, id)
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   CREATE UNIQUE INDEX paths_by_zones ON paths (store, zones);
   CREATE TABLE zone_rollups (
     store TEXT NOT NULL,
@@ -63,6 +65,15 @@ export const AGGREGATES_SQL = `
     path INTEGER NOT NULL,
     n INTEGER NOT NULL,
     PRIMARY KEY (store, grain, t, path)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE transition_rollups (
+    store TEXT NOT NULL,
+    grain INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    from_zone TEXT NOT NULL,
+    to_zone TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (store, grain, t, from_zone, to_zone)
   ) STRICT, WITHOUT ROWID;
   CREATE TABLE door_rollups (
     store TEXT NOT NULL,

@@ -20,7 +20,6 @@ import type { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
-import { pathReportOfCounts } from "./path-report.js";
 import { HOUR_MS } from "./time-parts.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
 
@@ -48,7 +47,7 @@ export class RetentionError extends Error {
 }
 
 /** Closed visits up to which dwell quantiles are computed exactly from raw rows (above: from the histogram sketch). */
-export const EXACT_QUANTILES_UP_TO = 20_000;
+export const EXACT_QUANTILES_UP_TO = 500;
 
 interface VisitorState {
   events: VisitorEvent[];
@@ -159,7 +158,7 @@ export class StoreAnalytics {
       },
       abort: () => {
         for (const visitor of next.keys()) this.visitors.delete(visitor);
-        this.repo.forgetPathIds(this.store);
+        this.repo.forgetPathIds();
       },
     };
   }
@@ -274,24 +273,20 @@ export class StoreAnalytics {
     return out;
   }
 
-  /** Trips per path (its zones) that started in the range. */
-  private pathTotals(range: Range): { zones: readonly string[]; count: number }[] {
+  private pathSpans(range: Range) {
     const spans = spansOf(range.from, range.to);
     if (spans.partials.length) this.requireRaw(range.from, "a range that does not start and end on whole hours");
-    const totals = this.repo.pathTotals(this.store, spans);
-    const out: { zones: readonly string[]; count: number }[] = [];
-    for (const [id, count] of totals) if (count > 0) out.push({ zones: this.repo.pathZones(this.store, id), count });
-    return out;
+    return spans;
   }
 
   /** Top paths of trips that started in the range, all transitions between zones in them, and the number of trips. */
   pathReport(range: Range, limit: number): PathReport {
-    return pathReportOfCounts(this.pathTotals(range), limit);
+    return this.repo.paths.report(this.store, this.pathSpans(range), limit);
   }
 
-  /** Each path with its count of trips that started in the range (unordered; zones shared, do not modify). */
+  /** Each path with its count of trips that started in the range (unordered). */
   pathCounts(range: Range): { zones: readonly string[]; count: number }[] {
-    return this.pathTotals(range);
+    return this.repo.paths.counts(this.store, this.pathSpans(range));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { replayVisitor, type DomainOptions, type VisitorEvent } from "@footfall/core";
 
-/** Separator of zone ids in a path key (ids never hold it). */
-export const PATH_SEP = ">";
+/** Separator of zone ids in a path key: ids never hold it, and it sorts below every id character, so keys sort as core's compareZoneSequences. */
+export const PATH_SEP = ",";
 
 /** What the aggregates keep of one visit. */
 export interface VisitItem {
