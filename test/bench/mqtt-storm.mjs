@@ -2,8 +2,8 @@
 // embedded broker (issue 10's aim: under 100 ms during a reconnect storm of 500 agents).
 // Phases: idle; 500 agents connecting at once for the first time (500 PBKDF2 checks); the same 500
 // reconnecting at once (verified passwords remembered); 300 wrong passwords for one user name
-// (50 at a time). The MQTT clients run in a child process, so that /health is timed by an idle
-// process. Prints p50/p99/max; asserts nothing. Options (env): STORM_AGENTS (500), FLOOD_ATTEMPTS (300),
+// (50 at a time). The MQTT clients run in a child process at a lower priority (`nice -n 10`: on a
+// real site they are other machines), so that /health is timed by an idle process. Prints p50/p99/max; asserts nothing. Options (env): STORM_AGENTS (500), FLOOD_ATTEMPTS (300),
 // SERVER_NODE_ARGS (node flags for the server process).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
@@ -92,7 +92,8 @@ const stats = (xs) => {
 async function measure(phase) {
   const file = join(dir, `${phase}.json`);
   writeFileSync(file, JSON.stringify({ url: `mqtt://127.0.0.1:${mqttPort}`, phase, creds }));
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--clients", file], { stdio: ["ignore", "pipe", "inherit"] });
+  // Agents live on other machines: here their 500 clients run at a lower priority than the server.
+  const child = spawn("nice", ["-n", "10", process.execPath, fileURLToPath(import.meta.url), "--clients", file], { stdio: ["ignore", "pipe", "inherit"] });
   const spans = {};
   let current = null;
   let buf = "";
@@ -135,11 +136,12 @@ const flood = await measure("flood");
 rows.push([`${FLOOD} wrong passwords, one user, 50 at a time`, flood.flood]);
 
 console.log(`\n/health latency under MQTT login load (${cpus().length} cores, Node ${process.version})\n`);
-console.log("| phase | /health p50 | p99 | max | unanswered | CONNACK codes |");
-console.log("|---|---|---|---|---|---|");
+console.log("| phase | /health p50 | p99 | max | unanswered | every login answered after | CONNACK codes |");
+console.log("|---|---|---|---|---|---|---|");
 for (const [name, s] of rows) {
   const st = stats(s.lat);
-  console.log(`| ${name} | ${st.p50.toFixed(1)} ms | ${st.p99.toFixed(1)} ms | ${st.max.toFixed(1)} ms | ${s.failed} of ${st.n} | ${JSON.stringify(s.codes ?? {})} |`);
+  const took = s.ms === undefined ? "" : `${(s.ms / 1000).toFixed(1)} s`;
+  console.log(`| ${name} | ${st.p50.toFixed(1)} ms | ${st.p99.toFixed(1)} ms | ${st.max.toFixed(1)} ms | ${s.failed} of ${st.n} | ${took} | ${JSON.stringify(s.codes ?? {})} |`);
 }
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));

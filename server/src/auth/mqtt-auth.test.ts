@@ -96,3 +96,28 @@ describe("verifyPasswordAsync", () => {
     }
   });
 });
+
+describe("MqttAuthenticator's password checks", () => {
+  it("runs at most maxConcurrentChecks at once, and every login still gets its answer", async () => {
+    let running = 0;
+    let most = 0;
+    const hash = hashPassword("pw", 10);
+    const agents = Array.from({ length: 40 }, (_, i) => ({ store: "shop", agent: `a-${i}`, kind: "sim" as const }));
+    const auth = new MqttAuthenticator(
+      { credentials: (u) => agents.map((a) => ({ ...a, hash })).find((a) => `${a.store}.${a.agent}` === u), ownersOfClientId: () => [] },
+      {
+        log: createLogger("silent"),
+        maxConcurrentChecks: 2,
+        verify: async (p, h) => {
+          most = Math.max(most, ++running);
+          await new Promise((r) => setTimeout(r, 2));
+          running--;
+          return verifyPasswordAsync(p, h);
+        },
+      },
+    );
+    const results = await Promise.all(agents.map((a) => auth.login(`${a.store}.${a.agent}`, "pw", `${a.store}-${a.agent}`)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(most).toBe(2);
+  });
+});

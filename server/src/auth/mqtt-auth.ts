@@ -1,6 +1,8 @@
 /**
  * MQTT logins for the embedded broker, cheap for honest agents and useless to hammer:
- * - PBKDF2 runs on libuv's thread pool (never on the event loop);
+ * - PBKDF2 runs on libuv's thread pool (never on the event loop), on at most all cores but one at
+ *   a time, so that a storm of first logins (every agent after a server restart) leaves a core to
+ *   the event loop;
  * - a verified password is remembered (as an HMAC under a key of this process, never in clear)
  *   together with the stored hash it matched, so a reconnect storm of hundreds of agents costs
  *   one hash lookup each, and a changed password (a new stored hash) is checked again;
@@ -11,6 +13,7 @@
  *   any other agent.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { availableParallelism } from "node:os";
 import type { AgentIdentity } from "../db/repos/agents.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
@@ -38,6 +41,8 @@ export interface MqttAuthOptions {
   cacheTtlMs?: number;
   /** The password check (tests count its calls). */
   verify?: (password: string, stored: string) => Promise<boolean>;
+  /** Password checks running at once (default: the cores but one, at least 1). */
+  maxConcurrentChecks?: number;
 }
 
 export class MqttAuthenticator {
@@ -60,7 +65,22 @@ export class MqttAuthenticator {
     this.maxFailures = o.maxFailures ?? 10;
     this.windowMs = o.windowMs ?? 60_000;
     this.cacheTtlMs = o.cacheTtlMs ?? 15 * 60_000;
-    this.verify = o.verify ?? verifyPasswordAsync;
+    const verify = o.verify ?? verifyPasswordAsync;
+    const slots = o.maxConcurrentChecks ?? Math.max(1, availableParallelism() - 1);
+    let running = 0;
+    const waiting: (() => void)[] = [];
+    this.verify = async (password, stored) => {
+      // A freed slot passes straight to the next waiter, so `running` never exceeds `slots`.
+      if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+      else running++;
+      try {
+        return await verify(password, stored);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    };
   }
 
   /** Checks a login and the client id it comes with. Never throws (a failing check refuses with "server unavailable"). */
