@@ -3,8 +3,10 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
-import { configFromEnv } from "./config.js";
-import { ROLES, type Role } from "./db/repos/tokens.js";
+import { configFromEnv, type ServerConfig } from "./config.js";
+import { ROLES, type Role, type TokenInfo } from "./db/repos/tokens.js";
+import { readExpiry } from "./routes/times.js";
+import { stateOf } from "./routes/tokens.js";
 import { mosquittoFiles } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
@@ -12,6 +14,9 @@ import { openStorage } from "./storage.js";
 const ENV_HELP = `
 Environment:
   FOOTFALL_HTTP_PORT         HTTP port (8080)
+  FOOTFALL_HTTP_HOST         address the HTTP server listens on (0.0.0.0)
+  FOOTFALL_METRICS_PORT      port of the Prometheus listener, GET /metrics (9464; "off" for none)
+  FOOTFALL_METRICS_HOST      its address (127.0.0.1: this machine only)
   FOOTFALL_MQTT_PORT         port of the embedded MQTT broker (1883)
   FOOTFALL_MQTT_URL          an external broker, e.g. mqtt://mosquitto:1883; then none is embedded
   FOOTFALL_MQTT_USERNAME     the server's user on the external broker
@@ -26,6 +31,46 @@ const id = (what: string) => (value: string) => {
   return value;
 };
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+/** Runs `fn` on the data folder's storage, closed afterwards. */
+function withStorage(fn: (storage: ReturnType<typeof openStorage>) => void): void {
+  const storage = openStorage(configFromEnv().dataDir);
+  try {
+    fn(storage);
+  } finally {
+    storage.close();
+  }
+}
+
+const isoMinute = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
+
+/** `footfall token list` as a table, times in UTC to the minute. */
+function tokenTable(tokens: readonly TokenInfo[], now: number): string {
+  const rows = [
+    ["ID", "ROLE", "STORE", "STATE", "CREATED (UTC)", "EXPIRES (UTC)", "LAST USED (UTC)", "LABEL"],
+    ...tokens.map((t) => [t.id, t.role, t.store ?? "(all)", stateOf(t, now), isoMinute(t.createdAt), isoMinute(t.expiresAt), isoMinute(t.lastUsedAt), t.label ?? ""]),
+  ];
+  if (tokens.length === 0) return "no tokens yet: create one with `footfall token add --role viewer`\n";
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+/** A port already taken (or not ours to take) said in one line, naming the variable that moves it. */
+function explainListenError(err: unknown, config: ServerConfig): unknown {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (e?.code !== "EADDRINUSE" && e?.code !== "EACCES" && e?.code !== "EADDRNOTAVAIL") return err;
+  if (e.syscall !== "listen" && e.syscall !== "bind") return err;
+  const variable =
+    e.port === config.metrics?.port ? "FOOTFALL_METRICS_PORT" : e.port === config.mqttPort && !config.mqttUrl ? "FOOTFALL_MQTT_PORT" : "FOOTFALL_HTTP_PORT";
+  const where = `${e.address ?? "?"}:${e.port ?? "?"}`;
+  const what =
+    e.code === "EADDRINUSE"
+      ? `port ${where} is already in use (EADDRINUSE): stop what listens there (another footfall?) or set ${variable} to a free port`
+      : e.code === "EACCES"
+        ? `this user may not listen on ${where} (EACCES): use a port above 1023 in ${variable}`
+        : `cannot listen on ${where} (EADDRNOTAVAIL): this machine has no such address; check the *_HOST settings`;
+  return new Error(what);
+}
 
 /** Close cleanly on SIGINT/SIGTERM. */
 function closeOnSignal(close: () => Promise<void>): void {
@@ -59,7 +104,10 @@ program
   .action(async () => {
     // The server is loaded only by the commands that run it, so `token add` and `--help` start fast.
     const { startServer } = await import("./server.js");
-    const server = await startServer(configFromEnv());
+    const config = configFromEnv();
+    const server = await startServer(config).catch((err: unknown) => {
+      throw explainListenError(err, config);
+    });
     closeOnSignal(server.close);
   });
 
@@ -71,7 +119,10 @@ program
   .addHelpText("after", ENV_HELP)
   .action(async (opts: { speed: number; backfillHours: number }) => {
     const { runDemo } = await import("./demo.js");
-    const demo = await runDemo(configFromEnv(), opts);
+    const config = configFromEnv();
+    const demo = await runDemo(config, opts).catch((err: unknown) => {
+      throw explainListenError(err, config);
+    });
     closeOnSignal(demo.close);
   });
 
@@ -91,20 +142,53 @@ agent
     }
   });
 
-const token = program.command("token").description("manage API tokens");
+const token = program.command("token").description("manage API tokens: add, list, revoke");
 token
   .command("add")
-  .description("create an API token; prints {token} as JSON (shown once, stored hashed)")
-  .addOption(new Option("--role <role>", "viewer: analytics; staff: live occupancy; admin: everything").choices(ROLES).makeOptionMandatory())
+  .description("create an API token; prints {token, id, ...} as JSON (the token is shown once, stored hashed)")
+  .addOption(
+    new Option("--role <role>", "viewer: analytics; staff: live occupancy; merchandiser: a viewer who also saves layouts, departments and experiments; admin: everything")
+      .choices(ROLES)
+      .makeOptionMandatory(),
+  )
   .option("--store <store>", "limit the token to one store", id("store"))
   .option("--label <label>", "a note to recognise it by")
-  .action((opts: { role: Role; store?: string; label?: string }) => {
-    const storage = openStorage(configFromEnv().dataDir);
-    try {
-      print({ token: storage.tokens.add(opts.role, opts.store ?? null, Date.now(), opts.label ?? null) });
-    } finally {
-      storage.close();
+  .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
+  .action((opts: { role: Role; store?: string; label?: string; expires?: string }) => {
+    const now = Date.now();
+    let expiresAt: number | null = null;
+    if (opts.expires !== undefined) {
+      const e = readExpiry(opts.expires, now);
+      if (!e.ok) throw new InvalidArgumentError(`--expires ${e.error}`);
+      expiresAt = e.ms;
     }
+    withStorage((storage) => {
+      const { token: secret, info } = storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt });
+      print({ token: secret, ...info });
+    });
+  });
+token
+  .command("list")
+  .description("list the tokens: id, role, store, label, created, expires, last used, state (never the tokens themselves)")
+  .option("--json", 'print {"tokens":[...]} as JSON (times in epoch ms) instead of a table')
+  .action((opts: { json?: boolean }) => {
+    withStorage((storage) => {
+      const now = Date.now();
+      const tokens = storage.tokens.list();
+      if (opts.json) return print({ tokens: tokens.map((t) => ({ ...t, state: stateOf(t, now) })) });
+      process.stdout.write(tokenTable(tokens, now));
+    });
+  });
+token
+  .command("revoke")
+  .description("revoke a token at once (HTTP at once, live screens within a second); prints it as JSON")
+  .argument("<id>", "the token's id from `footfall token list` (or the token itself)")
+  .action((tokenId: string) => {
+    withStorage((storage) => {
+      const revoked = storage.tokens.revoke(tokenId.trim(), Date.now());
+      if (!revoked) throw new InvalidArgumentError(`no token with id "${tokenId}": \`footfall token list\` shows the ids`);
+      print({ ...revoked, state: "revoked" });
+    });
   });
 
 program
@@ -128,6 +212,26 @@ program
     } finally {
       storage.close();
     }
+  });
+
+program
+  .command("backup")
+  .description("copy the database to <file>, consistently, while the server runs and ingests; prints {file, bytes, events, stores, seconds}")
+  .argument("<file>", "where to write the backup (a new file)")
+  .option("--force", "replace <file> if it exists")
+  .addHelpText("after", "\nRestore it with `footfall restore <file>` while the server is stopped.")
+  .action(async (file: string, opts: { force?: boolean }) => {
+    const { backupDatabase } = await import("./backup.js");
+    print(backupDatabase(configFromEnv().dataDir, file, opts));
+  });
+
+program
+  .command("restore")
+  .description("replace the data directory's database with a backup (stop the server first); keeps the old one beside it")
+  .argument("<file>", "a file written by `footfall backup`")
+  .action(async (file: string) => {
+    const { restoreDatabase } = await import("./backup.js");
+    print(restoreDatabase(configFromEnv().dataDir, file));
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { asId, DEMO_LAYOUT, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
+import type { Role } from "./db/repos/tokens.js";
+import type { Storage } from "./storage.js";
 import { startServer } from "./server.js";
 
 const STORE = "demo";
@@ -15,9 +17,42 @@ function edgeCli(): string {
   return join(dirname(require.resolve("@footfall/edge/package.json")), "dist", "cli.js");
 }
 
+export interface DemoTokens {
+  /** Signs in to everything: printed for the sign-in page only. */
+  admin: string;
+  /** Staff, limited to the demo store: the one the kiosk URL carries (a shop-floor tablet shows the URL to anyone near it). */
+  kiosk: string;
+}
+
+/**
+ * The demo's tokens, kept in `demo-tokens.json` (0600) in the data folder so that a restarted
+ * demo prints the same ones and a kiosk tablet stays signed in. A token that was revoked, has
+ * expired or is not what it should be is replaced.
+ */
+export function demoTokens(storage: Storage, dataDir: string, now: number): DemoTokens {
+  const file = join(dataDir, "demo-tokens.json");
+  let saved: Partial<DemoTokens> = {};
+  try {
+    saved = JSON.parse(readFileSync(file, "utf8")) as Partial<DemoTokens>;
+  } catch {
+    /* none yet, or unreadable: make new ones */
+  }
+  const keep = (token: unknown, role: Role, store: string | null) => {
+    const p = typeof token === "string" ? storage.tokens.verify(token, now) : undefined;
+    return p && p.role === role && p.store === store ? (token as string) : null;
+  };
+  const tokens: DemoTokens = {
+    admin: keep(saved.admin, "admin", null) ?? storage.tokens.add("admin", null, now, "demo admin"),
+    kiosk: keep(saved.kiosk, "staff", STORE) ?? storage.tokens.add("staff", STORE, now, "demo kiosk"),
+  };
+  if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return tokens;
+}
+
 /**
  * `footfall demo`: the server, a demo store with a floor plan, and the simulator speaking MQTT
- * to it like any agent. Prints the URL and an admin token.
+ * to it like any agent. Prints the URL, an admin token to sign in with, and a kiosk URL that
+ * carries a staff token limited to the demo store (never the admin token).
  */
 export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number }) {
   const server = await startServer(config);
@@ -29,9 +64,9 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     await server.services.onLayoutSaved(layout);
   }
   const creds = storage.agents.add(STORE, AGENT, "sim", now());
-  const token = storage.tokens.add("admin", null, now(), "demo");
+  const tokens = demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(
     configFile,
     JSON.stringify(
@@ -64,15 +99,17 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
       "",
       "  Footfall demo is running.",
       `  Open     ${url}`,
-      `  Token    ${token}   (admin; paste it to sign in)`,
-      `  Kiosk    ${url}/#/live/${STORE}?kiosk=1&token=${token}`,
+      `  Token    ${tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
+      `  Kiosk    ${url}/#/live/${STORE}?kiosk=1&token=${tokens.kiosk}   (staff, store "${STORE}" only: for a tablet)`,
       `  API      ${url}/api/docs`,
+      ...(server.metricsUrl ? [`  Metrics  ${server.metricsUrl}   (Prometheus, this machine only by default)`] : []),
       "  Stop     Ctrl+C",
       "",
     ].join("\n") + "\n",
   );
   return {
     server,
+    tokens,
     close: async () => {
       stopping = true;
       child?.kill("SIGTERM");

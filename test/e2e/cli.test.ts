@@ -12,6 +12,7 @@ import {
   connectMqtt,
   EventFactory,
   footfall,
+  footfallJson,
   FootfallApi,
   REPO_ROOT,
   run,
@@ -27,8 +28,10 @@ const HELP: [string[], RegExp][] = [
   [["demo"], /simulated store[\s\S]*--speed/],
   [["agent"], /manage edge agents[\s\S]*add/],
   [["agent", "add"], /create an agent[\s\S]*--store[\s\S]*--kind/],
-  [["token"], /manage API tokens[\s\S]*add/],
-  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*--store/],
+  [["token"], /manage API tokens[\s\S]*add[\s\S]*list[\s\S]*revoke/],
+  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*--expires/],
+  [["token", "list"], /list the tokens[\s\S]*--json/],
+  [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
   [["broker-config"], /Mosquitto password file and ACL[\s\S]*--out/],
 ];
 
@@ -59,7 +62,11 @@ describe.concurrent("footfall with bad arguments", () => {
     ["a bad store id", ["agent", "add", "door-1", "--store", "Shop!", "--kind", "door"], /store "Shop!" must be/],
     ["an unknown agent kind", ["agent", "add", "door-1", "--store", "shop", "--kind", "robot"], /--kind[\s\S]*door, beacon, camera, sim/],
     ["a missing --store", ["agent", "add", "door-1", "--kind", "door"], /--store/],
-    ["an unknown role", ["token", "add", "--role", "root"], /--role[\s\S]*viewer, staff, admin/],
+    ["an unknown role", ["token", "add", "--role", "root"], /--role[\s\S]*viewer, staff, merchandiser, admin/],
+    ["an expiry that is no time", ["token", "add", "--role", "viewer", "--expires", "soon"], /--expires "soon" is neither a duration/],
+    ["an expiry in the past", ["token", "add", "--role", "viewer", "--expires", "2020-01-01"], /--expires "2020-01-01" is in the past/],
+    ["an expiry on a day that does not exist", ["token", "add", "--role", "viewer", "--expires", "2030-02-30"], /not a date in the calendar/],
+    ["revoking a token that does not exist", ["token", "revoke", "0123456789ab"], /no token with id "0123456789ab": `footfall token list`/],
     ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
     ["an unknown command", ["frobnicate"], /unknown command/],
   ];
@@ -130,3 +137,61 @@ describe("footfall agent add and token add while a server runs on the same data 
     await client.endAsync();
   });
 });
+
+describe("footfall token list, revoke and --expires", () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await ServerProcess.start();
+  });
+  afterAll(() => server?.dispose());
+
+  interface Listed {
+    id: string;
+    role: string;
+    store: string | null;
+    label: string | null;
+    createdAt: number;
+    expiresAt: number | null;
+    revokedAt: number | null;
+    lastUsedAt: number | null;
+    state: string;
+  }
+  const list = () => footfallJson<{ tokens: Listed[] }>(["token", "list", "--json"], { dataDir: server.dataDir }).then((r) => r.tokens);
+
+  it("adds a token that expires after --expires 90d, and lists it by id without the token", async () => {
+    const before = Date.now();
+    const added = await footfallJson<{ token: string } & Listed>(["token", "add", "--role", "merchandiser", "--store", "shop", "--label", "Bob", "--expires", "90d"], { dataDir: server.dataDir });
+    expect(added.expiresAt! - added.createdAt).toBe(90 * 86_400_000);
+    expect(added.createdAt).toBeGreaterThanOrEqual(before);
+    const listed = (await list()).find((x) => x.id === added.id);
+    expect(listed).toEqual({ id: added.id, role: "merchandiser", store: "shop", label: "Bob", createdAt: added.createdAt, expiresAt: added.expiresAt, revokedAt: null, lastUsedAt: null, state: "active" });
+    const table = await footfall(["token", "list"], { dataDir: server.dataDir });
+    expect(table.stdout).toMatch(new RegExp(`^${added.id}\\s+merchandiser\\s+shop\\s+active\\s.*Bob$`, "m"));
+    expect(table.stdout + JSON.stringify(await list())).not.toContain(added.token);
+  });
+
+  it("takes 12h, 2w and a date as --expires", async () => {
+    for (const [expires, check] of [
+      ["12h", (t: Listed) => t.expiresAt! - t.createdAt === 12 * 3_600_000],
+      ["2w", (t: Listed) => t.expiresAt! - t.createdAt === 14 * 86_400_000],
+      ["2031-06-30", (t: Listed) => t.expiresAt === Date.UTC(2031, 5, 30)],
+    ] as const) {
+      const added = await footfallJson<Listed>(["token", "add", "--role", "viewer", "--expires", expires], { dataDir: server.dataDir });
+      expect(check(added), expires).toBe(true);
+    }
+  });
+
+  it("revokes a token by id, and the running server refuses it at once", async () => {
+    const token = await addToken(server.dataDir, "viewer");
+    const api = new FootfallApi(server.httpUrl, token);
+    expect(await api.me()).toEqual({ role: "viewer", store: null });
+    const id = (await list()).find((x) => x.lastUsedAt !== null && x.role === "viewer" && x.state === "active" && x.store === null)!.id;
+    const revoked = await footfallJson<Listed>(["token", "revoke", id], { dataDir: server.dataDir });
+    expect(revoked).toMatchObject({ id, state: "revoked", revokedAt: expect.any(Number) });
+    const res = await api.request<{ message: string }>("GET", "/api/v1/me");
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/this token was revoked/);
+    expect((await list()).find((x) => x.id === id)!.state).toBe("revoked");
+  });
+});
+

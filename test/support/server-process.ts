@@ -21,6 +21,11 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** How long to wait for /api/v1/health to answer 200. */
   startTimeoutMs?: number;
+  /**
+   * A command that runs `node footfall serve` (its arguments follow): e.g. `unshare` to give the
+   * server a small or read-only file system of its own.
+   */
+  launcher?: readonly string[];
 }
 
 /**
@@ -119,7 +124,9 @@ export class ServerProcess {
   private async launch(): Promise<void> {
     const base = { ...process.env };
     for (const k of Object.keys(base)) if (k.startsWith("FOOTFALL_")) delete base[k];
-    const child = new Child("footfall serve", process.execPath, [requireBuilt(FOOTFALL_CLI), "serve"], { cwd: REPO_ROOT, env: { ...base, ...this.env() } });
+    const serve = [process.execPath, requireBuilt(FOOTFALL_CLI), "serve"];
+    const [command, ...args] = this.opts.launcher ? [...this.opts.launcher, ...serve] : serve;
+    const child = new Child("footfall serve", command!, args, { cwd: REPO_ROOT, env: { ...base, ...this.env() } });
     this.child = child;
     await waitFor(
       `footfall serve to answer /api/v1/health with 200 on ${this.httpUrl}`,

@@ -10,6 +10,8 @@ export const APT_PACKAGES = {
   chromium: "chromium",
   ffmpeg: "ffmpeg",
   socat: "socat",
+  unshare: "util-linux",
+  nsenter: "util-linux",
 } as const;
 export type SystemTool = keyof typeof APT_PACKAGES;
 

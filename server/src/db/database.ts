@@ -1,25 +1,167 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { MIGRATIONS } from "./migrations.js";
 
 export type Db = Database.Database;
 
-/** Open (and create) the SQLite file in `dataDir`, WAL mode, migrations applied. */
+/**
+ * A problem with the data folder or the database file that the operator must fix. Its message
+ * is one line: what is wrong and what to do (the CLI prints it as it is, without a stack trace).
+ */
+export class StorageError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "StorageError";
+  }
+}
+
+/** Less free space than this on the data folder's disk at start is "full". */
+const MIN_FREE_BYTES = 1024 * 1024;
+/** The database and its folder are the store's history: readable by the server's user only. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/**
+ * Open (and create) the SQLite file in `dataDir`, WAL mode, migrations applied. The folder is
+ * created 0700 and the files 0600 (SQLite gives its -wal and -shm files the database file's
+ * permissions). A folder or file that cannot be used throws a {@link StorageError}.
+ */
 export function openDatabase(dataDir: string, file = "footfall.db"): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, file));
-  // First, so that the pragmas and migrations below wait for a lock held by another process
-  // (the server and the CLI open the same file) instead of failing with SQLITE_BUSY.
-  db.pragma("busy_timeout = 5000");
-  db.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an OS
-  // crash or power loss can lose the last commits.
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  db.pragma("cache_size = -65536");
-  migrate(db);
-  return db;
+  prepareDataDir(dataDir);
+  const path = join(dataDir, file);
+  privateFile(path, true);
+  for (const extra of ["-wal", "-shm"]) privateFile(path + extra, false);
+  let db: Db | null = null;
+  try {
+    db = new Database(path);
+    // First, so that the pragmas and migrations below wait for a lock held by another process
+    // (the server and the CLI open the same file) instead of failing with SQLITE_BUSY.
+    db.pragma("busy_timeout = 5000");
+    db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an OS
+    // crash or power loss can lose the last commits.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("cache_size = -65536");
+    migrate(db);
+    return db;
+  } catch (err) {
+    try {
+      db?.close();
+    } catch {
+      /* closing a database that failed to open may fail too */
+    }
+    throw explainSqliteError(err, path);
+  }
+}
+
+/** Creates the data folder (0700) if needed and checks it is a writable folder with some free space. */
+export function prepareDataDir(dataDir: string): void {
+  const what = `the data folder ${dataDir} (FOOTFALL_DATA_DIR)`;
+  try {
+    makeDirs(dataDir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason = {
+      EROFS: "it is on a read-only file system",
+      EACCES: "this user may not create it",
+      EPERM: "this user may not create it",
+      ENOTDIR: "a part of its path is a file, not a folder",
+      EEXIST: "a file of that name is in the way",
+      ENOSPC: "the disk is full",
+      ENOENT: "its parent cannot hold folders",
+    }[e.code ?? ""];
+    throw new StorageError(`cannot create ${what}: ${reason ?? e.message} (${e.code ?? "error"}). Set FOOTFALL_DATA_DIR to a writable folder, or create it and let this user write to it.`, e.code ?? "EDATADIR");
+  }
+  if (!statSync(dataDir).isDirectory()) throw new StorageError(`${what} is a file, not a folder: set FOOTFALL_DATA_DIR to a folder.`, "ENOTDIR");
+  try {
+    accessSync(dataDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === "EROFS" ? "it is on a read-only file system" : "this user may not write to it";
+    throw new StorageError(`cannot write to ${what}: ${reason} (${e.code}). Make it writable for this user (or remount it read-write), or set FOOTFALL_DATA_DIR to another folder.`, e.code ?? "EACCES");
+  }
+  let free: number | null = null;
+  try {
+    const fs = statfsSync(dataDir);
+    free = fs.bavail * fs.bsize;
+  } catch {
+    /* a file system that does not say: SQLite will tell */
+  }
+  if (free !== null && free < MIN_FREE_BYTES) throw new StorageError(diskFull(dataDir, free), "ENOSPC");
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time (Node's recursive mkdir loops for ever where
+ * mkdir fails with ENOENT under an existing parent, as in /proc).
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(d)) break;
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: DIR_MODE });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+}
+
+const diskFull = (where: string, free?: number) =>
+  `the disk holding ${where} is full${free === undefined ? "" : ` (${Math.floor(free / 1024)} KiB free)`}: free some space (or give FOOTFALL_DATA_DIR a larger disk) and start again.`;
+
+/** Creates the file 0600 when `create` and it is missing; takes group and other access away from an existing one. */
+function privateFile(path: string, create: boolean): void {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    if (!create) return;
+    try {
+      closeSync(openSync(path, constants.O_CREAT | constants.O_WRONLY, FILE_MODE));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === "ENOSPC" || e.code === "EDQUOT") throw new StorageError(diskFull(path), "ENOSPC");
+      throw new StorageError(`cannot create the database ${path}: ${e.message}. Check that this user may write to the data folder (FOOTFALL_DATA_DIR).`, e.code ?? "ECREATE");
+    }
+    return;
+  }
+  if ((mode & 0o077) === 0) return;
+  try {
+    chmodSync(path, mode & 0o700);
+  } catch {
+    /* not ours to change (another owner): it stays as the owner set it */
+  }
+}
+
+/** A one-line StorageError for what SQLite said while opening `path`, or the error itself when it is something else. */
+export function explainSqliteError(err: unknown, path: string): unknown {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === "string" ? e.code : "";
+  const said = typeof e?.message === "string" ? e.message : String(err);
+  if (!code.startsWith("SQLITE_")) return err;
+  const base = code.replace(/^(SQLITE_[A-Z]+)(_.*)?$/, "$1");
+  const message =
+    {
+      SQLITE_NOTADB: `${path} is not a SQLite database, or is damaged (${said}): move it away and restore it from a backup, or set FOOTFALL_DATA_DIR to another folder to start with an empty one.`,
+      SQLITE_CORRUPT: `the database ${path} is damaged (${said}): restore it from a backup (or try \`sqlite3 ${path} .recover\`), or set FOOTFALL_DATA_DIR to another folder.`,
+      SQLITE_BUSY: `the database ${path} is locked by another process (${said}): is another footfall server using this FOOTFALL_DATA_DIR? Stop it, or give this one its own data folder.`,
+      SQLITE_LOCKED: `the database ${path} is locked (${said}): is another footfall server using this FOOTFALL_DATA_DIR? Stop it, or give this one its own data folder.`,
+      SQLITE_FULL: diskFull(path),
+      SQLITE_READONLY: `the database ${path} is read-only (${said}): let this user write to it and its folder (or remount the disk read-write).`,
+      SQLITE_CANTOPEN: `cannot open the database ${path} (${said}): check that the data folder exists and this user may write to it (FOOTFALL_DATA_DIR).`,
+      SQLITE_PERM: `no permission to use the database ${path} (${said}): let this user read and write it.`,
+      SQLITE_IOERR: `the disk failed while reading or writing ${path} (${said}): check the disk (dmesg), then start again.`,
+    }[base] ?? `cannot use the database ${path}: ${said} (${code}).`;
+  return new StorageError(message, code);
 }
 
 /**

@@ -1,0 +1,69 @@
+/**
+ * `footfall demo` as a user starts it: it prints an admin token for signing in and a kiosk URL for
+ * a shop-floor tablet that carries a staff token limited to the demo store, never the admin token.
+ * A restarted demo prints the same tokens (kept in the data folder, readable by its user only).
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Child, FOOTFALL_CLI, FootfallApi, footfallJson, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+
+const dir = tempDir("footfall-demo-");
+afterAll(() => dir.remove());
+
+interface Printed {
+  url: string;
+  admin: string;
+  kioskUrl: string;
+  kiosk: string;
+}
+
+/** Runs `footfall demo` until it prints its banner, then stops it; returns what it printed. */
+async function demoOnce(): Promise<Printed> {
+  const [http, mqtt] = [await freePort(), await freePort()];
+  const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
+  const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "1"], { cwd: REPO_ROOT, env });
+  try {
+    const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
+    const admin = /Token\s+(\S+)/.exec(out)![1]!;
+    const kioskUrl = /Kiosk\s+(\S+)/.exec(out)![1]!;
+    const printed = { url: /Open\s+(\S+)/.exec(out)![1]!, admin, kioskUrl, kiosk: /[?&]token=([^&\s]+)/.exec(kioskUrl)![1]! };
+    // Checked while it runs.
+    const asKiosk = new FootfallApi(printed.url, printed.kiosk);
+    expect(await asKiosk.me()).toEqual({ role: "staff", store: "demo" });
+    expect((await asKiosk.request("GET", "/api/v1/stores/demo/occupancy")).status).toBe(200);
+    expect((await asKiosk.request("GET", "/api/v1/stores/demo/agents")).status).toBe(403);
+    expect((await asKiosk.request("GET", "/api/v1/tokens")).status).toBe(403);
+    expect(await new FootfallApi(printed.url, printed.admin).me()).toEqual({ role: "admin", store: null });
+    return printed;
+  } finally {
+    await child.stop("SIGTERM");
+  }
+}
+
+describe("footfall demo", () => {
+  let first: Printed;
+
+  it("puts a staff token limited to the demo store in the kiosk URL, never the admin token", async () => {
+    first = await demoOnce();
+    expect(first.kioskUrl).toMatch(/\/#\/live\/demo\?kiosk=1&token=ff_/);
+    expect(first.kiosk).not.toBe(first.admin);
+    expect(first.kioskUrl).not.toContain(first.admin);
+  });
+
+  it("keeps its tokens in the data folder, readable by its user only", () => {
+    expect((statSync(join(dir.path, "demo-tokens.json")).mode & 0o777).toString(8)).toBe("600");
+  });
+
+  it("prints the same tokens when started again, so a kiosk tablet stays signed in", async () => {
+    const again = await demoOnce();
+    expect({ admin: again.admin, kiosk: again.kiosk }).toEqual({ admin: first.admin, kiosk: first.kiosk });
+  });
+
+  it("makes a new kiosk token when the old one was revoked, and keeps the admin token", async () => {
+    await footfallJson(["token", "revoke", first.kiosk], { dataDir: dir.path });
+    const again = await demoOnce();
+    expect(again.kiosk).not.toBe(first.kiosk);
+    expect(again.admin).toBe(first.admin);
+  });
+});
