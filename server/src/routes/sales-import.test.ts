@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkSale, CsvHeaderError, parseSaleTime, readCsv, type SaleContext } from "./sales-import.js";
 
@@ -98,3 +99,78 @@ describe("readCsv", () => {
     expect(() => readCsv("")).toThrow(/empty/);
   });
 });
+
+describe("readCsv after unreadable records", () => {
+  it("reports a stray quote on its own line, and every later bad row once at its own line", () => {
+    const text = [
+      "timestamp,zone,amount,transaction", // 1
+      "2026-11-20 10:00,fruit,1,t1", // 2
+      '2026-11-20 10:00,fruit,"1"x,t2', // 3: unreadable
+      "2026-11-20 10:00,fruit,1", // 4: a field short
+      '2026-11-20 10:00,"fr', // 5-6: a quoted line break
+      'uit",1,t4',
+      '2026-11-20 10:00,fr"uit,1,t5', // 7: unreadable
+      "2026-11-20 10:00,bakery,2,t6", // 8
+    ].join("\n");
+    const { rows, errors } = readCsv(text);
+    expect(rows.map((r) => r.line)).toEqual([2, 5, 8]);
+    expect(errors.map((e) => e.line)).toEqual([3, 4, 7]);
+    expect(errors[0]!.error).toMatch(/^unreadable CSV: Invalid Closing Quote: got "x" at line 3/);
+  });
+
+  type Kind = "good" | "badValue" | "badCount" | "strayQuote" | "afterQuote" | "blank";
+  const note = fc.oneof(
+    fc.constantFrom("", "plain", "   spaced  "),
+    fc.array(fc.constantFrom("a", "b", ",", " ", "\n", "\r\n", '""'), { minLength: 1, maxLength: 6 }).map((parts) => `"${parts.join("")}"`),
+  );
+  const row = fc.record({ kind: fc.constantFrom<Kind>("good", "good", "good", "badValue", "badCount", "strayQuote", "afterQuote", "blank"), note });
+
+  /** The row's text; `k` makes its transaction id unique. */
+  const render = (r: { kind: Kind; note: string }, k: number): string => {
+    const ts = "2026-11-20 10:00";
+    switch (r.kind) {
+      case "good":
+        return `${ts},fruit,${k}.5,t${k},${r.note}`;
+      case "badValue":
+        return `${ts},fruit,lots,t${k},${r.note}`;
+      case "badCount":
+        return `${ts},fruit,${k}`;
+      case "strayQuote":
+        return `${ts},fr"uit,1,t${k},plain`;
+      case "afterQuote":
+        return `${ts},"fruit"x,1,t${k},plain`;
+      case "blank":
+        return r.note === "" ? "" : "   ";
+    }
+  };
+  const lineBreaks = (s: string) => (s.match(/\r\n|\n|\r/g) ?? []).length;
+
+  it("numbers every row by the line it starts on, good or bad, whatever precedes it (property)", () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), fc.constantFrom("\n", "\r\n"), fc.boolean(), (list, eol, unclosedAtEnd) => {
+        const texts = ["timestamp,zone,amount,transaction,note"];
+        const expectGood: number[] = [];
+        const expectBad: number[] = [];
+        let line = 2;
+        list.forEach((r, k) => {
+          const text = render(r, k);
+          if (r.kind === "good") expectGood.push(line);
+          else if (r.kind !== "blank") expectBad.push(line);
+          texts.push(text);
+          line += 1 + lineBreaks(text);
+        });
+        if (unclosedAtEnd) {
+          texts.push('2026-11-20 10:00,"fruit,1,tz,plain');
+          expectBad.push(line);
+        }
+        const { rows, errors } = readCsv(texts.join(eol) + eol);
+        const checked = rows.map((r) => ({ line: r.line, sale: checkSale(r, { ...ctx, timeZone: "UTC" }) }));
+        const bad = [...errors.map((e) => e.line), ...checked.filter((c) => typeof c.sale === "string").map((c) => c.line)].sort((a, b) => a - b);
+        expect(bad).toEqual(expectBad);
+        expect(checked.filter((c) => typeof c.sale !== "string").map((c) => c.line)).toEqual(expectGood);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+

@@ -36,54 +36,120 @@ const COLUMNS: Record<Exclude<keyof RawSale, "line">, readonly string[]> = {
 
 export class CsvHeaderError extends Error {}
 
+/** One CSV record as it stands in the text, before its fields are read. */
+interface RawRecord {
+  /** The file's line where the record starts (1-based). */
+  line: number;
+  text: string;
+  /** Whether it holds a `"` (else its fields are a plain split). */
+  quoted: boolean;
+}
+
+/**
+ * The records of a CSV text, each with the line it starts on. A line break ends a record unless
+ * it is inside a quoted field; a quote opens a quoted field only at the start of a field (after
+ * blanks), so that a stray quote (`ab"c`, `"1"x`) spoils its own line only, never the lines after
+ * it. A quoted field still open at the end swallows the rest of the text (nothing else can be meant).
+ */
+export function splitRecords(text: string, delimiter: string): RawRecord[] {
+  const out: RawRecord[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const start = i;
+    const startLine = line;
+    let inQuotes = false;
+    let fieldStart = true;
+    let quoted = false;
+    let end = n;
+    while (i < n) {
+      const c = text[i]!;
+      if (c === "\r" || c === "\n") {
+        const width = c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+        line++;
+        if (!inQuotes) {
+          end = i;
+          i += width;
+          break;
+        }
+        i += width;
+        continue;
+      }
+      if (inQuotes) {
+        if (c === '"') {
+          if (text[i + 1] === '"') i++;
+          else inQuotes = false;
+        }
+        i++;
+        continue;
+      }
+      if (c === '"') {
+        quoted = true;
+        if (fieldStart) inQuotes = true;
+        fieldStart = false;
+      } else if (c === delimiter) fieldStart = true;
+      else if (c !== " " && c !== "\t") fieldStart = false;
+      i++;
+    }
+    out.push({ line: startLine, text: text.slice(start, end), quoted });
+  }
+  return out;
+}
+
+/** The fields of one record, or why it cannot be read (its line numbers made the file's). */
+function recordFields(r: RawRecord, delimiter: string): string[] | string {
+  if (!r.quoted) return r.text.split(delimiter).map((f) => f.trim());
+  try {
+    const records = parse(r.text, { delimiter, trim: true, relax_column_count: true, record_delimiter: ["\r\n", "\n", "\r"] }) as string[][];
+    if (records.length !== 1) return "unreadable CSV: a quoted field breaks the record";
+    return records[0]!;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return `unreadable CSV: ${message.replace(/\bat line (\d+)/g, (_m, l: string) => `at line ${r.line + Number(l) - 1}`)}`;
+  }
+}
+
 /**
  * Rows of a CSV text with a header line naming `timestamp`, `amount`, `transaction` and `zone`
  * or `department` (`items` optional, other columns ignored, any order). The delimiter is `,`, or
  * `;` or a tab when the header has those and no comma (spreadsheets in many locales write `;`).
- * Records the parser cannot read (an unclosed quote) come back as errors with their line.
+ * Blank lines are skipped. Each record is read on its own, so a record the parser cannot read
+ * (a stray or unclosed quote) is one error at the line it starts on, and every later row keeps
+ * its own line number.
  */
 export function readCsv(text: string): { rows: RawSale[]; errors: RowError[] } {
-  const headerLine = /^[^\r\n]*/.exec(text.replace(/^\uFEFF/, ""))![0];
+  const body = text.replace(/^\uFEFF/, "");
+  const headerLine = /^[^\r\n]*/.exec(body)![0];
   const delimiter = headerLine.includes(",") ? "," : headerLine.includes(";") ? ";" : headerLine.includes("\t") ? "\t" : ",";
   const errors: RowError[] = [];
-  const records = parse(text, {
-    bom: true,
-    delimiter,
-    info: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    skip_records_with_error: true,
-    on_skip: (err) => {
-      errors.push({ line: Number((err as { lines?: unknown } | undefined)?.lines ?? 0), error: `unreadable CSV: ${err?.message ?? "parse error"}` });
-      return undefined;
-    },
-  }) as unknown as { record: string[]; info: { lines: number; empty_lines: number } }[];
+  const records = splitRecords(body, delimiter).filter((r) => r.text.trim() !== "");
   const first = records[0];
   if (!first) throw new CsvHeaderError("the CSV is empty: its first line must name the columns timestamp, zone or department, amount, items, transaction");
-  const header = first.record.map((h) => h.toLowerCase());
+  const headerFields = recordFields(first, delimiter);
+  if (typeof headerFields === "string") throw new CsvHeaderError(`the CSV header cannot be read: ${headerFields}`);
+  const header = headerFields.map((h) => h.toLowerCase());
   const index = {} as Record<keyof typeof COLUMNS, number>;
   for (const [field, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, readonly string[]][])
     index[field] = header.findIndex((h) => names.includes(h));
   const missing = (["ts", "amount", "transaction"] as const).filter((f) => index[f] < 0).map((f) => COLUMNS[f][0]);
   if (index.zone < 0 && index.department < 0) missing.push("zone or department");
-  if (missing.length) throw new CsvHeaderError(`the CSV header must name ${missing.join(", ")} (it has: ${first.record.join(", ")})`);
+  if (missing.length) throw new CsvHeaderError(`the CSV header must name ${missing.join(", ")} (it has: ${headerFields.join(", ")})`);
 
   const rows: RawSale[] = [];
-  // A record's first line: the previous record's last line, plus the empty lines skipped since, plus one.
-  let lastLine = first.info.lines;
-  let empty = first.info.empty_lines;
-  for (const { record, info } of records.slice(1)) {
-    const line = lastLine + (info.empty_lines - empty) + 1;
-    lastLine = info.lines;
-    empty = info.empty_lines;
+  for (const r of records.slice(1)) {
+    const record = recordFields(r, delimiter);
+    if (typeof record === "string") {
+      errors.push({ line: r.line, error: record });
+      continue;
+    }
     if (record.length !== header.length) {
-      errors.push({ line, error: `${record.length} fields where the header has ${header.length}` });
+      errors.push({ line: r.line, error: `${record.length} fields where the header has ${header.length}` });
       continue;
     }
     const cell = (f: keyof typeof COLUMNS) => (index[f] >= 0 && record[index[f]] !== "" ? record[index[f]] : undefined);
     rows.push({
-      line,
+      line: r.line,
       ts: cell("ts"),
       zone: cell("zone"),
       department: cell("department"),
