@@ -24,6 +24,8 @@ Environment:
   FOOTFALL_DATA_DIR          where the SQLite database lives (./data)
   FOOTFALL_VISIT_TIMEOUT_MS  silence that abandons a visit and ends a trip (1800000)
   FOOTFALL_MAX_EVENT_AGE_MS  older events are rejected (604800000, 7 days)
+  FOOTFALL_RETENTION_DAYS    days raw events are kept; aggregates stay (90; 0: for ever)
+  FOOTFALL_AGGREGATE_RETENTION_DAYS  days hour and day aggregates are kept (0: for ever)
   FOOTFALL_LOG_LEVEL         trace, debug, info, warn, error (info)`;
 
 const id = (what: string) => (value: string) => {
