@@ -16,6 +16,8 @@
  *
  * Usage: node test/bench/beacon-accuracy.mjs [--visitors 200] [--seed 1] [--q 1.5] [--r 40]
  *        [--hysteresis 3] [--stay 4000] [--stale 6000] [--tolerance 10000] [--json]
+ *        [--decoder hmm|hysteresis] [--move-cost 6] [--scale-db 3] [--max-cost 4] [--lag 4] [--step 1000]
+ *        [--no-adjacency]  (hmm: every zone may follow every other, instead of the floor's neighbours)
  */
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
@@ -41,6 +43,13 @@ const { values: a } = parseArgs({
     tolerance: { type: "string", default: "10000" },
     sigmas: { type: "string", default: "4,6,8" },
     taus: { type: "string", default: "2000,0" },
+    decoder: { type: "string" },
+    "move-cost": { type: "string" },
+    "scale-db": { type: "string" },
+    "max-cost": { type: "string" },
+    lag: { type: "string" },
+    step: { type: "string" },
+    "no-adjacency": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
 });
@@ -56,9 +65,32 @@ const params = {
   staleMs: Number(a.stale ?? d.staleMs.default),
   lostAfterMs: d.lostAfterMs.default,
   minRssi: d.minRssi.default,
+  decoder: a.decoder ?? d.decoder.default,
+  hmm: {
+    moveCost: Number(a["move-cost"] ?? d.hmmMoveCost.default),
+    scaleDb: Number(a["scale-db"] ?? d.hmmScaleDb.default),
+    maxCost: Number(a["max-cost"] ?? d.hmmMaxCost.default),
+    lag: Number(a.lag ?? d.hmmLag.default),
+    stepMs: Number(a.step ?? d.hmmStepMs.default),
+  },
 };
 const tolerance = Number(a.tolerance);
 const floor = storeFloor();
+// The floor's adjacency as the agent derives it from a layout: zone outlines within 1 m (here the
+// grid's wall neighbours, and the diagonal ones, which share a corner).
+const { layoutAdjacency } = await import(fileURLToPath(new URL("../../edge/dist/sources/beacon/adjacency.js", import.meta.url)));
+const rect = (z) => [
+  [z.x0, z.y0],
+  [z.x1, z.y0],
+  [z.x1, z.y1],
+  [z.x0, z.y1],
+];
+const adjacency = a["no-adjacency"]
+  ? null
+  : layoutAdjacency(
+      floor.zones.map((z) => ({ id: z.id, polygon: rect(z) })),
+      d.adjacencyGapM.default,
+    );
 
 /** Reported visits from zone changes. */
 function reportedVisits(changes) {
@@ -101,7 +133,18 @@ function match(truth, reported, key) {
 
 function run(sigma, tauMs) {
   const random = rng(Number(a.seed) * 1000 + sigma * 10 + (tauMs > 0 ? 1 : 0));
-  const acc = { instants: 0, correct: 0, truthVisits: 0, reportedEnters: 0, reportedExits: 0, enterMatched: 0, exitMatched: 0, spurious: 0, dwellErrors: [], transitions: 0 };
+  const acc = {
+    instants: 0,
+    correct: 0,
+    truthVisits: 0,
+    reportedEnters: 0,
+    reportedExits: 0,
+    enterMatched: 0,
+    exitMatched: 0,
+    spurious: 0,
+    dwellErrors: [],
+    transitions: 0,
+  };
   const n = Number(a.visitors);
   for (let v = 0; v < n; v++) {
     const start = 1_700_000_000_000 + v * 3_600_000;
@@ -116,6 +159,9 @@ function run(sigma, tauMs) {
       minRssi: params.minRssi,
       hysteresisDb: params.hysteresisDb,
       minStayMs: params.minStayMs,
+      decoder: params.decoder,
+      hmm: params.hmm,
+      adjacency,
     });
     const changes = [];
     let nextTick = start;
@@ -142,7 +188,11 @@ function run(sigma, tauMs) {
     acc.reportedEnters += reported.length;
     acc.reportedExits += reported.filter((r) => r.exit !== Infinity).length;
     const enters = match(truth, reported, "enter");
-    const exits = match(truth, reported.filter((r) => r.exit !== Infinity), "exit");
+    const exits = match(
+      truth,
+      reported.filter((r) => r.exit !== Infinity),
+      "exit",
+    );
     acc.enterMatched += enters.length;
     acc.exitMatched += exits.length;
     acc.spurious += reported.length - enters.length;
@@ -175,11 +225,20 @@ for (const tau of a.taus.split(",").map(Number)) for (const sigma of a.sigmas.sp
 if (a.json) console.log(JSON.stringify({ params, tolerance, results }, null, 2));
 else {
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
-  console.log(`beacon tracker accuracy: ${a.visitors} visitors per row, seed ${a.seed}; q=${params.q} dB²/s, r=${params.r} dB², hysteresis ${params.hysteresisDb} dB, min stay ${params.minStayMs} ms, stale ${params.staleMs} ms; match tolerance ±${tolerance / 1000} s`);
+  const h = params.hmm;
+  const decoder =
+    params.decoder === "hmm"
+      ? `hmm (move cost ${h.moveCost}, ${h.scaleDb} dB per nat, step cost at most ${h.maxCost}, lag ${h.lag} x ${h.stepMs} ms, ${adjacency ? `floor adjacency, ${adjacency.length} pairs` : "any zone to any"})`
+      : `hysteresis ${params.hysteresisDb} dB`;
+  console.log(
+    `beacon tracker accuracy: ${a.visitors} visitors per row, seed ${a.seed}; q=${params.q} dB²/s, r=${params.r} dB², ${decoder}, min stay ${params.minStayMs} ms, stale ${params.staleMs} ms; match tolerance ±${tolerance / 1000} s`,
+  );
   console.log("shadowing            visits  in zone  enter P/R        exit P/R         dwell err mean/median  spurious/visit");
   for (const r of results) {
     console.log(
-      `${`sigma ${r.sigma} dB ${r.tauMs ? `corr ${r.tauMs / 1000} s` : "iid"}`.padEnd(20)} ${String(r.truthVisits).padStart(6)}  ${pct(r.timeCorrect).padStart(7)}  ${pct(r.enterPrecision)}/${pct(r.enterRecall)}`.padEnd(64) +
+      `${`sigma ${r.sigma} dB ${r.tauMs ? `corr ${r.tauMs / 1000} s` : "iid"}`.padEnd(20)} ${String(r.truthVisits).padStart(6)}  ${pct(r.timeCorrect).padStart(7)}  ${pct(r.enterPrecision)}/${pct(r.enterRecall)}`.padEnd(
+        64,
+      ) +
         ` ${pct(r.exitPrecision)}/${pct(r.exitRecall)}`.padEnd(17) +
         ` ${r.dwellErrorMeanS.toFixed(1)} s / ${r.dwellErrorMedianS?.toFixed(1)} s`.padEnd(24) +
         ` ${r.spuriousPerVisit.toFixed(3)}`,

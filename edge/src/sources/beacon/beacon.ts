@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { errorMessage } from "../../log.js";
 import type { Source, SourceContext } from "../../source.js";
 import { StateFile } from "../door/state-file.js";
+import { layoutAdjacency } from "./adjacency.js";
 import { feedRecords, readSighting } from "./feed.js";
 import { startHttpFeed, startMqttFeed, startNobleScanner, type FeedInput } from "./inputs.js";
 import type { BeaconSettings } from "./settings.js";
@@ -18,8 +19,9 @@ export interface BeaconStats {
 
 /**
  * The `beacon` source: BLE sightings (gateway feeds over MQTT or HTTP, or the local adapter) go
- * through the {@link BeaconTracker} (Kalman smoothing, zone by strongest receiver with hysteresis
- * and a minimum stay, exit on leaving or signal loss) and come out as enter/exit events.
+ * through the {@link BeaconTracker} (Kalman smoothing, then zones decided by an HMM that moves
+ * between adjacent zones of the layout, exit on leaving or signal loss) and come out as enter/exit
+ * events.
  *
  * Privacy: the raw beacon id never leaves this process. Visitor ids are HMAC-SHA256 of the id with
  * a salt that rotates daily ({@link DailyVisitorIds}); a visit keeps the id it started with, so
@@ -52,6 +54,10 @@ export class BeaconSource implements Source<BeaconSettings> {
       minRssi: t.minRssi,
       hysteresisDb: t.hysteresisDb,
       minStayMs: t.minStayMs,
+      decoder: t.decoder,
+      hmm: { stepMs: t.hmmStepMs, lag: t.hmmLag, moveCost: t.hmmMoveCost, scaleDb: t.hmmScaleDb, maxCost: t.hmmMaxCost },
+      // The floor's adjacency: as configured, else from the layout when it comes (below), else any zone to any.
+      adjacency: t.adjacency ?? null,
     });
     this.tracker = tracker;
     const saltFile = ctx.dataDir ? new StateFile<{ day: string; salt: string }>(join(ctx.dataDir, `${ctx.agent ?? "beacon"}.beacon-salt.json`)) : null;
@@ -59,7 +65,9 @@ export class BeaconSource implements Source<BeaconSettings> {
       ? {
           load: () => {
             const v = saltFile.read()?.value as { day?: unknown; salt?: unknown } | undefined;
-            return typeof v?.day === "string" && typeof v.salt === "string" && /^[0-9a-f]{64}$/.test(v.salt) ? { day: v.day, salt: Buffer.from(v.salt, "hex") } : null;
+            return typeof v?.day === "string" && typeof v.salt === "string" && /^[0-9a-f]{64}$/.test(v.salt)
+              ? { day: v.day, salt: Buffer.from(v.salt, "hex") }
+              : null;
           },
           save: (e) => saltFile.write({ day: e.day, salt: e.salt.toString("hex") }),
         }
@@ -139,21 +147,31 @@ export class BeaconSource implements Source<BeaconSettings> {
       if (s.http) this.inputs.push(await startHttpFeed({ ...s.http, log: ctx.log, onMessage: (text) => onText(text) }));
       if (s.noble) {
         const receiver = s.noble.receiver;
-        this.inputs.push(await startNobleScanner({ log: ctx.log, onError: (err) => ctx.fail(err), onSighting: (beacon, rssi) => see({ receiver, beacon, rssi, ts: ctx.now() }) }));
+        this.inputs.push(
+          await startNobleScanner({
+            log: ctx.log,
+            onError: (err) => ctx.fail(err),
+            onSighting: (beacon, rssi) => see({ receiver, beacon, rssi, ts: ctx.now() }),
+          }),
+        );
       }
     } catch (err) {
       await this.closeInputs();
       throw err;
     }
-    const unknownZones = (): void => {
+    const onLayout = (): void => {
       const layout = ctx.layout();
       if (!layout) return;
       const zones = new Set(layout.zones.map((z) => z.id as string));
       const missing = Object.entries(s.receivers).filter(([, r]) => !zones.has(r.zone));
-      if (missing.length > 0) ctx.log.warn(`receivers in zones the layout does not have (their events will be rejected): ${missing.map(([id, r]) => `${id} -> ${r.zone}`).join(", ")}`);
+      if (missing.length > 0)
+        ctx.log.warn(
+          `receivers in zones the layout does not have (their events will be rejected): ${missing.map(([id, r]) => `${id} -> ${r.zone}`).join(", ")}`,
+        );
+      if (t.adjacency === undefined) tracker.setAdjacency(layoutAdjacency(layout.zones, t.adjacencyGapM));
     };
-    unknownZones();
-    ctx.onLayout(unknownZones);
+    onLayout();
+    ctx.onLayout(onLayout);
     this.timer = setInterval(() => {
       try {
         emit(tracker.tick(feedNow(ctx.now())));

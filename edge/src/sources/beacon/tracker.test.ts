@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BeaconTracker, type TrackerOptions, type ZoneChange } from "./tracker.js";
 
-const OPTS: TrackerOptions = {
+const BASE: TrackerOptions = {
   receivers: { r1: { zone: "fruit" }, r2: { zone: "bakery" }, r3: { zone: "checkout", offsetDb: 0 } },
   kalman: { q: 1.5, r: 40 },
   staleMs: 6000,
@@ -26,9 +26,10 @@ function run(tracker: BeaconTracker, sightings: Array<[number, string, number, s
 const steady = (receiver: string, rssi: number, from: number, to: number, beacon = "b1"): Array<[number, string, number, string]> =>
   Array.from({ length: Math.floor((to - from) / 1000) + 1 }, (_, i) => [from + i * 1000, receiver, rssi, beacon]);
 
-describe("BeaconTracker", () => {
-  it("enters the zone of the only receiver once the stay is long enough, dated from the first sighting", () => {
-    const out = run(new BeaconTracker(OPTS), steady("r1", -60, 0, 10_000));
+describe.each([["hmm" as const], ["hysteresis" as const]])("BeaconTracker (%s decoder)", (decoder) => {
+  const OPTS: TrackerOptions = { ...BASE, decoder };
+  it("enters the zone of the only receiver once the stay (and the decoder's lag) has passed, dated from the first sighting", () => {
+    const out = run(new BeaconTracker(OPTS), steady("r1", -60, 0, 40_000));
     expect(out).toEqual([{ type: "enter", beacon: "b1", zone: "fruit", ts: 0 }]);
   });
 
@@ -60,13 +61,16 @@ describe("BeaconTracker", () => {
   it("ignores receivers it does not know and applies receiver offsets", () => {
     const t = new BeaconTracker({ ...OPTS, receivers: { r1: { zone: "fruit" }, r2: { zone: "bakery", offsetDb: 20 } } });
     const sightings: Array<[number, string, number]> = [];
-    for (let ts = 0; ts < 20_000; ts += 1000) sightings.push([ts, "r1", -60], [ts, "r2", -70], [ts, "rx", -30]);
+    for (let ts = 0; ts < 40_000; ts += 1000) sightings.push([ts, "r1", -60], [ts, "r2", -70], [ts, "rx", -30]);
     expect(run(t, sightings).map((c) => c.zone)).toEqual(["bakery"]);
   });
 
   it("tracks beacons independently and closes every open visit on flush", () => {
     const t = new BeaconTracker(OPTS);
-    run(t, [...steady("r1", -60, 0, 10_000, "a"), ...steady("r2", -60, 0, 10_000, "b")].sort((x, y) => x[0] - y[0]));
+    run(
+      t,
+      [...steady("r1", -60, 0, 40_000, "a"), ...steady("r2", -60, 0, 40_000, "b")].sort((x, y) => x[0] - y[0]),
+    );
     expect(t.zoneOf("a")).toBe("fruit");
     expect(t.zoneOf("b")).toBe("bakery");
     expect(t.flush().map((c) => [c.beacon, c.type, c.zone])).toEqual([
@@ -128,6 +132,46 @@ describe("BeaconTracker", () => {
         );
         // Ticks happen at other beacons' sightings too: they never change what is reported, nor when.
         expect(together).toEqual(alone);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("BeaconTracker with the hmm decoder and a floor's adjacency", () => {
+  // fruit - bakery - checkout in a row: fruit and checkout do not touch.
+  const ROW: TrackerOptions = {
+    ...BASE,
+    decoder: "hmm",
+    adjacency: [
+      ["fruit", "bakery"],
+      ["bakery", "checkout"],
+    ],
+  };
+  const moves = (out: ZoneChange[]) => out.filter((c) => c.type === "exit" && c.reason === "moved").map((c) => [c.zone, out[out.indexOf(c) + 1]!.zone]);
+
+  it("goes from fruit to checkout through bakery (or away), never in one step", () => {
+    const t = new BeaconTracker(ROW);
+    const out = run(t, [...steady("r1", -60, 0, 60_000), ...steady("r3", -60, 61_000, 150_000)], 200_000);
+    for (const [from, to] of moves(out)) expect([from, to].sort()).not.toEqual(["checkout", "fruit"]);
+    expect(out.filter((c) => c.type === "enter").map((c) => c.zone)).toContain("checkout");
+  });
+
+  it("property: every reported move is between zones that touch", () => {
+    const sighting = fc.record({
+      dt: fc.integer({ min: 0, max: 4000 }),
+      receiver: fc.constantFrom("r1", "r2", "r3"),
+      rssi: fc.integer({ min: -100, max: -40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(sighting, { maxLength: 300 }), (raw) => {
+        let ts = 0;
+        const out = run(
+          new BeaconTracker(ROW),
+          raw.map((r) => [(ts += r.dt), r.receiver, r.rssi]),
+          ts + 60_000,
+        );
+        for (const [from, to] of moves(out)) expect([from, to].sort()).not.toEqual(["checkout", "fruit"]);
       }),
       { numRuns: 200 },
     );
