@@ -6,6 +6,7 @@ export * from "./fixtures.js";
 export * from "./mosquitto.js";
 export * from "./mqtt.js";
 export * from "./paths.js";
+export * from "./postgres.js";
 export * from "./ports.js";
 export * from "./proxy.js";
 export * from "./reference.js";

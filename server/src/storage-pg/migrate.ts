@@ -1,0 +1,57 @@
+import type pg from "pg";
+import { PG_MIGRATIONS, type PgMigration } from "./schema.js";
+
+/** The advisory lock migrations hold, so two servers starting at once apply each migration once. */
+const MIGRATION_LOCK = 0x666f6f74; // "foot"
+
+export interface MigrationResult {
+  /** Schema version before. */
+  from: number;
+  /** Schema version now. */
+  to: number;
+  /** Versions applied by this call. */
+  applied: number[];
+}
+
+/**
+ * Brings the database to the newest schema: every migration newer than the highest version in
+ * `schema_migrations`, each in its own transaction, under a session advisory lock (several servers
+ * may start together; the first applies, the others find it done). A database newer than this
+ * server is refused: an older server would misread it.
+ */
+export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<MigrationResult> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+      );
+      const { rows } = await client.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations");
+      const from = rows[0]?.v ?? 0;
+      const latest = migrations.at(-1)?.version ?? 0;
+      if (from > latest) {
+        throw new Error(`the database's schema is version ${from}, newer than this server knows (${latest}): upgrade this server, or point it at another database`);
+      }
+      const applied: number[] = [];
+      for (const m of migrations) {
+        if (m.version <= from) continue;
+        await client.query("BEGIN");
+        try {
+          await client.query(m.sql);
+          await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
+          await client.query("COMMIT");
+        } catch (err) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+        }
+        applied.push(m.version);
+      }
+      return { from, to: Math.max(from, latest), applied };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}

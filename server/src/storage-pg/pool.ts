@@ -1,0 +1,46 @@
+import pg from "pg";
+
+/** OIDs of the PostgreSQL types whose text form the pool parses itself. */
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * `bigint` as a JavaScript number (epoch ms, counters): pg hands it over as a string because it
+ * may exceed 2^53. Footfall's bigints are times and counts far below that; one that is not is a
+ * corrupted row, and a clear error beats a silently rounded figure.
+ */
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`a bigint column holds ${text}, beyond 2^53: not a Footfall time or count`);
+  return n;
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === INT8 && format !== "binary") return parseInt8;
+    if (oid === NUMERIC && format !== "binary") return (text: string) => Number(text);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+export interface PgPoolOptions {
+  /** Connections at most (default 10). */
+  max?: number;
+  /** Shown in pg_stat_activity (default "footfall"). */
+  applicationName?: string;
+}
+
+/**
+ * A connection pool to `url` (`postgres://user:password@host:port/database`): bigint and numeric
+ * as numbers (per pool, not pg's global parsers), a name in pg_stat_activity, and errors of idle
+ * connections (the database restarting) logged by the caller rather than crashing the process.
+ */
+export function createPgPool(url: string, opts: PgPoolOptions = {}, onError: (err: Error) => void = () => {}): pg.Pool {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${url.replace(/:[^:@/]*@/, ":***@")}"`);
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? "footfall", types });
+  pool.on("error", onError);
+  return pool;
+}
+
+/** What runs a query: a pool or one of its clients (inside a transaction). */
+export type PgQueryable = Pick<pg.Pool | pg.PoolClient, "query">;
