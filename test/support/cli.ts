@@ -55,7 +55,7 @@ export function addAgent(dataDir: string, store: string, agent: string, kind: "d
 }
 
 /** `footfall token add --role <role> [--store <store>]`: the token. */
-export async function addToken(dataDir: string, role: "viewer" | "staff" | "admin", store?: string): Promise<string> {
+export async function addToken(dataDir: string, role: "viewer" | "staff" | "merchandiser" | "admin", store?: string): Promise<string> {
   const r = await footfallJson<{ token: string }>(["token", "add", "--role", role, ...(store ? ["--store", store] : [])], { dataDir });
   return r.token;
 }

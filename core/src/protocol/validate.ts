@@ -21,15 +21,19 @@ export interface Validator<T> {
 
 /**
  * Compiled checking code where the platform runs generated code; TypeBox's interpreter (the same
- * answers, slower) where it may not: the UI is served with a Content-Security-Policy without
- * 'unsafe-eval', under which `new Function` throws an EvalError.
+ * answers, slower) where it may not. In a browser the interpreter is used from the start: the UI
+ * is served with a Content-Security-Policy without 'unsafe-eval' (where even trying `new Function`
+ * is reported as a violation), and it checks a few layouts, not a stream of events. Elsewhere an
+ * EvalError (Node with --disallow-code-generation-from-strings) falls back to it too.
  */
 function checkerOf(schema: TSchema): { Check(value: unknown): boolean; Errors(value: unknown): Iterable<{ path: string; message: string }> } {
+  const interpreted = { Check: (value: unknown) => Value.Check(schema, value), Errors: (value: unknown) => Value.Errors(schema, value) };
+  if ("document" in globalThis) return interpreted;
   try {
     return TypeCompiler.Compile(schema);
   } catch (err) {
     if (!(err instanceof EvalError)) throw err;
-    return { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) };
+    return interpreted;
   }
 }
 

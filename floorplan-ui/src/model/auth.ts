@@ -1,6 +1,6 @@
 import type { ViewId } from "./route.js";
 
-export type Role = "viewer" | "staff" | "admin";
+export type Role = "viewer" | "staff" | "merchandiser" | "admin";
 export interface Me {
   role: Role;
   /** The one store the token is limited to, or null for all stores. */
@@ -15,20 +15,28 @@ export interface ViewInfo {
   hint: string;
 }
 
-/** Which view each role sees: viewers get analytics, staff the live view, admins everything (DESIGN.md roles). */
+/**
+ * Which view each role sees (DESIGN.md roles): viewers get analytics, staff the live view,
+ * merchandisers analytics plus the layout editor and new experiments, admins everything.
+ */
 export const VIEWS: readonly ViewInfo[] = [
-  { id: "heatmap", label: "Heatmap", roles: ["viewer", "admin"], hint: "Zones coloured by visits and dwell" },
-  { id: "flows", label: "Flows", roles: ["viewer", "admin"], hint: "Paths and transitions between zones" },
-  { id: "funnel", label: "Funnels", roles: ["viewer", "admin"], hint: "How many go on from one step to the next" },
-  { id: "experiments", label: "Experiments", roles: ["viewer", "admin"], hint: "Did a layout change work? Before and after, with a verdict" },
+  { id: "heatmap", label: "Heatmap", roles: ["viewer", "merchandiser", "admin"], hint: "Zones coloured by visits and dwell" },
+  { id: "flows", label: "Flows", roles: ["viewer", "merchandiser", "admin"], hint: "Paths and transitions between zones" },
+  { id: "funnel", label: "Funnels", roles: ["viewer", "merchandiser", "admin"], hint: "How many go on from one step to the next" },
+  { id: "experiments", label: "Experiments", roles: ["viewer", "merchandiser", "admin"], hint: "Did a layout change work? Before and after, with a verdict" },
   { id: "live", label: "Live", roles: ["staff", "admin"], hint: "Occupancy against capacity, now" },
-  { id: "editor", label: "Layout", roles: ["admin"], hint: "Draw zones and save a new layout version" },
+  { id: "editor", label: "Layout", roles: ["merchandiser", "admin"], hint: "Draw zones and save a new layout version" },
   { id: "sales", label: "Sales", roles: ["admin"], hint: "Import sales and map departments to zones" },
   { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents" },
 ];
 
 export function isRole(value: unknown): value is Role {
-  return value === "viewer" || value === "staff" || value === "admin";
+  return value === "viewer" || value === "staff" || value === "merchandiser" || value === "admin";
+}
+
+/** Whether the role may create experiments (and save layouts and departments): merchandisers and admins. */
+export function mayDesign(role: Role): boolean {
+  return role === "merchandiser" || role === "admin";
 }
 
 export function viewsFor(role: Role): ViewInfo[] {

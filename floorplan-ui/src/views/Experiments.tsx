@@ -1,10 +1,11 @@
 /**
- * Experiments (viewers read, admins create): the list, the form (`?new=1`) and a result
+ * Experiments (viewers read, merchandisers and admins create): the list, the form (`?new=1`) and a result
  * (`?id=…`) with the before and after plans and the verdict table.
  */
 import type { ViewProps } from "../App.js";
 import type { Experiment } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
+import { mayDesign } from "../model/auth.js";
 import { formatDateTime } from "../model/format.js";
 import { formatHash, withParams } from "../model/route.js";
 import { useSession } from "../session.js";
@@ -17,7 +18,7 @@ import "../styles/experiments.css";
 
 export default function ExperimentsView({ store, route, navigate }: ViewProps) {
   const { me } = useSession();
-  const admin = me.role === "admin";
+  const admin = mayDesign(me.role); // may create experiments: merchandisers and admins
   const id = route.params.id;
   const creating = route.params.new === "1" && admin;
   const go = (changes: Record<string, string | null>) => navigate(withParams({ ...route, params: {} }, changes));

@@ -1,0 +1,111 @@
+/**
+ * The UI under the server's Content-Security-Policy, in chromium: every view renders with a
+ * data: floor-plan image and live push, and the browser reports no CSP violation (no script,
+ * style, image or connection the policy refuses). A merchandiser gets the analytics, the layout
+ * editor and new experiments, and nothing of sales, agents or live.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { addToken, ServerProcess } from "../support/index.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, shopLayout, type SeededStore } from "./helpers/store.js";
+
+/** A 2x2 PNG, as the editor's image upload stores it. */
+const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGNgYPj/n4GBgYGJgYGBAQAYBAH/0uRkNwAAAABJRU5ErkJggg==";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  const layout = shopLayout();
+  await shop.api.putLayout(shop.store, { ...layout, floor: { ...layout.floor, image: PNG } });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+});
+
+/** Opens a page that records what the browser refuses under the CSP, and page errors. */
+async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.page();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`Refused to load (CSP ${e.violatedDirective}): ${e.blockedURI}`));
+  });
+  return { page, problems };
+}
+
+const VIEWS: [string, string][] = [
+  ["heatmap", "/heatmap/shop"],
+  ["flows", "/flows/shop"],
+  ["funnel", "/funnel/shop"],
+  ["experiments", "/experiments/shop"],
+  ["editor", "/editor/shop"],
+  ["sales", "/sales/shop"],
+  ["agents", "/agents/shop"],
+  ["live", "/live/shop"],
+];
+
+describe("the UI under the Content-Security-Policy", () => {
+  it("sends the policy with the page", async () => {
+    const res = await fetch(`${server.httpUrl}/`);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
+  it.each(VIEWS)("renders %s with nothing refused", async (name, hash) => {
+    const { page, problems } = await watchedPage();
+    try {
+      await page.goto(`${server.httpUrl}/#${hash}?token=${shop.tokens.admin}`);
+      await page.getByTestId(name).waitFor({ timeout: 15_000 });
+      if (name === "live") await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(500);
+      await shot(page, `csp-${name}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("draws the data: floor-plan image in the editor (no 'could not be loaded')", async () => {
+    const { page, problems } = await watchedPage();
+    try {
+      await page.goto(`${server.httpUrl}/#/editor/shop?token=${shop.tokens.admin}`);
+      await page.getByTestId("editor").waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+      expect(await page.getByText("Background image could not be loaded").count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("a merchandiser in the UI", () => {
+  it("gets the analytics, the layout editor and new experiments; not live, sales or agents", async () => {
+    const token = await addToken(server.dataDir, "merchandiser", "shop");
+    const { page, problems } = await watchedPage();
+    try {
+      await page.goto(`${server.httpUrl}/#/experiments/shop?token=${token}`);
+      await page.getByTestId("experiments").waitFor({ timeout: 15_000 });
+      const nav = await page.locator("header nav a, header a.nav-link, nav a").allTextContents();
+      expect(nav.join(" ")).toMatch(/Heatmap[\s\S]*Flows[\s\S]*Funnels[\s\S]*Experiments[\s\S]*Layout/);
+      expect(nav.join(" ")).not.toMatch(/Live|Sales|Agents/);
+      expect(await page.getByTestId("exp-new").count()).toBe(1);
+      await shot(page, "merchandiser-experiments");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
