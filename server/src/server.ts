@@ -90,7 +90,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
 
   // A data directory from before aggregates lived in storage builds them once; otherwise this reads nothing.
   // Stores open lazily, at their first message or query: the server listens first.
-  const built = storage.buildPendingAggregates({
+  const built = await storage.buildPendingAggregates({
     visitTimeoutMs: config.visitTimeoutMs,
     progress: (store, events, total) => log.info({ store, events, total }, `building the aggregates of store ${store} from its stored events (a one-time upgrade)`),
   });

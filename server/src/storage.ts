@@ -24,7 +24,7 @@ export interface Storage {
   /** Visits, trips, rollups and open visits derived from the events (updated in the ingest transaction). */
   readonly aggregates: AggregatesRepo;
   /** Build the aggregates of stores whose events predate them (a one-time upgrade); returns how many stores were built. */
-  buildPendingAggregates(opts: BackfillOptions): number;
+  buildPendingAggregates(opts: BackfillOptions): Promise<number>;
   /** Run `fn` atomically (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T;
   ping(): boolean;
@@ -41,7 +41,7 @@ export function openStorage(dataDir: string): Storage {
     tokens: new TokensRepo(db),
     events,
     aggregates,
-    buildPendingAggregates: (opts) => backfillAggregates(db, events, aggregates, opts),
+    buildPendingAggregates: (opts) => backfillAggregates(db, events, aggregates, opts, async (fn) => fn()),
     sales: new SalesRepo(db),
     departments: new DepartmentsRepo(db),
     experiments: new ExperimentsRepo(db),

@@ -1,21 +1,12 @@
+import type { PathReport } from "@footfall/core";
 import type { Db } from "../db/database.js";
+import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
 import { PathStore } from "./path-store.js";
 import type { Spans } from "./spans.js";
 
-export interface ZoneTotals {
-  visits: number;
-  firsts: number;
-  closed: number;
-  dwellSumMs: number;
-}
-
-export interface OpenVisitRow {
-  zone: string;
-  visitor: string;
-  lastSeenTs: number;
-}
+export type { OpenVisitRow, ZoneTotals };
 
 /** SQL condition over the whole-hour and whole-day rows of `spans` (grain, t columns), with its parameters. */
 function rollupWhere(spans: Spans, tColumn = "t"): { sql: string; params: number[] } {
@@ -64,13 +55,13 @@ export class AggregatesRepo {
       doorAdd: db.prepare(
         "INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n_in = n_in + excluded.n_in, n_out = n_out + excluded.n_out",
       ),
-      visitsIn: db.prepare<[string, string, number, number], { enterTs: number; dwellMs: number | null; prevEnterTs: number | null }>(
+      visitsIn: db.prepare<[string, string, number, number], StoredVisit>(
         "SELECT enter_ts AS enterTs, dwell_ms AS dwellMs, prev_enter_ts AS prevEnterTs FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?",
       ),
       visitCount: db.prepare<[string, string, number, number], { n: number }>("SELECT COUNT(*) AS n FROM visits WHERE store = ? AND zone = ? AND enter_ts >= ? AND enter_ts < ?"),
       visitZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM zone_rollups WHERE store = ? AND grain = 1"),
       doorZones: db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM door_rollups WHERE store = ? AND grain = 1"),
-      countsIn: db.prepare<[string, number, number], { zone: string; ts: number; nIn: number; nOut: number }>(
+      countsIn: db.prepare<[string, number, number], StoredCount>(
         "SELECT zone, ts, n_in AS nIn, n_out AS nOut FROM events WHERE store = ? AND type = 2 AND ts >= ? AND ts < ?",
       ),
       hasDoors: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM door_rollups WHERE store = ? LIMIT 1"),
@@ -139,7 +130,7 @@ export class AggregatesRepo {
     const rows = this.db
       .prepare(`SELECT zone, SUM(visits) AS visits, SUM(firsts) AS firsts, SUM(closed) AS closed, SUM(dwell_sum_ms) AS dwellSumMs FROM zone_rollups WHERE store = ? AND ${w.sql} GROUP BY zone`)
       .all(store, ...w.params) as (ZoneTotals & { zone: string })[];
-    return new Map(rows.map((r) => [r.zone, r]));
+    return new Map(rows.map((r) => [r.zone, { visits: r.visits, firsts: r.firsts, closed: r.closed, dwellSumMs: r.dwellSumMs }]));
   }
 
   /** Per zone: the dwell histogram of the whole-hour and whole-day rollups of `spans`. */
@@ -168,8 +159,18 @@ export class AggregatesRepo {
     return this.q.revisitHoursOfPrev.all(store, prevHour, a, b);
   }
 
+  /** The paths report of a range (see PathStore.report). */
+  pathReport(store: string, spans: Spans, limit: number): PathReport {
+    return this.paths.report(store, spans, limit);
+  }
+
+  /** Every path with its trips in the range. */
+  pathCounts(store: string, spans: Spans): PathCount[] {
+    return this.paths.counts(store, spans);
+  }
+
   /** Raw visits of a zone entered in [from, to) (within the raw-row retention). */
-  visitsIn(store: string, zone: string, from: number, to: number): { enterTs: number; dwellMs: number | null; prevEnterTs: number | null }[] {
+  visitsIn(store: string, zone: string, from: number, to: number): StoredVisit[] {
     return this.q.visitsIn.all(store, zone, from, to);
   }
 
@@ -207,7 +208,7 @@ export class AggregatesRepo {
   }
 
   /** Raw door counts in [from, to). */
-  countsIn(store: string, from: number, to: number): { zone: string; ts: number; nIn: number; nOut: number }[] {
+  countsIn(store: string, from: number, to: number): StoredCount[] {
     return this.q.countsIn.all(store, from, to);
   }
 

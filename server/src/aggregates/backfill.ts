@@ -4,31 +4,30 @@ import type { EventsRepo } from "../db/repos/events.js";
 import { deriveVisitor } from "../analytics/visitor-derivation.js";
 import type { AggregatesRepo } from "./aggregates-repo.js";
 import { AggregateDelta } from "./delta.js";
+import type { BackfillOptions } from "../storage/types.js";
 
-export interface BackfillOptions {
-  visitTimeoutMs: number;
-  /** Progress, every few hundred thousand events. */
-  progress?(store: string, events: number, total: number): void;
-  /** Events per transaction (default 50,000). */
-  pageSize?: number;
-}
+export type { BackfillOptions };
 
 /**
  * Build the aggregates of the stores an upgrade marked (aggregate_state.built_at = 0) from their
  * stored events: a data directory written before aggregates lived in storage upgrades itself at
  * its first start. Pages of whole visitors, each page one transaction, so an interrupted build
  * starts again from the store's beginning (its rows are cleared first) and never counts twice.
+ * `serialize` runs each page's write when no other transaction is open (the adapter's lock); a
+ * turn of the event loop passes between pages.
  */
-export function backfillAggregates(db: Db, events: EventsRepo, aggregates: AggregatesRepo, opts: BackfillOptions): number {
+export async function backfillAggregates(db: Db, events: EventsRepo, aggregates: AggregatesRepo, opts: BackfillOptions, serialize: <T>(fn: () => T) => Promise<T>): Promise<number> {
   const pending = db.prepare("SELECT store FROM aggregate_state WHERE built_at = 0").all() as { store: string }[];
   let built = 0;
   for (const { store } of pending) {
-    db.transaction(() => {
-      for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"]) {
-        db.prepare(`DELETE FROM ${table} WHERE store = ?`).run(store);
-      }
-    })();
-    aggregates.forgetPathIds();
+    await serialize(() => {
+      db.transaction(() => {
+        for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"]) {
+          db.prepare(`DELETE FROM ${table} WHERE store = ?`).run(store);
+        }
+      })();
+      aggregates.forgetPathIds();
+    });
     const total = events.total(store);
     let done = 0;
     // Door counts first, in pages by ts.
@@ -42,7 +41,8 @@ export function backfillAggregates(db: Db, events: EventsRepo, aggregates: Aggre
       if (rows.length === 0) break;
       const delta = new AggregateDelta();
       for (const r of rows) delta.door(r.zone, r.ts, r.n_in, r.n_out);
-      db.transaction(() => aggregates.write(store, delta))();
+      await serialize(() => db.transaction(() => aggregates.write(store, delta))());
+      await turn();
       const last = rows[rows.length - 1]!;
       cursor = { ts: last.ts, id: last.id };
       done += rows.length;
@@ -67,16 +67,19 @@ export function backfillAggregates(db: Db, events: EventsRepo, aggregates: Aggre
         for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1);
         for (const o of d.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
       }
-      db.transaction(() => aggregates.write(store, delta))();
+      await serialize(() => db.transaction(() => aggregates.write(store, delta))());
+      await turn();
       after = visitors[visitors.length - 1]!;
       if (done - reported >= 250_000) {
         opts.progress?.(store, done, total);
         reported = done;
       }
     }
-    db.prepare("UPDATE aggregate_state SET built_at = ? WHERE store = ?").run(Date.now(), store);
+    await serialize(() => db.prepare("UPDATE aggregate_state SET built_at = ? WHERE store = ?").run(Date.now(), store));
     opts.progress?.(store, total, total);
     built++;
   }
   return built;
 }
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

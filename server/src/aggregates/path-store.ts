@@ -1,5 +1,6 @@
 import { compareIds, compareZoneSequences, type PathReport, type ZoneId } from "@footfall/core";
 import type { Db } from "../db/database.js";
+import type { PathTally } from "../storage/types.js";
 import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import type { Spans } from "./spans.js";
 import { topK } from "./top-k.js";
@@ -43,12 +44,7 @@ class Lru<K, V> {
   }
 }
 
-/** Path ids of a range with their trip counts. */
-export interface PathTally {
-  ids: number[];
-  counts: Map<number, number>;
-  trips: number;
-}
+export type { PathTally };
 
 /**
  * Paths in storage: ids for zone sequences (a bounded cache in front of the `paths` table), trip

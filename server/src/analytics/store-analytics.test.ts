@@ -176,15 +176,15 @@ describe("StoreAnalytics", () => {
     );
   });
 
-  it("equals the domain after upgrading a data directory whose events predate the aggregates, then taking the rest live", () => {
-    fc.assert(
-      fc.property(streamArb, deliveryArb, fc.double({ min: 0, max: 1, noNaN: true }), rangeArb, TIMEOUTS, (events, d, cut, r, timeout) => {
-        withStore(d, timeout, (s) => {
+  it("equals the domain after upgrading a data directory whose events predate the aggregates, then taking the rest live", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, deliveryArb, fc.double({ min: 0, max: 1, noNaN: true }), rangeArb, TIMEOUTS, async (events, d, cut, r, timeout) => {
+        await withStore(d, timeout, async (s) => {
           const batches = deliveries(events, d);
           const before = Math.floor(cut * batches.length);
           for (const batch of batches.slice(0, before)) s.insertOnly(batch);
           s.storage.transaction(() => s.storage.aggregates.markForBuild(s.store));
-          s.storage.buildPendingAggregates({ visitTimeoutMs: timeout, pageSize: 7 });
+          await s.storage.buildPendingAggregates({ visitTimeoutMs: timeout, pageSize: 7 });
           const analytics = s.restart();
           for (const batch of batches.slice(before)) s.ingest(batch);
           expectFiguresOfDomain(analytics, events, r, timeout);

@@ -1,5 +1,4 @@
 import type { Layout } from "@footfall/core";
-import { layoutAt } from "../db/repos/stores.js";
 import type { Storage } from "../storage.js";
 
 /** Layout versions per store, read from storage once and refreshed when this process saves one. */
@@ -42,4 +41,17 @@ export class LayoutCache {
   changes(store: string): number[] {
     return this.entry(store).layouts.slice(1).map((l) => l.validFrom);
   }
+}
+
+/**
+ * The layout in force at `ts`: the latest version (by validFrom, then version) with validFrom <= ts;
+ * before the first version, the first one. `layouts` must be ordered as `stores.layouts` returns them.
+ */
+export function layoutAt(layouts: readonly Layout[], ts: number): Layout | undefined {
+  let found: Layout | undefined = layouts[0];
+  for (const l of layouts) {
+    if (l.validFrom <= ts) found = l;
+    else break;
+  }
+  return found;
 }

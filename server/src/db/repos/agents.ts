@@ -1,36 +1,9 @@
 import type { AgentKind, AgentStatus } from "@footfall/core";
 import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
+import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
-export interface AgentIdentity {
-  store: string;
-  agent: string;
-  kind: AgentKind;
-}
-export interface AgentRow extends AgentIdentity {
-  username: string;
-  state: string;
-  version: string | null;
-  statusTs: number | null;
-  lastEventTs: number | null;
-  lastReceivedAt: number | null;
-  events: number;
-  duplicates: number;
-  rejects: number;
-}
-export interface AgentCredentials {
-  agent: string;
-  store: string;
-  username: string;
-  password: string;
-}
-export interface IngestTally {
-  events: number;
-  duplicates: number;
-  rejects: number;
-  lastEventTs: number | null;
-  receivedAt: number;
-}
+export type { AgentCredentials, AgentIdentity, AgentRow, IngestTally };
 
 /** The MQTT user name of an agent: ids never hold a dot, so this is unique and reversible. */
 export const agentUsername = (store: string, agent: string) => `${store}.${agent}`;
@@ -44,14 +17,14 @@ export class AgentsRepo {
         `INSERT INTO agents (store, agent, kind, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash`,
       ),
-      byUsername: db.prepare<[string], AgentIdentity & { hash: string }>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ?"),
+      byUsername: db.prepare<[string], AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ?"),
       get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
       byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ?"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
                 last_received_at AS lastReceivedAt, events, duplicates, rejects FROM agents WHERE store = ? ORDER BY agent`,
       ),
-      hashes: db.prepare<[], { username: string; hash: string; store: string; agent: string }>(
+      hashes: db.prepare<[], AgentPasswordEntry>(
         "SELECT username, password_hash AS hash, store, agent FROM agents ORDER BY username",
       ),
       status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
@@ -75,7 +48,7 @@ export class AgentsRepo {
     return { store: row.store, agent: row.agent, kind: row.kind };
   }
   /** The agent and its stored password hash, by MQTT user name (for a caller that caches verified credentials). */
-  credentials(username: string): (AgentIdentity & { hash: string }) | undefined {
+  credentials(username: string): AgentSecret | undefined {
     return this.q.byUsername.get(username);
   }
   /** Like {@link authenticate}, with PBKDF2 off the event loop. */
@@ -95,7 +68,7 @@ export class AgentsRepo {
     return this.q.list.all(store);
   }
   /** User names with their hashes, for a Mosquitto password file. */
-  passwordEntries(): { username: string; hash: string; store: string; agent: string }[] {
+  passwordEntries(): AgentPasswordEntry[] {
     return this.q.hashes.all();
   }
   recordStatus(store: string, agent: string, status: AgentStatus): void {

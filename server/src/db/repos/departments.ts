@@ -1,7 +1,7 @@
+import type { Departments } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
-/** Department name -> its zones, in the order they were given. */
-export type Departments = Record<string, string[]>;
+export type { Departments };
 
 /**
  * Each store's departments: named groups of zones. They place sales that name a department, and

@@ -65,6 +65,12 @@ export class EventsRepo {
     const y = e.type === "position" ? e.y : null;
     return this.q.insert.run(store, e.id, e.ts, TYPE_CODE[e.type], zone, visitor, nIn, nOut, x, y, agent, receivedAt).changes === 1;
   }
+  /** Insert events of one agent; for each, whether it was new. Call inside a transaction. */
+  insertMany(store: string, agent: string, events: readonly FootfallEvent[], receivedAt: number): boolean[] {
+    const out = new Array<boolean>(events.length);
+    for (let i = 0; i < events.length; i++) out[i] = this.insert(store, agent, events[i]!, receivedAt);
+    return out;
+  }
   /** A visitor's events, by ts then id. */
   visitorEvents(store: string, visitor: string): VisitorEvent[] {
     return this.q.byVisitor.all(store, visitor).map(fromRow) as VisitorEvent[];

@@ -1,26 +1,7 @@
+import type { InsertOutcome, SaleRow, ZoneSales } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
-/** One till transaction, as imported. */
-export interface SaleRow {
-  transaction: string;
-  ts: number;
-  /** The zone the row named, or null when it named a department. */
-  zone: string | null;
-  department: string | null;
-  /** The zones that share the sale equally (one, unless a department of several zones). */
-  zones: string[];
-  amount: number;
-  items: number | null;
-}
-
-export type InsertOutcome = "accepted" | "duplicate" | "conflict";
-
-/** Per zone: transactions (a department's sale split evenly counts 1/n in each of its n zones) and sales. */
-export interface ZoneSales {
-  zone: string;
-  transactions: number;
-  sales: number;
-}
+export type { InsertOutcome, SaleRow, ZoneSales };
 
 interface StoredRow {
   ts: number;

@@ -1,14 +1,8 @@
 import { layoutValidator, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
+import type { LayoutVersion, StoreRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
-export interface StoreRow {
-  id: StoreId;
-  name: string;
-}
-export interface LayoutVersion {
-  version: number;
-  validFrom: number;
-}
+export type { LayoutVersion, StoreRow };
 
 /** Stores and their versioned layouts. */
 export class StoresRepo {
@@ -65,17 +59,4 @@ export class StoresRepo {
       return layout;
     }).immediate();
   }
-}
-
-/**
- * The layout in force at `ts`: the latest version (by validFrom, then version) with validFrom <= ts;
- * before the first version, the first one. `layouts` must be ordered as `StoresRepo.layouts` returns them.
- */
-export function layoutAt(layouts: readonly Layout[], ts: number): Layout | undefined {
-  let found: Layout | undefined = layouts[0];
-  for (const l of layouts) {
-    if (l.validFrom <= ts) found = l;
-    else break;
-  }
-  return found;
 }

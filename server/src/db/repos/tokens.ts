@@ -1,43 +1,10 @@
 import { newSecret, tokenHash } from "../../auth/secrets.js";
+import { ROLES, type Principal, type Role, type TokenCheck, type TokenInfo } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
-/**
- * Roles (DESIGN.md): `viewer` analytics and layouts; `staff` live occupancy and layouts;
- * (v1.1) `merchandiser` what a viewer may plus saving layouts, departments and experiments;
- * `admin` everything, including tokens, agents and the sales import.
- */
-export const ROLES = ["viewer", "staff", "merchandiser", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-/** The grants each role holds: a route names the grant it needs. */
-const GRANTS: Record<Role, readonly Role[]> = {
-  viewer: ["viewer"],
-  staff: ["staff"],
-  merchandiser: ["merchandiser", "viewer"],
-  admin: ROLES,
-};
-
-export interface Principal {
-  role: Role;
-  /** Limited to this store, or null for every store. */
-  store: string | null;
-  /** The token's public id (what `footfall token list` shows and `revoke` takes). */
-  tokenId: string;
-}
-
-/** A token as listed: never the token itself. */
-export interface TokenInfo {
-  id: string;
-  role: Role;
-  store: string | null;
-  label: string | null;
-  createdAt: number;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-}
-
-export type TokenCheck = { ok: true; principal: Principal } | { ok: false; why: "unknown" | "revoked" | "expired"; at?: number };
+export { isRole, roleAllows } from "../../auth/roles.js";
+export { ROLES };
+export type { Principal, Role, TokenCheck, TokenInfo };
 
 /** `last_used_at` is written at most this often per token (a write per request would be wasteful). */
 const TOUCH_EVERY_MS = 60_000;
@@ -103,12 +70,24 @@ export class TokensRepo {
 
   /** Who a token is, or why it is refused. Notes its use (at most once a minute). */
   check(token: string, now: number): TokenCheck {
+    const c = this.inspect(token, now);
+    if (c.ok) this.touch(c.principal.tokenId, now);
+    return c;
+  }
+
+  /** Like {@link check}, without noting the use (a read only). */
+  inspect(token: string, now: number): TokenCheck {
     const r = this.q.byHash.get(tokenHash(token));
     if (!r) return { ok: false, why: "unknown" };
     const problem = refusal(r, now);
     if (problem) return problem;
-    this.touch(r.id, now);
     return { ok: true, principal: { role: r.role, store: r.store, tokenId: r.id } };
+  }
+
+  /** Whether {@link touch} would write now (the use was not noted in the last minute). */
+  wantsTouch(id: string, now: number): boolean {
+    const last = this.touched.get(id);
+    return !(last !== undefined && now - last < TOUCH_EVERY_MS && now >= last);
   }
 
   /** The principal of a valid token, or undefined. */
@@ -150,9 +129,9 @@ export class TokensRepo {
     this.revokeListeners.push(listener);
   }
 
-  private touch(id: string, now: number): void {
-    const last = this.touched.get(id);
-    if (last !== undefined && now - last < TOUCH_EVERY_MS && now >= last) return;
+  /** Note a use of the token `id` (written at most once a minute; a failure to write is ignored). */
+  touch(id: string, now: number): void {
+    if (!this.wantsTouch(id, now)) return;
     this.touched.set(id, now);
     try {
       this.q.touch.run(now, id);
@@ -166,14 +145,4 @@ function refusal(r: Row, now: number): (TokenCheck & { ok: false }) | null {
   if (r.revoked_at !== null) return { ok: false, why: "revoked", at: r.revoked_at };
   if (r.expires_at !== null && now >= r.expires_at) return { ok: false, why: "expired", at: r.expires_at };
   return null;
-}
-
-/** Whether `role` holds the grant `needed` (or one of them): admin holds all, a merchandiser also a viewer's. */
-export function roleAllows(role: Role, needed: Role | readonly Role[]): boolean {
-  const grants = GRANTS[role];
-  return typeof needed === "string" ? grants.includes(needed) : needed.some((n) => grants.includes(n));
-}
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

@@ -1,0 +1,573 @@
+/**
+ * The adapter contract: what every implementation of the storage interface (./types.ts) must do,
+ * as vitest tests. An adapter's test file calls `storageContract("name", open)`; `open` gives a
+ * fresh, empty storage for each test and a `close` that disposes of it.
+ *
+ *   storageContract("SQLite", async () => { ... return { storage, close } });
+ *
+ * Only plain data goes in and comes out, so the same tests hold for SQLite and PostgreSQL.
+ */
+import { describe, expect, it } from "vitest";
+import type { FootfallEvent, LayoutInput, VisitorId, ZoneId } from "@footfall/core";
+import { AggregateDelta } from "../aggregates/delta.js";
+import { spansOf } from "../aggregates/spans.js";
+import type { SaleRow, Storage } from "./types.js";
+
+export interface ContractStorage {
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** A UTC midnight: hours and days line up with it. */
+const T0 = Date.UTC(2026, 5, 10);
+
+const layout = (validFrom: number, zones: string[], name?: string): LayoutInput => ({
+  ...(name ? { name } : {}),
+  validFrom,
+  timezone: "Europe/Paris",
+  floor: { width: 20, height: 10 },
+  zones: zones.map((id, i) => ({
+    id: id as ZoneId,
+    name: id,
+    kind: i === 0 ? "entrance" : "zone",
+    polygon: [
+      [i * 2, 0],
+      [i * 2 + 1, 0],
+      [i * 2 + 1, 1],
+      [i * 2, 1],
+    ],
+  })),
+});
+
+const enter = (id: string, ts: number, zone: string, visitor: string): FootfallEvent => ({ type: "enter", id, ts, zone: zone as ZoneId, visitor: visitor as VisitorId });
+const exit = (id: string, ts: number, zone: string, visitor: string): FootfallEvent => ({ type: "exit", id, ts, zone: zone as ZoneId, visitor: visitor as VisitorId });
+const count = (id: string, ts: number, zone: string, nIn: number, nOut: number): FootfallEvent => ({ type: "count", id, ts, zone: zone as ZoneId, in: nIn, out: nOut });
+const position = (id: string, ts: number, visitor: string, x: number, y: number): FootfallEvent => ({ type: "position", id, ts, visitor: visitor as VisitorId, x, y });
+
+/** A promise and the function that resolves it. */
+function gate(): { wait: Promise<void>; open(): void } {
+  let open = () => {};
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+/** The aggregates of three trips, a revisit, a door count and an open visit, in the day of T0. */
+function sampleDelta(): AggregateDelta {
+  const d = new AggregateDelta();
+  d.visit("fruit", "e1", { enterTs: T0 + 10 * 60_000, dwellMs: 60_000, prevEnterTs: null }, 1);
+  d.visit("fruit", "e2", { enterTs: T0 + 2 * HOUR, dwellMs: 120_000, prevEnterTs: T0 + 10 * 60_000 }, 1);
+  d.visit("bakery", "e3", { enterTs: T0 + 20 * 60_000, dwellMs: null, prevEnterTs: null }, 1);
+  d.trip("v1", T0 + 10 * 60_000, "entrance,fruit,checkout", 1);
+  d.trip("v2", T0 + 20 * 60_000, "entrance,bakery", 1);
+  d.trip("v3", T0 + 3 * HOUR, "entrance,fruit,checkout", 1);
+  d.door("entrance", T0 + 5 * 60_000, 3, 1);
+  d.door("entrance", T0 + 5 * HOUR, 2, 2);
+  d.openVisit("bakery", "v2", T0 + 25 * 60_000);
+  return d;
+}
+
+const sortBy = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+export function storageContract(name: string, open: () => Promise<ContractStorage>): void {
+  /** Runs `fn` on a fresh storage, disposed of afterwards. */
+  const withStorage = async (fn: (s: Storage) => Promise<void>) => {
+    const o = await open();
+    try {
+      await fn(o.storage);
+    } finally {
+      await o.close();
+    }
+  };
+  const test = (title: string, fn: (s: Storage) => Promise<void>) => it(title, () => withStorage(fn), 30_000);
+
+  describe(`storage contract: ${name}`, () => {
+    describe("events", () => {
+      test("insertMany says which events are new; a repeated id of the same store is a duplicate, even within one call", async (s) => {
+        const a = enter("a:1", T0, "fruit", "v1");
+        const b = exit("a:2", T0 + 60_000, "fruit", "v1");
+        expect(await s.transaction((tx) => tx.events.insertMany("s1", "a", [a, b, a], T0))).toEqual([true, true, false]);
+        expect(await s.transaction((tx) => tx.events.insertMany("s1", "a", [b, count("a:3", T0, "entrance", 1, 0)], T0))).toEqual([false, true]);
+        // The same id in another store is another event.
+        expect(await s.transaction((tx) => tx.events.insertMany("s2", "a", [a], T0))).toEqual([true]);
+        expect(await s.events.insert("s2", "a", a, T0)).toBe(false);
+        expect(await s.events.total("s1")).toBe(3);
+        expect(await s.events.total("s2")).toBe(1);
+        expect(await s.events.total("none")).toBe(0);
+        expect(await s.transaction((tx) => tx.events.insertMany("s1", "a", [], T0))).toEqual([]);
+      });
+
+      test("gives a visitor's events back whole, by ts then id, and several visitors' at once", async (s) => {
+        const events = [
+          exit("a:5", T0 + 2000, "fruit", "v1"),
+          enter("a:4", T0 + 1000, "fruit", "v1"),
+          position("a:3", T0 + 1000, "v1", 1.5, 2.25),
+          enter("a:1", T0, "bakery", "v2"),
+          count("a:2", T0, "entrance", 2, 1),
+        ];
+        await s.transaction((tx) => tx.events.insertMany("s", "a", events, T0));
+        expect(await s.events.visitorEvents("s", "v1")).toEqual([position("a:3", T0 + 1000, "v1", 1.5, 2.25), enter("a:4", T0 + 1000, "fruit", "v1"), exit("a:5", T0 + 2000, "fruit", "v1")]);
+        const both = await s.events.visitorsEvents("s", ["v1", "v2", "nobody"]);
+        expect([...both.keys()].sort()).toEqual(["nobody", "v1", "v2"]);
+        expect(both.get("v2")).toEqual([enter("a:1", T0, "bakery", "v2")]);
+        expect(both.get("v1")).toHaveLength(3);
+        expect(both.get("nobody")).toEqual([]);
+        // A visitor with no more events stored than the caller holds needs no read: an empty list is enough.
+        const known = await s.events.visitorsEvents("s", ["v1", "v2"], (v) => (v === "v2" ? 1 : 0));
+        expect(known.get("v1")).toHaveLength(3);
+        expect(known.get("v2")!.length === 0 || known.get("v2")!.length === 1).toBe(true);
+      });
+    });
+
+    describe("stores and layouts", () => {
+      test("saveLayout creates the store, counts versions up from 1 and orders layouts by validFrom then version", async (s) => {
+        expect(await s.stores.get("shop")).toBeUndefined();
+        const v1 = await s.stores.saveLayout("shop", layout(T0, ["entrance", "fruit"], "The Shop"), T0);
+        expect(v1).toMatchObject({ store: "shop", name: "The Shop", version: 1, validFrom: T0 });
+        expect(await s.stores.get("shop")).toEqual({ id: "shop", name: "The Shop" });
+        const v2 = await s.stores.saveLayout("shop", layout(T0 - DAY, ["entrance", "fruit", "bakery"]), T0 + 1);
+        expect(v2).toMatchObject({ version: 2, name: "The Shop", validFrom: T0 - DAY });
+        await s.stores.saveLayout("shop", layout(T0 + DAY, ["entrance"], "Renamed"), T0 + 2);
+        expect((await s.stores.layouts("shop")).map((l) => [l.version, l.validFrom, l.zones.length])).toEqual([
+          [2, T0 - DAY, 3],
+          [1, T0, 2],
+          [3, T0 + DAY, 1],
+        ]);
+        expect(await s.stores.versions("shop")).toEqual([
+          { version: 1, validFrom: T0 },
+          { version: 2, validFrom: T0 - DAY },
+          { version: 3, validFrom: T0 + DAY },
+        ]);
+        expect((await s.stores.get("shop"))?.name).toBe("Renamed");
+        expect((await s.stores.layouts("shop"))[0]).toEqual(v2);
+        expect(await s.stores.layouts("other")).toEqual([]);
+        expect(await s.stores.versions("other")).toEqual([]);
+      });
+
+      test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
+        await s.stores.ensure("b", "Bee", T0);
+        await s.stores.ensure("a", "Ay", T0);
+        await s.stores.ensure("b", "Other", T0);
+        expect(await s.stores.list()).toEqual([
+          { id: "a", name: "Ay" },
+          { id: "b", name: "Bee" },
+        ]);
+      });
+
+      test("refuses a layout that breaks the contract, and keeps nothing of it", async (s) => {
+        await expect(s.stores.saveLayout("shop", layout(T0, ["not an id!"]), T0)).rejects.toThrow(/layout/);
+        expect(await s.stores.versions("shop")).toEqual([]);
+      });
+    });
+
+    describe("aggregates", () => {
+      test("a delta written in a transaction is read back: totals, histograms, revisits, visits, hours, doors and open visits", async (s) => {
+        await s.transaction(async (tx) => {
+          await tx.events.insertMany("s", "a", [count("a:1", T0 + 5 * 60_000, "entrance", 3, 1), count("a:2", T0 + 5 * HOUR, "entrance", 2, 2)], T0);
+          await tx.aggregates.write("s", sampleDelta());
+        });
+        const day = spansOf(T0, T0 + DAY);
+        const totals = await s.aggregates.zoneTotals("s", day);
+        expect(Object.fromEntries(totals)).toEqual({
+          fruit: { visits: 2, firsts: 1, closed: 2, dwellSumMs: 180_000 },
+          bakery: { visits: 1, firsts: 1, closed: 0, dwellSumMs: 0 },
+        });
+        // The same from hour rows (a range of whole hours that is not a whole day).
+        const hours = await s.aggregates.zoneTotals("s", spansOf(T0, T0 + 4 * HOUR));
+        expect(hours.get("fruit")).toEqual({ visits: 2, firsts: 1, closed: 2, dwellSumMs: 180_000 });
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0 + HOUR, T0 + 4 * HOUR))).get("fruit")).toEqual({ visits: 1, firsts: 0, closed: 1, dwellSumMs: 120_000 });
+        const hists = await s.aggregates.zoneHistograms("s", day);
+        expect([...hists.keys()]).toEqual(["fruit"]);
+        expect([...hists.get("fruit")!.values()].reduce((x, y) => x + y, 0)).toBe(2);
+        const h0 = T0 / HOUR;
+        expect(Object.fromEntries(await s.aggregates.revisitsBefore("s", h0, h0 + 24, h0 + 1))).toEqual({ fruit: 1 });
+        expect(Object.fromEntries(await s.aggregates.revisitsBefore("s", h0, h0 + 24, h0))).toEqual({});
+        expect(await s.aggregates.revisitHoursOfPrev("s", h0 + 1, h0 + 24, h0)).toEqual([{ hour: h0 + 2, zone: "fruit" }]);
+        expect(sortBy(await s.aggregates.visitsIn("s", "fruit", T0, T0 + DAY), (v) => v.enterTs)).toEqual([
+          { enterTs: T0 + 10 * 60_000, dwellMs: 60_000, prevEnterTs: null },
+          { enterTs: T0 + 2 * HOUR, dwellMs: 120_000, prevEnterTs: T0 + 10 * 60_000 },
+        ]);
+        expect(await s.aggregates.visitsIn("s", "fruit", T0 + 11 * 60_000, T0 + 2 * HOUR)).toEqual([]);
+        expect(await s.aggregates.visitCount("s", "fruit", T0, T0 + HOUR)).toBe(1);
+        expect(await s.aggregates.visitCount("s", "bakery", T0, T0 + DAY)).toBe(1);
+        const known = await s.aggregates.knownZones("s");
+        expect({ visits: [...known.visits].sort(), doors: known.doors }).toEqual({ visits: ["bakery", "fruit"], doors: ["entrance"] });
+        expect(sortBy(await s.aggregates.zoneHours("s", h0, h0 + 24), (r) => `${r.t}|${r.zone}`)).toEqual([
+          { zone: "bakery", t: h0, n: 1 },
+          { zone: "fruit", t: h0, n: 1 },
+          { zone: "fruit", t: h0 + 2, n: 1 },
+        ]);
+        expect(sortBy(await s.aggregates.doorHours("s", h0, h0 + 24), (r) => r.t)).toEqual([
+          { zone: "entrance", t: h0, in: 3, out: 1 },
+          { zone: "entrance", t: h0 + 5, in: 2, out: 2 },
+        ]);
+        expect(Object.fromEntries(await s.aggregates.doorTotals("s", day))).toEqual({ entrance: { in: 5, out: 3 } });
+        expect(Object.fromEntries(await s.aggregates.doorTotals("s", spansOf(T0 + HOUR, T0 + DAY)))).toEqual({ entrance: { in: 2, out: 2 } });
+        expect(await s.aggregates.countsIn("s", T0, T0 + HOUR)).toEqual([{ zone: "entrance", ts: T0 + 5 * 60_000, nIn: 3, nOut: 1 }]);
+        expect(await s.aggregates.openVisitsSince("s", T0)).toEqual([{ zone: "bakery", visitor: "v2", lastSeenTs: T0 + 25 * 60_000 }]);
+        expect(await s.aggregates.openVisitsSince("s", T0 + 26 * 60_000)).toEqual([]);
+        // Another store sees none of it.
+        expect((await s.aggregates.zoneTotals("t", day)).size).toBe(0);
+        expect(await s.aggregates.knownZones("t")).toEqual({ visits: [], doors: [] });
+      });
+
+      test("paths: the report in the contract's order, from rollups and from raw trips at the range's edges; counts", async (s) => {
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        const expected = {
+          paths: [
+            { zones: ["entrance", "fruit", "checkout"], count: 2 },
+            { zones: ["entrance", "bakery"], count: 1 },
+          ],
+          transitions: [
+            { from: "entrance", to: "fruit", count: 2 },
+            { from: "fruit", to: "checkout", count: 2 },
+            { from: "entrance", to: "bakery", count: 1 },
+          ],
+          trips: 3,
+        };
+        expect(await s.aggregates.pathReport("s", spansOf(T0, T0 + DAY), 10)).toEqual(expected);
+        // Partial hours at both edges come from the raw trips.
+        expect(await s.aggregates.pathReport("s", spansOf(T0 + 5 * 60_000, T0 + 3 * HOUR + 60_000), 10)).toEqual(expected);
+        expect(await s.aggregates.pathReport("s", spansOf(T0 + 15 * 60_000, T0 + 3 * HOUR), 10)).toEqual({
+          paths: [{ zones: ["entrance", "bakery"], count: 1 }],
+          transitions: [{ from: "entrance", to: "bakery", count: 1 }],
+          trips: 1,
+        });
+        expect((await s.aggregates.pathReport("s", spansOf(T0, T0 + DAY), 1)).paths).toEqual([expected.paths[0]]);
+        expect(sortBy(await s.aggregates.pathCounts("s", spansOf(T0, T0 + DAY)), (p) => p.count)).toEqual([
+          { zones: ["entrance", "bakery"], count: 1 },
+          { zones: ["entrance", "fruit", "checkout"], count: 2 },
+        ]);
+        // A later commit takes a trip back (signed increments): its counts fall, a path at 0 is gone.
+        const undo = new AggregateDelta();
+        undo.trip("v2", T0 + 20 * 60_000, "entrance,bakery", -1);
+        undo.trip("v2", T0 + 20 * 60_000, "entrance,bakery,fruit", 1);
+        await s.transaction((tx) => tx.aggregates.write("s", undo));
+        const after = await s.aggregates.pathCounts("s", spansOf(T0, T0 + DAY));
+        expect(sortBy(after, (p) => p.zones.join(","))).toEqual([
+          { zones: ["entrance", "bakery", "fruit"], count: 1 },
+          { zones: ["entrance", "fruit", "checkout"], count: 2 },
+        ]);
+        expect((await s.aggregates.pathReport("s", spansOf(T0, T0 + DAY), 10)).transitions).toEqual([
+          { from: "entrance", to: "fruit", count: 2 },
+          { from: "fruit", to: "checkout", count: 2 },
+          { from: "bakery", to: "fruit", count: 1 },
+          { from: "entrance", to: "bakery", count: 1 },
+        ]);
+        // Ties at the cut go to the lexically first paths.
+        const ties = new AggregateDelta();
+        for (const [i, p] of ["b,c", "a,c", "a,b", "c"].entries()) ties.trip(`w${i}`, T0 + DAY + i * 1000, p, 1);
+        await s.transaction((tx) => tx.aggregates.write("s", ties));
+        expect((await s.aggregates.pathReport("s", spansOf(T0 + DAY, T0 + 2 * DAY), 2)).paths).toEqual([
+          { zones: ["a", "b"], count: 1 },
+          { zones: ["a", "c"], count: 1 },
+        ]);
+      });
+
+      test("visits taken back by a later delta leave the rollups as if never written", async (s) => {
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        const undo = new AggregateDelta();
+        undo.visit("fruit", "e2", { enterTs: T0 + 2 * HOUR, dwellMs: 120_000, prevEnterTs: T0 + 10 * 60_000 }, -1);
+        undo.openVisit("bakery", "v2", null);
+        await s.transaction((tx) => tx.aggregates.write("s", undo));
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0, T0 + DAY))).get("fruit")).toEqual({ visits: 1, firsts: 1, closed: 1, dwellSumMs: 60_000 });
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0 + HOUR, T0 + 4 * HOUR))).get("fruit")?.visits ?? 0).toBe(0);
+        expect(Object.fromEntries(await s.aggregates.revisitsBefore("s", T0 / HOUR, T0 / HOUR + 24, T0 / HOUR + 1))).toEqual({});
+        expect(await s.aggregates.visitsIn("s", "fruit", T0, T0 + DAY)).toHaveLength(1);
+        expect(await s.aggregates.openVisitsSince("s", 0)).toEqual([]);
+      });
+
+      test("markForBuild and buildPendingAggregates build a store's aggregates from its stored events", async (s) => {
+        await s.stores.saveLayout("s", layout(0, ["entrance", "fruit"]), T0);
+        await s.transaction((tx) =>
+          tx.events.insertMany("s", "a", [enter("a:1", T0, "entrance", "v"), exit("a:2", T0 + 60_000, "entrance", "v"), enter("a:3", T0 + 70_000, "fruit", "v"), exit("a:4", T0 + 190_000, "fruit", "v"), count("a:5", T0, "entrance", 4, 1)], T0),
+        );
+        await s.transaction((tx) => tx.aggregates.markForBuild("s"));
+        const progress: number[] = [];
+        expect(await s.buildPendingAggregates({ visitTimeoutMs: 30 * 60_000, pageSize: 2, progress: (_store, events) => progress.push(events) })).toBe(1);
+        expect(progress.at(-1)).toBe(5);
+        const day = spansOf(T0, T0 + DAY);
+        expect(Object.fromEntries(await s.aggregates.zoneTotals("s", day))).toEqual({
+          entrance: { visits: 1, firsts: 1, closed: 1, dwellSumMs: 60_000 },
+          fruit: { visits: 1, firsts: 1, closed: 1, dwellSumMs: 120_000 },
+        });
+        expect(Object.fromEntries(await s.aggregates.doorTotals("s", day))).toEqual({ entrance: { in: 4, out: 1 } });
+        expect((await s.aggregates.pathReport("s", day, 10)).paths).toEqual([{ zones: ["entrance", "fruit"], count: 1 }]);
+        // Built once: nothing is pending any more.
+        expect(await s.buildPendingAggregates({ visitTimeoutMs: 30 * 60_000 })).toBe(0);
+      });
+    });
+
+    describe("sales", () => {
+      const sale = (transaction: string, over: Partial<SaleRow> = {}): SaleRow => ({ transaction, ts: T0 + HOUR, zone: "fruit", department: null, zones: ["fruit"], amount: 10.5, items: 2, ...over });
+      test("an import is idempotent by transaction id: the same row again is a duplicate, other values a conflict that keeps the first", async (s) => {
+        expect(await s.sales.insert("s", [sale("t1"), sale("t2", { zone: null, department: "fresh", zones: ["fruit", "bakery"], amount: 30, items: null })], T0)).toEqual(["accepted", "accepted"]);
+        expect(await s.sales.insert("s", [sale("t1"), sale("t2", { amount: 31 }), sale("t3", { ts: T0 + 2 * DAY })], T0)).toEqual(["duplicate", "conflict", "accepted"]);
+        expect(await s.sales.insert("other", [sale("t1")], T0)).toEqual(["accepted"]);
+        expect(await s.sales.totals("s", T0, T0 + DAY)).toEqual({ transactions: 2, sales: 40.5 });
+        expect(await s.sales.totals("s", T0 + DAY, T0 + 2 * DAY)).toEqual({ transactions: 0, sales: 0 });
+        const byZone = await s.sales.byZone("s", T0, T0 + DAY);
+        expect(byZone.map((z) => z.zone)).toEqual(["bakery", "fruit"]);
+        expect(byZone[0]!.transactions).toBeCloseTo(0.5, 9);
+        expect(byZone[0]!.sales).toBeCloseTo(15, 9);
+        expect(byZone[1]!.transactions).toBeCloseTo(1.5, 9);
+        expect(byZone[1]!.sales).toBeCloseTo(25.5, 9);
+      });
+
+      test("a repeated id within one import is a duplicate of the first", async (s) => {
+        expect(await s.sales.insert("s", [sale("t1"), sale("t1")], T0)).toEqual(["accepted", "duplicate"]);
+      });
+    });
+
+    describe("departments and experiments", () => {
+      test("departments are replaced whole, keep their zones' order and give the alias rules", async (s) => {
+        expect(await s.departments.get("s")).toEqual({});
+        await s.departments.replace("s", { fresh: ["fruit", "bakery"], tills: ["checkout"] });
+        expect(await s.departments.get("s")).toEqual({ fresh: ["fruit", "bakery"], tills: ["checkout"] });
+        expect(await s.departments.aliases("s")).toEqual({ fruit: "fresh", bakery: "fresh", checkout: "tills" });
+        await s.departments.replace("s", { food: ["bakery"] });
+        expect(await s.departments.get("s")).toEqual({ food: ["bakery"] });
+        expect(await s.departments.get("other")).toEqual({});
+      });
+
+      test("experiments are kept whole and listed newest first", async (s) => {
+        await s.experiments.insert({ id: "e1", name: "first", zones: ["fruit"] }, T0);
+        await s.experiments.insert({ id: "e2", name: "second", nested: { a: [1, 2] } }, T0 + 1);
+        expect(await s.experiments.get("e2")).toEqual({ id: "e2", name: "second", nested: { a: [1, 2] } });
+        expect(await s.experiments.get("nope")).toBeUndefined();
+        expect((await s.experiments.list<{ id: string }>()).map((e) => e.id)).toEqual(["e2", "e1"]);
+        await expect(s.experiments.insert({ id: "e1", name: "again" }, T0 + 2)).rejects.toThrow();
+      });
+    });
+
+    describe("tokens", () => {
+      test("a new token is checked, listed without itself, and expires", async (s) => {
+        const { token, info } = await s.tokens.create("merchandiser", "shop", T0, { label: "Anna", expiresAt: T0 + 1000 });
+        expect(token).toMatch(/^ff_/);
+        expect(info).toEqual({ id: expect.any(String), role: "merchandiser", store: "shop", label: "Anna", createdAt: T0, expiresAt: T0 + 1000, revokedAt: null, lastUsedAt: null });
+        expect(await s.tokens.check(token, T0 + 999)).toEqual({ ok: true, principal: { role: "merchandiser", store: "shop", tokenId: info.id } });
+        expect(await s.tokens.check(token, T0 + 1000)).toEqual({ ok: false, why: "expired", at: T0 + 1000 });
+        expect(await s.tokens.verify(token, T0 + 1000)).toBeUndefined();
+        expect(await s.tokens.isValid(info.id, T0)).toBe(true);
+        expect(await s.tokens.isValid(info.id, T0 + 1000)).toBe(false);
+        expect(await s.tokens.check("ff_nope", T0)).toEqual({ ok: false, why: "unknown" });
+        const admin = await s.tokens.add("admin", null, T0 + 5);
+        expect(await s.tokens.verify(admin, T0 + 6)).toEqual({ role: "admin", store: null, tokenId: expect.any(String) });
+        const list = await s.tokens.list();
+        expect(list.map((t) => t.role)).toEqual(["merchandiser", "admin"]);
+        expect(JSON.stringify(list)).not.toContain(token.slice(3));
+        expect(JSON.stringify(list)).not.toContain(admin.slice(3));
+        expect(await s.tokens.get(info.id)).toMatchObject({ id: info.id, label: "Anna" });
+      });
+
+      test("a revoked token is refused at once, by id or by the token itself; listeners hear of it; revoking twice keeps the first time", async (s) => {
+        const a = await s.tokens.create("staff", null, T0);
+        const b = await s.tokens.create("staff", null, T0);
+        const heard: string[] = [];
+        s.tokens.onRevoked((id) => heard.push(id));
+        expect((await s.tokens.revoke(a.info.id, T0 + 5))?.revokedAt).toBe(T0 + 5);
+        expect((await s.tokens.revoke(b.token, T0 + 6))?.id).toBe(b.info.id);
+        expect(await s.tokens.check(a.token, T0 + 7)).toEqual({ ok: false, why: "revoked", at: T0 + 5 });
+        expect(await s.tokens.verify(b.token, T0 + 7)).toBeUndefined();
+        expect(heard).toEqual([a.info.id, b.info.id]);
+        expect((await s.tokens.revoke(a.info.id, T0 + 99))?.revokedAt).toBe(T0 + 5);
+        expect(await s.tokens.revoke("000000000000", T0)).toBeUndefined();
+        expect(await s.tokens.isValid(a.info.id, T0 + 7)).toBe(false);
+      });
+    });
+
+    describe("agents", () => {
+      test("add gives credentials once; the password authenticates; a new add replaces it", async (s) => {
+        const c = await s.agents.add("shop", "door-1", "door", T0);
+        expect(c).toEqual({ agent: "door-1", store: "shop", username: "shop.door-1", password: expect.any(String) });
+        expect(await s.agents.authenticate("shop.door-1", c.password)).toEqual({ store: "shop", agent: "door-1", kind: "door" });
+        expect(await s.agents.authenticate("shop.door-1", "wrong")).toBeUndefined();
+        expect(await s.agents.authenticate("shop.nobody", c.password)).toBeUndefined();
+        expect(await s.agents.credentials("shop.door-1")).toEqual({ store: "shop", agent: "door-1", kind: "door", hash: expect.any(String) });
+        const again = await s.agents.add("shop", "door-1", "door", T0 + 1);
+        expect(await s.agents.authenticate("shop.door-1", c.password)).toBeUndefined();
+        expect(await s.agents.authenticate("shop.door-1", again.password)).toEqual({ store: "shop", agent: "door-1", kind: "door" });
+        expect(await s.agents.get("shop", "door-1")).toEqual({ store: "shop", agent: "door-1", kind: "door" });
+        expect(await s.agents.get("shop", "door-2")).toBeUndefined();
+        expect(await s.agents.ownersOfClientId("shop-door-1")).toEqual([{ store: "shop", agent: "door-1", kind: "door" }]);
+        expect(await s.agents.ownersOfClientId("shop-door-9")).toEqual([]);
+      });
+
+      test("status and ingest counters are recorded; the last event time only grows; lists are ordered", async (s) => {
+        await s.agents.add("shop", "cam-2", "camera", T0);
+        await s.agents.add("shop", "cam-1", "camera", T0);
+        await s.agents.add("other", "cam-1", "camera", T0);
+        await s.agents.recordStatus("shop", "cam-1", { state: "online", ts: T0 + 10, kind: "camera", version: "1.2.3" });
+        await s.transaction((tx) => tx.agents.recordIngest("shop", "cam-1", { events: 5, duplicates: 1, rejects: 2, lastEventTs: T0 + 50, receivedAt: T0 + 60 }));
+        await s.transaction((tx) => tx.agents.recordIngest("shop", "cam-1", { events: 1, duplicates: 0, rejects: 0, lastEventTs: T0 + 20, receivedAt: T0 + 70 }));
+        const list = await s.agents.list("shop");
+        expect(list.map((a) => a.agent)).toEqual(["cam-1", "cam-2"]);
+        expect(list[0]).toEqual({
+          store: "shop",
+          agent: "cam-1",
+          kind: "camera",
+          username: "shop.cam-1",
+          state: "online",
+          version: "1.2.3",
+          statusTs: T0 + 10,
+          lastEventTs: T0 + 50,
+          lastReceivedAt: T0 + 70,
+          events: 6,
+          duplicates: 1,
+          rejects: 2,
+        });
+        expect(list[1]).toMatchObject({ state: "never-seen", version: null, statusTs: null, lastEventTs: null, events: 0 });
+        expect((await s.agents.passwordEntries()).map((e) => e.username)).toEqual(["other.cam-1", "shop.cam-1", "shop.cam-2"]);
+      });
+    });
+
+    describe("transactions", () => {
+      test("commit what the function wrote and give back what it returned", async (s) => {
+        expect(await s.transaction(async (tx) => (await tx.tokens.create("viewer", null, T0)).info.id)).toEqual(expect.any(String));
+        expect(await s.tokens.list()).toHaveLength(1);
+        // Joined: a transaction asked of `tx` is the same transaction.
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.transaction((same) => same.stores.ensure("x", "X", T0));
+            throw new Error("undo all");
+          }),
+        ).rejects.toThrow("undo all");
+        expect(await s.stores.get("x")).toBeUndefined();
+      });
+
+      test("roll back everything when the function throws, and pass the error on", async (s) => {
+        const boom = new Error("boom");
+        await expect(
+          s.transaction(async (tx) => {
+            await tx.events.insertMany("s", "a", [enter("a:1", T0, "fruit", "v")], T0);
+            await tx.aggregates.write("s", sampleDelta());
+            await tx.stores.ensure("s", "S", T0);
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        expect(await s.events.total("s")).toBe(0);
+        expect(await s.stores.list()).toEqual([]);
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0, T0 + DAY))).size).toBe(0);
+        expect(await s.aggregates.pathCounts("s", spansOf(T0, T0 + DAY))).toEqual([]);
+        // Path ids made by the rolled-back transaction are not reused as if they existed.
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        expect((await s.aggregates.pathReport("s", spansOf(T0, T0 + DAY), 10)).trips).toBe(3);
+        expect((await s.aggregates.pathReport("s", spansOf(T0, T0 + DAY), 10)).paths[0]).toEqual({ zones: ["entrance", "fruit", "checkout"], count: 2 });
+      });
+
+      test("a savepoint that throws undoes only its own writes; the transaction commits the rest", async (s) => {
+        await s.transaction(async (tx) => {
+          await tx.events.insertMany("s", "a", [enter("a:1", T0, "fruit", "v")], T0);
+          await expect(
+            tx.savepoint(async (sp) => {
+              await sp.events.insertMany("s", "a", [enter("a:2", T0, "fruit", "v")], T0);
+              await sp.aggregates.write("s", sampleDelta());
+              throw new Error("staging failed");
+            }),
+          ).rejects.toThrow("staging failed");
+          expect(await tx.savepoint(async (sp) => (await sp.events.insertMany("s", "a", [enter("a:3", T0, "fruit", "v")], T0))[0])).toBe(true);
+          await tx.aggregates.markForBuild("s");
+        });
+        expect((await s.events.visitorEvents("s", "v")).map((e) => e.id)).toEqual(["a:1", "a:3"]);
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0, T0 + DAY))).size).toBe(0);
+        expect(await s.aggregates.pathCounts("s", spansOf(T0, T0 + DAY))).toEqual([]);
+        // The store was marked in the committed part: a build runs.
+        expect(await s.buildPendingAggregates({ visitTimeoutMs: 60_000 })).toBe(1);
+      });
+
+      test("a second transaction writing the same rows waits for the first to commit, and both count", async (s) => {
+        await s.agents.add("shop", "cam", "camera", T0);
+        const first = gate();
+        const firstStarted = gate();
+        let firstDone = false;
+        let secondSawFirstDone: boolean | null = null;
+        const tally = (events: number) => ({ events, duplicates: 0, rejects: 0, lastEventTs: T0, receivedAt: T0 });
+        const one = s.transaction(async (tx) => {
+          await tx.agents.recordIngest("shop", "cam", tally(1));
+          firstStarted.open();
+          await first.wait;
+          firstDone = true;
+        });
+        await firstStarted.wait;
+        const two = s.transaction(async (tx) => {
+          await tx.agents.recordIngest("shop", "cam", tally(2));
+          secondSawFirstDone = firstDone;
+        });
+        setTimeout(first.open, 50);
+        await Promise.all([one, two]);
+        expect(secondSawFirstDone).toBe(true);
+        expect((await s.agents.list("shop"))[0]!.events).toBe(3);
+      });
+
+      test("a transaction that failed leaves the storage usable; a finished transaction's storage refuses work", async (s) => {
+        let leaked: Storage | null = null;
+        await expect(
+          s.transaction(async (tx) => {
+            leaked = tx;
+            throw new Error("no");
+          }),
+        ).rejects.toThrow("no");
+        await s.transaction((tx) => tx.stores.ensure("a", "A", T0));
+        expect(await s.stores.list()).toEqual([{ id: "a", name: "A" }]);
+        await expect(leaked!.stores.ensure("b", "B", T0)).rejects.toThrow();
+        expect(await s.stores.get("b")).toBeUndefined();
+        await expect(s.ping()).resolves.toBeUndefined();
+      });
+    });
+
+    describe("retention", () => {
+      test("deleteRawBefore deletes raw rows older than the horizon in batches; rollups stay", async (s) => {
+        await s.stores.saveLayout("s", layout(0, ["entrance", "fruit", "bakery", "checkout"]), T0);
+        await s.transaction(async (tx) => {
+          await tx.events.insertMany(
+            "s",
+            "a",
+            [enter("a:1", T0 + 10 * 60_000, "fruit", "v1"), exit("a:2", T0 + 11 * 60_000, "fruit", "v1"), count("a:3", T0 + 5 * 60_000, "entrance", 3, 1), enter("a:4", T0 + 2 * HOUR, "fruit", "v1")],
+            T0,
+          );
+          await tx.aggregates.write("s", sampleDelta());
+        });
+        const whole = spansOf(T0, T0 + DAY);
+        const totalsBefore = await s.aggregates.zoneTotals("s", whole);
+        const pathsBefore = await s.aggregates.pathReport("s", whole, 10);
+        const before = T0 + HOUR;
+        // Older than the horizon: 3 events, 2 visits (e1, e3), 2 trips (v1, v2).
+        const batches: number[] = [];
+        for (;;) {
+          const n = await s.transaction((tx) => tx.aggregates.deleteRawBefore("s", before, 2));
+          batches.push(n);
+          if (n < 2) break;
+        }
+        expect(batches.reduce((x, y) => x + y, 0)).toBe(7);
+        expect(batches.every((n) => n <= 2)).toBe(true);
+        expect(await s.events.total("s")).toBe(1);
+        expect((await s.events.visitorEvents("s", "v1")).map((e) => e.id)).toEqual(["a:4"]);
+        expect(await s.aggregates.visitsIn("s", "fruit", 0, T0 + DAY)).toEqual([{ enterTs: T0 + 2 * HOUR, dwellMs: 120_000, prevEnterTs: T0 + 10 * 60_000 }]);
+        expect(await s.aggregates.visitsIn("s", "bakery", 0, T0 + DAY)).toEqual([]);
+        expect(await s.aggregates.openVisitsSince("s", 0)).toEqual([]);
+        expect(await s.aggregates.countsIn("s", 0, T0 + DAY)).toEqual([]);
+        // The rollups answer as before.
+        expect(await s.aggregates.zoneTotals("s", whole)).toEqual(totalsBefore);
+        expect(await s.aggregates.pathReport("s", whole, 10)).toEqual(pathsBefore);
+        expect(await s.transaction((tx) => tx.aggregates.deleteRawBefore("s", before, 2))).toBe(0);
+      });
+
+      test("deleteRollupsBefore drops the hour and day rollups that end before the horizon", async (s) => {
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        const later = new AggregateDelta();
+        later.visit("fruit", "e9", { enterTs: T0 + 3 * DAY, dwellMs: 1000, prevEnterTs: null }, 1);
+        later.trip("v9", T0 + 3 * DAY, "fruit", 1);
+        later.door("entrance", T0 + 3 * DAY, 1, 0);
+        await s.transaction((tx) => tx.aggregates.write("s", later));
+        expect(await s.transaction((tx) => tx.aggregates.deleteRollupsBefore("s", T0 + 2 * DAY))).toBeGreaterThan(0);
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0, T0 + DAY))).size).toBe(0);
+        expect((await s.aggregates.doorTotals("s", spansOf(T0, T0 + DAY))).size).toBe(0);
+        expect(Object.fromEntries(await s.aggregates.revisitsBefore("s", T0 / HOUR, T0 / HOUR + 24, T0 / HOUR + 1))).toEqual({});
+        expect((await s.aggregates.zoneTotals("s", spansOf(T0 + 3 * DAY, T0 + 4 * DAY))).get("fruit")?.visits).toBe(1);
+        expect((await s.aggregates.pathReport("s", spansOf(T0 + 3 * DAY, T0 + 4 * DAY), 10)).trips).toBe(1);
+        expect(Object.fromEntries(await s.aggregates.doorTotals("s", spansOf(T0 + 3 * DAY, T0 + 4 * DAY)))).toEqual({ entrance: { in: 1, out: 0 } });
+      });
+    });
+  });
+}

@@ -1,0 +1,310 @@
+/**
+ * The SQLite adapter of the storage interface (./types.ts): the repository classes of ../db/repos
+ * and ../aggregates (synchronous, better-sqlite3) behind async methods.
+ *
+ * One connection serves everything, so transactions are serialized by an async lock: BEGIN
+ * IMMEDIATE, the awaited `fn(tx)`, then COMMIT (ROLLBACK when it throws); savepoints for nested
+ * rollback scopes. Writes made outside a transaction wait for the lock too, so that they never
+ * land inside another caller's open transaction. Reads outside a transaction do not wait: on the
+ * one connection they may see the writes of a transaction still open (SQLite's isolation within a
+ * connection), which the ingest path commits within the same turn of the event loop.
+ */
+import { openDatabase, type Db } from "../db/database.js";
+import { AgentsRepo } from "../db/repos/agents.js";
+import { DepartmentsRepo } from "../db/repos/departments.js";
+import { EventsRepo } from "../db/repos/events.js";
+import { ExperimentsRepo } from "../db/repos/experiments.js";
+import { SalesRepo } from "../db/repos/sales.js";
+import { StoresRepo } from "../db/repos/stores.js";
+import { TokensRepo } from "../db/repos/tokens.js";
+import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
+import { backfillAggregates } from "../aggregates/backfill.js";
+import { verifyPasswordAsync } from "../auth/secrets.js";
+import type { AggregatesStore, AgentsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore } from "./types.js";
+
+/** A FIFO lock: holders run one at a time, in the order they asked. */
+class AsyncLock {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  /** Resolves once the lock is ours; `null` when it was free and is taken already (no await needed). */
+  acquire(): Promise<void> | null {
+    if (!this.held) {
+      this.held = true;
+      return null;
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+/** How a bound storage runs its statements: reads and writes. */
+interface Runner {
+  read<T>(fn: () => T): Promise<T>;
+  write<T>(fn: () => T): Promise<T>;
+}
+
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}
+
+/** The connection, its repositories and its lock: shared by the root storage and every transaction's. */
+class SqliteCore {
+  readonly lock = new AsyncLock();
+  readonly stores: StoresRepo;
+  readonly agents: AgentsRepo;
+  readonly tokens: TokensRepo;
+  readonly events: EventsRepo;
+  readonly sales: SalesRepo;
+  readonly departments: DepartmentsRepo;
+  readonly experiments: ExperimentsRepo;
+  readonly aggregates: AggregatesRepo;
+  closed = false;
+
+  constructor(readonly db: Db) {
+    this.stores = new StoresRepo(db);
+    this.agents = new AgentsRepo(db);
+    this.tokens = new TokensRepo(db);
+    this.events = new EventsRepo(db);
+    this.sales = new SalesRepo(db);
+    this.departments = new DepartmentsRepo(db);
+    this.experiments = new ExperimentsRepo(db);
+    this.aggregates = new AggregatesRepo(db);
+  }
+
+  /** Runs a synchronous write under the lock (at once when it is free). */
+  serialize<T>(fn: () => T): Promise<T> {
+    const waiting = this.lock.acquire();
+    if (waiting === null) {
+      try {
+        return attempt(fn);
+      } finally {
+        this.lock.release();
+      }
+    }
+    return waiting.then(() => {
+      try {
+        return fn();
+      } finally {
+        this.lock.release();
+      }
+    });
+  }
+
+  /** After a rollback: caches filled from rows that no longer exist are dropped. */
+  afterRollback(): void {
+    this.aggregates.forgetPathIds();
+  }
+}
+
+/** One transaction: open until its function settles; a savepoint depth for nested scopes. */
+interface TxState {
+  open: boolean;
+  depth: number;
+}
+
+const rootRunner = (core: SqliteCore): Runner => ({
+  read: (fn) => attempt(fn),
+  write: (fn) => core.serialize(fn),
+});
+
+const txRunner = (tx: TxState): Runner => {
+  const run = <T>(fn: () => T): Promise<T> => {
+    if (!tx.open) return Promise.reject(new Error("storage: this transaction has ended; use the storage it was opened on"));
+    return attempt(fn);
+  };
+  return { read: run, write: run };
+};
+
+/** A storage over `core` whose statements run through `r`: the root one, or one bound to a transaction (`tx`). */
+function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
+  const { db } = core;
+
+  const stores: StoresStore = {
+    list: () => r.read(() => core.stores.list()),
+    get: (id) => r.read(() => core.stores.get(id)),
+    ensure: (id, name, now) => r.write(() => core.stores.ensure(id, name, now)),
+    layouts: (store) => r.read(() => core.stores.layouts(store)),
+    versions: (store) => r.read(() => core.stores.versions(store)),
+    saveLayout: (store, input, now) => r.write(() => core.stores.saveLayout(store as Parameters<StoresRepo["saveLayout"]>[0], input, now)),
+  };
+
+  const agents: AgentsStore = {
+    add: (store, agent, kind, now) => r.write(() => core.agents.add(store, agent, kind, now)),
+    credentials: (username) => r.read(() => core.agents.credentials(username)),
+    authenticate: async (username, password) => {
+      const row = await r.read(() => core.agents.credentials(username));
+      if (!row || !(await verifyPasswordAsync(password, row.hash))) return undefined;
+      return { store: row.store, agent: row.agent, kind: row.kind };
+    },
+    ownersOfClientId: (clientId) => r.read(() => core.agents.ownersOfClientId(clientId)),
+    get: (store, agent) => r.read(() => core.agents.get(store, agent)),
+    list: (store) => r.read(() => core.agents.list(store)),
+    passwordEntries: () => r.read(() => core.agents.passwordEntries()),
+    recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),
+    recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),
+  };
+
+  const tokens: TokensStore = {
+    create: (role, store, now, opts) => r.write(() => core.tokens.create(role, store, now, opts)),
+    add: (role, store, now, label, expiresAt) => r.write(() => core.tokens.add(role, store, now, label ?? null, expiresAt ?? null)),
+    check: async (token, now) => {
+      const c = await r.read(() => core.tokens.inspect(token, now));
+      // "Last used" is a courtesy: noted at most once a minute, never waited for, never failing the check.
+      if (c.ok && core.tokens.wantsTouch(c.principal.tokenId, now)) r.write(() => core.tokens.touch(c.principal.tokenId, now)).catch(() => {});
+      return c;
+    },
+    verify: async (token, now = Date.now()) => {
+      const c = await tokens.check(token, now);
+      return c.ok ? c.principal : undefined;
+    },
+    isValid: (id, now) => r.read(() => core.tokens.isValid(id, now)),
+    get: (id) => r.read(() => core.tokens.get(id)),
+    list: () => r.read(() => core.tokens.list()),
+    revoke: (idOrToken, now) => r.write(() => core.tokens.revoke(idOrToken, now)),
+    onRevoked: (listener) => core.tokens.onRevoked(listener),
+  };
+
+  const events: EventsStore = {
+    insertMany: (store, agent, list, receivedAt) => r.write(() => core.events.insertMany(store, agent, list, receivedAt)),
+    insert: (store, agent, e, receivedAt) => r.write(() => core.events.insert(store, agent, e, receivedAt)),
+    visitorEvents: (store, visitor) => r.read(() => core.events.visitorEvents(store, visitor)),
+    visitorsEvents: (store, visitors, known) => r.read(() => core.events.visitorsEvents(store, visitors, known)),
+    total: (store) => r.read(() => core.events.total(store)),
+  };
+
+  const sales: SalesStore = {
+    insert: (store, rows, now) => r.write(() => core.sales.insert(store, rows, now)),
+    totals: (store, from, to) => r.read(() => core.sales.totals(store, from, to)),
+    byZone: (store, from, to) => r.read(() => core.sales.byZone(store, from, to)),
+  };
+
+  const departments: DepartmentsStore = {
+    get: (store) => r.read(() => core.departments.get(store)),
+    replace: (store, d) => r.write(() => core.departments.replace(store, d)),
+    aliases: (store) => r.read(() => core.departments.aliases(store)),
+  };
+
+  const experiments: ExperimentsStore = {
+    insert: (experiment, now) => r.write(() => core.experiments.insert(experiment, now)),
+    get: <T>(id: string) => r.read(() => core.experiments.get<T>(id)),
+    list: <T>() => r.read(() => core.experiments.list<T>()),
+  };
+
+  const a = core.aggregates;
+  const aggregates: AggregatesStore = {
+    write: (store, delta) => r.write(() => a.write(store, delta)),
+    markForBuild: (store) => r.write(() => a.markForBuild(store)),
+    zoneTotals: (store, spans) => r.read(() => a.zoneTotals(store, spans)),
+    zoneHistograms: (store, spans) => r.read(() => a.zoneHistograms(store, spans)),
+    revisitsBefore: (store, x, y, before) => r.read(() => a.revisitsBefore(store, x, y, before)),
+    revisitHoursOfPrev: (store, x, y, prev) => r.read(() => a.revisitHoursOfPrev(store, x, y, prev)),
+    visitsIn: (store, zone, from, to) => r.read(() => a.visitsIn(store, zone, from, to)),
+    visitCount: (store, zone, from, to) => r.read(() => a.visitCount(store, zone, from, to)),
+    knownZones: (store) => r.read(() => a.knownZones(store)),
+    zoneHours: (store, x, y) => r.read(() => a.zoneHours(store, x, y)),
+    doorHours: (store, x, y) => r.read(() => a.doorHours(store, x, y)),
+    doorTotals: (store, spans) => r.read(() => a.doorTotals(store, spans)),
+    countsIn: (store, from, to) => r.read(() => a.countsIn(store, from, to)),
+    openVisitsSince: (store, since) => r.read(() => a.openVisitsSince(store, since)),
+    pathReport: (store, spans, limit) => r.read(() => a.pathReport(store, spans, limit)),
+    pathCounts: (store, spans) => r.read(() => a.pathCounts(store, spans)),
+    deleteRawBefore: (store, before, limit) => r.write(() => a.deleteRawBefore(store, before, limit)),
+    deleteRollupsBefore: (store, before) => r.write(() => a.deleteRollupsBefore(store, before)),
+  };
+
+  const storage: Storage = {
+    kind: "sqlite",
+    stores,
+    agents,
+    tokens,
+    events,
+    sales,
+    departments,
+    experiments,
+    aggregates,
+    transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(new Error("storage: this transaction has ended"))) : transaction(core, fn)),
+    savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
+    buildPendingAggregates: (opts) => backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn)),
+    ping: () => r.read(() => void db.prepare("SELECT 1 AS ok").get()),
+    close: async () => {
+      if (tx) throw new Error("storage: close the storage, not a transaction");
+      if (core.closed) return;
+      await core.serialize(() => {
+        core.closed = true;
+        db.close();
+      });
+    },
+  };
+  return storage;
+}
+
+async function transaction<T>(core: SqliteCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
+  await core.lock.acquire();
+  const state: TxState = { open: true, depth: 0 };
+  try {
+    core.db.exec("BEGIN IMMEDIATE");
+  } catch (err) {
+    state.open = false;
+    core.lock.release();
+    throw err;
+  }
+  try {
+    const result = await fn(bind(core, txRunner(state), state));
+    core.db.exec("COMMIT");
+    return result;
+  } catch (err) {
+    if (core.db.inTransaction) {
+      try {
+        core.db.exec("ROLLBACK");
+      } catch {
+        /* SQLite rolled back already (a failed COMMIT, an I/O error) */
+      }
+    }
+    core.afterRollback();
+    throw err;
+  } finally {
+    state.open = false;
+    core.lock.release();
+  }
+}
+
+async function savepoint<T>(core: SqliteCore, tx: TxState, storage: Storage, fn: (tx: Storage) => Promise<T>): Promise<T> {
+  if (!tx.open) throw new Error("storage: this transaction has ended");
+  const name = `footfall_sp${++tx.depth}`;
+  try {
+    core.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(storage);
+      core.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (err) {
+      if (core.db.inTransaction) {
+        core.db.exec(`ROLLBACK TO ${name}`);
+        core.db.exec(`RELEASE ${name}`);
+      }
+      core.afterRollback();
+      throw err;
+    }
+  } finally {
+    tx.depth--;
+  }
+}
+
+/**
+ * Open (and create) the SQLite database in `dataDir` (WAL, migrations applied) as a {@link Storage}.
+ * A folder or file that cannot be used throws a StorageError (../db/database.ts) at once.
+ */
+export function openSqliteStorage(dataDir: string): Storage {
+  const core = new SqliteCore(openDatabase(dataDir));
+  return bind(core, rootRunner(core), null);
+}

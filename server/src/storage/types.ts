@@ -1,0 +1,374 @@
+/**
+ * The storage interface: everything the server keeps, behind one async object, whatever the
+ * database. Plain data in and out; no driver type appears here or in any consumer (the SQLite
+ * adapter is ./sqlite.ts; a PostgreSQL one implements the same interface). Every adapter must pass
+ * the contract suite in ./contract.ts.
+ *
+ * Transactions: `transaction(fn)` runs `fn` with `tx`, the storage bound to that transaction (a
+ * PostgreSQL adapter gives it a client of its own; SQLite uses its one connection, serialized).
+ * Inside `fn`, use `tx` and nothing else for reads and writes that belong to the transaction.
+ */
+import type { AgentKind, AgentStatus, FootfallEvent, Layout, LayoutInput, PathReport, StoreId, VisitorEvent } from "@footfall/core";
+import type { AggregateDelta } from "../aggregates/delta.js";
+import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
+import type { Spans } from "../aggregates/spans.js";
+
+// ---- stores and layouts ----
+
+export interface StoreRow {
+  id: StoreId;
+  name: string;
+}
+export interface LayoutVersion {
+  version: number;
+  validFrom: number;
+}
+
+// ---- agents ----
+
+export interface AgentIdentity {
+  store: string;
+  agent: string;
+  kind: AgentKind;
+}
+export interface AgentRow extends AgentIdentity {
+  username: string;
+  state: string;
+  version: string | null;
+  statusTs: number | null;
+  lastEventTs: number | null;
+  lastReceivedAt: number | null;
+  events: number;
+  duplicates: number;
+  rejects: number;
+}
+/** What `footfall agent add` prints: the password is shown once and stored hashed. */
+export interface AgentCredentials {
+  agent: string;
+  store: string;
+  username: string;
+  password: string;
+}
+/** An agent and its stored password hash, by MQTT user name. */
+export interface AgentSecret extends AgentIdentity {
+  hash: string;
+}
+/** A line of a Mosquitto password file. */
+export interface AgentPasswordEntry {
+  username: string;
+  hash: string;
+  store: string;
+  agent: string;
+}
+/** What one group commit adds to an agent's ingest counters. */
+export interface IngestTally {
+  events: number;
+  duplicates: number;
+  rejects: number;
+  lastEventTs: number | null;
+  receivedAt: number;
+}
+
+// ---- tokens ----
+
+/**
+ * Roles (DESIGN.md): `viewer` analytics and layouts; `staff` live occupancy and layouts;
+ * (v1.1) `merchandiser` what a viewer may plus saving layouts, departments and experiments;
+ * `admin` everything, including tokens, agents and the sales import.
+ */
+export const ROLES = ["viewer", "staff", "merchandiser", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  role: Role;
+  /** Limited to this store, or null for every store. */
+  store: string | null;
+  /** The token's public id (what `footfall token list` shows and `revoke` takes). */
+  tokenId: string;
+}
+
+/** A token as listed: never the token itself. */
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  store: string | null;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; why: "unknown" | "revoked" | "expired"; at?: number };
+
+// ---- sales and departments ----
+
+/** One till transaction, as imported. */
+export interface SaleRow {
+  transaction: string;
+  ts: number;
+  /** The zone the row named, or null when it named a department. */
+  zone: string | null;
+  department: string | null;
+  /** The zones that share the sale equally (one, unless a department of several zones). */
+  zones: string[];
+  amount: number;
+  items: number | null;
+}
+
+export type InsertOutcome = "accepted" | "duplicate" | "conflict";
+
+/** Per zone: transactions (a department's sale split evenly counts 1/n in each of its n zones) and sales. */
+export interface ZoneSales {
+  zone: string;
+  transactions: number;
+  sales: number;
+}
+
+/** Department name -> its zones, in the order they were given. */
+export type Departments = Record<string, string[]>;
+
+// ---- aggregates ----
+
+export interface ZoneTotals {
+  visits: number;
+  firsts: number;
+  closed: number;
+  dwellSumMs: number;
+}
+
+export interface OpenVisitRow {
+  zone: string;
+  visitor: string;
+  lastSeenTs: number;
+}
+
+/** A stored visit as the analytics read it back. */
+export interface StoredVisit {
+  enterTs: number;
+  /** exit - enter in ms for a closed visit, else null. */
+  dwellMs: number | null;
+  /** enterTs of the same visitor's previous visit to the same zone, or null. */
+  prevEnterTs: number | null;
+}
+
+/** A raw door count as the analytics read it back. */
+export interface StoredCount {
+  zone: string;
+  ts: number;
+  nIn: number;
+  nOut: number;
+}
+
+/** Path ids of a range with their trip counts. */
+export interface PathTally {
+  ids: number[];
+  counts: Map<number, number>;
+  trips: number;
+}
+
+/** Trips per path: each distinct zone sequence with its count of trips. */
+export interface PathCount {
+  zones: readonly string[];
+  count: number;
+}
+
+/** Options of the one-time build of aggregates from stored events (a data directory from before them). */
+export interface BackfillOptions {
+  visitTimeoutMs: number;
+  /** Progress, every few hundred thousand events. */
+  progress?(store: string, events: number, total: number): void;
+  /** Events per transaction (default 50,000). */
+  pageSize?: number;
+}
+
+// ---- the sub-stores ----
+
+/** Stores and their versioned layouts. */
+export interface StoresStore {
+  /** Every store, by id. */
+  list(): Promise<StoreRow[]>;
+  get(id: string): Promise<StoreRow | undefined>;
+  /** Create the store when it does not exist (its name is kept when it does). */
+  ensure(id: string, name: string, now: number): Promise<void>;
+  /** Every layout version of a store, ordered by validFrom then version. */
+  layouts(store: string): Promise<Layout[]>;
+  /** Versions by version number. */
+  versions(store: string): Promise<LayoutVersion[]>;
+  /** Save a new layout version (creating the store when it is new; versions count up from 1); returns the stored layout. */
+  saveLayout(store: StoreId | string, input: LayoutInput, now: number): Promise<Layout>;
+}
+
+/** Agents: credentials (hashed), last status and ingest counters. */
+export interface AgentsStore {
+  /** Create an agent (or give an existing one a new password); the password is returned once. */
+  add(store: string, agent: string, kind: AgentKind, now: number): Promise<AgentCredentials>;
+  /** The agent and its stored password hash, by MQTT user name. */
+  credentials(username: string): Promise<AgentSecret | undefined>;
+  /** The agent whose password this is (PBKDF2 off the event loop), or undefined. */
+  authenticate(username: string, password: string): Promise<AgentIdentity | undefined>;
+  /** Agents whose own MQTT client id (`${store}-${agent}`, as agents connect) is `clientId`. */
+  ownersOfClientId(clientId: string): Promise<AgentIdentity[]>;
+  get(store: string, agent: string): Promise<AgentIdentity | undefined>;
+  /** A store's agents, by agent id. */
+  list(store: string): Promise<AgentRow[]>;
+  /** User names with their hashes, for a Mosquitto password file, by user name. */
+  passwordEntries(): Promise<AgentPasswordEntry[]>;
+  recordStatus(store: string, agent: string, status: AgentStatus): Promise<void>;
+  /** Add a commit's counts to the agent's counters; its last event time only grows. */
+  recordIngest(store: string, agent: string, tally: IngestTally): Promise<void>;
+}
+
+/**
+ * API bearer tokens: only a hash is stored, with a public id, an optional expiry and a revocation
+ * time. A revoked or expired token is refused at once.
+ */
+export interface TokensStore {
+  /** Create a token; the plain token is returned once and never stored. */
+  create(role: Role, store: string | null, now: number, opts?: { label?: string | null; expiresAt?: number | null }): Promise<{ token: string; info: TokenInfo }>;
+  /** Create a token and return it (the short form of {@link create}). */
+  add(role: Role, store: string | null, now: number, label?: string | null, expiresAt?: number | null): Promise<string>;
+  /** Who a token is, or why it is refused. Notes its use (at most once a minute). */
+  check(token: string, now: number): Promise<TokenCheck>;
+  /** The principal of a valid token, or undefined. */
+  verify(token: string, now?: number): Promise<Principal | undefined>;
+  /** Whether the token with this id is valid at `now` (known, not revoked, not expired). */
+  isValid(id: string, now: number): Promise<boolean>;
+  get(id: string): Promise<TokenInfo | undefined>;
+  /** Every token, oldest first, revoked and expired ones included. */
+  list(): Promise<TokenInfo[]>;
+  /** Revoke by id (or by the token itself); the token as revoked, or undefined when unknown. Revoking twice keeps the first time. */
+  revoke(idOrToken: string, now: number): Promise<TokenInfo | undefined>;
+  /** Called with a token's id when it is revoked through this storage object. */
+  onRevoked(listener: (id: string) => void): void;
+}
+
+/** Accepted events, deduplicated by (store, id). */
+export interface EventsStore {
+  /**
+   * Insert events of one agent; for each, whether it was new (false: its id was already accepted
+   * for the store, earlier or earlier in this same list). The hot path: one call per group of events.
+   */
+  insertMany(store: string, agent: string, events: readonly FootfallEvent[], receivedAt: number): Promise<boolean[]>;
+  /** Insert one event; false when its id was already accepted for the store. */
+  insert(store: string, agent: string, event: FootfallEvent, receivedAt: number): Promise<boolean>;
+  /** A visitor's events, by ts then id. */
+  visitorEvents(store: string, visitor: string): Promise<VisitorEvent[]>;
+  /**
+   * The events of each of `visitors` (by ts then id). `known` says how many events of a visitor the
+   * caller holds already (those it just inserted): a visitor with no more than that stored may be
+   * answered without reading rows, with an empty list.
+   */
+  visitorsEvents(store: string, visitors: readonly string[], known?: (visitor: string) => number): Promise<Map<string, VisitorEvent[]>>;
+  /** How many events the store holds. */
+  total(store: string): Promise<number>;
+}
+
+/** Till transactions per store, deduplicated by transaction id. */
+export interface SalesStore {
+  /**
+   * Insert the rows atomically. A transaction id already stored is a duplicate when the stored row
+   * says the same (an upload repeated), a conflict otherwise (the stored row is kept).
+   */
+  insert(store: string, rows: readonly SaleRow[], now: number): Promise<InsertOutcome[]>;
+  /** Transactions and their sum in [from, to). */
+  totals(store: string, from: number, to: number): Promise<{ transactions: number; sales: number }>;
+  /** Per zone in [from, to), by zone id; a sale of n zones counts 1/n in each. */
+  byZone(store: string, from: number, to: number): Promise<ZoneSales[]>;
+}
+
+/** Each store's departments: named groups of zones (a zone belongs to at most one). */
+export interface DepartmentsStore {
+  get(store: string): Promise<Departments>;
+  /** Replace the store's departments atomically (a department without zones is not kept). */
+  replace(store: string, departments: Departments): Promise<void>;
+  /** zone -> department, the path alias rules. */
+  aliases(store: string): Promise<Record<string, string>>;
+}
+
+/** Experiment definitions, stored whole (their shape belongs to the route that validates them). */
+export interface ExperimentsStore {
+  insert<T extends { id: string }>(experiment: T, now: number): Promise<void>;
+  get<T>(id: string): Promise<T | undefined>;
+  /** Newest first. */
+  list<T>(): Promise<T[]>;
+}
+
+/**
+ * The aggregates kept beside the events (visits, trips, hour and day rollups, open visits), written
+ * in the ingest transaction, and the reads the analytics answer from.
+ */
+export interface AggregatesStore {
+  /** Apply one commit's changes to a store's aggregates (inside the caller's transaction). */
+  write(store: string, delta: AggregateDelta): Promise<void>;
+  /** Mark a store's aggregates to be built from its stored events at the next start (an upgrade, or a repair). */
+  markForBuild(store: string): Promise<void>;
+  /** Per zone: sums of the whole-hour and whole-day rollups of `spans`. */
+  zoneTotals(store: string, spans: Spans): Promise<Map<string, ZoneTotals>>;
+  /** Per zone: the dwell histogram of the whole-hour and whole-day rollups of `spans`. */
+  zoneHistograms(store: string, spans: Spans): Promise<Map<string, DwellHistogram>>;
+  /** Per zone: visits entered in hours [a, b) whose previous visit (same visitor and zone) lies before hour `before`. */
+  revisitsBefore(store: string, a: number, b: number, before: number): Promise<Map<string, number>>;
+  /** (hour, zone) pairs in hours [a, b) holding visits whose previous visit lies in hour `prevHour`. */
+  revisitHoursOfPrev(store: string, a: number, b: number, prevHour: number): Promise<{ hour: number; zone: string }[]>;
+  /** Raw visits of a zone entered in [from, to) (within the raw-row retention). */
+  visitsIn(store: string, zone: string, from: number, to: number): Promise<StoredVisit[]>;
+  visitCount(store: string, zone: string, from: number, to: number): Promise<number>;
+  /** Zones that ever had a visit, and zones that ever had a door count. */
+  knownZones(store: string): Promise<{ visits: string[]; doors: string[] }>;
+  /** Hour rows [a, b) of visits per zone: (zone, hour, visits). */
+  zoneHours(store: string, a: number, b: number): Promise<{ zone: string; t: number; n: number }[]>;
+  /** Hour rows [a, b) of door counts per zone. */
+  doorHours(store: string, a: number, b: number): Promise<{ zone: string; t: number; in: number; out: number }[]>;
+  /** Per zone: door sums of the whole-hour and whole-day rollups of `spans`. */
+  doorTotals(store: string, spans: Spans): Promise<Map<string, { in: number; out: number }>>;
+  /** Raw door counts in [from, to). */
+  countsIn(store: string, from: number, to: number): Promise<StoredCount[]>;
+  /** Open visits whose visitor was last seen at or after `since`. */
+  openVisitsSince(store: string, since: number): Promise<OpenVisitRow[]>;
+  /**
+   * The paths report of a range, ordered as the domain's: the `limit` most frequent paths (count
+   * desc, then zone by zone), every transition (count desc, then from, then to), every trip.
+   */
+  pathReport(store: string, spans: Spans, limit: number): Promise<PathReport>;
+  /** Every path with its trips in the range (unordered; for funnels and alias rules). */
+  pathCounts(store: string, spans: Spans): Promise<PathCount[]>;
+  /**
+   * Retention: delete up to `limit` raw rows of a store older than `before` (events, then the
+   * visits and trips derived from them, then open visits); how many went (fewer than `limit`:
+   * nothing older is left). Call in a short transaction.
+   */
+  deleteRawBefore(store: string, before: number, limit: number): Promise<number>;
+  /** Retention: delete hour and day rollups of a store that end before `before`; how many rows went. */
+  deleteRollupsBefore(store: string, before: number): Promise<number>;
+}
+
+/** Everything the server keeps, behind one object. */
+export interface Storage {
+  readonly kind: "sqlite" | "postgres";
+  readonly stores: StoresStore;
+  readonly agents: AgentsStore;
+  readonly tokens: TokensStore;
+  readonly events: EventsStore;
+  readonly sales: SalesStore;
+  readonly departments: DepartmentsStore;
+  readonly experiments: ExperimentsStore;
+  readonly aggregates: AggregatesStore;
+  /**
+   * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
+   * rolled back when it throws (the error is passed on). Transactions run one after another
+   * where the database needs it (SQLite); a second one waits for the first. On `tx` itself,
+   * `transaction` joins the transaction it is bound to.
+   */
+  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  /**
+   * A nested rollback scope: on `tx`, what `fn` writes is undone when it throws, and the
+   * transaction goes on (the error is passed on). Outside a transaction, the same as `transaction`.
+   */
+  savepoint<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  /** Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built. */
+  buildPendingAggregates(opts: BackfillOptions): Promise<number>;
+  /** Resolves when the database answers; rejects with why not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
