@@ -77,6 +77,18 @@ describe("the UI under the Content-Security-Policy", () => {
     }
   });
 
+  it("renders the interactive API documentation (/api/docs) with nothing refused", async () => {
+    const { page, problems } = await watchedPage();
+    try {
+      await page.goto(`${server.httpUrl}/api/docs`);
+      await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 15_000 });
+      expect(await page.locator(".swagger-ui .opblock").count()).toBeGreaterThan(10);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("draws the data: floor-plan image in the editor (no 'could not be loaded')", async () => {
     const { page, problems } = await watchedPage();
     try {
