@@ -1,0 +1,294 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { DEFAULT_SHARDS, planShards, type LeaseView } from "./shards.js";
+
+/** A shard this server holds, and the epoch that fences its writes. */
+export interface Lease {
+  shard: number;
+  epoch: number;
+}
+
+/** What the server does when its shards change; each is awaited before the lease changes further. */
+export interface LeaseHooks {
+  /** Leases taken: start ingesting these shards (subscribe their MQTT session). */
+  acquired?(leases: readonly Lease[]): void | Promise<void>;
+  /** About to hand these shards over (fair share, or shutdown): stop ingesting them; the release follows. */
+  releasing?(shards: readonly number[]): void | Promise<void>;
+  /** Lost without being asked (expired and taken, or not renewed in time): stop writing them at once. */
+  lost?(shards: readonly number[]): void | Promise<void>;
+}
+
+export interface ShardLeasesOptions {
+  /**
+   * This process's id in the cluster, unique per process (a restarted server is a new member: its
+   * old leases run out and move with a new epoch). Default: host name, pid and a random suffix.
+   */
+  serverId?: string;
+  shards?: number;
+  /** How long a lease (and a heartbeat) lasts without renewal. */
+  ttlMs?: number;
+  /** How often leases are renewed and the plan applied; well under `ttlMs`. */
+  renewEveryMs?: number;
+  hooks?: LeaseHooks;
+  /** What `cluster status` shows for this server (e.g. its HTTP URL, ingest lag); refreshed at every heartbeat. */
+  info?: () => Record<string, unknown>;
+  /** A monotonic clock in ms (injectable); local deadlines of leases use it, never the wall clock. */
+  monotonic?: () => number;
+  /** Errors of the background loop (the database unreachable): logged by the caller. */
+  onError?: (err: Error) => void;
+}
+
+/** A write refused because the shard's lease moved on (another server holds it now, or it ran out). */
+export class FencedError extends Error {
+  constructor(readonly shards: readonly number[]) {
+    super(`lease lost for shard${shards.length === 1 ? "" : "s"} ${shards.join(", ")}: another server ingests ${shards.length === 1 ? "it" : "them"} now; the write was not made`);
+    this.name = "FencedError";
+  }
+}
+
+/** Default lease lifetime: a dead server's shards move within TTL + one renewal period (20 s < 30 s). */
+export const DEFAULT_LEASE_TTL_MS = 15_000;
+export const DEFAULT_RENEW_EVERY_MS = 5_000;
+
+const ms = (n: number) => Math.round(n);
+
+/**
+ * Shard leases in PostgreSQL (table `shard_leases`, one row per shard; `cluster_servers` holds
+ * heartbeats). Every statement that changes a lease is a single UPDATE, so two servers racing for a
+ * shard are serialised by its row lock and exactly one wins:
+ *
+ * - take: `owner = me, epoch = epoch + 1` on up to n rows that are free (no owner, or expired),
+ *   picked `FOR UPDATE SKIP LOCKED` (a shard whose owner is inside a fenced write is skipped);
+ * - renew: `expires_at = now + ttl` where `owner = me`; a shard missing from the answer was taken;
+ * - release: `owner = NULL` where `owner = me` and the shard is one of those handed over.
+ *
+ * Times are the database's clock (`clock_timestamp()`), so servers with skewed clocks agree on
+ * expiry; locally a lease counts as held only until the moment its last renewal was *sent* plus the
+ * TTL (monotonic clock), so a server cut off from the database stops writing before anyone may take
+ * over. Writes are fenced by epoch ({@link fencedTransaction}).
+ */
+export class ShardLeases {
+  readonly serverId: string;
+  readonly shards: number;
+  readonly ttlMs: number;
+  readonly renewEveryMs: number;
+  private readonly held = new Map<number, { epoch: number; validUntil: number }>();
+  private readonly monotonic: () => number;
+  private running: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: ShardLeasesOptions = {},
+  ) {
+    this.serverId = opts.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+    this.shards = opts.shards ?? DEFAULT_SHARDS;
+    this.ttlMs = opts.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.renewEveryMs = opts.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
+    this.monotonic = opts.monotonic ?? (() => performance.now());
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 4096) throw new Error(`FOOTFALL_SHARDS must be an integer from 1 to 4096, not ${this.shards}`);
+    if (this.renewEveryMs * 2 > this.ttlMs) throw new Error(`leases are renewed every ${this.renewEveryMs} ms but last ${this.ttlMs} ms: renew at least twice a TTL`);
+  }
+
+  /**
+   * Creates the lease rows (once per database) and checks that the database is split into as many
+   * shards as this server expects: servers that disagree would hash stores to different shards.
+   */
+  async init(): Promise<void> {
+    // Only into an empty table: a server configured for more shards must not add rows to a split that exists.
+    await this.pool.query(
+      "INSERT INTO shard_leases (shard) SELECT generate_series(0, $1::int - 1) WHERE NOT EXISTS (SELECT 1 FROM shard_leases) ON CONFLICT DO NOTHING",
+      [this.shards],
+    );
+    const { rows } = await this.pool.query<{ n: number; top: number }>("SELECT count(*)::int AS n, max(shard) AS top FROM shard_leases");
+    const { n, top } = rows[0]!;
+    if (n !== this.shards || top !== this.shards - 1) {
+      throw new Error(`the database's stores are split into ${n} shards, this server is configured for ${this.shards}: give every server the same FOOTFALL_SHARDS (${n})`);
+    }
+  }
+
+  /** Joins: init, a first round at once, then a round every `renewEveryMs` in the background. */
+  async start(): Promise<void> {
+    await this.init();
+    await this.tick();
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err))));
+    }, this.renewEveryMs);
+    this.timer.unref();
+  }
+
+  /** The leases held now (locally still valid). */
+  leases(): Lease[] {
+    const now = this.monotonic();
+    return [...this.held]
+      .filter(([, l]) => l.validUntil > now)
+      .map(([shard, l]) => ({ shard, epoch: l.epoch }))
+      .sort((a, b) => a.shard - b.shard);
+  }
+
+  /** The lease of `shard` if this server holds it now, else null. */
+  lease(shard: number): Lease | null {
+    const l = this.held.get(shard);
+    return l && l.validUntil > this.monotonic() ? { shard, epoch: l.epoch } : null;
+  }
+
+  /** One round (serialised: a round never overlaps the previous one): heartbeat, renew, plan, release or take. */
+  tick(): Promise<void> {
+    const round = this.running.then(() => (this.closed ? undefined : this.round()));
+    this.running = round.catch(() => {});
+    return round;
+  }
+
+  private async round(): Promise<void> {
+    const sentAt = this.monotonic();
+    try {
+      await this.heartbeat();
+      await this.renew(sentAt);
+    } catch (err) {
+      await this.dropExpired();
+      throw err;
+    }
+    const { leases, live } = await this.snapshot();
+    const plan = planShards(this.serverId, leases, live);
+    if (plan.release.length > 0) await this.release(plan.release);
+    if (plan.take > 0) await this.take(plan.take);
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO cluster_servers (id, info) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET heartbeat_at = clock_timestamp(), info = excluded.info`,
+      [this.serverId, JSON.stringify(this.opts.info?.() ?? {})],
+    );
+    // Members gone for an hour and holding nothing are forgotten.
+    await this.pool.query(
+      "DELETE FROM cluster_servers WHERE heartbeat_at < clock_timestamp() - interval '1 hour' AND NOT EXISTS (SELECT 1 FROM shard_leases WHERE owner = cluster_servers.id)",
+    );
+  }
+
+  private async renew(sentAt: number): Promise<void> {
+    const { rows } = await this.pool.query<{ shard: number; epoch: number }>(
+      `UPDATE shard_leases SET renewed_at = clock_timestamp(), expires_at = clock_timestamp() + $2 * interval '1 millisecond'
+        WHERE owner = $1 RETURNING shard, epoch`,
+      [this.serverId, ms(this.ttlMs)],
+    );
+    const now = new Map(rows.map((r) => [r.shard, r.epoch]));
+    const lost: number[] = [];
+    for (const [shard, l] of this.held) if (now.get(shard) !== l.epoch) lost.push(shard);
+    for (const shard of lost) this.held.delete(shard);
+    for (const [shard, epoch] of now) this.held.set(shard, { epoch, validUntil: sentAt + this.ttlMs });
+    if (lost.length > 0) await this.opts.hooks?.lost?.(lost.sort((a, b) => a - b));
+  }
+
+  /** The database could not be reached: leases whose local deadline passed are lost (someone may hold them now). */
+  private async dropExpired(): Promise<void> {
+    const now = this.monotonic();
+    const lost = [...this.held].filter(([, l]) => l.validUntil <= now).map(([shard]) => shard);
+    for (const shard of lost) this.held.delete(shard);
+    if (lost.length > 0) await this.opts.hooks?.lost?.(lost.sort((a, b) => a - b));
+  }
+
+  private async snapshot(): Promise<{ leases: LeaseView[]; live: string[] }> {
+    const leases = await this.pool.query<LeaseView>("SELECT shard, owner, expires_at <= clock_timestamp() AS expired FROM shard_leases ORDER BY shard");
+    const live = await this.pool.query<{ id: string }>("SELECT id FROM cluster_servers WHERE heartbeat_at > clock_timestamp() - $1 * interval '1 millisecond'", [ms(this.ttlMs)]);
+    return { leases: leases.rows, live: live.rows.map((r) => r.id) };
+  }
+
+  private async take(n: number): Promise<void> {
+    const sentAt = this.monotonic();
+    const { rows } = await this.pool.query<Lease>(
+      `UPDATE shard_leases l
+          SET owner = $1, epoch = l.epoch + 1, acquired_at = clock_timestamp(), renewed_at = clock_timestamp(),
+              expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+        WHERE l.shard IN (
+          SELECT shard FROM shard_leases
+           WHERE owner IS NULL OR expires_at <= clock_timestamp()
+           ORDER BY shard LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING l.shard, l.epoch`,
+      [this.serverId, n, ms(this.ttlMs)],
+    );
+    for (const r of rows) this.held.set(r.shard, { epoch: r.epoch, validUntil: sentAt + this.ttlMs });
+    if (rows.length > 0) await this.opts.hooks?.acquired?.(rows.sort((a, b) => a.shard - b.shard));
+  }
+
+  /** Hands `shards` over: the hook stops their ingest first, then the leases are freed for others to take at once. */
+  private async release(shards: readonly number[]): Promise<void> {
+    const mine = shards.filter((s) => this.held.has(s));
+    if (mine.length === 0) return;
+    await this.opts.hooks?.releasing?.(mine);
+    for (const s of mine) this.held.delete(s);
+    await this.pool.query("UPDATE shard_leases SET owner = NULL, expires_at = '-infinity', renewed_at = clock_timestamp() WHERE owner = $1 AND shard = ANY($2::int[])", [
+      this.serverId,
+      mine,
+    ]);
+  }
+
+  /**
+   * Runs `fn` in a transaction that first checks, under a share lock on the lease rows, that this
+   * server still holds every shard in `shards` with the epoch it was given: a takeover (an UPDATE of
+   * those rows) waits for the transaction, and a server whose lease moved on gets a
+   * {@link FencedError} and writes nothing.
+   */
+  async fencedTransaction<T>(shards: readonly number[], fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const wanted = [...new Set(shards)].sort((a, b) => a - b);
+    const leases = wanted.map((s) => this.lease(s));
+    const missing = wanted.filter((_, i) => leases[i] === null);
+    if (missing.length > 0) throw new FencedError(missing);
+    return fencedTransaction(this.pool, this.serverId, leases as Lease[], fn);
+  }
+
+  /** Leaves: no more rounds, every shard handed over (so the others take them at once), the heartbeat removed. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    this.closed = true;
+    await this.release([...this.held.keys()]);
+    await this.pool.query("DELETE FROM cluster_servers WHERE id = $1", [this.serverId]);
+  }
+
+  /** Stops the background rounds without handing anything over (a crash, for tests): the leases run out. */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.closed = true;
+  }
+}
+
+/**
+ * A transaction fenced by lease epochs: `SELECT ... FOR SHARE` of the lease rows of `leases`
+ * owned by `owner` with exactly those epochs; if any moved, {@link FencedError} and a rollback,
+ * else `fn` runs and the transaction commits. Ingest's group commit runs inside it.
+ */
+export async function fencedTransaction<T>(pool: pg.Pool, owner: string, leases: readonly Lease[], fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    try {
+      const { rows } = await client.query<{ shard: number }>(
+        `SELECT l.shard FROM shard_leases l
+           JOIN unnest($2::int[], $3::bigint[]) AS f(shard, epoch) ON f.shard = l.shard AND f.epoch = l.epoch
+          WHERE l.owner = $1
+          FOR SHARE OF l`,
+        [owner, leases.map((l) => l.shard), leases.map((l) => l.epoch)],
+      );
+      if (rows.length !== leases.length) {
+        const ok = new Set(rows.map((r) => r.shard));
+        throw new FencedError(leases.filter((l) => !ok.has(l.shard)).map((l) => l.shard));
+      }
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
+}
