@@ -2,9 +2,13 @@
  * The `camera` source: ffmpeg frames -> person detector (worker threads, every Nth frame) ->
  * tracker (every frame; predicts between detections) -> zones, positions, counting line ->
  * `ctx.emit`. Frames and crops never leave the process; debug frames go to local disk only
- * when `debugDir` is set.
+ * when `debugDir` is set, and audit clips (`audit`) to `<dataDir>/audits` only, served to the
+ * installer's browser by the agent's own audit page and deleted after the audit or within 24 h.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { AuditServer } from "../../audit/server.js";
+import { ClipStore, type ClipEvent } from "../../audit/clips.js";
 import type { Source, SourceContext } from "../../source.js";
 import { errorMessage } from "../../log.js";
 import { appearanceOf } from "../../vision/appearance.js";
@@ -78,8 +82,22 @@ export class CameraSource implements Source<CameraSettings> {
   private runStartedAt = 0;
   private runProcessed = 0;
   private lastFrameAt = 0;
+  private clips: ClipStore | null = null;
+  private auditServer: AuditServer | null = null;
+  private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  /** Zone events of the frame being processed, for the audit clip being recorded. */
+  private frameEvents: Omit<ClipEvent, "frame">[] = [];
 
   constructor(private readonly options: CameraSourceOptions = {}) {}
+
+  /** The audit page's port once listening (tests use port 0), or null. */
+  get auditPort(): number | null {
+    return this.auditServer?.port ?? null;
+  }
+  /** The audit clips of this agent (tests). */
+  get auditClips(): ClipStore | null {
+    return this.clips;
+  }
 
   stats(): CameraStats {
     const seconds = (this.lastFrameAt - this.runStartedAt) / 1000;
@@ -140,8 +158,12 @@ export class CameraSource implements Source<CameraSettings> {
           : null,
         newVisitor: () => newVisitor(s.visitorPrefix ?? ctx.agent ?? "cam"),
       },
-      (e) => ctx.emit(e),
+      (e) => {
+        ctx.emit(e);
+        if (this.clips?.active && (e.type === "enter" || e.type === "exit")) this.frameEvents.push({ type: e.type, zone: e.zone });
+      },
     );
+    if (s.audit) await this.startAudit(ctx, s.audit);
     this.abort = new AbortController();
     const signal = AbortSignal.any([ctx.signal, this.abort.signal]);
     const realtimeClock = s.realtime || inputKind(s.input) !== "file";
@@ -226,7 +248,9 @@ export class CameraSource implements Source<CameraSettings> {
     const r = stepTracker(this.tracker, dets, { lowScore: s.minScore, highScore: s.personScore, newTrackScore: s.newTrackScore, maxLost: s.maxLostFrames });
     this.tracker = r.state;
     this.lastTs = Math.max(this.lastTs, p.ts);
-    this.scene!.step(p.ts, r.active, r.removed, Scene.zonesOf(this.ctx!.layout()));
+    const crossings = this.scene!.step(p.ts, r.active, r.removed, Scene.zonesOf(this.ctx!.layout()));
+    if (this.clips?.active) this.clips.addFrame(p.frame, p.ts, crossings, this.frameEvents);
+    this.frameEvents = [];
     this.processed++;
     this.runProcessed++;
     this.options.onTracks?.({ run: this.stream?.stats.runs ?? 0, index: p.frame.index, ts: p.ts, active: r.active });
@@ -249,10 +273,44 @@ export class CameraSource implements Source<CameraSettings> {
     writeDebugFrame(s.debugDir!, name, c).catch((err: unknown) => this.ctx?.log.warn("could not write a debug frame", { error: errorMessage(err) }));
   }
 
+  /** The audit page and its clip store (settings.audit; needs the agent's dataDir). */
+  private async startAudit(ctx: SourceContext<CameraSettings>, a: NonNullable<CameraSettings["audit"]>): Promise<void> {
+    if (!ctx.dataDir) throw new Error("settings.audit needs the agent's dataDir (where clips are kept on this machine): set dataDir in the config");
+    const clips = new ClipStore({
+      dir: join(ctx.dataDir, "audits"),
+      ffmpeg: ctx.settings.ffmpeg,
+      keepMs: a.keepHours * 3_600_000,
+      log: ctx.log.child("audit"),
+      now: () => ctx.now(),
+    });
+    this.clips = clips;
+    clips.sweep();
+    this.sweepTimer = setInterval(() => clips.sweep(), Math.min(600_000, a.keepHours * 3_600_000));
+    this.sweepTimer.unref?.();
+    const server = new AuditServer({
+      host: a.host,
+      port: a.port,
+      token: a.token,
+      agent: ctx.agent ?? "camera",
+      clips,
+      maxSeconds: a.maxSeconds,
+      record: (seconds) => clips.start(seconds, ctx.settings.fps),
+      log: ctx.log.child("audit"),
+      now: () => ctx.now(),
+    });
+    await server.start();
+    this.auditServer = server;
+  }
+
   async stop(): Promise<void> {
     this.abort?.abort();
     await this.running;
     await this.processing.catch(() => undefined);
+    await this.clips?.finish("the camera stopped while recording");
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.auditServer?.stop();
+    this.auditServer = null;
     this.scene?.endAll(this.lastTs);
     await this.detector?.dispose();
     this.detector = null;

@@ -56,9 +56,10 @@ export class Scene {
     return applyHomography(H, foot);
   }
 
-  /** One processed frame: the tracker's confirmed tracks and the ids it dropped. */
-  step(ts: number, active: readonly TrackView[], removed: readonly number[], zones: readonly ZoneShape[]): void {
+  /** One processed frame: the tracker's confirmed tracks and the ids it dropped. Returns the line crossings of this frame. */
+  step(ts: number, active: readonly TrackView[], removed: readonly number[], zones: readonly ZoneShape[]): ("in" | "out")[] {
     const o = this.o;
+    const crossed: ("in" | "out")[] = [];
     const canZone = o.homography !== null;
     for (const t of active) {
       let m = this.tracks.get(t.id);
@@ -86,6 +87,7 @@ export class Scene {
         const r = stepLine(o.line, m.line, t.foot);
         m.line = r.memory;
         if (r.crossing) {
+          crossed.push(r.crossing);
           this.counts[r.crossing]++;
           this.totals[r.crossing]++;
           this.counts.lastTs = ts;
@@ -94,6 +96,7 @@ export class Scene {
     }
     for (const id of removed) this.end(id);
     this.reportCounts(ts, false);
+    return crossed;
   }
 
   /** The stream dropped or the source stops: every track ends where it was last seen. */

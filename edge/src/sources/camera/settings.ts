@@ -98,6 +98,22 @@ export const CameraSettingsSchema = Type.Object(
     visitorPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "prefix of the anonymous visitor ids (default: the agent id)" })),
     rotateVisitorMs: Int(0, 86_400_000, 3_600_000, "give a track a fresh random visitor id after this long (exits then enters its zones; 0: never)"),
 
+    audit: Type.Optional(
+      Type.Object(
+        {
+          token: Type.String({ minLength: 16, description: "the audit page's secret (a long random string): open http://<agent>:<port>/?token=<token>" }),
+          host: Type.String({ default: "0.0.0.0", description: "address the audit page listens on (the store's LAN)" }),
+          port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8093, description: "0: any free port (logged)" }),
+          maxSeconds: Int(5, 3600, 600, "the longest clip the page may ask for"),
+          keepHours: Num(0.01, 24, 24, "a clip not audited is deleted this long after it was recorded"),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "the installer's audit: a page on the agent records a clip (kept in <dataDir>/audits on this machine only, deleted after its audit or keepHours), plays it frame by frame and takes a hand count; needs dataDir",
+        },
+      ),
+    ),
     debugDir: Type.Optional(Type.String({ minLength: 1, description: "write annotated frames (PPM) to this local directory; nothing is written unless set" })),
     debugEvery: Int(1, 10_000, 10, "with debugDir: write every Nth frame"),
   },
