@@ -394,7 +394,13 @@ export class Batcher {
     this.receiptTimer = setTimeout(() => {
       this.receiptTimer = null;
       if (this.closed || this.settlement !== "receipts" || !this.transport.ready() || this.unsettled() === 0) return;
-      this.opts.log.warn("no receipt from the server in time; sending every unsettled event again", { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs });
+      const never = this.counters.settledByReceipt === 0;
+      this.opts.log.warn(
+        never
+          ? "no receipt from the server yet; sending every unsettled event again (is the server down? With Mosquitto, the ACL must let this agent read its receipts topic: run `footfall broker-config` again)"
+          : "no receipt from the server in time; sending every unsettled event again",
+        { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs },
+      );
       this.receiptTimeoutMs = Math.min(this.receiptTimeoutMs * 2, Math.max(this.baseTimeout(), this.opts.receiptTimeoutMaxMs ?? 300_000));
       this.resendAll();
       this.flush();
