@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { agentStatusValidator, decodeReceipt, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus } from "@footfall/core";
+import { agentStatusValidator, decodeReceipt, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
 import { protocolLimits } from "./batch.js";
 import { Batcher, type BatcherStats, type Settlement } from "./batcher.js";
 import { outboxPath, type AgentConfig } from "./config.js";
@@ -26,6 +26,8 @@ export interface AgentOptions<S> {
   /** Restart delays of a failing source. */
   sourceBackoff?: Partial<RestartBackoff>;
   version?: string;
+  /** Every event the outbox took, with its id (the chain simulator's ledger of what it sent). */
+  onQueued?: (event: FootfallEvent) => void;
 }
 
 /** Everything an agent counts: in its status messages and its logs. */
@@ -102,7 +104,10 @@ export class Agent<S> {
         log: log.child("batch"),
       },
     );
-    this.intake = new EventIntake(this.ids, (event) => this.batcher.add([event]), log.child("source"), this.now);
+    const sink = (event: FootfallEvent): void => {
+      if (this.batcher.add([event]) > 0) opts.onQueued?.(event);
+    };
+    this.intake = new EventIntake(this.ids, sink, log.child("source"), this.now);
     this.supervisor = new SourceSupervisor({
       source: opts.source,
       settings: config.settings,

@@ -15,3 +15,7 @@ export { DryRun, type DryRunOptions } from "./dry-run.js";
 export { runCli, EXIT, type CliIo } from "./main.js";
 export { SOURCES, isImplemented, settingsHelp, type SourceDefinition, type PlannedSource } from "./sources/index.js";
 export * from "./sources/sim.js";
+export { ChainSimulator, type ChainSimulatorOptions, type ChainStats, type AgentCredentials } from "./chain/simulator.js";
+export { chainStores, STORE_FORMATS, type ChainStore, type ChainOptions, type StoreFormat } from "./chain/stores.js";
+export { Ledger, type LedgerAudit, type LedgerFile } from "./chain/ledger.js";
+export { readCredentials } from "./chain/cli.js";

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { AGENT_KINDS, type AgentKind } from "@footfall/core";
 import { Agent } from "./agent.js";
+import { addChainCommand } from "./chain/cli.js";
 import { ENV_OVERRIDES, loadConfig } from "./config.js";
 import { DryRun } from "./dry-run.js";
 import { createLogger } from "./log.js";
@@ -69,6 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     if (isImplemented(def)) cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
   }
+  addChainCommand(program, io, (c) => (code = c));
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {

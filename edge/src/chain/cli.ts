@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { createLogger, LOG_LEVELS, type LogLevel } from "../log.js";
+import type { CliIo } from "../main.js";
+import { ChainSimulator, type AgentCredentials } from "./simulator.js";
+import { chainStores } from "./stores.js";
+
+/** Options of `footfall-edge chain`. */
+export interface ChainCliOptions {
+  stores: number;
+  seed: number;
+  prefix: string;
+  mqttUrl?: string;
+  credentials?: string;
+  speed: number;
+  arrivalsFactor: number;
+  startHour?: number;
+  backfillHours: number;
+  ledger?: string;
+  duration?: number;
+  printLayouts?: boolean;
+  logLevel?: string;
+}
+
+const number =
+  (what: string, min: number, max: number, integer = false) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected ${integer ? "a whole number" : "a number"} of ${what} from ${min} to ${max}`);
+    return n;
+  };
+
+/**
+ * Reads agents' credentials: a JSON array, or JSON lines, of what `footfall agent add` prints
+ * ({"store","agent","username","password", ...}). Each problem names the line.
+ */
+export function readCredentials(path: string): Map<string, AgentCredentials> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the credentials file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check --credentials`, { cause: err });
+  }
+  const trimmed = text.trim();
+  let items: Array<{ value: unknown; where: string }>;
+  if (trimmed.startsWith("[")) {
+    try {
+      items = (JSON.parse(trimmed) as unknown[]).map((value, i) => ({ value, where: `item ${i + 1}` }));
+    } catch (err) {
+      throw new Error(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    items = [];
+    for (const [i, line] of trimmed.split("\n").entries()) {
+      if (line.trim() === "") continue;
+      try {
+        items.push({ value: JSON.parse(line), where: `line ${i + 1}` });
+      } catch (err) {
+        throw new Error(`${path} line ${i + 1} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+  const out = new Map<string, AgentCredentials>();
+  for (const { value, where } of items) {
+    const c = value as Partial<AgentCredentials> | null;
+    if (!c || typeof c.store !== "string" || typeof c.agent !== "string" || typeof c.username !== "string" || typeof c.password !== "string") {
+      throw new Error(`${path} ${where}: expected {"store","agent","username","password"} as \`footfall agent add\` prints them`);
+    }
+    out.set(c.store, { store: c.store, agent: c.agent, username: c.username, password: c.password });
+  }
+  return out;
+}
+
+/** Adds `footfall-edge chain` to the edge CLI; `done` receives the exit code. */
+export function addChainCommand(program: Command, io: CliIo, done: (code: number) => void): void {
+  program
+    .command("chain")
+    .description("Simulate the agents of many stores in one process: each store its own layout, hours, crowd, MQTT login and receipts.")
+    .option("--stores <n>", "how many stores", number("stores", 1, 100_000, true), 10)
+    .option("--seed <n>", "the same seed gives the same chain", number("seed", 0, 4_294_967_295, true), 1)
+    .option("--prefix <id>", "store ids are <prefix>-0001, <prefix>-0002, ...", "store")
+    .option("--mqtt-url <url>", "the broker (env FOOTFALL_MQTT_URL; default mqtt://localhost:1883)")
+    .option("--credentials <file>", "agents' logins: JSON lines (or an array) of what `footfall agent add` prints, one per store; without it agents connect anonymously")
+    .option("--speed <n>", "simulated seconds per real second (the rate of events)", number("simulated seconds per second", 0.001, 100_000), 60)
+    .option("--arrivals-factor <x>", "multiply every store's visitors (load tests)", number("times", 0, 1000), 1)
+    .option("--start-hour <h>", "start every store's simulated day at this local hour (default: the real time of day)", number("hours", 0, 24))
+    .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
+    .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
+    .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
+    .option("--print-layouts", "print the stores and their layouts as JSON on stdout and exit (to give the server its floor plans)")
+    .option("--log-level <level>", `the simulator's log level: ${LOG_LEVELS.join(", ")} (env FOOTFALL_LOG_LEVEL); the agents log warnings and errors only`)
+    .addHelpText(
+      "after",
+      `
+Store ids, names, formats (supermarket, fashion, convenience, electronics, pharmacy), floor plans,
+time zones, opening hours and crowds come from --seed: the same seed and --stores give the same
+chain. The server must know each store's layout (--print-layouts) and agent (footfall agent add).
+
+Examples:
+  footfall-edge chain --stores 50 --print-layouts > layouts.json
+  footfall-edge chain --stores 50 --credentials agents.jsonl --mqtt-url mqtt://broker:1883 --ledger ledger.json`,
+    )
+    .action(async (opts: ChainCliOptions) => done(await runChain(opts, io)));
+}
+
+/** Runs the chain simulator; resolves with the exit code. */
+export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number> {
+  const level = (opts.logLevel ?? io.env.FOOTFALL_LOG_LEVEL ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    io.stderr(`footfall-edge chain: --log-level must be one of ${LOG_LEVELS.join(", ")}, not "${level}"\n`);
+    return 2;
+  }
+  const stores = chainStores({ count: opts.stores, seed: opts.seed, prefix: opts.prefix });
+  if (opts.printLayouts) {
+    io.stdout(`${JSON.stringify({ stores: stores.map((s) => ({ store: s.store, agent: s.agent, name: s.name, format: s.format, city: s.city, opens: s.opens, closes: s.closes, layout: s.layout })) }, null, 2)}\n`);
+    return 0;
+  }
+  const log = createLogger({ level, write: (line) => io.stderr(line + "\n"), scope: "chain" });
+  let sim: ChainSimulator;
+  try {
+    sim = new ChainSimulator({
+      stores,
+      mqttUrl: opts.mqttUrl ?? io.env.FOOTFALL_MQTT_URL ?? "mqtt://localhost:1883",
+      ...(opts.credentials ? { credentials: readCredentials(opts.credentials) } : {}),
+      speed: opts.speed,
+      arrivalsFactor: opts.arrivalsFactor,
+      backfillHours: opts.backfillHours,
+      ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
+      log,
+    });
+  } catch (err) {
+    io.stderr(`footfall-edge chain: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const formats = new Map<string, number>();
+  for (const s of stores) formats.set(s.format, (formats.get(s.format) ?? 0) + 1);
+  log.info(`simulating ${stores.length} stores`, { ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed });
+  await sim.start();
+  const saveLedger = () => {
+    if (!opts.ledger) return;
+    try {
+      sim.ledger.save(opts.ledger);
+    } catch (err) {
+      log.error(`cannot write the ledger: ${(err as Error).message}`, { file: opts.ledger });
+    }
+  };
+  let last = { at: performance.now(), queued: 0 };
+  const report = setInterval(() => {
+    const st = sim.stats();
+    const now = performance.now();
+    const rate = Math.round(((st.queued - last.queued) * 1000) / (now - last.at));
+    last = { at: now, queued: st.queued };
+    log.info("chain", { connected: `${st.connected}/${st.stores}`, eventsPerS: rate, queued: st.queued, settled: st.settled, waiting: st.waiting, resends: st.resends, refused: st.refused });
+    saveLedger();
+  }, 10_000);
+  const reason = await new Promise<string>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = io.onSignal((signal) => {
+      if (timer) clearTimeout(timer);
+      off();
+      resolve(signal);
+    });
+    if (opts.duration !== undefined) {
+      timer = setTimeout(() => {
+        off();
+        resolve(`--duration ${opts.duration} s elapsed`);
+      }, opts.duration * 1000);
+    }
+  });
+  clearInterval(report);
+  log.info(`stopping (${reason})`);
+  await sim.stop();
+  saveLedger();
+  const st = sim.stats();
+  log.info("stopped", { queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, ...(opts.ledger ? { ledger: opts.ledger } : {}) });
+  return 0;
+}

@@ -1,0 +1,215 @@
+/**
+ * The chain simulator against a real MQTT broker (Aedes on TCP) that plays a v1.1 server: it
+ * checks each agent's login and topics, keeps every event id it is sent (deduplicated, as the server
+ * stores them) and answers each batch with a receipt. The ledger must match what was stored.
+ */
+import net, { type AddressInfo } from "node:net";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aedes } from "aedes";
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeBatch, encodeReceipts, mayPublish, parseTopic, topics } from "@footfall/core";
+import { runCli, type CliIo } from "../main.js";
+import { silentLogger } from "../log.js";
+import { Ledger } from "./ledger.js";
+import { ChainSimulator, type AgentCredentials } from "./simulator.js";
+import { chainStores, type ChainStore } from "./stores.js";
+
+/** What the fake server stored: ids per store (first copy only) and every zone it saw per store. */
+interface Stored {
+  ids: Map<string, string[]>;
+  seen: Set<string>;
+  zones: Map<string, Set<string>>;
+  batches: number;
+}
+
+/** Aedes on a TCP port as a v1.1 Footfall server would run it; `restart()` loses everything the broker held (sessions, in-flight messages). */
+async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0) {
+  const stored: Stored = { ids: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+  /** While true the "server" is down: the broker still acknowledges batches, nobody stores them or sends receipts. */
+  const state = { serverDown: false };
+  const byUser = new Map([...(creds?.values() ?? [])].map((c) => [c.username, c]));
+  const start = async (at: number) => {
+    const broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => {
+        if (!creds) return done(null, true);
+        const c = username ? byUser.get(username) : undefined;
+        const ok = c !== undefined && password?.toString() === c.password;
+        if (ok) (client as unknown as { agent: AgentCredentials }).agent = c;
+        done(null, ok);
+      },
+      authorizePublish: (client, packet, done) => {
+        const agent = (client as unknown as { agent?: AgentCredentials } | null)?.agent;
+        if (!client || !creds) return done(null);
+        done(agent && mayPublish(agent.store, agent.agent, packet.topic) ? null : new Error("not your topic"));
+      },
+    });
+    for (const s of stores) {
+      const layout = { ...s.layout, store: s.store, version: 1, receipts: true };
+      broker.publish({ cmd: "publish", topic: topics.layout(s.store), payload: Buffer.from(JSON.stringify(layout)), qos: 1, retain: true, dup: false }, () => {});
+    }
+    broker.on("publish", (packet, client) => {
+      const parsed = parseTopic(packet.topic);
+      if (!client || parsed?.kind !== "events" || state.serverDown) return;
+      const batch = decodeBatch(packet.payload, (b) => Buffer.from(b).toString("utf8"));
+      if (!batch.ok) throw new Error(batch.error);
+      stored.batches++;
+      const ids = stored.ids.get(parsed.store) ?? [];
+      stored.ids.set(parsed.store, ids);
+      const zones = stored.zones.get(parsed.store) ?? new Set();
+      stored.zones.set(parsed.store, zones);
+      for (const e of batch.value.events) {
+        if ("zone" in e) zones.add(e.zone);
+        const key = `${parsed.store}/${e.id}`;
+        if (stored.seen.has(key)) continue;
+        stored.seen.add(key);
+        ids.push(e.id);
+      }
+      for (const payload of encodeReceipts(batch.value.events.map((e) => e.id))) {
+        broker.publish({ cmd: "publish", topic: topics.receipts(parsed.store, parsed.agent), payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => {});
+      }
+    });
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer({ noDelay: true }, (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      broker.handle(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(at, "127.0.0.1", resolve));
+    return {
+      port: (server.address() as AddressInfo).port,
+      async close() {
+        sockets.forEach((s) => s.destroy());
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+      },
+    };
+  };
+  let current = await start(port);
+  return {
+    stored,
+    state,
+    get port() {
+      return current.port;
+    },
+    async restart() {
+      const p = current.port;
+      await current.close();
+      current = await start(p);
+    },
+    close: () => current.close(),
+  };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const credentialsOf = (stores: readonly ChainStore[]) =>
+  new Map(stores.map((s) => [s.store, { store: s.store, agent: s.agent, username: `${s.store}.${s.agent}`, password: `pw-${s.store}` }]));
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+describe("the chain simulator", () => {
+  it("speaks as every store's own agent: its login, its topic, its zones; after a pause the ledger matches what was stored", async () => {
+    const stores = chainStores({ count: 20, seed: 4 });
+    const creds = credentialsOf(stores);
+    const server = await fakeServer(stores, creds);
+    cleanup.push(() => server.close());
+    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, credentials: creds, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
+    cleanup.push(() => sim.stop());
+    await sim.start();
+    await until("every store to have events stored", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 20));
+    sim.pause();
+    await until("every queued event to be settled", () => sim.stats().waiting === 0);
+    const stats = sim.stats();
+    expect(stats).toMatchObject({ stores: 20, connected: 20, refused: 0 });
+    expect(stats.settled).toBe(stats.queued);
+    for (const s of stores) {
+      const audit = sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? []);
+      expect(audit, s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
+      expect(audit.sent).toBeGreaterThan(20);
+      const own = new Set<string>(s.layout.zones.map((z) => z.id));
+      expect([...server.stored.zones.get(s.store)!].filter((z) => !own.has(z)), s.store).toEqual([]);
+    }
+    expect(sim.ledger.count()).toBe(stats.queued);
+  });
+
+  it("loses nothing when the broker acknowledged batches the server never stored, and then restarted empty: unsettled events go again", async () => {
+    const stores = chainStores({ count: 8, seed: 9 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
+    cleanup.push(() => sim.stop());
+    await sim.start();
+    await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 10));
+    server.state.serverDown = true;
+    const before = server.stored.batches;
+    await until("batches of every store acknowledged by the broker alone", () => sim.storeStats().every((s) => s.unsettled > 0));
+    expect(server.stored.batches).toBe(before);
+    await server.restart();
+    server.state.serverDown = false;
+    await until("every agent back", () => sim.stats().connected === stores.length);
+    sim.pause();
+    await until("every queued event to be settled", () => sim.stats().waiting === 0);
+    for (const s of stores) expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? []), s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
+    expect(sim.stats().resends).toBeGreaterThanOrEqual(stores.length);
+  });
+
+  it("refuses to start without credentials for a store when a credentials file is given", () => {
+    const stores = chainStores({ count: 3 });
+    const creds = credentialsOf(stores.slice(0, 1));
+    expect(() => new ChainSimulator({ stores, mqttUrl: "mqtt://127.0.0.1:1", credentials: creds, log: silentLogger })).toThrow(
+      /no credentials for 2 stores \(store-0002, store-0003\): add their agents with `footfall agent add sim-1 --store <store> --kind sim`/,
+    );
+  });
+});
+
+describe("footfall-edge chain", () => {
+  const io = (out: string[], err: string[]): CliIo => ({ stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, onSignal: () => () => {} });
+
+  it("prints the chain's stores and layouts for the server", async () => {
+    const out: string[] = [];
+    expect(await runCli(["chain", "--stores", "3", "--seed", "2", "--print-layouts"], io(out, []))).toBe(0);
+    const printed = JSON.parse(out.join("")) as { stores: Array<{ store: string; layout: { zones: unknown[] } }> };
+    expect(printed.stores.map((s) => s.store)).toEqual(["store-0001", "store-0002", "store-0003"]);
+    expect(printed.stores[0]!.layout).toEqual(JSON.parse(JSON.stringify(chainStores({ count: 1, seed: 2 })[0]!.layout)));
+  });
+
+  it("runs the stores with the logins of a credentials file for --duration and writes the ledger", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "footfall-chain-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const stores = chainStores({ count: 4, seed: 6, prefix: "shop" });
+    const creds = credentialsOf(stores);
+    // JSON lines, as `footfall agent add` prints them one after another.
+    writeFileSync(join(dir, "agents.jsonl"), [...creds.values()].map((c) => JSON.stringify({ ...c, kind: "sim" })).join("\n") + "\n");
+    const server = await fakeServer(stores, creds);
+    cleanup.push(() => server.close());
+    const err: string[] = [];
+    const args = ["chain", "--stores", "4", "--seed", "6", "--prefix", "shop", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--credentials", join(dir, "agents.jsonl")];
+    const code = await runCli([...args, "--speed", "300", "--start-hour", "12", "--duration", "3", "--ledger", join(dir, "ledger.json")], io([], err));
+    expect(code, err.join("")).toBe(0);
+    expect(existsSync(join(dir, "ledger.json"))).toBe(true);
+    const ledger = Ledger.fromJSON(JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8")));
+    expect(ledger.stores()).toEqual(stores.map((s) => s.store));
+    // Stopped gracefully: everything queued was settled before the agents disconnected.
+    for (const s of stores) expect(ledger.audit(s.store, server.stored.ids.get(s.store) ?? [])).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
+    expect(err.join("")).toMatch(/simulating 4 stores/);
+  });
+
+  it("says which line of a credentials file is wrong", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "footfall-chain-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "agents.jsonl"), '{"store":"store-0001","agent":"sim-1","username":"u","password":"p"}\n{"store":"store-0002"}\n');
+    const err: string[] = [];
+    expect(await runCli(["chain", "--stores", "2", "--credentials", join(dir, "agents.jsonl")], io([], err))).toBe(2);
+    expect(err.join("")).toMatch(/agents\.jsonl line 2: expected \{"store","agent","username","password"\}/);
+  });
+});

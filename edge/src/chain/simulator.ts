@@ -1,0 +1,207 @@
+import { Agent } from "../agent.js";
+import { validateConfig } from "../config.js";
+import type { Logger } from "../log.js";
+import { checkSimSettings, type SimSettings } from "../sources/sim/settings.js";
+import { SimSource } from "../sources/sim.js";
+import { Ledger } from "./ledger.js";
+import type { ChainStore } from "./stores.js";
+import type { Source, SourceContext } from "../source.js";
+
+/** MQTT credentials of one store's agent (what `footfall agent add` prints). */
+export interface AgentCredentials {
+  store: string;
+  agent: string;
+  username: string;
+  password: string;
+}
+
+export interface ChainSimulatorOptions {
+  stores: readonly ChainStore[];
+  /** The broker every agent connects to (the central one, or a site broker). */
+  mqttUrl: string;
+  /** Credentials per store; a store without any connects anonymously (an open test broker). */
+  credentials?: ReadonlyMap<string, AgentCredentials>;
+  /** Simulated seconds per real second (default 60): the rate of events. */
+  speed?: number;
+  /** Multiplies every store's arrivals (a load test's knob; default 1). */
+  arrivalsFactor?: number;
+  /** Start the simulated day at this local hour in every store (default: each store's real time of day). */
+  startHour?: number;
+  /** Hours of history sent at start (default 0). */
+  backfillHours?: number;
+  /** Real ms between simulation steps of a store (default 250). */
+  tickMs?: number;
+  /** Agents started at once before the next group (default 50 every 100 ms), so a thousand do not all log in in one instant. */
+  connectBurst?: number;
+  /** Receipts mode of every agent (default "auto", like a real agent). */
+  receipts?: "auto" | "on" | "off";
+  /** Events held per agent while the broker or server is away (default 200,000). */
+  outboxMaxEvents?: number;
+  /** Level of the agents' own log lines (default "warn": a thousand agents' info lines are noise). */
+  agentLogLevel?: "debug" | "info" | "warn" | "error";
+  log: Logger;
+  /** Where the ids of what was sent are kept (default: a new one). */
+  ledger?: Ledger;
+}
+
+/** Totals over every store's agent. */
+export interface ChainStats {
+  stores: number;
+  connected: number;
+  /** Events queued for sending since start (= the ledger's count). */
+  queued: number;
+  /** Events settled (by the server's receipts, or PUBACK against an older server) and gone from the outboxes. */
+  settled: number;
+  /** Events waiting in the outboxes: not sent yet, or sent and not settled. */
+  waiting: number;
+  /** Times an agent sent all its unsettled events again (after a reconnection or a receipt timeout). */
+  resends: number;
+  /** Events the outboxes refused because they were full (never sent, and not in the ledger). */
+  refused: number;
+}
+
+/**
+ * The agents of many stores in one process: one {@link Agent} per store (its own MQTT connection,
+ * client id, credentials, durable-in-memory outbox, receipts and retained status, exactly like a
+ * `footfall-edge sim` process) running the `sim` source with the store's own layout, hours and
+ * crowd. Every event an outbox takes is written to the {@link Ledger}, so a fault test can count
+ * what the server lost or doubled.
+ */
+export class ChainSimulator {
+  readonly ledger: Ledger;
+  private readonly agents: Array<{ store: string; agent: Agent<SimSettings> }> = [];
+  private startTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private producing = true;
+
+  constructor(private readonly opts: ChainSimulatorOptions) {
+    this.ledger = opts.ledger ?? new Ledger();
+    const missing = opts.credentials ? opts.stores.filter((s) => !opts.credentials!.has(s.store)).map((s) => s.store) : [];
+    if (missing.length > 0) {
+      throw new Error(
+        `no credentials for ${missing.length} store${missing.length === 1 ? "" : "s"} (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}): add their agents with \`footfall agent add sim-1 --store <store> --kind sim\` and list them in the credentials file`,
+      );
+    }
+    for (const store of opts.stores) this.agents.push({ store: store.store, agent: this.makeAgent(store) });
+  }
+
+  private makeAgent(s: ChainStore): Agent<SimSettings> {
+    const o = this.opts;
+    const creds = o.credentials?.get(s.store);
+    const settings = {
+      ...s.settings,
+      arrivalsPerHour: Math.min(100_000, s.settings.arrivalsPerHour * (o.arrivalsFactor ?? 1)),
+      layout: s.layout,
+      layoutWaitMs: 2000,
+      speed: o.speed ?? 60,
+      backfillHours: o.backfillHours ?? 0,
+      tickMs: o.tickMs ?? 250,
+      ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
+    };
+    const raw = {
+      store: s.store,
+      agent: creds?.agent ?? s.agent,
+      mqtt: { url: o.mqttUrl, ...(creds ? { username: creds.username, password: creds.password } : {}), reconnectMinMs: 500, reconnectMaxMs: 10_000 },
+      batch: { flushEveryMs: 500 },
+      outbox: { maxEvents: o.outboxMaxEvents ?? 200_000 },
+      receipts: o.receipts ?? "auto",
+      logLevel: o.agentLogLevel ?? "warn",
+      settings,
+    };
+    const checked = validateConfig(raw, "sim", {}, checkSimSettings);
+    if (!checked.ok) throw new Error(`the simulated agent of ${s.store} has a bad configuration (a bug): ${checked.problems.join("; ")}`);
+    const level = checked.config.logLevel;
+    const quiet: Logger = levelFilter(o.log.child(s.store), level);
+    return new Agent<SimSettings>({
+      config: checked.config,
+      source: new GatedSource(new SimSource(), () => this.producing),
+      log: quiet,
+      onQueued: (event) => this.ledger.record(s.store, event.id),
+    });
+  }
+
+  /** Starts the agents, `connectBurst` at a time every 100 ms. Resolves once every agent is started (not connected). */
+  start(): Promise<void> {
+    const burst = Math.max(1, this.opts.connectBurst ?? 50);
+    return new Promise((resolve) => {
+      let next = 0;
+      const step = () => {
+        this.startTimer = null;
+        if (this.stopped) return resolve();
+        for (const end = Math.min(this.agents.length, next + burst); next < end; next++) this.agents[next]!.agent.start();
+        if (next >= this.agents.length) return resolve();
+        this.startTimer = setTimeout(step, 100);
+      };
+      step();
+    });
+  }
+
+  /**
+   * The stores stop making events (their simulated time goes on) while the agents stay connected and
+   * keep sending what is queued: a test pauses, waits until nothing is waiting, then audits.
+   */
+  pause(): void {
+    this.producing = false;
+  }
+  resume(): void {
+    this.producing = true;
+  }
+
+  /** Each store's agent now: connected, events waiting, sent and not yet settled, settled. */
+  storeStats(): Array<{ store: string; connected: boolean; waiting: number; unsettled: number; settled: number }> {
+    return this.agents.map(({ store, agent }) => {
+      const m = agent.metrics();
+      return { store, connected: m.connected, waiting: m.queued, unsettled: m.unsettled, settled: m.sentEvents };
+    });
+  }
+
+  /** Totals over every agent now. */
+  stats(): ChainStats {
+    const t: ChainStats = { stores: this.agents.length, connected: 0, queued: this.ledger.count(), settled: 0, waiting: 0, resends: 0, refused: 0 };
+    for (const { agent } of this.agents) {
+      const m = agent.metrics();
+      if (m.connected) t.connected++;
+      t.settled += m.sentEvents;
+      t.waiting += m.queued;
+      t.resends += m.resends;
+      t.refused += m.refused;
+    }
+    return t;
+  }
+
+  /**
+   * Stops every source, waits (each agent's shutdownTimeoutMs, 5 s) for what is queued to be settled, then disconnects
+   * each agent with its offline status. The ledger keeps what was sent.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    await Promise.all(this.agents.map(({ agent }) => agent.stop("chain simulator stopped")));
+  }
+}
+
+const ORDER = ["debug", "info", "warn", "error"] as const;
+/** The agents' lines at `level` and above only, on the simulator's logger. */
+function levelFilter(log: Logger, level: (typeof ORDER)[number]): Logger {
+  const min = ORDER.indexOf(level);
+  const at = (l: (typeof ORDER)[number]) => (ORDER.indexOf(l) >= min ? log[l].bind(log) : () => {});
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (scope) => levelFilter(log.child(scope), level) };
+}
+
+/** A source whose events pass only while `open()` says so. */
+class GatedSource<S> implements Source<S> {
+  constructor(
+    private readonly inner: Source<S>,
+    private readonly open: () => boolean,
+  ) {}
+  start(ctx: SourceContext<S>): Promise<void> {
+    const gated: SourceContext<S> = Object.create(ctx) as SourceContext<S>;
+    gated.emit = (event) => {
+      if (this.open()) ctx.emit(event);
+    };
+    return this.inner.start(gated);
+  }
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+}
