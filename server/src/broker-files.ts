@@ -1,14 +1,14 @@
 import { topics, subscriptions } from "@footfall/core";
 import { hashPassword } from "./auth/secrets.js";
-import type { Storage } from "./storage.js";
+import type { Storage } from "./storage/types.js";
 
 /**
  * A Mosquitto password file and ACL for every known agent, plus the server's own user:
  * each agent may write only its own events and status and read its store's layout and its own
  * receipts; the server reads events and status, writes layouts and receipts.
  */
-export function mosquittoFiles(storage: Storage, server: { username: string; password: string }): { passwd: string; acl: string } {
-  const agents = storage.agents.passwordEntries();
+export async function mosquittoFiles(storage: Storage, server: { username: string; password: string }): Promise<{ passwd: string; acl: string }> {
+  const agents = await storage.agents.passwordEntries();
   const passwd = [`${server.username}:${hashPassword(server.password)}`, ...agents.map((a) => `${a.username}:${a.hash}`)].join("\n") + "\n";
   const acl = [
     "# Written by `footfall broker-config`: regenerate after `footfall agent add`, then reload mosquitto (SIGHUP).",

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
-import { ROLES, type Role, type TokenInfo } from "./db/repos/tokens.js";
+import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
 import { mosquittoFiles } from "./broker-files.js";
@@ -35,12 +35,12 @@ const id = (what: string) => (value: string) => {
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 /** Runs `fn` on the data folder's storage, closed afterwards. */
-function withStorage(fn: (storage: ReturnType<typeof openStorage>) => void): void {
-  const storage = openStorage(configFromEnv().dataDir);
+async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir): Promise<T> {
+  const storage = await openStorage(dataDir);
   try {
-    fn(storage);
+    return await fn(storage);
   } finally {
-    storage.close();
+    await storage.close();
   }
 }
 
@@ -135,13 +135,8 @@ agent
   .argument("<agent>", "agent id, e.g. door-1", id("agent"))
   .requiredOption("--store <store>", "the store it reports for", id("store"))
   .addOption(new Option("--kind <kind>", "what it reads").choices(AGENT_KINDS).makeOptionMandatory())
-  .action((agentId: string, opts: { store: string; kind: AgentKind }) => {
-    const storage = openStorage(configFromEnv().dataDir);
-    try {
-      print(storage.agents.add(opts.store, agentId, opts.kind, Date.now()));
-    } finally {
-      storage.close();
-    }
+  .action(async (agentId: string, opts: { store: string; kind: AgentKind }) => {
+    await withStorage(async (storage) => print(await storage.agents.add(opts.store, agentId, opts.kind, Date.now())));
   });
 
 const token = program.command("token").description("manage API tokens: add, list, revoke");
@@ -156,7 +151,7 @@ token
   .option("--store <store>", "limit the token to one store", id("store"))
   .option("--label <label>", "a note to recognise it by")
   .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
-  .action((opts: { role: Role; store?: string; label?: string; expires?: string }) => {
+  .action(async (opts: { role: Role; store?: string; label?: string; expires?: string }) => {
     const now = Date.now();
     let expiresAt: number | null = null;
     if (opts.expires !== undefined) {
@@ -164,8 +159,8 @@ token
       if (!e.ok) throw new InvalidArgumentError(`--expires ${e.error}`);
       expiresAt = e.ms;
     }
-    withStorage((storage) => {
-      const { token: secret, info } = storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt });
+    await withStorage(async (storage) => {
+      const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt });
       print({ token: secret, ...info });
     });
   });
@@ -173,10 +168,10 @@ token
   .command("list")
   .description("list the tokens: id, role, store, label, created, expires, last used, state (never the tokens themselves)")
   .option("--json", 'print {"tokens":[...]} as JSON (times in epoch ms) instead of a table')
-  .action((opts: { json?: boolean }) => {
-    withStorage((storage) => {
+  .action(async (opts: { json?: boolean }) => {
+    await withStorage(async (storage) => {
       const now = Date.now();
-      const tokens = storage.tokens.list();
+      const tokens = await storage.tokens.list();
       if (opts.json) return print({ tokens: tokens.map((t) => ({ ...t, state: stateOf(t, now) })) });
       process.stdout.write(tokenTable(tokens, now));
     });
@@ -185,9 +180,9 @@ token
   .command("revoke")
   .description("revoke a token at once (HTTP at once, live screens within a second); prints it as JSON")
   .argument("<id>", "the token's id from `footfall token list` (or the token itself)")
-  .action((tokenId: string) => {
-    withStorage((storage) => {
-      const revoked = storage.tokens.revoke(tokenId.trim(), Date.now());
+  .action(async (tokenId: string) => {
+    await withStorage(async (storage) => {
+      const revoked = await storage.tokens.revoke(tokenId.trim(), Date.now());
       if (!revoked) throw new InvalidArgumentError(`no token with id "${tokenId}": \`footfall token list\` shows the ids`);
       print({ ...revoked, state: "revoked" });
     });
@@ -199,21 +194,16 @@ program
   .requiredOption("--out <dir>", "folder to write passwd and acl into")
   .option("--server-username <name>", "the server's MQTT user (or FOOTFALL_MQTT_USERNAME)")
   .option("--server-password <password>", "its password (or FOOTFALL_MQTT_PASSWORD)")
-  .action((opts: { out: string; serverUsername?: string; serverPassword?: string }) => {
+  .action(async (opts: { out: string; serverUsername?: string; serverPassword?: string }) => {
     const config = configFromEnv();
     const username = opts.serverUsername ?? config.mqttUsername ?? "footfall-server";
     const password = opts.serverPassword ?? config.mqttPassword;
     if (!password) throw new InvalidArgumentError("give the server's MQTT password with --server-password or FOOTFALL_MQTT_PASSWORD");
-    const storage = openStorage(config.dataDir);
-    try {
-      const files = mosquittoFiles(storage, { username, password });
-      mkdirSync(opts.out, { recursive: true });
-      writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
-      writeFileSync(join(opts.out, "acl"), files.acl);
-      print({ passwd: join(opts.out, "passwd"), acl: join(opts.out, "acl") });
-    } finally {
-      storage.close();
-    }
+    const files = await withStorage((storage) => mosquittoFiles(storage, { username, password }), config.dataDir);
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
+    writeFileSync(join(opts.out, "acl"), files.acl);
+    print({ passwd: join(opts.out, "passwd"), acl: join(opts.out, "acl") });
   });
 
 program

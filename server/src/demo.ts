@@ -4,8 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { asId, DEMO_LAYOUT, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
-import type { Role } from "./db/repos/tokens.js";
-import type { Storage } from "./storage.js";
+import type { Role, Storage } from "./storage/types.js";
 import { startServer } from "./server.js";
 
 const STORE = "demo";
@@ -29,7 +28,7 @@ export interface DemoTokens {
  * demo prints the same ones and a kiosk tablet stays signed in. A token that was revoked, has
  * expired or is not what it should be is replaced.
  */
-export function demoTokens(storage: Storage, dataDir: string, now: number): DemoTokens {
+export async function demoTokens(storage: Storage, dataDir: string, now: number): Promise<DemoTokens> {
   const file = join(dataDir, "demo-tokens.json");
   let saved: Partial<DemoTokens> = {};
   try {
@@ -37,13 +36,13 @@ export function demoTokens(storage: Storage, dataDir: string, now: number): Demo
   } catch {
     /* none yet, or unreadable: make new ones */
   }
-  const keep = (token: unknown, role: Role, store: string | null) => {
-    const p = typeof token === "string" ? storage.tokens.verify(token, now) : undefined;
+  const keep = async (token: unknown, role: Role, store: string | null) => {
+    const p = typeof token === "string" ? await storage.tokens.verify(token, now) : undefined;
     return p && p.role === role && p.store === store ? (token as string) : null;
   };
   const tokens: DemoTokens = {
-    admin: keep(saved.admin, "admin", null) ?? storage.tokens.add("admin", null, now, "demo admin"),
-    kiosk: keep(saved.kiosk, "staff", STORE) ?? storage.tokens.add("staff", STORE, now, "demo kiosk"),
+    admin: (await keep(saved.admin, "admin", null)) ?? (await storage.tokens.add("admin", null, now, "demo admin")),
+    kiosk: (await keep(saved.kiosk, "staff", STORE)) ?? (await storage.tokens.add("staff", STORE, now, "demo kiosk")),
   };
   if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
@@ -57,14 +56,15 @@ export function demoTokens(storage: Storage, dataDir: string, now: number): Demo
 export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number }) {
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
+  await layouts.load(STORE);
   if (!layouts.current(STORE, now())) {
     // Valid from before the back-filled history, so every simulated event has its zones.
-    const layout = storage.stores.saveLayout(asId<StoreId>(STORE), { ...DEMO_LAYOUT, validFrom: now() - 8 * 86_400_000 }, now());
-    layouts.invalidate(STORE);
+    const layout = await storage.stores.saveLayout(asId<StoreId>(STORE), { ...DEMO_LAYOUT, validFrom: now() - 8 * 86_400_000 }, now());
+    await layouts.reload(STORE);
     await server.services.onLayoutSaved(layout);
   }
-  const creds = storage.agents.add(STORE, AGENT, "sim", now());
-  const tokens = demoTokens(storage, config.dataDir, now());
+  const creds = await storage.agents.add(STORE, AGENT, "sim", now());
+  const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(

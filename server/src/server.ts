@@ -38,7 +38,7 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, opts: { log?: Logger; now?: () => number; uiDir?: string | null } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger();
   const now = opts.now ?? Date.now;
-  const storage = openStorage(config.dataDir);
+  const storage = await openStorage(config.dataDir);
   const releaseDataDir = claimDataDir(config.dataDir); // `footfall restore` refuses while this runs
   const metrics = createMetrics();
   const layouts = new LayoutCache(storage);
@@ -73,19 +73,27 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       metrics.receiptsSettled.inc(settled.length);
     },
   });
+  // Agents known to exist (an agent is never deleted): a message of a known agent needs no look-up.
+  const knownAgents = new Set<string>();
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
-    status: (store, agent, status) => {
+    status: async (store, agent, status) => {
       if (!status.ok) return ingest.reject(store, agent, status.reason ?? "schema", `status dropped: ${status.error}`);
       try {
-        storage.agents.recordStatus(store, agent, status.value);
+        await storage.agents.recordStatus(store, agent, status.value);
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
       log.info({ store, agent, state: status.value.state }, "agent status");
     },
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
-    isKnownAgent: (store, agent) => storage.agents.get(store, agent) !== undefined,
+    isKnownAgent: async (store, agent) => {
+      const key = `${store}/${agent}`;
+      if (knownAgents.has(key)) return true;
+      const known = (await storage.agents.get(store, agent)) !== undefined;
+      if (known) knownAgents.add(key);
+      return known;
+    },
   };
 
   // A data directory from before aggregates lived in storage builds them once; otherwise this reads nothing.
@@ -116,7 +124,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const port = typeof address === "object" && address ? address.port : config.httpPort;
   const httpUrl = `http://localhost:${port}`;
   const metricsListener: MetricsListener | null = config.metrics ? await startMetricsListener(services, { ...config.metrics, log }) : null;
-  for (const s of storage.stores.list()) {
+  for (const s of await storage.stores.list()) {
+    await layouts.load(s.id);
     const layout = layouts.current(s.id, now());
     if (layout) await transport.publishLayout(layout);
   }
@@ -139,7 +148,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await hub?.close();
         await app.close();
         await metricsListener?.close();
-        storage.close();
+        await storage.close();
         releaseDataDir();
       })()),
   };

@@ -4,7 +4,7 @@ import type { LayoutCache } from "./ingest/layouts.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import type { MqttTransport } from "./mqtt/transport.js";
-import type { Storage } from "./storage.js";
+import type { Storage } from "./storage/types.js";
 
 /** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
 export interface Services {
@@ -16,6 +16,6 @@ export interface Services {
   now(): number;
   /** The broker link; null while none is set up (tests of the HTTP API alone). */
   mqtt: MqttTransport | null;
-  /** Called after a layout is saved: republish it and refresh live figures. */
+  /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -13,14 +13,14 @@ const days = Number(daysArg);
 const storeCount = Number(storesArg);
 const eventsPerVisitor = Number(perVisitorArg); // 11: five zones and a door count; 3: one visit and a door count
 const zones = Array.from({ length: 20 }, (_, i) => (i === 0 ? "entrance" : i === 19 ? "checkout" : `zone-${String(i).padStart(2, "0")}`));
-const storage = openStorage(dataDir);
+const storage = await openStorage(dataDir);
 const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
 const start = end - days * 86_400_000;
 const visitTimeoutMs = 30 * 60_000;
 const registry = new AnalyticsRegistry(storage, { visitTimeoutMs, now: () => end }, createLogger("silent"));
 const stores = Array.from({ length: storeCount }, (_, i) => (storeCount === 1 ? "bench" : `bench-${String(i).padStart(3, "0")}`));
 for (const store of stores) {
-  storage.stores.saveLayout(store, {
+  await storage.stores.saveLayout(store, {
     name: `Benchmark store ${store}`,
     validFrom: start - 86_400_000,
     timezone: "Europe/Paris",
@@ -41,9 +41,14 @@ let seq = 0;
 let n = 0;
 const id = () => `gen:${String(seq++).padStart(10, "0")}`;
 const t0 = performance.now();
-const flush = (store, batch) => {
-  const analytics = registry.get(store);
-  const staged = storage.transaction(() => analytics.stage(batch.filter((e) => storage.events.insert(store, "gen", e, e.ts))));
+const flush = async (store, batch) => {
+  const analytics = await registry.get(store);
+  const staged = await storage.transaction(async (tx) => {
+    // Each event is stamped as received at its own time (as a live server would have).
+    const fresh = [];
+    for (const e of batch) if (await tx.events.insert(store, "gen", e, e.ts)) fresh.push(e);
+    return analytics.stage(tx, fresh);
+  });
   staged.commit();
 };
 const perStore = Math.floor(target / storeCount);
@@ -73,7 +78,7 @@ for (const store of stores) {
     batch.push({ type: "count", id: id(), ts, zone: "entrance", in: 1, out: 0 });
     made++;
     if (batch.length >= 20_000) {
-      flush(store, batch);
+      await flush(store, batch);
       batch = [];
     }
     if (n + made - reported >= 1_000_000) {
@@ -81,8 +86,8 @@ for (const store of stores) {
       process.stderr.write(`  generated ${reported.toLocaleString("en-US")} events (${Math.round(reported / ((performance.now() - t0) / 1000)).toLocaleString("en-US")}/s)\n`);
     }
   }
-  if (batch.length) flush(store, batch);
+  if (batch.length) await flush(store, batch);
   n += made;
 }
-storage.close();
+await storage.close();
 process.stdout.write(JSON.stringify({ store: stores[0], stores: storeCount, events: n, days, start, end, seconds: (performance.now() - t0) / 1000 }) + "\n");

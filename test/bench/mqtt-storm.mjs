@@ -60,10 +60,11 @@ const freePort = () => new Promise((resolve) => { const s = createServer(); s.li
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), "footfall-storm-"));
 const { openStorage } = await import(join(root, "server", "dist", "storage.js"));
-const storage = openStorage(dir);
+const storage = await openStorage(dir);
 const t0 = performance.now();
-const creds = Array.from({ length: AGENTS }, (_, i) => storage.agents.add("storm", `a-${i}`, "sim", Date.now()));
-storage.close();
+const creds = [];
+for (let i = 0; i < AGENTS; i++) creds.push(await storage.agents.add("storm", `a-${i}`, "sim", Date.now()));
+await storage.close();
 log(`${AGENTS} agents added in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const http = await freePort();

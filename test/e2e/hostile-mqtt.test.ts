@@ -349,9 +349,10 @@ describe("hostile MQTT input, embedded broker", () => {
 
   it("takes a storm of 500 agents connecting at once, then reconnecting at once, while /health keeps answering", async () => {
     // 500 more agents, written by a second connection to the server's database (as `footfall agent add` does).
-    const storage = openStorage(server.dataDir);
-    const creds = Array.from({ length: 500 }, (_, i) => storage.agents.add(STORE, `s-${i}`, "sim", Date.now()));
-    storage.close();
+    const storage = await openStorage(server.dataDir);
+    const creds = [];
+    for (let i = 0; i < 500; i++) creds.push(await storage.agents.add(STORE, `s-${i}`, "sim", Date.now()));
+    await storage.close();
     // Cold, 500 PBKDF2 checks share the thread pool (seconds on a busy 2-core machine): a patient connect timeout.
     const connectAll = () =>
       Promise.all(creds.map((cr) => tryConnect(server.mqttUrl, { username: cr.username, password: cr.password, clientId: `${STORE}-${cr.agent}`, connectTimeout: 60_000 })));

@@ -2,7 +2,8 @@ import type { FootfallEvent } from "@footfall/core";
 import { AnalyticsRegistry, type AnalyticsOptions } from "../../server/src/analytics/registry.js";
 import type { StoreAnalytics } from "../../server/src/analytics/store-analytics.js";
 import { createLogger } from "../../server/src/log.js";
-import { openStorage, type Storage } from "../../server/src/storage.js";
+import { openSqliteStorage } from "../../server/src/storage/sqlite.js";
+import type { Storage } from "../../server/src/storage/types.js";
 import { tempDir } from "./wait.js";
 
 /**
@@ -14,62 +15,62 @@ export class AnalyticsStore {
   private readonly dir = tempDir("footfall-analytics-");
   private registry: AnalyticsRegistry;
 
-  constructor(
+  private constructor(
     private readonly opts: AnalyticsOptions,
-    readonly store = "s",
+    readonly store: string,
   ) {
-    this.storage = openStorage(this.dir.path);
-    // The store exists, as after its first layout (retention and listings go by the stores table).
-    this.storage.stores.saveLayout(store, { validFrom: 0, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }, 0);
+    this.storage = openSqliteStorage(this.dir.path);
     this.registry = new AnalyticsRegistry(this.storage, opts, createLogger("silent"));
   }
 
-  get analytics(): StoreAnalytics {
+  static async open(opts: AnalyticsOptions, store = "s"): Promise<AnalyticsStore> {
+    const s = new AnalyticsStore(opts, store);
+    // The store exists, as after its first layout (retention and listings go by the stores table).
+    await s.storage.stores.saveLayout(store, { validFrom: 0, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }, 0);
+    return s;
+  }
+
+  /** The store's analytics (opened on first use, as the server does). */
+  get analytics(): Promise<StoreAnalytics> {
     return this.registry.get(this.store);
   }
 
   /** Insert a batch (duplicates dropped by id) and fold the new events into the aggregates, in one transaction. */
-  ingest(batch: readonly FootfallEvent[]): FootfallEvent[] {
-    const a = this.analytics;
+  async ingest(batch: readonly FootfallEvent[]): Promise<FootfallEvent[]> {
+    const a = await this.analytics;
     let fresh: FootfallEvent[] = [];
-    const staged = this.storage.transaction(() => {
-      fresh = batch.filter((e) => this.storage.events.insert(this.store, "a", e, 0));
-      return a.stage(fresh);
+    const staged = await this.storage.transaction(async (tx) => {
+      const isNew = await tx.events.insertMany(this.store, "a", batch, 0);
+      fresh = batch.filter((_, i) => isNew[i]);
+      return a.stage(tx, fresh);
     });
     staged.commit();
     return fresh;
   }
 
   /** Insert events only, as a data directory written before aggregates lived in storage holds them. */
-  insertOnly(batch: readonly FootfallEvent[]): void {
-    this.storage.transaction(() => {
-      for (const e of batch) this.storage.events.insert(this.store, "a", e, 0);
-    });
+  async insertOnly(batch: readonly FootfallEvent[]): Promise<void> {
+    await this.storage.transaction((tx) => tx.events.insertMany(this.store, "a", batch, 0));
   }
 
   /** A new process on the same storage: nothing in memory but what the registry opens. */
-  restart(opts: Partial<AnalyticsOptions> = {}): StoreAnalytics {
+  restart(opts: Partial<AnalyticsOptions> = {}): Promise<StoreAnalytics> {
     this.registry = new AnalyticsRegistry(this.storage, { ...this.opts, ...opts }, createLogger("silent"));
     return this.analytics;
   }
 
-  close(): void {
-    this.storage.close();
+  async close(): Promise<void> {
+    await this.storage.close();
     this.dir.remove();
   }
 }
 
-/** Run `fn` with a fresh {@link AnalyticsStore}, closed afterwards (after the promise settles when `fn` is async). */
-export function withAnalyticsStore<T>(opts: AnalyticsOptions, fn: (s: AnalyticsStore) => T): T {
-  const s = new AnalyticsStore(opts);
-  let result: T;
+/** Run `fn` with a fresh {@link AnalyticsStore}, closed afterwards. */
+export async function withAnalyticsStore<T>(opts: AnalyticsOptions, fn: (s: AnalyticsStore) => Promise<T>): Promise<T> {
+  const s = await AnalyticsStore.open(opts);
   try {
-    result = fn(s);
-  } catch (err) {
-    s.close();
-    throw err;
+    return await fn(s);
+  } finally {
+    await s.close();
   }
-  if (result instanceof Promise) return result.finally(() => s.close()) as T;
-  s.close();
-  return result;
 }

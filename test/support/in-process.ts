@@ -5,7 +5,7 @@
 import type { FootfallEvent, LayoutInput } from "@footfall/core";
 import { createLogger } from "../../server/src/log.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
-import type { Role } from "../../server/src/db/repos/tokens.js";
+import type { Role } from "../../server/src/storage/types.js";
 import { batchJson } from "./fixtures.js";
 import { tempDir } from "./wait.js";
 
@@ -23,7 +23,7 @@ export interface TestServer {
   dataDir: string;
   /** An admin token for every store. */
   admin: string;
-  token(role: Role, store?: string): string;
+  token(role: Role, store?: string): Promise<string>;
   /** `PUT /api/v1/stores/:store/layout` as admin; fails unless 200. */
   putLayout(store: string, layout: LayoutInput): Promise<void>;
   /** Hands one MQTT payload to the ingest pipeline as `agent` of `store`; resolves once committed. */
@@ -57,7 +57,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const { storage } = server.services;
   const now = () => server.services.now();
   const token = (role: Role, store?: string) => storage.tokens.add(role, store ?? null, now());
-  const admin = token("admin");
+  const admin = await token("admin");
   const ingestPayload = (store: string, agent: string, payload: string | Buffer) =>
     new Promise<void>((resolve, reject) =>
       server.ingest.submit({

@@ -25,41 +25,41 @@ describe("Retention", () => {
   it("deletes raw events past the horizon in small batches while the aggregates keep answering", async () => {
     await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
       const events = history();
-      s.ingest(events);
+      await s.ingest(events);
       const retention = new Retention(s.storage, { rawDays: 30, aggregateDays: 0, now: () => NOW, log: createLogger("silent"), batchRows: 7 });
-      const analytics = s.restart({ rawSince: () => retention.rawSince() });
+      const analytics = await s.restart({ rawSince: () => retention.rawSince() });
       const wholeDays = { from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 5, 30) };
-      const before = analytics.dwell(wholeDays, ["fruit", "bakery"]);
+      const before = await analytics.dwell(wholeDays, ["fruit", "bakery"]);
 
       expect(await retention.pass()).toBeGreaterThan(0);
       const horizon = NOW - 30 * DAY;
-      const oldest = s.storage.events.total(s.store);
+      const oldest = await s.storage.events.total(s.store);
       expect(oldest).toBeLessThan(events.length);
       const kept = events.filter((e) => e.ts >= horizon).length;
       expect(oldest).toBe(kept);
 
       // Figures from the aggregates: the same after the raw rows went, and equal to the domain's.
-      expect(analytics.dwell(wholeDays, ["fruit", "bakery"])).toEqual(before);
+      expect(await analytics.dwell(wholeDays, ["fruit", "bakery"])).toEqual(before);
       // Past the horizon the quantiles come from the sketch: within DESIGN v1.1's max(1 s, 1 %); the rest exact.
       const exact = visitedZones(reference.dwell(events, wholeDays, TIMEOUT));
       expect(before.map((z) => ({ ...z, dwell_s: { ...z.dwell_s!, median: 0, p90: 0 } }))).toEqual(exact.map((z) => ({ ...z, dwell_s: { ...z.dwell_s!, median: 0, p90: 0 } })));
       before.forEach((z, i) => {
         for (const q of ["median", "p90"] as const) expect(Math.abs(z.dwell_s![q] - exact[i]!.dwell_s![q])).toBeLessThanOrEqual(Math.max(1, 0.01 * exact[i]!.dwell_s![q]));
       });
-      expect(analytics.pathReport(wholeDays, 10).trips).toBe(60);
+      expect((await analytics.pathReport(wholeDays, 10)).trips).toBe(60);
       // Figures that need raw rows before the horizon say why they cannot be given.
       const unaligned = { from: Date.UTC(2026, 4, 1, 0, 30), to: Date.UTC(2026, 5, 30) };
-      expect(() => analytics.dwell(unaligned, ["fruit"])).toThrow(RetentionError);
-      expect(() => analytics.dwellSamples("fruit", wholeDays)).toThrow(/FOOTFALL_RETENTION_DAYS/);
+      await expect(analytics.dwell(unaligned, ["fruit"])).rejects.toThrow(RetentionError);
+      await expect(analytics.dwellSamples("fruit", wholeDays)).rejects.toThrow(/FOOTFALL_RETENTION_DAYS/);
       // Within the horizon, raw-row figures still work.
-      expect(analytics.dwellSamples("fruit", { from: horizon, to: NOW })).toHaveLength(30);
+      expect(await analytics.dwellSamples("fruit", { from: horizon, to: NOW })).toHaveLength(30);
       expect(await retention.pass()).toBe(0); // nothing older is left
     });
   });
 
   it("keeps everything when the horizon is 0 (for ever)", async () => {
     await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
-      s.ingest(history());
+      await s.ingest(history());
       const retention = new Retention(s.storage, { rawDays: 0, aggregateDays: 0, now: () => NOW, log: createLogger("silent") });
       expect(await retention.pass()).toBe(0);
       expect(retention.rawSince()).toBe(Number.NEGATIVE_INFINITY);
@@ -68,12 +68,12 @@ describe("Retention", () => {
 
   it("drops rollups past the aggregate horizon", async () => {
     await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
-      s.ingest(history());
+      await s.ingest(history());
       const retention = new Retention(s.storage, { rawDays: 10, aggregateDays: 20, now: () => NOW, log: createLogger("silent") });
       await retention.pass();
-      const old = s.analytics.dwell({ from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 5, 1) }, ["fruit"]);
+      const old = await (await s.analytics).dwell({ from: Date.UTC(2026, 4, 1), to: Date.UTC(2026, 5, 1) }, ["fruit"]);
       expect(old).toEqual([{ zone: "fruit", visits: 0, visitors: 0, dwell_s: null }]);
-      expect(s.analytics.dwell({ from: NOW - 5 * DAY - 12 * 3_600_000, to: NOW }, ["fruit"])[0]!.visits).toBe(5);
+      expect((await (await s.analytics).dwell({ from: NOW - 5 * DAY - 12 * 3_600_000, to: NOW }, ["fruit"]))[0]!.visits).toBe(5);
     });
   });
 });

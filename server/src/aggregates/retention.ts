@@ -1,5 +1,5 @@
 import type { Logger } from "../log.js";
-import type { Storage } from "../storage.js";
+import type { Storage } from "../storage/types.js";
 
 export interface RetentionOptions {
   /** Raw events (and the visits and trips derived from them) are kept this many days; 0: for ever. */
@@ -62,18 +62,18 @@ export class Retention {
     let total = 0;
     const started = performance.now();
     try {
-      for (const { id: store } of storage.stores.list()) {
+      for (const { id: store } of await storage.stores.list()) {
         if (o.rawDays > 0) {
           const before = this.rawSince();
           for (;;) {
             if (this.stopped) return total;
-            const n = storage.transaction(() => storage.aggregates.deleteRawBefore(store, before, batch));
+            const n = await storage.transaction((tx) => tx.aggregates.deleteRawBefore(store, before, batch));
             total += n;
             if (n < batch) break;
             await new Promise((r) => setImmediate(r));
           }
         }
-        if (o.aggregateDays > 0) total += storage.transaction(() => storage.aggregates.deleteRollupsBefore(store, o.now() - o.aggregateDays * DAY_MS));
+        if (o.aggregateDays > 0) total += await storage.transaction((tx) => tx.aggregates.deleteRollupsBefore(store, o.now() - o.aggregateDays * DAY_MS));
       }
     } catch (err) {
       o.log.error({ err }, "retention pass failed; it runs again at the next pass");

@@ -57,20 +57,20 @@ const rangeArb = fc
   .map(([from, len]) => ({ from, to: from + len }));
 
 /** Run `check` on the analytics of `events`, ingested into a fresh SQLite file. */
-function withAnalyticsOf<T>(events: readonly FootfallEvent[], check: (a: StoreAnalytics) => T): T {
-  return withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => BASE + SPAN }, (s) => {
-    s.ingest(events);
-    return check(s.analytics);
+function withAnalyticsOf<T>(events: readonly FootfallEvent[], check: (a: StoreAnalytics) => Promise<T>): Promise<T> {
+  return withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => BASE + SPAN }, async (s) => {
+    await s.ingest(events);
+    return check(await s.analytics);
   });
 }
 
 const sortedPaths = (paths: readonly { zones: readonly string[]; count: number }[]) => paths.map((p) => `${p.zones.join(">")}=${p.count}`).sort();
 
 describe("StoreAnalytics accessors", () => {
-  it("gives each path's trip count in a range as the domain's trips do", () => {
-    fc.assert(
-      fc.property(streamArb, rangeArb, (events, range) => {
-        const got = withAnalyticsOf(events, (a) => a.pathCounts(range));
+  it("gives each path's trip count in a range as the domain's trips do", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, rangeArb, async (events, range) => {
+        const got = await withAnalyticsOf(events, (a) => a.pathCounts(range));
         expect(sortedPaths(got)).toEqual(sortedPaths(reference.paths(events, range, TIMEOUT, Number.MAX_SAFE_INTEGER).paths));
         const trips = tripsOf(events, { visitTimeoutMs: TIMEOUT }).filter((t) => t.startTs >= range.from && t.startTs < range.to);
         expect(got.reduce((s, p) => s + p.count, 0)).toBe(trips.length);
@@ -79,16 +79,16 @@ describe("StoreAnalytics accessors", () => {
     );
   });
 
-  it("gives the dwell of each closed visit entered in a range, and the visits, per zone", () => {
-    fc.assert(
-      fc.property(streamArb, rangeArb, (events, range) => {
+  it("gives the dwell of each closed visit entered in a range, and the visits, per zone", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, rangeArb, async (events, range) => {
         const visits = visitsOf(events, { visitTimeoutMs: TIMEOUT }).filter((v) => v.enterTs >= range.from && v.enterTs < range.to);
-        withAnalyticsOf(events, (a) => {
+        await withAnalyticsOf(events, async (a) => {
           for (const zone of ZONES) {
             const mine = visits.filter((v) => v.zone === zone);
             const closed = mine.filter((v) => v.status === "closed").map((v) => (v.exitTs! - v.enterTs) / 1000);
-            expect(a.dwellSamples(zone, range).sort((x, y) => x - y)).toEqual(closed.sort((x, y) => x - y));
-            expect(a.zoneVisits(zone, range)).toBe(mine.length);
+            expect((await a.dwellSamples(zone, range)).sort((x, y) => x - y)).toEqual(closed.sort((x, y) => x - y));
+            expect(await a.zoneVisits(zone, range)).toBe(mine.length);
           }
         });
       }),
@@ -96,22 +96,22 @@ describe("StoreAnalytics accessors", () => {
     );
   });
 
-  it("gives the store's enters over a range as the sum of the domain's traffic buckets", () => {
-    fc.assert(
-      fc.property(streamArb, rangeArb, (events, range) => {
+  it("gives the store's enters over a range as the sum of the domain's traffic buckets", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, rangeArb, async (events, range) => {
         const buckets = reference.traffic(events, range, "hour", "UTC", KINDS, TIMEOUT);
         const kindAt = (zone: string) => KINDS[zone];
-        expect(withAnalyticsOf(events, (a) => a.storeEnters(range, kindAt, []))).toBe(buckets.reduce((s, b) => s + b.enters, 0));
+        expect(await withAnalyticsOf(events, (a) => a.storeEnters(range, kindAt, []))).toBe(buckets.reduce((s, b) => s + b.enters, 0));
       }),
       { numRuns: 100 },
     );
   });
 
-  it("counts a zone's enters as store enters only while the layout in force made it an entrance", () => {
+  it("counts a zone's enters as store enters only while the layout in force made it an entrance", async () => {
     const change = BASE + 3_600_000;
     const f = new EventFactory("a");
     const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
     const events = [f.enter("v1", "side", change - 60_000), f.enter("v2", "side", change + 60_000), f.count("side", change + 120_000, 3, 0)];
-    expect(withAnalyticsOf(events, (a) => a.storeEnters({ from: BASE, to: BASE + SPAN }, kindAt, [change]))).toBe(1);
+    expect(await withAnalyticsOf(events, (a) => a.storeEnters({ from: BASE, to: BASE + SPAN }, kindAt, [change]))).toBe(1);
   });
 });

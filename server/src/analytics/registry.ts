@@ -1,4 +1,4 @@
-import type { Storage } from "../storage.js";
+import type { Storage } from "../storage/types.js";
 import { StoreAnalytics } from "./store-analytics.js";
 import type { Logger } from "../log.js";
 
@@ -12,33 +12,52 @@ export interface AnalyticsOptions {
 
 /**
  * Each store's analytics, opened the first time the store is needed. Opening reads only the
- * store's open visits: every figure lives in storage, so a start costs the same whatever the history.
+ * store's known zones and open visits: every figure lives in storage, so a start costs the same
+ * whatever the history.
  */
 export class AnalyticsRegistry {
   private readonly stores = new Map<string, StoreAnalytics>();
+  private readonly opening = new Map<string, Promise<StoreAnalytics>>();
   constructor(
     private readonly storage: Storage,
     private readonly opts: AnalyticsOptions,
     private readonly log: Logger,
   ) {}
 
-  get(store: string): StoreAnalytics {
-    let a = this.stores.get(store);
-    if (!a) {
+  /** The store's analytics, opened on first use (callers asking meanwhile share the one opening). */
+  get(store: string): Promise<StoreAnalytics> {
+    const a = this.stores.get(store);
+    if (a) return Promise.resolve(a);
+    let opening = this.opening.get(store);
+    if (!opening) {
       const started = performance.now();
-      a = new StoreAnalytics({
+      opening = StoreAnalytics.open({
         store,
-        aggregates: this.storage.aggregates,
+        storage: this.storage,
         visitTimeoutMs: this.opts.visitTimeoutMs,
         now: this.opts.now,
         ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
         ...(this.opts.maxCachedVisitors ? { maxCachedVisitors: this.opts.maxCachedVisitors } : {}),
-        loadVisitorEvents: (visitors, known) => this.storage.events.visitorsEvents(store, visitors, known),
-      });
-      this.stores.set(store, a);
-      this.log.debug({ store, ms: Math.round(performance.now() - started) }, "store analytics opened");
+      }).then(
+        (opened) => {
+          this.opening.delete(store);
+          this.stores.set(store, opened);
+          this.log.debug({ store, ms: Math.round(performance.now() - started) }, "store analytics opened");
+          return opened;
+        },
+        (err: unknown) => {
+          this.opening.delete(store);
+          throw err;
+        },
+      );
+      this.opening.set(store, opening);
     }
-    return a;
+    return opening;
+  }
+
+  /** The store's analytics when already open, else undefined. */
+  peek(store: string): StoreAnalytics | undefined {
+    return this.stores.get(store);
   }
 
   loaded(): IterableIterator<[string, StoreAnalytics]> {

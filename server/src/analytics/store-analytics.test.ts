@@ -92,57 +92,57 @@ function deliveries(events: readonly FootfallEvent[], d: { seed: number; duplica
   return batches;
 }
 
-function feed(store: AnalyticsStore, events: readonly FootfallEvent[], d: { seed: number; duplicates: number; maxBatch: number }) {
-  for (const batch of deliveries(events, d)) store.ingest(batch);
+async function feed(store: AnalyticsStore, events: readonly FootfallEvent[], d: { seed: number; duplicates: number; maxBatch: number }): Promise<StoreAnalytics> {
+  for (const batch of deliveries(events, d)) await store.ingest(batch);
   return store.analytics;
 }
 
 /** Each property run on a fresh SQLite file. */
-function withStore<T>(d: { maxCached: number }, visitTimeoutMs: number, fn: (s: AnalyticsStore) => T, now = BASE + SPAN): T {
+function withStore<T>(d: { maxCached: number }, visitTimeoutMs: number, fn: (s: AnalyticsStore) => Promise<T>, now = BASE + SPAN): Promise<T> {
   return withAnalyticsStore({ visitTimeoutMs, now: () => now, maxCachedVisitors: d.maxCached }, fn);
 }
 
-function expectFiguresOfDomain(
+async function expectFiguresOfDomain(
   analytics: StoreAnalytics,
   events: readonly FootfallEvent[],
   r: { from: number; to: number; bucket: Bucket; timeZone: string },
   visitTimeoutMs: number,
 ) {
   const range = { from: r.from, to: r.to };
-  expect(visitedZones(analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, visitTimeoutMs));
-  expect(analytics.pathReport(range, 1000)).toEqual(reference.paths(events, range, visitTimeoutMs, 1000));
-  expect(analytics.pathReport(range, 2)).toEqual(reference.paths(events, range, visitTimeoutMs, 2));
-  expect(analytics.traffic(range, r.bucket, r.timeZone, kindOf, [])).toEqual(reference.traffic(events, range, r.bucket, r.timeZone, KINDS, visitTimeoutMs));
+  expect(visitedZones(await analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, visitTimeoutMs));
+  expect(await analytics.pathReport(range, 1000)).toEqual(reference.paths(events, range, visitTimeoutMs, 1000));
+  expect(await analytics.pathReport(range, 2)).toEqual(reference.paths(events, range, visitTimeoutMs, 2));
+  expect(await analytics.traffic(range, r.bucket, r.timeZone, kindOf, [])).toEqual(reference.traffic(events, range, r.bucket, r.timeZone, KINDS, visitTimeoutMs));
 }
 
 const TIMEOUTS = fc.constantFrom(60_000, 30 * 60_000);
 
 describe("StoreAnalytics", () => {
-  it("equals the domain's dwell, paths and traffic however the stream is shuffled, duplicated and batched", () => {
-    fc.assert(
-      fc.property(streamArb, deliveryArb, rangeArb, TIMEOUTS, (events, d, r, timeout) => {
-        withStore(d, timeout, (s) => expectFiguresOfDomain(feed(s, events, d), events, r, timeout));
+  it("equals the domain's dwell, paths and traffic however the stream is shuffled, duplicated and batched", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, deliveryArb, rangeArb, TIMEOUTS, async (events, d, r, timeout) => {
+        await withStore(d, timeout, async (s) => expectFiguresOfDomain(await feed(s, events, d), events, r, timeout));
       }),
       { numRuns: 150 },
     );
   });
 
-  it("equals the domain's occupancy at any later time, as the live sweep expires abandoned visits", () => {
-    fc.assert(
-      fc.property(
+  it("equals the domain's occupancy at any later time, as the live sweep expires abandoned visits", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         streamArb,
         deliveryArb,
         fc.array(fc.integer({ min: 0, max: 3_600_000 }), { minLength: 1, maxLength: 4 }),
         fc.constantFrom(...TIME_ZONES),
         TIMEOUTS,
-        (events, d, steps, timeZone, timeout) => {
-          withStore(d, timeout, (s) => {
-            const analytics = feed(s, events, d);
+        async (events, d, steps, timeZone, timeout) => {
+          await withStore(d, timeout, async (s) => {
+            const analytics = await feed(s, events, d);
             let now = BASE + SPAN / 2;
             for (const step of steps) {
               now += step;
               analytics.expire(now);
-              expect(analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
+              expect(await analytics.occupancy(now, timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
             }
           });
         },
@@ -150,25 +150,25 @@ describe("StoreAnalytics", () => {
     );
   });
 
-  it("equals the domain after a restart in the middle of the stream: the aggregates are in storage, memory starts empty", () => {
-    fc.assert(
-      fc.property(
+  it("equals the domain after a restart in the middle of the stream: the aggregates are in storage, memory starts empty", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         streamArb,
         deliveryArb,
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.integer({ min: BASE, max: BASE + SPAN + 86_400_000 }),
         rangeArb,
         TIMEOUTS,
-        (events, d, cut, restartAt, r, timeout) => {
-          withStore(d, timeout, (s) => {
+        async (events, d, cut, restartAt, r, timeout) => {
+          await withStore(d, timeout, async (s) => {
             const batches = deliveries(events, d);
             const before = Math.floor(cut * batches.length);
-            for (const batch of batches.slice(0, before)) s.ingest(batch);
-            const analytics = s.restart({ now: () => restartAt });
-            for (const batch of batches.slice(before)) s.ingest(batch);
-            expectFiguresOfDomain(analytics, events, r, timeout);
+            for (const batch of batches.slice(0, before)) await s.ingest(batch);
+            const analytics = await s.restart({ now: () => restartAt });
+            for (const batch of batches.slice(before)) await s.ingest(batch);
+            await expectFiguresOfDomain(analytics, events, r, timeout);
             const now = Math.max(restartAt, BASE + SPAN);
-            expect(analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
+            expect(await analytics.occupancy(now, r.timeZone, ZONES)).toEqual(reference.occupancy(events, ZONES, now, r.timeZone, timeout));
           });
         },
       ),
@@ -182,53 +182,53 @@ describe("StoreAnalytics", () => {
         await withStore(d, timeout, async (s) => {
           const batches = deliveries(events, d);
           const before = Math.floor(cut * batches.length);
-          for (const batch of batches.slice(0, before)) s.insertOnly(batch);
-          s.storage.transaction(() => s.storage.aggregates.markForBuild(s.store));
+          for (const batch of batches.slice(0, before)) await s.insertOnly(batch);
+          await s.storage.transaction((tx) => tx.aggregates.markForBuild(s.store));
           await s.storage.buildPendingAggregates({ visitTimeoutMs: timeout, pageSize: 7 });
-          const analytics = s.restart();
-          for (const batch of batches.slice(before)) s.ingest(batch);
-          expectFiguresOfDomain(analytics, events, r, timeout);
+          const analytics = await s.restart();
+          for (const batch of batches.slice(before)) await s.ingest(batch);
+          await expectFiguresOfDomain(analytics, events, r, timeout);
         });
       }),
       { numRuns: 60 },
     );
   });
 
-  it("gives the dwell mean, median and p90 of core's dwellStats for any number of closed visits", () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 250 }), (dwells) => {
+  it("gives the dwell mean, median and p90 of core's dwellStats for any number of closed visits", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 600_000 }), { minLength: 1, maxLength: 250 }), async (dwells) => {
         const f = new EventFactory("a");
         const events = dwells.flatMap((ms, i) => f.visit(`v${i}`, "fruit", BASE + i * 1000, ms));
-        withStore({ maxCached: 200_000 }, 3_600_000, (s) => {
-          const analytics = feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
+        await withStore({ maxCached: 200_000 }, 3_600_000, async (s) => {
+          const analytics = await feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
           const range = { from: BASE, to: BASE + SPAN };
-          expect(visitedZones(analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, 3_600_000));
+          expect(visitedZones(await analytics.dwell(range, ZONE_IDS))).toEqual(reference.dwell(events, range, 3_600_000));
         });
       }),
       { numRuns: 60 },
     );
   });
 
-  it("takes p90 at the nearest rank ceil(0.9 n): the 63rd of 70 closed visits", () => {
+  it("takes p90 at the nearest rank ceil(0.9 n): the 63rd of 70 closed visits", async () => {
     const f = new EventFactory("a");
     const events = Array.from({ length: 70 }, (_, i) => f.visit(`v${i}`, "fruit", BASE + i * 1000, (i + 1) * 1000)).flat();
-    withStore({ maxCached: 200_000 }, 3_600_000, (s) => {
-      const analytics = feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
-      expect(analytics.dwell({ from: BASE, to: BASE + SPAN }, ["fruit"])[0]!.dwell_s!.p90).toBe(63);
+    await withStore({ maxCached: 200_000 }, 3_600_000, async (s) => {
+      const analytics = await feed(s, events, { seed: 1, duplicates: 0, maxBatch: 1000 });
+      expect((await analytics.dwell({ from: BASE, to: BASE + SPAN }, ["fruit"]))[0]!.dwell_s!.p90).toBe(63);
     });
   });
 });
 
 describe("StoreAnalytics traffic across a layout change", () => {
-  it("counts a zone's enters as store enters only while the layout in force made it an entrance", () => {
+  it("counts a zone's enters as store enters only while the layout in force made it an entrance", async () => {
     const change = Date.UTC(2026, 0, 10, 12);
-    withStore({ maxCached: 10 }, 60_000, (s) => {
-      s.ingest([
+    await withStore({ maxCached: 10 }, 60_000, async (s) => {
+      await s.ingest([
         { type: "enter", id: "e1", ts: change - 3_600_000, zone: "side" as ZoneId, visitor: "v1" as VisitorId },
         { type: "enter", id: "e2", ts: change + 3_600_000, zone: "side" as ZoneId, visitor: "v2" as VisitorId },
       ]);
       const kindAt = (_zone: string, ts: number) => (ts < change ? "entrance" : "zone");
-      const [day] = s.analytics.traffic({ from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) }, "day", "UTC", kindAt, [change]);
+      const [day] = await (await s.analytics).traffic({ from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) }, "day", "UTC", kindAt, [change]);
       expect(day).toEqual({ start: "2026-01-10T00:00:00+00:00", enters: 1, zones: { side: 2 } });
     });
   });

@@ -16,18 +16,17 @@ import {
   type ZoneDwell,
   type ZoneId,
 } from "@footfall/core";
-import type { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
+import type { PathCount, Storage } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
 
 export interface StoreAnalyticsOptions extends DomainOptions {
   store: string;
-  aggregates: AggregatesRepo;
-  /** Visitors' accepted events from storage, each list by ts then id (inside the ingest transaction: including the batch being committed). */
-  loadVisitorEvents(visitors: readonly string[], known: (visitor: string) => number): Map<string, VisitorEvent[]>;
+  /** Where the aggregates live: read here; written through the transaction `stage` is given. */
+  storage: Storage;
   now(): number;
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
@@ -86,22 +85,32 @@ function dwellStatsOf(f: ZoneFigures): DwellStats | null {
  */
 export class StoreAnalytics {
   private readonly store: string;
-  private readonly repo: AggregatesRepo;
+  private readonly repo: Storage["aggregates"];
   private readonly visitors = new Map<string, VisitorState>();
   /** zone -> visitor -> last activity, for visitors with an open visit there. */
   private readonly open = new Map<string, Map<string, number>>();
   private readonly maxCached: number;
-  private visitZones: Set<string>;
-  private doorZones: Set<string>;
+  private readonly visitZones: Set<string>;
+  private readonly doorZones: Set<string>;
 
-  constructor(private readonly opts: StoreAnalyticsOptions) {
+  private constructor(
+    private readonly opts: StoreAnalyticsOptions,
+    known: { visits: string[]; doors: string[] },
+  ) {
     this.store = opts.store;
-    this.repo = opts.aggregates;
+    this.repo = opts.storage.aggregates;
     this.maxCached = opts.maxCachedVisitors ?? 50_000;
-    const known = this.repo.knownZones(this.store);
     this.visitZones = new Set(known.visits);
     this.doorZones = new Set(known.doors);
-    for (const o of this.repo.openVisitsSince(this.store, opts.now() - opts.visitTimeoutMs)) this.setOpen(o.zone, o.visitor, o.lastSeenTs);
+  }
+
+  /** Open a store's analytics: reads only its known zones and its open visits. */
+  static async open(opts: StoreAnalyticsOptions): Promise<StoreAnalytics> {
+    const aggregates = opts.storage.aggregates;
+    const [known, open] = await Promise.all([aggregates.knownZones(opts.store), aggregates.openVisitsSince(opts.store, opts.now() - opts.visitTimeoutMs)]);
+    const a = new StoreAnalytics(opts, known);
+    for (const o of open) a.setOpen(o.zone, o.visitor, o.lastSeenTs);
+    return a;
   }
 
   private setOpen(zone: string, visitor: string, lastSeenTs: number): void {
@@ -111,11 +120,11 @@ export class StoreAnalytics {
   }
 
   /**
-   * Derive what newly accepted (never seen before) events change and write it to the aggregates.
-   * Call inside the transaction that inserted the events; then `commit()` after it committed (the
+   * Derive what newly accepted (never seen before) events change and write it to the aggregates,
+   * through `tx`, the transaction that inserted the events; then `commit()` after it committed (the
    * in-memory cache follows), or `abort()` when it rolled back.
    */
-  stage(events: readonly FootfallEvent[]): StagedAnalytics {
+  async stage(tx: Storage, events: readonly FootfallEvent[]): Promise<StagedAnalytics> {
     const delta = new AggregateDelta();
     const byVisitor = new Map<string, VisitorEvent[]>();
     for (const e of events) {
@@ -130,7 +139,7 @@ export class StoreAnalytics {
     const next = new Map<string, { state: VisitorState; before: VisitorDerivation }>();
     const missing = [...byVisitor.keys()].filter((v) => !this.visitors.has(v));
     // The batch's events are stored already: a visitor with nothing more stored is new, and needs no read.
-    const loaded = missing.length ? this.opts.loadVisitorEvents(missing, (v) => byVisitor.get(v)?.length ?? 0) : new Map<string, VisitorEvent[]>();
+    const loaded = missing.length ? await tx.events.visitorsEvents(this.store, missing, (v) => byVisitor.get(v)?.length ?? 0) : new Map<string, VisitorEvent[]>();
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
       if (!state) {
@@ -143,7 +152,7 @@ export class StoreAnalytics {
       diffInto(delta, visitor, state.derived, derived);
       next.set(visitor, { state: { events: merged, derived }, before: state.derived });
     }
-    this.repo.write(this.store, delta);
+    await tx.aggregates.write(this.store, delta);
     return {
       commit: () => {
         for (const [visitor, { state, before }] of next) {
@@ -158,14 +167,8 @@ export class StoreAnalytics {
       },
       abort: () => {
         for (const visitor of next.keys()) this.visitors.delete(visitor);
-        this.repo.forgetPathIds();
       },
     };
-  }
-
-  /** Stage and commit at once (tests, and callers that run their own transaction). */
-  apply(events: readonly FootfallEvent[]): void {
-    this.stage(events).commit();
   }
 
   private trimCache(): void {
@@ -186,11 +189,11 @@ export class StoreAnalytics {
   }
 
   /** Visits, visitors and dwell of each zone for visits entered in [from, to). */
-  private zoneFigures(range: Range, zoneIds: Iterable<string>): Map<string, ZoneFigures> {
+  private async zoneFigures(range: Range, zoneIds: Iterable<string>): Promise<Map<string, ZoneFigures>> {
     const { from, to } = range;
     const spans = spansOf(from, to);
     if (spans.partials.length) this.requireRaw(from, "a range that does not start and end on whole hours");
-    const totals = this.repo.zoneTotals(this.store, spans);
+    const totals = await this.repo.zoneTotals(this.store, spans);
     const out = new Map<string, ZoneFigures>();
     const fig = (zone: string): ZoneFigures => {
       let f = out.get(zone);
@@ -208,10 +211,10 @@ export class StoreAnalytics {
       // A revisit is a new visitor of the range when the same visitor's previous visit lies before `from`.
       const [a, b] = spans.whole;
       const aligned = from === a * HOUR_MS;
-      for (const [zone, n] of this.repo.revisitsBefore(this.store, a, b, aligned ? a : a - 1)) fig(zone).visitors += n;
+      for (const [zone, n] of await this.repo.revisitsBefore(this.store, a, b, aligned ? a : a - 1)) fig(zone).visitors += n;
       if (!aligned) {
-        for (const { hour, zone } of this.repo.revisitHoursOfPrev(this.store, a, b, a - 1)) {
-          for (const v of this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
+        for (const { hour, zone } of await this.repo.revisitHoursOfPrev(this.store, a, b, a - 1)) {
+          for (const v of await this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
             if (v.prevEnterTs !== null && Math.floor(v.prevEnterTs / HOUR_MS) === a - 1 && v.prevEnterTs < from) fig(zone).visitors++;
           }
         }
@@ -221,7 +224,7 @@ export class StoreAnalytics {
     const loose = new Map<string, number[]>();
     for (const [a, b] of spans.partials) {
       for (const zone of zones) {
-        for (const v of this.repo.visitsIn(this.store, zone, a, b)) {
+        for (const v of await this.repo.visitsIn(this.store, zone, a, b)) {
           const f = fig(zone);
           f.visits++;
           if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
@@ -240,14 +243,13 @@ export class StoreAnalytics {
     for (const [zone, f] of out) {
       if (f.closed === 0) continue;
       if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) {
-        f.exact = this.repo
-          .visitsIn(this.store, zone, from, to)
+        f.exact = (await this.repo.visitsIn(this.store, zone, from, to))
           .flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs]))
           .sort((x, y) => x - y);
       } else sketchZones.push(zone);
     }
     if (sketchZones.length) {
-      const hists = this.repo.zoneHistograms(this.store, spans);
+      const hists = await this.repo.zoneHistograms(this.store, spans);
       for (const zone of sketchZones) {
         const f = out.get(zone)!;
         f.hist = hists.get(zone) ?? new Map();
@@ -258,8 +260,8 @@ export class StoreAnalytics {
   }
 
   /** Per zone: visits, distinct visitors and dwell statistics of visits entered in the range. */
-  dwell(range: Range, zoneIds: readonly string[]): ZoneDwell[] {
-    const figures = this.zoneFigures(range, zoneIds);
+  async dwell(range: Range, zoneIds: readonly string[]): Promise<ZoneDwell[]> {
+    const figures = await this.zoneFigures(range, zoneIds);
     const ids = new Set([...zoneIds, ...figures.keys()]);
     const out: ZoneDwell[] = [];
     for (const id of [...ids].sort()) {
@@ -280,20 +282,20 @@ export class StoreAnalytics {
   }
 
   /** Top paths of trips that started in the range, all transitions between zones in them, and the number of trips. */
-  pathReport(range: Range, limit: number): PathReport {
-    return this.repo.paths.report(this.store, this.pathSpans(range), limit);
+  async pathReport(range: Range, limit: number): Promise<PathReport> {
+    return this.repo.pathReport(this.store, this.pathSpans(range), limit);
   }
 
   /** Each path with its count of trips that started in the range (unordered). */
-  pathCounts(range: Range): { zones: readonly string[]; count: number }[] {
-    return this.repo.paths.counts(this.store, this.pathSpans(range));
+  async pathCounts(range: Range): Promise<PathCount[]> {
+    return this.repo.pathCounts(this.store, this.pathSpans(range));
   }
 
   /**
    * Enters per zone in any sub-range of `range`: visits opened plus door `in`, from the hour
    * rollups of the range read once, and raw rows for the parts of hours at the edges.
    */
-  private entersCounter(range: Range): (zone: string, a: number, b: number) => number {
+  private async entersCounter(range: Range): Promise<(zone: string, a: number, b: number) => number | Promise<number>> {
     const h0 = Math.floor(range.from / HOUR_MS);
     const h1 = Math.ceil(range.to / HOUR_MS);
     const prefix = new Map<string, Float64Array>();
@@ -302,23 +304,26 @@ export class StoreAnalytics {
       if (!p) prefix.set(zone, (p = new Float64Array(h1 - h0 + 1)));
       return p;
     };
-    for (const r of this.repo.zoneHours(this.store, h0, h1)) row(r.zone)[r.t - h0 + 1]! += r.n;
-    for (const r of this.repo.doorHours(this.store, h0, h1)) row(r.zone)[r.t - h0 + 1]! += r.in;
+    const [zoneHours, doorHours] = await Promise.all([this.repo.zoneHours(this.store, h0, h1), this.repo.doorHours(this.store, h0, h1)]);
+    for (const r of zoneHours) row(r.zone)[r.t - h0 + 1]! += r.n;
+    for (const r of doorHours) row(r.zone)[r.t - h0 + 1]! += r.in;
     for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
-    const raw = (zone: string, a: number, b: number) => {
+    const raw = async (zone: string, a: number, b: number) => {
       if (b <= a) return 0;
       this.requireRaw(a, "a range or bucket that does not start and end on whole hours");
-      let n = this.visitZones.has(zone) ? this.repo.visitCount(this.store, zone, a, b) : 0;
-      if (this.doorZones.has(zone)) for (const c of this.repo.countsIn(this.store, a, b)) if (c.zone === zone) n += c.nIn;
+      let n = this.visitZones.has(zone) ? await this.repo.visitCount(this.store, zone, a, b) : 0;
+      if (this.doorZones.has(zone)) for (const c of await this.repo.countsIn(this.store, a, b)) if (c.zone === zone) n += c.nIn;
       return n;
     };
+    // Whole hours are answered at once from the prefix sums (no promise): a month of hourly buckets asks thousands.
     return (zone, a, b) => {
       const p = prefix.get(zone);
       const ha = Math.ceil(a / HOUR_MS);
       const hb = Math.floor(b / HOUR_MS);
       if (ha >= hb) return raw(zone, a, b);
       const whole = p ? p[hb - h0]! - p[ha - h0]! : 0;
-      return whole + raw(zone, a, ha * HOUR_MS) + raw(zone, hb * HOUR_MS, b);
+      if (a === ha * HOUR_MS && b === hb * HOUR_MS) return whole;
+      return Promise.all([raw(zone, a, ha * HOUR_MS), raw(zone, hb * HOUR_MS, b)]).then(([x, y]) => whole + x + y);
     };
   }
 
@@ -330,11 +335,12 @@ export class StoreAnalytics {
    * Enters per local hour or day: visits opened plus door `in`, per zone, and the store's enters
    * over zones that were of kind `entrance` at the time (a bucket is split where the layout changes).
    */
-  traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): TrafficBucket[] {
+  async traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): Promise<TrafficBucket[]> {
     const starts = bucketStarts(range, bucket, timeZone);
     const zoneIds = this.allZones();
-    const count = this.entersCounter(range);
-    return starts.map((start, i) => {
+    const count = await this.entersCounter(range);
+    const out: TrafficBucket[] = [];
+    for (const [i, start] of starts.entries()) {
       const from = Math.max(start, range.from);
       const to = Math.min(starts[i + 1] ?? Number.POSITIVE_INFINITY, range.to);
       const cuts = [from, ...layoutChanges.filter((t) => t > from && t < to), to];
@@ -343,49 +349,55 @@ export class StoreAnalytics {
       for (let c = 1; c < cuts.length; c++) {
         const [a, b] = [cuts[c - 1]!, cuts[c]!];
         for (const id of zoneIds) {
-          const n = count(id, a, b);
+          const counted = count(id, a, b);
+          const n = typeof counted === "number" ? counted : await counted;
           if (n === 0) continue;
           zones[id] = (zones[id] ?? 0) + n;
           if (kindAt(id, a) === "entrance") enters += n;
         }
       }
-      return { start: formatBucketStart(start, timeZone), enters, zones };
-    });
+      out.push({ start: formatBucketStart(start, timeZone), enters, zones });
+    }
+    return out;
   }
 
   /** The store's enters in the range: as `traffic` sums them over its buckets (entrance zones' visits plus door `in`). */
-  storeEnters(range: Range, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): number {
-    const count = this.entersCounter(range);
+  async storeEnters(range: Range, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): Promise<number> {
+    const count = await this.entersCounter(range);
     const cuts = [range.from, ...layoutChanges.filter((t) => t > range.from && t < range.to), range.to];
     let enters = 0;
     for (let c = 1; c < cuts.length; c++) {
       const [a, b] = [cuts[c - 1]!, cuts[c]!];
-      for (const id of this.allZones()) if (kindAt(id, a) === "entrance") enters += count(id, a, b);
+      for (const id of this.allZones()) {
+        if (kindAt(id, a) !== "entrance") continue;
+        const counted = count(id, a, b);
+        enters += typeof counted === "number" ? counted : await counted;
+      }
     }
     return enters;
   }
 
   /** Visits to `zone` entered in the range (closed and abandoned). */
-  zoneVisits(zone: string, range: Range): number {
-    return this.zoneFigures(range, [zone]).get(zone)?.visits ?? 0;
+  async zoneVisits(zone: string, range: Range): Promise<number> {
+    return (await this.zoneFigures(range, [zone])).get(zone)?.visits ?? 0;
   }
 
   /** Dwell in seconds of each closed visit to `zone` entered in the range (unordered samples; raw rows, so within retention). */
-  dwellSamples(zone: string, range: Range): number[] {
+  async dwellSamples(zone: string, range: Range): Promise<number[]> {
     this.requireRaw(range.from, "per-visit dwell samples (experiments)");
-    return this.repo.visitsIn(this.store, zone, range.from, range.to).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs / 1000]));
+    return (await this.repo.visitsIn(this.store, zone, range.from, range.to)).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs / 1000]));
   }
 
   /** Door counters' crossings with ts in [from, to), all doors together. */
-  private doorSum(from: number, to: number): { in: number; out: number } {
+  private async doorSum(from: number, to: number): Promise<{ in: number; out: number }> {
     const spans = spansOf(from, to);
     const s = { in: 0, out: 0 };
-    for (const t of this.repo.doorTotals(this.store, spans).values()) {
+    for (const t of (await this.repo.doorTotals(this.store, spans)).values()) {
       s.in += t.in;
       s.out += t.out;
     }
     for (const [a, b] of spans.partials) {
-      for (const c of this.repo.countsIn(this.store, a, b)) {
+      for (const c of await this.repo.countsIn(this.store, a, b)) {
         s.in += c.nIn;
         s.out += c.nOut;
       }
@@ -394,7 +406,7 @@ export class StoreAnalytics {
   }
 
   /** Live occupancy at `now`. */
-  occupancy(now: number, timeZone: string, layoutZones: readonly { id: string; capacity?: number | undefined }[]): Occupancy {
+  async occupancy(now: number, timeZone: string, layoutZones: readonly { id: string; capacity?: number | undefined }[]): Promise<Occupancy> {
     const active = (zone: string) => {
       let n = 0;
       for (const last of this.open.get(zone)?.values() ?? []) if (now - last < this.opts.visitTimeoutMs) n++;
@@ -402,7 +414,7 @@ export class StoreAnalytics {
     };
     let total: number;
     if (this.doorZones.size > 0) {
-      const s = this.doorSum(localMidnight(now, timeZone), now + 1);
+      const s = await this.doorSum(localMidnight(now, timeZone), now + 1);
       total = Math.max(0, s.in - s.out);
     } else {
       const present = new Set<string>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../log.js";
-import type { AgentIdentity } from "../db/repos/agents.js";
+import type { AgentIdentity } from "../storage/types.js";
 import { MqttAuthenticator, CONNACK } from "./mqtt-auth.js";
 import { hashPassword, verifyPassword, verifyPasswordAsync } from "./secrets.js";
 

@@ -14,14 +14,15 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
-import type { AgentIdentity } from "../db/repos/agents.js";
+import type { AgentIdentity, AgentSecret } from "../storage/types.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import { verifyPasswordAsync } from "./secrets.js";
 
+/** Where agents are looked up (the storage's `agents`, or a test's table). */
 export interface AgentLookup {
-  credentials(username: string): (AgentIdentity & { hash: string }) | undefined;
-  ownersOfClientId(clientId: string): AgentIdentity[];
+  credentials(username: string): Promise<AgentSecret | undefined> | AgentSecret | undefined;
+  ownersOfClientId(clientId: string): Promise<AgentIdentity[]> | AgentIdentity[];
 }
 
 /** CONNACK return codes of MQTT 3.1.1 used here. */
@@ -89,7 +90,7 @@ export class MqttAuthenticator {
       const outcome = await this.check(username, password);
       if (!outcome.ok) return outcome;
       // Its own id (how agents connect) needs no look-up; any other may belong to another agent.
-      const owners = clientId === `${outcome.who.store}-${outcome.who.agent}` ? [] : this.agents.ownersOfClientId(clientId);
+      const owners = clientId === `${outcome.who.store}-${outcome.who.agent}` ? [] : await this.agents.ownersOfClientId(clientId);
       if (owners.length > 0 && !owners.some((a) => a.store === outcome.who.store && a.agent === outcome.who.agent)) {
         const owner = owners[0]!;
         return {
@@ -107,7 +108,7 @@ export class MqttAuthenticator {
 
   private async check(username: string, password: string): Promise<LoginOutcome> {
     const bad = (message: string): LoginOutcome => ({ ok: false, returnCode: CONNACK.badCredentials, reason: "bad_credentials", message });
-    const row = this.agents.credentials(username);
+    const row = await this.agents.credentials(username);
     if (!row) return bad("unknown agent (create one with `footfall agent add`)");
     const who = { store: row.store, agent: row.agent, kind: row.kind };
     const digest = createHmac("sha256", this.key).update(password).digest();

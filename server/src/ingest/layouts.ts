@@ -1,22 +1,70 @@
 import type { Layout } from "@footfall/core";
-import type { Storage } from "../storage.js";
+import type { Storage } from "../storage/types.js";
 
-/** Layout versions per store, read from storage once and refreshed when this process saves one. */
+interface Entry {
+  layouts: Layout[];
+  zoneSets: Map<number, Set<string>>;
+}
+
+/**
+ * Layout versions per store: `await load(store)` reads a store's versions from storage once; the
+ * accessors after it are synchronous (the ingest checks every event against them). A layout saved
+ * through this process is taken in with `reload(store)`.
+ */
 export class LayoutCache {
-  private readonly cache = new Map<string, { layouts: Layout[]; zoneSets: Map<number, Set<string>> }>();
+  private readonly cache = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
   constructor(private readonly storage: Storage) {}
 
-  private entry(store: string) {
-    let e = this.cache.get(store);
-    if (!e) {
-      const layouts = this.storage.stores.layouts(store);
-      e = { layouts, zoneSets: new Map(layouts.map((l) => [l.version, new Set(l.zones.map((z) => z.id))])) };
-      this.cache.set(store, e);
+  /** Read the store's layouts unless held already (callers asking meanwhile share the one read). */
+  async load(store: string): Promise<readonly Layout[]> {
+    const held = this.cache.get(store);
+    if (held) return held.layouts;
+    return (await this.read(store)).layouts;
+  }
+
+  /** Read the store's layouts again (after a layout was saved). */
+  async reload(store: string): Promise<readonly Layout[]> {
+    this.invalidate(store);
+    return (await this.read(store)).layouts;
+  }
+
+  private read(store: string): Promise<Entry> {
+    let p = this.loading.get(store);
+    if (!p) {
+      p = this.storage.stores.layouts(store).then(
+        (layouts) => {
+          const e: Entry = { layouts, zoneSets: new Map(layouts.map((l) => [l.version, new Set(l.zones.map((z) => z.id))])) };
+          // A reload asked while this read ran supersedes it.
+          if (this.loading.get(store) === p) {
+            this.loading.delete(store);
+            this.cache.set(store, e);
+          }
+          return e;
+        },
+        (err: unknown) => {
+          if (this.loading.get(store) === p) this.loading.delete(store);
+          throw err;
+        },
+      );
+      this.loading.set(store, p);
     }
+    return p;
+  }
+
+  /** Whether the store's layouts are held (so the accessors below may be called). */
+  isLoaded(store: string): boolean {
+    return this.cache.has(store);
+  }
+
+  private entry(store: string): Entry {
+    const e = this.cache.get(store);
+    if (!e) throw new Error(`the layouts of store "${store}" are not loaded: await layouts.load(store) first`);
     return e;
   }
   invalidate(store: string): void {
     this.cache.delete(store);
+    this.loading.delete(store);
   }
   all(store: string): readonly Layout[] {
     return this.entry(store).layouts;

@@ -9,7 +9,7 @@ import { batchJson, EventFactory, smallLayout } from "../../../test/support/fixt
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { createLogger } from "../log.js";
 import { createMetrics, type Metrics } from "../metrics.js";
-import type { Storage } from "../storage.js";
+import type { Storage } from "../storage/types.js";
 import type { LayoutCache } from "./layouts.js";
 import { IngestPipeline, isoTime } from "./pipeline.js";
 
@@ -20,8 +20,8 @@ let f: EventFactory;
 beforeEach(async () => {
   t = await startTestServer({ now: () => NOW });
   await t.putLayout("shop", smallLayout());
-  t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
-  t.server.services.storage.agents.add("shop", "cam-2", "camera", NOW);
+  await t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
+  await t.server.services.storage.agents.add("shop", "cam-2", "camera", NOW);
   f = new EventFactory("cam-1");
 });
 afterEach(() => t.close());
@@ -33,7 +33,8 @@ const stored = () => t.server.services.storage.events.total("shop");
 function pipelineWith(o: { storage?: Storage; layouts?: Partial<LayoutCache> } = {}) {
   const { services } = t.server;
   const metrics = createMetrics();
-  const layouts = { ...services.layouts, hasZone: services.layouts.hasZone.bind(services.layouts), ...o.layouts } as LayoutCache;
+  // The server's cache, with some methods replaced: the rest still act on the real one.
+  const layouts = Object.assign(Object.create(services.layouts) as LayoutCache, o.layouts);
   const pipeline = new IngestPipeline({
     storage: o.storage ?? services.storage,
     layouts,
@@ -63,9 +64,9 @@ describe("one message's failure", () => {
     ]);
     expect(outcomes).toEqual([undefined, undefined, undefined]);
     // cam-2's poisoned message is gone whole (its bakery enter, checked before the throw, is not written).
-    expect(stored()).toBe(3);
+    expect(await stored()).toBe(3);
     expect(await rejectedIn(metrics, "internal_error")).toBe(1);
-    const cam2 = t.server.services.storage.agents.list("shop").find((a) => a.agent === "cam-2")!;
+    const cam2 = (await t.server.services.storage.agents.list("shop")).find((a) => a.agent === "cam-2")!;
     expect({ events: cam2.events, rejects: cam2.rejects }).toEqual({ events: 1, rejects: 1 });
   });
 
@@ -73,24 +74,20 @@ describe("one message's failure", () => {
     const { submitTogether } = pipelineWith({ layouts: poisonous });
     const enter = f.enter("a", "bakery", NOW - 5 * MIN);
     await submitTogether([["cam-1", batchJson("cam-1", [enter, f.enter("a", "checkout", NOW - 4 * MIN)])]]);
-    expect(stored()).toBe(0);
+    expect(await stored()).toBe(0);
     await t.ingest("shop", "cam-1", [enter]);
-    expect(stored()).toBe(1);
+    expect(await stored()).toBe(1);
     expect(metricValue(await t.server.services.metrics.registry.metrics(), "footfall_events_duplicate_total", { store: "shop" })).toBe(0);
   });
 
   it("still fails the whole commit when the database fails (disk full), so that the broker redelivers", async () => {
     const real = t.server.services.storage;
     const full = Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
-    const failing = {
+    // The transaction's own storage fails its inserts, as SQLite does when the disk is full.
+    const failing: Storage = {
       ...real,
-      transaction: real.transaction,
-      events: {
-        insert: () => {
-          throw full;
-        },
-      },
-    } as unknown as Storage;
+      transaction: (fn) => real.transaction((tx) => fn({ ...tx, events: { ...tx.events, insertMany: () => Promise.reject(full) } })),
+    };
     const { submitTogether } = pipelineWith({ storage: failing });
     const outcomes = await submitTogether([
       ["cam-1", batchJson("cam-1", [f.enter("a", "fruit", NOW - MIN)])],
@@ -104,7 +101,7 @@ describe("poison timestamps", () => {
   it.each([9e15, 1e300, -1, 0, 4102444800000, 946684799999, 1.5e12 + 0.5])("rejects ts %s as schema without failing the events beside it", async (ts) => {
     const [enter, exit] = f.visit("good", "bakery", NOW - 10 * MIN, MIN);
     await t.ingestPayload("shop", "cam-1", batchJson("cam-1", [enter, { ...f.enter("bad", "fruit", NOW), ts }, exit]));
-    expect(stored()).toBe(2);
+    expect(await stored()).toBe(2);
     expect(metricValue(await t.server.services.metrics.registry.metrics(), "footfall_events_rejected_total", { reason: "schema" })).toBe(1);
   });
 
@@ -131,18 +128,18 @@ describe("the v1.1 reject reasons", () => {
     const mine = f.enter("a", "fruit", NOW - MIN);
     await t.ingest("shop", "cam-1", [mine, { ...f.enter("b", "fruit", NOW - MIN), id: "cam-2:000000001" }, { ...f.enter("c", "fruit", NOW - MIN), id: "cam-1-extra:1" }]);
     expect(await reasons()).toMatchObject({ foreign_id: 2 });
-    expect(stored()).toBe(1);
+    expect(await stored()).toBe(1);
     // cam-2's real event with that id is not taken for a duplicate.
     await t.ingest("shop", "cam-2", [{ ...new EventFactory("cam-2").enter("d", "fruit", NOW - MIN) }]);
-    expect(stored()).toBe(2);
+    expect(await stored()).toBe(2);
   });
 
   it("counts MAC-, e-mail- and phone-shaped visitor ids as personal_id", async () => {
     const visitors = ["AA:BB:CC:DD:EE:FF", "ble-a1b2c3d4e5f6", "jane@example.org", "+33612345678"];
     await t.ingest("shop", "cam-1", [...visitors.map((v) => f.enter(v, "fruit", NOW - MIN)), f.enter("v-7f3a", "fruit", NOW - MIN)]);
     expect(await reasons()).toMatchObject({ personal_id: 4 });
-    expect(stored()).toBe(1);
-    expect(t.server.services.storage.agents.list("shop").find((a) => a.agent === "cam-1")!.rejects).toBe(4);
+    expect(await stored()).toBe(1);
+    expect((await t.server.services.storage.agents.list("shop")).find((a) => a.agent === "cam-1")!.rejects).toBe(4);
   });
 
   it("counts a message nested deeper than 16 levels as too_deep, without parsing it", async () => {

@@ -5,7 +5,7 @@ import { batchJson, EventFactory, rectZone, smallLayout } from "../../../test/su
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { createLogger } from "../log.js";
 import { createMetrics } from "../metrics.js";
-import type { Storage } from "../storage.js";
+import type { Storage } from "../storage/types.js";
 import { IngestPipeline } from "./pipeline.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
@@ -15,7 +15,7 @@ let f: EventFactory;
 beforeEach(async () => {
   t = await startTestServer({ now: () => NOW });
   await t.putLayout("shop", smallLayout());
-  t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
+  await t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
   f = new EventFactory("cam-1");
 });
 afterEach(() => t.close());
@@ -145,9 +145,7 @@ describe("IngestPipeline", () => {
     const { services } = t.server;
     const failing = {
       ...services.storage,
-      transaction: () => {
-        throw new Error("disk full");
-      },
+      transaction: () => Promise.reject(new Error("disk full")),
     } as Storage;
     const pipeline = new IngestPipeline({
       storage: failing,
@@ -186,7 +184,7 @@ describe("IngestPipeline", () => {
   });
 
   describe("receipts", () => {
-    type Receipt = { store: string; agent: string; settled: string[]; rejected: { id: string; reason: string }[]; storedAtThatTime: number };
+    type Receipt = { store: string; agent: string; settled: string[]; rejected: { id: string; reason: string }[]; storedAtThatTime: Promise<number> };
     function receiptPipeline(storage: Storage = t.server.services.storage) {
       const { services } = t.server;
       const receipts: Receipt[] = [];
@@ -204,18 +202,20 @@ describe("IngestPipeline", () => {
       });
       const submit = (agent: string, payload: string) =>
         new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent, payload: Buffer.from(payload), done: resolve }));
-      return { pipeline, receipts, submit };
+      /** The receipts, with the events stored when each was sent (read at that moment). */
+      const sent = () => Promise.all(receipts.map(async (r) => ({ ...r, storedAtThatTime: await r.storedAtThatTime })));
+      return { pipeline, receipts, submit, sent };
     }
 
     it("settles every id of an agent's messages in one receipt per commit: stored, duplicate and rejected for good, with reasons", async () => {
-      const { receipts, submit } = receiptPipeline();
+      const { receipts, submit, sent } = receiptPipeline();
       const [enter, exit] = f.visit("v1", "fruit", NOW - 10 * MIN, MIN);
       await submit("cam-1", batchJson("cam-1", [enter]));
       receipts.length = 0;
       const old = f.enter("v2", "fruit", NOW - 8 * 86_400_000);
       const narnia = f.enter("v3", "narnia", NOW - MIN);
       await Promise.all([submit("cam-1", batchJson("cam-1", [enter, exit, old])), submit("cam-1", batchJson("cam-1", [narnia]))]);
-      expect(receipts).toEqual([
+      expect(await sent()).toEqual([
         {
           store: "shop",
           agent: "cam-1",
@@ -251,9 +251,7 @@ describe("IngestPipeline", () => {
     it("sends no receipt for a message whose commit failed: the broker redelivers it", async () => {
       const failing = {
         ...t.server.services.storage,
-        transaction: () => {
-          throw new Error("disk full");
-        },
+        transaction: () => Promise.reject(new Error("disk full")),
       } as Storage;
       const { receipts, submit } = receiptPipeline(failing);
       expect((await submit("cam-1", batchJson("cam-1", [f.enter("v", "fruit", NOW)])))?.message).toBe("disk full");

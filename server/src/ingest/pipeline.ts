@@ -4,9 +4,8 @@ import type { StagedAnalytics } from "../analytics/store-analytics.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { Storage } from "../storage.js";
+import type { IngestTally, Storage } from "../storage/types.js";
 import type { LayoutCache } from "./layouts.js";
-import type { IngestTally } from "../db/repos/agents.js";
 
 /** One MQTT message on an events topic, with the callback that acknowledges it to the broker. */
 export interface IngestMessage {
@@ -49,10 +48,16 @@ export function isoTime(ms: number): string {
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
-/** Whether a throw is the database failing (full disk, I/O, corruption), not one message's doing. */
+/**
+ * Whether a throw is the database failing (full disk, I/O, corruption, a lost connection), not one
+ * message's doing: SQLite's result codes, or PostgreSQL's SQLSTATE classes 08 (connection), 53
+ * (insufficient resources), 57 (operator intervention), 58 (system error) and XX (internal error).
+ */
 function isDatabaseFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_") && !/^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(code);
+  if (typeof code !== "string") return false;
+  if (code.startsWith("SQLITE_")) return !/^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(code);
+  return /^(08|53|57|58|XX)[0-9A-Z]{3}$/.test(code);
 }
 
 function errorText(err: unknown): string {
@@ -63,6 +68,14 @@ function errorText(err: unknown): string {
   }
 }
 
+/** Events of one message that passed every check, to be inserted in the commit (with the agent's tally). */
+interface PendingWrite {
+  store: string;
+  agent: string;
+  events: FootfallEvent[];
+  tally: IngestTally;
+}
+
 /** Event ids of one agent settled in the commit being built, for its receipt. */
 interface Settlement {
   store: string;
@@ -71,38 +84,46 @@ interface Settlement {
   rejected: RejectedReceipt[];
 }
 
+/** A rough count of a message's events, from its size (for the size of group commits). */
+const estimatedEvents = (payload: Buffer) => Math.max(1, Math.round(payload.length / 120));
+
 /**
  * Validates, deduplicates and stores event batches in group commits, then folds the accepted
  * events into the analytics. A message is acknowledged only after its commit, so a crash at
  * any point loses nothing the broker has not been told is safe, and ids make redelivery harmless.
  * After each commit, `onSettled` tells who settled what, for the agents' receipts (DESIGN v1.1).
+ * One commit runs at a time; messages arriving meanwhile go into the next one.
  */
 export class IngestPipeline {
   private queue: IngestMessage[] = [];
   private queuedEvents = 0;
   private scheduled = false;
+  /** The commits running now (one after another), or null when idle. */
+  private running: Promise<void> | null = null;
   private readonly warn;
   private idle: (() => void)[] = [];
-  /** Set by ingestMessage once it writes: a throw after that cannot be taken back without the database's help. */
-  private writing = false;
+  private readonly maxEvents: number;
 
   constructor(private readonly o: IngestOptions) {
     this.warn = rateLimitedWarn(o.log);
+    this.maxEvents = o.maxEventsPerCommit ?? 20_000;
   }
 
   submit(msg: IngestMessage): void {
     this.queue.push(msg);
-    this.queuedEvents += Math.max(1, Math.round(msg.payload.length / 120));
-    if (this.queuedEvents >= (this.o.maxEventsPerCommit ?? 20_000)) this.flush();
+    this.queuedEvents += estimatedEvents(msg.payload);
+    // A commit running now takes what arrived meanwhile when it ends.
+    if (this.running) return;
+    if (this.queuedEvents >= this.maxEvents) void this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
   }
 
-  /** Resolves when everything submitted so far is committed. */
+  /** Resolves when everything submitted so far is committed (or has failed and been handed back). */
   drained(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0 && !this.running) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -116,38 +137,89 @@ export class IngestPipeline {
     }
   }
 
-  flush(): void {
+  /** Commit what is queued (and what arrives meanwhile), one commit at a time; resolves when the queue is empty. */
+  flush(): Promise<void> {
     this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    this.queuedEvents = 0;
-    if (batch.length === 0) return;
-    const { storage, analytics, metrics } = this.o;
+    this.running ??= this.commitQueued().finally(() => {
+      this.running = null;
+      if (this.queue.length > 0) void this.flush();
+      else this.settle();
+    });
+    return this.running;
+  }
+
+  private async commitQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      // At most about `maxEvents` per commit: a backlog is taken in several commits.
+      let n = 0;
+      let events = 0;
+      while (n < this.queue.length && (n === 0 || events + estimatedEvents(this.queue[n]!.payload) <= this.maxEvents)) events += estimatedEvents(this.queue[n++]!.payload);
+      const batch = this.queue.splice(0, n);
+      this.queuedEvents = Math.max(0, this.queuedEvents - events);
+      if (this.queue.length === 0) this.queuedEvents = 0;
+      try {
+        await this.commit(batch);
+      } catch (err) {
+        // commit() hands every failure to the messages; this is a last resort, so that the loop goes on.
+        this.o.log.error({ err }, "ingest commit failed unexpectedly");
+        for (const m of batch) safeDone(m, err as Error);
+      }
+    }
+  }
+
+  private async commit(batch: IngestMessage[]): Promise<void> {
+    const { storage, analytics, layouts, metrics } = this.o;
     const now = this.o.now();
     const accepted = new Map<string, FootfallEvent[]>();
     const rejected: RejectRecord[] = [];
     const settlements = new Map<string, Settlement>();
     const stagedAnalytics: StagedAnalytics[] = [];
+    const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
     const started = performance.now();
     try {
-      for (const m of batch) analytics.get(m.store); // opened before the commit, so opening does not see this batch
-      storage.transaction(() => {
-        const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
-        for (const m of batch) {
-          const key = `${m.store}/${m.agent}`;
-          let tally = tallies.get(key);
-          if (!tally) tallies.set(key, (tally = { store: m.store, agent: m.agent, events: 0, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: now }));
-          let settlement = settlements.get(key);
-          if (!settlement) settlements.set(key, (settlement = { store: m.store, agent: m.agent, settled: [], rejected: [] }));
-          const s = settlement;
-          if (!this.isolate(m, tally, accepted, rejected, [s.settled, s.rejected], () => this.ingestMessage(m, now, tally!, accepted, rejected, s))) {
-            for (const id of eventIdsOf(m.payload)) settle(s, id, "internal_error");
+      // Opened before the commit (so opening does not see this batch), and the layouts the checks read.
+      const stores = [...new Set(batch.map((m) => m.store))];
+      await Promise.all(stores.flatMap((store) => [analytics.get(store), layouts.load(store)]));
+      // Every message is decoded and checked before anything is written: what throws takes only its own message.
+      const writes: PendingWrite[] = [];
+      const writeOf = new Map<string, PendingWrite>();
+      for (const m of batch) {
+        const key = `${m.store}/${m.agent}`;
+        let tally = tallies.get(key);
+        if (!tally) tallies.set(key, (tally = { store: m.store, agent: m.agent, events: 0, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: now }));
+        let settlement = settlements.get(key);
+        if (!settlement) settlements.set(key, (settlement = { store: m.store, agent: m.agent, settled: [], rejected: [] }));
+        let write = writeOf.get(key);
+        if (!write) {
+          writeOf.set(key, (write = { store: m.store, agent: m.agent, events: [], tally }));
+          writes.push(write);
+        }
+        const s = settlement;
+        const w = write;
+        if (!this.isolate(m, tally, rejected, [s.settled, s.rejected, w.events], () => this.checkMessage(m, now, tally!, rejected, s, w))) {
+          for (const id of eventIdsOf(m.payload)) settle(s, id, "internal_error");
+        }
+      }
+      await storage.transaction(async (tx) => {
+        // One insert per agent of the commit (not one await per event): the hot path.
+        for (const w of writes) {
+          if (w.events.length === 0) continue;
+          const fresh = await tx.events.insertMany(w.store, w.agent, w.events, now);
+          let list = accepted.get(w.store);
+          for (let i = 0; i < w.events.length; i++) {
+            const e = w.events[i]!;
+            if (fresh[i]) {
+              if (!list) accepted.set(w.store, (list = []));
+              list.push(e);
+              w.tally.events++;
+              if (w.tally.lastEventTs === null || e.ts > w.tally.lastEventTs) w.tally.lastEventTs = e.ts;
+            } else w.tally.duplicates++;
           }
         }
-        for (const t of tallies.values()) storage.agents.recordIngest(t.store, t.agent, t);
+        for (const t of tallies.values()) await tx.agents.recordIngest(t.store, t.agent, t);
         // The figures follow in the same transaction: a crash never leaves events without their aggregates.
         for (const [store, events] of accepted) {
-          const staged = this.stageAnalytics(store, events);
+          const staged = await this.stageAnalytics(tx, store, events);
           if (staged) stagedAnalytics.push(staged);
         }
       });
@@ -155,20 +227,20 @@ export class IngestPipeline {
       for (const staged of stagedAnalytics) staged.abort();
       this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");
       metrics.noteCommit(err); // /api/v1/health says degraded until a commit succeeds
-      for (const m of batch) m.done(err as Error);
-      this.settle();
+      for (const m of batch) safeDone(m, err as Error);
       return;
     }
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
     metrics.noteCommit();
     for (const r of rejected) this.reject(...r);
     for (const staged of stagedAnalytics) staged.commit();
+    for (const t of tallies.values()) if (t.duplicates) metrics.eventsDuplicate.inc({ store: t.store }, t.duplicates);
     for (const [store, events] of accepted) {
       metrics.eventsAccepted.inc({ store }, events.length);
       const lagNow = Date.now();
       for (const e of events) metrics.ingestLag.observe(Math.max(0, lagNow - e.ts) / 1000);
     }
-    for (const m of batch) m.done();
+    for (const m of batch) safeDone(m);
     // Receipts only now, after the commit: an agent forgets an event only once it is stored for good.
     if (this.o.onSettled) {
       for (const s of settlements.values()) {
@@ -181,26 +253,18 @@ export class IngestPipeline {
       }
     }
     if (accepted.size) this.o.onCommitted(new Set(accepted.keys()));
-    this.settle();
   }
 
   private settle(): void {
-    if (this.queue.length === 0 && this.idle.length) {
+    if (this.queue.length === 0 && !this.running && this.idle.length) {
       const idle = this.idle;
       this.idle = [];
       for (const resolve of idle) resolve();
     }
   }
 
-  private ingestMessage(
-    m: IngestMessage,
-    now: number,
-    tally: IngestTally,
-    accepted: Map<string, FootfallEvent[]>,
-    rejected: RejectRecord[],
-    settlement: Settlement,
-  ): void {
-    const { storage } = this.o;
+  /** Decode and check one message: its good events join `write`, the rest are rejected (and settled when they have an id). */
+  private checkMessage(m: IngestMessage, now: number, tally: IngestTally, rejected: RejectRecord[], settlement: Settlement, write: PendingWrite): void {
     const decoded = decodeBatch(m.payload, (b) => decoder.decode(b));
     if (!decoded.ok) {
       const reason = decoded.reason ?? "schema";
@@ -213,15 +277,13 @@ export class IngestPipeline {
       tally.rejects += Math.max(1, decoded.value.events.length);
       return;
     }
-    // Every check before the first write: what throws here leaves nothing to roll back (see isolate).
+    // Every check before anything is written: what throws here leaves nothing to roll back (see isolate).
     const problems = decoded.value.events.map((e) => this.check(m.store, e, now));
     for (const r of decoded.value.rejected) {
       rejected.push([m.store, m.agent, r.code, `event ${r.index}: ${r.reason}`, r.id]);
       if (r.id !== undefined) settle(settlement, r.id, r.code);
     }
     tally.rejects += decoded.value.rejected.length;
-    let list = accepted.get(m.store);
-    this.writing = true;
     for (const [i, e] of decoded.value.events.entries()) {
       const problem = problems[i];
       if (problem) {
@@ -231,40 +293,28 @@ export class IngestPipeline {
         continue;
       }
       settlement.settled.push(e.id);
-      if (storage.events.insert(m.store, m.agent, e, now)) {
-        if (!list) accepted.set(m.store, (list = []));
-        list.push(e);
-        tally.events++;
-        if (tally.lastEventTs === null || e.ts > tally.lastEventTs) tally.lastEventTs = e.ts;
-      } else {
-        tally.duplicates++;
-        this.o.metrics.eventsDuplicate.inc({ store: m.store });
-      }
+      write.events.push(e);
     }
   }
 
   /**
-   * Runs one message's ingest so that a throw of its own (a bug its content hits, never the
-   * database) takes only that message: validation and checks all run before its first write
-   * (`ingestMessage`), so rolling back is cutting the commit's in-memory lists back; the message is
+   * Runs one message's checks so that a throw of its own (a bug its content hits) takes only that
+   * message: every message is decoded and checked before the commit writes anything
+   * (`checkMessage`), so rolling back is cutting the commit's in-memory lists back; the message is
    * rejected as `internal_error`, acknowledged and never redelivered, and every other message
    * commits. (No SAVEPOINT per message: it cost 5-6 µs a message on the hot path.) `lists` are the
-   * commit's other lists the message may have appended to. A throw once writing began, or a database
-   * failure (disk full, I/O error), still fails the whole commit, for the broker to redeliver.
+   * commit's other lists the message may have appended to. A database failure (disk full, I/O
+   * error) during the writes fails the whole commit, for the broker to redeliver.
    */
-  private isolate(m: IngestMessage, tally: IngestTally, accepted: Map<string, FootfallEvent[]>, rejected: RejectRecord[], lists: unknown[][], ingest: () => void): boolean {
-    const before = { tally: { ...tally }, rejected: rejected.length, accepted: accepted.get(m.store)?.length ?? 0, lists: lists.map((l) => l.length) };
-    this.writing = false;
+  private isolate(m: IngestMessage, tally: IngestTally, rejected: RejectRecord[], lists: unknown[][], check: () => void): boolean {
+    const before = { tally: { ...tally }, rejected: rejected.length, lists: lists.map((l) => l.length) };
     try {
-      ingest();
+      check();
       return true;
     } catch (err) {
-      if (this.writing || isDatabaseFailure(err)) throw err;
+      if (isDatabaseFailure(err)) throw err;
       Object.assign(tally, before.tally);
       rejected.length = before.rejected;
-      const list = accepted.get(m.store);
-      if (list) list.length = before.accepted;
-      if (list?.length === 0) accepted.delete(m.store);
       lists.forEach((l, i) => (l.length = before.lists[i]!));
       tally.rejects++;
       rejected.push([m.store, m.agent, "internal_error", `message dropped: ingesting it failed (${errorText(err)}); it is acknowledged and will not be retried`]);
@@ -278,19 +328,14 @@ export class IngestPipeline {
    * store is marked for a rebuild of its aggregates from its events at the next start, and the
    * error is logged; nothing else in the commit is affected.
    */
-  private stageAnalytics(store: string, events: FootfallEvent[]): StagedAnalytics | null {
-    const { storage, analytics } = this.o;
-    let staged: StagedAnalytics | null = null;
+  private async stageAnalytics(tx: Storage, store: string, events: FootfallEvent[]): Promise<StagedAnalytics | null> {
+    const analytics = await this.o.analytics.get(store);
     try {
-      storage.transaction(() => {
-        staged = analytics.get(store).stage(events);
-      });
-      return staged;
+      return await tx.savepoint((sp) => analytics.stage(sp, events));
     } catch (err) {
       if (isDatabaseFailure(err)) throw err;
-      (staged as StagedAnalytics | null)?.abort();
       this.o.log.error({ err, store }, "updating the store's figures failed; its events are stored and its aggregates will be rebuilt from them at the next start");
-      storage.aggregates.markForBuild(store);
+      await tx.aggregates.markForBuild(store);
       return null;
     }
   }
@@ -315,6 +360,15 @@ function eventIdsOf(payload: Buffer): string[] {
     return [...decoded.value.events.map((e) => e.id), ...decoded.value.rejected.flatMap((r) => (r.id === undefined ? [] : [r.id]))];
   } catch {
     return [];
+  }
+}
+
+/** Acknowledge a message (or hand it an error); a callback that throws must not stop the others. */
+function safeDone(m: IngestMessage, err?: Error): void {
+  try {
+    m.done(err);
+  } catch {
+    /* the broker's callback failed; nothing more to do for this message */
   }
 }
 

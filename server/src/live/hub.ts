@@ -2,7 +2,8 @@ import { Server as SocketServer, type Socket } from "socket.io";
 import type { Server as HttpServer } from "node:http";
 import { isId, type Occupancy } from "@footfall/core";
 import { bearerToken, mayAccessStore } from "../plugins/auth.js";
-import { roleAllows, type Principal } from "../db/repos/tokens.js";
+import { roleAllows } from "../auth/roles.js";
+import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
 
 const room = (store: string) => `store:${store}`;
@@ -17,24 +18,31 @@ export class LiveHub {
   private readonly dirty = new Set<string>();
   private readonly last = new Map<string, string>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The push or sweep running now: the next tick skips while one runs (a slow database never piles them up). */
+  private pushing: Promise<void> | null = null;
+  private sweeping: Promise<void> | null = null;
 
   constructor(http: HttpServer, private readonly services: Services, intervalMs = 100) {
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
-      const c = typeof token === "string" ? services.storage.tokens.check(token, services.now()) : null;
-      if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
-      if (!roleAllows(c.principal.role, "staff")) return next(new Error(`forbidden: role "${c.principal.role}" cannot see live occupancy`));
-      socket.data.principal = c.principal;
-      next();
+      (typeof token === "string" ? services.storage.tokens.check(token, services.now()) : Promise.resolve(null)).then(
+        (c) => {
+          if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
+          if (!roleAllows(c.principal.role, "staff")) return next(new Error(`forbidden: role "${c.principal.role}" cannot see live occupancy`));
+          socket.data.principal = c.principal;
+          next();
+        },
+        (err: Error) => next(new Error(`unavailable: the token could not be checked (${err.message}); try again`)),
+      );
     });
     this.io.on("connection", (socket) => this.onConnection(socket));
     // Revocation takes effect at once: through the API in this process, at once; through the CLI
     // (another process) or by expiry, at the next sweep, within a second.
     services.storage.tokens.onRevoked((id) => this.dropToken(id, "revoked"));
-    this.timers.push(setInterval(() => this.pushChanges(), intervalMs));
+    this.timers.push(setInterval(() => (this.pushing ??= this.pushChanges().finally(() => (this.pushing = null))), intervalMs));
     // Abandoned visits expire and the door total resets at midnight without any event: look every second.
-    this.timers.push(setInterval(() => this.sweep(), 1000));
+    this.timers.push(setInterval(() => (this.sweeping ??= this.sweep().finally(() => (this.sweeping = null))), 1000));
     for (const t of this.timers) t.unref();
   }
 
@@ -46,7 +54,13 @@ export class LiveHub {
       const principal = socket.data.principal as Principal;
       if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
       if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to store "${principal.store}"` });
-      const snapshot = this.snapshot(store);
+      let snapshot: Occupancy | null;
+      try {
+        snapshot = await this.snapshot(store);
+      } catch (err) {
+        this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
+        return reply({ ok: false, error: "the live figures cannot be read now; try again" });
+      }
       if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
       for (const r of socket.rooms) if (r.startsWith("store:")) await socket.leave(r);
       await socket.join(room(store));
@@ -60,17 +74,24 @@ export class LiveHub {
     for (const s of stores) this.dirty.add(s);
   }
 
-  private snapshot(store: string): Occupancy | null {
+  private async snapshot(store: string): Promise<Occupancy | null> {
+    await this.services.layouts.load(store);
     const layout = this.services.layouts.current(store, this.services.now());
     if (!layout) return null;
-    return this.services.analytics.get(store).occupancy(this.services.now(), layout.timezone, layout.zones);
+    return (await this.services.analytics.get(store)).occupancy(this.services.now(), layout.timezone, layout.zones);
   }
 
-  private pushChanges(): void {
-    for (const store of this.dirty) {
+  private async pushChanges(): Promise<void> {
+    for (const store of [...this.dirty]) {
       this.dirty.delete(store);
       if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) === 0) continue;
-      const snap = this.snapshot(store);
+      let snap: Occupancy | null;
+      try {
+        snap = await this.snapshot(store);
+      } catch (err) {
+        this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy; trying again at the next change");
+        continue;
+      }
       if (!snap) continue;
       const key = JSON.stringify({ ...snap, ts: 0 });
       if (this.last.get(store) === key) continue;
@@ -89,22 +110,22 @@ export class LiveHub {
   }
 
   /** Disconnects the sockets whose token was revoked (by another process) or has expired. */
-  private checkTokens(now: number): void {
+  private async checkTokens(now: number): Promise<void> {
     const ids = new Set<string>();
     for (const socket of this.io.sockets.sockets.values()) {
       const p = socket.data.principal as Principal | undefined;
       if (p) ids.add(p.tokenId);
     }
     for (const id of ids) {
-      if (this.services.storage.tokens.isValid(id, now)) continue;
-      this.dropToken(id, this.services.storage.tokens.get(id)?.revokedAt != null ? "revoked" : "expired");
+      if (await this.services.storage.tokens.isValid(id, now)) continue;
+      this.dropToken(id, (await this.services.storage.tokens.get(id))?.revokedAt != null ? "revoked" : "expired");
     }
   }
 
-  private sweep(): void {
+  private async sweep(): Promise<void> {
     const now = this.services.now();
     try {
-      this.checkTokens(now);
+      await this.checkTokens(now);
     } catch (err) {
       this.services.log.error({ err: (err as Error).message }, "could not check the live clients' tokens");
     }
@@ -116,6 +137,7 @@ export class LiveHub {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await Promise.all([this.pushing, this.sweeping]);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }

@@ -2,7 +2,7 @@ import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { createServer, type Server } from "node:net";
 import { LIMITS, maySubscribe, parseTopic, topics, type Layout } from "@footfall/core";
 import type { LoginOutcome } from "../auth/mqtt-auth.js";
-import type { AgentIdentity } from "../db/repos/agents.js";
+import type { AgentIdentity } from "../storage/types.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import { GuardedSocket, type PacketLimits } from "./packet-guard.js";
@@ -109,7 +109,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
         if (parsed.kind === "status") {
           // A status (or the will, published here too) that breaks the bounds is counted and neither stored nor retained.
           const status = decodeStatus(packet.payload as Buffer);
-          o.handlers.status(who.store, who.agent, status);
+          void o.handlers.status(who.store, who.agent, status);
           return status.ok ? callback(null) : drop();
         }
         packet.retain = false;

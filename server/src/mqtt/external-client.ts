@@ -33,15 +33,27 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       const parsed = parseTopic(packet.topic);
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return callback();
-      if (!o.handlers.isKnownAgent(parsed.store, parsed.agent)) {
-        o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
-        return callback();
-      }
-      if (parsed.kind === "status") {
-        o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
-        return callback();
-      }
-      o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
+      o.handlers.isKnownAgent(parsed.store, parsed.agent).then(
+        async (known) => {
+          if (!known) {
+            o.handlers.reject(parsed.store, parsed.agent, "unknown_agent", `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``);
+            return callback();
+          }
+          if (parsed.kind === "status") {
+            await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+            return callback();
+          }
+          o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
+        },
+        // The agents cannot be looked up (the database fails): not acknowledged, so the broker delivers it again.
+        (err: Error) => {
+          o.log.error({ err: err.message, topic: packet.topic.slice(0, 200) }, "could not look the agent up; the message will be delivered again");
+          callback(err);
+        },
+      ).catch((err: Error) => {
+        o.log.error({ err: err.message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
+        callback();
+      });
     } catch (err) {
       o.log.error({ err: (err as Error).message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
       callback();

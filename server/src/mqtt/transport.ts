@@ -43,10 +43,11 @@ export function receiptPayloads(receipt: SettledEvents): string[] {
 /** What a transport hands to the rest of the server. */
 export interface TransportHandlers {
   events(msg: IngestMessage): void;
-  status(store: string, agent: string, status: ReturnType<typeof decodeStatus>): void;
+  /** A status or will; resolves once it is stored (never rejects: a failure is counted as a reject). */
+  status(store: string, agent: string, status: ReturnType<typeof decodeStatus>): void | Promise<void>;
   /** A message that cannot be taken, counted and logged. */
   reject(store: string, agent: string, reason: string, detail: string): void;
-  isKnownAgent(store: string, agent: string): boolean;
+  isKnownAgent(store: string, agent: string): Promise<boolean>;
 }
 
 const decoder = new TextDecoder();

@@ -92,14 +92,14 @@ describe("bearer-token auth", () => {
 
   const tooLow = ROUTES.flatMap((r) => GRANTS.filter((role) => !r.roles.includes(role)).map((role) => [name(r), role, r] as const));
   it.each(tooLow)("%s with a %s token is 403 naming the role", async (_n, role, r) => {
-    const res = await call(r, t.token(role));
+    const res = await call(r, (await t.token(role)));
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toContain(`role "${role}"`);
   });
 
   const allowed = ROUTES.flatMap((r) => r.roles.map((role) => [name(r), role, r] as const));
   it.each(allowed)("%s with a %s token is allowed", async (_n, role, r) => {
-    const res = await call(r, t.token(role));
+    const res = await call(r, (await t.token(role)));
     expect(passed(res.statusCode), res.body).toBe(true);
   });
 
@@ -109,23 +109,23 @@ describe("bearer-token auth", () => {
   });
 
   it.each(STORE_ROUTES.map((r) => [name(r), r] as const))("%s with an admin token limited to another store is 403", async (_n, r) => {
-    const res = await call(r, t.token("admin", "other"));
+    const res = await call(r, (await t.token("admin", "other")));
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toContain('limited to store "other"');
   });
 
   it.each(STORE_ROUTES.map((r) => [name(r), r] as const))("%s with an admin token limited to this store is allowed", async (_n, r) => {
-    const res = await call(r, t.token("admin", "shop"));
+    const res = await call(r, (await t.token("admin", "shop")));
     expect(passed(res.statusCode), res.body).toBe(true);
   });
 
   it("reports the role and store of the token on /me", async () => {
-    expect((await t.get("/api/v1/me", t.token("viewer", "shop"))).body).toEqual({ role: "viewer", store: "shop" });
-    expect((await t.get("/api/v1/me", t.token("merchandiser"))).body).toEqual({ role: "merchandiser", store: null });
+    expect((await t.get("/api/v1/me", (await t.token("viewer", "shop")))).body).toEqual({ role: "viewer", store: "shop" });
+    expect((await t.get("/api/v1/me", (await t.token("merchandiser")))).body).toEqual({ role: "merchandiser", store: null });
   });
 
   it("lists only its own store to a token limited to one store", async () => {
-    const res = await t.get("/api/v1/stores", t.token("viewer", "other"));
+    const res = await t.get("/api/v1/stores", (await t.token("viewer", "other")));
     expect(res.body).toEqual({ stores: [{ id: "other", name: "Test store" }] });
   });
 
@@ -156,7 +156,7 @@ describe("authentication comes before the body", () => {
   it("answers a viewer's schema-breaking layout with 403 (role first), an admin's with 400", async () => {
     const bad = { ...smallLayout(), zones: "none" };
     const as = (token: string) => t.server.app.inject({ method: "PUT", url: "/api/v1/stores/shop/layout", headers: { authorization: `Bearer ${token}` }, payload: bad });
-    expect((await as(t.token("viewer"))).statusCode).toBe(403);
+    expect((await as((await t.token("viewer")))).statusCode).toBe(403);
     expect((await as(t.admin)).statusCode).toBe(400);
   });
 
@@ -166,14 +166,14 @@ describe("authentication comes before the body", () => {
   });
 
   it("answers a token limited to another store with 403 before the store id is validated", async () => {
-    expect((await t.get("/api/v1/stores/Bad%20Id/dwell", t.token("viewer", "shop"))).status).toBe(403);
-    expect((await t.get("/api/v1/stores/Bad%20Id/dwell", t.token("viewer"))).status).toBe(400);
+    expect((await t.get("/api/v1/stores/Bad%20Id/dwell", (await t.token("viewer", "shop")))).status).toBe(403);
+    expect((await t.get("/api/v1/stores/Bad%20Id/dwell", (await t.token("viewer")))).status).toBe(400);
   });
 });
 
 describe("the merchandiser role", () => {
   it("saves a layout, departments and an experiment but may not import sales, see agents or manage tokens", async () => {
-    const m = t.token("merchandiser", "shop");
+    const m = (await t.token("merchandiser", "shop"));
     const send = (method: Method, url: string, payload?: object) =>
       t.server.app.inject({ method, url, headers: { authorization: `Bearer ${m}` }, ...(payload ? { payload } : {}) }).then((r) => r.statusCode);
     expect(await send("PUT", "/api/v1/stores/shop/layout", smallLayout())).toBe(200);

@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { roleAllows, type Principal, type Role } from "../db/repos/tokens.js";
+import { roleAllows } from "../auth/roles.js";
+import type { Principal, Role } from "../storage/types.js";
 import { httpError } from "../routes/http-errors.js";
 import type { Services } from "../services.js";
 
@@ -57,7 +58,7 @@ export const authPlugin = fp(
       if (needed === "public") return;
       const token = bearerToken(req.headers.authorization);
       if (!token) throw httpError(401, "missing bearer token: send `Authorization: Bearer <token>` (an admin creates one with `footfall token add --role viewer`)");
-      const c = tokens.check(token, services.now());
+      const c = await tokens.check(token, services.now());
       if (!c.ok) {
         if (c.why === "unknown") throw httpError(401, "unknown or revoked token: create a new one with `footfall token add`");
         throw httpError(401, `this token was ${c.why}${when(c.at)}: ask an admin for a new one (\`footfall token add\`)`);

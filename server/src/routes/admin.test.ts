@@ -22,13 +22,13 @@ describe("GET /api/v1/health", () => {
 
 describe("GET /api/v1/me", () => {
   it("returns the role and the store of an unlimited token", async () => {
-    expect((await t.get("/api/v1/me", t.token("staff"))).body).toEqual({ role: "staff", store: null });
+    expect((await t.get("/api/v1/me", (await t.token("staff")))).body).toEqual({ role: "staff", store: null });
   });
 });
 
 describe("GET /api/v1/stores/:store/agents", () => {
   it("lists an agent that never connected as never-seen with zero counts", async () => {
-    t.server.services.storage.agents.add("shop", "door-1", "door", NOW);
+    await t.server.services.storage.agents.add("shop", "door-1", "door", NOW);
     const res = await t.get("/api/v1/stores/shop/agents");
     expect(res.status).toBe(200);
     expect(res.body.agents).toContainEqual({
@@ -46,7 +46,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
   });
 
   it("counts an agent's events, duplicates and rejects, with its last event time and lag", async () => {
-    t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
+    await t.server.services.storage.agents.add("shop", "cam-1", "camera", NOW);
     const f = new EventFactory("cam-1");
     const first = f.enter("v1", "fruit", NOW - 5000);
     await t.ingest("shop", "cam-1", [first, f.exit("v1", "fruit", NOW - 2000), f.enter("v1", "nowhere", NOW - 1000)]);
@@ -56,14 +56,14 @@ describe("GET /api/v1/stores/:store/agents", () => {
   });
 
   it("reports the state and version of the agent's last status", async () => {
-    t.server.services.storage.agents.add("shop", "beacon-1", "beacon", NOW);
-    t.server.services.storage.agents.recordStatus("shop", "beacon-1", { state: "online", ts: NOW - 10, kind: "beacon", version: "1.2.3" });
+    await t.server.services.storage.agents.add("shop", "beacon-1", "beacon", NOW);
+    await t.server.services.storage.agents.recordStatus("shop", "beacon-1", { state: "online", ts: NOW - 10, kind: "beacon", version: "1.2.3" });
     const b = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "beacon-1");
     expect(b).toMatchObject({ state: "online", version: "1.2.3", lastStatusTs: NOW - 10 });
   });
 
   it("lists the agents of a store that has agents but no layout yet", async () => {
-    t.server.services.storage.agents.add("new-shop", "door-1", "door", NOW);
+    await t.server.services.storage.agents.add("new-shop", "door-1", "door", NOW);
     expect((await t.get("/api/v1/stores/new-shop/agents")).body.agents.map((a: { agent: string }) => a.agent)).toEqual(["door-1"]);
   });
 
@@ -74,7 +74,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
 
 describe("GET /metrics", () => {
   it("serves Prometheus text with accepted, duplicate and rejected events to an admin token on the API port", async () => {
-    t.server.services.storage.agents.add("shop", "m-1", "sim", NOW);
+    await t.server.services.storage.agents.add("shop", "m-1", "sim", NOW);
     const f = new EventFactory("m-1");
     const e = f.enter("m", "fruit", NOW - 1000);
     await t.ingest("shop", "m-1", [e, e, f.enter("m", "mars", NOW)]);
@@ -96,8 +96,8 @@ describe("GET /metrics", () => {
 
   it("is not public on the API port: 401 without a token, 403 for a role below admin", async () => {
     expect((await t.get("/metrics", null)).status).toBe(401);
-    for (const role of ["viewer", "staff", "merchandiser"] as const) expect((await t.get("/metrics", t.token(role))).status, role).toBe(403);
-    expect((await t.get("/metrics", t.token("admin", "shop"))).status).toBe(200);
+    for (const role of ["viewer", "staff", "merchandiser"] as const) expect((await t.get("/metrics", (await t.token(role)))).status, role).toBe(403);
+    expect((await t.get("/metrics", (await t.token("admin", "shop")))).status).toBe(200);
   });
 
   it("is served without a token on its own listener, and only GET /metrics there", async () => {

@@ -25,7 +25,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       let db = "ok";
       let error: string | undefined;
       try {
-        storage.ping();
+        await storage.ping();
       } catch (err) {
         db = "error";
         error = `the database does not answer: ${(err as Error).message}`;
@@ -51,9 +51,9 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     config: { auth: "admin" },
     schema: { tags: ["ops"], summary: "Each agent's state, last event, lag, events and rejects", params: StoreParams, response: { 200: AgentsBody, ...errorResponses } },
     handler: async (req) => {
-      const agents = storage.agents.list(req.params.store);
+      const agents = await storage.agents.list(req.params.store);
       // A store exists once it has a layout or an agent (`footfall agent add` may come first).
-      if (agents.length === 0 && !storage.stores.get(req.params.store)) throw httpError(404, `store "${req.params.store}" not found: it has no layout and no agent`);
+      if (agents.length === 0 && !(await storage.stores.get(req.params.store))) throw httpError(404, `store "${req.params.store}" not found: it has no layout and no agent`);
       return {
         agents: agents.map((a) => ({
           agent: a.agent,

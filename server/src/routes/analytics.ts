@@ -24,7 +24,8 @@ export function zonesDuring(layouts: readonly Layout[], from: number, to: number
 export async function analyticsRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { layouts, analytics } = services;
   const viewer = { auth: "viewer" } as const;
-  const knownStore = (store: string): Layout => {
+  const knownStore = async (store: string): Promise<Layout> => {
+    await layouts.load(store);
     const layout = layouts.current(store, services.now());
     if (!layout) throw httpError(404, `store "${store}" not found or has no layout: GET /api/v1/stores lists the stores`);
     return layout;
@@ -34,10 +35,10 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     config: viewer,
     schema: { tags: ["analytics"], summary: "Visits, visitors and dwell (s) per zone, for visits entered in [from, to)", params: StoreParams, querystring: RangeQuery, response: { 200: DwellBody, ...errorResponses } },
     handler: async (req) => {
-      knownStore(req.params.store);
+      await knownStore(req.params.store);
       const range = parseRange(req.query, services.now());
       const zones = zonesDuring(layouts.all(req.params.store), range.from, range.to);
-      return { zones: analytics.get(req.params.store).dwell(range, zones) };
+      return { zones: await (await analytics.get(req.params.store)).dwell(range, zones) };
     },
   });
 
@@ -46,10 +47,10 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     config: viewer,
     schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
     handler: async (req) => {
-      knownStore(req.params.store);
+      await knownStore(req.params.store);
       const range = parseRange(req.query, services.now());
       if (req.query.alias === 1) return aliasedPathReport(services, req.params.store, range, req.query.limit ?? 20);
-      return analytics.get(req.params.store).pathReport(range, req.query.limit ?? 20);
+      return (await analytics.get(req.params.store)).pathReport(range, req.query.limit ?? 20);
     },
   });
 
@@ -58,13 +59,13 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     config: viewer,
     schema: { tags: ["analytics"], summary: "Enters per hour or day in the store's time zone", params: StoreParams, querystring: TrafficQuery, response: { 200: TrafficBody, ...errorResponses } },
     handler: async (req) => {
-      const layout = knownStore(req.params.store);
+      const layout = await knownStore(req.params.store);
       const range = parseRange(req.query, services.now());
       const bucket = (req.query.bucket ?? "hour") as Bucket;
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
       const store = req.params.store;
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
-      return { buckets: analytics.get(store).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
+      return { buckets: await (await analytics.get(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
     },
   });
 
@@ -72,8 +73,8 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     config: { auth: "staff" },
     schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, response: { 200: OccupancyBody, ...errorResponses } },
     handler: async (req) => {
-      const layout = knownStore(req.params.store);
-      return analytics.get(req.params.store).occupancy(services.now(), layout.timezone, layout.zones);
+      const layout = await knownStore(req.params.store);
+      return (await analytics.get(req.params.store)).occupancy(services.now(), layout.timezone, layout.zones);
     },
   });
 }

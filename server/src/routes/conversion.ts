@@ -54,13 +54,13 @@ export async function conversionRoutes(app: FastifyInstance, { services }: { ser
     },
     handler: async (req) => {
       const store = req.params.store;
-      knownStore(services, store);
+      await knownStore(services, store);
       const range = parseRange(req.query, services.now());
-      const a = analytics.get(store);
-      const visitors = a.storeEnters(range, (zone, ts) => layouts.zoneKindAt(store, zone, ts), layouts.changes(store));
-      const totals = storage.sales.totals(store, range.from, range.to);
-      const sales = new Map(storage.sales.byZone(store, range.from, range.to).map((z) => [z.zone, z]));
-      const dwell = a.dwell(range, zonesDuring(layouts.all(store), range.from, range.to));
+      const a = await analytics.get(store);
+      const visitors = await a.storeEnters(range, (zone, ts) => layouts.zoneKindAt(store, zone, ts), layouts.changes(store));
+      const totals = await storage.sales.totals(store, range.from, range.to);
+      const sales = new Map((await storage.sales.byZone(store, range.from, range.to)).map((z) => [z.zone, z]));
+      const dwell = await a.dwell(range, zonesDuring(layouts.all(store), range.from, range.to));
       const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
       const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
       const zones = ids.map((zone) => {

@@ -13,8 +13,9 @@ import type { Services } from "../services.js";
  * each visit's enter, and a trip's later visits may fall in the next hour: the visits per trip of a
  * cell are then a little off, which the weekday-hour standardisation tolerates.
  */
-export function periodData(services: Services, store: string, range: { from: number; to: number }, zones: readonly string[]): PeriodData {
-  const a = services.analytics.get(store);
+export async function periodData(services: Services, store: string, range: { from: number; to: number }, zones: readonly string[]): Promise<PeriodData> {
+  const a = await services.analytics.get(store);
+  await services.layouts.load(store);
   const timeZone = services.layouts.at(store, range.from)?.timezone ?? "UTC";
   const tripsByCell: Record<string, number> = {};
   const reachByZoneCell: Record<string, Record<string, number>> = {};
@@ -24,25 +25,25 @@ export function periodData(services: Services, store: string, range: { from: num
     visitsByZoneCell[zone] = {};
   }
   const starts = bucketStarts(range, "hour", timeZone);
-  starts.forEach((start, i) => {
+  for (const [i, start] of starts.entries()) {
     const part = { from: Math.max(start, range.from), to: Math.min(starts[i + 1] ?? range.to, range.to) };
     const cell = cellOf(start, timeZone);
-    for (const p of a.pathCounts(part)) {
+    for (const p of await a.pathCounts(part)) {
       tripsByCell[cell] = (tripsByCell[cell] ?? 0) + p.count;
       for (const zone of zones) if (p.zones.includes(zone)) reachByZoneCell[zone]![cell] = (reachByZoneCell[zone]![cell] ?? 0) + p.count;
     }
     for (const zone of zones) {
-      const n = a.zoneVisits(zone, part);
+      const n = await a.zoneVisits(zone, part);
       if (n > 0) visitsByZoneCell[zone]![cell] = (visitsByZoneCell[zone]![cell] ?? 0) + n;
     }
-  });
-  const sales = new Map(services.storage.sales.byZone(store, range.from, range.to).map((z) => [z.zone, z.transactions]));
+  }
+  const sales = new Map((await services.storage.sales.byZone(store, range.from, range.to)).map((z) => [z.zone, z.transactions]));
   const visitsByZone: Record<string, number> = {};
   const dwellSecondsByZone: Record<string, number[]> = {};
   const transactionsByZone: Record<string, number> = {};
   for (const zone of zones) {
     visitsByZone[zone] = Object.values(visitsByZoneCell[zone]!).reduce((s, n) => s + n, 0);
-    dwellSecondsByZone[zone] = a.dwellSamples(zone, range);
+    dwellSecondsByZone[zone] = await a.dwellSamples(zone, range);
     transactionsByZone[zone] = sales.get(zone) ?? 0;
   }
   return { tripsByCell, reachByZoneCell, visitsByZone, dwellSecondsByZone, transactionsByZone, visitsByZoneCell };

@@ -109,8 +109,8 @@ describe("POST /api/v1/experiments", () => {
   });
 
   it("may be called by an admin only, for stores the token may see", async () => {
-    expect((await post(definition(), t.token("viewer"))).status).toBe(403);
-    const limited = await post(definition(), t.token("admin", "test-a"));
+    expect((await post(definition(), (await t.token("viewer")))).status).toBe(403);
+    const limited = await post(definition(), (await t.token("admin", "test-a")));
     expect(limited.status).toBe(403);
     expect(limited.body.message).toMatch(/limited to store "test-a"/);
   });
@@ -123,15 +123,15 @@ describe("GET /api/v1/experiments and /api/v1/experiments/:id", () => {
   });
 
   it("lists the experiments, newest first, and gives one by id", async () => {
-    const list = await t.get("/api/v1/experiments", t.token("viewer"));
+    const list = await t.get("/api/v1/experiments", (await t.token("viewer")));
     expect(list.status).toBe(200);
     expect(list.body.experiments.map((e: { id: string }) => e.id)).toContain(id);
-    const one = await t.get(`/api/v1/experiments/${id}`, t.token("viewer"));
+    const one = await t.get(`/api/v1/experiments/${id}`, (await t.token("viewer")));
     expect(one.body).toEqual(list.body.experiments.find((e: { id: string }) => e.id === id));
   });
 
   it("shows a token limited to a store only the experiments within its store", async () => {
-    const token = t.token("viewer", "other");
+    const token = (await t.token("viewer", "other"));
     expect((await t.get("/api/v1/experiments", token)).body).toEqual({ experiments: [] });
     for (const url of [`/api/v1/experiments/${id}`, `/api/v1/experiments/${id}/result`, `/api/v1/experiments/${id}/result.csv`]) {
       const res = await t.get(url, token);
@@ -155,7 +155,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
   });
 
   it("reports per zone reach, visits, median dwell and conversion, net of the control store", async () => {
-    const res = await t.get(`/api/v1/experiments/${id}/result`, t.token("viewer"));
+    const res = await t.get(`/api/v1/experiments/${id}/result`, (await t.token("viewer")));
     expect(res.status).toBe(200);
     expect(res.body.experiment.id).toBe(id);
     expect(res.body.computedAt).toBe(NOW);
@@ -179,7 +179,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
     const res = await t.server.app.inject({
       method: "GET",
       url: `/api/v1/experiments/${id}/result.csv`,
-      headers: { authorization: `Bearer ${t.token("viewer")}` },
+      headers: { authorization: `Bearer ${(await t.token("viewer"))}` },
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);

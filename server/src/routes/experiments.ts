@@ -100,8 +100,8 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
 
   const storesOf = (e: Pick<Experiment, "testStores" | "controlStores">) => [...e.testStores, ...e.controlStores];
   const visible = (req: FastifyRequest, e: Experiment) => storesOf(e).every((s) => mayAccessStore(req.principal!, s));
-  const load = (req: FastifyRequest<{ Params: Static<typeof IdParams> }>): Experiment => {
-    const e = storage.experiments.get<Experiment>(req.params.id);
+  const load = async (req: FastifyRequest<{ Params: Static<typeof IdParams> }>): Promise<Experiment> => {
+    const e = await storage.experiments.get<Experiment>(req.params.id);
     if (!e) throw httpError(404, `experiment "${req.params.id}" not found: GET /api/v1/experiments lists them`);
     if (!visible(req, e)) throw httpError(403, `this token is limited to store "${req.principal!.store}"; the experiment covers ${storesOf(e).join(", ")}`);
     return e;
@@ -115,6 +115,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       const name = b.name.trim();
       if (!name) throw httpError(400, "body/name must not be blank");
       const controlStores = b.controlStores ?? [];
+      await Promise.all([...b.testStores, ...controlStores].map((s) => (mayAccessStore(req.principal!, s) ? layouts.load(s) : null)));
       for (const [field, list] of [
         ["testStores", b.testStores],
         ["controlStores", controlStores],
@@ -130,7 +131,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
         throw httpError(400, "body/changeAt: give either changeAt or layoutVersion (the first test store's layout version that made the change)");
       let changeAt: number;
       if (b.layoutVersion != null) {
-        const v = storage.stores.versions(b.testStores[0]!).find((x) => x.version === b.layoutVersion);
+        const v = (await storage.stores.versions(b.testStores[0]!)).find((x) => x.version === b.layoutVersion);
         if (!v) throw httpError(400, `body/layoutVersion: store "${b.testStores[0]}" has no layout version ${b.layoutVersion}`);
         changeAt = v.validFrom;
       } else changeAt = bodyTime(b.changeAt!, "changeAt");
@@ -164,7 +165,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
         zones: b.zones,
         createdAt: services.now(),
       };
-      storage.experiments.insert(experiment, experiment.createdAt);
+      await storage.experiments.insert(experiment, experiment.createdAt);
       return experiment;
     },
   });
@@ -176,7 +177,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       summary: "Experiments whose stores this token may see, newest first",
       response: { 200: Type.Object({ experiments: Type.Array(ExperimentBody) }), ...errorResponses },
     },
-    handler: async (req) => ({ experiments: storage.experiments.list<Experiment>().filter((e) => visible(req, e)) }),
+    handler: async (req) => ({ experiments: (await storage.experiments.list<Experiment>()).filter((e) => visible(req, e)) }),
   });
 
   app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id", {
@@ -185,14 +186,19 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     handler: async (req) => load(req),
   });
 
-  const compute = (e: Experiment) => {
-    const data = (store: string) => ({ store, before: periodData(services, store, e.before, e.zones), after: periodData(services, store, e.after, e.zones) });
+  const compute = async (e: Experiment) => {
+    const data = async (store: string) => ({ store, before: await periodData(services, store, e.before, e.zones), after: await periodData(services, store, e.after, e.zones) });
+    await layouts.load(e.testStores[0]!);
     const first = layouts.at(e.testStores[0]!, e.after.from);
+    const test = [];
+    for (const s of e.testStores) test.push(await data(s));
+    const control = [];
+    for (const s of e.controlStores) control.push(await data(s));
     const input: ExperimentInput = {
       zones: e.zones,
       timeZone: first?.timezone ?? "UTC",
-      test: e.testStores.map(data),
-      control: e.controlStores.map(data),
+      test,
+      control,
       zoneNames: Object.fromEntries((first?.zones ?? []).filter((z) => e.zones.includes(z.id)).map((z) => [z.id, z.name])),
     };
     const result = experimentResult(input, { seed: seedOf(e.id) });
@@ -207,7 +213,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       params: IdParams,
       response: { 200: ResultBody, ...errorResponses },
     },
-    handler: async (req) => compute(load(req)),
+    handler: async (req) => compute(await load(req)),
   });
 
   app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result.csv", {
@@ -220,8 +226,8 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       response: { 200: Type.String(), ...errorResponses },
     },
     handler: async (req, reply) => {
-      const e = load(req);
-      const r = compute(e);
+      const e = await load(req);
+      const r = await compute(e);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
       return verdictCsv(r.zones);
     },

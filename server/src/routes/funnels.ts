@@ -71,7 +71,7 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
     },
     handler: async (req) => {
       const store = req.params.store;
-      const layout = knownStore(services, store);
+      const layout = await knownStore(services, store);
       const range = parseRange(req.query, services.now());
       const alias = req.query.alias === 1;
       const steps = req.query.steps.split(",").map((s) => s.trim());
@@ -82,24 +82,22 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
       });
       const by = (req.query.by ?? "none") as Bucket | "none";
       if (by === "hour" && range.to - range.from > HOURLY_MAX_MS) throw httpError(400, "querystring/by: hourly funnels span at most 93 days; use by=day");
-      const aliases = alias ? storage.departments.aliases(store) : null;
-      const a = analytics.get(store);
-      const funnel = (from: number, to: number) => funnelOf(maybeAliased(a.pathCounts({ from, to }), aliases), steps);
-      if (by === "none") return { steps: funnel(range.from, range.to) };
+      const aliases = alias ? await storage.departments.aliases(store) : null;
+      const a = await analytics.get(store);
+      const funnel = async (from: number, to: number) => funnelOf(maybeAliased(await a.pathCounts({ from, to }), aliases), steps);
+      if (by === "none") return { steps: await funnel(range.from, range.to) };
       const starts = bucketStarts(range, by, layout.timezone);
-      return {
-        steps: funnel(range.from, range.to),
-        buckets: starts.map((start, i) => ({
-          start: formatBucketStart(start, layout.timezone),
-          steps: funnel(Math.max(start, range.from), Math.min(starts[i + 1] ?? range.to, range.to)),
-        })),
-      };
+      const buckets = [];
+      for (const [i, start] of starts.entries()) {
+        buckets.push({ start: formatBucketStart(start, layout.timezone), steps: await funnel(Math.max(start, range.from), Math.min(starts[i + 1] ?? range.to, range.to)) });
+      }
+      return { steps: await funnel(range.from, range.to), buckets };
     },
   });
 }
 
 /** The aliased paths report of a store (the `alias=1` form of `GET .../paths`). */
-export function aliasedPathReport(services: Services, store: string, range: { from: number; to: number }, limit: number): PathReport {
-  const aliases = services.storage.departments.aliases(store);
-  return pathReportOfCounts(aliasPathCounts(services.analytics.get(store).pathCounts(range), aliases), limit);
+export async function aliasedPathReport(services: Services, store: string, range: { from: number; to: number }, limit: number): Promise<PathReport> {
+  const aliases = await services.storage.departments.aliases(store);
+  return pathReportOfCounts(aliasPathCounts(await (await services.analytics.get(store)).pathCounts(range), aliases), limit);
 }

@@ -4,8 +4,8 @@
  */
 import { parse } from "csv-parse/sync";
 import { offsetMs } from "@footfall/core";
-import type { SaleRow } from "../db/repos/sales.js";
-import type { Departments } from "../db/repos/departments.js";
+import type { SaleRow } from "../storage/types.js";
+import type { Departments } from "../storage/types.js";
 
 /** One row as it came, before checking (CSV cells are strings; JSON values may be numbers). */
 export interface RawSale {

@@ -28,7 +28,7 @@ describe("PUT and GET /api/v1/stores/:store/departments", () => {
   it("saves the departments and gives them back to a viewer", async () => {
     const departments = { "Fresh produce": ["fruit"], bread: ["bakery"] };
     expect(await send("PUT", "/api/v1/stores/shop/departments", { departments })).toEqual({ status: 200, body: { departments } });
-    expect((await t.get("/api/v1/stores/shop/departments", t.token("viewer"))).body).toEqual({ departments });
+    expect((await t.get("/api/v1/stores/shop/departments", (await t.token("viewer")))).body).toEqual({ departments });
   });
 
   it("replaces the whole set on each PUT", async () => {
@@ -42,7 +42,7 @@ describe("PUT and GET /api/v1/stores/:store/departments", () => {
   });
 
   it("may be changed by an admin only", async () => {
-    const res = await send("PUT", "/api/v1/stores/shop/departments", { departments: {} }, { token: t.token("viewer") });
+    const res = await send("PUT", "/api/v1/stores/shop/departments", { departments: {} }, { token: (await t.token("viewer")) });
     expect(res.status).toBe(403);
     expect((await send("PUT", "/api/v1/stores/shop/departments", { departments: {} }, { token: null })).status).toBe(401);
   });
@@ -177,8 +177,8 @@ describe("POST /api/v1/stores/:store/sales", () => {
   });
 
   it("may be called by an admin only, for a store the token may see", async () => {
-    expect((await postCsv("shop", CSV, t.token("viewer"))).status).toBe(403);
-    expect((await postCsv("shop", CSV, t.token("admin", "plain"))).status).toBe(403);
+    expect((await postCsv("shop", CSV, (await t.token("viewer")))).status).toBe(403);
+    expect((await postCsv("shop", CSV, (await t.token("admin", "plain")))).status).toBe(403);
     expect((await postCsv("shop", CSV, null)).status).toBe(401);
   });
 

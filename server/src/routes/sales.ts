@@ -1,6 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import type { Departments } from "../db/repos/departments.js";
+import type { Departments } from "../storage/types.js";
 import type { Services } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { knownStore, zonesEver } from "./known-store.js";
@@ -59,8 +59,8 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
     config: { auth: "viewer" },
     schema: { tags: ["sales"], summary: "The store's departments: name -> zones", params: StoreParams, response: { 200: DepartmentsBody, ...errorResponses } },
     handler: async (req) => {
-      knownStore(services, req.params.store);
-      return { departments: storage.departments.get(req.params.store) };
+      await knownStore(services, req.params.store);
+      return { departments: await storage.departments.get(req.params.store) };
     },
   });
 
@@ -75,10 +75,10 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
     },
     handler: async (req) => {
       const store = req.params.store;
-      knownStore(services, store);
+      await knownStore(services, store);
       const departments = checkDepartments(req.body.departments, zonesEver(layouts.all(store)));
-      storage.departments.replace(store, departments);
-      return { departments: storage.departments.get(store) };
+      await storage.departments.replace(store, departments);
+      return { departments: await storage.departments.get(store) };
     },
   });
 
@@ -107,7 +107,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
     },
     handler: async (req) => {
       const store = req.params.store;
-      const layout = knownStore(services, store);
+      const layout = await knownStore(services, store);
       let rows: RawSale[];
       const rejected: RowError[] = [];
       if (typeof req.body === "string") {
@@ -126,7 +126,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
         timeZone: layout.timezone,
         now: services.now(),
         hasZone: (zone: string, ts: number) => layouts.hasZone(store, zone, ts) === true,
-        departments: storage.departments.get(store),
+        departments: await storage.departments.get(store),
       };
       const good: { line: number; row: Exclude<ReturnType<typeof checkSale>, string> }[] = [];
       for (const raw of rows) {
@@ -134,7 +134,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
         if (typeof checked === "string") rejected.push({ line: raw.line, error: checked });
         else good.push({ line: raw.line, row: checked });
       }
-      const outcomes = storage.sales.insert(
+      const outcomes = await storage.sales.insert(
         store,
         good.map((g) => g.row),
         services.now(),

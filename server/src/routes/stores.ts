@@ -15,7 +15,7 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
   app.get("/stores", {
     config: anyRole,
     schema: { tags: ["stores"], summary: "Stores this token may see", response: { 200: Type.Object({ stores: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }), ...errorResponses } },
-    handler: async (req) => ({ stores: storage.stores.list().filter((s) => mayAccessStore(req.principal!, s.id)) }),
+    handler: async (req) => ({ stores: (await storage.stores.list()).filter((s) => mayAccessStore(req.principal!, s.id)) }),
   });
 
   const LayoutQuery = Type.Object({ at: Type.Optional(Type.String({ description: "the version in force at this time (ISO 8601 or epoch ms); default now" })) });
@@ -24,6 +24,7 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
     schema: { tags: ["stores"], summary: "The store's layout in force now (or at `at`)", params: StoreParams, querystring: LayoutQuery, response: { 200: LayoutSchema, ...errorResponses } },
     handler: async (req) => {
       const at = parseTime(req.query.at, "at", services.now());
+      await layouts.load(req.params.store);
       const layout = layouts.at(req.params.store, at);
       if (!layout) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
       return layout;
@@ -39,7 +40,7 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
       response: { 200: Type.Object({ layouts: Type.Array(Type.Object({ version: Type.Integer(), validFrom: Type.Integer() })) }), ...errorResponses },
     },
     handler: async (req) => {
-      const versions = storage.stores.versions(req.params.store);
+      const versions = await storage.stores.versions(req.params.store);
       if (versions.length === 0) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
       return { layouts: versions };
     },
@@ -58,8 +59,8 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
         throw httpError(400, `body/validFrom ${input.validFrom} is out of range: epoch milliseconds before 2100-01-01 (0: since always)`);
       const problems = layoutProblems(input);
       if (problems.length) throw httpError(400, `body${problems.join("; body")}`);
-      const layout = storage.stores.saveLayout(store, input, services.now());
-      layouts.invalidate(store);
+      const layout = await storage.stores.saveLayout(store, input, services.now());
+      await layouts.reload(store);
       await services.onLayoutSaved(layout);
       return layout;
     },

@@ -73,7 +73,7 @@ describe("POST /api/v1/tokens", () => {
   });
 
   it("lets an admin limited to a store create tokens for that store only", async () => {
-    const shopAdmin = t.token("admin", "shop");
+    const shopAdmin = (await t.token("admin", "shop"));
     expect((await api("POST", "/tokens", shopAdmin, { role: "staff" })).body.store).toBe("shop");
     const other = await api("POST", "/tokens", shopAdmin, { role: "admin", store: "other" });
     expect(other.status).toBe(403);
@@ -93,8 +93,8 @@ describe("GET /api/v1/tokens", () => {
   });
 
   it("shows an admin limited to a store only that store's tokens", async () => {
-    t.token("viewer", "other");
-    const list = await api("GET", "/tokens", t.token("admin", "shop"));
+    (await t.token("viewer", "other"));
+    const list = await api("GET", "/tokens", (await t.token("admin", "shop")));
     expect(list.body.tokens.length).toBeGreaterThan(0);
     expect(list.body.tokens.every((x: { store: string | null }) => x.store === "shop")).toBe(true);
   });
@@ -123,7 +123,7 @@ describe("revocation and expiry", () => {
   it("answers 404 for a token that does not exist or belongs to another store's scope", async () => {
     expect((await api("DELETE", "/tokens/0123456789ab", t.admin)).status).toBe(404);
     const otherStore = await api("POST", "/tokens", t.admin, { role: "viewer", store: "other" });
-    expect((await api("DELETE", `/tokens/${otherStore.body.id}`, t.token("admin", "shop"))).status).toBe(404);
+    expect((await api("DELETE", `/tokens/${otherStore.body.id}`, (await t.token("admin", "shop")))).status).toBe(404);
     expect((await api("GET", "/me", otherStore.body.token)).status).toBe(200);
   });
 
@@ -159,16 +159,16 @@ describe("live push (Socket.IO) and tokens", () => {
   const closed = (s: Socket) => new Promise<string>((resolve) => s.once("disconnect", (reason) => resolve(reason)));
 
   it("refuses a merchandiser and a viewer (live occupancy is staff's), admits staff", async () => {
-    await expect(connect(t.token("merchandiser"))).rejects.toThrow(/forbidden: role "merchandiser"/);
-    await expect(connect(t.token("viewer"))).rejects.toThrow(/forbidden: role "viewer"/);
-    expect((await connect(t.token("staff", "shop"))).connected).toBe(true);
+    await expect(connect((await t.token("merchandiser")))).rejects.toThrow(/forbidden: role "merchandiser"/);
+    await expect(connect((await t.token("viewer")))).rejects.toThrow(/forbidden: role "viewer"/);
+    expect((await connect((await t.token("staff", "shop")))).connected).toBe(true);
   });
 
   it("disconnects a token's sockets at once when it is revoked through the API, and refuses it afterwards", async () => {
     const made = await api("POST", "/tokens", t.admin, { role: "staff", store: "shop" });
     const a = await connect(made.body.token);
     const b = await connect(made.body.token);
-    const bystander = await connect(t.token("staff", "shop"));
+    const bystander = await connect((await t.token("staff", "shop")));
     const said = new Promise((resolve) => a.once("signed_out", resolve));
     const gone = Promise.all([closed(a), closed(b)]);
     await api("DELETE", `/tokens/${made.body.id}`, t.admin);

@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ID_PATTERN } from "@footfall/core";
-import { ROLES, type TokenInfo } from "../db/repos/tokens.js";
+import { ROLES, type TokenInfo } from "../storage/types.js";
 import type { Services } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { readExpiry } from "./times.js";
@@ -45,7 +45,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
     schema: { tags: ["auth"], summary: "Every token (id, role, store, label, created, expires, revoked, last used); never the token itself", response: { 200: Type.Object({ tokens: Type.Array(TokenInfoBody) }), ...errorResponses } },
     handler: async (req) => {
       const store = scope(req);
-      return { tokens: tokens.list().filter((t) => store === null || t.store === store).map(shown) };
+      return { tokens: (await tokens.list()).filter((t) => store === null || t.store === store).map(shown) };
     },
   });
 
@@ -67,7 +67,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
         if (!e.ok) throw httpError(400, `body/expires ${e.error}`);
         expiresAt = e.ms;
       }
-      const created = tokens.create(req.body.role as TokenInfo["role"], store, services.now(), { label: req.body.label ?? null, expiresAt });
+      const created = await tokens.create(req.body.role as TokenInfo["role"], store, services.now(), { label: req.body.label ?? null, expiresAt });
       return { token: created.token, ...shown(created.info) };
     },
   });
@@ -76,10 +76,10 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
     config: admin,
     schema: { tags: ["auth"], summary: "Revoke a token at once (HTTP and live push)", params: IdParams, response: { 200: TokenInfoBody, ...errorResponses } },
     handler: async (req) => {
-      const found = tokens.get(req.params.id);
+      const found = await tokens.get(req.params.id);
       const limit = scope(req);
       if (!found || (limit !== null && found.store !== limit)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
-      return shown(tokens.revoke(found.id, services.now())!);
+      return shown((await tokens.revoke(found.id, services.now()))!);
     },
   });
 }
