@@ -20,6 +20,7 @@ export interface ChainCliOptions {
   duration?: number;
   printLayouts?: boolean;
   logLevel?: string;
+  receipts: "auto" | "on" | "off";
 }
 
 const number =
@@ -29,6 +30,11 @@ const number =
     if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected ${integer ? "a whole number" : "a number"} of ${what} from ${min} to ${max}`);
     return n;
   };
+
+function receiptsMode(value: string): "auto" | "on" | "off" {
+  if (value !== "auto" && value !== "on" && value !== "off") throw new InvalidArgumentError('expected "auto", "on" or "off"');
+  return value;
+}
 
 /**
  * Reads agents' credentials: a JSON array, or JSON lines, of what `footfall agent add` prints
@@ -87,6 +93,7 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
+    .option("--receipts <mode>", 'what settles events: "auto" (the server\'s receipts; PUBACK against an older server), "on", or "off" (the broker\'s PUBACK: a bare-broker baseline)', receiptsMode, "auto")
     .option("--print-layouts", "print the stores and their layouts as JSON on stdout and exit (to give the server its floor plans)")
     .option("--log-level <level>", `the simulator's log level: ${LOG_LEVELS.join(", ")} (env FOOTFALL_LOG_LEVEL); the agents log warnings and errors only`)
     .addHelpText(
@@ -125,6 +132,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       speed: opts.speed,
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,
+      receipts: opts.receipts,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
       log,
     });
