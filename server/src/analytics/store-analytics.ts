@@ -405,6 +405,15 @@ export class StoreAnalytics {
     return s;
   }
 
+  /**
+   * Where the live store total comes from (DESIGN §6): the door counters' net count when the store
+   * has any, else the people followed in zones; and the zones door counters report for. The UI
+   * says which figure it shows, and that a door-only zone holds nobody it can count.
+   */
+  liveSource(): { totalFrom: "door" | "zones"; doorZones: string[] } {
+    return { totalFrom: this.doorZones.size > 0 ? "door" : "zones", doorZones: [...this.doorZones].sort() };
+  }
+
   /** Live occupancy at `now`. */
   async occupancy(now: number, timeZone: string, layoutZones: readonly { id: string; capacity?: number | undefined }[]): Promise<Occupancy> {
     const active = (zone: string) => {

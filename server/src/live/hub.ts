@@ -78,7 +78,8 @@ export class LiveHub {
     await this.services.layouts.load(store);
     const layout = this.services.layouts.current(store, this.services.now());
     if (!layout) return null;
-    return (await this.services.analytics.get(store)).occupancy(this.services.now(), layout.timezone, layout.zones);
+    const analytics = await this.services.analytics.get(store);
+    return { ...(await analytics.occupancy(this.services.now(), layout.timezone, layout.zones)), ...analytics.liveSource() };
   }
 
   private async pushChanges(): Promise<void> {

@@ -130,6 +130,8 @@ describe("GET /api/v1/stores/:store/occupancy", () => {
         { zone: "bakery", occupancy: 0, capacity: null },
         { zone: "checkout", occupancy: 0, capacity: 3 },
       ],
+      totalFrom: "door",
+      doorZones: ["entrance"],
     });
   });
 

@@ -74,7 +74,8 @@ export async function analyticsRoutes(app: FastifyInstance, { services }: { serv
     schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, response: { 200: OccupancyBody, ...errorResponses } },
     handler: async (req) => {
       const layout = await knownStore(req.params.store);
-      return (await analytics.get(req.params.store)).occupancy(services.now(), layout.timezone, layout.zones);
+      const a = await analytics.get(req.params.store);
+      return { ...(await a.occupancy(services.now(), layout.timezone, layout.zones)), ...a.liveSource() };
     },
   });
 }

@@ -31,6 +31,8 @@ export const OccupancyBody = Type.Object({
   ts: Type.Integer(),
   total: Type.Integer(),
   zones: Type.Array(Type.Object({ zone: Type.String(), occupancy: Type.Integer(), capacity: Nullable(Type.Number()) })),
+  totalFrom: Type.Optional(Type.Union([Type.Literal("door"), Type.Literal("zones")], { description: "where `total` comes from: the door counters' net count since local midnight, or the people followed in zones (no door counter)" })),
+  doorZones: Type.Optional(Type.Array(Type.String(), { description: "zones a door counter reports for: their `occupancy` counts only people followed in them" })),
 });
 export const AgentsBody = Type.Object({
   agents: Type.Array(
