@@ -7,6 +7,8 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 export class TcpProxy {
   /** While true, bytes from the target to clients are discarded. */
   dropDownstream = false;
+  /** While true (after `cut()`), every connection is refused: the link is down. */
+  private down = false;
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
@@ -16,6 +18,10 @@ export class TcpProxy {
   static async start(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
     let proxy: TcpProxy | null = null;
     const server = createServer({ noDelay: true }, (client) => {
+      if (proxy!.down) {
+        client.destroy();
+        return;
+      }
       const upstream = createConnection({ port: targetPort, host: targetHost, noDelay: true });
       proxy!.sockets.add(client).add(upstream);
       client.on("data", (chunk) => upstream.write(chunk));
@@ -39,6 +45,15 @@ export class TcpProxy {
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
+  }
+  /** A network outage: every connection through the proxy is cut, and new ones are refused until `restore()`. */
+  cut(): void {
+    this.down = true;
+    for (const s of this.sockets) s.destroy();
+  }
+  /** The link is back: connections are accepted again. */
+  restore(): void {
+    this.down = false;
   }
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();

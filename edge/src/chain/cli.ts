@@ -21,6 +21,7 @@ export interface ChainCliOptions {
   printLayouts?: boolean;
   logLevel?: string;
   receipts: "auto" | "on" | "off";
+  drain: number;
 }
 
 const number =
@@ -93,6 +94,7 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
+    .option("--drain <seconds>", "on stop, wait up to this long for what is queued to be settled", number("seconds", 0, 120), 10)
     .option("--receipts <mode>", 'what settles events: "auto" (the server\'s receipts; PUBACK against an older server), "on", or "off" (the broker\'s PUBACK: a bare-broker baseline)', receiptsMode, "auto")
     .option("--print-layouts", "print the stores and their layouts as JSON on stdout and exit (to give the server its floor plans)")
     .option("--log-level <level>", `the simulator's log level: ${LOG_LEVELS.join(", ")} (env FOOTFALL_LOG_LEVEL); the agents log warnings and errors only`)
@@ -133,6 +135,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,
       receipts: opts.receipts,
+      drainMs: opts.drain * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
       log,
     });

@@ -37,6 +37,8 @@ export interface ChainSimulatorOptions {
   receipts?: "auto" | "on" | "off";
   /** Events held per agent while the broker or server is away (default 200,000). */
   outboxMaxEvents?: number;
+  /** On stop, how long each agent waits for its queued events to be settled before it disconnects (default 10 s). */
+  drainMs?: number;
   /** Level of the agents' own log lines (default "warn": a thousand agents' info lines are noise). */
   agentLogLevel?: "debug" | "info" | "warn" | "error";
   log: Logger;
@@ -106,6 +108,7 @@ export class ChainSimulator {
       outbox: { maxEvents: o.outboxMaxEvents ?? 200_000 },
       receipts: o.receipts ?? "auto",
       logLevel: o.agentLogLevel ?? "warn",
+      shutdownTimeoutMs: o.drainMs ?? 10_000,
       settings,
     };
     const checked = validateConfig(raw, "sim", {}, checkSimSettings);
@@ -170,7 +173,7 @@ export class ChainSimulator {
   }
 
   /**
-   * Stops every source, waits (each agent's shutdownTimeoutMs, 5 s) for what is queued to be settled, then disconnects
+   * Stops every source, waits up to `drainMs` for what is queued to be settled, then disconnects
    * each agent with its offline status. The ledger keeps what was sent.
    */
   async stop(): Promise<void> {
