@@ -116,8 +116,8 @@ program
 program
   .command("demo")
   .description("serve plus a simulated store: prints the URL and an admin token")
-  .option("--speed <n>", "simulated seconds per real second", (v) => Number(v), 30)
-  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history", (v) => Number(v), 48)
+  .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", (v) => Number(v), 1)
+  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", (v) => Number(v), 48)
   .addHelpText("after", ENV_HELP)
   .action(async (opts: { speed: number; backfillHours: number }) => {
     const { runDemo } = await import("./demo.js");

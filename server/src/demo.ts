@@ -54,6 +54,7 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number)
  * carries a staff token limited to the demo store (never the admin token).
  */
 export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number }) {
+  if (!(opts.speed > 0 && opts.speed <= 100_000)) throw new Error(`--speed ${opts.speed}: give simulated seconds per real second, above 0 and at most 100000 (1 is real time)`);
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
   await layouts.load(STORE);
@@ -63,6 +64,9 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     await layouts.reload(STORE);
     await server.services.onLayoutSaved(layout);
   }
+  // History already held (an earlier run of the demo): the simulator back-fills only after its newest
+  // event, so restarting the demo never sends an hour of history twice.
+  const held = (await storage.agents.list(STORE)).find((a) => a.agent === AGENT)?.lastEventTs ?? null;
   const creds = await storage.agents.add(STORE, AGENT, "sim", now());
   const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
@@ -74,7 +78,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
         store: STORE,
         agent: AGENT,
         mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-        settings: { speed: opts.speed, backfillHours: opts.backfillHours },
+        settings: { speed: opts.speed, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}) },
       },
       null,
       2,
@@ -99,6 +103,10 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
       "",
       "  Footfall demo is running.",
       `  Open     ${url}`,
+      opts.speed === 1
+        ? "  Speed    real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
+        : `  Speed    ${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+      held !== null ? `  History  kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `  History  ${opts.backfillHours} h back-filled`,
       `  Token    ${tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
       `  Kiosk    ${url}/#/live/${STORE}?kiosk=1&token=${tokens.kiosk}   (staff, store "${STORE}" only: for a tablet)`,
       `  API      ${url}/api/docs`,
@@ -116,4 +124,11 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
       await server.close();
     },
   };
+}
+
+/** Seconds as `1 min`, `2 s`, `1 h`. */
+function formatSpan(seconds: number): string {
+  if (seconds >= 3600) return `${Math.round((seconds / 3600) * 10) / 10} h`;
+  if (seconds >= 60) return `${Math.round((seconds / 60) * 10) / 10} min`;
+  return `${Math.round(seconds * 10) / 10} s`;
 }

@@ -67,3 +67,54 @@ describe("footfall demo", () => {
     expect(again.admin).toBe(first.admin);
   });
 });
+
+describe("footfall demo restarted", () => {
+  const data = tempDir("footfall-demo-history-");
+  afterAll(() => data.remove());
+
+  /** Starts the demo, waits for its banner and for the back-filled history to be stored, runs `fn`, stops it. */
+  async function run<T>(fn: (api: FootfallApi, out: string) => Promise<T>): Promise<T> {
+    const [http, mqtt] = [await freePort(), await freePort()];
+    const env = { ...process.env, FOOTFALL_DATA_DIR: data.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
+    // 24 hours: whenever the test runs, the window holds opening hours (the demo store closes at night).
+    const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "24"], { cwd: REPO_ROOT, env });
+    try {
+      const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
+      const api = new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!);
+      // The history is in once the simulator's event count stops growing between two looks (the live part adds a few a minute).
+      let last = -1;
+      await waitFor(
+        "the back-filled history to be stored",
+        async () => {
+          const n = (await api.agents("demo")).agents.find((a) => a.agent === "sim-1")?.events ?? 0;
+          const settled = n > 0 && n - last < 50;
+          last = n;
+          return settled;
+        },
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
+      return await fn(api, out);
+    } finally {
+      await child.stop("SIGTERM");
+    }
+  }
+
+  it("runs in real time by default and says so in its banner", async () => {
+    const out = await run(async (_api, o) => o);
+    expect(out).toMatch(/Speed\s+real time/);
+  }, 150_000);
+
+  it("never back-fills the same history twice", async () => {
+    // What the first run stored for the day before it started (the back-fill), visit by visit.
+    const started = Date.now();
+    const window = { from: started - 24 * 3_600_000, to: started - 60_000 };
+    const visits = (zones: { visits: number }[]) => zones.reduce((s, z) => s + z.visits, 0);
+    const before = await run(async (api) => visits((await api.dwell("demo", window)).zones));
+    expect(before).toBeGreaterThan(100);
+    const after = await run(async (api, out) => {
+      expect(out).toMatch(/History\s+kept from earlier runs/);
+      return visits((await api.dwell("demo", window)).zones);
+    });
+    expect(after).toBe(before);
+  }, 300_000);
+});

@@ -59,6 +59,34 @@ describe("SimSource", () => {
     expect(median).toBeLessThan(2700);
   });
 
+  it("back-fills only the history after backfillFrom, so a restarted demo never sends an hour twice", async () => {
+    const past = (settings: Partial<SimSettings>) => {
+      const { ctx, emitted } = context(checkSimSettings({ seed: 3, arrivalsPerHour: 300, backfillHours: 6, startHour: 12, ...settings }).value);
+      return { ctx, emitted, history: () => emitted.filter((e) => e.ts < START) };
+    };
+    const sims: SimSource[] = [];
+    const start = async (ctx: SourceContext<SimSettings>) => {
+      const sim = new SimSource();
+      sims.push(sim);
+      await sim.start(ctx);
+    };
+    const all = past({});
+    await start(all.ctx);
+    expect(all.history().length).toBeGreaterThan(100);
+    expect(Math.min(...all.history().map((e) => e.ts))).toBeGreaterThanOrEqual(START - 6 * 3_600_000);
+
+    const newest = START - 90 * 60_000; // the server already holds events up to 90 minutes ago
+    const rest = past({ backfillFrom: newest + 1 });
+    await start(rest.ctx);
+    expect(rest.history().length).toBeGreaterThan(0);
+    expect(Math.min(...rest.history().map((e) => e.ts))).toBeGreaterThan(newest);
+
+    const none = past({ backfillFrom: START });
+    await start(none.ctx);
+    expect(none.history()).toEqual([]);
+    for (const sim of sims) await sim.stop();
+  });
+
   it("emits nothing after stop", async () => {
     const { ctx, emitted } = context(checkSimSettings({ seed: 2, arrivalsPerHour: 600 }).value);
     const sim = new SimSource();

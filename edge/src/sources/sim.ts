@@ -84,11 +84,16 @@ export class SimSource implements Source<SimSettings> {
   }
 
   /**
-   * History: a separate engine run at real speed from `backfillHours` ago to now, its events
-   * sent with their own (past) ts. Visitors still inside at the end simply stop being seen.
+   * History: a separate engine run at real speed from `backfillHours` ago (or from `backfillFrom`,
+   * the newest event already stored, when later) to now, its events sent with their own (past) ts.
+   * Visitors still inside at the end simply stop being seen.
    */
   private backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number): void {
-    const from = realStart - ctx.settings.backfillHours * 3_600_000;
+    const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
+    if (from >= realStart) {
+      ctx.log.info("no history to back-fill: the server holds events up to now");
+      return;
+    }
     const engine = new SimEngine({ settings: ctx.settings, layout, seed: (seed + 1) >>> 0, startMs: from, idSalt: bootIdAt(from) });
     let n = 0;
     for (let t = from; t < realStart; t = Math.min(realStart, t + 3_600_000)) {
@@ -97,7 +102,7 @@ export class SimSource implements Source<SimSettings> {
         n++;
       }
     }
-    ctx.log.info("back-filled simulated history", { hours: ctx.settings.backfillHours, events: n });
+    ctx.log.info("back-filled simulated history", { from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n });
   }
 
   async stop(): Promise<void> {

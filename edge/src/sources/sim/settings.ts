@@ -33,6 +33,12 @@ export const SimSettingsSchema = Type.Object(
       default: 0,
       description: "at start, simulate this many past hours at real speed and send them with their past ts, so charts have history (the server accepts up to 7 days back)",
     }),
+    backfillFrom: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: "back-fill from this instant (epoch ms) when it is later than `backfillHours` ago: `footfall demo` passes the newest event the server already holds, so a restarted demo never sends an hour of history twice",
+      }),
+    ),
     startHour: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: "hour of the day the simulated clock starts at (default: the real time of day)" })),
     layout: Type.Optional(Type.Object(LayoutInputSchema.properties, { description: "a layout shaped like edge/examples/demo-layout.json, used when the server has none (default: the demo layout)" })),
     layoutWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000, description: "at start, wait this long for the server's retained layout before using `layout` or the demo layout" }),
