@@ -26,6 +26,19 @@ export function createMetrics() {
     liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: [registry] }),
     commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: [registry] }),
     commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: [registry] }),
+    /** Rejects since this server started, by store and agent, then by reason: the Agents view says why events were refused. */
+    rejectReasons: new Map<string, Map<string, number>>(),
+    /** Counts one reject of `agent` for `reason` (the reasons are a fixed, small set). */
+    noteReject(store: string, agent: string, reason: string): void {
+      const key = `${store}\u0000${agent}`;
+      let byReason = this.rejectReasons.get(key);
+      if (!byReason) this.rejectReasons.set(key, (byReason = new Map()));
+      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+    },
+    /** An agent's rejects by reason since this server started. */
+    rejectsOf(store: string, agent: string): Record<string, number> {
+      return Object.fromEntries(this.rejectReasons.get(`${store}\u0000${agent}`) ?? []);
+    },
     /** The last commit's failure (message and since when), or null after a success: /api/v1/health reads it. */
     commitProblem: null as { error: string; since: number } | null,
     /** The ingest pipeline reports each group commit: `err` when it failed. */

@@ -131,6 +131,7 @@ export class IngestPipeline {
   reject(store: string, agent: string, reason: string, detail: string, eventId?: string): void {
     try {
       this.o.metrics.eventsRejected.inc({ reason });
+      this.o.metrics.noteReject(store, agent, reason);
       this.warn(`${store}/${agent}/${reason}`, { store, agent, reason, detail, ...(eventId ? { eventId } : {}) }, `rejected: ${detail}`);
     } catch {
       // Counting or logging a reject must never fail the message or the commit it is in.

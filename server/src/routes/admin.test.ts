@@ -42,6 +42,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       events: 0,
       duplicates: 0,
       rejects: 0,
+      rejectReasons: {},
     });
   });
 
@@ -53,6 +54,14 @@ describe("GET /api/v1/stores/:store/agents", () => {
     await t.ingest("shop", "cam-1", [first]);
     const cam = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-1");
     expect(cam).toMatchObject({ events: 2, duplicates: 1, rejects: 1, lastEventTs: NOW - 2000, lagMs: 2000 });
+  });
+
+  it("says why an agent's events were refused, reason by reason", async () => {
+    await t.server.services.storage.agents.add("shop", "cam-2", "camera", NOW);
+    const f = new EventFactory("cam-2");
+    await t.ingest("shop", "cam-2", [f.enter("v1", "nowhere", NOW - 1000), f.enter("v2", "fruit", NOW - 30 * 86_400_000), f.enter("v3", "fruit", NOW - 31 * 86_400_000), f.enter("v4", "fruit", NOW)]);
+    const cam = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-2");
+    expect(cam).toMatchObject({ events: 1, rejects: 3, rejectReasons: { unknown_zone: 1, too_old: 2 } });
   });
 
   it("reports the state and version of the agent's last status", async () => {

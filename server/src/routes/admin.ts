@@ -67,6 +67,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
           events: a.events,
           duplicates: a.duplicates,
           rejects: a.rejects,
+          rejectReasons: services.metrics.rejectsOf(req.params.store, a.agent),
         })),
       };
     },

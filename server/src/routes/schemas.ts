@@ -47,6 +47,9 @@ export const AgentsBody = Type.Object({
       events: Type.Integer(),
       duplicates: Type.Integer(),
       rejects: Type.Integer(),
+      rejectReasons: Type.Optional(
+        Type.Record(Type.String(), Type.Integer(), { description: "rejects since this server started, by reason (too_old, future, unknown_zone, schema, ...): why events were refused" }),
+      ),
     }),
   ),
 });
