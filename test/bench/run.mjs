@@ -1,6 +1,7 @@
 // `npm run bench`: ingest throughput (end to end vs the broker's own ceiling) and query latency over
 // 30 days of a 20-zone store with 5 million events. Prints figures and ratios; asserts nothing.
-// Options (env): BENCH_EVENTS_BATCHED (200000), BENCH_EVENTS_SINGLE (60000), BENCH_QUERY_EVENTS (5000000).
+// Options (env): BENCH_EVENTS_BATCHED (200000), BENCH_EVENTS_SINGLE (60000), BENCH_QUERY_EVENTS (5000000),
+// BENCH_ONLY (ingest or query: only that part).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
@@ -47,7 +48,9 @@ async function startServer(dataDir) {
   const mqttPort = await freePort();
   const env = { FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqttPort), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
   const ready = async () => { try { return (await fetch(`http://127.0.0.1:${http}/api/v1/health`)).ok; } catch { return false; } };
-  const s = await startProcess([cli, "serve"], env, ready);
+  // SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const s = await startProcess([...nodeArgs, cli, "serve"], env, ready);
   return { ...s, env, base: `http://127.0.0.1:${http}`, mqttUrl: `mqtt://127.0.0.1:${mqttPort}` };
 }
 
@@ -139,10 +142,11 @@ async function queryBench() {
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 log(`Footfall benchmark on ${machine}`);
 log("Ingest (QoS 1, publisher in its own process):");
-// BENCH_ONLY=query skips the ingest part (to iterate on queries).
+// BENCH_ONLY=query skips the ingest part (to iterate on queries); BENCH_ONLY=ingest the queries.
 const ingest = process.env.BENCH_ONLY === "query" ? { e2e_batched: NaN, ceiling_batched: NaN, e2e_single: NaN, ceiling_single: NaN } : await ingestBench();
-log("Queries (HTTP, keep-alive, 120 requests per route):");
-const query = await queryBench();
+if (process.env.BENCH_ONLY !== "ingest") log("Queries (HTTP, keep-alive, 120 requests per route):");
+const skipped = { p50: NaN, p95: NaN, max: NaN };
+const query = process.env.BENCH_ONLY === "ingest" ? { dwell: skipped, paths: skipped, traffic: skipped } : await queryBench();
 const summary = {
   machine,
   date: new Date().toISOString(),
