@@ -8,9 +8,23 @@
  * Only plain data goes in and comes out, so the same tests hold for SQLite and PostgreSQL.
  */
 import { describe, expect, it } from "vitest";
-import type { FootfallEvent, LayoutInput, VisitorId, ZoneId } from "@footfall/core";
+import {
+  acceptedEvents,
+  dwellByZone,
+  occupancyOf,
+  pathReport,
+  trafficOf,
+  tripsOf,
+  visitsOf,
+  type CountEvent,
+  type FootfallEvent,
+  type LayoutInput,
+  type VisitorId,
+  type ZoneId,
+} from "@footfall/core";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { spansOf } from "../aggregates/spans.js";
+import { StoreAnalytics } from "../analytics/store-analytics.js";
 import type { SaleRow, Storage } from "./types.js";
 
 export interface ContractStorage {
@@ -263,6 +277,68 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           { zones: ["a", "b"], count: 1 },
           { zones: ["a", "c"], count: 1 },
         ]);
+      });
+
+      test("figures through StoreAnalytics equal core's reference: shuffled, duplicated, late events, and a restart in the middle", async (s) => {
+        const timeout = 30 * 60_000;
+        const kinds: Record<string, string> = { entrance: "entrance", fruit: "zone", bakery: "zone", checkout: "checkout" };
+        const events: FootfallEvent[] = [];
+        let n = 0;
+        const id = () => `a:${String(n++).padStart(6, "0")}`;
+        for (let v = 0; v < 12; v++) {
+          let ts = T0 + 8 * HOUR + v * 17 * 60_000 + (v % 3) * 50 * 60_000;
+          for (const zone of ["entrance", ["fruit", "bakery"][v % 2]!, ...(v % 4 === 0 ? ["fruit"] : []), "checkout"]) {
+            events.push(enter(id(), ts, zone, `v${v}`));
+            ts += 40_000 + ((v * 7919) % 300) * 1000;
+            if (v % 5 !== 4 || zone !== "checkout") events.push(exit(id(), ts, zone, `v${v}`));
+            ts += 5_000;
+          }
+          if (v % 3 === 0) events.push(count(id(), ts, "entrance", 2, 1));
+        }
+        // Still in the store at the end: one visitor in the fruit zone, one at the checkout.
+        const last = Math.max(...events.map((e) => e.ts));
+        events.push(enter(id(), last + 1000, "fruit", "late"), enter(id(), last + 2000, "checkout", "later"));
+        // Arrival: a fixed shuffle, some events twice, in batches of 7; a restart after half of them.
+        const arrival = [...events, events[3]!, events[10]!, events[20]!].map((e, i) => ({ e, k: (i * 7919) % 101 })).sort((a, b) => a.k - b.k).map((x) => x.e);
+        const now = T0 + DAY;
+        const open = () => StoreAnalytics.open({ store: "s", storage: s, visitTimeoutMs: timeout, now: () => now });
+        let analytics = await open();
+        for (let i = 0; i < arrival.length; i += 7) {
+          if (i === 35) analytics = await open();
+          const batch = arrival.slice(i, i + 7);
+          const current = analytics;
+          const staged = await s.transaction(async (tx) => {
+            const fresh = await tx.events.insertMany("s", "a", batch, now);
+            return current.stage(
+              tx,
+              batch.filter((_, j) => fresh[j]),
+            );
+          });
+          staged.commit();
+        }
+        const opts = { visitTimeoutMs: timeout };
+        // Not a trivial stream: every visitor's trip counted, visits in every zone.
+        expect((await analytics.pathReport({ from: T0, to: T0 + DAY }, 3)).trips).toBe(14);
+        expect((await analytics.dwell({ from: T0, to: T0 + DAY }, [])).map((z) => z.zone)).toEqual(["bakery", "checkout", "entrance", "fruit"]);
+        const counts = acceptedEvents(events).filter((e): e is CountEvent => e.type === "count");
+        for (const range of [
+          { from: T0, to: T0 + DAY },
+          { from: T0 + 8 * HOUR, to: T0 + 11 * HOUR },
+          { from: T0 + 8 * HOUR + 20 * 60_000, to: T0 + 10 * HOUR + 5 * 60_000 },
+        ]) {
+          expect((await analytics.dwell(range, Object.keys(kinds))).filter((z) => z.visits > 0)).toEqual(dwellByZone(visitsOf(events, opts), range));
+          expect(await analytics.pathReport(range, 3)).toEqual(pathReport(tripsOf(events, opts), range, 3));
+          expect(await analytics.traffic(range, "hour", "Europe/Paris", (zone) => kinds[zone], [])).toEqual(
+            trafficOf(visitsOf(events, opts), counts, range, "hour", "Europe/Paris", (zone) => kinds[zone] as never),
+          );
+        }
+        // Live occupancy after the stream, by a process that reads only the open visits back.
+        const at = last + 5 * 60_000;
+        const zones = Object.keys(kinds).map((z) => ({ id: z }));
+        const later = await StoreAnalytics.open({ store: "s", storage: s, visitTimeoutMs: timeout, now: () => at });
+        const live = await later.occupancy(at, "UTC", zones);
+        expect(live).toEqual(occupancyOf(events, zones.map((z) => ({ id: z.id as ZoneId, capacity: null })), at, "UTC", opts));
+        expect(live.zones.filter((z) => z.occupancy > 0).map((z) => z.zone)).toEqual(["fruit", "checkout"]);
       });
 
       test("visits taken back by a later delta leave the rollups as if never written", async (s) => {
