@@ -11,11 +11,29 @@ const API_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <li><code>GET /api/v1/stores/:store/agents</code></li><li><code>GET /metrics</code> (Prometheus)</li></ul>
 <p>Interactive documentation: <a href="/api/docs">/api/docs</a>. Requests need <code>Authorization: Bearer &lt;token&gt;</code> from <code>footfall token add</code>.</p></body></html>`;
 
-/** The built floor-plan UI at `/` (a single-page app), or a page listing the API when it is not built. */
+/** Files under `assets/` carry a hash of their content in their name: they never change, so browsers keep them for a year. */
+const HASHED = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(\.br|\.gz)?$/;
+
+/**
+ * The built floor-plan UI at `/` (a single-page app), or a page listing the API when it is not built.
+ * Hashed assets are cached for a year (`immutable`), the page itself is checked every time
+ * (`no-cache`, so a new build is seen at once); the build's Brotli and gzip copies are served to
+ * browsers that take them; source maps are not served.
+ */
 export async function uiRoutes(app: FastifyInstance, { uiDir }: { uiDir: string | null }) {
   if (uiDir && existsSync(`${uiDir}/index.html`)) {
     // wildcard: files are looked up per request, so a rebuilt UI's new chunks are served without a restart.
-    await app.register(fastifyStatic, { root: uiDir, prefix: "/", wildcard: true });
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: "/",
+      wildcard: true,
+      preCompressed: true,
+      cacheControl: false,
+      allowedPath: (path) => !path.endsWith(".map"),
+      setHeaders: (reply, path) => {
+        reply.header("cache-control", HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
+      },
+    });
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split("?")[0]!;
       // Client-side routes get the app; a missing file (a stale chunk, a typo) gets a real 404, not HTML.
