@@ -1,3 +1,4 @@
+import { formatBucketStart } from "@footfall/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkSale, CsvHeaderError, parseSaleTime, readCsv, type SaleContext } from "./sales-import.js";
@@ -48,6 +49,9 @@ describe("checkSale", () => {
   });
   it("keeps the zone when a row names a zone of its department", () => {
     expect(row({ zone: "veg", department: "produce" })).toMatchObject({ zone: "veg", department: "produce", zones: ["veg"] });
+  });
+  it("names the moment of a refused row in the store's own time, not UTC", () => {
+    expect(row({ zone: "toys" })).toBe(`unknown zone "toys": not in the layout in force at ${formatBucketStart(NOW - 60_000, ctx.timeZone)} (${ctx.timeZone})`);
   });
   it("leaves items out when the cell is empty", () => {
     expect(row({ zone: "fruit", items: "" })).toMatchObject({ items: null });

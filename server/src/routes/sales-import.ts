@@ -3,7 +3,7 @@
  * a bad row is reported by its line with the reason and the good rows are kept.
  */
 import { parse } from "csv-parse/sync";
-import { offsetMs } from "@footfall/core";
+import { formatBucketStart, offsetMs } from "@footfall/core";
 import type { SaleRow } from "../storage/types.js";
 import type { Departments } from "../storage/types.js";
 
@@ -240,7 +240,8 @@ export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
   }
   const zone = text(raw.zone);
   const department = text(raw.department);
-  const at = new Date(ts).toISOString();
+  // The store's own clock, as the sales file and the screens write it (not UTC).
+  const at = `${formatBucketStart(ts, ctx.timeZone)} (${ctx.timeZone})`;
   if (zone !== undefined) {
     if (!ctx.hasZone(zone, ts)) return `unknown zone "${zone}": not in the layout in force at ${at}`;
     if (department !== undefined) {
