@@ -104,7 +104,12 @@ describe("a store-site Mosquitto bridged to the central one", () => {
       centralPort,
     );
     cleanup.push(() => central.dispose());
-    const server = await ServerProcess.start({ dataDir: serverDir, mqttUrl: central.url, mqttUsername: serverUser.username, mqttPassword: serverUser.password });
+    const server = await ServerProcess.start({
+      dataDir: serverDir,
+      mqttUrl: central.url,
+      mqttUsername: serverUser.username,
+      mqttPassword: serverUser.password,
+    });
     cleanup.push(() => server.dispose());
     const api = new FootfallApi(server.httpUrl, await addToken(serverDir, "admin"));
     await api.putLayout(STORE.store, { ...STORE.layout, validFrom: 0 });
@@ -147,17 +152,24 @@ describe("a store-site Mosquitto bridged to the central one", () => {
     );
     cleanup.push(() => sim.stop("SIGKILL"));
     const accepted = async () => (await api.agents(STORE.store)).agents.find((a) => a.agent === STORE.agent)?.events ?? 0;
-    const diagnose = () => `\n--- agent ---\n${sim.output().slice(-3000)}\n--- site broker ---\n${site.output().slice(-2000)}\n--- server ---\n${server.output().slice(-2000)}`;
+    const diagnose = () =>
+      `\n--- agent ---\n${sim.output().slice(-3000)}\n--- site broker ---\n${site.output().slice(-2000)}\n--- server ---\n${server.output().slice(-2000)}`;
     const stream = async (more: number, what: string) => {
       const from = await accepted();
-      await waitFor(`${what}: ${more} more events accepted (from ${from})`, async () => (await accepted()) >= from + more, { timeoutMs: 40_000, intervalMs: 200 }).catch((e: Error) => {
+      await waitFor(`${what}: ${more} more events accepted (from ${from})`, async () => (await accepted()) >= from + more, {
+        timeoutMs: 40_000,
+        intervalMs: 200,
+      }).catch((e: Error) => {
         throw new Error(e.message + diagnose());
       });
     };
     await stream(300, "events through the bridge");
 
     // The retained layout (a v1.1 server's, with receipts: true) reached the site through the bridge.
-    const reader = await connectMqtt({ url: site.url, username: creds.username, password: creds.password }, { clientId: `layout-reader-${randomBytes(3).toString("hex")}`, clean: true });
+    const reader = await connectMqtt(
+      { url: site.url, username: creds.username, password: creds.password },
+      { clientId: `layout-reader-${randomBytes(3).toString("hex")}`, clean: true },
+    );
     const layout = await new Promise<Record<string, unknown>>((resolve) => {
       reader.on("message", (_t, payload) => resolve(JSON.parse(payload.toString()) as Record<string, unknown>));
       void reader.subscribeAsync(topics.layout(STORE.store), { qos: 1 });

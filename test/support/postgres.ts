@@ -69,8 +69,12 @@ export class Postgres {
     let runAs: { uid: number; gid: number } | null = null;
     if (root) {
       runAs = postgresUser();
-      if (!runAs) throw new Error(`PostgreSQL refuses to run as root and there is no "postgres" user to run it as. Install Debian's package, which creates it:\n\n    ${INSTALL}\n`);
-      if (!findTool("runuser")) throw new Error("The tests need `runuser` to start PostgreSQL as the postgres user. Install it with:\n\n    sudo apt-get install -y util-linux\n");
+      if (!runAs)
+        throw new Error(
+          `PostgreSQL refuses to run as root and there is no "postgres" user to run it as. Install Debian's package, which creates it:\n\n    ${INSTALL}\n`,
+        );
+      if (!findTool("runuser"))
+        throw new Error("The tests need `runuser` to start PostgreSQL as the postgres user. Install it with:\n\n    sudo apt-get install -y util-linux\n");
     }
     const dir = tempDir("footfall-pg-");
     const pg = new Postgres(await freePort(), bin, dir, runAs);

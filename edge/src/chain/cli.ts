@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../log.js";
 import type { CliIo } from "../main.js";
@@ -28,7 +29,8 @@ const number =
   (what: string, min: number, max: number, integer = false) =>
   (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected ${integer ? "a whole number" : "a number"} of ${what} from ${min} to ${max}`);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`expected ${integer ? "a whole number" : "a number"} of ${what} from ${min} to ${max}`);
     return n;
   };
 
@@ -46,7 +48,9 @@ export function readCredentials(path: string): Map<string, AgentCredentials> {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`cannot read the credentials file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check --credentials`, { cause: err });
+    throw new Error(`cannot read the credentials file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check --credentials`, {
+      cause: err,
+    });
   }
   const trimmed = text.trim();
   let items: Array<{ value: unknown; where: string }>;
@@ -87,7 +91,10 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--seed <n>", "the same seed gives the same chain", number("seed", 0, 4_294_967_295, true), 1)
     .option("--prefix <id>", "store ids are <prefix>-0001, <prefix>-0002, ...", "store")
     .option("--mqtt-url <url>", "the broker (env FOOTFALL_MQTT_URL; default mqtt://localhost:1883)")
-    .option("--credentials <file>", "agents' logins: JSON lines (or an array) of what `footfall agent add` prints, one per store; without it agents connect anonymously")
+    .option(
+      "--credentials <file>",
+      "agents' logins: JSON lines (or an array) of what `footfall agent add` prints, one per store; without it agents connect anonymously",
+    )
     .option("--speed <n>", "simulated seconds per real second (the rate of events)", number("simulated seconds per second", 0.001, 100_000), 60)
     .option("--arrivals-factor <x>", "multiply every store's visitors (load tests)", number("times", 0, 1000), 1)
     .option("--start-hour <h>", "start every store's simulated day at this local hour (default: the real time of day)", number("hours", 0, 24))
@@ -95,7 +102,12 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
     .option("--drain <seconds>", "on stop, wait up to this long for what is queued to be settled", number("seconds", 0, 120), 10)
-    .option("--receipts <mode>", 'what settles events: "auto" (the server\'s receipts; PUBACK against an older server), "on", or "off" (the broker\'s PUBACK: a bare-broker baseline)', receiptsMode, "auto")
+    .option(
+      "--receipts <mode>",
+      'what settles events: "auto" (the server\'s receipts; PUBACK against an older server), "on", or "off" (the broker\'s PUBACK: a bare-broker baseline)',
+      receiptsMode,
+      "auto",
+    )
     .option("--print-layouts", "print the stores and their layouts as JSON on stdout and exit (to give the server its floor plans)")
     .option("--log-level <level>", `the simulator's log level: ${LOG_LEVELS.join(", ")} (env FOOTFALL_LOG_LEVEL); the agents log warnings and errors only`)
     .addHelpText(
@@ -121,7 +133,9 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   }
   const stores = chainStores({ count: opts.stores, seed: opts.seed, prefix: opts.prefix });
   if (opts.printLayouts) {
-    io.stdout(`${JSON.stringify({ stores: stores.map((s) => ({ store: s.store, agent: s.agent, name: s.name, format: s.format, city: s.city, opens: s.opens, closes: s.closes, layout: s.layout })) }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ stores: stores.map((s) => ({ store: s.store, agent: s.agent, name: s.name, format: s.format, city: s.city, opens: s.opens, closes: s.closes, layout: s.layout })) }, null, 2)}\n`,
+    );
     return 0;
   }
   const log = createLogger({ level, write: (line) => io.stderr(line + "\n"), scope: "chain" });
@@ -147,6 +161,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   for (const s of stores) formats.set(s.format, (formats.get(s.format) ?? 0) + 1);
   log.info(`simulating ${stores.length} stores`, { ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed });
   await sim.start();
+  if (opts.ledger) mkdirSync(dirname(opts.ledger), { recursive: true });
   const saveLedger = () => {
     if (!opts.ledger) return;
     try {
@@ -161,7 +176,15 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
     const now = performance.now();
     const rate = Math.round(((st.queued - last.queued) * 1000) / (now - last.at));
     last = { at: now, queued: st.queued };
-    log.info("chain", { connected: `${st.connected}/${st.stores}`, eventsPerS: rate, queued: st.queued, settled: st.settled, waiting: st.waiting, resends: st.resends, refused: st.refused });
+    log.info("chain", {
+      connected: `${st.connected}/${st.stores}`,
+      eventsPerS: rate,
+      queued: st.queued,
+      settled: st.settled,
+      waiting: st.waiting,
+      resends: st.resends,
+      refused: st.refused,
+    });
     saveLedger();
   }, 10_000);
   const reason = await new Promise<string>((resolve) => {

@@ -9,7 +9,12 @@ import { Ledger } from "./ledger.js";
 const id = (agent: string, boot: string, seq: number) => `${agent}:${boot}:${String(seq).padStart(9, "0")}`;
 /** Events as an agent numbers them: per (store, agent, boot), increasing sequence numbers with gaps (refused by the outbox). */
 const sent = fc.array(
-  fc.record({ store: fc.constantFrom("s1", "s2", "s3"), agent: fc.constantFrom("sim-1", "cam-2"), boot: fc.constantFrom("0000boot", "0000bop2"), gap: fc.nat(3) }),
+  fc.record({
+    store: fc.constantFrom("s1", "s2", "s3"),
+    agent: fc.constantFrom("sim-1", "cam-2"),
+    boot: fc.constantFrom("0000boot", "0000bop2"),
+    gap: fc.nat(3),
+  }),
   { maxLength: 300 },
 );
 function replay(items: { store: string; agent: string; boot: string; gap: number }[]): { ledger: Ledger; reference: Map<string, string[]> } {

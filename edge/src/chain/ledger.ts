@@ -148,7 +148,8 @@ export class Ledger {
     const stores: LedgerFile["stores"] = {};
     for (const [store, agents] of this.data) {
       stores[store] = {};
-      for (const [agent, boots] of agents) stores[store][agent] = Object.fromEntries([...boots].map(([boot, runs]) => [boot, runs.map(([a, b]) => [a, b] as [number, number])]));
+      for (const [agent, boots] of agents)
+        stores[store][agent] = Object.fromEntries([...boots].map(([boot, runs]) => [boot, runs.map(([a, b]) => [a, b] as [number, number])]));
     }
     return { format: "footfall-chain-ledger/1", savedAt: now, stores };
   }

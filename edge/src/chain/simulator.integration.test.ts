@@ -47,7 +47,10 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
     });
     for (const s of stores) {
       const layout = { ...s.layout, store: s.store, version: 1, receipts: true };
-      broker.publish({ cmd: "publish", topic: topics.layout(s.store), payload: Buffer.from(JSON.stringify(layout)), qos: 1, retain: true, dup: false }, () => {});
+      broker.publish(
+        { cmd: "publish", topic: topics.layout(s.store), payload: Buffer.from(JSON.stringify(layout)), qos: 1, retain: true, dup: false },
+        () => {},
+      );
     }
     broker.on("publish", (packet, client) => {
       const parsed = parseTopic(packet.topic);
@@ -67,7 +70,10 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
         ids.push(e.id);
       }
       for (const payload of encodeReceipts(batch.value.events.map((e) => e.id))) {
-        broker.publish({ cmd: "publish", topic: topics.receipts(parsed.store, parsed.agent), payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => {});
+        broker.publish(
+          { cmd: "publish", topic: topics.receipts(parsed.store, parsed.agent), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          () => {},
+        );
       }
     });
     const sockets = new Set<net.Socket>();
@@ -123,7 +129,15 @@ describe("the chain simulator", () => {
     const creds = credentialsOf(stores);
     const server = await fakeServer(stores, creds);
     cleanup.push(() => server.close());
-    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, credentials: creds, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
+    const sim = new ChainSimulator({
+      stores,
+      mqttUrl: `mqtt://127.0.0.1:${server.port}`,
+      credentials: creds,
+      speed: 300,
+      startHour: 12,
+      tickMs: 100,
+      log: silentLogger,
+    });
     cleanup.push(() => sim.stop());
     await sim.start();
     await until("every store to have events stored", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 20));
@@ -137,7 +151,10 @@ describe("the chain simulator", () => {
       expect(audit, s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
       expect(audit.sent).toBeGreaterThan(20);
       const own = new Set<string>(s.layout.zones.map((z) => z.id));
-      expect([...server.stored.zones.get(s.store)!].filter((z) => !own.has(z)), s.store).toEqual([]);
+      expect(
+        [...server.stored.zones.get(s.store)!].filter((z) => !own.has(z)),
+        s.store,
+      ).toEqual([]);
     }
     expect(sim.ledger.count()).toBe(stats.queued);
   });
@@ -193,7 +210,19 @@ describe("footfall-edge chain", () => {
     const server = await fakeServer(stores, creds);
     cleanup.push(() => server.close());
     const err: string[] = [];
-    const args = ["chain", "--stores", "4", "--seed", "6", "--prefix", "shop", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--credentials", join(dir, "agents.jsonl")];
+    const args = [
+      "chain",
+      "--stores",
+      "4",
+      "--seed",
+      "6",
+      "--prefix",
+      "shop",
+      "--mqtt-url",
+      `mqtt://127.0.0.1:${server.port}`,
+      "--credentials",
+      join(dir, "agents.jsonl"),
+    ];
     const code = await runCli([...args, "--speed", "300", "--start-hour", "12", "--duration", "3", "--ledger", join(dir, "ledger.json")], io([], err));
     expect(code, err.join("")).toBe(0);
     expect(existsSync(join(dir, "ledger.json"))).toBe(true);

@@ -40,7 +40,10 @@ describe("chainStores", () => {
       expect(layoutProblems(s.layout), s.store).toEqual([]);
       expect(s.layout.store).toBe(s.store);
       expect(s.layout.zones.filter((z) => z.kind === "entrance").length, s.store).toBe(1);
-      expect(s.layout.zones.some((z) => z.kind === "checkout"), s.store).toBe(true);
+      expect(
+        s.layout.zones.some((z) => z.kind === "checkout"),
+        s.store,
+      ).toBe(true);
     }
   });
 

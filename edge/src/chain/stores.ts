@@ -227,7 +227,14 @@ function floorPlan(spec: FormatSpec, width: number, height: number, rng: Random)
   const tillW = (width - entranceW - aisle * (spec.tills + 1) - 1) / spec.tills;
   for (let t = 0; t < spec.tills; t++) {
     const x0 = 0.5 + entranceW + aisle + t * (tillW + aisle);
-    zones.push(rectZone(spec.tills === 1 ? "checkout" : `checkout-${t + 1}`, spec.tills === 1 ? "Checkout" : `Tills ${t + 1}`, "checkout", [x0, height - front + 0.5, x0 + tillW, height - 0.5]));
+    zones.push(
+      rectZone(spec.tills === 1 ? "checkout" : `checkout-${t + 1}`, spec.tills === 1 ? "Checkout" : `Tills ${t + 1}`, "checkout", [
+        x0,
+        height - front + 0.5,
+        x0 + tillW,
+        height - 0.5,
+      ]),
+    );
   }
   // A shuffled order, so two stores of one format differ in where things are.
   const browse = [...spec.browse];
@@ -301,7 +308,8 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
       dwell[id] = { medianS: Math.round(dwellS * rng.between(0.8, 1.25)), sigma: 0.6 };
       attraction[id] = Math.round(pull * rng.between(0.8, 1.25) * 100) / 100;
     }
-    for (const z of plan.zones) if (z.kind === "checkout") dwell[z.id] = { medianS: Math.round((format === "supermarket" ? 170 : 90) * rng.between(0.8, 1.2)), sigma: 0.4 };
+    for (const z of plan.zones)
+      if (z.kind === "checkout") dwell[z.id] = { medianS: Math.round((format === "supermarket" ? 170 : 90) * rng.between(0.8, 1.2)), sigma: 0.4 };
     const n = (numbers.get(city) ?? 0) + 1;
     numbers.set(city, n);
     const store = `${prefix}-${String(i + 1).padStart(digits, "0")}`;

@@ -9,7 +9,15 @@ import { Postgres } from "../../../test/support/postgres.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { migratePg } from "../storage-pg/migrate.js";
 import { createPgPool } from "../storage-pg/pool.js";
-import { DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, fencedTransaction, FencedError, ShardLeases, type LeaseHooks, type ShardLeasesOptions } from "./leases.js";
+import {
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_RENEW_EVERY_MS,
+  fencedTransaction,
+  FencedError,
+  ShardLeases,
+  type LeaseHooks,
+  type ShardLeasesOptions,
+} from "./leases.js";
 import { fairShare } from "./shards.js";
 import { clusterStatus } from "./status.js";
 
@@ -116,7 +124,9 @@ describe("shard leases", () => {
     const started = performance.now();
     await b.start();
     await waitFor("b to hold every shard", () => shardsOf(b).length === 64, { timeoutMs: 15_000 });
-    console.log(`shards of a stopped server taken over after ${Math.round(performance.now() - started)} ms (TTL ${opts.ttlMs} ms, renewal every ${opts.renewEveryMs} ms)`);
+    console.log(
+      `shards of a stopped server taken over after ${Math.round(performance.now() - started)} ms (TTL ${opts.ttlMs} ms, renewal every ${opts.renewEveryMs} ms)`,
+    );
     for (const l of before) expect(b.lease(l.shard)).toEqual({ shard: l.shard, epoch: l.epoch + 1 });
   });
 
@@ -215,7 +225,9 @@ describe("shard leases", () => {
   it("refuse a server configured for another number of shards than the database's", async () => {
     const url = await cluster();
     await member(url, "a").init();
-    await expect(member(url, "b", { shards: 128 }).init()).rejects.toThrow(/split into 64 shards, this server is configured for 128: give every server the same FOOTFALL_SHARDS \(64\)/);
+    await expect(member(url, "b", { shards: 128 }).init()).rejects.toThrow(
+      /split into 64 shards, this server is configured for 128: give every server the same FOOTFALL_SHARDS \(64\)/,
+    );
   });
 });
 

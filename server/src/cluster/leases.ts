@@ -42,7 +42,9 @@ export interface ShardLeasesOptions {
 /** A write refused because the shard's lease moved on (another server holds it now, or it ran out). */
 export class FencedError extends Error {
   constructor(readonly shards: readonly number[]) {
-    super(`lease lost for shard${shards.length === 1 ? "" : "s"} ${shards.join(", ")}: another server ingests ${shards.length === 1 ? "it" : "them"} now; the write was not made`);
+    super(
+      `lease lost for shard${shards.length === 1 ? "" : "s"} ${shards.join(", ")}: another server ingests ${shards.length === 1 ? "it" : "them"} now; the write was not made`,
+    );
     this.name = "FencedError";
   }
 }
@@ -88,8 +90,10 @@ export class ShardLeases {
     this.ttlMs = opts.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     this.renewEveryMs = opts.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS;
     this.monotonic = opts.monotonic ?? (() => performance.now());
-    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 4096) throw new Error(`FOOTFALL_SHARDS must be an integer from 1 to 4096, not ${this.shards}`);
-    if (this.renewEveryMs * 2 > this.ttlMs) throw new Error(`leases are renewed every ${this.renewEveryMs} ms but last ${this.ttlMs} ms: renew at least twice a TTL`);
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 4096)
+      throw new Error(`FOOTFALL_SHARDS must be an integer from 1 to 4096, not ${this.shards}`);
+    if (this.renewEveryMs * 2 > this.ttlMs)
+      throw new Error(`leases are renewed every ${this.renewEveryMs} ms but last ${this.ttlMs} ms: renew at least twice a TTL`);
   }
 
   /**
@@ -105,7 +109,9 @@ export class ShardLeases {
     const { rows } = await this.pool.query<{ n: number; top: number }>("SELECT count(*)::int AS n, max(shard) AS top FROM shard_leases");
     const { n, top } = rows[0]!;
     if (n !== this.shards || top !== this.shards - 1) {
-      throw new Error(`the database's stores are split into ${n} shards, this server is configured for ${this.shards}: give every server the same FOOTFALL_SHARDS (${n})`);
+      throw new Error(
+        `the database's stores are split into ${n} shards, this server is configured for ${this.shards}: give every server the same FOOTFALL_SHARDS (${n})`,
+      );
     }
   }
 
@@ -192,7 +198,10 @@ export class ShardLeases {
 
   private async snapshot(): Promise<{ leases: LeaseView[]; live: string[] }> {
     const leases = await this.pool.query<LeaseView>("SELECT shard, owner, expires_at <= clock_timestamp() AS expired FROM shard_leases ORDER BY shard");
-    const live = await this.pool.query<{ id: string }>("SELECT id FROM cluster_servers WHERE heartbeat_at > clock_timestamp() - $1 * interval '1 millisecond'", [ms(this.ttlMs)]);
+    const live = await this.pool.query<{ id: string }>(
+      "SELECT id FROM cluster_servers WHERE heartbeat_at > clock_timestamp() - $1 * interval '1 millisecond'",
+      [ms(this.ttlMs)],
+    );
     return { leases: leases.rows, live: live.rows.map((r) => r.id) };
   }
 
@@ -219,10 +228,10 @@ export class ShardLeases {
     if (mine.length === 0) return;
     await this.opts.hooks?.releasing?.(mine);
     for (const s of mine) this.held.delete(s);
-    await this.pool.query("UPDATE shard_leases SET owner = NULL, expires_at = '-infinity', renewed_at = clock_timestamp() WHERE owner = $1 AND shard = ANY($2::int[])", [
-      this.serverId,
-      mine,
-    ]);
+    await this.pool.query(
+      "UPDATE shard_leases SET owner = NULL, expires_at = '-infinity', renewed_at = clock_timestamp() WHERE owner = $1 AND shard = ANY($2::int[])",
+      [this.serverId, mine],
+    );
   }
 
   /**

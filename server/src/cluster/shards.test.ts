@@ -17,7 +17,13 @@ describe("shardOf", () => {
   it("gives a store the same shard on every call and every server (pinned values)", () => {
     // Pinned: changing them would move every store to another shard on upgrade (computed again with Python's own FNV-1a).
     expect([shardOf("demo"), shardOf("store-0001"), shardOf("store-0002"), shardOf("berlin-mitte")]).toEqual([54, 22, 3, 41]);
-    fc.assert(fc.property(fc.string(), fc.integer({ min: 1, max: 4096 }), (store, n) => shardOf(store, n) === shardOf(store, n) && shardOf(store, n) >= 0 && shardOf(store, n) < n));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.integer({ min: 1, max: 4096 }),
+        (store, n) => shardOf(store, n) === shardOf(store, n) && shardOf(store, n) >= 0 && shardOf(store, n) < n,
+      ),
+    );
   });
 
   it("spreads a chain's store ids over the shards (no shard more than twice the mean with 1,000 stores)", () => {
@@ -35,13 +41,17 @@ describe("shardOf", () => {
 describe("fairShare", () => {
   it("splits S shards into ⌊S/N⌋ or ⌈S/N⌉ each, summing to S, the same for any order of the servers", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 20 }), (shards, servers) => {
-        const share = fairShare(shards, servers);
-        const values = [...share.values()];
-        expect(values.reduce((a, b) => a + b, 0)).toBe(shards);
-        for (const v of values) expect([Math.floor(shards / servers.length), Math.ceil(shards / servers.length)]).toContain(v);
-        expect(fairShare(shards, [...servers].reverse())).toEqual(share);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 20 }),
+        (shards, servers) => {
+          const share = fairShare(shards, servers);
+          const values = [...share.values()];
+          expect(values.reduce((a, b) => a + b, 0)).toBe(shards);
+          for (const v of values) expect([Math.floor(shards / servers.length), Math.ceil(shards / servers.length)]).toContain(v);
+          expect(fairShare(shards, [...servers].reverse())).toEqual(share);
+        },
+      ),
     );
   });
 });
@@ -86,45 +96,63 @@ const orders = fc.array(fc.array(fc.nat(7), { minLength: 1, maxLength: 8 }), { m
 describe("planShards, every server planning for itself", () => {
   it("converges from any table (dead holders, free shards, excess) to every shard held by a live server, each at its fair share", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 130 }), servers, fc.array(fc.constantFrom(null, "a", "b", "c", "d", "x", "y"), { maxLength: 130 }), orders, (n, live, initial, ord) => {
-        const t: Table = Array.from({ length: n }, (_, i) => initial[i] ?? null);
-        const rounds = settle(t, live, ord);
-        expect(rounds).toBeLessThanOrEqual(3);
-        expect(t.every((o) => o !== null && live.includes(o))).toBe(true);
-        const share = fairShare(n, live);
-        for (const id of live) expect(holdings(t).get(id)?.length ?? 0, id).toBe(share.get(id));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 130 }),
+        servers,
+        fc.array(fc.constantFrom(null, "a", "b", "c", "d", "x", "y"), { maxLength: 130 }),
+        orders,
+        (n, live, initial, ord) => {
+          const t: Table = Array.from({ length: n }, (_, i) => initial[i] ?? null);
+          const rounds = settle(t, live, ord);
+          expect(rounds).toBeLessThanOrEqual(3);
+          expect(t.every((o) => o !== null && live.includes(o))).toBe(true);
+          const share = fairShare(n, live);
+          for (const id of live) expect(holdings(t).get(id)?.length ?? 0, id).toBe(share.get(id));
+        },
+      ),
     );
   });
 
   it("never takes a shard from a survivor when a server dies: only the dead one's shards move", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 130 }), servers.filter((s) => s.length >= 2), fc.nat(), orders, (n, live, victim, ord) => {
-        const t: Table = new Array<string | null>(n).fill(null);
-        settle(t, live, ord);
-        const before = holdings(t);
-        const dead = live[victim % live.length]!;
-        const survivors = live.filter((s) => s !== dead);
-        settle(t, survivors, ord);
-        const after = holdings(t);
-        for (const id of survivors) for (const s of before.get(id) ?? []) expect(after.get(id)).toContain(s);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 130 }),
+        servers.filter((s) => s.length >= 2),
+        fc.nat(),
+        orders,
+        (n, live, victim, ord) => {
+          const t: Table = new Array<string | null>(n).fill(null);
+          settle(t, live, ord);
+          const before = holdings(t);
+          const dead = live[victim % live.length]!;
+          const survivors = live.filter((s) => s !== dead);
+          settle(t, survivors, ord);
+          const after = holdings(t);
+          for (const id of survivors) for (const s of before.get(id) ?? []) expect(after.get(id)).toContain(s);
+        },
+      ),
     );
   });
 
   it("moves exactly the newcomer's share when a server joins, and no old server gains a shard", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 130 }), servers.filter((s) => s.length <= 5), fc.constantFrom("a0", "m", "z"), orders, (n, live, joiner, ord) => {
-        const t: Table = new Array<string | null>(n).fill(null);
-        settle(t, live, ord);
-        const before = [...t];
-        settle(t, [...live, joiner], ord);
-        const moved = t.filter((o, s) => o !== before[s]).length;
-        expect(moved).toBe(fairShare(n, [...live, joiner]).get(joiner));
-        t.forEach((o, s) => {
-          if (o !== before[s]) expect(o).toBe(joiner);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 130 }),
+        servers.filter((s) => s.length <= 5),
+        fc.constantFrom("a0", "m", "z"),
+        orders,
+        (n, live, joiner, ord) => {
+          const t: Table = new Array<string | null>(n).fill(null);
+          settle(t, live, ord);
+          const before = [...t];
+          settle(t, [...live, joiner], ord);
+          const moved = t.filter((o, s) => o !== before[s]).length;
+          expect(moved).toBe(fairShare(n, [...live, joiner]).get(joiner));
+          t.forEach((o, s) => {
+            if (o !== before[s]) expect(o).toBe(joiner);
+          });
+        },
+      ),
     );
   });
 

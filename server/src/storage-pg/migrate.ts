@@ -31,7 +31,9 @@ export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[
       const from = rows[0]?.v ?? 0;
       const latest = migrations.at(-1)?.version ?? 0;
       if (from > latest) {
-        throw new Error(`the database's schema is version ${from}, newer than this server knows (${latest}): upgrade this server, or point it at another database`);
+        throw new Error(
+          `the database's schema is version ${from}, newer than this server knows (${latest}): upgrade this server, or point it at another database`,
+        );
       }
       const applied: number[] = [];
       for (const m of migrations) {

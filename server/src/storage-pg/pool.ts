@@ -36,7 +36,10 @@ export interface PgPoolOptions {
  * connections (the database restarting) logged by the caller rather than crashing the process.
  */
 export function createPgPool(url: string, opts: PgPoolOptions = {}, onError: (err: Error) => void = () => {}): pg.Pool {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${url.replace(/:[^:@/]*@/, ":***@")}"`);
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new Error(
+      `FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${url.replace(/:[^:@/]*@/, ":***@")}"`,
+    );
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? "footfall", types });
   pool.on("error", onError);
   return pool;

@@ -103,7 +103,9 @@ describe("the PostgreSQL schema", () => {
     for (const m of MIGRATIONS) lite.exec(m.sql);
     const liteTables = (lite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     const db = await migratedDb();
-    const { rows } = await db.query<{ table_name: string; column_name: string }>("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'");
+    const { rows } = await db.query<{ table_name: string; column_name: string }>(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
+    );
     const pgColumns = new Map<string, Set<string>>();
     for (const r of rows) pgColumns.set(r.table_name, (pgColumns.get(r.table_name) ?? new Set()).add(r.column_name));
     const missing: string[] = [];
@@ -127,15 +129,28 @@ describe("the PostgreSQL schema", () => {
     );
     const notByStore = new Set<string>([...REFERENCE_TABLES, ...CLUSTER_TABLES, "schema_migrations"]);
     const keyed = rows.filter((r) => !notByStore.has(r.table));
-    expect(keyed.map((r) => r.table).sort()).toEqual(
-      ["aggregate_state", "departments", "door_rollups", "events", "layouts", "open_visits", "path_rollups", "paths", "sales", "transition_rollups", "trips", "visits", "zone_revisits", "zone_rollups"],
-    );
+    expect(keyed.map((r) => r.table).sort()).toEqual([
+      "aggregate_state",
+      "departments",
+      "door_rollups",
+      "events",
+      "layouts",
+      "open_visits",
+      "path_rollups",
+      "paths",
+      "sales",
+      "transition_rollups",
+      "trips",
+      "visits",
+      "zone_revisits",
+      "zone_rollups",
+    ]);
     expect(keyed.filter((r) => r.first !== "store").map((r) => `${r.table} (${r.first})`)).toEqual([]);
     // Every table has a primary key.
     expect(rows.map((r) => r.table).sort()).toEqual(await tables(db));
   });
 
-  it("compares text keys byte by byte (COLLATE \"C\"), as SQLite and core do, whatever the database's collation", async () => {
+  it('compares text keys byte by byte (COLLATE "C"), as SQLite and core do, whatever the database\'s collation', async () => {
     const db = await migratedDb();
     const { rows } = await db.query<{ t: string; c: string; collation: string | null }>(
       `SELECT k.table_name AS t, k.column_name AS c, col.collation_name AS collation
@@ -166,7 +181,10 @@ describe("time partitions", () => {
       await client.query("SET TIME ZONE 'Europe/Berlin'");
       await fc.assert(
         fc.asyncProperty(fc.array(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }), { minLength: 1, maxLength: 50 }), async (tss) => {
-          const { rows } = await client.query<{ from_ts: number; to_ts: number }>("SELECT (footfall_month_of(t)).* FROM unnest($1::bigint[]) WITH ORDINALITY u(t, i) ORDER BY i", [tss]);
+          const { rows } = await client.query<{ from_ts: number; to_ts: number }>(
+            "SELECT (footfall_month_of(t)).* FROM unnest($1::bigint[]) WITH ORDINALITY u(t, i) ORDER BY i",
+            [tss],
+          );
           expect(rows.map((r) => ({ from: r.from_ts, to: r.to_ts }))).toEqual(tss.map(monthOf));
         }),
         { numRuns: 30 },
@@ -223,7 +241,9 @@ describe("time partitions", () => {
       await db.query("INSERT INTO trips (store, start_ts, visitor, path) VALUES ('s1', $1, 'v', 1)", [ts]);
     }
     // Aggregates are not partitioned: they stay.
-    await db.query("INSERT INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms) VALUES ('s1', 1, $1, 'z', 4, 1, 4, 4000)", [months[0]]);
+    await db.query("INSERT INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms) VALUES ('s1', 1, $1, 'z', 4, 1, 4, 4000)", [
+      months[0],
+    ]);
     // The horizon in the middle of March: January and February go, March straddles it and stays.
     const dropped = await parts.dropBefore(Date.UTC(2026, 2, 20));
     expect(dropped.sort()).toEqual(["events_p202601", "events_p202602", "trips_p202601", "trips_p202602", "visits_p202601", "visits_p202602"]);
