@@ -10,6 +10,7 @@ export const APT_PACKAGES = {
   chromium: "chromium",
   ffmpeg: "ffmpeg",
   socat: "socat",
+  haproxy: "haproxy",
   unshare: "util-linux",
   nsenter: "util-linux",
 } as const;
