@@ -1,9 +1,12 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyHelmet from "@fastify/helmet";
 import { scrape } from "./metrics-listener.js";
 import { authPlugin } from "./plugins/auth.js";
+import { servicesPlugin } from "./plugins/services.js";
+import { storeContextPlugin } from "./plugins/store.js";
 import { adminRoutes } from "./routes/admin.js";
 import { analyticsRoutes } from "./routes/analytics.js";
 import { conversionRoutes } from "./routes/conversion.js";
@@ -20,7 +23,12 @@ export interface AppOptions {
   /** Folder of the built floor-plan UI, or null for the API page. */
   uiDir: string | null;
   version: string;
+  /** Close the storage when the app closes (the server's own app does; a test's may not). */
+  closeStorage?: boolean;
 }
+
+/** The HTTP app: routes typed by their TypeBox schemas. */
+export type FootfallApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /**
  * The Content-Security-Policy of the UI and the API. Scripts, styles, fonts and connections
@@ -45,13 +53,13 @@ export const CSP = {
 };
 
 /** The HTTP app: the same for tests (`app.inject`) and production. */
-export async function buildApp({ services, uiDir, version }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, uiDir, version, closeStorage = false }: AppOptions): Promise<FootfallApp> {
   const app = Fastify({
     // Requests are not logged one by one (that would drown the ingest log); failures are, below.
     loggerInstance: services.log.child({ component: "http" }, { level: services.log.level === "info" ? "warn" : services.log.level }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP }, hsts: false });
   app.addHook("onResponse", async (req, reply) => {
     if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
@@ -65,17 +73,29 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
   });
   // No validator badge: it would send the API document's URL to validator.swagger.io.
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", uiConfig: { validatorUrl: null } });
-  await app.register(authPlugin, { services });
+  // The server's services as named plugins (storage, layouts, analytics), then what depends on them:
+  // the token check (onRequest) and the store pre-handler.
+  await app.register(servicesPlugin, { services, closeStorage });
+  await app.register(authPlugin);
+  await app.register(storeContextPlugin);
   await app.register(
     async (api) => {
-      await api.register(adminRoutes, { services });
-      await api.register(storeRoutes, { services });
-      await api.register(analyticsRoutes, { services });
-      await api.register(salesRoutes, { services });
-      await api.register(conversionRoutes, { services });
-      await api.register(funnelRoutes, { services });
-      await api.register(experimentRoutes, { services });
-      await api.register(tokenRoutes, { services });
+      await api.register(adminRoutes);
+      await api.register(storeRoutes);
+      await api.register(experimentRoutes);
+      await api.register(tokenRoutes);
+      // The routes of one known store, behind the one pre-handler that resolves it (404 when it
+      // has no layout) and parses the range of the routes that take one.
+      await api.register(
+        async (store) => {
+          store.addHook("preHandler", store.resolveStore);
+          await store.register(analyticsRoutes);
+          await store.register(salesRoutes);
+          await store.register(conversionRoutes);
+          await store.register(funnelRoutes);
+        },
+        { prefix: "/stores/:store" },
+      );
     },
     { prefix: "/api/v1" },
   );
@@ -86,5 +106,5 @@ export async function buildApp({ services, uiDir, version }: AppOptions): Promis
     return reply.type(contentType).send(body);
   });
   await app.register(uiRoutes, { uiDir });
-  return app as unknown as FastifyInstance;
+  return app;
 }

@@ -1,9 +1,8 @@
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
-import { buildApp } from "./app.js";
+import { buildApp, type FootfallApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
 import { LayoutCache } from "./ingest/layouts.js";
 import { IngestPipeline } from "./ingest/pipeline.js";
@@ -23,7 +22,7 @@ import { VERSION } from "./version.js";
 const DEFAULT_UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url));
 
 export interface RunningServer {
-  app: FastifyInstance;
+  app: FootfallApp;
   services: Services;
   ingest: IngestPipeline;
   httpUrl: string;
@@ -117,7 +116,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   services.mqtt = transport;
   metrics.mqttConnected.set(1);
 
-  const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION });
+  // The app closes the storage when it closes (after the broker, ingest, retention and live push, below).
+  const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
   hub = new LiveHub(app.server, services);
   await app.listen({ port: config.httpPort, host: config.httpHost });
   const address = app.server.address();
@@ -146,9 +146,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await ingest.drained();
         await retention.stop();
         await hub?.close();
-        await app.close();
+        await app.close(); // closes the storage too
         await metricsListener?.close();
-        await storage.close();
         releaseDataDir();
       })()),
   };

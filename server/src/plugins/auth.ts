@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { roleAllows } from "../auth/roles.js";
 import type { Principal, Role } from "../storage/types.js";
 import { httpError } from "../routes/http-errors.js";
-import type { Services } from "../services.js";
 
 /** Who may call a route: a grant (or one of several; admin holds all), or anyone. */
 export type RouteAuth = Role | readonly Role[] | "public";
@@ -49,9 +48,9 @@ const when = (ms: number | undefined) => (ms === undefined ? "" : ` on ${new Dat
  * `config.auth`; a `:store` in the URL must be one the token may see.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { services: Services }) => {
-    const { services } = opts;
-    const { tokens } = services.storage;
+  async (app: FastifyInstance) => {
+    const { services } = app;
+    const { tokens } = app.storage;
     app.decorateRequest("principal", null);
     app.addHook("onRequest", async (req) => {
       const needed = routeAuth(req);
@@ -70,5 +69,5 @@ export const authPlugin = fp(
       req.principal = principal;
     });
   },
-  { name: "footfall-auth" },
+  { name: "footfall-auth", fastify: "5.x", dependencies: ["footfall-services"] },
 );

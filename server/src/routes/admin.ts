@@ -1,12 +1,11 @@
-import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
-import type { Services } from "../services.js";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
 /** Health, the caller's identity, agents and metrics. */
-export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage } = services;
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, services } = app;
 
   const HealthBody = Type.Object({
     status: Type.String({ description: "ok | degraded" }),
@@ -47,7 +46,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     handler: async (req) => req.principal!,
   });
 
-  app.get<{ Params: Static<typeof StoreParams> }>("/stores/:store/agents", {
+  app.get("/stores/:store/agents", {
     config: { auth: "admin" },
     schema: { tags: ["ops"], summary: "Each agent's state, last event, lag, events and rejects", params: StoreParams, response: { 200: AgentsBody, ...errorResponses } },
     handler: async (req) => {
@@ -72,4 +71,4 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       };
     },
   });
-}
+};

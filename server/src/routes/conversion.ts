@@ -1,10 +1,8 @@
-import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { longDwellLowConversion, zoneConversion } from "@footfall/core";
-import type { Services } from "../services.js";
 import { zonesDuring } from "./analytics.js";
-import { parseRange } from "./times.js";
-import { knownStore, round6 } from "./known-store.js";
+import { round6 } from "./known-store.js";
 import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
 const Ratio = Type.Union([Type.Number(), Type.Null()]);
@@ -40,11 +38,11 @@ export const ConversionBody = Type.Object({
  * `staffRatio` is null: v1 has no source of staff counts (beacon sources exclude staff tags
  * rather than count them).
  */
-export async function conversionRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage, layouts, analytics } = services;
+export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, layouts, analytics } = app;
 
-  app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof RangeQuery> }>("/stores/:store/conversion", {
-    config: { auth: "viewer" },
+  app.get("/conversion", {
+    config: { auth: "viewer", range: true },
     schema: {
       tags: ["sales"],
       summary: "Conversion (transactions / visits), average basket and sales per visit, for the store and per zone, in [from, to)",
@@ -53,14 +51,13 @@ export async function conversionRoutes(app: FastifyInstance, { services }: { ser
       response: { 200: ConversionBody, ...errorResponses },
     },
     handler: async (req) => {
-      const store = req.params.store;
-      await knownStore(services, store);
-      const range = parseRange(req.query, services.now());
+      const { id: store, layouts: versions } = req.store!;
+      const range = req.range!;
       const a = await analytics.get(store);
       const visitors = await a.storeEnters(range, (zone, ts) => layouts.zoneKindAt(store, zone, ts), layouts.changes(store));
       const totals = await storage.sales.totals(store, range.from, range.to);
       const sales = new Map((await storage.sales.byZone(store, range.from, range.to)).map((z) => [z.zone, z]));
-      const dwell = await a.dwell(range, zonesDuring(layouts.all(store), range.from, range.to));
+      const dwell = await a.dwell(range, zonesDuring(versions, range.from, range.to));
       const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
       const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
       const zones = ids.map((zone) => {
@@ -102,4 +99,4 @@ export async function conversionRoutes(app: FastifyInstance, { services }: { ser
       };
     },
   });
-}
+};

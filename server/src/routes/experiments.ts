@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
 import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
-import type { Services } from "../services.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
@@ -94,20 +94,20 @@ const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, descriptio
  * it, visits, median dwell and conversion, adjusted for the weekday-hour mix, net of the control
  * stores when there are some, with 95 % intervals and a plain verdict (core's `experimentResult`).
  */
-export async function experimentRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage, layouts } = services;
+export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, layouts, services } = app;
   const viewer = { auth: "viewer" } as const;
 
   const storesOf = (e: Pick<Experiment, "testStores" | "controlStores">) => [...e.testStores, ...e.controlStores];
   const visible = (req: FastifyRequest, e: Experiment) => storesOf(e).every((s) => mayAccessStore(req.principal!, s));
-  const load = async (req: FastifyRequest<{ Params: Static<typeof IdParams> }>): Promise<Experiment> => {
-    const e = await storage.experiments.get<Experiment>(req.params.id);
-    if (!e) throw httpError(404, `experiment "${req.params.id}" not found: GET /api/v1/experiments lists them`);
+  const load = async (req: FastifyRequest, id: string): Promise<Experiment> => {
+    const e = await storage.experiments.get<Experiment>(id);
+    if (!e) throw httpError(404, `experiment "${id}" not found: GET /api/v1/experiments lists them`);
     if (!visible(req, e)) throw httpError(403, `this token is limited to store "${req.principal!.store}"; the experiment covers ${storesOf(e).join(", ")}`);
     return e;
   };
 
-  app.post<{ Body: Static<typeof ExperimentInputBody> }>("/experiments", {
+  app.post("/experiments", {
     config: { auth: "merchandiser" },
     schema: { tags: ["experiments"], summary: "Define a layout experiment", body: ExperimentInputBody, response: { 200: ExperimentBody, ...errorResponses } },
     handler: async (req) => {
@@ -180,10 +180,10 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     handler: async (req) => ({ experiments: (await storage.experiments.list<Experiment>()).filter((e) => visible(req, e)) }),
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id", {
+  app.get("/experiments/:id", {
     config: viewer,
     schema: { tags: ["experiments"], summary: "An experiment's definition", params: IdParams, response: { 200: ExperimentBody, ...errorResponses } },
-    handler: async (req) => load(req),
+    handler: async (req) => load(req, req.params.id),
   });
 
   const compute = async (e: Experiment) => {
@@ -205,7 +205,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
     return { experiment: e, ...result, computedAt: services.now() };
   };
 
-  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result", {
+  app.get("/experiments/:id/result", {
     config: viewer,
     schema: {
       tags: ["experiments"],
@@ -213,10 +213,10 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       params: IdParams,
       response: { 200: ResultBody, ...errorResponses },
     },
-    handler: async (req) => compute(await load(req)),
+    handler: async (req) => compute(await load(req, req.params.id)),
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>("/experiments/:id/result.csv", {
+  app.get("/experiments/:id/result.csv", {
     config: viewer,
     schema: {
       tags: ["experiments"],
@@ -226,7 +226,7 @@ export async function experimentRoutes(app: FastifyInstance, { services }: { ser
       response: { 200: Type.String(), ...errorResponses },
     },
     handler: async (req, reply) => {
-      const e = await load(req);
+      const e = await load(req, req.params.id);
       const r = await compute(e);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
       return verdictCsv(r.zones);
@@ -267,4 +267,4 @@ export function verdictCsv(zones: ResultZones): string {
 /** A new experiment id: 12 random lowercase hex digits. */
 function newId(): string {
   return randomBytes(6).toString("hex");
-}
+};

@@ -1,5 +1,5 @@
-import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import {
   aliasPathCounts,
   bucketStarts,
@@ -10,10 +10,9 @@ import {
   type PathReport,
 } from "@footfall/core";
 import { pathReportOfCounts, type PathCounts } from "../analytics/path-report.js";
-import type { Services } from "../services.js";
+import type { AnalyticsRegistry } from "../analytics/registry.js";
+import type { Storage } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
-import { parseRange } from "./times.js";
-import { knownStore } from "./known-store.js";
 import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
 /** Steps of a funnel at most. */
@@ -49,19 +48,19 @@ function maybeAliased(paths: PathCounts, aliases: Record<string, string> | null)
  * of silence, counted in the range of its first enter) reaches a step when its path holds that
  * step and every earlier one in order, not necessarily adjacent.
  */
-export async function funnelRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage, analytics } = services;
+export const funnelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, analytics } = app;
 
   const FunnelQuery = Type.Composite([
     RangeQuery,
     Type.Object({
       steps: Type.String({ minLength: 1, maxLength: 1000, description: "comma-separated zone ids (department names with alias=1), in order" }),
-      by: Type.Optional(Type.String({ enum: ["none", "hour", "day"], default: "none", description: "also per local hour or day of the store" })),
+      by: Type.Optional(Type.Unsafe<Bucket | "none">(Type.String({ enum: ["none", "hour", "day"], default: "none", description: "also per local hour or day of the store" }))),
       alias: AliasQuery,
     }),
   ]);
-  app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof FunnelQuery> }>("/stores/:store/funnel", {
-    config: { auth: "viewer" },
+  app.get("/funnel", {
+    config: { auth: "viewer", range: true },
     schema: {
       tags: ["analytics"],
       summary: "Funnel of ordered steps over the trips that started in [from, to), with drop-off per step",
@@ -70,9 +69,8 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
       response: { 200: FunnelBody, ...errorResponses },
     },
     handler: async (req) => {
-      const store = req.params.store;
-      const layout = await knownStore(services, store);
-      const range = parseRange(req.query, services.now());
+      const { id: store, layout } = req.store!;
+      const range = req.range!;
       const alias = req.query.alias === 1;
       const steps = req.query.steps.split(",").map((s) => s.trim());
       if (steps.length > MAX_STEPS) throw httpError(400, `querystring/steps: at most ${MAX_STEPS} steps`);
@@ -80,7 +78,7 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
         if (!s) throw httpError(400, `querystring/steps: step ${i + 1} is empty`);
         if (!alias && !new RegExp(ID_PATTERN).test(s)) throw httpError(400, `querystring/steps: step ${i + 1} "${s}" is not a zone id`);
       });
-      const by = (req.query.by ?? "none") as Bucket | "none";
+      const by = req.query.by ?? "none";
       if (by === "hour" && range.to - range.from > HOURLY_MAX_MS) throw httpError(400, "querystring/by: hourly funnels span at most 93 days; use by=day");
       const aliases = alias ? await storage.departments.aliases(store) : null;
       const a = await analytics.get(store);
@@ -94,10 +92,15 @@ export async function funnelRoutes(app: FastifyInstance, { services }: { service
       return { steps: await funnel(range.from, range.to), buckets };
     },
   });
-}
+};
 
 /** The aliased paths report of a store (the `alias=1` form of `GET .../paths`). */
-export async function aliasedPathReport(services: Services, store: string, range: { from: number; to: number }, limit: number): Promise<PathReport> {
-  const aliases = await services.storage.departments.aliases(store);
-  return pathReportOfCounts(aliasPathCounts(await (await services.analytics.get(store)).pathCounts(range), aliases), limit);
+export async function aliasedPathReport(
+  { storage, analytics }: { storage: Storage; analytics: AnalyticsRegistry },
+  store: string,
+  range: { from: number; to: number },
+  limit: number,
+): Promise<PathReport> {
+  const aliases = await storage.departments.aliases(store);
+  return pathReportOfCounts(aliasPathCounts(await (await analytics.get(store)).pathCounts(range), aliases), limit);
 }

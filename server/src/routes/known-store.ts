@@ -1,14 +1,4 @@
 import type { Layout } from "@footfall/core";
-import type { Services } from "../services.js";
-import { httpError } from "./http-errors.js";
-
-/** The store's layout in force now (its layouts loaded); 404 when the store has none. */
-export async function knownStore(services: Services, store: string): Promise<Layout> {
-  await services.layouts.load(store);
-  const layout = services.layouts.current(store, services.now());
-  if (!layout) throw httpError(404, `store "${store}" not found or has no layout: GET /api/v1/stores lists the stores`);
-  return layout;
-}
 
 /** Zone ids of every layout version of the store, whenever in force. */
 export function zonesEver(layouts: readonly Layout[]): Set<string> {

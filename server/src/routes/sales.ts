@@ -1,13 +1,10 @@
 import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Departments } from "../storage/types.js";
-import type { Services } from "../services.js";
 import { httpError } from "./http-errors.js";
-import { knownStore, zonesEver } from "./known-store.js";
+import { zonesEver } from "./known-store.js";
 import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
-
-type Params = { Params: Static<typeof StoreParams> };
 
 /** Uploads up to this size (about 100,000 transactions of CSV). */
 export const SALES_BODY_LIMIT = 5 * 1024 * 1024;
@@ -52,19 +49,18 @@ const ImportResult = Type.Object({
  * counts 1/n transaction and 1/n of the amount), rather than all given to its first zone, which
  * would show the other zones as converting nothing and raise false "long dwell, low conversion" flags.
  */
-export async function salesRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage, layouts } = services;
+export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, layouts, services } = app;
 
-  app.get<Params>("/stores/:store/departments", {
+  app.get("/departments", {
     config: { auth: "viewer" },
     schema: { tags: ["sales"], summary: "The store's departments: name -> zones", params: StoreParams, response: { 200: DepartmentsBody, ...errorResponses } },
     handler: async (req) => {
-      await knownStore(services, req.params.store);
-      return { departments: await storage.departments.get(req.params.store) };
+      return { departments: await storage.departments.get(req.store!.id) };
     },
   });
 
-  app.put<Params & { Body: Static<typeof DepartmentsBody> }>("/stores/:store/departments", {
+  app.put("/departments", {
     config: { auth: "merchandiser" },
     schema: {
       tags: ["sales"],
@@ -74,9 +70,8 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
       response: { 200: DepartmentsBody, ...errorResponses },
     },
     handler: async (req) => {
-      const store = req.params.store;
-      await knownStore(services, store);
-      const departments = checkDepartments(req.body.departments, zonesEver(layouts.all(store)));
+      const { id: store, layouts: versions } = req.store!;
+      const departments = checkDepartments(req.body.departments, zonesEver(versions));
       await storage.departments.replace(store, departments);
       return { departments: await storage.departments.get(store) };
     },
@@ -85,7 +80,8 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
   // CSV arrives as text; it is read in the handler so that each bad record is reported by line.
   app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string", bodyLimit: SALES_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  app.post<Params & { Body: Static<typeof SalesJsonBody> | string }>("/stores/:store/sales", {
+  // A JSON body or CSV text: the schema lists both by content type, so the type is given here.
+  app.post<{ Body: Static<typeof SalesJsonBody> | string }>("/sales", {
     config: { auth: "admin" },
     bodyLimit: SALES_BODY_LIMIT,
     schema: {
@@ -106,8 +102,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
       response: { 200: ImportResult, ...errorResponses },
     },
     handler: async (req) => {
-      const store = req.params.store;
-      const layout = await knownStore(services, store);
+      const { id: store, layout } = req.store!;
       let rows: RawSale[];
       const rejected: RowError[] = [];
       if (typeof req.body === "string") {
@@ -154,7 +149,7 @@ export async function salesRoutes(app: FastifyInstance, { services }: { services
       return { accepted, duplicates, rejected: rejected.slice(0, MAX_LISTED_REJECTS), rejectedCount: rejected.length };
     },
   });
-}
+};
 
 /**
  * Departments as given, or 400 naming the department: zones must exist in some layout version of

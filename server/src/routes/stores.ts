@@ -1,15 +1,20 @@
-import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
-import { LayoutInputSchema, LayoutSchema, layoutProblems, type LayoutInput, type StoreId } from "@footfall/core";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
-import type { Services } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
-/** Stores and their layouts. */
-export async function storeRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { storage, layouts } = services;
+/** A layout as the response schema types it (the domain's polygons are read-only tuples). */
+export const layoutBody = (l: Layout) => ({ ...l, zones: l.zones.map((z) => ({ ...z, polygon: z.polygon.map((p): [number, number] => [p[0], p[1]]) })) });
+
+/**
+ * Stores and their layouts. These routes do their own look-ups (a layout is saved before the
+ * store exists; `?at=` picks a version), so they are not behind the store pre-handler.
+ */
+export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, layouts, services } = app;
   const anyRole = { auth: ["viewer", "staff"] } as const;
 
   app.get("/stores", {
@@ -19,7 +24,7 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
   });
 
   const LayoutQuery = Type.Object({ at: Type.Optional(Type.String({ description: "the version in force at this time (ISO 8601 or epoch ms); default now" })) });
-  app.get<{ Params: Static<typeof StoreParams>; Querystring: Static<typeof LayoutQuery> }>("/stores/:store/layout", {
+  app.get("/stores/:store/layout", {
     config: anyRole,
     schema: { tags: ["stores"], summary: "The store's layout in force now (or at `at`)", params: StoreParams, querystring: LayoutQuery, response: { 200: LayoutSchema, ...errorResponses } },
     handler: async (req) => {
@@ -27,11 +32,11 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
       await layouts.load(req.params.store);
       const layout = layouts.at(req.params.store, at);
       if (!layout) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
-      return layout;
+      return layoutBody(layout);
     },
   });
 
-  app.get<{ Params: Static<typeof StoreParams> }>("/stores/:store/layouts", {
+  app.get("/stores/:store/layouts", {
     config: anyRole,
     schema: {
       tags: ["stores"],
@@ -46,14 +51,15 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
     },
   });
 
-  app.put<{ Params: Static<typeof StoreParams>; Body: Static<typeof LayoutInputSchema> }>("/stores/:store/layout", {
+  app.put("/stores/:store/layout", {
     config: { auth: "merchandiser" },
     bodyLimit: 4 * 1024 * 1024,
     schema: { tags: ["stores"], summary: "Save a new layout version (creates the store if new)", params: StoreParams, body: LayoutInputSchema, response: { 200: LayoutSchema, ...errorResponses } },
     handler: async (req) => {
-      const store = req.params.store as StoreId;
+      const store = asId<StoreId>(req.params.store, "store id");
       if (req.body.store !== undefined && req.body.store !== store) throw httpError(400, `body/store "${req.body.store}" differs from the URL's store "${store}"`);
-      const input = req.body as unknown as LayoutInput;
+      // The schema checked every zone id's pattern; here they become the domain's ids.
+      const input: LayoutInput = { ...req.body, zones: req.body.zones.map((z) => ({ ...z, id: asId<ZoneId>(z.id, "zone id") })) };
       // 0 is "since always" (a store's first layout); later than 2099 is a mistake (and breaks date formatting).
       if (!Number.isSafeInteger(input.validFrom) || input.validFrom >= LATEST_MS)
         throw httpError(400, `body/validFrom ${input.validFrom} is out of range: epoch milliseconds before 2100-01-01 (0: since always)`);
@@ -62,7 +68,7 @@ export async function storeRoutes(app: FastifyInstance, { services }: { services
       const layout = await storage.stores.saveLayout(store, input, services.now());
       await layouts.reload(store);
       await services.onLayoutSaved(layout);
-      return layout;
+      return layoutBody(layout);
     },
   });
-}
+};

@@ -1,8 +1,8 @@
-import { Type, type Static } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { ID_PATTERN } from "@footfall/core";
-import { ROLES, type TokenInfo } from "../storage/types.js";
-import type { Services } from "../services.js";
+import { ROLES, type Role, type TokenInfo } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { readExpiry } from "./times.js";
 import { errorResponses } from "./schemas.js";
@@ -20,7 +20,7 @@ export const TokenInfoBody = Type.Object({
   state: Type.String({ description: "active | expired | revoked" }),
 });
 const TokenInput = Type.Object({
-  role: Type.String({ enum: [...ROLES] }),
+  role: Type.Unsafe<Role>(Type.String({ enum: [...ROLES] })),
   store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to one store" })),
   label: Type.Optional(Type.String({ maxLength: 200, description: "a note to recognise it by" })),
   expires: Type.Optional(Type.String({ maxLength: 40, description: "a duration (30m, 12h, 90d, 2w) or a time (2027-01-31); none by default" })),
@@ -34,8 +34,9 @@ export const stateOf = (t: TokenInfo, now: number): "active" | "expired" | "revo
  * API tokens, for admins: list (never the tokens themselves), create, revoke. An admin limited to
  * one store sees and manages only that store's tokens, and may create tokens only for it.
  */
-export async function tokenRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const { tokens } = services.storage;
+export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { services } = app;
+  const { tokens } = app.storage;
   const admin = { auth: "admin" } as const;
   const scope = (req: FastifyRequest) => req.principal!.store;
   const shown = (t: TokenInfo) => ({ ...t, state: stateOf(t, services.now()) });
@@ -49,7 +50,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
     },
   });
 
-  app.post<{ Body: Static<typeof TokenInput> }>("/tokens", {
+  app.post("/tokens", {
     config: admin,
     schema: {
       tags: ["auth"],
@@ -67,12 +68,12 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
         if (!e.ok) throw httpError(400, `body/expires ${e.error}`);
         expiresAt = e.ms;
       }
-      const created = await tokens.create(req.body.role as TokenInfo["role"], store, services.now(), { label: req.body.label ?? null, expiresAt });
+      const created = await tokens.create(req.body.role, store, services.now(), { label: req.body.label ?? null, expiresAt });
       return { token: created.token, ...shown(created.info) };
     },
   });
 
-  app.delete<{ Params: Static<typeof IdParams> }>("/tokens/:id", {
+  app.delete("/tokens/:id", {
     config: admin,
     schema: { tags: ["auth"], summary: "Revoke a token at once (HTTP and live push)", params: IdParams, response: { 200: TokenInfoBody, ...errorResponses } },
     handler: async (req) => {
@@ -82,4 +83,4 @@ export async function tokenRoutes(app: FastifyInstance, { services }: { services
       return shown((await tokens.revoke(found.id, services.now()))!);
     },
   });
-}
+};
