@@ -15,6 +15,18 @@ export interface BackupReport {
   seconds: number;
 }
 
+/**
+ * Backup and restore are SQLite's: they copy the database file of the data folder, below the
+ * storage interface, and stay SQLite-only. A PostgreSQL database (FOOTFALL_DATABASE_URL) is backed
+ * up with PostgreSQL's own tools (pg_dump, or continuous archiving); the CLI says so.
+ */
+export function refuseWithPostgres(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.FOOTFALL_DATABASE_URL)
+    throw new BackupError(
+      "footfall backup and restore copy the SQLite database of FOOTFALL_DATA_DIR; this server uses PostgreSQL (FOOTFALL_DATABASE_URL): back it up with pg_dump (or continuous archiving) and restore with pg_restore",
+    );
+}
+
 /** A backup or restore the operator must fix: one line, what is wrong and what to do. */
 export class BackupError extends Error {
   override name = "BackupError";

@@ -213,7 +213,8 @@ program
   .option("--force", "replace <file> if it exists")
   .addHelpText("after", "\nRestore it with `footfall restore <file>` while the server is stopped.")
   .action(async (file: string, opts: { force?: boolean }) => {
-    const { backupDatabase } = await import("./backup.js");
+    const { backupDatabase, refuseWithPostgres } = await import("./backup.js");
+    refuseWithPostgres();
     print(backupDatabase(configFromEnv().dataDir, file, opts));
   });
 
@@ -222,7 +223,8 @@ program
   .description("replace the data directory's database with a backup (stop the server first); keeps the old one beside it")
   .argument("<file>", "a file written by `footfall backup`")
   .action(async (file: string) => {
-    const { restoreDatabase } = await import("./backup.js");
+    const { restoreDatabase, refuseWithPostgres } = await import("./backup.js");
+    refuseWithPostgres();
     print(restoreDatabase(configFromEnv().dataDir, file));
   });
 

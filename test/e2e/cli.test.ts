@@ -76,6 +76,12 @@ describe.concurrent("footfall with bad arguments", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it.each([["backup", "copy.db"], ["restore", "copy.db"]])("refuses %s on PostgreSQL and names the tool to use instead", async (...args) => {
+    const r = await footfall(args, { dataDir: dir.path, env: { FOOTFALL_DATABASE_URL: "postgres://footfall@localhost:5432/footfall" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/copy the SQLite database[\s\S]*PostgreSQL \(FOOTFALL_DATABASE_URL\)[\s\S]*pg_dump/);
+  });
+
   it("fails with a clear message for a malformed environment variable", async () => {
     const r = await footfall(["token", "add", "--role", "admin"], { dataDir: dir.path, env: { FOOTFALL_VISIT_TIMEOUT_MS: "soon" } });
     expect(r.code).not.toBe(0);
