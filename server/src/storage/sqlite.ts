@@ -1,6 +1,8 @@
 /**
  * The SQLite adapter of the storage interface (./types.ts): the repository classes of ../db/repos
- * and ../aggregates (synchronous, better-sqlite3) behind async methods.
+ * and ../aggregates (aggregates-repo.ts, path-store.ts, backfill.ts; synchronous, better-sqlite3)
+ * behind async methods. Those files, ../db/database.ts and ../backup.ts are the only ones that know
+ * SQLite; everything else goes through the interface.
  *
  * One connection serves everything, so transactions are serialized by an async lock: BEGIN
  * IMMEDIATE, the awaited `fn(tx)`, then COMMIT (ROLLBACK when it throws); savepoints for nested
