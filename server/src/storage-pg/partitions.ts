@@ -32,8 +32,12 @@ export class TimePartitions {
     return this.cover(now - maxAgeMs, now + 31 * DAY);
   }
 
-  /** Before a write: partitions for the month of every ts in `tss`. Returns the ones created (usually none, without a query). */
-  async ensure(tss: Iterable<number>): Promise<string[]> {
+  /**
+   * Before a write: partitions for the month of every ts in `tss`. Returns the ones created (usually
+   * none, without a query). `db` runs the statement instead of the constructor's (the transaction
+   * about to write: a partition made there is undone with it; call {@link forget} after a rollback).
+   */
+  async ensure(tss: Iterable<number>, db: PgQueryable = this.db): Promise<string[]> {
     let lo = Infinity;
     let hi = -Infinity;
     for (const ts of tss) {
@@ -41,7 +45,12 @@ export class TimePartitions {
       lo = Math.min(lo, ts);
       hi = Math.max(hi, ts);
     }
-    return lo === Infinity ? [] : this.cover(lo, hi);
+    return lo === Infinity ? [] : this.cover(lo, hi, db);
+  }
+
+  /** Forget which months exist (after a rolled-back transaction that may have made some): the next ensure asks again. */
+  forget(): void {
+    this.known.clear();
   }
 
   /**
@@ -54,8 +63,8 @@ export class TimePartitions {
     return rows.map((r) => r.name);
   }
 
-  private async cover(from: number, to: number): Promise<string[]> {
-    const { rows } = await this.db.query<{ name: string }>("SELECT footfall_ensure_partitions($1, $2) AS name", [from, to]);
+  private async cover(from: number, to: number, db: PgQueryable = this.db): Promise<string[]> {
+    const { rows } = await db.query<{ name: string }>("SELECT footfall_ensure_partitions($1, $2) AS name", [from, to]);
     for (let m = monthOf(from).from; m <= to; m = monthOf(m).to) this.known.add(m);
     return rows.map((r) => r.name);
   }

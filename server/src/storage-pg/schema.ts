@@ -325,4 +325,17 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "path ids from a sequence",
+    sql: `
+      -- A path's id comes from one sequence for every store (SQLite counts per store): a server
+      -- names new paths in one statement, without reading a store's highest id first, and two
+      -- writers can never pick the same id. Ids are only compared within a store.
+      CREATE SEQUENCE footfall_path_ids AS integer;
+      SELECT setval('footfall_path_ids', greatest(1, (SELECT coalesce(max(id), 0) + 1 FROM paths)), false);
+      ALTER TABLE paths ALTER COLUMN id SET DEFAULT nextval('footfall_path_ids');
+      ALTER SEQUENCE footfall_path_ids OWNED BY paths.id;
+    `,
+  },
 ];

@@ -1,0 +1,81 @@
+/**
+ * What the PostgreSQL adapter does beyond the shared contract: dedupe by (store, id) across
+ * monthly partitions, retention by whole months, and a transaction's client for fencing.
+ */
+import type { FootfallEvent, VisitorId, ZoneId } from "@footfall/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Postgres } from "../../../test/support/postgres.js";
+import { AggregateDelta } from "../aggregates/delta.js";
+import { openPgStorage, type PgStorage } from "./adapter.js";
+
+let server: Postgres;
+const opened: PgStorage[] = [];
+beforeAll(async () => {
+  server = await Postgres.start();
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+  await server?.dispose();
+});
+const fresh = async () => {
+  const s = await openPgStorage(server.database());
+  opened.push(s);
+  return s;
+};
+const enter = (id: string, ts: number, visitor = "v"): FootfallEvent => ({ type: "enter", id, ts, zone: "fruit" as ZoneId, visitor: visitor as VisitorId });
+
+describe("PostgreSQL adapter", () => {
+  it("dedupes by (store, id) even when a copy carries another ts, in another month's partition", async () => {
+    const s = await fresh();
+    const jan = Date.UTC(2026, 0, 20);
+    const mar = Date.UTC(2026, 2, 3);
+    expect(await s.transaction((tx) => tx.events.insertMany("s", "a", [enter("a:1", jan)], jan))).toEqual([true]);
+    expect(await s.transaction((tx) => tx.events.insertMany("s", "a", [enter("a:1", mar), enter("a:2", mar), enter("a:2", jan)], mar))).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    expect(await s.events.total("s")).toBe(2);
+    expect((await s.events.visitorEvents("s", "v")).map((e) => [e.id, e.ts])).toEqual([
+      ["a:1", jan],
+      ["a:2", mar],
+    ]);
+  });
+
+  it("retention drops whole months of events, visits and trips, and the open visits before the horizon; rollups stay", async () => {
+    const s = await fresh();
+    const jan = Date.UTC(2026, 0, 20);
+    const feb = Date.UTC(2026, 1, 10);
+    await s.transaction(async (tx) => {
+      await tx.events.insertMany("s", "a", [enter("a:1", jan), enter("a:2", feb)], feb);
+      const d = new AggregateDelta();
+      d.visit("fruit", "a:1", { enterTs: jan, dwellMs: 1000, prevEnterTs: null }, 1);
+      d.trip("v", jan, "fruit", 1);
+      d.openVisit("fruit", "v", jan);
+      d.openVisit("fruit", "w", feb + 10 * 86_400_000);
+      await tx.aggregates.write("s", d);
+    });
+    const dropped = await s.dropRawBefore(Date.UTC(2026, 1, 15));
+    expect(dropped.sort()).toEqual(["events_p202601", "trips_p202601", "visits_p202601"]);
+    expect((await s.events.visitorEvents("s", "v")).map((e) => e.id)).toEqual(["a:2"]);
+    expect(await s.aggregates.visitsIn("s", "fruit", 0, feb)).toEqual([]);
+    expect(await s.aggregates.openVisitsSince("s", 0)).toEqual([{ zone: "fruit", visitor: "w", lastSeenTs: feb + 10 * 86_400_000 }]);
+    expect(
+      await s.aggregates.pathCounts("s", { days: [Math.floor(jan / 86_400_000), Math.floor(jan / 86_400_000) + 1], hours: [], partials: [], whole: null }),
+    ).toEqual([{ zones: ["fruit"], count: 1 }]);
+    // The month is made again when an event for it arrives.
+    expect(await s.transaction((tx) => tx.events.insertMany("s", "a", [enter("a:3", jan)], feb))).toEqual([true]);
+  });
+
+  it("gives the client of a transaction (for fencing statements), and none outside or after it", async () => {
+    const s = await fresh();
+    let leaked: PgStorage | null = null;
+    await s.transaction(async (tx) => {
+      leaked = tx as PgStorage;
+      const client = s.clientOf(tx)!;
+      expect((await client.query<{ n: number }>("SELECT 1 + 1 AS n")).rows[0]!.n).toBe(2);
+    });
+    expect(s.clientOf(s)).toBeNull();
+    expect(s.clientOf(leaked!)).toBeNull();
+  });
+});

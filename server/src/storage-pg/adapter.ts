@@ -1,0 +1,834 @@
+/**
+ * The PostgreSQL adapter of the storage interface (../storage/types.ts), for a chain's servers
+ * sharing one database (issue 12). It passes the same contract suite as SQLite
+ * (./postgres.contract.test.ts).
+ *
+ * - Transactions: a pool client of their own (BEGIN ... COMMIT), so transactions of one server and
+ *   of several run at once; rows they both write are serialised by PostgreSQL's row locks.
+ *   Savepoints are made lazily: a nested scope issues `SAVEPOINT` only before its first write, so a
+ *   group commit's per-store staging (a read, then buffered aggregates) costs no round trip for it.
+ * - Aggregates: `aggregates.write` is buffered in the transaction and written folded, every store
+ *   of the commit together (./aggregates.ts), when the transaction commits or before anything in it
+ *   reads or writes the aggregate tables; a savepoint rolled back drops what it buffered.
+ * - Events: one statement per `insertMany` (columns as `unnest` arrays). The partitioned table's key
+ *   is (store, id, ts), so a resent event is a conflict; an id that is already stored with another
+ *   `ts`, or repeated within the list, is found by `NOT EXISTS` on (store, id) (the key's prefix, an
+ *   index probe per monthly partition) and `DISTINCT ON (id)`: dedupe by (store, id), as SQLite.
+ *   Writers of one store never overlap (the store's shard lease fences ingest), so no two
+ *   transactions insert the same id at once.
+ * - Partitions: made at open from the oldest accepted event to a month ahead and kept ahead every
+ *   hour; a write into a month without one makes it in its own transaction (forgotten if that rolls
+ *   back). Retention drops whole months ({@link PgStorage.dropRawBefore}).
+ */
+import {
+  layoutValidator,
+  type AgentStatus,
+  type FootfallEvent,
+  type Layout,
+  type LayoutInput,
+  type VisitorEvent,
+  type VisitorId,
+  type ZoneId,
+} from "@footfall/core";
+import type pg from "pg";
+import { deriveVisitor } from "../analytics/visitor-derivation.js";
+import { AggregateDelta } from "../aggregates/delta.js";
+import { hashPassword, newSecret, tokenHash, verifyPasswordAsync } from "../auth/secrets.js";
+import type {
+  AgentCredentials,
+  AgentIdentity,
+  AgentPasswordEntry,
+  AgentRow,
+  AgentSecret,
+  AggregatesStore,
+  AgentsStore,
+  BackfillOptions,
+  Departments,
+  DepartmentsStore,
+  EventsStore,
+  ExperimentsStore,
+  InsertOutcome,
+  Principal,
+  Role,
+  SalesStore,
+  Storage,
+  StoreRow,
+  StoresStore,
+  TokenCheck,
+  TokenInfo,
+  TokensStore,
+  ZoneSales,
+} from "../storage/types.js";
+import * as agg from "./aggregates.js";
+import { migratePg } from "./migrate.js";
+import { TimePartitions } from "./partitions.js";
+import { createPgPool, type PgQueryable } from "./pool.js";
+
+/** `last_used_at` of a token is written at most this often (as SQLite). */
+const TOUCH_EVERY_MS = 60_000;
+const TOKEN_ID_LENGTH = 12;
+const DAY_MS = 86_400_000;
+const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
+const TYPE_NAME = ["enter", "exit", "count", "position"] as const;
+
+export interface PgStorageOptions {
+  /** Connections at most (default 10). */
+  poolMax?: number;
+  /** Shown in pg_stat_activity (default "footfall"). */
+  applicationName?: string;
+  now?: () => number;
+  /** Partitions are made at open back to this age (the oldest event ingest accepts; default 8 days). */
+  maxEventAgeMs?: number;
+  /** Errors of idle connections and of the background partition upkeep (logged by the caller). */
+  onError?: (err: Error) => void;
+}
+
+/** The PostgreSQL storage, with what only it offers. */
+export interface PgStorage extends Storage {
+  readonly kind: "postgres";
+  readonly pool: pg.Pool;
+  /** The client of a storage bound to an open transaction (`tx` of `transaction`), else null: for statements outside the interface (lease fencing). */
+  clientOf(tx: Storage): pg.PoolClient | null;
+  /**
+   * Retention by whole months: drops the partitions of events, visits and trips whose rows all lie
+   * before `before` and the open visits last seen before it; returns the partitions dropped.
+   */
+  dropRawBefore(before: number): Promise<string[]>;
+  /** Every store's hour and day rollups that end before `before`, in one pass; how many rows went. */
+  deleteAllRollupsBefore(before: number): Promise<number>;
+}
+
+/** A bounded map that forgets the oldest entries first. */
+class Bounded<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly capacity: number) {}
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  set(k: K, v: V): void {
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.capacity)
+      for (const key of this.map.keys()) {
+        this.map.delete(key);
+        if (this.map.size <= this.capacity * 0.9) break;
+      }
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** What the root storage and every transaction's share: the pool, partitions, caches. */
+class PgCore {
+  readonly partitions: TimePartitions;
+  /** Committed path ids, by store NUL zones. */
+  readonly pathIds = new Bounded<string, number>(200_000);
+  readonly touched = new Map<string, number>();
+  readonly revokeListeners: ((id: string) => void)[] = [];
+  readonly txOf = new WeakMap<Storage, TxState>();
+  closed = false;
+  timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    readonly pool: pg.Pool,
+    readonly now: () => number,
+  ) {
+    this.partitions = new TimePartitions(pool);
+  }
+
+  learn(ids: Map<string, number>): void {
+    for (const [k, v] of ids) this.pathIds.set(k, v);
+  }
+}
+
+/** A nested rollback scope; `real` once its SAVEPOINT was issued (before the first write in it). */
+interface Scope {
+  name: string;
+  /** Buffered aggregate writes before it. */
+  mark: number;
+  real: boolean;
+}
+
+/** One transaction: its client, its buffered aggregate writes and its open scopes. */
+interface TxState {
+  client: pg.PoolClient;
+  open: boolean;
+  entries: { store: string; delta: AggregateDelta }[];
+  /** Entries written so far. */
+  flushed: number;
+  scopes: Scope[];
+  seq: number;
+  /** Path ids read or made in it (kept once it commits). */
+  learned: Map<string, number>;
+}
+
+const ended = () => new Error("storage: this transaction has ended; use the storage it was opened on");
+
+/**
+ * Writes what is buffered and issues the SAVEPOINTs of the open scopes, in order: entries buffered
+ * before a scope are written before its SAVEPOINT, so rolling it back undoes exactly its own.
+ */
+async function materialize(core: PgCore, tx: TxState): Promise<void> {
+  if (!tx.open) throw ended();
+  for (const scope of tx.scopes) {
+    if (scope.real) continue;
+    if (tx.flushed < scope.mark) {
+      await writeEntries(core, tx, tx.entries.slice(tx.flushed, scope.mark));
+      tx.flushed = scope.mark;
+    }
+    await tx.client.query(`SAVEPOINT ${scope.name}`);
+    scope.real = true;
+  }
+  if (tx.flushed < tx.entries.length) {
+    await writeEntries(core, tx, tx.entries.slice(tx.flushed));
+    tx.flushed = tx.entries.length;
+  }
+}
+
+async function writeEntries(core: PgCore, tx: TxState, entries: { store: string; delta: AggregateDelta }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const K = "\u0000";
+  await agg.writeFolded(tx.client, agg.fold(entries), core.partitions, { get: (store, zones) => core.pathIds.get(store + K + zones) }, tx.learned);
+}
+
+interface EventRow {
+  id: string;
+  ts: number;
+  type: number;
+  zone: string | null;
+  visitor: string | null;
+  n_in: number | null;
+  n_out: number | null;
+  x: number | null;
+  y: number | null;
+}
+const EVENT_COLUMNS = "id, ts, type, zone, visitor, n_in, n_out, x, y";
+
+function fromRow(r: EventRow): FootfallEvent {
+  const type = TYPE_NAME[r.type]!;
+  switch (type) {
+    case "enter":
+    case "exit":
+      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, visitor: r.visitor as VisitorId };
+    case "count":
+      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, in: r.n_in ?? 0, out: r.n_out ?? 0 };
+    case "position":
+      return { type, id: r.id, ts: r.ts, visitor: r.visitor as VisitorId, x: r.x ?? 0, y: r.y ?? 0 };
+  }
+}
+
+interface TokenRow {
+  id: string;
+  role: Role;
+  store: string | null;
+  label: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+const tokenInfo = (r: TokenRow): TokenInfo => ({
+  id: r.id,
+  role: r.role,
+  store: r.store,
+  label: r.label,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+});
+function refusal(r: TokenRow, now: number): (TokenCheck & { ok: false }) | null {
+  if (r.revoked_at !== null) return { ok: false, why: "revoked", at: r.revoked_at };
+  if (r.expires_at !== null && now >= r.expires_at) return { ok: false, why: "expired", at: r.expires_at };
+  return null;
+}
+
+/** A storage over `core`: the root one (`tx` null: the pool, one statement at a time) or one bound to a transaction. */
+function bind(core: PgCore, tx: TxState | null): PgStorage {
+  /** The queryable for a statement: the pool, or the transaction's client (after writing what is buffered, for `flush`). */
+  const db = async (flush: boolean): Promise<PgQueryable> => {
+    if (!tx) {
+      if (core.closed) throw new Error("storage: closed");
+      return core.pool;
+    }
+    if (!tx.open) throw ended();
+    if (flush) await materialize(core, tx);
+    return tx.client;
+  };
+  const read = <T>(fn: (q: PgQueryable) => Promise<T>) => db(false).then(fn);
+  const aggRead = <T>(fn: (q: PgQueryable) => Promise<T>) => db(true).then(fn);
+  /** A write: in the transaction (after what is buffered), or a statement of its own at the root. */
+  const write = <T>(fn: (q: PgQueryable) => Promise<T>) => db(true).then(fn);
+  /** Several statements that must hold together: in the transaction, or in one of their own at the root. */
+  const atomic = <T>(fn: (q: PgQueryable) => Promise<T>): Promise<T> => (tx ? db(true).then(fn) : transaction(core, (t) => fn(core.txOf.get(t)!.client)));
+
+  const stores: StoresStore = {
+    list: () => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores ORDER BY id")).rows),
+    get: (id) => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores WHERE id = $1", [id])).rows[0]),
+    ensure: (id, name, now) =>
+      write(async (q) => void (await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [id, name, now]))),
+    layouts: (store) =>
+      read(async (q) =>
+        (await q.query<{ body: Layout }>("SELECT body FROM layouts WHERE store = $1 ORDER BY valid_from, version", [store])).rows.map((r) => r.body),
+      ),
+    versions: (store) =>
+      read(
+        async (q) =>
+          (
+            await q.query<{ version: number; validFrom: number }>('SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1 ORDER BY version', [
+              store,
+            ])
+          ).rows,
+      ),
+    saveLayout: (store, input: LayoutInput, now) =>
+      atomic(async (q) => {
+        await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, input.name ?? store, now]);
+        // The store's row, locked: two servers saving a layout at once number their versions one after the other.
+        const { rows } = await q.query<{ name: string }>("SELECT name FROM stores WHERE id = $1 FOR UPDATE", [store]);
+        const name = input.name ?? rows[0]!.name;
+        if (input.name) await q.query("UPDATE stores SET name = $1 WHERE id = $2", [input.name, store]);
+        const v = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = $1", [store]);
+        const version = (v.rows[0]?.v ?? 0) + 1;
+        const layout = { store, name, version, validFrom: input.validFrom, timezone: input.timezone, floor: input.floor, zones: input.zones } as Layout;
+        if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+        await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
+          store,
+          version,
+          input.validFrom,
+          now,
+          JSON.stringify(layout),
+        ]);
+        return layout;
+      }),
+  };
+
+  const agents: AgentsStore = {
+    add: (store, agent, kind, now) =>
+      write(async (q): Promise<AgentCredentials> => {
+        const password = newSecret(18);
+        const username = `${store}.${agent}`;
+        await q.query(
+          `INSERT INTO agents (store, agent, kind, username, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash`,
+          [store, agent, kind, username, hashPassword(password), now],
+        );
+        return { agent, store, username, password };
+      }),
+    credentials: (username) =>
+      read(async (q) => (await q.query<AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = $1", [username])).rows[0]),
+    authenticate: async (username, password) => {
+      const row = await agents.credentials(username);
+      if (!row || !(await verifyPasswordAsync(password, row.hash))) return undefined;
+      return { store: row.store, agent: row.agent, kind: row.kind };
+    },
+    ownersOfClientId: (clientId) =>
+      read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = $1", [clientId])).rows),
+    get: (store, agent) =>
+      read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = $1 AND agent = $2", [store, agent])).rows[0]),
+    list: (store) =>
+      read(
+        async (q) =>
+          (
+            await q.query<AgentRow>(
+              `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
+                      last_received_at AS "lastReceivedAt", events, duplicates, rejects FROM agents WHERE store = $1 ORDER BY agent`,
+              [store],
+            )
+          ).rows,
+      ),
+    passwordEntries: () =>
+      read(async (q) => (await q.query<AgentPasswordEntry>("SELECT username, password_hash AS hash, store, agent FROM agents ORDER BY username")).rows),
+    recordStatus: (store, agent, status: AgentStatus) =>
+      write(async (q) => {
+        const { state, version, ts, kind: _kind, ...metrics } = status;
+        await q.query("UPDATE agents SET state = $1, version = $2, status_ts = $3, status_metrics = $4 WHERE store = $5 AND agent = $6", [
+          state,
+          version,
+          ts,
+          JSON.stringify(metrics),
+          store,
+          agent,
+        ]);
+      }),
+    recordIngest: (store, agent, t) =>
+      write(async (q) => {
+        await q.query(
+          `UPDATE agents SET events = events + $1, duplicates = duplicates + $2, rejects = rejects + $3,
+             last_event_ts = greatest(coalesce(last_event_ts, 0), coalesce($4::bigint, 0)), last_received_at = $5 WHERE store = $6 AND agent = $7`,
+          [t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent],
+        );
+      }),
+  };
+
+  const tokenById = (q: PgQueryable, id: string) => q.query<TokenRow>("SELECT * FROM tokens WHERE id = $1", [id]).then((r) => r.rows[0]);
+  const wantsTouch = (id: string, now: number) => {
+    const last = core.touched.get(id);
+    return !(last !== undefined && now - last < TOUCH_EVERY_MS && now >= last);
+  };
+  const tokens: TokensStore = {
+    create: (role, store, now, opts = {}) =>
+      write(async (q) => {
+        const token = `ff_${newSecret(24)}`;
+        const hash = tokenHash(token);
+        const id = hash.slice(0, TOKEN_ID_LENGTH);
+        await q.query("INSERT INTO tokens (id, hash, role, store, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+          id,
+          hash,
+          role,
+          store,
+          opts.label ?? null,
+          now,
+          opts.expiresAt ?? null,
+        ]);
+        return { token, info: tokenInfo((await tokenById(q, id))!) };
+      }),
+    add: async (role, store, now, label, expiresAt) => (await tokens.create(role, store, now, { label: label ?? null, expiresAt: expiresAt ?? null })).token,
+    check: async (token, now) => {
+      const r = await read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens WHERE hash = $1", [tokenHash(token)])).rows[0]);
+      if (!r) return { ok: false, why: "unknown" };
+      const problem = refusal(r, now);
+      if (problem) return problem;
+      const principal: Principal = { role: r.role, store: r.store, tokenId: r.id };
+      // "Last used" is a courtesy: noted at most once a minute, outside any transaction, never waited for, never failing the check.
+      if (wantsTouch(r.id, now) && !core.closed) {
+        core.touched.set(r.id, now);
+        core.pool.query("UPDATE tokens SET last_used_at = $1 WHERE id = $2", [now, r.id]).catch(() => {});
+      }
+      return { ok: true, principal };
+    },
+    verify: async (token, now = Date.now()) => {
+      const c = await tokens.check(token, now);
+      return c.ok ? c.principal : undefined;
+    },
+    isValid: (id, now) =>
+      read(async (q) => {
+        const r = await tokenById(q, id);
+        return r !== undefined && refusal(r, now) === null;
+      }),
+    get: (id) => read(async (q) => ((r) => r && tokenInfo(r))(await tokenById(q, id))),
+    list: () => read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens ORDER BY created_at, id")).rows.map(tokenInfo)),
+    revoke: async (idOrToken, now) => {
+      const id = idOrToken.startsWith("ff_") ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken;
+      const info = await write(async (q) => {
+        if (!(await tokenById(q, id))) return undefined;
+        await q.query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, id]);
+        return tokenInfo((await tokenById(q, id))!);
+      });
+      if (info) for (const l of core.revokeListeners) l(id);
+      return info;
+    },
+    onRevoked: (listener) => void core.revokeListeners.push(listener),
+  };
+
+  const insertMany = async (store: string, agent: string, list: readonly FootfallEvent[], receivedAt: number): Promise<boolean[]> => {
+    if (list.length === 0) return [];
+    const q = await db(true);
+    await core.partitions.ensure(
+      list.map((e) => e.ts),
+      q,
+    );
+    const n = list.length;
+    const ids = new Array<string>(n);
+    const ts = new Array<number>(n);
+    const type = new Array<number>(n);
+    const zone = new Array<string | null>(n);
+    const visitor = new Array<string | null>(n);
+    const nIn = new Array<number | null>(n);
+    const nOut = new Array<number | null>(n);
+    const x = new Array<number | null>(n);
+    const y = new Array<number | null>(n);
+    for (let i = 0; i < n; i++) {
+      const e = list[i]!;
+      ids[i] = e.id;
+      ts[i] = e.ts;
+      type[i] = TYPE_CODE[e.type];
+      zone[i] = e.type === "position" ? null : e.zone;
+      visitor[i] = e.type === "count" ? null : e.visitor;
+      nIn[i] = e.type === "count" ? e.in : null;
+      nOut[i] = e.type === "count" ? e.out : null;
+      x[i] = e.type === "position" ? e.x : null;
+      y[i] = e.type === "position" ? e.y : null;
+    }
+    const { rows } = await q.query<{ id: string }>(
+      `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
+       SELECT $1, f.id, f.ts, f.type, f.zone, f.visitor, f.n_in, f.n_out, f.x, f.y, $11, $12
+         FROM (SELECT DISTINCT ON (u.id) u.*
+                 FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::int[], $8::int[], $9::float8[], $10::float8[])
+                      WITH ORDINALITY AS u(id, ts, type, zone, visitor, n_in, n_out, x, y, ord)
+                ORDER BY u.id, u.ord) f
+        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.store = $1 AND e.id = f.id)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [store, ids, ts, type, zone, visitor, nIn, nOut, x, y, agent, receivedAt],
+    );
+    const fresh = new Set(rows.map((r) => r.id));
+    const out = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      // The first of a repeated id in the list is the one inserted.
+      out[i] = fresh.delete(ids[i]!);
+    }
+    return out;
+  };
+
+  const visitorEvents = (store: string, visitor: string) =>
+    read(
+      async (q) =>
+        (await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE store = $1 AND visitor = $2 ORDER BY ts, id`, [store, visitor])).rows.map(
+          fromRow,
+        ) as VisitorEvent[],
+    );
+
+  const events: EventsStore = {
+    insertMany,
+    insert: async (store, agent, e, receivedAt) =>
+      tx
+        ? (await insertMany(store, agent, [e], receivedAt))[0]!
+        : transaction(core, async (t) => (await t.events.insertMany(store, agent, [e], receivedAt))[0]!),
+    visitorEvents,
+    visitorsEvents: (store, visitors, known) =>
+      read(async (q) => {
+        const out = new Map<string, VisitorEvent[]>(visitors.map((v) => [v, []]));
+        if (visitors.length === 0) return out;
+        // One statement: the events of the visitors with more stored than the caller holds (all of them without `known`).
+        const { rows } = await q.query<EventRow>(
+          `WITH k AS (SELECT * FROM unnest($2::text[], $3::int[]) AS k(visitor, known)),
+                want AS (SELECT k.visitor FROM k JOIN events e ON e.store = $1 AND e.visitor = k.visitor GROUP BY k.visitor, k.known HAVING count(*) > k.known)
+           SELECT ${EVENT_COLUMNS} FROM events WHERE store = $1 AND visitor IN (SELECT visitor FROM want) ORDER BY visitor, ts, id`,
+          [store, visitors, visitors.map((v) => (known ? known(v) : 0))],
+        );
+        for (const r of rows) out.get(r.visitor!)?.push(fromRow(r) as VisitorEvent);
+        return out;
+      }),
+    total: (store) => read(async (q) => (await q.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE store = $1", [store])).rows[0]?.n ?? 0),
+  };
+
+  const sales: SalesStore = {
+    insert: (store, rows, now) =>
+      atomic(async (q) => {
+        const out: InsertOutcome[] = [];
+        for (const r of rows) {
+          const zones = JSON.stringify(r.zones);
+          const ins = await q.query(
+            `INSERT INTO sales (store, transaction_id, ts, zone, department, zones, amount, items, imported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+            [store, r.transaction, r.ts, r.zone, r.department, zones, r.amount, r.items, now],
+          );
+          if (ins.rowCount === 1) {
+            out.push("accepted");
+            continue;
+          }
+          const s = (
+            await q.query<{ ts: number; zone: string | null; department: string | null; zones: string[]; amount: number; items: number | null }>(
+              "SELECT ts, zone, department, zones, amount, items FROM sales WHERE store = $1 AND transaction_id = $2",
+              [store, r.transaction],
+            )
+          ).rows[0]!;
+          const same =
+            s.ts === r.ts &&
+            s.zone === r.zone &&
+            s.department === r.department &&
+            JSON.stringify(s.zones) === zones &&
+            s.amount === r.amount &&
+            s.items === r.items;
+          out.push(same ? "duplicate" : "conflict");
+        }
+        return out;
+      }),
+    totals: (store, from, to) =>
+      read(async (q) => {
+        const r = (
+          await q.query<{ transactions: number; sales: number | null }>(
+            "SELECT count(*) AS transactions, sum(amount) AS sales FROM sales WHERE store = $1 AND ts >= $2 AND ts < $3",
+            [store, from, to],
+          )
+        ).rows[0]!;
+        return { transactions: r.transactions, sales: r.sales ?? 0 };
+      }),
+    byZone: (store, from, to) =>
+      read(
+        async (q) =>
+          (
+            await q.query<ZoneSales>(
+              `SELECT z.zone, sum(1.0 / jsonb_array_length(s.zones)) AS transactions, sum(s.amount / jsonb_array_length(s.zones)) AS sales
+                 FROM sales s, jsonb_array_elements_text(s.zones) AS z(zone)
+                WHERE s.store = $1 AND s.ts >= $2 AND s.ts < $3
+                GROUP BY z.zone ORDER BY z.zone COLLATE "C"`,
+              [store, from, to],
+            )
+          ).rows,
+      ),
+  };
+
+  const departmentRows = (q: PgQueryable, store: string) =>
+    q.query<{ department: string; zone: string }>("SELECT department, zone FROM departments WHERE store = $1 ORDER BY position", [store]).then((r) => r.rows);
+  const departments: DepartmentsStore = {
+    get: (store) =>
+      read(async (q) => {
+        const out: Departments = {};
+        for (const r of await departmentRows(q, store)) (out[r.department] ??= []).push(r.zone);
+        return out;
+      }),
+    replace: (store, d) =>
+      atomic(async (q) => {
+        await q.query("DELETE FROM departments WHERE store = $1", [store]);
+        const rows = Object.entries(d).flatMap(([name, zones]) => zones.map((zone) => ({ name, zone })));
+        if (rows.length)
+          await q.query(
+            "INSERT INTO departments (store, department, zone, position) SELECT $1, d, z, p - 1 FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(d, z, p)",
+            [store, rows.map((r) => r.name), rows.map((r) => r.zone)],
+          );
+      }),
+    aliases: (store) =>
+      read(async (q) => {
+        const out: Record<string, string> = {};
+        for (const r of await departmentRows(q, store)) out[r.zone] = r.department;
+        return out;
+      }),
+  };
+
+  const experiments: ExperimentsStore = {
+    insert: (experiment, now) =>
+      write(
+        async (q) =>
+          void (await q.query("INSERT INTO experiments (id, body, created_at) VALUES ($1, $2, $3)", [experiment.id, JSON.stringify(experiment), now])),
+      ),
+    get: <T>(id: string) => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments WHERE id = $1", [id])).rows[0]?.body),
+    list: <T>() => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments ORDER BY created_at DESC, id")).rows.map((r) => r.body)),
+  };
+
+  const aggregates: AggregatesStore = {
+    write: async (store, delta) => {
+      if (!tx) return transaction(core, (t) => t.aggregates.write(store, delta));
+      if (!tx.open) throw ended();
+      if (!delta.empty || delta.revisits.size || delta.paths.size || delta.transitions.size) tx.entries.push({ store, delta });
+    },
+    markForBuild: (store) =>
+      write(
+        async (q) =>
+          void (await q.query("INSERT INTO aggregate_state (store, built_at) VALUES ($1, 0) ON CONFLICT (store) DO UPDATE SET built_at = 0", [store])),
+      ),
+    zoneTotals: (store, spans) => aggRead((q) => agg.zoneTotals(q, store, spans)),
+    zoneHistograms: (store, spans) => aggRead((q) => agg.zoneHistograms(q, store, spans)),
+    revisitsBefore: (store, a, b, before) => aggRead((q) => agg.revisitsBefore(q, store, a, b, before)),
+    revisitHoursOfPrev: (store, a, b, prev) => aggRead((q) => agg.revisitHoursOfPrev(q, store, a, b, prev)),
+    visitsIn: (store, zone, from, to) => aggRead((q) => agg.visitsIn(q, store, zone, from, to)),
+    visitCount: (store, zone, from, to) => aggRead((q) => agg.visitCount(q, store, zone, from, to)),
+    knownZones: (store) => aggRead((q) => agg.knownZones(q, store)),
+    zoneHours: (store, a, b) => aggRead((q) => agg.zoneHours(q, store, a, b)),
+    doorHours: (store, a, b) => aggRead((q) => agg.doorHours(q, store, a, b)),
+    doorTotals: (store, spans) => aggRead((q) => agg.doorTotals(q, store, spans)),
+    countsIn: (store, from, to) => read((q) => agg.countsIn(q, store, from, to)),
+    openVisitsSince: (store, since) => aggRead((q) => agg.openVisitsSince(q, store, since)),
+    pathReport: (store, spans, limit) => aggRead((q) => agg.pathReport(q, store, spans, limit)),
+    pathCounts: (store, spans) => aggRead((q) => agg.pathCounts(q, store, spans)),
+    deleteRawBefore: (store, before, limit) => atomic((q) => agg.deleteRawBefore(q, store, before, limit)),
+    deleteRollupsBefore: (store, before) => atomic((q) => agg.deleteRollupsBefore(q, store, before)),
+  };
+
+  const storage: PgStorage = {
+    kind: "postgres",
+    pool: core.pool,
+    stores,
+    agents,
+    tokens,
+    events,
+    sales,
+    departments,
+    experiments,
+    aggregates,
+    transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),
+    savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
+    buildPendingAggregates: (opts) => buildPending(core, storage, opts),
+    ping: () => read(async (q) => void (await q.query("SELECT 1"))),
+    clientOf: (t) => {
+      const s = core.txOf.get(t);
+      return s && s.open ? s.client : null;
+    },
+    dropRawBefore: async (before) => {
+      const dropped = await core.partitions.dropBefore(before);
+      await core.pool.query("DELETE FROM open_visits WHERE last_seen_ts < $1", [before]);
+      return dropped;
+    },
+    deleteAllRollupsBefore: async (before) => {
+      const hour = Math.floor(before / 3_600_000);
+      const day = Math.floor(before / DAY_MS);
+      let n = 0;
+      for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"])
+        n += (await core.pool.query(`DELETE FROM ${table} WHERE (grain = 0 AND t < $1) OR (grain = 1 AND t < $2)`, [hour, day])).rowCount ?? 0;
+      n += (await core.pool.query("DELETE FROM zone_revisits WHERE hour < $1", [hour])).rowCount ?? 0;
+      return n;
+    },
+    close: async () => {
+      if (tx) throw new Error("storage: close the storage, not a transaction");
+      if (core.closed) return;
+      core.closed = true;
+      if (core.timer) clearInterval(core.timer);
+      await core.pool.end();
+    },
+  };
+  if (tx) core.txOf.set(storage, tx);
+  return storage;
+}
+
+async function transaction<T>(core: PgCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
+  if (core.closed) throw new Error("storage: closed");
+  const client = await core.pool.connect();
+  const state: TxState = { client, open: true, entries: [], flushed: 0, scopes: [], seq: 0, learned: new Map() };
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    try {
+      const result = await fn(bind(core, state));
+      await materialize(core, state);
+      state.open = false;
+      await client.query("COMMIT");
+      core.learn(state.learned);
+      return result;
+    } catch (err) {
+      state.open = false;
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      // Partitions made in it are gone again.
+      core.partitions.forget();
+      throw err;
+    }
+  } finally {
+    state.open = false;
+    client.release(broken || undefined);
+  }
+}
+
+async function savepoint<T>(core: PgCore, tx: TxState, storage: Storage, fn: (tx: Storage) => Promise<T>): Promise<T> {
+  if (!tx.open) throw ended();
+  const scope: Scope = { name: `footfall_sp${++tx.seq}`, mark: tx.entries.length, real: false };
+  tx.scopes.push(scope);
+  const pop = () => {
+    const i = tx.scopes.lastIndexOf(scope);
+    if (i >= 0) tx.scopes.splice(i, 1);
+  };
+  let result: T;
+  try {
+    result = await fn(storage);
+  } catch (err) {
+    pop();
+    if (scope.real && tx.open) {
+      await tx.client.query(`ROLLBACK TO SAVEPOINT ${scope.name}`);
+      await tx.client.query(`RELEASE SAVEPOINT ${scope.name}`);
+      tx.learned.clear();
+      core.partitions.forget();
+    }
+    tx.entries.length = Math.min(tx.entries.length, scope.mark);
+    tx.flushed = Math.min(tx.flushed, scope.mark);
+    throw err;
+  }
+  pop();
+  if (scope.real && tx.open) await tx.client.query(`RELEASE SAVEPOINT ${scope.name}`);
+  return result;
+}
+
+/**
+ * The one-time build of aggregates from stored events for stores marked by `markForBuild`:
+ * the store's aggregate rows are cleared, then door counts in pages by (ts, id) and whole visitors
+ * in pages by visitor, each page one transaction (as ../aggregates/backfill.ts does on SQLite).
+ */
+async function buildPending(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
+  const pending = (await core.pool.query<{ store: string }>("SELECT store FROM aggregate_state WHERE built_at = 0 ORDER BY store")).rows;
+  const page = opts.pageSize ?? 50_000;
+  let built = 0;
+  for (const { store } of pending) {
+    await storage.transaction(async (tx) => {
+      const q = (tx as PgStorage).clientOf(tx)!;
+      for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"])
+        await q.query(`DELETE FROM ${table} WHERE store = $1`, [store]);
+    });
+    core.pathIds.clear();
+    const total = await storage.events.total(store);
+    let done = 0;
+    let cursor = { ts: Number.MIN_SAFE_INTEGER, id: "" };
+    for (;;) {
+      const { rows } = await core.pool.query<{ id: string; zone: string; ts: number; n_in: number; n_out: number }>(
+        "SELECT id, zone, ts, n_in, n_out FROM events WHERE store = $1 AND type = 2 AND (ts, id) > ($2, $3) ORDER BY ts, id LIMIT $4",
+        [store, cursor.ts, cursor.id, page],
+      );
+      if (rows.length === 0) break;
+      const delta = new AggregateDelta();
+      for (const r of rows) delta.door(r.zone, r.ts, r.n_in, r.n_out);
+      await storage.transaction((tx) => tx.aggregates.write(store, delta));
+      const last = rows[rows.length - 1]!;
+      cursor = { ts: last.ts, id: last.id };
+      done += rows.length;
+      opts.progress?.(store, done, total);
+      if (rows.length < page) break;
+    }
+    let after = "";
+    let reported = done;
+    for (;;) {
+      const visitors = (
+        await core.pool.query<{ visitor: string }>("SELECT DISTINCT visitor FROM events WHERE store = $1 AND visitor > $2 ORDER BY visitor LIMIT $3", [
+          store,
+          after,
+          Math.max(1, Math.floor(page / 8)),
+        ])
+      ).rows.map((r) => r.visitor);
+      if (visitors.length === 0) break;
+      const all = await storage.events.visitorsEvents(store, visitors);
+      const delta = new AggregateDelta();
+      for (const visitor of visitors) {
+        const list = all.get(visitor) ?? [];
+        done += list.length;
+        const d = deriveVisitor(list, opts);
+        for (const x of d.visits) delta.visit(x.zone, x.enterId, x.item, 1);
+        for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1);
+        for (const o of d.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
+      }
+      await storage.transaction((tx) => tx.aggregates.write(store, delta));
+      after = visitors[visitors.length - 1]!;
+      if (done - reported >= 250_000) {
+        opts.progress?.(store, done, total);
+        reported = done;
+      }
+    }
+    await core.pool.query("UPDATE aggregate_state SET built_at = $1 WHERE store = $2", [core.now(), store]);
+    opts.progress?.(store, total, total);
+    built++;
+  }
+  return built;
+}
+
+/**
+ * Open the PostgreSQL database at `url` (`postgres://user:password@host:5432/footfall`) as a
+ * {@link Storage}: migrations applied (under an advisory lock, so servers may start together),
+ * partitions made from the oldest accepted event to a month ahead (and kept ahead every hour).
+ * A database that cannot be reached or is newer than this server throws, saying what to do.
+ */
+export async function openPgStorage(url: string, opts: PgStorageOptions = {}): Promise<PgStorage> {
+  const onError = opts.onError ?? (() => {});
+  const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall" }, onError);
+  try {
+    await pool.query("SELECT 1");
+  } catch (err) {
+    await pool.end().catch(() => {});
+    const safe = url.replace(/:[^:@/]*@/, ":***@");
+    throw new Error(
+      `cannot reach PostgreSQL at ${safe} (FOOTFALL_DATABASE_URL): ${(err as Error).message}; is it running, and are the user, password and database right?`,
+      { cause: err },
+    );
+  }
+  const now = opts.now ?? Date.now;
+  const core = new PgCore(pool, now);
+  try {
+    await migratePg(pool);
+    const maxAge = opts.maxEventAgeMs ?? 8 * DAY_MS;
+    await core.partitions.prepare(now(), maxAge);
+    core.timer = setInterval(() => {
+      core.partitions.prepare(now(), DAY_MS).catch((err: Error) => onError(err));
+    }, 3_600_000);
+    core.timer.unref();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  return bind(core, null);
+}

@@ -1,0 +1,723 @@
+/**
+ * The aggregates on PostgreSQL (the tables of schema.ts): the batched writes of a transaction's
+ * {@link AggregateDelta}s and the reads the analytics answer from, as the SQLite side
+ * (../aggregates/aggregates-repo.ts and path-store.ts) answers them.
+ *
+ * Writes: a transaction keeps the deltas it is given in memory and writes them together, folded,
+ * when it commits (or before anything in it reads or writes the aggregate tables): every store of a
+ * group commit in about a dozen statements (`unnest` arrays, `INSERT ... ON CONFLICT`), not a
+ * dozen per store. Folding keeps what the SQLite side does row by row: per key, the last delete or
+ * insert of a visit, trip or open visit wins; increments of the rollups are summed.
+ *
+ * Reads: the path tallies are summed by the database (no per-day cache: another server may write a
+ * store's rollups, so nothing read is kept between queries), and the top paths come out in the
+ * contract's order from `ORDER BY n DESC, zones` (zones joined by "," under COLLATE "C").
+ */
+import { compareIds, compareZoneSequences, type PathReport, type ZoneId } from "@footfall/core";
+import { PATH_SEP } from "../analytics/visitor-derivation.js";
+import type { AggregateDelta } from "../aggregates/delta.js";
+import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
+import type { Spans } from "../aggregates/spans.js";
+import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
+import type { TimePartitions } from "./partitions.js";
+import type { PgQueryable } from "./pool.js";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+// ---- folding a transaction's deltas ----
+
+interface VisitOp {
+  store: string;
+  zone: string;
+  enterTs: number;
+  enterId: string;
+  /** null: delete. */
+  row: { dwellMs: number | null; prevEnterTs: number | null } | null;
+}
+interface TripOp {
+  store: string;
+  startTs: number;
+  visitor: string;
+  /** null: delete. */
+  path: string | null;
+}
+interface OpenOp {
+  store: string;
+  zone: string;
+  visitor: string;
+  /** null: delete. */
+  lastSeenTs: number | null;
+}
+interface ZoneSum {
+  store: string;
+  grain: number;
+  t: number;
+  zone: string;
+  visits: number;
+  firsts: number;
+  closed: number;
+  dwellSumMs: number;
+  hist: DwellHistogram;
+}
+
+/** What a run of deltas does, once per row. */
+export interface Folded {
+  visits: Map<string, VisitOp>;
+  trips: Map<string, TripOp>;
+  opens: Map<string, OpenOp>;
+  zones: Map<string, ZoneSum>;
+  revisits: Map<string, { store: string; hour: number; zone: string; prevHour: number; n: number }>;
+  paths: Map<string, { store: string; grain: number; t: number; path: string; n: number }>;
+  transitions: Map<string, { store: string; grain: number; t: number; from: string; to: string; n: number }>;
+  doors: Map<string, { store: string; grain: number; t: number; zone: string; in: number; out: number }>;
+}
+
+const K = "\u0000";
+
+/** Folds deltas, in the order they were written, into one change per row. */
+export function fold(entries: readonly { store: string; delta: AggregateDelta }[]): Folded {
+  const f: Folded = {
+    visits: new Map(),
+    trips: new Map(),
+    opens: new Map(),
+    zones: new Map(),
+    revisits: new Map(),
+    paths: new Map(),
+    transitions: new Map(),
+    doors: new Map(),
+  };
+  for (const { store, delta: d } of entries) {
+    for (const v of d.visitDeletes)
+      f.visits.set([store, v.zone, v.enterTs, v.enterId].join(K), { store, zone: v.zone, enterTs: v.enterTs, enterId: v.enterId, row: null });
+    for (const v of d.visitInserts)
+      f.visits.set([store, v.zone, v.enterTs, v.enterId].join(K), {
+        store,
+        zone: v.zone,
+        enterTs: v.enterTs,
+        enterId: v.enterId,
+        row: { dwellMs: v.dwellMs, prevEnterTs: v.prevEnterTs },
+      });
+    for (const t of d.tripDeletes) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: null });
+    for (const t of d.tripInserts) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: t.path });
+    for (const o of d.openDeletes) f.opens.set([store, o.zone, o.visitor].join(K), { store, zone: o.zone, visitor: o.visitor, lastSeenTs: null });
+    for (const o of d.openUpserts) f.opens.set([store, o.zone, o.visitor].join(K), { store, zone: o.zone, visitor: o.visitor, lastSeenTs: o.lastSeenTs });
+    for (const z of d.zones.values()) {
+      if (z.visits === 0 && z.firsts === 0 && z.closed === 0 && z.dwellSumMs === 0 && z.hist.size === 0) continue;
+      const key = [store, z.grain, z.t, z.zone].join(K);
+      const s = f.zones.get(key);
+      if (!s)
+        f.zones.set(key, {
+          store,
+          grain: z.grain,
+          t: z.t,
+          zone: z.zone,
+          visits: z.visits,
+          firsts: z.firsts,
+          closed: z.closed,
+          dwellSumMs: z.dwellSumMs,
+          hist: new Map(z.hist),
+        });
+      else {
+        s.visits += z.visits;
+        s.firsts += z.firsts;
+        s.closed += z.closed;
+        s.dwellSumMs += z.dwellSumMs;
+        mergeHistogram(s.hist, z.hist);
+      }
+    }
+    for (const r of d.revisits.values()) {
+      if (r.n === 0) continue;
+      const key = [store, r.hour, r.zone, r.prevHour].join(K);
+      const s = f.revisits.get(key);
+      if (s) s.n += r.n;
+      else f.revisits.set(key, { store, hour: r.hour, zone: r.zone, prevHour: r.prevHour, n: r.n });
+    }
+    for (const p of d.paths.values()) {
+      if (p.n === 0) continue;
+      const key = [store, p.grain, p.t, p.path].join(K);
+      const s = f.paths.get(key);
+      if (s) s.n += p.n;
+      else f.paths.set(key, { store, grain: p.grain, t: p.t, path: p.path, n: p.n });
+    }
+    for (const x of d.transitions.values()) {
+      if (x.n === 0) continue;
+      const key = [store, x.grain, x.t, x.from, x.to].join(K);
+      const s = f.transitions.get(key);
+      if (s) s.n += x.n;
+      else f.transitions.set(key, { store, grain: x.grain, t: x.t, from: x.from, to: x.to, n: x.n });
+    }
+    for (const x of d.doors.values()) {
+      const key = [store, x.grain, x.t, x.zone].join(K);
+      const s = f.doors.get(key);
+      if (s) {
+        s.in += x.in;
+        s.out += x.out;
+      } else f.doors.set(key, { store, grain: x.grain, t: x.t, zone: x.zone, in: x.in, out: x.out });
+    }
+  }
+  return f;
+}
+
+/** Columns of `rows` as arrays, for `unnest($1::text[], ...)`. */
+function columns<T, C extends readonly ((r: T) => unknown)[]>(rows: readonly T[], ...cols: C): unknown[][] {
+  return cols.map((c) => rows.map(c));
+}
+
+/** Path ids: a bounded cache of (store, zones) -> id shared by the storage, and the ids a transaction learned. */
+export interface PathIds {
+  /** Committed ids (filled after commits). */
+  get(store: string, zones: string): number | undefined;
+}
+
+/**
+ * Writes folded deltas with `db` (the transaction's client): path ids first (new ones from the
+ * sequence), then visits, trips, open visits, and the rollups. `learned` receives the path ids
+ * read or made (kept by the caller once the transaction commits).
+ */
+export async function writeFolded(db: PgQueryable, f: Folded, partitions: TimePartitions, known: PathIds, learned: Map<string, number>): Promise<void> {
+  // Partitions for the months of the rows about to be written.
+  const tss: number[] = [];
+  for (const v of f.visits.values()) if (v.row) tss.push(v.enterTs);
+  for (const t of f.trips.values()) if (t.path !== null) tss.push(t.startTs);
+  if (tss.length) await partitions.ensure(tss, db);
+
+  // Path ids of every path a trip or a rollup names.
+  const wanted = new Map<string, { store: string; zones: string }>();
+  for (const t of f.trips.values()) if (t.path !== null) wanted.set(t.store + K + t.path, { store: t.store, zones: t.path });
+  for (const p of f.paths.values()) wanted.set(p.store + K + p.path, { store: p.store, zones: p.path });
+  const idOf = (store: string, zones: string) => learned.get(store + K + zones) ?? known.get(store, zones);
+  let missing = [...wanted.values()].filter((w) => idOf(w.store, w.zones) === undefined);
+  if (missing.length) {
+    const { rows } = await db.query<{ store: string; zones: string; id: number }>(
+      "SELECT p.store, p.zones, p.id FROM paths p JOIN unnest($1::text[], $2::text[]) AS k(store, zones) ON p.store = k.store AND p.zones = k.zones",
+      columns(
+        missing,
+        (w) => w.store,
+        (w) => w.zones,
+      ),
+    );
+    for (const r of rows) learned.set(r.store + K + r.zones, r.id);
+    missing = missing.filter((w) => idOf(w.store, w.zones) === undefined);
+  }
+  if (missing.length) {
+    const { rows } = await db.query<{ store: string; zones: string; id: number }>(
+      "INSERT INTO paths (store, zones) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (store, zones) DO NOTHING RETURNING store, zones, id",
+      columns(
+        missing,
+        (w) => w.store,
+        (w) => w.zones,
+      ),
+    );
+    for (const r of rows) learned.set(r.store + K + r.zones, r.id);
+    const still = missing.filter((w) => idOf(w.store, w.zones) === undefined);
+    if (still.length) throw new Error(`paths: no id for ${still.length} path(s) of store ${still[0]!.store} after inserting them`);
+  }
+  const pathId = (store: string, zones: string) => idOf(store, zones)!;
+
+  const visits = [...f.visits.values()];
+  const visitDeletes = visits.filter((v) => v.row === null);
+  const visitUpserts = visits.filter((v) => v.row !== null);
+  if (visitDeletes.length)
+    await db.query(
+      `DELETE FROM visits v USING unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS d(store, zone, enter_ts, enter_id)
+        WHERE v.store = d.store AND v.zone = d.zone AND v.enter_ts = d.enter_ts AND v.enter_id = d.enter_id`,
+      columns(
+        visitDeletes,
+        (v) => v.store,
+        (v) => v.zone,
+        (v) => v.enterTs,
+        (v) => v.enterId,
+      ),
+    );
+  if (visitUpserts.length)
+    await db.query(
+      `INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[])
+       ON CONFLICT (store, zone, enter_ts, enter_id) DO UPDATE SET dwell_ms = excluded.dwell_ms, prev_enter_ts = excluded.prev_enter_ts`,
+      columns(
+        visitUpserts,
+        (v) => v.store,
+        (v) => v.zone,
+        (v) => v.enterTs,
+        (v) => v.enterId,
+        (v) => v.row!.dwellMs,
+        (v) => v.row!.prevEnterTs,
+      ),
+    );
+
+  const trips = [...f.trips.values()];
+  const tripDeletes = trips.filter((t) => t.path === null);
+  const tripUpserts = trips.filter((t) => t.path !== null);
+  if (tripDeletes.length)
+    await db.query(
+      `DELETE FROM trips t USING unnest($1::text[], $2::bigint[], $3::text[]) AS d(store, start_ts, visitor)
+        WHERE t.store = d.store AND t.start_ts = d.start_ts AND t.visitor = d.visitor`,
+      columns(
+        tripDeletes,
+        (t) => t.store,
+        (t) => t.startTs,
+        (t) => t.visitor,
+      ),
+    );
+  if (tripUpserts.length)
+    await db.query(
+      `INSERT INTO trips (store, start_ts, visitor, path) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[])
+       ON CONFLICT (store, start_ts, visitor) DO UPDATE SET path = excluded.path`,
+      columns(
+        tripUpserts,
+        (t) => t.store,
+        (t) => t.startTs,
+        (t) => t.visitor,
+        (t) => pathId(t.store, t.path!),
+      ),
+    );
+
+  const opens = [...f.opens.values()];
+  const openDeletes = opens.filter((o) => o.lastSeenTs === null);
+  const openUpserts = opens.filter((o) => o.lastSeenTs !== null);
+  if (openDeletes.length)
+    await db.query(
+      `DELETE FROM open_visits o USING unnest($1::text[], $2::text[], $3::text[]) AS d(store, zone, visitor)
+        WHERE o.store = d.store AND o.zone = d.zone AND o.visitor = d.visitor`,
+      columns(
+        openDeletes,
+        (o) => o.store,
+        (o) => o.zone,
+        (o) => o.visitor,
+      ),
+    );
+  if (openUpserts.length)
+    await db.query(
+      `INSERT INTO open_visits (store, zone, visitor, last_seen_ts) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+       ON CONFLICT (store, zone, visitor) DO UPDATE SET last_seen_ts = excluded.last_seen_ts`,
+      columns(
+        openUpserts,
+        (o) => o.store,
+        (o) => o.zone,
+        (o) => o.visitor,
+        (o) => o.lastSeenTs,
+      ),
+    );
+
+  await writeZoneRollups(db, [...f.zones.values()]);
+
+  const revisits = [...f.revisits.values()];
+  if (revisits.length) {
+    await db.query(
+      `INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])
+       ON CONFLICT (store, hour, zone, prev_hour) DO UPDATE SET n = zone_revisits.n + excluded.n`,
+      columns(
+        revisits,
+        (r) => r.store,
+        (r) => r.hour,
+        (r) => r.zone,
+        (r) => r.prevHour,
+        (r) => r.n,
+      ),
+    );
+    const fell = revisits.filter((r) => r.n < 0);
+    if (fell.length)
+      await db.query(
+        `DELETE FROM zone_revisits z USING unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) AS d(store, hour, zone, prev_hour)
+          WHERE z.store = d.store AND z.hour = d.hour AND z.zone = d.zone AND z.prev_hour = d.prev_hour AND z.n = 0`,
+        columns(
+          fell,
+          (r) => r.store,
+          (r) => r.hour,
+          (r) => r.zone,
+          (r) => r.prevHour,
+        ),
+      );
+  }
+
+  const paths = [...f.paths.values()];
+  if (paths.length) {
+    await db.query(
+      `INSERT INTO path_rollups (store, grain, t, path, n) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[], $5::bigint[])
+       ON CONFLICT (store, grain, t, path) DO UPDATE SET n = path_rollups.n + excluded.n`,
+      columns(
+        paths,
+        (p) => p.store,
+        (p) => p.grain,
+        (p) => p.t,
+        (p) => pathId(p.store, p.path),
+        (p) => p.n,
+      ),
+    );
+    const fell = paths.filter((p) => p.n < 0);
+    if (fell.length)
+      await db.query(
+        `DELETE FROM path_rollups r USING unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[]) AS d(store, grain, t, path)
+          WHERE r.store = d.store AND r.grain = d.grain AND r.t = d.t AND r.path = d.path AND r.n = 0`,
+        columns(
+          fell,
+          (p) => p.store,
+          (p) => p.grain,
+          (p) => p.t,
+          (p) => pathId(p.store, p.path),
+        ),
+      );
+  }
+
+  const transitions = [...f.transitions.values()];
+  if (transitions.length)
+    await db.query(
+      `INSERT INTO transition_rollups (store, grain, t, from_zone, to_zone, n) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (store, grain, t, from_zone, to_zone) DO UPDATE SET n = transition_rollups.n + excluded.n`,
+      columns(
+        transitions,
+        (x) => x.store,
+        (x) => x.grain,
+        (x) => x.t,
+        (x) => x.from,
+        (x) => x.to,
+        (x) => x.n,
+      ),
+    );
+
+  const doors = [...f.doors.values()];
+  if (doors.length)
+    await db.query(
+      `INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[])
+       ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out`,
+      columns(
+        doors,
+        (x) => x.store,
+        (x) => x.grain,
+        (x) => x.t,
+        (x) => x.zone,
+        (x) => x.in,
+        (x) => x.out,
+      ),
+    );
+}
+
+/** Zone rollups hold a histogram: read the rows touched (locked), merge, write back whole; a row back at zero goes. */
+async function writeZoneRollups(db: PgQueryable, sums: ZoneSum[]): Promise<void> {
+  if (sums.length === 0) return;
+  const { rows } = await db.query<{
+    store: string;
+    grain: number;
+    t: number;
+    zone: string;
+    visits: number;
+    firsts: number;
+    closed: number;
+    dwell_sum_ms: number;
+    hist: Buffer | null;
+  }>(
+    `SELECT z.store, z.grain, z.t, z.zone, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.hist
+       FROM zone_rollups z JOIN unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[]) AS k(store, grain, t, zone)
+         ON z.store = k.store AND z.grain = k.grain AND z.t = k.t AND z.zone = k.zone
+        FOR UPDATE OF z`,
+    columns(
+      sums,
+      (s) => s.store,
+      (s) => s.grain,
+      (s) => s.t,
+      (s) => s.zone,
+    ),
+  );
+  const old = new Map(rows.map((r) => [[r.store, r.grain, r.t, r.zone].join(K), r]));
+  const puts: { s: ZoneSum; visits: number; firsts: number; closed: number; dwellSumMs: number; hist: Buffer | null }[] = [];
+  const deletes: ZoneSum[] = [];
+  for (const s of sums) {
+    const o = old.get([s.store, s.grain, s.t, s.zone].join(K));
+    const hist = decodeHistogram(o?.hist ?? null);
+    mergeHistogram(hist, s.hist);
+    const visits = (o?.visits ?? 0) + s.visits;
+    if (visits === 0 && hist.size === 0) {
+      if (o) deletes.push(s);
+      continue;
+    }
+    puts.push({
+      s,
+      visits,
+      firsts: (o?.firsts ?? 0) + s.firsts,
+      closed: (o?.closed ?? 0) + s.closed,
+      dwellSumMs: (o?.dwell_sum_ms ?? 0) + s.dwellSumMs,
+      hist: hist.size ? encodeHistogram(hist) : null,
+    });
+  }
+  if (deletes.length)
+    await db.query(
+      `DELETE FROM zone_rollups z USING unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[]) AS d(store, grain, t, zone)
+        WHERE z.store = d.store AND z.grain = d.grain AND z.t = d.t AND z.zone = d.zone`,
+      columns(
+        deletes,
+        (s) => s.store,
+        (s) => s.grain,
+        (s) => s.t,
+        (s) => s.zone,
+      ),
+    );
+  if (puts.length)
+    await db.query(
+      `INSERT INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist)
+       SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bytea[])
+       ON CONFLICT (store, grain, t, zone) DO UPDATE SET visits = excluded.visits, firsts = excluded.firsts, closed = excluded.closed,
+         dwell_sum_ms = excluded.dwell_sum_ms, hist = excluded.hist`,
+      columns(
+        puts,
+        (p) => p.s.store,
+        (p) => p.s.grain,
+        (p) => p.s.t,
+        (p) => p.s.zone,
+        (p) => p.visits,
+        (p) => p.firsts,
+        (p) => p.closed,
+        (p) => p.dwellSumMs,
+        (p) => p.hist,
+      ),
+    );
+}
+
+// ---- reads ----
+
+/** SQL condition over the whole-hour and whole-day rows of `spans`, its parameters numbered from `first`. */
+function rollupWhere(spans: Spans, first: number, tColumn = "t"): { sql: string; params: number[] } {
+  const parts: string[] = [];
+  const params: number[] = [];
+  const p = () => `$${first + params.length}`;
+  if (spans.days) {
+    const a = p();
+    params.push(spans.days[0]);
+    const b = p();
+    params.push(spans.days[1]);
+    parts.push(`(grain = 1 AND ${tColumn} >= ${a} AND ${tColumn} < ${b})`);
+  }
+  for (const h of spans.hours) {
+    const a = p();
+    params.push(h[0]);
+    const b = p();
+    params.push(h[1]);
+    parts.push(`(grain = 0 AND ${tColumn} >= ${a} AND ${tColumn} < ${b})`);
+  }
+  return { sql: parts.length ? `(${parts.join(" OR ")})` : "false", params };
+}
+
+/** Raw trips in the partial hours of `spans`: SQL over `trips` with parameters numbered from `first`. */
+function partialsWhere(spans: Spans, first: number): { sql: string; params: number[] } {
+  const params: number[] = [];
+  const parts = spans.partials.map(([a, b]) => {
+    params.push(a, b);
+    return `(start_ts >= $${first + params.length - 2} AND start_ts < $${first + params.length - 1})`;
+  });
+  return { sql: parts.length ? `(${parts.join(" OR ")})` : "false", params };
+}
+
+export async function zoneTotals(db: PgQueryable, store: string, spans: Spans): Promise<Map<string, ZoneTotals>> {
+  const w = rollupWhere(spans, 2);
+  const { rows } = await db.query<ZoneTotals & { zone: string }>(
+    `SELECT zone, sum(visits) AS visits, sum(firsts) AS firsts, sum(closed) AS closed, sum(dwell_sum_ms) AS "dwellSumMs"
+       FROM zone_rollups WHERE store = $1 AND ${w.sql} GROUP BY zone`,
+    [store, ...w.params],
+  );
+  return new Map(rows.map((r) => [r.zone, { visits: r.visits, firsts: r.firsts, closed: r.closed, dwellSumMs: r.dwellSumMs }]));
+}
+
+export async function zoneHistograms(db: PgQueryable, store: string, spans: Spans): Promise<Map<string, DwellHistogram>> {
+  const w = rollupWhere(spans, 2);
+  const { rows } = await db.query<{ zone: string; hist: Buffer }>(`SELECT zone, hist FROM zone_rollups WHERE store = $1 AND ${w.sql} AND hist IS NOT NULL`, [
+    store,
+    ...w.params,
+  ]);
+  const out = new Map<string, DwellHistogram>();
+  for (const r of rows) {
+    let h = out.get(r.zone);
+    if (!h) out.set(r.zone, (h = new Map()));
+    decodeHistogram(r.hist, h);
+  }
+  return out;
+}
+
+export async function revisitsBefore(db: PgQueryable, store: string, a: number, b: number, before: number): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ zone: string; n: number }>(
+    "SELECT zone, sum(n) AS n FROM zone_revisits WHERE store = $1 AND hour >= $2 AND hour < $3 AND prev_hour < $4 GROUP BY zone",
+    [store, a, b, before],
+  );
+  return new Map(rows.map((r) => [r.zone, r.n]));
+}
+
+export async function revisitHoursOfPrev(db: PgQueryable, store: string, a: number, b: number, prevHour: number): Promise<{ hour: number; zone: string }[]> {
+  const { rows } = await db.query<{ hour: number; zone: string }>(
+    "SELECT hour, zone FROM zone_revisits WHERE store = $1 AND prev_hour = $2 AND hour >= $3 AND hour < $4 AND n > 0",
+    [store, prevHour, a, b],
+  );
+  return rows;
+}
+
+export async function visitsIn(db: PgQueryable, store: string, zone: string, from: number, to: number): Promise<StoredVisit[]> {
+  const { rows } = await db.query<StoredVisit>(
+    `SELECT enter_ts AS "enterTs", dwell_ms AS "dwellMs", prev_enter_ts AS "prevEnterTs" FROM visits WHERE store = $1 AND zone = $2 AND enter_ts >= $3 AND enter_ts < $4`,
+    [store, zone, from, to],
+  );
+  return rows;
+}
+
+export async function visitCount(db: PgQueryable, store: string, zone: string, from: number, to: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT count(*) AS n FROM visits WHERE store = $1 AND zone = $2 AND enter_ts >= $3 AND enter_ts < $4", [
+    store,
+    zone,
+    from,
+    to,
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+export async function knownZones(db: PgQueryable, store: string): Promise<{ visits: string[]; doors: string[] }> {
+  const { rows } = await db.query<{ kind: number; zone: string }>(
+    `SELECT DISTINCT 0 AS kind, zone FROM zone_rollups WHERE store = $1 AND grain = 1
+     UNION ALL SELECT DISTINCT 1, zone FROM door_rollups WHERE store = $1 AND grain = 1`,
+    [store],
+  );
+  return { visits: rows.filter((r) => r.kind === 0).map((r) => r.zone), doors: rows.filter((r) => r.kind === 1).map((r) => r.zone) };
+}
+
+export async function zoneHours(db: PgQueryable, store: string, a: number, b: number): Promise<{ zone: string; t: number; n: number }[]> {
+  const { rows } = await db.query<{ zone: string; t: number; n: number }>(
+    "SELECT zone, t, visits AS n FROM zone_rollups WHERE store = $1 AND grain = 0 AND t >= $2 AND t < $3",
+    [store, a, b],
+  );
+  return rows;
+}
+
+export async function doorHours(db: PgQueryable, store: string, a: number, b: number): Promise<{ zone: string; t: number; in: number; out: number }[]> {
+  const { rows } = await db.query<{ zone: string; t: number; in: number; out: number }>(
+    `SELECT zone, t, n_in AS "in", n_out AS "out" FROM door_rollups WHERE store = $1 AND grain = 0 AND t >= $2 AND t < $3`,
+    [store, a, b],
+  );
+  return rows;
+}
+
+export async function doorTotals(db: PgQueryable, store: string, spans: Spans): Promise<Map<string, { in: number; out: number }>> {
+  const w = rollupWhere(spans, 2);
+  const { rows } = await db.query<{ zone: string; in: number; out: number }>(
+    `SELECT zone, sum(n_in) AS "in", sum(n_out) AS "out" FROM door_rollups WHERE store = $1 AND ${w.sql} GROUP BY zone`,
+    [store, ...w.params],
+  );
+  return new Map(rows.map((r) => [r.zone, { in: r.in, out: r.out }]));
+}
+
+export async function countsIn(db: PgQueryable, store: string, from: number, to: number): Promise<StoredCount[]> {
+  const { rows } = await db.query<StoredCount>(
+    `SELECT zone, ts, n_in AS "nIn", n_out AS "nOut" FROM events WHERE store = $1 AND type = 2 AND ts >= $2 AND ts < $3`,
+    [store, from, to],
+  );
+  return rows;
+}
+
+export async function openVisitsSince(db: PgQueryable, store: string, since: number): Promise<OpenVisitRow[]> {
+  const { rows } = await db.query<OpenVisitRow>(`SELECT zone, visitor, last_seen_ts AS "lastSeenTs" FROM open_visits WHERE store = $1 AND last_seen_ts >= $2`, [
+    store,
+    since,
+  ]);
+  return rows;
+}
+
+/** The trips per path of a range: a CTE `c(path, n)` (paths with a non-zero count) and its parameters after the store's. */
+function tallySql(spans: Spans): { sql: string; params: number[] } {
+  const w = rollupWhere(spans, 2);
+  const p = partialsWhere(spans, 2 + w.params.length);
+  return {
+    sql: `c AS (
+      SELECT path, sum(n) AS n FROM (
+        SELECT path, n FROM path_rollups WHERE store = $1 AND ${w.sql}
+        UNION ALL SELECT path, count(*) AS n FROM trips WHERE store = $1 AND ${p.sql} GROUP BY path
+      ) x GROUP BY path HAVING sum(n) <> 0)`,
+    params: [...w.params, ...p.params],
+  };
+}
+
+/**
+ * The paths report of a range, ordered as the domain's: the `limit` most frequent paths (count
+ * desc, then zone by zone), every transition (count desc, then from, then to), every trip.
+ */
+export async function pathReport(db: PgQueryable, store: string, spans: Spans, limit: number): Promise<PathReport> {
+  const t = tallySql(spans);
+  const k = Math.max(0, limit);
+  const [top, transitions] = await Promise.all([
+    db.query<{ zones: string | null; n: number }>(
+      `WITH ${t.sql}
+       SELECT NULL::text AS zones, coalesce(sum(n), 0) AS n FROM c
+       UNION ALL (SELECT p.zones, c.n FROM c JOIN paths p ON p.store = $1 AND p.id = c.path ORDER BY c.n DESC, p.zones LIMIT ${k})`,
+      [store, ...t.params],
+    ),
+    pathTransitions(db, store, spans),
+  ]);
+  const trips = top.rows.find((r) => r.zones === null)?.n ?? 0;
+  const paths = top.rows
+    .filter((r) => r.zones !== null)
+    .map((r) => ({ zones: r.zones!.split(PATH_SEP) as ZoneId[], count: r.n }))
+    .sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
+  return { paths, transitions, trips };
+}
+
+async function pathTransitions(db: PgQueryable, store: string, spans: Spans): Promise<PathReport["transitions"]> {
+  const w = rollupWhere(spans, 2);
+  const p = partialsWhere(spans, 2 + w.params.length);
+  const { rows } = await db.query<{ from: string | null; to: string | null; zones: string | null; n: number }>(
+    `SELECT from_zone AS "from", to_zone AS "to", NULL::text AS zones, sum(n) AS n FROM transition_rollups WHERE store = $1 AND ${w.sql} GROUP BY from_zone, to_zone
+     UNION ALL
+     SELECT NULL, NULL, p.zones, count(*) FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path WHERE t.store = $1 AND ${p.sql.replaceAll("start_ts", "t.start_ts")} GROUP BY p.zones`,
+    [store, ...w.params, ...p.params],
+  );
+  const sums = new Map<string, { from: string; to: string; count: number }>();
+  const add = (from: string, to: string, n: number) => {
+    const key = from + K + to;
+    const s = sums.get(key);
+    if (s) s.count += n;
+    else sums.set(key, { from, to, count: n });
+  };
+  for (const r of rows) {
+    if (r.zones === null) add(r.from!, r.to!, r.n);
+    else {
+      const zones = r.zones.split(PATH_SEP);
+      for (let i = 1; i < zones.length; i++) add(zones[i - 1]!, zones[i]!, r.n);
+    }
+  }
+  return [...sums.values()]
+    .filter((s) => s.count !== 0)
+    .sort((a, b) => b.count - a.count || compareIds(a.from, b.from) || compareIds(a.to, b.to))
+    .map((s) => ({ from: s.from as ZoneId, to: s.to as ZoneId, count: s.count }));
+}
+
+/** Every path with its trips in the range. */
+export async function pathCounts(db: PgQueryable, store: string, spans: Spans): Promise<PathCount[]> {
+  const t = tallySql(spans);
+  const { rows } = await db.query<{ zones: string; n: number }>(`WITH ${t.sql} SELECT p.zones, c.n FROM c JOIN paths p ON p.store = $1 AND p.id = c.path`, [
+    store,
+    ...t.params,
+  ]);
+  return rows.map((r) => ({ zones: r.zones.split(PATH_SEP), count: r.n }));
+}
+
+// ---- retention (row by row: the contract's; partitions are dropped whole by dropRawBefore) ----
+
+export async function deleteRawBefore(db: PgQueryable, store: string, before: number, limit: number): Promise<number> {
+  let left = limit;
+  const del = async (sql: string) => (await db.query(sql, [store, before, left])).rowCount ?? 0;
+  left -= await del("DELETE FROM events WHERE (store, id, ts) IN (SELECT store, id, ts FROM events WHERE store = $1 AND ts < $2 LIMIT $3)");
+  if (left > 0)
+    left -= await del(
+      "DELETE FROM visits WHERE (store, zone, enter_ts, enter_id) IN (SELECT store, zone, enter_ts, enter_id FROM visits WHERE store = $1 AND enter_ts < $2 LIMIT $3)",
+    );
+  if (left > 0)
+    left -= await del(
+      "DELETE FROM trips WHERE (store, start_ts, visitor) IN (SELECT store, start_ts, visitor FROM trips WHERE store = $1 AND start_ts < $2 LIMIT $3)",
+    );
+  if (left > 0) await db.query("DELETE FROM open_visits WHERE store = $1 AND last_seen_ts < $2", [store, before]);
+  return limit - left;
+}
+
+export async function deleteRollupsBefore(db: PgQueryable, store: string, before: number): Promise<number> {
+  const hour = Math.floor(before / HOUR_MS);
+  const day = Math.floor(before / DAY_MS);
+  let n = 0;
+  for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
+    n += (await db.query(`DELETE FROM ${table} WHERE store = $1 AND ((grain = 0 AND t < $2) OR (grain = 1 AND t < $3))`, [store, hour, day])).rowCount ?? 0;
+  }
+  n += (await db.query("DELETE FROM zone_revisits WHERE store = $1 AND hour < $2", [store, hour])).rowCount ?? 0;
+  return n;
+}
