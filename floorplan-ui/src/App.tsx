@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
-import { canSee, defaultView, viewsFor } from "./model/auth.js";
+import { canSee, defaultView, mayDesign, viewsFor } from "./model/auth.js";
 import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
 import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
 import { Empty, Loading } from "./components/States.js";
@@ -133,6 +133,8 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
       );
     }
     if (!store) return <NoStore admin={me.role === "admin"} navigate={navigate} />;
+    // A store id nobody knows (a typo, an old link): say so, rather than show an empty store. The editor may create it.
+    if (session.storesKnown && !session.stores.some((s) => s.id === store) && view !== "editor") return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayDesign(me.role)} />;
     const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
     switch (view) {
       case "heatmap":
@@ -154,12 +156,36 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
     }
   })();
 
-  if (kiosk && view === "live") return <Suspense fallback={<Loading />}>{body}</Suspense>;
+  if (kiosk && view === "live") return <main id="main" className="main"><Suspense fallback={<Loading />}>{body}</Suspense></main>;
   return (
     <div className="shell">
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>Skip to the content</a>
       <Header view={view} store={store} navigate={navigate} />
-      <Suspense fallback={<Loading />}>{body}</Suspense>
+      <main id="main" className="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>{body}</Suspense>
+      </main>
     </div>
+  );
+}
+
+function UnknownStore({ store, view, stores, mayCreate }: { store: string; view: ViewId; stores: readonly { id: string; name: string }[]; mayCreate: boolean }) {
+  return (
+    <Empty icon="plan" title={`No store “${store}”`}>
+      <p data-testid="unknown-store">There is no store with this id, or your token may not see it.</p>
+      {stores.length > 0 && (
+        <p>
+          Open{" "}
+          {stores.map((s, i) => (
+            <span key={s.id}>
+              {i > 0 && ", "}
+              <a href={formatHash({ view, store: s.id, params: {} })}>{s.name || s.id}</a>
+            </span>
+          ))}
+          .
+        </p>
+      )}
+      {mayCreate && <p>To create it, <a href={formatHash({ view: "editor", store, params: {} })}>draw its first layout</a>.</p>}
+    </Empty>
   );
 }
 

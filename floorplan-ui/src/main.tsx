@@ -4,6 +4,7 @@ import { App } from "./App.js";
 import { parseHash } from "./model/route.js";
 import { loadView } from "./views/load.js";
 import "./styles/base.css";
+import "./components/fonts.js";
 
 const first = parseHash(window.location.hash);
 if (first.view !== "signin") void loadView[first.view]().catch(() => {});

@@ -8,6 +8,8 @@ export interface Session {
   api: Api;
   me: Me;
   stores: StoreInfo[];
+  /** Whether `stores` is every store this token may see (false when the token may not list them). */
+  storesKnown: boolean;
   live: LiveStore;
   signOut: () => void;
 }
@@ -51,13 +53,17 @@ export async function openSession(token: string, signOut: () => void): Promise<S
   // Both at once: a staff token may not list stores (403), which is fine; a bad token fails /me.
   const [me, listed] = await Promise.all([api.me(), api.stores().then((s) => ({ ok: true as const, s }), (err: unknown) => ({ ok: false as const, err }))]);
   let stores: StoreInfo[];
+  let storesKnown = true;
   if (listed.ok) stores = listed.s;
-  else if (listed.err instanceof ApiError && listed.err.status === 403) stores = [];
+  else if (listed.err instanceof ApiError && listed.err.status === 403) [stores, storesKnown] = [[], false];
   else throw listed.err;
   performance.mark("footfall:signed-in");
-  if (me.store) stores = stores.some((s) => s.id === me.store) ? stores.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
+  if (me.store) {
+    stores = stores.some((s) => s.id === me.store) ? stores.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
+    storesKnown = true;
+  }
   const live = new LiveStore(() =>
     io({ transports: ["websocket"], auth: { token }, forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 }),
   );
-  return { api, me, stores, live, signOut };
+  return { api, me, stores, storesKnown, live, signOut };
 }

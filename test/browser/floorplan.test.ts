@@ -135,9 +135,10 @@ describe("heatmap", () => {
     expect(await page.getByTestId("tooltip-door").textContent()).toBe("100");
     await page.mouse.move(0, 0);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
-    const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
-    expect(csv.split("\r\n")[0]).toBe("zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,door_in");
-    expect(csv).toContain("entrance,Entrance,entrance,0,0,,,,100");
+    const csv = (await (await import("node:fs/promises")).readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
+    expect(csv.split("\r\n")[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in");
+    // The entrance's visits are the door's 100 people in, none followed: no visitors or dwell (empty, not 0).
+    expect(csv).toContain(",entrance,Entrance,entrance,100,,,,,0,100");
     await shot(page, "heatmap-door-counted");
     // A door counter cannot tell visitors apart: no figure rather than a misleading 0.
     await page.getByRole("button", { name: "Visitors" }).click();
@@ -151,11 +152,11 @@ describe("heatmap", () => {
     // The previous period (the same length just before) has no visits: every zone with visits is "new".
     expect(await page.getByTestId("heat-row-fruit").locator("td").nth(2).textContent()).toBe("new");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
-    const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
+    const csv = (await (await import("node:fs/promises")).readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
     const { zones } = await shop.api.dwell(shop.store, { from, to });
     const fruit = zones.find((z) => z.zone === "fruit")!;
-    expect(csv.split("\r\n")[0]).toBe("zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_previous,visits_change");
-    expect(csv).toContain(`fruit,Fruit & veg,zone,${fruit.visits},${fruit.visitors},`);
+    expect(csv.split("\r\n")[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_previous,visits_change");
+    expect(csv).toContain(`,fruit,Fruit & veg,zone,${fruit.visits},${fruit.visitors},`);
     await page.getByTestId("traffic-chart").waitFor();
     await page.getByTestId("week-grid").waitFor();
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
@@ -231,11 +232,13 @@ describe("layout editor", () => {
 });
 
 describe("empty and refused states", () => {
-  it("says so when a range has no visits, a store has no layout, or a role may not open a view", async () => {
+  it("says so when a range has no data, a store has no layout, or a role may not open a view", async () => {
     const page = await open(`/heatmap/shop?from=${from - 10 * 86_400_000}&to=${from - 9 * 86_400_000}`, shop.tokens.admin);
     await page.getByTestId("ranking").waitFor();
-    expect(await page.getByText("No visits in this range").count()).toBe(1);
-    expect(await page.getByText("No enters in this range").count()).toBeGreaterThan(0);
+    // Before the store's first figures: no data, not zero visits.
+    await page.getByTestId("no-data").waitFor();
+    expect(await page.getByText("No visits in this range").count()).toBe(0);
+    expect(await page.getByText("No data in this range").count()).toBeGreaterThan(0);
     await shot(page, "heatmap-empty-range");
     await page.goto(url("/editor/new-store"));
     await page.getByTestId("editor").waitFor();
@@ -251,12 +254,16 @@ describe("empty and refused states", () => {
 });
 
 describe("agents", () => {
-  it("shows each agent with its events", async () => {
+  it("shows each agent with its events, and why events were refused", async () => {
+    // An event older than the server keeps: refused as too old, and the view says so.
+    await shop.publish([shop.events.enter("late-1", "fruit", Date.now() - 9 * 86_400_000)]);
+    await expect.poll(async () => (await shop.api.agents(shop.store)).agents[0]!.rejects).toBeGreaterThan(0);
     const { agents } = await shop.api.agents(shop.store);
     const page = await open("/agents/shop", shop.tokens.admin);
     const row = page.getByTestId("agent-cam-1");
     await row.waitFor();
     expect(await row.locator("td").nth(7).textContent()).toBe(agents[0]!.events.toLocaleString("en"));
+    expect(await page.getByTestId("rejects-cam-1").locator('[data-reason="too_old"]').textContent()).toBe("too old: 1");
     await shot(page, "agents");
     await page.close();
   });

@@ -37,6 +37,8 @@ export interface AgentInfo {
   /** Events ignored as repeats of an accepted id (when the server reports it). */
   duplicates?: number;
   rejects: number;
+  /** Rejects since the server started, by reason (`too_old`, `unknown_zone`, ...). */
+  rejectReasons?: Record<string, number>;
   store?: string;
 }
 export interface RangeQuery {

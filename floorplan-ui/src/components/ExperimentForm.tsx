@@ -8,7 +8,7 @@ import { ApiError } from "../api/client.js";
 import type { Experiment, Period } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext } from "../model/experiment.js";
-import { formatDateTime } from "../model/format.js";
+import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
 import { Loading } from "./States.js";
@@ -78,7 +78,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
         <div className="two">
           {(["from", "to"] as const).map((edge) => (
             <label className="lbl" key={edge}>
-              {edge === "from" ? "From" : "To (not included)"}
+              {edge === "from" ? "From" : "To (not included)"} <span className="muted">· {tz}</span>
               <input
                 className="field"
                 type="datetime-local"
@@ -122,7 +122,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
                 {form.version === null && <option value="">Choose a version…</option>}
                 {[...(form.versions ?? [])].reverse().map((v, i, all) => (
                   <option key={v.version} value={v.version} disabled={i === all.length - 1}>
-                    Version {v.version} · from {formatDateTime(v.validFrom, tz)}{i === all.length - 1 ? " (first layout)" : ""}
+                    Version {v.version} · from {formatDateTimeZ(v.validFrom, tz)}{i === all.length - 1 ? " (first layout)" : ""}
                   </option>
                 ))}
               </select>

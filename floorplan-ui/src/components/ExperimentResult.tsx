@@ -7,7 +7,7 @@ import { useMemo, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
-import { formatDateTime } from "../model/format.js";
+import { formatDateTimeZ } from "../model/format.js";
 import { hasControls, reachValues, reachZones, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
@@ -34,7 +34,7 @@ function Loaded({ result }: { result: Result }) {
     },
     [api, store, exp.before.to, exp.after.from],
   );
-  const tz = layouts.data?.after.timezone ?? "UTC";
+  const tz = layouts.data?.after.timezone ?? null;
   const names = useMemo(() => {
     const m = new Map<string, string>();
     for (const z of [...(layouts.data?.before.zones ?? []), ...(layouts.data?.after.zones ?? [])]) m.set(z.id, z.name);
@@ -71,7 +71,7 @@ function Loaded({ result }: { result: Result }) {
           </div>
         </div>
         <div className="spacer" />
-        <span className="muted small">Computed {formatDateTime(typeof result.computedAt === "number" ? result.computedAt : Date.parse(result.computedAt), tz)}</span>
+        {tz && <span className="muted small" data-testid="exp-computed">Computed {formatDateTimeZ(typeof result.computedAt === "number" ? result.computedAt : Date.parse(result.computedAt), tz)}</span>}
         <button className="btn" onClick={exportCsv} data-testid="exp-export">Export CSV</button>
         {exporting && <span className="small muted" role="status">{exporting}</span>}
       </div>
@@ -85,7 +85,7 @@ function Loaded({ result }: { result: Result }) {
           <section className="card heat-plan-card" key={side} data-testid={`exp-plan-${side}`}>
             <div className="card-h">
               <h2>{side === "before" ? "Before" : "After"}{layouts.data ? ` · layout version ${layouts.data[side].version}` : ""}</h2>
-              <span className="hint">{periodText(exp[side], tz)}</span>
+              <span className="hint" data-testid={`exp-period-${side}`}>{tz ? periodText(exp[side], tz) : ""}</span>
             </div>
             <div className="exp-plan">
               {layouts.status === "error" ? (
@@ -114,7 +114,7 @@ function Loaded({ result }: { result: Result }) {
 }
 
 function periodText(p: Period, tz: string): string {
-  return `${formatDateTime(p.from, tz)} – ${formatDateTime(p.to, tz)}`;
+  return `${formatDateTimeZ(p.from, tz)} – ${formatDateTimeZ(p.to, tz)}`;
 }
 
 function SidePlan({ layout, values, max, label }: { layout: Layout; values: ReadonlyMap<string, number | null>; max: number; label: string }) {

@@ -5,6 +5,8 @@ import { useSession } from "../session.js";
 export function Header({ view, store, navigate }: { view: ViewId; store: string | null; navigate: (r: Route) => void }) {
   const { me, stores, signOut } = useSession();
   const known = stores.some((s) => s.id === store);
+  const views = viewsFor(me.role);
+  const current = views.find((v) => v.id === view);
   return (
     <header className="app-header">
       <a className="brand" href={formatHash({ view: viewsFor(me.role)[0]!.id, store, params: {} })}>
@@ -14,16 +16,29 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
         <span>Footfall</span>
       </a>
       <nav className="nav" aria-label="Views">
-        {viewsFor(me.role).map((v) => (
+        {views.map((v) => (
           <a key={v.id} href={formatHash({ view: v.id, store, params: {} })} aria-current={v.id === view ? "page" : undefined} title={v.hint}>
             {v.label}
           </a>
         ))}
       </nav>
+      {/* Narrow screens (a portrait tablet): the views in a menu, so the header never runs off the screen. */}
+      <details className="nav-menu" data-testid="nav-menu">
+        <summary>
+          {current?.label ?? "Views"} <span aria-hidden>▾</span>
+        </summary>
+        <nav aria-label="Views (menu)">
+          {views.map((v) => (
+            <a key={v.id} href={formatHash({ view: v.id, store, params: {} })} aria-current={v.id === view ? "page" : undefined} onClick={(e) => e.currentTarget.closest("details")?.removeAttribute("open")}>
+              {v.label}
+            </a>
+          ))}
+        </nav>
+      </details>
       <div className="header-end">
         {stores.length > 0 && (
-          <label className="row" style={{ gap: 6 }}>
-            <span className="muted small">Store</span>
+          <label className="row store-pick" style={{ gap: 6 }}>
+            <span className="muted small store-word">Store</span>
             <select
               className="field"
               aria-label="Store"
@@ -31,14 +46,14 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
               disabled={me.store !== null}
               onChange={(e) => navigate({ view, store: e.target.value, params: {} })}
             >
-              {!known && store && <option value={store}>{store} (new)</option>}
+              {!known && store && <option value={store}>{store} ({view === "editor" ? "new" : "not found"})</option>}
               {stores.map((s) => (
                 <option key={s.id} value={s.id}>{s.name || s.id}</option>
               ))}
             </select>
           </label>
         )}
-        <span className="chip accent" title="Your token's role">{me.role}</span>
+        <span className="chip accent role-chip" title="Your token's role">{me.role}</span>
         <button className="btn ghost sm" onClick={signOut}>Sign out</button>
       </div>
     </header>

@@ -4,7 +4,11 @@ import type Konva from "konva";
 import { FLAG_COLOUR, type HeatZone } from "../model/heatmap.js";
 import { formatChange } from "../model/format.js";
 import type { Viewport } from "../model/viewport.js";
-import { zoneBox } from "./zoneBox.js";
+import { fitLabel, labelBox } from "../model/labels.js";
+import { measureText, PLAN_FONT } from "./fonts.js";
+
+/** Room left free between a zone's edge and its label, px. */
+const PAD = 4;
 
 export interface HeatZonesProps {
   zones: readonly HeatZone[];
@@ -14,13 +18,15 @@ export interface HeatZonesProps {
   onHover: (id: string | null, at: { x: number; y: number } | null) => void;
   /** Outline zones flagged "long dwell, low conversion" and badge them with "!". */
   showFlags?: boolean;
+  /** The change line when comparing (default: the relative change). */
+  changeLabel?: ((z: HeatZone) => string) | undefined;
 }
 
 /**
  * Zones filled with their heat colour (opaque, so the colour on screen is the scale's colour), the
  * figure on each, the name where it fits, and the change when comparing.
  */
-export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, compare, onHover, showFlags = false }: HeatZonesProps) {
+export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, compare, onHover, showFlags = false, changeLabel }: HeatZonesProps) {
   const px = 1 / viewport.scale;
   const move = (id: string) => (e: Konva.KonvaEventObject<MouseEvent | TouchEvent>) => {
     const p = e.target.getStage()?.getPointerPosition();
@@ -59,25 +65,45 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
             <Group key={`flag-${z.id}`} listening={false}>
               <Line points={pts} closed stroke={FLAG_COLOUR} strokeWidth={3} dash={[8, 5]} strokeScaleEnabled={false} perfectDrawEnabled={false} />
               <Circle x={top[0] - r - 4 * px} y={top[1] + r + 4 * px} radius={r} fill={FLAG_COLOUR} stroke="#ffffff" strokeWidth={1.5} strokeScaleEnabled={false} perfectDrawEnabled={false} />
-              <Text x={top[0] - 2 * r - 4 * px} y={top[1] + 4 * px + r - 6.5 * px} width={2 * r} align="center" text="!" fontSize={13 * px} fontStyle="bold" fill="#ffffff" perfectDrawEnabled={false} />
+              <Text x={top[0] - 2 * r - 4 * px} y={top[1] + 4 * px + r - 6.5 * px} width={2 * r} align="center" text="!" fontFamily={PLAN_FONT} fontSize={13 * px} fontStyle="bold" fill="#ffffff" perfectDrawEnabled={false} />
             </Group>
           );
         })}
       {zones.map((z) => {
-        const box = zoneBox(z.polygon, z.centroid);
-        const wide = box.width * viewport.scale;
-        if (wide < 22) return null;
-        const fig = Math.min(20, Math.max(11, wide / 6));
-        const showName = wide > 70;
-        const showChange = compare && wide > 50;
-        const top = z.centroid[1] - ((showName ? fig * 0.5 + 14 : fig * 0.5) + (showChange ? 6 : 0)) * px;
+        const box = labelBox(z.polygon, z.centroid);
+        const block = fitLabel(
+          [
+            { text: z.name, size: 12, weight: 500, ellipsis: true, optional: true },
+            { text: z.label, size: 20, minSize: 10, weight: 700 },
+            ...(compare ? [{ text: changeLabel?.(z) ?? formatChange(z.change), size: 11, minSize: 9, weight: 500, optional: true }] : []),
+          ],
+          box.width * viewport.scale - 2 * PAD,
+          box.height * viewport.scale - 2 * PAD,
+          measureText,
+        );
+        if (!block) return null;
+        const top = z.centroid[1] - (block.height / 2) * px;
         return (
           <Group key={z.id} listening={false}>
-            {showName && <Text x={box.x} y={top} width={box.width} align="center" text={z.name} fontSize={12 * px} fontStyle="500" fill={z.ink} opacity={0.9} wrap="none" ellipsis perfectDrawEnabled={false} />}
-            <Text x={box.x} y={top + (showName ? 14 : 0) * px} width={box.width} align="center" text={z.label} fontSize={fig * px} fontStyle="bold" fill={z.ink} wrap="none" perfectDrawEnabled={false} />
-            {showChange && (
-              <Text x={box.x} y={top + ((showName ? 14 : 0) + fig + 2) * px} width={box.width} align="center" text={formatChange(z.change)} fontSize={10.5 * px} fill={z.ink} opacity={0.9} wrap="none" perfectDrawEnabled={false} />
-            )}
+            {block.lines.map((l) => (
+              <Text
+                key={l.index}
+                name="zone-label"
+                x={box.x}
+                y={top + l.y * px}
+                width={box.width}
+                align="center"
+                text={l.text}
+                fontFamily={PLAN_FONT}
+                fontSize={l.size * px}
+                fontStyle={String(l.weight)}
+                lineHeight={1.25}
+                fill={z.ink}
+                opacity={l.index === 1 ? 1 : 0.9}
+                wrap="none"
+                perfectDrawEnabled={false}
+              />
+            ))}
           </Group>
         );
       })}

@@ -1,37 +1,58 @@
 import { Group, Line, Text } from "./konva.js";
-import { STATE_STYLE, type LiveZone } from "../model/live.js";
+import { STATE_STYLE, stateText, type LiveZone } from "../model/live.js";
+import { fitLabel, labelBox } from "../model/labels.js";
 import type { Viewport } from "../model/viewport.js";
-import { zoneBox } from "./zoneBox.js";
+import { measureText, PLAN_FONT } from "./fonts.js";
 
-/** Zones on the live plan: the state's colour, the occupancy against capacity and the state in words. */
+/** Room left free between a zone's edge and its label, px. */
+const PAD = 4;
+
+/**
+ * Zones on the live plan: the state's colour, the occupancy against capacity and the state in
+ * words. Labels are laid out from text measured in the shipped font (`fitLabel`): they never
+ * overlap and never leave their zone; what does not fit is left out (the list has every figure).
+ */
 export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; viewport: Viewport }) {
   const px = 1 / viewport.scale;
   return (
     <>
       {zones.map((z) => {
         const style = STATE_STYLE[z.state];
-        const box = zoneBox(z.polygon, z.centroid);
-        const wide = box.width * viewport.scale;
-        const ys = z.polygon.map(([, y]) => y);
-        const tall = (Math.min(z.centroid[1] - Math.min(...ys), Math.max(...ys) - z.centroid[1]) * 2) * viewport.scale;
-        // What fits, in screen pixels: the name and the state word only where there is room.
-        const showName = wide > 54 && tall > 66;
-        const showWord = wide > 54 && z.state !== "none" && tall > 46;
-        const big = Math.max(11, Math.min(28, wide / 5, (tall - (showName ? 17 : 0) - (showWord ? 14 : 0) - 6) / 1.05));
-        const height = (showName ? 17 : 0) + big * 1.05 + (showWord ? 14 : 0);
-        let y = z.centroid[1] - (height / 2) * px;
-        const fig = z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
-        const at = (h: number) => {
-          const top = y;
-          y += h * px;
-          return top;
-        };
+        const box = labelBox(z.polygon, z.centroid);
+        const w = box.width * viewport.scale - 2 * PAD;
+        const h = box.height * viewport.scale - 2 * PAD;
+        const fig = z.doorOnly ? "door" : z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
+        const block = fitLabel(
+          [
+            { text: z.name, size: 12, weight: 600, ellipsis: true, optional: true },
+            { text: fig, size: 28, minSize: 10, weight: 700 },
+            ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
+          ],
+          w,
+          h,
+          measureText,
+        );
+        const top = z.centroid[1] - ((block?.height ?? 0) / 2) * px;
         return (
-          <Group key={z.id} listening={false}>
-            <Line points={z.polygon.flat()} closed fill={style.soft} stroke={style.fill} strokeWidth={z.state === "full" ? 3 : 2} strokeScaleEnabled={false} />
-            {showName && <Text x={box.x} y={at(17)} width={box.width} align="center" text={z.name} fontSize={12 * px} fill="#334155" fontStyle="600" wrap="none" ellipsis />}
-            <Text x={box.x} y={at(big * 1.05)} width={box.width} align="center" text={fig} fontSize={big * px} fill="#0f172a" fontStyle="bold" wrap="none" />
-            {showWord && <Text x={box.x} y={at(14) + 2 * px} width={box.width} align="center" text={style.word.toUpperCase()} fontSize={11 * px} fill={style.fill} fontStyle="bold" letterSpacing={0.8 * px} wrap="none" />}
+          <Group key={z.id} listening={false} name="live-zone" id={`zone-${z.id}`}>
+            <Line points={z.polygon.flat()} closed fill={style.soft} stroke={style.fill} strokeWidth={z.state === "over" || z.state === "full" ? 3 : 2} strokeScaleEnabled={false} />
+            {block?.lines.map((l) => (
+              <Text
+                key={l.index}
+                name="zone-label"
+                x={box.x}
+                y={top + l.y * px}
+                width={box.width}
+                align="center"
+                text={l.text}
+                fontFamily={PLAN_FONT}
+                fontSize={l.size * px}
+                fontStyle={String(l.weight)}
+                lineHeight={1.25}
+                fill={l.index === 0 ? "#334155" : l.index === 1 ? "#0f172a" : style.ink}
+                wrap="none"
+              />
+            ))}
           </Group>
         );
       })}

@@ -9,6 +9,7 @@ import type Konva from "konva";
 import { fitViewport, toFloor, wheelFactor, zoomAt, type Viewport } from "../model/viewport.js";
 import { useElementSize } from "../hooks/useElementSize.js";
 import { useImage } from "../hooks/useImage.js";
+import { usePlanFont } from "./fonts.js";
 
 export interface PlanStageProps {
   floor: { width: number; height: number; image?: string };
@@ -42,6 +43,8 @@ export function PlanStage({ floor, children, onFloorClick, onFloorMove, interact
     if (drawn) requestAnimationFrame(() => performance.mark("footfall:plan-drawn"));
   }, [drawn]);
   const image = useImage(floor.image);
+  // Labels are measured in the shipped font: draw them again once it has loaded.
+  usePlanFont();
   const pinch = useRef<{ dist: number; centre: [number, number] } | null>(null);
 
   const zoomBy = useCallback(
@@ -78,14 +81,14 @@ export function PlanStage({ floor, children, onFloorClick, onFloorMove, interact
     <div
       ref={box}
       className="plan"
-      role="img"
-      aria-label={label}
       data-testid="plan"
       data-scale={viewport.scale}
       data-x={viewport.x}
       data-y={viewport.y}
       style={cursor ? { cursor } : undefined}
     >
+      {/* The drawing is one image to assistive technology; each view gives its figures as a list or table beside it. */}
+      <div className="plan-canvas" role="img" aria-label={label} />
       {size.width > 0 && size.height > 0 && (
         <Stage
           width={size.width}

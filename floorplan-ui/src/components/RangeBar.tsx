@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { PRESETS, dayOf, type DateRange, type Preset } from "../model/range.js";
-import { formatRange } from "../model/format.js";
+import { formatRange, formatTime } from "../model/format.js";
 import { Segmented } from "./States.js";
 
 export interface RangeBarProps {
@@ -41,15 +41,21 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
  * An analytics view's heading: its title over the range and time zone (and `note`, e.g. the
  * compared period), then a toolbar with the range bar and, right-aligned, `children`.
  */
-export function RangeHeading({ title, note, children, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode }) {
+export function RangeHeading({ title, note, children, updatedAt, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null }) {
   return (
     <>
       <div className="page-h">
         <h1>{title}</h1>
-        <span className="sub">
-          {formatRange(bar.range, bar.timeZone)} · {bar.timeZone}
+        <span className="sub" data-testid="range-label">
+          {formatRange(bar.range, bar.timeZone)}
+          {updatedAt != null ? ` so far` : ""} · times in {bar.timeZone}
           {note}
         </span>
+        {updatedAt != null && (
+          <span className="chip" data-testid="updated-at" title="Figures of a range that reaches the present are fetched again every minute">
+            Updated {formatTime(updatedAt, bar.timeZone)}
+          </span>
+        )}
       </div>
       <div className="toolbar">
         <RangeBar {...bar} />

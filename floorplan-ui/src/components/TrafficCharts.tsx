@@ -4,9 +4,14 @@ import type { Layout, TrafficBucket } from "@footfall/core";
 import { useAsync, type AsyncState } from "../hooks/useAsync.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
-import { trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
+import { slotsTotal, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
 import { formatCount } from "../model/format.js";
+import type { Coverage } from "../model/coverage.js";
+import { trafficCsv } from "../model/exports.js";
+import { dayOf } from "../model/range.js";
+import { NO_DATA_FILL } from "../model/heatmap.js";
 import { Chart } from "./Chart.js";
+import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
 
 const VIRIDIS = Array.from({ length: 9 }, (_, i) => interpolateViridis(i / 8));
@@ -22,6 +27,7 @@ export function TrafficCharts({
   timeZone,
   layout,
   hourly,
+  coverage,
 }: {
   store: string;
   range: DateRange;
@@ -29,65 +35,147 @@ export function TrafficCharts({
   timeZone: string;
   layout: Layout | undefined;
   hourly: AsyncState<TrafficBucket[]> & { reload: () => void };
+  /** When the store's figures begin: slots before it (or after now) are "no data", not 0. Undefined while it loads. */
+  coverage: Coverage | undefined;
 }) {
   const { api } = useSession();
   const daily = useAsync((signal) => (bucket === "day" ? api.traffic(store, range, "day", signal) : Promise.resolve(null)), [api, store, range.from, range.to, bucket]);
   const useZones = !!layout && !layout.zones.some((z) => z.kind === "entrance");
   const source = bucket === "hour" ? hourly : daily;
 
+  const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
   const bars = useMemo(() => {
-    if (!source.data) return null;
-    const slots = trafficSlots(source.data, range, bucket, timeZone, useZones);
-    const total = slots.reduce((s, x) => s + x.value, 0);
+    if (!source.data || !coverage) return null;
+    const slots = trafficSlots(source.data, range, bucket, timeZone, useZones, coverage);
+    const total = slotsTotal(slots);
     return {
+      slots,
       total,
       option: {
         grid: { left: 44, right: 12, top: 16, bottom: 28 },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number) => `${formatCount(v)} enters` },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number | string | null | undefined) => (typeof v === "number" ? `${formatCount(v)} enters` : "no data") },
         xAxis: { type: "category", data: slots.map((s) => s.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: "#cbd5e1" } } },
         yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f6" } } },
-        series: [{ type: "bar", name: "Enters", data: slots.map((s) => s.value), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 }],
+        // No data is no bar (ECharts' "-"), and a grey mark along the axis says so; a 0 is a 0.
+        series: [
+          { type: "bar", name: "Enters", data: slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 },
+          { type: "bar", name: "No data", barGap: "-100%", silent: true, data: slots.map((s) => (s.value === null ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
+        ],
       },
     };
-  }, [source.data, range, bucket, timeZone, useZones]);
+  }, [source.data, range, bucket, timeZone, useZones, coverage]);
 
   const grid = useMemo(() => {
-    if (!hourly.data) return null;
-    const g = weekHourGrid(hourly.data, useZones);
+    if (!hourly.data || !coverage) return null;
+    const g = weekHourGrid(hourly.data, useZones, coverage);
+    const cell = (p: { seriesIndex: number; value: [number, number, number] }) =>
+      `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : `<b>${formatCount(p.value[2])}</b> enters`}`;
     return {
-      total: g.total,
+      ...g,
       option: {
         grid: { left: 44, right: 12, top: 8, bottom: 56 },
-        tooltip: { formatter: (p: { value: [number, number, number] }) => `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/><b>${formatCount(p.value[2])}</b> enters` },
+        tooltip: { formatter: cell },
         xAxis: { type: "category", data: Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0")), splitArea: { show: false }, axisLine: { show: false }, axisTick: { show: false } },
         yAxis: { type: "category", data: [...WEEKDAYS], inverse: true, axisLine: { show: false }, axisTick: { show: false } },
-        visualMap: { min: 0, max: Math.max(1, g.max), orient: "horizontal", left: "center", bottom: 0, itemHeight: 180, itemWidth: 10, calculable: false, inRange: { color: VIRIDIS }, text: [formatCount(Math.max(1, g.max)), "0"], textStyle: { fontSize: 11, color: "#64748b" } },
-        series: [{ type: "heatmap", data: g.cells, itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 }, emphasis: { itemStyle: { borderColor: "#0f172a" } } }],
+        visualMap: [
+          { seriesIndex: 0, min: 0, max: Math.max(1, g.max), orient: "horizontal", left: "center", bottom: 0, itemHeight: 180, itemWidth: 10, calculable: false, inRange: { color: VIRIDIS }, text: [formatCount(Math.max(1, g.max)), "0"], textStyle: { fontSize: 11, color: "#64748b" } },
+          // Cells with no data: their own grey, never a colour of the scale.
+          { seriesIndex: 1, show: false, min: 0, max: 1, inRange: { color: [NO_DATA_FILL, NO_DATA_FILL] } },
+        ],
+        series: [
+          { type: "heatmap", data: g.cells.filter((c) => c[2] !== null), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 }, emphasis: { itemStyle: { borderColor: "#0f172a" } } },
+          // Cells no hour with data falls in: grey, "no data", never the colour of 0.
+          { type: "heatmap", data: g.cells.filter((c) => c[2] === null).map(([h, d]) => [h, d, 0]), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 } },
+        ],
       },
     };
-  }, [hourly.data, useZones]);
+  }, [hourly.data, useZones, coverage]);
 
-  const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
+  const exportSeries = () => {
+    if (!bars) return;
+    downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, timeZone, useZones ? "enters_all_zones" : "store_enters"), "text/csv;charset=utf-8");
+  };
+
   return (
     <div className="traffic-grid">
-      <section className="card">
+      <section className="card" aria-labelledby="traffic-h">
         <div className="card-h">
-          <h2>{what} by {bucket}</h2>
-          <span className="hint">{bars ? `${formatCount(bars.total)} in the range` : ""}</span>
+          <h2 id="traffic-h">{what} by {bucket}</h2>
+          <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
+          <button className="btn sm" onClick={exportSeries} disabled={!bars} data-testid="export-traffic">Export CSV</button>
         </div>
         <div className="card-b">
-          {source.status === "error" ? <ErrorState error={source.error} onRetry={source.reload} /> : !bars ? <Loading /> : bars.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : <Chart option={bars.option} height={240} label={`${what} by ${bucket}`} testId="traffic-chart" />}
+          {source.status === "error" ? (
+            <ErrorState error={source.error} onRetry={source.reload} />
+          ) : !bars ? (
+            <Loading />
+          ) : bars.total === null ? (
+            <Empty title="No data in this range" icon="chart">The store's figures begin later, or its agents have not reported yet.</Empty>
+          ) : bars.total === 0 ? (
+            <Empty title="No enters in this range" icon="chart" />
+          ) : (
+            <>
+              <Chart option={bars.option} height={240} label={`${what} by ${bucket}`} testId="traffic-chart" />
+              <SlotTable slots={bars.slots} caption={`${what} by ${bucket}`} />
+            </>
+          )}
         </div>
       </section>
-      <section className="card">
+      <section className="card" aria-labelledby="grid-h">
         <div className="card-h">
-          <h2>Hour of day × weekday</h2>
-          <span className="hint">total over the range</span>
+          <h2 id="grid-h">Hour of day × weekday</h2>
+          <span className="hint">{grid && grid.covered < 7 * 24 ? "total over the range · grey: no data" : "total over the range"}</span>
         </div>
         <div className="card-b">
-          {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : <Chart option={grid.option} height={240} label="Enters by hour of day and weekday" testId="week-grid" />}
+          {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : (
+            <>
+              <Chart option={grid.option} height={240} label="Enters by hour of day and weekday" testId="week-grid" />
+              <GridTable cells={grid.cells} />
+            </>
+          )}
         </div>
       </section>
     </div>
+  );
+}
+
+/** The week grid as a table for screen readers: a row per weekday, a column per hour, "no data" spelt out. */
+function GridTable({ cells }: { cells: readonly [number, number, number | null][] }) {
+  const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
+  return (
+    <table className="sr-only" data-testid="week-grid-table">
+      <caption>Enters by weekday and hour of day</caption>
+      <thead>
+        <tr><th scope="col">Day</th>{Array.from({ length: 24 }, (_, h) => <th key={h} scope="col">{String(h).padStart(2, "0")}:00</th>)}</tr>
+      </thead>
+      <tbody>
+        {WEEKDAYS.map((day, d) => (
+          <tr key={day}>
+            <th scope="row">{day}</th>
+            {Array.from({ length: 24 }, (_, h) => {
+              const v = at.get(`${d}|${h}`);
+              return <td key={h}>{v === null || v === undefined ? "no data" : formatCount(v)}</td>;
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The chart's figures as a table for screen readers (and the browser tests): one row per slot, "no data" spelt out. */
+function SlotTable({ slots, caption }: { slots: readonly { label: string; value: number | null }[]; caption: string }) {
+  return (
+    <table className="sr-only" data-testid="traffic-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr><th scope="col">Time</th><th scope="col">Enters</th></tr>
+      </thead>
+      <tbody>
+        {slots.map((s, i) => (
+          <tr key={i} data-value={s.value ?? ""}><th scope="row">{s.label}</th><td>{s.value === null ? "no data" : formatCount(s.value)}</td></tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,10 +1,13 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { useAsync } from "./useAsync.js";
 import { useSession } from "../session.js";
 import { withParams } from "../model/route.js";
-import { dayOf, rangeFromParams, type Preset } from "../model/range.js";
+import { dayOf, isLive, rangeFromParams, type Preset } from "../model/range.js";
+
+/** How often a range that reaches the present ("today", "last 7 days") is fetched again. */
+export const REFRESH_MS = 60_000;
 
 /**
  * The range in the route (in the store's time zone, learnt from its current layout) and the layout
@@ -21,8 +24,20 @@ export function useAnalyticsRange({ store, route, navigate }: ViewProps) {
   const older = useAsync<Layout | null>((signal) => (needsOlder ? api.layout(store, at, signal) : Promise.resolve(null)), [api, store, needsOlder ? at : 0]);
   const layout = needsOlder ? (older.data ?? undefined) : current.data;
   const layoutState = needsOlder ? older : current;
+  // A range that reaches the present refreshes by itself (not while the tab is hidden), and says when it last did.
+  const live = isLive(range, now);
+  useEffect(() => {
+    if (!live) return;
+    const t = setInterval(() => {
+      if (!document.hidden) setNow(Date.now());
+    }, REFRESH_MS);
+    return () => clearInterval(t);
+  }, [live]);
   return {
     now,
+    /** When the figures were asked for; shown as "updated at" on ranges that refresh. */
+    updatedAt: live ? now : null,
+    live,
     refresh: () => setNow(Date.now()),
     timeZone,
     preset,

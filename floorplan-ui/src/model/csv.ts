@@ -10,3 +10,11 @@ export function csvField(value: string | number | null | undefined): string {
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
+
+/** The byte-order mark Excel needs to read a CSV file as UTF-8 (names with accents, "–"). */
+export const BOM = "\uFEFF";
+
+/** CSV text for a file people open in a spreadsheet: a BOM, then `toCsv`. */
+export function toCsvFile(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+  return BOM + toCsv(header, rows);
+}

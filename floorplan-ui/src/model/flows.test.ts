@@ -64,3 +64,22 @@ describe("namedPaths", () => {
     expect(namedPaths(layout, [p(3, "door", "fruit"), p(1, "door")])[0]).toEqual({ names: ["Door", "Fruit"], count: 3, share: 0.75 });
   });
 });
+
+describe("trips: all of them, not only the listed paths", () => {
+  const paths = [p(6, "door", "fruit", "till"), p(3, "door", "bread"), p(1, "door")];
+  it("counts every trip in range and takes path shares of all of them", () => {
+    const s = firstSteps(layout, paths, 3, 6, 20);
+    expect([s.trips, s.listed]).toEqual([20, 10]);
+    expect(s.dropOff[0]).toEqual({ step: 1, left: 1, share: 0.1 });
+    expect(namedPaths(layout, paths, 10, 20)[0]!.share).toBe(0.3);
+  });
+  it("never reports fewer trips than the listed paths hold", () => {
+    expect(firstSteps(layout, paths, 3, 6, 4).trips).toBe(10);
+  });
+  it("does not claim who left right after an entrance only a door counter sees", () => {
+    const s = firstSteps(layout, [p(5, "fruit", "till"), p(2, "bread")]);
+    expect(s.entranceTracked).toBe(false);
+    expect(s.dropOff.map((d) => d.step)).toEqual([2, 3]);
+    expect(s.nodes.find((n) => n.id === `0|${ENTERED}`)?.label).toBe("Came in (door counter)");
+  });
+});

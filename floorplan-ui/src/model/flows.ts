@@ -63,14 +63,22 @@ export interface SankeyLink {
 export interface FirstSteps {
   nodes: SankeyNode[];
   links: SankeyLink[];
-  /** Trips in the diagram: all of them. */
+  /** Every trip in the range (the API's `trips`), listed paths or not. */
   trips: number;
+  /** Trips of the listed paths: those the diagram and the drop-off are drawn from. */
+  listed: number;
+  /**
+   * Whether any trip began in a tracked entrance zone. When none did, the entrance is known only by
+   * a door counter: trips begin at the first zone a person was followed in, and how many left right
+   * after the entrance cannot be known (the drop-off then starts after the first zone).
+   */
+  entranceTracked: boolean;
   /**
    * Trips whose first zone was not an entrance (a door counter's zone gets counts, not visits):
    * they start from an implied "Entered the store" node.
    */
   elsewhere: number;
-  /** Per step after the entrance: trips that went no further. */
+  /** Per step after the entrance: listed trips that went no further, and their share of the listed trips. */
   dropOff: { step: number; left: number; share: number }[];
 }
 
@@ -83,14 +91,16 @@ export const ENTERED = "\u0000entered";
  * the store". At each step a trip goes on to a zone or has left (its path ends); the `perStep`
  * busiest zones of a step are shown and the rest grouped.
  */
-export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCount[], depth = 3, perStep = 6): FirstSteps {
+export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCount[], depth = 3, perStep = 6, allTrips?: number): FirstSteps {
   const names = new Map(layout.zones.map((z) => [z.id as string, z.name]));
-  names.set(ENTERED, "Entered the store");
   const entrances = new Set(layout.zones.filter((z) => z.kind === "entrance").map((z) => z.id as string));
   const startsAtEntrance = (p: PathCount) => p.zones.length > 0 && entrances.has(p.zones[0]!);
+  const entranceTracked = paths.some(startsAtEntrance);
+  names.set(ENTERED, entranceTracked ? "Entered the store" : "Came in (door counter)");
   const fromEntrance = paths.filter((p) => p.zones.length > 0).map((p) => (startsAtEntrance(p) ? p : { ...p, zones: [ENTERED as ZoneId, ...p.zones] }));
   const elsewhere = paths.filter((p) => p.zones.length > 0 && !startsAtEntrance(p)).reduce((s, p) => s + p.count, 0);
-  const trips = fromEntrance.reduce((s, p) => s + p.count, 0);
+  const listed = fromEntrance.reduce((s, p) => s + p.count, 0);
+  const trips = Math.max(listed, allTrips ?? listed);
 
   // Which zones get their own node at each step: the busiest `perStep`.
   const flowAt = new Map<number, Map<string, number>>();
@@ -134,18 +144,19 @@ export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCo
       prev = id;
     }
   }
+  // Without a tracked entrance nobody can be seen leaving right after it: that step is not reported.
   const dropOff = Array.from({ length: depth }, (_, i) => {
     const step = i + 1;
     const n = left.get(step) ?? 0;
-    return { step, left: n, share: trips > 0 ? n / trips : 0 };
-  });
+    return { step, left: n, share: listed > 0 ? n / listed : 0 };
+  }).filter((d) => entranceTracked || d.step > 1);
   const sorted = [...nodes.values()].sort((a, b) => a.level - b.level || Number(a.kind === "left") - Number(b.kind === "left"));
-  return { nodes: sorted, links: [...links.values()], trips, elsewhere, dropOff };
+  return { nodes: sorted, links: [...links.values()], trips, listed, entranceTracked, elsewhere, dropOff };
 }
 
-/** Top paths with their share of the trips listed, zone ids turned into names. */
-export function namedPaths(layout: Pick<Layout, "zones">, paths: readonly PathCount[], limit = 10): { names: string[]; count: number; share: number }[] {
+/** Top paths with their share of all trips (`allTrips`, else of the trips listed), zone ids turned into names. */
+export function namedPaths(layout: Pick<Layout, "zones">, paths: readonly PathCount[], limit = 10, allTrips?: number): { names: string[]; count: number; share: number }[] {
   const names = new Map(layout.zones.map((z) => [z.id as string, z.name]));
-  const total = paths.reduce((s, p) => s + p.count, 0);
+  const total = Math.max(allTrips ?? 0, paths.reduce((s, p) => s + p.count, 0));
   return paths.slice(0, limit).map((p) => ({ names: p.zones.map((z) => names.get(z) ?? z), count: p.count, share: total > 0 ? p.count / total : 0 }));
 }

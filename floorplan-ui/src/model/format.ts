@@ -83,3 +83,36 @@ export function formatMoney(amount: number | null | undefined): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return "–";
   return money.format(amount);
 }
+
+/** The short name of a time zone at an instant, as a label for times shown in it: `CET`, `CEST`, `GMT+5:30`. */
+export function zoneAbbr(ts: number, timeZone: string): string {
+  const part = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" }).formatToParts(ts).find((p) => p.type === "timeZoneName");
+  return part?.value ?? timeZone;
+}
+
+/** A time of day in the store's zone, labelled with the zone: `09:48 CET` (`09:48:05 CET` with seconds). */
+export function formatTime(ts: number, timeZone: string, opts: { seconds?: boolean; label?: boolean } = {}): string {
+  const t = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(opts.seconds ? { second: "2-digit" } : {}) }).format(ts);
+  return opts.label === false ? t : `${t} ${zoneAbbr(ts, timeZone)}`;
+}
+
+/** Date and time in the store's zone, labelled with it: `Sun 22 Nov, 09:15 CET`. */
+export function formatDateTimeZ(ts: number, timeZone: string): string {
+  return `${formatDateTime(ts, timeZone)} ${zoneAbbr(ts, timeZone)}`;
+}
+
+/** Minutes east of UTC of `timeZone` at `ts`. */
+export function offsetMinutes(ts: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).formatToParts(ts);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((wall - Math.floor(ts / 1000) * 1000) / 60_000);
+}
+
+/** ISO 8601 in the store's zone with its offset, as the API writes bucket starts: `2026-11-22T09:00:00+01:00`. */
+export function isoLocal(ts: number, timeZone: string): string {
+  const off = offsetMinutes(ts, timeZone);
+  const wall = new Date(Math.floor(ts / 1000) * 1000 + off * 60_000).toISOString().slice(0, 19);
+  const a = Math.abs(off);
+  return `${wall}${off < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+}

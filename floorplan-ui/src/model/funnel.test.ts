@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
+import { bucketSeries, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
 
 const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
 const layout = {
@@ -27,8 +27,15 @@ describe("funnelReducer", () => {
   it("removes a step by its place", () => {
     expect(funnelReducer(pick(["a", "b", "c"]), { type: "removeStep", index: 1 }).steps).toEqual(["a", "c"]);
   });
-  it("starts a new funnel when switching between zones and departments", () => {
-    expect(funnelReducer(pick(["a", "b"]), { type: "setMode", mode: "departments" })).toEqual({ mode: "departments", steps: [], by: "none" });
+  it("keeps the steps of each mode when switching between zones and departments", () => {
+    const d = funnelReducer(pick(["a", "b"]), { type: "setMode", mode: "departments" });
+    expect(d).toEqual({ mode: "departments", steps: [], by: "none", other: ["a", "b"] });
+    const d2 = funnelReducer(d, { type: "addStep", step: "Fresh" });
+    const z = funnelReducer(d2, { type: "setMode", mode: "zones" });
+    expect(z).toEqual({ mode: "zones", steps: ["a", "b"], by: "none", other: ["Fresh"] });
+    // ...through the URL too.
+    const params = Object.fromEntries(Object.entries(pickToParams(z)).filter(([, v]) => v !== null)) as Record<string, string>;
+    expect(pickFromParams(params)).toEqual(z);
   });
   it("stops at the most steps a funnel can show", () => {
     let s = pick([]);
@@ -52,10 +59,15 @@ describe("pick in the URL", () => {
 describe("stepOptions", () => {
   it("lists entrances first and checkouts last, marking the steps already picked", () => {
     expect(stepOptions(pick(["promo"]), layout, undefined)).toEqual([
-      { id: "door", label: "Door", picked: false },
-      { id: "promo", label: "Promo", picked: true },
-      { id: "checkout", label: "Checkout", picked: false },
+      { id: "door", label: "Door", picked: false, unavailable: null },
+      { id: "promo", label: "Promo", picked: true, unavailable: null },
+      { id: "checkout", label: "Checkout", picked: false, unavailable: null },
     ]);
+  });
+  it("offers a zone that only a door counter sees as unavailable, with the reason", () => {
+    const doorOnly = doorOnlyZones(new Map([["door", 120], ["promo", 30]]), [{ zone: "door", visits: 0 }, { zone: "promo", visits: 30 }]);
+    expect([...doorOnly]).toEqual(["door"]);
+    expect(stepOptions(pick([]), layout, undefined, doorOnly).find((o) => o.id === "door")?.unavailable).toBe(DOOR_ONLY);
   });
   it("lists departments by name in department mode", () => {
     expect(stepOptions(pick([], "departments"), layout, { Tills: ["checkout"], Fresh: ["promo"] }).map((o) => o.id)).toEqual(["Fresh", "Tills"]);

@@ -12,6 +12,8 @@ export interface FunnelPick {
   mode: StepMode;
   steps: string[];
   by: FunnelBy;
+  /** The steps picked in the other mode, kept so that switching back brings them back. */
+  other?: string[];
 }
 
 export type FunnelAction =
@@ -40,9 +42,12 @@ export function funnelReducer(state: FunnelPick, action: FunnelAction): FunnelPi
       [steps[action.index], steps[to]] = [steps[to]!, steps[action.index]!];
       return { ...state, steps };
     }
-    case "setMode":
-      // Zone ids and department names are different things: switching starts a new funnel.
-      return action.mode === state.mode ? state : { ...state, mode: action.mode, steps: [] };
+    case "setMode": {
+      // Zone ids and department names are different things: switching shows the other mode's steps, and keeps these for later.
+      if (action.mode === state.mode) return state;
+      const { other, ...rest } = state;
+      return { ...rest, mode: action.mode, steps: other ?? [], ...(state.steps.length ? { other: state.steps } : {}) };
+    }
     case "setBy":
       return { ...state, by: action.by };
     case "clear":
@@ -54,16 +59,26 @@ const BYS: readonly FunnelBy[] = ["none", "hour", "day"];
 
 /** The pick in a route's params: `steps=a,b,c&alias=1&by=hour`. */
 export function pickFromParams(params: Record<string, string>): FunnelPick {
-  const steps = (params.steps ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) => {
+    const steps = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    return steps.filter((s, i) => steps.indexOf(s) === i).slice(0, MAX_STEPS);
+  };
+  const other = list(params.other);
   return {
     mode: params.alias === "1" ? "departments" : "zones",
-    steps: steps.filter((s, i) => steps.indexOf(s) === i).slice(0, MAX_STEPS),
+    steps: list(params.steps),
     by: (BYS as readonly string[]).includes(params.by ?? "") ? (params.by as FunnelBy) : "none",
+    ...(other.length ? { other } : {}),
   };
 }
 
 export function pickToParams(pick: FunnelPick): Record<string, string | null> {
-  return { steps: pick.steps.length ? pick.steps.join(",") : null, alias: pick.mode === "departments" ? "1" : null, by: pick.by === "none" ? null : pick.by };
+  return {
+    steps: pick.steps.length ? pick.steps.join(",") : null,
+    alias: pick.mode === "departments" ? "1" : null,
+    by: pick.by === "none" ? null : pick.by,
+    other: pick.other?.length ? pick.other.join(",") : null,
+  };
 }
 
 export interface StepOption {
@@ -71,19 +86,27 @@ export interface StepOption {
   label: string;
   /** Already a step of the funnel. */
   picked: boolean;
+  /** Why it cannot be a step (a zone only a door counter sees), or null. */
+  unavailable: string | null;
 }
 
-/** What can be a step: the layout's zones (entrances first, checkouts last) or the departments. */
-export function stepOptions(pick: FunnelPick, layout: Pick<Layout, "zones"> | undefined, departments: Departments | undefined): StepOption[] {
+/** Why a zone seen only by a door counter is no funnel step: nobody is followed through it. */
+export const DOOR_ONLY = "counted at the door only: no trip is followed through it";
+
+/**
+ * What can be a step: the layout's zones (entrances first, checkouts last) or the departments.
+ * Zones a door counter counts but nobody is tracked in (`doorOnly`) are offered but unavailable.
+ */
+export function stepOptions(pick: FunnelPick, layout: Pick<Layout, "zones"> | undefined, departments: Departments | undefined, doorOnly: ReadonlySet<string> = new Set()): StepOption[] {
   if (pick.mode === "departments") {
     return Object.keys(departments ?? {})
       .sort((a, b) => a.localeCompare(b))
-      .map((d) => ({ id: d, label: d, picked: pick.steps.includes(d) }));
+      .map((d) => ({ id: d, label: d, picked: pick.steps.includes(d), unavailable: null }));
   }
   const order = (kind: string) => (kind === "entrance" ? 0 : kind === "checkout" ? 2 : 1);
   return [...(layout?.zones ?? [])]
     .sort((a, b) => order(a.kind) - order(b.kind) || a.name.localeCompare(b.name))
-    .map((z) => ({ id: z.id, label: z.name, picked: pick.steps.includes(z.id) }));
+    .map((z) => ({ id: z.id, label: z.name, picked: pick.steps.includes(z.id), unavailable: doorOnly.has(z.id) ? DOOR_ONLY : null }));
 }
 
 /** Why the funnel cannot be asked for yet, or null. */
@@ -148,4 +171,13 @@ export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">
       return first > 0 ? last / first : null;
     }),
   };
+}
+
+/**
+ * Zones a door counter counted people in but nobody was followed in during the range (their
+ * `/traffic` enters, yet no `/dwell` visit): a funnel step there is never reached.
+ */
+export function doorOnlyZones(enters: ReadonlyMap<string, number>, dwell: readonly { zone: string; visits: number }[]): Set<string> {
+  const visits = new Map(dwell.map((d) => [d.zone, d.visits]));
+  return new Set([...enters].filter(([z, n]) => n > 0 && (visits.get(z) ?? 0) === 0).map(([z]) => z));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, ZoneDwell } from "@footfall/core";
-import { doorInByZone, formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones, zoneEnters } from "./heatmap.js";
+import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones, zoneEnters } from "./heatmap.js";
 import { toCsv } from "./csv.js";
+import { heatmapCsv } from "./exports.js";
 
 const square = (x: number, y: number, s = 2) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s]] as Layout["zones"][number]["polygon"];
 const zone = (id: string, x: number) => ({ id, name: id.toUpperCase(), kind: "zone" as const, polygon: square(x, 0) }) as Layout["zones"][number];
@@ -113,5 +114,51 @@ describe("sales metrics", () => {
   });
   it("formats sales per visit as an amount", () => {
     expect(formatMetric(2.5, "salesPerVisit")).toBe("2.50");
+  });
+});
+
+describe("one definition of a zone's visits", () => {
+  // The door counter sits on "wine" (not tracked): 120 people in, no tracked visit.
+  const dw = [dwell("fruit", 40, 65), dwell("bread", 5, 30), dwell("wine", 0)];
+  const door = new Map([["wine", 120]]);
+  it("gives every zone the same visits whatever the metric shown (tracked visits plus the door's people in)", () => {
+    for (const metric of ["visits", "visitors", "median", "p90"] as const) {
+      const scene = heatScene(layout, dw, metric, undefined, {}, { now: door });
+      expect(scene.zones.map((z) => [z.id, z.visits, z.tracked, z.doorIn])).toEqual([
+        ["fruit", 40, 40, null],
+        ["bread", 5, 5, null],
+        ["wine", 120, 0, 120],
+      ]);
+    }
+    // ...and the visits metric shows exactly that figure.
+    expect(heatScene(layout, dw, "visits", undefined, {}, { now: door }).zones.map((z) => z.value)).toEqual([40, 5, 120]);
+  });
+  it("exports the same visits, with the tracked and door parts, and no visitors or dwell for a door-only zone", () => {
+    const scene = heatScene(layout, dw, "visits", undefined, {}, { now: door });
+    const csv = heatmapCsv(scene, { from: Date.parse("2026-11-22T08:00:00Z"), to: Date.parse("2026-11-22T09:30:00Z"), timeZone: "Europe/Paris" }, { metric: "visits", compare: false, withSales: false });
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    const lines = csv.slice(1).split("\r\n");
+    expect(lines[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in");
+    expect(lines[1]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,wine,WINE,zone,120,,,,,0,120");
+    expect(lines[2]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,fruit,FRUIT,zone,40,40,65,65,130,40,0");
+  });
+});
+
+describe("no data is not zero on the heatmap", () => {
+  it("shows every zone as no data for a range before the store's first figures, even where the API says 0", () => {
+    const scene = heatScene(layout, [dwell("fruit", 0), dwell("bread", 0), dwell("wine", 0)], "visits", undefined, {}, {}, { now: false });
+    expect(scene.noData).toBe(true);
+    expect(scene.zones.map((z) => [z.value, z.label, z.fill, z.visits])).toEqual(Array(3).fill([null, "–", NO_DATA_FILL, null]));
+    const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "visits", compare: false, withSales: false });
+    expect(csv.split("\r\n")[1]).toBe("1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,bread,BREAD,zone,,,,,");
+  });
+  it("says no data rather than new when the previous period has none", () => {
+    const scene = heatScene(layout, [dwell("fruit", 10)], "visits", [dwell("fruit", 0)], {}, {}, { now: true, previous: false });
+    expect(scene.previousNoData).toBe(true);
+    expect(changeText(scene.zones[0]!, scene.previousNoData)).toBe("no data");
+    const withData = heatScene(layout, [dwell("fruit", 10), dwell("bread", 0)], "visits", [dwell("fruit", 0), dwell("bread", 0)]);
+    expect(changeText(withData.zones[0]!, false)).toBe("new");
+    expect(changeText(withData.zones[1]!, false)).toBe("±0%");
+    expect(changeText(withData.zones[2]!, false)).toBe("–");
   });
 });

@@ -6,7 +6,7 @@
 import { interpolateViridis } from "d3-scale-chromatic";
 import { polygonCentroid, type FloorPoint, type Layout, type ZoneDwell, type ZoneKind } from "@footfall/core";
 import type { ZoneConversion } from "../api/types.js";
-import { formatCount, formatDuration, formatDurationShort, formatMoney, formatRate } from "./format.js";
+import { formatChange, formatCount, formatDuration, formatDurationShort, formatMoney, formatRate } from "./format.js";
 
 export const METRICS = [
   { id: "visits", label: "Visits", unit: "visits" },
@@ -55,6 +55,13 @@ export interface HeatZone {
   longDwellLowConversion: boolean;
   /** People counted in by a door counter on this zone (its enters beyond its visits); null without one. */
   doorIn: number | null;
+  /**
+   * The zone's visits, one definition everywhere (plan, ranking, tooltip, CSV): the visits tracked
+   * in it plus the people a door counter on it counted in (DESIGN §7: its enters). Null: no data.
+   */
+  visits: number | null;
+  /** Visits tracked in the zone (people followed in and out); null: no data. */
+  tracked: number | null;
 }
 
 export interface HeatScene {
@@ -63,6 +70,16 @@ export interface HeatScene {
   max: number;
   /** Zones with figures that are not on this layout (e.g. removed by a later version). */
   unplaced: ZoneDwell[];
+  /** The range holds no data at all (before the store's first figures): every value is "no data", not 0. */
+  noData: boolean;
+  /** Comparing, and the previous period holds no data: changes are "no data", not "new". */
+  previousNoData: boolean;
+}
+
+/** Whether each period holds data (see `coverage.ts`); both by default. */
+export interface SceneCoverage {
+  now?: boolean;
+  previous?: boolean;
 }
 
 /**
@@ -148,13 +165,16 @@ export function heatScene(
   previous?: readonly ZoneDwell[],
   sales: SalesFigures = {},
   door: DoorFigures = {},
+  coverage: SceneCoverage = {},
 ): HeatScene {
-  const byZone = new Map(dwell.map((d) => [d.zone as string, d]));
-  const prevByZone = previous ? new Map(previous.map((d) => [d.zone as string, d])) : null;
-  const salesBy = new Map((sales.now ?? []).map((c) => [c.zone, c]));
-  const prevSalesBy = new Map((sales.previous ?? []).map((c) => [c.zone, c]));
-  const doorNow = door.now ?? new Map<string, number>();
-  const doorBefore = door.previous ?? new Map<string, number>();
+  const noData = coverage.now === false;
+  const previousNoData = !!previous && coverage.previous === false;
+  const byZone = new Map(noData ? [] : dwell.map((d) => [d.zone as string, d]));
+  const prevByZone = previous ? new Map(previousNoData ? [] : previous.map((d) => [d.zone as string, d])) : null;
+  const salesBy = new Map((noData ? [] : (sales.now ?? [])).map((c) => [c.zone, c]));
+  const prevSalesBy = new Map((previousNoData ? [] : (sales.previous ?? [])).map((c) => [c.zone, c]));
+  const doorNow = (noData ? null : door.now) ?? new Map<string, number>();
+  const doorBefore = (previousNoData ? null : door.previous) ?? new Map<string, number>();
   const values = layout.zones.map((z) => metricValue(byZone.get(z.id), metric, salesBy.get(z.id), doorNow.get(z.id)));
   const max = Math.max(0, ...values.map((v) => v ?? 0));
   const zones = layout.zones.map((z, i): HeatZone => {
@@ -168,10 +188,12 @@ export function heatScene(
       sales: salesBy.get(z.id) ?? null,
       longDwellLowConversion: salesBy.get(z.id)?.longDwellLowConversion === true,
       doorIn: doorNow.get(z.id) ?? null,
+      visits: noData ? null : metricValue(byZone.get(z.id), "visits", null, doorNow.get(z.id)),
+      tracked: noData ? null : (byZone.get(z.id)?.visits ?? (doorNow.has(z.id) ? 0 : null)),
     };
   });
   const placed = new Set(layout.zones.map((z) => z.id as string));
-  return { zones, max, unplaced: dwell.filter((d) => !placed.has(d.zone)) };
+  return { zones, max, unplaced: noData ? [] : dwell.filter((d) => !placed.has(d.zone)), noData, previousNoData };
 }
 
 /**
@@ -196,7 +218,20 @@ export function colouredZone(z: Layout["zones"][number], value: number | null, m
     sales: null,
     longDwellLowConversion: false,
     doorIn: null,
+    visits: null,
+    tracked: null,
   };
+}
+
+/**
+ * A zone's change as the ranking and the tooltip write it: "no data" when the previous period has
+ * none (not "new"), "new" when it had data but nothing for the zone, "–" when the zone has no value now.
+ */
+export function changeText(z: Pick<HeatZone, "value" | "previous" | "change">, previousNoData: boolean): string {
+  if (previousNoData) return "no data";
+  if (z.value === null) return "–";
+  if (z.change === null) return z.previous === 0 && z.value === 0 ? "±0%" : "new";
+  return formatChange(z.change);
 }
 
 /** (now - before) / before; null when before is missing or zero. */

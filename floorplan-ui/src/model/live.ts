@@ -1,25 +1,40 @@
 /**
  * The live scene for floor staff: store and zone occupancy against capacity, each with a state in
- * words as well as colour (ok, busy from 80 %, full from 100 %), and alerts for anything over capacity.
+ * words as well as colour (ok, busy from 80 %, at capacity, over capacity by how many), zones
+ * worst first, alerts for anything over capacity and since when it is.
  */
 import { polygonCentroid, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 
-export type CapacityState = "ok" | "busy" | "full" | "none";
+export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
 
+/**
+ * Colours and words of each state. Inks are for text on `soft` (and on white): every pair reads at
+ * WCAG AA (4.5:1 or more); `fill` is for bars, outlines and the dot.
+ */
 export const STATE_STYLE: Record<CapacityState, { word: string; fill: string; ink: string; soft: string }> = {
-  ok: { word: "OK", fill: "#16a34a", ink: "#ffffff", soft: "#dcfce7" },
-  busy: { word: "Busy", fill: "#d97706", ink: "#ffffff", soft: "#fef3c7" },
-  full: { word: "Full", fill: "#dc2626", ink: "#ffffff", soft: "#fee2e2" },
-  none: { word: "No limit", fill: "#94a3b8", ink: "#0f172a", soft: "#f1f5f9" },
+  ok: { word: "OK", fill: "#16a34a", ink: "#166534", soft: "#dcfce7" },
+  busy: { word: "Busy", fill: "#d97706", ink: "#92400e", soft: "#fef3c7" },
+  full: { word: "At capacity", fill: "#dc2626", ink: "#991b1b", soft: "#fee2e2" },
+  over: { word: "Over capacity", fill: "#b91c1c", ink: "#7f1d1d", soft: "#fecaca" },
+  none: { word: "No limit", fill: "#94a3b8", ink: "#475569", soft: "#f1f5f9" },
 };
 
-/** ok below 80 % of capacity, busy from 80 %, full from 100 %; none without a capacity. */
-export function capacityState(occupancy: number, capacity: number | null | undefined): CapacityState {
+/** Worst first: what staff must act on comes first. */
+const SEVERITY: Record<CapacityState, number> = { over: 0, full: 1, busy: 2, ok: 3, none: 4 };
+
+/** ok below 80 % of capacity, busy from 80 %, full at capacity, over above it; none without a capacity. */
+export function capacityState(occupancy: number, capacity: number | null | undefined, busyAt = BUSY_AT): CapacityState {
   if (capacity === null || capacity === undefined) return "none";
-  if (capacity <= 0) return occupancy > 0 ? "full" : "ok";
+  if (occupancy > capacity) return "over";
+  if (capacity <= 0) return "ok";
   const ratio = occupancy / capacity;
-  return ratio >= 1 ? "full" : ratio >= BUSY_AT ? "busy" : "ok";
+  return ratio >= 1 ? "full" : ratio >= busyAt ? "busy" : "ok";
+}
+
+/** The state in words with its figure: `Over by 8`, `At capacity`, `Busy`, `OK`. */
+export function stateText(occupancy: number, capacity: number | null, state: CapacityState): string {
+  return state === "over" && capacity !== null ? `Over by ${occupancy - capacity}` : STATE_STYLE[state].word;
 }
 
 export interface LiveZone {
@@ -32,17 +47,26 @@ export interface LiveZone {
   capacity: number | null;
   state: CapacityState;
   ratio: number | null;
+  /** Counted only by a door counter: nobody is followed in it, so it has no occupancy of its own. */
+  doorOnly: boolean;
 }
 
 export interface LiveScene {
   total: number;
+  /** Where the store's total comes from: the door counter's net count, or the people followed in zones. */
+  totalFrom: "door" | "zones" | "unknown";
+  /** People followed in zones now (the zones' figures added up). */
+  inZones: number;
   /** The store's capacity: the sum of its zones' capacities (null when no zone has one). */
   capacity: number | null;
   state: CapacityState;
+  /** The worst of the store's state and its zones' states: what the store card shows. */
+  attention: CapacityState;
   ratio: number | null;
+  /** Zones worst first (over, at capacity, busy, ok, no limit), then fullest, then by name. */
   zones: LiveZone[];
-  /** One line per zone, or the store, above capacity: `Fruit & veg: 5 of 4`. */
-  alerts: string[];
+  /** Zones (and the store, id `store`) over capacity, with their text: `Fruit & veg: 12 of 4, over by 8`. */
+  alerts: { id: string; text: string }[];
 }
 
 /**
@@ -54,12 +78,20 @@ export function storeCapacity(zones: readonly { capacity: number | null }[]): nu
   return set.length ? set.reduce((s, z) => s + z.capacity!, 0) : null;
 }
 
-export function liveScene(layout: Pick<Layout, "zones">, occupancy: Occupancy | null): LiveScene {
+/** Occupancy as the server sends it, with what v1.1 servers of this project add (where the total comes from, door-only zones). */
+export type LiveOccupancy = Occupancy & { totalFrom?: "door" | "zones"; doorZones?: string[] };
+
+export const STORE_ALERT = "store";
+
+export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupancy | null, busyAt = BUSY_AT): LiveScene {
   const byZone = new Map((occupancy?.zones ?? []).map((z) => [z.zone as string, z]));
+  const doorZones = new Set(occupancy?.doorZones ?? []);
   const zones = layout.zones.map((z): LiveZone => {
     const o = byZone.get(z.id);
     const occ = o?.occupancy ?? 0;
-    const capacity = o ? o.capacity : (z.capacity ?? null);
+    // A zone only a door counter sees holds nobody it can count: no capacity state for it.
+    const doorOnly = doorZones.has(z.id) && occ === 0;
+    const capacity = doorOnly ? null : o ? o.capacity : (z.capacity ?? null);
     return {
       id: z.id,
       name: z.name,
@@ -68,14 +100,43 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: Occupancy | 
       centroid: polygonCentroid(z.polygon),
       occupancy: occ,
       capacity,
-      state: capacityState(occ, capacity),
+      state: doorOnly ? "none" : capacityState(occ, capacity, busyAt),
       ratio: capacity ? occ / capacity : null,
+      doorOnly,
     };
   });
   const total = occupancy?.total ?? 0;
-  const capacity = storeCapacity(zones);
-  const alerts: string[] = [];
-  if (capacity !== null && total > capacity) alerts.push(`Whole store: ${total} of ${capacity}`);
-  for (const z of zones) if (z.capacity !== null && z.occupancy > z.capacity) alerts.push(`${z.name}: ${z.occupancy} of ${z.capacity}`);
-  return { total, capacity, state: capacityState(total, capacity), ratio: capacity ? total / capacity : null, zones, alerts };
+  // The store's capacity counts the door-only zones too: people pass through the entrance.
+  const capacity = storeCapacity(layout.zones.map((z) => ({ capacity: byZone.get(z.id)?.capacity ?? z.capacity ?? null })));
+  const state = capacityState(total, capacity, busyAt);
+  const alerts: LiveScene["alerts"] = [];
+  if (capacity !== null && total > capacity) alerts.push({ id: STORE_ALERT, text: `Whole store: ${total} of ${capacity}, over by ${total - capacity}` });
+  const sorted = [...zones].sort((a, b) => SEVERITY[a.state] - SEVERITY[b.state] || (b.ratio ?? -1) - (a.ratio ?? -1) || a.name.localeCompare(b.name));
+  for (const z of sorted) if (z.state === "over") alerts.push({ id: z.id, text: `${z.name}: ${z.occupancy} of ${z.capacity}, over by ${z.occupancy - z.capacity!}` });
+  const attention = [state, ...zones.map((z) => z.state)].reduce((w, s) => (SEVERITY[s] < SEVERITY[w] ? s : w), "none" as CapacityState);
+  return {
+    total,
+    totalFrom: occupancy?.totalFrom ?? "unknown",
+    inZones: zones.reduce((s, z) => s + z.occupancy, 0),
+    capacity,
+    state,
+    attention,
+    ratio: capacity ? total / capacity : null,
+    zones: sorted,
+    alerts,
+  };
+}
+
+/** Since when each alert has been on: its first sighting, and whether the change was seen (or it was already on when the view opened). */
+export type OverSince = ReadonlyMap<string, { since: number; seenStart: boolean }>;
+
+/**
+ * The alerts' "over since" after a new scene at `ts`: an alert already on keeps its time, a new
+ * one starts now, one that ended is dropped. `first`: the view's first figures (an alert on then
+ * was already on, since an unknown time: `seenStart` false).
+ */
+export function trackOver(prev: OverSince, scene: Pick<LiveScene, "alerts">, ts: number, first: boolean): OverSince {
+  const next = new Map<string, { since: number; seenStart: boolean }>();
+  for (const a of scene.alerts) next.set(a.id, prev.get(a.id) ?? { since: ts, seenStart: !first });
+  return next;
 }

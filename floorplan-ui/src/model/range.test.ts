@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketFor, dayOf, dayRange, fromLocalInput, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
+import { bucketFor, dayOf, dayRange, fromLocalInput, isLive, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
 
 const PARIS = "Europe/Paris";
 // Sunday 22 November 2026, 14:30 in Paris (UTC+1).
@@ -93,5 +93,15 @@ describe("datetime-local values", () => {
   it("reject malformed values", () => {
     expect(fromLocalInput("2026-11-22 14:30", PARIS)).toBeNull();
     expect(fromLocalInput("2026-11-22T25:00", PARIS)).toBeNull();
+  });
+});
+
+describe("ranges that reach the present", () => {
+  it("end a custom range that includes today at now, like the presets, so they refresh", () => {
+    const { range } = rangeFromParams({ from: "2026-11-20", to: "2026-11-22" }, NOW, PARIS);
+    expect(range).toEqual({ from: Date.parse("2026-11-19T23:00:00Z"), to: NOW, days: 3 });
+    expect(isLive(range, NOW)).toBe(true);
+    expect(isLive(rangeFromParams({ range: "yesterday" }, NOW, PARIS).range, NOW)).toBe(false);
+    expect(isLive(rangeFromParams({ range: "last7" }, NOW, PARIS).range, NOW)).toBe(true);
   });
 });

@@ -99,12 +99,24 @@ export function rangeFromParams(params: Record<string, string>, now: number, tim
   if (preset !== "custom" && PRESETS.some((p) => p.id === preset)) return { preset, range: presetRange(preset, now, timeZone) };
   const { from = "", to = "" } = params;
   if (/^\d+$/.test(from) && /^\d+$/.test(to) && Number(to) > Number(from)) {
-    return { preset: "custom", range: { from: Number(from), to: Number(to), days: null } };
+    return { preset: "custom", range: soFar({ from: Number(from), to: Number(to), days: null }, now) };
   }
   const days = dayRange(from, to || from, timeZone);
-  if (days) return { preset: "custom", range: days };
+  if (days) return { preset: "custom", range: soFar(days, now) };
   return { preset: "today", range: presetRange("today", now, timeZone) };
 }
+
+/**
+ * A range that runs past `now` ends at `now` ("so far"), as the presets that include today do: its
+ * figures are the same, its previous period is then the same stretch of time, and it is a live
+ * range that refreshes (`isLive`). A range that has not begun is left alone.
+ */
+export function soFar(range: DateRange, now: number): DateRange {
+  return range.to > now && range.from < now ? { ...range, to: now } : range;
+}
+
+/** Whether the range reaches the present: its figures still change, so the view refreshes them. */
+export const isLive = (range: DateRange, now: number): boolean => range.to >= now;
 
 /** `YYYY-MM-DDTHH:mm` (an `<input type="datetime-local">` value) of `ts` in the store's zone. */
 export function toLocalInput(ts: number, timeZone: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TrafficBucket } from "@footfall/core";
-import { localParts, trafficSlots, weekHourGrid } from "./traffic.js";
+import { localParts, slotsTotal, trafficSlots, weekHourGrid } from "./traffic.js";
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
 
@@ -32,7 +32,7 @@ describe("trafficSlots", () => {
     const slots = trafficSlots([b("2026-11-22T09:00:00+01:00", 5)], { from, to: from + 86_400_000, days: 1 }, "hour", PARIS);
     expect(slots).toHaveLength(24);
     expect(slots[9]).toMatchObject({ label: "09:00", value: 5 });
-    expect(slots.reduce((s, x) => s + x.value, 0)).toBe(5);
+    expect(slotsTotal(slots)).toBe(5);
   });
   it("walks local days across a DST change", () => {
     const from = Date.parse("2026-03-27T23:00:00Z");
@@ -46,5 +46,37 @@ describe("trafficSlots in a half-hour zone", () => {
     const from = Date.parse("2026-11-21T18:30:00Z"); // midnight in Kolkata (UTC+05:30)
     const slots = trafficSlots([b("2026-11-22T01:00:00+05:30", 1)], { from, to: from + 3 * 3_600_000, days: null }, "hour", "Asia/Kolkata");
     expect(slots.map((s) => s.value)).toEqual([0, 1, 0]);
+  });
+});
+
+describe("no data is not zero", () => {
+  const PARIS = "Europe/Paris";
+  const from = Date.parse("2026-11-15T23:00:00Z"); // Mon 16 Nov 00:00 in Paris
+  const days = { from, to: from + 7 * 86_400_000, days: 7 };
+  const dataFrom = Date.parse("2026-11-20T08:00:00Z"); // the store's first figures: Fri 09:00 local
+  const coverage = { from: dataFrom, now: from + 7 * 86_400_000 };
+  it("leaves the days before the store's first figures empty, and keeps real zeros after", () => {
+    const slots = trafficSlots([b("2026-11-20T00:00:00+01:00", 40)], days, "day", PARIS, false, coverage);
+    expect(slots.map((s) => s.value)).toEqual([null, null, null, null, 40, 0, 0]);
+    expect(slotsTotal(slots)).toBe(40);
+  });
+  it("has no total at all for a range before any figure", () => {
+    const slots = trafficSlots([], days, "day", PARIS, false, { from: null, now: days.to });
+    expect(slots.every((s) => s.value === null)).toBe(true);
+    expect(slotsTotal(slots)).toBeNull();
+  });
+  it("leaves the slots after now empty", () => {
+    const slots = trafficSlots([], { from, to: from + 86_400_000, days: 1 }, "hour", PARIS, false, { from: 0, now: from + 10 * 3_600_000 + 1 });
+    expect(slots.filter((s) => s.value !== null)).toHaveLength(11);
+  });
+  it("paints only the grid cells an hour with data falls in", () => {
+    // One day of hourly buckets (a Friday), zeros included: the other six weekdays are "no data".
+    const hours = Array.from({ length: 24 }, (_, h) => b(`2026-11-20T${String(h).padStart(2, "0")}:00:00+01:00`, h === 12 ? 5 : 0));
+    const g = weekHourGrid(hours, false, { from: dataFrom, now: Date.parse("2026-11-21T00:00:00Z") });
+    expect(g.covered).toBe(15); // 09:00 to 23:00 on Friday
+    expect(g.cells.find(([h, d]) => h === 12 && d === 4)![2]).toBe(5);
+    expect(g.cells.find(([h, d]) => h === 20 && d === 4)![2]).toBe(0);
+    expect(g.cells.find(([h, d]) => h === 8 && d === 4)![2]).toBeNull();
+    expect(g.cells.find(([h, d]) => h === 12 && d === 0)![2]).toBeNull();
   });
 });

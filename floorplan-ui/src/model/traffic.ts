@@ -7,6 +7,7 @@ import { tz } from "@date-fns/tz";
 import { addDays, addHours, startOfDay, startOfHour } from "date-fns";
 import type { TrafficBucket } from "@footfall/core";
 import type { DateRange } from "./range.js";
+import { slotHasData, type Coverage } from "./coverage.js";
 
 /** Monday first, as shops plan their weeks. */
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
@@ -35,40 +36,64 @@ export function bucketValue(b: TrafficBucket, useZones: boolean): number {
 }
 
 export interface WeekHourGrid {
-  /** [hour, weekday, value] for every one of the 7 x 24 cells. */
-  cells: [number, number, number][];
+  /** [hour, weekday, value] for every one of the 7 x 24 cells; value null where no hour of the range with data falls. */
+  cells: [number, number, number | null][];
   max: number;
   total: number;
+  /** Cells with data. */
+  covered: number;
 }
 
-/** Sum of hourly values by (weekday, hour of day) over the range. */
-export function weekHourGrid(buckets: readonly TrafficBucket[], useZones = false): WeekHourGrid {
-  const sums = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+const ALL: Coverage = { from: Number.NEGATIVE_INFINITY, now: Number.POSITIVE_INFINITY };
+
+/**
+ * Sum of hourly values by (weekday, hour of day) over the range. A cell that no hour with data
+ * falls in (a weekday outside the range, hours before the store's first figures) has no value:
+ * "no data", not 0.
+ */
+export function weekHourGrid(buckets: readonly TrafficBucket[], useZones = false, coverage: Coverage = ALL): WeekHourGrid {
+  const sums = Array.from({ length: 7 }, () => new Array<number | null>(24).fill(null));
   for (const b of buckets) {
     const p = localParts(b.start);
-    if (!p) continue;
-    sums[p.weekday]![p.hour]! += bucketValue(b, useZones);
+    const start = Date.parse(b.start);
+    if (!p || !slotHasData(start, start + 3_600_000, coverage)) continue;
+    sums[p.weekday]![p.hour] = (sums[p.weekday]![p.hour] ?? 0) + bucketValue(b, useZones);
   }
-  const cells: [number, number, number][] = [];
-  let max = 0, total = 0;
+  const cells: [number, number, number | null][] = [];
+  let max = 0, total = 0, covered = 0;
   sums.forEach((row, weekday) =>
     row.forEach((value, hour) => {
       cells.push([hour, weekday, value]);
+      if (value === null) return;
+      covered++;
       max = Math.max(max, value);
       total += value;
     }),
   );
-  return { cells, max, total };
+  return { cells, max, total, covered };
 }
 
 export interface Slot {
   start: number;
+  /** The next slot's start. */
+  end: number;
   label: string;
-  value: number;
+  /** Enters in the slot; null: no data (before the store's first figures, or not yet happened). */
+  value: number | null;
 }
 
-/** Every hour or day of the range, with the buckets' values and zeros where the server sent none. */
-export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange, bucket: "hour" | "day", timeZone: string, useZones = false): Slot[] {
+/** The sum of the slots with data, or null when none has any. */
+export function slotsTotal(slots: readonly Slot[]): number | null {
+  let total: number | null = null;
+  for (const s of slots) if (s.value !== null) total = (total ?? 0) + s.value;
+  return total;
+}
+
+/**
+ * Every hour or day of the range, with the buckets' values: 0 where the server counted nothing,
+ * null where there is no data (see `coverage.ts`).
+ */
+export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange, bucket: "hour" | "day", timeZone: string, useZones = false, coverage: Coverage = ALL): Slot[] {
   const byStart = new Map<number, number>();
   for (const b of buckets) byStart.set(Date.parse(b.start), (byStart.get(Date.parse(b.start)) ?? 0) + bucketValue(b, useZones));
   const inTz = { in: tz(timeZone) };
@@ -77,14 +102,19 @@ export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange
     ? { timeZone, hour: "2-digit", minute: "2-digit", ...(multiDay ? { weekday: "short" } : {}) }
     : { timeZone, weekday: "short", day: "numeric", month: "short" });
   const slots: Slot[] = [];
+  const next = (t: number) => (bucket === "hour" ? addHours(t, 1, inTz) : addDays(t, 1, inTz)).getTime();
+  const slot = (start: number, value: number | undefined): Slot => {
+    const end = next(start);
+    return { start, end, label: fmt.format(start), value: slotHasData(Math.max(start, range.from), Math.min(end, range.to), coverage) ? (value ?? 0) : null };
+  };
   // Walk from the first slot boundary at or before `from` (a local midnight or hour).
   let t = (bucket === "hour" ? startOfHour(range.from, inTz) : startOfDay(range.from, inTz)).getTime();
   for (let guard = 0; t < range.to && guard < 24 * 400; guard++) {
-    slots.push({ start: t, label: fmt.format(t), value: byStart.get(t) ?? 0 });
-    t = (bucket === "hour" ? addHours(t, 1, inTz) : addDays(t, 1, inTz)).getTime();
+    slots.push(slot(t, byStart.get(t)));
+    t = next(t);
   }
   // Buckets the walk did not meet (an unexpected boundary) are not dropped silently.
   const seen = new Set(slots.map((s) => s.start));
-  for (const [start, value] of byStart) if (!seen.has(start)) slots.push({ start, label: fmt.format(start), value });
+  for (const [start, value] of byStart) if (!seen.has(start)) slots.push(slot(start, value));
   return slots.sort((a, b) => a.start - b.start);
 }

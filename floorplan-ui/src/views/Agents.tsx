@@ -3,7 +3,9 @@ import { useEffect } from "react";
 import type { ViewProps } from "../App.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useNow } from "../hooks/useNow.js";
-import { formatAgo, formatCount, formatLag } from "../model/format.js";
+import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
+import { rejectReasons } from "../model/rejects.js";
+import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
@@ -19,6 +21,8 @@ export default function AgentsView({ store }: ViewProps) {
   const { api, stores } = useSession();
   const agents = useAsync((signal) => api.agents(store, signal), [api, store]);
   const now = useNow(1000);
+  const timeZone = useStoreZones([store]).get(store) ?? null;
+  const at = (ts: number | null) => (ts && timeZone ? formatDateTimeZ(ts, timeZone) : undefined);
   useEffect(() => {
     const t = setInterval(agents.reload, REFRESH_MS);
     return () => clearInterval(t);
@@ -76,12 +80,19 @@ export default function AgentsView({ store }: ViewProps) {
                       </span>
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
-                    <td title={a.lastStatusTs ? new Date(a.lastStatusTs).toISOString() : undefined}>{formatAgo(a.lastStatusTs, now)}</td>
-                    <td title={a.lastEventTs ? new Date(a.lastEventTs).toISOString() : undefined}>{formatAgo(a.lastEventTs, now)}</td>
+                    <td title={at(a.lastStatusTs)}>{formatAgo(a.lastStatusTs, now)}</td>
+                    <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
                     <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "var(--busy)" : undefined }}>{formatLag(a.lagMs)}</td>
                     <td className="num">{formatCount(a.events)}</td>
                     {list.some((x) => x.duplicates !== undefined) && <td className="num">{formatCount(a.duplicates ?? 0)}</td>}
-                    <td className="num" style={{ color: a.rejects > 0 ? "var(--full)" : undefined, fontWeight: a.rejects > 0 ? 700 : undefined }}>{formatCount(a.rejects)}</td>
+                    <td className="num" data-testid={`rejects-${a.agent}`}>
+                      <span style={{ color: a.rejects > 0 ? "var(--full)" : undefined, fontWeight: a.rejects > 0 ? 700 : undefined }}>{formatCount(a.rejects)}</span>
+                      {rejectReasons(a.rejectReasons).map((r) => (
+                        <div key={r.reason} className="small reject-reason" title={r.hint} data-reason={r.reason}>
+                          {r.label}: {formatCount(r.count)}
+                        </div>
+                      ))}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,7 +9,7 @@ import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, type EditorAction, type EditorState } from "../model/editor.js";
-import { formatDateTime } from "../model/format.js";
+import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -172,7 +172,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
               <ul className="versions">
                 {[...versions.data].sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
                   <li key={v.version}>
-                    <b>v{v.version}</b> <span className="muted">from {formatDateTime(v.validFrom, state.draft.timezone)}</span>
+                    <b>v{v.version}</b> <span className="muted">from {formatDateTimeZ(v.validFrom, state.draft.timezone)}</span>
                     {v.version === state.version && <span className="chip" style={{ marginLeft: "auto" }}>editing</span>}
                   </li>
                 ))}

@@ -6,7 +6,8 @@ import type { ViewProps } from "../App.js";
 import type { Experiment } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { mayDesign } from "../model/auth.js";
-import { formatDateTime } from "../model/format.js";
+import { formatDateTimeZ } from "../model/format.js";
+import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatHash, withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { ExperimentForm } from "../components/ExperimentForm.js";
@@ -51,6 +52,7 @@ export default function ExperimentsView({ store, route, navigate }: ViewProps) {
 function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean; onNew: () => void }) {
   const { api } = useSession();
   const list = useAsync((signal) => api.experiments(signal), [api]);
+  const zones = useStoreZones(list.data?.flatMap((e) => e.testStores.slice(0, 1)) ?? []);
   if (list.status === "error" && !list.data) return <section className="card"><ErrorState error={list.error} onRetry={list.reload} /></section>;
   if (!list.data) return <section className="card"><Loading label="Loading experiments…" /></section>;
   const sorted = [...list.data].sort((a, b) => Number(b.testStores.includes(store)) - Number(a.testStores.includes(store)) || b.after.from - a.after.from);
@@ -78,7 +80,7 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
             </tr>
           </thead>
           <tbody>
-            {sorted.map((e) => <Row key={e.id} e={e} store={store} />)}
+            {sorted.map((e) => <Row key={e.id} e={e} store={store} timeZone={zones.get(e.testStores[0] ?? "") ?? null} />)}
           </tbody>
         </table>
       </div>
@@ -86,16 +88,17 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
   );
 }
 
-function Row({ e, store }: { e: Experiment; store: string }) {
-  // Times in the browser's zone here: the list spans stores that may not share one.
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+function Row({ e, store, timeZone }: { e: Experiment; store: string; timeZone: string | null }) {
+  // Each experiment's times in its test store's zone, labelled (the same as on its own page).
+  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={6} className="muted">{e.name}…</td></tr>;
+  const tz = timeZone;
   return (
     <tr data-testid={`experiment-${e.id}`}>
       <td><a href={formatHash({ view: "experiments", store, params: { id: e.id } })}><b>{e.name}</b></a></td>
       <td>{e.testStores.join(", ")}</td>
       <td className={e.controlStores.length ? undefined : "muted"}>{e.controlStores.length ? e.controlStores.join(", ") : "none"}</td>
-      <td className="small">{formatDateTime(e.before.from, tz)} – {formatDateTime(e.before.to, tz)}</td>
-      <td className="small">{formatDateTime(e.after.from, tz)} – {formatDateTime(e.after.to, tz)}</td>
+      <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>
+      <td className="small">{formatDateTimeZ(e.after.from, tz)} – {formatDateTimeZ(e.after.to, tz)}</td>
       <td className="num">{e.zones.length}</td>
     </tr>
   );

@@ -5,7 +5,9 @@ import { isNotFound } from "../api/client.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
-import { formatCount, formatPercent } from "../model/format.js";
+import { formatCount, formatPercent, formatRate } from "../model/format.js";
+import { rangeHasData } from "../model/coverage.js";
+import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
@@ -14,8 +16,8 @@ import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
 
-/** Paths fetched for the list and the Sankey (the API sorts them by count). */
-const PATH_LIMIT = 500;
+/** Paths fetched for the list and the Sankey (the API sorts them by count; 1000 is its most). */
+const PATH_LIMIT = 1000;
 const ARROW_CHOICES = [
   { id: "10", label: "Top 10" },
   { id: "25", label: "Top 25" },
@@ -26,11 +28,16 @@ export default function FlowsView(props: ViewProps) {
   const { store, route } = props;
   const { api } = useSession();
   const r = useAnalyticsRange(props);
-  const top = (ARROW_CHOICES.find((c) => c.id === route.params.top) ?? ARROW_CHOICES[1]).id;
+  // Ten arrows by default: more pile onto the busiest zones and hide the labels.
+  const top = (ARROW_CHOICES.find((c) => c.id === route.params.top) ?? ARROW_CHOICES[0]).id;
   const report = useAsync((signal) => (r.ready ? api.paths(store, r.range, PATH_LIMIT, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  // The store's enters (door counter and tracked entrance), to say how they differ from trips.
+  const enters = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "day", signal).then((b) => b.reduce((s, x) => s + x.enters, 0)) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const coverage = useCoverage(store, r.now);
+  const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const arrows = useMemo(() => (r.layout && report.data ? flowArrows(r.layout, report.data.transitions, { maxArrows: Number(top) }) : []), [r.layout, report.data, top]);
-  const steps = useMemo(() => (r.layout && report.data ? firstSteps(r.layout, report.data.paths) : null), [r.layout, report.data]);
-  const paths = useMemo(() => (r.layout && report.data ? namedPaths(r.layout, report.data.paths, 12) : []), [r.layout, report.data]);
+  const steps = useMemo(() => (r.layout && report.data ? firstSteps(r.layout, report.data.paths, 3, 6, report.data.trips) : null), [r.layout, report.data]);
+  const paths = useMemo(() => (r.layout && report.data ? namedPaths(r.layout, report.data.paths, 12, report.data.trips) : []), [r.layout, report.data]);
   const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
   const onHover = useCallback((i: number | null, at: { x: number; y: number } | null) => setHover(i !== null && at ? { i, ...at } : null), []);
   const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
@@ -39,10 +46,10 @@ export default function FlowsView(props: ViewProps) {
     return <div className="page">{isNotFound(r.layoutError) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout first.</Empty> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
   const hovered = hover ? arrows[hover.i] : undefined;
-  const trips = report.data?.paths.reduce((s, p) => s + p.count, 0) ?? 0;
+  const trips = report.data?.trips ?? 0;
   return (
-    <div className="page" data-testid="flows">
-      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays}>
+    <div className="page" data-testid="flows" data-from={r.range.from} data-to={r.range.to}>
+      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
       </RangeHeading>
@@ -76,6 +83,7 @@ export default function FlowsView(props: ViewProps) {
                       {(v) => <FlowArrows layout={r.layout!} arrows={arrows} viewport={v} hovered={hover?.i ?? null} onHover={onHover} />}
                     </PlanStage>
                     {arrows.length === 0 && <div className="plan-empty">No moves between zones in this range.</div>}
+                    <TransitionsTable arrows={arrows} names={names} />
                   </>
                 )}
               </div>
@@ -83,14 +91,14 @@ export default function FlowsView(props: ViewProps) {
             <section className="card heat-side">
               <div className="card-h">
                 <h2>Top paths</h2>
-                <span className="hint">{report.data ? `${formatCount(trips)} trips` : ""}</span>
+                <span className="hint" data-testid="paths-trips" data-trips={report.data ? trips : ""}>{report.data ? `${formatCount(trips)} trips${paths.length ? ` · the ${paths.length} most common` : ""}` : ""}</span>
               </div>
               {!report.data ? (
                 <Loading />
               ) : paths.length === 0 ? (
-                <Empty title="No trips in this range" icon="path" />
+                noData ? <Empty title="No data for this range" icon="path">The store's figures begin later.</Empty> : <Empty title="No trips in this range" icon="path" />
               ) : (
-                <ol className="paths" data-testid="top-paths">
+                <ol className="paths" data-testid="top-paths" tabIndex={0} aria-label={`The ${paths.length} most common paths`}>
                   {paths.map((p, i) => (
                     <li key={i}>
                       <div className="row" style={{ justifyContent: "space-between", flexWrap: "nowrap", alignItems: "flex-start" }}>
@@ -118,7 +126,7 @@ export default function FlowsView(props: ViewProps) {
               <h2>First steps after the entrance</h2>
               <span className="hint">Where trips went next, and how many went no further</span>
             </div>
-            <div className="card-b">{!steps ? <Loading /> : <StepsSankey steps={steps} />}</div>
+            <div className="card-b">{!steps ? <Loading /> : <StepsSankey steps={steps} enters={enters.data} noData={noData} />}</div>
           </section>
         </>
       )}
@@ -126,7 +134,24 @@ export default function FlowsView(props: ViewProps) {
   );
 }
 
-function StepsSankey({ steps }: { steps: NonNullable<ReturnType<typeof firstSteps>> }) {
+/** The arrows on the plan as a table, for screen readers and keyboard users. */
+function TransitionsTable({ arrows, names }: { arrows: readonly { from: string; to: string; count: number }[]; names: ReadonlyMap<string, string> }) {
+  return (
+    <table className="sr-only" data-testid="transitions-table">
+      <caption>Moves between zones, most first</caption>
+      <thead>
+        <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Moves</th></tr>
+      </thead>
+      <tbody>
+        {arrows.map((a) => (
+          <tr key={`${a.from}>${a.to}`}><td>{names.get(a.from) ?? a.from}</td><td>{names.get(a.to) ?? a.to}</td><td>{formatCount(a.count)}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function StepsSankey({ steps, enters, noData }: { steps: NonNullable<ReturnType<typeof firstSteps>>; enters: number | undefined; noData: boolean }) {
   const option = useMemo(() => {
     const colour = (kind: string) => (kind === "left" ? "#cbd5e1" : kind === "entrance" ? "#3b528b" : kind === "other" ? "#94a3b8" : "#21918c");
     return {
@@ -157,25 +182,57 @@ function StepsSankey({ steps }: { steps: NonNullable<ReturnType<typeof firstStep
       ],
     };
   }, [steps]);
+  if (noData) return <Empty title="No data for this range" icon="path">The store's figures begin later.</Empty>;
   if (steps.trips === 0) return <Empty title="No trips in this range" icon="path">Trips appear once agents report visits.</Empty>;
   return (
     <>
       <div className="stats" style={{ marginBottom: 12 }} data-testid="dropoff">
-        <div className="stat"><div className="v">{formatCount(steps.trips)}</div><div className="k">trips</div></div>
+        <div className="stat" data-testid="trips" data-value={steps.trips}><div className="v">{formatCount(steps.trips)}</div><div className="k">trips (people followed from zone to zone)</div></div>
+        {enters !== undefined && (
+          <div className="stat" data-testid="store-enters" data-value={enters} title="People in through the entrance: counted by the door counter, or followed in the entrance zone. Some are never followed further (lost by the tracking, or not tracked at all), so trips can be fewer.">
+            <div className="v">{formatCount(enters)}</div>
+            <div className="k">store enters (at the door)</div>
+          </div>
+        )}
         {steps.dropOff.map((d) => (
           <div className="stat" key={d.step}>
             <div className="v">{formatPercent(d.share)}</div>
             <div className="k">{d.step === 1 ? "left right after the entrance" : `left after ${d.step - 1} zone${d.step > 2 ? "s" : ""}`} ({formatCount(d.left)})</div>
           </div>
         ))}
-        {steps.elsewhere > 0 && (
-          <div className="stat" title="Their first zone was not an entrance zone (e.g. the door is counted by a counter): they start from “Entered the store”.">
+        {steps.entranceTracked && steps.elsewhere > 0 && (
+          <div className="stat" title="Their first zone was not an entrance zone: they start from “Entered the store”.">
             <div className="v muted">{formatCount(steps.elsewhere)}</div>
             <div className="k">began past the entrance zone</div>
           </div>
         )}
       </div>
+      {!steps.entranceTracked && (
+        <p className="muted small" data-testid="door-note">
+          The entrance is counted by a door counter, which does not follow people: trips begin at the first zone a shopper was followed in, so nobody is seen leaving right after the entrance.
+        </p>
+      )}
+      {steps.listed < steps.trips && (
+        <p className="muted small" data-testid="listed-note">
+          Drawn from the most common paths: {formatCount(steps.listed)} of the {formatCount(steps.trips)} trips ({formatRate(steps.listed / steps.trips)}); shares of those leaving are of these trips.
+        </p>
+      )}
       <Chart option={option} height={Math.max(260, Math.min(520, steps.nodes.length * 26))} label="Sankey of the first steps after the entrance" testId="sankey" />
+      <table className="sr-only">
+        <caption>First steps: trips from each step to the next</caption>
+        <thead>
+          <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Trips</th></tr>
+        </thead>
+        <tbody>
+          {steps.links.map((l) => (
+            <tr key={`${l.source}>${l.target}`}>
+              <td>{steps.nodes.find((n) => n.id === l.source)?.label ?? l.source}</td>
+              <td>{steps.nodes.find((n) => n.id === l.target)?.label ?? l.target}</td>
+              <td>{formatCount(l.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }

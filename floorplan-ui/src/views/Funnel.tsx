@@ -9,7 +9,10 @@ import { isNotFound } from "../api/client.js";
 import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { bucketSeries, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
+import { bucketSeries, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
+import { zoneEnters } from "../model/heatmap.js";
+import { rangeHasData } from "../model/coverage.js";
+import { useCoverage } from "../hooks/useCoverage.js";
 import { formatCount, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
@@ -42,14 +45,26 @@ export default function FunnelView(props: ViewProps) {
     (signal) => (r.ready && !problem ? api.funnel(store, r.range, pick.steps, pick.by, pick.mode === "departments", signal) : Promise.resolve(null)),
     [api, store, r.ready, r.range.from, r.range.to, pick.steps.join(","), pick.by, pick.mode, problem],
   );
+  // Zones a door counter counts but nobody is followed in (the demo's entrance): no trip ever reaches them.
+  const doorOnly = useAsync(
+    async (signal) => {
+      if (!r.ready) return new Set<string>();
+      const [traffic, dwell] = await Promise.all([api.traffic(store, r.range, "day", signal), api.dwell(store, r.range, signal)]);
+      return doorOnlyZones(zoneEnters(traffic), dwell);
+    },
+    [api, store, r.ready, r.range.from, r.range.to],
+  );
+  const coverage = useCoverage(store, r.now);
+  const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
   const label = useCallback((step: string) => (pick.mode === "zones" ? (names.get(step) ?? step) : step), [pick.mode, names]);
-  const options = stepOptions(pick, r.layout, departments.data);
+  const options = stepOptions(pick, r.layout, departments.data, doorOnly.data);
   const rows = report.data ? funnelRows(report.data.steps, label) : null;
+  const doorSteps = pick.mode === "zones" ? pick.steps.filter((st) => doorOnly.data?.has(st)) : [];
 
   return (
-    <div className="page" data-testid="funnel">
-      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays}>
+    <div className="page" data-testid="funnel" data-from={r.range.from} data-to={r.range.to}>
+      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
       </RangeHeading>
       <div className="funnel-grid">
@@ -80,12 +95,17 @@ export default function FunnelView(props: ViewProps) {
               <select className="field" data-testid="funnel-add" value="" disabled={pick.steps.length >= MAX_STEPS} onChange={(e) => e.target.value && dispatch({ type: "addStep", step: e.target.value })}>
                 <option value="">{pick.steps.length >= MAX_STEPS ? `At most ${MAX_STEPS} steps` : pick.mode === "zones" ? "Choose a zone…" : "Choose a department…"}</option>
                 {options.filter((o) => !o.picked).map((o) => (
-                  <option key={o.id} value={o.id}>{o.label}</option>
+                  <option key={o.id} value={o.id} disabled={o.unavailable !== null}>{o.unavailable ? `${o.label} (${o.unavailable})` : o.label}</option>
                 ))}
               </select>
             </label>
             {pick.mode === "departments" && departments.data && Object.keys(departments.data).length === 0 && (
               <div className="alert warn">This store has no departments yet: an admin maps zones to departments in Sales.</div>
+            )}
+            {doorSteps.length > 0 && (
+              <div className="alert warn" data-testid="funnel-door-step">
+                {doorSteps.map(label).join(", ")} {doorSteps.length > 1 ? "are" : "is"} counted by a door counter, which does not follow people: no trip is seen there. Start the funnel at the first zone shoppers are followed in.
+              </div>
             )}
             {pick.steps.length > 0 && <button className="btn ghost sm" style={{ justifySelf: "start" }} onClick={() => dispatch({ type: "clear" })}>Clear the steps</button>}
             <p className="muted small" style={{ margin: 0 }}>
@@ -106,8 +126,10 @@ export default function FunnelView(props: ViewProps) {
               <ErrorState error={report.error} onRetry={report.reload} />
             ) : !rows ? (
               <Loading />
+            ) : noData ? (
+              <Empty icon="funnel" title="No data for this range">The store's figures begin later.</Empty>
             ) : rows[0]!.reached === 0 ? (
-              <Empty icon="funnel" title="No trip reached the first step in this range">Try a longer range or another first step.</Empty>
+              <Empty icon="funnel" title="No trip reached the first step in this range">{doorSteps.includes(rows[0]!.step) ? "Its first step is seen only by a door counter." : "Try a longer range or another first step."}</Empty>
             ) : (
               <FunnelBars rows={rows} />
             )}

@@ -7,11 +7,14 @@ import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, type HeatZone, type Metric } from "../model/heatmap.js";
+import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { formatChange, formatCount, formatRange, formatDuration, formatMoney, formatRate } from "../model/format.js";
+import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
-import { toCsv } from "../model/csv.js";
+import { heatmapCsv } from "../model/exports.js";
+import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
+import { useCoverage } from "../hooks/useCoverage.js";
+import { downloadText } from "../components/download.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { HeatZones } from "../components/HeatZones.js";
@@ -29,6 +32,11 @@ export default function HeatmapView(props: ViewProps) {
   const metric: Metric = isMetric(route.params.metric) ? route.params.metric : "visits";
   const compare = route.params.compare === "1";
   const prev = useMemo(() => previousPeriod(r.range, r.timeZone), [r.range, r.timeZone]);
+  const coverage = useCoverage(store, r.now);
+  const noData = coverage ? !rangeHasData(r.range, coverage) : false;
+  const previousNoData = compare && coverage ? !rangeHasData(prev, coverage) : false;
+  const previousPartial = compare && coverage ? !previousNoData && rangeIsPartial(prev, coverage) : false;
+  const partial = coverage ? !noData && rangeIsPartial(r.range, coverage) : false;
 
   const dwell = useAsync((signal) => (r.ready ? api.dwell(store, r.range, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
   const before = useAsync((signal) => (r.ready && compare ? api.dwell(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
@@ -46,22 +54,26 @@ export default function HeatmapView(props: ViewProps) {
   const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data) : undefined), [hourly.data]);
   const entersBefore = useAsync((signal) => (r.ready && compare ? api.traffic(store, prev, "day", signal).then(zoneEnters) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
   const figures = sales ? conversion : dwell;
+  // No sales imported for the range: conversion is unknown ("–"), not 0 %.
+  const withSales = (conversion.data?.store.transactions ?? 0) > 0;
+  const prevWithSales = (convBefore.data?.store.transactions ?? 0) > 0;
   const scene = useMemo(
     () =>
-      r.layout && dwell.data && (!sales || conversion.data)
+      r.layout && dwell.data && (!sales || conversion.data) && coverage
         ? heatScene(
             r.layout,
             dwell.data,
             metric,
             compare ? before.data : undefined,
-            { now: conversion.data?.zones, previous: compare ? convBefore.data?.zones : undefined },
+            { now: withSales ? conversion.data?.zones : undefined, previous: compare && prevWithSales ? convBefore.data?.zones : undefined },
             {
               now: enters ? doorInByZone(enters, dwell.data) : undefined,
               previous: compare && entersBefore.data && before.data ? doorInByZone(entersBefore.data, before.data) : undefined,
             },
+            { now: !noData, previous: !previousNoData },
           )
         : null,
-    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data],
+    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data, coverage, noData, previousNoData, withSales, prevWithSales],
   );
   const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
@@ -71,32 +83,19 @@ export default function HeatmapView(props: ViewProps) {
 
   const exportCsv = () => {
     if (!scene) return;
-    // Sales columns when there are sales to speak of: a store without till data exports what it always did.
-    const withSales = (conversion.data?.store.transactions ?? 0) > 0;
-    // A door_in column when a door counter counted people in: a store without one exports what it always did.
-    const withDoor = scene.zones.some((z) => z.doorIn !== null);
-    const header = ["zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s", ...(withDoor ? ["door_in"] : []), ...(withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []), ...(compare ? [`${metric}_previous`, `${metric}_change`] : [])];
-    const rows = rankZones(scene).map((z) => [
-      z.id, z.name, z.kind, z.dwell?.visits ?? 0, z.dwell?.visitors ?? 0, z.dwell?.dwell_s?.mean, z.dwell?.dwell_s?.median, z.dwell?.dwell_s?.p90,
-      ...(withDoor ? [z.doorIn ?? 0] : []),
-      ...(withSales ? [z.sales?.transactions ?? 0, z.sales?.sales ?? 0, z.sales?.conversion, z.sales?.salesPerVisit, z.longDwellLowConversion ? "yes" : "no"] : []),
-      ...(compare ? [z.previous, z.change] : []),
-    ]);
-    const blob = new Blob([toCsv(header, rows)], { type: "text/csv;charset=utf-8" });
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    // Sales columns when there are sales to speak of; a door counter's columns when one counted people in.
+    const csv = heatmapCsv(scene, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales });
+    downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
 
   if (!r.ready && r.layoutStatus === "error") {
     return <div className="page">{isNotFound(r.layoutError) ? <NoLayout /> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
   return (
-    <div className="page" data-testid="heatmap">
+    <div className="page" data-testid="heatmap" data-from={r.range.from} data-to={r.range.to}>
       <RangeHeading
         title="Heatmap"
+        updatedAt={r.updatedAt}
         note={compare && <> · compared with {formatRange(prev, r.timeZone)}</>}
         preset={r.preset}
         range={r.range}
@@ -112,6 +111,18 @@ export default function HeatmapView(props: ViewProps) {
         <button className="btn" onClick={r.refresh} title="Fetch the latest figures">Refresh</button>
         <button className="btn" onClick={exportCsv} disabled={!scene} data-testid="export-csv">Export CSV</button>
       </div>
+      {noData && coverage && (
+        <div className="alert info" data-testid="no-data">
+          No data for this range: {coverage.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(coverage.from, r.timeZone)}.`}
+        </div>
+      )}
+      {partial && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}: the range before that has no data.</div>}
+      {previousNoData && <div className="alert warn" data-testid="previous-no-data">The previous period ({formatRange(prev, r.timeZone)}) has no data: there is nothing to compare with.</div>}
+      {previousPartial && coverage?.from != null && (
+        <div className="alert warn" data-testid="previous-partial">
+          The previous period ({formatRange(prev, r.timeZone)}) is partial: the store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}, so changes overstate growth.
+        </div>
+      )}
       <div className="heat-grid">
         <section className="card heat-plan-card">
           <div className="card-h">
@@ -130,9 +141,9 @@ export default function HeatmapView(props: ViewProps) {
               <PlanStage
                 floor={r.layout.floor}
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
-                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} />}
+                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} />}
               >
-                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags />}
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => changeText(z, scene.previousNoData)} />}
               </PlanStage>
             )}
           </div>
@@ -142,7 +153,7 @@ export default function HeatmapView(props: ViewProps) {
                 max={scene.max}
                 metric={metric}
                 title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : metric === "conversion" ? " (transactions per visit)" : ""}`}
-                flagged={(conversion.data?.store.transactions ?? 0) > 0 ? flagged.length : undefined}
+                flagged={withSales ? flagged.length : undefined}
               />
             </div>
           )}
@@ -152,11 +163,11 @@ export default function HeatmapView(props: ViewProps) {
             <h2>Ranking</h2>
             <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
           </div>
-          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} /> : <Loading />}
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData} previousNoData={scene.previousNoData} /> : <Loading />}
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} />}
-      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} />}
+      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
           {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.
@@ -166,11 +177,11 @@ export default function HeatmapView(props: ViewProps) {
   );
 }
 
-function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number }) {
+function Ranking({ zones, metric, compare, unplaced, noData, previousNoData }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean }) {
   if (zones.length === 0) return <Empty title="No zones">This layout has no zones yet.</Empty>;
-  const none = zones.every((z) => z.value === null || z.value === 0);
+  const none = !noData && zones.every((z) => z.value === null || z.value === 0);
   return (
-    <div className="heat-table-wrap">
+    <div className="heat-table-wrap" tabIndex={0} role="region" aria-label="Zones ranked">
       {none && (
         <div className="alert info" style={{ margin: 12 }}>
           {isSalesMetric(metric) ? "No sales matched to zones in this range. An admin imports sales in the Sales view." : `No visits in this range${unplaced ? " on this layout" : ""}. Try a longer range.`}
@@ -192,7 +203,7 @@ function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metr
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric)}</td>
-              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{formatChange(z.change)}</td>}
+              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData)}</td>}
             </tr>
           ))}
         </tbody>
@@ -201,19 +212,23 @@ function Ranking({ zones, metric, compare, unplaced }: { zones: HeatZone[]; metr
   );
 }
 
-function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean }) {
-  const d = zone.dwell;
+function ZoneTooltip({ zone, at, metric, compare, previousNoData }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean }) {
+  // A zone known only by its door counter: no one was followed in it, so no visitors and no dwell.
+  const doorOnly = zone.doorIn !== null && (zone.tracked ?? 0) === 0;
+  const d = doorOnly ? null : zone.dwell;
+  const count = (n: number | null | undefined) => (n === null || n === undefined ? "–" : formatCount(n));
   return (
     <div className="tooltip" style={{ left: at.x + 14, top: at.y + 14 }} data-testid="tooltip">
       <h4>{zone.name} <span style={{ color: "#94a3b8", fontWeight: 400 }}>· {zone.kind}</span></h4>
       <dl>
+        <dt>Visits</dt><dd data-testid="tooltip-visits">{count(zone.visits)}</dd>
         {zone.doorIn !== null && (
           <>
-            <dt>In through the door</dt><dd data-testid="tooltip-door">{formatCount(zone.doorIn)}</dd>
+            <dt className="sub">counted at the door</dt><dd data-testid="tooltip-door">{formatCount(zone.doorIn)}</dd>
+            <dt className="sub">tracked in the zone</dt><dd data-testid="tooltip-tracked">{count(zone.tracked)}</dd>
           </>
         )}
-        <dt>Visits</dt><dd>{formatCount(d?.visits ?? 0)}</dd>
-        <dt>Visitors</dt><dd>{formatCount(d?.visitors ?? 0)}</dd>
+        <dt>Visitors</dt><dd data-testid="tooltip-visitors">{doorOnly ? "–" : count(zone.visits === null ? null : (d?.visitors ?? 0))}</dd>
         <dt>Mean dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.mean) : "–"}</dd>
         <dt>Median dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.median) : "–"}</dd>
         <dt>P90 dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.p90) : "–"}</dd>
@@ -227,10 +242,11 @@ function ZoneTooltip({ zone, at, metric, compare }: { zone: HeatZone; at: { x: n
         {compare && (
           <>
             <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
-            <dd>{formatMetric(zone.previous, metric)} ({formatChange(zone.change)})</dd>
+            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric)} (${changeText(zone, false)})`}</dd>
           </>
         )}
       </dl>
+      {doorOnly && <p className="tip-note">A door counter counts people in; it cannot tell visitors apart or how long they stay.</p>}
       {zone.longDwellLowConversion && (
         <p className="tip-flag" data-testid="tooltip-flag">
           Long dwell, low conversion: shoppers stay {zone.sales?.dwellMedian_s != null ? `${formatDuration(zone.sales.dwellMedian_s)} (median)` : "long"} but few buy here. Check prices, stock or staff.

@@ -1,9 +1,10 @@
 /**
  * Live (floor staff, tablet): the store's occupancy against capacity in large type, each zone on
- * the plan, states in colour and in words, an alert when over capacity, and a visible
- * "reconnecting" state. Fits 1024x768 and 768x1024 without scrolling.
+ * the plan and in a list worst first, states in colour and in words ("at capacity", "over by 8"),
+ * an alert with since when, and a visible "reconnecting" state. Fits 1024x768 and 768x1024 without
+ * scrolling, the app's header included. Every time is the store's, labelled with its zone.
  */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
@@ -11,8 +12,8 @@ import { useAsync } from "../hooks/useAsync.js";
 import { useNow } from "../hooks/useNow.js";
 import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
-import { liveScene, STATE_STYLE, type LiveScene } from "../model/live.js";
-import { formatAgo, formatPercent } from "../model/format.js";
+import { liveScene, STATE_STYLE, stateText, STORE_ALERT, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
+import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
@@ -38,21 +39,23 @@ export default function LiveView({ store, kiosk }: ViewProps) {
     return () => clearTimeout(t);
   }, [layout.status, layout.error, layout.reload]);
 
-  const scene = useMemo(() => (layout.data ? liveScene(layout.data, live.occupancy) : null), [layout.data, live.occupancy]);
+  const scene = useMemo(() => (layout.data ? liveScene(layout.data, live.occupancy as LiveOccupancy | null) : null), [layout.data, live.occupancy]);
+  const overSince = useOverSince(scene, live.occupancy?.ts ?? null);
   const name = stores.find((s) => s.id === store)?.name ?? store;
+  const timeZone = layout.data?.timezone ?? "UTC";
 
   let body;
   if (!layout.data && layout.status === "loading") body = <Loading label="Loading the floor plan…" />;
   else if (!layout.data && layout.status === "error") {
     body = isNotFound(layout.error) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout; the live view appears here once it is saved.</Empty> : <ErrorState error={layout.error!} onRetry={layout.reload} />;
-  } else body = <LiveBody layout={layout.data!} scene={scene!} live={live} />;
+  } else body = <LiveBody layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} />;
 
   return (
     <div className={`live ${kiosk ? "kiosk" : ""}`} data-testid="live" data-status={live.status}>
       <div className="live-top">
-        <div>
-          <div className="live-store">{name}</div>
-          <div className="muted small">{clock(now, layout.data?.timezone)} · occupancy now</div>
+        <div className="live-title">
+          <h1 className="live-store">{name}</h1>
+          <div className="muted small" data-testid="live-clock">{layout.data ? clock(now, timeZone) : ""} · occupancy now</div>
         </div>
         <div className="spacer" />
         <StatusPill live={live} now={now} />
@@ -67,16 +70,36 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   );
 }
 
-function LiveBody({ layout, scene, live }: { layout: Layout; scene: LiveScene; live: LiveSnapshot }) {
-  const style = STATE_STYLE[scene.state];
+/** Since when each alert is on, kept across occupancy messages (by the server's time of each). */
+function useOverSince(scene: LiveScene | null, ts: number | null): OverSince {
+  const [state, setState] = useState<OverSince>(new Map());
+  const seen = useRef(false);
+  useEffect(() => {
+    if (!scene || ts === null) return;
+    setState((prev) => trackOver(prev, scene, ts, !seen.current));
+    seen.current = true;
+  }, [scene, ts]);
+  return state;
+}
+
+function sinceText(over: OverSince, id: string, timeZone: string): string {
+  const s = over.get(id);
+  if (!s) return "";
+  return s.seenStart ? `since ${formatTime(s.since, timeZone)}` : `already at ${formatTime(s.since, timeZone)}`;
+}
+
+function LiveBody({ layout, scene, live, overSince, timeZone }: { layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string }) {
+  const card = STATE_STYLE[scene.attention];
+  const own = STATE_STYLE[scene.state];
   const stale = live.status !== "live";
+  const zonesOver = scene.alerts.filter((a) => a.id !== STORE_ALERT).length;
   return (
     <>
       {stale && live.occupancy && (
         <div className="live-stale" role="status" data-testid="live-stale">
           <span className="spinner sm" aria-hidden />
           <div>
-            <b>{live.status === "refused" ? "Not connected." : "Connection lost, reconnecting…"}</b> The figures below are from {live.receivedAt ? timeOf(live.receivedAt) : "before"} and may be out of date.
+            <b>{live.status === "refused" ? "Not connected." : "Connection lost, reconnecting…"}</b> The figures below are from {live.occupancy.ts ? formatTime(live.occupancy.ts, timeZone, { seconds: true }) : "before"} and may be out of date.
           </div>
         </div>
       )}
@@ -84,7 +107,13 @@ function LiveBody({ layout, scene, live }: { layout: Layout; scene: LiveScene; l
         <div className="live-alert" role="alert" data-testid="live-alert">
           <span className="live-alert-icon" aria-hidden>!</span>
           <div>
-            <b>Over capacity</b> · {scene.alerts.join(" · ")}
+            <b>Over capacity</b>
+            {scene.alerts.map((a) => (
+              <span key={a.id} className="live-alert-item" data-testid={`live-alert-${a.id}`}>
+                {" · "}
+                {a.text} <span className="live-alert-since">({sinceText(overSince, a.id, timeZone)})</span>
+              </span>
+            ))}
           </div>
         </div>
       )}
@@ -94,39 +123,56 @@ function LiveBody({ layout, scene, live }: { layout: Layout; scene: LiveScene; l
             {(v) => <LiveZones zones={scene.zones} viewport={v} />}
           </PlanStage>
         </section>
-        <aside className="live-side">
-          <section className={`card live-total state-${scene.state}`} data-testid="live-total" data-total={scene.total} data-state={scene.state}>
+        <div className="live-side">
+          <section className={`card live-total state-${scene.attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={scene.attention}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
               <span className="live-big" data-testid="live-total-value">{scene.total}</span>
               {scene.capacity !== null && <span className="live-cap">/ {scene.capacity}</span>}
             </div>
+            <div className="live-source" data-testid="live-source">
+              {scene.totalFrom === "door"
+                ? <>door count (in minus out since opening) · <b data-testid="live-in-zones">{scene.inZones}</b> followed in zones</>
+                : scene.totalFrom === "zones"
+                  ? "people followed in the zones (no door counter)"
+                  : <>store total · <b data-testid="live-in-zones">{scene.inZones}</b> in zones</>}
+            </div>
             {scene.capacity !== null ? (
               <>
                 <div className="meter" aria-hidden>
-                  <div style={{ width: `${Math.min(100, (scene.ratio ?? 0) * 100)}%`, background: style.fill }} />
+                  <div style={{ width: `${Math.min(100, (scene.ratio ?? 0) * 100)}%`, background: own.fill }} />
                 </div>
-                <div className="live-state" style={{ color: style.fill }}>
-                  <span className="dot" style={{ background: style.fill }} /> {style.word} · {formatPercent(scene.ratio ?? 0)} of capacity
+                <div className="live-state" style={{ color: card.ink }} data-testid="live-state">
+                  <span className="dot" style={{ background: card.fill }} /> {stateText(scene.total, scene.capacity, scene.state)} · {formatPercent(scene.ratio ?? 0)}
+                  {zonesOver > 0 && <span> · {zonesOver} zone{zonesOver > 1 ? "s" : ""} over</span>}
                 </div>
               </>
             ) : (
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <section className="card live-zones" aria-label="Zones">
+          <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
-            <ul>
+            <ul data-testid="live-zone-list">
               {scene.zones.map((z) => {
                 const s = STATE_STYLE[z.state];
+                const over = z.state === "over";
                 return (
                   <li key={z.id} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state={z.state}>
-                    <span className="zname">{z.name}</span>
+                    <span className="zname">{z.name}{over && <span className="zsince"> {sinceText(overSince, z.id, timeZone)}</span>}</span>
                     <span className="zfig">
-                      <b>{z.occupancy}</b>
-                      {z.capacity !== null && <span className="muted">/{z.capacity}</span>}
+                      {z.doorOnly ? (
+                        <span className="muted small" title="Counted by the door counter: see the store total">door</span>
+                      ) : (
+                        <>
+                          <b>{z.occupancy}</b>
+                          {z.capacity !== null && <span className="muted">/{z.capacity}</span>}
+                        </>
+                      )}
                     </span>
-                    <span className="zstate" style={{ background: s.soft, color: z.state === "none" ? "#475569" : s.fill }}>{s.word}</span>
+                    <span className="zstate" style={over ? { background: s.fill, color: "#ffffff" } : { background: s.soft, color: s.ink }}>
+                      {z.doorOnly ? "Door" : stateText(z.occupancy, z.capacity, z.state)}
+                    </span>
                     <span className="zbar" aria-hidden>
                       <span style={{ width: `${Math.min(100, (z.ratio ?? 0) * 100)}%`, background: s.fill }} />
                     </span>
@@ -135,7 +181,7 @@ function LiveBody({ layout, scene, live }: { layout: Layout; scene: LiveScene; l
               })}
             </ul>
           </section>
-        </aside>
+        </div>
       </div>
     </>
   );
@@ -156,10 +202,7 @@ function StatusPill({ live, now }: { live: LiveSnapshot; now: number }) {
   );
 }
 
-function timeOf(ts: number): string {
-  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(ts);
-}
-
-function clock(now: number, timeZone = "UTC"): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", hour: "2-digit", minute: "2-digit" }).format(now);
+/** The store's day and time, labelled with its zone: `Sunday 09:58 CET`. */
+function clock(now: number, timeZone: string): string {
+  return `${new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now)} ${zoneAbbr(now, timeZone)}`;
 }

@@ -1,0 +1,117 @@
+/**
+ * Labels inside zones on a plan, laid out from measured text so that they never overlap each other
+ * and never spill out of their zone: lines are stacked one under the other, the main figure shrinks
+ * to fit, a name is shortened with "…", and a line that cannot fit at its smallest size is left out
+ * (the list beside the plan has every figure). Pure: the browser passes a `measure` that uses the
+ * font the app ships (Inter), the tests a fake one.
+ */
+
+/** The width in pixels of `text` at `size` px and `weight`. */
+export type Measure = (text: string, size: number, weight: number) => number;
+
+export interface LabelLine {
+  text: string;
+  /** Preferred size, px. */
+  size: number;
+  /** Smallest size it may shrink to, px (= size: never shrinks). */
+  minSize?: number;
+  weight: number;
+  /** Dropped first when space runs out, in the order given. */
+  optional?: boolean;
+  /** Shorten with "…" to fit rather than shrink or drop (names). */
+  ellipsis?: boolean;
+}
+
+export interface PlacedLine {
+  text: string;
+  size: number;
+  weight: number;
+  /** Top of the line, px from the top of the label block. */
+  y: number;
+  /** Measured width, px. */
+  width: number;
+  /** Index in the lines asked for. */
+  index: number;
+}
+
+export interface LabelBlock {
+  lines: PlacedLine[];
+  /** Height of the whole block, px. */
+  height: number;
+}
+
+/** Line height as a multiple of the font size (Inter's ascent + descent is ~1.21). */
+export const LINE_HEIGHT = 1.25;
+
+/** `text` cut with "…" to at most `width` px; "" when not even the first letter and "…" fit. */
+export function ellipsize(text: string, width: number, size: number, weight: number, measure: Measure): string {
+  if (measure(text, size, weight) <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid).trimEnd()}…`, size, weight) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? "" : `${text.slice(0, lo).trimEnd()}…`;
+}
+
+/**
+ * Lines fitted into a `width` x `height` px box: each at the largest size from its preferred down
+ * to its smallest that fits the width, names shortened, optional lines dropped (last given first)
+ * until the block fits the height. Null when not even the required lines fit.
+ */
+export function fitLabel(lines: readonly LabelLine[], width: number, height: number, measure: Measure): LabelBlock | null {
+  if (!(width > 0 && height > 0)) return null;
+  const fitted: (PlacedLine | null)[] = lines.map((l, index) => {
+    if (l.ellipsis) {
+      const text = ellipsize(l.text, width, l.size, l.weight, measure);
+      return text.length > 1 ? { text, size: l.size, weight: l.weight, y: 0, width: measure(text, l.size, l.weight), index } : null;
+    }
+    const min = Math.min(l.size, l.minSize ?? l.size);
+    for (let size = l.size; ; size = Math.max(min, size - 1)) {
+      const w = measure(l.text, size, l.weight);
+      if (w <= width) return { text: l.text, size, weight: l.weight, y: 0, width: w, index };
+      if (size === min) return null;
+    }
+  });
+  for (const [i, l] of lines.entries()) if (!l.optional && fitted[i] === null) return null;
+  let keep = fitted.filter((f): f is PlacedLine => f !== null);
+  const blockHeight = (ls: readonly PlacedLine[]) => ls.reduce((s, l) => s + l.size * LINE_HEIGHT, 0);
+  // Too tall: drop optional lines, the last given first, then shrink the required ones to their smallest.
+  const optional = lines.map((l, i) => (l.optional ? i : -1)).filter((i) => i >= 0).reverse();
+  for (const i of optional) {
+    if (blockHeight(keep) <= height) break;
+    keep = keep.filter((l) => l.index !== i);
+  }
+  while (blockHeight(keep) > height) {
+    const shrinkable = keep.find((l) => l.size > Math.min(lines[l.index]!.size, lines[l.index]!.minSize ?? lines[l.index]!.size));
+    if (!shrinkable) return null;
+    shrinkable.size -= 1;
+    shrinkable.width = measure(shrinkable.text, shrinkable.size, shrinkable.weight);
+  }
+  let y = 0;
+  for (const l of keep) {
+    l.y = y;
+    y += l.size * LINE_HEIGHT;
+  }
+  return { lines: keep, height: y };
+}
+
+/**
+ * The box a label may use inside a polygon, in the polygon's units: centred on `centre`, as wide as
+ * the polygon's horizontal extent allows on both sides of it and as tall as its vertical extent
+ * does (exact for rectangles, a fair approximation for the convex zones of a floor plan).
+ */
+export function labelBox(polygon: readonly (readonly [number, number])[], centre: readonly [number, number]): { x: number; y: number; width: number; height: number } {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const [x, y] of polygon) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const hw = Math.max(0, Math.min(centre[0] - minX, maxX - centre[0]));
+  const hh = Math.max(0, Math.min(centre[1] - minY, maxY - centre[1]));
+  return { x: centre[0] - hw, y: centre[1] - hh, width: 2 * hw, height: 2 * hh };
+}
