@@ -50,6 +50,36 @@ async function seenWithin(zone: string, expected: number, start: number, timeout
   return Date.now() - start;
 }
 
+/**
+ * What is wrong with the plan's zone labels, read from Konva's own nodes: two labels of a zone that
+ * overlap, or a label that leaves its zone. Empty when every label is clear.
+ */
+function labelProblems(p: Page): Promise<string[]> {
+  return p.evaluate(() => {
+    type Rect = { x: number; y: number; width: number; height: number };
+    type Node = { getClientRect(): Rect; find(sel: string): Node[]; text?: () => string; id(): string; getTextWidth?: () => number; width(): number };
+    const K = (window as unknown as { Konva: { stages: Node[] } }).Konva;
+    const problems: string[] = [];
+    for (const stage of K.stages) {
+      for (const group of stage.find(".live-zone")) {
+        const zone = group.find("Line")[0]!.getClientRect();
+        const labels = group.find(".zone-label");
+        const rects = labels.map((l) => ({ t: l.text!(), r: l.getClientRect() }));
+        for (const l of labels) if (l.getTextWidth!() > l.width() + 0.01) problems.push(`${group.id()}: "${l.text!()}" is wider than its zone`);
+        for (const { t, r } of rects) {
+          if (r.x < zone.x - 0.5 || r.y < zone.y - 0.5 || r.x + r.width > zone.x + zone.width + 0.5 || r.y + r.height > zone.y + zone.height + 0.5) problems.push(`${group.id()}: "${t}" leaves its zone`);
+        }
+        for (let i = 0; i < rects.length; i++)
+          for (let j = i + 1; j < rects.length; j++) {
+            const [a, b] = [rects[i]!.r, rects[j]!.r];
+            if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5) problems.push(`${group.id()}: "${rects[i]!.t}" overlaps "${rects[j]!.t}"`);
+          }
+      }
+    }
+    return problems;
+  });
+}
+
 describe("live view", () => {
   it("shows the store's occupancy, zone by zone, with states in words", async () => {
     expect(await total()).toBe(0);
@@ -67,7 +97,7 @@ describe("live view", () => {
     expect(await total()).toBe(before + 1);
   });
 
-  it("turns a zone busy at 80 % and full at capacity, and alerts over capacity", async () => {
+  it("turns a zone busy at 80 %, at capacity, then over by how many, and alerts over capacity with since when", async () => {
     // clothing has capacity 15, fruit 4.
     await enter("clothing", 11);
     await seenWithin("clothing", 11, Date.now(), 2000);
@@ -82,31 +112,58 @@ describe("live view", () => {
     await enter("fruit", 1);
     await seenWithin("fruit", 4, Date.now(), 2000);
     expect(await page.getByTestId("live-zone-fruit").getAttribute("data-state")).toBe("full");
-    expect(await page.getByTestId("live-zone-fruit").textContent()).toContain("Full");
+    expect(await page.getByTestId("live-zone-fruit").textContent()).toContain("At capacity");
     expect(await page.getByTestId("live-alert").count()).toBe(0);
     await enter("fruit", 1);
-    await seenWithin("fruit", 5, Date.now(), 2000);
-    expect(await page.getByTestId("live-alert").textContent()).toContain("Over capacity · Fruit & veg: 5 of 4");
+    const overAt = Date.now();
+    await seenWithin("fruit", 5, overAt, 2000);
+    expect(await page.getByTestId("live-zone-fruit").getAttribute("data-state")).toBe("over");
+    expect(await page.getByTestId("live-zone-fruit").textContent()).toContain("Over by 1");
+    // "over since", in the store's time (Paris), labelled with its zone.
+    const since = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const alert = await page.getByTestId("live-alert").textContent();
+    expect(alert).toContain("Over capacity · Fruit & veg: 5 of 4, over by 1");
+    expect([since.format(overAt - 1000), since.format(overAt + 1000)].some((t) => alert!.includes(`since ${t} CE`))).toBe(true);
+    // The zone over capacity comes first in the list, and the store card is not green under a red banner.
+    expect(await page.getByTestId("live-zone-list").locator("li").first().getAttribute("data-testid")).toBe("live-zone-fruit");
+    expect(await page.getByTestId("live-total").getAttribute("data-attention")).toBe("over");
     await shot(page, "live-landscape-1024x768-alert");
   });
 
-  it("fits a 1024x768 and a 768x1024 tablet without scrolling", async () => {
-    for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
-      await page.setViewportSize(size);
-      await page.waitForTimeout(150);
-      const { scrollH, scrollW, list } = await page.evaluate(() => ({
-        scrollH: document.documentElement.scrollHeight - window.innerHeight,
-        scrollW: document.documentElement.scrollWidth - window.innerWidth,
-        list: (() => {
-          const el = document.querySelector(".live-zones")!;
-          return el.scrollHeight - el.clientHeight;
-        })(),
-      }));
-      expect(scrollH, `page scrolls vertically at ${size.width}x${size.height}`).toBeLessThanOrEqual(0);
-      expect(scrollW, `page scrolls sideways at ${size.width}x${size.height}`).toBeLessThanOrEqual(0);
-      expect(list, `zone list needs scrolling at ${size.width}x${size.height}`).toBeLessThanOrEqual(0);
-      await shot(page, `live-${size.width}x${size.height}`);
+  it("fits a 1024x768 and a 768x1024 tablet without scrolling, the app's header included, with text that never overlaps", async () => {
+    // The kiosk, and the same view under the app's header (an admin's, with every view in it).
+    const withHeader = await browser.page({ width: 1024, height: 768 });
+    await withHeader.goto(`${server.httpUrl}/#/live/${shop.store}?token=${shop.tokens.admin}`);
+    await withHeader.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+    for (const [p, name] of [[page, "kiosk"], [withHeader, "header"]] as const) {
+      for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
+        await p.setViewportSize(size);
+        await p.waitForTimeout(200);
+        const at = `${name} ${size.width}x${size.height}`;
+        const fit = await p.evaluate(() => {
+          const over = (el: Element | null) => (el ? el.scrollHeight - el.clientHeight : 0);
+          const off = [...document.querySelectorAll(".app-header a, .app-header button, .app-header select, .app-header summary, .live-top *")]
+            .filter((el) => (el as HTMLElement).offsetParent !== null)
+            .map((el) => ({ el: el.textContent?.trim().slice(0, 20), r: el.getBoundingClientRect() }))
+            .filter(({ r }) => r.width > 0 && (r.left < 0 || r.right > window.innerWidth + 0.5 || r.top < 0 || r.bottom > window.innerHeight));
+          return {
+            scrollH: document.documentElement.scrollHeight - window.innerHeight,
+            scrollW: document.documentElement.scrollWidth - window.innerWidth,
+            list: over(document.querySelector(".live-zones")),
+            header: document.querySelector(".app-header") ? document.querySelector(".app-header")!.scrollWidth - document.querySelector(".app-header")!.clientWidth : 0,
+            off: off.map((o) => o.el),
+          };
+        });
+        expect(fit.scrollH, `page scrolls vertically (${at})`).toBeLessThanOrEqual(0);
+        expect(fit.scrollW, `page scrolls sideways (${at})`).toBeLessThanOrEqual(0);
+        expect(fit.list, `zone list needs scrolling (${at})`).toBeLessThanOrEqual(0);
+        expect(fit.header, `header overflows (${at})`).toBeLessThanOrEqual(0);
+        expect(fit.off, `cut off (${at})`).toEqual([]);
+        expect(await labelProblems(p), `plan labels (${at})`).toEqual([]);
+        await shot(p, `live-${name}-${size.width}x${size.height}`);
+      }
     }
+    await withHeader.close();
     await page.setViewportSize({ width: 1024, height: 768 });
   });
 
