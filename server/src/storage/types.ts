@@ -363,7 +363,8 @@ export interface Storage {
   transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   /**
    * A nested rollback scope: on `tx`, what `fn` writes is undone when it throws, and the
-   * transaction goes on (the error is passed on). Outside a transaction, the same as `transaction`.
+   * transaction goes on (the error is passed on). Savepoints of one transaction run one at a time
+   * (await each). Outside a transaction, the same as `transaction`.
    */
   savepoint<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
   /** Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built. */
