@@ -350,7 +350,7 @@ describe("hostile MQTT input, embedded broker", () => {
   it("takes a storm of 500 agents connecting at once, then reconnecting at once, while /health keeps answering", async () => {
     // 500 more agents, written by a second connection to the server's database (as `footfall agent add` does).
     const storage = await openStorage(server.dataDir);
-    const creds = [];
+    const creds: Array<Awaited<ReturnType<typeof storage.agents.add>>> = [];
     for (let i = 0; i < 500; i++) creds.push(await storage.agents.add(STORE, `s-${i}`, "sim", Date.now()));
     await storage.close();
     // Cold, 500 PBKDF2 checks share the thread pool (seconds on a busy 2-core machine): a patient connect timeout.
