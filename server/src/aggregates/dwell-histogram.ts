@@ -2,13 +2,13 @@
  * A mergeable sketch of dwell times (ms) for the median and p90 of any range, kept per zone and
  * hour/day in storage. DESIGN v1.1 allows max(1 s, 1 % of the exact value) for these quantiles:
  * values under 100 s fall in 1-second bins (a bin's middle is within 0.5 s of any value in it),
- * longer ones in geometric bins of ratio 1.02 (a bin's geometric middle is within 0.995 % of any
+ * longer ones in geometric bins of ratio 1.01 (a bin's geometric middle is within 0.5 % of any
  * value in it). The mean is not taken from here: it stays exact (a sum and a count).
  */
 
 const LINEAR_LIMIT_MS = 100_000;
 const LINEAR_BINS = 100;
-const RATIO = 1.02;
+const RATIO = 1.01;
 const LOG_RATIO = Math.log(RATIO);
 
 /** The bin of a dwell time in ms (>= 0). */
