@@ -211,7 +211,7 @@ export function colouredZone(z: Layout["zones"][number], value: number | null, m
     value,
     label,
     fill,
-    ink: value === null || max === 0 ? "#64748b" : inkOn(fill),
+    ink: value === null || max === 0 ? "#475569" : inkOn(fill),
     previous: null,
     change: null,
     dwell: null,

@@ -82,7 +82,7 @@ export default function AgentsView({ store }: ViewProps) {
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>{formatAgo(a.lastStatusTs, now)}</td>
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
-                    <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "var(--busy)" : undefined }}>{formatLag(a.lagMs)}</td>
+                    <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "#b45309" : undefined }}>{formatLag(a.lagMs)}</td>
                     <td className="num">{formatCount(a.events)}</td>
                     {list.some((x) => x.duplicates !== undefined) && <td className="num">{formatCount(a.duplicates ?? 0)}</td>}
                     <td className="num" data-testid={`rejects-${a.agent}`}>

@@ -1,0 +1,86 @@
+/**
+ * Accessibility in chromium with axe-core (WCAG 2.1 A and AA): every view, with its figures
+ * loaded, has no serious or critical violation; every view has a main landmark; the lists beside
+ * the plans and charts are reachable by keyboard; each plan and chart has a table equivalent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess } from "../support/index.js";
+import { launchBrowser, type Browser } from "./helpers/browser.js";
+import { axeViolations } from "./helpers/axe.js";
+import { seedStore, trips, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+const from = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
+const to = from + 2 * 3_600_000 + 30 * 60_000;
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  await shop.publish(trips(shop.events, from, 2 * 3_600_000, 80));
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+});
+
+const VIEWS: [string, string, string][] = [
+  ["heatmap", `/heatmap/shop?from=${from}&to=${to}`, "ranking"],
+  ["flows", `/flows/shop?from=${from}&to=${to}`, "top-paths"],
+  ["funnel", `/funnel/shop?from=${from}&to=${to}&steps=promo,checkout`, "funnel-chart"],
+  ["experiments", "/experiments/shop", "experiments"],
+  ["live", "/live/shop", "live-zone-list"],
+  ["editor", "/editor/shop", "zone-list"],
+  ["sales", "/sales/shop", "sales"],
+  ["agents", "/agents/shop", "agents-table"],
+];
+
+async function open(hash: string, size = { width: 1366, height: 900 }): Promise<Page> {
+  const page = await browser.page(size);
+  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${shop.tokens.admin}`);
+  return page;
+}
+
+describe("accessibility", () => {
+  for (const [name, hash, ready] of VIEWS) {
+    it(`${name}: no serious or critical axe violation, a main landmark`, async () => {
+      const page = await open(hash);
+      await page.getByTestId(ready).first().waitFor();
+      await page.waitForTimeout(300);
+      expect(await page.locator("main").count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it("the sign-in page has no serious or critical violation", async () => {
+    const page = await browser.page();
+    await page.goto(`${server.httpUrl}/#/signin`);
+    // Signed out: the profile keeps the token other tests signed in with.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.locator('input[name="token"]').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("reaches the ranking and the top paths by keyboard, and gives each plan and chart a table", async () => {
+    const page = await open(`/flows/shop?from=${from}&to=${to}`);
+    await page.getByTestId("top-paths").waitFor();
+    // Tab from the top of the page until the list of top paths has the focus.
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => !!document.activeElement?.closest('[data-testid="top-paths"]'));
+    }
+    expect(reached).toBe(true);
+    // The arrows on the plan, as a table.
+    expect(await page.getByTestId("transitions-table").locator("tbody tr").count()).toBeGreaterThan(0);
+    await page.close();
+  });
+});
