@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { chunks } from "../../../test/support/fixtures.js";
+import { chunks, EventFactory, rectZone } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
 
@@ -99,6 +99,8 @@ describe("POST /api/v1/experiments", () => {
     ["an after period that starts before the change", { after: { from: CHANGE - 1, to: AFTER.to } }, /body\/after\/from/],
     ["an empty period", { before: { from: START, to: START } }, /body\/before\/from must be before body\/before\/to/],
     ["a period over 93 days", { before: { from: CHANGE - 94 * DAY, to: CHANGE } }, /body\/before: a period spans at most 93 days/],
+    ["a period shorter than a day", { before: { from: CHANGE - 6 * 3_600_000, to: CHANGE } }, /body\/before: a period spans at least 24 hours/],
+    ["an after period of minutes", { after: { from: CHANGE, to: CHANGE + 10 * 60_000 } }, /body\/after: a period spans at least 24 hours/],
     ["a time that is not one", { after: { from: "next week", to: AFTER.to } }, /body\/after\/from/],
     ["no zones", { zones: [] }, /body\/zones/],
     ["a zone a store does not have", { zones: ["promo", "toys"] }, /body\/zones\/1: zone "toys"/],
@@ -203,5 +205,29 @@ describe("GET /api/v1/experiments/:id/result", () => {
     expect(rows[0]).toMatchObject({ zone: "promo", metric: "reach", basis: "difference-in-differences", verdict: "increase" });
     const json = (await t.get(`/api/v1/experiments/${id}/result`)).body;
     expect(Number(rows[0]!.change)).toBeCloseTo(json.zones[0].metrics[0].did.estimate, 6);
+  });
+});
+
+describe("a zone that did not exist in both periods", () => {
+  it("is not comparable: no change, no verdict of increase, and a warning naming it", async () => {
+    // The change added a coffee kiosk: before it, its reach is 0 because it was not there.
+    const base = promoLayout();
+    await t.putLayout("grow", base);
+    await t.putLayout("grow", { ...promoLayout({ validFrom: CHANGE }), zones: [...base.zones, rectZone("kiosk", "zone", 10, 7, 2, 2)] });
+    const sim = simulateShoppers({ seed: 5, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 4, promoReach: () => 0.3 });
+    for (const batch of chunks(sim.events, 1000)) await t.ingest("grow", "cam-1", batch);
+    const f = new EventFactory("cam-1");
+    await t.ingest("grow", "cam-1", Array.from({ length: 40 }, (_, i) => f.visit(`k${i}`, "kiosk", AFTER.from + i * 3_600_000, 60_000)).flat());
+    const created = await post(definition({ testStores: ["grow"], controlStores: [], zones: ["kiosk", "promo"] }));
+    expect(created.status).toBe(200);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`, await t.token("viewer"));
+    expect(res.status).toBe(200);
+    const kiosk = res.body.zones.find((z: { zone: string }) => z.zone === "kiosk");
+    for (const m of kiosk.metrics) {
+      expect(m).toMatchObject({ verdict: "not comparable", before: null, change: null, interval: null, did: null });
+      expect(m.text).toMatch(/not on the layout before the change/);
+    }
+    expect(res.body.zones.find((z: { zone: string }) => z.zone === "promo").metrics.every((m: { verdict: string }) => m.verdict !== "not comparable")).toBe(true);
+    expect(res.body.warnings.join(" ")).toMatch(/Not comparable: .*did not exist in both periods/);
   });
 });

@@ -6,6 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
+import { markNotComparable, NOT_COMPARABLE } from "./experiment-comparable.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
 import { round6, zonesEver } from "./known-store.js";
@@ -13,6 +14,8 @@ import { TimeString, errorResponses } from "./schemas.js";
 
 /** A period may span this much at most (its figures are gathered hour by hour). */
 const MAX_PERIOD_MS = 93 * 86_400_000;
+/** A period shorter than a day leaves hours of the day out, and a few minutes give a verdict on noise. */
+const MIN_PERIOD_MS = 86_400_000;
 
 const StoreId = Type.String({ pattern: ID_PATTERN });
 const TimeValue = Type.Union([Type.Integer({ minimum: 0 }), TimeString]);
@@ -64,7 +67,7 @@ const MetricBody = Type.Object({
   did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody }), Type.Null()], {
     description: "difference in differences against the control stores",
   }),
-  verdict: Type.String({ description: "increase | decrease | no clear change | too small to tell" }),
+  verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | ${NOT_COMPARABLE} (the zone did not exist in one of the periods)` }),
   text: Type.String(),
   warning: Type.Union([Type.String(), Type.Null()]),
   basis: Type.String({ description: "before-after | difference-in-differences: what the verdict reads" }),
@@ -140,6 +143,8 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const to = bodyTime(b[p].to, `${p}/to`);
         if (!(from < to)) throw httpError(400, `body/${p}/from must be before body/${p}/to`);
         if (to - from > MAX_PERIOD_MS) throw httpError(400, `body/${p}: a period spans at most 93 days`);
+        if (to - from < MIN_PERIOD_MS)
+          throw httpError(400, `body/${p}: a period spans at least 24 hours, so that every hour of the day is in it (a week keeps the mix of weekdays too); minutes of data give a verdict on noise`);
         return { from, to };
       };
       const before = period("before");
@@ -201,7 +206,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       control,
       zoneNames: Object.fromEntries((first?.zones ?? []).filter((z) => e.zones.includes(z.id)).map((z) => [z.id, z.name])),
     };
-    const result = experimentResult(input, { seed: seedOf(e.id) });
+    const result = markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after);
     return { experiment: e, ...result, computedAt: services.now() };
   };
 
