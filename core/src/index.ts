@@ -3,3 +3,4 @@ export * from "./domain/index.js";
 export * from "./demo-layout.js";
 export * from "./random.js";
 export * from "./analysis/index.js";
+export * from "./forecast/index.js";

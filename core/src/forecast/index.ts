@@ -1,0 +1,6 @@
+export * from "./series.js";
+export * from "./special-days.js";
+export * from "./baselines.js";
+export * from "./features.js";
+export * from "./metrics.js";
+export * from "./split.js";

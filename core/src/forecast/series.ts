@@ -1,0 +1,145 @@
+import type { EpochMs } from "../protocol/ids.js";
+import { bucketStarts, offsetMs } from "../domain/calendar.js";
+import type { Bucket, Range } from "../domain/types.js";
+
+/**
+ * A count series on the local calendar of a store: one value per local `hour` or `day` bucket
+ * (DST-correct: a spring-forward day has 23 hour buckets, a fall-back day 25), `null` where the
+ * count is unknown (a gap). Buckets past the forecast origin are listed with `null` values, so one
+ * grid holds both the history and the hours to forecast.
+ */
+export interface Series {
+  grain: Bucket;
+  timeZone: string;
+  /** Start of each bucket, ascending and consecutive (as `bucketStarts` lists them). */
+  starts: readonly EpochMs[];
+  values: readonly (number | null)[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The local wall clock of each bucket of a series, and the lookup "the bucket at the same local
+ * hour `d` days earlier": the seasonal lags of a store are taken on its local clock, so the
+ * same hour last week is 09:00 last Monday even across a DST change (167 or 169 hours back).
+ */
+export interface LocalGrid {
+  /** Local date of each bucket as days since 1970-01-01. */
+  day: Int32Array;
+  /** Local hour 0-23 of each bucket (0 for day buckets). */
+  hour: Int8Array;
+  /** ISO weekday of each bucket, 1 = Monday .. 7 = Sunday. */
+  weekday: Int8Array;
+  /** Index of the first bucket at local `day` and `hour`, or -1 when the series has none. */
+  indexOf(day: number, hour: number): number;
+}
+
+/** ISO weekday (1 = Monday) of a local day number. */
+export const weekdayOfDay = (day: number): number => ((((day + 3) % 7) + 7) % 7) + 1;
+
+/** The local day number of a `YYYY-MM-DD` date; NaN when it is not one. */
+export function dayOfDate(date: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return Number.NaN;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const back = new Date(ms);
+  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) return Number.NaN;
+  return ms / DAY;
+}
+
+/** `YYYY-MM-DD` of a local day number. */
+export const dateOfDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+
+/** The local grid of `series` (one time-zone lookup per bucket). */
+export function localGrid(series: Pick<Series, "starts" | "timeZone">): LocalGrid {
+  const n = series.starts.length;
+  const day = new Int32Array(n);
+  const hour = new Int8Array(n);
+  const weekday = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const wall = series.starts[i]! + offsetMs(series.starts[i]!, series.timeZone);
+    day[i] = Math.floor(wall / DAY);
+    hour[i] = Math.floor((wall - day[i]! * DAY) / 3_600_000);
+    weekday[i] = weekdayOfDay(day[i]!);
+  }
+  const first = n ? day[0]! : 0;
+  const slots = n ? day[n - 1]! - first + 1 : 0;
+  const index = new Int32Array(slots * 24).fill(-1);
+  for (let i = n - 1; i >= 0; i--) index[(day[i]! - first) * 24 + hour[i]!] = i;
+  return {
+    day,
+    hour,
+    weekday,
+    indexOf(d, h) {
+      const k = d - first;
+      if (k < 0 || k >= slots || h < 0 || h > 23) return -1;
+      return index[k * 24 + h]!;
+    },
+  };
+}
+
+/** Index of the bucket at the same local hour `days` days before bucket `i` (-1 when none). */
+export const lagIndex = (grid: LocalGrid, i: number, days: number): number => grid.indexOf(grid.day[i]! - days, grid.hour[i]!);
+
+/**
+ * A series of `grain` buckets over `range` in `timeZone`, summing `points` into the bucket that
+ * holds each `ts`. Buckets no point falls in are `null` (unknown), or 0 with `emptyIsZero`
+ * (a store whose counters were up: no one came). Points outside the range are ignored.
+ */
+export function seriesOf(
+  range: Range,
+  grain: Bucket,
+  timeZone: string,
+  points: Iterable<{ ts: EpochMs; value: number }>,
+  opts: { emptyIsZero?: boolean } = {},
+): Series {
+  const starts = bucketStarts(range, grain, timeZone);
+  const values: (number | null)[] = starts.map(() => (opts.emptyIsZero ? 0 : null));
+  for (const p of points) {
+    if (!(p.ts >= range.from && p.ts < range.to) || !Number.isFinite(p.value)) continue;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (starts[mid]! <= p.ts) lo = mid;
+      else hi = mid - 1;
+    }
+    values[lo] = (values[lo] ?? 0) + p.value;
+  }
+  return { grain, timeZone, starts, values };
+}
+
+/**
+ * Daily totals of an hourly series on its local days: a day's total is the sum of its hours, or
+ * `null` when any of its hours is unknown or at or past index `before` (not yet known then).
+ * Days cut by either end of the series are left out.
+ */
+export function dailyTotals(series: Series, grid: LocalGrid = localGrid(series), before = series.values.length): Series {
+  if (series.grain !== "hour") throw new RangeError("dailyTotals needs an hourly series");
+  const n = series.starts.length;
+  const groups: [number, number][] = [];
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && grid.day[j] === grid.day[i]) j++;
+    groups.push([i, j]);
+    i = j;
+  }
+  const whole = ([i, j]: [number, number]): boolean => {
+    const [dayStart, nextDay] = bucketStarts({ from: series.starts[i]!, to: series.starts[i]! + 2 * DAY }, "day", series.timeZone);
+    return series.starts[i] === dayStart && (j < n || series.starts[j - 1]! + 3_600_000 >= nextDay!);
+  };
+  if (groups.length && !whole(groups[0]!)) groups.shift();
+  if (groups.length && !whole(groups[groups.length - 1]!)) groups.pop();
+  const starts: EpochMs[] = [];
+  const values: (number | null)[] = [];
+  for (const [i, j] of groups) {
+    let sum: number | null = 0;
+    for (let k = i; k < j && sum !== null; k++) {
+      const v = k < before ? series.values[k] : null;
+      sum = v === null || v === undefined ? null : sum + v;
+    }
+    starts.push(series.starts[i]!);
+    values.push(sum);
+  }
+  return { grain: "day", timeZone: series.timeZone, starts, values };
+}

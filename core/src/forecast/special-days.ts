@@ -1,0 +1,66 @@
+import type { EpochMs } from "../protocol/ids.js";
+import { dayOfDate, type LocalGrid, type Series } from "./series.js";
+
+/** What a store knows about its unusual days: inputs of the forecaster where it has them. */
+export interface SpecialDays {
+  /** Local dates (`YYYY-MM-DD`) of public holidays and other days unlike their weekday. */
+  holidays?: readonly string[];
+  /** Known events, each `[from, to)` in epoch ms (a sale, a concert next door, a conference). */
+  events?: readonly { from: EpochMs; to: EpochMs }[];
+}
+
+/**
+ * Per bucket: 1 where its local day is a holiday; 1 where it overlaps a known event; 1 where it
+ * overlaps the hour before an event's start, start included (people arrive); 1 where it overlaps
+ * the hour before or after an event's end (people leave).
+ */
+export interface DayFlags {
+  holiday: Uint8Array;
+  event: Uint8Array;
+  eventStart: Uint8Array;
+  eventEnd: Uint8Array;
+}
+
+/** Problems with `special`, each naming the field; empty when it is usable. */
+export function specialDaysProblems(special: SpecialDays): string[] {
+  const problems: string[] = [];
+  (special.holidays ?? []).forEach((d, i) => {
+    if (Number.isNaN(dayOfDate(d))) problems.push(`/holidays/${i}: "${d}" is not a date YYYY-MM-DD`);
+  });
+  (special.events ?? []).forEach((e, i) => {
+    if (!(Number.isFinite(e.from) && Number.isFinite(e.to) && e.from < e.to)) problems.push(`/events/${i}: needs from < to (epoch ms)`);
+  });
+  return problems;
+}
+
+/** The flags of every bucket of `series` (throws a RangeError naming the first bad entry). */
+export function dayFlags(series: Series, grid: LocalGrid, special: SpecialDays = {}): DayFlags {
+  const problems = specialDaysProblems(special);
+  if (problems.length) throw new RangeError(`special days: ${problems.join("; ")}`);
+  const n = series.starts.length;
+  const holidays = new Set((special.holidays ?? []).map(dayOfDate));
+  const holiday = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (holidays.has(grid.day[i]!)) holiday[i] = 1;
+  const event = new Uint8Array(n);
+  const eventStart = new Uint8Array(n);
+  const eventEnd = new Uint8Array(n);
+  const unit = series.grain === "hour" ? 3_600_000 : 86_400_000;
+  const end = (i: number): number => series.starts[i + 1] ?? series.starts[i]! + unit;
+  /** First bucket ending after `ts`. */
+  const firstAfter = (ts: number): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (end(mid) <= ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (const ev of special.events ?? []) {
+    for (let i = firstAfter(ev.from); i < n && series.starts[i]! < ev.to; i++) event[i] = 1;
+    for (let i = firstAfter(ev.from - 3_600_000); i < n && series.starts[i]! <= ev.from; i++) eventStart[i] = 1;
+    for (let i = firstAfter(ev.to - 1); i < n && series.starts[i]! < ev.to + 3_600_000; i++) eventEnd[i] = 1;
+  }
+  return { holiday, event, eventStart, eventEnd };
+}
