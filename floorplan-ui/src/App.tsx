@@ -83,6 +83,8 @@ export function App() {
     const token = fromUrl ?? tokenStorage.get();
     if (token) void signIn(token, false);
     else setAuth({ status: "out", message: null });
+    // Once, at the first render: later route or token changes go through their own handlers.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // A server that cannot be reached is asked again, so a kiosk recovers by itself.

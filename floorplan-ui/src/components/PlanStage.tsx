@@ -33,7 +33,13 @@ export interface PlanStageProps {
 export function PlanStage({ floor, children, onFloorClick, onFloorMove, interactive = true, cursor, overlay, padding = 24, label = "Floor plan", onViewport }: PlanStageProps) {
   const box = useRef<HTMLDivElement>(null);
   const size = useElementSize(box);
-  const fitted = useMemo(() => fitViewport(floor, size, padding), [floor.width, floor.height, size.width, size.height, padding]);
+  // By the sizes, not the objects: a parent passes a new floor object on every render.
+  const { width: floorWidth, height: floorHeight } = floor;
+  const { width: boxWidth, height: boxHeight } = size;
+  const fitted = useMemo(
+    () => fitViewport({ width: floorWidth, height: floorHeight }, { width: boxWidth, height: boxHeight }, padding),
+    [floorWidth, floorHeight, boxWidth, boxHeight, padding],
+  );
   const [viewport, setViewport] = useState<Viewport>(fitted);
   useEffect(() => setViewport(fitted), [fitted]);
   useEffect(() => onViewport?.(viewport), [viewport, onViewport]);
