@@ -67,6 +67,26 @@ describe("GET /api/v1/stores/:store/conversion", () => {
     ]);
   });
 
+  it("never flags a zone that does not sell by nature (a long queue at the tills is no lost sale)", async () => {
+    // Long stays and few sales at the checkout: by the numbers alone it would be flagged.
+    await t.putLayout("tills", smallLayout());
+    const f = new EventFactory("cam-1");
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const at = T + i * 60 * S;
+      return [...f.visit(`t${i}`, "entrance", at, 10 * S), ...f.visit(`t${i}`, "fruit", at + 20 * S, 60 * S), ...f.visit(`t${i}`, "bakery", at + 100 * S, 30 * S), ...f.visit(`t${i}`, "checkout", at + 200 * S, 300 * S)];
+    }).flat();
+    await t.ingest("tills", "cam-1", events);
+    const csv = ["timestamp,zone,amount,items,transaction"];
+    for (let i = 0; i < 20; i++) csv.push(`${T + i * 60 * S},fruit,5,1,f${i}`);
+    for (let i = 0; i < 10; i++) csv.push(`${T + i * 60 * S},bakery,3,1,b${i}`);
+    csv.push(`${T},checkout,2,1,c0`);
+    await t.server.app.inject({ method: "POST", url: "/api/v1/stores/tills/sales", headers: { authorization: `Bearer ${t.admin}`, "content-type": "text/csv" }, payload: csv.join("\n") });
+    const res = await t.get(`/api/v1/stores/tills/conversion?${RANGE}`);
+    const checkout = res.body.zones.find((z: { zone: string }) => z.zone === "checkout");
+    expect(checkout).toMatchObject({ visits: 40, transactions: 1, dwellMedian_s: 300, longDwellLowConversion: false });
+    expect(res.body.zones.every((z: { longDwellLowConversion: boolean }) => !z.longDwellLowConversion)).toBe(true);
+  });
+
   it("flags nothing where zones have too few visits to compare", async () => {
     const res = await t.get(`/api/v1/stores/shop/conversion?from=${T}&to=${T + 10 * 60 * S}`);
     expect(res.body.zones.every((z: { longDwellLowConversion: boolean }) => !z.longDwellLowConversion)).toBe(true);

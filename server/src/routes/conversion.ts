@@ -26,11 +26,14 @@ export const ConversionBody = Type.Object({
       salesPerVisit: Ratio,
       dwellMedian_s: Ratio,
       longDwellLowConversion: Type.Boolean({
-        description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more)",
+        description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more); never for zones that do not sell by nature (entrance, checkout, fitting-room, queue)",
       }),
     }),
   ),
 });
+
+/** Zone kinds where a long stay is not a lost sale: the "long dwell, low conversion" flag leaves them out. */
+const NON_SELLING = new Set(["entrance", "checkout", "fitting-room", "queue"]);
 
 /**
  * Conversion of a store and its zones. Visitors are the store's enters (as `traffic` counts
@@ -75,6 +78,8 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
       });
       const flagged = longDwellLowConversion(zones);
+      // Zones that do not sell by nature (entrances, tills, fitting rooms, queues) are never flagged: a long stay there is no lost sale.
+      for (const z of [...flagged]) if (NON_SELLING.has(layouts.zoneKindAt(store, z, Math.max(range.from, range.to - 1)) ?? "")) flagged.delete(z);
       const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
       return {
         store: {
