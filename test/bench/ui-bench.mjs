@@ -1,6 +1,7 @@
 /* global window, document, location, requestAnimationFrame, MouseEvent -- page.evaluate callbacks run in the browser */
 // The floor-plan UI's figures: bundle size (gzip), first paint of the demo store cold, and frames
-// per second while panning a 200-zone heatmap, in Debian's headless chromium (software rendering,
+// per second while panning a 200-zone heatmap, and the live push's latency (MQTT publication to the
+// Socket.IO message and to the live view), in Debian's headless chromium (software rendering,
 // --disable-gpu: a floor for what a tablet or laptop does). Prints figures; asserts nothing.
 // Needs a build (`npm run build`). Options (env): UI_BENCH_RUNS (5), UI_BENCH_PAN_MS (3000),
 // FOOTFALL_CHROMIUM (/usr/bin/chromium).
@@ -13,6 +14,7 @@ import { createServer } from "node:net";
 import { gzipSync } from "node:zlib";
 import mqtt from "mqtt";
 import { chromium } from "playwright-core";
+import { io } from "socket.io-client";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -229,6 +231,46 @@ async function panFps(server, range) {
   return results;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 4. Live push: from an event's MQTT publication (QoS 1, acknowledged) to the Socket.IO message
+// that carries it, and to the live view showing it. (The browser and e2e tests check that it
+// arrives; how fast is measured here, on a quiet machine.)
+async function liveLatency(server) {
+  const creds = json(["agent", "add", "live-bench", "--store", "demo", "--kind", "sim"], server.env);
+  const client = await mqtt.connectAsync(server.mqttUrl, { username: creds.username, password: creds.password });
+  client.stream.setNoDelay?.(true);
+  const socket = io(server.base, { transports: ["websocket"], auth: { token: server.admin } });
+  let lastPush = { at: 0, promo: -1 };
+  socket.on("occupancy", (o) => (lastPush = { at: performance.now(), promo: o.zones.find((z) => z.zone === "promo")?.occupancy ?? -1 }));
+  await new Promise((resolve, reject) => socket.once("connect", resolve).once("connect_error", reject));
+  await new Promise((resolve) => socket.emit("join", "demo", resolve));
+  const b = await launch();
+  const page = await b.context.newPage();
+  await page.goto(`${server.base}/#/live/demo?kiosk=1&token=${server.admin}`);
+  await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 30_000 });
+  const shownPromo = () => page.getByTestId("live-zone-promo").getAttribute("data-occupancy").then(Number);
+  const push = [], shown = [];
+  const n = Math.max(10, RUNS * 4);
+  for (let i = 0; i < n; i++) {
+    const before = await shownPromo();
+    const now = Date.now();
+    const t0 = performance.now();
+    const visitor = `live-bench-${i}`;
+    await client.publishAsync(`footfall/v1/demo/agents/live-bench/events`, JSON.stringify({ agent: "live-bench", events: [{ type: "enter", id: `live-bench:${String(i).padStart(9, "0")}`, ts: now, zone: "promo", visitor }] }), { qos: 1 });
+    await page.waitForFunction((n) => document.querySelector('[data-testid="live-zone-promo"]')?.getAttribute("data-occupancy") === String(n), before + 1, { timeout: 10_000, polling: "raf" });
+    shown.push(performance.now() - t0);
+    for (const until = performance.now() + 5000; lastPush.promo !== before + 1 && performance.now() < until; ) await new Promise((r) => setTimeout(r, 5));
+    if (lastPush.promo === before + 1) push.push(lastPush.at - t0);
+    await new Promise((r) => setTimeout(r, 150)); // past the hub's coalescing window: one change at a time
+  }
+  socket.close();
+  await client.endAsync();
+  await b.close();
+  const out = { runs: n, push_median_ms: median(push), push_p95_ms: pct(push, 0.95), shown_median_ms: median(shown), shown_p95_ms: pct(shown, 0.95), shown_max_ms: Math.max(...shown) };
+  log(`live: MQTT publish to Socket.IO push ${out.push_median_ms.toFixed(0)} ms median, p95 ${out.push_p95_ms.toFixed(0)} ms; to the live view showing it ${out.shown_median_ms.toFixed(0)} ms median, p95 ${out.shown_p95_ms.toFixed(0)} ms, max ${out.shown_max_ms.toFixed(0)} ms (${n} events; aim: under 1 s)`);
+  return out;
+}
+
 const figures = { bundle: bundle() };
 log("starting a server with the demo store and a 200-zone store…");
 const server = await startServer();
@@ -243,6 +285,7 @@ try {
   figures.first_load = await firstPaint(server, range, figures.bundle.gzipOf);
   delete figures.bundle.gzipOf;
   figures.pan = await panFps(server, range);
+  figures.live = await liveLatency(server);
 } finally {
   await server.stop();
 }

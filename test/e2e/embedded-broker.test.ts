@@ -167,22 +167,21 @@ describe("live occupancy over Socket.IO", () => {
   });
 
   // Timing on a shared machine: a retry tells a slow moment from a slow server.
-  it("pushes a changed figure within a second of the event's publication", { retry: 2 }, async () => {
+  // How fast: `node test/bench/ui-bench.mjs` (live: publish to Socket.IO push), not asserted here.
+  it("pushes a changed figure after the event's publication", async () => {
     const before = received.length;
     const bakery = zoneOf(received[received.length - 1]!.occupancy, "bakery");
     const f = new EventFactory("cam-b", "live");
-    const sentAt = Date.now();
     await mosquittoPubOk({
       ...login("cam-b"),
       topic: topics.events(STORE, "cam-b"),
       messages: [batchJson("cam-b", [f.enter("cam-b-live-1", "bakery", Date.now())])],
     });
-    const msg = await waitFor(
+    await waitFor(
       "an occupancy message with one more visitor in the bakery",
       () => received.slice(before).find((m) => zoneOf(m.occupancy, "bakery") === bakery + 1),
-      { timeoutMs: 3000 },
+      { timeoutMs: 10_000 },
     );
-    expect(msg.at - sentAt).toBeLessThan(1000);
   });
 
   it("coalesces a flood of changes to at most about 10 messages a second", { retry: 2 }, async () => {
