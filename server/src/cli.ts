@@ -22,6 +22,10 @@ Environment:
   FOOTFALL_MQTT_USERNAME     the server's user on the external broker
   FOOTFALL_MQTT_PASSWORD     its password
   FOOTFALL_DATA_DIR          where the SQLite database lives (./data)
+  FOOTFALL_DATABASE_URL      PostgreSQL instead of SQLite, e.g. postgres://footfall:secret@db:5432/footfall;
+                             with FOOTFALL_MQTT_URL too, servers on one database share the stores (a chain)
+  FOOTFALL_SHARDS            shards of a chain's stores, the same on every server (64)
+  FOOTFALL_SERVER_ID         this server's id in a chain (host name, pid and a random suffix)
   FOOTFALL_VISIT_TIMEOUT_MS  silence that abandons a visit and ends a trip (1800000)
   FOOTFALL_MAX_EVENT_AGE_MS  older events are rejected (604800000, 7 days)
   FOOTFALL_RETENTION_DAYS    days raw events are kept; aggregates stay (90; 0: for ever)
@@ -36,7 +40,7 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}
 
 /** Runs `fn` on the data folder's storage, closed afterwards. */
 async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir): Promise<T> {
-  const storage = await openStorage(dataDir);
+  const storage = await openStorage(dataDir, { databaseUrl: configFromEnv().databaseUrl ?? null, poolMax: 2 });
   try {
     return await fn(storage);
   } finally {
@@ -204,6 +208,37 @@ program
     writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
     writeFileSync(join(opts.out, "acl"), files.acl);
     print({ passwd: join(opts.out, "passwd"), acl: join(opts.out, "acl") });
+  });
+
+const cluster = program.command("cluster").description("a chain of servers on one PostgreSQL (FOOTFALL_DATABASE_URL)");
+cluster
+  .command("status")
+  .description("the servers of the chain, the shards each ingests, their heartbeat and lease ages, and their ingest backlog")
+  .option("--json", "print the status as JSON (ages in ms)")
+  .option("--leases", "also list every shard's lease")
+  .action(async (opts: { json?: boolean; leases?: boolean }) => {
+    const { databaseUrl } = configFromEnv();
+    if (!databaseUrl)
+      throw new InvalidArgumentError(
+        "footfall cluster status reads the chain's PostgreSQL: set FOOTFALL_DATABASE_URL (a single server on SQLite has no cluster)",
+      );
+    const { createPgPool } = await import("./storage-pg/pool.js");
+    const { clusterStatus } = await import("./cluster/status.js");
+    const { formatClusterStatus } = await import("./cluster/status-format.js");
+    const pool = createPgPool(databaseUrl, { max: 1, applicationName: "footfall-cli" });
+    try {
+      const status = await clusterStatus(pool).catch((err: Error) => {
+        throw new Error(
+          /shard_leases|cluster_servers/.test(err.message)
+            ? "this database has no chain yet: start a server with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL first"
+            : `cannot read the chain's status from PostgreSQL: ${err.message}`,
+        );
+      });
+      if (opts.json) print(status);
+      else process.stdout.write(formatClusterStatus(status, { leases: opts.leases ?? false }));
+    } finally {
+      await pool.end();
+    }
   });
 
 program

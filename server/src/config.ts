@@ -14,6 +14,15 @@ export interface ServerConfig {
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   dataDir: string;
+  /**
+   * PostgreSQL (`postgres://user:password@host:5432/footfall`) instead of SQLite in `dataDir`. With
+   * an external broker too, servers on one database share the stores (shard leases, cluster/).
+   */
+  databaseUrl?: string | null;
+  /** Shards of a chain (every server of one database must say the same; default 64). */
+  shards?: number;
+  /** This server's id in the chain (default: host name, pid and a random suffix). */
+  serverId?: string;
   visitTimeoutMs: number;
   maxAgeMs: number;
   /** Days raw events (and the visits and trips derived from them) are kept; 0: for ever (default 90). */
@@ -45,6 +54,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mqttUsername: env.FOOTFALL_MQTT_USERNAME || undefined,
     mqttPassword: env.FOOTFALL_MQTT_PASSWORD || undefined,
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
+    databaseUrl: env.FOOTFALL_DATABASE_URL || null,
+    shards: intFrom(env, "FOOTFALL_SHARDS", 64, 1, 4096),
+    ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
     retentionDays: intFrom(env, "FOOTFALL_RETENTION_DAYS", 90, 0, 36_500),

@@ -16,6 +16,8 @@ import { connectExternalBroker } from "./mqtt/external-client.js";
 import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
 import { openStorage } from "./storage.js";
+import type { ClusterNode } from "./cluster/node.js";
+import type { PgStorage } from "./storage-pg/adapter.js";
 
 export { VERSION } from "./version.js";
 import { VERSION } from "./version.js";
@@ -30,6 +32,8 @@ export interface RunningServer {
   metricsUrl: string | null;
   /** Port of the embedded broker, or null with an external one. */
   mqttPort: number | null;
+  /** This server in a chain (PostgreSQL and an external broker), or null alone. */
+  cluster: ClusterNode | null;
   close(): Promise<void>;
 }
 
@@ -37,12 +41,36 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, opts: { log?: Logger; now?: () => number; uiDir?: string | null } = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger();
   const now = opts.now ?? Date.now;
-  const storage = await openStorage(config.dataDir);
-  const releaseDataDir = claimDataDir(config.dataDir); // `footfall restore` refuses while this runs
+  const storage = await openStorage(config.dataDir, {
+    databaseUrl: config.databaseUrl ?? null,
+    maxEventAgeMs: config.maxAgeMs,
+    onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
+  });
+  const pg = storage.kind === "postgres" ? (storage as PgStorage) : null;
+  // Several servers on one database share the stores when they also share a broker (a chain).
+  const chain = pg !== null && config.mqttUrl !== null;
+  // `footfall restore` refuses while this runs (SQLite: the data folder holds the database).
+  const releaseDataDir = pg ? () => {} : claimDataDir(config.dataDir);
+  let cluster: ClusterNode | null = null;
   const metrics = createMetrics();
   const layouts = new LayoutCache(storage);
-  const retention = new Retention(storage, { rawDays: config.retentionDays ?? 90, aggregateDays: config.aggregateRetentionDays ?? 0, now, log });
-  const analytics = new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now, rawSince: () => retention.rawSince() }, log);
+  const retention = new Retention(storage, {
+    rawDays: config.retentionDays ?? 90,
+    aggregateDays: config.aggregateRetentionDays ?? 0,
+    now,
+    log,
+    ...(pg ? { byPartitions: pg } : {}),
+  });
+  const analytics = new AnalyticsRegistry(
+    storage,
+    {
+      visitTimeoutMs: config.visitTimeoutMs,
+      now,
+      rawSince: () => retention.rawSince(),
+      ...(chain ? { ingestsHere: (store: string) => cluster?.ingests(store) ?? false } : {}),
+    },
+    log,
+  );
   let hub: LiveHub | null = null;
   const services: Services = {
     storage,
@@ -54,6 +82,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     mqtt: null,
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
+      await cluster?.layoutSaved(layout);
       await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
   };
@@ -65,7 +94,11 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
     now,
     maxAgeMs: config.maxAgeMs,
-    onCommitted: (stores) => hub?.touch(stores),
+    onCommitted: (stores) => {
+      hub?.touch(stores);
+      cluster?.changed(stores);
+    },
+    ...(chain ? { fence: (tx, stores) => (cluster ? cluster.fence(tx, stores) : Promise.resolve(new Set(stores))) } : {}),
     // After each commit: tell each agent which of its events are settled (DESIGN v1.1 receipts).
     onSettled: (store, agent, settled, rejected) => {
       services.mqtt?.publishReceipt(store, agent, { settled, rejected });
@@ -95,6 +128,9 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     },
   };
 
+  let listening: string | null = null;
+  const httpUrlOf = () => listening;
+
   // A data directory from before aggregates lived in storage builds them once; otherwise this reads nothing.
   // Stores open lazily, at their first message or query: the server listens first.
   const built = await storage.buildPendingAggregates({
@@ -105,7 +141,25 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
 
   let transport: MqttTransport;
   let mqttPort: number | null = null;
-  if (config.mqttUrl) {
+  if (chain) {
+    const { ClusterNode } = await import("./cluster/node.js");
+    cluster = await ClusterNode.start({
+      storage: pg!,
+      databaseUrl: config.databaseUrl!,
+      mqtt: { url: config.mqttUrl!, username: config.mqttUsername, password: config.mqttPassword },
+      handlers,
+      analytics,
+      layouts,
+      log,
+      ...(config.serverId ? { serverId: config.serverId } : {}),
+      ...(config.shards ? { shards: config.shards } : {}),
+      info: () => ({ http: httpUrlOf(), ingest: ingest.backlog() }),
+      onRemoteLive: (stores) => hub?.touch(stores),
+      onRemoteLayout: (store) => hub?.touch([store]),
+    });
+    transport = cluster.broker;
+    await cluster.join();
+  } else if (config.mqttUrl) {
     transport = await connectExternalBroker({ url: config.mqttUrl, username: config.mqttUsername, password: config.mqttPassword, log, handlers });
   } else {
     const auth = new MqttAuthenticator(storage.agents, { log });
@@ -123,6 +177,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.httpPort;
   const httpUrl = `http://localhost:${port}`;
+  listening = httpUrl;
   const metricsListener: MetricsListener | null = config.metrics ? await startMetricsListener(services, { ...config.metrics, log }) : null;
   for (const s of await storage.stores.list()) {
     await layouts.load(s.id);
@@ -130,7 +185,16 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
-  log.info({ http: httpUrl, metrics: metricsListener?.url ?? "off", mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`, dataDir: config.dataDir }, "footfall server ready");
+  log.info(
+    {
+      http: httpUrl,
+      metrics: metricsListener?.url ?? "off",
+      mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`,
+      storage: pg ? "postgres" : config.dataDir,
+      ...(cluster ? { serverId: cluster.serverId, shards: cluster.leases.leases().map((l) => l.shard) } : {}),
+    },
+    "footfall server ready",
+  );
 
   let closing: Promise<void> | null = null;
   return {
@@ -140,9 +204,13 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     httpUrl,
     metricsUrl: metricsListener?.url ?? null,
     mqttPort,
+    cluster,
     close: () =>
       (closing ??= (async () => {
-        await transport.close().catch(() => {});
+        // A chain's server hands its shards over first (their commits in flight finish), so the others take them at once.
+        if (cluster)
+          await cluster.close().catch((err: Error) => log.warn({ err: err.message }, "leaving the chain failed; the shards move when their leases run out"));
+        else await transport.close().catch(() => {});
         await ingest.drained();
         await retention.stop();
         await hub?.close();

@@ -1,6 +1,7 @@
 /**
  * The server's storage: the interface (./storage/types.ts) and how one is opened. SQLite in the
- * data folder is the default; every adapter passes the contract suite of ./storage/contract.ts.
+ * data folder is the default; PostgreSQL with FOOTFALL_DATABASE_URL. Every adapter passes the
+ * contract suite of ./storage/contract.ts.
  */
 import { openSqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/types.js";
@@ -9,7 +10,27 @@ export type * from "./storage/types.js";
 export { ROLES } from "./storage/types.js";
 export { openSqliteStorage };
 
-/** Open the storage of a data folder (SQLite, created when new, migrations applied). */
-export async function openStorage(dataDir: string): Promise<Storage> {
+export interface OpenStorageOptions {
+  /** A postgres:// URL: PostgreSQL instead of SQLite in the data folder. */
+  databaseUrl?: string | null;
+  /** PostgreSQL: partitions are made back to this age at open (the oldest event ingest accepts). */
+  maxEventAgeMs?: number;
+  /** PostgreSQL: errors of idle connections and background upkeep. */
+  onError?: (err: Error) => void;
+  /** PostgreSQL: connections at most. */
+  poolMax?: number;
+}
+
+/** Open the storage: PostgreSQL when `databaseUrl` is given, else the SQLite database of a data folder (created when new, migrations applied). */
+export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}): Promise<Storage> {
+  if (opts.databaseUrl) {
+    // Loaded only when asked for: a SQLite server never loads pg.
+    const { openPgStorage } = await import("./storage-pg/adapter.js");
+    return openPgStorage(opts.databaseUrl, {
+      ...(opts.maxEventAgeMs ? { maxEventAgeMs: opts.maxEventAgeMs + 86_400_000 } : {}),
+      ...(opts.onError ? { onError: opts.onError } : {}),
+      ...(opts.poolMax ? { poolMax: opts.poolMax } : {}),
+    });
+  }
   return openSqliteStorage(dataDir);
 }

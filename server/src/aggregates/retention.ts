@@ -12,6 +12,15 @@ export interface RetentionOptions {
   batchRows?: number;
   /** How often a pass starts (default every 10 minutes). */
   everyMs?: number;
+  /**
+   * A database partitioned by time (PostgreSQL): raw rows go by whole months and rollups for every
+   * store at once, instead of store by store in small batches. Whole months: rows of the month that
+   * straddles the horizon stay until all of it has passed it.
+   */
+  byPartitions?: {
+    dropRawBefore(before: number): Promise<string[]>;
+    deleteAllRollupsBefore(before: number): Promise<number>;
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -62,6 +71,14 @@ export class Retention {
     let total = 0;
     const started = performance.now();
     try {
+      if (o.byPartitions) {
+        if (o.rawDays > 0) {
+          const dropped = await o.byPartitions.dropRawBefore(this.rawSince());
+          if (dropped.length) o.log.info({ partitions: dropped }, "retention: whole months of raw rows dropped");
+        }
+        if (o.aggregateDays > 0) total += await o.byPartitions.deleteAllRollupsBefore(o.now() - o.aggregateDays * DAY_MS);
+        return total;
+      }
       for (const { id: store } of await storage.stores.list()) {
         if (o.rawDays > 0) {
           const before = this.rawSince();

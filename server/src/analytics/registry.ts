@@ -8,6 +8,15 @@ export interface AnalyticsOptions {
   /** Raw rows older than this may be gone (retention); -Infinity when nothing is deleted. */
   rawSince?(): number;
   maxCachedVisitors?: number;
+  /**
+   * Several servers on one database: whether this server ingests `store` now (holds its shard).
+   * A store ingested elsewhere is read from storage: its analytics are opened again when older than
+   * `readTtlMs` or invalidated (a change announced by the ingesting server), never kept stale.
+   * Default: every store is this server's.
+   */
+  ingestsHere?(store: string): boolean;
+  /** How long the analytics of a store ingested elsewhere are reused (default 2 s). */
+  readTtlMs?: number;
 }
 
 /**
@@ -18,6 +27,10 @@ export interface AnalyticsOptions {
 export class AnalyticsRegistry {
   private readonly stores = new Map<string, StoreAnalytics>();
   private readonly opening = new Map<string, Promise<StoreAnalytics>>();
+  /** Bumped by invalidate(): an opening that began before it is not kept. */
+  private readonly generation = new Map<string, number>();
+  /** When each held analytics was opened, and whether it was opened to ingest (kept) or to read (expires). */
+  private readonly openedAt = new Map<string, { at: number; ingest: boolean }>();
   constructor(
     private readonly storage: Storage,
     private readonly opts: AnalyticsOptions,
@@ -27,10 +40,12 @@ export class AnalyticsRegistry {
   /** The store's analytics, opened on first use (callers asking meanwhile share the one opening). */
   get(store: string): Promise<StoreAnalytics> {
     const a = this.stores.get(store);
-    if (a) return Promise.resolve(a);
+    if (a && this.fresh(store)) return Promise.resolve(a);
     let opening = this.opening.get(store);
     if (!opening) {
       const started = performance.now();
+      const gen = this.generation.get(store) ?? 0;
+      const ingest = this.opts.ingestsHere?.(store) ?? true;
       opening = StoreAnalytics.open({
         store,
         storage: this.storage,
@@ -40,19 +55,42 @@ export class AnalyticsRegistry {
         ...(this.opts.maxCachedVisitors ? { maxCachedVisitors: this.opts.maxCachedVisitors } : {}),
       }).then(
         (opened) => {
-          this.opening.delete(store);
+          if (this.opening.get(store) === opening) this.opening.delete(store);
+          // Invalidated while it opened: answer this caller, keep nothing.
+          if ((this.generation.get(store) ?? 0) !== gen) return opened;
           this.stores.set(store, opened);
+          this.openedAt.set(store, { at: performance.now(), ingest });
           this.log.debug({ store, ms: Math.round(performance.now() - started) }, "store analytics opened");
           return opened;
         },
         (err: unknown) => {
-          this.opening.delete(store);
+          if (this.opening.get(store) === opening) this.opening.delete(store);
           throw err;
         },
       );
       this.opening.set(store, opening);
     }
     return opening;
+  }
+
+  /** Whether the held analytics of `store` may answer: opened to ingest and still ingested here, or read recently. */
+  private fresh(store: string): boolean {
+    if (!this.opts.ingestsHere) return true;
+    const o = this.openedAt.get(store);
+    if (!o) return false;
+    if (this.opts.ingestsHere(store)) return o.ingest;
+    return !o.ingest && performance.now() - o.at < (this.opts.readTtlMs ?? 2000);
+  }
+
+  /**
+   * Forget the store's analytics (the next use opens them from storage again): its shard was taken
+   * or handed over, or the server that ingests it announced a change.
+   */
+  invalidate(store: string): void {
+    this.generation.set(store, (this.generation.get(store) ?? 0) + 1);
+    this.stores.delete(store);
+    this.opening.delete(store);
+    this.openedAt.delete(store);
   }
 
   /** The store's analytics when already open, else undefined. */

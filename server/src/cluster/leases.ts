@@ -184,8 +184,11 @@ export class ShardLeases {
     const lost: number[] = [];
     for (const [shard, l] of this.held) if (now.get(shard) !== l.epoch) lost.push(shard);
     for (const shard of lost) this.held.delete(shard);
+    // Held again after a gap (this server could not renew in time, dropped them, and nobody took them): ingest them again.
+    const regained = rows.filter((r) => !this.held.has(r.shard));
     for (const [shard, epoch] of now) this.held.set(shard, { epoch, validUntil: sentAt + this.ttlMs });
     if (lost.length > 0) await this.opts.hooks?.lost?.(lost.sort((a, b) => a - b));
+    if (regained.length > 0) await this.opts.hooks?.acquired?.(regained.sort((a, b) => a.shard - b.shard));
   }
 
   /** The database could not be reached: leases whose local deadline passed are lost (someone may hold them now). */
@@ -277,17 +280,8 @@ export async function fencedTransaction<T>(pool: pg.Pool, owner: string, leases:
   try {
     await client.query("BEGIN");
     try {
-      const { rows } = await client.query<{ shard: number }>(
-        `SELECT l.shard FROM shard_leases l
-           JOIN unnest($2::int[], $3::bigint[]) AS f(shard, epoch) ON f.shard = l.shard AND f.epoch = l.epoch
-          WHERE l.owner = $1
-          FOR SHARE OF l`,
-        [owner, leases.map((l) => l.shard), leases.map((l) => l.epoch)],
-      );
-      if (rows.length !== leases.length) {
-        const ok = new Set(rows.map((r) => r.shard));
-        throw new FencedError(leases.filter((l) => !ok.has(l.shard)).map((l) => l.shard));
-      }
+      const ok = await fence(client, owner, leases);
+      if (ok.size !== leases.length) throw new FencedError(leases.filter((l) => !ok.has(l.shard)).map((l) => l.shard));
       const result = await fn(client);
       await client.query("COMMIT");
       return result;
@@ -300,4 +294,22 @@ export async function fencedTransaction<T>(pool: pg.Pool, owner: string, leases:
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * The fencing check, inside the caller's transaction (`client` has begun one): the shards of
+ * `leases` that `owner` still holds with exactly those epochs, each lease row share-locked until
+ * the transaction ends (a takeover, an UPDATE of the row, waits for it). Shards missing from the
+ * answer moved on: write nothing for them.
+ */
+export async function fence(client: Pick<pg.PoolClient, "query">, owner: string, leases: readonly Lease[]): Promise<Set<number>> {
+  if (leases.length === 0) return new Set();
+  const { rows } = await client.query<{ shard: number }>(
+    `SELECT l.shard FROM shard_leases l
+       JOIN unnest($2::int[], $3::bigint[]) AS f(shard, epoch) ON f.shard = l.shard AND f.epoch = l.epoch
+      WHERE l.owner = $1
+      FOR SHARE OF l`,
+    [owner, leases.map((l) => l.shard), leases.map((l) => l.epoch)],
+  );
+  return new Set(rows.map((r) => r.shard));
 }

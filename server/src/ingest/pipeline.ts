@@ -35,6 +35,21 @@ export interface IngestOptions {
   onSettled?(store: string, agent: string, settled: string[], rejected: RejectedReceipt[]): void;
   /** Most events per group commit. */
   maxEventsPerCommit?: number;
+  /**
+   * Several servers on one database (cluster/): called first in every commit's transaction with
+   * the stores of the commit; returns those this server may no longer write (their shard's lease
+   * moved on). Their messages are left unacknowledged (the shard's next owner gets them again from
+   * the broker) and nothing of them is written, settled or counted.
+   */
+  fence?(tx: Storage, stores: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+/** A message of a store whose shard this server no longer holds: not acknowledged, so the broker delivers it to the next owner. */
+export class NotOwnedError extends Error {
+  constructor(readonly store: string) {
+    super(`store ${store} is ingested by another server now (its shard's lease moved on); the message is left to it`);
+    this.name = "NotOwnedError";
+  }
 }
 
 const decoder = new TextDecoder();
@@ -103,6 +118,8 @@ export class IngestPipeline {
   private readonly warn;
   private idle: (() => void)[] = [];
   private readonly maxEvents: number;
+  /** When each queued message arrived (ms, performance.now()), oldest first, for the backlog figure. */
+  private arrivals: number[] = [];
 
   constructor(private readonly o: IngestOptions) {
     this.warn = rateLimitedWarn(o.log);
@@ -111,6 +128,7 @@ export class IngestPipeline {
 
   submit(msg: IngestMessage): void {
     this.queue.push(msg);
+    this.arrivals.push(performance.now());
     this.queuedEvents += estimatedEvents(msg.payload);
     // A commit running now takes what arrived meanwhile when it ends.
     if (this.running) return;
@@ -119,6 +137,12 @@ export class IngestPipeline {
       this.scheduled = true;
       setImmediate(() => void this.flush());
     }
+  }
+
+  /** Messages waiting for a commit (the one running included) and how long the oldest has waited: what `cluster status` shows as lag. */
+  backlog(): { messages: number; oldestMs: number } {
+    const oldest = this.arrivals[0];
+    return { messages: this.arrivals.length, oldestMs: oldest === undefined ? 0 : Math.round(performance.now() - oldest) };
   }
 
   /** Resolves when everything submitted so far is committed (or has failed and been handed back). */
@@ -165,6 +189,7 @@ export class IngestPipeline {
         this.o.log.error({ err }, "ingest commit failed unexpectedly");
         for (const m of batch) safeDone(m, err as Error);
       }
+      this.arrivals.splice(0, batch.length);
     }
   }
 
@@ -177,6 +202,8 @@ export class IngestPipeline {
     const stagedAnalytics: StagedAnalytics[] = [];
     const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
     const started = performance.now();
+    /** Stores of the batch this server may no longer write (cluster: their shard moved on). */
+    let refused: ReadonlySet<string> = new Set();
     try {
       // Opened before the commit (so opening does not see this batch), and the layouts the checks read.
       const stores = [...new Set(batch.map((m) => m.store))];
@@ -202,9 +229,10 @@ export class IngestPipeline {
         }
       }
       await storage.transaction(async (tx) => {
+        if (this.o.fence) refused = await this.o.fence(tx, stores);
         // One insert per agent of the commit (not one await per event): the hot path.
         for (const w of writes) {
-          if (w.events.length === 0) continue;
+          if (w.events.length === 0 || refused.has(w.store)) continue;
           const fresh = await tx.events.insertMany(w.store, w.agent, w.events, now);
           let list = accepted.get(w.store);
           for (let i = 0; i < w.events.length; i++) {
@@ -217,7 +245,7 @@ export class IngestPipeline {
             } else w.tally.duplicates++;
           }
         }
-        for (const t of tallies.values()) await tx.agents.recordIngest(t.store, t.agent, t);
+        for (const t of tallies.values()) if (!refused.has(t.store)) await tx.agents.recordIngest(t.store, t.agent, t);
         // The figures follow in the same transaction: a crash never leaves events without their aggregates.
         for (const [store, events] of accepted) {
           const staged = await this.stageAnalytics(tx, store, events);
@@ -233,6 +261,14 @@ export class IngestPipeline {
     }
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
     metrics.noteCommit();
+    if (refused.size > 0) {
+      // Left to the shard's new owner: unacknowledged, unsettled, uncounted here.
+      this.o.log.warn({ stores: [...refused].slice(0, 20) }, "messages of stores whose shard moved to another server are left to it");
+      for (const m of batch) if (refused.has(m.store)) safeDone(m, new NotOwnedError(m.store));
+      for (const [key, s] of settlements) if (refused.has(s.store)) settlements.delete(key);
+      for (const [key, t] of tallies) if (refused.has(t.store)) tallies.delete(key);
+      rejected.splice(0, rejected.length, ...rejected.filter((r) => !refused.has(r[0])));
+    }
     for (const r of rejected) this.reject(...r);
     for (const staged of stagedAnalytics) staged.commit();
     for (const t of tallies.values()) if (t.duplicates) metrics.eventsDuplicate.inc({ store: t.store }, t.duplicates);
@@ -241,7 +277,7 @@ export class IngestPipeline {
       const lagNow = Date.now();
       for (const e of events) metrics.ingestLag.observe(Math.max(0, lagNow - e.ts) / 1000);
     }
-    for (const m of batch) safeDone(m);
+    for (const m of batch) if (!refused.has(m.store)) safeDone(m);
     // Receipts only now, after the commit: an agent forgets an event only once it is stored for good.
     if (this.o.onSettled) {
       for (const s of settlements.values()) {
@@ -343,6 +379,9 @@ export class IngestPipeline {
 
   /** Why an event cannot be accepted: [reason, detail], or null. */
   private check(store: string, e: FootfallEvent, now: number): [string, string] | null {
+    // No database stores U+0000 in text (PostgreSQL refuses it): such an id would fail every commit it is in.
+    if (e.id.includes("\u0000") || (e.type !== "count" && e.visitor.includes("\u0000")))
+      return ["schema", `event ${JSON.stringify(e.id.slice(0, 80))}: an id holds U+0000, which cannot be stored`];
     if (e.ts > now + LIMITS.maxFutureMs) return ["future", `ts ${isoTime(e.ts)} is more than 5 minutes ahead of the server clock: check the agent's clock (NTP)`];
     if (e.ts < now - this.o.maxAgeMs) return ["too_old", `ts ${isoTime(e.ts)} is older than the accepted window (${Math.round(this.o.maxAgeMs / 3_600_000)} h)`];
     if (e.type === "position") return null;

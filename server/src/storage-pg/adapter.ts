@@ -734,6 +734,24 @@ async function savepoint<T>(core: PgCore, tx: TxState, storage: Storage, fn: (tx
  * in pages by visitor, each page one transaction (as ../aggregates/backfill.ts does on SQLite).
  */
 async function buildPending(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
+  // Servers starting together build one after the other: the second finds nothing left pending.
+  const lock = await core.pool.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
+    try {
+      return await buildPendingLocked(core, storage, opts);
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** The advisory lock of the aggregate build ("fbld"). */
+const BUILD_LOCK = 0x66626c64;
+
+async function buildPendingLocked(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
   const pending = (await core.pool.query<{ store: string }>("SELECT store FROM aggregate_state WHERE built_at = 0 ORDER BY store")).rows;
   const page = opts.pageSize ?? 50_000;
   let built = 0;

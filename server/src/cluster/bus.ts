@@ -1,0 +1,151 @@
+/**
+ * What the servers of a chain tell each other, through PostgreSQL's LISTEN/NOTIFY (no other part
+ * to run): which stores' live figures changed (from the server that ingests them, so that tablets
+ * on every server follow), and which store got a new layout (so that every server's layout cache
+ * and shard sessions take it in).
+ *
+ * Live changes are coalesced: the stores changed since the last notice go out together, at most
+ * one notice (a few, for thousands of stores: a payload holds under 8,000 bytes) every 100 ms, so
+ * each store is announced at most 10 times a second whatever its event rate. Receivers read the
+ * figures from storage when a tablet watches the store (the live hub's push, itself at most 10 a
+ * second per store).
+ */
+import pg from "pg";
+import type { Logger } from "../log.js";
+
+export const LIVE_CHANNEL = "footfall_live";
+export const LAYOUT_CHANNEL = "footfall_layouts";
+/** A NOTIFY payload must stay under 8,000 bytes. */
+const MAX_PAYLOAD = 7_000;
+
+export interface ClusterBusOptions {
+  url: string;
+  /** Notices carry it; a server ignores its own. */
+  serverId: string;
+  log: Logger;
+  /** Stores whose live figures another server changed. */
+  onLive(stores: string[]): void;
+  /** A store whose layout another server saved. */
+  onLayout(store: string): void;
+  /** The listening connection came back after a gap: notices may have been missed. */
+  onResync(): void;
+  /** How often live changes go out (default 100 ms). */
+  liveEveryMs?: number;
+}
+
+export class ClusterBus {
+  private listener: pg.Client | null = null;
+  private readonly dirty = new Set<string>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private sending: Promise<void> | null = null;
+  private closed = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+
+  private constructor(
+    private readonly pool: Pick<pg.Pool, "query">,
+    private readonly o: ClusterBusOptions,
+  ) {
+    this.timer = setInterval(() => void this.flush(), o.liveEveryMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Listens (a connection of its own, reconnected after a loss) and sends through `pool`. */
+  static async start(pool: Pick<pg.Pool, "query">, o: ClusterBusOptions): Promise<ClusterBus> {
+    const bus = new ClusterBus(pool, o);
+    await bus.listen();
+    return bus;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.o.url, application_name: "footfall-listen" });
+    client.on("notification", (n) => this.onNotification(n.channel, n.payload ?? ""));
+    client.on("error", (err) => {
+      this.o.log.warn({ err: err.message }, "the cluster's LISTEN connection failed; reconnecting");
+      this.reconnect(client);
+    });
+    client.on("end", () => this.reconnect(client));
+    await client.connect();
+    await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private reconnect(old: pg.Client): void {
+    if (this.closed || this.listener !== old || this.retry) return;
+    this.listener = null;
+    old.end().catch(() => {});
+    const attempt = () => {
+      this.retry = null;
+      if (this.closed) return;
+      this.listen().then(
+        () => this.o.onResync(),
+        (err: Error) => {
+          this.o.log.warn({ err: err.message }, "cannot LISTEN on PostgreSQL yet; trying again in 1 s");
+          this.retry = setTimeout(attempt, 1000);
+          this.retry.unref();
+        },
+      );
+    };
+    this.retry = setTimeout(attempt, 1000);
+    this.retry.unref();
+  }
+
+  private onNotification(channel: string, payload: string): void {
+    const bar = payload.indexOf("|");
+    if (bar < 0 || payload.slice(0, bar) === this.o.serverId) return;
+    const body = payload.slice(bar + 1);
+    try {
+      if (channel === LIVE_CHANNEL) this.o.onLive(body.split(",").filter(Boolean));
+      else if (channel === LAYOUT_CHANNEL && body) this.o.onLayout(body);
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message, channel }, "a cluster notice could not be handled");
+    }
+  }
+
+  /** Stores whose live figures this server changed (sent within 100 ms, coalesced). */
+  changed(stores: Iterable<string>): void {
+    for (const s of stores) this.dirty.add(s);
+  }
+
+  /** A layout saved here: the other servers reload it. */
+  async layoutSaved(store: string): Promise<void> {
+    await this.pool.query("SELECT pg_notify($1, $2)", [LAYOUT_CHANNEL, `${this.o.serverId}|${store}`]);
+  }
+
+  private flush(): Promise<void> {
+    if (this.sending || this.dirty.size === 0 || this.closed) return this.sending ?? Promise.resolve();
+    const stores = [...this.dirty];
+    this.dirty.clear();
+    const head = `${this.o.serverId}|`;
+    const payloads: string[] = [];
+    let cur = head;
+    for (const s of stores) {
+      if (cur.length + s.length + 1 > MAX_PAYLOAD && cur !== head) {
+        payloads.push(cur);
+        cur = head;
+      }
+      cur += (cur === head ? "" : ",") + s;
+    }
+    payloads.push(cur);
+    this.sending = this.pool
+      .query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", [LIVE_CHANNEL, payloads])
+      .then(
+        () => undefined,
+        (err: Error) => {
+          // Not resent: the next change of these stores, or the receivers' read interval, catches up.
+          this.o.log.warn({ err: err.message, stores: stores.length }, "could not announce live changes to the other servers");
+        },
+      )
+      .finally(() => (this.sending = null));
+    return this.sending;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sending;
+    await this.flush().catch(() => {});
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.listener?.end().catch(() => {});
+    this.listener = null;
+  }
+}

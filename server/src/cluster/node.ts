@@ -1,0 +1,233 @@
+/**
+ * One server of a chain (several servers on one PostgreSQL and one MQTT broker; issue 12): it
+ * takes its fair share of the shard leases (./leases.ts) and ingests only the stores of the shards
+ * it holds, through each shard's persistent MQTT session (./shard-mqtt.ts); every write of ingest
+ * is fenced by the leases' epochs; live changes and saved layouts reach the other servers through
+ * LISTEN/NOTIFY (./bus.ts). Every server answers every store's queries.
+ *
+ * On a shard taken: its stores' analytics are opened afresh (another server wrote them), then its
+ * session connects and inherits what the broker queued for it. Handed over: its session stops
+ * reading, its commits in flight finish, it disconnects, and the lease is released. Lost (expired
+ * and taken, or not renewed in time): its session goes at once and the fence refuses any commit of
+ * its stores still in flight, which stays unacknowledged for the next holder.
+ */
+import type { Layout } from "@footfall/core";
+import type { AnalyticsRegistry } from "../analytics/registry.js";
+import type { LayoutCache } from "../ingest/layouts.js";
+import type { Logger } from "../log.js";
+import type { TransportHandlers } from "../mqtt/transport.js";
+import type { PgStorage } from "../storage-pg/adapter.js";
+import type { Storage } from "../storage/types.js";
+import { ClusterBus } from "./bus.js";
+import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
+import { ShardedBroker } from "./shard-mqtt.js";
+import { shardOf } from "./shards.js";
+
+export interface ClusterNodeOptions {
+  storage: PgStorage;
+  databaseUrl: string;
+  mqtt: { url: string; username?: string | undefined; password?: string | undefined };
+  handlers: TransportHandlers;
+  analytics: AnalyticsRegistry;
+  layouts: LayoutCache;
+  log: Logger;
+  serverId?: string;
+  shards?: number;
+  ttlMs?: number;
+  renewEveryMs?: number;
+  /** What `cluster status` shows of this server besides its shards (HTTP URL, ingest backlog, ...). */
+  info?: () => Record<string, unknown>;
+  /** Another server changed these stores' live figures. */
+  onRemoteLive(stores: string[]): void;
+  /** Another server saved a layout of this store (reloaded here already). */
+  onRemoteLayout(store: string): void;
+}
+
+export class ClusterNode {
+  readonly leases: ShardLeases;
+  readonly broker: ShardedBroker;
+  private bus: ClusterBus | null = null;
+  /** Every known store, by shard. */
+  private readonly byShard = new Map<number, Set<string>>();
+  private discovery: ReturnType<typeof setInterval> | null = null;
+  private discovering: Promise<void> | null = null;
+
+  private constructor(
+    private readonly o: ClusterNodeOptions,
+    broker: ShardedBroker,
+    serverId: string,
+  ) {
+    this.broker = broker;
+    this.leases = new ShardLeases(o.storage.pool, {
+      serverId,
+      shards: o.shards,
+      ttlMs: o.ttlMs ?? DEFAULT_LEASE_TTL_MS,
+      renewEveryMs: o.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS,
+      info: () => ({ ...(o.info?.() ?? {}), sessions: this.broker.shards().length }),
+      onError: (err) => o.log.error({ err: err.message }, "shard leases: a round failed (the database?); leases not renewed in time are given up"),
+      hooks: {
+        acquired: (leases) => this.acquired(leases),
+        releasing: (shards) => this.releasing(shards),
+        lost: (shards) => this.lost(shards),
+      },
+    });
+  }
+
+  /** Connects to the broker and the bus; {@link join} then takes shards. */
+  static async start(o: ClusterNodeOptions): Promise<ClusterNode> {
+    const { hostname } = await import("node:os");
+    const { randomBytes } = await import("node:crypto");
+    const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+    const broker = await ShardedBroker.connect({ ...o.mqtt, serverId, log: o.log, handlers: o.handlers });
+    const node = new ClusterNode(o, broker, serverId);
+    try {
+      node.bus = await ClusterBus.start(o.storage.pool, {
+        url: o.databaseUrl,
+        serverId,
+        log: o.log,
+        onLive: (stores) => {
+          for (const s of stores) if (!node.ingests(s)) o.analytics.invalidate(s);
+          o.onRemoteLive(stores);
+        },
+        onLayout: (store) => void node.remoteLayout(store),
+        onResync: () => void node.resync(),
+      });
+    } catch (err) {
+      await broker.close().catch(() => {});
+      throw err;
+    }
+    return node;
+  }
+
+  /** Joins the chain: a first round of leases at once (sessions of the shards taken connect), then a round every renewal period. */
+  async join(): Promise<void> {
+    try {
+      await this.discover();
+      await this.leases.start();
+    } catch (err) {
+      await this.bus?.close().catch(() => {});
+      await this.broker.close().catch(() => {});
+      throw err;
+    }
+    this.discovery = setInterval(() => void this.discover(), this.leases.renewEveryMs);
+    this.discovery.unref();
+    this.o.log.info({ serverId: this.serverId, shards: this.leases.leases().map((l) => l.shard) }, "joined the chain");
+  }
+
+  get serverId(): string {
+    return this.leases.serverId;
+  }
+
+  /** Whether this server ingests `store` now (holds its shard's lease). */
+  ingests(store: string): boolean {
+    return this.leases.lease(shardOf(store, this.leases.shards)) !== null;
+  }
+
+  /**
+   * The ingest fence, first in every commit's transaction: the stores of `stores` whose shard this
+   * server no longer holds with the epoch it was given (those rows are share-locked until the
+   * commit, so a takeover waits for it).
+   */
+  async fence(tx: Storage, stores: readonly string[]): Promise<ReadonlySet<string>> {
+    const client = this.o.storage.clientOf(tx);
+    if (!client) throw new Error("cluster: the ingest fence needs the commit's PostgreSQL transaction");
+    const shardOfStore = new Map(stores.map((s) => [s, shardOf(s, this.leases.shards)]));
+    const held = new Map<number, Lease>();
+    for (const shard of new Set(shardOfStore.values())) {
+      const l = this.leases.lease(shard);
+      if (l) held.set(shard, l);
+    }
+    const ok = await fence(client, this.serverId, [...held.values()]);
+    return new Set(stores.filter((s) => !ok.has(shardOfStore.get(s)!)));
+  }
+
+  /** The ingesting server's stores changed: tell the others (coalesced). */
+  changed(stores: Iterable<string>): void {
+    this.bus?.changed(stores);
+  }
+
+  /** A layout was saved here: a new store joins its shard's session; the other servers reload it. */
+  async layoutSaved(layout: Layout): Promise<void> {
+    this.known(layout.store);
+    await this.bus
+      ?.layoutSaved(layout.store)
+      .catch((err: Error) =>
+        this.o.log.warn({ err: err.message, store: layout.store }, "could not tell the other servers of a new layout; they reload layouts within a minute"),
+      );
+  }
+
+  private async remoteLayout(store: string): Promise<void> {
+    this.known(store);
+    await this.o.layouts
+      .reload(store)
+      .catch((err: Error) => this.o.log.error({ err: err.message, store }, "could not reload a layout saved by another server"));
+    if (!this.ingests(store)) this.o.analytics.invalidate(store);
+    this.o.onRemoteLayout(store);
+  }
+
+  /** After a gap in the notices: layouts held may be stale; read them again. */
+  private async resync(): Promise<void> {
+    await this.discover();
+    for (const stores of this.byShard.values()) for (const s of stores) if (this.o.layouts.isLoaded(s)) await this.o.layouts.reload(s).catch(() => {});
+  }
+
+  /** A store (maybe new): in its shard's set, and subscribed when the shard is held here. */
+  private known(store: string): void {
+    const shard = shardOf(store, this.leases.shards);
+    let set = this.byShard.get(shard);
+    if (!set) this.byShard.set(shard, (set = new Set()));
+    if (set.has(store)) return;
+    set.add(store);
+    if (this.leases.lease(shard)) this.broker.addStores(shard, [store]);
+  }
+
+  /** Reads the store list: stores made by another server (a layout saved there) join their shard's session here. */
+  private discover(): Promise<void> {
+    this.discovering ??= this.o.storage.stores
+      .list()
+      .then(
+        (rows) => {
+          for (const r of rows) this.known(r.id);
+        },
+        (err: Error) => this.o.log.warn({ err: err.message }, "could not read the store list"),
+      )
+      .finally(() => (this.discovering = null));
+    return this.discovering;
+  }
+
+  private storesOf(shard: number): string[] {
+    return [...(this.byShard.get(shard) ?? [])];
+  }
+
+  private async acquired(leases: readonly Lease[]): Promise<void> {
+    await this.discover();
+    for (const { shard } of leases) {
+      // Another server wrote these stores: their analytics are opened afresh at the next message.
+      for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
+      await this.broker.take(shard, this.storesOf(shard));
+    }
+    this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
+  }
+
+  private async releasing(shards: readonly number[]): Promise<void> {
+    await Promise.all(shards.map((shard) => this.broker.hand(shard)));
+    for (const shard of shards) for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
+    this.o.log.info({ shards }, "shards handed over");
+  }
+
+  private lost(shards: readonly number[]): void {
+    for (const shard of shards) {
+      this.broker.drop(shard);
+      for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
+    }
+    this.o.log.warn({ shards }, "shard leases lost (not renewed in time, or taken over): their sessions are closed");
+  }
+
+  /** Leaves the chain: hands every shard over (the others take them at once), then closes the broker link and the bus. */
+  async close(): Promise<void> {
+    if (this.discovery) clearInterval(this.discovery);
+    await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
+    await this.broker.close();
+    await this.bus?.close();
+  }
+}

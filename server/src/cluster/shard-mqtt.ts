@@ -1,0 +1,293 @@
+/**
+ * MQTT for several servers sharing one broker (issue 12): one persistent session per shard.
+ *
+ * The server that holds a shard's lease connects as `footfall-shard-NN` with `clean: false` and
+ * subscribes, at QoS 1, to the events and status topics of that shard's stores (one pair of topic
+ * filters per store: a broker cannot filter by hash). The session lives in the broker, not in the
+ * server: while nobody holds the shard (its server died), the broker queues the shard's messages
+ * for it, and the server that takes the lease over connects with the same client id and inherits
+ * them, with every message the dead server had received but not acknowledged. A server that hands
+ * a shard over (fair share, shutdown) stops taking its messages, lets the commits in flight finish
+ * and disconnects; what it did not acknowledge goes to the next holder.
+ *
+ * Acknowledgements: a PUBACK is sent only after the message's events are committed (as with one
+ * server), but without holding up the messages behind it: mqtt.js hands a QoS 1 message over and
+ * waits for its callback before reading the next, so the callback is released at once and the
+ * PUBACK sent later, when the commit is done (up to `maxInflight` messages a shard; beyond that the
+ * reading waits, and the broker queues). Publishing (retained layouts, receipts) goes through one
+ * more client with a clean session of its own.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { parseTopic, topics, type Layout } from "@footfall/core";
+import type { Logger } from "../log.js";
+import {
+  decodeStatus,
+  layoutPayload,
+  MAX_LAYOUT_MESSAGE_BYTES,
+  receiptPayloads,
+  type MqttTransport,
+  type SettledEvents,
+  type TransportHandlers,
+} from "../mqtt/transport.js";
+
+export interface ShardedBrokerOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** This server's id: its publishing client is `footfall-pub-<id>`. */
+  serverId: string;
+  log: Logger;
+  handlers: TransportHandlers;
+  /** Messages a shard's session may hold unacknowledged in this server before it stops reading (default 2,000). */
+  maxInflight?: number;
+  /** How long handing a shard over waits for its commits in flight (default 15 s). */
+  drainTimeoutMs?: number;
+}
+
+/** The client id of a shard's persistent session. */
+export const shardClientId = (shard: number) => `footfall-shard-${String(shard).padStart(2, "0")}`;
+
+/** Handed to mqtt.js's callback: go on reading, and send no PUBACK now (it is sent after the commit). */
+const DEFERRED = Object.assign(new Error("acknowledged after the commit"), { deferred: true });
+
+type PubackSender = { _sendPacket(packet: { cmd: "puback"; messageId: number }, cb?: () => void): void };
+
+function clientOptions(o: ShardedBrokerOptions, clientId: string, clean: boolean): IClientOptions {
+  return { clientId, clean, username: o.username, password: o.password, reconnectPeriod: 1000, connectTimeout: 10_000, protocolVersion: 4 };
+}
+
+/** One shard's session: subscribed to its stores' topics, acknowledging after commits. */
+class ShardSession {
+  readonly client: MqttClient;
+  private readonly stores = new Set<string>();
+  private inflight = 0;
+  private paused: (() => void) | null = null;
+  private closing = false;
+  private drainedWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly shard: number,
+    private readonly o: ShardedBrokerOptions,
+  ) {
+    const log = o.log;
+    this.client = mqtt.connect(o.url, clientOptions(o, shardClientId(shard), false));
+    this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
+    this.client.on("connect", (connack) => {
+      (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
+      // The session keeps its subscriptions; subscribing again at every connect covers a session the broker lost.
+      this.subscribe([...this.stores]);
+    });
+    this.client.on("error", (err) => {
+      if ((err as { deferred?: boolean }).deferred) return;
+      log.error({ shard, err: err.message }, "MQTT error on a shard session: check FOOTFALL_MQTT_URL and the server's broker credentials");
+    });
+    this.client.on("reconnect", () => log.warn({ shard }, "shard session reconnecting to the MQTT broker"));
+  }
+
+  /** Resolves at the first connection, or after `ms` (mqtt.js keeps trying either way). */
+  connected(ms: number): Promise<boolean> {
+    if (this.client.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), ms);
+      this.client.once("connect", () => (clearTimeout(t), resolve(true)));
+    });
+  }
+
+  /** Subscribe to the events and status of these stores (new ones only). */
+  add(stores: Iterable<string>): void {
+    const fresh = [...stores].filter((s) => !this.stores.has(s));
+    for (const s of fresh) this.stores.add(s);
+    if (fresh.length && this.client.connected) this.subscribe(fresh);
+  }
+
+  private subscribe(stores: string[]): void {
+    if (stores.length === 0 || this.closing) return;
+    const filters = stores.flatMap((s) => [topics.events(s, "+"), topics.status(s, "+")]);
+    // A few hundred filters a SUBSCRIBE at most.
+    for (let i = 0; i < filters.length; i += 200) {
+      this.client.subscribe(filters.slice(i, i + 200), { qos: 1 }, (err) => {
+        if (err) this.o.log.error({ shard: this.shard, err: err.message }, "subscribing a shard's stores failed; retried at the next connection");
+      });
+    }
+  }
+
+  private onMessage(packet: mqtt.IPublishPacket, callback: (err?: Error) => void): void {
+    // Handing over: neither processed nor acknowledged; reading stops here and the broker keeps it for the next holder.
+    if (this.closing) return;
+    const qos1 = packet.qos === 1 && packet.messageId !== undefined;
+    let settled = false;
+    const finish = (ack: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (!qos1) return ack ? callback() : callback(DEFERRED);
+      this.inflight--;
+      if (ack && this.client.connected && !this.client.disconnecting)
+        (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
+      if (this.paused && this.inflight < (this.o.maxInflight ?? 2000)) {
+        const go = this.paused;
+        this.paused = null;
+        go();
+      }
+      if (this.inflight === 0) for (const w of this.drainedWaiters.splice(0)) w();
+    };
+    if (qos1) {
+      this.inflight++;
+      // Go on reading at once (no PUBACK yet), unless too much waits for commits already.
+      if (this.inflight < (this.o.maxInflight ?? 2000)) callback(DEFERRED);
+      else this.paused = () => callback(DEFERRED);
+    }
+    try {
+      handle(this.o, packet, finish);
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
+      finish(true);
+    }
+  }
+
+  /** Stop taking messages, wait for the commits in flight (up to the drain timeout), disconnect; the session stays in the broker. */
+  async hand(): Promise<void> {
+    this.closing = true;
+    if (this.inflight > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 15_000);
+        this.drainedWaiters.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+    await this.client.endAsync(false).catch(() => {});
+  }
+
+  /** Lost: disconnect at once; nothing more is acknowledged from here (the next holder gets it again). */
+  drop(): void {
+    this.closing = true;
+    this.client.end(true);
+  }
+}
+
+/** What to do with one message of a shard's session (as connectExternalBroker does for one server). */
+function handle(o: ShardedBrokerOptions, packet: mqtt.IPublishPacket, finish: (ack: boolean) => void): void {
+  const parsed = parseTopic(packet.topic);
+  if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return finish(true);
+  const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+  o.handlers
+    .isKnownAgent(parsed.store, parsed.agent)
+    .then(
+      async (known) => {
+        if (!known) {
+          o.handlers.reject(
+            parsed.store,
+            parsed.agent,
+            "unknown_agent",
+            `message on "${packet.topic}" from an agent this server does not know: add it with \`footfall agent add\``,
+          );
+          return finish(true);
+        }
+        if (parsed.kind === "status") {
+          await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+          return finish(true);
+        }
+        o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => finish(!err) });
+      },
+      (err: Error) => {
+        o.log.error({ err: err.message, topic: packet.topic.slice(0, 200) }, "could not look the agent up; the message will be delivered again");
+        finish(false);
+      },
+    )
+    .catch((err: Error) => {
+      o.log.error({ err: err.message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
+      finish(true);
+    });
+}
+
+/**
+ * The broker link of a server in a chain: a publishing client, and the sessions of the shards it
+ * holds ({@link take}, {@link hand}, {@link drop}, driven by the shard leases).
+ */
+export class ShardedBroker implements MqttTransport {
+  readonly kind = "external" as const;
+  private readonly sessions = new Map<number, ShardSession>();
+
+  private constructor(
+    private readonly o: ShardedBrokerOptions,
+    private readonly publisher: MqttClient,
+  ) {}
+
+  /** Connects the publishing client (within 10 s, or throws saying what to check). */
+  static async connect(o: ShardedBrokerOptions): Promise<ShardedBroker> {
+    const publisher = mqtt.connect(o.url, clientOptions(o, `footfall-pub-${o.serverId}`.slice(0, 128), true));
+    publisher.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
+    publisher.on("connect", () => (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        publisher.end(true);
+        reject(new Error(`no answer from the MQTT broker at ${o.url} within 10 s: is it running?`));
+      }, 10_000);
+      publisher.once("connect", () => (clearTimeout(t), resolve()));
+    });
+    o.log.info({ url: o.url }, "connected to the MQTT broker");
+    return new ShardedBroker(o, publisher);
+  }
+
+  connected(): boolean {
+    return this.publisher.connected && [...this.sessions.values()].every((s) => s.client.connected);
+  }
+
+  /** Shards whose session this server holds now. */
+  shards(): number[] {
+    return [...this.sessions.keys()].sort((a, b) => a - b);
+  }
+
+  /** The lease of `shard` was taken: connect its session (waits up to 5 s for the broker; never throws) and subscribe its stores. */
+  async take(shard: number, stores: Iterable<string>): Promise<void> {
+    this.sessions.get(shard)?.drop();
+    const s = new ShardSession(shard, this.o);
+    this.sessions.set(shard, s);
+    s.add(stores);
+    if (!(await s.connected(5000))) this.o.log.warn({ shard }, "the shard's session has not connected to the broker yet; it keeps trying");
+  }
+
+  /** New stores of a held shard. */
+  addStores(shard: number, stores: Iterable<string>): void {
+    this.sessions.get(shard)?.add(stores);
+  }
+
+  /** Hand the shard over: its commits in flight finish, then its session disconnects (kept by the broker). */
+  async hand(shard: number): Promise<void> {
+    const s = this.sessions.get(shard);
+    this.sessions.delete(shard);
+    await s?.hand();
+  }
+
+  /** The shard's lease was lost: its session goes at once. */
+  drop(shard: number): void {
+    this.sessions.get(shard)?.drop();
+    this.sessions.delete(shard);
+  }
+
+  async publishLayout(layout: Layout): Promise<void> {
+    const payload = layoutPayload(layout);
+    if (Buffer.byteLength(payload) > MAX_LAYOUT_MESSAGE_BYTES) {
+      this.o.log.error(
+        { store: layout.store, bytes: Buffer.byteLength(payload) },
+        `layout of store ${layout.store} not sent to agents: over ${MAX_LAYOUT_MESSAGE_BYTES} bytes; use fewer polygon corners`,
+      );
+      return;
+    }
+    await this.publisher.publishAsync(topics.layout(layout.store), payload, { qos: 1, retain: true });
+  }
+
+  publishReceipt(store: string, agent: string, receipt: SettledEvents): void {
+    const topic = topics.receipts(store, agent);
+    for (const payload of receiptPayloads(receipt)) {
+      this.publisher.publish(topic, payload, { qos: 1 }, (err) => {
+        if (err) this.o.log.warn({ store, agent, err: err.message }, "could not publish a receipt; the agent will send those events again");
+      });
+    }
+  }
+
+  /** Hands every shard's session over (call after the leases are released or lost), then disconnects the publisher. */
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((shard) => this.hand(shard)));
+    await this.publisher.endAsync().catch(() => {});
+  }
+}
