@@ -6,8 +6,9 @@
  * WebSocket, a server killed), PostgreSQL's health check against a real PostgreSQL, and chain-init,
  * chain-layouts and chain-sim against Debian's mosquitto with the shipped configuration and a server.
  *
- * The servers here are single servers on one database each: two servers sharing one PostgreSQL
- * need the PostgreSQL storage adapter (FOOTFALL_DATABASE_URL), which the scripts already pass on.
+ * The compose services' server runs here as the chain's only member (FOOTFALL_DATABASE_URL and
+ * FOOTFALL_MQTT_URL: shard leases, a session per shard); two of them sharing one database, with a
+ * kill -9, are test/e2e/chain.test.ts.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
