@@ -179,6 +179,10 @@ describe("experiments", () => {
     await viewer.goto(`${server.httpUrl}/#/experiments/shop?token=${shop.tokens.viewer}`);
     await viewer.getByTestId(`experiment-${id}`).waitFor();
     expect(await viewer.getByTestId("exp-new").count()).toBe(0);
+    // The same times in the list and on the experiment's page: the store's (Paris), labelled with its zone.
+    const period = await page.getByTestId("exp-period-before").textContent();
+    expect(period).toMatch(/\d\d:\d\d CES?T – /);
+    await expect.poll(() => viewer.getByTestId(`experiment-${id}`).locator("td").nth(3).textContent()).toBe(period);
     await shot(viewer, "experiment-list");
     await viewer.close();
     await page.close();

@@ -87,7 +87,7 @@ export interface Experiment extends ExperimentInput {
 }
 
 export type ExperimentMetricId = "reach" | "visits" | "medianDwell" | "conversion";
-export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell";
+export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | "not comparable";
 
 export interface MetricResult {
   metric: ExperimentMetricId;
@@ -109,5 +109,7 @@ export interface ExperimentResult {
   experiment: Experiment;
   zones: { zone: string; metrics: MetricResult[] }[];
   warnings: string[];
+  /** Trips of the test stores (and control stores) in each period. */
+  trips?: { test: { before: number; after: number }; control: { before: number; after: number } | null };
   computedAt: number | string;
 }

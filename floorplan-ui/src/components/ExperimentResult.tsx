@@ -8,7 +8,7 @@ import type { Layout } from "@footfall/core";
 import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useAsync } from "../hooks/useAsync.js";
 import { formatDateTimeZ } from "../model/format.js";
-import { hasControls, reachValues, reachZones, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { hasControls, reachValues, reachZones, sampleNotice, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -75,6 +75,7 @@ function Loaded({ result }: { result: Result }) {
         <button className="btn" onClick={exportCsv} data-testid="exp-export">Export CSV</button>
         {exporting && <span className="small muted" role="status">{exporting}</span>}
       </div>
+      {sampleNotice(result) && <div className="alert info" data-testid="exp-too-small">{sampleNotice(result)}</div>}
       {result.warnings.length > 0 && (
         <div className="alert warn" data-testid="exp-warnings">
           <ul style={{ margin: 0, paddingLeft: 18 }}>{result.warnings.map((w) => <li key={w}>{w}</li>)}</ul>

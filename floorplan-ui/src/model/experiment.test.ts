@@ -18,9 +18,11 @@ describe("defaultWindows", () => {
   it("takes the longest whole number of weeks that fits on both sides", () => {
     expect(defaultWindows(T0, 0, null, T0 + 20 * D)).toEqual({ before: { from: T0 - 14 * D, to: T0 }, after: { from: T0, to: T0 + 14 * D } });
   });
-  it("falls back to whole days, then whole hours", () => {
+  it("falls back to whole days, and gives none under a day", () => {
     expect(defaultWindows(T0, T0 - 3.5 * D, null, T0 + 10 * D)!.after).toEqual({ from: T0, to: T0 + 3 * D });
-    expect(defaultWindows(T0, 0, null, T0 + 4 * H + 60_000)!.before).toEqual({ from: T0 - 4 * H, to: T0 });
+    // Under a full day on either side there is nothing worth comparing yet.
+    expect(defaultWindows(T0, 0, null, T0 + 4 * H + 60_000)).toBeNull();
+    expect(defaultWindows(T0, T0 - 20 * H, null, T0 + 3 * D)).toBeNull();
   });
   it("stops at the next layout version", () => {
     expect(defaultWindows(T0, 0, T0 + 8 * D, T0 + 60 * D)!.after.to).toBe(T0 + 7 * D);
@@ -90,7 +92,14 @@ describe("checkExperiment", () => {
   it("notes periods of different lengths without refusing them", () => {
     const f = experimentReducer(ready(), { type: "setPeriod", which: "after", edge: "to", ts: T0 + 3 * D });
     expect(checkExperiment(f).problems).toEqual([]);
-    expect(checkExperiment(f).notes[0]).toMatch(/differ in length/);
+    expect(checkExperiment(f).notes.join(" ")).toMatch(/differ in length/);
+  });
+  it("refuses a period shorter than a day, and says a week compares like with like", () => {
+    const hours = experimentReducer(ready(), { type: "setPeriod", which: "after", edge: "to", ts: T0 + 5 * 3_600_000 });
+    expect(checkExperiment(hours).problems.join(" ")).toMatch(/after period is shorter than a day/);
+    expect(toExperimentInput(hours)).toBeNull();
+    const days = experimentReducer(ready(), { type: "setPeriod", which: "after", edge: "to", ts: T0 + 3 * D });
+    expect(checkExperiment(days).notes.join(" ")).toMatch(/shorter than a week/);
   });
   it("asks for zones of interest", () => {
     const f = experimentReducer(ready(), { type: "toggleZone", zone: "promo" });

@@ -50,19 +50,20 @@ export function versionContext(versions: readonly LayoutVersion[], version: numb
   return { change: i >= 0 ? sorted[i]! : null, previous: i > 0 ? sorted[i - 1]! : null, next: i >= 0 ? (sorted[i + 1] ?? null) : null };
 }
 
+/** The shortest period the server compares (a whole day, so every hour of the day is in it). */
+export const MIN_PERIOD_MS = DAY;
+
 /**
  * Equal windows just before and just after the change: the longest of 4, 2 or 1 weeks that fits
- * (whole weeks keep the mix of weekdays the same), else whole days, else whole hours, else what
- * there is. They never reach back past the previous version, nor past the next version or now.
+ * (whole weeks keep the mix of weekdays the same), else whole days. Null while there is not a full
+ * day on both sides: minutes of data would give a verdict on noise. They never reach back past the
+ * previous version, nor past the next version or now.
  */
 export function defaultWindows(changeAt: number, previousFrom: number | null, nextFrom: number | null, now: number): { before: Period; after: Period } | null {
   const room = Math.min(changeAt - (previousFrom ?? -Infinity), (nextFrom ?? Infinity) - changeAt, now - changeAt);
-  if (!(room > 0)) return null;
-  let len = room;
+  if (!(room >= MIN_PERIOD_MS)) return null;
   const week = [28, 14, 7].find((d) => room >= d * DAY);
-  if (week) len = week * DAY;
-  else if (room >= DAY) len = Math.floor(room / DAY) * DAY;
-  else if (room >= HOUR) len = Math.floor(room / HOUR) * HOUR;
+  const len = week ? week * DAY : Math.floor(room / DAY) * DAY;
   return { before: { from: changeAt - len, to: changeAt }, after: { from: changeAt, to: changeAt + len } };
 }
 
@@ -128,13 +129,17 @@ export function checkExperiment(form: ExperimentForm): FormCheck {
   else if (!ctx.change) problems.push("Pick the layout version that made the change.");
   else if (!ctx.previous) problems.push(`Version ${ctx.change.version} is the store's first layout: there is no “before” to compare with.`);
   const { before, after } = form;
-  if (ctx.change && (!before || !after)) problems.push("There is no time after this change yet to compare with.");
+  if (ctx.change && (!before || !after)) problems.push("There is not yet a full day after this change (or before it, since the previous version) to compare: a period needs 24 hours at least.");
   if (before && after && ctx.change) {
     if (!(before.from < before.to)) problems.push("The before period ends before it starts.");
     if (!(after.from < after.to)) problems.push("The after period ends before it starts.");
     if (before.to > ctx.change.validFrom) problems.push("The before period must end by the change.");
     if (after.from < ctx.change.validFrom) problems.push("The after period must start at the change or later.");
     const lb = before.to - before.from, la = after.to - after.from;
+    for (const [which, len] of [["before", lb], ["after", la]] as const) {
+      if (len > 0 && len < MIN_PERIOD_MS) problems.push(`The ${which} period is shorter than a day: it leaves hours of the day out, and a few hours of data give a verdict on noise.`);
+    }
+    if (lb >= MIN_PERIOD_MS && la >= MIN_PERIOD_MS && Math.min(lb, la) < 7 * DAY) notes.push("Periods shorter than a week mix weekdays unevenly (a Saturday weighs more): a week or more on each side compares like with like.");
     if (lb > 0 && la > 0 && Math.abs(lb - la) > HOUR) notes.push("The periods differ in length: figures are compared per period as they are, so prefer equal lengths.");
     if (after.to > form.now) notes.push("The after period runs into the future: the result will change as data arrives.");
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, verdictRows } from "./verdict.js";
+import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -57,5 +57,16 @@ describe("reach plans", () => {
     expect(promoAfter!.label).toBe("28%");
     expect(wine!.fill).toBe(NO_DATA_FILL);
     expect(reachZones(layout, before, max)[0]!.fill).not.toBe("#fde725");
+  });
+});
+
+describe("sampleNotice", () => {
+  const metric = (verdict: string) => ({ metric: "reach", before: 0.1, after: 0.2, change: 0.1, interval: null, did: null, verdict, text: "", warning: null }) as never;
+  it("says when no verdict can tell anything, with the trips of each period", () => {
+    const r = { zones: [{ zone: "promo", metrics: [metric("too small to tell"), metric("not comparable")] }], trips: { test: { before: 12, after: 9 }, control: null } };
+    expect(sampleNotice(r)).toMatch(/Too few figures to tell anything yet \(12 trips before, 9 after\): a verdict needs at least 30/);
+  });
+  it("says nothing when some verdict stands", () => {
+    expect(sampleNotice({ zones: [{ zone: "promo", metrics: [metric("too small to tell"), metric("increase")] }] })).toBeNull();
   });
 });

@@ -109,6 +109,18 @@ const rank = (order: readonly string[], zone: string) => {
   return i < 0 ? order.length : i;
 };
 
+/**
+ * What to say above the verdicts when they cannot say much: every verdict too small to tell (the
+ * trips in each period, and how many it takes), or zones that are not comparable. Null otherwise.
+ */
+export function sampleNotice(result: Pick<ExperimentResult, "zones" | "trips">): string | null {
+  const verdicts = result.zones.flatMap((z) => z.metrics.map((m) => m.verdict));
+  if (verdicts.length === 0 || !verdicts.every((v) => v === "too small to tell" || v === "not comparable")) return null;
+  const t = result.trips?.test;
+  const counts = t ? ` (${t.before} trips before, ${t.after} after)` : "";
+  return `Too few figures to tell anything yet${counts}: a verdict needs at least 30 in each period. Wait for more data or take longer periods before deciding.`;
+}
+
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */
 export const hasControls = (rows: readonly VerdictRow[]) => rows.some((r) => r.did !== null);
 
