@@ -8,3 +8,4 @@ export { extractFrames } from "./frames.js";
 export { matchFrame, sumCounts, precisionRecall, type MatchCounts, type TruthBox, type ScoredBox } from "./metrics.js";
 export { readLabels, type LabelSet, type LabelledFrame, type LabelledPerson } from "./labels.js";
 export { evaluate, type EvalReport, type ThresholdFigures } from "./evaluate.js";
+export * from "./forecast/index.js";

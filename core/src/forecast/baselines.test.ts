@@ -11,7 +11,7 @@ function series(values: (number | null)[]): Series {
   return { grain: "hour", timeZone: "UTC", starts: bucketStarts({ from, to: from + values.length * 3_600_000 }, "hour", "UTC"), values };
 }
 /** Three weeks: week w, hour h of the week holds 100 w + h % 24. */
-const threeWeeks = () => Array.from({ length: 3 * WEEK }, (_, i) => 100 * Math.floor(i / WEEK) + (i % 24));
+const threeWeeks = (): (number | null)[] => Array.from({ length: 3 * WEEK }, (_, i) => 100 * Math.floor(i / WEEK) + (i % 24));
 
 describe("seasonalNaive", () => {
   it("repeats the same hour of last week", () => {
@@ -51,7 +51,7 @@ describe("seasonalMean", () => {
 
 describe("dailyNaive", () => {
   it("repeats the same hour of the most recent known day", () => {
-    const v = Array.from({ length: 72 }, (_, i) => i);
+    const v: (number | null)[] = Array.from({ length: 72 }, (_, i) => i);
     v[40] = null;
     const s = series(v);
     expect(dailyNaive(s, localGrid(s), 48, 3)).toEqual([24, 25, 26]);
@@ -64,7 +64,7 @@ describe("baselines read nothing at or after the origin (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 3 * WEEK - 1 }), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 0, max: 1000 }), (origin, h, noise) => {
         const a = series(threeWeeks());
-        const b = series(threeWeeks().map((v, i) => (i >= origin ? v + noise : v)));
+        const b = series(threeWeeks().map((v, i) => (i >= origin ? v! + noise : v)));
         const [ga, gb] = [localGrid(a), localGrid(b)];
         expect(seasonalNaive(b, gb, origin, h)).toEqual(seasonalNaive(a, ga, origin, h));
         expect(seasonalMean(b, gb, origin, h)).toEqual(seasonalMean(a, ga, origin, h));

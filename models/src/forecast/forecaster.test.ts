@@ -1,0 +1,92 @@
+import { featureContext, intervalCoverage, meanAbsoluteError, seasonalNaive, type Series } from "@footfall/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { syntheticTraffic } from "../../../test/support/traffic.js";
+import { contexts, forecastBuckets, mainMethod, trainForecastModel, type ForecastModel } from "./forecaster.js";
+
+const WEEK = 168;
+/** Monday 2 March 2026, 00:00 in Paris: the series crosses the spring-forward night of 29 March. */
+const FROM = Date.parse("2026-03-01T23:00:00+00:00");
+const TZ = "Europe/Paris";
+const series = syntheticTraffic({ seed: 42, from: FROM, days: 14 * 7, timeZone: TZ });
+/** Trained on the first 12 weeks; the last 2 are held out. */
+const END = series.starts.findIndex((t) => t >= FROM + 12 * 7 * 86_400_000);
+
+let model: ForecastModel;
+beforeAll(async () => {
+  model = await trainForecastModel(series, {}, { end: END, seed: 1 });
+}, 120_000);
+
+const hide = (s: Series, from: number): Series => ({ ...s, values: s.values.map((v, i) => (i >= from ? null : v)) });
+
+describe("trainForecastModel on a seeded synthetic store", () => {
+  it("trains an hourly and a daily model and says how long it took", () => {
+    expect(model.hourly).not.toBeNull();
+    expect(model.daily).not.toBeNull();
+    expect(model.hourly!.rows).toBeGreaterThan(1000);
+    expect(model.trainMs).toBeGreaterThan(0);
+    expect(model.trainedTo).toBe(series.starts[END]);
+  });
+
+  it("beats seasonal-naive on the next 24 hours of the two held-out weeks", () => {
+    const ctx = featureContext(series);
+    const actual: (number | null)[] = [];
+    const ours: (number | null)[] = [];
+    const naive: (number | null)[] = [];
+    const lo: (number | null)[] = [];
+    const hi: (number | null)[] = [];
+    for (let o = END; o + 24 <= series.values.length; o += 5) {
+      const f = forecastBuckets(ctx, model.hourly, o, 24);
+      expect(mainMethod(f)).toBe("mlp");
+      const sn = seasonalNaive(series, ctx.grid, o, 24);
+      for (let k = 0; k < 24; k++) {
+        actual.push(series.values[o + k]!);
+        ours.push(f[k]!.mid);
+        lo.push(f[k]!.lo);
+        hi.push(f[k]!.hi);
+        naive.push(sn[k]!);
+      }
+    }
+    const ratio = meanAbsoluteError(actual, ours) / meanAbsoluteError(actual, naive);
+    expect(ratio).toBeLessThan(0.85);
+    const coverage = intervalCoverage(actual, lo, hi);
+    expect(coverage).toBeGreaterThan(0.65);
+    expect(coverage).toBeLessThan(0.95);
+  });
+
+  it("forecasts 14 days with the daily model, each inside its own interval", () => {
+    const ctx = contexts(hide(series, END), {}, END);
+    const f = forecastBuckets(ctx.daily, model.daily, ctx.dailyEnd, 14);
+    expect(f).toHaveLength(14);
+    expect(mainMethod(f)).toBe("mlp");
+    for (const p of f) expect(p.lo! <= p.mid! && p.mid! <= p.hi! && p.lo! >= 0).toBe(true);
+  });
+
+  it("gives the same forecasts after a JSON round trip (a worker hands models over as JSON)", () => {
+    const ctx = featureContext(series);
+    const copy = JSON.parse(JSON.stringify(model)) as ForecastModel;
+    expect(forecastBuckets(ctx, copy.hourly, END + 7, 24)).toEqual(forecastBuckets(ctx, model.hourly, END + 7, 24));
+  });
+});
+
+describe("an honest fallback when history is short", () => {
+  it("answers with the seasonal mean, and says why, with 3 weeks of history", async () => {
+    const short = hide(series, 3 * WEEK);
+    const m = await trainForecastModel(short, {}, { end: 3 * WEEK });
+    expect(m.hourly).toBeNull();
+    expect(m.notes.join(" ")).toMatch(/hourly: 3\.0 weeks of known history, the model needs 6/);
+    const f = forecastBuckets(featureContext(short), m.hourly, 3 * WEEK, 24);
+    expect(mainMethod(f)).toBe("seasonal-mean");
+    for (const p of f) expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
+  });
+
+  it("repeats the last days with less than a week, and says nothing without any history", () => {
+    const days = hide(series, 3 * 24);
+    expect(mainMethod(forecastBuckets(featureContext(days), null, 3 * 24, 24))).toBe("recent-days");
+    const none = forecastBuckets(featureContext(hide(series, 0)), null, 0, 3);
+    expect(none.map((p) => [p.method, p.mid])).toEqual([
+      ["none", null],
+      ["none", null],
+      ["none", null],
+    ]);
+  });
+});

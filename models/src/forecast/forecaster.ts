@@ -1,0 +1,288 @@
+/**
+ * Traffic forecasts for a store or a zone: visitors per local hour for the next 24 hours and per
+ * local day for the next 14, each with an 80 % interval. A quantile MLP on calendar and lag
+ * features (`@footfall/core` forecast features) where the history allows, its interval widened
+ * by split-conformal calibration on the last weeks it did not train on (CQR, Romano et al. 2019);
+ * otherwise an honest seasonal baseline, and every point says which method gave it.
+ */
+import {
+  countOf,
+  dailyFeatures,
+  dailyNaive,
+  dailyTotals,
+  featureContext,
+  hourlyFeatures,
+  MAX_DAILY_HORIZON,
+  MAX_HOURLY_HORIZON,
+  quantile,
+  residualBands,
+  seasonalMean,
+  targetOf,
+  type Band,
+  type EpochMs,
+  type FeatureContext,
+  type FeatureRow,
+  type Series,
+  type SpecialDays,
+} from "@footfall/core";
+import { fitQuantileMlp, predictMlp, type MlpOptions, type MlpWeights } from "./mlp.js";
+
+/** Who answered a forecast point. */
+export type ForecastMethod = "mlp" | "seasonal-mean" | "recent-days" | "none";
+
+/** A trained model of one grain (hourly or daily) with its conformal widening. */
+export interface GrainModel {
+  /** The ensemble: members differ by seed; their quantiles are averaged. */
+  members: MlpWeights[];
+  /** Added on the log scale below the 0.1 and above the 0.9 quantile (may be negative). */
+  widen: number;
+  rows: number;
+  validationRows: number;
+  epochs: number;
+  bestEpoch: number;
+  /** Validation pinball loss (log scale). */
+  loss: number;
+  ms: number;
+}
+
+/** A store's or zone's forecaster: JSON-safe, so a worker thread can train it and hand it over. */
+export interface ForecastModel {
+  hourly: GrainModel | null;
+  daily: GrainModel | null;
+  /** Why a grain has no model, e.g. "hourly: 3 weeks of history, the model needs 6". */
+  notes: string[];
+  backend: string;
+  /** Total training time, ms. */
+  trainMs: number;
+  /** Start of the first bucket not used for training. */
+  trainedTo: EpochMs;
+}
+
+export interface TrainOptions extends MlpOptions {
+  /** Train on buckets [0, end) of the hourly series (default: all). */
+  end?: number;
+  /** Weeks of history the hourly model trains on (the most recent). Default 52 (a year: Christmas, summer). */
+  hourlyWeeks?: number;
+  /** Weeks of history the daily model trains on. Default 52. */
+  dailyWeeks?: number;
+  /** Hours between two training origins (5, coprime with 24, so every hour of day is an origin). */
+  originStride?: number;
+  /**
+   * One week in this many (the second most recent, then every n-th back; fortnights for the daily
+   * model) is held out for early stopping and conformal calibration. Default 4.
+   */
+  validationEvery?: number;
+  /** Fewest weeks of history for an hourly model. Default 6. */
+  minHourlyWeeks?: number;
+  /** Fewest weeks of history for a daily model. Default 10. */
+  minDailyWeeks?: number;
+  /** Members of the ensemble (seeds `seed`, `seed + 1`, ...). Default 3. */
+  ensemble?: number;
+  /** Train the daily model too (default true). */
+  daily?: boolean;
+  /** Interval coverage aimed at. Default 0.8. */
+  coverage?: number;
+}
+
+const WEEK_H = 168;
+
+interface Rows {
+  X: number[][];
+  y: number[];
+  /** Row weights: proportional to the row's base count, so the log-scale loss weighs errors about as the count-scale error (and MASE) does. */
+  w: number[];
+  validation: number[];
+}
+
+/**
+ * Training rows from origins every `stride` buckets in [start, end). `held(i)` tells whether
+ * bucket i lies in a held-out (validation) stretch: a row whose origin and target are both held
+ * out is a validation row, both not held out a training row, and a row astride is dropped, so
+ * that no training row shares a target with a validation row.
+ */
+function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) => FeatureRow[], start: number, end: number, held: (i: number) => boolean, stride: number, maxH: number): Rows {
+  const rows: Rows = { X: [], y: [], w: [], validation: [] };
+  for (let o = Math.max(1, start); o < end; o += stride) {
+    const heldOrigin = held(o);
+    for (const row of featuresAt(o, Math.min(maxH, end - o))) {
+      if (held(row.index) !== heldOrigin) continue;
+      const t = targetOf(ctx, row, end);
+      if (t === null) continue;
+      if (heldOrigin) rows.validation.push(rows.X.length);
+      rows.X.push(row.x);
+      rows.y.push(t);
+      rows.w.push(1 + row.base);
+    }
+  }
+  const mean = rows.w.reduce((a, b) => a + b, 0) / Math.max(1, rows.w.length);
+  rows.w = rows.w.map((x) => x / mean);
+  return rows;
+}
+
+/** Every `every`-th period counted back from `end`, starting with the second: held out for validation. */
+const interleaved = (end: number, period: number, every: number) => (i: number) => Math.floor((end - 1 - i) / period) % every === 1;
+
+/** The conformal widening: the `coverage` quantile (finite-sample corrected) of max(lo - y, y - hi). */
+function conformalWiden(members: readonly MlpWeights[], X: number[][], y: number[], rows: number[], coverage: number): number {
+  if (!rows.length) return 0;
+  const scores = rows.map((r) => {
+    const [lo, , hi] = predictEnsemble(members, X[r]!);
+    return Math.max(lo - y[r]!, y[r]! - hi);
+  });
+  scores.sort((a, b) => a - b);
+  const level = Math.min(1, Math.ceil((scores.length + 1) * coverage) / scores.length);
+  return quantile(scores, level);
+}
+
+/** The members' quantiles averaged (each member's sorted, so the average is sorted too). */
+export function predictEnsemble(members: readonly MlpWeights[], x: readonly number[]): [number, number, number] {
+  const out: [number, number, number] = [0, 0, 0];
+  for (const m of members) {
+    const q = predictMlp(m, x);
+    for (let k = 0; k < 3; k++) out[k] = out[k]! + q[k]! / members.length;
+  }
+  return out;
+}
+
+async function fitGrain(rows: Rows, opts: TrainOptions, coverage: number): Promise<GrainModel & { backend: string }> {
+  const started = performance.now();
+  const n = Math.max(1, Math.floor(opts.ensemble ?? 3));
+  const fits = [];
+  for (let k = 0; k < n; k++) fits.push(await fitQuantileMlp(rows.X, rows.y, rows.validation, { ...opts, seed: (opts.seed ?? 1) + k }, rows.w));
+  const members = fits.map((f) => f.weights);
+  return {
+    backend: fits[0]!.backend,
+    members,
+    widen: conformalWiden(members, rows.X, rows.y, rows.validation, coverage),
+    rows: rows.X.length - rows.validation.length,
+    validationRows: rows.validation.length,
+    epochs: Math.max(...fits.map((f) => f.epochs)),
+    bestEpoch: Math.max(...fits.map((f) => f.bestEpoch)),
+    loss: fits.reduce((a, f) => a + f.loss, 0) / n,
+    ms: performance.now() - started,
+  };
+}
+
+/** Index of the first bucket of `to` not known when the hourly series is known up to `hourlyEnd`. */
+function dailyEnd(daily: Series, hourly: Series, hourlyEnd: number): number {
+  const limit = hourly.starts[hourlyEnd] ?? Number.POSITIVE_INFINITY;
+  let d = 0;
+  while (d < daily.starts.length && (daily.starts[d + 1] ?? Number.POSITIVE_INFINITY) <= limit) d++;
+  // the last day is known only if it ends by the limit: its end is the next day's start, or the end of the hours
+  if (d < daily.starts.length && d === daily.starts.length - 1 && hourlyEnd >= hourly.starts.length) d++;
+  return d;
+}
+
+/** Contexts of an hourly series and of its daily totals (days known only while all their hours before `end` are). */
+export function contexts(series: Series, special: SpecialDays = {}, end = series.values.length): { hourly: FeatureContext; daily: FeatureContext; dailyEnd: number } {
+  const hourly = featureContext(series, special);
+  const days = dailyTotals(series, hourly.grid, end);
+  return { hourly, daily: featureContext(days, special), dailyEnd: dailyEnd(days, series, end) };
+}
+
+const knownCount = (s: Series, from: number, to: number): number => {
+  let n = 0;
+  for (let i = Math.max(0, from); i < to; i++) if (s.values[i] !== null && s.values[i] !== undefined) n++;
+  return n;
+};
+
+/** Train the hourly and daily models of an hourly series (each only when its history is long enough). */
+export async function trainForecastModel(series: Series, special: SpecialDays = {}, opts: TrainOptions = {}): Promise<ForecastModel> {
+  const started = performance.now();
+  if (series.grain !== "hour") throw new RangeError("trainForecastModel needs an hourly series");
+  const end = Math.min(opts.end ?? series.values.length, series.values.length);
+  const coverage = opts.coverage ?? 0.8;
+  const stride = opts.originStride ?? 5;
+  const ctx = contexts(series, special, end);
+  const notes: string[] = [];
+  let backend = "none";
+
+  let hourly: GrainModel | null = null;
+  const hourlyWeeks = opts.hourlyWeeks ?? 52;
+  const minH = opts.minHourlyWeeks ?? 6;
+  const knownWeeks = knownCount(series, end - hourlyWeeks * WEEK_H, end) / WEEK_H;
+  if (knownWeeks >= minH) {
+    const start = Math.max(0, end - hourlyWeeks * WEEK_H);
+    const rows = trainingRows(ctx.hourly, (o, h) => hourlyFeatures(ctx.hourly, o, h), start, end, interleaved(end, WEEK_H, opts.validationEvery ?? 4), stride, MAX_HOURLY_HORIZON);
+    if (rows.X.length - rows.validation.length >= 200) {
+      const { backend: b, ...m } = await fitGrain(rows, opts, coverage);
+      [hourly, backend] = [m, b];
+    } else notes.push(`hourly: only ${rows.X.length} usable training rows`);
+  } else notes.push(`hourly: ${knownWeeks.toFixed(1)} weeks of known history, the model needs ${minH}`);
+
+  let daily: GrainModel | null = null;
+  const dailyWeeks = opts.dailyWeeks ?? 52;
+  const minD = opts.minDailyWeeks ?? 10;
+  const dEnd = ctx.dailyEnd;
+  const knownDays = knownCount(ctx.daily.series, dEnd - dailyWeeks * 7, dEnd);
+  if (opts.daily === false) notes.push("daily: not asked for");
+  else if (knownDays >= minD * 7) {
+    const start = Math.max(0, dEnd - dailyWeeks * 7);
+    const rows = trainingRows(ctx.daily, (o, h) => dailyFeatures(ctx.daily, o, h), start, dEnd, interleaved(dEnd, 14, opts.validationEvery ?? 4), 1, MAX_DAILY_HORIZON);
+    if (rows.X.length - rows.validation.length >= 100) {
+      const { backend: b, ...m } = await fitGrain(rows, { ...opts, hidden: Math.min(opts.hidden ?? 16, 8) }, coverage);
+      [daily, backend] = [m, b];
+    } else notes.push(`daily: only ${rows.X.length} usable training rows`);
+  } else notes.push(`daily: ${(knownDays / 7).toFixed(1)} weeks of known days, the model needs ${minD}`);
+
+  return { hourly, daily, notes, backend, trainMs: performance.now() - started, trainedTo: series.starts[end] ?? (series.starts[end - 1] ?? 0) + 3_600_000 };
+}
+
+/** One forecast bucket. Values are null where nothing could be said (no history at all). */
+export interface ForecastPoint {
+  /** Index of the bucket in the series. */
+  index: number;
+  start: EpochMs;
+  lo: number | null;
+  mid: number | null;
+  hi: number | null;
+  method: ForecastMethod;
+}
+
+/**
+ * Forecast buckets `origin .. origin + horizon - 1` of `ctx`'s series (hourly or daily) from what
+ * is known before `origin`: the model where it has a row, else the seasonal mean of the last 4
+ * weeks, else the same hour of the last days known, each with its interval.
+ */
+export function forecastBuckets(ctx: FeatureContext, model: GrainModel | null, origin: number, horizon: number, coverage = 0.8): ForecastPoint[] {
+  const { series, grid } = ctx;
+  const hourly = series.grain === "hour";
+  const n = Math.max(0, Math.min(horizon, series.starts.length - origin));
+  const rows = new Map<number, FeatureRow>();
+  if (model) {
+    // the model answers up to its longest horizon; a baseline answers beyond it
+    const h = Math.min(n, hourly ? MAX_HOURLY_HORIZON : MAX_DAILY_HORIZON);
+    for (const r of hourly ? hourlyFeatures(ctx, origin, h) : dailyFeatures(ctx, origin, h)) rows.set(r.index, r);
+  }
+  const lookback = hourly ? 28 * 24 : 8 * 7;
+  const smean = seasonalMean(series, grid, origin, n);
+  const smeanBands = residualBands(series, origin, smean, (j) => seasonalMean(series, grid, j, 1)[0] ?? null, { lookback, coverage });
+  const recent = hourly ? dailyNaive(series, grid, origin, n) : [];
+  const recentBands = hourly ? residualBands(series, origin, recent, (j) => dailyNaive(series, grid, j, 1)[0] ?? null, { lookback, coverage }) : [];
+  const out: ForecastPoint[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = origin + k;
+    const start = series.starts[i]!;
+    const row = rows.get(i);
+    if (model && row) {
+      const [qlo, qmid, qhi] = predictEnsemble(model.members, row.x);
+      const mid = countOf(qmid, row.base);
+      out.push({ index: i, start, lo: Math.min(mid, countOf(qlo - model.widen, row.base)), mid, hi: Math.max(mid, countOf(qhi + model.widen, row.base)), method: "mlp" });
+      continue;
+    }
+    const band: Band | null = smeanBands[k] ?? recentBands[k] ?? null;
+    const method: ForecastMethod = smeanBands[k] ? "seasonal-mean" : recentBands[k] ? "recent-days" : "none";
+    out.push({ index: i, start, lo: band?.lo ?? null, mid: band?.mid ?? null, hi: band?.hi ?? null, method });
+  }
+  return out;
+}
+
+/** The method that answered most points of a forecast ("none" for an empty one). */
+export function mainMethod(points: readonly ForecastPoint[]): ForecastMethod {
+  const counts = new Map<ForecastMethod, number>();
+  for (const p of points) counts.set(p.method, (counts.get(p.method) ?? 0) + 1);
+  let best: ForecastMethod = "none";
+  let n = 0;
+  for (const [m, c] of counts) if (c > n) [best, n] = [m, c];
+  return best;
+}

@@ -1,0 +1,14 @@
+export { QUANTILES, fitQuantileMlp, predictMlp, pinballOf, type MlpWeights, type MlpOptions, type MlpFit } from "./mlp.js";
+export {
+  contexts,
+  forecastBuckets,
+  mainMethod,
+  predictEnsemble,
+  trainForecastModel,
+  type ForecastMethod,
+  type ForecastModel,
+  type ForecastPoint,
+  type GrainModel,
+  type TrainOptions,
+} from "./forecaster.js";
+export { ForecastTrainer, trainerWorkerPath, type TrainJob } from "./trainer.js";
