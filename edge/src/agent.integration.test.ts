@@ -207,8 +207,7 @@ describe("Agent against a real Aedes broker", () => {
     await broker.close();
     await waitFor("disconnection", () => !a.metrics().connected);
     source.emit(300, 50);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(a.metrics().queued).toBe(300);
+    await waitFor("300 events queued while the broker is down", () => a.metrics().queued === 300);
     broker = await startBroker(port);
     await waitFor("events after restart", () => new Set(visitorsSent(broker!)).size >= 300, 15_000);
     const after = visitorsSent(broker);
@@ -240,9 +239,10 @@ describe("Agent against a real Aedes broker", () => {
     await waitFor("layout", () => source.ctx?.layout() !== null);
     expect(source.ctx?.layout()).toMatchObject({ version: 2, zones: [{ id: "bakery" }] });
     await publishLayout(broker, { store: "other" });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(a.layouts.current()?.version).toBe(2);
-    expect(source.layouts.map((l) => l.version)).toEqual([2]); // the broken one never reached the source
+    // A good one after it: once it is here, the broken one (delivered before it) has been handled.
+    await publishLayout(broker, { ...LAYOUT, version: 3 });
+    await waitFor("the layout after the broken one", () => a.layouts.current()?.version === 3);
+    expect(source.layouts.map((l) => l.version)).toEqual([2, 3]); // the broken one never reached the source
   });
 
   it("starts without a broker, queues, and gets the layout and every event once the broker appears", async () => {
@@ -320,10 +320,10 @@ describe("Agent against a real Aedes broker", () => {
       const { agent: a, source } = await start(broker);
       source.emit(20);
       await waitFor("20 events at the broker", () => idsSent(broker!).length === 20);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor("the broker's PUBACKs", () => a.metrics().inflightBatches === 0);
       expect(a.metrics()).toMatchObject({ queued: 20, unsettled: 20, settlement: "receipts", inflightBatches: 0 });
       await receipt(broker, idsSent(broker).slice(10));
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor("the receipt for the last 10", () => a.metrics().settledByReceipt === 10);
       expect(a.metrics().queued).toBe(20); // settled out of order: only a settled prefix leaves
       await receipt(broker, idsSent(broker).slice(0, 10));
       await waitFor("settled", () => a.metrics().queued === 0);
@@ -366,7 +366,9 @@ describe("Agent against a real Aedes broker", () => {
       await publishLayout(broker, { ...LAYOUT, version: 3 });
       broker.dropConnections();
       await waitFor("reconnection", () => a.metrics().connected);
-      await new Promise((r) => setTimeout(r, 200));
+      // The retained layout comes again on the new subscription, before the one published now.
+      await publishLayout(broker, { ...LAYOUT, version: 4 });
+      await waitFor("the layout after the reconnection", () => a.layouts.current()?.version === 4);
       expect(lines.filter((l) => /falling back to the broker's PUBACK/.test(l))).toHaveLength(1);
       expect(lines.find((l) => /falling back/.test(l))).toMatch(/^WARN/);
     });
@@ -380,7 +382,7 @@ describe("Agent against a real Aedes broker", () => {
       await waitFor("receipts again", () => a.metrics().settlement === "receipts");
       source.emit(5);
       await waitFor("5 events at the broker", () => idsSent(broker!).length === 5);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor("the broker's PUBACKs", () => a.metrics().inflightBatches === 0);
       expect(a.metrics().queued).toBe(5);
     });
 
@@ -391,7 +393,7 @@ describe("Agent against a real Aedes broker", () => {
       await waitFor("layout", () => source.ctx?.layout() !== null);
       source.emit(10);
       await waitFor("10 events at the broker", () => idsSent(broker!).length >= 10);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor("the broker's PUBACKs", () => a.metrics().inflightBatches === 0);
       expect(a.metrics()).toMatchObject({ queued: 10, settlement: "receipts" });
       expect(lines.join("\n")).toMatch(/does not announce receipts/);
     });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { testContext } from "../door/test-context.js";
 import { BeaconSource } from "./beacon.js";
 import { checkBeaconSettings } from "./settings.js";
@@ -16,8 +16,11 @@ describe("the beacon source with an HTTP gateway feed", () => {
   afterEach(async () => {
     await source?.stop();
     source = null;
+    vi.useRealTimers();
     rmSync(dir, { recursive: true, force: true });
   });
+  /** One tracking tick (tickMs 50) on the fake clock: signal loss and pending changes are checked. */
+  const tick = () => vi.advanceTimersByTime(50);
 
   async function start() {
     dir = mkdtempSync(join(tmpdir(), "beacon-"));
@@ -28,6 +31,8 @@ describe("the beacon source with an HTTP gateway feed", () => {
       tracking: { tickMs: 50 },
     });
     expect(settings.problems).toEqual([]);
+    // The tick timer is fake (the test moves it); HTTP runs on real sockets and timers.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = 1_800_000_000_000;
     const t = testContext(settings.value, { dataDir: dir, agent: "ble-1", now: () => now });
     source = new BeaconSource();
@@ -53,7 +58,7 @@ describe("the beacon source with an HTTP gateway feed", () => {
     expect((await post(lines(CUSTOMER, "gw-1", -60, t0, t0 + 40_000) + "\n" + lines(STAFF, "gw-1", -55, t0, t0 + 40_000))).status).toBe(204);
     expect(emitted).toEqual([{ type: "enter", zone: "fruit", ts: t0, visitor: expect.stringMatching(/^ble-[0-9a-f]{32}$/) }]);
     setNow(now() + 60_000); // nothing heard since t0 + 40 s: the signal is lost
-    await new Promise((r) => setTimeout(r, 150));
+    tick();
     expect(emitted[1]).toEqual({ type: "exit", zone: "fruit", ts: t0 + 40_000, visitor: (emitted[0] as { visitor: string }).visitor });
     expect(emitted).toHaveLength(2);
     const wire = JSON.stringify(emitted).toLowerCase();
@@ -69,11 +74,11 @@ describe("the beacon source with an HTTP gateway feed", () => {
     const t0 = now() - 600_000; // ten minutes late
     await post(lines(CUSTOMER, "gw-1", -60, t0, t0 + 20_000));
     setNow(now() + 5000); // five seconds pass between two deliveries of the backlog, ticks run
-    await new Promise((r) => setTimeout(r, 150));
+    tick();
     await post(lines(CUSTOMER, "gw-1", -60, t0 + 21_000, t0 + 40_000));
     expect(emitted.map((e) => e.type)).toEqual(["enter"]);
     setNow(now() + 60_000);
-    await new Promise((r) => setTimeout(r, 150));
+    tick();
     expect(emitted.map((e) => [e.type, e.ts])).toEqual([
       ["enter", t0],
       ["exit", t0 + 40_000],

@@ -1,12 +1,13 @@
 /**
  * The serial driver against a real pseudo-terminal pair from Debian's socat: the door source reads
- * one end through `serialport`, the test writes a counter's lines into the other.
+ * one end through `serialport`, the test writes a counter's lines into the other. The test waits for
+ * what the source has read (its tally file), never a fixed time; the watchdog runs on a fake clock.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DoorSource } from "./door.js";
 import { checkDoorSettings, type DoorSettings } from "./settings.js";
 import { testContext } from "./test-context.js";
@@ -41,6 +42,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   try {
     closeSync(writer);
   } catch {
@@ -51,6 +53,16 @@ afterEach(() => {
 });
 
 const send = (...lines: string[]) => writeSync(writer, lines.map((l) => l + "\r\n").join(""));
+/** The crossings the source has read and not reported yet, from its tally file (written on every change). */
+function pending(): [number, number] {
+  try {
+    const t = JSON.parse(readFileSync(join(dir, "door-1.door.json"), "utf8")) as { pendingIn: number; pendingOut: number };
+    return [t.pendingIn, t.pendingOut];
+  } catch {
+    return [0, 0];
+  }
+}
+const read = (inOut: [number, number]) => until(`${inOut[0]} in and ${inOut[1]} out read`, () => pending().join() === inOut.join());
 
 function settings(extra: Record<string, unknown> = {}): DoorSettings {
   const s = checkDoorSettings({ zone: "entrance", input: "serial", reportEverySeconds: 3600, serial: { path: device, baudRate: 115200, ...extra }, beams: { debounceMs: 5 } });
@@ -74,7 +86,7 @@ describe("the door source on a serial line (socat pty pair)", () => {
   it("counts IN and OUT lines with optional counts, ignoring other lines", async () => {
     const { source, emitted } = await startDoor(settings());
     send("IN", "hello", "OUT 2", "IN=3", "");
-    await sleep(200);
+    await read([4, 2]);
     source.report();
     expect(emitted).toEqual([expect.objectContaining({ type: "count", zone: "entrance", in: 4, out: 2 })]);
     await source.stop();
@@ -83,7 +95,7 @@ describe("the door source on a serial line (socat pty pair)", () => {
   it("reads custom patterns: cumulative totals, the first one being the baseline", async () => {
     const { source, emitted } = await startDoor(settings({ patterns: { totals: "^T IN=(?<in>\\d+) OUT=(?<out>\\d+)$" } }));
     send("T IN=500 OUT=480", "T IN=507 OUT=481");
-    await sleep(200);
+    await read([7, 1]);
     source.report();
     expect(emitted).toEqual([expect.objectContaining({ in: 7, out: 1 })]);
     await source.stop();
@@ -91,11 +103,12 @@ describe("the door source on a serial line (socat pty pair)", () => {
 
   it("decodes raw beam edges with the dual-beam decoder", async () => {
     const { source, emitted } = await startDoor(settings({ patterns: { beam: "^(?<beam>[AB])(?<state>[01])$" } }));
+    // The device's own pace: beam edges 25 ms apart (the decoder debounces 5 ms).
     for (const line of ["A1", "B1", "A0", "B0", "B1", "A1", "B0", "A0", "A1", "A0"]) {
       send(line);
       await sleep(25);
     }
-    await sleep(100);
+    await read([1, 1]);
     source.report();
     expect(emitted).toEqual([expect.objectContaining({ in: 1, out: 1 })]);
     await source.stop();
@@ -104,10 +117,10 @@ describe("the door source on a serial line (socat pty pair)", () => {
   it("never loses nor doubles counts across restarts", async () => {
     const first = await startDoor(settings());
     send("IN 5", "OUT 1");
-    await sleep(200);
+    await read([5, 1]);
     first.source.report(); // reported: 5 in, 1 out
     send("IN 2");
-    await sleep(200);
+    await read([2, 0]);
     first.abort();
     await first.source.stop(); // 2 in pending, on disk
 
@@ -127,11 +140,16 @@ describe("the door source on a serial line (socat pty pair)", () => {
     ]);
   });
 
-  it("fails (and is restarted by the runtime) when the device goes away", { timeout: 45_000 }, async () => {
-    // Pseudo terminals do not always report the hang-up: the silence watchdog catches it.
+  it("fails (and is restarted by the runtime) when the device goes away", async () => {
+    // Pseudo terminals do not always report the hang-up: the watchdog (every second on the fake
+    // clock) finds the device gone or silent for longer than silenceMs.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     const { source, failures } = await startDoor(settings({ silenceMs: 1500 }));
+    const gone = new Promise((r) => socat.once("exit", r));
     socat.kill("SIGKILL");
-    await until("a failure", () => failures.length > 0, 30_000);
+    await gone;
+    vi.advanceTimersByTime(2000);
+    expect(failures.length).toBeGreaterThan(0);
     expect(String(failures[0])).toMatch(/serial/);
     await source.stop();
   });
