@@ -1,7 +1,7 @@
 /**
  * The vitest projects (vitest.config.ts) as vitest itself resolves them: every test file in exactly
  * one project, and the unit project -- the inner loop -- free of brokers, database servers, browsers
- * and child processes, so `npm run test:unit` stays quick and needs no system tool.
+ * and child processes, so `npm run test:unit` stays quick and needs no system tool; and no test skips.
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -50,6 +50,11 @@ describe("vitest projects", () => {
       for (const [pattern, why] of NOT_UNIT) if (pattern.test(text)) offenders.push(`${file}: ${why} (name it *.integration.test.ts or *.e2e.test.ts)`);
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("skip nothing: a missing system tool fails with its install command (test/support/tools.ts requireTool)", () => {
+    const skipping = [...byProject.keys()].filter((file) => /\.(skip|skipIf|runIf|todo)\(/.test(readFileSync(`${ROOT}/${file}`, "utf8")));
+    expect(skipping).toEqual([]);
   });
 
   it("classify the known slow suites out of unit", () => {
