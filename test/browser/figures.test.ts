@@ -61,7 +61,8 @@ const open = async (hash: string, token: string, viewport?: { width: number; hei
 
 /** The range a view shows (it publishes it: "today" ends at the moment the page asked). */
 async function shownRange(page: Page, testId: string): Promise<{ from: number; to: number }> {
-  const el = page.getByTestId(testId);
+  // Published once the store's time zone is known (before it, a range would be in UTC).
+  const el = page.locator(`[data-testid="${testId}"][data-from]`);
   await el.waitFor();
   return { from: Number(await el.getAttribute("data-from")), to: Number(await el.getAttribute("data-to")) };
 }
@@ -223,6 +224,28 @@ describe("the live tablet", () => {
     expect(await page.getByTestId("live-zone-entrance").textContent()).toContain("door");
     // The store's clock, labelled with its zone.
     expect(await page.getByTestId("live-clock").textContent()).toMatch(/\d\d:\d\d (CET|CEST)/);
+    await page.close();
+  });
+});
+
+// Last: the fake clock is installed for the whole browser context.
+describe("a range that reaches the present", () => {
+  it("fetches its figures again every minute by itself, and says when it did", async () => {
+    const page = await browser.page();
+    await page.clock.install();
+    await page.goto(`${server.httpUrl}/#/heatmap/${STORE}?range=today&token=${tokens.viewer}`);
+    const total = page.getByTestId("traffic-total");
+    await expect.poll(() => total.getAttribute("data-total")).not.toBe("");
+    const before = Number(await total.getAttribute("data-total"));
+    const updated = await page.getByTestId("updated-at").textContent();
+    expect(updated).toMatch(/^Updated \d\d:\d\d CES?T$/);
+    // 25 people come in through the door, and nobody touches the page.
+    const stored = (await api.agents(STORE)).agents[0]!.events;
+    await publishAll(mqtt, topics.events(STORE, "sim-1"), [batchJson("sim-1", [{ type: "count", id: "sim-1:refresh-1", ts: Date.now() - 1000, zone: "entrance", in: 25, out: 0 }])]);
+    await waitFor("the door's count to be stored", async () => (await api.agents(STORE)).agents[0]!.events === stored + 1, { timeoutMs: 10_000 });
+    await page.clock.fastForward(61_000);
+    await expect.poll(() => total.getAttribute("data-total")).toBe(String(before + 25));
+    expect(await page.getByTestId("updated-at").textContent()).not.toBe(updated);
     await page.close();
   });
 });

@@ -92,7 +92,7 @@ export default function HeatmapView(props: ViewProps) {
     return <div className="page">{isNotFound(r.layoutError) ? <NoLayout /> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
   return (
-    <div className="page" data-testid="heatmap" data-from={r.range.from} data-to={r.range.to}>
+    <div className="page" data-testid="heatmap" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
       <RangeHeading
         title="Heatmap"
         updatedAt={r.updatedAt}
