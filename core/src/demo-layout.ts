@@ -27,6 +27,7 @@ export const DEMO_LAYOUT: LayoutInput = {
   name: "Demo Store",
   validFrom: 1_735_689_600_000, // 2025-01-01T00:00:00Z
   timezone: "Europe/Paris",
+  currency: "EUR",
   floor: { width: 30, height: 20 },
   zones: [
     zone("entrance", "Entrance", "entrance", [0.5, 15.5, 6, 19.5], 20),

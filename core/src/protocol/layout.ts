@@ -20,6 +20,8 @@ export const FloorSchema = Type.Object({
   height: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: "metres" }),
   image: Type.Optional(Type.String({ maxLength: 2_000_000, description: "URL (or data: URL) of a background image" })),
 });
+/** The currency of the store's sales (ISO 4217), so amounts are shown with it; optional (amounts then have none). */
+const CurrencySchema = Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code of the store's sales, e.g. EUR" });
 /** What a client sends: `version` is assigned by the server, `store` comes from the URL. */
 export const LayoutInputSchema = Type.Object({
   store: Type.Optional(Type.String({ pattern: ID_PATTERN })),
@@ -27,6 +29,7 @@ export const LayoutInputSchema = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1 })),
   validFrom: Type.Integer({ minimum: 0, description: "epoch ms from which this version applies" }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. Europe/Paris" }),
+  currency: Type.Optional(CurrencySchema),
   floor: FloorSchema,
   zones: Type.Array(ZoneSchema, { maxItems: LIMITS.maxZones }),
 });
@@ -36,6 +39,7 @@ export const LayoutSchema = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   validFrom: Type.Integer({ minimum: 0 }),
   timezone: Type.String(),
+  currency: Type.Optional(CurrencySchema),
   floor: FloorSchema,
   zones: Type.Array(ZoneSchema),
 });

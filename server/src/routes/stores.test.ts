@@ -48,6 +48,12 @@ describe("PUT /api/v1/stores/:store/layout", () => {
     expect((await put("shop", { ...smallLayout(), store: "shop" })).statusCode).toBe(200);
   });
 
+  it("keeps the store's currency with the layout, so amounts are shown with it", async () => {
+    expect((await put("shop", { ...smallLayout(), currency: "EUR" })).json().currency).toBe("EUR");
+    expect((await t.get("/api/v1/stores/shop/layout")).body.currency).toBe("EUR");
+    expect((await put("shop", smallLayout())).json().currency).toBeUndefined();
+  });
+
   it("ignores a version sent by the client: the server assigns it", async () => {
     expect((await put("shop", { ...smallLayout(), version: 42 })).json().version).toBe(1);
   });
@@ -60,6 +66,7 @@ describe("PUT /api/v1/stores/:store/layout", () => {
     ["a polygon with no area", (l) => ({ ...l, zones: [{ ...rectZone("flat", "zone", 0, 0, 2, 2), polygon: [[0, 0], [1, 1], [2, 2]] }] }), /body\/zones\/0\/polygon/],
     ["duplicate zone ids", (l) => ({ ...l, zones: [rectZone("a", "zone", 0, 0, 1, 1), rectZone("a", "zone", 2, 2, 1, 1)] }), /body\/zones\/1\/id.*used twice/],
     ["an unknown time zone", (l) => ({ ...l, timezone: "Mars/Olympus_Mons" }), /body\/timezone/],
+    ["a currency that is not an ISO 4217 code", (l) => ({ ...l, currency: "euro" }), /body\/currency/],
     ["a bad zone id", (l) => ({ ...l, zones: [rectZone("Fruit & Veg", "zone", 0, 0, 1, 1)] }), /body\/zones\/0\/id/],
     ["an unknown zone kind", (l) => ({ ...l, zones: [{ ...rectZone("a", "zone", 0, 0, 1, 1), kind: "aisle" }] }), /body\/zones\/0\/kind/],
     ["a polygon of two points", (l) => ({ ...l, zones: [{ ...rectZone("a", "zone", 0, 0, 1, 1), polygon: [[0, 0], [1, 1]] }] }), /body\/zones\/0\/polygon/],

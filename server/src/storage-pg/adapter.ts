@@ -290,7 +290,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         if (input.name) await q.query("UPDATE stores SET name = $1 WHERE id = $2", [input.name, store]);
         const v = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = $1", [store]);
         const version = (v.rows[0]?.v ?? 0) + 1;
-        const layout = { store, name, version, validFrom: input.validFrom, timezone: input.timezone, floor: input.floor, zones: input.zones } as Layout;
+        const layout = { store, name, version, validFrom: input.validFrom, timezone: input.timezone, ...(input.currency ? { currency: input.currency } : {}), floor: input.floor, zones: input.zones } as Layout;
         if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
         await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
           store,

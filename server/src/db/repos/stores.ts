@@ -51,6 +51,7 @@ export class StoresRepo {
         version,
         validFrom: input.validFrom,
         timezone: input.timezone,
+        ...(input.currency ? { currency: input.currency } : {}),
         floor: input.floor,
         zones: input.zones,
       };
