@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { agentStatusValidator, decodeReceipt, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
+import { agentStatusValidator, decodeReceipt, encodePayload, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
 import { protocolLimits } from "./batch.js";
 import { Batcher, type BatcherStats, type Settlement } from "./batcher.js";
 import { outboxPath, type AgentConfig } from "./config.js";
@@ -157,7 +157,7 @@ export class Agent<S> {
     const client = openConnection({
       ...config.mqtt,
       clientId,
-      will: () => ({ topic: this.statusTopic(), payload: JSON.stringify(this.status("offline", { reason: "connection lost" })) }),
+      will: () => ({ topic: this.statusTopic(), payload: encodePayload("status", this.status("offline", { reason: "connection lost" })) }),
       log: log.child("mqtt"),
     });
     this.client = client;
@@ -253,7 +253,7 @@ export class Agent<S> {
     const drained = client?.connected ? await this.batcher.drain(config.shutdownTimeoutMs) : this.outbox.size() === 0;
     this.batcher.close();
     if (client?.connected) {
-      const offline = JSON.stringify(this.status("offline", { reason }));
+      const offline = encodePayload("status", this.status("offline", { reason }));
       await withTimeout(client.publishAsync(this.statusTopic(), offline, { qos: 1, retain: true }), config.shutdownTimeoutMs).catch((err: unknown) =>
         log.warn("could not publish the offline status", { error: errorMessage(err) }),
       );
@@ -290,7 +290,7 @@ export class Agent<S> {
       this.opts.log.error("status message fails the protocol schema; not sent", { problems: agentStatusValidator.problems(status).join("; ") });
       return;
     }
-    client.publish(this.statusTopic(), JSON.stringify(status), { qos: 1, retain: true });
+    client.publish(this.statusTopic(), encodePayload("status", status), { qos: 1, retain: true });
   }
 
   private onMessage(topic: string, payload: Buffer): void {

@@ -15,7 +15,7 @@ export async function mosquittoFiles(storage: Storage, server: { username: strin
     `user ${server.username}`,
     `topic read ${subscriptions.events}`,
     `topic read ${subscriptions.status}`,
-    "topic readwrite footfall/v1/+/layout",
+    `topic readwrite ${topics.layout("+")}`,
     `topic write ${topics.receipts("+", "+")}`,
     "",
     ...agents.flatMap((a) => [

@@ -1,5 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { LIMITS } from "./limits.js";
+import { encodePayload } from "./topics.js";
 import { compile, parseJson, type Result } from "./validate.js";
 
 /** Bounds of one receipt message (v1.1). */
@@ -59,7 +60,7 @@ export function encodeReceipts(settled: readonly string[], rejected: readonly Re
   }
   const out: string[] = [];
   for (let c = 0; c < chunks; c++) {
-    out.push(JSON.stringify({ settled: chunks === 1 ? settled : settled.slice(c * max, (c + 1) * max), rejected: perChunk[c] }));
+    out.push(encodePayload("receipts", { settled: settled.slice(c * max, (c + 1) * max), rejected: perChunk[c]! }));
   }
   return out;
 }

@@ -19,6 +19,15 @@ export interface Topics {
 }
 export type TopicKind = keyof Topics;
 
+/**
+ * The JSON text of a message on a `kind` topic, its payload typed by the `Topics` map: publishers
+ * write `encodePayload("status", status)`, so a payload that is not the topic's fails to compile.
+ * (Event batches are assembled in size-bounded pieces by the edge's `encodeBatch`, of this same type.)
+ */
+export function encodePayload<K extends TopicKind>(_kind: K, payload: Topics[K]): string {
+  return JSON.stringify(payload);
+}
+
 /** Builders: nobody else concatenates topic strings. */
 export const topics = {
   events: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/events`,
@@ -56,10 +65,15 @@ export function parseTopic(topic: string): ParsedTopic | null {
   return null;
 }
 
-/** Whether `agent` of `store` may publish to `topic`: only its own `events` and `status` (receipts and layouts are the server's). */
-export function mayPublish(store: string, agent: string, topic: string): boolean {
+/** What `agent` of `store` publishes on `topic`: its own `events` or `status`; null for anything else (receipts and layouts are the server's). */
+export function agentPublication(store: string, agent: string, topic: string): "events" | "status" | null {
   const parsed = parseTopic(topic);
-  return parsed !== null && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === store && parsed.agent === agent;
+  return parsed !== null && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === store && parsed.agent === agent ? parsed.kind : null;
+}
+
+/** Whether `agent` of `store` may publish to `topic`: only its own `events` and `status`. */
+export function mayPublish(store: string, agent: string, topic: string): boolean {
+  return agentPublication(store, agent, topic) !== null;
 }
 
 /** Whether `agent` of `store` may subscribe to `filter`: its store's layout and its own receipts, nothing else. */

@@ -1,6 +1,6 @@
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { createServer, type Server } from "node:net";
-import { LIMITS, maySubscribe, parseTopic, topics, type Layout } from "@footfall/core";
+import { agentPublication, LIMITS, maySubscribe, topics, type Layout } from "@footfall/core";
 import type { LoginOutcome } from "../auth/mqtt-auth.js";
 import type { AgentIdentity } from "../storage/types.js";
 import type { Logger } from "../log.js";
@@ -100,13 +100,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       };
       // Nothing an agent sends may throw out of this hook: Aedes would not catch it and the process would end.
       try {
-        const parsed = parseTopic(packet.topic);
-        const own = parsed && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === who.store && parsed.agent === who.agent;
-        if (!parsed || !own) {
+        const kind = agentPublication(who.store, who.agent, packet.topic); // its own events and status only
+        if (!kind) {
           o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic.slice(0, 200)}" refused: an agent may publish only to ${topics.events(who.store, who.agent)} and ${topics.status(who.store, who.agent)}`);
           return drop();
         }
-        if (parsed.kind === "status") {
+        if (kind === "status") {
           // A status (or the will, published here too) that breaks the bounds is counted and neither stored nor retained.
           const status = decodeStatus(packet.payload as Buffer);
           void o.handlers.status(who.store, who.agent, status);

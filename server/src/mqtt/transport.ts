@@ -1,4 +1,4 @@
-import { decodeStatus as decodeAgentStatus, encodeReceipts, type Layout, type RejectedReceipt } from "@footfall/core";
+import { decodeStatus as decodeAgentStatus, encodePayload, encodeReceipts, type Layout, type RejectedReceipt } from "@footfall/core";
 import type { IngestMessage } from "../ingest/pipeline.js";
 
 /** How the server hears agents and tells them the layout, whichever broker carries it. */
@@ -29,7 +29,7 @@ export interface SettledEvents {
  */
 export function layoutPayload(layout: Layout): string {
   const { image: _image, ...floor } = layout.floor;
-  return JSON.stringify({ ...layout, floor, receipts: true });
+  return encodePayload("layout", { ...layout, floor, receipts: true });
 }
 
 /** Largest layout message sent to an external broker: under its `max_packet_size` with room for the topic. */
