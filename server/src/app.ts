@@ -11,6 +11,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { analyticsRoutes } from "./routes/analytics.js";
 import { conversionRoutes } from "./routes/conversion.js";
 import { experimentRoutes } from "./routes/experiments.js";
+import { forecastRoutes } from "./routes/forecast.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
@@ -93,6 +94,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
           await store.register(salesRoutes);
           await store.register(conversionRoutes);
           await store.register(funnelRoutes);
+          await store.register(forecastRoutes);
         },
         { prefix: "/stores/:store" },
       );

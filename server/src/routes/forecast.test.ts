@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chunks, EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { syntheticTraffic } from "../../../test/support/traffic.js";
+import { waitFor } from "../../../test/support/wait.js";
+import { forecastConfig } from "./forecast.js";
+
+const DAY = 86_400_000;
+/** Monday 16 November 2026, 14:20 in Paris (UTC+1). */
+const NOW = Date.parse("2026-11-16T13:20:00Z");
+/** Twelve weeks of hourly door counts, from Monday 24 August 2026 00:00 in Paris, up to the current hour. */
+const FROM = Date.parse("2026-08-23T22:00:00Z");
+
+interface Bucket {
+  start: string;
+  expected: number | null;
+  low: number | null;
+  high: number | null;
+  method: string;
+}
+interface Forecast {
+  method: string;
+  bucket: string;
+  generatedAt: string;
+  model: { state: string; notes: string[]; trainMs: number | null };
+  buckets: Bucket[];
+}
+
+let t: TestServer;
+async function ingestCounts(store: string, zone: string, from: number, days: number, seed: number): Promise<void> {
+  const s = syntheticTraffic({ seed, from, days, timeZone: "Europe/Paris", peak: 40 });
+  const f = new EventFactory(`door-${zone}`);
+  const events = s.starts.flatMap((ts, i) => (ts + 1000 < NOW - (NOW % 3_600_000) && s.values[i]! > 0 ? [f.count(zone, ts + 1000, s.values[i]!, 0)] : []));
+  for (const batch of chunks(events, 1000)) await t.ingest(store, `door-${zone}`, batch);
+}
+
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW, maxAgeMs: 200 * DAY });
+  for (const store of ["shop", "young", "empty"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
+  await ingestCounts("shop", "entrance", FROM, 12 * 7 + 1, 1);
+  await ingestCounts("shop", "fruit", FROM, 12 * 7 + 1, 2);
+  await ingestCounts("young", "entrance", NOW - 20 * DAY, 21, 3); // three weeks of history
+}, 120_000);
+afterAll(() => t?.close());
+
+const get = (url: string) => t.get<Forecast>(url);
+
+describe("GET /api/v1/stores/:store/forecast", () => {
+  it("answers at once with a seasonal baseline while the model trains, for the 24 hours from the current one", async () => {
+    const res = await get("/api/v1/stores/shop/forecast");
+    expect(res.status).toBe(200);
+    expect(res.body.method).toBe("seasonal-mean");
+    expect(res.body.model.state).toBe("training");
+    expect(res.body.model.notes).toContain("the model is training: a baseline answers meanwhile");
+    expect(res.body.bucket).toBe("hour");
+    expect(res.body.generatedAt).toBe("2026-11-16T14:00:00+01:00");
+    expect(res.body.buckets).toHaveLength(24);
+    expect(res.body.buckets[0]!.start).toBe("2026-11-16T14:00:00+01:00");
+    expect(res.body.buckets[23]!.start).toBe("2026-11-17T13:00:00+01:00");
+    for (const b of res.body.buckets) expect(b.low! <= b.expected! && b.expected! <= b.high!).toBe(true);
+  });
+
+  it("answers with the trained model once it is ready, and says how long training took", async () => {
+    const ready = await waitFor("the store's forecast model", async () => {
+      const r = await get("/api/v1/stores/shop/forecast");
+      return r.body.model.state === "ready" ? r.body : undefined;
+    }, { timeoutMs: 240_000, intervalMs: 250 });
+    expect(ready.method).toBe("mlp");
+    expect(ready.model.trainMs).toBeGreaterThan(0);
+    expect(ready.buckets.every((b) => b.method === "mlp")).toBe(true);
+    // the synthetic store opens 8:00-21:00 and peaks mid-afternoon: the night is quieter than the afternoon
+    const at = (hh: string) => ready.buckets.find((b) => b.start.slice(11, 13) === hh)!.expected!;
+    expect(at("03")).toBeLessThan(at("15"));
+  }, 250_000);
+
+  it("forecasts the next 14 local days with the daily model", async () => {
+    const res = await get("/api/v1/stores/shop/forecast?horizon=14d");
+    expect(res.status).toBe(200);
+    expect(res.body.bucket).toBe("day");
+    expect(res.body.method).toBe("mlp");
+    expect(res.body.buckets.map((b) => b.start.slice(0, 10))).toEqual(Array.from({ length: 14 }, (_, d) => new Date(Date.UTC(2026, 10, 16 + d)).toISOString().slice(0, 10)));
+    expect(res.body.buckets[0]!.start).toBe("2026-11-16T00:00:00+01:00");
+  });
+
+  it("forecasts one zone, training its own model", async () => {
+    const res = await get("/api/v1/stores/shop/forecast?zone=fruit");
+    expect(res.status).toBe(200);
+    expect(res.body.buckets).toHaveLength(24);
+    expect(["seasonal-mean", "mlp"]).toContain(res.body.method);
+  });
+
+  it("falls back to the seasonal mean, and says why, with three weeks of history", async () => {
+    const res = await waitFor("the young store's training to end", async () => {
+      const r = await get("/api/v1/stores/young/forecast");
+      return r.body.model.state === "ready" ? r.body : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 250 });
+    expect(res.method).toBe("seasonal-mean");
+    expect(res.model.notes.join(" ")).toMatch(/hourly: 2\.\d weeks of known history, the model needs 6/);
+  }, 130_000);
+
+  it("says nothing it cannot know: a store without any count gets null values and method none", async () => {
+    const res = await get("/api/v1/stores/empty/forecast");
+    expect(res.status).toBe(200);
+    expect(res.body.method).toBe("none");
+    expect(res.body.buckets.every((b) => b.expected === null && b.method === "none")).toBe(true);
+  });
+
+  it("refuses an unknown zone, a bad horizon and a request without a viewer token", async () => {
+    const zone = await t.get("/api/v1/stores/shop/forecast?zone=nope");
+    expect(zone.status).toBe(404);
+    expect(zone.body.message).toMatch(/zone "nope" is in no layout of store "shop"/);
+    expect((await t.get("/api/v1/stores/shop/forecast?horizon=7d")).status).toBe(400);
+    expect((await t.get("/api/v1/stores/shop/forecast", null)).status).toBe(401);
+    expect((await t.get("/api/v1/stores/shop/forecast", await t.token("viewer", "young"))).status).toBe(403);
+    expect((await t.get("/api/v1/stores/nowhere/forecast")).status).toBe(404);
+  });
+});
+
+describe("forecastConfig", () => {
+  it("has working defaults and names a bad setting", () => {
+    expect(forecastConfig({})).toEqual({ training: "worker", retrainHour: 3, historyWeeks: 57 });
+    expect(() => forecastConfig({ FOOTFALL_FORECAST_RETRAIN_HOUR: "25" })).toThrow(/FOOTFALL_FORECAST_RETRAIN_HOUR="25" must be an integer between 0 and 23/);
+    expect(() => forecastConfig({ FOOTFALL_FORECAST_TRAINING: "gpu" })).toThrow(/"worker" or "off"/);
+  });
+});

@@ -1,0 +1,279 @@
+/**
+ * `GET /api/v1/stores/:store/forecast?zone&horizon=24h|14d`: expected visitors per local hour for
+ * the next 24 hours, or per local day for the next 14, with an 80 % interval, for the store (its
+ * entrance zones' enters, as `traffic` counts them) or one zone.
+ *
+ * The history is the store's hourly traffic (up to 57 weeks: a year for the model's "same week
+ * last year" feature, plus its lags). Models (@footfall/models) train in a worker thread, one at a
+ * time, the first time a store or zone is asked for and again every night after
+ * `FOOTFALL_FORECAST_RETRAIN_HOUR` (store time); until a model is ready, and where the history is
+ * too short for one, a seasonal baseline answers, and the answer says which. Answers are cached
+ * per store, zone and hour, so repeated requests cost a map lookup.
+ */
+import { Type, type Static } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { bucketStarts, formatBucketStart, ID_PATTERN, localMidnight, type EpochMs, type Series } from "@footfall/core";
+import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
+import type { FastifyInstance } from "fastify";
+import { httpError } from "./http-errors.js";
+import { StoreParams, errorResponses } from "./schemas.js";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface ForecastConfig {
+  /** `worker`: train models in a worker thread; `off`: baselines only. */
+  training: "worker" | "off";
+  /** Local hour of the store after which a model trained before it is retrained. */
+  retrainHour: number;
+  /** Weeks of hourly history read for training and features. */
+  historyWeeks: number;
+}
+
+/** The forecast settings from the environment (defaults: worker, 3, 57), with errors that say what to set. */
+export function forecastConfig(env: NodeJS.ProcessEnv = process.env): ForecastConfig {
+  const training = env.FOOTFALL_FORECAST_TRAINING || "worker";
+  if (training !== "worker" && training !== "off") throw new Error(`FOOTFALL_FORECAST_TRAINING="${training}" must be "worker" or "off"`);
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+    return n;
+  };
+  return { training, retrainHour: int("FOOTFALL_FORECAST_RETRAIN_HOUR", 3, 0, 23), historyWeeks: int("FOOTFALL_FORECAST_HISTORY_WEEKS", 57, 2, 260) };
+}
+
+const Horizon = Type.Union([Type.Literal("24h"), Type.Literal("14d")], { default: "24h", description: "24h: the next 24 local hours (from the current one); 14d: the next 14 local days (from today)" });
+const ForecastQuery = Type.Object({
+  zone: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "a zone id; default the whole store (its entrance zones' enters)" })),
+  horizon: Type.Optional(Horizon),
+});
+const Method = Type.Union([Type.Literal("mlp"), Type.Literal("seasonal-mean"), Type.Literal("recent-days"), Type.Literal("none")], {
+  description: "mlp: the trained model; seasonal-mean: mean of the same hour (day) in the last 4 weeks; recent-days: the same hour of the last days (under a week of history); none: no history",
+});
+const Num = Type.Union([Type.Number(), Type.Null()]);
+export const ForecastBody = Type.Object({
+  store: Type.String(),
+  zone: Type.Union([Type.String(), Type.Null()]),
+  horizon: Horizon,
+  bucket: Type.Union([Type.Literal("hour"), Type.Literal("day")]),
+  timezone: Type.String(),
+  generatedAt: Type.String({ description: "start of the hour the forecast was made in (store time)" }),
+  interval: Type.Number({ description: "coverage aimed at by low..high" }),
+  method: Method,
+  model: Type.Object({
+    state: Type.Union([Type.Literal("ready"), Type.Literal("training"), Type.Literal("failed"), Type.Literal("off")]),
+    trainedAt: Type.Union([Type.String(), Type.Null()]),
+    trainMs: Num,
+    notes: Type.Array(Type.String()),
+  }),
+  buckets: Type.Array(Type.Object({ start: Type.String(), expected: Num, low: Num, high: Num, method: Method })),
+});
+type Body = Static<typeof ForecastBody>;
+type Horizon = "24h" | "14d";
+
+interface History {
+  hourStart: EpochMs;
+  starts: EpochMs[];
+  enters: number[];
+  zones: Map<string, number[]>;
+}
+
+interface ModelEntry {
+  model: ForecastModel | null;
+  state: "ready" | "training" | "failed" | "off";
+  trainedAt: EpochMs | null;
+  error: string | null;
+  /** No new training before this time (after a failure). */
+  retryAfter: EpochMs;
+  lastAsked: EpochMs;
+  store: string;
+  zone: string | null;
+  timeZone: string;
+}
+
+const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+
+/** Each store's and zone's forecast models and answers. */
+export class ForecastService {
+  private readonly histories = new Map<string, { hourStart: EpochMs; timeZone: string; history: Promise<History> }>();
+  private readonly models = new Map<string, ModelEntry>();
+  private readonly answers = new Map<string, { key: string; body: Body }>();
+  private readonly trainer: ForecastTrainer | null;
+  private readonly inFlight = new Set<ModelEntry>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly app: Pick<FastifyInstance, "analytics" | "layouts" | "services">,
+    private readonly config: ForecastConfig,
+  ) {
+    this.trainer = config.training === "worker" ? new ForecastTrainer() : null;
+    // Once an hour: retrain the models asked for in the last week that are due (nightly).
+    this.timer = setInterval(() => this.retrainDue(), HOUR);
+    this.timer.unref();
+  }
+
+  /** The hourly traffic of the weeks before the current hour, read once per store and hour. */
+  private history(store: string, timeZone: string, now: EpochMs): Promise<History> {
+    const hourStart = bucketStarts({ from: now, to: now + 1 }, "hour", timeZone)[0]!;
+    const cached = this.histories.get(store);
+    if (cached && cached.hourStart === hourStart && cached.timeZone === timeZone) return cached.history;
+    const build = async (): Promise<History> => {
+      const range = { from: hourStart - this.config.historyWeeks * 7 * DAY, to: hourStart };
+      const kindAt = (zone: string, ts: number) => this.app.layouts.zoneKindAt(store, zone, ts);
+      const buckets = await (await this.app.analytics.get(store)).traffic(range, "hour", timeZone, kindAt, this.app.layouts.changes(store));
+      const starts = bucketStarts(range, "hour", timeZone);
+      const zones = new Map<string, number[]>();
+      buckets.forEach((b, i) => {
+        for (const [z, n] of Object.entries(b.zones)) {
+          let arr = zones.get(z);
+          if (!arr) zones.set(z, (arr = new Array<number>(buckets.length).fill(0)));
+          arr[i] = n;
+        }
+      });
+      return { hourStart, starts, enters: buckets.map((b) => b.enters), zones };
+    };
+    const history = build();
+    history.catch(() => {
+      if (this.histories.get(store)?.history === history) this.histories.delete(store);
+    });
+    this.histories.set(store, { hourStart, timeZone, history });
+    return history;
+  }
+
+  /** The series of one store or zone: unknown (null) before its first counted visitor. */
+  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number): Series {
+    const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
+    const first = counts.findIndex((n) => n > 0);
+    const known = h.starts.map((_, i) => (first >= 0 && i >= first ? (counts[i] ?? 0) : null));
+    const future = bucketStarts({ from: h.hourStart, to: h.hourStart + futureDays * DAY }, "hour", timeZone);
+    return { grain: "hour", timeZone, starts: [...h.starts, ...future], values: [...known, ...future.map(() => null)] };
+  }
+
+  private entry(store: string, zone: string | null, timeZone: string, now: EpochMs): ModelEntry {
+    const key = `${store}\u0000${zone ?? ""}`;
+    let e = this.models.get(key);
+    if (!e) {
+      e = { model: null, state: this.trainer ? "training" : "off", trainedAt: null, error: null, retryAfter: 0, lastAsked: now, store, zone, timeZone };
+      this.models.set(key, e);
+    }
+    e.lastAsked = now;
+    e.timeZone = timeZone;
+    return e;
+  }
+
+  /** The last local `retrainHour`:00 at or before `now`. */
+  private lastRetrainTime(now: EpochMs, timeZone: string): EpochMs {
+    const today = localMidnight(now, timeZone) + this.config.retrainHour * HOUR;
+    return today <= now ? today : localMidnight(today - DAY, timeZone) + this.config.retrainHour * HOUR;
+  }
+
+  /** Whether a model should (re)train now: never trained, or trained before last night's retrain hour. */
+  private due(e: ModelEntry, now: EpochMs): boolean {
+    if (!this.trainer || this.inFlight.has(e) || now < e.retryAfter) return false;
+    return e.trainedAt === null || e.trainedAt < this.lastRetrainTime(now, e.timeZone);
+  }
+
+  /** Train (or retrain) in the background; the current model keeps answering meanwhile. */
+  private train(e: ModelEntry, history: History, now: EpochMs): void {
+    if (!this.trainer || this.inFlight.has(e)) return;
+    this.inFlight.add(e);
+    if (!e.model) e.state = "training";
+    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0);
+    const log = this.app.services.log;
+    this.trainer
+      .train({ timeZone: e.timeZone, starts: series.starts as EpochMs[], values: series.values as (number | null)[] })
+      .then(
+        (model) => {
+          Object.assign(e, { model, state: "ready", trainedAt: now, error: null });
+          log.info({ store: e.store, zone: e.zone, trainMs: Math.round(model.trainMs), hourly: model.hourly !== null, daily: model.daily !== null, notes: model.notes }, "forecast model trained");
+        },
+        (err: unknown) => {
+          Object.assign(e, { state: e.model ? "ready" : "failed", error: String((err as Error)?.message ?? err), retryAfter: now + HOUR });
+          log.warn({ store: e.store, zone: e.zone, err: e.error }, "forecast model training failed; baselines answer, retrying in an hour");
+        },
+      )
+      .finally(() => this.inFlight.delete(e));
+  }
+
+  private retrainDue(): void {
+    const now = this.app.services.now();
+    for (const e of this.models.values()) {
+      if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
+      this.history(e.store, e.timeZone, now).then(
+        (h) => this.train(e, h, now),
+        () => undefined,
+      );
+    }
+  }
+
+  /** The forecast of a store (zone null) or zone from the current hour. */
+  async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
+    const now = this.app.services.now();
+    const e = this.entry(store, zone, timeZone, now);
+    const history = await this.history(store, timeZone, now);
+    if (this.due(e, now)) this.train(e, history, now);
+    const cacheKey = `${history.hourStart}|${e.trainedAt ?? ""}|${e.state}`;
+    const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
+    const hit = this.answers.get(answerKey);
+    if (hit && hit.key === cacheKey) return hit.body;
+
+    const series = ForecastService.seriesOf(history, zone, timeZone, 15);
+    const origin = history.starts.length;
+    const ctx = contexts(series, {}, origin);
+    let points: ForecastPoint[];
+    if (horizon === "24h") points = forecastBuckets(ctx.hourly, e.model?.hourly ?? null, origin, 24);
+    else points = forecastBuckets(ctx.daily, e.model?.daily ?? null, ctx.dailyEnd, 14);
+    const body: Body = {
+      store,
+      zone,
+      horizon,
+      bucket: horizon === "24h" ? "hour" : "day",
+      timezone: timeZone,
+      generatedAt: formatBucketStart(history.hourStart, timeZone),
+      interval: 0.8,
+      method: mainMethod(points),
+      model: {
+        state: e.state,
+        trainedAt: e.trainedAt === null ? null : new Date(e.trainedAt).toISOString(),
+        trainMs: e.model ? Math.round(e.model.trainMs) : null,
+        notes: [...(e.model?.notes ?? []), ...(e.error ? [`training failed: ${e.error}`] : []), ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : [])],
+      },
+      buckets: points.map((p) => ({ start: formatBucketStart(p.start, timeZone), expected: round1(p.mid), low: round1(p.lo), high: round1(p.hi), method: p.method as ForecastMethod })),
+    };
+    this.answers.set(answerKey, { key: cacheKey, body });
+    return body;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.trainer?.close();
+  }
+}
+
+/** The forecast route, under `/stores/:store` behind the store pre-handler. */
+export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig }> = async (app, opts) => {
+  const service = new ForecastService(app, opts.config ?? forecastConfig());
+  app.addHook("onClose", async () => service.close());
+
+  app.get("/forecast", {
+    config: { auth: "viewer" },
+    schema: {
+      tags: ["analytics"],
+      summary: "Expected visitors per hour (next 24 h) or per day (next 14 d), with an 80 % interval, for the store or a zone",
+      params: StoreParams,
+      querystring: ForecastQuery,
+      response: { 200: ForecastBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const { id, layout, layouts } = req.store!;
+      const zone = req.query.zone ?? null;
+      if (zone !== null && !layouts.some((l) => l.zones.some((z) => z.id === zone))) {
+        throw httpError(404, `zone "${zone}" is in no layout of store "${id}": GET /api/v1/stores/${id}/layout lists its zones`);
+      }
+      return service.answer(id, zone, req.query.horizon ?? "24h", layout.timezone);
+    },
+  });
+};
