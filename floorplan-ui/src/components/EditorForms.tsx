@@ -81,6 +81,10 @@ export function FloorForm({ draft, dispatch }: { draft: Draft; dispatch: Dispatc
           <Commit list="tz-list" value={draft.timezone} onCommit={(v) => dispatch({ type: "setTimezone", timezone: v.trim() })} />
           <datalist id="tz-list">{zones.map((z) => <option key={z} value={z} />)}</datalist>
         </label>
+        <label className="lbl">
+          Currency of the sales <span className="muted">(ISO 4217, e.g. EUR)</span>
+          <Commit value={draft.currency ?? ""} onCommit={(v) => dispatch({ type: "setCurrency", currency: v })} data-testid="store-currency" />
+        </label>
       </div>
     </section>
   );

@@ -1,9 +1,9 @@
 import { FLAG_COLOUR, legendGradient, legendTicks, NO_DATA_FILL, type Metric } from "../model/heatmap.js";
 
 /** The heatmap's scale: viridis from 0 to the largest value shown, and the no-data swatch. */
-export function Legend({ max, metric, title, flagged, noData = "no data" }: { max: number; metric: Metric; title: string; flagged?: number | undefined; noData?: string }) {
+export function Legend({ max, metric, title, flagged, noData = "no data", currency }: { max: number; metric: Metric; title: string; flagged?: number | undefined; noData?: string; currency?: string | undefined }) {
   const gradient = `linear-gradient(90deg, ${legendGradient().map((s) => `${s.colour} ${s.offset * 100}%`).join(", ")})`;
-  const ticks = legendTicks(max, metric);
+  const ticks = legendTicks(max, metric, 4, currency);
   return (
     <div className="legend" data-testid="legend" data-max={max}>
       <div className="row" style={{ justifyContent: "space-between" }}>

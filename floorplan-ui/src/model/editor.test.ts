@@ -153,3 +153,14 @@ describe("slugId", () => {
     expect(slugId("!!!", [])).toBeNull();
   });
 });
+
+describe("the store's currency", () => {
+  it("is kept with the layout, in capitals, and refused when it is no ISO 4217 code", () => {
+    const s = run(start(), { type: "setCurrency", currency: "eur" });
+    expect(toLayoutInput(s.draft, 0).currency).toBe("EUR");
+    const bad = run(s, { type: "setCurrency", currency: "euro" });
+    expect(bad.draft.currency).toBe("EUR");
+    expect(bad.message?.text).toMatch(/not a currency code/);
+    expect(toLayoutInput(run(s, { type: "setCurrency", currency: "" }).draft, 0).currency).toBeUndefined();
+  });
+});

@@ -13,6 +13,8 @@ export interface Floor {
 export interface Draft {
   name?: string;
   timezone: string;
+  /** ISO 4217 code of the store's sales (`EUR`), shown with amounts. */
+  currency?: string;
   floor: Floor;
   zones: Zone[];
 }
@@ -42,6 +44,7 @@ export type EditorAction =
   | { type: "saved"; layout: Layout }
   | { type: "setFloor"; floor: Partial<Floor> }
   | { type: "setTimezone"; timezone: string }
+  | { type: "setCurrency"; currency: string }
   | { type: "setName"; name: string }
   | { type: "startDrawing" }
   | { type: "cancelDrawing" }
@@ -73,7 +76,7 @@ const snapPoint = (p: readonly [number, number]): FloorPoint => [snap(p[0]), sna
 
 export function initialEditor(store: string, layout: Layout | null, timezone = "UTC"): EditorState {
   const draft: Draft = layout
-    ? { ...(layout.name ? { name: layout.name } : {}), timezone: layout.timezone, floor: { ...layout.floor }, zones: layout.zones }
+    ? { ...(layout.name ? { name: layout.name } : {}), timezone: layout.timezone, ...(layout.currency ? { currency: layout.currency } : {}), floor: { ...layout.floor }, zones: layout.zones }
     : { timezone, floor: EMPTY_FLOOR, zones: [] };
   return { store, version: layout?.version ?? null, draft, saved: draft, selected: null, drawing: null, gesture: null, message: null, past: [], future: [] };
 }
@@ -131,6 +134,12 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     }
     case "setTimezone":
       return commit(s, { ...s.draft, timezone: a.timezone });
+    case "setCurrency": {
+      const currency = a.currency.trim().toUpperCase();
+      if (currency && !/^[A-Z]{3}$/.test(currency)) return refuse(s, `“${a.currency}” is not a currency code: three letters such as EUR, GBP or USD.`);
+      const { currency: _old, ...rest } = s.draft;
+      return commit(s, currency ? { ...rest, currency } : rest);
+    }
     case "setName":
       return commit(s, { ...s.draft, ...(a.name ? { name: a.name } : { name: undefined }) });
     case "startDrawing":
@@ -238,7 +247,7 @@ export const canRedo = (s: EditorState): boolean => s.future.length > 0 && !s.dr
 
 /** The body of `PUT /stores/:store/layout`. */
 export function toLayoutInput(draft: Draft, validFrom: number): LayoutInput {
-  return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, floor: draft.floor, zones: draft.zones };
+  return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, ...(draft.currency ? { currency: draft.currency } : {}), floor: draft.floor, zones: draft.zones };
 }
 
 export interface Problem {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTimeZ, formatRange, formatTime, isoLocal, zoneAbbr } from "./format.js";
+import { formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, zoneAbbr } from "./format.js";
 
 describe("formatRange", () => {
   it("names one day for a day, even a 25-hour DST day", () => {
@@ -27,5 +27,14 @@ describe("times in the store's zone, labelled", () => {
     expect(isoLocal(t, "Europe/Paris")).toBe("2026-11-22T09:48:05+01:00");
     expect(isoLocal(t, "Asia/Kolkata")).toBe("2026-11-22T14:18:05+05:30");
     expect(isoLocal(t, "America/St_Johns")).toBe("2026-11-22T05:18:05-03:30");
+  });
+});
+
+describe("formatMoney", () => {
+  it("writes amounts in the store's currency, and bare amounts for a store that names none", () => {
+    expect(formatMoney(12.4, "EUR")).toBe("€12.40");
+    expect(formatMoney(1234.5, "GBP")).toBe("£1,234.50");
+    expect(formatMoney(12.4)).toBe("12.40");
+    expect(formatMoney(null, "EUR")).toBe("–");
   });
 });

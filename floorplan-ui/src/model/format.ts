@@ -78,10 +78,21 @@ export function formatRate(ratio: number | null | undefined): string {
 }
 
 const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-/** An amount of the store's currency (the sales carry no currency): `12.40`. */
-export function formatMoney(amount: number | null | undefined): string {
+const moneyIn = new Map<string, Intl.NumberFormat>();
+/** An amount in the store's currency (its layout's ISO 4217 code): `€12.40`; `12.40` for a store that names none. */
+export function formatMoney(amount: number | null | undefined, currency?: string): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return "–";
-  return money.format(amount);
+  if (!currency) return money.format(amount);
+  let f = moneyIn.get(currency);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    } catch {
+      f = money; // not a currency this browser knows: the amount alone
+    }
+    moneyIn.set(currency, f);
+  }
+  return f.format(amount);
 }
 
 /** The short name of a time zone at an instant, as a label for times shown in it: `CET`, `CEST`, `GMT+5:30`. */

@@ -122,11 +122,11 @@ export function metricValue(d: ZoneDwell | null | undefined, metric: Metric, c?:
 }
 
 /** The figure as a person reads it: counts as integers, dwell as durations. */
-export function formatMetric(value: number | null, metric: Metric, short = false): string {
+export function formatMetric(value: number | null, metric: Metric, short = false, currency?: string): string {
   if (value === null) return "–";
   if (metric === "visits" || metric === "visitors") return formatCount(value);
   if (metric === "conversion") return formatRate(value);
-  if (metric === "salesPerVisit") return formatMoney(value);
+  if (metric === "salesPerVisit") return formatMoney(value, currency);
   return short ? formatDurationShort(value) : formatDuration(value);
 }
 
@@ -166,6 +166,7 @@ export function heatScene(
   sales: SalesFigures = {},
   door: DoorFigures = {},
   coverage: SceneCoverage = {},
+  currency?: string,
 ): HeatScene {
   const noData = coverage.now === false;
   const previousNoData = !!previous && coverage.previous === false;
@@ -181,7 +182,7 @@ export function heatScene(
     const value = values[i] ?? null;
     const prev = prevByZone ? metricValue(prevByZone.get(z.id), metric, prevSalesBy.get(z.id), doorBefore.get(z.id)) : null;
     return {
-      ...colouredZone(z, value, max, formatMetric(value, metric, true)),
+      ...colouredZone(z, value, max, formatMetric(value, metric, true, currency)),
       previous: prev,
       change: relativeChange(value, prev),
       dwell: byZone.get(z.id) ?? null,
@@ -250,14 +251,14 @@ export function legendGradient(steps = 10): LegendStop[] {
 }
 
 /** Tick values along the legend: 0, max/4, ... max (integers for counts). */
-export function legendTicks(max: number, metric: Metric, n = 4): { value: number; label: string }[] {
-  if (max <= 0) return [{ value: 0, label: formatMetric(0, metric) }];
+export function legendTicks(max: number, metric: Metric, n = 4, currency?: string): { value: number; label: string }[] {
+  if (max <= 0) return [{ value: 0, label: formatMetric(0, metric, false, currency) }];
   const counts = metric === "visits" || metric === "visitors";
   const ticks: { value: number; label: string }[] = [];
   for (let i = 0; i <= n; i++) {
     const value = counts ? Math.round((max * i) / n) : (max * i) / n;
     if (ticks.at(-1)?.value === value) continue;
-    ticks.push({ value, label: formatMetric(value, metric, true) });
+    ticks.push({ value, label: formatMetric(value, metric, true, currency) });
   }
   return ticks;
 }

@@ -71,6 +71,7 @@ export default function HeatmapView(props: ViewProps) {
               previous: compare && entersBefore.data && before.data ? doorInByZone(entersBefore.data, before.data) : undefined,
             },
             { now: !noData, previous: !previousNoData },
+            r.layout.currency,
           )
         : null,
     [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data, coverage, noData, previousNoData, withSales, prevWithSales],
@@ -141,7 +142,7 @@ export default function HeatmapView(props: ViewProps) {
               <PlanStage
                 floor={r.layout.floor}
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
-                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} />}
+                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} />}
               >
                 {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => changeText(z, scene.previousNoData)} />}
               </PlanStage>
@@ -154,6 +155,7 @@ export default function HeatmapView(props: ViewProps) {
                 metric={metric}
                 title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : metric === "conversion" ? " (transactions per visit)" : ""}`}
                 flagged={withSales ? flagged.length : undefined}
+                currency={r.layout?.currency}
               />
             </div>
           )}
@@ -163,10 +165,10 @@ export default function HeatmapView(props: ViewProps) {
             <h2>Ranking</h2>
             <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
           </div>
-          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData} previousNoData={scene.previousNoData} /> : <Loading />}
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData} previousNoData={scene.previousNoData} currency={r.layout?.currency} /> : <Loading />}
         </section>
       </div>
-      {sales && conversion.data && <StoreSales report={conversion.data} />}
+      {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} />}
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
@@ -177,7 +179,7 @@ export default function HeatmapView(props: ViewProps) {
   );
 }
 
-function Ranking({ zones, metric, compare, unplaced, noData, previousNoData }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean }) {
+function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, currency }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean; currency: string | undefined }) {
   if (zones.length === 0) return <Empty title="No zones">This layout has no zones yet.</Empty>;
   const none = !noData && zones.every((z) => z.value === null || z.value === 0);
   return (
@@ -202,7 +204,7 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData }: {
                 <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{z.name}</span>
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
-              <td className="num heat-value">{formatMetric(z.value, metric)}</td>
+              <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
               {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData)}</td>}
             </tr>
           ))}
@@ -212,7 +214,7 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData }: {
   );
 }
 
-function ZoneTooltip({ zone, at, metric, compare, previousNoData }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean }) {
+function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean; currency: string | undefined }) {
   // A zone known only by its door counter: no one was followed in it, so no visitors and no dwell.
   const doorOnly = zone.doorIn !== null && (zone.tracked ?? 0) === 0;
   const d = doorOnly ? null : zone.dwell;
@@ -236,13 +238,13 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData }: { zone: Heat
           <>
             <dt>Transactions</dt><dd>{formatCount(zone.sales.transactions)}</dd>
             <dt>Conversion</dt><dd>{formatRate(zone.sales.conversion)}</dd>
-            <dt>Sales per visit</dt><dd>{formatMoney(zone.sales.salesPerVisit)}</dd>
+            <dt>Sales per visit</dt><dd>{formatMoney(zone.sales.salesPerVisit, currency)}</dd>
           </>
         )}
         {compare && (
           <>
             <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
-            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric)} (${changeText(zone, false)})`}</dd>
+            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric, false, currency)} (${changeText(zone, false)})`}</dd>
           </>
         )}
       </dl>
@@ -257,13 +259,13 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData }: { zone: Heat
 }
 
 /** Store-level sales figures of the range (shown with the sales metrics). */
-function StoreSales({ report }: { report: ConversionReport }) {
+function StoreSales({ report, currency }: { report: ConversionReport; currency: string | undefined }) {
   const s = report.store;
   return (
     <div className="stats card card-b" data-testid="store-sales">
       <div className="stat"><div className="v">{formatRate(s.conversion)}</div><div className="k">store conversion ({formatCount(s.transactions)} transactions / {formatCount(s.visitors)} visitors)</div></div>
-      <div className="stat"><div className="v">{formatMoney(s.averageBasket)}</div><div className="k">average basket</div></div>
-      <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor)}</div><div className="k">sales per visitor</div></div>
+      <div className="stat"><div className="v" data-testid="average-basket">{formatMoney(s.averageBasket, currency)}</div><div className="k">average basket</div></div>
+      <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor, currency)}</div><div className="k">sales per visitor</div></div>
       <div className="stat"><div className="v">{s.staffRatio === null ? "–" : formatCount(s.staffRatio)}</div><div className="k">{s.staffRatio === null ? "shoppers per staff member (no staff counts)" : "shoppers per staff member"}</div></div>
     </div>
   );
