@@ -13,7 +13,7 @@ export { checkValue, type Checked } from "./schema.js";
 export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFields } from "./log.js";
 export { DryRun, type DryRunOptions } from "./dry-run.js";
 export { runCli, EXIT, type CliIo } from "./main.js";
-export { SOURCES, isImplemented, settingsHelp, type SourceDefinition, type PlannedSource } from "./sources/index.js";
+export { SOURCES, settingsHelp, type SourceDefinition } from "./sources/index.js";
 export * from "./sources/sim.js";
 export { ChainSimulator, type ChainSimulatorOptions, type ChainStats, type AgentCredentials } from "./chain/simulator.js";
 export { chainStores, STORE_FORMATS, type ChainStore, type ChainOptions, type StoreFormat } from "./chain/stores.js";

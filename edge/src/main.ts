@@ -5,7 +5,7 @@ import { addChainCommand } from "./chain/cli.js";
 import { ENV_OVERRIDES, loadConfig } from "./config.js";
 import { DryRun } from "./dry-run.js";
 import { createLogger } from "./log.js";
-import { SOURCES, isImplemented, settingsHelp } from "./sources/index.js";
+import { SOURCES, settingsHelp } from "./sources/index.js";
 import { edgeVersion } from "./version.js";
 
 /** The process as the CLI sees it, injectable for tests. */
@@ -61,14 +61,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const def = SOURCES[kind];
     const cmd = program
       .command(kind)
-      .description(def.summary + (isImplemented(def) ? "" : " (not implemented yet)"))
+      .description(def.summary)
       .requiredOption("-c, --config <file>", "agent config file (JSON)")
       .option("--dry-run", "print events as JSON lines on stdout instead of connecting to MQTT")
       .option("--duration <seconds>", "stop after this many seconds (tests, demos)", seconds)
       .action(async (opts: RunOptions) => {
         code = await runKind(kind, opts, io);
       });
-    if (isImplemented(def)) cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
+    cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
   }
   addChainCommand(program, io, (c) => (code = c));
   try {
@@ -86,10 +86,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<number> {
   const def = SOURCES[kind];
-  if (!isImplemented(def)) {
-    io.stderr(`footfall-edge: the "${kind}" source is not implemented yet (${def.planned}); use "sim" until then.\n`);
-    return EXIT.usage;
-  }
   const loaded = loadConfig(opts.config, kind, io.env, (s) => def.checkSettings(s));
   if (!loaded.ok) {
     const n = loaded.problems.length;

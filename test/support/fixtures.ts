@@ -35,7 +35,6 @@ export function smallLayout(opts: { validFrom?: number; timezone?: string; name?
     ],
   };
 }
-export const SMALL_ZONES = ["entrance", "fruit", "bakery", "checkout"] as const;
 
 /**
  * Builds events with ids `${agent}:${seq}` (zero-padded so that they sort), as agents do; with a

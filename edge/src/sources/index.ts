@@ -22,16 +22,8 @@ export interface SourceDefinition<S> {
   create(): Source<S>;
 }
 
-/** A kind named by the protocol whose driver is not written yet. */
-export interface PlannedSource {
-  kind: AgentKind;
-  summary: string;
-  /** Where it is planned, for the error message. */
-  planned: string;
-}
-
 /** Every kind of protocol v1 and what runs it. */
-export const SOURCES: Record<AgentKind, SourceDefinition<unknown> | PlannedSource> = {
+export const SOURCES: Record<AgentKind, SourceDefinition<unknown>> = {
   sim: {
     kind: "sim",
     summary: "a simulated store: visitors, dwell by zone, paths, checkout, a door counter",
@@ -61,11 +53,6 @@ export const SOURCES: Record<AgentKind, SourceDefinition<unknown> | PlannedSourc
     create: () => createCameraSource(),
   },
 };
-
-/** Whether a kind has a driver. */
-export function isImplemented(def: SourceDefinition<unknown> | PlannedSource): def is SourceDefinition<unknown> {
-  return !("planned" in def);
-}
 
 type HelpSchema = TSchema & { description?: string; default?: unknown; properties?: Record<string, HelpSchema>; required?: string[] };
 
