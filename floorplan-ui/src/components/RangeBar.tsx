@@ -41,12 +41,13 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
  * An analytics view's heading: its title over the range and time zone (and `note`, e.g. the
  * compared period), then a toolbar with the range bar and, right-aligned, `children`.
  */
-export function RangeHeading({ title, note, children, updatedAt, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null }) {
+export function RangeHeading({ title, note, children, updatedAt, ready = true, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null; ready?: boolean }) {
   return (
     <>
       <div className="page-h">
         <h1>{title}</h1>
-        <span className="sub" data-testid="range-label">
+        {/* Until the store's time zone is known the range would read in UTC: nothing rather than a wrong day. */}
+        <span className="sub" data-testid="range-label" style={ready ? undefined : { visibility: "hidden" }}>
           {formatRange(bar.range, bar.timeZone)}
           {updatedAt != null ? ` so far` : ""} · times in {bar.timeZone}
           {note}

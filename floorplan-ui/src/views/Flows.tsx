@@ -49,7 +49,7 @@ export default function FlowsView(props: ViewProps) {
   const trips = report.data?.trips ?? 0;
   return (
     <div className="page" data-testid="flows" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
-      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
       </RangeHeading>

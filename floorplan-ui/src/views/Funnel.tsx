@@ -64,7 +64,7 @@ export default function FunnelView(props: ViewProps) {
 
   return (
     <div className="page" data-testid="funnel" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
-      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
       </RangeHeading>
       <div className="funnel-grid">

@@ -101,6 +101,7 @@ export default function HeatmapView(props: ViewProps) {
         preset={r.preset}
         range={r.range}
         timeZone={r.timeZone}
+        ready={r.ready}
         onPreset={r.setPreset}
         onDays={r.setDays}
         compare={compare}

@@ -57,7 +57,7 @@ export function SignIn({ message, onSubmit }: { message: string | null; onSubmit
           {busy ? "Checking…" : "Sign in"}
         </button>
         <p className="muted small" style={{ marginTop: 14, marginBottom: 0 }}>
-          What you see depends on the token's role: viewers get the heatmap and flows, staff the live view, admins everything.
+          What you see depends on the token's role: viewers get the heatmap, flows, funnels and experiments; merchandisers also the layout editor and new experiments; staff the live view; admins everything, sales and agents included.
         </p>
       </form>
     </main>
