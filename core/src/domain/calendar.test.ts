@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStarts, formatBucketStart, localMidnight, localTime } from "./calendar.js";
+import { bucketStarts, formatBucketStart, localMidnight, localTime, offsetMs } from "./calendar.js";
 
 const H = 3_600_000;
 const labels = (from: number, to: number, bucket: "hour" | "day", tz: string): string[] => bucketStarts({ from, to }, bucket, tz).map((t) => formatBucketStart(t, tz));
@@ -69,6 +69,36 @@ describe("bucketStarts", () => {
 
   it("rejects an unknown time zone", () => {
     expect(() => bucketStarts({ from: 0, to: 1 }, "day", "Mars/Olympus")).toThrow(/unknown time zone/);
+  });
+});
+
+describe("bucketStarts around offset changes, against a minute-by-minute scan", () => {
+  /** Every instant in (from, to), on the minute, whose local hour (or day) key differs from the minute before. */
+  const scanned = (from: number, to: number, bucket: "hour" | "day", tz: string): number[] => {
+    const key = (t: number) => {
+      const o = offsetMs(t, tz);
+      return bucket === "day" ? String(Math.floor((t + o) / (24 * H))) : `${Math.floor((t + o) / H)}${o}`;
+    };
+    const out: number[] = [];
+    for (let t = from + 60_000; t < to; t += 60_000) if (key(t) !== key(t - 60_000)) out.push(t);
+    return out;
+  };
+  const days: Array<[string, string]> = [
+    ["Europe/Paris", "2026-03-29"],
+    ["Europe/Paris", "2026-10-25"],
+    ["America/St_Johns", "2026-03-08"], // at 02:00 -03:30 = 05:30 UTC: not on a whole UTC hour
+    ["Australia/Adelaide", "2026-04-05"], // at 03:00 +10:30 = 16:30 UTC
+    ["Australia/Lord_Howe", "2026-04-05"], // a 30-minute change
+    ["Africa/Casablanca", "2026-02-15"], // Ramadan: back an hour, then forward again five weeks later
+    ["Africa/Casablanca", "2026-03-22"],
+    ["America/Havana", "2026-03-08"], // at local midnight
+  ];
+  it.each(days)("puts every hour and day start where the local clock says in %s on %s", (tz, day) => {
+    const from = Date.parse(`${day}T00:00:00Z`) - 36 * H;
+    const to = from + 72 * H;
+    for (const bucket of ["hour", "day"] as const) {
+      expect(bucketStarts({ from, to }, bucket, tz).filter((t) => t > from)).toEqual(scanned(from, to, bucket, tz));
+    }
   });
 });
 

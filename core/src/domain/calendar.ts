@@ -1,4 +1,4 @@
-import { tzOffset } from "@date-fns/tz";
+import { tzOffset, tzScan } from "@date-fns/tz";
 import type { EpochMs } from "../protocol/ids.js";
 import type { Bucket, Range } from "./types.js";
 
@@ -13,8 +13,7 @@ import type { Bucket, Range } from "./types.js";
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-/** Offsets are sampled this far apart, then transitions found by bisection to the millisecond. */
-const SAMPLE_MS = 6 * HOUR;
+const WEEK = 7 * DAY;
 
 /** UTC offset of `timeZone` at `ts` in ms (east positive); throws a RangeError for an unknown zone. */
 export function offsetMs(ts: EpochMs, timeZone: string): number {
@@ -29,28 +28,24 @@ interface Segment {
   offset: number;
 }
 
-/** The constant-offset stretches of `timeZone` covering [from, to]. */
+/**
+ * The constant-offset stretches of `timeZone` covering [from, to], from @date-fns/tz's `tzScan`.
+ * tzScan steps whole hours and reports a change at the first step past it; offset changes happen on
+ * whole minutes (Adelaide's and St John's at hh:30 UTC), so each is placed at its minute of that hour.
+ */
 function segments(from: number, to: number, timeZone: string): Segment[] {
   const out: Segment[] = [{ start: from, offset: offsetMs(from, timeZone) }];
-  let a = from;
-  let oa = out[0]!.offset;
-  while (a < to) {
-    const b = Math.min(a + SAMPLE_MS, to);
-    const ob = offsetMs(b, timeZone);
-    while (ob !== oa) {
-      // first instant in (a, b] whose offset differs from oa
-      let lo = a;
-      let hi = b;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (offsetMs(mid, timeZone) === oa) lo = mid;
-        else hi = mid;
-      }
-      a = hi;
-      oa = offsetMs(hi, timeZone);
-      out.push({ start: hi, offset: oa });
-    }
-    a = b;
+  if (!(to > from)) return out;
+  // tzScan looks a month ahead; a week with the same offset at both ends has no change in it (no
+  // zone changes and changes back within a week: Casablanca's Ramadan pause is the shortest, ~5 weeks).
+  if (to - from <= WEEK && offsetMs(to, timeZone) === out[0]!.offset) return out;
+  for (const change of tzScan(timeZone, { start: new Date(from), end: new Date(to) })) {
+    const reported = change.date.getTime();
+    const offset = offsetMs(reported, timeZone);
+    let start = reported;
+    while (start - MINUTE > reported - HOUR && offsetMs(start - MINUTE, timeZone) === offset) start -= MINUTE;
+    if (start <= from || start > to || offset === out[out.length - 1]!.offset) continue;
+    out.push({ start, offset });
   }
   return out;
 }
