@@ -60,6 +60,17 @@ describe("localGrid and lagIndex", () => {
     expect(fg.indexOf(fg.day[first]!, 1)).toBe(first);
   });
 
+  it("reads each bucket's local date and hour as localTime does, over a whole year of DST changes", () => {
+    for (const tz of ["Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kathmandu"]) {
+      const starts = bucketStarts({ from: Date.UTC(2026, 0, 1), to: Date.UTC(2027, 0, 1) }, "hour", tz);
+      const grid = localGrid({ starts, timeZone: tz });
+      starts.forEach((ts, i) => {
+        const t = localTime(ts, tz);
+        expect([grid.day[i], grid.hour[i]]).toEqual([Date.UTC(t.year, t.month - 1, t.day) / DAY, t.hour]);
+      });
+    }
+  });
+
   it("finds the same local hour d days back in any zone (property)", () => {
     const zones = ["Europe/London", "Australia/Melbourne", "America/New_York", "Asia/Kolkata", "UTC"];
     fc.assert(

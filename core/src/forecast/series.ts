@@ -56,8 +56,9 @@ export function localGrid(series: Pick<Series, "starts" | "timeZone">): LocalGri
   const day = new Int32Array(n);
   const hour = new Int8Array(n);
   const weekday = new Int8Array(n);
+  const offsets = bucketOffsets(series.starts, series.timeZone);
   for (let i = 0; i < n; i++) {
-    const wall = series.starts[i]! + offsetMs(series.starts[i]!, series.timeZone);
+    const wall = series.starts[i]! + offsets[i]!;
     day[i] = Math.floor(wall / DAY);
     hour[i] = Math.floor((wall - day[i]! * DAY) / 3_600_000);
     weekday[i] = weekdayOfDay(day[i]!);
@@ -76,6 +77,26 @@ export function localGrid(series: Pick<Series, "starts" | "timeZone">): LocalGri
       return index[k * 24 + h]!;
     },
   };
+}
+
+/**
+ * The UTC offset of each of `starts` (ascending). Offsets change a few times a year, so they are
+ * looked up every `STRIDE` buckets and bucket by bucket only between two lookups that differ.
+ */
+function bucketOffsets(starts: readonly EpochMs[], timeZone: string): Float64Array {
+  const STRIDE = 24;
+  const n = starts.length;
+  const out = new Float64Array(n);
+  let prev = n ? offsetMs(starts[0]!, timeZone) : 0;
+  out[0] = prev;
+  for (let a = 0; a < n - 1; a += STRIDE) {
+    const b = Math.min(a + STRIDE, n - 1);
+    const ob = offsetMs(starts[b]!, timeZone);
+    if (ob === prev) out.fill(prev, a + 1, b + 1);
+    else for (let i = a + 1; i <= b; i++) out[i] = offsetMs(starts[i]!, timeZone);
+    prev = ob;
+  }
+  return out;
 }
 
 /** Index of the bucket at the same local hour `days` days before bucket `i` (-1 when none). */

@@ -3,7 +3,7 @@ import { chunks, EventFactory, smallLayout } from "../../../test/support/fixture
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
 import { waitFor } from "../../../test/support/wait.js";
-import { forecastConfig } from "./forecast.js";
+import { ForecastService, forecastConfig } from "./forecast.js";
 
 const DAY = 86_400_000;
 /** Monday 16 November 2026, 14:20 in Paris (UTC+1). */
@@ -27,6 +27,7 @@ interface Forecast {
 }
 
 let t: TestServer;
+let clock = NOW;
 async function ingestCounts(store: string, zone: string, from: number, days: number, seed: number): Promise<void> {
   const s = syntheticTraffic({ seed, from, days, timeZone: "Europe/Paris", peak: 40 });
   const f = new EventFactory(`door-${zone}`);
@@ -35,7 +36,7 @@ async function ingestCounts(store: string, zone: string, from: number, days: num
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW, maxAgeMs: 200 * DAY });
+  t = await startTestServer({ now: () => clock, maxAgeMs: 200 * DAY });
   for (const store of ["shop", "young", "empty"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
   await ingestCounts("shop", "entrance", FROM, 12 * 7 + 1, 1);
   await ingestCounts("shop", "fruit", FROM, 12 * 7 + 1, 2);
@@ -113,6 +114,44 @@ describe("GET /api/v1/stores/:store/forecast", () => {
     expect((await t.get("/api/v1/stores/shop/forecast", null)).status).toBe(401);
     expect((await t.get("/api/v1/stores/shop/forecast", await t.token("viewer", "young"))).status).toBe(403);
     expect((await t.get("/api/v1/stores/nowhere/forecast")).status).toBe(404);
+  });
+});
+
+describe("ForecastService history", () => {
+  it("extended hour by hour, it gives the same forecasts as a full read", async () => {
+    const deps = { analytics: t.server.services.analytics, layouts: t.server.services.layouts, services: t.server.services };
+    const config = { training: "off" as const, retrainHour: 3, historyWeeks: 13 };
+    const extended = new ForecastService(deps, config);
+    try {
+      const before = await extended.answer("shop", null, "24h", "Europe/Paris");
+      expect(before.model.state).toBe("off");
+      // three hours later, with the door's counts of those hours
+      clock = NOW + 3 * 3_600_000;
+      const f = new EventFactory("door-later");
+      const hour = Date.parse("2026-11-16T13:00:00Z");
+      await t.ingest("shop", "door-later", [f.count("entrance", hour + 60_000, 17, 0), f.count("entrance", hour + 3_600_000 + 5, 23, 0), f.count("entrance", hour + 2 * 3_600_000 + 5, 9, 0)]);
+      const traffic = await t.get<{ buckets: { enters: number }[] }>(`/api/v1/stores/shop/traffic?from=${hour + 2 * 3_600_000}&to=${hour + 3 * 3_600_000}`);
+      expect(traffic.body.buckets[0]!.enters).toBeGreaterThanOrEqual(9); // the counts were taken
+      const after = await extended.answer("shop", null, "24h", "Europe/Paris");
+      expect(after.generatedAt).toBe("2026-11-16T17:00:00+01:00");
+      const fresh = new ForecastService(deps, config);
+      type Readable = { history(store: string, tz: string, now: number): Promise<{ starts: number[]; enters: number[]; zones: Map<string, number[]> }> };
+      const read = async (svc: ForecastService) => {
+        const h = await (svc as unknown as Readable).history("shop", "Europe/Paris", clock);
+        return { starts: h.starts, enters: h.enters, zones: Object.fromEntries(h.zones) };
+      };
+      try {
+        expect(after).toEqual(await fresh.answer("shop", null, "24h", "Europe/Paris"));
+        const [a, b] = [await read(extended), await read(fresh)];
+        expect(a.enters.slice(-3)).toEqual([17, 23, 9]);
+        expect(a).toEqual(b);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      clock = NOW;
+      await extended.close();
+    }
   });
 });
 

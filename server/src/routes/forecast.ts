@@ -74,10 +74,21 @@ type Body = Static<typeof ForecastBody>;
 type Horizon = "24h" | "14d";
 
 interface History {
+  /** Start of the current hour: the history is [starts[0], hourStart). */
   hourStart: EpochMs;
   starts: EpochMs[];
   enters: number[];
   zones: Map<string, number[]>;
+  /** Different for every history built or extended (answers are cached per version). */
+  version: number;
+}
+
+interface CachedHistory {
+  hourStart: EpochMs;
+  timeZone: string;
+  history: Promise<History>;
+  /** Hour of the last full read (late events of older hours are picked up by the next one, daily). */
+  fullAt: EpochMs;
 }
 
 interface ModelEntry {
@@ -97,7 +108,8 @@ const round1 = (x: number | null): number | null => (x === null ? null : Math.ro
 
 /** Each store's and zone's forecast models and answers. */
 export class ForecastService {
-  private readonly histories = new Map<string, { hourStart: EpochMs; timeZone: string; history: Promise<History> }>();
+  private readonly histories = new Map<string, CachedHistory>();
+  private versions = 0;
   private readonly models = new Map<string, ModelEntry>();
   private readonly answers = new Map<string, { key: string; body: Body }>();
   private readonly trainer: ForecastTrainer | null;
@@ -114,32 +126,66 @@ export class ForecastService {
     this.timer.unref();
   }
 
-  /** The hourly traffic of the weeks before the current hour, read once per store and hour. */
+  /** Hourly traffic of the store over [from, to): bucket starts, store enters and each zone's enters. */
+  private async read(store: string, timeZone: string, from: EpochMs, to: EpochMs): Promise<Omit<History, "hourStart" | "version">> {
+    const kindAt = (zone: string, ts: number) => this.app.layouts.zoneKindAt(store, zone, ts);
+    const range = { from, to };
+    const buckets = await (await this.app.analytics.get(store)).traffic(range, "hour", timeZone, kindAt, this.app.layouts.changes(store));
+    const zones = new Map<string, number[]>();
+    buckets.forEach((b, i) => {
+      for (const [z, n] of Object.entries(b.zones)) {
+        let arr = zones.get(z);
+        if (!arr) zones.set(z, (arr = new Array<number>(buckets.length).fill(0)));
+        arr[i] = n;
+      }
+    });
+    return { starts: bucketStarts(range, "hour", timeZone), enters: buckets.map((b) => b.enters), zones };
+  }
+
+  /** `prev` moved on to `hourStart`: the hours since read and appended, as many dropped at the front. */
+  private async extend(store: string, timeZone: string, prev: History, hourStart: EpochMs): Promise<History> {
+    const fresh = await this.read(store, timeZone, prev.hourStart, hourStart);
+    const k = fresh.starts.length;
+    const zones = new Map<string, number[]>();
+    for (const id of new Set([...prev.zones.keys(), ...fresh.zones.keys()])) {
+      const old = prev.zones.get(id) ?? new Array<number>(prev.starts.length).fill(0);
+      zones.set(id, [...old.slice(k), ...(fresh.zones.get(id) ?? new Array<number>(k).fill(0))]);
+    }
+    return { hourStart, starts: [...prev.starts.slice(k), ...fresh.starts], enters: [...prev.enters.slice(k), ...fresh.enters], zones, version: ++this.versions };
+  }
+
+  /**
+   * The hourly traffic of the weeks before the current hour. Read in full once, then extended by
+   * the hours since at the first request of each hour (a few ms); read in full again, in the
+   * background, once a day, to take in events that arrived late for older hours.
+   */
   private history(store: string, timeZone: string, now: EpochMs): Promise<History> {
     const hourStart = bucketStarts({ from: now, to: now + 1 }, "hour", timeZone)[0]!;
     const cached = this.histories.get(store);
-    if (cached && cached.hourStart === hourStart && cached.timeZone === timeZone) return cached.history;
-    const build = async (): Promise<History> => {
-      const range = { from: hourStart - this.config.historyWeeks * 7 * DAY, to: hourStart };
-      const kindAt = (zone: string, ts: number) => this.app.layouts.zoneKindAt(store, zone, ts);
-      const buckets = await (await this.app.analytics.get(store)).traffic(range, "hour", timeZone, kindAt, this.app.layouts.changes(store));
-      const starts = bucketStarts(range, "hour", timeZone);
-      const zones = new Map<string, number[]>();
-      buckets.forEach((b, i) => {
-        for (const [z, n] of Object.entries(b.zones)) {
-          let arr = zones.get(z);
-          if (!arr) zones.set(z, (arr = new Array<number>(buckets.length).fill(0)));
-          arr[i] = n;
-        }
+    if (cached && cached.timeZone === timeZone && cached.hourStart === hourStart) return cached.history;
+    const full = async (): Promise<History> => ({ hourStart, ...(await this.read(store, timeZone, hourStart - this.config.historyWeeks * 7 * DAY, hourStart)), version: ++this.versions });
+    const keep = (entry: CachedHistory): Promise<History> => {
+      entry.history.catch(() => {
+        if (this.histories.get(store) === entry) this.histories.delete(store);
       });
-      return { hourStart, starts, enters: buckets.map((b) => b.enters), zones };
+      this.histories.set(store, entry);
+      return entry.history;
     };
-    const history = build();
-    history.catch(() => {
-      if (this.histories.get(store)?.history === history) this.histories.delete(store);
-    });
-    this.histories.set(store, { hourStart, timeZone, history });
-    return history;
+    if (!cached || cached.timeZone !== timeZone || hourStart < cached.hourStart || hourStart - cached.hourStart > DAY) {
+      return keep({ hourStart, timeZone, history: full(), fullAt: hourStart });
+    }
+    const entry: CachedHistory = { hourStart, timeZone, history: cached.history.then((prev) => this.extend(store, timeZone, prev, hourStart)), fullAt: cached.fullAt };
+    void keep(entry);
+    if (hourStart - cached.fullAt >= DAY) {
+      entry.fullAt = hourStart;
+      full().then(
+        (h) => {
+          if (this.histories.get(store) === entry) entry.history = Promise.resolve(h);
+        },
+        (err: unknown) => this.app.services.log.warn({ store, err: String(err) }, "forecast history: the daily full read failed; the extended one stays"),
+      );
+    }
+    return entry.history;
   }
 
   /** The series of one store or zone: unknown (null) before its first counted visitor. */
@@ -214,7 +260,7 @@ export class ForecastService {
     const e = this.entry(store, zone, timeZone, now);
     const history = await this.history(store, timeZone, now);
     if (this.due(e, now)) this.train(e, history, now);
-    const cacheKey = `${history.hourStart}|${e.trainedAt ?? ""}|${e.state}`;
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+/**
+ * Traffic forecasts judged on real people counts (../shared/datasets/, read in place; see each
+ * SOURCE.md). Rolling-origin backtest: held-out weeks counted back from the end of each series;
+ * for each week the forecaster (models/dist, the code the server runs) is trained only on the
+ * hours before that week, then forecasts the next 24 hours from every `--origin-step`-th hour
+ * of the week, reading the actual counts before each origin as its lags (as a live store would).
+ * Seasonal-naive (same local hour last week) and the seasonal mean (of the last 4 weeks) forecast
+ * from the same origins in the same run.
+ *
+ * Figures per series: MASE (mean absolute error over the held-out forecasts / in-sample MAE of
+ * seasonal-naive on the hours before the first held-out week) of the model and both baselines,
+ * the model's MASE as a share of seasonal-naive's, coverage of the 80 % interval (of the model,
+ * and of the residual band the seasonal-mean fallback gives), and training time per model.
+ *
+ * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
+ *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--json]
+ */
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+import { READERS } from "./forecast-data.mjs";
+
+const dist = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+for (const p of ["core/dist/index.js", "models/dist/index.js"]) {
+  if (!existsSync(dist(p))) {
+    console.error(`${dist(p)} is missing: build first with \`npx tsc -b\``);
+    process.exit(2);
+  }
+}
+const core = await import(dist("core/dist/index.js"));
+const models = await import(dist("models/dist/index.js"));
+
+const { values: a } = parseArgs({
+  options: {
+    datasets: { type: "string", default: "leeds,calit2,melbourne,brooklyn" },
+    weeks: { type: "string" },
+    every: { type: "string" },
+    "origin-step": { type: "string", default: "1" },
+    series: { type: "string" },
+    hidden: { type: "string" },
+    epochs: { type: "string" },
+    "hourly-weeks": { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (a.help) {
+  console.log(
+    "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
+      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--json]\n" +
+      "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
+  );
+  process.exit(0);
+}
+
+/** Held-out weeks per dataset: spread over the last year of the long series, consecutive in CalIt2's 15 weeks. */
+const PLAN = {
+  leeds: { weeks: 8, every: 6 },
+  calit2: { weeks: 4, every: 1 },
+  melbourne: { weeks: 8, every: 6 },
+  brooklyn: { weeks: 6, every: 4 },
+  fremont: { weeks: 8, every: 6 },
+};
+const HORIZON = 24;
+const step = Number(a["origin-step"]);
+const trainOpts = {
+  ...(a.hidden ? { hidden: Number(a.hidden) } : {}),
+  ...(a.epochs ? { epochs: Number(a.epochs) } : {}),
+  ...(a["hourly-weeks"] ? { hourlyWeeks: Number(a["hourly-weeks"]) } : {}),
+};
+
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : "-");
+const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : "-");
+
+function seriesOfData(d) {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const p of d.points) {
+    if (p.ts < from) from = p.ts;
+    if (p.ts > to) to = p.ts;
+  }
+  return core.seriesOf({ from, to: to + 1 }, "hour", d.timeZone, d.points);
+}
+
+async function backtest(d, plan) {
+  const series = seriesOfData(d);
+  const ctx = core.featureContext(series, d.special);
+  const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks: plan.weeks, everyWeeks: plan.every, period: 168, originStep: step, horizon: HORIZON, minTrain: 8 * 168 });
+  if (!folds.length) return null;
+  const scale = core.maseScale(series.values, 168, folds[0].trainEnd, (t) => core.lagIndex(ctx.grid, t, 7));
+  const acc = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [], smLo: [], smHi: [], methods: new Map() };
+  const trainMs = [];
+  let backend = "";
+  for (const fold of folds) {
+    const model = await models.trainForecastModel(series, d.special, { ...trainOpts, daily: false, end: fold.trainEnd });
+    backend = model.backend;
+    if (model.hourly) trainMs.push(model.hourly.ms);
+    for (const o of fold.origins) {
+      const pts = models.forecastBuckets(ctx, model.hourly, o, HORIZON);
+      const base = models.forecastBuckets(ctx, null, o, HORIZON);
+      const sn = core.seasonalNaive(series, ctx.grid, o, HORIZON);
+      for (let k = 0; k < HORIZON; k++) {
+        const y = series.values[o + k];
+        if (y === null || y === undefined) continue;
+        acc.actual.push(y);
+        acc.model.push(pts[k]?.mid ?? null);
+        acc.lo.push(pts[k]?.lo ?? null);
+        acc.hi.push(pts[k]?.hi ?? null);
+        acc.snaive.push(sn[k]);
+        acc.smean.push(base[k]?.mid ?? null);
+        acc.smLo.push(base[k]?.lo ?? null);
+        acc.smHi.push(base[k]?.hi ?? null);
+        const m = pts[k]?.method ?? "none";
+        acc.methods.set(m, (acc.methods.get(m) ?? 0) + 1);
+      }
+    }
+  }
+  const mase = (f) => core.mase(acc.actual, f, scale);
+  const r = {
+    series: d.name,
+    hours: series.values.length,
+    folds: folds.length,
+    forecasts: acc.actual.length,
+    scale,
+    model: mase(acc.model),
+    snaive: mase(acc.snaive),
+    smean: mase(acc.smean),
+    coverage: core.intervalCoverage(acc.actual, acc.lo, acc.hi),
+    smeanCoverage: core.intervalCoverage(acc.actual, acc.smLo, acc.smHi),
+    trainMs: trainMs.length ? trainMs.reduce((s, x) => s + x, 0) / trainMs.length : NaN,
+    methods: Object.fromEntries(acc.methods),
+    backend,
+    acc,
+  };
+  r.ratio = r.model / r.snaive;
+  return r;
+}
+
+const results = [];
+const startedAll = performance.now();
+for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
+  const read = READERS[name];
+  if (!read) {
+    console.error(`unknown dataset "${name}": one of ${Object.keys(READERS).join(", ")}`);
+    process.exit(2);
+  }
+  const plan = { ...PLAN[name], ...(a.weeks ? { weeks: Number(a.weeks) } : {}), ...(a.every ? { every: Number(a.every) } : {}) };
+  const data = read().filter((d) => !a.series || d.name === a.series);
+  const rows = [];
+  for (const d of data) {
+    const r = await backtest(d, plan);
+    if (r) rows.push(r);
+    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model\n`);
+  }
+  const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
+  const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));
+  const summary = { dataset: name, plan, model: mean("model"), snaive: mean("snaive"), smean: mean("smean"), coverage: pooled("lo", "hi"), smeanCoverage: pooled("smLo", "smHi"), trainMs: mean("trainMs") };
+  summary.ratio = summary.model / summary.snaive;
+  results.push({ summary, rows });
+  if (!a.json) {
+    console.log(`\n## ${name}: ${rows.length} series, ${plan.weeks} held-out weeks (one every ${plan.every}), origins every ${step} h, next 24 h`);
+    console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage (model) | coverage (seasonal-mean band) | train ms / model | forecasts |");
+    console.log("|---|---|---|---|---|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.series} | ${f2(r.model)} | ${f2(r.snaive)} | ${f2(r.smean)} | ${f2(r.ratio)} | ${pct(r.coverage)} | ${pct(r.smeanCoverage)} | ${r.trainMs.toFixed(0)} | ${r.forecasts} |`);
+    console.log(`| **mean** | **${f2(summary.model)}** | ${f2(summary.snaive)} | ${f2(summary.smean)} | **${f2(summary.ratio)}** | **${pct(summary.coverage)}** | ${pct(summary.smeanCoverage)} | ${summary.trainMs.toFixed(0)} | |`);
+  }
+}
+const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, TF.js backend ${results[0]?.rows[0]?.backend ?? "?"}`;
+if (a.json) {
+  console.log(JSON.stringify({ machine, results: results.map((r) => ({ summary: r.summary, rows: r.rows.map(({ acc: _acc, ...rest }) => rest) })) }, null, 2));
+} else {
+  console.log(`\n${machine}; total ${((performance.now() - startedAll) / 1000).toFixed(0)} s`);
+  console.log("\n| dataset | MASE model | MASE seasonal-naive | model / naive (aim <= 0.8) | 80 % coverage (aim 75-85 %) |");
+  console.log("|---|---|---|---|---|");
+  for (const { summary: s } of results) console.log(`| ${s.dataset} | ${f2(s.model)} | ${f2(s.snaive)} | ${f2(s.ratio)} ${s.ratio <= 0.8 ? "✓" : "✗"} | ${pct(s.coverage)} ${s.coverage >= 0.75 && s.coverage <= 0.85 ? "✓" : "✗"} |`);
+}
