@@ -29,12 +29,34 @@ export interface DetectorLike {
 }
 export type DetectorFactory = (s: CameraSettings) => Promise<DetectorLike>;
 
+interface ModelsPackage {
+  createDetectorPool(o: { workers: number; backend: string; minScore: number; roi?: readonly number[] }): Promise<DetectorLike>;
+}
+
+/**
+ * `@footfall/models` (person detection on TensorFlow.js, ~90 MB installed), an optional dependency
+ * of the edge: imported here only, when a camera starts, so door, beacon and sim agents never load
+ * it and may be installed without it (`npm install --omit=optional`). Missing, it says what to install.
+ */
+export async function loadModels(name = "@footfall/models"): Promise<ModelsPackage> {
+  try {
+    return (await import(/* @vite-ignore */ name)) as ModelsPackage;
+  } catch (err) {
+    const missing = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && errorMessage(err).includes(name);
+    throw new Error(
+      missing
+        ? `the camera source needs the optional package ${name} (person detection), which is not installed: ` +
+            "install the agent with its optional dependencies (`npm install` without --omit=optional), or add it with `npm install @footfall/models` " +
+            "(in this repository: `npm install -w edge @footfall/models`); door, beacon and sim agents run without it"
+        : `${name} could not be loaded: ${errorMessage(err)}`,
+      { cause: err },
+    );
+  }
+}
+
 /** The default detector: `@footfall/models`' worker pool, loaded only when a camera starts. */
 export const modelsDetector: DetectorFactory = async (s) => {
-  const name = "@footfall/models";
-  const models = (await import(/* @vite-ignore */ name)) as {
-    createDetectorPool(o: { workers: number; backend: string; minScore: number; roi?: readonly number[] }): Promise<DetectorLike>;
-  };
+  const models = await loadModels();
   return models.createDetectorPool({ workers: s.workers, backend: s.backend, minScore: s.minScore, ...(s.roi ? { roi: s.roi } : {}) });
 };
 
