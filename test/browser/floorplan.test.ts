@@ -180,6 +180,14 @@ describe("flows", () => {
     expect(await page.getByTestId("dropoff").textContent()).toContain(`${trips}trips`);
     const onlyEntrance = report.paths.filter((p) => p.zones.length === 1 && p.zones[0] === "entrance").reduce((s, p) => s + p.count, 0);
     expect(await page.getByTestId("dropoff").textContent()).toContain(`left right after the entrance (${onlyEntrance})`);
+    // The busiest move's count is on the plan, without hovering.
+    const busiest = report.transitions.filter((t) => t.from !== t.to).sort((x, y) => y.count - x.count)[0]!;
+    const counts = await page.evaluate(() => {
+      type Node = { find(sel: string): Node[]; findOne(sel: string): Node; text(): string };
+      return (window as unknown as { Konva: { stages: Node[] } }).Konva.stages.flatMap((st) => st.find(".arrow-count").map((g) => g.findOne("Text").text()));
+    });
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts[0]).toBe(busiest.count.toLocaleString("en"));
     await page.waitForTimeout(400); // the Sankey's entry animation
     await shot(page, "flows", { fullPage: true });
     await page.close();

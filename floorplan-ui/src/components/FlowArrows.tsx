@@ -1,15 +1,22 @@
 import { memo } from "react";
-import { Arrow, Line, Text } from "./konva.js";
+import { Arrow, Group, Line, Rect, Text } from "./konva.js";
 import type Konva from "konva";
 import type { Layout } from "@footfall/core";
 import { polygonCentroid } from "@footfall/core";
 import type { FlowArrow } from "../model/flows.js";
 import type { Viewport } from "../model/viewport.js";
 import { zoneBox } from "./zoneBox.js";
+import { placeBadges } from "../model/labels.js";
+import { formatCount } from "../model/format.js";
+import { measureText, PLAN_FONT } from "./fonts.js";
 
 const KIND_FILL: Record<string, string> = { entrance: "#e0e7ff", checkout: "#fef3c7", "fitting-room": "#fce7f3", zone: "#f1f5f9", other: "#f8fafc" };
 
-/** Zone outlines with names, and the transitions as curved arrows whose width follows the count. */
+/**
+ * Zone outlines with names, and the transitions as curved arrows whose width follows the count,
+ * each with its count on a badge at the middle of the curve (the busiest first; a badge that would
+ * cover another is left out, its count stays in the tooltip and the table beside the plan).
+ */
 export const FlowArrows = memo(function FlowArrows({ layout, arrows, viewport, hovered, onHover }: {
   layout: Layout;
   arrows: readonly FlowArrow[];
@@ -30,7 +37,7 @@ export const FlowArrows = memo(function FlowArrows({ layout, arrows, viewport, h
         const box = zoneBox(z.polygon, c);
         if (box.width * viewport.scale < 40) return null;
         const top = Math.min(...z.polygon.filter(([x]) => x >= box.x && x <= box.x + box.width).map(([, y]) => y), c[1]);
-        return <Text key={z.id} x={box.x + 6 * px} y={top + 6 * px} width={box.width - 12 * px} align="left" text={z.name} fontSize={12 * px} fontStyle="600" fill="#475569" wrap="none" ellipsis listening={false} />;
+        return <Text key={z.id} x={box.x + 6 * px} y={top + 6 * px} width={box.width - 12 * px} align="left" text={z.name} fontFamily={PLAN_FONT} fontSize={12 * px} fontStyle="600" fill="#475569" wrap="none" ellipsis listening={false} />;
       })}
       {arrows.map((a, i) => (
         <Arrow
@@ -52,6 +59,30 @@ export const FlowArrows = memo(function FlowArrows({ layout, arrows, viewport, h
           perfectDrawEnabled={false}
         />
       ))}
+      <CountBadges arrows={arrows} viewport={viewport} />
     </>
   );
 });
+
+function CountBadges({ arrows, viewport }: { arrows: readonly FlowArrow[]; viewport: Viewport }) {
+  const px = 1 / viewport.scale;
+  const badges = arrows.map((a) => {
+    const text = formatCount(a.count);
+    return { text, x: a.points[2] * viewport.scale, y: a.points[3] * viewport.scale, width: measureText(text, 11, 600) + 10, height: 17 };
+  });
+  // Arrows come busiest first: their counts win the space.
+  const kept = placeBadges(badges);
+  return (
+    <>
+      {kept.map((i) => {
+        const b = badges[i]!;
+        return (
+          <Group key={i} x={(b.x - b.width / 2) * px} y={(b.y - b.height / 2) * px} listening={false} name="arrow-count">
+            <Rect width={b.width * px} height={b.height * px} cornerRadius={8 * px} fill="#ffffff" stroke="#3b528b" strokeWidth={1} strokeScaleEnabled={false} perfectDrawEnabled={false} />
+            <Text width={b.width * px} height={b.height * px} align="center" verticalAlign="middle" text={b.text} fontFamily={PLAN_FONT} fontSize={11 * px} fontStyle="600" fill="#1e293b" perfectDrawEnabled={false} />
+          </Group>
+        );
+      })}
+    </>
+  );
+}

@@ -143,39 +143,43 @@ export function TrafficCharts({
 function GridTable({ cells }: { cells: readonly [number, number, number | null][] }) {
   const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
   return (
-    <table className="sr-only" data-testid="week-grid-table">
-      <caption>Enters by weekday and hour of day</caption>
-      <thead>
-        <tr><th scope="col">Day</th>{Array.from({ length: 24 }, (_, h) => <th key={h} scope="col">{String(h).padStart(2, "0")}:00</th>)}</tr>
-      </thead>
-      <tbody>
-        {WEEKDAYS.map((day, d) => (
-          <tr key={day}>
-            <th scope="row">{day}</th>
-            {Array.from({ length: 24 }, (_, h) => {
-              const v = at.get(`${d}|${h}`);
-              return <td key={h}>{v === null || v === undefined ? "no data" : formatCount(v)}</td>;
-            })}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="sr-only">
+      <table data-testid="week-grid-table">
+        <caption>Enters by weekday and hour of day</caption>
+        <thead>
+          <tr><th scope="col">Day</th>{Array.from({ length: 24 }, (_, h) => <th key={h} scope="col">{String(h).padStart(2, "0")}:00</th>)}</tr>
+        </thead>
+        <tbody>
+          {WEEKDAYS.map((day, d) => (
+            <tr key={day}>
+              <th scope="row">{day}</th>
+              {Array.from({ length: 24 }, (_, h) => {
+                const v = at.get(`${d}|${h}`);
+                return <td key={h}>{v === null || v === undefined ? "no data" : formatCount(v)}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 /** The chart's figures as a table for screen readers (and the browser tests): one row per slot, "no data" spelt out. */
 function SlotTable({ slots, caption }: { slots: readonly { label: string; value: number | null }[]; caption: string }) {
   return (
-    <table className="sr-only" data-testid="traffic-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr><th scope="col">Time</th><th scope="col">Enters</th></tr>
-      </thead>
-      <tbody>
-        {slots.map((s, i) => (
-          <tr key={i} data-value={s.value ?? ""}><th scope="row">{s.label}</th><td>{s.value === null ? "no data" : formatCount(s.value)}</td></tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="sr-only">
+      <table data-testid="traffic-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr><th scope="col">Time</th><th scope="col">Enters</th></tr>
+        </thead>
+        <tbody>
+          {slots.map((s, i) => (
+            <tr key={i} data-value={s.value ?? ""}><th scope="row">{s.label}</th><td>{s.value === null ? "no data" : formatCount(s.value)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ellipsize, fitLabel, labelBox, LINE_HEIGHT, type LabelLine, type Measure } from "./labels.js";
+import { ellipsize, fitLabel, labelBox, LINE_HEIGHT, placeBadges, type LabelLine, type Measure } from "./labels.js";
 
 /** A monospaced fake: every character is 0.6 em wide, bold ones 0.65 em. */
 const mono: Measure = (text, size, weight) => text.length * size * (weight >= 600 ? 0.65 : 0.6);
@@ -62,5 +62,26 @@ describe("fitLabel", () => {
 describe("labelBox", () => {
   it("is the rectangle itself for a rectangle around its centre", () => {
     expect(labelBox([[0, 0], [4, 0], [4, 2], [0, 2]], [2, 1])).toEqual({ x: 0, y: 0, width: 4, height: 2 });
+  });
+});
+
+describe("placeBadges", () => {
+  it("keeps the first of two badges that would overlap", () => {
+    expect(placeBadges([{ x: 10, y: 10, width: 20, height: 10 }, { x: 15, y: 12, width: 20, height: 10 }, { x: 100, y: 10, width: 20, height: 10 }])).toEqual([0, 2]);
+  });
+  it("never keeps two badges that overlap, and keeps the first always (property)", () => {
+    const badge = fc.record({ x: fc.integer({ min: 0, max: 300 }), y: fc.integer({ min: 0, max: 300 }), width: fc.integer({ min: 4, max: 60 }), height: fc.integer({ min: 4, max: 20 }) });
+    fc.assert(
+      fc.property(fc.array(badge, { minLength: 1, maxLength: 30 }), (bs) => {
+        const kept = placeBadges(bs, 0);
+        expect(kept[0]).toBe(0);
+        for (const i of kept)
+          for (const j of kept) {
+            if (i >= j) continue;
+            const [a, b] = [bs[i]!, bs[j]!];
+            expect(Math.abs(a.x - b.x) * 2 >= a.width + b.width || Math.abs(a.y - b.y) * 2 >= a.height + b.height).toBe(true);
+          }
+      }),
+    );
   });
 });

@@ -115,3 +115,24 @@ export function labelBox(polygon: readonly (readonly [number, number])[], centre
   const hh = Math.max(0, Math.min(centre[1] - minY, maxY - centre[1]));
   return { x: centre[0] - hw, y: centre[1] - hh, width: 2 * hw, height: 2 * hh };
 }
+
+export interface Badge {
+  /** Centre, px. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Which badges to draw so that none overlaps another: the first given (the most important) win,
+ * a badge that would touch one already placed is left out. Returns the indices kept, in order.
+ */
+export function placeBadges(badges: readonly Badge[], gap = 2): number[] {
+  const kept: number[] = [];
+  const clash = (a: Badge, b: Badge) => Math.abs(a.x - b.x) * 2 < a.width + b.width + 2 * gap && Math.abs(a.y - b.y) * 2 < a.height + b.height + 2 * gap;
+  badges.forEach((b, i) => {
+    if (!kept.some((k) => clash(badges[k]!, b))) kept.push(i);
+  });
+  return kept;
+}

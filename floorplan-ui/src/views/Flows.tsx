@@ -137,17 +137,19 @@ export default function FlowsView(props: ViewProps) {
 /** The arrows on the plan as a table, for screen readers and keyboard users. */
 function TransitionsTable({ arrows, names }: { arrows: readonly { from: string; to: string; count: number }[]; names: ReadonlyMap<string, string> }) {
   return (
-    <table className="sr-only" data-testid="transitions-table">
-      <caption>Moves between zones, most first</caption>
-      <thead>
-        <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Moves</th></tr>
-      </thead>
-      <tbody>
-        {arrows.map((a) => (
-          <tr key={`${a.from}>${a.to}`}><td>{names.get(a.from) ?? a.from}</td><td>{names.get(a.to) ?? a.to}</td><td>{formatCount(a.count)}</td></tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="sr-only">
+      <table data-testid="transitions-table">
+        <caption>Moves between zones, most first</caption>
+        <thead>
+          <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Moves</th></tr>
+        </thead>
+        <tbody>
+          {arrows.map((a) => (
+            <tr key={`${a.from}>${a.to}`}><td>{names.get(a.from) ?? a.from}</td><td>{names.get(a.to) ?? a.to}</td><td>{formatCount(a.count)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -218,21 +220,23 @@ function StepsSankey({ steps, enters, noData }: { steps: NonNullable<ReturnType<
         </p>
       )}
       <Chart option={option} height={Math.max(260, Math.min(520, steps.nodes.length * 26))} label="Sankey of the first steps after the entrance" testId="sankey" />
-      <table className="sr-only">
-        <caption>First steps: trips from each step to the next</caption>
-        <thead>
-          <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Trips</th></tr>
-        </thead>
-        <tbody>
-          {steps.links.map((l) => (
-            <tr key={`${l.source}>${l.target}`}>
-              <td>{steps.nodes.find((n) => n.id === l.source)?.label ?? l.source}</td>
-              <td>{steps.nodes.find((n) => n.id === l.target)?.label ?? l.target}</td>
-              <td>{formatCount(l.value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="sr-only">
+        <table>
+          <caption>First steps: trips from each step to the next</caption>
+          <thead>
+            <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Trips</th></tr>
+          </thead>
+          <tbody>
+            {steps.links.map((l) => (
+              <tr key={`${l.source}>${l.target}`}>
+                <td>{steps.nodes.find((n) => n.id === l.source)?.label ?? l.source}</td>
+                <td>{steps.nodes.find((n) => n.id === l.target)?.label ?? l.target}</td>
+                <td>{formatCount(l.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
