@@ -4,3 +4,4 @@ export * from "./baselines.js";
 export * from "./features.js";
 export * from "./metrics.js";
 export * from "./split.js";
+export * from "./profile.js";

@@ -1,3 +1,5 @@
+import { localTime, type LocalTime } from "@footfall/core";
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -24,6 +26,17 @@ export function secondsOfDay(ms: number, timeZone: string): number {
 /** The hour of the day (0-23) of `ms` in `timeZone`. */
 export function hourOfDay(ms: number, timeZone: string): number {
   return Math.floor(secondsOfDay(ms, timeZone) / 3600) % 24;
+}
+
+/** The hour of the week (0-167, Monday 00:00 first) of `ms` in `timeZone` (UTC when unknown). */
+export function hourOfWeek(ms: number, timeZone: string): number {
+  let t: LocalTime;
+  try {
+    t = localTime(ms, timeZone);
+  } catch {
+    t = localTime(ms, "UTC");
+  }
+  return (t.weekday - 1) * 24 + t.hour;
 }
 
 /** The instant of hour `hour` (fractional allowed) on the local day of `ms` in `timeZone`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEvent, type LayoutInput } from "@footfall/core";
 import type { EventDraft } from "../../source.js";
-import { atHourOfDay, hourOfDay } from "./clock.js";
+import { atHourOfDay, hourOfDay, hourOfWeek } from "./clock.js";
 import { DEMO_DWELL, DEMO_LAYOUT } from "./demo-layout.js";
 import { SimEngine, type SimStats } from "./engine.js";
 import { checkSimSettings, type SimSettings } from "./settings.js";
@@ -210,5 +210,26 @@ describe("SimEngine", () => {
     const { events } = simulateDay(5, {}, layout);
     expect(events.some((e) => e.type === "count")).toBe(false);
     expect(events.filter((e) => e.type === "enter").length).toBeGreaterThan(100);
+  });
+});
+
+describe("SimEngine with a weekly arrival curve", () => {
+  it("follows the hour of the week: arrivals only in the hours the curve opens, most where it peaks", () => {
+    // open Saturday 10:00-17:59 only, with a peak at 14:00 three times the rest
+    const weeklyCurve = new Array<number>(168).fill(0);
+    for (let h = 10; h < 18; h++) weeklyCurve[5 * 24 + h] = h === 14 ? 1 : 1 / 3;
+    const start = atHourOfDay(Date.UTC(2025, 2, 7, 12), TZ, 0); // Friday 7 March 2025, local midnight
+    const engine = new SimEngine({ settings: settings({ door: { enabled: false }, weeklyCurve, arrivalsPerHour: 300 }), layout: DEMO_LAYOUT, seed: 7, startMs: start, idSalt: "week" });
+    const events: EventDraft[] = [];
+    for (let t = start; t <= start + 3 * 24 * HOUR; t += 10 * 60_000) events.push(...engine.advance(t));
+    const byHour = new Map<number, number>();
+    for (const e of zoneEvents(events)) if (e.type === "enter" && e.zone === "entrance") byHour.set(hourOfWeek(e.ts, TZ), (byHour.get(hourOfWeek(e.ts, TZ)) ?? 0) + 1);
+    expect([...byHour.keys()].every((k) => k >= 5 * 24 + 10 && k < 5 * 24 + 18)).toBe(true);
+    expect(byHour.get(5 * 24 + 14)!).toBeGreaterThan(2 * byHour.get(5 * 24 + 11)!);
+  });
+
+  it("refuses a weekly curve that never opens, or of the wrong length", () => {
+    expect(checkSimSettings({ weeklyCurve: new Array(168).fill(0) }).problems).toEqual(["/weeklyCurve: every hour is 0, so nobody ever arrives; give the opening hours a value above 0"]);
+    expect(checkSimSettings({ weeklyCurve: [1, 2, 3] }).problems.join(" ")).toMatch(/weeklyCurve/);
   });
 });

@@ -1,5 +1,5 @@
 import type { EventDraft } from "../../source.js";
-import { hourOfDay } from "./clock.js";
+import { hourOfDay, hourOfWeek } from "./clock.js";
 import { Random } from "./prng.js";
 import { TimeQueue } from "./queue.js";
 import type { SimSettings } from "./settings.js";
@@ -73,7 +73,7 @@ export class SimEngine {
     this.rng = new Random(opts.seed);
     this.model = new StoreModel(opts.layout, settings);
     this.now = opts.startMs;
-    this.peakRatePerMs = (settings.arrivalsPerHour * Math.max(0, ...settings.hourlyCurve)) / 3_600_000;
+    this.peakRatePerMs = (settings.arrivalsPerHour * Math.max(0, ...(settings.weeklyCurve ?? settings.hourlyCurve))) / 3_600_000;
     this.scheduleArrival(this.now);
     if (settings.door.enabled) this.queue.push(this.now + settings.door.reportEverySeconds * 1000, { kind: "door-report" });
   }
@@ -142,7 +142,8 @@ export class SimEngine {
 
   private onArrivalCandidate(): void {
     const { settings } = this.opts;
-    const rate = (settings.arrivalsPerHour * (settings.hourlyCurve[hourOfDay(this.now, this.model.timezone)] ?? 0)) / 3_600_000;
+    const curve = settings.weeklyCurve ? settings.weeklyCurve[hourOfWeek(this.now, this.model.timezone)] : settings.hourlyCurve[hourOfDay(this.now, this.model.timezone)];
+    const rate = (settings.arrivalsPerHour * (curve ?? 0)) / 3_600_000;
     if (this.rng.float() * this.peakRatePerMs < rate) this.arrive();
     this.scheduleArrival(this.now);
   }

@@ -27,6 +27,13 @@ export const SimSettingsSchema = Type.Object(
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: "PRNG seed for a replayable run (default: random, logged)" })),
     arrivalsPerHour: Type.Number({ minimum: 0, maximum: 100_000, default: 120, description: "visitors per simulated hour when the hourly curve is 1" }),
     hourlyCurve: Type.Array(Type.Number({ minimum: 0, maximum: 10 }), { minItems: 24, maxItems: 24, default: [...DEFAULT_HOURLY_CURVE], description: "arrivals multiplier for each hour 0-23 of the simulated day, in the layout's time zone" }),
+    weeklyCurve: Type.Optional(
+      Type.Array(Type.Number({ minimum: 0, maximum: 10 }), {
+        minItems: 168,
+        maxItems: 168,
+        description: "arrivals multiplier for each hour of the week (Monday 00:00 first, the layout's time zone); replaces `hourlyCurve`. `node test/bench/sim-curve.mjs` derives one from a real people-count series",
+      }),
+    ),
     backfillHours: Type.Integer({
       minimum: 0,
       maximum: 160,
@@ -93,6 +100,7 @@ export function checkSimSettings(input: unknown): Checked<SimSettings> {
   if (problems.length === 0) {
     if (value.layout) problems.push(...layoutProblems(value.layout).map((p) => `/layout${p}`));
     if (value.arrivalsPerHour > 0 && value.hourlyCurve.every((v) => v === 0)) problems.push("/hourlyCurve: every hour is 0, so nobody ever arrives; give the opening hours a value above 0");
+    if (value.arrivalsPerHour > 0 && value.weeklyCurve?.every((v) => v === 0)) problems.push("/weeklyCurve: every hour is 0, so nobody ever arrives; give the opening hours a value above 0");
   }
   return { value, problems };
 }
