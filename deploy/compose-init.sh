@@ -36,3 +36,9 @@ echo "Footfall admin token: $(node -e 'process.stdout.write(JSON.parse(require("
 footfall broker-config --out "$MOSQUITTO_CONFIG_DIR"
 # The eclipse-mosquitto image runs as uid 1883, and the password file is private (0600).
 chown 1883:1883 "$MOSQUITTO_CONFIG_DIR/passwd" "$MOSQUITTO_CONFIG_DIR/acl" 2>/dev/null || true
+
+# In the image every other service runs as `node` (the Dockerfile's USER); this one-shot runs as root
+# (docker-compose.yml) for the chown above, so it hands what it wrote over. Elsewhere (no such user,
+# or not root) nothing changes.
+APP_USER="${FOOTFALL_APP_USER:-node}"
+if [ "$(id -u)" = 0 ] && id "$APP_USER" >/dev/null 2>&1; then chown -R "$APP_USER:$APP_USER" "$DATA_DIR" "$SIM_CONFIG_DIR"; fi
