@@ -4,7 +4,7 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
-import type { ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
+import type { ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -112,6 +112,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     paths: (id: string, r: RangeQuery, limit: number, signal?: AbortSignal) => request<PathReport>("GET", `${store(id)}/paths`, { from: r.from, to: r.to, limit }, undefined, signal),
     traffic: (id: string, r: RangeQuery, bucket: Bucket, signal?: AbortSignal) =>
       request<{ buckets: TrafficBucket[] }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then((x) => x.buckets),
+    forecast: (id: string, opts: { zone?: string; horizon?: "24h" | "14d" } = {}, signal?: AbortSignal) =>
+      request<ForecastReport>("GET", `${store(id)}/forecast`, { zone: opts.zone, horizon: opts.horizon }, undefined, signal),
     agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[] }>("GET", `${store(id)}/agents`, undefined, undefined, signal).then((r) => r.agents),
     departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),

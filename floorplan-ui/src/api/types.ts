@@ -113,3 +113,18 @@ export interface ExperimentResult {
   trips?: { test: { before: number; after: number }; control: { before: number; after: number } | null };
   computedAt: number | string;
 }
+
+/** `GET /stores/:store/forecast`: expected visitors per hour (24h) or day (14d) with an 80 % interval. */
+export type ForecastMethod = "mlp" | "seasonal-mean" | "recent-days" | "none";
+export interface ForecastReport {
+  store: string;
+  zone: string | null;
+  horizon: "24h" | "14d";
+  bucket: "hour" | "day";
+  timezone: string;
+  generatedAt: string;
+  interval: number;
+  method: ForecastMethod;
+  model: { state: "ready" | "training" | "failed" | "off"; trainedAt: string | null; trainMs: number | null; notes: string[] };
+  buckets: { start: string; expected: number | null; low: number | null; high: number | null; method: ForecastMethod }[];
+}

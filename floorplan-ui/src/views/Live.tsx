@@ -17,6 +17,7 @@ import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
+import { BusyOutlookLine } from "../components/BusyOutlook.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
 
@@ -56,6 +57,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
         <div className="live-title">
           <h1 className="live-store">{name}</h1>
           <div className="muted small" data-testid="live-clock">{layout.data ? clock(now, timeZone) : ""} · occupancy now</div>
+          {layout.data && <BusyOutlookLine store={store} timeZone={timeZone} />}
         </div>
         <div className="spacer" />
         <StatusPill live={live} now={now} />

@@ -113,6 +113,7 @@ describe("GET /api/v1/stores/:store/forecast", () => {
     expect((await t.get("/api/v1/stores/shop/forecast?horizon=7d")).status).toBe(400);
     expect((await t.get("/api/v1/stores/shop/forecast", null)).status).toBe(401);
     expect((await t.get("/api/v1/stores/shop/forecast", await t.token("viewer", "young"))).status).toBe(403);
+    expect((await t.get("/api/v1/stores/shop/forecast", await t.token("staff", "shop"))).status).toBe(200); // the live tablet
     expect((await t.get("/api/v1/stores/nowhere/forecast")).status).toBe(404);
   });
 });

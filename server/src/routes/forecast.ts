@@ -305,7 +305,8 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig
   app.addHook("onClose", async () => service.close());
 
   app.get("/forecast", {
-    config: { auth: "viewer" },
+    // floor staff too: the live tablet shows the busy hours ahead
+    config: { auth: ["viewer", "staff"] },
     schema: {
       tags: ["analytics"],
       summary: "Expected visitors per hour (next 24 h) or per day (next 14 d), with an 80 % interval, for the store or a zone",

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { busyOutlook } from "./forecast.js";
+
+const TZ = "Europe/Paris";
+/** Hourly buckets from 14:00 Paris time (UTC+1) on 16 Nov 2026 with these expected visitors. */
+function forecast(expected: (number | null)[], method: "mlp" | "none" = "mlp") {
+  const start = Date.parse("2026-11-16T13:00:00Z");
+  return {
+    bucket: "hour" as const,
+    method,
+    buckets: expected.map((e, i) => ({ start: new Date(start + i * 3_600_000).toISOString(), expected: e, low: e, high: e, method })),
+  };
+}
+const at = (hhmm: string) => Date.parse(`2026-11-16T${hhmm}:00+01:00`);
+
+describe("busyOutlook", () => {
+  it("names the next busy stretch and its busiest hour", () => {
+    // 14:00 20, 15:00 40, 16:00 90, 17:00 120, 18:00 100, 19:00 30
+    const o = busyOutlook(forecast([20, 40, 90, 120, 100, 30]), at("14:20"), TZ)!;
+    expect(o.text).toBe("Busy from 16:00 to 19:00 · about 120 visitors an hour around 17:00");
+    expect([o.from, o.to, o.now]).toEqual([at("16:00"), at("19:00"), false]);
+  });
+
+  it("says busy now when the stretch has begun", () => {
+    const o = busyOutlook(forecast([110, 120, 50]), at("14:45"), TZ)!;
+    expect(o.text).toBe("Busy now until 16:00 · about 120 visitors an hour around 15:00");
+    expect(o.now).toBe(true);
+  });
+
+  it("leaves out the hours already past", () => {
+    const o = busyOutlook(forecast([500, 10, 80, 20]), at("15:10"), TZ)!;
+    expect(o.text).toBe("Busy from 16:00 to 17:00 · about 80 visitors an hour around 16:00");
+  });
+
+  it("says nothing when the hours ahead are quiet or nothing is known", () => {
+    expect(busyOutlook(forecast([1, 2, 1]), at("14:00"), TZ)).toBeNull();
+    expect(busyOutlook(forecast([null, null], "none"), at("14:00"), TZ)).toBeNull();
+  });
+});

@@ -1,0 +1,49 @@
+import type { ForecastReport } from "../api/types.js";
+import { formatTime } from "./format.js";
+
+/** The busy stretch ahead, for floor staff: when it starts and ends, and its busiest hour. */
+export interface BusyOutlook {
+  /** Start of the busy stretch (now, when it has begun) and its end. */
+  from: number;
+  to: number;
+  now: boolean;
+  peakAt: number;
+  /** Expected visitors arriving in the peak hour. */
+  peak: number;
+  text: string;
+}
+
+const HOUR = 3_600_000;
+/** An hour is busy from this share of the busiest hour of the next 24 on. */
+export const BUSY_SHARE = 0.75;
+
+/**
+ * The next busy stretch of an hourly forecast: the first run of hours (from the current one on)
+ * whose expected visitors reach 75 % of the busiest hour of the forecast, e.g. "Busy from 16:00
+ * to 19:00 · about 120 visitors an hour around 17:00". Null when nothing is forecast, or when the
+ * next 24 hours are quiet throughout (fewer than `minPeak` visitors in the busiest hour).
+ */
+export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "buckets">, now: number, timeZone: string, minPeak = 5): BusyOutlook | null {
+  if (f.bucket !== "hour" || f.method === "none") return null;
+  const hours = f.buckets
+    .map((b, i) => {
+      const start = Date.parse(b.start);
+      const next = f.buckets[i + 1];
+      return { start, end: next ? Date.parse(next.start) : start + HOUR, expected: b.expected };
+    })
+    .filter((h) => h.end > now && h.expected !== null) as { start: number; end: number; expected: number }[];
+  if (!hours.length) return null;
+  const top = Math.max(...hours.map((h) => h.expected));
+  if (!(top >= minPeak)) return null;
+  const first = hours.findIndex((h) => h.expected >= BUSY_SHARE * top);
+  let last = first;
+  while (last + 1 < hours.length && hours[last + 1]!.expected >= BUSY_SHARE * top && hours[last + 1]!.start === hours[last]!.end) last++;
+  const run = hours.slice(first, last + 1);
+  const peakHour = run.reduce((a, b) => (b.expected > a.expected ? b : a));
+  const isNow = run[0]!.start <= now;
+  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
+  const until = last + 1 === hours.length ? "" : ` to ${t(run[run.length - 1]!.end)}`;
+  const when = isNow ? `Busy now${until ? ` until ${t(run[run.length - 1]!.end)}` : ""}` : `Busy from ${t(run[0]!.start)}${until}`;
+  const peak = Math.round(peakHour.expected);
+  return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${t(peakHour.start)}` };
+}
