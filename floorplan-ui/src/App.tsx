@@ -1,5 +1,6 @@
 /** The shell: sign-in, role-aware navigation, the store picker and the hash routes to each view. */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
 import { canSee, defaultView, mayDesign, viewsFor } from "./model/auth.js";
@@ -43,6 +44,7 @@ export function App() {
   const signOut = useCallback(() => {
     tokenStorage.clear();
     sessionRef.current?.live.close();
+    sessionRef.current?.queries.clear();
     sessionRef.current = null;
     setAuth({ status: "out", message: null });
     navigate({ view: "signin", params: {} });
@@ -109,7 +111,9 @@ export function App() {
   const { session } = auth;
   return (
     <SessionContext.Provider value={session}>
-      <Routed session={session} route={route} navigate={navigate} kiosk={kiosk} />
+      <QueryClientProvider client={session.queries}>
+        <Routed session={session} route={route} navigate={navigate} kiosk={kiosk} />
+      </QueryClientProvider>
     </SessionContext.Provider>
   );
 }

@@ -3,6 +3,8 @@ import { io } from "socket.io-client";
 import { ApiError, createApi, type Api, type StoreInfo } from "./api/client.js";
 import type { Me } from "./model/auth.js";
 import { LiveStore } from "./live/liveStore.js";
+import type { QueryClient } from "@tanstack/react-query";
+import { newQueryClient } from "./hooks/useQ.js";
 
 export interface Session {
   api: Api;
@@ -11,6 +13,8 @@ export interface Session {
   /** Whether `stores` is every store this token may see (false when the token may not list them). */
   storesKnown: boolean;
   live: LiveStore;
+  /** The session's query cache (a new session starts with an empty one). */
+  queries: QueryClient;
   signOut: () => void;
 }
 
@@ -65,5 +69,5 @@ export async function openSession(token: string, signOut: () => void): Promise<S
   const live = new LiveStore(() =>
     io({ transports: ["websocket"], auth: { token }, forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 }),
   );
-  return { api, me, stores, storesKnown, live, signOut };
+  return { api, me, stores, storesKnown, live, queries: newQueryClient(), signOut };
 }

@@ -6,7 +6,7 @@
 import { useEffect, useReducer, useState } from "react";
 import { ApiError } from "../api/client.js";
 import type { Experiment, Period } from "../api/types.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -29,20 +29,20 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const current = useAsync((signal) => api.layout(form.store, undefined, signal), [api, form.store]);
-  const versions = useAsync((signal) => api.layouts(form.store, signal), [api, form.store]);
+  const current = useQ(["layout", form.store], (signal) => api.layout(form.store, undefined, signal));
+  const versions = useQ(["layout-versions", form.store], (signal) => api.layouts(form.store, signal));
   useEffect(() => {
     if (versions.data) dispatch({ type: "versionsLoaded", versions: versions.data });
   }, [versions.data]);
   const ctx = versionContext(form.versions ?? [], form.version);
   const changeAt = ctx.change?.validFrom ?? null;
-  const layouts = useAsync(
+  const layouts = useQ(
+    ["change-layouts", form.store, changeAt, !!ctx.previous],
     async (signal) => {
-      if (changeAt === null) return null;
-      const [before, after] = await Promise.all([ctx.previous ? api.layout(form.store, changeAt - 1, signal) : Promise.resolve(null), api.layout(form.store, changeAt, signal)]);
+      const [before, after] = await Promise.all([ctx.previous ? api.layout(form.store, changeAt! - 1, signal) : Promise.resolve(null), api.layout(form.store, changeAt!, signal)]);
       return { before, after };
     },
-    [api, form.store, changeAt],
+    { enabled: changeAt !== null },
   );
   useEffect(() => {
     if (layouts.data) dispatch({ type: "layoutsLoaded", before: layouts.data.before, after: layouts.data.after });

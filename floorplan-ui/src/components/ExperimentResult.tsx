@@ -6,7 +6,7 @@
 import { useMemo, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ExperimentResult as Result, Period } from "../api/types.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { hasControls, reachValues, reachZones, sampleNotice, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
@@ -17,7 +17,7 @@ import { ErrorState, Loading } from "./States.js";
 
 export function ExperimentResultView({ id }: { id: string }) {
   const { api } = useSession();
-  const result = useAsync((signal) => api.experimentResult(id, signal), [api, id]);
+  const result = useQ(["experiment-result", id], (signal) => api.experimentResult(id, signal));
   if (result.status === "error" && !result.data) return <section className="card"><ErrorState error={result.error} onRetry={result.reload} /></section>;
   if (!result.data) return <section className="card"><Loading label="Computing the result…" /></section>;
   return <Loaded result={result.data} />;
@@ -27,13 +27,10 @@ function Loaded({ result }: { result: Result }) {
   const { api } = useSession();
   const exp = result.experiment;
   const store = exp.testStores[0]!;
-  const layouts = useAsync(
-    async (signal) => {
-      const [before, after] = await Promise.all([api.layout(store, exp.before.to - 1, signal), api.layout(store, exp.after.from, signal)]);
-      return { before, after };
-    },
-    [api, store, exp.before.to, exp.after.from],
-  );
+  const layouts = useQ(["experiment-layouts", store, exp.before.to, exp.after.from], async (signal) => {
+    const [before, after] = await Promise.all([api.layout(store, exp.before.to - 1, signal), api.layout(store, exp.after.from, signal)]);
+    return { before, after };
+  });
   const tz = layouts.data?.after.timezone ?? null;
   const names = useMemo(() => {
     const m = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { interpolateViridis } from "d3-scale-chromatic";
 import type { Layout, TrafficBucket } from "@footfall/core";
-import { useAsync, type AsyncState } from "../hooks/useAsync.js";
+import { useQ, type AsyncState } from "../hooks/useQ.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
 import { slotsTotal, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
@@ -28,18 +28,21 @@ export function TrafficCharts({
   layout,
   hourly,
   coverage,
+  now,
 }: {
   store: string;
   range: DateRange;
   bucket: "hour" | "day";
   timeZone: string;
   layout: Layout | undefined;
-  hourly: AsyncState<TrafficBucket[]> & { reload: () => void };
+  hourly: AsyncState<TrafficBucket[] | undefined> & { reload: () => void };
   /** When the store's figures begin: slots before it (or after now) are "no data", not 0. Undefined while it loads. */
   coverage: Coverage | undefined;
+  /** When the view asked for its figures (a refresh asks again). */
+  now: number;
 }) {
   const { api } = useSession();
-  const daily = useAsync((signal) => (bucket === "day" ? api.traffic(store, range, "day", signal) : Promise.resolve(null)), [api, store, range.from, range.to, bucket]);
+  const daily = useQ(["traffic", store, range.from, range.to, now, "day"], (signal) => api.traffic(store, range, "day", signal), { enabled: bucket === "day" });
   const useZones = !!layout && !layout.zones.some((z) => z.kind === "entrance");
   const source = bucket === "hour" ? hourly : daily;
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
-import { useAsync } from "./useAsync.js";
+import { useQ } from "./useQ.js";
 import { useSession } from "../session.js";
 import { withParams } from "../model/route.js";
 import { dayOf, isLive, rangeFromParams, type Preset } from "../model/range.js";
@@ -16,12 +16,12 @@ export const REFRESH_MS = 60_000;
 export function useAnalyticsRange({ store, route, navigate }: ViewProps) {
   const { api } = useSession();
   const [now, setNow] = useState(() => Date.now());
-  const current = useAsync((signal) => api.layout(store, undefined, signal), [api, store]);
+  const current = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
   const timeZone = current.data?.timezone ?? "UTC";
   const { preset, range } = useMemo(() => rangeFromParams(route.params, now, timeZone), [route.params, now, timeZone]);
   const at = Math.min(range.to - 1, now);
   const needsOlder = !!current.data && at < current.data.validFrom;
-  const older = useAsync<Layout | null>((signal) => (needsOlder ? api.layout(store, at, signal) : Promise.resolve(null)), [api, store, needsOlder ? at : 0]);
+  const older = useQ<Layout | null>(["layout", store, needsOlder ? at : 0], (signal) => api.layout(store, at, signal), { enabled: needsOlder });
   const layout = needsOlder ? (older.data ?? undefined) : current.data;
   const layoutState = needsOlder ? older : current;
   // A range that reaches the present refreshes by itself (not while the tab is hidden), and says when it last did.

@@ -1,7 +1,6 @@
 /** Agents (admin): each agent's state, last event, lag and rejects, refreshed every few seconds. */
-import { useEffect } from "react";
 import type { ViewProps } from "../App.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
 import { rejectReasons } from "../model/rejects.js";
@@ -19,14 +18,10 @@ const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slic
 
 export default function AgentsView({ store }: ViewProps) {
   const { api, stores } = useSession();
-  const agents = useAsync((signal) => api.agents(store, signal), [api, store]);
+  const agents = useQ(["agents", store], (signal) => api.agents(store, signal), { refetchInterval: REFRESH_MS });
   const now = useNow(1000);
   const timeZone = useStoreZones([store]).get(store) ?? null;
   const at = (ts: number | null) => (ts && timeZone ? formatDateTimeZ(ts, timeZone) : undefined);
-  useEffect(() => {
-    const t = setInterval(agents.reload, REFRESH_MS);
-    return () => clearInterval(t);
-  }, [agents.reload]);
 
   const list = agents.data ?? [];
   const online = list.filter((a) => a.state === "online").length;

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useReducer, useState } from "react";
 import type { FloorPoint, Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -24,7 +24,8 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "U
 
 export default function EditorView({ store }: ViewProps) {
   const { api } = useSession();
-  const current = useAsync<Layout | null>((signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))), [api, store]);
+  // null: a store with no layout yet (the editor then creates it).
+  const current = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
   if (current.status === "error" && current.data === undefined) return <div className="page"><ErrorState error={current.error} onRetry={current.reload} /></div>;
   if (current.data === undefined) return <Loading label="Loading the layout…" />;
   return <Editor key={`${store}:${current.data?.version ?? 0}`} store={store} layout={current.data} />;
@@ -37,7 +38,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const [scale, setScale] = useState(1);
   const [validFrom, setValidFrom] = useState(() => toLocalInput(Date.now(), state.draft.timezone));
   const [saving, setSaving] = useState(false);
-  const versions = useAsync((signal) => (state.version ? api.layouts(store, signal) : Promise.resolve([])), [api, store, state.version]);
+  const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
   const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
   const problemZones = useMemo(() => new Set(problems.map((p) => p.zone).filter((z): z is string => z !== null)), [problems]);
   const dirty = isDirty(state);

@@ -4,7 +4,7 @@
  */
 import type { ViewProps } from "../App.js";
 import type { Experiment } from "../api/types.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { mayDesign } from "../model/auth.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
@@ -51,7 +51,7 @@ export default function ExperimentsView({ store, route, navigate }: ViewProps) {
 
 function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean; onNew: () => void }) {
   const { api } = useSession();
-  const list = useAsync((signal) => api.experiments(signal), [api]);
+  const list = useQ(["experiments"], (signal) => api.experiments(signal));
   const zones = useStoreZones(list.data?.flatMap((e) => e.testStores.slice(0, 1)) ?? []);
   if (list.status === "error" && !list.data) return <section className="card"><ErrorState error={list.error} onRetry={list.reload} /></section>;
   if (!list.data) return <section className="card"><Loading label="Loading experiments…" /></section>;

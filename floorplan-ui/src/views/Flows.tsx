@@ -2,7 +2,7 @@
 import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
 import { formatCount, formatPercent, formatRate } from "../model/format.js";
@@ -30,9 +30,9 @@ export default function FlowsView(props: ViewProps) {
   const r = useAnalyticsRange(props);
   // Ten arrows by default: more pile onto the busiest zones and hide the labels.
   const top = (ARROW_CHOICES.find((c) => c.id === route.params.top) ?? ARROW_CHOICES[0]).id;
-  const report = useAsync((signal) => (r.ready ? api.paths(store, r.range, PATH_LIMIT, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const report = useQ(["paths", store, r.range.from, r.range.to, r.now, PATH_LIMIT], (signal) => api.paths(store, r.range, PATH_LIMIT, signal), { enabled: r.ready });
   // The store's enters (door counter and tracked entrance), to say how they differ from trips.
-  const enters = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "day", signal).then((b) => b.reduce((s, x) => s + x.enters, 0)) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const enters = useQ(["store-enters", store, r.range.from, r.range.to, r.now], (signal) => api.traffic(store, r.range, "day", signal).then((b) => b.reduce((s, x) => s + x.enters, 0)), { enabled: r.ready });
   const coverage = useCoverage(store, r.now);
   const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const arrows = useMemo(() => (r.layout && report.data ? flowArrows(r.layout, report.data.transitions, { maxArrows: Number(top) }) : []), [r.layout, report.data, top]);

@@ -7,7 +7,7 @@ import { useCallback, useMemo } from "react";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import type { FunnelBy, FunnelReport } from "../api/types.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { bucketSeries, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
 import { zoneEnters } from "../model/heatmap.js";
@@ -39,20 +39,21 @@ export default function FunnelView(props: ViewProps) {
   const r = useAnalyticsRange(props);
   const pick = useMemo(() => pickFromParams(route.params), [route.params]);
   const dispatch = (action: FunnelAction) => navigate(withParams(route, pickToParams(funnelReducer(pick, action))), true);
-  const departments = useAsync((signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))), [api, store]);
+  const departments = useQ(["departments", store], (signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))));
   const problem = pickProblem(pick);
-  const report = useAsync<FunnelReport | null>(
-    (signal) => (r.ready && !problem ? api.funnel(store, r.range, pick.steps, pick.by, pick.mode === "departments", signal) : Promise.resolve(null)),
-    [api, store, r.ready, r.range.from, r.range.to, pick.steps.join(","), pick.by, pick.mode, problem],
+  const report = useQ<FunnelReport | null>(
+    ["funnel", store, r.range.from, r.range.to, r.now, pick.steps.join(","), pick.by, pick.mode],
+    (signal) => api.funnel(store, r.range, pick.steps, pick.by, pick.mode === "departments", signal),
+    { enabled: r.ready && !problem },
   );
   // Zones a door counter counts but nobody is followed in (the demo's entrance): no trip ever reaches them.
-  const doorOnly = useAsync(
+  const doorOnly = useQ(
+    ["door-only", store, r.range.from, r.range.to, r.now],
     async (signal) => {
-      if (!r.ready) return new Set<string>();
       const [traffic, dwell] = await Promise.all([api.traffic(store, r.range, "day", signal), api.dwell(store, r.range, signal)]);
       return doorOnlyZones(zoneEnters(traffic), dwell);
     },
-    [api, store, r.ready, r.range.from, r.range.to],
+    { enabled: r.ready },
   );
   const coverage = useCoverage(store, r.now);
   const noData = coverage ? !rangeHasData(r.range, coverage) : false;

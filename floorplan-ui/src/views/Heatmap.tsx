@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
@@ -38,21 +38,22 @@ export default function HeatmapView(props: ViewProps) {
   const previousPartial = compare && coverage ? !previousNoData && rangeIsPartial(prev, coverage) : false;
   const partial = coverage ? !noData && rangeIsPartial(r.range, coverage) : false;
 
-  const dwell = useAsync((signal) => (r.ready ? api.dwell(store, r.range, signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
-  const before = useAsync((signal) => (r.ready && compare ? api.dwell(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
+  const dwell = useQ(["dwell", store, r.range.from, r.range.to, r.now], (signal) => api.dwell(store, r.range, signal), { enabled: r.ready });
+  const before = useQ(["dwell", store, prev.from, prev.to, r.now], (signal) => api.dwell(store, prev, signal), { enabled: r.ready && compare });
 
   // Sales figures: needed by the sales metrics, and by the "long dwell, low conversion" flag on every metric.
   const sales = isSalesMetric(metric);
-  const conversion = useAsync<ConversionReport | null>(
-    (signal) => (r.ready ? api.conversion(store, r.range, signal).catch((e: unknown) => (sales ? Promise.reject(e) : null)) : new Promise<never>(() => {})),
-    [api, store, r.ready, r.range.from, r.range.to, sales],
+  const conversion = useQ<ConversionReport | null>(
+    ["conversion", store, r.range.from, r.range.to, r.now, sales],
+    (signal) => api.conversion(store, r.range, signal).catch((e: unknown) => (sales ? Promise.reject(e) : null)),
+    { enabled: r.ready },
   );
-  const convBefore = useAsync((signal) => (r.ready && compare && sales ? api.conversion(store, prev, signal) : Promise.resolve(undefined)), [api, store, r.ready, compare, sales, prev.from, prev.to]);
+  const convBefore = useQ(["conversion", store, prev.from, prev.to, r.now, true], (signal) => api.conversion(store, prev, signal), { enabled: r.ready && compare && sales });
   // Hourly traffic: the charts below, and each zone's enters for the people door counters count in
   // (DESIGN §7), shown as those zones' visits.
-  const hourly = useAsync((signal) => (r.ready ? api.traffic(store, r.range, "hour", signal) : new Promise<never>(() => {})), [api, store, r.ready, r.range.from, r.range.to]);
+  const hourly = useQ(["traffic", store, r.range.from, r.range.to, r.now, "hour"], (signal) => api.traffic(store, r.range, "hour", signal), { enabled: r.ready });
   const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data) : undefined), [hourly.data]);
-  const entersBefore = useAsync((signal) => (r.ready && compare ? api.traffic(store, prev, "day", signal).then(zoneEnters) : Promise.resolve(undefined)), [api, store, r.ready, compare, prev.from, prev.to]);
+  const entersBefore = useQ(["zone-enters", store, prev.from, prev.to, r.now], (signal) => api.traffic(store, prev, "day", signal).then(zoneEnters), { enabled: r.ready && compare });
   const figures = sales ? conversion : dwell;
   // No sales imported for the range: conversion is unknown ("–"), not 0 %.
   const withSales = (conversion.data?.store.transactions ?? 0) > 0;
@@ -170,7 +171,7 @@ export default function HeatmapView(props: ViewProps) {
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} />}
-      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} />}
+      {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} now={r.now} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
           {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.

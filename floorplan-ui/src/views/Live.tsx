@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
@@ -23,16 +23,16 @@ import "../styles/live.css";
 
 export default function LiveView({ store, kiosk }: ViewProps) {
   const { api, stores } = useSession();
-  const [layoutTick, setLayoutTick] = useState(0);
-  const layout = useAsync((signal) => api.layout(store, undefined, signal), [api, store, layoutTick]);
+  const layout = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
   const live = useLive(store);
   const now = useNow(1000);
 
   // A zone we do not know means a new layout version: fetch it.
   const unknownZone = layout.data && live.occupancy?.zones.some((z) => !layout.data!.zones.some((l) => l.id === z.zone));
+  const { status: layoutStatus, reload: reloadLayout } = layout;
   useEffect(() => {
-    if (unknownZone && layout.status === "ok") setLayoutTick((t) => t + 1);
-  }, [unknownZone, layout.status]);
+    if (unknownZone && layoutStatus === "ok") reloadLayout();
+  }, [unknownZone, layoutStatus, reloadLayout]);
   // Keep asking while the layout cannot be fetched (a tablet left alone must recover).
   useEffect(() => {
     if (layout.status !== "error" || isNotFound(layout.error)) return;

@@ -8,7 +8,7 @@ import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import type { SalesImportResult } from "../api/types.js";
-import { useAsync } from "../hooks/useAsync.js";
+import { useQ } from "../hooks/useQ.js";
 import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
 import { formatCount } from "../model/format.js";
 import { useSession } from "../session.js";
@@ -22,7 +22,7 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export default function SalesView({ store }: ViewProps) {
   const { api } = useSession();
-  const layout = useAsync<Layout | null>((signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))), [api, store]);
+  const layout = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
   return (
     <div className="page" data-testid="sales">
       <div className="page-h">
@@ -149,7 +149,7 @@ function ImportResult({ file, result }: { file: string; result: SalesImportResul
 
 function DepartmentsEditor({ store, layout }: { store: string; layout: Layout | null }) {
   const { api } = useSession();
-  const loaded = useAsync((signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))), [api, store]);
+  const loaded = useQ(["departments", store], (signal) => api.departments(store, signal).catch((e) => (isNotFound(e) ? {} : Promise.reject(e))));
   const [state, dispatch] = useReducer(departmentsReducer, {}, fromDepartments);
   const [name, setName] = useState("");
   const [message, setMessage] = useState<{ tone: "info" | "error"; text: string } | null>(null);
