@@ -14,7 +14,10 @@
  * and of the residual band the seasonal-mean fallback gives), and training time per model.
  *
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
- *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--json]
+ *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--no-daily] [--json]
+ *
+ * The daily model (next 14 days by day) is trained in the same folds and judged from each day
+ * start of the held-out weeks, against seasonal-naive and the seasonal mean of the day series.
  */
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
@@ -42,6 +45,7 @@ const { values: a } = parseArgs({
     hidden: { type: "string" },
     epochs: { type: "string" },
     "hourly-weeks": { type: "string" },
+    "no-daily": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -49,7 +53,7 @@ const { values: a } = parseArgs({
 if (a.help) {
   console.log(
     "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
-      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--json]\n" +
+      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--json]\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
   );
   process.exit(0);
@@ -91,12 +95,35 @@ async function backtest(d, plan) {
   if (!folds.length) return null;
   const scale = core.maseScale(series.values, 168, folds[0].trainEnd, (t) => core.lagIndex(ctx.grid, t, 7));
   const acc = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [], smLo: [], smHi: [], methods: new Map() };
+  // the 14-day daily forecast, from each day start of the held-out weeks
+  const days = models.contexts(series, d.special).daily;
+  const day = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [] };
   const trainMs = [];
+  const dailyMs = [];
   let backend = "";
+  let firstDailyEnd = null;
   for (const fold of folds) {
-    const model = await models.trainForecastModel(series, d.special, { ...trainOpts, daily: false, end: fold.trainEnd });
+    const model = await models.trainForecastModel(series, d.special, { ...trainOpts, daily: !a["no-daily"], end: fold.trainEnd });
     backend = model.backend;
     if (model.hourly) trainMs.push(model.hourly.ms);
+    if (model.daily) dailyMs.push(model.daily.ms);
+    const dEnd = models.contexts(series, d.special, fold.trainEnd).dailyEnd;
+    firstDailyEnd ??= dEnd;
+    for (let o = dEnd; !a["no-daily"] && o < dEnd + 7 && o + 14 <= days.series.values.length; o++) {
+      const f = models.forecastBuckets(days, model.daily, o, 14);
+      const sn = core.seasonalNaive(days.series, days.grid, o, 14);
+      const sm = core.seasonalMean(days.series, days.grid, o, 14);
+      for (let k = 0; k < 14; k++) {
+        const y = days.series.values[o + k];
+        if (y === null || y === undefined) continue;
+        day.actual.push(y);
+        day.model.push(f[k]?.mid ?? null);
+        day.lo.push(f[k]?.lo ?? null);
+        day.hi.push(f[k]?.hi ?? null);
+        day.snaive.push(sn[k]);
+        day.smean.push(sm[k]);
+      }
+    }
     for (const o of fold.origins) {
       const pts = models.forecastBuckets(ctx, model.hourly, o, HORIZON);
       const base = models.forecastBuckets(ctx, null, o, HORIZON);
@@ -118,6 +145,8 @@ async function backtest(d, plan) {
     }
   }
   const mase = (f) => core.mase(acc.actual, f, scale);
+  const dScale = firstDailyEnd === null ? NaN : core.maseScale(days.series.values, 7, firstDailyEnd, (t) => core.lagIndex(days.grid, t, 7));
+  const dmase = (f) => core.mase(day.actual, f, dScale);
   const r = {
     series: d.name,
     hours: series.values.length,
@@ -130,6 +159,7 @@ async function backtest(d, plan) {
     coverage: core.intervalCoverage(acc.actual, acc.lo, acc.hi),
     smeanCoverage: core.intervalCoverage(acc.actual, acc.smLo, acc.smHi),
     trainMs: trainMs.length ? trainMs.reduce((s, x) => s + x, 0) / trainMs.length : NaN,
+    daily: { model: dmase(day.model), snaive: dmase(day.snaive), smean: dmase(day.smean), coverage: core.intervalCoverage(day.actual, day.lo, day.hi), forecasts: day.actual.length, trainMs: dailyMs.length ? dailyMs.reduce((s, x) => s + x, 0) / dailyMs.length : NaN },
     methods: Object.fromEntries(acc.methods),
     backend,
     acc,
@@ -165,6 +195,12 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
     console.log("|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) console.log(`| ${r.series} | ${f2(r.model)} | ${f2(r.snaive)} | ${f2(r.smean)} | ${f2(r.ratio)} | ${pct(r.coverage)} | ${pct(r.smeanCoverage)} | ${r.trainMs.toFixed(0)} | ${r.forecasts} |`);
     console.log(`| **mean** | **${f2(summary.model)}** | ${f2(summary.snaive)} | ${f2(summary.smean)} | **${f2(summary.ratio)}** | **${pct(summary.coverage)}** | ${pct(summary.smeanCoverage)} | ${summary.trainMs.toFixed(0)} | |`);
+    if (!a["no-daily"]) {
+      console.log(`\nNext 14 days by day (daily model), from each day of the same held-out weeks:`);
+      console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage | train ms / daily model | forecasts |");
+      console.log("|---|---|---|---|---|---|---|---|");
+      for (const r of rows) console.log(`| ${r.series} | ${f2(r.daily.model)} | ${f2(r.daily.snaive)} | ${f2(r.daily.smean)} | ${f2(r.daily.model / r.daily.snaive)} | ${pct(r.daily.coverage)} | ${r.daily.trainMs.toFixed(0)} | ${r.daily.forecasts} |`);
+    }
   }
 }
 const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, TF.js backend ${results[0]?.rows[0]?.backend ?? "?"}`;

@@ -163,7 +163,7 @@ async function fitGrain(rows: Rows, opts: TrainOptions, coverage: number): Promi
   };
 }
 
-/** Index of the first bucket of `to` not known when the hourly series is known up to `hourlyEnd`. */
+/** Index of the first day of `daily` not wholly known when the hourly series is known before bucket `hourlyEnd`. */
 function dailyEnd(daily: Series, hourly: Series, hourlyEnd: number): number {
   const limit = hourly.starts[hourlyEnd] ?? Number.POSITIVE_INFINITY;
   let d = 0;
