@@ -4,7 +4,7 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
-import type { ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
+import type { AgentInfo, ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -25,22 +25,8 @@ export interface StoreInfo {
   id: string;
   name: string;
 }
-export interface AgentInfo {
-  agent: string;
-  kind: string;
-  state: "online" | "offline" | string;
-  version: string | null;
-  lastStatusTs: number | null;
-  lastEventTs: number | null;
-  lagMs: number | null;
-  events: number;
-  /** Events ignored as repeats of an accepted id (when the server reports it). */
-  duplicates?: number;
-  rejects: number;
-  /** Rejects since the server started, by reason (`too_old`, `unknown_zone`, ...). */
-  rejectReasons?: Record<string, number>;
-  store?: string;
-}
+export type { AgentInfo };
+
 export interface RangeQuery {
   from: number;
   to: number;

@@ -1,7 +1,12 @@
 /**
- * Shapes of the issue-5 routes (sales, conversion, funnels, experiments), as the server answers
- * them. Kept beside the client so the views type what they read.
+ * Shapes of the routes the views read that core does not define (sales, conversion, funnels,
+ * experiments, forecasts), beside the client.
  */
+import type { Static } from "@sinclair/typebox";
+import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody } from "../../../server/src/routes/schemas.js";
+
+/** An agent as `GET /stores/:store/agents` answers it (the server's schema). */
+export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
 
 /** `{"<department>": ["zone-id", ...]}` */
 export type Departments = Record<string, string[]>;
@@ -24,95 +29,32 @@ export interface SalesImportResult {
   rejectedCount?: number;
 }
 
-export interface StoreConversion {
-  visitors: number;
-  transactions: number;
-  conversion: number | null;
-  averageBasket: number | null;
-  salesPerVisitor: number | null;
-  staffRatio: number | null;
-}
+/**
+ * The answers of conversion, funnels and experiments are the server's own response schemas
+ * (server/src/routes/schemas.ts, TypeBox), imported as types only: what the UI reads is what the
+ * server promises, checked when either side changes. The UI narrows a few strings the schema
+ * leaves open (metric ids, verdicts) and sends times as epoch ms.
+ */
+export type ConversionReport = Static<typeof ConversionBody>;
+export type StoreConversion = ConversionReport["store"];
+export type ZoneConversion = ConversionReport["zones"][number];
 
-export interface ZoneConversion {
-  zone: string;
-  visits: number;
-  transactions: number;
-  sales: number;
-  conversion: number | null;
-  salesPerVisit: number | null;
-  dwellMedian_s: number | null;
-  longDwellLowConversion: boolean;
-}
-
-export interface ConversionReport {
-  store: StoreConversion;
-  zones: ZoneConversion[];
-}
-
-export interface FunnelStep {
-  step: string;
-  reached: number;
-  dropOff: number;
-  rate: number | null;
-  stepRate: number | null;
-}
-
-export interface FunnelReport {
-  steps: FunnelStep[];
-  buckets?: { start: string; steps: FunnelStep[] }[];
-}
-
+export type FunnelReport = Static<typeof FunnelBody>;
+export type FunnelStep = FunnelReport["steps"][number];
 export type FunnelBy = "none" | "hour" | "day";
 
-export interface Period {
-  from: number;
-  to: number;
-}
-
-export interface ExperimentInput {
-  name: string;
-  testStores: string[];
-  controlStores: string[];
-  layoutVersion?: number | null;
-  changeAt?: number;
-  before: Period;
-  after: Period;
-  zones: string[];
-}
-
-export interface Experiment extends ExperimentInput {
-  id: string;
-  changeAt?: number;
-  createdAt?: number;
-}
+export type Experiment = Static<typeof ExperimentBody>;
+export type Period = Experiment["before"];
+/** What the form sends (`POST /experiments`): the server's input schema, times as epoch ms. */
+export type ExperimentInput = Omit<Static<typeof ExperimentInputBody>, "before" | "after" | "changeAt"> & { before: Period; after: Period; changeAt?: number };
 
 export type ExperimentMetricId = "reach" | "visits" | "medianDwell" | "conversion";
-export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | "not comparable";
+export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | typeof NOT_COMPARABLE;
 
-export interface MetricResult {
-  metric: ExperimentMetricId;
-  before: number | null;
-  after: number | null;
-  change: number | null;
-  interval: [number, number] | null;
-  /**
-   * The difference in differences against the control stores: its estimate and interval, or (as
-   * the server's first version answers) just whether the verdict is net of control stores.
-   */
-  did: { estimate: number | null; interval: [number, number] | null } | boolean | null;
-  verdict: Verdict;
-  text: string;
-  warning: string | null;
-}
-
-export interface ExperimentResult {
-  experiment: Experiment;
-  zones: { zone: string; metrics: MetricResult[] }[];
-  warnings: string[];
-  /** Trips of the test stores (and control stores) in each period. */
-  trips?: { test: { before: number; after: number }; control: { before: number; after: number } | null };
-  computedAt: number | string;
-}
+type ServerResult = Static<typeof ResultBody>;
+type ServerZoneResult = ServerResult["zones"][number];
+export type MetricResult = Omit<ServerZoneResult["metrics"][number], "metric" | "verdict"> & { metric: ExperimentMetricId; verdict: Verdict };
+export type ExperimentResult = Omit<ServerResult, "zones"> & { zones: (Omit<ServerZoneResult, "metrics"> & { metrics: MetricResult[] })[] };
 
 /** `GET /stores/:store/forecast`: expected visitors per hour (24h) or day (14d) with an 80 % interval. */
 export type ForecastMethod = "mlp" | "seasonal-mean" | "recent-days" | "none";

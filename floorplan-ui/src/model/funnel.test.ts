@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
+import type { FunnelStep } from "../api/types.js";
 import { bucketSeries, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
 
 const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
@@ -86,10 +87,10 @@ describe("funnelRows", () => {
   it("names the steps, shows drop-off where trips went missing and fills in rates the server left out", () => {
     const rows = funnelRows(
       [
-        // The server counts drop-off at the step people leave from.
-        { step: "door", reached: 200, dropOff: 150, rate: null, stepRate: null },
-        { step: "promo", reached: 50, dropOff: 10, rate: null, stepRate: null },
-        { step: "checkout", reached: 40, dropOff: 0, rate: 0.2, stepRate: 0.8 },
+        // The server counts drop-off at the step people leave from (an older server left rates out).
+        { step: "door", reached: 200, dropOff: 150, rate: null, stepRate: null } as unknown as FunnelStep,
+        { step: "promo", reached: 50, dropOff: 10, rate: null, stepRate: null } as unknown as FunnelStep,
+        { step: "checkout", reached: 40, dropOff: 0, rate: 0.2, stepRate: 0.8, shareOfTrips: 0.1 },
       ],
       (s) => s.toUpperCase(),
     );
@@ -103,7 +104,7 @@ describe("funnelRows", () => {
 
 describe("bucketSeries", () => {
   it("gives each step its series over the buckets and the completion per bucket", () => {
-    const step = (s: string, reached: number) => ({ step: s, reached, dropOff: 0, rate: null, stepRate: null });
+    const step = (s: string, reached: number): FunnelStep => ({ step: s, reached, dropOff: 0, rate: 1, stepRate: 1, shareOfTrips: 0 });
     const series = bucketSeries(
       {
         steps: [step("a", 30), step("b", 6)],

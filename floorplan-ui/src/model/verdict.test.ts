@@ -5,15 +5,18 @@ import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, 
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
-  metric, before, after, change: after - before, interval: [0.01, 0.05], did: null, verdict: "increase", text: `${metric} went up`, warning: null, ...over,
+  metric, unit: metric === "medianDwell" ? "seconds" : metric === "visits" ? "count" : "share", before, after, change: after - before, relativeChange: before ? (after - before) / before : null,
+  interval: [0.01, 0.05], did: null, verdict: "increase", text: `${metric} went up`, warning: null, basis: "before-after", sampleBefore: 100, sampleAfter: 100, adjusted: false, unadjusted: null, ...over,
 });
+const zone = (id: string, metrics: MetricResult[]) => ({ zone: id, name: id, metrics });
 const result: ExperimentResult = {
-  experiment: { id: "e1", name: "Promo", testStores: ["shop"], controlStores: [], layoutVersion: 2, before: { from: 0, to: 1 }, after: { from: 1, to: 2 }, zones: ["promo", "fruit"] },
-  zones: [
-    { zone: "fruit", metrics: [m("visits", 100, 90, { verdict: "no clear change" }), m("reach", 0.2, 0.18)] },
-    { zone: "promo", metrics: [m("medianDwell", 60, 75), m("reach", 0.25, 0.28)] },
-  ],
+  experiment: { id: "e1", name: "Promo", testStores: ["shop"], controlStores: [], changeAt: 1, layoutVersion: 2, before: { from: 0, to: 1 }, after: { from: 1, to: 2 }, zones: ["promo", "fruit"], createdAt: 0 },
+  level: 0.95,
+  timeZone: "UTC",
+  zones: [zone("fruit", [m("visits", 100, 90, { verdict: "no clear change" }), m("reach", 0.2, 0.18)]), zone("promo", [m("medianDwell", 60, 75), m("reach", 0.25, 0.28)])],
   warnings: [],
+  trips: { test: { before: 100, after: 100 }, control: null },
+  mix: { distance: 0, strata: 1, coverage: 1 },
   computedAt: 0,
 };
 
@@ -28,7 +31,7 @@ describe("verdictRows", () => {
     expect(hasControls(verdictRows(result, (z) => z))).toBe(false);
   });
   it("shows the difference in differences when there are controls", () => {
-    const withDid = { ...result, zones: [{ zone: "promo", metrics: [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0] } })] }] };
+    const withDid = { ...result, zones: [zone("promo", [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0] } })])] };
     const rows = verdictRows(withDid, (z) => z);
     expect(rows[0]!.did).toBe("-5 % [-10 %, 0 %]");
     expect(hasControls(rows)).toBe(true);
@@ -61,12 +64,12 @@ describe("reach plans", () => {
 });
 
 describe("sampleNotice", () => {
-  const metric = (verdict: string) => ({ metric: "reach", before: 0.1, after: 0.2, change: 0.1, interval: null, did: null, verdict, text: "", warning: null }) as never;
+  const metric = (verdict: MetricResult["verdict"]) => m("reach", 0.1, 0.2, { verdict });
   it("says when no verdict can tell anything, with the trips of each period", () => {
-    const r = { zones: [{ zone: "promo", metrics: [metric("too small to tell"), metric("not comparable")] }], trips: { test: { before: 12, after: 9 }, control: null } };
+    const r = { zones: [zone("promo", [metric("too small to tell"), metric("not comparable")])], trips: { test: { before: 12, after: 9 }, control: null } };
     expect(sampleNotice(r)).toMatch(/Too few figures to tell anything yet \(12 trips before, 9 after\): a verdict needs at least 30/);
   });
   it("says nothing when some verdict stands", () => {
-    expect(sampleNotice({ zones: [{ zone: "promo", metrics: [metric("too small to tell"), metric("increase")] }] })).toBeNull();
+    expect(sampleNotice({ zones: [zone("promo", [metric("too small to tell"), metric("increase")])], trips: result.trips })).toBeNull();
   });
 });

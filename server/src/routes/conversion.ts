@@ -1,36 +1,9 @@
-import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { longDwellLowConversion, zoneConversion } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
-import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
+import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
-const Ratio = Type.Union([Type.Number(), Type.Null()]);
-export const ConversionBody = Type.Object({
-  store: Type.Object({
-    visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
-    transactions: Type.Integer(),
-    sales: Type.Number(),
-    conversion: Ratio,
-    averageBasket: Ratio,
-    salesPerVisitor: Ratio,
-    staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),
-  }),
-  zones: Type.Array(
-    Type.Object({
-      zone: Type.String(),
-      visits: Type.Integer(),
-      transactions: Type.Number({ description: "a department's sale counts 1/n in each of its n zones" }),
-      sales: Type.Number(),
-      conversion: Ratio,
-      salesPerVisit: Ratio,
-      dwellMedian_s: Ratio,
-      longDwellLowConversion: Type.Boolean({
-        description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more); never for zones that do not sell by nature (entrance, checkout, fitting-room, queue)",
-      }),
-    }),
-  ),
-});
 
 /** Zone kinds where a long stay is not a lost sale: the "long dwell, low conversion" flag leaves them out. */
 const NON_SELLING = new Set(["entrance", "checkout", "fitting-room", "queue"]);

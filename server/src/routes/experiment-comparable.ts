@@ -1,5 +1,6 @@
 import type { Layout } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
+import { NOT_COMPARABLE } from "./schemas.js";
 
 type Period = { from: number; to: number };
 /** The part of a result this looks at and rewrites (core's `experimentResult`). */
@@ -19,8 +20,7 @@ interface MetricLike {
   warning: string | null;
 }
 
-/** The verdict of a zone that was not on the layout in one of the periods. */
-export const NOT_COMPARABLE = "not comparable";
+export { NOT_COMPARABLE };
 
 /**
  * Zones of interest that did not exist in a period (a zone the change added, or removed) cannot be

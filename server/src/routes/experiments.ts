@@ -6,89 +6,17 @@ import { stringify } from "csv-stringify/sync";
 import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
-import { markNotComparable, NOT_COMPARABLE } from "./experiment-comparable.js";
+import { markNotComparable } from "./experiment-comparable.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
 import { round6, zonesEver } from "./known-store.js";
-import { TimeString, errorResponses } from "./schemas.js";
+import { ExperimentBody, ExperimentInputBody, ResultBody, errorResponses, type Experiment } from "./schemas.js";
 
 /** A period may span this much at most (its figures are gathered hour by hour). */
 const MAX_PERIOD_MS = 93 * 86_400_000;
 /** A period shorter than a day leaves hours of the day out, and a few minutes give a verdict on noise. */
 const MIN_PERIOD_MS = 86_400_000;
 
-const StoreId = Type.String({ pattern: ID_PATTERN });
-const TimeValue = Type.Union([Type.Integer({ minimum: 0 }), TimeString]);
-const PeriodInput = Type.Object({ from: TimeValue, to: TimeValue });
-export const ExperimentInputBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  testStores: Type.Array(StoreId, { minItems: 1, maxItems: 50, uniqueItems: true, description: "the stores whose layout changed" }),
-  controlStores: Type.Optional(
-    Type.Array(StoreId, { maxItems: 50, uniqueItems: true, default: [], description: "unchanged stores; with them the change is a difference in differences" }),
-  ),
-  changeAt: Type.Optional(
-    Type.Union([Type.Integer({ minimum: 0 }), TimeString, Type.Null()], { description: "when the change took effect (or give layoutVersion)" }),
-  ),
-  layoutVersion: Type.Optional(
-    Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
-      description: "a layout version of the first test store: the change took effect at its validFrom",
-    }),
-  ),
-  before: PeriodInput,
-  after: PeriodInput,
-  zones: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 50, uniqueItems: true, description: "zones of interest" }),
-});
-
-const Period = Type.Object({ from: Type.Integer(), to: Type.Integer() });
-export const ExperimentBody = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  testStores: Type.Array(Type.String()),
-  controlStores: Type.Array(Type.String()),
-  changeAt: Type.Integer({ description: "epoch ms" }),
-  layoutVersion: Type.Union([Type.Integer(), Type.Null()]),
-  before: Period,
-  after: Period,
-  zones: Type.Array(Type.String()),
-  createdAt: Type.Integer(),
-});
-export type Experiment = Static<typeof ExperimentBody>;
-
-const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
-const IntervalBody = Type.Tuple([Type.Number(), Type.Number()]);
-const MetricBody = Type.Object({
-  metric: Type.String({ description: "reach (share of trips entering the zone) | visits (per trip) | medianDwell (s) | conversion (transactions / visits)" }),
-  unit: Type.String({ description: "share | count | seconds" }),
-  before: Nullable(Type.Number()),
-  after: Nullable(Type.Number()),
-  change: Nullable(Type.Number({ description: "after - before" })),
-  relativeChange: Nullable(Type.Number({ description: "change / before" })),
-  interval: Type.Union([IntervalBody, Type.Null()], { description: "95 % interval of change" }),
-  did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody }), Type.Null()], {
-    description: "difference in differences against the control stores",
-  }),
-  verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | ${NOT_COMPARABLE} (the zone did not exist in one of the periods)` }),
-  text: Type.String(),
-  warning: Type.Union([Type.String(), Type.Null()]),
-  basis: Type.String({ description: "before-after | difference-in-differences: what the verdict reads" }),
-  sampleBefore: Type.Number(),
-  sampleAfter: Type.Number(),
-  adjusted: Type.Boolean({ description: "before/after adjusted for the weekday-hour mix of trips" }),
-  unadjusted: Type.Union([Type.Object({ before: Type.Number(), after: Type.Number() }), Type.Null()]),
-});
-export const ResultBody = Type.Object({
-  experiment: ExperimentBody,
-  level: Type.Number(),
-  timeZone: Type.String(),
-  zones: Type.Array(Type.Object({ zone: Type.String(), name: Type.String(), metrics: Type.Array(MetricBody) })),
-  warnings: Type.Array(Type.String()),
-  trips: Type.Object({
-    test: Type.Object({ before: Type.Integer(), after: Type.Integer() }),
-    control: Type.Union([Type.Object({ before: Type.Integer(), after: Type.Integer() }), Type.Null()]),
-  }),
-  mix: Type.Object({ distance: Type.Number(), strata: Type.Integer(), coverage: Type.Number() }),
-  computedAt: Type.Integer(),
-});
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, description: "experiment id" }) });
 
 /**

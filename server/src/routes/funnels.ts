@@ -13,7 +13,7 @@ import { pathReportOfCounts, type PathCounts } from "../analytics/path-report.js
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { Storage } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
-import { RangeQuery, StoreParams, errorResponses } from "./schemas.js";
+import { FunnelBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
 /** Steps of a funnel at most. */
 const MAX_STEPS = 12;
@@ -23,20 +23,6 @@ export const AliasQuery = Type.Optional(
   Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: zones replaced by their department (PUT .../departments), repeats folded" }),
 );
 
-const FunnelStepBody = Type.Object({
-  step: Type.String(),
-  reached: Type.Integer({ description: "trips whose path holds this step and every earlier one, in order" }),
-  dropOff: Type.Integer({ description: "reached here minus reached at the next step (0 at the last)" }),
-  rate: Type.Number({ description: "reached / reached at the first step" }),
-  stepRate: Type.Number({ description: "reached / reached at the previous step" }),
-  shareOfTrips: Type.Number({ description: "reached / every trip in the range" }),
-});
-export const FunnelBody = Type.Object({
-  steps: Type.Array(FunnelStepBody),
-  buckets: Type.Optional(
-    Type.Array(Type.Object({ start: Type.String({ description: "local start, ISO 8601 with offset" }), steps: Type.Array(FunnelStepBody) })),
-  ),
-});
 
 /** Path counts, with zones replaced by their departments when `aliases` is given. */
 function maybeAliased(paths: PathCounts, aliases: Record<string, string> | null): PathCounts {

@@ -1,7 +1,11 @@
-import { Type } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import { ID_PATTERN } from "@footfall/core";
 
-/** Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document. */
+/**
+ * Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document and of
+ * the UI's types of the answers (floorplan-ui/src/api/types.ts imports them as types): this file
+ * depends on TypeBox and core only, never on Fastify or Node.
+ */
 export const StoreParams = Type.Object({ store: Type.String({ pattern: ID_PATTERN, description: "store id" }) });
 export const TimeString = Type.String({ description: "ISO 8601 or epoch milliseconds", maxLength: 40 });
 export const RangeQuery = Type.Object({
@@ -52,4 +56,123 @@ export const AgentsBody = Type.Object({
       ),
     }),
   ),
+});
+
+// Conversion
+const Ratio = Type.Union([Type.Number(), Type.Null()]);
+export const ConversionBody = Type.Object({
+  store: Type.Object({
+    visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
+    transactions: Type.Integer(),
+    sales: Type.Number(),
+    conversion: Ratio,
+    averageBasket: Ratio,
+    salesPerVisitor: Ratio,
+    staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),
+  }),
+  zones: Type.Array(
+    Type.Object({
+      zone: Type.String(),
+      visits: Type.Integer(),
+      transactions: Type.Number({ description: "a department's sale counts 1/n in each of its n zones" }),
+      sales: Type.Number(),
+      conversion: Ratio,
+      salesPerVisit: Ratio,
+      dwellMedian_s: Ratio,
+      longDwellLowConversion: Type.Boolean({
+        description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more); never for zones that do not sell by nature (entrance, checkout, fitting-room, queue)",
+      }),
+    }),
+  ),
+});
+
+// Funnels
+const FunnelStepBody = Type.Object({
+  step: Type.String(),
+  reached: Type.Integer({ description: "trips whose path holds this step and every earlier one, in order" }),
+  dropOff: Type.Integer({ description: "reached here minus reached at the next step (0 at the last)" }),
+  rate: Type.Number({ description: "reached / reached at the first step" }),
+  stepRate: Type.Number({ description: "reached / reached at the previous step" }),
+  shareOfTrips: Type.Number({ description: "reached / every trip in the range" }),
+});
+export const FunnelBody = Type.Object({
+  steps: Type.Array(FunnelStepBody),
+  buckets: Type.Optional(
+    Type.Array(Type.Object({ start: Type.String({ description: "local start, ISO 8601 with offset" }), steps: Type.Array(FunnelStepBody) })),
+  ),
+});
+
+// Experiments
+/** The verdict of a zone of interest that did not exist in one of the periods. */
+export const NOT_COMPARABLE = "not comparable";
+const StoreId = Type.String({ pattern: ID_PATTERN });
+const TimeValue = Type.Union([Type.Integer({ minimum: 0 }), TimeString]);
+const PeriodInput = Type.Object({ from: TimeValue, to: TimeValue });
+export const ExperimentInputBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  testStores: Type.Array(StoreId, { minItems: 1, maxItems: 50, uniqueItems: true, description: "the stores whose layout changed" }),
+  controlStores: Type.Optional(
+    Type.Array(StoreId, { maxItems: 50, uniqueItems: true, default: [], description: "unchanged stores; with them the change is a difference in differences" }),
+  ),
+  changeAt: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0 }), TimeString, Type.Null()], { description: "when the change took effect (or give layoutVersion)" }),
+  ),
+  layoutVersion: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      description: "a layout version of the first test store: the change took effect at its validFrom",
+    }),
+  ),
+  before: PeriodInput,
+  after: PeriodInput,
+  zones: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 50, uniqueItems: true, description: "zones of interest" }),
+});
+
+const Period = Type.Object({ from: Type.Integer(), to: Type.Integer() });
+export const ExperimentBody = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  testStores: Type.Array(Type.String()),
+  controlStores: Type.Array(Type.String()),
+  changeAt: Type.Integer({ description: "epoch ms" }),
+  layoutVersion: Type.Union([Type.Integer(), Type.Null()]),
+  before: Period,
+  after: Period,
+  zones: Type.Array(Type.String()),
+  createdAt: Type.Integer(),
+});
+export type Experiment = Static<typeof ExperimentBody>;
+
+const IntervalBody = Type.Tuple([Type.Number(), Type.Number()]);
+const MetricBody = Type.Object({
+  metric: Type.String({ description: "reach (share of trips entering the zone) | visits (per trip) | medianDwell (s) | conversion (transactions / visits)" }),
+  unit: Type.String({ description: "share | count | seconds" }),
+  before: Nullable(Type.Number()),
+  after: Nullable(Type.Number()),
+  change: Nullable(Type.Number({ description: "after - before" })),
+  relativeChange: Nullable(Type.Number({ description: "change / before" })),
+  interval: Type.Union([IntervalBody, Type.Null()], { description: "95 % interval of change" }),
+  did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody }), Type.Null()], {
+    description: "difference in differences against the control stores",
+  }),
+  verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | ${NOT_COMPARABLE} (the zone did not exist in one of the periods)` }),
+  text: Type.String(),
+  warning: Type.Union([Type.String(), Type.Null()]),
+  basis: Type.String({ description: "before-after | difference-in-differences: what the verdict reads" }),
+  sampleBefore: Type.Number(),
+  sampleAfter: Type.Number(),
+  adjusted: Type.Boolean({ description: "before/after adjusted for the weekday-hour mix of trips" }),
+  unadjusted: Type.Union([Type.Object({ before: Type.Number(), after: Type.Number() }), Type.Null()]),
+});
+export const ResultBody = Type.Object({
+  experiment: ExperimentBody,
+  level: Type.Number(),
+  timeZone: Type.String(),
+  zones: Type.Array(Type.Object({ zone: Type.String(), name: Type.String(), metrics: Type.Array(MetricBody) })),
+  warnings: Type.Array(Type.String()),
+  trips: Type.Object({
+    test: Type.Object({ before: Type.Integer(), after: Type.Integer() }),
+    control: Type.Union([Type.Object({ before: Type.Integer(), after: Type.Integer() }), Type.Null()]),
+  }),
+  mix: Type.Object({ distance: Type.Number(), strata: Type.Integer(), coverage: Type.Number() }),
+  computedAt: Type.Integer(),
 });
