@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { agentStatusValidator, decodeBatch, encodeReceipts, topics, type Layout } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { validateConfig, type AgentConfig } from "./config.js";
-import { silentLogger } from "./log.js";
+import { createLogger, silentLogger } from "./log.js";
 import type { EventDraft, Source, SourceContext } from "./source.js";
 
 const STORE = "shop-1";
@@ -280,7 +280,7 @@ describe("Agent against a real Aedes broker", () => {
     const a = new Agent({
       config: config(broker.port, { mqtt: { url: `mqtt://127.0.0.1:${broker.port}`, username: "wrong", password: "nope", reconnectMinMs: 50, reconnectMaxMs: 100 } }),
       source: new ManualSource(),
-      log: { ...silentLogger, warn: (m) => lines.push(m), child: function () { return this; } },
+      log: createLogger({ level: "warn", write: (line) => lines.push(line) }),
     });
     agent = a;
     a.start();
@@ -293,7 +293,8 @@ describe("Agent against a real Aedes broker", () => {
     /** A logger that keeps warn and info lines. */
     const capture = () => {
       const lines: string[] = [];
-      const log = { ...silentLogger, info: (m: string) => lines.push(`INFO ${m}`), warn: (m: string) => lines.push(`WARN ${m}`), child: () => log };
+      // "WARN  message key=value", without the timestamp
+      const log = createLogger({ level: "info", write: (line) => lines.push(line.replace(/^\S+ /, "")) });
       return { log, lines };
     };
     const receipt = (b: Broker, ids: string[]) =>

@@ -134,12 +134,12 @@ export class Agent<S> {
       onDrop: (_n, total) => {
         // Once, then every 10,000 drops.
         if (warned === 0 || Math.floor(warned / 10_000) !== Math.floor(total / 10_000)) {
-          log.warn("outbox full: the oldest unsent events are dropped to make room; raise outbox.maxEvents or fix the connection", { dropped: total, queued: this.outbox.size() });
+          log.warn({ dropped: total, queued: this.outbox.size() }, "outbox full: the oldest unsent events are dropped to make room; raise outbox.maxEvents or fix the connection");
         }
         warned = total;
       },
     });
-    log.info("durable outbox", { path, queued: outbox.size(), maxEvents: config.outbox.maxEvents, dropped: outbox.stats().dropped });
+    log.info({ path, queued: outbox.size(), maxEvents: config.outbox.maxEvents, dropped: outbox.stats().dropped }, "durable outbox");
     return outbox;
   }
 
@@ -153,7 +153,7 @@ export class Agent<S> {
     if (this.client) return;
     const { config, log } = this.opts;
     const clientId = `${config.store}-${config.agent}`;
-    log.info("starting", { kind: config.kind, store: config.store, agent: config.agent, version: this.version, bootId: this.ids.bootId, url: config.mqtt.url });
+    log.info({ kind: config.kind, store: config.store, agent: config.agent, version: this.version, bootId: this.ids.bootId, url: config.mqtt.url }, "starting");
     const client = openConnection({
       ...config.mqtt,
       clientId,
@@ -162,13 +162,13 @@ export class Agent<S> {
     });
     this.client = client;
     client.on("connect", (connack) => {
-      log.info(`connected to ${config.mqtt.url}`, {
+      log.info({
         clientId,
         session: connack.sessionPresent ? "resumed" : "new",
         queued: this.outbox.size(),
         unsettled: this.batcher.unsettled(),
         settlement: this.batcher.settlementMode(),
-      });
+      }, `connected to ${config.mqtt.url}`);
       this.everConnected = true;
       // A resumed session keeps the subscription (and queues layouts published meanwhile); a new one needs it again.
       if (!connack.sessionPresent) this.subscribe(client, topics.layout(config.store), "the store layout; sources use their configured layout");
@@ -179,7 +179,7 @@ export class Agent<S> {
       this.batcher.connected();
     });
     client.on("close", () => {
-      if (this.everConnected && !this.stopping) log.warn("disconnected from the broker; events wait in the outbox until it is back", { queued: this.outbox.size() });
+      if (this.everConnected && !this.stopping) log.warn({ queued: this.outbox.size() }, "disconnected from the broker; events wait in the outbox until it is back");
       this.everConnected = false;
       this.batcher.disconnected();
     });
@@ -245,7 +245,7 @@ export class Agent<S> {
 
   private async shutdown(reason: string): Promise<void> {
     const { config, log } = this.opts;
-    log.info(`stopping (${reason})`, { queued: this.outbox.size() });
+    log.info({ queued: this.outbox.size() }, `stopping (${reason})`);
     await this.supervisor.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
@@ -255,7 +255,7 @@ export class Agent<S> {
     if (client?.connected) {
       const offline = encodePayload("status", this.status("offline", { reason }));
       await withTimeout(client.publishAsync(this.statusTopic(), offline, { qos: 1, retain: true }), config.shutdownTimeoutMs).catch((err: unknown) =>
-        log.warn("could not publish the offline status", { error: errorMessage(err) }),
+        log.warn({ error: errorMessage(err) }, "could not publish the offline status"),
       );
       await withTimeout(client.endAsync(), config.shutdownTimeoutMs).catch(() => client.end(true));
     } else if (client) {
@@ -263,17 +263,17 @@ export class Agent<S> {
     }
     const m = this.metrics();
     if (!drained) {
-      if (this.outbox instanceof SqliteOutbox) log.info("stopped with events not yet settled; they stay in the durable outbox and go out at the next start", { queued: m.queued });
-      else log.warn("stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)", { lost: m.queued });
+      if (this.outbox instanceof SqliteOutbox) log.info({ queued: m.queued }, "stopped with events not yet settled; they stay in the durable outbox and go out at the next start");
+      else log.warn({ lost: m.queued }, "stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)");
     }
-    log.info("stopped", { eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued });
+    log.info({ eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued }, "stopped");
     this.outbox.close();
   }
 
   private subscribe(client: MqttClient, topic: string, consequence: string): void {
     client.subscribe(topic, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128)) {
-        this.opts.log.warn(`cannot subscribe to ${consequence}`, { topic, error: err ? errorMessage(err) : "refused by the broker" });
+        this.opts.log.warn({ topic, error: err ? errorMessage(err) : "refused by the broker" }, `cannot subscribe to ${consequence}`);
       }
     });
   }
@@ -287,7 +287,7 @@ export class Agent<S> {
     if (!client?.connected || this.stopping) return;
     const status = this.status("online");
     if (!agentStatusValidator.check(status)) {
-      this.opts.log.error("status message fails the protocol schema; not sent", { problems: agentStatusValidator.problems(status).join("; ") });
+      this.opts.log.error({ problems: agentStatusValidator.problems(status).join("; ") }, "status message fails the protocol schema; not sent");
       return;
     }
     client.publish(this.statusTopic(), encodePayload("status", status), { qos: 1, retain: true });
@@ -303,11 +303,11 @@ export class Agent<S> {
     if (json.ok) this.onServerVersion(layoutAnnouncesReceipts(json.value));
     const layout = decodeLayout(text, config.store);
     if (!layout.ok) {
-      log.warn(`ignored a layout message: ${layout.error}`, { topic });
+      log.warn({ topic }, `ignored a layout message: ${layout.error}`);
       return;
     }
-    log.info("layout received", { version: layout.value.version, zones: layout.value.zones.length });
-    this.layouts.set(layout.value, (err) => log.error("a layout listener failed", { error: errorMessage(err) }));
+    log.info({ version: layout.value.version, zones: layout.value.zones.length }, "layout received");
+    this.layouts.set(layout.value, (err) => log.error({ error: errorMessage(err) }, "a layout listener failed"));
   }
 
   /** A receipt: settle its ids; log (rate-limited) what the server rejected for good. */
@@ -331,7 +331,7 @@ export class Agent<S> {
     if (rejected.length > 0 && this.now() - this.lastRejectLog >= 60_000) {
       this.lastRejectLog = this.now();
       const reasons = [...new Set(rejected.map((r) => r.reason))].join(",");
-      log.warn("the server rejected events for good (they are settled and will not be sent again); see its /metrics and log", { rejected: rejected.length, reasons, example: rejected[0]!.id });
+      log.warn({ rejected: rejected.length, reasons, example: rejected[0]!.id }, "the server rejected events for good (they are settled and will not be sent again); see its /metrics and log");
     }
   }
 
@@ -376,12 +376,12 @@ export class Agent<S> {
     this.lastSummary = { sentEvents: m.sentEvents, sentBatches: m.sentBatches, rejected: m.rejected };
     if (sent === 0 && rejected === 0 && m.queued === 0) return;
     const lagMs = m.oldestQueuedTs === null ? 0 : Math.max(0, this.now() - m.oldestQueuedTs);
-    this.opts.log.info(`sent ${sent} events in ${batches} batches in the last ${this.opts.config.summaryEveryS} s`, {
+    this.opts.log.info({
       queued: m.queued,
       lagMs,
       rejected,
       connected: m.connected,
-    });
+    }, `sent ${sent} events in ${batches} batches in the last ${this.opts.config.summaryEveryS} s`);
   }
 }
 

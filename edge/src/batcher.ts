@@ -115,10 +115,10 @@ export class Batcher {
       this.counters.refused += events.length - accepted;
       // Once, then every 10,000 refused events: a full outbox refuses every event the source makes.
       if (before === 0 || Math.floor(before / 10_000) !== Math.floor(this.counters.refused / 10_000)) {
-        this.opts.log.warn("outbox full: new events are refused until the queued ones are settled; raise outbox.maxEvents or fix the connection", {
+        this.opts.log.warn({
           refused: this.counters.refused,
           queued: this.outbox.size(),
-        });
+        }, "outbox full: new events are refused until the queued ones are settled; raise outbox.maxEvents or fix the connection");
       }
     }
     if (this.waiting() >= this.opts.flushAtEvents) this.flush();
@@ -293,7 +293,7 @@ export class Batcher {
       if (length > 0) return false; // it can only be dropped once it is at the head
       this.outbox.ack(1);
       this.counters.oversized++;
-      this.opts.log.error("event dropped: alone it exceeds the batch byte limit", { id: events[0]?.id, maxBytes: this.opts.limits.maxBytes });
+      this.opts.log.error({ id: events[0]?.id, maxBytes: this.opts.limits.maxBytes }, "event dropped: alone it exceeds the batch byte limit");
       return true;
     }
     const sent = events.slice(0, batch.count);
@@ -318,7 +318,7 @@ export class Batcher {
     if (current) this.pending--;
     if (error) {
       if (current) {
-        this.opts.log.warn("batch not acknowledged; every unsettled event will be sent again", { error: error.message, events: ids.length });
+        this.opts.log.warn({ error: error.message, events: ids.length }, "batch not acknowledged; every unsettled event will be sent again");
         this.resendAll();
         this.schedule();
       }
@@ -396,10 +396,9 @@ export class Batcher {
       if (this.closed || this.settlement !== "receipts" || !this.transport.ready() || this.unsettled() === 0) return;
       const never = this.counters.settledByReceipt === 0;
       this.opts.log.warn(
-        never
+        { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs }, never
           ? "no receipt from the server yet; sending every unsettled event again (is the server down? With Mosquitto, the ACL must let this agent read its receipts topic: run `footfall broker-config` again)"
           : "no receipt from the server in time; sending every unsettled event again",
-        { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs },
       );
       this.receiptTimeoutMs = Math.min(this.receiptTimeoutMs * 2, Math.max(this.baseTimeout(), this.opts.receiptTimeoutMaxMs ?? 300_000));
       this.resendAll();

@@ -65,7 +65,7 @@ export function openConnection(opts: ConnectionOptions): MqttClient {
     // mqtt.js arms its next retry with options.reconnectPeriod when this attempt fails.
     client.options.reconnectPeriod = backoffDelay(attempt + 1, opts.reconnectMinMs, opts.reconnectMaxMs, random);
     client.options.will = willOf();
-    opts.log.debug("reconnecting", { attempt });
+    opts.log.debug({ attempt }, "reconnecting");
   });
   client.on("connect", () => {
     attempt = 0;
@@ -79,7 +79,7 @@ export function openConnection(opts: ConnectionOptions): MqttClient {
     // The same failure on every attempt is logged once, then again only when it changes.
     if (message === lastError) return;
     lastError = message;
-    opts.log.warn(`broker connection failed: ${message}; ${hint(err)}`, { url: opts.url, retryInMs: client.options.reconnectPeriod });
+    opts.log.warn({ url: opts.url, retryInMs: client.options.reconnectPeriod }, `broker connection failed: ${message}; ${hint(err)}`);
   });
   return client;
 }

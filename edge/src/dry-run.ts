@@ -45,7 +45,7 @@ export class DryRun<S> {
 
   /** Start the source. */
   start(): void {
-    this.opts.log.info("dry run: events go to stdout as JSON lines, nothing is sent", { kind: this.opts.config.kind, agent: this.opts.config.agent });
+    this.opts.log.info({ kind: this.opts.config.kind, agent: this.opts.config.agent }, "dry run: events go to stdout as JSON lines, nothing is sent");
     this.supervisor.start();
   }
 
@@ -59,7 +59,7 @@ export class DryRun<S> {
     this.stopping ??= (async () => {
       await this.supervisor.stop();
       const s = this.intake.stats();
-      this.opts.log.info(`dry run ${reason}`, { events: s.accepted, rejected: s.rejected });
+      this.opts.log.info({ events: s.accepted, rejected: s.rejected }, `dry run ${reason}`);
     })();
     return this.stopping;
   }

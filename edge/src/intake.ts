@@ -37,7 +37,7 @@ export class EventIntake {
     if (!parsed.ok || reason !== null) {
       this.counters.rejected++;
       if (this.counters.rejected <= 10 || this.counters.rejected % 1000 === 0) {
-        this.log.error(`source emitted an invalid event, not sent (a bug in the source or its clock): ${reason}`, { id, rejected: this.counters.rejected });
+        this.log.error({ id, rejected: this.counters.rejected }, `source emitted an invalid event, not sent (a bug in the source or its clock): ${reason}`);
       }
       return null;
     }

@@ -3,12 +3,21 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** One line per notable thing; `fields` are appended as `key=value`. */
+/**
+ * One log call, in pino's argument order (the server's logger): `log.info("message")` or
+ * `log.info({ key: value }, "message")`, fields first. The fields are appended as `key=value`.
+ */
+export interface LogFn {
+  (message: string): void;
+  (fields: LogFields, message: string): void;
+}
+
+/** One line per notable thing. */
 export interface Logger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
   /** A logger whose lines carry `[scope]`. */
   child(scope: string): Logger;
 }
@@ -35,18 +44,15 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
   const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
   const now = opts.now ?? Date.now;
   const make = (scope: string | undefined): Logger => {
-    const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
-      if (LOG_LEVELS.indexOf(level) < min) return;
-      const tag = scope ? ` [${scope}]` : "";
-      write(`${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)}${tag} ${message}${formatFields(fields)}`);
-    };
-    return {
-      debug: (m, f) => emit("debug", m, f),
-      info: (m, f) => emit("info", m, f),
-      warn: (m, f) => emit("warn", m, f),
-      error: (m, f) => emit("error", m, f),
-      child: (s) => make(scope ? `${scope}/${s}` : s),
-    };
+    const at =
+      (level: LogLevel): LogFn =>
+      (first: string | LogFields, message?: string): void => {
+        if (LOG_LEVELS.indexOf(level) < min) return;
+        const [text, fields] = typeof first === "string" ? [first, undefined] : [message ?? "", first];
+        const tag = scope ? ` [${scope}]` : "";
+        write(`${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)}${tag} ${text}${formatFields(fields)}`);
+      };
+    return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (s) => make(scope ? `${scope}/${s}` : s) };
   };
   return make(opts.scope);
 }

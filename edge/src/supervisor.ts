@@ -79,7 +79,7 @@ export class SourceSupervisor<S> {
         const started = Promise.resolve().then(() => source.start(ctx));
         const first = await Promise.race([started.then(() => "started" as const), failed.promise, this.stopRequested.promise]);
         if (first === "started") {
-          log.info("source started", { restarts: this.restartCount });
+          log.info({ restarts: this.restartCount }, "source started");
           outcome = await Promise.race([failed.promise, this.stopRequested.promise]);
         } else {
           outcome = first;
@@ -92,15 +92,15 @@ export class SourceSupervisor<S> {
       try {
         await source.stop();
       } catch (err) {
-        log.warn("source did not stop cleanly", { error: errorMessage(err) });
+        log.warn({ error: errorMessage(err) }, "source did not stop cleanly");
       }
       if (outcome === "stop" || this.stopping) break;
       if (now() - startedAt >= backoff.resetAfterMs) attempt = 0;
       const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt++);
       this.restartCount++;
-      log.error(`source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`, {
+      log.error({
         attempt,
-      });
+      }, `source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`);
       const timer = deferred<"restart">();
       const handle = setTimeout(() => timer.resolve("restart"), delay);
       await Promise.race([timer.promise, this.stopRequested.promise]);

@@ -138,7 +138,7 @@ export class ClipStore {
     };
     this.recording = { manifest, maxFrames: Math.max(1, Math.round(seconds * fps)), encoder: null, exited: null, done, resolve };
     this.writeManifest(manifest);
-    this.o.log.info("audit clip recording", { clip: id, seconds, fps });
+    this.o.log.info({ clip: id, seconds, fps }, "audit clip recording");
     return { ok: true, id, done };
   }
 
@@ -186,7 +186,7 @@ export class ClipStore {
     m.state = error ? "failed" : "ready";
     if (error) m.error = error;
     this.writeManifest(m);
-    this.o.log.info("audit clip recorded", { clip: m.id, frames: m.frames, dropped: m.dropped, crossings: m.crossings.length, ...(error ? { error } : {}) });
+    this.o.log.info({ clip: m.id, frames: m.frames, dropped: m.dropped, crossings: m.crossings.length, ...(error ? { error } : {}) }, "audit clip recorded");
     r.resolve(m);
     return m;
   }
@@ -197,7 +197,7 @@ export class ClipStore {
     const path = join(this.o.dir, id);
     if (!existsSync(path)) return false;
     rmSync(path, { recursive: true, force: true });
-    this.o.log.info("audit clip deleted", { clip: id });
+    this.o.log.info({ clip: id }, "audit clip deleted");
     return true;
   }
 
@@ -236,7 +236,7 @@ export class ClipStore {
     r.encoder = child;
     r.exited = new Promise((resolve) => {
       child.on("error", (err) => {
-        this.o.log.warn("audit clip encoder failed", { error: err.message });
+        this.o.log.warn({ error: err.message }, "audit clip encoder failed");
         resolve(-1);
       });
       child.on("exit", (code) => resolve(code));

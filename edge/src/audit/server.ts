@@ -77,7 +77,7 @@ export class AuditServer {
   async start(): Promise<void> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        this.o.log.warn("audit page request failed", { error: (err as Error).message });
+        this.o.log.warn({ error: (err as Error).message }, "audit page request failed");
         if (!res.headersSent) send(res, 500, { error: "internal error" });
       });
     });
@@ -86,7 +86,7 @@ export class AuditServer {
       server.once("error", reject);
       server.listen(this.o.port, this.o.host, () => resolve());
     });
-    this.o.log.info("audit page listening", { url: `http://${this.o.host}:${this.port}/?token=…` });
+    this.o.log.info({ url: `http://${this.o.host}:${this.port}/?token=…` }, "audit page listening");
   }
 
   async stop(): Promise<void> {
@@ -185,13 +185,13 @@ export class AuditServer {
       if (!r.ok) return send(res, 400, { error: r.error });
       appendFileSync(this.resultsFile, JSON.stringify(r.value) + "\n");
       this.o.clips.delete(id);
-      this.o.log.info("audit stored", {
+      this.o.log.info({
         clip: id,
         auditor: r.value.auditor,
         accuracyIn: r.value.accuracy.in,
         accuracyOut: r.value.accuracy.out,
         certified: r.value.certified,
-      });
+      }, "audit stored");
       this.o.onResult?.(r.value);
       return send(res, 201, r.value);
     }

@@ -159,7 +159,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   }
   const formats = new Map<string, number>();
   for (const s of stores) formats.set(s.format, (formats.get(s.format) ?? 0) + 1);
-  log.info(`simulating ${stores.length} stores`, { ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed });
+  log.info({ ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed }, `simulating ${stores.length} stores`);
   await sim.start();
   if (opts.ledger) mkdirSync(dirname(opts.ledger), { recursive: true });
   const saveLedger = () => {
@@ -167,7 +167,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
     try {
       sim.ledger.save(opts.ledger);
     } catch (err) {
-      log.error(`cannot write the ledger: ${(err as Error).message}`, { file: opts.ledger });
+      log.error({ file: opts.ledger }, `cannot write the ledger: ${(err as Error).message}`);
     }
   };
   let last = { at: performance.now(), queued: 0 };
@@ -176,7 +176,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
     const now = performance.now();
     const rate = Math.round(((st.queued - last.queued) * 1000) / (now - last.at));
     last = { at: now, queued: st.queued };
-    log.info("chain", {
+    log.info({
       connected: `${st.connected}/${st.stores}`,
       eventsPerS: rate,
       queued: st.queued,
@@ -184,7 +184,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       waiting: st.waiting,
       resends: st.resends,
       refused: st.refused,
-    });
+    }, "chain");
     saveLedger();
   }, 10_000);
   const reason = await new Promise<string>((resolve) => {
@@ -206,6 +206,6 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   await sim.stop();
   saveLedger();
   const st = sim.stats();
-  log.info("stopped", { queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, ...(opts.ledger ? { ledger: opts.ledger } : {}) });
+  log.info({ queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, ...(opts.ledger ? { ledger: opts.ledger } : {}) }, "stopped");
   return 0;
 }

@@ -61,11 +61,11 @@ export class SimSource implements Source<SimSettings> {
     const clock = new SimClock(realStart, simStart, s.speed);
     const engine = new SimEngine({ settings: s, layout, seed, startMs: simStart, idSalt: bootIdAt(realStart) });
     this.engine = engine;
-    ctx.log.info(`simulating ${origin}`, { zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() });
+    ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
     ctx.onLayout((next) => {
       engine.setLayout(next);
-      ctx.log.info("simulating the new layout from the next move on", { version: next.version, zones: next.zones.length });
+      ctx.log.info({ version: next.version, zones: next.zones.length }, "simulating the new layout from the next move on");
     });
     let lastLog = realStart;
     this.timer = setInterval(() => {
@@ -75,7 +75,7 @@ export class SimSource implements Source<SimSettings> {
         if (now - lastLog >= 600_000) {
           lastLog = now;
           const st = engine.stats();
-          ctx.log.info("simulated store", { inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(clock.simAt(now)).toISOString() });
+          ctx.log.info({ inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(clock.simAt(now)).toISOString() }, "simulated store");
         }
       } catch (err) {
         ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));
@@ -102,7 +102,7 @@ export class SimSource implements Source<SimSettings> {
         n++;
       }
     }
-    ctx.log.info("back-filled simulated history", { from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n });
+    ctx.log.info({ from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n }, "back-filled simulated history");
   }
 
   async stop(): Promise<void> {

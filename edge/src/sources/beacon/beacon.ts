@@ -127,7 +127,7 @@ export class BeaconSource implements Source<BeaconSettings> {
         }
         this.counters.bad++;
         firstError = read.error;
-        if (this.counters.bad <= 5 || this.counters.bad % 1000 === 0) ctx.log.warn(`bad sighting: ${read.error}`, { bad: this.counters.bad });
+        if (this.counters.bad <= 5 || this.counters.bad % 1000 === 0) ctx.log.warn({ bad: this.counters.bad }, `bad sighting: ${read.error}`);
       }
       return used === 0 ? firstError : null;
     };
@@ -179,7 +179,7 @@ export class BeaconSource implements Source<BeaconSettings> {
         ctx.fail(new Error(`beacon tracking failed: ${errorMessage(err)}`));
       }
     }, t.tickMs);
-    this.statsTimer = setInterval(() => ctx.log.info("beacons", { tracked: tracker.size(), ...this.counters }), 600_000);
+    this.statsTimer = setInterval(() => ctx.log.info({ tracked: tracker.size(), ...this.counters }, "beacons"), 600_000);
   }
 
   private async closeInputs(): Promise<void> {

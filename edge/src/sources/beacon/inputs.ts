@@ -32,7 +32,7 @@ export async function startMqttFeed(opts: {
   client.on("error", (err) => {
     if (errorMessage(err) === lastError) return;
     lastError = errorMessage(err);
-    opts.log.warn(`gateway broker: ${lastError}; retrying`, { url: opts.url });
+    opts.log.warn({ url: opts.url }, `gateway broker: ${lastError}; retrying`);
   });
   client.on("connect", () => {
     lastError = "";

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Value } from "@sinclair/typebox/value";
-import { silentLogger, type Logger } from "../../log.js";
+import { silentLogger, type LogFields, type LogFn, type Logger } from "../../log.js";
 import type { EventDraft, SourceContext } from "../../source.js";
 import { createCameraSource, type CameraSource, type DetectorLike } from "./camera.js";
 import { CameraSettingsSchema, type CameraSettings } from "./settings.js";
@@ -37,11 +37,13 @@ function context(settings: Partial<CameraSettings> & { input: string }, lines: s
   const ac = new AbortController();
   const events: EventDraft[] = [];
   const failures: unknown[] = [];
+  const as = (format: (message: string, fields?: LogFields) => string): LogFn =>
+    ((first: string | LogFields, message?: string) => void lines.push(typeof first === "string" ? format(first) : format(message ?? "", first))) as LogFn;
   const log: Logger = {
     ...silentLogger,
-    info: (m) => lines.push(`info ${m}`),
-    warn: (m, f) => lines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
-    error: (m) => lines.push(`error ${m}`),
+    info: as((m) => `info ${m}`),
+    warn: as((m, f) => `warn ${m} ${JSON.stringify(f ?? {})}`),
+    error: as((m) => `error ${m}`),
     child: () => log,
   };
   const ctx: SourceContext<CameraSettings> = {

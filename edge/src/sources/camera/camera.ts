@@ -155,17 +155,17 @@ export class CameraSource implements Source<CameraSettings> {
       const err = reprojectionError(homography, s.calibration.points);
       const w = s.calibration.points.map((p) => homography![6] * p.image[0] + homography![7] * p.image[1] + homography![8]);
       frontSign = w.filter((v) => v > 0).length >= w.length / 2 ? 1 : -1;
-      log.info("calibration loaded", { points: s.calibration.points.length, rmsErrorM: err.rms.toFixed(3), maxErrorM: err.max.toFixed(3) });
+      log.info({ points: s.calibration.points.length, rmsErrorM: err.rms.toFixed(3), maxErrorM: err.max.toFixed(3) }, "calibration loaded");
     } else {
       log.warn("no calibration: no zone enter/exit and no position events, only the counting line (add settings.calibration with 4+ image/floor point pairs)");
     }
     if (s.line) {
       const layout = ctx.layout();
       if (layout && !layout.zones.some((z) => z.id === s.line!.zone))
-        log.warn("the counting line's zone is not in the layout: the server will reject its counts", { zone: s.line.zone });
+        log.warn({ zone: s.line.zone }, "the counting line's zone is not in the layout: the server will reject its counts");
     }
     this.detector = await (this.options.detector ?? modelsDetector)(s);
-    log.info("person detector ready", { backend: this.detector.backend, workers: s.workers, detectEvery: s.detectEvery });
+    log.info({ backend: this.detector.backend, workers: s.workers, detectEvery: s.detectEvery }, "person detector ready");
     const newVisitor = this.options.newVisitor ?? ((prefix: string) => `${prefix}-${randomBytes(12).toString("hex")}`);
     this.scene = new Scene(
       {
@@ -209,7 +209,7 @@ export class CameraSource implements Source<CameraSettings> {
         this.runProcessed = 0;
         this.tracker = initTracker();
         this.sinceDetect = Infinity;
-        log.info("video stream running", { width: info.width, height: info.height, run: info.run });
+        log.info({ width: info.width, height: info.height, run: info.run }, "video stream running");
       },
       onFrame: (frame) => {
         // Live inputs (and real-time files) are stamped on arrival; a file read as fast as possible by its own clock.
@@ -240,7 +240,7 @@ export class CameraSource implements Source<CameraSettings> {
             .filter((p) => !masked(p.box, s.masks))
             .map((p) => ({ box: p.box, score: p.score, appearance: s.appearance ? appearanceOf(frame, p.box) : null })),
         (err: unknown) => {
-          this.ctx?.log.warn("detection failed on a frame", { error: errorMessage(err) });
+          this.ctx?.log.warn({ error: errorMessage(err) }, "detection failed on a frame");
           return [];
         },
       );
@@ -292,7 +292,7 @@ export class CameraSource implements Source<CameraSettings> {
     }
     if (s.line) c.line(s.line.a, s.line.b, [255, 255, 255], 2);
     const name = `frame-${String(this.processed).padStart(7, "0")}.ppm`;
-    writeDebugFrame(s.debugDir!, name, c).catch((err: unknown) => this.ctx?.log.warn("could not write a debug frame", { error: errorMessage(err) }));
+    writeDebugFrame(s.debugDir!, name, c).catch((err: unknown) => this.ctx?.log.warn({ error: errorMessage(err) }, "could not write a debug frame"));
   }
 
   /** The audit page and its clip store (settings.audit; needs the agent's dataDir). */

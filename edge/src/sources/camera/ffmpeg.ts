@@ -136,14 +136,14 @@ export class FrameStream {
       if (o.signal.aborted) break;
       await o.onEnd?.({ reason: result.reason, frames: result.frames, run: this.stats.runs });
       if (result.clean && !live && !o.loop) {
-        o.log.info("input ended", { input: o.input, frames: result.frames });
+        o.log.info({ input: o.input, frames: result.frames }, "input ended");
         this.stats.state = "ended";
         return;
       }
       this.stats.lastError = result.reason;
       // A run that delivered frames for a while resets the backoff.
       if (result.frames > 0 && Date.now() - started > 10 * o.restartMinMs) delay = o.restartMinMs;
-      o.log.warn("video stream dropped; restarting", { input: o.input, reason: result.reason, frames: result.frames, retryInMs: delay });
+      o.log.warn({ input: o.input, reason: result.reason, frames: result.frames, retryInMs: delay }, "video stream dropped; restarting");
       this.stats.state = "waiting";
       this.stats.restarts++;
       await sleep(delay, o.signal);
@@ -213,7 +213,7 @@ export class FrameStream {
           try {
             await o.onFrame({ index, ptsMs: (index * 1000) / o.fps, width, height, data });
           } catch (err) {
-            o.log.error("frame handler failed", { error: err instanceof Error ? err.message : String(err) });
+            o.log.error({ error: err instanceof Error ? err.message : String(err) }, "frame handler failed");
           }
           lastFrameAt = Date.now();
           if (queue.length < 2 && child.stdout?.isPaused()) child.stdout.resume();

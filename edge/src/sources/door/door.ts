@@ -42,7 +42,7 @@ export class DoorSource implements Source<DoorSettings> {
     this.tally = tally ?? emptyTally();
     if (!path) ctx.log.warn("no dataDir or settings.stateFile: crossings not yet reported at a restart are lost, and device totals start a new baseline");
     else if (stored && !tally) ctx.log.warn(`${path} is not a door tally; starting from zero`);
-    else ctx.log.info("door tally", { file: path, pendingIn: this.tally.pendingIn, pendingOut: this.tally.pendingOut, totalIn: this.tally.totalIn, totalOut: this.tally.totalOut });
+    else ctx.log.info({ file: path, pendingIn: this.tally.pendingIn, pendingOut: this.tally.pendingOut, totalIn: this.tally.totalIn, totalOut: this.tally.totalOut }, "door tally");
 
     if (s.input === "serial") {
       const protocol = new LineProtocol(s.serial.patterns, s.serial.blockedStates);
@@ -57,7 +57,7 @@ export class DoorSource implements Source<DoorSettings> {
         onError: (err) => ctx.fail(err),
         onLine: (line) => {
           const r = protocol.read(line);
-          if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0)) ctx.log.debug("line matches no pattern", { line: line.slice(0, 80), unknown });
+          if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0)) ctx.log.debug({ line: line.slice(0, 80), unknown }, "line matches no pattern");
           this.take(r);
         },
       });
@@ -88,7 +88,7 @@ export class DoorSource implements Source<DoorSettings> {
       case "totals": {
         const before = this.tally.resets;
         this.update(addTotals(this.tally, r.in, r.out));
-        if (this.tally.resets > before) ctx.log.warn("the device's total went down: it restarted; its new total counts as new crossings", { resets: this.tally.resets });
+        if (this.tally.resets > before) ctx.log.warn({ resets: this.tally.resets }, "the device's total went down: it restarted; its new total counts as new crossings");
         break;
       }
       case "beam": {
@@ -118,7 +118,7 @@ export class DoorSource implements Source<DoorSettings> {
     try {
       this.state?.write(this.tally);
     } catch (err) {
-      this.ctx?.log.error("cannot write the door tally; counts may be lost at a restart", { error: errorMessage(err) });
+      this.ctx?.log.error({ error: errorMessage(err) }, "cannot write the door tally; counts may be lost at a restart");
     }
   }
 

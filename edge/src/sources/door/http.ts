@@ -100,7 +100,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
     if (url.pathname !== opts.path) return send(res, 404, { error: `not found: POST counts to ${opts.path}` });
     if (req.method !== "POST" && req.method !== "PUT") return send(res, 405, { error: "use POST" });
     if (!authorized(req, url)) {
-      opts.log.warn("push refused: wrong or missing secret", { from: req.socket.remoteAddress });
+      opts.log.warn({ from: req.socket.remoteAddress }, "push refused: wrong or missing secret");
       return send(res, 401, { error: "wrong or missing secret" });
     }
     const type = req.headers["content-type"] ?? "application/json";
@@ -123,7 +123,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
       }
       const reading = readPush(body, opts.mapping);
       if (!reading.ok) {
-        opts.log.warn(`push refused: ${reading.error}`, { from: req.socket.remoteAddress });
+        opts.log.warn({ from: req.socket.remoteAddress }, `push refused: ${reading.error}`);
         return send(res, 400, { error: reading.error });
       }
       opts.onCounts({ in: reading.in, out: reading.out });
@@ -136,7 +136,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  opts.log.info(`listening for pushed counts on http://${opts.host}:${port}${opts.path}`, { mode: opts.mapping.mode });
+  opts.log.info({ mode: opts.mapping.mode }, `listening for pushed counts on http://${opts.host}:${port}${opts.path}`);
   return {
     port,
     close: () =>

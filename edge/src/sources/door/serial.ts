@@ -79,11 +79,11 @@ export async function openSerialLines(opts: SerialLinesOptions): Promise<SerialL
   const timer = opts.poll
     ? setInterval(() => {
         port.write(opts.poll!.command, (err) => {
-          if (err) opts.log.warn("poll command not written", { error: err.message });
+          if (err) opts.log.warn({ error: err.message }, "poll command not written");
         });
       }, opts.poll.everyMs)
     : null;
-  opts.log.info(`reading ${opts.path}`, { baudRate: opts.baudRate });
+  opts.log.info({ baudRate: opts.baudRate }, `reading ${opts.path}`);
   return {
     close: () =>
       new Promise<void>((resolve) => {
