@@ -115,10 +115,13 @@ export class Batcher {
       this.counters.refused += events.length - accepted;
       // Once, then every 10,000 refused events: a full outbox refuses every event the source makes.
       if (before === 0 || Math.floor(before / 10_000) !== Math.floor(this.counters.refused / 10_000)) {
-        this.opts.log.warn({
-          refused: this.counters.refused,
-          queued: this.outbox.size(),
-        }, "outbox full: new events are refused until the queued ones are settled; raise outbox.maxEvents or fix the connection");
+        this.opts.log.warn(
+          {
+            refused: this.counters.refused,
+            queued: this.outbox.size(),
+          },
+          "outbox full: new events are refused until the queued ones are settled; raise outbox.maxEvents or fix the connection",
+        );
       }
     }
     if (this.waiting() >= this.opts.flushAtEvents) this.flush();
@@ -396,7 +399,8 @@ export class Batcher {
       if (this.closed || this.settlement !== "receipts" || !this.transport.ready() || this.unsettled() === 0) return;
       const never = this.counters.settledByReceipt === 0;
       this.opts.log.warn(
-        { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs }, never
+        { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs },
+        never
           ? "no receipt from the server yet; sending every unsettled event again (is the server down? With Mosquitto, the ACL must let this agent read its receipts topic: run `footfall broker-config` again)"
           : "no receipt from the server in time; sending every unsettled event again",
       );

@@ -9,6 +9,9 @@ describe("the edge's logger", () => {
     log.warn({ store: "shop-1", reason: "a b" }, "connection lost");
     log.info("connected");
     log.debug("not shown at info");
-    expect(lines).toEqual(['2026-01-01T10:00:00.000Z WARN  [agent] connection lost store=shop-1 reason="a b"', "2026-01-01T10:00:00.000Z INFO  [agent] connected"]);
+    expect(lines).toEqual([
+      '2026-01-01T10:00:00.000Z WARN  [agent] connection lost store=shop-1 reason="a b"',
+      "2026-01-01T10:00:00.000Z INFO  [agent] connected",
+    ]);
   });
 });

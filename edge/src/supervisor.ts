@@ -98,9 +98,12 @@ export class SourceSupervisor<S> {
       if (now() - startedAt >= backoff.resetAfterMs) attempt = 0;
       const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt++);
       this.restartCount++;
-      log.error({
-        attempt,
-      }, `source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`);
+      log.error(
+        {
+          attempt,
+        },
+        `source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`,
+      );
       const timer = deferred<"restart">();
       const handle = setTimeout(() => timer.resolve("restart"), delay);
       await Promise.race([timer.promise, this.stopRequested.promise]);

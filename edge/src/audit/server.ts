@@ -185,13 +185,16 @@ export class AuditServer {
       if (!r.ok) return send(res, 400, { error: r.error });
       appendFileSync(this.resultsFile, JSON.stringify(r.value) + "\n");
       this.o.clips.delete(id);
-      this.o.log.info({
-        clip: id,
-        auditor: r.value.auditor,
-        accuracyIn: r.value.accuracy.in,
-        accuracyOut: r.value.accuracy.out,
-        certified: r.value.certified,
-      }, "audit stored");
+      this.o.log.info(
+        {
+          clip: id,
+          auditor: r.value.auditor,
+          accuracyIn: r.value.accuracy.in,
+          accuracyOut: r.value.accuracy.out,
+          certified: r.value.certified,
+        },
+        "audit stored",
+      );
       this.o.onResult?.(r.value);
       return send(res, 201, r.value);
     }

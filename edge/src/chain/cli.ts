@@ -176,15 +176,18 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
     const now = performance.now();
     const rate = Math.round(((st.queued - last.queued) * 1000) / (now - last.at));
     last = { at: now, queued: st.queued };
-    log.info({
-      connected: `${st.connected}/${st.stores}`,
-      eventsPerS: rate,
-      queued: st.queued,
-      settled: st.settled,
-      waiting: st.waiting,
-      resends: st.resends,
-      refused: st.refused,
-    }, "chain");
+    log.info(
+      {
+        connected: `${st.connected}/${st.stores}`,
+        eventsPerS: rate,
+        queued: st.queued,
+        settled: st.settled,
+        waiting: st.waiting,
+        resends: st.resends,
+        refused: st.refused,
+      },
+      "chain",
+    );
     saveLedger();
   }, 10_000);
   const reason = await new Promise<string>((resolve) => {
