@@ -3,7 +3,6 @@ import type { Db } from "../db/database.js";
 import type { PathTally } from "../storage/types.js";
 import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import type { Spans } from "./spans.js";
-import { topK } from "./top-k.js";
 
 /** A bounded map that forgets the least recently used entries first. */
 class Lru<K, V> {
@@ -55,7 +54,7 @@ export type { PathTally };
  */
 export class PathStore {
   private readonly ids = new Lru<string, number>(200_000);
-  private readonly days = new Lru<string, Int32Array>(16 * 1024 * 1024, (a) => a.length);
+  private readonly days = new Lru<string, Int32Array>(4 * 1024 * 1024, (a) => a.length);
   private readonly nextId = new Map<string, number>();
   private readonly q;
 
@@ -129,10 +128,20 @@ export class PathStore {
     return a;
   }
 
-  /** Trips per path that started in the range of `spans`. */
-  tally(store: string, spans: Spans): PathTally {
-    const counts = new Map<number, number>();
-    const add = (id: number, n: number) => counts.set(id, (counts.get(id) ?? 0) + n);
+  /**
+   * Trips per path that started in the range of `spans`, summed in an array indexed by path id
+   * (ids are dense per store): a month of a busy store is a pass over typed arrays, not a map.
+   */
+  private denseTally(store: string, spans: Spans): { counts: Int32Array; ids: number[]; trips: number } {
+    let counts = new Int32Array((this.q.maxId.get(store)?.id ?? -1) + 1);
+    const add = (id: number, n: number) => {
+      if (id >= counts.length) {
+        const grown = new Int32Array(id + 1 + (id >> 2)); // ids made since the size was read
+        grown.set(counts);
+        counts = grown;
+      }
+      counts[id] = counts[id]! + n;
+    };
     if (spans.days) {
       for (let d = spans.days[0]; d < spans.days[1]; d++) {
         const a = this.dayCounts(store, d);
@@ -143,12 +152,19 @@ export class PathStore {
     for (const [a, b] of spans.partials) for (const [id] of this.q.trips.iterate(store, a, b)) add(id, 1);
     let trips = 0;
     const ids: number[] = [];
-    for (const [id, n] of counts) {
+    for (let id = 0; id < counts.length; id++) {
+      const n = counts[id]!;
       if (n === 0) continue;
       ids.push(id);
       trips += n;
     }
-    return { ids, counts, trips };
+    return { counts, ids, trips };
+  }
+
+  /** Trips per path that started in the range of `spans`. */
+  tally(store: string, spans: Spans): PathTally {
+    const t = this.denseTally(store, spans);
+    return { ids: t.ids, counts: new Map(t.ids.map((id) => [id, t.counts[id]!])), trips: t.trips };
   }
 
   private zonesOf(store: string, id: number): string[] {
@@ -161,27 +177,24 @@ export class PathStore {
    * desc, then zone by zone), every transition (count desc, then from, then to), every trip.
    */
   report(store: string, spans: Spans, limit: number): PathReport {
-    const t = this.tally(store, spans);
+    const t = this.denseTally(store, spans);
     const byRank = (a: { zones: string[]; count: number }, b: { zones: string[]; count: number }) => b.count - a.count || compareZoneSequences(a.zones, b.zones);
     let paths: { zones: string[]; count: number }[];
     if (t.ids.length <= limit) {
-      paths = t.ids.map((id) => ({ zones: this.zonesOf(store, id), count: t.counts.get(id)! })).sort(byRank);
+      paths = t.ids.map((id) => ({ zones: this.zonesOf(store, id), count: t.counts[id]! })).sort(byRank);
     } else {
       // The count at the cut, the paths above it (fewer than `limit`), then the lexically first
       // paths at the cut, by walking the zones index (its order is the contract's).
-      const threshold = topK(
-        t.ids.map((id) => t.counts.get(id)!),
-        limit,
-        (a, b) => a > b,
-      )[limit - 1]!;
+      const sorted = Int32Array.from(t.ids, (id) => t.counts[id]!).sort(); // ascending, natively
+      const threshold = sorted[sorted.length - limit]!;
       paths = t.ids
-        .filter((id) => t.counts.get(id)! > threshold)
-        .map((id) => ({ zones: this.zonesOf(store, id), count: t.counts.get(id)! }))
+        .filter((id) => t.counts[id]! > threshold)
+        .map((id) => ({ zones: this.zonesOf(store, id), count: t.counts[id]! }))
         .sort(byRank);
       const ties: number[] = [];
       if (paths.length < limit && limit > 0) {
         for (const { id } of this.q.lexical.iterate(store)) {
-          if (t.counts.get(id) !== threshold) continue;
+          if (t.counts[id] !== threshold) continue;
           ties.push(id);
           if (paths.length + ties.length >= limit) break;
         }
@@ -197,11 +210,11 @@ export class PathStore {
 
   /** Every path with its trips in the range (zones included; for funnels and alias rules). */
   counts(store: string, spans: Spans): { zones: readonly string[]; count: number }[] {
-    const t = this.tally(store, spans);
+    const t = this.denseTally(store, spans);
     if (t.ids.length === 0) return [];
     const out: { zones: readonly string[]; count: number }[] = [];
-    if (t.ids.length < 500) for (const id of t.ids) out.push({ zones: this.zonesOf(store, id), count: t.counts.get(id)! });
-    else for (const r of this.q.allZones.iterate(store)) if (t.counts.get(r.id)) out.push({ zones: r.zones.split(PATH_SEP), count: t.counts.get(r.id)! });
+    if (t.ids.length < 500) for (const id of t.ids) out.push({ zones: this.zonesOf(store, id), count: t.counts[id]! });
+    else for (const r of this.q.allZones.iterate(store)) if (t.counts[r.id]) out.push({ zones: r.zones.split(PATH_SEP), count: t.counts[r.id]! });
     return out;
   }
 
