@@ -1,7 +1,7 @@
 import { medianOfSorted, sortedAscending } from "../domain/stats.js";
 import { bootstrapMedianDiff } from "./bootstrap.js";
 import { bootstrapMedianDiD, differenceInDifferences, type DiDEstimate, type ProportionInput } from "./did.js";
-import type { CellCounts, PooledPeriod } from "./experimentData.js";
+import type { CellCounts, PooledPeriod } from "./experiment-data.js";
 import { zFor } from "./normal.js";
 import { newcombeDiffInterval, type Interval } from "./proportions.js";
 import { deriveSeed } from "./rng.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../random.js";
-import type { PeriodData, StorePeriods } from "./experimentData.js";
+import type { PeriodData, StorePeriods } from "./experiment-data.js";
 import { experimentResult, type ExperimentResult } from "./experiment.js";
-import type { MetricResult } from "./experimentMetrics.js";
+import type { MetricResult } from "./experiment-metrics.js";
 import { newcombeDiffInterval } from "./proportions.js";
 
 /**

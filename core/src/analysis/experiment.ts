@@ -1,6 +1,6 @@
 import { DEFAULT_BOOTSTRAP_ITERATIONS } from "./bootstrap.js";
-import { mixDistance, poolPeriod, type ExperimentInput } from "./experimentData.js";
-import { conversionMetric, medianDwellMetric, reachMetric, visitsMetric, type MetricContext, type MetricResult } from "./experimentMetrics.js";
+import { mixDistance, poolPeriod, type ExperimentInput } from "./experiment-data.js";
+import { conversionMetric, medianDwellMetric, reachMetric, visitsMetric, type MetricContext, type MetricResult } from "./experiment-metrics.js";
 import { collapseCells, regroup, weightsOf } from "./stratify.js";
 import { DEFAULT_MIN_SAMPLE } from "./verdict.js";
 

@@ -8,6 +8,6 @@ export * from "./stratify.js";
 export * from "./did.js";
 export * from "./verdict.js";
 export * from "./conversion.js";
-export * from "./experimentData.js";
-export * from "./experimentMetrics.js";
+export * from "./experiment-data.js";
+export * from "./experiment-metrics.js";
 export * from "./experiment.js";

@@ -10,4 +10,4 @@ export * from "./dwell.js";
 export * from "./calendar.js";
 export * from "./traffic.js";
 export * from "./occupancy.js";
-export * from "./liveOccupancy.js";
+export * from "./live-occupancy.js";

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FootfallEvent, Occupancy, VisitorId, ZoneId } from "../index.js";
-import { occupancyApply, occupancyExpire, occupancyInit, occupancySnapshot, occupancyStep, type OccupancyState } from "./liveOccupancy.js";
+import { occupancyApply, occupancyExpire, occupancyInit, occupancySnapshot, occupancyStep, type OccupancyState } from "./live-occupancy.js";
 import { occupancyOf } from "./occupancy.js";
 
 const MIN = 60_000;

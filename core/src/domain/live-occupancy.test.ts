@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FootfallEvent, VisitorId, ZoneId } from "../index.js";
-import { occupancyApply, occupancyExpire, occupancyInit, occupancySnapshot, occupancyStep, type OccupancyState } from "./liveOccupancy.js";
+import { occupancyApply, occupancyExpire, occupancyInit, occupancySnapshot, occupancyStep, type OccupancyState } from "./live-occupancy.js";
 import { occupancyOf } from "./occupancy.js";
 
 const MIN = 60_000;
