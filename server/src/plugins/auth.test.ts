@@ -26,6 +26,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/dwell", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/paths", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/traffic", roles: READERS },
+  { method: "GET", url: "/api/v1/stores/shop/forecast", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/agents", roles: [] },
   { method: "GET", url: "/api/v1/stores/shop/departments", roles: READERS },
   { method: "PUT", url: "/api/v1/stores/shop/departments", roles: ["merchandiser"], payload: { departments: { fresh: ["fruit"] } } },
