@@ -1,15 +1,15 @@
 /**
- * ECharts, imported piece by piece (bars, heatmap grid, Sankey on a canvas) to keep the bundle
+ * ECharts, imported piece by piece (bars, heatmap grid, Sankey, the forecast's line and band, on a canvas) to keep the bundle
  * small, behind one component that resizes with its box.
  */
 import { useEffect, useRef } from "react";
 import * as echarts from "echarts/core";
-import { BarChart, HeatmapChart, SankeyChart } from "echarts/charts";
+import { BarChart, HeatmapChart, LineChart, SankeyChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 import type { EChartsCoreOption } from "echarts/core";
 
-echarts.use([BarChart, HeatmapChart, SankeyChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, HeatmapChart, LineChart, SankeyChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export const CHART_FONT = { fontFamily: 'Inter, ui-sans-serif, system-ui, "Liberation Sans", Arial, sans-serif', fontSize: 11, color: "#64748b" };
 

@@ -10,6 +10,7 @@ import type { Coverage } from "../model/coverage.js";
 import { trafficCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
+import { withForecast } from "../model/forecast.js";
 import { Chart } from "./Chart.js";
 import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
@@ -44,6 +45,9 @@ export function TrafficCharts({
   const { api } = useSession();
   const daily = useQ(["traffic", store, range.from, range.to, now, "day"], (signal) => api.traffic(store, range, "day", signal), { enabled: bucket === "day" });
   const useZones = !!layout && !layout.zones.some((z) => z.kind === "entrance");
+  // A range that reaches now (today so far): the store's forecast continues the hourly bars to the end of the day.
+  const withFc = bucket === "hour" && range.to >= now && !useZones;
+  const forecast = useQ(["forecast", store, now], (signal) => api.forecast(store, { horizon: "24h" }, signal), { enabled: withFc });
   const source = bucket === "hour" ? hourly : daily;
 
   const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
@@ -51,22 +55,44 @@ export function TrafficCharts({
     if (!source.data || !coverage) return null;
     const slots = trafficSlots(source.data, range, bucket, timeZone, useZones, coverage);
     const total = slotsTotal(slots);
+    const shown = withForecast(slots, withFc ? forecast.data : undefined, now, timeZone, range.to - range.from > 86_400_000 + 3_600_000);
+    const fc = shown.forecast;
+    const forecastSeries = fc.some(Boolean)
+      ? [
+          { type: "line", name: "Forecast low", stack: "forecast", data: fc.map((f) => f?.low ?? "-"), symbol: "none", lineStyle: { opacity: 0 }, silent: true },
+          { type: "line", name: "80 % interval", stack: "forecast", data: fc.map((f) => (f ? f.high - f.low : "-")), symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(33, 145, 140, 0.18)" }, silent: true },
+          { type: "line", name: "Forecast", data: fc.map((f) => f?.expected ?? "-"), symbol: "circle", symbolSize: 4, lineStyle: { type: "dashed", color: "#21918c", width: 2 }, itemStyle: { color: "#21918c" } },
+        ]
+      : [];
+    const forecastTip = (params: { dataIndex: number }[]) => {
+      const i = params[0]?.dataIndex ?? 0;
+      const s = shown.slots[i];
+      const f = fc[i];
+      if (!s) return "";
+      const counted = s.value !== null ? `${formatCount(s.value)} enters` : "no data yet";
+      return `${s.label}<br/>${counted}${f ? `<br/>forecast <b>${formatCount(Math.round(f.expected))}</b> (80 %: ${formatCount(Math.round(f.low))}–${formatCount(Math.round(f.high))})` : ""}`;
+    };
     return {
+      forecast: fc.some(Boolean),
       slots,
       total,
       option: {
         grid: { left: 44, right: 12, top: 16, bottom: 28 },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number | string | null | undefined) => (typeof v === "number" ? `${formatCount(v)} enters` : "no data") },
-        xAxis: { type: "category", data: slots.map((s) => s.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: "#cbd5e1" } } },
+        tooltip: forecastSeries.length
+          ? { trigger: "axis", axisPointer: { type: "shadow" }, formatter: forecastTip }
+          : { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number | string | null | undefined) => (typeof v === "number" ? `${formatCount(v)} enters` : "no data") },
+        xAxis: { type: "category", data: shown.slots.map((s) => s.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: "#cbd5e1" } } },
         yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f6" } } },
-        // No data is no bar (ECharts' "-"), and a grey mark along the axis says so; a 0 is a 0.
+        // No data is no bar (ECharts' "-"), and a grey mark along the axis says so; a 0 is a 0. An
+        // hour still to come carries its forecast instead.
         series: [
-          { type: "bar", name: "Enters", data: slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 },
-          { type: "bar", name: "No data", barGap: "-100%", silent: true, data: slots.map((s) => (s.value === null ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
+          { type: "bar", name: "Enters", data: shown.slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 },
+          { type: "bar", name: "No data", barGap: "-100%", silent: true, data: shown.slots.map((s, i) => (s.value === null && !fc[i] ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
+          ...forecastSeries,
         ],
       },
     };
-  }, [source.data, range, bucket, timeZone, useZones, coverage]);
+  }, [source.data, range, bucket, timeZone, useZones, coverage, withFc, forecast.data, now]);
 
   const grid = useMemo(() => {
     if (!hourly.data || !coverage) return null;
@@ -105,6 +131,7 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="traffic-h">{what} by {bucket}</h2>
           <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
+          {bars?.forecast && <span className="hint" data-testid="traffic-forecast-hint" title="The store's forecast for the hours not counted yet: expected enters (dashed) and the 80 % interval (band)">dashed: forecast · band: 80 %</span>}
           <button className="btn sm" onClick={exportSeries} disabled={!bars} data-testid="export-traffic">Export CSV</button>
         </div>
         <div className="card-b">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { busyOutlook } from "./forecast.js";
+import { busyOutlook, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
 /** Hourly buckets from 14:00 Paris time (UTC+1) on 16 Nov 2026 with these expected visitors. */
@@ -35,5 +35,23 @@ describe("busyOutlook", () => {
   it("says nothing when the hours ahead are quiet or nothing is known", () => {
     expect(busyOutlook(forecast([1, 2, 1]), at("14:00"), TZ)).toBeNull();
     expect(busyOutlook(forecast([null, null], "none"), at("14:00"), TZ)).toBeNull();
+  });
+});
+
+describe("withForecast", () => {
+  const slot = (hhmm: string, value: number | null) => ({ start: at(hhmm), end: at(hhmm) + 3_600_000, label: hhmm, value });
+  it("continues today's hourly chart with the forecast to midnight, and puts it on the current hour", () => {
+    const slots = [slot("12:00", 30), slot("13:00", 40), slot("14:00", 12)]; // today so far, at 14:20
+    const f = forecast(Array.from({ length: 24 }, (_, i) => 10 + i)); // 14:00 today .. 13:00 tomorrow
+    const r = withForecast(slots, f, at("14:20"), TZ, false);
+    expect(r.slots.map((s) => s.label)).toEqual(["12:00", "13:00", "14:00", ...Array.from({ length: 9 }, (_, i) => `${15 + i}:00`)]);
+    expect(r.slots.slice(3).every((s) => s.value === null)).toBe(true);
+    expect(r.forecast.slice(0, 4)).toEqual([null, null, { expected: 10, low: 10, high: 10 }, { expected: 11, low: 11, high: 11 }]);
+    expect(r.forecast.at(-1)).toEqual({ expected: 19, low: 19, high: 19 }); // 23:00
+  });
+  it("leaves the chart as it is without an hourly forecast", () => {
+    const slots = [slot("13:00", 4)];
+    expect(withForecast(slots, undefined, at("13:30"), TZ, false)).toEqual({ slots, forecast: [null] });
+    expect(withForecast(slots, { ...forecast([1]), bucket: "day" }, at("13:30"), TZ, false)).toEqual({ slots, forecast: [null] });
   });
 });

@@ -47,3 +47,49 @@ export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "bucke
   const peak = Math.round(peakHour.expected);
   return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${t(peakHour.start)}` };
 }
+
+/** A slot's forecast: expected visitors and the 80 % interval. */
+export interface SlotForecast {
+  expected: number;
+  low: number;
+  high: number;
+}
+
+interface ChartSlot {
+  start: number;
+  end: number;
+  label: string;
+  value: number | null;
+}
+
+/**
+ * An hourly chart of a range that reaches now, continued by the forecast to the end of the store's
+ * day: the slots of the range, then the forecast's hours after them on the same local day (no
+ * count yet), and for each slot its forecast (the current hour and those after it; never an hour
+ * already over). Labels as the chart's: `HH:mm`, with the weekday for ranges of several days.
+ */
+export function withForecast<S extends ChartSlot>(
+  slots: readonly S[],
+  f: Pick<ForecastReport, "bucket" | "buckets"> | undefined,
+  now: number,
+  timeZone: string,
+  multiDay: boolean,
+): { slots: (S | ChartSlot)[]; forecast: (SlotForecast | null)[] } {
+  if (!f || f.bucket !== "hour" || !slots.length) return { slots: [...slots], forecast: slots.map(() => null) };
+  const day = (ts: number) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ts);
+  const label = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(multiDay ? { weekday: "short" } : {}) });
+  const today = day(now);
+  const last = slots[slots.length - 1]!;
+  const extra: ChartSlot[] = f.buckets
+    .map((b, i) => ({ b, start: Date.parse(b.start), next: f.buckets[i + 1] }))
+    .filter(({ start }) => start >= last.end && day(start) === today)
+    .map(({ start, next }) => ({ start, end: next ? Date.parse(next.start) : start + HOUR, label: label.format(start), value: null }));
+  const all: (S | ChartSlot)[] = [...slots, ...extra];
+  const byStart = new Map(f.buckets.map((b) => [Date.parse(b.start), b]));
+  const forecast = all.map((s) => {
+    const b = byStart.get(s.start);
+    if (!b || b.expected === null || s.end <= now) return null;
+    return { expected: b.expected, low: b.low ?? b.expected, high: b.high ?? b.expected };
+  });
+  return { slots: all, forecast };
+}
