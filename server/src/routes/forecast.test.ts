@@ -22,7 +22,7 @@ interface Forecast {
   method: string;
   bucket: string;
   generatedAt: string;
-  model: { state: string; notes: string[]; trainMs: number | null };
+  model: { state: string; notes: string[]; trainMs: number | null; trainedAt: string | null };
   buckets: Bucket[];
 }
 
@@ -154,6 +154,27 @@ describe("ForecastService history", () => {
       await extended.close();
     }
   });
+});
+
+describe("nightly retraining", () => {
+  it("retrains a model after the store's retrain hour (03:00) of the next night, the old model answering meanwhile", async () => {
+    const before = await get("/api/v1/stores/shop/forecast");
+    expect(before.body.model.state).toBe("ready");
+    const trainedAt = before.body.model.trainedAt;
+    clock = Date.parse("2026-11-17T02:40:00Z"); // 03:40 in Paris, the next night
+    try {
+      const during = await get("/api/v1/stores/shop/forecast");
+      expect(during.body.method).toBe("mlp"); // the old model still answers
+      const after = await waitFor("the nightly retraining", async () => {
+        const r = await get("/api/v1/stores/shop/forecast");
+        return r.body.model.trainedAt !== trainedAt ? r.body : undefined;
+      }, { timeoutMs: 240_000, intervalMs: 250 });
+      expect(after.model.trainedAt).toBe(new Date(clock).toISOString());
+      expect(after.model.state).toBe("ready");
+    } finally {
+      clock = NOW;
+    }
+  }, 250_000);
 });
 
 describe("forecastConfig", () => {
