@@ -156,6 +156,29 @@ describe("ForecastService history", () => {
   });
 });
 
+describe("ForecastService memory", () => {
+  it("forgets the histories, models and answers nobody asked for in a week", async () => {
+    const deps = { analytics: t.server.services.analytics, layouts: t.server.services.layouts, services: t.server.services };
+    const svc = new ForecastService(deps, { training: "off", retrainHour: 3, historyWeeks: 13 });
+    type Inside = { histories: Map<string, unknown>; models: Map<string, unknown>; answers: Map<string, unknown>; retrainDue(): void };
+    const inside = svc as unknown as Inside;
+    try {
+      await svc.answer("shop", null, "24h", "Europe/Paris");
+      await svc.answer("shop", "fruit", "14d", "Europe/Paris");
+      expect([inside.histories.size, inside.models.size, inside.answers.size]).toEqual([1, 2, 2]);
+      clock = NOW + 3 * DAY;
+      inside.retrainDue();
+      expect([inside.histories.size, inside.models.size, inside.answers.size]).toEqual([0, 2, 2]);
+      clock = NOW + 8 * DAY;
+      inside.retrainDue();
+      expect([inside.histories.size, inside.models.size, inside.answers.size]).toEqual([0, 0, 0]);
+    } finally {
+      clock = NOW;
+      await svc.close();
+    }
+  });
+});
+
 describe("nightly retraining", () => {
   it("retrains a model after the store's retrain hour (03:00) of the next night, the old model answering meanwhile", async () => {
     const before = await get("/api/v1/stores/shop/forecast");

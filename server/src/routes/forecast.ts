@@ -243,8 +243,22 @@ export class ForecastService {
       .finally(() => this.inFlight.delete(e));
   }
 
+  /**
+   * The hourly tick: retrain the models asked for in the last week that are due, and forget what
+   * nobody asked for in a week (models, answers) or two days (histories), so memory follows use.
+   */
   private retrainDue(): void {
     const now = this.app.services.now();
+    const asked = new Map<string, number>();
+    for (const [key, e] of this.models) {
+      if (now - e.lastAsked > 7 * DAY && !this.inFlight.has(e)) {
+        this.models.delete(key);
+        for (const h of ["24h", "14d"]) this.answers.delete(`${key}\u0000${h}`);
+        continue;
+      }
+      asked.set(e.store, Math.max(asked.get(e.store) ?? 0, e.lastAsked));
+    }
+    for (const store of this.histories.keys()) if (now - (asked.get(store) ?? 0) > 2 * DAY) this.histories.delete(store);
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
       this.history(e.store, e.timeZone, now).then(
