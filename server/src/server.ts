@@ -5,7 +5,9 @@ import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
 import { LayoutCache } from "./ingest/layouts.js";
-import { IngestPipeline } from "./ingest/pipeline.js";
+import { IngestPipeline, type Ingest, type IngestOptions } from "./ingest/pipeline.js";
+import { ShardedIngest } from "./cluster/sharded-ingest.js";
+import { shardOf } from "./cluster/shards.js";
 import { LiveHub } from "./live/hub.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -26,7 +28,7 @@ const DEFAULT_UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.m
 export interface RunningServer {
   app: FootfallApp;
   services: Services;
-  ingest: IngestPipeline;
+  ingest: Ingest;
   httpUrl: string;
   /** The Prometheus listener's URL (`.../metrics`), or null without one. */
   metricsUrl: string | null;
@@ -67,7 +69,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       visitTimeoutMs: config.visitTimeoutMs,
       now,
       rawSince: () => retention.rawSince(),
-      ...(chain ? { ingestsHere: (store: string) => cluster?.ingests(store) ?? false } : {}),
+      // A chain's server holds hundreds of stores: one budget of cached visitors for them all (a miss reads the visitor's events).
+      ...(chain ? { ingestsHere: (store: string) => cluster?.ingests(store) ?? false, maxCachedVisitorsTotal: 20_000 } : {}),
     },
     log,
   );
@@ -86,7 +89,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
   };
-  const ingest = new IngestPipeline({
+  const ingestOptions: IngestOptions = {
     storage,
     layouts,
     analytics,
@@ -104,7 +107,9 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       services.mqtt?.publishReceipt(store, agent, { settled, rejected });
       metrics.receiptsSettled.inc(settled.length);
     },
-  });
+  };
+  // A chain's server commits each shard's stores in a pipeline of its own: the shards' commits run side by side.
+  const ingest: Ingest = chain ? new ShardedIngest(ingestOptions, (store) => shardOf(store, config.shards ?? 64)) : new IngestPipeline(ingestOptions);
   // Agents known to exist (an agent is never deleted): a message of a known agent needs no look-up.
   const knownAgents = new Set<string>();
   const handlers: TransportHandlers = {

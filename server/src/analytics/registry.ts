@@ -9,6 +9,12 @@ export interface AnalyticsOptions {
   rawSince?(): number;
   maxCachedVisitors?: number;
   /**
+   * A budget of cached visitors for all the stores this process holds together (a chain's server
+   * holds hundreds of stores: a per-store bound would not bound it); each store may keep its share,
+   * at least 20. Instead of `maxCachedVisitors`.
+   */
+  maxCachedVisitorsTotal?: number;
+  /**
    * Several servers on one database: whether this server ingests `store` now (holds its shard).
    * A store ingested elsewhere is read from storage: its analytics are opened again when older than
    * `readTtlMs` or invalidated (a change announced by the ingesting server), never kept stale.
@@ -52,7 +58,11 @@ export class AnalyticsRegistry {
         visitTimeoutMs: this.opts.visitTimeoutMs,
         now: this.opts.now,
         ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
-        ...(this.opts.maxCachedVisitors ? { maxCachedVisitors: this.opts.maxCachedVisitors } : {}),
+        ...(this.opts.maxCachedVisitorsTotal
+          ? { maxCachedVisitors: () => Math.max(20, Math.floor(this.opts.maxCachedVisitorsTotal! / Math.max(1, this.stores.size))) }
+          : this.opts.maxCachedVisitors
+            ? { maxCachedVisitors: this.opts.maxCachedVisitors }
+            : {}),
       }).then(
         (opened) => {
           if (this.opening.get(store) === opening) this.opening.delete(store);

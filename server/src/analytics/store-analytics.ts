@@ -31,7 +31,7 @@ export interface StoreAnalyticsOptions extends DomainOptions {
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
   /** Visitors whose events and derivation stay in memory between batches (least recently active dropped first). */
-  maxCachedVisitors?: number;
+  maxCachedVisitors?: number | (() => number);
 }
 
 /** A range that needs raw rows older than the retention horizon. */
@@ -89,7 +89,7 @@ export class StoreAnalytics {
   private readonly visitors = new Map<string, VisitorState>();
   /** zone -> visitor -> last activity, for visitors with an open visit there. */
   private readonly open = new Map<string, Map<string, number>>();
-  private readonly maxCached: number;
+  private readonly maxCached: () => number;
   private readonly visitZones: Set<string>;
   private readonly doorZones: Set<string>;
 
@@ -99,7 +99,8 @@ export class StoreAnalytics {
   ) {
     this.store = opts.store;
     this.repo = opts.storage.aggregates;
-    this.maxCached = opts.maxCachedVisitors ?? 50_000;
+    const max = opts.maxCachedVisitors ?? 50_000;
+    this.maxCached = typeof max === "number" ? () => max : max;
     this.visitZones = new Set(known.visits);
     this.doorZones = new Set(known.doors);
   }
@@ -172,10 +173,11 @@ export class StoreAnalytics {
   }
 
   private trimCache(): void {
-    if (this.visitors.size <= this.maxCached) return;
+    const max = this.maxCached();
+    if (this.visitors.size <= max) return;
     for (const visitor of this.visitors.keys()) {
       this.visitors.delete(visitor);
-      if (this.visitors.size <= this.maxCached * 0.9) break;
+      if (this.visitors.size <= max * 0.9) break;
     }
   }
 
@@ -222,32 +224,36 @@ export class StoreAnalytics {
     }
     const zones = new Set([...zoneIds, ...this.visitZones]);
     const loose = new Map<string, number[]>();
-    for (const [a, b] of spans.partials) {
-      for (const zone of zones) {
-        for (const v of await this.repo.visitsIn(this.store, zone, a, b)) {
-          const f = fig(zone);
-          f.visits++;
-          if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
-          if (v.dwellMs !== null) {
-            f.closed++;
-            f.dwellSumMs += v.dwellMs;
-            let l = loose.get(zone);
-            if (!l) loose.set(zone, (l = []));
-            l.push(v.dwellMs);
-          }
+    // The raw reads of the zones go out together (a database with a pool answers them side by side).
+    const partialReads = await Promise.all(spans.partials.flatMap(([a, b]) => [...zones].map(async (zone) => ({ zone, visits: await this.repo.visitsIn(this.store, zone, a, b) }))));
+    for (const { zone, visits } of partialReads) {
+      for (const v of visits) {
+        const f = fig(zone);
+        f.visits++;
+        if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
+        if (v.dwellMs !== null) {
+          f.closed++;
+          f.dwellSumMs += v.dwellMs;
+          let l = loose.get(zone);
+          if (!l) loose.set(zone, (l = []));
+          l.push(v.dwellMs);
         }
       }
     }
     const rawOk = from >= this.rawSince();
     const sketchZones: string[] = [];
+    const exactReads: Promise<void>[] = [];
     for (const [zone, f] of out) {
       if (f.closed === 0) continue;
       if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) {
-        f.exact = (await this.repo.visitsIn(this.store, zone, from, to))
-          .flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs]))
-          .sort((x, y) => x - y);
+        exactReads.push(
+          this.repo.visitsIn(this.store, zone, from, to).then((visits) => {
+            f.exact = visits.flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs])).sort((x, y) => x - y);
+          }),
+        );
       } else sketchZones.push(zone);
     }
+    await Promise.all(exactReads);
     if (sketchZones.length) {
       const hists = await this.repo.zoneHistograms(this.store, spans);
       for (const zone of sketchZones) {

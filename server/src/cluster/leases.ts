@@ -134,6 +134,16 @@ export class ShardLeases {
       .sort((a, b) => a.shard - b.shard);
   }
 
+  /**
+   * The lease of `shard` as this server last held it, even when its local deadline has passed (a
+   * renewal late because the database is slow), or null when it was released or found lost. For
+   * the fence, which asks the database itself whether it still holds.
+   */
+  lastLease(shard: number): Lease | null {
+    const l = this.held.get(shard);
+    return l ? { shard, epoch: l.epoch } : null;
+  }
+
   /** The lease of `shard` if this server holds it now, else null. */
   lease(shard: number): Lease | null {
     const l = this.held.get(shard);
@@ -298,9 +308,12 @@ export async function fencedTransaction<T>(pool: pg.Pool, owner: string, leases:
 
 /**
  * The fencing check, inside the caller's transaction (`client` has begun one): the shards of
- * `leases` that `owner` still holds with exactly those epochs, each lease row share-locked until
- * the transaction ends (a takeover, an UPDATE of the row, waits for it). Shards missing from the
- * answer moved on: write nothing for them.
+ * `leases` that `owner` still holds with exactly those epochs, each lease row locked `FOR KEY
+ * SHARE` until the transaction ends. A takeover picks rows `FOR UPDATE SKIP LOCKED`, which that lock
+ * blocks, so a shard never moves under a write in flight; renewals and releases (UPDATEs of no key
+ * column) do not conflict with it, so a renewal never waits for the commits in flight, and commits
+ * never queue behind a renewal (with `FOR SHARE` every renewal stalled every commit of the server).
+ * Shards missing from the answer moved on: write nothing for them.
  */
 export async function fence(client: Pick<pg.PoolClient, "query">, owner: string, leases: readonly Lease[]): Promise<Set<number>> {
   if (leases.length === 0) return new Set();
@@ -308,7 +321,7 @@ export async function fence(client: Pick<pg.PoolClient, "query">, owner: string,
     `SELECT l.shard FROM shard_leases l
        JOIN unnest($2::int[], $3::bigint[]) AS f(shard, epoch) ON f.shard = l.shard AND f.epoch = l.epoch
       WHERE l.owner = $1
-      FOR SHARE OF l`,
+      FOR KEY SHARE OF l`,
     [owner, leases.map((l) => l.shard), leases.map((l) => l.epoch)],
   );
   return new Set(rows.map((r) => r.shard));

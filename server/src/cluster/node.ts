@@ -12,6 +12,8 @@
  * its stores still in flight, which stays unacknowledged for the next holder.
  */
 import type { Layout } from "@footfall/core";
+import type pg from "pg";
+import { createPgPool } from "../storage-pg/pool.js";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { LayoutCache } from "../ingest/layouts.js";
 import type { Logger } from "../log.js";
@@ -56,9 +58,11 @@ export class ClusterNode {
     private readonly o: ClusterNodeOptions,
     broker: ShardedBroker,
     serverId: string,
+    /** Connections of their own for heartbeats, leases and notices: a pool busy with commits must not hold up a renewal. */
+    private readonly control: pg.Pool,
   ) {
     this.broker = broker;
-    this.leases = new ShardLeases(o.storage.pool, {
+    this.leases = new ShardLeases(control, {
       serverId,
       shards: o.shards,
       ttlMs: o.ttlMs ?? DEFAULT_LEASE_TTL_MS,
@@ -79,9 +83,10 @@ export class ClusterNode {
     const { randomBytes } = await import("node:crypto");
     const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     const broker = await ShardedBroker.connect({ ...o.mqtt, serverId, log: o.log, handlers: o.handlers });
-    const node = new ClusterNode(o, broker, serverId);
+    const control = createPgPool(o.databaseUrl, { max: 3, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
+    const node = new ClusterNode(o, broker, serverId, control);
     try {
-      node.bus = await ClusterBus.start(o.storage.pool, {
+      node.bus = await ClusterBus.start(control, {
         url: o.databaseUrl,
         serverId,
         log: o.log,
@@ -94,6 +99,7 @@ export class ClusterNode {
       });
     } catch (err) {
       await broker.close().catch(() => {});
+      await control.end().catch(() => {});
       throw err;
     }
     return node;
@@ -107,6 +113,7 @@ export class ClusterNode {
     } catch (err) {
       await this.bus?.close().catch(() => {});
       await this.broker.close().catch(() => {});
+      await this.control.end().catch(() => {});
       throw err;
     }
     this.discovery = setInterval(() => void this.discover(), this.leases.renewEveryMs);
@@ -134,7 +141,8 @@ export class ClusterNode {
     const shardOfStore = new Map(stores.map((s) => [s, shardOf(s, this.leases.shards)]));
     const held = new Map<number, Lease>();
     for (const shard of new Set(shardOfStore.values())) {
-      const l = this.leases.lease(shard);
+      // The database decides (owner and epoch under FOR SHARE): a renewal that is merely late must not refuse a commit.
+      const l = this.leases.lastLease(shard);
       if (l) held.set(shard, l);
     }
     const ok = await fence(client, this.serverId, [...held.values()]);
@@ -204,7 +212,7 @@ export class ClusterNode {
     for (const { shard } of leases) {
       // Another server wrote these stores: their analytics are opened afresh at the next message.
       for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
-      await this.broker.take(shard, this.storesOf(shard));
+      this.broker.take(shard, this.storesOf(shard));
     }
     this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
   }
@@ -229,5 +237,6 @@ export class ClusterNode {
     await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
     await this.broker.close();
     await this.bus?.close();
+    await this.control.end().catch(() => {});
   }
 }

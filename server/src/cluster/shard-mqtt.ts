@@ -38,9 +38,9 @@ export interface ShardedBrokerOptions {
   serverId: string;
   log: Logger;
   handlers: TransportHandlers;
-  /** Messages a shard's session may hold unacknowledged in this server before it stops reading (default 2,000). */
+  /** Messages a shard's session may hold unacknowledged in this server before it stops reading (default 500). */
   maxInflight?: number;
-  /** How long handing a shard over waits for its commits in flight (default 15 s). */
+  /** How long handing a shard over waits for its commits in flight (default 5 s: well within a lease's renewal margin). */
   drainTimeoutMs?: number;
 }
 
@@ -124,7 +124,7 @@ class ShardSession {
       this.inflight--;
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
-      if (this.paused && this.inflight < (this.o.maxInflight ?? 2000)) {
+      if (this.paused && this.inflight < (this.o.maxInflight ?? 500)) {
         const go = this.paused;
         this.paused = null;
         go();
@@ -134,7 +134,7 @@ class ShardSession {
     if (qos1) {
       this.inflight++;
       // Go on reading at once (no PUBACK yet), unless too much waits for commits already.
-      if (this.inflight < (this.o.maxInflight ?? 2000)) callback(DEFERRED);
+      if (this.inflight < (this.o.maxInflight ?? 500)) callback(DEFERRED);
       else this.paused = () => callback(DEFERRED);
     }
     try {
@@ -150,7 +150,7 @@ class ShardSession {
     this.closing = true;
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 15_000);
+        const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 5_000);
         this.drainedWaiters.push(() => (clearTimeout(t), resolve()));
       });
     }
@@ -237,13 +237,18 @@ export class ShardedBroker implements MqttTransport {
     return [...this.sessions.keys()].sort((a, b) => a - b);
   }
 
-  /** The lease of `shard` was taken: connect its session (waits up to 5 s for the broker; never throws) and subscribe its stores. */
-  async take(shard: number, stores: Iterable<string>): Promise<void> {
+  /**
+   * The lease of `shard` was taken: its session connects (in the background: the lease rounds must
+   * not wait for a busy broker) and subscribes its stores. Never throws.
+   */
+  take(shard: number, stores: Iterable<string>): void {
     this.sessions.get(shard)?.drop();
     const s = new ShardSession(shard, this.o);
     this.sessions.set(shard, s);
     s.add(stores);
-    if (!(await s.connected(5000))) this.o.log.warn({ shard }, "the shard's session has not connected to the broker yet; it keeps trying");
+    void s.connected(10_000).then((ok) => {
+      if (!ok && this.sessions.get(shard) === s) this.o.log.warn({ shard }, "the shard's session has not connected to the broker within 10 s; it keeps trying");
+    });
   }
 
   /** New stores of a held shard. */

@@ -1,6 +1,6 @@
 import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt } from "@footfall/core";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
-import type { StagedAnalytics } from "../analytics/store-analytics.js";
+import type { StagedAnalytics, StoreAnalytics } from "../analytics/store-analytics.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -43,6 +43,9 @@ export interface IngestOptions {
    */
   fence?(tx: Storage, stores: readonly string[]): Promise<ReadonlySet<string>>;
 }
+
+/** What the transports and the server use of ingest: one pipeline, or one per shard in a chain (cluster/sharded-ingest.ts). */
+export type Ingest = Pick<IngestPipeline, "submit" | "reject" | "drained" | "backlog" | "flush">;
 
 /** A message of a store whose shard this server no longer holds: not acknowledged, so the broker delivers it to the next owner. */
 export class NotOwnedError extends Error {
@@ -207,7 +210,9 @@ export class IngestPipeline {
     try {
       // Opened before the commit (so opening does not see this batch), and the layouts the checks read.
       const stores = [...new Set(batch.map((m) => m.store))];
-      await Promise.all(stores.flatMap((store) => [analytics.get(store), layouts.load(store)]));
+      // Held for the commit: staging never opens a store inside the transaction (that would take a second connection of the pool).
+      const opened = new Map<string, StoreAnalytics>();
+      await Promise.all(stores.flatMap((store) => [analytics.get(store).then((a) => void opened.set(store, a)), layouts.load(store)]));
       // Every message is decoded and checked before anything is written: what throws takes only its own message.
       const writes: PendingWrite[] = [];
       const writeOf = new Map<string, PendingWrite>();
@@ -248,7 +253,7 @@ export class IngestPipeline {
         for (const t of tallies.values()) if (!refused.has(t.store)) await tx.agents.recordIngest(t.store, t.agent, t);
         // The figures follow in the same transaction: a crash never leaves events without their aggregates.
         for (const [store, events] of accepted) {
-          const staged = await this.stageAnalytics(tx, store, events);
+          const staged = await this.stageAnalytics(tx, store, events, opened.get(store)!);
           if (staged) stagedAnalytics.push(staged);
         }
       });
@@ -365,8 +370,7 @@ export class IngestPipeline {
    * store is marked for a rebuild of its aggregates from its events at the next start, and the
    * error is logged; nothing else in the commit is affected.
    */
-  private async stageAnalytics(tx: Storage, store: string, events: FootfallEvent[]): Promise<StagedAnalytics | null> {
-    const analytics = await this.o.analytics.get(store);
+  private async stageAnalytics(tx: Storage, store: string, events: FootfallEvent[], analytics: StoreAnalytics): Promise<StagedAnalytics | null> {
     try {
       return await tx.savepoint((sp) => analytics.stage(sp, events));
     } catch (err) {

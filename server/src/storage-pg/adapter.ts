@@ -72,8 +72,13 @@ const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
 const TYPE_NAME = ["enter", "exit", "count", "position"] as const;
 
 export interface PgStorageOptions {
-  /** Connections at most (default 10). */
+  /** Connections at most for transactions and writes (default 10). */
   poolMax?: number;
+  /**
+   * Connections at most for reads outside transactions (default 5): the HTTP queries' own, so that
+   * a server busy committing ingest still answers them at once.
+   */
+  readPoolMax?: number;
   /** Shown in pg_stat_activity (default "footfall"). */
   applicationName?: string;
   now?: () => number;
@@ -132,6 +137,7 @@ class PgCore {
 
   constructor(
     readonly pool: pg.Pool,
+    readonly readPool: pg.Pool,
     readonly now: () => number,
   ) {
     this.partitions = new TimePartitions(pool);
@@ -247,17 +253,17 @@ function refusal(r: TokenRow, now: number): (TokenCheck & { ok: false }) | null 
 /** A storage over `core`: the root one (`tx` null: the pool, one statement at a time) or one bound to a transaction. */
 function bind(core: PgCore, tx: TxState | null): PgStorage {
   /** The queryable for a statement: the pool, or the transaction's client (after writing what is buffered, for `flush`). */
-  const db = async (flush: boolean): Promise<PgQueryable> => {
+  const db = async (flush: boolean, reading = false): Promise<PgQueryable> => {
     if (!tx) {
       if (core.closed) throw new Error("storage: closed");
-      return core.pool;
+      return reading ? core.readPool : core.pool;
     }
     if (!tx.open) throw ended();
     if (flush) await materialize(core, tx);
     return tx.client;
   };
-  const read = <T>(fn: (q: PgQueryable) => Promise<T>) => db(false).then(fn);
-  const aggRead = <T>(fn: (q: PgQueryable) => Promise<T>) => db(true).then(fn);
+  const read = <T>(fn: (q: PgQueryable) => Promise<T>) => db(false, true).then(fn);
+  const aggRead = <T>(fn: (q: PgQueryable) => Promise<T>) => db(true, true).then(fn);
   /** A write: in the transaction (after what is buffered), or a statement of its own at the root. */
   const write = <T>(fn: (q: PgQueryable) => Promise<T>) => db(true).then(fn);
   /** Several statements that must hold together: in the transaction, or in one of their own at the root. */
@@ -353,11 +359,12 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       }),
     recordIngest: (store, agent, t) =>
       write(async (q) => {
-        await q.query(
-          `UPDATE agents SET events = events + $1, duplicates = duplicates + $2, rejects = rejects + $3,
+        await q.query({
+          name: "footfall_agents_tally",
+          text: `UPDATE agents SET events = events + $1, duplicates = duplicates + $2, rejects = rejects + $3,
              last_event_ts = greatest(coalesce(last_event_ts, 0), coalesce($4::bigint, 0)), last_received_at = $5 WHERE store = $6 AND agent = $7`,
-          [t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent],
-        );
+          values: [t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent],
+        });
       }),
   };
 
@@ -450,8 +457,10 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       x[i] = e.type === "position" ? e.x : null;
       y[i] = e.type === "position" ? e.y : null;
     }
-    const { rows } = await q.query<{ id: string }>(
-      `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
+    const { rows } = await q.query<{ id: string }>({
+      // Named: prepared once per connection (the hot path's statements are planned once, not per commit).
+      name: "footfall_events_insert",
+      text: `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
        SELECT $1, f.id, f.ts, f.type, f.zone, f.visitor, f.n_in, f.n_out, f.x, f.y, $11, $12
          FROM (SELECT DISTINCT ON (u.id) u.*
                  FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::int[], $8::int[], $9::float8[], $10::float8[])
@@ -460,8 +469,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.store = $1 AND e.id = f.id)
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      [store, ids, ts, type, zone, visitor, nIn, nOut, x, y, agent, receivedAt],
-    );
+      values: [store, ids, ts, type, zone, visitor, nIn, nOut, x, y, agent, receivedAt],
+    });
     const fresh = new Set(rows.map((r) => r.id));
     const out = new Array<boolean>(n);
     for (let i = 0; i < n; i++) {
@@ -491,12 +500,13 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         const out = new Map<string, VisitorEvent[]>(visitors.map((v) => [v, []]));
         if (visitors.length === 0) return out;
         // One statement: the events of the visitors with more stored than the caller holds (all of them without `known`).
-        const { rows } = await q.query<EventRow>(
-          `WITH k AS (SELECT * FROM unnest($2::text[], $3::int[]) AS k(visitor, known)),
+        const { rows } = await q.query<EventRow>({
+          name: "footfall_visitors_events",
+          text: `WITH k AS (SELECT * FROM unnest($2::text[], $3::int[]) AS k(visitor, known)),
                 want AS (SELECT k.visitor FROM k JOIN events e ON e.store = $1 AND e.visitor = k.visitor GROUP BY k.visitor, k.known HAVING count(*) > k.known)
            SELECT ${EVENT_COLUMNS} FROM events WHERE store = $1 AND visitor IN (SELECT visitor FROM want) ORDER BY visitor, ts, id`,
-          [store, visitors, visitors.map((v) => (known ? known(v) : 0))],
-        );
+          values: [store, visitors, visitors.map((v) => (known ? known(v) : 0))],
+        });
         for (const r of rows) out.get(r.visitor!)?.push(fromRow(r) as VisitorEvent);
         return out;
       }),
@@ -664,7 +674,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (core.closed) return;
       core.closed = true;
       if (core.timer) clearInterval(core.timer);
-      await core.pool.end();
+      await Promise.all([core.pool.end(), core.readPool.end()]);
     },
   };
   if (tx) core.txOf.set(storage, tx);
@@ -824,10 +834,12 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
 export async function openPgStorage(url: string, opts: PgStorageOptions = {}): Promise<PgStorage> {
   const onError = opts.onError ?? (() => {});
   const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall" }, onError);
+  const readPool = createPgPool(url, { max: opts.readPoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-read` }, onError);
+  const endAll = () => Promise.all([pool.end(), readPool.end()]).catch(() => {});
   try {
     await pool.query("SELECT 1");
   } catch (err) {
-    await pool.end().catch(() => {});
+    await endAll();
     const safe = url.replace(/:[^:@/]*@/, ":***@");
     throw new Error(
       `cannot reach PostgreSQL at ${safe} (FOOTFALL_DATABASE_URL): ${(err as Error).message}; is it running, and are the user, password and database right?`,
@@ -835,7 +847,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     );
   }
   const now = opts.now ?? Date.now;
-  const core = new PgCore(pool, now);
+  const core = new PgCore(pool, readPool, now);
   try {
     await migratePg(pool);
     const maxAge = opts.maxEventAgeMs ?? 8 * DAY_MS;
@@ -845,7 +857,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     }, 3_600_000);
     core.timer.unref();
   } catch (err) {
-    await pool.end().catch(() => {});
+    await endAll();
     throw err;
   }
   return bind(core, null);

@@ -19,8 +19,25 @@ import type { AggregateDelta } from "../aggregates/delta.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
+import { createHash } from "node:crypto";
+import type { QueryResultRow } from "pg";
 import type { TimePartitions } from "./partitions.js";
 import type { PgQueryable } from "./pool.js";
+
+const names = new Map<string, string>();
+/**
+ * `db` with its statements prepared by name (once per connection, then planned once): the group
+ * commit's statements are the same text every time.
+ */
+export function prepared(db: PgQueryable): { query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> } {
+  return {
+    query: <R extends QueryResultRow>(text: string, values: unknown[] = []) => {
+      let name = names.get(text);
+      if (!name) names.set(text, (name = `footfall_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`));
+      return db.query<R>({ name, text, values });
+    },
+  };
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -175,12 +192,13 @@ export interface PathIds {
  * sequence), then visits, trips, open visits, and the rollups. `learned` receives the path ids
  * read or made (kept by the caller once the transaction commits).
  */
-export async function writeFolded(db: PgQueryable, f: Folded, partitions: TimePartitions, known: PathIds, learned: Map<string, number>): Promise<void> {
+export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimePartitions, known: PathIds, learned: Map<string, number>): Promise<void> {
   // Partitions for the months of the rows about to be written.
   const tss: number[] = [];
   for (const v of f.visits.values()) if (v.row) tss.push(v.enterTs);
   for (const t of f.trips.values()) if (t.path !== null) tss.push(t.startTs);
-  if (tss.length) await partitions.ensure(tss, db);
+  if (tss.length) await partitions.ensure(tss, raw);
+  const db = prepared(raw);
 
   // Path ids of every path a trip or a rollup names.
   const wanted = new Map<string, { store: string; zones: string }>();
@@ -300,7 +318,7 @@ export async function writeFolded(db: PgQueryable, f: Folded, partitions: TimePa
       ),
     );
 
-  await writeZoneRollups(db, [...f.zones.values()]);
+  await writeZoneRollups(raw, [...f.zones.values()]);
 
   const revisits = [...f.revisits.values()];
   if (revisits.length) {
@@ -394,8 +412,9 @@ export async function writeFolded(db: PgQueryable, f: Folded, partitions: TimePa
 }
 
 /** Zone rollups hold a histogram: read the rows touched (locked), merge, write back whole; a row back at zero goes. */
-async function writeZoneRollups(db: PgQueryable, sums: ZoneSum[]): Promise<void> {
+async function writeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<void> {
   if (sums.length === 0) return;
+  const db = prepared(raw);
   const { rows } = await db.query<{
     store: string;
     grain: number;
