@@ -280,7 +280,7 @@ export class ShardLeases {
 }
 
 /**
- * A transaction fenced by lease epochs: `SELECT ... FOR SHARE` of the lease rows of `leases`
+ * A transaction fenced by lease epochs: `SELECT ... FOR KEY SHARE` of the lease rows of `leases`
  * owned by `owner` with exactly those epochs; if any moved, {@link FencedError} and a rollback,
  * else `fn` runs and the transaction commits. Ingest's group commit runs inside it.
  */

@@ -141,7 +141,7 @@ export class ClusterNode {
     const shardOfStore = new Map(stores.map((s) => [s, shardOf(s, this.leases.shards)]));
     const held = new Map<number, Lease>();
     for (const shard of new Set(shardOfStore.values())) {
-      // The database decides (owner and epoch under FOR SHARE): a renewal that is merely late must not refuse a commit.
+      // The database decides (owner and epoch under FOR KEY SHARE): a renewal that is merely late must not refuse a commit.
       const l = this.leases.lastLease(shard);
       if (l) held.set(shard, l);
     }
