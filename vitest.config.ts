@@ -65,7 +65,8 @@ export default defineConfig({
       },
       { extends: true, test: { name: "integration", include: INTEGRATION, exclude: [...IGNORED, ...E2E, ...BROWSER] } },
       { extends: true, test: { name: "e2e", include: E2E, exclude: [...IGNORED, ...BROWSER] } },
-      { extends: true, test: { name: "browser", include: BROWSER, exclude: IGNORED } },
+      // Chromium pages with axe-core runs take seconds each; on a loaded machine 20 s is not enough.
+      { extends: true, test: { name: "browser", include: BROWSER, exclude: IGNORED, testTimeout: 60_000 } },
     ],
   },
 });
