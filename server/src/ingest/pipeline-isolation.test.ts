@@ -86,7 +86,7 @@ describe("one message's failure", () => {
     // The transaction's own storage fails its inserts, as SQLite does when the disk is full.
     const failing: Storage = {
       ...real,
-      transaction: (fn) => real.transaction((tx) => fn({ ...tx, events: { ...tx.events, insertMany: () => Promise.reject(full) } })),
+      transaction: (fn) => real.transaction((tx) => fn({ ...tx, events: { ...tx.events, insertMany: () => Promise.reject(full), insertGroups: () => Promise.reject(full) } })),
     };
     const { submitTogether } = pipelineWith({ storage: failing });
     const outcomes = await submitTogether([

@@ -45,6 +45,7 @@ import type {
   BackfillOptions,
   Departments,
   DepartmentsStore,
+  EventGroup,
   EventsStore,
   ExperimentsStore,
   InsertOutcome,
@@ -357,6 +358,29 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           agent,
         ]);
       }),
+    recordIngestMany: (tallies) =>
+      write(async (q) => {
+        if (tallies.length === 0) return;
+        // Ordered by key, so that two commits touching the same agents lock their rows in one order.
+        const sorted = [...tallies].sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+        await q.query({
+          name: "footfall_agents_tally_many",
+          text: `UPDATE agents a SET events = a.events + t.events, duplicates = a.duplicates + t.duplicates, rejects = a.rejects + t.rejects,
+                   last_event_ts = greatest(coalesce(a.last_event_ts, 0), coalesce(t.last_event_ts, 0)), last_received_at = t.received_at
+                   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+                        AS t(store, agent, events, duplicates, rejects, last_event_ts, received_at)
+                  WHERE a.store = t.store AND a.agent = t.agent`,
+          values: [
+            sorted.map((t) => t.store),
+            sorted.map((t) => t.agent),
+            sorted.map((t) => t.events),
+            sorted.map((t) => t.duplicates),
+            sorted.map((t) => t.rejects),
+            sorted.map((t) => t.lastEventTs),
+            sorted.map((t) => t.receivedAt),
+          ],
+        });
+      }),
     recordIngest: (store, agent, t) =>
       write(async (q) => {
         await q.query({
@@ -428,14 +452,29 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     onRevoked: (listener) => void core.revokeListeners.push(listener),
   };
 
-  const insertMany = async (store: string, agent: string, list: readonly FootfallEvent[], receivedAt: number): Promise<boolean[]> => {
-    if (list.length === 0) return [];
+  /**
+   * Every group's events in one statement: columns as arrays (`unnest`), the first of each (store, id)
+   * kept (`DISTINCT ON`), those already stored under any ts left out (`NOT EXISTS` on the key's
+   * prefix), a conflict on the full key dropped; returns what was new, group by group.
+   */
+  const insertGroups = async (groups: readonly EventGroup[], receivedAt: number): Promise<boolean[][]> => {
+    const n = groups.reduce((sum, g) => sum + g.events.length, 0);
+    if (n === 0) return groups.map(() => []);
     const q = await db(true);
+    const stores = new Array<string>(n);
+    const agents = new Array<string>(n);
+    let k = 0;
+    for (const g of groups) {
+      for (let i = 0; i < g.events.length; i++, k++) {
+        stores[k] = g.store;
+        agents[k] = g.agent;
+      }
+    }
+    const list = groups.flatMap((g) => g.events);
     await core.partitions.ensure(
       list.map((e) => e.ts),
       q,
     );
-    const n = list.length;
     const ids = new Array<string>(n);
     const ts = new Array<number>(n);
     const type = new Array<number>(n);
@@ -457,28 +496,31 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       x[i] = e.type === "position" ? e.x : null;
       y[i] = e.type === "position" ? e.y : null;
     }
-    const { rows } = await q.query<{ id: string }>({
+    const { rows } = await q.query<{ store: string; id: string }>({
       // Named: prepared once per connection (the hot path's statements are planned once, not per commit).
-      name: "footfall_events_insert",
+      name: "footfall_events_insert_groups",
       text: `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
-       SELECT $1, f.id, f.ts, f.type, f.zone, f.visitor, f.n_in, f.n_out, f.x, f.y, $11, $12
-         FROM (SELECT DISTINCT ON (u.id) u.*
-                 FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::int[], $8::int[], $9::float8[], $10::float8[])
-                      WITH ORDINALITY AS u(id, ts, type, zone, visitor, n_in, n_out, x, y, ord)
-                ORDER BY u.id, u.ord) f
-        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.store = $1 AND e.id = f.id)
+       SELECT f.store, f.id, f.ts, f.type, f.zone, f.visitor, f.n_in, f.n_out, f.x, f.y, f.agent, $12
+         FROM (SELECT DISTINCT ON (u.store, u.id) u.*
+                 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::int[], $8::int[], $9::float8[], $10::float8[], $11::text[])
+                      WITH ORDINALITY AS u(store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, ord)
+                ORDER BY u.store, u.id, u.ord) f
+        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.store = f.store AND e.id = f.id)
        ON CONFLICT DO NOTHING
-       RETURNING id`,
-      values: [store, ids, ts, type, zone, visitor, nIn, nOut, x, y, agent, receivedAt],
+       RETURNING store, id`,
+      values: [stores, ids, ts, type, zone, visitor, nIn, nOut, x, y, agents, receivedAt],
     });
-    const fresh = new Set(rows.map((r) => r.id));
-    const out = new Array<boolean>(n);
-    for (let i = 0; i < n; i++) {
-      // The first of a repeated id in the list is the one inserted.
-      out[i] = fresh.delete(ids[i]!);
+    const fresh = new Set(rows.map((r) => r.store + "\u0000" + r.id));
+    const out = groups.map((g) => new Array<boolean>(g.events.length));
+    k = 0;
+    for (const o of out) {
+      // The first of a repeated id of a store is the one inserted.
+      for (let i = 0; i < o.length; i++, k++) o[i] = fresh.delete(stores[k] + "\u0000" + ids[k]);
     }
     return out;
   };
+  const insertMany = async (store: string, agent: string, list: readonly FootfallEvent[], receivedAt: number): Promise<boolean[]> =>
+    (await insertGroups([{ store, agent, events: list }], receivedAt))[0]!;
 
   const visitorEvents = (store: string, visitor: string) =>
     read(
@@ -490,6 +532,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
 
   const events: EventsStore = {
     insertMany,
+    insertGroups,
     insert: async (store, agent, e, receivedAt) =>
       tx
         ? (await insertMany(store, agent, [e], receivedAt))[0]!

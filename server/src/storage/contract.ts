@@ -112,6 +112,26 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.transaction((tx) => tx.events.insertMany("s1", "a", [], T0))).toEqual([]);
       });
 
+      test("insertGroups inserts several agents' events at once: new ones per group, an id repeated across groups of a store new once, in the first", async (s) => {
+        const a = enter("a:1", T0, "fruit", "v1");
+        await s.transaction((tx) => tx.events.insertMany("s1", "a", [a], T0));
+        const out = await s.transaction((tx) =>
+          tx.events.insertGroups(
+            [
+              { store: "s1", agent: "a", events: [a, exit("a:2", T0 + 1000, "fruit", "v1")] },
+              { store: "s2", agent: "a", events: [a] },
+              { store: "s1", agent: "b", events: [count("b:1", T0, "entrance", 1, 0), exit("a:2", T0 + 1000, "fruit", "v1")] },
+              { store: "s3", agent: "c", events: [] },
+            ],
+            T0,
+          ),
+        );
+        expect(out).toEqual([[false, true], [true], [true, false], []]);
+        expect(await s.events.total("s1")).toBe(3);
+        expect(await s.events.total("s2")).toBe(1);
+        expect(await s.transaction((tx) => tx.events.insertGroups([], T0))).toEqual([]);
+      });
+
       test("gives a visitor's events back whole, by ts then id, and several visitors' at once", async (s) => {
         const events = [
           exit("a:5", T0 + 2000, "fruit", "v1"),
@@ -495,6 +515,20 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         });
         expect(list[1]).toMatchObject({ state: "never-seen", version: null, statusTs: null, lastEventTs: null, events: 0 });
         expect((await s.agents.passwordEntries()).map((e) => e.username)).toEqual(["other.cam-1", "shop.cam-1", "shop.cam-2"]);
+        // Several agents' tallies at once, as a group commit records them.
+        await s.transaction((tx) =>
+          tx.agents.recordIngestMany([
+            { store: "shop", agent: "cam-2", events: 3, duplicates: 2, rejects: 1, lastEventTs: T0 + 5, receivedAt: T0 + 80 },
+            { store: "other", agent: "cam-1", events: 1, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: T0 + 81 },
+            { store: "shop", agent: "cam-1", events: 4, duplicates: 0, rejects: 0, lastEventTs: T0 + 40, receivedAt: T0 + 82 },
+          ]),
+        );
+        const after = await s.agents.list("shop");
+        expect(after.map((a) => [a.agent, a.events, a.duplicates, a.rejects, a.lastEventTs, a.lastReceivedAt])).toEqual([
+          ["cam-1", 10, 1, 2, T0 + 50, T0 + 82],
+          ["cam-2", 3, 2, 1, T0 + 5, T0 + 80],
+        ]);
+        expect((await s.agents.list("other"))[0]).toMatchObject({ events: 1, lastReceivedAt: T0 + 81 });
       });
     });
 

@@ -154,6 +154,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     passwordEntries: () => r.read(() => core.agents.passwordEntries()),
     recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),
     recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),
+    recordIngestMany: (tallies) => r.write(() => tallies.forEach((t) => core.agents.recordIngest(t.store, t.agent, t))),
   };
 
   const tokens: TokensStore = {
@@ -179,6 +180,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
   const events: EventsStore = {
     insertMany: (store, agent, list, receivedAt) => r.write(() => core.events.insertMany(store, agent, list, receivedAt)),
     insert: (store, agent, e, receivedAt) => r.write(() => core.events.insert(store, agent, e, receivedAt)),
+    insertGroups: (groups, receivedAt) => r.write(() => groups.map((g) => core.events.insertMany(g.store, g.agent, g.events, receivedAt))),
     visitorEvents: (store, visitor) => r.read(() => core.events.visitorEvents(store, visitor)),
     visitorsEvents: (store, visitors, known) => r.read(() => core.events.visitorsEvents(store, visitors, known)),
     total: (store) => r.read(() => core.events.total(store)),

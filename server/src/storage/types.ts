@@ -60,6 +60,19 @@ export interface AgentPasswordEntry {
   store: string;
   agent: string;
 }
+/** One agent's events of a group commit. */
+export interface EventGroup {
+  store: string;
+  agent: string;
+  events: readonly FootfallEvent[];
+}
+
+/** What one group commit adds to an agent's ingest counters, with the agent. */
+export interface AgentTally extends IngestTally {
+  store: string;
+  agent: string;
+}
+
 /** What one group commit adds to an agent's ingest counters. */
 export interface IngestTally {
   events: number;
@@ -217,6 +230,8 @@ export interface AgentsStore {
   recordStatus(store: string, agent: string, status: AgentStatus): Promise<void>;
   /** Add a commit's counts to the agent's counters; its last event time only grows. */
   recordIngest(store: string, agent: string, tally: IngestTally): Promise<void>;
+  /** {@link recordIngest} for several agents in one call (a group commit's tallies). */
+  recordIngestMany(tallies: readonly AgentTally[]): Promise<void>;
 }
 
 /**
@@ -252,6 +267,12 @@ export interface EventsStore {
   insertMany(store: string, agent: string, events: readonly FootfallEvent[], receivedAt: number): Promise<boolean[]>;
   /** Insert one event; false when its id was already accepted for the store. */
   insert(store: string, agent: string, event: FootfallEvent, receivedAt: number): Promise<boolean>;
+  /**
+   * {@link insertMany} for several agents (of any stores) in one call: for each group, whether each
+   * of its events was new, in order (an id repeated across the groups of one store is new once, in
+   * the first). A group commit inserts all its events with it (PostgreSQL: one statement).
+   */
+  insertGroups(groups: readonly EventGroup[], receivedAt: number): Promise<boolean[][]>;
   /** A visitor's events, by ts then id. */
   visitorEvents(store: string, visitor: string): Promise<VisitorEvent[]>;
   /**
