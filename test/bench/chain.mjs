@@ -1,0 +1,273 @@
+// `npm run bench:chain`: a chain on this machine. Debian's PostgreSQL and mosquitto, two
+// `footfall serve` sharing them (shard leases), and the chain simulator (`footfall-edge chain`) as the
+// agents of CHAIN_STORES stores for CHAIN_MINUTES. Prints: events/s sustained (and against the same
+// simulator on bare mosquitto, in this run), p95 of dwell/paths/traffic for random stores while
+// ingesting, each server's RSS at start and end, a kill -9 of one server mid-run (time until the
+// other holds every shard, and until a tablet on it gets the dead server's stores again), and the
+// simulator's ledger against the database: events lost and doubled. Asserts nothing.
+//
+// Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
+// CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second).
+import { execFileSync, spawn } from "node:child_process";
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const CLI = join(root, "server", "dist", "cli.js");
+const EDGE = join(root, "edge", "dist", "cli.js");
+const STORES = Number(process.env.CHAIN_STORES ?? 1000);
+const MINUTES = Number(process.env.CHAIN_MINUTES ?? 10);
+const SPEED = Number(process.env.CHAIN_SPEED ?? 60);
+const ARRIVALS = Number(process.env.CHAIN_ARRIVALS ?? 1);
+const BARE_SECONDS = Number(process.env.CHAIN_BARE_SECONDS ?? 60);
+const QPS = Number(process.env.CHAIN_QPS ?? 4);
+const SEED = 1;
+const log = (s) => process.stderr.write(`[bench:chain ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN; };
+/** CPU seconds (user + system) of a process and, with `tree`, of its children (PostgreSQL's backends). */
+function cpuSeconds(pid, tree = false) {
+  const ticks = (p) => { try { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
+  let t = ticks(pid);
+  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" "); if (Number(f[1]) === pid) t += ticks(d); } catch {} }
+  return t / 100;
+}
+const rssMb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024; } catch { return NaN; } };
+
+const { createPgPool } = await import(join(root, "server", "dist", "storage-pg", "pool.js"));
+const { openStorage } = await import(join(root, "server", "dist", "storage.js"));
+const { mosquittoFiles } = await import(join(root, "server", "dist", "broker-files.js"));
+const { clusterStatus } = await import(join(root, "server", "dist", "cluster", "status.js"));
+const { shardOf } = await import(join(root, "server", "dist", "cluster", "shards.js"));
+const { Ledger } = await import(join(root, "edge", "dist", "chain", "ledger.js"));
+const { io } = await import("socket.io-client");
+
+const dir = mkdtempSync(join(tmpdir(), "footfall-bench-chain-"));
+const children = [];
+const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch {} };
+process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch {} rmSync(dir, { recursive: true, force: true }); });
+process.on("SIGINT", () => process.exit(130));
+
+function spawnLogged(name, cmd, args, env = {}) {
+  const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const keep = (d) => { out += d; if (out.length > 200_000) out = out.slice(-100_000); };
+  p.stdout.on("data", keep);
+  p.stderr.on("data", keep);
+  children.push(p);
+  return { proc: p, name, output: () => out };
+}
+
+// ---- PostgreSQL: Debian's, in the temp folder, as the postgres user when we are root ----
+const majors = readdirSync("/usr/lib/postgresql").filter((d) => /^\d+$/.test(d)).sort((a, b) => b - a);
+const PGBIN = join("/usr/lib/postgresql", majors[0], "bin");
+const asRoot = process.getuid?.() === 0;
+const pgUser = asRoot ? readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:")).split(":") : null;
+const PGDATA = join(dir, "pg");
+const pgExec = (prog, args) => execFileSync(asRoot ? "runuser" : join(PGBIN, prog), asRoot ? ["-u", "postgres", "--", join(PGBIN, prog), ...args] : args, { encoding: "utf8", cwd: dir, env: { ...process.env, LC_ALL: "C.UTF-8" } });
+const pgCtl = (args) => pgExec("pg_ctl", ["-D", PGDATA, ...args]);
+const pgPort = await freePort();
+mkdirSync(PGDATA, { mode: 0o700 });
+if (asRoot) { chownSync(dir, Number(pgUser[2]), Number(pgUser[3])); chownSync(PGDATA, Number(pgUser[2]), Number(pgUser[3])); }
+pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"]);
+// A production-like PostgreSQL: fsync and synchronous commits on (what a commit acknowledges is on disk).
+pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC`, "-w", "start"]);
+const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
+log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
+
+// ---- the chain's stores, agents, a token and mosquitto's files, straight into storage ----
+const layouts = JSON.parse(execFileSync(process.execPath, [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--print-layouts"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
+const storage = await openStorage(dir, { databaseUrl });
+const creds = [];
+const t0 = performance.now();
+for (const s of layouts.stores) {
+  const { store: _store, version: _version, ...input } = s.layout;
+  await storage.stores.saveLayout(s.store, input, Date.now());
+  creds.push(await storage.agents.add(s.store, s.agent, "sim", Date.now()));
+}
+const admin = await storage.tokens.add("admin", null, Date.now());
+const staff = await storage.tokens.add("staff", null, Date.now());
+const serverUser = { username: "footfall-server", password: "bench-" + Math.random().toString(36).slice(2) };
+const files = await mosquittoFiles(storage, serverUser);
+await storage.close();
+writeFileSync(join(dir, "passwd"), files.passwd, { mode: 0o600 });
+writeFileSync(join(dir, "acl"), files.acl);
+writeFileSync(join(dir, "agents.jsonl"), creds.map((c) => JSON.stringify(c)).join("\n") + "\n", { mode: 0o600 });
+log(`${STORES} stores with layouts and agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+// ---- mosquitto: the tests' configuration (deploy/mosquitto's settings) ----
+const mqttPort = await freePort();
+mkdirSync(join(dir, "mosq"), { recursive: true });
+writeFileSync(join(dir, "mosquitto.conf"), [
+  `listener ${mqttPort} 127.0.0.1`, "allow_anonymous false", `password_file ${join(dir, "passwd")}`, `acl_file ${join(dir, "acl")}`,
+  "persistence true", `persistence_location ${join(dir, "mosq")}/`, "autosave_interval 60", "set_tcp_nodelay true",
+  "max_queued_messages 100000", "max_inflight_messages 0", "max_packet_size 1048576", `user ${userInfo().username}`, "log_dest stderr", "log_type error", "log_type warning", "",
+].join("\n"));
+const mosquitto = spawnLogged("mosquitto", "mosquitto", ["-c", join(dir, "mosquitto.conf")]);
+await sleep(500);
+const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+
+/** The chain simulator for `seconds`; its "chain" log lines (events/s every 10 s) are collected. */
+function simulator(seconds, receipts, ledger) {
+  const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
+    "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", "120",
+    ...(ledger ? ["--ledger", ledger] : [])];
+  return spawnLogged("simulator", process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
+}
+const rates = (out) => [...out.matchAll(/eventsPerS=(\d+)/g)].map((m) => Number(m[1]));
+const exited = (c) => new Promise((r) => (c.proc.exitCode !== null ? r(c.proc.exitCode) : c.proc.once("exit", r)));
+
+// ---- 1. the same simulator on bare mosquitto (PUBACK settles: no server) ----
+log(`bare mosquitto: the simulator alone for ${BARE_SECONDS} s`);
+const bare = simulator(BARE_SECONDS, "off", null);
+await exited(bare);
+const bareRates = rates(bare.output()).slice(1); // the first 10 s log in
+const bareRate = bareRates.reduce((a, b) => a + b, 0) / Math.max(1, bareRates.length);
+log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})`);
+
+// ---- 2. two servers ----
+async function startServer(id) {
+  const http = await freePort();
+  const env = { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
+    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: "warn" };
+  // CHAIN_PROFILE=1: a V8 CPU profile of each server in $TMPDIR/footfall-chain-prof.
+  const prof = process.env.CHAIN_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(tmpdir(), "footfall-chain-prof")}`, "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${join(tmpdir(), "footfall-chain-prof")}`] : [];
+  // SERVER_NODE_ARGS (e.g. "--max-old-space-size=384") are passed to each server's node.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const s = spawnLogged(`server ${id}`, process.execPath, [...nodeArgs, ...prof, CLI, "serve"], env);
+  const base = `http://127.0.0.1:${http}`;
+  for (const t = performance.now(); ; ) {
+    if (s.proc.exitCode !== null) throw new Error(`server ${id} exited: ${s.output().slice(-3000)}`);
+    if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
+    if (performance.now() - t > 120_000) throw new Error(`server ${id} not ready: ${s.output().slice(-3000)}`);
+    await sleep(200);
+  }
+  return { ...s, id, base };
+}
+const pool = createPgPool(databaseUrl, { max: 2, applicationName: "bench" });
+const status = () => clusterStatus(pool);
+const accepted = async () => Number((await pool.query("SELECT coalesce(sum(events), 0) AS n FROM agents")).rows[0].n);
+const servers = [await startServer("a")];
+servers.push(await startServer("b"));
+for (let t = performance.now(); ; await sleep(500)) {
+  const s = await status();
+  if (s.servers.filter((v) => v.live).every((v) => v.shards.length === 32) && s.unowned.length === 0) break;
+  if (performance.now() - t > 60_000) throw new Error("the shards did not split between the two servers");
+}
+const rssStart = Object.fromEntries(servers.map((s) => [s.id, rssMb(s.proc.pid)]));
+log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
+
+// ---- 3. the run: the simulator with receipts, queries, a kill -9 in the middle ----
+const runSeconds = MINUTES * 60;
+const ledgerFile = join(dir, "ledger.json");
+log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x${ARRIVALS}`);
+const sim = simulator(runSeconds, "auto", ledgerFile);
+const started = performance.now();
+const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
+const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: cpuSeconds(sim.proc.pid) });
+const cpuStart = cpuOf();
+let cpuAtKill = null;
+const samples = [];
+const latencies = { dwell: [], paths: [], traffic: [] };
+let running = true;
+let failedQueries = 0;
+const stores = layouts.stores.map((s) => s.store);
+const queryLoop = (async () => {
+  await sleep(30_000); // after the logins
+  while (running) {
+    const store = stores[Math.floor(Math.random() * stores.length)];
+    const kind = ["dwell", "paths", "traffic"][Math.floor(Math.random() * 3)];
+    const live = servers.filter((s) => s.proc.exitCode === null && s.proc.signalCode === null);
+    const server = live[Math.floor(Math.random() * live.length)];
+    const to = Date.now();
+    const from = to - 24 * 3_600_000;
+    const t = performance.now();
+    const r = await fetch(`${server.base}/api/v1/stores/${store}/${kind}?from=${from}&to=${to}${kind === "traffic" ? "&bucket=hour" : ""}`, { headers: { authorization: `Bearer ${admin}` } }).catch(() => null);
+    if (r?.ok) { await r.arrayBuffer(); latencies[kind].push(performance.now() - t); } else failedQueries++;
+    await sleep(1000 / QPS);
+  }
+})();
+const sampler = setInterval(async () => {
+  const s = await status().catch(() => null);
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms`).join(" ") });
+  const last = samples.at(-1), prev = samples.at(-2);
+  if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
+}, 10_000);
+
+// A tablet on b following a store a ingests.
+const shardsOfA = new Set((await status()).servers.find((v) => v.id === "a").shards);
+const watched = stores.find((s) => shardsOfA.has(shardOf(s, 64)));
+const tablet = io(servers[1].base, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
+const pushes = [];
+tablet.on("occupancy", () => pushes.push(performance.now()));
+await new Promise((r) => tablet.once("connect", r));
+await new Promise((r) => tablet.emit("join", watched, r));
+
+await sleep((runSeconds / 2) * 1000);
+if (process.env.CHAIN_KILL === "0") { if (process.env.CHAIN_PROFILE) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
+const rssAtKill = rssMb(servers[0].proc.pid);
+cpuAtKill = cpuOf();
+const killElapsed = (performance.now() - started) / 1000;
+const killAt = performance.now();
+servers[0].proc.kill("SIGKILL");
+log("kill -9 of server a");
+let takeoverMs = NaN;
+for (; performance.now() - killAt < 120_000; await sleep(200)) {
+  const s = await status().catch(() => null);
+  if (s?.servers.find((v) => v.id === "b")?.shards.length === 64) { takeoverMs = performance.now() - killAt; break; }
+}
+let tabletMs = NaN;
+for (; performance.now() - killAt < 120_000; await sleep(100)) {
+  if (pushes.some((p) => p > killAt + takeoverMs)) { tabletMs = pushes.find((p) => p > killAt + takeoverMs) - killAt; break; }
+}
+log(`b holds every shard ${(takeoverMs / 1000).toFixed(1)} s after the kill; the tablet on b got ${watched} (a's) again after ${(tabletMs / 1000).toFixed(1)} s`);
+
+const cpuEnd = { ...cpuOf(), a: cpuAtKill.a };
+const simCode = await exited(sim);
+running = false;
+clearInterval(sampler);
+await queryLoop;
+tablet.close();
+const runEnd = performance.now();
+const rssEnd = { b: rssMb(servers[1].proc.pid) };
+// What the simulator still had unsettled at the end was waited for (--drain); then every commit is in.
+for (let last = -1, same = 0; same < 3; await sleep(2000)) { const n = await accepted(); same = n === last ? same + 1 : 0; last = n; }
+
+// ---- 4. the ledger against the database ----
+const ledger = Ledger.load(ledgerFile);
+let lost = 0, doubled = 0, sent = 0, stored = 0;
+for (const store of ledger.stores()) {
+  const ids = (await pool.query("SELECT id FROM events WHERE store = $1", [store])).rows.map((r) => r.id);
+  const a = ledger.audit(store, ids);
+  lost += a.lost; doubled += a.doubled; sent += a.sent; stored += a.stored;
+}
+const dups = Number((await pool.query("SELECT coalesce(sum(duplicates), 0) AS n FROM agents")).rows[0].n);
+const steady = samples.filter((s) => s.t > 40);
+const sustained = steady.length > 1 ? (steady.at(-1).accepted - steady[0].accepted) / (steady.at(-1).t - steady[0].t) : NaN;
+const simRates = rates(sim.output()).slice(2);
+const offered = simRates.reduce((a, b) => a + b, 0) / Math.max(1, simRates.length);
+const result = {
+  stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
+  offeredEventsPerS: Math.round(offered), sustainedEventsPerS: Math.round(sustained), bareMosquittoEventsPerS: Math.round(bareRate),
+  ratioToBare: +(sustained / bareRate).toFixed(2),
+  p95Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
+  p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
+  queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
+  rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b) } },
+  takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
+  sent, stored, lost, doubled, copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
+  // Share of one core over the run (a: until it was killed).
+  cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, +((cpuEnd[k] - cpuStart[k]) / (k === "a" ? killElapsed : (runEnd - started) / 1000)).toFixed(2)])),
+};
+console.log(JSON.stringify(result, null, 2));
+await pool.end();
+for (const s of servers) s.proc.kill("SIGTERM");
+mosquitto.proc.kill("SIGTERM");
+await sleep(1000);
+process.exit(0);
