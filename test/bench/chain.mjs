@@ -9,7 +9,7 @@
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
 // CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second).
 import { execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,7 +35,7 @@ const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 function cpuSeconds(pid, tree = false) {
   const ticks = (p) => { try { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
   let t = ticks(pid);
-  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" "); if (Number(f[1]) === pid) t += ticks(d); } catch {} }
+  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" "); if (Number(f[1]) === pid) t += ticks(d); } catch { /* gone */ } }
   return t / 100;
 }
 const rssMb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024; } catch { return NaN; } };
@@ -50,8 +50,8 @@ const { io } = await import("socket.io-client");
 
 const dir = mkdtempSync(join(tmpdir(), "footfall-bench-chain-"));
 const children = [];
-const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch {} };
-process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch {} rmSync(dir, { recursive: true, force: true }); });
+const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch { /* exited */ } };
+process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } rmSync(dir, { recursive: true, force: true }); });
 process.on("SIGINT", () => process.exit(130));
 
 function spawnLogged(name, cmd, args, env = {}) {
@@ -172,7 +172,6 @@ const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: cpuSeconds(sim.proc.pid) });
 const cpuStart = cpuOf();
-let cpuAtKill = null;
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
 let running = true;
@@ -212,7 +211,7 @@ await new Promise((r) => tablet.emit("join", watched, r));
 await sleep((runSeconds / 2) * 1000);
 if (process.env.CHAIN_KILL === "0") { if (process.env.CHAIN_PROFILE) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 const rssAtKill = rssMb(servers[0].proc.pid);
-cpuAtKill = cpuOf();
+const cpuAtKill = cpuOf();
 const killElapsed = (performance.now() - started) / 1000;
 const killAt = performance.now();
 servers[0].proc.kill("SIGKILL");
