@@ -121,9 +121,10 @@ program
   .command("demo")
   .description("serve plus a simulated store: prints the URL and an admin token")
   .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", (v) => Number(v), 1)
+  .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", (v) => Number(v), 1)
   .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", (v) => Number(v), 48)
   .addHelpText("after", ENV_HELP)
-  .action(async (opts: { speed: number; backfillHours: number }) => {
+  .action(async (opts: { speed: number; backfillHours: number; stores: number }) => {
     const { runDemo } = await import("./demo.js");
     const config = configFromEnv();
     const demo = await runDemo(config, opts).catch((err: unknown) => {

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_LAYOUT, type StoreId } from "@footfall/core";
+import { asId, DEMO_LAYOUT, type Layout, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer } from "./server.js";
@@ -28,7 +28,7 @@ export interface DemoTokens {
  * demo prints the same ones and a kiosk tablet stays signed in. A token that was revoked, has
  * expired or is not what it should be is replaced.
  */
-export async function demoTokens(storage: Storage, dataDir: string, now: number): Promise<DemoTokens> {
+export async function demoTokens(storage: Storage, dataDir: string, now: number, kioskStore: string = STORE): Promise<DemoTokens> {
   const file = join(dataDir, "demo-tokens.json");
   let saved: Partial<DemoTokens> = {};
   try {
@@ -42,7 +42,7 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number)
   };
   const tokens: DemoTokens = {
     admin: (await keep(saved.admin, "admin", null)) ?? (await storage.tokens.add("admin", null, now, "demo admin")),
-    kiosk: (await keep(saved.kiosk, "staff", STORE)) ?? (await storage.tokens.add("staff", STORE, now, "demo kiosk")),
+    kiosk: (await keep(saved.kiosk, "staff", kioskStore)) ?? (await storage.tokens.add("staff", kioskStore, now, "demo kiosk")),
   };
   if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
@@ -53,8 +53,11 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number)
  * to it like any agent. Prints the URL, an admin token to sign in with, and a kiosk URL that
  * carries a staff token limited to the demo store (never the admin token).
  */
-export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number }) {
+export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores?: number }) {
   if (!(opts.speed > 0 && opts.speed <= 100_000)) throw new Error(`--speed ${opts.speed}: give simulated seconds per real second, above 0 and at most 100000 (1 is real time)`);
+  const stores = opts.stores ?? 1;
+  if (!(Number.isInteger(stores) && stores >= 1 && stores <= 10_000)) throw new Error(`--stores ${opts.stores}: give a whole number of stores from 1 to 10000`);
+  if (stores > 1) return runChainDemo(config, { ...opts, stores });
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
   await layouts.load(STORE);
@@ -132,3 +135,101 @@ function formatSpan(seconds: number): string {
   if (seconds >= 60) return `${Math.round((seconds / 60) * 10) / 10} min`;
   return `${Math.round(seconds * 10) / 10} s`;
 }
+
+/** What `footfall-edge chain --print-layouts` prints: each store with its agent and floor plan. */
+interface ChainLayouts {
+  stores: { store: string; agent: string; name: string; city: string; layout: Layout & { store: string; version?: number } }[];
+}
+
+const CHAIN_SEED = 1;
+
+/**
+ * `footfall demo --stores N`: a chain of N believable stores (the chain simulator's: their own floor
+ * plans, cities, time zones, hours and crowds), each with its own agent login, all simulated by one
+ * `footfall-edge chain` process. History is back-filled at the first run only (a restarted
+ * simulator's events carry new ids, so a second back-fill would count the hours twice).
+ */
+async function runChainDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores: number }) {
+  const server = await startServer(config);
+  const { storage, layouts, now } = server.services;
+  let chain: ChainLayouts;
+  try {
+    chain = JSON.parse(
+      execFileSync(process.execPath, [edgeCli(), "chain", "--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--print-layouts"], {
+        encoding: "utf8",
+        maxBuffer: 512 * 1024 * 1024,
+      }),
+    ) as ChainLayouts;
+  } catch (err) {
+    await server.close();
+    throw new Error(`the chain simulator could not describe its stores (footfall-edge chain --print-layouts): ${(err as Error).message}`, { cause: err });
+  }
+  let held = false;
+  const credentials: string[] = [];
+  for (const s of chain.stores) {
+    await layouts.load(s.store);
+    if (!layouts.current(s.store, now())) {
+      const { store: _store, version: _version, ...input } = s.layout;
+      // Valid from before the back-filled history, so every simulated event has its zones.
+      const layout = await storage.stores.saveLayout(asId<StoreId>(s.store), { ...input, validFrom: Math.min(input.validFrom, now() - 8 * 86_400_000) }, now());
+      await layouts.reload(s.store);
+      await server.services.onLayoutSaved(layout);
+    }
+    if (((await storage.agents.list(s.store)).find((a) => a.agent === s.agent)?.events ?? 0) > 0) held = true;
+    credentials.push(JSON.stringify(await storage.agents.add(s.store, s.agent, "sim", now())));
+  }
+  const first = chain.stores[0]!.store;
+  const tokens = await demoTokens(storage, config.dataDir, now(), first);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
+  writeFileSync(credentialsFile, credentials.join("\n") + "\n", { mode: 0o600 });
+  const backfill = held ? 0 : Math.min(160, Math.max(0, Math.round(opts.backfillHours)));
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const startSim = (backfillHours: number) => {
+    child = spawn(
+      process.execPath,
+      [
+        edgeCli(),
+        "chain",
+        ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
+        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--backfill-hours", String(backfillHours)],
+      ],
+      { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
+    );
+    child.on("exit", (code) => {
+      if (stopping) return;
+      server.services.log.warn({ code }, "the chain simulator stopped; restarting it in 2 s (without back-filling again)");
+      setTimeout(() => startSim(0), 2000).unref();
+    });
+  };
+  if (config.mqttUrl) server.services.log.warn("demo with an external broker: the simulated agents need the broker to admit them (footfall broker-config)");
+  startSim(backfill);
+  const url = server.httpUrl;
+  const cities = [...new Set(chain.stores.map((s) => s.city))];
+  process.stdout.write(
+    [
+      "",
+      `  Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
+      `  Open     ${url}`,
+      opts.speed === 1 ? "  Speed    real time (--speed 60 runs a simulated hour a minute)" : `  Speed    ${opts.speed}x: dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+      held ? "  History  kept from earlier runs (not back-filled again)" : `  History  ${backfill} h back-filled`,
+      `  Token    ${tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
+      `  Kiosk    ${url}/#/live/${first}?kiosk=1&token=${tokens.kiosk}   (staff, store "${first}" only: for a tablet)`,
+      `  API      ${url}/api/docs`,
+      ...(server.metricsUrl ? [`  Metrics  ${server.metricsUrl}   (Prometheus, this machine only by default)`] : []),
+      "  Stop     Ctrl+C",
+      "",
+    ].join("\n") + "\n",
+  );
+  return {
+    server,
+    tokens,
+    close: async () => {
+      stopping = true;
+      (child as ChildProcess | null)?.kill("SIGTERM");
+      await server.close();
+    },
+  };
+}
+
