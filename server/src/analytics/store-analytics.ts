@@ -354,9 +354,11 @@ export class StoreAnalytics {
       let enters = 0;
       for (let c = 1; c < cuts.length; c++) {
         const [a, b] = [cuts[c - 1]!, cuts[c]!];
-        for (const id of zoneIds) {
-          const counted = count(id, a, b);
-          const n = typeof counted === "number" ? counted : await counted;
+        // Whole hours come from the prefix sums at once; the zones' raw reads at the edges go out together.
+        const counts = zoneIds.map((id) => count(id, a, b));
+        const settled = counts.some((n) => typeof n !== "number") ? await Promise.all(counts) : (counts as number[]);
+        for (const [i, id] of zoneIds.entries()) {
+          const n = settled[i]!;
           if (n === 0) continue;
           zones[id] = (zones[id] ?? 0) + n;
           if (kindAt(id, a) === "entrance") enters += n;
