@@ -215,6 +215,17 @@ afterAll(async () => {
   dir.remove();
 });
 
+describe("footfall cluster status", () => {
+  it("says what it needs: FOOTFALL_DATABASE_URL, then a database where servers have joined", async () => {
+    const none = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: "", FOOTFALL_DATA_DIR: join(dir.path, "none") } });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/set FOOTFALL_DATABASE_URL/);
+    const fresh = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: postgres.database("footfall_empty") } });
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toMatch(/this database has no chain yet: start a server with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL first/);
+  });
+});
+
 describe("two servers on one PostgreSQL and one Mosquitto", () => {
   it("split the stores, answer every store the same, and survive a kill -9 of one: taken over within 30 s, nothing lost or doubled, figures equal the reference", async () => {
     // Server a alone takes every shard; b joins and a hands b its fair half.
