@@ -20,6 +20,7 @@
  *   hour; a write into a month without one makes it in its own transaction (forgotten if that rolls
  *   back). Retention drops whole months ({@link PgStorage.dropRawBefore}).
  */
+import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../storage/event-rows.js";
 import {
   layoutValidator,
   type AgentStatus,
@@ -27,8 +28,6 @@ import {
   type Layout,
   type LayoutInput,
   type VisitorEvent,
-  type VisitorId,
-  type ZoneId,
 } from "@footfall/core";
 import type pg from "pg";
 import { deriveVisitor } from "../analytics/visitor-derivation.js";
@@ -69,8 +68,6 @@ import { createPgPool, type PgQueryable } from "./pool.js";
 const TOUCH_EVERY_MS = 60_000;
 const TOKEN_ID_LENGTH = 12;
 const DAY_MS = 86_400_000;
-const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
-const TYPE_NAME = ["enter", "exit", "count", "position"] as const;
 
 export interface PgStorageOptions {
   /** Connections at most for transactions and writes (default 10). */
@@ -199,31 +196,7 @@ async function writeEntries(core: PgCore, tx: TxState, entries: { store: string;
   await agg.writeFolded(tx.client, agg.fold(entries), core.partitions, { get: (store, zones) => core.pathIds.get(store + K + zones) }, tx.learned);
 }
 
-interface EventRow {
-  id: string;
-  ts: number;
-  type: number;
-  zone: string | null;
-  visitor: string | null;
-  n_in: number | null;
-  n_out: number | null;
-  x: number | null;
-  y: number | null;
-}
 const EVENT_COLUMNS = "id, ts, type, zone, visitor, n_in, n_out, x, y";
-
-function fromRow(r: EventRow): FootfallEvent {
-  const type = TYPE_NAME[r.type]!;
-  switch (type) {
-    case "enter":
-    case "exit":
-      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, visitor: r.visitor as VisitorId };
-    case "count":
-      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, in: r.n_in ?? 0, out: r.n_out ?? 0 };
-    case "position":
-      return { type, id: r.id, ts: r.ts, visitor: r.visitor as VisitorId, x: r.x ?? 0, y: r.y ?? 0 };
-  }
-}
 
 interface TokenRow {
   id: string;

@@ -1,33 +1,6 @@
-import { type CountEvent, type FootfallEvent, type VisitorEvent, type VisitorId, type ZoneId } from "@footfall/core";
+import { type CountEvent, type FootfallEvent, type VisitorEvent } from "@footfall/core";
 import type { Db } from "../database.js";
-
-const TYPE_CODE = { enter: 0, exit: 1, count: 2, position: 3 } as const;
-const TYPE_NAME = ["enter", "exit", "count", "position"] as const;
-
-interface EventRow {
-  id: string;
-  ts: number;
-  type: number;
-  zone: string | null;
-  visitor: string | null;
-  n_in: number | null;
-  n_out: number | null;
-  x: number | null;
-  y: number | null;
-}
-
-function fromRow(r: EventRow): FootfallEvent {
-  const type = TYPE_NAME[r.type]!;
-  switch (type) {
-    case "enter":
-    case "exit":
-      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, visitor: r.visitor as VisitorId };
-    case "count":
-      return { type, id: r.id, ts: r.ts, zone: r.zone as ZoneId, in: r.n_in ?? 0, out: r.n_out ?? 0 };
-    case "position":
-      return { type, id: r.id, ts: r.ts, visitor: r.visitor as VisitorId, x: r.x ?? 0, y: r.y ?? 0 };
-  }
-}
+import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../../storage/event-rows.js";
 
 /** Accepted events, deduplicated by (store, id). */
 const VISITORS_PER_QUERY = 200;
