@@ -4,3 +4,4 @@ export * from "./demo-layout.js";
 export * from "./random.js";
 export * from "./analysis/index.js";
 export * from "./forecast/index.js";
+export * from "./alerts/index.js";

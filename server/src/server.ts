@@ -9,6 +9,7 @@ import { IngestPipeline, type Ingest, type IngestOptions } from "./ingest/pipeli
 import { ShardedIngest } from "./cluster/sharded-ingest.js";
 import { shardOf } from "./cluster/shards.js";
 import { LiveHub } from "./live/hub.js";
+import { AlertBus } from "./alerts/bus.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
@@ -83,6 +84,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
     now,
     mqtt: null,
+    alerts: new AlertBus(log),
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
       await cluster?.layoutSaved(layout);

@@ -1,0 +1,87 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { compile } from "../protocol/validate.js";
+
+/**
+ * Alert rules, alerts and the notifications the server sends when an alert changes state (issue 14.3).
+ * Times are epoch milliseconds (UTC); a UI shows them in the store's time zone.
+ */
+
+export const ALERT_KINDS = ["occupancy", "queue-length", "queue-wait", "agent-offline", "counter-silent"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_LIMITS = {
+  maxRulesPerStore: 200,
+  maxMessageLength: 300,
+  maxNameLength: 80,
+  /** A duration or cool-down of at most a week. */
+  maxSeconds: 7 * 86_400,
+} as const;
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" });
+
+export const AlertKindSchema = Type.Union(ALERT_KINDS.map((k) => Type.Literal(k)), {
+  description:
+    "occupancy: the store (no zone) or a zone's people over its capacity, above `threshold` as a share (0.8 = 80 %); " +
+    "queue-length: people waiting in the queue zone `zone`, above `threshold`; queue-wait: estimated wait in seconds in the queue zone `zone`, above `threshold`; " +
+    "agent-offline: an agent (`agent`, or any of the store's) not seen for more than `threshold` seconds; " +
+    "counter-silent: no counts from the store (or from `zone`) for more than `threshold` seconds while the store is open",
+});
+
+/** What an admin edits: a rule without its id and store (both from the URL or assigned). */
+export const AlertRuleInputSchema = Type.Object({
+  kind: AlertKindSchema,
+  name: Type.Optional(Type.String({ maxLength: ALERT_LIMITS.maxNameLength, description: "shown on the tablet; a default names the kind and zone" })),
+  zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "a zone of the store's layout; none = the whole store" })),
+  agent: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "agent-offline only: one agent; none = any of the store's agents" })),
+  threshold: Type.Number({ minimum: 0, maximum: 1e9, description: "the kind's figure must be above it (occupancy: share of capacity, e.g. 0.8)" }),
+  forSeconds: Type.Integer({ minimum: 0, maximum: ALERT_LIMITS.maxSeconds, description: "the condition must hold this long before the alert fires" }),
+  cooldownSeconds: Type.Integer({ minimum: 0, maximum: ALERT_LIMITS.maxSeconds, description: "after a resolve, the rule fires again only after this long" }),
+  enabled: Type.Boolean({ default: true }),
+});
+export type AlertRuleInput = Static<typeof AlertRuleInputSchema>;
+
+export const AlertRuleSchema = Type.Composite([Type.Object({ id: Id, store: Type.String({ minLength: 1, maxLength: 64 }) }), AlertRuleInputSchema]);
+export type AlertRule = Static<typeof AlertRuleSchema>;
+
+export const ALERT_STATES = ["firing", "acknowledged", "resolved"] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** One occurrence of a rule's condition: fired, maybe acknowledged, resolved when the condition ends. */
+export const AlertSchema = Type.Object({
+  id: Id,
+  ruleId: Id,
+  store: Type.String({ minLength: 1, maxLength: 64 }),
+  kind: AlertKindSchema,
+  zone: Type.Optional(Type.String()),
+  state: Type.Union(ALERT_STATES.map((s) => Type.Literal(s))),
+  /** When the condition began (the alert fired `forSeconds` later): the tablet's "over since". */
+  since: Type.Integer({ description: "epoch ms: when the condition began to hold (\"over since\")" }),
+  firedAt: Type.Integer({ description: "epoch ms" }),
+  acknowledgedBy: Type.Optional(Type.String({ description: "the token's name of who acknowledged" })),
+  acknowledgedAt: Type.Optional(Type.Integer()),
+  resolvedAt: Type.Optional(Type.Integer()),
+  value: Type.Number({ description: "the figure when it fired (updated while firing: the worst seen)" }),
+  message: Type.String({ maxLength: ALERT_LIMITS.maxMessageLength }),
+});
+export type Alert = Static<typeof AlertSchema>;
+
+export const ALERT_NOTIFICATION_TYPES = ["alert.firing", "alert.acknowledged", "alert.resolved"] as const;
+export type AlertNotificationType = (typeof ALERT_NOTIFICATION_TYPES)[number];
+
+/**
+ * What the server publishes (in process, `server/src/alerts/bus.ts`) when an alert changes state;
+ * webhooks, MQTT and the tablet deliver it. `deliveryId` is unique per notification: a receiver that
+ * sees it twice drops the copy.
+ */
+export const AlertNotificationSchema = Type.Object({
+  deliveryId: Type.String({ minLength: 1, maxLength: 128 }),
+  type: Type.Union(ALERT_NOTIFICATION_TYPES.map((t) => Type.Literal(t))),
+  /** Epoch ms of the change. */
+  at: Type.Integer(),
+  alert: AlertSchema,
+  rule: AlertRuleSchema,
+});
+export type AlertNotification = Static<typeof AlertNotificationSchema>;
+
+export const alertRuleInputValidator = compile(AlertRuleInputSchema);
+export const alertNotificationValidator = compile(AlertNotificationSchema);
