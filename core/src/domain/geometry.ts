@@ -83,3 +83,69 @@ export function isSimplePolygon(polygon: readonly Pt[]): boolean {
 export function polygonWithin(polygon: readonly Pt[], width: number, height: number): boolean {
   return polygon.every(([x, y]) => x >= 0 && y >= 0 && x <= width && y <= height);
 }
+
+/**
+ * The area two zones share, in square metres. Simple polygons, convex or not, in any winding.
+ *
+ * Each polygon is written as a signed fan of triangles from one common point (its indicator equals
+ * the signed sum of the triangles' indicators almost everywhere), so the shared area is the signed
+ * sum over triangle pairs of their intersections, each a convex clip (Sutherland-Hodgman).
+ * Zones that only touch (a shared edge or corner) share 0.
+ */
+export function overlapArea(a: readonly Pt[], b: readonly Pt[]): number {
+  if (a.length < 3 || b.length < 3) return 0;
+  const ba = bounds(a), bb = bounds(b);
+  if (ba.maxX <= bb.minX || bb.maxX <= ba.minX || ba.maxY <= bb.minY || bb.maxY <= ba.minY) return 0;
+  // The fan's apex: the middle of the two boxes' overlap keeps the triangles small.
+  const o: Pt = [(Math.max(ba.minX, bb.minX) + Math.min(ba.maxX, bb.maxX)) / 2, (Math.max(ba.minY, bb.minY) + Math.min(ba.maxY, bb.maxY)) / 2];
+  const fan = (p: readonly Pt[]) =>
+    p.map((q, i) => {
+      const r = p[(i + 1) % p.length]!;
+      const s = cross2(o, q, r);
+      // Counter-clockwise corners for the clip, and the triangle's sign.
+      return { tri: (s >= 0 ? [o, q, r] : [o, r, q]) as Pt[], sign: Math.sign(s) };
+    }).filter((t) => t.sign !== 0);
+  const fa = fan(a), fb = fan(b);
+  let sum = 0;
+  for (const ta of fa) for (const tb of fb) sum += ta.sign * tb.sign * polygonArea(clipConvex(ta.tri, tb.tri));
+  // The orientation of a polygon flips every sign of its fan.
+  const total = Math.abs(sum);
+  return total < 1e-9 * Math.max(1, polygonArea(a), polygonArea(b)) ? 0 : total;
+}
+
+/** Whether two zones share more than `minArea` square metres (default 0.0001 m², a 1 cm square): touching is not overlapping. */
+export function polygonsOverlap(a: readonly Pt[], b: readonly Pt[], minArea = 1e-4): boolean {
+  return overlapArea(a, b) > minArea;
+}
+
+function bounds(p: readonly Pt[]) {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of p) {
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  return { minX, minY, maxX, maxY };
+}
+const cross2 = (o: Pt, a: Pt, b: Pt): number => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+
+/** `subject` clipped by the convex counter-clockwise polygon `clip` (Sutherland-Hodgman). */
+function clipConvex(subject: readonly Pt[], clip: readonly Pt[]): Pt[] {
+  let out: Pt[] = [...subject];
+  for (let i = 0; i < clip.length && out.length > 0; i++) {
+    const c1 = clip[i]!, c2 = clip[(i + 1) % clip.length]!;
+    const input = out;
+    out = [];
+    for (let j = 0; j < input.length; j++) {
+      const p = input[j]!, q = input[(j + 1) % input.length]!;
+      const sp = cross2(c1, c2, p), sq = cross2(c1, c2, q);
+      if (sp >= 0) out.push(p);
+      if ((sp >= 0) !== (sq >= 0)) {
+        const t = sp / (sp - sq);
+        out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+      }
+    }
+  }
+  return out;
+}
