@@ -1,4 +1,5 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
+import { ADMIN_SQL } from "./repos/admin.js";
 
 /**
  * Numbered migrations, applied in order at start inside one transaction each.
@@ -133,5 +134,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     sql: `${AGGREGATES_SQL}
       INSERT INTO aggregate_state (store, built_at) SELECT DISTINCT store, 0 FROM events;
     `,
+  },
+  {
+    version: 8,
+    name: "audit log, report schedules (digests), agent revocation",
+    sql: ADMIN_SQL,
   },
 ];

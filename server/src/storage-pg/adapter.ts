@@ -60,6 +60,7 @@ import type {
   ZoneSales,
 } from "../storage/types.js";
 import * as agg from "./aggregates.js";
+import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
@@ -290,20 +291,20 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         const username = `${store}.${agent}`;
         await q.query(
           `INSERT INTO agents (store, agent, kind, username, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash`,
+           ON CONFLICT (store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash, revoked_at = NULL`,
           [store, agent, kind, username, hashPassword(password), now],
         );
         return { agent, store, username, password };
       }),
     credentials: (username) =>
-      read(async (q) => (await q.query<AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = $1", [username])).rows[0]),
+      read(async (q) => (await q.query<AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = $1 AND revoked_at IS NULL", [username])).rows[0]),
     authenticate: async (username, password) => {
       const row = await agents.credentials(username);
       if (!row || !(await verifyPasswordAsync(password, row.hash))) return undefined;
       return { store: row.store, agent: row.agent, kind: row.kind };
     },
     ownersOfClientId: (clientId) =>
-      read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = $1", [clientId])).rows),
+      read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = $1 AND revoked_at IS NULL", [clientId])).rows),
     get: (store, agent) =>
       read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = $1 AND agent = $2", [store, agent])).rows[0]),
     list: (store) =>
@@ -312,13 +313,18 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           (
             await q.query<AgentRow>(
               `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
-                      last_received_at AS "lastReceivedAt", events, duplicates, rejects FROM agents WHERE store = $1 ORDER BY agent`,
+                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt" FROM agents WHERE store = $1 ORDER BY agent`,
               [store],
             )
           ).rows,
       ),
     passwordEntries: () =>
-      read(async (q) => (await q.query<AgentPasswordEntry>("SELECT username, password_hash AS hash, store, agent FROM agents ORDER BY username")).rows),
+      read(async (q) => (await q.query<AgentPasswordEntry>("SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username")).rows),
+    revoke: (store, agent, now) =>
+      write(
+        async (q) =>
+          ((await q.query("UPDATE agents SET revoked_at = coalesce(revoked_at, $1), password_hash = '!' WHERE store = $2 AND agent = $3", [now, store, agent])).rowCount ?? 0) > 0,
+      ),
     recordStatus: (store, agent, status: AgentStatus) =>
       write(async (q) => {
         const { state, version, ts, kind: _kind, ...metrics } = status;
@@ -652,6 +658,9 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     deleteRollupsBefore: (store, before) => atomic((q) => agg.deleteRollupsBefore(q, store, before)),
   };
 
+  const audit = pgAudit(read, write);
+  const digests = pgDigests(read, write);
+
   const storage: PgStorage = {
     kind: "postgres",
     pool: core.pool,
@@ -663,6 +672,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     departments,
     experiments,
     aggregates,
+    audit,
+    digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),

@@ -23,6 +23,8 @@
  *
  * Never edit a released migration: add the next number.
  */
+import { ADMIN_PG_SQL } from "./admin.js";
+
 export interface PgMigration {
   version: number;
   name: string;
@@ -337,5 +339,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE paths ALTER COLUMN id SET DEFAULT nextval('footfall_path_ids');
       ALTER SEQUENCE footfall_path_ids OWNED BY paths.id;
     `,
+  },
+  {
+    version: 8,
+    name: "audit log, report schedules (digests), agent revocation",
+    sql: ADMIN_PG_SQL,
   },
 ];

@@ -25,6 +25,7 @@ import {
 import { AggregateDelta } from "../aggregates/delta.js";
 import { spansOf } from "../aggregates/spans.js";
 import { StoreAnalytics } from "../analytics/store-analytics.js";
+import { adminContract } from "./contract-admin.js";
 import type { SaleRow, Storage } from "./types.js";
 
 export interface ContractStorage {
@@ -97,6 +98,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
   const test = (title: string, fn: (s: Storage) => Promise<void>) => it(title, () => withStorage(fn), 30_000);
 
   describe(`storage contract: ${name}`, () => {
+    describe("audit log, digests, agent revocation", () => adminContract(test));
     describe("events", () => {
       test("insertMany says which events are new; a repeated id of the same store is a duplicate, even within one call", async (s) => {
         const a = enter("a:1", T0, "fruit", "v1");
@@ -512,6 +514,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           events: 6,
           duplicates: 1,
           rejects: 2,
+          revokedAt: null,
         });
         expect(list[1]).toMatchObject({ state: "never-seen", version: null, statusTs: null, lastEventTs: null, events: 0 });
         expect((await s.agents.passwordEntries()).map((e) => e.username)).toEqual(["other.cam-1", "shop.cam-1", "shop.cam-2"]);

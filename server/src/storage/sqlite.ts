@@ -19,10 +19,11 @@ import { ExperimentsRepo } from "../db/repos/experiments.js";
 import { SalesRepo } from "../db/repos/sales.js";
 import { StoresRepo } from "../db/repos/stores.js";
 import { TokensRepo } from "../db/repos/tokens.js";
+import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
 import { verifyPasswordAsync } from "../auth/secrets.js";
-import type { AggregatesStore, AgentsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore } from "./types.js";
+import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore } from "./types.js";
 
 /** A FIFO lock: holders run one at a time, in the order they asked. */
 class AsyncLock {
@@ -70,6 +71,8 @@ class SqliteCore {
   readonly departments: DepartmentsRepo;
   readonly experiments: ExperimentsRepo;
   readonly aggregates: AggregatesRepo;
+  readonly audit: AuditRepo;
+  readonly digests: DigestsRepo;
   closed = false;
 
   constructor(readonly db: Db) {
@@ -81,6 +84,8 @@ class SqliteCore {
     this.departments = new DepartmentsRepo(db);
     this.experiments = new ExperimentsRepo(db);
     this.aggregates = new AggregatesRepo(db);
+    this.audit = new AuditRepo(db);
+    this.digests = new DigestsRepo(db);
   }
 
   /** Runs a synchronous write under the lock (at once when it is free). */
@@ -155,6 +160,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),
     recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),
     recordIngestMany: (tallies) => r.write(() => tallies.forEach((t) => core.agents.recordIngest(t.store, t.agent, t))),
+    revoke: (store, agent, now) => r.write(() => core.agents.revoke(store, agent, now)),
   };
 
   const tokens: TokensStore = {
@@ -226,6 +232,20 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     deleteRollupsBefore: (store, before) => r.write(() => a.deleteRollupsBefore(store, before)),
   };
 
+  const audit: AuditStore = {
+    append: (e) => r.write(() => core.audit.append(e)),
+    list: (q) => r.read(() => core.audit.list(q)),
+  };
+
+  const digests: DigestsStore = {
+    list: () => r.read(() => core.digests.list()),
+    get: (id) => r.read(() => core.digests.get(id)),
+    save: (d, now) => r.write(() => core.digests.save(d, now)),
+    remove: (id) => r.write(() => core.digests.remove(id)),
+    claim: (id, period) => r.write(() => core.digests.claim(id, period)),
+    settle: (id, outcome) => r.write(() => core.digests.settle(id, outcome)),
+  };
+
   const storage: Storage = {
     kind: "sqlite",
     stores,
@@ -236,6 +256,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     departments,
     experiments,
     aggregates,
+    audit,
+    digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(new Error("storage: this transaction has ended"))) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn)),

@@ -41,6 +41,8 @@ export interface AgentRow extends AgentIdentity {
   events: number;
   duplicates: number;
   rejects: number;
+  /** When it was revoked, or null. */
+  revokedAt: number | null;
 }
 /** What `footfall agent add` prints: the password is shown once and stored hashed. */
 export interface AgentCredentials {
@@ -195,6 +197,86 @@ export interface BackfillOptions {
   pageSize?: number;
 }
 
+// ---- audit log and report schedules (issue 15; migration 8) ----
+
+/** Who did an admin action: the token (id, role, label), or null for the command line / the server itself. */
+export interface AuditActor {
+  tokenId: string | null;
+  role: string | null;
+  label: string | null;
+}
+export interface AuditInput {
+  ts: number;
+  actor: AuditActor;
+  /** What was done, dotted: `token.create`, `agent.rotate`, `layout.save`, ... */
+  action: string;
+  /** What it was done to (a token id, `store/agent`, a store id), or null. */
+  target: string | null;
+  /** The store it concerns (a store-limited admin sees only its own), or null. */
+  store: string | null;
+  /** Plain JSON details (never a secret). */
+  details: Record<string, unknown> | null;
+}
+export interface AuditEntry extends AuditInput {
+  /** Grows with every entry: the page cursor. */
+  id: number;
+}
+export interface AuditQuery {
+  from?: number;
+  to?: number;
+  /** An action, or a prefix ending in a dot (`token.`). */
+  action?: string;
+  actor?: string;
+  target?: string;
+  /** Only this store's entries (and not those of no store). */
+  store?: string;
+  /** Entries older than this id (the next page). */
+  before?: number;
+  limit: number;
+}
+
+/** The append-only log of admin actions. */
+export interface AuditStore {
+  append(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first, at most `limit`. */
+  list(q: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export type DigestFrequency = "daily" | "weekly";
+/** A scheduled e-mail digest of one store or one group. */
+export interface DigestInput {
+  id: string;
+  scope: "store" | "group";
+  /** The store or group id. */
+  target: string;
+  frequency: DigestFrequency;
+  recipients: string[];
+  /** The local hour (0-23, the store's time zone) it is sent at. */
+  hour: number;
+}
+export interface Digest extends DigestInput {
+  createdAt: number;
+  /** The start date (YYYY-MM-DD, local) of the last period sent (or being sent), or null. */
+  lastPeriod: string | null;
+  lastSentAt: number | null;
+  lastError: string | null;
+}
+export interface DigestsStore {
+  /** By id. */
+  list(): Promise<Digest[]>;
+  get(id: string): Promise<Digest | undefined>;
+  /** Create or replace (keeps createdAt and what was sent). */
+  save(d: DigestInput, now: number): Promise<Digest>;
+  remove(id: string): Promise<boolean>;
+  /**
+   * Take the period `period` for sending: true for exactly one caller (across servers) when
+   * `period` is after the last one taken.
+   */
+  claim(id: string, period: string): Promise<boolean>;
+  /** After a send: when it went, or why not (a failed send gives the period back: `previous`). */
+  settle(id: string, outcome: { ok: true; at: number } | { ok: false; error: string; period: string; previous: string | null }): Promise<void>;
+}
+
 // ---- the sub-stores ----
 
 /** Stores and their versioned layouts. */
@@ -232,6 +314,11 @@ export interface AgentsStore {
   recordIngest(store: string, agent: string, tally: IngestTally): Promise<void>;
   /** {@link recordIngest} for several agents in one call (a group commit's tallies). */
   recordIngestMany(tallies: readonly AgentTally[]): Promise<void>;
+  /**
+   * Revoke an agent: its password no longer works and it leaves the broker files (its counters
+   * stay). `add` gives it a new password and lifts the revocation. False when unknown.
+   */
+  revoke(store: string, agent: string, now: number): Promise<boolean>;
 }
 
 /**
@@ -375,6 +462,8 @@ export interface Storage {
   readonly departments: DepartmentsStore;
   readonly experiments: ExperimentsStore;
   readonly aggregates: AggregatesStore;
+  readonly audit: AuditStore;
+  readonly digests: DigestsStore;
   /**
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another

@@ -15,18 +15,19 @@ export class AgentsRepo {
     this.q = {
       upsert: db.prepare(
         `INSERT INTO agents (store, agent, kind, username, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash`,
+         ON CONFLICT(store, agent) DO UPDATE SET kind = excluded.kind, password_hash = excluded.password_hash, revoked_at = NULL`,
       ),
-      byUsername: db.prepare<[string], AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ?"),
+      byUsername: db.prepare<[string], AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ? AND revoked_at IS NULL"),
       get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
-      byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ?"),
+      byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ? AND revoked_at IS NULL"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
-                last_received_at AS lastReceivedAt, events, duplicates, rejects FROM agents WHERE store = ? ORDER BY agent`,
+                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt FROM agents WHERE store = ? ORDER BY agent`,
       ),
       hashes: db.prepare<[], AgentPasswordEntry>(
-        "SELECT username, password_hash AS hash, store, agent FROM agents ORDER BY username",
+        "SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username",
       ),
+      revoke: db.prepare("UPDATE agents SET revoked_at = coalesce(revoked_at, ?), password_hash = '!' WHERE store = ? AND agent = ?"),
       status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
       tally: db.prepare(
         `UPDATE agents SET events = events + ?, duplicates = duplicates + ?, rejects = rejects + ?,
@@ -70,6 +71,10 @@ export class AgentsRepo {
   /** User names with their hashes, for a Mosquitto password file. */
   passwordEntries(): AgentPasswordEntry[] {
     return this.q.hashes.all();
+  }
+  /** Revoke: the password no longer works, the agent leaves the broker files; false when unknown. */
+  revoke(store: string, agent: string, now: number): boolean {
+    return this.q.revoke.run(now, store, agent).changes > 0;
   }
   recordStatus(store: string, agent: string, status: AgentStatus): void {
     const { state, version, ts, kind: _kind, ...metrics } = status;

@@ -1,0 +1,152 @@
+import type { AuditEntry, AuditInput, AuditQuery, Digest, DigestInput } from "../../storage/types.js";
+import type { Db } from "../database.js";
+
+/** Migration 8 (SQLite): the audit log, report schedules (digests) and agent revocation. */
+export const ADMIN_SQL = `
+  -- Every admin action, append-only; id orders it (and pages it).
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts INTEGER NOT NULL,
+    actor_token TEXT,
+    actor_role TEXT,
+    actor_label TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    store TEXT,
+    details TEXT
+  ) STRICT;
+  CREATE INDEX audit_log_by_ts ON audit_log (ts);
+  CREATE INDEX audit_log_by_store ON audit_log (store, id);
+  -- Scheduled e-mail digests. last_period: the start date of the last period taken for sending,
+  -- taken by a conditional UPDATE so that one server, once, sends each period.
+  CREATE TABLE digests (
+    id TEXT PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('store', 'group')),
+    target TEXT NOT NULL,
+    frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+    recipients TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_period TEXT,
+    last_sent_at INTEGER,
+    last_error TEXT
+  ) STRICT;
+  ALTER TABLE agents ADD COLUMN revoked_at INTEGER;
+`;
+
+interface AuditRow {
+  id: number;
+  ts: number;
+  actor_token: string | null;
+  actor_role: string | null;
+  actor_label: string | null;
+  action: string;
+  target: string | null;
+  store: string | null;
+  details: string | null;
+}
+export const auditEntry = (r: Omit<AuditRow, "details"> & { details: unknown }): AuditEntry => ({
+  id: Number(r.id),
+  ts: Number(r.ts),
+  actor: { tokenId: r.actor_token, role: r.actor_role, label: r.actor_label },
+  action: r.action,
+  target: r.target,
+  store: r.store,
+  details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown> | null,
+});
+
+/** The WHERE clause of an audit query, with `?` or `$n` placeholders. */
+export function auditWhere(q: AuditQuery, placeholder: (n: number) => string): { where: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    args.push(v);
+    parts.push(sql.replace("?", placeholder(args.length)));
+  };
+  if (q.from !== undefined) add("ts >= ?", q.from);
+  if (q.to !== undefined) add("ts < ?", q.to);
+  if (q.action !== undefined) {
+    if (q.action.endsWith(".")) add("substr(action, 1, " + q.action.length + ") = ?", q.action);
+    else add("action = ?", q.action);
+  }
+  if (q.actor !== undefined) add("actor_token = ?", q.actor);
+  if (q.target !== undefined) add("target = ?", q.target);
+  if (q.store !== undefined) add("store = ?", q.store);
+  if (q.before !== undefined) add("id < ?", q.before);
+  return { where: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
+}
+
+interface DigestRow {
+  id: string;
+  scope: "store" | "group";
+  target: string;
+  frequency: "daily" | "weekly";
+  recipients: string | string[];
+  hour: number;
+  created_at: number;
+  last_period: string | null;
+  last_sent_at: number | null;
+  last_error: string | null;
+}
+export const digestOf = (r: DigestRow): Digest => ({
+  id: r.id,
+  scope: r.scope,
+  target: r.target,
+  frequency: r.frequency,
+  recipients: typeof r.recipients === "string" ? (JSON.parse(r.recipients) as string[]) : r.recipients,
+  hour: Number(r.hour),
+  createdAt: Number(r.created_at),
+  lastPeriod: r.last_period,
+  lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
+  lastError: r.last_error,
+});
+
+/** The audit log (SQLite). */
+export class AuditRepo {
+  constructor(private readonly db: Db) {}
+  append(e: AuditInput): AuditEntry {
+    const r = this.db
+      .prepare("INSERT INTO audit_log (ts, actor_token, actor_role, actor_label, action, target, store, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(e.ts, e.actor.tokenId, e.actor.role, e.actor.label, e.action, e.target, e.store, e.details === null ? null : JSON.stringify(e.details));
+    return { ...e, id: Number(r.lastInsertRowid) };
+  }
+  list(q: AuditQuery): AuditEntry[] {
+    const { where, args } = auditWhere(q, () => "?");
+    return this.db
+      .prepare<unknown[], AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...args, q.limit)
+      .map(auditEntry);
+  }
+}
+
+/** Digest schedules (SQLite). */
+export class DigestsRepo {
+  constructor(private readonly db: Db) {}
+  list(): Digest[] {
+    return this.db.prepare<[], DigestRow>("SELECT * FROM digests ORDER BY id").all().map(digestOf);
+  }
+  get(id: string): Digest | undefined {
+    const r = this.db.prepare<[string], DigestRow>("SELECT * FROM digests WHERE id = ?").get(id);
+    return r && digestOf(r);
+  }
+  save(d: DigestInput, now: number): Digest {
+    this.db
+      .prepare(
+        `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, target = excluded.target, frequency = excluded.frequency,
+           recipients = excluded.recipients, hour = excluded.hour`,
+      )
+      .run(d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now);
+    return this.get(d.id)!;
+  }
+  remove(id: string): boolean {
+    return this.db.prepare("DELETE FROM digests WHERE id = ?").run(id).changes > 0;
+  }
+  claim(id: string, period: string): boolean {
+    return this.db.prepare("UPDATE digests SET last_period = ? WHERE id = ? AND (last_period IS NULL OR last_period < ?)").run(period, id, period).changes > 0;
+  }
+  settle(id: string, o: { ok: true; at: number } | { ok: false; error: string; period: string; previous: string | null }): void {
+    if (o.ok) this.db.prepare("UPDATE digests SET last_sent_at = ?, last_error = NULL WHERE id = ?").run(o.at, id);
+    else this.db.prepare("UPDATE digests SET last_error = ?, last_period = CASE WHEN last_period = ? THEN ? ELSE last_period END WHERE id = ?").run(o.error, o.period, o.previous, id);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The storage contract of migration 8 (audit log, digest schedules, agent revocation): called by
+ * ./contract.ts for every adapter.
+ */
+import { expect } from "vitest";
+import type { AuditInput, Storage } from "./types.js";
+
+const T0 = Date.UTC(2026, 5, 10);
+
+export function adminContract(test: (title: string, fn: (s: Storage) => Promise<void>) => void): void {
+  test("audit: entries come back newest first, paged by id, filtered by time, action (or prefix), actor, target, store", async (s) => {
+    const entry = (i: number, action: string, store: string | null, token: string | null): AuditInput => ({
+      ts: T0 + i * 1000,
+      actor: { tokenId: token, role: token ? "admin" : null, label: token ? "ops" : null },
+      action,
+      target: `t${i}`,
+      store,
+      details: i % 2 ? { i, nested: { ok: true } } : null,
+    });
+    const written = [];
+    for (let i = 0; i < 7; i++) written.push(await s.audit.append(entry(i, i < 4 ? "token.create" : "agent.revoke", i % 3 ? "shop" : null, i === 6 ? null : "aaaaaaaaaaaa")));
+    expect(new Set(written.map((w) => w.id)).size).toBe(7);
+    const all = await s.audit.list({ limit: 100 });
+    expect(all.map((e) => e.target)).toEqual(["t6", "t5", "t4", "t3", "t2", "t1", "t0"]);
+    expect(all[1]).toEqual({ ...entry(5, "agent.revoke", "shop", "aaaaaaaaaaaa"), id: written[5]!.id });
+    expect(all[0]!.actor).toEqual({ tokenId: null, role: null, label: null });
+    const page1 = await s.audit.list({ limit: 3 });
+    const page2 = await s.audit.list({ limit: 3, before: page1.at(-1)!.id });
+    expect([...page1, ...page2].map((e) => e.target)).toEqual(["t6", "t5", "t4", "t3", "t2", "t1"]);
+    expect((await s.audit.list({ limit: 100, action: "token." })).map((e) => e.target)).toEqual(["t3", "t2", "t1", "t0"]);
+    expect((await s.audit.list({ limit: 100, action: "agent.revoke" })).length).toBe(3);
+    expect((await s.audit.list({ limit: 100, action: "agent." , from: T0 + 5000, to: T0 + 6000 })).map((e) => e.target)).toEqual(["t5"]);
+    expect((await s.audit.list({ limit: 100, store: "shop" })).map((e) => e.target)).toEqual(["t5", "t4", "t2", "t1"]);
+    expect((await s.audit.list({ limit: 100, actor: "aaaaaaaaaaaa", target: "t0" })).map((e) => e.target)).toEqual(["t0"]);
+  });
+
+  test("digests: saved, listed, replaced (keeping what was sent), removed; a period is claimed once, a failure gives it back", async (s) => {
+    const d = { id: "shop-daily", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com", "b@example.com"], hour: 7 };
+    expect(await s.digests.save(d, T0)).toEqual({ ...d, createdAt: T0, lastPeriod: null, lastSentAt: null, lastError: null });
+    await s.digests.save({ ...d, id: "north-weekly", scope: "group", target: "north", frequency: "weekly" }, T0);
+    expect((await s.digests.list()).map((x) => x.id)).toEqual(["north-weekly", "shop-daily"]);
+    expect(await s.digests.claim("shop-daily", "2026-06-09")).toBe(true);
+    expect(await s.digests.claim("shop-daily", "2026-06-09")).toBe(false);
+    expect(await s.digests.claim("shop-daily", "2026-06-08")).toBe(false);
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 5 });
+    const saved = await s.digests.save({ ...d, recipients: ["c@example.com"], hour: 8 }, T0 + 99);
+    expect(saved).toEqual({ ...d, recipients: ["c@example.com"], hour: 8, createdAt: T0, lastPeriod: "2026-06-09", lastSentAt: T0 + 5, lastError: null });
+    expect(await s.digests.claim("shop-daily", "2026-06-10")).toBe(true);
+    await s.digests.settle("shop-daily", { ok: false, error: "smtp down", period: "2026-06-10", previous: "2026-06-09" });
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-09", lastError: "smtp down", lastSentAt: T0 + 5 });
+    expect(await s.digests.claim("shop-daily", "2026-06-10")).toBe(true);
+    expect(await s.digests.remove("shop-daily")).toBe(true);
+    expect(await s.digests.remove("shop-daily")).toBe(false);
+    expect(await s.digests.get("shop-daily")).toBeUndefined();
+  });
+
+  test("agents: a revoked agent cannot log in and leaves the broker files; add gives it a new password and lifts it", async (s) => {
+    const c = await s.agents.add("shop", "door-1", "door", T0);
+    await s.agents.add("shop", "door-2", "door", T0);
+    expect(await s.agents.revoke("shop", "door-1", T0 + 10)).toBe(true);
+    expect(await s.agents.revoke("shop", "door-9", T0 + 10)).toBe(false);
+    expect(await s.agents.authenticate("shop.door-1", c.password)).toBeUndefined();
+    expect(await s.agents.credentials("shop.door-1")).toBeUndefined();
+    expect(await s.agents.ownersOfClientId("shop-door-1")).toEqual([]);
+    expect((await s.agents.passwordEntries()).map((e) => e.username)).toEqual(["shop.door-2"]);
+    expect((await s.agents.list("shop")).map((a) => [a.agent, a.revokedAt])).toEqual([
+      ["door-1", T0 + 10],
+      ["door-2", null],
+    ]);
+    const again = await s.agents.add("shop", "door-1", "door", T0 + 20);
+    expect(await s.agents.authenticate("shop.door-1", again.password)).toEqual({ store: "shop", agent: "door-1", kind: "door" });
+    expect((await s.agents.list("shop"))[0]!.revokedAt).toBeNull();
+  });
+}
