@@ -1,1 +1,3 @@
 export * from "./types.js";
+export * from "./hours.js";
+export * from "./evaluate.js";

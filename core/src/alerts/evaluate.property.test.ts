@@ -1,0 +1,167 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { acknowledgeAlert, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertState } from "./evaluate.js";
+import type { Alert, AlertNotification, AlertRule } from "./types.js";
+
+const T0 = Date.UTC(2026, 10, 30, 9);
+
+/** One step of a trace: time passes, the zone's people change, maybe someone acknowledges, maybe the server restarts. */
+interface Step {
+  dt: number;
+  people: number | null;
+  ack: boolean;
+  restart: boolean;
+}
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  dt: fc.integer({ min: 0, max: 20_000 }),
+  people: fc.option(fc.integer({ min: 0, max: 12 }), { freq: 8 }),
+  ack: fc.boolean(),
+  restart: fc.boolean(),
+});
+const ruleArb: fc.Arbitrary<AlertRule> = fc.record({
+  forSeconds: fc.integer({ min: 0, max: 60 }),
+  cooldownSeconds: fc.integer({ min: 0, max: 60 }),
+  threshold: fc.constantFrom(0.5, 0.8, 1),
+}).map((r) => ({ id: "full", store: "s", kind: "occupancy", zone: "bakery", enabled: true, ...r }));
+
+const figures = (people: number | null): AlertFigures => (people === null ? {} : { zones: { bakery: { people, capacity: 10 } } });
+
+interface Run {
+  /** Per step: time, whether the condition held, notifications. */
+  log: { now: number; holds: boolean; notes: AlertNotification[]; active: Alert | null }[];
+}
+
+/** Runs a trace; with `restarts`, the state is rebuilt from the stored alerts where a step says so. */
+function run(rule: AlertRule, steps: readonly Step[], restarts: boolean): Run {
+  let state: AlertState = {};
+  const db = new Map<string, Alert>();
+  const store = (changed: Alert[]) => changed.forEach((a) => db.set(a.id, a));
+  let now = T0;
+  const log: Run["log"] = [];
+  for (const s of steps) {
+    now += s.dt;
+    if (restarts && s.restart) state = restoreAlertState([...db.values()]);
+    const r = alertStep(state, [rule], figures(s.people), now);
+    store(r.changed);
+    state = r.state;
+    const notes = [...r.notifications];
+    const active = state[rule.id]?.active;
+    if (s.ack && active) {
+      const a = acknowledgeAlert(state, [rule], active.id, "ana", now);
+      store(a.changed);
+      state = a.state;
+      notes.push(...a.notifications);
+    }
+    const v = ruleValue(rule, figures(s.people), now);
+    log.push({ now, holds: v !== null && v > rule.threshold, notes, active: state[rule.id]?.active ?? null });
+  }
+  return { log };
+}
+
+describe("alert rule evaluation", () => {
+  it("no alert fires before its condition held without a break for its duration", () => {
+    fc.assert(
+      fc.property(ruleArb, fc.array(stepArb, { maxLength: 40 }), fc.boolean(), (rule, steps, restarts) => {
+        const { log } = run(rule, steps, restarts);
+        log.forEach((entry, i) => {
+          for (const n of entry.notes.filter((n) => n.type === "alert.firing")) {
+            expect(entry.holds).toBe(true);
+            expect(entry.now - n.alert.since).toBeGreaterThanOrEqual(rule.forSeconds * 1000);
+            // every step from the one at `since` to now held
+            for (let j = i; j >= 0 && log[j]!.now >= n.alert.since; j--) if (log[j]!.now >= n.alert.since) expect(log[j]!.holds).toBe(true);
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a resolved alert fires again only after the cool-down", () => {
+    fc.assert(
+      fc.property(ruleArb, fc.array(stepArb, { maxLength: 40 }), fc.boolean(), (rule, steps, restarts) => {
+        const { log } = run(rule, steps, restarts);
+        let lastResolved: number | null = null;
+        for (const entry of log) {
+          for (const n of entry.notes) {
+            if (n.type === "alert.resolved") lastResolved = n.at;
+            if (n.type === "alert.firing" && lastResolved !== null) expect(n.at - lastResolved).toBeGreaterThanOrEqual(rule.cooldownSeconds * 1000);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("every alert goes firing, then maybe acknowledged once, then resolved once; a resolve comes exactly when the condition stops", () => {
+    fc.assert(
+      fc.property(ruleArb, fc.array(stepArb, { maxLength: 40 }), fc.boolean(), (rule, steps, restarts) => {
+        const { log } = run(rule, steps, restarts);
+        const seen = new Map<string, string[]>();
+        let active = false;
+        for (const entry of log) {
+          for (const n of entry.notes) seen.set(n.alert.id, [...(seen.get(n.alert.id) ?? []), n.type]);
+          if (active && !entry.holds) expect(entry.notes.some((n) => n.type === "alert.resolved")).toBe(true);
+          active = entry.active !== null;
+        }
+        for (const types of seen.values()) expect(["alert.firing", "alert.firing,alert.acknowledged", "alert.firing,alert.resolved", "alert.firing,alert.acknowledged,alert.resolved"]).toContain(types.join(","));
+        const ids = [...log.flatMap((e) => e.notes.map((n) => n.deliveryId))];
+        expect(new Set(ids).size).toBe(ids.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("acknowledgement survives a restart: the alert stays acknowledged by the same person, and is neither fired nor acknowledged again", () => {
+    fc.assert(
+      fc.property(ruleArb, fc.array(stepArb, { maxLength: 40 }), (rule, steps) => {
+        const { log } = run(rule, steps, true);
+        const acked = new Map<string, number>();
+        for (const entry of log) {
+          for (const n of entry.notes) if (n.type === "alert.acknowledged") {
+            expect(acked.has(n.alert.id)).toBe(false);
+            acked.set(n.alert.id, n.at);
+          }
+          if (entry.active && acked.has(entry.active.id)) {
+            expect(entry.active.state).toBe("acknowledged");
+            expect(entry.active.acknowledgedBy).toBe("ana");
+            expect(entry.active.acknowledgedAt).toBe(acked.get(entry.active.id));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("with no duration, restarting anywhere changes no notification (type, alert, time, acknowledgement)", () => {
+    fc.assert(
+      fc.property(ruleArb, fc.array(stepArb, { maxLength: 40 }), (rule0, steps) => {
+        const rule = { ...rule0, forSeconds: 0 };
+        // (only "since" may differ: a wait for the cool-down in progress starts again at a restart)
+        const strip = (n: AlertNotification) => ({ ...n, alert: { ...n.alert, since: 0 } });
+        const a = run(rule, steps, false).log.flatMap((e) => e.notes.map(strip));
+        const b = run(rule, steps, true).log.flatMap((e) => e.notes.map(strip));
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a disabled or deleted rule resolves its alert", () => {
+    const rule: AlertRule = { id: "r", store: "s", kind: "occupancy", threshold: 0.5, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+    const f: AlertFigures = { store: { people: 9, capacity: 10 } };
+    const fired = alertStep({}, [rule], f, T0);
+    expect(fired.notifications.map((n) => n.type)).toEqual(["alert.firing"]);
+    expect(alertStep(fired.state, [{ ...rule, enabled: false }], f, T0 + 1).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
+    expect(alertStep(fired.state, [], f, T0 + 1).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
+  });
+
+  it("figures: queue rules without queue figures, and counter-silent while closed, have no value", () => {
+    const base = { id: "r", store: "s", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
+    expect(ruleValue({ ...base, kind: "queue-length", zone: "q" }, {}, T0)).toBeNull();
+    expect(ruleValue({ ...base, kind: "queue-wait", zone: "q" }, { queues: { q: { length: 3, waitSeconds: 240 } } }, T0)).toBe(240);
+    expect(ruleValue({ ...base, kind: "counter-silent" }, { open: false, lastCount: { store: T0 - 60_000 } }, T0)).toBeNull();
+    expect(ruleValue({ ...base, kind: "counter-silent" }, { open: true, lastCount: { store: T0 - 60_000 } }, T0)).toBe(60);
+    expect(ruleValue({ ...base, kind: "agent-offline" }, { agents: { a: { lastSeen: T0 - 5000 }, b: { lastSeen: T0 - 1000 } } }, T0)).toBe(5);
+    expect(ruleValue({ ...base, kind: "agent-offline", agent: "b" }, { agents: { a: { lastSeen: T0 - 5000 }, b: { lastSeen: T0 - 1000 } } }, T0)).toBe(1);
+  });
+});

@@ -1,0 +1,209 @@
+import type { Alert, AlertNotification, AlertNotificationType, AlertRule } from "./types.js";
+
+/**
+ * Alert rule evaluation as a pure step: (state, rules, figures, now) -> (state, notifications).
+ *
+ * A rule's condition holds when its figure is known and above its threshold. An alert fires once
+ * the condition has held for `forSeconds` without a break (a step where it does not hold, or the
+ * figure is unknown, restarts the wait), and not before `cooldownSeconds` after the rule's previous
+ * alert resolved. It stays firing (or acknowledged) while the condition holds and resolves at the
+ * first step where it does not. A disabled or deleted rule resolves its alert.
+ *
+ * What must survive a restart is the rules' alerts (active ones with their acknowledgement, and the
+ * last resolve for the cool-down): the server stores every alert it changes and rebuilds the state
+ * with {@link restoreAlertState}. A wait in progress (the condition held, not yet long enough) starts
+ * again after a restart: an alert then fires later, never earlier.
+ */
+
+/** The live figures a store's rules are evaluated against; a missing figure means "unknown". */
+export interface AlertFigures {
+  /** People in the store (its live total) and its capacity (sum of the zones', or the layout's). */
+  store?: { people: number; capacity: number | null };
+  /** Per zone: people and capacity (null: none set). */
+  zones?: Record<string, { people: number; capacity: number | null }>;
+  /** Per queue zone: people waiting and the estimated wait for someone joining now (seconds). */
+  queues?: Record<string, { length: number; waitSeconds: number | null }>;
+  /** Per agent: when it was last heard from (epoch ms; status or event), null when never. */
+  agents?: Record<string, { lastSeen: number | null }>;
+  /** Whether the store is open now (opening hours; true when it has none). */
+  open?: boolean;
+  /** When a count (door counter or zone event) last arrived, store-wide and per zone; null: never. */
+  lastCount?: { store: number | null; zones?: Record<string, number | null> };
+}
+
+/** What one rule remembers. */
+export interface RuleState {
+  /** Since when the condition has held without a break (no alert active), or null. */
+  pendingSince: number | null;
+  /** The rule's alert while firing or acknowledged. */
+  active: Alert | null;
+  /** When the rule's last alert resolved (for the cool-down), or null. */
+  lastResolvedAt: number | null;
+}
+
+/** Per rule id. */
+export type AlertState = Readonly<Record<string, RuleState>>;
+
+export interface AlertStep {
+  state: AlertState;
+  notifications: AlertNotification[];
+  /** Alerts created or changed by the step (to store): active ones and those just resolved. */
+  changed: Alert[];
+}
+
+const EMPTY: RuleState = { pendingSince: null, active: null, lastResolvedAt: null };
+
+/** The figure a rule compares with its threshold at `now`, or null when unknown. */
+export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number | null {
+  switch (rule.kind) {
+    case "occupancy": {
+      const x = rule.zone === undefined ? f.store : f.zones?.[rule.zone];
+      if (!x || x.capacity === null || !(x.capacity > 0)) return null;
+      return x.people / x.capacity;
+    }
+    case "queue-length": {
+      const q = rule.zone === undefined ? undefined : f.queues?.[rule.zone];
+      return q ? q.length : null;
+    }
+    case "queue-wait": {
+      const q = rule.zone === undefined ? undefined : f.queues?.[rule.zone];
+      return q?.waitSeconds ?? null;
+    }
+    case "agent-offline": {
+      if (!f.agents) return null;
+      const seen = rule.agent === undefined ? Object.values(f.agents) : f.agents[rule.agent] ? [f.agents[rule.agent]!] : [];
+      if (seen.length === 0) return null;
+      // The longest silence among the agents watched; never seen counts as unknown.
+      const ages = seen.filter((a) => a.lastSeen !== null).map((a) => (now - a.lastSeen!) / 1000);
+      return ages.length > 0 ? Math.max(...ages) : null;
+    }
+    case "counter-silent": {
+      if (f.open !== true || !f.lastCount) return null;
+      const last = rule.zone === undefined ? f.lastCount.store : f.lastCount.zones?.[rule.zone];
+      return last === null || last === undefined ? null : (now - last) / 1000;
+    }
+  }
+}
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+
+/** The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)". */
+export function alertMessage(rule: AlertRule, value: number): string {
+  const where = rule.name?.trim() || (rule.zone ? rule.zone : "Store");
+  switch (rule.kind) {
+    case "occupancy":
+      return `${where} at ${pct(value)} of capacity (above ${pct(rule.threshold)})`;
+    case "queue-length":
+      return `${where}: ${Math.round(value)} waiting (above ${rule.threshold}); open another till`;
+    case "queue-wait":
+      return `${where}: wait ${Math.round(value / 60)} min (above ${Math.round(rule.threshold / 60)} min); open another till`;
+    case "agent-offline":
+      return `${rule.agent ?? where}: agent silent for ${Math.round(value / 60)} min`;
+    case "counter-silent":
+      return `${where}: no counts for ${Math.round(value / 60)} min while open`;
+  }
+}
+
+const notify = (type: AlertNotificationType, alert: Alert, rule: AlertRule, at: number): AlertNotification => ({
+  deliveryId: `${alert.id}:${type.slice("alert.".length)}`,
+  type,
+  at,
+  alert,
+  rule,
+});
+
+/** One evaluation of a store's rules at `now`. Rules missing from `rules` but in `state` are resolved and forgotten. */
+export function alertStep(state: AlertState, rules: readonly AlertRule[], figures: AlertFigures, now: number): AlertStep {
+  const next: Record<string, RuleState> = {};
+  const notifications: AlertNotification[] = [];
+  const changed: Alert[] = [];
+  const resolve = (rs: RuleState, rule: AlertRule): RuleState => {
+    const alert: Alert = { ...rs.active!, state: "resolved", resolvedAt: now };
+    changed.push(alert);
+    notifications.push(notify("alert.resolved", alert, rule, now));
+    return { pendingSince: null, active: null, lastResolvedAt: now };
+  };
+  const known = new Set(rules.map((r) => r.id));
+  for (const [id, rs] of Object.entries(state)) {
+    if (known.has(id) || !rs.active) continue;
+    const rule: AlertRule = { id, store: rs.active.store, kind: rs.active.kind, threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: false, ...(rs.active.zone !== undefined ? { zone: rs.active.zone } : {}) };
+    resolve(rs, rule);
+  }
+  for (const rule of rules) {
+    const rs = state[rule.id] ?? EMPTY;
+    if (!rule.enabled) {
+      next[rule.id] = rs.active ? resolve(rs, rule) : { ...rs, pendingSince: null };
+      continue;
+    }
+    const value = ruleValue(rule, figures, now);
+    const holds = value !== null && value > rule.threshold;
+    if (rs.active) {
+      if (!holds) next[rule.id] = resolve(rs, rule);
+      else if (value! > rs.active.value) {
+        // The worst seen while active (stored, not announced).
+        const alert = { ...rs.active, value: value!, message: alertMessage(rule, value!) };
+        changed.push(alert);
+        next[rule.id] = { ...rs, active: alert };
+      } else next[rule.id] = rs;
+      continue;
+    }
+    if (!holds) {
+      next[rule.id] = rs.pendingSince === null ? rs : { ...rs, pendingSince: null };
+      continue;
+    }
+    const since = rs.pendingSince ?? now;
+    const waited = now - since >= rule.forSeconds * 1000;
+    const cooled = rs.lastResolvedAt === null || now - rs.lastResolvedAt >= rule.cooldownSeconds * 1000;
+    if (waited && cooled) {
+      const alert: Alert = {
+        id: `${rule.id}-${now}`,
+        ruleId: rule.id,
+        store: rule.store,
+        kind: rule.kind,
+        ...(rule.zone !== undefined ? { zone: rule.zone } : {}),
+        state: "firing",
+        since,
+        firedAt: now,
+        value: value!,
+        message: alertMessage(rule, value!),
+      };
+      changed.push(alert);
+      notifications.push(notify("alert.firing", alert, rule, now));
+      next[rule.id] = { pendingSince: null, active: alert, lastResolvedAt: rs.lastResolvedAt };
+    } else next[rule.id] = { ...rs, pendingSince: since };
+  }
+  return { state: next, notifications, changed };
+}
+
+/**
+ * Acknowledge an active alert: it stays active (until its condition ends) and is marked with who
+ * and when. Acknowledging twice keeps the first; an unknown or resolved alert changes nothing.
+ */
+export function acknowledgeAlert(state: AlertState, rules: readonly AlertRule[], alertId: string, by: string, now: number): AlertStep {
+  for (const [ruleId, rs] of Object.entries(state)) {
+    if (rs.active?.id !== alertId) continue;
+    if (rs.active.state === "acknowledged") return { state, notifications: [], changed: [] };
+    const alert: Alert = { ...rs.active, state: "acknowledged", acknowledgedBy: by, acknowledgedAt: now };
+    const rule = rules.find((r) => r.id === ruleId);
+    return {
+      state: { ...state, [ruleId]: { ...rs, active: alert } },
+      notifications: rule ? [notify("alert.acknowledged", alert, rule, now)] : [],
+      changed: [alert],
+    };
+  }
+  return { state, notifications: [], changed: [] };
+}
+
+/**
+ * The state after a restart, from the stored alerts: each rule's active alert (firing or
+ * acknowledged) and its latest resolve. Waits in progress are not stored: they start again.
+ */
+export function restoreAlertState(stored: readonly Alert[]): AlertState {
+  const out: Record<string, RuleState> = {};
+  for (const a of stored) {
+    const rs = (out[a.ruleId] ??= { pendingSince: null, active: null, lastResolvedAt: null });
+    if (a.state === "resolved") rs.lastResolvedAt = Math.max(rs.lastResolvedAt ?? -Infinity, a.resolvedAt ?? a.firedAt);
+    else if (!rs.active || a.firedAt > rs.active.firedAt) rs.active = a;
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { offsetMs } from "../domain/calendar.js";
+import type { Range } from "../domain/types.js";
+import { compile } from "../protocol/validate.js";
+
+/**
+ * A store's opening hours (issue 14.2): a weekly schedule plus exceptions (a date closed, or open on
+ * special hours), in the store's local time. Times are local wall-clock "HH:MM" (close may be
+ * "24:00"); an interval is open from the first instant the local clock shows `open` until the first
+ * instant it shows `close`. So on a spring-forward day an opening inside the skipped hour opens when
+ * the clock jumps, and on a fall-back day the repeated hour is counted once (an interval spanning it
+ * lasts an hour longer). Intervals do not cross midnight: a night opening is split at 24:00 / 00:00
+ * (touching intervals are merged).
+ */
+
+const HHMM = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
+export const HoursIntervalSchema = Type.Object({
+  open: Type.String({ pattern: HHMM, description: "local time HH:MM" }),
+  close: Type.String({ pattern: HHMM, description: "local time HH:MM, after open (24:00 = midnight at the end of the day)" }),
+});
+export type HoursInterval = Static<typeof HoursIntervalSchema>;
+
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const DayIntervals = Type.Array(HoursIntervalSchema, { maxItems: 6 });
+export const HoursExceptionSchema = Type.Object({
+  date: Type.String({ pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "local date YYYY-MM-DD" }),
+  intervals: Type.Array(HoursIntervalSchema, { maxItems: 6, description: "the day's hours; empty = closed all day" }),
+  note: Type.Optional(Type.String({ maxLength: 120 })),
+});
+export type HoursException = Static<typeof HoursExceptionSchema>;
+
+export const OpeningHoursSchema = Type.Object({
+  weekly: Type.Object(Object.fromEntries(WEEKDAYS.map((d) => [d, DayIntervals])) as Record<Weekday, typeof DayIntervals>, {
+    description: "each weekday's open intervals in local time; an empty list = closed that day",
+  }),
+  exceptions: Type.Array(HoursExceptionSchema, { maxItems: 400, description: "dates that differ from the weekly schedule" }),
+});
+export type OpeningHours = Static<typeof OpeningHoursSchema>;
+export const openingHoursValidator = compile(OpeningHoursSchema);
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Problems beyond the schema: close after open, no overlaps within a day, one exception per date. Empty when fine. */
+export function hoursProblems(h: OpeningHours): string[] {
+  const out: string[] = [];
+  const day = (where: string, intervals: readonly HoursInterval[]) => {
+    const sorted = [...intervals].sort((a, b) => minutesOf(a.open) - minutesOf(b.open));
+    sorted.forEach((iv, i) => {
+      if (minutesOf(iv.close) <= minutesOf(iv.open)) out.push(`${where}: ${iv.open}-${iv.close} closes before it opens (split a night opening at 24:00)`);
+      const prev = sorted[i - 1];
+      if (prev && minutesOf(iv.open) < minutesOf(prev.close)) out.push(`${where}: ${prev.open}-${prev.close} and ${iv.open}-${iv.close} overlap`);
+    });
+  };
+  for (const d of WEEKDAYS) day(d, h.weekly[d]);
+  const seen = new Set<string>();
+  for (const e of h.exceptions) {
+    if (seen.has(e.date)) out.push(`${e.date}: more than one exception`);
+    seen.add(e.date);
+    const [y, m, dd] = e.date.split("-").map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, dd));
+    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== dd) out.push(`${e.date}: not a date`);
+    day(e.date, e.intervals);
+  }
+  return out;
+}
+
+/** A local date as days since 1970-01-01 (the "civil day number"), and back. */
+const civilOf = (date: string): number => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY);
+};
+export const dateOfCivil = (civil: number): string => new Date(civil * DAY).toISOString().slice(0, 10);
+/** ISO weekday of a civil day: 0 = Monday .. 6 = Sunday (1970-01-01 was a Thursday). */
+const weekdayOfCivil = (civil: number): number => (((civil + 3) % 7) + 7) % 7;
+
+/** The local date (YYYY-MM-DD) holding `ts` in `timeZone`. */
+export function localDate(ts: number, timeZone: string): string {
+  return dateOfCivil(Math.floor((ts + offsetMs(ts, timeZone)) / DAY));
+}
+
+/** The intervals of one local date: its exception when there is one, else its weekday's. */
+export function hoursOfDate(h: OpeningHours, date: string): readonly HoursInterval[] {
+  const ex = h.exceptions.find((e) => e.date === date);
+  if (ex) return ex.intervals;
+  return h.weekly[WEEKDAYS[weekdayOfCivil(civilOf(date))]!];
+}
+
+/**
+ * The first instant whose local wall clock reads at least `minutes` past midnight of the local date
+ * `civil` (wall clock = ts + the zone's offset at ts). Offsets change at most once within the
+ * ±14 hours around a local time (true of every IANA zone).
+ */
+export function wallToUtc(civil: number, minutes: number, timeZone: string): number {
+  const wall = civil * DAY + minutes * MINUTE;
+  const before = offsetMs(wall - 14 * HOUR, timeZone);
+  const after = offsetMs(wall + 14 * HOUR, timeZone);
+  const candidates = [wall - before, wall - after].filter((t) => t + offsetMs(t, timeZone) === wall);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // In a gap (the clock jumps over `wall`): the instant of the jump, the first with the later offset.
+  let lo = wall - after; // wall clock here is before the jump... search (lo, hi] for the change
+  let hi = wall - before;
+  if (lo > hi) [lo, hi] = [hi, lo];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (mid + offsetMs(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** A [from, to) stretch of time, epoch ms. */
+export interface Interval {
+  from: number;
+  to: number;
+}
+
+/** The open intervals of one local date, as UTC instants, ascending and merged. */
+function dateIntervals(h: OpeningHours, civil: number, timeZone: string): Interval[] {
+  const date = dateOfCivil(civil);
+  return [...hoursOfDate(h, date)]
+    .sort((a, b) => minutesOf(a.open) - minutesOf(b.open))
+    .map((iv) => ({ from: wallToUtc(civil, minutesOf(iv.open), timeZone), to: wallToUtc(civil, minutesOf(iv.close), timeZone) }))
+    .filter((iv) => iv.to > iv.from);
+}
+
+/** Every open interval overlapping `range`, clipped to it, ascending, disjoint, touching ones merged. */
+export function openIntervals(h: OpeningHours, range: Range, timeZone: string): Interval[] {
+  if (!(range.to > range.from)) return [];
+  const first = Math.floor((range.from + offsetMs(range.from, timeZone)) / DAY) - 1;
+  const last = Math.floor((range.to + offsetMs(range.to, timeZone)) / DAY) + 1;
+  const out: Interval[] = [];
+  for (let c = first; c <= last; c++) {
+    for (const iv of dateIntervals(h, c, timeZone)) {
+      const from = Math.max(iv.from, range.from);
+      const to = Math.min(iv.to, range.to);
+      if (to <= from) continue;
+      const prev = out[out.length - 1];
+      if (prev && from <= prev.to) prev.to = Math.max(prev.to, to);
+      else out.push({ from, to });
+    }
+  }
+  return out;
+}
+
+/** Whether the store is open at `ts`. */
+export function isOpen(h: OpeningHours, ts: number, timeZone: string): boolean {
+  return openIntervals(h, { from: ts, to: ts + 1 }, timeZone).length > 0;
+}
+
+/** When the local date `date` (YYYY-MM-DD) closes for the day: the end of its last interval, or null when closed all day. */
+export function closingTime(h: OpeningHours, date: string, timeZone: string): number | null {
+  const ivs = dateIntervals(h, civilOf(date), timeZone);
+  return ivs.length > 0 ? ivs[ivs.length - 1]!.to : null;
+}
+
+/** Hours open every day 00:00-24:00: what a store without opening hours is treated as. */
+export const ALWAYS_OPEN: OpeningHours = {
+  weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "00:00", close: "24:00" }]])) as OpeningHours["weekly"],
+  exceptions: [],
+};
