@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { acknowledgeAlert, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertState } from "./evaluate.js";
+import { acknowledgeAlert, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertRulesState } from "./evaluate.js";
 import type { Alert, AlertNotification, AlertRule } from "./types.js";
 
 const T0 = Date.UTC(2026, 10, 30, 9);
@@ -33,7 +33,7 @@ interface Run {
 
 /** Runs a trace; with `restarts`, the state is rebuilt from the stored alerts where a step says so. */
 function run(rule: AlertRule, steps: readonly Step[], restarts: boolean): Run {
-  let state: AlertState = {};
+  let state: AlertRulesState = {};
   const db = new Map<string, Alert>();
   const store = (changed: Alert[]) => changed.forEach((a) => db.set(a.id, a));
   let now = T0;

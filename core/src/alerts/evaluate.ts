@@ -42,10 +42,10 @@ export interface RuleState {
 }
 
 /** Per rule id. */
-export type AlertState = Readonly<Record<string, RuleState>>;
+export type AlertRulesState = Readonly<Record<string, RuleState>>;
 
 export interface AlertStep {
-  state: AlertState;
+  state: AlertRulesState;
   notifications: AlertNotification[];
   /** Alerts created or changed by the step (to store): active ones and those just resolved. */
   changed: Alert[];
@@ -113,7 +113,7 @@ const notify = (type: AlertNotificationType, alert: Alert, rule: AlertRule, at: 
 });
 
 /** One evaluation of a store's rules at `now`. Rules missing from `rules` but in `state` are resolved and forgotten. */
-export function alertStep(state: AlertState, rules: readonly AlertRule[], figures: AlertFigures, now: number): AlertStep {
+export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], figures: AlertFigures, now: number): AlertStep {
   const next: Record<string, RuleState> = {};
   const notifications: AlertNotification[] = [];
   const changed: Alert[] = [];
@@ -179,7 +179,7 @@ export function alertStep(state: AlertState, rules: readonly AlertRule[], figure
  * Acknowledge an active alert: it stays active (until its condition ends) and is marked with who
  * and when. Acknowledging twice keeps the first; an unknown or resolved alert changes nothing.
  */
-export function acknowledgeAlert(state: AlertState, rules: readonly AlertRule[], alertId: string, by: string, now: number): AlertStep {
+export function acknowledgeAlert(state: AlertRulesState, rules: readonly AlertRule[], alertId: string, by: string, now: number): AlertStep {
   for (const [ruleId, rs] of Object.entries(state)) {
     if (rs.active?.id !== alertId) continue;
     if (rs.active.state === "acknowledged") return { state, notifications: [], changed: [] };
@@ -198,7 +198,7 @@ export function acknowledgeAlert(state: AlertState, rules: readonly AlertRule[],
  * The state after a restart, from the stored alerts: each rule's active alert (firing or
  * acknowledged) and its latest resolve. Waits in progress are not stored: they start again.
  */
-export function restoreAlertState(stored: readonly Alert[]): AlertState {
+export function restoreAlertState(stored: readonly Alert[]): AlertRulesState {
   const out: Record<string, RuleState> = {};
   for (const a of stored) {
     const rs = (out[a.ruleId] ??= { pendingSince: null, active: null, lastResolvedAt: null });

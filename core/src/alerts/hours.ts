@@ -115,13 +115,13 @@ export function wallToUtc(civil: number, minutes: number, timeZone: string): num
 }
 
 /** A [from, to) stretch of time, epoch ms. */
-export interface Interval {
+export interface OpenInterval {
   from: number;
   to: number;
 }
 
 /** The open intervals of one local date, as UTC instants, ascending and merged. */
-function dateIntervals(h: OpeningHours, civil: number, timeZone: string): Interval[] {
+function dateIntervals(h: OpeningHours, civil: number, timeZone: string): OpenInterval[] {
   const date = dateOfCivil(civil);
   return [...hoursOfDate(h, date)]
     .sort((a, b) => minutesOf(a.open) - minutesOf(b.open))
@@ -130,11 +130,11 @@ function dateIntervals(h: OpeningHours, civil: number, timeZone: string): Interv
 }
 
 /** Every open interval overlapping `range`, clipped to it, ascending, disjoint, touching ones merged. */
-export function openIntervals(h: OpeningHours, range: Range, timeZone: string): Interval[] {
+export function openIntervals(h: OpeningHours, range: Range, timeZone: string): OpenInterval[] {
   if (!(range.to > range.from)) return [];
   const first = Math.floor((range.from + offsetMs(range.from, timeZone)) / DAY) - 1;
   const last = Math.floor((range.to + offsetMs(range.to, timeZone)) / DAY) + 1;
-  const out: Interval[] = [];
+  const out: OpenInterval[] = [];
   for (let c = first; c <= last; c++) {
     for (const iv of dateIntervals(h, c, timeZone)) {
       const from = Math.max(iv.from, range.from);

@@ -140,4 +140,41 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_SQL,
   },
+  {
+    version: 6,
+    name: "webhooks and their delivery queue and log",
+    sql: `
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        store TEXT NOT NULL,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        created_at INTEGER NOT NULL,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        failing_since INTEGER
+      ) STRICT;
+      CREATE INDEX webhooks_by_store ON webhooks (store, created_at);
+      -- The durable queue (status 'pending') and the log: seq orders a hook's deliveries.
+      CREATE TABLE webhook_deliveries (
+        -- rowid: a new row always numbers above every row still stored (a hook's order holds)
+        seq INTEGER PRIMARY KEY,
+        hook_id TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'given_up')),
+        last_error TEXT,
+        response_status INTEGER,
+        finished_at INTEGER,
+        UNIQUE (hook_id, delivery_id)
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (hook_id, seq) WHERE status = 'pending';
+    `,
+  },
 ];

@@ -57,8 +57,10 @@ import type {
   TokenCheck,
   TokenInfo,
   TokensStore,
+  WebhooksStore,
   ZoneSales,
 } from "../storage/types.js";
+import { deliveryOf, hookInfo, newHookId, type DeliveryRow, type HookRow } from "../db/repos/webhooks.js";
 import * as agg from "./aggregates.js";
 import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
@@ -661,6 +663,108 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   const audit = pgAudit(read, write);
   const digests = pgDigests(read, write);
 
+  const HOOK = "id, store, url, events, enabled, disabled_reason, created_at, consecutive_failures, failing_since";
+  const DELIVERY = "seq, hook_id, delivery_id, type, payload, created_at, attempts, next_attempt_at, status, last_error, response_status, finished_at";
+  const hookRow = (r: HookRow | undefined) => (r ? hookInfo(r) : undefined);
+  const getHook = async (q: PgQueryable, id: string) => hookRow((await q.query<HookRow>(`SELECT ${HOOK} FROM webhooks WHERE id = $1`, [id])).rows[0]);
+  const webhooks: WebhooksStore = {
+    create: (store, hook, now) =>
+      write(async (q) => {
+        const { rows } = await q.query<HookRow>(
+          `INSERT INTO webhooks (id, store, url, secret, events, enabled, created_at) VALUES ($1, $2, $3, $4, $5, true, $6) RETURNING ${HOOK}`,
+          [newHookId(), store, hook.url, hook.secret, JSON.stringify(hook.events), now],
+        );
+        return hookInfo(rows[0]!);
+      }),
+    get: (id) => read((q) => getHook(q, id)),
+    list: (store) => read(async (q) => (await q.query<HookRow>(`SELECT ${HOOK} FROM webhooks WHERE store = $1 ORDER BY created_at, id`, [store])).rows.map(hookInfo)),
+    secret: (id) => read(async (q) => (await q.query<{ secret: string }>("SELECT secret FROM webhooks WHERE id = $1", [id])).rows[0]?.secret),
+    update: (id, change) =>
+      atomic(async (q) => {
+        const before = hookRow((await q.query<HookRow>(`SELECT ${HOOK} FROM webhooks WHERE id = $1 FOR UPDATE`, [id])).rows[0]);
+        if (!before) return undefined;
+        const enabling = change.enabled === true && !before.enabled;
+        const enabled = change.enabled ?? before.enabled;
+        const reason = enabled ? null : change.disabledReason !== undefined ? change.disabledReason : before.disabledReason;
+        const { rows } = await q.query<HookRow>(
+          `UPDATE webhooks SET url = $1, events = $2, enabled = $3, disabled_reason = $4,
+             consecutive_failures = CASE WHEN $5 THEN 0 ELSE consecutive_failures END,
+             failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END
+           WHERE id = $6 RETURNING ${HOOK}`,
+          [change.url ?? before.url, JSON.stringify(change.events ?? before.events), enabled, reason, enabling, id],
+        );
+        return hookRow(rows[0]);
+      }),
+    setHealth: (id, h) =>
+      write(
+        async (q) =>
+          void (await q.query("UPDATE webhooks SET consecutive_failures = $1, failing_since = $2, enabled = $3, disabled_reason = $4 WHERE id = $5", [
+            h.consecutiveFailures,
+            h.failingSince,
+            h.enabled,
+            h.enabled ? null : h.disabledReason,
+            id,
+          ])),
+      ),
+    remove: (id) =>
+      atomic(async (q) => {
+        await q.query("DELETE FROM webhook_deliveries WHERE hook_id = $1", [id]);
+        return ((await q.query("DELETE FROM webhooks WHERE id = $1", [id])).rowCount ?? 0) > 0;
+      }),
+    enqueue: (hookId, d, now) =>
+      write(async (q) => {
+        const { rows } = await q.query<DeliveryRow>(
+          `INSERT INTO webhook_deliveries (hook_id, delivery_id, type, payload, created_at, next_attempt_at, status)
+           VALUES ($1, $2, $3, $4, $5, $5, 'pending') ON CONFLICT (hook_id, delivery_id) DO NOTHING RETURNING ${DELIVERY}`,
+          [hookId, d.deliveryId, d.type, d.payload, now],
+        );
+        return rows[0] ? deliveryOf(rows[0]) : undefined;
+      }),
+    heads: () =>
+      read(
+        async (q) =>
+          (
+            await q.query<DeliveryRow>(
+              `SELECT DISTINCT ON (d.hook_id) ${DELIVERY.split(", ").map((c) => `d.${c}`).join(", ")}
+               FROM webhook_deliveries d JOIN webhooks w ON w.id = d.hook_id
+               WHERE w.enabled AND d.status = 'pending' ORDER BY d.hook_id, d.seq`,
+            )
+          ).rows.map(deliveryOf),
+      ),
+    head: (hookId) =>
+      read(async (q) => {
+        const r = (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`, [hookId])).rows[0];
+        return r ? deliveryOf(r) : undefined;
+      }),
+    recordAttempt: (hookId, deliveryId, a) =>
+      write(
+        async (q) =>
+          void (await q.query(
+            `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6
+             WHERE hook_id = $7 AND delivery_id = $8`,
+            [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId],
+          )),
+      ),
+    getDelivery: (hookId, deliveryId) =>
+      read(async (q) => {
+        const r = (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND delivery_id = $2`, [hookId, deliveryId])).rows[0];
+        return r ? deliveryOf(r) : undefined;
+      }),
+    deliveries: (hookId, limit = 100) =>
+      read(async (q) => (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 ORDER BY seq DESC LIMIT $2`, [hookId, limit])).rows.map(deliveryOf)),
+    prune: (hookId, keep) =>
+      write(
+        async (q) =>
+          (
+            await q.query(
+              `DELETE FROM webhook_deliveries WHERE hook_id = $1 AND status <> 'pending' AND seq NOT IN
+                 (SELECT seq FROM webhook_deliveries WHERE hook_id = $1 AND status <> 'pending' ORDER BY seq DESC LIMIT $2)`,
+              [hookId, keep],
+            )
+          ).rowCount ?? 0,
+      ),
+  };
+
   const storage: PgStorage = {
     kind: "postgres",
     pool: core.pool,
@@ -672,6 +776,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     departments,
     experiments,
     aggregates,
+    webhooks,
     audit,
     digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),

@@ -36,7 +36,9 @@ export const TIME_PARTITIONED = { events: "ts", visits: "enter_ts", trips: "star
 export type TimePartitionedTable = keyof typeof TIME_PARTITIONED;
 
 /** Small tables looked up without a store (Citus: reference tables, copied to every node). */
-export const REFERENCE_TABLES = ["stores", "agents", "tokens", "experiments"] as const;
+// Webhooks and their deliveries are found by hook id across stores (the dispatcher serves every
+// store's hooks) and stay small (the log is pruned per hook).
+export const REFERENCE_TABLES = ["stores", "agents", "tokens", "experiments", "store_groups", "store_group_members", "webhooks", "webhook_deliveries"] as const;
 /** Tables of the cluster's own bookkeeping (leases, servers): on Citus, local to the coordinator. */
 export const CLUSTER_TABLES = ["cluster_servers", "shard_leases"] as const;
 
@@ -344,5 +346,41 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_PG_SQL,
+  },
+  {
+    version: 6,
+    name: "webhooks and their delivery queue and log",
+    sql: `
+      CREATE TABLE webhooks (
+        id ${K} PRIMARY KEY,
+        store ${K},
+        url text NOT NULL,
+        secret text NOT NULL,
+        events jsonb NOT NULL,
+        enabled boolean NOT NULL DEFAULT true,
+        disabled_reason text,
+        created_at bigint NOT NULL,
+        consecutive_failures integer NOT NULL DEFAULT 0,
+        failing_since bigint
+      );
+      CREATE INDEX webhooks_by_store ON webhooks (store, created_at);
+      -- The durable queue (status 'pending') and the log: seq orders a hook's deliveries.
+      CREATE TABLE webhook_deliveries (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        hook_id ${K},
+        delivery_id ${K},
+        type text NOT NULL,
+        payload text NOT NULL,
+        created_at bigint NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'given_up')),
+        last_error text,
+        response_status integer,
+        finished_at bigint,
+        UNIQUE (hook_id, delivery_id)
+      );
+      CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (hook_id, seq) WHERE status = 'pending';
+    `,
   },
 ];

@@ -27,6 +27,7 @@ import { spansOf } from "../aggregates/spans.js";
 import { StoreAnalytics } from "../analytics/store-analytics.js";
 import { adminContract } from "./contract-admin.js";
 import type { SaleRow, Storage } from "./types.js";
+import { webhooksContract } from "./contract-webhooks.js";
 
 export interface ContractStorage {
   storage: Storage;
@@ -98,6 +99,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
   const test = (title: string, fn: (s: Storage) => Promise<void>) => it(title, () => withStorage(fn), 30_000);
 
   describe(`storage contract: ${name}`, () => {
+    webhooksContract(test);
     describe("audit log, digests, agent revocation", () => adminContract(test));
     describe("events", () => {
       test("insertMany says which events are new; a repeated id of the same store is a duplicate, even within one call", async (s) => {

@@ -19,11 +19,12 @@ import { ExperimentsRepo } from "../db/repos/experiments.js";
 import { SalesRepo } from "../db/repos/sales.js";
 import { StoresRepo } from "../db/repos/stores.js";
 import { TokensRepo } from "../db/repos/tokens.js";
+import { WebhooksRepo } from "../db/repos/webhooks.js";
 import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
 import { verifyPasswordAsync } from "../auth/secrets.js";
-import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore } from "./types.js";
+import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore, WebhooksStore } from "./types.js";
 
 /** A FIFO lock: holders run one at a time, in the order they asked. */
 class AsyncLock {
@@ -71,6 +72,7 @@ class SqliteCore {
   readonly departments: DepartmentsRepo;
   readonly experiments: ExperimentsRepo;
   readonly aggregates: AggregatesRepo;
+  readonly webhooks: WebhooksRepo;
   readonly audit: AuditRepo;
   readonly digests: DigestsRepo;
   closed = false;
@@ -84,6 +86,7 @@ class SqliteCore {
     this.departments = new DepartmentsRepo(db);
     this.experiments = new ExperimentsRepo(db);
     this.aggregates = new AggregatesRepo(db);
+    this.webhooks = new WebhooksRepo(db);
     this.audit = new AuditRepo(db);
     this.digests = new DigestsRepo(db);
   }
@@ -246,6 +249,24 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     settle: (id, outcome) => r.write(() => core.digests.settle(id, outcome)),
   };
 
+  const w = core.webhooks;
+  const webhooks: WebhooksStore = {
+    create: (store, hook, now) => r.write(() => w.create(store, hook, now)),
+    get: (id) => r.read(() => w.get(id)),
+    list: (store) => r.read(() => w.list(store)),
+    secret: (id) => r.read(() => w.secret(id)),
+    update: (id, change) => r.write(() => w.update(id, change)),
+    setHealth: (id, health) => r.write(() => w.setHealth(id, health)),
+    remove: (id) => r.write(() => w.remove(id)),
+    enqueue: (hookId, d, now) => r.write(() => w.enqueue(hookId, d, now)),
+    heads: () => r.read(() => w.heads()),
+    head: (hookId) => r.read(() => w.head(hookId)),
+    recordAttempt: (hookId, deliveryId, a) => r.write(() => w.recordAttempt(hookId, deliveryId, a)),
+    getDelivery: (hookId, deliveryId) => r.read(() => w.getDelivery(hookId, deliveryId)),
+    deliveries: (hookId, limit) => r.read(() => w.deliveries(hookId, limit)),
+    prune: (hookId, keep) => r.write(() => w.prune(hookId, keep)),
+  };
+
   const storage: Storage = {
     kind: "sqlite",
     stores,
@@ -256,6 +277,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     departments,
     experiments,
     aggregates,
+    webhooks,
     audit,
     digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(new Error("storage: this transaction has ended"))) : transaction(core, fn)),

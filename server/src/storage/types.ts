@@ -277,6 +277,65 @@ export interface DigestsStore {
   settle(id: string, outcome: { ok: true; at: number } | { ok: false; error: string; period: string; previous: string | null }): Promise<void>;
 }
 
+// ---- webhooks (issue 14.4) ----
+
+/** A store's webhook as listed: never its secret (shown once, on creation). */
+export interface WebhookInfo {
+  id: string;
+  store: string;
+  url: string;
+  /** Notification types it receives (e.g. "alert.firing"); empty: every type. */
+  events: string[];
+  enabled: boolean;
+  /** Why it was disabled (by the dispatcher after repeated failures, or by an admin), or null. */
+  disabledReason: string | null;
+  createdAt: number;
+  /** Failed attempts in a row since the last success. */
+  consecutiveFailures: number;
+  /** When the current run of failures began, or null. */
+  failingSince: number | null;
+}
+
+export type WebhookDeliveryStatus = "pending" | "delivered" | "given_up";
+
+/** One message to one hook: the durable queue (pending) and the delivery log (delivered, given up). */
+export interface WebhookDelivery {
+  /** Sent as `Footfall-Delivery`: the same on every attempt (receivers dedupe on it). */
+  deliveryId: string;
+  hookId: string;
+  /** Order within the hook: deliveries go out in this order, one at a time. */
+  seq: number;
+  type: string;
+  /** The JSON body, exactly as signed and sent. */
+  payload: string;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  status: WebhookDeliveryStatus;
+  lastError: string | null;
+  responseStatus: number | null;
+  /** When it was delivered or given up, else null. */
+  finishedAt: number | null;
+}
+
+/** What an attempt changes on a delivery. */
+export interface DeliveryAttempt {
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  responseStatus: number | null;
+  finishedAt: number | null;
+}
+
+/** A hook's failure bookkeeping, written by the dispatcher after each attempt. */
+export interface WebhookHealth {
+  consecutiveFailures: number;
+  failingSince: number | null;
+  enabled: boolean;
+  disabledReason: string | null;
+}
+
 // ---- the sub-stores ----
 
 /** Stores and their versioned layouts. */
@@ -451,6 +510,39 @@ export interface AggregatesStore {
   deleteRollupsBefore(store: string, before: number): Promise<number>;
 }
 
+/**
+ * Webhooks per store, and their durable delivery queue and log. The secret is stored as it is
+ * (it signs every request) and returned only by `create` and `secret`.
+ */
+export interface WebhooksStore {
+  create(store: string, hook: { url: string; events: readonly string[]; secret: string }, now: number): Promise<WebhookInfo>;
+  get(id: string): Promise<WebhookInfo | undefined>;
+  /** A store's hooks, oldest first. */
+  list(store: string): Promise<WebhookInfo[]>;
+  /** The signing secret, or undefined when the hook is unknown. */
+  secret(id: string): Promise<string | undefined>;
+  /** Change url, events or enabled (enabling clears the reason and the failure run); the hook as changed, or undefined. */
+  update(id: string, change: { url?: string; events?: readonly string[]; enabled?: boolean; disabledReason?: string | null }): Promise<WebhookInfo | undefined>;
+  setHealth(id: string, health: WebhookHealth): Promise<void>;
+  /** Delete the hook and its deliveries; false when unknown. */
+  remove(id: string): Promise<boolean>;
+  /**
+   * Queue a delivery at the end of the hook's queue (pending, due at `now`); undefined when the
+   * hook already holds this delivery id (a notification queued twice goes out once).
+   */
+  enqueue(hookId: string, d: { deliveryId: string; type: string; payload: string }, now: number): Promise<WebhookDelivery | undefined>;
+  /** Every enabled hook's first pending delivery (lowest seq), by hook id. */
+  heads(): Promise<WebhookDelivery[]>;
+  /** The first pending delivery of one hook, or undefined. */
+  head(hookId: string): Promise<WebhookDelivery | undefined>;
+  recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt): Promise<void>;
+  getDelivery(hookId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** The hook's deliveries, newest first (`limit`, default 100). */
+  deliveries(hookId: string, limit?: number): Promise<WebhookDelivery[]>;
+  /** Delete a hook's finished deliveries but the newest `keep`; how many went. */
+  prune(hookId: string, keep: number): Promise<number>;
+}
+
 /** Everything the server keeps, behind one object. */
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
@@ -462,6 +554,7 @@ export interface Storage {
   readonly departments: DepartmentsStore;
   readonly experiments: ExperimentsStore;
   readonly aggregates: AggregatesStore;
+  readonly webhooks: WebhooksStore;
   readonly audit: AuditStore;
   readonly digests: DigestsStore;
   /**
