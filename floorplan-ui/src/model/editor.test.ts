@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -162,5 +162,36 @@ describe("the store's currency", () => {
     expect(bad.draft.currency).toBe("EUR");
     expect(bad.message?.text).toMatch(/not a currency code/);
     expect(toLayoutInput(run(s, { type: "setCurrency", currency: "" }).draft, 0).currency).toBeUndefined();
+  });
+});
+
+describe("moving a zone by its body", () => {
+  const two = () => initialEditor("demo", { ...layout, zones: [...layout.zones, { id: "promo", name: "Promo", kind: "zone", polygon: [[10, 1], [12, 1], [12, 3], [10, 3]] }] } as unknown as Layout);
+  const ON = { on: true, tolerance: 0.2 };
+  it("moves every corner by the dragged distance in 0.25 m steps, as one undo step", () => {
+    const s = run(start(), { type: "moveZone", zone: "fruit", delta: [1, 1], snap: ON }, { type: "moveZone", zone: "fruit", delta: [2.1, 0.9], snap: ON }, { type: "endDrag" });
+    expect(s.draft.zones[0]!.polygon).toEqual([[3, 2], [7, 2], [7, 5], [3, 5]]);
+    expect(s.past).toHaveLength(1);
+    expect(run(s, { type: "undo" }).draft.zones[0]!.polygon).toEqual(layout.zones[0]!.polygon);
+  });
+  it("snaps onto a neighbour's edge when it comes near one", () => {
+    const s = run(two(), { type: "moveZone", zone: "fruit", delta: [4.9, 0.3], snap: ON }, { type: "endDrag" });
+    // Fruit's right edge (x = 5 + 4.9) lands on Promo's left edge (x = 10).
+    expect(s.draft.zones[0]!.polygon.map((p) => p[0])).toEqual([6, 10, 10, 6]);
+    expect(zoneOverlaps(s.draft)).toEqual([]);
+  });
+  it("puts the zone back when the move would leave the floor", () => {
+    const s = run(start(), { type: "moveZone", zone: "fruit", delta: [30, 0], snap: ON }, { type: "endDrag" });
+    expect(s.draft.zones[0]!.polygon).toEqual(layout.zones[0]!.polygon);
+    expect(s.message?.text).toContain("Move undone");
+  });
+});
+
+describe("zoneOverlaps", () => {
+  it("names the zones that share floor and how much, but not zones that only touch", () => {
+    const s = initialEditor("demo", { ...layout, zones: [...layout.zones, { id: "promo", name: "Promo", kind: "zone", polygon: [[4, 2], [8, 2], [8, 5], [4, 5]] }, { id: "deli", name: "Deli", kind: "zone", polygon: [[8, 2], [9, 2], [9, 5], [8, 5]] }] } as unknown as Layout);
+    const o = zoneOverlaps(s.draft);
+    expect(o.map((x) => [x.a.id, x.b.id])).toEqual([["fruit", "promo"]]);
+    expect(o[0]!.area).toBeCloseTo(2, 9);
   });
 });

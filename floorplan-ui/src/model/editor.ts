@@ -3,7 +3,8 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { isId, layoutInputValidator, layoutProblems, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { isId, layoutInputValidator, layoutProblems, overlapArea, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
   width: number;
@@ -51,7 +52,9 @@ export type EditorAction =
   | { type: "addCorner"; point: readonly [number, number]; closeRadius: number }
   | { type: "removeLastCorner" }
   | { type: "finishDrawing" }
-  | { type: "dragCorner"; zone: string; index: number; point: readonly [number, number] }
+  | { type: "dragCorner"; zone: string; index: number; point: readonly [number, number]; snap?: SnapSettings }
+  /** The zone dragged by its body: `delta` (metres) from where the drag began. */
+  | { type: "moveZone"; zone: string; delta: readonly [number, number]; snap: SnapSettings }
   | { type: "endDrag" }
   | { type: "insertCorner"; zone: string; after: number; point: readonly [number, number] }
   | { type: "deleteCorner"; zone: string; index: number }
@@ -64,13 +67,12 @@ export type EditorAction =
   | { type: "dismiss" };
 
 const HISTORY = 100;
-/** Corners snap to this grid, in metres. */
-export const SNAP_M = 0.1;
+export { SNAP_M };
 
 export const EMPTY_FLOOR: Floor = { width: 30, height: 20 };
 
 export function snap(v: number): number {
-  return Number((Math.round(v / SNAP_M) * SNAP_M).toFixed(3)) + 0; // `+ 0` turns -0 into 0
+  return roundTo(v, SNAP_M);
 }
 const snapPoint = (p: readonly [number, number]): FloorPoint => [snap(p[0]), snap(p[1])] as FloorPoint;
 
@@ -89,7 +91,10 @@ const refuse = (s: EditorState, text: string): EditorState => ({ ...s, message: 
 
 /** Problems of one zone's polygon on the draft's floor, in layoutProblems' words (without the JSON path). */
 export function polygonProblems(floor: Floor, zone: Zone): string[] {
-  return layoutProblems({ timezone: "UTC", floor, zones: [zone] }).map(stripPath);
+  // The zone alone: problems of its polygon only (a queue's queueFor names zones this call leaves out).
+  return layoutProblems({ timezone: "UTC", floor, zones: [zone] })
+    .filter((p) => /^\/zones\/\d+\/polygon:/.test(p))
+    .map(stripPath);
 }
 const stripPath = (p: string) => p.replace(/^\/[^:]*: /, "");
 
@@ -173,7 +178,18 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     }
     case "dragCorner": {
       const base = s.gesture ?? s.draft;
-      const draft = replaceZone(s.draft, a.zone, (z) => ({ ...z, polygon: z.polygon.map((p, i) => (i === a.index ? snapPoint(a.point) : p)) }));
+      const others = a.snap ? otherPolygons(base, a.zone) : [];
+      const point = a.snap ? snapCorner(a.point, others, a.snap) : snapPoint(a.point);
+      const draft = replaceZone(s.draft, a.zone, (z) => ({ ...z, polygon: z.polygon.map((p, i) => (i === a.index ? point : p)) }));
+      return { ...s, draft, gesture: base, selected: a.zone };
+    }
+    case "moveZone": {
+      const base = s.gesture ?? s.draft;
+      const zone = base.zones.find((z) => z.id === a.zone);
+      if (!zone) return s;
+      const [dx, dy] = snapMove(zone.polygon, a.delta, otherPolygons(base, a.zone), a.snap);
+      const polygon = zone.polygon.map(([x, y]) => [roundTo(x + dx, 0.001), roundTo(y + dy, 0.001)] as FloorPoint);
+      const draft = replaceZone(base, a.zone, (z) => (dx === 0 && dy === 0 ? z : { ...z, polygon }));
       return { ...s, draft, gesture: base, selected: a.zone };
     }
     case "endDrag": {
@@ -237,6 +253,8 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
   }
 }
 
+const otherPolygons = (draft: Draft, zone: string) => draft.zones.filter((z) => z.id !== zone).map((z) => z.polygon);
+
 function keepSelection(draft: Draft, selected: string | null): string | null {
   return selected && draft.zones.some((z) => z.id === selected) ? selected : null;
 }
@@ -264,4 +282,27 @@ export function draftProblems(draft: Draft): Problem[] {
     const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
     return { zone: zone?.id ?? null, text: zone ? `${zone.name || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
   });
+}
+
+export interface Overlap {
+  a: Zone;
+  b: Zone;
+  /** Square metres the two zones share. */
+  area: number;
+}
+/**
+ * Pairs of zones that share floor (more than 0.01 m²: zones that only touch do not count). Saving
+ * is allowed (a display inside a department may be meant), but the editor warns: a visitor inside
+ * both is counted in both.
+ */
+export function zoneOverlaps(draft: Draft, minArea = 0.01): Overlap[] {
+  const out: Overlap[] = [];
+  const zones = draft.zones;
+  for (let i = 0; i < zones.length; i++) {
+    for (let j = i + 1; j < zones.length; j++) {
+      const area = overlapArea(zones[i]!.polygon, zones[j]!.polygon);
+      if (area > minArea) out.push({ a: zones[i]!, b: zones[j]!, area });
+    }
+  }
+  return out;
 }
