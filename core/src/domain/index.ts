@@ -11,3 +11,4 @@ export * from "./calendar.js";
 export * from "./traffic.js";
 export * from "./occupancy.js";
 export * from "./live-occupancy.js";
+export * from "./queues.js";

@@ -4,7 +4,8 @@ import { LIMITS } from "./limits.js";
 import { compile } from "./validate.js";
 import { isSimplePolygon, polygonArea, polygonWithin, type FloorPoint } from "../domain/geometry.js";
 
-export const ZONE_KINDS = ["entrance", "zone", "checkout", "fitting-room", "other"] as const;
+/** (v1.1) `queue`: a waiting line for the zone named in `queueFor` (its occupancy is the queue's length, its closed visits are waits). */
+export const ZONE_KINDS = ["entrance", "zone", "checkout", "fitting-room", "other", "queue"] as const;
 export type ZoneKind = (typeof ZONE_KINDS)[number];
 
 const Point = Type.Tuple([Type.Number(), Type.Number()], { description: "[x, y] in metres, origin top-left" });
@@ -14,6 +15,7 @@ export const ZoneSchema = Type.Object({
   kind: Type.Union(ZONE_KINDS.map((k) => Type.Literal(k))),
   polygon: Type.Array(Point, { minItems: 3, maxItems: LIMITS.maxPolygonPoints }),
   capacity: Type.Optional(Type.Integer({ minimum: 0 })),
+  queueFor: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "(v1.1) for a zone of kind queue: the id of the zone it queues for (e.g. a checkout)" })),
 });
 export const FloorSchema = Type.Object({
   width: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: "metres" }),
@@ -63,7 +65,8 @@ export function isTimeZone(tz: string): boolean {
 
 /**
  * Problems a schema cannot see: time zone, duplicate zone ids, polygons that cross themselves,
- * have no area or leave the floor. Each names the zone and what to fix. Empty when the layout is sound.
+ * have no area or leave the floor, (v1.1) queues whose `queueFor` names no other non-queue zone of
+ * the layout. Each names the zone and what to fix. Empty when the layout is sound.
  */
 export function layoutProblems(layout: Pick<LayoutInput, "timezone" | "floor" | "zones">): string[] {
   const problems: string[] = [];
@@ -79,5 +82,35 @@ export function layoutProblems(layout: Pick<LayoutInput, "timezone" | "floor" | 
       problems.push(`${at}/polygon: zone "${zone.id}" leaves the floor (0..${layout.floor.width} x 0..${layout.floor.height} m)`);
     }
   });
+  problems.push(...queueProblems(layout.zones));
   return problems;
+}
+
+/**
+ * (v1.1) A zone of kind `queue` must name in `queueFor` another zone of the layout that is not a
+ * queue; a zone of another kind must not have `queueFor`. Each problem names the field.
+ */
+export function queueProblems(zones: readonly Pick<Zone, "id" | "kind" | "queueFor">[]): string[] {
+  const problems: string[] = [];
+  const byId = new Map(zones.map((z) => [z.id as string, z]));
+  zones.forEach((zone, i) => {
+    const at = `/zones/${i}/queueFor`;
+    if (zone.kind !== "queue") {
+      if (zone.queueFor !== undefined) problems.push(`${at}: zone "${zone.id}" is of kind "${zone.kind}"; only a zone of kind "queue" names the zone it queues for (remove queueFor or set kind to "queue")`);
+      return;
+    }
+    if (zone.queueFor === undefined) {
+      problems.push(`${at}: queue zone "${zone.id}" must name the zone it queues for (e.g. a checkout's id) in queueFor`);
+      return;
+    }
+    const target = byId.get(zone.queueFor);
+    if (!target) problems.push(`${at}: queue zone "${zone.id}" queues for "${zone.queueFor}", which is not a zone of this layout; use one of its zone ids`);
+    else if (target.kind === "queue") problems.push(`${at}: queue zone "${zone.id}" queues for "${zone.queueFor}", which is itself a queue; name the zone people are served in (e.g. a checkout)`);
+  });
+  return problems;
+}
+
+/** (v1.1) The queues of a layout: each zone of kind `queue` with the zone it queues for. */
+export function queuesOf(zones: readonly Pick<Zone, "id" | "kind" | "queueFor">[]): { zone: ZoneId; queueFor: ZoneId }[] {
+  return zones.flatMap((z) => (z.kind === "queue" && z.queueFor !== undefined ? [{ zone: z.id, queueFor: z.queueFor as ZoneId }] : []));
 }

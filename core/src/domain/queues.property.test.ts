@@ -1,0 +1,208 @@
+/**
+ * Queue figures against naive references: the busy time by walking every millisecond, the wait
+ * estimate by its definition, the wait quantiles by counting, the outcomes from explicit pairs,
+ * the weekday-hour grid by grouping visit by visit. And the layout rule for `queueFor`.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { layoutProblems, queuesOf, type Zone } from "../protocol/layout.js";
+import { localTime } from "./calendar.js";
+import { abandonmentRate, busyMs, estimateWait, queueOutcomes, waitByWeekdayHour, waitStats, type QueueVisit } from "./queues.js";
+
+const RUNS = { numRuns: 300 };
+
+const visit = fc
+  .record({ enter: fc.integer({ min: 0, max: 400 }), len: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }) })
+  .map(({ enter, len }): QueueVisit => ({ enterTs: enter, exitTs: len === null ? null : enter + len }));
+const visits = fc.array(visit, { maxLength: 25 });
+
+/** Milliseconds of [from, to) covered by some visit, one at a time. */
+function naiveBusy(vs: readonly QueueVisit[], from: number, to: number): number {
+  let n = 0;
+  for (let t = from; t < to; t++) if (vs.some((v) => v.enterTs <= t && t < (v.exitTs ?? to))) n++;
+  return n;
+}
+
+/** The p-th quantile by counting: the smallest wait with at least ceil(p n) waits at or below it. */
+function countingQuantile(xs: readonly number[], p: number): number {
+  const need = Math.max(1, Math.ceil(p * xs.length - 1e-9));
+  return [...xs].sort((a, b) => a - b).find((x) => xs.filter((y) => y <= x).length >= need)!;
+}
+
+describe("busyMs", () => {
+  it("is the measure of the union of the visits' intervals inside the window", () => {
+    fc.assert(
+      fc.property(visits, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), (vs, from, span) => {
+        expect(busyMs(vs, from, from + span)).toBe(naiveBusy(vs, from, from + span));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("estimateWait", () => {
+  const now = 500;
+  const windowMs = 300;
+  it("follows its definition: throughput with enough departures, else Little's law, else nothing", () => {
+    fc.assert(
+      fc.property(visits, fc.nat(12), (vs, length) => {
+        const e = estimateWait(now, length, vs, { windowMs, minDepartures: 3 });
+        const from = now - windowMs;
+        const waits = vs.filter((v) => v.exitTs !== null && v.exitTs >= from && v.exitTs < now).map((v) => v.exitTs! - v.enterTs);
+        const arrivals = vs.filter((v) => v.enterTs >= from && v.enterTs < now).length;
+        const busy = naiveBusy(
+          vs.filter((v) => v.enterTs < now),
+          from,
+          now,
+        );
+        expect(e.departures).toBe(waits.length);
+        expect(e.arrivalsPerMin).toBeCloseTo((arrivals / windowMs) * 60_000, 9);
+        expect(e.busyShare).toBeCloseTo(busy / windowMs, 12);
+        if (waits.length >= 3 && busy > 0) {
+          const mu = waits.length / busy;
+          const sorted = [...waits].sort((a, b) => a - b);
+          const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+          expect(e.method).toBe("throughput");
+          expect(e.estimatedWaitS!).toBeCloseTo((length > 0 ? (length + 1) / mu : Math.min(0.5 / mu, median)) / 1000, 9);
+        } else if (arrivals > 0) {
+          expect(e.method).toBe("littles-law");
+          expect(e.estimatedWaitS!).toBeCloseTo(length / (arrivals / windowMs) / 1000, 9);
+        } else {
+          expect(e.method).toBe("none");
+          expect(e.estimatedWaitS).toBeNull();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("never shrinks when the queue gets longer, with the same history", () => {
+    fc.assert(
+      fc.property(visits, fc.nat(12), fc.nat(5), (vs, length, more) => {
+        const a = estimateWait(now, length, vs, { windowMs });
+        const b = estimateWait(now, length + more, vs, { windowMs });
+        if (a.estimatedWaitS !== null) expect(b.estimatedWaitS!).toBeGreaterThanOrEqual(a.estimatedWaitS - 1e-12);
+      }),
+      RUNS,
+    );
+  });
+
+  it("with steady service of one person every 30 s and 4 waiting, estimates 5 services: 150 s", () => {
+    const vs: QueueVisit[] = [];
+    for (let i = 0; i < 40; i++) vs.push({ enterTs: i * 30_000, exitTs: i * 30_000 + 120_000 });
+    const e = estimateWait(40 * 30_000, 4, vs);
+    expect(e.method).toBe("throughput");
+    expect(e.estimatedWaitS).toBeCloseTo(150, 6);
+    expect(e.servedPerMin).toBeCloseTo(2, 6);
+  });
+});
+
+describe("waitStats", () => {
+  it("gives the mean, the median and the nearest-rank p90 in seconds", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { maxLength: 60 }), (ms) => {
+        const s = waitStats(ms);
+        if (ms.length === 0) {
+          expect(s).toBeNull();
+          return;
+        }
+        const sorted = [...ms].sort((a, b) => a - b);
+        const n = sorted.length;
+        const median = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+        expect(s!.n).toBe(n);
+        expect(s!.median).toBeCloseTo(median / 1000, 9);
+        expect(s!.p90).toBe(countingQuantile(ms, 0.9) / 1000);
+        expect(s!.mean).toBeCloseTo(ms.reduce((a, b) => a + b, 0) / n / 1000, 9);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("queueOutcomes", () => {
+  const queues = [
+    { zone: "q1", queueFor: "till" },
+    { zone: "q2", queueFor: "desk" },
+  ];
+  const zone = fc.constantFrom("q1", "q2", "till", "desk", "fruit", "entrance");
+  const trip = fc.record({ zones: fc.array(zone, { minLength: 1, maxLength: 8 }), count: fc.integer({ min: 1, max: 5 }), ongoing: fc.boolean() });
+
+  it("counts a join served when its queueFor zone comes next, pending at the end of an ongoing trip, else abandoned", () => {
+    fc.assert(
+      fc.property(fc.array(trip, { maxLength: 10 }), (trips) => {
+        const got = queueOutcomes(trips, queues);
+        for (const q of queues) {
+          const ref = { joins: 0, served: 0, abandoned: 0, pending: 0 };
+          for (const t of trips) {
+            const pairs = t.zones.map((z, i) => [z, t.zones[i + 1]] as const);
+            for (const [z, next] of pairs) {
+              if (z !== q.zone) continue;
+              ref.joins += t.count;
+              if (next === q.queueFor) ref.served += t.count;
+              else if (next === undefined && t.ongoing) ref.pending += t.count;
+              else ref.abandoned += t.count;
+            }
+          }
+          expect(got.get(q.zone)).toEqual(ref);
+          const o = got.get(q.zone)!;
+          expect(o.served + o.abandoned + o.pending).toBe(o.joins);
+          const rate = abandonmentRate(o);
+          if (o.served + o.abandoned === 0) expect(rate).toBeNull();
+          else expect(rate).toBeCloseTo(o.abandoned / (o.served + o.abandoned), 12);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("waitByWeekdayHour", () => {
+  it("groups visits by the local weekday and hour they were entered, waits of closed ones only", () => {
+    const T0 = Date.parse("2026-03-27T00:00:00Z"); // a week across Paris's DST change
+    const v = fc
+      .record({ at: fc.integer({ min: 0, max: 7 * 24 * 60 }), len: fc.option(fc.integer({ min: 0, max: 20 * 60_000 }), { nil: null }) })
+      .map(({ at, len }): QueueVisit => ({ enterTs: T0 + at * 60_000, exitTs: len === null ? null : T0 + at * 60_000 + len }));
+    fc.assert(
+      fc.property(fc.array(v, { maxLength: 40 }), (vs) => {
+        const cells = waitByWeekdayHour(vs, "Europe/Paris");
+        const keys = cells.map((c) => c.weekday * 24 + c.hour);
+        expect(keys).toEqual([...keys].sort((a, b) => a - b));
+        let joins = 0;
+        for (const c of cells) {
+          const inCell = vs.filter((x) => {
+            const t = localTime(x.enterTs, "Europe/Paris");
+            return t.weekday === c.weekday && t.hour === c.hour;
+          });
+          expect(c.joins).toBe(inCell.length);
+          expect(c.wait_s).toEqual(waitStats(inCell.filter((x) => x.exitTs !== null).map((x) => x.exitTs! - x.enterTs)));
+          joins += c.joins;
+        }
+        expect(joins).toBe(vs.length);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("layout: queueFor", () => {
+  const square = (x: number): Zone["polygon"] => [
+    [x, 0],
+    [x + 1, 0],
+    [x + 1, 1],
+    [x, 1],
+  ];
+  const z = (id: string, kind: Zone["kind"], x: number, queueFor?: string): Zone => ({ id, name: id, kind, polygon: square(x), ...(queueFor ? { queueFor } : {}) }) as Zone;
+  const layout = (zones: Zone[]) => ({ timezone: "UTC", floor: { width: 20, height: 5 }, zones });
+
+  it("accepts a queue naming an existing non-queue zone, and lists it", () => {
+    const zones = [z("till", "checkout", 0), z("line", "queue", 2, "till")];
+    expect(layoutProblems(layout(zones))).toEqual([]);
+    expect(queuesOf(zones)).toEqual([{ zone: "line", queueFor: "till" }]);
+  });
+  it("refuses a queue without queueFor, one naming a missing zone or another queue, and queueFor on other kinds, naming the field", () => {
+    expect(layoutProblems(layout([z("line", "queue", 0)]))).toEqual([expect.stringMatching(/^\/zones\/0\/queueFor: queue zone "line" must name/)]);
+    expect(layoutProblems(layout([z("line", "queue", 0, "nowhere")]))).toEqual([expect.stringMatching(/^\/zones\/0\/queueFor: .*"nowhere", which is not a zone/)]);
+    expect(layoutProblems(layout([z("a", "queue", 0, "b"), z("b", "queue", 2, "a")]))[0]).toMatch(/^\/zones\/0\/queueFor: .*itself a queue/);
+    expect(layoutProblems(layout([z("till", "checkout", 0, "till")]))).toEqual([expect.stringMatching(/^\/zones\/0\/queueFor: zone "till" is of kind "checkout"/)]);
+  });
+});

@@ -1,0 +1,209 @@
+import type { EpochMs } from "../protocol/ids.js";
+import { localTime } from "./calendar.js";
+import { mean, medianOfSorted, nearestRankOfSorted, sortedAscending } from "./stats.js";
+
+/**
+ * (v1.1) Checkout queues: pure figures of a zone of kind `queue` (DESIGN, layout). Its occupancy is
+ * the queue's length, its closed visits are waits, and a visit that is not followed by an enter of
+ * its `queueFor` zone next in the same trip is an abandonment.
+ */
+
+/** One visit to a queue zone: when it was entered and left (`exitTs` null: still in it, or never closed). */
+export interface QueueVisit {
+  enterTs: EpochMs;
+  exitTs: EpochMs | null;
+}
+
+/** How a wait estimate was made. */
+export type QueueEstimateMethod = "throughput" | "littles-law" | "none";
+
+export interface QueueEstimateOptions {
+  /** The recent past the estimate looks at (ms); default 15 minutes. */
+  windowMs?: number;
+  /** Departures in the window needed for the throughput method (default 3); fewer: Little's law. */
+  minDepartures?: number;
+}
+
+/** An estimate of the wait of someone joining the queue at `now`. */
+export interface QueueEstimate {
+  /** Estimated wait in seconds, null when the recent past says nothing (no arrival and no departure in the window). */
+  estimatedWaitS: number | null;
+  method: QueueEstimateMethod;
+  /** People who left the queue in the window per minute of time the queue was not empty (service rate), or null. */
+  servedPerMin: number | null;
+  /** People who joined the queue in the window, per minute. */
+  arrivalsPerMin: number;
+  /** Departures (closed visits that ended) in the window. */
+  departures: number;
+  /** Share of the window in which the queue held someone (0..1). */
+  busyShare: number;
+}
+
+export const QUEUE_WINDOW_MS = 15 * 60_000;
+const MIN_DEPARTURES = 3;
+
+/**
+ * Milliseconds of [from, to) during which at least one of the visits was in the queue (a visit
+ * covers [enterTs, exitTs), or [enterTs, to) while open): the measure of the union of the intervals.
+ */
+export function busyMs(visits: readonly QueueVisit[], from: number, to: number): number {
+  const spans: [number, number][] = [];
+  for (const v of visits) {
+    const a = Math.max(from, v.enterTs);
+    const b = Math.min(to, v.exitTs ?? to);
+    if (b > a) spans.push([a, b]);
+  }
+  spans.sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curA = -Infinity;
+  let curB = -Infinity;
+  for (const [a, b] of spans) {
+    if (a > curB) {
+      if (curB > curA) total += curB - curA;
+      curA = a;
+      curB = b;
+    } else if (b > curB) curB = b;
+  }
+  if (curB > curA) total += curB - curA;
+  return total;
+}
+
+/**
+ * The wait of someone joining the queue at `now`, with `length` people in it now (the queue zone's
+ * live occupancy), from the queue's visits over the last `windowMs` (visits that overlap the window;
+ * others are ignored).
+ *
+ * - throughput (at least `minDepartures` departures in the window): the service rate mu is the
+ *   departures per millisecond of the window during which the queue held someone (so that idle
+ *   minutes do not make the tills look slow). Someone joining behind `length` people leaves the
+ *   queue after them and one more service completion: `(length + 1) / mu`. An empty queue: the
+ *   joiner waits only if every till is busy, half a service interval on average: `0.5 / mu`,
+ *   capped at the median of the waits that ended in the window.
+ * - littles-law (fewer departures, some arrivals): W = L / lambda, with lambda the arrivals per
+ *   millisecond over the window.
+ * - none: nothing happened in the window; the estimate is null.
+ */
+export function estimateWait(now: EpochMs, length: number, visits: readonly QueueVisit[], opts: QueueEstimateOptions = {}): QueueEstimate {
+  const windowMs = opts.windowMs ?? QUEUE_WINDOW_MS;
+  const minDepartures = opts.minDepartures ?? MIN_DEPARTURES;
+  const from = now - windowMs;
+  const waits: number[] = [];
+  let arrivals = 0;
+  for (const v of visits) {
+    if (v.enterTs >= from && v.enterTs < now) arrivals++;
+    if (v.exitTs !== null && v.exitTs >= from && v.exitTs < now && v.exitTs >= v.enterTs) waits.push(v.exitTs - v.enterTs);
+  }
+  const busy = busyMs(
+    visits.filter((v) => v.enterTs < now),
+    from,
+    now,
+  );
+  const departures = waits.length;
+  const arrivalsPerMin = (arrivals / windowMs) * 60_000;
+  const base = { arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0 };
+  const n = Math.max(0, length);
+  if (departures >= minDepartures && busy > 0) {
+    const mu = departures / busy;
+    const medianWait = medianOfSorted(sortedAscending(waits));
+    const ms = n > 0 ? (n + 1) / mu : Math.min(0.5 / mu, medianWait);
+    return { ...base, estimatedWaitS: ms / 1000, method: "throughput", servedPerMin: mu * 60_000 };
+  }
+  if (arrivals > 0) {
+    const lambda = arrivals / windowMs;
+    return { ...base, estimatedWaitS: n / lambda / 1000, method: "littles-law", servedPerMin: busy > 0 && departures > 0 ? (departures / busy) * 60_000 : null };
+  }
+  return { ...base, estimatedWaitS: null, method: "none", servedPerMin: null };
+}
+
+/** Experienced waits in seconds: the closed visits' durations. */
+export interface WaitStats {
+  /** Closed visits counted. */
+  n: number;
+  mean: number;
+  median: number;
+  p90: number;
+}
+
+/** Mean, median and nearest-rank p90 of waits given in ms (as the dwell report's), in seconds; null when there is none. */
+export function waitStats(waitsMs: readonly number[]): WaitStats | null {
+  if (waitsMs.length === 0) return null;
+  const sorted = sortedAscending(waitsMs);
+  return { n: sorted.length, mean: mean(sorted) / 1000, median: medianOfSorted(sorted) / 1000, p90: nearestRankOfSorted(sorted, 0.9) / 1000 };
+}
+
+/** How a queue's joins ended, over a set of trips. */
+export interface QueueOutcomes {
+  /** Times the queue appears in the trips' paths. */
+  joins: number;
+  /** Followed next by an enter of the `queueFor` zone. */
+  served: number;
+  /** Followed next by another zone, or the trip ended there. */
+  abandoned: number;
+  /** The trip's last zone, and the trip may still go on (not counted either way). */
+  pending: number;
+}
+
+/**
+ * Served and abandoned joins of each queue over trips' paths (zone sequences, immediate repeats
+ * folded, as `tripsOf` gives them). A queue zone followed next by its `queueFor` zone was served;
+ * followed by any other zone, or ending a finished trip, abandoned; ending a trip that may still
+ * go on (`ongoing`), pending. `count` weights a path (paths come with their trip counts).
+ */
+export function queueOutcomes(
+  trips: readonly { zones: readonly string[]; count?: number; ongoing?: boolean }[],
+  queues: readonly { zone: string; queueFor: string }[],
+): Map<string, QueueOutcomes> {
+  const target = new Map(queues.map((q) => [q.zone, q.queueFor]));
+  const out = new Map<string, QueueOutcomes>(queues.map((q) => [q.zone, { joins: 0, served: 0, abandoned: 0, pending: 0 }]));
+  for (const trip of trips) {
+    const w = trip.count ?? 1;
+    const z = trip.zones;
+    for (let i = 0; i < z.length; i++) {
+      const f = target.get(z[i]!);
+      if (f === undefined) continue;
+      const o = out.get(z[i]!)!;
+      o.joins += w;
+      if (i + 1 < z.length) {
+        if (z[i + 1] === f) o.served += w;
+        else o.abandoned += w;
+      } else if (trip.ongoing) o.pending += w;
+      else o.abandoned += w;
+    }
+  }
+  return out;
+}
+
+/** Abandonment rate: abandoned over decided joins (served + abandoned); null when none is decided. */
+export function abandonmentRate(o: QueueOutcomes): number | null {
+  const decided = o.served + o.abandoned;
+  return decided === 0 ? null : o.abandoned / decided;
+}
+
+/** One cell of the wait by local weekday (ISO, 1 = Monday) and hour of day. */
+export interface WaitCell {
+  weekday: number;
+  hour: number;
+  /** Queue visits entered in the cell. */
+  joins: number;
+  wait_s: WaitStats | null;
+}
+
+/**
+ * Waits by the local weekday and hour in which each queue visit was entered, in `timeZone`: one
+ * cell per (weekday, hour) that has a visit, sorted by weekday then hour. Open visits count as joins
+ * and not as waits.
+ */
+export function waitByWeekdayHour(visits: readonly QueueVisit[], timeZone: string): WaitCell[] {
+  const cells = new Map<number, { joins: number; waits: number[] }>();
+  for (const v of visits) {
+    const t = localTime(v.enterTs, timeZone);
+    const key = t.weekday * 24 + t.hour;
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = { joins: 0, waits: [] }));
+    c.joins++;
+    if (v.exitTs !== null && v.exitTs >= v.enterTs) c.waits.push(v.exitTs - v.enterTs);
+  }
+  return [...cells.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([key, c]) => ({ weekday: Math.floor(key / 24), hour: key % 24, joins: c.joins, wait_s: waitStats(c.waits) }));
+}
