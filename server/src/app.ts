@@ -13,6 +13,7 @@ import { conversionRoutes } from "./routes/conversion.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { forecastRoutes } from "./routes/forecast.js";
 import { funnelRoutes } from "./routes/funnels.js";
+import { groupRoutes } from "./routes/groups.js";
 import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -85,6 +86,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
       await api.register(storeRoutes);
       await api.register(experimentRoutes);
       await api.register(tokenRoutes);
+      await api.register(groupRoutes);
       // The routes of one known store, behind the one pre-handler that resolves it (404 when it
       // has no layout) and parses the range of the routes that take one.
       await api.register(

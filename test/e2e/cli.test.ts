@@ -170,7 +170,7 @@ describe("footfall token list, revoke and --expires", () => {
     expect(added.expiresAt! - added.createdAt).toBe(90 * 86_400_000);
     expect(added.createdAt).toBeGreaterThanOrEqual(before);
     const listed = (await list()).find((x) => x.id === added.id);
-    expect(listed).toEqual({ id: added.id, role: "merchandiser", store: "shop", label: "Bob", createdAt: added.createdAt, expiresAt: added.expiresAt, revokedAt: null, lastUsedAt: null, state: "active" });
+    expect(listed).toEqual({ id: added.id, role: "merchandiser", store: "shop", group: null, label: "Bob", createdAt: added.createdAt, expiresAt: added.expiresAt, revokedAt: null, lastUsedAt: null, state: "active" });
     const table = await footfall(["token", "list"], { dataDir: server.dataDir });
     expect(table.stdout).toMatch(new RegExp(`^${added.id}\\s+merchandiser\\s+shop\\s+active\\s.*Bob$`, "m"));
     expect(table.stdout + JSON.stringify(await list())).not.toContain(added.token);

@@ -1,7 +1,7 @@
 import { Server as SocketServer, type Socket } from "socket.io";
 import type { Server as HttpServer } from "node:http";
 import { isId, type Occupancy } from "@footfall/core";
-import { bearerToken, mayAccessStore } from "../plugins/auth.js";
+import { bearerToken, mayAccessStore, scopeOf, withGroupStores } from "../plugins/auth.js";
 import { roleAllows } from "../auth/roles.js";
 import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
@@ -51,9 +51,16 @@ export class LiveHub {
     socket.on("disconnect", () => this.services.metrics.liveClients.dec());
     socket.on("join", async (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
       const reply = typeof ack === "function" ? ack : () => {};
-      const principal = socket.data.principal as Principal;
       if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
-      if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to store "${principal.store}"` });
+      let principal = socket.data.principal as Principal;
+      try {
+        // A group's stores are read at each join, so a store taken out of the group is refused from then on.
+        principal = await withGroupStores(principal, this.services.storage);
+      } catch (err) {
+        this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
+        return reply({ ok: false, error: "the token's group cannot be read now; try again" });
+      }
+      if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
       let snapshot: Occupancy | null;
       try {
         snapshot = await this.snapshot(store);

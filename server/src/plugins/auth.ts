@@ -1,7 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { roleAllows } from "../auth/roles.js";
-import type { Principal, Role } from "../storage/types.js";
+import type { Principal, Role, Storage } from "../storage/types.js";
 import { httpError } from "../routes/http-errors.js";
 
 /** Who may call a route: a grant (or one of several; admin holds all), or anyone. */
@@ -26,9 +26,30 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-/** Whether `p` may see `store`. */
+/**
+ * Whether `p` may see `store`: every store, its one store, or the stores of its group (as resolved
+ * by {@link withGroupStores} when the request was authenticated; unresolved: none).
+ */
 export function mayAccessStore(p: Principal, store: string): boolean {
-  return p.store === null || p.store === store;
+  if (p.store !== null) return p.store === store;
+  if (p.group !== null) return p.groupStores?.has(store) ?? false;
+  return true;
+}
+
+/** The principal with its group's stores resolved (read at each authentication, so a change of members applies at once). */
+export async function withGroupStores(p: Principal, storage: Pick<Storage, "groups">): Promise<Principal> {
+  if (p.store !== null || p.group === null) return p;
+  return { ...p, groupStores: new Set(await storage.groups.storesOf(p.group)) };
+}
+
+/** Whether `p` may see the group `group` as a whole: a token of every store, or one limited to that group. */
+export function mayAccessGroup(p: Principal, group: string): boolean {
+  return p.store === null && (p.group === null || p.group === group);
+}
+
+/** What a limited token is limited to, for error messages. */
+export function scopeOf(p: Principal): string {
+  return p.store !== null ? `store "${p.store}"` : p.group !== null ? `the stores of group "${p.group}"` : "every store";
 }
 
 const API_PREFIX = "/api/v1/";
@@ -62,10 +83,12 @@ export const authPlugin = fp(
         if (c.why === "unknown") throw httpError(401, "unknown or revoked token: create a new one with `footfall token add`");
         throw httpError(401, `this token was ${c.why}${when(c.at)}: ask an admin for a new one (\`footfall token add\`)`);
       }
-      const principal = c.principal;
+      const principal = await withGroupStores(c.principal, app.storage);
       if (!roleAllows(principal.role, needed)) throw httpError(403, `this token's role "${principal.role}" may not do this (needs ${[needed].flat().join(" or ")})`);
       const store = (req.params as { store?: unknown } | undefined)?.store;
-      if (typeof store === "string" && !mayAccessStore(principal, store)) throw httpError(403, `this token is limited to store "${principal.store}"`);
+      if (typeof store === "string" && !mayAccessStore(principal, store)) throw httpError(403, `this token is limited to ${scopeOf(principal)}`);
+      const group = (req.params as { group?: unknown } | undefined)?.group;
+      if (typeof group === "string" && !mayAccessGroup(principal, group)) throw httpError(403, `this token is limited to ${scopeOf(principal)}`);
       req.principal = principal;
     });
   },

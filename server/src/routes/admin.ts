@@ -42,8 +42,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/me", {
     config: { auth: ["viewer", "staff"] },
-    schema: { tags: ["auth"], summary: "The role of this token and the store it is limited to", response: { 200: Type.Object({ role: Type.String(), store: Type.Union([Type.String(), Type.Null()]) }), 401: ErrorBody } },
-    handler: async (req) => req.principal!,
+    schema: { tags: ["auth"], summary: "The role of this token and the store it is limited to", response: { 200: Type.Object({ role: Type.String(), store: Type.Union([Type.String(), Type.Null()]), group: Type.Optional(Type.String({ description: "the store group it is limited to, when it is" })) }), 401: ErrorBody } },
+    handler: async (req) => {
+      const { role, store, group } = req.principal!;
+      return group === null ? { role, store } : { role, store, group };
+    },
   });
 
   app.get("/stores/:store/agents", {

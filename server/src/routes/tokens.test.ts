@@ -33,6 +33,7 @@ describe("POST /api/v1/tokens", () => {
       id: expect.stringMatching(/^[0-9a-f]{12}$/),
       role: "viewer",
       store: "shop",
+      group: null,
       label: "Anna's laptop",
       createdAt: T0,
       expiresAt: null,
@@ -88,7 +89,7 @@ describe("GET /api/v1/tokens", () => {
     expect(list.status).toBe(200);
     const mine = list.body.tokens.find((x: { id: string }) => x.id === made.body.id);
     expect(mine).toEqual({ ...made.body, token: undefined, state: "active" });
-    expect(Object.keys(mine).sort()).toEqual(["createdAt", "expiresAt", "id", "label", "lastUsedAt", "revokedAt", "role", "state", "store"]);
+    expect(Object.keys(mine).sort()).toEqual(["createdAt", "expiresAt", "group", "id", "label", "lastUsedAt", "revokedAt", "role", "state", "store"]);
     expect(list.text).not.toMatch(/ff_/);
   });
 

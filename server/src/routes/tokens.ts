@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { ID_PATTERN } from "@footfall/core";
 import { ROLES, type Role, type TokenInfo } from "../storage/types.js";
+import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { httpError } from "./http-errors.js";
 import { readExpiry } from "./times.js";
 import { errorResponses } from "./schemas.js";
@@ -12,6 +13,7 @@ export const TokenInfoBody = Type.Object({
   id: Type.String({ description: "public id: what `footfall token revoke` and DELETE take; never the token" }),
   role: Type.String(),
   store: Nullable(Type.String()),
+  group: Nullable(Type.String({ description: "limited to the stores of this store group" })),
   label: Nullable(Type.String()),
   createdAt: Type.Integer(),
   expiresAt: Nullable(Type.Integer()),
@@ -22,6 +24,7 @@ export const TokenInfoBody = Type.Object({
 const TokenInput = Type.Object({
   role: Type.Unsafe<Role>(Type.String({ enum: [...ROLES] })),
   store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to one store" })),
+  group: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to the stores of a store group (GET /api/v1/groups); not with store" })),
   label: Type.Optional(Type.String({ maxLength: 200, description: "a note to recognise it by" })),
   expires: Type.Optional(Type.String({ maxLength: 40, description: "a duration (30m, 12h, 90d, 2w) or a time (2027-01-31); none by default" })),
 });
@@ -39,14 +42,20 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { tokens } = app.storage;
   const admin = { auth: "admin" } as const;
   const scope = (req: FastifyRequest) => req.principal!.store;
+  /** Whether a limited admin may see or manage `t`: its store's tokens, or its group's and its group's stores'. */
+  const manages = (req: FastifyRequest, t: { store: string | null; group: string | null }) => {
+    const p = req.principal!;
+    if (p.store !== null) return t.store === p.store;
+    if (p.group !== null) return t.group === p.group || (t.store !== null && mayAccessStore(p, t.store));
+    return true;
+  };
   const shown = (t: TokenInfo) => ({ ...t, state: stateOf(t, services.now()) });
 
   app.get("/tokens", {
     config: admin,
     schema: { tags: ["auth"], summary: "Every token (id, role, store, label, created, expires, revoked, last used); never the token itself", response: { 200: Type.Object({ tokens: Type.Array(TokenInfoBody) }), ...errorResponses } },
     handler: async (req) => {
-      const store = scope(req);
-      return { tokens: (await tokens.list()).filter((t) => store === null || t.store === store).map(shown) };
+      return { tokens: (await tokens.list()).filter((t) => manages(req, t)).map(shown) };
     },
   });
 
@@ -60,15 +69,21 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req) => {
       const limit = scope(req);
-      const store = req.body.store ?? limit;
+      const p = req.principal!;
+      if (req.body.store !== undefined && req.body.group !== undefined) throw httpError(400, "body/group: give a store or a group, not both");
+      const store = req.body.store ?? (req.body.group === undefined ? limit : null);
+      // A token made by an admin limited to a group is limited to that group unless it names one of its stores.
+      const group = store === null ? (req.body.group ?? p.group) : null;
       if (limit !== null && store !== limit) throw httpError(403, `this token is limited to store "${limit}": it may only create tokens for that store`);
+      if (!manages(req, { store, group })) throw httpError(403, `this token is limited to ${scopeOf(p)}: it may only create tokens for that group or its stores`);
+      if (group !== null && !(await app.storage.groups.get(group))) throw httpError(400, `body/group: no store group "${group}": GET /api/v1/groups lists them, POST /api/v1/groups creates one`);
       let expiresAt: number | null = null;
       if (req.body.expires !== undefined) {
         const e = readExpiry(req.body.expires, services.now());
         if (!e.ok) throw httpError(400, `body/expires ${e.error}`);
         expiresAt = e.ms;
       }
-      const created = await tokens.create(req.body.role, store, services.now(), { label: req.body.label ?? null, expiresAt });
+      const created = await tokens.create(req.body.role, store, services.now(), { label: req.body.label ?? null, expiresAt, group });
       return { token: created.token, ...shown(created.info) };
     },
   });
@@ -78,8 +93,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ["auth"], summary: "Revoke a token at once (HTTP and live push)", params: IdParams, response: { 200: TokenInfoBody, ...errorResponses } },
     handler: async (req) => {
       const found = await tokens.get(req.params.id);
-      const limit = scope(req);
-      if (!found || (limit !== null && found.store !== limit)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
+      if (!found || !manages(req, found)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
       return shown((await tokens.revoke(found.id, services.now()))!);
     },
   });

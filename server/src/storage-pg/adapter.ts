@@ -47,6 +47,7 @@ import type {
   EventGroup,
   EventsStore,
   ExperimentsStore,
+  GroupsStore,
   InsertOutcome,
   Principal,
   Role,
@@ -205,6 +206,7 @@ interface TokenRow {
   id: string;
   role: Role;
   store: string | null;
+  store_group: string | null;
   label: string | null;
   created_at: number;
   expires_at: number | null;
@@ -215,6 +217,7 @@ const tokenInfo = (r: TokenRow): TokenInfo => ({
   id: r.id,
   role: r.role,
   store: r.store,
+  group: r.store_group,
   label: r.label,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
@@ -384,7 +387,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         const token = `ff_${newSecret(24)}`;
         const hash = tokenHash(token);
         const id = hash.slice(0, TOKEN_ID_LENGTH);
-        await q.query("INSERT INTO tokens (id, hash, role, store, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+        await q.query("INSERT INTO tokens (id, hash, role, store, label, created_at, expires_at, store_group) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
           id,
           hash,
           role,
@@ -392,6 +395,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           opts.label ?? null,
           now,
           opts.expiresAt ?? null,
+          store === null ? (opts.group ?? null) : null,
         ]);
         return { token, info: tokenInfo((await tokenById(q, id))!) };
       }),
@@ -401,7 +405,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (!r) return { ok: false, why: "unknown" };
       const problem = refusal(r, now);
       if (problem) return problem;
-      const principal: Principal = { role: r.role, store: r.store, tokenId: r.id };
+      const principal: Principal = { role: r.role, store: r.store, group: r.store_group, tokenId: r.id };
       // "Last used" is a courtesy: noted at most once a minute, outside any transaction, never waited for, never failing the check.
       if (wantsTouch(r.id, now) && !core.closed) {
         core.touched.set(r.id, now);
@@ -594,6 +598,58 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       ),
   };
 
+  const groupRows = (q: PgQueryable, id: string | null) =>
+    q
+      .query<{ id: string; name: string; kind: string | null; stores: string[] }>(
+        `SELECT g.id, g.name, g.kind, coalesce(array_agg(m.store ORDER BY m.store) FILTER (WHERE m.store IS NOT NULL), '{}') AS stores
+           FROM store_groups g LEFT JOIN store_group_members m ON m.group_id = g.id
+          WHERE $1::text IS NULL OR g.id = $1 GROUP BY g.id ORDER BY g.id`,
+        [id],
+      )
+      .then((r) => r.rows);
+  const groups: GroupsStore = {
+    list: () => read((q) => groupRows(q, null)),
+    get: (id) => read(async (q) => (await groupRows(q, id))[0]),
+    create: (id, name, kind, now) =>
+      write(async (q) => ((await q.query("INSERT INTO store_groups (id, name, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING", [id, name, kind, now])).rowCount ?? 0) === 1),
+    update: (id, patch) =>
+      write(async (q) => {
+        const kind = patch.kind === undefined ? null : patch.kind;
+        const r = await q.query("UPDATE store_groups SET name = coalesce($2, name), kind = CASE WHEN $3::boolean THEN $4 ELSE kind END WHERE id = $1", [
+          id,
+          patch.name ?? null,
+          patch.kind !== undefined,
+          kind,
+        ]);
+        return (r.rowCount ?? 0) === 1;
+      }),
+    remove: (id) =>
+      atomic(async (q) => {
+        await q.query("DELETE FROM store_group_members WHERE group_id = $1", [id]);
+        return ((await q.query("DELETE FROM store_groups WHERE id = $1", [id])).rowCount ?? 0) === 1;
+      }),
+    setStores: (id, stores) =>
+      atomic(async (q) => {
+        if ((await q.query("SELECT 1 FROM store_groups WHERE id = $1 FOR UPDATE", [id])).rowCount === 0) return false;
+        await q.query("DELETE FROM store_group_members WHERE group_id = $1", [id]);
+        await q.query("INSERT INTO store_group_members (group_id, store) SELECT $1, s FROM unnest($2::text[]) AS u(s) ON CONFLICT DO NOTHING", [id, [...stores]]);
+        return true;
+      }),
+    setGroupsOf: (store, ids) =>
+      atomic(async (q) => {
+        const wanted = [...new Set(ids)];
+        const known = new Set((await q.query<{ id: string }>("SELECT id FROM store_groups WHERE id = ANY($1::text[]) FOR SHARE", [wanted])).rows.map((r) => r.id));
+        const unknown = wanted.filter((g) => !known.has(g)).sort();
+        if (unknown.length) return unknown;
+        await q.query("DELETE FROM store_group_members WHERE store = $1", [store]);
+        await q.query("INSERT INTO store_group_members (group_id, store) SELECT g, $1 FROM unnest($2::text[]) AS u(g) ON CONFLICT DO NOTHING", [store, wanted]);
+        return [];
+      }),
+    storesOf: (id) => read(async (q) => (await q.query<{ store: string }>("SELECT store FROM store_group_members WHERE group_id = $1 ORDER BY store", [id])).rows.map((r) => r.store)),
+    groupsOf: (store) =>
+      read(async (q) => (await q.query<{ group_id: string }>("SELECT group_id FROM store_group_members WHERE store = $1 ORDER BY group_id", [store])).rows.map((r) => r.group_id)),
+  };
+
   const departmentRows = (q: PgQueryable, store: string) =>
     q.query<{ department: string; zone: string }>("SELECT department, zone FROM departments WHERE store = $1 ORDER BY position", [store]).then((r) => r.rows);
   const departments: DepartmentsStore = {
@@ -771,6 +827,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     stores,
     agents,
     tokens,
+    groups,
     events,
     sales,
     departments,

@@ -343,6 +343,28 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
+    version: 7,
+    name: "store groups; tokens scoped to a group",
+    sql: `
+      -- Named sets of stores (regions, formats), defined by admins; a store may be in several.
+      -- Small and read across stores: reference tables on Citus.
+      CREATE TABLE store_groups (
+        id ${K} PRIMARY KEY,
+        name text NOT NULL,
+        kind text,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE store_group_members (
+        group_id ${K} REFERENCES store_groups(id) ON DELETE CASCADE,
+        store ${K},
+        PRIMARY KEY (group_id, store)
+      );
+      CREATE INDEX store_group_members_by_store ON store_group_members (store, group_id);
+      -- A token limited to the stores of a group (store is then NULL).
+      ALTER TABLE tokens ADD COLUMN store_group text COLLATE "C";
+    `,
+  },
+  {
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_PG_SQL,

@@ -441,19 +441,60 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
       });
     });
 
+    describe("store groups", () => {
+      test("groups are created once, renamed, listed with their stores, and deleted with their memberships", async (s) => {
+        expect(await s.groups.create("north", "North", "region", T0)).toBe(true);
+        expect(await s.groups.create("north", "Other", null, T0)).toBe(false);
+        expect(await s.groups.create("mall", "Malls", null, T0)).toBe(true);
+        expect(await s.groups.setStores("north", ["s2", "s1", "s1"])).toBe(true);
+        expect(await s.groups.setStores("nope", ["s1"])).toBe(false);
+        expect(await s.groups.setGroupsOf("s3", ["north", "mall"])).toEqual([]);
+        expect(await s.groups.setGroupsOf("s3", ["mall", "zzz", "aaa"])).toEqual(["aaa", "zzz"]);
+        expect(await s.groups.groupsOf("s3")).toEqual(["mall", "north"]);
+        expect(await s.groups.storesOf("north")).toEqual(["s1", "s2", "s3"]);
+        expect(await s.groups.update("north", { name: "North-east" })).toBe(true);
+        expect(await s.groups.update("mall", { kind: "format" })).toBe(true);
+        expect(await s.groups.update("nope", { name: "x" })).toBe(false);
+        expect(await s.groups.list()).toEqual([
+          { id: "mall", name: "Malls", kind: "format", stores: ["s3"] },
+          { id: "north", name: "North-east", kind: "region", stores: ["s1", "s2", "s3"] },
+        ]);
+        expect(await s.groups.update("north", { kind: null })).toBe(true);
+        expect((await s.groups.get("north"))?.kind).toBeNull();
+        expect(await s.groups.setGroupsOf("s3", [])).toEqual([]);
+        expect(await s.groups.groupsOf("s3")).toEqual([]);
+        expect(await s.groups.remove("north")).toBe(true);
+        expect(await s.groups.remove("north")).toBe(false);
+        expect(await s.groups.get("north")).toBeUndefined();
+        expect(await s.groups.storesOf("north")).toEqual([]);
+        expect(await s.groups.create("north", "North again", null, T0 + 1)).toBe(true);
+        expect(await s.groups.storesOf("north")).toEqual([]);
+      });
+
+      test("a token scoped to a group says so in its principal and its listing; a store scope wins over a group", async (s) => {
+        await s.groups.create("north", "North", "region", T0);
+        const g = await s.tokens.create("viewer", null, T0, { group: "north" });
+        expect(g.info.group).toBe("north");
+        expect(await s.tokens.check(g.token, T0)).toEqual({ ok: true, principal: { role: "viewer", store: null, group: "north", tokenId: g.info.id } });
+        const both = await s.tokens.create("viewer", "s1", T0, { group: "north" });
+        expect(both.info).toMatchObject({ store: "s1", group: null });
+        expect((await s.tokens.list()).map((t) => t.group)).toEqual(["north", null]);
+      });
+    });
+
     describe("tokens", () => {
       test("a new token is checked, listed without itself, and expires", async (s) => {
         const { token, info } = await s.tokens.create("merchandiser", "shop", T0, { label: "Anna", expiresAt: T0 + 1000 });
         expect(token).toMatch(/^ff_/);
-        expect(info).toEqual({ id: expect.any(String), role: "merchandiser", store: "shop", label: "Anna", createdAt: T0, expiresAt: T0 + 1000, revokedAt: null, lastUsedAt: null });
-        expect(await s.tokens.check(token, T0 + 999)).toEqual({ ok: true, principal: { role: "merchandiser", store: "shop", tokenId: info.id } });
+        expect(info).toEqual({ id: expect.any(String), role: "merchandiser", store: "shop", group: null, label: "Anna", createdAt: T0, expiresAt: T0 + 1000, revokedAt: null, lastUsedAt: null });
+        expect(await s.tokens.check(token, T0 + 999)).toEqual({ ok: true, principal: { role: "merchandiser", store: "shop", group: null, tokenId: info.id } });
         expect(await s.tokens.check(token, T0 + 1000)).toEqual({ ok: false, why: "expired", at: T0 + 1000 });
         expect(await s.tokens.verify(token, T0 + 1000)).toBeUndefined();
         expect(await s.tokens.isValid(info.id, T0)).toBe(true);
         expect(await s.tokens.isValid(info.id, T0 + 1000)).toBe(false);
         expect(await s.tokens.check("ff_nope", T0)).toEqual({ ok: false, why: "unknown" });
         const admin = await s.tokens.add("admin", null, T0 + 5);
-        expect(await s.tokens.verify(admin, T0 + 6)).toEqual({ role: "admin", store: null, tokenId: expect.any(String) });
+        expect(await s.tokens.verify(admin, T0 + 6)).toEqual({ role: "admin", store: null, group: null, tokenId: expect.any(String) });
         const list = await s.tokens.list();
         expect(list.map((t) => t.role)).toEqual(["merchandiser", "admin"]);
         expect(JSON.stringify(list)).not.toContain(token.slice(3));

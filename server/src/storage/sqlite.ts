@@ -16,6 +16,7 @@ import { AgentsRepo } from "../db/repos/agents.js";
 import { DepartmentsRepo } from "../db/repos/departments.js";
 import { EventsRepo } from "../db/repos/events.js";
 import { ExperimentsRepo } from "../db/repos/experiments.js";
+import { GroupsRepo } from "../db/repos/groups.js";
 import { SalesRepo } from "../db/repos/sales.js";
 import { StoresRepo } from "../db/repos/stores.js";
 import { TokensRepo } from "../db/repos/tokens.js";
@@ -24,6 +25,7 @@ import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
 import { verifyPasswordAsync } from "../auth/secrets.js";
+import type { GroupsStore } from "./types.js";
 import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore, WebhooksStore } from "./types.js";
 
 /** A FIFO lock: holders run one at a time, in the order they asked. */
@@ -67,6 +69,7 @@ class SqliteCore {
   readonly stores: StoresRepo;
   readonly agents: AgentsRepo;
   readonly tokens: TokensRepo;
+  readonly groups: GroupsRepo;
   readonly events: EventsRepo;
   readonly sales: SalesRepo;
   readonly departments: DepartmentsRepo;
@@ -81,6 +84,7 @@ class SqliteCore {
     this.stores = new StoresRepo(db);
     this.agents = new AgentsRepo(db);
     this.tokens = new TokensRepo(db);
+    this.groups = new GroupsRepo(db);
     this.events = new EventsRepo(db);
     this.sales = new SalesRepo(db);
     this.departments = new DepartmentsRepo(db);
@@ -186,6 +190,18 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     onRevoked: (listener) => core.tokens.onRevoked(listener),
   };
 
+  const groups: GroupsStore = {
+    list: () => r.read(() => core.groups.list()),
+    get: (id) => r.read(() => core.groups.get(id)),
+    create: (id, name, kind, now) => r.write(() => core.groups.create(id, name, kind, now)),
+    update: (id, patch) => r.write(() => core.groups.update(id, patch)),
+    remove: (id) => r.write(() => core.groups.remove(id)),
+    setStores: (id, stores) => r.write(() => core.groups.setStores(id, stores)),
+    setGroupsOf: (store, ids) => r.write(() => core.groups.setGroupsOf(store, ids)),
+    storesOf: (id) => r.read(() => core.groups.storesOf(id)),
+    groupsOf: (store) => r.read(() => core.groups.groupsOf(store)),
+  };
+
   const events: EventsStore = {
     insertMany: (store, agent, list, receivedAt) => r.write(() => core.events.insertMany(store, agent, list, receivedAt)),
     insert: (store, agent, e, receivedAt) => r.write(() => core.events.insert(store, agent, e, receivedAt)),
@@ -272,6 +288,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     stores,
     agents,
     tokens,
+    groups,
     events,
     sales,
     departments,

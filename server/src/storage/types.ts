@@ -98,6 +98,10 @@ export interface Principal {
   role: Role;
   /** Limited to this store, or null for every store. */
   store: string | null;
+  /** Limited to the stores of this store group, or null (a token has a store or a group, not both). */
+  group: string | null;
+  /** The stores of `group` when the request was authenticated (set by the auth hook; absent: not resolved, so none). */
+  groupStores?: ReadonlySet<string>;
   /** The token's public id (what `footfall token list` shows and `revoke` takes). */
   tokenId: string;
 }
@@ -107,6 +111,8 @@ export interface TokenInfo {
   id: string;
   role: Role;
   store: string | null;
+  /** Limited to the stores of this group, or null. */
+  group: string | null;
   label: string | null;
   createdAt: number;
   expiresAt: number | null;
@@ -115,6 +121,27 @@ export interface TokenInfo {
 }
 
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; why: "unknown" | "revoked" | "expired"; at?: number };
+
+// ---- store groups ----
+
+/** A named set of stores (a region, a format, ...), defined by admins. */
+export interface StoreGroup {
+  /** An id like a store's (`^[a-z0-9][a-z0-9_-]{0,63}$`). */
+  id: string;
+  name: string;
+  /** What sort of group it is ("region", "format", ...), free text, or null. */
+  kind: string | null;
+  /** Its stores, by id. */
+  stores: string[];
+}
+
+/** Options of a new token. */
+export interface TokenOptions {
+  label?: string | null;
+  expiresAt?: number | null;
+  /** Limit the token to the stores of this group (then `store` is null). */
+  group?: string | null;
+}
 
 // ---- sales and departments ----
 
@@ -386,7 +413,7 @@ export interface AgentsStore {
  */
 export interface TokensStore {
   /** Create a token; the plain token is returned once and never stored. */
-  create(role: Role, store: string | null, now: number, opts?: { label?: string | null; expiresAt?: number | null }): Promise<{ token: string; info: TokenInfo }>;
+  create(role: Role, store: string | null, now: number, opts?: TokenOptions): Promise<{ token: string; info: TokenInfo }>;
   /** Create a token and return it (the short form of {@link create}). */
   add(role: Role, store: string | null, now: number, label?: string | null, expiresAt?: number | null): Promise<string>;
   /** Who a token is, or why it is refused. Notes its use (at most once a minute). */
@@ -402,6 +429,27 @@ export interface TokensStore {
   revoke(idOrToken: string, now: number): Promise<TokenInfo | undefined>;
   /** Called with a token's id when it is revoked through this storage object. */
   onRevoked(listener: (id: string) => void): void;
+}
+
+/** Store groups and their members. A store may be in any number of groups. */
+export interface GroupsStore {
+  /** Every group with its stores, by id. */
+  list(): Promise<StoreGroup[]>;
+  get(id: string): Promise<StoreGroup | undefined>;
+  /** Create an empty group; false (nothing changed) when the id is taken. */
+  create(id: string, name: string, kind: string | null, now: number): Promise<boolean>;
+  /** Change a group's name or kind; false when there is no such group. */
+  update(id: string, patch: { name?: string; kind?: string | null }): Promise<boolean>;
+  /** Delete a group and its memberships; false when there is no such group. Tokens scoped to it then see no store. */
+  remove(id: string): Promise<boolean>;
+  /** Replace a group's stores; false when there is no such group. */
+  setStores(id: string, stores: readonly string[]): Promise<boolean>;
+  /** Replace the groups a store is in; the ids of unknown groups (then nothing changed). */
+  setGroupsOf(store: string, groups: readonly string[]): Promise<string[]>;
+  /** The stores of a group, by id (none for an unknown group). */
+  storesOf(id: string): Promise<string[]>;
+  /** The groups a store is in, by id. */
+  groupsOf(store: string): Promise<string[]>;
 }
 
 /** Accepted events, deduplicated by (store, id). */
@@ -549,6 +597,7 @@ export interface Storage {
   readonly stores: StoresStore;
   readonly agents: AgentsStore;
   readonly tokens: TokensStore;
+  readonly groups: GroupsStore;
   readonly events: EventsStore;
   readonly sales: SalesStore;
   readonly departments: DepartmentsStore;

@@ -30,8 +30,8 @@ describe("TokensRepo", () => {
     const tokens = repo();
     const { token, info } = tokens.create("merchandiser", "shop", T0, { label: "Anna" });
     expect(token).toMatch(/^ff_[\w-]{32}$/);
-    expect(info).toEqual({ id: tokenHash(token).slice(0, 12), role: "merchandiser", store: "shop", label: "Anna", createdAt: T0, expiresAt: null, revokedAt: null, lastUsedAt: null });
-    expect(tokens.verify(token, T0)).toEqual({ role: "merchandiser", store: "shop", tokenId: info.id });
+    expect(info).toEqual({ id: tokenHash(token).slice(0, 12), role: "merchandiser", store: "shop", group: null, label: "Anna", createdAt: T0, expiresAt: null, revokedAt: null, lastUsedAt: null });
+    expect(tokens.verify(token, T0)).toEqual({ role: "merchandiser", store: "shop", group: null, tokenId: info.id });
   });
 
   it("never stores or lists the token itself", () => {
@@ -104,7 +104,7 @@ describe("migration 3 (token ids, expiry, revocation)", () => {
     old.prepare("INSERT INTO tokens (hash, role, store, label, created_at) VALUES (?, 'viewer', 'shop', 'old', 1)").run(tokenHash(token));
     expect(migrate(old)).toBeGreaterThanOrEqual(1);
     const tokens = new TokensRepo(old);
-    expect(tokens.verify(token, T0)).toEqual({ role: "viewer", store: "shop", tokenId: tokenHash(token).slice(0, 12) });
+    expect(tokens.verify(token, T0)).toEqual({ role: "viewer", store: "shop", group: null, tokenId: tokenHash(token).slice(0, 12) });
     expect(tokens.list()).toEqual([expect.objectContaining({ id: tokenHash(token).slice(0, 12), label: "old", expiresAt: null, revokedAt: null })]);
     old.close();
   });

@@ -1,5 +1,5 @@
 import { newSecret, tokenHash } from "../../auth/secrets.js";
-import { ROLES, type Principal, type Role, type TokenCheck, type TokenInfo } from "../../storage/types.js";
+import { ROLES, type Principal, type Role, type TokenCheck, type TokenInfo, type TokenOptions } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
 export { isRole, roleAllows } from "../../auth/roles.js";
@@ -15,6 +15,7 @@ interface Row {
   id: string;
   role: Role;
   store: string | null;
+  store_group: string | null;
   label: string | null;
   created_at: number;
   expires_at: number | null;
@@ -25,6 +26,7 @@ const info = (r: Row): TokenInfo => ({
   id: r.id,
   role: r.role,
   store: r.store,
+  group: r.store_group,
   label: r.label,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
@@ -44,7 +46,7 @@ export class TokensRepo {
   constructor(db: Db) {
     this.q = {
       insert: db.prepare(
-        "INSERT INTO tokens (id, hash, role, store, label, created_at, expires_at) VALUES (@id, @hash, @role, @store, @label, @createdAt, @expiresAt)",
+        "INSERT INTO tokens (id, hash, role, store, store_group, label, created_at, expires_at) VALUES (@id, @hash, @role, @store, @group, @label, @createdAt, @expiresAt)",
       ),
       byHash: db.prepare<[string], Row>("SELECT * FROM tokens WHERE hash = ?"),
       byId: db.prepare<[string], Row>("SELECT * FROM tokens WHERE id = ?"),
@@ -55,10 +57,11 @@ export class TokensRepo {
   }
 
   /** Create a token; the plain token is returned once and never stored. */
-  create(role: Role, store: string | null, now: number, opts: { label?: string | null; expiresAt?: number | null } = {}): { token: string; info: TokenInfo } {
+  create(role: Role, store: string | null, now: number, opts: TokenOptions = {}): { token: string; info: TokenInfo } {
     const token = `ff_${newSecret(24)}`;
     const hash = tokenHash(token);
-    const row = { id: hash.slice(0, ID_LENGTH), hash, role, store, label: opts.label ?? null, createdAt: now, expiresAt: opts.expiresAt ?? null };
+    const group = store === null ? (opts.group ?? null) : null;
+    const row = { id: hash.slice(0, ID_LENGTH), hash, role, store, group, label: opts.label ?? null, createdAt: now, expiresAt: opts.expiresAt ?? null };
     this.q.insert.run(row);
     return { token, info: info(this.q.byId.get(row.id)!) };
   }
@@ -81,7 +84,7 @@ export class TokensRepo {
     if (!r) return { ok: false, why: "unknown" };
     const problem = refusal(r, now);
     if (problem) return problem;
-    return { ok: true, principal: { role: r.role, store: r.store, tokenId: r.id } };
+    return { ok: true, principal: { role: r.role, store: r.store, group: r.store_group, tokenId: r.id } };
   }
 
   /** Whether {@link touch} would write now (the use was not noted in the last minute). */
