@@ -1,5 +1,6 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { ADMIN_SQL } from "./repos/admin.js";
+import { ALERTS_SQL } from "../alerts/store.js";
 
 /**
  * Numbered migrations, applied in order at start inside one transaction each.
@@ -160,6 +161,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_SQL,
+  },
+  {
+    version: 5,
+    name: "opening hours, alert rules, alerts, door count drift",
+    sql: ALERTS_SQL,
   },
   {
     version: 6,

@@ -24,6 +24,7 @@
  * Never edit a released migration: add the next number.
  */
 import { ADMIN_PG_SQL } from "./admin.js";
+import { ALERTS_PG_SQL } from "../alerts/store.js";
 
 export interface PgMigration {
   version: number;
@@ -368,6 +369,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_PG_SQL,
+  },
+  {
+    version: 5,
+    name: "opening hours, alert rules, alerts, door count drift",
+    sql: ALERTS_PG_SQL,
   },
   {
     version: 6,

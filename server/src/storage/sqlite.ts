@@ -21,6 +21,7 @@ import { SalesRepo } from "../db/repos/sales.js";
 import { StoresRepo } from "../db/repos/stores.js";
 import { TokensRepo } from "../db/repos/tokens.js";
 import { WebhooksRepo } from "../db/repos/webhooks.js";
+import { alertStores } from "../alerts/store.js";
 import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
@@ -283,8 +284,20 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     prune: (hookId, keep) => r.write(() => w.prune(hookId, keep)),
   };
 
+  // Opening hours and alerts: the same statements on both adapters (server/src/alerts/store.ts).
+  const sql = (run: Runner["read"]) => (text: string, args: readonly unknown[]) =>
+    run(() => {
+      const stmt = db.prepare(text);
+      if (stmt.reader) return stmt.all(...args) as Record<string, unknown>[];
+      stmt.run(...args);
+      return [];
+    });
+  const { hours, alerts } = alertStores(sql(r.read), sql(r.write), (b) => (b ? 1 : 0));
+
   const storage: Storage = {
     kind: "sqlite",
+    hours,
+    alerts,
     stores,
     agents,
     tokens,

@@ -12,6 +12,7 @@ import type { AgentKind, AgentStatus, FootfallEvent, Layout, LayoutInput, PathRe
 import type { AggregateDelta } from "../aggregates/delta.js";
 import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
+import type { AlertsStore, HoursStore } from "../alerts/store.js";
 
 // ---- stores and layouts ----
 
@@ -606,6 +607,10 @@ export interface Storage {
   readonly webhooks: WebhooksStore;
   readonly audit: AuditStore;
   readonly digests: DigestsStore;
+  /** Opening hours and the door count's daily drift (migration 5; server/src/alerts/store.ts). */
+  readonly hours: HoursStore;
+  /** Alert rules and alerts (migration 5; server/src/alerts/store.ts). */
+  readonly alerts: AlertsStore;
   /**
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another

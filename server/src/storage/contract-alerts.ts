@@ -1,0 +1,96 @@
+/**
+ * The storage contract of migration 5 (opening hours, door count drift, alert rules and alerts):
+ * called by ./contract.ts for every adapter.
+ */
+import { expect } from "vitest";
+import type { Alert, AlertRule, OpeningHours } from "@footfall/core";
+import type { Storage } from "./types.js";
+
+const T0 = Date.UTC(2026, 5, 10);
+
+const hours: OpeningHours = {
+  weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [{ open: "09:00", close: "12:30" }, { open: "14:00", close: "19:00" }], wed: [], thu: [], fri: [], sat: [], sun: [] },
+  exceptions: [{ date: "2026-12-25", intervals: [], note: "Christmas" }],
+};
+const rule = (id: string, store = "shop", enabled = true): AlertRule => ({ id, store, kind: "occupancy", zone: "bakery", threshold: 0.8, forSeconds: 30, cooldownSeconds: 300, enabled });
+const alert = (id: string, ruleId: string, firedAt: number, more: Partial<Alert> = {}): Alert => ({
+  id,
+  ruleId,
+  store: "shop",
+  kind: "occupancy",
+  zone: "bakery",
+  state: "firing",
+  since: firedAt - 30_000,
+  firedAt,
+  value: 0.9,
+  message: "Bakery at 90 % of capacity",
+  ...more,
+});
+
+export function alertsContract(test: (title: string, fn: (s: Storage) => Promise<void>) => void): void {
+  test("opening hours: none until set, then the same back, replaced, removed; drift by date", async (s) => {
+    expect(await s.hours.get("shop")).toBeUndefined();
+    await s.hours.set("shop", hours, T0);
+    expect(await s.hours.get("shop")).toEqual(hours);
+    await s.hours.set("shop", { ...hours, exceptions: [] }, T0 + 1);
+    expect((await s.hours.get("shop"))?.exceptions).toEqual([]);
+    expect(await s.hours.get("other")).toBeUndefined();
+    await s.hours.set("shop", null, T0 + 2);
+    expect(await s.hours.get("shop")).toBeUndefined();
+    await s.hours.recordDrift("shop", "2026-06-11", -3, T0 + 1000);
+    await s.hours.recordDrift("shop", "2026-06-10", 4, T0);
+    await s.hours.recordDrift("shop", "2026-06-11", 2, T0 + 2000);
+    await s.hours.recordDrift("other", "2026-06-10", 9, T0);
+    expect(await s.hours.drift("shop", "2026-06-01", "2026-06-30")).toEqual([
+      { date: "2026-06-10", drift: 4, at: T0 },
+      { date: "2026-06-11", drift: 2, at: T0 + 2000 },
+    ]);
+    expect(await s.hours.drift("shop", "2026-06-11", "2026-06-11")).toHaveLength(1);
+  });
+
+  test("alert rules: saved, listed by id, replaced, removed; the stores with enabled rules", async (s) => {
+    await s.alerts.saveRule(rule("b"), T0);
+    await s.alerts.saveRule(rule("a"), T0);
+    await s.alerts.saveRule(rule("x", "other", false), T0);
+    expect((await s.alerts.rules("shop")).map((r) => r.id)).toEqual(["a", "b"]);
+    expect(await s.alerts.getRule("shop", "a")).toEqual(rule("a"));
+    expect(await s.alerts.storesWithRules()).toEqual(["shop"]);
+    await s.alerts.saveRule({ ...rule("a"), threshold: 1.2, name: "Bakery full" }, T0 + 1);
+    expect(await s.alerts.getRule("shop", "a")).toEqual({ ...rule("a"), threshold: 1.2, name: "Bakery full" });
+    await s.alerts.saveRule(rule("x", "other", true), T0);
+    expect(await s.alerts.storesWithRules()).toEqual(["other", "shop"]);
+    expect(await s.alerts.removeRule("shop", "a")).toBe(true);
+    expect(await s.alerts.removeRule("shop", "a")).toBe(false);
+    expect(await s.alerts.getRule("shop", "a")).toBeUndefined();
+  });
+
+  test("alerts: stored and updated; an acknowledgement happens once and is never undone by a later firing write; history newest first", async (s) => {
+    const a1 = alert("r1-1", "r1", T0);
+    await s.alerts.saveAlerts([a1, alert("r2-1", "r2", T0 + 1000)]);
+    expect(await s.alerts.get("shop", "r1-1")).toEqual(a1);
+    expect((await s.alerts.active("shop")).map((a) => a.id)).toEqual(["r1-1", "r2-1"]);
+    const acked = await s.alerts.acknowledge("shop", "r1-1", "ana", T0 + 5000);
+    expect(acked).toEqual({ ...a1, state: "acknowledged", acknowledgedBy: "ana", acknowledgedAt: T0 + 5000 });
+    expect(await s.alerts.acknowledge("shop", "r1-1", "bob", T0 + 6000)).toBeUndefined();
+    expect(await s.alerts.acknowledge("shop", "nope", "bob", T0 + 6000)).toBeUndefined();
+    // A server that did not see the acknowledgement writes a worse value, still "firing".
+    await s.alerts.saveAlerts([{ ...a1, value: 1.1 }]);
+    expect(await s.alerts.get("shop", "r1-1")).toEqual({ ...a1, value: 1.1, state: "acknowledged", acknowledgedBy: "ana", acknowledgedAt: T0 + 5000 });
+    await s.alerts.saveAlerts([{ ...a1, value: 1.1, state: "resolved", resolvedAt: T0 + 9000 }]);
+    const resolved = await s.alerts.get("shop", "r1-1");
+    expect(resolved).toMatchObject({ state: "resolved", resolvedAt: T0 + 9000, acknowledgedBy: "ana" });
+    // Resolved stays resolved.
+    await s.alerts.saveAlerts([{ ...a1, state: "firing" }]);
+    expect((await s.alerts.get("shop", "r1-1"))?.state).toBe("resolved");
+    expect(await s.alerts.acknowledge("shop", "r1-1", "bob", T0 + 9500)).toBeUndefined();
+    expect((await s.alerts.active("shop")).map((a) => a.id)).toEqual(["r2-1"]);
+    // An older resolved alert of r1, and one of r2: restore takes the active ones and each rule's latest resolve.
+    await s.alerts.saveAlerts([alert("r1-0", "r1", T0 - 100_000, { state: "resolved", resolvedAt: T0 - 50_000 })]);
+    const restore = await s.alerts.forRestore("shop");
+    expect(restore.map((a) => a.id).sort()).toEqual(["r1-1", "r2-1"]);
+    expect((await s.alerts.history("shop", { limit: 10 })).map((a) => a.id)).toEqual(["r2-1", "r1-1", "r1-0"]);
+    expect((await s.alerts.history("shop", { limit: 10, from: T0, to: T0 + 1000 })).map((a) => a.id)).toEqual(["r1-1"]);
+    expect((await s.alerts.history("shop", { limit: 1 })).map((a) => a.id)).toEqual(["r2-1"]);
+    expect(await s.alerts.history("other", { limit: 10 })).toEqual([]);
+  });
+}
