@@ -69,7 +69,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           events: a.events,
           duplicates: a.duplicates,
           rejects: a.rejects,
-          revokedAt: a.revokedAt,
           rejectReasons: services.metrics.rejectsOf(req.params.store, a.agent),
         })),
       };
