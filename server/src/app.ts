@@ -8,6 +8,7 @@ import { authPlugin } from "./plugins/auth.js";
 import { servicesPlugin } from "./plugins/services.js";
 import { storeContextPlugin } from "./plugins/store.js";
 import { adminRoutes } from "./routes/admin.js";
+import { adminActionRoutes } from "./routes/admin-actions.js";
 import { analyticsRoutes } from "./routes/analytics.js";
 import { conversionRoutes } from "./routes/conversion.js";
 import { experimentRoutes } from "./routes/experiments.js";
@@ -83,6 +84,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
   await app.register(
     async (api) => {
       await api.register(adminRoutes);
+      await api.register(adminActionRoutes);
       await api.register(storeRoutes);
       await api.register(experimentRoutes);
       await api.register(tokenRoutes);

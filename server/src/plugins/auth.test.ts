@@ -41,6 +41,10 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/tokens", roles: [] },
   { method: "POST", url: "/api/v1/tokens", roles: [], payload: { role: "viewer" } },
   { method: "DELETE", url: "/api/v1/tokens/000000000000", roles: [] },
+  { method: "GET", url: "/api/v1/audit", roles: [] },
+  { method: "POST", url: "/api/v1/stores/shop/agents", roles: [], payload: { agent: "door-9", kind: "door" } },
+  { method: "POST", url: "/api/v1/stores/shop/agents/door-9/rotate", roles: [] },
+  { method: "DELETE", url: "/api/v1/stores/shop/agents/door-9", roles: [] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;
@@ -68,7 +72,7 @@ describe("the role matrix", () => {
   it("covers every route of the API", async () => {
     const paths = (await t.get("/api/docs/json", null)).body.paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("/shop/", "/{store}/").replace("000000000000", "{id}")}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}")}`));
     expect(documented.filter((r) => !tested.has(r) && r !== "GET /api/v1/health")).toEqual([]);
   });
 });

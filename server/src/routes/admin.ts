@@ -69,6 +69,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           events: a.events,
           duplicates: a.duplicates,
           rejects: a.rejects,
+          revokedAt: a.revokedAt,
           rejectReasons: services.metrics.rejectsOf(req.params.store, a.agent),
         })),
       };

@@ -7,6 +7,7 @@ import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/co
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markNotComparable } from "./experiment-comparable.js";
+import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
 import { round6, zonesEver } from "./known-store.js";
@@ -99,6 +100,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         createdAt: services.now(),
       };
       await storage.experiments.insert(experiment, experiment.createdAt);
+      await audit(req, "experiment.create", experiment.id, { name, testStores: b.testStores, controlStores }, { store: b.testStores.length === 1 && controlStores.length === 0 ? b.testStores[0]! : null });
       return experiment;
     },
   });

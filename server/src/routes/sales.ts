@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Departments } from "../storage/types.js";
+import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { zonesEver } from "./known-store.js";
 import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
@@ -73,6 +74,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id: store, layouts: versions } = req.store!;
       const departments = checkDepartments(req.body.departments, zonesEver(versions));
       await storage.departments.replace(store, departments);
+      await audit(req, "departments.replace", store, { departments: Object.keys(departments) });
       return { departments: await storage.departments.get(store) };
     },
   });

@@ -51,6 +51,7 @@ export const AgentsBody = Type.Object({
       events: Type.Integer(),
       duplicates: Type.Integer(),
       rejects: Type.Integer(),
+      revokedAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "when an admin revoked it (its login no longer works), or null" })),
       rejectReasons: Type.Optional(
         Type.Record(Type.String(), Type.Integer(), { description: "rejects since this server started, by reason (too_old, future, unknown_zone, schema, ...): why events were refused" }),
       ),

@@ -2,6 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
+import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, errorResponses } from "./schemas.js";
@@ -68,6 +69,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const layout = await storage.stores.saveLayout(store, input, services.now());
       await layouts.reload(store);
       await services.onLayoutSaved(layout);
+      await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
       return layoutBody(layout);
     },
   });

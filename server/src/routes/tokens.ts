@@ -4,6 +4,7 @@ import type { FastifyRequest } from "fastify";
 import { ID_PATTERN } from "@footfall/core";
 import { ROLES, type Role, type TokenInfo } from "../storage/types.js";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
+import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { readExpiry } from "./times.js";
 import { errorResponses } from "./schemas.js";
@@ -84,6 +85,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         expiresAt = e.ms;
       }
       const created = await tokens.create(req.body.role, store, services.now(), { label: req.body.label ?? null, expiresAt, group });
+      await audit(req, "token.create", created.info.id, { ...created.info }, { store: created.info.store });
       return { token: created.token, ...shown(created.info) };
     },
   });
@@ -94,7 +96,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const found = await tokens.get(req.params.id);
       if (!found || !manages(req, found)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
-      return shown((await tokens.revoke(found.id, services.now()))!);
+      const revoked = (await tokens.revoke(found.id, services.now()))!;
+      await audit(req, "token.revoke", found.id, { role: found.role, label: found.label }, { store: found.store });
+      return shown(revoked);
     },
   });
 };

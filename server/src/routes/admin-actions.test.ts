@@ -1,0 +1,159 @@
+/**
+ * The admin actions of issue 15: the audit log (every admin action written, readable by admins
+ * only, paged and filtered), the role a merchandiser holds, and agents added, rotated and revoked
+ * from the API (the embedded broker; admin-actions.integration.test.ts: an external Mosquitto).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
+let clock = T0;
+let t: TestServer;
+
+const api = (method: "GET" | "POST" | "DELETE" | "PUT", url: string, token: string | null, payload?: object) =>
+  t.server.app
+    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
+    .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
+
+beforeAll(async () => {
+  t = await startTestServer({ now: () => clock });
+  await t.putLayout("shop", smallLayout());
+  await t.putLayout("other", smallLayout());
+});
+afterAll(() => t.close());
+
+const experiment = (store: string) => ({
+  name: "Fruit by the door",
+  testStores: [store],
+  changeAt: T0 - 7 * DAY,
+  before: { from: T0 - 14 * DAY, to: T0 - 7 * DAY },
+  after: { from: T0 - 7 * DAY, to: T0 },
+  zones: ["fruit"],
+});
+
+describe("roles", () => {
+  it("a merchandiser saves a layout and creates an experiment, and may not create a token, touch agents or read the audit log", async () => {
+    const merch = await t.token("merchandiser");
+    expect((await api("PUT", "/stores/shop/layout", merch, smallLayout({ name: "Shop, new fruit" }))).status).toBe(200);
+    expect((await api("POST", "/experiments", merch, experiment("shop"))).status).toBe(200);
+    const token = await api("POST", "/tokens", merch, { role: "viewer" });
+    expect(token.status).toBe(403);
+    expect(token.body.message).toMatch(/role "merchandiser" may not do this/);
+    expect((await api("POST", "/stores/shop/agents", merch, { agent: "door-7", kind: "door" })).status).toBe(403);
+    expect((await api("GET", "/audit", merch)).status).toBe(403);
+  });
+
+  it.each(["viewer", "staff", "merchandiser"] as const)("a %s may not read the audit log", async (role) => {
+    const res = await api("GET", "/audit", await t.token(role));
+    expect(res.status).toBe(403);
+  });
+
+  it("without a token the audit log is 401", async () => {
+    expect((await api("GET", "/audit", null)).status).toBe(401);
+  });
+});
+
+describe("GET /api/v1/audit", () => {
+  it("holds every admin action: who (token id, role, label), what, on what, when; never a secret", async () => {
+    clock = T0 + 1000;
+    const ops = await api("POST", "/tokens", t.admin, { role: "admin", label: "ops desk" });
+    const opsToken = ops.body.token as string;
+    clock = T0 + 2000;
+    const made = await api("POST", "/tokens", opsToken, { role: "viewer", store: "shop", label: "kiosk", expires: "30d" });
+    expect(made.status).toBe(200);
+    clock = T0 + 3000;
+    expect((await api("DELETE", `/tokens/${made.body.id}`, opsToken)).status).toBe(200);
+    clock = T0 + 4000;
+    expect((await api("PUT", "/stores/other/layout", opsToken, smallLayout({ name: "Other" }))).status).toBe(200);
+    clock = T0 + 5000;
+    expect((await api("PUT", "/stores/shop/departments", opsToken, { departments: { Fresh: ["fruit", "bakery"] } })).status).toBe(200);
+
+    const res = await api("GET", `/audit?actor=${ops.body.id}`, t.admin);
+    expect(res.status).toBe(200);
+    const actor = { tokenId: ops.body.id, role: "admin", label: "ops desk" };
+    expect(res.body.entries).toEqual([
+      { id: expect.any(Number), ts: T0 + 5000, actor, action: "departments.replace", target: "shop", store: "shop", details: { departments: ["Fresh"] } },
+      { id: expect.any(Number), ts: T0 + 4000, actor, action: "layout.save", target: "other", store: "other", details: { version: 2, validFrom: 0, zones: 4 } },
+      { id: expect.any(Number), ts: T0 + 3000, actor, action: "token.revoke", target: made.body.id, store: "shop", details: { role: "viewer", label: "kiosk" } },
+      {
+        id: expect.any(Number),
+        ts: T0 + 2000,
+        actor,
+        action: "token.create",
+        target: made.body.id,
+        store: "shop",
+        details: expect.objectContaining({ id: made.body.id, role: "viewer", store: "shop", label: "kiosk", expiresAt: T0 + 2000 + 30 * DAY }),
+      },
+    ]);
+    expect(res.body.next).toBeNull();
+    expect(JSON.stringify(res.body)).not.toContain(made.body.token);
+    expect(JSON.stringify(res.body)).not.toContain(opsToken);
+    // The merchandiser's layout and experiment of the first test are there too, with its role.
+    const merch = await api("GET", "/audit?action=experiment.", t.admin);
+    expect(merch.body.entries[0]).toMatchObject({ action: "experiment.create", actor: { role: "merchandiser" }, store: "shop", details: { name: "Fruit by the door", testStores: ["shop"] } });
+  });
+
+  it("pages newest first with `next`, filters by time, action prefix and store; a store-limited admin sees its store only", async () => {
+    const all = (await api("GET", "/audit?limit=500", t.admin)).body.entries as { id: number; store: string | null }[];
+    expect(all.length).toBeGreaterThan(5);
+    const first = await api("GET", "/audit?limit=2", t.admin);
+    expect(first.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
+    const second = await api("GET", `/audit?limit=2&before=${first.body.next}`, t.admin);
+    expect(second.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
+    const tokens = await api("GET", "/audit?action=token.", t.admin);
+    expect(new Set(tokens.body.entries.map((e: { action: string }) => e.action))).toEqual(new Set(["token.create", "token.revoke"]));
+    const window = await api("GET", `/audit?from=${T0 + 3000}&to=${T0 + 4001}`, t.admin);
+    expect(window.body.entries.map((e: { action: string }) => e.action)).toEqual(["layout.save", "token.revoke"]);
+    expect((await api("GET", "/audit?from=yesterday", t.admin)).status).toBe(400);
+    const shopAdmin = await t.token("admin", "shop");
+    const mine = await api("GET", "/audit?limit=500", shopAdmin);
+    expect(mine.body.entries.length).toBe(all.filter((e) => e.store === "shop").length);
+    expect((await api("GET", "/audit?store=other", shopAdmin)).status).toBe(403);
+  });
+});
+
+describe("agents from the API (embedded broker)", () => {
+  it("add shows the password once and it logs in; add again is refused; rotate replaces it; revoke locks it out; rotate lets it in again", async () => {
+    const added = await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" });
+    expect(added.status).toBe(200);
+    expect(added.body).toEqual({
+      agent: "door-2",
+      store: "shop",
+      username: "shop.door-2",
+      password: expect.any(String),
+      broker: { broker: "embedded", message: expect.stringMatching(/nothing to do/), command: null },
+    });
+    const { storage } = t.server.services;
+    expect(await storage.agents.authenticate("shop.door-2", added.body.password)).toMatchObject({ agent: "door-2" });
+    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" })).status).toBe(409);
+    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "bad id!", kind: "door" })).status).toBe(400);
+    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "x", kind: "toaster" })).status).toBe(400);
+
+    const rotated = await api("POST", "/stores/shop/agents/door-2/rotate", t.admin);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.password).not.toBe(added.body.password);
+    expect(await storage.agents.authenticate("shop.door-2", added.body.password)).toBeUndefined();
+    expect(await storage.agents.authenticate("shop.door-2", rotated.body.password)).toMatchObject({ agent: "door-2" });
+
+    const revoked = await api("DELETE", "/stores/shop/agents/door-2", t.admin);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ agent: "door-2", store: "shop", revokedAt: clock });
+    expect(await storage.agents.authenticate("shop.door-2", rotated.body.password)).toBeUndefined();
+    const listed = await api("GET", "/stores/shop/agents", t.admin);
+    expect(listed.body.agents.find((a: { agent: string }) => a.agent === "door-2")).toMatchObject({ revokedAt: clock });
+    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" })).status).toBe(409);
+    const back = await api("POST", "/stores/shop/agents/door-2/rotate", t.admin);
+    expect(await storage.agents.authenticate("shop.door-2", back.body.password)).toMatchObject({ agent: "door-2" });
+
+    expect((await api("DELETE", "/stores/shop/agents/nobody", t.admin)).status).toBe(404);
+    expect((await api("POST", "/stores/shop/agents/nobody/rotate", t.admin)).status).toBe(404);
+    const otherAdmin = await t.token("admin", "other");
+    expect((await api("DELETE", "/stores/shop/agents/door-2", otherAdmin)).status).toBe(403);
+    const log = await api("GET", "/audit?target=shop/door-2", t.admin);
+    expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["agent.rotate", "agent.revoke", "agent.rotate", "agent.add"]);
+    expect(log.body.entries[0].details).toEqual({ wasRevoked: true, broker: "embedded" });
+    expect(JSON.stringify(log.body)).not.toContain(back.body.password);
+  });
+});
