@@ -3,7 +3,7 @@ import { smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 
 type Grant = "viewer" | "staff" | "merchandiser";
-type Method = "GET" | "PUT" | "POST" | "DELETE";
+type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
 interface RouteCase {
   method: Method;
   url: string;
@@ -38,6 +38,13 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/experiments/000000000000", roles: READERS },
   { method: "GET", url: "/api/v1/experiments/000000000000/result", roles: READERS },
   { method: "GET", url: "/api/v1/experiments/000000000000/result.csv", roles: READERS },
+  { method: "GET", url: "/api/v1/groups", roles: EVERYONE },
+  { method: "POST", url: "/api/v1/groups", roles: [], payload: { id: "g2", name: "G" } },
+  { method: "GET", url: "/api/v1/groups/g1", roles: EVERYONE },
+  { method: "PATCH", url: "/api/v1/groups/g1", roles: [], payload: { name: "G" } },
+  { method: "DELETE", url: "/api/v1/groups/g1", roles: [] },
+  { method: "GET", url: "/api/v1/stores/shop/groups", roles: EVERYONE },
+  { method: "PUT", url: "/api/v1/stores/shop/groups", roles: [], payload: { groups: [] } },
   { method: "GET", url: "/api/v1/tokens", roles: [] },
   { method: "POST", url: "/api/v1/tokens", roles: [], payload: { role: "viewer" } },
   { method: "DELETE", url: "/api/v1/tokens/000000000000", roles: [] },
@@ -72,7 +79,7 @@ describe("the role matrix", () => {
   it("covers every route of the API", async () => {
     const paths = (await t.get("/api/docs/json", null)).body.paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}")}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}")}`));
     expect(documented.filter((r) => !tested.has(r) && r !== "GET /api/v1/health")).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ describe("store groups API", () => {
     expect((await api("DELETE", "/groups/malls", t.admin)).status).toBe(200);
     expect((await api("GET", "/groups/malls", t.admin)).status).toBe(404);
     expect((await api("GET", "/stores/paris/groups", t.admin)).body.groups).toEqual(["north"]);
+    const actions = ((await api("GET", "/audit", t.admin)).body.entries as { action: string; target: string }[]).filter((e) => e.target === "malls").map((e) => e.action);
+    expect(actions.sort()).toEqual(["group.create", "group.delete", "group.update"]);
   });
 
   it("sets a store's groups, refusing unknown groups and unknown stores with what to do", async () => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
+import { audit } from "../admin/audit.js";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import type { StoreGroup } from "../storage/types.js";
 import { GroupBody, GroupInput, GroupParams, GroupPatch, GroupsBody, StoreGroupsBody, StoreGroupsInput } from "./chain-schemas.js";
@@ -58,6 +59,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (stores) await unknownStores(stores);
       if (!(await storage.groups.create(id, name, kind, services.now()))) throw httpError(400, `body/id: a store group "${id}" exists already: PATCH /api/v1/groups/${id} changes it`);
       if (stores) await storage.groups.setStores(id, stores);
+      await audit(req, "group.create", id, { name, kind, stores: stores ?? [] }, { store: null });
       reply.code(200);
       return found(id);
     },
@@ -74,6 +76,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (stores) await unknownStores(stores);
       if (patch.name !== undefined || patch.kind !== undefined) await storage.groups.update(id, patch);
       if (stores) await storage.groups.setStores(id, stores);
+      await audit(req, "group.update", id, { ...patch, ...(stores ? { stores } : {}) }, { store: null });
       return found(id);
     },
   });
@@ -85,6 +88,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       unlimited(req);
       const g = await found(req.params.group);
       await storage.groups.remove(g.id);
+      await audit(req, "group.delete", g.id, { name: g.name, stores: g.stores }, { store: null });
       return g;
     },
   });
@@ -97,13 +101,14 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put("/stores/:store/groups", {
     config: admin,
-    schema: { tags: ["groups"], summary: "Set the groups a store is in (replaces them)", params: StoreParams, body: StoreGroupsInput, response: { 200: StoreGroupsBody, ...errorResponses } },
+    schema: { tags: ["groups"], summary: "Set the groups a store is in (replaces them; an admin limited to the store may)", params: StoreParams, body: StoreGroupsInput, response: { 200: StoreGroupsBody, ...errorResponses } },
     handler: async (req) => {
-      unlimited(req);
+      // A limited admin may set its own store's groups (the auth hook checked the store): it shares that store's figures only.
       const store = req.params.store;
       if (!(await storage.stores.get(store))) throw httpError(404, `store "${store}" not found: GET /api/v1/stores lists the stores`);
       const unknown = await storage.groups.setGroupsOf(store, req.body.groups);
       if (unknown.length) throw httpError(400, `body/groups: no store group ${unknown.map((g) => `"${g}"`).join(", ")}: POST /api/v1/groups creates one`);
+      await audit(req, "store.groups", store, { groups: req.body.groups });
       return { store, groups: await storage.groups.groupsOf(store) };
     },
   });
