@@ -137,32 +137,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
-    version: 7,
-    name: "store groups; tokens scoped to a group",
-    sql: `
-      -- Named sets of stores (regions, formats), defined by admins; a store may be in several.
-      CREATE TABLE store_groups (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        kind TEXT,
-        created_at INTEGER NOT NULL
-      ) STRICT;
-      CREATE TABLE store_group_members (
-        group_id TEXT NOT NULL REFERENCES store_groups(id) ON DELETE CASCADE,
-        store TEXT NOT NULL,
-        PRIMARY KEY (group_id, store)
-      ) STRICT, WITHOUT ROWID;
-      CREATE INDEX store_group_members_by_store ON store_group_members (store, group_id);
-      -- A token limited to the stores of a group (store is then NULL).
-      ALTER TABLE tokens ADD COLUMN store_group TEXT;
-    `,
-  },
-  {
-    version: 8,
-    name: "audit log, report schedules (digests), agent revocation",
-    sql: ADMIN_SQL,
-  },
-  {
     version: 5,
     name: "opening hours, alert rules, alerts, door count drift",
     sql: ALERTS_SQL,
@@ -203,5 +177,31 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) STRICT;
       CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (hook_id, seq) WHERE status = 'pending';
     `,
+  },
+  {
+    version: 7,
+    name: "store groups; tokens scoped to a group",
+    sql: `
+      -- Named sets of stores (regions, formats), defined by admins; a store may be in several.
+      CREATE TABLE store_groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE store_group_members (
+        group_id TEXT NOT NULL REFERENCES store_groups(id) ON DELETE CASCADE,
+        store TEXT NOT NULL,
+        PRIMARY KEY (group_id, store)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX store_group_members_by_store ON store_group_members (store, group_id);
+      -- A token limited to the stores of a group (store is then NULL).
+      ALTER TABLE tokens ADD COLUMN store_group TEXT;
+    `,
+  },
+  {
+    version: 8,
+    name: "audit log, report schedules (digests), agent revocation",
+    sql: ADMIN_SQL,
   },
 ];

@@ -344,33 +344,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
-    version: 7,
-    name: "store groups; tokens scoped to a group",
-    sql: `
-      -- Named sets of stores (regions, formats), defined by admins; a store may be in several.
-      -- Small and read across stores: reference tables on Citus.
-      CREATE TABLE store_groups (
-        id ${K} PRIMARY KEY,
-        name text NOT NULL,
-        kind text,
-        created_at bigint NOT NULL
-      );
-      CREATE TABLE store_group_members (
-        group_id ${K} REFERENCES store_groups(id) ON DELETE CASCADE,
-        store ${K},
-        PRIMARY KEY (group_id, store)
-      );
-      CREATE INDEX store_group_members_by_store ON store_group_members (store, group_id);
-      -- A token limited to the stores of a group (store is then NULL).
-      ALTER TABLE tokens ADD COLUMN store_group text COLLATE "C";
-    `,
-  },
-  {
-    version: 8,
-    name: "audit log, report schedules (digests), agent revocation",
-    sql: ADMIN_PG_SQL,
-  },
-  {
     version: 5,
     name: "opening hours, alert rules, alerts, door count drift",
     sql: ALERTS_PG_SQL,
@@ -410,5 +383,32 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (hook_id, seq) WHERE status = 'pending';
     `,
+  },
+  {
+    version: 7,
+    name: "store groups; tokens scoped to a group",
+    sql: `
+      -- Named sets of stores (regions, formats), defined by admins; a store may be in several.
+      -- Small and read across stores: reference tables on Citus.
+      CREATE TABLE store_groups (
+        id ${K} PRIMARY KEY,
+        name text NOT NULL,
+        kind text,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE store_group_members (
+        group_id ${K} REFERENCES store_groups(id) ON DELETE CASCADE,
+        store ${K},
+        PRIMARY KEY (group_id, store)
+      );
+      CREATE INDEX store_group_members_by_store ON store_group_members (store, group_id);
+      -- A token limited to the stores of a group (store is then NULL).
+      ALTER TABLE tokens ADD COLUMN store_group text COLLATE "C";
+    `,
+  },
+  {
+    version: 8,
+    name: "audit log, report schedules (digests), agent revocation",
+    sql: ADMIN_PG_SQL,
   },
 ];
