@@ -1,7 +1,7 @@
 import type { LayoutInput, Zone, ZoneKind } from "./protocol/layout.js";
 
 type Rect = [x0: number, y0: number, x1: number, y1: number];
-function zone(id: string, name: string, kind: ZoneKind, [x0, y0, x1, y1]: Rect, capacity: number): Zone {
+function zone(id: string, name: string, kind: ZoneKind, [x0, y0, x1, y1]: Rect, capacity: number, queueFor?: string): Zone {
   return {
     id: id as Zone["id"],
     name,
@@ -13,12 +13,14 @@ function zone(id: string, name: string, kind: ZoneKind, [x0, y0, x1, y1]: Rect, 
       [x0, y1],
     ],
     capacity,
+    ...(queueFor !== undefined ? { queueFor } : {}),
   };
 }
 
 /**
  * The built-in demo store, a 30 x 20 m supermarket with a small clothing corner: 11 zones in three
- * rows with 1.5-2 m aisles between them, the entrance and the tills along the bottom wall.
+ * rows with 1.5-2 m aisles between them, the entrance and the tills along the bottom wall, and the
+ * tills' waiting line (a zone of kind `queue`) in the aisle in front of them.
  * The server's `footfall demo` seeds it and the simulator walks it: one copy, so both agree on
  * zone ids (`edge/examples/demo-layout.json` holds the same, for people to start from).
  */
@@ -41,5 +43,6 @@ export const DEMO_LAYOUT: LayoutInput = {
     zone("fitting-room", "Fitting rooms", "fitting-room", [25.5, 8.5, 29, 12.5], 6),
     zone("frozen", "Frozen food", "zone", [18, 15.5, 24, 19], 12),
     zone("checkout", "Checkout", "checkout", [8, 15.5, 16, 19], 20),
+    zone("checkout-queue", "Checkout queue", "queue", [8.5, 13.8, 16, 15.3], 12, "checkout"),
   ],
 };

@@ -8,7 +8,7 @@ import { interpolateViridis } from "d3-scale-chromatic";
 import type { ZoneDwell } from "@footfall/core";
 import { ServerProcess } from "../support/index.js";
 import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { canvasColourAt, colourDistance, pagePoint } from "./helpers/plan.js";
+import { canvasColourAt, colourDistance, pagePoint, planTransform } from "./helpers/plan.js";
 import { seedStore, shopLayout, trips, type SeededStore } from "./helpers/store.js";
 
 let server: ServerProcess;
@@ -235,6 +235,59 @@ describe("layout editor", () => {
     await page.getByTestId("finish-zone").click();
     await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("crosses itself");
     await shot(page, "editor-refused");
+    await page.close();
+  });
+});
+
+describe("layout editor: moving and overlapping zones", () => {
+  /** A zone's polygon as the editor's plan draws it (metres). */
+  const polygonOf = (page: Page, zone: string) =>
+    page.evaluate((id) => {
+      type Node = { findOne(sel: string): { points(): number[] } | undefined };
+      const line = (window as unknown as { Konva: { stages: Node[] } }).Konva.stages.map((st) => st.findOne(`#zone-${id}`)).find(Boolean)!;
+      const p = line.points();
+      return p.flatMap((v, i) => (i % 2 === 0 ? [[v, p[i + 1]!] as [number, number]] : []));
+    }, zone);
+  async function drag(page: Page, from: [number, number], by: [number, number]) {
+    const a = await pagePoint(page, from);
+    const { scale } = await planTransform(page);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(a.x + (by[0] * scale * i) / 8, a.y + (by[1] * scale * i) / 8);
+    await page.mouse.up();
+  }
+
+  it("moves a zone dragged by its body by the dragged distance in 0.25 m steps, without panning, and warns when zones overlap", async () => {
+    const page = await open("/editor/shop", shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    const before = await polygonOf(page, "promo");
+    expect(before).toEqual([[12, 10], [18, 10], [18, 15], [12, 15]]);
+    const pan = await planTransform(page);
+    expect(await page.getByTestId("overlaps").count()).toBe(0);
+
+    // 1.06 m left and 0.45 m down: nothing within snapping reach, so the grid's 0.25 m steps: 1 m and 0.5 m.
+    await drag(page, [15, 12.5], [-1.06, 0.45]);
+    await expect.poll(() => polygonOf(page, "promo")).toEqual(before.map(([x, y]) => [x - 1, y + 0.5]));
+    const after = await planTransform(page);
+    expect([after.x, after.y]).toEqual([pan.x, pan.y]);
+    expect(await page.getByTestId("zone-name").inputValue()).toBe("Promo"); // the moved zone is selected
+    expect(await page.getByTestId("overlaps").count()).toBe(0);
+
+    // Down onto the entrance (y 16..20): the editor names both and the area they share, and says so at the save button.
+    await drag(page, [14, 13], [0, 2]);
+    const moved = await polygonOf(page, "promo");
+    expect(moved).toEqual(before.map(([x, y]) => [x - 1, y + 2.5]));
+    const warning = page.getByTestId("overlaps");
+    await warning.waitFor();
+    // Promo is now 11..17 x 12.5..17.5; the entrance 12..18 x 16..20: 5 m by 1.5 m.
+    expect(await warning.locator("li").allTextContents()).toEqual(["Entrance and Promo share 7.5 m²"]);
+    expect(await page.getByTestId("save-layout").textContent()).toBe("Save anyway (zones overlap)");
+    await shot(page, "editor-overlap");
+
+    // Undo takes the whole drag back in one step, and the warning goes.
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => polygonOf(page, "promo")).toEqual(before.map(([x, y]) => [x - 1, y + 0.5]));
+    await expect.poll(() => page.getByTestId("overlaps").count()).toBe(0);
     await page.close();
   });
 });

@@ -2,6 +2,7 @@ import { Circle, Group, Line, Rect, Text } from "./konva.js";
 import type Konva from "konva";
 import { polygonCentroid, type FloorPoint } from "@footfall/core";
 import type { EditorAction, EditorState } from "../model/editor.js";
+import type { SnapSettings } from "../model/snap.js";
 import type { Viewport } from "../model/viewport.js";
 import { KIND_STYLE } from "./kinds.js";
 import { zoneBox } from "./zoneBox.js";
@@ -9,12 +10,15 @@ import { zoneBox } from "./zoneBox.js";
 /** Corner handle radius and the distance that closes a polygon, in screen pixels. */
 export const HANDLE_PX = 7;
 export const CLOSE_PX = 12;
+/** How near (screen pixels) a corner must come to another zone's corner or edge to snap to it. */
+export const SNAP_PX = 10;
 
 type Dispatch = (a: EditorAction) => void;
 
 /** The editor's plan: zones by kind, the selected zone's corner and mid-edge handles, the polygon being drawn. */
-export function EditorShapes({ state, viewport, pointer, dispatch, problemZones }: { state: EditorState; viewport: Viewport; pointer: FloorPoint | null; dispatch: Dispatch; problemZones: Set<string> }) {
+export function EditorShapes({ state, viewport, pointer, dispatch, problemZones, overlapZones, snapOn }: { state: EditorState; viewport: Viewport; pointer: FloorPoint | null; dispatch: Dispatch; problemZones: Set<string>; overlapZones: Set<string>; snapOn: boolean }) {
   const px = 1 / viewport.scale;
+  const snap: SnapSettings = { on: snapOn, tolerance: SNAP_PX * px };
   const drawing = state.drawing !== null;
   const stop = (e: Konva.KonvaEventObject<Event>) => {
     e.cancelBubble = true;
@@ -27,17 +31,40 @@ export function EditorShapes({ state, viewport, pointer, dispatch, problemZones 
         const k = KIND_STYLE[z.kind];
         const isSel = z.id === state.selected;
         const bad = problemZones.has(z.id);
+        const overlapping = overlapZones.has(z.id);
         return (
           <Line
             key={z.id}
+            id={`zone-${z.id}`}
+            name="zone-body"
             points={z.polygon.flat()}
             closed
             fill={k.fill}
-            stroke={bad ? "#dc2626" : isSel ? "#0f172a" : k.stroke}
-            strokeWidth={isSel || bad ? 2.5 : 1.5}
-            dash={bad ? [6, 4] : undefined}
+            stroke={bad ? "#dc2626" : overlapping ? "#d97706" : isSel ? "#0f172a" : k.stroke}
+            strokeWidth={isSel || bad || overlapping ? 2.5 : 1.5}
+            dash={bad || overlapping ? [6, 4] : undefined}
             strokeScaleEnabled={false}
             listening={!drawing}
+            // Dragging a zone's body moves the zone (the stage pans only from empty floor). The node
+            // is put back at 0,0 after each step: the polygon itself carries the move.
+            draggable={!drawing}
+            dragDistance={4}
+            onDragStart={(e) => {
+              stop(e);
+              dispatch({ type: "select", zone: z.id });
+            }}
+            onDragMove={(e) => {
+              stop(e);
+              const node = e.target;
+              const delta: [number, number] = [node.x(), node.y()];
+              node.position({ x: 0, y: 0 });
+              dispatch({ type: "moveZone", zone: z.id, delta, snap });
+            }}
+            onDragEnd={(e) => {
+              stop(e);
+              e.target.position({ x: 0, y: 0 });
+              dispatch({ type: "endDrag" });
+            }}
             onClick={(e) => {
               stop(e);
               dispatch({ type: "select", zone: z.id });
@@ -46,7 +73,7 @@ export function EditorShapes({ state, viewport, pointer, dispatch, problemZones 
               stop(e);
               dispatch({ type: "select", zone: z.id });
             }}
-            onMouseEnter={(e) => setCursor(e, drawing ? "crosshair" : "pointer")}
+            onMouseEnter={(e) => setCursor(e, drawing ? "crosshair" : "move")}
             onMouseLeave={(e) => setCursor(e, drawing ? "crosshair" : "")}
           />
         );
@@ -110,7 +137,7 @@ export function EditorShapes({ state, viewport, pointer, dispatch, problemZones 
               onDragStart={(e) => stop(e)}
               onDragMove={(e) => {
                 stop(e);
-                dispatch({ type: "dragCorner", zone: selected.id, index: i, point: [e.target.x(), e.target.y()] });
+                dispatch({ type: "dragCorner", zone: selected.id, index: i, point: [e.target.x(), e.target.y()], snap });
               }}
               onDragEnd={(e) => {
                 stop(e);

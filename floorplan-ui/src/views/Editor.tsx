@@ -8,7 +8,7 @@ import type { FloorPoint, Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, type EditorAction, type EditorState } from "../model/editor.js";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -41,6 +41,10 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
   const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
   const problemZones = useMemo(() => new Set(problems.map((p) => p.zone).filter((z): z is string => z !== null)), [problems]);
+  const [snapOn, setSnapOn] = useState(true);
+  // A few dozen zone pairs, each a handful of small clips: cheap enough for every pointer move of a drag.
+  const shownOverlaps = useMemo(() => zoneOverlaps(state.draft), [state.draft]);
+  const overlapZones = useMemo(() => new Set(shownOverlaps.flatMap((o) => [o.a.id as string, o.b.id as string])), [shownOverlaps]);
   const dirty = isDirty(state);
   const validFromMs = fromLocalInput(validFrom, state.draft.timezone);
 
@@ -92,14 +96,18 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
         <div className="divider" />
         <button className="btn icon" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo(state)} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
         <button className="btn icon" onClick={() => dispatch({ type: "redo" })} disabled={!canRedo(state)} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
+        <label className="row" style={{ gap: 6 }} title="Corners and moved zones land on other zones' corners and edges, else on a grid (0.1 m corners, 0.25 m moves)">
+          <input type="checkbox" checked={snapOn} onChange={(e) => setSnapOn(e.target.checked)} data-testid="snap-toggle" />
+          <span className="muted">Snap</span>
+        </label>
         <div className="spacer" />
         <label className="row" style={{ gap: 6 }}>
           <span className="muted">Valid from</span>
           <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
           <span className="muted small">{state.draft.timezone}</span>
         </label>
-        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : undefined}>
-          {saving ? "Saving…" : "Save as new version"}
+        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
+          {saving ? "Saving…" : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
         </button>
       </div>
       {state.message && (
@@ -113,7 +121,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
           <div className="card-h">
             <h2>Floor plan</h2>
             <span className="hint">
-              {state.drawing ? "Click to place corners · click the first corner to close" : selected ? "Drag corners · click ▫ to add one · double-click a corner to remove it" : "Click a zone to edit it · scroll to zoom · drag to pan"}
+              {state.drawing ? "Click to place corners · click the first corner to close" : selected ? "Drag the zone to move it · drag corners · click ▫ to add one · double-click a corner to remove it" : "Click a zone to edit it · drag a zone to move it · scroll to zoom · drag the floor to pan"}
             </span>
           </div>
           <div className="heat-plan editor-plan">
@@ -125,11 +133,24 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
               onViewport={(v) => setScale(v.scale)}
               onFloorClick={(p) => (state.drawing ? dispatch({ type: "addCorner", point: p, closeRadius: CLOSE_PX / scale }) : dispatch({ type: "select", zone: null }))}
             >
-              {(v) => <EditorShapes state={state} viewport={v} pointer={pointer} dispatch={dispatch} problemZones={problemZones} />}
+              {(v) => <EditorShapes state={state} viewport={v} pointer={pointer} dispatch={dispatch} problemZones={problemZones} overlapZones={overlapZones} snapOn={snapOn} />}
             </PlanStage>
           </div>
         </section>
         <aside className="editor-side">
+          {shownOverlaps.length > 0 && (
+            <section className="card problems overlaps" data-testid="overlaps" role="status">
+              <div className="card-h"><h2>Zones overlap</h2></div>
+              <div className="card-b muted small">A visitor standing where two zones overlap is counted in both. Move a zone or a corner apart, or save anyway if that is meant (a display inside a department).</div>
+              <ul>
+                {shownOverlaps.map((o) => (
+                  <li key={`${o.a.id}|${o.b.id}`} data-zones={`${o.a.id} ${o.b.id}`}>
+                    {o.a.name || o.a.id} and {o.b.name || o.b.id} share {o.area < 0.1 ? "<0.1" : o.area.toFixed(1)} m²
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {selected ? (
             <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} dispatch={dispatch} />
           ) : (

@@ -15,7 +15,7 @@ export const DEMO_DWELL: Record<string, { medianS: number; sigma: number }> = {
   clothing: { medianS: 200, sigma: 0.7 },
   "fitting-room": { medianS: 360, sigma: 0.5 },
   frozen: { medianS: 45, sigma: 0.5 },
-  checkout: { medianS: 160, sigma: 0.4 },
+  checkout: { medianS: 75, sigma: 0.4 }, // at a till, after the queue (the line is the queue zone's, from the tills open)
 };
 
 /** How much each demo zone draws visitors (1 = average). */

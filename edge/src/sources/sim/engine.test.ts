@@ -3,7 +3,7 @@ import { parseEvent, type LayoutInput } from "@footfall/core";
 import type { EventDraft } from "../../source.js";
 import { atHourOfDay, hourOfDay, hourOfWeek } from "./clock.js";
 import { DEMO_DWELL, DEMO_LAYOUT } from "./demo-layout.js";
-import { SimEngine, type SimStats } from "./engine.js";
+import { SimEngine, type QueueWait, type SimStats } from "./engine.js";
 import { checkSimSettings, type SimSettings } from "./settings.js";
 
 const TZ = DEMO_LAYOUT.timezone;
@@ -116,7 +116,8 @@ describe("SimEngine over a simulated day (seed 42)", () => {
     expect(medians.get("clothing")!).toBeGreaterThan(medians.get("fruit-veg")!);
     expect(medians.get("fruit-veg")!).toBeGreaterThan(medians.get("dairy")! * 2);
     for (const [zone, d] of dwell) {
-      if (d.length < 80) continue;
+      // The queue's waits come from the tills open, not from a configured dwell.
+      if (d.length < 80 || !DEMO_DWELL[zone]) continue;
       const want = DEMO_DWELL[zone]!.medianS;
       expect(medians.get(zone)!, zone).toBeGreaterThan(want * 0.75);
       expect(medians.get(zone)!, zone).toBeLessThan(want * 1.33);
@@ -136,7 +137,8 @@ describe("SimEngine over a simulated day (seed 42)", () => {
       lastZone.set(e.visitor, e.zone);
     }
     expect(total).toBeGreaterThan(10);
-    expect(fromClothing / total).toBeGreaterThan(0.5);
+    // Seeds give 0.37-0.59 (a zone among ten would get about a tenth without the multiplier).
+    expect(fromClothing / total).toBeGreaterThan(0.35);
   });
 
 });
@@ -231,5 +233,48 @@ describe("SimEngine with a weekly arrival curve", () => {
   it("refuses a weekly curve that never opens, or of the wrong length", () => {
     expect(checkSimSettings({ weeklyCurve: new Array(168).fill(0) }).problems).toEqual(["/weeklyCurve: every hour is 0, so nobody ever arrives; give the opening hours a value above 0"]);
     expect(checkSimSettings({ weeklyCurve: [1, 2, 3] }).problems.join(" ")).toMatch(/weeklyCurve/);
+  });
+});
+
+describe("SimEngine with a checkout queue (the demo layout, seed 42)", () => {
+  const waits: QueueWait[] = [];
+  const engine = new SimEngine({ settings: settings({ door: { enabled: false } }), layout: DEMO_LAYOUT, seed: 42, startMs: MIDNIGHT, idSalt: "q", onQueueWait: (w) => waits.push(w) });
+  const events: EventDraft[] = [];
+  for (let t = MIDNIGHT; t <= MIDNIGHT + 26 * HOUR; t += 10 * 60_000) events.push(...engine.advance(t));
+  const zoned = zoneEvents(events);
+
+  it("sends buyers through the line: every one served enters the checkout next, those who gave up never do", () => {
+    expect(waits.length).toBeGreaterThan(300);
+    const next = new Map<string, string>();
+    const seen = new Map<string, string[]>();
+    for (const e of zoned) if (e.type === "enter") seen.set(e.visitor, [...(seen.get(e.visitor) ?? []), e.zone]);
+    for (const [visitor, zones] of seen) {
+      const i = zones.indexOf("checkout-queue");
+      if (i >= 0) next.set(visitor, zones[i + 1] ?? "");
+      if (zones.includes("checkout")) expect(zones[zones.indexOf("checkout") - 1], visitor).toBe("checkout-queue");
+    }
+    for (const w of waits) expect(next.get(w.visitor), w.visitor).toBe(w.served ? "checkout" : "");
+    expect(waits.some((w) => !w.served)).toBe(true);
+  });
+
+  it("forms longer waits at the lunch and evening peaks than in the quiet morning", () => {
+    const medianWaitAt = (hours: number[]) => median(waits.filter((w) => w.served && hours.includes(hourOfDay(w.joinTs, TZ))).map((w) => w.leaveTs - w.joinTs));
+    expect(medianWaitAt([12, 18])).toBeGreaterThan(medianWaitAt([8, 9]) * 1.5);
+  });
+
+  it("has staff open tills when the line is long: more than the 2 base tills serve at once at the peaks, never more than 4", () => {
+    const changes: [number, number][] = [];
+    const open = new Map<string, number>();
+    for (const e of zoned) {
+      if (e.zone !== "checkout") continue;
+      if (e.type === "enter") open.set(e.visitor, e.ts);
+      else if (open.has(e.visitor)) changes.push([open.get(e.visitor)!, 1], [e.ts, -1]);
+    }
+    changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let n = 0;
+    let max = 0;
+    for (const [, d] of changes) max = Math.max(max, (n += d));
+    expect(max).toBeGreaterThan(2);
+    expect(max).toBeLessThanOrEqual(4);
   });
 });

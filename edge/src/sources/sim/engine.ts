@@ -16,6 +16,29 @@ interface Visitor {
   step: number;
   visited: Set<string>;
   position: [number, number] | null;
+  /** While waiting in a queue: when the person joined it. */
+  joinedAt?: number;
+  /** Served at a till of this checkout: the till frees when the visit there ends. */
+  tillOf?: string;
+}
+
+/** The tills of one checkout that has a queue zone, and its line. */
+interface Tills {
+  open: number;
+  busy: number;
+  /** Waiting, first come first served. */
+  line: Visitor[];
+  opening: boolean;
+}
+
+/** One wait in a simulated queue, as it really happened (the truth a wait estimate is measured against). */
+export interface QueueWait {
+  visitor: string;
+  queue: string;
+  joinTs: number;
+  leaveTs: number;
+  /** Left the line for a till (else gave up). */
+  served: boolean;
 }
 
 type Action =
@@ -24,7 +47,10 @@ type Action =
   | { kind: "leave"; visitor: Visitor; zone: SimZone }
   | { kind: "position"; visitor: Visitor; zone: SimZone; until: number }
   | { kind: "door-out" }
-  | { kind: "door-report" };
+  | { kind: "door-report" }
+  | { kind: "give-up"; visitor: Visitor; queue: SimZone; checkout: string }
+  | { kind: "till-open"; checkout: string }
+  | { kind: "till-free"; checkout: string };
 
 /** Counters of a run, for logs and tests. */
 export interface SimStats {
@@ -46,6 +72,8 @@ export interface SimEngineOptions {
   startMs: number;
   /** Appended to visitor ids so that runs with the same seed never share an id (e.g. the boot time in base36). */
   idSalt: string;
+  /** Told of every wait in a queue when it ends (benchmarks compare wait estimates with it). */
+  onQueueWait?: (wait: QueueWait) => void;
 }
 
 /**
@@ -56,6 +84,10 @@ export interface SimEngineOptions {
  * dwell times per zone, pay at a checkout (unless they are among the `skipCheckoutRate` who do not)
  * and leave (the door counter counts them out). A `vanishRate` share is lost by the tracking: their
  * last zone gets an enter and no exit, and no later event names them.
+ * A checkout with a queue zone (kind `queue`, `queueFor` the checkout) has tills: buyers wait in
+ * its line, first come first served, for a free till (service time: the checkout's dwell), give up
+ * after their patience, and staff open another till when the line reaches `openAtLength` (after
+ * `openDelaySeconds`) and close one when a till frees with nobody waiting.
  */
 export class SimEngine {
   private readonly rng: Random;
@@ -67,6 +99,7 @@ export class SimEngine {
   private door = { in: 0, out: 0 };
   private readonly counters: SimStats = { arrivals: 0, departures: 0, vanished: 0, inStore: 0 };
   private readonly peakRatePerMs: number;
+  private readonly tills = new Map<string, Tills>();
 
   constructor(private readonly opts: SimEngineOptions) {
     const { settings } = opts;
@@ -127,6 +160,16 @@ export class SimEngine {
         return;
       case "door-report":
         return this.onDoorReport();
+      case "give-up":
+        return this.onGiveUp(action.visitor, action.queue, action.checkout);
+      case "till-open": {
+        const t = this.tillsOf(action.checkout);
+        t.opening = false;
+        t.open = Math.min(this.opts.settings.queues.maxTills, t.open + 1);
+        return this.serve(action.checkout);
+      }
+      case "till-free":
+        return this.freeTill(action.checkout);
     }
   }
 
@@ -179,13 +222,15 @@ export class SimEngine {
   }
 
   private onEnter(visitor: Visitor, zone: SimZone): void {
+    if (zone.kind === "queue" && zone.queueFor !== undefined) return this.onJoin(visitor, zone, zone.queueFor);
     if (this.tracked(zone)) this.out.push({ type: "enter", ts: this.ts(), zone: zone.id, visitor: visitor.id });
     visitor.visited.add(zone.id);
     const dwellMs = this.rng.logNormal(zone.dwell.medianS, zone.dwell.sigma) * 1000;
     const leaveAt = this.now + Math.max(1000, dwellMs);
     if (visitor.step === visitor.vanishAtStep) {
-      // Lost by the tracking: no exit, no later event; the person still walks out through the door.
+      // Lost by the tracking: no exit, no later event; the person still walks out through the door (and frees the till).
       this.counters.vanished++;
+      if (visitor.tillOf !== undefined) this.queue.push(leaveAt, { kind: "till-free", checkout: visitor.tillOf });
       this.depart(leaveAt, zone);
       return;
     }
@@ -196,19 +241,101 @@ export class SimEngine {
   private onLeave(visitor: Visitor, zone: SimZone): void {
     if (this.tracked(zone)) this.out.push({ type: "exit", ts: this.ts(), zone: zone.id, visitor: visitor.id });
     visitor.step++;
+    if (visitor.tillOf !== undefined && zone.id === visitor.tillOf) this.freeTill(visitor.tillOf);
     let next: SimZone | null = null;
     if (zone.kind !== "checkout") {
       if (visitor.browseLeft > 0) {
         visitor.browseLeft--;
         next = this.model.nextBrowse(zone, visitor.visited, this.rng);
       }
-      if (!next && visitor.buys) next = this.model.checkout(zone, this.rng);
+      if (!next && visitor.buys) {
+        const till = this.model.checkout(zone, this.rng);
+        // A checkout with a queue zone: into its line first.
+        next = till ? (this.model.queueOf(till) ?? till) : null;
+      }
     }
     if (!next) {
       this.depart(this.now, zone);
       return;
     }
     this.queue.push(this.now + this.model.walkSeconds(zone, next) * 1000, { kind: "enter", visitor, zone: next });
+  }
+
+  private tillsOf(checkout: string): Tills {
+    let t = this.tills.get(checkout);
+    if (!t) this.tills.set(checkout, (t = { open: Math.min(this.opts.settings.queues.tills, this.opts.settings.queues.maxTills), busy: 0, line: [], opening: false }));
+    return t;
+  }
+
+  /** Joins the line of `queue` (for `checkout`): an enter of the queue zone, served when a till is free. */
+  private onJoin(visitor: Visitor, queue: SimZone, checkout: string): void {
+    const q = this.opts.settings.queues;
+    this.out.push({ type: "enter", ts: this.ts(), zone: queue.id, visitor: visitor.id });
+    visitor.visited.add(queue.id);
+    if (visitor.step === visitor.vanishAtStep) {
+      // Lost by the tracking in the line: it leaves the store unseen (and takes no till).
+      this.counters.vanished++;
+      this.depart(this.now + 60_000, queue);
+      return;
+    }
+    visitor.joinedAt = this.now;
+    const t = this.tillsOf(checkout);
+    t.line.push(visitor);
+    this.queue.push(this.now + Math.max(1000, this.rng.logNormal(q.patience.medianS, q.patience.sigma) * 1000), { kind: "give-up", visitor, queue, checkout });
+    if (t.line.length >= q.openAtLength && t.open < q.maxTills && !t.opening) {
+      t.opening = true;
+      this.queue.push(this.now + q.openDelaySeconds * 1000, { kind: "till-open", checkout });
+    }
+    this.serve(checkout);
+  }
+
+  /** Moves people from the line to free tills. */
+  private serve(checkout: string): void {
+    const t = this.tillsOf(checkout);
+    const till = this.model.zone(checkout);
+    while (t.busy < t.open && t.line.length > 0) {
+      const visitor = t.line.shift()!;
+      t.busy++;
+      const queue = this.model.queueOf(till ?? ({ id: checkout } as SimZone));
+      this.leaveLine(visitor, queue?.id ?? null, true);
+      visitor.tillOf = checkout;
+      visitor.step++;
+      if (!till || !queue) {
+        // The checkout or its queue left the layout (a new layout): the person pays anyway and goes.
+        t.busy--;
+        this.counters.departures++;
+        this.counters.inStore--;
+        continue;
+      }
+      const walk = this.model.walkSeconds(queue, till) * 1000;
+      this.queue.push(this.now + Math.min(walk, 3000), { kind: "enter", visitor, zone: till });
+    }
+  }
+
+  private leaveLine(visitor: Visitor, queue: string | null, served: boolean): void {
+    const joinTs = visitor.joinedAt ?? this.now;
+    delete visitor.joinedAt;
+    if (queue === null) return;
+    this.out.push({ type: "exit", ts: this.ts(), zone: queue, visitor: visitor.id });
+    this.opts.onQueueWait?.({ visitor: visitor.id, queue, joinTs: Math.round(joinTs), leaveTs: this.ts(), served });
+  }
+
+  private onGiveUp(visitor: Visitor, queue: SimZone, checkout: string): void {
+    const t = this.tillsOf(checkout);
+    const i = t.line.indexOf(visitor);
+    if (i < 0) return; // served already
+    t.line.splice(i, 1);
+    this.leaveLine(visitor, queue.id, false);
+    visitor.step++;
+    this.depart(this.now, queue);
+  }
+
+  /** A till's customer is done: the next in line, or staff close the till when nobody waits. */
+  private freeTill(checkout: string): void {
+    const t = this.tillsOf(checkout);
+    t.busy = Math.max(0, t.busy - 1);
+    if (t.line.length === 0 && t.open > this.opts.settings.queues.tills && t.busy < t.open) t.open--;
+    this.serve(checkout);
   }
 
   private depart(at: number, from: SimZone): void {

@@ -84,6 +84,26 @@ export const SimSettingsSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    queues: Type.Object(
+      {
+        tills: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: "tills open at each checkout that has a queue zone (kind queue, queueFor the checkout) when it is quiet" }),
+        maxTills: Type.Integer({ minimum: 1, maximum: 100, default: 4, description: "tills staff can open at most" }),
+        openAtLength: Type.Integer({ minimum: 1, maximum: 1000, default: 4, description: "people waiting at which staff open another till" }),
+        openDelaySeconds: Type.Number({ minimum: 0, maximum: 3600, default: 60, description: "simulated seconds from the queue reaching openAtLength to the till being open" }),
+        patience: Type.Object(
+          {
+            medianS: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, default: 300, description: "median time a person waits before giving up" }),
+            sigma: Type.Number({ minimum: 0, maximum: 3, default: 0.6 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: "checkouts with a queue zone: people wait in line (first come, first served) for one of the open tills (service time: the checkout's dwell), give up after their patience, and staff open a till when the line is long and close one when it is empty",
+      },
+    ),
     tickMs: Type.Integer({ minimum: 10, maximum: 5000, default: 100, description: "real milliseconds between simulator steps" }),
   },
   { additionalProperties: false, default: {} },

@@ -5,7 +5,7 @@ import type { DwellSetting, SimSettings } from "./settings.js";
 /** The parts of a layout the simulator reads (both a server `Layout` and a `LayoutInput` fit). */
 export interface SimLayout {
   timezone: string;
-  zones: ReadonlyArray<{ id: string; kind: ZoneKind; polygon: readonly FloorPoint[] }>;
+  zones: ReadonlyArray<{ id: string; kind: ZoneKind; polygon: readonly FloorPoint[]; queueFor?: string | undefined }>;
 }
 
 /** One zone as the simulator sees it. */
@@ -18,6 +18,8 @@ export interface SimZone {
   bbox: [minX: number, minY: number, maxX: number, maxY: number];
   dwell: DwellSetting;
   attraction: number;
+  /** For a zone of kind `queue`: the zone it queues for. */
+  queueFor?: string | undefined;
 }
 
 const BROWSABLE: ReadonlySet<ZoneKind> = new Set<ZoneKind>(["zone", "fitting-room", "other"]);
@@ -66,11 +68,17 @@ export class StoreModel {
         bbox: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
         dwell: dwellOf(z, area, settings),
         attraction: settings.attraction[z.id] ?? (z.kind === "fitting-room" ? 0.2 : 1),
+        ...(z.kind === "queue" && z.queueFor !== undefined ? { queueFor: z.queueFor } : {}),
       };
     });
     this.entrance = this.zones.find((z) => z.kind === "entrance") ?? null;
     this.checkouts = this.zones.filter((z) => z.kind === "checkout");
     this.browsable = this.zones.filter((z) => BROWSABLE.has(z.kind));
+  }
+
+  /** The queue zone in front of `zone` (a checkout with a waiting line), if the layout has one. */
+  queueOf(zone: SimZone): SimZone | undefined {
+    return this.zones.find((z) => z.kind === "queue" && z.queueFor === zone.id);
   }
 
   /** A zone by id. */

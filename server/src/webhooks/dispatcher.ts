@@ -1,0 +1,284 @@
+/**
+ * Webhook delivery (issue 14.4): notifications are queued durably per hook (storage.webhooks), then
+ * sent in order, one at a time per hook: a hook's delivery n+1 goes out only after n succeeded or
+ * was given up. A failed attempt is retried with capped exponential backoff and jitter; the queue is
+ * in the database, so a restarted server resumes where it stopped. A hook that keeps failing (for
+ * `disableAfterMs`, or `disableAfterFailures` attempts in a row) is disabled with the reason shown
+ * in the UI; its queue waits and resumes when an admin enables it again.
+ *
+ * Requests: POST, JSON, signed (./signature.ts), Node's fetch with a timeout, redirects not followed.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../log.js";
+import type { Storage, WebhookDelivery, WebhookInfo } from "../storage/types.js";
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
+
+export interface WebhookOptions {
+  /** First retry after about this long (default 1 s); doubling per attempt. */
+  baseDelayMs: number;
+  /** Longest wait between attempts (default 10 min). */
+  maxDelayMs: number;
+  /** A request that takes longer is a failure (default 10 s). */
+  timeoutMs: number;
+  /** A delivery is given up after this many attempts (default 30: about 4 h at the cap). */
+  maxAttempts: number;
+  /** A hook failing without a success for this long is disabled (default 24 h). */
+  disableAfterMs: number;
+  /** ... or after this many failed attempts in a row (default 100). */
+  disableAfterFailures: number;
+  /** Finished deliveries kept per hook in the log (default 500). */
+  keepLog: number;
+}
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+  baseDelayMs: 1000,
+  maxDelayMs: 10 * 60_000,
+  timeoutMs: 10_000,
+  maxAttempts: 30,
+  disableAfterMs: 24 * 3_600_000,
+  disableAfterFailures: 100,
+  keepLog: 500,
+};
+
+/** The wait before attempt `attempts + 1` after `attempts` failures: base·2^(n-1), capped, then jittered to [½, 1] of it. */
+export function backoffMs(attempts: number, opts: Pick<WebhookOptions, "baseDelayMs" | "maxDelayMs">, random: () => number = Math.random): number {
+  const raw = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.min(Math.max(attempts - 1, 0), 40));
+  return Math.round(raw / 2 + (random() * raw) / 2);
+}
+
+/** Whether a hook's events filter takes `type`: empty takes all; `alert.*` takes every `alert.` type. */
+export function hookWants(hook: Pick<WebhookInfo, "events">, type: string): boolean {
+  if (hook.events.length === 0) return true;
+  return hook.events.some((e) => e === type || e === "*" || (e.endsWith(".*") && type.startsWith(e.slice(0, -1))));
+}
+
+/** A notification to deliver: its id (the same on every retry and to every hook), its type, and the store's data. */
+export interface WebhookMessage {
+  deliveryId: string;
+  type: string;
+  store: string;
+  /** Epoch ms of what happened. */
+  at: number;
+  data: unknown;
+}
+
+/** The JSON body receivers get. */
+export function webhookBody(m: WebhookMessage): string {
+  return JSON.stringify({ id: m.deliveryId, type: m.type, store: m.store, at: m.at, data: m.data });
+}
+
+export interface DispatcherDeps {
+  storage: Storage;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  now?: () => number;
+  /** Schedules `fn` after `ms` of `now`'s time (default setTimeout; a test's faster clock divides). */
+  setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  options?: Partial<WebhookOptions>;
+  random?: () => number;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+}
+
+interface AttemptResult {
+  ok: boolean;
+  responseStatus: number | null;
+  error: string | null;
+}
+
+export class WebhookDispatcher {
+  readonly options: WebhookOptions;
+  private readonly storage: Storage;
+  private readonly log: DispatcherDeps["log"];
+  private readonly now: () => number;
+  private readonly setTimer: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  private readonly random: () => number;
+  private readonly userAgent: string;
+  private readonly inflight = new Map<string, Promise<void>>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private wakeAt = Infinity;
+  private pumping = false;
+  private again = false;
+  private running = false;
+  private readonly listeners = new Set<(d: WebhookDelivery) => void>();
+
+  constructor(deps: DispatcherDeps) {
+    this.storage = deps.storage;
+    this.log = deps.log;
+    this.now = deps.now ?? Date.now;
+    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.random = deps.random ?? Math.random;
+    this.options = { ...DEFAULT_WEBHOOK_OPTIONS, ...deps.options };
+    this.userAgent = deps.userAgent ?? "Footfall-Webhooks";
+  }
+
+  /** Start sending what is queued (after a restart: where the last run stopped). */
+  start(): void {
+    this.running = true;
+    this.kick();
+  }
+
+  /** Stop starting attempts; waits for those in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Called with each delivery after an attempt (tests, the benchmark). */
+  onAttempt(listener: (d: WebhookDelivery) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queue `m` for every enabled hook of its store that wants its type; the deliveries queued. */
+  async notify(m: WebhookMessage): Promise<WebhookDelivery[]> {
+    const hooks = (await this.storage.webhooks.list(m.store)).filter((h) => h.enabled && hookWants(h, m.type));
+    const body = webhookBody(m);
+    const queued: WebhookDelivery[] = [];
+    for (const h of hooks) {
+      const d = await this.storage.webhooks.enqueue(h.id, { deliveryId: m.deliveryId, type: m.type, payload: body }, this.now());
+      if (d) queued.push(d);
+    }
+    if (queued.length) this.kick();
+    return queued;
+  }
+
+  /** Queue a `ping` to one hook (the UI's "send test"), whatever its filter; undefined when the hook is unknown. */
+  async sendTest(hookId: string): Promise<WebhookDelivery | undefined> {
+    const hook = await this.storage.webhooks.get(hookId);
+    if (!hook) return undefined;
+    const at = this.now();
+    const deliveryId = `test-${randomUUID()}`;
+    const payload = webhookBody({ deliveryId, type: "ping", store: hook.store, at, data: { hook: hook.id, message: "A test from Footfall: this hook works." } });
+    const d = await this.storage.webhooks.enqueue(hook.id, { deliveryId, type: "ping", payload }, at);
+    this.kick();
+    return d;
+  }
+
+  /** Look at the queues again now (after a hook was enabled, or something was queued). */
+  kick(): void {
+    if (!this.running) return;
+    void this.pump().catch((err: Error) => {
+      this.log.error({ err: err.message }, "webhooks: could not read the delivery queue; trying again in 5 s");
+      this.wake(this.now() + 5000);
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const heads = await this.storage.webhooks.heads();
+        const now = this.now();
+        let next = Infinity;
+        for (const head of heads) {
+          if (this.inflight.has(head.hookId)) continue;
+          if (head.nextAttemptAt <= now) {
+            const run = this.attempt(head)
+              .catch((err: Error) => {
+                this.log.error({ err: err.message, hook: head.hookId }, "webhooks: could not record an attempt");
+              })
+              .finally(() => {
+                this.inflight.delete(head.hookId);
+                this.kick();
+              });
+            this.inflight.set(head.hookId, run);
+          } else next = Math.min(next, head.nextAttemptAt);
+        }
+        this.wake(next);
+      } while (this.again && this.running);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private wake(at: number): void {
+    if (!this.running || !Number.isFinite(at)) return;
+    if (this.timer && at >= this.wakeAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.wakeAt = at;
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      this.wakeAt = Infinity;
+      this.kick();
+    }, Math.max(0, at - this.now()));
+    this.timer.unref?.();
+  }
+
+  private async attempt(d: WebhookDelivery): Promise<void> {
+    const hook = await this.storage.webhooks.get(d.hookId);
+    const secret = await this.storage.webhooks.secret(d.hookId);
+    if (!hook || secret === undefined || !hook.enabled) return;
+    const result = await this.post(hook.url, secret, d);
+    const now = this.now();
+    const attempts = d.attempts + 1;
+    const o = this.options;
+    if (result.ok) {
+      await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
+        status: "delivered",
+        attempts,
+        nextAttemptAt: d.nextAttemptAt,
+        lastError: null,
+        responseStatus: result.responseStatus,
+        finishedAt: now,
+      });
+      if (hook.consecutiveFailures > 0 || hook.failingSince !== null)
+        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: true, disabledReason: null });
+    } else {
+      const givenUp = attempts >= o.maxAttempts;
+      await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
+        status: givenUp ? "given_up" : "pending",
+        attempts,
+        nextAttemptAt: givenUp ? d.nextAttemptAt : now + backoffMs(attempts, o, this.random),
+        lastError: result.error,
+        responseStatus: result.responseStatus,
+        finishedAt: givenUp ? now : null,
+      });
+      const failures = hook.consecutiveFailures + 1;
+      const since = hook.failingSince ?? now;
+      const disable = now - since >= o.disableAfterMs || failures >= o.disableAfterFailures;
+      const reason = disable
+        ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
+        : null;
+      await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: !disable, disabledReason: reason });
+      if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
+      else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
+    }
+    if (result.ok || attempts % 50 === 0) await this.storage.webhooks.prune(d.hookId, o.keepLog);
+    const after = await this.storage.webhooks.getDelivery(d.hookId, d.deliveryId);
+    if (after) for (const l of this.listeners) l(after);
+  }
+
+  private async post(url: string, secret: string, d: WebhookDelivery): Promise<AttemptResult> {
+    const t = Math.floor(this.now() / 1000);
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        body: d.payload,
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        headers: {
+          "content-type": "application/json",
+          "user-agent": this.userAgent,
+          [SIGNATURE_HEADER]: signatureHeader(secret, d.payload, t),
+          [DELIVERY_HEADER]: d.deliveryId,
+          [EVENT_HEADER]: d.type,
+        },
+      });
+      // The body is not read beyond a little (a receiver's answer is not ours to keep).
+      await res.body?.cancel().catch(() => {});
+      if (res.status >= 200 && res.status < 300) return { ok: true, responseStatus: res.status, error: null };
+      return { ok: false, responseStatus: res.status, error: `HTTP ${res.status}${res.status >= 300 && res.status < 400 ? " (redirects are not followed: give the final URL)" : ""}` };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const why = e.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      return { ok: false, responseStatus: null, error: why };
+    }
+  }
+}
