@@ -19,6 +19,7 @@ import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { uiRoutes } from "./routes/ui.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import type { Services } from "./services.js";
 
 export interface AppOptions {
@@ -88,6 +89,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
       await api.register(storeRoutes);
       await api.register(experimentRoutes);
       await api.register(tokenRoutes);
+      await api.register(webhookRoutes);
       await api.register(groupRoutes);
       // The routes of one known store, behind the one pre-handler that resolves it (404 when it
       // has no layout) and parses the range of the routes that take one.

@@ -10,6 +10,7 @@ import { ShardedIngest } from "./cluster/sharded-ingest.js";
 import { shardOf } from "./cluster/shards.js";
 import { LiveHub } from "./live/hub.js";
 import { AlertBus } from "./alerts/bus.js";
+import { startWebhooks } from "./webhooks/wire.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
@@ -180,6 +181,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below).
   const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
   hub = new LiveHub(app.server, services);
+  // Webhooks: alert notifications queued per hook and sent in order (a chain's server sends its own stores' hooks).
+  const webhooks = startWebhooks(services, { version: VERSION, ...(cluster ? { dispatchesHere: (store: string) => cluster!.ingests(store) } : {}) });
   await app.listen({ port: config.httpPort, host: config.httpHost });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.httpPort;
@@ -220,6 +223,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         else await transport.close().catch(() => {});
         await ingest.drained();
         await retention.stop();
+        await webhooks.stop();
         await hub?.close();
         await app.close(); // closes the storage too
         await metricsListener?.close();

@@ -6,6 +6,7 @@ import type { Metrics } from "./metrics.js";
 import type { MqttTransport } from "./mqtt/transport.js";
 import type { Storage } from "./storage/types.js";
 import type { AlertBus } from "./alerts/bus.js";
+import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 /** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   now(): number;
   /** The broker link; null while none is set up (tests of the HTTP API alone). */
   mqtt: MqttTransport | null;
+  /** Webhook delivery, once the server runs it (send test, kick after enabling a hook). */
+  webhooks?: WebhookDispatcher | null;
   /** Alert notifications (firing, acknowledged, resolved): subscribe to deliver them (server/src/alerts/bus.ts). */
   alerts: AlertBus;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */

@@ -77,6 +77,8 @@ export interface DispatcherDeps {
   random?: () => number;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /** A chain's server sends only the hooks of the stores it ingests (default: every hook). */
+  dispatchesHere?: (store: string) => boolean;
 }
 
 interface AttemptResult {
@@ -93,6 +95,7 @@ export class WebhookDispatcher {
   private readonly setTimer: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
   private readonly random: () => number;
   private readonly userAgent: string;
+  private readonly dispatchesHere: (store: string) => boolean;
   private readonly inflight = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt = Infinity;
@@ -109,6 +112,7 @@ export class WebhookDispatcher {
     this.random = deps.random ?? Math.random;
     this.options = { ...DEFAULT_WEBHOOK_OPTIONS, ...deps.options };
     this.userAgent = deps.userAgent ?? "Footfall-Webhooks";
+    this.dispatchesHere = deps.dispatchesHere ?? (() => true);
   }
 
   /** Start sending what is queued (after a restart: where the last run stopped). */
@@ -215,6 +219,11 @@ export class WebhookDispatcher {
     const hook = await this.storage.webhooks.get(d.hookId);
     const secret = await this.storage.webhooks.secret(d.hookId);
     if (!hook || secret === undefined || !hook.enabled) return;
+    if (!this.dispatchesHere(hook.store)) {
+      // Another server of the chain ingests this store and sends its hooks; look again later (the shard may move here).
+      this.wake(this.now() + 5000);
+      return;
+    }
     const result = await this.post(hook.url, secret, d);
     const now = this.now();
     const attempts = d.attempts + 1;
