@@ -11,6 +11,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { adminActionRoutes } from "./routes/admin-actions.js";
 import { analyticsRoutes } from "./routes/analytics.js";
 import { conversionRoutes } from "./routes/conversion.js";
+import { digestRoutes } from "./routes/digests.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { forecastRoutes } from "./routes/forecast.js";
 import { funnelRoutes } from "./routes/funnels.js";
@@ -86,6 +87,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     async (api) => {
       await api.register(adminRoutes);
       await api.register(adminActionRoutes);
+      await api.register(digestRoutes);
       await api.register(storeRoutes);
       await api.register(experimentRoutes);
       await api.register(tokenRoutes);

@@ -58,6 +58,11 @@ const ROUTES: RouteCase[] = [
   { method: "POST", url: "/api/v1/stores/shop/agents", roles: [], payload: { agent: "door-9", kind: "door" } },
   { method: "POST", url: "/api/v1/stores/shop/agents/door-9/rotate", roles: [] },
   { method: "DELETE", url: "/api/v1/stores/shop/agents/door-9", roles: [] },
+  { method: "GET", url: "/api/v1/digests", roles: [] },
+  { method: "POST", url: "/api/v1/digests", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
+  { method: "PUT", url: "/api/v1/digests/000000000000", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
+  { method: "DELETE", url: "/api/v1/digests/000000000000", roles: [] },
+  { method: "POST", url: "/api/v1/digests/000000000000/send", roles: [] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;

@@ -1,0 +1,122 @@
+/**
+ * The key figures of a digest for a store (or the sum over a group's stores) in a period and the
+ * period before: enters, visitors, conversion, average dwell, per-zone visits, and enters per
+ * hour (daily) or day (weekly) for the chart.
+ */
+import type { Layout } from "@footfall/core";
+import { RetentionError } from "../analytics/store-analytics.js";
+import { zonesDuring } from "../routes/analytics.js";
+import type { Services } from "../services.js";
+
+export interface Figures {
+  /** Store enters (door counters' `in` and visits opened in entrance zones), as `traffic` counts them. */
+  enters: number;
+  /** Distinct visitors followed in entrance zones; null when only door counters count. */
+  visitors: number | null;
+  transactions: number;
+  /** Transactions / enters, null without sales or enters. */
+  conversion: number | null;
+  /** Average time of a visit to a zone (s), entrances and checkouts left out; null without visits. */
+  dwellS: number | null;
+  /** Visits per zone, by zone name (stores of a group: "store / zone"). */
+  zones: Map<string, number>;
+  /** Enters per chart bucket (hours of the day, or days of the week), in order. */
+  series: number[];
+  /** False when the period lies (partly) beyond the retention horizon. */
+  complete: boolean;
+}
+
+const NOT_A_STAY = new Set(["entrance", "checkout", "queue"]);
+
+async function storeFigures(services: Services, store: string, from: number, to: number, bucket: "hour" | "day"): Promise<Figures> {
+  const { layouts, analytics, storage } = services;
+  const versions = (await layouts.load(store)) as readonly Layout[];
+  const layout = versions.at(-1);
+  const empty: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: false };
+  if (!layout) return empty;
+  const a = await analytics.get(store);
+  const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
+  const range = { from, to };
+  try {
+    const [enters, dwell, sales, traffic] = await Promise.all([
+      a.storeEnters(range, kindAt, layouts.changes(store)),
+      a.dwell(range, zonesDuring(versions, from, to)),
+      storage.sales.totals(store, from, to),
+      a.traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)),
+    ]);
+    const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));
+    let visitors: number | null = null;
+    let dwellSum = 0;
+    let dwellVisits = 0;
+    const zones = new Map<string, number>();
+    for (const z of dwell) {
+      const kind = kindAt(z.zone, to - 1) ?? "zone";
+      if (kind === "entrance" && z.visits > 0) visitors = (visitors ?? 0) + z.visitors;
+      zones.set(names.get(z.zone) ?? z.zone, z.visits);
+      if (!NOT_A_STAY.has(kind) && z.dwell_s) {
+        dwellSum += z.dwell_s.mean * z.visits;
+        dwellVisits += z.visits;
+      }
+    }
+    return {
+      enters,
+      visitors,
+      transactions: sales.transactions,
+      conversion: enters > 0 && sales.transactions > 0 ? sales.transactions / enters : null,
+      dwellS: dwellVisits > 0 ? dwellSum / dwellVisits : null,
+      zones,
+      series: traffic.map((b) => b.enters),
+      complete: true,
+    };
+  } catch (err) {
+    if (err instanceof RetentionError) return empty;
+    throw err;
+  }
+}
+
+/** Figures of several stores, summed (visitors: summed where followed; conversion and dwell recomputed). */
+export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day"): Promise<Figures> {
+  const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket)));
+  if (each.length === 1) return each[0]!;
+  const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: each.length > 0 };
+  let dwellSum = 0;
+  let dwellN = 0;
+  each.forEach((f, i) => {
+    out.enters += f.enters;
+    out.transactions += f.transactions;
+    if (f.visitors !== null) out.visitors = (out.visitors ?? 0) + f.visitors;
+    if (f.dwellS !== null) {
+      dwellSum += f.dwellS;
+      dwellN++;
+    }
+    for (const [z, n] of f.zones) out.zones.set(`${stores[i]} / ${z}`, n);
+    f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
+    out.complete &&= f.complete;
+  });
+  out.conversion = out.enters > 0 && out.transactions > 0 ? out.transactions / out.enters : null;
+  out.dwellS = dwellN ? dwellSum / dwellN : null;
+  return out;
+}
+
+export interface Change {
+  what: string;
+  now: number;
+  before: number;
+  delta: number;
+  /** Relative change, null when `before` is 0. */
+  ratio: number | null;
+}
+
+/** The biggest changes of zone visits (by absolute change, at most `n`; no change left out). */
+export function biggestChanges(now: Figures, before: Figures, n = 5): Change[] {
+  const names = new Set([...now.zones.keys(), ...before.zones.keys()]);
+  return [...names]
+    .map((what) => {
+      const a = now.zones.get(what) ?? 0;
+      const b = before.zones.get(what) ?? 0;
+      return { what, now: a, before: b, delta: a - b, ratio: b > 0 ? (a - b) / b : null };
+    })
+    .filter((c) => c.delta !== 0)
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.what.localeCompare(y.what))
+    .slice(0, n);
+}

@@ -1,0 +1,162 @@
+/**
+ * A digest e-mail: subject, text and HTML with the key figures against the period before, the
+ * biggest changes by zone, and the chart as an inline PNG (Content-ID `chart@footfall`), sent
+ * through SMTP with nodemailer (FOOTFALL_SMTP_URL, FOOTFALL_MAIL_FROM).
+ */
+import { hostname } from "node:os";
+import nodemailer from "nodemailer";
+import type { Services } from "../services.js";
+import type { Digest } from "../storage/types.js";
+import { chartPng } from "./chart.js";
+import { biggestChanges, figuresOf, type Figures } from "./figures.js";
+import { hoursOf, localDate, type Period } from "./schedule.js";
+import { localTime } from "@footfall/core";
+
+export const CHART_CID = "chart@footfall";
+
+export interface DigestMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: { filename: string; content: Buffer; cid: string; contentType: string }[];
+}
+
+/** What a digest covers: its stores, a display name and the time zone its schedule follows. */
+export async function digestTarget(services: Services, d: Pick<Digest, "scope" | "target">): Promise<{ name: string; stores: string[]; timeZone: string } | null> {
+  const { storage, layouts } = services;
+  let name: string;
+  let stores: string[];
+  if (d.scope === "store") {
+    const row = await storage.stores.get(d.target);
+    if (!row) return null;
+    name = row.name;
+    stores = [d.target];
+  } else {
+    const g = await storage.groups.get(d.target);
+    if (!g) return null;
+    name = g.name;
+    stores = [...g.stores].sort();
+  }
+  let timeZone = "UTC";
+  for (const s of stores) {
+    const l = (await layouts.load(s)).at(-1);
+    if (l) {
+      timeZone = l.timezone;
+      break;
+    }
+  }
+  return { name, stores, timeZone };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-GB");
+const pct = (r: number | null) => (r === null ? "n/a" : `${(r * 100).toFixed(1)} %`);
+const secs = (s: number | null) => (s === null ? "n/a" : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+const change = (now: number | null, before: number | null, unit: "rel" | "pts" = "rel") => {
+  if (now === null || before === null) return "";
+  if (unit === "pts") {
+    const d = (now - before) * 100;
+    return `${d >= 0 ? "+" : ""}${d.toFixed(1)} pts`;
+  }
+  if (before === 0) return now === 0 ? "±0" : "new";
+  const r = (now - before) / before;
+  return `${r >= 0 ? "+" : ""}${(r * 100).toFixed(1)} %`;
+};
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const dayLabel = (ts: number, tz: string) => {
+  const t = localTime(ts, tz);
+  return `${WEEKDAYS[t.weekday - 1]} ${t.day} ${MONTHS[t.month - 1]} ${t.year}`;
+};
+
+export interface DigestContent {
+  mail: DigestMail;
+  now: Figures;
+  before: Figures;
+}
+
+/** Builds the digest of `d` for `period`. */
+export async function composeDigest(services: Services, d: Digest, period: Period, from: string): Promise<DigestContent | null> {
+  const target = await digestTarget(services, d);
+  if (!target) return null;
+  const tz = target.timeZone;
+  const bucket = d.frequency === "daily" ? "hour" : "day";
+  const [now, before] = await Promise.all([
+    figuresOf(services, target.stores, period.from, period.to, bucket),
+    figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket),
+  ]);
+  const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
+  const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
+  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${int(now.enters)} enters (${change(now.enters, before.enters) || "n/a"})`;
+  const rows: [string, string, string, string][] = [
+    ["Enters", int(now.enters), int(before.enters), change(now.enters, before.enters)],
+    ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), change(now.visitors, before.visitors)],
+    ["Conversion", pct(now.conversion), pct(before.conversion), change(now.conversion, before.conversion, "pts")],
+    ["Average dwell", secs(now.dwellS), secs(before.dwellS), change(now.dwellS, before.dwellS)],
+  ];
+  const changes = biggestChanges(now, before);
+  const labels =
+    bucket === "hour"
+      ? hoursOf(period.from, period.to, tz).map((t) => String(localTime(t, tz).hour).padStart(2, "0"))
+      : Array.from({ length: now.series.length }, (_, i) => WEEKDAYS[i % 7]!);
+  const png = chartPng({
+    title: `Enters per ${bucket}, ${target.name}`,
+    labels,
+    now: now.series,
+    before: before.series,
+    nowLabel: d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`,
+    beforeLabel: prevWord,
+  });
+  const note = now.complete ? "" : "Part of this period is beyond the retention horizon or the store has no layout: figures are incomplete.";
+  const stores = d.scope === "group" ? `Stores: ${target.stores.join(", ")}` : "";
+  const text = [
+    subject,
+    "",
+    ...rows.map(([k, a, b, c]) => `${k.padEnd(14)} ${a.padStart(12)}   ${prevWord}: ${b}${c ? ` (${c})` : ""}`),
+    "",
+    changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
+    ...changes.map((c) => `  ${c.what}: ${int(c.now)} (${c.delta >= 0 ? "+" : ""}${int(c.delta)}${c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`})`),
+    "",
+    stores,
+    note,
+    `Times in ${tz}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin > Digests).`,
+  ]
+    .filter((l, i, all) => l !== "" || all[i - 1] !== "")
+    .join("\n");
+  const html = `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933">
+<h2 style="margin:0 0 4px">${esc(target.name)}</h2>
+<p style="margin:0 0 12px;color:#52606d">${esc(`${d.frequency === "daily" ? "Daily" : "Weekly"} digest, ${when}`)}</p>
+<table cellpadding="6" style="border-collapse:collapse">
+<tr style="text-align:left;border-bottom:1px solid #d9dee3"><th></th><th>${esc(d.frequency === "daily" ? "This day" : "This week")}</th><th>${esc(prevWord)}</th><th>Change</th></tr>
+${rows.map(([k, a, b, c]) => `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`).join("\n")}
+</table>
+<h3>Biggest changes</h3>
+${changes.length ? `<ul>${changes.map((c) => `<li>${esc(c.what)}: ${int(c.now)} visits (${c.delta >= 0 ? "+" : ""}${int(c.delta)})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
+<p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
+${stores ? `<p>${esc(stores)}</p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
+<p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
+</body></html>`;
+  return {
+    now,
+    before,
+    mail: { from, to: d.recipients, subject, text, html, attachments: [{ filename: "enters.png", content: png, cid: CHART_CID, contentType: "image/png" }] },
+  };
+}
+
+/** The SMTP settings from the environment, or why there are none. */
+export function mailConfig(env: NodeJS.ProcessEnv = process.env): { url: string; from: string } | { error: string } {
+  const url = env.FOOTFALL_SMTP_URL;
+  if (!url) return { error: "no mail server: set FOOTFALL_SMTP_URL (e.g. smtp://user:pass@mail.example.com:587) and FOOTFALL_MAIL_FROM, then restart the server" };
+  return { url, from: env.FOOTFALL_MAIL_FROM || `Footfall <footfall@${hostname()}>` };
+}
+
+export async function sendMail(url: string, mail: DigestMail): Promise<void> {
+  const transport = nodemailer.createTransport(url);
+  try {
+    await transport.sendMail(mail);
+  } finally {
+    transport.close();
+  }
+}

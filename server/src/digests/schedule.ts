@@ -1,0 +1,67 @@
+/**
+ * When a digest is due, in the store's local time: a daily digest at `hour` covers the local day
+ * before (compared with the day before that); a weekly one on Monday at `hour` covers the local
+ * week Monday to Sunday before (compared with the week before). DST days last 23 or 25 hours.
+ */
+import { bucketStarts, localMidnight, localTime } from "@footfall/core";
+import type { DigestFrequency } from "../storage/types.js";
+
+const HOUR = 3_600_000;
+
+export interface Period {
+  /** The local date the period starts on, YYYY-MM-DD: the key a send is claimed by. */
+  key: string;
+  from: number;
+  to: number;
+  /** The period before, to compare with. */
+  previous: { from: number; to: number };
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+/** The local date of `ts`, YYYY-MM-DD. */
+export function localDate(ts: number, timeZone: string): string {
+  const t = localTime(ts, timeZone);
+  return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+}
+
+/** The start of the local day before the one starting at `dayStart`. */
+const dayBefore = (dayStart: number, tz: string) => localMidnight(dayStart - 1, tz);
+const daysBefore = (dayStart: number, n: number, tz: string) => {
+  let t = dayStart;
+  for (let i = 0; i < n; i++) t = dayBefore(t, tz);
+  return t;
+};
+
+/** The period of `frequency` that ends at `end` (a local midnight). */
+function periodEnding(end: number, frequency: DigestFrequency, tz: string): Period {
+  const days = frequency === "daily" ? 1 : 7;
+  const from = daysBefore(end, days, tz);
+  const prevFrom = daysBefore(from, days, tz);
+  return { key: localDate(from, tz), from, to: end, previous: { from: prevFrom, to: from } };
+}
+
+/**
+ * The latest period whose digest is due at `now` (sent at `hour` local time on the day after a
+ * daily period, on the Monday after a weekly one). The scheduler sends it unless its key was sent.
+ */
+export function duePeriod(now: number, timeZone: string, frequency: DigestFrequency, hour: number): Period {
+  const today = localMidnight(now, timeZone);
+  const t = localTime(now, timeZone);
+  let end = today;
+  if (frequency === "daily") {
+    if (t.hour < hour) end = dayBefore(today, timeZone);
+  } else {
+    end = daysBefore(today, t.weekday - 1, timeZone); // this week's Monday
+    if (t.weekday === 1 && t.hour < hour) end = daysBefore(end, 7, timeZone);
+  }
+  return periodEnding(end, frequency, timeZone);
+}
+
+/** The period just finished at `now` (what "send now" reports): up to today's local midnight. */
+export function lastFinishedPeriod(now: number, timeZone: string, frequency: DigestFrequency): Period {
+  return duePeriod(now, timeZone, frequency, 0);
+}
+
+/** The local hour starts of [from, to) (23, 24 or 25 for a day). */
+export const hoursOf = (from: number, to: number, tz: string) => bucketStarts({ from, to }, "hour", tz);
+export { HOUR };

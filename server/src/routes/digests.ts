@@ -1,0 +1,141 @@
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { randomBytes } from "node:crypto";
+import { ID_PATTERN } from "@footfall/core";
+import { audit } from "../admin/audit.js";
+import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
+import type { Digest, DigestInput } from "../storage/types.js";
+import { httpError } from "./http-errors.js";
+import { errorResponses } from "./schemas.js";
+
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
+/** An address as people type them: something@domain.tld (the mail server has the last word). */
+const EMAIL = "^[^@\\s<>,;]+@[^@\\s<>,;]+\\.[^@\\s<>,;]+$";
+const DigestInputBody = Type.Object({
+  scope: Type.Union([Type.Literal("store"), Type.Literal("group")]),
+  target: Type.String({ pattern: ID_PATTERN, description: "the store or group id" }),
+  frequency: Type.Union([Type.Literal("daily"), Type.Literal("weekly")], { description: "daily: the day before, at `hour`; weekly: the week before, Monday at `hour`" }),
+  recipients: Type.Array(Type.String({ pattern: EMAIL, maxLength: 254 }), { minItems: 1, maxItems: 50 }),
+  hour: Type.Integer({ minimum: 0, maximum: 23, default: 7, description: "local hour (the store's time zone; a group: its first store's)" }),
+});
+const DigestBody = Type.Object({
+  id: Type.String(),
+  scope: Type.String(),
+  target: Type.String(),
+  frequency: Type.String(),
+  recipients: Type.Array(Type.String()),
+  hour: Type.Integer(),
+  createdAt: Type.Integer(),
+  lastPeriod: Nullable(Type.String({ description: "start date of the last period sent (YYYY-MM-DD, local)" })),
+  lastSentAt: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
+});
+const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+
+/**
+ * Scheduled e-mail digests (admins): list, create, change, delete, send now. The scheduler that
+ * sends them runs with the app (started when it is ready, stopped when it closes).
+ */
+export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, services } = app;
+  const scheduler = new DigestScheduler(services);
+  digestSchedulers.set(services, scheduler);
+  app.addHook("onReady", async () => scheduler.start());
+  app.addHook("onClose", async () => scheduler.stop());
+  const admin = { auth: "admin" } as const;
+
+  const shown = async (d: Digest) => {
+    const due = await scheduler.due(d).catch(() => null);
+    return { ...d, nextPeriod: due ? (due.due ? due.period.key : null) : null };
+  };
+  /** Whether the caller may manage digests of this target (a limited admin: its store only). */
+  const allowed = (req: { principal: { store: string | null; group?: string | null } | null }, d: Pick<DigestInput, "scope" | "target">) => {
+    const p = req.principal!;
+    if (p.store !== null) return d.scope === "store" && d.target === p.store;
+    if (p.group) return d.scope === "group" ? d.target === p.group : false;
+    return true;
+  };
+  const checkTarget = async (b: Pick<DigestInput, "scope" | "target">) => {
+    if (b.scope === "store" ? !(await storage.stores.get(b.target)) : !(await storage.groups.get(b.target)))
+      throw httpError(400, `body/target: no ${b.scope} "${b.target}"${b.scope === "group" ? ": GET /api/v1/groups lists them" : ": GET /api/v1/stores lists them"}`);
+  };
+  const find = async (req: Parameters<typeof allowed>[0], id: string) => {
+    const d = await storage.digests.get(id);
+    if (!d || !allowed(req, d)) throw httpError(404, `no digest "${id}": GET /api/v1/digests lists them`);
+    return d;
+  };
+  /** A new or changed schedule starts with the next due period (not the one just past). */
+  const startSchedule = async (d: Digest) => {
+    const due = await scheduler.due({ ...d, lastPeriod: null }, services.now());
+    if (due) await storage.digests.claim(d.id, due.period.key);
+  };
+
+  app.get("/digests", {
+    config: admin,
+    schema: { tags: ["reports"], summary: "Scheduled e-mail digests", response: { 200: Type.Object({ digests: Type.Array(DigestBody) }), ...errorResponses } },
+    handler: async (req) => ({ digests: await Promise.all((await storage.digests.list()).filter((d) => allowed(req, d)).map(shown)) }),
+  });
+
+  app.post("/digests", {
+    config: admin,
+    schema: { tags: ["reports"], summary: "Schedule a digest (the first goes out at the next scheduled time; POST .../send sends one now)", body: DigestInputBody, response: { 200: DigestBody, ...errorResponses } },
+    handler: async (req) => {
+      if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
+      await checkTarget(req.body);
+      const id = `${req.body.target}-${req.body.frequency}-${randomBytes(3).toString("hex")}`.slice(-64).replace(/^[^a-z0-9]+/, "d");
+      const saved = await storage.digests.save({ ...req.body, id, recipients: [...new Set(req.body.recipients)] }, services.now());
+      await startSchedule(saved);
+      await audit(req, "digest.create", id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
+      return shown((await storage.digests.get(id))!);
+    },
+  });
+
+  app.put("/digests/:id", {
+    config: admin,
+    schema: { tags: ["reports"], summary: "Change a digest", params: IdParams, body: DigestInputBody, response: { 200: DigestBody, ...errorResponses } },
+    handler: async (req) => {
+      const old = await find(req, req.params.id);
+      if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
+      await checkTarget(req.body);
+      const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)] }, services.now());
+      if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope) await startSchedule(saved);
+      await audit(req, "digest.update", old.id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
+      return shown((await storage.digests.get(old.id))!);
+    },
+  });
+
+  app.delete("/digests/:id", {
+    config: admin,
+    schema: { tags: ["reports"], summary: "Stop and delete a digest", params: IdParams, response: { 200: Type.Object({ deleted: Type.String() }), ...errorResponses } },
+    handler: async (req) => {
+      const d = await find(req, req.params.id);
+      await storage.digests.remove(d.id);
+      await audit(req, "digest.delete", d.id, { scope: d.scope, target: d.target, frequency: d.frequency }, { store: d.scope === "store" ? d.target : null });
+      return { deleted: d.id };
+    },
+  });
+
+  app.post("/digests/:id/send", {
+    config: admin,
+    schema: {
+      tags: ["reports"],
+      summary: "Send the digest of the last finished period now (the schedule stays as it is)",
+      params: IdParams,
+      response: { 200: Type.Object({ id: Type.String(), period: Type.String(), subject: Type.String(), recipients: Type.Array(Type.String()) }), 502: errorResponses[400], 503: errorResponses[400], ...errorResponses },
+    },
+    handler: async (req) => {
+      const d = await find(req, req.params.id);
+      let result;
+      try {
+        result = await scheduler.sendNow(d);
+      } catch (err) {
+        const e = err as Error & { statusCode?: number };
+        if (e.statusCode) throw err;
+        throw httpError(502, `the mail server did not take the digest: ${e.message} (FOOTFALL_SMTP_URL)`);
+      }
+      await audit(req, "digest.send", d.id, { period: result.period, recipients: result.recipients }, { store: d.scope === "store" ? d.target : null });
+      return result;
+    },
+  });
+};
