@@ -14,6 +14,7 @@ import { conversionRoutes } from "./routes/conversion.js";
 import { digestRoutes } from "./routes/digests.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { forecastRoutes } from "./routes/forecast.js";
+import { alertRoutes } from "./alerts/routes.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { groupRoutes } from "./routes/groups.js";
 import { salesRoutes } from "./routes/sales.js";
@@ -103,6 +104,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
           await store.register(conversionRoutes);
           await store.register(funnelRoutes);
           await store.register(forecastRoutes);
+          await store.register(alertRoutes);
         },
         { prefix: "/stores/:store" },
       );

@@ -10,6 +10,7 @@ import { ShardedIngest } from "./cluster/sharded-ingest.js";
 import { shardOf } from "./cluster/shards.js";
 import { LiveHub } from "./live/hub.js";
 import { AlertBus } from "./alerts/bus.js";
+import { AlertEvaluator } from "./alerts/evaluator.js";
 import { startWebhooks } from "./webhooks/wire.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -102,6 +103,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     maxAgeMs: config.maxAgeMs,
     onCommitted: (stores) => {
       hub?.touch(stores);
+      services.alertEvaluator?.touch(stores);
       cluster?.changed(stores);
     },
     ...(chain ? { fence: (tx, stores) => (cluster ? cluster.fence(tx, stores) : Promise.resolve(new Set(stores))) } : {}),
@@ -181,6 +183,15 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below).
   const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
   hub = new LiveHub(app.server, services);
+  // Alert rules: evaluated by the server that ingests the store (alone: this one), pushed to tablets here and, through the chain's notices, on every server.
+  const evaluator = new AlertEvaluator(services, {
+    ...(cluster ? { evaluatesHere: (store: string) => cluster!.ingests(store) } : {}),
+    onChanged: (store) => {
+      hub?.touch([store]);
+      cluster?.changed([store]);
+    },
+  });
+  services.alertEvaluator = evaluator;
   // Webhooks: alert notifications queued per hook and sent in order (a chain's server sends its own stores' hooks).
   const webhooks = startWebhooks(services, { version: VERSION, ...(cluster ? { dispatchesHere: (store: string) => cluster!.ingests(store) } : {}) });
   await app.listen({ port: config.httpPort, host: config.httpHost });
@@ -195,6 +206,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
+  evaluator.start();
   log.info(
     {
       http: httpUrl,
@@ -224,6 +236,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await ingest.drained();
         await retention.stop();
         await webhooks.stop();
+        await evaluator.close();
         await hub?.close();
         await app.close(); // closes the storage too
         await metricsListener?.close();

@@ -6,6 +6,7 @@ import type { Metrics } from "./metrics.js";
 import type { MqttTransport } from "./mqtt/transport.js";
 import type { Storage } from "./storage/types.js";
 import type { AlertBus } from "./alerts/bus.js";
+import type { AlertEvaluator } from "./alerts/evaluator.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 /** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
@@ -22,6 +23,8 @@ export interface Services {
   webhooks?: WebhookDispatcher | null;
   /** Alert notifications (firing, acknowledged, resolved): subscribe to deliver them (server/src/alerts/bus.ts). */
   alerts: AlertBus;
+  /** The alert rules' evaluator, once the server runs it (acknowledgements go through it). */
+  alertEvaluator?: AlertEvaluator | null;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { bearerToken, mayAccessStore, scopeOf, withGroupStores } from "../plugin
 import { roleAllows } from "../auth/roles.js";
 import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
+import { liveAlerts } from "../alerts/live.js";
 
 const room = (store: string) => `store:${store}`;
 
@@ -17,6 +18,7 @@ export class LiveHub {
   readonly io: SocketServer;
   private readonly dirty = new Set<string>();
   private readonly last = new Map<string, string>();
+  private readonly lastAlerts = new Map<string, string>();
   private readonly timers: NodeJS.Timeout[] = [];
   /** The push or sweep running now: the next tick skips while one runs (a slow database never piles them up). */
   private pushing: Promise<void> | null = null;
@@ -73,6 +75,10 @@ export class LiveHub {
       await socket.join(room(store));
       reply({ ok: true });
       socket.emit("occupancy", snapshot);
+      await liveAlerts(this.services, store).then(
+        (a) => socket.emit("alerts", a),
+        (err: Error) => this.services.log.error({ err: err.message, store }, "could not read the store's alerts"),
+      );
     });
   }
 
@@ -93,6 +99,7 @@ export class LiveHub {
     for (const store of [...this.dirty]) {
       this.dirty.delete(store);
       if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) === 0) continue;
+      await this.pushAlerts(store);
       let snap: Occupancy | null;
       try {
         snap = await this.snapshot(store);
@@ -105,6 +112,19 @@ export class LiveHub {
       if (this.last.get(store) === key) continue;
       this.last.set(store, key);
       this.io.to(room(store)).emit("occupancy", snap);
+    }
+  }
+
+  /** The store's active alerts and warning thresholds, when they changed (event `alerts`). */
+  private async pushAlerts(store: string): Promise<void> {
+    try {
+      const a = await liveAlerts(this.services, store);
+      const key = JSON.stringify(a);
+      if (this.lastAlerts.get(store) === key) return;
+      this.lastAlerts.set(store, key);
+      this.io.to(room(store)).emit("alerts", a);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts; trying again at the next change");
     }
   }
 

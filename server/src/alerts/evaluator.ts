@@ -1,0 +1,232 @@
+/**
+ * The server's alert evaluator: every second (and soon after a store's live figures change), for
+ * each store with enabled rules that this server evaluates (alone: all; in a chain: the stores it
+ * ingests), it reads the figures, runs core's pure `alertStep`, stores the alerts it changed, then
+ * publishes the notifications on the alert bus and marks the store changed (tablets on every server
+ * get the alert through the live push; other servers through the cluster's notices).
+ *
+ * The state (each rule's active alert and last resolve) is rebuilt from storage the first time a
+ * store is evaluated here (after a start, or when this server takes the store over), so an
+ * acknowledgement and a cool-down survive a restart and a failover.
+ */
+import {
+  acknowledgeAlert,
+  alertStep,
+  isOpen,
+  restoreAlertState,
+  type Alert,
+  type AlertFigures,
+  type AlertNotification,
+  type AlertRule,
+  type AlertRulesState,
+  type OpeningHours,
+} from "@footfall/core";
+import type { Services } from "../services.js";
+
+interface StoreState {
+  rules: AlertRule[];
+  state: AlertRulesState;
+  hours: OpeningHours | null;
+  /** When rules and hours were read (they are read again after `rulesChanged` or a minute). */
+  loadedAt: number;
+}
+
+/** Queue figures, once a live queue service exists (issue 14.1): length and wait per queue zone. */
+export type QueueFigures = (store: string, now: number) => Promise<AlertFigures["queues"] | undefined>;
+
+export interface AlertEvaluatorOptions {
+  /** Whether this server evaluates a store's rules (a chain's server: the stores it ingests). Default: all. */
+  evaluatesHere?: (store: string) => boolean;
+  /** A store's alerts changed (push them to tablets, tell the other servers). */
+  onChanged?: (store: string) => void;
+  queues?: QueueFigures;
+  everyMs?: number;
+  /** Rules and hours are read again at least this often (another server may have changed them). */
+  reloadMs?: number;
+}
+
+export class AlertEvaluator {
+  private readonly stores = new Map<string, StoreState>();
+  private storeList: string[] = [];
+  private storeListAt = -Infinity;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly touched = new Set<string>();
+  private soon: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  /** Evaluations of one store never overlap (a tick and an acknowledgement). */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly o: AlertEvaluatorOptions = {},
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => (this.running = null));
+    }, this.o.everyMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.soon) clearTimeout(this.soon);
+    await this.running;
+  }
+
+  /**
+   * Stores whose live figures just changed (a commit): those with rules are evaluated within ~50 ms
+   * rather than at the next second, so a firing rule reaches a tablet quickly.
+   */
+  touch(stores: Iterable<string>): void {
+    for (const s of stores) if (this.stores.has(s)) this.touched.add(s);
+    if (this.touched.size === 0 || this.soon || !this.timer) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      const list = [...this.touched];
+      this.touched.clear();
+      for (const store of list) if (this.here(store)) void this.evaluate(store).catch((err: Error) => this.failed(store, err));
+    }, 50);
+    this.soon.unref();
+  }
+
+  /** Rules or hours of a store changed (through the API here): read them at the next evaluation. */
+  rulesChanged(store: string): void {
+    const s = this.stores.get(store);
+    if (s) s.loadedAt = -Infinity;
+    this.storeListAt = -Infinity;
+  }
+
+  /** One evaluation of every store this server evaluates (the timer calls it; tests may too). */
+  async tick(): Promise<void> {
+    const now = this.services.now();
+    const reloadMs = this.o.reloadMs ?? 60_000;
+    if (now - this.storeListAt >= Math.min(reloadMs, 10_000)) {
+      this.storeList = await this.services.storage.alerts.storesWithRules();
+      this.storeListAt = now;
+    }
+    const listed = new Set(this.storeList);
+    for (const store of [...this.stores.keys()]) {
+      // Moved to another server: its state is that server's now (read again from storage if it comes back).
+      if (!this.here(store)) this.stores.delete(store);
+      // Its last enabled rule went: resolve what it had (evaluate skips unlisted stores' rules), then forget it.
+      else if (!listed.has(store)) {
+        await this.evaluate(store).catch((err: Error) => this.failed(store, err));
+        this.stores.delete(store);
+      }
+    }
+    for (const store of this.storeList) {
+      if (!this.here(store)) continue;
+      await this.evaluate(store).catch((err: Error) => this.failed(store, err));
+    }
+  }
+
+  /**
+   * Acknowledge an alert (staff on the tablet, or the API): stored at once (whichever server
+   * evaluates the store), announced, and taken into this server's state.
+   */
+  async acknowledge(store: string, alertId: string, by: string): Promise<Alert | undefined> {
+    return this.locked(store, async () => {
+      const now = this.services.now();
+      const alert = await this.services.storage.alerts.acknowledge(store, alertId, by, now);
+      if (!alert) return undefined;
+      const s = this.stores.get(store);
+      const rule = s?.rules.find((r) => r.id === alert.ruleId) ?? (await this.services.storage.alerts.getRule(store, alert.ruleId));
+      if (s) s.state = acknowledgeAlert(s.state, s.rules, alertId, by, now).state;
+      if (rule) this.announce(store, [{ deliveryId: `${alert.id}:acknowledged`, type: "alert.acknowledged", at: now, alert, rule }]);
+      else this.o.onChanged?.(store);
+      return alert;
+    });
+  }
+
+  private here(store: string): boolean {
+    return this.o.evaluatesHere ? this.o.evaluatesHere(store) : true;
+  }
+
+  private failed(store: string, err: Error): void {
+    this.services.log.error({ err: err.message, store }, "could not evaluate the store's alert rules; trying again in a second");
+  }
+
+  private locked<T>(store: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(store) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => {});
+    this.locks.set(store, settled);
+    void settled.then(() => {
+      if (this.locks.get(store) === settled) this.locks.delete(store);
+    });
+    return next;
+  }
+
+  private async load(store: string, now: number): Promise<StoreState> {
+    const { storage } = this.services;
+    let s = this.stores.get(store);
+    if (!s) {
+      s = { rules: [], state: restoreAlertState(await storage.alerts.forRestore(store)), hours: null, loadedAt: -Infinity };
+      this.stores.set(store, s);
+    }
+    if (now - s.loadedAt >= (this.o.reloadMs ?? 60_000)) {
+      s.rules = await storage.alerts.rules(store);
+      s.hours = (await storage.hours.get(store)) ?? null;
+      s.loadedAt = now;
+    }
+    return s;
+  }
+
+  private evaluate(store: string): Promise<void> {
+    return this.locked(store, async () => {
+      const now = this.services.now();
+      const s = await this.load(store, now);
+      const rules = this.storeList.includes(store) && this.here(store) ? s.rules : [];
+      const figures = rules.some((r) => r.enabled) ? await this.figures(store, s, now) : {};
+      const step = alertStep(s.state, rules, figures, now);
+      if (step.changed.length > 0) await this.services.storage.alerts.saveAlerts(step.changed);
+      s.state = step.state;
+      if (step.notifications.length > 0) this.announce(store, step.notifications);
+      else if (step.changed.length > 0) this.o.onChanged?.(store);
+    });
+  }
+
+  private announce(store: string, notifications: AlertNotification[]): void {
+    for (const n of notifications) {
+      this.services.log.info({ store, alert: n.alert.id, type: n.type, value: n.alert.value }, n.alert.message);
+      this.services.alerts.publish(n);
+    }
+    this.o.onChanged?.(store);
+  }
+
+  /** The figures a store's rules need, read from the live services and storage. */
+  private async figures(store: string, s: StoreState, now: number): Promise<AlertFigures> {
+    const { layouts, analytics, storage } = this.services;
+    const kinds = new Set(s.rules.filter((r) => r.enabled).map((r) => r.kind));
+    await layouts.load(store);
+    const layout = layouts.current(store, now);
+    const out: AlertFigures = {};
+    if (!layout) return out;
+    out.open = s.hours ? isOpen(s.hours, now, layout.timezone) : true;
+    if (kinds.has("occupancy")) {
+      const occ = await (await analytics.get(store)).occupancy(now, layout.timezone, layout.zones);
+      const caps = occ.zones.map((z) => z.capacity).filter((c): c is number => typeof c === "number" && c > 0);
+      out.store = { people: occ.total, capacity: caps.length > 0 ? caps.reduce((a, b) => a + b, 0) : null };
+      out.zones = Object.fromEntries(occ.zones.map((z) => [z.zone, { people: z.occupancy, capacity: z.capacity ?? null }]));
+    }
+    if (kinds.has("agent-offline") || kinds.has("counter-silent")) {
+      const agents = await storage.agents.list(store);
+      const seen = (a: (typeof agents)[number]) => {
+        const t = Math.max(a.lastReceivedAt ?? -Infinity, a.statusTs ?? -Infinity);
+        return Number.isFinite(t) ? t : null;
+      };
+      out.agents = Object.fromEntries(agents.filter((a) => a.revokedAt === null || a.revokedAt === undefined).map((a) => [a.agent, { lastSeen: seen(a) }]));
+      // Counts: the newest events received from the store's door counters (from any agent when it has none).
+      const counters = agents.filter((a) => a.kind === "door");
+      const received = (counters.length > 0 ? counters : agents).map((a) => a.lastReceivedAt).filter((t): t is number => t !== null);
+      out.lastCount = { store: received.length > 0 ? Math.max(...received) : null };
+    }
+    if ((kinds.has("queue-length") || kinds.has("queue-wait")) && this.o.queues) {
+      const q = await this.o.queues(store, now);
+      if (q) out.queues = q;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,31 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { AlertSchema } from "@footfall/core";
+import type { Services } from "../services.js";
+
+/**
+ * What the live tablet gets on Socket.IO as `alerts` (on join and whenever it changes): the store's
+ * active alerts, its time zone (for "over since HH:MM"), and the warning thresholds its enabled
+ * occupancy rules set (share of capacity; the lowest per zone, and for the whole store).
+ */
+export const LiveAlertsSchema = Type.Object({
+  store: Type.String(),
+  timezone: Type.String(),
+  alerts: Type.Array(AlertSchema),
+  thresholds: Type.Object({
+    store: Type.Optional(Type.Number()),
+    zones: Type.Record(Type.String(), Type.Number()),
+  }),
+});
+export type LiveAlerts = Static<typeof LiveAlertsSchema>;
+
+export async function liveAlerts(services: Services, store: string): Promise<LiveAlerts> {
+  const [alerts, rules] = await Promise.all([services.storage.alerts.active(store), services.storage.alerts.rules(store)]);
+  const timezone = services.layouts.current(store, services.now())?.timezone ?? "UTC";
+  const thresholds: LiveAlerts["thresholds"] = { zones: {} };
+  for (const r of rules) {
+    if (!r.enabled || r.kind !== "occupancy") continue;
+    if (r.zone === undefined) thresholds.store = Math.min(thresholds.store ?? Infinity, r.threshold);
+    else thresholds.zones[r.zone] = Math.min(thresholds.zones[r.zone] ?? Infinity, r.threshold);
+  }
+  return { store, timezone, alerts, thresholds };
+}

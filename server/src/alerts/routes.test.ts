@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { AlertNotification, OpeningHours } from "@footfall/core";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { tempDir } from "../../../test/support/wait.js";
+
+// Monday 30 November 2026, 10:00 in Paris.
+const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
+let now = T0;
+let t: TestServer | null = null;
+const dirs: { remove(): void }[] = [];
+afterEach(async () => {
+  await t?.close();
+  t = null;
+  for (const d of dirs.splice(0)) d.remove();
+});
+
+async function start(dataDir?: string): Promise<TestServer> {
+  t = await startTestServer({ now: () => now, ...(dataDir ? { dataDir } : {}) });
+  await t.putLayout("shop", smallLayout());
+  return t;
+}
+const req = (method: "GET" | "PUT" | "POST" | "DELETE", url: string, token: string, payload?: object) =>
+  t!.server.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload } : {}) });
+
+const hours: OpeningHours = {
+  weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [{ open: "09:00", close: "19:00" }], wed: [], thu: [], fri: [], sat: [], sun: [] },
+  exceptions: [{ date: "2026-12-01", intervals: [], note: "inventory" }],
+};
+
+/** n visitors entering `zone` at `ts`. */
+const crowd = (zone: string, n: number, ts: number, tag = "a") =>
+  Array.from({ length: n }, (_, i) => ({ type: "enter", id: `cam:${tag}${i}`, ts, zone, visitor: `${tag}v${i}` }));
+const leave = (zone: string, n: number, ts: number, tag = "a") =>
+  Array.from({ length: n }, (_, i) => ({ type: "exit", id: `cam:${tag}x${i}`, ts, zone, visitor: `${tag}v${i}` }));
+
+describe("opening hours API", () => {
+  it("none until an admin sets them; checked; viewers and staff read, only admins write; open intervals for shading", async () => {
+    await start();
+    const viewer = await t!.token("viewer");
+    const staff = await t!.token("staff");
+    expect((await t!.get("/api/v1/stores/shop/hours", viewer)).body).toEqual({ hours: null, timezone: "Europe/Paris" });
+    expect((await req("PUT", "/api/v1/stores/shop/hours", viewer, { hours })).statusCode).toBe(403);
+    expect((await req("PUT", "/api/v1/stores/shop/hours", staff, { hours })).statusCode).toBe(403);
+    const bad = await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: { ...hours, weekly: { ...hours.weekly, wed: [{ open: "20:00", close: "02:00" }] } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain("wed: 20:00-02:00 closes before it opens");
+    expect((await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours })).statusCode).toBe(200);
+    expect((await t!.get("/api/v1/stores/shop/hours", staff)).body.hours).toEqual(hours);
+    // Monday open 09:00-19:00 Paris = 08:00-18:00 UTC; Tuesday closed by the exception.
+    const open = await t!.get(`/api/v1/stores/shop/hours/open?from=${Date.UTC(2026, 10, 30)}&to=${Date.UTC(2026, 11, 2)}`, viewer);
+    expect(open.body).toEqual({ open: [{ from: Date.UTC(2026, 10, 30, 8), to: Date.UTC(2026, 10, 30, 18) }] });
+    expect((await t!.get("/api/v1/stores/nosuch/hours")).status).toBe(404);
+    expect((await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: null })).statusCode).toBe(200);
+    expect((await t!.get(`/api/v1/stores/shop/hours/open?from=${T0}&to=${T0 + 1000}`)).body).toEqual({ open: null });
+  });
+});
+
+describe("alert rules API", () => {
+  it("admins create, replace and delete; viewers and staff read; the zone must exist", async () => {
+    await start();
+    const staff = await t!.token("staff");
+    const rule = { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 10, cooldownSeconds: 60, enabled: true };
+    expect((await req("POST", "/api/v1/stores/shop/alert-rules", staff, rule)).statusCode).toBe(403);
+    const created = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, id: "fruit-full" });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({ ...rule, id: "fruit-full", store: "shop" });
+    expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, id: "fruit-full" })).statusCode).toBe(409);
+    const auto = (await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, zone: undefined, kind: "counter-silent", threshold: 900 })).json();
+    expect(auto.id).toMatch(/^counter-silent-[0-9a-f]{8}$/);
+    const badZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, zone: "garden" });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().message).toContain('"garden" is not a zone');
+    expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "queue-length", zone: undefined })).statusCode).toBe(400);
+    expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, forSeconds: -1 })).statusCode).toBe(400);
+    expect((await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { ...rule, threshold: 1 })).json().threshold).toBe(1);
+    const listed = await t!.get("/api/v1/stores/shop/alert-rules", staff);
+    expect(listed.body.rules.map((r: { id: string }) => r.id).sort()).toEqual([auto.id, "fruit-full"].sort());
+    expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", staff)).statusCode).toBe(403);
+    expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin)).statusCode).toBe(204);
+    expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin)).statusCode).toBe(404);
+  });
+});
+
+describe("alert lifecycle", () => {
+  it("fires after its duration, is announced on the bus, acknowledged once by staff, stays acknowledged across a restart, resolves, and is in the history", async () => {
+    const dir = tempDir("footfall-alerts-");
+    dirs.push(dir);
+    await start(dir.path);
+    const notes: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 10, cooldownSeconds: 60, enabled: true });
+    const evaluator = t!.server.services.alertEvaluator!;
+    await t!.ingest("shop", "cam", crowd("fruit", 5, now - 1000)); // 5 of 5: 100 % > 80 %
+    await evaluator.tick();
+    now += 5_000;
+    await evaluator.tick();
+    expect(notes).toEqual([]);
+    now += 5_000;
+    await evaluator.tick();
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
+    const fired = notes[0]!.alert;
+    expect(fired).toMatchObject({ ruleId: "fruit-full", store: "shop", zone: "fruit", state: "firing", since: T0, firedAt: T0 + 10_000, value: 1 });
+    expect(notes[0]!.deliveryId).toBe(`${fired.id}:firing`);
+
+    const staff = await t!.token("staff", "shop");
+    const viewer = await t!.token("viewer");
+    expect((await t!.get("/api/v1/stores/shop/alerts", viewer)).body.alerts).toEqual([fired]);
+    expect((await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, viewer, {})).statusCode).toBe(403);
+    const ack = await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, staff, { by: "Ana" });
+    expect(ack.statusCode).toBe(200);
+    expect(ack.json()).toMatchObject({ state: "acknowledged", acknowledgedBy: "Ana", acknowledgedAt: now });
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.acknowledged"]);
+    const again = await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, staff, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toContain("already acknowledged by Ana");
+    expect((await req("POST", "/api/v1/stores/shop/alerts/nope/ack", staff, {})).statusCode).toBe(404);
+
+    // A restart: the alert is still acknowledged and is not fired again while the zone stays full.
+    await t!.close();
+    t = null;
+    await start(dir.path);
+    const notes2: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes2.push(n));
+    const ev2 = t!.server.services.alertEvaluator!;
+    now += 1000;
+    await t!.ingest("shop", "cam", crowd("fruit", 5, now - 500, "b")); // the live state is rebuilt from storage anyway; more people
+    await ev2.tick();
+    now += 20_000;
+    await ev2.tick();
+    expect(notes2.filter((n) => n.type !== "alert.resolved")).toEqual([]);
+    const active = (await t!.get("/api/v1/stores/shop/alerts")).body.alerts;
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ id: fired.id, state: "acknowledged", acknowledgedBy: "Ana" });
+
+    // Everyone leaves: resolved (acknowledgement kept in the record), in the history.
+    await t!.ingest("shop", "cam", [...leave("fruit", 5, now - 100), ...leave("fruit", 5, now - 100, "b")]);
+    now += 1000;
+    await ev2.tick();
+    expect(notes2.map((n) => n.type)).toEqual(["alert.resolved"]);
+    expect((await t!.get("/api/v1/stores/shop/alerts")).body.alerts).toEqual([]);
+    const history = (await t!.get(`/api/v1/stores/shop/alerts?state=all&from=${T0 - 60_000}`)).body.alerts;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ id: fired.id, state: "resolved", acknowledgedBy: "Ana", resolvedAt: now });
+  });
+
+  it("counter silent while open: fires only during opening hours", async () => {
+    await start();
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
+    await req("PUT", "/api/v1/stores/shop/alert-rules/silent", t!.admin, { kind: "counter-silent", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    const notes: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    const ev = t!.server.services.alertEvaluator!;
+    await t!.server.services.storage.agents.add("shop", "door", "door", now);
+    await t!.ingest("shop", "door", [{ type: "count", id: "door:1", ts: now - 1000, zone: "entrance", in: 1, out: 0 }]);
+    await ev.tick();
+    now += 11 * 60_000; // 10:11, open, 11 min without counts
+    ev.rulesChanged("shop");
+    await ev.tick();
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
+    expect(notes[0]!.alert.message).toContain("no counts for 11 min while open");
+    now = Date.UTC(2026, 10, 30, 18, 30); // 19:30: closed: no value, resolves
+    await ev.tick();
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.resolved"]);
+  });
+});

@@ -1,0 +1,204 @@
+import { randomBytes } from "node:crypto";
+import { Type } from "@sinclair/typebox";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
+import {
+  ALERT_LIMITS,
+  AlertRuleInputSchema,
+  AlertRuleSchema,
+  AlertSchema,
+  hoursProblems,
+  localDate,
+  openIntervals,
+  OpeningHoursSchema,
+  type AlertRule,
+  type AlertRuleInput,
+} from "@footfall/core";
+import { httpError } from "../routes/http-errors.js";
+import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
+import { parseRange } from "../routes/times.js";
+import type { AlertEvaluator } from "./evaluator.js";
+
+const READERS = ["viewer", "staff"] as const;
+const RuleParams = Type.Object({ store: StoreParams.properties.store, id: Type.String({ minLength: 1, maxLength: 64 }) });
+const HoursBody = Type.Object({
+  hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: no opening hours (treated as always open)" }),
+  timezone: Type.Optional(Type.String({ description: "the store's time zone (from its layout), in answers" })),
+});
+const RuleBody = Type.Composite([Type.Object({ id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" })) }), AlertRuleInputSchema]);
+const DAY = 86_400_000;
+
+/**
+ * Opening hours, the door count's daily drift, alert rules and alerts of one store (under
+ * /api/v1/stores/:store, after the store pre-handler). Admins write; viewers and staff read; staff
+ * (and admins) acknowledge.
+ */
+export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, services } = app;
+  // The evaluator of this server, when one runs (without, acknowledgements go to storage only).
+  const evaluator = (): AlertEvaluator | null => services.alertEvaluator ?? null;
+  const changed = (store: string) => evaluator()?.rulesChanged(store);
+
+  app.get("/hours", {
+    config: { auth: READERS },
+    schema: { tags: ["alerts"], summary: "The store's opening hours (weekly schedule and exceptions, local time)", params: StoreParams, response: { 200: HoursBody, ...errorResponses } },
+    handler: async (req) => ({ hours: (await storage.hours.get(req.store!.id)) ?? null, timezone: req.store!.layout.timezone }),
+  });
+
+  app.put("/hours", {
+    config: { auth: "admin" },
+    schema: { tags: ["alerts"], summary: "Replace the store's opening hours (null removes them)", params: StoreParams, body: HoursBody, response: { 200: HoursBody, ...errorResponses } },
+    handler: async (req) => {
+      const { hours } = req.body;
+      if (hours) {
+        const problems = hoursProblems(hours);
+        if (problems.length > 0) throw httpError(400, `opening hours: ${problems.slice(0, 5).join("; ")}`);
+      }
+      await storage.hours.set(req.store!.id, hours, services.now());
+      changed(req.store!.id);
+      return { hours, timezone: req.store!.layout.timezone };
+    },
+  });
+
+  app.get("/hours/open", {
+    config: { auth: READERS },
+    schema: {
+      tags: ["alerts"],
+      summary: "When the store is open in a range (for shading closed hours): open intervals, epoch ms; null without opening hours",
+      params: StoreParams,
+      querystring: Type.Object({ from: Type.Optional(TimeString), to: Type.Optional(TimeString) }),
+      response: { 200: Type.Object({ open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()]) }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const range = parseRange(req.query, services.now());
+      if (range.to - range.from > 400 * DAY) throw httpError(400, "to: at most 400 days after from");
+      const hours = await storage.hours.get(req.store!.id);
+      return { open: hours ? openIntervals(hours, range, req.store!.layout.timezone) : null };
+    },
+  });
+
+  app.get("/occupancy-drift", {
+    config: { auth: READERS },
+    schema: {
+      tags: ["alerts"],
+      summary: "Per local day: the net door count left at closing (people counted in and never out), which the closing reset corrected",
+      params: StoreParams,
+      querystring: Type.Object({ from: Type.Optional(TimeString), to: Type.Optional(TimeString) }),
+      response: { 200: Type.Object({ days: Type.Array(Type.Object({ date: Type.String(), drift: Type.Integer(), at: Type.Integer() })) }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const now = services.now();
+      const range = parseRange({ from: req.query.from ?? String(now - 30 * DAY), to: req.query.to ?? String(now) }, now);
+      const tz = req.store!.layout.timezone;
+      return { days: await storage.hours.drift(req.store!.id, localDate(range.from, tz), localDate(range.to, tz)) };
+    },
+  });
+
+  // ---- alert rules ----
+
+  /** A rule checked against the store's layout: its zone exists, a queue rule names a zone. */
+  const checkRule = (req: FastifyRequest, input: AlertRuleInput): void => {
+    const zones = new Map(req.store!.layout.zones.map((z) => [z.id as string, z]));
+    if (input.zone !== undefined && !zones.has(input.zone)) throw httpError(400, `zone: "${input.zone}" is not a zone of store "${req.store!.id}" (zones: ${[...zones.keys()].join(", ")})`);
+    if ((input.kind === "queue-length" || input.kind === "queue-wait") && input.zone === undefined) throw httpError(400, `zone: a ${input.kind} rule names its queue zone`);
+    if (input.kind === "occupancy" && input.threshold > 10) throw httpError(400, "threshold: an occupancy rule's threshold is a share of capacity (0.8 = 80 %)");
+    if (input.agent !== undefined && input.kind !== "agent-offline") throw httpError(400, "agent: only agent-offline rules name an agent");
+  };
+
+  app.get("/alert-rules", {
+    config: { auth: READERS },
+    schema: { tags: ["alerts"], summary: "The store's alert rules", params: StoreParams, response: { 200: Type.Object({ rules: Type.Array(AlertRuleSchema) }), ...errorResponses } },
+    handler: async (req) => ({ rules: await storage.alerts.rules(req.store!.id) }),
+  });
+
+  app.post("/alert-rules", {
+    config: { auth: "admin" },
+    schema: { tags: ["alerts"], summary: "Create an alert rule (an id is made when none is given)", params: StoreParams, body: RuleBody, response: { 201: AlertRuleSchema, ...errorResponses, 409: errorResponses[400] } },
+    handler: async (req, reply) => {
+      const store = req.store!.id;
+      const { id: wanted, ...input } = req.body;
+      checkRule(req, input);
+      const existing = await storage.alerts.rules(store);
+      if (existing.length >= ALERT_LIMITS.maxRulesPerStore) throw httpError(400, `a store has at most ${ALERT_LIMITS.maxRulesPerStore} rules; delete some first`);
+      const id = wanted ?? `${input.kind}-${randomBytes(4).toString("hex")}`;
+      if (existing.some((r) => r.id === id)) throw httpError(409, `rule "${id}" exists; PUT /alert-rules/${id} changes it`);
+      const rule: AlertRule = { ...input, id, store };
+      await storage.alerts.saveRule(rule, services.now());
+      changed(store);
+      return reply.code(201).send(rule);
+    },
+  });
+
+  app.put("/alert-rules/:id", {
+    config: { auth: "admin" },
+    schema: { tags: ["alerts"], summary: "Create or replace an alert rule", params: RuleParams, body: AlertRuleInputSchema, response: { 200: AlertRuleSchema, ...errorResponses } },
+    handler: async (req) => {
+      const store = req.store!.id;
+      checkRule(req, req.body);
+      const rule: AlertRule = { ...req.body, id: req.params.id, store };
+      await storage.alerts.saveRule(rule, services.now());
+      changed(store);
+      return rule;
+    },
+  });
+
+  app.delete("/alert-rules/:id", {
+    config: { auth: "admin" },
+    schema: { tags: ["alerts"], summary: "Delete an alert rule (its active alert resolves)", params: RuleParams, response: { 204: Type.Null(), ...errorResponses } },
+    handler: async (req, reply) => {
+      if (!(await storage.alerts.removeRule(req.store!.id, req.params.id))) throw httpError(404, `no rule "${req.params.id}" in store "${req.store!.id}"`);
+      changed(req.store!.id);
+      return reply.code(204).send(null);
+    },
+  });
+
+  // ---- alerts ----
+
+  app.get("/alerts", {
+    config: { auth: READERS },
+    schema: {
+      tags: ["alerts"],
+      summary: "The store's alerts: the active ones (state=active, the default), or the history fired in a range, newest first",
+      params: StoreParams,
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("all")])),
+        from: Type.Optional(TimeString),
+        to: Type.Optional(TimeString),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+      }),
+      response: { 200: Type.Object({ alerts: Type.Array(AlertSchema), timezone: Type.String() }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const store = req.store!.id;
+      const timezone = req.store!.layout.timezone;
+      if ((req.query.state ?? "active") === "active") return { alerts: await storage.alerts.active(store), timezone };
+      const now = services.now();
+      const range = parseRange({ from: req.query.from ?? String(now - 30 * DAY), to: req.query.to ?? String(now + 1) }, now);
+      return { alerts: await storage.alerts.history(store, { from: range.from, to: range.to, limit: req.query.limit ?? 200 }), timezone };
+    },
+  });
+
+  app.post("/alerts/:id/ack", {
+    config: { auth: ["staff"] },
+    schema: {
+      tags: ["alerts"],
+      summary: "Acknowledge a firing alert (it stays active until its condition ends); 409 when it is already acknowledged or resolved",
+      params: RuleParams,
+      body: Type.Optional(Type.Object({ by: Type.Optional(Type.String({ maxLength: 60, description: "who, as typed on a shared tablet; default: the token's label" })) })),
+      response: { 200: AlertSchema, ...errorResponses, 409: errorResponses[400] },
+    },
+    handler: async (req) => {
+      const store = req.store!.id;
+      const p = req.principal!;
+      const label = (await storage.tokens.get(p.tokenId))?.label;
+      const typed = req.body?.by?.trim();
+      const by = typed ? typed : label ? label : `${p.role} token ${p.tokenId}`;
+      const ev = evaluator();
+      const alert = ev ? await ev.acknowledge(store, req.params.id, by) : await storage.alerts.acknowledge(store, req.params.id, by, services.now());
+      if (alert) return alert;
+      const known = await storage.alerts.get(store, req.params.id);
+      if (!known) throw httpError(404, `no alert "${req.params.id}" in store "${store}"`);
+      throw httpError(409, known.state === "resolved" ? "this alert has resolved already" : `already acknowledged by ${known.acknowledgedBy ?? "someone"}`);
+    },
+  });
+};
