@@ -58,10 +58,21 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/tokens", roles: [] },
   { method: "POST", url: "/api/v1/tokens", roles: [], payload: { role: "viewer" } },
   { method: "DELETE", url: "/api/v1/tokens/000000000000", roles: [] },
+  { method: "GET", url: "/api/v1/stores/shop/webhooks", roles: [] },
+  { method: "POST", url: "/api/v1/stores/shop/webhooks", roles: [], payload: { url: "http://127.0.0.1:9/hook" } },
+  { method: "PATCH", url: "/api/v1/stores/shop/webhooks/wh_0000000000000000", roles: [], payload: { enabled: true } },
+  { method: "DELETE", url: "/api/v1/stores/shop/webhooks/wh_0000000000000000", roles: [] },
+  { method: "GET", url: "/api/v1/stores/shop/webhooks/wh_0000000000000000/deliveries", roles: [] },
+  { method: "POST", url: "/api/v1/stores/shop/webhooks/wh_0000000000000000/test", roles: [] },
   { method: "GET", url: "/api/v1/audit", roles: [] },
   { method: "POST", url: "/api/v1/stores/shop/agents", roles: [], payload: { agent: "door-9", kind: "door" } },
   { method: "POST", url: "/api/v1/stores/shop/agents/door-9/rotate", roles: [] },
   { method: "DELETE", url: "/api/v1/stores/shop/agents/door-9", roles: [] },
+  { method: "GET", url: "/api/v1/digests", roles: [] },
+  { method: "POST", url: "/api/v1/digests", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
+  { method: "PUT", url: "/api/v1/digests/000000000000", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
+  { method: "DELETE", url: "/api/v1/digests/000000000000", roles: [] },
+  { method: "POST", url: "/api/v1/digests/000000000000/send", roles: [] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;
@@ -89,7 +100,7 @@ describe("the role matrix", () => {
   it("covers every route of the API", async () => {
     const paths = (await t.get("/api/docs/json", null)).body.paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}")}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("wh_0000000000000000", "{hook}").replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}")}`));
     expect(documented.filter((r) => !tested.has(r) && r !== "GET /api/v1/health")).toEqual([]);
   });
 });
