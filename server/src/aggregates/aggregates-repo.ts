@@ -178,6 +178,25 @@ export class AggregatesRepo {
     return this.q.visitCount.get(store, zone, from, to)?.n ?? 0;
   }
 
+  /** Raw visits per zone of `zones` entered in [from, to) (an indexed read per zone: SQLite has no round trips to save). */
+  visitsInZones(store: string, zones: readonly string[], from: number, to: number): Map<string, StoredVisit[]> {
+    const out = new Map<string, StoredVisit[]>();
+    for (const zone of new Set(zones)) {
+      const rows = this.q.visitsIn.all(store, zone, from, to);
+      if (rows.length) out.set(zone, rows);
+    }
+    return out;
+  }
+
+  visitCounts(store: string, zones: readonly string[], from: number, to: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const zone of new Set(zones)) {
+      const n = this.q.visitCount.get(store, zone, from, to)?.n ?? 0;
+      if (n) out.set(zone, n);
+    }
+    return out;
+  }
+
   /** Zones that ever had a visit, and zones that ever had a door count. */
   knownZones(store: string): { visits: string[]; doors: string[] } {
     return { visits: this.q.visitZones.all(store).map((r) => r.zone), doors: this.q.doorZones.all(store).map((r) => r.zone) };

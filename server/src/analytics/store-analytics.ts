@@ -19,7 +19,7 @@ import {
 import { AggregateDelta } from "../aggregates/delta.js";
 import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
-import type { PathCount, Storage } from "../storage/types.js";
+import type { PathCount, Storage, StoredVisit } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
 import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
 
@@ -125,7 +125,22 @@ export class StoreAnalytics {
    * through `tx`, the transaction that inserted the events; then `commit()` after it committed (the
    * in-memory cache follows), or `abort()` when it rolled back.
    */
-  async stage(tx: Storage, events: readonly FootfallEvent[]): Promise<StagedAnalytics> {
+  /**
+   * The visitors of `events` whose stored events `stage` needs and this cache does not hold, with
+   * how many of each the batch brings (for `visitorsEvents`' `known`): a group commit reads them
+   * for all its stores at once and hands each store its part.
+   */
+  missingVisitors(events: readonly FootfallEvent[]): { visitors: string[]; known: (visitor: string) => number } {
+    const inBatch = new Map<string, number>();
+    for (const e of events) if (e.type !== "count") inBatch.set(e.visitor, (inBatch.get(e.visitor) ?? 0) + 1);
+    return { visitors: [...inBatch.keys()].filter((v) => !this.visitors.has(v)), known: (v) => inBatch.get(v) ?? 0 };
+  }
+
+  /**
+   * `preloaded`: the stored events of the visitors {@link missingVisitors} named, read by the
+   * caller; without it, `stage` reads them itself.
+   */
+  async stage(tx: Storage, events: readonly FootfallEvent[], preloaded?: ReadonlyMap<string, VisitorEvent[]>): Promise<StagedAnalytics> {
     const delta = new AggregateDelta();
     const byVisitor = new Map<string, VisitorEvent[]>();
     for (const e of events) {
@@ -140,7 +155,8 @@ export class StoreAnalytics {
     const next = new Map<string, { state: VisitorState; before: VisitorDerivation }>();
     const missing = [...byVisitor.keys()].filter((v) => !this.visitors.has(v));
     // The batch's events are stored already: a visitor with nothing more stored is new, and needs no read.
-    const loaded = missing.length ? await tx.events.visitorsEvents(this.store, missing, (v) => byVisitor.get(v)?.length ?? 0) : new Map<string, VisitorEvent[]>();
+    const loaded =
+      preloaded ?? (missing.length ? await tx.events.visitorsEvents(this.store, missing, (v) => byVisitor.get(v)?.length ?? 0) : new Map<string, VisitorEvent[]>());
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
       if (!state) {
@@ -190,12 +206,25 @@ export class StoreAnalytics {
     if (from < since) throw new RetentionError(since, what);
   }
 
-  /** Visits, visitors and dwell of each zone for visits entered in [from, to). */
+  /**
+   * Visits, visitors and dwell of each zone for visits entered in [from, to). The reads go out in
+   * two rounds, each in parallel and each one statement for all zones (on PostgreSQL every
+   * statement is a round trip that waits behind the ingest): the rollups, revisits and the raw rows
+   * of the partial hours at the edges; then the exact quantiles' raw rows and the histograms.
+   */
   private async zoneFigures(range: Range, zoneIds: Iterable<string>): Promise<Map<string, ZoneFigures>> {
     const { from, to } = range;
     const spans = spansOf(from, to);
     if (spans.partials.length) this.requireRaw(from, "a range that does not start and end on whole hours");
-    const totals = await this.repo.zoneTotals(this.store, spans);
+    const zones = [...new Set([...zoneIds, ...this.visitZones])];
+    const whole = spans.whole;
+    const aligned = whole ? from === whole[0] * HOUR_MS : true;
+    const [totals, revisits, prevHours, partialReads] = await Promise.all([
+      this.repo.zoneTotals(this.store, spans),
+      whole ? this.repo.revisitsBefore(this.store, whole[0], whole[1], aligned ? whole[0] : whole[0] - 1) : new Map<string, number>(),
+      whole && !aligned ? this.repo.revisitHoursOfPrev(this.store, whole[0], whole[1], whole[0] - 1) : [],
+      Promise.all(spans.partials.map(([a, b]) => this.repo.visitsInZones(this.store, zones, a, b))),
+    ]);
     const out = new Map<string, ZoneFigures>();
     const fig = (zone: string): ZoneFigures => {
       let f = out.get(zone);
@@ -209,58 +238,51 @@ export class StoreAnalytics {
       f.closed += t.closed;
       f.dwellSumMs += t.dwellSumMs;
     }
-    if (spans.whole) {
-      // A revisit is a new visitor of the range when the same visitor's previous visit lies before `from`.
-      const [a, b] = spans.whole;
-      const aligned = from === a * HOUR_MS;
-      for (const [zone, n] of await this.repo.revisitsBefore(this.store, a, b, aligned ? a : a - 1)) fig(zone).visitors += n;
-      if (!aligned) {
-        for (const { hour, zone } of await this.repo.revisitHoursOfPrev(this.store, a, b, a - 1)) {
-          for (const v of await this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
-            if (v.prevEnterTs !== null && Math.floor(v.prevEnterTs / HOUR_MS) === a - 1 && v.prevEnterTs < from) fig(zone).visitors++;
-          }
-        }
-      }
-    }
-    const zones = new Set([...zoneIds, ...this.visitZones]);
+    // A revisit is a new visitor of the range when the same visitor's previous visit lies before `from`.
+    for (const [zone, n] of revisits) fig(zone).visitors += n;
     const loose = new Map<string, number[]>();
-    // The raw reads of the zones go out together (a database with a pool answers them side by side).
-    const partialReads = await Promise.all(spans.partials.flatMap(([a, b]) => [...zones].map(async (zone) => ({ zone, visits: await this.repo.visitsIn(this.store, zone, a, b) }))));
-    for (const { zone, visits } of partialReads) {
-      for (const v of visits) {
-        const f = fig(zone);
-        f.visits++;
-        if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
-        if (v.dwellMs !== null) {
-          f.closed++;
-          f.dwellSumMs += v.dwellMs;
-          let l = loose.get(zone);
-          if (!l) loose.set(zone, (l = []));
-          l.push(v.dwellMs);
+    for (const byZone of partialReads) {
+      for (const [zone, visits] of byZone) {
+        for (const v of visits) {
+          const f = fig(zone);
+          f.visits++;
+          if (v.prevEnterTs === null || v.prevEnterTs < from) f.visitors++;
+          if (v.dwellMs !== null) {
+            f.closed++;
+            f.dwellSumMs += v.dwellMs;
+            let l = loose.get(zone);
+            if (!l) loose.set(zone, (l = []));
+            l.push(v.dwellMs);
+          }
         }
       }
     }
     const rawOk = from >= this.rawSince();
     const sketchZones: string[] = [];
-    const exactReads: Promise<void>[] = [];
+    const exactZones: string[] = [];
     for (const [zone, f] of out) {
       if (f.closed === 0) continue;
-      if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) {
-        exactReads.push(
-          this.repo.visitsIn(this.store, zone, from, to).then((visits) => {
-            f.exact = visits.flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs])).sort((x, y) => x - y);
-          }),
-        );
-      } else sketchZones.push(zone);
+      if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) exactZones.push(zone);
+      else sketchZones.push(zone);
     }
-    await Promise.all(exactReads);
-    if (sketchZones.length) {
-      const hists = await this.repo.zoneHistograms(this.store, spans);
-      for (const zone of sketchZones) {
-        const f = out.get(zone)!;
-        f.hist = hists.get(zone) ?? new Map();
-        for (const ms of loose.get(zone) ?? []) addToHistogram(f.hist, ms);
+    // Revisits whose previous visit lies in the hour before the first whole one: before `from` or not, by the raw rows.
+    const prevReads = prevHours.map(async ({ hour, zone }) => {
+      for (const v of await this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
+        if (v.prevEnterTs !== null && Math.floor(v.prevEnterTs / HOUR_MS) === whole![0] - 1 && v.prevEnterTs < from) fig(zone).visitors++;
       }
+    });
+    const [exact, hists] = await Promise.all([
+      exactZones.length ? this.repo.visitsInZones(this.store, exactZones, from, to) : new Map<string, StoredVisit[]>(),
+      sketchZones.length ? this.repo.zoneHistograms(this.store, spans) : new Map<string, DwellHistogram>(),
+      ...prevReads,
+    ]);
+    for (const zone of exactZones) {
+      out.get(zone)!.exact = (exact.get(zone) ?? []).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs])).sort((x, y) => x - y);
+    }
+    for (const zone of sketchZones) {
+      const f = out.get(zone)!;
+      f.hist = hists.get(zone) ?? new Map();
+      for (const ms of loose.get(zone) ?? []) addToHistogram(f.hist, ms);
     }
     return out;
   }
@@ -314,12 +336,30 @@ export class StoreAnalytics {
     for (const r of zoneHours) row(r.zone)[r.t - h0 + 1]! += r.n;
     for (const r of doorHours) row(r.zone)[r.t - h0 + 1]! += r.in;
     for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
+    // A part of an hour is read once for every zone (two statements: visits per zone, door counts).
+    const parts = new Map<string, Promise<Map<string, number>>>();
+    const partOf = (a: number, b: number) => {
+      const key = `${a}:${b}`;
+      let p = parts.get(key);
+      if (!p) {
+        const visitZones = [...this.visitZones];
+        const doors = this.doorZones.size > 0;
+        p = Promise.all([visitZones.length ? this.repo.visitCounts(this.store, visitZones, a, b) : new Map<string, number>(), doors ? this.repo.countsIn(this.store, a, b) : []]).then(
+          ([visits, counts]) => {
+            const n = new Map(visits);
+            for (const c of counts) if (this.doorZones.has(c.zone)) n.set(c.zone, (n.get(c.zone) ?? 0) + c.nIn);
+            return n;
+          },
+        );
+        parts.set(key, p);
+      }
+      return p;
+    };
     const raw = async (zone: string, a: number, b: number) => {
       if (b <= a) return 0;
       this.requireRaw(a, "a range or bucket that does not start and end on whole hours");
-      let n = this.visitZones.has(zone) ? await this.repo.visitCount(this.store, zone, a, b) : 0;
-      if (this.doorZones.has(zone)) for (const c of await this.repo.countsIn(this.store, a, b)) if (c.zone === zone) n += c.nIn;
-      return n;
+      if (!this.visitZones.has(zone) && !this.doorZones.has(zone)) return 0;
+      return (await partOf(a, b)).get(zone) ?? 0;
     };
     // Whole hours are answered at once from the prefix sums (no promise): a month of hourly buckets asks thousands.
     return (zone, a, b) => {

@@ -1,4 +1,4 @@
-import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt } from "@footfall/core";
+import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt, type VisitorEvent } from "@footfall/core";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { StagedAnalytics, StoreAnalytics } from "../analytics/store-analytics.js";
 import type { Logger } from "../log.js";
@@ -253,8 +253,11 @@ export class IngestPipeline {
         }
         await tx.agents.recordIngestMany([...tallies.values()].filter((t) => !refused.has(t.store)));
         // The figures follow in the same transaction: a crash never leaves events without their aggregates.
+        // The visitors the stores' caches miss are read for every store at once (PostgreSQL: one statement, not one per store).
+        const wanted = [...accepted].map(([store, events]) => ({ store, ...opened.get(store)!.missingVisitors(events) })).filter((r) => r.visitors.length > 0);
+        const loaded = wanted.length ? await tx.events.visitorsEventsMany(wanted) : new Map<string, Map<string, VisitorEvent[]>>();
         for (const [store, events] of accepted) {
-          const staged = await this.stageAnalytics(tx, store, events, opened.get(store)!);
+          const staged = await this.stageAnalytics(tx, store, events, opened.get(store)!, loaded.get(store) ?? new Map<string, VisitorEvent[]>());
           if (staged) stagedAnalytics.push(staged);
         }
       });
@@ -371,9 +374,15 @@ export class IngestPipeline {
    * store is marked for a rebuild of its aggregates from its events at the next start, and the
    * error is logged; nothing else in the commit is affected.
    */
-  private async stageAnalytics(tx: Storage, store: string, events: FootfallEvent[], analytics: StoreAnalytics): Promise<StagedAnalytics | null> {
+  private async stageAnalytics(
+    tx: Storage,
+    store: string,
+    events: FootfallEvent[],
+    analytics: StoreAnalytics,
+    preloaded: ReadonlyMap<string, VisitorEvent[]>,
+  ): Promise<StagedAnalytics | null> {
     try {
-      return await tx.savepoint((sp) => analytics.stage(sp, events));
+      return await tx.savepoint((sp) => analytics.stage(sp, events, preloaded));
     } catch (err) {
       if (isDatabaseFailure(err)) throw err;
       this.o.log.error({ err, store }, "updating the store's figures failed; its events are stored and its aggregates will be rebuilt from them at the next start");

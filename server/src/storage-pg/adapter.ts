@@ -539,6 +539,36 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         for (const r of rows) out.get(r.visitor!)?.push(fromRow(r) as VisitorEvent);
         return out;
       }),
+    visitorsEventsMany: (requests) =>
+      read(async (q) => {
+        const out = new Map<string, Map<string, VisitorEvent[]>>();
+        const stores: string[] = [];
+        const visitors: string[] = [];
+        const known: number[] = [];
+        for (const r of requests) {
+          let m = out.get(r.store);
+          if (!m) out.set(r.store, (m = new Map()));
+          for (const v of r.visitors) {
+            if (m.has(v)) continue;
+            m.set(v, []);
+            stores.push(r.store);
+            visitors.push(v);
+            known.push(r.known ? r.known(v) : 0);
+          }
+        }
+        if (visitors.length === 0) return out;
+        // One statement for every store of the commit: the events of the visitors with more stored than the caller holds.
+        const { rows } = await q.query<EventRow & { store: string }>({
+          name: "footfall_visitors_events_many",
+          text: `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS k(store, visitor, known)),
+                want AS (SELECT k.store, k.visitor FROM k JOIN events e ON e.store = k.store AND e.visitor = k.visitor GROUP BY k.store, k.visitor, k.known HAVING count(*) > k.known)
+           SELECT e.store, e.id, e.ts, e.type, e.zone, e.visitor, e.n_in, e.n_out, e.x, e.y
+             FROM want w JOIN events e ON e.store = w.store AND e.visitor = w.visitor ORDER BY e.store, e.visitor, e.ts, e.id`,
+          values: [stores, visitors, known],
+        });
+        for (const r of rows) out.get(r.store)?.get(r.visitor!)?.push(fromRow(r) as VisitorEvent);
+        return out;
+      }),
     total: (store) => read(async (q) => (await q.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE store = $1", [store])).rows[0]?.n ?? 0),
   };
 
@@ -705,6 +735,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     revisitHoursOfPrev: (store, a, b, prev) => aggRead((q) => agg.revisitHoursOfPrev(q, store, a, b, prev)),
     visitsIn: (store, zone, from, to) => aggRead((q) => agg.visitsIn(q, store, zone, from, to)),
     visitCount: (store, zone, from, to) => aggRead((q) => agg.visitCount(q, store, zone, from, to)),
+    visitsInZones: (store, zones, from, to) => aggRead((q) => agg.visitsInZones(q, store, zones, from, to)),
+    visitCounts: (store, zones, from, to) => aggRead((q) => agg.visitCounts(q, store, zones, from, to)),
     knownZones: (store) => aggRead((q) => agg.knownZones(q, store)),
     zoneHours: (store, a, b) => aggRead((q) => agg.zoneHours(q, store, a, b)),
     doorHours: (store, a, b) => aggRead((q) => agg.doorHours(q, store, a, b)),

@@ -585,6 +585,31 @@ export async function visitCount(db: PgQueryable, store: string, zone: string, f
   return rows[0]?.n ?? 0;
 }
 
+/** One statement for every zone of `zones`: the primary key (store, zone, enter_ts, ...) answers `zone = ANY(...)`. */
+export async function visitsInZones(db: PgQueryable, store: string, zones: readonly string[], from: number, to: number): Promise<Map<string, StoredVisit[]>> {
+  const out = new Map<string, StoredVisit[]>();
+  if (zones.length === 0) return out;
+  const { rows } = await db.query<StoredVisit & { zone: string }>(
+    `SELECT zone, enter_ts AS "enterTs", dwell_ms AS "dwellMs", prev_enter_ts AS "prevEnterTs" FROM visits WHERE store = $1 AND zone = ANY($2::text[]) AND enter_ts >= $3 AND enter_ts < $4`,
+    [store, [...new Set(zones)], from, to],
+  );
+  for (const { zone, ...v } of rows) {
+    let list = out.get(zone);
+    if (!list) out.set(zone, (list = []));
+    list.push(v);
+  }
+  return out;
+}
+
+export async function visitCounts(db: PgQueryable, store: string, zones: readonly string[], from: number, to: number): Promise<Map<string, number>> {
+  if (zones.length === 0) return new Map();
+  const { rows } = await db.query<{ zone: string; n: number }>(
+    "SELECT zone, count(*) AS n FROM visits WHERE store = $1 AND zone = ANY($2::text[]) AND enter_ts >= $3 AND enter_ts < $4 GROUP BY zone",
+    [store, [...new Set(zones)], from, to],
+  );
+  return new Map(rows.map((r) => [r.zone, r.n]));
+}
+
 export async function knownZones(db: PgQueryable, store: string): Promise<{ visits: string[]; doors: string[] }> {
   const { rows } = await db.query<{ kind: number; zone: string }>(
     `SELECT DISTINCT 0 AS kind, zone FROM zone_rollups WHERE store = $1 AND grain = 1

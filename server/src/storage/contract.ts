@@ -158,6 +158,35 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(known.get("v1")).toHaveLength(3);
         expect(known.get("v2")!.length === 0 || known.get("v2")!.length === 1).toBe(true);
       });
+
+      test("visitorsEventsMany: several stores' visitors in one call, each as visitorsEvents answers it", async (s) => {
+        const events = [exit("a:5", T0 + 2000, "fruit", "v1"), enter("a:4", T0 + 1000, "fruit", "v1"), enter("a:1", T0, "bakery", "v2")];
+        await s.transaction(async (tx) => {
+          await tx.events.insertMany("s", "a", events, T0);
+          // The same visitor id in another store is another person.
+          await tx.events.insertMany("t", "a", [enter("a:9", T0 + 500, "fruit", "v1")], T0);
+        });
+        const many = await s.events.visitorsEventsMany([
+          { store: "s", visitors: ["v1", "v2", "nobody"] },
+          { store: "t", visitors: ["v1", "v2"] },
+          { store: "u", visitors: [] },
+        ]);
+        expect([...many.keys()].sort()).toEqual(["s", "t", "u"]);
+        for (const [store, visitors] of [
+          ["s", ["v1", "v2", "nobody"]],
+          ["t", ["v1", "v2"]],
+        ] as const) {
+          const one = await s.events.visitorsEvents(store, visitors);
+          expect(Object.fromEntries(many.get(store)!)).toEqual(Object.fromEntries(one));
+        }
+        expect(many.get("t")!.get("v1")).toEqual([enter("a:9", T0 + 500, "fruit", "v1")]);
+        expect(many.get("u")!.size).toBe(0);
+        // `known`: a visitor with no more events stored than the caller holds may come back empty; one with more comes back whole.
+        const known = await s.events.visitorsEventsMany([{ store: "s", visitors: ["v1", "v2"], known: (v) => (v === "v2" ? 1 : 0) }]);
+        expect(known.get("s")!.get("v1")).toHaveLength(2);
+        expect(known.get("s")!.get("v2")!.length === 0 || known.get("s")!.get("v2")!.length === 1).toBe(true);
+        expect((await s.events.visitorsEventsMany([])).size).toBe(0);
+      });
     });
 
     describe("stores and layouts", () => {
@@ -250,6 +279,34 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         // Another store sees none of it.
         expect((await s.aggregates.zoneTotals("t", day)).size).toBe(0);
         expect(await s.aggregates.knownZones("t")).toEqual({ visits: [], doors: [] });
+      });
+
+      test("visitsInZones and visitCounts: for several zones in one read, what visitsIn and visitCount answer zone by zone", async (s) => {
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        const zones = ["fruit", "bakery", "nowhere", "fruit"];
+        for (const [from, to] of [
+          [T0, T0 + DAY],
+          [T0, T0 + HOUR],
+          [T0 + 11 * 60_000, T0 + 2 * HOUR],
+          [T0 + HOUR, T0 + 3 * HOUR],
+        ] as const) {
+          const byZone = await s.aggregates.visitsInZones("s", zones, from, to);
+          const counts = await s.aggregates.visitCounts("s", zones, from, to);
+          for (const zone of ["fruit", "bakery", "nowhere"]) {
+            const one = sortBy(await s.aggregates.visitsIn("s", zone, from, to), (v) => v.enterTs);
+            expect(sortBy(byZone.get(zone) ?? [], (v) => v.enterTs)).toEqual(one);
+            expect(byZone.has(zone)).toBe(one.length > 0);
+            expect(counts.get(zone) ?? 0).toBe(await s.aggregates.visitCount("s", zone, from, to));
+            expect(counts.has(zone)).toBe(one.length > 0);
+          }
+          expect([...byZone.keys()].every((z) => zones.includes(z))).toBe(true);
+        }
+        // Only the zones asked for, of the store asked for.
+        expect([...(await s.aggregates.visitsInZones("s", ["bakery"], T0, T0 + DAY)).keys()]).toEqual(["bakery"]);
+        expect((await s.aggregates.visitsInZones("s", [], T0, T0 + DAY)).size).toBe(0);
+        expect((await s.aggregates.visitCounts("s", [], T0, T0 + DAY)).size).toBe(0);
+        expect((await s.aggregates.visitsInZones("t", ["fruit", "bakery"], T0, T0 + DAY)).size).toBe(0);
+        expect((await s.aggregates.visitCounts("t", ["fruit", "bakery"], T0, T0 + DAY)).size).toBe(0);
       });
 
       test("paths: the report in the contract's order, from rollups and from raw trips at the range's edges; counts", async (s) => {

@@ -209,6 +209,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     insertGroups: (groups, receivedAt) => r.write(() => groups.map((g) => core.events.insertMany(g.store, g.agent, g.events, receivedAt))),
     visitorEvents: (store, visitor) => r.read(() => core.events.visitorEvents(store, visitor)),
     visitorsEvents: (store, visitors, known) => r.read(() => core.events.visitorsEvents(store, visitors, known)),
+    visitorsEventsMany: (requests) => r.read(() => new Map(requests.map((q) => [q.store, core.events.visitorsEvents(q.store, q.visitors, q.known)]))),
     total: (store) => r.read(() => core.events.total(store)),
   };
 
@@ -240,6 +241,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     revisitHoursOfPrev: (store, x, y, prev) => r.read(() => a.revisitHoursOfPrev(store, x, y, prev)),
     visitsIn: (store, zone, from, to) => r.read(() => a.visitsIn(store, zone, from, to)),
     visitCount: (store, zone, from, to) => r.read(() => a.visitCount(store, zone, from, to)),
+    visitsInZones: (store, zones, from, to) => r.read(() => a.visitsInZones(store, zones, from, to)),
+    visitCounts: (store, zones, from, to) => r.read(() => a.visitCounts(store, zones, from, to)),
     knownZones: (store) => r.read(() => a.knownZones(store)),
     zoneHours: (store, x, y) => r.read(() => a.zoneHours(store, x, y)),
     doorHours: (store, x, y) => r.read(() => a.doorHours(store, x, y)),

@@ -476,8 +476,21 @@ export interface EventsStore {
    * answered without reading rows, with an empty list.
    */
   visitorsEvents(store: string, visitors: readonly string[], known?: (visitor: string) => number): Promise<Map<string, VisitorEvent[]>>;
+  /**
+   * {@link visitorsEvents} for several stores in one call (PostgreSQL: one statement): a group
+   * commit reads the visitors it does not hold, of every store it touches, at once. By store, then
+   * by visitor (every visitor asked for is in the answer).
+   */
+  visitorsEventsMany(requests: readonly VisitorsRequest[]): Promise<Map<string, Map<string, VisitorEvent[]>>>;
   /** How many events the store holds. */
   total(store: string): Promise<number>;
+}
+
+/** The visitors of one store whose events are wanted, and how many of each the caller holds already. */
+export interface VisitorsRequest {
+  store: string;
+  visitors: readonly string[];
+  known?: (visitor: string) => number;
 }
 
 /** Till transactions per store, deduplicated by transaction id. */
@@ -530,6 +543,10 @@ export interface AggregatesStore {
   /** Raw visits of a zone entered in [from, to) (within the raw-row retention). */
   visitsIn(store: string, zone: string, from: number, to: number): Promise<StoredVisit[]>;
   visitCount(store: string, zone: string, from: number, to: number): Promise<number>;
+  /** Raw visits entered in [from, to) of each of `zones` (zones without any are absent): one read for them all. */
+  visitsInZones(store: string, zones: readonly string[], from: number, to: number): Promise<Map<string, StoredVisit[]>>;
+  /** Visits entered in [from, to) per zone of `zones` (zones without any are absent): one read for them all. */
+  visitCounts(store: string, zones: readonly string[], from: number, to: number): Promise<Map<string, number>>;
   /** Zones that ever had a visit, and zones that ever had a door count. */
   knownZones(store: string): Promise<{ visits: string[]; doors: string[] }>;
   /** Hour rows [a, b) of visits per zone: (zone, hour, visits). */
