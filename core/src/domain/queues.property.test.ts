@@ -43,57 +43,82 @@ describe("busyMs", () => {
 describe("estimateWait", () => {
   const now = 500;
   const windowMs = 300;
-  it("follows its definition: throughput with enough departures, else Little's law, else nothing", () => {
+  const minStaleMs = 150;
+  /** The definition, spelled out: ghosts, length, the methods in order. */
+  function reference(vs: readonly QueueVisit[]) {
+    const from = now - windowMs;
+    const ended = (v: QueueVisit) => v.exitTs !== null && v.exitTs >= from && v.exitTs < now;
+    const waits = vs.filter(ended).map((v) => v.exitTs! - v.enterTs);
+    const staleMs = Math.max(minStaleMs, 2 * Math.max(0, ...waits));
+    const isOpen = (v: QueueVisit) => v.exitTs === null || v.exitTs >= now;
+    const known = vs.filter((v) => v.enterTs < now);
+    const ghosts = known.filter((v) => isOpen(v) && v.enterTs < now - staleMs);
+    const live = known.filter((v) => !ghosts.includes(v));
+    const length = live.filter(isOpen).length;
+    const arrivals = vs.filter((v) => v.enterTs >= from && v.enterTs < now).length;
+    const busy = naiveBusy(live, from, now);
+    const ahead = (r: QueueVisit) => live.filter((v) => v !== r && v.enterTs < r.enterTs && v.enterTs >= r.enterTs - staleMs && (v.exitTs === null || v.exitTs > r.enterTs)).length;
+    const recent = live.filter(ended);
+    const behind = recent.filter((r) => ahead(r) > 0);
+    const empty = recent.filter((r) => ahead(r) === 0).map((r) => r.exitTs! - r.enterTs);
+    let est: number | null;
+    let method: string;
+    if (length > 0 && behind.length >= 3) {
+      method = "recent-waits";
+      est = ((length + 1) * behind.reduce((a, r) => a + r.exitTs! - r.enterTs, 0)) / behind.reduce((a, r) => a + ahead(r) + 1, 0);
+    } else if (length === 0 && empty.length >= 3) {
+      method = "recent-waits";
+      est = median(empty);
+    } else if (waits.length >= 3 && busy > 0) {
+      method = "throughput";
+      const mu = waits.length / busy;
+      est = length > 0 ? (length + 1) / mu : Math.min(0.5 / mu, median(waits));
+    } else if (arrivals > 0) {
+      method = "littles-law";
+      est = length / (arrivals / windowMs);
+    } else {
+      method = "none";
+      est = null;
+    }
+    return { length, stale: ghosts.length, departures: waits.length, arrivals, busy, method, est };
+  }
+  function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  }
+
+  it("follows its definition: ghosts left out, recent waits per person ahead, else throughput, else Little's law, else nothing", () => {
     fc.assert(
-      fc.property(visits, fc.nat(12), (vs, length) => {
-        const e = estimateWait(now, length, vs, { windowMs, minDepartures: 3 });
-        const from = now - windowMs;
-        const waits = vs.filter((v) => v.exitTs !== null && v.exitTs >= from && v.exitTs < now).map((v) => v.exitTs! - v.enterTs);
-        const arrivals = vs.filter((v) => v.enterTs >= from && v.enterTs < now).length;
-        const busy = naiveBusy(
-          vs.filter((v) => v.enterTs < now),
-          from,
-          now,
-        );
-        expect(e.departures).toBe(waits.length);
-        expect(e.arrivalsPerMin).toBeCloseTo((arrivals / windowMs) * 60_000, 9);
-        expect(e.busyShare).toBeCloseTo(busy / windowMs, 12);
-        if (waits.length >= 3 && busy > 0) {
-          const mu = waits.length / busy;
-          const sorted = [...waits].sort((a, b) => a - b);
-          const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-          expect(e.method).toBe("throughput");
-          expect(e.estimatedWaitS!).toBeCloseTo((length > 0 ? (length + 1) / mu : Math.min(0.5 / mu, median)) / 1000, 9);
-        } else if (arrivals > 0) {
-          expect(e.method).toBe("littles-law");
-          expect(e.estimatedWaitS!).toBeCloseTo(length / (arrivals / windowMs) / 1000, 9);
-        } else {
-          expect(e.method).toBe("none");
-          expect(e.estimatedWaitS).toBeNull();
-        }
+      fc.property(visits, (vs) => {
+        const e = estimateWait(now, vs, { windowMs, minDepartures: 3, minStaleMs });
+        const r = reference(vs);
+        expect(e.length).toBe(r.length);
+        expect(e.stale).toBe(r.stale);
+        expect(e.departures).toBe(r.departures);
+        expect(e.arrivalsPerMin).toBeCloseTo((r.arrivals / windowMs) * 60_000, 9);
+        expect(e.busyShare).toBeCloseTo(r.busy / windowMs, 12);
+        expect(e.method).toBe(r.method);
+        if (r.est === null) expect(e.estimatedWaitS).toBeNull();
+        else expect(e.estimatedWaitS!).toBeCloseTo(r.est / 1000, 9);
       }),
       RUNS,
     );
   });
 
-  it("never shrinks when the queue gets longer, with the same history", () => {
-    fc.assert(
-      fc.property(visits, fc.nat(12), fc.nat(5), (vs, length, more) => {
-        const a = estimateWait(now, length, vs, { windowMs });
-        const b = estimateWait(now, length + more, vs, { windowMs });
-        if (a.estimatedWaitS !== null) expect(b.estimatedWaitS!).toBeGreaterThanOrEqual(a.estimatedWaitS - 1e-12);
-      }),
-      RUNS,
-    );
-  });
-
-  it("with steady service of one person every 30 s and 4 waiting, estimates 5 services: 150 s", () => {
+  it("with steady service of one person every 30 s, each behind 3 others, and 4 waiting now, estimates 5 intervals: 150 s", () => {
     const vs: QueueVisit[] = [];
-    for (let i = 0; i < 40; i++) vs.push({ enterTs: i * 30_000, exitTs: i * 30_000 + 120_000 });
-    const e = estimateWait(40 * 30_000, 4, vs);
-    expect(e.method).toBe("throughput");
+    for (let i = 0; i < 44; i++) vs.push({ enterTs: i * 30_000, exitTs: i * 30_000 + 120_000 });
+    const e = estimateWait(40 * 30_000 + 1, vs);
+    expect(e.length).toBe(4);
+    expect(e.method).toBe("recent-waits");
     expect(e.estimatedWaitS).toBeCloseTo(150, 6);
     expect(e.servedPerMin).toBeCloseTo(2, 6);
+  });
+
+  it("leaves out a visit left open long ago (a person the tracking lost)", () => {
+    const e = estimateWait(3_600_000, [{ enterTs: 0, exitTs: null }]);
+    expect(e).toMatchObject({ length: 0, stale: 1, method: "none", estimatedWaitS: null });
   });
 });
 

@@ -15,17 +15,26 @@ export interface QueueVisit {
 }
 
 /** How a wait estimate was made. */
-export type QueueEstimateMethod = "throughput" | "littles-law" | "none";
+export type QueueEstimateMethod = "recent-waits" | "throughput" | "littles-law" | "none";
 
 export interface QueueEstimateOptions {
   /** The recent past the estimate looks at (ms); default 15 minutes. */
   windowMs?: number;
-  /** Departures in the window needed for the throughput method (default 3); fewer: Little's law. */
+  /** Waits (recent-waits) or departures (throughput) in the window a method needs (default 3). */
   minDepartures?: number;
+  /**
+   * An open visit entered longer ago than this (ms), and than twice the longest wait that ended in
+   * the window, is not counted as waiting: tracking lost the person (default 3 minutes).
+   */
+  minStaleMs?: number;
 }
 
 /** An estimate of the wait of someone joining the queue at `now`. */
 export interface QueueEstimate {
+  /** People waiting now: open visits entered recently enough to be real (see `minStaleMs`). */
+  length: number;
+  /** Open visits left out of `length` as lost by the tracking. */
+  stale: number;
   /** Estimated wait in seconds, null when the recent past says nothing (no arrival and no departure in the window). */
   estimatedWaitS: number | null;
   method: QueueEstimateMethod;
@@ -41,6 +50,7 @@ export interface QueueEstimate {
 
 export const QUEUE_WINDOW_MS = 15 * 60_000;
 const MIN_DEPARTURES = 3;
+const MIN_STALE_MS = 3 * 60_000;
 
 /**
  * Milliseconds of [from, to) during which at least one of the visits was in the queue (a visit
@@ -69,10 +79,20 @@ export function busyMs(visits: readonly QueueVisit[], from: number, to: number):
 }
 
 /**
- * The wait of someone joining the queue at `now`, with `length` people in it now (the queue zone's
- * live occupancy), from the queue's visits over the last `windowMs` (visits that overlap the window;
- * others are ignored).
+ * The wait of someone joining the queue at `now`, from the queue zone's visits as known at `now`
+ * (`exitTs` null: still open). Pass at least the visits entered in the last `windowMs` plus the
+ * longest plausible wait; others are ignored.
  *
+ * - length: the open visits, except those entered before `now - max(minStaleMs, 2 x the longest
+ *   wait that ended in the window)`: a tracker that loses someone in the line leaves a visit open
+ *   until the visit timeout, and one such ghost would otherwise count as a person for half an hour.
+ *   Those ghosts are left out of the busy time too.
+ * - recent-waits (at least `minDepartures` waits that ended in the window by people who found
+ *   someone ahead of them): each such person's wait w_i, behind a_i people when they joined (the
+ *   visits open then), is a_i + 1 service intervals, so the interval is sum(w_i) / sum(a_i + 1)
+ *   over them; someone joining behind `length` people waits `(length + 1)` intervals. An empty
+ *   queue now: the median wait of the recent people who also found it empty (a free till, or the
+ *   rest of a service), when there are `minDepartures` of them, else the throughput rule below.
  * - throughput (at least `minDepartures` departures in the window): the service rate mu is the
  *   departures per millisecond of the window during which the queue held someone (so that idle
  *   minutes do not make the tills look slow). Someone joining behind `length` people leaves the
@@ -83,7 +103,7 @@ export function busyMs(visits: readonly QueueVisit[], from: number, to: number):
  *   millisecond over the window.
  * - none: nothing happened in the window; the estimate is null.
  */
-export function estimateWait(now: EpochMs, length: number, visits: readonly QueueVisit[], opts: QueueEstimateOptions = {}): QueueEstimate {
+export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: QueueEstimateOptions = {}): QueueEstimate {
   const windowMs = opts.windowMs ?? QUEUE_WINDOW_MS;
   const minDepartures = opts.minDepartures ?? MIN_DEPARTURES;
   const from = now - windowMs;
@@ -93,15 +113,46 @@ export function estimateWait(now: EpochMs, length: number, visits: readonly Queu
     if (v.enterTs >= from && v.enterTs < now) arrivals++;
     if (v.exitTs !== null && v.exitTs >= from && v.exitTs < now && v.exitTs >= v.enterTs) waits.push(v.exitTs - v.enterTs);
   }
-  const busy = busyMs(
-    visits.filter((v) => v.enterTs < now),
-    from,
-    now,
-  );
+  const staleBefore = now - Math.max(opts.minStaleMs ?? MIN_STALE_MS, 2 * Math.max(0, ...waits));
+  let n = 0;
+  let stale = 0;
+  const live: QueueVisit[] = [];
+  for (const v of visits) {
+    if (v.enterTs >= now) continue;
+    const open = v.exitTs === null || v.exitTs >= now;
+    if (open && v.enterTs < staleBefore) {
+      stale++;
+      continue;
+    }
+    if (open) n++;
+    live.push(v);
+  }
+  const busy = busyMs(live, from, now);
   const departures = waits.length;
+  // Recent waits with the number of people each found ahead (visits open when it joined, ghosts left out).
+  let sumBehindMs = 0;
+  let sumIntervals = 0;
+  let behind = 0;
+  const emptyWaits: number[] = [];
+  for (const r of live) {
+    if (r.exitTs === null || r.exitTs < from || r.exitTs >= now || r.exitTs < r.enterTs) continue;
+    const ahead = aheadOf(r, live, Math.max(opts.minStaleMs ?? MIN_STALE_MS, 2 * Math.max(0, ...waits)));
+    if (ahead === 0) emptyWaits.push(r.exitTs - r.enterTs);
+    else {
+      behind++;
+      sumBehindMs += r.exitTs - r.enterTs;
+      sumIntervals += ahead + 1;
+    }
+  }
   const arrivalsPerMin = (arrivals / windowMs) * 60_000;
-  const base = { arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0 };
-  const n = Math.max(0, length);
+  const base = { length: n, stale, arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0 };
+  const servedPerMin = busy > 0 && departures > 0 ? (departures / busy) * 60_000 : null;
+  if (n > 0 && behind >= minDepartures) {
+    return { ...base, estimatedWaitS: ((n + 1) * sumBehindMs) / sumIntervals / 1000, method: "recent-waits", servedPerMin };
+  }
+  if (n === 0 && emptyWaits.length >= minDepartures) {
+    return { ...base, estimatedWaitS: medianOfSorted(sortedAscending(emptyWaits)) / 1000, method: "recent-waits", servedPerMin };
+  }
   if (departures >= minDepartures && busy > 0) {
     const mu = departures / busy;
     const medianWait = medianOfSorted(sortedAscending(waits));
@@ -110,9 +161,19 @@ export function estimateWait(now: EpochMs, length: number, visits: readonly Queu
   }
   if (arrivals > 0) {
     const lambda = arrivals / windowMs;
-    return { ...base, estimatedWaitS: n / lambda / 1000, method: "littles-law", servedPerMin: busy > 0 && departures > 0 ? (departures / busy) * 60_000 : null };
+    return { ...base, estimatedWaitS: n / lambda / 1000, method: "littles-law", servedPerMin };
   }
   return { ...base, estimatedWaitS: null, method: "none", servedPerMin: null };
+}
+
+/** People in the queue when `r` joined: visits entered before it (at most `staleMs` before) and not left by then. */
+function aheadOf(r: QueueVisit, visits: readonly QueueVisit[], staleMs: number): number {
+  let n = 0;
+  for (const v of visits) {
+    if (v === r || v.enterTs >= r.enterTs || v.enterTs < r.enterTs - staleMs) continue;
+    if (v.exitTs === null || v.exitTs > r.enterTs) n++;
+  }
+  return n;
 }
 
 /** Experienced waits in seconds: the closed visits' durations. */

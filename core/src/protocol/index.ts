@@ -7,4 +7,5 @@ export * from "./batch.js";
 export * from "./status.js";
 export * from "./layout.js";
 export * from "./receipts.js";
+export * from "./audits.js";
 export * from "./topics.js";

@@ -5,6 +5,8 @@ describe("agentPublication (the embedded broker's publish check)", () => {
   it("names the agent's own events and status topics, and nothing else", () => {
     expect(agentPublication("shop-1", "cam-1", topics.events("shop-1", "cam-1"))).toBe("events");
     expect(agentPublication("shop-1", "cam-1", topics.status("shop-1", "cam-1"))).toBe("status");
+    expect(agentPublication("shop-1", "cam-1", topics.audits("shop-1", "cam-1"))).toBe("audits");
+    expect(agentPublication("shop-1", "cam-1", topics.audits("shop-1", "cam-2"))).toBeNull();
     expect(agentPublication("shop-1", "cam-1", topics.events("shop-1", "cam-2"))).toBeNull();
     expect(agentPublication("shop-1", "cam-1", topics.events("shop-2", "cam-1"))).toBeNull();
     expect(agentPublication("shop-1", "cam-1", topics.receipts("shop-1", "cam-1"))).toBeNull();
@@ -19,6 +21,8 @@ describe("topic builders", () => {
     expect(parseTopic(topics.status("shop-1", "door-1"))).toEqual({ kind: "status", store: "shop-1", agent: "door-1" });
     expect(topics.layout("+")).toBe("footfall/v1/+/layout");
     expect(subscriptions.events).toBe(topics.events("+", "+"));
+    expect(parseTopic(topics.audits("shop-1", "cam-1"))).toEqual({ kind: "audits", store: "shop-1", agent: "cam-1" });
+    expect(subscriptions.audits).toBe(topics.audits("+", "+"));
   });
 });
 

@@ -4,6 +4,7 @@ import type { EventBatchWire } from "./batch.js";
 import type { AgentStatus } from "./status.js";
 import type { Layout } from "./layout.js";
 import type { Receipt } from "./receipts.js";
+import type { AuditReport } from "./audits.js";
 
 /** Protocol version in every topic. */
 export const TOPIC_ROOT = "footfall/v1";
@@ -16,6 +17,8 @@ export interface Topics {
   layout: Layout & { receipts?: boolean };
   /** v1.1: the server tells an agent which of its events are settled. */
   receipts: Receipt;
+  /** v1.1: an agent's completed accuracy audit (issue 18), QoS 1, not retained. */
+  audits: AuditReport;
 }
 export type TopicKind = keyof Topics;
 
@@ -35,7 +38,9 @@ export const topics = {
   layout: (store: StoreId | string) => `${TOPIC_ROOT}/${store}/layout`,
   /** v1.1: published by the server only; the agent subscribes to its own. */
   receipts: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/receipts`,
-  /** The folder of an agent's topics (it publishes `events` and `status`, reads `receipts`). */
+  /** v1.1: an agent's accuracy audits, published by the agent. */
+  audits: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/audits`,
+  /** The folder of an agent's topics (it publishes `events`, `status` and `audits`, reads `receipts`). */
   agentPrefix: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/`,
 } as const;
 
@@ -43,6 +48,7 @@ export const topics = {
 export const subscriptions = {
   events: `${TOPIC_ROOT}/+/agents/+/events`,
   status: `${TOPIC_ROOT}/+/agents/+/status`,
+  audits: `${TOPIC_ROOT}/+/agents/+/audits`,
   layout: (store: StoreId | string) => `${TOPIC_ROOT}/${store}/layout`,
 } as const;
 
@@ -50,6 +56,7 @@ export type ParsedTopic =
   | { kind: "events"; store: StoreId; agent: AgentId }
   | { kind: "status"; store: StoreId; agent: AgentId }
   | { kind: "receipts"; store: StoreId; agent: AgentId }
+  | { kind: "audits"; store: StoreId; agent: AgentId }
   | { kind: "layout"; store: StoreId };
 
 /** Parse a v1 topic; null for anything else (another version, a bad id, an unknown leaf). */
@@ -59,19 +66,19 @@ export function parseTopic(topic: string): ParsedTopic | null {
   const store = parts[2];
   if (!isId(store)) return null;
   if (parts.length === 4 && parts[3] === "layout") return { kind: "layout", store: store as StoreId };
-  if (parts.length === 6 && parts[3] === "agents" && isId(parts[4]) && (parts[5] === "events" || parts[5] === "status" || parts[5] === "receipts")) {
+  if (parts.length === 6 && parts[3] === "agents" && isId(parts[4]) && (parts[5] === "events" || parts[5] === "status" || parts[5] === "receipts" || parts[5] === "audits")) {
     return { kind: parts[5], store: store as StoreId, agent: parts[4] as AgentId };
   }
   return null;
 }
 
-/** What `agent` of `store` publishes on `topic`: its own `events` or `status`; null for anything else (receipts and layouts are the server's). */
-export function agentPublication(store: string, agent: string, topic: string): "events" | "status" | null {
+/** What `agent` of `store` publishes on `topic`: its own `events`, `status` or (v1.1) `audits`; null for anything else (receipts and layouts are the server's). */
+export function agentPublication(store: string, agent: string, topic: string): "events" | "status" | "audits" | null {
   const parsed = parseTopic(topic);
-  return parsed !== null && (parsed.kind === "events" || parsed.kind === "status") && parsed.store === store && parsed.agent === agent ? parsed.kind : null;
+  return parsed !== null && (parsed.kind === "events" || parsed.kind === "status" || parsed.kind === "audits") && parsed.store === store && parsed.agent === agent ? parsed.kind : null;
 }
 
-/** Whether `agent` of `store` may publish to `topic`: only its own `events` and `status`. */
+/** Whether `agent` of `store` may publish to `topic`: only its own `events`, `status` and `audits`. */
 export function mayPublish(store: string, agent: string, topic: string): boolean {
   return agentPublication(store, agent, topic) !== null;
 }

@@ -1,6 +1,7 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { ADMIN_SQL } from "./repos/admin.js";
 import { ALERTS_SQL } from "../alerts/store.js";
+import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 
 /**
  * Numbered migrations, applied in order at start inside one transaction each.
@@ -203,5 +204,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_SQL,
+  },
+  {
+    version: 11,
+    name: "installers' accuracy audits (issue 18)",
+    sql: ACCURACY_AUDITS_SQL,
   },
 ];

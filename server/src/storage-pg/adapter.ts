@@ -68,6 +68,7 @@ import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
+import { accuracyAuditStore } from "../audits/store.js";
 
 /** `last_used_at` of a token is written at most this often (as SQLite). */
 const TOUCH_EVERY_MS = 60_000;
@@ -857,11 +858,13 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   // Opening hours and alerts: the same statements on both adapters (server/src/alerts/store.ts).
   const sql = (run: typeof read) => (text: string, args: readonly unknown[]) => run(async (q) => (await q.query(pgPlaceholders(text), [...args])).rows as Record<string, unknown>[]);
   const { hours, alerts } = alertStores(sql(read), sql(write), (b) => b);
+  const accuracyAudits = accuracyAuditStore(sql(read), sql(write));
 
   const storage: PgStorage = {
     kind: "postgres",
     hours,
     alerts,
+    accuracyAudits,
     pool: core.pool,
     stores,
     agents,

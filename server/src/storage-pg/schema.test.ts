@@ -130,6 +130,7 @@ describe("the PostgreSQL schema", () => {
     const notByStore = new Set<string>([...REFERENCE_TABLES, ...CLUSTER_TABLES, "schema_migrations"]);
     const keyed = rows.filter((r) => !notByStore.has(r.table));
     expect(keyed.map((r) => r.table).sort()).toEqual([
+      "accuracy_audits",
       "aggregate_state",
       "departments",
       "door_rollups",

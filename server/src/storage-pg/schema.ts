@@ -25,6 +25,7 @@
  */
 import { ADMIN_PG_SQL } from "./admin.js";
 import { ALERTS_PG_SQL } from "../alerts/store.js";
+import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 
 export interface PgMigration {
   version: number;
@@ -410,5 +411,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 8,
     name: "audit log, report schedules (digests), agent revocation",
     sql: ADMIN_PG_SQL,
+  },
+  {
+    version: 11,
+    name: "installers' accuracy audits (issue 18)",
+    sql: ACCURACY_AUDITS_PG_SQL,
   },
 ];

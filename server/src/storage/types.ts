@@ -13,6 +13,7 @@ import type { AggregateDelta } from "../aggregates/delta.js";
 import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
 import type { AlertsStore, HoursStore } from "../alerts/store.js";
+import type { AccuracyAuditsStore } from "../audits/store.js";
 
 // ---- stores and layouts ----
 
@@ -628,6 +629,8 @@ export interface Storage {
   readonly hours: HoursStore;
   /** Alert rules and alerts (migration 5; server/src/alerts/store.ts). */
   readonly alerts: AlertsStore;
+  /** Installers' accuracy audits (migration 11; server/src/audits/store.ts). */
+  readonly accuracyAudits: AccuracyAuditsStore;
   /**
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another
