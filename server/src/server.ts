@@ -128,6 +128,15 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       }
       log.info({ store, agent, state: status.value.state }, "agent status");
     },
+    audit: async (store, agent, audit) => {
+      if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);
+      try {
+        const added = await storage.accuracyAudits.add(store, agent, audit.value, now());
+        log.info({ store, agent, audit: audit.value.id, method: audit.value.method, added }, added ? "accuracy audit stored" : "accuracy audit already stored (a copy)");
+      } catch (err) {
+        return ingest.reject(store, agent, "internal_error", `audit dropped: ${(err as Error).message}`);
+      }
+    },
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
     isKnownAgent: async (store, agent) => {
       const key = `${store}/${agent}`;

@@ -21,6 +21,7 @@ import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { parseTopic, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
 import {
+  decodeAudit,
   decodeStatus,
   layoutPayload,
   MAX_LAYOUT_MESSAGE_BYTES,
@@ -103,7 +104,7 @@ class ShardSession {
 
   private subscribe(stores: string[]): void {
     if (stores.length === 0 || this.closing) return;
-    const filters = stores.flatMap((s) => [topics.events(s, "+"), topics.status(s, "+")]);
+    const filters = stores.flatMap((s) => [topics.events(s, "+"), topics.status(s, "+"), topics.audits(s, "+")]);
     // A few hundred filters a SUBSCRIBE at most.
     for (let i = 0; i < filters.length; i += 200) {
       this.client.subscribe(filters.slice(i, i + 200), { qos: 1 }, (err) => {
@@ -167,7 +168,7 @@ class ShardSession {
 /** What to do with one message of a shard's session (as connectExternalBroker does for one server). */
 function handle(o: ShardedBrokerOptions, packet: mqtt.IPublishPacket, finish: (ack: boolean) => void): void {
   const parsed = parseTopic(packet.topic);
-  if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return finish(true);
+  if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status" && parsed.kind !== "audits")) return finish(true);
   const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
   o.handlers
     .isKnownAgent(parsed.store, parsed.agent)
@@ -184,6 +185,10 @@ function handle(o: ShardedBrokerOptions, packet: mqtt.IPublishPacket, finish: (a
         }
         if (parsed.kind === "status") {
           await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+          return finish(true);
+        }
+        if (parsed.kind === "audits") {
+          await o.handlers.audit(parsed.store, parsed.agent, decodeAudit(payload));
           return finish(true);
         }
         o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => finish(!err) });

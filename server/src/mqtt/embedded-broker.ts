@@ -6,7 +6,7 @@ import type { AgentIdentity } from "../storage/types.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import { GuardedSocket, type PacketLimits } from "./packet-guard.js";
-import { decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
+import { decodeAudit, decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -100,9 +100,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
       };
       // Nothing an agent sends may throw out of this hook: Aedes would not catch it and the process would end.
       try {
-        const kind = agentPublication(who.store, who.agent, packet.topic); // its own events and status only
+        const kind = agentPublication(who.store, who.agent, packet.topic); // its own events, status and audits only
         if (!kind) {
-          o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic.slice(0, 200)}" refused: an agent may publish only to ${topics.events(who.store, who.agent)} and ${topics.status(who.store, who.agent)}`);
+          o.handlers.reject(who.store, who.agent, "forbidden_topic", `publish to "${packet.topic.slice(0, 200)}" refused: an agent may publish only to ${topics.events(who.store, who.agent)}, ${topics.status(who.store, who.agent)} and ${topics.audits(who.store, who.agent)}`);
           return drop();
         }
         if (kind === "status") {
@@ -110,6 +110,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
           const status = decodeStatus(packet.payload as Buffer);
           void o.handlers.status(who.store, who.agent, status);
           return status.ok ? callback(null) : drop();
+        }
+        if (kind === "audits") {
+          // Stored before the agent's PUBACK; a copy sent again is kept once (by id). Never retained.
+          packet.retain = false;
+          const audit = decodeAudit(packet.payload as Buffer);
+          void Promise.resolve()
+            .then(() => o.handlers.audit(who.store, who.agent, audit))
+            .catch(() => undefined)
+            .then(() => (audit.ok ? callback(null) : drop()));
+          return;
         }
         packet.retain = false;
         o.handlers.events({ store: who.store, agent: who.agent, payload: packet.payload as Buffer, done: (err) => callback(err ?? null) });
@@ -167,6 +177,10 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
         });
       }
     },
+    publishRetained: (topic, payload) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false }, (err) => (err ? reject(err) : resolve())),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of Object.values((broker as unknown as { clients: Record<string, Client> }).clients)) c.conn.destroy();

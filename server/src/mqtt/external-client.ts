@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
-import { decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
+import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -26,13 +26,15 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     protocolVersion: 4,
+    // Home Assistant's availability follows the server: the broker says "offline" when the server's link drops.
+    will: { topic: topics.availability(), payload: Buffer.from("offline"), qos: 1, retain: true },
   });
   client.handleMessage = (packet, callback) => {
     // Nothing a message holds may throw out of here: a retained poison status would end the server at every start.
     try {
       const parsed = parseTopic(packet.topic);
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status")) return callback();
+      if (!parsed || (parsed.kind !== "events" && parsed.kind !== "status" && parsed.kind !== "audits")) return callback();
       o.handlers.isKnownAgent(parsed.store, parsed.agent).then(
         async (known) => {
           if (!known) {
@@ -41,6 +43,10 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
           }
           if (parsed.kind === "status") {
             await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+            return callback();
+          }
+          if (parsed.kind === "audits") {
+            await o.handlers.audit(parsed.store, parsed.agent, decodeAudit(payload));
             return callback();
           }
           o.handlers.events({ store: parsed.store, agent: parsed.agent, payload, done: (err) => callback(err) });
@@ -62,7 +68,10 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   client.on("connect", () => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     o.log.info({ url: o.url }, "connected to the MQTT broker");
-    client.subscribe([subscriptions.events, subscriptions.status], { qos: 1 }, (err) => {
+    client.publish(topics.availability(), "online", { qos: 1, retain: true }, (err) => {
+      if (err) o.log.warn({ err: err.message }, "could not publish the server's availability");
+    });
+    client.subscribe([subscriptions.events, subscriptions.status, subscriptions.audits], { qos: 1 }, (err) => {
       if (err) o.log.error({ err }, "MQTT subscribe failed");
     });
   });
@@ -92,6 +101,13 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
         });
       }
     },
-    close: () => client.endAsync(),
+    publishRetained: async (topic, payload) => {
+      await client.publishAsync(topic, payload, { qos: 1, retain: true });
+    },
+    close: async () => {
+      // A clean disconnect sends no will: say "offline" first.
+      if (client.connected) await client.publishAsync(topics.availability(), "offline", { qos: 1, retain: true }).catch(() => {});
+      await client.endAsync();
+    },
   };
 }

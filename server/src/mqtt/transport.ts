@@ -1,4 +1,4 @@
-import { decodeStatus as decodeAgentStatus, encodePayload, encodeReceipts, type Layout, type RejectedReceipt } from "@footfall/core";
+import { decodeAuditReport, decodeStatus as decodeAgentStatus, encodePayload, encodeReceipts, type Layout, type RejectedReceipt } from "@footfall/core";
 import type { IngestMessage } from "../ingest/pipeline.js";
 
 /** How the server hears agents and tells them the layout, whichever broker carries it. */
@@ -13,6 +13,11 @@ export interface MqttTransport {
    * agent sends those events again after its receipt timeout (they are then settled as duplicates).
    */
   publishReceipt(store: string, agent: string, receipt: SettledEvents): void;
+  /**
+   * (issue 14.4) Publish a retained message for other systems (occupancy, alerts, Home Assistant
+   * discovery; an empty payload deletes the topic), QoS 1. Absent on a chain's broker link.
+   */
+  publishRetained?(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export interface TransportHandlers {
   events(msg: IngestMessage): void;
   /** A status or will; resolves once it is stored (never rejects: a failure is counted as a reject). */
   status(store: string, agent: string, status: ReturnType<typeof decodeStatus>): void | Promise<void>;
+  /** (v1.1) An agent's accuracy audit; resolves once it is stored (never rejects: a failure is counted as a reject). */
+  audit(store: string, agent: string, report: ReturnType<typeof decodeAudit>): void | Promise<void>;
   /** A message that cannot be taken, counted and logged. */
   reject(store: string, agent: string, reason: string, detail: string): void;
   isKnownAgent(store: string, agent: string): Promise<boolean>;
@@ -57,4 +64,9 @@ const decoder = new TextDecoder();
  */
 export function decodeStatus(payload: Buffer) {
   return decodeAgentStatus(payload, (b) => decoder.decode(b));
+}
+
+/** Decode an audit payload within its bounds (4 KiB, JSON depth, the schema, the window). Never throws. */
+export function decodeAudit(payload: Buffer) {
+  return decodeAuditReport(payload, (b) => decoder.decode(b));
 }

@@ -16,6 +16,17 @@ export const ErrorBody = Type.Object({ statusCode: Type.Integer(), error: Type.S
 export const errorResponses = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+/** How long raw events are kept (FOOTFALL_RETENTION_DAYS): ranges before `rawSince` are answered from hourly aggregates only. */
+export const RetentionBody = Type.Object(
+  {
+    rawDays: Type.Integer({ description: "days raw events are kept; 0: for ever" }),
+    rawSince: Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms: raw events before this may be deleted; null when nothing is" }),
+  },
+  { description: "the retention horizon: figures that need raw events (experiments' per-visit statistics, the parts of hours at a range's edges) cannot reach before rawSince; the rest comes from aggregates" },
+);
+export type RetentionInfo = Static<typeof RetentionBody>;
+export const StoresBody = Type.Object({ stores: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })), retention: RetentionBody });
+
 export const DwellStatsBody = Type.Union([
   Type.Object({ mean: Type.Number(), median: Type.Number(), p90: Type.Number() }),
   Type.Null(),
