@@ -14,6 +14,7 @@ import { conversionRoutes } from "./routes/conversion.js";
 import { digestRoutes } from "./routes/digests.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { forecastRoutes } from "./routes/forecast.js";
+import { queueRoutes } from "./routes/queues.js";
 import { alertRoutes } from "./alerts/routes.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { groupRoutes } from "./routes/groups.js";
@@ -104,6 +105,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
           await store.register(conversionRoutes);
           await store.register(funnelRoutes);
           await store.register(forecastRoutes);
+          await store.register(queueRoutes);
           await store.register(alertRoutes);
         },
         { prefix: "/stores/:store" },

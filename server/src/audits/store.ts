@@ -21,6 +21,8 @@ export interface AccuracyAuditsStore {
   list(store: string, q: { agent?: string; limit: number }): Promise<StoredAudit[]>;
   /** Each agent's latest audit in the store. */
   latest(store: string): Promise<StoredAudit[]>;
+  /** What a door counter counted in [from, to): the sums of its `count` events stamped in the window, and how many there were. */
+  doorCounts(store: string, agent: string, from: number, to: number): Promise<{ in: number; out: number; events: number }>;
 }
 
 const COLUMNS = "store, agent, id, method, auditor, from_ts, to_ts, at, hand_in, hand_out, system_in, system_out, marked, right_n, received_at";
@@ -115,6 +117,11 @@ export function accuracyAuditStore(read: Query, write: Query): AccuracyAuditsSto
       );
       const seen = new Set<string>();
       return rows.map(fromRow).filter((a) => !seen.has(a.agent) && (seen.add(a.agent), true));
+    },
+    doorCounts: async (store, agent, from, to) => {
+      // type 2: count events (storage/event-rows.ts), found by the partial index events_counts (store, ts).
+      const [r] = await read("SELECT COALESCE(SUM(n_in), 0) AS i, COALESCE(SUM(n_out), 0) AS o, COUNT(*) AS n FROM events WHERE store = ? AND type = 2 AND ts >= ? AND ts < ? AND agent = ?", [store, from, to, agent]);
+      return { in: Number(r?.i ?? 0), out: Number(r?.o ?? 0), events: Number(r?.n ?? 0) };
     },
   };
 }

@@ -3,7 +3,7 @@
  * every adapter.
  */
 import { expect } from "vitest";
-import type { AuditReport } from "@footfall/core";
+import type { AuditReport, FootfallEvent } from "@footfall/core";
 import type { Storage } from "./types.js";
 
 const T0 = Date.UTC(2026, 10, 30, 10);
@@ -50,5 +50,16 @@ export function accuracyAuditsContract(test: (title: string, fn: (s: Storage) =>
     const latest = await s.accuracyAudits.latest("shop");
     expect(latest.map((a) => [a.agent, a.id, a.certified])).toEqual([["cam-1", "b", false], ["door-1", "c", true]]);
     expect(await s.accuracyAudits.latest("nowhere")).toEqual([]);
+  });
+
+  test("sums a door counter's count events in a window, and nothing of other agents, kinds or times", async (s) => {
+    const count = (id: string, ts: number, i: number, o: number) => ({ type: "count", id, ts, zone: "entrance", in: i, out: o }) as FootfallEvent;
+    await s.transaction(async (tx) => {
+      await tx.events.insertMany("shop", "door-1", [count("door-1:1", T0 - 1, 5, 5), count("door-1:2", T0, 3, 1), count("door-1:3", T0 + 59_999, 2, 2), count("door-1:4", T0 + 60_000, 7, 7)], T0);
+      await tx.events.insertMany("shop", "door-2", [count("door-2:1", T0 + 10, 9, 9)], T0);
+      await tx.events.insertMany("shop", "cam-1", [{ type: "enter", id: "cam-1:1", ts: T0 + 5, zone: "entrance", visitor: "v1", confidence: 0.9 } as FootfallEvent], T0);
+    });
+    expect(await s.accuracyAudits.doorCounts("shop", "door-1", T0, T0 + 60_000)).toEqual({ in: 5, out: 3, events: 2 });
+    expect(await s.accuracyAudits.doorCounts("shop", "door-1", T0 + 120_000, T0 + 180_000)).toEqual({ in: 0, out: 0, events: 0 });
   });
 }
