@@ -7,5 +7,6 @@ export * from "./batch.js";
 export * from "./status.js";
 export * from "./layout.js";
 export * from "./receipts.js";
+export * from "./published.js";
 export * from "./audits.js";
 export * from "./topics.js";

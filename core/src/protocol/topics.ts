@@ -4,6 +4,7 @@ import type { EventBatchWire } from "./batch.js";
 import type { AgentStatus } from "./status.js";
 import type { Layout } from "./layout.js";
 import type { Receipt } from "./receipts.js";
+import type { AlertStateMessage, AvailabilityMessage, QueueMessage, StoreOccupancyMessage, ZoneOccupancyMessage } from "./published.js";
 import type { AuditReport } from "./audits.js";
 
 /** Protocol version in every topic. */
@@ -17,6 +18,16 @@ export interface Topics {
   layout: Layout & { receipts?: boolean };
   /** v1.1: the server tells an agent which of its events are settled. */
   receipts: Receipt;
+  /** Issue 14.4, published by the server, retained, at most 1/s: the store's live occupancy. */
+  occupancy: StoreOccupancyMessage;
+  /** A zone's live occupancy. */
+  zoneOccupancy: ZoneOccupancyMessage;
+  /** A checkout queue's length and estimated wait. */
+  queue: QueueMessage;
+  /** An alert rule's state (Home Assistant binary sensor). */
+  alert: AlertStateMessage;
+  /** The server's availability: "online", or "offline" (its will). */
+  availability: AvailabilityMessage;
   /** v1.1: an agent's completed accuracy audit (issue 18), QoS 1, not retained. */
   audits: AuditReport;
 }
@@ -38,6 +49,12 @@ export const topics = {
   layout: (store: StoreId | string) => `${TOPIC_ROOT}/${store}/layout`,
   /** v1.1: published by the server only; the agent subscribes to its own. */
   receipts: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/receipts`,
+  /** Issue 14.4: published by the server only (retained); agents may not publish them. */
+  occupancy: (store: StoreId | string) => `${TOPIC_ROOT}/${store}/occupancy`,
+  zoneOccupancy: (store: StoreId | string, zone: string) => `${TOPIC_ROOT}/${store}/zones/${zone}/occupancy`,
+  queue: (store: StoreId | string, zone: string) => `${TOPIC_ROOT}/${store}/queues/${zone}`,
+  alert: (store: StoreId | string, rule: string) => `${TOPIC_ROOT}/${store}/alerts/${rule}`,
+  availability: () => `${TOPIC_ROOT}/availability`,
   /** v1.1: an agent's accuracy audits, published by the agent. */
   audits: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/audits`,
   /** The folder of an agent's topics (it publishes `events`, `status` and `audits`, reads `receipts`). */
