@@ -188,3 +188,55 @@ export const ResultBody = Type.Object({
   mix: Type.Object({ distance: Type.Number(), strata: Type.Integer(), coverage: Type.Number() }),
   computedAt: Type.Integer(),
 });
+
+// ---- checkout queues (issue 14.1) ----
+
+const WaitStatsBody = Type.Union(
+  [Type.Object({ n: Type.Integer({ description: "waits (closed queue visits) counted" }), mean: Type.Number(), median: Type.Number(), p90: Type.Number() }, { description: "seconds" }), Type.Null()],
+  { description: "waits in seconds; null when there is none" },
+);
+export const LiveQueuesBody = Type.Object({
+  ts: Type.Integer(),
+  queues: Type.Array(
+    Type.Object({
+      zone: Type.String({ description: "the queue zone (kind queue)" }),
+      name: Type.String(),
+      queueFor: Type.String({ description: "the zone it queues for" }),
+      length: Type.Integer({ description: "people waiting now (visits open in the queue zone, people the tracking lost left out)" }),
+      capacity: Nullable(Type.Number()),
+      estimatedWaitS: Nullable(Type.Number({ description: "estimated wait in seconds for someone joining now (README: Queues)" })),
+      method: Type.Union([Type.Literal("recent-waits"), Type.Literal("throughput"), Type.Literal("littles-law"), Type.Literal("none")]),
+      servedPerMin: Nullable(Type.Number({ description: "people leaving the queue per minute while it is not empty, last 15 minutes" })),
+      arrivalsPerMin: Type.Number({ description: "people joining per minute, last 15 minutes" }),
+      lastHour: WaitStatsBody,
+    }),
+  ),
+});
+export type LiveQueuesResponse = Static<typeof LiveQueuesBody>;
+export const QueuesBody = Type.Object({
+  timezone: Type.String(),
+  queues: Type.Array(
+    Type.Object({
+      zone: Type.String(),
+      name: Type.String(),
+      queueFor: Type.String(),
+      joins: Type.Integer({ description: "queue visits entered in the range" }),
+      wait_s: WaitStatsBody,
+      served: Type.Integer({ description: "joins followed next by an enter of queueFor, in trips that started in the range" }),
+      abandoned: Type.Integer({ description: "joins followed by another zone, or ending a finished trip" }),
+      pending: Type.Integer({ description: "joins ending a trip that may still go on" }),
+      abandonmentRate: Nullable(Type.Number({ description: "abandoned / (served + abandoned)" })),
+      byWeekdayHour: Type.Array(
+        Type.Object({
+          weekday: Type.Integer({ minimum: 1, maximum: 7, description: "ISO weekday in the store's time zone, 1 = Monday" }),
+          hour: Type.Integer({ minimum: 0, maximum: 23 }),
+          joins: Type.Integer(),
+          wait_s: WaitStatsBody,
+          served: Type.Integer(),
+          abandoned: Type.Integer(),
+        }),
+      ),
+    }),
+  ),
+});
+export type QueuesResponse = Static<typeof QueuesBody>;

@@ -1,0 +1,233 @@
+import {
+  abandonmentRate,
+  bucketStarts,
+  estimateWait,
+  localTime,
+  queueOutcomes,
+  queuesOf,
+  QUEUE_WINDOW_MS,
+  waitByWeekdayHour,
+  waitStats,
+  type Layout,
+  type QueueEstimateMethod,
+  type QueueOutcomes,
+  type QueueVisit,
+  type Range,
+  type WaitStats,
+} from "@footfall/core";
+import type { Services } from "../services.js";
+import type { PathCount, StoredVisit } from "../storage/types.js";
+import { RetentionError } from "./store-analytics.js";
+
+/**
+ * Checkout queues of a store (issue 14.1), from the stored visits of its zones of kind `queue`
+ * (core's queue figures): live (`liveQueues`: people waiting, estimated wait for someone joining
+ * now, waits of the last hour) and over a range (`queueReport`: waits and abandonment, by local
+ * weekday and hour). Both read storage only (visits and trip paths), so they answer the same on
+ * SQLite and PostgreSQL and on any server of a chain.
+ */
+
+/** How far back the live figures read visits: the estimate's window, plus the longest wait worth seeing. */
+const LIVE_LOOKBACK_MS = QUEUE_WINDOW_MS + 60 * 60_000;
+const HOUR_MS = 3_600_000;
+
+/** One queue now. */
+export interface LiveQueue {
+  zone: string;
+  name: string;
+  queueFor: string;
+  /** People waiting now (open visits; people the tracking lost left out). */
+  length: number;
+  /** Capacity of the queue zone from the layout, or null. */
+  capacity: number | null;
+  /** Estimated wait in seconds for someone joining now; null when the last 15 minutes say nothing. */
+  estimatedWaitS: number | null;
+  method: QueueEstimateMethod;
+  /** People leaving the queue per minute while it is not empty; null without departures. */
+  servedPerMin: number | null;
+  arrivalsPerMin: number;
+  /** Waits that ended in the last hour (seconds), or null. */
+  lastHour: WaitStats | null;
+}
+
+/** A store's queues now. */
+export interface LiveQueues {
+  ts: number;
+  queues: LiveQueue[];
+}
+
+const toQueueVisit = (v: StoredVisit): QueueVisit => ({ enterTs: v.enterTs, exitTs: v.dwellMs === null ? null : v.enterTs + v.dwellMs });
+
+/** What a report reads: a store's raw queue visits, and its trip paths per range. */
+export interface QueueSource {
+  visits(zone: string, range: Range): Promise<QueueVisit[]>;
+  pathCounts(range: Range): Promise<PathCount[]>;
+}
+
+/** The report's reads for a store: raw visits (within retention, else a RetentionError) and the analytics' path counts. */
+export function queueSource(services: Pick<Services, "storage" | "retention">, store: string, analytics: { pathCounts(range: Range): Promise<PathCount[]> }): QueueSource {
+  return {
+    async visits(zone, range) {
+      const since = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
+      if (range.from < since) throw new RetentionError(since, "queue waits");
+      return (await services.storage.aggregates.visitsIn(store, zone, range.from, range.to)).map(toQueueVisit);
+    },
+    pathCounts: (range) => analytics.pathCounts(range),
+  };
+}
+
+/**
+ * Live figures of every queue of the store's current layout, or null when the store has no layout.
+ * This is the service other parts use (alert rules, MQTT and Home Assistant sensors, the tablet).
+ */
+export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now">, store: string, now = services.now()): Promise<LiveQueues | null> {
+  await services.layouts.load(store);
+  const layout = services.layouts.current(store, now);
+  if (!layout) return null;
+  const queues = await Promise.all(
+    queuesOf(layout.zones).map(async ({ zone, queueFor }): Promise<LiveQueue> => {
+      const z = layout.zones.find((x) => x.id === zone)!;
+      const visits = (await services.storage.aggregates.visitsIn(store, zone, now - LIVE_LOOKBACK_MS, now + 1)).map(toQueueVisit).filter((v) => v.enterTs <= now);
+      // What is known at `now`: a visit that ends later is still open.
+      const known = visits.map((v) => (v.exitTs !== null && v.exitTs > now ? { enterTs: v.enterTs, exitTs: null } : v));
+      const e = estimateWait(now + 1, known);
+      const lastHour = waitStats(known.flatMap((v) => (v.exitTs !== null && v.exitTs >= now - HOUR_MS ? [v.exitTs - v.enterTs] : [])));
+      return {
+        zone,
+        name: z.name,
+        queueFor,
+        length: e.length,
+        capacity: z.capacity ?? null,
+        estimatedWaitS: e.estimatedWaitS === null ? null : Math.round(e.estimatedWaitS * 10) / 10,
+        method: e.method,
+        servedPerMin: e.servedPerMin,
+        arrivalsPerMin: e.arrivalsPerMin,
+        lastHour,
+      };
+    }),
+  );
+  return { ts: now, queues };
+}
+
+/**
+ * The alert evaluator's view of the queues (server/src/alerts/evaluator.ts `QueueFigures`): per
+ * queue zone, people waiting and the estimated wait in seconds.
+ */
+export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now">) {
+  return async (store: string, now: number): Promise<Record<string, { length: number; waitSeconds: number | null }> | undefined> => {
+    const live = await liveQueues(services, store, now);
+    if (!live || live.queues.length === 0) return undefined;
+    return Object.fromEntries(live.queues.map((q) => [q.zone, { length: q.length, waitSeconds: q.estimatedWaitS }]));
+  };
+}
+
+/** One (weekday, hour) cell of a queue's report. */
+export interface QueueCell {
+  /** ISO weekday, 1 = Monday, in the store's time zone. */
+  weekday: number;
+  hour: number;
+  /** Queue visits entered in the cell's hours. */
+  joins: number;
+  wait_s: WaitStats | null;
+  /** Outcomes of the joins of trips that started in the cell's hours. */
+  served: number;
+  abandoned: number;
+}
+
+/** One queue over a range. */
+export interface QueueReportRow {
+  zone: string;
+  name: string;
+  queueFor: string;
+  /** Queue visits entered in the range. */
+  joins: number;
+  /** Waits (closed visits) of those joins, in seconds. */
+  wait_s: WaitStats | null;
+  /** Joins of trips that started in the range: served (the queueFor zone next), abandoned, pending (trip still going on). */
+  served: number;
+  abandoned: number;
+  pending: number;
+  /** abandoned / (served + abandoned), or null. */
+  abandonmentRate: number | null;
+  /** By local weekday and hour, cells with a join or a trip only, sorted by weekday then hour. */
+  byWeekdayHour: QueueCell[];
+}
+
+/**
+ * Waits and abandonment of each queue over `range` (the queues of every layout version in force
+ * then), by the store's local weekday and hour: waits from the queue zones' raw visits, outcomes
+ * from the paths of the trips that started in each local hour (the aggregates' path counts). A
+ * trip of the last `pendingMs` that ends in a queue may still go on: pending, not abandoned.
+ */
+export async function queueReport(analytics: QueueSource, layouts: readonly Layout[], range: Range, timeZone: string, now: number, pendingMs: number): Promise<QueueReportRow[]> {
+  const defs = new Map<string, { zone: string; name: string; queueFor: string }>();
+  layouts.forEach((l, i) => {
+    const end = layouts[i + 1]?.validFrom ?? Number.POSITIVE_INFINITY;
+    const start = i === 0 ? Number.NEGATIVE_INFINITY : l.validFrom;
+    if (!(start < range.to && end > range.from)) return;
+    for (const q of queuesOf(l.zones)) defs.set(q.zone, { zone: q.zone, name: l.zones.find((z) => z.id === q.zone)!.name, queueFor: q.queueFor });
+  });
+  const queues = [...defs.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+  if (queues.length === 0) return [];
+  const visits = await Promise.all(queues.map((q) => analytics.visits(q.zone, range)));
+  // Outcomes per local hour of trip start: one path read per hour of the range.
+  const starts = bucketStarts(range, "hour", timeZone);
+  const hourly: { weekday: number; hour: number; outcomes: Map<string, QueueOutcomes> }[] = [];
+  const BATCH = 24;
+  for (let i = 0; i < starts.length; i += BATCH) {
+    const batch = starts.slice(i, i + BATCH);
+    const read = await Promise.all(
+      batch.map(async (s, k) => {
+        const a = Math.max(s, range.from);
+        const b = Math.min(starts[i + k + 1] ?? range.to, range.to);
+        const paths = b > a ? await analytics.pathCounts({ from: a, to: b }) : [];
+        const ongoing = b > now - pendingMs;
+        const t = localTime(s, timeZone);
+        return { weekday: t.weekday, hour: t.hour, outcomes: queueOutcomes(paths.map((p) => ({ zones: p.zones, count: p.count, ongoing })), queues) };
+      }),
+    );
+    hourly.push(...read);
+  }
+  return queues.map((q, i) => {
+    const vs = visits[i]!;
+    const cells = new Map<number, QueueCell>();
+    for (const c of waitByWeekdayHour(vs, timeZone)) cells.set(c.weekday * 24 + c.hour, { ...c, served: 0, abandoned: 0 });
+    const total = { joins: 0, served: 0, abandoned: 0, pending: 0 };
+    for (const h of hourly) {
+      const o = h.outcomes.get(q.zone)!;
+      total.served += o.served;
+      total.abandoned += o.abandoned;
+      total.pending += o.pending;
+      if (o.served === 0 && o.abandoned === 0) continue;
+      const key = h.weekday * 24 + h.hour;
+      let c = cells.get(key);
+      if (!c) cells.set(key, (c = { weekday: h.weekday, hour: h.hour, joins: 0, wait_s: null, served: 0, abandoned: 0 }));
+      c.served += o.served;
+      c.abandoned += o.abandoned;
+    }
+    const waits = vs.flatMap((v) => (v.exitTs === null ? [] : [v.exitTs - v.enterTs]));
+    return {
+      ...q,
+      joins: vs.length,
+      wait_s: waitStats(waits),
+      served: total.served,
+      abandoned: total.abandoned,
+      pending: total.pending,
+      abandonmentRate: abandonmentRate({ ...total, joins: total.served + total.abandoned + total.pending }),
+      byWeekdayHour: [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+    };
+  });
+}
+
+/** The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds. */
+export function queueReportCsv(rows: readonly QueueReportRow[]): string {
+  const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : String(Math.round(x * 10) / 10));
+  const lines = ["queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned"];
+  for (const r of rows) {
+    for (const c of r.byWeekdayHour) {
+      lines.push([r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned].join(","));
+    }
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { estimateWait, localTime, queueOutcomes, tripsOf, visitsOf, waitByWeekdayHour, waitStats, type FootfallEvent, type LayoutInput, type QueueVisit } from "@footfall/core";
+import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { queueFiguresForAlerts } from "../analytics/queues.js";
+
+/** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
+const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
+const S = 1000;
+const M = 60 * S;
+const TIMEOUT = 30 * M;
+/** 12:00 to 16:00 in Paris. */
+const RANGE = { from: NOW - 4 * 60 * M, to: NOW };
+const Q = `from=${RANGE.from}&to=${RANGE.to}`;
+
+/** The small store with a line in front of its checkout. */
+function queueLayout(): LayoutInput {
+  const base = smallLayout();
+  return { ...base, floor: { width: 20, height: 14 }, zones: [...base.zones, { ...rectZone("line", "queue", 10, 10, 10, 4, 8), queueFor: "checkout" }] };
+}
+
+/**
+ * Shoppers over four hours: most queue then pay; some give up (the queue, then out or to fruit);
+ * three are still in the line now (joined 1-2 min ago), one of them after the tracking lost
+ * someone in the line 40 minutes ago (an open visit that must not count).
+ */
+function stream(): FootfallEvent[] {
+  const f = new EventFactory("cam-1");
+  const out: FootfallEvent[] = [];
+  const trip = (v: string, at: number, steps: [zone: string, dwellMs: number][]) => {
+    let t = at;
+    for (const [zone, dwell] of steps) {
+      out.push(...f.visit(v, zone, t, dwell));
+      t += dwell + 5 * S;
+    }
+  };
+  for (let i = 0; i < 60; i++) {
+    const at = RANGE.from + i * 4 * M;
+    if (at > NOW - 12 * M) break;
+    const wait = (30 + ((i * 37) % 150)) * S;
+    if (i % 9 === 4) trip(`v${i}`, at, [["entrance", 20 * S], ["fruit", 60 * S], ["line", wait]]);
+    else if (i % 9 === 7) trip(`v${i}`, at, [["entrance", 20 * S], ["line", wait], ["fruit", 30 * S]]);
+    else trip(`v${i}`, at, [["entrance", 20 * S], ["bakery", 60 * S], ["line", wait], ["checkout", 60 * S]]);
+  }
+  // Lost in the line by the tracking 40 minutes ago: an enter, nothing else.
+  out.push(f.enter("ghost", "line", NOW - 40 * M));
+  // In the line now.
+  for (const [v, ago] of [["w1", 2 * M], ["w2", 90 * S], ["w3", 60 * S]] as const) {
+    out.push(f.enter(v, "entrance", NOW - ago - 60 * S), f.exit(v, "entrance", NOW - ago - 40 * S), f.enter(v, "line", NOW - ago));
+  }
+  return out;
+}
+const EVENTS = stream();
+
+let t: TestServer;
+let staff: string;
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW, visitTimeoutMs: TIMEOUT });
+  await t.putLayout("shop", queueLayout());
+  await t.ingest("shop", "cam-1", EVENTS);
+  staff = await t.token("staff", "shop");
+});
+afterAll(() => t.close());
+
+/** The line's visits as core's domain sees them at NOW. */
+function lineVisits(): QueueVisit[] {
+  return visitsOf(EVENTS, { visitTimeoutMs: TIMEOUT, now: NOW })
+    .filter((v) => v.zone === "line")
+    .map((v) => ({ enterTs: v.enterTs, exitTs: v.status === "closed" ? v.exitTs : null }));
+}
+
+describe("PUT layout with a queue zone", () => {
+  it("refuses a queue whose queueFor names no zone of the layout, naming the field", async () => {
+    const bad = queueLayout();
+    bad.zones = bad.zones.map((z) => (z.id === "line" ? { ...z, queueFor: "tills" } : z));
+    const res = await t.server.app.inject({ method: "PUT", url: "/api/v1/stores/other/layout", headers: { authorization: `Bearer ${t.admin}` }, payload: bad });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain("/zones/4/queueFor");
+    expect(res.json().message).toContain('"tills", which is not a zone');
+  });
+});
+
+describe("GET /api/v1/stores/:store/queues/live", () => {
+  it("gives the people in the line now (the lost one left out) and core's estimate from the stored visits", async () => {
+    const res = await t.get(`/api/v1/stores/shop/queues/live`, staff);
+    expect(res.status).toBe(200);
+    const e = estimateWait(NOW + 1, lineVisits());
+    expect(e.length).toBe(3);
+    expect(res.body.queues).toHaveLength(1);
+    const q = res.body.queues[0];
+    expect(q).toMatchObject({ zone: "line", name: "line", queueFor: "checkout", length: 3, capacity: 8, method: e.method });
+    expect(q.estimatedWaitS).toBeCloseTo(e.estimatedWaitS!, 0);
+    expect(q.estimatedWaitS).toBeGreaterThan(30);
+    const lastHour = lineVisits().flatMap((v) => (v.exitTs !== null && v.exitTs >= NOW - 60 * M ? [v.exitTs - v.enterTs] : []));
+    expect(q.lastHour).toEqual(waitStats(lastHour));
+  });
+
+  it("is what the alert evaluator reads", async () => {
+    const figures = await queueFiguresForAlerts(t.server.services)("shop", NOW);
+    expect(figures).toEqual({ line: { length: 3, waitSeconds: expect.any(Number) } });
+  });
+
+  it("is for staff and up: a viewer gets 403, no token 401", async () => {
+    expect((await t.get(`/api/v1/stores/shop/queues/live`, await t.token("viewer"))).status).toBe(403);
+    expect((await t.get(`/api/v1/stores/shop/queues/live`, null)).status).toBe(401);
+  });
+});
+
+describe("GET /api/v1/stores/:store/queues", () => {
+  it("gives joins, waits and abandonment over the range as core computes them, by weekday and hour", async () => {
+    const res = await t.get(`/api/v1/stores/shop/queues?${Q}`);
+    expect(res.status).toBe(200);
+    expect(res.body.timezone).toBe("Europe/Paris");
+    const [q] = res.body.queues;
+    const visits = lineVisits().filter((v) => v.enterTs >= RANGE.from && v.enterTs < RANGE.to);
+    expect(q.joins).toBe(visits.length);
+    expect(q.wait_s).toEqual(waitStats(visits.flatMap((v) => (v.exitTs === null ? [] : [v.exitTs - v.enterTs]))));
+    // Trips of the range; those of the last visit timeout + 1 h that end in the line may go on (pending).
+    const trips = tripsOf(EVENTS, { visitTimeoutMs: TIMEOUT }).filter((tr) => tr.startTs >= RANGE.from && tr.startTs < RANGE.to);
+    const hourOf = (ts: number) => Math.floor(ts / 3_600_000) * 3_600_000;
+    const o = queueOutcomes(
+      trips.map((tr) => ({ zones: tr.zones, ongoing: hourOf(tr.startTs) + 3_600_000 > NOW - TIMEOUT - 3_600_000 })),
+      [{ zone: "line", queueFor: "checkout" }],
+    ).get("line")!;
+    expect({ served: q.served, abandoned: q.abandoned, pending: q.pending }).toEqual({ served: o.served, abandoned: o.abandoned, pending: o.pending });
+    expect(q.abandoned).toBeGreaterThan(0);
+    expect(q.served).toBeGreaterThan(q.abandoned);
+    expect(q.abandonmentRate).toBeCloseTo(o.abandoned / (o.served + o.abandoned), 9);
+    const cells = waitByWeekdayHour(visits, "Europe/Paris");
+    for (const c of cells) expect(q.byWeekdayHour).toContainEqual(expect.objectContaining({ weekday: c.weekday, hour: c.hour, joins: c.joins, wait_s: c.wait_s }));
+    const friday = localTime(NOW - M, "Europe/Paris").weekday;
+    expect(q.byWeekdayHour.every((c: { weekday: number }) => c.weekday === friday)).toBe(true);
+    expect(q.byWeekdayHour.reduce((s: number, c: { served: number }) => s + c.served, 0)).toBe(q.served);
+  });
+
+  it("exports the same cells as CSV", async () => {
+    const json = (await t.get(`/api/v1/stores/shop/queues?${Q}`)).body.queues[0];
+    const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/shop/queues.csv?${Q}`, headers: { authorization: `Bearer ${t.admin}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/csv");
+    expect(res.headers["content-disposition"]).toBe('attachment; filename="footfall-shop-queues.csv"');
+    const [header, ...rows] = res.body.trim().split("\n");
+    expect(header).toBe("queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned");
+    expect(rows).toHaveLength(json.byWeekdayHour.length);
+    const first = json.byWeekdayHour[0];
+    expect(rows[0]).toBe(
+      ["line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, Math.round(first.wait_s.median * 10) / 10, Math.round(first.wait_s.p90 * 10) / 10, Math.round(first.wait_s.mean * 10) / 10, first.served, first.abandoned].join(","),
+    );
+  });
+
+  it("answers an empty list for a store without queues, and 400 for a range over 93 days", async () => {
+    await t.putLayout("plain", smallLayout());
+    expect((await t.get(`/api/v1/stores/plain/queues?${Q}`)).body).toEqual({ timezone: "Europe/Paris", queues: [] });
+    const res = await t.get(`/api/v1/stores/shop/queues?from=${NOW - 100 * 86_400_000}&to=${NOW}`);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain("93 days");
+  });
+});
