@@ -87,6 +87,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     now,
     mqtt: null,
     alerts: new AlertBus(log),
+    retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
       await cluster?.layoutSaved(layout);

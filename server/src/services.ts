@@ -25,6 +25,8 @@ export interface Services {
   alerts: AlertBus;
   /** The alert rules' evaluator, once the server runs it (acknowledgements go through it). */
   alertEvaluator?: AlertEvaluator | null;
+  /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
+  retention?: { rawDays: number; rawSince(): number };
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -4,7 +4,7 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
-import type { AgentInfo, ConversionReport, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
+import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -90,6 +90,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       return { role: me.role, store: me.store ?? null };
     },
     stores: (signal?: AbortSignal) => request<{ stores: StoreInfo[] }>("GET", "/stores", undefined, undefined, signal).then((r) => r.stores),
+    /** How long raw events are kept (FOOTFALL_RETENTION_DAYS), as `GET /stores` says. */
+    retention: (signal?: AbortSignal) => request<{ retention: RetentionInfo }>("GET", "/stores", undefined, undefined, signal).then((r) => r.retention),
     layout: (id: string, at?: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layout`, { at }, undefined, signal),
     layouts: (id: string, signal?: AbortSignal) => request<{ layouts: { version: number; validFrom: number }[] }>("GET", `${store(id)}/layouts`, undefined, undefined, signal).then((r) => r.layouts),
     saveLayout: (id: string, input: LayoutInput) => request<Layout>("PUT", `${store(id)}/layout`, undefined, input),

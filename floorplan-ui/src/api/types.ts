@@ -3,7 +3,10 @@
  * experiments, forecasts), beside the client.
  */
 import type { Static } from "@sinclair/typebox";
-import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody } from "../../../server/src/routes/schemas.js";
+import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody, RetentionBody } from "../../../server/src/routes/schemas.js";
+
+/** How long raw events are kept (`GET /stores`): ranges before `rawSince` show aggregates only. */
+export type RetentionInfo = Static<typeof RetentionBody>;
 
 /** An agent as `GET /stores/:store/agents` answers it (the server's schema). */
 export type AgentInfo = Static<typeof AgentsBody>["agents"][number];

@@ -13,6 +13,7 @@ import { useSession } from "../session.js";
 import { ExperimentForm } from "../components/ExperimentForm.js";
 import { ExperimentResultView } from "../components/ExperimentResult.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import { RetentionNote } from "../components/RetentionNote.js";
 import "../styles/analytics.css";
 import "../styles/sales.css";
 import "../styles/experiments.css";
@@ -23,6 +24,7 @@ export default function ExperimentsView({ store, route, navigate }: ViewProps) {
   const id = route.params.id;
   const creating = route.params.new === "1" && admin;
   const go = (changes: Record<string, string | null>) => navigate(withParams({ ...route, params: {} }, changes));
+  const storeZones = useStoreZones([store]);
 
   return (
     <div className="page" data-testid="experiments">
@@ -38,6 +40,7 @@ export default function ExperimentsView({ store, route, navigate }: ViewProps) {
           <button className="btn primary" onClick={() => go({ new: "1" })} data-testid="exp-new">New experiment</button>
         )}
       </div>
+      {!id && <RetentionNote need="raw" what="Experiments' per-visit statistics and their CSV exports" timeZone={storeZones.get(store) ?? "UTC"} />}
       {creating ? (
         <ExperimentForm store={store} onCreated={(e) => go({ id: e.id })} onCancel={() => go({})} />
       ) : id ? (

@@ -12,6 +12,7 @@ import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
 import { RangeHeading } from "../components/RangeBar.js";
+import { RetentionNote } from "../components/RetentionNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -53,6 +54,7 @@ export default function FlowsView(props: ViewProps) {
         <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
       </RangeHeading>
+      {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       {report.status === "error" ? (
         <div className="card"><ErrorState error={report.error} onRetry={report.reload} /></div>
       ) : (

@@ -17,6 +17,7 @@ import { formatCount, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
+import { RetentionNote } from "../components/RetentionNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -68,6 +69,7 @@ export default function FunnelView(props: ViewProps) {
       <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
       </RangeHeading>
+      {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       <div className="funnel-grid">
         <section className="card">
           <div className="card-h">

@@ -51,6 +51,12 @@ describe("Retention", () => {
       const unaligned = { from: Date.UTC(2026, 4, 1, 0, 30), to: Date.UTC(2026, 5, 30) };
       await expect(analytics.dwell(unaligned, ["fruit"])).rejects.toThrow(RetentionError);
       await expect(analytics.dwellSamples("fruit", wholeDays)).rejects.toThrow(/FOOTFALL_RETENTION_DAYS/);
+      // A range that starts before the horizon on a whole hour and ends within it off the hour (the UI's "last 30 days so far"):
+      // only its end is read from raw rows, and those are kept.
+      const soFar = { from: Date.UTC(2026, 4, 1), to: NOW - 7 * 60_000 };
+      const got = await analytics.dwell(soFar, ["fruit", "bakery"]);
+      expect(got.map((z) => [z.zone, z.visits, z.visitors])).toEqual(visitedZones(reference.dwell(events, soFar, TIMEOUT)).map((z) => [z.zone, z.visits, z.visitors]));
+      expect((await analytics.pathReport(soFar, 10)).trips).toBe(60);
       // Within the horizon, raw-row figures still work.
       expect(await analytics.dwellSamples("fruit", { from: horizon, to: NOW })).toHaveLength(30);
       expect(await retention.pass()).toBe(0); // nothing older is left

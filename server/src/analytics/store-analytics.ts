@@ -201,6 +201,11 @@ export class StoreAnalytics {
     return this.opts.rawSince?.() ?? Number.NEGATIVE_INFINITY;
   }
 
+  /** The parts of hours at a range's edges are read from raw rows: each must lie within the horizon (a range that ends now, not on a whole hour, is fine). */
+  private requirePartials(spans: { partials: readonly (readonly [number, number])[] }): void {
+    for (const [a] of spans.partials) this.requireRaw(a, "a range that does not start and end on whole hours");
+  }
+
   private requireRaw(from: number, what?: string): void {
     const since = this.rawSince();
     if (from < since) throw new RetentionError(since, what);
@@ -215,7 +220,7 @@ export class StoreAnalytics {
   private async zoneFigures(range: Range, zoneIds: Iterable<string>): Promise<Map<string, ZoneFigures>> {
     const { from, to } = range;
     const spans = spansOf(from, to);
-    if (spans.partials.length) this.requireRaw(from, "a range that does not start and end on whole hours");
+    this.requirePartials(spans);
     const zones = [...new Set([...zoneIds, ...this.visitZones])];
     const whole = spans.whole;
     const aligned = whole ? from === whole[0] * HOUR_MS : true;
@@ -305,7 +310,7 @@ export class StoreAnalytics {
 
   private pathSpans(range: Range) {
     const spans = spansOf(range.from, range.to);
-    if (spans.partials.length) this.requireRaw(range.from, "a range that does not start and end on whole hours");
+    this.requirePartials(spans);
     return spans;
   }
 

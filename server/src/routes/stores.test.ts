@@ -15,13 +15,19 @@ const put = (store: string, body: unknown, token = t.admin) =>
 
 describe("GET /api/v1/stores", () => {
   it("lists no store before any layout is saved", async () => {
-    expect((await t.get("/api/v1/stores")).body).toEqual({ stores: [] });
+    expect((await t.get("/api/v1/stores")).body.stores).toEqual([]);
+  });
+
+  it("says how long raw events are kept (FOOTFALL_RETENTION_DAYS, 90 by default) and since when, for the UI to show the horizon", async () => {
+    expect((await t.get("/api/v1/stores")).body.retention).toEqual({ rawDays: 90, rawSince: NOW - 90 * 86_400_000 });
+    // A viewer reads it too: every view that shows ranges needs it.
+    expect((await t.get("/api/v1/stores", await t.token("viewer"))).body.retention.rawDays).toBe(90);
   });
 
   it("lists every store by id with its name", async () => {
     await t.putLayout("paris-1", smallLayout({ name: "Paris One" }));
     await t.putLayout("lyon", smallLayout({ name: "Lyon" }));
-    expect((await t.get("/api/v1/stores")).body).toEqual({
+    expect((await t.get("/api/v1/stores")).body).toMatchObject({
       stores: [
         { id: "lyon", name: "Lyon" },
         { id: "paris-1", name: "Paris One" },

@@ -5,7 +5,7 @@ import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
-import { StoreParams, errorResponses } from "./schemas.js";
+import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
 
 /** A layout as the response schema types it (the domain's polygons are read-only tuples). */
 export const layoutBody = (l: Layout) => ({ ...l, zones: l.zones.map((z) => ({ ...z, polygon: z.polygon.map((p): [number, number] => [p[0], p[1]]) })) });
@@ -20,8 +20,14 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/stores", {
     config: anyRole,
-    schema: { tags: ["stores"], summary: "Stores this token may see", response: { 200: Type.Object({ stores: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }), ...errorResponses } },
-    handler: async (req) => ({ stores: (await storage.stores.list()).filter((s) => mayAccessStore(req.principal!, s.id)) }),
+    schema: { tags: ["stores"], summary: "Stores this token may see, and how long raw events are kept", response: { 200: StoresBody, ...errorResponses } },
+    handler: async (req) => {
+      const since = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
+      return {
+        stores: (await storage.stores.list()).filter((s) => mayAccessStore(req.principal!, s.id)),
+        retention: { rawDays: services.retention?.rawDays ?? 0, rawSince: Number.isFinite(since) ? Math.floor(since) : null },
+      };
+    },
   });
 
   const LayoutQuery = Type.Object({ at: Type.Optional(Type.String({ description: "the version in force at this time (ISO 8601 or epoch ms); default now" })) });

@@ -1,0 +1,26 @@
+/**
+ * The retention horizon as the views say it (FOOTFALL_RETENTION_DAYS; `GET /stores` answers it):
+ * raw events older than `rawSince` are deleted, the hourly and daily aggregates stay. Figures that
+ * need raw events (experiments' per-visit statistics and their exports, ranges that do not start
+ * and end on whole hours) cannot reach before it; the others (traffic, dwell, paths, funnels over
+ * whole hours) are answered from the aggregates.
+ */
+import type { RetentionInfo } from "../api/types.js";
+import { formatDate } from "./format.js";
+
+/** What a view needs: raw events (the server answers 400 before the horizon), or aggregates (older ranges still answer). */
+export type RetentionNeed = "raw" | "aggregates";
+
+/**
+ * The sentence a view shows about the horizon, or null when it does not matter: nothing is ever
+ * deleted, or the range (when given) starts after the horizon. Without a range (a view whose
+ * periods the user is about to choose) it is said whenever raw events are deleted.
+ */
+export function retentionNote(r: RetentionInfo | undefined, need: RetentionNeed, what: string, timeZone: string, range?: { from: number }): string | null {
+  if (!r || r.rawDays <= 0 || r.rawSince === null) return null;
+  if (range && range.from >= r.rawSince) return null;
+  const kept = `Raw events are kept ${r.rawDays} day${r.rawDays === 1 ? "" : "s"} (since ${formatDate(r.rawSince, timeZone)})`;
+  return need === "raw"
+    ? `${kept}. ${what} need raw events: choose ${range ? "a range" : "periods"} from then on. Older ranges show aggregates only.`
+    : `${kept}: older ranges show aggregates only, so they must start and end on whole hours.${what ? ` ${what}` : ""}`;
+}
