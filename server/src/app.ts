@@ -16,6 +16,7 @@ import { experimentRoutes } from "./routes/experiments.js";
 import { forecastRoutes } from "./routes/forecast.js";
 import { queueRoutes } from "./routes/queues.js";
 import { alertRoutes } from "./alerts/routes.js";
+import { auditRoutes } from "./audits/routes.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { groupRoutes } from "./routes/groups.js";
 import { salesRoutes } from "./routes/sales.js";
@@ -95,6 +96,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
       await api.register(tokenRoutes);
       await api.register(webhookRoutes);
       await api.register(groupRoutes);
+      await api.register(auditRoutes, { dueAfterDays: services.auditDueDays ?? 90 });
       // The routes of one known store, behind the one pre-handler that resolves it (404 when it
       // has no layout) and parses the range of the routes that take one.
       await api.register(

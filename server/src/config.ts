@@ -25,6 +25,8 @@ export interface ServerConfig {
   serverId?: string;
   visitTimeoutMs: number;
   maxAgeMs: number;
+  /** Days after which a device's accuracy audit is due again (default 90). */
+  auditDueDays?: number;
   /** Days raw events (and the visits and trips derived from them) are kept; 0: for ever (default 90). */
   retentionDays?: number;
   /** Days hour and day rollups are kept; 0: for ever (the default). */
@@ -59,6 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
+    auditDueDays: intFrom(env, "FOOTFALL_AUDIT_DUE_DAYS", 90, 1, 3650),
     retentionDays: intFrom(env, "FOOTFALL_RETENTION_DAYS", 90, 0, 36_500),
     aggregateRetentionDays: intFrom(env, "FOOTFALL_AGGREGATE_RETENTION_DAYS", 0, 0, 36_500),
     metrics: /^(off|none|false|no)$/i.test(env.FOOTFALL_METRICS_PORT ?? "")

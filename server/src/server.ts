@@ -86,6 +86,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
     now,
     mqtt: null,
+    auditDueDays: config.auditDueDays ?? 90,
     alerts: new AlertBus(log),
     retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
     onLayoutSaved: async (layout) => {

@@ -27,6 +27,8 @@ export interface Services {
   alertEvaluator?: AlertEvaluator | null;
   /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
   retention?: { rawDays: number; rawSince(): number };
+  /** Days after which a device's accuracy audit is due again (FOOTFALL_AUDIT_DUE_DAYS; default 90). */
+  auditDueDays?: number;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -73,6 +73,8 @@ const ROUTES: RouteCase[] = [
   { method: "DELETE", url: "/api/v1/stores/shop/agents/door-9", roles: [] },
   { method: "GET", url: "/api/v1/stores/shop/audits", roles: [] },
   { method: "POST", url: "/api/v1/stores/shop/agents/door-9/audits", roles: [], payload: { from: 1_764_000_000_000, to: 1_764_000_060_000, auditor: "Ana", hand: { in: 1, out: 1 } } },
+  { method: "GET", url: "/api/v1/stores/shop/audits", roles: [] },
+  { method: "POST", url: "/api/v1/stores/shop/agents/door-9/audits", roles: [], payload: { from: 1_764_000_000_000, to: 1_764_000_060_000, auditor: "Ana", hand: { in: 1, out: 1 } } },
   { method: "GET", url: "/api/v1/digests", roles: [] },
   { method: "POST", url: "/api/v1/digests", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
   { method: "PUT", url: "/api/v1/digests/000000000000", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
