@@ -20,7 +20,6 @@ import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
 import { BusyOutlookLine } from "../components/BusyOutlook.js";
 import { QueueTiles } from "../components/QueueTiles.js";
-import { QueueTiles } from "../components/QueueTiles.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
 
@@ -160,7 +159,6 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone }: { store: 
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <QueueTiles store={store} live={live} hasQueues={layout.zones.some((z) => z.kind === "queue")} />
           <QueueTiles store={store} live={live} hasQueues={layout.zones.some((z) => z.kind === "queue")} />
           <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
