@@ -12,7 +12,6 @@ import { LiveHub } from "./live/hub.js";
 import { AlertBus } from "./alerts/bus.js";
 import { AlertEvaluator } from "./alerts/evaluator.js";
 import { startWebhooks } from "./webhooks/wire.js";
-import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
@@ -79,7 +78,6 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
   );
   let hub: LiveHub | null = null;
-  let mqttState: MqttStatePublisher | null = null;
   const services: Services = {
     storage,
     layouts,
@@ -93,7 +91,6 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
-      await mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
       await cluster?.layoutSaved(layout);
       await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
@@ -107,7 +104,6 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     now,
     maxAgeMs: config.maxAgeMs,
     onCommitted: (stores) => {
-      mqttState?.touch(stores);
       hub?.touch(stores);
       services.alertEvaluator?.touch(stores);
       cluster?.changed(stores);
@@ -221,16 +217,6 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
-  // Retained occupancy, queue and alert topics and Home Assistant discovery (not on a chain's shared broker link).
-  if (transport.publishRetained && process.env.FOOTFALL_MQTT_PUBLISH !== "off") {
-    mqttState = new MqttStatePublisher(services, {
-      publish: transport.publishRetained.bind(transport),
-      version: VERSION,
-      discovery: process.env.FOOTFALL_HA_DISCOVERY !== "off",
-      discoveryPrefix: process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant",
-    });
-    await mqttState.start();
-  }
   evaluator.start();
   log.info(
     {
@@ -254,7 +240,6 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     cluster,
     close: () =>
       (closing ??= (async () => {
-        await mqttState?.close().catch(() => {});
         // A chain's server hands its shards over first (their commits in flight finish), so the others take them at once.
         if (cluster)
           await cluster.close().catch((err: Error) => log.warn({ err: err.message }, "leaving the chain failed; the shards move when their leases run out"));

@@ -39,7 +39,7 @@ export class AnalyticsRegistry {
   private readonly openedAt = new Map<string, { at: number; ingest: boolean }>();
   constructor(
     private readonly storage: Storage,
-    private readonly opts: AnalyticsOptions,
+    readonly opts: AnalyticsOptions,
     private readonly log: Logger,
   ) {}
 

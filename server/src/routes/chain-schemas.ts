@@ -32,3 +32,59 @@ export const GroupPatch = Type.Object({
 });
 export const StoreGroupsInput = Type.Object({ groups: Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 1000, uniqueItems: true }) });
 export const StoreGroupsBody = Type.Object({ store: Type.String(), groups: Type.Array(Type.String()) });
+
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+export const FiguresBody = Type.Object({
+  enters: Type.Integer({ description: "enters as `traffic` counts them (entrance zones' visits plus their door counters' in)" }),
+  visitors: Type.Integer({ description: "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones" }),
+  transactions: Type.Integer(),
+  sales: Type.Number(),
+  conversion: NullableNumber,
+  averageBasket: NullableNumber,
+  dwellMedianS: NullableNumber,
+});
+export const OVERVIEW_SORTS = ["name", "enters", "visitors", "conversion", "averageBasket", "dwellMedianS", "occupancy", "health", "entersVsPrevious", "entersVsLastYear"] as const;
+export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
+export const OverviewQuery = Type.Object({
+  from: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour", maxLength: 40 })),
+  to: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour (a future end is cut at the end of the current hour)", maxLength: 40 })),
+  group: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "only the stores of this group" })),
+  sort: Type.Optional(Type.Unsafe<OverviewSort>(Type.String({ enum: [...OVERVIEW_SORTS], default: "name" }))),
+  order: Type.Optional(Type.Unsafe<"asc" | "desc">(Type.String({ enum: ["asc", "desc"], description: "default: asc for name, desc otherwise" }))),
+});
+const Period = Type.Object({ from: Type.Integer(), to: Type.Integer() });
+const Compared = {
+  figures: FiguresBody,
+  previous: Type.Object({ ...FiguresBody.properties }, { description: "the same figures for the period just before, as long" }),
+  lastYear: Type.Object({ ...FiguresBody.properties }, { description: "the same figures 364 days before (same weekdays)" }),
+};
+export const OverviewStoreBody = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  timezone: Type.String(),
+  groups: Type.Array(Type.String()),
+  ...Compared,
+  occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
+  occupancyFrom: Type.Union([Type.Literal("door"), Type.Literal("zones")]),
+  agents: Type.Object({
+    agents: Type.Integer(),
+    online: Type.Integer(),
+    health: Type.Union([Type.Literal("ok"), Type.Literal("degraded"), Type.Literal("offline"), Type.Literal("none")]),
+    lastEventTs: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+});
+export const OverviewTotalsBody = Type.Object({
+  id: Type.Union([Type.String(), Type.Null()], { description: "the group, or null for every store listed" }),
+  name: Type.String(),
+  stores: Type.Integer(),
+  ...Compared,
+  occupancy: Type.Integer(),
+});
+export const OverviewBody = Type.Object({
+  range: Period,
+  previous: Period,
+  lastYear: Period,
+  stores: Type.Array(OverviewStoreBody),
+  totals: OverviewTotalsBody,
+  groups: Type.Array(OverviewTotalsBody, { description: "totals of each group over its stores listed here" }),
+});

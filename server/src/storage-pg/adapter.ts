@@ -63,6 +63,7 @@ import type {
 } from "../storage/types.js";
 import { deliveryOf, hookInfo, newHookId, type DeliveryRow, type HookRow } from "../db/repos/webhooks.js";
 import * as agg from "./aggregates.js";
+import { chainStore } from "../aggregates/chain-reads.js";
 import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
@@ -203,6 +204,12 @@ async function writeEntries(core: PgCore, tx: TxState, entries: { store: string;
 }
 
 const EVENT_COLUMNS = "id, ts, type, zone, visitor, n_in, n_out, x, y";
+
+/** `?` placeholders numbered for PostgreSQL ($1, $2, ...). */
+function pgPlaceholdersOf(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
 
 interface TokenRow {
   id: string;
@@ -682,6 +689,9 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       read(async (q) => (await q.query<{ group_id: string }>("SELECT group_id FROM store_group_members WHERE store = $1 ORDER BY group_id", [store])).rows.map((r) => r.group_id)),
   };
 
+  // Many stores at once (the chain overview): the same statements on both adapters (../aggregates/chain-reads.ts).
+  const chain = chainStore((text, args) => aggRead(async (q) => (await q.query(pgPlaceholdersOf(text), [...args])).rows as Record<string, unknown>[]), "postgres");
+
   const departmentRows = (q: PgQueryable, store: string) =>
     q.query<{ department: string; zone: string }>("SELECT department, zone FROM departments WHERE store = $1 ORDER BY position", [store]).then((r) => r.rows);
   const departments: DepartmentsStore = {
@@ -870,6 +880,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     agents,
     tokens,
     groups,
+    chain,
     events,
     sales,
     departments,

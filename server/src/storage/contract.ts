@@ -502,6 +502,46 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
       });
     });
 
+    describe("chain reads (many stores at once)", () => {
+      test("answer every store asked in one call, as the per-store reads answer each", async (s) => {
+        for (const st of ["a", "b"]) await s.aggregates.write(st, sampleDelta());
+        await s.events.insertMany("a", "door", [count("door:1", T0 + 5 * 60_000, "entrance", 3, 1)], T0);
+        const spans = spansOf(T0, T0 + DAY);
+        const stores = ["a", "b", "c"];
+        const zones = await s.chain.zoneTotals(stores, spans);
+        const doors = await s.chain.doorTotals(stores, spans);
+        const hists = await s.chain.histograms(stores, spans);
+        for (const st of ["a", "b"]) {
+          const own = Object.fromEntries(await s.aggregates.zoneTotals(st, spans));
+          expect(Object.fromEntries(zones.filter((r) => r.store === st).map(({ store: _s, zone, ...t }) => [zone, t]))).toEqual(own);
+          const ownDoors = Object.fromEntries(await s.aggregates.doorTotals(st, spans));
+          expect(Object.fromEntries(doors.filter((r) => r.store === st).map((r) => [r.zone, { in: r.in, out: r.out }]))).toEqual(ownDoors);
+          const ownHists = await s.aggregates.zoneHistograms(st, spans);
+          expect(Object.fromEntries(hists.filter((r) => r.store === st).map((r) => [r.zone, [...r.hist].sort()]))).toEqual(Object.fromEntries([...ownHists].map(([z, h]) => [z, [...h].sort()])));
+        }
+        expect(zones.some((r) => r.store === "c")).toBe(false);
+        const h0 = T0 / HOUR;
+        expect(sortBy(await s.chain.revisitsBefore(stores, h0 + 1, h0 + 24), (r) => r.store)).toEqual([
+          { store: "a", zone: "fruit", n: 1 },
+          { store: "b", zone: "fruit", n: 1 },
+        ]);
+        expect(await s.chain.countsIn(stores, T0, T0 + HOUR)).toEqual([{ store: "a", in: 3, out: 1 }]);
+        expect(sortBy(await s.chain.openVisitors(stores, T0), (r) => r.store)).toEqual([
+          { store: "a", n: 1 },
+          { store: "b", n: 1 },
+        ]);
+        expect(await s.chain.openVisitors(stores, T0 + HOUR)).toEqual([]);
+        expect((await s.chain.doorStores(stores)).sort()).toEqual(["a", "b"]);
+        await s.sales.insert("a", [{ transaction: "t1", ts: T0 + HOUR, zone: "fruit", department: null, zones: ["fruit"], amount: 10.5, items: 1 }, { transaction: "t2", ts: T0 + 2 * HOUR, zone: "fruit", department: null, zones: ["fruit"], amount: 4, items: 1 }], T0);
+        expect(await s.chain.sales(stores, T0, T0 + DAY)).toEqual([{ store: "a", transactions: 2, sales: 14.5 }]);
+        await s.agents.add("a", "cam-1", "camera", T0);
+        await s.agents.add("a", "cam-2", "camera", T0);
+        await s.agents.recordStatus("a", "cam-1", { state: "online", ts: T0, kind: "camera", version: "1.0.0" });
+        expect(await s.chain.agents(stores)).toEqual([{ store: "a", agents: 2, online: 1, lastEventTs: null, lastReceivedAt: null }]);
+        expect(await s.chain.zoneTotals([], spans)).toEqual([]);
+      });
+    });
+
     describe("store groups", () => {
       test("groups are created once, renamed, listed with their stores, and deleted with their memberships", async (s) => {
         expect(await s.groups.create("north", "North", "region", T0)).toBe(true);
@@ -537,7 +577,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         const g = await s.tokens.create("viewer", null, T0, { group: "north" });
         expect(g.info.group).toBe("north");
         expect(await s.tokens.check(g.token, T0)).toEqual({ ok: true, principal: { role: "viewer", store: null, group: "north", tokenId: g.info.id } });
-        const both = await s.tokens.create("viewer", "s1", T0, { group: "north" });
+        const both = await s.tokens.create("viewer", "s1", T0 + 1, { group: "north" });
         expect(both.info).toMatchObject({ store: "s1", group: null });
         expect((await s.tokens.list()).map((t) => t.group)).toEqual(["north", null]);
       });

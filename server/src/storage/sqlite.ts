@@ -28,6 +28,7 @@ import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
 import { verifyPasswordAsync } from "../auth/secrets.js";
 import type { GroupsStore } from "./types.js";
+import { chainStore } from "../aggregates/chain-reads.js";
 import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore, WebhooksStore } from "./types.js";
 
 /** A FIFO lock: holders run one at a time, in the order they asked. */
@@ -204,6 +205,9 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     groupsOf: (store) => r.read(() => core.groups.groupsOf(store)),
   };
 
+  // Many stores at once (the chain overview): the same statements on both adapters (../aggregates/chain-reads.ts).
+  const chain = chainStore((text, args) => r.read(() => db.prepare(text).all(...args) as Record<string, unknown>[]), "sqlite");
+
   const events: EventsStore = {
     insertMany: (store, agent, list, receivedAt) => r.write(() => core.events.insertMany(store, agent, list, receivedAt)),
     insert: (store, agent, e, receivedAt) => r.write(() => core.events.insert(store, agent, e, receivedAt)),
@@ -308,6 +312,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     agents,
     tokens,
     groups,
+    chain,
     events,
     sales,
     departments,

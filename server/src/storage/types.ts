@@ -454,6 +454,31 @@ export interface GroupsStore {
   groupsOf(store: string): Promise<string[]>;
 }
 
+/**
+ * Reads of many stores at once (the chain overview): one statement per figure over all the stores
+ * given, never one per store. The rollup reads take the whole hours and days of `spans` only.
+ */
+export interface ChainStore {
+  /** Per store and zone: zone rollup sums (visits, firsts, closed, dwell). */
+  zoneTotals(stores: readonly string[], spans: Spans): Promise<({ store: string; zone: string } & ZoneTotals)[]>;
+  /** Per store and zone: door rollup sums. */
+  doorTotals(stores: readonly string[], spans: Spans): Promise<{ store: string; zone: string; in: number; out: number }[]>;
+  /** Per store and zone: visits entered in hours [a, b) whose previous visit lies before hour a (new visitors of the range). */
+  revisitsBefore(stores: readonly string[], a: number, b: number): Promise<{ store: string; zone: string; n: number }[]>;
+  /** Per store and zone: the merged dwell histogram of the rollups. */
+  histograms(stores: readonly string[], spans: Spans): Promise<{ store: string; zone: string; hist: DwellHistogram }[]>;
+  /** Per store: raw door counts in [from, to), summed. */
+  countsIn(stores: readonly string[], from: number, to: number): Promise<{ store: string; in: number; out: number }[]>;
+  /** Per store: distinct visitors with an open visit last seen at or after `since`. */
+  openVisitors(stores: readonly string[], since: number): Promise<{ store: string; n: number }[]>;
+  /** The stores that have door counters (any door count ever rolled up). */
+  doorStores(stores: readonly string[]): Promise<string[]>;
+  /** Per store: till transactions and their sum in [from, to). */
+  sales(stores: readonly string[], from: number, to: number): Promise<{ store: string; transactions: number; sales: number }[]>;
+  /** Per store: its agents (not revoked), how many say they are online, the newest event and receipt times. */
+  agents(stores: readonly string[]): Promise<{ store: string; agents: number; online: number; lastEventTs: number | null; lastReceivedAt: number | null }[]>;
+}
+
 /** Accepted events, deduplicated by (store, id). */
 export interface EventsStore {
   /**
@@ -617,6 +642,7 @@ export interface Storage {
   readonly agents: AgentsStore;
   readonly tokens: TokensStore;
   readonly groups: GroupsStore;
+  readonly chain: ChainStore;
   readonly events: EventsStore;
   readonly sales: SalesStore;
   readonly departments: DepartmentsStore;

@@ -1,0 +1,121 @@
+/**
+ * Reads of many stores at once, for the chain overview: one statement per figure over every store
+ * asked for, never one per store. Written once for both adapters: plain SQL that SQLite and
+ * PostgreSQL both run (`?` placeholders, numbered for PostgreSQL by the adapter), the set of stores
+ * passed as one parameter (SQLite: a JSON array read by `json_each`; PostgreSQL: a text array).
+ * PostgreSQL answers sums of bigint as strings: every number is read through `Number`.
+ */
+import type { Query } from "../alerts/store.js";
+import type { ChainStore } from "../storage/types.js";
+import { decodeHistogram } from "./dwell-histogram.js";
+import type { Spans } from "./spans.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const str = (v: unknown): string => String(v);
+
+/** The SQL condition on whole-hour and whole-day rollup rows of `spans`, with its arguments (as the per-store reads). */
+function rollupWhere(spans: Spans): { sql: string; args: number[] } {
+  const parts: string[] = [];
+  const args: number[] = [];
+  if (spans.days) {
+    parts.push("(grain = 1 AND t >= ? AND t < ?)");
+    args.push(...spans.days);
+  }
+  for (const h of spans.hours) {
+    parts.push("(grain = 0 AND t >= ? AND t < ?)");
+    args.push(...h);
+  }
+  return { sql: parts.length ? `(${parts.join(" OR ")})` : "1 = 0", args };
+}
+
+export function chainStore(read: Query, dialect: Dialect): ChainStore {
+  /** `store IN (the stores)`, and the one argument that carries them. */
+  const inStores = (stores: readonly string[], col = "store") =>
+    dialect === "sqlite"
+      ? { sql: `${col} IN (SELECT value FROM json_each(?))`, arg: JSON.stringify(stores) as unknown }
+      : { sql: `${col} = ANY(?::text[])`, arg: [...stores] as unknown };
+
+  return {
+    zoneTotals: async (stores, spans) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      const w = rollupWhere(spans);
+      const rows = await read(
+        `SELECT store, zone, SUM(visits) AS visits, SUM(firsts) AS firsts, SUM(closed) AS closed, SUM(dwell_sum_ms) AS dwell
+           FROM zone_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store, zone`,
+        [s.arg, ...w.args],
+      );
+      return rows.map((r) => ({ store: str(r.store), zone: str(r.zone), visits: num(r.visits), firsts: num(r.firsts), closed: num(r.closed), dwellSumMs: num(r.dwell) }));
+    },
+    doorTotals: async (stores, spans) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      const w = rollupWhere(spans);
+      const rows = await read(`SELECT store, zone, SUM(n_in) AS n_in, SUM(n_out) AS n_out FROM door_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store, zone`, [s.arg, ...w.args]);
+      return rows.map((r) => ({ store: str(r.store), zone: str(r.zone), in: num(r.n_in), out: num(r.n_out) }));
+    },
+    revisitsBefore: async (stores, a, b) => {
+      if (!stores.length || !(b > a)) return [];
+      const s = inStores(stores);
+      const rows = await read(`SELECT store, zone, SUM(n) AS n FROM zone_revisits WHERE ${s.sql} AND hour >= ? AND hour < ? AND prev_hour < ? GROUP BY store, zone`, [s.arg, a, b, a]);
+      return rows.map((r) => ({ store: str(r.store), zone: str(r.zone), n: num(r.n) }));
+    },
+    histograms: async (stores, spans) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      const w = rollupWhere(spans);
+      const rows = await read(`SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND ${w.sql} AND hist IS NOT NULL`, [s.arg, ...w.args]);
+      const out = new Map<string, { store: string; zone: string; hist: Map<number, number> }>();
+      for (const r of rows) {
+        const key = `${str(r.store)}\u0000${str(r.zone)}`;
+        let h = out.get(key);
+        if (!h) out.set(key, (h = { store: str(r.store), zone: str(r.zone), hist: new Map() }));
+        decodeHistogram(r.hist as Uint8Array, h.hist);
+      }
+      return [...out.values()];
+    },
+    countsIn: async (stores, from, to) => {
+      if (!stores.length || !(to > from)) return [];
+      const s = inStores(stores);
+      const rows = await read(`SELECT store, SUM(n_in) AS n_in, SUM(n_out) AS n_out FROM events WHERE ${s.sql} AND type = 2 AND ts >= ? AND ts < ? GROUP BY store`, [s.arg, from, to]);
+      return rows.map((r) => ({ store: str(r.store), in: num(r.n_in), out: num(r.n_out) }));
+    },
+    openVisitors: async (stores, since) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      const rows = await read(`SELECT store, COUNT(DISTINCT visitor) AS n FROM open_visits WHERE ${s.sql} AND last_seen_ts >= ? GROUP BY store`, [s.arg, since]);
+      return rows.map((r) => ({ store: str(r.store), n: num(r.n) }));
+    },
+    doorStores: async (stores) => {
+      if (!stores.length) return [];
+      // A store "has door counters" once any day rollup of door counts exists (as StoreAnalytics knows its door zones).
+      const list = dialect === "sqlite" ? { sql: "SELECT value AS store FROM json_each(?)", arg: JSON.stringify(stores) } : { sql: "SELECT unnest(?::text[]) AS store", arg: [...stores] };
+      const rows = await read(`SELECT s.store FROM (${list.sql}) s WHERE EXISTS (SELECT 1 FROM door_rollups d WHERE d.store = s.store AND d.grain = 1)`, [list.arg]);
+      return rows.map((r) => str(r.store));
+    },
+    sales: async (stores, from, to) => {
+      if (!stores.length || !(to > from)) return [];
+      const s = inStores(stores);
+      const rows = await read(`SELECT store, COUNT(*) AS n, SUM(amount) AS total FROM sales WHERE ${s.sql} AND ts >= ? AND ts < ? GROUP BY store`, [s.arg, from, to]);
+      return rows.map((r) => ({ store: str(r.store), transactions: num(r.n), sales: num(r.total) }));
+    },
+    agents: async (stores) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      const rows = await read(
+        `SELECT store, COUNT(*) AS n, SUM(CASE WHEN state = 'online' THEN 1 ELSE 0 END) AS online, MAX(last_event_ts) AS last_event, MAX(last_received_at) AS last_received
+           FROM agents WHERE ${s.sql} AND revoked_at IS NULL GROUP BY store`,
+        [s.arg],
+      );
+      return rows.map((r) => ({
+        store: str(r.store),
+        agents: num(r.n),
+        online: num(r.online),
+        lastEventTs: r.last_event === null ? null : num(r.last_event),
+        lastReceivedAt: r.last_received === null ? null : num(r.last_received),
+      }));
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The chain overview's figures of many stores for one range, from the stored aggregates: one
+ * statement per figure over all the stores (storage.chain), never one per store. The definitions
+ * are the per-store views':
+ *
+ * - enters: the store's enters as `traffic` and `conversion` count them (visits opened in zones of
+ *   kind entrance, plus their door counters' `in`);
+ * - visitors: the distinct visitors of the entrance zones, as `dwell` counts them per zone, summed
+ *   over the entrance zones (exact for a store with one entrance zone);
+ * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
+ *   as `conversion`;
+ * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
+ *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4).
+ *
+ * Ranges are whole UTC hours (the caller checks): the rollups answer them whole. A store whose
+ * layout changed inside the range has its enters and visitors counted by its own analytics
+ * (a zone may have changed kind at the change).
+ */
+import { kthOfHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { spansOf } from "../aggregates/spans.js";
+import { HOUR_MS } from "../analytics/time-parts.js";
+import type { Storage } from "../storage/types.js";
+
+export interface StoreFigures {
+  enters: number;
+  visitors: number;
+  transactions: number;
+  sales: number;
+  /** transactions / enters, or null without enters. */
+  conversion: number | null;
+  /** sales / transactions, or null without transactions. */
+  averageBasket: number | null;
+  /** Median dwell (s) of closed visits outside entrances, or null without any. */
+  dwellMedianS: number | null;
+  /** The closed visits behind the median (to merge medians of several stores). */
+  closed: number;
+}
+
+/** What the figures need to know of a store. */
+export interface StoreSubject {
+  id: string;
+  /** The kind of a zone in the layout in force at `ts`. */
+  kindAt(zone: string, ts: number): string | undefined;
+  /** Times the store's layout changed (after its first version). */
+  changes: readonly number[];
+}
+
+/** Enters and visitors of one store counted by its own analytics (a layout change inside the range). */
+export type OwnCount = (store: string, range: { from: number; to: number }) => Promise<{ enters: number; visitors: number }>;
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
+
+/** The median (s) of a histogram of `n` dwell times (ms), as the per-store dwell statistics take it. */
+export function medianOf(hist: DwellHistogram, n: number): number | null {
+  if (n <= 0) return null;
+  const kth = (k: number) => kthOfHistogram(hist, k);
+  const m = n % 2 === 1 ? kth((n + 1) / 2) : (kth(n / 2) + kth(n / 2 + 1)) / 2;
+  return m / 1000;
+}
+
+/** Sums and merged sketches of several stores' figures: a group's or the chain's totals. */
+export class FigureTotals {
+  enters = 0;
+  visitors = 0;
+  transactions = 0;
+  sales = 0;
+  closed = 0;
+  readonly hist: DwellHistogram = new Map();
+
+  add(f: StoreFigures, hist: DwellHistogram | undefined): void {
+    this.enters += f.enters;
+    this.visitors += f.visitors;
+    this.transactions += f.transactions;
+    this.sales += f.sales;
+    if (hist) {
+      mergeHistogram(this.hist, hist);
+      this.closed += f.closed;
+    }
+  }
+
+  figures(): StoreFigures {
+    return {
+      enters: this.enters,
+      visitors: this.visitors,
+      transactions: this.transactions,
+      sales: round6(this.sales),
+      conversion: ratio(this.transactions, this.enters),
+      averageBasket: ratio(this.sales, this.transactions),
+      dwellMedianS: medianOf(this.hist, this.closed),
+      closed: this.closed,
+    };
+  }
+}
+
+/** Each store's figures for [from, to) (whole hours), with each store's merged dwell sketch. */
+export async function chainFigures(
+  storage: Storage,
+  subjects: readonly StoreSubject[],
+  range: { from: number; to: number },
+  ownCount: OwnCount,
+): Promise<Map<string, { figures: StoreFigures; hist: DwellHistogram }>> {
+  const { from, to } = range;
+  if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
+  const ids = subjects.map((s) => s.id);
+  const spans = spansOf(from, to);
+  const [zones, doors, revisits, hists, sales] = await Promise.all([
+    storage.chain.zoneTotals(ids, spans),
+    storage.chain.doorTotals(ids, spans),
+    spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
+    storage.chain.histograms(ids, spans),
+    storage.chain.sales(ids, from, to),
+  ]);
+  const bySubject = new Map(subjects.map((s) => [s.id, s]));
+  const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
+  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; closed: number; hist: DwellHistogram }>();
+  const get = (store: string) => {
+    let a = acc.get(store);
+    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, closed: 0, hist: new Map() }));
+    return a;
+  };
+  for (const s of subjects) get(s.id);
+  for (const z of zones) {
+    const a = get(z.store);
+    if (isEntrance(z.store, z.zone)) {
+      a.enters += z.visits;
+      a.visitors += z.firsts;
+    } else a.closed += z.closed;
+  }
+  for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
+  for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;
+  for (const h of hists) if (!isEntrance(h.store, h.zone)) mergeHistogram(get(h.store).hist, h.hist);
+  for (const s of sales) {
+    const a = get(s.store);
+    a.transactions = s.transactions;
+    a.sales = s.sales;
+  }
+  // A layout change inside the range: the store's own analytics cut the range at it, as `traffic` does.
+  const changed = subjects.filter((s) => s.changes.some((t) => t > from && t < to));
+  await Promise.all(
+    changed.map(async (s) => {
+      const own = await ownCount(s.id, range);
+      const a = get(s.id);
+      a.enters = own.enters;
+      a.visitors = own.visitors;
+    }),
+  );
+  const out = new Map<string, { figures: StoreFigures; hist: DwellHistogram }>();
+  for (const [store, a] of acc) {
+    const closed = [...a.hist.values()].reduce((x, y) => x + y, 0);
+    out.set(store, {
+      hist: a.hist,
+      figures: {
+        enters: a.enters,
+        visitors: a.visitors,
+        transactions: a.transactions,
+        sales: round6(a.sales),
+        conversion: ratio(a.transactions, a.enters),
+        averageBasket: ratio(a.sales, a.transactions),
+        dwellMedianS: medianOf(a.hist, closed),
+        closed,
+      },
+    });
+  }
+  return out;
+}

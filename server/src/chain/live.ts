@@ -1,0 +1,73 @@
+/**
+ * Occupancy now and agent health of many stores at once, from storage (the chain overview). The
+ * occupancy is the live view's store total (DESIGN rule 6): where a store has door counters, the
+ * net of their counts since the store's local midnight (never below 0); otherwise the distinct
+ * visitors with an open visit not yet abandoned. One statement per figure, and for door counts one
+ * per time zone (stores of one zone share a midnight).
+ */
+import { localMidnight } from "@footfall/core";
+import { spansOf } from "../aggregates/spans.js";
+import type { Storage } from "../storage/types.js";
+
+export interface LiveFigures {
+  /** People in the store now. */
+  occupancy: number;
+  /** Where it comes from: door counters' net count since local midnight, or people followed in zones. */
+  occupancyFrom: "door" | "zones";
+}
+
+export type AgentHealth = "ok" | "degraded" | "offline" | "none";
+
+export interface AgentFigures {
+  agents: number;
+  online: number;
+  /** ok: every agent online; degraded: some are not; offline: none is; none: the store has no agent. */
+  health: AgentHealth;
+  lastEventTs: number | null;
+}
+
+export async function chainOccupancy(
+  storage: Storage,
+  stores: readonly { id: string; timezone: string }[],
+  now: number,
+  visitTimeoutMs: number,
+): Promise<Map<string, LiveFigures>> {
+  const ids = stores.map((s) => s.id);
+  const doorStores = new Set(await storage.chain.doorStores(ids));
+  const out = new Map<string, LiveFigures>();
+  const zoneStores = ids.filter((id) => !doorStores.has(id));
+  const byMidnight = new Map<number, string[]>();
+  for (const s of stores) {
+    if (!doorStores.has(s.id)) continue;
+    const m = localMidnight(now, s.timezone);
+    let l = byMidnight.get(m);
+    if (!l) byMidnight.set(m, (l = []));
+    l.push(s.id);
+  }
+  const [open] = await Promise.all([
+    storage.chain.openVisitors(zoneStores, now - visitTimeoutMs + 1),
+    ...[...byMidnight].map(async ([midnight, group]) => {
+      // As the live view: door counts with ts in [midnight, now + 1).
+      const spans = spansOf(midnight, now + 1);
+      const net = new Map<string, number>();
+      const add = (store: string, n: number) => net.set(store, (net.get(store) ?? 0) + n);
+      const [whole, ...partials] = await Promise.all([storage.chain.doorTotals(group, spans), ...spans.partials.map(([a, b]) => storage.chain.countsIn(group, a, b))]);
+      for (const d of whole) add(d.store, d.in - d.out);
+      for (const p of partials) for (const c of p) add(c.store, c.in - c.out);
+      for (const id of group) out.set(id, { occupancy: Math.max(0, net.get(id) ?? 0), occupancyFrom: "door" });
+      return [];
+    }),
+  ]);
+  for (const id of zoneStores) out.set(id, { occupancy: 0, occupancyFrom: "zones" });
+  for (const o of open) out.set(o.store, { occupancy: o.n, occupancyFrom: "zones" });
+  return out;
+}
+
+export async function chainAgents(storage: Storage, ids: readonly string[]): Promise<Map<string, AgentFigures>> {
+  const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null }]));
+  for (const a of await storage.chain.agents(ids)) {
+    const health: AgentHealth = a.agents === 0 ? "none" : a.online === a.agents ? "ok" : a.online === 0 ? "offline" : "degraded";
+    out.set(a.store, { agents: a.agents, online: a.online, health, lastEventTs: a.lastEventTs });
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Wednesday 2 Dec 2026, 15:30 UTC. */
+const NOW = Date.UTC(2026, 11, 2, 15, 30);
+/** The last 7 whole UTC days. */
+const TO = Date.UTC(2026, 11, 2);
+const FROM = TO - 7 * DAY;
+const RANGE = `from=${FROM}&to=${TO}`;
+const STORES = { lille: "Europe/Paris", nyc: "America/New_York", lyon: "Europe/Paris" } as const;
+type StoreId = keyof typeof STORES;
+
+let t: TestServer;
+/** Every closed dwell (ms) outside entrances, by store and day start. */
+const dwells = new Map<string, { ts: number; ms: number }[]>();
+
+/** A day of a store: `n` visitors through the entrance, most on to the fruit, some to the till. */
+function day(f: EventFactory, store: StoreId, start: number, n: number): FootfallEvent[] {
+  const out: FootfallEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = `${store}-d${Math.round(start / DAY) % 1000}-v${i}`;
+    const t0 = start + 9 * HOUR + i * 7 * 60_000;
+    out.push(...f.visit(v, "entrance", t0, 10_000));
+    if (i % 4 !== 3) {
+      const ms = (30 + ((i * 37) % 200)) * 1000;
+      out.push(...f.visit(v, "fruit", t0 + 20_000, ms));
+      (dwells.get(store) ?? dwells.set(store, []).get(store)!).push({ ts: t0 + 20_000, ms });
+    }
+    if (i % 3 === 0) {
+      out.push(...f.visit(v, "checkout", t0 + 300_000, 60_000));
+      dwells.get(store)!.push({ ts: t0 + 300_000, ms: 60_000 });
+    }
+  }
+  // A second visit of the first visitor: a visit more, no visitor more.
+  if (n > 0) out.push(...f.visit(`${store}-d${Math.round(start / DAY) % 1000}-v0`, "entrance", start + 20 * HOUR, 5000));
+  return out;
+}
+
+const api = (url: string, token: string | null = t.admin) => t.get(`/api/v1${url}`, token);
+
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
+  for (const [store, timezone] of Object.entries(STORES)) await t.putLayout(store, smallLayout({ name: store.toUpperCase(), timezone }));
+  const size: Record<StoreId, number> = { lille: 12, nyc: 5, lyon: 8 };
+  for (const store of Object.keys(STORES) as StoreId[]) {
+    const f = new EventFactory("cam-1");
+    const events: FootfallEvent[] = [];
+    // This week, the week before, and the same weeks a year (364 days) before.
+    for (const base of [FROM, FROM - 7 * DAY, FROM - 364 * DAY, FROM - 371 * DAY]) {
+      for (let d = 0; d < 7; d++) events.push(...day(f, store, base + d * DAY, size[store] + d + (base === FROM ? 0 : base === FROM - 7 * DAY ? -2 : -4)));
+    }
+    // Today so far: two people still inside (occupancy now), in Lille.
+    if (store === "lille") events.push(f.enter("now-1", "fruit", NOW - 60_000), f.enter("now-2", "entrance", NOW - 120_000));
+    for (let i = 0; i < events.length; i += 900) await t.ingest(store, "cam-1", events.slice(i, i + 900));
+  }
+  // Lyon has a door counter too: 9 in and 4 out today (its occupancy comes from the door), 3 in last week.
+  const door = new EventFactory("door-1");
+  await t.ingest("lyon", "door-1", [door.count("entrance", Date.UTC(2026, 11, 2, 9), 9, 4), door.count("entrance", FROM + 2 * DAY + 10 * HOUR, 3, 3)]);
+  // Tills: a few sales in Lille and Lyon this week.
+  for (const [store, n] of [["lille", 6], ["lyon", 3]] as const) {
+    const sales = Array.from({ length: n }, (_, i) => ({ ts: FROM + i * DAY + 12 * HOUR, zone: "checkout", amount: 10 + i, transaction: `${store}-${i}` }));
+    const res = await t.server.app.inject({ method: "POST", url: `/api/v1/stores/${store}/sales`, headers: { authorization: `Bearer ${t.admin}` }, payload: { sales } });
+    expect(res.statusCode).toBe(200);
+  }
+  const { storage } = t.server.services;
+  await storage.agents.add("lille", "cam-1", "camera", NOW);
+  await storage.agents.add("lille", "cam-2", "camera", NOW);
+  await storage.agents.recordStatus("lille", "cam-1", { state: "online", ts: NOW, kind: "camera", version: "1.0.0" });
+  await storage.groups.create("north", "North", "region", NOW);
+  await storage.groups.setStores("north", ["lille", "nyc"]);
+}, 120_000);
+afterAll(() => t.close());
+
+/** The per-store views' figures for a range. */
+async function perStore(store: string, from: number, to: number) {
+  const q = `from=${from}&to=${to}`;
+  const traffic = (await api(`/stores/${store}/traffic?${q}&bucket=day`)).body.buckets as { enters: number }[];
+  const dwell = (await api(`/stores/${store}/dwell?${q}`)).body.zones as { zone: string; visitors: number }[];
+  const conversion = (await api(`/stores/${store}/conversion?${q}`)).body.store;
+  return {
+    enters: traffic.reduce((n, b) => n + b.enters, 0),
+    visitors: dwell.find((z) => z.zone === "entrance")!.visitors,
+    transactions: conversion.transactions,
+    sales: conversion.sales,
+    conversion: conversion.conversion,
+    averageBasket: conversion.averageBasket,
+  };
+}
+
+/** The exact median (s) of the closed visits outside entrances entered in [from, to). */
+function exactMedian(store: string, from: number, to: number): number | null {
+  const xs = (dwells.get(store) ?? []).filter((d) => d.ts >= from && d.ts < to).map((d) => d.ms).sort((a, b) => a - b);
+  if (!xs.length) return null;
+  const n = xs.length;
+  return (n % 2 ? xs[(n - 1) / 2]! : (xs[n / 2 - 1]! + xs[n / 2]!) / 2) / 1000;
+}
+
+interface Figures {
+  enters: number;
+  visitors: number;
+  transactions: number;
+  sales: number;
+  conversion: number | null;
+  averageBasket: number | null;
+  dwellMedianS: number | null;
+}
+interface Row {
+  id: string;
+  name: string;
+  groups: string[];
+  figures: Figures;
+  previous: Figures;
+  lastYear: Figures;
+  occupancy: number;
+  occupancyFrom: string;
+  agents: { agents: number; online: number; health: string };
+}
+
+describe("GET /api/v1/overview", () => {
+  it("gives each store the per-store views' figures, for the range, the previous period and the same weekdays a year before", async () => {
+    const res = await api(`/overview?${RANGE}`);
+    expect(res.status).toBe(200);
+    expect(res.body.range).toEqual({ from: FROM, to: TO });
+    expect(res.body.previous).toEqual({ from: FROM - 7 * DAY, to: FROM });
+    expect(res.body.lastYear).toEqual({ from: FROM - 364 * DAY, to: TO - 364 * DAY });
+    const rows = res.body.stores as Row[];
+    expect(rows.map((r) => r.id)).toEqual(["lille", "lyon", "nyc"]);
+    for (const r of rows) {
+      for (const [key, from, to] of [
+        ["figures", FROM, TO],
+        ["previous", FROM - 7 * DAY, FROM],
+        ["lastYear", FROM - 364 * DAY, TO - 364 * DAY],
+      ] as const) {
+        const expected = await perStore(r.id, from, to);
+        expect({ ...r[key], dwellMedianS: undefined }, `${r.id} ${key}`).toEqual({ ...expected, dwellMedianS: undefined });
+        const median = exactMedian(r.id, from, to)!;
+        expect(Math.abs(r[key].dwellMedianS! - median), `${r.id} ${key} median`).toBeLessThanOrEqual(Math.max(1, median * 0.01));
+      }
+    }
+    const lyon = rows.find((r) => r.id === "lyon")!;
+    expect(lyon.figures.enters).toBeGreaterThan(lyon.figures.visitors);
+    expect(rows.find((r) => r.id === "lille")!.figures.conversion).toBeGreaterThan(0);
+  });
+
+  it("gives occupancy now as the live view does, and agent health", async () => {
+    const rows = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    for (const r of rows) {
+      const live = (await api(`/stores/${r.id}/occupancy`)).body;
+      expect(r.occupancy, r.id).toBe(live.total);
+      expect(r.occupancyFrom, r.id).toBe(live.totalFrom);
+    }
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId.lille!.occupancy).toBe(2);
+    expect(byId.lyon).toMatchObject({ occupancy: 5, occupancyFrom: "door" });
+    expect(byId.lille!.agents).toEqual({ agents: 2, online: 1, health: "degraded", lastEventTs: null });
+    expect(byId.nyc!.agents.health).toBe("none");
+  });
+
+  it("totals every store listed, and each group over its stores", async () => {
+    const body = (await api(`/overview?${RANGE}`)).body;
+    const rows = body.stores as Row[];
+    const sum = (k: "enters" | "visitors" | "transactions", rs: Row[]) => rs.reduce((n, r) => n + r.figures[k], 0);
+    expect(body.totals).toMatchObject({ id: null, stores: 3, occupancy: rows.reduce((n, r) => n + r.occupancy, 0) });
+    expect(body.totals.figures.enters).toBe(sum("enters", rows));
+    expect(body.totals.figures.transactions).toBe(sum("transactions", rows));
+    expect(body.totals.figures.conversion).toBeCloseTo(sum("transactions", rows) / sum("enters", rows), 6);
+    const north = rows.filter((r) => r.groups.includes("north"));
+    expect(north.map((r) => r.id)).toEqual(["lille", "nyc"]);
+    expect(body.groups).toHaveLength(1);
+    expect(body.groups[0]).toMatchObject({ id: "north", name: "North", stores: 2 });
+    expect(body.groups[0].figures.enters).toBe(sum("enters", north));
+    expect(body.groups[0].previous.visitors).toBe(north.reduce((n, r) => n + r.previous.visitors, 0));
+  });
+
+  it("lists only a group's stores with ?group=, totalled under the group's name", async () => {
+    const body = (await api(`/overview?${RANGE}&group=north`)).body;
+    expect(body.stores.map((r: Row) => r.id)).toEqual(["lille", "nyc"]);
+    expect(body.totals).toMatchObject({ name: "North", stores: 2 });
+    expect((await api(`/overview?${RANGE}&group=nope`)).status).toBe(404);
+  });
+
+  it("sorts by a figure, descending by default, ties and nulls last by name", async () => {
+    const ids = async (q: string) => ((await api(`/overview?${RANGE}&${q}`)).body.stores as Row[]).map((r) => r.id);
+    const rows = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    const byEnters = [...rows].sort((a, b) => b.figures.enters - a.figures.enters).map((r) => r.id);
+    expect(await ids("sort=enters")).toEqual(byEnters);
+    const byEntersAsc = [...rows].sort((a, b) => a.figures.enters - b.figures.enters || (a.name < b.name ? -1 : 1)).map((r) => r.id);
+    expect(await ids("sort=enters&order=asc")).toEqual(byEntersAsc);
+    expect(await ids("sort=name&order=desc")).toEqual(["nyc", "lyon", "lille"]);
+    // nyc has no sales: its average basket is null and comes last either way.
+    expect((await ids("sort=averageBasket")).at(-1)).toBe("nyc");
+    expect((await ids("sort=averageBasket&order=asc")).at(-1)).toBe("nyc");
+    expect(await ids("sort=occupancy")).toEqual(["lyon", "lille", "nyc"]);
+  });
+
+  it("cuts a range that ends in the future at the current hour, and compares periods as long", async () => {
+    const today = Date.UTC(2026, 11, 2);
+    const body = (await api(`/overview?from=${today}&to=${today + DAY}`)).body;
+    expect(body.range).toEqual({ from: today, to: Date.UTC(2026, 11, 2, 16) });
+    expect(body.previous).toEqual({ from: today - 16 * HOUR, to: today });
+  });
+
+  it("refuses a range that does not fall on whole hours, saying why", async () => {
+    const res = await api(`/overview?from=${FROM + 60_000}&to=${TO}`);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/whole hours/);
+  });
+});
+
+describe("who sees what in the overview", () => {
+  it.each(["viewer", "merchandiser", "admin"] as const)("a %s of every store sees every store", async (role) => {
+    const res = await api(`/overview?${RANGE}`, await t.token(role));
+    expect(res.status).toBe(200);
+    expect(res.body.stores).toHaveLength(3);
+  });
+
+  it("staff (live occupancy only) may not", async () => {
+    expect((await api(`/overview?${RANGE}`, await t.token("staff"))).status).toBe(403);
+  });
+
+  it("a token limited to a group sees only its group's stores, totals and group", async () => {
+    const tok = (await t.server.services.storage.tokens.create("viewer", null, NOW, { group: "north" })).token;
+    const body = (await api(`/overview?${RANGE}`, tok)).body;
+    expect(body.stores.map((r: Row) => r.id)).toEqual(["lille", "nyc"]);
+    expect(body.totals.stores).toBe(2);
+    expect(body.groups.map((g: { id: string }) => g.id)).toEqual(["north"]);
+  });
+
+  it("a token limited to a store sees that store only", async () => {
+    const body = (await api(`/overview?${RANGE}`, await t.token("viewer", "lyon"))).body;
+    expect(body.stores.map((r: Row) => r.id)).toEqual(["lyon"]);
+    expect(body.groups).toEqual([]);
+  });
+});

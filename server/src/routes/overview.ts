@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { Static } from "@sinclair/typebox";
+import { chainAgents, chainOccupancy } from "../chain/live.js";
+import { chainFigures, FigureTotals, type StoreFigures, type StoreSubject } from "../chain/figures.js";
+import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { HOUR_MS } from "../analytics/time-parts.js";
+import { mayAccessStore } from "../plugins/auth.js";
+import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
+import { zonesDuring } from "./analytics.js";
+import { httpError } from "./http-errors.js";
+import { errorResponses } from "./schemas.js";
+import { parseRange } from "./times.js";
+
+/** The same period a year before, on the same weekdays. */
+export const LAST_YEAR_MS = 364 * 86_400_000;
+
+type Body = Static<typeof OverviewBody>;
+type StoreRow = Body["stores"][number];
+
+const publicFigures = ({ closed: _closed, ...f }: StoreFigures) => f;
+const change = (now: number, before: number) => (before > 0 ? now / before - 1 : null);
+
+/**
+ * The chain overview: every store the token may see (or those of one group), with enters,
+ * visitors, conversion, average basket and median dwell against the previous period and the same
+ * weekdays a year before, occupancy now and agent health; totals of all the stores listed and of
+ * each group. Served from the aggregates with one statement per figure over all stores
+ * (../chain/figures.ts), so it stays fast for a thousand stores.
+ */
+export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { storage, layouts, analytics, services } = app;
+
+  app.get("/overview", {
+    config: { auth: "viewer" },
+    schema: {
+      tags: ["chain"],
+      summary: "Every store's key figures in [from, to) against the previous period and last year, occupancy now, agent health, and group totals",
+      querystring: OverviewQuery,
+      response: { 200: OverviewBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const now = services.now();
+      const q = req.query;
+      const asked = parseRange(q, now);
+      if (asked.from % HOUR_MS !== 0 || asked.to % HOUR_MS !== 0)
+        throw httpError(400, "querystring/from and querystring/to must fall on whole hours (the overview is answered from hourly and daily rollups): e.g. 2026-11-30T00:00:00+01:00");
+      // A range that ends in the future ends with the current hour, and the periods compared are as long.
+      const to = Math.min(asked.to, Math.ceil((now + 1) / HOUR_MS) * HOUR_MS);
+      const from = Math.min(asked.from, to - HOUR_MS);
+      const length = to - from;
+      const range = { from, to };
+      const previous = { from: from - length, to: from };
+      const lastYear = { from: from - LAST_YEAR_MS, to: to - LAST_YEAR_MS };
+
+      const p = req.principal!;
+      const [allStores, groups] = await Promise.all([storage.stores.list(), storage.groups.list()]);
+      let visible = allStores.filter((s) => mayAccessStore(p, s.id));
+      if (q.group !== undefined) {
+        const g = groups.find((x) => x.id === q.group);
+        if (!g) throw httpError(404, `no store group "${q.group}": GET /api/v1/groups lists them`);
+        const members = new Set(g.stores);
+        visible = visible.filter((s) => members.has(s.id));
+      }
+      await Promise.all(visible.map((s) => layouts.load(s.id)));
+      const stores = visible.flatMap((s) => {
+        const layout = layouts.current(s.id, now);
+        return layout ? [{ id: s.id as string, name: s.name, timezone: layout.timezone }] : [];
+      });
+      const subjects: StoreSubject[] = stores.map((s) => ({ id: s.id, kindAt: (zone, ts) => layouts.zoneKindAt(s.id, zone, ts), changes: layouts.changes(s.id) }));
+      const ownCount = async (store: string, r: { from: number; to: number }) => {
+        const a = await analytics.get(store);
+        const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
+        const enters = await a.storeEnters(r, kindAt, layouts.changes(store));
+        const dwell = await a.dwell(r, zonesDuring(layouts.all(store), r.from, r.to));
+        const visitors = dwell.filter((z) => kindAt(z.zone, r.from) === "entrance").reduce((n, z) => n + z.visitors, 0);
+        return { enters, visitors };
+      };
+      const ids = stores.map((s) => s.id);
+      const [cur, prev, last, live, agents] = await Promise.all([
+        chainFigures(storage, subjects, range, ownCount),
+        chainFigures(storage, subjects, previous, ownCount),
+        chainFigures(storage, subjects, lastYear, ownCount),
+        chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs),
+        chainAgents(storage, ids),
+      ]);
+
+      const groupsOf = new Map<string, string[]>();
+      for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
+      const rows: StoreRow[] = stores.map((s) => ({
+        id: s.id,
+        name: s.name,
+        timezone: s.timezone,
+        groups: groupsOf.get(s.id) ?? [],
+        figures: publicFigures(cur.get(s.id)!.figures),
+        previous: publicFigures(prev.get(s.id)!.figures),
+        lastYear: publicFigures(last.get(s.id)!.figures),
+        occupancy: live.get(s.id)?.occupancy ?? 0,
+        occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
+        agents: agents.get(s.id)!,
+      }));
+      sortRows(rows, q.sort ?? "name", q.order);
+
+      const totalsOf = (id: string | null, name: string, members: readonly string[]) => {
+        const t = [new FigureTotals(), new FigureTotals(), new FigureTotals()];
+        let occupancy = 0;
+        for (const m of members) {
+          [cur, prev, last].forEach((period, i) => {
+            const f = period.get(m) as { figures: StoreFigures; hist: DwellHistogram } | undefined;
+            if (f) t[i]!.add(f.figures, f.hist);
+          });
+          occupancy += live.get(m)?.occupancy ?? 0;
+        }
+        return {
+          id,
+          name,
+          stores: members.length,
+          figures: publicFigures(t[0]!.figures()),
+          previous: publicFigures(t[1]!.figures()),
+          lastYear: publicFigures(t[2]!.figures()),
+          occupancy,
+        };
+      };
+      const listed = new Set(ids);
+      return {
+        range,
+        previous,
+        lastYear,
+        stores: rows,
+        totals: totalsOf(null, q.group !== undefined ? (groups.find((g) => g.id === q.group)?.name ?? q.group) : "All stores", ids),
+        groups: groups.flatMap((g) => {
+          const members = g.stores.filter((s) => listed.has(s));
+          return members.length ? [totalsOf(g.id, g.name, members)] : [];
+        }),
+      };
+    },
+  });
+};
+
+const HEALTH_RANK = { offline: 0, degraded: 1, none: 2, ok: 3 } as const;
+
+/** Sorts the rows by `key` (nulls last whatever the order); ties by name, then id. */
+export function sortRows(rows: StoreRow[], key: OverviewSort, order: "asc" | "desc" | undefined): void {
+  const dir = (order ?? (key === "name" ? "asc" : "desc")) === "asc" ? 1 : -1;
+  const value = (r: StoreRow): number | string | null => {
+    switch (key) {
+      case "name":
+        return r.name.toLowerCase();
+      case "occupancy":
+        return r.occupancy;
+      case "health":
+        return HEALTH_RANK[r.agents.health];
+      case "entersVsPrevious":
+        return change(r.figures.enters, r.previous.enters);
+      case "entersVsLastYear":
+        return change(r.figures.enters, r.lastYear.enters);
+      default:
+        return r.figures[key];
+    }
+  };
+  const byName = (a: StoreRow, b: StoreRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  rows.sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    if (x !== y) return (x < y ? -1 : 1) * dir;
+    return byName(a, b);
+  });
+}
