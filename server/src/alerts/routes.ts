@@ -14,6 +14,7 @@ import {
   type AlertRule,
   type AlertRuleInput,
 } from "@footfall/core";
+import { audit } from "../admin/audit.js";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { parseRange } from "../routes/times.js";
@@ -56,6 +57,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       await storage.hours.set(req.store!.id, hours, services.now());
       changed(req.store!.id);
+      await audit(req, "hours.save", req.store!.id, { hours });
       return { hours, timezone: req.store!.layout.timezone };
     },
   });
@@ -125,6 +127,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rule: AlertRule = { ...input, id, store };
       await storage.alerts.saveRule(rule, services.now());
       changed(store);
+      await audit(req, "alert-rule.create", id, { ...rule });
       return reply.code(201).send(rule);
     },
   });
@@ -138,6 +141,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rule: AlertRule = { ...req.body, id: req.params.id, store };
       await storage.alerts.saveRule(rule, services.now());
       changed(store);
+      await audit(req, "alert-rule.update", rule.id, { ...rule });
       return rule;
     },
   });
@@ -148,6 +152,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       if (!(await storage.alerts.removeRule(req.store!.id, req.params.id))) throw httpError(404, `no rule "${req.params.id}" in store "${req.store!.id}"`);
       changed(req.store!.id);
+      await audit(req, "alert-rule.delete", req.params.id);
       return reply.code(204).send(null);
     },
   });

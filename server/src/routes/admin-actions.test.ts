@@ -1,6 +1,6 @@
 /**
  * The admin actions of issue 15: the audit log (every admin action written, readable by admins
- * only, paged and filtered), the role a merchandiser holds, and agents added, rotated and revoked
+ * only, paged and filtered; the other helpers' admin routes too), the role a merchandiser holds, and agents added, rotated and revoked
  * from the API (the embedded broker; admin-actions.integration.test.ts: an external Mosquitto).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ let t: TestServer;
 const api = (method: "GET" | "POST" | "DELETE" | "PUT", url: string, token: string | null, payload?: object) =>
   t.server.app
     .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
+    .then((r) => ({ status: r.statusCode, body: r.body ? r.json() : null, text: r.body }));
 
 beforeAll(async () => {
   t = await startTestServer({ now: () => clock });
@@ -155,5 +155,19 @@ describe("agents from the API (embedded broker)", () => {
     expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["agent.rotate", "agent.revoke", "agent.rotate", "agent.add"]);
     expect(log.body.entries[0].details).toEqual({ wasRevoked: true, broker: "embedded" });
     expect(JSON.stringify(log.body)).not.toContain(back.body.password);
+  });
+});
+
+describe("the audit log of the other admin routes", () => {
+  it("opening hours, alert rules and webhooks are audited; a webhook's secret never is", async () => {
+    const hours = { weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] };
+    expect((await api("PUT", "/stores/shop/hours", t.admin, { hours })).status).toBe(200);
+    const hook = await api("POST", "/stores/shop/webhooks", t.admin, { url: "https://example.com/hook" });
+    expect(hook.status).toBe(201);
+    expect((await api("DELETE", `/stores/shop/webhooks/${hook.body.webhook.id}`, t.admin)).status).toBe(204);
+    const log = await api("GET", "/audit?store=shop&limit=3", t.admin);
+    expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["webhook.delete", "webhook.create", "hours.save"]);
+    expect(log.body.entries[2].details).toEqual({ hours });
+    expect(JSON.stringify(log.body)).not.toContain(hook.body.secret);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { WebhookDelivery, WebhookInfo } from "../storage/types.js";
+import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
@@ -89,6 +90,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((await storage.webhooks.list(req.params.store)).length >= 20) throw httpError(400, "a store has 20 webhooks at most: delete one first");
       const secret = `whsec_${randomBytes(24).toString("base64url")}`;
       const hook = await storage.webhooks.create(req.params.store, { url, events: req.body.events ?? [], secret }, services.now());
+      // Never the secret: the audit log is read by every admin.
+      await audit(req, "webhook.create", hook.id, { url, events: req.body.events ?? [] });
       return reply.code(201).send({ webhook: hookOut(hook), secret });
     },
   });
@@ -112,6 +115,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (!changed) throw httpError(404, `webhook "${req.params.hook}" was deleted meanwhile`);
       if (changed.enabled) services.webhooks?.kick();
+      await audit(req, "webhook.update", req.params.hook, { ...req.body, ...(url ? { url } : {}) });
       return hookOut(changed);
     },
   });
@@ -122,6 +126,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       await hookOf(req.params.store, req.params.hook);
       await storage.webhooks.remove(req.params.hook);
+      await audit(req, "webhook.delete", req.params.hook);
       return reply.code(204).send(null);
     },
   });
