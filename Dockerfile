@@ -22,6 +22,10 @@ ENV NODE_ENV=production \
 # The code belongs to root (the service cannot change it); the folders docker-compose mounts volumes
 # on belong to `node`, so that new volumes do too.
 COPY --from=build /app /app
+# fonts-dejavu-core: the digests' chart is rendered to PNG on the server (resvg) and needs a font for its labels.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN mkdir -p /data /sim-config /chain-config /chain-ledger \
  && chown node:node /data /sim-config /chain-config /chain-ledger
 WORKDIR /app
