@@ -192,4 +192,22 @@ describe("digests", () => {
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((s) => s.id === id)).toEqual([]);
   });
+  it("a group's digest sums its stores' figures and names them", async () => {
+    await t.putLayout("marais", smallLayout({ name: "Le Marais" }));
+    const f = new EventFactory("door-m");
+    await t.ingest("marais", "door-m", [f.count("entrance", local(22, 10), 5, 0), f.count("entrance", local(23, 10), 10, 0)]);
+    expect((await api("POST", "/groups", t.admin, { id: "paris", name: "Paris", stores: ["shop", "marais"] })).status).toBe(200);
+    const g = await api("POST", "/digests", t.admin, { scope: "group", target: "paris", frequency: "weekly", recipients: ["region@shop.example"], hour: 7 });
+    expect(g.status).toBe(200);
+    const sent = await api("POST", `/digests/${g.body.id}/send`, t.admin);
+    expect(sent.body).toMatchObject({ period: "2026-11-23", recipients: ["region@shop.example"] });
+    const m = mails.at(-1)!;
+    expect(m.subject).toBe("Footfall weekly digest: Paris, week of Mon 23 Nov 2026: 60 enters (+33.3 %)");
+    expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33\.3 %\)/);
+    expect(m.text).toContain("Stores: marais, shop");
+    expect(m.text).toContain("shop / fruit: 3 (+2, +200 %)");
+    const limited = await t.token("admin", "shop");
+    expect((await api("GET", "/digests", limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
+    expect((await api("POST", `/digests/${g.body.id}/send`, limited)).status).toBe(404);
+  });
 });
