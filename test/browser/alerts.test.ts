@@ -1,0 +1,147 @@
+/**
+ * Alert rules in chromium against a real server: an admin adds a rule and opening hours in the
+ * Alerts view, people crowd a zone over MQTT, the rule fires and the live tablet shows the banner
+ * ("over since HH:MM" in the store's zone, the store card red), staff acknowledge it there, and the
+ * sound setting is remembered on the device. Prints how long the banner took to show (no assertion
+ * on it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess } from "../support/index.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+let admin: Page;
+let tablet: Page;
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  browser = await launchBrowser();
+  admin = await browser.page({ width: 1366, height: 900 });
+  tablet = await browser.page({ width: 1024, height: 768 });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+});
+
+interface Rule {
+  id: string;
+  kind: string;
+  zone?: string;
+  threshold: number;
+  forSeconds: number;
+  cooldownSeconds: number;
+  enabled: boolean;
+}
+
+describe("alert rules, banner and acknowledgement", () => {
+  it("an admin adds a rule with the editor; the API has it", async () => {
+    await admin.goto(`${server.httpUrl}/#/alerts/${shop.store}?token=${shop.tokens.admin}`);
+    await admin.getByTestId("rule-add").click();
+    await admin.getByTestId("rule-kind").selectOption("occupancy");
+    await admin.getByTestId("rule-zone").selectOption("fruit");
+    await admin.getByTestId("rule-threshold").fill("50");
+    await admin.getByTestId("rule-for").fill("0");
+    await admin.getByTestId("rule-cooldown").fill("60");
+    await admin.getByTestId("rule-name").fill("Fruit & veg busy");
+    await admin.getByTestId("rule-save").click();
+    await admin.getByTestId("rule-list").getByText("Fruit & veg busy").waitFor({ timeout: 10_000 });
+    const rules = (await shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${shop.store}/alert-rules`)).body.rules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ kind: "occupancy", zone: "fruit", threshold: 0.5, forSeconds: 0, cooldownSeconds: 60, enabled: true });
+  });
+
+  it("refuses a threshold that is not a number, and says so", async () => {
+    await admin.getByTestId("rule-add").click();
+    await admin.getByTestId("rule-threshold").fill("lots");
+    await admin.getByTestId("rule-save").click();
+    await expect(admin.getByTestId("rule-error").textContent()).resolves.toContain("must be numbers");
+    expect((await shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${shop.store}/alert-rules`)).body.rules).toHaveLength(1);
+  });
+
+  it("an admin sets opening hours (weekly and an exception); they come back from the API", async () => {
+    await admin.getByTestId("hours-mon").fill("09:00-12:30, 14:00-19:00");
+    await admin.getByTestId("hours-exceptions").fill("2026-12-25 closed # Christmas");
+    await admin.getByTestId("hours-save").click();
+    await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("saved");
+    const { hours } = (await shop.api.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>("GET", `/api/v1/stores/${shop.store}/hours`)).body;
+    expect(hours.weekly.mon).toEqual([
+      { open: "09:00", close: "12:30" },
+      { open: "14:00", close: "19:00" },
+    ]);
+    expect(hours.exceptions).toEqual([{ date: "2026-12-25", intervals: [], note: "Christmas" }]);
+    await admin.getByTestId("hours-tue").fill("9-5");
+    await admin.getByTestId("hours-save").click();
+    await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("Tuesday");
+  });
+
+  it("the rule fires when the zone fills: the tablet shows the banner with 'over since' in the store's time, the store card turns red", async () => {
+    await tablet.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+    expect(await tablet.getByTestId("alert-banner").count()).toBe(0);
+    const start = Date.now();
+    // 3 of the fruit zone's 4: 75 % > 50 %.
+    await shop.publish(["a", "b", "c"].map((v) => shop.events.enter(`alert-${v}`, "fruit", start)));
+    await tablet.getByTestId("alert-banner").waitFor({ timeout: 15_000 });
+    console.log(`alert banner on the tablet ${Date.now() - start} ms after the events were published`);
+    const item = tablet.getByTestId("alert-fruit-veg-busy").or(tablet.locator('[data-testid^="alert-occupancy-"]'));
+    const text = (await tablet.getByTestId("alert-banner").textContent()) ?? "";
+    expect(text).toContain("Fruit & veg busy at 75 % of capacity");
+    const since = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const expected = [since.format(start - 60_000), since.format(start), since.format(Date.now())];
+    expect(expected.some((hhmm) => text.includes(`over since ${hhmm}`)), text).toBe(true);
+    expect(await item.count()).toBeGreaterThan(0);
+    expect(await tablet.getByTestId("live-total").getAttribute("data-attention")).toBe("over");
+    await shot(tablet, "alert-banner-1024x768");
+  });
+
+  it("staff acknowledge on the tablet: the banner names who and when, the API has it, the button is gone", async () => {
+    const ack = tablet.locator('[data-testid^="ack-"]');
+    expect(await ack.count()).toBe(1);
+    await ack.click();
+    await tablet.locator('[data-testid="alert-banner"][data-firing="false"]').waitFor({ timeout: 10_000 });
+    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/acknowledged by .+ at \d\d:\d\d/);
+    expect(await tablet.locator('[data-testid^="ack-"]').count()).toBe(0);
+    const { alerts } = (await shop.api.request<{ alerts: { state: string; acknowledgedBy?: string }[] }>("GET", `/api/v1/stores/${shop.store}/alerts`)).body;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ state: "acknowledged" });
+    // The card follows the banner: no longer red once acknowledged (the zone is busy, not over).
+    expect(await tablet.getByTestId("live-total").getAttribute("data-attention")).not.toBe("over");
+  });
+
+  it("the sound toggle is remembered on the device", async () => {
+    const toggle = tablet.getByTestId("alert-sound");
+    expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    await tablet.reload();
+    await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+    expect(await tablet.getByTestId("alert-sound").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("when the zone empties the alert resolves: the banner goes, the history lists it acknowledged", async () => {
+    const now = Date.now();
+    await shop.publish(["a", "b", "c"].map((v) => shop.events.exit(`alert-${v}`, "fruit", now)));
+    await tablet.getByTestId("alert-banner").waitFor({ state: "detached", timeout: 15_000 });
+    await admin.reload();
+    const history = admin.getByTestId("alert-history");
+    await history.waitFor({ timeout: 10_000 });
+    expect(await history.textContent()).toMatch(/Fruit & veg busy.*acknowledged|Fruit & veg busy.* at \d\d:\d\d/);
+  });
+
+  it("a viewer gets no editor", async () => {
+    const viewer = await browser.page({ width: 1024, height: 768 });
+    await viewer.goto(`${server.httpUrl}/#/alerts/${shop.store}?token=${shop.tokens.viewer}`);
+    // Viewers are not offered the view (the API lets them read rules and history).
+    await viewer.getByText("Not available with this token").waitFor({ timeout: 10_000 });
+    expect(await viewer.getByTestId("rule-add").count()).toBe(0);
+    expect(await viewer.getByTestId("hours-save").count()).toBe(0);
+  });
+});
