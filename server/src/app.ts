@@ -20,6 +20,7 @@ import { auditRoutes } from "./audits/routes.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { groupRoutes } from "./routes/groups.js";
 import { overviewRoutes } from "./routes/overview.js";
+import { countsRoutes } from "./routes/counts.js";
 import { salesRoutes } from "./routes/sales.js";
 import { storeRoutes } from "./routes/stores.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -98,6 +99,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
       await api.register(webhookRoutes);
       await api.register(groupRoutes);
       await api.register(overviewRoutes);
+      await api.register(countsRoutes);
       await api.register(auditRoutes, { dueAfterDays: services.auditDueDays ?? 90 });
       // The routes of one known store, behind the one pre-handler that resolves it (404 when it
       // has no layout) and parses the range of the routes that take one.

@@ -53,6 +53,8 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/experiments/000000000000/result.csv", roles: READERS },
   { method: "GET", url: "/api/v1/groups", roles: EVERYONE },
   { method: "GET", url: "/api/v1/overview", roles: READERS },
+  { method: "GET", url: "/api/v1/stores/shop/counts", roles: READERS },
+  { method: "GET", url: "/api/v1/groups/g1/counts", roles: READERS },
   { method: "POST", url: "/api/v1/groups", roles: [], payload: { id: "g2", name: "G" } },
   { method: "GET", url: "/api/v1/groups/g1", roles: EVERYONE },
   { method: "PATCH", url: "/api/v1/groups/g1", roles: [], payload: { name: "G" } },
