@@ -12,6 +12,8 @@ import { LiveHub } from "./live/hub.js";
 import { AlertBus } from "./alerts/bus.js";
 import { AlertEvaluator } from "./alerts/evaluator.js";
 import { startWebhooks } from "./webhooks/wire.js";
+import { MqttStatePublisher } from "./mqtt/state-publisher.js";
+import { queueFiguresForAlerts } from "./analytics/queues.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
@@ -78,6 +80,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
   );
   let hub: LiveHub | null = null;
+  let mqttState: MqttStatePublisher | null = null;
   const services: Services = {
     storage,
     layouts,
@@ -91,6 +94,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
+      await mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
       await cluster?.layoutSaved(layout);
       await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
@@ -104,6 +108,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     now,
     maxAgeMs: config.maxAgeMs,
     onCommitted: (stores) => {
+      mqttState?.touch(stores);
       hub?.touch(stores);
       services.alertEvaluator?.touch(stores);
       cluster?.changed(stores);
@@ -217,6 +222,20 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
+  // Retained occupancy, queue and alert topics and Home Assistant discovery (not on a chain's shared broker link).
+  if (transport.publishRetained && process.env.FOOTFALL_MQTT_PUBLISH !== "off") {
+    mqttState = new MqttStatePublisher(services, {
+      publish: transport.publishRetained.bind(transport),
+      version: VERSION,
+      discovery: process.env.FOOTFALL_HA_DISCOVERY !== "off",
+      discoveryPrefix: process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant",
+      queues: async (store, at) => {
+        const figures = await queueFiguresForAlerts(services)(store, at);
+        return figures ? new Map(Object.entries(figures)) : undefined;
+      },
+    });
+    await mqttState.start();
+  }
   evaluator.start();
   log.info(
     {
@@ -240,6 +259,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     cluster,
     close: () =>
       (closing ??= (async () => {
+        await mqttState?.close().catch(() => {});
         // A chain's server hands its shards over first (their commits in flight finish), so the others take them at once.
         if (cluster)
           await cluster.close().catch((err: Error) => log.warn({ err: err.message }, "leaving the chain failed; the shards move when their leases run out"));

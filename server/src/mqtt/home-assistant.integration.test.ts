@@ -1,0 +1,153 @@
+/**
+ * Retained occupancy, queue and alert topics and Home Assistant discovery through Debian's
+ * mosquitto, with the ACL `footfall broker-config` writes (plus a read-only user for Home
+ * Assistant), read back with `mosquitto_sub` and checked against the discovery schema.
+ */
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { Mosquitto } from "../../../test/support/mosquitto.js";
+import { mosquittoSubRetained } from "../../../test/support/mosquitto-sub.js";
+import { mosquittoPub } from "../../../test/support/mqtt.js";
+import { requireTool } from "../../../test/support/tools.js";
+import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { hashPassword } from "../auth/secrets.js";
+import { mosquittoFiles } from "../broker-files.js";
+import { createLogger } from "../log.js";
+import { startServer, type RunningServer } from "../server.js";
+import { openSqliteStorage } from "../storage/sqlite.js";
+import { discoveryProblems } from "./ha-schema.js";
+
+const STORE = "shop";
+const dir = tempDir("footfall-ha-");
+const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
+const ha = { username: "homeassistant", password: randomBytes(12).toString("hex") };
+let mosquitto: Mosquitto;
+let server: RunningServer;
+let admin: string;
+let agent: { username: string; password: string };
+
+/** The small store plus a checkout queue. */
+const layout = (zones = smallLayout().zones): LayoutInput => ({
+  ...smallLayout({ name: "Main street" }),
+  zones: [...zones, { id: "line" as ZoneId, name: "Line", kind: "queue", queueFor: "checkout" as ZoneId, polygon: [[10, 8], [14, 8], [14, 10], [10, 10]] }],
+});
+
+const api = async (method: "POST" | "PUT", url: string, payload: object) => {
+  const res = await server.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${admin}` }, payload });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+};
+const haLogin = () => ({ url: mosquitto.url, ...ha });
+const retained = (filter: string) => mosquittoSubRetained(haLogin(), filter, 1);
+
+beforeAll(async () => {
+  requireTool("mosquitto");
+  requireTool("mosquitto_sub");
+  requireTool("mosquitto_pub");
+  // The agent and the broker files first, as `footfall agent add` then `footfall broker-config` do.
+  const storage = openSqliteStorage(dir.path);
+  const creds = await storage.agents.add(STORE, "cam-1", "camera", Date.now());
+  agent = { username: creds.username, password: creds.password };
+  const files = await mosquittoFiles(storage, serverUser);
+  await storage.close();
+  const brokerDir = join(dir.path, "mosquitto");
+  mkdirSync(brokerDir, { recursive: true });
+  writeFileSync(join(brokerDir, "passwd"), files.passwd + `${ha.username}:${hashPassword(ha.password)}\n`, { mode: 0o600 });
+  writeFileSync(join(brokerDir, "acl"), files.acl);
+  // Home Assistant reads (README "Home Assistant"): discovery and Footfall's published topics.
+  appendFileSync(join(brokerDir, "acl"), `\nuser ${ha.username}\ntopic read homeassistant/#\ntopic read footfall/v1/#\n`);
+  mosquitto = await Mosquitto.start({ passwordFile: join(brokerDir, "passwd"), aclFile: join(brokerDir, "acl") });
+  server = await startServer(
+    {
+      httpPort: 0,
+      httpHost: "127.0.0.1",
+      mqttPort: 0,
+      mqttUrl: mosquitto.url,
+      mqttUsername: serverUser.username,
+      mqttPassword: serverUser.password,
+      dataDir: dir.path,
+      visitTimeoutMs: 30 * 60_000,
+      maxAgeMs: 7 * 86_400_000,
+    },
+    { log: createLogger("silent"), uiDir: null },
+  );
+  admin = await server.services.storage.tokens.add("admin", null, Date.now());
+  await api("PUT", `/stores/${STORE}/layout`, layout());
+  // A rule added after the layout: discovery picks it up (its first alert, or the periodic refresh, or the next layout).
+  await api("POST", `/stores/${STORE}/alert-rules`, { id: "busy", name: "Store busy", kind: "occupancy", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+  await api("PUT", `/stores/${STORE}/layout`, layout());
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  await mosquitto?.dispose();
+  dir.remove();
+});
+
+const node = "homeassistant/+/footfall_shop/+/config";
+const expectedDiscovery = [
+  "homeassistant/binary_sensor/footfall_shop/alert_busy/config",
+  "homeassistant/sensor/footfall_shop/occupancy/config",
+  "homeassistant/sensor/footfall_shop/queue_line_length/config",
+  "homeassistant/sensor/footfall_shop/queue_line_wait/config",
+  "homeassistant/sensor/footfall_shop/zone_bakery_occupancy/config",
+  "homeassistant/sensor/footfall_shop/zone_checkout_occupancy/config",
+  "homeassistant/sensor/footfall_shop/zone_entrance_occupancy/config",
+  "homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config",
+];
+
+describe("MQTT for Home Assistant through mosquitto", () => {
+  it("holds a retained discovery config per zone, queue and alert rule, each valid against Home Assistant's schema, all on one device", async () => {
+    const m = await waitFor("every discovery config", async () => {
+      const got = await retained(node);
+      return expectedDiscovery.every((t) => got.has(t)) ? got : undefined;
+    });
+    expect([...m.keys()].sort()).toEqual(expectedDiscovery);
+    for (const [topic, payload] of m) expect(discoveryProblems(topic, payload), topic).toEqual([]);
+    const devices = new Set([...m.values()].map((p) => JSON.stringify(JSON.parse(p).device)));
+    expect(devices.size).toBe(1);
+    expect(JSON.parse([...devices][0]!)).toMatchObject({ identifiers: ["footfall_shop"], name: "Footfall Main street", manufacturer: "Footfall" });
+  });
+
+  it("holds the server's availability and the state topics the configs point at", async () => {
+    const state = await waitFor("the state topics", async () => {
+      const got = await retained("footfall/v1/#");
+      return got.has(topics.queue(STORE, "line")) && got.has(topics.alert(STORE, "busy")) ? got : undefined;
+    });
+    expect(state.get(topics.availability())).toBe("online");
+    expect(JSON.parse(state.get(topics.occupancy(STORE))!)).toMatchObject({ total: 0 });
+    expect(JSON.parse(state.get(topics.zoneOccupancy(STORE, "fruit"))!)).toMatchObject({ occupancy: 0, capacity: 5 });
+    expect(JSON.parse(state.get(topics.queue(STORE, "line"))!)).toMatchObject({ length: 0, waitSeconds: null });
+    expect(JSON.parse(state.get(topics.alert(STORE, "busy"))!)).toMatchObject({ rule: "busy", active: "OFF" });
+    // Every state topic a config names is held.
+    const configs = await retained(node);
+    for (const p of configs.values()) expect(state.has(JSON.parse(p).state_topic)).toBe(true);
+  });
+
+  it("does not let an agent publish the server's topics (broker ACL)", async () => {
+    const forged = JSON.stringify({ ts: 1, total: 999 });
+    await mosquittoPub({ url: mosquitto.url, ...agent, topic: topics.occupancy(STORE), messages: [forged], retain: true });
+    await mosquittoPub({ url: mosquitto.url, ...agent, topic: "homeassistant/sensor/footfall_shop/occupancy/config", messages: [""], retain: true });
+    const state = await retained(`footfall/v1/${STORE}/occupancy`);
+    expect(state.get(topics.occupancy(STORE))).not.toBe(forged);
+    expect((await retained(node)).has("homeassistant/sensor/footfall_shop/occupancy/config")).toBe(true);
+  });
+
+  it("clears the config of a zone a new layout no longer has, and publishes the new one's", async () => {
+    const zones = smallLayout().zones.filter((z) => z.id !== "fruit");
+    await api("PUT", `/stores/${STORE}/layout`, layout(zones));
+    const m = await waitFor("fruit's config gone", async () => {
+      const got = await retained(node);
+      return got.has("homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config") ? undefined : got;
+    });
+    expect([...m.keys()].sort()).toEqual(expectedDiscovery.filter((t) => !t.includes("fruit")));
+  });
+
+  it("says offline when the server stops", async () => {
+    await server.close();
+    expect((await retained(topics.availability())).get(topics.availability())).toBe("offline");
+  });
+});

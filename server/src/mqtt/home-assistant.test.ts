@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { discoveryMessages, haId } from "./home-assistant.js";
+import { discoveryProblems } from "./ha-schema.js";
+
+const zone = (id: string, kind: string, extra: object = {}) => ({ id, name: id[0]!.toUpperCase() + id.slice(1), kind, ...extra });
+const ctx = {
+  store: { id: "shop-1", name: "Main street" },
+  layout: { zones: [zone("entrance", "entrance"), zone("fruit", "zone", { capacity: 5 }), zone("tills", "checkout"), zone("line", "queue", { queueFor: "tills" })] },
+  rules: [
+    { id: "busy", name: "Store busy", kind: "occupancy" as const },
+    { id: "q.wait:1", kind: "queue-wait" as const, zone: "line" },
+  ],
+  version: "1.2.3",
+} as unknown as Parameters<typeof discoveryMessages>[0];
+
+describe("Home Assistant discovery", () => {
+  it("gives a store one device with a sensor per zone, two per queue, a binary sensor per rule, all valid against the documented schema", () => {
+    const m = discoveryMessages(ctx);
+    expect([...m.keys()].sort()).toEqual(
+      [
+        "homeassistant/binary_sensor/footfall_shop-1/alert_busy/config",
+        `homeassistant/binary_sensor/footfall_shop-1/alert_${haId("q.wait:1")}/config`,
+        "homeassistant/sensor/footfall_shop-1/occupancy/config",
+        "homeassistant/sensor/footfall_shop-1/queue_line_length/config",
+        "homeassistant/sensor/footfall_shop-1/queue_line_wait/config",
+        "homeassistant/sensor/footfall_shop-1/zone_entrance_occupancy/config",
+        "homeassistant/sensor/footfall_shop-1/zone_fruit_occupancy/config",
+        "homeassistant/sensor/footfall_shop-1/zone_tills_occupancy/config",
+      ].sort(),
+    );
+    for (const [topic, payload] of m) expect(discoveryProblems(topic, payload), topic).toEqual([]);
+    const fruit = JSON.parse(m.get("homeassistant/sensor/footfall_shop-1/zone_fruit_occupancy/config")!);
+    expect(fruit).toEqual({
+      name: "Fruit occupancy",
+      state_topic: "footfall/v1/shop-1/zones/fruit/occupancy",
+      value_template: "{{ value_json.occupancy }}",
+      unit_of_measurement: "people",
+      state_class: "measurement",
+      icon: "mdi:account-group",
+      unique_id: "footfall_shop-1_zone_fruit_occupancy",
+      availability: [{ topic: "footfall/v1/availability", payload_available: "online", payload_not_available: "offline" }],
+      device: { identifiers: ["footfall_shop-1"], name: "Footfall Main street", manufacturer: "Footfall", model: "Store", sw_version: "1.2.3" },
+      origin: { name: "Footfall", sw_version: "1.2.3" },
+    });
+    const ids = [...m.values()].map((p) => JSON.parse(p).unique_id as string);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("makes ids with characters discovery topics refuse safe, without two colliding", () => {
+    expect(haId("busy")).toBe("busy");
+    expect(haId("q.wait:1")).toMatch(/^q_wait_1_[0-9a-f]{6}$/);
+    expect(haId("q.wait:1")).not.toBe(haId("q_wait_1"));
+  });
+
+  it("has a schema that refuses what Home Assistant would not take or would ignore", () => {
+    const good = JSON.parse(discoveryMessages(ctx).get("homeassistant/sensor/footfall_shop-1/occupancy/config")!);
+    const check = (o: object, topic = "homeassistant/sensor/n/o/config") => discoveryProblems(topic, JSON.stringify(o));
+    expect(check(good)).toEqual([]);
+    expect(check({ ...good, state_clas: "measurement" })).not.toEqual([]); // a misspelt key
+    expect(check({ ...good, state_class: "average" })).not.toEqual([]);
+    expect(check({ ...good, device: { name: "x" } })).not.toEqual([]); // no identifiers
+    expect(check({ ...good, state_topic: "footfall/v1/+/occupancy" })).not.toEqual([]);
+    expect(check(good, "homeassistant/sensor/footfall.shop/o/config")).not.toEqual([]);
+    expect(discoveryProblems("homeassistant/sensor/n/o/config", "")).toEqual([]); // removal
+  });
+});

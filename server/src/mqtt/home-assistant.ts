@@ -1,0 +1,76 @@
+/**
+ * Home Assistant MQTT discovery (issue 14.4): one device per store, with a sensor for the store's
+ * occupancy and each zone's, a length and a wait sensor per checkout queue (zones of kind `queue`),
+ * and a binary sensor per alert rule. Each entity's state topic is one of Footfall's retained
+ * topics (core `topics`), and its availability follows the server (`footfall/v1/availability`).
+ * Payloads follow ./ha-schema.ts, checked in the tests.
+ */
+import { createHash } from "node:crypto";
+import { topics, type AlertRule, type Layout } from "@footfall/core";
+import type { HaBinarySensorConfig, HaSensorConfig } from "./ha-schema.js";
+
+export const DEFAULT_DISCOVERY_PREFIX = "homeassistant";
+
+/** An id for a discovery topic ([a-zA-Z0-9_-]); one with other characters gets a short hash so two never collide. */
+export function haId(id: string): string {
+  const clean = id.replace(/[^a-zA-Z0-9_-]/g, "_");
+  return clean === id ? id : `${clean}_${createHash("sha1").update(id).digest("hex").slice(0, 6)}`;
+}
+
+export interface DiscoveryContext {
+  store: { id: string; name: string };
+  layout: Pick<Layout, "zones"> | null;
+  rules: readonly Pick<AlertRule, "id" | "name" | "kind" | "zone">[];
+  version: string;
+  prefix?: string;
+}
+
+/** Every discovery message of a store: topic -> JSON config (retained). */
+export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
+  const prefix = ctx.prefix ?? DEFAULT_DISCOVERY_PREFIX;
+  const store = ctx.store.id;
+  const node = `footfall_${haId(store)}`;
+  const base = {
+    availability: [{ topic: topics.availability(), payload_available: "online", payload_not_available: "offline" }],
+    device: { identifiers: [node], name: `Footfall ${ctx.store.name}`, manufacturer: "Footfall", model: "Store", sw_version: ctx.version },
+    origin: { name: "Footfall", sw_version: ctx.version },
+  };
+  const out = new Map<string, string>();
+  const sensor = (object: string, c: Omit<HaSensorConfig, keyof typeof base | "unique_id">) =>
+    out.set(`${prefix}/sensor/${node}/${object}/config`, JSON.stringify({ ...c, unique_id: `${node}_${object}`, ...base } satisfies HaSensorConfig));
+  const binary = (object: string, c: Omit<HaBinarySensorConfig, keyof typeof base | "unique_id">) =>
+    out.set(`${prefix}/binary_sensor/${node}/${object}/config`, JSON.stringify({ ...c, unique_id: `${node}_${object}`, ...base } satisfies HaBinarySensorConfig));
+  const people = { unit_of_measurement: "people", state_class: "measurement" as const, icon: "mdi:account-group" };
+
+  sensor("occupancy", { name: "Occupancy", state_topic: topics.occupancy(store), value_template: "{{ value_json.total }}", ...people });
+  for (const z of ctx.layout?.zones ?? []) {
+    const zone = haId(z.id);
+    if (z.kind === "queue") {
+      sensor(`queue_${zone}_length`, { name: `${z.name} queue length`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.length }}", ...people, icon: "mdi:human-queue" });
+      sensor(`queue_${zone}_wait`, {
+        name: `${z.name} queue wait`,
+        state_topic: topics.queue(store, z.id),
+        // Unknown (null) wait shows as unknown, not 0.
+        value_template: "{{ value_json.waitSeconds if value_json.waitSeconds is not none else 'unknown' }}",
+        unit_of_measurement: "s",
+        device_class: "duration",
+        state_class: "measurement",
+      });
+    } else {
+      sensor(`zone_${zone}_occupancy`, { name: `${z.name} occupancy`, state_topic: topics.zoneOccupancy(store, z.id), value_template: "{{ value_json.occupancy }}", ...people });
+    }
+  }
+  for (const r of ctx.rules) {
+    binary(`alert_${haId(r.id)}`, {
+      name: `Alert ${r.name ?? `${r.kind}${r.zone ? ` ${r.zone}` : ""}`}`,
+      state_topic: topics.alert(store, r.id),
+      value_template: "{{ value_json.active }}",
+      payload_on: "ON",
+      payload_off: "OFF",
+      device_class: "problem",
+      json_attributes_topic: topics.alert(store, r.id),
+      json_attributes_template: "{{ {'state': value_json.state, 'since': (value_json.alert or {}).get('since'), 'message': (value_json.alert or {}).get('message')} | tojson }}",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * Retained messages for other systems (Home Assistant, dashboards), at most one a second per topic:
+ * a value that changes faster is coalesced (the latest is sent when the second is up), a value
+ * equal to the last one sent is not sent again. `clear` sends the empty retained message that
+ * deletes a topic at once (a removed zone's discovery config).
+ */
+export type PublishRetained = (topic: string, payload: string) => Promise<void>;
+
+export interface RetainedPublisherOptions {
+  publish: PublishRetained;
+  /** Shortest gap between two messages of one topic (default 1000 ms). */
+  minIntervalMs?: number;
+  now?: () => number;
+  onError?: (topic: string, err: Error) => void;
+}
+
+export class RetainedPublisher {
+  private readonly last = new Map<string, { payload: string; at: number }>();
+  private readonly pending = new Map<string, string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
+  /** Messages sent, per topic (tests and the benchmark count them). */
+  sent = 0;
+
+  constructor(private readonly o: RetainedPublisherOptions) {
+    this.minIntervalMs = o.minIntervalMs ?? 1000;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Publish `payload` on `topic` now, or when its second is up (the latest value wins). */
+  set(topic: string, payload: string): void {
+    if (this.timers.has(topic)) {
+      this.pending.set(topic, payload);
+      return;
+    }
+    const last = this.last.get(topic);
+    if (last?.payload === payload) return;
+    const now = this.now();
+    if (!last || now - last.at >= this.minIntervalMs) return this.send(topic, payload, now);
+    this.pending.set(topic, payload);
+    const timer = setTimeout(() => {
+      this.timers.delete(topic);
+      const p = this.pending.get(topic);
+      this.pending.delete(topic);
+      if (p !== undefined && p !== this.last.get(topic)?.payload) this.send(topic, p, this.now());
+    }, last.at + this.minIntervalMs - now);
+    timer.unref?.();
+    this.timers.set(topic, timer);
+  }
+
+  /** Delete a retained topic (an empty retained message), at once. */
+  clear(topic: string): void {
+    const t = this.timers.get(topic);
+    if (t) clearTimeout(t);
+    this.timers.delete(topic);
+    this.pending.delete(topic);
+    this.last.delete(topic);
+    this.sent++;
+    this.o.publish(topic, "").catch((err: Error) => this.o.onError?.(topic, err));
+  }
+
+  /** Topics published (not cleared) so far. */
+  topics(): string[] {
+    return [...this.last.keys()];
+  }
+
+  /** Send what waits now (at shutdown). */
+  async flush(): Promise<void> {
+    const sends: Promise<void>[] = [];
+    for (const [topic, t] of this.timers) {
+      clearTimeout(t);
+      const p = this.pending.get(topic);
+      if (p !== undefined) sends.push(this.o.publish(topic, p).catch(() => {}));
+    }
+    this.timers.clear();
+    this.pending.clear();
+    await Promise.all(sends);
+  }
+
+  private send(topic: string, payload: string, at: number): void {
+    this.last.set(topic, { payload, at });
+    this.sent++;
+    this.o.publish(topic, payload).catch((err: Error) => this.o.onError?.(topic, err));
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Retained topics for other systems (issue 14.4): each store's occupancy and its zones', each
+ * checkout queue's length and wait, each alert rule's state, the server's availability, and Home
+ * Assistant discovery configs that point at them. Published through whichever broker the server
+ * uses (embedded Aedes or external), at most one message a second per topic (./retained.ts).
+ *
+ * Occupancy is read for stores touched by a commit, once a second at most per store; alert states
+ * come from the alert bus as they change; discovery is published at start, after a layout is saved
+ * (a removed zone's config is cleared with an empty retained message) and when a rule appears.
+ */
+import { encodePayload, topics, type AlertNotification, type Layout } from "@footfall/core";
+import type { Services } from "../services.js";
+import { discoveryMessages, DEFAULT_DISCOVERY_PREFIX } from "./home-assistant.js";
+import { RetainedPublisher, type PublishRetained } from "./retained.js";
+
+/** Live queue figures when a queue service gives them: zone -> people waiting and estimated wait (s). */
+export type LiveQueueFigures = (store: string, now: number) => Promise<Map<string, { length: number; waitSeconds: number | null }> | undefined>;
+
+export interface StatePublisherOptions {
+  publish: PublishRetained;
+  version: string;
+  /** Home Assistant discovery (default on) and its prefix (default "homeassistant"). */
+  discovery?: boolean;
+  discoveryPrefix?: string;
+  minIntervalMs?: number;
+  queues?: LiveQueueFigures;
+  /** A chain's server publishes only the stores it ingests. */
+  publishesHere?: (store: string) => boolean;
+  /** Discovery is read again this often (new or removed alert rules; default 30 s). */
+  discoveryRefreshMs?: number;
+}
+
+export class MqttStatePublisher {
+  readonly retained: RetainedPublisher;
+  private readonly dirty = new Set<string>();
+  private readonly discovered = new Map<string, Set<string>>();
+  private readonly knownRules = new Map<string, Set<string>>();
+  private readonly refreshedAt = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private running = false;
+  private busy = false;
+
+  constructor(
+    private readonly services: Services,
+    private readonly o: StatePublisherOptions,
+  ) {
+    this.retained = new RetainedPublisher({
+      publish: o.publish,
+      ...(o.minIntervalMs !== undefined ? { minIntervalMs: o.minIntervalMs } : {}),
+      now: () => services.now(),
+      onError: (topic, err) => services.log.warn({ topic, err: err.message }, "could not publish a retained MQTT message"),
+    });
+  }
+
+  private here(store: string): boolean {
+    return this.o.publishesHere?.(store) ?? true;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.o.publish(topics.availability(), "online").catch(() => {});
+    this.unsubscribe = this.services.alerts.subscribe((n) => this.alertChanged(n));
+    for (const s of await this.services.storage.stores.list()) {
+      if (!this.here(s.id)) continue;
+      await this.refreshDiscovery(s.id).catch((err: Error) => this.services.log.warn({ store: s.id, err: err.message }, "could not publish Home Assistant discovery"));
+      await this.publishAlertStates(s.id).catch(() => {});
+      this.dirty.add(s.id);
+    }
+    this.timer = setInterval(() => void this.tick(), Math.min(1000, this.o.minIntervalMs ?? 1000));
+    this.timer.unref?.();
+    void this.tick();
+  }
+
+  /** Stores whose figures may have changed (after a commit). */
+  touch(stores: Iterable<string>): void {
+    for (const s of stores) if (this.here(s)) this.dirty.add(s);
+  }
+
+  /** A layout was saved: publish the discovery of its zones again, clear the configs of zones it no longer has. */
+  async layoutSaved(layout: Layout): Promise<void> {
+    if (!this.running || !this.here(layout.store)) return;
+    await this.refreshDiscovery(layout.store);
+    this.dirty.add(layout.store);
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.retained.flush();
+    await this.o.publish(topics.availability(), "offline").catch(() => {});
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || !this.running) return;
+    this.busy = true;
+    try {
+      const now = this.services.now();
+      for (const [store, at] of this.refreshedAt) {
+        if (now - at < (this.o.discoveryRefreshMs ?? 30_000)) continue;
+        await this.refreshDiscovery(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish Home Assistant discovery"));
+      }
+      for (const store of [...this.dirty]) {
+        this.dirty.delete(store);
+        await this.publishOccupancy(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish the store's occupancy over MQTT"));
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async publishOccupancy(store: string): Promise<void> {
+    const { layouts, analytics, now } = this.services;
+    await layouts.load(store);
+    const layout = layouts.current(store, now());
+    if (!layout) return;
+    const a = await analytics.get(store);
+    const occ = await a.occupancy(now(), layout.timezone, layout.zones);
+    this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, total: occ.total }));
+    const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null }>();
+    const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
+    for (const z of occ.zones) {
+      if (kinds.get(z.zone) === "queue") {
+        const q = queues.get(z.zone);
+        this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null }));
+      } else {
+        this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, occupancy: z.occupancy, capacity: z.capacity }));
+      }
+    }
+  }
+
+  private async refreshDiscovery(store: string): Promise<void> {
+    const row = await this.services.storage.stores.get(store);
+    await this.services.layouts.load(store);
+    const layout = this.services.layouts.current(store, this.services.now()) ?? null;
+    const rules = await this.services.storage.alerts.rules(store);
+    this.refreshedAt.set(store, this.services.now());
+    const known = this.knownRules.get(store);
+    this.knownRules.set(store, new Set(rules.map((r) => r.id)));
+    // A new rule's state starts OFF (its alert, when it fires, comes through the bus).
+    for (const r of rules)
+      if (!known?.has(r.id) && !this.retained.topics().includes(topics.alert(store, r.id)))
+        this.retained.set(topics.alert(store, r.id), encodePayload("alert", { rule: r.id, active: "OFF", state: "none", at: this.services.now() }));
+    if (this.o.discovery === false) return;
+    const messages = discoveryMessages({
+      store: { id: store, name: layout?.name ?? row?.name ?? store },
+      layout,
+      rules,
+      version: this.o.version,
+      prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX,
+    });
+    const before = this.discovered.get(store) ?? new Set<string>();
+    for (const topic of before) if (!messages.has(topic)) this.retained.clear(topic);
+    for (const [topic, payload] of messages) this.retained.set(topic, payload);
+    this.discovered.set(store, new Set(messages.keys()));
+  }
+
+  /** Each rule's state at start: its active alert, or none. */
+  private async publishAlertStates(store: string): Promise<void> {
+    const [rules, active] = await Promise.all([this.services.storage.alerts.rules(store), this.services.storage.alerts.active(store)]);
+    const now = this.services.now();
+    for (const r of rules) {
+      const a = active.find((x) => x.ruleId === r.id);
+      this.retained.set(
+        topics.alert(store, r.id),
+        encodePayload("alert", a ? { rule: r.id, active: "ON", state: a.state, at: a.acknowledgedAt ?? a.firedAt, alert: a } : { rule: r.id, active: "OFF", state: "none", at: now }),
+      );
+    }
+  }
+
+  private alertChanged(n: AlertNotification): void {
+    const store = n.alert.store;
+    if (!this.running || !this.here(store)) return;
+    const active = n.alert.state !== "resolved";
+    this.retained.set(topics.alert(store, n.rule.id), encodePayload("alert", { rule: n.rule.id, active: active ? "ON" : "OFF", state: n.alert.state, at: n.at, alert: n.alert }));
+    if (!this.knownRules.get(store)?.has(n.rule.id)) void this.refreshDiscovery(store).catch(() => {});
+  }
+}
