@@ -124,6 +124,15 @@ export function ZoneForm({ zone, zones, idEditable, dispatch }: { zone: Zone; zo
             <Commit type="number" min={0} step={1} placeholder="no limit" value={zone.capacity === undefined ? "" : String(zone.capacity)} onCommit={(v) => update({ capacity: v.trim() === "" ? null : Number(v) })} data-testid="zone-capacity" />
           </label>
         </div>
+        {zone.kind === "queue" && (
+          <label className="lbl">
+            <span>Queue for <span className="muted" style={{ fontWeight: 400 }}>· the zone people wait to be served in (e.g. the checkout)</span></span>
+            <select className="field" value={zone.queueFor ?? ""} onChange={(e) => update({ queueFor: e.target.value || null })} data-testid="zone-queue-for">
+              <option value="">Choose a zone…</option>
+              {zones.filter((z) => z.kind !== "queue" && z.id !== zone.id).map((z) => <option key={z.id} value={z.id}>{z.name} ({z.id})</option>)}
+            </select>
+          </label>
+        )}
         <div className="muted small">{zone.polygon.length} corners · {zone.polygon.map(([x, y]) => `(${x}, ${y})`).join(" ")}</div>
         <button className="btn danger" onClick={() => dispatch({ type: "deleteZone", zone: zone.id })}>Delete zone</button>
       </div>

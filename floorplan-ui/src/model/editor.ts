@@ -58,7 +58,7 @@ export type EditorAction =
   | { type: "endDrag" }
   | { type: "insertCorner"; zone: string; after: number; point: readonly [number, number] }
   | { type: "deleteCorner"; zone: string; index: number }
-  | { type: "updateZone"; zone: string; changes: { id?: string; name?: string; kind?: ZoneKind; capacity?: number | null } }
+  | { type: "updateZone"; zone: string; changes: { id?: string; name?: string; kind?: ZoneKind; capacity?: number | null; queueFor?: string | null } }
   | { type: "deleteZone"; zone: string }
   | { type: "select"; zone: string | null }
   | { type: "undo" }
@@ -228,9 +228,14 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
         if (rest.kind !== undefined) next.kind = rest.kind;
         if (rest.capacity === null) delete next.capacity;
         else if (rest.capacity !== undefined) next.capacity = rest.capacity;
+        // Only a queue names the zone it queues for.
+        if (rest.queueFor === null || next.kind !== "queue") delete next.queueFor;
+        else if (rest.queueFor !== undefined) next.queueFor = rest.queueFor;
         return next;
       });
-      return commit(s, draft, { selected: id ?? a.zone });
+      // A renamed zone: the queues that queue for it follow.
+      const renamed = id && id !== a.zone ? { ...draft, zones: draft.zones.map((z) => (z.queueFor === a.zone ? { ...z, queueFor: id } : z)) } : draft;
+      return commit(s, renamed, { selected: id ?? a.zone });
     }
     case "deleteZone":
       return commit(s, { ...s.draft, zones: s.draft.zones.filter((z) => z.id !== a.zone) }, { selected: null });

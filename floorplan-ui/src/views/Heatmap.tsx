@@ -22,6 +22,7 @@ import { Legend } from "../components/Legend.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { TrafficCharts } from "../components/TrafficCharts.js";
+import { QueueWaits } from "../components/QueueWaits.js";
 import { isNotFound } from "../api/client.js";
 import "../styles/analytics.css";
 
@@ -172,6 +173,7 @@ export default function HeatmapView(props: ViewProps) {
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} />}
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} now={r.now} />}
+      {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn">
           {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.

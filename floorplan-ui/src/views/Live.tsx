@@ -18,6 +18,7 @@ import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
 import { BusyOutlookLine } from "../components/BusyOutlook.js";
+import { QueueTiles } from "../components/QueueTiles.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
 
@@ -153,6 +154,7 @@ function LiveBody({ layout, scene, live, overSince, timeZone }: { layout: Layout
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
+          <QueueTiles store={layout.store} live={live} hasQueues={layout.zones.some((z) => z.kind === "queue")} />
           <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
             <ul data-testid="live-zone-list">

@@ -1,0 +1,44 @@
+/**
+ * The live tablet's checkout queues (issue 14.1): one tile per queue zone with the people waiting
+ * and the estimated wait for someone joining now, asked from the server every 5 seconds, and
+ * "Open another till" when the store's queue alert rule fires or, without one, at the simple rule
+ * (4 people waiting or a 3-minute wait). Nothing shows for a layout without queues.
+ */
+import { useMemo } from "react";
+import { queuesApi } from "../api/queues.js";
+import { useQ } from "../hooks/useQ.js";
+import { queueTiles, type QueueAlert } from "../model/queues.js";
+import { useSession } from "../session.js";
+import "../styles/queues.css";
+
+export const QUEUES_POLL_MS = 5000;
+
+export function QueueTiles({ store, live, hasQueues }: { store: string; live: { status: string; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean }) {
+  const { api } = useSession();
+  const client = useMemo(() => queuesApi(api.token), [api.token]);
+  const q = useQ(["queues-live", store], (signal) => client.live(store, signal), { enabled: hasQueues, refetchInterval: QUEUES_POLL_MS });
+  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? []) : []), [q.data, live.alerts]);
+  if (!hasQueues) return null;
+  if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;
+  return (
+    <section className={`live-queues ${q.status === "error" ? "stale" : ""}`} aria-label="Checkout queues" data-testid="queue-tiles">
+      {tiles.map((t) => (
+        <div key={t.zone} className={`card queue-tile queue-${t.state}`} data-testid={`queue-tile-${t.zone}`} data-length={t.length} data-wait={t.waitS ?? ""} data-open-till={t.openTill ? "yes" : "no"}>
+          <div className="queue-name">{t.name}</div>
+          <div className="queue-figs">
+            <span className="queue-big" data-testid={`queue-length-${t.zone}`}>{t.length}</span>
+            <span className="queue-unit">{t.length === 1 ? "person waiting" : "people waiting"}</span>
+            <span className="queue-wait" data-testid={`queue-wait-${t.zone}`}>
+              Wait: <b>{t.waitText}</b>
+            </span>
+          </div>
+          {t.openTill && (
+            <div className="queue-action" role="alert" data-testid={`queue-open-till-${t.zone}`}>
+              Open another till <span className="queue-reason">· {t.reason}</span>
+            </div>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}

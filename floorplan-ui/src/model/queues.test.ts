@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import type { LiveQueueRow } from "../api/queues.js";
+import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
+import { OPEN_TILL_AT, queueTiles, waitGrid, waitText } from "./queues.js";
+
+const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
+  zone: "line",
+  name: "Checkout queue",
+  queueFor: "checkout",
+  length,
+  capacity: 12,
+  estimatedWaitS,
+  method: "recent-waits",
+  servedPerMin: 1,
+  arrivalsPerMin: 1,
+  lastHour: null,
+});
+
+describe("queueTiles", () => {
+  it("says open another till at the simple rule's length or wait, busy half way, ok below", () => {
+    expect(queueTiles([row(OPEN_TILL_AT.length, 60)])[0]).toMatchObject({ openTill: true, state: "open-till", reason: "4 people waiting" });
+    expect(queueTiles([row(1, OPEN_TILL_AT.waitS)])[0]).toMatchObject({ openTill: true, reason: "wait about 3 min" });
+    expect(queueTiles([row(2, 30)])[0]).toMatchObject({ openTill: false, state: "busy", reason: null });
+    expect(queueTiles([row(0, 3)])[0]).toMatchObject({ openTill: false, state: "ok", waitText: "no wait" });
+  });
+  it("follows a firing queue rule of the store, with its message", () => {
+    const tile = queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "line", state: "firing", message: "Queue wait above 10 s" }])[0]!;
+    expect(tile).toMatchObject({ openTill: true, reason: "Queue wait above 10 s" });
+    expect(queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "other", state: "firing", message: "x" }])[0]!.openTill).toBe(false);
+  });
+});
+
+describe("waitText", () => {
+  it("rounds to what staff act on", () => {
+    expect([null, 0, 30, 89, 200].map(waitText)).toEqual(["not known yet", "no wait", "under a minute", "about 1 min", "about 3 min"]);
+  });
+});
+
+describe("waitGrid", () => {
+  it("lays cells out by weekday and hour with the longest median for the colour scale", () => {
+    const cell = (weekday: number, hour: number, median: number) => ({ weekday, hour, joins: 3, wait_s: { n: 3, mean: median, median, p90: median }, served: 3, abandoned: 0 });
+    const g = waitGrid({ zone: "line", name: "l", queueFor: "c", joins: 9, wait_s: null, served: 9, abandoned: 0, pending: 0, abandonmentRate: 0, byWeekdayHour: [cell(5, 18, 90), cell(1, 9, 20), cell(5, 9, 40)] });
+    expect(g.hours).toEqual([9, 18]);
+    expect(g.weekdays).toEqual([1, 5]);
+    expect(g.maxMedian).toBe(90);
+    expect(g.cells.get("5-9")!.wait_s!.median).toBe(40);
+  });
+});
+
+describe("the editor and queues", () => {
+  const layout = {
+    store: "s",
+    version: 1,
+    validFrom: 0,
+    timezone: "UTC",
+    floor: { width: 20, height: 10 },
+    zones: [
+      { id: "till", name: "Till", kind: "checkout", polygon: [[1, 1], [5, 1], [5, 4], [1, 4]] },
+      { id: "line", name: "Line", kind: "zone", polygon: [[6, 1], [9, 1], [9, 4], [6, 4]] },
+    ],
+  } as unknown as Layout;
+  const run = (s: EditorState, ...actions: EditorAction[]) => actions.reduce(editorReducer, s);
+  const line = (s: EditorState) => s.draft.zones.find((z) => z.id === "line" || z.kind === "queue")!;
+
+  it("sets queueFor on a queue (saved with it), drops it when the kind changes, and follows a renamed zone", () => {
+    const s = run(initialEditor("s", layout), { type: "updateZone", zone: "line", changes: { kind: "queue" } });
+    expect(JSON.stringify(draftProblems(s.draft))).toContain("queues for");
+    const q = run(s, { type: "updateZone", zone: "line", changes: { queueFor: "till" } });
+    expect(line(q).queueFor).toBe("till");
+    expect(draftProblems(q.draft)).toEqual([]);
+    expect(toLayoutInput(q.draft, 0).zones.find((z) => z.id === "line")!.queueFor).toBe("till");
+    expect(line(run(q, { type: "updateZone", zone: "till", changes: { id: "till-1" } })).queueFor).toBe("till-1");
+    expect(line(run(q, { type: "updateZone", zone: "line", changes: { kind: "zone" } })).queueFor).toBeUndefined();
+  });
+});

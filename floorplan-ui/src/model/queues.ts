@@ -1,0 +1,103 @@
+/**
+ * Checkout queues on the tablet and in analytics (issue 14.1), as pure functions: each queue's tile
+ * (people waiting, the estimated wait in words, whether to open another till) and the waits report
+ * as a weekday x hour grid.
+ */
+import type { LiveQueueRow, QueueReportRow } from "../api/queues.js";
+
+/** The simple rule until a store has its own queue alert rules: another till at 4 people waiting or a 3-minute wait. */
+export const OPEN_TILL_AT = { length: 4, waitS: 180 } as const;
+
+/** An active alert as the live push carries it (the parts a tile reads). */
+export interface QueueAlert {
+  kind: string;
+  zone?: string | undefined;
+  state: string;
+  message: string;
+}
+
+export interface QueueTile {
+  zone: string;
+  name: string;
+  queueFor: string;
+  length: number;
+  capacity: number | null;
+  waitS: number | null;
+  /** "no wait", "under a minute", "about 4 min". */
+  waitText: string;
+  /** Show "Open another till". */
+  openTill: boolean;
+  /** Why: the alert rule's message, or the simple rule's figures. */
+  reason: string | null;
+  state: "ok" | "busy" | "open-till";
+}
+
+/** The estimated wait in words, rounded to what staff act on. */
+export function waitText(waitS: number | null): string {
+  if (waitS === null || !Number.isFinite(waitS)) return "not known yet";
+  if (waitS < 5) return "no wait";
+  if (waitS < 60) return "under a minute";
+  return `about ${Math.round(waitS / 60)} min`;
+}
+
+/**
+ * One tile per queue. A firing (or acknowledged) queue-length or queue-wait alert of the store's
+ * rules for the queue says "open another till" with the rule's message; without one, the simple
+ * rule (OPEN_TILL_AT) does. Busy: half way to the simple rule.
+ */
+export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = []): QueueTile[] {
+  return queues.map((q) => {
+    const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
+    const wait = q.estimatedWaitS;
+    const simple = q.length >= OPEN_TILL_AT.length || (wait !== null && q.length > 0 && wait >= OPEN_TILL_AT.waitS);
+    const openTill = rule !== undefined || simple;
+    const reason = rule ? rule.message : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
+    const busy = q.length >= OPEN_TILL_AT.length / 2 || (wait !== null && wait >= OPEN_TILL_AT.waitS / 2);
+    return {
+      zone: q.zone,
+      name: q.name,
+      queueFor: q.queueFor,
+      length: q.length,
+      capacity: q.capacity,
+      waitS: wait,
+      waitText: waitText(q.length === 0 && wait !== null ? Math.min(wait, 4) : wait),
+      openTill,
+      reason,
+      state: openTill ? "open-till" : busy ? "busy" : "ok",
+    };
+  });
+}
+
+export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+
+export interface WaitGrid {
+  /** Hours of the day (0-23) that have a cell on any weekday, ascending. */
+  hours: number[];
+  /** ISO weekdays (1-7) that have a cell, ascending. */
+  weekdays: number[];
+  /** `${weekday}-${hour}` -> the cell. */
+  cells: Map<string, QueueReportRow["byWeekdayHour"][number]>;
+  /** The longest median wait of a cell (s), for the colour scale; 0 without any. */
+  maxMedian: number;
+}
+
+/** The report of one queue as a weekday x hour grid of median waits. */
+export function waitGrid(row: QueueReportRow): WaitGrid {
+  const cells = new Map<string, QueueReportRow["byWeekdayHour"][number]>();
+  const hours = new Set<number>();
+  const weekdays = new Set<number>();
+  let maxMedian = 0;
+  for (const c of row.byWeekdayHour) {
+    cells.set(`${c.weekday}-${c.hour}`, c);
+    hours.add(c.hour);
+    weekdays.add(c.weekday);
+    if (c.wait_s) maxMedian = Math.max(maxMedian, c.wait_s.median);
+  }
+  return { hours: [...hours].sort((a, b) => a - b), weekdays: [...weekdays].sort((a, b) => a - b), cells, maxMedian };
+}
+
+/** Seconds as "45 s" or "3.5 min". */
+export function formatWait(s: number | null | undefined): string {
+  if (s === null || s === undefined) return "–";
+  return s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`;
+}
