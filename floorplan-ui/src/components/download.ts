@@ -7,3 +7,9 @@ export function downloadText(name: string, text: string, type: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
+
+/** A CSV export of a view: `footfall-<store>-<first day>_<last day>-<what>.csv` (days in the store's zone), UTF-8 with the BOM the text carries. */
+export function downloadCsv(store: string, range: { from: number; to: number }, timeZone: string, what: string, csv: string): void {
+  const day = (ts: number) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ts));
+  downloadText(`footfall-${store}-${day(range.from)}_${day(range.to - 1)}-${what}.csv`, csv, "text/csv;charset=utf-8");
+}

@@ -50,3 +50,70 @@ export function trafficCsv(slots: readonly Slot[], bucket: "hour" | "day", timeZ
   const header = [`${bucket}_start`, `${bucket}_end`, what];
   return toCsvFile(header, slots.map((s) => [isoLocal(s.start, timeZone), isoLocal(s.end, timeZone), s.value]));
 }
+
+type Named = ReadonlyMap<string, string>;
+const nameOf = (names: Named, id: string) => names.get(id) ?? id;
+
+/**
+ * Flows' paths, as the list shows them (most trips first) and past its top 12: each path's zones
+ * (names and ids), its trips and its share of all trips in the range (the API's total, not only
+ * the paths listed).
+ */
+export function pathsCsv(paths: readonly { zones: readonly string[]; count: number }[], trips: number, names: Named, range: ExportRange): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  const sorted = [...paths].sort((a, b) => b.count - a.count);
+  return toCsvFile(
+    ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips"],
+    sorted.map((p, i): Cell[] => [from, to, i + 1, p.zones.map((z) => nameOf(names, z)).join(" > "), p.zones.join(" > "), p.count, trips > 0 ? p.count / trips : null, trips]),
+  );
+}
+
+/** Flows' moves between zones (every transition of the range, busiest first), as the arrows and their table show them. */
+export function transitionsCsv(transitions: readonly { from: string; to: string; count: number }[], names: Named, range: ExportRange): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  const moves = transitions.filter((t) => t.from !== t.to).sort((a, b) => b.count - a.count);
+  return toCsvFile(
+    ["range_from", "range_to", "from_zone", "from_name", "to_zone", "to_name", "moves"],
+    moves.map((t): Cell[] => [from, to, t.from, nameOf(names, t.from), t.to, nameOf(names, t.to), t.count]),
+  );
+}
+
+/** A funnel's steps over the range: trips that reached each step, the share of the first step's and of the previous step's, and how many left before it. */
+export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number; stepRate: number | null; dropOff: number }[], range: ExportRange): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  return toCsvFile(
+    ["range_from", "range_to", "step_no", "step", "name", "reached", "share_of_first", "share_of_previous", "left_before"],
+    rows.map((r, i): Cell[] => [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff]),
+  );
+}
+
+/**
+ * A funnel per hour or per day, one row per bucket (its start and end in the store's zone) and
+ * one column per step ("1. Fruit & veg"), then the share of the first step's trips that reached
+ * the last (empty when none reached the first).
+ */
+export function funnelSeriesCsv(
+  buckets: readonly { start: string; steps: readonly { step: string; reached: number }[] }[],
+  steps: readonly { step: string; label: string }[],
+  by: "hour" | "day",
+  range: ExportRange,
+): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  const starts = buckets.map((b) => Date.parse(b.start));
+  const span = by === "hour" ? 3_600_000 : 25 * 3_600_000;
+  return toCsvFile(
+    ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => `${i + 1}. ${s.label}`), "completion"],
+    buckets.map((b, i): Cell[] => {
+      const start = starts[i]!;
+      // A bucket ends where the next begins (a day of 23 or 25 hours too), the last at the range's end.
+      const end = Math.min(starts[i + 1] ?? range.to, range.to, start + span);
+      const reached = steps.map((s) => b.steps.find((x) => x.step === s.step)?.reached ?? 0);
+      const first = reached[0] ?? 0;
+      return [from, to, isoLocal(start, range.timeZone), isoLocal(end, range.timeZone), ...reached, first > 0 ? reached.at(-1)! / first : null];
+    }),
+  );
+}

@@ -5,6 +5,8 @@ import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
+import { pathsCsv, transitionsCsv } from "../model/exports.js";
+import { downloadCsv } from "../components/download.js";
 import { formatCount, formatPercent, formatRate } from "../model/format.js";
 import { rangeHasData } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
@@ -53,6 +55,12 @@ export default function FlowsView(props: ViewProps) {
       <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
+        <button className="btn" disabled={!report.data} data-testid="export-paths" title="Every path of the range (up to 1,000), busiest first, with its share of all trips" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "paths", pathsCsv(report.data.paths, trips, names, { ...r.range, timeZone: r.timeZone }))}>
+          Export paths CSV
+        </button>
+        <button className="btn" disabled={!report.data} data-testid="export-moves" title="Every move between two zones in the range, busiest first" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "moves", transitionsCsv(report.data.transitions, names, { ...r.range, timeZone: r.timeZone }))}>
+          Export moves CSV
+        </button>
       </RangeHeading>
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       {report.status === "error" ? (

@@ -15,6 +15,8 @@ import { rangeHasData } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { formatCount, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
+import { funnelCsv, funnelSeriesCsv } from "../model/exports.js";
+import { downloadCsv } from "../components/download.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { RetentionNote } from "../components/RetentionNote.js";
@@ -68,6 +70,20 @@ export default function FunnelView(props: ViewProps) {
     <div className="page" data-testid="funnel" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
       <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
+        <button
+          className="btn"
+          data-testid="export-funnel"
+          disabled={!rows || !report.data || !!problem}
+          title={pick.by === "none" ? "The steps over the whole range" : `One row per ${pick.by}, a column per step`}
+          onClick={() => {
+            if (!rows || !report.data) return;
+            const range = { ...r.range, timeZone: r.timeZone };
+            const csv = pick.by === "none" ? funnelCsv(rows, range) : funnelSeriesCsv(report.data.buckets ?? [], rows, pick.by, range);
+            downloadCsv(store, r.range, r.timeZone, pick.by === "none" ? "funnel" : `funnel-by-${pick.by}`, csv);
+          }}
+        >
+          Export CSV
+        </button>
       </RangeHeading>
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       <div className="funnel-grid">

@@ -1,0 +1,58 @@
+import fc from "fast-check";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { BOM } from "./csv.js";
+import { funnelCsv, funnelSeriesCsv, pathsCsv, transitionsCsv } from "./exports.js";
+
+const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
+const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
+/** The file as a spreadsheet reads it: BOM first, then RFC 4180 records. */
+const read = (csv: string): string[][] => {
+  expect(csv.startsWith(BOM)).toBe(true);
+  return parse(csv.slice(1), { relaxColumnCount: false }) as string[][];
+};
+
+describe("pathsCsv", () => {
+  it("lists every path busiest first with names, ids, trips and the share of all trips, each row with the range", () => {
+    const rows = read(pathsCsv([{ zones: ["fruit", "checkout"], count: 3 }, { zones: ["bakery"], count: 5 }], 10, names, range));
+    expect(rows).toEqual([
+      ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips"],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "1", "Bakery, fresh", "bakery", "5", "0.500", "10"],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "2", "Fruit & veg > Checkout", "fruit > checkout", "3", "0.300", "10"],
+    ]);
+  });
+  it("keeps every path and its count, whatever the names (quotes, commas, formulas)", () => {
+    const id = fc.constantFrom("fruit", "bakery", "checkout", "x");
+    fc.assert(fc.property(fc.array(fc.record({ zones: fc.array(id, { minLength: 1, maxLength: 4 }), count: fc.nat(1000) }), { maxLength: 20 }), fc.string(), (paths, odd) => {
+      const rows = read(pathsCsv(paths, 5000, new Map([...names, ["x", odd]]), range)).slice(1);
+      expect(rows.map((r) => Number(r[5])).sort((a, b) => a - b)).toEqual(paths.map((p) => p.count).sort((a, b) => a - b));
+      for (const r of rows) expect(r).toHaveLength(8);
+    }));
+  });
+});
+
+describe("transitionsCsv", () => {
+  it("lists moves between different zones, busiest first", () => {
+    const rows = read(transitionsCsv([{ from: "fruit", to: "fruit", count: 9 }, { from: "fruit", to: "checkout", count: 2 }, { from: "bakery", to: "fruit", count: 4 }], names, range));
+    expect(rows.slice(1).map((r) => [r[2], r[3], r[4], r[6]])).toEqual([["bakery", "Bakery, fresh", "fruit", "4"], ["fruit", "Fruit & veg", "checkout", "2"]]);
+  });
+});
+
+describe("funnel exports", () => {
+  it("gives each step's trips and shares, no drop-off for the first", () => {
+    const rows = read(funnelCsv([{ step: "fruit", label: "Fruit & veg", reached: 10, rate: 1, stepRate: null, dropOff: 0 }, { step: "checkout", label: "Checkout", reached: 4, rate: 0.4, stepRate: 0.4, dropOff: 6 }], range));
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1", "", ""], ["2", "checkout", "Checkout", "4", "0.400", "0.400", "6"]]);
+  });
+  it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
+    const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];
+    const buckets = days.map((start, i) => ({ start, steps: [{ step: "fruit", reached: i === 2 ? 0 : 10 }, { step: "checkout", reached: i === 2 ? 0 : 5 }] }));
+    const r = { from: Date.parse(days[0]!), to: Date.parse("2026-10-27T00:00:00+01:00"), timeZone: "Europe/Paris" };
+    const rows = read(funnelSeriesCsv(buckets, [{ step: "fruit", label: "Fruit & veg" }, { step: "checkout", label: "Checkout" }], "day", r));
+    expect(rows[0]).toEqual(["range_from", "range_to", "day_start", "day_end", "1. Fruit & veg", "2. Checkout", "completion"]);
+    expect(rows.slice(1).map((x) => x.slice(2))).toEqual([
+      ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "10", "5", "0.500"],
+      ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.500"],
+      ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", ""],
+    ]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * CSV exports of Flows and Funnels in Debian's chromium against a real `footfall serve`: each
+ * download is read as a spreadsheet would (BOM, RFC 4180) and agrees with what the view shows
+ * and with the API, every row carrying the range.
+ */
+import { readFile } from "node:fs/promises";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess } from "../support/index.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, shopLayout, trips, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+const from = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
+const to = from + 2 * 3_600_000 + 30 * 60_000;
+const names = new Map(shopLayout().zones.map((z) => [z.id as string, z.name]));
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  await shop.publish(trips(shop.events, from, 2 * 3_600_000, 150));
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+});
+
+async function open(hash: string): Promise<Page> {
+  const page = await browser.page();
+  await page.goto(`${server.httpUrl}/#${hash}&token=${shop.tokens.viewer}`);
+  return page;
+}
+/** Click an export button and read the file as a spreadsheet would. */
+async function download(page: Page, testId: string): Promise<{ name: string; rows: Record<string, string>[]; raw: string }> {
+  const [d] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
+  const raw = await readFile((await d.path())!, "utf8");
+  expect(raw.charCodeAt(0), "a BOM for Excel").toBe(0xfeff);
+  return { name: d.suggestedFilename(), rows: parse(raw.slice(1), { columns: true }) as Record<string, string>[], raw };
+}
+
+describe("Flows exports", () => {
+  it("the paths CSV lists what the top-paths list shows, then every other path, with the share of all trips; the moves CSV the arrows' table", async () => {
+    const report = await shop.api.paths(shop.store, { from, to }, 1000);
+    const page = await open(`/flows/shop?from=${from}&to=${to}`);
+    const list = page.getByTestId("top-paths");
+    await list.waitFor();
+    const shown = await list.locator("li").evaluateAll((lis) => lis.map((li) => ({ path: [...li.querySelectorAll(".step")].map((s) => s.textContent).join(" > "), count: Number(li.querySelector("b")!.textContent!.replace(/,/g, "")) })));
+    const paths = await download(page, "export-paths");
+    expect(paths.name).toMatch(/^footfall-shop-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}-paths\.csv$/);
+    expect(paths.rows.slice(0, shown.length).map((r) => ({ path: r.path, count: Number(r.trips) }))).toEqual(shown);
+    expect(paths.rows).toHaveLength(report.paths.length);
+    expect(paths.rows.reduce((s, r) => s + Number(r.trips), 0)).toBe(report.paths.reduce((s, p) => s + p.count, 0));
+    const trips = Number(await page.getByTestId("paths-trips").getAttribute("data-trips"));
+    for (const r of paths.rows) {
+      expect(Number(r.all_trips)).toBe(trips);
+      expect(Number(r.share_of_all_trips)).toBeCloseTo(Number(r.trips) / trips, 3);
+      expect(r.range_from!.slice(0, 16)).toBe(new Date(from).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).replace(" ", "T").slice(0, 16));
+    }
+
+    const table = await page.getByTestId("transitions-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    const moves = await download(page, "export-moves");
+    expect(moves.rows.slice(0, table.length).map((r) => [r.from_name, r.to_name, Number(r.moves).toLocaleString("en")])).toEqual(table);
+    const apiMoves = report.transitions.filter((t) => t.from !== t.to);
+    expect(moves.rows).toHaveLength(apiMoves.length);
+    expect(new Set(moves.rows.map((r) => `${r.from_zone}>${r.to_zone}=${r.moves}`))).toEqual(new Set(apiMoves.map((t) => `${t.from}>${t.to}=${t.count}`)));
+    expect(moves.rows.every((r) => names.get(r.from_zone!) === r.from_name)).toBe(true);
+    await page.close();
+  });
+});
+
+describe("Funnels exports", () => {
+  it("the funnel CSV has the steps as the bars show them; by hour, one row per hour whose counts are the API's", async () => {
+    const steps = ["promo", "checkout"];
+    const page = await open(`/funnel/shop?from=${from}&to=${to}&steps=${steps.join(",")}`);
+    await page.getByTestId("funnel-chart").waitFor();
+    const bars = await Promise.all(steps.map(async (s) => Number(await page.getByTestId(`funnel-step-${s}`).getAttribute("data-reached"))));
+    expect(bars[0]).toBeGreaterThan(0);
+    const whole = await download(page, "export-funnel");
+    expect(whole.name).toMatch(/-funnel\.csv$/);
+    expect(whole.rows.map((r) => [r.step, r.name, Number(r.reached)])).toEqual(steps.map((s, i) => [s, names.get(s), bars[i]]));
+    expect(Number(whole.rows[1]!.left_before)).toBe(bars[0]! - bars[1]!);
+    expect(Number(whole.rows[1]!.share_of_first)).toBeCloseTo(bars[1]! / bars[0]!, 3);
+
+    await page.getByRole("button", { name: "By hour" }).click();
+    await page.waitForFunction(() => location.hash.includes("by=hour"));
+    const api = await shop.api.request<{ buckets: { start: string; steps: { step: string; reached: number }[] }[] }>("GET", `/api/v1/stores/shop/funnel?from=${from}&to=${to}&steps=${steps.join(",")}&by=hour`);
+    expect(api.status).toBe(200);
+    const hourly = await download(page, "export-funnel");
+    expect(hourly.name).toMatch(/-funnel-by-hour\.csv$/);
+    expect(Object.keys(hourly.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "1. Promo", "2. Checkout", "completion"]);
+    expect(hourly.rows.map((r) => [Date.parse(r.hour_start!), Number(r["1. Promo"]), Number(r["2. Checkout"])])).toEqual(
+      api.body.buckets.map((b) => [Date.parse(b.start), b.steps[0]!.reached, b.steps[1]!.reached]),
+    );
+    for (const r of hourly.rows) expect(Date.parse(r.hour_end!) - Date.parse(r.hour_start!)).toBeLessThanOrEqual(3_600_000);
+    await shot(page, "funnel-by-hour");
+    await page.close();
+  });
+});
