@@ -202,6 +202,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   // Alert rules: evaluated by the server that ingests the store (alone: this one), pushed to tablets here and, through the chain's notices, on every server.
   const evaluator = new AlertEvaluator(services, {
     ...(cluster ? { evaluatesHere: (store: string) => cluster!.ingests(store) } : {}),
+    // Queue rules (length, wait) read the live queue figures (server/src/analytics/queues.ts).
+    queues: queueFiguresForAlerts(services),
     onChanged: (store) => {
       hub?.touch([store]);
       cluster?.changed([store]);

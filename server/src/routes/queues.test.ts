@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { estimateWait, localTime, queueOutcomes, tripsOf, visitsOf, waitByWeekdayHour, waitStats, type FootfallEvent, type LayoutInput, type QueueVisit } from "@footfall/core";
 import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { waitFor } from "../../../test/support/wait.js";
 import { queueFiguresForAlerts } from "../analytics/queues.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -98,6 +99,25 @@ describe("GET /api/v1/stores/:store/queues/live", () => {
   it("is what the alert evaluator reads", async () => {
     const figures = await queueFiguresForAlerts(t.server.services)("shop", NOW);
     expect(figures).toEqual({ line: { length: 3, waitSeconds: expect.any(Number) } });
+  });
+
+  it("fires a queue-length alert rule of the store (the alert evaluator reads these figures)", async () => {
+    const rule = await t.server.app.inject({
+      method: "POST",
+      url: "/api/v1/stores/shop/alert-rules",
+      headers: { authorization: `Bearer ${t.admin}` },
+      payload: { kind: "queue-length", zone: "line", threshold: 2, forSeconds: 0, cooldownSeconds: 0, enabled: true },
+    });
+    expect(rule.statusCode).toBeLessThan(300);
+    const firing = await waitFor(
+      "the queue rule to fire",
+      async () => {
+        const alerts = (await t.get(`/api/v1/stores/shop/alerts`, staff)).body.alerts as { kind: string; zone?: string; state: string; value: number }[];
+        return alerts.find((a) => a.kind === "queue-length" && a.zone === "line" && a.state === "firing");
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(firing.value).toBe(3);
   });
 
   it("is for staff and up: a viewer gets 403, no token 401", async () => {
