@@ -89,6 +89,31 @@ for (const m of ["recent-waits", "throughput", "littles-law"]) {
   const ss = queued.filter((s) => s.method === m);
   if (ss.length) console.log(`  method ${m}: n=${ss.length} with a real queue, median rel. error ${pct(median(ss.map((s) => rel(s))))}`);
 }
+// Every served joiner (not one a minute), and the mean over each hour: what a tablet shows over an hour against what people waited.
+const every = [];
+for (const p of served) {
+  const t = p.joinTs;
+  const known = [];
+  for (const v of visits) {
+    if (v.enterTs >= t) break;
+    if (v.enterTs < t - WINDOW - HOUR) continue;
+    if (v.abandonedAt !== null && v.abandonedAt + 30 * 60_000 <= t) continue;
+    known.push({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs <= t ? v.exitTs : null });
+  }
+  const e = estimateWait(t, known, { windowMs: WINDOW });
+  if (e.estimatedWaitS !== null) every.push({ hour: hourOfDay(t, TZ), length: e.length, estS: e.estimatedWaitS, trueS: (p.leaveTs - p.joinTs) / 1000 });
+}
+const everyQueued = every.filter((s) => s.length >= 1);
+console.log(`  every served joiner who found someone waiting (n=${everyQueued.length}): median |est - true| / true ${pct(median(everyQueued.map((s) => rel(s))))}, median signed (est - true) / true ${pct(median(everyQueued.map((s) => (s.estS - s.trueS) / Math.max(s.trueS, 1))))}`);
+const hourly = [];
+for (let h = 0; h < 24; h++) {
+  const ss = everyQueued.filter((s) => s.hour === h);
+  if (ss.length < 5) continue;
+  const est = ss.reduce((a, s) => a + s.estS, 0) / ss.length;
+  const tru = ss.reduce((a, s) => a + s.trueS, 0) / ss.length;
+  hourly.push(Math.abs(est - tru) / tru);
+}
+console.log(`  hourly means (hours with 5+ such joiners, n=${hourly.length}): median |mean est - mean true| / mean true ${pct(median(hourly))}`);
 console.log("  by people waiting at the join: ahead  n  median true  median est  median rel. error");
 for (const [lo, hi] of [[0, 0], [1, 1], [2, 2], [3, 4], [5, 1e9]]) {
   const ss = samples.filter((s) => s.length >= lo && s.length <= hi);
