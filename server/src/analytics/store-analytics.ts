@@ -30,6 +30,8 @@ export interface StoreAnalyticsOptions extends DomainOptions {
   now(): number;
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
+  /** Since when the door count makes the occupancy at `now` (opening hours: the last closing); default local midnight. */
+  doorCountSince?(now: number, timeZone: string, midnight: number): number;
   /** Visitors whose events and derivation stay in memory between batches (least recently active dropped first). */
   maxCachedVisitors?: number | (() => number);
 }
@@ -486,7 +488,11 @@ export class StoreAnalytics {
     let pendingOut = 0;
     let pendingCounts = false;
     // Door counts are summed from local midnight.
-    const countSince = () => localMidnight(now, timeZone);
+    // The door count runs from local midnight, or from the store's last closing when it has opening hours.
+    const countSince = () => {
+      const midnight = localMidnight(now, timeZone);
+      return this.opts.doorCountSince ? this.opts.doorCountSince(now, timeZone, midnight) : midnight;
+    };
     if (pending.length) {
       pending = [...new Map(pending.map((e) => [e.id, e])).values()]; // a message received twice counts once
       const since = countSince();
