@@ -11,6 +11,7 @@ import { Header } from "./components/Header.js";
 import { SignIn } from "./views/SignIn.js";
 import { loadView } from "./views/load.js";
 
+const ChainView = lazy(loadView.chain);
 const HeatmapView = lazy(loadView.heatmap);
 const FlowsView = lazy(loadView.flows);
 const LiveView = lazy(loadView.live);
@@ -19,7 +20,6 @@ const AgentsView = lazy(loadView.agents);
 const FunnelView = lazy(loadView.funnel);
 const ExperimentsView = lazy(loadView.experiments);
 const SalesView = lazy(loadView.sales);
-const AlertsView = lazy(loadView.alerts);
 
 type Auth =
   | { status: "checking" }
@@ -144,6 +144,8 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
     if (session.storesKnown && !session.stores.some((s) => s.id === store) && view !== "editor") return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayDesign(me.role)} />;
     const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
     switch (view) {
+      case "chain":
+        return <ChainView {...props} />;
       case "heatmap":
         return <HeatmapView {...props} />;
       case "flows":
@@ -160,8 +162,6 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <ExperimentsView {...props} />;
       case "sales":
         return <SalesView {...props} />;
-      case "alerts":
-        return <AlertsView {...props} />;
     }
   })();
 

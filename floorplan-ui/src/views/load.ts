@@ -5,6 +5,7 @@ import type { ViewId } from "../model/route.js";
  * away, so it arrives while the token is being checked instead of after.
  */
 export const loadView = {
+  chain: () => import("./Chain.js"),
   heatmap: () => import("./Heatmap.js"),
   flows: () => import("./Flows.js"),
   funnel: () => import("./Funnel.js"),
@@ -13,5 +14,4 @@ export const loadView = {
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),
-  alerts: () => import("./Alerts.js"),
 } satisfies Record<ViewId, () => Promise<{ default: unknown }>>;

@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { OverviewStore } from "../api/chain.js";
+import { changeOf, filterStores, nextSort, sortStores } from "./chain.js";
+
+const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase()): OverviewStore => {
+  const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: null, dwellMedianS: null };
+  return { id, name, timezone: "UTC", groups: [], figures: f, previous: f, lastYear: f, occupancy: 0, occupancyFrom: "zones", agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
+};
+
+describe("the chain view's sorting", () => {
+  it("sorts by a figure, ties by name, and keeps stores without the figure last both ways", () => {
+    const rows = [store("b", 5, 0.2), store("a", 5, null), store("c", 9, 0.1)];
+    expect(sortStores(rows, { key: "enters", dir: "desc" }).map((s) => s.id)).toEqual(["c", "a", "b"]);
+    expect(sortStores(rows, { key: "enters", dir: "asc" }).map((s) => s.id)).toEqual(["a", "b", "c"]);
+    expect(sortStores(rows, { key: "conversion", dir: "asc" }).map((s) => s.id)).toEqual(["c", "b", "a"]);
+    expect(sortStores(rows, { key: "conversion", dir: "desc" }).map((s) => s.id)).toEqual(["b", "c", "a"]);
+  });
+
+  it("orders any stores as a plain comparison of the figure would (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { maxLength: 30 }), (ns) => {
+        const rows = ns.map((n, i) => store(`s${String(i).padStart(2, "0")}`, n));
+        const sorted = sortStores(rows, { key: "enters", dir: "desc" }).map((s) => s.figures.enters);
+        expect(sorted).toEqual([...ns].sort((a, b) => b - a));
+      }),
+    );
+  });
+
+  it("flips the order on a second click, and starts a new column descending (names ascending)", () => {
+    expect(nextSort({ key: "enters", dir: "desc" }, "enters")).toEqual({ key: "enters", dir: "asc" });
+    expect(nextSort({ key: "enters", dir: "desc" }, "visitors")).toEqual({ key: "visitors", dir: "desc" });
+    expect(nextSort({ key: "enters", dir: "desc" }, "name")).toEqual({ key: "name", dir: "asc" });
+  });
+});
+
+describe("changes and filters", () => {
+  it("gives no change against nothing", () => {
+    expect(changeOf(12, 10)).toBeCloseTo(0.2);
+    expect(changeOf(12, 0)).toBeNull();
+    expect(changeOf(null, 3)).toBeNull();
+  });
+
+  it("filters by name or id, case-insensitively", () => {
+    const rows = [store("lyon-1", 1, null, "Lyon Part-Dieu"), store("paris-2", 1, null, "Paris Opéra")];
+    expect(filterStores(rows, "part").map((s) => s.id)).toEqual(["lyon-1"]);
+    expect(filterStores(rows, "PARIS").map((s) => s.id)).toEqual(["paris-2"]);
+    expect(filterStores(rows, " ")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * Chain (issue 15): every store the token may see, side by side, against the previous period and
+ * the same weekdays a year before, with occupancy now and agent health; a group filter and group
+ * totals; a click on a store opens its heatmap. Figures are the per-store views' (the server's
+ * GET /api/v1/overview answers them from the same aggregates). Ranges are days in the browser's
+ * time zone (stores may lie in several); a range that reaches today ends with the current hour.
+ */
+import { useMemo, useState } from "react";
+import type { ViewProps } from "../App.js";
+import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
+import { useQ } from "../hooks/useQ.js";
+import { useNow } from "../hooks/useNow.js";
+import { changeOf, filterStores, FIGURES, nextSort, sortStores, type FigureId, type Sort, type SortKey } from "../model/chain.js";
+import { formatChange, formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { PRESETS, presetRange, type Preset } from "../model/range.js";
+import { withParams } from "../model/route.js";
+import { useSession } from "../session.js";
+import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import "../styles/analytics.css";
+import "../styles/chain.css";
+
+const HOUR = 3_600_000;
+const REFRESH_MS = 60_000;
+const CHAIN_PRESETS = PRESETS.filter((p) => p.id !== "custom") as readonly { id: Exclude<Preset, "custom">; label: string }[];
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+function formatFigure(id: FigureId, value: number | null): string {
+  if (value === null) return "–";
+  switch (id) {
+    case "conversion":
+      return formatRate(value);
+    case "averageBasket":
+      return formatMoney(value);
+    case "dwellMedianS":
+      return formatDurationShort(value);
+    default:
+      return formatCount(value);
+  }
+}
+
+/** A change as an arrow and a percentage, coloured (up is good for every figure shown). */
+function Change({ now, before, label }: { now: number | null; before: number | null; label: string }) {
+  const c = changeOf(now, before);
+  if (c === null) return <span className="chg muted" title={`no figure ${label}`}>· {label}</span>;
+  const dir = c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat";
+  return (
+    <span className={`chg ${dir}`} data-change={dir} title={`${formatChange(c)} ${label}`}>
+      {dir === "up" ? "▲" : dir === "down" ? "▼" : "▶"} {formatChange(c)} <span className="muted">{label}</span>
+    </span>
+  );
+}
+
+function FigureCell({ id, f }: { id: FigureId; f: { figures: Figures; previous: Figures; lastYear: Figures } }) {
+  return (
+    <td className="num" data-figure={id}>
+      <div className="v">{formatFigure(id, f.figures[id])}</div>
+      <div className="cmp">
+        <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
+        <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
+      </div>
+    </td>
+  );
+}
+
+const HEALTH_LABEL = { ok: "All online", degraded: "Some offline", offline: "Offline", none: "No agents" } as const;
+
+export default function ChainView({ route, navigate }: ViewProps) {
+  const { api } = useSession();
+  const chain = useMemo(() => createChainApi(api.token), [api.token]);
+  const now = useNow(REFRESH_MS);
+  const timeZone = browserZone();
+  const preset = (CHAIN_PRESETS.some((p) => p.id === route.params.range) ? route.params.range : "last7") as Exclude<Preset, "custom">;
+  const group = route.params.group ?? "";
+  const [text, setText] = useState("");
+  const [sort, setSort] = useState<Sort>({ key: "enters", dir: "desc" });
+
+  // Whole hours, as the overview answers: a range reaching now ends with the current hour.
+  const range = useMemo(() => {
+    const r = presetRange(preset, Math.floor(now / 60_000) * 60_000, timeZone);
+    return { from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR };
+  }, [preset, now, timeZone]);
+  const groups = useQ(["groups"], (signal) => chain.groups(signal));
+  const overview = useQ(["overview", range.from, range.to, group], (signal) => chain.overview({ ...range, group: group || undefined }, signal), { refetchInterval: REFRESH_MS });
+
+  const set = (changes: Record<string, string | null>) => navigate(withParams(route, changes), true);
+  const rows = useMemo(() => sortStores(filterStores(overview.data?.stores ?? [], text), sort), [overview.data, text, sort]);
+  const header = (key: SortKey, label: string, className = "") => (
+    <th className={className} aria-sort={sort.key === key ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
+      <button className="sort" data-sort={key} onClick={() => setSort(nextSort(sort, key))}>
+        {label}
+        {sort.key === key ? (sort.dir === "asc" ? " ↑" : " ↓") : ""}
+      </button>
+    </th>
+  );
+  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: {} });
+
+  return (
+    <div className="page" data-testid="chain">
+      <div className="page-h">
+        <h1>Chain</h1>
+        <span className="sub" data-testid="chain-range">
+          {formatRange(range, timeZone)} · days in {timeZone} · compared with the previous period and the same weekdays last year
+        </span>
+      </div>
+      <div className="row toolbar">
+        <Segmented label="Date range" value={preset} options={CHAIN_PRESETS} onChange={(p) => set({ range: p })} />
+        <label className="row" style={{ gap: 6 }}>
+          <span className="muted">Group</span>
+          <select className="field" aria-label="Group" data-testid="group-filter" value={group} onChange={(e) => set({ group: e.target.value || null })}>
+            <option value="">All stores</option>
+            {(groups.data ?? []).map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+                {g.kind ? ` (${g.kind})` : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input className="field" type="search" placeholder="Filter stores" aria-label="Filter stores" value={text} onChange={(e) => setText(e.target.value)} />
+      </div>
+      {overview.status === "error" && !overview.data ? (
+        <ErrorState error={overview.error} onRetry={overview.reload} />
+      ) : !overview.data ? (
+        <Loading label="Loading every store…" />
+      ) : overview.data.stores.length === 0 ? (
+        <Empty icon="chart" title="No stores here">
+          {group ? "This group has no store you may see." : "No store has a layout yet."}
+        </Empty>
+      ) : (
+        <>
+          <Totals totals={overview.data.totals} />
+          <div className="card">
+            <table className="table chain-table" data-testid="chain-table">
+              <thead>
+                <tr>
+                  {header("name", "Store")}
+                  {FIGURES.map((f) => header(f.id, f.label, "num"))}
+                  {header("occupancy", "In store now", "num")}
+                  {header("health", "Agents")}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <tr key={s.id} data-store={s.id} className="clickable" onClick={() => open(s)} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && open(s)} title={`Open ${s.name}`}>
+                    <td>
+                      <div className="store-name">{s.name}</div>
+                      <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
+                    </td>
+                    {FIGURES.map((f) => (
+                      <FigureCell key={f.id} id={f.id} f={s} />
+                    ))}
+                    <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count since local midnight" : "people followed in zones"}>
+                      {formatCount(s.occupancy)}
+                    </td>
+                    <td>
+                      <span className={`health ${s.agents.health}`} data-health={s.agents.health}>
+                        {HEALTH_LABEL[s.agents.health]}
+                      </span>
+                      {s.agents.agents > 0 && <span className="muted small"> {s.agents.online}/{s.agents.agents}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rows.length === 0 && <p className="muted" style={{ padding: 12 }}>No store matches “{text}”.</p>}
+          </div>
+          {!group && overview.data.groups.length > 0 && (
+            <div className="card">
+              <h2 className="card-h">Groups</h2>
+              <table className="table chain-table" data-testid="group-totals">
+                <thead>
+                  <tr>
+                    <th>Group</th>
+                    {FIGURES.map((f) => (
+                      <th key={f.id} className="num">
+                        {f.label}
+                      </th>
+                    ))}
+                    <th className="num">In store now</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {overview.data.groups.map((g) => (
+                    <tr key={g.id} data-group={g.id} className="clickable" onClick={() => set({ group: g.id })}>
+                      <td>
+                        <div className="store-name">{g.name}</div>
+                        <div className="muted small">{g.stores} stores</div>
+                      </td>
+                      {FIGURES.map((f) => (
+                        <FigureCell key={f.id} id={f.id} f={g} />
+                      ))}
+                      <td className="num">{formatCount(g.occupancy)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Totals({ totals }: { totals: OverviewTotals }) {
+  return (
+    <div className="stats card card-b" data-testid="chain-totals">
+      <div className="stat">
+        <div className="v">{formatCount(totals.stores)}</div>
+        <div className="k">{totals.name}</div>
+      </div>
+      {FIGURES.map((f) => (
+        <div className="stat" key={f.id} data-total={f.id}>
+          <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
+          <div className="k">{f.label}</div>
+          <div className="cmp">
+            <Change now={totals.figures[f.id]} before={totals.previous[f.id]} label="prev" />
+            <Change now={totals.figures[f.id]} before={totals.lastYear[f.id]} label="LY" />
+          </div>
+        </div>
+      ))}
+      <div className="stat">
+        <div className="v">{formatCount(totals.occupancy)}</div>
+        <div className="k">in store now</div>
+      </div>
+    </div>
+  );
+}
