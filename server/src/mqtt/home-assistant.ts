@@ -50,8 +50,8 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
       sensor(`queue_${zone}_wait`, {
         name: `${z.name} queue wait`,
         state_topic: topics.queue(store, z.id),
-        // Unknown (null) wait shows as unknown, not 0.
-        value_template: "{{ value_json.waitSeconds if value_json.waitSeconds is not none else 'unknown' }}",
+        // A null wait renders "None", which Home Assistant's MQTT sensor takes as unknown (not 0).
+        value_template: "{{ value_json.waitSeconds }}",
         unit_of_measurement: "s",
         device_class: "duration",
         state_class: "measurement",
