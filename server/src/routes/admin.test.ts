@@ -42,6 +42,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       events: 0,
       duplicates: 0,
       rejects: 0,
+      revokedAt: null,
       rejectReasons: {},
     });
   });
