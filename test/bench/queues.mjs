@@ -20,6 +20,7 @@ const SEED = Number(process.env.QUEUE_SEED ?? 42);
 const EVERY = Number(process.env.QUEUE_EVERY_S ?? 60) * 1000;
 const ARRIVALS = Number(process.env.QUEUE_ARRIVALS ?? 120);
 const WINDOW = Number(process.env.QUEUE_WINDOW_MIN ?? 15) * 60_000;
+const PROBES = Number(process.env.QUEUE_PROBES ?? 20);
 const HOUR = 3_600_000;
 const TZ = DEMO_LAYOUT.timezone;
 const QUEUE = DEMO_LAYOUT.zones.find((z) => z.kind === "queue");
@@ -37,7 +38,25 @@ const truth = [];
 const engine = new SimEngine({ settings: checked.value, layout: DEMO_LAYOUT, seed: SEED, startMs: start, idSalt: "b", onQueueWait: (w) => truth.push(w) });
 const drafts = [];
 const t0 = performance.now();
-for (let t = start; t <= start + (DAYS * 24 + 2) * HOUR; t += 10 * 60_000) drafts.push(...engine.advance(t));
+// Every minute, the expected wait of someone joining now: PROBES copies of the simulation, each
+// continued with its own random stream with one more (patient) person in the line, averaged.
+const expected = [];
+for (let t = start; t <= start + (DAYS * 24 + 2) * HOUR; t += 60_000) {
+  drafts.push(...engine.advance(t));
+  if (t >= start + DAYS * 24 * HOUR || PROBES === 0) continue;
+  const hour = hourOfDay(t, TZ);
+  if (hour < 8 || hour >= 21) continue; // closed
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < PROBES; k++) {
+    const w = engine.probeWait(QUEUE.id, SEED * 1_000_003 + t / 60_000 + k * 7919);
+    if (w !== null) {
+      sum += w;
+      n++;
+    }
+  }
+  if (n > 0) expected.push({ t, hour, trueS: sum / n / 1000 });
+}
 const events = drafts.map((e, i) => ({ id: `sim-1:${i}`, ...e }));
 const visits = visitsOf(events, { visitTimeoutMs: 30 * 60_000 })
   .filter((v) => v.zone === QUEUE.id)
@@ -114,6 +133,25 @@ for (let h = 0; h < 24; h++) {
   hourly.push(Math.abs(est - tru) / tru);
 }
 console.log(`  hourly means (hours with 5+ such joiners, n=${hourly.length}): median |mean est - mean true| / mean true ${pct(median(hourly))}`);
+// Against the expected wait (the simulation's own average for someone joining at t), every open minute.
+const vsExpected = [];
+for (const x of expected) {
+  const known = [];
+  for (const v of visits) {
+    if (v.enterTs >= x.t) break;
+    if (v.enterTs < x.t - WINDOW - HOUR) continue;
+    if (v.abandonedAt !== null && v.abandonedAt + 30 * 60_000 <= x.t) continue;
+    known.push({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs <= x.t ? v.exitTs : null });
+  }
+  const e = estimateWait(x.t + 1, known, { windowMs: WINDOW });
+  if (e.estimatedWaitS !== null) vsExpected.push({ ...x, length: e.length, estS: e.estimatedWaitS });
+}
+const expQueued = vsExpected.filter((s) => s.length >= 1);
+if (PROBES > 0) {
+  console.log(`  against the EXPECTED wait of a joiner (mean of ${PROBES} continuations of the simulation, every open minute):`);
+  console.log(`    minutes with someone waiting (n=${expQueued.length}): median |est - expected| / expected ${pct(median(expQueued.map((s) => rel(s))))}   (aim: within 20 %); signed ${pct(median(expQueued.map((s) => (s.estS - s.trueS) / Math.max(s.trueS, 1))))}`);
+  console.log(`    every open minute (n=${vsExpected.length}), floor 30 s: ${pct(median(vsExpected.map((s) => rel(s, 30))))}; median |est - expected| ${median(vsExpected.map((s) => Math.abs(s.estS - s.trueS))).toFixed(1)} s`);
+}
 console.log("  by people waiting at the join: ahead  n  median true  median est  median rel. error");
 for (const [lo, hi] of [[0, 0], [1, 1], [2, 2], [3, 4], [5, 1e9]]) {
   const ss = samples.filter((s) => s.length >= lo && s.length <= hi);

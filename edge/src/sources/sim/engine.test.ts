@@ -278,3 +278,20 @@ describe("SimEngine with a checkout queue (the demo layout, seed 42)", () => {
     expect(max).toBeLessThanOrEqual(4);
   });
 });
+
+describe("SimEngine.probeWait (the benchmark's expected wait)", () => {
+  it("gives the wait of one more person in a copy and leaves the simulation as it was", () => {
+    const make = () => new SimEngine({ settings: settings({ door: { enabled: false } }), layout: DEMO_LAYOUT, seed: 5, startMs: MIDNIGHT, idSalt: "p" });
+    const a = make();
+    const b = make();
+    a.advance(MIDNIGHT + 12 * HOUR);
+    b.advance(MIDNIGHT + 12 * HOUR);
+    const w1 = a.probeWait("checkout-queue", 1);
+    expect(w1).not.toBeNull();
+    expect(w1!).toBeGreaterThanOrEqual(0);
+    expect(w1!).toBeLessThan(30 * 60_000);
+    expect(a.probeWait("checkout-queue", 1)).toBe(w1);
+    expect(a.probeWait("bakery", 1)).toBeNull();
+    expect(a.advance(MIDNIGHT + 14 * HOUR)).toEqual(b.advance(MIDNIGHT + 14 * HOUR));
+  });
+});

@@ -20,6 +20,8 @@ interface Visitor {
   joinedAt?: number;
   /** Served at a till of this checkout: the till frees when the visit there ends. */
   tillOf?: string;
+  /** Never gives up (a benchmark's probe). */
+  patient?: boolean;
 }
 
 /** The tills of one checkout that has a queue zone, and its line. */
@@ -100,6 +102,8 @@ export class SimEngine {
   private readonly counters: SimStats = { arrivals: 0, departures: 0, vanished: 0, inStore: 0 };
   private readonly peakRatePerMs: number;
   private readonly tills = new Map<string, Tills>();
+  /** Set in a probe's copy: the probe's wait once it leaves the line. */
+  private probeResult: number | null = null;
 
   constructor(private readonly opts: SimEngineOptions) {
     const { settings } = opts;
@@ -143,6 +147,29 @@ export class SimEngine {
     }
     this.now = Math.max(this.now, until);
     return this.out.splice(0);
+  }
+
+  /**
+   * For benchmarks: the wait of one more person joining the line of `queue` now, in a copy of the
+   * simulation continued with its own random stream `seed` (this one is left as it is), in
+   * simulated ms; null when `queue` is no queue zone or the person is not served within `horizonMs`.
+   * Averaged over seeds, it is the simulated true wait of someone joining now.
+   */
+  probeWait(queue: string, seed: number, horizonMs = 3 * 3_600_000): number | null {
+    const zone = this.model.zone(queue);
+    if (!zone || zone.kind !== "queue" || zone.queueFor === undefined) return null;
+    const fork = cloneState(this, new Map()) as SimEngine;
+    const w = fork as unknown as { rng: Random; opts: SimEngineOptions; out: EventDraft[] };
+    w.rng = new Random(seed);
+    w.opts = { ...this.opts };
+    delete w.opts.onQueueWait;
+    const probe: Visitor = { id: "probe", buys: true, vanishAtStep: -1, browseLeft: 0, step: 0, visited: new Set(), position: null, patient: true };
+    fork.onJoin(probe, zone, zone.queueFor);
+    for (let t = this.now; fork.probeResult === null && t < this.now + horizonMs; t += 60_000) {
+      fork.advance(t + 60_000);
+      w.out.length = 0;
+    }
+    return fork.probeResult;
   }
 
   private run(action: Action): void {
@@ -281,7 +308,7 @@ export class SimEngine {
     visitor.joinedAt = this.now;
     const t = this.tillsOf(checkout);
     t.line.push(visitor);
-    this.queue.push(this.now + Math.max(1000, this.rng.logNormal(q.patience.medianS, q.patience.sigma) * 1000), { kind: "give-up", visitor, queue, checkout });
+    if (!visitor.patient) this.queue.push(this.now + Math.max(1000, this.rng.logNormal(q.patience.medianS, q.patience.sigma) * 1000), { kind: "give-up", visitor, queue, checkout });
     if (t.line.length >= q.openAtLength && t.open < q.maxTills && !t.opening) {
       t.opening = true;
       this.queue.push(this.now + q.openDelaySeconds * 1000, { kind: "till-open", checkout });
@@ -315,6 +342,7 @@ export class SimEngine {
   private leaveLine(visitor: Visitor, queue: string | null, served: boolean): void {
     const joinTs = visitor.joinedAt ?? this.now;
     delete visitor.joinedAt;
+    if (visitor.patient) this.probeResult = this.now - joinTs;
     if (queue === null) return;
     this.out.push({ type: "exit", ts: this.ts(), zone: queue, visitor: visitor.id });
     this.opts.onQueueWait?.({ visitor: visitor.id, queue, joinTs: Math.round(joinTs), leaveTs: this.ts(), served });
@@ -366,6 +394,35 @@ export class SimEngine {
     this.door = { in: 0, out: 0 };
     this.queue.push(this.now + this.opts.settings.door.reportEverySeconds * 1000, { kind: "door-report" });
   }
+}
+
+/** A deep copy keeping prototypes and shared references (the simulation's state for `probeWait`); functions are shared. */
+function cloneState(x: unknown, memo: Map<object, unknown>): unknown {
+  if (x === null || typeof x !== "object") return x;
+  const seen = memo.get(x);
+  if (seen !== undefined) return seen;
+  if (x instanceof Map) {
+    const m = new Map();
+    memo.set(x, m);
+    for (const [k, v] of x) m.set(cloneState(k, memo), cloneState(v, memo));
+    return m;
+  }
+  if (x instanceof Set) {
+    const c = new Set();
+    memo.set(x, c);
+    for (const v of x) c.add(cloneState(v, memo));
+    return c;
+  }
+  if (Array.isArray(x)) {
+    const a: unknown[] = [];
+    memo.set(x, a);
+    for (const v of x) a.push(cloneState(v, memo));
+    return a;
+  }
+  const o = Object.create(Object.getPrototypeOf(x) as object) as Record<string, unknown>;
+  memo.set(x, o);
+  for (const k of Object.keys(x)) o[k] = cloneState((x as Record<string, unknown>)[k], memo);
+  return o;
 }
 
 function round2(v: number): number {
