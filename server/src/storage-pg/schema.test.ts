@@ -101,7 +101,7 @@ describe("the PostgreSQL schema", () => {
   it("has every table and column of the SQLite schema", async () => {
     const lite = new Database(":memory:");
     for (const m of MIGRATIONS) lite.exec(m.sql);
-    const liteTables = (lite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const liteTables = (lite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     const db = await migratedDb();
     const { rows } = await db.query<{ table_name: string; column_name: string }>(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
@@ -132,14 +132,18 @@ describe("the PostgreSQL schema", () => {
     expect(keyed.map((r) => r.table).sort()).toEqual([
       "accuracy_audits",
       "aggregate_state",
+      "alert_rules",
+      "alerts",
       "departments",
       "door_rollups",
       "events",
       "layouts",
+      "occupancy_drift",
       "open_visits",
       "path_rollups",
       "paths",
       "sales",
+      "store_hours",
       "transition_rollups",
       "trips",
       "visits",

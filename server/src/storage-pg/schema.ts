@@ -40,7 +40,7 @@ export type TimePartitionedTable = keyof typeof TIME_PARTITIONED;
 /** Small tables looked up without a store (Citus: reference tables, copied to every node). */
 // Webhooks and their deliveries are found by hook id across stores (the dispatcher serves every
 // store's hooks) and stay small (the log is pruned per hook).
-export const REFERENCE_TABLES = ["stores", "agents", "tokens", "experiments", "store_groups", "store_group_members", "webhooks", "webhook_deliveries"] as const;
+export const REFERENCE_TABLES = ["stores", "agents", "tokens", "experiments", "store_groups", "store_group_members", "webhooks", "webhook_deliveries", "audit_log", "digests"] as const;
 /** Tables of the cluster's own bookkeeping (leases, servers): on Citus, local to the coordinator. */
 export const CLUSTER_TABLES = ["cluster_servers", "shard_leases"] as const;
 
