@@ -276,6 +276,15 @@ describe("two servers on one PostgreSQL and one Mosquitto", () => {
     });
     expect(await new Promise((resolve) => tablet.emit("join", watched, resolve))).toEqual({ ok: true });
 
+    // An alert rule of that store fires on a (which evaluates the stores it ingests) and reaches the tablet on b.
+    const alertsSeen: { alerts: { ruleId: string; state: string }[] }[] = [];
+    tablet.on("alerts", (x: { alerts: { ruleId: string; state: string }[] }) => alertsSeen.push(x));
+    const rule = await apiA.request("PUT", `/api/v1/stores/${watched}/alert-rules/agent-silent`, { kind: "agent-offline", threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(rule.status).toBe(200);
+    const firedAt = Date.now();
+    await waitFor("the tablet on b to get the alert a fired", () => alertsSeen.some((x) => x.alerts.some((al) => al.ruleId === "agent-silent" && al.state === "firing")), { timeoutMs: 20_000 });
+    console.log(`alert fired on a shown to the tablet on b within ${Date.now() - firedAt} ms of saving the rule (evaluation every second)`);
+
     // The second half streams in for some 40 s; a is killed in the middle of it.
     const streaming = Promise.all(
       STORES.map((s) => {
