@@ -20,7 +20,8 @@ const AgentsView = lazy(loadView.agents);
 const FunnelView = lazy(loadView.funnel);
 const ExperimentsView = lazy(loadView.experiments);
 const SalesView = lazy(loadView.sales);
-const AlertsView = lazy(loadView.alerts);
+const AdminView = lazy(loadView.admin);
+const ReportView = lazy(loadView.report);
 
 type Auth =
   | { status: "checking" }
@@ -163,8 +164,10 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <ExperimentsView {...props} />;
       case "sales":
         return <SalesView {...props} />;
-      case "alerts":
-        return <AlertsView {...props} />;
+      case "admin":
+        return <AdminView {...props} />;
+      case "report":
+        return <ReportView {...props} />;
     }
   })();
 

@@ -14,5 +14,6 @@ export const loadView = {
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),
-  alerts: () => import("./Alerts.js"),
+  admin: () => import("./Admin.js"),
+  report: () => import("./Report.js"),
 } satisfies Record<ViewId, () => Promise<{ default: unknown }>>;

@@ -30,8 +30,6 @@ export interface StoreAnalyticsOptions extends DomainOptions {
   now(): number;
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
-  /** Since when the door count makes the occupancy at `now` (opening hours: the last closing); default local midnight. */
-  doorCountSince?(now: number, timeZone: string, midnight: number): number;
   /** Visitors whose events and derivation stay in memory between batches (least recently active dropped first). */
   maxCachedVisitors?: number | (() => number);
 }
@@ -162,9 +160,8 @@ export class StoreAnalytics {
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
       if (!state) {
-        const read = loaded.get(visitor);
-        const ids = read?.length ? new Set(fresh.map((e) => e.id)) : null;
-        const stored = read && ids ? read.filter((e) => !ids.has(e.id)) : [];
+        const ids = new Set(fresh.map((e) => e.id));
+        const stored = (loaded.get(visitor) ?? []).filter((e) => !ids.has(e.id));
         state = { events: stored, derived: stored.length ? deriveVisitor(stored, this.opts) : emptyDerivation() };
       }
       const merged = state.events.concat(fresh).sort(compareEvents);
@@ -479,8 +476,7 @@ export class StoreAnalytics {
     };
     let total: number;
     if (this.doorZones.size > 0) {
-      const midnight = localMidnight(now, timeZone);
-      const s = await this.doorSum(this.opts.doorCountSince ? this.opts.doorCountSince(now, timeZone, midnight) : midnight, now + 1);
+      const s = await this.doorSum(localMidnight(now, timeZone), now + 1);
       total = Math.max(0, s.in - s.out);
     } else {
       const present = new Set<string>();
@@ -511,13 +507,6 @@ export class StoreAnalytics {
 
 /** Write the difference between two derivations of one visitor into `delta`. */
 function diffInto(delta: AggregateDelta, visitor: string, before: VisitorDerivation, after: VisitorDerivation): void {
-  if (before.visits.length === 0 && before.trips.length === 0 && before.open.length === 0) {
-    // A visitor seen for the first time (the common case): everything is added, no multiset diff to build.
-    for (const x of after.visits) delta.visit(x.zone, x.enterId, x.item, 1);
-    for (const x of after.trips) delta.trip(visitor, x.startTs, x.key, 1);
-    for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
-    return;
-  }
   const v = diffByKey(before.visits, after.visits);
   for (const x of v.removed) delta.visit(x.zone, x.enterId, x.item, -1);
   for (const x of v.added) delta.visit(x.zone, x.enterId, x.item, 1);
