@@ -20,8 +20,6 @@ const AgentsView = lazy(loadView.agents);
 const FunnelView = lazy(loadView.funnel);
 const ExperimentsView = lazy(loadView.experiments);
 const SalesView = lazy(loadView.sales);
-const AdminView = lazy(loadView.admin);
-const ReportView = lazy(loadView.report);
 
 type Auth =
   | { status: "checking" }
@@ -164,10 +162,6 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <ExperimentsView {...props} />;
       case "sales":
         return <SalesView {...props} />;
-      case "admin":
-        return <AdminView {...props} />;
-      case "report":
-        return <ReportView {...props} />;
     }
   })();
 

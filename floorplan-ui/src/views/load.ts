@@ -14,6 +14,4 @@ export const loadView = {
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),
-  admin: () => import("./Admin.js"),
-  report: () => import("./Report.js"),
 } satisfies Record<ViewId, () => Promise<{ default: unknown }>>;

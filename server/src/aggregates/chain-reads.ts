@@ -76,6 +76,31 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       }
       return [...out.values()];
     },
+    sketches: async (stores, spans, include) => {
+      const out = new Map<string, Float64Array>();
+      if (!stores.length) return out;
+      const s = inStores(stores);
+      const w = rollupWhere(spans);
+      const rows = await read(`SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND ${w.sql} AND hist IS NOT NULL`, [s.arg, ...w.args]);
+      for (const r of rows) {
+        const store = str(r.store);
+        if (!include(store, str(r.zone))) continue;
+        const buf = r.hist as Uint8Array;
+        const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        let dense = out.get(store) ?? new Float64Array(0);
+        for (let o = 0; o + 8 <= buf.byteLength; o += 8) {
+          const bin = view.getUint32(o, true);
+          if (bin >= dense.length) {
+            const grown = new Float64Array(Math.max(bin + 1, dense.length * 2, 512));
+            grown.set(dense);
+            dense = grown;
+          }
+          dense[bin]! += view.getInt32(o + 4, true);
+        }
+        out.set(store, dense);
+      }
+      return out;
+    },
     countsIn: async (stores, from, to) => {
       if (!stores.length || !(to > from)) return [];
       const s = inStores(stores);

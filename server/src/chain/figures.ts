@@ -16,7 +16,7 @@
  * layout changed inside the range has its enters and visitors counted by its own analytics
  * (a zone may have changed kind at the change).
  */
-import { kthOfHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import type { Storage } from "../storage/types.js";
@@ -51,13 +51,34 @@ export type OwnCount = (store: string, range: { from: number; to: number }) => P
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
 
-/** The median (s) of a histogram of `n` dwell times (ms), as the per-store dwell statistics take it. */
-export function medianOf(hist: DwellHistogram, n: number): number | null {
+/** A dwell sketch as dense counts by bin (../aggregates/dwell-histogram.ts). */
+export type DenseSketch = Float64Array;
+
+/** Adds `b` into `a` (grown when shorter); returns the sum. */
+export function mergeSketch(a: DenseSketch, b: DenseSketch): DenseSketch {
+  const out = a.length >= b.length ? a : Float64Array.from({ length: b.length }, (_, i) => a[i] ?? 0);
+  for (let i = 0; i < b.length; i++) out[i]! += b[i]!;
+  return out;
+}
+
+/** The k-th smallest value (1-based) the sketch stands for, in ms. */
+function kthOf(h: DenseSketch, k: number): number {
+  let seen = 0;
+  for (let b = 0; b < h.length; b++) {
+    seen += h[b]!;
+    if (seen >= k) return binValue(b);
+  }
+  throw new RangeError(`k = ${k} is beyond the ${seen} values held`);
+}
+
+/** The median (s) of a sketch of `n` dwell times, as the per-store dwell statistics take it (the mean of the two middle values of an even count). */
+export function medianOf(h: DenseSketch, n: number): number | null {
   if (n <= 0) return null;
-  const kth = (k: number) => kthOfHistogram(hist, k);
-  const m = n % 2 === 1 ? kth((n + 1) / 2) : (kth(n / 2) + kth(n / 2 + 1)) / 2;
+  const m = n % 2 === 1 ? kthOf(h, (n + 1) / 2) : (kthOf(h, n / 2) + kthOf(h, n / 2 + 1)) / 2;
   return m / 1000;
 }
+
+const countOf = (h: DenseSketch) => h.reduce((x, y) => x + y, 0);
 
 /** Sums and merged sketches of several stores' figures: a group's or the chain's totals. */
 export class FigureTotals {
@@ -66,15 +87,15 @@ export class FigureTotals {
   transactions = 0;
   sales = 0;
   closed = 0;
-  readonly hist: DwellHistogram = new Map();
+  hist: DenseSketch = new Float64Array(0);
 
-  add(f: StoreFigures, hist: DwellHistogram | undefined): void {
+  add(f: StoreFigures, hist: DenseSketch | undefined): void {
     this.enters += f.enters;
     this.visitors += f.visitors;
     this.transactions += f.transactions;
     this.sales += f.sales;
     if (hist) {
-      mergeHistogram(this.hist, hist);
+      this.hist = mergeSketch(this.hist, hist);
       this.closed += f.closed;
     }
   }
@@ -99,24 +120,24 @@ export async function chainFigures(
   subjects: readonly StoreSubject[],
   range: { from: number; to: number },
   ownCount: OwnCount,
-): Promise<Map<string, { figures: StoreFigures; hist: DwellHistogram }>> {
+): Promise<Map<string, { figures: StoreFigures; hist: DenseSketch }>> {
   const { from, to } = range;
   if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
   const ids = subjects.map((s) => s.id);
   const spans = spansOf(from, to);
+  const bySubject = new Map(subjects.map((s) => [s.id, s]));
   const [zones, doors, revisits, hists, sales] = await Promise.all([
     storage.chain.zoneTotals(ids, spans),
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
-    storage.chain.histograms(ids, spans),
+    storage.chain.sketches(ids, spans, (store, zone) => bySubject.get(store)?.kindAt(zone, from) !== "entrance"),
     storage.chain.sales(ids, from, to),
   ]);
-  const bySubject = new Map(subjects.map((s) => [s.id, s]));
   const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
-  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; closed: number; hist: DwellHistogram }>();
+  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; closed: number; hist: DenseSketch }>();
   const get = (store: string) => {
     let a = acc.get(store);
-    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, closed: 0, hist: new Map() }));
+    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, closed: 0, hist: new Float64Array(0) }));
     return a;
   };
   for (const s of subjects) get(s.id);
@@ -129,7 +150,7 @@ export async function chainFigures(
   }
   for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
   for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;
-  for (const h of hists) if (!isEntrance(h.store, h.zone)) mergeHistogram(get(h.store).hist, h.hist);
+  for (const [store, h] of hists) get(store).hist = h;
   for (const s of sales) {
     const a = get(s.store);
     a.transactions = s.transactions;
@@ -145,9 +166,9 @@ export async function chainFigures(
       a.visitors = own.visitors;
     }),
   );
-  const out = new Map<string, { figures: StoreFigures; hist: DwellHistogram }>();
+  const out = new Map<string, { figures: StoreFigures; hist: DenseSketch }>();
   for (const [store, a] of acc) {
-    const closed = [...a.hist.values()].reduce((x, y) => x + y, 0);
+    const closed = countOf(a.hist);
     out.set(store, {
       hist: a.hist,
       figures: {

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
-import { chainFigures, FigureTotals, type StoreFigures, type StoreSubject } from "../chain/figures.js";
-import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { chainFigures, FigureTotals, type DenseSketch, type StoreFigures, type StoreSubject } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
@@ -105,7 +104,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         let occupancy = 0;
         for (const m of members) {
           [cur, prev, last].forEach((period, i) => {
-            const f = period.get(m) as { figures: StoreFigures; hist: DwellHistogram } | undefined;
+            const f = period.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             if (f) t[i]!.add(f.figures, f.hist);
           });
           occupancy += live.get(m)?.occupancy ?? 0;

@@ -520,6 +520,11 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           expect(Object.fromEntries(hists.filter((r) => r.store === st).map((r) => [r.zone, [...r.hist].sort()]))).toEqual(Object.fromEntries([...ownHists].map(([z, h]) => [z, [...h].sort()])));
         }
         expect(zones.some((r) => r.store === "c")).toBe(false);
+        // The dense sketches: the same counts by bin, merged over the zones asked for.
+        const dense = await s.chain.sketches(stores, spans, (_st, zone) => zone === "fruit");
+        expect([...dense.keys()].sort()).toEqual(["a", "b"]);
+        const fruit = (await s.aggregates.zoneHistograms("a", spans)).get("fruit")!;
+        expect(Object.fromEntries([...dense.get("a")!.entries()].filter(([, n]) => n !== 0))).toEqual(Object.fromEntries([...fruit].map(([b, n]) => [String(b), n])));
         const h0 = T0 / HOUR;
         expect(sortBy(await s.chain.revisitsBefore(stores, h0 + 1, h0 + 24), (r) => r.store)).toEqual([
           { store: "a", zone: "fruit", n: 1 },

@@ -467,6 +467,11 @@ export interface ChainStore {
   revisitsBefore(stores: readonly string[], a: number, b: number): Promise<{ store: string; zone: string; n: number }[]>;
   /** Per store and zone: the merged dwell histogram of the rollups. */
   histograms(stores: readonly string[], spans: Spans): Promise<{ store: string; zone: string; hist: DwellHistogram }[]>;
+  /**
+   * Per store: the dwell sketch of the rollups of the zones `include` accepts, merged, as dense
+   * counts by bin (index = bin of aggregates/dwell-histogram.ts): cheap to merge across many stores.
+   */
+  sketches(stores: readonly string[], spans: Spans, include: (store: string, zone: string) => boolean): Promise<Map<string, Float64Array>>;
   /** Per store: raw door counts in [from, to), summed. */
   countsIn(stores: readonly string[], from: number, to: number): Promise<{ store: string; in: number; out: number }[]>;
   /** Per store: distinct visitors with an open visit last seen at or after `since`. */
