@@ -1,5 +1,10 @@
 /** Agents (admin): each agent's state, last event, lag and rejects, refreshed every few seconds. */
+import { useMemo, useState, type FormEvent } from "react";
 import type { ViewProps } from "../App.js";
+import { createAdminApi, type AgentCredentials, type BrokerSync } from "../api/admin.js";
+import { createAuditsApi } from "../api/audits.js";
+import { AuditCell } from "../components/AuditCell.js";
+import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
@@ -8,6 +13,7 @@ import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
+import "../styles/admin.css";
 
 const REFRESH_MS = 5000;
 /** Lag above this is worth a look (events reach the server late). */
@@ -22,6 +28,40 @@ export default function AgentsView({ store }: ViewProps) {
   const now = useNow(1000);
   const timeZone = useStoreZones([store]).get(store) ?? null;
   const at = (ts: number | null) => (ts && timeZone ? formatDateTimeZ(ts, timeZone) : undefined);
+
+  const admin = useMemo(() => createAdminApi(api.token), [api.token]);
+  const auditsApi = useMemo(() => createAuditsApi(api.token), [api.token]);
+  const audits = useQ(["audits", store], (signal) => auditsApi.audits(store, signal), { refetchInterval: 60_000 });
+  const auditOf = new Map((audits.data?.agents ?? []).map((a) => [a.agent, a]));
+  const [shown, setShown] = useState<AgentCredentials | null>(null);
+  const [broker, setBroker] = useState<BrokerSync | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [newId, setNewId] = useState("");
+  const [newKind, setNewKind] = useState("camera");
+  const act = (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    fn()
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+      .finally(() => {
+        setBusy(false);
+        agents.reload();
+      });
+  };
+  const credentials = (c: AgentCredentials) => {
+    setShown(c);
+    setBroker(c.broker);
+    setConfirm(null);
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    act(async () => {
+      credentials(await admin.addAgent(store, newId, newKind));
+      setNewId("");
+    });
+  };
 
   const list = agents.data ?? [];
   const online = list.filter((a) => a.state === "online").length;
@@ -38,6 +78,43 @@ export default function AgentsView({ store }: ViewProps) {
           <div className="stat"><div className="v" style={{ color: list.some((a) => a.rejects > 0) ? "var(--full)" : undefined }}>{formatCount(list.reduce((s, a) => s + a.rejects, 0))}</div><div className="k">events rejected</div></div>
         </div>
       )}
+      <section className="card card-b">
+        <form className="row" onSubmit={add} data-testid="agent-add">
+          <b>Add an agent</b>
+          <input className="field" aria-label="Agent id" placeholder="e.g. door-2" value={newId} pattern="^[a-z0-9][a-z0-9_-]{0,63}$" title="lower-case letters, digits, - and _" required onChange={(e) => setNewId(e.target.value.toLowerCase())} />
+          <select className="field" aria-label="Kind" value={newKind} onChange={(e) => setNewKind(e.target.value)}>
+            {["camera", "door", "beacon", "sim"].map((k) => (
+              <option key={k} value={k}>{k}</option>
+            ))}
+          </select>
+          <button className="btn primary" disabled={busy || !newId}>Add</button>
+        </form>
+        {error && <p className="admin-error" role="alert">{error}</p>}
+        {shown && (
+          <div className="secret-once" data-testid="agent-credentials" role="status">
+            <p>
+              <b>{shown.agent}</b>&apos;s MQTT login. Copy the password now: it is shown only this once (give it to <code className="mono">footfall-edge</code> as its password).
+            </p>
+            <div className="credentials">
+              <span>User name</span>
+              <code className="mono" data-testid="agent-username">{shown.username}</code>
+              <span>Password</span>
+              <input className="field mono secret" readOnly aria-label="Agent password" value={shown.password} onFocus={(e) => e.target.select()} data-testid="agent-password" />
+            </div>
+            <button type="button" className="btn sm ghost" onClick={() => setShown(null)}>Done</button>
+          </div>
+        )}
+        {broker && (
+          <p className={broker.broker === "manual" ? "admin-error" : "muted"} data-testid="broker-sync">
+            Broker: {broker.message}
+            {broker.command && (
+              <>
+                {" "}Run: <code className="mono" data-testid="broker-command">{broker.command}</code>
+              </>
+            )}
+          </p>
+        )}
+      </section>
       <section className="card">
         {agents.status === "error" && !agents.data ? (
           <ErrorState error={agents.error} onRetry={agents.reload} />
@@ -62,6 +139,8 @@ export default function AgentsView({ store }: ViewProps) {
                   <th className="num">Events</th>
                   {list.some((a) => a.duplicates !== undefined) && <th className="num" title="Repeats of an accepted event id, ignored">Duplicates</th>}
                   <th className="num">Rejects</th>
+                  <th title={audits.data ? `Latest accuracy audit (the worse direction); data certified at ${Math.round(audits.data.certifyAt * 100)} % or more; due again after ${audits.data.dueAfterDays} days` : undefined}>Accuracy</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
@@ -70,9 +149,13 @@ export default function AgentsView({ store }: ViewProps) {
                     <td><b>{a.agent}</b></td>
                     <td>{a.kind}</td>
                     <td>
-                      <span className={`badge ${a.state === "online" ? "on" : "off"}`}>
-                        <span className="dot" /> {stateWord(a.state)}
-                      </span>
+                      {a.revokedAt ? (
+                        <span className="badge off" data-testid="agent-revoked">revoked</span>
+                      ) : (
+                        <span className={`badge ${a.state === "online" ? "on" : "off"}`}>
+                          <span className="dot" /> {stateWord(a.state)}
+                        </span>
+                      )}
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>{formatAgo(a.lastStatusTs, now)}</td>
@@ -88,6 +171,25 @@ export default function AgentsView({ store }: ViewProps) {
                         </div>
                       ))}
                     </td>
+                    <AuditCell audit={auditOf.get(a.agent)} timeZone={timeZone} />
+                    <td>
+                      <span className="row" style={{ flexWrap: "nowrap" }}>
+                        <button className="btn sm" disabled={busy} onClick={() => act(async () => credentials(await admin.rotateAgent(store, a.agent)))}>
+                          {a.revokedAt ? "Let in again" : "New password"}
+                        </button>
+                        {!a.revokedAt &&
+                          (confirm === a.agent ? (
+                            <>
+                              <button className="btn sm danger" disabled={busy} onClick={() => act(async () => { const r = await admin.revokeAgent(store, a.agent); setBroker(r.broker); setConfirm(null); })}>
+                                Revoke now
+                              </button>
+                              <button className="btn sm ghost" onClick={() => setConfirm(null)}>Keep</button>
+                            </>
+                          ) : (
+                            <button className="btn sm" onClick={() => setConfirm(a.agent)}>Revoke…</button>
+                          ))}
+                      </span>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -95,6 +197,9 @@ export default function AgentsView({ store }: ViewProps) {
           </div>
         )}
       </section>
+      {timeZone && audits.data && list.some((a) => a.kind === "door") && (
+        <DoorAuditForm store={store} doors={list.filter((a) => a.kind === "door").map((a) => a.agent)} timeZone={timeZone} certifyAt={audits.data.certifyAt} api={auditsApi} onDone={audits.reload} />
+      )}
     </div>
   );
 }
