@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { agentStatusValidator, decodeReceipt, encodePayload, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
+import { agentStatusValidator, decodeReceipt, encodePayload, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type AuditReport, type FootfallEvent } from "@footfall/core";
 import { protocolLimits } from "./batch.js";
 import { Batcher, type BatcherStats, type Settlement } from "./batcher.js";
 import { outboxPath, type AgentConfig } from "./config.js";
@@ -15,6 +15,9 @@ import { SourceSupervisor, type RestartBackoff } from "./supervisor.js";
 import { edgeVersion } from "./version.js";
 
 /** What an {@link Agent} runs. */
+/** Audits held for the broker at most (a handful a year in practice). */
+const MAX_PENDING_AUDITS = 100;
+
 export interface AgentOptions<S> {
   config: AgentConfig<S>;
   source: Source<S>;
@@ -66,6 +69,8 @@ export class Agent<S> {
   private client: MqttClient | null = null;
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private stopping: Promise<void> | null = null;
+  /** Accuracy audits not yet acknowledged by the broker, by id (their JSON). */
+  private readonly pendingAudits = new Map<string, string>();
   private lastSummary: { sentEvents: number; sentBatches: number; rejected: number } = { sentEvents: 0, sentBatches: 0, rejected: 0 };
   private everConnected = false;
   /** A receipt arrived from the server at least once (it is v1.1: never fall back to PUBACK). */
@@ -118,6 +123,7 @@ export class Agent<S> {
       now: this.now,
       agent: config.agent,
       dataDir: config.dataDir,
+      reportAudit: (report) => this.sendAudit(report),
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
     });
   }
@@ -175,6 +181,7 @@ export class Agent<S> {
       // Receipts on every connection: a session resumed from an agent older than v1.1 lacks the subscription.
       if (config.receipts !== "off") this.subscribe(client, topics.receipts(config.store, config.agent), "receipts; events are sent again after each receipt timeout (regenerate the broker ACL with `footfall broker-config`)");
       this.publishStatus();
+      this.sendPendingAudits();
       // Settling by receipts, everything unsettled goes again: a crashed broker may have lost it.
       this.batcher.connected();
     });
@@ -276,6 +283,34 @@ export class Agent<S> {
         this.opts.log.warn({ topic, error: err ? errorMessage(err) : "refused by the broker" }, `cannot subscribe to ${consequence}`);
       }
     });
+  }
+
+  /**
+   * An accuracy audit to the server (issue 18), QoS 1, not retained. Kept in memory until the
+   * broker acknowledged it, and sent again at every connection until then (the server keeps one
+   * per id). The audit page's results file keeps them over restarts; the camera sends those again
+   * at each start.
+   */
+  private sendAudit(report: AuditReport): void {
+    if (!this.pendingAudits.has(report.id) && this.pendingAudits.size >= MAX_PENDING_AUDITS) {
+      this.opts.log.warn({ audit: report.id }, `more than ${MAX_PENDING_AUDITS} audits wait for the broker; this one is sent at the next start`);
+      return;
+    }
+    this.pendingAudits.set(report.id, encodePayload("audits", report));
+    this.sendPendingAudits();
+  }
+
+  private sendPendingAudits(): void {
+    const client = this.client;
+    if (!client?.connected || this.stopping) return;
+    const { config, log } = this.opts;
+    for (const [id, payload] of this.pendingAudits) {
+      client.publish(topics.audits(config.store, config.agent), payload, { qos: 1 }, (err) => {
+        if (err) return log.warn({ audit: id, error: errorMessage(err) }, "accuracy audit not acknowledged by the broker; sent again at the next connection");
+        if (this.pendingAudits.get(id) === payload) this.pendingAudits.delete(id);
+        log.info({ audit: id }, "accuracy audit sent to the server");
+      });
+    }
   }
 
   private statusTopic(): string {

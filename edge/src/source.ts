@@ -1,4 +1,4 @@
-import type { FootfallEvent, Layout } from "@footfall/core";
+import type { AuditReport, FootfallEvent, Layout } from "@footfall/core";
 import type { Logger } from "./log.js";
 
 /** Zone and visitor ids as plain strings (the runtime validates them); every other field, literals included, as is. */
@@ -33,6 +33,11 @@ export interface SourceContext<S = unknown> {
   readonly dataDir?: string | undefined;
   /** Wall-clock time in epoch milliseconds (injectable in tests). */
   now(): number;
+  /**
+   * (v1.1) Send an installer's accuracy audit to the server on the agent's `audits` topic (QoS 1;
+   * the server keeps one per id, so sending one again is harmless). Absent in a dry run and some tests.
+   */
+  reportAudit?(report: AuditReport): void;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */
   fail(error: unknown): void;
 }

@@ -1,4 +1,4 @@
-import type { Layout } from "@footfall/core";
+import type { AuditReport, Layout } from "@footfall/core";
 import type { LayoutHub } from "./layout.js";
 import { errorMessage, type Logger } from "./log.js";
 import type { EventDraft, Source, SourceContext } from "./source.js";
@@ -28,6 +28,8 @@ export interface SupervisorOptions<S> {
   /** Handed to the source's context. */
   agent?: string | undefined;
   dataDir?: string | undefined;
+  /** Handed to the source's context: sends an accuracy audit to the server. */
+  reportAudit?: ((report: AuditReport) => void) | undefined;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -112,12 +114,13 @@ export class SourceSupervisor<S> {
   }
 
   private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
-    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir } = this.opts;
+    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit } = this.opts;
     const signal = controller.signal;
     return {
       settings,
       agent,
       dataDir,
+      ...(reportAudit ? { reportAudit } : {}),
       layoutsExpected,
       log,
       signal,

@@ -101,3 +101,17 @@ describe("Funnels exports", () => {
     await page.close();
   });
 });
+
+describe("Heatmap's hour × weekday grid export", () => {
+  it("has the grid's cells as its table shows them, empty where it says no data", async () => {
+    const page = await open(`/heatmap/shop?from=${from}&to=${to}`);
+    await page.getByTestId("week-grid").waitFor();
+    const table = await page.getByTestId("week-grid-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")!.textContent, ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
+    const grid = await download(page, "export-week-grid");
+    expect(grid.name).toMatch(/-enters-by-weekday-hour\.csv$/);
+    const hours = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`);
+    expect(grid.rows.map((r) => [r.weekday, ...hours.map((h) => (r[h] === "" ? "no data" : Number(r[h]).toLocaleString("en")))])).toEqual(table);
+    expect(grid.rows.some((r) => hours.some((h) => Number(r[h]) > 0))).toBe(true);
+    await page.close();
+  });
+});

@@ -6,6 +6,7 @@ export const APT_PACKAGES = {
   mosquitto: "mosquitto",
   mosquitto_pub: "mosquitto-clients",
   mosquitto_sub: "mosquitto-clients",
+  mosquitto_passwd: "mosquitto",
   "docker-compose": "docker-compose",
   chromium: "chromium",
   ffmpeg: "ffmpeg",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditResult, CERTIFY_AT, directionAccuracy, type AuditInput } from "./result.js";
+import { auditReport, auditResult, CERTIFY_AT, directionAccuracy, type AuditInput } from "./result.js";
 
 fc.configureGlobal({ seed: 20260618 });
 
@@ -79,5 +79,16 @@ describe("auditResult", () => {
         expect(r.value.certified).toBe(hi + ho > 0 && r.value.accuracy.in >= CERTIFY_AT && r.value.accuracy.out >= CERTIFY_AT);
       }),
     );
+  });
+});
+
+describe("auditReport (what goes to the server)", () => {
+  it("carries the counts, who and when, the marks as counts, and nothing else; no report without an id", () => {
+    const r = auditResult({ id: "clip-20261130T101500-0a1b2c3d", agent: "cam-1", auditor: "Ana", from: 1, to: 2, at: 3, hand: { in: 10, out: 8 }, system: { in: 9, out: 8 }, marks: [{ crossing: 0, right: true }, { crossing: 1, right: false }, { crossing: 2, right: true }, { crossing: 3, right: true }], systemCrossings: 17 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(auditReport(r.value)).toEqual({ id: "clip-20261130T101500-0a1b2c3d", method: "clip", auditor: "Ana", from: 1, to: 2, at: 3, hand: { in: 10, out: 8 }, system: { in: 9, out: 8 }, marked: 4, right: 3 });
+    const { id: _id, ...noId } = r.value;
+    expect(auditReport(noId)).toBeNull();
   });
 });

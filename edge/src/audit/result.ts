@@ -1,3 +1,5 @@
+import type { AuditReport } from "@footfall/core";
+
 /**
  * The figures of an installer's audit (pure): a person counted the crossings of a recorded stretch
  * by hand (and may have marked each crossing the system counted as right or wrong); the system's
@@ -17,6 +19,8 @@ export interface Mark {
 }
 
 export interface AuditInput {
+  /** The audit's id (the clip's): the server keeps one audit per agent and id. */
+  id?: string;
   /** The device audited (agent id) and who counted. */
   agent: string;
   auditor: string;
@@ -70,6 +74,7 @@ export function auditResult(input: AuditInput): { ok: true; value: AuditResult }
   return {
     ok: true,
     value: {
+      ...(input.id ? { id: input.id } : {}),
       agent: input.agent,
       auditor: input.auditor.trim(),
       from: input.from,
@@ -82,5 +87,24 @@ export function auditResult(input: AuditInput): { ok: true; value: AuditResult }
       precision: marks.length > 0 ? right / marks.length : null,
       marked: marks.length,
     },
+  };
+}
+
+/**
+ * What goes to the server on the agent's `audits` topic: the counts, who and when (the server
+ * works the accuracy out again); null for a result without an id (kept before results were sent).
+ */
+export function auditReport(r: AuditResult, method: "clip" | "live" = "clip"): AuditReport | null {
+  if (!r.id) return null;
+  return {
+    id: r.id,
+    method,
+    auditor: r.auditor,
+    from: r.from,
+    to: r.to,
+    at: r.at,
+    hand: { in: r.hand.in, out: r.hand.out },
+    system: { in: r.system.in, out: r.system.out },
+    ...(r.marked > 0 ? { marked: r.marked, right: Math.round((r.precision ?? 0) * r.marked) } : {}),
   };
 }

@@ -172,6 +172,7 @@ export class AuditServer {
       const v = body.value as { auditor?: unknown; hand?: unknown; marks?: unknown };
       const inCount = manifest.crossings.filter((c) => c.dir === "in").length;
       const r = auditResult({
+        id,
         agent: this.o.agent,
         auditor: v.auditor as string,
         from: manifest.startedAt,

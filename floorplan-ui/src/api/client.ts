@@ -4,6 +4,8 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
+import type { Static } from "@sinclair/typebox";
+import type { StoresBody } from "../../../server/src/routes/schemas.js";
 import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
@@ -21,10 +23,9 @@ export class ApiError extends Error {
   }
 }
 
-export interface StoreInfo {
-  id: string;
-  name: string;
-}
+type StoresList = Static<typeof StoresBody>;
+/** A store as `GET /stores` lists it (the server's schema). */
+export type StoreInfo = StoresList["stores"][number];
 export type { AgentInfo };
 
 export interface RangeQuery {

@@ -3,6 +3,8 @@
  * experiments, forecasts), beside the client.
  */
 import type { Static } from "@sinclair/typebox";
+import type { ForecastBody } from "../../../server/src/routes/forecast-schemas.js";
+import type { DepartmentsBody, ImportResult } from "../../../server/src/routes/sales-schemas.js";
 import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody, RetentionBody } from "../../../server/src/routes/schemas.js";
 
 /** How long raw events are kept (`GET /stores`): ranges before `rawSince` show aggregates only. */
@@ -11,8 +13,8 @@ export type RetentionInfo = Static<typeof RetentionBody>;
 /** An agent as `GET /stores/:store/agents` answers it (the server's schema). */
 export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
 
-/** `{"<department>": ["zone-id", ...]}` */
-export type Departments = Record<string, string[]>;
+/** `{"<department>": ["zone-id", ...]}` (the server's schema). */
+export type Departments = Static<typeof DepartmentsBody>["departments"];
 
 export interface SalesRow {
   timestamp: string | number;
@@ -23,14 +25,8 @@ export interface SalesRow {
   transaction: string;
 }
 
-export interface SalesImportResult {
-  accepted: number;
-  duplicates: number;
-  /** The first refused rows, by line (the header is line 1). */
-  rejected: { line: number; error: string }[];
-  /** Every refused row, when more were refused than listed. */
-  rejectedCount?: number;
-}
+/** The answer of a sales upload (the server's schema): the first refused rows by line (the header is line 1) and how many were refused. */
+export type SalesImportResult = Static<typeof ImportResult>;
 
 /**
  * The answers of conversion, funnels and experiments are the server's own response schemas
@@ -59,17 +55,6 @@ type ServerZoneResult = ServerResult["zones"][number];
 export type MetricResult = Omit<ServerZoneResult["metrics"][number], "metric" | "verdict"> & { metric: ExperimentMetricId; verdict: Verdict };
 export type ExperimentResult = Omit<ServerResult, "zones"> & { zones: (Omit<ServerZoneResult, "metrics"> & { metrics: MetricResult[] })[] };
 
-/** `GET /stores/:store/forecast`: expected visitors per hour (24h) or day (14d) with an 80 % interval. */
-export type ForecastMethod = "mlp" | "seasonal-mean" | "recent-days" | "none";
-export interface ForecastReport {
-  store: string;
-  zone: string | null;
-  horizon: "24h" | "14d";
-  bucket: "hour" | "day";
-  timezone: string;
-  generatedAt: string;
-  interval: number;
-  method: ForecastMethod;
-  model: { state: "ready" | "training" | "failed" | "off"; trainedAt: string | null; trainMs: number | null; notes: string[] };
-  buckets: { start: string; expected: number | null; low: number | null; high: number | null; method: ForecastMethod }[];
-}
+/** `GET /stores/:store/forecast`: expected visitors per hour (24h) or day (14d) with an 80 % interval (the server's schema). */
+export type ForecastReport = Static<typeof ForecastBody>;
+export type ForecastMethod = ForecastReport["method"];

@@ -7,7 +7,7 @@ import type { DateRange } from "../model/range.js";
 import { slotsTotal, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
 import { formatCount } from "../model/format.js";
 import type { Coverage } from "../model/coverage.js";
-import { trafficCsv } from "../model/exports.js";
+import { trafficCsv, weekGridCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
 import { withForecast } from "../model/forecast.js";
@@ -155,6 +155,9 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="grid-h">Hour of day × weekday</h2>
           <span className="hint">{grid && grid.covered < 7 * 24 ? "total over the range · grey: no data" : "total over the range"}</span>
+          <button className="btn sm" disabled={!grid || grid.covered === 0} data-testid="export-week-grid" onClick={() => grid && downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-weekday-hour.csv`, weekGridCsv(grid.cells, WEEKDAYS, { ...range, timeZone }), "text/csv;charset=utf-8")}>
+            Export CSV
+          </button>
         </div>
         <div className="card-b">
           {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : (

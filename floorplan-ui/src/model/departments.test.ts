@@ -38,7 +38,7 @@ describe("departmentProblems", () => {
 
 describe("importSummary", () => {
   it("says what was imported, skipped and rejected, rejected lines in order", () => {
-    const s = importSummary({ accepted: 4, duplicates: 2, rejected: [{ line: 9, error: "bad amount" }, { line: 3, error: "unknown zone" }] });
+    const s = importSummary({ accepted: 4, duplicates: 2, rejected: [{ line: 9, error: "bad amount" }, { line: 3, error: "unknown zone" }], rejectedCount: 2 });
     expect(s.tone).toBe("warn");
     expect(s.headline).toBe("4 sales imported · 2 already imported (same transaction id), skipped · 2 lines rejected");
     expect(s.rejected.map((r) => r.line)).toEqual([3, 9]);
@@ -49,7 +49,7 @@ describe("importSummary", () => {
     expect(s.headline).toContain("250 lines rejected");
   });
   it("is an error when nothing was kept", () => {
-    expect(importSummary({ accepted: 0, duplicates: 0, rejected: [{ line: 2, error: "x" }] }).tone).toBe("error");
+    expect(importSummary({ accepted: 0, duplicates: 0, rejected: [{ line: 2, error: "x" }], rejectedCount: 1 }).tone).toBe("error");
   });
 });
 

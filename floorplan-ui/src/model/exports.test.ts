@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
-import { funnelCsv, funnelSeriesCsv, pathsCsv, transitionsCsv } from "./exports.js";
+import { funnelCsv, funnelSeriesCsv, pathsCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -54,5 +54,16 @@ describe("funnel exports", () => {
       ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.500"],
       ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", ""],
     ]);
+  });
+});
+
+describe("weekGridCsv", () => {
+  it("gives a row per weekday and a column per hour, empty for no data (never 0)", () => {
+    const rows = read(weekGridCsv([[9, 0, 12], [10, 0, 0], [9, 6, null]], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], range));
+    expect(rows[0]).toHaveLength(3 + 24);
+    expect(rows[0]!.slice(2, 5)).toEqual(["weekday", "00:00", "01:00"]);
+    expect(rows[1]!.slice(2)).toEqual(["Mon", ...Array(9).fill(""), "12", "0", ...Array(13).fill("")]);
+    expect(rows[7]![2]).toBe("Sun");
+    expect(rows[7]![3 + 9]).toBe("");
   });
 });

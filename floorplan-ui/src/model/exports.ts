@@ -117,3 +117,17 @@ export function funnelSeriesCsv(
     }),
   );
 }
+
+/**
+ * The hour-of-day × weekday grid as the chart shows it: a row per weekday (Mon..Sun), a column per
+ * local hour with the enters summed over the range, empty where no hour with data falls.
+ */
+export function weekGridCsv(cells: readonly (readonly [hour: number, day: number, value: number | null])[], weekdays: readonly string[], range: ExportRange): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
+  return toCsvFile(
+    ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`)],
+    weekdays.map((day, d): Cell[] => [from, to, day, ...Array.from({ length: 24 }, (_, h) => at.get(`${d}|${h}`) ?? null)]),
+  );
+}

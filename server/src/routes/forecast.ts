@@ -17,6 +17,9 @@ import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMe
 import type { FastifyInstance } from "fastify";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
+import { ForecastBody, Horizon } from "./forecast-schemas.js";
+
+export { ForecastBody };
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -44,31 +47,9 @@ export function forecastConfig(env: NodeJS.ProcessEnv = process.env): ForecastCo
   return { training, retrainHour: int("FOOTFALL_FORECAST_RETRAIN_HOUR", 3, 0, 23), historyWeeks: int("FOOTFALL_FORECAST_HISTORY_WEEKS", 57, 2, 260) };
 }
 
-const Horizon = Type.Union([Type.Literal("24h"), Type.Literal("14d")], { default: "24h", description: "24h: the next 24 local hours (from the current one); 14d: the next 14 local days (from today)" });
 const ForecastQuery = Type.Object({
   zone: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "a zone id; default the whole store (its entrance zones' enters)" })),
   horizon: Type.Optional(Horizon),
-});
-const Method = Type.Union([Type.Literal("mlp"), Type.Literal("seasonal-mean"), Type.Literal("recent-days"), Type.Literal("none")], {
-  description: "mlp: the trained model; seasonal-mean: mean of the same hour (day) in the last 4 weeks; recent-days: the same hour of the last days (under a week of history); none: no history",
-});
-const Num = Type.Union([Type.Number(), Type.Null()]);
-export const ForecastBody = Type.Object({
-  store: Type.String(),
-  zone: Type.Union([Type.String(), Type.Null()]),
-  horizon: Horizon,
-  bucket: Type.Union([Type.Literal("hour"), Type.Literal("day")]),
-  timezone: Type.String(),
-  generatedAt: Type.String({ description: "start of the hour the forecast was made in (store time)" }),
-  interval: Type.Number({ description: "coverage aimed at by low..high" }),
-  method: Method,
-  model: Type.Object({
-    state: Type.Union([Type.Literal("ready"), Type.Literal("training"), Type.Literal("failed"), Type.Literal("off")]),
-    trainedAt: Type.Union([Type.String(), Type.Null()]),
-    trainMs: Num,
-    notes: Type.Array(Type.String()),
-  }),
-  buckets: Type.Array(Type.Object({ start: Type.String(), expected: Num, low: Num, high: Num, method: Method })),
 });
 type Body = Static<typeof ForecastBody>;
 type Horizon = "24h" | "14d";

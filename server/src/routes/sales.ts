@@ -7,19 +7,12 @@ import { zonesEver } from "./known-store.js";
 import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
+import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS } from "./sales-schemas.js";
+
+export { DepartmentsBody };
+
 /** Uploads up to this size (about 100,000 transactions of CSV). */
 export const SALES_BODY_LIMIT = 5 * 1024 * 1024;
-/** Rejected rows listed in an answer; `rejectedCount` has them all. */
-const MAX_LISTED_REJECTS = 1000;
-
-const DepartmentName = Type.String({ minLength: 1, maxLength: 64 });
-export const DepartmentsBody = Type.Object({
-  departments: Type.Record(DepartmentName, Type.Array(Type.String({ description: "zone id" }), { minItems: 1, maxItems: 500 }), {
-    maxProperties: 500,
-    description: "department name -> its zones; a zone belongs to at most one department",
-  }),
-});
-
 const SaleJson = Type.Object(
   {
     ts: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: "epoch ms or ISO 8601; without an offset, the store's local time" })),
@@ -33,14 +26,6 @@ const SaleJson = Type.Object(
   { description: "one till transaction; every field is checked row by row, so a bad row is reported and the others kept" },
 );
 const SalesJsonBody = Type.Object({ sales: Type.Array(SaleJson, { maxItems: 100_000 }) });
-const ImportResult = Type.Object({
-  accepted: Type.Integer(),
-  duplicates: Type.Integer({ description: "transactions already imported with the same values (a repeated upload)" }),
-  rejected: Type.Array(Type.Object({ line: Type.Integer(), error: Type.String() }), {
-    description: `the first ${MAX_LISTED_REJECTS} refused rows by line: the CSV file's line (the header is line 1), or the 1-based position in \`sales\``,
-  }),
-  rejectedCount: Type.Integer({ description: "all refused rows" }),
-});
 
 /**
  * Departments (groups of zones) and the import of till transactions. Departments place sales that

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { AuditServer } from "../../audit/server.js";
 import { ClipStore, type ClipEvent } from "../../audit/clips.js";
+import { auditReport } from "../../audit/result.js";
 import type { Source, SourceContext } from "../../source.js";
 import { errorMessage } from "../../log.js";
 import { appearanceOf } from "../../vision/appearance.js";
@@ -319,9 +320,19 @@ export class CameraSource implements Source<CameraSettings> {
       record: (seconds) => clips.start(seconds, ctx.settings.fps),
       log: ctx.log.child("audit"),
       now: () => ctx.now(),
+      onResult: (r) => {
+        const report = auditReport(r);
+        if (report) ctx.reportAudit?.(report);
+      },
     });
     await server.start();
     this.auditServer = server;
+    // Results kept here are sent again at every start (the server keeps one per id): one stored
+    // while the broker was away, or before a crash, still reaches it. The newest 100 at most.
+    for (const r of server.results().slice(0, 100).reverse()) {
+      const report = auditReport(r);
+      if (report) ctx.reportAudit?.(report);
+    }
   }
 
   async stop(): Promise<void> {

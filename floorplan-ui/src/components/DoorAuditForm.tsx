@@ -1,0 +1,66 @@
+/**
+ * A door counter's audit (issue 18): a person counts people in and out at the door for a stretch
+ * of time; the server compares that with the counter's own count events for the same window.
+ */
+import { useState, type FormEvent } from "react";
+import type { StoredAudit, createAuditsApi } from "../api/audits.js";
+import { auditBadge, formatAccuracy } from "../model/audits.js";
+import { fromLocalInput, toLocalInput } from "../model/range.js";
+
+export function DoorAuditForm({ store, doors, timeZone, certifyAt, api, onDone }: { store: string; doors: string[]; timeZone: string; certifyAt: number; api: ReturnType<typeof createAuditsApi>; onDone: () => void }) {
+  const now = Date.now();
+  const [agent, setAgent] = useState(doors[0] ?? "");
+  const [from, setFrom] = useState(() => toLocalInput(now - 15 * 60_000, timeZone));
+  const [to, setTo] = useState(() => toLocalInput(now, timeZone));
+  const [hin, setIn] = useState("");
+  const [hout, setOut] = useState("");
+  const [auditor, setAuditor] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<StoredAudit | null>(null);
+  const fromMs = fromLocalInput(from, timeZone);
+  const toMs = fromLocalInput(to, timeZone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (fromMs === null || toMs === null) return setError("Give the start and end of the counting as dates and times.");
+    setBusy(true);
+    setError(null);
+    api
+      .auditDoor(store, agent, { from: fromMs, to: toMs, auditor, hand: { in: Number(hin), out: Number(hout) } })
+      .then((r) => {
+        setResult(r);
+        onDone();
+      })
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+      .finally(() => setBusy(false));
+  };
+  const b = result ? auditBadge(result, false) : null;
+  return (
+    <section className="card card-b" data-testid="door-audit">
+      <form onSubmit={submit} className="door-audit">
+        <b>Audit a door counter</b>
+        <p className="muted small">Stand at the door and count the people going in and out for a while (15 minutes or more, 100 crossings is a good sample). Then enter the times you began and stopped and your counts: they are compared with what the counter reported for the same minutes ({timeZone}).</p>
+        <div className="row" style={{ flexWrap: "wrap", gap: 8 }}>
+          <select className="field" aria-label="Door counter" value={agent} onChange={(e) => setAgent(e.target.value)} data-testid="door-audit-agent">
+            {doors.map((d) => (
+              <option key={d} value={d}>{d}</option>
+            ))}
+          </select>
+          <label className="row" style={{ gap: 4 }}><span className="muted">From</span><input className="field" type="datetime-local" step={60} value={from} onChange={(e) => setFrom(e.target.value)} data-testid="door-audit-from" required /></label>
+          <label className="row" style={{ gap: 4 }}><span className="muted">to</span><input className="field" type="datetime-local" step={60} value={to} onChange={(e) => setTo(e.target.value)} data-testid="door-audit-to" required /></label>
+          <label className="row" style={{ gap: 4 }}><span className="muted">In</span><input className="field num-field" type="number" min={0} step={1} value={hin} onChange={(e) => setIn(e.target.value)} data-testid="door-audit-in" required /></label>
+          <label className="row" style={{ gap: 4 }}><span className="muted">Out</span><input className="field num-field" type="number" min={0} step={1} value={hout} onChange={(e) => setOut(e.target.value)} data-testid="door-audit-out" required /></label>
+          <input className="field" aria-label="Counted by" placeholder="Counted by (name)" value={auditor} maxLength={100} onChange={(e) => setAuditor(e.target.value)} data-testid="door-audit-auditor" required />
+          <button className="btn primary" disabled={busy || !agent} data-testid="door-audit-submit">{busy ? "Comparing…" : "Compare"}</button>
+        </div>
+        {error && <p className="admin-error" role="alert">{error}</p>}
+        {result && b && (
+          <p role="status" data-testid="door-audit-result">
+            {result.agent} counted {result.system.in} in and {result.system.out} out; you counted {result.hand.in} in and {result.hand.out} out: <b>{b.accuracy}</b>
+            {result.certified ? " — data certified." : ` — below ${formatAccuracy(certifyAt)}: check the counter's position and counting line, then audit again.`}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

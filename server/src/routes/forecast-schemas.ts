@@ -1,0 +1,28 @@
+/**
+ * The forecast route's answer schema (TypeBox and core only, no Fastify or Node), so that the UI
+ * can derive its type from it with Static, as from ./schemas.ts.
+ */
+import { Type } from "@sinclair/typebox";
+
+export const Horizon = Type.Union([Type.Literal("24h"), Type.Literal("14d")], { default: "24h", description: "24h: the next 24 local hours (from the current one); 14d: the next 14 local days (from today)" });
+export const Method = Type.Union([Type.Literal("mlp"), Type.Literal("seasonal-mean"), Type.Literal("recent-days"), Type.Literal("none")], {
+  description: "mlp: the trained model; seasonal-mean: mean of the same hour (day) in the last 4 weeks; recent-days: the same hour of the last days (under a week of history); none: no history",
+});
+const Num = Type.Union([Type.Number(), Type.Null()]);
+export const ForecastBody = Type.Object({
+  store: Type.String(),
+  zone: Type.Union([Type.String(), Type.Null()]),
+  horizon: Horizon,
+  bucket: Type.Union([Type.Literal("hour"), Type.Literal("day")]),
+  timezone: Type.String(),
+  generatedAt: Type.String({ description: "start of the hour the forecast was made in (store time)" }),
+  interval: Type.Number({ description: "coverage aimed at by low..high" }),
+  method: Method,
+  model: Type.Object({
+    state: Type.Union([Type.Literal("ready"), Type.Literal("training"), Type.Literal("failed"), Type.Literal("off")]),
+    trainedAt: Type.Union([Type.String(), Type.Null()]),
+    trainMs: Num,
+    notes: Type.Array(Type.String()),
+  }),
+  buckets: Type.Array(Type.Object({ start: Type.String(), expected: Num, low: Num, high: Num, method: Method })),
+});

@@ -1,0 +1,25 @@
+/**
+ * The sales routes' department and import answers (TypeBox only, no Fastify or Node), so that the
+ * UI can derive its types from them with Static, as from ./schemas.ts.
+ */
+import { Type } from "@sinclair/typebox";
+
+/** Rejected rows listed in an answer; `rejectedCount` has them all. */
+export const MAX_LISTED_REJECTS = 1000;
+
+const DepartmentName = Type.String({ minLength: 1, maxLength: 64 });
+export const DepartmentsBody = Type.Object({
+  departments: Type.Record(DepartmentName, Type.Array(Type.String({ description: "zone id" }), { minItems: 1, maxItems: 500 }), {
+    maxProperties: 500,
+    description: "department name -> its zones; a zone belongs to at most one department",
+  }),
+});
+
+export const ImportResult = Type.Object({
+  accepted: Type.Integer(),
+  duplicates: Type.Integer({ description: "transactions already imported with the same values (a repeated upload)" }),
+  rejected: Type.Array(Type.Object({ line: Type.Integer(), error: Type.String() }), {
+    description: `the first ${MAX_LISTED_REJECTS} refused rows by line: the CSV file's line (the header is line 1), or the 1-based position in \`sales\``,
+  }),
+  rejectedCount: Type.Integer({ description: "all refused rows" }),
+});

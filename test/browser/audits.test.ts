@@ -1,0 +1,81 @@
+/**
+ * Accuracy audits in the Agents view (issue 18), in Debian's chromium against a real `footfall
+ * serve`: each agent's badge (accuracy, date, "audit due"), and a door counter's audit taken from
+ * the view: a person's count for a window against the counter's count events, as published over
+ * MQTT by the door agent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MqttClient } from "mqtt";
+import { topics } from "@footfall/core";
+import { addAgent, batchJson, connectMqtt, publishAll, ServerProcess } from "../support/index.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+let door: MqttClient;
+// A quarter of an hour, 40 to 25 minutes ago, on whole minutes (the form takes minutes).
+const to = Math.floor((Date.now() - 25 * 60_000) / 60_000) * 60_000;
+const from = to - 15 * 60_000;
+/** The form's datetime-local value of `ts` in the shop's zone (Europe/Paris). */
+const local = (ts: number) => new Date(ts).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).replace(" ", "T").slice(0, 16);
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  const creds = await addAgent(server.dataDir, shop.store, "door-1", "door");
+  door = await connectMqtt({ url: server.mqttUrl, username: creds.username, password: creds.password });
+  // The counter: 30 in and 27 out inside the window, and counts just outside it that must not count.
+  const count = (n: number, ts: number, i: number, o: number) => ({ type: "count", id: `door-1:${n}`, ts, zone: "entrance", in: i, out: o });
+  await publishAll(door, topics.events(shop.store, "door-1"), [batchJson("door-1", [count(1, from - 1, 50, 50), count(2, from, 10, 9), count(3, from + 300_000, 12, 10), count(4, to - 1, 8, 8), count(5, to, 40, 40)])]);
+  await shop.publish([shop.events.enter("v-audit", "promo", from + 60_000)]);
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await door?.endAsync(true);
+  await shop?.close();
+  await server?.dispose();
+});
+
+describe("accuracy audits in the Agents view", () => {
+  it("shows every agent as due before an audit, then a door counter's audit from the view with its accuracy and date", async () => {
+    await expect.poll(async () => (await shop.api.agents(shop.store)).agents.find((a) => a.agent === "door-1")?.events ?? 0).toBe(5);
+    const page = await browser.page();
+    await page.goto(`${server.httpUrl}/#/agents/shop?token=${shop.tokens.admin}`);
+    await page.getByTestId("agents-table").waitFor();
+    await page.getByTestId("audit-due-door-1").waitFor();
+    expect(await page.getByTestId("audit-cam-1").textContent()).toContain("not audited");
+    expect(await page.getByTestId("audit-due-cam-1").textContent()).toBe("audit due");
+
+    const form = page.getByTestId("door-audit");
+    await form.getByTestId("door-audit-agent").selectOption("door-1");
+    await form.getByTestId("door-audit-from").fill(local(from));
+    await form.getByTestId("door-audit-to").fill(local(to));
+    // The person counted 31 in (the counter 30: 96.8 %) and 27 out (the counter 27).
+    await form.getByTestId("door-audit-in").fill("31");
+    await form.getByTestId("door-audit-out").fill("27");
+    await form.getByTestId("door-audit-auditor").fill("Marie at the door");
+    await form.getByTestId("door-audit-submit").click();
+    const result = form.getByTestId("door-audit-result");
+    await result.waitFor();
+    expect(await result.textContent()).toBe("door-1 counted 30 in and 27 out; you counted 31 in and 27 out: 96.7 % — data certified.");
+
+    // The table's badge follows: accuracy, "data certified", the date, and no longer due.
+    const cell = page.getByTestId("audit-door-1");
+    await expect.poll(() => cell.getAttribute("data-tone")).toBe("certified");
+    expect(await cell.textContent()).toContain("96.7 %");
+    expect(await cell.textContent()).toContain("data certified");
+    expect(await page.getByTestId("audit-due-door-1").count()).toBe(0);
+    // Submitted now: today's date in the store's zone.
+    expect(await page.getByTestId("audit-date-door-1").textContent()).toBe(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(Date.now()));
+    expect(await cell.getAttribute("title")).toBe("In 96.7 %, out 100 % over 58 crossings counted at the door by Marie at the door");
+
+    // The API holds the same audit.
+    const api = (await shop.api.request<{ audits: { agent: string; hand: object; system: object; certified: boolean }[] }>("GET", "/api/v1/stores/shop/audits")).body;
+    expect(api.audits).toEqual([expect.objectContaining({ agent: "door-1", hand: { in: 31, out: 27 }, system: { in: 30, out: 27 }, certified: true })]);
+    await shot(page, "agents-audits", { fullPage: true });
+    await page.close();
+  });
+});
