@@ -82,6 +82,16 @@ describe("alert rules, banner and acknowledgement", () => {
     await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("Tuesday");
   });
 
+  it("today's hourly traffic chart shades the hours the store is closed", async () => {
+    const page = await browser.page({ width: 1366, height: 900 });
+    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?token=${shop.tokens.viewer}`);
+    const closed = page.getByTestId("traffic-closed");
+    await closed.waitFor({ timeout: 15_000 });
+    // Monday 09:00-12:30 and 14:00-19:00 (another day: closed all day): at least the night hours are shaded.
+    expect(Number(await closed.getAttribute("data-hours"))).toBeGreaterThanOrEqual(9);
+    await page.close();
+  });
+
   it("the rule fires when the zone fills: the tablet shows the banner with 'over since' in the store's time, the store card turns red", async () => {
     await tablet.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
     await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });

@@ -11,6 +11,8 @@ import { trafficCsv, weekGridCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
 import { withForecast } from "../model/forecast.js";
+import { closedRuns } from "../model/hours.js";
+import { alertsApi } from "../api/alerts.js";
 import { Chart } from "./Chart.js";
 import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
@@ -49,6 +51,8 @@ export function TrafficCharts({
   const withFc = bucket === "hour" && range.to >= now && !useZones;
   const forecast = useQ(["forecast", store, now], (signal) => api.forecast(store, { horizon: "24h" }, signal), { enabled: withFc });
   const source = bucket === "hour" ? hourly : daily;
+  // Opening hours: hours the store was closed are shaded (hourly charts; none without hours).
+  const open = useQ(["open-intervals", store, range.from, range.to], () => alertsApi(api.token).openIntervals(store, range.from, range.to), { enabled: bucket === "hour" });
 
   const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
   const bars = useMemo(() => {
@@ -72,8 +76,13 @@ export function TrafficCharts({
       const counted = s.value !== null ? `${formatCount(s.value)} enters` : "no data yet";
       return `${s.label}<br/>${counted}${f ? `<br/>forecast <b>${formatCount(Math.round(f.expected))}</b> (80 %: ${formatCount(Math.round(f.low))}–${formatCount(Math.round(f.high))})` : ""}`;
     };
+    const closed = bucket === "hour" ? closedRuns(shown.slots, open.data) : [];
+    const closedArea = closed.length
+      ? { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: shown.slots[a]!.label }, { xAxis: shown.slots[b]!.label }]) }
+      : undefined;
     return {
       forecast: fc.some(Boolean),
+      closedHours: closed.reduce((n, [a, b]) => n + b - a + 1, 0),
       slots,
       total,
       option: {
@@ -86,13 +95,13 @@ export function TrafficCharts({
         // No data is no bar (ECharts' "-"), and a grey mark along the axis says so; a 0 is a 0. An
         // hour still to come carries its forecast instead.
         series: [
-          { type: "bar", name: "Enters", data: shown.slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 },
+          { type: "bar", name: "Enters", data: shown.slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28, ...(closedArea ? { markArea: closedArea } : {}) },
           { type: "bar", name: "No data", barGap: "-100%", silent: true, data: shown.slots.map((s, i) => (s.value === null && !fc[i] ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
           ...forecastSeries,
         ],
       },
     };
-  }, [source.data, range, bucket, timeZone, useZones, coverage, withFc, forecast.data, now]);
+  }, [source.data, range, bucket, timeZone, useZones, coverage, withFc, forecast.data, now, open.data]);
 
   const grid = useMemo(() => {
     if (!hourly.data || !coverage) return null;
@@ -131,6 +140,7 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="traffic-h">{what} by {bucket}</h2>
           <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
+          {!!bars?.closedHours && <span className="hint" data-testid="traffic-closed" data-hours={bars.closedHours} title="From the store's opening hours">shaded: closed</span>}
           {bars?.forecast && <span className="hint" data-testid="traffic-forecast-hint" title="The store's forecast for the hours not counted yet: expected enters (dashed) and the 80 % interval (band)">dashed: forecast · band: 80 %</span>}
           <button className="btn sm" onClick={exportSeries} disabled={!bars} data-testid="export-traffic">Export CSV</button>
         </div>
