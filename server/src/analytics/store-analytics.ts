@@ -160,8 +160,9 @@ export class StoreAnalytics {
     for (const [visitor, fresh] of byVisitor) {
       let state = this.visitors.get(visitor);
       if (!state) {
-        const ids = new Set(fresh.map((e) => e.id));
-        const stored = (loaded.get(visitor) ?? []).filter((e) => !ids.has(e.id));
+        const read = loaded.get(visitor);
+        const ids = read?.length ? new Set(fresh.map((e) => e.id)) : null;
+        const stored = read && ids ? read.filter((e) => !ids.has(e.id)) : [];
         state = { events: stored, derived: stored.length ? deriveVisitor(stored, this.opts) : emptyDerivation() };
       }
       const merged = state.events.concat(fresh).sort(compareEvents);
@@ -507,6 +508,13 @@ export class StoreAnalytics {
 
 /** Write the difference between two derivations of one visitor into `delta`. */
 function diffInto(delta: AggregateDelta, visitor: string, before: VisitorDerivation, after: VisitorDerivation): void {
+  if (before.visits.length === 0 && before.trips.length === 0 && before.open.length === 0) {
+    // A visitor seen for the first time (the common case): everything is added, no multiset diff to build.
+    for (const x of after.visits) delta.visit(x.zone, x.enterId, x.item, 1);
+    for (const x of after.trips) delta.trip(visitor, x.startTs, x.key, 1);
+    for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
+    return;
+  }
   const v = diffByKey(before.visits, after.visits);
   for (const x of v.removed) delta.visit(x.zone, x.enterId, x.item, -1);
   for (const x of v.added) delta.visit(x.zone, x.enterId, x.item, 1);
