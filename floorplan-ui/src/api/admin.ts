@@ -1,0 +1,116 @@
+/**
+ * The admin API of issue 15 (tokens, agents, audit log, digests, store settings, groups, opening
+ * hours), with the same bearer token and error shape as ./client.ts.
+ */
+import { ApiError } from "./client.js";
+
+export interface TokenRow {
+  id: string;
+  role: string;
+  store: string | null;
+  group?: string | null;
+  label: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+  state: "active" | "expired" | "revoked";
+}
+export interface BrokerSync {
+  broker: "embedded" | "reloaded" | "manual";
+  message: string;
+  command: string | null;
+}
+export interface AgentCredentials {
+  agent: string;
+  store: string;
+  username: string;
+  password: string;
+  broker: BrokerSync;
+}
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor: { tokenId: string | null; role: string | null; label: string | null };
+  action: string;
+  target: string | null;
+  store: string | null;
+  details: Record<string, unknown> | null;
+}
+export interface DigestRow {
+  id: string;
+  scope: "store" | "group";
+  target: string;
+  frequency: "daily" | "weekly";
+  recipients: string[];
+  hour: number;
+  createdAt: number;
+  lastPeriod: string | null;
+  lastSentAt: number | null;
+  lastError: string | null;
+  nextPeriod: string | null;
+}
+export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour">;
+export interface GroupRow {
+  id: string;
+  name: string;
+  kind: string | null;
+  stores: string[];
+}
+export interface HoursInterval {
+  open: string;
+  close: string;
+}
+export interface OpeningHours {
+  weekly: Record<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", HoursInterval[]>;
+  exceptions: { date: string; intervals: HoursInterval[]; note?: string }[];
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;
+
+export function createAdminApi(token: string, base = "") {
+  async function request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
+    const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString() : "";
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      const e = (json ?? {}) as { message?: string; error?: string };
+      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
+    }
+    return json as T;
+  }
+  const store = (id: string) => `/stores/${encodeURIComponent(id)}`;
+  return {
+    tokens: () => request<{ tokens: TokenRow[] }>("GET", "/tokens").then((r) => r.tokens),
+    createToken: (input: { role: string; store?: string; group?: string; label?: string; expires?: string }) => request<TokenRow & { token: string }>("POST", "/tokens", input),
+    revokeToken: (id: string) => request<TokenRow>("DELETE", `/tokens/${encodeURIComponent(id)}`),
+    addAgent: (s: string, agent: string, kind: string) => request<AgentCredentials>("POST", `${store(s)}/agents`, { agent, kind }),
+    rotateAgent: (s: string, agent: string) => request<AgentCredentials>("POST", `${store(s)}/agents/${encodeURIComponent(agent)}/rotate`),
+    revokeAgent: (s: string, agent: string) => request<{ agent: string; revokedAt: number; broker: BrokerSync }>("DELETE", `${store(s)}/agents/${encodeURIComponent(agent)}`),
+    audit: (q: { action?: string; before?: number; limit?: number; store?: string }) => request<{ entries: AuditEntry[]; next: number | null }>("GET", "/audit", undefined, q),
+    digests: () => request<{ digests: DigestRow[] }>("GET", "/digests").then((r) => r.digests),
+    createDigest: (d: DigestInput) => request<DigestRow>("POST", "/digests", d),
+    deleteDigest: (id: string) => request<{ deleted: string }>("DELETE", `/digests/${encodeURIComponent(id)}`),
+    sendDigest: (id: string) => request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`),
+    groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),
+    storeGroups: (s: string) => request<{ groups: string[] }>("GET", `${store(s)}/groups`).then((r) => r.groups),
+    setStoreGroups: (s: string, groups: string[]) => request<{ groups: string[] }>("PUT", `${store(s)}/groups`, { groups }),
+    hours: (s: string) => request<{ hours: OpeningHours | null; timezone: string }>("GET", `${store(s)}/hours`),
+    setHours: (s: string, hours: OpeningHours | null) => request<{ hours: OpeningHours | null }>("PUT", `${store(s)}/hours`, { hours }),
+  };
+}
