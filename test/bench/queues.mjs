@@ -78,7 +78,7 @@ for (let slot = start; slot < start + DAYS * 24 * HOUR; slot += EVERY) {
   const known = [];
   for (const v of visits) {
     if (v.enterTs >= t) break;
-    if (v.enterTs < t - WINDOW - HOUR) continue;
+    if (v.enterTs < t - 2 * HOUR) continue;
     // Lost by the tracking: open until the visit timeout (30 min) abandons it.
     if (v.abandonedAt !== null && v.abandonedAt + 30 * 60_000 <= t) continue;
     const closed = v.exitTs !== null && v.exitTs <= t;
@@ -115,7 +115,7 @@ for (const p of served) {
   const known = [];
   for (const v of visits) {
     if (v.enterTs >= t) break;
-    if (v.enterTs < t - WINDOW - HOUR) continue;
+    if (v.enterTs < t - 2 * HOUR) continue;
     if (v.abandonedAt !== null && v.abandonedAt + 30 * 60_000 <= t) continue;
     known.push({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs <= t ? v.exitTs : null });
   }
@@ -139,7 +139,7 @@ for (const x of expected) {
   const known = [];
   for (const v of visits) {
     if (v.enterTs >= x.t) break;
-    if (v.enterTs < x.t - WINDOW - HOUR) continue;
+    if (v.enterTs < x.t - 2 * HOUR) continue;
     if (v.abandonedAt !== null && v.abandonedAt + 30 * 60_000 <= x.t) continue;
     known.push({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs <= x.t ? v.exitTs : null });
   }

@@ -44,6 +44,7 @@ describe("estimateWait", () => {
   const now = 500;
   const windowMs = 300;
   const minStaleMs = 150;
+  const waitsWindowMs = 450;
   /** The definition, spelled out: ghosts, length, the methods in order. */
   function reference(vs: readonly QueueVisit[]) {
     const from = now - windowMs;
@@ -58,8 +59,10 @@ describe("estimateWait", () => {
     const arrivals = vs.filter((v) => v.enterTs >= from && v.enterTs < now).length;
     const busy = naiveBusy(live, from, now);
     const ahead = (r: QueueVisit) => live.filter((v) => v !== r && v.enterTs < r.enterTs && v.enterTs >= r.enterTs - staleMs && (v.exitTs === null || v.exitTs > r.enterTs)).length;
-    const recent = live.filter(ended);
-    const behind = recent.filter((r) => ahead(r) > 0);
+    const recent = live.filter((v) => v.exitTs !== null && v.exitTs >= now - waitsWindowMs && v.exitTs < now);
+    const anyBehind = recent.filter((r) => ahead(r) > 0);
+    const nearBehind = anyBehind.filter((r) => Math.abs(ahead(r) - length) <= 1);
+    const behind = nearBehind.length >= 3 ? nearBehind : anyBehind;
     const empty = recent.filter((r) => ahead(r) === 0).map((r) => r.exitTs! - r.enterTs);
     let est: number | null;
     let method: string;
@@ -88,10 +91,10 @@ describe("estimateWait", () => {
     return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   }
 
-  it("follows its definition: ghosts left out, recent waits per person ahead, else throughput, else Little's law, else nothing", () => {
+  it("follows its definition: ghosts left out, recent waits per person ahead (those who found about as many ahead first), else throughput, else Little's law, else nothing", () => {
     fc.assert(
       fc.property(visits, (vs) => {
-        const e = estimateWait(now, vs, { windowMs, minDepartures: 3, minStaleMs });
+        const e = estimateWait(now, vs, { windowMs, waitsWindowMs, minDepartures: 3, minStaleMs });
         const r = reference(vs);
         expect(e.length).toBe(r.length);
         expect(e.stale).toBe(r.stale);

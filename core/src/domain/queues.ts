@@ -18,8 +18,10 @@ export interface QueueVisit {
 export type QueueEstimateMethod = "recent-waits" | "throughput" | "littles-law" | "none";
 
 export interface QueueEstimateOptions {
-  /** The recent past the estimate looks at (ms); default 15 minutes. */
+  /** The recent past the throughput and Little's law rules look at (ms); default 15 minutes. */
   windowMs?: number;
+  /** The recent past whose waits the recent-waits rule reads (ms); default 60 minutes. */
+  waitsWindowMs?: number;
   /** Waits (recent-waits) or departures (throughput) in the window a method needs (default 3). */
   minDepartures?: number;
   /**
@@ -49,6 +51,7 @@ export interface QueueEstimate {
 }
 
 export const QUEUE_WINDOW_MS = 15 * 60_000;
+export const QUEUE_WAITS_WINDOW_MS = 60 * 60_000;
 const MIN_DEPARTURES = 3;
 const MIN_STALE_MS = 3 * 60_000;
 
@@ -87,12 +90,15 @@ export function busyMs(visits: readonly QueueVisit[], from: number, to: number):
  *   wait that ended in the window)`: a tracker that loses someone in the line leaves a visit open
  *   until the visit timeout, and one such ghost would otherwise count as a person for half an hour.
  *   Those ghosts are left out of the busy time too.
- * - recent-waits (at least `minDepartures` waits that ended in the window by people who found
- *   someone ahead of them): each such person's wait w_i, behind a_i people when they joined (the
- *   visits open then), is a_i + 1 service intervals, so the interval is sum(w_i) / sum(a_i + 1)
- *   over them; someone joining behind `length` people waits `(length + 1)` intervals. An empty
- *   queue now: the median wait of the recent people who also found it empty (a free till, or the
- *   rest of a service), when there are `minDepartures` of them, else the throughput rule below.
+ * - recent-waits (at least `minDepartures` waits that ended in the last `waitsWindowMs` by people
+ *   who found someone ahead of them): each such person's wait w_i, behind a_i people when they
+ *   joined (the visits open then), is a_i + 1 service intervals, so the interval is
+ *   sum(w_i) / sum(a_i + 1) over them; someone joining behind `length` people waits
+ *   `(length + 1)` intervals. The waits of people who found about as many ahead (a_i within 1 of
+ *   `length`) are used when there are `minDepartures` of them (staff open tills when the line is
+ *   long, so the interval depends on it), else all. An empty queue now: the median wait of the
+ *   recent people who also found it empty (a free till, or the rest of a service), when there are
+ *   `minDepartures` of them, else the throughput rule below.
  * - throughput (at least `minDepartures` departures in the window): the service rate mu is the
  *   departures per millisecond of the window during which the queue held someone (so that idle
  *   minutes do not make the tills look slow). Someone joining behind `length` people leaves the
@@ -130,25 +136,30 @@ export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: 
   const busy = busyMs(live, from, now);
   const departures = waits.length;
   // Recent waits with the number of people each found ahead (visits open when it joined, ghosts left out).
-  let sumBehindMs = 0;
-  let sumIntervals = 0;
-  let behind = 0;
+  const waitsFrom = now - (opts.waitsWindowMs ?? QUEUE_WAITS_WINDOW_MS);
+  const staleMs = Math.max(opts.minStaleMs ?? MIN_STALE_MS, 2 * Math.max(0, ...waits));
+  const all = { n: 0, ms: 0, intervals: 0 };
+  const near = { n: 0, ms: 0, intervals: 0 };
   const emptyWaits: number[] = [];
   for (const r of live) {
-    if (r.exitTs === null || r.exitTs < from || r.exitTs >= now || r.exitTs < r.enterTs) continue;
-    const ahead = aheadOf(r, live, Math.max(opts.minStaleMs ?? MIN_STALE_MS, 2 * Math.max(0, ...waits)));
-    if (ahead === 0) emptyWaits.push(r.exitTs - r.enterTs);
-    else {
-      behind++;
-      sumBehindMs += r.exitTs - r.enterTs;
-      sumIntervals += ahead + 1;
+    if (r.exitTs === null || r.exitTs < waitsFrom || r.exitTs >= now || r.exitTs < r.enterTs) continue;
+    const ahead = aheadOf(r, live, staleMs);
+    if (ahead === 0) {
+      emptyWaits.push(r.exitTs - r.enterTs);
+      continue;
+    }
+    for (const acc of Math.abs(ahead - n) <= 1 ? [all, near] : [all]) {
+      acc.n++;
+      acc.ms += r.exitTs - r.enterTs;
+      acc.intervals += ahead + 1;
     }
   }
+  const behind = near.n >= minDepartures ? near : all;
   const arrivalsPerMin = (arrivals / windowMs) * 60_000;
   const base = { length: n, stale, arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0 };
   const servedPerMin = busy > 0 && departures > 0 ? (departures / busy) * 60_000 : null;
-  if (n > 0 && behind >= minDepartures) {
-    return { ...base, estimatedWaitS: ((n + 1) * sumBehindMs) / sumIntervals / 1000, method: "recent-waits", servedPerMin };
+  if (n > 0 && behind.n >= minDepartures) {
+    return { ...base, estimatedWaitS: ((n + 1) * behind.ms) / behind.intervals / 1000, method: "recent-waits", servedPerMin };
   }
   if (n === 0 && emptyWaits.length >= minDepartures) {
     return { ...base, estimatedWaitS: medianOfSorted(sortedAscending(emptyWaits)) / 1000, method: "recent-waits", servedPerMin };

@@ -5,6 +5,7 @@ import {
   localTime,
   queueOutcomes,
   queuesOf,
+  QUEUE_WAITS_WINDOW_MS,
   QUEUE_WINDOW_MS,
   waitByWeekdayHour,
   waitStats,
@@ -27,8 +28,8 @@ import { RetentionError } from "./store-analytics.js";
  * SQLite and PostgreSQL and on any server of a chain.
  */
 
-/** How far back the live figures read visits: the estimate's window, plus the longest wait worth seeing. */
-const LIVE_LOOKBACK_MS = QUEUE_WINDOW_MS + 60 * 60_000;
+/** How far back the live figures read visits: the estimate's windows, plus the longest wait worth seeing. */
+const LIVE_LOOKBACK_MS = Math.max(QUEUE_WINDOW_MS, QUEUE_WAITS_WINDOW_MS) + 60 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /** One queue now. */
