@@ -20,6 +20,7 @@ const AgentsView = lazy(loadView.agents);
 const FunnelView = lazy(loadView.funnel);
 const ExperimentsView = lazy(loadView.experiments);
 const SalesView = lazy(loadView.sales);
+const AlertsView = lazy(loadView.alerts);
 
 type Auth =
   | { status: "checking" }
@@ -162,6 +163,8 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <ExperimentsView {...props} />;
       case "sales":
         return <SalesView {...props} />;
+      case "alerts":
+        return <AlertsView {...props} />;
     }
   })();
 

@@ -11,6 +11,7 @@ import { shardOf } from "./cluster/shards.js";
 import { LiveHub } from "./live/hub.js";
 import { AlertBus } from "./alerts/bus.js";
 import { AlertEvaluator } from "./alerts/evaluator.js";
+import { HoursKeeper } from "./hours/keeper.js";
 import { startWebhooks } from "./webhooks/wire.js";
 import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { queueFiguresForAlerts } from "./analytics/queues.js";
@@ -68,12 +69,15 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     log,
     ...(pg ? { byPartitions: pg } : {}),
   });
+  // Opening hours: the door count resets at closing (and its drift is recorded) where a store has them.
+  const hoursKeeper = new HoursKeeper({ storage, log, now, recordsHere: (store) => (cluster ? cluster.ingests(store) : true) });
   const analytics = new AnalyticsRegistry(
     storage,
     {
       visitTimeoutMs: config.visitTimeoutMs,
       now,
       rawSince: () => retention.rawSince(),
+      doorCountSince: (store: string, at: number, tz: string, midnight: number) => hoursKeeper.doorCountSince(store, at, tz, midnight),
       // A chain's server holds hundreds of stores: one budget of cached visitors for them all (a miss reads the visitor's events).
       ...(chain ? { ingestsHere: (store: string) => cluster?.ingests(store) ?? false, maxCachedVisitorsTotal: 20_000 } : {}),
     },
@@ -91,6 +95,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     mqtt: null,
     auditDueDays: config.auditDueDays ?? 90,
     alerts: new AlertBus(log),
+    hours: hoursKeeper,
     retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
@@ -239,6 +244,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     await mqttState.start();
   }
   evaluator.start();
+  hoursKeeper.start();
   log.info(
     {
       http: httpUrl,
@@ -270,6 +276,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await retention.stop();
         await webhooks.stop();
         await evaluator.close();
+        await hoursKeeper.close();
         await hub?.close();
         await app.close(); // closes the storage too
         await metricsListener?.close();

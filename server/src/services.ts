@@ -6,6 +6,7 @@ import type { Metrics } from "./metrics.js";
 import type { MqttTransport } from "./mqtt/transport.js";
 import type { Storage } from "./storage/types.js";
 import type { AlertBus } from "./alerts/bus.js";
+import type { HoursKeeper } from "./hours/keeper.js";
 import type { AlertEvaluator } from "./alerts/evaluator.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
@@ -23,6 +24,8 @@ export interface Services {
   webhooks?: WebhookDispatcher | null;
   /** Alert notifications (firing, acknowledged, resolved): subscribe to deliver them (server/src/alerts/bus.ts). */
   alerts: AlertBus;
+  /** Opening hours at work: the door count's reset at closing and its drift (server/src/hours/keeper.ts). */
+  hours?: HoursKeeper;
   /** The alert rules' evaluator, once the server runs it (acknowledgements go through it). */
   alertEvaluator?: AlertEvaluator | null;
   /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { offsetMs } from "../domain/calendar.js";
-import { closingTime, hoursOfDate, hoursProblems, isOpen, localDate, minutesOf, openIntervals, wallToUtc, WEEKDAYS, type HoursInterval, type OpeningHours } from "./hours.js";
+import { closingTime, doorCountStart, hoursOfDate, lastClosing, hoursProblems, isOpen, localDate, minutesOf, openIntervals, wallToUtc, WEEKDAYS, type HoursInterval, type OpeningHours } from "./hours.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -159,5 +159,44 @@ describe("opening hours", () => {
     expect(p.some((s) => s.startsWith("tue:") && s.includes("before it opens"))).toBe(true);
     expect(p).toContain("2026-02-30: not a date");
     expect(p).toContain("2026-12-24: more than one exception");
+  });
+});
+
+describe("closing reset", () => {
+  it("lastClosing is at or before now, the store was open just before it and closed at it, and it did not close again since", () => {
+    fc.assert(
+      fc.property(hoursArb, fc.constantFrom(...ZONES), instantArb, (h, tz, now) => {
+        const c = lastClosing(h, now, tz);
+        if (c === null) return;
+        expect(c).toBeLessThanOrEqual(now);
+        expect(isOpen(h, c - 1, tz)).toBe(true);
+        expect(isOpen(h, c, tz)).toBe(false);
+        // No later closing up to now: every open stretch after c runs past now.
+        for (const iv of openIntervals(h, { from: c, to: now + 1 }, tz)) expect(iv.to).toBe(now + 1);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a store with hours every day has a closing within the last two days; one always open has none", () => {
+    const daily: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "20:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+    const always: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "00:00", close: "24:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+    fc.assert(
+      fc.property(fc.constantFrom(...ZONES), instantArb, (tz, now) => {
+        const c = lastClosing(daily, now, tz);
+        expect(c).not.toBeNull();
+        expect(now - c!).toBeLessThan(2 * DAY);
+        expect(lastClosing(always, now, tz)).toBeNull();
+        expect(doorCountStart(always, now, tz, 42)).toBe(42);
+        expect(doorCountStart(null, now, tz, 42)).toBe(42);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("Paris, 20:00 closing: at 21:00 the count starts at 20:00; at 10:00 the next day still at 20:00 the day before", () => {
+    const daily: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "20:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+    expect(lastClosing(daily, Date.UTC(2026, 10, 30, 20), "Europe/Paris")).toBe(Date.UTC(2026, 10, 30, 19));
+    expect(lastClosing(daily, Date.UTC(2026, 11, 1, 9), "Europe/Paris")).toBe(Date.UTC(2026, 10, 30, 19));
   });
 });

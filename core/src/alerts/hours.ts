@@ -164,3 +164,34 @@ export const ALWAYS_OPEN: OpeningHours = {
   weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "00:00", close: "24:00" }]])) as OpeningHours["weekly"],
   exceptions: [],
 };
+
+/**
+ * The last time the store closed at or before `now`: the end of the last open interval of a local
+ * date, looking back a week; null when it did not close in that week (open round the clock).
+ */
+export function lastClosing(h: OpeningHours, now: number, timeZone: string): number | null {
+  const today = Math.floor((now + offsetMs(now, timeZone)) / DAY);
+  for (let c = today + 1; c >= today - 8; c--) {
+    const ivs = dateIntervals(h, c, timeZone);
+    // A day's last interval that runs into the next day's first (open across midnight) is no closing.
+    for (let i = ivs.length - 1; i >= 0; i--) {
+      const end = ivs[i]!.to;
+      if (end > now) continue;
+      const reopens = dateIntervals(h, c + 1, timeZone)[0];
+      if (i === ivs.length - 1 && reopens && reopens.from <= end) continue;
+      if (i < ivs.length - 1 && ivs[i + 1]!.from <= end) continue;
+      return end;
+    }
+  }
+  return null;
+}
+
+/**
+ * Since when a door counter's net count (in minus out) makes the store's occupancy: the last
+ * closing, so that people counted in and never out (the counter's drift) do not carry into the
+ * next day; without a closing in the last week (or without hours), local midnight (`midnight`).
+ */
+export function doorCountStart(h: OpeningHours | null | undefined, now: number, timeZone: string, midnight: number): number {
+  if (!h) return midnight;
+  return lastClosing(h, now, timeZone) ?? midnight;
+}

@@ -5,6 +5,7 @@
  * that joined one store cannot mix two up. The socket reconnects by itself and re-joins.
  */
 import type { Occupancy } from "@footfall/core";
+import type { LiveAlerts } from "../api/alerts.js";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "refused";
 
@@ -17,6 +18,8 @@ export interface LiveSnapshot {
   receivedAt: number | null;
   /** When the connection was lost, while reconnecting. */
   lostAt: number | null;
+  /** The store's active alerts and warning thresholds (servers with alert rules send them). */
+  alerts?: LiveAlerts | null;
 }
 
 /** The slice of a socket.io-client `Socket` the store uses (a fake stands in for it in tests). */
@@ -82,6 +85,7 @@ export class LiveStore {
       if (!entry.snapshot.occupancy) performance.mark("footfall:first-occupancy");
       set({ occupancy, receivedAt: this.now(), ...(entry.snapshot.status !== "live" ? { status: "live", lostAt: null } : {}) });
     });
+    socket.on("alerts", (alerts: LiveAlerts) => set({ alerts }));
     socket.on("disconnect", (reason: string) => {
       set({ status: "reconnecting", lostAt: entry.snapshot.lostAt ?? this.now() });
       // The server hung up on purpose (e.g. a restart): socket.io leaves reconnecting to us.

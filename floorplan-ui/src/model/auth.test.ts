@@ -9,7 +9,7 @@ describe("views by role", () => {
   });
   it("keeps viewers to analytics and staff to the live view", () => {
     expect(viewsFor("viewer").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments"]);
-    expect(viewsFor("staff").map((v) => v.id)).toEqual(["live"]);
+    expect(viewsFor("staff").map((v) => v.id)).toEqual(["live", "alerts"]);
     expect(mayDesign("viewer")).toBe(false);
   });
   it("knows the four roles the server gives", () => {

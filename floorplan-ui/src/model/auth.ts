@@ -26,6 +26,7 @@ export const VIEWS: readonly ViewInfo[] = [
   { id: "funnel", label: "Funnels", roles: ["viewer", "merchandiser", "admin"], hint: "How many go on from one step to the next" },
   { id: "experiments", label: "Experiments", roles: ["viewer", "merchandiser", "admin"], hint: "Did a layout change work? Before and after, with a verdict" },
   { id: "live", label: "Live", roles: ["staff", "admin"], hint: "Occupancy against capacity, now" },
+  { id: "alerts", label: "Alerts", roles: ["staff", "admin"], hint: "Alert rules, opening hours, alert history" },
   { id: "editor", label: "Layout", roles: ["merchandiser", "admin"], hint: "Draw zones and save a new layout version" },
   { id: "sales", label: "Sales", roles: ["admin"], hint: "Import sales and map departments to zones" },
   { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents" },

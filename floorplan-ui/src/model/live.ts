@@ -83,7 +83,13 @@ export type LiveOccupancy = Occupancy & { totalFrom?: "door" | "zones"; doorZone
 
 export const STORE_ALERT = "store";
 
-export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupancy | null, busyAt = BUSY_AT): LiveScene {
+/** Warning thresholds (share of capacity) set by the store's occupancy alert rules: the store's, and per zone. */
+export interface BusyThresholds {
+  store?: number;
+  zones?: Readonly<Record<string, number>>;
+}
+
+export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupancy | null, busyAt = BUSY_AT, thresholds: BusyThresholds = {}): LiveScene {
   const byZone = new Map((occupancy?.zones ?? []).map((z) => [z.zone as string, z]));
   const doorZones = new Set(occupancy?.doorZones ?? []);
   const zones = layout.zones.map((z): LiveZone => {
@@ -100,7 +106,7 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
       centroid: polygonCentroid(z.polygon),
       occupancy: occ,
       capacity,
-      state: doorOnly ? "none" : capacityState(occ, capacity, busyAt),
+      state: doorOnly ? "none" : capacityState(occ, capacity, thresholds.zones?.[z.id] ?? busyAt),
       ratio: capacity ? occ / capacity : null,
       doorOnly,
     };
@@ -108,7 +114,7 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
   const total = occupancy?.total ?? 0;
   // The store's capacity counts the door-only zones too: people pass through the entrance.
   const capacity = storeCapacity(layout.zones.map((z) => ({ capacity: byZone.get(z.id)?.capacity ?? z.capacity ?? null })));
-  const state = capacityState(total, capacity, busyAt);
+  const state = capacityState(total, capacity, thresholds.store ?? busyAt);
   const alerts: LiveScene["alerts"] = [];
   if (capacity !== null && total > capacity) alerts.push({ id: STORE_ALERT, text: `Whole store: ${total} of ${capacity}, over by ${total - capacity}` });
   const sorted = [...zones].sort((a, b) => SEVERITY[a.state] - SEVERITY[b.state] || (b.ratio ?? -1) - (a.ratio ?? -1) || a.name.localeCompare(b.name));

@@ -12,7 +12,8 @@ import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
-import { liveScene, STATE_STYLE, stateText, STORE_ALERT, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
+import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
+import { BUSY_AT, liveScene, STATE_STYLE, stateText, STORE_ALERT, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -41,7 +42,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
     return () => clearTimeout(t);
   }, [layout.status, layout.error, layout.reload]);
 
-  const scene = useMemo(() => (layout.data ? liveScene(layout.data, live.occupancy as LiveOccupancy | null) : null), [layout.data, live.occupancy]);
+  const scene = useMemo(() => (layout.data ? liveScene(layout.data, live.occupancy as LiveOccupancy | null, BUSY_AT, live.alerts?.thresholds) : null), [layout.data, live.occupancy, live.alerts]);
   const overSince = useOverSince(scene, live.occupancy?.ts ?? null);
   const name = stores.find((s) => s.id === store)?.name ?? store;
   const timeZone = layout.data?.timezone ?? "UTC";
@@ -50,7 +51,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   if (!layout.data && layout.status === "loading") body = <Loading label="Loading the floor plan…" />;
   else if (!layout.data && layout.status === "error") {
     body = isNotFound(layout.error) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout; the live view appears here once it is saved.</Empty> : <ErrorState error={layout.error!} onRetry={layout.reload} />;
-  } else body = <LiveBody layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} />;
+  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} />;
 
   return (
     <div className={`live ${kiosk ? "kiosk" : ""}`} data-testid="live" data-status={live.status}>
@@ -61,6 +62,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
           {layout.data && <BusyOutlookLine store={store} timeZone={timeZone} />}
         </div>
         <div className="spacer" />
+        <AlertSoundToggle />
         <StatusPill live={live} now={now} />
         {!kiosk && (
           <a className="btn sm" href={`#/live/${encodeURIComponent(store)}?kiosk=1`} title="Full-screen view for a tablet; the token stays stored on this device">
@@ -91,8 +93,10 @@ function sinceText(over: OverSince, id: string, timeZone: string): string {
   return s.seenStart ? `since ${formatTime(s.since, timeZone)}` : `already at ${formatTime(s.since, timeZone)}`;
 }
 
-function LiveBody({ layout, scene, live, overSince, timeZone }: { layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string }) {
-  const card = STATE_STYLE[scene.attention];
+function LiveBody({ store, layout, scene, live, overSince, timeZone }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string }) {
+  // The store card follows the alert banner: red while an alert fires.
+  const attention = attentionWithAlerts(scene.attention, live.alerts);
+  const card = STATE_STYLE[attention];
   const own = STATE_STYLE[scene.state];
   const stale = live.status !== "live";
   const zonesOver = scene.alerts.filter((a) => a.id !== STORE_ALERT).length;
@@ -106,6 +110,7 @@ function LiveBody({ layout, scene, live, overSince, timeZone }: { layout: Layout
           </div>
         </div>
       )}
+      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} />
       {scene.alerts.length > 0 && (
         <div className="live-alert" role="alert" data-testid="live-alert">
           <span className="live-alert-icon" aria-hidden>!</span>
@@ -127,7 +132,7 @@ function LiveBody({ layout, scene, live, overSince, timeZone }: { layout: Layout
           </PlanStage>
         </section>
         <div className="live-side">
-          <section className={`card live-total state-${scene.attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={scene.attention}>
+          <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
               <span className="live-big" data-testid="live-total-value">{scene.total}</span>

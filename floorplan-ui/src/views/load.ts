@@ -14,4 +14,5 @@ export const loadView = {
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),
+  alerts: () => import("./Alerts.js"),
 } satisfies Record<ViewId, () => Promise<{ default: unknown }>>;

@@ -72,6 +72,9 @@ describe("alert rules API", () => {
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json().message).toContain('"garden" is not a zone');
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "queue-length", zone: undefined })).statusCode).toBe(400);
+    const silentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "counter-silent", threshold: 600 });
+    expect(silentZone.statusCode).toBe(400);
+    expect(silentZone.json().message).toContain("door counters; leave zone out");
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, forSeconds: -1 })).statusCode).toBe(400);
     expect((await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { ...rule, threshold: 1 })).json().threshold).toBe(1);
     const listed = await t!.get("/api/v1/stores/shop/alert-rules", staff);
@@ -162,5 +165,49 @@ describe("alert lifecycle", () => {
     now = Date.UTC(2026, 10, 30, 18, 30); // 19:30: closed: no value, resolves
     await ev.tick();
     expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.resolved"]);
+  });
+});
+
+describe("opening hours and the door count", () => {
+  it("the door count resets at closing instead of midnight, and the drift it corrected is recorded for the day", async () => {
+    now = Date.UTC(2026, 10, 30, 9); // Monday 10:00 Paris
+    await start();
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
+    await t!.server.services.hours!.changed("shop");
+    const staff = await t!.token("staff");
+    const count = (id: string, ts: number, nIn: number, nOut: number) => ({ type: "count", id: `door:${id}`, ts, zone: "entrance", in: nIn, out: nOut });
+    await t!.ingest("shop", "door", [count("1", now - 60_000, 10, 0), count("2", now - 30_000, 0, 7)]);
+    now += 60_000;
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
+    now = Date.UTC(2026, 10, 30, 18, 30); // 19:30 Paris: closed at 19:00
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(0);
+    await t!.server.services.hours!.recordDrifts();
+    const drift = await t!.get(`/api/v1/stores/shop/occupancy-drift?from=${Date.UTC(2026, 10, 29)}&to=${now}`, staff);
+    expect(drift.body.days).toEqual([{ date: "2026-11-30", drift: 3, at: now }]);
+    // Without hours the count runs from local midnight again.
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: null });
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
+  });
+});
+
+describe("opening hours and the door count", () => {
+  it("the door count resets at closing instead of midnight, and the drift it corrected is recorded for the day", async () => {
+    now = Date.UTC(2026, 10, 30, 9); // Monday 10:00 Paris
+    await start();
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
+    await t!.server.services.hours!.changed("shop");
+    const staff = await t!.token("staff");
+    const count = (id: string, ts: number, nIn: number, nOut: number) => ({ type: "count", id: `door:${id}`, ts, zone: "entrance", in: nIn, out: nOut });
+    await t!.ingest("shop", "door", [count("1", now - 60_000, 10, 0), count("2", now - 30_000, 0, 7)]);
+    now += 60_000;
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
+    now = Date.UTC(2026, 10, 30, 18, 30); // 19:30 Paris: closed at 19:00
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(0);
+    await t!.server.services.hours!.recordDrifts();
+    const drift = await t!.get(`/api/v1/stores/shop/occupancy-drift?from=${Date.UTC(2026, 10, 29)}&to=${now}`, staff);
+    expect(drift.body.days).toEqual([{ date: "2026-11-30", drift: 3, at: now }]);
+    // Without hours the count runs from local midnight again.
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: null });
+    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
   });
 });

@@ -56,6 +56,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (problems.length > 0) throw httpError(400, `opening hours: ${problems.slice(0, 5).join("; ")}`);
       }
       await storage.hours.set(req.store!.id, hours, services.now());
+      await services.hours?.changed(req.store!.id);
       changed(req.store!.id);
       await audit(req, "hours.save", req.store!.id, { hours });
       return { hours, timezone: req.store!.layout.timezone };

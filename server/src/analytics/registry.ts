@@ -23,6 +23,8 @@ export interface AnalyticsOptions {
   ingestsHere?(store: string): boolean;
   /** How long the analytics of a store ingested elsewhere are reused (default 2 s). */
   readTtlMs?: number;
+  /** Since when a store's door count makes its occupancy at `now` (opening hours: the last closing); default local midnight. */
+  doorCountSince?(store: string, now: number, timeZone: string, midnight: number): number;
 }
 
 /**
@@ -56,6 +58,7 @@ export class AnalyticsRegistry {
         store,
         storage: this.storage,
         visitTimeoutMs: this.opts.visitTimeoutMs,
+        ...(this.opts.doorCountSince ? { doorCountSince: (now: number, tz: string, midnight: number) => this.opts.doorCountSince!(store, now, tz, midnight) } : {}),
         now: this.opts.now,
         ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
         ...(this.opts.maxCachedVisitorsTotal

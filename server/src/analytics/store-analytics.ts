@@ -30,6 +30,8 @@ export interface StoreAnalyticsOptions extends DomainOptions {
   now(): number;
   /** Raw rows (events, visits, trips) older than this may have been deleted by retention; -Infinity when nothing is. */
   rawSince?(): number;
+  /** Since when the door count makes the occupancy at `now` (opening hours: the last closing); default local midnight. */
+  doorCountSince?(now: number, timeZone: string, midnight: number): number;
   /** Visitors whose events and derivation stay in memory between batches (least recently active dropped first). */
   maxCachedVisitors?: number | (() => number);
 }
@@ -477,7 +479,8 @@ export class StoreAnalytics {
     };
     let total: number;
     if (this.doorZones.size > 0) {
-      const s = await this.doorSum(localMidnight(now, timeZone), now + 1);
+      const midnight = localMidnight(now, timeZone);
+      const s = await this.doorSum(this.opts.doorCountSince ? this.opts.doorCountSince(now, timeZone, midnight) : midnight, now + 1);
       total = Math.max(0, s.in - s.out);
     } else {
       const present = new Set<string>();

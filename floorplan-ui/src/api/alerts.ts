@@ -1,0 +1,61 @@
+/**
+ * Opening hours, alert rules and alerts of a store (server: server/src/alerts/routes.ts). Types
+ * come from core's TypeBox schemas, the same the server answers with.
+ */
+import type { Alert, AlertRule, AlertRuleInput, OpeningHours } from "@footfall/core";
+import { ApiError } from "./client.js";
+
+export type { Alert, AlertRule, AlertRuleInput, OpeningHours };
+/** What the live push sends as `alerts` (server/src/alerts/live.ts). */
+export interface LiveAlerts {
+  store: string;
+  timezone: string;
+  alerts: Alert[];
+  thresholds: { store?: number; zones: Record<string, number> };
+}
+export interface DriftDay {
+  date: string;
+  drift: number;
+  at: number;
+}
+
+export function alertsApi(token: string, base = "") {
+  async function call<T>(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      const e = (json ?? {}) as { message?: string; error?: string };
+      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
+    }
+    return json as T;
+  }
+  const s = (id: string) => `/stores/${encodeURIComponent(id)}`;
+  return {
+    hours: (store: string) => call<{ hours: OpeningHours | null; timezone: string }>("GET", `${s(store)}/hours`),
+    saveHours: (store: string, hours: OpeningHours | null) => call<{ hours: OpeningHours | null }>("PUT", `${s(store)}/hours`, { hours }),
+    openIntervals: (store: string, from: number, to: number) => call<{ open: { from: number; to: number }[] | null }>("GET", `${s(store)}/hours/open?from=${from}&to=${to}`).then((r) => r.open),
+    drift: (store: string) => call<{ days: DriftDay[] }>("GET", `${s(store)}/occupancy-drift`).then((r) => r.days),
+    rules: (store: string) => call<{ rules: AlertRule[] }>("GET", `${s(store)}/alert-rules`).then((r) => r.rules),
+    saveRule: (store: string, id: string | null, input: AlertRuleInput) =>
+      id ? call<AlertRule>("PUT", `${s(store)}/alert-rules/${encodeURIComponent(id)}`, input) : call<AlertRule>("POST", `${s(store)}/alert-rules`, input),
+    deleteRule: (store: string, id: string) => call<null>("DELETE", `${s(store)}/alert-rules/${encodeURIComponent(id)}`),
+    history: (store: string, from: number) => call<{ alerts: Alert[]; timezone: string }>("GET", `${s(store)}/alerts?state=all&from=${from}`),
+    acknowledge: (store: string, id: string, by?: string) => call<Alert>("POST", `${s(store)}/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : {}),
+  };
+}
+export type AlertsApi = ReturnType<typeof alertsApi>;

@@ -1,0 +1,125 @@
+/**
+ * The live tablet's alert banner: the store's active alerts as the server evaluates its rules
+ * (pushed over the live channel), each with "over since HH:MM" in the store's time zone, who
+ * acknowledged it, and an Acknowledge button for staff and admins. An optional sound (remembered on
+ * this device) plays when a new alert fires.
+ */
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { Alert } from "@footfall/core";
+import { alertsApi, type LiveAlerts } from "../api/alerts.js";
+import { formatTime } from "../model/format.js";
+import type { CapacityState } from "../model/live.js";
+import { useSession } from "../session.js";
+
+export const SOUND_KEY = "footfall.alertSound";
+
+/** The store card's state with the server's alerts: red while one fires, at least amber while one is acknowledged. */
+export function attentionWithAlerts(attention: CapacityState, alerts: LiveAlerts | null | undefined): CapacityState {
+  const list = alerts?.alerts ?? [];
+  if (list.some((a) => a.state === "firing")) return "over";
+  if (list.length > 0 && (attention === "ok" || attention === "none")) return "busy";
+  return attention;
+}
+
+/** The sound setting of this device, shared by the toggle (in the view's top bar) and the banner. */
+const soundListeners = new Set<() => void>();
+let audio: AudioContext | null = null;
+const soundOn = () => localStorage.getItem(SOUND_KEY) === "on";
+function setSound(on: boolean): void {
+  localStorage.setItem(SOUND_KEY, on ? "on" : "off");
+  // Browsers allow sound only after a gesture: this click opens the audio.
+  if (on && !audio && typeof AudioContext !== "undefined") audio = new AudioContext();
+  for (const l of soundListeners) l();
+}
+const subscribeSound = (l: () => void) => {
+  soundListeners.add(l);
+  return () => void soundListeners.delete(l);
+};
+
+/** "Sound on/off": whether this device plays a sound when an alert fires (remembered in localStorage). */
+export function AlertSoundToggle() {
+  const on = useSyncExternalStore(subscribeSound, soundOn);
+  return (
+    <button type="button" className="btn sm live-sound" aria-pressed={on} data-testid="alert-sound" onClick={() => setSound(!on)} title="Play a sound on this device when an alert fires">
+      {on ? "Sound on" : "Sound off"}
+    </button>
+  );
+}
+
+function beep(ctx: AudioContext): void {
+  for (const at of [0, 0.35]) {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.2;
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(ctx.currentTime + at);
+    osc.stop(ctx.currentTime + at + 0.2);
+  }
+}
+
+export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts: LiveAlerts | null | undefined; timeZone: string }) {
+  const { api, me } = useSession();
+  const client = useMemo(() => alertsApi(api.token), [api.token]);
+  const mayAck = me.role === "staff" || me.role === "admin";
+  const sound = useSyncExternalStore(subscribeSound, soundOn);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const heard = useRef<Set<string> | null>(null);
+  const list = useMemo(() => alerts?.alerts ?? [], [alerts]);
+
+  // A new firing alert (not one already on when the view opened) rings when the sound is on.
+  useEffect(() => {
+    const firing = list.filter((a) => a.state === "firing").map((a) => a.id);
+    if (heard.current === null) {
+      heard.current = new Set(firing);
+      return;
+    }
+    const fresh = firing.filter((id) => !heard.current!.has(id));
+    for (const id of firing) heard.current.add(id);
+    if (fresh.length > 0 && sound) {
+      if (audio) beep(audio);
+      document.body.dataset.alertSound = String(Number(document.body.dataset.alertSound ?? 0) + 1);
+    }
+  }, [list, sound]);
+
+  const acknowledge = async (a: Alert) => {
+    setBusy(a.id);
+    setError(null);
+    try {
+      await client.acknowledge(store, a.id);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (list.length === 0) return null;
+  const firing = list.some((a) => a.state === "firing");
+  return (
+    <div className={`live-alert live-alerts ${firing ? "" : "acknowledged"}`} role="alert" data-testid="alert-banner" data-firing={firing}>
+      <span className="live-alert-icon" aria-hidden>!</span>
+      <ul>
+        {list.map((a) => (
+          <li key={a.id} data-testid={`alert-${a.ruleId}`} data-state={a.state}>
+            <b>{a.message}</b> <span className="live-alert-since">over since {formatTime(a.since, timeZone)}</span>
+            {a.state === "acknowledged" ? (
+              <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
+                {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}
+                {a.acknowledgedAt ? ` at ${formatTime(a.acknowledgedAt, timeZone)}` : ""}
+              </span>
+            ) : (
+              mayAck && (
+                <button type="button" className="btn sm" data-testid={`ack-${a.ruleId}`} disabled={busy === a.id} onClick={() => void acknowledge(a)}>
+                  Acknowledge
+                </button>
+              )
+            )}
+          </li>
+        ))}
+        {error && <li className="live-alert-error">{error}</li>}
+      </ul>
+    </div>
+  );
+}

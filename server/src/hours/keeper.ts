@@ -1,0 +1,127 @@
+/**
+ * Opening hours at work on the server (issue 14.2): a cache of each store's hours (read in the
+ * background, so the live occupancy can ask synchronously), the door count's start (the last
+ * closing instead of local midnight when a store has hours), and once a store has closed, the drift
+ * that reset corrected: the day's net door count (in minus out) from the previous reset to the
+ * closing, recorded per local date (GET /stores/:store/occupancy-drift).
+ */
+import { doorCountStart, lastClosing, localDate, type OpeningHours } from "@footfall/core";
+import { spansOf } from "../aggregates/spans.js";
+import type { Logger } from "../log.js";
+import type { Storage } from "../storage/types.js";
+
+interface Entry {
+  hours: OpeningHours | null;
+  at: number;
+  loading: Promise<void> | null;
+  timeZone: string | null;
+}
+
+export interface HoursKeeperOptions {
+  storage: Storage;
+  log: Logger;
+  now(): number;
+  /** Whether this server records a store's drift (a chain's server: the stores it ingests). Default: all. */
+  recordsHere?(store: string): boolean;
+  /** Hours are read again this often (another server may have changed them). Default 60 s. */
+  refreshMs?: number;
+}
+
+export class HoursKeeper {
+  private readonly entries = new Map<string, Entry>();
+  /** Closings whose drift is recorded (store/closing instant). */
+  private readonly recorded = new Set<string>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly o: HoursKeeperOptions) {}
+
+  start(everyMs = 30_000): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.recordDrifts().finally(() => (this.running = null));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** A store's hours changed through the API here: read them again now. */
+  async changed(store: string): Promise<void> {
+    const e = this.entries.get(store);
+    if (e) e.at = -Infinity;
+    await this.load(store);
+  }
+
+  /** The hours as last read (undefined until read: a read starts). */
+  hoursOf(store: string): OpeningHours | null | undefined {
+    const e = this.entries.get(store);
+    if (!e || this.o.now() - e.at >= (this.o.refreshMs ?? 60_000)) void this.load(store).catch(() => {});
+    return e?.hours;
+  }
+
+  /** Since when the store's door count is summed at `now` (what the live occupancy uses). */
+  doorCountSince(store: string, now: number, timeZone: string, midnight: number): number {
+    const e = this.entries.get(store);
+    if (e) e.timeZone = timeZone;
+    return doorCountStart(this.hoursOf(store), now, timeZone, midnight);
+  }
+
+  async load(store: string): Promise<void> {
+    let e = this.entries.get(store);
+    if (!e) {
+      e = { hours: null, at: -Infinity, loading: null, timeZone: null };
+      this.entries.set(store, e);
+    }
+    const entry = e;
+    entry.loading ??= this.o.storage.hours
+      .get(store)
+      .then((h) => {
+        entry.hours = h ?? null;
+        entry.at = this.o.now();
+      })
+      .catch((err: Error) => this.o.log.error({ err: err.message, store }, "could not read the store's opening hours; trying again"))
+      .finally(() => (entry.loading = null));
+    await entry.loading;
+  }
+
+  /** For every store whose hours are known here: record the drift of its last closing once. */
+  async recordDrifts(): Promise<void> {
+    const now = this.o.now();
+    for (const [store, e] of this.entries) {
+      if (!e.hours || !e.timeZone || (this.o.recordsHere && !this.o.recordsHere(store))) continue;
+      const closing = lastClosing(e.hours, now, e.timeZone);
+      if (closing === null) continue;
+      const key = `${store}/${closing}`;
+      if (this.recorded.has(key)) continue;
+      try {
+        const since = doorCountStart(e.hours, closing - 1, e.timeZone, closing - 86_400_000);
+        const s = await this.doorSum(store, since, closing);
+        if (s.in + s.out > 0) await this.o.storage.hours.recordDrift(store, localDate(closing - 1, e.timeZone), s.in - s.out, now);
+        this.recorded.add(key);
+      } catch (err) {
+        this.o.log.error({ err: (err as Error).message, store }, "could not record the door count's drift at closing; trying again");
+      }
+    }
+  }
+
+  /** Door counters' crossings with ts in [from, to), all doors together (from the aggregates). */
+  private async doorSum(store: string, from: number, to: number): Promise<{ in: number; out: number }> {
+    const { aggregates } = this.o.storage;
+    const spans = spansOf(from, to);
+    const s = { in: 0, out: 0 };
+    for (const t of (await aggregates.doorTotals(store, spans)).values()) {
+      s.in += t.in;
+      s.out += t.out;
+    }
+    for (const [a, b] of spans.partials) {
+      for (const c of await aggregates.countsIn(store, a, b)) {
+        s.in += c.nIn;
+        s.out += c.nOut;
+      }
+    }
+    return s;
+  }
+}
