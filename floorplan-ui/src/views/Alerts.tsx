@@ -90,7 +90,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
       cooldownSeconds: Math.round(Number(form.cooldownSeconds)),
       enabled: form.enabled,
       ...(form.name.trim() ? { name: form.name.trim() } : {}),
-      ...(form.zone ? { zone: form.zone } : {}),
+      ...(form.zone && form.kind !== "counter-silent" && form.kind !== "agent-offline" ? { zone: form.zone } : {}),
     };
     if (![input.threshold, input.forSeconds, input.cooldownSeconds].every(Number.isFinite)) return setError("Threshold, duration and cool-down must be numbers.");
     try {
@@ -176,7 +176,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
               ))}
             </select>
           </label>
-          <label>
+          <label hidden={form.kind === "counter-silent" || form.kind === "agent-offline"}>
             Zone{" "}
             <select data-testid="rule-zone" value={form.zone} onChange={(e) => setForm({ ...form, zone: e.target.value })}>
               <option value="">whole store</option>
