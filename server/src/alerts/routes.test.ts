@@ -189,25 +189,3 @@ describe("opening hours and the door count", () => {
     expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
   });
 });
-
-describe("opening hours and the door count", () => {
-  it("the door count resets at closing instead of midnight, and the drift it corrected is recorded for the day", async () => {
-    now = Date.UTC(2026, 10, 30, 9); // Monday 10:00 Paris
-    await start();
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
-    await t!.server.services.hours!.changed("shop");
-    const staff = await t!.token("staff");
-    const count = (id: string, ts: number, nIn: number, nOut: number) => ({ type: "count", id: `door:${id}`, ts, zone: "entrance", in: nIn, out: nOut });
-    await t!.ingest("shop", "door", [count("1", now - 60_000, 10, 0), count("2", now - 30_000, 0, 7)]);
-    now += 60_000;
-    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
-    now = Date.UTC(2026, 10, 30, 18, 30); // 19:30 Paris: closed at 19:00
-    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(0);
-    await t!.server.services.hours!.recordDrifts();
-    const drift = await t!.get(`/api/v1/stores/shop/occupancy-drift?from=${Date.UTC(2026, 10, 29)}&to=${now}`, staff);
-    expect(drift.body.days).toEqual([{ date: "2026-11-30", drift: 3, at: now }]);
-    // Without hours the count runs from local midnight again.
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: null });
-    expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
-  });
-});
