@@ -61,12 +61,13 @@ afterAll(async () => {
 });
 
 describe("a store-site Mosquitto bridged to the central one", () => {
-  it("documents the central ACL its bridge needs: write the store's events and status, read its receipts and layout", () => {
+  it("documents the central ACL its bridge needs: write the store's events, status and audits, read its receipts and layout", () => {
     expect(bridgeAcl("shop-9")).toBe(
       [
         "user site-shop-9",
         "topic write footfall/v1/shop-9/agents/+/events",
         "topic write footfall/v1/shop-9/agents/+/status",
+        "topic write footfall/v1/shop-9/agents/+/audits",
         "topic read footfall/v1/shop-9/agents/+/receipts",
         "topic read footfall/v1/shop-9/layout",
         "",
@@ -74,6 +75,7 @@ describe("a store-site Mosquitto bridged to the central one", () => {
     );
     // The bridge forwards exactly those topics, persistently, and queues an outage's worth.
     expect(SITE_CONF).toMatch(/^topic footfall\/v1\/store-0001\/agents\/\+\/events out 1$/m);
+    expect(SITE_CONF).toMatch(/^topic footfall\/v1\/store-0001\/agents\/\+\/audits out 1$/m);
     expect(SITE_CONF).toMatch(/^topic footfall\/v1\/store-0001\/agents\/\+\/receipts in 1$/m);
     expect(SITE_CONF).toMatch(/^topic footfall\/v1\/store-0001\/layout in 1$/m);
     expect(SITE_CONF).toMatch(/^cleansession false$/m);
