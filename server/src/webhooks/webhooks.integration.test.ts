@@ -4,9 +4,11 @@
  * (milliseconds instead of seconds) so that minutes of downtime play in seconds; the HTTP is real.
  */
 import { createHmac } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebhookReceiver } from "../../../test/support/webhook-receiver.js";
 import { sleep, tempDir, waitFor } from "../../../test/support/wait.js";
+import { Postgres } from "../../../test/support/postgres.js";
+import { openPgStorage } from "../storage-pg/adapter.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import type { Storage } from "../storage/types.js";
 import { WebhookDispatcher, type WebhookOptions } from "./dispatcher.js";
@@ -30,9 +32,20 @@ function fastClock(speed: number) {
 }
 type Clock = ReturnType<typeof fastClock>;
 
-async function setup(opts: Partial<WebhookOptions> = FAST, clock?: Clock) {
+/** Where the queue lives: a SQLite folder, or (below) a PostgreSQL database; `open` again after a close is a restart. */
+interface Db {
+  open(): Promise<Storage>;
+  remove(): void;
+}
+const sqliteDb = (): Db => {
   const dir = tempDir("footfall-webhooks-");
-  let storage: Storage = openSqliteStorage(dir.path);
+  return { open: async () => openSqliteStorage(dir.path), remove: () => dir.remove() };
+};
+let newDb: () => Db = sqliteDb;
+
+async function setup(opts: Partial<WebhookOptions> = FAST, clock?: Clock) {
+  const dir = newDb();
+  let storage: Storage = await dir.open();
   const receiver = new WebhookReceiver("", 300, clock?.now);
   await receiver.up();
   const hook = await storage.webhooks.create("s1", { url: receiver.url, events: ["alert.*"], secret: "whsec_test_secret" }, Date.now());
@@ -59,7 +72,7 @@ async function setup(opts: Partial<WebhookOptions> = FAST, clock?: Clock) {
     async restart() {
       await dispatcher.stop();
       await storage.close();
-      storage = openSqliteStorage(dir.path);
+      storage = await dir.open();
       dispatcher = new WebhookDispatcher({ storage, log: quiet, options: opts, ...timing });
       dispatcher.start();
     },
@@ -68,7 +81,7 @@ async function setup(opts: Partial<WebhookOptions> = FAST, clock?: Clock) {
 
 const alert = (n: number) => ({ deliveryId: `n${n}`, type: "alert.firing", store: "s1", at: Date.now(), data: { n } });
 
-describe("webhooks", () => {
+function suite(): void {
   it("sign each request so that a receiver following the README verifies it, with the delivery id and event type as headers", async () => {
     const { dispatcher, receiver } = await setup();
     await dispatcher.notify(alert(1));
@@ -213,4 +226,22 @@ describe("webhooks", () => {
     await waitFor("n2", () => t.receiver.taken.some((d) => d.id === "n2"));
     expect(t.receiver.taken.map((d) => d.id)).toEqual([ping!.deliveryId, "n2"]);
   });
+}
+
+describe("webhooks (SQLite)", suite);
+
+describe("webhooks (PostgreSQL)", () => {
+  let pg: Postgres;
+  beforeAll(async () => {
+    pg = await Postgres.start();
+    newDb = () => {
+      const url = pg.database();
+      return { open: () => openPgStorage(url), remove: () => {} };
+    };
+  }, 120_000);
+  afterAll(async () => {
+    newDb = sqliteDb;
+    await pg?.dispose();
+  });
+  suite();
 });
