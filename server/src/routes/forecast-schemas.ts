@@ -24,5 +24,14 @@ export const ForecastBody = Type.Object({
     trainMs: Num,
     notes: Type.Array(Type.String()),
   }),
-  buckets: Type.Array(Type.Object({ start: Type.String(), expected: Num, low: Num, high: Num, method: Method })),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.String(),
+      expected: Num,
+      low: Num,
+      high: Num,
+      method: Method,
+      closed: Type.Optional(Type.Boolean({ description: "true: the store is closed for the whole bucket (its opening hours): expected, low and high are 0" })),
+    }),
+  ),
 });

@@ -37,10 +37,11 @@ async function ingestCounts(store: string, zone: string, from: number, days: num
 
 beforeAll(async () => {
   t = await startTestServer({ now: () => clock, maxAgeMs: 200 * DAY });
-  for (const store of ["shop", "young", "empty"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
+  for (const store of ["shop", "young", "empty", "hours"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
   await ingestCounts("shop", "entrance", FROM, 12 * 7 + 1, 1);
   await ingestCounts("shop", "fruit", FROM, 12 * 7 + 1, 2);
   await ingestCounts("young", "entrance", NOW - 20 * DAY, 21, 3); // three weeks of history
+  await ingestCounts("hours", "entrance", NOW - 20 * DAY, 21, 4);
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -115,6 +116,50 @@ describe("GET /api/v1/stores/:store/forecast", () => {
     expect((await t.get("/api/v1/stores/shop/forecast", await t.token("viewer", "young"))).status).toBe(403);
     expect((await t.get("/api/v1/stores/shop/forecast", await t.token("staff", "shop"))).status).toBe(200); // the live tablet
     expect((await t.get("/api/v1/stores/nowhere/forecast")).status).toBe(404);
+  });
+});
+
+describe("forecasts and opening hours", () => {
+  const weekday = [{ open: "08:00", close: "21:00" }];
+  const hours = {
+    weekly: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: weekday, sun: [] },
+    exceptions: [
+      { date: "2026-11-17", intervals: [], note: "stocktaking" },
+      { date: "2026-11-25", intervals: [], note: "closed for works" },
+      { date: "2026-11-27", intervals: [{ open: "10:00", close: "14:00" }], note: "short day" },
+    ],
+  };
+  beforeAll(async () => {
+    const res = await t.server.app.inject({ method: "PUT", url: "/api/v1/stores/hours/hours", headers: { authorization: `Bearer ${t.admin}` }, payload: { hours } });
+    expect(res.statusCode).toBe(200);
+  });
+  const closed = (b: Bucket & { closed?: boolean }) => b.expected === 0 && b.low === 0 && b.high === 0 && b.closed === true;
+
+  it("forecasts 0 with a zero-width band for the hours the store is closed, a closed date included", async () => {
+    const res = await get("/api/v1/stores/hours/forecast");
+    expect(res.status).toBe(200);
+    const byHour = new Map(res.body.buckets.map((b) => [b.start.slice(0, 13), b as Bucket & { closed?: boolean }]));
+    // Monday 14:00-20:00 open (the synthetic store has visitors then); from 21:00 closed, and all of Tuesday 17th (an exception)
+    for (const hh of ["14", "15", "16", "17", "18", "19", "20"]) {
+      const b = byHour.get(`2026-11-16T${hh}`)!;
+      expect(b.closed).toBeUndefined();
+      expect(b.expected!).toBeGreaterThan(0);
+    }
+    for (const hh of ["21", "22", "23"]) expect(closed(byHour.get(`2026-11-16T${hh}`)!)).toBe(true);
+    for (let h = 0; h < 14; h++) expect(closed(byHour.get(`2026-11-17T${String(h).padStart(2, "0")}`)!)).toBe(true);
+  });
+
+  it("forecasts 0 for the days the store is closed: Sundays and closed dates; a short day is not closed", async () => {
+    const res = await get("/api/v1/stores/hours/forecast?horizon=14d");
+    expect(res.status).toBe(200);
+    const zero = res.body.buckets.filter((b) => closed(b)).map((b) => b.start.slice(0, 10));
+    expect(zero).toEqual(["2026-11-17", "2026-11-22", "2026-11-25", "2026-11-29"]);
+    for (const b of res.body.buckets) if (!zero.includes(b.start.slice(0, 10))) expect(b.expected!).toBeGreaterThan(0);
+  });
+
+  it("a store without opening hours has no closed buckets", async () => {
+    const res = await get("/api/v1/stores/young/forecast?horizon=14d");
+    expect(res.body.buckets.some((b) => (b as Bucket & { closed?: boolean }).closed)).toBe(false);
   });
 });
 

@@ -9,10 +9,15 @@
  * `FOOTFALL_FORECAST_RETRAIN_HOUR` (store time); until a model is ready, and where the history is
  * too short for one, a seasonal baseline answers, and the answer says which. Answers are cached
  * per store, zone and hour, so repeated requests cost a map lookup.
+ *
+ * Opening hours (issue 14.2), where a store has them: its exception dates (closed days and days of
+ * special hours) are the forecaster's holidays, in training and in the features, and a bucket with
+ * no open minute (an hour or a day the store is closed) is forecast 0 with a zero-width band
+ * (`closed: true`).
  */
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { bucketStarts, formatBucketStart, ID_PATTERN, localMidnight, type EpochMs, type Series } from "@footfall/core";
+import { bucketStarts, formatBucketStart, ID_PATTERN, localMidnight, openIntervals, type EpochMs, type OpeningHours, type Series, type SpecialDays } from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import type { FastifyInstance } from "fastify";
 import { httpError } from "./http-errors.js";
@@ -203,14 +208,14 @@ export class ForecastService {
   }
 
   /** Train (or retrain) in the background; the current model keeps answering meanwhile. */
-  private train(e: ModelEntry, history: History, now: EpochMs): void {
+  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays): void {
     if (!this.trainer || this.inFlight.has(e)) return;
     this.inFlight.add(e);
     if (!e.model) e.state = "training";
     const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0);
     const log = this.app.services.log;
     this.trainer
-      .train({ timeZone: e.timeZone, starts: series.starts as EpochMs[], values: series.values as (number | null)[] })
+      .train({ timeZone: e.timeZone, starts: series.starts as EpochMs[], values: series.values as (number | null)[], special })
       .then(
         (model) => {
           Object.assign(e, { model, state: "ready", trainedAt: now, error: null });
@@ -242,30 +247,60 @@ export class ForecastService {
     for (const store of this.histories.keys()) if (now - (asked.get(store) ?? 0) > 2 * DAY) this.histories.delete(store);
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
-      this.history(e.store, e.timeZone, now).then(
-        (h) => this.train(e, h, now),
+      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store)]).then(
+        ([h, hours]) => this.train(e, h, now, ForecastService.specialOf(hours)),
         () => undefined,
       );
     }
+  }
+
+  /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
+  private async hours(store: string): Promise<OpeningHours | null> {
+    const keeper = this.app.services.hours;
+    if (!keeper) return null;
+    let hours = keeper.hoursOf(store);
+    if (hours === undefined) {
+      await keeper.load(store);
+      hours = keeper.hoursOf(store);
+    }
+    return hours ?? null;
+  }
+
+  /** The forecaster's special days from opening hours: every exception date (closed, or special hours) is a holiday. */
+  private static specialOf(hours: OpeningHours | null): SpecialDays {
+    return hours && hours.exceptions.length > 0 ? { holidays: hours.exceptions.map((x) => x.date) } : {};
+  }
+
+  /** Buckets with no open minute forecast 0 with a zero-width band, flagged `closed`. */
+  private static closeBuckets(points: ForecastPoint[], hours: OpeningHours | null, horizon: Horizon, timeZone: string): (ForecastPoint & { closed?: true })[] {
+    if (!hours) return points;
+    return points.map((p, i) => {
+      const to = points[i + 1]?.start ?? (horizon === "24h" ? p.start + HOUR : localMidnight(p.start + DAY + 2 * HOUR, timeZone));
+      return openIntervals(hours, { from: p.start, to }, timeZone).length > 0 ? p : { ...p, mid: 0, lo: 0, hi: 0, closed: true as const };
+    });
   }
 
   /** The forecast of a store (zone null) or zone from the current hour. */
   async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
-    const history = await this.history(store, timeZone, now);
-    if (this.due(e, now)) this.train(e, history, now);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}`;
+    const [history, hours] = await Promise.all([this.history(store, timeZone, now), this.hours(store)]);
+    const special = ForecastService.specialOf(hours);
+    if (this.due(e, now)) this.train(e, history, now, special);
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
 
     const series = ForecastService.seriesOf(history, zone, timeZone, 15);
     const origin = history.starts.length;
-    const ctx = contexts(series, {}, origin);
-    let points: ForecastPoint[];
-    if (horizon === "24h") points = forecastBuckets(ctx.hourly, e.model?.hourly ?? null, origin, 24);
-    else points = forecastBuckets(ctx.daily, e.model?.daily ?? null, ctx.dailyEnd, 14);
+    const ctx = contexts(series, special, origin);
+    const points = ForecastService.closeBuckets(
+      horizon === "24h" ? forecastBuckets(ctx.hourly, e.model?.hourly ?? null, origin, 24) : forecastBuckets(ctx.daily, e.model?.daily ?? null, ctx.dailyEnd, 14),
+      hours,
+      horizon,
+      timeZone,
+    );
     const body: Body = {
       store,
       zone,
@@ -281,7 +316,7 @@ export class ForecastService {
         trainMs: e.model ? Math.round(e.model.trainMs) : null,
         notes: [...(e.model?.notes ?? []), ...(e.error ? [`training failed: ${e.error}`] : []), ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : [])],
       },
-      buckets: points.map((p) => ({ start: formatBucketStart(p.start, timeZone), expected: round1(p.mid), low: round1(p.lo), high: round1(p.hi), method: p.method as ForecastMethod })),
+      buckets: points.map((p) => ({ start: formatBucketStart(p.start, timeZone), expected: round1(p.mid), low: round1(p.lo), high: round1(p.hi), method: p.method as ForecastMethod, ...(p.closed ? { closed: true } : {}) })),
     };
     this.answers.set(answerKey, { key: cacheKey, body });
     return body;
