@@ -143,6 +143,27 @@ agent
   .action(async (agentId: string, opts: { store: string; kind: AgentKind }) => {
     await withStorage(async (storage) => print(await storage.agents.add(opts.store, agentId, opts.kind, Date.now())));
   });
+agent
+  .command("import")
+  .description(
+    "create many agents at once (a chain's stores) from a CSV file whose header names store, agent and kind, a JSON array of {store, agent, kind} or JSON Lines of them; every row is checked first (a bad row refuses the whole file, naming its line); prints one {agent, store, username, password} per line (JSON Lines, the chain simulator's --credentials file); an agent that exists gets a new password",
+  )
+  .argument("<file>", "the agent list (- reads stdin)")
+  .action(async (file: string) => {
+    const { readFileSync } = await import("node:fs");
+    const { parseAgentList } = await import("./agent-list.js");
+    const list = parseAgentList(readFileSync(file === "-" ? 0 : file, "utf8"), file === "-" ? "stdin" : file);
+    if (!list.ok) {
+      const more = list.problems.length > 20 ? `\n... and ${list.problems.length - 20} more` : "";
+      throw new InvalidArgumentError(`${list.problems.slice(0, 20).join("\n")}${more}\nnothing was written`);
+    }
+    await withStorage(async (storage) => {
+      for (const row of list.rows) {
+        const now = Date.now();
+        print(await storage.agents.add(row.store, row.agent, row.kind, now));
+      }
+    });
+  });
 
 const token = program.command("token").description("manage API tokens: add, list, revoke");
 token

@@ -121,6 +121,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     ...(chain ? { fence: (tx, stores) => (cluster ? cluster.fence(tx, stores) : Promise.resolve(new Set(stores))) } : {}),
     // After each commit: tell each agent which of its events are settled (DESIGN v1.1 receipts).
     onSettled: (store, agent, settled, rejected) => {
+      cluster?.settled(store, settled);
       services.mqtt?.publishReceipt(store, agent, { settled, rejected });
       metrics.receiptsSettled.inc(settled.length);
     },
@@ -187,6 +188,11 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       info: () => ({ http: httpUrlOf(), ingest: ingest.backlog() }),
       onRemoteLive: (stores) => hub?.touch(stores),
       onRemoteLayout: (store) => hub?.touch([store]),
+      // The live tap: the newest messages of shards taken over, for the live clients of this server, while their backlog is ingested.
+      visitTimeoutMs: config.visitTimeoutMs,
+      now,
+      onTapEvents: (stores) => hub?.touch(stores),
+      watched: (store) => hub?.watching(store) ?? false,
     });
     transport = cluster.broker;
     await cluster.join();
@@ -203,7 +209,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
 
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below).
   const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
-  hub = new LiveHub(app.server, services);
+  hub = new LiveHub(app.server, services, 100, cluster ? (store) => cluster!.pending(store) : undefined);
   // Alert rules: evaluated by the server that ingests the store (alone: this one), pushed to tablets here and, through the chain's notices, on every server.
   const evaluator = new AlertEvaluator(services, {
     ...(cluster ? { evaluatesHere: (store: string) => cluster!.ingests(store) } : {}),

@@ -150,6 +150,34 @@ describe("StoreAnalytics", () => {
     );
   });
 
+  it("equals the domain's occupancy with the newest events pending (received, not committed yet), replayed over the committed open visits", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        streamArb,
+        deliveryArb,
+        fc.integer({ min: BASE, max: BASE + SPAN + 3_600_000 }),
+        fc.integer({ min: 0, max: 3_600_000 }),
+        fc.constantFrom(...TIME_ZONES),
+        TIMEOUTS,
+        async (events, d, cut, after, timeZone, timeout) => {
+          // What a server taking a shard over has: the events before `cut` committed, the newer ones only received (in any order, some twice).
+          const committed = events.filter((e) => e.ts < cut);
+          const random = prng(d.seed);
+          const newer = events.filter((e) => e.ts >= cut);
+          const pending = shuffled([...newer, ...newer.filter(() => random() < 0.2)], random);
+          await withStore(d, timeout, async (s) => {
+            const analytics = await feed(s, committed, d);
+            const now = Math.max(BASE + SPAN, ...events.map((e) => e.ts)) + after;
+            expect(await analytics.occupancy(now, timeZone, ZONES, pending)).toEqual(reference.occupancy(events, ZONES, now, timeZone, timeout));
+            // Nothing pending: the committed figure alone.
+            expect(await analytics.occupancy(now, timeZone, ZONES, [])).toEqual(reference.occupancy(committed, ZONES, now, timeZone, timeout));
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("equals the domain after a restart in the middle of the stream: the aggregates are in storage, memory starts empty", async () => {
     await fc.assert(
       fc.asyncProperty(

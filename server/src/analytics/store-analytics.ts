@@ -470,21 +470,80 @@ export class StoreAnalytics {
     return { totalFrom: this.doorZones.size > 0 ? "door" : "zones", doorZones: [...this.doorZones].sort() };
   }
 
-  /** Live occupancy at `now`. */
-  async occupancy(now: number, timeZone: string, layoutZones: readonly { id: string; capacity?: number | undefined }[]): Promise<Occupancy> {
+  /**
+   * Live occupancy at `now`. `pending`: events received but not committed yet (a chain's server
+   * catching up on a shard it took over reads the newest messages beside the backlog, see
+   * cluster/live-tap.ts): replayed over the committed open visits as the domain's live state
+   * replays events over its settled part, so the figure is the domain's over the committed events
+   * plus those (exactly so when they are all newer than the committed ones).
+   */
+  async occupancy(
+    now: number,
+    timeZone: string,
+    layoutZones: readonly { id: string; capacity?: number | undefined }[],
+    pending: readonly FootfallEvent[] = [],
+  ): Promise<Occupancy> {
+    const timeout = this.opts.visitTimeoutMs;
+    let openOf = this.open;
+    let pendingIn = 0;
+    let pendingOut = 0;
+    let pendingCounts = false;
+    // Door counts are summed from local midnight, or from the store's last closing when it has opening hours.
+    const countSince = () => {
+      const midnight = localMidnight(now, timeZone);
+      return this.opts.doorCountSince ? this.opts.doorCountSince(now, timeZone, midnight) : midnight;
+    };
+    if (pending.length) {
+      pending = [...new Map(pending.map((e) => [e.id, e])).values()]; // a message received twice counts once
+      const since = countSince();
+      // The committed open visits per visitor (last activity, open zones), then each visitor's pending events in order.
+      const visitors = new Map<string, { last: number; open: Set<string> }>();
+      for (const [zone, m] of this.open) {
+        for (const [visitor, last] of m) {
+          let v = visitors.get(visitor);
+          if (!v) visitors.set(visitor, (v = { last: -Infinity, open: new Set() }));
+          v.last = Math.max(v.last, last);
+          v.open.add(zone);
+        }
+      }
+      const visitorEvents = pending.filter((e): e is VisitorEvent => e.type !== "count").sort(compareEvents);
+      for (const e of visitorEvents) {
+        let v = visitors.get(e.visitor);
+        if (!v) visitors.set(e.visitor, (v = { last: -Infinity, open: new Set() }));
+        if (e.ts < v.last) continue; // older than what is committed of this visitor: committed already, or too late to place
+        if (e.ts - v.last >= timeout) v.open.clear();
+        v.last = e.ts;
+        if (e.type === "enter") v.open.add(e.zone);
+        else if (e.type === "exit") v.open.delete(e.zone);
+      }
+      openOf = new Map();
+      for (const [visitor, v] of visitors) {
+        for (const zone of v.open) {
+          let m = openOf.get(zone);
+          if (!m) openOf.set(zone, (m = new Map()));
+          m.set(visitor, v.last);
+        }
+      }
+      for (const e of pending) {
+        if (e.type !== "count") continue;
+        pendingCounts = true;
+        if (e.ts < since || e.ts > now) continue;
+        pendingIn += e.in;
+        pendingOut += e.out;
+      }
+    }
     const active = (zone: string) => {
       let n = 0;
-      for (const last of this.open.get(zone)?.values() ?? []) if (now - last < this.opts.visitTimeoutMs) n++;
+      for (const last of openOf.get(zone)?.values() ?? []) if (now - last < timeout) n++;
       return n;
     };
     let total: number;
-    if (this.doorZones.size > 0) {
-      const midnight = localMidnight(now, timeZone);
-      const s = await this.doorSum(this.opts.doorCountSince ? this.opts.doorCountSince(now, timeZone, midnight) : midnight, now + 1);
-      total = Math.max(0, s.in - s.out);
+    if (this.doorZones.size > 0 || pendingCounts) {
+      const s = this.doorZones.size > 0 ? await this.doorSum(countSince(), now + 1) : { in: 0, out: 0 };
+      total = Math.max(0, s.in + pendingIn - (s.out + pendingOut));
     } else {
       const present = new Set<string>();
-      for (const m of this.open.values()) for (const [visitor, last] of m) if (now - last < this.opts.visitTimeoutMs) present.add(visitor);
+      for (const m of openOf.values()) for (const [visitor, last] of m) if (now - last < timeout) present.add(visitor);
       total = present.size;
     }
     return {

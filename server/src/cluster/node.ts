@@ -22,6 +22,7 @@ import type { PgStorage } from "../storage-pg/adapter.js";
 import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
 import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
+import { LiveTap } from "./live-tap.js";
 import { ShardedBroker } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
@@ -43,7 +44,18 @@ export interface ClusterNodeOptions {
   onRemoteLive(stores: string[]): void;
   /** Another server saved a layout of this store (reloaded here already). */
   onRemoteLayout(store: string): void;
+  /** The visit timeout: how long the live tap holds an event that waits for its commit. */
+  visitTimeoutMs?: number;
+  now?(): number;
+  /** The live tap received new events of these stores (their live figures changed). */
+  onTapEvents?(stores: string[]): void;
+  /** Whether a live client of this server follows `store` (only those are tapped; default: every store). */
+  watched?(store: string): boolean;
 }
+
+/** A shard taken over is tapped (its newest messages read beside its backlog) at least this long, and until its commits follow within {@link TAP_CAUGHT_UP_MS}. */
+const TAP_MIN_MS = 15_000;
+const TAP_CAUGHT_UP_MS = 5_000;
 
 export class ClusterNode {
   readonly leases: ShardLeases;
@@ -53,6 +65,10 @@ export class ClusterNode {
   private readonly byShard = new Map<number, Set<string>>();
   private discovery: ReturnType<typeof setInterval> | null = null;
   private discovering: Promise<void> | null = null;
+  /** The newest messages of shards being caught up on (./live-tap.ts), and since when each is tapped. */
+  readonly tap: LiveTap;
+  private readonly tappedSince = new Map<number, number>();
+  private tapCheck: ReturnType<typeof setInterval> | null = null;
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -62,6 +78,16 @@ export class ClusterNode {
     private readonly control: pg.Pool,
   ) {
     this.broker = broker;
+    this.tap = new LiveTap({
+      url: o.mqtt.url,
+      username: o.mqtt.username,
+      password: o.mqtt.password,
+      clientId: `footfall-tap-${serverId}`,
+      log: o.log,
+      now: o.now ?? Date.now,
+      keepMs: o.visitTimeoutMs ?? 30 * 60_000,
+      onEvents: (stores) => o.onTapEvents?.(stores),
+    });
     this.leases = new ShardLeases(control, {
       serverId,
       shards: o.shards,
@@ -118,6 +144,8 @@ export class ClusterNode {
     }
     this.discovery = setInterval(() => void this.discover(), this.leases.renewEveryMs);
     this.discovery.unref();
+    this.tapCheck = setInterval(() => this.untapCaughtUp(), 1000);
+    this.tapCheck.unref();
     this.o.log.info({ serverId: this.serverId, shards: this.leases.leases().map((l) => l.shard) }, "joined the chain");
   }
 
@@ -147,6 +175,45 @@ export class ClusterNode {
     }
     const ok = await fence(client, this.serverId, [...held.values()]);
     return new Set(stores.filter((s) => !ok.has(shardOfStore.get(s)!)));
+  }
+
+  /** Events of `store` received by the live tap and not committed yet (empty unless its shard is being caught up on). */
+  pending(store: string) {
+    return this.tap.pending(store);
+  }
+
+  /** After a commit: these events of `store` are committed or known duplicates (the tap lets them go). */
+  settled(store: string, ids: readonly string[]): void {
+    this.tap.settled(store, ids);
+  }
+
+  private tapShard(shard: number): void {
+    this.tappedSince.set(shard, performance.now());
+    this.tapWatched(shard);
+  }
+
+  /** Taps the stores of a tapped shard that a live client here follows (the pending events serve only this server's clients). */
+  private tapWatched(shard: number): void {
+    const watched = this.o.watched;
+    this.tap.tap(watched ? this.storesOf(shard).filter((s) => watched(s)) : this.storesOf(shard));
+  }
+
+  private untapShard(shard: number): void {
+    if (!this.tappedSince.delete(shard)) return;
+    this.tap.untap(this.storesOf(shard));
+  }
+
+  /** Shards whose commits follow their newest messages again (or that are not held any more) are untapped. */
+  private untapCaughtUp(): void {
+    const now = performance.now();
+    for (const [shard, since] of this.tappedSince) {
+      if (!this.leases.lease(shard)) this.untapShard(shard);
+      else if (now - since >= TAP_MIN_MS && this.tap.oldestWaitMs(this.storesOf(shard)) < TAP_CAUGHT_UP_MS) {
+        this.untapShard(shard);
+        this.o.log.info({ shard }, "live tap: the shard's commits follow its newest messages; its live view is the committed one again");
+      } else this.tapWatched(shard); // a live client may have joined one of its stores since
+
+    }
   }
 
   /** The ingesting server's stores changed: tell the others (coalesced). */
@@ -187,6 +254,7 @@ export class ClusterNode {
     if (set.has(store)) return;
     set.add(store);
     if (this.leases.lease(shard)) this.broker.addStores(shard, [store]);
+    if (this.tappedSince.has(shard)) this.tapWatched(shard);
   }
 
   /** Reads the store list: stores made by another server (a layout saved there) join their shard's session here. */
@@ -208,24 +276,32 @@ export class ClusterNode {
   }
 
   private async acquired(leases: readonly Lease[]): Promise<void> {
+    // Shards taken after the first round (a takeover, a rebalance) may come with a backlog to catch up on.
+    const takeover = this.tapCheck !== null;
     await this.discover();
     for (const { shard } of leases) {
       // Another server wrote these stores: their analytics are opened afresh at the next message.
       for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
       this.broker.take(shard, this.storesOf(shard));
+      // Its session may hold a backlog (a dead server's, or queued while nobody held it): the live view reads the newest messages meanwhile.
+      if (takeover) this.tapShard(shard);
     }
     this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
   }
 
   private async releasing(shards: readonly number[]): Promise<void> {
     await Promise.all(shards.map((shard) => this.broker.hand(shard)));
-    for (const shard of shards) for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
+    for (const shard of shards) {
+      this.untapShard(shard);
+      for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
+    }
     this.o.log.info({ shards }, "shards handed over");
   }
 
   private lost(shards: readonly number[]): void {
     for (const shard of shards) {
       this.broker.drop(shard);
+      this.untapShard(shard);
       for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
     }
     this.o.log.warn({ shards }, "shard leases lost (not renewed in time, or taken over): their sessions are closed");
@@ -234,8 +310,10 @@ export class ClusterNode {
   /** Leaves the chain: hands every shard over (the others take them at once), then closes the broker link and the bus. */
   async close(): Promise<void> {
     if (this.discovery) clearInterval(this.discovery);
+    if (this.tapCheck) clearInterval(this.tapCheck);
     await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
     await this.broker.close();
+    await this.tap.close();
     await this.bus?.close();
     await this.control.end().catch(() => {});
   }

@@ -1,6 +1,6 @@
 import { Server as SocketServer, type Socket } from "socket.io";
 import type { Server as HttpServer } from "node:http";
-import { isId, type Occupancy } from "@footfall/core";
+import { isId, type FootfallEvent, type Occupancy } from "@footfall/core";
 import { bearerToken, mayAccessStore, scopeOf, withGroupStores } from "../plugins/auth.js";
 import { roleAllows } from "../auth/roles.js";
 import type { Principal } from "../storage/types.js";
@@ -24,7 +24,13 @@ export class LiveHub {
   private pushing: Promise<void> | null = null;
   private sweeping: Promise<void> | null = null;
 
-  constructor(http: HttpServer, private readonly services: Services, intervalMs = 100) {
+  constructor(
+    http: HttpServer,
+    private readonly services: Services,
+    intervalMs = 100,
+    /** Events of a store received and not committed yet (a chain's server catching up on a shard it took over: cluster/live-tap.ts). */
+    private readonly pending: (store: string) => readonly FootfallEvent[] = () => [],
+  ) {
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
@@ -82,6 +88,11 @@ export class LiveHub {
     });
   }
 
+  /** Whether a client of this server follows `store`. */
+  watching(store: string): boolean {
+    return (this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) > 0;
+  }
+
   /** Mark stores whose figures may have changed. */
   touch(stores: Iterable<string>): void {
     for (const s of stores) this.dirty.add(s);
@@ -92,7 +103,7 @@ export class LiveHub {
     const layout = this.services.layouts.current(store, this.services.now());
     if (!layout) return null;
     const analytics = await this.services.analytics.get(store);
-    return { ...(await analytics.occupancy(this.services.now(), layout.timezone, layout.zones)), ...analytics.liveSource() };
+    return { ...(await analytics.occupancy(this.services.now(), layout.timezone, layout.zones, this.pending(store))), ...analytics.liveSource() };
   }
 
   private async pushChanges(): Promise<void> {

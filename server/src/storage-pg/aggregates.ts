@@ -234,26 +234,36 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
   const pathId = (store: string, zones: string) => idOf(store, zones)!;
 
   const visits = [...f.visits.values()];
+  const trips = [...f.trips.values()];
+  const opens = [...f.opens.values()];
+  const revisits = [...f.revisits.values()];
+  const paths = [...f.paths.values()];
+  const transitions = [...f.transitions.values()];
+  const doors = [...f.doors.values()];
+  // The zone rollups' rows are read (locked) and merged first; their writes join the statement below.
+  const zones = await mergeZoneRollups(raw, [...f.zones.values()]);
+
+  // Every other write of the commit in ONE statement (data-modifying CTEs, each over `unnest` arrays;
+  // an empty array writes nothing, so the text never changes and is prepared once per connection):
+  // a round trip per table was most of a commit's time on a busy database. The keys of a table's
+  // delete and its upsert are disjoint (one folded change per row), as one statement requires.
   const visitDeletes = visits.filter((v) => v.row === null);
   const visitUpserts = visits.filter((v) => v.row !== null);
-  if (visitDeletes.length)
-    await db.query(
-      `DELETE FROM visits v USING unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS d(store, zone, enter_ts, enter_id)
-        WHERE v.store = d.store AND v.zone = d.zone AND v.enter_ts = d.enter_ts AND v.enter_id = d.enter_id`,
-      columns(
+  const tripDeletes = trips.filter((t) => t.path === null);
+  const tripUpserts = trips.filter((t) => t.path !== null);
+  const openDeletes = opens.filter((o) => o.lastSeenTs === null);
+  const openUpserts = opens.filter((o) => o.lastSeenTs !== null);
+  await db.query(
+    WRITE_ALL_SQL,
+    [
+      ...columns(
         visitDeletes,
         (v) => v.store,
         (v) => v.zone,
         (v) => v.enterTs,
         (v) => v.enterId,
       ),
-    );
-  if (visitUpserts.length)
-    await db.query(
-      `INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[])
-       ON CONFLICT (store, zone, enter_ts, enter_id) DO UPDATE SET dwell_ms = excluded.dwell_ms, prev_enter_ts = excluded.prev_enter_ts`,
-      columns(
+      ...columns(
         visitUpserts,
         (v) => v.store,
         (v) => v.zone,
@@ -262,70 +272,52 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (v) => v.row!.dwellMs,
         (v) => v.row!.prevEnterTs,
       ),
-    );
-
-  const trips = [...f.trips.values()];
-  const tripDeletes = trips.filter((t) => t.path === null);
-  const tripUpserts = trips.filter((t) => t.path !== null);
-  if (tripDeletes.length)
-    await db.query(
-      `DELETE FROM trips t USING unnest($1::text[], $2::bigint[], $3::text[]) AS d(store, start_ts, visitor)
-        WHERE t.store = d.store AND t.start_ts = d.start_ts AND t.visitor = d.visitor`,
-      columns(
+      ...columns(
         tripDeletes,
         (t) => t.store,
         (t) => t.startTs,
         (t) => t.visitor,
       ),
-    );
-  if (tripUpserts.length)
-    await db.query(
-      `INSERT INTO trips (store, start_ts, visitor, path) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[])
-       ON CONFLICT (store, start_ts, visitor) DO UPDATE SET path = excluded.path`,
-      columns(
+      ...columns(
         tripUpserts,
         (t) => t.store,
         (t) => t.startTs,
         (t) => t.visitor,
         (t) => pathId(t.store, t.path!),
       ),
-    );
-
-  const opens = [...f.opens.values()];
-  const openDeletes = opens.filter((o) => o.lastSeenTs === null);
-  const openUpserts = opens.filter((o) => o.lastSeenTs !== null);
-  if (openDeletes.length)
-    await db.query(
-      `DELETE FROM open_visits o USING unnest($1::text[], $2::text[], $3::text[]) AS d(store, zone, visitor)
-        WHERE o.store = d.store AND o.zone = d.zone AND o.visitor = d.visitor`,
-      columns(
+      ...columns(
         openDeletes,
         (o) => o.store,
         (o) => o.zone,
         (o) => o.visitor,
       ),
-    );
-  if (openUpserts.length)
-    await db.query(
-      `INSERT INTO open_visits (store, zone, visitor, last_seen_ts) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-       ON CONFLICT (store, zone, visitor) DO UPDATE SET last_seen_ts = excluded.last_seen_ts`,
-      columns(
+      ...columns(
         openUpserts,
         (o) => o.store,
         (o) => o.zone,
         (o) => o.visitor,
         (o) => o.lastSeenTs,
       ),
-    );
-
-  await writeZoneRollups(raw, [...f.zones.values()]);
-
-  const revisits = [...f.revisits.values()];
-  if (revisits.length) {
-    await db.query(
-      `INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])
-       ON CONFLICT (store, hour, zone, prev_hour) DO UPDATE SET n = zone_revisits.n + excluded.n`,
-      columns(
+      ...columns(
+        zones.deletes,
+        (z) => z.store,
+        (z) => z.grain,
+        (z) => z.t,
+        (z) => z.zone,
+      ),
+      ...columns(
+        zones.puts,
+        (p) => p.s.store,
+        (p) => p.s.grain,
+        (p) => p.s.t,
+        (p) => p.s.zone,
+        (p) => p.visits,
+        (p) => p.firsts,
+        (p) => p.closed,
+        (p) => p.dwellSumMs,
+        (p) => p.hist,
+      ),
+      ...columns(
         revisits,
         (r) => r.store,
         (r) => r.hour,
@@ -333,28 +325,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (r) => r.prevHour,
         (r) => r.n,
       ),
-    );
-    const fell = revisits.filter((r) => r.n < 0);
-    if (fell.length)
-      await db.query(
-        `DELETE FROM zone_revisits z USING unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) AS d(store, hour, zone, prev_hour)
-          WHERE z.store = d.store AND z.hour = d.hour AND z.zone = d.zone AND z.prev_hour = d.prev_hour AND z.n = 0`,
-        columns(
-          fell,
-          (r) => r.store,
-          (r) => r.hour,
-          (r) => r.zone,
-          (r) => r.prevHour,
-        ),
-      );
-  }
-
-  const paths = [...f.paths.values()];
-  if (paths.length) {
-    await db.query(
-      `INSERT INTO path_rollups (store, grain, t, path, n) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[], $5::bigint[])
-       ON CONFLICT (store, grain, t, path) DO UPDATE SET n = path_rollups.n + excluded.n`,
-      columns(
+      ...columns(
         paths,
         (p) => p.store,
         (p) => p.grain,
@@ -362,28 +333,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (p) => pathId(p.store, p.path),
         (p) => p.n,
       ),
-    );
-    const fell = paths.filter((p) => p.n < 0);
-    if (fell.length)
-      await db.query(
-        `DELETE FROM path_rollups r USING unnest($1::text[], $2::smallint[], $3::bigint[], $4::int[]) AS d(store, grain, t, path)
-          WHERE r.store = d.store AND r.grain = d.grain AND r.t = d.t AND r.path = d.path AND r.n = 0`,
-        columns(
-          fell,
-          (p) => p.store,
-          (p) => p.grain,
-          (p) => p.t,
-          (p) => pathId(p.store, p.path),
-        ),
-      );
-  }
-
-  const transitions = [...f.transitions.values()];
-  if (transitions.length)
-    await db.query(
-      `INSERT INTO transition_rollups (store, grain, t, from_zone, to_zone, n) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[])
-       ON CONFLICT (store, grain, t, from_zone, to_zone) DO UPDATE SET n = transition_rollups.n + excluded.n`,
-      columns(
+      ...columns(
         transitions,
         (x) => x.store,
         (x) => x.grain,
@@ -392,14 +342,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (x) => x.to,
         (x) => x.n,
       ),
-    );
-
-  const doors = [...f.doors.values()];
-  if (doors.length)
-    await db.query(
-      `INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[])
-       ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out`,
-      columns(
+      ...columns(
         doors,
         (x) => x.store,
         (x) => x.grain,
@@ -408,12 +351,88 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (x) => x.in,
         (x) => x.out,
       ),
+    ],
+  );
+
+  // Tallies that fell may have reached zero: those rows go (a statement of their own, as it must see the sums above; rare).
+  const fellRevisits = revisits.filter((r) => r.n < 0);
+  const fellPaths = paths.filter((p) => p.n < 0);
+  if (fellRevisits.length || fellPaths.length)
+    await db.query(
+      `WITH r AS (DELETE FROM zone_revisits z USING unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[]) AS d(store, hour, zone, prev_hour)
+          WHERE z.store = d.store AND z.hour = d.hour AND z.zone = d.zone AND z.prev_hour = d.prev_hour AND z.n = 0),
+       p AS (DELETE FROM path_rollups r USING unnest($5::text[], $6::smallint[], $7::bigint[], $8::int[]) AS d(store, grain, t, path)
+          WHERE r.store = d.store AND r.grain = d.grain AND r.t = d.t AND r.path = d.path AND r.n = 0)
+       SELECT 1`,
+      [
+        ...columns(
+          fellRevisits,
+          (r) => r.store,
+          (r) => r.hour,
+          (r) => r.zone,
+          (r) => r.prevHour,
+        ),
+        ...columns(
+          fellPaths,
+          (p) => p.store,
+          (p) => p.grain,
+          (p) => p.t,
+          (p) => pathId(p.store, p.path),
+        ),
+      ],
     );
 }
 
-/** Zone rollups hold a histogram: read the rows touched (locked), merge, write back whole; a row back at zero goes. */
-async function writeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<void> {
-  if (sums.length === 0) return;
+/** The statement of {@link writeFolded}: its parameters are the columns of each part, in this order. */
+const WRITE_ALL_SQL = (() => {
+  let n = 0;
+  const cols = (...types: string[]) => types.map((t) => `$${++n}::${t}[]`).join(", ");
+  return `WITH
+    visit_del AS (DELETE FROM visits v USING unnest(${cols("text", "text", "bigint", "text")}) AS d(store, zone, enter_ts, enter_id)
+      WHERE v.store = d.store AND v.zone = d.zone AND v.enter_ts = d.enter_ts AND v.enter_id = d.enter_id),
+    visit_put AS (INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts)
+      SELECT * FROM unnest(${cols("text", "text", "bigint", "text", "bigint", "bigint")})
+      ON CONFLICT (store, zone, enter_ts, enter_id) DO UPDATE SET dwell_ms = excluded.dwell_ms, prev_enter_ts = excluded.prev_enter_ts),
+    trip_del AS (DELETE FROM trips t USING unnest(${cols("text", "bigint", "text")}) AS d(store, start_ts, visitor)
+      WHERE t.store = d.store AND t.start_ts = d.start_ts AND t.visitor = d.visitor),
+    trip_put AS (INSERT INTO trips (store, start_ts, visitor, path) SELECT * FROM unnest(${cols("text", "bigint", "text", "int")})
+      ON CONFLICT (store, start_ts, visitor) DO UPDATE SET path = excluded.path),
+    open_del AS (DELETE FROM open_visits o USING unnest(${cols("text", "text", "text")}) AS d(store, zone, visitor)
+      WHERE o.store = d.store AND o.zone = d.zone AND o.visitor = d.visitor),
+    open_put AS (INSERT INTO open_visits (store, zone, visitor, last_seen_ts) SELECT * FROM unnest(${cols("text", "text", "text", "bigint")})
+      ON CONFLICT (store, zone, visitor) DO UPDATE SET last_seen_ts = excluded.last_seen_ts),
+    zone_del AS (DELETE FROM zone_rollups z USING unnest(${cols("text", "smallint", "bigint", "text")}) AS d(store, grain, t, zone)
+      WHERE z.store = d.store AND z.grain = d.grain AND z.t = d.t AND z.zone = d.zone),
+    zone_put AS (INSERT INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist)
+      SELECT * FROM unnest(${cols("text", "smallint", "bigint", "text", "bigint", "bigint", "bigint", "bigint", "bytea")})
+      ON CONFLICT (store, grain, t, zone) DO UPDATE SET visits = excluded.visits, firsts = excluded.firsts, closed = excluded.closed,
+        dwell_sum_ms = excluded.dwell_sum_ms, hist = excluded.hist),
+    revisit_add AS (INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) SELECT * FROM unnest(${cols("text", "bigint", "text", "bigint", "bigint")})
+      ON CONFLICT (store, hour, zone, prev_hour) DO UPDATE SET n = zone_revisits.n + excluded.n),
+    path_add AS (INSERT INTO path_rollups (store, grain, t, path, n) SELECT * FROM unnest(${cols("text", "smallint", "bigint", "int", "bigint")})
+      ON CONFLICT (store, grain, t, path) DO UPDATE SET n = path_rollups.n + excluded.n),
+    transition_add AS (INSERT INTO transition_rollups (store, grain, t, from_zone, to_zone, n) SELECT * FROM unnest(${cols("text", "smallint", "bigint", "text", "text", "bigint")})
+      ON CONFLICT (store, grain, t, from_zone, to_zone) DO UPDATE SET n = transition_rollups.n + excluded.n),
+    door_add AS (INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) SELECT * FROM unnest(${cols("text", "smallint", "bigint", "text", "bigint", "bigint")})
+      ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out)
+  SELECT 1`;
+})();
+
+interface ZonePut {
+  s: ZoneSum;
+  visits: number;
+  firsts: number;
+  closed: number;
+  dwellSumMs: number;
+  hist: Buffer | null;
+}
+
+/**
+ * Zone rollups hold a histogram: the rows touched are read (locked) and merged here, then written
+ * back whole by the caller; a row back at zero goes.
+ */
+async function mergeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ puts: ZonePut[]; deletes: ZoneSum[] }> {
+  if (sums.length === 0) return { puts: [], deletes: [] };
   const db = prepared(raw);
   const { rows } = await db.query<{
     store: string;
@@ -439,7 +458,7 @@ async function writeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<void
     ),
   );
   const old = new Map(rows.map((r) => [[r.store, r.grain, r.t, r.zone].join(K), r]));
-  const puts: { s: ZoneSum; visits: number; firsts: number; closed: number; dwellSumMs: number; hist: Buffer | null }[] = [];
+  const puts: ZonePut[] = [];
   const deletes: ZoneSum[] = [];
   for (const s of sums) {
     const o = old.get([s.store, s.grain, s.t, s.zone].join(K));
@@ -459,37 +478,7 @@ async function writeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<void
       hist: hist.size ? encodeHistogram(hist) : null,
     });
   }
-  if (deletes.length)
-    await db.query(
-      `DELETE FROM zone_rollups z USING unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[]) AS d(store, grain, t, zone)
-        WHERE z.store = d.store AND z.grain = d.grain AND z.t = d.t AND z.zone = d.zone`,
-      columns(
-        deletes,
-        (s) => s.store,
-        (s) => s.grain,
-        (s) => s.t,
-        (s) => s.zone,
-      ),
-    );
-  if (puts.length)
-    await db.query(
-      `INSERT INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist)
-       SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bytea[])
-       ON CONFLICT (store, grain, t, zone) DO UPDATE SET visits = excluded.visits, firsts = excluded.firsts, closed = excluded.closed,
-         dwell_sum_ms = excluded.dwell_sum_ms, hist = excluded.hist`,
-      columns(
-        puts,
-        (p) => p.s.store,
-        (p) => p.s.grain,
-        (p) => p.s.t,
-        (p) => p.s.zone,
-        (p) => p.visits,
-        (p) => p.firsts,
-        (p) => p.closed,
-        (p) => p.dwellSumMs,
-        (p) => p.hist,
-      ),
-    );
+  return { puts, deletes };
 }
 
 // ---- reads ----
