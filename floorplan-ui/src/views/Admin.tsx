@@ -1,0 +1,655 @@
+/**
+ * Administration (admins only): tokens (create with role, store or group and expiry, the token
+ * shown once with a copy button, list, revoke), the audit log, e-mail digests, and the store's
+ * settings (name, time zone, currency, groups, opening hours).
+ */
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import type { Layout, LayoutInput } from "@footfall/core";
+import type { ViewProps } from "../App.js";
+import { createAdminApi, type AuditEntry, type DigestInput, type OpeningHours, type TokenRow } from "../api/admin.js";
+import { useQ } from "../hooks/useQ.js";
+import { useStoreZones } from "../hooks/useStoreZones.js";
+import { formatDateTimeZ } from "../model/format.js";
+import { withParams } from "../model/route.js";
+import { useSession } from "../session.js";
+import { ErrorState, Loading, Segmented } from "../components/States.js";
+import "../styles/admin.css";
+import { Webhooks } from "../components/Webhooks.js";
+
+const TABS = [
+  { id: "tokens", label: "Tokens" },
+  { id: "audit", label: "Audit log" },
+  { id: "digests", label: "Digests" },
+  { id: "store", label: "Store settings" },
+  { id: "webhooks", label: "Webhooks" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
+function useAdmin() {
+  const { api } = useSession();
+  return useMemo(() => createAdminApi(api.token), [api.token]);
+}
+
+/** Runs an action, keeping its error to show. */
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+const ErrorLine = ({ error }: { error: string | null }) =>
+  error ? (
+    <p className="admin-error" role="alert" data-testid="admin-error">
+      {error}
+    </p>
+  ) : null;
+
+export default function AdminView(props: ViewProps) {
+  const { route, navigate } = props;
+  const tab = (TABS.some((t) => t.id === route.params.tab) ? route.params.tab : "tokens") as Tab;
+  return (
+    <div className="page" data-testid="admin">
+      <div className="page-h">
+        <h1>Administration</h1>
+        <Segmented label="Section" value={tab} options={TABS} onChange={(t) => navigate(withParams(route, { tab: t }), true)} />
+      </div>
+      {tab === "tokens" && <Tokens />}
+      {tab === "audit" && <Audit store={props.store} />}
+      {tab === "digests" && <Digests store={props.store} />}
+      {tab === "store" && <StoreSettings store={props.store} />}
+      {tab === "webhooks" && <Webhooks store={props.store} />}
+    </div>
+  );
+}
+
+/** Copies `text`, saying so; falls back to selecting it where the clipboard is not allowed (plain HTTP). */
+function CopyButton({ text, target }: { text: string; target: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn sm"
+      onClick={() => {
+        const select = () => (document.getElementById(target) as HTMLInputElement | null)?.select();
+        if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => setDone(true), select);
+        else select();
+      }}
+    >
+      {done ? "Copied" : "Copy"}
+    </button>
+  );
+}
+
+const EXPIRIES = [
+  { id: "", label: "never" },
+  { id: "1d", label: "1 day" },
+  { id: "30d", label: "30 days" },
+  { id: "90d", label: "90 days" },
+  { id: "365d", label: "1 year" },
+];
+
+function Tokens() {
+  const admin = useAdmin();
+  const { stores, me } = useSession();
+  const tokens = useQ(["admin-tokens"], () => admin.tokens());
+  const groups = useQ(["admin-groups"], () => admin.groups().catch(() => []));
+  const [role, setRole] = useState("viewer");
+  const [scope, setScope] = useState(me.store ? `store:${me.store}` : "");
+  const [label, setLabel] = useState("");
+  const [expires, setExpires] = useState("");
+  const [created, setCreated] = useState<(TokenRow & { token: string }) | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const act = useAction();
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const when = (ts: number | null) => (ts ? formatDateTimeZ(ts, tz) : "–");
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void act.run(async () => {
+      const [kind, id] = scope.split(":");
+      const t = await admin.createToken({
+        role,
+        ...(kind === "store" ? { store: id } : kind === "group" ? { group: id } : {}),
+        ...(label.trim() ? { label: label.trim() } : {}),
+        ...(expires ? { expires } : {}),
+      });
+      setCreated(t);
+      setLabel("");
+      tokens.reload();
+    });
+  };
+
+  return (
+    <>
+      <section className="card card-b">
+        <h2 className="admin-h2">New token</h2>
+        <form className="row" onSubmit={submit} data-testid="token-form">
+          <label className="row">
+            <span>Role</span>
+            <select className="field" aria-label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
+              <option value="viewer">viewer: analytics</option>
+              <option value="staff">staff: live occupancy</option>
+              <option value="merchandiser">merchandiser: analytics, layouts, experiments</option>
+              <option value="admin">admin: everything</option>
+            </select>
+          </label>
+          <label className="row">
+            <span>Sees</span>
+            <select className="field" aria-label="Scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+              {me.store === null && <option value="">every store</option>}
+              {stores
+                .filter((s) => me.store === null || s.id === me.store)
+                .map((s) => (
+                  <option key={s.id} value={`store:${s.id}`}>
+                    store {s.name || s.id}
+                  </option>
+                ))}
+              {me.store === null &&
+                (groups.data ?? []).map((g) => (
+                  <option key={g.id} value={`group:${g.id}`}>
+                    group {g.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label className="row">
+            <span>Label</span>
+            <input className="field" aria-label="Label" placeholder="e.g. Anna's laptop" value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} />
+          </label>
+          <label className="row">
+            <span>Expires</span>
+            <select className="field" aria-label="Expires" value={expires} onChange={(e) => setExpires(e.target.value)}>
+              {EXPIRIES.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button className="btn primary" disabled={act.busy}>
+            Create token
+          </button>
+        </form>
+        <ErrorLine error={act.error} />
+        {created && (
+          <div className="secret-once" data-testid="new-token" role="status">
+            <p>
+              <b>Token {created.id}</b> ({created.role}
+              {created.store ? `, store ${created.store}` : created.group ? `, group ${created.group}` : ", every store"}). Copy it now: it is shown only this once.
+            </p>
+            <div className="row">
+              <input id="new-token-value" className="field mono secret" readOnly value={created.token} aria-label="The new token" onFocus={(e) => e.target.select()} />
+              <CopyButton text={created.token} target="new-token-value" />
+              <button type="button" className="btn sm ghost" onClick={() => setCreated(null)}>
+                Done
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+      <section className="card">
+        {tokens.status === "error" && !tokens.data ? (
+          <ErrorState error={tokens.error} onRetry={tokens.reload} />
+        ) : !tokens.data ? (
+          <Loading label="Loading tokens…" />
+        ) : (
+          <div style={{ overflowX: "auto" }}>
+            <table className="table" data-testid="tokens-table">
+              <thead>
+                <tr>
+                  <th>Id</th>
+                  <th>Role</th>
+                  <th>Sees</th>
+                  <th>Label</th>
+                  <th>Created</th>
+                  <th>Expires</th>
+                  <th>Last used</th>
+                  <th>State</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {[...tokens.data].reverse().map((t) => (
+                  <tr key={t.id} data-testid={`token-${t.id}`}>
+                    <td className="mono">{t.id}</td>
+                    <td>{t.role}</td>
+                    <td>{t.store ? `store ${t.store}` : t.group ? `group ${t.group}` : "every store"}</td>
+                    <td>{t.label ?? "–"}</td>
+                    <td>{when(t.createdAt)}</td>
+                    <td>{when(t.expiresAt)}</td>
+                    <td>{when(t.lastUsedAt)}</td>
+                    <td>
+                      <span className={`badge ${t.state === "active" ? "on" : "off"}`} data-testid="token-state">
+                        {t.state}
+                      </span>
+                    </td>
+                    <td>
+                      {t.state !== "revoked" &&
+                        (confirm === t.id ? (
+                          <span className="row">
+                            <button className="btn sm danger" onClick={() => void act.run(async () => (await admin.revokeToken(t.id), setConfirm(null), tokens.reload()))}>
+                              Revoke now
+                            </button>
+                            <button className="btn sm ghost" onClick={() => setConfirm(null)}>
+                              Keep
+                            </button>
+                          </span>
+                        ) : (
+                          <button className="btn sm" onClick={() => setConfirm(t.id)}>
+                            Revoke…
+                          </button>
+                        ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+const ACTIONS = [
+  { id: "", label: "every action" },
+  { id: "token.", label: "tokens" },
+  { id: "agent.", label: "agents" },
+  { id: "layout.", label: "layouts" },
+  { id: "group.", label: "groups" },
+  { id: "store.", label: "store settings" },
+  { id: "hours.", label: "opening hours" },
+  { id: "alert-rule.", label: "alert rules" },
+  { id: "webhook.", label: "webhooks" },
+  { id: "digest.", label: "digests" },
+  { id: "experiment.", label: "experiments" },
+  { id: "departments.", label: "departments" },
+];
+
+function Audit({ store }: { store: string }) {
+  const admin = useAdmin();
+  const [action, setAction] = useState("");
+  const [onlyStore, setOnlyStore] = useState(false);
+  const [pages, setPages] = useState<number[]>([]);
+  const before = pages.at(-1);
+  const log = useQ(["admin-audit", action, onlyStore ? store : "", before ?? 0], () => admin.audit({ action: action || undefined, before, limit: 50, store: onlyStore ? store : undefined }));
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const who = (e: AuditEntry) => (e.actor.tokenId ? `${e.actor.label ?? "token"} (${e.actor.role}, ${e.actor.tokenId})` : (e.actor.label ?? "server"));
+  return (
+    <section className="card">
+      <div className="card-h row">
+        <label className="row">
+          <span>Show</span>
+          <select className="field" aria-label="Action" value={action} onChange={(e) => (setAction(e.target.value), setPages([]))}>
+            {ACTIONS.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="row toggle">
+          <input type="checkbox" checked={onlyStore} onChange={(e) => (setOnlyStore(e.target.checked), setPages([]))} />
+          <span>only store {store}</span>
+        </label>
+        <span className="hint">newest first · times in {tz}</span>
+      </div>
+      {log.status === "error" && !log.data ? (
+        <ErrorState error={log.error} onRetry={log.reload} />
+      ) : !log.data ? (
+        <Loading label="Loading the audit log…" />
+      ) : log.data.entries.length === 0 ? (
+        <p className="card-b muted">Nothing recorded{action ? " of this kind" : ""} yet.</p>
+      ) : (
+        <div style={{ overflowX: "auto" }}>
+          <table className="table" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>What</th>
+                <th>On</th>
+                <th>Store</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.entries.map((e) => (
+                <tr key={e.id} data-testid="audit-row">
+                  <td>{formatDateTimeZ(e.ts, tz)}</td>
+                  <td>{who(e)}</td>
+                  <td className="mono">{e.action}</td>
+                  <td className="mono">{e.target ?? "–"}</td>
+                  <td>{e.store ?? "–"}</td>
+                  <td className="mono audit-details">{e.details ? JSON.stringify(e.details) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="card-b row">
+        {pages.length > 0 && (
+          <button className="btn sm" onClick={() => setPages(pages.slice(0, -1))}>
+            Newer
+          </button>
+        )}
+        {log.data?.next != null && (
+          <button className="btn sm" onClick={() => setPages([...pages, log.data!.next!])}>
+            Older
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Digests({ store }: { store: string }) {
+  const admin = useAdmin();
+  const { stores, me } = useSession();
+  const digests = useQ(["admin-digests"], () => admin.digests());
+  const groups = useQ(["admin-groups"], () => admin.groups().catch(() => []));
+  const [form, setForm] = useState<DigestInput>({ scope: "store", target: store, frequency: "daily", recipients: [], hour: 7 });
+  const [recipients, setRecipients] = useState("");
+  const [sent, setSent] = useState<string | null>(null);
+  const act = useAction();
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void act.run(async () => {
+      const list = recipients.split(/[\s,;]+/).filter(Boolean);
+      await admin.createDigest({ ...form, recipients: list });
+      setRecipients("");
+      digests.reload();
+    });
+  };
+  const targets = form.scope === "store" ? stores.filter((s) => me.store === null || s.id === me.store).map((s) => ({ id: s.id, name: s.name || s.id })) : (groups.data ?? []).map((g) => ({ id: g.id, name: g.name }));
+  return (
+    <>
+      <section className="card card-b">
+        <h2 className="admin-h2">New digest</h2>
+        <p className="muted small">
+          A daily digest goes out at the chosen hour (the store&apos;s time) with the day before; a weekly one on Monday with the week before: enters, visitors, conversion and dwell against the period before, the zones that changed most and a chart.
+        </p>
+        <form className="row" onSubmit={submit} data-testid="digest-form">
+          <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (groups.data?.[0]?.id ?? "") })}>
+            <option value="store">a store</option>
+            {me.store === null && <option value="group">a group</option>}
+          </select>
+          <select className="field" aria-label="Which" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value })}>
+            {targets.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <select className="field" aria-label="How often" value={form.frequency} onChange={(e) => setForm({ ...form, frequency: e.target.value as "daily" | "weekly" })}>
+            <option value="daily">daily</option>
+            <option value="weekly">weekly (Monday)</option>
+          </select>
+          <label className="row">
+            <span>at</span>
+            <select className="field" aria-label="Hour" value={form.hour} onChange={(e) => setForm({ ...form, hour: Number(e.target.value) })}>
+              {Array.from({ length: 24 }, (_, h) => (
+                <option key={h} value={h}>
+                  {String(h).padStart(2, "0")}:00
+                </option>
+              ))}
+            </select>
+          </label>
+          <input className="field wide" aria-label="Recipients" placeholder="manager@example.com, area@example.com" value={recipients} onChange={(e) => setRecipients(e.target.value)} required />
+          <button className="btn primary" disabled={act.busy || !form.target}>
+            Schedule
+          </button>
+        </form>
+        <ErrorLine error={act.error} />
+        {sent && (
+          <p className="muted" role="status" data-testid="digest-sent">
+            {sent}
+          </p>
+        )}
+      </section>
+      <section className="card">
+        {digests.status === "error" && !digests.data ? (
+          <ErrorState error={digests.error} onRetry={digests.reload} />
+        ) : !digests.data ? (
+          <Loading label="Loading digests…" />
+        ) : digests.data.length === 0 ? (
+          <p className="card-b muted">No digest is scheduled.</p>
+        ) : (
+          <table className="table" data-testid="digests-table">
+            <thead>
+              <tr>
+                <th>Of</th>
+                <th>When</th>
+                <th>To</th>
+                <th>Last sent</th>
+                <th>Problem</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {digests.data.map((d) => (
+                <tr key={d.id} data-testid={`digest-${d.id}`}>
+                  <td>
+                    {d.scope} {d.target}
+                  </td>
+                  <td>
+                    {d.frequency} at {String(d.hour).padStart(2, "0")}:00
+                  </td>
+                  <td>{d.recipients.join(", ")}</td>
+                  <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>
+                  <td className="admin-error-cell">{d.lastError ?? ""}</td>
+                  <td>
+                    <span className="row">
+                      <button className="btn sm" disabled={act.busy} onClick={() => void act.run(async () => { const r = await admin.sendDigest(d.id); setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`); digests.reload(); })}>
+                        Send now
+                      </button>
+                      <button className="btn sm danger" disabled={act.busy} onClick={() => void act.run(async () => (await admin.deleteDigest(d.id), digests.reload()))}>
+                        Delete
+                      </button>
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+const WEEK = [
+  ["mon", "Monday"],
+  ["tue", "Tuesday"],
+  ["wed", "Wednesday"],
+  ["thu", "Thursday"],
+  ["fri", "Friday"],
+  ["sat", "Saturday"],
+  ["sun", "Sunday"],
+] as const;
+
+function StoreSettings({ store }: { store: string }) {
+  const admin = useAdmin();
+  const { api } = useSession();
+  const layout = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
+  const groups = useQ(["admin-groups"], () => admin.groups().catch(() => null));
+  const mine = useQ(["admin-store-groups", store], () => admin.storeGroups(store).catch(() => null));
+  const hours = useQ(["admin-hours", store], () => admin.hours(store).catch(() => null));
+  const tzNow = useStoreZones([store]).get(store);
+  if (layout.status === "error" && !layout.data) return <ErrorState error={layout.error} onRetry={layout.reload} />;
+  if (!layout.data) return <Loading label="Loading the store…" />;
+  return (
+    <>
+      <Section title="Name, time zone, currency">
+        {/* Keyed by store only: the reload after a save must not remount the form (its "Saved." would go). */}
+        <Basics key={store} store={store} layout={layout.data} onSaved={layout.reload} />
+      </Section>
+      <Section title="Groups">
+        {groups.data === null || mine.data === null ? (
+          <p className="muted">Store groups are not available on this server.</p>
+        ) : !groups.data || !mine.data ? (
+          <Loading />
+        ) : (
+          <Groups key={store} store={store} all={groups.data} mine={mine.data} onSaved={mine.reload} />
+        )}
+      </Section>
+      <Section title={`Opening hours${tzNow ? ` (${tzNow})` : ""}`}>
+        {hours.data === null ? (
+          <p className="muted">Opening hours are not available on this server.</p>
+        ) : !hours.data ? (
+          <Loading />
+        ) : (
+          <Hours key={store} store={store} hours={hours.data.hours} onSaved={hours.reload} />
+        )}
+      </Section>
+    </>
+  );
+}
+
+const Section = ({ title, children }: { title: string; children: ReactNode }) => (
+  <section className="card card-b">
+    <h2 className="admin-h2">{title}</h2>
+    {children}
+  </section>
+);
+
+function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onSaved: () => void }) {
+  const { api } = useSession();
+  const [name, setName] = useState(layout.name);
+  const [timezone, setTimezone] = useState(layout.timezone);
+  const [currency, setCurrency] = useState(layout.currency ?? "");
+  const [done, setDone] = useState(false);
+  const act = useAction();
+  const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [layout.timezone]), [layout.timezone]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void act.run(async () => {
+      const input: LayoutInput = { name, validFrom: Date.now(), timezone, ...(currency ? { currency } : {}), floor: layout.floor, zones: layout.zones };
+      await api.saveLayout(store, input);
+      setDone(true);
+      onSaved();
+    });
+  };
+  return (
+    <form className="row" onSubmit={submit} data-testid="store-basics">
+      <label className="row">
+        <span>Name</span>
+        <input className="field" aria-label="Store name" value={name} onChange={(e) => (setName(e.target.value), setDone(false))} required maxLength={200} />
+      </label>
+      <label className="row">
+        <span>Time zone</span>
+        <select className="field" aria-label="Time zone" value={timezone} onChange={(e) => (setTimezone(e.target.value), setDone(false))}>
+          {!zones.includes(timezone) && <option value={timezone}>{timezone}</option>}
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="row">
+        <span>Currency</span>
+        <input className="field narrow" aria-label="Currency" placeholder="EUR" value={currency} pattern="^[A-Z]{3}$" title="three capital letters (ISO 4217), e.g. EUR" onChange={(e) => (setCurrency(e.target.value.toUpperCase()), setDone(false))} />
+      </label>
+      <button className="btn primary" disabled={act.busy}>
+        Save (a new layout version from now)
+      </button>
+      {done && <span className="muted" role="status">Saved.</span>}
+      <ErrorLine error={act.error} />
+    </form>
+  );
+}
+
+function Groups({ store, all, mine, onSaved }: { store: string; all: { id: string; name: string }[]; mine: string[]; onSaved: () => void }) {
+  const admin = useAdmin();
+  const [chosen, setChosen] = useState(new Set(mine));
+  const act = useAction();
+  if (all.length === 0) return <p className="muted">No store groups yet: they are defined in the chain overview.</p>;
+  return (
+    <div className="row">
+      {all.map((g) => (
+        <label key={g.id} className="row toggle">
+          <input type="checkbox" checked={chosen.has(g.id)} onChange={(e) => { const next = new Set(chosen); if (e.target.checked) next.add(g.id); else next.delete(g.id); setChosen(next); }} />
+          <span>{g.name}</span>
+        </label>
+      ))}
+      <button className="btn primary" disabled={act.busy} onClick={() => void act.run(async () => (await admin.setStoreGroups(store, [...chosen]), onSaved()))}>
+        Save groups
+      </button>
+      <ErrorLine error={act.error} />
+    </div>
+  );
+}
+
+function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours | null; onSaved: () => void }) {
+  const admin = useAdmin();
+  const initial = () => Object.fromEntries(WEEK.map(([d]) => [d, hours?.weekly[d]?.[0] ?? null])) as Record<(typeof WEEK)[number][0], { open: string; close: string } | null>;
+  const [days, setDays] = useState(initial);
+  const [done, setDone] = useState(false);
+  const act = useAction();
+  const save = (value: OpeningHours | null) =>
+    void act.run(async () => {
+      await admin.setHours(store, value);
+      setDone(true);
+      onSaved();
+    });
+  return (
+    <div data-testid="store-hours">
+      <table className="table hours-table">
+        <tbody>
+          {WEEK.map(([d, label]) => {
+            const v = days[d];
+            const set = (x: { open: string; close: string } | null) => (setDays({ ...days, [d]: x }), setDone(false));
+            return (
+              <tr key={d}>
+                <td>{label}</td>
+                <td>
+                  <label className="row toggle">
+                    <input type="checkbox" checked={v !== null} onChange={(e) => set(e.target.checked ? { open: "09:00", close: "19:00" } : null)} />
+                    <span>{v ? "open" : "closed"}</span>
+                  </label>
+                </td>
+                <td>
+                  {v && (
+                    <span className="row">
+                      <input className="field" type="time" aria-label={`${label} opens`} value={v.open} onChange={(e) => set({ ...v, open: e.target.value })} />
+                      <span>to</span>
+                      <input className="field" type="time" aria-label={`${label} closes`} value={v.close === "24:00" ? "23:59" : v.close} onChange={(e) => set({ ...v, close: e.target.value })} />
+                      {(hours?.weekly[d]?.length ?? 0) > 1 && <span className="muted small">(more intervals set through the API are replaced)</span>}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="row">
+        <button className="btn primary" disabled={act.busy} onClick={() => save({ weekly: Object.fromEntries(WEEK.map(([d]) => [d, days[d] ? [days[d]] : []])) as OpeningHours["weekly"], exceptions: hours?.exceptions ?? [] })}>
+          Save opening hours
+        </button>
+        {hours && (
+          <button className="btn" disabled={act.busy} onClick={() => save(null)}>
+            Remove (always open)
+          </button>
+        )}
+        {hours && hours.exceptions.length > 0 && <span className="muted small">{hours.exceptions.length} dated exceptions are kept.</span>}
+        {done && <span className="muted" role="status">Saved.</span>}
+      </div>
+      <ErrorLine error={act.error} />
+    </div>
+  );
+}

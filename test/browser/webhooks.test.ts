@@ -1,0 +1,87 @@
+/**
+ * Webhooks in the admin page (issue 14.4), chromium against the built server and a real local
+ * receiver that verifies signatures: an admin adds a hook (the secret shown once), its receiver is
+ * down, test pings fail until the hook is disabled with the reason shown; with the receiver up
+ * again the admin enables it and the delivery log shows the queued pings delivered, in order.
+ * Short backoff settings (FOOTFALL_WEBHOOK_*) so that this plays in seconds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess, waitFor } from "../support/index.js";
+import { WebhookReceiver } from "../support/webhook-receiver.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+const receiver = new WebhookReceiver("");
+
+beforeAll(async () => {
+  server = await ServerProcess.start({
+    env: { FOOTFALL_WEBHOOK_RETRY_BASE_MS: "50", FOOTFALL_WEBHOOK_RETRY_MAX_MS: "200", FOOTFALL_WEBHOOK_DISABLE_AFTER_FAILURES: "3" },
+  });
+  shop = await seedStore(server);
+  browser = await launchBrowser();
+  // A port that was free a moment ago: the receiver comes up there later.
+  await receiver.up();
+  await receiver.down();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+  await receiver.down();
+});
+
+const open = async (hash: string, token: string): Promise<Page> => {
+  const page = await browser.page();
+  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${token}`);
+  return page;
+};
+
+describe("webhooks in the admin page", () => {
+  it("adds a hook with its secret shown once, shows why it was disabled, enables it again and logs the deliveries", async () => {
+    const page = await open("/admin/shop?tab=webhooks", shop.tokens.admin);
+    await page.getByTestId("webhook-form").waitFor();
+    await page.getByLabel("Webhook URL").fill(receiver.url);
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    await page.getByTestId("webhook-secret").waitFor();
+    const secret = await page.getByLabel("The signing secret").inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    (receiver as { secret: string }).secret = secret;
+    await shot(page, "webhooks-added");
+
+    // The receiver is down: test pings fail until the hook is disabled, with the reason.
+    const row = page.locator('[data-testid^="webhook-wh_"]');
+    await row.getByRole("button", { name: "Send test" }).click();
+    await row.getByRole("button", { name: "Send test" }).click();
+    await waitFor("the hook disabled", async () => {
+      await page.reload();
+      await row.waitFor();
+      return (await row.getByTestId("webhook-state").textContent()) === "disabled";
+    }, { timeoutMs: 20_000 });
+    expect(await row.getByTestId("webhook-reason").textContent()).toMatch(/disabled after 3 failed attempts in a row since .*ECONNREFUSED.*enable the hook again/);
+    await shot(page, "webhooks-disabled");
+
+    // Receiver up, hook enabled: the two queued pings go out, in order, and the log says so.
+    await receiver.up();
+    await row.getByRole("button", { name: "Enable again" }).click();
+    await waitFor("both pings taken", () => receiver.taken.length === 2, { timeoutMs: 20_000 });
+    expect(receiver.taken.every((d) => d.type === "ping")).toBe(true);
+    expect(receiver.refused).toEqual([]);
+    await row.getByRole("button", { name: "Delivery log" }).click();
+    const log = page.getByTestId("webhook-log");
+    await waitFor("the log shows them delivered", async () => {
+      const rows = await log.getByTestId("webhook-delivery").allTextContents();
+      return rows.length === 2 && rows.every((r) => r.includes("delivered"));
+    }, { timeoutMs: 15_000 });
+    const ids = await log.getByTestId("webhook-delivery").locator("td:first-child").allTextContents();
+    // Newest first in the log; the receiver took them oldest first.
+    expect([...ids].reverse()).toEqual(receiver.taken.map((d) => d.id));
+    expect(await row.getByTestId("webhook-state").textContent()).toBe("enabled");
+    await shot(page, "webhooks-log");
+    await page.close();
+  }, 90_000);
+});
