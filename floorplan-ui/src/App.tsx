@@ -20,6 +20,8 @@ const AgentsView = lazy(loadView.agents);
 const FunnelView = lazy(loadView.funnel);
 const ExperimentsView = lazy(loadView.experiments);
 const SalesView = lazy(loadView.sales);
+const AdminView = lazy(loadView.admin);
+const ReportView = lazy(loadView.report);
 const AlertsView = lazy(loadView.alerts);
 
 type Auth =
@@ -163,6 +165,10 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         return <ExperimentsView {...props} />;
       case "sales":
         return <SalesView {...props} />;
+      case "admin":
+        return <AdminView {...props} />;
+      case "report":
+        return <ReportView {...props} />;
       case "alerts":
         return <AlertsView {...props} />;
     }

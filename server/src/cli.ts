@@ -7,6 +7,7 @@ import { configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
+import { auditSystem } from "./admin/audit.js";
 import { mosquittoFiles } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
@@ -141,7 +142,24 @@ agent
   .requiredOption("--store <store>", "the store it reports for", id("store"))
   .addOption(new Option("--kind <kind>", "what it reads").choices(AGENT_KINDS).makeOptionMandatory())
   .action(async (agentId: string, opts: { store: string; kind: AgentKind }) => {
-    await withStorage(async (storage) => print(await storage.agents.add(opts.store, agentId, opts.kind, Date.now())));
+    await withStorage(async (storage) => {
+      const existed = await storage.agents.get(opts.store, agentId);
+      const creds = await storage.agents.add(opts.store, agentId, opts.kind, Date.now());
+      await auditSystem(storage, Date.now(), existed ? "agent.rotate" : "agent.add", `${opts.store}/${agentId}`, { kind: opts.kind }, opts.store);
+      print(creds);
+    });
+  });
+agent
+  .command("revoke")
+  .description("revoke an agent: its MQTT login fails from then on (regenerate the broker files for an external Mosquitto); `agent add` lets it in again with a new password")
+  .argument("<agent>", "agent id", id("agent"))
+  .requiredOption("--store <store>", "its store", id("store"))
+  .action(async (agentId: string, opts: { store: string }) => {
+    await withStorage(async (storage) => {
+      if (!(await storage.agents.revoke(opts.store, agentId, Date.now()))) throw new InvalidArgumentError(`no agent "${agentId}" in store "${opts.store}"`);
+      await auditSystem(storage, Date.now(), "agent.revoke", `${opts.store}/${agentId}`, null, opts.store);
+      print({ agent: agentId, store: opts.store, revoked: true, next: "with an external Mosquitto: footfall broker-config --out <dir>, then reload mosquitto (SIGHUP)" });
+    });
   });
 agent
   .command("import")
@@ -187,6 +205,7 @@ token
     }
     await withStorage(async (storage) => {
       const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt });
+      await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
       print({ token: secret, ...info });
     });
   });
@@ -210,6 +229,7 @@ token
     await withStorage(async (storage) => {
       const revoked = await storage.tokens.revoke(tokenId.trim(), Date.now());
       if (!revoked) throw new InvalidArgumentError(`no token with id "${tokenId}": \`footfall token list\` shows the ids`);
+      await auditSystem(storage, Date.now(), "token.revoke", revoked.id, { role: revoked.role, label: revoked.label }, revoked.store);
       print({ ...revoked, state: "revoked" });
     });
   });

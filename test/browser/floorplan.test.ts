@@ -56,7 +56,7 @@ describe("sign-in", () => {
     await page.locator('input[name="token"]').fill(shop.tokens.viewer);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByTestId("heatmap").waitFor();
-    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Heatmap", "Flows", "Funnels", "Experiments"]);
+    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Chain", "Heatmap", "Flows", "Funnels", "Experiments", "Report"]);
     expect(page.url()).toContain("#/heatmap/shop");
     await page.close();
   });
@@ -64,7 +64,7 @@ describe("sign-in", () => {
   it("gives an admin every view", async () => {
     const page = await open("/heatmap/shop", shop.tokens.admin);
     await page.getByTestId("heatmap").waitFor();
-    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Heatmap", "Flows", "Funnels", "Experiments", "Live", "Layout", "Sales", "Agents"]);
+    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Chain", "Heatmap", "Flows", "Funnels", "Experiments", "Live", "Alerts", "Layout", "Sales", "Agents", "Report", "Admin"]);
     // The token has left the address bar, and stays stored for the next visit.
     expect(page.url()).not.toContain("token=");
     await page.close();

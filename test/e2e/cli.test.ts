@@ -142,6 +142,20 @@ describe("footfall agent add and token add while a server runs on the same data 
     const client = await connectMqtt({ url: server.mqttUrl, ...second });
     await client.endAsync();
   });
+
+  it("revokes an agent (the running server's broker refuses it), and the audit log names the command line", async () => {
+    const creds = await addAgent(server.dataDir, "shop", "cam-8", "camera");
+    const out = await footfallJson<{ revoked: boolean }>(["agent", "revoke", "cam-8", "--store", "shop"], { dataDir: server.dataDir });
+    expect(out).toMatchObject({ agent: "cam-8", store: "shop", revoked: true });
+    await expect(connectMqtt({ url: server.mqttUrl, ...creds }, { reconnectPeriod: 0 })).rejects.toThrow();
+    const admin = new FootfallApi(server.httpUrl, await addToken(server.dataDir, "admin"));
+    const log = await admin.request<{ entries: { action: string; target: string; actor: { tokenId: string | null; label: string | null } }[] }>("GET", "/api/v1/audit?target=shop/cam-8");
+    expect(log.body.entries.map((e) => [e.action, e.actor.tokenId, e.actor.label])).toEqual([
+      ["agent.revoke", null, "cli"],
+      ["agent.add", null, "cli"],
+    ]);
+    await expect(footfallJson(["agent", "revoke", "nobody", "--store", "shop"], { dataDir: server.dataDir })).rejects.toThrow(/no agent "nobody" in store "shop"/);
+  });
 });
 
 describe("footfall token list, revoke and --expires", () => {

@@ -29,7 +29,9 @@ export const VIEWS: readonly ViewInfo[] = [
   { id: "alerts", label: "Alerts", roles: ["staff", "admin"], hint: "Alert rules, opening hours, alert history" },
   { id: "editor", label: "Layout", roles: ["merchandiser", "admin"], hint: "Draw zones and save a new layout version" },
   { id: "sales", label: "Sales", roles: ["admin"], hint: "Import sales and map departments to zones" },
-  { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents" },
+  { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents; add, rotate, revoke" },
+  { id: "report", label: "Report", roles: ["viewer", "merchandiser", "admin"], hint: "A printable report of any range (save it as PDF)" },
+  { id: "admin", label: "Admin", roles: ["admin"], hint: "Tokens, audit log, digests, store settings" },
 ];
 
 export function isRole(value: unknown): value is Role {

@@ -28,9 +28,9 @@ describe("formatHash", () => {
 
 describe("roles", () => {
   it("gives viewers the analytics, staff the live view and admins everything", () => {
-    expect(viewsFor("viewer").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments"]);
+    expect(viewsFor("viewer").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "report"]);
     expect(viewsFor("staff").map((v) => v.id)).toEqual(["live", "alerts"]);
-    expect(viewsFor("admin").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "live", "alerts", "editor", "sales", "agents"]);
+    expect(viewsFor("admin").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "live", "alerts", "editor", "sales", "agents", "report", "admin"]);
   });
   it("keeps the editor and the sales import from viewers", () => {
     expect(canSee("viewer", "editor")).toBe(false);

@@ -3,7 +3,7 @@
  * server can serve from `/`, and a kiosk URL can carry its token in the fragment, which never
  * reaches a server log.
  */
-export const VIEW_IDS = ["chain", "heatmap", "flows", "funnel", "experiments", "live", "editor", "sales", "agents", "alerts"] as const;
+export const VIEW_IDS = ["chain", "heatmap", "flows", "funnel", "experiments", "live", "editor", "sales", "agents", "alerts", "admin", "report"] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 export type Route =

@@ -14,5 +14,7 @@ export const loadView = {
   live: () => import("./Live.js"),
   editor: () => import("./Editor.js"),
   agents: () => import("./Agents.js"),
+  admin: () => import("./Admin.js"),
+  report: () => import("./Report.js"),
   alerts: () => import("./Alerts.js"),
 } satisfies Record<ViewId, () => Promise<{ default: unknown }>>;

@@ -160,6 +160,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
   o.log.info({ port, host: o.host ?? "0.0.0.0" }, "embedded MQTT broker listening");
   return {
     kind: "embedded",
+    disconnectAgent: (store: string, agent: string) => {
+      let n = 0;
+      for (const c of Object.values(clients())) {
+        if (c?.footfall?.store === store && c.footfall.agent === agent) {
+          c.close();
+          n++;
+        }
+      }
+      return n;
+    },
     port,
     connected: () => true,
     publishLayout: (layout: Layout) =>

@@ -18,6 +18,11 @@ export interface MqttTransport {
    * discovery; an empty payload deletes the topic), QoS 1. Absent on a chain's broker link.
    */
   publishRetained?(topic: string, payload: string): Promise<void>;
+  /**
+   * (issue 15) Close the connections of an agent whose password changed or that was revoked; how
+   * many were closed. Only the embedded broker can (an external one is told by its files).
+   */
+  disconnectAgent?(store: string, agent: string): number;
   close(): Promise<void>;
 }
 

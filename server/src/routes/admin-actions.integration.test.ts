@@ -1,7 +1,8 @@
 /**
  * Agents added, rotated and revoked from the API with an external Mosquitto (Debian's, on a
  * socket): its password file and ACL rewritten, SIGHUP to the pid in its pid_file, and the exact
- * command answered when the server cannot do it.
+ * command answered when the server cannot do it. With the embedded broker, the agent's open
+ * connection is closed.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -101,4 +102,21 @@ describe("agents from the API (external Mosquitto)", () => {
       process.env.FOOTFALL_MOSQUITTO_PID_FILE = pidFile;
     }
   });
+});
+
+describe("agents from the API (embedded broker on a socket)", () => {
+  it("revoking or rotating closes the agent's open connection; the old password no longer logs in", async () => {
+    const url = `mqtt://127.0.0.1:${t.server.mqttPort}`;
+    const added = await api("POST", "/stores/shop/agents", t.admin, { agent: "cam-7", kind: "camera" });
+    const rotating = await connectMqtt({ url, username: "shop.cam-7", password: added.body.password }, { clientId: "shop-cam-7", reconnectPeriod: 0 });
+    const rotated = await api("POST", "/stores/shop/agents/cam-7/rotate", t.admin);
+    await waitFor("the rotated agent's connection closed", () => !rotating.connected);
+    rotating.end(true);
+    await expect(connectMqtt({ url, username: "shop.cam-7", password: added.body.password }, { reconnectPeriod: 0 })).rejects.toThrow();
+    const live = await connectMqtt({ url, username: "shop.cam-7", password: rotated.body.password }, { clientId: "shop-cam-7", reconnectPeriod: 0 });
+    expect((await api("DELETE", "/stores/shop/agents/cam-7", t.admin)).status).toBe(200);
+    await waitFor("the revoked agent's connection closed", () => !live.connected);
+    live.end(true);
+    await expect(connectMqtt({ url, username: "shop.cam-7", password: rotated.body.password }, { reconnectPeriod: 0 })).rejects.toThrow();
+  }, 30_000);
 });

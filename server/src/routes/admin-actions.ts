@@ -113,6 +113,8 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const known = (await storage.agents.list(store)).find((a) => a.agent === agent);
       if (!known) throw httpError(404, `no agent "${agent}" in store "${store}": add it first`);
       const creds = await storage.agents.add(store, agent, known.kind, services.now());
+      // A leaked password is why one rotates: the session it opened goes too (the embedded broker's).
+      services.mqtt?.disconnectAgent?.(store, agent);
       const broker = await syncBroker(storage);
       await audit(req, "agent.rotate", `${store}/${agent}`, { wasRevoked: known.revokedAt !== null, broker: broker.broker });
       return { ...creds, broker };
@@ -131,6 +133,7 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { store, agent } = req.params;
       if (!(await storage.agents.revoke(store, agent, services.now()))) throw httpError(404, `no agent "${agent}" in store "${store}"`);
       const row = (await storage.agents.list(store)).find((a) => a.agent === agent)!;
+      services.mqtt?.disconnectAgent?.(store, agent);
       const broker = await syncBroker(storage);
       await audit(req, "agent.revoke", `${store}/${agent}`, { broker: broker.broker });
       return { agent, store, revokedAt: row.revokedAt!, broker };

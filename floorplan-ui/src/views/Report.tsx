@@ -1,0 +1,126 @@
+/**
+ * A printable report of any range: the store's key figures, enters per day, every zone's visits,
+ * visitors and dwell, sales by zone when imported, and the top paths, as tables. Print CSS
+ * (styles/admin.css) hides the navigation and the controls, keeps tables whole where it can and
+ * starts each section cleanly, so the browser's "Save as PDF" gives a clean document.
+ */
+import type { ViewProps } from "../App.js";
+import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { useQ } from "../hooks/useQ.js";
+import { formatCount, formatDate, formatDateTime, formatDuration, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { useSession } from "../session.js";
+import { RangeBar } from "../components/RangeBar.js";
+import { ErrorState, Loading } from "../components/States.js";
+import "../styles/admin.css";
+
+export default function ReportView(props: ViewProps) {
+  const { store } = props;
+  const { api, stores } = useSession();
+  const r = useAnalyticsRange(props);
+  const { range, timeZone, layout } = r;
+  const enabled = r.ready;
+  const key = [store, range.from, range.to] as const;
+  const traffic = useQ(["report-traffic", ...key], (signal) => api.traffic(store, range, "day", signal), { enabled });
+  const dwell = useQ(["report-dwell", ...key], (signal) => api.dwell(store, range, signal), { enabled });
+  const conversion = useQ(["report-conversion", ...key], (signal) => api.conversion(store, range, signal), { enabled });
+  const paths = useQ(["report-paths", ...key], (signal) => api.paths(store, range, 10, signal), { enabled });
+  const name = stores.find((s) => s.id === store)?.name || store;
+  const zoneName = (id: string) => layout?.zones.find((z) => z.id === id)?.name ?? id;
+  const failed = [traffic, dwell, conversion, paths].find((q) => q.status === "error" && !q.data);
+  const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data;
+  const c = conversion.data?.store;
+  const days = traffic.data ?? [];
+  const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (!best || d.enters > best.enters ? d : best), null);
+
+  return (
+    <div className="page report" data-testid="report">
+      <div className="page-h no-print">
+        <h1>Report</h1>
+        <RangeBar preset={r.preset} range={range} timeZone={timeZone} onPreset={r.setPreset} onDays={r.setDays} />
+        <button className="btn primary" onClick={() => window.print()} disabled={loading}>
+          Print or save as PDF
+        </button>
+      </div>
+      <header className="report-head">
+        <h1 className="report-title">{name}</h1>
+        <p className="report-sub" data-testid="report-range">
+          {r.ready ? formatRange(range, timeZone) : ""} · times in {timeZone}
+        </p>
+        <p className="report-sub small">Footfall report, made {formatDateTime(Date.now(), timeZone)}</p>
+      </header>
+      {failed?.error ? (
+        <ErrorState error={failed.error} onRetry={failed.reload} />
+      ) : loading ? (
+        <Loading label="Building the report…" />
+      ) : (
+        <>
+          <section className="report-section">
+            <h2>Key figures</h2>
+            <table className="table report-table" data-testid="report-figures">
+              <tbody>
+                <tr><th scope="row">Enters</th><td className="num">{formatCount(c!.visitors)}</td></tr>
+                <tr><th scope="row">Transactions</th><td className="num">{formatCount(c!.transactions)}</td></tr>
+                <tr><th scope="row">Conversion</th><td className="num">{formatRate(c!.conversion)}</td></tr>
+                <tr><th scope="row">Sales</th><td className="num">{formatMoney(c!.sales, layout?.currency)}</td></tr>
+                <tr><th scope="row">Average basket</th><td className="num">{formatMoney(c!.averageBasket, layout?.currency)}</td></tr>
+                <tr><th scope="row">Busiest day</th><td className="num">{busiest && busiest.enters > 0 ? `${formatDate(Date.parse(busiest.start), timeZone)} (${formatCount(busiest.enters)})` : "–"}</td></tr>
+              </tbody>
+            </table>
+          </section>
+          <section className="report-section">
+            <h2>Enters per day</h2>
+            <table className="table report-table" data-testid="report-days">
+              <thead><tr><th>Day</th><th className="num">Enters</th></tr></thead>
+              <tbody>
+                {days.map((d) => (
+                  <tr key={d.start}><td>{formatDate(Date.parse(d.start), timeZone)}</td><td className="num">{formatCount(d.enters)}</td></tr>
+                ))}
+                <tr className="total"><th scope="row">Total</th><td className="num">{formatCount(days.reduce((s, d) => s + d.enters, 0))}</td></tr>
+              </tbody>
+            </table>
+          </section>
+          <section className="report-section">
+            <h2>Zones</h2>
+            <table className="table report-table" data-testid="report-zones">
+              <thead><tr><th>Zone</th><th className="num">Visits</th><th className="num">Visitors</th><th className="num">Median dwell</th><th className="num">Transactions</th><th className="num">Conversion</th></tr></thead>
+              <tbody>
+                {[...dwell.data!].sort((a, b) => b.visits - a.visits).map((z) => {
+                  const s = conversion.data!.zones.find((x) => x.zone === z.zone);
+                  return (
+                    <tr key={z.zone}>
+                      <td>{zoneName(z.zone)}</td>
+                      <td className="num">{formatCount(z.visits)}</td>
+                      <td className="num">{formatCount(z.visitors)}</td>
+                      <td className="num">{z.dwell_s ? formatDuration(z.dwell_s.median) : "–"}</td>
+                      <td className="num">{s ? formatCount(s.transactions) : "–"}</td>
+                      <td className="num">{s ? formatRate(s.conversion) : "–"}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </section>
+          <section className="report-section">
+            <h2>Top paths</h2>
+            {paths.data!.paths.length === 0 ? (
+              <p className="muted">No trips in this range.</p>
+            ) : (
+              <table className="table report-table" data-testid="report-paths">
+                <thead><tr><th>Path</th><th className="num">Trips</th><th className="num">Share</th></tr></thead>
+                <tbody>
+                  {paths.data!.paths.map((p) => (
+                    <tr key={p.zones.join(">")}>
+                      <td>{p.zones.map(zoneName).join(" → ")}</td>
+                      <td className="num">{formatCount(p.count)}</td>
+                      <td className="num">{formatRate(paths.data!.trips ? p.count / paths.data!.trips : null)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

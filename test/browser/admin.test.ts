@@ -1,0 +1,176 @@
+/**
+ * The admin pages (issue 15) in chromium against the built server: a token created in the UI is
+ * shown once (with its role, store and expiry), works at once, is listed after a reload without
+ * the secret, and is refused once revoked; the audit log shows both actions; an agent added in
+ * the UI shows its login once, is revoked and let in again; a digest is scheduled and says what
+ * is missing to send it; the store's name is changed; a viewer gets no admin page but a printable
+ * report whose print layout has no navigation (and Chromium prints it to a PDF).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { ServerProcess } from "../support/index.js";
+import { axeViolations } from "./helpers/axe.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { seedStore, type SeededStore } from "./helpers/store.js";
+
+let server: ServerProcess;
+let shop: SeededStore;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await ServerProcess.start();
+  shop = await seedStore(server);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+  await server?.dispose();
+});
+
+const open = async (hash: string, token: string): Promise<Page> => {
+  const page = await browser.page();
+  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${token}`);
+  return page;
+};
+const me = (token: string) => fetch(`${server.httpUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+
+describe("admin pages", () => {
+  it("a token is created with role, store and expiry, shown once, listed, then revoked", async () => {
+    const page = await open("/admin/shop?tab=tokens", shop.tokens.admin);
+    const form = page.getByTestId("token-form");
+    await form.waitFor();
+    await page.getByLabel("Role").selectOption("staff");
+    await page.getByLabel("Scope").selectOption("store:shop");
+    await page.getByLabel("Label").fill("Kiosk tablet");
+    await page.getByLabel("Expires").selectOption("30d");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const once = page.getByTestId("new-token");
+    await once.waitFor();
+    expect(await once.textContent()).toMatch(/\(staff, store shop\)\. Copy it now: it is shown only this once\./);
+    const token = await page.getByLabel("The new token").inputValue();
+    expect(token).toMatch(/^ff_/);
+    const res = await me(token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ role: "staff", store: "shop" });
+    await shot(page, "admin-token-created");
+
+    // After a reload the token is listed, without the secret.
+    await page.reload();
+    const row = page.locator('[data-testid^="token-"]', { hasText: "Kiosk tablet" });
+    await row.waitFor();
+    expect(await page.getByTestId("new-token").count()).toBe(0);
+    expect(await page.content()).not.toContain(token);
+    expect(await row.textContent()).toMatch(/staff.*store shop.*Kiosk tablet/);
+    expect(await row.getByTestId("token-state").textContent()).toBe("active");
+
+    await row.getByRole("button", { name: "Revoke…" }).click();
+    await row.getByRole("button", { name: "Revoke now" }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="token-"]')].some((r) => r.textContent?.includes("Kiosk tablet") && r.textContent.includes("revoked")));
+    expect((await me(token)).status).toBe(401);
+    await shot(page, "admin-token-revoked");
+
+    await page.getByRole("button", { name: "Audit log" }).click();
+    await page.getByTestId("audit-table").waitFor();
+    const actions = await page.getByTestId("audit-row").locator("td:nth-child(3)").allTextContents();
+    expect(actions.slice(0, 2)).toEqual(["token.revoke", "token.create"]);
+    expect(await page.getByTestId("audit-row").first().textContent()).toMatch(/admin/);
+    await shot(page, "admin-audit");
+    await page.close();
+  });
+
+  it("an agent is added (its login shown once), revoked, and let in again with a new password", async () => {
+    const page = await open("/agents/shop", shop.tokens.admin);
+    await page.getByTestId("agents-table").waitFor();
+    await page.getByLabel("Agent id").fill("door-9");
+    await page.getByLabel("Kind").selectOption("door");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByTestId("agent-credentials").waitFor();
+    expect(await page.getByTestId("agent-username").textContent()).toBe("shop.door-9");
+    const password = await page.getByTestId("agent-password").inputValue();
+    expect(password.length).toBeGreaterThan(10);
+    expect(await page.getByTestId("broker-sync").textContent()).toMatch(/embedded broker checks logins against the database/);
+    const row = page.getByTestId("agent-door-9");
+    await row.waitFor();
+    await shot(page, "admin-agent-added");
+    await row.getByRole("button", { name: "Revoke…" }).click();
+    await row.getByRole("button", { name: "Revoke now" }).click();
+    await row.getByTestId("agent-revoked").waitFor();
+    await row.getByRole("button", { name: "Let in again" }).click();
+    await page.waitForFunction((old) => (document.querySelector('[data-testid="agent-password"]') as HTMLInputElement | null)?.value !== old, password);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="agent-door-9"] [data-testid="agent-revoked"]'));
+    await page.close();
+  });
+
+  it("a digest is scheduled and listed; without a mail server, send now says what to set", async () => {
+    const page = await open("/admin/shop?tab=digests", shop.tokens.admin);
+    await page.getByTestId("digest-form").waitFor();
+    await page.getByLabel("How often").selectOption("weekly");
+    await page.getByLabel("Recipients").fill("area@shop.example, manager@shop.example");
+    await page.getByRole("button", { name: "Schedule" }).click();
+    const row = page.locator('[data-testid^="digest-shop-weekly-"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/store shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
+    await row.getByRole("button", { name: "Send now" }).click();
+    expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
+    await page.close();
+  });
+
+  it("the store's name (a new layout version) and opening hours are changed in its settings", async () => {
+    const page = await open("/admin/shop?tab=store", shop.tokens.admin);
+    await page.getByTestId("store-basics").waitFor();
+    await page.getByLabel("Store name").fill("Rivoli flagship");
+    await page.getByRole("button", { name: /^Save \(a new layout version/ }).click();
+    await page.getByTestId("store-basics").getByText("Saved.").waitFor();
+    const layout = await fetch(`${server.httpUrl}/api/v1/stores/shop/layout`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } }).then((r) => r.json() as Promise<{ name: string; version: number }>);
+    expect(layout).toMatchObject({ name: "Rivoli flagship", version: 2 });
+    // Opening hours: Monday 09:00-19:00, the rest closed.
+    const hours = page.getByTestId("store-hours");
+    await hours.locator("tr", { hasText: "Monday" }).getByRole("checkbox").check();
+    await page.getByLabel("Monday closes").fill("19:30");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    await hours.getByText("Saved.").waitFor();
+    const saved = await fetch(`${server.httpUrl}/api/v1/stores/shop/hours`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } }).then((r) => r.json() as Promise<{ hours: { weekly: Record<string, unknown[]> } }>);
+    expect(saved.hours.weekly.mon).toEqual([{ open: "09:00", close: "19:30" }]);
+    expect(saved.hours.weekly.tue).toEqual([]);
+    await page.close();
+  });
+
+  it("a viewer has no admin page, and prints a report without the navigation", async () => {
+    const page = await open("/admin/shop", shop.tokens.viewer);
+    await page.getByText("Not available with this token").waitFor();
+    expect(await page.locator("nav.nav a", { hasText: "Admin" }).count()).toBe(0);
+    await page.goto(`${server.httpUrl}/#/report/shop?range=last7`);
+    await page.getByTestId("report-figures").waitFor();
+    await page.getByTestId("report-days").waitFor();
+    expect(await page.getByTestId("report-days").locator("tbody tr").count()).toBe(8); // 7 days and the total
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".app-header").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Print or save as PDF" }).isVisible()).toBe(false);
+    expect(await page.locator(".report-title").isVisible()).toBe(true);
+    await shot(page, "report-print", { fullPage: true });
+    const pdf = await page.pdf({ format: "A4" });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    await page.close();
+  });
+});
+
+describe("accessibility of the admin pages and the report", () => {
+  for (const [name, hash, ready] of [
+    ["tokens", "/admin/shop?tab=tokens", "tokens-table"],
+    ["audit", "/admin/shop?tab=audit", "audit-table"],
+    ["digests", "/admin/shop?tab=digests", "digest-form"],
+    ["store settings", "/admin/shop?tab=store", "store-hours"],
+    ["agents", "/agents/shop", "agent-add"],
+    ["report", "/report/shop?range=last7", "report-zones"],
+  ] as const) {
+    it(`${name}: no serious or critical axe violation`, async () => {
+      const page = await open(hash, shop.tokens.admin);
+      await page.getByTestId(ready).first().waitFor();
+      await page.waitForTimeout(300);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.close();
+    });
+  }
+});
