@@ -9,6 +9,7 @@ import type { AlertBus } from "./alerts/bus.js";
 import type { HoursKeeper } from "./hours/keeper.js";
 import type { AlertEvaluator } from "./alerts/evaluator.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import type { ForecastService } from "./routes/forecast.js";
 
 /** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   hours?: HoursKeeper;
   /** The alert rules' evaluator, once the server runs it (acknowledgements go through it). */
   alertEvaluator?: AlertEvaluator | null;
+  /** The forecasts (set by the forecast routes when the app is built): forecast-arrivals alert rules read the next hour from it. */
+  forecast?: ForecastService | null;
   /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
   retention?: { rawDays: number; rawSince(): number };
   /** Days after which a device's accuracy audit is due again (FOOTFALL_AUDIT_DUE_DAYS; default 90). */

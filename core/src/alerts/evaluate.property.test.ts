@@ -164,4 +164,15 @@ describe("alert rule evaluation", () => {
     expect(ruleValue({ ...base, kind: "agent-offline" }, { agents: { a: { lastSeen: T0 - 5000 }, b: { lastSeen: T0 - 1000 } } }, T0)).toBe(5);
     expect(ruleValue({ ...base, kind: "agent-offline", agent: "b" }, { agents: { a: { lastSeen: T0 - 5000 }, b: { lastSeen: T0 - 1000 } } }, T0)).toBe(1);
   });
+
+  it("forecast-arrivals: the next hour's forecast of the store or zone; fires with the hour in its message and resolves when the forecast drops", () => {
+    const rule: AlertRule = { id: "busy", store: "s", kind: "forecast-arrivals", threshold: 100, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+    expect(ruleValue(rule, {}, T0)).toBeNull();
+    expect(ruleValue(rule, { forecast: { store: null } }, T0)).toBeNull();
+    expect(ruleValue(rule, { forecast: { store: { at: "14:00", expected: 120 }, zones: { fruit: { at: "14:00", expected: 7 } } } }, T0)).toBe(120);
+    expect(ruleValue({ ...rule, zone: "fruit" }, { forecast: { store: { at: "14:00", expected: 120 }, zones: { fruit: { at: "14:00", expected: 7 } } } }, T0)).toBe(7);
+    const fired = alertStep({}, [rule], { forecast: { store: { at: "14:00", expected: 120.4 } } }, T0);
+    expect(fired.notifications.map((n) => [n.type, n.alert.message])).toEqual([["alert.firing", "Store: busy from 14:00, expected 120 arrivals (above 100)"]]);
+    expect(alertStep(fired.state, [rule], { forecast: { store: { at: "15:00", expected: 80 } } }, T0 + 1000).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
+  });
 });

@@ -29,7 +29,19 @@ export interface AlertFigures {
   open?: boolean;
   /** When a count (door counter or zone event) last arrived, store-wide and per zone; null: never. */
   lastCount?: { store: number | null; zones?: Record<string, number | null> };
+  /** The forecast of the next local hour, store-wide and per zone: its local start ("14:00") and expected arrivals; null: no forecast. */
+  forecast?: { store?: ForecastFigure | null; zones?: Record<string, ForecastFigure | null> };
 }
+
+/** The next hour's forecast arrivals (forecast-arrivals rules). */
+export interface ForecastFigure {
+  /** Local start of the hour, "HH:MM". */
+  at: string;
+  expected: number;
+}
+
+const forecastOf = (rule: AlertRule, f: AlertFigures | undefined): ForecastFigure | null =>
+  (rule.zone === undefined ? f?.forecast?.store : f?.forecast?.zones?.[rule.zone]) ?? null;
 
 /** What one rule remembers. */
 export interface RuleState {
@@ -82,13 +94,15 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
       const last = rule.zone === undefined ? f.lastCount.store : f.lastCount.zones?.[rule.zone];
       return last === null || last === undefined ? null : (now - last) / 1000;
     }
+    case "forecast-arrivals":
+      return forecastOf(rule, f)?.expected ?? null;
   }
 }
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 
-/** The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)". */
-export function alertMessage(rule: AlertRule, value: number): string {
+/** The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the forecast hour). */
+export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigures): string {
   const where = rule.name?.trim() || (rule.zone ? rule.zone : "Store");
   switch (rule.kind) {
     case "occupancy":
@@ -101,6 +115,10 @@ export function alertMessage(rule: AlertRule, value: number): string {
       return `${rule.agent ?? where}: agent silent for ${Math.round(value / 60)} min`;
     case "counter-silent":
       return `${where}: no counts for ${Math.round(value / 60)} min while open`;
+    case "forecast-arrivals": {
+      const at = forecastOf(rule, figures)?.at;
+      return `${where}: busy ${at ? `from ${at}` : "next hour"}, expected ${Math.round(value)} arrivals (above ${rule.threshold})`;
+    }
   }
 }
 
@@ -141,7 +159,7 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
       if (!holds) next[rule.id] = resolve(rs, rule);
       else if (value! > rs.active.value) {
         // The worst seen while active (stored, not announced).
-        const alert = { ...rs.active, value: value!, message: alertMessage(rule, value!) };
+        const alert = { ...rs.active, value: value!, message: alertMessage(rule, value!, figures) };
         changed.push(alert);
         next[rule.id] = { ...rs, active: alert };
       } else next[rule.id] = rs;
@@ -165,7 +183,7 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
         since,
         firedAt: now,
         value: value!,
-        message: alertMessage(rule, value!),
+        message: alertMessage(rule, value!, figures),
       };
       changed.push(alert);
       notifications.push(notify("alert.firing", alert, rule, now));

@@ -18,11 +18,13 @@ const KIND_LABEL: Record<AlertKind, string> = {
   "queue-wait": "Queue wait above (minutes)",
   "agent-offline": "Agent offline for (minutes)",
   "counter-silent": "No counts while open for (minutes)",
+  "forecast-arrivals": "Forecast arrivals next hour above",
 };
 /** The form shows thresholds in the unit people think in: % for occupancy, minutes for times. */
-const toForm = (kind: AlertKind, threshold: number) => (kind === "occupancy" ? threshold * 100 : kind === "queue-length" ? threshold : threshold / 60);
-const fromForm = (kind: AlertKind, value: number) => (kind === "occupancy" ? value / 100 : kind === "queue-length" ? value : value * 60);
-const unit = (kind: AlertKind) => (kind === "occupancy" ? "%" : kind === "queue-length" ? "people" : "min");
+const countKind = (kind: AlertKind) => kind === "queue-length" || kind === "forecast-arrivals";
+const toForm = (kind: AlertKind, threshold: number) => (kind === "occupancy" ? threshold * 100 : countKind(kind) ? threshold : threshold / 60);
+const fromForm = (kind: AlertKind, value: number) => (kind === "occupancy" ? value / 100 : countKind(kind) ? value : value * 60);
+const unit = (kind: AlertKind) => (kind === "occupancy" ? "%" : countKind(kind) ? "people" : "min");
 
 interface RuleForm {
   id: string | null;

@@ -223,6 +223,17 @@ export class AlertEvaluator {
       const received = (counters.length > 0 ? counters : agents).map((a) => a.lastReceivedAt).filter((t): t is number => t !== null);
       out.lastCount = { store: received.length > 0 ? Math.max(...received) : null };
     }
+    const forecast = this.services.forecast;
+    if (kinds.has("forecast-arrivals") && forecast) {
+      // The next hour's forecast arrivals (cached per hour by the forecast service): store-wide and per zone named by a rule.
+      const rules = s.rules.filter((r) => r.enabled && r.kind === "forecast-arrivals");
+      const fc: NonNullable<AlertFigures["forecast"]> = {};
+      if (rules.some((r) => r.zone === undefined)) fc.store = await forecast.nextHour(store, null, layout.timezone);
+      for (const zone of new Set(rules.flatMap((r) => (r.zone === undefined ? [] : [r.zone])))) {
+        if (layout.zones.some((z) => z.id === zone)) (fc.zones ??= {})[zone] = await forecast.nextHour(store, zone, layout.timezone);
+      }
+      out.forecast = fc;
+    }
     if ((kinds.has("queue-length") || kinds.has("queue-wait")) && this.o.queues) {
       const q = await this.o.queues(store, now);
       if (q) out.queues = q;

@@ -157,6 +157,25 @@ describe("forecasts and opening hours", () => {
     for (const b of res.body.buckets) if (!zero.includes(b.start.slice(0, 10))) expect(b.expected!).toBeGreaterThan(0);
   });
 
+  it("a forecast-arrivals alert rule fires ahead of a busy hour, naming the hour and the expected arrivals", async () => {
+    const post = (body: object) =>
+      t.server.app.inject({ method: "POST", url: "/api/v1/stores/hours/alert-rules", headers: { authorization: `Bearer ${t.admin}` }, payload: { forSeconds: 0, cooldownSeconds: 0, enabled: true, ...body } });
+    const store = await post({ id: "busy", kind: "forecast-arrivals", threshold: 1 });
+    expect(store.statusCode).toBe(201);
+    expect((await post({ id: "busy-fruit", kind: "forecast-arrivals", zone: "fruit", threshold: 1e6 })).statusCode).toBe(201);
+    const next = (await get("/api/v1/stores/hours/forecast")).body.buckets[1]!; // 15:00, the next local hour
+    expect(next.start).toBe("2026-11-16T15:00:00+01:00");
+    type Alerts = { alerts: { ruleId: string; kind: string; value: number; message: string; state: string }[] };
+    const alerts = await waitFor("the forecast alert", async () => {
+      const r = await t.get<Alerts>("/api/v1/stores/hours/alerts");
+      return r.body.alerts.length > 0 ? r.body.alerts : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+    expect(alerts.map((a) => [a.ruleId, a.kind, a.state])).toEqual([["busy", "forecast-arrivals", "firing"]]); // the fruit zone's rule is far above its forecast
+    expect(alerts[0]!.value).toBeGreaterThan(1);
+    expect(alerts[0]!.message).toBe(`Store: busy from 15:00, expected ${Math.round(alerts[0]!.value)} arrivals (above 1)`);
+    for (const id of ["busy", "busy-fruit"]) await t.server.app.inject({ method: "DELETE", url: `/api/v1/stores/hours/alert-rules/${id}`, headers: { authorization: `Bearer ${t.admin}` } });
+  }, 30_000);
+
   it("a store without opening hours has no closed buckets", async () => {
     const res = await get("/api/v1/stores/young/forecast?horizon=14d");
     expect(res.body.buckets.some((b) => (b as Bucket & { closed?: boolean }).closed)).toBe(false);

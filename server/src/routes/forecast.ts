@@ -322,6 +322,15 @@ export class ForecastService {
     return body;
   }
 
+  /**
+   * The next local hour's forecast arrivals of a store (zone null) or zone, for forecast-arrivals
+   * alert rules: its local start ("14:00") and expected count; null while there is no forecast.
+   */
+  async nextHour(store: string, zone: string | null, timeZone: string): Promise<{ at: string; expected: number } | null> {
+    const next = (await this.answer(store, zone, "24h", timeZone)).buckets[1];
+    return next && next.expected !== null ? { at: next.start.slice(11, 16), expected: next.expected } : null;
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -332,7 +341,12 @@ export class ForecastService {
 /** The forecast route, under `/stores/:store` behind the store pre-handler. */
 export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig }> = async (app, opts) => {
   const service = new ForecastService(app, opts.config ?? forecastConfig());
-  app.addHook("onClose", async () => service.close());
+  // forecast-arrivals alert rules read the next hour's forecast from the same service (and cache)
+  app.services.forecast = service;
+  app.addHook("onClose", async () => {
+    if (app.services.forecast === service) app.services.forecast = null;
+    await service.close();
+  });
 
   app.get("/forecast", {
     // floor staff too: the live tablet shows the busy hours ahead
