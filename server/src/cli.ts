@@ -55,7 +55,7 @@ const isoMinute = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISO
 function tokenTable(tokens: readonly TokenInfo[], now: number): string {
   const rows = [
     ["ID", "ROLE", "STORE", "STATE", "CREATED (UTC)", "EXPIRES (UTC)", "LAST USED (UTC)", "LABEL"],
-    ...tokens.map((t) => [t.id, t.role, t.store ?? "(all)", stateOf(t, now), isoMinute(t.createdAt), isoMinute(t.expiresAt), isoMinute(t.lastUsedAt), t.label ?? ""]),
+    ...tokens.map((t) => [t.id, t.role, t.store ?? (t.group !== null ? `group ${t.group}` : "(all)"), stateOf(t, now), isoMinute(t.createdAt), isoMinute(t.expiresAt), isoMinute(t.lastUsedAt), t.label ?? ""]),
   ];
   if (tokens.length === 0) return "no tokens yet: create one with `footfall token add --role viewer`\n";
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -193,10 +193,12 @@ token
       .makeOptionMandatory(),
   )
   .option("--store <store>", "limit the token to one store", id("store"))
+  .option("--group <group>", "limit the token to the stores of a store group (created with POST /api/v1/groups); not with --store", id("group"))
   .option("--label <label>", "a note to recognise it by")
   .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
-  .action(async (opts: { role: Role; store?: string; label?: string; expires?: string }) => {
+  .action(async (opts: { role: Role; store?: string; group?: string; label?: string; expires?: string }) => {
     const now = Date.now();
+    if (opts.store !== undefined && opts.group !== undefined) throw new InvalidArgumentError("--group: give --store or --group, not both");
     let expiresAt: number | null = null;
     if (opts.expires !== undefined) {
       const e = readExpiry(opts.expires, now);
@@ -204,7 +206,9 @@ token
       expiresAt = e.ms;
     }
     await withStorage(async (storage) => {
-      const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt });
+      if (opts.group !== undefined && !(await storage.groups.get(opts.group)))
+        throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it with POST /api/v1/groups (or in the UI's admin pages)`);
+      const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
       await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
       print({ token: secret, ...info });
     });

@@ -178,6 +178,17 @@ describe("footfall token list, revoke and --expires", () => {
   }
   const list = () => footfallJson<{ tokens: Listed[] }>(["token", "list", "--json"], { dataDir: server.dataDir }).then((r) => r.tokens);
 
+  it("adds a token limited to a store group with --group, and refuses an unknown group or both scopes", async () => {
+    const admin = new FootfallApi(server.httpUrl, await addToken(server.dataDir, "admin"));
+    expect((await admin.request("POST", "/api/v1/groups", { id: "north", name: "North" })).status).toBe(200);
+    const added = await footfallJson<{ token: string } & Listed & { group: string | null }>(["token", "add", "--role", "staff", "--group", "north"], { dataDir: server.dataDir });
+    expect(added).toMatchObject({ role: "staff", store: null, group: "north" });
+    const me = await new FootfallApi(server.httpUrl, added.token).request<{ group?: string }>("GET", "/api/v1/me");
+    expect(me.body.group).toBe("north");
+    await expect(footfallJson(["token", "add", "--role", "viewer", "--group", "south"], { dataDir: server.dataDir })).rejects.toThrow(/no store group "south"/);
+    await expect(footfallJson(["token", "add", "--role", "viewer", "--group", "north", "--store", "shop"], { dataDir: server.dataDir })).rejects.toThrow(/not both/);
+  });
+
   it("adds a token that expires after --expires 90d, and lists it by id without the token", async () => {
     const before = Date.now();
     const added = await footfallJson<{ token: string } & Listed>(["token", "add", "--role", "merchandiser", "--store", "shop", "--label", "Bob", "--expires", "90d"], { dataDir: server.dataDir });
