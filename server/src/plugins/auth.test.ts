@@ -76,8 +76,6 @@ const ROUTES: RouteCase[] = [
   { method: "DELETE", url: "/api/v1/stores/shop/agents/door-9", roles: [] },
   { method: "GET", url: "/api/v1/stores/shop/audits", roles: [] },
   { method: "POST", url: "/api/v1/stores/shop/agents/door-9/audits", roles: [], payload: { from: 1_764_000_000_000, to: 1_764_000_060_000, auditor: "Ana", hand: { in: 1, out: 1 } } },
-  { method: "GET", url: "/api/v1/stores/shop/audits", roles: [] },
-  { method: "POST", url: "/api/v1/stores/shop/agents/door-9/audits", roles: [], payload: { from: 1_764_000_000_000, to: 1_764_000_060_000, auditor: "Ana", hand: { in: 1, out: 1 } } },
   { method: "GET", url: "/api/v1/digests", roles: [] },
   { method: "POST", url: "/api/v1/digests", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
   { method: "PUT", url: "/api/v1/digests/000000000000", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
@@ -169,7 +167,7 @@ describe("bearer-token auth", () => {
 
   it("lists only its own store to a token limited to one store", async () => {
     const res = await t.get("/api/v1/stores", (await t.token("viewer", "other")));
-    expect(res.body).toEqual({ stores: [{ id: "other", name: "Test store" }] });
+    expect(res.body.stores).toEqual([{ id: "other", name: "Test store" }]);
   });
 
   it("needs no token for /api/v1/health and /api/docs", async () => {
