@@ -178,7 +178,10 @@ agent
     await withStorage(async (storage) => {
       for (const row of list.rows) {
         const now = Date.now();
-        print(await storage.agents.add(row.store, row.agent, row.kind, now));
+        const existed = await storage.agents.get(row.store, row.agent);
+        const creds = await storage.agents.add(row.store, row.agent, row.kind, now);
+        await auditSystem(storage, now, existed ? "agent.rotate" : "agent.add", `${row.store}/${row.agent}`, { kind: row.kind }, row.store);
+        print(creds);
       }
     });
   });
