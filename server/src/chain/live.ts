@@ -1,9 +1,9 @@
 /**
  * Occupancy now and agent health of many stores at once, from storage (the chain overview). The
  * occupancy is the live view's store total (DESIGN rule 6): where a store has door counters, the
- * net of their counts since the store's local midnight (never below 0); otherwise the distinct
- * visitors with an open visit not yet abandoned. One statement per figure, and for door counts one
- * per time zone (stores of one zone share a midnight).
+ * net of their counts since the store's local midnight, or its last closing when it has opening
+ * hours (never below 0); otherwise the distinct visitors with an open visit not yet abandoned. One
+ * statement per figure, and for door counts one per start (stores of one time zone and hours share it).
  */
 import { localMidnight } from "@footfall/core";
 import { spansOf } from "../aggregates/spans.js";
@@ -31,6 +31,8 @@ export async function chainOccupancy(
   stores: readonly { id: string; timezone: string }[],
   now: number,
   visitTimeoutMs: number,
+  /** Since when a store's door count makes its occupancy (the live view's: the last closing with opening hours); default its local midnight. */
+  countSince: (store: string, timeZone: string, midnight: number) => number = (_s, _tz, midnight) => midnight,
 ): Promise<Map<string, LiveFigures>> {
   const ids = stores.map((s) => s.id);
   const doorStores = new Set(await storage.chain.doorStores(ids));
@@ -39,7 +41,7 @@ export async function chainOccupancy(
   const byMidnight = new Map<number, string[]>();
   for (const s of stores) {
     if (!doorStores.has(s.id)) continue;
-    const m = localMidnight(now, s.timezone);
+    const m = countSince(s.id, s.timezone, localMidnight(now, s.timezone));
     let l = byMidnight.get(m);
     if (!l) byMidnight.set(m, (l = []));
     l.push(s.id);
@@ -47,7 +49,7 @@ export async function chainOccupancy(
   const [open] = await Promise.all([
     storage.chain.openVisitors(zoneStores, now - visitTimeoutMs + 1),
     ...[...byMidnight].map(async ([midnight, group]) => {
-      // As the live view: door counts with ts in [midnight, now + 1).
+      // As the live view: door counts with ts in [start, now + 1), the start its local midnight or last closing.
       const spans = spansOf(midnight, now + 1);
       const net = new Map<string, number>();
       const add = (store: string, n: number) => net.set(store, (net.get(store) ?? 0) + n);

@@ -159,6 +159,22 @@ describe("GET /api/v1/overview", () => {
     expect(byId.nyc!.agents.health).toBe("none");
   });
 
+  it("counts a store's door occupancy from its last closing when it has opening hours, as the live view does", async () => {
+    const put = (hours: object | null) =>
+      t.server.app.inject({ method: "PUT", url: "/api/v1/stores/lyon/hours", headers: { authorization: `Bearer ${t.admin}` }, payload: { hours } });
+    // Open 10:00-12:00 on Wednesdays (Paris): the 9 in and 4 out at 10:00 were before today's closing at 12:00.
+    const weekly = { mon: [], tue: [], wed: [{ open: "10:00", close: "12:00" }], thu: [], fri: [], sat: [], sun: [] };
+    expect((await put({ weekly, exceptions: [] })).statusCode).toBe(200);
+    try {
+      const lyon = ((await api(`/overview?${RANGE}`)).body.stores as Row[]).find((r) => r.id === "lyon")!;
+      const live = (await api("/stores/lyon/occupancy")).body;
+      expect(lyon.occupancy).toBe(live.total);
+      expect(lyon.occupancy).toBe(0);
+    } finally {
+      expect((await put(null)).statusCode).toBe(200);
+    }
+  });
+
   it("totals every store listed, and each group over its stores", async () => {
     const body = (await api(`/overview?${RANGE}`)).body;
     const rows = body.stores as Row[];

@@ -79,7 +79,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainFigures(storage, subjects, range, ownCount),
         chainFigures(storage, subjects, previous, ownCount),
         chainFigures(storage, subjects, lastYear, ownCount),
-        chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs),
+        chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
         chainAgents(storage, ids),
       ]);
 
