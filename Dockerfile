@@ -5,8 +5,10 @@
 # release, so the addon compiled in the first runs in the second. test/dockerfile.test.ts checks this.
 
 FROM node:22-bookworm-slim AS build
+# fonts-dejavu-core: the digests' chart is rendered to PNG on the server (resvg, system fonts) and
+# needs a font for its labels; the final stage copies the font files, so it installs nothing itself.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
+ && apt-get install -y --no-install-recommends python3 make g++ fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
@@ -22,10 +24,7 @@ ENV NODE_ENV=production \
 # The code belongs to root (the service cannot change it); the folders docker-compose mounts volumes
 # on belong to `node`, so that new volumes do too.
 COPY --from=build /app /app
-# fonts-dejavu-core: the digests' chart is rendered to PNG on the server (resvg) and needs a font for its labels.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-dejavu-core \
- && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/share/fonts/truetype/dejavu /usr/share/fonts/truetype/dejavu
 RUN mkdir -p /data /sim-config /chain-config /chain-ledger \
  && chown node:node /data /sim-config /chain-config /chain-ledger
 WORKDIR /app
