@@ -78,4 +78,29 @@ describe("accuracy audits in the Agents view", () => {
     await shot(page, "agents-audits", { fullPage: true });
     await page.close();
   });
+
+  it("counts live at the door: the window runs from Start to Stop, the I key and the buttons count", async () => {
+    const page = await browser.page();
+    await page.goto(`${server.httpUrl}/#/agents/shop?token=${shop.tokens.admin}`);
+    await page.getByTestId("agents-table").waitFor();
+    const form = page.getByTestId("door-audit");
+    await form.getByTestId("door-audit-agent").selectOption("door-1");
+    await form.getByTestId("door-audit-auditor").fill("Paul at the door");
+    await form.getByTestId("door-audit-live-start").click();
+    // While the person counts, the counter reports 3 in and 2 out (inside the window).
+    const before = (await shop.api.agents(shop.store)).agents.find((a) => a.agent === "door-1")?.events ?? 0;
+    await publishAll(door, topics.events(shop.store, "door-1"), [batchJson("door-1", [{ type: "count", id: "door-1:live-1", ts: Date.now(), zone: "entrance", in: 3, out: 2 }])]);
+    await expect.poll(async () => (await shop.api.agents(shop.store)).agents.find((a) => a.agent === "door-1")?.events ?? 0).toBe(before + 1);
+    const countIn = form.getByTestId("door-audit-live-in");
+    await countIn.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press("i");
+    await form.getByTestId("door-audit-live-out").click();
+    await form.getByTestId("door-audit-live-out").click();
+    expect(await countIn.textContent()).toBe("In: 3");
+    await form.getByTestId("door-audit-live-stop").click();
+    const result = form.getByTestId("door-audit-result");
+    await result.waitFor();
+    expect(await result.textContent()).toBe("door-1 counted 3 in and 2 out; you counted 3 in and 2 out: 100 % — data certified.");
+    await page.close();
+  });
 });

@@ -2,7 +2,7 @@
  * A door counter's audit (issue 18): a person counts people in and out at the door for a stretch
  * of time; the server compares that with the counter's own count events for the same window.
  */
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { StoredAudit, createAuditsApi } from "../api/audits.js";
 import { auditBadge, formatAccuracy } from "../model/audits.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -18,21 +18,44 @@ export function DoorAuditForm({ store, doors, timeZone, certifyAt, api, onDone }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<StoredAudit | null>(null);
+  // Counting live at the door: the window is exactly from the press of Start to the press of Stop,
+  // and the in/out keys (I and O, or the two big buttons) count.
+  const [live, setLive] = useState<{ since: number; in: number; out: number } | null>(null);
+  useEffect(() => {
+    if (!live) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+      const k = e.key.toLowerCase();
+      if (k === "i") setLive((l) => (l ? { ...l, in: l.in + 1 } : l));
+      else if (k === "o") setLive((l) => (l ? { ...l, out: l.out + 1 } : l));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [live !== null]); // eslint-disable-line react-hooks/exhaustive-deps
   const fromMs = fromLocalInput(from, timeZone);
   const toMs = fromLocalInput(to, timeZone);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (fromMs === null || toMs === null) return setError("Give the start and end of the counting as dates and times.");
+  const compare = (window: { from: number; to: number }, hand: { in: number; out: number }) => {
     setBusy(true);
     setError(null);
     api
-      .auditDoor(store, agent, { from: fromMs, to: toMs, auditor, hand: { in: Number(hin), out: Number(hout) } })
+      .auditDoor(store, agent, { ...window, auditor, hand })
       .then((r) => {
         setResult(r);
         onDone();
       })
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
       .finally(() => setBusy(false));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (fromMs === null || toMs === null) return setError("Give the start and end of the counting as dates and times.");
+    compare({ from: fromMs, to: toMs }, { in: Number(hin), out: Number(hout) });
+  };
+  const stopLive = () => {
+    if (!live) return;
+    if (!auditor.trim()) return setError("Give the name of the person who counted before stopping.");
+    setLive(null);
+    compare({ from: live.since, to: Date.now() }, { in: live.in, out: live.out });
   };
   const b = result ? auditBadge(result, false) : null;
   return (
@@ -52,6 +75,18 @@ export function DoorAuditForm({ store, doors, timeZone, certifyAt, api, onDone }
           <label className="row" style={{ gap: 4 }}><span className="muted">Out</span><input className="field num-field" type="number" min={0} step={1} value={hout} onChange={(e) => setOut(e.target.value)} data-testid="door-audit-out" required /></label>
           <input className="field" aria-label="Counted by" placeholder="Counted by (name)" value={auditor} maxLength={100} onChange={(e) => setAuditor(e.target.value)} data-testid="door-audit-auditor" required />
           <button className="btn primary" disabled={busy || !agent} data-testid="door-audit-submit">{busy ? "Comparing…" : "Compare"}</button>
+        </div>
+        <div className="row" style={{ flexWrap: "wrap", gap: 8, marginTop: 8 }} data-testid="door-audit-live">
+          {live ? (
+            <>
+              <span className="muted">Counting since {new Date(live.since).toLocaleTimeString([], { timeZone })}: press I or O, or</span>
+              <button type="button" className="btn" onClick={() => setLive({ ...live, in: live.in + 1 })} data-testid="door-audit-live-in">In: {live.in}</button>
+              <button type="button" className="btn" onClick={() => setLive({ ...live, out: live.out + 1 })} data-testid="door-audit-live-out">Out: {live.out}</button>
+              <button type="button" className="btn primary" disabled={busy || !agent} onClick={stopLive} data-testid="door-audit-live-stop">Stop and compare</button>
+            </>
+          ) : (
+            <button type="button" className="btn" disabled={busy || !agent} onClick={() => { setResult(null); setError(null); setLive({ since: Date.now(), in: 0, out: 0 }); }} data-testid="door-audit-live-start">Or count live from now</button>
+          )}
         </div>
         {error && <p className="admin-error" role="alert">{error}</p>}
         {result && b && (
