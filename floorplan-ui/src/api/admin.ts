@@ -2,7 +2,7 @@
  * The admin API of issue 15 (tokens, agents, audit log, digests, store settings, groups, opening
  * hours), with the same bearer token and error shape as ./client.ts.
  */
-import { ApiError } from "./client.js";
+import { jsonRequester, type Method } from "./client.js";
 
 export interface TokenRow {
   id: string;
@@ -69,31 +69,8 @@ export interface OpeningHours {
 export type AdminApi = ReturnType<typeof createAdminApi>;
 
 export function createAdminApi(token: string, base = "") {
-  async function request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
-    const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString() : "";
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    if (!res.ok) {
-      const e = (json ?? {}) as { message?: string; error?: string };
-      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
-    }
-    return json as T;
-  }
+  const send = jsonRequester(token, base);
+  const request = <T>(method: Method, path: string, body?: unknown, query?: Record<string, string | number | undefined>) => send<T>(method, path, { body, query });
   const store = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {
     tokens: () => request<{ tokens: TokenRow[] }>("GET", "/tokens").then((r) => r.tokens),

@@ -3,7 +3,7 @@
  * come from core's TypeBox schemas, the same the server answers with.
  */
 import type { Alert, AlertRule, AlertRuleInput, OpeningHours } from "@footfall/core";
-import { ApiError } from "./client.js";
+import { jsonRequester, type Method } from "./client.js";
 
 export type { Alert, AlertRule, AlertRuleInput, OpeningHours };
 /** What the live push sends as `alerts` (server/src/alerts/live.ts). */
@@ -20,30 +20,8 @@ export interface DriftDay {
 }
 
 export function alertsApi(token: string, base = "") {
-  async function call<T>(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch {
-      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    if (!res.ok) {
-      const e = (json ?? {}) as { message?: string; error?: string };
-      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
-    }
-    return json as T;
-  }
+  const send = jsonRequester(token, base);
+  const call = <T>(method: Method, path: string, body?: unknown) => send<T>(method, path, { body });
   const s = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {
     hours: (store: string) => call<{ hours: OpeningHours | null; timezone: string }>("GET", `${s(store)}/hours`),

@@ -5,7 +5,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import type { AuditsBody, ManualAuditInput, StoredAuditBody } from "../../../server/src/audits/schemas.js";
-import { ApiError } from "./client.js";
+import { jsonRequester, type Method } from "./client.js";
 
 export type AuditsReport = Static<typeof AuditsBody>;
 export type AgentAudit = AuditsReport["agents"][number];
@@ -13,32 +13,8 @@ export type StoredAudit = Static<typeof StoredAuditBody>;
 export type ManualAudit = Static<typeof ManualAuditInput>;
 
 export function createAuditsApi(token: string, base = "") {
-  async function request<T>(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      if ((err as Error).name === "AbortError") throw err;
-      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    if (!res.ok) {
-      const e = (json ?? {}) as { message?: string; error?: string };
-      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
-    }
-    return json as T;
-  }
+  const send = jsonRequester(token, base);
+  const request = <T>(method: Method, path: string, body?: unknown, signal?: AbortSignal) => send<T>(method, path, { body, signal });
   const store = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {
     audits: (s: string, signal?: AbortSignal) => request<AuditsReport>("GET", `${store(s)}/audits`, undefined, signal),

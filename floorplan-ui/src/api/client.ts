@@ -23,6 +23,52 @@ export class ApiError extends Error {
   }
 }
 
+/** The answer's JSON body (null when empty), or the `ApiError` its status and message say. */
+export async function readJson<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: fall through to the status */
+  }
+  if (!res.ok) {
+    const e = (json ?? {}) as { message?: string; error?: string };
+    throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
+  }
+  return json as T;
+}
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export interface JsonRequest {
+  body?: unknown;
+  /** Query parameters; undefined and empty values are left out. */
+  query?: Record<string, string | number | undefined>;
+  signal?: AbortSignal;
+}
+/**
+ * The JSON requester of the admin, alerts, webhooks and audits clients: `/api/v1` with the bearer
+ * token, a JSON body, the answer through `readJson`; a network failure is `ApiError` 0.
+ */
+export function jsonRequester(token: string, base = "") {
+  return async function request<T>(method: Method, path: string, { body, query, signal }: JsonRequest = {}): Promise<T> {
+    const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString() : "";
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if ((err as Error).name === "AbortError") throw err;
+      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
+    }
+    return readJson<T>(res);
+  };
+}
+
 type StoresList = Static<typeof StoresBody>;
 /** A store as `GET /stores` lists it (the server's schema). */
 export type StoreInfo = StoresList["stores"][number];
@@ -68,19 +114,7 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     return new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
   }
   async function request<T>(method: "GET" | "PUT" | "POST", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await send(method, path, query, body, signal);
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON: fall through to the status */
-    }
-    if (!res.ok) {
-      const e = (json ?? {}) as { message?: string; error?: string };
-      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
-    }
-    return json as T;
+    return readJson<T>(await send(method, path, query, body, signal));
   }
   const store = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {

@@ -1,5 +1,5 @@
 /** The webhooks API (issue 14.4), with the same bearer token and error shape as ./client.ts. */
-import { ApiError } from "./client.js";
+import { jsonRequester, type Method } from "./client.js";
 
 export interface Webhook {
   id: string;
@@ -26,30 +26,8 @@ export interface WebhookDelivery {
 }
 
 export function createWebhooksApi(token: string, base = "") {
-  async function request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON */
-    }
-    if (!res.ok) {
-      const e = (json ?? {}) as { message?: string; error?: string };
-      throw new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
-    }
-    return json as T;
-  }
+  const send = jsonRequester(token, base);
+  const request = <T>(method: Method, path: string, body?: unknown) => send<T>(method, path, { body });
   const hooks = (store: string) => `/stores/${encodeURIComponent(store)}/webhooks`;
   return {
     list: (store: string) => request<{ webhooks: Webhook[] }>("GET", hooks(store)).then((r) => r.webhooks),
