@@ -123,10 +123,22 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     tokens,
     close: async () => {
       stopping = true;
-      child?.kill("SIGTERM");
+      // The simulator stops first, while the broker still runs, so that it says goodbye (its
+      // offline status) at once instead of waiting out its publish timeouts against a closed port.
+      await stopChild(child, 8000);
       await server.close();
     },
   };
+}
+
+/** SIGTERM to `child` and wait for it to exit, SIGKILL after `graceMs`. */
+async function stopChild(child: ChildProcess | null, graceMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Seconds as `1 min`, `2 s`, `1 h`. */
