@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef, useState } from "react";
 import { viewsFor } from "../model/auth.js";
 import { formatHash, type Route, type ViewId } from "../model/route.js";
 import { useSession } from "../session.js";
@@ -7,8 +8,30 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
   const known = stores.some((s) => s.id === store);
   const views = viewsFor(me.role);
   const current = views.find((v) => v.id === view);
+  // The views go into the menu whenever their row does not fit beside the rest of the header (an
+  // admin has twelve: they do not fit a 1024 px tablet, a viewer's six do). `need` is the width the
+  // header took when it last overflowed, so it opens again only once there is room for it.
+  const headerRef = useRef<HTMLElement>(null);
+  const need = useRef(0);
+  const [collapsed, setCollapsed] = useState(false);
+  useLayoutEffect(() => {
+    const h = headerRef.current;
+    if (!h) return;
+    const check = () => {
+      if (!collapsed) {
+        if (h.scrollWidth > h.clientWidth) {
+          need.current = h.scrollWidth;
+          setCollapsed(true);
+        }
+      } else if (h.clientWidth >= need.current) setCollapsed(false);
+    };
+    check();
+    const watch = new ResizeObserver(check);
+    watch.observe(h);
+    return () => watch.disconnect();
+  }, [collapsed, views.length]);
   return (
-    <header className="app-header">
+    <header className={collapsed ? "app-header nav-collapsed" : "app-header"} ref={headerRef}>
       <a className="brand" href={formatHash({ view: viewsFor(me.role)[0]!.id, store, params: {} })}>
         <span className="brand-mark" aria-hidden>
           <svg width="16" height="16" viewBox="0 0 16 16"><path d="M2 13h3V8H2zM6.5 13h3V3h-3zM11 13h3V6h-3z" fill="#fde725" /></svg>
