@@ -239,7 +239,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     tokens,
     close: async () => {
       stopping = true;
-      (child as ChildProcess | null)?.kill("SIGTERM");
+      await stopChild(child as ChildProcess | null, 8000);
       await server.close();
     },
   };
