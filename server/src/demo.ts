@@ -102,21 +102,18 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
   startSim();
   const url = server.httpUrl;
   process.stdout.write(
-    [
-      "",
-      "  Footfall demo is running.",
-      `  Open     ${url}`,
-      opts.speed === 1
-        ? "  Speed    real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
-        : `  Speed    ${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
-      held !== null ? `  History  kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `  History  ${opts.backfillHours} h back-filled`,
-      `  Token    ${tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
-      `  Kiosk    ${url}/#/live/${STORE}?kiosk=1&token=${tokens.kiosk}   (staff, store "${STORE}" only: for a tablet)`,
-      `  API      ${url}/api/docs`,
-      ...(server.metricsUrl ? [`  Metrics  ${server.metricsUrl}   (Prometheus, this machine only by default)`] : []),
-      "  Stop     Ctrl+C",
-      "",
-    ].join("\n") + "\n",
+    demoBanner({
+      title: "Footfall demo is running.",
+      url,
+      speed:
+        opts.speed === 1
+          ? "real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
+          : `${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+      history: held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`,
+      tokens,
+      kioskStore: STORE,
+      metricsUrl: server.metricsUrl,
+    }),
   );
   return {
     server,
@@ -220,19 +217,15 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   const url = server.httpUrl;
   const cities = [...new Set(chain.stores.map((s) => s.city))];
   process.stdout.write(
-    [
-      "",
-      `  Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
-      `  Open     ${url}`,
-      opts.speed === 1 ? "  Speed    real time (--speed 60 runs a simulated hour a minute)" : `  Speed    ${opts.speed}x: dwell times and gaps are ${opts.speed} times shorter than in a real store`,
-      held ? "  History  kept from earlier runs (not back-filled again)" : `  History  ${backfill} h back-filled`,
-      `  Token    ${tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
-      `  Kiosk    ${url}/#/live/${first}?kiosk=1&token=${tokens.kiosk}   (staff, store "${first}" only: for a tablet)`,
-      `  API      ${url}/api/docs`,
-      ...(server.metricsUrl ? [`  Metrics  ${server.metricsUrl}   (Prometheus, this machine only by default)`] : []),
-      "  Stop     Ctrl+C",
-      "",
-    ].join("\n") + "\n",
+    demoBanner({
+      title: `Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
+      url,
+      speed: opts.speed === 1 ? "real time (--speed 60 runs a simulated hour a minute)" : `${opts.speed}x: dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+      history: held ? "kept from earlier runs (not back-filled again)" : `${backfill} h back-filled`,
+      tokens,
+      kioskStore: first,
+      metricsUrl: server.metricsUrl,
+    }),
   );
   return {
     server,
@@ -245,3 +238,29 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   };
 }
 
+/** The lines both demos print once they run: where to open, how fast, the tokens and how to stop. */
+function demoBanner(b: {
+  title: string;
+  url: string;
+  speed: string;
+  history: string;
+  tokens: { admin: string; kiosk: string };
+  kioskStore: string;
+  metricsUrl: string | null | undefined;
+}): string {
+  return (
+    [
+      "",
+      `  ${b.title}`,
+      `  Open     ${b.url}`,
+      `  Speed    ${b.speed}`,
+      `  History  ${b.history}`,
+      `  Token    ${b.tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
+      `  Kiosk    ${b.url}/#/live/${b.kioskStore}?kiosk=1&token=${b.tokens.kiosk}   (staff, store "${b.kioskStore}" only: for a tablet)`,
+      `  API      ${b.url}/api/docs`,
+      ...(b.metricsUrl ? [`  Metrics  ${b.metricsUrl}   (Prometheus, this machine only by default)`] : []),
+      "  Stop     Ctrl+C",
+      "",
+    ].join("\n") + "\n"
+  );
+}
