@@ -196,37 +196,10 @@ function waldDiff(b: { p: number; variance: number }, a: { p: number; variance: 
 /** Share of trips reaching `zone`, adjusted for the weekday-hour mix (post-stratified on the before mix). */
 export function reachMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
   const words: Words = { label: `visitors reached ${name}`, neutralLabel: `visitors reaching ${name}`, noun: "visitors" };
-  const { before: tb, after: ta } = ctx.test;
-  if (tb.trips === 0 || ta.trips === 0) return missing("reach", "share", words, tb.trips, ta.trips, ctx);
-  const adjusted = (p: PooledPeriod): AdjustedProportion =>
-    adjustedProportion(strataCells(p.reachByZoneCell.get(zone) ?? {}, p.tripsByCell, ctx, true), ctx.weights);
-  const b = adjusted(tb);
-  const a = adjusted(ta);
-  if (b.n === 0 || a.n === 0) return missing("reach", "share", words, tb.trips, ta.trips, ctx);
-  const c = ctx.control;
-  const did = c
-    ? differenceInDifferences(
-        { test: { before: asInput(b), after: asInput(a) }, control: { before: asInput(adjusted(c.before)), after: asInput(adjusted(c.after)) } },
-        ctx.level,
-      )
-    : null;
-  const raw = (p: PooledPeriod): number => Math.min(1, sum(p.reachByZoneCell.get(zone) ?? {}) / p.trips);
-  return finish(
-    {
-      metric: "reach",
-      unit: "share",
-      before: b.p,
-      after: a.p,
-      interval: waldDiff(b, a, ctx.level),
-      did,
-      sampleBefore: tb.trips,
-      sampleAfter: ta.trips,
-      controlSampleBefore: c?.before.trips ?? 0,
-      controlSampleAfter: c?.after.trips ?? 0,
-      adjusted: true,
-      unadjusted: { before: raw(tb), after: raw(ta) },
-    },
-    words,
+  return perTripMetric(
+    { metric: "reach", unit: "share", words, adjusted: true },
+    (p) => adjustedProportion(strataCells(p.reachByZoneCell.get(zone) ?? {}, p.tripsByCell, ctx, true), ctx.weights),
+    (p) => Math.min(1, sum(p.reachByZoneCell.get(zone) ?? {}) / p.trips),
     ctx,
   );
 }
@@ -239,29 +212,45 @@ export function reachMetric(zone: string, name: string, ctx: MetricContext): Met
  */
 export function visitsMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
   const words: Words = { label: `visits to ${name} per visitor`, neutralLabel: `visits to ${name} per visitor`, noun: "visitors", relative: true };
-  const { before: tb, after: ta } = ctx.test;
-  if (tb.trips === 0 || ta.trips === 0) return missing("visits", "count", words, tb.trips, ta.trips, ctx);
-  const c = ctx.control;
-  const byCell = [tb, ta, ...(c ? [c.before, c.after] : [])].every((p) => p.visitsByZoneCell !== null);
+  const { test, control } = ctx;
+  const byCell = [test.before, test.after, ...(control ? [control.before, control.after] : [])].every((p) => p.visitsByZoneCell !== null);
   const rate = (p: PooledPeriod): AdjustedProportion => {
     if (byCell) return adjustedRate(strataCells(p.visitsByZoneCell!.get(zone) ?? {}, p.tripsByCell, ctx, false), ctx.weights);
     const v = p.visitsByZone.get(zone) ?? 0;
     return p.trips > 0 ? { p: v / p.trips, n: p.trips, variance: v / (p.trips * p.trips), coverage: 1 } : { p: 0, n: 0, variance: 0, coverage: 0 };
   };
-  const b = rate(tb);
-  const a = rate(ta);
-  if (b.n === 0 || a.n === 0) return missing("visits", "count", words, tb.trips, ta.trips, ctx);
+  const raw = (p: PooledPeriod): number => (p.visitsByZone.get(zone) ?? 0) / p.trips;
+  return perTripMetric({ metric: "visits", unit: "count", words, adjusted: byCell }, rate, byCell ? raw : null, ctx);
+}
+
+/**
+ * The shape reach and visits share: an estimate per period whose sample is the trips, the test
+ * stores' change with a Wald interval, and the difference in differences against the control
+ * stores when there are any. `raw` gives the unadjusted figures shown beside adjusted ones.
+ */
+function perTripMetric(
+  spec: { metric: "reach" | "visits"; unit: "share" | "count"; words: Words; adjusted: boolean },
+  estimate: (p: PooledPeriod) => AdjustedProportion,
+  raw: ((p: PooledPeriod) => number) | null,
+  ctx: MetricContext,
+): MetricResult {
+  const { metric, unit, words } = spec;
+  const { before: tb, after: ta } = ctx.test;
+  if (tb.trips === 0 || ta.trips === 0) return missing(metric, unit, words, tb.trips, ta.trips, ctx);
+  const b = estimate(tb);
+  const a = estimate(ta);
+  if (b.n === 0 || a.n === 0) return missing(metric, unit, words, tb.trips, ta.trips, ctx);
+  const c = ctx.control;
   const did = c
     ? differenceInDifferences(
-        { test: { before: asInput(b), after: asInput(a) }, control: { before: asInput(rate(c.before)), after: asInput(rate(c.after)) } },
+        { test: { before: asInput(b), after: asInput(a) }, control: { before: asInput(estimate(c.before)), after: asInput(estimate(c.after)) } },
         ctx.level,
       )
     : null;
-  const raw = (p: PooledPeriod): number => (p.visitsByZone.get(zone) ?? 0) / p.trips;
   return finish(
     {
-      metric: "visits",
-      unit: "count",
+      metric,
+      unit,
       before: b.p,
       after: a.p,
       interval: waldDiff(b, a, ctx.level),
@@ -270,8 +259,8 @@ export function visitsMetric(zone: string, name: string, ctx: MetricContext): Me
       sampleAfter: ta.trips,
       controlSampleBefore: c?.before.trips ?? 0,
       controlSampleAfter: c?.after.trips ?? 0,
-      adjusted: byCell,
-      unadjusted: byCell ? { before: raw(tb), after: raw(ta) } : null,
+      adjusted: spec.adjusted,
+      unadjusted: raw ? { before: raw(tb), after: raw(ta) } : null,
     },
     words,
     ctx,
