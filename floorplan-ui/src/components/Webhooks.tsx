@@ -9,6 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { useSession } from "../session.js";
 import { ErrorState, Loading } from "./States.js";
+import { SecretOnce } from "./SecretOnce.js";
 
 const EVENT_CHOICES = [
   { id: "alert.*", label: "every alert change" },
@@ -80,18 +81,10 @@ export function Webhooks({ store }: { store: string | null }) {
           </p>
         )}
         {created && (
-          <div className="secret-once" role="status" data-testid="webhook-secret">
-            <p>
-              <b>Signing secret of {created.webhook.url}</b>. Copy it now: it is shown only this once. Receivers verify the <code>Footfall-Signature</code> header
-              with it (README, "Alerts to other systems").
-            </p>
-            <div className="row">
-              <input className="field mono secret" readOnly value={created.secret} aria-label="The signing secret" onFocus={(e) => e.target.select()} />
-              <button type="button" className="btn sm ghost" onClick={() => setCreated(null)}>
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretOnce testId="webhook-secret" secret={created.secret} label="The signing secret" onDone={() => setCreated(null)}>
+            <b>Signing secret of {created.webhook.url}</b>. Receivers verify the <code>Footfall-Signature</code> header with it (README, "Alerts to
+            other systems").
+          </SecretOnce>
         )}
       </section>
       <section className="card">

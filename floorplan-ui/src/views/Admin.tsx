@@ -15,6 +15,7 @@ import { useSession } from "../session.js";
 import { ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/admin.css";
 import { Webhooks } from "../components/Webhooks.js";
+import { SecretOnce } from "../components/SecretOnce.js";
 
 const TABS = [
   { id: "tokens", label: "Tokens" },
@@ -70,24 +71,6 @@ export default function AdminView(props: ViewProps) {
       {tab === "store" && <StoreSettings store={props.store} />}
       {tab === "webhooks" && <Webhooks store={props.store} />}
     </div>
-  );
-}
-
-/** Copies `text`, saying so; falls back to selecting it where the clipboard is not allowed (plain HTTP). */
-function CopyButton({ text, target }: { text: string; target: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      type="button"
-      className="btn sm"
-      onClick={() => {
-        const select = () => (document.getElementById(target) as HTMLInputElement | null)?.select();
-        if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => setDone(true), select);
-        else select();
-      }}
-    >
-      {done ? "Copied" : "Copy"}
-    </button>
   );
 }
 
@@ -183,19 +166,10 @@ function Tokens() {
         </form>
         <ErrorLine error={act.error} />
         {created && (
-          <div className="secret-once" data-testid="new-token" role="status">
-            <p>
-              <b>Token {created.id}</b> ({created.role}
-              {created.store ? `, store ${created.store}` : created.group ? `, group ${created.group}` : ", every store"}). Copy it now: it is shown only this once.
-            </p>
-            <div className="row">
-              <input id="new-token-value" className="field mono secret" readOnly value={created.token} aria-label="The new token" onFocus={(e) => e.target.select()} />
-              <CopyButton text={created.token} target="new-token-value" />
-              <button type="button" className="btn sm ghost" onClick={() => setCreated(null)}>
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretOnce testId="new-token" secret={created.token} label="The new token" onDone={() => setCreated(null)}>
+            <b>Token {created.id}</b> ({created.role}
+            {created.store ? `, store ${created.store}` : created.group ? `, group ${created.group}` : ", every store"}).
+          </SecretOnce>
         )}
       </section>
       <section className="card">

@@ -12,6 +12,7 @@ import { rejectReasons } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import { SecretOnce } from "../components/SecretOnce.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
 
@@ -91,18 +92,21 @@ export default function AgentsView({ store }: ViewProps) {
         </form>
         {error && <p className="admin-error" role="alert">{error}</p>}
         {shown && (
-          <div className="secret-once" data-testid="agent-credentials" role="status">
-            <p>
-              <b>{shown.agent}</b>&apos;s MQTT login. Copy the password now: it is shown only this once (give it to <code className="mono">footfall-edge</code> as its password).
-            </p>
-            <div className="credentials">
-              <span>User name</span>
-              <code className="mono" data-testid="agent-username">{shown.username}</code>
-              <span>Password</span>
-              <input className="field mono secret" readOnly aria-label="Agent password" value={shown.password} onFocus={(e) => e.target.select()} data-testid="agent-password" />
-            </div>
-            <button type="button" className="btn sm ghost" onClick={() => setShown(null)}>Done</button>
-          </div>
+          <SecretOnce
+            testId="agent-credentials"
+            secret={shown.password}
+            label="Agent password"
+            inputTestId="agent-password"
+            onDone={() => setShown(null)}
+            extra={
+              <p className="credentials">
+                <span>User name</span>
+                <code className="mono" data-testid="agent-username">{shown.username}</code>
+              </p>
+            }
+          >
+            <b>{shown.agent}</b>&apos;s MQTT login: give the password to <code className="mono">footfall-edge</code>.
+          </SecretOnce>
         )}
         {broker && (
           <p className={broker.broker === "manual" ? "admin-error" : "muted"} data-testid="broker-sync">
