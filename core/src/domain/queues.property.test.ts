@@ -83,7 +83,7 @@ describe("estimateWait", () => {
       method = "none";
       est = null;
     }
-    return { length, stale: ghosts.length, departures: waits.length, arrivals, busy, method, est };
+    return { length, stale: ghosts.length, departures: waits.length, arrivals, busy, method, est, behind: behind.map((x) => ({ enterTs: x.enterTs, ahead: ahead(x), wait: x.exitTs! - x.enterTs })) };
   }
   function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
@@ -107,6 +107,56 @@ describe("estimateWait", () => {
       }),
       RUNS,
     );
+  });
+
+  it("with the served zone's visits: counts the tills open and reads the interval per till, by the definition", () => {
+    const RUNS_TILLS = { numRuns: 200 };
+    const tillsWindowMs = 120;
+    fc.assert(
+      fc.property(visits, fc.array(visit, { maxLength: 12 }), (vs, served) => {
+        const e = estimateWait(now, vs, { windowMs, waitsWindowMs, minDepartures: 3, minStaleMs, served, tillsWindowMs });
+        const r = reference(vs);
+        // The served zone as known at `now`; ghosts: open and entered before max(minStaleMs, 2 x the longest service ended in the waits window).
+        const known = served.filter((v) => v.enterTs < now).map((v) => ({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs < now ? v.exitTs : null }));
+        const longest = Math.max(0, ...known.filter((v) => v.exitTs !== null && v.exitTs >= now - waitsWindowMs).map((v) => v.exitTs! - v.enterTs));
+        const staleMs = Math.max(minStaleMs, 2 * longest);
+        const atTills = (t: number) => known.filter((v) => v.enterTs <= t && v.enterTs >= t - staleMs && (v.exitTs === null || v.exitTs > t)).length;
+        let most = 0;
+        for (let t = now - tillsWindowMs; t <= now; t++) most = Math.max(most, atTills(t));
+        expect(e.tillsOpen).toBe(r.length > 0 ? atTills(now) : most);
+        expect(e.length).toBe(r.length);
+        expect(e.method).toBe(r.method);
+        if (r.method === "recent-waits" && r.length > 0 && atTills(now) > 0) {
+          // Per till: sum(w) / sum((a + 1) / c) over the same people as without tills, times (length + 1) / c now.
+          const perTill = r.behind.reduce((a, x) => a + (x.ahead + 1) / Math.max(1, atTills(x.enterTs)), 0);
+          const ms = r.behind.reduce((a, x) => a + x.wait, 0);
+          expect(e.estimatedWaitS!).toBeCloseTo((((r.length + 1) / atTills(now)) * ms) / perTill / 1000, 9);
+        } else if (r.est === null) expect(e.estimatedWaitS).toBeNull();
+        else expect(e.estimatedWaitS!).toBeCloseTo(r.est / 1000, 9);
+      }),
+      RUNS_TILLS,
+    );
+  });
+
+  it("behind 2 people with 2 tills busy (open) and the last hour's people waiting 60 s behind 1 with 1 till, estimates 45 s", () => {
+    // Each earlier person: 1 ahead, 1 person at the till, a 60 s wait: 2 intervals of one till, 30 s each.
+    const vs: QueueVisit[] = [];
+    const served: QueueVisit[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = i * 300_000;
+      vs.push({ enterTs: t0, exitTs: t0 + 30_000 }, { enterTs: t0 + 1_000, exitTs: t0 + 61_000 });
+      served.push({ enterTs: t0 - 20_000, exitTs: t0 + 30_000 }, { enterTs: t0 + 30_000, exitTs: t0 + 61_000 }, { enterTs: t0 + 61_000, exitTs: t0 + 90_000 });
+    }
+    const now = 6 * 300_000 + 10_000;
+    vs.push({ enterTs: now - 9_000, exitTs: null }, { enterTs: now - 5_000, exitTs: null });
+    served.push({ enterTs: now - 20_000, exitTs: null }, { enterTs: now - 15_000, exitTs: null });
+    const e = estimateWait(now, vs, { served });
+    expect(e.tillsOpen).toBe(2);
+    expect(e.length).toBe(2);
+    expect(e.method).toBe("recent-waits");
+    // 3 intervals of one till shared by 2 tills: 1.5 x 30 s.
+    expect(e.estimatedWaitS).toBeCloseTo(45, 6);
+    expect(estimateWait(now, vs).estimatedWaitS).toBeCloseTo(90, 6);
   });
 
   it("with steady service of one person every 30 s, each behind 3 others, and 4 waiting now, estimates 5 intervals: 150 s", () => {

@@ -29,6 +29,14 @@ export interface QueueEstimateOptions {
    * the window, is not counted as waiting: tracking lost the person (default 3 minutes).
    */
   minStaleMs?: number;
+  /**
+   * The visits of the zone the queue serves (its `queueFor`, e.g. the checkout): people at the
+   * tills. When given, the people at the tills count the tills open (with someone waiting, every
+   * open till is busy), and recent-waits reads its interval per till (see `estimateWait`).
+   */
+  served?: readonly QueueVisit[];
+  /** With nobody waiting, a till that served someone in this recent past (ms) counts as open; default 5 minutes. */
+  tillsWindowMs?: number;
 }
 
 /** An estimate of the wait of someone joining the queue at `now`. */
@@ -48,12 +56,19 @@ export interface QueueEstimate {
   departures: number;
   /** Share of the window in which the queue held someone (0..1). */
   busyShare: number;
+  /**
+   * Tills open, from the served zone's visits (null when they were not given): with someone
+   * waiting, the people at the tills now; with nobody waiting, the most people at the tills at once
+   * in the last `tillsWindowMs`. People the tracking lost at a till are left out as in `length`.
+   */
+  tillsOpen: number | null;
 }
 
 export const QUEUE_WINDOW_MS = 15 * 60_000;
 export const QUEUE_WAITS_WINDOW_MS = 60 * 60_000;
 const MIN_DEPARTURES = 3;
 const MIN_STALE_MS = 3 * 60_000;
+export const QUEUE_TILLS_WINDOW_MS = 5 * 60_000;
 
 /**
  * Milliseconds of [from, to) during which at least one of the visits was in the queue (a visit
@@ -96,7 +111,13 @@ export function busyMs(visits: readonly QueueVisit[], from: number, to: number):
  *   sum(w_i) / sum(a_i + 1) over them; someone joining behind `length` people waits
  *   `(length + 1)` intervals. The waits of people who found about as many ahead (a_i within 1 of
  *   `length`) are used when there are `minDepartures` of them (staff open tills when the line is
- *   long, so the interval depends on it), else all. An empty queue now: the median wait of the
+ *   long, so the interval depends on it), else all. With the served zone's visits (`served`) and
+ *   someone at a till now, the interval is per till: each wait covered (a_i + 1) / c_i service
+ *   intervals of one till, c_i the people at the tills when that person joined (at least 1), so
+ *   the interval of one till is sum(w_i) / sum((a_i + 1) / c_i) and the joiner waits
+ *   `(length + 1) / c` of them, c the people at the tills now. People the tracking lost at a till
+ *   (a served visit open longer than `minStaleMs` and twice the longest service that ended in the
+ *   waits window) are not counted. An empty queue now: the median wait of the
  *   recent people who also found it empty (a free till, or the rest of a service), when there are
  *   `minDepartures` of them, else the throughput rule below.
  * - throughput (at least `minDepartures` departures in the window): the service rate mu is the
@@ -138,8 +159,8 @@ export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: 
   // Recent waits with the number of people each found ahead (visits open when it joined, ghosts left out).
   const waitsFrom = now - (opts.waitsWindowMs ?? QUEUE_WAITS_WINDOW_MS);
   const staleMs = Math.max(opts.minStaleMs ?? MIN_STALE_MS, 2 * Math.max(0, ...waits));
-  const all = { n: 0, ms: 0, intervals: 0 };
-  const near = { n: 0, ms: 0, intervals: 0 };
+  const all: WaitGroup = { n: 0, ms: 0, intervals: 0, members: [] };
+  const near: WaitGroup = { n: 0, ms: 0, intervals: 0, members: [] };
   const emptyWaits: number[] = [];
   for (const r of live) {
     if (r.exitTs === null || r.exitTs < waitsFrom || r.exitTs >= now || r.exitTs < r.enterTs) continue;
@@ -152,13 +173,27 @@ export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: 
       acc.n++;
       acc.ms += r.exitTs - r.enterTs;
       acc.intervals += ahead + 1;
+      acc.members.push({ enterTs: r.enterTs, exitTs: r.exitTs, ahead });
     }
   }
   const behind = near.n >= minDepartures ? near : all;
   const arrivalsPerMin = (arrivals / windowMs) * 60_000;
-  const base = { length: n, stale, arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0 };
+  const tills = opts.served === undefined ? null : tillsOf(opts.served, now, waitsFrom, opts.minStaleMs ?? MIN_STALE_MS);
+  const tillsNow = tills === null ? 0 : tills.at(now);
+  const tillsOpen = tills === null ? null : n > 0 ? tillsNow : tills.most(now - (opts.tillsWindowMs ?? QUEUE_TILLS_WINDOW_MS), now);
+  const base = { length: n, stale, arrivalsPerMin, departures, busyShare: windowMs > 0 ? busy / windowMs : 0, tillsOpen };
   const servedPerMin = busy > 0 && departures > 0 ? (departures / busy) * 60_000 : null;
   if (n > 0 && behind.n >= minDepartures) {
+    if (tills !== null && tillsNow > 0) {
+      // Per till: each wait covered (a_i + 1) / c_i intervals of one till.
+      let ms = 0;
+      let perTill = 0;
+      for (const r of behind.members) {
+        ms += r.exitTs! - r.enterTs;
+        perTill += (r.ahead + 1) / Math.max(1, tills.at(r.enterTs));
+      }
+      return { ...base, estimatedWaitS: (((n + 1) / tillsNow) * ms) / perTill / 1000, method: "recent-waits", servedPerMin };
+    }
     return { ...base, estimatedWaitS: ((n + 1) * behind.ms) / behind.intervals / 1000, method: "recent-waits", servedPerMin };
   }
   if (n === 0 && emptyWaits.length >= minDepartures) {
@@ -175,6 +210,42 @@ export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: 
     return { ...base, estimatedWaitS: n / lambda / 1000, method: "littles-law", servedPerMin };
   }
   return { ...base, estimatedWaitS: null, method: "none", servedPerMin: null };
+}
+
+/** Waits that ended recently, with the people each found ahead. */
+interface WaitGroup {
+  n: number;
+  ms: number;
+  intervals: number;
+  members: { enterTs: number; exitTs: number; ahead: number }[];
+}
+
+/**
+ * The tills seen through the served zone's visits: `at(t)`, the people at the tills at t (visits
+ * entered by t and not left, entered at most `staleMs` before t, `staleMs` being
+ * max(minStaleMs, twice the longest service that ended in [waitsFrom, now))), and `most(from, to)`,
+ * the most of them at once in [from, to].
+ */
+function tillsOf(served: readonly QueueVisit[], now: number, waitsFrom: number, minStaleMs: number) {
+  let longest = 0;
+  for (const v of served) if (v.exitTs !== null && v.exitTs >= waitsFrom && v.exitTs < now && v.exitTs >= v.enterTs) longest = Math.max(longest, v.exitTs - v.enterTs);
+  const staleMs = Math.max(minStaleMs, 2 * longest);
+  // As known at `now`: a visit that ends later is open.
+  const known = served.filter((v) => v.enterTs < now).map((v) => ({ enterTs: v.enterTs, exitTs: v.exitTs !== null && v.exitTs < now ? v.exitTs : null }));
+  const at = (t: number): number => {
+    let c = 0;
+    for (const v of known) if (v.enterTs <= t && v.enterTs >= t - staleMs && (v.exitTs === null || v.exitTs > t)) c++;
+    return c;
+  };
+  // The count changes only at an enter, an exit or a visit turning stale: the most is at `from` or at one of those instants.
+  const most = (from: number, to: number): number => {
+    let best = at(from);
+    for (const v of known) {
+      for (const t of [v.enterTs, v.exitTs, v.enterTs + staleMs]) if (t !== null && t > from && t <= to) best = Math.max(best, at(t));
+    }
+    return best;
+  };
+  return { at, most };
 }
 
 /** People in the queue when `r` joined: visits entered before it (at most `staleMs` before) and not left by then. */

@@ -294,4 +294,24 @@ describe("SimEngine.probeWait (the benchmark's expected wait)", () => {
     expect(a.probeWait("bakery", 1)).toBeNull();
     expect(a.advance(MIDNIGHT + 14 * HOUR)).toEqual(b.advance(MIDNIGHT + 14 * HOUR));
   });
+
+  it("with redraw, gives other services under way other ends (a spread of waits), still leaving the simulation as it was", () => {
+    const joins: string[] = [];
+    const make = (hook: boolean) =>
+      new SimEngine({ settings: settings({ door: { enabled: false } }), layout: DEMO_LAYOUT, seed: 5, startMs: MIDNIGHT, idSalt: "p", ...(hook ? { onQueueJoin: (q: string, v: string) => joins.push(`${q}/${v}`) } : {}) });
+    const a = make(true);
+    const b = make(false);
+    // Redrawn, the services under way end at other instants with other seeds: the probes' waits differ.
+    let spread = 0;
+    for (let t = MIDNIGHT + 11 * HOUR; t < MIDNIGHT + 19 * HOUR && spread < 2; t += 60_000) {
+      a.advance(t);
+      b.advance(t);
+      const redrawn = new Set([1, 2, 3, 4, 5, 6].map((seed) => a.probeWait("checkout-queue", seed, 3 * HOUR, true)));
+      spread = Math.max(spread, redrawn.size);
+    }
+    expect(spread).toBeGreaterThan(1);
+    expect(joins.length).toBeGreaterThan(0);
+    expect(joins.every((j) => j.startsWith("checkout-queue/v-"))).toBe(true);
+    expect(a.advance(MIDNIGHT + 20 * HOUR)).toEqual(b.advance(MIDNIGHT + 20 * HOUR));
+  });
 });

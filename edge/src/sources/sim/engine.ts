@@ -22,6 +22,8 @@ interface Visitor {
   tillOf?: string;
   /** Never gives up (a benchmark's probe). */
   patient?: boolean;
+  /** At a till: when the service began (its entry into the checkout zone). */
+  tillSince?: number;
 }
 
 /** The tills of one checkout that has a queue zone, and its line. */
@@ -76,6 +78,8 @@ export interface SimEngineOptions {
   idSalt: string;
   /** Told of every wait in a queue when it ends (benchmarks compare wait estimates with it). */
   onQueueWait?: (wait: QueueWait) => void;
+  /** Told the instant someone joins a queue, before they are in its line (benchmarks probe the expected wait then). */
+  onQueueJoin?: (queue: string, visitor: string) => void;
 }
 
 /**
@@ -153,9 +157,13 @@ export class SimEngine {
    * For benchmarks: the wait of one more person joining the line of `queue` now, in a copy of the
    * simulation continued with its own random stream `seed` (this one is left as it is), in
    * simulated ms; null when `queue` is no queue zone or the person is not served within `horizonMs`.
-   * Averaged over seeds, it is the simulated true wait of someone joining now.
+   * Averaged over seeds, it is the simulated true wait of someone joining now. With `redraw`, the
+   * services under way at the tills get new durations in the copy, drawn from the checkout's dwell
+   * and longer than what has elapsed (the copy's future is then only what is known now: averaged,
+   * the expected wait given the present; without it, their end is already drawn and the probe
+   * mostly replays it).
    */
-  probeWait(queue: string, seed: number, horizonMs = 3 * 3_600_000): number | null {
+  probeWait(queue: string, seed: number, horizonMs = 3 * 3_600_000, redraw = false): number | null {
     const zone = this.model.zone(queue);
     if (!zone || zone.kind !== "queue" || zone.queueFor === undefined) return null;
     const fork = cloneState(this, new Map()) as SimEngine;
@@ -163,6 +171,8 @@ export class SimEngine {
     w.rng = new Random(seed);
     w.opts = { ...this.opts };
     delete w.opts.onQueueWait;
+    delete w.opts.onQueueJoin;
+    if (redraw) fork.redrawServices();
     const probe: Visitor = { id: "probe", buys: true, vanishAtStep: -1, browseLeft: 0, step: 0, visited: new Set(), position: null, patient: true };
     fork.onJoin(probe, zone, zone.queueFor);
     for (let t = this.now; fork.probeResult === null && t < this.now + horizonMs; t += 60_000) {
@@ -170,6 +180,29 @@ export class SimEngine {
       w.out.length = 0;
     }
     return fork.probeResult;
+  }
+
+  /** New durations for the services under way (see `probeWait`): each longer than its elapsed part. */
+  private redrawServices(): void {
+    const items: { t: number; value: Action }[] = [];
+    for (let it = this.queue.pop(); it !== null; it = this.queue.pop()) items.push(it);
+    for (const { t, value } of items) {
+      if (value.kind !== "leave" || value.zone.kind !== "checkout" || value.visitor.tillSince === undefined) {
+        this.queue.push(t, value);
+        continue;
+      }
+      const since = value.visitor.tillSince;
+      const elapsed = this.now - since;
+      let ms = elapsed;
+      for (let k = 0; k < 1000; k++) {
+        const d = Math.max(1000, this.rng.logNormal(value.zone.dwell.medianS, value.zone.dwell.sigma) * 1000);
+        if (d > elapsed) {
+          ms = d;
+          break;
+        }
+      }
+      this.queue.push(since + ms, value);
+    }
   }
 
   private run(action: Action): void {
@@ -252,6 +285,7 @@ export class SimEngine {
     if (zone.kind === "queue" && zone.queueFor !== undefined) return this.onJoin(visitor, zone, zone.queueFor);
     if (this.tracked(zone)) this.out.push({ type: "enter", ts: this.ts(), zone: zone.id, visitor: visitor.id });
     visitor.visited.add(zone.id);
+    if (zone.kind === "checkout" && visitor.tillOf === zone.id) visitor.tillSince = this.now;
     const dwellMs = this.rng.logNormal(zone.dwell.medianS, zone.dwell.sigma) * 1000;
     const leaveAt = this.now + Math.max(1000, dwellMs);
     if (visitor.step === visitor.vanishAtStep) {
@@ -297,6 +331,7 @@ export class SimEngine {
   /** Joins the line of `queue` (for `checkout`): an enter of the queue zone, served when a till is free. */
   private onJoin(visitor: Visitor, queue: SimZone, checkout: string): void {
     const q = this.opts.settings.queues;
+    if (!visitor.patient && visitor.step !== visitor.vanishAtStep) this.opts.onQueueJoin?.(queue.id, visitor.id);
     this.out.push({ type: "enter", ts: this.ts(), zone: queue.id, visitor: visitor.id });
     visitor.visited.add(queue.id);
     if (visitor.step === visitor.vanishAtStep) {
