@@ -1,17 +1,39 @@
 // `npm run bench:history`: a server's start, memory and query times as history grows (issue 11).
-// Generates STORES stores with EVENTS events in all over 30 days straight into storage (through the
-// ingest path's aggregates), then: time from start to /api/v1/health ok, RSS after 200 mixed
-// queries, dwell/paths/traffic p95 over random stores and ranges, a kill -9 and restart with every
-// figure compared, and bytes on disk per event. Prints figures; asserts nothing but equality.
-// Env: HISTORY_EVENTS (5000000), HISTORY_STORES (1), HISTORY_PER_VISITOR (11; 3 = one visit a visitor),
-// HISTORY_DIR (reuse a generated data dir: generated once, kept).
+// `node test/bench/history.mjs --help` for the environment variables.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 
+const HELP = `Usage: [env] node test/bench/history.mjs   (or npm run bench:history, which builds first)
+
+Generates STORES stores with EVENTS events in all over 30 days straight into storage
+(test/bench/generate-store.mjs: the ingest path's own aggregate code, no MQTT), then measures:
+time from start to /api/v1/health ok (and the server's CPU time by then), RSS after 200 mixed
+queries, dwell/paths/traffic p50/p95 over random stores and ranges (30 days, 7 days, a day), the
+dwell sketch's error against exact values, a kill -9 and restart with all 200 answers compared,
+and bytes on disk per event. Prints every figure with the load average; asserts only equality
+(exit 1 when an answer differs after the restart). Run timed measurements under
+flock /tmp/footfall-bench.lock on a shared machine.
+
+Environment:
+  HISTORY_EVENTS       events in all (default 5000000)
+  HISTORY_STORES       stores (default 1; 100 for the issue's 50 M-event run)
+  HISTORY_PER_VISITOR  events a visitor: 11 = five zones and a door count (default),
+                       3 = one visit a visitor and a door count (the shape that ran out of memory)
+  HISTORY_DIR          a data dir to generate into once and keep, reused when it holds
+                       fixture.json (default: a temporary dir, removed at the end)
+  HISTORY_GEN_JOBS     generator processes (default 1; see generate-store.mjs --help)
+
+Examples:
+  HISTORY_STORES=100 HISTORY_EVENTS=50000000 HISTORY_DIR=/tmp/h50m npm run bench:history
+  HISTORY_EVENTS=8800000 HISTORY_PER_VISITOR=3 HISTORY_DIR=/tmp/h8m npm run bench:history`;
+if (process.argv.includes("--help")) {
+  process.stdout.write(HELP + "\n");
+  process.exit(0);
+}
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const cli = join(root, "server", "dist", "cli.js");
@@ -19,6 +41,12 @@ const EVENTS = Number(process.env.HISTORY_EVENTS ?? 5_000_000);
 const STORES = Number(process.env.HISTORY_STORES ?? 1);
 const PER_VISITOR = Number(process.env.HISTORY_PER_VISITOR ?? 11);
 const log = (s) => process.stderr.write(s + "\n");
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+// The server's CPU time (user + system) so far: under load wall time is mostly waiting for a core.
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+};
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
@@ -33,7 +61,7 @@ if (existsSync(fixture)) {
   log(`reusing ${dataDir}: ${fmt(gen.events)} events in ${gen.stores} stores`);
 } else {
   log(`generating ${fmt(EVENTS)} events in ${STORES} store(s), ${PER_VISITOR} events a visitor, over 30 days...`);
-  const out = execFileSync(process.execPath, [join(here, "generate-store.mjs"), dataDir, String(EVENTS), "30", String(STORES), String(PER_VISITOR)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [join(here, "generate-store.mjs"), dataDir, String(EVENTS), "30", String(STORES), String(PER_VISITOR), "--jobs", process.env.HISTORY_GEN_JOBS ?? "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
   gen = JSON.parse(out.trim().split("\n").pop());
   execFileSync("sh", ["-c", `cat > '${fixture}'`], { input: JSON.stringify(gen) });
   log(`  generated in ${gen.seconds.toFixed(0)} s (${fmt(gen.events / gen.seconds)} events/s with their aggregates)`);
@@ -50,7 +78,7 @@ async function start() {
   for (;;) {
     if (p.exitCode !== null) throw new Error("server exited");
     const ok = await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false);
-    if (ok) return { proc: p, ms: performance.now() - t0 };
+    if (ok) return { proc: p, ms: performance.now() - t0, cpuMs: cpuMs(p.pid) };
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -59,7 +87,8 @@ const headers = { authorization: `Bearer ${admin}` };
 
 let server = await start();
 const firstStartMs = server.ms;
-log(`start to /api/v1/health ok: ${fmt(server.ms)} ms (${fmt(gen.events)} events stored)`);
+const firstStartCpuMs = server.cpuMs;
+log(`start to /api/v1/health ok: ${fmt(server.ms)} ms, ${fmt(server.cpuMs)} ms of server CPU (${fmt(gen.events)} events stored in ${gen.stores} stores; ${load()})`);
 let seed = 7;
 const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
 const day = 86_400_000;
@@ -82,6 +111,7 @@ for (const q of queries) {
   answers.push(body);
 }
 const rss = rssMiB(server.proc.pid);
+const queryLoad = load();
 
 // The sketch's error on this store: the API's 30-day dwell median and p90 per zone (from the
 // histogram, as a month of a busy zone is) against the exact values from the stored visit rows.
@@ -108,14 +138,14 @@ const relErr = (q) => errors.reduce((m, e) => Math.max(m, Math.abs(e[q][0] - e[q
 log(`dwell sketch vs exact over 30 days (${errors.length} zones, ${fmt(errors.reduce((n, e) => n + e.n, 0))} closed visits): median max error ${(100 * relErr("median")).toFixed(2)} %, p90 ${(100 * relErr("p90")).toFixed(2)} %; worst as a share of the allowed max(1 s, 1 %): ${worst("median").toFixed(2)} / ${worst("p90").toFixed(2)}`);
 for (const r of Object.keys(times)) {
   times[r].sort((a, b) => a - b);
-  log(`${r.padEnd(8)} p50 ${pct(times[r], 0.5).toFixed(1)} ms, p95 ${pct(times[r], 0.95).toFixed(1)} ms`);
+  log(`${r.padEnd(8)} p50 ${pct(times[r], 0.5).toFixed(1)} ms, p95 ${pct(times[r], 0.95).toFixed(1)} ms, max ${times[r].at(-1).toFixed(1)} ms (${times[r].length} queries; ${queryLoad})`);
 }
-log(`RSS after startup and 200 mixed queries: ${fmt(rss)} MiB`);
+log(`RSS after startup and 200 mixed queries: ${fmt(rss)} MiB (${load()})`);
 
 server.proc.kill("SIGKILL");
 await new Promise((r) => server.proc.once("exit", r));
 server = await start();
-log(`restart after kill -9 to /api/v1/health ok: ${fmt(server.ms)} ms`);
+log(`restart after kill -9 to /api/v1/health ok: ${fmt(server.ms)} ms, ${fmt(server.cpuMs)} ms of server CPU (${load()})`);
 let same = 0;
 for (let i = 0; i < queries.length; i++) if ((await (await fetch(base + queries[i].url, { headers })).text()) === answers[i]) same++;
 log(`figures identical after the restart: ${same} of ${queries.length}`);
@@ -130,8 +160,11 @@ const summary = {
   events: gen.events,
   stores: gen.stores,
   perVisitor: PER_VISITOR,
+  load: load(),
   startMs: Math.round(firstStartMs),
+  startCpuMs: Math.round(firstStartCpuMs),
   restartAfterKill9Ms: Math.round(server.ms),
+  restartCpuMs: Math.round(server.cpuMs),
   rssMiB: Math.round(rss),
   p95: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   identicalAfterRestart: `${same}/${queries.length}`,
