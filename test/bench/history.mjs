@@ -100,6 +100,21 @@ for (let i = 0; i < 200; i++) {
   const store = stores[Math.floor(rand() * stores.length)];
   queries.push({ route, url: `/api/v1/stores/${store}/${route}?from=${from}&to=${from + span}${route === "traffic" ? `&bucket=${i % 2 ? "day" : "hour"}` : ""}` });
 }
+// Other figure routes, compared after the restart but not timed: funnels, door counts, occupancy.
+const extra = [];
+for (const store of stores.slice(0, 5)) {
+  for (const [from, to] of [[gen.start, gen.end], [gen.end - 7 * day, gen.end], [gen.end - 3 * day + 17 * 60_000, gen.end - day - 5 * 60_000]]) {
+    extra.push(`/api/v1/stores/${store}/funnel?from=${from}&to=${to}&steps=entrance,checkout`, `/api/v1/stores/${store}/counts?from=${from}&to=${to}&interval=1h`);
+  }
+  extra.push(`/api/v1/stores/${store}/occupancy`);
+}
+// The live occupancy's answer carries the time it was asked: that alone may differ.
+const answerOf = async (url) => {
+  const res = await fetch(base + url, { headers });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${body}`);
+  return url.endsWith("/occupancy") ? JSON.stringify({ ...JSON.parse(body), ts: 0 }) : body;
+};
 const times = { dwell: [], paths: [], traffic: [] };
 const answers = [];
 for (const q of queries) {
@@ -111,6 +126,8 @@ for (const q of queries) {
   answers.push(body);
 }
 const rss = rssMiB(server.proc.pid);
+const extraAnswers = [];
+for (const url of extra) extraAnswers.push(await answerOf(url));
 const queryLoad = load();
 
 // The sketch's error on this store: the API's 30-day dwell median and p90 per zone (from the
@@ -148,7 +165,9 @@ server = await start();
 log(`restart after kill -9 to /api/v1/health ok: ${fmt(server.ms)} ms, ${fmt(server.cpuMs)} ms of server CPU (${load()})`);
 let same = 0;
 for (let i = 0; i < queries.length; i++) if ((await (await fetch(base + queries[i].url, { headers })).text()) === answers[i]) same++;
-log(`figures identical after the restart: ${same} of ${queries.length}`);
+let sameExtra = 0;
+for (let i = 0; i < extra.length; i++) if ((await answerOf(extra[i])) === extraAnswers[i]) sameExtra++;
+log(`figures identical after the restart: ${same} of ${queries.length} timed queries, ${sameExtra} of ${extra.length} funnel, door count and occupancy answers`);
 server.proc.kill("SIGTERM");
 await new Promise((r) => server.proc.once("exit", r));
 log(`bytes on disk per stored event (events + aggregates): ${(dbBytes / gen.events).toFixed(0)}`);
@@ -168,9 +187,10 @@ const summary = {
   rssMiB: Math.round(rss),
   p95: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   identicalAfterRestart: `${same}/${queries.length}`,
+  otherRoutesIdenticalAfterRestart: `${sameExtra}/${extra.length}`,
   bytesPerEvent: Math.round(dbBytes / gen.events),
   dwellSketchMaxRelError: { median: +relErr("median").toFixed(4), p90: +relErr("p90").toFixed(4) },
 };
 process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
 if (!keep) rmSync(dataDir, { recursive: true, force: true });
-if (same !== queries.length) process.exit(1);
+if (same !== queries.length || sameExtra !== extra.length) process.exit(1);
