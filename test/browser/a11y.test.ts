@@ -3,30 +3,18 @@
  * loaded, has no serious or critical violation; every view has a main landmark; the lists beside
  * the plans and charts are reachable by keyboard; each plan and chart has a table equivalent.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { ServerProcess } from "../support/index.js";
-import { launchBrowser, type Browser } from "./helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { withShop } from "./helpers/shop.js";
 import { axeViolations } from "./helpers/axe.js";
-import { seedStore, trips, type SeededStore } from "./helpers/store.js";
+import { trips } from "./helpers/store.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 const from = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
 const to = from + 2 * 3_600_000 + 30 * 60_000;
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  await shop.publish(trips(shop.events, from, 2 * 3_600_000, 80));
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    await t.shop.publish(trips(t.shop.events, from, 2 * 3_600_000, 80));
+  },
 });
 
 const VIEWS: [string, string, string][] = [
@@ -40,16 +28,10 @@ const VIEWS: [string, string, string][] = [
   ["agents", "/agents/shop", "agents-table"],
 ];
 
-async function open(hash: string, size = { width: 1366, height: 900 }): Promise<Page> {
-  const page = await browser.page(size);
-  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${shop.tokens.admin}`);
-  return page;
-}
-
 describe("accessibility", () => {
   for (const [name, hash, ready] of VIEWS) {
     it(`${name}: no serious or critical axe violation, a main landmark`, async () => {
-      const page = await open(hash);
+      const page = await t.open(hash, t.shop.tokens.admin);
       await page.getByTestId(ready).first().waitFor();
       await page.waitForTimeout(300);
       expect(await page.locator("main").count()).toBe(1);
@@ -59,18 +41,18 @@ describe("accessibility", () => {
   }
 
   it("the sign-in page has no serious or critical violation", async () => {
-    const page = await browser.page();
+    const page = await t.browser.page();
     // Signed out: the profile keeps the token other tests signed in with. Cleared before the app's
     // own scripts run, so that a sign-in still in flight cannot store it again (it did, in CI).
     await page.addInitScript(() => localStorage.clear());
-    await page.goto(`${server.httpUrl}/#/signin`);
+    await page.goto(`${t.server.httpUrl}/#/signin`);
     await page.locator('input[name="token"]').waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 
   it("reaches the ranking and the top paths by keyboard, and gives each plan and chart a table", async () => {
-    const page = await open(`/flows/shop?from=${from}&to=${to}`);
+    const page = await t.open(`/flows/shop?from=${from}&to=${to}`, t.shop.tokens.admin);
     await page.getByTestId("top-paths").waitFor();
     // Tab from the top of the page until the list of top paths has the focus.
     let reached = false;

@@ -6,39 +6,18 @@
  * is missing to send it; the store's name is changed; a viewer gets no admin page but a printable
  * report whose print layout has no navigation (and Chromium prints it to a PDF).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { ServerProcess } from "../support/index.js";
+import { describe, expect, it } from "vitest";
 import { axeViolations } from "./helpers/axe.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, type SeededStore } from "./helpers/store.js";
+import { withShop } from "./helpers/shop.js";
+import { shot } from "./helpers/browser.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
+const t = withShop();
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
-});
-
-const open = async (hash: string, token: string): Promise<Page> => {
-  const page = await browser.page();
-  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${token}`);
-  return page;
-};
-const me = (token: string) => fetch(`${server.httpUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+const me = (token: string) => fetch(`${t.server.httpUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
 
 describe("admin pages", () => {
   it("a token is created with role, store and expiry, shown once, listed, then revoked", async () => {
-    const page = await open("/admin/shop?tab=tokens", shop.tokens.admin);
+    const page = await t.open("/admin/shop?tab=tokens", t.shop.tokens.admin);
     const form = page.getByTestId("token-form");
     await form.waitFor();
     await page.getByLabel("Role").selectOption("staff");
@@ -67,7 +46,9 @@ describe("admin pages", () => {
 
     await row.getByRole("button", { name: "Revoke…" }).click();
     await row.getByRole("button", { name: "Revoke now" }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="token-"]')].some((r) => r.textContent?.includes("Kiosk tablet") && r.textContent.includes("revoked")));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid^="token-"]')].some((r) => r.textContent?.includes("Kiosk tablet") && r.textContent.includes("revoked")),
+    );
     expect((await me(token)).status).toBe(401);
     await shot(page, "admin-token-revoked");
 
@@ -81,7 +62,7 @@ describe("admin pages", () => {
   });
 
   it("an agent is added (its login shown once), revoked, and let in again with a new password", async () => {
-    const page = await open("/agents/shop", shop.tokens.admin);
+    const page = await t.open("/agents/shop", t.shop.tokens.admin);
     await page.getByTestId("agents-table").waitFor();
     await page.getByLabel("Agent id").fill("door-9");
     await page.getByLabel("Kind").selectOption("door");
@@ -104,7 +85,7 @@ describe("admin pages", () => {
   });
 
   it("a digest is scheduled and listed; without a mail server, send now says what to set", async () => {
-    const page = await open("/admin/shop?tab=digests", shop.tokens.admin);
+    const page = await t.open("/admin/shop?tab=digests", t.shop.tokens.admin);
     await page.getByTestId("digest-form").waitFor();
     await page.getByLabel("How often").selectOption("weekly");
     await page.getByLabel("Recipients").fill("area@shop.example, manager@shop.example");
@@ -118,12 +99,14 @@ describe("admin pages", () => {
   });
 
   it("the store's name (a new layout version) and opening hours are changed in its settings", async () => {
-    const page = await open("/admin/shop?tab=store", shop.tokens.admin);
+    const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
     await page.getByTestId("store-basics").waitFor();
     await page.getByLabel("Store name").fill("Rivoli flagship");
     await page.getByRole("button", { name: /^Save \(a new layout version/ }).click();
     await page.getByTestId("store-basics").getByText("Saved.").waitFor();
-    const layout = await fetch(`${server.httpUrl}/api/v1/stores/shop/layout`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } }).then((r) => r.json() as Promise<{ name: string; version: number }>);
+    const layout = await fetch(`${t.server.httpUrl}/api/v1/stores/shop/layout`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } }).then(
+      (r) => r.json() as Promise<{ name: string; version: number }>,
+    );
     expect(layout).toMatchObject({ name: "Rivoli flagship", version: 2 });
     // Opening hours: Monday 09:00-19:00, the rest closed.
     const hours = page.getByTestId("store-hours");
@@ -131,17 +114,19 @@ describe("admin pages", () => {
     await page.getByLabel("Monday closes").fill("19:30");
     await page.getByRole("button", { name: "Save opening hours" }).click();
     await hours.getByText("Saved.").waitFor();
-    const saved = await fetch(`${server.httpUrl}/api/v1/stores/shop/hours`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } }).then((r) => r.json() as Promise<{ hours: { weekly: Record<string, unknown[]> } }>);
+    const saved = await fetch(`${t.server.httpUrl}/api/v1/stores/shop/hours`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } }).then(
+      (r) => r.json() as Promise<{ hours: { weekly: Record<string, unknown[]> } }>,
+    );
     expect(saved.hours.weekly.mon).toEqual([{ open: "09:00", close: "19:30" }]);
     expect(saved.hours.weekly.tue).toEqual([]);
     await page.close();
   });
 
   it("a viewer has no admin page, and prints a report without the navigation", async () => {
-    const page = await open("/admin/shop", shop.tokens.viewer);
+    const page = await t.open("/admin/shop", t.shop.tokens.viewer);
     await page.getByText("Not available with this token").waitFor();
     expect(await page.locator("nav.nav a", { hasText: "Admin" }).count()).toBe(0);
-    await page.goto(`${server.httpUrl}/#/report/shop?range=last7`);
+    await page.goto(`${t.server.httpUrl}/#/report/shop?range=last7`);
     await page.getByTestId("report-figures").waitFor();
     await page.getByTestId("report-days").waitFor();
     expect(await page.getByTestId("report-days").locator("tbody tr").count()).toBe(8); // 7 days and the total
@@ -166,7 +151,7 @@ describe("accessibility of the admin pages and the report", () => {
     ["report", "/report/shop?range=last7", "report-zones"],
   ] as const) {
     it(`${name}: no serious or critical axe violation`, async () => {
-      const page = await open(hash, shop.tokens.admin);
+      const page = await t.open(hash, t.shop.tokens.admin);
       await page.getByTestId(ready).first().waitFor();
       await page.waitForTimeout(300);
       expect(await axeViolations(page)).toEqual([]);

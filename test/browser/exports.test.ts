@@ -5,36 +5,22 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, shopLayout, trips, type SeededStore } from "./helpers/store.js";
+import { withShop } from "./helpers/shop.js";
+import { shot } from "./helpers/browser.js";
+import { shopLayout, trips } from "./helpers/store.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 const from = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
 const to = from + 2 * 3_600_000 + 30 * 60_000;
 const names = new Map(shopLayout().zones.map((z) => [z.id as string, z.name]));
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  await shop.publish(trips(shop.events, from, 2 * 3_600_000, 150));
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    await t.shop.publish(trips(t.shop.events, from, 2 * 3_600_000, 150));
+  },
 });
 
-async function open(hash: string): Promise<Page> {
-  const page = await browser.page();
-  await page.goto(`${server.httpUrl}/#${hash}&token=${shop.tokens.viewer}`);
-  return page;
-}
 /** Click an export button and read the file as a spreadsheet would. */
 async function download(page: Page, testId: string): Promise<{ name: string; rows: Record<string, string>[]; raw: string }> {
   const [d] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
@@ -45,11 +31,18 @@ async function download(page: Page, testId: string): Promise<{ name: string; row
 
 describe("Flows exports", () => {
   it("the paths CSV lists what the top-paths list shows, then every other path, with the share of all trips; the moves CSV the arrows' table", async () => {
-    const report = await shop.api.paths(shop.store, { from, to }, 1000);
-    const page = await open(`/flows/shop?from=${from}&to=${to}`);
+    const report = await t.shop.api.paths(t.shop.store, { from, to }, 1000);
+    const page = await t.open(`/flows/shop?from=${from}&to=${to}`, t.shop.tokens.viewer);
     const list = page.getByTestId("top-paths");
     await list.waitFor();
-    const shown = await list.locator("li").evaluateAll((lis) => lis.map((li) => ({ path: [...li.querySelectorAll(".step")].map((s) => s.textContent).join(" > "), count: Number(li.querySelector("b")!.textContent!.replace(/,/g, "")) })));
+    const shown = await list
+      .locator("li")
+      .evaluateAll((lis) =>
+        lis.map((li) => ({
+          path: [...li.querySelectorAll(".step")].map((s) => s.textContent).join(" > "),
+          count: Number(li.querySelector("b")!.textContent!.replace(/,/g, "")),
+        })),
+      );
     const paths = await download(page, "export-paths");
     expect(paths.name).toMatch(/^footfall-shop-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}-paths\.csv$/);
     expect(paths.rows.slice(0, shown.length).map((r) => ({ path: r.path, count: Number(r.trips) }))).toEqual(shown);
@@ -62,7 +55,10 @@ describe("Flows exports", () => {
       expect(r.range_from!.slice(0, 16)).toBe(new Date(from).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).replace(" ", "T").slice(0, 16));
     }
 
-    const table = await page.getByTestId("transitions-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    const table = await page
+      .getByTestId("transitions-table")
+      .locator("tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
     const moves = await download(page, "export-moves");
     expect(moves.rows.slice(0, table.length).map((r) => [r.from_name, r.to_name, Number(r.moves).toLocaleString("en")])).toEqual(table);
     const apiMoves = report.transitions.filter((t) => t.from !== t.to);
@@ -76,7 +72,7 @@ describe("Flows exports", () => {
 describe("Funnels exports", () => {
   it("the funnel CSV has the steps as the bars show them; by hour, one row per hour whose counts are the API's", async () => {
     const steps = ["promo", "checkout"];
-    const page = await open(`/funnel/shop?from=${from}&to=${to}&steps=${steps.join(",")}`);
+    const page = await t.open(`/funnel/shop?from=${from}&to=${to}&steps=${steps.join(",")}`, t.shop.tokens.viewer);
     await page.getByTestId("funnel-chart").waitFor();
     const bars = await Promise.all(steps.map(async (s) => Number(await page.getByTestId(`funnel-step-${s}`).getAttribute("data-reached"))));
     expect(bars[0]).toBeGreaterThan(0);
@@ -88,7 +84,10 @@ describe("Funnels exports", () => {
 
     await page.getByRole("button", { name: "By hour" }).click();
     await page.waitForFunction(() => location.hash.includes("by=hour"));
-    const api = await shop.api.request<{ buckets: { start: string; steps: { step: string; reached: number }[] }[] }>("GET", `/api/v1/stores/shop/funnel?from=${from}&to=${to}&steps=${steps.join(",")}&by=hour`);
+    const api = await t.shop.api.request<{ buckets: { start: string; steps: { step: string; reached: number }[] }[] }>(
+      "GET",
+      `/api/v1/stores/shop/funnel?from=${from}&to=${to}&steps=${steps.join(",")}&by=hour`,
+    );
     expect(api.status).toBe(200);
     const hourly = await download(page, "export-funnel");
     expect(hourly.name).toMatch(/-funnel-by-hour\.csv$/);
@@ -104,9 +103,12 @@ describe("Funnels exports", () => {
 
 describe("Heatmap's hour × weekday grid export", () => {
   it("has the grid's cells as its table shows them, empty where it says no data", async () => {
-    const page = await open(`/heatmap/shop?from=${from}&to=${to}`);
+    const page = await t.open(`/heatmap/shop?from=${from}&to=${to}`, t.shop.tokens.viewer);
     await page.getByTestId("week-grid").waitFor();
-    const table = await page.getByTestId("week-grid-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")!.textContent, ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
+    const table = await page
+      .getByTestId("week-grid-table")
+      .locator("tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")!.textContent, ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
     const grid = await download(page, "export-week-grid");
     expect(grid.name).toMatch(/-enters-by-weekday-hour\.csv$/);
     const hours = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`);

@@ -2,46 +2,30 @@
  * The floor-plan UI in Debian's chromium against a real `footfall serve` with a seeded store:
  * sign-in, the heatmap against the API's figures, flows, the layout editor and agents.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { interpolateViridis } from "d3-scale-chromatic";
 import type { ZoneDwell } from "@footfall/core";
-import { ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
+import { shot } from "./helpers/browser.js";
 import { canvasColourAt, colourDistance, pagePoint, planTransform } from "./helpers/plan.js";
-import { seedStore, shopLayout, trips, type SeededStore } from "./helpers/store.js";
+import { shopLayout, trips } from "./helpers/store.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 // Seeded trips lie in [from, from + 2 h), three hours ago: inside the server's 7-day window, never in the future.
 const from = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
 const to = from + 2 * 3_600_000 + 30 * 60_000;
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  await shop.publish(trips(shop.events, from, 2 * 3_600_000, 120));
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    await t.shop.publish(trips(t.shop.events, from, 2 * 3_600_000, 120));
+  },
 });
 
-const url = (hash: string, token?: string) => `${server.httpUrl}/#${hash}${token ? `${hash.includes("?") ? "&" : "?"}token=${token}` : ""}`;
-
-async function open(hash: string, token: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await browser.page(viewport);
-  await page.goto(url(hash, token));
-  return page;
-}
+const url = (hash: string, token?: string) => `${t.server.httpUrl}/#${hash}${token ? `${hash.includes("?") ? "&" : "?"}token=${token}` : ""}`;
 
 describe("sign-in", () => {
   it("says clearly that a wrong token was not accepted", async () => {
-    const page = await browser.page();
+    const page = await t.browser.page();
     await page.goto(url("/signin"));
     await page.locator('input[name="token"]').fill("ff_not_a_real_token");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -51,9 +35,9 @@ describe("sign-in", () => {
   });
 
   it("signs a viewer in and shows only the views a viewer may use", async () => {
-    const page = await browser.page();
+    const page = await t.browser.page();
     await page.goto(url("/signin"));
-    await page.locator('input[name="token"]').fill(shop.tokens.viewer);
+    await page.locator('input[name="token"]').fill(t.shop.tokens.viewer);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByTestId("heatmap").waitFor();
     expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Chain", "Heatmap", "Flows", "Funnels", "Experiments", "Report"]);
@@ -62,9 +46,22 @@ describe("sign-in", () => {
   });
 
   it("gives an admin every view", async () => {
-    const page = await open("/heatmap/shop", shop.tokens.admin);
+    const page = await t.open("/heatmap/shop", t.shop.tokens.admin);
     await page.getByTestId("heatmap").waitFor();
-    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual(["Chain", "Heatmap", "Flows", "Funnels", "Experiments", "Live", "Alerts", "Layout", "Sales", "Agents", "Report", "Admin"]);
+    expect(await page.locator("nav[aria-label=Views] a").allTextContents()).toEqual([
+      "Chain",
+      "Heatmap",
+      "Flows",
+      "Funnels",
+      "Experiments",
+      "Live",
+      "Alerts",
+      "Layout",
+      "Sales",
+      "Agents",
+      "Report",
+      "Admin",
+    ]);
     // The token has left the address bar, and stays stored for the next visit.
     expect(page.url()).not.toContain("token=");
     await page.close();
@@ -76,18 +73,19 @@ describe("heatmap", () => {
   /** A point inside a rectangular zone, clear of the label at its centre. */
   const inside = (zone: string): [number, number] => {
     const p = zoneCentre.get(zone)!;
-    const [x0, y0] = p[0]!, [x1, y1] = p[2]!;
+    const [x0, y0] = p[0]!,
+      [x1, y1] = p[2]!;
     return [x0 + (x1 - x0) * 0.12, y0 + (y1 - y0) * 0.12];
   };
 
   for (const metric of ["visits", "median"] as const) {
     it(`colours and labels every zone with the API's ${metric} for the range`, async () => {
-      const { zones } = await shop.api.dwell(shop.store, { from, to });
+      const { zones } = await t.shop.api.dwell(t.shop.store, { from, to });
       const value = (d: ZoneDwell | undefined) => (metric === "visits" ? (d?.visits ?? null) : (d?.dwell_s?.median ?? null));
       const max = Math.max(...zones.map((d) => value(d) ?? 0));
       expect(max).toBeGreaterThan(0);
 
-      const page = await open(`/heatmap/shop?from=${from}&to=${to}&metric=${metric}`, shop.tokens.admin);
+      const page = await t.open(`/heatmap/shop?from=${from}&to=${to}&metric=${metric}`, t.shop.tokens.admin);
       await page.getByTestId("ranking").waitFor();
       for (const zone of shopLayout().zones) {
         const d = zones.find((z) => z.zone === zone.id);
@@ -124,8 +122,8 @@ describe("heatmap", () => {
     // A door counter on the entrance, a day before the trips: 3 reports, 25 + 40 + 35 people in.
     const doorFrom = from - 30 * 3_600_000;
     const doorTo = doorFrom + 2 * 3_600_000;
-    await shop.publish([25, 40, 35].map((n, i) => shop.events.count("entrance", doorFrom + (i + 1) * 1_800_000, n, n - 5)));
-    const page = await open(`/heatmap/shop?from=${doorFrom}&to=${doorTo}&metric=visits`, shop.tokens.admin);
+    await t.shop.publish([25, 40, 35].map((n, i) => t.shop.events.count("entrance", doorFrom + (i + 1) * 1_800_000, n, n - 5)));
+    const page = await t.open(`/heatmap/shop?from=${doorFrom}&to=${doorTo}&metric=visits`, t.shop.tokens.admin);
     const row = page.getByTestId("heat-row-entrance");
     await expect.poll(() => row.getAttribute("data-value")).toBe("100");
     expect(await row.locator(".heat-value").textContent()).toBe("100");
@@ -147,15 +145,17 @@ describe("heatmap", () => {
   });
 
   it("compares with the previous period and exports the CSV of what is shown", async () => {
-    const page = await open(`/heatmap/shop?from=${from}&to=${to}&metric=visits&compare=1`, shop.tokens.admin);
+    const page = await t.open(`/heatmap/shop?from=${from}&to=${to}&metric=visits&compare=1`, t.shop.tokens.admin);
     await page.getByTestId("ranking").waitFor();
     // The previous period (the same length just before) has no visits: every zone with visits is "new".
     expect(await page.getByTestId("heat-row-fruit").locator("td").nth(2).textContent()).toBe("new");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
     const csv = (await (await import("node:fs/promises")).readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
-    const { zones } = await shop.api.dwell(shop.store, { from, to });
+    const { zones } = await t.shop.api.dwell(t.shop.store, { from, to });
     const fruit = zones.find((z) => z.zone === "fruit")!;
-    expect(csv.split("\r\n")[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_previous,visits_change");
+    expect(csv.split("\r\n")[0]).toBe(
+      "range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_previous,visits_change",
+    );
     expect(csv).toContain(`,fruit,Fruit & veg,zone,${fruit.visits},${fruit.visitors},`);
     await page.getByTestId("traffic-chart").waitFor();
     await page.getByTestId("week-grid").waitFor();
@@ -167,8 +167,8 @@ describe("heatmap", () => {
 
 describe("flows", () => {
   it("lists the API's top paths and draws the first steps after the entrance", async () => {
-    const report = await shop.api.paths(shop.store, { from, to }, 500);
-    const page = await open(`/flows/shop?from=${from}&to=${to}`, shop.tokens.viewer);
+    const report = await t.shop.api.paths(t.shop.store, { from, to }, 500);
+    const page = await t.open(`/flows/shop?from=${from}&to=${to}`, t.shop.tokens.viewer);
     const list = page.getByTestId("top-paths");
     await list.waitFor();
     const first = list.locator("li").first();
@@ -201,11 +201,17 @@ describe("layout editor", () => {
   }
 
   it("draws a zone, saves it as a new version, and shows it after a reload", async () => {
-    const before = await shop.api.layout(shop.store);
-    const page = await open("/editor/shop", shop.tokens.admin);
+    const before = await t.shop.api.layout(t.shop.store);
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
     await page.getByTestId("draw-zone").click();
     // A free corner of the shop: 11..19 x 8.5..9.5 is taken by nothing? Use the strip between drinks and promo.
-    for (const p of [[11, 8.2], [19, 8.2], [19, 9.6], [11, 9.6]] as [number, number][]) await clickFloor(page, p);
+    for (const p of [
+      [11, 8.2],
+      [19, 8.2],
+      [19, 9.6],
+      [11, 9.6],
+    ] as [number, number][])
+      await clickFloor(page, p);
     await shot(page, "editor-drawing");
     await clickFloor(page, [11, 8.2]);
     await page.getByTestId("zone-form").waitFor();
@@ -218,9 +224,18 @@ describe("layout editor", () => {
     await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain(`Saved as version ${before.version + 1}`);
     await shot(page, "editor-saved");
 
-    const saved = await shop.api.layout(shop.store);
+    const saved = await t.shop.api.layout(t.shop.store);
     expect(saved.version).toBe(before.version + 1);
-    expect(saved.zones.find((z) => z.name === "Coffee bar")).toMatchObject({ kind: "other", capacity: 5, polygon: [[11, 8.2], [19, 8.2], [19, 9.6], [11, 9.6]] });
+    expect(saved.zones.find((z) => z.name === "Coffee bar")).toMatchObject({
+      kind: "other",
+      capacity: 5,
+      polygon: [
+        [11, 8.2],
+        [19, 8.2],
+        [19, 9.6],
+        [11, 9.6],
+      ],
+    });
 
     await page.reload();
     await page.getByTestId("zone-list").waitFor();
@@ -229,9 +244,15 @@ describe("layout editor", () => {
   });
 
   it("refuses a zone that crosses itself, with the reason", async () => {
-    const page = await open("/editor/shop", shop.tokens.admin);
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
     await page.getByTestId("draw-zone").click();
-    for (const p of [[1, 1], [8, 8], [8, 1], [1, 8]] as [number, number][]) await clickFloor(page, p);
+    for (const p of [
+      [1, 1],
+      [8, 8],
+      [8, 1],
+      [1, 8],
+    ] as [number, number][])
+      await clickFloor(page, p);
     await page.getByTestId("finish-zone").click();
     await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("crosses itself");
     await shot(page, "editor-refused");
@@ -258,10 +279,15 @@ describe("layout editor: moving and overlapping zones", () => {
   }
 
   it("moves a zone dragged by its body by the dragged distance in 0.25 m steps, without panning, and warns when zones overlap", async () => {
-    const page = await open("/editor/shop", shop.tokens.admin);
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
     await page.getByTestId("zone-list").waitFor();
     const before = await polygonOf(page, "promo");
-    expect(before).toEqual([[12, 10], [18, 10], [18, 15], [12, 15]]);
+    expect(before).toEqual([
+      [12, 10],
+      [18, 10],
+      [18, 15],
+      [12, 15],
+    ]);
     const pan = await planTransform(page);
     expect(await page.getByTestId("overlaps").count()).toBe(0);
 
@@ -294,7 +320,7 @@ describe("layout editor: moving and overlapping zones", () => {
 
 describe("empty and refused states", () => {
   it("says so when a range has no data, a store has no layout, or a role may not open a view", async () => {
-    const page = await open(`/heatmap/shop?from=${from - 10 * 86_400_000}&to=${from - 9 * 86_400_000}`, shop.tokens.admin);
+    const page = await t.open(`/heatmap/shop?from=${from - 10 * 86_400_000}&to=${from - 9 * 86_400_000}`, t.shop.tokens.admin);
     await page.getByTestId("ranking").waitFor();
     // Before the store's first figures: no data, not zero visits.
     await page.getByTestId("no-data").waitFor();
@@ -307,7 +333,7 @@ describe("empty and refused states", () => {
     await shot(page, "editor-new-store");
     await page.close();
 
-    const viewer = await open("/live/shop", shop.tokens.viewer);
+    const viewer = await t.open("/live/shop", t.shop.tokens.viewer);
     await viewer.getByText("Not available with this token").waitFor();
     await shot(viewer, "live-refused-for-viewer");
     await viewer.close();
@@ -317,10 +343,10 @@ describe("empty and refused states", () => {
 describe("agents", () => {
   it("shows each agent with its events, and why events were refused", async () => {
     // An event older than the server keeps: refused as too old, and the view says so.
-    await shop.publish([shop.events.enter("late-1", "fruit", Date.now() - 9 * 86_400_000)]);
-    await expect.poll(async () => (await shop.api.agents(shop.store)).agents[0]!.rejects).toBeGreaterThan(0);
-    const { agents } = await shop.api.agents(shop.store);
-    const page = await open("/agents/shop", shop.tokens.admin);
+    await t.shop.publish([t.shop.events.enter("late-1", "fruit", Date.now() - 9 * 86_400_000)]);
+    await expect.poll(async () => (await t.shop.api.agents(t.shop.store)).agents[0]!.rejects).toBeGreaterThan(0);
+    const { agents } = await t.shop.api.agents(t.shop.store);
+    const page = await t.open("/agents/shop", t.shop.tokens.admin);
     const row = page.getByTestId("agent-cam-1");
     await row.waitFor();
     expect(await row.locator("td").nth(7).textContent()).toBe(agents[0]!.events.toLocaleString("en"));

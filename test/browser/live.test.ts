@@ -3,32 +3,22 @@
  * a second, the over-capacity alert, both tablet orientations without scrolling, and recovery
  * after the server restarts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ServerProcess, waitFor } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, type SeededStore } from "./helpers/store.js";
+import { waitFor } from "../support/index.js";
+import { withShop } from "./helpers/shop.js";
+import { shot } from "./helpers/browser.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 let page: Page;
 let visitor = 0;
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  browser = await launchBrowser();
-  page = await browser.page({ width: 1024, height: 768 });
-  // The kiosk URL a tablet keeps open: one store, the token in the fragment.
-  await page.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
-  await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    page = await t.browser.page({ width: 1024, height: 768 });
+    // The kiosk URL a tablet keeps open: one store, the token in the fragment.
+    await page.goto(`${t.server.httpUrl}/#/live/${t.shop.store}?kiosk=1&token=${t.shop.tokens.staff}`);
+    await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+  },
 });
 
 const zoneCount = (zone: string) => page.getByTestId(`live-zone-${zone}`).getAttribute("data-occupancy").then(Number);
@@ -37,7 +27,7 @@ const total = () => page.getByTestId("live-total").getAttribute("data-total").th
 /** Visitors entering `zone` now, published over MQTT. */
 async function enter(zone: string, n = 1): Promise<void> {
   const now = Date.now();
-  await shop.publish(Array.from({ length: n }, () => shop.events.enter(`live-${visitor++}`, zone, now)));
+  await t.shop.publish(Array.from({ length: n }, () => t.shop.events.enter(`live-${visitor++}`, zone, now)));
 }
 
 /** Resolves with how long after `start` the page showed `zone` at `expected`, within `timeoutMs`. */
@@ -67,12 +57,14 @@ function labelProblems(p: Page): Promise<string[]> {
         const rects = labels.map((l) => ({ t: l.text!(), r: l.getClientRect() }));
         for (const l of labels) if (l.getTextWidth!() > l.width() + 0.01) problems.push(`${group.id()}: "${l.text!()}" is wider than its zone`);
         for (const { t, r } of rects) {
-          if (r.x < zone.x - 0.5 || r.y < zone.y - 0.5 || r.x + r.width > zone.x + zone.width + 0.5 || r.y + r.height > zone.y + zone.height + 0.5) problems.push(`${group.id()}: "${t}" leaves its zone`);
+          if (r.x < zone.x - 0.5 || r.y < zone.y - 0.5 || r.x + r.width > zone.x + zone.width + 0.5 || r.y + r.height > zone.y + zone.height + 0.5)
+            problems.push(`${group.id()}: "${t}" leaves its zone`);
         }
         for (let i = 0; i < rects.length; i++)
           for (let j = i + 1; j < rects.length; j++) {
             const [a, b] = [rects[i]!.r, rects[j]!.r];
-            if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5) problems.push(`${group.id()}: "${rects[i]!.t}" overlaps "${rects[j]!.t}"`);
+            if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5)
+              problems.push(`${group.id()}: "${rects[i]!.t}" overlaps "${rects[j]!.t}"`);
           }
       }
     }
@@ -129,11 +121,17 @@ describe("live view", () => {
 
   it("fits a 1024x768 and a 768x1024 tablet without scrolling, the app's header included, with text that never overlaps", async () => {
     // The kiosk, and the same view under the app's header (an admin's, with every view in it).
-    const withHeader = await browser.page({ width: 1024, height: 768 });
-    await withHeader.goto(`${server.httpUrl}/#/live/${shop.store}?token=${shop.tokens.admin}`);
+    const withHeader = await t.browser.page({ width: 1024, height: 768 });
+    await withHeader.goto(`${t.server.httpUrl}/#/live/${t.shop.store}?token=${t.shop.tokens.admin}`);
     await withHeader.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
-    for (const [p, name] of [[page, "kiosk"], [withHeader, "header"]] as const) {
-      for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
+    for (const [p, name] of [
+      [page, "kiosk"],
+      [withHeader, "header"],
+    ] as const) {
+      for (const size of [
+        { width: 1024, height: 768 },
+        { width: 768, height: 1024 },
+      ]) {
         await p.setViewportSize(size);
         await p.waitForTimeout(200);
         const at = `${name} ${size.width}x${size.height}`;
@@ -147,7 +145,9 @@ describe("live view", () => {
             scrollH: document.documentElement.scrollHeight - window.innerHeight,
             scrollW: document.documentElement.scrollWidth - window.innerWidth,
             list: over(document.querySelector(".live-zones")),
-            header: document.querySelector(".app-header") ? document.querySelector(".app-header")!.scrollWidth - document.querySelector(".app-header")!.clientWidth : 0,
+            header: document.querySelector(".app-header")
+              ? document.querySelector(".app-header")!.scrollWidth - document.querySelector(".app-header")!.clientWidth
+              : 0,
             off: off.map((o) => o.el),
           };
         });
@@ -166,15 +166,15 @@ describe("live view", () => {
 
   it("shows that it is reconnecting while the server is down, and recovers by itself", async () => {
     const before = await zoneCount("drinks");
-    await server.stop();
+    await t.server.stop();
     await page.locator('[data-testid="live"][data-status="reconnecting"]').waitFor({ timeout: 5000 });
     expect(await page.getByTestId("live-status").textContent()).toContain("Reconnecting");
     expect(await page.getByTestId("live-stale").textContent()).toContain("may be out of date");
     await shot(page, "live-reconnecting");
-    await server.restart();
+    await t.server.restart();
     await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 15_000 });
     // Figures survive the restart, and new events show up again without touching the page.
-    await waitFor("the MQTT client to reconnect", () => shop.mqtt.connected, { timeoutMs: 10_000 });
+    await waitFor("the MQTT client to reconnect", () => t.shop.mqtt.connected, { timeoutMs: 10_000 });
     const start = Date.now();
     await Promise.all([enter("drinks"), seenWithin("drinks", before + 1, start, 3000)]);
     expect(await zoneCount("fruit")).toBe(5);

@@ -4,36 +4,26 @@
  * style, image or connection the policy refuses). A merchandiser gets the analytics, the layout
  * editor and new experiments, and nothing of sales, agents or live.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { addToken, ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, shopLayout, type SeededStore } from "./helpers/store.js";
+import { addToken } from "../support/index.js";
+import { withShop } from "./helpers/shop.js";
+import { shot } from "./helpers/browser.js";
+import { shopLayout } from "./helpers/store.js";
 
 /** A 2x2 PNG, as the editor's image upload stores it. */
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGNgYPj/n4GBgYGJgYGBAQAYBAH/0uRkNwAAAABJRU5ErkJggg==";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  const layout = shopLayout();
-  await shop.api.putLayout(shop.store, { ...layout, floor: { ...layout.floor, image: PNG } });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    const layout = shopLayout();
+    await t.shop.api.putLayout(t.shop.store, { ...layout, floor: { ...layout.floor, image: PNG } });
+  },
 });
 
 /** Opens a page that records what the browser refuses under the CSP, and page errors. */
 async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.page();
+  const page = await t.browser.page();
   const problems: string[] = [];
   page.on("console", (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
@@ -58,7 +48,7 @@ const VIEWS: [string, string][] = [
 
 describe("the UI under the Content-Security-Policy", () => {
   it("sends the policy with the page", async () => {
-    const res = await fetch(`${server.httpUrl}/`);
+    const res = await fetch(`${t.server.httpUrl}/`);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });
@@ -66,7 +56,7 @@ describe("the UI under the Content-Security-Policy", () => {
   it.each(VIEWS)("renders %s with nothing refused", async (name, hash) => {
     const { page, problems } = await watchedPage();
     try {
-      await page.goto(`${server.httpUrl}/#${hash}?token=${shop.tokens.admin}`);
+      await page.goto(`${t.server.httpUrl}/#${hash}?token=${t.shop.tokens.admin}`);
       await page.getByTestId(name).waitFor({ timeout: 15_000 });
       if (name === "live") await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
       await page.waitForTimeout(500);
@@ -80,7 +70,7 @@ describe("the UI under the Content-Security-Policy", () => {
   it("renders the interactive API documentation (/api/docs) with nothing refused", async () => {
     const { page, problems } = await watchedPage();
     try {
-      await page.goto(`${server.httpUrl}/api/docs`);
+      await page.goto(`${t.server.httpUrl}/api/docs`);
       await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 15_000 });
       expect(await page.locator(".swagger-ui .opblock").count()).toBeGreaterThan(10);
       expect(problems).toEqual([]);
@@ -92,7 +82,7 @@ describe("the UI under the Content-Security-Policy", () => {
   it("draws the data: floor-plan image in the editor (no 'could not be loaded')", async () => {
     const { page, problems } = await watchedPage();
     try {
-      await page.goto(`${server.httpUrl}/#/editor/shop?token=${shop.tokens.admin}`);
+      await page.goto(`${t.server.httpUrl}/#/editor/shop?token=${t.shop.tokens.admin}`);
       await page.getByTestId("editor").waitFor({ timeout: 15_000 });
       await page.waitForTimeout(500);
       expect(await page.getByText("Background image could not be loaded").count()).toBe(0);
@@ -105,10 +95,10 @@ describe("the UI under the Content-Security-Policy", () => {
 
 describe("a merchandiser in the UI", () => {
   it("gets the analytics, the layout editor and new experiments; not live, sales or agents", async () => {
-    const token = await addToken(server.dataDir, "merchandiser", "shop");
+    const token = await addToken(t.server.dataDir, "merchandiser", "shop");
     const { page, problems } = await watchedPage();
     try {
-      await page.goto(`${server.httpUrl}/#/experiments/shop?token=${token}`);
+      await page.goto(`${t.server.httpUrl}/#/experiments/shop?token=${token}`);
       await page.getByTestId("experiments").waitFor({ timeout: 15_000 });
       const nav = await page.locator("header nav a, header a.nav-link, nav a").allTextContents();
       expect(nav.join(" ")).toMatch(/Heatmap[\s\S]*Flows[\s\S]*Funnels[\s\S]*Experiments[\s\S]*Layout/);
