@@ -8,7 +8,7 @@ import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
 import { auditSystem } from "./admin/audit.js";
-import { mosquittoFiles } from "./broker-files.js";
+import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 
@@ -243,20 +243,56 @@ token
 
 program
   .command("broker-config")
-  .description("write a Mosquitto password file and ACL for every agent and the server's own user")
+  .description(
+    "write a Mosquitto password file and ACL for every agent and the server's own user, plus the store sites' bridge users and a read-only Home Assistant user you ask for (kept in <dir>/broker-users.json for the next runs)",
+  )
   .requiredOption("--out <dir>", "folder to write passwd and acl into")
   .option("--server-username <name>", "the server's MQTT user (or FOOTFALL_MQTT_USERNAME)")
   .option("--server-password <password>", "its password (or FOOTFALL_MQTT_PASSWORD)")
-  .action(async (opts: { out: string; serverUsername?: string; serverPassword?: string }) => {
+  .option(
+    "--bridge <site=stores>",
+    "a store site's Mosquitto bridged to this broker (deploy/site/mosquitto.conf): user site-<site> may write the events, status and audits of those stores' agents and read their receipts and layouts; `--bridge store-0001` is a site of one store (repeatable; kept for later runs)",
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
+  .option("--remove-bridge <site>", "drop a site's bridge user (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+  .option("--home-assistant [username]", `a read-only user for Home Assistant's MQTT integration: discovery configs and the state topics (default name ${DEFAULT_HA_USERNAME}; kept for later runs)`)
+  .option("--no-home-assistant", "drop the Home Assistant user")
+  .action(async (opts: { out: string; serverUsername?: string; serverPassword?: string; bridge: string[]; removeBridge: string[]; homeAssistant?: string | boolean }) => {
     const config = configFromEnv();
     const username = opts.serverUsername ?? config.mqttUsername ?? "footfall-server";
     const password = opts.serverPassword ?? config.mqttPassword;
     if (!password) throw new InvalidArgumentError("give the server's MQTT password with --server-password or FOOTFALL_MQTT_PASSWORD");
-    const files = await withStorage((storage) => mosquittoFiles(storage, { username, password }), config.dataDir);
+    // The users kept from earlier runs, changed by this run's options.
+    const spec = readUsersSpec(opts.out);
+    const bridges = new Map((spec.bridges ?? []).map((b) => [b.site, b.stores]));
+    for (const site of opts.removeBridge) if (!bridges.delete(site)) throw new InvalidArgumentError(`--remove-bridge: no bridge of site "${site}" in ${join(opts.out, BROKER_USERS_FILE)}`);
+    for (const b of opts.bridge) {
+      const [site, list] = b.includes("=") ? [b.slice(0, b.indexOf("=")), b.slice(b.indexOf("=") + 1)] : [b, b];
+      const stores = list.split(",").map((x) => x.trim()).filter(Boolean);
+      if (!isId(site) || stores.length === 0 || !stores.every(isId))
+        throw new InvalidArgumentError(`--bridge "${b}": give <site>=<store>[,<store>...] (or one store id), ids of lower-case letters, digits, - and _`);
+      bridges.set(site, stores);
+    }
+    if (opts.homeAssistant === false) spec.homeAssistant = null;
+    else if (opts.homeAssistant !== undefined) spec.homeAssistant = { username: opts.homeAssistant === true ? DEFAULT_HA_USERNAME : opts.homeAssistant };
+    spec.bridges = [...bridges].map(([site, stores]) => ({ site, stores }));
+    const { users, passwords } = resolveUsers(spec, readPasswdHashes(join(opts.out, "passwd")));
+    const discoveryPrefix = process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant";
+    const files = await withStorage((storage) => mosquittoFiles(storage, { username, password }, users, { discoveryPrefix }), config.dataDir);
     mkdirSync(opts.out, { recursive: true });
     writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
     writeFileSync(join(opts.out, "acl"), files.acl);
-    print({ passwd: join(opts.out, "passwd"), acl: join(opts.out, "acl") });
+    writeFileSync(join(opts.out, BROKER_USERS_FILE), JSON.stringify(spec, null, 2) + "\n");
+    print({
+      passwd: join(opts.out, "passwd"),
+      acl: join(opts.out, "acl"),
+      users: join(opts.out, BROKER_USERS_FILE),
+      ...(users.bridges?.length ? { bridges: users.bridges.map((b) => ({ site: b.site, username: b.username, stores: b.stores })) } : {}),
+      ...(users.homeAssistant ? { homeAssistant: users.homeAssistant.username } : {}),
+      // New users' passwords, shown this once (the files keep only hashes; later runs keep them).
+      ...(Object.keys(passwords).length ? { passwords } : {}),
+    });
   });
 
 const cluster = program.command("cluster").description("a chain of servers on one PostgreSQL (FOOTFALL_DATABASE_URL)");

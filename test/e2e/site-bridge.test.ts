@@ -9,7 +9,7 @@
  * doubled.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { userInfo } from "node:os";
 import Database from "better-sqlite3";
@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { Ledger } from "../../edge/src/chain/ledger.js";
 import { chainStores } from "../../edge/src/chain/stores.js";
+import { bridgeAcl, bridgeUsername } from "../../server/src/broker-files.js";
 import {
   addAgent,
   addToken,
@@ -25,13 +26,11 @@ import {
   connectMqtt,
   EDGE_CLI,
   FootfallApi,
-  findTool,
   freePort,
   Mosquitto,
   REPO_ROOT,
   requireBuilt,
   requireTool,
-  run,
   ServerProcess,
   sleep,
   TcpProxy,
@@ -46,7 +45,7 @@ const CHAIN = { seed: 21, prefix: "site" };
 const STORE = chainStores({ count: 1, ...CHAIN })[0]!;
 
 /** The central ACL lines for a site's bridge, as deploy/site/mosquitto.conf documents them, for `store`. */
-function bridgeAcl(store: string): string {
+function documentedBridgeAcl(store: string): string {
   const lines = SITE_CONF.split("\n")
     .filter((l) => /^#\s{3}(user|topic) /.test(l))
     .map((l) => l.replace(/^#\s+/, "").replaceAll(EXAMPLE_STORE, store));
@@ -61,8 +60,9 @@ afterAll(async () => {
 });
 
 describe("a store-site Mosquitto bridged to the central one", () => {
-  it("documents the central ACL its bridge needs: write the store's events, status and audits, read its receipts and layout", () => {
-    expect(bridgeAcl("shop-9")).toBe(
+  it("documents the central ACL its bridge needs (what `footfall broker-config --bridge` writes): write the store's events, status and audits, read its receipts and layout", () => {
+    expect(bridgeAcl(bridgeUsername("shop-9"), ["shop-9"]).join("\n") + "\n").toBe(documentedBridgeAcl("shop-9"));
+    expect(documentedBridgeAcl("shop-9")).toBe(
       [
         "user site-shop-9",
         "topic write footfall/v1/shop-9/agents/+/events",
@@ -84,17 +84,19 @@ describe("a store-site Mosquitto bridged to the central one", () => {
 
   it("carries the agent's events through a WAN outage: published to the site broker while the link is cut, ingested once it is back, none lost or doubled", async () => {
     requireTool("mosquitto");
-    const mosquittoPasswd = findTool("mosquitto_passwd");
-    if (!mosquittoPasswd) throw new Error("The test needs mosquitto_passwd. Install it with:\n\n    sudo apt-get install -y mosquitto\n");
     const serverDir = join(dir.path, "server");
     const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
     const creds = await addAgent(serverDir, STORE.store, STORE.agent, "sim");
-    // Central broker: `footfall broker-config`'s users and ACL, plus the site bridge's (as the site conf says).
-    const files = await brokerConfig(serverDir, join(serverDir, "mosquitto"), serverUser);
-    const bridge = { username: `site-${STORE.store}`, password: randomBytes(12).toString("hex") };
-    const pw = await run(mosquittoPasswd, ["-b", files.passwd, bridge.username, bridge.password]);
-    expect(pw.code, pw.stderr).toBe(0);
-    appendFileSync(files.acl, `\n${bridgeAcl(STORE.store)}`);
+    // Central broker: `footfall broker-config`'s users and ACL, with the site bridge's user (`--bridge`).
+    const brokerDir = join(serverDir, "mosquitto");
+    const files = await brokerConfig(serverDir, brokerDir, serverUser, ["--bridge", STORE.store]);
+    const bridge = { username: `site-${STORE.store}`, password: files.passwords![`site-${STORE.store}`]! };
+    expect(readFileSync(files.acl, "utf8")).toContain(bridgeAcl(bridge.username, [STORE.store]).join("\n"));
+    // Run again (as after every `footfall agent add`): the bridge's user and password are kept, no new password is made.
+    const again = await brokerConfig(serverDir, brokerDir, serverUser);
+    expect(again.passwords).toBeUndefined();
+    expect(readFileSync(files.passwd, "utf8")).toMatch(new RegExp(`^${bridge.username}:`, "m"));
+    expect(readFileSync(files.acl, "utf8")).toContain(bridgeAcl(bridge.username, [STORE.store]).join("\n"));
     const centralPort = await freePort();
     const central = await Mosquitto.withConf(
       (persistence) =>

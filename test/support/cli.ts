@@ -61,6 +61,12 @@ export async function addToken(dataDir: string, role: "viewer" | "staff" | "merc
 }
 
 /** `footfall broker-config --out <dir>`: a Mosquitto password file and ACL with the server's user. */
-export function brokerConfig(dataDir: string, outDir: string, server: { username: string; password: string }): Promise<{ passwd: string; acl: string }> {
-  return footfallJson(["broker-config", "--out", outDir, "--server-username", server.username, "--server-password", server.password], { dataDir });
+/** `footfall broker-config`; `extra` options such as `--home-assistant` or `--bridge <site>=<stores>` (new users' passwords come back in `passwords`). */
+export function brokerConfig(
+  dataDir: string,
+  outDir: string,
+  server: { username: string; password: string },
+  extra: readonly string[] = [],
+): Promise<{ passwd: string; acl: string; users: string; passwords?: Record<string, string> }> {
+  return footfallJson(["broker-config", "--out", outDir, "--server-username", server.username, "--server-password", server.password, ...extra], { dataDir });
 }

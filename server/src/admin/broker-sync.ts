@@ -7,7 +7,7 @@
  * Whatever cannot be done is answered with the exact command to run.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mosquittoFiles } from "../broker-files.js";
+import { keptUsers, mosquittoFiles } from "../broker-files.js";
 import type { Storage } from "../storage/types.js";
 
 export interface BrokerSync {
@@ -41,7 +41,15 @@ export async function syncBroker(storage: Storage, env: NodeJS.ProcessEnv = proc
   const password = env.FOOTFALL_MQTT_PASSWORD;
   if (!password)
     return { broker: "manual", message: "FOOTFALL_MQTT_PASSWORD is not set, so the server's own line of the password file cannot be written", command: MANUAL };
-  const files = await mosquittoFiles(storage, { username: env.FOOTFALL_MQTT_USERNAME || "footfall-server", password });
+  let files: { passwd: string; acl: string };
+  try {
+    // The bridge and Home Assistant users `footfall broker-config` keeps beside the password file stay.
+    files = await mosquittoFiles(storage, { username: env.FOOTFALL_MQTT_USERNAME || "footfall-server", password }, keptUsers(passwdPath), {
+      discoveryPrefix: env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant",
+    });
+  } catch (err) {
+    return { broker: "manual", message: `cannot rewrite the broker's files: ${(err as Error).message}`, command: MANUAL };
+  }
   try {
     writeAtomic(passwdPath, files.passwd, 0o600);
     writeAtomic(aclPath, files.acl, 0o644);

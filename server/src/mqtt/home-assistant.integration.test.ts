@@ -1,10 +1,10 @@
 /**
  * Retained occupancy, queue and alert topics and Home Assistant discovery through Debian's
- * mosquitto, with the ACL `footfall broker-config` writes (plus a read-only user for Home
- * Assistant), read back with `mosquitto_sub` and checked against the discovery schema.
+ * mosquitto, with the ACL `footfall broker-config` writes (with its read-only user for Home
+ * Assistant, `--home-assistant`), read back with `mosquitto_sub` and checked against the discovery schema.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
@@ -52,14 +52,13 @@ beforeAll(async () => {
   const storage = openSqliteStorage(dir.path);
   const creds = await storage.agents.add(STORE, "cam-1", "camera", Date.now());
   agent = { username: creds.username, password: creds.password };
-  const files = await mosquittoFiles(storage, serverUser);
+  // Home Assistant's read-only user, as `footfall broker-config --home-assistant` writes it.
+  const files = await mosquittoFiles(storage, serverUser, { homeAssistant: { username: ha.username, hash: hashPassword(ha.password) } });
   await storage.close();
   const brokerDir = join(dir.path, "mosquitto");
   mkdirSync(brokerDir, { recursive: true });
-  writeFileSync(join(brokerDir, "passwd"), files.passwd + `${ha.username}:${hashPassword(ha.password)}\n`, { mode: 0o600 });
+  writeFileSync(join(brokerDir, "passwd"), files.passwd, { mode: 0o600 });
   writeFileSync(join(brokerDir, "acl"), files.acl);
-  // Home Assistant reads (README "Home Assistant"): discovery and Footfall's published topics.
-  appendFileSync(join(brokerDir, "acl"), `\nuser ${ha.username}\ntopic read homeassistant/#\ntopic read footfall/v1/#\n`);
   mosquitto = await Mosquitto.start({ passwordFile: join(brokerDir, "passwd"), aclFile: join(brokerDir, "acl") });
   server = await startServer(
     {
@@ -134,6 +133,17 @@ describe("MQTT for Home Assistant through mosquitto", () => {
     const state = await retained(`footfall/v1/${STORE}/occupancy`);
     expect(state.get(topics.occupancy(STORE))).not.toBe(forged);
     expect((await retained(node)).has("homeassistant/sensor/footfall_shop/occupancy/config")).toBe(true);
+  });
+
+  it("gives Home Assistant's user read access only: what it publishes on the discovery and state topics is dropped", async () => {
+    const forged = JSON.stringify({ ts: 2, total: 777 });
+    await mosquittoPub({ url: mosquitto.url, ...ha, topic: topics.occupancy(STORE), messages: [forged], retain: true });
+    await mosquittoPub({ url: mosquitto.url, ...ha, topic: "homeassistant/sensor/footfall_shop/occupancy/config", messages: [""], retain: true });
+    await mosquittoPub({ url: mosquitto.url, ...ha, topic: topics.events(STORE, "cam-1"), messages: ["{}"] });
+    expect((await retained(topics.occupancy(STORE))).get(topics.occupancy(STORE))).not.toBe(forged);
+    expect((await retained(node)).has("homeassistant/sensor/footfall_shop/occupancy/config")).toBe(true);
+    // It reads no agent's topics either (the retained layout is the agents' and the server's).
+    expect((await retained(topics.layout(STORE))).size).toBe(0);
   });
 
   it("clears the config of a zone a new layout no longer has, and publishes the new one's", async () => {
