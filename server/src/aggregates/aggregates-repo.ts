@@ -4,6 +4,7 @@ import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } fr
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
 import { PathStore } from "./path-store.js";
+import { storeSums } from "./store-rollups.js";
 import type { Spans } from "./spans.js";
 
 export type { OpenVisitRow, ZoneTotals };
@@ -55,6 +56,11 @@ export class AggregatesRepo {
         "INSERT OR REPLACE INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       zoneDelete: db.prepare("DELETE FROM zone_rollups WHERE store = ? AND grain = ? AND t = ? AND zone = ?"),
+      storeGet: db.prepare<[string, number, number], ZoneTotals & { hist: Buffer | null }>(
+        "SELECT visits, firsts, closed, dwell_sum_ms AS dwellSumMs, hist FROM store_rollups WHERE store = ? AND grain = ? AND t = ?",
+      ),
+      storePut: db.prepare("INSERT OR REPLACE INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      storeDelete: db.prepare("DELETE FROM store_rollups WHERE store = ? AND grain = ? AND t = ?"),
       revisitAdd: db.prepare("INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"),
       revisitPrune: db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour = ? AND zone = ? AND prev_hour = ? AND n = 0"),
       pathAdd: db.prepare("INSERT INTO path_rollups (store, grain, t, path, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"),
@@ -114,6 +120,15 @@ export class AggregatesRepo {
         continue;
       }
       q.zonePut.run(store, z.grain, z.t, z.zone, visits, (old?.firsts ?? 0) + z.firsts, (old?.closed ?? 0) + z.closed, (old?.dwellSumMs ?? 0) + z.dwellSumMs, hist.size ? encodeHistogram(hist) : null);
+    }
+    // The store-level rows (./store-rollups.ts): the same changes summed per hour and day, ~2 rows a store a commit.
+    for (const z of storeSums(d.zones.values())) {
+      const old = q.storeGet.get(store, z.grain, z.t);
+      const hist = decodeHistogram(old?.hist ?? null);
+      mergeHistogram(hist, z.hist);
+      const visits = (old?.visits ?? 0) + z.visits;
+      if (visits === 0 && hist.size === 0) q.storeDelete.run(store, z.grain, z.t);
+      else q.storePut.run(store, z.grain, z.t, visits, (old?.firsts ?? 0) + z.firsts, (old?.closed ?? 0) + z.closed, (old?.dwellSumMs ?? 0) + z.dwellSumMs, hist.size ? encodeHistogram(hist) : null);
     }
     for (const r of d.revisits.values()) {
       if (r.n === 0) continue;
@@ -312,7 +327,7 @@ export class AggregatesRepo {
     const hour = Math.floor(before / 3_600_000);
     const day = Math.floor(before / 86_400_000);
     let n = 0;
-    for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
+    for (const table of ["zone_rollups", "store_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
       n += this.db.prepare(`DELETE FROM ${table} WHERE store = ? AND ((grain = 0 AND t < ?) OR (grain = 1 AND t < ?))`).run(store, hour, day).changes;
     }
     n += this.db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour < ?").run(store, hour).changes;

@@ -22,7 +22,7 @@ export async function backfillAggregates(db: Db, events: EventsRepo, aggregates:
   for (const { store } of pending) {
     await serialize(() => {
       db.transaction(() => {
-        for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"]) {
+        for (const table of ["visits", "trips", "paths", "zone_rollups", "store_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"]) {
           db.prepare(`DELETE FROM ${table} WHERE store = ?`).run(store);
         }
       })();

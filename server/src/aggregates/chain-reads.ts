@@ -9,6 +9,7 @@ import type { Query } from "../alerts/store.js";
 import type { ChainStore } from "../storage/types.js";
 import { decodeHistogram } from "./dwell-histogram.js";
 import type { Spans } from "./spans.js";
+import { addToDense } from "./store-rollups.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -100,6 +101,46 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
         out.set(store, dense);
       }
       return out;
+    },
+    storeSketches: async (stores, spans) => {
+      const out = new Map<string, { visits: number; closed: number; hist: Float64Array }>();
+      if (!stores.length) return out;
+      const s = inStores(stores);
+      const pending = new Set((await read(`SELECT store FROM store_rollups_pending WHERE ${s.sql}`, [s.arg])).map((r) => str(r.store)));
+      for (const store of stores) if (!pending.has(store)) out.set(store, { visits: 0, closed: 0, hist: new Float64Array(0) });
+      const w = rollupWhere(spans);
+      const rows = await read(`SELECT store, visits, closed, hist FROM store_rollups WHERE ${s.sql} AND ${w.sql}`, [s.arg, ...w.args]);
+      for (const r of rows) {
+        const a = out.get(str(r.store));
+        if (!a) continue;
+        a.visits += num(r.visits);
+        a.closed += num(r.closed);
+        a.hist = addToDense(a.hist, r.hist as Uint8Array | null);
+      }
+      return out;
+    },
+    zoneSketches: async (zones, spans) => {
+      if (!zones.length) return [];
+      const w = rollupWhere(spans);
+      const pairs =
+        dialect === "sqlite"
+          ? { sql: "SELECT json_extract(value, '$[0]') AS store, json_extract(value, '$[1]') AS zone FROM json_each(?)", args: [JSON.stringify(zones.map((z) => [z.store, z.zone]))] as unknown[] }
+          : { sql: "SELECT * FROM unnest(?::text[], ?::text[]) AS p(store, zone)", args: [zones.map((z) => z.store), zones.map((z) => z.zone)] as unknown[] };
+      const rows = await read(
+        `SELECT z.store, z.zone, z.visits, z.firsts, z.closed, z.hist FROM (${pairs.sql}) k JOIN zone_rollups z ON z.store = k.store AND z.zone = k.zone WHERE ${w.sql}`,
+        [...pairs.args, ...w.args],
+      );
+      const out = new Map<string, { store: string; zone: string; visits: number; firsts: number; closed: number; hist: Float64Array }>();
+      for (const r of rows) {
+        const key = `${str(r.store)}\u0000${str(r.zone)}`;
+        let a = out.get(key);
+        if (!a) out.set(key, (a = { store: str(r.store), zone: str(r.zone), visits: 0, firsts: 0, closed: 0, hist: new Float64Array(0) }));
+        a.visits += num(r.visits);
+        a.firsts += num(r.firsts);
+        a.closed += num(r.closed);
+        a.hist = addToDense(a.hist, r.hist as Uint8Array | null);
+      }
+      return [...out.values()];
     },
     countsIn: async (stores, from, to) => {
       if (!stores.length || !(to > from)) return [];

@@ -10,7 +10,10 @@
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
  *   as `conversion`;
  * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
- *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4).
+ *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the
+ *   store rollup's sketch (every zone, ../aggregates/store-rollups.ts) minus the sketches of the
+ *   entrance zones, exact as the counts per bin are integers; a store whose store rollups are not
+ *   built yet (or disagree with its zone rows) merges its zones' sketches as before.
  *
  * Ranges are whole UTC hours (the caller checks): the rollups answer them whole. A store whose
  * layout changed inside the range has its enters and visitors counted by its own analytics
@@ -43,6 +46,8 @@ export interface StoreSubject {
   kindAt(zone: string, ts: number): string | undefined;
   /** Times the store's layout changed (after its first version). */
   changes: readonly number[];
+  /** The zones of kind entrance in the layout in force at `ts` (those `kindAt` calls entrance). */
+  entrancesAt(ts: number): readonly string[];
 }
 
 /** Enters and visitors of one store counted by its own analytics (a layout change inside the range). */
@@ -58,6 +63,14 @@ export type DenseSketch = Float64Array;
 export function mergeSketch(a: DenseSketch, b: DenseSketch): DenseSketch {
   const out = a.length >= b.length ? a : Float64Array.from({ length: b.length }, (_, i) => a[i] ?? 0);
   for (let i = 0; i < b.length; i++) out[i]! += b[i]!;
+  return out;
+}
+
+/** `a` minus `b` (a copy, as long as the longer). */
+export function subtractSketch(a: DenseSketch, b: DenseSketch): DenseSketch {
+  const out = new Float64Array(Math.max(a.length, b.length));
+  out.set(a);
+  for (let i = 0; i < b.length; i++) out[i]! -= b[i]!;
   return out;
 }
 
@@ -126,31 +139,37 @@ export async function chainFigures(
   const ids = subjects.map((s) => s.id);
   const spans = spansOf(from, to);
   const bySubject = new Map(subjects.map((s) => [s.id, s]));
-  const [zones, doors, revisits, hists, sales] = await Promise.all([
-    storage.chain.zoneTotals(ids, spans),
+  const entrances = subjects.flatMap((s) => s.entrancesAt(from).map((zone) => ({ store: s.id, zone })));
+  const [storeRows, entranceRows, doors, revisits, sales] = await Promise.all([
+    storage.chain.storeSketches(ids, spans),
+    storage.chain.zoneSketches(entrances, spans),
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
-    storage.chain.sketches(ids, spans, (store, zone) => bySubject.get(store)?.kindAt(zone, from) !== "entrance"),
     storage.chain.sales(ids, from, to),
   ]);
   const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
-  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; closed: number; hist: DenseSketch }>();
+  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; hist: DenseSketch }>();
   const get = (store: string) => {
     let a = acc.get(store);
-    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, closed: 0, hist: new Float64Array(0) }));
+    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, hist: new Float64Array(0) }));
     return a;
   };
-  for (const s of subjects) get(s.id);
-  for (const z of zones) {
+  for (const s of subjects) get(s.id).hist = storeRows.get(s.id)?.hist ?? new Float64Array(0);
+  // Entrance zones: their visits and first visits; their sketches come off the store's.
+  for (const z of entranceRows) {
     const a = get(z.store);
-    if (isEntrance(z.store, z.zone)) {
-      a.enters += z.visits;
-      a.visitors += z.firsts;
-    } else a.closed += z.closed;
+    a.enters += z.visits;
+    a.visitors += z.firsts;
+    if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
+  }
+  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
+  const slow = subjects.filter((s) => !storeRows.has(s.id) || acc.get(s.id)!.hist.some((n) => n < 0)).map((s) => s.id);
+  if (slow.length) {
+    const hists = await storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone));
+    for (const store of slow) get(store).hist = hists.get(store) ?? new Float64Array(0);
   }
   for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
   for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;
-  for (const [store, h] of hists) get(store).hist = h;
   for (const s of sales) {
     const a = get(s.store);
     a.transactions = s.transactions;

@@ -1,4 +1,5 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
+import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL } from "./repos/admin.js";
 import { ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
@@ -209,5 +210,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     version: 11,
     name: "installers' accuracy audits (issue 18)",
     sql: ACCURACY_AUDITS_SQL,
+  },
+  {
+    version: 12,
+    name: "store-level rollups for the chain overview (issue 15)",
+    sql: STORE_ROLLUPS_SQL,
   },
 ];

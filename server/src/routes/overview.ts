@@ -65,7 +65,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const layout = layouts.current(s.id, now);
         return layout ? [{ id: s.id as string, name: s.name, timezone: layout.timezone }] : [];
       });
-      const subjects: StoreSubject[] = stores.map((s) => ({ id: s.id, kindAt: (zone, ts) => layouts.zoneKindAt(s.id, zone, ts), changes: layouts.changes(s.id) }));
+      const subjects: StoreSubject[] = stores.map((s) => ({
+        id: s.id,
+        kindAt: (zone, ts) => layouts.zoneKindAt(s.id, zone, ts),
+        changes: layouts.changes(s.id),
+        entrancesAt: (ts) => (layouts.at(s.id, ts)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id),
+      }));
       const ownCount = async (store: string, r: { from: number; to: number }) => {
         const a = await analytics.get(store);
         const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);

@@ -32,6 +32,8 @@ import {
 import type pg from "pg";
 import { deriveVisitor } from "../analytics/visitor-derivation.js";
 import { AggregateDelta } from "../aggregates/delta.js";
+import { encodeHistogram } from "../aggregates/dwell-histogram.js";
+import { sumByPeriod, type ZoneRollupRow } from "../aggregates/store-rollups.js";
 import { hashPassword, newSecret, tokenHash, verifyPasswordAsync } from "../auth/secrets.js";
 import type {
   AgentCredentials,
@@ -906,7 +908,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       const hour = Math.floor(before / 3_600_000);
       const day = Math.floor(before / DAY_MS);
       let n = 0;
-      for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"])
+      for (const table of ["zone_rollups", "store_rollups", "path_rollups", "transition_rollups", "door_rollups"])
         n += (await core.pool.query(`DELETE FROM ${table} WHERE (grain = 0 AND t < $1) OR (grain = 1 AND t < $2)`, [hour, day])).rowCount ?? 0;
       n += (await core.pool.query("DELETE FROM zone_revisits WHERE hour < $1", [hour])).rowCount ?? 0;
       return n;
@@ -991,13 +993,56 @@ async function buildPending(core: PgCore, storage: Storage, opts: BackfillOption
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
     try {
-      return await buildPendingLocked(core, storage, opts);
+      const built = await buildPendingLocked(core, storage, opts);
+      await buildStoreRollups(core, storage, opts);
+      return built;
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
     }
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The one-time sum of the store rollups (migration 12, ../aggregates/store-rollups.ts) of the stores
+ * listed pending, from their zone rollups: one transaction per store, which clears its store rows,
+ * writes the sums and takes it off the list (an interrupted build starts that store again).
+ */
+async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
+  const pending = (await core.pool.query<{ store: string }>("SELECT store FROM store_rollups_pending ORDER BY store")).rows;
+  let done = 0;
+  for (const { store } of pending) {
+    await storage.transaction(async (tx) => {
+      const q = (tx as PgStorage).clientOf(tx)!;
+      await q.query("DELETE FROM store_rollups WHERE store = $1", [store]);
+      const { rows } = await q.query<ZoneRollupRow>(
+        "SELECT grain, t, visits, firsts, closed, dwell_sum_ms, hist FROM zone_rollups WHERE store = $1 ORDER BY grain, t",
+        [store],
+      );
+      const sums = [...sumByPeriod(rows)];
+      for (let i = 0; i < sums.length; i += 1000) {
+        const page = sums.slice(i, i + 1000);
+        await q.query(
+          `INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist)
+             SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bytea[])`,
+          [
+            store,
+            page.map((s) => s.grain),
+            page.map((s) => s.t),
+            page.map((s) => s.visits),
+            page.map((s) => s.firsts),
+            page.map((s) => s.closed),
+            page.map((s) => s.dwellSumMs),
+            page.map((s) => (s.hist.size ? encodeHistogram(s.hist) : null)),
+          ],
+        );
+      }
+      await q.query("DELETE FROM store_rollups_pending WHERE store = $1", [store]);
+    });
+    opts.storeRollups?.(++done, pending.length, store);
+  }
+  return done;
 }
 
 /** The advisory lock of the aggregate build ("fbld"). */
@@ -1010,7 +1055,7 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
   for (const { store } of pending) {
     await storage.transaction(async (tx) => {
       const q = (tx as PgStorage).clientOf(tx)!;
-      for (const table of ["visits", "trips", "paths", "zone_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"])
+      for (const table of ["visits", "trips", "paths", "zone_rollups", "store_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"])
         await q.query(`DELETE FROM ${table} WHERE store = $1`, [store]);
     });
     core.pathIds.clear();

@@ -18,6 +18,7 @@ import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import type { AggregateDelta } from "../aggregates/delta.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
+import { storeSums } from "../aggregates/store-rollups.js";
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
@@ -242,6 +243,8 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
   const doors = [...f.doors.values()];
   // The zone rollups' rows are read (locked) and merged first; their writes join the statement below.
   const zones = await mergeZoneRollups(raw, [...f.zones.values()]);
+  // The store-level rows (../aggregates/store-rollups.ts): the same changes summed per store, hour and day.
+  const storeRows = await mergeStoreRollups(raw, [...f.zones.values()]);
 
   // Every other write of the commit in ONE statement (data-modifying CTEs, each over `unnest` arrays;
   // an empty array writes nothing, so the text never changes and is prepared once per connection):
@@ -351,6 +354,23 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (x) => x.in,
         (x) => x.out,
       ),
+      ...columns(
+        storeRows.deletes,
+        (z) => z.store,
+        (z) => z.grain,
+        (z) => z.t,
+      ),
+      ...columns(
+        storeRows.puts,
+        (p) => p.store,
+        (p) => p.grain,
+        (p) => p.t,
+        (p) => p.visits,
+        (p) => p.firsts,
+        (p) => p.closed,
+        (p) => p.dwellSumMs,
+        (p) => p.hist,
+      ),
     ],
   );
 
@@ -414,7 +434,13 @@ const WRITE_ALL_SQL = (() => {
     transition_add AS (INSERT INTO transition_rollups (store, grain, t, from_zone, to_zone, n) SELECT * FROM unnest(${cols("text", "smallint", "bigint", "text", "text", "bigint")})
       ON CONFLICT (store, grain, t, from_zone, to_zone) DO UPDATE SET n = transition_rollups.n + excluded.n),
     door_add AS (INSERT INTO door_rollups (store, grain, t, zone, n_in, n_out) SELECT * FROM unnest(${cols("text", "smallint", "bigint", "text", "bigint", "bigint")})
-      ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out)
+      ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out),
+    store_del AS (DELETE FROM store_rollups z USING unnest(${cols("text", "smallint", "bigint")}) AS d(store, grain, t)
+      WHERE z.store = d.store AND z.grain = d.grain AND z.t = d.t),
+    store_put AS (INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist)
+      SELECT * FROM unnest(${cols("text", "smallint", "bigint", "bigint", "bigint", "bigint", "bigint", "bytea")})
+      ON CONFLICT (store, grain, t) DO UPDATE SET visits = excluded.visits, firsts = excluded.firsts, closed = excluded.closed,
+        dwell_sum_ms = excluded.dwell_sum_ms, hist = excluded.hist)
   SELECT 1`;
 })();
 
@@ -475,6 +501,66 @@ async function mergeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ pu
       firsts: (o?.firsts ?? 0) + s.firsts,
       closed: (o?.closed ?? 0) + s.closed,
       dwellSumMs: (o?.dwell_sum_ms ?? 0) + s.dwellSumMs,
+      hist: hist.size ? encodeHistogram(hist) : null,
+    });
+  }
+  return { puts, deletes };
+}
+
+interface StorePut {
+  store: string;
+  grain: number;
+  t: number;
+  visits: number;
+  firsts: number;
+  closed: number;
+  dwellSumMs: number;
+  hist: Buffer | null;
+}
+
+/**
+ * The store rollups the zone changes `sums` make (summed per store, grain and t): the rows touched
+ * are read (locked) and merged here, written back whole by the caller; a row back at zero goes.
+ */
+async function mergeStoreRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ puts: StorePut[]; deletes: { store: string; grain: number; t: number }[] }> {
+  if (sums.length === 0) return { puts: [], deletes: [] };
+  const byStore = new Map<string, ZoneSum[]>();
+  for (const z of sums) (byStore.get(z.store) ?? byStore.set(z.store, []).get(z.store)!).push(z);
+  const changes = [...byStore].flatMap(([store, zs]) => storeSums(zs).map((s) => ({ store, ...s })));
+  if (changes.length === 0) return { puts: [], deletes: [] };
+  const db = prepared(raw);
+  const { rows } = await db.query<{ store: string; grain: number; t: string; visits: string; firsts: string; closed: string; dwell_sum_ms: string; hist: Buffer | null }>(
+    `SELECT z.store, z.grain, z.t, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.hist
+       FROM store_rollups z JOIN unnest($1::text[], $2::smallint[], $3::bigint[]) AS k(store, grain, t)
+         ON z.store = k.store AND z.grain = k.grain AND z.t = k.t
+        FOR UPDATE OF z`,
+    columns(
+      changes,
+      (s) => s.store,
+      (s) => s.grain,
+      (s) => s.t,
+    ),
+  );
+  const old = new Map(rows.map((r) => [[r.store, Number(r.grain), Number(r.t)].join(K), r]));
+  const puts: StorePut[] = [];
+  const deletes: { store: string; grain: number; t: number }[] = [];
+  for (const s of changes) {
+    const o = old.get([s.store, s.grain, s.t].join(K));
+    const hist = decodeHistogram(o?.hist ?? null);
+    mergeHistogram(hist, s.hist);
+    const visits = Number(o?.visits ?? 0) + s.visits;
+    if (visits === 0 && hist.size === 0) {
+      if (o) deletes.push(s);
+      continue;
+    }
+    puts.push({
+      store: s.store,
+      grain: s.grain,
+      t: s.t,
+      visits,
+      firsts: Number(o?.firsts ?? 0) + s.firsts,
+      closed: Number(o?.closed ?? 0) + s.closed,
+      dwellSumMs: Number(o?.dwell_sum_ms ?? 0) + s.dwellSumMs,
       hist: hist.size ? encodeHistogram(hist) : null,
     });
   }
@@ -748,7 +834,7 @@ export async function deleteRollupsBefore(db: PgQueryable, store: string, before
   const hour = Math.floor(before / HOUR_MS);
   const day = Math.floor(before / DAY_MS);
   let n = 0;
-  for (const table of ["zone_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
+  for (const table of ["zone_rollups", "store_rollups", "path_rollups", "transition_rollups", "door_rollups"]) {
     n += (await db.query(`DELETE FROM ${table} WHERE store = $1 AND ((grain = 0 AND t < $2) OR (grain = 1 AND t < $3))`, [store, hour, day])).rowCount ?? 0;
   }
   n += (await db.query("DELETE FROM zone_revisits WHERE store = $1 AND hour < $2", [store, hour])).rowCount ?? 0;

@@ -144,6 +144,8 @@ describe("the PostgreSQL schema", () => {
       "paths",
       "sales",
       "store_hours",
+      "store_rollups",
+      "store_rollups_pending",
       "transition_rollups",
       "trips",
       "visits",

@@ -417,4 +417,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: "installers' accuracy audits (issue 18)",
     sql: ACCURACY_AUDITS_PG_SQL,
   },
+  {
+    version: 12,
+    name: "store-level rollups for the chain overview (issue 15)",
+    sql: `
+      -- Per store and hour/day: the sum over all zones of zone_rollups (../aggregates/store-rollups.ts).
+      CREATE TABLE store_rollups (
+        store ${K},
+        grain smallint NOT NULL,
+        t bigint NOT NULL,
+        visits bigint NOT NULL,
+        firsts bigint NOT NULL,
+        closed bigint NOT NULL,
+        dwell_sum_ms bigint NOT NULL,
+        hist bytea,
+        PRIMARY KEY (store, grain, t)
+      );
+      -- Stores whose store rollups are still to be summed from their zone rollups (at the next start).
+      CREATE TABLE store_rollups_pending (
+        store ${K} PRIMARY KEY
+      );
+      INSERT INTO store_rollups_pending (store) SELECT DISTINCT store FROM zone_rollups;
+    `,
+  },
 ];

@@ -545,6 +545,77 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.chain.agents(stores)).toEqual([{ store: "a", agents: 2, online: 1, lastEventTs: null, lastReceivedAt: null }]);
         expect(await s.chain.zoneTotals([], spans)).toEqual([]);
       });
+
+      test("store rollups (migration 12) stay the sum of each store's zone rollups through visits added and taken back", async (s) => {
+        let seed = 12;
+        const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
+        const zonesOf = ["entrance", "fruit", "bakery", "checkout"];
+        const live: { store: string; zone: string; id: string; item: { enterTs: number; dwellMs: number | null; prevEnterTs: number | null } }[] = [];
+        let n = 0;
+        for (let round = 0; round < 5; round++) {
+          await s.transaction(async (tx) => {
+            for (const st of ["a", "b"]) {
+              // Two deltas of a store in one transaction (the PostgreSQL side folds them).
+              for (let part = 0; part < 2; part++) {
+                const d = new AggregateDelta();
+                for (let k = 0; k < 12; k++) {
+                  const mine = live.filter((v) => v.store === st);
+                  if (mine.length && rand() < 0.3) {
+                    const v = mine[Math.floor(rand() * mine.length)]!;
+                    live.splice(live.indexOf(v), 1);
+                    d.visit(v.zone, v.id, v.item, -1);
+                  } else {
+                    const item = { enterTs: T0 + Math.floor(rand() * 2 * DAY), dwellMs: rand() < 0.2 ? null : Math.floor(rand() * 900_000), prevEnterTs: rand() < 0.3 ? T0 - HOUR : null };
+                    const v = { store: st, zone: zonesOf[Math.floor(rand() * zonesOf.length)]!, id: `e${n++}`, item };
+                    live.push(v);
+                    d.visit(v.zone, v.id, v.item, 1);
+                  }
+                }
+                await tx.aggregates.write(st, d);
+              }
+            }
+          });
+        }
+        const bins = (h: Float64Array) => Object.fromEntries([...h.entries()].filter(([, x]) => x !== 0));
+        const check = async () => {
+          for (const spans of [spansOf(T0, T0 + 2 * DAY), spansOf(T0 + 3 * HOUR, T0 + DAY + 5 * HOUR), spansOf(T0 + 7 * HOUR, T0 + 8 * HOUR)]) {
+            const stores = await s.chain.storeSketches(["a", "b", "c"], spans);
+            const zones = await s.chain.zoneSketches(["a", "b", "c"].flatMap((store) => zonesOf.map((zone) => ({ store, zone }))), spans);
+            expect([...stores.keys()].sort()).toEqual(["a", "b", "c"]);
+            for (const st of ["a", "b", "c"]) {
+              const mine = zones.filter((z) => z.store === st);
+              const sum = mine.reduce((h, z) => {
+                const out = new Float64Array(Math.max(h.length, z.hist.length));
+                out.set(h);
+                z.hist.forEach((x, i) => (out[i]! += x));
+                return out;
+              }, new Float64Array(0));
+              const got = stores.get(st)!;
+              expect({ visits: got.visits, closed: got.closed, hist: bins(got.hist) }, st).toEqual({
+                visits: mine.reduce((x, z) => x + z.visits, 0),
+                closed: mine.reduce((x, z) => x + z.closed, 0),
+                hist: bins(sum),
+              });
+              // And the zone reads are the per-store reads.
+              const own = Object.fromEntries(await s.aggregates.zoneTotals(st, spans));
+              expect(Object.fromEntries(mine.map((z) => [z.zone, { visits: z.visits, firsts: z.firsts, closed: z.closed }]))).toEqual(
+                Object.fromEntries(Object.entries(own).map(([zone, t]) => [zone, { visits: t.visits, firsts: t.firsts, closed: t.closed }])),
+              );
+            }
+          }
+        };
+        await check();
+        expect((await s.chain.storeSketches(["a"], spansOf(T0, T0 + 2 * DAY))).get("a")!.visits).toBeGreaterThan(0);
+        // Every visit taken back: the rows go, and nothing is left.
+        for (const st of ["a", "b"]) {
+          const d = new AggregateDelta();
+          for (const v of live.filter((x) => x.store === st)) d.visit(v.zone, v.id, v.item, -1);
+          await s.aggregates.write(st, d);
+        }
+        await check();
+        expect((await s.chain.storeSketches(["a"], spansOf(T0, T0 + 2 * DAY))).get("a")).toEqual({ visits: 0, closed: 0, hist: new Float64Array(0) });
+        expect(await s.chain.zoneSketches([], spansOf(T0, T0 + DAY))).toEqual([]);
+      });
     });
 
     describe("store groups", () => {

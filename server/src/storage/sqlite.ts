@@ -29,6 +29,7 @@ import { backfillAggregates } from "../aggregates/backfill.js";
 import { verifyPasswordAsync } from "../auth/secrets.js";
 import type { GroupsStore } from "./types.js";
 import { chainStore } from "../aggregates/chain-reads.js";
+import { buildStoreRollupsSqlite } from "../aggregates/store-rollups.js";
 import type { AggregatesStore, AgentsStore, AuditStore, DigestsStore, DepartmentsStore, EventsStore, ExperimentsStore, SalesStore, Storage, StoresStore, TokensStore, WebhooksStore } from "./types.js";
 
 /** A FIFO lock: holders run one at a time, in the order they asked. */
@@ -323,7 +324,11 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(new Error("storage: this transaction has ended"))) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
-    buildPendingAggregates: (opts) => backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn)),
+    buildPendingAggregates: async (opts) => {
+      const built = await backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn));
+      await buildStoreRollupsSqlite(db, (fn) => core.serialize(fn), opts.storeRollups);
+      return built;
+    },
     ping: () => r.read(() => void db.prepare("SELECT 1 AS ok").get()),
     close: async () => {
       if (tx) throw new Error("storage: close the storage, not a transaction");

@@ -224,6 +224,8 @@ export interface BackfillOptions {
   progress?(store: string, events: number, total: number): void;
   /** Events per transaction (default 50,000). */
   pageSize?: number;
+  /** Progress of the one-time sum of store rollups from zone rollups (migration 12): after each store. */
+  storeRollups?(done: number, total: number, store: string): void;
 }
 
 // ---- audit log and report schedules (issue 15; migration 8) ----
@@ -472,6 +474,17 @@ export interface ChainStore {
    * counts by bin (index = bin of aggregates/dwell-histogram.ts): cheap to merge across many stores.
    */
   sketches(stores: readonly string[], spans: Spans, include: (store: string, zone: string) => boolean): Promise<Map<string, Float64Array>>;
+  /**
+   * Per store: the store rollups of `spans` summed (../aggregates/store-rollups.ts: every zone's
+   * visits, closed visits and dwell sketch, as dense counts by bin). Stores whose store rollups are
+   * still to be built (migration 12, pending) are left out: read their zone rows instead.
+   */
+  storeSketches(stores: readonly string[], spans: Spans): Promise<Map<string, { visits: number; closed: number; hist: Float64Array }>>;
+  /** Per (store, zone) asked for: the zone rollups of `spans` summed, the dwell sketch as dense counts by bin (zones without rows left out). */
+  zoneSketches(
+    zones: readonly { store: string; zone: string }[],
+    spans: Spans,
+  ): Promise<{ store: string; zone: string; visits: number; firsts: number; closed: number; hist: Float64Array }[]>;
   /** Per store: raw door counts in [from, to), summed. */
   countsIn(stores: readonly string[], from: number, to: number): Promise<{ store: string; in: number; out: number }[]>;
   /** Per store: distinct visitors with an open visit last seen at or after `since`. */
@@ -675,7 +688,10 @@ export interface Storage {
    * (await each). Outside a transaction, the same as `transaction`.
    */
   savepoint<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
-  /** Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built. */
+  /**
+   * Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built.
+   * Then sums the store rollups of stores listed pending by migration 12 from their zone rollups.
+   */
   buildPendingAggregates(opts: BackfillOptions): Promise<number>;
   /** Resolves when the database answers; rejects with why not. */
   ping(): Promise<void>;
