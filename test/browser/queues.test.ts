@@ -89,6 +89,8 @@ describe("the live tablet's queue tile", () => {
     await page.locator('[data-testid="queue-tile-line"][data-length="2"]').waitFor({ timeout: 15_000 });
     expect(await tile(page).getAttribute("data-open-till")).toBe("no");
     expect(await page.getByTestId("queue-open-till-line").count()).toBe(0);
+    // The three served are at the tills: three tills open.
+    await expect.poll(() => page.getByTestId("queue-tills-line").textContent(), { timeout: 15_000 }).toBe("3 tills open");
   });
 });
 

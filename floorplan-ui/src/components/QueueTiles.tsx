@@ -1,6 +1,7 @@
 /**
  * The live tablet's checkout queues (issue 14.1): one tile per queue zone with the people waiting
- * and the estimated wait for someone joining now, asked from the server every 5 seconds, and
+ * and the estimated wait for someone joining now, the tills open (people the server sees at the
+ * tills), asked from the server every 5 seconds, and
  * "Open another till" when the store's queue alert rule fires or, without one, at the simple rule
  * (4 people waiting or a 3-minute wait). Nothing shows for a layout without queues.
  */
@@ -28,6 +29,11 @@ export function QueueTiles({ store, live, hasQueues }: { store: string; live: { 
           <div className="queue-figs">
             <span className="queue-big" data-testid={`queue-length-${t.zone}`}>{t.length}</span>
             <span className="queue-unit">{t.length === 1 ? "person waiting" : "people waiting"}</span>
+            {t.tillsText !== null && (
+              <span className="queue-tills" data-testid={`queue-tills-${t.zone}`} data-tills={t.tillsOpen ?? ""}>
+                {t.tillsText}
+              </span>
+            )}
             <span className="queue-wait" data-testid={`queue-wait-${t.zone}`}>
               Wait: <b>{t.waitText}</b>
             </span>

@@ -14,10 +14,17 @@ const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   method: "recent-waits",
   servedPerMin: 1,
   arrivalsPerMin: 1,
+  tillsOpen: 2,
   lastHour: null,
 });
 
 describe("queueTiles", () => {
+  it("says how many tills are open when the server sees them, nothing when it does not", () => {
+    expect(queueTiles([row(2, 60)])[0]).toMatchObject({ tillsOpen: 2, tillsText: "2 tills open" });
+    expect(queueTiles([{ ...row(2, 60), tillsOpen: 1 }])[0]!.tillsText).toBe("1 till open");
+    expect(queueTiles([{ ...row(2, 60), tillsOpen: null }])[0]!.tillsText).toBeNull();
+  });
+
   it("says open another till at the simple rule's length or wait, busy half way, ok below", () => {
     expect(queueTiles([row(OPEN_TILL_AT.length, 60)])[0]).toMatchObject({ openTill: true, state: "open-till", reason: "4 people waiting" });
     expect(queueTiles([row(1, OPEN_TILL_AT.waitS)])[0]).toMatchObject({ openTill: true, reason: "wait about 3 min" });

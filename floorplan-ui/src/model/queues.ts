@@ -25,6 +25,10 @@ export interface QueueTile {
   waitS: number | null;
   /** "no wait", "under a minute", "about 4 min". */
   waitText: string;
+  /** Tills open at the zone it queues for, as the server sees them (people at the tills), or null. */
+  tillsOpen: number | null;
+  /** "1 till open", "3 tills open", or null when not known. */
+  tillsText: string | null;
   /** Show "Open another till". */
   openTill: boolean;
   /** Why: the alert rule's message, or the simple rule's figures. */
@@ -38,6 +42,12 @@ export function waitText(waitS: number | null): string {
   if (waitS < 5) return "no wait";
   if (waitS < 60) return "under a minute";
   return `about ${Math.round(waitS / 60)} min`;
+}
+
+/** "1 till open", "3 tills open"; null when the server does not see the tills. */
+export function tillsText(tillsOpen: number | null | undefined): string | null {
+  if (tillsOpen === null || tillsOpen === undefined) return null;
+  return `${tillsOpen} ${tillsOpen === 1 ? "till" : "tills"} open`;
 }
 
 /**
@@ -61,6 +71,8 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       capacity: q.capacity,
       waitS: wait,
       waitText: waitText(q.length === 0 && wait !== null ? Math.min(wait, 4) : wait),
+      tillsOpen: q.tillsOpen ?? null,
+      tillsText: tillsText(q.tillsOpen),
       openTill,
       reason,
       state: openTill ? "open-till" : busy ? "busy" : "ok",

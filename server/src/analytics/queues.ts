@@ -47,6 +47,11 @@ export interface LiveQueue {
   /** People leaving the queue per minute while it is not empty; null without departures. */
   servedPerMin: number | null;
   arrivalsPerMin: number;
+  /**
+   * Tills open at the `queueFor` zone, seen through its visits (core's estimateWait `tillsOpen`),
+   * or null when that zone had no visit in the lookback (not tracked).
+   */
+  tillsOpen: number | null;
   /** Waits that ended in the last hour (seconds), or null. */
   lastHour: WaitStats | null;
 }
@@ -88,10 +93,14 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
   const queues = await Promise.all(
     queuesOf(layout.zones).map(async ({ zone, queueFor }): Promise<LiveQueue> => {
       const z = layout.zones.find((x) => x.id === zone)!;
-      const visits = (await services.storage.aggregates.visitsIn(store, zone, now - LIVE_LOOKBACK_MS, now + 1)).map(toQueueVisit).filter((v) => v.enterTs <= now);
-      // What is known at `now`: a visit that ends later is still open.
-      const known = visits.map((v) => (v.exitTs !== null && v.exitTs > now ? { enterTs: v.enterTs, exitTs: null } : v));
-      const e = estimateWait(now + 1, known);
+      const read = async (id: string) => {
+        const visits = (await services.storage.aggregates.visitsIn(store, id, now - LIVE_LOOKBACK_MS, now + 1)).map(toQueueVisit).filter((v) => v.enterTs <= now);
+        // What is known at `now`: a visit that ends later is still open.
+        return visits.map((v) => (v.exitTs !== null && v.exitTs > now ? { enterTs: v.enterTs, exitTs: null } : v));
+      };
+      // The zone it queues for (the tills): people at it count the tills open and the estimate reads its interval per till.
+      const [known, tills] = await Promise.all([read(zone), read(queueFor)]);
+      const e = estimateWait(now + 1, known, tills.length > 0 ? { served: tills } : {});
       const lastHour = waitStats(known.flatMap((v) => (v.exitTs !== null && v.exitTs >= now - HOUR_MS ? [v.exitTs - v.enterTs] : [])));
       return {
         zone,
@@ -103,6 +112,7 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
         method: e.method,
         servedPerMin: e.servedPerMin,
         arrivalsPerMin: e.arrivalsPerMin,
+        tillsOpen: e.tillsOpen,
         lastHour,
       };
     }),

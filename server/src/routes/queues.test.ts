@@ -49,6 +49,8 @@ function stream(): FootfallEvent[] {
   for (const [v, ago] of [["w1", 2 * M], ["w2", 90 * S], ["w3", 60 * S]] as const) {
     out.push(f.enter(v, "entrance", NOW - ago - 60 * S), f.exit(v, "entrance", NOW - ago - 40 * S), f.enter(v, "line", NOW - ago));
   }
+  // Two people at the tills now: two tills open.
+  out.push(f.enter("p1", "checkout", NOW - 50 * S), f.enter("p2", "checkout", NOW - 20 * S));
   return out;
 }
 const EVENTS = stream();
@@ -63,10 +65,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The line's visits as core's domain sees them at NOW. */
-function lineVisits(): QueueVisit[] {
+/** The line's (or another zone's) visits as core's domain sees them at NOW. */
+function lineVisits(zone = "line"): QueueVisit[] {
   return visitsOf(EVENTS, { visitTimeoutMs: TIMEOUT, now: NOW })
-    .filter((v) => v.zone === "line")
+    .filter((v) => v.zone === zone)
     .map((v) => ({ enterTs: v.enterTs, exitTs: v.status === "closed" ? v.exitTs : null }));
 }
 
@@ -85,11 +87,13 @@ describe("GET /api/v1/stores/:store/queues/live", () => {
   it("gives the people in the line now (the lost one left out) and core's estimate from the stored visits", async () => {
     const res = await t.get(`/api/v1/stores/shop/queues/live`, staff);
     expect(res.status).toBe(200);
-    const e = estimateWait(NOW + 1, lineVisits());
+    // With the checkout's visits: the people at the tills count the tills open, the interval is per till.
+    const e = estimateWait(NOW + 1, lineVisits(), { served: lineVisits("checkout") });
     expect(e.length).toBe(3);
+    expect(e.tillsOpen).toBe(2);
     expect(res.body.queues).toHaveLength(1);
     const q = res.body.queues[0];
-    expect(q).toMatchObject({ zone: "line", name: "line", queueFor: "checkout", length: 3, capacity: 8, method: e.method });
+    expect(q).toMatchObject({ zone: "line", name: "line", queueFor: "checkout", length: 3, capacity: 8, method: e.method, tillsOpen: 2 });
     expect(q.estimatedWaitS).toBeCloseTo(e.estimatedWaitS!, 0);
     expect(q.estimatedWaitS).toBeGreaterThan(30);
     const lastHour = lineVisits().flatMap((v) => (v.exitTs !== null && v.exitTs >= NOW - 60 * M ? [v.exitTs - v.enterTs] : []));

@@ -208,6 +208,7 @@ export const LiveQueuesBody = Type.Object({
       method: Type.Union([Type.Literal("recent-waits"), Type.Literal("throughput"), Type.Literal("littles-law"), Type.Literal("none")]),
       servedPerMin: Nullable(Type.Number({ description: "people leaving the queue per minute while it is not empty, last 15 minutes" })),
       arrivalsPerMin: Type.Number({ description: "people joining per minute, last 15 minutes" }),
+      tillsOpen: Nullable(Type.Number({ description: "tills open at the zone it queues for, seen through its visits: with someone waiting the people at the tills now, else the most at once in the last 5 minutes; null when that zone has no visit in the last 2 hours (README: Queues)" })),
       lastHour: WaitStatsBody,
     }),
   ),
