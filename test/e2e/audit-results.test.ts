@@ -11,16 +11,16 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { Value } from "@sinclair/typebox/value";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeAuditReport, topics } from "@footfall/core";
 import { Agent } from "../../edge/src/agent.js";
 import { validateConfig } from "../../edge/src/config.js";
 import { silentLogger } from "../../edge/src/log.js";
-import { createCameraSource, type DetectorLike } from "../../edge/src/sources/camera/camera.js";
-import { CameraSettingsSchema, type CameraSettings } from "../../edge/src/sources/camera/settings.js";
+import { createCameraSource } from "../../edge/src/sources/camera/camera.js";
+import type { CameraSettings } from "../../edge/src/sources/camera/settings.js";
 import type { ClipManifest } from "../../edge/src/audit/clips.js";
+import { auditCameraSettings, walkingPerson, writeTestClip } from "../support/audit-clip.js";
 import { addAgent, addToken, brokerConfig, connectMqtt, FootfallApi, Mosquitto, requireTool, ServerProcess, smallLayout, tempDir, waitFor } from "../support/index.js";
 
 const STORE = "audit-shop";
@@ -36,22 +36,7 @@ let watcher: MqttClient;
 let agent: Agent<CameraSettings> | null = null;
 const seen: { topic: string; payload: Buffer }[] = [];
 
-/** A person walking across the counting line over and over (the real detector is tested on real video elsewhere). */
-function walker(): DetectorLike {
-  let k = 0;
-  return {
-    backend: "stand-in",
-    pending: 0,
-    async detect() {
-      const x = 10 + ((k++ * 8) % 120);
-      return [{ box: [x, 20, x + 20, 100], score: 0.9 }];
-    },
-    async dispose() {},
-  };
-}
-
 beforeAll(async () => {
-  requireTool("ffmpeg");
   requireTool("mosquitto_passwd");
   const creds = await addAgent(dir.path, STORE, AGENT, "camera");
   const files = await brokerConfig(dir.path, join(dir.path, "mosquitto"), serverUser);
@@ -68,19 +53,8 @@ beforeAll(async () => {
   await watcher.subscribeAsync("#", { qos: 1 });
 
   const video = join(dir.path, "door.mp4");
-  const r = spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "4", "-pix_fmt", "yuv420p", video]);
-  expect(r.status).toBe(0);
-  const settings = Value.Default(CameraSettingsSchema, {
-    input: video,
-    fps: 10,
-    realtime: true,
-    loop: true,
-    detectEvery: 1,
-    workers: 1,
-    appearance: false,
-    line: { zone: "entrance", a: [70, 0], b: [70, 120], invert: false, marginPx: 2, reportEveryMs: 500 },
-    audit: { token: TOKEN, host: "127.0.0.1", port: 0 },
-  }) as CameraSettings;
+  writeTestClip(video);
+  const settings = auditCameraSettings(video, { zone: "entrance", token: TOKEN, reportEveryMs: 500 });
   const config = validateConfig(
     { store: STORE, agent: AGENT, dataDir: join(dir.path, "agent"), mqtt: { url: mosquitto.url, username: creds.username, password: creds.password, reconnectMinMs: 100 } },
     "camera",
@@ -88,7 +62,7 @@ beforeAll(async () => {
     () => ({ value: settings, problems: [] }),
   );
   if (!config.ok) throw new Error(config.problems.join("\n"));
-  agent = new Agent({ config: config.config as never, source: createCameraSource({ detector: async () => walker() }), log: silentLogger });
+  agent = new Agent({ config: config.config as never, source: createCameraSource({ detector: async () => walkingPerson() }), log: silentLogger });
   agent.start();
 }, 90_000);
 

@@ -4,33 +4,18 @@
  * are the ones the source counted, every event the source hands the runtime (all that goes over
  * MQTT) stays a small JSON with no image, and the clip is gone once audited.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Value } from "@sinclair/typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requireTool } from "../../../test/support/tools.js";
+import { auditCameraSettings, walkingPerson, writeTestClip } from "../../../test/support/audit-clip.js";
 import { silentLogger } from "../log.js";
 import type { EventDraft, SourceContext } from "../source.js";
-import { createCameraSource, type DetectorLike } from "../sources/camera/camera.js";
-import { CameraSettingsSchema, type CameraSettings } from "../sources/camera/settings.js";
+import { createCameraSource } from "../sources/camera/camera.js";
+import type { CameraSettings } from "../sources/camera/settings.js";
 import type { ClipManifest } from "./clips.js";
 
 const TOKEN = "camera-audit-token-0123456789";
-
-function walker(): DetectorLike {
-  let k = 0;
-  return {
-    backend: "fake",
-    pending: 0,
-    async detect() {
-      const x = 10 + ((k++ * 8) % 120);
-      return [{ box: [x, 20, x + 20, 100], score: 0.9 }];
-    },
-    async dispose() {},
-  };
-}
 
 async function until<T>(what: string, f: () => Promise<T | false> | T | false, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -46,11 +31,9 @@ describe("an audit of the camera source", () => {
   let dir: string;
   let video: string;
   beforeAll(() => {
-    requireTool("ffmpeg");
     dir = mkdtempSync(join(tmpdir(), "footfall-camera-audit-"));
     video = join(dir, "walk.mp4");
-    const r = spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "4", "-pix_fmt", "yuv420p", video]);
-    expect(r.status).toBe(0);
+    writeTestClip(video);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,17 +41,7 @@ describe("an audit of the camera source", () => {
     const ac = new AbortController();
     const events: EventDraft[] = [];
     const dataDir = join(dir, "agent");
-    const settings = Value.Default(CameraSettingsSchema, {
-      input: video,
-      fps: 10,
-      realtime: true,
-      loop: true,
-      detectEvery: 1,
-      workers: 1,
-      appearance: false,
-      line: { zone: "door", a: [70, 0], b: [70, 120], invert: false, marginPx: 2, reportEveryMs: 100 },
-      audit: { token: TOKEN, host: "127.0.0.1", port: 0 },
-    }) as CameraSettings;
+    const settings = auditCameraSettings(video, { zone: "door", token: TOKEN, reportEveryMs: 100 });
     const ctx: SourceContext<CameraSettings> = {
       settings,
       emit: (e) => events.push(e),
@@ -84,7 +57,7 @@ describe("an audit of the camera source", () => {
         throw e;
       },
     };
-    const source = createCameraSource({ detector: async () => walker() });
+    const source = createCameraSource({ detector: async () => walkingPerson("fake") });
     await source.start(ctx);
     try {
       const base = `http://127.0.0.1:${source.auditPort}`;
