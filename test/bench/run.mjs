@@ -64,6 +64,11 @@ const cpuSeconds = (pid) => {
     return NaN;
   }
 };
+/** Group commits the server has made so far (its /metrics). */
+const commitCount = async (base, token) => {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  return Number(/^footfall_ingest_commit_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? NaN);
+};
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
 async function ingestBench() {
@@ -90,6 +95,7 @@ async function ingestBench() {
     const creds = json(process.execPath, [cli, "agent", "add", agent, "--store", "bench", "--kind", "sim"], server.env);
     const t0 = performance.now();
     const cpu0 = cpuSeconds(server.proc.pid);
+    const commits0 = await commitCount(server.base, admin);
     const pub = await runPublisher({ url: server.mqttUrl, username: creds.username, password: creds.password, store: "bench", agent, events, perMessage, zones });
     // Every PUBACK means committed; then the API must show every visit.
     expectedVisits += events / 2;
@@ -106,6 +112,8 @@ async function ingestBench() {
     results[`e2e_${label}`] = events / seconds;
     // The server's own CPU per event over the same stretch (publisher start-up included, ~0): what the code costs, whatever the load.
     results[`server_cpu_us_${label}`] = ((cpuSeconds(server.proc.pid) - cpu0) * 1e6) / events;
+    // Group commits the stretch took (each costs a WAL write of every page it dirtied): events per commit.
+    results[`events_per_commit_${label}`] = events / Math.max(1, (await commitCount(server.base, admin)) - commits0);
     log(`  footfall serve, ${perMessage}/message: ${fmt(events / seconds)} events/s committed and visible in the API`);
   }
   await server.stop();
@@ -174,7 +182,7 @@ const summary = {
 log("");
 log(`ingest batched: ${fmt(ingest.e2e_batched)} events/s end to end = ${summary.ingest.ratio_batched} x the bare broker's ${fmt(ingest.ceiling_batched)} (aim >= 100,000)`);
 log(`ingest single:  ${fmt(ingest.e2e_single)} events/s end to end = ${summary.ingest.ratio_single} x the bare broker's ${fmt(ingest.ceiling_single)} (aim >= 20,000)`);
-log(`server CPU per event: ${summary.ingest.server_cpu_us_batched} us batched, ${summary.ingest.server_cpu_us_single} us single (100,000 events/s needs < 10 us on one core)`);
+log(`server CPU per event: ${summary.ingest.server_cpu_us_batched} us batched, ${summary.ingest.server_cpu_us_single} us single (100,000 events/s needs < 10 us on one core); events per group commit: ${summary.ingest.events_per_commit_batched} batched, ${summary.ingest.events_per_commit_single} single`);
 for (const r of ["dwell", "paths", "traffic"]) log(`${r.padEnd(8)} p95 ${query[r].p95.toFixed(1)} ms (aim < 50 ms)`);
 mkdirSync(join(root, "test-output"), { recursive: true });
 writeFileSync(join(root, "test-output", "bench.json"), JSON.stringify(summary, null, 2));

@@ -87,3 +87,38 @@ describe("PacketSizeMeter", () => {
     expect(meter.feed(Uint8Array.from([0x10, 0xff, 0xff, 0xff, 0xff, 0x01]))).toMatch(/malformed/);
   });
 });
+
+describe("GuardedSocket", () => {
+  it("writes what was written while corked to the socket in one write, bytes and order unchanged", async () => {
+    const { createServer, connect } = await import("node:net");
+    const { GuardedSocket } = await import("./packet-guard.js");
+    const accepted = new Promise<import("node:net").Socket>((resolve) => {
+      const server = createServer((s) => {
+        server.close();
+        resolve(s);
+      }).listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        const client = connect(port, "127.0.0.1");
+        const got: Buffer[] = [];
+        client.on("data", (d: Buffer) => got.push(d));
+        received = new Promise((done) => client.on("data", () => Buffer.concat(got).length >= 3 * 4 && (client.end(), done(Buffer.concat(got)))));
+      });
+    });
+    let received: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
+    const socket = await accepted;
+    const guarded = new GuardedSocket(socket, { beforeAuth: 1000, afterAuth: 1000 }, () => {});
+    let socketWrites = 0;
+    const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
+    socket.write = ((chunk: Buffer) => (socketWrites++, write(chunk))) as typeof socket.write;
+    // Three PUBACKs as mqtt-packet writes them: cork, write, uncork on the next tick.
+    const pubacks = [1, 2, 3].map((id) => Buffer.from([0x40, 0x02, 0x00, id]));
+    for (const p of pubacks) {
+      guarded.cork();
+      guarded.write(p);
+      process.nextTick(() => guarded.uncork());
+    }
+    expect(await received).toEqual(Buffer.concat(pubacks));
+    expect(socketWrites).toBe(1);
+    guarded.destroy();
+  });
+});

@@ -118,6 +118,17 @@ export class GuardedSocket extends Duplex {
     else this.once("socketDrain", () => callback());
   }
 
+  /**
+   * The packets Aedes wrote while the stream was corked (mqtt-packet corks for a tick; a group
+   * commit acknowledges its messages in one loop) go to the socket in one write: one system call
+   * for a commit's PUBACKs instead of one each (~5 % of the server's CPU at 1 event a message).
+   */
+  override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
+    const data = chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk));
+    if (this.socket.write(data)) callback();
+    else this.once("socketDrain", () => callback());
+  }
+
   override _final(callback: (err?: Error | null) => void): void {
     this.socket.end(() => callback());
   }
