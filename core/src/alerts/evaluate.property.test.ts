@@ -155,6 +155,51 @@ describe("alert rule evaluation", () => {
     expect(alertStep(fired.state, [], f, T0 + 1).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
   });
 
+  it("a zone's counter-silent rule: fires exactly when its zone's silence while open held above the threshold for the duration, whatever the store's and other zones' counts; resolves at the zone's next count", () => {
+    // A naive reference: walk the steps and track since when the zone's condition held.
+    const stepArb2 = fc.record({
+      dt: fc.integer({ min: 0, max: 120_000 }),
+      open: fc.boolean(),
+      zoneCount: fc.boolean(),
+      otherCount: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 180 }), fc.integer({ min: 0, max: 120 }), fc.array(stepArb2, { maxLength: 40 }), (threshold, forSeconds, steps) => {
+        const rule: AlertRule = { id: "silent", store: "s", kind: "counter-silent", zone: "fruit", threshold, forSeconds, cooldownSeconds: 0, enabled: true };
+        let state: AlertRulesState = {};
+        let now = T0;
+        let zoneLast: number | null = null;
+        let otherLast: number | null = null;
+        let heldSince: number | null = null;
+        let firing = false;
+        for (const st of steps) {
+          now += st.dt;
+          if (st.zoneCount) zoneLast = now;
+          if (st.otherCount) otherLast = now;
+          const f: AlertFigures = { open: st.open, lastCount: { store: otherLast ?? zoneLast, zones: { fruit: zoneLast, bakery: otherLast } } };
+          const r = alertStep(state, [rule], f, now);
+          state = r.state;
+          const holds = st.open && zoneLast !== null && (now - zoneLast) / 1000 > threshold;
+          const types = r.notifications.map((n) => n.type);
+          if (!holds) {
+            heldSince = null;
+            expect(types).toEqual(firing ? ["alert.resolved"] : []);
+            firing = false;
+            continue;
+          }
+          heldSince ??= now;
+          const fires = !firing && now - heldSince >= forSeconds * 1000;
+          expect(types).toEqual(fires ? ["alert.firing"] : []);
+          if (fires) {
+            expect(r.notifications[0]!.alert).toMatchObject({ zone: "fruit", value: (now - zoneLast!) / 1000 });
+            firing = true;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("figures: queue rules without queue figures, and counter-silent while closed, have no value", () => {
     const base = { id: "r", store: "s", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
     expect(ruleValue({ ...base, kind: "queue-length", zone: "q" }, {}, T0)).toBeNull();

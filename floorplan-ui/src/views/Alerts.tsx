@@ -92,7 +92,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
       cooldownSeconds: Math.round(Number(form.cooldownSeconds)),
       enabled: form.enabled,
       ...(form.name.trim() ? { name: form.name.trim() } : {}),
-      ...(form.zone && form.kind !== "counter-silent" && form.kind !== "agent-offline" ? { zone: form.zone } : {}),
+      ...(form.zone && form.kind !== "agent-offline" ? { zone: form.zone } : {}),
     };
     if (![input.threshold, input.forSeconds, input.cooldownSeconds].every(Number.isFinite)) return setError("Threshold, duration and cool-down must be numbers.");
     try {
@@ -178,7 +178,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
               ))}
             </select>
           </label>
-          <label hidden={form.kind === "counter-silent" || form.kind === "agent-offline"}>
+          <label hidden={form.kind === "agent-offline"}>
             Zone{" "}
             <select data-testid="rule-zone" value={form.zone} onChange={(e) => setForm({ ...form, zone: e.target.value })}>
               <option value="">whole store</option>

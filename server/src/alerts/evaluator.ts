@@ -29,7 +29,22 @@ interface StoreState {
   hours: OpeningHours | null;
   /** When rules and hours were read (they are read again after `rulesChanged` or a minute). */
   loadedAt: number;
+  /** Per zone of a counter-silent rule: when a count or visit of it last happened, read incrementally (see `zoneCounts`). */
+  zoneLast?: ZoneLast;
 }
+
+/** The zones' last counts as read so far: up to `readTo`, for the zones `key` lists, from `since`. */
+interface ZoneLast {
+  key: string;
+  since: number;
+  readTo: number;
+  last: Map<string, number | null>;
+}
+
+/** How far back a zone's last count is read at first: the longest silence a rule waits for, plus an hour. */
+const ZONE_LOOKBACK_EXTRA_MS = 3_600_000;
+/** Later reads go back this far before the previous one (events that arrived late). */
+const ZONE_LATE_MS = 5 * 60_000;
 
 /** Queue figures, once a live queue service exists (issue 14.1): length and wait per queue zone. */
 export type QueueFigures = (store: string, now: number) => Promise<AlertFigures["queues"] | undefined>;
@@ -196,6 +211,41 @@ export class AlertEvaluator {
     this.o.onChanged?.(store);
   }
 
+  /**
+   * Per zone of a counter-silent rule: when a door count or a visit (its enter) of it last happened
+   * (event time; exits are not counts). Read incrementally: the first time from the longest silence a rule waits
+   * for (threshold + duration) plus an hour back; then from 5 minutes before the previous read (late
+   * events). A zone that has had counts once (storage's known zones) but none in the first read's
+   * span counts as silent since its start (at least that long); a zone never counted stays unknown.
+   */
+  private async zoneCounts(store: string, s: StoreState, rules: readonly AlertRule[], now: number): Promise<Map<string, number | null>> {
+    const { aggregates } = this.services.storage;
+    const zones = [...new Set(rules.map((r) => r.zone!))].sort();
+    const key = zones.join("\n");
+    const longest = Math.max(...rules.map((r) => (r.threshold + r.forSeconds) * 1000));
+    let z = s.zoneLast;
+    if (!z || z.key !== key || now - longest < z.since) {
+      const since = now - longest - ZONE_LOOKBACK_EXTRA_MS;
+      const known = await aggregates.knownZones(store);
+      const ever = new Set([...known.visits, ...known.doors]);
+      z = { key, since, readTo: since, last: new Map(zones.map((id) => [id, ever.has(id) ? since : null])) };
+      s.zoneLast = z;
+    }
+    const from = Math.max(z.since, z.readTo - ZONE_LATE_MS);
+    const [visits, counts] = await Promise.all([aggregates.visitsInZones(store, zones, from, now + 1), aggregates.countsIn(store, from, now + 1)]);
+    const seen = (zone: string, t: number) => {
+      if (t > now || !z.last.has(zone)) return;
+      const prev = z.last.get(zone);
+      if (prev === null || prev === undefined || t > prev) z.last.set(zone, t);
+    };
+    for (const [zone, vs] of visits) {
+      for (const v of vs) seen(zone, v.enterTs);
+    }
+    for (const c of counts) seen(c.zone, c.ts);
+    z.readTo = now;
+    return z.last;
+  }
+
   /** The figures a store's rules need, read from the live services and storage. */
   private async figures(store: string, s: StoreState, now: number): Promise<AlertFigures> {
     const { layouts, analytics, storage } = this.services;
@@ -222,6 +272,8 @@ export class AlertEvaluator {
       const counters = agents.filter((a) => a.kind === "door");
       const received = (counters.length > 0 ? counters : agents).map((a) => a.lastReceivedAt).filter((t): t is number => t !== null);
       out.lastCount = { store: received.length > 0 ? Math.max(...received) : null };
+      const zoneRules = s.rules.filter((r) => r.enabled && r.kind === "counter-silent" && r.zone !== undefined && layout.zones.some((z) => z.id === r.zone));
+      if (zoneRules.length > 0) out.lastCount.zones = Object.fromEntries(await this.zoneCounts(store, s, zoneRules, now));
     }
     const forecast = this.services.forecast;
     if (kinds.has("forecast-arrivals") && forecast) {

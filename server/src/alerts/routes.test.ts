@@ -72,13 +72,17 @@ describe("alert rules API", () => {
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json().message).toContain('"garden" is not a zone');
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "queue-length", zone: undefined })).statusCode).toBe(400);
-    const silentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "counter-silent", threshold: 600 });
-    expect(silentZone.statusCode).toBe(400);
-    expect(silentZone.json().message).toContain("door counters; leave zone out");
+    // counter-silent may watch one zone; agent-offline names an agent, not a zone.
+    const silentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "counter-silent", threshold: 600, id: "fruit-silent" });
+    expect(silentZone.statusCode).toBe(201);
+    expect(silentZone.json()).toMatchObject({ kind: "counter-silent", zone: "fruit" });
+    const agentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "agent-offline", threshold: 600 });
+    expect(agentZone.statusCode).toBe(400);
+    expect(agentZone.json().message).toContain("name one with agent); leave zone out");
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, forSeconds: -1 })).statusCode).toBe(400);
     expect((await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { ...rule, threshold: 1 })).json().threshold).toBe(1);
     const listed = await t!.get("/api/v1/stores/shop/alert-rules", staff);
-    expect(listed.body.rules.map((r: { id: string }) => r.id).sort()).toEqual([auto.id, "fruit-full"].sort());
+    expect(listed.body.rules.map((r: { id: string }) => r.id).sort()).toEqual([auto.id, "fruit-full", "fruit-silent"].sort());
     expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", staff)).statusCode).toBe(403);
     expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin)).statusCode).toBe(204);
     expect((await req("DELETE", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin)).statusCode).toBe(404);
@@ -165,6 +169,60 @@ describe("alert lifecycle", () => {
     now = Date.UTC(2026, 10, 30, 18, 30); // 19:30: closed: no value, resolves
     await ev.tick();
     expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.resolved"]);
+  });
+});
+
+describe("a zone's counter silent while open", () => {
+  it("fires when that zone has no count or visit for the threshold while another zone keeps counting, resolves when it counts again", async () => {
+    now = T0;
+    await start();
+    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
+    const put = await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-silent", t!.admin, { kind: "counter-silent", zone: "fruit", threshold: 600, forSeconds: 60, cooldownSeconds: 0, enabled: true });
+    expect(put.statusCode).toBe(200);
+    const notes: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    const ev = t!.server.services.alertEvaluator!;
+    // 10:00: the fruit zone's camera sees someone; the door counter counts every minute from now on.
+    await t!.ingest("shop", "cam", crowd("fruit", 1, now, "f"));
+    let k = 0;
+    const door = async () => t!.ingest("shop", "door", [{ type: "count", id: `door:${k++}`, ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+    await door();
+    await ev.tick();
+    for (let m = 1; m <= 10; m++) {
+      now += 60_000;
+      await door();
+      await ev.tick();
+    }
+    // 10:10: fruit silent for 10 min (not above 600 s yet): nothing.
+    expect(notes).toEqual([]);
+    now += 30_000;
+    await door();
+    await ev.tick(); // 10:10:30: above the threshold; the 60 s duration starts
+    expect(notes).toEqual([]);
+    now += 60_000;
+    await door();
+    await ev.tick(); // 10:11:30: held for 60 s
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
+    expect(notes[0]!.alert).toMatchObject({ kind: "counter-silent", zone: "fruit" });
+    expect(notes[0]!.alert.value).toBe(690);
+    expect(notes[0]!.alert.message).toContain("fruit: no counts for 12 min while open");
+    // The store-wide figure is not what it reads: the door kept counting all along. Someone entering fruit resolves it.
+    now += 1000;
+    await t!.ingest("shop", "cam", crowd("fruit", 1, now - 200, "g"));
+    await ev.tick();
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.resolved"]);
+  });
+
+  it("a zone that has never counted is unknown (no alert); one counted before the rule's look-back is silent", async () => {
+    now = T0;
+    await start();
+    await t!.ingest("shop", "cam", crowd("bakery", 1, now - 3 * 3_600_000, "b"));
+    await req("PUT", "/api/v1/stores/shop/alert-rules/bakery-silent", t!.admin, { kind: "counter-silent", zone: "bakery", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    await req("PUT", "/api/v1/stores/shop/alert-rules/checkout-silent", t!.admin, { kind: "counter-silent", zone: "checkout", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    const notes: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    await t!.server.services.alertEvaluator!.tick();
+    expect(notes.map((n) => [n.type, n.alert.zone])).toEqual([["alert.firing", "bakery"]]);
   });
 });
 

@@ -105,8 +105,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.zone !== undefined && !zones.has(input.zone)) throw httpError(400, `zone: "${input.zone}" is not a zone of store "${req.store!.id}" (zones: ${[...zones.keys()].join(", ")})`);
     if ((input.kind === "queue-length" || input.kind === "queue-wait") && input.zone === undefined) throw httpError(400, `zone: a ${input.kind} rule names its queue zone`);
     if (input.kind === "occupancy" && input.threshold > 10) throw httpError(400, "threshold: an occupancy rule's threshold is a share of capacity (0.8 = 80 %)");
-    if (input.zone !== undefined && (input.kind === "counter-silent" || input.kind === "agent-offline"))
-      throw httpError(400, `zone: a ${input.kind} rule watches the store${input.kind === "agent-offline" ? "'s agents (name one with agent)" : "'s door counters"}; leave zone out`);
+    if (input.zone !== undefined && input.kind === "agent-offline") throw httpError(400, "zone: an agent-offline rule watches the store's agents (name one with agent); leave zone out");
     if (input.agent !== undefined && input.kind !== "agent-offline") throw httpError(400, "agent: only agent-offline rules name an agent");
   };
 
