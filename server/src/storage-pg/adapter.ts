@@ -69,6 +69,7 @@ import { chainStore } from "../aggregates/chain-reads.js";
 import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
+import { TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
@@ -93,12 +94,16 @@ export interface PgStorageOptions {
   maxEventAgeMs?: number;
   /** Errors of idle connections and of the background partition upkeep (logged by the caller). */
   onError?: (err: Error) => void;
+  /** How long a verified token is answered without the database (default 30 s; 0: never). Revocations reach every server's cache at once by NOTIFY (./token-cache.ts). */
+  tokenCacheMs?: number;
 }
 
 /** The PostgreSQL storage, with what only it offers. */
 export interface PgStorage extends Storage {
   readonly kind: "postgres";
   readonly pool: pg.Pool;
+  /** The token cache's state: whether it listens (and so answers), checks answered from it and from the database. */
+  tokenCacheStats(): { listening: boolean; hits: number; misses: number };
   /** The client of a storage bound to an open transaction (`tx` of `transaction`), else null: for statements outside the interface (lease fencing). */
   clientOf(tx: Storage): pg.PoolClient | null;
   /**
@@ -138,6 +143,8 @@ class PgCore {
   readonly pathIds = new Bounded<string, number>(200_000);
   readonly touched = new Map<string, number>();
   readonly revokeListeners: ((id: string) => void)[] = [];
+  /** Verified tokens, by hash, while a LISTEN on revocations is up (./token-cache.ts). */
+  tokenCache: TokenCache<TokenRow> | null = null;
   readonly txOf = new WeakMap<Storage, TxState>();
   closed = false;
   timer: ReturnType<typeof setInterval> | null = null;
@@ -412,7 +419,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       }),
     add: async (role, store, now, label, expiresAt) => (await tokens.create(role, store, now, { label: label ?? null, expiresAt: expiresAt ?? null })).token,
     check: async (token, now) => {
-      const r = await read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens WHERE hash = $1", [tokenHash(token)])).rows[0]);
+      const hash = tokenHash(token);
+      const cache = tx ? null : core.tokenCache;
+      let r = cache?.get(hash, now);
+      if (!r) {
+        const mark = cache?.mark() ?? 0;
+        r = await read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens WHERE hash = $1", [hash])).rows[0]);
+        if (r && cache) cache.set(hash, r, now, mark);
+      }
       if (!r) return { ok: false, why: "unknown" };
       const problem = refusal(r, now);
       if (problem) return problem;
@@ -437,11 +451,22 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     list: () => read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens ORDER BY created_at, id")).rows.map(tokenInfo)),
     revoke: async (idOrToken, now) => {
       const id = idOrToken.startsWith("ff_") ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken;
+      // Every server's token cache drops it when the notice comes (sent at the commit to every listener at once); this one
+      // waits for its own copy (listening first if it did not yet), so a request sent after the answer finds it gone everywhere.
+      if (core.tokenCache) await core.tokenCache.listening();
+      const seen = core.tokenCache?.seen(id);
       const info = await write(async (q) => {
         if (!(await tokenById(q, id))) return undefined;
         await q.query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, id]);
+        await q.query("SELECT pg_notify($1, $2)", [TOKENS_CHANNEL, id]);
         return tokenInfo((await tokenById(q, id))!);
       });
+      if (info) {
+        await seen;
+        // The other listeners' copies came in the same instant: let this process read any of its own (another storage) first.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      core.tokenCache?.drop(id);
       if (info) for (const l of core.revokeListeners) l(id);
       return info;
     },
@@ -895,6 +920,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),
     ping: () => read(async (q) => void (await q.query("SELECT 1"))),
+    tokenCacheStats: () => ({ listening: core.tokenCache?.active ?? false, hits: core.tokenCache?.hits ?? 0, misses: core.tokenCache?.misses ?? 0 }),
     clientOf: (t) => {
       const s = core.txOf.get(t);
       return s && s.open ? s.client : null;
@@ -918,6 +944,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (core.closed) return;
       core.closed = true;
       if (core.timer) clearInterval(core.timer);
+      await core.tokenCache?.close();
       await Promise.all([core.pool.end(), core.readPool.end()]);
     },
   };
@@ -1135,6 +1162,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   }
   const now = opts.now ?? Date.now;
   const core = new PgCore(pool, readPool, now);
+  if (opts.tokenCacheMs !== 0) core.tokenCache = new TokenCache<TokenRow>({ url, ttlMs: opts.tokenCacheMs, onError });
   try {
     await migratePg(pool);
     const maxAge = opts.maxEventAgeMs ?? 8 * DAY_MS;

@@ -1,0 +1,91 @@
+/**
+ * The token cache of the PostgreSQL adapter (./token-cache.ts) on Debian's PostgreSQL: two
+ * storages on one database stand for two servers of a chain. A token checked on B is answered
+ * from B's cache afterwards (no round trip), and revoked on A it is refused by B as soon as the
+ * NOTIFY arrives (test/e2e/chain-ops.test.ts: B's next HTTP request after the revoke's answer).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Postgres } from "../../../test/support/postgres.js";
+import { waitFor } from "../../../test/support/wait.js";
+import { openPgStorage, type PgStorage } from "./adapter.js";
+import { TokenCache } from "./token-cache.js";
+
+let server: Postgres;
+let a: PgStorage;
+let b: PgStorage;
+let url: string;
+beforeAll(async () => {
+  server = await Postgres.start();
+  url = server.database("footfall_tokens");
+  a = await openPgStorage(url);
+  b = await openPgStorage(url);
+}, 120_000);
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await server?.dispose();
+});
+
+describe("verified tokens cached on each server, revocations at once across servers (LISTEN/NOTIFY)", () => {
+  it("answers a checked token from the cache, refuses it on B the moment A revoked it, and does the same for a token revoked by id", async () => {
+    const now = Date.now();
+    const { token, info } = await a.tokens.create("viewer", null, now, { label: "tablet" });
+    // B's first check starts its listener; once it listens, checks are kept.
+    await waitFor("B's token cache to listen", async () => {
+      await b.tokens.check(token, Date.now());
+      return b.tokenCacheStats().listening;
+    });
+    expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: true });
+    const before = b.tokenCacheStats().hits;
+    for (let i = 0; i < 5; i++) expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: true, principal: { role: "viewer", tokenId: info.id } });
+    expect(b.tokenCacheStats().hits - before).toBe(5);
+
+    // Revoked on A: B refuses it as soon as the notice arrives (A answers after its own copy, sent at the same commit;
+    // B's, in this same process, may be read a moment later), never after the cache's time to live.
+    expect(await a.tokens.revoke(info.id, Date.now())).toMatchObject({ id: info.id });
+    await waitFor("B to refuse the revoked token", async () => (await b.tokens.check(token, Date.now())).ok === false, { timeoutMs: 2_000, intervalMs: 5 });
+    expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: false, why: "revoked" });
+
+    // A second token, revoked by the token itself from a storage that never listened (as `footfall token revoke` does from the CLI).
+    const second = await a.tokens.create("admin", null, Date.now());
+    expect(await b.tokens.check(second.token, Date.now())).toMatchObject({ ok: true });
+    expect(await b.tokens.check(second.token, Date.now())).toMatchObject({ ok: true });
+    const cli = await openPgStorage(url);
+    try {
+      await cli.tokens.revoke(second.token, Date.now());
+    } finally {
+      await cli.close();
+    }
+    // The CLI does not wait for a listener of its own: the notice reaches B within moments.
+    await waitFor("B to refuse the token revoked from the CLI", async () => (await b.tokens.check(second.token, Date.now())).ok === false, { timeoutMs: 5_000, intervalMs: 20 });
+    expect(await b.tokens.check(second.token, Date.now())).toMatchObject({ ok: false, why: "revoked" });
+  });
+
+  it("refuses a cached token once it expires (the expiry is checked from the cached row)", async () => {
+    const now = Date.now();
+    const { token } = await a.tokens.create("viewer", null, now, { expiresAt: now + 2_000 });
+    expect(await b.tokens.check(token, now)).toMatchObject({ ok: true });
+    expect(await b.tokens.check(token, now + 1_000)).toMatchObject({ ok: true });
+    expect(await b.tokens.check(token, now + 2_500)).toMatchObject({ ok: false, why: "expired" });
+  });
+
+  it("keeps no row read before a revocation notice (a check racing a revoke is not cached), and answers nothing before it listens", async () => {
+    const cache = new TokenCache<{ id: string }>({ url });
+    try {
+      const early = cache.mark();
+      cache.set("h0", { id: "t0" }, 0, early);
+      expect(cache.get("h0", 0)).toBeUndefined();
+      await waitFor("the cache to listen", () => cache.active);
+      const mark = cache.mark();
+      cache.drop("t9"); // a notice arrives while a check reads the row
+      cache.set("h1", { id: "t1" }, 0, mark);
+      expect(cache.get("h1", 1)).toBeUndefined();
+      cache.set("h1", { id: "t1" }, 0, cache.mark());
+      expect(cache.get("h1", 1)).toEqual({ id: "t1" });
+      // Older than the time to live: read again.
+      expect(cache.get("h1", 30_000)).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+});
