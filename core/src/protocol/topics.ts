@@ -55,6 +55,11 @@ export const topics = {
   queue: (store: StoreId | string, zone: string) => `${TOPIC_ROOT}/${store}/queues/${zone}`,
   alert: (store: StoreId | string, rule: string) => `${TOPIC_ROOT}/${store}/alerts/${rule}`,
   availability: () => `${TOPIC_ROOT}/availability`,
+  /**
+   * A chain's availability of one shard's stores (issue 14.4 in chain mode): "online" while a server
+   * holds the shard's session, "offline" as that session's will or when it is handed over.
+   */
+  shardAvailability: (shard: number) => `${TOPIC_ROOT}/availability/shard-${String(shard).padStart(2, "0")}`,
   /** v1.1: an agent's accuracy audits, published by the agent. */
   audits: (store: StoreId | string, agent: AgentId | string) => `${TOPIC_ROOT}/${store}/agents/${agent}/audits`,
   /** The folder of an agent's topics (it publishes `events`, `status` and `audits`, reads `receipts`). */

@@ -23,6 +23,8 @@ export interface DiscoveryContext {
   rules: readonly Pick<AlertRule, "id" | "name" | "kind" | "zone">[];
   version: string;
   prefix?: string;
+  /** The topic the store's availability follows (default the server's; in a chain, its shard's). */
+  availabilityTopic?: string;
 }
 
 /** Every discovery message of a store: topic -> JSON config (retained). */
@@ -31,7 +33,7 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   const store = ctx.store.id;
   const node = `footfall_${haId(store)}`;
   const base = {
-    availability: [{ topic: topics.availability(), payload_available: "online", payload_not_available: "offline" }],
+    availability: [{ topic: ctx.availabilityTopic ?? topics.availability(), payload_available: "online", payload_not_available: "offline" }],
     device: { identifiers: [node], name: `Footfall ${ctx.store.name}`, manufacturer: "Footfall", model: "Store", sw_version: ctx.version },
     origin: { name: "Footfall", sw_version: ctx.version },
   };

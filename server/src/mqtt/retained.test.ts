@@ -51,4 +51,23 @@ describe("RetainedPublisher", () => {
       ["x", ""],
     ]);
   });
+
+  it("forgets topics (a chain's shard moved): what waited is not sent, and the same value is sent again afterwards", async () => {
+    const sent: [string, string][] = [];
+    const p = new RetainedPublisher({ publish: async (t, m) => void sent.push([t, m]), now: () => Date.now() });
+    p.set("s1/occ", "1");
+    p.set("s1/occ", "2"); // waits for its second
+    p.set("s2/occ", "1");
+    p.forget((t) => t.startsWith("s1/"));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(sent).toEqual([
+      ["s1/occ", "1"],
+      ["s2/occ", "1"],
+    ]);
+    // Taken back later: "1" again is sent (another server may have published something else meanwhile); s2's repeat is not.
+    p.set("s1/occ", "1");
+    p.set("s2/occ", "1");
+    expect(sent.at(-1)).toEqual(["s1/occ", "1"]);
+    expect(sent).toHaveLength(3);
+  });
 });

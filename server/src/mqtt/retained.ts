@@ -60,6 +60,21 @@ export class RetainedPublisher {
     this.o.publish(topic, "").catch((err: Error) => this.o.onError?.(topic, err));
   }
 
+  /**
+   * Forget the topics `which` picks: what waits for them is not sent, and their next value is sent
+   * whatever was sent before (a chain's server that lost a store's shard, or took it back after
+   * another server published it meanwhile).
+   */
+  forget(which: (topic: string) => boolean): void {
+    for (const [topic, t] of this.timers)
+      if (which(topic)) {
+        clearTimeout(t);
+        this.timers.delete(topic);
+        this.pending.delete(topic);
+      }
+    for (const topic of [...this.last.keys()]) if (which(topic)) this.last.delete(topic);
+  }
+
   /** Topics published (not cleared) so far. */
   topics(): string[] {
     return [...this.last.keys()];

@@ -7,6 +7,12 @@
  * Occupancy is read for stores touched by a commit, once a second at most per store; alert states
  * come from the alert bus as they change; discovery is published at start, after a layout is saved
  * (a removed zone's config is cleared with an empty retained message) and when a rule appears.
+ *
+ * In a chain (several servers, one broker), a store's topics are published by the server that
+ * holds its shard (`publishesHere`): {@link storesTaken} when it takes a shard (everything of those
+ * stores sent afresh: another server may have published them meanwhile), {@link storesGiven} when
+ * it hands one over or loses it (nothing more is sent for them here). The stores' availability is
+ * their shard's (`availabilityTopic`: the shard session's will), not one server's.
  */
 import { encodePayload, topics, type AlertNotification, type Layout } from "@footfall/core";
 import type { Services } from "../services.js";
@@ -28,6 +34,10 @@ export interface StatePublisherOptions {
   publishesHere?: (store: string) => boolean;
   /** Discovery is read again this often (new or removed alert rules; default 30 s). */
   discoveryRefreshMs?: number;
+  /** The availability topic a store's discovery points at (default the server's, `footfall/v1/availability`). */
+  availabilityTopic?: (store: string) => string;
+  /** Publish the server's own availability (default true; a chain's servers publish their shards' instead). */
+  serverAvailability?: boolean;
 }
 
 export class MqttStatePublisher {
@@ -59,7 +69,7 @@ export class MqttStatePublisher {
 
   async start(): Promise<void> {
     this.running = true;
-    await this.o.publish(topics.availability(), "online").catch(() => {});
+    if (this.o.serverAvailability !== false) await this.o.publish(topics.availability(), "online").catch(() => {});
     this.unsubscribe = this.services.alerts.subscribe((n) => this.alertChanged(n));
     for (const s of await this.services.storage.stores.list()) {
       if (!this.here(s.id)) continue;
@@ -89,7 +99,36 @@ export class MqttStatePublisher {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     await this.retained.flush();
-    await this.o.publish(topics.availability(), "offline").catch(() => {});
+    if (this.o.serverAvailability !== false) await this.o.publish(topics.availability(), "offline").catch(() => {});
+  }
+
+  /** (chain) This server took these stores' shard: publish everything of them afresh. */
+  storesTaken(stores: Iterable<string>): void {
+    if (!this.running) return;
+    for (const store of stores) {
+      if (!this.here(store)) continue;
+      this.forgetStore(store);
+      // The rules' states first: discovery then sees their topics and does not start them OFF.
+      void this.publishAlertStates(store)
+        .then(() => this.refreshDiscovery(store))
+        .catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish a store's Home Assistant discovery after taking its shard"));
+      this.dirty.add(store);
+    }
+  }
+
+  /** (chain) These stores' shard went to another server: nothing more is published for them here. */
+  storesGiven(stores: Iterable<string>): void {
+    for (const store of stores) this.forgetStore(store);
+  }
+
+  private forgetStore(store: string): void {
+    const prefix = `${topics.occupancy(store).slice(0, -"occupancy".length)}`;
+    const discovered = this.discovered.get(store) ?? new Set<string>();
+    this.retained.forget((t) => t.startsWith(prefix) || discovered.has(t));
+    this.dirty.delete(store);
+    this.discovered.delete(store);
+    this.knownRules.delete(store);
+    this.refreshedAt.delete(store);
   }
 
   private async tick(): Promise<void> {
@@ -98,7 +137,7 @@ export class MqttStatePublisher {
     try {
       const now = this.services.now();
       for (const [store, at] of this.refreshedAt) {
-        if (now - at < (this.o.discoveryRefreshMs ?? 30_000)) continue;
+        if (now - at < (this.o.discoveryRefreshMs ?? 30_000) || !this.here(store)) continue;
         await this.refreshDiscovery(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish Home Assistant discovery"));
       }
       for (const store of [...this.dirty]) {
@@ -117,6 +156,8 @@ export class MqttStatePublisher {
     if (!layout) return;
     const a = await analytics.get(store);
     const occ = await a.occupancy(now(), layout.timezone, layout.zones);
+    // (chain) The shard may have moved while this was read: the new holder publishes it now.
+    if (!this.here(store)) return;
     this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, total: occ.total }));
     const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
@@ -132,9 +173,12 @@ export class MqttStatePublisher {
 
   private async refreshDiscovery(store: string): Promise<void> {
     const row = await this.services.storage.stores.get(store);
+    // (chain) A store with agents but no layout yet is no device (as on one server, which lists stores with layouts).
+    if (!row) return;
     await this.services.layouts.load(store);
     const layout = this.services.layouts.current(store, this.services.now()) ?? null;
     const rules = await this.services.storage.alerts.rules(store);
+    if (!this.here(store)) return;
     this.refreshedAt.set(store, this.services.now());
     const known = this.knownRules.get(store);
     this.knownRules.set(store, new Set(rules.map((r) => r.id)));
@@ -149,6 +193,7 @@ export class MqttStatePublisher {
       rules,
       version: this.o.version,
       prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX,
+      ...(this.o.availabilityTopic ? { availabilityTopic: this.o.availabilityTopic(store) } : {}),
     });
     const before = this.discovered.get(store) ?? new Set<string>();
     for (const topic of before) if (!messages.has(topic)) this.retained.clear(topic);
@@ -159,6 +204,7 @@ export class MqttStatePublisher {
   /** Each rule's state at start: its active alert, or none. */
   private async publishAlertStates(store: string): Promise<void> {
     const [rules, active] = await Promise.all([this.services.storage.alerts.rules(store), this.services.storage.alerts.active(store)]);
+    if (!this.here(store)) return;
     const now = this.services.now();
     for (const r of rules) {
       const a = active.find((x) => x.ruleId === r.id);

@@ -15,7 +15,8 @@ export interface MqttTransport {
   publishReceipt(store: string, agent: string, receipt: SettledEvents): void;
   /**
    * (issue 14.4) Publish a retained message for other systems (occupancy, alerts, Home Assistant
-   * discovery; an empty payload deletes the topic), QoS 1. Absent on a chain's broker link.
+   * discovery; an empty payload deletes the topic), QoS 1. On a chain's broker link the state
+   * publisher sends only the stores whose shard the server holds.
    */
   publishRetained?(topic: string, payload: string): Promise<void>;
   /**
