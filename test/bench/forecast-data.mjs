@@ -120,7 +120,10 @@ export function calit2() {
     const from = wall(f[0], f[1]);
     let to = wall(f[0], f[2]);
     if (to <= from) to += 86_400_000;
-    events.push({ from, to });
+    // the label ("10; event", "20; event", "30; event") as the event's weight: in the weeks before
+    // the held-out ones, "30" events brought 2-4 times the usual arrivals, "10" ones hardly any
+    const label = Number(/^\s*(\d+)/.exec(f[3] ?? "")?.[1]);
+    events.push({ from, to, ...(Number.isFinite(label) ? { weight: label / 30 } : {}) });
   }
   return [
     { name: "in", timeZone: "UTC", points: [...flows[9]].map(([ts, value]) => ({ ts, value })), special: { events } },

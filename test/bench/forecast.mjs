@@ -14,7 +14,11 @@
  * and of the residual band the seasonal-mean fallback gives), and training time per model.
  *
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
- *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--no-daily] [--json]
+ *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--no-daily] [--dev] [--json]
+ *
+ * --dev is the development run: each series is cut where its first held-out week begins and the
+ * same plan runs on what is left. Changes to the forecaster are chosen on it (and on the training
+ * folds' own validation weeks), never on the held-out weeks.
  *
  * The daily model (next 14 days by day) is trained in the same folds and judged from each day
  * start of the held-out weeks, against seasonal-naive and the seasonal mean of the day series.
@@ -46,6 +50,7 @@ const { values: a } = parseArgs({
     epochs: { type: "string" },
     "hourly-weeks": { type: "string" },
     "no-daily": { type: "boolean", default: false },
+    dev: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -53,7 +58,9 @@ const { values: a } = parseArgs({
 if (a.help) {
   console.log(
     "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
-      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--json]\n" +
+      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
+      "  --dev: the development run: every series is cut where its first held-out week begins and the same plan\n" +
+      "         runs on what is left, so changes are chosen without reading the held-out weeks.\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
   );
   process.exit(0);
@@ -88,8 +95,15 @@ function seriesOfData(d) {
   return core.seriesOf({ from, to: to + 1 }, "hour", d.timeZone, d.points);
 }
 
+/** The series cut before its first held-out week (the development run never sees the held-out weeks). */
+function devCut(series, plan) {
+  const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks: plan.weeks, everyWeeks: plan.every, period: 168, originStep: 1, horizon: HORIZON, minTrain: 8 * 168 });
+  const end = folds[0]?.trainEnd ?? series.values.length;
+  return { ...series, starts: series.starts.slice(0, end), values: series.values.slice(0, end) };
+}
+
 async function backtest(d, plan) {
-  const series = seriesOfData(d);
+  const series = a.dev ? devCut(seriesOfData(d), plan) : seriesOfData(d);
   const ctx = core.featureContext(series, d.special);
   const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks: plan.weeks, everyWeeks: plan.every, period: 168, originStep: step, horizon: HORIZON, minTrain: 8 * 168 });
   if (!folds.length) return null;
@@ -100,12 +114,14 @@ async function backtest(d, plan) {
   const day = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [] };
   const trainMs = [];
   const dailyMs = [];
+  const shrinks = [];
   let backend = "";
   let firstDailyEnd = null;
   for (const fold of folds) {
     const model = await models.trainForecastModel(series, d.special, { ...trainOpts, daily: !a["no-daily"], end: fold.trainEnd });
     backend = model.backend;
     if (model.hourly) trainMs.push(model.hourly.ms);
+    if (model.hourly) shrinks.push(model.hourly.shrink ?? 1);
     if (model.daily) dailyMs.push(model.daily.ms);
     const dEnd = models.contexts(series, d.special, fold.trainEnd).dailyEnd;
     firstDailyEnd ??= dEnd;
@@ -161,6 +177,7 @@ async function backtest(d, plan) {
     trainMs: trainMs.length ? trainMs.reduce((s, x) => s + x, 0) / trainMs.length : NaN,
     daily: { model: dmase(day.model), snaive: dmase(day.snaive), smean: dmase(day.smean), coverage: core.intervalCoverage(day.actual, day.lo, day.hi), forecasts: day.actual.length, trainMs: dailyMs.length ? dailyMs.reduce((s, x) => s + x, 0) / dailyMs.length : NaN },
     methods: Object.fromEntries(acc.methods),
+    shrinks,
     backend,
     acc,
   };
@@ -182,7 +199,7 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
   for (const d of data) {
     const r = await backtest(d, plan);
     if (r) rows.push(r);
-    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model\n`);
+    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, shrink ${r.shrinks.join("/")}\n`);
   }
   const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));

@@ -45,12 +45,16 @@ export const HOURLY_FEATURES: readonly string[] = [
   "last_3h_dev",
   "last_24h_dev",
   "last_7d_dev",
+  "today_dev",
+  "today_target",
   "base_level",
   "horizon",
   "holiday",
   "event",
   "event_starts",
   "event_ends",
+  "event_weight",
+  "event_start_weight",
   "lag_week_1_special",
   ...Array.from({ length: 24 }, (_, h) => `hour_${h}`),
   ...Array.from({ length: 7 }, (_, d) => `weekday_${d + 1}`),
@@ -169,6 +173,29 @@ function sameTypeDays(ctx: FeatureContext, i: number, limit: number, n: number):
   return count ? sum / count : null;
 }
 
+/**
+ * The day's own level so far: log((1 + visitors counted today before the origin) / (1 + their
+ * seasonal bases)), pooled over the day's known buckets so that a few quiet hours of a small
+ * store do not swing it; 0 before the day's first known bucket.
+ */
+export function todayDeviation(ctx: FeatureContext, origin: number): number {
+  const day = ctx.grid.day[origin];
+  if (day === undefined) return 0;
+  let sum = 0;
+  let baseSum = 0;
+  let n = 0;
+  for (let j = origin - 1; j >= 0 && ctx.grid.day[j] === day; j--) {
+    const v = knownAt(ctx.series, j, origin);
+    if (v === null) continue;
+    const { base } = weekLags(ctx, j, origin);
+    if (base === null) continue;
+    sum += v;
+    baseSum += base;
+    n++;
+  }
+  return n ? Math.log1p(sum) - Math.log1p(baseSum) : 0;
+}
+
 const oneHot = (size: number, at: number): number[] => Array.from({ length: size }, (_, k) => (k === at ? 1 : 0));
 
 function lagPart(lags: (number | null)[], lb: number): number[] {
@@ -186,6 +213,8 @@ export function hourlyFeatures(ctx: FeatureContext, origin: number, horizon: num
   const last3 = meanDeviation(ctx, origin - 3, origin, origin);
   const last24 = meanDeviation(ctx, origin - 24, origin, origin);
   const last7d = meanDeviation(ctx, origin - 168, origin, origin);
+  const today = todayDeviation(ctx, origin);
+  const originDay = grid.day[origin];
   const rows: FeatureRow[] = [];
   for (let i = origin; i < origin + horizon && i < series.starts.length; i++) {
     const lags = weekLags(ctx, i, origin);
@@ -209,12 +238,16 @@ export function hourlyFeatures(ctx: FeatureContext, origin: number, horizon: num
       last3,
       last24,
       last7d,
+      today,
+      grid.day[i] === originDay ? 1 : 0,
       lb / 10,
       (i - origin + 1) / MAX_HOURLY_HORIZON,
       flags.holiday[i]!,
       flags.event[i]!,
       flags.eventStart[i]!,
       flags.eventEnd[i]!,
+      flags.eventWeight[i]!,
+      flags.eventStartWeight[i]!,
       lags.firstSpecial ? 1 : 0,
       ...oneHot(24, grid.hour[i]!),
       ...oneHot(7, grid.weekday[i]! - 1),

@@ -5,8 +5,12 @@ import { dayOfDate, type LocalGrid, type Series } from "./series.js";
 export interface SpecialDays {
   /** Local dates (`YYYY-MM-DD`) of public holidays and other days unlike their weekday. */
   holidays?: readonly string[];
-  /** Known events, each `[from, to)` in epoch ms (a sale, a concert next door, a conference). */
-  events?: readonly { from: EpochMs; to: EpochMs }[];
+  /**
+   * Known events, each `[from, to)` in epoch ms (a sale, a concert next door, a conference), with
+   * an optional `weight` (default 1): how big the event is expected to be, on the store's own
+   * scale (e.g. 0.3 a small meeting, 1 a large one). 0 marks an event expected to change nothing.
+   */
+  events?: readonly { from: EpochMs; to: EpochMs; weight?: number }[];
 }
 
 /**
@@ -19,6 +23,10 @@ export interface DayFlags {
   event: Uint8Array;
   eventStart: Uint8Array;
   eventEnd: Uint8Array;
+  /** The largest weight of the events overlapping each bucket (0 where none does). */
+  eventWeight: Float32Array;
+  /** The largest weight of the events starting within each bucket or the hour after it (as `eventStart`). */
+  eventStartWeight: Float32Array;
 }
 
 /** Problems with `special`, each naming the field; empty when it is usable. */
@@ -29,6 +37,7 @@ export function specialDaysProblems(special: SpecialDays): string[] {
   });
   (special.events ?? []).forEach((e, i) => {
     if (!(Number.isFinite(e.from) && Number.isFinite(e.to) && e.from < e.to)) problems.push(`/events/${i}: needs from < to (epoch ms)`);
+    if (e.weight !== undefined && !(Number.isFinite(e.weight) && e.weight >= 0)) problems.push(`/events/${i}/weight: needs a number >= 0`);
   });
   return problems;
 }
@@ -44,6 +53,8 @@ export function dayFlags(series: Series, grid: LocalGrid, special: SpecialDays =
   const event = new Uint8Array(n);
   const eventStart = new Uint8Array(n);
   const eventEnd = new Uint8Array(n);
+  const eventWeight = new Float32Array(n);
+  const eventStartWeight = new Float32Array(n);
   const unit = series.grain === "hour" ? 3_600_000 : 86_400_000;
   const end = (i: number): number => series.starts[i + 1] ?? series.starts[i]! + unit;
   /** First bucket ending after `ts`. */
@@ -58,9 +69,16 @@ export function dayFlags(series: Series, grid: LocalGrid, special: SpecialDays =
     return lo;
   };
   for (const ev of special.events ?? []) {
-    for (let i = firstAfter(ev.from); i < n && series.starts[i]! < ev.to; i++) event[i] = 1;
-    for (let i = firstAfter(ev.from - 3_600_000); i < n && series.starts[i]! <= ev.from; i++) eventStart[i] = 1;
+    const w = ev.weight ?? 1;
+    for (let i = firstAfter(ev.from); i < n && series.starts[i]! < ev.to; i++) {
+      event[i] = 1;
+      eventWeight[i] = Math.max(eventWeight[i]!, w);
+    }
+    for (let i = firstAfter(ev.from - 3_600_000); i < n && series.starts[i]! <= ev.from; i++) {
+      eventStart[i] = 1;
+      eventStartWeight[i] = Math.max(eventStartWeight[i]!, w);
+    }
     for (let i = firstAfter(ev.to - 1); i < n && series.starts[i]! < ev.to + 3_600_000; i++) eventEnd[i] = 1;
   }
-  return { holiday, event, eventStart, eventEnd };
+  return { holiday, event, eventStart, eventEnd, eventWeight, eventStartWeight };
 }

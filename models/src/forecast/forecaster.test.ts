@@ -1,7 +1,9 @@
 import { featureContext, intervalCoverage, meanAbsoluteError, seasonalNaive, type Series } from "@footfall/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
-import { contexts, forecastBuckets, mainMethod, trainForecastModel, type ForecastModel } from "./forecaster.js";
+import fc from "fast-check";
+import { chooseShrink, contexts, forecastBuckets, mainMethod, shrunk, trainForecastModel, type ForecastModel } from "./forecaster.js";
+import type { MlpWeights } from "./mlp.js";
 
 const WEEK = 168;
 /** Monday 2 March 2026, 00:00 in Paris: the series crosses the spring-forward night of 29 March. */
@@ -88,5 +90,23 @@ describe("an honest fallback when history is short", () => {
       ["none", null],
       ["none", null],
     ]);
+  });
+});
+
+describe("chooseShrink (the network's weight against its seasonal-mean base)", () => {
+  /** A one-input "network" whose median is its input (quantiles input -/+ 0.1). */
+  const identity: MlpWeights = { inputs: 1, hidden: 0, mean: [0], std: [1], w1: [], b1: [], w2: [], wl: [1, 1, 1], b2: [-0.1, 0, 0.1] };
+  const rowsOf = (xs: number[], ys: number[]) => ({ X: xs.map((x) => [x]), y: ys, base: xs.map(() => 20), validation: xs.map((_, i) => i) });
+  it("keeps the network where it is right and takes the base where the network only adds noise (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 5, maxLength: 40 }).filter((xs) => xs.some((x) => Math.abs(x) > 0.05)), (xs) => {
+        expect(chooseShrink([identity], rowsOf(xs, xs))).toBe(1);
+        expect(chooseShrink([identity], rowsOf(xs, xs.map(() => 0)))).toBe(0);
+      }),
+    );
+  });
+  it("is 1 without validation rows, and moves the three quantiles together", () => {
+    expect(chooseShrink([identity], { X: [[0.5]], y: [0], base: [20], validation: [] })).toBe(1);
+    expect(shrunk([-1, 0.5, 2], 0.5)).toEqual([-1.25, 0.25, 1.75]);
   });
 });

@@ -36,6 +36,13 @@ export interface GrainModel {
   members: MlpWeights[];
   /** Added on the log scale below the 0.1 and above the 0.9 quantile (may be negative). */
   widen: number;
+  /**
+   * Weight of the network against its base, the seasonal mean (0 = the base alone, 1 = the
+   * network alone): the three quantiles are moved by (shrink - 1) times the median's distance
+   * from the base. Chosen on the validation weeks (count-scale absolute error), before the
+   * conformal widening is measured. Absent in models from before it: 1.
+   */
+  shrink?: number;
   rows: number;
   validationRows: number;
   epochs: number;
@@ -82,6 +89,8 @@ export interface TrainOptions extends MlpOptions {
   daily?: boolean;
   /** Interval coverage aimed at. Default 0.8. */
   coverage?: number;
+  /** Blend the network with its seasonal-mean base, the weight chosen on the validation weeks (default true). */
+  shrink?: boolean;
 }
 
 const WEEK_H = 168;
@@ -91,6 +100,8 @@ interface Rows {
   y: number[];
   /** Row weights: proportional to the row's base count, so the log-scale loss weighs errors about as the count-scale error (and MASE) does. */
   w: number[];
+  /** Each row's base (a count). */
+  base: number[];
   validation: number[];
 }
 
@@ -101,7 +112,7 @@ interface Rows {
  * that no training row shares a target with a validation row.
  */
 function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) => FeatureRow[], start: number, end: number, held: (i: number) => boolean, stride: number, maxH: number): Rows {
-  const rows: Rows = { X: [], y: [], w: [], validation: [] };
+  const rows: Rows = { X: [], y: [], w: [], base: [], validation: [] };
   for (let o = Math.max(1, start); o < end; o += stride) {
     const heldOrigin = held(o);
     for (const row of featuresAt(o, Math.min(maxH, end - o))) {
@@ -112,6 +123,7 @@ function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) =>
       rows.X.push(row.x);
       rows.y.push(t);
       rows.w.push(1 + row.base);
+      rows.base.push(row.base);
     }
   }
   const mean = rows.w.reduce((a, b) => a + b, 0) / Math.max(1, rows.w.length);
@@ -123,15 +135,44 @@ function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) =>
 const interleaved = (end: number, period: number, every: number) => (i: number) => Math.floor((end - 1 - i) / period) % every === 1;
 
 /** The conformal widening: the `coverage` quantile (finite-sample corrected) of max(lo - y, y - hi). */
-function conformalWiden(members: readonly MlpWeights[], X: number[][], y: number[], rows: number[], coverage: number): number {
+function conformalWiden(members: readonly MlpWeights[], X: number[][], y: number[], rows: number[], coverage: number, shrink = 1): number {
   if (!rows.length) return 0;
   const scores = rows.map((r) => {
-    const [lo, , hi] = predictEnsemble(members, X[r]!);
+    const [lo, , hi] = shrunk(predictEnsemble(members, X[r]!), shrink);
     return Math.max(lo - y[r]!, y[r]! - hi);
   });
   scores.sort((a, b) => a - b);
   const level = Math.min(1, Math.ceil((scores.length + 1) * coverage) / scores.length);
   return quantile(scores, level);
+}
+
+/** Quantiles (log scale, relative to the base) moved toward the base by the shrink weight. */
+export function shrunk(q: readonly [number, number, number], shrink: number): [number, number, number] {
+  const shift = (shrink - 1) * q[1];
+  return [q[0] + shift, q[1] + shift, q[2] + shift];
+}
+
+/** Shrink weights tried on the validation rows. */
+export const SHRINK_GRID: readonly number[] = [0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+/**
+ * The shrink weight of the grid with the least absolute error on the count scale over the
+ * validation rows (the error MASE counts); 1 without validation rows. Ties go to the larger weight.
+ */
+export function chooseShrink(members: readonly MlpWeights[], rows: Pick<Rows, "X" | "y" | "base" | "validation">): number {
+  if (!rows.validation.length) return 1;
+  const mids = rows.validation.map((r) => predictEnsemble(members, rows.X[r]!)[1]);
+  let best = 1;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (const a of [...SHRINK_GRID].reverse()) {
+    let err = 0;
+    rows.validation.forEach((r, k) => {
+      const b = rows.base[r]!;
+      err += Math.abs(countOf(a * mids[k]!, b) - countOf(rows.y[r]!, b));
+    });
+    if (err < bestErr - 1e-9) [best, bestErr] = [a, err];
+  }
+  return best;
 }
 
 /** The members' quantiles averaged (each member's sorted, so the average is sorted too). */
@@ -150,10 +191,12 @@ async function fitGrain(rows: Rows, opts: TrainOptions, coverage: number): Promi
   const fits = [];
   for (let k = 0; k < n; k++) fits.push(await fitQuantileMlp(rows.X, rows.y, rows.validation, { ...opts, seed: (opts.seed ?? 1) + k }, rows.w));
   const members = fits.map((f) => f.weights);
+  const shrink = opts.shrink === false ? 1 : chooseShrink(members, rows);
   return {
     backend: fits[0]!.backend,
     members,
-    widen: conformalWiden(members, rows.X, rows.y, rows.validation, coverage),
+    shrink,
+    widen: conformalWiden(members, rows.X, rows.y, rows.validation, coverage, shrink),
     rows: rows.X.length - rows.validation.length,
     validationRows: rows.validation.length,
     epochs: Math.max(...fits.map((f) => f.epochs)),
@@ -265,7 +308,7 @@ export function forecastBuckets(ctx: FeatureContext, model: GrainModel | null, o
     const start = series.starts[i]!;
     const row = rows.get(i);
     if (model && row) {
-      const [qlo, qmid, qhi] = predictEnsemble(model.members, row.x);
+      const [qlo, qmid, qhi] = shrunk(predictEnsemble(model.members, row.x), model.shrink ?? 1);
       const mid = countOf(qmid, row.base);
       out.push({ index: i, start, lo: Math.min(mid, countOf(qlo - model.widen, row.base)), mid, hi: Math.max(mid, countOf(qhi + model.widen, row.base)), method: "mlp" });
       continue;

@@ -4,6 +4,8 @@ export {
   forecastBuckets,
   mainMethod,
   predictEnsemble,
+  chooseShrink,
+  shrunk,
   trainForecastModel,
   type ForecastMethod,
   type ForecastModel,
