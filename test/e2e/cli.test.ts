@@ -68,6 +68,8 @@ describe.concurrent("footfall with bad arguments", () => {
     ["an expiry on a day that does not exist", ["token", "add", "--role", "viewer", "--expires", "2030-02-30"], /not a date in the calendar/],
     ["revoking a token that does not exist", ["token", "revoke", "0123456789ab"], /no token with id "0123456789ab": `footfall token list`/],
     ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
+    ["a bridge that names no store id", ["broker-config", "--out", "x", "--server-password", "p", "--bridge", "paris=Shop One"], /--bridge "paris=Shop One": give <site>=<store>/],
+    ["removing a bridge that is not there", ["broker-config", "--out", "x", "--server-password", "p", "--remove-bridge", "nowhere"], /--remove-bridge: no bridge of site "nowhere"/],
     ["an unknown command", ["frobnicate"], /unknown command/],
   ];
   it.each(cases)("fails with a message naming the problem for %s", async (_what, args, message) => {
