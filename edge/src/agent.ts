@@ -69,6 +69,8 @@ export class Agent<S> {
   private client: MqttClient | null = null;
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private stopping: Promise<void> | null = null;
+  /** Ids left in the outbox when the agent stopped (its outbox is closed then). */
+  private leftAtStop: string[] | null = null;
   /** Accuracy audits not yet acknowledged by the broker, by id (their JSON). */
   private readonly pendingAudits = new Map<string, string>();
   private lastSummary: { sentEvents: number; sentBatches: number; rejected: number } = { sentEvents: 0, sentBatches: 0, rejected: 0 };
@@ -196,6 +198,11 @@ export class Agent<S> {
     this.supervisor.start();
   }
 
+  /** Ids of the events still in the outbox (not settled): now, or when the agent stopped. */
+  unsettledIds(): string[] {
+    return this.leftAtStop ?? this.outbox.peek(this.outbox.size()).map((e) => e.id);
+  }
+
   /** Counters for status messages and logs. */
   metrics(): AgentMetrics {
     return {
@@ -274,6 +281,7 @@ export class Agent<S> {
       else log.warn({ lost: m.queued }, "stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)");
     }
     log.info({ eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued }, "stopped");
+    this.leftAtStop = this.outbox.size() > 0 ? this.outbox.peek(this.outbox.size()).map((e) => e.id) : [];
     this.outbox.close();
   }
 

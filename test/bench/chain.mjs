@@ -77,7 +77,7 @@ mkdirSync(PGDATA, { mode: 0o700 });
 if (asRoot) { chownSync(dir, Number(pgUser[2]), Number(pgUser[3])); chownSync(PGDATA, Number(pgUser[2]), Number(pgUser[3])); }
 pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"]);
 // A production-like PostgreSQL: fsync and synchronous commits on (what a commit acknowledges is on disk).
-pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC`, "-w", "start"]);
+pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:`, "-w", "start"]);
 const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
 log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
 
@@ -120,7 +120,8 @@ function simulator(seconds, receipts, ledger) {
     ...(ledger ? ["--ledger", ledger] : [])];
   return spawnLogged("simulator", process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
 }
-const rates = (out) => [...out.matchAll(/eventsPerS=(\d+)/g)].map((m) => Number(m[1]));
+// The simulator's rates while its stores make events (its drain, after "stopping", makes none).
+const rates = (out) => [...out.split(/stopping \(/)[0].matchAll(/eventsPerS=(\d+)/g)].map((m) => Number(m[1]));
 const exited = (c) => new Promise((r) => (c.proc.exitCode !== null ? r(c.proc.exitCode) : c.proc.once("exit", r)));
 
 // ---- 1. the same simulator on bare mosquitto (PUBACK settles: no server) ----
@@ -194,7 +195,7 @@ const queryLoop = (async () => {
 })();
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
-  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms`).join(" ") });
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""}`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
   if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
 }, 10_000);
@@ -210,10 +211,12 @@ await new Promise((r) => tablet.emit("join", watched, r));
 
 await sleep((runSeconds / 2) * 1000);
 if (process.env.CHAIN_KILL === "0") { if (process.env.CHAIN_PROFILE) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
+log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
 const cpuAtKill = cpuOf();
 const killElapsed = (performance.now() - started) / 1000;
 const killAt = performance.now();
+const killWall = Date.now();
 servers[0].proc.kill("SIGKILL");
 log("kill -9 of server a");
 let takeoverMs = NaN;
@@ -235,17 +238,53 @@ await queryLoop;
 tablet.close();
 const runEnd = performance.now();
 const rssEnd = { b: rssMb(servers[1].proc.pid) };
-// What the simulator still had unsettled at the end was waited for (--drain); then every commit is in.
-for (let last = -1, same = 0; same < 3; await sleep(2000)) { const n = await accepted(); same = n === last ? same + 1 : 0; last = n; }
+// The simulator waited up to --drain for its events to be settled and exited; the broker may still
+// queue messages for the shard sessions of a server that lags. Wait until every live server reports
+// an empty ingest backlog (its shard sessions hold nothing unacknowledged: they read whatever the
+// broker queues) in two heartbeats in a row, and the stored count stands still for 20 s (CHAIN_DRAIN_MINUTES, 15).
+const drainStart = performance.now();
+const DRAIN_MS = Number(process.env.CHAIN_DRAIN_MINUTES ?? 15) * 60_000;
+let drainedAfter = NaN;
+for (let last = -1, stillSince = performance.now(), emptyBeats = 0, lastBeat = "", lastLog = 0; ; await sleep(2000)) {
+  const n = await accepted().catch(() => NaN);
+  if (n !== last) { last = n; stillSince = performance.now(); }
+  const s = await status().catch(() => null);
+  const live = s?.servers.filter((v) => v.live) ?? [];
+  const beat = live.map((v) => `${v.id}@${Math.round((Date.now() - v.heartbeatAgeMs) / 1000)}:${v.info?.ingest?.messages ?? "?"}`).join(" ");
+  const empty = live.length > 0 && live.every((v) => v.info?.ingest?.messages === 0);
+  if (beat !== lastBeat) { emptyBeats = empty ? emptyBeats + 1 : 0; lastBeat = beat; }
+  const still = performance.now() - stillSince;
+  if (performance.now() - lastLog > 10_000) { lastLog = performance.now(); log(`draining: stored ${fmt(n)}, backlog ${live.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "?"} msgs/${v.info?.ingest?.oldestMs ?? "?"} ms`).join(" ")}, count still for ${(still / 1000).toFixed(0)} s`); }
+  if (emptyBeats >= 2 && still >= 20_000) { drainedAfter = (performance.now() - drainStart) / 1000; break; }
+  if (performance.now() - drainStart > DRAIN_MS) { log(`not drained after ${DRAIN_MS / 60_000} min: the ledger is read anyway`); break; }
+}
+log(`drained ${(drainedAfter).toFixed(0)} s after the simulator stopped: every live server's backlog empty in two heartbeats and the stored count still for 20 s`);
 
 // ---- 4. the ledger against the database ----
 const ledger = Ledger.load(ledgerFile);
 let lost = 0, doubled = 0, sent = 0, stored = 0;
+const lostRows = [];
 for (const store of ledger.stores()) {
   const ids = (await pool.query("SELECT id FROM events WHERE store = $1", [store])).rows.map((r) => r.id);
   const a = ledger.audit(store, ids);
   lost += a.lost; doubled += a.doubled; sent += a.sent; stored += a.stored;
+  if (a.lost > 0) lostRows.push({ store, shard: shardOf(store, 64), aHeldIt: shardsOfA.has(shardOf(store, 64)), lost: a.lost, ids: a.lostIds });
 }
+// Where the missing events are: store, shard (and whether a, the server killed, held it), whether the
+// simulator still held them unsettled when it exited (then they may never have been published), and
+// when the neighbouring events of the same agent were made, against the kill.
+const unsettledAtExit = [...ledger.unsettled.values()].reduce((n, ids) => n + ids.length, 0);
+let lostUnsettled = 0;
+for (const r of lostRows) {
+  const left = new Set(ledger.unsettled.get(r.store) ?? []);
+  r.unsettledAtExit = r.ids.filter((id) => left.has(id)).length;
+  lostUnsettled += r.unsettledAtExit;
+  const [agent, boot, seq] = r.ids[0].split(":");
+  const near = (await pool.query("SELECT id, ts, received_at FROM events WHERE store = $1 AND id = ANY($2)", [r.store, [-1, 1].map((d) => `${agent}:${boot}:${String(Number(seq) + d).padStart(9, "0")}`)])).rows;
+  r.neighbours = near.map((e) => ({ id: e.id, receivedSecondsAfterKill: e.received_at == null ? null : +((Number(e.received_at) - killWall) / 1000).toFixed(1) }));
+}
+if (lostRows.length) log(`missing events by store (first 20 ids each): ${JSON.stringify(lostRows.slice(0, 30), null, 1)}`);
+log(`the simulator exited with ${fmt(unsettledAtExit)} events unsettled; of the ${fmt(lost)} missing, ${fmt(lostUnsettled)} (of the first 20 listed per store) are among them`);
 const dups = Number((await pool.query("SELECT coalesce(sum(duplicates), 0) AS n FROM agents")).rows[0].n);
 const steady = samples.filter((s) => s.t > 40);
 const sustained = steady.length > 1 ? (steady.at(-1).accepted - steady[0].accepted) / (steady.at(-1).t - steady[0].t) : NaN;
@@ -260,10 +299,21 @@ const result = {
   queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
   rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b) } },
   takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
-  sent, stored, lost, doubled, copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
+  sent, stored, lost, doubled, lostUnsettledAtSimulatorExit: lostUnsettled, unsettledAtSimulatorExit: unsettledAtExit, drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
   // Share of one core over the run (a: until it was killed).
   cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, +((cpuEnd[k] - cpuStart[k]) / (k === "a" ? killElapsed : (runEnd - started) / 1000)).toFixed(2)])),
 };
+// PostgreSQL's statements slower than CHAIN_PG_SLOW_MS (200), by application (ingest pool, read pool, cluster) and statement start.
+try {
+  const slow = new Map();
+  for (const m of readFileSync(join(dir, "pg.log"), "utf8").matchAll(/^([\w-]*):\s*LOG:\s+duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): (.{0,60})/gm)) {
+    const key = `${m[1] || "?"} ${m[3].replace(/\s+/g, " ")}`;
+    const e = slow.get(key) ?? { n: 0, maxMs: 0, sumMs: 0 };
+    e.n++; e.sumMs += Number(m[2]); e.maxMs = Math.max(e.maxMs, Number(m[2]));
+    slow.set(key, e);
+  }
+  result.slowStatements = [...slow].sort((a, b) => b[1].sumMs - a[1].sumMs).slice(0, 12).map(([k, e]) => `${e.n} x ${k} (max ${Math.round(e.maxMs)} ms, mean ${Math.round(e.sumMs / e.n)} ms)`);
+} catch { /* no log */ }
 console.log(JSON.stringify(result, null, 2));
 await pool.end();
 for (const s of servers) s.proc.kill("SIGTERM");

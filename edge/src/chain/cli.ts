@@ -207,6 +207,8 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   clearInterval(report);
   log.info(`stopping (${reason})`);
   await sim.stop();
+  // What each agent still held unsettled: a fault test tells those apart from events settled and then missing.
+  sim.ledger.unsettled = sim.unsettled();
   saveLedger();
   const st = sim.stats();
   log.info({ queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, ...(opts.ledger ? { ledger: opts.ledger } : {}) }, "stopped");

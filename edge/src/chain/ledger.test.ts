@@ -87,8 +87,12 @@ describe("Ledger", () => {
     const dir = mkdtempSync(join(tmpdir(), "footfall-ledger-"));
     try {
       const { ledger } = replay([{ store: "s1", agent: "sim-1", boot: "0000boot", gap: 0 }]);
+      ledger.unsettled.set("s1", [id("sim-1", "0000boot", 0)]);
       ledger.save(join(dir, "ledger.json"));
-      expect([...Ledger.load(join(dir, "ledger.json")).ids("s1")]).toEqual([id("sim-1", "0000boot", 0)]);
+      const loaded = Ledger.load(join(dir, "ledger.json"));
+      expect([...loaded.ids("s1")]).toEqual([id("sim-1", "0000boot", 0)]);
+      // The ids still unsettled when the simulator stopped come back too.
+      expect(loaded.unsettled.get("s1")).toEqual([id("sim-1", "0000boot", 0)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

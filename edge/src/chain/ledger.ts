@@ -11,6 +11,8 @@ export interface LedgerFile {
   savedAt: number;
   /** store -> agent -> boot id -> runs of sequence numbers sent. */
   stores: Record<string, Record<string, Record<string, Runs>>>;
+  /** Per store, the ids the simulator still held unsettled when it stopped (sent or not; written at the end). */
+  unsettled?: Record<string, string[]>;
 }
 
 /** One store's sent events against what the server stored. */
@@ -48,6 +50,8 @@ const formatId = (agent: string, boot: string, seq: number) => `${agent}:${boot}
 export class Ledger {
   private readonly data = new Map<string, Map<string, Map<string, Runs>>>();
   private total = 0;
+  /** Ids left unsettled when the simulator stopped, per store (see {@link LedgerFile.unsettled}). */
+  unsettled = new Map<string, string[]>();
 
   /** Records one event id of `store` (an agent's own id: agent:boot:seq). */
   record(store: string, eventId: string): void {
@@ -151,7 +155,7 @@ export class Ledger {
       for (const [agent, boots] of agents)
         stores[store][agent] = Object.fromEntries([...boots].map(([boot, runs]) => [boot, runs.map(([a, b]) => [a, b] as [number, number])]));
     }
-    return { format: "footfall-chain-ledger/1", savedAt: now, stores };
+    return { format: "footfall-chain-ledger/1", savedAt: now, stores, ...(this.unsettled.size ? { unsettled: Object.fromEntries(this.unsettled) } : {}) };
   }
 
   static fromJSON(json: unknown): Ledger {
@@ -167,6 +171,7 @@ export class Ledger {
         }
       }
     }
+    for (const [store, ids] of Object.entries(file.unsettled ?? {})) if (Array.isArray(ids)) ledger.unsettled.set(store, ids.map(String));
     return ledger;
   }
 

@@ -158,6 +158,16 @@ export class ChainSimulator {
     });
   }
 
+  /** Per store, the ids of the events its agent has not had settled (still in its outbox; after {@link stop}: left there when it stopped). */
+  unsettled(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const { store, agent } of this.agents) {
+      const ids = agent.unsettledIds();
+      if (ids.length) out.set(store, ids);
+    }
+    return out;
+  }
+
   /** Totals over every agent now. */
   stats(): ChainStats {
     const t: ChainStats = { stores: this.agents.length, connected: 0, queued: this.ledger.count(), settled: 0, waiting: 0, resends: 0, refused: 0 };

@@ -3,7 +3,8 @@
  * takes its fair share of the shard leases (./leases.ts) and ingests only the stores of the shards
  * it holds, through each shard's persistent MQTT session (./shard-mqtt.ts); every write of ingest
  * is fenced by the leases' epochs; live changes and saved layouts reach the other servers through
- * LISTEN/NOTIFY (./bus.ts). Every server answers every store's queries.
+ * LISTEN/NOTIFY (./bus.ts). Every server answers every store's queries. A store is known (and
+ * subscribed by its shard's holder) once it has a layout or an agent.
  *
  * On a shard taken: its stores' analytics are opened afresh (another server wrote them), then its
  * session connects and inherits what the broker queued for it. Handed over: its session stops
@@ -23,7 +24,7 @@ import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
 import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
 import { LiveTap } from "./live-tap.js";
-import { ShardedBroker } from "./shard-mqtt.js";
+import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
 export interface ClusterNodeOptions {
@@ -38,6 +39,8 @@ export interface ClusterNodeOptions {
   shards?: number;
   ttlMs?: number;
   renewEveryMs?: number;
+  /** Payload bytes this server's shard sessions may hold unacknowledged together (default: FOOTFALL_CHAIN_INFLIGHT_MB, else 32 MiB; ./shard-mqtt.ts). */
+  inflightBytes?: number;
   /** What `cluster status` shows of this server besides its shards (HTTP URL, ingest backlog, ...). */
   info?: () => Record<string, unknown>;
   /** Another server changed these stores' live figures. */
@@ -51,6 +54,10 @@ export interface ClusterNodeOptions {
   onTapEvents?(stores: string[]): void;
   /** Whether a live client of this server follows `store` (only those are tapped; default: every store). */
   watched?(store: string): boolean;
+  /** (issue 14.4) This server now ingests these stores (a shard taken, or a new store of a held shard): their retained MQTT topics are its to publish. */
+  onStoresTaken?(stores: string[]): void;
+  /** These stores' shard was handed over or lost: this server publishes nothing more for them. */
+  onStoresGiven?(stores: string[]): void;
 }
 
 /** A shard taken over is tapped (its newest messages read beside its backlog) at least this long, and until its commits follow within {@link TAP_CAUGHT_UP_MS}. */
@@ -93,7 +100,11 @@ export class ClusterNode {
       shards: o.shards,
       ttlMs: o.ttlMs ?? DEFAULT_LEASE_TTL_MS,
       renewEveryMs: o.renewEveryMs ?? DEFAULT_RENEW_EVERY_MS,
-      info: () => ({ ...(o.info?.() ?? {}), sessions: this.broker.shards().length }),
+      info: () => {
+        const b = this.broker.budget;
+        // Unacknowledged MQTT messages held here, and the sessions stopped until commits give room back.
+        return { ...(o.info?.() ?? {}), sessions: this.broker.shards().length, held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() } };
+      },
       onError: (err) => o.log.error({ err: err.message }, "shard leases: a round failed (the database?); leases not renewed in time are given up"),
       hooks: {
         acquired: (leases) => this.acquired(leases),
@@ -108,7 +119,13 @@ export class ClusterNode {
     const { hostname } = await import("node:os");
     const { randomBytes } = await import("node:crypto");
     const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-    const broker = await ShardedBroker.connect({ ...o.mqtt, serverId, log: o.log, handlers: o.handlers });
+    const broker = await ShardedBroker.connect({
+      ...o.mqtt,
+      serverId,
+      log: o.log,
+      handlers: o.handlers,
+      budget: o.inflightBytes ? { ...DEFAULT_INFLIGHT_BUDGET, bytes: o.inflightBytes } : inflightBudgetFromEnv(),
+    });
     const control = createPgPool(o.databaseUrl, { max: 3, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
     const node = new ClusterNode(o, broker, serverId, control);
     try {
@@ -253,16 +270,21 @@ export class ClusterNode {
     if (!set) this.byShard.set(shard, (set = new Set()));
     if (set.has(store)) return;
     set.add(store);
-    if (this.leases.lease(shard)) this.broker.addStores(shard, [store]);
+    if (this.leases.lease(shard)) {
+      this.broker.addStores(shard, [store]);
+      this.o.onStoresTaken?.([store]);
+    }
     if (this.tappedSince.has(shard)) this.tapWatched(shard);
   }
 
   /** Reads the store list: stores made by another server (a layout saved there) join their shard's session here. */
   private discover(): Promise<void> {
-    this.discovering ??= this.o.storage.stores
-      .list()
+    // Stores with a layout, and stores that only have agents so far: their agents' events must reach the ingest, which
+    // refuses them as `unknown_store` with a receipt, as one server does (no subscriber would let the broker drop them unseen).
+    this.discovering ??= this.control
+      .query<{ id: string }>("SELECT id FROM stores UNION SELECT DISTINCT store FROM agents")
       .then(
-        (rows) => {
+        ({ rows }) => {
           for (const r of rows) this.known(r.id);
         },
         (err: Error) => this.o.log.warn({ err: err.message }, "could not read the store list"),
@@ -285,11 +307,13 @@ export class ClusterNode {
       this.broker.take(shard, this.storesOf(shard));
       // Its session may hold a backlog (a dead server's, or queued while nobody held it): the live view reads the newest messages meanwhile.
       if (takeover) this.tapShard(shard);
+      this.o.onStoresTaken?.(this.storesOf(shard));
     }
     this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
   }
 
   private async releasing(shards: readonly number[]): Promise<void> {
+    for (const shard of shards) this.o.onStoresGiven?.(this.storesOf(shard));
     await Promise.all(shards.map((shard) => this.broker.hand(shard)));
     for (const shard of shards) {
       this.untapShard(shard);
@@ -300,6 +324,7 @@ export class ClusterNode {
 
   private lost(shards: readonly number[]): void {
     for (const shard of shards) {
+      this.o.onStoresGiven?.(this.storesOf(shard));
       this.broker.drop(shard);
       this.untapShard(shard);
       for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);

@@ -41,12 +41,71 @@ export interface ShardedBrokerOptions {
   handlers: TransportHandlers;
   /** Messages a shard's session may hold unacknowledged in this server before it stops reading (default 500). */
   maxInflight?: number;
+  /**
+   * What all the shard sessions of this server together may hold unacknowledged (payload bytes,
+   * default 32 MiB; messages, default 8,000) before they stop reading: a server that lags leaves
+   * its backlog queued in the broker instead of in its own memory (default {@link DEFAULT_INFLIGHT_BUDGET}).
+   */
+  budget?: { bytes: number; messages: number };
   /** How long handing a shard over waits for its commits in flight (default 5 s: well within a lease's renewal margin). */
   drainTimeoutMs?: number;
 }
 
 /** The client id of a shard's persistent session. */
 export const shardClientId = (shard: number) => `footfall-shard-${String(shard).padStart(2, "0")}`;
+
+/** What a server's shard sessions hold unacknowledged together, at most (see {@link ShardedBrokerOptions.budget}). */
+export const DEFAULT_INFLIGHT_BUDGET = { bytes: 32 * 1024 * 1024, messages: 8_000 };
+
+/** The budget with `FOOTFALL_CHAIN_INFLIGHT_MB` (MiB, 1-4096) instead of the default bytes; throws saying what is wrong. */
+export function inflightBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { bytes: number; messages: number } {
+  const raw = env.FOOTFALL_CHAIN_INFLIGHT_MB;
+  if (raw === undefined || raw === "") return DEFAULT_INFLIGHT_BUDGET;
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 1 || mb > 4096) throw new Error(`FOOTFALL_CHAIN_INFLIGHT_MB must be a whole number of MiB from 1 to 4096, not "${raw}"`);
+  return { ...DEFAULT_INFLIGHT_BUDGET, bytes: mb * 1024 * 1024 };
+}
+
+/**
+ * The unacknowledged messages of every shard session of one server, against one budget. A session
+ * that takes a message while the budget is spent stops reading (its next message waits in the
+ * broker) and is woken, oldest waiter first, as commits give the budget back.
+ */
+export class InflightBudget {
+  bytes = 0;
+  messages = 0;
+  private readonly waiting = new Set<{ resume(): void }>();
+  constructor(readonly max: { bytes: number; messages: number }) {}
+
+  spent(): boolean {
+    return this.bytes >= this.max.bytes || this.messages >= this.max.messages;
+  }
+  take(bytes: number): void {
+    this.bytes += bytes;
+    this.messages++;
+  }
+  /** Gives a message back; sessions waiting resume while there is room. */
+  release(bytes: number): void {
+    this.bytes -= bytes;
+    this.messages--;
+    for (const w of this.waiting) {
+      if (this.spent()) break;
+      this.waiting.delete(w);
+      w.resume();
+    }
+  }
+  /** `w` resumes when there is room again. */
+  wait(w: { resume(): void }): void {
+    this.waiting.add(w);
+  }
+  forget(w: { resume(): void }): void {
+    this.waiting.delete(w);
+  }
+  /** Sessions stopped for the budget now. */
+  waiters(): number {
+    return this.waiting.size;
+  }
+}
 
 /** Handed to mqtt.js's callback: go on reading, and send no PUBACK now (it is sent after the commit). */
 const DEFERRED = Object.assign(new Error("acknowledged after the commit"), { deferred: true });
@@ -69,13 +128,24 @@ class ShardSession {
   constructor(
     readonly shard: number,
     private readonly o: ShardedBrokerOptions,
+    private readonly budget: InflightBudget,
   ) {
     const log = o.log;
-    this.client = mqtt.connect(o.url, clientOptions(o, shardClientId(shard), false));
+    // Home Assistant's availability of the shard's stores follows the session: "offline" as its will (the server died
+    // or lost the link), "online" at every connection (after a takeover's will, which the broker sends before the CONNACK).
+    const availability = topics.shardAvailability(shard);
+    this.client = mqtt.connect(o.url, {
+      ...clientOptions(o, shardClientId(shard), false),
+      will: { topic: availability, payload: Buffer.from("offline"), qos: 1, retain: true },
+    });
     this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
     this.client.on("connect", (connack) => {
       (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
+      if (!this.closing)
+        this.client.publish(availability, "online", { qos: 1, retain: true }, (err) => {
+          if (err) log.warn({ shard, err: err.message }, "could not publish the shard's availability");
+        });
       // The session keeps its subscriptions; subscribing again at every connect covers a session the broker lost.
       this.subscribe([...this.stores]);
     });
@@ -117,6 +187,7 @@ class ShardSession {
     // Handing over: neither processed nor acknowledged; reading stops here and the broker keeps it for the next holder.
     if (this.closing) return;
     const qos1 = packet.qos === 1 && packet.messageId !== undefined;
+    const bytes = packet.payload.length;
     let settled = false;
     const finish = (ack: boolean) => {
       if (settled) return;
@@ -125,18 +196,16 @@ class ShardSession {
       this.inflight--;
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
-      if (this.paused && this.inflight < (this.o.maxInflight ?? 500)) {
-        const go = this.paused;
-        this.paused = null;
-        go();
-      }
+      this.budget.release(bytes);
+      this.resume();
       if (this.inflight === 0) for (const w of this.drainedWaiters.splice(0)) w();
     };
     if (qos1) {
       this.inflight++;
-      // Go on reading at once (no PUBACK yet), unless too much waits for commits already.
-      if (this.inflight < (this.o.maxInflight ?? 500)) callback(DEFERRED);
-      else this.paused = () => callback(DEFERRED);
+      this.budget.take(bytes);
+      // Go on reading at once (no PUBACK yet), unless too much waits for commits already, here or in this server's other sessions.
+      this.paused = () => callback(DEFERRED);
+      this.resume();
     }
     try {
       handle(this.o, packet, finish);
@@ -146,21 +215,39 @@ class ShardSession {
     }
   }
 
+  /** Reads on (the message waiting is handed over) when this session and the server's budget have room; else waits for room. */
+  resume(): void {
+    if (!this.paused || this.closing) return;
+    if (this.inflight >= (this.o.maxInflight ?? 500) || this.budget.spent()) {
+      // This session's own commits wake it (finish); the budget wakes it when another session's commit frees room.
+      if (this.budget.spent()) this.budget.wait(this);
+      return;
+    }
+    this.budget.forget(this);
+    const go = this.paused;
+    this.paused = null;
+    go();
+  }
+
   /** Stop taking messages, wait for the commits in flight (up to the drain timeout), disconnect; the session stays in the broker. */
   async hand(): Promise<void> {
     this.closing = true;
+    this.budget.forget(this);
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 5_000);
         this.drainedWaiters.push(() => (clearTimeout(t), resolve()));
       });
     }
+    // Handed over cleanly (no will): its stores are unavailable until the next holder's session says "online".
+    if (this.client.connected) await this.client.publishAsync(topics.shardAvailability(this.shard), "offline", { qos: 1, retain: true }).catch(() => {});
     await this.client.endAsync(false).catch(() => {});
   }
 
   /** Lost: disconnect at once; nothing more is acknowledged from here (the next holder gets it again). */
   drop(): void {
     this.closing = true;
+    this.budget.forget(this);
     this.client.end(true);
   }
 }
@@ -211,11 +298,15 @@ function handle(o: ShardedBrokerOptions, packet: mqtt.IPublishPacket, finish: (a
 export class ShardedBroker implements MqttTransport {
   readonly kind = "external" as const;
   private readonly sessions = new Map<number, ShardSession>();
+  /** What every shard session of this server holds unacknowledged, together. */
+  readonly budget: InflightBudget;
 
   private constructor(
     private readonly o: ShardedBrokerOptions,
     private readonly publisher: MqttClient,
-  ) {}
+  ) {
+    this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET);
+  }
 
   /** Connects the publishing client (within 10 s, or throws saying what to check). */
   static async connect(o: ShardedBrokerOptions): Promise<ShardedBroker> {
@@ -248,7 +339,7 @@ export class ShardedBroker implements MqttTransport {
    */
   take(shard: number, stores: Iterable<string>): void {
     this.sessions.get(shard)?.drop();
-    const s = new ShardSession(shard, this.o);
+    const s = new ShardSession(shard, this.o, this.budget);
     this.sessions.set(shard, s);
     s.add(stores);
     void s.connected(10_000).then((ok) => {
@@ -284,6 +375,11 @@ export class ShardedBroker implements MqttTransport {
       return;
     }
     await this.publisher.publishAsync(topics.layout(layout.store), payload, { qos: 1, retain: true });
+  }
+
+  /** (issue 14.4) A retained message for other systems (QoS 1); the state publisher sends only the stores this server ingests. */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    await this.publisher.publishAsync(topic, payload, { qos: 1, retain: true });
   }
 
   publishReceipt(store: string, agent: string, receipt: SettledEvents): void {

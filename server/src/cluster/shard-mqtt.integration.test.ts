@@ -1,0 +1,124 @@
+/**
+ * A chain server's shard sessions against one in-flight budget (Debian's mosquitto): a server whose
+ * commits lag holds at most its budget of unacknowledged messages (the rest waits in the broker),
+ * and once its commits go on it gets every message, each once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MqttClient } from "mqtt";
+import { userInfo } from "node:os";
+import { Mosquitto } from "../../../test/support/mosquitto.js";
+import { connectMqtt } from "../../../test/support/mqtt.js";
+import { freePort } from "../../../test/support/ports.js";
+import { waitFor } from "../../../test/support/wait.js";
+import { createLogger } from "../log.js";
+import type { IngestMessage } from "../ingest/pipeline.js";
+import { InflightBudget, ShardedBroker } from "./shard-mqtt.js";
+
+const topic = (store: string, agent: string) => `footfall/v1/${store}/agents/${agent}/events`;
+
+describe("InflightBudget", () => {
+  it("wakes waiting sessions oldest first, only while there is room", () => {
+    const b = new InflightBudget({ bytes: 100, messages: 3 });
+    const woken: string[] = [];
+    const w = (name: string) => ({ resume: () => woken.push(name) });
+    const [x, y] = [w("x"), w("y")];
+    b.take(10);
+    b.take(10);
+    b.take(10);
+    expect(b.spent()).toBe(true);
+    b.wait(x);
+    b.wait(y);
+    b.release(10); // room again: both resume (neither took anything meanwhile)
+    expect(woken).toEqual(["x", "y"]);
+    expect(b.waiters()).toBe(0);
+    b.take(95);
+    expect(b.spent()).toBe(true);
+    b.wait(x);
+    b.release(95);
+    expect(woken).toEqual(["x", "y", "x"]);
+    expect(b.messages).toBe(2);
+  });
+});
+
+describe("ShardedBroker: a server's unacknowledged messages are bounded by its budget (Debian's mosquitto)", () => {
+  let broker: Mosquitto;
+  let pub: MqttClient;
+  beforeAll(async () => {
+    const port = await freePort();
+    broker = await Mosquitto.withConf(
+      (dir) =>
+        [
+          `listener ${port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence false",
+          `persistence_location ${dir}/`,
+          "max_queued_messages 100000",
+          "max_inflight_messages 0",
+          `user ${userInfo().username}`,
+          "log_dest stderr",
+          "log_type error",
+          "",
+        ].join("\n"),
+      port,
+    );
+    pub = await connectMqtt({ url: broker.url, username: "", password: "" });
+  });
+  afterAll(async () => {
+    await pub?.endAsync();
+    await broker?.stop();
+  });
+
+  it("holds at most the budget (plus one message a session) while commits wait, then gets every message once", async () => {
+    const held: IngestMessage[] = [];
+    const seen: string[] = [];
+    let mostHeld = 0;
+    const sharded = await ShardedBroker.connect({
+      url: broker.url,
+      serverId: "budget-test",
+      log: createLogger("silent"),
+      budget: { bytes: 1024 * 1024, messages: 6 },
+      handlers: {
+        events: (m) => {
+          held.push(m);
+          seen.push(m.payload.toString());
+          mostHeld = Math.max(mostHeld, held.length);
+        },
+        status: () => {},
+        audit: () => {},
+        reject: () => {},
+        isKnownAgent: () => Promise.resolve(true),
+      },
+    });
+    try {
+      // Two shards' sessions (clean: false), one store each.
+      sharded.take(1, ["s1"]);
+      sharded.take(2, ["s2"]);
+      await waitFor("both shard sessions connected", () => sharded.connected());
+      await new Promise((r) => setTimeout(r, 300)); // the subscriptions
+      const sent: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const store = i % 2 ? "s1" : "s2";
+        const body = `${store}-${i}`;
+        sent.push(body);
+        await pub.publishAsync(topic(store, "a1"), body, { qos: 1 });
+      }
+      // Nothing is committed: the sessions stop at the budget.
+      await waitFor("the budget filled", () => held.length >= 6);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(held.length).toBeLessThanOrEqual(6 + 1);
+      expect(sharded.budget.messages).toBe(held.length);
+      // The commits go on: everything arrives, each message once.
+      const release = () => {
+        for (const m of held.splice(0)) m.done();
+      };
+      await waitFor("every message", () => (release(), seen.length >= sent.length), { timeoutMs: 20_000 });
+      release();
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...seen].sort()).toEqual([...sent].sort());
+      expect(mostHeld).toBeLessThanOrEqual(7);
+      expect(sharded.budget.messages).toBe(0);
+    } finally {
+      await sharded.close();
+    }
+  }, 60_000);
+});
