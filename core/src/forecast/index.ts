@@ -5,3 +5,4 @@ export * from "./features.js";
 export * from "./metrics.js";
 export * from "./split.js";
 export * from "./profile.js";
+export * from "./occupancy.js";
