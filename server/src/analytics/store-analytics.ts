@@ -21,7 +21,7 @@ import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregat
 import { spansOf } from "../aggregates/spans.js";
 import type { PathCount, Storage, StoredVisit } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
-import { deriveVisitor, diffByKey, type VisitorDerivation } from "./visitor-derivation.js";
+import { deriveVisitor, diffByKey, visitKey, type VisitorDerivation } from "./visitor-derivation.js";
 
 export interface StoreAnalyticsOptions extends DomainOptions {
   store: string;
@@ -577,13 +577,12 @@ function diffInto(delta: AggregateDelta, visitor: string, before: VisitorDerivat
     for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
     return;
   }
-  const v = diffByKey(before.visits, after.visits);
+  const v = diffByKey(before.visits, after.visits, visitKey);
   for (const x of v.removed) delta.visit(x.zone, x.enterId, x.item, -1);
   for (const x of v.added) delta.visit(x.zone, x.enterId, x.item, 1);
-  const tripKey = (t: { startTs: number; key: string }) => ({ ...t, key: `${t.startTs}|${t.key}`, path: t.key });
-  const t = diffByKey(before.trips.map(tripKey), after.trips.map(tripKey));
-  for (const x of t.removed) delta.trip(visitor, x.startTs, x.path, -1);
-  for (const x of t.added) delta.trip(visitor, x.startTs, x.path, 1);
+  const t = diffByKey(before.trips, after.trips, (x) => `${x.startTs}|${x.key}`);
+  for (const x of t.removed) delta.trip(visitor, x.startTs, x.key, -1);
+  for (const x of t.added) delta.trip(visitor, x.startTs, x.key, 1);
   const stillOpen = new Set(after.open.map((o) => o.zone));
   for (const o of before.open) if (!stillOpen.has(o.zone)) delta.openVisit(o.zone, visitor, null);
   for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);

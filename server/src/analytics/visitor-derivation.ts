@@ -14,7 +14,7 @@ export interface VisitItem {
 
 /** What one visitor's events contribute to the store's rollups. */
 export interface VisitorDerivation {
-  visits: { zone: string; enterId: string; item: VisitItem; key: string }[];
+  visits: { zone: string; enterId: string; item: VisitItem }[];
   trips: { startTs: number; key: string }[];
   /** Open visits at the end of the visitor's events, with the visitor's last activity. */
   open: { zone: string; lastSeenTs: number }[];
@@ -39,7 +39,7 @@ export function deriveVisitor(events: readonly VisitorEvent[], opts: DomainOptio
     let prev: number | null = null;
     for (const v of list) {
       const item: VisitItem = { enterTs: v.enterTs, dwellMs: v.status === "closed" && v.exitTs !== null ? v.exitTs - v.enterTs : null, prevEnterTs: prev };
-      out.visits.push({ zone, enterId: v.enterId, item, key: `${zone}|${v.enterId}|${item.enterTs}|${item.dwellMs}|${prev}` });
+      out.visits.push({ zone, enterId: v.enterId, item });
       prev = v.enterTs;
       if (v.status === "open") out.open.push({ zone, lastSeenTs: v.lastSeenTs });
     }
@@ -49,22 +49,34 @@ export function deriveVisitor(events: readonly VisitorEvent[], opts: DomainOptio
   return out;
 }
 
-/** Entries of `before` missing from `after` (removed) and the reverse (added), as multisets by key. */
-export function diffByKey<T extends { key: string }>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+/**
+ * A visit's identity for {@link diffByKey}: every field the aggregates keep of it. Built only when a
+ * visitor is derived again (not kept in the derivation: the cache holds tens of thousands of them).
+ */
+export const visitKey = (v: VisitorDerivation["visits"][number]): string => `${v.zone}|${v.enterId}|${v.item.enterTs}|${v.item.dwellMs}|${v.item.prevEnterTs}`;
+
+/** Entries of `before` missing from `after` (removed) and the reverse (added), as multisets by `keyOf`. */
+export function diffByKey<T>(before: readonly T[], after: readonly T[], keyOf: (x: T) => string): { removed: T[]; added: T[] } {
   const counts = new Map<string, number>();
-  for (const x of before) counts.set(x.key, (counts.get(x.key) ?? 0) + 1);
+  for (const x of before) {
+    const k = keyOf(x);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   const added: T[] = [];
   for (const x of after) {
-    const n = counts.get(x.key) ?? 0;
-    if (n > 0) counts.set(x.key, n - 1);
+    const k = keyOf(x);
+    const n = counts.get(k) ?? 0;
+    if (n > 0) counts.set(k, n - 1);
     else added.push(x);
   }
+  // What is left in `counts` is in `before` only.
   const removed: T[] = [];
   for (const x of before) {
-    const n = counts.get(x.key) ?? 0;
+    const k = keyOf(x);
+    const n = counts.get(k) ?? 0;
     if (n > 0) {
       removed.push(x);
-      counts.set(x.key, n - 1);
+      counts.set(k, n - 1);
     }
   }
   return { removed, added };
