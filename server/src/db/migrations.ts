@@ -216,4 +216,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: "store-level rollups for the chain overview (issue 15)",
     sql: STORE_ROLLUPS_SQL,
   },
+  {
+    version: 13,
+    name: "the zones each agent reports (per-zone agent-offline alert rules, issue 14)",
+    sql: `
+      -- Per store, zone and agent: the newest event of that zone the agent sent, and when it arrived.
+      CREATE TABLE agent_zones (
+        store TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        last_event_ts INTEGER NOT NULL,
+        last_received_at INTEGER NOT NULL,
+        PRIMARY KEY (store, zone, agent)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

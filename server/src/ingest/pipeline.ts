@@ -91,7 +91,7 @@ interface PendingWrite {
   store: string;
   agent: string;
   events: FootfallEvent[];
-  tally: IngestTally;
+  tally: IngestTally & { zones?: Map<string, number> };
 }
 
 /** Event ids of one agent settled in the commit being built, for its receipt. */
@@ -203,7 +203,7 @@ export class IngestPipeline {
     const rejected: RejectRecord[] = [];
     const settlements = new Map<string, Settlement>();
     const stagedAnalytics: StagedAnalytics[] = [];
-    const tallies = new Map<string, IngestTally & { store: string; agent: string }>();
+    const tallies = new Map<string, IngestTally & { store: string; agent: string; zones?: Map<string, number> }>();
     const started = performance.now();
     /** Stores of the batch this server may no longer write (cluster: their shard moved on). */
     let refused: ReadonlySet<string> = new Set();
@@ -248,6 +248,12 @@ export class IngestPipeline {
               list.push(e);
               w.tally.events++;
               if (w.tally.lastEventTs === null || e.ts > w.tally.lastEventTs) w.tally.lastEventTs = e.ts;
+              // (issue 14) The zones the agent reports, for per-zone agent-offline rules.
+              if (e.type !== "position") {
+                const zones = (w.tally.zones ??= new Map<string, number>());
+                const had = zones.get(e.zone);
+                if (had === undefined || e.ts > had) zones.set(e.zone, e.ts);
+              }
             } else w.tally.duplicates++;
           }
         }

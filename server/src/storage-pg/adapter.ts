@@ -40,6 +40,7 @@ import type {
   AgentIdentity,
   AgentPasswordEntry,
   AgentRow,
+  ZoneAgentRow,
   AgentSecret,
   AggregatesStore,
   AgentsStore,
@@ -382,7 +383,35 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
             sorted.map((t) => t.receivedAt),
           ],
         });
+        // (issue 14) The zones each agent's new events named, in key order (one row per key).
+        const zones = new Map<string, { store: string; zone: string; agent: string; ts: number; at: number }>();
+        for (const t of sorted) {
+          for (const [zone, ts] of t.zones ?? []) {
+            const key = `${t.store}\u0000${zone}\u0000${t.agent}`;
+            const had = zones.get(key);
+            zones.set(key, { store: t.store, zone, agent: t.agent, ts: Math.max(ts, had?.ts ?? ts), at: Math.max(t.receivedAt, had?.at ?? t.receivedAt) });
+          }
+        }
+        if (zones.size === 0) return;
+        const rows = [...zones.values()].sort((a, b) => (a.store !== b.store ? (a.store < b.store ? -1 : 1) : a.zone !== b.zone ? (a.zone < b.zone ? -1 : 1) : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+        await q.query({
+          name: "footfall_agent_zones_many",
+          text: `INSERT INTO agent_zones (store, zone, agent, last_event_ts, last_received_at)
+                   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                 ON CONFLICT (store, zone, agent) DO UPDATE SET last_event_ts = greatest(agent_zones.last_event_ts, excluded.last_event_ts), last_received_at = excluded.last_received_at`,
+          values: [rows.map((r) => r.store), rows.map((r) => r.zone), rows.map((r) => r.agent), rows.map((r) => r.ts), rows.map((r) => r.at)],
+        });
       }),
+    zoneAgents: (store, zone) =>
+      read(
+        async (q) =>
+          (
+            await q.query<ZoneAgentRow>(
+              `SELECT agent, last_event_ts AS "lastEventTs", last_received_at AS "lastReceivedAt" FROM agent_zones WHERE store = $1 AND zone = $2 ORDER BY agent`,
+              [store, zone],
+            )
+          ).rows,
+      ),
     recordIngest: (store, agent, t) =>
       write(async (q) => {
         await q.query({

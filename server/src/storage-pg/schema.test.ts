@@ -131,6 +131,7 @@ describe("the PostgreSQL schema", () => {
     const keyed = rows.filter((r) => !notByStore.has(r.table));
     expect(keyed.map((r) => r.table).sort()).toEqual([
       "accuracy_audits",
+      "agent_zones",
       "aggregate_state",
       "alert_rules",
       "alerts",

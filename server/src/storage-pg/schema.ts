@@ -440,4 +440,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       INSERT INTO store_rollups_pending (store) SELECT DISTINCT store FROM zone_rollups;
     `,
   },
+  {
+    version: 13,
+    name: "the zones each agent reports (per-zone agent-offline alert rules, issue 14)",
+    sql: `
+      -- Per store, zone and agent: the newest event of that zone the agent sent, and when it arrived.
+      CREATE TABLE agent_zones (
+        store ${K},
+        zone ${K},
+        agent ${K},
+        last_event_ts bigint NOT NULL,
+        last_received_at bigint NOT NULL,
+        PRIMARY KEY (store, zone, agent)
+      );
+    `,
+  },
 ];

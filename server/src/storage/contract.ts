@@ -753,6 +753,27 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         ]);
         expect((await s.agents.list("other"))[0]).toMatchObject({ events: 1, lastReceivedAt: T0 + 81 });
       });
+
+      test("(issue 14) keep the zones each agent's events named: newest event time only grows, arrival follows the last commit", async (s) => {
+        const tally = (agent: string, zones: [string, number][], receivedAt: number) => ({ store: "shop", agent, events: 1, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt, zones: new Map(zones) });
+        expect(await s.agents.zoneAgents("shop", "fruit")).toEqual([]);
+        await s.transaction((tx) =>
+          tx.agents.recordIngestMany([
+            tally("cam-2", [["fruit", T0 + 10], ["bakery", T0 + 12]], T0 + 100),
+            tally("cam-1", [["fruit", T0 + 20]], T0 + 101),
+            { store: "other", agent: "cam-1", events: 1, duplicates: 0, rejects: 0, lastEventTs: null, receivedAt: T0 + 102, zones: new Map([["fruit", T0 + 30]]) },
+          ]),
+        );
+        // An older event arriving later: the newest event time stays, the arrival moves on.
+        await s.transaction((tx) => tx.agents.recordIngestMany([tally("cam-1", [["fruit", T0 + 5]], T0 + 200)]));
+        await s.transaction((tx) => tx.agents.recordIngest("shop", "cam-3", { events: 1, duplicates: 0, rejects: 0, lastEventTs: T0, receivedAt: T0 + 300 }));
+        expect(await s.agents.zoneAgents("shop", "fruit")).toEqual([
+          { agent: "cam-1", lastEventTs: T0 + 20, lastReceivedAt: T0 + 200 },
+          { agent: "cam-2", lastEventTs: T0 + 10, lastReceivedAt: T0 + 100 },
+        ]);
+        expect(await s.agents.zoneAgents("shop", "bakery")).toEqual([{ agent: "cam-2", lastEventTs: T0 + 12, lastReceivedAt: T0 + 100 }]);
+        expect(await s.agents.zoneAgents("other", "fruit")).toEqual([{ agent: "cam-1", lastEventTs: T0 + 30, lastReceivedAt: T0 + 102 }]);
+      });
     });
 
     describe("transactions", () => {

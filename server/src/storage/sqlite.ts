@@ -171,6 +171,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),
     recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),
     recordIngestMany: (tallies) => r.write(() => tallies.forEach((t) => core.agents.recordIngest(t.store, t.agent, t))),
+    zoneAgents: (store, zone) => r.read(() => core.agents.zoneAgents(store, zone)),
     revoke: (store, agent, now) => r.write(() => core.agents.revoke(store, agent, now)),
   };
 

@@ -75,6 +75,15 @@ export interface EventGroup {
 export interface AgentTally extends IngestTally {
   store: string;
   agent: string;
+  /** (issue 14) The zones its new events named, each with the newest event time of the commit. */
+  zones?: ReadonlyMap<string, number>;
+}
+
+/** (issue 14) An agent that reports a zone: its newest event of that zone and when it arrived. */
+export interface ZoneAgentRow {
+  agent: string;
+  lastEventTs: number;
+  lastReceivedAt: number;
 }
 
 /** What one group commit adds to an agent's ingest counters. */
@@ -402,8 +411,13 @@ export interface AgentsStore {
   recordStatus(store: string, agent: string, status: AgentStatus): Promise<void>;
   /** Add a commit's counts to the agent's counters; its last event time only grows. */
   recordIngest(store: string, agent: string, tally: IngestTally): Promise<void>;
-  /** {@link recordIngest} for several agents in one call (a group commit's tallies). */
+  /**
+   * {@link recordIngest} for several agents in one call (a group commit's tallies); (issue 14) a
+   * tally's `zones` are kept per (store, zone, agent): newest event time (only grows) and arrival.
+   */
   recordIngestMany(tallies: readonly AgentTally[]): Promise<void>;
+  /** (issue 14) The agents whose events named `zone` (any time since migration 13), by agent id. */
+  zoneAgents(store: string, zone: string): Promise<ZoneAgentRow[]>;
   /**
    * Revoke an agent: its password no longer works and it leaves the broker files (its counters
    * stay). `add` gives it a new password and lifts the revocation. False when unknown.

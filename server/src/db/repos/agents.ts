@@ -1,6 +1,6 @@
 import type { AgentKind, AgentStatus } from "@footfall/core";
 import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
-import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally } from "../../storage/types.js";
+import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally, ZoneAgentRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
 export type { AgentCredentials, AgentIdentity, AgentRow, IngestTally };
@@ -33,6 +33,11 @@ export class AgentsRepo {
         `UPDATE agents SET events = events + ?, duplicates = duplicates + ?, rejects = rejects + ?,
            last_event_ts = max(coalesce(last_event_ts, 0), coalesce(?, 0)), last_received_at = ? WHERE store = ? AND agent = ?`,
       ),
+      zone: db.prepare(
+        `INSERT INTO agent_zones (store, zone, agent, last_event_ts, last_received_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (store, zone, agent) DO UPDATE SET last_event_ts = max(last_event_ts, excluded.last_event_ts), last_received_at = excluded.last_received_at`,
+      ),
+      zoneAgents: db.prepare("SELECT agent, last_event_ts AS lastEventTs, last_received_at AS lastReceivedAt FROM agent_zones WHERE store = ? AND zone = ? ORDER BY agent"),
     };
   }
 
@@ -80,7 +85,12 @@ export class AgentsRepo {
     const { state, version, ts, kind: _kind, ...metrics } = status;
     this.q.status.run(state, version, ts, JSON.stringify(metrics), store, agent);
   }
-  recordIngest(store: string, agent: string, t: IngestTally): void {
+  recordIngest(store: string, agent: string, t: IngestTally & { zones?: ReadonlyMap<string, number> }): void {
     this.q.tally.run(t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent);
+    if (t.zones) for (const [zone, ts] of t.zones) this.q.zone.run(store, zone, agent, ts, t.receivedAt);
+  }
+  /** (issue 14) The agents whose events named the zone. */
+  zoneAgents(store: string, zone: string): ZoneAgentRow[] {
+    return this.q.zoneAgents.all(store, zone) as ZoneAgentRow[];
   }
 }
