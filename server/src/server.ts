@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { topics } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
@@ -168,6 +169,14 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const built = await storage.buildPendingAggregates({
     visitTimeoutMs: config.visitTimeoutMs,
     progress: (store, events, total) => log.info({ store, events, total }, `building the aggregates of store ${store} from its stored events (a one-time upgrade)`),
+    storeRollups: (() => {
+      let last = 0;
+      return (done: number, total: number) => {
+        if (done < total && Date.now() - last < 5_000) return;
+        last = Date.now();
+        log.info({ stores: done, total }, `summing store rollups from zone rollups (migration 12, a one-time upgrade): ${done} of ${total} stores`);
+      };
+    })(),
   });
   if (built > 0) log.info({ stores: built }, "aggregates built; later starts read nothing they do not need");
 
@@ -186,8 +195,20 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       ...(config.serverId ? { serverId: config.serverId } : {}),
       ...(config.shards ? { shards: config.shards } : {}),
       info: () => ({ http: httpUrlOf(), ingest: ingest.backlog() }),
-      onRemoteLive: (stores) => hub?.touch(stores),
-      onRemoteLayout: (store) => hub?.touch([store]),
+      onRemoteLive: (stores) => {
+        hub?.touch(stores);
+        // An alert of a store ingested here acknowledged on another server: its retained state follows.
+        mqttState?.remoteChanged(stores);
+      },
+      onRemoteLayout: (store) => {
+        hub?.touch([store]);
+        // The store's Home Assistant discovery follows its zones (published here when this server holds its shard).
+        const layout = layouts.current(store, now());
+        if (layout) void mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
+      },
+      // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
+      onStoresTaken: (stores) => mqttState?.storesTaken(stores),
+      onStoresGiven: (stores) => mqttState?.storesGiven(stores),
       // The live tap: the newest messages of shards taken over, for the live clients of this server, while their backlog is ingested.
       visitTimeoutMs: config.visitTimeoutMs,
       now,
@@ -235,13 +256,21 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
-  // Retained occupancy, queue and alert topics and Home Assistant discovery (not on a chain's shared broker link).
+  // Retained occupancy, queue and alert topics and Home Assistant discovery (in a chain: of the stores this server ingests,
+  // whose availability is their shard session's).
   if (transport.publishRetained && process.env.FOOTFALL_MQTT_PUBLISH !== "off") {
     mqttState = new MqttStatePublisher(services, {
       publish: transport.publishRetained.bind(transport),
       version: VERSION,
       discovery: process.env.FOOTFALL_HA_DISCOVERY !== "off",
       discoveryPrefix: process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant",
+      ...(cluster
+        ? {
+            publishesHere: (store: string) => cluster!.ingests(store),
+            availabilityTopic: (store: string) => topics.shardAvailability(shardOf(store, cluster!.leases.shards)),
+            serverAvailability: false,
+          }
+        : {}),
       queues: async (store, at) => {
         const figures = await queueFiguresForAlerts(services)(store, at);
         return figures ? new Map(Object.entries(figures)) : undefined;
