@@ -116,6 +116,16 @@ export class MqttStatePublisher {
     }
   }
 
+  /**
+   * (chain) Another server announced a change of these stores. For those ingested here that is an
+   * alert acknowledged there (its notification went to that server's bus): read their alert states again.
+   */
+  remoteChanged(stores: Iterable<string>): void {
+    if (!this.running) return;
+    for (const store of stores)
+      if (this.here(store)) void this.publishAlertStates(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish a store's alert states"));
+  }
+
   /** (chain) These stores' shard went to another server: nothing more is published for them here. */
   storesGiven(stores: Iterable<string>): void {
     for (const store of stores) this.forgetStore(store);
