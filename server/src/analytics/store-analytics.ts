@@ -21,7 +21,7 @@ import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregat
 import { spansOf } from "../aggregates/spans.js";
 import type { PathCount, Storage, StoredVisit } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
-import { deriveVisitor, diffByKey, visitKey, type VisitorDerivation } from "./visitor-derivation.js";
+import { deriveVisitor, diffByKey, sortSmall, visitKey, type VisitorDerivation } from "./visitor-derivation.js";
 
 export interface StoreAnalyticsOptions extends DomainOptions {
   store: string;
@@ -167,7 +167,8 @@ export class StoreAnalytics {
         const stored = read && ids ? read.filter((e) => !ids.has(e.id)) : [];
         state = { events: stored, derived: stored.length ? deriveVisitor(stored, this.opts) : emptyDerivation() };
       }
-      const merged = state.events.concat(fresh).sort(compareEvents);
+      // `fresh` is this batch's own list: a visitor without earlier events needs no copy.
+      const merged = sortSmall(state.events.length ? state.events.concat(fresh) : fresh, compareEvents);
       const derived = deriveVisitor(merged, this.opts);
       diffInto(delta, visitor, state.derived, derived);
       next.set(visitor, { state: { events: merged, derived }, before: state.derived });
