@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics, type Receipt } from "@footfall/core";
 import type { MqttClient } from "mqtt";
+import { io, type Socket } from "socket.io-client";
 import { shardOf } from "../../server/src/cluster/shards.js";
 import {
   batchJson,
@@ -234,14 +235,27 @@ describe("token checks cached per server (issue 12)", () => {
     const [a, b] = [servers.get("a")!, servers.get("b")!];
     await waitFor("both servers up", async () => (await fetch(`${a.httpUrl}/api/v1/health`)).ok && (await fetch(`${b.httpUrl}/api/v1/health`)).ok, { timeoutMs: 60_000 });
     const adminA = new FootfallApi(a.httpUrl, admin);
-    const created = await adminA.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "tablet" });
+    const created = await adminA.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "staff", label: "tablet" });
     expect(created.status).toBe(200);
     const viewerB = new FootfallApi(b.httpUrl, created.body.token);
     for (let i = 0; i < 5; i++) expect((await viewerB.request("GET", "/api/v1/stores")).status).toBe(200);
+    // A tablet on b signed in with it.
+    const tablet: Socket = io(b.httpUrl, { transports: ["websocket"], auth: { token: created.body.token }, reconnection: false });
+    cleanup.push(() => void tablet.close());
+    const signedOut = new Promise<{ reason: string }>((resolve) => tablet.on("signed_out", resolve));
+    await new Promise<void>((resolve, reject) => {
+      tablet.once("connect", resolve);
+      tablet.once("connect_error", reject);
+    });
+    expect(await new Promise((resolve) => tablet.emit("join", LOW, resolve))).toEqual({ ok: true });
+
     const revoked = await adminA.request("DELETE", `/api/v1/tokens/${created.body.id}`);
     expect(revoked.status).toBe(200);
     const next = await viewerB.request<{ error?: string; message?: string }>("GET", "/api/v1/stores");
     expect(next.status).toBe(401);
     expect(JSON.stringify(next.body)).toMatch(/revoked/);
+    // b's tablet is signed out too (by the notice, or at the latest by its hub's sweep within a second).
+    const out = await Promise.race([signedOut, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+    expect(out, "the tablet on b signed out within 5 s of the revoke on a").toEqual({ reason: "this token was revoked" });
   }, 90_000);
 });

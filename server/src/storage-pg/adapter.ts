@@ -146,6 +146,8 @@ class PgCore {
   readonly revokeListeners: ((id: string) => void)[] = [];
   /** Verified tokens, by hash, while a LISTEN on revocations is up (./token-cache.ts). */
   tokenCache: TokenCache<TokenRow> | null = null;
+  /** Revocations made here whose notice has not come back yet (its listeners were told already), by id. */
+  readonly ownRevokes = new Map<string, number>();
   readonly txOf = new WeakMap<Storage, TxState>();
   closed = false;
   timer: ReturnType<typeof setInterval> | null = null;
@@ -484,12 +486,24 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       // waits for its own copy (listening first if it did not yet), so a request sent after the answer finds it gone everywhere.
       if (core.tokenCache) await core.tokenCache.listening();
       const seen = core.tokenCache?.seen(id);
+      const listening = core.tokenCache?.active ?? false;
+      if (listening) core.ownRevokes.set(id, (core.ownRevokes.get(id) ?? 0) + 1);
+      const unmark = () => {
+        const n = core.ownRevokes.get(id) ?? 0;
+        if (n <= 1) core.ownRevokes.delete(id);
+        else core.ownRevokes.set(id, n - 1);
+      };
       const info = await write(async (q) => {
         if (!(await tokenById(q, id))) return undefined;
         await q.query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, id]);
         await q.query("SELECT pg_notify($1, $2)", [TOKENS_CHANNEL, id]);
         return tokenInfo((await tokenById(q, id))!);
+      }).catch((err: unknown) => {
+        if (listening) unmark();
+        throw err;
       });
+      // No such token: no notice will come back.
+      if (!info && listening) unmark();
       if (info) {
         await seen;
         // The other listeners' copies came in the same instant: let this process read any of its own (another storage) first.
@@ -1191,7 +1205,22 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   }
   const now = opts.now ?? Date.now;
   const core = new PgCore(pool, readPool, now);
-  if (opts.tokenCacheMs !== 0) core.tokenCache = new TokenCache<TokenRow>({ url, ttlMs: opts.tokenCacheMs, onError });
+  if (opts.tokenCacheMs !== 0)
+    core.tokenCache = new TokenCache<TokenRow>({
+      url,
+      ttlMs: opts.tokenCacheMs,
+      onError,
+      // A token revoked by another server or the CLI: this server's listeners (the live hub drops its sockets) hear of it at once.
+      onNotice: (id) => {
+        const own = core.ownRevokes.get(id);
+        if (own !== undefined) {
+          if (own <= 1) core.ownRevokes.delete(id);
+          else core.ownRevokes.set(id, own - 1);
+          return;
+        }
+        for (const l of core.revokeListeners) l(id);
+      },
+    });
   try {
     await migratePg(pool);
     const maxAge = opts.maxEventAgeMs ?? 8 * DAY_MS;

@@ -40,11 +40,20 @@ describe("verified tokens cached on each server, revocations at once across serv
     for (let i = 0; i < 5; i++) expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: true, principal: { role: "viewer", tokenId: info.id } });
     expect(b.tokenCacheStats().hits - before).toBe(5);
 
+    // B's revocation listeners (its live hub) hear of a revocation made elsewhere, once; A's hear of their own once too.
+    const heardB: string[] = [];
+    const heardA: string[] = [];
+    b.tokens.onRevoked((id) => heardB.push(id));
+    a.tokens.onRevoked((id) => heardA.push(id));
     // Revoked on A: B refuses it as soon as the notice arrives (A answers after its own copy, sent at the same commit;
     // B's, in this same process, may be read a moment later), never after the cache's time to live.
     expect(await a.tokens.revoke(info.id, Date.now())).toMatchObject({ id: info.id });
     await waitFor("B to refuse the revoked token", async () => (await b.tokens.check(token, Date.now())).ok === false, { timeoutMs: 2_000, intervalMs: 5 });
     expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: false, why: "revoked" });
+    await waitFor("B's listeners to hear of the revocation", () => heardB.length > 0, { timeoutMs: 2_000, intervalMs: 5 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heardB).toEqual([info.id]);
+    expect(heardA).toEqual([info.id]);
 
     // A second token, revoked by the token itself from a storage that never listened (as `footfall token revoke` does from the CLI).
     const second = await a.tokens.create("admin", null, Date.now());

@@ -22,6 +22,8 @@ export interface TokenCacheOptions {
   maxEntries?: number;
   /** A failure of the listening connection (logged by the caller; the cache is off until it is back). */
   onError?(err: Error): void;
+  /** A revocation notice arrived (from this process or another). */
+  onNotice?(id: string): void;
 }
 
 /** A cached row, keyed by the token's hash; `id` is what revocations name. */
@@ -120,7 +122,10 @@ export class TokenCache<Row extends { id: string }> {
       this.retry.unref();
     };
     client.on("notification", (n) => {
-      if (n.channel === TOKENS_CHANNEL && n.payload) this.drop(n.payload);
+      if (n.channel === TOKENS_CHANNEL && n.payload) {
+        this.drop(n.payload);
+        this.o.onNotice?.(n.payload);
+      }
     });
     client.on("error", (err) => lost(err));
     client.on("end", () => lost());
