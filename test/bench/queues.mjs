@@ -1,5 +1,5 @@
 // `npm run bench:queues`: checkout queue wait estimates against the simulated truth (issue 14).
-// For each seed (QUEUE_SEEDS, default 42,7,99): simulates QUEUE_DAYS days (1) of the demo store
+// For each seed (QUEUE_SEEDS, default 42,7,99,1,2,3): simulates QUEUE_DAYS days (1) of the demo store
 // (its checkout queue, tills staff open when the line is long) with the simulator's engine, turns
 // the events into visits with core's visitsOf (as the server does), and for every served person
 // asks core's estimateWait at the instant they joined, from the visits known just before: with the
@@ -13,7 +13,7 @@
 // The expected wait used as the estimate gives the floor of the first measure (the spread of single
 // waits around their expectation). Prints medians of |est - truth| / truth over people who found
 // someone waiting (as the estimate saw it), per seed. Asserts nothing.
-// Env: QUEUE_SEEDS (42,7,99), QUEUE_DAYS (1), QUEUE_ARRIVALS (120 per hour at the peak), QUEUE_PROBES (20).
+// Env: QUEUE_SEEDS (42,7,99,1,2,3), QUEUE_DAYS (1), QUEUE_ARRIVALS (120 per hour at the peak), QUEUE_PROBES (20).
 import { estimateWait, visitsOf, waitStats } from "@footfall/core";
 import { SimEngine } from "../../edge/dist/sources/sim/engine.js";
 import { checkSimSettings } from "../../edge/dist/sources/sim/settings.js";
@@ -21,7 +21,7 @@ import { DEMO_LAYOUT } from "../../edge/dist/sources/sim/demo-layout.js";
 import { atHourOfDay, hourOfDay } from "../../edge/dist/sources/sim/clock.js";
 import { execSync } from "node:child_process";
 
-const SEEDS = (process.env.QUEUE_SEEDS ?? "42,7,99").split(",").map(Number);
+const SEEDS = (process.env.QUEUE_SEEDS ?? "42,7,99,1,2,3").split(",").map(Number);
 const DAYS = Number(process.env.QUEUE_DAYS ?? 1);
 const ARRIVALS = Number(process.env.QUEUE_ARRIVALS ?? 120);
 const PROBES = Number(process.env.QUEUE_PROBES ?? 20);

@@ -83,7 +83,7 @@ describe("estimateWait", () => {
       method = "none";
       est = null;
     }
-    return { length, stale: ghosts.length, departures: waits.length, arrivals, busy, method, est, behind: behind.map((x) => ({ enterTs: x.enterTs, ahead: ahead(x), wait: x.exitTs! - x.enterTs })) };
+    return { length, stale: ghosts.length, departures: waits.length, arrivals, busy, method, est, behind: behind.map((x) => ({ enterTs: x.enterTs, ahead: ahead(x), wait: x.exitTs! - x.enterTs })), anyBehind: anyBehind.map((x) => ({ enterTs: x.enterTs, ahead: ahead(x), wait: x.exitTs! - x.enterTs })) };
   }
   function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
@@ -127,9 +127,14 @@ describe("estimateWait", () => {
         expect(e.length).toBe(r.length);
         expect(e.method).toBe(r.method);
         if (r.method === "recent-waits" && r.length > 0 && atTills(now) > 0) {
-          // Per till: sum(w) / sum((a + 1) / c) over the same people as without tills, times (length + 1) / c now.
-          const perTill = r.behind.reduce((a, x) => a + (x.ahead + 1) / Math.max(1, atTills(x.enterTs)), 0);
-          const ms = r.behind.reduce((a, x) => a + x.wait, 0);
+          // Per till: sum(w) / sum((a + 1) / c) times (length + 1) / c now, over those who found about the same
+          // load per till ((a + 1) / c within 0.5 of (length + 1) / c now) when there are 3, else the same people as without tills.
+          const c = (x: { enterTs: number }) => Math.max(1, atTills(x.enterTs));
+          const load = (r.length + 1) / atTills(now);
+          const alike = r.anyBehind.filter((x) => Math.abs((x.ahead + 1) / c(x) - load) <= 0.5);
+          const used = alike.length >= 3 ? alike : r.behind;
+          const perTill = used.reduce((a, x) => a + (x.ahead + 1) / c(x), 0);
+          const ms = used.reduce((a, x) => a + x.wait, 0);
           expect(e.estimatedWaitS!).toBeCloseTo((((r.length + 1) / atTills(now)) * ms) / perTill / 1000, 9);
         } else if (r.est === null) expect(e.estimatedWaitS).toBeNull();
         else expect(e.estimatedWaitS!).toBeCloseTo(r.est / 1000, 9);

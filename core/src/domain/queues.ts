@@ -69,6 +69,8 @@ export const QUEUE_WAITS_WINDOW_MS = 60 * 60_000;
 const MIN_DEPARTURES = 3;
 const MIN_STALE_MS = 3 * 60_000;
 export const QUEUE_TILLS_WINDOW_MS = 5 * 60_000;
+/** People ahead per till within which a past wait counts as alike to the joiner's (per-till rule). */
+const LOAD_TOLERANCE = 0.5;
 
 /**
  * Milliseconds of [from, to) during which at least one of the visits was in the queue (a visit
@@ -115,7 +117,9 @@ export function busyMs(visits: readonly QueueVisit[], from: number, to: number):
  *   someone at a till now, the interval is per till: each wait covered (a_i + 1) / c_i service
  *   intervals of one till, c_i the people at the tills when that person joined (at least 1), so
  *   the interval of one till is sum(w_i) / sum((a_i + 1) / c_i) and the joiner waits
- *   `(length + 1) / c` of them, c the people at the tills now. People the tracking lost at a till
+ *   `(length + 1) / c` of them, c the people at the tills now. The waits read are those of people
+ *   who found about the same load per till ((a_i + 1) / c_i within 0.5 of (length + 1) / c) when
+ *   there are `minDepartures` of them, else the group above. People the tracking lost at a till
  *   (a served visit open longer than `minStaleMs` and twice the longest service that ended in the
  *   waits window) are not counted. An empty queue now: the median wait of the
  *   recent people who also found it empty (a free till, or the rest of a service), when there are
@@ -186,11 +190,16 @@ export function estimateWait(now: EpochMs, visits: readonly QueueVisit[], opts: 
   if (n > 0 && behind.n >= minDepartures) {
     if (tills !== null && tillsNow > 0) {
       // Per till: each wait covered (a_i + 1) / c_i intervals of one till.
+      // Those who found about the same load per till as the joiner now, when there are enough of them.
+      const load = (n + 1) / tillsNow;
+      const withTills = (g: WaitGroup) => g.members.map((r) => ({ ...r, tills: Math.max(1, tills.at(r.enterTs)) }));
+      const alike = withTills(all).filter((r) => Math.abs((r.ahead + 1) / r.tills - load) <= LOAD_TOLERANCE);
+      const members = alike.length >= minDepartures ? alike : withTills(behind);
       let ms = 0;
       let perTill = 0;
-      for (const r of behind.members) {
-        ms += r.exitTs! - r.enterTs;
-        perTill += (r.ahead + 1) / Math.max(1, tills.at(r.enterTs));
+      for (const r of members) {
+        ms += r.exitTs - r.enterTs;
+        perTill += (r.ahead + 1) / r.tills;
       }
       return { ...base, estimatedWaitS: (((n + 1) / tillsNow) * ms) / perTill / 1000, method: "recent-waits", servedPerMin };
     }
