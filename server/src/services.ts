@@ -29,7 +29,7 @@ export interface Services {
   hours?: HoursKeeper;
   /** The alert rules' evaluator, once the server runs it (acknowledgements go through it). */
   alertEvaluator?: AlertEvaluator | null;
-  /** The forecasts (set by the forecast routes when the app is built): forecast-arrivals alert rules read the next hour from it. */
+  /** The forecasts (set by the forecast routes when the app is built): forecast-arrivals and forecast-occupancy alert rules read them from it. */
   forecast?: ForecastService | null;
   /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
   retention?: { rawDays: number; rawSince(): number };

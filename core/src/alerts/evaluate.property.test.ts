@@ -200,6 +200,49 @@ describe("alert rule evaluation", () => {
     );
   });
 
+  it("a zone's agent-offline rule: fires exactly when the longest silence among the agents reporting the zone held above the threshold for the duration, whatever other agents do", () => {
+    const agentIds = ["cam-1", "cam-2", "door"] as const;
+    const stepArb3 = fc.record({
+      dt: fc.integer({ min: 0, max: 120_000 }),
+      heard: fc.subarray([...agentIds]),
+      reports: fc.subarray([...agentIds]),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 180 }), fc.integer({ min: 0, max: 120 }), fc.array(stepArb3, { maxLength: 40 }), (threshold, forSeconds, steps) => {
+        const rule: AlertRule = { id: "cams", store: "s", kind: "agent-offline", zone: "fruit", threshold, forSeconds, cooldownSeconds: 0, enabled: true };
+        let state: AlertRulesState = {};
+        let now = T0;
+        const lastSeen: Record<string, number | null> = { "cam-1": null, "cam-2": null, door: null };
+        let heldSince: number | null = null;
+        let firing = false;
+        for (const st of steps) {
+          now += st.dt;
+          for (const a of st.heard) lastSeen[a] = now;
+          const f: AlertFigures = { agents: Object.fromEntries(agentIds.map((a) => [a, { lastSeen: lastSeen[a]! }])), zoneAgents: { fruit: st.reports, bakery: [...agentIds] } };
+          // The reference: the zone's agents that were ever heard from, their longest silence.
+          const ages = st.reports.flatMap((a) => (lastSeen[a] === null ? [] : [(now - lastSeen[a]!) / 1000]));
+          const value = ages.length > 0 ? Math.max(...ages) : null;
+          expect(ruleValue(rule, f, now)).toBe(value);
+          const r = alertStep(state, [rule], f, now);
+          state = r.state;
+          const holds = value !== null && value > threshold;
+          const types = r.notifications.map((n) => n.type);
+          if (!holds) {
+            heldSince = null;
+            expect(types).toEqual(firing ? ["alert.resolved"] : []);
+            firing = false;
+            continue;
+          }
+          heldSince ??= now;
+          const fires = !firing && now - heldSince >= forSeconds * 1000;
+          expect(types).toEqual(fires ? ["alert.firing"] : []);
+          if (fires) firing = true;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("figures: queue rules without queue figures, and counter-silent while closed, have no value", () => {
     const base = { id: "r", store: "s", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
     expect(ruleValue({ ...base, kind: "queue-length", zone: "q" }, {}, T0)).toBeNull();

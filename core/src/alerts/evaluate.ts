@@ -25,12 +25,19 @@ export interface AlertFigures {
   queues?: Record<string, { length: number; waitSeconds: number | null }>;
   /** Per agent: when it was last heard from (epoch ms; status or event), null when never. */
   agents?: Record<string, { lastSeen: number | null }>;
+  /** Per zone: the agents whose events named it (agent-offline rules with a `zone`). */
+  zoneAgents?: Record<string, readonly string[]>;
   /** Whether the store is open now (opening hours; true when it has none). */
   open?: boolean;
   /** When a count (door counter or zone event) last arrived, store-wide and per zone; null: never. */
   lastCount?: { store: number | null; zones?: Record<string, number | null> };
   /** The forecast of the next local hour, store-wide and per zone: its local start ("14:00") and expected arrivals; null: no forecast. */
   forecast?: { store?: ForecastFigure | null; zones?: Record<string, ForecastFigure | null> };
+  /**
+   * The highest forecast occupancy share (people over capacity) in the next hours, store-wide and
+   * per zone: the local start of its hour and the share (`expected`); null: no forecast or no capacity.
+   */
+  forecastOccupancy?: { store?: ForecastFigure | null; zones?: Record<string, ForecastFigure | null> };
 }
 
 /** The next hour's forecast arrivals (forecast-arrivals rules). */
@@ -40,8 +47,10 @@ export interface ForecastFigure {
   expected: number;
 }
 
-const forecastOf = (rule: AlertRule, f: AlertFigures | undefined): ForecastFigure | null =>
-  (rule.zone === undefined ? f?.forecast?.store : f?.forecast?.zones?.[rule.zone]) ?? null;
+const forecastOf = (rule: AlertRule, f: AlertFigures | undefined): ForecastFigure | null => {
+  const of = rule.kind === "forecast-occupancy" ? f?.forecastOccupancy : f?.forecast;
+  return (rule.zone === undefined ? of?.store : of?.zones?.[rule.zone]) ?? null;
+};
 
 /** What one rule remembers. */
 export interface RuleState {
@@ -83,7 +92,9 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
     }
     case "agent-offline": {
       if (!f.agents) return null;
-      const seen = rule.agent === undefined ? Object.values(f.agents) : f.agents[rule.agent] ? [f.agents[rule.agent]!] : [];
+      // One agent, the agents that report the zone, or all of the store's.
+      const ids = rule.agent !== undefined ? [rule.agent] : rule.zone !== undefined ? (f.zoneAgents?.[rule.zone] ?? []) : Object.keys(f.agents);
+      const seen = ids.flatMap((id) => (f.agents![id] ? [f.agents![id]!] : []));
       if (seen.length === 0) return null;
       // The longest silence among the agents watched; never seen counts as unknown.
       const ages = seen.filter((a) => a.lastSeen !== null).map((a) => (now - a.lastSeen!) / 1000);
@@ -95,6 +106,7 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
       return last === null || last === undefined ? null : (now - last) / 1000;
     }
     case "forecast-arrivals":
+    case "forecast-occupancy":
       return forecastOf(rule, f)?.expected ?? null;
   }
 }
@@ -118,6 +130,10 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
     case "forecast-arrivals": {
       const at = forecastOf(rule, figures)?.at;
       return `${where}: busy ${at ? `from ${at}` : "next hour"}, expected ${Math.round(value)} arrivals (above ${rule.threshold})`;
+    }
+    case "forecast-occupancy": {
+      const at = forecastOf(rule, figures)?.at;
+      return `${where}: expected ${value > 1 ? "over capacity" : `at ${pct(value)} of capacity`} ${at ? `at ${at}` : "soon"} (${pct(value)}, above ${pct(rule.threshold)})`;
     }
   }
 }

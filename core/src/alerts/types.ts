@@ -6,7 +6,7 @@ import { compile } from "../protocol/validate.js";
  * Times are epoch milliseconds (UTC); a UI shows them in the store's time zone.
  */
 
-export const ALERT_KINDS = ["occupancy", "queue-length", "queue-wait", "agent-offline", "counter-silent", "forecast-arrivals"] as const;
+export const ALERT_KINDS = ["occupancy", "queue-length", "queue-wait", "agent-offline", "counter-silent", "forecast-arrivals", "forecast-occupancy"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_LIMITS = {
@@ -23,9 +23,10 @@ export const AlertKindSchema = Type.Union(ALERT_KINDS.map((k) => Type.Literal(k)
   description:
     "occupancy: the store (no zone) or a zone's people over its capacity, above `threshold` as a share (0.8 = 80 %); " +
     "queue-length: people waiting in the queue zone `zone`, above `threshold`; queue-wait: estimated wait in seconds in the queue zone `zone`, above `threshold`; " +
-    "agent-offline: an agent (`agent`, or any of the store's) not seen for more than `threshold` seconds; " +
+    "agent-offline: an agent (`agent`, or those whose events named `zone`, or any of the store's) not seen for more than `threshold` seconds; " +
     "counter-silent: no counts from the store (or from `zone`) for more than `threshold` seconds while the store is open; " +
-    "forecast-arrivals: the forecast arrivals of the next local hour (the store's, or `zone`'s), above `threshold` people (\"busy from 14:00, expected 120 arrivals\")",
+    "forecast-arrivals: the forecast arrivals of the next local hour (the store's, or `zone`'s), above `threshold` people (\"busy from 14:00, expected 120 arrivals\"); " +
+    "forecast-occupancy: the highest forecast occupancy of the store (or `zone`) over its capacity in the current and the next 2 hours, above `threshold` as a share (1 = full: \"expected over capacity at 17:00\")",
 });
 
 /** What an admin edits: a rule without its id and store (both from the URL or assigned). */

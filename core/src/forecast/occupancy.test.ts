@@ -31,7 +31,8 @@ function reference(arrivals: readonly number[], current: number, curve: DwellCur
       for (let hh = 0; hh < arrivals.length; hh++) {
         for (let k = 0; k < perHour; k++) {
           const s = hh * perHour + k;
-          if (s < m) x += (arrivals[hh]! / perHour) * present(m - s);
+          // half of the step's arrivals as if at its start, half as if at its end
+          if (s < m) x += (arrivals[hh]! / perHour / 2) * (present(m - s) + present(m - s - 1));
         }
       }
       peak = Math.max(peak, x);
@@ -83,11 +84,13 @@ describe("occupancyForecast", () => {
   });
   it("by hand: 60 arrivals in one hour, exponential dwell of 30 min, nobody inside", () => {
     const curve = exponentialDwell(30, 30);
-    // steps of 30 min: 30 arrive at 0:00 and 30 at 0:30; S = 1, e^-1, e^-2, ...
+    // steps of 30 min: 30 arrive in 0:00-0:30 and 30 in 0:30-1:00; S = 1, e^-1, e^-2, ...; each step's 30 count
+    // half at its start and half at its end: at 0:30, 15 (1 + e^-1); at 1:00, 15 (e^-1 + e^-2) + 15 (1 + e^-1)
     const e = Math.exp(-1);
     const occ = occupancyForecast([60, 0], 0, curve);
-    expect(occ[0]).toBeCloseTo(30 * e + 30 * e * e, 9); // at 1:00 (the peak of the first hour: 0, 30e, 30e + 30e^2)
-    expect(occ[1]).toBeCloseTo(30 * e + 30 * e * e, 9); // the second hour's peak is its start
+    expect(occ[0]).toBeCloseTo(15 * (e + e * e) + 15 * (1 + e), 9);
+    expect(occ[1]).toBeCloseTo(15 * (e + e * e) + 15 * (1 + e), 9); // the second hour's peak is its start
+    expect(meanDwellMin(exponentialDwell(20, 5))).toBeCloseTo(20, 0);
     expect(firstOver(occ, 15)).toBe(0);
     expect(firstOver([1, 2, 30], 15, 2)).toBe(-1);
   });

@@ -8,7 +8,8 @@
  * residual survival of the people inside now (their visits began earlier: for a steady flow it is
  * the equilibrium residual, R(t) = integral of S from t on / mean dwell). With constant arrivals
  * this tends to Little's law, L = lambda * W. Time runs in steps of `stepMin` minutes; arrivals of
- * an hour are spread evenly over its steps, each step's arrivals entering at the step's start.
+ * an hour are spread evenly over its steps, and within a step evenly too (the trapezoid rule: a
+ * step's arrivals count half as if they came at its start and half at its end).
  */
 
 /** P(dwell > k * stepMin minutes) for k = 0, 1, ...; ascending k, non-increasing, 0 at the end. */
@@ -58,9 +59,9 @@ export function lognormalDwell(medianMin: number, meanMin: number, stepMin = 5):
   return { stepMin, survival };
 }
 
-/** The curve's mean dwell in minutes (the discrete one the forecast uses: arrivals at a step start stay S[1] + S[2] + ... steps). */
+/** The curve's mean dwell in minutes, by the trapezoid rule the forecast uses (S[0] / 2 + S[1] + S[2] + ... steps). */
 export function meanDwellMin(curve: DwellCurve): number {
-  let s = 0;
+  let s = (curve.survival[0] ?? 0) / 2;
   for (let k = 1; k < curve.survival.length; k++) s += curve.survival[k]!;
   return s * curve.stepMin;
 }
@@ -95,7 +96,7 @@ export function occupancyForecast(arrivals: readonly number[], current: number, 
   const at = (m: number): number => {
     // people at the boundary before step m: those inside now, plus arrivals of steps s < m still there
     let x = start * (R[m] ?? 0);
-    for (let s = Math.max(0, m - S.length + 1); s < m; s++) x += rate[s]! * S[m - s]!;
+    for (let s = Math.max(0, m - S.length); s < m; s++) x += (rate[s]! * (S[m - s - 1]! + (S[m - s] ?? 0))) / 2;
     return x;
   };
   const out: number[] = [];

@@ -19,12 +19,14 @@ const KIND_LABEL: Record<AlertKind, string> = {
   "agent-offline": "Agent offline for (minutes)",
   "counter-silent": "No counts while open for (minutes)",
   "forecast-arrivals": "Forecast arrivals next hour above",
+  "forecast-occupancy": "Forecast occupancy (next 3 hours) above a share of capacity",
 };
 /** The form shows thresholds in the unit people think in: % for occupancy, minutes for times. */
 const countKind = (kind: AlertKind) => kind === "queue-length" || kind === "forecast-arrivals";
-const toForm = (kind: AlertKind, threshold: number) => (kind === "occupancy" ? threshold * 100 : countKind(kind) ? threshold : threshold / 60);
-const fromForm = (kind: AlertKind, value: number) => (kind === "occupancy" ? value / 100 : countKind(kind) ? value : value * 60);
-const unit = (kind: AlertKind) => (kind === "occupancy" ? "%" : countKind(kind) ? "people" : "min");
+const shareKind = (kind: AlertKind) => kind === "occupancy" || kind === "forecast-occupancy";
+const toForm = (kind: AlertKind, threshold: number) => (shareKind(kind) ? threshold * 100 : countKind(kind) ? threshold : threshold / 60);
+const fromForm = (kind: AlertKind, value: number) => (shareKind(kind) ? value / 100 : countKind(kind) ? value : value * 60);
+const unit = (kind: AlertKind) => (shareKind(kind) ? "%" : countKind(kind) ? "people" : "min");
 
 interface RuleForm {
   id: string | null;
@@ -92,7 +94,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
       cooldownSeconds: Math.round(Number(form.cooldownSeconds)),
       enabled: form.enabled,
       ...(form.name.trim() ? { name: form.name.trim() } : {}),
-      ...(form.zone && form.kind !== "agent-offline" ? { zone: form.zone } : {}),
+      ...(form.zone ? { zone: form.zone } : {}),
     };
     if (![input.threshold, input.forSeconds, input.cooldownSeconds].every(Number.isFinite)) return setError("Threshold, duration and cool-down must be numbers.");
     try {
@@ -170,7 +172,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
         >
           <label>
             Kind{" "}
-            <select data-testid="rule-kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertKind, threshold: e.target.value === "occupancy" ? "80" : "10" })}>
+            <select data-testid="rule-kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertKind, threshold: e.target.value === "occupancy" ? "80" : e.target.value === "forecast-occupancy" ? "100" : "10" })}>
               {ALERT_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {KIND_LABEL[k]}
@@ -178,7 +180,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
               ))}
             </select>
           </label>
-          <label hidden={form.kind === "agent-offline"}>
+          <label>
             Zone{" "}
             <select data-testid="rule-zone" value={form.zone} onChange={(e) => setForm({ ...form, zone: e.target.value })}>
               <option value="">whole store</option>

@@ -268,6 +268,9 @@ export class AlertEvaluator {
         return Number.isFinite(t) ? t : null;
       };
       out.agents = Object.fromEntries(agents.filter((a) => a.revokedAt === null || a.revokedAt === undefined).map((a) => [a.agent, { lastSeen: seen(a) }]));
+      // The agents that report each zone an agent-offline rule names (storage: agent_zones, kept at ingest).
+      const zoneAgentRules = s.rules.filter((r) => r.enabled && r.kind === "agent-offline" && r.zone !== undefined);
+      for (const zone of new Set(zoneAgentRules.map((r) => r.zone!))) (out.zoneAgents ??= {})[zone] = (await storage.agents.zoneAgents(store, zone)).map((a) => a.agent);
       // Counts: the newest events received from the store's door counters (from any agent when it has none).
       const counters = agents.filter((a) => a.kind === "door");
       const received = (counters.length > 0 ? counters : agents).map((a) => a.lastReceivedAt).filter((t): t is number => t !== null);
@@ -285,6 +288,16 @@ export class AlertEvaluator {
         if (layout.zones.some((z) => z.id === zone)) (fc.zones ??= {})[zone] = await forecast.nextHour(store, zone, layout.timezone);
       }
       out.forecast = fc;
+    }
+    if (kinds.has("forecast-occupancy") && forecast) {
+      // The highest forecast share of capacity in the next hours (arrivals convolved with the dwell distribution), store-wide and per zone named by a rule.
+      const rules = s.rules.filter((r) => r.enabled && r.kind === "forecast-occupancy");
+      const fo: NonNullable<AlertFigures["forecastOccupancy"]> = {};
+      if (rules.some((r) => r.zone === undefined)) fo.store = await forecast.occupancyPeak(store, null, layout.timezone);
+      for (const zone of new Set(rules.flatMap((r) => (r.zone === undefined ? [] : [r.zone])))) {
+        if (layout.zones.some((z) => z.id === zone)) (fo.zones ??= {})[zone] = await forecast.occupancyPeak(store, zone, layout.timezone);
+      }
+      out.forecastOccupancy = fo;
     }
     if ((kinds.has("queue-length") || kinds.has("queue-wait")) && this.o.queues) {
       const q = await this.o.queues(store, now);

@@ -72,13 +72,13 @@ describe("alert rules API", () => {
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json().message).toContain('"garden" is not a zone');
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "queue-length", zone: undefined })).statusCode).toBe(400);
-    // counter-silent may watch one zone; agent-offline names an agent, not a zone.
+    // counter-silent may watch one zone; agent-offline one agent or a zone's agents, not both.
     const silentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "counter-silent", threshold: 600, id: "fruit-silent" });
     expect(silentZone.statusCode).toBe(201);
     expect(silentZone.json()).toMatchObject({ kind: "counter-silent", zone: "fruit" });
-    const agentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "agent-offline", threshold: 600 });
+    const agentZone = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, kind: "agent-offline", threshold: 600, agent: "cam" });
     expect(agentZone.statusCode).toBe(400);
-    expect(agentZone.json().message).toContain("name one with agent); leave zone out");
+    expect(agentZone.json().message).toContain("not both");
     expect((await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { ...rule, forSeconds: -1 })).statusCode).toBe(400);
     expect((await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { ...rule, threshold: 1 })).json().threshold).toBe(1);
     const listed = await t!.get("/api/v1/stores/shop/alert-rules", staff);
@@ -223,6 +223,43 @@ describe("a zone's counter silent while open", () => {
     t!.server.services.alerts.subscribe((n) => void notes.push(n));
     await t!.server.services.alertEvaluator!.tick();
     expect(notes.map((n) => [n.type, n.alert.zone])).toEqual([["alert.firing", "bakery"]]);
+  });
+});
+
+describe("a zone's agent offline", () => {
+  it("watches the agents whose events named the zone: fires when the fruit camera is silent while the door counter keeps counting; refuses zone with agent", async () => {
+    now = T0;
+    await start();
+    const both = await req("PUT", "/api/v1/stores/shop/alert-rules/x", t!.admin, { kind: "agent-offline", zone: "fruit", agent: "cam", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().message).toContain("not both");
+    const put = await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-cam", t!.admin, { kind: "agent-offline", zone: "fruit", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(put.statusCode).toBe(200);
+    const { storage } = t!.server.services;
+    await storage.agents.add("shop", "cam", "camera", now);
+    await storage.agents.add("shop", "door", "door", now);
+    const notes: AlertNotification[] = [];
+    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    const ev = t!.server.services.alertEvaluator!;
+    await t!.ingest("shop", "cam", crowd("fruit", 1, now, "f"));
+    let k = 0;
+    const door = async () => t!.ingest("shop", "door", [{ type: "count", id: `door:${k++}`, ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+    expect((await storage.agents.zoneAgents("shop", "fruit")).map((a) => a.agent)).toEqual(["cam"]);
+    expect((await storage.agents.zoneAgents("shop", "entrance")).map((a) => a.agent)).toEqual([]);
+    for (let m = 1; m <= 11; m++) {
+      now += 60_000;
+      await door();
+      await ev.tick();
+    }
+    expect((await storage.agents.zoneAgents("shop", "entrance")).map((a) => a.agent)).toEqual(["door"]);
+    // 11 min after the camera's last event: above 600 s; the door (another zone's agent) does not count.
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
+    expect(notes[0]!.alert).toMatchObject({ kind: "agent-offline", zone: "fruit", value: 660 });
+    expect(notes[0]!.alert.message).toContain("fruit: agent silent for 11 min");
+    now += 1000;
+    await t!.ingest("shop", "cam", crowd("fruit", 1, now - 100, "g"));
+    await ev.tick();
+    expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.resolved"]);
   });
 });
 

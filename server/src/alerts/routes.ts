@@ -104,8 +104,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const zones = new Map(req.store!.layout.zones.map((z) => [z.id as string, z]));
     if (input.zone !== undefined && !zones.has(input.zone)) throw httpError(400, `zone: "${input.zone}" is not a zone of store "${req.store!.id}" (zones: ${[...zones.keys()].join(", ")})`);
     if ((input.kind === "queue-length" || input.kind === "queue-wait") && input.zone === undefined) throw httpError(400, `zone: a ${input.kind} rule names its queue zone`);
-    if (input.kind === "occupancy" && input.threshold > 10) throw httpError(400, "threshold: an occupancy rule's threshold is a share of capacity (0.8 = 80 %)");
-    if (input.zone !== undefined && input.kind === "agent-offline") throw httpError(400, "zone: an agent-offline rule watches the store's agents (name one with agent); leave zone out");
+    if ((input.kind === "occupancy" || input.kind === "forecast-occupancy") && input.threshold > 10) throw httpError(400, `threshold: an ${input.kind} rule's threshold is a share of capacity (0.8 = 80 %)`);
+    if (input.zone !== undefined && input.agent !== undefined) throw httpError(400, "zone: an agent-offline rule watches one agent (agent) or the agents that report a zone (zone), not both; leave one out");
     if (input.agent !== undefined && input.kind !== "agent-offline") throw httpError(400, "agent: only agent-offline rules name an agent");
   };
 

@@ -35,3 +35,32 @@ export const ForecastBody = Type.Object({
     }),
   ),
 });
+
+/** `GET /stores/:store/forecast/occupancy`: expected people inside per hour for the next 24 hours. */
+export const OccupancyForecastBody = Type.Object({
+  store: Type.String(),
+  zone: Type.Union([Type.String(), Type.Null()]),
+  timezone: Type.String(),
+  generatedAt: Type.String({ description: "when the forecast was made (ISO 8601)" }),
+  interval: Type.Number({ description: "coverage aimed at by the arrivals' low..high (the occupancy band is their convolution: an approximation)" }),
+  method: Method,
+  current: Type.Number({ description: "people inside now (the live occupancy)" }),
+  capacity: Type.Union([Type.Number(), Type.Null()], { description: "the zone's capacity, or the store's (sum of its zones'); null: none set" }),
+  dwell: Type.Object({
+    meanMin: Num,
+    medianMin: Num,
+    source: Type.String({ description: "where the dwell distribution came from" }),
+  }),
+  overCapacityAt: Type.Union([Type.String(), Type.Null()], { description: "start of the first hour expected over capacity (store time), or null" }),
+  notes: Type.Array(Type.String()),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.String(),
+      expected: Num,
+      low: Num,
+      high: Num,
+      share: Type.Union([Type.Number(), Type.Null()], { description: "expected over capacity (1 = full); null without a capacity" }),
+      closed: Type.Optional(Type.Boolean()),
+    }),
+  ),
+});

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FootfallEvent } from "@footfall/core";
 import { chunks, EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
@@ -180,6 +181,108 @@ describe("forecasts and opening hours", () => {
     const res = await get("/api/v1/stores/young/forecast?horizon=14d");
     expect(res.body.buckets.some((b) => (b as Bucket & { closed?: boolean }).closed)).toBe(false);
   });
+});
+
+describe("occupancy forecast (GET /forecast/occupancy) and forecast-occupancy alerts", () => {
+  interface OccBucket {
+    start: string;
+    expected: number | null;
+    low: number | null;
+    high: number | null;
+    share: number | null;
+    closed?: boolean;
+  }
+  interface Occ {
+    current: number;
+    capacity: number | null;
+    dwell: { meanMin: number | null; medianMin: number | null; source: string };
+    overCapacityAt: string | null;
+    notes: string[];
+    buckets: OccBucket[];
+  }
+  const DWELL_MS = 20 * 60_000;
+  let bakeryVisits = 0;
+  let enters = 0;
+  beforeAll(async () => {
+    await t.putLayout("dwell", smallLayout({ validFrom: 0 }));
+    const from = NOW - 20 * DAY;
+    const s = syntheticTraffic({ seed: 7, from, days: 21, timeZone: "Europe/Paris", peak: 40 });
+    const door = new EventFactory("door-dwell");
+    const cam = new EventFactory("cam-dwell");
+    const hourStart = NOW - (NOW % 3_600_000);
+    const events: FootfallEvent[] = [];
+    const visits: FootfallEvent[] = [];
+    s.starts.forEach((ts, i) => {
+      const n = s.values[i]!;
+      if (!(n > 0) || ts + DWELL_MS + 3_600_000 > hourStart) return;
+      events.push(door.count("entrance", ts + 1000, n, 0));
+      enters += n;
+      // a quarter of the visitors go to the bakery, each for 20 minutes
+      for (let k = 0; k < Math.floor(n / 4); k++) visits.push(...cam.visit(`v${i}-${k}`, "bakery", ts + 2000 + k * 30_000, DWELL_MS));
+      bakeryVisits += Math.floor(n / 4);
+    });
+    // four people in the bakery now
+    for (let k = 0; k < 4; k++) visits.push(cam.enter(`now-${k}`, "bakery", NOW - 5 * 60_000));
+    for (const batch of chunks(events, 1000)) await t.ingest("dwell", "door-dwell", batch);
+    for (const batch of chunks(visits, 1000)) await t.ingest("dwell", "cam-dwell", batch);
+  }, 120_000);
+
+  it("forecasts a zone's people from its arrivals and its visits' dwell, starting from the people inside now", async () => {
+    const res = await t.get<Occ>("/api/v1/stores/dwell/forecast/occupancy?zone=bakery");
+    expect(res.status).toBe(200);
+    const f = res.body;
+    expect(f.current).toBe(4);
+    expect(f.dwell.meanMin).toBeCloseTo(20, 1);
+    expect(f.dwell.source).toMatch(/zone visits of the last 28 days/);
+    expect(f.capacity).toBeNull(); // the bakery has none: no share, never over capacity
+    expect(f.overCapacityAt).toBeNull();
+    expect(f.buckets).toHaveLength(24);
+    expect(f.buckets[0]!.start).toBe("2026-11-16T14:00:00+01:00");
+    // the four inside now are there at the start of the forecast
+    expect(f.buckets[0]!.expected!).toBeGreaterThanOrEqual(4);
+    for (const b of f.buckets) {
+      expect(b.low! <= b.expected! && b.expected! <= b.high!).toBe(true);
+      expect(b.share).toBeNull();
+    }
+  });
+
+  it("forecasts the store's people against its capacity, the dwell from Little's law over its zones' visits", async () => {
+    const res = await t.get<Occ>("/api/v1/stores/dwell/forecast/occupancy");
+    expect(res.status).toBe(200);
+    const f = res.body;
+    expect(f.capacity).toBe(18); // entrance 10 + fruit 5 + checkout 3
+    expect(f.dwell.source).toMatch(/Little's law/);
+    expect(f.dwell.meanMin).toBeCloseTo((bakeryVisits * 20) / enters, 1);
+    for (const b of f.buckets) expect(b.share).toBeCloseTo(b.expected! / 18, 3);
+  });
+
+  it("says why a zone without visits has no occupancy forecast; refuses an unknown zone", async () => {
+    const fruit = await t.get<Occ>("/api/v1/stores/dwell/forecast/occupancy?zone=fruit");
+    expect(fruit.status).toBe(200);
+    expect(fruit.body.buckets.every((b) => b.expected === null)).toBe(true);
+    expect(fruit.body.notes).toEqual(['no occupancy forecast: no closed visits of zone "fruit" in the last 28 days']);
+    expect((await t.get("/api/v1/stores/dwell/forecast/occupancy?zone=nope")).status).toBe(404);
+  });
+
+  it("a forecast-occupancy rule fires when the store is expected above its share of capacity in the next hours, naming the hour", async () => {
+    const post = (body: object) =>
+      t.server.app.inject({ method: "POST", url: "/api/v1/stores/dwell/alert-rules", headers: { authorization: `Bearer ${t.admin}` }, payload: { forSeconds: 0, cooldownSeconds: 0, enabled: true, ...body } });
+    expect((await post({ id: "full-soon", kind: "forecast-occupancy", threshold: 0.01 })).statusCode).toBe(201);
+    expect((await post({ id: "fruit-full", kind: "forecast-occupancy", zone: "fruit", threshold: 0.01 })).statusCode).toBe(201); // no forecast there: never fires
+    expect((await post({ id: "bad", kind: "forecast-occupancy", threshold: 80 })).statusCode).toBe(400); // a share, not a percentage
+    const f = (await t.get<Occ>("/api/v1/stores/dwell/forecast/occupancy")).body;
+    const peak = f.buckets.slice(0, 3).reduce((a, b) => (b.share! > a.share! ? b : a));
+    type Alerts = { alerts: { ruleId: string; kind: string; value: number; message: string; state: string }[] };
+    const alerts = await waitFor("the forecast-occupancy alert", async () => {
+      const r = await t.get<Alerts>("/api/v1/stores/dwell/alerts");
+      return r.body.alerts.length > 0 ? r.body.alerts : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+    expect(alerts.map((a) => [a.ruleId, a.kind, a.state])).toEqual([["full-soon", "forecast-occupancy", "firing"]]);
+    expect(alerts[0]!.value).toBeCloseTo(peak.share!, 3);
+    const pct = `${Math.round(peak.share! * 100)} %`;
+    expect(alerts[0]!.message).toBe(`Store: expected ${peak.share! > 1 ? "over capacity" : `at ${pct} of capacity`} at ${peak.start.slice(11, 16)} (${pct}, above 1 %)`);
+    for (const id of ["full-soon", "fruit-full"]) await t.server.app.inject({ method: "DELETE", url: `/api/v1/stores/dwell/alert-rules/${id}`, headers: { authorization: `Bearer ${t.admin}` } });
+  }, 30_000);
 });
 
 describe("ForecastService history", () => {

@@ -17,14 +17,33 @@
  */
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { bucketStarts, formatBucketStart, ID_PATTERN, localMidnight, openIntervals, type EpochMs, type OpeningHours, type Series, type SpecialDays } from "@footfall/core";
+import {
+  bucketStarts,
+  exponentialDwell,
+  formatBucketStart,
+  ID_PATTERN,
+  localMidnight,
+  lognormalDwell,
+  occupancyForecast,
+  openIntervals,
+  type DwellCurve,
+  type EpochMs,
+  type OpeningHours,
+  type Series,
+  type SpecialDays,
+} from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import type { FastifyInstance } from "fastify";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
-import { ForecastBody, Horizon } from "./forecast-schemas.js";
+import { ForecastBody, Horizon, OccupancyForecastBody } from "./forecast-schemas.js";
 
-export { ForecastBody };
+export { ForecastBody, OccupancyForecastBody };
+
+/** Hours ahead a forecast-occupancy alert rule looks at (the current one and the next two). */
+export const FORECAST_OCCUPANCY_HOURS = 3;
+/** Days of visits the dwell distribution is read from. */
+const DWELL_DAYS = 28;
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -57,6 +76,16 @@ const ForecastQuery = Type.Object({
   horizon: Type.Optional(Horizon),
 });
 type Body = Static<typeof ForecastBody>;
+type OccupancyBody = Static<typeof OccupancyForecastBody>;
+
+/** A dwell curve with what it came from, cached per store, zone and local day. */
+interface DwellEntry {
+  day: EpochMs;
+  curve: DwellCurve | null;
+  meanMin: number | null;
+  medianMin: number | null;
+  source: string;
+}
 type Horizon = "24h" | "14d";
 
 interface History {
@@ -100,6 +129,7 @@ export class ForecastService {
   private readonly answers = new Map<string, { key: string; body: Body }>();
   private readonly trainer: ForecastTrainer | null;
   private readonly inFlight = new Set<ModelEntry>();
+  private readonly dwells = new Map<string, Promise<DwellEntry>>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -331,6 +361,116 @@ export class ForecastService {
     return next && next.expected !== null ? { at: next.start.slice(11, 16), expected: next.expected } : null;
   }
 
+  /**
+   * The dwell distribution of a zone (its visits of the last 28 days: a log-normal of their median
+   * and mean) or of the store (Little's law over the same days: the time visitors spent in the
+   * store's zones, entrances and queues left out, per store visitor counted at the entrances; an
+   * exponential of that mean). Null, with the reason, where there are no visits to read it from.
+   */
+  private dwellOf(store: string, zone: string | null, timeZone: string, now: EpochMs, zones: readonly { id: string; kind: string }[]): Promise<DwellEntry> {
+    const day = localMidnight(now, timeZone);
+    const key = `${store}\u0000${zone ?? ""}`;
+    const cached = this.dwells.get(key);
+    if (cached) {
+      const hit = cached.then((d) => (d.day === day ? d : null));
+      return hit.then((d) => d ?? this.readDwell(key, store, zone, timeZone, day, zones));
+    }
+    return this.readDwell(key, store, zone, timeZone, day, zones);
+  }
+
+  private readDwell(key: string, store: string, zone: string | null, timeZone: string, day: EpochMs, zones: readonly { id: string; kind: string }[]): Promise<DwellEntry> {
+    const p = (async (): Promise<DwellEntry> => {
+      const hourStart = Math.floor(this.app.services.now() / HOUR) * HOUR;
+      const range = { from: hourStart - DWELL_DAYS * DAY, to: hourStart };
+      const analytics = await this.app.analytics.get(store);
+      if (zone !== null) {
+        const row = (await analytics.dwell(range, [zone])).find((r) => r.zone === zone);
+        const d = row?.dwell_s;
+        if (!d || !(d.mean > 0)) return { day, curve: null, meanMin: null, medianMin: null, source: `no closed visits of zone "${zone}" in the last ${DWELL_DAYS} days` };
+        return { day, curve: lognormalDwell(d.median / 60, d.mean / 60), meanMin: d.mean / 60, medianMin: d.median / 60, source: `zone visits of the last ${DWELL_DAYS} days (${row!.visits}): log-normal of their median and mean` };
+      }
+      const inner = zones.filter((z) => z.kind !== "entrance" && z.kind !== "queue").map((z) => z.id);
+      const rows = inner.length ? (await analytics.dwell(range, inner)).filter((r) => inner.includes(r.zone)) : [];
+      const minutes = rows.reduce((a, r) => a + (r.dwell_s ? (r.visits * r.dwell_s.mean) / 60 : 0), 0);
+      const history = await this.history(store, timeZone, this.app.services.now());
+      const from = history.starts.findIndex((t) => t >= range.from);
+      const enters = from < 0 ? 0 : history.enters.slice(from).reduce((a, b) => a + b, 0);
+      if (!(minutes > 0) || !(enters > 0)) return { day, curve: null, meanMin: null, medianMin: null, source: `no zone visits and entrance counts of the last ${DWELL_DAYS} days to estimate the store's dwell from` };
+      const meanMin = minutes / enters;
+      return { day, curve: exponentialDwell(meanMin), meanMin, medianMin: null, source: `Little's law over the last ${DWELL_DAYS} days: minutes in the store's zones per visitor at the entrances (exponential)` };
+    })();
+    this.dwells.set(key, p);
+    p.catch(() => {
+      if (this.dwells.get(key) === p) this.dwells.delete(key);
+    });
+    return p;
+  }
+
+  /**
+   * Expected people inside the store (zone null) or a zone for the next 24 local hours: the
+   * forecast arrivals (the current hour's scaled to what is left of it) convolved with the dwell
+   * distribution, from the people inside now; the interval from the arrivals' interval. Each
+   * hour's figure is its highest expected occupancy (at 5-minute steps).
+   */
+  async occupancy(store: string, zone: string | null, timeZone: string): Promise<OccupancyBody> {
+    const now = this.app.services.now();
+    const layout = this.app.layouts.current(store, now);
+    const zones = layout?.zones ?? [];
+    const [arrivals, dwell, occ] = await Promise.all([
+      this.answer(store, zone, "24h", timeZone),
+      this.dwellOf(store, zone, timeZone, now, zones),
+      (await this.app.analytics.get(store)).occupancy(now, timeZone, zones),
+    ]);
+    const caps = occ.zones.map((z) => z.capacity).filter((c): c is number => typeof c === "number" && c > 0);
+    const capacity = zone === null ? (caps.length > 0 ? caps.reduce((a, b) => a + b, 0) : null) : (zones.find((z) => z.id === zone)?.capacity ?? null);
+    const current = zone === null ? occ.total : (occ.zones.find((z) => z.zone === zone)?.occupancy ?? 0);
+    const first = arrivals.buckets[0] ? Date.parse(arrivals.buckets[0].start) : now;
+    const left = Math.min(1, Math.max(0, (first + HOUR - now) / HOUR));
+    const series = (k: "expected" | "low" | "high") => arrivals.buckets.map((b, i) => (b[k] ?? 0) * (i === 0 ? left : 1));
+    const known = dwell.curve !== null && arrivals.buckets.some((b) => b.expected !== null);
+    const [mid = [], lo = [], hi = []] = known ? (["expected", "low", "high"] as const).map((k) => occupancyForecast(series(k), current, dwell.curve!)) : [[], [], []];
+    const buckets = arrivals.buckets.map((b, i) => {
+      const expected = known ? round1(mid[i]!) : null;
+      return {
+        start: b.start,
+        expected,
+        low: known ? round1(lo[i]!) : null,
+        high: known ? round1(hi[i]!) : null,
+        share: expected !== null && capacity !== null && capacity > 0 ? Math.round((expected / capacity) * 1000) / 1000 : null,
+        ...(b.closed ? { closed: true } : {}),
+      };
+    });
+    const over = buckets.find((b) => b.share !== null && b.share > 1);
+    return {
+      store,
+      zone,
+      timezone: timeZone,
+      generatedAt: new Date(now).toISOString(),
+      interval: arrivals.interval,
+      method: arrivals.method,
+      current,
+      capacity,
+      dwell: { meanMin: round1(dwell.meanMin), medianMin: round1(dwell.medianMin), source: dwell.source },
+      overCapacityAt: over ? over.start : null,
+      notes: known ? [] : [dwell.curve === null ? `no occupancy forecast: ${dwell.source}` : "no occupancy forecast: no arrivals forecast"],
+      buckets,
+    };
+  }
+
+  /**
+   * For forecast-occupancy alert rules: the highest forecast share of capacity of the store (zone
+   * null) or zone within the current and the next `FORECAST_OCCUPANCY_HOURS - 1` hours, with the
+   * local start of its hour ("17:00"); null without a capacity or a forecast.
+   */
+  async occupancyPeak(store: string, zone: string | null, timeZone: string): Promise<{ at: string; expected: number } | null> {
+    const f = await this.occupancy(store, zone, timeZone);
+    let best: { at: string; expected: number } | null = null;
+    for (const b of f.buckets.slice(0, FORECAST_OCCUPANCY_HOURS)) {
+      if (b.share !== null && (best === null || b.share > best.expected)) best = { at: b.start.slice(11, 16), expected: b.share };
+    }
+    return best;
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -346,6 +486,25 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig
   app.addHook("onClose", async () => {
     if (app.services.forecast === service) app.services.forecast = null;
     await service.close();
+  });
+
+  app.get("/forecast/occupancy", {
+    config: { auth: ["viewer", "staff"] },
+    schema: {
+      tags: ["analytics"],
+      summary: "Expected people inside per hour for the next 24 hours (forecast arrivals and the dwell distribution), against the capacity, for the store or a zone",
+      params: StoreParams,
+      querystring: Type.Object({ zone: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "a zone id; default the whole store" })) }),
+      response: { 200: OccupancyForecastBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const { id, layout, layouts } = req.store!;
+      const zone = req.query.zone ?? null;
+      if (zone !== null && !layouts.some((l) => l.zones.some((z) => z.id === zone))) {
+        throw httpError(404, `zone "${zone}" is in no layout of store "${id}": GET /api/v1/stores/${id}/layout lists its zones`);
+      }
+      return service.occupancy(id, zone, layout.timezone);
+    },
   });
 
   app.get("/forecast", {
