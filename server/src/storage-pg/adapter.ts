@@ -225,6 +225,7 @@ function pgPlaceholdersOf(sql: string): string {
 
 interface TokenRow {
   id: string;
+  hash: string;
   role: Role;
   store: string | null;
   store_group: string | null;
@@ -473,11 +474,16 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       const c = await tokens.check(token, now);
       return c.ok ? c.principal : undefined;
     },
-    isValid: (id, now) =>
-      read(async (q) => {
-        const r = await tokenById(q, id);
-        return r !== undefined && refusal(r, now) === null;
-      }),
+    isValid: async (id, now) => {
+      // The live hub asks this every second for each signed-in token: from the cache while it listens for revocations.
+      const cache = tx ? null : core.tokenCache;
+      const cached = cache?.getById(id, now);
+      if (cached) return refusal(cached, now) === null;
+      const mark = cache?.mark() ?? 0;
+      const r = await read((q) => tokenById(q, id));
+      if (r && cache) cache.set(r.hash, r, now, mark);
+      return r !== undefined && refusal(r, now) === null;
+    },
     get: (id) => read(async (q) => ((r) => r && tokenInfo(r))(await tokenById(q, id))),
     list: () => read(async (q) => (await q.query<TokenRow>("SELECT * FROM tokens ORDER BY created_at, id")).rows.map(tokenInfo)),
     revoke: async (idOrToken, now) => {
@@ -962,6 +968,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),
+    buildStoreRollups: (progress) => buildStoreRollups(core, storage, progress),
     ping: () => read(async (q) => void (await q.query("SELECT 1"))),
     tokenCacheStats: () => ({ listening: core.tokenCache?.active ?? false, hits: core.tokenCache?.hits ?? 0, misses: core.tokenCache?.misses ?? 0 }),
     clientOf: (t) => {
@@ -1063,9 +1070,7 @@ async function buildPending(core: PgCore, storage: Storage, opts: BackfillOption
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
     try {
-      const built = await buildPendingLocked(core, storage, opts);
-      await buildStoreRollups(core, storage, opts);
-      return built;
+      return await buildPendingLocked(core, storage, opts);
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
     }
@@ -1079,7 +1084,21 @@ async function buildPending(core: PgCore, storage: Storage, opts: BackfillOption
  * listed pending, from their zone rollups: one transaction per store, which clears its store rows,
  * writes the sums and takes it off the list (an interrupted build starts that store again).
  */
-async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
+async function buildStoreRollups(core: PgCore, storage: Storage, progress?: (done: number, total: number, store: string) => void): Promise<number> {
+  const lock = await core.pool.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
+    try {
+      return await buildStoreRollupsLocked(core, storage, progress);
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildStoreRollupsLocked(core: PgCore, storage: Storage, progress?: (done: number, total: number, store: string) => void): Promise<number> {
   const pending = (await core.pool.query<{ store: string }>("SELECT store FROM store_rollups_pending ORDER BY store")).rows;
   let done = 0;
   for (const { store } of pending) {
@@ -1094,8 +1113,8 @@ async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillO
       for (let i = 0; i < sums.length; i += 1000) {
         const page = sums.slice(i, i + 1000);
         await q.query(
-          `INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist)
-             SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bytea[])`,
+          `INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, stamp, hist)
+             SELECT $1, g, t, v, f, c, d, $9, h FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bytea[]) AS x(g, t, v, f, c, d, h)`,
           [
             store,
             page.map((s) => s.grain),
@@ -1105,12 +1124,13 @@ async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillO
             page.map((s) => s.closed),
             page.map((s) => s.dwellSumMs),
             page.map((s) => (s.hist.size ? encodeHistogram(s.hist) : null)),
+            Date.now(),
           ],
         );
       }
       await q.query("DELETE FROM store_rollups_pending WHERE store = $1", [store]);
     });
-    opts.storeRollups?.(++done, pending.length, store);
+    progress?.(++done, pending.length, store);
   }
   return done;
 }

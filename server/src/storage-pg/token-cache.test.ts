@@ -39,6 +39,10 @@ describe("verified tokens cached on each server, revocations at once across serv
     const before = b.tokenCacheStats().hits;
     for (let i = 0; i < 5; i++) expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: true, principal: { role: "viewer", tokenId: info.id } });
     expect(b.tokenCacheStats().hits - before).toBe(5);
+    // The live hub's check by id is answered from the cache too.
+    const beforeValid = b.tokenCacheStats().hits;
+    expect(await b.tokens.isValid(info.id, Date.now())).toBe(true);
+    expect(b.tokenCacheStats().hits - beforeValid).toBe(1);
 
     // B's revocation listeners (its live hub) hear of a revocation made elsewhere, once; A's hear of their own once too.
     const heardB: string[] = [];
@@ -50,6 +54,7 @@ describe("verified tokens cached on each server, revocations at once across serv
     expect(await a.tokens.revoke(info.id, Date.now())).toMatchObject({ id: info.id });
     await waitFor("B to refuse the revoked token", async () => (await b.tokens.check(token, Date.now())).ok === false, { timeoutMs: 2_000, intervalMs: 5 });
     expect(await b.tokens.check(token, Date.now())).toMatchObject({ ok: false, why: "revoked" });
+    expect(await b.tokens.isValid(info.id, Date.now())).toBe(false);
     await waitFor("B's listeners to hear of the revocation", () => heardB.length > 0, { timeoutMs: 2_000, intervalMs: 5 });
     await new Promise((r) => setTimeout(r, 200));
     expect(heardB).toEqual([info.id]);

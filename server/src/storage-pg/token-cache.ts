@@ -67,6 +67,22 @@ export class TokenCache<Row extends { id: string }> {
     return e.row;
   }
 
+  /** The cached row of the token with this id (the live hub's check of its signed-in sockets), as {@link get}. */
+  getById(id: string, now: number): Row | undefined {
+    if (!this.active) return undefined;
+    for (const [hash, e] of this.byHash) {
+      if (e.row.id !== id) continue;
+      if (now - e.at >= (this.o.ttlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS) || now < e.at) {
+        this.byHash.delete(hash);
+        break;
+      }
+      this.hits++;
+      return e.row;
+    }
+    this.misses++;
+    return undefined;
+  }
+
   /** Mark before reading a row from the database; pass it to {@link set}. */
   mark(): number {
     return this.drops;
