@@ -28,6 +28,8 @@ export const QueueMessageSchema = Type.Object({
   ts: Type.Integer(),
   length: Type.Integer({ minimum: 0 }),
   waitSeconds: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: "estimated wait for someone joining now; null when unknown" }),
+  /** (this project) Tills open at the zone the queue serves, seen through its visits; null when not seen. */
+  tillsOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "tills open (people at the queueFor zone while someone waits); null when that zone is not tracked" })),
 });
 export type QueueMessage = Static<typeof QueueMessageSchema>;
 

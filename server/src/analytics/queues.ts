@@ -122,13 +122,14 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
 
 /**
  * The alert evaluator's view of the queues (server/src/alerts/evaluator.ts `QueueFigures`): per
- * queue zone, people waiting and the estimated wait in seconds.
+ * queue zone, people waiting and the estimated wait in seconds (and the tills open, which the MQTT
+ * state publisher sends too).
  */
 export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now">) {
-  return async (store: string, now: number): Promise<Record<string, { length: number; waitSeconds: number | null }> | undefined> => {
+  return async (store: string, now: number): Promise<Record<string, { length: number; waitSeconds: number | null; tillsOpen: number | null }> | undefined> => {
     const live = await liveQueues(services, store, now);
     if (!live || live.queues.length === 0) return undefined;
-    return Object.fromEntries(live.queues.map((q) => [q.zone, { length: q.length, waitSeconds: q.estimatedWaitS }]));
+    return Object.fromEntries(live.queues.map((q) => [q.zone, { length: q.length, waitSeconds: q.estimatedWaitS, tillsOpen: q.tillsOpen }]));
   };
 }
 

@@ -91,6 +91,7 @@ const expectedDiscovery = [
   "homeassistant/binary_sensor/footfall_shop/alert_busy/config",
   "homeassistant/sensor/footfall_shop/occupancy/config",
   "homeassistant/sensor/footfall_shop/queue_line_length/config",
+  "homeassistant/sensor/footfall_shop/queue_line_tills/config",
   "homeassistant/sensor/footfall_shop/queue_line_wait/config",
   "homeassistant/sensor/footfall_shop/zone_bakery_occupancy/config",
   "homeassistant/sensor/footfall_shop/zone_checkout_occupancy/config",
@@ -119,7 +120,7 @@ describe("MQTT for Home Assistant through mosquitto", () => {
     expect(state.get(topics.availability())).toBe("online");
     expect(JSON.parse(state.get(topics.occupancy(STORE))!)).toMatchObject({ total: 0 });
     expect(JSON.parse(state.get(topics.zoneOccupancy(STORE, "fruit"))!)).toMatchObject({ occupancy: 0, capacity: 5 });
-    expect(JSON.parse(state.get(topics.queue(STORE, "line"))!)).toMatchObject({ length: 0, waitSeconds: null });
+    expect(JSON.parse(state.get(topics.queue(STORE, "line"))!)).toMatchObject({ length: 0, waitSeconds: null, tillsOpen: null });
     expect(JSON.parse(state.get(topics.alert(STORE, "busy"))!)).toMatchObject({ rule: "busy", active: "OFF" });
     // Every state topic a config names is held.
     const configs = await retained(node);

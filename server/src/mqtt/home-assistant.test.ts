@@ -14,7 +14,7 @@ const ctx = {
 } as unknown as Parameters<typeof discoveryMessages>[0];
 
 describe("Home Assistant discovery", () => {
-  it("gives a store one device with a sensor per zone, two per queue, a binary sensor per rule, all valid against the documented schema", () => {
+  it("gives a store one device with a sensor per zone, three per queue, a binary sensor per rule, all valid against the documented schema", () => {
     const m = discoveryMessages(ctx);
     expect([...m.keys()].sort()).toEqual(
       [
@@ -23,6 +23,7 @@ describe("Home Assistant discovery", () => {
         "homeassistant/sensor/footfall_shop-1/occupancy/config",
         "homeassistant/sensor/footfall_shop-1/queue_line_length/config",
         "homeassistant/sensor/footfall_shop-1/queue_line_wait/config",
+        "homeassistant/sensor/footfall_shop-1/queue_line_tills/config",
         "homeassistant/sensor/footfall_shop-1/zone_entrance_occupancy/config",
         "homeassistant/sensor/footfall_shop-1/zone_fruit_occupancy/config",
         "homeassistant/sensor/footfall_shop-1/zone_tills_occupancy/config",

@@ -58,6 +58,8 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
         device_class: "duration",
         state_class: "measurement",
       });
+      // The tills open at the zone it queues for (null, "None": unknown, when that zone is not tracked).
+      sensor(`queue_${zone}_tills`, { name: `${z.name} tills open`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.tillsOpen }}", unit_of_measurement: "tills", state_class: "measurement", icon: "mdi:cash-register" });
     } else {
       sensor(`zone_${zone}_occupancy`, { name: `${z.name} occupancy`, state_topic: topics.zoneOccupancy(store, z.id), value_template: "{{ value_json.occupancy }}", ...people });
     }

@@ -19,8 +19,8 @@ import type { Services } from "../services.js";
 import { discoveryMessages, DEFAULT_DISCOVERY_PREFIX } from "./home-assistant.js";
 import { RetainedPublisher, type PublishRetained } from "./retained.js";
 
-/** Live queue figures when a queue service gives them: zone -> people waiting and estimated wait (s). */
-export type LiveQueueFigures = (store: string, now: number) => Promise<Map<string, { length: number; waitSeconds: number | null }> | undefined>;
+/** Live queue figures when a queue service gives them: zone -> people waiting, estimated wait (s) and tills open (null: not seen). */
+export type LiveQueueFigures = (store: string, now: number) => Promise<Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }> | undefined>;
 
 export interface StatePublisherOptions {
   publish: PublishRetained;
@@ -169,12 +169,12 @@ export class MqttStatePublisher {
     // (chain) The shard may have moved while this was read: the new holder publishes it now.
     if (!this.here(store)) return;
     this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, total: occ.total }));
-    const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null }>();
+    const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
     for (const z of occ.zones) {
       if (kinds.get(z.zone) === "queue") {
         const q = queues.get(z.zone);
-        this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null }));
+        this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null }));
       } else {
         this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, occupancy: z.occupancy, capacity: z.capacity }));
       }

@@ -100,9 +100,9 @@ describe("GET /api/v1/stores/:store/queues/live", () => {
     expect(q.lastHour).toEqual(waitStats(lastHour));
   });
 
-  it("is what the alert evaluator reads", async () => {
+  it("is what the alert evaluator and the MQTT state publisher read", async () => {
     const figures = await queueFiguresForAlerts(t.server.services)("shop", NOW);
-    expect(figures).toEqual({ line: { length: 3, waitSeconds: expect.any(Number) } });
+    expect(figures).toEqual({ line: { length: 3, waitSeconds: expect.any(Number), tillsOpen: 2 } });
   });
 
   it("fires a queue-length alert rule of the store (the alert evaluator reads these figures)", async () => {
