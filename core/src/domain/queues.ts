@@ -246,11 +246,23 @@ function tillsOf(served: readonly QueueVisit[], now: number, waitsFrom: number, 
     for (const v of known) if (v.enterTs <= t && v.enterTs >= t - staleMs && (v.exitTs === null || v.exitTs > t)) c++;
     return c;
   };
-  // The count changes only at an enter, an exit or a visit turning stale: the most is at `from` or at one of those instants.
+  // A visit counts on [enterTs, end): end its exit, or the millisecond after it turns stale. The count
+  // changes only at those instants: a sweep over them from `at(from)` (O(n log n), not a count per instant).
   const most = (from: number, to: number): number => {
-    let best = at(from);
+    let count = at(from);
+    let best = count;
+    const changes: [number, number][] = [];
     for (const v of known) {
-      for (const t of [v.enterTs, v.exitTs, v.enterTs + staleMs]) if (t !== null && t > from && t <= to) best = Math.max(best, at(t));
+      const end = Math.min(v.exitTs ?? Number.POSITIVE_INFINITY, v.enterTs + staleMs + 1);
+      if (end <= v.enterTs) continue;
+      if (v.enterTs > from && v.enterTs <= to) changes.push([v.enterTs, 1]);
+      if (end > from && end <= to) changes.push([end, -1]);
+    }
+    changes.sort((x, y) => x[0] - y[0]);
+    for (let i = 0; i < changes.length; ) {
+      const t = changes[i]![0];
+      for (; i < changes.length && changes[i]![0] === t; i++) count += changes[i]![1];
+      best = Math.max(best, count);
     }
     return best;
   };
