@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../../test/support/wait.js";
-import { migrate, openDatabase } from "./database.js";
+import { migrate, openDatabase, StorageError, synchronousMode } from "./database.js";
 import { MIGRATIONS } from "./migrations.js";
 
 const dirs: { remove(): void }[] = [];
@@ -29,6 +29,35 @@ describe("openDatabase", () => {
     const b = openDatabase(dir);
     expect(b.prepare("SELECT name FROM stores WHERE id = 's'").get()).toEqual({ name: "S" });
     b.close();
+  });
+});
+
+describe("FOOTFALL_SQLITE_SYNCHRONOUS", () => {
+  const restore = process.env.FOOTFALL_SQLITE_SYNCHRONOUS;
+  afterEach(() => {
+    if (restore === undefined) delete process.env.FOOTFALL_SQLITE_SYNCHRONOUS;
+    else process.env.FOOTFALL_SQLITE_SYNCHRONOUS = restore;
+  });
+  const openedWith = (value: string | undefined) => {
+    if (value === undefined) delete process.env.FOOTFALL_SQLITE_SYNCHRONOUS;
+    else process.env.FOOTFALL_SQLITE_SYNCHRONOUS = value;
+    const db = openDatabase(fresh());
+    try {
+      return db.pragma("synchronous", { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+
+  it("opens with synchronous NORMAL (1) by default and FULL (2) when set to full", () => {
+    expect(openedWith(undefined)).toBe(1);
+    expect(openedWith("normal")).toBe(1);
+    expect(openedWith(" FULL ")).toBe(2);
+  });
+
+  it("refuses any other value with an error that names the variable and the values it takes", () => {
+    expect(() => synchronousMode({ FOOTFALL_SQLITE_SYNCHRONOUS: "off" })).toThrow(StorageError);
+    expect(() => synchronousMode({ FOOTFALL_SQLITE_SYNCHRONOUS: "off" })).toThrow(/FOOTFALL_SQLITE_SYNCHRONOUS is "off": set it to normal .* or full/);
   });
 });
 

@@ -31,6 +31,7 @@ const DIR_MODE = 0o700;
  * permissions). A folder or file that cannot be used throws a {@link StorageError}.
  */
 export function openDatabase(dataDir: string, file = "footfall.db"): Db {
+  const synchronous = synchronousMode();
   prepareDataDir(dataDir);
   const path = join(dataDir, file);
   privateFile(path, true);
@@ -45,9 +46,9 @@ export function openDatabase(dataDir: string, file = "footfall.db"): Db {
     // ~12 % less CPU per event insert than SQLite's 4 KiB default (measured on the events table).
     db.pragma("page_size = 16384");
     db.pragma("journal_mode = WAL");
-    // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an OS
-    // crash or power loss can lose the last commits.
-    db.pragma("synchronous = NORMAL");
+    // NORMAL in WAL mode (the default): a committed transaction survives a process crash (kill -9);
+    // only an OS crash or power loss can lose the last commits. FULL: those too (an fsync a commit).
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma("foreign_keys = ON");
     db.pragma("cache_size = -65536");
     migrate(db);
@@ -60,6 +61,22 @@ export function openDatabase(dataDir: string, file = "footfall.db"): Db {
     }
     throw explainSqliteError(err, path);
   }
+}
+
+/**
+ * How hard a commit is made durable, from `FOOTFALL_SQLITE_SYNCHRONOUS`: `normal` (default) or
+ * `full`. With NORMAL a receipt (sent after the commit) is never ahead of what survives the
+ * server's crash; with FULL it is never ahead of what survives the machine's (power loss), at an
+ * fsync of the WAL per group commit.
+ */
+export function synchronousMode(env: NodeJS.ProcessEnv = process.env): "NORMAL" | "FULL" {
+  const v = (env.FOOTFALL_SQLITE_SYNCHRONOUS ?? "").trim().toLowerCase();
+  if (v === "" || v === "normal") return "NORMAL";
+  if (v === "full") return "FULL";
+  throw new StorageError(
+    `FOOTFALL_SQLITE_SYNCHRONOUS is "${v.slice(0, 40)}": set it to normal (the default: commits survive a crash of the server) or full (they survive a power loss too, at an fsync per group commit), or unset it.`,
+    "ECONFIG",
+  );
 }
 
 /** Creates the data folder (0700) if needed and checks it is a writable folder with some free space. */
