@@ -9,7 +9,7 @@
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
 // CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second).
 import { execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,10 +54,14 @@ const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } cat
 process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } rmSync(dir, { recursive: true, force: true }); });
 process.on("SIGINT", () => process.exit(130));
 
+// CHAIN_LOG_DIR: every process's output is also written there (server-a.log, simulator.log, ...).
+const LOG_DIR = process.env.CHAIN_LOG_DIR;
+if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
 function spawnLogged(name, cmd, args, env = {}) {
   const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  const keep = (d) => { out += d; if (out.length > 200_000) out = out.slice(-100_000); };
+  const file = LOG_DIR ? join(LOG_DIR, `${name.replace(/\s+/g, "-")}.log`) : null;
+  const keep = (d) => { out += d; if (file) appendFileSync(file, d); if (out.length > 200_000) out = out.slice(-100_000); };
   p.stdout.on("data", keep);
   p.stderr.on("data", keep);
   children.push(p);
@@ -136,11 +140,12 @@ log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})`);
 async function startServer(id) {
   const http = await freePort();
   const env = { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
-    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: "warn" };
+    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn" };
   // CHAIN_PROFILE=1: a V8 CPU profile of each server in $TMPDIR/footfall-chain-prof.
   const prof = process.env.CHAIN_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(tmpdir(), "footfall-chain-prof")}`, "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${join(tmpdir(), "footfall-chain-prof")}`] : [];
-  // SERVER_NODE_ARGS (e.g. "--max-old-space-size=384") are passed to each server's node.
-  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // SERVER_NODE_ARGS are passed to each server's node; by default a 384 MiB old-generation heap, as README's chain
+  // deployment advises (without a limit V8 lets garbage of a backlog's decoding grow the heap towards its large default).
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "--max-old-space-size=384").split(" ").filter(Boolean);
   const s = spawnLogged(`server ${id}`, process.execPath, [...nodeArgs, ...prof, CLI, "serve"], env);
   const base = `http://127.0.0.1:${http}`;
   for (const t = performance.now(); ; ) {
@@ -175,6 +180,8 @@ const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers
 const cpuStart = cpuOf();
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
+// The same servers' /api/v1/health (no storage, no token) beside the queries: what any request waits for (event loop, CPU) before its own work.
+const healthMs = [];
 let running = true;
 let failedQueries = 0;
 const stores = layouts.stores.map((s) => s.store);
@@ -190,12 +197,14 @@ const queryLoop = (async () => {
     const t = performance.now();
     const r = await fetch(`${server.base}/api/v1/stores/${store}/${kind}?from=${from}&to=${to}${kind === "traffic" ? "&bucket=hour" : ""}`, { headers: { authorization: `Bearer ${admin}` } }).catch(() => null);
     if (r?.ok) { await r.arrayBuffer(); latencies[kind].push(performance.now() - t); } else failedQueries++;
+    const th = performance.now();
+    if (await fetch(`${server.base}/api/v1/health`).then((x) => x.arrayBuffer(), () => null)) healthMs.push(performance.now() - th);
     await sleep(1000 / QPS);
   }
 })();
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
-  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""}`).join(" ") });
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
   if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
 }, 10_000);
@@ -228,6 +237,7 @@ let tabletMs = NaN;
 for (; performance.now() - killAt < 120_000; await sleep(100)) {
   if (pushes.some((p) => p > killAt + takeoverMs)) { tabletMs = pushes.find((p) => p > killAt + takeoverMs) - killAt; break; }
 }
+log(`the tablet's pushes after the kill (s): ${pushes.filter((p) => p > killAt).slice(0, 12).map((p) => ((p - killAt) / 1000).toFixed(1)).join(", ")}`);
 log(`b holds every shard ${(takeoverMs / 1000).toFixed(1)} s after the kill; the tablet on b got ${watched} (a's) again after ${(tabletMs / 1000).toFixed(1)} s`);
 
 const cpuEnd = { ...cpuOf(), a: cpuAtKill.a };
@@ -297,6 +307,7 @@ const result = {
   p95Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
   queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
+  healthP50P95Ms: [+pct(healthMs, 0.5).toFixed(1), +pct(healthMs, 0.95).toFixed(1)],
   rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b) } },
   takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
   sent, stored, lost, doubled, lostUnsettledAtSimulatorExit: lostUnsettled, unsettledAtSimulatorExit: unsettledAtExit, drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),

@@ -103,7 +103,15 @@ export class ClusterNode {
       info: () => {
         const b = this.broker.budget;
         // Unacknowledged MQTT messages held here, and the sessions stopped until commits give room back.
-        return { ...(o.info?.() ?? {}), sessions: this.broker.shards().length, held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() } };
+        const m = process.memoryUsage();
+        const mb = (n: number) => Math.round(n / 1048576);
+        return {
+          ...(o.info?.() ?? {}),
+          sessions: this.broker.shards().length,
+          held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() },
+          // The process's memory (MiB): resident, the JavaScript heap in use, and buffers outside it.
+          memory: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
+        };
       },
       onError: (err) => o.log.error({ err: err.message }, "shard leases: a round failed (the database?); leases not renewed in time are given up"),
       hooks: {
