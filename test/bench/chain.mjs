@@ -61,11 +61,19 @@ function spawnLogged(name, cmd, args, env = {}) {
   const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const file = LOG_DIR ? join(LOG_DIR, `${name.replace(/\s+/g, "-")}.log`) : null;
-  const keep = (d) => { out += d; if (file) appendFileSync(file, d); if (out.length > 200_000) out = out.slice(-100_000); };
+  // The simulator's events/s lines while its stores make events (before "stopping (", its drain makes none), read as they come:
+  // the kept output is only the tail, and a thousand agents' warnings can fill it.
+  const rates = [];
+  let carry = "", stopped = false;
+  const keep = (d) => {
+    out += d; if (file) appendFileSync(file, d); if (out.length > 200_000) out = out.slice(-100_000);
+    const lines = (carry + d).split("\n"); carry = lines.pop();
+    for (const l of lines) { if (l.includes("stopping (")) stopped = true; const m = /eventsPerS=(\d+)/.exec(l); if (m && !stopped) rates.push(Number(m[1])); }
+  };
   p.stdout.on("data", keep);
   p.stderr.on("data", keep);
   children.push(p);
-  return { proc: p, name, output: () => out };
+  return { proc: p, name, output: () => out, rates };
 }
 
 // ---- PostgreSQL: Debian's, in the temp folder, as the postgres user when we are root ----
@@ -124,15 +132,13 @@ function simulator(seconds, receipts, ledger) {
     ...(ledger ? ["--ledger", ledger] : [])];
   return spawnLogged("simulator", process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
 }
-// The simulator's rates while its stores make events (its drain, after "stopping", makes none).
-const rates = (out) => [...out.split(/stopping \(/)[0].matchAll(/eventsPerS=(\d+)/g)].map((m) => Number(m[1]));
 const exited = (c) => new Promise((r) => (c.proc.exitCode !== null ? r(c.proc.exitCode) : c.proc.once("exit", r)));
 
 // ---- 1. the same simulator on bare mosquitto (PUBACK settles: no server) ----
 log(`bare mosquitto: the simulator alone for ${BARE_SECONDS} s`);
 const bare = simulator(BARE_SECONDS, "off", null);
 await exited(bare);
-const bareRates = rates(bare.output()).slice(1); // the first 10 s log in
+const bareRates = bare.rates.slice(1); // the first 10 s log in
 const bareRate = bareRates.reduce((a, b) => a + b, 0) / Math.max(1, bareRates.length);
 log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})`);
 
@@ -298,7 +304,7 @@ log(`the simulator exited with ${fmt(unsettledAtExit)} events unsettled; of the 
 const dups = Number((await pool.query("SELECT coalesce(sum(duplicates), 0) AS n FROM agents")).rows[0].n);
 const steady = samples.filter((s) => s.t > 40);
 const sustained = steady.length > 1 ? (steady.at(-1).accepted - steady[0].accepted) / (steady.at(-1).t - steady[0].t) : NaN;
-const simRates = rates(sim.output()).slice(2);
+const simRates = sim.rates.slice(2);
 const offered = simRates.reduce((a, b) => a + b, 0) / Math.max(1, simRates.length);
 const result = {
   stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
