@@ -38,6 +38,17 @@ describe("InflightBudget", () => {
     expect(woken).toEqual(["x", "y", "x"]);
     expect(b.messages).toBe(2);
   });
+
+  it("lets a session under its fair share read on while the budget is spent", () => {
+    const b = new InflightBudget({ bytes: 1000, messages: 10 });
+    b.sessions = 2; // a share of 5 messages and 500 bytes each
+    for (let i = 0; i < 10; i++) b.take(10);
+    expect(b.spent()).toBe(true);
+    expect(b.allows(10, 100)).toBe(false); // the session that filled it
+    expect(b.allows(4, 40)).toBe(true); // the other one, under its share
+    expect(b.allows(5, 40)).toBe(false);
+    expect(b.allows(1, 600)).toBe(false); // over its share of bytes
+  });
 });
 
 describe("ShardedBroker: a server's unacknowledged messages are bounded by its budget (Debian's mosquitto)", () => {
@@ -68,7 +79,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     await broker?.stop();
   });
 
-  it("holds at most the budget (plus one message a session) while commits wait, then gets every message once", async () => {
+  it("holds at most twice the budget while commits wait, a backlog does not stop another shard, then gets every message once", async () => {
     const held: IngestMessage[] = [];
     const seen: string[] = [];
     let mostHeld = 0;
@@ -96,16 +107,22 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       await waitFor("both shard sessions connected", () => sharded.connected());
       await new Promise((r) => setTimeout(r, 300)); // the subscriptions
       const sent: string[] = [];
-      for (let i = 0; i < 40; i++) {
-        const store = i % 2 ? "s1" : "s2";
+      const publish = async (store: string, i: number) => {
         const body = `${store}-${i}`;
         sent.push(body);
         await pub.publishAsync(topic(store, "a1"), body, { qos: 1 });
-      }
-      // Nothing is committed: the sessions stop at the budget.
+      };
+      // A backlog on shard 1 (s1) fills the budget...
+      for (let i = 0; i < 30; i++) await publish("s1", i);
       await waitFor("the budget filled", () => held.length >= 6);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(held.length).toBeLessThanOrEqual(6 + 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(held.filter((m) => m.store === "s1").length).toBe(6);
+      // ...and shard 2's messages still come in, up to its share (3), though nothing is committed.
+      for (let i = 30; i < 40; i++) await publish("s2", i);
+      await waitFor("shard 2 reads on", () => held.filter((m) => m.store === "s2").length >= 3);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(held.filter((m) => m.store === "s2").length).toBe(3);
+      expect(held.length).toBeLessThanOrEqual(2 * 6);
       expect(sharded.budget.messages).toBe(held.length);
       // The commits go on: everything arrives, each message once.
       const release = () => {
@@ -115,7 +132,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       release();
       await new Promise((r) => setTimeout(r, 300));
       expect([...seen].sort()).toEqual([...sent].sort());
-      expect(mostHeld).toBeLessThanOrEqual(7);
+      expect(mostHeld).toBeLessThanOrEqual(2 * 6);
       expect(sharded.budget.messages).toBe(0);
     } finally {
       await sharded.close();

@@ -69,16 +69,26 @@ export function inflightBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { b
 /**
  * The unacknowledged messages of every shard session of one server, against one budget. A session
  * that takes a message while the budget is spent stops reading (its next message waits in the
- * broker) and is woken, oldest waiter first, as commits give the budget back.
+ * broker) and is woken, oldest waiter first, as commits give the budget back; unless it holds less
+ * than its fair share (the budget over the sessions): a shard with a backlog (one taken over) does
+ * not hold up the live messages of the others, and all of them together hold at most twice the budget.
  */
 export class InflightBudget {
   bytes = 0;
   messages = 0;
+  /** Sessions sharing the budget. */
+  sessions = 0;
   private readonly waiting = new Set<{ resume(): void }>();
   constructor(readonly max: { bytes: number; messages: number }) {}
 
   spent(): boolean {
     return this.bytes >= this.max.bytes || this.messages >= this.max.messages;
+  }
+  /** Whether a session holding `messages` and `bytes` may read on: the budget has room, or it holds less than its share. */
+  allows(messages: number, bytes: number): boolean {
+    if (!this.spent()) return true;
+    const n = Math.max(1, this.sessions);
+    return messages < this.max.messages / n && bytes < this.max.bytes / n;
   }
   take(bytes: number): void {
     this.bytes += bytes;
@@ -125,11 +135,15 @@ class ShardSession {
   private closing = false;
   private drainedWaiters: (() => void)[] = [];
 
+  /** Payload bytes of the messages this session holds unacknowledged. */
+  private heldBytes = 0;
+
   constructor(
     readonly shard: number,
     private readonly o: ShardedBrokerOptions,
     private readonly budget: InflightBudget,
   ) {
+    budget.sessions++;
     const log = o.log;
     // Home Assistant's availability of the shard's stores follows the session: "offline" as its will (the server died
     // or lost the link), "online" at every connection (after a takeover's will, which the broker sends before the CONNACK).
@@ -194,6 +208,7 @@ class ShardSession {
       settled = true;
       if (!qos1) return ack ? callback() : callback(DEFERRED);
       this.inflight--;
+      this.heldBytes -= bytes;
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
       this.budget.release(bytes);
@@ -202,6 +217,7 @@ class ShardSession {
     };
     if (qos1) {
       this.inflight++;
+      this.heldBytes += bytes;
       this.budget.take(bytes);
       // Go on reading at once (no PUBACK yet), unless too much waits for commits already, here or in this server's other sessions.
       this.paused = () => callback(DEFERRED);
@@ -215,12 +231,19 @@ class ShardSession {
     }
   }
 
+  /** Stops taking messages and leaves the budget's sessions (once). */
+  private leave(): void {
+    if (!this.closing) this.budget.sessions--;
+    this.closing = true;
+    this.budget.forget(this);
+  }
+
   /** Reads on (the message waiting is handed over) when this session and the server's budget have room; else waits for room. */
   resume(): void {
     if (!this.paused || this.closing) return;
-    if (this.inflight >= (this.o.maxInflight ?? 500) || this.budget.spent()) {
+    if (this.inflight >= (this.o.maxInflight ?? 500) || !this.budget.allows(this.inflight, this.heldBytes)) {
       // This session's own commits wake it (finish); the budget wakes it when another session's commit frees room.
-      if (this.budget.spent()) this.budget.wait(this);
+      if (!this.budget.allows(this.inflight, this.heldBytes)) this.budget.wait(this);
       return;
     }
     this.budget.forget(this);
@@ -231,8 +254,7 @@ class ShardSession {
 
   /** Stop taking messages, wait for the commits in flight (up to the drain timeout), disconnect; the session stays in the broker. */
   async hand(): Promise<void> {
-    this.closing = true;
-    this.budget.forget(this);
+    this.leave();
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 5_000);
@@ -246,8 +268,7 @@ class ShardSession {
 
   /** Lost: disconnect at once; nothing more is acknowledged from here (the next holder gets it again). */
   drop(): void {
-    this.closing = true;
-    this.budget.forget(this);
+    this.leave();
     this.client.end(true);
   }
 }
