@@ -28,6 +28,8 @@ Options:
                     into <dataDir>/footfall.db at the end (default 1: on 2 busy cores the merge
                     costs more than the second process saves)
   --batch N         events per transaction (default 50000)
+  --resume          keep the stores <dataDir>/footfall.db holds whole, write the rest again (a
+                    store cut short is deleted first): an interrupted run goes on where it stopped
   --help            this text
 
 Progress (events, events/s, ETA) goes to stderr every million events. Needs the built server
@@ -39,6 +41,7 @@ const { values: opt, positionals } = parseArgs({
     mode: { type: "string", default: "stage" },
     jobs: { type: "string", default: "1" },
     batch: { type: "string", default: "50000" },
+    resume: { type: "boolean", default: false },
     slice: { type: "string" }, // internal: "k/n", a child's share of the stores
     help: { type: "boolean", default: false },
   },
@@ -65,7 +68,8 @@ const log = (s) => process.stderr.write(s + "\n");
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 if (opt.slice === undefined) {
-  if (existsSync(join(dataDir, "footfall.db"))) throw new Error(`${dataDir}/footfall.db exists: give an empty or new folder`);
+  if (existsSync(join(dataDir, "footfall.db")) && !opt.resume) throw new Error(`${dataDir}/footfall.db exists: give an empty or new folder (or --resume)`);
+  if (opt.resume && jobs > 1) throw new Error("--resume works with --jobs 1 only");
   const t0 = performance.now();
   if (jobs === 1) {
     const out = await generate(dataDir, stores, 0, 1);
@@ -144,7 +148,31 @@ async function generate(dir, allStores, k, n) {
   const { AnalyticsRegistry } = await import("../../server/dist/analytics/registry.js");
   const { createLogger } = await import("../../server/dist/log.js");
   const zones = Array.from({ length: 20 }, (_, i) => (i === 0 ? "entrance" : i === 19 ? "checkout" : `zone-${String(i).padStart(2, "0")}`));
-  const mine = allStores.filter((_, i) => i % n === k);
+  let mine = allStores.filter((_, i) => i % n === k);
+  const steps = Math.max(1, Math.floor((eventsPerVisitor - 1) / 2));
+  const perStore = Math.floor(target / allStores.length);
+  const expected = Math.floor(perStore / eventsPerVisitor) * (2 * steps + 1);
+  let kept = 0;
+  if (opt.resume && existsSync(join(dir, "footfall.db"))) {
+    // Stores written whole stay; one cut short (its last transactions never came) is deleted first.
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(dir, "footfall.db"));
+    const tables = db.prepare("SELECT m.name FROM sqlite_schema m WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'store')").all().map((r) => r.name);
+    const count = db.prepare("SELECT count(*) AS n FROM events WHERE store = ?");
+    const whole = [];
+    for (const store of mine) {
+      const have = count.get(store).n;
+      if (have === expected) whole.push(store);
+      else if (have > 0) {
+        log(`  ${store}: ${fmt(have)} of ${fmt(expected)} events, cut short: deleted, written again`);
+        db.transaction(() => tables.forEach((t) => db.prepare(`DELETE FROM "${t}" WHERE store = ?`).run(store)))();
+      }
+    }
+    db.close();
+    kept = whole.length * expected;
+    mine = mine.filter((s) => !whole.includes(s));
+    log(`  resuming: ${whole.length} stores whole (${fmt(kept)} events) kept, ${mine.length} to write`);
+  }
   let storage = await openStorage(dir);
   const visitTimeoutMs = 30 * 60_000;
   const registry = opt.mode === "stage" ? new AnalyticsRegistry(storage, { visitTimeoutMs, now: () => end }, createLogger("silent")) : null;
@@ -176,7 +204,7 @@ async function generate(dir, allStores, k, n) {
     if (opt.slice !== undefined) log(`@progress ${done}`);
     else {
       const rate = done / ((performance.now() - t0) / 1000);
-      log(`  ${fmt(done)} of ${fmt(target)} events (${fmt(rate)}/s, ~${Math.round((target - done) / rate / 60)} min left${opt.mode === "backfill" ? " before the aggregates are built" : ""})`);
+      log(`  ${fmt(kept + done)} of ${fmt(target)} events (${fmt(rate)}/s, ~${Math.round((target - kept - done) / rate / 60)} min left${opt.mode === "backfill" ? " before the aggregates are built" : ""})`);
     }
   };
   const flush = async (store, batch) => {
@@ -195,7 +223,6 @@ async function generate(dir, allStores, k, n) {
       });
     }
   };
-  const perStore = Math.floor(target / allStores.length);
   for (const store of mine) {
     const index = allStores.indexOf(store);
     let seed = 42 + index * 7919;
@@ -212,7 +239,6 @@ async function generate(dir, allStores, k, n) {
       arrivals[v] = start + day * 86_400_000 + hour * 3_600_000 + Math.floor(rand() * 3_600_000);
     }
     arrivals.sort();
-    const steps = Math.max(1, Math.floor((eventsPerVisitor - 1) / 2));
     for (let v = 0; v < visitors; v++) {
       let ts = arrivals[v];
       const visitor = `g${index.toString(36)}-${v.toString(36)}`;
@@ -235,6 +261,9 @@ async function generate(dir, allStores, k, n) {
       n0 += batch.length;
       await flush(store, batch);
     }
+    // A finished store's visitor cache goes: held for 100 stores it grew past 4 GB and the
+    // garbage collector took most of the time.
+    registry?.invalidate(store);
   }
   if (opt.mode === "backfill") {
     // Mark the stores as an upgrade would (migration 4), then build their aggregates with its code.
@@ -262,5 +291,5 @@ async function generate(dir, allStores, k, n) {
     });
   }
   await storage.close();
-  return { events: n0 };
+  return { events: n0 + kept };
 }
