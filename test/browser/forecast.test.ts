@@ -1,7 +1,10 @@
 /**
  * The forecast where people see it, in chromium against a real server holding five weeks of a
  * store's door counts (too short for the model: the seasonal mean answers, and says so): the live
- * tablet's "busy from" line, and today's traffic chart continued by the forecast to midnight.
+ * tablet's "busy from" line, and today's traffic chart continued by the forecast to midnight; then,
+ * with opening hours (closed 23:00-24:00 every day, so that a closed hour lies in every next 24
+ * hours) and a week of 25-minute bakery visits: the closed hours marked on the tablet and on the
+ * chart's forecast, and the people expected inside (the occupancy forecast) on the tablet.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServerProcess, waitFor } from "../support/index.js";
@@ -56,6 +59,72 @@ describe("forecasts in the UI", () => {
     await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?range=today&token=${shop.tokens.viewer}`);
     await page.getByTestId("traffic-forecast-hint").waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("traffic-forecast-hint").textContent()).toBe("dashed: forecast · band: 80 %");
+    await page.close();
+  });
+});
+
+describe("closed hours and the occupancy forecast in the UI", () => {
+  interface OccBucket {
+    start: string;
+    expected: number | null;
+    closed?: boolean;
+  }
+  beforeAll(async () => {
+    const day = [{ open: "00:00", close: "23:00" }];
+    const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
+    const res = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/hours`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ hours }),
+    });
+    expect(res.status).toBe(200);
+    // forty 25-minute bakery visits an open hour over the last week (under the 30-minute visit timeout): the store's dwell (Little's law) is a few minutes
+    const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+    const visits = [];
+    for (let t = thisHour - 7 * 24 * HOUR; t < thisHour - HOUR; t += HOUR) {
+      if (visitorsAt(t) === 0) continue;
+      // short visitor ids: a long run of digits would be refused as a personal id (a phone number)
+      for (let k = 0; k < 40; k++) visits.push(...shop.events.visit(`bk-${visits.length / 2}`, "bakery", t + k * 60_000, 25 * 60_000));
+    }
+    await shop.publish(visits);
+    await waitFor("the bakery visits to be stored", async () => {
+      const r = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } });
+      const body = (await r.json()) as { dwell: { meanMin: number | null } };
+
+
+      return body.dwell.meanMin !== null ? true : undefined;
+    }, { timeoutMs: 30_000 });
+  }, 60_000);
+
+  it("marks the closed hours ahead on the tablet, and shows the people expected inside", async () => {
+    const page = await browser.page({ width: 1024, height: 768 });
+    await page.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    const closed = page.getByTestId("live-outlook-closed");
+    await closed.waitFor({ timeout: 20_000 });
+    expect(await closed.textContent()).toMatch(/^(Closes at 23:00|Closed now · opens at 00:00)$/);
+    // the people expected inside: shown exactly when an open hour of the next six is forecast with at least one person
+    const r = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } });
+    const occ = (await r.json()) as { capacity: number; buckets: OccBucket[] };
+    expect(occ.capacity).toBeGreaterThan(0);
+    const now = Date.now();
+    const ahead = occ.buckets.filter((b) => Date.parse(b.start) + HOUR > now).slice(0, 6).filter((b) => !b.closed && b.expected !== null);
+    const line = page.getByTestId("live-occupancy-outlook");
+    if (ahead.some((b) => b.expected! >= 1)) {
+      await line.waitFor({ timeout: 20_000 });
+      expect(await line.textContent()).toMatch(/^(Up to about \d+ in the store around \d\d:\d\d|Expected over capacity at \d\d:00 \(about \d+ for \d+\))$/);
+      expect(await line.getAttribute("title")).toMatch(/Little's law/);
+    } else expect(await line.count()).toBe(0);
+    await page.close();
+  });
+
+  it("marks the forecast's closed hours on today's traffic chart", async () => {
+    const page = await browser.page();
+    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?range=today&token=${shop.tokens.viewer}`);
+    const hint = page.getByTestId("traffic-forecast-closed");
+    await hint.waitFor({ timeout: 20_000 });
+    // 23:00-24:00 today is closed and still ahead (or the current hour)
+    expect(Number(await hint.getAttribute("data-hours"))).toBe(1);
+    expect(await hint.textContent()).toBe("closed ahead: 1 h");
     await page.close();
   });
 });

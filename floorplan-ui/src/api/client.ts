@@ -6,7 +6,7 @@ import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket,
 import { isRole, type Me } from "../model/auth.js";
 import type { Static } from "@sinclair/typebox";
 import type { StoresBody } from "../../../server/src/routes/schemas.js";
-import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
+import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -137,6 +137,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       request<{ buckets: TrafficBucket[] }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then((x) => x.buckets),
     forecast: (id: string, opts: { zone?: string; horizon?: "24h" | "14d" } = {}, signal?: AbortSignal) =>
       request<ForecastReport>("GET", `${store(id)}/forecast`, { zone: opts.zone, horizon: opts.horizon }, undefined, signal),
+    forecastOccupancy: (id: string, opts: { zone?: string } = {}, signal?: AbortSignal) =>
+      request<OccupancyForecastReport>("GET", `${store(id)}/forecast/occupancy`, { zone: opts.zone }, undefined, signal),
     agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[] }>("GET", `${store(id)}/agents`, undefined, undefined, signal).then((r) => r.agents),
     departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),

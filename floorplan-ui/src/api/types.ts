@@ -3,7 +3,7 @@
  * experiments, forecasts), beside the client.
  */
 import type { Static } from "@sinclair/typebox";
-import type { ForecastBody } from "../../../server/src/routes/forecast-schemas.js";
+import type { ForecastBody, OccupancyForecastBody } from "../../../server/src/routes/forecast-schemas.js";
 import type { DepartmentsBody, ImportResult } from "../../../server/src/routes/sales-schemas.js";
 import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody, RetentionBody } from "../../../server/src/routes/schemas.js";
 
@@ -58,3 +58,5 @@ export type ExperimentResult = Omit<ServerResult, "zones"> & { zones: (Omit<Serv
 /** `GET /stores/:store/forecast`: expected visitors per hour (24h) or day (14d) with an 80 % interval (the server's schema). */
 export type ForecastReport = Static<typeof ForecastBody>;
 export type ForecastMethod = ForecastReport["method"];
+/** `GET /stores/:store/forecast/occupancy`: expected people inside per hour for the next 24 hours, against the capacity. */
+export type OccupancyForecastReport = Static<typeof OccupancyForecastBody>;

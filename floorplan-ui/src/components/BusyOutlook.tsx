@@ -1,38 +1,67 @@
 import { useEffect, useState } from "react";
-import type { ForecastReport } from "../api/types.js";
+import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { useNow } from "../hooks/useNow.js";
-import { busyOutlook } from "../model/forecast.js";
+import { busyOutlook, closedOutlook, occupancyOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
 
 /**
- * One line for the live tablet: the busy stretch the store's forecast expects in the next 24
- * hours ("Busy from 16:00 to 19:00 · about 120 visitors an hour around 17:00"), refreshed every
- * 10 minutes. Nothing when the hours ahead are quiet, nothing is known, or the forecast cannot
- * be read (the live figures matter more than this line).
+ * The live tablet's next hours: the busy stretch the store's forecast expects in the next 24
+ * hours ("Busy from 16:00 to 19:00 · about 120 visitors an hour around 17:00"), the closing or
+ * opening ahead from the store's opening hours ("Closes at 21:00", "Closed now · opens at
+ * 08:00"), and the people expected inside ("Expected over capacity at 17:00 (about 22 for 18)"),
+ * refreshed every 10 minutes. Nothing when the hours ahead are quiet, nothing is known, or the
+ * forecast cannot be read (the live figures matter more than these lines).
  */
 export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: string }) {
   const { api } = useSession();
   const [forecast, setForecast] = useState<ForecastReport | null>(null);
+  const [occupancy, setOccupancy] = useState<OccupancyForecastReport | null>(null);
   const now = useNow(60_000);
   useEffect(() => {
     const ctrl = new AbortController();
-    const load = () =>
+    const load = () => {
       api.forecast(store, { horizon: "24h" }, ctrl.signal).then(setForecast, () => {
         if (!ctrl.signal.aborted) setForecast(null);
       });
-    void load();
-    const t = setInterval(() => void load(), 10 * 60_000);
+      api.forecastOccupancy(store, {}, ctrl.signal).then(setOccupancy, () => {
+        if (!ctrl.signal.aborted) setOccupancy(null);
+      });
+    };
+    load();
+    const t = setInterval(load, 10 * 60_000);
     return () => {
       ctrl.abort();
       clearInterval(t);
     };
   }, [api, store]);
   const outlook = forecast ? busyOutlook(forecast, now, timeZone) : null;
-  if (!forecast || !outlook) return null;
+  const closed = forecast ? closedOutlook(forecast, now, timeZone) : null;
+  const people = occupancy ? occupancyOutlook(occupancy, now, timeZone) : null;
+  if (!forecast || (!outlook && !closed && !people)) return null;
   const how = forecast.method === "mlp" ? "forecast from this store's history" : "forecast: the same hours of the last 4 weeks (the model is not ready)";
   return (
-    <div className="small live-outlook" data-testid="live-outlook" data-method={forecast.method} title={how}>
-      {outlook.text}
-    </div>
+    <>
+      {(outlook || closed) && (
+        <div className="small live-outlook" data-testid="live-outlook" data-method={forecast.method} title={how}>
+          {outlook?.text}
+          {outlook && closed ? " · " : ""}
+          {closed && (
+            <span data-testid="live-outlook-closed" data-closed-now={closed.closedNow} title="From the store's opening hours">
+              {closed.text}
+            </span>
+          )}
+        </div>
+      )}
+      {people && occupancy && (
+        <div
+          className={`small live-outlook${people.over ? " live-outlook-over" : ""}`}
+          data-testid="live-occupancy-outlook"
+          data-over={people.over}
+          title={`people inside: forecast arrivals and the dwell time (${occupancy.dwell.source})`}
+        >
+          {people.text}
+        </div>
+      )}
+    </>
   );
 }

@@ -10,7 +10,7 @@ import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
-import { withForecast } from "../model/forecast.js";
+import { closedForecastRuns, withForecast } from "../model/forecast.js";
 import { closedRuns } from "../model/hours.js";
 import { alertsApi } from "../api/alerts.js";
 import { Chart } from "./Chart.js";
@@ -74,14 +74,20 @@ export function TrafficCharts({
       const f = fc[i];
       if (!s) return "";
       const counted = s.value !== null ? `${formatCount(s.value)} enters` : "no data yet";
+      if (f?.closed) return `${s.label}<br/>${counted}<br/>closed (opening hours): forecast 0`;
       return `${s.label}<br/>${counted}${f ? `<br/>forecast <b>${formatCount(Math.round(f.expected))}</b> (80 %: ${formatCount(Math.round(f.low))}–${formatCount(Math.round(f.high))})` : ""}`;
     };
-    const closed = bucket === "hour" ? closedRuns(shown.slots, open.data) : [];
+    // Closed hours: from the store's opening hours for the counted ones, and the forecast's closed hours (forecast 0) after them.
+    const fcClosed = closedForecastRuns(fc);
+    const closedByHours = bucket === "hour" ? closedRuns(shown.slots, open.data) : [];
+    const isClosed = shown.slots.map((_, i) => closedByHours.some(([a, b]) => a <= i && i <= b) || fcClosed.some(([a, b]) => a <= i && i <= b));
+    const closed = closedForecastRuns(isClosed.map((c) => (c ? { expected: 0, low: 0, high: 0, closed: true } : null)));
     const closedArea = closed.length
       ? { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: shown.slots[a]!.label }, { xAxis: shown.slots[b]!.label }]) }
       : undefined;
     return {
       forecast: fc.some(Boolean),
+      forecastClosedHours: fcClosed.reduce((n, [a, b]) => n + b - a + 1, 0),
       closedHours: closed.reduce((n, [a, b]) => n + b - a + 1, 0),
       slots,
       total,
@@ -141,6 +147,11 @@ export function TrafficCharts({
           <h2 id="traffic-h">{what} by {bucket}</h2>
           <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
           {!!bars?.closedHours && <span className="hint" data-testid="traffic-closed" data-hours={bars.closedHours} title="From the store's opening hours">shaded: closed</span>}
+          {!!bars?.forecastClosedHours && (
+            <span className="hint" data-testid="traffic-forecast-closed" data-hours={bars.forecastClosedHours} title="Hours ahead the store is closed (its opening hours): forecast 0">
+              closed ahead: {bars.forecastClosedHours} h
+            </span>
+          )}
           {bars?.forecast && <span className="hint" data-testid="traffic-forecast-hint" title="The store's forecast for the hours not counted yet: expected enters (dashed) and the 80 % interval (band)">dashed: forecast · band: 80 %</span>}
           <button className="btn sm" onClick={exportSeries} disabled={!bars} data-testid="export-traffic">Export CSV</button>
         </div>

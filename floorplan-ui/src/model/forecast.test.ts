@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { busyOutlook, withForecast } from "./forecast.js";
+import { busyOutlook, closedForecastRuns, closedOutlook, occupancyOutlook, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
 /** Hourly buckets from 14:00 Paris time (UTC+1) on 16 Nov 2026 with these expected visitors. */
@@ -53,5 +53,45 @@ describe("withForecast", () => {
     const slots = [slot("13:00", 4)];
     expect(withForecast(slots, undefined, at("13:30"), TZ, false)).toEqual({ slots, forecast: [null] });
     expect(withForecast(slots, { ...forecast([1]), bucket: "day" }, at("13:30"), TZ, false)).toEqual({ slots, forecast: [null] });
+  });
+});
+
+describe("closed hours ahead (opening hours)", () => {
+  const withClosed = (expected: number[], closed: number[]) => {
+    const f = forecast(expected);
+    return { ...f, buckets: f.buckets.map((b, i) => (closed.includes(i) ? { ...b, expected: 0, low: 0, high: 0, closed: true } : b)) };
+  };
+  it("says when the store closes, and when it opens while closed", () => {
+    // 14:00 .. 20:00 open, 21:00 on closed
+    const f = withClosed([20, 40, 90, 120, 100, 30, 10, 0, 0], [7, 8]);
+    expect(closedOutlook(f, at("14:20"), TZ)).toEqual({ text: "Closes at 21:00", closedNow: false, at: at("21:00") });
+    const night = withClosed([0, 0, 5, 9], [0, 1]);
+    expect(closedOutlook(night, at("14:20"), TZ)!.text).toBe("Closed now · opens at 16:00");
+    expect(closedOutlook(forecast([1, 2]), at("14:20"), TZ)).toBeNull();
+  });
+  it("keeps the closed flag on the chart's slots and groups them into runs", () => {
+    expect(closedForecastRuns([null, { expected: 0, low: 0, high: 0, closed: true }, { expected: 0, low: 0, high: 0, closed: true }, { expected: 3, low: 1, high: 5 }, { expected: 0, low: 0, high: 0, closed: true }])).toEqual([
+      [1, 2],
+      [4, 4],
+    ]);
+    const f = withClosed([10, 0], [1]);
+    const slots = [{ start: at("14:00"), end: at("15:00"), label: "14:00", value: 3 }];
+    expect(withForecast(slots, f, at("14:20"), TZ, false).forecast).toEqual([{ expected: 10, low: 10, high: 10 }, { expected: 0, low: 0, high: 0, closed: true }]);
+  });
+});
+
+describe("occupancyOutlook", () => {
+  const occ = (expected: (number | null)[], capacity: number | null, closed: number[] = []) => ({
+    zone: null,
+    capacity,
+    buckets: expected.map((e, i) => ({ start: new Date(Date.parse("2026-11-16T13:00:00Z") + i * 3_600_000).toISOString(), expected: e, low: e, high: e, share: null, ...(closed.includes(i) ? { closed: true } : {}) })),
+  });
+  it("warns of the first hour over capacity", () => {
+    expect(occupancyOutlook(occ([5, 12, 22.4, 30], 18), at("14:20"), TZ)!.text).toBe("Expected over capacity at 16:00 (about 22 for 18)");
+  });
+  it("else names the peak of the hours ahead, closed hours left out", () => {
+    expect(occupancyOutlook(occ([5, 12, 9, 40], 100, [3]), at("14:20"), TZ)!.text).toBe("Up to about 12 in the store around 15:00");
+    expect(occupancyOutlook(occ([null, null], 10), at("14:20"), TZ)).toBeNull();
+    expect(occupancyOutlook(occ([0.2, 0.4], 10), at("14:20"), TZ)).toBeNull();
   });
 });

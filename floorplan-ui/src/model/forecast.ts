@@ -1,4 +1,4 @@
-import type { ForecastReport } from "../api/types.js";
+import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { formatTime } from "./format.js";
 
 /** The busy stretch ahead, for floor staff: when it starts and ends, and its busiest hour. */
@@ -29,7 +29,7 @@ export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "bucke
     .map((b, i) => {
       const start = Date.parse(b.start);
       const next = f.buckets[i + 1];
-      return { start, end: next ? Date.parse(next.start) : start + HOUR, expected: b.expected };
+      return { start, end: next ? Date.parse(next.start) : start + HOUR, expected: b.closed ? null : b.expected };
     })
     .filter((h) => h.end > now && h.expected !== null) as { start: number; end: number; expected: number }[];
   if (!hours.length) return null;
@@ -48,11 +48,54 @@ export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "bucke
   return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${t(peakHour.start)}` };
 }
 
-/** A slot's forecast: expected visitors and the 80 % interval. */
+/** A slot's forecast: expected visitors and the 80 % interval; `closed`: the store is closed the whole hour (its opening hours). */
 export interface SlotForecast {
   expected: number;
   low: number;
   high: number;
+  closed?: boolean;
+}
+
+/**
+ * The closing and opening ahead, from a forecast's closed hours (`closed: true`, the store's
+ * opening hours): "Closed now · opens at 08:00" while the current hour is closed, "Closes at
+ * 21:00" when a closed hour follows within the forecast; null without opening hours (no closed
+ * hour) or when nothing closes ahead.
+ */
+export function closedOutlook(f: Pick<ForecastReport, "bucket" | "buckets">, now: number, timeZone: string): { text: string; closedNow: boolean; at: number } | null {
+  if (f.bucket !== "hour") return null;
+  const hours = f.buckets.map((b, i) => ({ start: Date.parse(b.start), end: f.buckets[i + 1] ? Date.parse(f.buckets[i + 1]!.start) : Date.parse(b.start) + HOUR, closed: b.closed === true })).filter((h) => h.end > now);
+  if (!hours.length || !hours.some((h) => h.closed)) return null;
+  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
+  if (hours[0]!.closed) {
+    const open = hours.find((h) => !h.closed);
+    return { text: open ? `Closed now · opens at ${t(open.start)}` : "Closed now", closedNow: true, at: open?.start ?? hours[hours.length - 1]!.end };
+  }
+  const closing = hours.find((h) => h.closed)!;
+  return { text: `Closes at ${t(closing.start)}`, closedNow: false, at: closing.start };
+}
+
+/**
+ * The people expected inside in the next `hours` hours (the occupancy forecast), for the tablet:
+ * "Expected over capacity at 17:00 (about 22 for 18)" when an hour goes over the capacity, else
+ * "Up to about 25 in the store around 17:00". Closed hours are left out; null when nothing is
+ * forecast (no dwell history) or fewer than one person is expected.
+ */
+export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capacity" | "buckets">, now: number, timeZone: string, hours = 6): { text: string; over: boolean; at: number; expected: number } | null {
+  const ahead = f.buckets
+    .map((b, i) => ({ start: Date.parse(b.start), end: f.buckets[i + 1] ? Date.parse(f.buckets[i + 1]!.start) : Date.parse(b.start) + HOUR, expected: b.expected, closed: b.closed === true }))
+    .filter((h) => h.end > now)
+    .slice(0, hours)
+    .filter((h): h is { start: number; end: number; expected: number; closed: boolean } => h.expected !== null && !h.closed);
+  if (!ahead.length) return null;
+  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
+  const where = f.zone === null ? "in the store" : "in the zone";
+  const cap = f.capacity;
+  const over = cap !== null && cap > 0 ? ahead.find((h) => h.expected > cap) : undefined;
+  if (over) return { text: `Expected over capacity at ${t(over.start)} (about ${Math.round(over.expected)} for ${cap})`, over: true, at: over.start, expected: over.expected };
+  const peak = ahead.reduce((a, b) => (b.expected > a.expected ? b : a));
+  if (peak.expected < 1) return null;
+  return { text: `Up to about ${Math.round(peak.expected)} ${where} around ${t(Math.max(peak.start, now))}`, over: false, at: peak.start, expected: peak.expected };
 }
 
 interface ChartSlot {
@@ -89,7 +132,19 @@ export function withForecast<S extends ChartSlot>(
   const forecast = all.map((s) => {
     const b = byStart.get(s.start);
     if (!b || b.expected === null || s.end <= now) return null;
-    return { expected: b.expected, low: b.low ?? b.expected, high: b.high ?? b.expected };
+    return { expected: b.expected, low: b.low ?? b.expected, high: b.high ?? b.expected, ...(b.closed ? { closed: true } : {}) };
   });
   return { slots: all, forecast };
+}
+
+/** Runs [first, last] of consecutive slots whose forecast is closed (the store's opening hours), for the chart's shading. */
+export function closedForecastRuns(fc: readonly (SlotForecast | null)[]): [number, number][] {
+  const runs: [number, number][] = [];
+  fc.forEach((f, i) => {
+    if (!f?.closed) return;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else runs.push([i, i]);
+  });
+  return runs;
 }

@@ -78,9 +78,9 @@ const ForecastQuery = Type.Object({
 type Body = Static<typeof ForecastBody>;
 type OccupancyBody = Static<typeof OccupancyForecastBody>;
 
-/** A dwell curve with what it came from, cached per store, zone and local day. */
+/** A dwell curve with what it came from, cached per store, zone and hour. */
 interface DwellEntry {
-  day: EpochMs;
+  hour: EpochMs;
   curve: DwellCurve | null;
   meanMin: number | null;
   medianMin: number | null;
@@ -368,26 +368,25 @@ export class ForecastService {
    * exponential of that mean). Null, with the reason, where there are no visits to read it from.
    */
   private dwellOf(store: string, zone: string | null, timeZone: string, now: EpochMs, zones: readonly { id: string; kind: string }[]): Promise<DwellEntry> {
-    const day = localMidnight(now, timeZone);
+    const hour = Math.floor(now / HOUR) * HOUR;
     const key = `${store}\u0000${zone ?? ""}`;
     const cached = this.dwells.get(key);
     if (cached) {
-      const hit = cached.then((d) => (d.day === day ? d : null));
-      return hit.then((d) => d ?? this.readDwell(key, store, zone, timeZone, day, zones));
+      const hit = cached.then((d) => (d.hour === hour ? d : null));
+      return hit.then((d) => d ?? this.readDwell(key, store, zone, timeZone, hour, zones));
     }
-    return this.readDwell(key, store, zone, timeZone, day, zones);
+    return this.readDwell(key, store, zone, timeZone, hour, zones);
   }
 
-  private readDwell(key: string, store: string, zone: string | null, timeZone: string, day: EpochMs, zones: readonly { id: string; kind: string }[]): Promise<DwellEntry> {
+  private readDwell(key: string, store: string, zone: string | null, timeZone: string, hour: EpochMs, zones: readonly { id: string; kind: string }[]): Promise<DwellEntry> {
     const p = (async (): Promise<DwellEntry> => {
-      const hourStart = Math.floor(this.app.services.now() / HOUR) * HOUR;
-      const range = { from: hourStart - DWELL_DAYS * DAY, to: hourStart };
+      const range = { from: hour - DWELL_DAYS * DAY, to: hour };
       const analytics = await this.app.analytics.get(store);
       if (zone !== null) {
         const row = (await analytics.dwell(range, [zone])).find((r) => r.zone === zone);
         const d = row?.dwell_s;
-        if (!d || !(d.mean > 0)) return { day, curve: null, meanMin: null, medianMin: null, source: `no closed visits of zone "${zone}" in the last ${DWELL_DAYS} days` };
-        return { day, curve: lognormalDwell(d.median / 60, d.mean / 60), meanMin: d.mean / 60, medianMin: d.median / 60, source: `zone visits of the last ${DWELL_DAYS} days (${row!.visits}): log-normal of their median and mean` };
+        if (!d || !(d.mean > 0)) return { hour, curve: null, meanMin: null, medianMin: null, source: `no closed visits of zone "${zone}" in the last ${DWELL_DAYS} days` };
+        return { hour, curve: lognormalDwell(d.median / 60, d.mean / 60), meanMin: d.mean / 60, medianMin: d.median / 60, source: `zone visits of the last ${DWELL_DAYS} days (${row!.visits}): log-normal of their median and mean` };
       }
       const inner = zones.filter((z) => z.kind !== "entrance" && z.kind !== "queue").map((z) => z.id);
       const rows = inner.length ? (await analytics.dwell(range, inner)).filter((r) => inner.includes(r.zone)) : [];
@@ -395,14 +394,20 @@ export class ForecastService {
       const history = await this.history(store, timeZone, this.app.services.now());
       const from = history.starts.findIndex((t) => t >= range.from);
       const enters = from < 0 ? 0 : history.enters.slice(from).reduce((a, b) => a + b, 0);
-      if (!(minutes > 0) || !(enters > 0)) return { day, curve: null, meanMin: null, medianMin: null, source: `no zone visits and entrance counts of the last ${DWELL_DAYS} days to estimate the store's dwell from` };
+      if (!(minutes > 0) || !(enters > 0)) return { hour, curve: null, meanMin: null, medianMin: null, source: `the store's dwell needs zone visits and entrance counts of the last ${DWELL_DAYS} days (${Math.round(minutes)} visit minutes in ${inner.length} zones, ${enters} entrance visitors)` };
       const meanMin = minutes / enters;
-      return { day, curve: exponentialDwell(meanMin), meanMin, medianMin: null, source: `Little's law over the last ${DWELL_DAYS} days: minutes in the store's zones per visitor at the entrances (exponential)` };
+      return { hour, curve: exponentialDwell(meanMin), meanMin, medianMin: null, source: `Little's law over the last ${DWELL_DAYS} days: minutes in the store's zones per visitor at the entrances (exponential)` };
     })();
     this.dwells.set(key, p);
-    p.catch(() => {
-      if (this.dwells.get(key) === p) this.dwells.delete(key);
-    });
+    // kept for the hour when known; without visits yet (or on a failed read) read again at the next request
+    p.then(
+      (d) => {
+        if (d.curve === null && this.dwells.get(key) === p) this.dwells.delete(key);
+      },
+      () => {
+        if (this.dwells.get(key) === p) this.dwells.delete(key);
+      },
+    );
     return p;
   }
 
@@ -414,6 +419,7 @@ export class ForecastService {
    */
   async occupancy(store: string, zone: string | null, timeZone: string): Promise<OccupancyBody> {
     const now = this.app.services.now();
+    await this.app.layouts.load(store);
     const layout = this.app.layouts.current(store, now);
     const zones = layout?.zones ?? [];
     const [arrivals, dwell, occ] = await Promise.all([
