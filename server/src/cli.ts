@@ -124,8 +124,12 @@ program
   .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", (v) => Number(v), 1)
   .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", (v) => Number(v), 1)
   .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", (v) => Number(v), 48)
+  .option(
+    "--curve <file>",
+    "the demo store's arrivals follow this weekly curve (JSON: {\"weeklyCurve\": [168 multipliers, Monday 00:00 first]}), e.g. a real street's typical week: node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json",
+  )
   .addHelpText("after", ENV_HELP)
-  .action(async (opts: { speed: number; backfillHours: number; stores: number }) => {
+  .action(async (opts: { speed: number; backfillHours: number; stores: number; curve?: string }) => {
     const { runDemo } = await import("./demo.js");
     const config = configFromEnv();
     const demo = await runDemo(config, opts).catch((err: unknown) => {

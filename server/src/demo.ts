@@ -6,6 +6,7 @@ import { asId, DEMO_LAYOUT, type Layout, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer } from "./server.js";
+import { parseCurveFile } from "./demo-curve.js";
 
 const STORE = "demo";
 const AGENT = "sim-1";
@@ -53,10 +54,13 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number,
  * to it like any agent. Prints the URL, an admin token to sign in with, and a kiosk URL that
  * carries a staff token limited to the demo store (never the admin token).
  */
-export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores?: number }) {
+export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores?: number; curve?: string }) {
   if (!(opts.speed > 0 && opts.speed <= 100_000)) throw new Error(`--speed ${opts.speed}: give simulated seconds per real second, above 0 and at most 100000 (1 is real time)`);
   const stores = opts.stores ?? 1;
   if (!(Number.isInteger(stores) && stores >= 1 && stores <= 10_000)) throw new Error(`--stores ${opts.stores}: give a whole number of stores from 1 to 10000`);
+  if (stores > 1 && opts.curve) throw new Error("--curve sets the one demo store's arrivals; the chain (--stores) gives each store its own crowd: leave one out");
+  // A weekly arrival curve (e.g. the typical week of a real people-count series), read before the server starts.
+  const weeklyCurve = opts.curve ? parseCurveFile(readFileSync(opts.curve, "utf8"), opts.curve) : undefined;
   if (stores > 1) return runChainDemo(config, { ...opts, stores });
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
@@ -81,7 +85,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
         store: STORE,
         agent: AGENT,
         mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-        settings: { speed: opts.speed, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}) },
+        settings: { speed: opts.speed, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
       },
       null,
       2,
@@ -109,7 +113,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
         opts.speed === 1
           ? "real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
           : `${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
-      history: held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`,
+      history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
       tokens,
       kioskStore: STORE,
       metricsUrl: server.metricsUrl,
