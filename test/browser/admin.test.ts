@@ -119,6 +119,37 @@ describe("admin pages", () => {
     );
     expect(saved.hours.weekly.mon).toEqual([{ open: "09:00", close: "19:30" }]);
     expect(saved.hours.weekly.tue).toEqual([]);
+    // Several intervals a day: Monday 09:00-12:30 and 14:00-19:00; an overlap is refused with a message naming both.
+    await page.getByRole("button", { name: "Add an interval on Monday" }).click();
+    await page.getByLabel("Monday closes (interval 1)", { exact: true }).fill("12:30");
+    await page.getByLabel("Monday opens (interval 2)", { exact: true }).fill("12:00");
+    await page.getByLabel("Monday closes (interval 2)", { exact: true }).fill("19:00");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    expect(await hours.getByTestId("hours-problems").textContent()).toBe("Monday: 09:00-12:30 and 12:00-19:00 overlap");
+    const monday = async () =>
+      (
+        await fetch(`${t.server.httpUrl}/api/v1/stores/shop/hours`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } }).then(
+          (r) => r.json() as Promise<{ hours: { weekly: Record<string, unknown[]> } }>,
+        )
+      ).hours.weekly.mon;
+    expect(await monday()).toEqual([{ open: "09:00", close: "19:30" }]); // nothing saved
+    await page.getByLabel("Monday opens (interval 2)", { exact: true }).fill("14:00");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    await hours.getByText("Saved.").waitFor();
+    expect(await hours.getByTestId("hours-problems").count()).toBe(0);
+    expect(await monday()).toEqual([
+      { open: "09:00", close: "12:30" },
+      { open: "14:00", close: "19:00" },
+    ]);
+    // Out of order is refused too; removing an interval leaves the other.
+    await page.getByLabel("Monday opens (interval 1)", { exact: true }).fill("15:00");
+    await page.getByLabel("Monday closes (interval 1)", { exact: true }).fill("16:00");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    expect(await hours.getByTestId("hours-problems").textContent()).toBe("Monday: 14:00-19:00 is listed after 15:00-16:00: put the intervals in time order");
+    await page.getByRole("button", { name: "Remove Monday 15:00-16:00" }).click();
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    await hours.getByText("Saved.").waitFor();
+    expect(await monday()).toEqual([{ open: "14:00", close: "19:00" }]);
     await page.close();
   });
 

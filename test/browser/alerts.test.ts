@@ -80,6 +80,10 @@ describe("alert rules, banner and acknowledgement", () => {
     await admin.getByTestId("hours-tue").fill("9-5");
     await admin.getByTestId("hours-save").click();
     await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("Tuesday");
+    await admin.getByTestId("hours-tue").fill("09:00-13:00, 12:30-19:00");
+    await admin.getByTestId("hours-save").click();
+    await admin.getByTestId("hours-message").filter({ hasText: "overlap" }).waitFor();
+    await expect(admin.getByTestId("hours-message").textContent()).resolves.toBe("Tuesday: 09:00-13:00 and 12:30-19:00 overlap");
   });
 
   it("today's hourly traffic chart shades the hours the store is closed", async () => {

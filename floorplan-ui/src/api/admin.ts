@@ -48,9 +48,19 @@ export interface DigestRow {
   lastPeriod: string | null;
   lastSentAt: number | null;
   lastError: string | null;
+  /** The digest's own time zone (null: its stores'). */
+  timeZone: string | null;
+  /** The period the last failed send was for, the failed attempts, the next attempt, when the server gave up. */
+  failedPeriod: string | null;
+  attempts: number;
+  retryAt: number | null;
+  gaveUpAt: number | null;
+  /** The zone the schedule follows now (null: none: see problem). */
+  zone: string | null;
+  problem: string | null;
   nextPeriod: string | null;
 }
-export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour">;
+export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour"> & { timeZone?: string | null };
 export interface GroupRow {
   id: string;
   name: string;
@@ -83,7 +93,9 @@ export function createAdminApi(token: string, base = "") {
     digests: () => request<{ digests: DigestRow[] }>("GET", "/digests").then((r) => r.digests),
     createDigest: (d: DigestInput) => request<DigestRow>("POST", "/digests", d),
     deleteDigest: (id: string) => request<{ deleted: string }>("DELETE", `/digests/${encodeURIComponent(id)}`),
-    sendDigest: (id: string) => request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`),
+    /** Sends the last finished period now, or `period` (a failed one, again). */
+    sendDigest: (id: string, period?: string) =>
+      request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
     groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),
     storeGroups: (s: string) => request<{ groups: string[] }>("GET", `${store(s)}/groups`).then((r) => r.groups),
     setStoreGroups: (s: string, groups: string[]) => request<{ groups: string[] }>("PUT", `${store(s)}/groups`, { groups }),

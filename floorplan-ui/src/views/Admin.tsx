@@ -6,7 +6,8 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import type { Layout, LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
-import { createAdminApi, type AuditEntry, type DigestInput, type OpeningHours, type TokenRow } from "../api/admin.js";
+import { dayIntervalProblems, nextInterval, type DayInterval } from "../model/hours-editor.js";
+import { createAdminApi, type AuditEntry, type DigestInput, type DigestRow, type OpeningHours, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -329,6 +330,18 @@ function Audit({ store }: { store: string }) {
   );
 }
 
+/** What went wrong with a digest, in a line: a failed send (retrying or given up), or why it cannot be sent. */
+function digestProblem(d: DigestRow, tz: string): string {
+  const parts: string[] = [];
+  if (d.problem) parts.push(d.problem);
+  if (d.failedPeriod && d.lastError) {
+    const tries = `${d.attempts} attempt${d.attempts === 1 ? "" : "s"}`;
+    if (d.gaveUpAt !== null) parts.push(`${d.failedPeriod} not sent: ${d.lastError}, gave up after ${tries}`);
+    else parts.push(`${d.failedPeriod} not sent yet: ${d.lastError} (${tries}${d.retryAt !== null ? `, next try ${formatDateTimeZ(d.retryAt, tz)}` : ""})`);
+  }
+  return parts.join("; ");
+}
+
 function Digests({ store }: { store: string }) {
   const admin = useAdmin();
   const { stores, me } = useSession();
@@ -354,7 +367,7 @@ function Digests({ store }: { store: string }) {
       <section className="card card-b">
         <h2 className="admin-h2">New digest</h2>
         <p className="muted small">
-          A daily digest goes out at the chosen hour (the store&apos;s time) with the day before; a weekly one on Monday with the week before: enters, visitors, conversion and dwell against the period before, the zones that changed most and a chart.
+          A daily digest goes out at the chosen hour (the store&apos;s time, or the time zone given: a group whose stores are in several zones needs one) with the day before; a weekly one on Monday with the week before: enters, visitors, conversion and dwell against the period before, the zones that changed most and a chart.
         </p>
         <form className="row" onSubmit={submit} data-testid="digest-form">
           <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (groups.data?.[0]?.id ?? "") })}>
@@ -382,6 +395,14 @@ function Digests({ store }: { store: string }) {
               ))}
             </select>
           </label>
+          <input
+            className="field"
+            aria-label="Time zone"
+            placeholder="time zone: the stores'"
+            title="IANA time zone (e.g. Europe/Paris) of the hour and of the days reported; empty: the stores' own (a group whose stores are in several zones needs one)"
+            value={form.timeZone ?? ""}
+            onChange={(e) => setForm({ ...form, timeZone: e.target.value.trim() || null })}
+          />
           <input className="field wide" aria-label="Recipients" placeholder="manager@example.com, area@example.com" value={recipients} onChange={(e) => setRecipients(e.target.value)} required />
           <button className="btn primary" disabled={act.busy || !form.target}>
             Schedule
@@ -420,13 +441,30 @@ function Digests({ store }: { store: string }) {
                     {d.scope} {d.target}
                   </td>
                   <td>
-                    {d.frequency} at {String(d.hour).padStart(2, "0")}:00
+                    {d.frequency} at {String(d.hour).padStart(2, "0")}:00{d.zone ? ` (${d.zone})` : ""}
                   </td>
                   <td>{d.recipients.join(", ")}</td>
                   <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>
-                  <td className="admin-error-cell">{d.lastError ?? ""}</td>
+                  <td className="admin-error-cell" data-testid="digest-problem">
+                    {digestProblem(d, tz)}
+                  </td>
                   <td>
                     <span className="row">
+                      {d.failedPeriod && d.gaveUpAt !== null && (
+                        <button
+                          className="btn sm"
+                          disabled={act.busy}
+                          onClick={() =>
+                            void act.run(async () => {
+                              const r = await admin.sendDigest(d.id, d.failedPeriod!);
+                              setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`);
+                              digests.reload();
+                            })
+                          }
+                        >
+                          Send {d.failedPeriod} again
+                        </button>
+                      )}
                       <button className="btn sm" disabled={act.busy} onClick={() => void act.run(async () => { const r = await admin.sendDigest(d.id); setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`); digests.reload(); })}>
                         Send now
                       </button>
@@ -570,40 +608,63 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
 
 function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours | null; onSaved: () => void }) {
   const admin = useAdmin();
-  const initial = () => Object.fromEntries(WEEK.map(([d]) => [d, hours?.weekly[d]?.[0] ?? null])) as Record<(typeof WEEK)[number][0], { open: string; close: string } | null>;
+  type Day = (typeof WEEK)[number][0];
+  // Each day: its intervals (several a day, e.g. 09:00-12:30 and 14:00-19:00); none = closed.
+  const initial = () => Object.fromEntries(WEEK.map(([d]) => [d, (hours?.weekly[d] ?? []).map((iv) => ({ ...iv }))])) as Record<Day, DayInterval[]>;
   const [days, setDays] = useState(initial);
   const [done, setDone] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
   const act = useAction();
-  const save = (value: OpeningHours | null) =>
+  const save = (value: OpeningHours | null) => {
+    if (value) {
+      const found = WEEK.flatMap(([d, label]) => dayIntervalProblems(label, value.weekly[d]));
+      setProblems(found);
+      if (found.length) return;
+    } else setProblems([]);
     void act.run(async () => {
       await admin.setHours(store, value);
       setDone(true);
       onSaved();
     });
+  };
+  const setDay = (d: Day, ivs: DayInterval[]) => (setDays({ ...days, [d]: ivs }), setDone(false));
   return (
     <div data-testid="store-hours">
       <table className="table hours-table">
         <tbody>
           {WEEK.map(([d, label]) => {
-            const v = days[d];
-            const set = (x: { open: string; close: string } | null) => (setDays({ ...days, [d]: x }), setDone(false));
+            const ivs = days[d];
+            const next = nextInterval(ivs);
             return (
-              <tr key={d}>
+              <tr key={d} data-testid={`hours-row-${d}`}>
                 <td>{label}</td>
                 <td>
                   <label className="row toggle">
-                    <input type="checkbox" checked={v !== null} onChange={(e) => set(e.target.checked ? { open: "09:00", close: "19:00" } : null)} />
-                    <span>{v ? "open" : "closed"}</span>
+                    <input type="checkbox" aria-label={`${label} open`} checked={ivs.length > 0} onChange={(e) => setDay(d, e.target.checked ? [{ open: "09:00", close: "19:00" }] : [])} />
+                    <span>{ivs.length ? "open" : "closed"}</span>
                   </label>
                 </td>
                 <td>
-                  {v && (
-                    <span className="row">
-                      <input className="field" type="time" aria-label={`${label} opens`} value={v.open} onChange={(e) => set({ ...v, open: e.target.value })} />
-                      <span>to</span>
-                      <input className="field" type="time" aria-label={`${label} closes`} value={v.close === "24:00" ? "23:59" : v.close} onChange={(e) => set({ ...v, close: e.target.value })} />
-                      {(hours?.weekly[d]?.length ?? 0) > 1 && <span className="muted small">(more intervals set through the API are replaced)</span>}
-                    </span>
+                  {ivs.map((v, k) => {
+                    const set = (x: DayInterval) => setDay(d, ivs.map((y, n) => (n === k ? x : y)));
+                    const n = ivs.length > 1 ? ` (interval ${k + 1})` : "";
+                    return (
+                      <span className="row" key={k}>
+                        <input className="field" type="time" aria-label={`${label} opens${n}`} value={v.open} onChange={(e) => set({ ...v, open: e.target.value })} />
+                        <span>to</span>
+                        <input className="field" type="time" aria-label={`${label} closes${n}`} value={v.close === "24:00" ? "23:59" : v.close} onChange={(e) => set({ ...v, close: e.target.value })} />
+                        {ivs.length > 1 && (
+                          <button type="button" className="btn sm" aria-label={`Remove ${label} ${v.open}-${v.close}`} onClick={() => setDay(d, ivs.filter((_, m) => m !== k))}>
+                            Remove
+                          </button>
+                        )}
+                      </span>
+                    );
+                  })}
+                  {ivs.length > 0 && ivs.length < 6 && next && (
+                    <button type="button" className="btn sm" aria-label={`Add an interval on ${label}`} onClick={() => setDay(d, [...ivs, next])}>
+                      + interval
+                    </button>
                   )}
                 </td>
               </tr>
@@ -612,7 +673,7 @@ function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours |
         </tbody>
       </table>
       <div className="row">
-        <button className="btn primary" disabled={act.busy} onClick={() => save({ weekly: Object.fromEntries(WEEK.map(([d]) => [d, days[d] ? [days[d]] : []])) as OpeningHours["weekly"], exceptions: hours?.exceptions ?? [] })}>
+        <button className="btn primary" disabled={act.busy} onClick={() => save({ weekly: Object.fromEntries(WEEK.map(([d]) => [d, days[d]])) as OpeningHours["weekly"], exceptions: hours?.exceptions ?? [] })}>
           Save opening hours
         </button>
         {hours && (
@@ -623,6 +684,13 @@ function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours |
         {hours && hours.exceptions.length > 0 && <span className="muted small">{hours.exceptions.length} dated exceptions are kept.</span>}
         {done && <span className="muted" role="status">Saved.</span>}
       </div>
+      {problems.length > 0 && (
+        <ul className="error" role="alert" data-testid="hours-problems">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
       <ErrorLine error={act.error} />
     </div>
   );

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { ALERT_KINDS, WEEKDAYS, type AlertKind, type OpeningHours } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type Alert, type AlertRule, type AlertRuleInput, type DriftDay } from "../api/alerts.js";
+import { dayIntervalProblems } from "../model/hours-editor.js";
 import { formatDateTime, formatTime } from "../model/format.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
@@ -223,7 +224,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
   );
 }
 
-/** "09:00-12:30, 14:00-19:00" <-> intervals; "" = closed. */
+/** "09:00-12:30, 14:00-19:00" <-> intervals (several a day, in time order, not overlapping); "" = closed. */
 const formatDay = (ivs: readonly { open: string; close: string }[]) => ivs.map((i) => `${i.open}-${i.close}`).join(", ");
 function parseDay(text: string): { open: string; close: string }[] | string {
   const t = text.trim();
@@ -257,6 +258,8 @@ function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningH
       for (const d of WEEKDAYS) {
         const p = parseDay(draft.days[d]);
         if (typeof p === "string") return setMessage({ ok: false, text: `${DAY_NAMES[d]}: ${p}` });
+        const bad = dayIntervalProblems(DAY_NAMES[d], p);
+        if (bad.length) return setMessage({ ok: false, text: bad.join("; ") });
         weekly[d] = p;
       }
       const exceptions: OpeningHours["exceptions"] = [];
@@ -266,6 +269,8 @@ function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningH
         if (!m) return setMessage({ ok: false, text: `"${line}": write a date (YYYY-MM-DD) then "closed" or hours` });
         const p = parseDay(m[2]!);
         if (typeof p === "string") return setMessage({ ok: false, text: `${m[1]}: ${p}` });
+        const bad = dayIntervalProblems(m[1]!, p);
+        if (bad.length) return setMessage({ ok: false, text: bad.join("; ") });
         exceptions.push({ date: m[1]!, intervals: p, ...(note ? { note } : {}) });
       }
       body = { weekly, exceptions };
