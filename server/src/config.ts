@@ -31,6 +31,8 @@ export interface ServerConfig {
   retentionDays?: number;
   /** Days hour and day rollups are kept; 0: for ever (the default). */
   aggregateRetentionDays?: number;
+  /** Days the audit log is kept (FOOTFALL_AUDIT_LOG_DAYS, default 400; 0: for ever). */
+  auditLogDays?: number;
   /**
    * The Prometheus listener (`GET /metrics`): its port (0: any free one) and address, or null for
    * none. Left out (tests of the API alone): none.
@@ -64,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     auditDueDays: intFrom(env, "FOOTFALL_AUDIT_DUE_DAYS", 90, 1, 3650),
     retentionDays: intFrom(env, "FOOTFALL_RETENTION_DAYS", 90, 0, 36_500),
     aggregateRetentionDays: intFrom(env, "FOOTFALL_AGGREGATE_RETENTION_DAYS", 0, 0, 36_500),
+    auditLogDays: intFrom(env, "FOOTFALL_AUDIT_LOG_DAYS", 400, 0, 36_500),
     metrics: /^(off|none|false|no)$/i.test(env.FOOTFALL_METRICS_PORT ?? "")
       ? null
       : { port: intFrom(env, "FOOTFALL_METRICS_PORT", 9464, 0, 65535), host: env.FOOTFALL_METRICS_HOST || "127.0.0.1" },

@@ -66,6 +66,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const retention = new Retention(storage, {
     rawDays: config.retentionDays ?? 90,
     aggregateDays: config.aggregateRetentionDays ?? 0,
+    auditDays: config.auditLogDays ?? 400,
     now,
     log,
     ...(pg ? { byPartitions: pg } : {}),

@@ -82,4 +82,19 @@ describe("Retention", () => {
       expect((await (await s.analytics).dwell({ from: NOW - 5 * DAY - 12 * 3_600_000, to: NOW }, ["fruit"]))[0]!.visits).toBe(5);
     });
   });
+
+  it("prunes the audit log past FOOTFALL_AUDIT_LOG_DAYS in small batches, and keeps it all with 0", async () => {
+    await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
+      const actor = { tokenId: "aaaaaaaaaaaa", role: "admin", label: "ops" };
+      for (let d = 0; d < 20; d++) await s.storage.audit.append({ ts: NOW - d * 30 * DAY, actor, action: "token.create", target: `t${d}`, store: null, details: null });
+      const keepAll = new Retention(s.storage, { rawDays: 0, aggregateDays: 0, auditDays: 0, now: () => NOW, log: createLogger("silent"), batchRows: 3 });
+      expect(await keepAll.pass()).toBe(0);
+      const retention = new Retention(s.storage, { rawDays: 0, aggregateDays: 0, auditDays: 400, now: () => NOW, log: createLogger("silent"), batchRows: 3 });
+      // Entries 0..13 are at most 390 days old; 14..19 (420..570 days) go, 3 per transaction.
+      expect(await retention.pass()).toBe(6);
+      const left = await s.storage.audit.list({ limit: 100 });
+      expect(left.map((e) => e.target)).toEqual(Array.from({ length: 14 }, (_, d) => `t${13 - d}`)); // newest (by id) first
+      expect(await retention.pass()).toBe(0);
+    });
+  });
 });

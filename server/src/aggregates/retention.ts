@@ -6,6 +6,8 @@ export interface RetentionOptions {
   rawDays: number;
   /** Hour and day rollups are kept this many days; 0: for ever. */
   aggregateDays: number;
+  /** Audit log entries are kept this many days (FOOTFALL_AUDIT_LOG_DAYS); 0 or absent: for ever. */
+  auditDays?: number;
   now(): number;
   log: Logger;
   /** Rows per transaction (default 2,000): small, so that ingest never waits long for the write lock. */
@@ -47,7 +49,7 @@ export class Retention {
 
   /** Start passes now and then every `everyMs`. */
   start(): void {
-    if (this.o.rawDays <= 0 && this.o.aggregateDays <= 0) return;
+    if (this.o.rawDays <= 0 && this.o.aggregateDays <= 0 && !(this.o.auditDays! > 0)) return;
     void this.pass();
     this.timer = setInterval(() => void this.pass(), this.o.everyMs ?? 10 * 60_000);
     this.timer.unref();
@@ -65,12 +67,30 @@ export class Retention {
     await this.running?.catch(() => {});
   }
 
+  /** Audit entries older than their horizon, `batch` at a time with a turn of the event loop between. */
+  private async pruneAudit(batch: number): Promise<number> {
+    const days = this.o.auditDays ?? 0;
+    if (days <= 0) return 0;
+    const before = this.o.now() - days * DAY_MS;
+    let total = 0;
+    for (;;) {
+      if (this.stopped) return total;
+      const n = await this.storage.audit.prune(before, batch);
+      total += n;
+      if (n < batch) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    if (total > 0) this.o.log.info({ entries: total, auditDays: days }, "retention: old audit log entries deleted");
+    return total;
+  }
+
   private async run(): Promise<number> {
     const { storage, o } = this;
     const batch = o.batchRows ?? 2_000;
     let total = 0;
     const started = performance.now();
     try {
+      total += await this.pruneAudit(batch);
       if (o.byPartitions) {
         if (o.rawDays > 0) {
           const dropped = await o.byPartitions.dropRawBefore(this.rawSince());

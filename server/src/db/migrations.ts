@@ -1,6 +1,6 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
-import { ADMIN_SQL } from "./repos/admin.js";
+import { ADMIN_SQL, DIGEST_RETRY_SQL } from "./repos/admin.js";
 import { ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 
@@ -230,5 +230,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         PRIMARY KEY (store, zone, agent)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 16,
+    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
+    sql: DIGEST_RETRY_SQL,
   },
 ];

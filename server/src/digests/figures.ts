@@ -28,7 +28,7 @@ export interface Figures {
 
 const NOT_A_STAY = new Set(["entrance", "checkout", "queue"]);
 
-async function storeFigures(services: Services, store: string, from: number, to: number, bucket: "hour" | "day"): Promise<Figures> {
+async function storeFigures(services: Services, store: string, from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const { layouts, analytics, storage } = services;
   const versions = (await layouts.load(store)) as readonly Layout[];
   const layout = versions.at(-1);
@@ -42,7 +42,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
       a.storeEnters(range, kindAt, layouts.changes(store)),
       a.dwell(range, zonesDuring(versions, from, to)),
       storage.sales.totals(store, from, to),
-      a.traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)),
+      a.traffic(range, bucket, timeZone ?? layout.timezone, kindAt, layouts.changes(store)),
     ]);
     const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));
     let visitors: number | null = null;
@@ -74,9 +74,12 @@ async function storeFigures(services: Services, store: string, from: number, to:
   }
 }
 
-/** Figures of several stores, summed (visitors: summed where followed; conversion and dwell recomputed). */
-export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day"): Promise<Figures> {
-  const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket)));
+/**
+ * Figures of several stores over one [from, to), summed (visitors: summed where followed; conversion
+ * and dwell recomputed); the chart's hours or days are those of `timeZone` (default: each store's).
+ */
+export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
+  const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket, timeZone)));
   if (each.length === 1) return each[0]!;
   const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: each.length > 0 };
   let dwellSum = 0;

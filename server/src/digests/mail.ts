@@ -23,8 +23,16 @@ export interface DigestMail {
   attachments: { filename: string; content: Buffer; cid: string; contentType: string }[];
 }
 
-/** What a digest covers: its stores, a display name and the time zone its schedule follows. */
-export async function digestTarget(services: Services, d: Pick<Digest, "scope" | "target">): Promise<{ name: string; stores: string[]; timeZone: string } | null> {
+/**
+ * What a digest covers: its stores, a display name and the time zone its schedule and figures
+ * follow: the digest's own, else the one zone its stores share (UTC when none has a layout). A
+ * group whose stores are in several zones and a digest without its own zone has `timeZone` null
+ * and `problem` saying what to do (the API refuses to create such a digest; a group can change after).
+ */
+export async function digestTarget(
+  services: Services,
+  d: Pick<Digest, "scope" | "target"> & { timeZone?: string | null },
+): Promise<{ name: string; stores: string[]; zones: string[]; timeZone: string | null; problem: string | null } | null> {
   const { storage, layouts } = services;
   let name: string;
   let stores: string[];
@@ -39,15 +47,22 @@ export async function digestTarget(services: Services, d: Pick<Digest, "scope" |
     name = g.name;
     stores = [...g.stores].sort();
   }
-  let timeZone = "UTC";
+  const zones = new Set<string>();
   for (const s of stores) {
     const l = (await layouts.load(s)).at(-1);
-    if (l) {
-      timeZone = l.timezone;
-      break;
-    }
+    if (l) zones.add(l.timezone);
   }
-  return { name, stores, timeZone };
+  const sorted = [...zones].sort();
+  if (d.timeZone) return { name, stores, zones: sorted, timeZone: d.timeZone, problem: null };
+  if (sorted.length > 1)
+    return {
+      name,
+      stores,
+      zones: sorted,
+      timeZone: null,
+      problem: `the group's stores are in several time zones (${sorted.join(", ")}): give the digest a time zone (Admin > Digests, or timeZone in PUT /api/v1/digests/:id)`,
+    };
+  return { name, stores, zones: sorted, timeZone: sorted[0] ?? "UTC", problem: null };
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-GB");
@@ -81,11 +96,12 @@ export interface DigestContent {
 export async function composeDigest(services: Services, d: Digest, period: Period, from: string): Promise<DigestContent | null> {
   const target = await digestTarget(services, d);
   if (!target) return null;
+  if (target.timeZone === null) throw new Error(target.problem ?? "no time zone");
   const tz = target.timeZone;
   const bucket = d.frequency === "daily" ? "hour" : "day";
   const [now, before] = await Promise.all([
-    figuresOf(services, target.stores, period.from, period.to, bucket),
-    figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket),
+    figuresOf(services, target.stores, period.from, period.to, bucket, tz),
+    figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
   ]);
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { bucketStarts, localMidnight, localTime } from "@footfall/core";
 import { describe, expect, it } from "vitest";
-import { duePeriod, localDate } from "./schedule.js";
+import { duePeriod, localDate, periodOf } from "./schedule.js";
+import { RETRY_BASE_MS, RETRY_CAP_MS, retryDelay } from "./scheduler.js";
 
 const HOUR = 3_600_000;
 const ZONES = ["Europe/Paris", "America/New_York", "Australia/Adelaide", "Asia/Kolkata", "UTC", "America/Santiago"];
@@ -55,5 +56,32 @@ describe("duePeriod", () => {
     expect(duePeriod(Date.UTC(2026, 2, 30, 10), "Europe/Paris", "daily", 7)).toMatchObject({ key: "2026-03-29", from: Date.UTC(2026, 2, 28, 23), to: Date.UTC(2026, 2, 29, 22) });
     const fall = duePeriod(Date.UTC(2026, 9, 26, 10), "Europe/Paris", "daily", 7);
     expect(fall.to - fall.from).toBe(25 * HOUR);
+  });
+});
+
+describe("periodOf", () => {
+  it("gives back the period duePeriod named by its key (daily and weekly, every zone)", () => {
+    fc.assert(
+      fc.property(arbNow, fc.constantFrom(...ZONES, "Pacific/Kiritimati", "Pacific/Pago_Pago"), fc.integer({ min: 0, max: 23 }), fc.constantFrom("daily" as const, "weekly" as const), (now, tz, hour, f) => {
+        const p = duePeriod(now, tz, f, hour);
+        expect(periodOf(p.key, tz, f)).toEqual(p);
+      }),
+    );
+  });
+  it("refuses what is not a date", () => {
+    expect(periodOf("2026-02-30", "UTC", "daily")).toBeNull();
+    expect(periodOf("yesterday", "UTC", "daily")).toBeNull();
+  });
+});
+
+describe("retryDelay", () => {
+  it("doubles from the base up to the cap", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
+        const d = retryDelay(n);
+        expect(d).toBe(Math.min(RETRY_BASE_MS * 2 ** (n - 1), RETRY_CAP_MS));
+        expect(retryDelay(n + 1)).toBeGreaterThanOrEqual(d);
+      }),
+    );
   });
 });

@@ -57,6 +57,20 @@ export function duePeriod(now: number, timeZone: string, frequency: DigestFreque
   return periodEnding(end, frequency, timeZone);
 }
 
+/** The period of `frequency` starting on the local date `key` (YYYY-MM-DD), or null when `key` is no date. */
+export function periodOf(key: string, timeZone: string, frequency: DigestFrequency): Period | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!m) return null;
+  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== key) return null;
+  // Noon UTC may fall on the local day before or after (zones beyond +-12 h): step onto the date.
+  for (let i = 0; i < 2 && localDate(t, timeZone) !== key; i++) t += localDate(t, timeZone) < key ? 12 * HOUR : -12 * HOUR;
+  if (localDate(t, timeZone) !== key) return null;
+  let end = localMidnight(t, timeZone);
+  for (let i = 0; i < (frequency === "daily" ? 1 : 7); i++) end = localMidnight(end + 26 * HOUR, timeZone);
+  return periodEnding(end, frequency, timeZone);
+}
+
 /** The period just finished at `now` (what "send now" reports): up to today's local midnight. */
 export function lastFinishedPeriod(now: number, timeZone: string, frequency: DigestFrequency): Period {
   return duePeriod(now, timeZone, frequency, 0);

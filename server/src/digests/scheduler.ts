@@ -1,16 +1,23 @@
 /**
  * Sends digests when due: every minute (FOOTFALL_DIGEST_CHECK_MS) each digest's latest due period
- * (./schedule.ts, in its store's local time) is compared with the last one sent. A period is taken
+ * (./schedule.ts, in the digest's time zone) is compared with the last one sent. A period is taken
  * by a conditional update in the database before it is sent, so across restarts and across the
  * servers of a chain each period goes out once. A failed send gives the period back and is tried
- * again after 15 minutes; "send now" sends the last finished period without touching the schedule.
+ * again after a capped exponential backoff (2, 4, 8, 16, 32 min; at most 1 h), the time of the next
+ * attempt kept in the database; after FOOTFALL_DIGEST_ATTEMPTS failed attempts (default 6), or when
+ * the next period is due first, the scheduler gives up: the period stays taken, the failure stays
+ * listed (last error, attempts) until an admin sends it again. "Send now" sends the last finished
+ * period (or a given one) without touching the schedule.
  */
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
 import { composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
-import { duePeriod, lastFinishedPeriod, type Period } from "./schedule.js";
+import { duePeriod, lastFinishedPeriod, periodOf, type Period } from "./schedule.js";
 
-const RETRY_MS = 15 * 60_000;
+export const RETRY_BASE_MS = 2 * 60_000;
+export const RETRY_CAP_MS = 60 * 60_000;
+/** The wait after the `attempts`-th failed attempt at a period. */
+export const retryDelay = (attempts: number): number => Math.min(RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 30), RETRY_CAP_MS);
 
 /** The scheduler of each app's services (tests and "send now" reach it here). */
 export const digestSchedulers = new WeakMap<Services, DigestScheduler>();
@@ -25,12 +32,17 @@ export interface SendResult {
 export class DigestScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SendResult[]> | null = null;
-  private readonly retryAfter = new Map<string, number>();
 
   constructor(
     private readonly services: Services,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
+
+  /** Failed attempts at one period before the scheduler gives up on it (FOOTFALL_DIGEST_ATTEMPTS, 1-20, default 6). */
+  get maxAttempts(): number {
+    const n = Number(this.env.FOOTFALL_DIGEST_ATTEMPTS);
+    return Number.isInteger(n) && n >= 1 && n <= 20 ? n : 6;
+  }
 
   start(everyMs = Number(this.env.FOOTFALL_DIGEST_CHECK_MS) || 60_000): void {
     if (this.timer) return;
@@ -46,10 +58,10 @@ export class DigestScheduler {
     await this.running?.catch(() => {});
   }
 
-  /** The period a digest is next due for, and whether it is due now. */
+  /** The period a digest is next due for, and whether it is due now (null: no target, or no time zone to follow). */
   async due(d: Digest, now = this.services.now()): Promise<{ period: Period; due: boolean } | null> {
     const target = await digestTarget(this.services, d);
-    if (!target) return null;
+    if (!target?.timeZone) return null;
     const period = duePeriod(now, target.timeZone, d.frequency, d.hour);
     return { period, due: d.lastPeriod === null || d.lastPeriod < period.key };
   }
@@ -65,34 +77,55 @@ export class DigestScheduler {
     const mail = mailConfig(this.env);
     if ("error" in mail) return [];
     const now = this.services.now();
+    const { digests } = this.services.storage;
     const sent: SendResult[] = [];
-    for (const d of await this.services.storage.digests.list()) {
-      if ((this.retryAfter.get(d.id) ?? 0) > now) continue;
+    for (const d of await digests.list()) {
+      if (d.retryAt !== null && d.retryAt > now) continue;
       const due = await this.due(d, now);
       if (!due?.due) continue;
-      if (!(await this.services.storage.digests.claim(d.id, due.period.key))) continue; // another server took it
+      const key = due.period.key;
+      if (d.failedPeriod !== null && d.gaveUpAt === null && d.failedPeriod < key) {
+        // Still retrying an older period when the next is due: too old to matter now.
+        await digests.settle(d.id, { ok: false, error: d.lastError ?? "not sent", period: d.failedPeriod, previous: d.lastPeriod, attempts: d.attempts, retryAt: null, at: now });
+        this.services.log.warn({ digest: d.id, period: d.failedPeriod, attempts: d.attempts }, "digests: gave up on a period: the next one is due");
+      }
+      if (!(await digests.claim(d.id, key, now))) continue; // another server took it (or retries later)
+      const attempts = d.failedPeriod === key ? d.attempts + 1 : 1;
       try {
         sent.push(await this.send(d, due.period, mail));
-        this.retryAfter.delete(d.id);
-        await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now() });
+        await digests.settle(d.id, { ok: true, at: this.services.now(), period: key });
       } catch (err) {
         const error = (err as Error).message;
-        this.retryAfter.set(d.id, now + RETRY_MS);
-        this.services.log.error({ err, digest: d.id, period: due.period.key }, "digests: sending failed; trying again in 15 minutes");
-        await this.services.storage.digests.settle(d.id, { ok: false, error, period: due.period.key, previous: d.lastPeriod });
+        const giveUp = attempts >= this.maxAttempts;
+        const retryAt = giveUp ? null : this.services.now() + retryDelay(attempts);
+        if (giveUp) this.services.log.error({ err, digest: d.id, period: key, attempts }, "digests: sending failed; gave up (an admin can send it again: Admin > Digests)");
+        else this.services.log.error({ err, digest: d.id, period: key, attempts, retryInMs: retryAt! - this.services.now() }, "digests: sending failed; trying again later");
+        await digests.settle(d.id, { ok: false, error, period: key, previous: d.lastPeriod, attempts, retryAt, at: this.services.now() });
       }
     }
     return sent;
   }
 
-  /** Sends the last finished period of `d` now (the schedule is left as it is). */
-  async sendNow(d: Digest): Promise<SendResult> {
+  /**
+   * Sends `d` now: the period starting on `periodKey` (YYYY-MM-DD, a finished one: "send again"),
+   * else the last finished period. The schedule is left as it is; a failure record of that period is cleared.
+   */
+  async sendNow(d: Digest, periodKey?: string): Promise<SendResult> {
     const mail = mailConfig(this.env);
     if ("error" in mail) throw Object.assign(new Error(mail.error), { statusCode: 503 });
     const target = await digestTarget(this.services, d);
     if (!target) throw Object.assign(new Error(`the digest's ${d.scope} "${d.target}" no longer exists`), { statusCode: 409 });
-    const result = await this.send(d, lastFinishedPeriod(this.services.now(), target.timeZone, d.frequency), mail);
-    await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now() });
+    if (!target.timeZone) throw Object.assign(new Error(target.problem ?? "no time zone"), { statusCode: 409 });
+    const now = this.services.now();
+    let period = lastFinishedPeriod(now, target.timeZone, d.frequency);
+    if (periodKey !== undefined) {
+      const p = periodOf(periodKey, target.timeZone, d.frequency);
+      if (!p) throw Object.assign(new Error(`period "${periodKey}": write the local date it starts on, YYYY-MM-DD`), { statusCode: 400 });
+      if (p.to > now) throw Object.assign(new Error(`period "${periodKey}" has not finished yet (it ends ${new Date(p.to).toISOString()})`), { statusCode: 400 });
+      period = p;
+    }
+    const result = await this.send(d, period, mail);
+    await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
     return result;
   }
 

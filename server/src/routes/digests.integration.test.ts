@@ -19,9 +19,11 @@ let t: TestServer;
 let smtp: SMTPServer;
 let smtpUrl: string;
 const mails: ParsedMail[] = [];
+/** A second mail server that refuses every message while `refuse` is set (451, as a busy server does), then takes them. */
+const refusing = { url: "", refuse: true, tries: 0, received: [] as string[] /* subjects */, server: null as SMTPServer | null };
 const savedEnv = { url: process.env.FOOTFALL_SMTP_URL, from: process.env.FOOTFALL_MAIL_FROM };
 
-const api = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, token: string | null, payload?: object) =>
+const api = (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, token: string | null, payload?: object) =>
   t.server.app
     .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
     .then((r) => ({ status: r.statusCode, body: r.json() }));
@@ -43,6 +45,27 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  refusing.server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onMailFrom(_address, _session, callback) {
+      refusing.tries++;
+      if (refusing.refuse) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
+      callback();
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream, { skipImageLinks: true }).then(
+        (m) => {
+          refusing.received.push(m.subject ?? "");
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => refusing.server!.listen(0, "127.0.0.1", resolve));
+  refusing.url = `smtp://127.0.0.1:${(refusing.server.server.address() as AddressInfo).port}`;
   process.env.FOOTFALL_SMTP_URL = smtpUrl;
   process.env.FOOTFALL_MAIL_FROM = "Footfall <reports@shop.example>";
 
@@ -64,6 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await new Promise<void>((resolve) => (refusing.server ? refusing.server.close(() => resolve()) : resolve()));
   for (const [k, v] of [
     ["FOOTFALL_SMTP_URL", savedEnv.url],
     ["FOOTFALL_MAIL_FROM", savedEnv.from],
@@ -136,26 +160,82 @@ describe("digests", () => {
     expect(mails[1]!.subject).toMatch(/Tue 24 Nov 2026: 0 enters \(-100\.0 %\)/);
   });
 
-  it("a mail server that refuses gives the period back; it goes out 15 minutes later", async () => {
+  it("a mail server that refuses: retried with a capped backoff, given up after 6 attempts and listed; sent again on request", async () => {
     clock = local(26, 7, 0);
-    process.env.FOOTFALL_SMTP_URL = "smtp://127.0.0.1:1";
+    refusing.refuse = true;
+    process.env.FOOTFALL_SMTP_URL = refusing.url;
     const s = new DigestScheduler(t.server.services);
+    const before = mails.length;
+    const state = async () => (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === id);
+    // Attempts at 07:00, 07:02, 07:06, 07:14, 07:30, 08:02 (waits of 2, 4, 8, 16, 32 min); between them nothing goes.
+    const attemptsAt = [local(26, 7, 0), local(26, 7, 2), local(26, 7, 6), local(26, 7, 14), local(26, 7, 30), local(26, 8, 2)];
+    for (const [k, at] of attemptsAt.entries()) {
+      clock = at - 60_000;
+      if (k > 0) expect(await s.tick()).toEqual([]);
+      expect((await state()).attempts).toBe(k);
+      clock = at;
+      expect(await s.tick()).toEqual([]);
+      const st = await state();
+      expect(st).toMatchObject({ failedPeriod: "2026-11-25", attempts: k + 1, lastError: expect.stringMatching(/451/) });
+      if (k < 5) expect(st).toMatchObject({ retryAt: attemptsAt[k + 1], gaveUpAt: null, lastPeriod: "2026-11-24", nextPeriod: "2026-11-25" });
+    }
+    expect(refusing.tries).toBe(6);
+    const gaveUp = await state();
+    expect(gaveUp).toMatchObject({ attempts: 6, retryAt: null, gaveUpAt: local(26, 8, 2), lastPeriod: "2026-11-25", nextPeriod: null });
+    // The mail server is back: the schedule does not send the given-up period by itself...
+    refusing.refuse = false;
+    clock = local(26, 9, 0);
     expect(await s.tick()).toEqual([]);
-    const failed = (await api("GET", "/digests", t.admin)).body.digests[0];
-    expect(failed).toMatchObject({ lastPeriod: "2026-11-24", lastError: expect.stringMatching(/ECONNREFUSED/), nextPeriod: "2026-11-25" });
+    expect(refusing.tries).toBe(6);
+    // ...an admin sends it again.
+    const again = await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-11-25" });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ period: "2026-11-25" });
+    expect(refusing.received).toHaveLength(1);
+    expect(refusing.received[0]).toMatch(/^Footfall daily digest: Rue de Rivoli, Wed 25 Nov 2026/);
+    expect(await state()).toMatchObject({ failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null, lastError: null, lastSentAt: local(26, 9, 0) });
+    expect((await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-11-31" })).status).toBe(400);
+    expect((await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-12-01" })).body.message).toMatch(/has not finished yet/);
     process.env.FOOTFALL_SMTP_URL = smtpUrl;
-    clock = local(26, 7, 10);
-    expect(await s.tick()).toEqual([]);
-    clock = local(26, 7, 16);
-    expect((await s.tick()).map((x) => x.period)).toEqual(["2026-11-25"]);
-    expect(mails).toHaveLength(3);
+    expect(mails.length).toBe(before);
+  });
+
+  it("a period still being retried when the next one is due is given up (too old to matter)", async () => {
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["late@shop.example"], hour: 23 });
+    const did: string = d.body.id;
+    expect(d.body.lastPeriod).toBe("2026-11-24"); // created at 09:00 on the 26th: next is the 25th's, at 23:00
+    refusing.refuse = true;
+    process.env.FOOTFALL_SMTP_URL = refusing.url;
+    const s = new DigestScheduler(t.server.services);
+    try {
+      clock = local(26, 23, 0);
+      await s.tick();
+      clock = local(26, 23, 2);
+      await s.tick();
+      const st = (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did);
+      expect(st).toMatchObject({ failedPeriod: "2026-11-25", attempts: 2, retryAt: local(26, 23, 6) });
+      // The server was down until the 27th's 23:00: the 25th's digest is given up, the 26th's goes.
+      refusing.refuse = false;
+      process.env.FOOTFALL_SMTP_URL = smtpUrl;
+      clock = local(27, 23, 0);
+      const sent = await s.tick();
+      expect(sent.filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-11-26"]);
+      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({
+        lastPeriod: "2026-11-26",
+        failedPeriod: "2026-11-25",
+        attempts: 2,
+        gaveUpAt: local(27, 23, 0),
+      });
+    } finally {
+      process.env.FOOTFALL_SMTP_URL = smtpUrl;
+      await api("DELETE", `/digests/${did}`, t.admin);
+    }
   });
 
   it("send now mails the last finished period without moving the schedule; without a mail server it says what to set", async () => {
     const res = await api("POST", `/digests/${id}/send`, t.admin);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id, period: "2026-11-25" });
-    expect(mails).toHaveLength(4);
+    expect(res.body).toMatchObject({ id, period: "2026-11-26" });
     delete process.env.FOOTFALL_SMTP_URL;
     try {
       const off = await api("POST", `/digests/${id}/send`, t.admin);
@@ -164,7 +244,7 @@ describe("digests", () => {
     } finally {
       process.env.FOOTFALL_SMTP_URL = smtpUrl;
     }
-    expect((await api("GET", "/digests", t.admin)).body.digests[0].lastPeriod).toBe("2026-11-25");
+    expect((await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
   });
 
   it("a weekly digest covers Monday to Sunday and goes out on Monday", async () => {
@@ -188,7 +268,7 @@ describe("digests", () => {
     expect((await api("DELETE", `/digests/${id}`, t.admin)).status).toBe(200);
     expect((await api("DELETE", `/digests/${id}`, t.admin)).status).toBe(404);
     const log = await api("GET", "/audit?action=digest.", t.admin);
-    expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["digest.delete", "digest.update", "digest.create", "digest.send", "digest.create"]);
+    expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["digest.delete", "digest.update", "digest.create", "digest.send", "digest.delete", "digest.create", "digest.send", "digest.create"]);
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((s) => s.id === id)).toEqual([]);
   });
@@ -209,5 +289,39 @@ describe("digests", () => {
     const limited = await t.token("admin", "shop");
     expect((await api("GET", "/digests", limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
     expect((await api("POST", `/digests/${g.body.id}/send`, limited)).status).toBe(404);
+  });
+
+  it("a group of stores in two time zones: refused without a time zone; with one, every store's figures over that zone's day", async () => {
+    await t.putLayout("nyc", smallLayout({ name: "Fifth Avenue", timezone: "America/New_York" }));
+    const f = new EventFactory("door-n");
+    const ny = (d: number, h: number, m = 0) => Date.UTC(2026, 10, d, h + 5, m); // New York = UTC-5 in November
+    // New York's Monday 23 Nov: 8 enters at 00:30 and 7 at 22:00 (already Tuesday in Paris).
+    await t.ingest("nyc", "door-n", [f.count("entrance", ny(23, 0, 30), 8, 0), f.count("entrance", ny(23, 22), 7, 0)]);
+    expect((await api("POST", "/groups", t.admin, { id: "world", name: "Flagships", stores: ["shop", "nyc"] })).status).toBe(200);
+    const body = { scope: "group", target: "world", frequency: "daily", recipients: ["hq@shop.example"], hour: 7 };
+    const refused = await api("POST", "/digests", t.admin, body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/several time zones \(America\/New_York, Europe\/Paris\): give the digest a time zone/);
+    expect((await api("POST", "/digests", t.admin, { ...body, timeZone: "Mars/Olympus" })).body.message).toMatch(/not an IANA time zone/);
+    const g = await api("POST", "/digests", t.admin, { ...body, timeZone: "America/New_York" });
+    expect(g.status).toBe(200);
+    expect(g.body).toMatchObject({ timeZone: "America/New_York", zone: "America/New_York", problem: null });
+    const sent = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
+    expect(sent.status).toBe(200);
+    const m = mails.at(-1)!;
+    // Paris's Monday (50 enters) falls in New York's Monday, as do New York's 15; the Sunday before: Paris's 40.
+    expect(m.subject).toBe("Footfall daily digest: Flagships, Mon 23 Nov 2026: 65 enters (+62.5 %)");
+    expect(m.text).toContain("Times in America/New_York.");
+    expect(m.text).toContain("Stores: nyc, shop");
+    // A group that becomes mixed after its digest was made: listed with the problem, not sent, until given a zone.
+    expect((await api("POST", "/groups", t.admin, { id: "europe", name: "Europe", stores: ["shop"] })).status).toBe(200);
+    const e = await api("POST", "/digests", t.admin, { ...body, target: "europe" });
+    expect(e.body).toMatchObject({ timeZone: null, zone: "Europe/Paris", problem: null });
+    expect((await api("PATCH", "/groups/europe", t.admin, { stores: ["shop", "nyc"] })).status).toBe(200);
+    const listed = (await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === e.body.id);
+    expect(listed).toMatchObject({ zone: null, problem: expect.stringMatching(/several time zones/) });
+    clock += 2 * 86_400_000;
+    expect((await scheduler().tick()).filter((x) => x.id === e.body.id)).toEqual([]);
+    expect((await api("POST", `/digests/${e.body.id}/send`, t.admin)).status).toBe(409);
   });
 });

@@ -1,8 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { randomBytes } from "node:crypto";
-import { ID_PATTERN } from "@footfall/core";
+import { ID_PATTERN, isTimeZone } from "@footfall/core";
 import { audit } from "../admin/audit.js";
+import { digestTarget } from "../digests/mail.js";
 import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
 import type { Digest, DigestInput } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
@@ -16,7 +17,13 @@ const DigestInputBody = Type.Object({
   target: Type.String({ pattern: ID_PATTERN, description: "the store or group id" }),
   frequency: Type.Union([Type.Literal("daily"), Type.Literal("weekly")], { description: "daily: the day before, at `hour`; weekly: the week before, Monday at `hour`" }),
   recipients: Type.Array(Type.String({ pattern: EMAIL, maxLength: 254 }), { minItems: 1, maxItems: 50 }),
-  hour: Type.Integer({ minimum: 0, maximum: 23, default: 7, description: "local hour (the store's time zone; a group: its first store's)" }),
+  hour: Type.Integer({ minimum: 0, maximum: 23, default: 7, description: "local hour (in timeZone)" }),
+  timeZone: Type.Optional(
+    Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+      description:
+        "IANA time zone of the schedule and of the periods' days and hours; absent/null: the zone the stores share (a group whose stores are in several zones needs one)",
+    }),
+  ),
 });
 const DigestBody = Type.Object({
   id: Type.String(),
@@ -29,6 +36,13 @@ const DigestBody = Type.Object({
   lastPeriod: Nullable(Type.String({ description: "start date of the last period sent (YYYY-MM-DD, local)" })),
   lastSentAt: Nullable(Type.Integer()),
   lastError: Nullable(Type.String()),
+  timeZone: Nullable(Type.String({ description: "the digest's own time zone; null: its stores'" })),
+  failedPeriod: Nullable(Type.String({ description: "the period the last failed send was for (null once sent)" })),
+  attempts: Type.Integer({ description: "failed attempts at failedPeriod" }),
+  retryAt: Nullable(Type.Integer({ description: "when the next attempt goes (null: none pending)" })),
+  gaveUpAt: Nullable(Type.Integer({ description: "when the scheduler gave up on failedPeriod (POST .../send with that period sends it again)" })),
+  zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),
+  problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones)" })),
   nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
@@ -47,7 +61,8 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const shown = async (d: Digest) => {
     const due = await scheduler.due(d).catch(() => null);
-    return { ...d, nextPeriod: due ? (due.due ? due.period.key : null) : null };
+    const target = await digestTarget(services, d).catch(() => null);
+    return { ...d, zone: target?.timeZone ?? null, problem: target ? target.problem : `the digest's ${d.scope} "${d.target}" no longer exists`, nextPeriod: due ? (due.due ? due.period.key : null) : null };
   };
   /** Whether the caller may manage digests of this target (a limited admin: its store only). */
   const allowed = (req: { principal: { store: string | null; group?: string | null } | null }, d: Pick<DigestInput, "scope" | "target">) => {
@@ -56,9 +71,12 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (p.group) return d.scope === "group" ? d.target === p.group : false;
     return true;
   };
-  const checkTarget = async (b: Pick<DigestInput, "scope" | "target">) => {
+  const checkTarget = async (b: Pick<DigestInput, "scope" | "target" | "timeZone">) => {
     if (b.scope === "store" ? !(await storage.stores.get(b.target)) : !(await storage.groups.get(b.target)))
       throw httpError(400, `body/target: no ${b.scope} "${b.target}"${b.scope === "group" ? ": GET /api/v1/groups lists them" : ": GET /api/v1/stores lists them"}`);
+    if (b.timeZone && !isTimeZone(b.timeZone)) throw httpError(400, `body/timeZone: "${b.timeZone}" is not an IANA time zone (e.g. Europe/Paris)`);
+    const target = await digestTarget(services, b);
+    if (target?.problem) throw httpError(400, `body/timeZone: ${target.problem.replace(/ \(Admin.*$/, "")}`);
   };
   const find = async (req: Parameters<typeof allowed>[0], id: string) => {
     const d = await storage.digests.get(id);
@@ -84,7 +102,7 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
       await checkTarget(req.body);
       const id = `${req.body.target}-${req.body.frequency}-${randomBytes(3).toString("hex")}`.slice(-64).replace(/^[^a-z0-9]+/, "d");
-      const saved = await storage.digests.save({ ...req.body, id, recipients: [...new Set(req.body.recipients)] }, services.now());
+      const saved = await storage.digests.save({ ...req.body, id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null }, services.now());
       await startSchedule(saved);
       await audit(req, "digest.create", id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
       return shown((await storage.digests.get(id))!);
@@ -98,8 +116,8 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const old = await find(req, req.params.id);
       if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
       await checkTarget(req.body);
-      const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)] }, services.now());
-      if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope) await startSchedule(saved);
+      const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null }, services.now());
+      if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope || old.timeZone !== saved.timeZone) await startSchedule(saved);
       await audit(req, "digest.update", old.id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
       return shown((await storage.digests.get(old.id))!);
     },
@@ -120,15 +138,19 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: admin,
     schema: {
       tags: ["reports"],
-      summary: "Send the digest of the last finished period now (the schedule stays as it is)",
+      summary: "Send the digest of the last finished period now, or of `period` (send a failed one again); the schedule stays as it is",
       params: IdParams,
+      description: 'Optional JSON body `{"period": "YYYY-MM-DD"}`: the local date the period starts on (a digest\'s failedPeriod), to send that period again.',
       response: { 200: Type.Object({ id: Type.String(), period: Type.String(), subject: Type.String(), recipients: Type.Array(Type.String()) }), 502: errorResponses[400], 503: errorResponses[400], ...errorResponses },
     },
     handler: async (req) => {
       const d = await find(req, req.params.id);
+      const body = req.body as { period?: unknown } | null | undefined;
+      const period = body && typeof body === "object" ? body.period : undefined;
+      if (period !== undefined && typeof period !== "string") throw httpError(400, 'body/period: a local date, "YYYY-MM-DD"');
       let result;
       try {
-        result = await scheduler.sendNow(d);
+        result = await scheduler.sendNow(d, period);
       } catch (err) {
         const e = err as Error & { statusCode?: number };
         if (e.statusCode) throw err;

@@ -2,7 +2,7 @@
  * The audit log and digest schedules on PostgreSQL (migration 8); the same semantics as the
  * SQLite repos in ../db/repos/admin.ts (shared row mapping and filters).
  */
-import { auditEntry, auditWhere, digestOf } from "../db/repos/admin.js";
+import { auditEntry, auditWhere, digestOf, settleSql } from "../db/repos/admin.js";
 import type { AuditStore, DigestsStore } from "../storage/types.js";
 import type { PgQueryable } from "./pool.js";
 
@@ -38,6 +38,15 @@ export const ADMIN_PG_SQL = `
   ALTER TABLE agents ADD COLUMN revoked_at bigint;
 `;
 
+/** Migration 16 (PostgreSQL): a digest's own time zone and its failed sends (../db/repos/admin.ts DIGEST_RETRY_SQL). */
+export const DIGEST_RETRY_PG_SQL = `
+  ALTER TABLE digests ADD COLUMN time_zone text;
+  ALTER TABLE digests ADD COLUMN failed_period ${K};
+  ALTER TABLE digests ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+  ALTER TABLE digests ADD COLUMN retry_at bigint;
+  ALTER TABLE digests ADD COLUMN gave_up_at bigint;
+`;
+
 type Run = <T>(fn: (q: PgQueryable) => Promise<T>) => Promise<T>;
 
 export function pgAudit(read: Run, write: Run): AuditStore {
@@ -56,6 +65,11 @@ export function pgAudit(read: Run, write: Run): AuditStore {
         const { rows } = await q.query(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT $${args.length + 1}`, [...args, query.limit]);
         return rows.map(auditEntry);
       }),
+    prune: (before, limit) =>
+      write(
+        async (q) =>
+          (await q.query("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < $1 ORDER BY ts LIMIT $2)", [before, limit])).rowCount ?? 0,
+      ),
   };
 }
 
@@ -67,26 +81,24 @@ export function pgDigests(read: Run, write: Run): DigestsStore {
     save: (d, now) =>
       write(async (q) => {
         await q.query(
-          `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+          `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, target = excluded.target, frequency = excluded.frequency,
-             recipients = excluded.recipients, hour = excluded.hour`,
-          [d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now],
+             recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone`,
+          [d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null],
         );
         return (await get(q, d.id))!;
       }),
     remove: (id) => write(async (q) => ((await q.query("DELETE FROM digests WHERE id = $1", [id])).rowCount ?? 0) > 0),
-    claim: (id, period) =>
-      write(async (q) => ((await q.query("UPDATE digests SET last_period = $1 WHERE id = $2 AND (last_period IS NULL OR last_period < $1)", [period, id])).rowCount ?? 0) > 0),
+    claim: (id, period, now = Number.MAX_SAFE_INTEGER) =>
+      write(
+        async (q) =>
+          ((await q.query("UPDATE digests SET last_period = $1 WHERE id = $2 AND (last_period IS NULL OR last_period < $1) AND (retry_at IS NULL OR retry_at <= $3)", [period, id, now]))
+            .rowCount ?? 0) > 0,
+      ),
     settle: (id, o) =>
       write(async (q) => {
-        if (o.ok) await q.query("UPDATE digests SET last_sent_at = $1, last_error = NULL WHERE id = $2", [o.at, id]);
-        else
-          await q.query("UPDATE digests SET last_error = $1, last_period = CASE WHEN last_period = $2 THEN $3 ELSE last_period END WHERE id = $4", [
-            o.error,
-            o.period,
-            o.previous,
-            id,
-          ]);
+        const { sql, args } = settleSql({ ...o, id }, true);
+        await q.query(sql, args);
       }),
   };
 }

@@ -23,7 +23,7 @@
  *
  * Never edit a released migration: add the next number.
  */
-import { ADMIN_PG_SQL } from "./admin.js";
+import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { ALERTS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 
@@ -454,5 +454,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         PRIMARY KEY (store, zone, agent)
       );
     `,
+  },
+  {
+    version: 16,
+    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
+    sql: DIGEST_RETRY_PG_SQL,
   },
 ];

@@ -34,21 +34,43 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     expect((await s.audit.list({ limit: 100, actor: "aaaaaaaaaaaa", target: "t0" })).map((e) => e.target)).toEqual(["t0"]);
   });
 
+  test("audit: prune deletes the oldest entries before a time, at most a batch at a time", async (s) => {
+    for (let i = 0; i < 5; i++)
+      await s.audit.append({ ts: T0 + i * 1000, actor: { tokenId: null, role: null, label: null }, action: "store.settings", target: `p${i}`, store: "shop", details: null });
+    expect(await s.audit.prune(T0 + 3500, 2)).toBe(2);
+    expect((await s.audit.list({ limit: 100 })).map((e) => e.target)).toEqual(["p4", "p3", "p2"]);
+    expect(await s.audit.prune(T0 + 3500, 2)).toBe(2);
+    expect(await s.audit.prune(T0 + 3500, 2)).toBe(0);
+    expect((await s.audit.list({ limit: 100 })).map((e) => e.target)).toEqual(["p4"]);
+  });
+
   test("digests: saved, listed, replaced (keeping what was sent), removed; a period is claimed once, a failure gives it back", async (s) => {
     const d = { id: "shop-daily", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com", "b@example.com"], hour: 7 };
-    expect(await s.digests.save(d, T0)).toEqual({ ...d, createdAt: T0, lastPeriod: null, lastSentAt: null, lastError: null });
+    const fresh = { timeZone: null, createdAt: T0, lastPeriod: null, lastSentAt: null, lastError: null, failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null };
+    expect(await s.digests.save(d, T0)).toEqual({ ...d, ...fresh });
     await s.digests.save({ ...d, id: "north-weekly", scope: "group", target: "north", frequency: "weekly" }, T0);
     expect((await s.digests.list()).map((x) => x.id)).toEqual(["north-weekly", "shop-daily"]);
     expect(await s.digests.claim("shop-daily", "2026-06-09")).toBe(true);
     expect(await s.digests.claim("shop-daily", "2026-06-09")).toBe(false);
     expect(await s.digests.claim("shop-daily", "2026-06-08")).toBe(false);
-    await s.digests.settle("shop-daily", { ok: true, at: T0 + 5 });
-    const saved = await s.digests.save({ ...d, recipients: ["c@example.com"], hour: 8 }, T0 + 99);
-    expect(saved).toEqual({ ...d, recipients: ["c@example.com"], hour: 8, createdAt: T0, lastPeriod: "2026-06-09", lastSentAt: T0 + 5, lastError: null });
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 5, period: "2026-06-09" });
+    const saved = await s.digests.save({ ...d, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York" }, T0 + 99);
+    expect(saved).toEqual({ ...d, ...fresh, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York", lastPeriod: "2026-06-09", lastSentAt: T0 + 5 });
     expect(await s.digests.claim("shop-daily", "2026-06-10")).toBe(true);
-    await s.digests.settle("shop-daily", { ok: false, error: "smtp down", period: "2026-06-10", previous: "2026-06-09" });
-    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-09", lastError: "smtp down", lastSentAt: T0 + 5 });
-    expect(await s.digests.claim("shop-daily", "2026-06-10")).toBe(true);
+    await s.digests.settle("shop-daily", { ok: false, error: "smtp down", period: "2026-06-10", previous: "2026-06-09", attempts: 1, retryAt: T0 + 60_000, at: T0 });
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-09", lastError: "smtp down", lastSentAt: T0 + 5, failedPeriod: "2026-06-10", attempts: 1, retryAt: T0 + 60_000, gaveUpAt: null });
+    // Not before the retry time (on any server), then once.
+    expect(await s.digests.claim("shop-daily", "2026-06-10", T0 + 59_999)).toBe(false);
+    expect(await s.digests.claim("shop-daily", "2026-06-10", T0 + 60_000)).toBe(true);
+    // Given up: the period stays taken, the failure is kept until that period is sent.
+    await s.digests.settle("shop-daily", { ok: false, error: "still down", period: "2026-06-10", previous: "2026-06-09", attempts: 6, retryAt: null, at: T0 + 70_000 });
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-10", lastError: "still down", failedPeriod: "2026-06-10", attempts: 6, retryAt: null, gaveUpAt: T0 + 70_000 });
+    expect(await s.digests.claim("shop-daily", "2026-06-10", T0 + 80_000)).toBe(false);
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 90_000, period: "2026-06-11" }); // another period: the failure stays
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastSentAt: T0 + 90_000, lastError: "still down", failedPeriod: "2026-06-10", attempts: 6, gaveUpAt: T0 + 70_000 });
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 95_000, period: "2026-06-10" }); // sent again by hand
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-10", lastSentAt: T0 + 95_000, lastError: null, failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null });
+    expect(await s.digests.claim("shop-daily", "2026-06-11")).toBe(true);
     expect(await s.digests.remove("shop-daily")).toBe(true);
     expect(await s.digests.remove("shop-daily")).toBe(false);
     expect(await s.digests.get("shop-daily")).toBeUndefined();

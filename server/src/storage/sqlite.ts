@@ -265,6 +265,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
   const audit: AuditStore = {
     append: (e) => r.write(() => core.audit.append(e)),
     list: (q) => r.read(() => core.audit.list(q)),
+    prune: (before, limit) => r.write(() => core.audit.prune(before, limit)),
   };
 
   const digests: DigestsStore = {
@@ -272,7 +273,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     get: (id) => r.read(() => core.digests.get(id)),
     save: (d, now) => r.write(() => core.digests.save(d, now)),
     remove: (id) => r.write(() => core.digests.remove(id)),
-    claim: (id, period) => r.write(() => core.digests.claim(id, period)),
+    claim: (id, period, now) => r.write(() => core.digests.claim(id, period, now)),
     settle: (id, outcome) => r.write(() => core.digests.settle(id, outcome)),
   };
 

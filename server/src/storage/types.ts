@@ -280,6 +280,8 @@ export interface AuditStore {
   append(entry: AuditInput): Promise<AuditEntry>;
   /** Newest first, at most `limit`. */
   list(q: AuditQuery): Promise<AuditEntry[]>;
+  /** Deletes at most `limit` of the oldest entries written before `before` (the retention job); how many went. */
+  prune(before: number, limit: number): Promise<number>;
 }
 
 export type DigestFrequency = "daily" | "weekly";
@@ -291,16 +293,31 @@ export interface DigestInput {
   target: string;
   frequency: DigestFrequency;
   recipients: string[];
-  /** The local hour (0-23, the store's time zone) it is sent at. */
+  /** The local hour (0-23, in `timeZone`) it is sent at. */
   hour: number;
+  /** The IANA time zone its periods and hour follow; null/absent: its stores' (all in one zone). */
+  timeZone?: string | null;
 }
 export interface Digest extends DigestInput {
+  timeZone: string | null;
   createdAt: number;
   /** The start date (YYYY-MM-DD, local) of the last period sent (or being sent), or null. */
   lastPeriod: string | null;
   lastSentAt: number | null;
   lastError: string | null;
+  /** The period the last failed send was for (null once it is sent). */
+  failedPeriod: string | null;
+  /** Failed attempts at `failedPeriod`. */
+  attempts: number;
+  /** When the next attempt at `failedPeriod` may go; null: none pending. */
+  retryAt: number | null;
+  /** When the scheduler gave up on `failedPeriod` (it is not sent unless an admin sends it again). */
+  gaveUpAt: number | null;
 }
+/** How a send ended: sent, or failed (retryAt: the next attempt; null: given up, the period stays taken). */
+export type DigestSettle =
+  | { ok: true; at: number; period: string }
+  | { ok: false; error: string; period: string; previous: string | null; attempts: number; retryAt: number | null; at: number };
 export interface DigestsStore {
   /** By id. */
   list(): Promise<Digest[]>;
@@ -310,11 +327,14 @@ export interface DigestsStore {
   remove(id: string): Promise<boolean>;
   /**
    * Take the period `period` for sending: true for exactly one caller (across servers) when
-   * `period` is after the last one taken.
+   * `period` is after the last one taken and no retry is pending after `now`.
    */
-  claim(id: string, period: string): Promise<boolean>;
-  /** After a send: when it went, or why not (a failed send gives the period back: `previous`). */
-  settle(id: string, outcome: { ok: true; at: number } | { ok: false; error: string; period: string; previous: string | null }): Promise<void>;
+  claim(id: string, period: string, now?: number): Promise<boolean>;
+  /**
+   * After a send: when it went (clears the failure record of that period), or why not: a failed send
+   * gives the period back (`previous`) until `retryAt`, or keeps it taken when given up (retryAt null).
+   */
+  settle(id: string, outcome: DigestSettle): Promise<void>;
 }
 
 // ---- webhooks (issue 14.4) ----

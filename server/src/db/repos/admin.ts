@@ -1,4 +1,6 @@
-import type { AuditEntry, AuditInput, AuditQuery, Digest, DigestInput } from "../../storage/types.js";
+import type { AuditEntry, AuditInput, AuditQuery, Digest, DigestInput, DigestSettle } from "../../storage/types.js";
+
+type DigestOutcome = DigestSettle & { id: string };
 import type { Db } from "../database.js";
 
 /** Migration 8 (SQLite): the audit log, report schedules (digests) and agent revocation. */
@@ -32,6 +34,19 @@ export const ADMIN_SQL = `
     last_error TEXT
   ) STRICT;
   ALTER TABLE agents ADD COLUMN revoked_at INTEGER;
+`;
+
+/**
+ * Migration 16 (SQLite): a digest's own time zone (null: its stores' shared zone) and its failed
+ * sends: the period that failed, the failed attempts at it, when the next attempt may go (null: none
+ * pending), and when the scheduler gave up on it.
+ */
+export const DIGEST_RETRY_SQL = `
+  ALTER TABLE digests ADD COLUMN time_zone TEXT;
+  ALTER TABLE digests ADD COLUMN failed_period TEXT;
+  ALTER TABLE digests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE digests ADD COLUMN retry_at INTEGER;
+  ALTER TABLE digests ADD COLUMN gave_up_at INTEGER;
 `;
 
 interface AuditRow {
@@ -87,7 +102,13 @@ interface DigestRow {
   last_period: string | null;
   last_sent_at: number | null;
   last_error: string | null;
+  time_zone: string | null;
+  failed_period: string | null;
+  attempts: number;
+  retry_at: number | null;
+  gave_up_at: number | null;
 }
+const numOrNull = (v: number | string | null) => (v === null ? null : Number(v));
 export const digestOf = (r: DigestRow): Digest => ({
   id: r.id,
   scope: r.scope,
@@ -99,7 +120,46 @@ export const digestOf = (r: DigestRow): Digest => ({
   lastPeriod: r.last_period,
   lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
   lastError: r.last_error,
+  timeZone: r.time_zone,
+  failedPeriod: r.failed_period,
+  attempts: Number(r.attempts),
+  retryAt: numOrNull(r.retry_at),
+  gaveUpAt: numOrNull(r.gave_up_at),
 });
+
+/**
+ * The UPDATE of a settled send, for both adapters: `pg` numbers the placeholders ($1...), else `?`
+ * with the arguments repeated in the order they appear.
+ */
+export function settleSql(o: DigestOutcome, pg: boolean): { sql: string; args: unknown[] } {
+  let sql: string;
+  let values: unknown[];
+  if (o.ok) {
+    // A success clears the failure record when it is about this period (or there is none).
+    const mine = "(failed_period IS NULL OR failed_period = {2})";
+    sql = `UPDATE digests SET last_sent_at = {1},
+             last_error = CASE WHEN ${mine} THEN NULL ELSE last_error END,
+             attempts = CASE WHEN ${mine} THEN 0 ELSE attempts END,
+             retry_at = CASE WHEN ${mine} THEN NULL ELSE retry_at END,
+             gave_up_at = CASE WHEN ${mine} THEN NULL ELSE gave_up_at END,
+             failed_period = CASE WHEN ${mine} THEN NULL ELSE failed_period END
+           WHERE id = {3}`;
+    values = [o.at, o.period, o.id];
+  } else {
+    // Given up (retryAt null): the period stays taken, so the schedule does not send it again; else it is given back.
+    sql = `UPDATE digests SET last_error = {1}, failed_period = {2}, attempts = {3}, retry_at = {4}, gave_up_at = {5},
+             last_period = CASE WHEN {6} = 1 AND last_period = {2} THEN {7} ELSE last_period END
+           WHERE id = {8}`;
+    values = [o.error, o.period, o.attempts, o.retryAt, o.retryAt === null ? o.at : null, o.retryAt === null ? 0 : 1, o.previous, o.id];
+  }
+  const args: unknown[] = [];
+  sql = sql.replace(/\{(\d)\}/g, (_, n: string) => {
+    if (pg) return `$${n}`;
+    args.push(values[Number(n) - 1]);
+    return "?";
+  });
+  return { sql, args: pg ? values : args };
+}
 
 /** The audit log (SQLite). */
 export class AuditRepo {
@@ -117,6 +177,10 @@ export class AuditRepo {
       .all(...args, q.limit)
       .map(auditEntry);
   }
+  /** Deletes at most `limit` of the oldest entries written before `before`; how many. */
+  prune(before: number, limit: number): number {
+    return this.db.prepare("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < ? ORDER BY ts LIMIT ?)").run(before, limit).changes;
+  }
 }
 
 /** Digest schedules (SQLite). */
@@ -132,21 +196,25 @@ export class DigestsRepo {
   save(d: DigestInput, now: number): Digest {
     this.db
       .prepare(
-        `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, target = excluded.target, frequency = excluded.frequency,
-           recipients = excluded.recipients, hour = excluded.hour`,
+           recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone`,
       )
-      .run(d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now);
+      .run(d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null);
     return this.get(d.id)!;
   }
   remove(id: string): boolean {
     return this.db.prepare("DELETE FROM digests WHERE id = ?").run(id).changes > 0;
   }
-  claim(id: string, period: string): boolean {
-    return this.db.prepare("UPDATE digests SET last_period = ? WHERE id = ? AND (last_period IS NULL OR last_period < ?)").run(period, id, period).changes > 0;
+  claim(id: string, period: string, now = Number.MAX_SAFE_INTEGER): boolean {
+    return (
+      this.db
+        .prepare("UPDATE digests SET last_period = ? WHERE id = ? AND (last_period IS NULL OR last_period < ?) AND (retry_at IS NULL OR retry_at <= ?)")
+        .run(period, id, period, now).changes > 0
+    );
   }
-  settle(id: string, o: { ok: true; at: number } | { ok: false; error: string; period: string; previous: string | null }): void {
-    if (o.ok) this.db.prepare("UPDATE digests SET last_sent_at = ?, last_error = NULL WHERE id = ?").run(o.at, id);
-    else this.db.prepare("UPDATE digests SET last_error = ?, last_period = CASE WHEN last_period = ? THEN ? ELSE last_period END WHERE id = ?").run(o.error, o.period, o.previous, id);
+  settle(id: string, o: DigestSettle): void {
+    const { sql, args } = settleSql({ ...o, id }, false);
+    this.db.prepare(sql).run(...args);
   }
 }
