@@ -6,6 +6,8 @@
  * is missing to send it; the store's name is changed; a viewer gets no admin page but a printable
  * report whose print layout has no navigation (and Chromium prints it to a PDF).
  */
+import Database from "better-sqlite3";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { axeViolations } from "./helpers/axe.js";
 import { withShop } from "./helpers/shop.js";
@@ -94,6 +96,20 @@ describe("admin pages", () => {
     await row.waitFor();
     expect(await row.textContent()).toMatch(/store shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
     await row.getByRole("button", { name: "Send now" }).click();
+    expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
+    // A period the server gave up on (the mail server refused six times: the state the scheduler leaves, written
+    // into the server's database as it would) is listed with its error and a button to send it again.
+    const db = new Database(join(t.server.dataDir, "footfall.db"));
+    try {
+      db.pragma("busy_timeout = 5000");
+      db.prepare("UPDATE digests SET failed_period = '2026-11-23', attempts = 6, last_error = '451 Mailbox busy, try again later', gave_up_at = ? WHERE id LIKE 'shop-weekly-%'").run(Date.now());
+    } finally {
+      db.close();
+    }
+    await page.reload();
+    await row.waitFor();
+    expect(await row.getByTestId("digest-problem").textContent()).toBe("2026-11-23 not sent: 451 Mailbox busy, try again later, gave up after 6 attempts");
+    await row.getByRole("button", { name: "Send 2026-11-23 again" }).click();
     expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
     await page.close();
   });
