@@ -267,14 +267,16 @@ for (let last = -1, stillSince = performance.now(), emptyBeats = 0, lastBeat = "
   const s = await status().catch(() => null);
   const live = s?.servers.filter((v) => v.live) ?? [];
   const beat = live.map((v) => `${v.id}@${Math.round((Date.now() - v.heartbeatAgeMs) / 1000)}:${v.info?.ingest?.messages ?? "?"}`).join(" ");
-  const empty = live.length > 0 && live.every((v) => v.info?.ingest?.messages === 0);
+  // Empty: nothing waits for a commit, and no shard session is stopped or disconnected (its messages would still be in the broker).
+  const stalled = (v) => (v.info?.stalled?.stopped?.length ?? 0) + (v.info?.stalled?.disconnected?.length ?? 0);
+  const empty = live.length > 0 && live.every((v) => v.info?.ingest?.messages === 0 && stalled(v) === 0);
   if (beat !== lastBeat) { emptyBeats = empty ? emptyBeats + 1 : 0; lastBeat = beat; }
   const still = performance.now() - stillSince;
-  if (performance.now() - lastLog > 10_000) { lastLog = performance.now(); log(`draining: stored ${fmt(n)}, backlog ${live.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "?"} msgs/${v.info?.ingest?.oldestMs ?? "?"} ms`).join(" ")}, count still for ${(still / 1000).toFixed(0)} s`); }
+  if (performance.now() - lastLog > 10_000) { lastLog = performance.now(); log(`draining: stored ${fmt(n)}, backlog ${live.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "?"} msgs/${v.info?.ingest?.oldestMs ?? "?"} ms, sessions stopped ${JSON.stringify(v.info?.stalled?.stopped ?? [])} disconnected ${JSON.stringify(v.info?.stalled?.disconnected ?? [])}`).join(" ")}, count still for ${(still / 1000).toFixed(0)} s`); }
   if (emptyBeats >= 2 && still >= 20_000) { drainedAfter = (performance.now() - drainStart) / 1000; break; }
   if (performance.now() - drainStart > DRAIN_MS) { log(`not drained after ${DRAIN_MS / 60_000} min: the ledger is read anyway`); break; }
 }
-log(`drained ${(drainedAfter).toFixed(0)} s after the simulator stopped: every live server's backlog empty in two heartbeats and the stored count still for 20 s`);
+log(`drained ${(drainedAfter).toFixed(0)} s after the simulator stopped: every live server's backlog empty, no shard session stopped or disconnected, in two heartbeats, and the stored count still for 20 s`);
 
 // ---- 4. the ledger against the database ----
 const ledger = Ledger.load(ledgerFile);

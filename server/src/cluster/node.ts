@@ -109,6 +109,8 @@ export class ClusterNode {
           ...(o.info?.() ?? {}),
           sessions: this.broker.shards().length,
           held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() },
+          // Shard sessions not reading now (stopped for room, or not connected): their messages wait in the broker.
+          stalled: this.broker.stalled(),
           // The process's memory (MiB): resident, the JavaScript heap in use, and buffers outside it.
           memory: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
         };
@@ -233,7 +235,9 @@ export class ClusterNode {
     const now = performance.now();
     for (const [shard, since] of this.tappedSince) {
       if (!this.leases.lease(shard)) this.untapShard(shard);
-      else if (now - since >= TAP_MIN_MS && this.tap.oldestWaitMs(this.storesOf(shard)) < TAP_CAUGHT_UP_MS) {
+      // Caught up: the shard's session reads its newest messages as they come (not stopped behind the inherited backlog),
+      // and what the tap holds waits for its commit no longer than that. (The tap alone may hold nothing yet under load.)
+      else if (now - since >= TAP_MIN_MS && this.broker.caughtUp(shard, TAP_CAUGHT_UP_MS) && this.tap.oldestWaitMs(this.storesOf(shard)) < TAP_CAUGHT_UP_MS) {
         this.untapShard(shard);
         this.o.log.info({ shard }, "live tap: the shard's commits follow its newest messages; its live view is the committed one again");
       } else this.tapWatched(shard); // a live client may have joined one of its stores since

@@ -126,6 +126,9 @@ function clientOptions(o: ShardedBrokerOptions, clientId: string, clean: boolean
   return { clientId, clean, username: o.username, password: o.password, reconnectPeriod: 1000, connectTimeout: 10_000, protocolVersion: 4 };
 }
 
+/** Seconds of a shard session's MQTT keepalive (see ShardSession's constructor). */
+export const SHARD_KEEPALIVE_S = 300;
+
 /** One shard's session: subscribed to its stores' topics, acknowledging after commits. */
 class ShardSession {
   readonly client: MqttClient;
@@ -137,6 +140,8 @@ class ShardSession {
 
   /** Payload bytes of the messages this session holds unacknowledged. */
   private heldBytes = 0;
+  /** When each unacknowledged message arrived (ms, performance.now()), in arrival order. */
+  private readonly arrivals = new Set<{ at: number }>();
 
   constructor(
     readonly shard: number,
@@ -150,6 +155,10 @@ class ShardSession {
     const availability = topics.shardAvailability(shard);
     this.client = mqtt.connect(o.url, {
       ...clientOptions(o, shardClientId(shard), false),
+      // mqtt.js reads no packet while a message waits for room (the in-flight budget), PINGRESP included: with the default
+      // 60 s a session stopped behind a backlog timed out and reconnected (and had its messages delivered again). A dead
+      // server's session is taken over by the next holder's CONNECT with the same client id, not by the keepalive.
+      keepalive: SHARD_KEEPALIVE_S,
       will: { topic: availability, payload: Buffer.from("offline"), qos: 1, retain: true },
     });
     this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
@@ -202,6 +211,7 @@ class ShardSession {
     if (this.closing) return;
     const qos1 = packet.qos === 1 && packet.messageId !== undefined;
     const bytes = packet.payload.length;
+    const arrival = { at: performance.now() };
     let settled = false;
     const finish = (ack: boolean) => {
       if (settled) return;
@@ -209,6 +219,7 @@ class ShardSession {
       if (!qos1) return ack ? callback() : callback(DEFERRED);
       this.inflight--;
       this.heldBytes -= bytes;
+      this.arrivals.delete(arrival);
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
       this.budget.release(bytes);
@@ -218,6 +229,7 @@ class ShardSession {
     if (qos1) {
       this.inflight++;
       this.heldBytes += bytes;
+      this.arrivals.add(arrival);
       this.budget.take(bytes);
       // Go on reading at once (no PUBACK yet), unless too much waits for commits already, here or in this server's other sessions.
       this.paused = () => callback(DEFERRED);
@@ -229,6 +241,21 @@ class ShardSession {
       this.o.log.error({ err: (err as Error).message, topic: packet.topic.slice(0, 200) }, "an MQTT message could not be handled; acknowledged and dropped");
       finish(true);
     }
+  }
+
+  /**
+   * Whether this session reads its shard's newest messages about as they come: connected, not
+   * stopped for room, and its oldest unacknowledged message younger than `ms`.
+   */
+  caughtUp(ms: number): boolean {
+    if (!this.client.connected || this.paused) return false;
+    const oldest = this.arrivals.values().next();
+    return oldest.done || performance.now() - oldest.value.at < ms;
+  }
+
+  /** Whether a message waits for room (reading is stopped). */
+  stopped(): boolean {
+    return this.paused !== null;
   }
 
   /** Stops taking messages and leaves the budget's sessions (once). */
@@ -347,6 +374,22 @@ export class ShardedBroker implements MqttTransport {
 
   connected(): boolean {
     return this.publisher.connected && [...this.sessions.values()].every((s) => s.client.connected);
+  }
+
+  /** Whether the session of `shard` reads its newest messages about as they come (its oldest unacknowledged one younger than `ms`); false when not held. */
+  caughtUp(shard: number, ms: number): boolean {
+    return this.sessions.get(shard)?.caughtUp(ms) ?? false;
+  }
+
+  /** Shards whose session is stopped now (a message waits for room in the budget or under the per-shard cap), and those not connected. */
+  stalled(): { stopped: number[]; disconnected: number[] } {
+    const stopped: number[] = [];
+    const disconnected: number[] = [];
+    for (const [shard, s] of this.sessions) {
+      if (s.stopped()) stopped.push(shard);
+      if (!s.client.connected) disconnected.push(shard);
+    }
+    return { stopped, disconnected };
   }
 
   /** Shards whose session this server holds now. */
