@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { axeViolations } from "./helpers/axe.js";
 import { withShop } from "./helpers/shop.js";
+import { shopLayout } from "./helpers/store.js";
 import { shot } from "./helpers/browser.js";
 
 const t = withShop();
@@ -111,6 +112,24 @@ describe("admin pages", () => {
     expect(await row.getByTestId("digest-problem").textContent()).toBe("2026-11-23 not sent: 451 Mailbox busy, try again later, gave up after 6 attempts");
     await row.getByRole("button", { name: "Send 2026-11-23 again" }).click();
     expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
+    await page.close();
+  });
+
+  it("a group digest whose stores came to be in two time zones says so, and is given a zone in the list", async () => {
+    const api = t.shop.api;
+    await api.putLayout("nyc", { ...shopLayout(), name: "Fifth Avenue", timezone: "America/New_York" });
+    expect((await api.request("POST", "/api/v1/groups", { id: "flagships", name: "Flagships", stores: ["shop"] })).status).toBe(200);
+    const made = await api.request<{ id: string }>("POST", "/api/v1/digests", { scope: "group", target: "flagships", frequency: "daily", recipients: ["hq@shop.example"], hour: 7 });
+    expect(made.status).toBe(200);
+    expect((await api.request("PATCH", "/api/v1/groups/flagships", { stores: ["shop", "nyc"] })).status).toBe(200);
+    const page = await t.open("/admin/shop?tab=digests", t.shop.tokens.admin);
+    const row = page.getByTestId(`digest-${made.body.id}`);
+    await row.waitFor();
+    expect(await row.getByTestId("digest-problem").textContent()).toMatch(/^the group's stores are in several time zones \(America\/New_York, Europe\/Paris\): give the digest a time zone/);
+    await row.getByLabel(`Time zone of ${made.body.id}`).fill("America/New_York");
+    await row.getByRole("button", { name: "Set time zone" }).click();
+    await row.getByText("daily at 07:00 (America/New_York)").waitFor();
+    expect(await row.getByTestId("digest-problem").textContent()).toBe("");
     await page.close();
   });
 

@@ -93,6 +93,7 @@ export function createAdminApi(token: string, base = "") {
     digests: () => request<{ digests: DigestRow[] }>("GET", "/digests").then((r) => r.digests),
     createDigest: (d: DigestInput) => request<DigestRow>("POST", "/digests", d),
     deleteDigest: (id: string) => request<{ deleted: string }>("DELETE", `/digests/${encodeURIComponent(id)}`),
+    updateDigest: (id: string, d: DigestInput) => request<DigestRow>("PUT", `/digests/${encodeURIComponent(id)}`, d),
     /** Sends the last finished period now, or `period` (a failed one, again). */
     sendDigest: (id: string, period?: string) =>
       request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),

@@ -447,6 +447,24 @@ function Digests({ store }: { store: string }) {
                   <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>
                   <td className="admin-error-cell" data-testid="digest-problem">
                     {digestProblem(d, tz)}
+                    {d.problem && d.zone === null && (
+                      <form
+                        className="row"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          const zone = String(new FormData(e.currentTarget).get("zone") ?? "").trim();
+                          void act.run(async () => {
+                            await admin.updateDigest(d.id, { scope: d.scope, target: d.target, frequency: d.frequency, recipients: d.recipients, hour: d.hour, timeZone: zone || null });
+                            digests.reload();
+                          });
+                        }}
+                      >
+                        <input className="field" name="zone" aria-label={`Time zone of ${d.id}`} placeholder="e.g. Europe/Paris" required />
+                        <button className="btn sm" disabled={act.busy}>
+                          Set time zone
+                        </button>
+                      </form>
+                    )}
                   </td>
                   <td>
                     <span className="row">
