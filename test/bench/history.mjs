@@ -116,12 +116,16 @@ const answerOf = async (url) => {
   return url.endsWith("/occupancy") ? JSON.stringify({ ...JSON.parse(body), ts: 0 }) : body;
 };
 const times = { dwell: [], paths: [], traffic: [] };
+// The server's CPU time per query (from /proc, 10 ms ticks: only the mean over many is meaningful).
+const cpu = { dwell: 0, paths: 0, traffic: 0 };
 const answers = [];
 for (const q of queries) {
+  const c0 = cpuMs(server.proc.pid);
   const t0 = performance.now();
   const res = await fetch(base + q.url, { headers });
   const body = await res.text();
   times[q.route].push(performance.now() - t0);
+  cpu[q.route] += cpuMs(server.proc.pid) - c0;
   if (!res.ok) throw new Error(`${q.url}: ${res.status} ${body}`);
   answers.push(body);
 }
@@ -155,7 +159,7 @@ const relErr = (q) => errors.reduce((m, e) => Math.max(m, Math.abs(e[q][0] - e[q
 log(`dwell sketch vs exact over 30 days (${errors.length} zones, ${fmt(errors.reduce((n, e) => n + e.n, 0))} closed visits): median max error ${(100 * relErr("median")).toFixed(2)} %, p90 ${(100 * relErr("p90")).toFixed(2)} %; worst as a share of the allowed max(1 s, 1 %): ${worst("median").toFixed(2)} / ${worst("p90").toFixed(2)}`);
 for (const r of Object.keys(times)) {
   times[r].sort((a, b) => a - b);
-  log(`${r.padEnd(8)} p50 ${pct(times[r], 0.5).toFixed(1)} ms, p95 ${pct(times[r], 0.95).toFixed(1)} ms, max ${times[r].at(-1).toFixed(1)} ms (${times[r].length} queries; ${queryLoad})`);
+  log(`${r.padEnd(8)} p50 ${pct(times[r], 0.5).toFixed(1)} ms, p95 ${pct(times[r], 0.95).toFixed(1)} ms, max ${times[r].at(-1).toFixed(1)} ms; server CPU ${(cpu[r] / times[r].length).toFixed(1)} ms a query on average (${times[r].length} queries; ${queryLoad})`);
 }
 log(`RSS after startup and 200 mixed queries: ${fmt(rss)} MiB (${load()})`);
 
@@ -186,6 +190,7 @@ const summary = {
   restartCpuMs: Math.round(server.cpuMs),
   rssMiB: Math.round(rss),
   p95: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
+  cpuMsPerQuery: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +(v / times[k].length).toFixed(1)])),
   identicalAfterRestart: `${same}/${queries.length}`,
   otherRoutesIdenticalAfterRestart: `${sameExtra}/${extra.length}`,
   bytesPerEvent: Math.round(dbBytes / gen.events),
