@@ -19,8 +19,8 @@ out of memory). Stores are generated from the same seed whatever the mode or job
 Options:
   --mode stage      each batch of events inserted and folded into the aggregates in one
                     transaction, as the ingest pipeline does (AnalyticsRegistry.stage); the
-                    default: the least CPU per event (12.8 us against 15.7 for backfill, see
-                    BENCHMARKS.md, issue 11)
+                    default: the least CPU per event (13.8 us against 16.3 for backfill on
+                    400,000 events; BENCHMARKS.md, issue 11)
   --mode backfill   events inserted alone, then the aggregates built from them by the upgrade
                     migration's code (storage.buildPendingAggregates), as an upgraded data dir
                     does; the same aggregates (checked row for row on 400,000 events)
