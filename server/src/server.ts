@@ -170,16 +170,17 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const built = await storage.buildPendingAggregates({
     visitTimeoutMs: config.visitTimeoutMs,
     progress: (store, events, total) => log.info({ store, events, total }, `building the aggregates of store ${store} from its stored events (a one-time upgrade)`),
-    storeRollups: (() => {
-      let last = 0;
-      return (done: number, total: number) => {
-        if (done < total && Date.now() - last < 5_000) return;
-        last = Date.now();
-        log.info({ stores: done, total }, `summing store rollups from zone rollups (migration 12, a one-time upgrade): ${done} of ${total} stores`);
-      };
-    })(),
   });
   if (built > 0) log.info({ stores: built }, "aggregates built; later starts read nothing they do not need");
+  // Migration 12's store rollups (the chain overview's) of a database from before it, summed once from the zone rollups:
+  // PostgreSQL before ingesting (other servers of the chain wait on the build's lock); SQLite in the background once listening.
+  let lastRollupLog = 0;
+  const storeRollupProgress = (done: number, total: number) => {
+    if (done < total && Date.now() - lastRollupLog < 5_000) return;
+    lastRollupLog = Date.now();
+    log.info({ stores: done, total }, `summing the store rollups of stores from their zone rollups (migration 12, a one-time upgrade): ${done} of ${total} stores`);
+  };
+  if (pg) await storage.buildStoreRollups(storeRollupProgress);
 
   let transport: MqttTransport;
   let mqttPort: number | null = null;
@@ -257,6 +258,10 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     if (layout) await transport.publishLayout(layout);
   }
   retention.start();
+  if (!pg)
+    void storage.buildStoreRollups(storeRollupProgress).catch((err: Error) => {
+      if (!closing) log.warn({ err: err.message }, "summing the store rollups stopped; the overview reads those stores' zone rows, and the next start goes on");
+    });
   // Retained occupancy, queue and alert topics and Home Assistant discovery (in a chain: of the stores this server ingests,
   // whose availability is their shard session's).
   if (transport.publishRetained && process.env.FOOTFALL_MQTT_PUBLISH !== "off") {

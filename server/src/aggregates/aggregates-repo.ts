@@ -4,7 +4,7 @@ import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } fr
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
 import { PathStore } from "./path-store.js";
-import { storeSums } from "./store-rollups.js";
+import { nextStamp, storeSums } from "./store-rollups.js";
 import type { Spans } from "./spans.js";
 
 export type { OpenVisitRow, ZoneTotals };
@@ -56,10 +56,10 @@ export class AggregatesRepo {
         "INSERT OR REPLACE INTO zone_rollups (store, grain, t, zone, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       zoneDelete: db.prepare("DELETE FROM zone_rollups WHERE store = ? AND grain = ? AND t = ? AND zone = ?"),
-      storeGet: db.prepare<[string, number, number], ZoneTotals & { hist: Buffer | null }>(
-        "SELECT visits, firsts, closed, dwell_sum_ms AS dwellSumMs, hist FROM store_rollups WHERE store = ? AND grain = ? AND t = ?",
+      storeGet: db.prepare<[string, number, number], ZoneTotals & { stamp: number; hist: Buffer | null }>(
+        "SELECT visits, firsts, closed, dwell_sum_ms AS dwellSumMs, stamp, hist FROM store_rollups WHERE store = ? AND grain = ? AND t = ?",
       ),
-      storePut: db.prepare("INSERT OR REPLACE INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      storePut: db.prepare("INSERT OR REPLACE INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, stamp, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       storeDelete: db.prepare("DELETE FROM store_rollups WHERE store = ? AND grain = ? AND t = ?"),
       revisitAdd: db.prepare("INSERT INTO zone_revisits (store, hour, zone, prev_hour, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"),
       revisitPrune: db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour = ? AND zone = ? AND prev_hour = ? AND n = 0"),
@@ -128,7 +128,18 @@ export class AggregatesRepo {
       mergeHistogram(hist, z.hist);
       const visits = (old?.visits ?? 0) + z.visits;
       if (visits === 0 && hist.size === 0) q.storeDelete.run(store, z.grain, z.t);
-      else q.storePut.run(store, z.grain, z.t, visits, (old?.firsts ?? 0) + z.firsts, (old?.closed ?? 0) + z.closed, (old?.dwellSumMs ?? 0) + z.dwellSumMs, hist.size ? encodeHistogram(hist) : null);
+      else
+        q.storePut.run(
+          store,
+          z.grain,
+          z.t,
+          visits,
+          (old?.firsts ?? 0) + z.firsts,
+          (old?.closed ?? 0) + z.closed,
+          (old?.dwellSumMs ?? 0) + z.dwellSumMs,
+          nextStamp(old?.stamp),
+          hist.size ? encodeHistogram(hist) : null,
+        );
     }
     for (const r of d.revisits.values()) {
       if (r.n === 0) continue;

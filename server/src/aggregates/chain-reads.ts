@@ -103,20 +103,31 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       return out;
     },
     storeSketches: async (stores, spans) => {
-      const out = new Map<string, { visits: number; closed: number; hist: Float64Array }>();
+      const out = new Map<string, { visits: number; closed: number; hist: Float64Array; stamp: number; rows: number }>();
       if (!stores.length) return out;
       const s = inStores(stores);
       const pending = new Set((await read(`SELECT store FROM store_rollups_pending WHERE ${s.sql}`, [s.arg])).map((r) => str(r.store)));
-      for (const store of stores) if (!pending.has(store)) out.set(store, { visits: 0, closed: 0, hist: new Float64Array(0) });
+      for (const store of stores) if (!pending.has(store)) out.set(store, { visits: 0, closed: 0, hist: new Float64Array(0), stamp: 0, rows: 0 });
       const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, visits, closed, hist FROM store_rollups WHERE ${s.sql} AND ${w.sql}`, [s.arg, ...w.args]);
+      const rows = await read(`SELECT store, visits, closed, stamp, hist FROM store_rollups WHERE ${s.sql} AND ${w.sql}`, [s.arg, ...w.args]);
       for (const r of rows) {
         const a = out.get(str(r.store));
         if (!a) continue;
         a.visits += num(r.visits);
         a.closed += num(r.closed);
+        a.stamp = Math.max(a.stamp, num(r.stamp));
+        a.rows++;
         a.hist = addToDense(a.hist, r.hist as Uint8Array | null);
       }
+      return out;
+    },
+    storeStamps: async (stores, spans) => {
+      const out = new Map<string, { stamp: number; rows: number }>();
+      if (!stores.length) return out;
+      const s = inStores(stores);
+      const w = rollupWhere(spans);
+      const rows = await read(`SELECT store, MAX(stamp) AS stamp, COUNT(*) AS n FROM store_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store`, [s.arg, ...w.args]);
+      for (const r of rows) out.set(str(r.store), { stamp: num(r.stamp), rows: num(r.n) });
       return out;
     },
     zoneSketches: async (zones, spans) => {

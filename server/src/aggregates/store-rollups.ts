@@ -28,6 +28,9 @@ export const STORE_ROLLUPS_SQL = `
     firsts INTEGER NOT NULL,
     closed INTEGER NOT NULL,
     dwell_sum_ms INTEGER NOT NULL,
+    -- When the row last changed (the writer's clock in ms, never going back): the overview's memo of a
+    -- period stays good while the MAX and COUNT of its rows' stamps do.
+    stamp INTEGER NOT NULL,
     hist BLOB,
     PRIMARY KEY (store, grain, t)
   ) STRICT, WITHOUT ROWID;
@@ -86,6 +89,9 @@ export function addToDense(dense: Float64Array, buf: Uint8Array | null | undefin
   return out;
 }
 
+/** A row's new stamp: the clock, but never at or before the old stamp (a clock set back still changes it). */
+export const nextStamp = (old: number | null | undefined, now = Date.now()): number => Math.max(now, (old ?? 0) + 1);
+
 /** Progress of the one-time build: stores done of total. */
 export type StoreRollupProgress = (done: number, total: number, store: string) => void;
 
@@ -127,7 +133,7 @@ export function* sumByPeriod(rows: Iterable<ZoneRollupRow>): Generator<RollupSum
 export async function buildStoreRollupsSqlite(db: Db, serialize: <T>(fn: () => T) => Promise<T>, progress?: StoreRollupProgress): Promise<number> {
   const pending = db.prepare("SELECT store FROM store_rollups_pending ORDER BY store").all() as { store: string }[];
   const read = db.prepare<[string], ZoneRollupRow>("SELECT grain, t, visits, firsts, closed, dwell_sum_ms, hist FROM zone_rollups WHERE store = ? ORDER BY grain, t");
-  const put = db.prepare("INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const put = db.prepare("INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, stamp, hist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const clear = db.prepare("DELETE FROM store_rollups WHERE store = ?");
   const done_ = db.prepare("DELETE FROM store_rollups_pending WHERE store = ?");
   let done = 0;
@@ -137,7 +143,8 @@ export async function buildStoreRollupsSqlite(db: Db, serialize: <T>(fn: () => T
         clear.run(store);
         // Summed while reading (one row at a time), written after: a statement cannot run while another iterates.
         const sums = [...sumByPeriod(read.iterate(store))];
-        for (const s of sums) put.run(store, s.grain, s.t, s.visits, s.firsts, s.closed, s.dwellSumMs, s.hist.size ? encodeHistogram(s.hist) : null);
+        const stamp = Date.now();
+        for (const s of sums) put.run(store, s.grain, s.t, s.visits, s.firsts, s.closed, s.dwellSumMs, stamp, s.hist.size ? encodeHistogram(s.hist) : null);
         done_.run(store);
       })(),
     );

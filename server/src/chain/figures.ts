@@ -127,21 +127,90 @@ export class FigureTotals {
   }
 }
 
+/** What a period's memo keeps of a store: its entrance rows and its non-entrance sketch, and what they were read at. */
+interface MemoEntry {
+  /** The entrance zones they were read for (the layout at the range's start). */
+  entrances: string;
+  /** The store rollups' newest stamp and row count when read (../aggregates/store-rollups.ts). */
+  stamp: number;
+  rows: number;
+  /** Visits and first visits of the entrance zones. */
+  visits: number;
+  firsts: number;
+  /** The store's sketch minus its entrance zones'. */
+  hist: DenseSketch;
+}
+
+/**
+ * The sketches of the last few periods asked for, per store: the expensive part of the overview
+ * (the dwell sketches of every day of every store). A store's entry is used again only while its
+ * store rollups in the period have the same newest stamp and row count (one read without sketches)
+ * and its entrance zones are the same; so a period that ended keeps being answered from memory
+ * until a late event changes one of its days, and then only that store is read again. Sales, door
+ * counts and revisits are read fresh every time (small reads, and sales come from imports).
+ */
+export class SketchMemo {
+  private readonly periods = new Map<string, Map<string, MemoEntry>>();
+  /** Stores answered from memory, and read, since the start (for the benchmark and tests). */
+  hits = 0;
+  misses = 0;
+  constructor(private readonly maxPeriods = 9) {}
+
+  period(from: number, to: number): Map<string, MemoEntry> {
+    const key = `${from}|${to}`;
+    let p = this.periods.get(key);
+    if (p) this.periods.delete(key);
+    else p = new Map();
+    this.periods.set(key, p); // the newest last
+    for (const k of this.periods.keys()) {
+      if (this.periods.size <= this.maxPeriods) break;
+      this.periods.delete(k);
+    }
+    return p;
+  }
+}
+
+/** A sketch without its trailing empty bins (a copy). */
+const trimmed = (h: DenseSketch): DenseSketch => {
+  let n = h.length;
+  while (n > 0 && h[n - 1] === 0) n--;
+  return h.slice(0, n);
+};
+
 /** Each store's figures for [from, to) (whole hours), with each store's merged dwell sketch. */
 export async function chainFigures(
   storage: Storage,
   subjects: readonly StoreSubject[],
   range: { from: number; to: number },
   ownCount: OwnCount,
+  memo?: SketchMemo,
 ): Promise<Map<string, { figures: StoreFigures; hist: DenseSketch }>> {
   const { from, to } = range;
   if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
   const ids = subjects.map((s) => s.id);
   const spans = spansOf(from, to);
   const bySubject = new Map(subjects.map((s) => [s.id, s]));
-  const entrances = subjects.flatMap((s) => s.entrancesAt(from).map((zone) => ({ store: s.id, zone })));
+  const entrancesOf = new Map(subjects.map((s) => [s.id, s.entrancesAt(from)]));
+  // With a memo: the stamps first, read before any sketch, so that a write landing during the reads
+  // below changes the stamps after the ones kept (and the next answer reads that store again).
+  const period = memo?.period(from, to);
+  const stamps = period ? await storage.chain.storeStamps(ids, spans) : null;
+  const kept = new Map<string, MemoEntry>();
+  if (period && stamps) {
+    for (const s of subjects) {
+      const e = period.get(s.id);
+      if (!e) continue;
+      const st = stamps.get(s.id) ?? { stamp: 0, rows: 0 };
+      if (e.stamp === st.stamp && e.rows === st.rows && e.entrances === entrancesOf.get(s.id)!.join("\u0000")) kept.set(s.id, e);
+      else period.delete(s.id);
+    }
+    memo!.hits += kept.size;
+    memo!.misses += subjects.length - kept.size;
+  }
+  const reading = subjects.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  const entrances = reading.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
   const [storeRows, entranceRows, doors, revisits, sales] = await Promise.all([
-    storage.chain.storeSketches(ids, spans),
+    storage.chain.storeSketches(reading, spans),
     storage.chain.zoneSketches(entrances, spans),
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
@@ -154,7 +223,15 @@ export async function chainFigures(
     if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, hist: new Float64Array(0) }));
     return a;
   };
-  for (const s of subjects) get(s.id).hist = storeRows.get(s.id)?.hist ?? new Float64Array(0);
+  for (const s of subjects) {
+    const e = kept.get(s.id);
+    const a = get(s.id);
+    if (e) {
+      a.enters = e.visits;
+      a.visitors = e.firsts;
+      a.hist = e.hist;
+    } else a.hist = storeRows.get(s.id)?.hist ?? new Float64Array(0);
+  }
   // Entrance zones: their visits and first visits; their sketches come off the store's.
   for (const z of entranceRows) {
     const a = get(z.store);
@@ -163,10 +240,19 @@ export async function chainFigures(
     if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
   }
   // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
-  const slow = subjects.filter((s) => !storeRows.has(s.id) || acc.get(s.id)!.hist.some((n) => n < 0)).map((s) => s.id);
+  const slow = reading.filter((store) => !storeRows.has(store) || acc.get(store)!.hist.some((n) => n < 0));
   if (slow.length) {
     const hists = await storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone));
     for (const store of slow) get(store).hist = hists.get(store) ?? new Float64Array(0);
+  }
+  if (period && stamps) {
+    const slowSet = new Set(slow);
+    for (const store of reading) {
+      if (slowSet.has(store)) continue;
+      const a = acc.get(store)!;
+      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
+      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.enters, firsts: a.visitors, hist: trimmed(a.hist) });
+    }
   }
   for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
   for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;

@@ -224,6 +224,32 @@ describe("GET /api/v1/overview", () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/whole hours/);
   });
+
+  it("answers a period asked again from memory, and reads a store again once late events changed one of its days", async () => {
+    const first = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    const again = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    expect(again).toEqual(first);
+    // Late events for NYC, three days into the (ended) week: two more visitors, a long visit to the fruit.
+    const f = new EventFactory("cam-late");
+    const t0 = FROM + 3 * DAY + 11 * HOUR;
+    const late: FootfallEvent[] = [];
+    for (const [i, ms] of [900_000, 1_200_000].entries()) {
+      late.push(...f.visit(`nyc-late-${i}`, "entrance", t0 + i * 60_000, 10_000), ...f.visit(`nyc-late-${i}`, "fruit", t0 + i * 60_000 + 20_000, ms));
+      dwells.get("nyc")!.push({ ts: t0 + i * 60_000 + 20_000, ms });
+    }
+    await t.ingest("nyc", "cam-late", late);
+    const after = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    const nyc = after.find((r) => r.id === "nyc")!;
+    expect(nyc.figures.enters).toBe(first.find((r) => r.id === "nyc")!.figures.enters + 2);
+    const expected = await perStore("nyc", FROM, TO);
+    expect({ ...nyc.figures, dwellMedianS: undefined }).toEqual({ ...expected, dwellMedianS: undefined });
+    const median = exactMedian("nyc", FROM, TO)!;
+    expect(Math.abs(nyc.figures.dwellMedianS! - median)).toBeLessThanOrEqual(Math.max(1, median * 0.01));
+    expect(nyc.figures.dwellMedianS).not.toBe(first.find((r) => r.id === "nyc")!.figures.dwellMedianS);
+    // The other stores and the other periods are as before.
+    expect(after.filter((r) => r.id !== "nyc")).toEqual(first.filter((r) => r.id !== "nyc"));
+    expect({ ...nyc, figures: null }).toEqual({ ...first.find((r) => r.id === "nyc")!, figures: null });
+  });
 });
 
 describe("who sees what in the overview", () => {

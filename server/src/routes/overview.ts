@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
-import { chainFigures, FigureTotals, type DenseSketch, type StoreFigures, type StoreSubject } from "../chain/figures.js";
+import { chainFigures, FigureTotals, SketchMemo, type DenseSketch, type StoreFigures, type StoreSubject } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
@@ -28,6 +28,8 @@ const change = (now: number, before: number) => (before > 0 ? now / before - 1 :
  */
 export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, layouts, analytics, services } = app;
+  // The dwell sketches of the last periods asked for, kept while their store rollups' stamps stay (../chain/figures.ts).
+  const memo = new SketchMemo();
 
   app.get("/overview", {
     config: { auth: "viewer" },
@@ -81,9 +83,9 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const ids = stores.map((s) => s.id);
       const [cur, prev, last, live, agents] = await Promise.all([
-        chainFigures(storage, subjects, range, ownCount),
-        chainFigures(storage, subjects, previous, ownCount),
-        chainFigures(storage, subjects, lastYear, ownCount),
+        chainFigures(storage, subjects, range, ownCount, memo),
+        chainFigures(storage, subjects, previous, ownCount, memo),
+        chainFigures(storage, subjects, lastYear, ownCount, memo),
         chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
         chainAgents(storage, ids),
       ]);

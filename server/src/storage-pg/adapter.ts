@@ -968,6 +968,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),
+    buildStoreRollups: (progress) => buildStoreRollups(core, storage, progress),
     ping: () => read(async (q) => void (await q.query("SELECT 1"))),
     tokenCacheStats: () => ({ listening: core.tokenCache?.active ?? false, hits: core.tokenCache?.hits ?? 0, misses: core.tokenCache?.misses ?? 0 }),
     clientOf: (t) => {
@@ -1069,9 +1070,7 @@ async function buildPending(core: PgCore, storage: Storage, opts: BackfillOption
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
     try {
-      const built = await buildPendingLocked(core, storage, opts);
-      await buildStoreRollups(core, storage, opts);
-      return built;
+      return await buildPendingLocked(core, storage, opts);
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
     }
@@ -1085,7 +1084,21 @@ async function buildPending(core: PgCore, storage: Storage, opts: BackfillOption
  * listed pending, from their zone rollups: one transaction per store, which clears its store rows,
  * writes the sums and takes it off the list (an interrupted build starts that store again).
  */
-async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillOptions): Promise<number> {
+async function buildStoreRollups(core: PgCore, storage: Storage, progress?: (done: number, total: number, store: string) => void): Promise<number> {
+  const lock = await core.pool.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
+    try {
+      return await buildStoreRollupsLocked(core, storage, progress);
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [BUILD_LOCK]).catch(() => {});
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildStoreRollupsLocked(core: PgCore, storage: Storage, progress?: (done: number, total: number, store: string) => void): Promise<number> {
   const pending = (await core.pool.query<{ store: string }>("SELECT store FROM store_rollups_pending ORDER BY store")).rows;
   let done = 0;
   for (const { store } of pending) {
@@ -1100,8 +1113,8 @@ async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillO
       for (let i = 0; i < sums.length; i += 1000) {
         const page = sums.slice(i, i + 1000);
         await q.query(
-          `INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist)
-             SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bytea[])`,
+          `INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, stamp, hist)
+             SELECT $1, g, t, v, f, c, d, $9, h FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bytea[]) AS x(g, t, v, f, c, d, h)`,
           [
             store,
             page.map((s) => s.grain),
@@ -1111,12 +1124,13 @@ async function buildStoreRollups(core: PgCore, storage: Storage, opts: BackfillO
             page.map((s) => s.closed),
             page.map((s) => s.dwellSumMs),
             page.map((s) => (s.hist.size ? encodeHistogram(s.hist) : null)),
+            Date.now(),
           ],
         );
       }
       await q.query("DELETE FROM store_rollups_pending WHERE store = $1", [store]);
     });
-    opts.storeRollups?.(++done, pending.length, store);
+    progress?.(++done, pending.length, store);
   }
   return done;
 }

@@ -18,7 +18,7 @@ import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import type { AggregateDelta } from "../aggregates/delta.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
-import { storeSums } from "../aggregates/store-rollups.js";
+import { nextStamp, storeSums } from "../aggregates/store-rollups.js";
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
@@ -369,6 +369,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (p) => p.firsts,
         (p) => p.closed,
         (p) => p.dwellSumMs,
+        (p) => p.stamp,
         (p) => p.hist,
       ),
     ],
@@ -437,10 +438,10 @@ const WRITE_ALL_SQL = (() => {
       ON CONFLICT (store, grain, t, zone) DO UPDATE SET n_in = door_rollups.n_in + excluded.n_in, n_out = door_rollups.n_out + excluded.n_out),
     store_del AS (DELETE FROM store_rollups z USING unnest(${cols("text", "smallint", "bigint")}) AS d(store, grain, t)
       WHERE z.store = d.store AND z.grain = d.grain AND z.t = d.t),
-    store_put AS (INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, hist)
-      SELECT * FROM unnest(${cols("text", "smallint", "bigint", "bigint", "bigint", "bigint", "bigint", "bytea")})
+    store_put AS (INSERT INTO store_rollups (store, grain, t, visits, firsts, closed, dwell_sum_ms, stamp, hist)
+      SELECT * FROM unnest(${cols("text", "smallint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bytea")})
       ON CONFLICT (store, grain, t) DO UPDATE SET visits = excluded.visits, firsts = excluded.firsts, closed = excluded.closed,
-        dwell_sum_ms = excluded.dwell_sum_ms, hist = excluded.hist)
+        dwell_sum_ms = excluded.dwell_sum_ms, stamp = excluded.stamp, hist = excluded.hist)
   SELECT 1`;
 })();
 
@@ -515,6 +516,7 @@ interface StorePut {
   firsts: number;
   closed: number;
   dwellSumMs: number;
+  stamp: number;
   hist: Buffer | null;
 }
 
@@ -529,8 +531,8 @@ async function mergeStoreRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ p
   const changes = [...byStore].flatMap(([store, zs]) => storeSums(zs).map((s) => ({ store, ...s })));
   if (changes.length === 0) return { puts: [], deletes: [] };
   const db = prepared(raw);
-  const { rows } = await db.query<{ store: string; grain: number; t: string; visits: string; firsts: string; closed: string; dwell_sum_ms: string; hist: Buffer | null }>(
-    `SELECT z.store, z.grain, z.t, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.hist
+  const { rows } = await db.query<{ store: string; grain: number; t: string; visits: string; firsts: string; closed: string; dwell_sum_ms: string; stamp: number; hist: Buffer | null }>(
+    `SELECT z.store, z.grain, z.t, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.stamp, z.hist
        FROM store_rollups z JOIN unnest($1::text[], $2::smallint[], $3::bigint[]) AS k(store, grain, t)
          ON z.store = k.store AND z.grain = k.grain AND z.t = k.t
         FOR UPDATE OF z`,
@@ -561,6 +563,7 @@ async function mergeStoreRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ p
       firsts: Number(o?.firsts ?? 0) + s.firsts,
       closed: Number(o?.closed ?? 0) + s.closed,
       dwellSumMs: Number(o?.dwell_sum_ms ?? 0) + s.dwellSumMs,
+      stamp: nextStamp(o ? Number(o.stamp) : null),
       hist: hist.size ? encodeHistogram(hist) : null,
     });
   }

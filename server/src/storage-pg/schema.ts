@@ -430,6 +430,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         firsts bigint NOT NULL,
         closed bigint NOT NULL,
         dwell_sum_ms bigint NOT NULL,
+        stamp bigint NOT NULL,
         hist bytea,
         PRIMARY KEY (store, grain, t)
       );

@@ -613,7 +613,39 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           await s.aggregates.write(st, d);
         }
         await check();
-        expect((await s.chain.storeSketches(["a"], spansOf(T0, T0 + 2 * DAY))).get("a")).toEqual({ visits: 0, closed: 0, hist: new Float64Array(0) });
+        expect((await s.chain.storeSketches(["a"], spansOf(T0, T0 + 2 * DAY))).get("a")).toEqual({ visits: 0, closed: 0, hist: new Float64Array(0), stamp: 0, rows: 0 });
+        expect(await s.chain.storeStamps(["a", "b"], spansOf(T0, T0 + 2 * DAY))).toEqual(new Map());
+      });
+
+      test("store rollup stamps change where a write touched, and only there (the overview's memo of a period rests on them)", async (s) => {
+        const visit = (id: string, enterTs: number, sign: 1 | -1 = 1) => {
+          const d = new AggregateDelta();
+          d.visit("fruit", id, { enterTs, dwellMs: 60_000, prevEnterTs: null }, sign);
+          return d;
+        };
+        await s.aggregates.write("a", visit("e1", T0 + HOUR));
+        await s.aggregates.write("a", visit("e2", T0 + DAY + HOUR));
+        await s.aggregates.write("b", visit("e3", T0 + HOUR));
+        const day0 = spansOf(T0, T0 + DAY);
+        const day1 = spansOf(T0 + DAY, T0 + 2 * DAY);
+        const hours = spansOf(T0, T0 + 3 * HOUR);
+        const before = await Promise.all([day0, day1, hours].map((sp) => s.chain.storeStamps(["a", "b", "c"], sp)));
+        expect([...before[0]!.keys()].sort()).toEqual(["a", "b"]);
+        expect(before[0]!.get("a")!.rows).toBe(1);
+        // As storeSketches reads them.
+        const sk = await s.chain.storeSketches(["a"], day0);
+        expect({ stamp: sk.get("a")!.stamp, rows: sk.get("a")!.rows }).toEqual(before[0]!.get("a"));
+        await new Promise((r) => setTimeout(r, 2));
+        // A late visit on day 1 of store a: day 1 of a changes; day 0 and store b do not.
+        await s.aggregates.write("a", visit("e4", T0 + DAY + 2 * HOUR));
+        const after = await Promise.all([day0, day1, hours].map((sp) => s.chain.storeStamps(["a", "b", "c"], sp)));
+        expect(after[0]).toEqual(before[0]);
+        expect(after[2]).toEqual(before[2]);
+        expect(after[1]!.get("a")!.stamp).toBeGreaterThan(before[1]!.get("a")!.stamp);
+        expect(after[1]!.get("b")).toEqual(before[1]!.get("b"));
+        // Taken back to nothing: the row goes, the count says so.
+        await s.aggregates.write("b", visit("e3", T0 + HOUR, -1));
+        expect((await s.chain.storeStamps(["b"], day0)).get("b")).toBeUndefined();
         expect(await s.chain.zoneSketches([], spansOf(T0, T0 + DAY))).toEqual([]);
       });
     });

@@ -326,11 +326,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     digests,
     transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(new Error("storage: this transaction has ended"))) : transaction(core, fn)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
-    buildPendingAggregates: async (opts) => {
-      const built = await backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn));
-      await buildStoreRollupsSqlite(db, (fn) => core.serialize(fn), opts.storeRollups);
-      return built;
-    },
+    buildPendingAggregates: (opts) => backfillAggregates(db, core.events, core.aggregates, opts, (fn) => core.serialize(fn)),
+    buildStoreRollups: (progress) => buildStoreRollupsSqlite(db, (fn) => core.serialize(fn), progress),
     ping: () => r.read(() => void db.prepare("SELECT 1 AS ok").get()),
     close: async () => {
       if (tx) throw new Error("storage: close the storage, not a transaction");

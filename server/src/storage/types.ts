@@ -233,8 +233,6 @@ export interface BackfillOptions {
   progress?(store: string, events: number, total: number): void;
   /** Events per transaction (default 50,000). */
   pageSize?: number;
-  /** Progress of the one-time sum of store rollups from zone rollups (migration 12): after each store. */
-  storeRollups?(done: number, total: number, store: string): void;
 }
 
 // ---- audit log and report schedules (issue 15; migration 8) ----
@@ -511,9 +509,12 @@ export interface ChainStore {
   /**
    * Per store: the store rollups of `spans` summed (../aggregates/store-rollups.ts: every zone's
    * visits, closed visits and dwell sketch, as dense counts by bin). Stores whose store rollups are
-   * still to be built (migration 12, pending) are left out: read their zone rows instead.
+   * still to be built (migration 12, pending) are left out: read their zone rows instead. `stamp`
+   * and `rows`: the newest stamp and the number of the rows read (as {@link storeStamps} gives them).
    */
-  storeSketches(stores: readonly string[], spans: Spans): Promise<Map<string, { visits: number; closed: number; hist: Float64Array }>>;
+  storeSketches(stores: readonly string[], spans: Spans): Promise<Map<string, { visits: number; closed: number; hist: Float64Array; stamp: number; rows: number }>>;
+  /** Per store with store rollups in `spans`: the newest stamp and how many rows (no sketch read): a memo of the period is good while they are unchanged. */
+  storeStamps(stores: readonly string[], spans: Spans): Promise<Map<string, { stamp: number; rows: number }>>;
   /** Per (store, zone) asked for: the zone rollups of `spans` summed, the dwell sketch as dense counts by bin (zones without rows left out). */
   zoneSketches(
     zones: readonly { store: string; zone: string }[],
@@ -722,11 +723,15 @@ export interface Storage {
    * (await each). Outside a transaction, the same as `transaction`.
    */
   savepoint<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
-  /**
-   * Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built.
-   * Then sums the store rollups of stores listed pending by migration 12 from their zone rollups.
-   */
+  /** Build the aggregates of stores whose events predate them (a one-time upgrade); how many stores were built. */
   buildPendingAggregates(opts: BackfillOptions): Promise<number>;
+  /**
+   * Sum the store rollups of the stores migration 12 listed pending from their zone rollups (a
+   * one-time upgrade; ../aggregates/store-rollups.ts), one store per transaction; `progress` after
+   * each store; how many were built. SQLite may run it while serving (each store's sum is serialized
+   * with the ingest commits); PostgreSQL runs it before ingesting (under the build's advisory lock).
+   */
+  buildStoreRollups(progress?: (done: number, total: number, store: string) => void): Promise<number>;
   /** Resolves when the database answers; rejects with why not. */
   ping(): Promise<void>;
   close(): Promise<void>;
