@@ -27,6 +27,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/paths", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/traffic", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/forecast", roles: EVERYONE },
+  { method: "GET", url: "/api/v1/stores/shop/forecast/occupancy", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/queues", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/queues.csv", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/queues/live", roles: ["staff"] },
