@@ -50,12 +50,14 @@ export type { PathTally };
  * counts of any range from the day and hour rollups (each day's counts cached as a typed array
  * until a commit changes that day), and the top paths in the contract's order without reading
  * every path's zones: the `paths_by_zones` index lists paths lexically, so ties at the cut are
- * settled by walking it.
+ * settled by each path's place in it (walked once per store and kept).
  */
 export class PathStore {
   private readonly ids = new Lru<string, number>(200_000);
   private readonly days = new Lru<string, Int32Array>(4 * 1024 * 1024, (a) => a.length);
   private readonly nextId = new Map<string, number>();
+  /** Per store, each path id's place in the `paths_by_zones` order, read once (-1: not there then). */
+  private readonly ranks = new Lru<string, Int32Array>(8 * 1024 * 1024, (a) => a.length);
   private readonly q;
 
   constructor(private readonly db: Db) {
@@ -111,6 +113,28 @@ export class PathStore {
     this.ids.clear();
     this.days.clear();
     this.nextId.clear();
+    this.ranks.clear();
+  }
+
+  /**
+   * Each path id's rank in the lexical order of the store's paths, walked once and kept: ids never
+   * change their zones and are never reused, so ranks read earlier stay right; paths made since
+   * are not ranked, and the caller orders those by their zones.
+   */
+  private lexicalRanks(store: string): Int32Array {
+    let ranks = this.ranks.get(store);
+    if (!ranks) {
+      const ordered: number[] = [];
+      let max = -1;
+      for (const { id } of this.q.lexical.iterate(store)) {
+        ordered.push(id);
+        if (id > max) max = id;
+      }
+      ranks = new Int32Array(max + 1).fill(-1);
+      for (let i = 0; i < ordered.length; i++) ranks[ordered[i]!] = i;
+      this.ranks.set(store, ranks);
+    }
+    return ranks;
   }
 
   private dayCounts(store: string, day: number): Int32Array {
@@ -191,15 +215,18 @@ export class PathStore {
         .filter((id) => t.counts[id]! > threshold)
         .map((id) => ({ zones: this.zonesOf(store, id), count: t.counts[id]! }))
         .sort(byRank);
-      const ties: number[] = [];
-      if (paths.length < limit && limit > 0) {
-        for (const { id } of this.q.lexical.iterate(store)) {
-          if (t.counts[id] !== threshold) continue;
-          ties.push(id);
-          if (paths.length + ties.length >= limit) break;
-        }
+      const need = limit - paths.length;
+      if (need > 0) {
+        // Ranked ties in the index's order; paths made since the ranks were read sorted in by zones.
+        const ranks = this.lexicalRanks(store);
+        const ranked: number[] = [];
+        const unranked: number[] = [];
+        for (const id of t.ids) if (t.counts[id] === threshold) (id < ranks.length && ranks[id]! >= 0 ? ranked : unranked).push(id);
+        ranked.sort((a, b) => ranks[a]! - ranks[b]!);
+        let ties = ranked.slice(0, need).map((id) => ({ zones: this.zonesOf(store, id), count: threshold }));
+        if (unranked.length > 0) ties = [...ties, ...unranked.map((id) => ({ zones: this.zonesOf(store, id), count: threshold }))].sort(byRank).slice(0, need);
+        paths.push(...ties);
       }
-      for (const id of ties) paths.push({ zones: this.zonesOf(store, id), count: threshold });
     }
     return {
       paths: paths.slice(0, Math.max(0, limit)).map((p) => ({ zones: p.zones as ZoneId[], count: p.count })),

@@ -127,6 +127,22 @@ describe("StoreAnalytics", () => {
     );
   });
 
+  it("orders the top paths' ties as the domain does when paths were made after an earlier report ranked the store's paths", async () => {
+    await fc.assert(
+      fc.asyncProperty(streamArb, deliveryArb, rangeArb, TIMEOUTS, fc.integer({ min: 0, max: 100 }), async (events, d, r, timeout, cutPct) => {
+        const cut = Math.floor((events.length * cutPct) / 100);
+        const range = { from: r.from, to: r.to };
+        await withStore(d, timeout, async (s) => {
+          const early = await feed(s, events.slice(0, cut), d);
+          await early.pathReport(range, 1); // ranks the paths known so far
+          const analytics = await feed(s, events.slice(cut), d);
+          for (const limit of [1, 2, 3]) expect(await analytics.pathReport(range, limit)).toEqual(reference.paths(events, range, timeout, limit));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("equals the domain's occupancy at any later time, as the live sweep expires abandoned visits", async () => {
     await fc.assert(
       fc.asyncProperty(
