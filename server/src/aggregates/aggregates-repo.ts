@@ -152,6 +152,7 @@ export class AggregatesRepo {
       q.pathAdd.run(store, p.grain, p.t, id, p.n);
       if (p.n < 0) q.pathPrune.run(store, p.grain, p.t, id);
       if (p.grain === 1) this.paths.touchedDay(store, p.t);
+      else this.paths.touchedHour(store, p.t);
     }
     for (const x of d.transitions.values()) if (x.n !== 0) this.paths.addTransition(store, x.grain, x.t, x.from, x.to, x.n);
     for (const x of d.doors.values()) q.doorAdd.run(store, x.grain, x.t, x.zone, x.in, x.out);
@@ -342,6 +343,7 @@ export class AggregatesRepo {
       n += this.db.prepare(`DELETE FROM ${table} WHERE store = ? AND ((grain = 0 AND t < ?) OR (grain = 1 AND t < ?))`).run(store, hour, day).changes;
     }
     n += this.db.prepare("DELETE FROM zone_revisits WHERE store = ? AND hour < ?").run(store, hour).changes;
+    if (n > 0) this.paths.dropCachedCounts();
     return n;
   }
 }

@@ -47,14 +47,15 @@ export type { PathTally };
 
 /**
  * Paths in storage: ids for zone sequences (a bounded cache in front of the `paths` table), trip
- * counts of any range from the day and hour rollups (each day's counts cached as a typed array
- * until a commit changes that day), and the top paths in the contract's order without reading
+ * counts of any range from the day and hour rollups (each day's and hour's counts cached as a
+ * typed array until a commit changes them), and the top paths in the contract's order without reading
  * every path's zones: the `paths_by_zones` index lists paths lexically, so ties at the cut are
  * settled by each path's place in it (walked once per store and kept).
  */
 export class PathStore {
   private readonly ids = new Lru<string, number>(200_000);
   private readonly days = new Lru<string, Int32Array>(4 * 1024 * 1024, (a) => a.length);
+  private readonly hours = new Lru<string, Int32Array>(2 * 1024 * 1024, (a) => a.length);
   private readonly nextId = new Map<string, number>();
   /** Per store, each path id's place in the `paths_by_zones` order, read once (-1: not there then). */
   private readonly ranks = new Lru<string, Int32Array>(8 * 1024 * 1024, (a) => a.length);
@@ -69,7 +70,7 @@ export class PathStore {
       lexical: db.prepare<[string], { id: number }>("SELECT id FROM paths INDEXED BY paths_by_zones WHERE store = ? ORDER BY zones"),
       allZones: db.prepare<[string], { id: number; zones: string }>("SELECT id, zones FROM paths WHERE store = ?"),
       day: db.prepare<[string, number], [number, number]>("SELECT path, n FROM path_rollups WHERE store = ? AND grain = 1 AND t = ? AND n != 0"),
-      hours: db.prepare<[string, number, number], [number, number]>("SELECT path, n FROM path_rollups WHERE store = ? AND grain = 0 AND t >= ? AND t < ? AND n != 0"),
+      hour: db.prepare<[string, number], [number, number]>("SELECT path, n FROM path_rollups WHERE store = ? AND grain = 0 AND t = ? AND n != 0"),
       trips: db.prepare<[string, number, number], [number]>("SELECT path FROM trips WHERE store = ? AND start_ts >= ? AND start_ts < ?"),
       transitions: db.prepare<[string, number, number, number], { from: string; to: string; n: number }>(
         "SELECT from_zone AS \"from\", to_zone AS \"to\", SUM(n) AS n FROM transition_rollups WHERE store = ? AND grain = ? AND t >= ? AND t < ? GROUP BY from_zone, to_zone",
@@ -79,7 +80,7 @@ export class PathStore {
       ),
     };
     this.q.day.raw(true);
-    this.q.hours.raw(true);
+    this.q.hour.raw(true);
     this.q.trips.raw(true);
   }
 
@@ -103,15 +104,27 @@ export class PathStore {
     this.q.transitionAdd.run(store, grain, t, from, to, n);
   }
 
-  /** A commit changed these day rollups: their cached counts go. */
+  /** A commit changed this day's rollups: its cached counts go. */
   touchedDay(store: string, day: number): void {
     this.days.delete(`${store}\u0000${day}`);
+  }
+
+  /** A commit changed this hour's rollups: its cached counts go. */
+  touchedHour(store: string, hour: number): void {
+    this.hours.delete(`${store}\u0000${hour}`);
+  }
+
+  /** Rollups were deleted (aggregate retention): every cached count goes. */
+  dropCachedCounts(): void {
+    this.days.clear();
+    this.hours.clear();
   }
 
   /** After a rolled-back transaction: ids it created do not exist. */
   forget(): void {
     this.ids.clear();
     this.days.clear();
+    this.hours.clear();
     this.nextId.clear();
     this.ranks.clear();
   }
@@ -137,17 +150,19 @@ export class PathStore {
     return ranks;
   }
 
-  private dayCounts(store: string, day: number): Int32Array {
-    const key = `${store}\u0000${day}`;
-    let a = this.days.get(key);
+  /** A day's (grain 1) or an hour's (grain 0) trips per path as [id, n, id, n, ...], cached until a commit changes them. */
+  private rollupCounts(store: string, grain: 0 | 1, t: number): Int32Array {
+    const cache = grain === 1 ? this.days : this.hours;
+    const key = `${store}\u0000${t}`;
+    let a = cache.get(key);
     if (!a) {
-      const rows = this.q.day.all(store, day);
+      const rows = (grain === 1 ? this.q.day : this.q.hour).all(store, t);
       a = new Int32Array(rows.length * 2);
       rows.forEach(([path, n], i) => {
         a![2 * i] = path;
         a![2 * i + 1] = n;
       });
-      this.days.set(key, a);
+      cache.set(key, a);
     }
     return a;
   }
@@ -166,13 +181,11 @@ export class PathStore {
       }
       counts[id] = counts[id]! + n;
     };
-    if (spans.days) {
-      for (let d = spans.days[0]; d < spans.days[1]; d++) {
-        const a = this.dayCounts(store, d);
-        for (let i = 0; i < a.length; i += 2) add(a[i]!, a[i + 1]!);
-      }
-    }
-    for (const [a, b] of spans.hours) for (const [id, n] of this.q.hours.iterate(store, a, b)) add(id, n);
+    const addAll = (a: Int32Array) => {
+      for (let i = 0; i < a.length; i += 2) add(a[i]!, a[i + 1]!);
+    };
+    if (spans.days) for (let d = spans.days[0]; d < spans.days[1]; d++) addAll(this.rollupCounts(store, 1, d));
+    for (const [a, b] of spans.hours) for (let h = a; h < b; h++) addAll(this.rollupCounts(store, 0, h));
     for (const [a, b] of spans.partials) for (const [id] of this.q.trips.iterate(store, a, b)) add(id, 1);
     let trips = 0;
     const ids: number[] = [];
