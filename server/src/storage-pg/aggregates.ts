@@ -18,7 +18,7 @@ import { PATH_SEP } from "../analytics/visitor-derivation.js";
 import type { AggregateDelta } from "../aggregates/delta.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
-import { nextStamp, storeSums } from "../aggregates/store-rollups.js";
+import { nextStamp, storeSums, type RollupSum } from "../aggregates/store-rollups.js";
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
@@ -508,14 +508,9 @@ async function mergeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ pu
   return { puts, deletes };
 }
 
-interface StorePut {
+/** A store rollup row to write: the sums of `RollupSum`, its store and stamp, the histogram encoded. */
+interface StorePut extends Omit<RollupSum, "hist"> {
   store: string;
-  grain: number;
-  t: number;
-  visits: number;
-  firsts: number;
-  closed: number;
-  dwellSumMs: number;
   stamp: number;
   hist: Buffer | null;
 }
