@@ -85,7 +85,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
         store: STORE,
         agent: AGENT,
         mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-        settings: { speed: opts.speed, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
+        settings: { speed: opts.speed, startOpen: true, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
       },
       null,
       2,
@@ -206,7 +206,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         edgeCli(),
         "chain",
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
-        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--backfill-hours", String(backfillHours)],
+        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--start-open", "--backfill-hours", String(backfillHours)],
       ],
       { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
     );

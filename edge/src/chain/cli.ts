@@ -16,6 +16,7 @@ export interface ChainCliOptions {
   speed: number;
   arrivalsFactor: number;
   startHour?: number;
+  startOpen?: boolean;
   backfillHours: number;
   ledger?: string;
   duration?: number;
@@ -98,6 +99,7 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--speed <n>", "simulated seconds per real second (the rate of events)", number("simulated seconds per second", 0.001, 100_000), 60)
     .option("--arrivals-factor <x>", "multiply every store's visitors (load tests)", number("times", 0, 1000), 1)
     .option("--start-hour <h>", "start every store's simulated day at this local hour (default: the real time of day)", number("hours", 0, 24))
+    .option("--start-open", "a store closed at the start begins its simulated day at its next opening hour (footfall demo uses it, so a chain started at night is not all closed)")
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
@@ -151,6 +153,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       receipts: opts.receipts,
       drainMs: opts.drain * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
+      startOpen: opts.startOpen === true,
       log,
     });
   } catch (err) {

@@ -27,6 +27,8 @@ export interface ChainSimulatorOptions {
   arrivalsFactor?: number;
   /** Start the simulated day at this local hour in every store (default: each store's real time of day). */
   startHour?: number;
+  /** Start each store's simulated day at its next opening hour when it is closed at the start (see the sim's `startOpen`). */
+  startOpen?: boolean;
   /** Hours of history sent at start (default 0). */
   backfillHours?: number;
   /** Real ms between simulation steps of a store (default 250). */
@@ -99,6 +101,7 @@ export class ChainSimulator {
       backfillHours: o.backfillHours ?? 0,
       tickMs: o.tickMs ?? 250,
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
+      startOpen: o.startOpen ?? false,
     };
     const raw = {
       store: s.store,

@@ -2,9 +2,9 @@ import type { Layout } from "@footfall/core";
 import { bootIdAt } from "../ids.js";
 import { errorMessage } from "../log.js";
 import type { Source, SourceContext } from "../source.js";
-import { SimClock, atHourOfDay } from "./sim/clock.js";
+import { SimClock, atHourOfDay, firstOpenInstant } from "./sim/clock.js";
 import { DEMO_LAYOUT } from "./sim/demo-layout.js";
-import { SimEngine } from "./sim/engine.js";
+import { SimEngine, arrivalMultiplier } from "./sim/engine.js";
 import type { SimSettings } from "./sim/settings.js";
 import type { SimLayout } from "./sim/store-model.js";
 
@@ -34,7 +34,8 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
 /**
  * The `sim` source: a believable store (see {@link SimEngine}) run against the wall clock.
  *
- * Time: the simulated clock starts at the real time of day (or `startHour`) and runs `speed`
+ * Time: the simulated clock starts at the real time of day (or `startHour`; with `startOpen`, at the
+ * next opening hour when the store is closed then) and runs `speed`
  * times faster, deciding the hour of the arrival curve; but every event is stamped with the real
  * instant it is emitted at, so simulated durations (dwell, gaps between arrivals, walks) are
  * divided by `speed` in the data. A 2-minute dwell shows as 2 s at speed 60. Stamping simulated
@@ -57,7 +58,9 @@ export class SimSource implements Source<SimSettings> {
     const seed = s.seed ?? Math.floor(Math.random() * 4_294_967_296);
     const realStart = ctx.now();
     if (s.backfillHours > 0) this.backfill(ctx, layout, seed, realStart);
-    const simStart = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
+    const asked = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
+    const simStart = s.startOpen ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
+    if (simStart !== asked) ctx.log.info({ closedAt: new Date(asked).toISOString(), opensAt: new Date(simStart).toISOString() }, "the store is closed now: the simulated day starts when it opens");
     const clock = new SimClock(realStart, simStart, s.speed);
     const engine = new SimEngine({ settings: s, layout, seed, startMs: simStart, idSalt: bootIdAt(realStart) });
     this.engine = engine;

@@ -39,6 +39,21 @@ export function hourOfWeek(ms: number, timeZone: string): number {
   return (t.weekday - 1) * 24 + t.hour;
 }
 
+/**
+ * `ms` when `multiplierAt(ms)` is above 0 (the store is open then), else the start of the first local
+ * hour after it whose multiplier is above 0, looking at most `maxHours` ahead (`ms` when none is).
+ * The multiplier is constant within a local hour, so looking at each hour's start is enough.
+ */
+export function firstOpenInstant(ms: number, timeZone: string, multiplierAt: (ms: number) => number, maxHours = 168): number {
+  if (multiplierAt(ms) > 0) return ms;
+  let t = Math.floor(ms / 1000) * 1000 - (secondsOfDay(ms, timeZone) % 3600) * 1000;
+  for (let i = 0; i < maxHours; i++) {
+    t += 3_600_000;
+    if (multiplierAt(t) > 0) return t;
+  }
+  return ms;
+}
+
 /** The instant of hour `hour` (fractional allowed) on the local day of `ms` in `timeZone`. */
 export function atHourOfDay(ms: number, timeZone: string, hour: number): number {
   const midnight = Math.floor(ms / 1000) * 1000 - secondsOfDay(ms, timeZone) * 1000;

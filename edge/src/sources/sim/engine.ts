@@ -82,6 +82,11 @@ export interface SimEngineOptions {
   onQueueJoin?: (queue: string, visitor: string) => void;
 }
 
+/** The arrival curve's multiplier at `ms` (the weekly curve when given, else the hourly one), in the store's time zone. */
+export function arrivalMultiplier(settings: Pick<SimSettings, "weeklyCurve" | "hourlyCurve">, ms: number, timeZone: string): number {
+  return (settings.weeklyCurve ? settings.weeklyCurve[hourOfWeek(ms, timeZone)] : settings.hourlyCurve[hourOfDay(ms, timeZone)]) ?? 0;
+}
+
 /**
  * The simulated store, as a pure discrete-event simulation in simulated milliseconds: no clock,
  * no timers, no I/O, so a seed replays exactly and a day runs in milliseconds in a test.
@@ -245,8 +250,7 @@ export class SimEngine {
 
   private onArrivalCandidate(): void {
     const { settings } = this.opts;
-    const curve = settings.weeklyCurve ? settings.weeklyCurve[hourOfWeek(this.now, this.model.timezone)] : settings.hourlyCurve[hourOfDay(this.now, this.model.timezone)];
-    const rate = (settings.arrivalsPerHour * (curve ?? 0)) / 3_600_000;
+    const rate = (settings.arrivalsPerHour * arrivalMultiplier(settings, this.now, this.model.timezone)) / 3_600_000;
     if (this.rng.float() * this.peakRatePerMs < rate) this.arrive();
     this.scheduleArrival(this.now);
   }

@@ -47,6 +47,10 @@ export const SimSettingsSchema = Type.Object(
       }),
     ),
     startHour: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: "hour of the day the simulated clock starts at (default: the real time of day)" })),
+    startOpen: Type.Boolean({
+      default: false,
+      description: "when the store is closed at the simulated start (the arrival curve is 0 then), start the simulated day at the next hour it opens, so visitors come at once: `footfall demo` sets it, so a demo started at night is not an empty store",
+    }),
     layout: Type.Optional(Type.Object(LayoutInputSchema.properties, { description: "a layout shaped like edge/examples/demo-layout.json, used when the server has none (default: the demo layout)" })),
     layoutWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000, description: "at start, wait this long for the server's retained layout before using `layout` or the demo layout" }),
     meanZonesPerVisit: Type.Number({ minimum: 1, maximum: 50, default: 3.5, description: "zones browsed per visit besides the entrance and the checkout, on average" }),
