@@ -24,6 +24,29 @@ export interface ChainCliOptions {
   logLevel?: string;
   receipts: "auto" | "on" | "off";
   drain: number;
+  part?: Part;
+}
+
+/** Part k of n (1-based) of a chain's stores: `--part 2/3`. */
+export interface Part {
+  k: number;
+  n: number;
+}
+
+/**
+ * The stores of part `k` of `n`: every n-th store from the k-th (store 1 is in part 1, store 2 in part 2, ...),
+ * so each part has stores of every format and size. The n parts are disjoint and together make the chain.
+ */
+export function partOf<T>(stores: readonly T[], part: Part): T[] {
+  return stores.filter((_, i) => i % part.n === part.k - 1);
+}
+
+export function parsePart(value: string): Part {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || n > 1000 || k < 1 || k > n) throw new InvalidArgumentError('expected "k/n" with 1 <= k <= n <= 1000, e.g. 2/3');
+  return { k, n };
 }
 
 const number =
@@ -110,6 +133,11 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
       receiptsMode,
       "auto",
     )
+    .option(
+      "--part <k/n>",
+      "simulate only part k of n of the stores (every n-th store from the k-th): n processes with parts 1/n..n/n together are the whole chain, on more cores; --print-layouts still prints every store",
+      parsePart,
+    )
     .option("--print-layouts", "print the stores and their layouts as JSON on stdout and exit (to give the server its floor plans)")
     .option("--log-level <level>", `the simulator's log level: ${LOG_LEVELS.join(", ")} (env FOOTFALL_LOG_LEVEL); the agents log warnings and errors only`)
     .addHelpText(
@@ -121,7 +149,8 @@ chain. The server must know each store's layout (--print-layouts) and agent (foo
 
 Examples:
   footfall-edge chain --stores 50 --print-layouts > layouts.json
-  footfall-edge chain --stores 50 --credentials agents.jsonl --mqtt-url mqtt://broker:1883 --ledger ledger.json`,
+  footfall-edge chain --stores 50 --credentials agents.jsonl --mqtt-url mqtt://broker:1883 --ledger ledger.json
+  footfall-edge chain --stores 1000 --part 1/2 ... & footfall-edge chain --stores 1000 --part 2/2 ...   # two processes, two cores`,
     )
     .action(async (opts: ChainCliOptions) => done(await runChain(opts, io)));
 }
@@ -133,10 +162,11 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
     io.stderr(`footfall-edge chain: --log-level must be one of ${LOG_LEVELS.join(", ")}, not "${level}"\n`);
     return 2;
   }
-  const stores = chainStores({ count: opts.stores, seed: opts.seed, prefix: opts.prefix });
+  const all = chainStores({ count: opts.stores, seed: opts.seed, prefix: opts.prefix });
+  const stores = opts.part ? partOf(all, opts.part) : all;
   if (opts.printLayouts) {
     io.stdout(
-      `${JSON.stringify({ stores: stores.map((s) => ({ store: s.store, agent: s.agent, name: s.name, format: s.format, city: s.city, opens: s.opens, closes: s.closes, layout: s.layout })) }, null, 2)}\n`,
+      `${JSON.stringify({ stores: all.map((s) => ({ store: s.store, agent: s.agent, name: s.name, format: s.format, city: s.city, opens: s.opens, closes: s.closes, layout: s.layout })) }, null, 2)}\n`,
     );
     return 0;
   }
@@ -162,7 +192,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   }
   const formats = new Map<string, number>();
   for (const s of stores) formats.set(s.format, (formats.get(s.format) ?? 0) + 1);
-  log.info({ ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed }, `simulating ${stores.length} stores`);
+  log.info({ ...Object.fromEntries(formats), seed: opts.seed, speed: opts.speed }, opts.part ? `simulating ${stores.length} stores (part ${opts.part.k}/${opts.part.n} of ${all.length})` : `simulating ${stores.length} stores`);
   await sim.start();
   if (opts.ledger) mkdirSync(dirname(opts.ledger), { recursive: true });
   const saveLedger = () => {
