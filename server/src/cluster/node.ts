@@ -24,7 +24,7 @@ import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
 import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
 import { LiveTap } from "./live-tap.js";
-import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker } from "./shard-mqtt.js";
+import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
 export interface ClusterNodeOptions {
@@ -41,6 +41,9 @@ export interface ClusterNodeOptions {
   renewEveryMs?: number;
   /** Payload bytes this server's shard sessions may hold unacknowledged together (default: FOOTFALL_CHAIN_INFLIGHT_MB, else 32 MiB; ./shard-mqtt.ts). */
   inflightBytes?: number;
+  /** The shard sessions' stall watchdog (default: FOOTFALL_CHAIN_STALL_S, else 120 s; 0: off; ./shard-mqtt.ts), and what it calls when it reconnects one. */
+  stallMs?: number;
+  onStallReconnect?(shard: number): void;
   /** What `cluster status` shows of this server besides its shards (HTTP URL, ingest backlog, ...). */
   info?: () => Record<string, unknown>;
   /** Another server changed these stores' live figures. */
@@ -110,7 +113,8 @@ export class ClusterNode {
           sessions: this.broker.shards().length,
           held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() },
           // Shard sessions not reading now (stopped for room, or not connected): their messages wait in the broker.
-          stalled: this.broker.stalled(),
+          // ... and how many the stall watchdog reconnected since start.
+          stalled: { ...this.broker.stalled(), reconnected: this.broker.stallReconnects },
           // The process's memory (MiB): resident, the JavaScript heap in use, and buffers outside it.
           memory: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
         };
@@ -135,6 +139,8 @@ export class ClusterNode {
       log: o.log,
       handlers: o.handlers,
       budget: o.inflightBytes ? { ...DEFAULT_INFLIGHT_BUDGET, bytes: o.inflightBytes } : inflightBudgetFromEnv(),
+      stallMs: o.stallMs ?? stallMsFromEnv(),
+      onStallReconnect: (shard) => o.onStallReconnect?.(shard),
     });
     const control = createPgPool(o.databaseUrl, { max: 3, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
     const node = new ClusterNode(o, broker, serverId, control);

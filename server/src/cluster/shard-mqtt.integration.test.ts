@@ -12,7 +12,7 @@ import { freePort } from "../../../test/support/ports.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import type { IngestMessage } from "../ingest/pipeline.js";
-import { InflightBudget, ShardedBroker } from "./shard-mqtt.js";
+import { DEFAULT_STALL_MS, InflightBudget, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
 
 const topic = (store: string, agent: string) => `footfall/v1/${store}/agents/${agent}/events`;
 
@@ -48,6 +48,15 @@ describe("InflightBudget", () => {
     expect(b.allows(4, 40)).toBe(true); // the other one, under its share
     expect(b.allows(5, 40)).toBe(false);
     expect(b.allows(1, 600)).toBe(false); // over its share of bytes
+  });
+});
+
+describe("stallMsFromEnv", () => {
+  it("reads FOOTFALL_CHAIN_STALL_S in seconds, off, or refuses saying what to write", () => {
+    expect(stallMsFromEnv({})).toBe(DEFAULT_STALL_MS);
+    expect(stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: "45" })).toBe(45_000);
+    expect(stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: "off" })).toBe(0);
+    for (const bad of ["0", "2", "abc", "99999"]) expect(() => stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: bad })).toThrow(/FOOTFALL_CHAIN_STALL_S must be .* or "off"/);
   });
 });
 
@@ -134,6 +143,67 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       expect([...seen].sort()).toEqual([...sent].sort());
       expect(mostHeld).toBeLessThanOrEqual(2 * 6);
       expect(sharded.budget.messages).toBe(0);
+    } finally {
+      await sharded.close();
+    }
+  }, 60_000);
+
+  it("the stall watchdog reconnects a session whose messages are never settled: the broker delivers them again, the budget is given back, and it is counted", async () => {
+    // The first delivery of each message is never committed (the stall seen once in a bench run: a session that never read again).
+    const firstDelivery: IngestMessage[] = [];
+    const seen = new Map<string, number>();
+    const reconnected: number[] = [];
+    const sharded = await ShardedBroker.connect({
+      url: broker.url,
+      serverId: "stall-test",
+      log: createLogger("silent"),
+      stallMs: 0, // the timer off: the test calls the watchdog's check itself, with a clock of its own
+      onStallReconnect: (shard) => reconnected.push(shard),
+      handlers: {
+        events: (m) => {
+          const body = m.payload.toString();
+          const n = (seen.get(body) ?? 0) + 1;
+          seen.set(body, n);
+          if (n === 1) firstDelivery.push(m);
+          else m.done();
+        },
+        status: () => {},
+        audit: () => {},
+        reject: () => {},
+        isKnownAgent: () => Promise.resolve(true),
+      },
+    });
+    try {
+      sharded.take(3, ["s3"]);
+      sharded.take(4, ["s4"]); // holds nothing: never reconnected
+      await waitFor("both shard sessions connected", () => sharded.connected());
+      await new Promise((r) => setTimeout(r, 300)); // the subscriptions
+      const sent = ["s3-0", "s3-1", "s3-2", "s3-3", "s3-4"];
+      for (const body of sent) await pub.publishAsync(topic("s3", "a1"), body, { qos: 1 });
+      await waitFor("the first deliveries held", () => firstDelivery.length === sent.length);
+      expect(sharded.budget.messages).toBe(5);
+      // Not stuck yet: the session took messages just now.
+      expect(sharded.reconnectStalled(60_000)).toEqual([]);
+      // Two minutes later nothing was read or settled: shard 3 is reconnected, shard 4 (nothing held) is not.
+      expect(sharded.reconnectStalled(60_000, performance.now() + 120_000)).toEqual([3]);
+      expect(reconnected).toEqual([3]);
+      expect(sharded.stallReconnects).toBe(1);
+      expect(sharded.budget.messages).toBe(0); // what the dropped session held is given back at once
+      // The new session gets the five again from the broker, and settles them.
+      await waitFor("every message delivered again", () => sent.every((b) => seen.get(b) === 2), { timeoutMs: 20_000 });
+      expect(sharded.shards()).toEqual([3, 4]);
+      await waitFor("the second deliveries settled", () => sharded.budget.messages === 0);
+      // The stuck commits coming back late give nothing back twice and acknowledge nothing.
+      for (const m of firstDelivery) m.done();
+      expect(sharded.budget.messages).toBe(0);
+      expect(sharded.budget.bytes).toBe(0);
+      expect(sharded.reconnectStalled(60_000, performance.now() + 120_000)).toEqual([]);
+      // Settled for good: a session opened again gets nothing more of them.
+      sharded.take(3, ["s3"]);
+      await waitFor("shard 3 connected again", () => sharded.connected());
+      await pub.publishAsync(topic("s3", "a1"), "s3-5", { qos: 1 });
+      await waitFor("the next message", () => seen.get("s3-5") === 1);
+      expect(sent.map((b) => seen.get(b))).toEqual([2, 2, 2, 2, 2]);
     } finally {
       await sharded.close();
     }

@@ -49,6 +49,27 @@ export interface ShardedBrokerOptions {
   budget?: { bytes: number; messages: number };
   /** How long handing a shard over waits for its commits in flight (default 5 s: well within a lease's renewal margin). */
   drainTimeoutMs?: number;
+  /**
+   * The stall watchdog: a connected shard session that holds messages unacknowledged, or is stopped
+   * for room, and has neither taken nor settled a message for this long is reconnected (default
+   * {@link DEFAULT_STALL_MS}; `FOOTFALL_CHAIN_STALL_S`). Checked every `stallMs / 4`.
+   */
+  stallMs?: number;
+  /** Called when the watchdog reconnects a shard's session (a metrics counter). */
+  onStallReconnect?: (shard: number) => void;
+}
+
+/** A shard session holding messages with no progress for this long is reconnected (see {@link ShardedBrokerOptions.stallMs}). */
+export const DEFAULT_STALL_MS = 120_000;
+
+/** The watchdog's time with `FOOTFALL_CHAIN_STALL_S` (seconds, 5-3600; "off" turns it off: 0); throws saying what is wrong. */
+export function stallMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FOOTFALL_CHAIN_STALL_S;
+  if (raw === undefined || raw === "") return DEFAULT_STALL_MS;
+  if (raw === "off") return 0;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 5 || s > 3600) throw new Error(`FOOTFALL_CHAIN_STALL_S must be a number of seconds from 5 to 3600, or "off", not "${raw}"`);
+  return s * 1000;
 }
 
 /** The client id of a shard's persistent session. */
@@ -96,8 +117,12 @@ export class InflightBudget {
   }
   /** Gives a message back; sessions waiting resume while there is room. */
   release(bytes: number): void {
+    this.giveBack(bytes, 1);
+  }
+  /** Gives `messages` messages of `bytes` in all back at once (a session dropped); sessions waiting resume while there is room. */
+  giveBack(bytes: number, messages: number): void {
     this.bytes -= bytes;
-    this.messages--;
+    this.messages -= messages;
     for (const w of this.waiting) {
       if (this.spent()) break;
       this.waiting.delete(w);
@@ -142,6 +167,10 @@ class ShardSession {
   private heldBytes = 0;
   /** When each unacknowledged message arrived (ms, performance.now()), in arrival order. */
   private readonly arrivals = new Set<{ at: number }>();
+  /** When this session last connected, took a message or had one settled (ms, performance.now()): the stall watchdog's clock. */
+  private progressAt = performance.now();
+  /** Dropped: what it held was given back to the budget at once; its commits finishing later give nothing back. */
+  private detached = false;
 
   constructor(
     readonly shard: number,
@@ -164,6 +193,7 @@ class ShardSession {
     this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
     this.client.on("connect", (connack) => {
       (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      this.progressAt = performance.now();
       log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
       if (!this.closing)
         this.client.publish(availability, "online", { qos: 1, retain: true }, (err) => {
@@ -209,6 +239,7 @@ class ShardSession {
   private onMessage(packet: mqtt.IPublishPacket, callback: (err?: Error) => void): void {
     // Handing over: neither processed nor acknowledged; reading stops here and the broker keeps it for the next holder.
     if (this.closing) return;
+    this.progressAt = performance.now();
     const qos1 = packet.qos === 1 && packet.messageId !== undefined;
     const bytes = packet.payload.length;
     const arrival = { at: performance.now() };
@@ -220,9 +251,10 @@ class ShardSession {
       this.inflight--;
       this.heldBytes -= bytes;
       this.arrivals.delete(arrival);
+      this.progressAt = performance.now();
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
-      this.budget.release(bytes);
+      if (!this.detached) this.budget.release(bytes);
       this.resume();
       if (this.inflight === 0) for (const w of this.drainedWaiters.splice(0)) w();
     };
@@ -256,6 +288,26 @@ class ShardSession {
   /** Whether a message waits for room (reading is stopped). */
   stopped(): boolean {
     return this.paused !== null;
+  }
+
+  /**
+   * How long this session has held messages unacknowledged (or been stopped for room) without
+   * taking or settling any, while connected: 0 when it holds nothing, is not connected or is going.
+   * A session that reads and commits, however slowly, moves this clock at every message.
+   */
+  stuckMs(now = performance.now()): number {
+    if (this.closing || !this.client.connected || (this.paused === null && this.inflight === 0)) return 0;
+    return Math.max(0, now - this.progressAt);
+  }
+
+  /** What the watchdog logs about a stuck session. */
+  state(): { inflight: number; heldBytes: number; stopped: boolean; stores: number } {
+    return { inflight: this.inflight, heldBytes: this.heldBytes, stopped: this.paused !== null, stores: this.stores.size };
+  }
+
+  /** The stores subscribed (to open the session again). */
+  storeIds(): string[] {
+    return [...this.stores];
   }
 
   /** Stops taking messages and leaves the budget's sessions (once). */
@@ -293,9 +345,17 @@ class ShardSession {
     await this.client.endAsync(false).catch(() => {});
   }
 
-  /** Lost: disconnect at once; nothing more is acknowledged from here (the next holder gets it again). */
+  /**
+   * Lost: disconnect at once; nothing more is acknowledged from here (the next holder, or this
+   * server's next session of the shard, gets it again). What it held goes back to the budget now:
+   * a session dropped because its commits never came back must not keep the budget spent.
+   */
   drop(): void {
     this.leave();
+    if (!this.detached) {
+      this.detached = true;
+      this.budget.giveBack(this.heldBytes, this.inflight);
+    }
     this.client.end(true);
   }
 }
@@ -349,11 +409,47 @@ export class ShardedBroker implements MqttTransport {
   /** What every shard session of this server holds unacknowledged, together. */
   readonly budget: InflightBudget;
 
+  /** Shard sessions the stall watchdog reconnected since start. */
+  stallReconnects = 0;
+  private readonly watchdog: ReturnType<typeof setInterval> | null;
+
   private constructor(
     private readonly o: ShardedBrokerOptions,
     private readonly publisher: MqttClient,
   ) {
     this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET);
+    const stallMs = o.stallMs ?? DEFAULT_STALL_MS;
+    this.watchdog = stallMs > 0 ? setInterval(() => this.reconnectStalled(stallMs), Math.max(250, stallMs / 4)) : null;
+    this.watchdog?.unref();
+  }
+
+  /**
+   * The stall watchdog (issue 12): a shard session that holds messages unacknowledged, or is stopped
+   * for room, and has neither taken nor settled one for `stallMs` while connected is dropped and opened
+   * again with the same client id: the broker delivers what it held and queued to the new connection
+   * (the commits of the old one that still finish are not acknowledged; their copies are dropped by
+   * id). Seen once in a full bench:chain run: two sessions never read again after a keepalive
+   * reconnect, 795 messages left in the broker. Logged and counted. Returns the shards reconnected.
+   */
+  reconnectStalled(stallMs: number, now = performance.now()): number[] {
+    const done: number[] = [];
+    for (const [shard, s] of [...this.sessions]) {
+      const stuck = s.stuckMs(now);
+      if (stuck < stallMs) continue;
+      this.o.log.warn(
+        { shard, stuckS: Math.round(stuck / 1000), ...s.state() },
+        "a shard session held messages and neither read nor settled any for too long: reconnecting it (the broker delivers its messages again)",
+      );
+      this.stallReconnects++;
+      this.take(shard, s.storeIds());
+      done.push(shard);
+      try {
+        this.o.onStallReconnect?.(shard);
+      } catch {
+        /* counting must not stop the watchdog */
+      }
+    }
+    return done;
   }
 
   /** Connects the publishing client (within 10 s, or throws saying what to check). */
@@ -457,6 +553,7 @@ export class ShardedBroker implements MqttTransport {
 
   /** Hands every shard's session over (call after the leases are released or lost), then disconnects the publisher. */
   async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
     await Promise.all([...this.sessions.keys()].map((shard) => this.hand(shard)));
     await this.publisher.endAsync().catch(() => {});
   }

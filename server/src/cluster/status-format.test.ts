@@ -31,6 +31,15 @@ describe("footfall cluster status, as text", () => {
           info: { http: "http://a:8080", ingest: { messages: 12, oldestMs: 40 } },
         },
         { id: "b", live: false, startedAt: 0, heartbeatAgeMs: 25_000, shards: [], oldestRenewalAgeMs: 0, info: {} },
+        {
+          id: "c",
+          live: true,
+          startedAt: 0,
+          heartbeatAgeMs: 900,
+          shards: [],
+          oldestRenewalAgeMs: 0,
+          info: { ingest: { messages: 0, oldestMs: 0 }, stalled: { stopped: [], disconnected: [], reconnected: 2 } },
+        },
       ],
       leases: [
         { shard: 0, owner: "a", epoch: 3, heldForMs: 60_000, renewalAgeMs: 3100, expiresInMs: 11_900 },
@@ -44,6 +53,8 @@ describe("footfall cluster status, as text", () => {
     expect(text).toMatch(/^SERVER\s+LIVE\s+HEARTBEAT\s+SHARDS\s+HELD\s+OLDEST RENEWAL\s+BACKLOG \(LAG\)\s+HTTP$/m);
     expect(text).toMatch(/^a\s+yes\s+1\.2 s\s+2\s+0-1\s+3\.1 s\s+12 msgs, oldest 40 ms\s+http:\/\/a:8080$/m);
     expect(text).toMatch(/^b\s+NO\s+25\.0 s\s+0\s+-\s+-\s+-\s+-$/m);
+    // The stall watchdog's reconnects since start are shown beside the backlog.
+    expect(text).toMatch(/^c\s+yes\s+900 ms\s+0\s+-\s+-\s+0; 2 stalled sessions reconnected\s+-$/m);
     expect(text).toMatch(/^4 shards; not held now: 2-3 \(their messages wait in the broker\)$/m);
     expect(text).toMatch(/^2\s+b\s+2\s+2 min\s+25\.0 s ago\s+-10\.0 s$/m);
     expect(formatClusterStatus({ shards: 64, servers: [], leases: [], unowned: [] })).toMatch(/no server has joined the chain yet/);

@@ -42,7 +42,10 @@ function table(rows: string[][]): string {
 function backlog(info: Record<string, unknown>): string {
   const b = info.ingest as { messages?: unknown; oldestMs?: unknown } | undefined;
   if (!b || typeof b.messages !== "number") return "-";
-  return b.messages === 0 ? "0" : `${b.messages} msgs, oldest ${age(typeof b.oldestMs === "number" ? b.oldestMs : null)}`;
+  const text = b.messages === 0 ? "0" : `${b.messages} msgs, oldest ${age(typeof b.oldestMs === "number" ? b.oldestMs : null)}`;
+  // Shard sessions the stall watchdog reconnected since the server started (ShardedBroker.reconnectStalled).
+  const r = (info.stalled as { reconnected?: unknown } | undefined)?.reconnected;
+  return typeof r === "number" && r > 0 ? `${text}; ${r} stalled session${r === 1 ? "" : "s"} reconnected` : text;
 }
 
 /** `footfall cluster status` as tables: the servers, then (with `leases`) every shard's lease. */
