@@ -5,31 +5,15 @@
  * sound setting is remembered on the device. Prints how long the banner took to show (no assertion
  * on it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, type SeededStore } from "./helpers/store.js";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 let admin: Page;
 let tablet: Page;
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  browser = await launchBrowser();
-  admin = await browser.page({ width: 1366, height: 900 });
-  tablet = await browser.page({ width: 1024, height: 768 });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
-});
+const t = withShop();
 
 interface Rule {
   id: string;
@@ -43,7 +27,7 @@ interface Rule {
 
 describe("alert rules, banner and acknowledgement", () => {
   it("an admin adds a rule with the editor; the API has it", async () => {
-    await admin.goto(`${server.httpUrl}/#/alerts/${shop.store}?token=${shop.tokens.admin}`);
+    admin = await t.open(`/alerts/${t.shop.store}`, t.shop.tokens.admin);
     await admin.getByTestId("rule-add").click();
     await admin.getByTestId("rule-kind").selectOption("occupancy");
     await admin.getByTestId("rule-zone").selectOption("fruit");
@@ -53,7 +37,7 @@ describe("alert rules, banner and acknowledgement", () => {
     await admin.getByTestId("rule-name").fill("Fruit & veg busy");
     await admin.getByTestId("rule-save").click();
     await admin.getByTestId("rule-list").getByText("Fruit & veg busy").waitFor({ timeout: 10_000 });
-    const rules = (await shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${shop.store}/alert-rules`)).body.rules;
+    const rules = (await t.shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${t.shop.store}/alert-rules`)).body.rules;
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ kind: "occupancy", zone: "fruit", threshold: 0.5, forSeconds: 0, cooldownSeconds: 60, enabled: true });
   });
@@ -63,7 +47,7 @@ describe("alert rules, banner and acknowledgement", () => {
     await admin.getByTestId("rule-threshold").fill("lots");
     await admin.getByTestId("rule-save").click();
     await expect(admin.getByTestId("rule-error").textContent()).resolves.toContain("must be numbers");
-    expect((await shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${shop.store}/alert-rules`)).body.rules).toHaveLength(1);
+    expect((await t.shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${t.shop.store}/alert-rules`)).body.rules).toHaveLength(1);
   });
 
   it("an admin sets opening hours (weekly and an exception); they come back from the API", async () => {
@@ -71,7 +55,7 @@ describe("alert rules, banner and acknowledgement", () => {
     await admin.getByTestId("hours-exceptions").fill("2026-12-25 closed # Christmas");
     await admin.getByTestId("hours-save").click();
     await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("saved");
-    const { hours } = (await shop.api.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>("GET", `/api/v1/stores/${shop.store}/hours`)).body;
+    const { hours } = (await t.shop.api.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body;
     expect(hours.weekly.mon).toEqual([
       { open: "09:00", close: "12:30" },
       { open: "14:00", close: "19:00" },
@@ -87,8 +71,7 @@ describe("alert rules, banner and acknowledgement", () => {
   });
 
   it("today's hourly traffic chart shades the hours the store is closed", async () => {
-    const page = await browser.page({ width: 1366, height: 900 });
-    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?token=${shop.tokens.viewer}`);
+    const page = await t.open(`/heatmap/${t.shop.store}`, t.shop.tokens.viewer);
     const closed = page.getByTestId("traffic-closed");
     await closed.waitFor({ timeout: 15_000 });
     // Monday 09:00-12:30 and 14:00-19:00 (another day: closed all day): at least the night hours are shaded.
@@ -97,12 +80,12 @@ describe("alert rules, banner and acknowledgement", () => {
   });
 
   it("the rule fires when the zone fills: the tablet shows the banner with 'over since' in the store's time, the store card turns red", async () => {
-    await tablet.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    tablet = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
     expect(await tablet.getByTestId("alert-banner").count()).toBe(0);
     const start = Date.now();
     // 3 of the fruit zone's 4: 75 % > 50 %.
-    await shop.publish(["a", "b", "c"].map((v) => shop.events.enter(`alert-${v}`, "fruit", start)));
+    await t.shop.publish(["a", "b", "c"].map((v) => t.shop.events.enter(`alert-${v}`, "fruit", start)));
     await tablet.getByTestId("alert-banner").waitFor({ timeout: 15_000 });
     console.log(`alert banner on the tablet ${Date.now() - start} ms after the events were published`);
     const item = tablet.getByTestId("alert-fruit-veg-busy").or(tablet.locator('[data-testid^="alert-occupancy-"]'));
@@ -123,7 +106,7 @@ describe("alert rules, banner and acknowledgement", () => {
     await tablet.locator('[data-testid="alert-banner"][data-firing="false"]').waitFor({ timeout: 10_000 });
     expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/acknowledged by .+ at \d\d:\d\d/);
     expect(await tablet.locator('[data-testid^="ack-"]').count()).toBe(0);
-    const { alerts } = (await shop.api.request<{ alerts: { state: string; acknowledgedBy?: string }[] }>("GET", `/api/v1/stores/${shop.store}/alerts`)).body;
+    const { alerts } = (await t.shop.api.request<{ alerts: { state: string; acknowledgedBy?: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/alerts`)).body;
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ state: "acknowledged" });
     // The card follows the banner: no longer red once acknowledged (the zone is busy, not over).
@@ -142,7 +125,7 @@ describe("alert rules, banner and acknowledgement", () => {
 
   it("when the zone empties the alert resolves: the banner goes, the history lists it acknowledged", async () => {
     const now = Date.now();
-    await shop.publish(["a", "b", "c"].map((v) => shop.events.exit(`alert-${v}`, "fruit", now)));
+    await t.shop.publish(["a", "b", "c"].map((v) => t.shop.events.exit(`alert-${v}`, "fruit", now)));
     await tablet.getByTestId("alert-banner").waitFor({ state: "detached", timeout: 15_000 });
     await admin.reload();
     const history = admin.getByTestId("alert-history");
@@ -151,8 +134,7 @@ describe("alert rules, banner and acknowledgement", () => {
   });
 
   it("a viewer gets no editor", async () => {
-    const viewer = await browser.page({ width: 1024, height: 768 });
-    await viewer.goto(`${server.httpUrl}/#/alerts/${shop.store}?token=${shop.tokens.viewer}`);
+    const viewer = await t.open(`/alerts/${t.shop.store}`, t.shop.tokens.viewer, { width: 1024, height: 768 });
     // Viewers are not offered the view (the API lets them read rules and history).
     await viewer.getByText("Not available with this token").waitFor({ timeout: 10_000 });
     expect(await viewer.getByTestId("rule-add").count()).toBe(0);

@@ -6,15 +6,11 @@
  * hours) and a week of 25-minute bakery visits: the closed hours marked on the tablet and on the
  * chart's forecast, and the people expected inside (the occupancy forecast) on the tablet.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServerProcess, waitFor } from "../support/index.js";
-import { launchBrowser, type Browser } from "./helpers/browser.js";
-import { seedStore, type SeededStore } from "./helpers/store.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/index.js";
+import { withShop } from "./helpers/shop.js";
 
 const HOUR = 3_600_000;
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 
 /** Visitors in a Paris hour: open 08:00-21:00, busiest mid-afternoon (40 an hour at 15:00). */
 function visitorsAt(ts: number): number {
@@ -22,30 +18,24 @@ function visitorsAt(ts: number): number {
   return hour >= 8 && hour < 21 ? Math.round(40 * Math.exp(-(((hour - 15) / 3.5) ** 2))) : 0;
 }
 
-beforeAll(async () => {
-  server = await ServerProcess.start({ maxEventAgeMs: 40 * 24 * HOUR });
-  shop = await seedStore(server);
-  const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
-  const counts = [];
-  for (let t = thisHour - 35 * 24 * HOUR; t < thisHour; t += HOUR) {
-    const n = visitorsAt(t);
-    if (n > 0) counts.push(shop.events.count("entrance", t + 60_000, n, n));
-  }
-  await shop.publish(counts);
-  await waitFor("the door counts to be stored", async () => (await shop.api.agents(shop.store)).agents[0]?.events === counts.length, { timeoutMs: 30_000 });
-  browser = await launchBrowser();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  server: { maxEventAgeMs: 40 * 24 * HOUR },
+  setup: async ({ shop }) => {
+    const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+    const counts = [];
+    for (let ts = thisHour - 35 * 24 * HOUR; ts < thisHour; ts += HOUR) {
+      const n = visitorsAt(ts);
+      if (n > 0) counts.push(shop.events.count("entrance", ts + 60_000, n, n));
+    }
+    await shop.publish(counts);
+    await waitFor("the door counts to be stored", async () => (await shop.api.agents(shop.store)).agents[0]?.events === counts.length, { timeoutMs: 30_000 });
+  },
+  timeoutMs: 90_000,
 });
 
 describe("forecasts in the UI", () => {
   it("tells the live tablet when the store will be busy, and from which forecast", async () => {
-    const page = await browser.page({ width: 1024, height: 768 });
-    await page.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     const line = page.getByTestId("live-outlook");
     await line.waitFor({ timeout: 20_000 });
     expect(await line.textContent()).toMatch(/^Busy (now until|from) \d\d:00.* · about \d+ visitors an hour around \d\d:00$/);
@@ -55,8 +45,7 @@ describe("forecasts in the UI", () => {
   });
 
   it("continues today's hourly traffic chart with the forecast to midnight", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?range=today&token=${shop.tokens.viewer}`);
+    const page = await t.open(`/heatmap/${t.shop.store}?range=today`, t.shop.tokens.viewer);
     await page.getByTestId("traffic-forecast-hint").waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("traffic-forecast-hint").textContent()).toBe("dashed: forecast · band: 80 %");
     await page.close();
@@ -72,23 +61,23 @@ describe("closed hours and the occupancy forecast in the UI", () => {
   beforeAll(async () => {
     const day = [{ open: "00:00", close: "23:00" }];
     const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
-    const res = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/hours`, {
+    const res = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, {
       method: "PUT",
-      headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" },
       body: JSON.stringify({ hours }),
     });
     expect(res.status).toBe(200);
     // forty 25-minute bakery visits an open hour over the last week (under the 30-minute visit timeout): the store's dwell (Little's law) is a few minutes
     const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
     const visits = [];
-    for (let t = thisHour - 7 * 24 * HOUR; t < thisHour - HOUR; t += HOUR) {
-      if (visitorsAt(t) === 0) continue;
+    for (let ts = thisHour - 7 * 24 * HOUR; ts < thisHour - HOUR; ts += HOUR) {
+      if (visitorsAt(ts) === 0) continue;
       // short visitor ids: a long run of digits would be refused as a personal id (a phone number)
-      for (let k = 0; k < 40; k++) visits.push(...shop.events.visit(`bk-${visits.length / 2}`, "bakery", t + k * 60_000, 25 * 60_000));
+      for (let k = 0; k < 40; k++) visits.push(...t.shop.events.visit(`bk-${visits.length / 2}`, "bakery", ts + k * 60_000, 25 * 60_000));
     }
-    await shop.publish(visits);
+    await t.shop.publish(visits);
     await waitFor("the bakery visits to be stored", async () => {
-      const r = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } });
+      const r = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } });
       const body = (await r.json()) as { dwell: { meanMin: number | null } };
 
 
@@ -97,13 +86,12 @@ describe("closed hours and the occupancy forecast in the UI", () => {
   }, 60_000);
 
   it("marks the closed hours ahead on the tablet, and shows the people expected inside", async () => {
-    const page = await browser.page({ width: 1024, height: 768 });
-    await page.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     const closed = page.getByTestId("live-outlook-closed");
     await closed.waitFor({ timeout: 20_000 });
     expect(await closed.textContent()).toMatch(/^(Closes at 23:00|Closed now · opens at 00:00)$/);
     // the people expected inside: shown exactly when an open hour of the next six is forecast with at least one person
-    const r = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${shop.tokens.viewer}` } });
+    const r = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } });
     const occ = (await r.json()) as { capacity: number; buckets: OccBucket[] };
     expect(occ.capacity).toBeGreaterThan(0);
     const now = Date.now();
@@ -118,8 +106,7 @@ describe("closed hours and the occupancy forecast in the UI", () => {
   });
 
   it("marks the forecast's closed hours on today's traffic chart", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?range=today&token=${shop.tokens.viewer}`);
+    const page = await t.open(`/heatmap/${t.shop.store}?range=today`, t.shop.tokens.viewer);
     const hint = page.getByTestId("traffic-forecast-closed");
     await hint.waitFor({ timeout: 20_000 });
     // 23:00-24:00 today is closed and still ahead (or the current hour)

@@ -5,18 +5,16 @@
  * hour and exports it as CSV, the same as the API.
  */
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { FootfallEvent, LayoutInput, ZoneId } from "@footfall/core";
-import { ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, shopLayout, type SeededStore } from "./helpers/store.js";
+import type { EventFactory } from "../support/index.js";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
+import { shopLayout } from "./helpers/store.js";
 
 const S = 1000;
 const M = 60 * S;
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 let start: number;
 
 /** The test shop with a line in front of its tills, in the aisle between drinks and promo. */
@@ -30,8 +28,7 @@ function queueLayout(): LayoutInput {
  * 135 people over the last 3 hours, one every 80 s: each queued 60-100 s (often behind someone) and
  * paid; one in ten gave up (the queue was the last zone of their trip).
  */
-function history(now: number): FootfallEvent[] {
-  const f = shop.events;
+function history(f: EventFactory, now: number): FootfallEvent[] {
   const out: FootfallEvent[] = [];
   for (let i = 0; i < 135; i++) {
     const v = `h${i}`;
@@ -43,19 +40,12 @@ function history(now: number): FootfallEvent[] {
   return out;
 }
 
-beforeAll(async () => {
-  server = await ServerProcess.start();
-  shop = await seedStore(server);
-  await shop.api.putLayout(shop.store, queueLayout());
-  start = Date.now();
-  await shop.publish(history(start));
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
+const t = withShop({
+  setup: async (t) => {
+    await t.shop.api.putLayout(t.shop.store, queueLayout());
+    start = Date.now();
+    await t.shop.publish(history(t.shop.events, start));
+  },
 });
 
 const tile = (page: Page) => page.getByTestId("queue-tile-line");
@@ -64,15 +54,14 @@ describe("the live tablet's queue tile", () => {
   let page: Page;
 
   it("shows the people waiting and the estimated wait, and 'Open another till' at 5 waiting", async () => {
-    page = await browser.page({ width: 1024, height: 768 });
-    await page.goto(`${server.httpUrl}/#/live/${shop.store}?kiosk=1&token=${shop.tokens.staff}`);
+    page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
     const now = Date.now();
-    await shop.publish(["w1", "w2", "w3", "w4", "w5"].flatMap((v, i) => [shop.events.enter(v, "line", now - (50 - i * 10) * S)]));
+    await t.shop.publish(["w1", "w2", "w3", "w4", "w5"].flatMap((v, i) => [t.shop.events.enter(v, "line", now - (50 - i * 10) * S)]));
     await page.locator('[data-testid="queue-tile-line"][data-length="5"]').waitFor({ timeout: 15_000 });
     expect(await tile(page).getAttribute("data-open-till")).toBe("yes");
     await expect.poll(() => page.getByTestId("queue-open-till-line").textContent()).toContain("Open another till");
-    const api = (await shop.api.request<{ queues: { zone: string; length: number; estimatedWaitS: number | null }[] }>("GET", `/api/v1/stores/${shop.store}/queues/live`)).body.queues[0]!;
+    const api = (await t.shop.api.request<{ queues: { zone: string; length: number; estimatedWaitS: number | null }[] }>("GET", `/api/v1/stores/${t.shop.store}/queues/live`)).body.queues[0]!;
     expect(api.length).toBe(5);
     // About six service intervals of ~27 s (each recent person waited 60-100 s behind about two others).
     expect(api.estimatedWaitS).toBeGreaterThan(60);
@@ -85,7 +74,7 @@ describe("the live tablet's queue tile", () => {
 
   it("stops saying it when the people are served: 2 left, no till to open", async () => {
     const now = Date.now();
-    await shop.publish(["w1", "w2", "w3"].flatMap((v, i) => [shop.events.exit(v, "line", now + i), shop.events.enter(v, "checkout", now + 1000 + i)]));
+    await t.shop.publish(["w1", "w2", "w3"].flatMap((v, i) => [t.shop.events.exit(v, "line", now + i), t.shop.events.enter(v, "checkout", now + 1000 + i)]));
     await page.locator('[data-testid="queue-tile-line"][data-length="2"]').waitFor({ timeout: 15_000 });
     expect(await tile(page).getAttribute("data-open-till")).toBe("no");
     expect(await page.getByTestId("queue-open-till-line").count()).toBe(0);
@@ -96,15 +85,14 @@ describe("the live tablet's queue tile", () => {
 
 describe("the waits by weekday and hour in analytics", () => {
   it("shows each queue's median wait per hour as the API gives it, and exports it as CSV", async () => {
-    const page = await browser.page();
     // The last four hours: the trips of the first two are over, so those who gave up count as such (later ones may be pending).
-    await page.goto(`${server.httpUrl}/#/heatmap/${shop.store}?from=${Math.floor(start / 3_600_000) * 3_600_000 - 4 * 3_600_000}&to=${start + M}&token=${shop.tokens.viewer}`);
+    const page = await t.open(`/heatmap/${t.shop.store}?from=${Math.floor(start / 3_600_000) * 3_600_000 - 4 * 3_600_000}&to=${start + M}`, t.shop.tokens.viewer);
     const heat = page.locator('[data-testid="heatmap"][data-from]');
     await heat.waitFor();
     const range = { from: Number(await heat.getAttribute("data-from")), to: Number(await heat.getAttribute("data-to")) };
     await page.getByTestId("queue-grid-line").waitFor({ timeout: 15_000 });
     type Report = { queues: { zone: string; joins: number; abandoned: number; byWeekdayHour: { weekday: number; hour: number; wait_s: { median: number } | null }[] }[] };
-    const report = (await shop.api.request<Report>("GET", `/api/v1/stores/${shop.store}/queues?from=${range.from}&to=${range.to}`)).body.queues[0]!;
+    const report = (await t.shop.api.request<Report>("GET", `/api/v1/stores/${t.shop.store}/queues?from=${range.from}&to=${range.to}`)).body.queues[0]!;
     expect(report.joins).toBeGreaterThanOrEqual(135);
     expect(report.abandoned).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId("queue-joins-line").textContent()).toBe(`${report.joins} joined`);

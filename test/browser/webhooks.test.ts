@@ -5,45 +5,27 @@
  * again the admin enables it and the delivery log shows the queued pings delivered, in order.
  * Short backoff settings (FOOTFALL_WEBHOOK_*) so that this plays in seconds.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { ServerProcess, waitFor } from "../support/index.js";
+import { describe, expect, it } from "vitest";
+import { waitFor } from "../support/index.js";
 import { WebhookReceiver } from "../support/webhook-receiver.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { seedStore, type SeededStore } from "./helpers/store.js";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
 
-let server: ServerProcess;
-let shop: SeededStore;
-let browser: Browser;
 const receiver = new WebhookReceiver("");
 
-beforeAll(async () => {
-  server = await ServerProcess.start({
-    env: { FOOTFALL_WEBHOOK_RETRY_BASE_MS: "50", FOOTFALL_WEBHOOK_RETRY_MAX_MS: "200", FOOTFALL_WEBHOOK_DISABLE_AFTER_FAILURES: "3" },
-  });
-  shop = await seedStore(server);
-  browser = await launchBrowser();
-  // A port that was free a moment ago: the receiver comes up there later.
-  await receiver.up();
-  await receiver.down();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await server?.dispose();
-  await receiver.down();
+const t = withShop({
+  server: { env: { FOOTFALL_WEBHOOK_RETRY_BASE_MS: "50", FOOTFALL_WEBHOOK_RETRY_MAX_MS: "200", FOOTFALL_WEBHOOK_DISABLE_AFTER_FAILURES: "3" } },
+  setup: async () => {
+    // A port that was free a moment ago: the receiver comes up there later.
+    await receiver.up();
+    await receiver.down();
+  },
+  teardown: () => receiver.down(),
 });
-
-const open = async (hash: string, token: string): Promise<Page> => {
-  const page = await browser.page();
-  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${token}`);
-  return page;
-};
 
 describe("webhooks in the admin page", () => {
   it("adds a hook with its secret shown once, shows why it was disabled, enables it again and logs the deliveries", async () => {
-    const page = await open("/admin/shop?tab=webhooks", shop.tokens.admin);
+    const page = await t.open("/admin/shop?tab=webhooks", t.shop.tokens.admin);
     await page.getByTestId("webhook-form").waitFor();
     await page.getByLabel("Webhook URL").fill(receiver.url);
     await page.getByRole("button", { name: "Add webhook" }).click();
