@@ -25,6 +25,12 @@ export function createMetrics() {
     mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: [registry] }),
     liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: [registry] }),
     commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: [registry] }),
+    overviewMemo: new Counter({
+      name: "footfall_overview_memo_stores_total",
+      help: "Chain overview: stores' period sketches answered from memory (hit), read for a request (read), or read ahead in the background (warmed)",
+      labelNames: ["answer"],
+      registers: [registry],
+    }),
     commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: [registry] }),
     /** Rejects since this server started, by store and agent, then by reason: the Agents view says why events were refused. */
     rejectReasons: new Map<string, Map<string, number>>(),

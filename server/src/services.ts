@@ -10,6 +10,7 @@ import type { HoursKeeper } from "./hours/keeper.js";
 import type { AlertEvaluator } from "./alerts/evaluator.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import type { ForecastService } from "./routes/forecast.js";
+import type { OverviewWarmer } from "./routes/overview-warm.js";
 
 /** What routes and the live hub need: built once by `startServer` (or a test) and shared. */
 export interface Services {
@@ -31,6 +32,8 @@ export interface Services {
   alertEvaluator?: AlertEvaluator | null;
   /** The forecasts (set by the forecast routes when the app is built): forecast-arrivals and forecast-occupancy alert rules read them from it. */
   forecast?: ForecastService | null;
+  /** The chain overview's standard periods read ahead (set by the overview routes when the app is built; ./routes/overview-warm.ts). */
+  overview?: OverviewWarmer | null;
   /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
   retention?: { rawDays: number; rawSince(): number };
   /** Days after which a device's accuracy audit is due again (FOOTFALL_AUDIT_DUE_DAYS; default 90). */

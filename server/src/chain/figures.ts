@@ -141,6 +141,9 @@ interface MemoEntry {
   hist: DenseSketch;
 }
 
+/** How a store's part of a period was answered: from memory, read for a request, or read by the warmer ahead of requests. */
+export type MemoAnswer = "hit" | "read" | "warmed";
+
 /**
  * The sketches of the last few periods asked for, per store: the expensive part of the overview
  * (the dwell sketches of every day of every store). A store's entry is used again only while its
@@ -148,25 +151,65 @@ interface MemoEntry {
  * and its entrance zones are the same; so a period that ended keeps being answered from memory
  * until a late event changes one of its days, and then only that store is read again. Sales, door
  * counts and revisits are read fresh every time (small reads, and sales come from imports).
+ *
+ * The last `maxPeriods` periods asked for are kept, and besides them the periods pinned: the
+ * standard periods of the chain view, read ahead of requests (../routes/overview-warm.ts).
  */
 export class SketchMemo {
   private readonly periods = new Map<string, Map<string, MemoEntry>>();
-  /** Stores answered from memory, and read, since the start (for the benchmark and tests). */
+  private pinned = new Set<string>();
+  /** Stores answered from memory, read for a request, and read ahead by the warmer, since the start. */
   hits = 0;
   misses = 0;
-  constructor(private readonly maxPeriods = 9) {}
+  warmed = 0;
+  constructor(
+    private readonly maxPeriods = 9,
+    /** Told of every count (the server's metrics). */
+    private readonly onCount?: (answer: MemoAnswer, stores: number) => void,
+  ) {}
+
+  static key(from: number, to: number): string {
+    return `${from}|${to}`;
+  }
 
   period(from: number, to: number): Map<string, MemoEntry> {
-    const key = `${from}|${to}`;
+    const key = SketchMemo.key(from, to);
     let p = this.periods.get(key);
     if (p) this.periods.delete(key);
     else p = new Map();
     this.periods.set(key, p); // the newest last
-    for (const k of this.periods.keys()) {
-      if (this.periods.size <= this.maxPeriods) break;
-      this.periods.delete(k);
-    }
+    this.evict();
     return p;
+  }
+
+  /** Keeps these periods whatever else is asked (until the next pin); the periods pinned before are kept as recently asked ones. */
+  pin(periods: readonly { from: number; to: number }[]): void {
+    this.pinned = new Set(periods.map((p) => SketchMemo.key(p.from, p.to)));
+    this.evict();
+  }
+
+  /** Whether a period is kept, and for how many stores. */
+  stores(from: number, to: number): number {
+    return this.periods.get(SketchMemo.key(from, to))?.size ?? 0;
+  }
+
+  count(answer: MemoAnswer, stores: number): void {
+    if (stores === 0) return;
+    if (answer === "hit") this.hits += stores;
+    else if (answer === "read") this.misses += stores;
+    else this.warmed += stores;
+    this.onCount?.(answer, stores);
+  }
+
+  private evict(): void {
+    let unpinned = 0;
+    for (const k of this.periods.keys()) if (!this.pinned.has(k)) unpinned++;
+    for (const k of this.periods.keys()) {
+      if (unpinned <= this.maxPeriods) break;
+      if (this.pinned.has(k)) continue;
+      this.periods.delete(k); // the oldest first
+      unpinned--;
+    }
   }
 }
 
@@ -177,13 +220,107 @@ const trimmed = (h: DenseSketch): DenseSketch => {
   return h.slice(0, n);
 };
 
-/** Each store's figures for [from, to) (whole hours), with each store's merged dwell sketch. */
+/** What the memo keeps of a store's period: its entrance zones' visits and first visits, and the sketch of its other zones. */
+interface SketchPart {
+  visits: number;
+  firsts: number;
+  hist: DenseSketch;
+}
+
+/**
+ * The part of each store's figures the memo keeps, for [from, to) (whole hours): from the memo
+ * where the store rollups' stamps say it is good, else read (and kept). `entrancesOf`: the
+ * entrance zones of each store (those of the whole range's start).
+ */
+async function sketchParts(
+  storage: Storage,
+  subjects: readonly StoreSubject[],
+  range: { from: number; to: number },
+  entrancesOf: ReadonlyMap<string, readonly string[]>,
+  isEntrance: (store: string, zone: string) => boolean,
+  memo: SketchMemo | undefined,
+  answer: "read" | "warmed",
+): Promise<Map<string, SketchPart>> {
+  const spans = spansOf(range.from, range.to);
+  const ids = subjects.map((s) => s.id);
+  // With a memo: the stamps first, read before any sketch, so that a write landing during the reads
+  // below changes the stamps after the ones kept (and the next answer reads that store again).
+  const period = memo?.period(range.from, range.to);
+  const stamps = period ? await storage.chain.storeStamps(ids, spans) : null;
+  const out = new Map<string, SketchPart>();
+  if (period && stamps) {
+    for (const s of subjects) {
+      const e = period.get(s.id);
+      if (!e) continue;
+      const st = stamps.get(s.id) ?? { stamp: 0, rows: 0 };
+      if (e.stamp === st.stamp && e.rows === st.rows && e.entrances === entrancesOf.get(s.id)!.join("\u0000")) out.set(s.id, e);
+      else period.delete(s.id);
+    }
+    if (answer === "read") memo!.count("hit", out.size);
+  }
+  const reading = ids.filter((id) => !out.has(id));
+  if (!reading.length) return out;
+  const entrances = reading.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
+  const [storeRows, entranceRows] = await Promise.all([storage.chain.storeSketches(reading, spans), storage.chain.zoneSketches(entrances, spans)]);
+  const read = new Map<string, SketchPart>(reading.map((id) => [id, { visits: 0, firsts: 0, hist: storeRows.get(id)?.hist ?? new Float64Array(0) }]));
+  // Entrance zones: their visits and first visits; their sketches come off the store's.
+  for (const z of entranceRows) {
+    const a = read.get(z.store)!;
+    a.visits += z.visits;
+    a.firsts += z.firsts;
+    if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
+  }
+  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
+  const slow = reading.filter((store) => !storeRows.has(store) || read.get(store)!.hist.some((n) => n < 0));
+  // Read ahead, such stores are left out (the memo does not keep them; a store rollups' build may be running).
+  if (answer === "warmed") for (const store of slow) read.delete(store);
+  else if (slow.length) {
+    const hists = await storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone));
+    for (const store of slow) read.get(store)!.hist = hists.get(store) ?? new Float64Array(0);
+  }
+  const slowSet = new Set(slow);
+  for (const [store, a] of read) {
+    if (period && stamps && !slowSet.has(store)) {
+      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
+      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
+    }
+    out.set(store, a);
+  }
+  memo?.count(answer, answer === "warmed" ? read.size : reading.length);
+  return out;
+}
+
+/**
+ * Reads into the memo the sketches of `subjects` for `range` (whole hours) that it does not hold
+ * yet: the chain view's standard periods, read ahead of requests (../routes/overview-warm.ts).
+ */
+export async function warmSketches(storage: Storage, subjects: readonly StoreSubject[], range: { from: number; to: number }, memo: SketchMemo): Promise<void> {
+  const bySubject = new Map(subjects.map((s) => [s.id, s]));
+  const entrancesOf = new Map(subjects.map((s) => [s.id, s.entrancesAt(range.from)]));
+  const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, range.from) === "entrance";
+  await sketchParts(storage, subjects, range, entrancesOf, isEntrance, memo, "warmed");
+}
+
+/**
+ * Where a period asked at `now` is cut for the memo: from the start of the hour before the current
+ * one on, rows still change at every commit (visits close, late events of the last minutes), so
+ * that part is read fresh at every answer and the part before it is kept (../routes/overview-warm.ts
+ * reads it ahead at each turn of the hour).
+ */
+export const openFrom = (now: number): number => Math.floor(now / HOUR_MS) * HOUR_MS - HOUR_MS;
+
+/**
+ * Each store's figures for [from, to) (whole hours), with each store's merged dwell sketch. With a
+ * memo, the part of the range before `open` (default: the whole range) is answered from it where it
+ * holds the store, and the rest read fresh.
+ */
 export async function chainFigures(
   storage: Storage,
   subjects: readonly StoreSubject[],
   range: { from: number; to: number },
   ownCount: OwnCount,
   memo?: SketchMemo,
+  open?: number,
 ): Promise<Map<string, { figures: StoreFigures; hist: DenseSketch }>> {
   const { from, to } = range;
   if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
@@ -191,69 +328,30 @@ export async function chainFigures(
   const spans = spansOf(from, to);
   const bySubject = new Map(subjects.map((s) => [s.id, s]));
   const entrancesOf = new Map(subjects.map((s) => [s.id, s.entrancesAt(from)]));
-  // With a memo: the stamps first, read before any sketch, so that a write landing during the reads
-  // below changes the stamps after the ones kept (and the next answer reads that store again).
-  const period = memo?.period(from, to);
-  const stamps = period ? await storage.chain.storeStamps(ids, spans) : null;
-  const kept = new Map<string, MemoEntry>();
-  if (period && stamps) {
-    for (const s of subjects) {
-      const e = period.get(s.id);
-      if (!e) continue;
-      const st = stamps.get(s.id) ?? { stamp: 0, rows: 0 };
-      if (e.stamp === st.stamp && e.rows === st.rows && e.entrances === entrancesOf.get(s.id)!.join("\u0000")) kept.set(s.id, e);
-      else period.delete(s.id);
-    }
-    memo!.hits += kept.size;
-    memo!.misses += subjects.length - kept.size;
-  }
-  const reading = subjects.filter((s) => !kept.has(s.id)).map((s) => s.id);
-  const entrances = reading.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
-  const [storeRows, entranceRows, doors, revisits, sales] = await Promise.all([
-    storage.chain.storeSketches(reading, spans),
-    storage.chain.zoneSketches(entrances, spans),
+  const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
+  // The memo's part [from, cut) and the fresh part [cut, to): visits, first visits and sketches add up.
+  const cut = memo && open !== undefined ? Math.min(to, Math.max(from, Math.floor(open / HOUR_MS) * HOUR_MS)) : to;
+  const none = Promise.resolve(new Map<string, SketchPart>());
+  const [kept, fresh, doors, revisits, sales] = await Promise.all([
+    cut > from ? sketchParts(storage, subjects, { from, to: cut }, entrancesOf, isEntrance, memo, "read") : none,
+    cut < to ? sketchParts(storage, subjects, { from: cut, to }, entrancesOf, isEntrance, undefined, "read") : none,
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
     storage.chain.sales(ids, from, to),
   ]);
-  const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
   const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; hist: DenseSketch }>();
+  for (const s of subjects) {
+    const k = kept.get(s.id);
+    const f = fresh.get(s.id);
+    // The memo's sketch is never changed: a sum gets a copy.
+    const hist = k && f ? mergeSketch(Float64Array.from(k.hist), f.hist) : (k?.hist ?? f?.hist ?? new Float64Array(0));
+    acc.set(s.id, { enters: (k?.visits ?? 0) + (f?.visits ?? 0), visitors: (k?.firsts ?? 0) + (f?.firsts ?? 0), transactions: 0, sales: 0, hist });
+  }
   const get = (store: string) => {
     let a = acc.get(store);
     if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, hist: new Float64Array(0) }));
     return a;
   };
-  for (const s of subjects) {
-    const e = kept.get(s.id);
-    const a = get(s.id);
-    if (e) {
-      a.enters = e.visits;
-      a.visitors = e.firsts;
-      a.hist = e.hist;
-    } else a.hist = storeRows.get(s.id)?.hist ?? new Float64Array(0);
-  }
-  // Entrance zones: their visits and first visits; their sketches come off the store's.
-  for (const z of entranceRows) {
-    const a = get(z.store);
-    a.enters += z.visits;
-    a.visitors += z.firsts;
-    if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
-  }
-  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
-  const slow = reading.filter((store) => !storeRows.has(store) || acc.get(store)!.hist.some((n) => n < 0));
-  if (slow.length) {
-    const hists = await storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone));
-    for (const store of slow) get(store).hist = hists.get(store) ?? new Float64Array(0);
-  }
-  if (period && stamps) {
-    const slowSet = new Set(slow);
-    for (const store of reading) {
-      if (slowSet.has(store)) continue;
-      const a = acc.get(store)!;
-      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
-      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.enters, firsts: a.visitors, hist: trimmed(a.hist) });
-    }
-  }
   for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
   for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;
   for (const s of sales) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
-import { chainFigures, FigureTotals, SketchMemo, type DenseSketch, type StoreFigures, type StoreSubject } from "../chain/figures.js";
+import { chainFigures, FigureTotals, openFrom, SketchMemo, type DenseSketch, type StoreFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
@@ -9,9 +9,8 @@ import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
 import { errorResponses } from "./schemas.js";
 import { parseRange } from "./times.js";
+import { comparedPeriods, OverviewWarmer, subjectsOf } from "./overview-warm.js";
 
-/** The same period a year before, on the same weekdays. */
-export const LAST_YEAR_MS = 364 * 86_400_000;
 
 type Body = Static<typeof OverviewBody>;
 type StoreRow = Body["stores"][number];
@@ -28,8 +27,13 @@ const change = (now: number, before: number) => (before > 0 ? now / before - 1 :
  */
 export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, layouts, analytics, services } = app;
-  // The dwell sketches of the last periods asked for, kept while their store rollups' stamps stay (../chain/figures.ts).
-  const memo = new SketchMemo();
+  // The dwell sketches of the last periods asked for and of the standard periods, kept while their store rollups' stamps stay
+  // (../chain/figures.ts); the standard periods are read ahead once the server listens and at every turn of the hour (./overview-warm.ts).
+  const memo = new SketchMemo(9, (answer, n) => services.metrics.overviewMemo.inc({ answer }, n));
+  const warmer = new OverviewWarmer(services, memo, { log: services.log });
+  services.overview = warmer;
+  if (process.env.FOOTFALL_OVERVIEW_WARM !== "off") app.addHook("onListen", async () => warmer.start());
+  app.addHook("onClose", async () => warmer.stop());
 
   app.get("/overview", {
     config: { auth: "viewer" },
@@ -46,12 +50,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (asked.from % HOUR_MS !== 0 || asked.to % HOUR_MS !== 0)
         throw httpError(400, "querystring/from and querystring/to must fall on whole hours (the overview is answered from hourly and daily rollups): e.g. 2026-11-30T00:00:00+01:00");
       // A range that ends in the future ends with the current hour, and the periods compared are as long.
-      const to = Math.min(asked.to, Math.ceil((now + 1) / HOUR_MS) * HOUR_MS);
-      const from = Math.min(asked.from, to - HOUR_MS);
-      const length = to - from;
-      const range = { from, to };
-      const previous = { from: from - length, to: from };
-      const lastYear = { from: from - LAST_YEAR_MS, to: to - LAST_YEAR_MS };
+      const { range, previous, lastYear } = comparedPeriods(asked, now);
 
       const p = req.principal!;
       const [allStores, groups] = await Promise.all([storage.stores.list(), storage.groups.list()]);
@@ -63,16 +62,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         visible = visible.filter((s) => members.has(s.id));
       }
       await Promise.all(visible.map((s) => layouts.load(s.id)));
-      const stores = visible.flatMap((s) => {
-        const layout = layouts.current(s.id, now);
-        return layout ? [{ id: s.id as string, name: s.name, timezone: layout.timezone }] : [];
-      });
-      const subjects: StoreSubject[] = stores.map((s) => ({
-        id: s.id,
-        kindAt: (zone, ts) => layouts.zoneKindAt(s.id, zone, ts),
-        changes: layouts.changes(s.id),
-        entrancesAt: (ts) => (layouts.at(s.id, ts)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id),
-      }));
+      const subjects = subjectsOf(services, visible, now);
+      const stores = subjects;
       const ownCount = async (store: string, r: { from: number; to: number }) => {
         const a = await analytics.get(store);
         const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
@@ -83,9 +74,9 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const ids = stores.map((s) => s.id);
       const [cur, prev, last, live, agents] = await Promise.all([
-        chainFigures(storage, subjects, range, ownCount, memo),
-        chainFigures(storage, subjects, previous, ownCount, memo),
-        chainFigures(storage, subjects, lastYear, ownCount, memo),
+        chainFigures(storage, subjects, range, ownCount, memo, openFrom(now)),
+        chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now)),
+        chainFigures(storage, subjects, lastYear, ownCount, memo, openFrom(now)),
         chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
         chainAgents(storage, ids),
       ]);
