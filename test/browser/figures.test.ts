@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import type { Page } from "playwright-core";
-import { DEMO_LAYOUT, topics, type FootfallEvent, type TrafficBucket } from "@footfall/core";
+import { DEMO_LAYOUT, localMidnight, topics, type FootfallEvent, type TrafficBucket } from "@footfall/core";
 import { checkSimSettings, SimEngine } from "@footfall/edge";
 import { addAgent, addToken, batchJson, chunks, connectMqtt, FootfallApi, publishAll, ServerProcess, waitFor } from "../support/index.js";
 import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
@@ -35,9 +35,11 @@ beforeAll(async () => {
   await api.putLayout(STORE, { ...DEMO_LAYOUT, validFrom: now - 8 * 24 * HOUR });
   const creds = await addAgent(server.dataDir, STORE, "sim-1", "sim");
   mqtt = await connectMqtt({ url: server.mqttUrl, username: creds.username, password: creds.password });
-  // The demo's simulator, run over the last 50 hours up to a minute ago: a door counter on the
-  // entrance (people in, not followed), visits in every other zone, some shoppers still inside.
-  historyFrom = now - 50 * HOUR;
+  // The demo's simulator, run from noon (store time) two days ago up to a minute ago: a door counter
+  // on the entrance (people in, not followed), visits in every other zone, some shoppers still inside.
+  // Noon, not "50 hours ago": the store is open then whatever the time of day the test runs at, so
+  // the first day with figures is always the day before yesterday, and only part of it.
+  historyFrom = localMidnight(now, DEMO_LAYOUT.timezone) - 2 * 24 * HOUR + 12 * HOUR;
   const settings = checkSimSettings({ seed: 20261122, arrivalsPerHour: 40 }).value;
   const engine = new SimEngine({ settings, layout: DEMO_LAYOUT, seed: 20261122, startMs: historyFrom, idSalt: "figures" });
   const events = engine.advance(now - 60_000).map((e, i) => ({ ...e, id: `sim-1:${String(i).padStart(9, "0")}` }) as FootfallEvent);
@@ -178,7 +180,7 @@ describe("no data is not zero", () => {
     await page.getByTestId("traffic-chart").waitFor();
     const values = await page.getByTestId("traffic-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => [r.querySelector("th")!.textContent, r.getAttribute("data-value")]));
     expect(values).toHaveLength(7);
-    // The history began 50 hours ago: the first four days of the week have no data (not 0 enters).
+    // The history began the day before yesterday: the first four days of the week have no data (not 0 enters).
     expect(values.slice(0, 4).map(([, v]) => v)).toEqual(["", "", "", ""]);
     expect(values.slice(4).every(([, v]) => v !== "")).toBe(true);
     expect(await page.getByTestId("traffic-table").textContent()).toContain("no data");
