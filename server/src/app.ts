@@ -27,6 +27,8 @@ import { tokenRoutes } from "./routes/tokens.js";
 import { uiRoutes } from "./routes/ui.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import type { Services } from "./services.js";
+import { markInteractive } from "./storage/interactive.js";
+import { noteRequest } from "./cluster/latency.js";
 
 export interface AppOptions {
   services: Services;
@@ -71,8 +73,14 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP }, hsts: false });
+  // A request's reads run on the storage's interactive pool (PostgreSQL), apart from the background reads (storage/interactive.ts).
+  app.addHook("onRequest", (_req, _reply, done) => {
+    markInteractive();
+    done();
+  });
   app.addHook("onResponse", async (req, reply) => {
     if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
+    noteRequest(req.routeOptions.url, reply.elapsedTime);
   });
   await app.register(fastifySwagger, {
     openapi: {

@@ -19,6 +19,8 @@ export interface ServerConfig {
    * an external broker too, servers on one database share the stores (shard leases, cluster/).
    */
   databaseUrl?: string | null;
+  /** PostgreSQL: connections for HTTP requests' and live clients' reads, apart from the background reads (FOOTFALL_PG_HTTP_POOL, default 5; 0: shared). */
+  pgHttpPool?: number;
   /** Shards of a chain (every server of one database must say the same; default 64). */
   shards?: number;
   /** This server's id in the chain (default: host name, pid and a random suffix). */
@@ -60,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
     databaseUrl: env.FOOTFALL_DATABASE_URL || null,
     shards: intFrom(env, "FOOTFALL_SHARDS", 64, 1, 4096),
+    pgHttpPool: intFrom(env, "FOOTFALL_PG_HTTP_POOL", 5, 0, 100),
     ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),

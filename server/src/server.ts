@@ -25,6 +25,7 @@ import { connectExternalBroker } from "./mqtt/external-client.js";
 import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
 import { openStorage } from "./storage.js";
+import { LatencyProbe } from "./cluster/latency.js";
 import type { ClusterNode } from "./cluster/node.js";
 import type { PgStorage } from "./storage-pg/adapter.js";
 
@@ -53,6 +54,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   const storage = await openStorage(config.dataDir, {
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
+    ...(config.pgHttpPool !== undefined ? { interactivePoolMax: config.pgHttpPool } : {}),
     onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
   });
   const pg = storage.kind === "postgres" ? (storage as PgStorage) : null;
@@ -184,8 +186,11 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
 
   let transport: MqttTransport;
   let mqttPort: number | null = null;
+  // Where a chain server's request time goes (event-loop delay, pool queues, requests' own time): `cluster status` shows it.
+  let latency: LatencyProbe | null = null;
   if (chain) {
     const { ClusterNode } = await import("./cluster/node.js");
+    latency = new LatencyProbe(() => pg!.poolStats());
     cluster = await ClusterNode.start({
       storage: pg!,
       databaseUrl: config.databaseUrl!,
@@ -196,7 +201,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       log,
       ...(config.serverId ? { serverId: config.serverId } : {}),
       ...(config.shards ? { shards: config.shards } : {}),
-      info: () => ({ http: httpUrlOf(), ingest: ingest.backlog() }),
+      info: () => ({ http: httpUrlOf(), ingest: ingest.backlog(), ...(latency ? { latency: latency.take() } : {}) }),
       onRemoteLive: (stores) => {
         hub?.touch(stores);
         // An alert of a store ingested here acknowledged on another server: its retained state follows.
@@ -321,6 +326,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await hub?.close();
         await app.close(); // closes the storage too
         await metricsListener?.close();
+        latency?.close();
         releaseDataDir();
       })()),
   };

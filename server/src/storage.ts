@@ -19,6 +19,8 @@ export interface OpenStorageOptions {
   onError?: (err: Error) => void;
   /** PostgreSQL: connections at most. */
   poolMax?: number;
+  /** PostgreSQL: connections for HTTP requests' and live clients' reads (0: they share the read pool; default 5). */
+  interactivePoolMax?: number;
 }
 
 /** Open the storage: PostgreSQL when `databaseUrl` is given, else the SQLite database of a data folder (created when new, migrations applied). */
@@ -30,6 +32,7 @@ export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}
       ...(opts.maxEventAgeMs ? { maxEventAgeMs: opts.maxEventAgeMs + 86_400_000 } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
       ...(opts.poolMax ? { poolMax: opts.poolMax } : {}),
+      ...(opts.interactivePoolMax !== undefined ? { interactivePoolMax: opts.interactivePoolMax } : {}),
     });
   }
   return openSqliteStorage(dataDir);

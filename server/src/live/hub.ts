@@ -6,6 +6,7 @@ import { roleAllows } from "../auth/roles.js";
 import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
 import { liveAlerts } from "../alerts/live.js";
+import { interactive } from "../storage/interactive.js";
 
 const room = (store: string) => `store:${store}`;
 
@@ -34,7 +35,7 @@ export class LiveHub {
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
-      (typeof token === "string" ? services.storage.tokens.check(token, services.now()) : Promise.resolve(null)).then(
+      (typeof token === "string" ? interactive(() => services.storage.tokens.check(token, services.now())) : Promise.resolve(null)).then(
         (c) => {
           if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
           if (!roleAllows(c.principal.role, "staff")) return next(new Error(`forbidden: role "${c.principal.role}" cannot see live occupancy`));
@@ -48,7 +49,8 @@ export class LiveHub {
     // Revocation takes effect at once: through the API in this process, at once; through the CLI
     // (another process) or by expiry, at the next sweep, within a second.
     services.storage.tokens.onRevoked((id) => this.dropToken(id, "revoked"));
-    this.timers.push(setInterval(() => (this.pushing ??= this.pushChanges().finally(() => (this.pushing = null))), intervalMs));
+    // Reads for live clients run on the storage's interactive pool (PostgreSQL), not behind a chain server's background reads.
+    this.timers.push(setInterval(() => (this.pushing ??= interactive(() => this.pushChanges()).finally(() => (this.pushing = null))), intervalMs));
     // Abandoned visits expire and the door total resets at midnight without any event: look every second.
     this.timers.push(setInterval(() => (this.sweeping ??= this.sweep().finally(() => (this.sweeping = null))), 1000));
     for (const t of this.timers) t.unref();
@@ -57,35 +59,38 @@ export class LiveHub {
   private onConnection(socket: Socket): void {
     this.services.metrics.liveClients.inc();
     socket.on("disconnect", () => this.services.metrics.liveClients.dec());
-    socket.on("join", async (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
-      const reply = typeof ack === "function" ? ack : () => {};
-      if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
-      let principal = socket.data.principal as Principal;
-      try {
-        // A group's stores are read at each join, so a store taken out of the group is refused from then on.
-        principal = await withGroupStores(principal, this.services.storage);
-      } catch (err) {
-        this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
-        return reply({ ok: false, error: "the token's group cannot be read now; try again" });
-      }
-      if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
-      let snapshot: Occupancy | null;
-      try {
-        snapshot = await this.snapshot(store);
-      } catch (err) {
-        this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
-        return reply({ ok: false, error: "the live figures cannot be read now; try again" });
-      }
-      if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
-      for (const r of socket.rooms) if (r.startsWith("store:")) await socket.leave(r);
-      await socket.join(room(store));
-      reply({ ok: true });
-      socket.emit("occupancy", snapshot);
-      await liveAlerts(this.services, store).then(
-        (a) => socket.emit("alerts", a),
-        (err: Error) => this.services.log.error({ err: err.message, store }, "could not read the store's alerts"),
-      );
-    });
+    socket.on("join", (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => interactive(() => this.join(socket, store, ack)));
+  }
+
+  /** A client joins a store's room: its occupancy now at once, then its alerts. */
+  private async join(socket: Socket, store: unknown, ack?: (r: { ok: boolean; error?: string }) => void): Promise<void> {
+    const reply = typeof ack === "function" ? ack : () => {};
+    if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
+    let principal = socket.data.principal as Principal;
+    try {
+      // A group's stores are read at each join, so a store taken out of the group is refused from then on.
+      principal = await withGroupStores(principal, this.services.storage);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
+      return reply({ ok: false, error: "the token's group cannot be read now; try again" });
+    }
+    if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
+    let snapshot: Occupancy | null;
+    try {
+      snapshot = await this.snapshot(store);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
+      return reply({ ok: false, error: "the live figures cannot be read now; try again" });
+    }
+    if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
+    for (const r of socket.rooms) if (r.startsWith("store:")) await socket.leave(r);
+    await socket.join(room(store));
+    reply({ ok: true });
+    socket.emit("occupancy", snapshot);
+    await liveAlerts(this.services, store).then(
+      (a) => socket.emit("alerts", a),
+      (err: Error) => this.services.log.error({ err: err.message, store }, "could not read the store's alerts"),
+    );
   }
 
   /** Whether a client of this server follows `store`. */

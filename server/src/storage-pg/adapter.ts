@@ -72,6 +72,7 @@ import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
+import { isInteractive } from "../storage/interactive.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
 
@@ -88,6 +89,12 @@ export interface PgStorageOptions {
    * a server busy committing ingest still answers them at once.
    */
   readPoolMax?: number;
+  /**
+   * Connections at most for reads made for someone waiting (HTTP requests, live clients: marked by
+   * ../storage/interactive.ts; default 5), so that the background reads of the read pool (retained
+   * MQTT figures, alerts, stores opened for ingest) never queue ahead of them. 0: they share the read pool.
+   */
+  interactivePoolMax?: number;
   /** Shown in pg_stat_activity (default "footfall"). */
   applicationName?: string;
   now?: () => number;
@@ -105,6 +112,8 @@ export interface PgStorage extends Storage {
   readonly pool: pg.Pool;
   /** The token cache's state: whether it listens (and so answers), checks answered from it and from the database. */
   tokenCacheStats(): { listening: boolean; hits: number; misses: number };
+  /** Each connection pool's connections now: open, idle, and callers waiting for one (`cluster status`' latency). */
+  poolStats(): Record<string, { total: number; idle: number; waiting: number }>;
   /** The client of a storage bound to an open transaction (`tx` of `transaction`), else null: for statements outside the interface (lease fencing). */
   clientOf(tx: Storage): pg.PoolClient | null;
   /**
@@ -156,6 +165,8 @@ class PgCore {
     readonly pool: pg.Pool,
     readonly readPool: pg.Pool,
     readonly now: () => number,
+    /** Reads for someone waiting (an HTTP request, a live client); null: they use the read pool. */
+    readonly interactivePool: pg.Pool | null = null,
   ) {
     this.partitions = new TimePartitions(pool);
   }
@@ -258,7 +269,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   const db = async (flush: boolean, reading = false): Promise<PgQueryable> => {
     if (!tx) {
       if (core.closed) throw new Error("storage: closed");
-      return reading ? core.readPool : core.pool;
+      return reading ? ((isInteractive() && core.interactivePool) || core.readPool) : core.pool;
     }
     if (!tx.open) throw ended();
     if (flush) await materialize(core, tx);
@@ -971,6 +982,10 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     buildStoreRollups: (progress) => buildStoreRollups(core, storage, progress),
     ping: () => read(async (q) => void (await q.query("SELECT 1"))),
     tokenCacheStats: () => ({ listening: core.tokenCache?.active ?? false, hits: core.tokenCache?.hits ?? 0, misses: core.tokenCache?.misses ?? 0 }),
+    poolStats: () => {
+      const of = (p: pg.Pool) => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
+      return { main: of(core.pool), read: of(core.readPool), ...(core.interactivePool ? { interactive: of(core.interactivePool) } : {}) };
+    },
     clientOf: (t) => {
       const s = core.txOf.get(t);
       return s && s.open ? s.client : null;
@@ -995,7 +1010,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       core.closed = true;
       if (core.timer) clearInterval(core.timer);
       await core.tokenCache?.close();
-      await Promise.all([core.pool.end(), core.readPool.end()]);
+      await Promise.all([core.pool.end(), core.readPool.end(), core.interactivePool?.end()]);
     },
   };
   if (tx) core.txOf.set(storage, tx);
@@ -1212,7 +1227,11 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   const onError = opts.onError ?? (() => {});
   const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall" }, onError);
   const readPool = createPgPool(url, { max: opts.readPoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-read` }, onError);
-  const endAll = () => Promise.all([pool.end(), readPool.end()]).catch(() => {});
+  const interactivePool =
+    opts.interactivePoolMax === 0
+      ? null
+      : createPgPool(url, { max: opts.interactivePoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-http` }, onError);
+  const endAll = () => Promise.all([pool.end(), readPool.end(), interactivePool?.end()]).catch(() => {});
   try {
     await pool.query("SELECT 1");
   } catch (err) {
@@ -1224,7 +1243,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     );
   }
   const now = opts.now ?? Date.now;
-  const core = new PgCore(pool, readPool, now);
+  const core = new PgCore(pool, readPool, now, interactivePool);
   if (opts.tokenCacheMs !== 0)
     core.tokenCache = new TokenCache<TokenRow>({
       url,
