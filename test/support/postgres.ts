@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "./ports.js";
 import { findTool } from "./tools.js";
 import { tempDir } from "./wait.js";
@@ -168,4 +169,43 @@ export class Postgres {
     this.stopNow();
     rmSync(this.dir.path, { recursive: true, force: true });
   }
+}
+
+/** The PostgreSQL server of a test file (or of a describe block), from `usePostgres()`. */
+export interface PostgresFixture {
+  /** The running server (from the block's beforeAll on). */
+  readonly server: Postgres;
+  /** A fresh, empty database of the server; returns its `postgres://` URL. */
+  database(prefix?: string): string;
+  /** Runs `close` in the block's afterAll before the server stops (pools, storages opened on it); the last registered first. */
+  onClose(close: () => unknown): void;
+}
+
+/**
+ * The one way a test starts PostgreSQL: registers the block's beforeAll (start the throwaway server)
+ * and afterAll (close what `onClose` was given, then stop the server and remove its folder). Call it
+ * at the top level of a test file or of a describe block.
+ */
+export function usePostgres(opts: { timeoutMs?: number } = {}): PostgresFixture {
+  let server: Postgres | undefined;
+  const closers: (() => unknown)[] = [];
+  beforeAll(async () => {
+    server = await Postgres.start();
+  }, opts.timeoutMs ?? 120_000);
+  afterAll(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await server?.dispose();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("usePostgres(): the server starts in beforeAll; use it inside a hook or a test");
+      return server;
+    },
+    database(prefix) {
+      return this.server.database(prefix);
+    },
+    onClose(close) {
+      closers.push(close);
+    },
+  };
 }

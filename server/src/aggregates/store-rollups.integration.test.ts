@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { openStorage } from "../storage.js";
 import { openPgStorage } from "../storage-pg/adapter.js";
 import { createPgPool } from "../storage-pg/pool.js";
@@ -81,13 +81,7 @@ describe("store rollups' one-time build (migration 12)", () => {
   });
 
   describe("on PostgreSQL", () => {
-    let server: Postgres;
-    beforeAll(async () => {
-      server = await Postgres.start();
-    }, 120_000);
-    afterAll(async () => {
-      await server?.dispose();
-    });
+    const server = usePostgres();
     it("sums the zone rollups of the pending stores, store by store, as ingest would have written them", async () => {
       const url = server.database();
       const storage = await openPgStorage(url);

@@ -3,9 +3,9 @@
  * objects on pools of their own, as separate processes would be. Rounds are driven by hand where
  * the order matters and by the background loop where time must pass (a lease running out).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { Postgres } from "../../../test/support/postgres.js";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { migratePg } from "../storage-pg/migrate.js";
 import { createPgPool } from "../storage-pg/pool.js";
@@ -21,18 +21,10 @@ import {
 import { fairShare } from "./shards.js";
 import { clusterStatus } from "./status.js";
 
-let server: Postgres;
-const pools: pg.Pool[] = [];
+const server = usePostgres();
 const members: ShardLeases[] = [];
-beforeAll(async () => {
-  server = await Postgres.start();
-});
 afterEach(() => {
   for (const m of members.splice(0)) m.abandon();
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await server?.dispose();
 });
 
 /** The database of the current test (as an operator's psql would reach it). */
@@ -40,8 +32,9 @@ let db: pg.Pool;
 /** A migrated database with a table to write into; returns its URL. */
 async function cluster(): Promise<string> {
   const url = server.database();
-  db = createPgPool(url);
-  pools.push(db);
+  const pool = createPgPool(url);
+  server.onClose(() => pool.end());
+  db = pool;
   await migratePg(db);
   await db.query("CREATE TABLE writes (shard int, epoch bigint, what text)");
   return url;
@@ -49,7 +42,7 @@ async function cluster(): Promise<string> {
 /** A server of the cluster at `url`, with a pool of its own. */
 function member(url: string, serverId: string, opts: ShardLeasesOptions = {}): ShardLeases {
   const pool = createPgPool(url, { max: 4 });
-  pools.push(pool);
+  server.onClose(() => pool.end());
   const m = new ShardLeases(pool, { serverId, ...opts });
   members.push(m);
   return m;

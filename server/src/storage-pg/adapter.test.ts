@@ -3,23 +3,15 @@
  * monthly partitions, retention by whole months, and a transaction's client for fencing.
  */
 import type { FootfallEvent, VisitorId, ZoneId } from "@footfall/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { openPgStorage, type PgStorage } from "./adapter.js";
 
-let server: Postgres;
-const opened: PgStorage[] = [];
-beforeAll(async () => {
-  server = await Postgres.start();
-}, 120_000);
-afterAll(async () => {
-  await Promise.all(opened.map((s) => s.close()));
-  await server?.dispose();
-});
-const fresh = async () => {
+const server = usePostgres();
+const fresh = async (): Promise<PgStorage> => {
   const s = await openPgStorage(server.database());
-  opened.push(s);
+  server.onClose(() => s.close());
   return s;
 };
 const enter = (id: string, ts: number, visitor = "v"): FootfallEvent => ({ type: "enter", id, ts, zone: "fruit" as ZoneId, visitor: visitor as VisitorId });

@@ -1,15 +1,9 @@
 /** The throwaway PostgreSQL of the tests (test/support/postgres.ts), reached with `pg` through the server's pool. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { createPgPool } from "./pool.js";
 
-let server: Postgres;
-beforeAll(async () => {
-  server = await Postgres.start();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const server = usePostgres();
 
 describe("a throwaway PostgreSQL", () => {
   it("answers pg on its postgres:// URL, as a server of Debian's major version", async () => {

@@ -3,18 +3,11 @@
  * passes, against Debian's PostgreSQL started here (test/support/postgres.ts), a fresh database
  * for each test.
  */
-import { afterAll, beforeAll } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { storageContract } from "../storage/contract.js";
 import { openPgStorage } from "./adapter.js";
 
-let server: Postgres;
-beforeAll(async () => {
-  server = await Postgres.start();
-}, 120_000);
-afterAll(async () => {
-  await server?.dispose();
-});
+const server = usePostgres();
 
 storageContract("PostgreSQL", async () => {
   const storage = await openPgStorage(server.database());

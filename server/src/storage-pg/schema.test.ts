@@ -6,8 +6,8 @@
  */
 import Database from "better-sqlite3";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { MIGRATIONS } from "../db/migrations.js";
 import { migratePg } from "./migrate.js";
 import { monthOf, partitionName, TimePartitions } from "./partitions.js";
@@ -15,12 +15,11 @@ import { createPgPool } from "./pool.js";
 import { CLUSTER_TABLES, PG_MIGRATIONS, REFERENCE_TABLES, TIME_PARTITIONED } from "./schema.js";
 import type pg from "pg";
 
-let server: Postgres;
-const pools: pg.Pool[] = [];
+const server = usePostgres();
 /** A pool on a fresh database. */
-const freshDb = () => {
+const freshDb = (): pg.Pool => {
   const pool = createPgPool(server.database());
-  pools.push(pool);
+  server.onClose(() => pool.end());
   return pool;
 };
 /** A pool on a fresh, migrated database. */
@@ -29,14 +28,6 @@ const migratedDb = async () => {
   await migratePg(pool);
   return pool;
 };
-
-beforeAll(async () => {
-  server = await Postgres.start();
-});
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await server?.dispose();
-});
 
 const LATEST = PG_MIGRATIONS.at(-1)!.version;
 const DAY = 86_400_000;
@@ -75,7 +66,7 @@ describe("PostgreSQL migrations", () => {
   it("apply each migration once when two servers start on one database at the same moment", async () => {
     const a = freshDb();
     const b = createPgPool(a.options.connectionString!);
-    pools.push(b);
+    server.onClose(() => b.end());
     const [ra, rb] = await Promise.all([migratePg(a), migratePg(b)]);
     expect([...ra.applied, ...rb.applied].sort((x, y) => x - y)).toEqual(PG_MIGRATIONS.map((m) => m.version));
     expect(ra.to).toBe(LATEST);
@@ -231,7 +222,7 @@ describe("time partitions", () => {
   it("are made by one of two servers that ask for the same month at once", async () => {
     const db = await migratedDb();
     const other = createPgPool(db.options.connectionString!);
-    pools.push(other);
+    server.onClose(() => other.end());
     const ts = Date.UTC(2027, 1, 1);
     const [a, b] = await Promise.all([new TimePartitions(db).ensure([ts]), new TimePartitions(other).ensure([ts])]);
     expect([...a, ...b].sort()).toEqual(["events_p202702", "trips_p202702", "visits_p202702"]);

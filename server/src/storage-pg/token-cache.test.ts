@@ -4,26 +4,22 @@
  * from B's cache afterwards (no round trip), and revoked on A it is refused by B as soon as the
  * NOTIFY arrives (test/e2e/chain-ops.test.ts: B's next HTTP request after the revoke's answer).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Postgres } from "../../../test/support/postgres.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { openPgStorage, type PgStorage } from "./adapter.js";
 import { TokenCache } from "./token-cache.js";
 
-let server: Postgres;
+const server = usePostgres();
 let a: PgStorage;
 let b: PgStorage;
 let url: string;
 beforeAll(async () => {
-  server = await Postgres.start();
   url = server.database("footfall_tokens");
   a = await openPgStorage(url);
+  server.onClose(() => a.close());
   b = await openPgStorage(url);
-}, 120_000);
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await server?.dispose();
+  server.onClose(() => b.close());
 });
 
 describe("verified tokens cached on each server, revocations at once across servers (LISTEN/NOTIFY)", () => {

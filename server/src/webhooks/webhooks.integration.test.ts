@@ -7,7 +7,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebhookReceiver } from "../../../test/support/webhook-receiver.js";
 import { sleep, tempDir, waitFor } from "../../../test/support/wait.js";
-import { Postgres } from "../../../test/support/postgres.js";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { openPgStorage } from "../storage-pg/adapter.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import type { Storage } from "../storage/types.js";
@@ -231,17 +231,15 @@ function suite(): void {
 describe("webhooks (SQLite)", suite);
 
 describe("webhooks (PostgreSQL)", () => {
-  let pg: Postgres;
-  beforeAll(async () => {
-    pg = await Postgres.start();
+  const pg = usePostgres();
+  beforeAll(() => {
     newDb = () => {
       const url = pg.database();
       return { open: () => openPgStorage(url), remove: () => {} };
     };
-  }, 120_000);
-  afterAll(async () => {
+  });
+  afterAll(() => {
     newDb = sqliteDb;
-    await pg?.dispose();
   });
   suite();
 });
