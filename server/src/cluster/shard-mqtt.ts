@@ -55,6 +55,8 @@ export interface ShardedBrokerOptions {
    * {@link DEFAULT_STALL_MS}; `FOOTFALL_CHAIN_STALL_S`). Checked every `stallMs / 4`.
    */
   stallMs?: number;
+  /** The shard sessions' MQTT keepalive in seconds (default {@link SHARD_KEEPALIVE_S}; tests use short ones). */
+  keepaliveS?: number;
   /** Called when the watchdog reconnects a shard's session (a metrics counter). */
   onStallReconnect?: (shard: number) => void;
 }
@@ -187,7 +189,7 @@ class ShardSession {
       // mqtt.js reads no packet while a message waits for room (the in-flight budget), PINGRESP included: with the default
       // 60 s a session stopped behind a backlog timed out and reconnected (and had its messages delivered again). A dead
       // server's session is taken over by the next holder's CONNECT with the same client id, not by the keepalive.
-      keepalive: SHARD_KEEPALIVE_S,
+      keepalive: o.keepaliveS ?? SHARD_KEEPALIVE_S,
       will: { topic: availability, payload: Buffer.from("offline"), qos: 1, retain: true },
     });
     this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
