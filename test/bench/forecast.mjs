@@ -15,6 +15,7 @@
  *
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
  *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--no-daily] [--dev] [--json]
+ *        [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]
  *
  * --dev is the development run: each series is cut where its first held-out week begins and the
  * same plan runs on what is left. Changes to the forecaster are chosen on it (and on the training
@@ -49,6 +50,9 @@ const { values: a } = parseArgs({
     hidden: { type: "string" },
     epochs: { type: "string" },
     "hourly-weeks": { type: "string" },
+    blend: { type: "string" },
+    "daily-blend": { type: "string" },
+    shrink: { type: "boolean", default: false },
     "no-daily": { type: "boolean", default: false },
     dev: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
@@ -59,6 +63,11 @@ if (a.help) {
   console.log(
     "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
       "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
+      "  [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]\n" +
+      "  --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default: the\n" +
+      "         forecaster's HOURLY_BLEND, 0.8,0,0.2; validation: chosen on the training folds' validation weeks;\n" +
+      "         off: the network alone, no fallback); --daily-blend the same for the daily model (default validation);\n" +
+      "         --shrink: also the older log-scale shrink toward the base.\n" +
       "  --dev: the development run: every series is cut where its first held-out week begins and the same plan\n" +
       "         runs on what is left, so changes are chosen without reading the held-out weeks.\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
@@ -80,7 +89,22 @@ const trainOpts = {
   ...(a.hidden ? { hidden: Number(a.hidden) } : {}),
   ...(a.epochs ? { epochs: Number(a.epochs) } : {}),
   ...(a["hourly-weeks"] ? { hourlyWeeks: Number(a["hourly-weeks"]) } : {}),
+  ...(a.shrink ? { shrink: true } : {}),
+  ...(a.blend ? { blend: blendOption(a.blend) } : {}),
+  ...(a["daily-blend"] ? { dailyBlend: blendOption(a["daily-blend"]) } : {}),
 };
+
+/** --blend validation | off | NET,BASE,NAIVE (fixed weights summing to 1). */
+function blendOption(s) {
+  if (s === "validation" || s === "off") return s;
+  const [net, base, naive] = s.split(",").map(Number);
+  if (![net, base, naive].every((x) => x >= 0 && x <= 1) || Math.abs(net + base + naive - 1) > 1e-9) {
+    console.error(`--blend "${s}": give validation, off, or three weights NET,BASE,NAIVE summing to 1 (e.g. 0.8,0,0.2)`);
+    process.exit(2);
+  }
+  return { net, base, naive };
+}
+const blendText = (b) => (b ? `${b.net}/${b.base}/${b.naive}` : "off");
 
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : "-");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : "-");
@@ -115,6 +139,8 @@ async function backtest(d, plan) {
   const trainMs = [];
   const dailyMs = [];
   const shrinks = [];
+  const blends = [];
+  const dailyBlends = [];
   let backend = "";
   let firstDailyEnd = null;
   for (const fold of folds) {
@@ -122,6 +148,8 @@ async function backtest(d, plan) {
     backend = model.backend;
     if (model.hourly) trainMs.push(model.hourly.ms);
     if (model.hourly) shrinks.push(model.hourly.shrink ?? 1);
+    if (model.hourly) blends.push(blendText(model.hourly.blend));
+    if (model.daily) dailyBlends.push(blendText(model.daily.blend));
     if (model.daily) dailyMs.push(model.daily.ms);
     const dEnd = models.contexts(series, d.special, fold.trainEnd).dailyEnd;
     firstDailyEnd ??= dEnd;
@@ -178,6 +206,8 @@ async function backtest(d, plan) {
     daily: { model: dmase(day.model), snaive: dmase(day.snaive), smean: dmase(day.smean), coverage: core.intervalCoverage(day.actual, day.lo, day.hi), forecasts: day.actual.length, trainMs: dailyMs.length ? dailyMs.reduce((s, x) => s + x, 0) / dailyMs.length : NaN },
     methods: Object.fromEntries(acc.methods),
     shrinks,
+    blends,
+    dailyBlends,
     backend,
     acc,
   };
@@ -199,7 +229,7 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
   for (const d of data) {
     const r = await backtest(d, plan);
     if (r) rows.push(r);
-    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, shrink ${r.shrinks.join("/")}\n`);
+    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, blend (net/base/naive) ${r.blends.join(" ")}${r.dailyBlends.length ? `, daily ${r.dailyBlends.join(" ")}` : ""}\n`);
   }
   const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));

@@ -6,3 +6,4 @@ export * from "./metrics.js";
 export * from "./split.js";
 export * from "./profile.js";
 export * from "./occupancy.js";
+export * from "./blend.js";

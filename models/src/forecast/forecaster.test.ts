@@ -2,7 +2,7 @@ import { featureContext, intervalCoverage, meanAbsoluteError, seasonalNaive, typ
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
 import fc from "fast-check";
-import { chooseShrink, contexts, forecastBuckets, mainMethod, shrunk, trainForecastModel, type ForecastModel } from "./forecaster.js";
+import { chooseShrink, contexts, forecastBuckets, HOURLY_BLEND, mainMethod, NAIVE_ONLY, shrunk, trainForecastModel, type ForecastModel } from "./forecaster.js";
 import type { MlpWeights } from "./mlp.js";
 
 const WEEK = 168;
@@ -59,7 +59,9 @@ describe("trainForecastModel on a seeded synthetic store", () => {
     const ctx = contexts(hide(series, END), {}, END);
     const f = forecastBuckets(ctx.daily, model.daily, ctx.dailyEnd, 14);
     expect(f).toHaveLength(14);
-    expect(mainMethod(f)).toBe("mlp");
+    // the network, or seasonal-naive where the network was no better on the validation fortnights; named either way
+    const { model: mae, naive } = model.daily!.validationMae!;
+    expect(mainMethod(f)).toBe(mae < naive ? "mlp" : "seasonal-naive");
     for (const p of f) expect(p.lo! <= p.mid! && p.mid! <= p.hi! && p.lo! >= 0).toBe(true);
   });
 
@@ -68,6 +70,43 @@ describe("trainForecastModel on a seeded synthetic store", () => {
     const copy = JSON.parse(JSON.stringify(model)) as ForecastModel;
     expect(forecastBuckets(ctx, copy.hourly, END + 7, 24)).toEqual(forecastBuckets(ctx, model.hourly, END + 7, 24));
   });
+});
+
+describe("the blend with seasonal-naive, and the fallback to it", () => {
+  it("blends the network's median with seasonal-naive on the count scale (0.8 / 0.2 by default), the interval moving with it", () => {
+    expect(model.hourly!.blend).toEqual(HOURLY_BLEND);
+    const ctx = featureContext(series);
+    const net = forecastBuckets(ctx, { ...model.hourly!, blend: undefined }, END, 24);
+    const ours = forecastBuckets(ctx, model.hourly, END, 24);
+    const sn = seasonalNaive(series, ctx.grid, END, 24);
+    ours.forEach((p, k) => {
+      expect(p.method).toBe("mlp");
+      expect(p.mid!).toBeCloseTo(0.8 * net[k]!.mid! + 0.2 * sn[k]!, 6);
+      expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
+    });
+  });
+
+  it("answers with seasonal-naive, and says so, where the model gives the network no weight", () => {
+    const ctx = featureContext(series);
+    const f = forecastBuckets(ctx, { ...model.hourly!, blend: NAIVE_ONLY }, END, 24);
+    const sn = seasonalNaive(series, ctx.grid, END, 24);
+    expect(mainMethod(f)).toBe("seasonal-naive");
+    f.forEach((p, k) => {
+      expect(p.mid!).toBeCloseTo(sn[k]!, 6);
+      expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
+    });
+  });
+
+  it("falls back to seasonal-naive when the model is no better than it on its validation weeks (a store that repeats every week exactly)", async () => {
+    const weekly = syntheticTraffic({ seed: 7, from: Date.parse("2026-03-02T00:00:00Z"), days: 9 * 7, timeZone: "UTC" });
+    const exact: Series = { ...weekly, values: weekly.values.map((_, i) => weekly.values[i % WEEK]!) };
+    const m = await trainForecastModel(exact, {}, { daily: false, ensemble: 1, epochs: 3, seed: 3 });
+    expect(m.hourly!.validationMae!.naive).toBeCloseTo(0, 9);
+    expect(m.hourly!.blend).toEqual(NAIVE_ONLY);
+    const f = forecastBuckets(featureContext(exact), m.hourly, exact.values.length - 24, 24);
+    expect(mainMethod(f)).toBe("seasonal-naive");
+    f.forEach((p) => expect(p.mid!).toBeCloseTo(exact.values[p.index]!, 6));
+  }, 60_000);
 });
 
 describe("an honest fallback when history is short", () => {

@@ -5,8 +5,8 @@
 import { Type } from "@sinclair/typebox";
 
 export const Horizon = Type.Union([Type.Literal("24h"), Type.Literal("14d")], { default: "24h", description: "24h: the next 24 local hours (from the current one); 14d: the next 14 local days (from today)" });
-export const Method = Type.Union([Type.Literal("mlp"), Type.Literal("seasonal-mean"), Type.Literal("recent-days"), Type.Literal("none")], {
-  description: "mlp: the trained model; seasonal-mean: mean of the same hour (day) in the last 4 weeks; recent-days: the same hour of the last days (under a week of history); none: no history",
+export const Method = Type.Union([Type.Literal("mlp"), Type.Literal("seasonal-naive"), Type.Literal("seasonal-mean"), Type.Literal("recent-days"), Type.Literal("none")], {
+  description: "mlp: the trained model (its point forecast may be blended with the two baselines); seasonal-naive: the same hour (day) a week before, where the trained model was no better than it on its validation weeks; seasonal-mean: mean of the same hour (day) in the last 4 weeks; recent-days: the same hour of the last days (under a week of history); none: no history",
 });
 const Num = Type.Union([Type.Number(), Type.Null()]);
 export const ForecastBody = Type.Object({
