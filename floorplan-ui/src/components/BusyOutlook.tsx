@@ -38,7 +38,12 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
   const closed = forecast ? closedOutlook(forecast, now, timeZone) : null;
   const people = occupancy ? occupancyOutlook(occupancy, now, timeZone) : null;
   if (!forecast || (!outlook && !closed && !people)) return null;
-  const how = forecast.method === "mlp" ? "forecast from this store's history" : "forecast: the same hours of the last 4 weeks (the model is not ready)";
+  const how =
+    forecast.method === "mlp"
+      ? "forecast from this store's history"
+      : forecast.method === "seasonal-naive"
+        ? "forecast: the same hours a week ago (the model was no better than that here)"
+        : "forecast: the same hours of the last 4 weeks (the model is not ready)";
   return (
     <>
       {(outlook || closed) && (
