@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { HeldAboveReference } from "../../../test/support/alert-reference.js";
 import { acknowledgeAlert, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertRulesState } from "./evaluate.js";
 import type { Alert, AlertNotification, AlertRule } from "./types.js";
 
@@ -170,8 +171,7 @@ describe("alert rule evaluation", () => {
         let now = T0;
         let zoneLast: number | null = null;
         let otherLast: number | null = null;
-        let heldSince: number | null = null;
-        let firing = false;
+        const reference = new HeldAboveReference(threshold, forSeconds);
         for (const st of steps) {
           now += st.dt;
           if (st.zoneCount) zoneLast = now;
@@ -179,21 +179,10 @@ describe("alert rule evaluation", () => {
           const f: AlertFigures = { open: st.open, lastCount: { store: otherLast ?? zoneLast, zones: { fruit: zoneLast, bakery: otherLast } } };
           const r = alertStep(state, [rule], f, now);
           state = r.state;
-          const holds = st.open && zoneLast !== null && (now - zoneLast) / 1000 > threshold;
-          const types = r.notifications.map((n) => n.type);
-          if (!holds) {
-            heldSince = null;
-            expect(types).toEqual(firing ? ["alert.resolved"] : []);
-            firing = false;
-            continue;
-          }
-          heldSince ??= now;
-          const fires = !firing && now - heldSince >= forSeconds * 1000;
-          expect(types).toEqual(fires ? ["alert.firing"] : []);
-          if (fires) {
-            expect(r.notifications[0]!.alert).toMatchObject({ zone: "fruit", value: (now - zoneLast!) / 1000 });
-            firing = true;
-          }
+          const value = st.open && zoneLast !== null ? (now - zoneLast) / 1000 : null;
+          const expected = reference.step(now, value);
+          expect(r.notifications.map((n) => n.type)).toEqual(expected);
+          if (expected[0] === "alert.firing") expect(r.notifications[0]!.alert).toMatchObject({ zone: "fruit", value });
         }
       }),
       { numRuns: 300 },
@@ -213,8 +202,7 @@ describe("alert rule evaluation", () => {
         let state: AlertRulesState = {};
         let now = T0;
         const lastSeen: Record<string, number | null> = { "cam-1": null, "cam-2": null, door: null };
-        let heldSince: number | null = null;
-        let firing = false;
+        const reference = new HeldAboveReference(threshold, forSeconds);
         for (const st of steps) {
           now += st.dt;
           for (const a of st.heard) lastSeen[a] = now;
@@ -225,18 +213,7 @@ describe("alert rule evaluation", () => {
           expect(ruleValue(rule, f, now)).toBe(value);
           const r = alertStep(state, [rule], f, now);
           state = r.state;
-          const holds = value !== null && value > threshold;
-          const types = r.notifications.map((n) => n.type);
-          if (!holds) {
-            heldSince = null;
-            expect(types).toEqual(firing ? ["alert.resolved"] : []);
-            firing = false;
-            continue;
-          }
-          heldSince ??= now;
-          const fires = !firing && now - heldSince >= forSeconds * 1000;
-          expect(types).toEqual(fires ? ["alert.firing"] : []);
-          if (fires) firing = true;
+          expect(r.notifications.map((n) => n.type)).toEqual(reference.step(now, value));
         }
       }),
       { numRuns: 300 },

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { HeldAboveReference } from "../../../test/support/alert-reference.js";
 import { alertMessage, alertStep, ruleValue, type AlertFigures, type AlertRulesState } from "./evaluate.js";
 import type { AlertRule } from "./types.js";
 
@@ -27,9 +28,7 @@ describe("forecast-occupancy alert rules (the step function)", () => {
           const rule: AlertRule = { id: "full-soon", store: "s", kind: "forecast-occupancy", threshold, forSeconds, cooldownSeconds: 0, enabled: true, ...(zone ? { zone } : {}) };
           let state: AlertRulesState = {};
           let now = T0;
-          // the reference: a plain loop over the trace
-          let heldSince: number | null = null;
-          let firing = false;
+          const reference = new HeldAboveReference(threshold, forSeconds);
           for (const st of steps) {
             now += st.dt;
             const f: AlertFigures = {
@@ -40,25 +39,16 @@ describe("forecast-occupancy alert rules (the step function)", () => {
             };
             const value = zone ? st.bakery : st.store;
             expect(ruleValue(rule, f, now)).toBe(value);
-            const holds = value !== null && value > threshold;
             const r = alertStep(state, [rule], f, now);
             state = r.state;
-            const types = r.notifications.map((n) => n.type);
-            if (!holds) {
-              heldSince = null;
-              expect(types).toEqual(firing ? ["alert.resolved"] : []);
-              if (firing) resolved++;
-              firing = false;
-              continue;
-            }
-            heldSince ??= now;
-            if (!firing && now - heldSince >= forSeconds * 1000) {
-              firing = true;
+            const expected = reference.step(now, value);
+            expect(r.notifications.map((n) => n.type)).toEqual(expected);
+            if (expected[0] === "alert.resolved") resolved++;
+            if (expected[0] === "alert.firing") {
               fired++;
-              expect(types).toEqual(["alert.firing"]);
-              expect(r.notifications[0]!.alert.message).toBe(alertMessage(rule, value, f));
+              expect(r.notifications[0]!.alert.message).toBe(alertMessage(rule, value!, f));
               expect(r.notifications[0]!.alert.message).toContain(`at ${st.at}`);
-            } else expect(types).toEqual([]);
+            }
           }
         },
       ),

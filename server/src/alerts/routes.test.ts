@@ -28,6 +28,23 @@ const hours: OpeningHours = {
   exceptions: [{ date: "2026-12-01", intervals: [], note: "inventory" }],
 };
 
+/** Every alert notification the running server announces from now on. */
+function notifications(): AlertNotification[] {
+  const notes: AlertNotification[] = [];
+  t!.server.services.alerts.subscribe((n) => void notes.push(n));
+  return notes;
+}
+/** An admin puts rule `id` of the shop: enabled, with no duration or cool-down unless given. */
+const putRule = (id: string, rule: { kind: string; zone?: string; agent?: string; threshold: number; forSeconds?: number; cooldownSeconds?: number }) =>
+  req("PUT", `/api/v1/stores/shop/alert-rules/${id}`, t!.admin, { forSeconds: 0, cooldownSeconds: 0, enabled: true, ...rule });
+/** An admin sets (or with null, removes) the shop's opening hours. */
+const putHours = (h: OpeningHours | null) => req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: h });
+/** The door counter: each call ingests one person in, counted half a second before `now`. */
+function doorCounter(): () => Promise<unknown> {
+  let k = 0;
+  return () => t!.ingest("shop", "door", [{ type: "count", id: `door:${k++}`, ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+}
+
 /** n visitors entering `zone` at `ts`. */
 const crowd = (zone: string, n: number, ts: number, tag = "a") =>
   Array.from({ length: n }, (_, i) => ({ type: "enter", id: `cam:${tag}${i}`, ts, zone, visitor: `${tag}v${i}` }));
@@ -94,9 +111,8 @@ describe("alert lifecycle", () => {
     const dir = tempDir("footfall-alerts-");
     dirs.push(dir);
     await start(dir.path);
-    const notes: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes.push(n));
-    await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-full", t!.admin, { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 10, cooldownSeconds: 60, enabled: true });
+    const notes = notifications();
+    await putRule("fruit-full", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 10, cooldownSeconds: 60 });
     const evaluator = t!.server.services.alertEvaluator!;
     await t!.ingest("shop", "cam", crowd("fruit", 5, now - 1000)); // 5 of 5: 100 % > 80 %
     await evaluator.tick();
@@ -127,8 +143,7 @@ describe("alert lifecycle", () => {
     await t!.close();
     t = null;
     await start(dir.path);
-    const notes2: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes2.push(n));
+    const notes2 = notifications();
     const ev2 = t!.server.services.alertEvaluator!;
     now += 1000;
     await t!.ingest("shop", "cam", crowd("fruit", 5, now - 500, "b")); // the live state is rebuilt from storage anyway; more people
@@ -153,10 +168,9 @@ describe("alert lifecycle", () => {
 
   it("counter silent while open: fires only during opening hours", async () => {
     await start();
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
-    await req("PUT", "/api/v1/stores/shop/alert-rules/silent", t!.admin, { kind: "counter-silent", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-    const notes: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    await putHours(hours);
+    await putRule("silent", { kind: "counter-silent", threshold: 600 });
+    const notes = notifications();
     const ev = t!.server.services.alertEvaluator!;
     await t!.server.services.storage.agents.add("shop", "door", "door", now);
     await t!.ingest("shop", "door", [{ type: "count", id: "door:1", ts: now - 1000, zone: "entrance", in: 1, out: 0 }]);
@@ -176,16 +190,14 @@ describe("a zone's counter silent while open", () => {
   it("fires when that zone has no count or visit for the threshold while another zone keeps counting, resolves when it counts again", async () => {
     now = T0;
     await start();
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
-    const put = await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-silent", t!.admin, { kind: "counter-silent", zone: "fruit", threshold: 600, forSeconds: 60, cooldownSeconds: 0, enabled: true });
+    await putHours(hours);
+    const put = await putRule("fruit-silent", { kind: "counter-silent", zone: "fruit", threshold: 600, forSeconds: 60 });
     expect(put.statusCode).toBe(200);
-    const notes: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    const notes = notifications();
     const ev = t!.server.services.alertEvaluator!;
     // 10:00: the fruit zone's camera sees someone; the door counter counts every minute from now on.
     await t!.ingest("shop", "cam", crowd("fruit", 1, now, "f"));
-    let k = 0;
-    const door = async () => t!.ingest("shop", "door", [{ type: "count", id: `door:${k++}`, ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+    const door = doorCounter();
     await door();
     await ev.tick();
     for (let m = 1; m <= 10; m++) {
@@ -217,10 +229,9 @@ describe("a zone's counter silent while open", () => {
     now = T0;
     await start();
     await t!.ingest("shop", "cam", crowd("bakery", 1, now - 3 * 3_600_000, "b"));
-    await req("PUT", "/api/v1/stores/shop/alert-rules/bakery-silent", t!.admin, { kind: "counter-silent", zone: "bakery", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-    await req("PUT", "/api/v1/stores/shop/alert-rules/checkout-silent", t!.admin, { kind: "counter-silent", zone: "checkout", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-    const notes: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    await putRule("bakery-silent", { kind: "counter-silent", zone: "bakery", threshold: 600 });
+    await putRule("checkout-silent", { kind: "counter-silent", zone: "checkout", threshold: 600 });
+    const notes = notifications();
     await t!.server.services.alertEvaluator!.tick();
     expect(notes.map((n) => [n.type, n.alert.zone])).toEqual([["alert.firing", "bakery"]]);
   });
@@ -230,20 +241,18 @@ describe("a zone's agent offline", () => {
   it("watches the agents whose events named the zone: fires when the fruit camera is silent while the door counter keeps counting; refuses zone with agent", async () => {
     now = T0;
     await start();
-    const both = await req("PUT", "/api/v1/stores/shop/alert-rules/x", t!.admin, { kind: "agent-offline", zone: "fruit", agent: "cam", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    const both = await putRule("x", { kind: "agent-offline", zone: "fruit", agent: "cam", threshold: 600 });
     expect(both.statusCode).toBe(400);
     expect(both.json().message).toContain("not both");
-    const put = await req("PUT", "/api/v1/stores/shop/alert-rules/fruit-cam", t!.admin, { kind: "agent-offline", zone: "fruit", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    const put = await putRule("fruit-cam", { kind: "agent-offline", zone: "fruit", threshold: 600 });
     expect(put.statusCode).toBe(200);
     const { storage } = t!.server.services;
     await storage.agents.add("shop", "cam", "camera", now);
     await storage.agents.add("shop", "door", "door", now);
-    const notes: AlertNotification[] = [];
-    t!.server.services.alerts.subscribe((n) => void notes.push(n));
+    const notes = notifications();
     const ev = t!.server.services.alertEvaluator!;
     await t!.ingest("shop", "cam", crowd("fruit", 1, now, "f"));
-    let k = 0;
-    const door = async () => t!.ingest("shop", "door", [{ type: "count", id: `door:${k++}`, ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+    const door = doorCounter();
     expect((await storage.agents.zoneAgents("shop", "fruit")).map((a) => a.agent)).toEqual(["cam"]);
     expect((await storage.agents.zoneAgents("shop", "entrance")).map((a) => a.agent)).toEqual([]);
     for (let m = 1; m <= 11; m++) {
@@ -267,7 +276,7 @@ describe("opening hours and the door count", () => {
   it("the door count resets at closing instead of midnight, and the drift it corrected is recorded for the day", async () => {
     now = Date.UTC(2026, 10, 30, 9); // Monday 10:00 Paris
     await start();
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours });
+    await putHours(hours);
     await t!.server.services.hours!.changed("shop");
     const staff = await t!.token("staff");
     const count = (id: string, ts: number, nIn: number, nOut: number) => ({ type: "count", id: `door:${id}`, ts, zone: "entrance", in: nIn, out: nOut });
@@ -280,7 +289,7 @@ describe("opening hours and the door count", () => {
     const drift = await t!.get(`/api/v1/stores/shop/occupancy-drift?from=${Date.UTC(2026, 10, 29)}&to=${now}`, staff);
     expect(drift.body.days).toEqual([{ date: "2026-11-30", drift: 3, at: now }]);
     // Without hours the count runs from local midnight again.
-    await req("PUT", "/api/v1/stores/shop/hours", t!.admin, { hours: null });
+    await putHours(null);
     expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
   });
 });
