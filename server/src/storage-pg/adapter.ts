@@ -70,7 +70,7 @@ import { chainStore } from "../aggregates/chain-reads.js";
 import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
-import { TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
+import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
@@ -733,6 +733,23 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         [id],
       )
       .then((r) => r.rows);
+  /**
+   * A change of groups' members: every server's cache of group stores drops them at the commit (NOTIFY in the
+   * transaction); this one answers once its own notice came, as a revoke (then the others have theirs too).
+   */
+  const membersChange = async <T>(fn: (q: PgQueryable) => Promise<T>): Promise<T> => {
+    const cache = core.tokenCache;
+    if (cache && !tx) await cache.listening();
+    const seen = !tx ? cache?.seen(GROUPS_CHANGED) : undefined;
+    const out = await atomic(async (q) => {
+      const r = await fn(q);
+      await q.query("SELECT pg_notify($1, $2)", [TOKENS_CHANNEL, GROUPS_CHANGED]);
+      return r;
+    });
+    await seen;
+    cache?.drop(GROUPS_CHANGED);
+    return out;
+  };
   const groups: GroupsStore = {
     list: () => read((q) => groupRows(q, null)),
     get: (id) => read(async (q) => (await groupRows(q, id))[0]),
@@ -750,19 +767,19 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         return (r.rowCount ?? 0) === 1;
       }),
     remove: (id) =>
-      atomic(async (q) => {
+      membersChange(async (q) => {
         await q.query("DELETE FROM store_group_members WHERE group_id = $1", [id]);
         return ((await q.query("DELETE FROM store_groups WHERE id = $1", [id])).rowCount ?? 0) === 1;
       }),
     setStores: (id, stores) =>
-      atomic(async (q) => {
+      membersChange(async (q) => {
         if ((await q.query("SELECT 1 FROM store_groups WHERE id = $1 FOR UPDATE", [id])).rowCount === 0) return false;
         await q.query("DELETE FROM store_group_members WHERE group_id = $1", [id]);
         await q.query("INSERT INTO store_group_members (group_id, store) SELECT $1, s FROM unnest($2::text[]) AS u(s) ON CONFLICT DO NOTHING", [id, [...stores]]);
         return true;
       }),
     setGroupsOf: (store, ids) =>
-      atomic(async (q) => {
+      membersChange(async (q) => {
         const wanted = [...new Set(ids)];
         const known = new Set((await q.query<{ id: string }>("SELECT id FROM store_groups WHERE id = ANY($1::text[]) FOR SHARE", [wanted])).rows.map((r) => r.id));
         const unknown = wanted.filter((g) => !known.has(g)).sort();
@@ -771,7 +788,17 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         await q.query("INSERT INTO store_group_members (group_id, store) SELECT g, $1 FROM unnest($2::text[]) AS u(g) ON CONFLICT DO NOTHING", [store, wanted]);
         return [];
       }),
-    storesOf: (id) => read(async (q) => (await q.query<{ store: string }>("SELECT store FROM store_group_members WHERE group_id = $1 ORDER BY store", [id])).rows.map((r) => r.store)),
+    storesOf: async (id) => {
+      // A group-scoped token's stores at every request and live join: from the cache while it listens for changes (./token-cache.ts).
+      const cache = tx ? null : core.tokenCache;
+      const now = core.now();
+      const cached = cache?.getGroup(id, now);
+      if (cached) return [...cached];
+      const mark = cache?.mark() ?? 0;
+      const stores = await read(async (q) => (await q.query<{ store: string }>("SELECT store FROM store_group_members WHERE group_id = $1 ORDER BY store", [id])).rows.map((r) => r.store));
+      cache?.setGroup(id, stores, now, mark);
+      return stores;
+    },
     groupsOf: (store) =>
       read(async (q) => (await q.query<{ group_id: string }>("SELECT group_id FROM store_group_members WHERE store = $1 ORDER BY group_id", [store])).rows.map((r) => r.group_id)),
   };
@@ -1251,6 +1278,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
       onError,
       // A token revoked by another server or the CLI: this server's listeners (the live hub drops its sockets) hear of it at once.
       onNotice: (id) => {
+        if (id === GROUPS_CHANGED) return;
         const own = core.ownRevokes.get(id);
         if (own !== undefined) {
           if (own <= 1) core.ownRevokes.delete(id);

@@ -71,6 +71,32 @@ describe("verified tokens cached on each server, revocations at once across serv
     expect(await b.tokens.check(second.token, Date.now())).toMatchObject({ ok: false, why: "revoked" });
   });
 
+  it("answers a group-scoped token's stores from the cache, and sees a change of the group's members made on A at once on B", async () => {
+    const now = Date.now();
+    expect(await a.groups.create("north", "North", null, now)).toBe(true);
+    expect(await a.groups.setStores("north", ["n1", "n2"])).toBe(true);
+    await waitFor("B's token cache to listen", async () => {
+      await b.groups.storesOf("north");
+      return b.tokenCacheStats().listening;
+    });
+    expect(await b.groups.storesOf("north")).toEqual(["n1", "n2"]);
+    const before = b.tokenCacheStats().hits;
+    for (let i = 0; i < 3; i++) expect(await b.groups.storesOf("north")).toEqual(["n1", "n2"]);
+    expect(b.tokenCacheStats().hits - before).toBe(3);
+    // A store taken out of the group on A: B's next request sees it gone (the notice came with A's commit).
+    expect(await a.groups.setStores("north", ["n2"])).toBe(true);
+    await waitFor("B to see the group's new members", async () => (await b.groups.storesOf("north")).length === 1, { timeoutMs: 2_000, intervalMs: 5 });
+    expect(await b.groups.storesOf("north")).toEqual(["n2"]);
+    // By store, and the group's removal, the same way; A's own cache never answers a stale list either.
+    expect(await a.groups.storesOf("north")).toEqual(["n2"]);
+    expect(await a.groups.setGroupsOf("n3", ["north"])).toEqual([]);
+    expect(await a.groups.storesOf("north")).toEqual(["n2", "n3"]);
+    await waitFor("B to see n3 join", async () => (await b.groups.storesOf("north")).length === 2, { timeoutMs: 2_000, intervalMs: 5 });
+    expect(await a.groups.remove("north")).toBe(true);
+    expect(await a.groups.storesOf("north")).toEqual([]);
+    await waitFor("B to see the group gone", async () => (await b.groups.storesOf("north")).length === 0, { timeoutMs: 2_000, intervalMs: 5 });
+  });
+
   it("refuses a cached token once it expires (the expiry is checked from the cached row)", async () => {
     const now = Date.now();
     const { token } = await a.tokens.create("viewer", null, now, { expiresAt: now + 2_000 });

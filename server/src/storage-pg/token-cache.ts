@@ -10,11 +10,17 @@
  * database. Entries also expire after `ttlMs` (default 30 s; "last used" is noted at the next
  * check that reads the database) and are bounded in number. Expiry is checked at every use from
  * the cached row, so an expiring token is refused on time.
+ *
+ * A group-scoped token's stores are cached the same way (a request of such a token would otherwise
+ * read the group's members every time): a change of any group's members sends
+ * `NOTIFY footfall_tokens, 'group:*'` in its transaction, and every cache drops the groups it holds.
  */
 import pg from "pg";
 
 export const TOKENS_CHANNEL = "footfall_tokens";
 export const DEFAULT_TOKEN_CACHE_TTL_MS = 30_000;
+/** The notice a change of store groups' members sends (token ids are hex, never this). */
+export const GROUPS_CHANGED = "group:*";
 
 export interface TokenCacheOptions {
   url: string;
@@ -29,6 +35,8 @@ export interface TokenCacheOptions {
 /** A cached row, keyed by the token's hash; `id` is what revocations name. */
 export class TokenCache<Row extends { id: string }> {
   private readonly byHash = new Map<string, { row: Row; at: number }>();
+  /** The stores of each group asked for, by group id. */
+  private readonly groups = new Map<string, { stores: readonly string[]; at: number }>();
   private listener: pg.Client | null = null;
   private starting: Promise<void> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -83,6 +91,26 @@ export class TokenCache<Row extends { id: string }> {
     return undefined;
   }
 
+  /** The stores of group `id` as last read (while listening and within the time to live), else undefined. */
+  getGroup(id: string, now: number): readonly string[] | undefined {
+    if (!this.active) return undefined;
+    const e = this.groups.get(id);
+    if (!e) return void this.misses++;
+    if (now - e.at >= (this.o.ttlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS) || now < e.at) {
+      this.groups.delete(id);
+      return void this.misses++;
+    }
+    this.hits++;
+    return e.stores;
+  }
+
+  /** Keep a group's stores read from the database (as {@link set}: only if no change came since `mark`). */
+  setGroup(id: string, stores: readonly string[], now: number, mark: number): void {
+    if (!this.listener || mark !== this.drops) return;
+    if (this.groups.size >= 10_000) this.groups.delete(this.groups.keys().next().value!);
+    this.groups.set(id, { stores, at: now });
+  }
+
   /** Mark before reading a row from the database; pass it to {@link set}. */
   mark(): number {
     return this.drops;
@@ -95,10 +123,11 @@ export class TokenCache<Row extends { id: string }> {
     this.byHash.set(hash, { row, at: now });
   }
 
-  /** Drop the token with this id (revoked). */
+  /** Drop the token with this id (revoked), or every group's stores ({@link GROUPS_CHANGED}). */
   drop(id: string): void {
     this.drops++;
-    for (const [hash, e] of this.byHash) if (e.row.id === id) this.byHash.delete(hash);
+    if (id === GROUPS_CHANGED) this.groups.clear();
+    else for (const [hash, e] of this.byHash) if (e.row.id === id) this.byHash.delete(hash);
     for (const w of this.seenWaiters.get(id) ?? []) w();
     this.seenWaiters.delete(id);
   }
@@ -131,6 +160,7 @@ export class TokenCache<Row extends { id: string }> {
       if (err) this.o.onError?.(err);
       if (this.listener === client) this.listener = null;
       this.byHash.clear();
+      this.groups.clear();
       this.drops++;
       client.end().catch(() => {});
       if (this.closed || this.retry) return;
@@ -157,6 +187,7 @@ export class TokenCache<Row extends { id: string }> {
       return;
     }
     this.byHash.clear();
+    this.groups.clear();
     this.listener = client;
   }
 
@@ -167,6 +198,7 @@ export class TokenCache<Row extends { id: string }> {
     const l = this.listener;
     this.listener = null;
     this.byHash.clear();
+    this.groups.clear();
     await l?.end().catch(() => {});
   }
 }
