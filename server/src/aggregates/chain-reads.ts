@@ -16,19 +16,23 @@ export type Dialect = "sqlite" | "postgres";
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const str = (v: unknown): string => String(v);
 
-/** The SQL condition on whole-hour and whole-day rollup rows of `spans`, with its arguments (as the per-store reads). */
-function rollupWhere(spans: Spans): { sql: string; args: number[] } {
-  const parts: string[] = [];
-  const args: number[] = [];
-  if (spans.days) {
-    parts.push("(grain = 1 AND t >= ? AND t < ?)");
-    args.push(...spans.days);
-  }
-  for (const h of spans.hours) {
-    parts.push("(grain = 0 AND t >= ? AND t < ?)");
-    args.push(...h);
-  }
-  return { sql: parts.length ? `(${parts.join(" OR ")})` : "1 = 0", args };
+/**
+ * The rollup rows of `spans` as one SELECT per run of whole days or whole hours, joined by UNION
+ * ALL: each run is a range on the primary key (store, grain, t, ...), where an OR of the runs in one
+ * WHERE makes SQLite read every row of each store (a period reaching today has both). `select`
+ * writes one run's statement ending with the condition it is given; its arguments come first.
+ */
+function perRun(spans: Spans, select: (cond: string) => { sql: string; args: unknown[] }, table = ""): { sql: string; args: unknown[] } {
+  const col = table ? `${table}.` : "";
+  const runs: [number, number, number][] = [];
+  if (spans.days) runs.push([1, ...spans.days]);
+  for (const h of spans.hours) runs.push([0, ...h]);
+  if (!runs.length) return select("1 = 0");
+  const parts = runs.map(([grain, a, b]) => {
+    const q = select(`${col}grain = ? AND ${col}t >= ? AND ${col}t < ?`);
+    return { sql: q.sql, args: [...q.args, grain, a, b] };
+  });
+  return { sql: parts.map((p) => p.sql).join(" UNION ALL "), args: parts.flatMap((p) => p.args) };
 }
 
 export function chainStore(read: Query, dialect: Dialect): ChainStore {
@@ -42,19 +46,19 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
     zoneTotals: async (stores, spans) => {
       if (!stores.length) return [];
       const s = inStores(stores);
-      const w = rollupWhere(spans);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, zone, visits, firsts, closed, dwell_sum_ms FROM zone_rollups WHERE ${s.sql} AND ${cond}`, args: [s.arg] }));
       const rows = await read(
         `SELECT store, zone, SUM(visits) AS visits, SUM(firsts) AS firsts, SUM(closed) AS closed, SUM(dwell_sum_ms) AS dwell
-           FROM zone_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store, zone`,
-        [s.arg, ...w.args],
+           FROM (${u.sql}) r GROUP BY store, zone`,
+        u.args,
       );
       return rows.map((r) => ({ store: str(r.store), zone: str(r.zone), visits: num(r.visits), firsts: num(r.firsts), closed: num(r.closed), dwellSumMs: num(r.dwell) }));
     },
     doorTotals: async (stores, spans) => {
       if (!stores.length) return [];
       const s = inStores(stores);
-      const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, zone, SUM(n_in) AS n_in, SUM(n_out) AS n_out FROM door_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store, zone`, [s.arg, ...w.args]);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, zone, n_in, n_out FROM door_rollups WHERE ${s.sql} AND ${cond}`, args: [s.arg] }));
+      const rows = await read(`SELECT store, zone, SUM(n_in) AS n_in, SUM(n_out) AS n_out FROM (${u.sql}) r GROUP BY store, zone`, u.args);
       return rows.map((r) => ({ store: str(r.store), zone: str(r.zone), in: num(r.n_in), out: num(r.n_out) }));
     },
     revisitsBefore: async (stores, a, b) => {
@@ -66,8 +70,8 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
     histograms: async (stores, spans) => {
       if (!stores.length) return [];
       const s = inStores(stores);
-      const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND ${w.sql} AND hist IS NOT NULL`, [s.arg, ...w.args]);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND hist IS NOT NULL AND ${cond}`, args: [s.arg] }));
+      const rows = await read(u.sql, u.args);
       const out = new Map<string, { store: string; zone: string; hist: Map<number, number> }>();
       for (const r of rows) {
         const key = `${str(r.store)}\u0000${str(r.zone)}`;
@@ -81,8 +85,8 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const out = new Map<string, Float64Array>();
       if (!stores.length) return out;
       const s = inStores(stores);
-      const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND ${w.sql} AND hist IS NOT NULL`, [s.arg, ...w.args]);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, zone, hist FROM zone_rollups WHERE ${s.sql} AND hist IS NOT NULL AND ${cond}`, args: [s.arg] }));
+      const rows = await read(u.sql, u.args);
       for (const r of rows) {
         const store = str(r.store);
         if (!include(store, str(r.zone))) continue;
@@ -108,8 +112,8 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const s = inStores(stores);
       const pending = new Set((await read(`SELECT store FROM store_rollups_pending WHERE ${s.sql}`, [s.arg])).map((r) => str(r.store)));
       for (const store of stores) if (!pending.has(store)) out.set(store, { visits: 0, closed: 0, hist: new Float64Array(0), stamp: 0, rows: 0 });
-      const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, visits, closed, stamp, hist FROM store_rollups WHERE ${s.sql} AND ${w.sql}`, [s.arg, ...w.args]);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, visits, closed, stamp, hist FROM store_rollups WHERE ${s.sql} AND ${cond}`, args: [s.arg] }));
+      const rows = await read(u.sql, u.args);
       for (const r of rows) {
         const a = out.get(str(r.store));
         if (!a) continue;
@@ -125,22 +129,22 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const out = new Map<string, { stamp: number; rows: number }>();
       if (!stores.length) return out;
       const s = inStores(stores);
-      const w = rollupWhere(spans);
-      const rows = await read(`SELECT store, MAX(stamp) AS stamp, COUNT(*) AS n FROM store_rollups WHERE ${s.sql} AND ${w.sql} GROUP BY store`, [s.arg, ...w.args]);
+      const u = perRun(spans, (cond) => ({ sql: `SELECT store, stamp FROM store_rollups WHERE ${s.sql} AND ${cond}`, args: [s.arg] }));
+      const rows = await read(`SELECT store, MAX(stamp) AS stamp, COUNT(*) AS n FROM (${u.sql}) r GROUP BY store`, u.args);
       for (const r of rows) out.set(str(r.store), { stamp: num(r.stamp), rows: num(r.n) });
       return out;
     },
     zoneSketches: async (zones, spans) => {
       if (!zones.length) return [];
-      const w = rollupWhere(spans);
       const pairs =
         dialect === "sqlite"
           ? { sql: "SELECT json_extract(value, '$[0]') AS store, json_extract(value, '$[1]') AS zone FROM json_each(?)", args: [JSON.stringify(zones.map((z) => [z.store, z.zone]))] as unknown[] }
           : { sql: "SELECT * FROM unnest(?::text[], ?::text[]) AS p(store, zone)", args: [zones.map((z) => z.store), zones.map((z) => z.zone)] as unknown[] };
-      const rows = await read(
-        `SELECT z.store, z.zone, z.visits, z.firsts, z.closed, z.hist FROM (${pairs.sql}) k JOIN zone_rollups z ON z.store = k.store AND z.zone = k.zone WHERE ${w.sql}`,
-        [...pairs.args, ...w.args],
-      );
+      const u = perRun(spans, (cond) => ({
+        sql: `SELECT z.store, z.zone, z.visits, z.firsts, z.closed, z.hist FROM (${pairs.sql}) k JOIN zone_rollups z ON z.store = k.store AND z.zone = k.zone WHERE ${cond}`,
+        args: pairs.args,
+      }), "z");
+      const rows = await read(u.sql, u.args);
       const out = new Map<string, { store: string; zone: string; visits: number; firsts: number; closed: number; hist: Float64Array }>();
       for (const r of rows) {
         const key = `${str(r.store)}\u0000${str(r.zone)}`;

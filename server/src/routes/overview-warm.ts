@@ -12,7 +12,7 @@
  * The reads run in small slices of stores with a turn of the event loop between them, so MQTT
  * ingest and HTTP requests are served meanwhile. FOOTFALL_OVERVIEW_WARM=off turns this off.
  */
-import { localMidnight } from "@footfall/core";
+import { offsetMs } from "@footfall/core";
 import type { Logger } from "../log.js";
 import { openFrom, SketchMemo, warmSketches, type StoreSubject } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
@@ -30,17 +30,27 @@ export interface Range {
   to: number;
 }
 
-/** The local midnight `days` days before the one that starts the day holding `ts`. */
-function midnightBefore(ts: number, timeZone: string, days: number): number {
-  let m = localMidnight(ts, timeZone);
-  for (let i = 0; i < days; i++) m = localMidnight(m - 1, timeZone);
+const DAY_MS = 86_400_000;
+
+/** The start of the local day holding `ts` (its wall-clock midnight, found from the zone's UTC offsets). */
+export function dayStart(ts: number, timeZone: string): number {
+  const wallMidnight = Math.floor((ts + offsetMs(ts, timeZone)) / DAY_MS) * DAY_MS;
+  let m = wallMidnight - offsetMs(ts, timeZone);
+  // The offset at midnight may differ from the one at `ts` (a DST change earlier that day): take it, twice to settle.
+  for (let i = 0; i < 2; i++) m = wallMidnight - offsetMs(m, timeZone);
   return m;
+}
+
+/** The local midnight `days` days before the one that starts the day holding `ts` (a local day lasts 23-25 hours: 3 h past the naive instant lies in the day wanted). */
+function midnightBefore(ts: number, timeZone: string, days: number): number {
+  const today = dayStart(ts, timeZone);
+  return days === 0 ? today : dayStart(today - days * DAY_MS + 3 * 3_600_000, timeZone);
 }
 
 /** What the chain view asks for a preset at `now` in `timeZone`: the preset's range at the minute, from floored and to ceiled to whole hours. */
 export function presetRequest(preset: StandardPreset, now: number, timeZone: string): Range {
   const minute = Math.floor(now / 60_000) * 60_000;
-  const today = localMidnight(minute, timeZone);
+  const today = dayStart(minute, timeZone);
   const r =
     preset === "today"
       ? { from: today, to: minute }
