@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import { io } from "socket.io-client";
+import { liveSocketOptions } from "./live/socket-options.js";
 import { ApiError, createApi, type Api, type StoreInfo } from "./api/client.js";
 import type { Me } from "./model/auth.js";
 import { LiveStore } from "./live/liveStore.js";
@@ -66,8 +67,6 @@ export async function openSession(token: string, signOut: () => void): Promise<S
     stores = stores.some((s) => s.id === me.store) ? stores.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
     storesKnown = true;
   }
-  const live = new LiveStore(() =>
-    io({ transports: ["websocket"], auth: { token }, forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 }),
-  );
+  const live = new LiveStore(() => io(liveSocketOptions(token)));
   return { api, me, stores, storesKnown, live, queries: newQueryClient(), signOut };
 }

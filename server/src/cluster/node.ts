@@ -15,6 +15,7 @@
 import type { Layout } from "@footfall/core";
 import type pg from "pg";
 import { createPgPool } from "../storage-pg/pool.js";
+import { interactive } from "../storage/interactive.js";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { LayoutCache } from "../ingest/layouts.js";
 import type { Logger } from "../log.js";
@@ -326,6 +327,17 @@ export class ClusterNode {
       // Its session may hold a backlog (a dead server's, or queued while nobody held it): the live view reads the newest messages meanwhile.
       if (takeover) this.tapShard(shard);
       this.o.onStoresTaken?.(this.storesOf(shard));
+    }
+    // The stores a live client here follows are opened first, on the interactive pool, before the inherited backlog's
+    // commits open hundreds of others on the background one (they share this opening), and pushed as soon as it is open.
+    const watched = this.o.watched;
+    if (watched) {
+      const live = leases.flatMap(({ shard }) => this.storesOf(shard)).filter((s) => watched(s));
+      for (const s of live)
+        void interactive(() => this.o.analytics.get(s)).then(
+          () => this.o.onTapEvents?.([s]),
+          (err: Error) => this.o.log.warn({ err: err.message, store: s }, "could not open a watched store taken over; its live view follows its next change"),
+        );
     }
     this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
   }
