@@ -232,6 +232,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 14,
+    name: "the chain overview's covering indexes: store rollups' stamps, sales by time with amounts (issue 15)",
+    sql: `
+      -- The chain overview reads a period's stamps of 1,000 stores at every answer: from this index, not from the rows
+      -- with their dwell sketches; and each store's sales sums of a period from the index alone.
+      CREATE INDEX IF NOT EXISTS store_rollups_stamps ON store_rollups (store, grain, t, stamp);
+      CREATE INDEX IF NOT EXISTS sales_by_time_amount ON sales (store, ts, amount);
+      DROP INDEX IF EXISTS sales_by_time;
+    `,
+  },
+  {
     version: 16,
     name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
     sql: DIGEST_RETRY_SQL,
