@@ -12,27 +12,13 @@
  * - A token checked on b (then answered from b's cache) and revoked on a is refused by b's next request.
  */
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { topics, type Receipt } from "@footfall/core";
 import type { MqttClient } from "mqtt";
 import { io, type Socket } from "socket.io-client";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import {
-  batchJson,
-  connectMqtt,
-  EventFactory,
-  FootfallApi,
-  footfallJson,
-  Mosquitto,
-  Postgres,
-  requireTool,
-  ServerProcess,
-  smallLayout,
-  tempDir,
-  waitFor,
-  type AgentCredentials,
-} from "../support/index.js";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, footfallJson, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { useChain } from "../support/chain.js";
 import { mosquittoSubRetained } from "../support/mosquitto-sub.js";
 
 const SHARDS = 64;
@@ -51,60 +37,25 @@ function pick(): { low: string; high: string; bare: string } {
 }
 const { low: LOW, high: HIGH, bare: BARE } = pick();
 
-const dir = tempDir("footfall-chain-ops-");
-const cleanup: (() => Promise<void> | void)[] = [];
-let postgres: Postgres;
-let databaseUrl: string;
-let mosquitto: Mosquitto;
-const servers = new Map<string, ServerProcess>();
-let admin: string;
-let ha: { username: string; password: string };
-const creds = new Map<string, AgentCredentials>();
-const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
-const env = () => ({ FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_DATA_DIR: join(dir.path, "cli"), FOOTFALL_LOG_LEVEL: "warn" });
+const chain = useChain({ name: "footfall-chain-ops", database: "footfall_chain_ops", stores: [LOW, HIGH, BARE], agent: AGENT, homeAssistant: true });
+const servers = chain.servers;
+/** Home Assistant's read-only login on the broker. */
+const ha = () => ({ username: "homeassistant", password: chain.passwords.homeassistant! });
 
-async function startServer(id: string): Promise<ServerProcess> {
-  const s = await ServerProcess.start({
-    dataDir: join(dir.path, id),
-    mqttUrl: mosquitto.url,
-    mqttUsername: serverUser.username,
-    mqttPassword: serverUser.password,
-    env: { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_SERVER_ID: id, FOOTFALL_METRICS_PORT: "off" },
-    startTimeoutMs: 60_000,
-  });
-  servers.set(id, s);
-  return s;
-}
-
-const retained = (filter: string) => mosquittoSubRetained({ url: mosquitto.url, ...ha }, filter, 1);
+const retained = (filter: string) => mosquittoSubRetained({ url: chain.mosquitto.url, ...ha() }, filter, 1);
 const retainedOne = async (topic: string) => (await retained(topic)).get(topic);
 
 /** Who holds each shard now, from `footfall cluster status`. */
 async function holderOf(store: string): Promise<string | undefined> {
-  const s = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: env() });
+  const s = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
   return s.servers.find((v) => v.live && v.shards.includes(shardOf(store, SHARDS)))?.id;
 }
 
 beforeAll(async () => {
-  requireTool("mosquitto");
   requireTool("mosquitto_sub");
-  postgres = await Postgres.start();
-  cleanup.push(() => postgres.dispose());
-  databaseUrl = postgres.database("footfall_chain_ops");
-  for (const store of [LOW, HIGH, BARE])
-    creds.set(store, await footfallJson<AgentCredentials>(["agent", "add", AGENT, "--store", store, "--kind", "sim"], { env: env() }));
-  admin = (await footfallJson<{ token: string }>(["token", "add", "--role", "admin"], { env: env() })).token;
-  // The central broker's files, with Home Assistant's read-only user.
-  const files = await footfallJson<{ passwd: string; acl: string; passwords?: Record<string, string> }>(
-    ["broker-config", "--out", join(dir.path, "mosquitto"), "--server-username", serverUser.username, "--server-password", serverUser.password, "--home-assistant"],
-    { env: env() },
-  );
-  ha = { username: "homeassistant", password: files.passwords!.homeassistant! };
-  mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl });
-  cleanup.push(() => mosquitto.dispose());
-  await startServer("a");
-  await startServer("b");
-  const api = new FootfallApi(servers.get("a")!.httpUrl, admin);
+  await chain.startServer("a");
+  await chain.startServer("b");
+  const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
   for (const store of [LOW, HIGH]) await api.putLayout(store, smallLayout({ name: store }));
   await waitFor(
     "the shards to split between a and b",
@@ -114,18 +65,12 @@ beforeAll(async () => {
     },
     { timeoutMs: 40_000, intervalMs: 500 },
   );
-}, 180_000);
-
-afterAll(async () => {
-  for (const s of servers.values()) await s.dispose().catch(() => {});
-  for (const f of cleanup.reverse()) await f();
-  dir.remove();
-});
+}, 120_000);
 
 async function agent(store: string): Promise<MqttClient> {
-  const c = creds.get(store)!;
-  const client = await connectMqtt({ url: mosquitto.url, username: c.username, password: c.password }, { clientId: `${store}-${AGENT}-${randomBytes(2).toString("hex")}`, clean: true });
-  cleanup.push(() => client.endAsync(true).catch(() => {}));
+  const c = chain.creds.get(store)!;
+  const client = await connectMqtt({ url: chain.mosquitto.url, username: c.username, password: c.password }, { clientId: `${store}-${AGENT}-${randomBytes(2).toString("hex")}`, clean: true });
+  chain.onClose(() => client.endAsync(true).catch(() => {}));
   return client;
 }
 
@@ -161,7 +106,7 @@ describe("a chain's MQTT topics for other systems (issue 14.4 in chain mode)", (
 
     // An alert rule saved on the other server fires on the holder (which evaluates the stores it ingests): its retained
     // state says so; acknowledged on the other server, the holder's retained state follows.
-    const apiOther = new FootfallApi(servers.get(other)!.httpUrl, admin);
+    const apiOther = new FootfallApi(servers.get(other)!.httpUrl, chain.admin);
     const rule = await apiOther.request("PUT", `/api/v1/stores/${LOW}/alert-rules/silent`, { kind: "agent-offline", threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     expect(rule.status).toBe(200);
     const alertState = async () => JSON.parse((await retainedOne(topics.alert(LOW, "silent"))) ?? "{}") as { active?: string; state?: string; alert?: { id: string } };
@@ -194,7 +139,7 @@ describe("a chain's MQTT topics for other systems (issue 14.4 in chain mode)", (
     await waitFor(
       "the shards shared by a and b again",
       async () => {
-        const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: env() });
+        const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
         const held = Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards.length]));
         return held.a === 32 && held.b === 32;
       },
@@ -228,7 +173,7 @@ describe("events of a store with agents but no layout (issue 12)", () => {
     expect(receipts[0]).toMatchObject({ settled: [e1.id], rejected: [{ id: e1.id, reason: "unknown_store" }] });
 
     // With a layout, the next events are taken.
-    const api = new FootfallApi(servers.get("a")!.httpUrl, admin);
+    const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
     await api.putLayout(BARE, smallLayout({ name: BARE }));
     const e2 = f.enter("v2", "entrance", Date.now() - 500);
     const before = receipts.length;
@@ -248,14 +193,14 @@ describe("token checks cached per server (issue 12)", () => {
   it("refuses on b, at its next request, a token revoked on a, though b answered it from its cache before", async () => {
     const [a, b] = [servers.get("a")!, servers.get("b")!];
     await waitFor("both servers up", async () => (await fetch(`${a.httpUrl}/api/v1/health`)).ok && (await fetch(`${b.httpUrl}/api/v1/health`)).ok, { timeoutMs: 60_000 });
-    const adminA = new FootfallApi(a.httpUrl, admin);
+    const adminA = new FootfallApi(a.httpUrl, chain.admin);
     const created = await adminA.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "staff", label: "tablet" });
     expect(created.status).toBe(200);
     const viewerB = new FootfallApi(b.httpUrl, created.body.token);
     for (let i = 0; i < 5; i++) expect((await viewerB.request("GET", "/api/v1/stores")).status).toBe(200);
     // A tablet on b signed in with it.
     const tablet: Socket = io(b.httpUrl, { transports: ["websocket"], auth: { token: created.body.token }, reconnection: false });
-    cleanup.push(() => void tablet.close());
+    chain.onClose(() => void tablet.close());
     const signedOut = new Promise<{ reason: string }>((resolve) => tablet.on("signed_out", resolve));
     await new Promise<void>((resolve, reject) => {
       tablet.once("connect", resolve);

@@ -8,11 +8,10 @@
  * counted once), and every figure equals core's reference computed from the events that were
  * sent. The killed server, started again, rejoins and takes its share back.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { topics, type FootfallEvent, type Occupancy, type ZoneKind } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
 import {
@@ -23,18 +22,14 @@ import {
   FootfallApi,
   footfall,
   footfallJson,
-  Mosquitto,
-  Postgres,
   prng,
   reference,
-  ServerProcess,
   sleep,
   smallLayout,
-  tempDir,
   visitedZones,
   waitFor,
-  type AgentCredentials,
 } from "../support/index.js";
+import { useChain } from "../support/chain.js";
 import type { MqttClient } from "mqtt";
 
 const HOUR = 3_600_000;
@@ -85,32 +80,12 @@ function storeEvents(store: string, now: number): FootfallEvent[] {
   return out.filter((e) => e.ts < now - 60_000).sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : 1));
 }
 
-const dir = tempDir("footfall-chain-");
-const cleanup: (() => Promise<void> | void)[] = [];
-let postgres: Postgres;
-let databaseUrl: string;
-let mosquitto: Mosquitto;
-let servers: ServerProcess[] = [];
-let admin: string;
-const creds = new Map<string, AgentCredentials>();
+const chain = useChain({ name: "footfall-chain", database: "footfall_chain", stores: STORES, agent: AGENT });
 const agents = new Map<string, MqttClient>();
 const sent = new Map<string, FootfallEvent[]>();
 const now = Date.now();
 
-const env = () => ({ FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_DATA_DIR: join(dir.path, "cli"), FOOTFALL_LOG_LEVEL: "warn" });
-const status = () => footfallJson<ClusterStatusJson>(["cluster", "status", "--json"], { env: env() });
-const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
-
-async function startServer(id: string): Promise<ServerProcess> {
-  return ServerProcess.start({
-    dataDir: join(dir.path, id),
-    mqttUrl: mosquitto.url,
-    mqttUsername: serverUser.username,
-    mqttPassword: serverUser.password,
-    env: { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_SERVER_ID: id, FOOTFALL_METRICS_PORT: "off" },
-    startTimeoutMs: 60_000,
-  });
-}
+const status = () => footfallJson<ClusterStatusJson>(["cluster", "status", "--json"], { env: chain.env() });
 
 /** Publishes events as the store's agent, in batches, each acknowledged by the broker. */
 async function publish(
@@ -131,7 +106,7 @@ async function publish(
 }
 
 async function storedIds(store: string): Promise<string[]> {
-  const db = new pg.Client({ connectionString: databaseUrl });
+  const db = new pg.Client({ connectionString: chain.databaseUrl });
   await db.connect();
   try {
     return (await db.query<{ id: string }>("SELECT id FROM events WHERE store = $1", [store])).rows.map((r) => r.id);
@@ -153,7 +128,7 @@ async function allAccepted(api: FootfallApi, timeoutMs = 60_000): Promise<void> 
     },
     { timeoutMs, intervalMs: 250 },
   ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${servers.map((s) => `--- ${s.httpUrl} ---\n${s.output().slice(-3000)}`).join("\n")}`);
+    throw new Error(`${err.message}\n${[...chain.servers.values()].map((s) => `--- ${s.httpUrl} ---\n${s.output().slice(-3000)}`).join("\n")}`);
   });
 }
 
@@ -193,34 +168,12 @@ async function figures(api: FootfallApi): Promise<unknown[]> {
   return out;
 }
 
-beforeAll(async () => {
-  postgres = await Postgres.start();
-  cleanup.push(() => postgres.dispose());
-  databaseUrl = postgres.database("footfall_chain");
-  for (const store of STORES)
-    creds.set(store, await footfallJson<AgentCredentials>(["agent", "add", AGENT, "--store", store, "--kind", "sim"], { env: env() }));
-  admin = (await footfallJson<{ token: string }>(["token", "add", "--role", "admin"], { env: env() })).token;
-  const files = await footfallJson<{ passwd: string; acl: string }>(
-    ["broker-config", "--out", join(dir.path, "mosquitto"), "--server-username", serverUser.username, "--server-password", serverUser.password],
-    { env: env() },
-  );
-  mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl });
-  cleanup.push(() => mosquitto.dispose());
-}, 120_000);
-
-afterAll(async () => {
-  for (const c of agents.values()) await c.endAsync(true).catch(() => {});
-  for (const s of servers) await s.dispose().catch(() => {});
-  for (const f of cleanup.reverse()) await f();
-  dir.remove();
-});
-
 describe("footfall cluster status", () => {
   it("says what it needs: FOOTFALL_DATABASE_URL, then a database where servers have joined", async () => {
-    const none = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: "", FOOTFALL_DATA_DIR: join(dir.path, "none") } });
+    const none = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: "", FOOTFALL_DATA_DIR: join(chain.dir, "none") } });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/set FOOTFALL_DATABASE_URL/);
-    const fresh = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: postgres.database("footfall_empty") } });
+    const fresh = await footfall(["cluster", "status"], { env: { FOOTFALL_DATABASE_URL: chain.database("footfall_empty") } });
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toMatch(/this database has no chain yet: start a server with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL first/);
   });
@@ -229,11 +182,10 @@ describe("footfall cluster status", () => {
 describe("two servers on one PostgreSQL and one Mosquitto", () => {
   it("split the stores, answer every store the same, and survive a kill -9 of one: taken over within 30 s, nothing lost or doubled, figures equal the reference", async () => {
     // Server a alone takes every shard; b joins and a hands b its fair half.
-    servers = [await startServer("a")];
-    servers.push(await startServer("b"));
-    const [a, b] = servers as [ServerProcess, ServerProcess];
-    const apiA = new FootfallApi(a.httpUrl, admin);
-    const apiB = new FootfallApi(b.httpUrl, admin);
+    const a = await chain.startServer("a");
+    const b = await chain.startServer("b");
+    const apiA = new FootfallApi(a.httpUrl, chain.admin);
+    const apiB = new FootfallApi(b.httpUrl, chain.admin);
     for (const store of STORES) await apiA.putLayout(store, smallLayout({ name: store }));
     const balanced = await waitFor(
       "the shards split evenly between a and b",
@@ -250,8 +202,10 @@ describe("two servers on one PostgreSQL and one Mosquitto", () => {
 
     // The stores' agents (their own logins on the broker), and the first half of an afternoon.
     for (const store of STORES) {
-      const c = creds.get(store)!;
-      agents.set(store, await connectMqtt({ url: mosquitto.url, username: c.username, password: c.password }, { clientId: `${store}-${AGENT}`, clean: false }));
+      const c = chain.creds.get(store)!;
+      const client = await connectMqtt({ url: chain.mosquitto.url, username: c.username, password: c.password }, { clientId: `${store}-${AGENT}`, clean: false });
+      chain.onClose(() => client.endAsync(true).catch(() => {}));
+      agents.set(store, client);
     }
     const all = new Map(STORES.map((s) => [s, storeEvents(s, now)]));
     await Promise.all(STORES.map((s) => publish(s, all.get(s)!.slice(0, Math.floor(all.get(s)!.length / 2)))));
@@ -265,9 +219,9 @@ describe("two servers on one PostgreSQL and one Mosquitto", () => {
 
     // A tablet on b follows a store that a ingests.
     const watched = STORES.find((s) => split.get(s) === "a")!;
-    const staff = (await footfallJson<{ token: string }>(["token", "add", "--role", "staff"], { env: env() })).token;
+    const staff = (await footfallJson<{ token: string }>(["token", "add", "--role", "staff"], { env: chain.env() })).token;
     const tablet: Socket = io(b.httpUrl, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
-    cleanup.push(() => void tablet.close());
+    chain.onClose(() => void tablet.close());
     const pushes: { at: number; o: Occupancy }[] = [];
     tablet.on("occupancy", (o: Occupancy) => pushes.push({ at: Date.now(), o }));
     await new Promise<void>((resolve, reject) => {
@@ -339,7 +293,7 @@ describe("two servers on one PostgreSQL and one Mosquitto", () => {
       { timeoutMs: 40_000, intervalMs: 500 },
     );
     expect(await figures(apiA)).toEqual(after);
-    const text = await footfall(["cluster", "status"], { env: env() });
+    const text = await footfall(["cluster", "status"], { env: chain.env() });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^SERVER\s+LIVE\s+HEARTBEAT\s+SHARDS/m);
     expect(text.stdout).toMatch(/^a\s+yes\s+\S+ \S+\s+32\s/m);

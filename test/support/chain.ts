@@ -1,0 +1,135 @@
+/**
+ * The start-up the chain e2e tests share (test/e2e/chain*.test.ts): Debian's PostgreSQL
+ * (usePostgres), an agent of each store and an admin token made with the `footfall` CLI on its
+ * database, Debian's mosquitto with the files `footfall broker-config` writes, and
+ * `footfall serve` processes on them, started by the test with `startServer`.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { footfallJson, type AgentCredentials } from "./cli.js";
+import { Mosquitto } from "./mosquitto.js";
+import { usePostgres } from "./postgres.js";
+import { ServerProcess } from "./server-process.js";
+import { requireTool } from "./tools.js";
+import { tempDir } from "./wait.js";
+
+export interface ChainFixture {
+  /** The file's temporary folder: each server's data folder, the CLI's, the broker's files. */
+  readonly dir: string;
+  /** The chain's database. */
+  readonly databaseUrl: string;
+  /** A fresh, empty database on the same PostgreSQL server. */
+  database(prefix?: string): string;
+  readonly mosquitto: Mosquitto;
+  /** An admin token. */
+  readonly admin: string;
+  /** The MQTT login of each store's agent. */
+  readonly creds: ReadonlyMap<string, AgentCredentials>;
+  /** The passwords `broker-config` made (Home Assistant's, with `homeAssistant`). */
+  readonly passwords: Readonly<Record<string, string>>;
+  /** Every server `startServer` started, by id. */
+  readonly servers: ReadonlyMap<string, ServerProcess>;
+  /** The environment of a `footfall` command on the chain's database. */
+  env(): Record<string, string>;
+  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder. */
+  startServer(id: string): Promise<ServerProcess>;
+  /** Runs `close` after the file's tests, before the servers stop (clients, sockets); the last registered first. */
+  onClose(close: () => unknown): void;
+}
+
+/**
+ * Registers the file's beforeAll (PostgreSQL, agents and token, broker) and afterAll (what
+ * `onClose` was given, the servers, the broker, the folder; then PostgreSQL) and returns the
+ * chain they fill in. The file's own beforeAll (starting servers, layouts) runs after this one.
+ */
+export function useChain(opts: {
+  /** The temporary folder's prefix. */
+  name: string;
+  /** The chain database's name prefix. */
+  database: string;
+  stores: readonly string[];
+  /** The agent id each store gets. */
+  agent: string;
+  /** `broker-config --home-assistant`: a read-only `homeassistant` user (its password in `passwords`). */
+  homeAssistant?: boolean;
+  timeoutMs?: number;
+}): ChainFixture {
+  const pg = usePostgres();
+  const dir = tempDir(`${opts.name}-`);
+  const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
+  const creds = new Map<string, AgentCredentials>();
+  const servers = new Map<string, ServerProcess>();
+  const closers: (() => unknown)[] = [];
+  let databaseUrl = "";
+  let mosquitto: Mosquitto | undefined;
+  let admin = "";
+  let passwords: Record<string, string> = {};
+  const env = () => ({ FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_DATA_DIR: join(dir.path, "cli"), FOOTFALL_LOG_LEVEL: "warn" });
+
+  beforeAll(async () => {
+    requireTool("mosquitto");
+    databaseUrl = pg.database(opts.database);
+    for (const store of opts.stores)
+      creds.set(store, await footfallJson<AgentCredentials>(["agent", "add", opts.agent, "--store", store, "--kind", "sim"], { env: env() }));
+    admin = (await footfallJson<{ token: string }>(["token", "add", "--role", "admin"], { env: env() })).token;
+    const files = await footfallJson<{ passwd: string; acl: string; passwords?: Record<string, string> }>(
+      [
+        "broker-config",
+        "--out",
+        join(dir.path, "mosquitto"),
+        "--server-username",
+        serverUser.username,
+        "--server-password",
+        serverUser.password,
+        ...(opts.homeAssistant ? ["--home-assistant"] : []),
+      ],
+      { env: env() },
+    );
+    passwords = files.passwords ?? {};
+    mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl });
+  }, opts.timeoutMs ?? 120_000);
+
+  afterAll(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    for (const s of servers.values()) await s.dispose().catch(() => {});
+    await mosquitto?.dispose();
+    dir.remove();
+  });
+
+  return {
+    dir: dir.path,
+    get databaseUrl() {
+      return databaseUrl;
+    },
+    database: (prefix) => pg.database(prefix),
+    get mosquitto() {
+      if (!mosquitto) throw new Error("useChain(): the broker starts in beforeAll; use it inside a hook or a test");
+      return mosquitto;
+    },
+    get admin() {
+      return admin;
+    },
+    creds,
+    get passwords() {
+      return passwords;
+    },
+    servers,
+    env,
+    async startServer(id) {
+      const s = await ServerProcess.start({
+        dataDir: join(dir.path, id),
+        mqttUrl: this.mosquitto.url,
+        mqttUsername: serverUser.username,
+        mqttPassword: serverUser.password,
+        env: { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_SERVER_ID: id, FOOTFALL_METRICS_PORT: "off" },
+        startTimeoutMs: 60_000,
+      });
+      servers.set(id, s);
+      return s;
+    },
+    onClose(close) {
+      closers.push(close);
+    },
+  };
+}
