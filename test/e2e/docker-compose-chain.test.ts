@@ -32,6 +32,7 @@ import {
   run,
   ServerProcess,
   tempDir,
+  usePostgres,
   waitFor,
   waitForPort,
 } from "../support/index.js";
@@ -138,6 +139,9 @@ describe("docker-compose.yml's chain profile", () => {
 });
 
 describe("the chain profile's commands, run here", () => {
+  // One PostgreSQL for the health check's test and chain-init's.
+  const postgres = usePostgres();
+
   it("haproxy -c accepts deploy/chain/haproxy.cfg as shipped", async () => {
     const r = await run(requireTool("haproxy"), ["-c", "-f", join(REPO_ROOT, "deploy/chain/haproxy.cfg")]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -145,19 +149,14 @@ describe("the chain profile's commands, run here", () => {
   });
 
   it("pg_isready, the postgres service's health check, answers for a running PostgreSQL", async () => {
-    const pg = await Postgres.start();
-    try {
-      const db = new URL(pg.database("footfall")).pathname.slice(1);
-      const [, ...args] = services.postgres!.healthcheck!.test;
-      const cmd = args.map((a) =>
-        a === services.postgres!.environment!.POSTGRES_DB ? db : a === services.postgres!.environment!.POSTGRES_USER ? Postgres.USER : a,
-      );
-      const r = await run(join(postgresBinDir(), cmd[0]!), [...cmd.slice(1), "-h", "127.0.0.1", "-p", String(pg.port)]);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/accepting connections/);
-    } finally {
-      await pg.dispose();
-    }
+    const db = new URL(postgres.database("footfall")).pathname.slice(1);
+    const [, ...args] = services.postgres!.healthcheck!.test;
+    const cmd = args.map((a) =>
+      a === services.postgres!.environment!.POSTGRES_DB ? db : a === services.postgres!.environment!.POSTGRES_USER ? Postgres.USER : a,
+    );
+    const r = await run(join(postgresBinDir(), cmd[0]!), [...cmd.slice(1), "-h", "127.0.0.1", "-p", String(postgres.server.port)]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/accepting connections/);
   });
 
   describe("HAProxy with deploy/chain/haproxy.cfg in front of two real servers", () => {
@@ -269,7 +268,6 @@ describe("the chain profile's commands, run here", () => {
       ledger: join(dir.path, "chain-ledger"),
     };
     const STORES = "3";
-    let pg: Postgres;
     let databaseUrl = "";
     let mosquitto: Mosquitto;
     let server: ServerProcess;
@@ -294,8 +292,7 @@ describe("the chain profile's commands, run here", () => {
 
     beforeAll(async () => {
       requireTool("mosquitto");
-      pg = await Postgres.start();
-      databaseUrl = pg.database("footfall");
+      databaseUrl = postgres.database("footfall");
       const port = await freePort();
       mqttUrl = `mqtt://127.0.0.1:${port}`;
       const init = await runInit();
@@ -321,7 +318,6 @@ describe("the chain profile's commands, run here", () => {
     afterAll(async () => {
       await server?.dispose();
       await mosquitto?.dispose();
-      await pg?.dispose();
       dir.remove();
     });
 
