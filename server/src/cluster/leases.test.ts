@@ -47,6 +47,20 @@ function member(url: string, serverId: string, opts: ShardLeasesOptions = {}): S
   members.push(m);
   return m;
 }
+/** A fenced write of `m` on shard 0 that has written its row and waits inside its transaction until `finish()`. */
+async function writeInFlight(m: ShardLeases, epoch: number): Promise<{ finish: () => void; writing: Promise<unknown> }> {
+  let inside!: () => void;
+  const entered = new Promise<void>((r) => (inside = r));
+  let finish!: () => void;
+  const gate = new Promise<void>((r) => (finish = r));
+  const writing = m.fencedTransaction([0], async (c) => {
+    await c.query("INSERT INTO writes VALUES (0, $1, 'in flight')", [epoch]);
+    inside();
+    await gate;
+  });
+  await Promise.race([entered, writing]);
+  return { finish, writing };
+}
 const shardsOf = (m: ShardLeases) => m.leases().map((l) => l.shard);
 const overlap = (a: ShardLeases, b: ShardLeases) => shardsOf(a).filter((s) => shardsOf(b).includes(s));
 /**
@@ -156,16 +170,7 @@ describe("shard leases", () => {
     const epoch = holder.lease(0)!.epoch;
     // The holder's lease has run out in the database, but it is still inside a write.
     await db.query("UPDATE shard_leases SET expires_at = clock_timestamp() - interval '1 second'");
-    let inside!: () => void;
-    const entered = new Promise<void>((r) => (inside = r));
-    let finish!: () => void;
-    const gate = new Promise<void>((r) => (finish = r));
-    const writing = holder.fencedTransaction([0], async (c) => {
-      await c.query("INSERT INTO writes VALUES (0, $1, 'in flight')", [epoch]);
-      inside();
-      await gate;
-    });
-    await entered;
+    const { finish, writing } = await writeInFlight(holder, epoch);
     await taker.init();
     await taker.tick();
     expect(taker.lease(0)).toBeNull(); // skipped: its row is locked by the write
@@ -183,16 +188,7 @@ describe("shard leases", () => {
     await holder.init();
     await holder.tick();
     const epoch = holder.lease(0)!.epoch;
-    let inside!: () => void;
-    const entered = new Promise<void>((r) => (inside = r));
-    let finish!: () => void;
-    const gate = new Promise<void>((r) => (finish = r));
-    const writing = holder.fencedTransaction([0], async (c) => {
-      await c.query("INSERT INTO writes VALUES (0, $1, 'in flight')", [epoch]);
-      inside();
-      await gate;
-    });
-    await entered;
+    const { finish, writing } = await writeInFlight(holder, epoch);
     const before = (await db.query<{ r: Date }>("SELECT renewed_at AS r FROM shard_leases WHERE shard = 0")).rows[0]!.r;
     await holder.tick(); // would hang until the write ends if the fence conflicted with the renewal
     const after = (await db.query<{ r: Date }>("SELECT renewed_at AS r FROM shard_leases WHERE shard = 0")).rows[0]!.r;
