@@ -65,7 +65,7 @@ if (a.help) {
       "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
       "  [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]\n" +
       "  --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default: the\n" +
-      "         forecaster's HOURLY_BLEND, 0.8,0,0.2; validation: chosen on the training folds' validation weeks;\n" +
+      "         forecaster's HOURLY_BLEND, 0.8,0.1,0.1; validation: chosen on the training folds' validation weeks;\n" +
       "         off: the network alone, no fallback); --daily-blend the same for the daily model (default validation);\n" +
       "         --shrink: also the older log-scale shrink toward the base.\n" +
       "  --dev: the development run: every series is cut where its first held-out week begins and the same plan\n" +

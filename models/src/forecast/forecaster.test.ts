@@ -1,4 +1,4 @@
-import { featureContext, intervalCoverage, meanAbsoluteError, seasonalNaive, type Series } from "@footfall/core";
+import { featureContext, hourlyFeatures, intervalCoverage, meanAbsoluteError, seasonalNaive, type Series } from "@footfall/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
 import fc from "fast-check";
@@ -73,15 +73,17 @@ describe("trainForecastModel on a seeded synthetic store", () => {
 });
 
 describe("the blend with seasonal-naive, and the fallback to it", () => {
-  it("blends the network's median with seasonal-naive on the count scale (0.8 / 0.2 by default), the interval moving with it", () => {
+  it("blends the network's median with the seasonal mean and seasonal-naive on the count scale (0.8 / 0.1 / 0.1 by default), the interval moving with it", () => {
     expect(model.hourly!.blend).toEqual(HOURLY_BLEND);
+    expect(HOURLY_BLEND).toEqual({ net: 0.8, base: 0.1, naive: 0.1 });
     const ctx = featureContext(series);
     const net = forecastBuckets(ctx, { ...model.hourly!, blend: undefined }, END, 24);
     const ours = forecastBuckets(ctx, model.hourly, END, 24);
     const sn = seasonalNaive(series, ctx.grid, END, 24);
+    const base = hourlyFeatures(ctx, END, 24).map((r) => r.base);
     ours.forEach((p, k) => {
       expect(p.method).toBe("mlp");
-      expect(p.mid!).toBeCloseTo(0.8 * net[k]!.mid! + 0.2 * sn[k]!, 6);
+      expect(p.mid!).toBeCloseTo(0.8 * net[k]!.mid! + 0.1 * base[k]! + 0.1 * sn[k]!, 6);
       expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
     });
   });
