@@ -5,10 +5,16 @@
 // week, the week before and the same two weeks 364 days earlier, as a server's ingest would have
 // left them. Then a real `footfall serve` answers: the first overview (layouts not yet cached),
 // OVERVIEW_QUERIES more (p50, p95, max), and the same for one group of 100 stores. Asserts nothing.
+// Then the chain view's standard periods (today, yesterday, last 7 / 30 days in each store zone), read
+// ahead by the server once it listens (routes/overview-warm.ts): their first asks, against periods never
+// asked (cold).
 // Env: OVERVIEW_STORES (1000), OVERVIEW_QUERIES (50), OVERVIEW_DIR (keep the generated data dir and reuse it),
-// OVERVIEW_FIXTURE_ONLY=1 (write the fixture into OVERVIEW_DIR and stop).
+// OVERVIEW_FIXTURE_ONLY=1 (write the fixture into OVERVIEW_DIR and stop), OVERVIEW_WARM=off (the server reads nothing ahead),
+// OVERVIEW_CPU_PROF=dir (the server runs with --cpu-prof into dir).
+// OVERVIEW_PG=1: the server on PostgreSQL (Debian's, started in OVERVIEW_PG_DIR or a temp dir, as the postgres user when root),
+// loaded once from the SQLite fixture of OVERVIEW_DIR (which must have its store rollups built: run the SQLite bench on it first).
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +22,7 @@ import { createServer } from "node:net";
 import Database from "better-sqlite3";
 import { openStorage } from "../../server/dist/storage.js";
 import { encodeHistogram, binOf } from "../../server/dist/aggregates/dwell-histogram.js";
+import { presetRequest, STANDARD_PRESETS } from "../../server/dist/routes/overview-warm.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "..", "..", "server", "dist", "cli.js");
@@ -35,9 +42,8 @@ const today = Math.floor(Date.now() / DAY) * DAY;
 const from = today - 7 * DAY;
 const ids = Array.from({ length: STORES }, (_, i) => `s${String(i).padStart(4, "0")}`);
 
-if (!existsSync(join(dataDir, "overview-fixture"))) {
-  const t0 = performance.now();
-  const storage = await openStorage(dataDir);
+/** Each store's layout (10 zones, one of four time zones) and 10 region groups, through the storage interface. */
+async function writeStores(storage) {
   const timezones = ["Europe/Paris", "Europe/London", "America/New_York", "Europe/Berlin"];
   for (const [i, store] of ids.entries()) {
     await storage.stores.saveLayout(store, {
@@ -52,6 +58,12 @@ if (!existsSync(join(dataDir, "overview-fixture"))) {
     await storage.groups.create(`region-${g}`, `Region ${g}`, "region", Date.now());
     await storage.groups.setStores(`region-${g}`, ids.filter((_, i) => i % 10 === g));
   }
+}
+
+if (!existsSync(join(dataDir, "overview-fixture"))) {
+  const t0 = performance.now();
+  const storage = await openStorage(dataDir);
+  await writeStores(storage);
   await storage.close();
   // The rollups, straight into the file (one transaction): what ingest would have written.
   const db = new Database(join(dataDir, "footfall.db"));
@@ -109,12 +121,85 @@ if (!existsSync(join(dataDir, "overview-fixture"))) {
 }
 
 // OVERVIEW_FIXTURE_ONLY=1: write the fixture (no lock needed) and stop; measure later under the bench lock.
-if (process.env.OVERVIEW_FIXTURE_ONLY === "1") process.exit(0);
+if (process.env.OVERVIEW_FIXTURE_ONLY === "1" && process.env.OVERVIEW_PG !== "1") process.exit(0);
+
+// ---- PostgreSQL (OVERVIEW_PG=1): Debian's, as bench:chain starts it; loaded from the SQLite fixture once ----
+let databaseUrl = null;
+let stopPg = () => {};
+if (process.env.OVERVIEW_PG === "1") {
+  const pgDir = process.env.OVERVIEW_PG_DIR ?? mkdtempSync(join(tmpdir(), "footfall-bench-overview-pg-"));
+  mkdirSync(pgDir, { recursive: true });
+  const majors = readdirSync("/usr/lib/postgresql").filter((d) => /^\d+$/.test(d)).sort((a, b) => b - a);
+  const PGBIN = join("/usr/lib/postgresql", majors[0], "bin");
+  const asRoot = process.getuid?.() === 0;
+  const pgUser = asRoot ? readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:")).split(":") : null;
+  const PGDATA = join(pgDir, "pg");
+  const pgExec = (prog, args) => execFileSync(asRoot ? "runuser" : join(PGBIN, prog), asRoot ? ["-u", "postgres", "--", join(PGBIN, prog), ...args] : args, { encoding: "utf8", cwd: pgDir, env: { ...process.env, LC_ALL: "C.UTF-8" } });
+  const fresh = !existsSync(PGDATA);
+  if (fresh) {
+    mkdirSync(PGDATA, { mode: 0o700 });
+    if (asRoot) { chownSync(pgDir, Number(pgUser[2]), Number(pgUser[3])); chownSync(PGDATA, Number(pgUser[2]), Number(pgUser[3])); }
+    pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"]);
+  }
+  const pgPort = await freePort();
+  pgExec("pg_ctl", ["-D", PGDATA, "-l", join(pgDir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${pgDir} -c shared_buffers=256MB -c timezone=UTC`, "-w", "start"]);
+  stopPg = () => pgExec("pg_ctl", ["-D", PGDATA, "-m", "fast", "-w", "stop"]);
+  databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
+  log(`PostgreSQL ${majors[0]} on port ${pgPort} (${pgDir})`);
+  if (!existsSync(join(pgDir, "overview-fixture"))) {
+    const t0 = performance.now();
+    const storage = await openStorage(dataDir, { databaseUrl });
+    await writeStores(storage);
+    await storage.close();
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const lite = new Database(join(dataDir, "footfall.db"), { readonly: true });
+    if (lite.prepare("SELECT COUNT(*) AS n FROM store_rollups_pending").get().n > 0) throw new Error("the SQLite fixture's store rollups are not built yet: run the bench on it without OVERVIEW_PG first");
+    // Every rollup, sale, agent and open visit of the SQLite fixture, 5,000 rows a statement.
+    const tables = [
+      ["zone_rollups", ["store", "grain", "t", "zone", "visits", "firsts", "closed", "dwell_sum_ms", "hist"], ["text", "int2", "int8", "text", "int8", "int8", "int8", "int8", "bytea"]],
+      ["store_rollups", ["store", "grain", "t", "visits", "firsts", "closed", "dwell_sum_ms", "stamp", "hist"], ["text", "int2", "int8", "int8", "int8", "int8", "int8", "int8", "bytea"]],
+      ["door_rollups", ["store", "grain", "t", "zone", "n_in", "n_out"], ["text", "int2", "int8", "text", "int8", "int8"]],
+      ["sales", ["store", "transaction_id", "ts", "zone", "department", "zones", "amount", "items", "imported_at"], ["text", "text", "int8", "text", "text", "jsonb", "float8", "int4", "int8"]],
+      ["agents", ["store", "agent", "kind", "username", "password_hash", "created_at", "state"], ["text", "text", "text", "text", "text", "int8", "text"]],
+      ["open_visits", ["store", "zone", "visitor", "last_seen_ts"], ["text", "text", "text", "int8"]],
+    ];
+    for (const [table, cols, types] of tables) {
+      let n = 0;
+      const insert = (rows) => client.query(`INSERT INTO ${table} (${cols.join(", ")}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`, cols.map((c) => rows.map((r) => r[c])));
+      let batch = [];
+      for (const row of lite.prepare(`SELECT ${cols.join(", ")} FROM ${table}`).iterate()) {
+        batch.push(row);
+        if (batch.length === 5000) { await insert(batch); n += batch.length; batch = []; }
+      }
+      if (batch.length) { await insert(batch); n += batch.length; }
+      log(`PostgreSQL: ${table} ${fmt(n)} rows`);
+    }
+    lite.close();
+    await client.query("VACUUM ANALYZE");
+    await client.end();
+    execFileSync("touch", [join(pgDir, "overview-fixture")]);
+    log(`PostgreSQL loaded from the SQLite fixture in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  if (process.env.OVERVIEW_FIXTURE_ONLY === "1") { stopPg(); process.exit(0); }
+}
 
 const http = await freePort();
-const env = { ...process.env, FOOTFALL_DATA_DIR: dataDir, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(await freePort()), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn", FOOTFALL_RETENTION_DAYS: "0" };
+const env = {
+  ...process.env,
+  FOOTFALL_DATA_DIR: dataDir,
+  FOOTFALL_HTTP_PORT: String(http),
+  FOOTFALL_MQTT_PORT: String(await freePort()),
+  FOOTFALL_METRICS_PORT: "off",
+  FOOTFALL_LOG_LEVEL: "info",
+  FOOTFALL_RETENTION_DAYS: "0",
+  FOOTFALL_OVERVIEW_WARM: process.env.OVERVIEW_WARM ?? "on",
+  ...(databaseUrl ? { FOOTFALL_DATABASE_URL: databaseUrl } : {}),
+};
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 const admin = JSON.parse(execFileSync(process.execPath, [cli, "token", "add", "--role", "admin"], { env, encoding: "utf8" })).token;
-const pending = (() => {
+const pending = databaseUrl ? 0 : (() => {
   const db = new Database(join(dataDir, "footfall.db"), { readonly: true });
   try {
     return db.prepare("SELECT COUNT(*) AS n FROM store_rollups_pending").get().n;
@@ -124,15 +209,34 @@ const pending = (() => {
     db.close();
   }
 })();
-const started = performance.now();
-const server = spawn(process.execPath, [cli, "serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
 const base = `http://127.0.0.1:${http}`;
-for (;;) {
-  if (server.exitCode !== null) throw new Error("server exited");
-  if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
-  await new Promise((r) => setTimeout(r, 20));
+/** Starts `footfall serve`; its info log lines of the read-ahead are kept in `warmed`. */
+async function serve() {
+  const t0 = performance.now();
+  const prof = process.env.OVERVIEW_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.OVERVIEW_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, cli, "serve"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const warmed = [];
+  let rest = "";
+  proc.stdout.on("data", (b) => {
+    const lines = (rest + b.toString()).split("\n");
+    rest = lines.pop();
+    for (const l of lines) if (l.includes("standard periods read ahead")) warmed.push({ at: performance.now(), ...JSON.parse(l) });
+  });
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error("server exited");
+    if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const upMs = performance.now() - t0;
+  log(`server up in ${fmt(upMs)} ms (RSS ${fmt(rssMiB(proc.pid))} MiB)`);
+  return { proc, warmed, t0, upMs };
 }
-log(`server up in ${fmt(performance.now() - started)} ms`);
+const stop = async (s) => {
+  s.proc.kill("SIGTERM");
+  await new Promise((r) => (s.proc.exitCode !== null ? r() : s.proc.once("exit", r)));
+};
+let server = await serve();
+const started = server.t0;
 if (pending) {
   // Migration 12's one-time build runs in the background once the server listens: wait for it (the overview reads zone rows until then).
   const db = new Database(join(dataDir, "footfall.db"), { readonly: true });
@@ -143,6 +247,9 @@ if (pending) {
   }
   db.close();
   log(`store rollups of ${pending} stores summed from their zone rollups (migration 12's one-time build, in the background) ${fmt(performance.now() - started)} ms after the start`);
+  // The read-ahead at listen left the stores being built out (it reads store rollups only); start again as a server of a built data dir would.
+  await stop(server);
+  server = await serve();
 }
 const get = async (q) => {
   const t0 = performance.now();
@@ -152,6 +259,22 @@ const get = async (q) => {
   return { ms: performance.now() - t0, body };
 };
 try {
+  // The standard periods read ahead: wait for the read begun at listen, then ask each once (their first asks), then again.
+  const zones = ["Europe/Paris", "Europe/London", "America/New_York", "Europe/Berlin"];
+  const now = Date.now();
+  const asks = new Map();
+  for (const tz of zones) for (const p of STANDARD_PRESETS) { const r = presetRequest(p, now, tz); asks.set(`from=${r.from}&to=${r.to}`, `${p} ${tz}`); }
+  if (env.FOOTFALL_OVERVIEW_WARM !== "off") {
+    while (!server.warmed.length) await new Promise((r) => setTimeout(r, 200));
+    const w = server.warmed[0];
+    log(`read ahead: ${w.periods} periods of ${w.stores} stores (${fmt(w.read)} store periods read) in ${fmt(w.ms)} ms, done ${fmt(w.at - server.t0)} ms after the start; RSS now ${fmt(rssMiB(server.proc.pid))} MiB`);
+  }
+  for (const label of ["first ask", "asked again"]) {
+    const times = [];
+    for (const q of asks.keys()) times.push((await get(q)).ms);
+    times.sort((a, b) => a - b);
+    log(`every store, the chain view's ${asks.size} standard periods (${STANDARD_PRESETS.join(", ")} in ${zones.length} zones), ${label}${env.FOOTFALL_OVERVIEW_WARM === "off" ? " (nothing read ahead)" : ""}: p50 ${fmt(pct(times, 0.5))} ms, p95 ${fmt(pct(times, 0.95))} ms, max ${fmt(times.at(-1))} ms`);
+  }
   const week = `from=${from}&to=${today}&sort=enters`;
   // Cold: periods never asked (each query a different week, so nothing is kept in memory from an earlier answer).
   const cold = [];
@@ -168,8 +291,14 @@ try {
     log(`${label}: p50 ${fmt(pct(times, 0.5))} ms, p95 ${fmt(p95)} ms, max ${fmt(times.at(-1))} ms over ${QUERIES} (aim: p95 < 200 ms: ${p95 < 200 ? "met" : "NOT met"})`);
   }
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  const live = [...asks].find(([, l]) => l === "last7 Europe/London")[0];
+  const times = [];
+  for (let i = 0; i < QUERIES; i++) times.push((await get(live)).ms);
+  times.sort((a, b) => a - b);
+  log(`every store, last 7 days up to now (London; its last two hours read fresh each time): p50 ${fmt(pct(times, 0.5))} ms, p95 ${fmt(pct(times, 0.95))} ms, max ${fmt(times.at(-1))} ms over ${QUERIES}`);
+  log(`server RSS ${fmt(rssMiB(server.proc.pid))} MiB`);
 } finally {
-  server.kill("SIGTERM");
-  await new Promise((r) => server.once("exit", r));
+  await stop(server);
+  stopPg();
   if (!keep) rmSync(dataDir, { recursive: true, force: true });
 }
