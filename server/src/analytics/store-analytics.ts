@@ -138,6 +138,11 @@ export class StoreAnalytics {
     return { visitors: [...inBatch.keys()].filter((v) => !this.visitors.has(v)), known: (v) => inBatch.get(v) ?? 0 };
   }
 
+  /** Whether the cache holds a visitor's events (staging it then reads nothing). */
+  holdsVisitor(visitor: string): boolean {
+    return this.visitors.has(visitor);
+  }
+
   /**
    * `preloaded`: the stored events of the visitors {@link missingVisitors} named, read by the
    * caller; without it, `stage` reads them itself.

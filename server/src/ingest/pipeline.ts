@@ -4,7 +4,7 @@ import type { StagedAnalytics, StoreAnalytics } from "../analytics/store-analyti
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { IngestTally, Storage } from "../storage/types.js";
+import type { IngestTally, Storage, VisitorsRequest } from "../storage/types.js";
 import type { LayoutCache } from "./layouts.js";
 
 /** One MQTT message on an events topic, with the callback that acknowledges it to the broker. */
@@ -237,6 +237,12 @@ export class IngestPipeline {
         if (this.o.fence) refused = await this.o.fence(tx, stores);
         // Every agent's events in one call (PostgreSQL: one statement): the hot path.
         const inserting = writes.filter((w) => w.events.length > 0 && !refused.has(w.store));
+        // The stored events of the visitors the stores' caches miss, read for every store at once
+        // (PostgreSQL: one statement) BEFORE the batch's own events go in: a visitor never seen
+        // before then costs one index probe that finds nothing (after the insert it cost counting
+        // its new rows: 1.4 -> 0.8 us an event in a micro-benchmark), and no row reads.
+        const wanted = uncachedVisitors(inserting, opened);
+        const loaded = wanted.length ? await tx.events.visitorsEventsMany(wanted) : new Map<string, Map<string, VisitorEvent[]>>();
         const freshness = await tx.events.insertGroups(inserting, now);
         for (const [g, w] of inserting.entries()) {
           const fresh = freshness[g]!;
@@ -259,9 +265,6 @@ export class IngestPipeline {
         }
         await tx.agents.recordIngestMany([...tallies.values()].filter((t) => !refused.has(t.store)));
         // The figures follow in the same transaction: a crash never leaves events without their aggregates.
-        // The visitors the stores' caches miss are read for every store at once (PostgreSQL: one statement, not one per store).
-        const wanted = [...accepted].map(([store, events]) => ({ store, ...opened.get(store)!.missingVisitors(events) })).filter((r) => r.visitors.length > 0);
-        const loaded = wanted.length ? await tx.events.visitorsEventsMany(wanted) : new Map<string, Map<string, VisitorEvent[]>>();
         for (const [store, events] of accepted) {
           const staged = await this.stageAnalytics(tx, store, events, opened.get(store)!, loaded.get(store) ?? new Map<string, VisitorEvent[]>());
           if (staged) stagedAnalytics.push(staged);
@@ -411,6 +414,26 @@ export class IngestPipeline {
     return null;
   }
 }
+
+/**
+ * Per store, the visitors of `writes`' events that its analytics' cache does not hold, to be read
+ * before the insert (`known` 0: every one with any stored event). Duplicates of stored events are
+ * among them (their visitor has stored events); staging reads only the accepted ones' entries.
+ */
+function uncachedVisitors(writes: readonly PendingWrite[], opened: ReadonlyMap<string, StoreAnalytics>): VisitorsRequest[] {
+  const byStore = new Map<string, Set<string>>();
+  for (const w of writes) {
+    const a = opened.get(w.store)!;
+    let set = byStore.get(w.store);
+    for (const e of w.events) {
+      if (e.type === "count" || a.holdsVisitor(e.visitor)) continue;
+      if (!set) byStore.set(w.store, (set = new Set()));
+      set.add(e.visitor);
+    }
+  }
+  return [...byStore].map(([store, visitors]) => ({ store, visitors: [...visitors], known: noneKnown }));
+}
+const noneKnown = () => 0;
 
 /** The event ids a message holds, as far as they can be read (for settling a message that failed). */
 function eventIdsOf(payload: Buffer): string[] {
