@@ -1,18 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { FootfallEvent, VisitorId, ZoneId } from "../index.js";
+import { minuteEvents } from "../../../test/support/minute-events.js";
+import type { FootfallEvent, ZoneId } from "../index.js";
 import { occupancyApply, occupancyExpire, occupancyInit, occupancySnapshot, occupancyStep, type OccupancyState } from "./live-occupancy.js";
 import { occupancyOf } from "./occupancy.js";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-03-02T09:00:00Z");
 const opts = { visitTimeoutMs: 30 * MIN, timeZone: "Europe/Paris", lateMs: 5 * MIN };
-const at = (minute: number): number => T0 + minute * MIN;
-let seq = 0;
-const nextId = (): string => `ev-${String(++seq).padStart(6, "0")}`;
-const enter = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "enter", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const exit = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "exit", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const position = (visitor: string, minute: number): FootfallEvent => ({ type: "position", id: nextId(), ts: at(minute), visitor: visitor as VisitorId, x: 0, y: 0 });
-const door = (minute: number, n: number, out: number): FootfallEvent => ({ type: "count", id: nextId(), ts: at(minute), zone: "door" as ZoneId, in: n, out });
+const { at, enter, exit, position, count } = minuteEvents(T0);
+const door = (minute: number, n: number, out: number) => count("door", at(minute), n, out);
 const zones = [{ id: "fruit" as ZoneId }, { id: "bread" as ZoneId }];
 /** Feeds events one by one, each seen at its own ts plus `delayMin`. */
 const feed = (events: FootfallEvent[], delayMin = 0, state: OccupancyState = occupancyInit(opts)): OccupancyState =>

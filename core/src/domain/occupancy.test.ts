@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { FootfallEvent, VisitorId, ZoneId } from "../index.js";
+import { minuteEvents } from "../../../test/support/minute-events.js";
+import type { FootfallEvent, ZoneId } from "../index.js";
 import { occupancyOf } from "./occupancy.js";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-03-02T09:00:00Z"); // 10:00 in Paris; local midnight is 2026-03-01T23:00Z
 const MIDNIGHT = Date.parse("2026-03-01T23:00:00Z");
 const opts = { visitTimeoutMs: 30 * MIN };
-const at = (minute: number): number => T0 + minute * MIN;
-let seq = 0;
-const nextId = (): string => `ev-${String(++seq).padStart(6, "0")}`;
-const enter = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "enter", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const exit = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "exit", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const door = (ts: number, n: number, out: number): FootfallEvent => ({ type: "count", id: nextId(), ts, zone: "door" as ZoneId, in: n, out });
+const { at, enter, exit, count } = minuteEvents(T0);
+const door = (ts: number, n: number, out: number) => count("door", ts, n, out);
 const zones = [{ id: "fruit" as ZoneId, capacity: 2 }, { id: "bread" as ZoneId }];
 const occupancy = (events: FootfallEvent[], now = at(10)) => occupancyOf(events, zones, now, "Europe/Paris", opts);
 

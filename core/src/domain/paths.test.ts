@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { minuteEvents } from "../../../test/support/minute-events.js";
 import type { FootfallEvent, Trip, VisitorId, ZoneId } from "../index.js";
 import { pathReport } from "./paths.js";
 import { tripsOf, tripsOfVisitor } from "./trips.js";
@@ -6,12 +7,7 @@ import { tripsOf, tripsOfVisitor } from "./trips.js";
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const opts = { visitTimeoutMs: 30 * MIN };
-const at = (minute: number): number => T0 + minute * MIN;
-let seq = 0;
-const nextId = (): string => `ev-${String(++seq).padStart(6, "0")}`;
-const enter = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "enter", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const exit = (visitor: string, zone: string, minute: number): FootfallEvent => ({ type: "exit", id: nextId(), ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const position = (visitor: string, minute: number): FootfallEvent => ({ type: "position", id: nextId(), ts: at(minute), visitor: visitor as VisitorId, x: 0, y: 0 });
+const { at, enter, exit, position } = minuteEvents(T0);
 /** A visitor walking through zones, one minute each, starting at `minute`. */
 const walk = (visitor: string, minute: number, ...zones: string[]): FootfallEvent[] =>
   zones.flatMap((z, i) => [enter(visitor, z, minute + i), exit(visitor, z, minute + i + 0.5)]);

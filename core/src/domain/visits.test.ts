@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { FootfallEvent, VisitorId, ZoneId } from "../index.js";
+import { minuteEvents } from "../../../test/support/minute-events.js";
+import type { VisitorId } from "../index.js";
 import { visitsOf, visitsOfVisitor } from "./visits.js";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const opts = { visitTimeoutMs: 30 * MIN };
-const at = (minute: number): number => T0 + minute * MIN;
-let seq = 0;
-const nextId = (): string => `ev-${String(++seq).padStart(6, "0")}`;
-const enter = (visitor: string, zone: string, minute: number, id = nextId()): FootfallEvent => ({ type: "enter", id, ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const exit = (visitor: string, zone: string, minute: number, id = nextId()): FootfallEvent => ({ type: "exit", id, ts: at(minute), zone: zone as ZoneId, visitor: visitor as VisitorId });
-const position = (visitor: string, minute: number, id = nextId()): FootfallEvent => ({ type: "position", id, ts: at(minute), visitor: visitor as VisitorId, x: 1, y: 2 });
-const count = (zone: string, minute: number, n: number, id = nextId()): FootfallEvent => ({ type: "count", id, ts: at(minute), zone: zone as ZoneId, in: n, out: 0 });
+const { at, enter, exit, position, count } = minuteEvents(T0);
 
 describe("visitsOf", () => {
   it("pairs an enter with the next exit into a closed visit", () => {
@@ -90,7 +85,7 @@ describe("visitsOf", () => {
   });
 
   it("ignores door counts", () => {
-    expect(visitsOf([count("door", 0, 3)], opts)).toEqual([]);
+    expect(visitsOf([count("door", at(0), 3, 0)], opts)).toEqual([]);
   });
 });
 
