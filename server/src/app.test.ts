@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "./log.js";
 import { startServer, type RunningServer } from "./server.js";
-import { startTestServer, type TestServer } from "../../test/support/in-process.js";
+import { useTestServer } from "../../test/support/in-process.js";
 import { tempDir } from "../../test/support/wait.js";
 
 const UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url));
@@ -12,11 +12,7 @@ const UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url)
 /** The CSP directives of a header value, as name -> sources. */
 const directives = (csp: string) => Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...sources]) => [name!, sources]));
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.close());
+const t = useTestServer();
 
 describe("security headers", () => {
   it.each(["/", "/api/v1/health", "/api/v1/stores", "/api/docs/json"])("%s carries nosniff, SAMEORIGIN framing, no referrer and the CSP", async (url) => {

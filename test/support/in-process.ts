@@ -3,10 +3,11 @@
  * for `app.inject` tests of the HTTP API and direct ingest. Imports the TypeScript sources.
  */
 import type { FootfallEvent, LayoutInput } from "@footfall/core";
+import { afterAll, beforeAll } from "vitest";
 import { createLogger } from "../../server/src/log.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import type { Role } from "../../server/src/storage/types.js";
-import { batchJson } from "./fixtures.js";
+import { batchJson, smallLayout } from "./fixtures.js";
 import { tempDir } from "./wait.js";
 
 export interface TestServerOptions {
@@ -98,6 +99,24 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       dir?.remove();
     },
   };
+}
+
+/**
+ * The in-process server of a test file (or describe block): started in the block's beforeAll with
+ * `opts` and the small test layout put under each of `stores`, closed in its afterAll. The object
+ * returned is that TestServer from the beforeAll on (the file's own beforeAll, after this call, can
+ * use it to put other layouts or ingest).
+ */
+export function useTestServer(opts: TestServerOptions & { stores?: readonly string[] } = {}): TestServer {
+  const t = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(t, await startTestServer(opts));
+    for (const store of opts.stores ?? []) await t.putLayout(store, smallLayout());
+  });
+  afterAll(async () => {
+    await (t as Partial<TestServer>).close?.();
+  });
+  return t;
 }
 
 export type { FootfallEvent };

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 // Monday 30 November 2026, 10:00 UTC; the clock moves when a test says so.
 const T0 = Date.UTC(2026, 10, 30, 10);
 let now = T0;
-let t: TestServer;
 const DAY = 86_400_000;
 
+const t = useTestServer({ now: () => now, stores: ["shop"] });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => now });
-  await t.putLayout("shop", smallLayout());
   const agents = t.server.services.storage.agents;
   await agents.add("shop", "door-1", "door", T0);
   await agents.add("shop", "cam-1", "camera", T0);
@@ -18,7 +15,6 @@ beforeAll(async () => {
   const count = (n: number, ts: number, i: number, o: number) => ({ type: "count", id: `door-1:${n}`, ts, zone: "entrance", in: i, out: o });
   await t.ingest("shop", "door-1", [count(1, T0 - 3_600_000, 4, 3), count(2, T0 - 3_300_000, 8, 6), count(3, T0 - 3_000_000 + 1, 5, 5)]);
 });
-afterAll(() => t.close());
 
 const post = (url: string, payload: object) => t.server.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${t.admin}` }, payload });
 const window = { from: T0 - 3_600_000, to: T0 - 3_000_000 };

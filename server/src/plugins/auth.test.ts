@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 type Grant = "viewer" | "staff" | "merchandiser";
 type Method = "GET" | "PUT" | "POST" | "PATCH" | "DELETE";
@@ -87,13 +87,7 @@ const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;
 const GRANTS: Grant[] = ["viewer", "staff", "merchandiser"];
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("other", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ stores: ["shop", "other"] });
 
 const call = (r: RouteCase, token: string | null) =>
   t.server.app.inject({

@@ -7,25 +7,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { Mosquitto, mosquittoConf } from "../../../test/support/mosquitto.js";
 import { connectMqtt } from "../../../test/support/mqtt.js";
 import { freePort } from "../../../test/support/ports.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { mosquittoFiles } from "../broker-files.js";
 
-let t: TestServer;
 const api = (method: "GET" | "POST" | "DELETE", url: string, token: string | null, payload?: object) =>
   t.server.app
     .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
     .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
 
-beforeAll(async () => {
-  t = await startTestServer();
-  await t.putLayout("shop", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ stores: ["shop"] });
 
 describe("agents from the API (external Mosquitto)", () => {
   const env = ["FOOTFALL_MOSQUITTO_PASSWD", "FOOTFALL_MOSQUITTO_ACL", "FOOTFALL_MOSQUITTO_PID_FILE", "FOOTFALL_MQTT_PASSWORD", "FOOTFALL_MQTT_URL"] as const;

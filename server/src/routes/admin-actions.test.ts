@@ -3,26 +3,20 @@
  * only, paged and filtered; the other helpers' admin routes too), the role a merchandiser holds, and agents added, rotated and revoked
  * from the API (the embedded broker; admin-actions.integration.test.ts: an external Mosquitto).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
 let clock = T0;
-let t: TestServer;
 
 const api = (method: "GET" | "POST" | "DELETE" | "PUT", url: string, token: string | null, payload?: object) =>
   t.server.app
     .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
     .then((r) => ({ status: r.statusCode, body: r.body ? r.json() : null, text: r.body }));
 
-beforeAll(async () => {
-  t = await startTestServer({ now: () => clock });
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("other", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ now: () => clock, stores: ["shop", "other"] });
 
 const experiment = (store: string) => ({
   name: "Fruit by the door",

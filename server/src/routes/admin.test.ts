@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { describe, expect, it } from "vitest";
+import { EventFactory } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { metricValue } from "../../../test/support/api.js";
 import { startMetricsListener } from "../metrics-listener.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW });
-  await t.putLayout("shop", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ now: () => NOW, stores: ["shop"] });
 
 describe("GET /api/v1/health", () => {
   it("says ok with the broker connected and the database ok", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EventFactory } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
@@ -9,11 +9,8 @@ const T = NOW - 2 * 3_600_000;
 const S = 1000;
 const RANGE = `from=${T - 3_600_000}&to=${NOW}`;
 
-let t: TestServer;
+const t = useTestServer({ now: () => NOW, stores: ["shop", "empty"] });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW });
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("empty", smallLayout());
   const f = new EventFactory("cam-1");
   await t.ingest("shop", "cam-1", [
     // v1: entrance 10 s, fruit 60 s, checkout 120 s
@@ -30,7 +27,6 @@ beforeAll(async () => {
     f.count("entrance", T, 3, 1),
   ]);
 });
-afterAll(() => t.close());
 
 describe("GET /api/v1/stores/:store/dwell", () => {
   it("gives visits, distinct visitors and dwell mean, median and p90 in seconds per zone", async () => {

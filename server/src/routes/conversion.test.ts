@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
@@ -8,11 +8,8 @@ const T = NOW - 2 * 3_600_000;
 const S = 1000;
 const RANGE = `from=${T - 3_600_000}&to=${NOW}`;
 
-let t: TestServer;
+const t = useTestServer({ now: () => NOW, stores: ["shop", "quiet"] });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW });
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("quiet", smallLayout());
   // 40 trips: entrance 10 s, fruit 60 s, bakery 300 s (long), checkout 60 s; the door counted 5 more in.
   const f = new EventFactory("cam-1");
   const events = Array.from({ length: 40 }, (_, i) => {
@@ -40,7 +37,6 @@ beforeAll(async () => {
   });
   expect(res.json()).toMatchObject({ accepted: 31 });
 });
-afterAll(() => t.close());
 
 describe("GET /api/v1/stores/:store/conversion", () => {
   it("gives the store's visitors (entrance visits plus door ins), transactions, conversion, basket and sales per visitor", async () => {

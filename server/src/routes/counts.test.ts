@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -10,7 +10,6 @@ const DST_DAY = { from: Date.UTC(2026, 9, 24, 22), to: Date.UTC(2026, 9, 25, 23)
 const NOW = Date.UTC(2026, 9, 27, 12);
 let clock = NOW;
 
-let t: TestServer;
 const door = new EventFactory("door-1");
 const cam = new EventFactory("cam-1");
 
@@ -40,8 +39,8 @@ interface Row {
   out: number | null;
 }
 
+const t = useTestServer({ now: () => clock, maxAgeMs: 30 * DAY });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => clock, maxAgeMs: 30 * DAY });
   await t.putLayout("paris", smallLayout({ name: "Paris" }));
   await t.putLayout("nyc", smallLayout({ name: "NYC", timezone: "America/New_York" }));
   const { storage } = t.server.services;
@@ -57,7 +56,6 @@ beforeAll(async () => {
   await storage.groups.create("europe", "Europe", "region", NOW);
   await storage.groups.setStores("europe", ["paris", "nyc"]);
 }, 120_000);
-afterAll(() => t.close());
 
 const rowsOf = (url: string, token?: string) => get(url, token).then((r) => (r.json() as { rows: Row[] }).rows);
 /** Sum of `in` per zone and per start. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { chunks, EventFactory, rectZone } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
 
 const DAY = 86_400_000;
@@ -12,7 +12,6 @@ const CHANGE = START + 7 * DAY;
 const BEFORE = { from: START, to: CHANGE };
 const AFTER = { from: CHANGE, to: CHANGE + 7 * DAY };
 
-let t: TestServer;
 const post = (payload: unknown, token: string = t.admin) =>
   t.server.app
     .inject({ method: "POST", url: "/api/v1/experiments", headers: { authorization: `Bearer ${token}` }, payload: payload as object })
@@ -29,8 +28,8 @@ const definition = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+const t = useTestServer({ now: () => NOW, maxAgeMs: 60 * DAY });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW, maxAgeMs: 60 * DAY });
   await t.putLayout("test-a", promoLayout());
   await t.putLayout("test-a", promoLayout({ validFrom: CHANGE, promoAt: [4, 6] }));
   await t.putLayout("ctl-a", promoLayout());
@@ -52,7 +51,6 @@ beforeAll(async () => {
     expect(res.json()).toMatchObject({ accepted: sim.sales.length, rejectedCount: 0 });
   }
 });
-afterAll(() => t.close());
 
 describe("POST /api/v1/experiments", () => {
   it("stores the definition with the change resolved from the layout version", async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { aliasPathCounts, funnelOf, pathReport, tripsOf, type FootfallEvent } from "@footfall/core";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { EventFactory } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
@@ -35,10 +35,8 @@ const EVENTS = stream();
 const TRIPS = tripsOf(EVENTS, { visitTimeoutMs: TIMEOUT });
 const pathsIn = (from: number, to: number) => pathReport(TRIPS, { from, to }, Number.MAX_SAFE_INTEGER).paths;
 
-let t: TestServer;
+const t = useTestServer({ now: () => NOW, visitTimeoutMs: TIMEOUT, stores: ["shop"] });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW, visitTimeoutMs: TIMEOUT });
-  await t.putLayout("shop", smallLayout());
   await t.ingest("shop", "cam-1", EVENTS);
   const res = await t.server.app.inject({
     method: "PUT",
@@ -48,7 +46,6 @@ beforeAll(async () => {
   });
   expect(res.statusCode).toBe(200);
 });
-afterAll(() => t.close());
 
 describe("GET /api/v1/stores/:store/funnel", () => {
   const STEPS = ["entrance", "fruit", "checkout"];

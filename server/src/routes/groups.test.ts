@@ -1,18 +1,16 @@
 import { io, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
-let t: TestServer;
 let north: string;
+const t = useTestServer({ now: () => T0 });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => T0 });
   for (const s of ["lyon", "lille", "paris"]) await t.putLayout(s, smallLayout({ name: s }));
   expect((await api("POST", "/groups", t.admin, { id: "north", name: "North", kind: "region", stores: ["lille", "paris"] })).status).toBe(200);
   north = (await t.server.services.storage.tokens.create("viewer", null, T0, { group: "north" })).token;
 });
-afterAll(() => t.close());
 
 const api = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, token: string | null, payload?: object) =>
   t.server.app

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { estimateWait, localTime, queueOutcomes, tripsOf, visitsOf, waitByWeekdayHour, waitStats, type FootfallEvent, type LayoutInput, type QueueVisit } from "@footfall/core";
 import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { queueFiguresForAlerts } from "../analytics/queues.js";
 
@@ -55,15 +55,13 @@ function stream(): FootfallEvent[] {
 }
 const EVENTS = stream();
 
-let t: TestServer;
 let staff: string;
+const t = useTestServer({ now: () => NOW, visitTimeoutMs: TIMEOUT });
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW, visitTimeoutMs: TIMEOUT });
   await t.putLayout("shop", queueLayout());
   await t.ingest("shop", "cam-1", EVENTS);
   staff = await t.token("staff", "shop");
 });
-afterAll(() => t.close());
 
 /** The line's (or another zone's) visits as core's domain sees them at NOW. */
 function lineVisits(zone = "line"): QueueVisit[] {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW });
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("plain", smallLayout());
-  await t.putLayout("split", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split"] });
 
 const send = (method: "PUT" | "POST", url: string, payload: unknown, opts: { token?: string | null; type?: string } = {}) => {
   const token = opts.token === undefined ? t.admin : opts.token;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { EARLIEST_MS, LATEST_MS, readExpiry, readTime } from "./times.js";
 
 describe("readTime", () => {
@@ -77,12 +77,7 @@ describe("readExpiry", () => {
 });
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW });
-  await t.putLayout("shop", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ now: () => NOW, stores: ["shop"] });
 
 const ROUTES = ["dwell", "paths", "traffic?bucket=day", "conversion", "funnel?steps=entrance,checkout"];
 const query = (route: string, params: Record<string, string>) => {

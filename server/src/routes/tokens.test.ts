@@ -1,20 +1,13 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { waitFor } from "../../../test/support/wait.js";
 
 const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
 let clock = T0;
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({ now: () => clock });
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("other", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ now: () => clock, stores: ["shop", "other"] });
 afterEach(() => {
   clock = T0;
 });

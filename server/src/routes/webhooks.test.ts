@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "../../../test/support/in-process.js";
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-  await t.putLayout("shop", smallLayout());
-  await t.putLayout("other", smallLayout());
-});
-afterAll(() => t.close());
+const t = useTestServer({ stores: ["shop", "other"] });
 
 const api = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object, token = t.admin) =>
   t.server.app
