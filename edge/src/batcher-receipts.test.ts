@@ -1,65 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { decodeBatch, type FootfallEvent } from "@footfall/core";
-import { Batcher, type BatchTransport, type BatcherOptions } from "./batcher.js";
+import type { FootfallEvent } from "@footfall/core";
+import { batcherEvents, newBatcher, RecordingTransport } from "../../test/support/batcher-harness.js";
 import { protocolLimits } from "./batch.js";
-import { silentLogger } from "./log.js";
-import { MemoryOutbox } from "./outbox.js";
+import type { BatcherOptions } from "./batcher.js";
 
-interface Sent {
-  ids: string[];
-  done: (error?: Error | null) => void;
-}
-
-/** A transport that records payloads and acknowledges (PUBACK) only when told. */
-class FakeTransport implements BatchTransport {
-  connected = true;
-  sent: Sent[] = [];
-  ready(): boolean {
-    return this.connected;
-  }
-  send(payload: string, done: (error?: Error | null) => void): void {
-    const decoded = decodeBatch(payload, (b) => Buffer.from(b).toString("utf8"));
-    if (!decoded.ok) throw new Error(decoded.error);
-    this.sent.push({ ids: decoded.value.events.map((e) => e.id), done });
-  }
-  /** PUBACK everything sent so far; returns the ids. */
-  pubackAll(): string[] {
-    const pending = this.sent.splice(0);
-    for (const s of pending) s.done();
-    return pending.flatMap((s) => s.ids);
-  }
-  ids(): string[] {
-    return this.sent.flatMap((s) => s.ids);
-  }
-}
-
-let seq = 0;
-const event = (): FootfallEvent => ({ type: "enter", id: `a:${String(seq++).padStart(9, "0")}`, ts: 1_700_000_000_000 + seq, zone: "bakery", visitor: "v-1" }) as FootfallEvent;
-const events = (n: number): FootfallEvent[] => Array.from({ length: n }, () => event());
+const { events, reset } = batcherEvents();
 const idsOf = (list: readonly FootfallEvent[]) => list.map((e) => e.id);
 
+/** A batcher settling by receipts (30 s receipt timeout, doubling to 5 min), batches of at most 100. */
 function setup(opts: Partial<BatcherOptions> = {}) {
-  const outbox = new MemoryOutbox();
-  const transport = new FakeTransport();
-  const batcher = new Batcher(outbox, transport, {
-    agent: "a",
-    flushAtEvents: 100,
-    flushEveryMs: 250,
+  const t = newBatcher(new RecordingTransport(), {
     limits: protocolLimits({ maxEvents: 100 }),
-    maxInflightBatches: 8,
-    log: silentLogger,
     settlement: "receipts",
     receiptTimeoutMs: 30_000,
     receiptTimeoutMaxMs: 300_000,
     ...opts,
   });
-  const outboxIds = () => idsOf(outbox.peek(outbox.size()));
-  return { outbox, transport, batcher, outboxIds };
+  const outboxIds = () => idsOf(t.outbox.peek(t.outbox.size()));
+  return { ...t, outboxIds };
 }
 
 beforeEach(() => {
   vi.useFakeTimers();
-  seq = 0;
+  reset();
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -70,7 +33,7 @@ describe("Batcher settling by receipts", () => {
     const { outbox, transport, batcher } = setup();
     const produced = events(100);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     expect(outbox.size()).toBe(100);
     expect(batcher.unsettled()).toBe(100);
     batcher.settle(idsOf(produced));
@@ -82,7 +45,7 @@ describe("Batcher settling by receipts", () => {
     const { batcher, outboxIds, transport } = setup();
     const produced = events(300);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     batcher.settle(idsOf(produced.slice(200)));
     batcher.settle(idsOf(produced.slice(50, 100)).reverse());
     expect(outboxIds()).toEqual(idsOf(produced));
@@ -109,7 +72,7 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport } = setup();
     const produced = events(300);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     batcher.settle(idsOf(produced.slice(100, 200)));
     transport.connected = false;
     batcher.disconnected();
@@ -123,14 +86,14 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport } = setup();
     const produced = events(100);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     const resendsAt: number[] = [];
     let elapsed = 0;
     for (let s = 1; s <= 1100; s++) {
       vi.advanceTimersByTime(1000);
       elapsed++;
       if (transport.sent.length > 0) {
-        expect(transport.pubackAll()).toEqual(idsOf(produced));
+        expect(transport.ackAll()).toEqual(idsOf(produced));
         resendsAt.push(elapsed);
         elapsed = 0;
       }
@@ -143,10 +106,10 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport } = setup();
     const produced = events(200);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     vi.advanceTimersByTime(30_000);
     vi.advanceTimersByTime(60_000);
-    expect(transport.pubackAll()).toHaveLength(400); // two resends
+    expect(transport.ackAll()).toHaveLength(400); // two resends
     batcher.settle(idsOf(produced.slice(0, 100)));
     vi.advanceTimersByTime(29_999);
     expect(transport.sent).toHaveLength(0);
@@ -158,7 +121,7 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport } = setup();
     const produced = events(100);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     transport.connected = false;
     batcher.disconnected();
     vi.advanceTimersByTime(600_000);
@@ -172,21 +135,21 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport } = setup({ maxUnsettled: 200 });
     const produced = events(500);
     batcher.add(produced);
-    expect(transport.pubackAll()).toEqual(idsOf(produced.slice(0, 200)));
+    expect(transport.ackAll()).toEqual(idsOf(produced.slice(0, 200)));
     vi.advanceTimersByTime(1000);
     expect(transport.sent).toHaveLength(0);
     expect(batcher.waiting()).toBe(300);
     batcher.settle(idsOf(produced.slice(0, 100)));
-    expect(transport.pubackAll()).toEqual(idsOf(produced.slice(200, 300)));
+    expect(transport.ackAll()).toEqual(idsOf(produced.slice(200, 300)));
   });
 
   it("settles a late receipt of the first send after a resend, and the resend's copies change nothing", () => {
     const { batcher, transport, outbox } = setup();
     const produced = events(100);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     batcher.connected(); // a reconnection: resent
-    transport.pubackAll();
+    transport.ackAll();
     batcher.settle(idsOf(produced)); // the receipt of the first send
     batcher.settle(idsOf(produced)); // the receipt of the copies (duplicates on the server)
     expect(outbox.size()).toBe(0);
@@ -197,9 +160,9 @@ describe("Batcher settling by receipts", () => {
     const { batcher, transport, outbox } = setup();
     const produced = events(150);
     batcher.add(produced);
-    transport.pubackAll();
+    transport.ackAll();
     batcher.setSettlement("puback");
-    expect(transport.pubackAll()).toEqual(idsOf(produced));
+    expect(transport.ackAll()).toEqual(idsOf(produced));
     expect(outbox.size()).toBe(0);
     expect(batcher.settlementMode()).toBe("puback");
   });
@@ -210,7 +173,7 @@ describe("Batcher settling by receipts", () => {
     batcher.add(produced);
     let drained: boolean | null = null;
     void batcher.drain(5000).then((d) => (drained = d));
-    transport.pubackAll();
+    transport.ackAll();
     await vi.advanceTimersByTimeAsync(100);
     expect(drained).toBeNull();
     batcher.settle(idsOf(produced));

@@ -1,60 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LIMITS, decodeBatch, type FootfallEvent } from "@footfall/core";
-import { Batcher, type BatchTransport, type BatcherOptions } from "./batcher.js";
+import { LIMITS } from "@footfall/core";
+import { batcherEvents, newBatcher, RecordingTransport } from "../../test/support/batcher-harness.js";
 import { protocolLimits } from "./batch.js";
-import { silentLogger } from "./log.js";
-import { MemoryOutbox } from "./outbox.js";
+import type { BatcherOptions } from "./batcher.js";
 
-interface Sent {
-  ids: string[];
-  bytes: number;
-  done: (error?: Error | null) => void;
-}
-
-/** A transport that records payloads and acknowledges only when told. */
-class FakeTransport implements BatchTransport {
-  connected = true;
-  sent: Sent[] = [];
-  ready(): boolean {
-    return this.connected;
-  }
-  send(payload: string, done: (error?: Error | null) => void): void {
-    const decoded = decodeBatch(payload, (b) => Buffer.from(b).toString("utf8"));
-    if (!decoded.ok) throw new Error(decoded.error);
-    expect(decoded.value.rejected).toEqual([]);
-    this.sent.push({ ids: decoded.value.events.map((e) => e.id), bytes: Buffer.byteLength(payload), done });
-  }
-  ackAll(): void {
-    const pending = this.sent.splice(0);
-    this.acked.push(...pending.flatMap((s) => s.ids));
-    for (const s of pending) s.done();
-  }
-  acked: string[] = [];
-}
-
-let seq = 0;
-const event = (extra: Partial<{ visitor: string }> = {}): FootfallEvent =>
-  ({ type: "enter", id: `a:${String(seq++).padStart(9, "0")}`, ts: 1_700_000_000_000 + seq, zone: "bakery", visitor: extra.visitor ?? "v-1" }) as FootfallEvent;
-const events = (n: number, extra: Partial<{ visitor: string }> = {}): FootfallEvent[] => Array.from({ length: n }, () => event(extra));
-
-function setup(opts: Partial<BatcherOptions> = {}) {
-  const outbox = new MemoryOutbox();
-  const transport = new FakeTransport();
-  const batcher = new Batcher(outbox, transport, {
-    agent: "a",
-    flushAtEvents: 100,
-    flushEveryMs: 250,
-    limits: protocolLimits(),
-    maxInflightBatches: 8,
-    log: silentLogger,
-    ...opts,
-  });
-  return { outbox, transport, batcher };
-}
+const { events, reset } = batcherEvents();
+const setup = (opts: Partial<BatcherOptions> = {}) => newBatcher(new RecordingTransport({ refuseRejected: true }), opts);
 
 beforeEach(() => {
   vi.useFakeTimers();
-  seq = 0;
+  reset();
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -103,7 +58,7 @@ describe("Batcher", () => {
 
   it("never makes a message bigger than the byte limit", () => {
     const { transport, batcher } = setup({ flushAtEvents: 1000, limits: protocolLimits({ maxBytes: 10_000 }) });
-    batcher.add(events(300, { visitor: "v-" + "x".repeat(100) }));
+    batcher.add(events(300, "v-" + "x".repeat(100)));
     vi.advanceTimersByTime(250);
     expect(transport.sent.length).toBeGreaterThan(1);
     for (const s of transport.sent) expect(s.bytes).toBeLessThanOrEqual(10_000);
