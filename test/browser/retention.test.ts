@@ -5,39 +5,17 @@
  * before the horizon that is not on whole hours is refused by the server with a 400 that names
  * the horizon, and the view shows that message.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { addToken, FootfallApi, ServerProcess } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
-import { shopLayout } from "./helpers/store.js";
+import { describe, expect, it } from "vitest";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
 
 const STORE = "rivoli";
-let server: ServerProcess;
-let browser: Browser;
-let viewer: string;
-let admin: string;
-
-beforeAll(async () => {
-  server = await ServerProcess.start({ env: { FOOTFALL_RETENTION_DAYS: "3" } });
-  [admin, viewer] = await Promise.all([addToken(server.dataDir, "admin"), addToken(server.dataDir, "viewer")]);
-  await new FootfallApi(server.httpUrl, admin).putLayout(STORE, shopLayout());
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-const open = async (hash: string, token = viewer): Promise<Page> => {
-  const page = await browser.page();
-  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${token}`);
-  return page;
-};
+const t = withShop({ server: { env: { FOOTFALL_RETENTION_DAYS: "3" } }, store: STORE, timeoutMs: 120_000 });
+const open = (hash: string, token = t.shop.tokens.viewer) => t.open(hash, token);
 
 describe("the retention horizon in the UI", () => {
   it("the API says how long raw events are kept", async () => {
-    const res = await fetch(`${server.httpUrl}/api/v1/stores`, { headers: { authorization: `Bearer ${viewer}` } });
+    const res = await fetch(`${t.server.httpUrl}/api/v1/stores`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } });
     const body = (await res.json()) as { retention: { rawDays: number; rawSince: number } };
     expect(body.retention.rawDays).toBe(3);
     expect(Math.abs(body.retention.rawSince - (Date.now() - 3 * 86_400_000))).toBeLessThan(600_000);
@@ -78,7 +56,7 @@ describe("the retention horizon in the UI", () => {
   });
 
   it("Experiments say their periods need raw events", async () => {
-    const page = await open(`/experiments/${STORE}`, admin);
+    const page = await open(`/experiments/${STORE}`, t.shop.tokens.admin);
     const note = page.getByTestId("retention-note");
     await note.waitFor();
     expect(await note.textContent()).toMatch(/Raw events are kept 3 days .*Experiments' per-visit statistics and their CSV exports need raw events: choose periods from then on/);

@@ -18,12 +18,12 @@ export interface BrowserShop {
 }
 
 /**
- * Registers the file's beforeAll/afterAll and returns the shop they fill in. `setup` runs once the
- * server, the shop and the browser are up (to publish history, open a page, ...); `teardown`
- * before they close.
+ * Registers the file's beforeAll/afterAll and returns the shop they fill in. `store` is the shop's
+ * id (default "shop"). `setup` runs once the server, the shop and the browser are up (to publish
+ * history, open a page, ...); `teardown` before they close.
  */
 export function withShop(
-  opts: { server?: ServerProcessOptions; setup?: (t: BrowserShop) => Promise<void>; teardown?: () => Promise<void>; timeoutMs?: number } = {},
+  opts: { server?: ServerProcessOptions; store?: string; setup?: (t: BrowserShop) => Promise<void>; teardown?: () => Promise<void>; timeoutMs?: number } = {},
 ): BrowserShop {
   const t = {
     async open(hash: string, token: string, viewport?: { width: number; height: number }) {
@@ -34,7 +34,7 @@ export function withShop(
   } as BrowserShop;
   beforeAll(async () => {
     t.server = await ServerProcess.start(opts.server);
-    t.shop = await seedStore(t.server);
+    t.shop = await seedStore(t.server, opts.store);
     t.browser = await launchBrowser();
     await opts.setup?.(t);
   }, opts.timeoutMs ?? 60_000);
