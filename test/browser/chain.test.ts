@@ -4,16 +4,14 @@
  * server counts them with arrows against the previous period and last year, sorts by a column
  * both ways, filters to a group (with the group's totals), and a click opens the store.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServerProcess, waitFor, type EventFactory } from "../support/index.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { waitFor, type EventFactory } from "../support/index.js";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
 import { seedStore, trips, type SeededStore } from "./helpers/store.js";
 
 const DAY = 86_400_000;
-let server: ServerProcess;
-let shop: SeededStore;
 let mall: SeededStore;
-let browser: Browser;
 
 /** Noon UTC `daysAgo` days before today (inside "last 7 days" for 1..6 in any browser time zone west of +11 h). */
 const noon = (daysAgo: number) => Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + 12 * 3_600_000;
@@ -23,45 +21,42 @@ function history(f: EventFactory, perDay: Record<number, number>, seed: number) 
   return Object.entries(perDay).flatMap(([ago, n], i) => trips(f, noon(Number(ago)), 3_600_000, n, seed * 100 + i));
 }
 
-const get = (path: string) => fetch(`${server.httpUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${shop.tokens.admin}` } }).then((r) => r.json());
-
-beforeAll(async () => {
-  server = await ServerProcess.start({ maxEventAgeMs: 400 * DAY });
-  [shop, mall] = [await seedStore(server, "shop"), await seedStore(server, "mall")];
-  // This week: the shop busier than last week and last year; the mall quieter than last week.
-  await shop.publish(history(shop.events, { 1: 12, 2: 12, 3: 12, 4: 12, 5: 12, 9: 8, 10: 8, 11: 8, 12: 8, 366: 5, 367: 5 }, 1));
-  await mall.publish(history(mall.events, { 1: 4, 2: 4, 3: 4, 9: 10, 10: 10 }, 2));
-  const res = await fetch(`${server.httpUrl}/api/v1/groups`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
-    body: JSON.stringify({ id: "malls", name: "Malls", kind: "format", stores: ["mall"] }),
-  });
-  expect(res.status).toBe(200);
-  // Every trip is stored (one entrance visit each).
-  const to = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
-  await waitFor(
-    "every trip stored",
-    async () => {
-      const o = await get(`/overview?from=${to - 400 * DAY}&to=${to}`);
-      const enters = Object.fromEntries((o.stores as { id: string; figures: { enters: number } }[]).map((s) => [s.id, s.figures.enters]));
-      return enters.shop === 102 && enters.mall === 32;
-    },
-    { timeoutMs: 30_000, intervalMs: 250 },
-  );
-  browser = await launchBrowser();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await shop?.close();
-  await mall?.close();
-  await server?.dispose();
+const t = withShop({
+  server: { maxEventAgeMs: 400 * DAY },
+  setup: async ({ server, shop }) => {
+    mall = await seedStore(server, "mall");
+    // This week: the shop busier than last week and last year; the mall quieter than last week.
+    await shop.publish(history(shop.events, { 1: 12, 2: 12, 3: 12, 4: 12, 5: 12, 9: 8, 10: 8, 11: 8, 12: 8, 366: 5, 367: 5 }, 1));
+    await mall.publish(history(mall.events, { 1: 4, 2: 4, 3: 4, 9: 10, 10: 10 }, 2));
+    const res = await fetch(`${server.httpUrl}/api/v1/groups`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ id: "malls", name: "Malls", kind: "format", stores: ["mall"] }),
+    });
+    expect(res.status).toBe(200);
+    // Every trip is stored (one entrance visit each).
+    const to = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
+    await waitFor(
+      "every trip stored",
+      async () => {
+        const o = await get(`/overview?from=${to - 400 * DAY}&to=${to}`);
+        const enters = Object.fromEntries((o.stores as { id: string; figures: { enters: number } }[]).map((s) => [s.id, s.figures.enters]));
+        return enters.shop === 102 && enters.mall === 32;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+  },
+  teardown: async () => {
+    await mall?.close();
+  },
+  timeoutMs: 90_000,
 });
+
+const get = (path: string) => fetch(`${t.server.httpUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } }).then((r) => r.json());
 
 describe("the Chain view", () => {
   it("lists every store with its figures and comparison arrows, sorts by a column, filters to a group and opens a store", async () => {
-    const page = await browser.page();
-    await page.goto(`${server.httpUrl}/#/chain/shop?range=last7&token=${shop.tokens.viewer}`);
+    const page = await t.open("/chain/shop?range=last7", t.shop.tokens.viewer);
     const table = page.getByTestId("chain-table");
     await table.waitFor();
     const rowIds = () => page.locator("[data-testid=chain-table] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-store")));

@@ -6,51 +6,41 @@
  * verdict table must say what the API's result says.
  */
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { ServerProcess } from "../support/index.js";
+import { describe, expect, it } from "vitest";
 import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
 import type { ExperimentResult, FunnelReport } from "../../floorplan-ui/src/api/types.js";
-import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
 import { promoTrips, salesCsv, shopLayoutAfter } from "./helpers/experiment-store.js";
+import { withShop } from "./helpers/shop.js";
 import { seedStore, type SeededStore } from "./helpers/store.js";
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
-let server: ServerProcess;
-let shop: SeededStore;
 let lyon: SeededStore;
-let browser: Browser;
 // The change took effect a week and two hours ago: a whole week fits on either side of it.
 const changeAt = Math.floor((Date.now() - WEEK - 2 * 3_600_000) / 60_000) * 60_000;
 const before = { from: changeAt - WEEK, to: changeAt };
 const after = { from: changeAt, to: changeAt + WEEK };
 const sales = salesCsv(before.from, after.to, 60);
 
-beforeAll(async () => {
+const t = withShop({
   // Events of two weeks ago are history here, not rejects.
-  server = await ServerProcess.start({ maxEventAgeMs: 30 * DAY });
-  [shop, lyon] = await Promise.all([seedStore(server, "shop"), seedStore(server, "lyon")]);
-  await shop.api.putLayout("shop", shopLayoutAfter(changeAt));
-  await Promise.all([
-    shop.publish([...promoTrips(shop.events, before.from, WEEK, 300, 0.2, 1), ...promoTrips(shop.events, after.from, WEEK, 300, 0.45, 2)]),
-    lyon.publish([...promoTrips(lyon.events, before.from, WEEK, 300, 0.3, 3), ...promoTrips(lyon.events, after.from, WEEK, 300, 0.3, 4)]),
-  ]);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([shop?.close(), lyon?.close()]);
-  await server?.dispose();
+  server: { maxEventAgeMs: 30 * DAY },
+  // The control store beside the shop.
+  setup: async ({ server, shop }) => {
+    lyon = await seedStore(server, "lyon");
+    await shop.api.putLayout("shop", shopLayoutAfter(changeAt));
+    await Promise.all([
+      shop.publish([...promoTrips(shop.events, before.from, WEEK, 300, 0.2, 1), ...promoTrips(shop.events, after.from, WEEK, 300, 0.45, 2)]),
+      lyon.publish([...promoTrips(lyon.events, before.from, WEEK, 300, 0.3, 3), ...promoTrips(lyon.events, after.from, WEEK, 300, 0.3, 4)]),
+    ]);
+  },
+  teardown: async () => {
+    await lyon?.close();
+  },
 });
-
-async function open(hash: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const page = await browser.page(viewport);
-  await page.goto(`${server.httpUrl}/#${hash}${hash.includes("?") ? "&" : "?"}token=${shop.tokens.admin}`);
-  return page;
-}
+const open = (hash: string, viewport = { width: 1366, height: 900 }) => t.open(hash, t.shop.tokens.admin, viewport);
 
 describe("sales", () => {
   it("maps a department to zones and imports a CSV, naming the lines it refused", async () => {
@@ -63,7 +53,7 @@ describe("sales", () => {
     await fashion.getByRole("button", { name: "Fitting rooms" }).click();
     await page.getByTestId("dept-save").click();
     await expect.poll(() => page.getByTestId("dept-message").textContent()).toContain("Saved 1 department.");
-    expect((await shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ Fashion: ["clothing", "fitting"] });
+    expect((await t.shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ Fashion: ["clothing", "fitting"] });
 
     await page.getByTestId("sales-file").setInputFiles({ name: "tills-november.csv", mimeType: "text/csv", buffer: Buffer.from(sales.csv) });
     const result = page.getByTestId("sales-result");
@@ -88,7 +78,7 @@ describe("sales", () => {
     const page = await open(`/heatmap/shop?from=${before.from}&to=${after.to}&metric=conversion`);
     await page.getByTestId("ranking").waitFor();
     await page.getByTestId("store-sales").waitFor();
-    const report = (await shop.api.request<{ zones: { zone: string; conversion: number | null; longDwellLowConversion: boolean }[] }>("GET", `/api/v1/stores/shop/conversion?from=${before.from}&to=${after.to}`)).body;
+    const report = (await t.shop.api.request<{ zones: { zone: string; conversion: number | null; longDwellLowConversion: boolean }[] }>("GET", `/api/v1/stores/shop/conversion?from=${before.from}&to=${after.to}`)).body;
     for (const z of report.zones) {
       const row = page.getByTestId(`heat-row-${z.zone}`);
       if (z.conversion !== null) expect(Number(await row.getAttribute("data-value"))).toBeCloseTo(z.conversion, 9);
@@ -112,7 +102,7 @@ describe("funnels", () => {
     for (const step of ["entrance", "promo", "checkout"]) await page.getByTestId("funnel-add").selectOption(step);
     await page.getByRole("button", { name: "By day" }).click();
     await page.getByTestId("funnel-chart").waitFor();
-    const api = (await shop.api.request<FunnelReport>("GET", `/api/v1/stores/shop/funnel?from=${before.from}&to=${after.to}&steps=entrance,promo,checkout&by=day`)).body;
+    const api = (await t.shop.api.request<FunnelReport>("GET", `/api/v1/stores/shop/funnel?from=${before.from}&to=${after.to}&steps=entrance,promo,checkout&by=day`)).body;
     for (const s of api.steps) expect(Number(await page.getByTestId(`funnel-step-${s.step}`).getAttribute("data-reached"))).toBe(s.reached);
     expect(api.steps[1]!.reached).toBeGreaterThan(0);
     expect(await page.getByTestId("funnel-drop").first().textContent()).toContain(`−${api.steps[0]!.reached - api.steps[1]!.reached} left`);
@@ -143,7 +133,7 @@ describe("experiments", () => {
     const id = new URLSearchParams(page.url().split("?")[1]).get("id")!;
     expect(id).toBeTruthy();
 
-    const res = await shop.api.request<ExperimentResult>("GET", `/api/v1/experiments/${id}/result`);
+    const res = await t.shop.api.request<ExperimentResult>("GET", `/api/v1/experiments/${id}/result`);
     expect(res.status).toBe(200);
     const result = res.body;
     expect(result.experiment).toMatchObject({ name: "Promo table by the entrance", testStores: ["shop"], controlStores: ["lyon"], before, after, zones: ["promo", "clothing"] });
@@ -175,8 +165,7 @@ describe("experiments", () => {
     await shot(page, "experiment-result", { fullPage: true });
 
     // Listed for a viewer, who cannot create one.
-    const viewer = await browser.page();
-    await viewer.goto(`${server.httpUrl}/#/experiments/shop?token=${shop.tokens.viewer}`);
+    const viewer = await t.open("/experiments/shop", t.shop.tokens.viewer);
     await viewer.getByTestId(`experiment-${id}`).waitFor();
     expect(await viewer.getByTestId("exp-new").count()).toBe(0);
     // The same times in the list and on the experiment's page: the store's (Paris), labelled with its zone.
