@@ -194,6 +194,46 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     }
   }, 60_000);
 
+  it("messages whose commit failed are delivered again: the watchdog reconnects their session a quarter of the stall time later", async () => {
+    const seen = new Map<string, number>();
+    const sharded = await ShardedBroker.connect({
+      url: broker.url,
+      serverId: "failed-test",
+      log: createLogger("silent"),
+      stallMs: 0,
+      handlers: {
+        events: (m) => {
+          const body = m.payload.toString();
+          const n = (seen.get(body) ?? 0) + 1;
+          seen.set(body, n);
+          // The first delivery's commit fails (the database refused it); the copy commits.
+          m.done(n === 1 ? new Error("commit failed") : undefined);
+        },
+        status: () => {},
+        audit: () => {},
+        reject: () => {},
+        isKnownAgent: () => Promise.resolve(true),
+      },
+    });
+    try {
+      sharded.take(6, ["s6"]);
+      await waitFor("connected", () => sharded.connected());
+      await new Promise((r) => setTimeout(r, 300));
+      const sent = ["s6-0", "s6-1", "s6-2"];
+      for (const body of sent) await pub.publishAsync(topic("s6", "a1"), body, { qos: 1 });
+      await waitFor("the first deliveries failed", () => sent.every((b) => seen.get(b) === 1));
+      expect(sharded.budget.messages).toBe(0);
+      // Nothing is held, so nothing looks stuck; the failed ones wait a quarter of the stall time (15 of 60 s) first.
+      expect(sharded.reconnectStalled(60_000)).toEqual([]);
+      expect(sharded.reconnectStalled(60_000, performance.now() + 20_000)).toEqual([6]);
+      await waitFor("each delivered again and committed", () => sent.every((b) => seen.get(b) === 2), { timeoutMs: 20_000 });
+      expect(sharded.reconnectStalled(60_000, performance.now() + 20_000)).toEqual([]);
+      expect(sharded.stallReconnects).toBe(1);
+    } finally {
+      await sharded.close();
+    }
+  }, 60_000);
+
   it("the stall watchdog reconnects a session whose messages are never settled: the broker delivers them again, the budget is given back, and it is counted", async () => {
     // The first delivery of each message is never committed (the stall seen once in a bench run: a session that never read again).
     const firstDelivery: IngestMessage[] = [];

@@ -173,6 +173,11 @@ class ShardSession {
   private progressAt = performance.now();
   /** Dropped: what it held was given back to the budget at once; its commits finishing later give nothing back. */
   private detached = false;
+  /**
+   * Messages whose commit failed, left unacknowledged on this connection, and when the first of them
+   * failed: an MQTT 3.1.1 broker sends an unacknowledged message again only on a new connection.
+   */
+  private failed = { n: 0, since: 0 };
 
   constructor(
     readonly shard: number,
@@ -254,6 +259,7 @@ class ShardSession {
       this.heldBytes -= bytes;
       this.arrivals.delete(arrival);
       this.progressAt = performance.now();
+      if (!ack && this.failed.n++ === 0) this.failed.since = this.progressAt;
       if (ack && this.client.connected && !this.client.disconnecting)
         (this.client as unknown as PubackSender)._sendPacket({ cmd: "puback", messageId: packet.messageId! });
       if (!this.detached) this.budget.release(bytes);
@@ -302,9 +308,17 @@ class ShardSession {
     return Math.max(0, now - this.progressAt);
   }
 
+  /**
+   * How long ago the first message whose commit failed was left unacknowledged on this connection
+   * (0: none): the broker sends those again only when the session connects again.
+   */
+  failedMs(now = performance.now()): number {
+    return this.closing || this.failed.n === 0 ? 0 : Math.max(1, now - this.failed.since);
+  }
+
   /** What the watchdog logs about a stuck session. */
-  state(): { inflight: number; heldBytes: number; stopped: boolean; stores: number } {
-    return { inflight: this.inflight, heldBytes: this.heldBytes, stopped: this.paused !== null, stores: this.stores.size };
+  state(): { inflight: number; heldBytes: number; stopped: boolean; stores: number; failedCommits: number } {
+    return { inflight: this.inflight, heldBytes: this.heldBytes, stopped: this.paused !== null, stores: this.stores.size, failedCommits: this.failed.n };
   }
 
   /** The stores subscribed (to open the session again). */
@@ -431,16 +445,23 @@ export class ShardedBroker implements MqttTransport {
    * again with the same client id: the broker delivers what it held and queued to the new connection
    * (the commits of the old one that still finish are not acknowledged; their copies are dropped by
    * id). Seen once in a full bench:chain run: two sessions never read again after a keepalive
-   * reconnect, 795 messages left in the broker. Logged and counted. Returns the shards reconnected.
+   * reconnect, 795 messages left in the broker. Also a session with messages whose commit failed, a
+   * quarter of `stallMs` after the first failed: they stay unacknowledged, and an MQTT 3.1.1 broker
+   * sends them again only on a new connection. Logged and counted. Returns the shards reconnected.
    */
   reconnectStalled(stallMs: number, now = performance.now()): number[] {
     const done: number[] = [];
     for (const [shard, s] of [...this.sessions]) {
       const stuck = s.stuckMs(now);
-      if (stuck < stallMs) continue;
+      // Messages whose commit failed come back only on a new connection: after a quarter of the stall time (not at once:
+      // a database that is down would make every session reconnect at every failed commit).
+      const failed = s.failedMs(now);
+      if (stuck < stallMs && (failed === 0 || failed < stallMs / 4)) continue;
       this.o.log.warn(
-        { shard, stuckS: Math.round(stuck / 1000), ...s.state() },
-        "a shard session held messages and neither read nor settled any for too long: reconnecting it (the broker delivers its messages again)",
+        { shard, stuckS: Math.round(stuck / 1000), failedS: Math.round(failed / 1000), ...s.state() },
+        stuck >= stallMs
+          ? "a shard session held messages and neither read nor settled any for too long: reconnecting it (the broker delivers its messages again)"
+          : "a shard session has messages whose commit failed, unacknowledged: reconnecting it, so that the broker delivers them again",
       );
       this.stallReconnects++;
       this.take(shard, s.storeIds());
