@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { openPgStorage, type PgStorage } from "./adapter.js";
+import { createPgPool } from "./pool.js";
 
 const server = usePostgres();
 const fresh = async (): Promise<PgStorage> => {
@@ -17,6 +18,42 @@ const fresh = async (): Promise<PgStorage> => {
 const enter = (id: string, ts: number, visitor = "v"): FootfallEvent => ({ type: "enter", id, ts, zone: "fruit" as ZoneId, visitor: visitor as VisitorId });
 
 describe("PostgreSQL adapter", () => {
+  it("records an agent's status without holding a pool connection while a commit holds the agent's row, and an unknown agent's at once", async () => {
+    const url = server.database();
+    const s = await openPgStorage(url, { poolMax: 1 }); // one connection for writes: a status waiting on it would stop every other write
+    server.onClose(() => s.close());
+    await s.agents.add("s", "cam-1", "camera", 1000);
+    const other = createPgPool(url, { max: 1 });
+    server.onClose(() => other.end());
+    const lock = await other.connect();
+    try {
+      // A group commit holding the agent's row (its event tallies) until it ends.
+      await lock.query("BEGIN");
+      await lock.query("SELECT 1 FROM agents WHERE store = 's' AND agent = 'cam-1' FOR UPDATE");
+      let recorded = false;
+      const status = s.agents.recordStatus("s", "cam-1", { state: "online", ts: 2000, kind: "camera", version: "9.9.9" }).then(() => (recorded = true));
+      // Meanwhile the one write connection serves other writes: the status does not wait on it.
+      await s.stores.ensure("t", "T", 3000);
+      await s.stores.ensure("u", "U", 3000);
+      expect(recorded).toBe(false);
+      const row = async () => (await other.query("SELECT state, version FROM agents WHERE store = 's' AND agent = 'cam-1'")).rows[0];
+      await lock.query("COMMIT");
+      await status;
+      lock.release();
+      expect(await row()).toEqual({ state: "online", version: "9.9.9" });
+      // No such agent: nothing to wait for.
+      await s.agents.recordStatus("s", "nobody", { state: "online", ts: 2000, kind: "camera", version: "1" });
+      expect(await s.agents.get("s", "nobody")).toBeUndefined();
+    } finally {
+      await lock.query("ROLLBACK").catch(() => {});
+      try {
+        lock.release();
+      } catch {
+        /* released already */
+      }
+    }
+  });
+
   it("dedupes by (store, id) even when a copy carries another ts, in another month's partition", async () => {
     const s = await fresh();
     const jan = Date.UTC(2026, 0, 20);
