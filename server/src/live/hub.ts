@@ -115,10 +115,18 @@ export class LiveHub {
     for (const store of [...this.dirty]) {
       this.dirty.delete(store);
       if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) === 0) continue;
-      await this.pushAlerts(store);
+      // The alerts and the occupancy are read side by side (one wait for the database, not two).
+      const [, read] = await Promise.all([
+        this.pushAlerts(store),
+        this.snapshot(store).then(
+          (snap) => ({ snap }),
+          (err: unknown) => ({ err }),
+        ),
+      ]);
       let snap: Occupancy | null;
       try {
-        snap = await this.snapshot(store);
+        if ("err" in read) throw read.err;
+        snap = read.snap;
       } catch (err) {
         this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy; trying again at the next change");
         continue;

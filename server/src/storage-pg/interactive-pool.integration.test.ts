@@ -65,7 +65,8 @@ describe("HTTP requests and live clients on a pool of their own (PostgreSQL)", (
     await locker.query("LOCK TABLE store_groups IN ACCESS EXCLUSIVE MODE");
     const background = Array.from({ length: 8 }, () => storage.groups.list());
     const pg_ = storage as unknown as { poolStats(): Record<string, { total: number; idle: number; waiting: number }> };
-    await expect.poll(() => pg_.poolStats().read!.waiting, { timeout: 10_000 }).toBe(3);
+    // (The server's own background reads, e.g. alert evaluation, may queue there too.)
+    await expect.poll(() => pg_.poolStats().read!.waiting, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     try {
       const health = await fetch(`${server.httpUrl}/api/v1/health`);
       expect(health.status).toBe(200);
@@ -88,7 +89,7 @@ describe("HTTP requests and live clients on a pool of their own (PostgreSQL)", (
         tablet.close();
       }
       // The background reads are still waiting for the lock: they were never ahead of the requests.
-      expect(pg_.poolStats().read!.waiting).toBe(3);
+      expect(pg_.poolStats().read!.waiting).toBeGreaterThanOrEqual(3);
     } finally {
       await locker.query("COMMIT");
       await locker.end();
