@@ -7,7 +7,9 @@
 // simulator's ledger against the database: events lost and doubled. Asserts nothing.
 //
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
-// CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second).
+// CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
+// CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
+// generates only ~9,000 events/s on one core beside the servers).
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -25,6 +27,7 @@ const SPEED = Number(process.env.CHAIN_SPEED ?? 60);
 const ARRIVALS = Number(process.env.CHAIN_ARRIVALS ?? 1);
 const BARE_SECONDS = Number(process.env.CHAIN_BARE_SECONDS ?? 60);
 const QPS = Number(process.env.CHAIN_QPS ?? 4);
+const SIMULATORS = Number(process.env.CHAIN_SIMULATORS ?? 2);
 const SEED = 1;
 const log = (s) => process.stderr.write(`[bench:chain ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -125,14 +128,28 @@ const mosquitto = spawnLogged("mosquitto", "mosquitto", ["-c", join(dir, "mosqui
 await sleep(500);
 const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
 
-/** The chain simulator for `seconds`; its "chain" log lines (events/s every 10 s) are collected. */
+/**
+ * The chain simulator for `seconds` as SIMULATORS processes (`--part k/n`, a ledger each: `ledger` gets
+ * `-k` before `.json`); each one's "chain" log lines (events/s every 10 s) are collected. `rates` are the
+ * sums over the processes per 10 s, `each` every process's own.
+ */
 function simulator(seconds, receipts, ledger) {
-  const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
-    "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", "120",
-    ...(ledger ? ["--ledger", ledger] : [])];
-  return spawnLogged("simulator", process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
+  const parts = Array.from({ length: SIMULATORS }, (_, i) => {
+    const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
+      "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", "120",
+      ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
+    return spawnLogged(`simulator-${i + 1}`, process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
+  });
+  return {
+    parts,
+    get rates() { const n = Math.min(...parts.map((p) => p.rates.length)); return Array.from({ length: n }, (_, i) => parts.reduce((a, p) => a + p.rates[i], 0)); },
+    get each() { return parts.map((p) => p.rates); },
+    pids: () => parts.map((p) => p.proc.pid),
+  };
 }
-const exited = (c) => new Promise((r) => (c.proc.exitCode !== null ? r(c.proc.exitCode) : c.proc.once("exit", r)));
+const ledgerPart = (file, i) => (SIMULATORS > 1 ? file.replace(/\.json$/, `-${i + 1}.json`) : file);
+const exitedOne = (c) => new Promise((r) => (c.proc.exitCode !== null ? r(c.proc.exitCode) : c.proc.once("exit", r)));
+const exited = async (c) => (c.parts ? Math.max(...(await Promise.all(c.parts.map(exitedOne)))) : exitedOne(c));
 
 // ---- 1. the same simulator on bare mosquitto (PUBACK settles: no server) ----
 log(`bare mosquitto: the simulator alone for ${BARE_SECONDS} s`);
@@ -140,7 +157,7 @@ const bare = simulator(BARE_SECONDS, "off", null);
 await exited(bare);
 const bareRates = bare.rates.slice(1); // the first 10 s log in
 const bareRate = bareRates.reduce((a, b) => a + b, 0) / Math.max(1, bareRates.length);
-log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})`);
+log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})${SIMULATORS > 1 ? `; each process: ${bare.each.map((r) => fmt(r.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 1))).join(", ")}` : ""}`);
 
 // ---- 2. two servers ----
 async function startServer(id) {
@@ -182,7 +199,7 @@ log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x$
 const sim = simulator(runSeconds, "auto", ledgerFile);
 const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
-const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: cpuSeconds(sim.proc.pid) });
+const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuSeconds(p), 0) });
 const cpuStart = cpuOf();
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
@@ -208,9 +225,11 @@ const queryLoop = (async () => {
     await sleep(1000 / QPS);
   }
 })();
+// A server's heartbeat latency window (cluster/latency.ts): event-loop p99, the pools' most waiting callers, HTTP store requests' p95.
+const latencyText = (l) => (l ? ` loop p99 ${l.loop?.p99 ?? "-"} ms, pools waiting ${Object.entries(l.pools ?? {}).map(([k, p]) => `${k}:${p.maxWaiting}`).join("/")}, http store p95 ${l.http?.store?.p95 ?? "-"} ms` : "");
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
-  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB`).join(" ") });
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
   if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
 }, 10_000);
@@ -279,7 +298,11 @@ for (let last = -1, stillSince = performance.now(), emptyBeats = 0, lastBeat = "
 log(`drained ${(drainedAfter).toFixed(0)} s after the simulator stopped: every live server's backlog empty, no shard session stopped or disconnected, in two heartbeats, and the stored count still for 20 s`);
 
 // ---- 4. the ledger against the database ----
-const ledger = Ledger.load(ledgerFile);
+// One ledger per simulator process; their stores are disjoint, so they are read one after the other.
+const ledgers = Array.from({ length: SIMULATORS }, (_, i) => Ledger.load(ledgerPart(ledgerFile, i)));
+const ledgerOf = new Map(ledgers.flatMap((l) => l.stores().map((store) => [store, l])));
+const ledger = { stores: () => [...ledgerOf.keys()], audit: (store, ids) => ledgerOf.get(store).audit(store, ids),
+  unsettled: new Map(ledgers.flatMap((l) => [...l.unsettled])) };
 let lost = 0, doubled = 0, sent = 0, stored = 0;
 const lostRows = [];
 for (const store of ledger.stores()) {
@@ -310,7 +333,8 @@ const simRates = sim.rates.slice(2);
 const offered = simRates.reduce((a, b) => a + b, 0) / Math.max(1, simRates.length);
 const result = {
   stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
-  offeredEventsPerS: Math.round(offered), sustainedEventsPerS: Math.round(sustained), bareMosquittoEventsPerS: Math.round(bareRate),
+  offeredEventsPerS: Math.round(offered), simulators: SIMULATORS,
+  offeredPerSimulator: sim.each.map((r) => Math.round(r.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 2))), sustainedEventsPerS: Math.round(sustained), bareMosquittoEventsPerS: Math.round(bareRate),
   ratioToBare: +(sustained / bareRate).toFixed(2),
   p95Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
@@ -336,6 +360,8 @@ try {
 console.log(JSON.stringify(result, null, 2));
 await pool.end();
 for (const s of servers) s.proc.kill("SIGTERM");
+// With CHAIN_PROFILE the servers write their CPU profiles as they exit: wait for that (up to 60 s) before the exit handler kills them.
+if (process.env.CHAIN_PROFILE) await Promise.race([Promise.all(servers.filter((s) => s.proc.exitCode === null && s.proc.signalCode === null).map(exitedOne)), sleep(60_000)]);
 mosquitto.proc.kill("SIGTERM");
 await sleep(1000);
 process.exit(0);
