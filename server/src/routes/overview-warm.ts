@@ -19,11 +19,11 @@ import { HOUR_MS } from "../analytics/time-parts.js";
 import type { Services } from "../services.js";
 
 /** The same period a year before, on the same weekdays. */
-export const LAST_YEAR_MS = 364 * 86_400_000;
+const LAST_YEAR_MS = 364 * 86_400_000;
 
 /** The chain view's presets (floorplan-ui/src/model/range.ts PRESETS without "custom"). */
 export const STANDARD_PRESETS = ["today", "yesterday", "last7", "last30"] as const;
-export type StandardPreset = (typeof STANDARD_PRESETS)[number];
+type StandardPreset = (typeof STANDARD_PRESETS)[number];
 
 export interface Range {
   from: number;
@@ -33,7 +33,7 @@ export interface Range {
 const DAY_MS = 86_400_000;
 
 /** The start of the local day holding `ts` (its wall-clock midnight, found from the zone's UTC offsets). */
-export function dayStart(ts: number, timeZone: string): number {
+function dayStart(ts: number, timeZone: string): number {
   const wallMidnight = Math.floor((ts + offsetMs(ts, timeZone)) / DAY_MS) * DAY_MS;
   let m = wallMidnight - offsetMs(ts, timeZone);
   // The offset at midnight may differ from the one at `ts` (a DST change earlier that day): take it, twice to settle.
@@ -72,7 +72,7 @@ export function comparedPeriods(asked: Range, now: number): { range: Range; prev
 }
 
 /** The part of a period the memo keeps when asked at `now` (../chain/figures.ts cuts it so), or null when all of it is read fresh. */
-export function memoPart(p: Range, now: number): Range | null {
+function memoPart(p: Range, now: number): Range | null {
   const cut = Math.min(p.to, Math.max(p.from, openFrom(now)));
   return cut > p.from ? { from: p.from, to: cut } : null;
 }
