@@ -231,6 +231,50 @@ describe("decodeBatch", () => {
   });
 });
 
+describe("personalIdKind's fast paths", () => {
+  // personalIdKind as bounds.ts wrote it before the literal-character guards: every pattern tried on every id.
+  const MAC_SEPARATED = /(?:^|[^0-9a-f])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}(?![0-9a-f])/i;
+  const MAC_DOTTED = /(?:^|[^0-9a-f.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![0-9a-f.])/i;
+  const MAC_BARE = /^(?=[0-9]*[a-f])[0-9a-f]{12}$/i;
+  const EMAIL = /[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[a-z]{2,}/i;
+  const PHONE_CHARS = /^\+?[0-9 ().\-/]+$/;
+  const LETTER_PREFIX = /^[a-z]{1,16}[-_]/i;
+  const candidates = (id: string) => {
+    const out = [id];
+    const colon = id.lastIndexOf(":");
+    if (colon >= 0) out.push(id.slice(colon + 1));
+    for (const c of [...out]) {
+      const m = LETTER_PREFIX.exec(c);
+      if (m) out.push(c.slice(m[0].length));
+    }
+    return out;
+  };
+  const isPhone = (c: string) => {
+    if (!PHONE_CHARS.test(c)) return false;
+    const digits = c.replace(/[^0-9]/g, "").length;
+    return digits <= 15 && digits >= (c.startsWith("+") ? 7 : 9);
+  };
+  const reference = (id: string) => {
+    if (MAC_SEPARATED.test(id) || MAC_DOTTED.test(id)) return "mac";
+    if (EMAIL.test(id)) return "email";
+    const parts = candidates(id);
+    if (parts.some((c) => MAC_BARE.test(c))) return "mac";
+    if (parts.some(isPhone)) return "phone";
+    return null;
+  };
+
+  it("answers as every pattern tried on every id does (ids made of MAC, e-mail and phone pieces, with and without : - . @)", () => {
+    const piece = fc.constantFrom("00", "1a", "2B", "ff", "3c4d", "001a", ":", "-", ".", "@", "_", "+", " ", "ble-", "agent:", "jane", "example", ".org", ".c", "0612", "345678", "x");
+    const id = fc.oneof(fc.array(piece, { maxLength: 16 }).map((p) => p.join("")), fc.string({ maxLength: 30 }));
+    fc.assert(
+      fc.property(id, (v) => {
+        expect(personalIdKind(v), v).toBe(reference(v));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("decodeStatus", () => {
   const status = (extra: Record<string, unknown> = {}) => ({ state: "online", ts: TS, kind: "camera", version: "1.2.3", ...extra });
   const decode = (p: Uint8Array | string) => decodeStatus(p, utf8);
