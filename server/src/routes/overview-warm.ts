@@ -120,6 +120,8 @@ export interface WarmResult {
   /** Stores read (not held by the memo yet) over all periods. */
   read: number;
   ms: number;
+  /** The longest slice (one event-loop turn held by the reads), in ms. */
+  longestSliceMs: number;
 }
 
 /** Reads the standard periods into the memo: at start (after listen), at each turn of the hour, and when asked (`kick`). */
@@ -182,12 +184,15 @@ export class OverviewWarmer {
     this.memo.pin(periods);
     const slice = this.opts.slice ?? 25;
     const before = this.memo.warmed;
+    let longest = 0;
     for (const p of periods)
       for (let i = 0; i < subjects.length && !this.stopped; i += slice) {
+        const s0 = performance.now();
         await warmSketches(storage, subjects.slice(i, i + slice), p, this.memo);
+        longest = Math.max(longest, performance.now() - s0);
         await turn();
       }
-    const result = { periods: periods.length, stores: subjects.length, read: this.memo.warmed - before, ms: Math.round(performance.now() - t0) };
+    const result = { periods: periods.length, stores: subjects.length, read: this.memo.warmed - before, ms: Math.round(performance.now() - t0), longestSliceMs: Math.round(longest) };
     this.opts.log?.info(result, "chain overview: standard periods read ahead");
     return result;
   }
