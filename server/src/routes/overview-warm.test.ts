@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { presetRange } from "../../../floorplan-ui/src/model/range.js";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 import { chainFigures, openFrom, SketchMemo } from "../chain/figures.js";
 import type { Spans } from "../aggregates/spans.js";
 import { comparedPeriods, presetRequest, STANDARD_PRESETS, standardPeriods, subjectsOf, type Range } from "./overview-warm.js";
@@ -61,11 +61,10 @@ describe("the memo of periods", () => {
 });
 
 describe("standard periods read ahead", () => {
-  let t: TestServer;
+  const t = useTestServer({ now: () => NOW, maxAgeMs: 450 * DAY });
   const api = (url: string) => t.get(`/api/v1${url}`);
 
   beforeAll(async () => {
-    t = await startTestServer({ now: () => NOW, maxAgeMs: 450 * DAY });
     for (const [store, timezone] of Object.entries(STORES)) await t.putLayout(store, smallLayout({ name: store, timezone }));
     for (const [si, store] of Object.keys(STORES).entries()) {
       const f = new EventFactory("cam-1");
@@ -88,7 +87,6 @@ describe("standard periods read ahead", () => {
       for (let i = 0; i < events.length; i += 900) await t.ingest(store, "cam-1", events.slice(i, i + 900));
     }
   }, 120_000);
-  afterAll(() => t?.close());
 
   /** Every (store, spans) the sketches were read for while `fn` ran. */
   async function sketchReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: { call: string; spans: Spans; stores: number }[] }> {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { useTestServer } from "../../../test/support/in-process.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -13,7 +13,7 @@ const RANGE = `from=${FROM}&to=${TO}`;
 const STORES = { lille: "Europe/Paris", nyc: "America/New_York", lyon: "Europe/Paris" } as const;
 type StoreId = keyof typeof STORES;
 
-let t: TestServer;
+const t = useTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
 /** Every closed dwell (ms) outside entrances, by store and day start. */
 const dwells = new Map<string, { ts: number; ms: number }[]>();
 
@@ -42,7 +42,6 @@ function day(f: EventFactory, store: StoreId, start: number, n: number): Footfal
 const api = (url: string, token: string | null = t.admin) => t.get(`/api/v1${url}`, token);
 
 beforeAll(async () => {
-  t = await startTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
   for (const [store, timezone] of Object.entries(STORES)) await t.putLayout(store, smallLayout({ name: store.toUpperCase(), timezone }));
   const size: Record<StoreId, number> = { lille: 12, nyc: 5, lyon: 8 };
   for (const store of Object.keys(STORES) as StoreId[]) {
@@ -72,7 +71,6 @@ beforeAll(async () => {
   await storage.groups.create("north", "North", "region", NOW);
   await storage.groups.setStores("north", ["lille", "nyc"]);
 }, 120_000);
-afterAll(() => t.close());
 
 /** The per-store views' figures for a range. */
 async function perStore(store: string, from: number, to: number) {
