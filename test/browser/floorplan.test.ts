@@ -154,7 +154,7 @@ describe("heatmap", () => {
     const { zones } = await t.shop.api.dwell(t.shop.store, { from, to });
     const fruit = zones.find((z) => z.zone === "fruit")!;
     expect(csv.split("\r\n")[0]).toBe(
-      "range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_previous,visits_change",
+      "range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in,visits_previous,visits_change",
     );
     expect(csv).toContain(`,fruit,Fruit & veg,zone,${fruit.visits},${fruit.visitors},`);
     await page.getByTestId("traffic-chart").waitFor();

@@ -18,10 +18,11 @@ type Cell = string | number | null | undefined;
 
 /** The heatmap's zones, as the ranking shows them, with every figure of each zone. */
 export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric: Metric; compare: boolean; withSales: boolean }): string {
-  const withDoor = scene.zones.some((z) => z.doorIn !== null);
+  // The door columns are always there (0 where no door counted anyone), so that files of ranges with
+  // and without door counts have the same columns and can be pasted together.
   const header = [
     "range_from", "range_to", "zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s",
-    ...(withDoor ? ["visits_tracked", "door_in"] : []),
+    "visits_tracked", "door_in",
     ...(opts.withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []),
     ...(opts.compare ? [`${opts.metric}_previous`, `${opts.metric}_change`] : []),
   ];
@@ -37,7 +38,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
       z.visits,
       noData || doorOnly ? null : (d?.visitors ?? 0),
       d?.dwell_s?.mean, d?.dwell_s?.median, d?.dwell_s?.p90,
-      ...(withDoor ? [z.tracked, z.doorIn ?? (noData ? null : 0)] : []),
+      z.tracked, z.doorIn ?? (noData ? null : 0),
       ...(opts.withSales ? [z.sales?.transactions ?? (noData ? null : 0), z.sales?.sales ?? (noData ? null : 0), z.sales?.conversion, z.sales?.salesPerVisit, noData ? null : z.longDwellLowConversion ? "yes" : "no"] : []),
       ...(opts.compare ? [z.previous, z.change] : []),
     ];

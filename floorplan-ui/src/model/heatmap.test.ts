@@ -150,7 +150,7 @@ describe("no data is not zero on the heatmap", () => {
     expect(scene.noData).toBe(true);
     expect(scene.zones.map((z) => [z.value, z.label, z.fill, z.visits])).toEqual(Array(3).fill([null, "–", NO_DATA_FILL, null]));
     const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "visits", compare: false, withSales: false });
-    expect(csv.split("\r\n")[1]).toBe("1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,bread,BREAD,zone,,,,,");
+    expect(csv.split("\r\n")[1]).toBe("1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,bread,BREAD,zone,,,,,,,");
   });
   it("says no data rather than new when the previous period has none", () => {
     const scene = heatScene(layout, [dwell("fruit", 10)], "visits", [dwell("fruit", 0)], {}, {}, { now: true, previous: false });
