@@ -71,3 +71,70 @@ describe("migrate", () => {
     first.close();
   });
 });
+
+/** Index names of the SQLite file (SQLite's own automatic ones left out). */
+const indexes = (db: Database.Database): string[] =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+/** The whole schema as SQLite keeps it: every table, index and trigger with its SQL. */
+const schema = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
+
+/** A database file as the last released main (8611a54: migrations 1-8, 11, 12, 13, 16) left it, at version 16. */
+function releasedDatabase(dir: string, extra: string[] = []): void {
+  const old = new Database(join(dir, "footfall.db"));
+  for (const m of MIGRATIONS.filter((x) => x.version <= 16)) old.exec(m.sql);
+  for (const sql of extra) old.exec(sql);
+  old.pragma("user_version = 16");
+  old.close();
+}
+
+describe("a database of the last released main (version 16, 8611a54)", () => {
+  const OVERVIEW_INDEXES = ["sales_by_time_amount", "store_rollups_stamps"];
+  const migration17 = MIGRATIONS.find((m) => m.version === 17)!;
+
+  it("has its migrations and not the overview's covering indexes (what a user's file holds)", () => {
+    const dir = fresh();
+    releasedDatabase(dir);
+    const db = new Database(join(dir, "footfall.db"));
+    expect(indexes(db)).toContain("sales_by_time");
+    for (const name of OVERVIEW_INDEXES) expect(indexes(db)).not.toContain(name);
+    db.close();
+  });
+
+  it("gets migration 17 (the overview's covering indexes) when the server opens it, and ends as a new file does", () => {
+    const dir = fresh();
+    releasedDatabase(dir);
+    const db = openDatabase(dir);
+    expect(db.pragma("user_version", { simple: true })).toBe(17);
+    expect(indexes(db)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
+    expect(indexes(db)).not.toContain("sales_by_time");
+    const created = openDatabase(fresh());
+    expect(indexes(created)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
+    expect(schema(db)).toEqual(schema(created));
+    created.close();
+    db.close();
+  });
+
+  it("is unharmed when it already ran the indexes as migration 14 (a development file)", () => {
+    const dir = fresh();
+    releasedDatabase(dir, [migration17.sql]);
+    const db = openDatabase(dir);
+    expect(db.pragma("user_version", { simple: true })).toBe(17);
+    expect(indexes(db).filter((n) => OVERVIEW_INDEXES.includes(n))).toEqual(OVERVIEW_INDEXES);
+    db.close();
+  });
+
+  it("keeps its rows through the upgrade, and the indexes answer the overview's reads", () => {
+    const dir = fresh();
+    releasedDatabase(dir);
+    const old = new Database(join(dir, "footfall.db"));
+    old.prepare("INSERT INTO stores (id, name, created_at) VALUES ('s', 'S', 1)").run();
+    old.close();
+    const db = openDatabase(dir);
+    expect(db.prepare("SELECT name FROM stores WHERE id = 's'").get()).toEqual({ name: "S" });
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join("; ");
+    expect(plan("SELECT t, stamp FROM store_rollups WHERE store = 's' AND grain = 1 AND t >= 0 AND t < 10")).toMatch(/COVERING INDEX store_rollups_stamps/);
+    expect(plan("SELECT SUM(amount) FROM sales WHERE store = 's' AND ts >= 0 AND ts < 10")).toMatch(/COVERING INDEX sales_by_time_amount/);
+    db.close();
+  });
+});
+

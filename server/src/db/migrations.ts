@@ -5,8 +5,13 @@ import { ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 
 /**
- * Numbered migrations, applied in order at start inside one transaction each.
+ * Numbered migrations, applied in order at start inside one transaction each (./database.ts migrate).
  * Never edit a released migration: add the next number.
+ *
+ * Numbers only grow: a new migration takes a number above the highest one in this list (and so above
+ * every released one) and is appended last. A database at version N skips every migration numbered N
+ * or below: 14 was written after 16 had been released (8611a54 had 1-8, 11, 12, 13, 16), so a user's
+ * database at 16 would never have got it; it is 17 now. 9, 10, 14 and 15 stay unused.
  */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -232,19 +237,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
-    version: 14,
+    version: 16,
+    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
+    sql: DIGEST_RETRY_SQL,
+  },
+  {
+    version: 17,
     name: "the chain overview's covering indexes: store rollups' stamps, sales by time with amounts (issue 15)",
     sql: `
+      -- Numbered 14 while it was being written (never released): a development database that ran it as 14 finds
+      -- these done (IF NOT EXISTS, IF EXISTS) and only gets the version recorded.
       -- The chain overview reads a period's stamps of 1,000 stores at every answer: from this index, not from the rows
       -- with their dwell sketches; and each store's sales sums of a period from the index alone.
       CREATE INDEX IF NOT EXISTS store_rollups_stamps ON store_rollups (store, grain, t, stamp);
       CREATE INDEX IF NOT EXISTS sales_by_time_amount ON sales (store, ts, amount);
       DROP INDEX IF EXISTS sales_by_time;
     `,
-  },
-  {
-    version: 16,
-    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
-    sql: DIGEST_RETRY_SQL,
   },
 ];

@@ -88,6 +88,41 @@ describe("PostgreSQL migrations", () => {
   });
 });
 
+/** Index names of the public schema (partitions' own indexes left out). */
+async function indexNames(db: pg.Pool): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace AND NOT c.relispartition ORDER BY 1",
+  );
+  return rows.map((r) => r.name);
+}
+
+describe("a PostgreSQL database of the last released main (8611a54: migrations 1-8, 11, 12, 13, 16)", () => {
+  const OVERVIEW_INDEXES = ["sales_by_time_amount", "store_rollups_stamps"];
+  const released = PG_MIGRATIONS.filter((m) => m.version <= 16);
+  const migration17 = PG_MIGRATIONS.find((m) => m.version === 17)!;
+
+  it("gets migration 17 (the overview's covering indexes) from the current server, as a new database does", async () => {
+    const db = freshDb();
+    expect((await migratePg(db, released)).to).toBe(16);
+    for (const name of OVERVIEW_INDEXES) expect(await indexNames(db)).not.toContain(name);
+    await db.query("INSERT INTO stores (id, name, created_at) VALUES ('s', 'S', 1)");
+    expect(await migratePg(db)).toEqual({ from: 16, to: 17, applied: [17] });
+    expect(await indexNames(db)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
+    expect(await indexNames(db)).not.toContain("sales_by_time");
+    expect((await db.query("SELECT name FROM stores WHERE id = 's'")).rows).toEqual([{ name: "S" }]);
+    const created = await migratedDb();
+    expect(await indexNames(db)).toEqual(await indexNames(created));
+  });
+
+  it("is unharmed when it already ran the indexes as migration 14 (a development database)", async () => {
+    const db = freshDb();
+    await migratePg(db, [...released.filter((m) => m.version < 16), { ...migration17, version: 14 }, ...released.filter((m) => m.version === 16)]);
+    expect(await indexNames(db)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
+    expect((await migratePg(db)).applied).toEqual([17]);
+    expect(await indexNames(db)).toEqual(await indexNames(await migratedDb()));
+  });
+});
+
 describe("the PostgreSQL schema", () => {
   it("has every table and column of the SQLite schema", async () => {
     const lite = new Database(":memory:");

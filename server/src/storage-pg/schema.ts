@@ -46,6 +46,10 @@ export const CLUSTER_TABLES = ["cluster_servers", "shard_leases"] as const;
 
 const K = 'text COLLATE "C" NOT NULL';
 
+/**
+ * Numbers only grow: a new migration is appended last with a number above the highest here (and the
+ * same number as its SQLite twin). 9, 10, 14 and 15 stay unused (14 became 17: see ../db/migrations.ts).
+ */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
@@ -457,19 +461,21 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
-    version: 14,
+    version: 16,
+    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
+    sql: DIGEST_RETRY_PG_SQL,
+  },
+  {
+    version: 17,
     name: "the chain overview's covering indexes: store rollups' stamps, sales by time with amounts (issue 15)",
     sql: `
+      -- Numbered 14 while it was being written (never released): a development database that ran it as 14 finds
+      -- these done (IF NOT EXISTS, IF EXISTS) and only gets the version recorded.
       -- The chain overview reads a period's stamps of 1,000 stores at every answer: from this index (index-only), not
       -- from the rows with their dwell sketches; and each store's sales sums of a period from the index alone.
       CREATE INDEX IF NOT EXISTS store_rollups_stamps ON store_rollups (store, grain, t) INCLUDE (stamp);
       CREATE INDEX IF NOT EXISTS sales_by_time_amount ON sales (store, ts) INCLUDE (amount);
       DROP INDEX IF EXISTS sales_by_time;
     `,
-  },
-  {
-    version: 16,
-    name: "digests: their own time zone, capped retries with the failure recorded (issue 15)",
-    sql: DIGEST_RETRY_PG_SQL,
   },
 ];
