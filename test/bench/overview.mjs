@@ -10,7 +10,7 @@
 // asked (cold).
 // Env: OVERVIEW_STORES (1000), OVERVIEW_QUERIES (50), OVERVIEW_DIR (keep the generated data dir and reuse it),
 // OVERVIEW_FIXTURE_ONLY=1 (write the fixture into OVERVIEW_DIR and stop), OVERVIEW_WARM=off (the server reads nothing ahead),
-// OVERVIEW_CPU_PROF=dir (the server runs with --cpu-prof into dir).
+// OVERVIEW_CPU_PROF=dir (the server runs with --cpu-prof into dir), OVERVIEW_CLI (the server's cli.js: a baseline build).
 // OVERVIEW_PG=1: the server on PostgreSQL (Debian's, started in OVERVIEW_PG_DIR or a temp dir, as the postgres user when root),
 // loaded once from the SQLite fixture of OVERVIEW_DIR (which must have its store rollups built: run the SQLite bench on it first).
 import { spawn, execFileSync } from "node:child_process";
@@ -25,7 +25,8 @@ import { encodeHistogram, binOf } from "../../server/dist/aggregates/dwell-histo
 import { presetRequest, STANDARD_PRESETS } from "../../server/dist/routes/overview-warm.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, "..", "..", "server", "dist", "cli.js");
+// OVERVIEW_CLI: another build's cli.js (a baseline measured in the same run, e.g. a copy of server/dist made before a change).
+const cli = process.env.OVERVIEW_CLI ?? join(here, "..", "..", "server", "dist", "cli.js");
 const STORES = Number(process.env.OVERVIEW_STORES ?? 1000);
 const QUERIES = Number(process.env.OVERVIEW_QUERIES ?? 50);
 const ZONES = ["entrance", "z01", "z02", "z03", "z04", "z05", "z06", "z07", "z08", "checkout"];
@@ -281,6 +282,11 @@ try {
   for (let i = 1; i <= Math.min(5, QUERIES); i++) cold.push((await get(`from=${from - i * DAY}&to=${today - i * DAY}`)).ms);
   cold.sort((a, b) => a - b);
   if (cold.length) log(`every store, 7 days never asked before (nothing in memory): p50 ${fmt(pct(cold, 0.5))} ms, max ${fmt(cold.at(-1))} ms over ${cold.length}`);
+  // Custom ranges (not a standard period), each asked once: 23 local days of New York (05:00 UTC in winter) ending 1-5 days ago.
+  const custom = [];
+  for (let i = 1; i <= Math.min(5, QUERIES); i++) custom.push((await get(`from=${today - (23 + i) * DAY + 5 * HOUR}&to=${today - i * DAY + 5 * HOUR}`)).ms);
+  custom.sort((a, b) => a - b);
+  if (custom.length) log(`every store, custom ranges of 23 days (New York midnights, each asked once): p50 ${fmt(pct(custom, 0.5))} ms, max ${fmt(custom.at(-1))} ms over ${custom.length}`);
   const first = await get(week);
   log(`${first.body.stores.length} stores, ${first.body.groups.length} groups; first overview (layouts read): ${fmt(first.ms)} ms`);
   for (const [label, q] of [["every store, last 7 days vs previous and last year", week], ["one group (100 stores)", `${week}&group=region-3`], ["every store, yesterday", `from=${today - DAY}&to=${today}`]]) {

@@ -134,6 +134,18 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       for (const r of rows) out.set(str(r.store), { stamp: num(r.stamp), rows: num(r.n) });
       return out;
     },
+    pieceStamps: async (stores, spans) => {
+      if (!stores.length) return [];
+      const s = inStores(stores);
+      // Each day its row (covering index store_rollups_stamps); each run of hours grouped: one SELECT each, UNION ALL.
+      const parts: { sql: string; args: unknown[] }[] = [];
+      if (spans.days) parts.push({ sql: `SELECT store, grain, t, stamp, 1 AS n FROM store_rollups WHERE ${s.sql} AND grain = 1 AND t >= ? AND t < ?`, args: [s.arg, ...spans.days] });
+      for (const [a, b] of spans.hours)
+        parts.push({ sql: `SELECT store, MIN(grain) AS grain, MIN(t) AS t, MAX(stamp) AS stamp, COUNT(*) AS n FROM store_rollups WHERE ${s.sql} AND grain = 0 AND t >= ? AND t < ? GROUP BY store`, args: [s.arg, a, b] });
+      if (!parts.length) return [];
+      const rows = await read(parts.map((p) => p.sql).join(" UNION ALL "), parts.flatMap((p) => p.args));
+      return rows.map((r) => ({ store: str(r.store), grain: num(r.grain), t: num(r.t), stamp: num(r.stamp), rows: num(r.n) }));
+    },
     zoneSketches: async (zones, spans) => {
       if (!zones.length) return [];
       const pairs =

@@ -20,7 +20,7 @@
  * (a zone may have changed kind at the change).
  */
 import { binValue } from "../aggregates/dwell-histogram.js";
-import { spansOf } from "../aggregates/spans.js";
+import { spansOf, type Spans } from "../aggregates/spans.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import type { Storage } from "../storage/types.js";
 
@@ -61,7 +61,12 @@ export type DenseSketch = Float64Array;
 
 /** Adds `b` into `a` (grown when shorter); returns the sum. */
 export function mergeSketch(a: DenseSketch, b: DenseSketch): DenseSketch {
-  const out = a.length >= b.length ? a : Float64Array.from({ length: b.length }, (_, i) => a[i] ?? 0);
+  let out = a;
+  if (a.length < b.length) {
+    // Grown to at least twice: a sum over many stores grows a few times, not at every store.
+    out = new Float64Array(Math.max(b.length, a.length * 2));
+    out.set(a);
+  }
   for (let i = 0; i < b.length; i++) out[i]! += b[i]!;
   return out;
 }
@@ -91,7 +96,11 @@ export function medianOf(h: DenseSketch, n: number): number | null {
   return m / 1000;
 }
 
-const countOf = (h: DenseSketch) => h.reduce((x, y) => x + y, 0);
+function countOf(h: DenseSketch): number {
+  let n = 0;
+  for (let i = 0; i < h.length; i++) n += h[i]!;
+  return n;
+}
 
 /** Sums and merged sketches of several stores' figures: a group's or the chain's totals. */
 export class FigureTotals {
@@ -158,6 +167,8 @@ export type MemoAnswer = "hit" | "read" | "warmed";
 export class SketchMemo {
   private readonly periods = new Map<string, Map<string, MemoEntry>>();
   private pinned = new Set<string>();
+  /** The same parts day by day (and per run of hours at a period's edges), shared by every period that holds them. */
+  readonly pieces: PieceMemo;
   /** Stores answered from memory, read for a request, and read ahead by the warmer, since the start. */
   hits = 0;
   misses = 0;
@@ -166,7 +177,11 @@ export class SketchMemo {
     private readonly maxPeriods = 9,
     /** Told of every count (the server's metrics). */
     private readonly onCount?: (answer: MemoAnswer, stores: number) => void,
-  ) {}
+    /** Store-pieces kept besides those of the pinned periods (~0.6 KiB each). */
+    maxPieces = 100_000,
+  ) {
+    this.pieces = new PieceMemo(maxPieces);
+  }
 
   static key(from: number, to: number): string {
     return `${from}|${to}`;
@@ -185,6 +200,7 @@ export class SketchMemo {
   /** Keeps these periods whatever else is asked (until the next pin); the periods pinned before are kept as recently asked ones. */
   pin(periods: readonly { from: number; to: number }[]): void {
     this.pinned = new Set(periods.map((p) => SketchMemo.key(p.from, p.to)));
+    this.pieces.pin(periods.flatMap((p) => piecesOf(spansOf(p.from, p.to)).map((x) => x.key)));
     this.evict();
   }
 
@@ -209,6 +225,99 @@ export class SketchMemo {
       if (this.pinned.has(k)) continue;
       this.periods.delete(k); // the oldest first
       unpinned--;
+    }
+  }
+}
+
+/** What the memo keeps of a store's piece (a whole UTC day, or a run of hours): as a period's entry, the sketch compact. */
+interface PieceEntry {
+  entrances: string;
+  stamp: number;
+  rows: number;
+  visits: number;
+  firsts: number;
+  /** The non-entrance sketch, counts by bin (no trailing empty bins): 16-bit while every count fits. */
+  hist: Uint16Array | Uint32Array;
+}
+
+/** A piece of a period's spans: a whole UTC day (`d<day>`) or a run of whole hours (`h<first>-<end>`), with its own spans. */
+export interface Piece {
+  key: string;
+  spans: Spans;
+}
+
+/** The pieces of whole-hour spans: each whole day alone, each run of hours whole. */
+export function piecesOf(spans: Spans): Piece[] {
+  const out: Piece[] = [];
+  if (spans.days) for (let d = spans.days[0]; d < spans.days[1]; d++) out.push({ key: `d${d}`, spans: { days: [d, d + 1], hours: [], partials: [], whole: [d * 24, (d + 1) * 24] } });
+  for (const [a, b] of spans.hours) out.push({ key: `h${a}-${b}`, spans: { days: null, hours: [[a, b]], partials: [], whole: [a, b] } });
+  return out;
+}
+
+/** A non-negative sketch, compact (16- or 32-bit counts, trailing empty bins left out). */
+function compact(h: DenseSketch): Uint16Array | Uint32Array {
+  let n = h.length;
+  while (n > 0 && h[n - 1] === 0) n--;
+  let max = 0;
+  for (let i = 0; i < n; i++) if (h[i]! > max) max = h[i]!;
+  return max <= 0xffff ? Uint16Array.from(h.subarray(0, n)) : Uint32Array.from(h.subarray(0, n));
+}
+
+/**
+ * Each store's part of the pieces of periods (whole UTC days, runs of hours at the edges), so that a
+ * period never asked before (a custom range) is put together from the days other periods read (the
+ * standard periods read ahead hold the last 30 days, the 30 before, and the same days a year before):
+ * only the pieces not held, or whose store rollups' stamp changed, are read. The pieces of pinned
+ * periods stay; of the others, the least recently used go beyond `maxEntries` store-pieces.
+ */
+export class PieceMemo {
+  private readonly byKey = new Map<string, Map<string, PieceEntry>>();
+  private pinned = new Set<string>();
+  private entries = 0;
+  constructor(private readonly maxEntries: number) {}
+
+  /** A piece's stores (created when absent, counted as recently used). */
+  piece(key: string): Map<string, PieceEntry> {
+    let p = this.byKey.get(key);
+    if (p) this.byKey.delete(key);
+    else p = new Map();
+    this.byKey.set(key, p);
+    return p;
+  }
+
+  set(key: string, store: string, e: PieceEntry): void {
+    const p = this.piece(key);
+    if (!p.has(store)) this.entries++;
+    p.set(store, e);
+  }
+
+  drop(key: string, store: string): void {
+    if (this.byKey.get(key)?.delete(store)) this.entries--;
+  }
+
+  pin(keys: readonly string[]): void {
+    this.pinned = new Set(keys);
+    this.evict();
+  }
+
+  /** Store-pieces held (pinned ones included). */
+  size(): number {
+    return this.entries;
+  }
+
+  evict(): void {
+    let unpinned = 0;
+    for (const [k, p] of this.byKey) {
+      if (this.pinned.has(k)) continue;
+      if (p.size === 0) this.byKey.delete(k); // a piece without rows
+      unpinned += p.size;
+    }
+    for (const [k, p] of this.byKey) {
+      if (unpinned <= this.maxEntries) break;
+      if (this.pinned.has(k)) continue;
+      this.byKey.delete(k); // the least recently used first
+      unpinned -= p.size;
+      this.entries -= p.size;
     }
   }
 }
@@ -260,9 +369,48 @@ async function sketchParts(
   }
   const reading = ids.filter((id) => !out.has(id));
   if (!reading.length) return out;
-  const entrances = reading.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
-  const [storeRows, entranceRows] = await Promise.all([storage.chain.storeSketches(reading, spans), storage.chain.zoneSketches(entrances, spans)]);
-  const read = new Map<string, SketchPart>(reading.map((id) => [id, { visits: 0, firsts: 0, hist: storeRows.get(id)?.hist ?? new Float64Array(0) }]));
+  // With a memo, put together from the pieces it holds (days other periods read), reading only the pieces missing; without, read whole.
+  const { read, slow, held } = memo ? await fromPieces(storage, reading, spans, entrancesOf, memo.pieces) : await readWhole(storage, reading, spans, entrancesOf);
+  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
+  // Read ahead, such stores are left out (the memo does not keep them; a store rollups' build may be running).
+  if (answer !== "warmed" && slow.length) {
+    const entrances = slow.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
+    const [entranceRows, hists] = await Promise.all([storage.chain.zoneSketches(entrances, spans), storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone))]);
+    const parts = new Map<string, SketchPart>(slow.map((store) => [store, { visits: 0, firsts: 0, hist: hists.get(store) ?? new Float64Array(0) }]));
+    for (const z of entranceRows) {
+      const a = parts.get(z.store)!;
+      a.visits += z.visits;
+      a.firsts += z.firsts;
+    }
+    for (const [store, a] of parts) out.set(store, a);
+  }
+  for (const [store, a] of read) {
+    if (period && stamps) {
+      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
+      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
+    }
+    out.set(store, a);
+  }
+  if (answer === "warmed") memo?.count("warmed", read.size);
+  else {
+    memo?.count("hit", held);
+    memo?.count("read", reading.length - held);
+  }
+  return out;
+}
+
+/** What a read of stores' parts of a period gives: the parts of the stores answered, the stores to read from their zone rows instead, and how many were answered without a read. */
+interface PartsRead {
+  read: Map<string, SketchPart>;
+  slow: string[];
+  held: number;
+}
+
+/** The stores' parts of `spans` read whole: the store rollups' sketch minus the entrance zones'. */
+async function readWhole(storage: Storage, stores: readonly string[], spans: Spans, entrancesOf: ReadonlyMap<string, readonly string[]>): Promise<PartsRead> {
+  const entrances = stores.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
+  const [storeRows, entranceRows] = await Promise.all([storage.chain.storeSketches(stores, spans), storage.chain.zoneSketches(entrances, spans)]);
+  const read = new Map<string, SketchPart>(stores.map((id) => [id, { visits: 0, firsts: 0, hist: storeRows.get(id)?.hist ?? new Float64Array(0) }]));
   // Entrance zones: their visits and first visits; their sketches come off the store's.
   for (const z of entranceRows) {
     const a = read.get(z.store)!;
@@ -270,24 +418,87 @@ async function sketchParts(
     a.firsts += z.firsts;
     if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
   }
-  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
-  const slow = reading.filter((store) => !storeRows.has(store) || read.get(store)!.hist.some((n) => n < 0));
-  // Read ahead, such stores are left out (the memo does not keep them; a store rollups' build may be running).
-  if (answer === "warmed") for (const store of slow) read.delete(store);
-  else if (slow.length) {
-    const hists = await storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone));
-    for (const store of slow) read.get(store)!.hist = hists.get(store) ?? new Float64Array(0);
+  const slow = stores.filter((store) => !storeRows.has(store) || read.get(store)!.hist.some((n) => n < 0));
+  for (const store of slow) read.delete(store);
+  return { read, slow, held: 0 };
+}
+
+/**
+ * The stores' parts of `spans` put together piece by piece (each whole day, each run of hours):
+ * a piece held by the memo with the stamp and row count its store rollups have now (one read of the
+ * stamps, no sketch) is used as held; the others are read (one statement per piece over the stores
+ * missing it) and kept. Counts per bin are integers, so the sum of the pieces is the whole's exactly.
+ */
+async function fromPieces(storage: Storage, stores: readonly string[], spans: Spans, entrancesOf: ReadonlyMap<string, readonly string[]>, pieces: PieceMemo): Promise<PartsRead> {
+  const list = piecesOf(spans);
+  const stamps = new Map<string, { stamp: number; rows: number }>();
+  const withRows = new Set<string>();
+  for (const r of await storage.chain.pieceStamps(stores, spans)) {
+    const run = r.grain === 1 ? null : spans.hours.find(([a, b]) => r.t >= a && r.t < b);
+    const key = r.grain === 1 ? `d${r.t}` : run ? `h${run[0]}-${run[1]}` : null;
+    if (key === null) continue;
+    stamps.set(`${key}\u0000${r.store}`, { stamp: r.stamp, rows: r.rows });
+    withRows.add(r.store);
   }
-  const slowSet = new Set(slow);
-  for (const [store, a] of read) {
-    if (period && stamps && !slowSet.has(store)) {
-      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
-      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
+  const slow = new Set<string>();
+  // Stores without any row in the period: empty, or their store rollups not built yet (then read from their zone rows).
+  const empty = stores.filter((s) => !withRows.has(s));
+  if (empty.length) {
+    const built = await storage.chain.storeSketches(empty, spans);
+    for (const s of empty) if (!built.has(s)) slow.add(s);
+  }
+  const entOf = new Map(stores.map((s) => [s, entrancesOf.get(s)!.join("\u0000")]));
+  const parts = new Map<string, PieceEntry[]>(stores.map((s) => [s, []]));
+  const wasRead = new Set<string>();
+  for (const p of list) {
+    const held = pieces.piece(p.key);
+    const missing: string[] = [];
+    for (const store of stores) {
+      if (slow.has(store)) continue;
+      const st = stamps.get(`${p.key}\u0000${store}`);
+      const e = held.get(store);
+      if (!st) {
+        if (e) pieces.drop(p.key, store); // its rows are gone
+        continue;
+      }
+      if (e && e.stamp === st.stamp && e.rows === st.rows && e.entrances === entOf.get(store)) parts.get(store)!.push(e);
+      else missing.push(store);
     }
-    out.set(store, a);
+    if (!missing.length) continue;
+    const { read, slow: bad } = await readWhole(storage, missing, p.spans, entrancesOf);
+    for (const store of bad) {
+      slow.add(store);
+      pieces.drop(p.key, store);
+    }
+    for (const [store, a] of read) {
+      wasRead.add(store);
+      // The stamp read before the sketches: a write landing between the two makes the next answer read the piece again.
+      const e: PieceEntry = { entrances: entOf.get(store)!, ...stamps.get(`${p.key}\u0000${store}`)!, visits: a.visits, firsts: a.firsts, hist: compact(a.hist) };
+      pieces.set(p.key, store, e);
+      parts.get(store)!.push(e);
+    }
   }
-  memo?.count(answer, answer === "warmed" ? read.size : reading.length);
-  return out;
+  pieces.evict();
+  const read = new Map<string, SketchPart>();
+  let held = 0;
+  for (const store of stores) {
+    if (slow.has(store)) continue;
+    if (!wasRead.has(store)) held++;
+    const ps = parts.get(store)!;
+    let n = 0;
+    for (const e of ps) n = Math.max(n, e.hist.length);
+    const hist = new Float64Array(n);
+    let visits = 0;
+    let firsts = 0;
+    for (const e of ps) {
+      visits += e.visits;
+      firsts += e.firsts;
+      const h = e.hist;
+      for (let i = 0; i < h.length; i++) hist[i]! += h[i]!;
+    }
+    read.set(store, { visits, firsts, hist });
+  }
+  return { read, slow: [...slow], held };
 }
 
 /**

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { presetRange } from "../../../floorplan-ui/src/model/range.js";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
-import { chainFigures, openFrom, SketchMemo } from "../chain/figures.js";
-import type { Spans } from "../aggregates/spans.js";
+import { chainFigures, openFrom, piecesOf, SketchMemo } from "../chain/figures.js";
+import { spansOf, type Spans } from "../aggregates/spans.js";
 import { comparedPeriods, presetRequest, STANDARD_PRESETS, standardPeriods, subjectsOf, type Range } from "./overview-warm.js";
 
 const HOUR = 3_600_000;
@@ -57,6 +57,21 @@ describe("the memo of periods", () => {
     // Pinned no more: the period is then the oldest asked, and goes first.
     memo.pin([]);
     expect(memo.stores(0, HOUR)).toBe(0);
+  });
+
+  it("keeps the days of pinned periods, and of the others at most so many store-days, the least recently used going first", () => {
+    const memo = new SketchMemo(3, undefined, 4);
+    const entry = { entrances: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Uint16Array(1) };
+    // A pinned period of two whole days: its pieces are those days.
+    memo.pin([{ from: 0, to: 2 * DAY }]);
+    expect(piecesOf(spansOf(0, 2 * DAY)).map((p) => p.key)).toEqual(["d0", "d1"]);
+    expect(piecesOf(spansOf(DAY - 2 * HOUR, 2 * DAY + 3 * HOUR)).map((p) => p.key)).toEqual(["d1", "h22-24", "h48-51"]);
+    for (const s of ["a", "b", "c"]) memo.pieces.set("d0", s, entry);
+    for (let d = 5; d < 9; d++) for (const s of ["a", "b"]) memo.pieces.set(`d${d}`, s, entry);
+    memo.pieces.piece("d6"); // used again: d5 and d7 are the least recently used
+    memo.pieces.evict();
+    expect(memo.pieces.size()).toBe(3 + 4);
+    expect(["d0", "d5", "d6", "d7", "d8"].map((k) => memo.pieces.piece(k).size)).toEqual([3, 0, 2, 0, 2]);
   });
 });
 

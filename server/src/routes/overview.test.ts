@@ -223,6 +223,48 @@ describe("GET /api/v1/overview", () => {
     expect(res.body.message).toMatch(/whole hours/);
   });
 
+  it("gives a custom range (whole hours, not whole days) the per-store views' figures, and puts an overlapping one together from the days already read", async () => {
+    const chain = t.server.services.storage.chain;
+    /** The sketch reads (their spans) while `fn` runs. */
+    const reads = async <T>(fn: () => Promise<T>) => {
+      const seen: { days: [number, number] | null; hours: [number, number][] }[] = [];
+      const saved = { storeSketches: chain.storeSketches, zoneSketches: chain.zoneSketches };
+      chain.storeSketches = (stores, spans) => (stores.length && seen.push(spans), saved.storeSketches.call(chain, stores, spans));
+      chain.zoneSketches = (zones, spans) => (zones.length && seen.push(spans), saved.zoneSketches.call(chain, zones, spans));
+      try {
+        return { result: await fn(), seen };
+      } finally {
+        Object.assign(chain, saved);
+      }
+    };
+    const check = async (from: number, to: number) => {
+      const { result: res, seen } = await reads(() => api(`/overview?from=${from}&to=${to}`));
+      expect(res.status).toBe(200);
+      const body = res.body as { range: { from: number; to: number }; previous: { from: number; to: number }; lastYear: { from: number; to: number }; stores: Row[] };
+      expect(body.range).toEqual({ from, to });
+      for (const r of body.stores)
+        for (const key of ["figures", "previous", "lastYear"] as const) {
+          const p = key === "figures" ? body.range : body[key];
+          const expected = await perStore(r.id, p.from, p.to);
+          expect({ ...r[key], dwellMedianS: undefined }, `${r.id} ${key}`).toEqual({ ...expected, dwellMedianS: undefined });
+          const median = exactMedian(r.id, p.from, p.to);
+          if (median === null) expect(r[key].dwellMedianS, `${r.id} ${key} median`).toBeNull();
+          else expect(Math.abs(r[key].dwellMedianS! - median), `${r.id} ${key} median`).toBeLessThanOrEqual(Math.max(1, median * 0.01));
+        }
+      return { body, seen };
+    };
+    // Four days and 14 hours from 05:00 UTC (New York's midnight): its previous period reaches into the week before.
+    const from = FROM + DAY + 5 * HOUR;
+    await check(from, from + 4 * DAY + 14 * HOUR);
+    // One day longer at the end: its days were read for the first (or for the weeks asked before), only the hours at the edges are read.
+    const second = await check(from, from + 5 * DAY + 14 * HOUR);
+    for (const s of second.seen) expect(s.days, JSON.stringify(s)).toBeNull();
+    // And asked again: nothing read at all, the same answer.
+    const again = await check(from, from + 5 * DAY + 14 * HOUR);
+    expect(again.seen).toEqual([]);
+    expect(again.body.stores).toEqual(second.body.stores);
+  });
+
   it("answers a period asked again from memory, and reads a store again once late events changed one of its days", async () => {
     const first = (await api(`/overview?${RANGE}`)).body.stores as Row[];
     const again = (await api(`/overview?${RANGE}`)).body.stores as Row[];

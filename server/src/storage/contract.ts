@@ -643,6 +643,17 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(after[2]).toEqual(before[2]);
         expect(after[1]!.get("a")!.stamp).toBeGreaterThan(before[1]!.get("a")!.stamp);
         expect(after[1]!.get("b")).toEqual(before[1]!.get("b"));
+        // Piece by piece (the overview's memo of days): each day's row, and the run of hours grouped.
+        const mixed = spansOf(T0, T0 + DAY + 3 * HOUR);
+        const pieces = (await s.chain.pieceStamps(["a", "b", "c"], mixed)).sort((x, y) => (x.store < y.store ? -1 : x.store > y.store ? 1 : x.grain - y.grain));
+        const dayOf = (m: Map<string, { stamp: number; rows: number }>, store: string) => ({ stamp: m.get(store)!.stamp, rows: m.get(store)!.rows });
+        const hoursOfDay1 = await s.chain.storeStamps(["a"], spansOf(T0 + DAY, T0 + DAY + 3 * HOUR));
+        expect(pieces).toEqual([
+          { store: "a", grain: 0, t: (T0 + DAY + HOUR) / HOUR, ...dayOf(hoursOfDay1, "a") },
+          { store: "a", grain: 1, t: T0 / DAY, ...dayOf(after[0]!, "a") },
+          { store: "b", grain: 1, t: T0 / DAY, ...dayOf(after[0]!, "b") },
+        ]);
+        expect(await s.chain.pieceStamps([], mixed)).toEqual([]);
         // Taken back to nothing: the row goes, the count says so.
         await s.aggregates.write("b", visit("e3", T0 + HOUR, -1));
         expect((await s.chain.storeStamps(["b"], day0)).get("b")).toBeUndefined();

@@ -515,6 +515,13 @@ export interface ChainStore {
   storeSketches(stores: readonly string[], spans: Spans): Promise<Map<string, { visits: number; closed: number; hist: Float64Array; stamp: number; rows: number }>>;
   /** Per store with store rollups in `spans`: the newest stamp and how many rows (no sketch read): a memo of the period is good while they are unchanged. */
   storeStamps(stores: readonly string[], spans: Spans): Promise<Map<string, { stamp: number; rows: number }>>;
+  /**
+   * Per store, the stamps of its store rollups in `spans` piece by piece (the overview's memo of
+   * days, ../chain/figures.ts): each whole day's row (grain 1, t = the day, rows 1), and per run of
+   * whole hours the newest stamp and how many rows (grain 0, t = the hour of the run's first row).
+   * Pieces without rows are left out.
+   */
+  pieceStamps(stores: readonly string[], spans: Spans): Promise<{ store: string; grain: number; t: number; stamp: number; rows: number }[]>;
   /** Per (store, zone) asked for: the zone rollups of `spans` summed, the dwell sketch as dense counts by bin (zones without rows left out). */
   zoneSketches(
     zones: readonly { store: string; zone: string }[],
