@@ -14,7 +14,7 @@
  * and of the residual band the seasonal-mean fallback gives), and training time per model.
  *
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
- *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--no-daily] [--dev] [--json]
+ *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--seed 1] [--no-daily] [--dev [--dev-weeks N]] [--json]
  *        [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]
  *
  * --dev is the development run: each series is cut where its first held-out week begins and the
@@ -49,20 +49,26 @@ const { values: a } = parseArgs({
     series: { type: "string" },
     hidden: { type: "string" },
     epochs: { type: "string" },
+    seed: { type: "string" },
     "hourly-weeks": { type: "string" },
     blend: { type: "string" },
     "daily-blend": { type: "string" },
     shrink: { type: "boolean", default: false },
     "no-daily": { type: "boolean", default: false },
     dev: { type: "boolean", default: false },
+    "dev-weeks": { type: "string" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
+if (a["dev-weeks"] && !(a.dev && Number(a["dev-weeks"]) >= 1)) {
+  console.error(`--dev-weeks "${a["dev-weeks"]}": give a whole number >= 1, with --dev (the held-out plan's --weeks sets where the cut is)`);
+  process.exit(2);
+}
 if (a.help) {
   console.log(
     "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
-      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
+      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--seed N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
       "  [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]\n" +
       "  --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default: the\n" +
       "         forecaster's HOURLY_BLEND, 0.8,0.1,0.1; validation: chosen on the training folds' validation weeks;\n" +
@@ -70,6 +76,9 @@ if (a.help) {
       "         --shrink: also the older log-scale shrink toward the base.\n" +
       "  --dev: the development run: every series is cut where its first held-out week begins and the same plan\n" +
       "         runs on what is left, so changes are chosen without reading the held-out weeks.\n" +
+      "  --dev-weeks N: with --dev, backtest only the last N of those development weeks (the cut stays where the\n" +
+      "         full plan's held-out weeks begin), for a quicker check.\n" +
+      "  --seed: the first seed of the ensemble (default 1; members take seed, seed + 1, ...), to see run-to-run spread.\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
   );
   process.exit(0);
@@ -88,6 +97,7 @@ const step = Number(a["origin-step"]);
 const trainOpts = {
   ...(a.hidden ? { hidden: Number(a.hidden) } : {}),
   ...(a.epochs ? { epochs: Number(a.epochs) } : {}),
+  ...(a.seed ? { seed: Number(a.seed) } : {}),
   ...(a["hourly-weeks"] ? { hourlyWeeks: Number(a["hourly-weeks"]) } : {}),
   ...(a.shrink ? { shrink: true } : {}),
   ...(a.blend ? { blend: blendOption(a.blend) } : {}),
@@ -129,7 +139,8 @@ function devCut(series, plan) {
 async function backtest(d, plan) {
   const series = a.dev ? devCut(seriesOfData(d), plan) : seriesOfData(d);
   const ctx = core.featureContext(series, d.special);
-  const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks: plan.weeks, everyWeeks: plan.every, period: 168, originStep: step, horizon: HORIZON, minTrain: 8 * 168 });
+  const testWeeks = a.dev && a["dev-weeks"] ? Math.min(plan.weeks, Number(a["dev-weeks"])) : plan.weeks;
+  const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks, everyWeeks: plan.every, period: 168, originStep: step, horizon: HORIZON, minTrain: 8 * 168 });
   if (!folds.length) return null;
   const scale = core.maseScale(series.values, 168, folds[0].trainEnd, (t) => core.lagIndex(ctx.grid, t, 7));
   const acc = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [], smLo: [], smHi: [], methods: new Map() };
