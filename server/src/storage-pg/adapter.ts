@@ -104,6 +104,8 @@ export interface PgStorageOptions {
   onError?: (err: Error) => void;
   /** How long a verified token is answered without the database (default 30 s; 0: never). Revocations reach every server's cache at once by NOTIFY (./token-cache.ts). */
   tokenCacheMs?: number;
+  /** Path ids kept in memory at most (default 200,000; the oldest are forgotten first and read again when named). */
+  pathIdCacheSize?: number;
 }
 
 /** The PostgreSQL storage, with what only it offers. */
@@ -150,7 +152,7 @@ class Bounded<K, V> {
 class PgCore {
   readonly partitions: TimePartitions;
   /** Committed path ids, by store NUL zones. */
-  readonly pathIds = new Bounded<string, number>(200_000);
+  readonly pathIds: Bounded<string, number>;
   readonly touched = new Map<string, number>();
   readonly revokeListeners: ((id: string) => void)[] = [];
   /** Verified tokens, by hash, while a LISTEN on revocations is up (./token-cache.ts). */
@@ -167,8 +169,10 @@ class PgCore {
     readonly now: () => number,
     /** Reads for someone waiting (an HTTP request, a live client); null: they use the read pool. */
     readonly interactivePool: pg.Pool | null = null,
+    pathIdCacheSize = 200_000,
   ) {
     this.partitions = new TimePartitions(pool);
+    this.pathIds = new Bounded<string, number>(pathIdCacheSize);
   }
 
   learn(ids: Map<string, number>): void {
@@ -1278,7 +1282,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     );
   }
   const now = opts.now ?? Date.now;
-  const core = new PgCore(pool, readPool, now, interactivePool);
+  const core = new PgCore(pool, readPool, now, interactivePool, opts.pathIdCacheSize);
   if (opts.tokenCacheMs !== 0)
     core.tokenCache = new TokenCache<TokenRow>({
       url,

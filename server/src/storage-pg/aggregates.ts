@@ -201,50 +201,46 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
   if (tss.length) await partitions.ensure(tss, raw);
   const db = prepared(raw);
 
-  // Path ids of every path a trip or a rollup names.
-  const wanted = new Map<string, { store: string; zones: string }>();
-  for (const t of f.trips.values()) if (t.path !== null) wanted.set(t.store + K + t.path, { store: t.store, zones: t.path });
-  for (const p of f.paths.values()) wanted.set(p.store + K + p.path, { store: p.store, zones: p.path });
-  const idOf = (store: string, zones: string) => learned.get(store + K + zones) ?? known.get(store, zones);
-  let missing = [...wanted.values()].filter((w) => idOf(w.store, w.zones) === undefined);
-  if (missing.length) {
-    const { rows } = await db.query<{ store: string; zones: string; id: number }>(
-      "SELECT p.store, p.zones, p.id FROM paths p JOIN unnest($1::text[], $2::text[]) AS k(store, zones) ON p.store = k.store AND p.zones = k.zones",
-      columns(
-        missing,
-        (w) => w.store,
-        (w) => w.zones,
-      ),
-    );
-    for (const r of rows) learned.set(r.store + K + r.zones, r.id);
-    missing = missing.filter((w) => idOf(w.store, w.zones) === undefined);
-  }
-  if (missing.length) {
-    const { rows } = await db.query<{ store: string; zones: string; id: number }>(
-      "INSERT INTO paths (store, zones) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (store, zones) DO NOTHING RETURNING store, zones, id",
-      columns(
-        missing,
-        (w) => w.store,
-        (w) => w.zones,
-      ),
-    );
-    for (const r of rows) learned.set(r.store + K + r.zones, r.id);
-    const still = missing.filter((w) => idOf(w.store, w.zones) === undefined);
-    if (still.length) throw new Error(`paths: no id for ${still.length} path(s) of store ${still[0]!.store} after inserting them`);
-  }
-  const pathId = (store: string, zones: string) => idOf(store, zones)!;
+  // Path ids of every path a trip or a rollup names, resolved once, here, into `ids`: `known` is a
+  // bounded cache that other commits fill while this one waits on the database below, so an id
+  // found in it now may be forgotten before the statements use it (it was: a null path id and a
+  // failed commit, issue 12).
+  const ids = new Map<string, number>();
+  const missing: PathKey[] = [];
+  const seen = new Set<string>();
+  const want = (store: string, zones: string) => {
+    const key = store + K + zones;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const id = learned.get(key) ?? known.get(store, zones);
+    if (id === undefined) missing.push({ store, zones });
+    else ids.set(key, id);
+  };
+  for (const t of f.trips.values()) if (t.path !== null) want(t.store, t.path);
+  for (const p of f.paths.values()) want(p.store, p.path);
+  if (missing.length) await internPaths(db, missing, ids, learned);
+  const pathId = (store: string, zones: string): number => {
+    const id = ids.get(store + K + zones);
+    if (id === undefined) throw new Error(`paths: no id resolved for a path of store ${store} (a bug: every path named is resolved first)`);
+    return id;
+  };
 
-  const visits = [...f.visits.values()];
-  const trips = [...f.trips.values()];
-  const opens = [...f.opens.values()];
-  const revisits = [...f.revisits.values()];
-  const paths = [...f.paths.values()];
-  const transitions = [...f.transitions.values()];
-  const doors = [...f.doors.values()];
+  // Every table's rows in the order of their keys: two commits writing the same rows (two servers
+  // on one store during a takeover, a redelivered batch) then lock them in one order and one waits
+  // for the other; in the order the deltas came they locked the same rollup rows in opposite
+  // orders, and PostgreSQL broke the deadlock by failing one commit.
+  const visits = inKeyOrder(f.visits);
+  const trips = inKeyOrder(f.trips);
+  const opens = inKeyOrder(f.opens);
+  const revisits = inKeyOrder(f.revisits);
+  const paths = inKeyOrder(f.paths);
+  const transitions = inKeyOrder(f.transitions);
+  const doors = inKeyOrder(f.doors);
+  const zoneSums = inKeyOrder(f.zones);
   // The zone rollups' rows are read (locked) and merged first; their writes join the statement below.
-  const zones = await mergeZoneRollups(raw, [...f.zones.values()]);
+  const zones = await mergeZoneRollups(raw, zoneSums);
   // The store-level rows (../aggregates/store-rollups.ts): the same changes summed per store, hour and day.
-  const storeRows = await mergeStoreRollups(raw, [...f.zones.values()]);
+  const storeRows = await mergeStoreRollups(raw, zoneSums);
 
   // Every other write of the commit in ONE statement (data-modifying CTEs, each over `unnest` arrays;
   // an empty array writes nothing, so the text never changes and is prepared once per connection):
@@ -404,6 +400,56 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
     );
 }
 
+/** The values of `m` in the order of its keys (code unit order: any one order all commits share). */
+function inKeyOrder<V>(m: Map<string, V>): V[] {
+  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+}
+
+interface PathKey {
+  store: string;
+  zones: string;
+}
+
+const SELECT_PATHS_SQL =
+  "SELECT p.store, p.zones, p.id FROM paths p JOIN unnest($1::text[], $2::text[]) AS k(store, zones) ON p.store = k.store AND p.zones = k.zones";
+const INSERT_PATHS_SQL =
+  "INSERT INTO paths (store, zones) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (store, zones) DO NOTHING RETURNING store, zones, id";
+
+/**
+ * The ids of paths `missing` (not in any cache): read, else made (from the sequence), into `ids` and
+ * `learned`. Several servers share the database, and two commits may name the same new path at
+ * once: the INSERT of the second waits for the first transaction and, once it committed, skips
+ * the path (`DO NOTHING` returns no row for it; a SELECT in that statement could not have seen
+ * it either). The paths left are read again by a statement of their own, which sees the other's
+ * committed row (READ COMMITTED: a snapshot per statement); had the other rolled back, the INSERT
+ * made the row itself. New paths go in one order (store, zones), so two commits inserting
+ * overlapping sets wait for each other in one direction only, never in a cycle.
+ */
+async function internPaths(db: ReturnType<typeof prepared>, missing: readonly PathKey[], ids: Map<string, number>, learned: Map<string, number>): Promise<void> {
+  let left = [...missing].sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.zones < b.zones ? -1 : a.zones > b.zones ? 1 : 0));
+  const take = (rows: readonly { store: string; zones: string; id: number }[]) => {
+    for (const r of rows) {
+      const key = r.store + K + r.zones;
+      ids.set(key, r.id);
+      learned.set(key, r.id);
+    }
+    left = left.filter((w) => !ids.has(w.store + K + w.zones));
+  };
+  const cols = () =>
+    columns(
+      left,
+      (w) => w.store,
+      (w) => w.zones,
+    );
+  take((await db.query<{ store: string; zones: string; id: number }>(SELECT_PATHS_SQL, cols())).rows);
+  // A path can be skipped by the INSERT and gone again before the SELECT (a store's aggregates rebuilt meanwhile): tried again, a few times.
+  for (let round = 0; left.length > 0 && round < 3; round++) {
+    take((await db.query<{ store: string; zones: string; id: number }>(INSERT_PATHS_SQL, cols())).rows);
+    if (left.length) take((await db.query<{ store: string; zones: string; id: number }>(SELECT_PATHS_SQL, cols())).rows);
+  }
+  if (left.length) throw new Error(`paths: no id for ${left.length} path(s) of store ${left[0]!.store} after inserting them three times; the commit fails and its messages come again`);
+}
+
 /** The statement of {@link writeFolded}: its parameters are the columns of each part, in this order. */
 const WRITE_ALL_SQL = (() => {
   let n = 0;
@@ -475,6 +521,7 @@ async function mergeZoneRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ pu
     `SELECT z.store, z.grain, z.t, z.zone, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.hist
        FROM zone_rollups z JOIN unnest($1::text[], $2::smallint[], $3::bigint[], $4::text[]) AS k(store, grain, t, zone)
          ON z.store = k.store AND z.grain = k.grain AND z.t = k.t AND z.zone = k.zone
+      ORDER BY z.store, z.grain, z.t, z.zone
         FOR UPDATE OF z`,
     columns(
       sums,
@@ -523,13 +570,17 @@ async function mergeStoreRollups(raw: PgQueryable, sums: ZoneSum[]): Promise<{ p
   if (sums.length === 0) return { puts: [], deletes: [] };
   const byStore = new Map<string, ZoneSum[]>();
   for (const z of sums) (byStore.get(z.store) ?? byStore.set(z.store, []).get(z.store)!).push(z);
-  const changes = [...byStore].flatMap(([store, zs]) => storeSums(zs).map((s) => ({ store, ...s })));
+  // In key order (store, grain, t), as the caller's other rows: see writeFolded.
+  const changes = [...byStore]
+    .flatMap(([store, zs]) => storeSums(zs).map((s) => ({ store, ...s })))
+    .sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.grain - b.grain || a.t - b.t));
   if (changes.length === 0) return { puts: [], deletes: [] };
   const db = prepared(raw);
   const { rows } = await db.query<{ store: string; grain: number; t: string; visits: string; firsts: string; closed: string; dwell_sum_ms: string; stamp: number; hist: Buffer | null }>(
     `SELECT z.store, z.grain, z.t, z.visits, z.firsts, z.closed, z.dwell_sum_ms, z.stamp, z.hist
        FROM store_rollups z JOIN unnest($1::text[], $2::smallint[], $3::bigint[]) AS k(store, grain, t)
          ON z.store = k.store AND z.grain = k.grain AND z.t = k.t
+      ORDER BY z.store, z.grain, z.t
         FOR UPDATE OF z`,
     columns(
       changes,
