@@ -194,6 +194,14 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const rows = await read(`SELECT store, COUNT(*) AS n, SUM(amount) AS total FROM sales WHERE ${s.sql} AND ts >= ? AND ts < ? GROUP BY store`, [s.arg, from, to]);
       return rows.map((r) => ({ store: str(r.store), transactions: num(r.n), sales: num(r.total) }));
     },
+    salesMark: async (after) => {
+      if (dialect !== "sqlite") return null;
+      const mark = num((await read("SELECT MAX(rowid) AS m FROM sales", []))[0]?.m);
+      if (after === null || mark === after) return { mark, changed: [] };
+      if (mark < after) return { mark, changed: null };
+      const rows = await read("SELECT store, ts FROM sales WHERE rowid > ? AND rowid <= ?", [after, mark]);
+      return { mark, changed: rows.map((r) => ({ store: str(r.store), ts: num(r.ts) })) };
+    },
     agents: async (stores) => {
       if (!stores.length) return [];
       const s = inStores(stores);

@@ -169,6 +169,8 @@ export class SketchMemo {
   private pinned = new Set<string>();
   /** The same parts day by day (and per run of hours at a period's edges), shared by every period that holds them. */
   readonly pieces: PieceMemo;
+  /** Each store's sales sums of the last periods asked and of the standard ones. */
+  readonly sales = new SalesMemo();
   /** Stores answered from memory, read for a request, and read ahead by the warmer, since the start. */
   hits = 0;
   misses = 0;
@@ -215,6 +217,81 @@ export class SketchMemo {
     else if (answer === "read") this.misses += stores;
     else this.warmed += stores;
     this.onCount?.(answer, stores);
+  }
+
+  private evict(): void {
+    let unpinned = 0;
+    for (const k of this.periods.keys()) if (!this.pinned.has(k)) unpinned++;
+    for (const k of this.periods.keys()) {
+      if (unpinned <= this.maxPeriods) break;
+      if (this.pinned.has(k)) continue;
+      this.periods.delete(k); // the oldest first
+      unpinned--;
+    }
+  }
+}
+
+/** A store's till transactions and their sum in a period. */
+export interface SalesSum {
+  store: string;
+  transactions: number;
+  sales: number;
+}
+
+/**
+ * Each store's sales sums of the last `maxPeriods` periods asked (besides the pinned ones: the
+ * standard periods, read ahead), exactly as ChainStore.sales answered them, used again while no
+ * sale of that store in that period was stored since: before each answer the storage's sales mark
+ * (ChainStore.salesMark) lists the sales stored since the last one, and the sums they fall in are
+ * dropped (that store and period only). One answer at a time: a check of the mark and the reads after
+ * it are never interleaved with another's. Where the storage cannot tell (PostgreSQL), sums are read
+ * fresh every time.
+ */
+export class SalesMemo {
+  private readonly periods = new Map<string, { from: number; to: number; stores: Map<string, SalesSum> }>();
+  private pinned = new Set<string>();
+  private mark: number | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Stores' sums answered from memory, and read. */
+  hits = 0;
+  misses = 0;
+  constructor(private readonly maxPeriods = 64) {}
+
+  /** Keeps these periods' sums whatever else is asked (until the next pin). */
+  pin(periods: readonly { from: number; to: number }[]): void {
+    this.pinned = new Set(periods.map((p) => SketchMemo.key(p.from, p.to)));
+    this.evict();
+  }
+
+  /** Each store's sales in [from, to) (every store of `ids`, zero without sales). */
+  of(storage: Storage, ids: readonly string[], from: number, to: number): Promise<SalesSum[]> {
+    const run = this.queue.then(() => this.read(storage, ids, from, to));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async read(storage: Storage, ids: readonly string[], from: number, to: number): Promise<SalesSum[]> {
+    const m = await storage.chain.salesMark(this.mark);
+    if (m === null) return storage.chain.sales(ids, from, to);
+    if (m.changed === null) this.periods.clear();
+    else for (const c of m.changed) for (const p of this.periods.values()) if (c.ts >= p.from && c.ts < p.to) p.stores.delete(c.store);
+    this.mark = m.mark;
+    const key = SketchMemo.key(from, to);
+    let p = this.periods.get(key);
+    if (p) this.periods.delete(key);
+    else p = { from, to, stores: new Map() };
+    this.periods.set(key, p); // the newest last
+    this.evict();
+    const missing = ids.filter((id) => !p.stores.has(id));
+    this.hits += ids.length - missing.length;
+    this.misses += missing.length;
+    if (missing.length) {
+      // Read after the mark: a sale stored meanwhile is in the sum, and listed at the next check (its sum read again).
+      const rows = await storage.chain.sales(missing, from, to);
+      for (const store of missing) p.stores.set(store, { store, transactions: 0, sales: 0 });
+      for (const r of rows) p.stores.set(r.store, r);
+    }
+    return ids.map((id) => p.stores.get(id)!);
   }
 
   private evict(): void {
@@ -548,7 +625,7 @@ export async function chainFigures(
     cut < to ? sketchParts(storage, subjects, { from: cut, to }, entrancesOf, isEntrance, undefined, "read") : none,
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
-    storage.chain.sales(ids, from, to),
+    memo ? memo.sales.of(storage, ids, from, to) : storage.chain.sales(ids, from, to),
   ]);
   const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; hist: DenseSketch }>();
   for (const s of subjects) {

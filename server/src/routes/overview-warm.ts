@@ -91,6 +91,17 @@ export function standardPeriods(now: number, timeZones: Iterable<string>): Range
   return [...out.values()];
 }
 
+/** Every period the chain view may ask at `now` for stores in `timeZones`, whole (the sales sums are kept per period asked), without repeats. */
+export function salesPeriods(now: number, timeZones: Iterable<string>): Range[] {
+  const out = new Map<string, Range>();
+  for (const tz of new Set(timeZones))
+    for (const preset of STANDARD_PRESETS) {
+      const c = comparedPeriods(presetRequest(preset, now, tz), now);
+      for (const p of [c.range, c.previous, c.lastYear]) out.set(SketchMemo.key(p.from, p.to), p);
+    }
+  return [...out.values()];
+}
+
 /** Every store with a layout in force at `now`, as the overview reads it. */
 export function subjectsOf(services: Pick<Services, "layouts">, stores: readonly { id: string; name: string }[], now: number) {
   const { layouts } = services;
@@ -189,6 +200,16 @@ export class OverviewWarmer {
       for (let i = 0; i < subjects.length && !this.stopped; i += slice) {
         const s0 = performance.now();
         await warmSketches(storage, subjects.slice(i, i + slice), p, this.memo);
+        longest = Math.max(longest, performance.now() - s0);
+        await turn();
+      }
+    // The sales sums of the periods as asked (whole, up to the current hour's end): kept while no sale of theirs is stored.
+    const asked = salesPeriods(now, subjects.map((s) => s.timezone));
+    this.memo.sales.pin(asked);
+    for (const p of asked)
+      for (let i = 0; i < subjects.length && !this.stopped; i += slice * 4) {
+        const s0 = performance.now();
+        await this.memo.sales.of(storage, subjects.slice(i, i + slice * 4).map((s) => s.id), p.from, p.to);
         longest = Math.max(longest, performance.now() - s0);
         await turn();
       }

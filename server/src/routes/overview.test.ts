@@ -265,6 +265,28 @@ describe("GET /api/v1/overview", () => {
     expect(again.body.stores).toEqual(second.body.stores);
   });
 
+  it("keeps sales sums while no sale of the store in the period is stored, and reads that store's sum again after an import", async () => {
+    const sales = t.server.services.overview!.memo.sales;
+    const first = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    const before = { hits: sales.hits, misses: sales.misses };
+    expect((await api(`/overview?${RANGE}`)).body.stores).toEqual(first);
+    expect(sales.misses).toBe(before.misses);
+    expect(sales.hits - before.hits).toBe(3 * 3);
+    // A till transaction of Lyon, in the range: only Lyon's sum of the range is read again.
+    const sale = { ts: FROM + 4 * DAY + 15 * HOUR, zone: "checkout", amount: 12.25, transaction: "lyon-late" };
+    const res = await t.server.app.inject({ method: "POST", url: "/api/v1/stores/lyon/sales", headers: { authorization: `Bearer ${t.admin}` }, payload: { sales: [sale] } });
+    expect(res.statusCode).toBe(200);
+    const misses = sales.misses;
+    const after = (await api(`/overview?${RANGE}`)).body.stores as Row[];
+    expect(sales.misses - misses).toBe(1);
+    const lyon = after.find((r) => r.id === "lyon")!;
+    expect(lyon.figures.transactions).toBe(first.find((r) => r.id === "lyon")!.figures.transactions + 1);
+    const expected = await perStore("lyon", FROM, TO);
+    expect({ ...lyon.figures, dwellMedianS: undefined }).toEqual({ ...expected, dwellMedianS: undefined });
+    expect(after.filter((r) => r.id !== "lyon")).toEqual(first.filter((r) => r.id !== "lyon"));
+    expect({ ...lyon, figures: null }).toEqual({ ...first.find((r) => r.id === "lyon")!, figures: null });
+  });
+
   it("answers a period asked again from memory, and reads a store again once late events changed one of its days", async () => {
     const first = (await api(`/overview?${RANGE}`)).body.stores as Row[];
     const again = (await api(`/overview?${RANGE}`)).body.stores as Row[];

@@ -479,6 +479,28 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
       test("a repeated id within one import is a duplicate of the first", async (s) => {
         expect(await s.sales.insert("s", [sale("t1"), sale("t1")], T0)).toEqual(["accepted", "duplicate"]);
       });
+
+      test("the sales mark (the overview's memo of sums) grows with every sale stored and lists them, or the adapter says it cannot tell", async (s) => {
+        const start = await s.chain.salesMark(null);
+        if (start === null) {
+          // Cannot tell (PostgreSQL): never, so every sum is read fresh.
+          await s.sales.insert("s", [sale("t1")], T0);
+          expect(await s.chain.salesMark(null)).toBeNull();
+          return;
+        }
+        expect(start.changed).toEqual([]);
+        expect(await s.chain.salesMark(start.mark)).toEqual({ mark: start.mark, changed: [] });
+        await s.sales.insert("s", [sale("t1"), sale("t2", { ts: T0 + DAY })], T0);
+        await s.sales.insert("other", [sale("t1", { ts: T0 + 5 * HOUR })], T0);
+        const after = (await s.chain.salesMark(start.mark))!;
+        expect(after.mark).toBeGreaterThan(start.mark);
+        expect(after.changed).toEqual([{ store: "s", ts: T0 + HOUR }, { store: "s", ts: T0 + DAY }, { store: "other", ts: T0 + 5 * HOUR }]);
+        // A duplicate or a conflict stores nothing: the mark stays.
+        await s.sales.insert("s", [sale("t1"), sale("t2", { amount: 99 })], T0);
+        expect(await s.chain.salesMark(after.mark)).toEqual({ mark: after.mark, changed: [] });
+        // A mark from another database (larger than any here): the sums cannot be listed.
+        expect((await s.chain.salesMark(after.mark + 1000))!.changed).toBeNull();
+      });
     });
 
     describe("departments and experiments", () => {

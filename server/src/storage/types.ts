@@ -535,6 +535,14 @@ export interface ChainStore {
   doorStores(stores: readonly string[]): Promise<string[]>;
   /** Per store: till transactions and their sum in [from, to). */
   sales(stores: readonly string[], from: number, to: number): Promise<{ store: string; transactions: number; sales: number }[]>;
+  /**
+   * What the overview's memo of sales sums rests on (../chain/figures.ts): a mark that grows with
+   * every sale stored, and the (store, ts) of the sales stored after `after` (null: just the mark);
+   * `changed` null when the sales since cannot be listed (forget every sum). Null when the adapter
+   * cannot tell (PostgreSQL: sums are read fresh). SQLite: the sales table is insert-only (a
+   * transaction id already stored is kept), so its largest rowid is such a mark.
+   */
+  salesMark(after: number | null): Promise<{ mark: number; changed: { store: string; ts: number }[] | null } | null>;
   /** Per store: its agents (not revoked), how many say they are online, the newest event and receipt times. */
   agents(stores: readonly string[]): Promise<{ store: string; agents: number; online: number; lastEventTs: number | null; lastReceivedAt: number | null }[]>;
 }
