@@ -70,6 +70,26 @@ describe("migrate", () => {
     second.close();
     first.close();
   });
+
+  it("lists every migration it applied, with the time", () => {
+    const db = openDatabase(fresh());
+    const rows = db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all() as { version: number; applied_at: number | null }[];
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    for (const r of rows) expect(r.applied_at).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it("applies a migration numbered below the database's version that the database never got, once", () => {
+    const db = openDatabase(fresh());
+    const top = MIGRATIONS.at(-1)!.version;
+    const late = { version: 15, name: "numbered below a released one", sql: "CREATE TABLE late (x INTEGER)" };
+    const withLate = [...MIGRATIONS.filter((m) => m.version < 16), late, ...MIGRATIONS.filter((m) => m.version >= 16)];
+    expect(migrate(db, withLate)).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'late'").get()).toEqual({ name: "late" });
+    expect(db.pragma("user_version", { simple: true })).toBe(top);
+    expect(migrate(db, withLate)).toBe(0);
+    db.close();
+  });
 });
 
 /** Index names of the SQLite file (SQLite's own automatic ones left out). */
@@ -104,7 +124,11 @@ describe("a database of the last released main (version 16, 8611a54)", () => {
     const dir = fresh();
     releasedDatabase(dir);
     const db = openDatabase(dir);
-    expect(db.pragma("user_version", { simple: true })).toBe(17);
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+    // Listed as having had the migrations up to its version (no time: from before the list), then 17.
+    const listed = db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all() as { version: number; applied_at: number | null }[];
+    expect(listed.filter((r) => r.applied_at === null).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 16]);
+    expect(listed.filter((r) => r.applied_at !== null).map((r) => r.version)).toEqual(MIGRATIONS.filter((m) => m.version > 16).map((m) => m.version));
     expect(indexes(db)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
     expect(indexes(db)).not.toContain("sales_by_time");
     const created = openDatabase(fresh());
@@ -118,7 +142,7 @@ describe("a database of the last released main (version 16, 8611a54)", () => {
     const dir = fresh();
     releasedDatabase(dir, [migration17.sql]);
     const db = openDatabase(dir);
-    expect(db.pragma("user_version", { simple: true })).toBe(17);
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(indexes(db).filter((n) => OVERVIEW_INDEXES.includes(n))).toEqual(OVERVIEW_INDEXES);
     db.close();
   });

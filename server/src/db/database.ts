@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { MIGRATIONS } from "./migrations.js";
+import { MIGRATIONS, type Migration } from "./migrations.js";
 
 export type Db = Database.Database;
 
@@ -185,19 +185,36 @@ export function explainSqliteError(err: unknown, path: string): unknown {
 }
 
 /**
- * Apply every migration newer than `user_version`, each in its own transaction. The version is
- * read again under the write lock, so two processes opening a new file at once (`footfall serve`
- * and `footfall agent add`) never both apply the same migration.
+ * Apply every migration the database has not had, in the list's order, each in its own transaction,
+ * and return how many this call applied. The versions applied are listed in `schema_migrations` (as
+ * on PostgreSQL), so a migration numbered below the database's highest one is still applied if the
+ * database never got it (migrations.test.ts keeps new numbers above the released ones, so this is a
+ * second net, not the plan); `user_version` keeps the highest, for older servers and backups. A file
+ * from before that list got every migration numbered up to its `user_version` (the old rule); it is
+ * listed so once, with no time. Each step reads again under the write lock, so two processes opening
+ * a new file at once (`footfall serve` and `footfall agent add`) never both apply the same migration.
  */
-export function migrate(db: Db): number {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
   const version = () => db.pragma("user_version", { simple: true }) as number;
-  let applied = 0;
-  for (const m of MIGRATIONS) {
-    if (m.version <= version()) continue;
+  const listed = (v: number) => db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(v) !== undefined;
+  const hasList = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  if (!hasList())
     db.transaction(() => {
-      if (m.version <= version()) return;
+      if (hasList()) return;
+      const before = version();
+      db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER)");
+      const list = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, NULL)");
+      for (const m of migrations) if (m.version <= before) list.run(m.version, m.name);
+    }).immediate();
+  const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  let applied = 0;
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      if (listed(m.version)) return;
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());
+      if (m.version > version()) db.pragma(`user_version = ${m.version}`);
       applied++;
     }).immediate();
   }

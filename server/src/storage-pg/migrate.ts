@@ -14,10 +14,12 @@ export interface MigrationResult {
 }
 
 /**
- * Brings the database to the newest schema: every migration newer than the highest version in
- * `schema_migrations`, each in its own transaction, under a session advisory lock (several servers
- * may start together; the first applies, the others find it done). A database newer than this
- * server is refused: an older server would misread it.
+ * Brings the database to the newest schema: every migration not listed in `schema_migrations`, in the
+ * list's order, each in its own transaction, under a session advisory lock (several servers may start
+ * together; the first applies, the others find it done). A migration numbered below the database's
+ * highest is applied too if the database never got it (new numbers go above the released ones,
+ * db/migrations.test.ts; this is the second net). A database newer than this server is refused: an
+ * older server would misread it.
  */
 export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<MigrationResult> {
   const client = await pool.connect();
@@ -27,8 +29,9 @@ export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[
       await client.query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())",
       );
-      const { rows } = await client.query<{ v: number | null }>("SELECT max(version) AS v FROM schema_migrations");
-      const from = rows[0]?.v ?? 0;
+      const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
+      const done = new Set(rows.map((r) => r.version));
+      const from = rows.reduce((top, r) => Math.max(top, r.version), 0);
       const latest = migrations.at(-1)?.version ?? 0;
       if (from > latest) {
         throw new Error(
@@ -37,7 +40,7 @@ export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[
       }
       const applied: number[] = [];
       for (const m of migrations) {
-        if (m.version <= from) continue;
+        if (done.has(m.version)) continue;
         await client.query("BEGIN");
         try {
           await client.query(m.sql);

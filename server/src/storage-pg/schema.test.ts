@@ -79,6 +79,15 @@ describe("PostgreSQL migrations", () => {
     await expect(migratePg(db)).rejects.toThrow(/newer than this server knows.*upgrade this server/);
   });
 
+  it("apply a migration numbered below the database's highest that the database never got, once", async () => {
+    const db = await migratedDb();
+    const late = { version: 15, name: "numbered below a released one", sql: "CREATE TABLE late (x int)" };
+    const withLate = [...PG_MIGRATIONS.filter((m) => m.version < 16), late, ...PG_MIGRATIONS.filter((m) => m.version >= 16)];
+    expect(await migratePg(db, withLate)).toEqual({ from: LATEST, to: LATEST, applied: [15] });
+    expect(await tables(db)).toContain("late");
+    expect(await migratePg(db, withLate)).toEqual({ from: LATEST, to: LATEST, applied: [] });
+  });
+
   it("roll a failing migration back whole and name it", async () => {
     const db = freshDb();
     const broken = [...PG_MIGRATIONS, { version: LATEST + 1, name: "half done", sql: "CREATE TABLE half (x int); SELECT no_such_function();" }];
