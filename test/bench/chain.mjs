@@ -6,10 +6,19 @@
 // other holds every shard, and until a tablet on it gets the dead server's stores again), and the
 // simulator's ledger against the database: events lost and doubled. Asserts nothing.
 //
+// Lost means lost: at the end the simulators pause (their stores make no more events; the agents stay
+// connected and send again as usual) and wait until every event they queued is settled (the server's
+// receipt: committed, a known copy, or rejected), up to CHAIN_SETTLE_SECONDS; then every live server's
+// backlog must be empty before the ledger is read. An event missing from the database counts as lost only
+// when its simulator had it settled; one it never had a receipt for is "unsettled", reported apart
+// (stored or not).
+//
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
 // CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
-// generates only ~9,000 events/s on one core beside the servers).
+// generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
+// paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_PG_SLOW_MS, SERVER_NODE_ARGS.
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -28,6 +37,7 @@ const ARRIVALS = Number(process.env.CHAIN_ARRIVALS ?? 1);
 const BARE_SECONDS = Number(process.env.CHAIN_BARE_SECONDS ?? 60);
 const QPS = Number(process.env.CHAIN_QPS ?? 4);
 const SIMULATORS = Number(process.env.CHAIN_SIMULATORS ?? 2);
+const SETTLE_SECONDS = Number(process.env.CHAIN_SETTLE_SECONDS ?? 900);
 const SEED = 1;
 const log = (s) => process.stderr.write(`[bench:chain ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -133,10 +143,10 @@ const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
  * `-k` before `.json`); each one's "chain" log lines (events/s every 10 s) are collected. `rates` are the
  * sums over the processes per 10 s, `each` every process's own.
  */
-function simulator(seconds, receipts, ledger) {
+function simulator(seconds, receipts, ledger, drain = 120) {
   const parts = Array.from({ length: SIMULATORS }, (_, i) => {
     const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
-      "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", "120",
+      "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", String(drain),
       ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
     return spawnLogged(`simulator-${i + 1}`, process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
   });
@@ -196,7 +206,7 @@ log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
 const runSeconds = MINUTES * 60;
 const ledgerFile = join(dir, "ledger.json");
 log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x${ARRIVALS}`);
-const sim = simulator(runSeconds, "auto", ledgerFile);
+const sim = simulator(runSeconds, "auto", ledgerFile, SETTLE_SECONDS);
 const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuSeconds(p), 0) });
@@ -265,14 +275,23 @@ for (; performance.now() - killAt < 120_000; await sleep(100)) {
 log(`the tablet's pushes after the kill (s): ${pushes.filter((p) => p > killAt).slice(0, 12).map((p) => ((p - killAt) / 1000).toFixed(1)).join(", ")}`);
 log(`b holds every shard ${(takeoverMs / 1000).toFixed(1)} s after the kill; the tablet on b got ${watched} (a's) again after ${(tabletMs / 1000).toFixed(1)} s`);
 
+// The simulators stop making events at runSeconds; the figures of the run (CPU, RSS, sustained rate) end
+// there, then they settle what they sent (CHAIN_SETTLE_SECONDS) and exit.
+await sleep(Math.max(0, started + runSeconds * 1000 - performance.now()));
 const cpuEnd = { ...cpuOf(), a: cpuAtKill.a };
-const simCode = await exited(sim);
-running = false;
-clearInterval(sampler);
-await queryLoop;
-tablet.close();
-const runEnd = performance.now();
+const productionEnd = performance.now();
 const rssEnd = { b: rssMb(servers[1].proc.pid) };
+// The queries' figures are those while events came in.
+running = false;
+await queryLoop;
+log(`the simulators stopped making events; they wait up to ${SETTLE_SECONDS} s for every event they queued to be settled`);
+const simCode = await exited(sim);
+const settledAfter = (performance.now() - productionEnd) / 1000;
+rssEnd.bSettled = rssMb(servers[1].proc.pid);
+log(`the simulators exited ${settledAfter.toFixed(0)} s after they stopped making events`);
+clearInterval(sampler);
+tablet.close();
+const runEnd = productionEnd;
 // The simulator waited up to --drain for its events to be settled and exited; the broker may still
 // queue messages for the shard sessions of a server that lags. Wait until every live server reports
 // an empty ingest backlog (its shard sessions hold nothing unacknowledged: they read whatever the
@@ -301,48 +320,52 @@ log(`drained ${(drainedAfter).toFixed(0)} s after the simulator stopped: every l
 // One ledger per simulator process; their stores are disjoint, so they are read one after the other.
 const ledgers = Array.from({ length: SIMULATORS }, (_, i) => Ledger.load(ledgerPart(ledgerFile, i)));
 const ledgerOf = new Map(ledgers.flatMap((l) => l.stores().map((store) => [store, l])));
-const ledger = { stores: () => [...ledgerOf.keys()], audit: (store, ids) => ledgerOf.get(store).audit(store, ids),
-  unsettled: new Map(ledgers.flatMap((l) => [...l.unsettled])) };
-let lost = 0, doubled = 0, sent = 0, stored = 0;
+const unsettledOf = new Map(ledgers.flatMap((l) => [...l.unsettled]));
+// An id missing from the database is lost only when its simulator had it settled; unsettled ones apart.
+const ledger = { stores: () => [...ledgerOf.keys()], audit: (store, ids) => ledgerOf.get(store).audit(store, ids, unsettledOf.get(store) ?? []) };
+let lost = 0, doubled = 0, sent = 0, stored = 0, unsettledMissing = 0, unsettledStored = 0;
 const lostRows = [];
+const unsettledRows = [];
 for (const store of ledger.stores()) {
   const ids = (await pool.query("SELECT id FROM events WHERE store = $1", [store])).rows.map((r) => r.id);
   const a = ledger.audit(store, ids);
-  lost += a.lost; doubled += a.doubled; sent += a.sent; stored += a.stored;
+  lost += a.lost; doubled += a.doubled; sent += a.sent; stored += a.stored; unsettledMissing += a.unsettled; unsettledStored += a.unsettledStored;
   if (a.lost > 0) lostRows.push({ store, shard: shardOf(store, 64), aHeldIt: shardsOfA.has(shardOf(store, 64)), lost: a.lost, ids: a.lostIds });
+  if (a.unsettled > 0) unsettledRows.push({ store, unsettled: a.unsettled, ids: a.unsettledIds.slice(0, 3) });
 }
-// Where the missing events are: store, shard (and whether a, the server killed, held it), whether the
-// simulator still held them unsettled when it exited (then they may never have been published), and
-// when the neighbouring events of the same agent were made, against the kill.
-const unsettledAtExit = [...ledger.unsettled.values()].reduce((n, ids) => n + ids.length, 0);
-let lostUnsettled = 0;
+const unsettledAtExit = [...unsettledOf.values()].reduce((n, ids) => n + ids.length, 0);
+if (unsettledRows.length) log(`unsettled at the simulators' exit and not stored, by store (first 30 stores, 3 ids each): ${JSON.stringify(unsettledRows.slice(0, 30))}`);
+// Where the lost events are: store, shard (and whether a, the server killed, held it), and when the
+// neighbouring events of the same agent were received, against the kill.
 for (const r of lostRows) {
-  const left = new Set(ledger.unsettled.get(r.store) ?? []);
-  r.unsettledAtExit = r.ids.filter((id) => left.has(id)).length;
-  lostUnsettled += r.unsettledAtExit;
   const [agent, boot, seq] = r.ids[0].split(":");
   const near = (await pool.query("SELECT id, ts, received_at FROM events WHERE store = $1 AND id = ANY($2)", [r.store, [-1, 1].map((d) => `${agent}:${boot}:${String(Number(seq) + d).padStart(9, "0")}`)])).rows;
   r.neighbours = near.map((e) => ({ id: e.id, receivedSecondsAfterKill: e.received_at == null ? null : +((Number(e.received_at) - killWall) / 1000).toFixed(1) }));
 }
 if (lostRows.length) log(`missing events by store (first 20 ids each): ${JSON.stringify(lostRows.slice(0, 30), null, 1)}`);
-log(`the simulator exited with ${fmt(unsettledAtExit)} events unsettled; of the ${fmt(lost)} missing, ${fmt(lostUnsettled)} (of the first 20 listed per store) are among them`);
+log(`the simulators exited with ${fmt(unsettledAtExit)} events unsettled (${fmt(unsettledStored)} of them stored, ${fmt(unsettledMissing)} not); lost (settled, not stored) ${fmt(lost)}`);
 const dups = Number((await pool.query("SELECT coalesce(sum(duplicates), 0) AS n FROM agents")).rows[0].n);
-const steady = samples.filter((s) => s.t > 40);
+// While the simulators made events (t = 40 s to runSeconds); the settling after it is not in it.
+const steady = samples.filter((s) => s.t > 40 && s.t <= runSeconds + 5);
 const sustained = steady.length > 1 ? (steady.at(-1).accepted - steady[0].accepted) / (steady.at(-1).t - steady[0].t) : NaN;
+// From t = 40 s until the simulators settled (the backlog the servers caught up with after the run included).
+const throughSettle = samples.filter((s) => s.t > 40);
+const sustainedThroughSettle = throughSettle.length > 1 ? (throughSettle.at(-1).accepted - throughSettle[0].accepted) / (throughSettle.at(-1).t - throughSettle[0].t) : NaN;
 const simRates = sim.rates.slice(2);
 const offered = simRates.reduce((a, b) => a + b, 0) / Math.max(1, simRates.length);
 const result = {
   stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
   offeredEventsPerS: Math.round(offered), simulators: SIMULATORS,
-  offeredPerSimulator: sim.each.map((r) => Math.round(r.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 2))), sustainedEventsPerS: Math.round(sustained), bareMosquittoEventsPerS: Math.round(bareRate),
+  offeredPerSimulator: sim.each.map((r) => Math.round(r.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 2))), sustainedEventsPerS: Math.round(sustained), sustainedThroughSettleEventsPerS: Math.round(sustainedThroughSettle), bareMosquittoEventsPerS: Math.round(bareRate),
   ratioToBare: +(sustained / bareRate).toFixed(2),
   p95Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
   queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
   healthP50P95Ms: [+pct(healthMs, 0.5).toFixed(1), +pct(healthMs, 0.95).toFixed(1)],
-  rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b) } },
+  rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b), settled: Math.round(rssEnd.bSettled) } },
   takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
-  sent, stored, lost, doubled, lostUnsettledAtSimulatorExit: lostUnsettled, unsettledAtSimulatorExit: unsettledAtExit, drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
+  sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,
+  simulatorsSettledSeconds: +settledAfter.toFixed(0), drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
   // Share of one core over the run (a: until it was killed).
   cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, +((cpuEnd[k] - cpuStart[k]) / (k === "a" ? killElapsed : (runEnd - started) / 1000)).toFixed(2)])),
 };

@@ -126,7 +126,12 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
-    .option("--drain <seconds>", "on stop, wait up to this long for what is queued to be settled", number("seconds", 0, 120), 10)
+    .option(
+      "--drain <seconds>",
+      "on stop, the stores stop making events and the agents stay connected (sending again as usual) up to this long, until every event queued is settled; the ledger lists what was not",
+      number("seconds", 0, 86_400),
+      10,
+    )
     .option(
       "--receipts <mode>",
       'what settles events: "auto" (the server\'s receipts; PUBACK against an older server), "on", or "off" (the broker\'s PUBACK: a bare-broker baseline)',
@@ -181,7 +186,8 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,
       receipts: opts.receipts,
-      drainMs: opts.drain * 1000,
+      // The agents' own wait as they stop: the settling before it (below) had --drain.
+      drainMs: Math.min(opts.drain, 10) * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
       startOpen: opts.startOpen === true,
       log,
@@ -237,13 +243,18 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       }, opts.duration * 1000);
     }
   });
+  log.info(`stopping (${reason}): the stores make no more events; waiting up to ${opts.drain} s for every queued event to be settled`);
   clearInterval(report);
-  log.info(`stopping (${reason})`);
+  const settled = await sim.settle(opts.drain * 1000, (st) => {
+    log.info({ connected: `${st.connected}/${st.stores}`, waiting: st.waiting, settled: st.settled, resends: st.resends }, "settling");
+    saveLedger();
+  });
+  if (!settled) log.warn({ waiting: sim.stats().waiting }, `events still unsettled after --drain ${opts.drain} s: the ledger lists them as unsettled`);
   await sim.stop();
   // What each agent still held unsettled: a fault test tells those apart from events settled and then missing.
   sim.ledger.unsettled = sim.unsettled();
   saveLedger();
   const st = sim.stats();
-  log.info({ queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, ...(opts.ledger ? { ledger: opts.ledger } : {}) }, "stopped");
+  log.info({ queued: st.queued, settled: st.settled, waiting: st.waiting, refused: st.refused, rejected: st.rejected, ...(opts.ledger ? { ledger: opts.ledger } : {}) }, "stopped");
   return 0;
 }

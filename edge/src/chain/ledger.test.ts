@@ -75,6 +75,29 @@ describe("Ledger", () => {
     );
   });
 
+  it("counts a sent id missing from the server as lost only when the simulator had it settled; unsettled ones apart, stored or not", () => {
+    fc.assert(
+      fc.property(sent, fc.array(fc.nat()), fc.array(fc.nat()), (items, picks, open) => {
+        const { ledger, reference } = replay(items);
+        const ids = reference.get("s1") ?? [];
+        const stored = ids.length ? picks.map((i) => ids[i % ids.length]!) : [];
+        const unsettled = ids.length ? open.map((i) => ids[i % ids.length]!) : [];
+        const storedSet = new Set(stored);
+        const openSet = new Set(unsettled);
+        const audit = ledger.audit("s1", stored, unsettled);
+        // Reference: every sent id is exactly one of stored, unsettled and missing, or settled and missing (lost).
+        expect(audit.lost).toBe(ids.filter((x) => !storedSet.has(x) && !openSet.has(x)).length);
+        expect(audit.unsettled).toBe(ids.filter((x) => !storedSet.has(x) && openSet.has(x)).length);
+        expect(audit.unsettledStored).toBe(ids.filter((x) => storedSet.has(x) && openSet.has(x)).length);
+        expect(audit.lost + audit.unsettled + new Set(stored).size).toBe(audit.sent);
+        expect(audit.lostIds.every((x) => !storedSet.has(x) && !openSet.has(x))).toBe(true);
+        expect(audit.unsettledIds.every((x) => !storedSet.has(x) && openSet.has(x))).toBe(true);
+        // Without the list, every missing id counts as lost (as before).
+        expect(ledger.audit("s1", stored).lost).toBe(audit.lost + audit.unsettled);
+      }),
+    );
+  });
+
   it("survives a round trip through its file", () => {
     fc.assert(
       fc.property(sent, (items) => {

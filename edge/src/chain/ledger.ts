@@ -22,14 +22,20 @@ export interface LedgerAudit {
   sent: number;
   /** Stored rows counted (copies included). */
   stored: number;
-  /** Sent and never stored. */
+  /** Sent and never stored, though the simulator had them settled (or no list of unsettled ids was given): really lost. */
   lost: number;
+  /** Sent, never stored, and unsettled when the simulator stopped (it never had a receipt or PUBACK for them): not counted as lost. */
+  unsettled: number;
+  /** Unsettled when the simulator stopped, yet stored (the receipt came too late or not at all). */
+  unsettledStored: number;
   /** Copies beyond the first of an id stored more than once. */
   doubled: number;
   /** Stored ids the ledger never sent (another run, another agent). */
   foreign: number;
   /** Up to 20 of the lost ids, to look for. */
   lostIds: string[];
+  /** Up to 20 of the unsettled ids never stored. */
+  unsettledIds: string[];
 }
 
 function parseId(id: string): { agent: string; boot: string; seq: number } {
@@ -121,8 +127,14 @@ export class Ledger {
     }
   }
 
-  /** What the server stored for `store` (every stored id, copies included) against what was sent. */
-  audit(store: string, storedIds: Iterable<string>): LedgerAudit {
+  /**
+   * What the server stored for `store` (every stored id, copies included) against what was sent.
+   * With `unsettled` (the ids the simulator still held unsettled when it stopped: `ledger.unsettled.get(store)`),
+   * an id sent and not stored counts as lost only when it is not among them: the simulator never
+   * learned that an unsettled one arrived, so it may never have. Without it, every one counts as lost.
+   */
+  audit(store: string, storedIds: Iterable<string>, unsettled: Iterable<string> = []): LedgerAudit {
+    const open = new Set(unsettled);
     const seen = new Map<string, number>();
     let stored = 0;
     for (const id of storedIds) {
@@ -137,15 +149,23 @@ export class Ledger {
     }
     let sent = 0;
     let lost = 0;
+    let unsettledMissing = 0;
+    let unsettledStored = 0;
     const lostIds: string[] = [];
+    const unsettledIds: string[] = [];
     for (const id of this.ids(store)) {
       sent++;
-      if (!seen.has(id)) {
+      if (seen.has(id)) {
+        if (open.has(id)) unsettledStored++;
+      } else if (open.has(id)) {
+        unsettledMissing++;
+        if (unsettledIds.length < 20) unsettledIds.push(id);
+      } else {
         lost++;
         if (lostIds.length < 20) lostIds.push(id);
       }
     }
-    return { store, sent, stored, lost, doubled, foreign, lostIds };
+    return { store, sent, stored, lost, unsettled: unsettledMissing, unsettledStored, doubled, foreign, lostIds, unsettledIds };
   }
 
   toJSON(now = Date.now()): LedgerFile {

@@ -180,6 +180,40 @@ describe("the chain simulator", () => {
     expect(sim.stats().resends).toBeGreaterThanOrEqual(stores.length);
   });
 
+  it("settles before an audit: paused, it waits until no event is unsettled; events never settled are listed apart, not lost", async () => {
+    const stores = chainStores({ count: 6, seed: 11 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
+    cleanup.push(() => sim.stop());
+    await sim.start();
+    await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 10));
+    // The server stops storing (the broker still acknowledges): what is sent now stays unsettled.
+    server.state.serverDown = true;
+    await until("batches of every store acknowledged by the broker alone", () => sim.storeStats().every((s) => s.unsettled > 0));
+    expect(await sim.settle(300)).toBe(false);
+    const open = sim.unsettled();
+    expect([...open.keys()].sort()).toEqual(stores.map((s) => s.store).sort());
+    for (const s of stores) {
+      const audit = sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? [], open.get(s.store));
+      // Every event missing from the server is one the simulator never had settled: none is lost.
+      expect(audit, s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
+      expect(audit.unsettled, s.store).toBeGreaterThan(0);
+      // Without the list they would all count as lost.
+      expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? []).lost).toBe(audit.unsettled);
+    }
+    // The server comes back: the agents send their unsettled events again, and settling ends with none left.
+    const paused = sim.ledger.count();
+    await server.restart();
+    server.state.serverDown = false;
+    const progress: number[] = [];
+    expect(await sim.settle(60_000, (st) => progress.push(st.waiting), 50)).toBe(true);
+    expect(sim.unsettled().size).toBe(0);
+    expect(sim.ledger.count()).toBe(paused); // paused: no new events
+    for (const s of stores)
+      expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? [], []), s.store).toMatchObject({ lost: 0, unsettled: 0, doubled: 0, foreign: 0 });
+  });
+
   it("refuses to start without credentials for a store when a credentials file is given", () => {
     const stores = chainStores({ count: 3 });
     const creds = credentialsOf(stores.slice(0, 1));
@@ -230,6 +264,7 @@ describe("footfall-edge chain", () => {
     expect(ledger.stores()).toEqual(stores.map((s) => s.store));
     // Stopped gracefully: everything queued was settled before the agents disconnected.
     for (const s of stores) expect(ledger.audit(s.store, server.stored.ids.get(s.store) ?? [])).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
+    expect(ledger.unsettled.size).toBe(0);
     expect(err.join("")).toMatch(/simulating 4 stores/);
   });
 

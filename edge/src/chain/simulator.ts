@@ -62,6 +62,8 @@ export interface ChainStats {
   resends: number;
   /** Events the outboxes refused because they were full (never sent, and not in the ledger). */
   refused: number;
+  /** Events the server rejected for good (settled by a receipt, and not stored). */
+  rejected: number;
 }
 
 /**
@@ -173,7 +175,7 @@ export class ChainSimulator {
 
   /** Totals over every agent now. */
   stats(): ChainStats {
-    const t: ChainStats = { stores: this.agents.length, connected: 0, queued: this.ledger.count(), settled: 0, waiting: 0, resends: 0, refused: 0 };
+    const t: ChainStats = { stores: this.agents.length, connected: 0, queued: this.ledger.count(), settled: 0, waiting: 0, resends: 0, refused: 0, rejected: 0 };
     for (const { agent } of this.agents) {
       const m = agent.metrics();
       if (m.connected) t.connected++;
@@ -181,8 +183,32 @@ export class ChainSimulator {
       t.waiting += m.queued;
       t.resends += m.resends;
       t.refused += m.refused;
+      t.rejected += m.rejected;
     }
     return t;
+  }
+
+  /**
+   * Pauses the stores ({@link pause}) and waits, the agents connected (they reconnect and send
+   * again as usual), until no event waits in any outbox: every one sent was settled. Resolves true
+   * then, false after `timeoutMs` with events still waiting ({@link unsettled} lists them).
+   * `progress` is called about every `everyMs` while it waits.
+   */
+  async settle(timeoutMs: number, progress?: (stats: ChainStats) => void, everyMs = 10_000): Promise<boolean> {
+    this.pause();
+    const start = performance.now();
+    let told = start;
+    for (;;) {
+      const st = this.stats();
+      if (st.waiting === 0) return true;
+      const now = performance.now();
+      if (now - start >= timeoutMs) return false;
+      if (progress && now - told >= everyMs) {
+        told = now;
+        progress(st);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(200, Math.max(1, timeoutMs - (now - start)))));
+    }
   }
 
   /**
