@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { MIGRATIONS } from "../db/migrations.js";
+import { openPgStorage } from "./adapter.js";
 import { migratePg } from "./migrate.js";
 import { monthOf, partitionName, TimePartitions } from "./partitions.js";
 import { createPgPool } from "./pool.js";
@@ -115,9 +116,14 @@ describe("a PostgreSQL database of the last released main (8611a54: migrations 1
     expect((await migratePg(db, released)).to).toBe(16);
     for (const name of OVERVIEW_INDEXES) expect(await indexNames(db)).not.toContain(name);
     await db.query("INSERT INTO stores (id, name, created_at) VALUES ('s', 'S', 1)");
+    // The server's storage opened on it, as a start does.
+    const storage = await openPgStorage(db.options.connectionString!);
+    await storage.close();
     const after16 = PG_MIGRATIONS.filter((m) => m.version > 16).map((m) => m.version);
     expect(after16[0]).toBe(17);
-    expect(await migratePg(db)).toEqual({ from: 16, to: LATEST, applied: after16 });
+    const { rows } = await db.query<{ version: number }>("SELECT version FROM schema_migrations WHERE version > 16 ORDER BY version");
+    expect(rows.map((r) => r.version)).toEqual(after16);
+    expect(await migratePg(db)).toEqual({ from: LATEST, to: LATEST, applied: [] });
     expect(await indexNames(db)).toEqual(expect.arrayContaining(OVERVIEW_INDEXES));
     expect(await indexNames(db)).not.toContain("sales_by_time");
     expect((await db.query("SELECT name FROM stores WHERE id = 's'")).rows).toEqual([{ name: "S" }]);
@@ -135,6 +141,11 @@ describe("a PostgreSQL database of the last released main (8611a54: migrations 1
 });
 
 describe("the PostgreSQL schema", () => {
+  /**
+   * SQLite's own bookkeeping with no twin on purpose: event_days (migration 18) replaces SQLite's time index of raw
+   * events for retention; PostgreSQL drops whole months of partitions and keeps its index for a partial month.
+   */
+  const SQLITE_ONLY = new Set(["event_days"]);
   it("has every table and column of the SQLite schema", async () => {
     const lite = new Database(":memory:");
     for (const m of MIGRATIONS) lite.exec(m.sql);
@@ -147,6 +158,7 @@ describe("the PostgreSQL schema", () => {
     for (const r of rows) pgColumns.set(r.table_name, (pgColumns.get(r.table_name) ?? new Set()).add(r.column_name));
     const missing: string[] = [];
     for (const table of liteTables) {
+      if (SQLITE_ONLY.has(table)) continue;
       const cols = (lite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
       if (!pgColumns.has(table)) missing.push(`table ${table}`);
       else for (const c of cols) if (!pgColumns.get(table)!.has(c)) missing.push(`${table}.${c}`);
