@@ -432,7 +432,8 @@ async function sketchParts(
   // With a memo: the stamps first, read before any sketch, so that a write landing during the reads
   // below changes the stamps after the ones kept (and the next answer reads that store again).
   const period = memo?.period(range.from, range.to);
-  const stamps = period ? await storage.chain.storeStamps(ids, spans) : null;
+  // A period the memo holds nothing of (never asked, or every store changed) needs no stamps of its own: its pieces' stamps give them.
+  const stamps = period?.size ? await storage.chain.storeStamps(ids, spans) : null;
   const out = new Map<string, SketchPart>();
   if (period && stamps) {
     for (const s of subjects) {
@@ -447,7 +448,7 @@ async function sketchParts(
   const reading = ids.filter((id) => !out.has(id));
   if (!reading.length) return out;
   // With a memo, put together from the pieces it holds (days other periods read), reading only the pieces missing; without, read whole.
-  const { read, slow, held } = memo ? await fromPieces(storage, reading, spans, entrancesOf, memo.pieces) : await readWhole(storage, reading, spans, entrancesOf);
+  const { read, slow, held, stamps: pieceTotals } = memo ? await fromPieces(storage, reading, spans, entrancesOf, memo.pieces) : await readWhole(storage, reading, spans, entrancesOf);
   // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
   // Read ahead, such stores are left out (the memo does not keep them; a store rollups' build may be running).
   if (answer !== "warmed" && slow.length) {
@@ -462,8 +463,8 @@ async function sketchParts(
     for (const [store, a] of parts) out.set(store, a);
   }
   for (const [store, a] of read) {
-    if (period && stamps) {
-      const st = stamps.get(store) ?? { stamp: 0, rows: 0 };
+    if (period) {
+      const st = (stamps ?? pieceTotals)?.get(store) ?? { stamp: 0, rows: 0 };
       period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
     }
     out.set(store, a);
@@ -481,6 +482,8 @@ interface PartsRead {
   read: Map<string, SketchPart>;
   slow: string[];
   held: number;
+  /** Per store, the newest stamp and the row count of its store rollups in the whole period (as ChainStore.storeStamps gives them), when known. */
+  stamps?: Map<string, { stamp: number; rows: number }>;
 }
 
 /** The stores' parts of `spans` read whole: the store rollups' sketch minus the entrance zones'. */
@@ -509,14 +512,19 @@ async function readWhole(storage: Storage, stores: readonly string[], spans: Spa
 async function fromPieces(storage: Storage, stores: readonly string[], spans: Spans, entrancesOf: ReadonlyMap<string, readonly string[]>, pieces: PieceMemo): Promise<PartsRead> {
   const list = piecesOf(spans);
   const stamps = new Map<string, { stamp: number; rows: number }>();
-  const withRows = new Set<string>();
+  const totals = new Map<string, { stamp: number; rows: number }>();
   for (const r of await storage.chain.pieceStamps(stores, spans)) {
     const run = r.grain === 1 ? null : spans.hours.find(([a, b]) => r.t >= a && r.t < b);
     const key = r.grain === 1 ? `d${r.t}` : run ? `h${run[0]}-${run[1]}` : null;
     if (key === null) continue;
     stamps.set(`${key}\u0000${r.store}`, { stamp: r.stamp, rows: r.rows });
-    withRows.add(r.store);
+    const t = totals.get(r.store);
+    if (t) {
+      t.stamp = Math.max(t.stamp, r.stamp);
+      t.rows += r.rows;
+    } else totals.set(r.store, { stamp: r.stamp, rows: r.rows });
   }
+  const withRows = totals;
   const slow = new Set<string>();
   // Stores without any row in the period: empty, or their store rollups not built yet (then read from their zone rows).
   const empty = stores.filter((s) => !withRows.has(s));
@@ -575,7 +583,7 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
     }
     read.set(store, { visits, firsts, hist });
   }
-  return { read, slow: [...slow], held };
+  return { read, slow: [...slow], held, stamps: totals };
 }
 
 /**
