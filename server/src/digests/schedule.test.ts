@@ -59,6 +59,47 @@ describe("duePeriod", () => {
   });
 });
 
+describe("duePeriod around DST changes, against Intl's wall clock", () => {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  /** Local date and hour of `t` read from Intl alone (no core helper). */
+  const wall = (t: number, tz: string) => {
+    let f = formats.get(tz);
+    if (!f) formats.set(tz, (f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit" })));
+    const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]));
+    return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) };
+  };
+  const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const isoWeekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+  /** Days with an offset change (southern ends and starts, at midnight in Santiago and Sao Paulo, 30 min at Lord Howe, +12:45 Chatham). */
+  const CHANGES: Array<[string, string]> = [
+    ["Australia/Adelaide", "2029-04-01"],
+    ["Australia/Adelaide", "2029-10-07"],
+    ["Pacific/Chatham", "2028-04-02"],
+    ["America/Santiago", "2024-04-07"],
+    ["America/Santiago", "2024-09-08"],
+    ["America/Sao_Paulo", "2018-11-04"],
+    ["America/Sao_Paulo", "2019-02-17"],
+    ["Australia/Lord_Howe", "2026-04-05"],
+    ["Asia/Tehran", "2022-09-22"],
+    ["Europe/Paris", "2026-10-25"],
+    ["America/New_York", "2026-03-08"],
+  ];
+
+  it.each(CHANGES)("%s around %s, every quarter hour of 8 days: daily and weekly keys as the wall clock says", (tz, day) => {
+    for (let quarter = -4 * 96; quarter <= 4 * 96; quarter++) {
+      const now = Date.parse(`${day}T00:00:00Z`) + quarter * 15 * 60_000;
+      const w = wall(now, tz);
+      const monday = addDays(w.date, 1 - isoWeekday(w.date));
+      for (const hour of [0, 1, 7, 23]) {
+        // Daily: the date before the last local date whose `hour` has come.
+        expect([now, hour, duePeriod(now, tz, "daily", hour).key]).toEqual([now, hour, addDays(w.date, w.hour >= hour ? -1 : -2)]);
+        // Weekly: the Monday a week before the last Monday whose `hour` has come.
+        expect([now, hour, duePeriod(now, tz, "weekly", hour).key]).toEqual([now, hour, addDays(monday, isoWeekday(w.date) === 1 && w.hour < hour ? -14 : -7)]);
+      }
+    }
+  });
+});
+
 describe("periodOf", () => {
   it("gives back the period duePeriod named by its key (daily and weekly, every zone)", () => {
     fc.assert(
