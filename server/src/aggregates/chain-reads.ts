@@ -194,6 +194,12 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const rows = await read(`SELECT store, COUNT(*) AS n, SUM(amount) AS total FROM sales WHERE ${s.sql} AND ts >= ? AND ts < ? GROUP BY store`, [s.arg, from, to]);
       return rows.map((r) => ({ store: str(r.store), transactions: num(r.n), sales: num(r.total) }));
     },
+    salesByDay: async (stores, from, to) => {
+      if (!stores.length || !(to > from)) return [];
+      const s = inStores(stores);
+      const rows = await read(`SELECT store, ts / 86400000 AS day, COUNT(*) AS n, SUM(amount) AS total FROM sales WHERE ${s.sql} AND ts >= ? AND ts < ? GROUP BY store, ts / 86400000`, [s.arg, from, to]);
+      return rows.map((r) => ({ store: str(r.store), day: num(r.day), transactions: num(r.n), sales: num(r.total) }));
+    },
     salesMark: async (after) => {
       if (dialect !== "sqlite") return null;
       const mark = num((await read("SELECT MAX(rowid) AS m FROM sales", []))[0]?.m);

@@ -22,6 +22,7 @@
 import { binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
+import { addDays } from "../db/repos/sales.js";
 import type { Storage } from "../storage/types.js";
 
 export interface StoreFigures {
@@ -238,28 +239,52 @@ export interface SalesSum {
   sales: number;
 }
 
+/** A piece of a period for sales sums: its part in one UTC day. */
+interface SalesPiece {
+  day: number;
+  from: number;
+  to: number;
+  stores: Map<string, { transactions: number; sales: number }>;
+}
+
+const SALES_DAY_MS = 86_400_000;
+
 /**
- * Each store's sales sums of the last `maxPeriods` periods asked (besides the pinned ones: the
- * standard periods, read ahead), exactly as ChainStore.sales answered them, used again while no
- * sale of that store in that period was stored since: before each answer the storage's sales mark
- * (ChainStore.salesMark) lists the sales stored since the last one, and the sums they fall in are
- * dropped (that store and period only). One answer at a time: a check of the mark and the reads after
- * it are never interleaved with another's. Where the storage cannot tell (PostgreSQL), sums are read
- * fresh every time.
+ * Each store's sales sums per UTC day (or the part of a day at a period's edge), as the storage's
+ * ChainStore.salesByDay answered them, used again while no sale of that store on that day was stored
+ * since: before each answer the storage's sales mark (ChainStore.salesMark) lists the sales stored
+ * since the last one, and the sums of their store and day are dropped. A period's sum is its days'
+ * sums added in day order, as SQLite's sales totals of the conversion view are taken
+ * (db/repos/sales.ts addDays): the same figures to the last bit. The pieces of the standard periods
+ * (read ahead) stay; of others, the least recently used go beyond `maxPieces`. One answer at a time:
+ * a check of the mark and the reads after it are never interleaved with another's. Where the
+ * storage cannot tell (PostgreSQL), a period's sums are read whole and fresh every time (ChainStore.sales).
  */
 export class SalesMemo {
-  private readonly periods = new Map<string, { from: number; to: number; stores: Map<string, SalesSum> }>();
+  private readonly pieces = new Map<string, SalesPiece>();
+  private readonly byDay = new Map<number, Set<string>>();
   private pinned = new Set<string>();
   private mark: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Stores' sums answered from memory, and read. */
+  /** Store-days answered from memory, and read. */
   hits = 0;
   misses = 0;
-  constructor(private readonly maxPeriods = 64) {}
+  constructor(private readonly maxPieces = 300) {}
 
-  /** Keeps these periods' sums whatever else is asked (until the next pin). */
+  /** The pieces of [from, to): its part in each UTC day, in day order. */
+  static piecesOf(from: number, to: number): { key: string; day: number; from: number; to: number }[] {
+    const out = [];
+    for (let day = Math.floor(from / SALES_DAY_MS); day * SALES_DAY_MS < to; day++) {
+      const a = Math.max(from, day * SALES_DAY_MS);
+      const b = Math.min(to, (day + 1) * SALES_DAY_MS);
+      if (b > a) out.push({ key: `${a}|${b}`, day, from: a, to: b });
+    }
+    return out;
+  }
+
+  /** Keeps these periods' pieces whatever else is asked (until the next pin). */
   pin(periods: readonly { from: number; to: number }[]): void {
-    this.pinned = new Set(periods.map((p) => SketchMemo.key(p.from, p.to)));
+    this.pinned = new Set(periods.flatMap((p) => SalesMemo.piecesOf(p.from, p.to).map((x) => x.key)));
     this.evict();
   }
 
@@ -273,34 +298,48 @@ export class SalesMemo {
   private async read(storage: Storage, ids: readonly string[], from: number, to: number): Promise<SalesSum[]> {
     const m = await storage.chain.salesMark(this.mark);
     if (m === null) return storage.chain.sales(ids, from, to);
-    if (m.changed === null) this.periods.clear();
-    else for (const c of m.changed) for (const p of this.periods.values()) if (c.ts >= p.from && c.ts < p.to) p.stores.delete(c.store);
+    if (m.changed === null) {
+      this.pieces.clear();
+      this.byDay.clear();
+    } else
+      for (const c of m.changed)
+        for (const key of this.byDay.get(Math.floor(c.ts / SALES_DAY_MS)) ?? []) {
+          const p = this.pieces.get(key)!;
+          if (c.ts >= p.from && c.ts < p.to) p.stores.delete(c.store);
+        }
     this.mark = m.mark;
-    const key = SketchMemo.key(from, to);
-    let p = this.periods.get(key);
-    if (p) this.periods.delete(key);
-    else p = { from, to, stores: new Map() };
-    this.periods.set(key, p); // the newest last
-    this.evict();
-    const missing = ids.filter((id) => !p.stores.has(id));
-    this.hits += ids.length - missing.length;
-    this.misses += missing.length;
+    const pieces = SalesMemo.piecesOf(from, to).map((x) => {
+      let p = this.pieces.get(x.key);
+      if (p) this.pieces.delete(x.key);
+      else {
+        p = { day: x.day, from: x.from, to: x.to, stores: new Map() };
+        (this.byDay.get(x.day) ?? this.byDay.set(x.day, new Set()).get(x.day)!).add(x.key);
+      }
+      this.pieces.set(x.key, p); // the newest last
+      return p;
+    });
+    const missing = ids.filter((id) => pieces.some((p) => !p.stores.has(id)));
+    this.hits += (ids.length - missing.length) * pieces.length;
+    this.misses += missing.length * pieces.length;
     if (missing.length) {
-      // Read after the mark: a sale stored meanwhile is in the sum, and listed at the next check (its sum read again).
-      const rows = await storage.chain.sales(missing, from, to);
-      for (const store of missing) p.stores.set(store, { store, transactions: 0, sales: 0 });
-      for (const r of rows) p.stores.set(r.store, r);
+      // Read after the mark: a sale stored meanwhile is in its day's sum, and listed at the next check (that day read again).
+      const zero = { transactions: 0, sales: 0 };
+      for (const p of pieces) for (const store of missing) p.stores.set(store, zero);
+      const byDay = new Map(pieces.map((p) => [p.day, p]));
+      for (const r of await storage.chain.salesByDay(missing, from, to)) byDay.get(r.day)?.stores.set(r.store, { transactions: r.transactions, sales: r.sales });
     }
-    return ids.map((id) => p.stores.get(id)!);
+    this.evict();
+    return ids.map((store) => ({ store, ...addDays(pieces.map((p) => p.stores.get(store)!)) }));
   }
 
   private evict(): void {
     let unpinned = 0;
-    for (const k of this.periods.keys()) if (!this.pinned.has(k)) unpinned++;
-    for (const k of this.periods.keys()) {
-      if (unpinned <= this.maxPeriods) break;
+    for (const k of this.pieces.keys()) if (!this.pinned.has(k)) unpinned++;
+    for (const [k, p] of this.pieces) {
+      if (unpinned <= this.maxPieces) break;
       if (this.pinned.has(k)) continue;
-      this.periods.delete(k); // the oldest first
+      this.pieces.delete(k); // the least recently used first
+      this.byDay.get(p.day)?.delete(k);
       unpinned--;
     }
   }

@@ -480,6 +480,19 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.sales.insert("s", [sale("t1"), sale("t1")], T0)).toEqual(["accepted", "duplicate"]);
       });
 
+      test("sales by store and UTC day: the rows of each day inside the range", async (s) => {
+        await s.sales.insert("s", [sale("t1"), sale("t2", { ts: T0 + 20 * HOUR, amount: 2 }), sale("t3", { ts: T0 + DAY + HOUR, amount: 4 })], T0);
+        await s.sales.insert("other", [sale("t1", { ts: T0 + 5 * HOUR })], T0);
+        const rows = (await s.chain.salesByDay(["s", "other", "none"], T0 + HOUR, T0 + DAY + 2 * HOUR)).sort((a, b) => (a.store < b.store ? -1 : a.store > b.store ? 1 : a.day - b.day));
+        expect(rows).toEqual([
+          { store: "other", day: T0 / DAY, transactions: 1, sales: 10.5 },
+          { store: "s", day: T0 / DAY, transactions: 2, sales: 12.5 },
+          { store: "s", day: T0 / DAY + 1, transactions: 1, sales: 4 },
+        ]);
+        expect(await s.chain.salesByDay(["s"], T0 + 2 * HOUR, T0 + 20 * HOUR)).toEqual([]);
+        expect(await s.chain.salesByDay([], T0, T0 + DAY)).toEqual([]);
+      });
+
       test("the sales mark (the overview's memo of sums) grows with every sale stored and lists them, or the adapter says it cannot tell", async (s) => {
         const start = await s.chain.salesMark(null);
         if (start === null) {

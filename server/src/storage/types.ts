@@ -535,6 +535,8 @@ export interface ChainStore {
   doorStores(stores: readonly string[]): Promise<string[]>;
   /** Per store: till transactions and their sum in [from, to). */
   sales(stores: readonly string[], from: number, to: number): Promise<{ store: string; transactions: number; sales: number }[]>;
+  /** Per store and UTC day (ts / 86,400,000) with sales in [from, to): till transactions and their sum (the rows of that day in the range). */
+  salesByDay(stores: readonly string[], from: number, to: number): Promise<{ store: string; day: number; transactions: number; sales: number }[]>;
   /**
    * What the overview's memo of sales sums rests on (../chain/figures.ts): a mark that grows with
    * every sale stored, and the (store, ts) of the sales stored after `after` (null: just the mark);

@@ -12,6 +12,21 @@ interface StoredRow {
   items: number | null;
 }
 
+/**
+ * Sums of UTC days (ascending) added up: how SQLite's sales totals of a range are taken, by the
+ * conversion view and the chain overview alike, so both give the same sum to the last bit (a sum of
+ * floating-point amounts depends on the order of its additions).
+ */
+export function addDays(days: Iterable<{ transactions: number; sales: number | null }>): { transactions: number; sales: number } {
+  let transactions = 0;
+  let sales = 0;
+  for (const d of days) {
+    transactions += d.transactions;
+    sales += d.sales ?? 0;
+  }
+  return { transactions, sales };
+}
+
 /** Till transactions per store, deduplicated by transaction id. */
 export class SalesRepo {
   private readonly q;
@@ -22,8 +37,9 @@ export class SalesRepo {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       get: db.prepare<[string, string], StoredRow>("SELECT ts, zone, department, zones, amount, items FROM sales WHERE store = ? AND transaction_id = ?"),
-      totals: db.prepare<[string, number, number], { transactions: number; sales: number | null }>(
-        "SELECT count(*) AS transactions, sum(amount) AS sales FROM sales WHERE store = ? AND ts >= ? AND ts < ?",
+      // Per UTC day, added up in day order: the chain overview adds the same day sums (kept in memory per day) the same way (chain/figures.ts SalesMemo).
+      totalsByDay: db.prepare<[string, number, number], { day: number; transactions: number; sales: number | null }>(
+        "SELECT ts / 86400000 AS day, count(*) AS transactions, sum(amount) AS sales FROM sales WHERE store = ? AND ts >= ? AND ts < ? GROUP BY ts / 86400000 ORDER BY day",
       ),
       byZone: db.prepare<[string, number, number], ZoneSales>(
         `SELECT z.value AS zone, sum(1.0 / json_array_length(s.zones)) AS transactions, sum(s.amount / json_array_length(s.zones)) AS sales
@@ -54,8 +70,7 @@ export class SalesRepo {
 
   /** Transactions and their total amount with ts in [from, to). */
   totals(store: string, from: number, to: number): { transactions: number; sales: number } {
-    const r = this.q.totals.get(store, from, to)!;
-    return { transactions: r.transactions, sales: r.sales ?? 0 };
+    return addDays(this.q.totalsByDay.all(store, from, to));
   }
 
   /** Transactions and sales per zone with ts in [from, to), by zone id. */
