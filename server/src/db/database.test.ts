@@ -72,6 +72,17 @@ describe("migrate", () => {
     first.close();
   });
 
+  it("refuses a database newer than this server, and says what to do", () => {
+    const dir = fresh();
+    const db = openDatabase(dir);
+    const top = MIGRATIONS.at(-1)!.version;
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', 1)").run(top + 1);
+    db.pragma(`user_version = ${top + 1}`);
+    db.close();
+    expect(() => openDatabase(dir)).toThrow(StorageError);
+    expect(() => openDatabase(dir)).toThrow(new RegExp(`schema is version ${top + 1}, newer than this server knows \\(${top}\\): run the Footfall version that wrote it`));
+  });
+
   it("lists every migration it applied, with the time", () => {
     const db = openDatabase(fresh());
     const rows = db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all() as { version: number; applied_at: number | null }[];

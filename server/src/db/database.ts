@@ -193,6 +193,8 @@ export function explainSqliteError(err: unknown, path: string): unknown {
  * from before that list got every migration numbered up to its `user_version` (the old rule); it is
  * listed so once, with no time. Each step reads again under the write lock, so two processes opening
  * a new file at once (`footfall serve` and `footfall agent add`) never both apply the same migration.
+ * A database newer than this server is refused (as on PostgreSQL): an older server would write it
+ * without what the newer migrations keep up to date.
  */
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
   const version = () => db.pragma("user_version", { simple: true }) as number;
@@ -207,6 +209,13 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
       for (const m of migrations) if (m.version <= before) list.run(m.version, m.name);
     }).immediate();
   const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(version(), ...done);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (newest > known)
+    throw new StorageError(
+      `the database's schema is version ${newest}, newer than this server knows (${known}): run the Footfall version that wrote it (or a newer one), or set FOOTFALL_DATA_DIR to another folder`,
+      "ENEWER",
+    );
   let applied = 0;
   for (const m of migrations) {
     if (done.has(m.version)) continue;
