@@ -63,6 +63,43 @@ describe("days", () => {
   });
 });
 
+describe("local days where midnight is skipped (Santiago, Havana) or DST ends in the south (Adelaide)", () => {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  /** The local date of `t`, from Intl alone. */
+  const dateOf = (t: number, zone: string) => {
+    if (!formats.has(zone)) formats.set(zone, new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }));
+    return formats.get(zone)!.format(t);
+  };
+  /** Reference: the first whole minute whose local date is `day` (hours from 30 h before noon UTC of it, then minutes). */
+  const dayStart = (day: string, zone: string) => {
+    let t = Date.parse(`${day}T12:00:00Z`) - 30 * 3_600_000;
+    while (dateOf(t + 3_600_000, zone) < day) t += 3_600_000;
+    while (dateOf(t, zone) < day) t += 60_000;
+    return t;
+  };
+  const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const CASES: Array<[string, string]> = [
+    ["America/Santiago", "2024-09-08"], // 00:00 -> 01:00
+    ["America/Havana", "2026-03-08"], // 00:00 -> 01:00
+    ["America/Sao_Paulo", "2018-11-04"], // 00:00 -> 01:00
+    ["America/Santiago", "2024-04-07"], // 24:00 -> 23:00
+    ["Australia/Adelaide", "2029-04-01"], // 03:00 -> 02:00
+  ];
+  it.each(CASES)("%s around %s: presets, custom days and the previous period start where the local dates start", (zone, change) => {
+    for (let d = -2; d <= 2; d++) {
+      const day = shiftDay(change, d);
+      const now = dayStart(day, zone) + 10 * 3_600_000;
+      expect(presetRange("today", now, zone).from).toBe(dayStart(day, zone));
+      expect(presetRange("yesterday", now, zone)).toEqual({ from: dayStart(shiftDay(day, -1), zone), to: dayStart(day, zone), days: 1 });
+      expect(presetRange("last7", now, zone).from).toBe(dayStart(shiftDay(day, -6), zone));
+      expect(parseDay(day, zone)).toBe(dayStart(day, zone));
+      expect(dayRange(day, day, zone)).toEqual({ from: dayStart(day, zone), to: dayStart(shiftDay(day, 1), zone), days: 1 });
+      const prev = previousPeriod(presetRange("yesterday", now, zone), zone);
+      expect(prev).toEqual({ from: dayStart(shiftDay(day, -2), zone), to: dayStart(shiftDay(day, -1), zone), days: 1 });
+    }
+  });
+});
+
 describe("rangeFromParams", () => {
   it("reads a preset", () => {
     expect(rangeFromParams({ range: "yesterday" }, NOW, PARIS).preset).toBe("yesterday");

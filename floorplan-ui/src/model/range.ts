@@ -22,9 +22,15 @@ export interface DateRange {
   days: number | null;
 }
 
+/**
+ * The start of the local day `plusDays` calendar days after the one holding `ts`. The day's start is
+ * taken again after adding days: adding days keeps the wall clock, and a day that skips midnight
+ * (Santiago, Havana) starts at 01:00, which is no day start on the days around it.
+ */
 function midnight(ts: number, timeZone: string, plusDays = 0): number {
   const inTz = { in: tz(timeZone) };
-  return addDays(startOfDay(ts, inTz), plusDays, inTz).getTime();
+  const day = startOfDay(ts, inTz);
+  return plusDays === 0 ? day.getTime() : startOfDay(addDays(day, plusDays, inTz), inTz).getTime();
 }
 
 /** A preset's range at `now`; ranges that include today end at `now` ("so far"). */
@@ -49,11 +55,10 @@ export function previousPeriod(range: DateRange, timeZone: string): DateRange {
     return { from: range.from - len, to: range.from, days: null };
   }
   const inTz = { in: tz(timeZone) };
-  return {
-    from: addDays(range.from, -range.days, inTz).getTime(),
-    to: addDays(range.to, -range.days, inTz).getTime(),
-    days: range.days,
-  };
+  const days = range.days;
+  // A day start shifts to a day start; any other instant ("now") to the same wall-clock time.
+  const shift = (t: number) => (startOfDay(t, inTz).getTime() === t ? midnight(t, timeZone, -days) : addDays(t, -days, inTz).getTime());
+  return { from: shift(range.from), to: shift(range.to), days };
 }
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

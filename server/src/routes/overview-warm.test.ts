@@ -26,6 +26,20 @@ describe("the chain view's periods", () => {
     );
   });
 
+  it("match the chain view's on days that skip midnight (the day starts at 01:00) and after a southern DST end", () => {
+    for (const [tz, at] of [
+      ["America/Santiago", "2024-09-08T15:00:00Z"],
+      ["America/Havana", "2026-03-08T15:00:00Z"],
+      ["Australia/Adelaide", "2029-04-02T14:29:00Z"],
+    ] as const) {
+      const now = Date.parse(at);
+      for (const preset of STANDARD_PRESETS) {
+        const r = presetRange(preset, now, tz);
+        expect(presetRequest(preset, now, tz), `${tz} ${preset}`).toEqual({ from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR });
+      }
+    }
+  });
+
   it("read ahead cover the memo's part of every period compared, for every zone", () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.subarray(ZONES, { minLength: 1 }), (now, zones) => {

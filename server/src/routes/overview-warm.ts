@@ -12,7 +12,7 @@
  * The reads run in small slices of stores with a turn of the event loop between them, so MQTT
  * ingest and HTTP requests are served meanwhile. FOOTFALL_OVERVIEW_WARM=off turns this off.
  */
-import { offsetMs } from "@footfall/core";
+import { localMidnight } from "@footfall/core";
 import type { Logger } from "../log.js";
 import { openFrom, SketchMemo, warmSketches, type StoreSubject } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
@@ -32,14 +32,8 @@ export interface Range {
 
 const DAY_MS = 86_400_000;
 
-/** The start of the local day holding `ts` (its wall-clock midnight, found from the zone's UTC offsets). */
-function dayStart(ts: number, timeZone: string): number {
-  const wallMidnight = Math.floor((ts + offsetMs(ts, timeZone)) / DAY_MS) * DAY_MS;
-  let m = wallMidnight - offsetMs(ts, timeZone);
-  // The offset at midnight may differ from the one at `ts` (a DST change earlier that day): take it, twice to settle.
-  for (let i = 0; i < 2; i++) m = wallMidnight - offsetMs(m, timeZone);
-  return m;
-}
+/** The start of the local day holding `ts`: its midnight, or 01:00 on a day that skips midnight (Santiago, Havana), as the UI's date-fns startOfDay. */
+const dayStart = (ts: number, timeZone: string): number => localMidnight(ts, timeZone);
 
 /** The local midnight `days` days before the one that starts the day holding `ts` (a local day lasts 23-25 hours: 3 h past the naive instant lies in the day wanted). */
 function midnightBefore(ts: number, timeZone: string, days: number): number {
