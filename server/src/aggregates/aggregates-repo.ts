@@ -6,6 +6,9 @@ import type { AggregateDelta, VisitRow } from "./delta.js";
 import { PathStore } from "./path-store.js";
 import { nextStamp, storeSums } from "./store-rollups.js";
 import type { Spans } from "./spans.js";
+import { dayOf } from "../db/repos/events.js";
+
+const DAY_MS = 86_400_000;
 
 export type { OpenVisitRow, ZoneTotals };
 
@@ -80,6 +83,13 @@ export class AggregatesRepo {
       hasDoors: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM door_rollups WHERE store = ? LIMIT 1"),
       openSince: db.prepare<[string, number], OpenVisitRow>("SELECT zone, visitor, last_seen_ts AS lastSeenTs FROM open_visits WHERE store = ? AND last_seen_ts >= ?"),
       openExpire: db.prepare("DELETE FROM open_visits WHERE store = ? AND last_seen_ts < ?"),
+      daysBefore: db.prepare<[string, number], { day: number; agent: string; min_id: string; max_id: string }>(
+        "SELECT day, agent, min_id, max_id FROM event_days WHERE store = ? AND day <= ? ORDER BY day, agent",
+      ),
+      eventsInRangeDelete: db.prepare(
+        "DELETE FROM events WHERE store = ? AND id IN (SELECT id FROM events WHERE store = ? AND id >= ? AND id <= ? AND ts < ? LIMIT ?)",
+      ),
+      dayDelete: db.prepare("DELETE FROM event_days WHERE store = ? AND day = ? AND agent = ?"),
       revisitHoursOfPrev: db.prepare<[string, number, number, number], { hour: number; zone: string }>(
         "SELECT hour, zone FROM zone_revisits WHERE store = ? AND prev_hour = ? AND hour >= ? AND hour < ? AND n > 0",
       ),
@@ -318,7 +328,13 @@ export class AggregatesRepo {
    */
   deleteRawBefore(store: string, before: number, limit: number): number {
     let left = limit;
-    left -= this.db.prepare("DELETE FROM events WHERE store = ? AND id IN (SELECT id FROM events INDEXED BY events_by_time WHERE store = ? AND ts < ? LIMIT ?)").run(store, store, before, left).changes;
+    // Events by their id ranges per agent and UTC day (event_days, migration 18; no index by time): a day
+    // whose every event is older than `before` loses its row once none of its range is left.
+    for (const r of this.q.daysBefore.all(store, dayOf(before))) {
+      left -= this.q.eventsInRangeDelete.run(store, store, r.min_id, r.max_id, before, left).changes;
+      if (left <= 0) break;
+      if ((r.day + 1) * DAY_MS <= before) this.q.dayDelete.run(store, r.day, r.agent);
+    }
     if (left > 0) {
       for (const { zone } of this.db.prepare<[string], { zone: string }>("SELECT DISTINCT zone FROM zone_rollups WHERE store = ? AND grain = 1").all(store)) {
         left -= this.db

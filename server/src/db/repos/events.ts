@@ -17,6 +17,11 @@ export class EventsRepo {
         `INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
+      // The id range of an agent's events of a UTC day, widened by every insert: what retention deletes by (no time index).
+      noteDay: db.prepare(
+        `INSERT INTO event_days (store, day, agent, min_id, max_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET min_id = min(min_id, excluded.min_id), max_id = max(max_id, excluded.max_id)`,
+      ),
       byVisitor: db.prepare<[string, string], EventRow>(
         "SELECT id, ts, type, zone, visitor, n_in, n_out, x, y FROM events WHERE store = ? AND visitor = ? ORDER BY ts, id",
       ),
@@ -30,6 +35,11 @@ export class EventsRepo {
 
   /** Insert one event; false when its id was already accepted for the store (a duplicate). Call inside a transaction. */
   insert(store: string, agent: string, e: FootfallEvent, receivedAt: number): boolean {
+    const fresh = this.insertRow(store, agent, e, receivedAt);
+    this.q.noteDay.run(store, dayOf(e.ts), agent, e.id, e.id);
+    return fresh;
+  }
+  private insertRow(store: string, agent: string, e: FootfallEvent, receivedAt: number): boolean {
     const zone = e.type === "position" ? null : e.zone;
     const visitor = e.type === "count" ? null : e.visitor;
     const nIn = e.type === "count" ? e.in : null;
@@ -41,7 +51,34 @@ export class EventsRepo {
   /** Insert events of one agent; for each, whether it was new. Call inside a transaction. */
   insertMany(store: string, agent: string, events: readonly FootfallEvent[], receivedAt: number): boolean[] {
     const out = new Array<boolean>(events.length);
-    for (let i = 0; i < events.length; i++) out[i] = this.insert(store, agent, events[i]!, receivedAt);
+    // Per UTC day of the events: the lowest and highest id, noted once for the call (usually one day).
+    let day = Number.NaN;
+    let lo = "";
+    let hi = "";
+    let others: Map<number, [string, string]> | null = null;
+    // JavaScript's `<` is SQLite's order unless an id holds a surrogate pair (see idBefore).
+    let plain = true;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      out[i] = this.insertRow(store, agent, e, receivedAt);
+      const id = e.id;
+      if (plain && SURROGATE.test(id)) plain = false;
+      const d = dayOf(e.ts);
+      if (d === day) {
+        if (plain ? id < lo : idBefore(id, lo)) lo = id;
+        else if (plain ? hi < id : idBefore(hi, id)) hi = id;
+      } else if (i === 0) {
+        day = d;
+        lo = hi = id;
+      } else {
+        const r = (others ??= new Map()).get(d);
+        if (!r) others.set(d, [id, id]);
+        else if (plain ? id < r[0] : idBefore(id, r[0])) r[0] = id;
+        else if (plain ? r[1] < id : idBefore(r[1], id)) r[1] = id;
+      }
+    }
+    if (events.length) this.q.noteDay.run(store, day, agent, lo, hi);
+    if (others) for (const [d, [a, b]] of others) this.q.noteDay.run(store, d, agent, a, b);
     return out;
   }
   /** A visitor's events, by ts then id. */
@@ -78,4 +115,26 @@ export class EventsRepo {
   total(store: string): number {
     return this.q.total.get(store)?.n ?? 0;
   }
+}
+
+const DAY_MS = 86_400_000;
+/** The UTC day number of a time, as SQLite computes `ts / 86400000` for an integer (truncated toward zero). */
+export const dayOf = (ts: number): number => Math.trunc(ts / DAY_MS);
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+/**
+ * Whether id `a` sorts before `b` in SQLite's order of TEXT (BINARY: UTF-8 bytes, i.e. code points).
+ * JavaScript's `<` compares UTF-16 code units, which agrees unless a surrogate pair meets a code unit
+ * from U+E000 up: then the code points are compared.
+ */
+export function idBefore(a: string, b: string): boolean {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; ) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y;
+    i += x > 0xffff ? 2 : 1;
+  }
+  return a.length < b.length;
 }
