@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TrafficBucket } from "@footfall/core";
+import { bucketStarts, formatBucketStart, type TrafficBucket } from "@footfall/core";
 import { localParts, slotsTotal, trafficSlots, weekHourGrid } from "./traffic.js";
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
@@ -22,6 +22,27 @@ describe("weekHourGrid", () => {
   });
   it("falls back to all zones' enters for a layout without an entrance", () => {
     expect(weekHourGrid([b("2026-11-16T10:00:00+01:00", 0, { a: 2, b: 5 })], true).total).toBe(7);
+  });
+});
+
+describe("trafficSlots around offset changes", () => {
+  /** The server's buckets of the range (core bucketStarts), each with one enter. */
+  const serverBuckets = (from: number, to: number, bucket: "hour" | "day", zone: string) => bucketStarts({ from, to }, bucket, zone).map((t) => b(formatBucketStart(t, zone), 1));
+  it.each([
+    ["America/Santiago", "2024-09-06T04:00:00Z", 5, "day"], // 8 Sep starts at 01:00
+    ["America/Havana", "2026-03-06T05:00:00Z", 5, "day"],
+    ["Australia/Adelaide", "2029-03-30T13:30:00Z", 5, "day"], // 1 Apr lasts 25 h
+    ["Australia/Lord_Howe", "2026-04-04T13:00:00Z", 1, "hour"], // 02:00 +11 -> 01:30 +10:30
+    ["Europe/Paris", "2026-10-24T22:00:00Z", 1, "hour"], // 03:00 +02 -> 02:00 +01
+    ["America/Santiago", "2024-09-07T04:00:00Z", 1, "hour"],
+  ] as const)("%s from %s (%i days, %s): one slot per server bucket, each ending where the next starts", (zone, start, days, bucket) => {
+    const from = Date.parse(start);
+    const to = from + days * 86_400_000;
+    const buckets = serverBuckets(from, to, bucket, zone);
+    const slots = trafficSlots(buckets, { from, to, days }, bucket, zone);
+    expect(slots.map((s) => s.start)).toEqual(buckets.map((x) => Date.parse(x.start)));
+    expect(slots.every((s) => s.value === 1)).toBe(true);
+    for (let i = 0; i + 1 < slots.length; i++) expect(slots[i]!.end).toBe(slots[i + 1]!.start);
   });
 });
 

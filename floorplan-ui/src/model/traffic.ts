@@ -102,7 +102,15 @@ export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange
     ? { timeZone, hour: "2-digit", minute: "2-digit", ...(multiDay ? { weekday: "short" } : {}) }
     : { timeZone, weekday: "short", day: "numeric", month: "short" });
   const slots: Slot[] = [];
-  const next = (t: number) => (bucket === "hour" ? addHours(t, 1, inTz) : addDays(t, 1, inTz)).getTime();
+  // The next local hour or day start, as the server's buckets (core bucketStarts): an hour later, back to
+  // its local hour start (Lord Howe's 30-minute change starts a bucket at hh:30); a day's start taken
+  // again after adding a day (days that skip midnight start at 01:00, the days around them at 00:00).
+  const next = (t: number) => {
+    if (bucket === "day") return startOfDay(addDays(t, 1, inTz), inTz).getTime();
+    const later = addHours(t, 1, inTz).getTime();
+    const hourStart = startOfHour(later, inTz).getTime();
+    return hourStart > t && hourStart <= later ? hourStart : later; // date-fns resolves a repeated wall hour either way
+  };
   const slot = (start: number, value: number | undefined): Slot => {
     const end = next(start);
     return { start, end, label: fmt.format(start), value: slotHasData(Math.max(start, range.from), Math.min(end, range.to), coverage) ? (value ?? 0) : null };
