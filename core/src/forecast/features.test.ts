@@ -67,6 +67,9 @@ describe("hourlyFeatures", () => {
     expect(rows.map((r) => hourlyAt(r, "event")).join("")).toBe("0000000001100");
     expect(rows.map((r) => hourlyAt(r, "event_starts")).join("")).toBe("0000000011000");
     expect(rows.map((r) => hourlyAt(r, "event_ends")).join("")).toBe("0000000000110");
+    // 09:30-11:00: arrivals 08:30-10:00, departures 10:30-12:00, each hour by its share
+    expect(rows.map((r) => hourlyAt(r, "event_arrive"))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0.5, 1, 0, 0, 0]);
+    expect(rows.map((r) => hourlyAt(r, "event_leave"))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, 1, 0]);
   });
 
   it("gives no row for a target without any known seasonal lag", () => {

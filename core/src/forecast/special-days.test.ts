@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bucketStarts } from "../domain/calendar.js";
 import { localGrid, type Series } from "./series.js";
-import { dayFlags, specialDaysProblems } from "./special-days.js";
+import { ARRIVE_AFTER, ARRIVE_BEFORE, dayFlags, LEAVE_AFTER, LEAVE_BEFORE, overlapShare, specialDaysProblems } from "./special-days.js";
 
 const H = 3_600_000;
 function hours(fromIso: string, n: number, tz: string): Series {
@@ -45,5 +46,62 @@ describe("dayFlags", () => {
     ]);
     const s = hours("2005-08-01T00:00:00Z", 2, "UTC");
     expect(() => dayFlags(s, localGrid(s), { holidays: ["tomorrow"] })).toThrow(/holidays\/0/);
+  });
+
+  it("weighs arrivals and departures by the share of each hour inside the event's windows, to the minute", () => {
+    const s = hours("2005-10-03T12:00:00Z", 8, "UTC"); // 12:00 .. 19:00
+    const at = (hm: string) => Date.parse(`2005-10-03T${hm}:00Z`);
+    const { eventArrive, eventLeave } = dayFlags(s, localGrid(s), { events: [{ from: at("15:30"), to: at("17:00"), weight: 0.5 }] });
+    // arrivals 14:30-16:00: half of 14:00, all of 15:00; departures 16:30-18:00: half of 16:00, all of 17:00
+    expect(Array.from(eventArrive)).toEqual([0, 0, 0.25, 0.5, 0, 0, 0, 0]);
+    expect(Array.from(eventLeave)).toEqual([0, 0, 0, 0, 0.25, 0.5, 0, 0]);
+  });
+});
+
+describe("overlapShare", () => {
+  /** Reference: count the whole minutes of [start, end) inside [from, to). */
+  const minutes = (start: number, end: number, from: number, to: number): number => {
+    let n = 0;
+    for (let m = start; m < end; m++) if (m >= from && m < to) n++;
+    return end > start ? n / (end - start) : 0;
+  };
+  it("is the share of the bucket's minutes inside the window", () => {
+    const t = fc.integer({ min: 0, max: 300 });
+    fc.assert(
+      fc.property(t, t, t, t, (start, end, from, to) => {
+        expect(overlapShare(start, end, from, to)).toBeCloseTo(minutes(start, end, from, to), 12);
+      }),
+    );
+  });
+});
+
+describe("event arrival and departure weights", () => {
+  const M = 60_000;
+  it("each hour carries the largest weight x share over the events (reference: minute by minute)", () => {
+    const s = hours("2005-08-01T00:00:00Z", 12, "UTC");
+    const t0 = s.starts[0]!;
+    const event = fc
+      .record({ from: fc.integer({ min: -90, max: 12 * 60 }), len: fc.integer({ min: 1, max: 300 }), weight: fc.option(fc.double({ min: 0, max: 2, noNaN: true }), { nil: undefined }) })
+      .map(({ from, len, weight }) => ({ from: t0 + from * M, to: t0 + (from + len) * M, ...(weight === undefined ? {} : { weight }) }));
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 5 }), (events) => {
+        const { eventArrive, eventLeave } = dayFlags(s, localGrid(s), { events });
+        const ref = (i: number, window: (e: (typeof events)[number]) => [number, number]): number => {
+          const start = s.starts[i]!;
+          let best = 0;
+          for (const e of events) {
+            const [from, to] = window(e);
+            let inside = 0;
+            for (let m = start; m < start + 60 * M; m += M) if (m >= from && m < to) inside++;
+            best = Math.max(best, (e.weight ?? 1) * (inside / 60));
+          }
+          return best;
+        };
+        for (let i = 0; i < s.starts.length; i++) {
+          expect(eventArrive[i]).toBeCloseTo(Math.fround(ref(i, (e) => [e.from - ARRIVE_BEFORE, e.from + ARRIVE_AFTER])), 5);
+          expect(eventLeave[i]).toBeCloseTo(Math.fround(ref(i, (e) => [e.to - LEAVE_BEFORE, e.to + LEAVE_AFTER])), 5);
+        }
+      }),
+    );
   });
 });

@@ -27,6 +27,27 @@ export interface DayFlags {
   eventWeight: Float32Array;
   /** The largest weight of the events starting within each bucket or the hour after it (as `eventStart`). */
   eventStartWeight: Float32Array;
+  /**
+   * Arrivals: the largest, over the events, of weight x the share of the bucket inside the event's
+   * arrival window, from `ARRIVE_BEFORE` before its start to `ARRIVE_AFTER` after it. Timed to
+   * the minute, so an event starting at 15:30 weighs on the hour 14:00 by a half and on 15:00 fully.
+   */
+  eventArrive: Float32Array;
+  /** Departures: the same for the leaving window, from `LEAVE_BEFORE` before an event's end to `LEAVE_AFTER` after it. */
+  eventLeave: Float32Array;
+}
+
+/** The arrival window of an event: people come in from an hour before its start to half an hour after it. */
+export const ARRIVE_BEFORE = 3_600_000;
+export const ARRIVE_AFTER = 1_800_000;
+/** The leaving window of an event: from half an hour before its end to an hour after it. */
+export const LEAVE_BEFORE = 1_800_000;
+export const LEAVE_AFTER = 3_600_000;
+
+/** The share of [start, end) that [from, to) covers (0 to 1). */
+export function overlapShare(start: number, end: number, from: number, to: number): number {
+  if (!(end > start)) return 0;
+  return Math.max(0, Math.min(end, to) - Math.max(start, from)) / (end - start);
 }
 
 /** Problems with `special`, each naming the field; empty when it is usable. */
@@ -55,6 +76,8 @@ export function dayFlags(series: Series, grid: LocalGrid, special: SpecialDays =
   const eventEnd = new Uint8Array(n);
   const eventWeight = new Float32Array(n);
   const eventStartWeight = new Float32Array(n);
+  const eventArrive = new Float32Array(n);
+  const eventLeave = new Float32Array(n);
   const unit = series.grain === "hour" ? 3_600_000 : 86_400_000;
   const end = (i: number): number => series.starts[i + 1] ?? series.starts[i]! + unit;
   /** First bucket ending after `ts`. */
@@ -79,6 +102,12 @@ export function dayFlags(series: Series, grid: LocalGrid, special: SpecialDays =
       eventStartWeight[i] = Math.max(eventStartWeight[i]!, w);
     }
     for (let i = firstAfter(ev.to - 1); i < n && series.starts[i]! < ev.to + 3_600_000; i++) eventEnd[i] = 1;
+    const windows: [Float32Array, number, number][] = [
+      [eventArrive, ev.from - ARRIVE_BEFORE, ev.from + ARRIVE_AFTER],
+      [eventLeave, ev.to - LEAVE_BEFORE, ev.to + LEAVE_AFTER],
+    ];
+    for (const [into, from, to] of windows)
+      for (let i = firstAfter(from); i < n && series.starts[i]! < to; i++) into[i] = Math.max(into[i]!, w * overlapShare(series.starts[i]!, end(i), from, to));
   }
-  return { holiday, event, eventStart, eventEnd, eventWeight, eventStartWeight };
+  return { holiday, event, eventStart, eventEnd, eventWeight, eventStartWeight, eventArrive, eventLeave };
 }
