@@ -318,15 +318,17 @@ export class SalesMemo {
       this.pieces.set(x.key, p); // the newest last
       return p;
     });
-    const missing = ids.filter((id) => pieces.some((p) => !p.stores.has(id)));
-    this.hits += (ids.length - missing.length) * pieces.length;
-    this.misses += missing.length * pieces.length;
-    if (missing.length) {
+    // Only the pieces missing are read, each for the stores missing it (a custom range: its edge days, and the days no other period read).
+    const zero = { transactions: 0, sales: 0 };
+    for (const p of pieces) {
+      const missing = ids.filter((id) => !p.stores.has(id));
+      this.hits += ids.length - missing.length;
+      this.misses += missing.length;
+      if (!missing.length) continue;
       // Read after the mark: a sale stored meanwhile is in its day's sum, and listed at the next check (that day read again).
-      const zero = { transactions: 0, sales: 0 };
-      for (const p of pieces) for (const store of missing) p.stores.set(store, zero);
-      const byDay = new Map(pieces.map((p) => [p.day, p]));
-      for (const r of await storage.chain.salesByDay(missing, from, to)) byDay.get(r.day)?.stores.set(r.store, { transactions: r.transactions, sales: r.sales });
+      const rows = await storage.chain.salesByDay(missing, p.from, p.to);
+      for (const store of missing) p.stores.set(store, zero);
+      for (const r of rows) if (r.day === p.day) p.stores.set(r.store, { transactions: r.transactions, sales: r.sales });
     }
     this.evict();
     return ids.map((store) => ({ store, ...addDays(pieces.map((p) => p.stores.get(store)!)) }));
