@@ -5,12 +5,11 @@
  * 07:00 local, with that local day's figures, and the weekly one on Monday at 08:00. A real SMTP
  * server (smtp-server, in this process) receives the mails.
  */
-import { simpleParser, type ParsedMail } from "mailparser";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { setMailEnv, startSmtpSink, type SmtpSink } from "../../../test/support/smtp-sink.js";
 import { digestSchedulers } from "./scheduler.js";
 import { periodOf } from "./schedule.js";
 
@@ -21,29 +20,14 @@ const at = (local: string, offset: "+10:30" | "+09:30") => Date.parse(`${local}:
 
 let clock = at("2029-04-05T12:00", "+09:30");
 let t: TestServer;
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 const mails: Array<{ at: number; mail: ParsedMail }> = [];
-const savedEnv = { url: process.env.FOOTFALL_SMTP_URL, from: process.env.FOOTFALL_MAIL_FROM };
+let restoreMailEnv = () => {};
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const received = clock;
-      simpleParser(stream, { skipImageLinks: true }).then(
-        (mail) => {
-          mails.push({ at: received, mail });
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  process.env.FOOTFALL_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-  process.env.FOOTFALL_MAIL_FROM = "Footfall <reports@shop.example>";
+  // The clock's time when each mail arrives.
+  smtp = await startSmtpSink((mail) => mails.push({ at: clock, mail }));
+  restoreMailEnv = setMailEnv(smtp.url);
   t = await startTestServer({ now: () => clock, maxAgeMs: 30 * 86_400_000 });
   await t.putLayout("adl", smallLayout({ name: "Rundle Mall", timezone: TZ }));
   const door = new EventFactory("door-1");
@@ -60,13 +44,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  for (const [k, v] of [
-    ["FOOTFALL_SMTP_URL", savedEnv.url],
-    ["FOOTFALL_MAIL_FROM", savedEnv.from],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+  await smtp?.close();
+  restoreMailEnv();
 });
 
 describe("digests across the end of DST in Adelaide (2029-04-01)", () => {

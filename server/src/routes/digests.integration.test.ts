@@ -3,12 +3,11 @@
  * (smtp-server, in this process, on a socket) receiving what nodemailer sends, and the mail
  * parsed back (mailparser): subject, figures, the chart attached as an inline PNG.
  */
-import { simpleParser, type ParsedMail } from "mailparser";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { setMailEnv, startSmtpSink, type SmtpSink } from "../../../test/support/smtp-sink.js";
 import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
 
 /** Tuesday 24 Nov 2026, 06:00 in Paris (UTC+1). */
@@ -16,12 +15,12 @@ const TUE_0600 = Date.UTC(2026, 10, 24, 5, 0, 0);
 const local = (d: number, h: number, m = 0) => Date.UTC(2026, 10, d, h - 1, m); // Paris = UTC+1 in November
 let clock = TUE_0600;
 let t: TestServer;
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let smtpUrl: string;
 const mails: ParsedMail[] = [];
 /** A second mail server that refuses every message while `refuse` is set (451, as a busy server does), then takes them. */
-const refusing = { url: "", refuse: true, tries: 0, received: [] as string[] /* subjects */, server: null as SMTPServer | null };
-const savedEnv = { url: process.env.FOOTFALL_SMTP_URL, from: process.env.FOOTFALL_MAIL_FROM };
+const refusing = { url: "", refuse: true, received: [] as string[] /* subjects */, server: null as SmtpSink | null };
+let restoreMailEnv = () => {};
 
 const api = (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, token: string | null, payload?: object) =>
   t.server.app
@@ -29,45 +28,11 @@ const api = (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, t
     .then((r) => ({ status: r.statusCode, body: r.json() }));
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream, { skipImageLinks: true }).then(
-        (m) => {
-          mails.push(m);
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-  refusing.server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onMailFrom(_address, _session, callback) {
-      refusing.tries++;
-      if (refusing.refuse) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream, { skipImageLinks: true }).then(
-        (m) => {
-          refusing.received.push(m.subject ?? "");
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => refusing.server!.listen(0, "127.0.0.1", resolve));
-  refusing.url = `smtp://127.0.0.1:${(refusing.server.server.address() as AddressInfo).port}`;
-  process.env.FOOTFALL_SMTP_URL = smtpUrl;
-  process.env.FOOTFALL_MAIL_FROM = "Footfall <reports@shop.example>";
+  smtp = await startSmtpSink((m) => mails.push(m));
+  smtpUrl = smtp.url;
+  refusing.server = await startSmtpSink((m) => refusing.received.push(m.subject ?? ""), { refuseWhile: () => refusing.refuse });
+  refusing.url = refusing.server.url;
+  restoreMailEnv = setMailEnv(smtpUrl);
 
   t = await startTestServer({ now: () => clock, maxAgeMs: 30 * 86_400_000 });
   await t.putLayout("shop", smallLayout({ name: "Rue de Rivoli" }));
@@ -86,14 +51,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  await new Promise<void>((resolve) => (refusing.server ? refusing.server.close(() => resolve()) : resolve()));
-  for (const [k, v] of [
-    ["FOOTFALL_SMTP_URL", savedEnv.url],
-    ["FOOTFALL_MAIL_FROM", savedEnv.from],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+  await smtp?.close();
+  await refusing.server?.close();
+  restoreMailEnv();
 });
 
 const scheduler = () => digestSchedulers.get(t.server.services)!;
@@ -179,14 +139,14 @@ describe("digests", () => {
       expect(st).toMatchObject({ failedPeriod: "2026-11-25", attempts: k + 1, lastError: expect.stringMatching(/451/) });
       if (k < 5) expect(st).toMatchObject({ retryAt: attemptsAt[k + 1], gaveUpAt: null, lastPeriod: "2026-11-24", nextPeriod: "2026-11-25" });
     }
-    expect(refusing.tries).toBe(6);
+    expect(refusing.server!.tries()).toBe(6);
     const gaveUp = await state();
     expect(gaveUp).toMatchObject({ attempts: 6, retryAt: null, gaveUpAt: local(26, 8, 2), lastPeriod: "2026-11-25", nextPeriod: null });
     // The mail server is back: the schedule does not send the given-up period by itself...
     refusing.refuse = false;
     clock = local(26, 9, 0);
     expect(await s.tick()).toEqual([]);
-    expect(refusing.tries).toBe(6);
+    expect(refusing.server!.tries()).toBe(6);
     // ...an admin sends it again.
     const again = await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-11-25" });
     expect(again.status).toBe(200);
