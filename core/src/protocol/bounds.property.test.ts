@@ -99,6 +99,39 @@ describe("jsonDepth", () => {
     );
   });
 
+  // jsonDepth as bounds.ts wrote it before strings were skipped with indexOf: every character looked at.
+  const charByChar = (text: string, stopAbove = Number.POSITIVE_INFINITY): number => {
+    let depth = 0;
+    let deepest = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (c === 0x5c) i++;
+        else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x5b || c === 0x7b) {
+        if (++depth > deepest) {
+          deepest = depth;
+          if (deepest > stopAbove) return deepest;
+        }
+      } else if (c === 0x5d || c === 0x7d) depth--;
+    }
+    return deepest;
+  };
+
+  it("answers as the character-by-character scan does, on any text (quotes, backslashes, brackets, unterminated strings)", () => {
+    const piece = fc.constantFrom('"', "\\", "\\\\", '\\"', "[", "]", "{", "}", ":", ",", "a", "1", " ", "é", "\u{1F600}");
+    const text = fc.oneof(fc.array(piece, { maxLength: 40 }).map((p) => p.join("")), fc.string({ maxLength: 40, unit: "binary" }), fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 8 }), (t, stop) => {
+        expect(jsonDepth(t), t).toBe(charByChar(t));
+        expect(jsonDepth(t, stop), t).toBe(charByChar(t, stop));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("scans a million levels without recursing, and stops early", () => {
     expect(jsonDepth(deepText(1_000_000))).toBe(1_000_000);
     expect(jsonDepth(deepText(1_000_000, "{\"a\":", "}"), 16)).toBe(17);
@@ -147,6 +180,17 @@ describe("decodeBatch", () => {
       }),
       RUNS,
     );
+  });
+
+  it("rejects an event whose type names an Object.prototype member (constructor, toString, __proto__) as schema, without throwing", () => {
+    for (const type of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+      const text = `{"agent":"cam-1","events":[{"type":"${type}","id":"cam-1:1","ts":${TS},"zone":"fruit","visitor":"v-1"},${JSON.stringify(event())}]}`;
+      const r = decodeBatch(text, utf8);
+      expect(r.ok, type).toBe(true);
+      if (!r.ok) continue;
+      expect(r.value.events.map((e) => e.id)).toEqual(["cam-1:000000001"]);
+      expect(r.value.rejected).toEqual([{ index: 0, id: "cam-1:1", code: "schema", reason: "schema: /type: expected one of enter, exit, count, position" }]);
+    }
   });
 
   it("rejects a message nested deeper than 16 levels as too_deep, whatever it holds", () => {
@@ -265,12 +309,36 @@ describe("personalIdKind's fast paths", () => {
 
   it("answers as every pattern tried on every id does (ids made of MAC, e-mail and phone pieces, with and without : - . @)", () => {
     const piece = fc.constantFrom("00", "1a", "2B", "ff", "3c4d", "001a", ":", "-", ".", "@", "_", "+", " ", "ble-", "agent:", "jane", "example", ".org", ".c", "0612", "345678", "x");
-    const id = fc.oneof(fc.array(piece, { maxLength: 16 }).map((p) => p.join("")), fc.string({ maxLength: 30 }));
+    // Since the candidates are scanned by hand (no arrays, slices or LETTER_PREFIX/MAC_BARE/PHONE_CHARS
+    // patterns), also: long letter runs before "-"/"_", phone punctuation, letters just outside a-f and
+    // a-z in ASCII ("g", "@", "[", "`", "{"), non-ASCII that case-folds to ASCII (ſ, the Kelvin sign).
+    const more = fc.constantFrom("abcdefghijklmnop", "q", "Z", "_", "(", ")", "/", "g", "G", "`", "[", "{", "ſ", "\u212A", "é", "0", "5", "9", "A", "F", "+49", "1a2b3c4d5e6f", "123456789", "mac_", "BLE-");
+    const id = fc.oneof(
+      fc.array(piece, { maxLength: 16 }).map((p) => p.join("")),
+      fc.array(fc.oneof(piece, more), { maxLength: 16 }).map((p) => p.join("")),
+      fc.string({ maxLength: 30 }),
+      fc.string({ maxLength: 30, unit: "binary" }),
+    );
     fc.assert(
       fc.property(id, (v) => {
         expect(personalIdKind(v), v).toBe(reference(v));
       }),
       { numRuns: 3000 },
+    );
+    // The edges of the letter prefix (1-16 letters), the bare MAC (12 hex digits) and the phone (7/9-15 digits).
+    const edges = ["abcdefghijklmnop-1a2b3c4d5e6f", "abcdefghijklmnopq-1a2b3c4d5e6f", "a_1a2b3c4d5e6f", "-1a2b3c4d5e6f", "cam:ble-1a2b3c4d5e6f", "ble-cam:1A2B3C4D5E6F",
+      "1a2b3c4d5e6", "1a2b3c4d5e6f0", "123456789012", "x:+1234567", "x:+123456", "123456789", "12345678", "1234567890123456", "+", "x:", "mac_+49 (30) 1234-567/8", "ble-ſ1a2b3c4d5e6f",
+      "00-1a-2b-3c-4d-5e", "00:1A:2B:3C:4D:5E", "x:00:1a:2b:3c:4d", "00-1a-2b-3c-4d", "00-1a-2b:3c-4d-5e"];
+    for (const v of edges) expect(personalIdKind(v), v).toBe(reference(v));
+    // Separated MACs among other text: 4-7 hex pairs (the pattern needs six, one separator), separators mixed at times.
+    const pair = fc.oneof({ arbitrary: fc.constantFrom("00", "1a", "2B", "ff"), weight: 8 }, { arbitrary: fc.constantFrom("9", "g0", "abc"), weight: 1 });
+    const mac = fc.tuple(fc.array(pair, { minLength: 4, maxLength: 7 }), fc.constantFrom(":", "-"), fc.boolean(), fc.constantFrom("", "ble-", "cam:", "x-", "1", "a:b-")).map(([pairs, sep, mix, pre]) =>
+      pre + pairs.map((p, i) => (i === 0 ? p : (mix && i === 2 ? (sep === ":" ? "-" : ":") : sep) + p)).join(""));
+    fc.assert(
+      fc.property(mac, fc.constantFrom("", "1", ":", "-", "x", ":ff"), (v, post) => {
+        expect(personalIdKind(v + post), v + post).toBe(reference(v + post));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -13,14 +13,22 @@ import { LIMITS } from "./limits.js";
 export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+    if (c === 0x22 /* " */) {
+      // A string: jump to its closing quote with indexOf (most of an event's text is strings), a
+      // quote being escaped when an odd number of backslashes run up to it. Unterminated: the end.
+      let close = text.indexOf('"', i + 1);
+      for (;;) {
+        if (close < 0) return deepest;
+        let slashes = 0;
+        while (text.charCodeAt(close - 1 - slashes) === 0x5c /* \ */) slashes++;
+        if ((slashes & 1) === 0) break;
+        close = text.indexOf('"', close + 1);
+      }
+      i = close;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
       if (++depth > deepest) {
         deepest = depth;
         if (deepest > stopAbove) return deepest;
@@ -63,35 +71,71 @@ export type PersonalIdKind = "mac" | "email" | "phone";
 const MAC_SEPARATED = /(?:^|[^0-9a-f])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}(?![0-9a-f])/i;
 // Cisco's dotted form: 001a.2b3c.4d5e.
 const MAC_DOTTED = /(?:^|[^0-9a-f.])[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}(?![0-9a-f.])/i;
-// Twelve hex digits written without separators, with at least one letter a-f (twelve decimal digits read as a counter).
-const MAC_BARE = /^(?=[0-9]*[a-f])[0-9a-f]{12}$/i;
 // local@domain.tld anywhere in the id.
 const EMAIL = /[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[a-z]{2,}/i;
-// Digits and the punctuation phone numbers are written with, and nothing else.
-const PHONE_CHARS = /^\+?[0-9 ().\-/]+$/;
-// A short letter prefix such as "ble-" or "mac_", which agents put before what they saw.
-const LETTER_PREFIX = /^[a-z]{1,16}[-_]/i;
 
-/** The whole id and the part after its last ":" (agents prefix their own id), each also without a letter prefix. */
-function candidates(id: string): string[] {
-  const out = [id];
-  const colon = id.lastIndexOf(":");
-  if (colon >= 0) out.push(id.slice(colon + 1));
-  for (const c of [...out]) {
-    const m = LETTER_PREFIX.exec(c);
-    if (m) out.push(c.slice(m[0].length));
+// The candidates a bare MAC or a phone number is looked for in: the whole id and the part after its
+// last ":" (agents prefix their own id), each also without a letter prefix such as "ble-" or "mac_"
+// (`^[a-z]{1,16}[-_]`, ASCII letters either case). Each candidate runs to the id's end, so it is
+// kept as its start index: no array, no slice, no match object for each event (issue 11).
+
+/** Where the candidate starting at `start` continues after a letter prefix of 1-16 ASCII letters and "-" or "_", or -1. */
+function afterLetterPrefix(s: string, start: number): number {
+  let i = start;
+  const end = Math.min(s.length, start + 17);
+  while (i < end) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c < 0x61 /* a */ || c > 0x7a /* z */) break;
+    i++;
   }
-  return out;
+  const n = i - start;
+  if (n < 1 || n > 16 || i >= s.length) return -1;
+  const c = s.charCodeAt(i);
+  return c === 0x2d /* - */ || c === 0x5f /* _ */ ? i + 1 : -1;
 }
 
-function isPhone(s: string): boolean {
-  if (!PHONE_CHARS.test(s)) return false;
+/** Whether s[start..] is exactly twelve hex digits (ASCII, either case) with at least one letter a-f. */
+function isBareMacAt(s: string, start: number): boolean {
+  if (s.length - start !== 12) return false;
+  let letter = false;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) continue;
+    const l = c | 0x20;
+    if (l < 0x61 || l > 0x66) return false;
+    letter = true;
+  }
+  return letter;
+}
+
+/**
+ * Whether s[start..] is a phone number: a "+" only first, then one or more of the digits and
+ * ` ( ) . - /`, nothing else, with 9 to 15 digits (7 to 15 after a leading "+").
+ */
+function isPhoneAt(s: string, start: number): boolean {
+  let i = start;
+  const plus = i < s.length && s.charCodeAt(i) === 0x2b; /* + */
+  if (plus) i++;
+  if (i >= s.length) return false;
   let digits = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c !== 0x20 && c !== 0x28 && c !== 0x29 && c !== 0x2e && c !== 0x2d && c !== 0x2f) return false; /* space ( ) . - / */
   }
-  return digits <= 15 && digits >= (s.startsWith("+") ? 7 : 9);
+  return digits <= 15 && digits >= (plus ? 7 : 9);
+}
+
+/** Whether `id` holds five ":" or five "-", as a separated MAC (six hex pairs, one separator) needs. */
+function fiveSeparators(id: string): boolean {
+  let colons = 0;
+  let dashes = 0;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0x3a /* : */ && ++colons === 5) return true;
+    if (c === 0x2d /* - */ && ++dashes === 5) return true;
+  }
+  return false;
 }
 
 /**
@@ -111,13 +155,18 @@ function isPhone(s: string): boolean {
  * counter with a letter prefix): such ids never match.
  */
 export function personalIdKind(id: string): PersonalIdKind | null {
-  if ((id.includes(":") || id.includes("-")) && MAC_SEPARATED.test(id)) return "mac";
+  if (fiveSeparators(id) && MAC_SEPARATED.test(id)) return "mac";
   if (id.includes(".") && MAC_DOTTED.test(id)) return "mac";
-  // Each pattern needs its literal character: an id without it skips the scan (the e-mail pattern,
-  // unanchored, tried every start of every visitor id: ~1 % of ingest's CPU).
+  // Each pattern needs its literal characters: an id without them skips the scan (the e-mail pattern,
+  // unanchored, tried every start of every visitor id: ~1 % of ingest's CPU; a separated MAC needs
+  // five of its separator, which ids like "v-agent-12" lack).
   if (id.includes("@") && EMAIL.test(id)) return "email";
-  const parts = candidates(id);
-  if (parts.some((c) => MAC_BARE.test(c))) return "mac";
-  if (parts.some(isPhone)) return "phone";
+  // The candidates by start index (-1: none): the id, its tail after the last ":", each without a letter prefix.
+  const colon = id.lastIndexOf(":");
+  const tail = colon >= 0 ? colon + 1 : -1;
+  const idBare = afterLetterPrefix(id, 0);
+  const tailBare = tail >= 0 ? afterLetterPrefix(id, tail) : -1;
+  if (isBareMacAt(id, 0) || (tail >= 0 && isBareMacAt(id, tail)) || (idBare >= 0 && isBareMacAt(id, idBare)) || (tailBare >= 0 && isBareMacAt(id, tailBare))) return "mac";
+  if (isPhoneAt(id, 0) || (tail >= 0 && isPhoneAt(id, tail)) || (idBare >= 0 && isPhoneAt(id, idBare)) || (tailBare >= 0 && isPhoneAt(id, tailBare))) return "phone";
   return null;
 }
