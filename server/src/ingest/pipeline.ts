@@ -332,15 +332,17 @@ export class IngestPipeline {
       tally.rejects += Math.max(1, decoded.value.events.length);
       return;
     }
-    // Every check before anything is written: what throws here leaves nothing to roll back (see isolate).
-    const problems = decoded.value.events.map((e) => this.check(m.store, e, now));
+    // Nothing is written here: what throws leaves only the commit's in-memory lists to cut back (see isolate).
     for (const r of decoded.value.rejected) {
       rejected.push([m.store, m.agent, r.code, `event ${r.index}: ${r.reason}`, r.id]);
       if (r.id !== undefined) settle(settlement, r.id, r.code);
     }
     tally.rejects += decoded.value.rejected.length;
-    for (const [i, e] of decoded.value.events.entries()) {
-      const problem = problems[i];
+    // An index loop, each event checked where it is taken: no array of problems, no [i, e] pair for each event.
+    const events = decoded.value.events;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const problem = this.check(m.store, e, now);
       if (problem) {
         rejected.push([m.store, m.agent, problem[0], `event ${e.id}: ${problem[1]}`, e.id]);
         tally.rejects++;
