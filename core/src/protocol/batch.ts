@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { ID_PATTERN, type AgentId } from "./ids.js";
 import { LIMITS } from "./limits.js";
-import { parseEvent, type FootfallEvent } from "./events.js";
+import { isEvent, parseEvent, type FootfallEvent } from "./events.js";
 import { byteLength, isOwnEventId, personalIdKind } from "./bounds.js";
 import { compile, parseJson, type RejectReason, type Result } from "./validate.js";
 
@@ -62,11 +62,13 @@ export function decodeBatch(payload: Uint8Array | string, decode: (bytes: Uint8A
   const events: FootfallEvent[] = [];
   const rejected: RejectedEvent[] = [];
   env.value.events.forEach((raw, index) => {
-    const parsed = parseEvent(raw);
-    if (parsed.ok) {
-      const problem = eventIdentityProblem(agent, parsed.value);
-      if (!problem) events.push(parsed.value);
-      else rejected.push({ index, id: parsed.value.id, reason: `${problem.code}: ${problem.reason}`, code: problem.code });
+    // The common case checked without a result object; parseEvent only for the error of a bad event.
+    const parsed = isEvent(raw) ? null : parseEvent(raw);
+    if (parsed === null || parsed.ok) {
+      const e = raw as FootfallEvent;
+      const problem = eventIdentityProblem(agent, e);
+      if (!problem) events.push(e);
+      else rejected.push({ index, id: e.id, reason: `${problem.code}: ${problem.reason}`, code: problem.code });
     } else {
       const id = (raw as { id?: unknown } | null)?.id;
       rejected.push({ index, reason: `schema: ${parsed.error}`, code: "schema", ...(typeof id === "string" && id.length <= LIMITS.maxEventIdLength ? { id } : {}) });

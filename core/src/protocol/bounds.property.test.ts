@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeBatch } from "./batch.js";
 import { isOwnEventId, isProtocolTs, jsonDepth, personalIdKind } from "./bounds.js";
-import { parseEvent } from "./events.js";
+import { isEvent, parseEvent } from "./events.js";
 import { LIMITS } from "./limits.js";
 import { decodeStatus } from "./status.js";
 import { parseJson } from "./validate.js";
@@ -179,6 +179,20 @@ describe("decodeBatch", () => {
         if (r.ok) expect(r.value.events.length + r.value.rejected.length).toBe(events.length);
       }),
       RUNS,
+    );
+  });
+
+  it("takes an event without building a result (isEvent) exactly when parseEvent takes it, and the same object", () => {
+    const field = fc.constantFrom("type", "id", "ts", "zone", "visitor", "in", "out", "x", "y", "extra");
+    const nearEvent = fc.tuple(fc.constantFrom("enter", "exit", "count", "position", "constructor", "toString", "nope"), fc.dictionary(field, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), fc.boolean())
+      .map(([type, over, drop]) => { const e: Record<string, unknown> = { ...event({ type, in: 1, out: 0, x: 1, y: 2 }), ...over }; if (drop) delete e.visitor; return e; });
+    fc.assert(
+      fc.property(fc.oneof(nearEvent, fc.anything(), fc.jsonValue()), (v) => {
+        const parsed = parseEvent(v);
+        expect(isEvent(v)).toBe(parsed.ok);
+        if (parsed.ok) expect(parsed.value).toBe(v);
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -54,6 +54,13 @@ export function parseEvent(value: unknown): Result<FootfallEvent> {
   return result as Result<FootfallEvent>;
 }
 
+/** Whether {@link parseEvent} takes `value`, without building its result (decoding a batch: one object less an event). */
+export function isEvent(value: unknown): value is FootfallEvent {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" && Object.prototype.hasOwnProperty.call(byType, type) && byType[type as EventType].check(value);
+}
+
 /** Sort order of the event semantics: by `ts`, ties broken by `id`. */
 export function compareEvents(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
   return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
