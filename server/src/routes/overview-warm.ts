@@ -32,19 +32,17 @@ export interface Range {
 
 const DAY_MS = 86_400_000;
 
-/** The start of the local day holding `ts`: its midnight, or 01:00 on a day that skips midnight (Santiago, Havana), as the UI's date-fns startOfDay. */
-const dayStart = (ts: number, timeZone: string): number => localMidnight(ts, timeZone);
-
 /** The local midnight `days` days before the one that starts the day holding `ts` (a local day lasts 23-25 hours: 3 h past the naive instant lies in the day wanted). */
 function midnightBefore(ts: number, timeZone: string, days: number): number {
-  const today = dayStart(ts, timeZone);
-  return days === 0 ? today : dayStart(today - days * DAY_MS + 3 * 3_600_000, timeZone);
+  const today = localMidnight(ts, timeZone);
+  return days === 0 ? today : localMidnight(today - days * DAY_MS + 3 * 3_600_000, timeZone);
 }
 
 /** What the chain view asks for a preset at `now` in `timeZone`: the preset's range at the minute, from floored and to ceiled to whole hours. */
 export function presetRequest(preset: StandardPreset, now: number, timeZone: string): Range {
   const minute = Math.floor(now / 60_000) * 60_000;
-  const today = dayStart(minute, timeZone);
+  // (localMidnight: 01:00 on a day that skips midnight, as the UI's date-fns startOfDay.)
+  const today = localMidnight(minute, timeZone);
   const r =
     preset === "today"
       ? { from: today, to: minute }
@@ -71,29 +69,32 @@ function memoPart(p: Range, now: number): Range | null {
   return cut > p.from ? { from: p.from, to: cut } : null;
 }
 
-/** Every period the chain view may ask at `now` for stores in `timeZones` (the compared ones included), as the memo keeps them, without repeats. */
-export function standardPeriods(now: number, timeZones: Iterable<string>): Range[] {
-  const out = new Map<string, Range>();
+/** Every period the chain view may ask at `now` for stores in `timeZones`, the compared ones included (with repeats). */
+function* askedPeriods(now: number, timeZones: Iterable<string>): Generator<Range> {
   for (const tz of new Set(timeZones))
     for (const preset of STANDARD_PRESETS) {
       const c = comparedPeriods(presetRequest(preset, now, tz), now);
-      for (const p of [c.range, c.previous, c.lastYear]) {
-        const part = memoPart(p, now);
-        if (part) out.set(SketchMemo.key(part.from, part.to), part);
-      }
+      yield c.range;
+      yield c.previous;
+      yield c.lastYear;
     }
-  return [...out.values()];
+}
+
+const withoutRepeats = (periods: Iterable<Range>): Range[] => [...new Map([...periods].map((p) => [SketchMemo.key(p.from, p.to), p])).values()];
+
+/** Every period the chain view may ask at `now` for stores in `timeZones` (the compared ones included), as the memo keeps them, without repeats. */
+export function standardPeriods(now: number, timeZones: Iterable<string>): Range[] {
+  const parts: Range[] = [];
+  for (const p of askedPeriods(now, timeZones)) {
+    const part = memoPart(p, now);
+    if (part) parts.push(part);
+  }
+  return withoutRepeats(parts);
 }
 
 /** Every period the chain view may ask at `now` for stores in `timeZones`, whole (the sales sums are kept per period asked), without repeats. */
 export function salesPeriods(now: number, timeZones: Iterable<string>): Range[] {
-  const out = new Map<string, Range>();
-  for (const tz of new Set(timeZones))
-    for (const preset of STANDARD_PRESETS) {
-      const c = comparedPeriods(presetRequest(preset, now, tz), now);
-      for (const p of [c.range, c.previous, c.lastYear]) out.set(SketchMemo.key(p.from, p.to), p);
-    }
-  return [...out.values()];
+  return withoutRepeats(askedPeriods(now, timeZones));
 }
 
 /** Every store with a layout in force at `now`, as the overview reads it. */
