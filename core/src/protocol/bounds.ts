@@ -166,7 +166,12 @@ export function personalIdKind(id: string): PersonalIdKind | null {
   const tail = colon >= 0 ? colon + 1 : -1;
   const idBare = afterLetterPrefix(id, 0);
   const tailBare = tail >= 0 ? afterLetterPrefix(id, tail) : -1;
-  if (isBareMacAt(id, 0) || (tail >= 0 && isBareMacAt(id, tail)) || (idBare >= 0 && isBareMacAt(id, idBare)) || (tailBare >= 0 && isBareMacAt(id, tailBare))) return "mac";
-  if (isPhoneAt(id, 0) || (tail >= 0 && isPhoneAt(id, tail)) || (idBare >= 0 && isPhoneAt(id, idBare)) || (tailBare >= 0 && isPhoneAt(id, tailBare))) return "phone";
+  if (atSomeCandidate(isBareMacAt, id, tail, idBare, tailBare)) return "mac";
+  if (atSomeCandidate(isPhoneAt, id, tail, idBare, tailBare)) return "phone";
   return null;
+}
+
+/** Whether `test` holds at the id's start or at any of the other candidate starts that exist (not -1). */
+function atSomeCandidate(test: (s: string, start: number) => boolean, id: string, tail: number, idBare: number, tailBare: number): boolean {
+  return test(id, 0) || (tail >= 0 && test(id, tail)) || (idBare >= 0 && test(id, idBare)) || (tailBare >= 0 && test(id, tailBare));
 }
