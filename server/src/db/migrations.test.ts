@@ -8,8 +8,8 @@ import { PG_MIGRATIONS } from "../storage-pg/schema.js";
 import { MIGRATIONS } from "./migrations.js";
 
 /**
- * The migrations of the last main users run (8611a54, 2026-11-30), with the first 16 hex digits of
- * the SHA-256 of each one's SQL as released (checked against 8611a54's own source). When a newer
+ * The migrations of the last main users run (80b5ca5, 2026-12-01; 1-16 as of 8611a54, 2026-11-30), with
+ * the first 16 hex digits of the SHA-256 of each one's SQL as released (checked against that main's own source). When a newer
  * main is released, add its new migrations here: from then on no migration may take a number at or
  * below them, and none of them may change.
  */
@@ -26,6 +26,8 @@ const RELEASED_SQLITE: Record<number, string> = {
   12: "01dafa7f381181fc",
   13: "e22d1c233c754935",
   16: "578261ed66275989",
+  17: "87ea2dfb53fc9448",
+  18: "d92e0a8bfff71a46",
 };
 const RELEASED_PG: Record<number, string> = {
   1: "8dea37cf589d4015",
@@ -40,6 +42,8 @@ const RELEASED_PG: Record<number, string> = {
   12: "95c95ff1dfe9cd66",
   13: "d92f6b0536092997",
   16: "938148f53f3c239e",
+  17: "f6e8b07c57e7ae4f",
+  18: "e004ebd5b5532a4b",
 };
 const sha = (sql: string) => createHash("sha256").update(sql).digest("hex").slice(0, 16);
 
