@@ -565,10 +565,9 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
       t.rows += r.rows;
     } else totals.set(r.store, { stamp: r.stamp, rows: r.rows });
   }
-  const withRows = totals;
   const slow = new Set<string>();
   // Stores without any row in the period: empty, or their store rollups not built yet (then read from their zone rows).
-  const empty = stores.filter((s) => !withRows.has(s));
+  const empty = stores.filter((s) => !totals.has(s));
   if (empty.length) {
     const built = await storage.chain.storeSketches(empty, spans);
     for (const s of empty) if (!built.has(s)) slow.add(s);
