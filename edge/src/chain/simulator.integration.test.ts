@@ -123,24 +123,54 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+/**
+ * `count` chain stores, a fake server for them (checking their logins with `logins`) and a simulator
+ * running them, both closed after the test: resolves once every store has more than `stored` events stored.
+ */
+async function running(o: { count: number; seed: number; stored: number; logins?: boolean }) {
+  const stores = chainStores({ count: o.count, seed: o.seed });
+  const creds = o.logins ? credentialsOf(stores) : null;
+  const server = await fakeServer(stores, creds);
+  cleanup.push(() => server.close());
+  const sim = new ChainSimulator({
+    stores,
+    mqttUrl: `mqtt://127.0.0.1:${server.port}`,
+    ...(creds ? { credentials: creds } : {}),
+    speed: 300,
+    startHour: 12,
+    tickMs: 100,
+    log: silentLogger,
+  });
+  cleanup.push(() => sim.stop());
+  await sim.start();
+  await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > o.stored));
+  return { stores, server, sim };
+}
+
+/** The server stops storing (the broker still acknowledges) until every store has batches acknowledged by the broker alone; gives the batches stored when it stopped. */
+async function serverDown(server: Awaited<ReturnType<typeof fakeServer>>, sim: ChainSimulator): Promise<number> {
+  server.state.serverDown = true;
+  const stored = server.stored.batches;
+  await until("batches of every store acknowledged by the broker alone", () => sim.storeStats().every((s) => s.unsettled > 0));
+  return stored;
+}
+
+/** The server restarted empty (the broker's sessions and in-flight messages lost), storing again. */
+async function serverBack(server: Awaited<ReturnType<typeof fakeServer>>): Promise<void> {
+  await server.restart();
+  server.state.serverDown = false;
+}
+
+/** A temporary folder, removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "footfall-chain-"));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 describe("the chain simulator", () => {
   it("speaks as every store's own agent: its login, its topic, its zones; after a pause the ledger matches what was stored", async () => {
-    const stores = chainStores({ count: 20, seed: 4 });
-    const creds = credentialsOf(stores);
-    const server = await fakeServer(stores, creds);
-    cleanup.push(() => server.close());
-    const sim = new ChainSimulator({
-      stores,
-      mqttUrl: `mqtt://127.0.0.1:${server.port}`,
-      credentials: creds,
-      speed: 300,
-      startHour: 12,
-      tickMs: 100,
-      log: silentLogger,
-    });
-    cleanup.push(() => sim.stop());
-    await sim.start();
-    await until("every store to have events stored", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 20));
+    const { stores, server, sim } = await running({ count: 20, seed: 4, stored: 20, logins: true });
     sim.pause();
     await until("every queued event to be settled", () => sim.stats().waiting === 0);
     const stats = sim.stats();
@@ -160,19 +190,10 @@ describe("the chain simulator", () => {
   });
 
   it("loses nothing when the broker acknowledged batches the server never stored, and then restarted empty: unsettled events go again", async () => {
-    const stores = chainStores({ count: 8, seed: 9 });
-    const server = await fakeServer(stores, null);
-    cleanup.push(() => server.close());
-    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
-    cleanup.push(() => sim.stop());
-    await sim.start();
-    await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 10));
-    server.state.serverDown = true;
-    const before = server.stored.batches;
-    await until("batches of every store acknowledged by the broker alone", () => sim.storeStats().every((s) => s.unsettled > 0));
+    const { stores, server, sim } = await running({ count: 8, seed: 9, stored: 10 });
+    const before = await serverDown(server, sim);
     expect(server.stored.batches).toBe(before);
-    await server.restart();
-    server.state.serverDown = false;
+    await serverBack(server);
     await until("every agent back", () => sim.stats().connected === stores.length);
     sim.pause();
     await until("every queued event to be settled", () => sim.stats().waiting === 0);
@@ -181,16 +202,9 @@ describe("the chain simulator", () => {
   });
 
   it("settles before an audit: paused, it waits until no event is unsettled; events never settled are listed apart, not lost", async () => {
-    const stores = chainStores({ count: 6, seed: 11 });
-    const server = await fakeServer(stores, null);
-    cleanup.push(() => server.close());
-    const sim = new ChainSimulator({ stores, mqttUrl: `mqtt://127.0.0.1:${server.port}`, speed: 300, startHour: 12, tickMs: 100, log: silentLogger });
-    cleanup.push(() => sim.stop());
-    await sim.start();
-    await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 10));
+    const { stores, server, sim } = await running({ count: 6, seed: 11, stored: 10 });
     // The server stops storing (the broker still acknowledges): what is sent now stays unsettled.
-    server.state.serverDown = true;
-    await until("batches of every store acknowledged by the broker alone", () => sim.storeStats().every((s) => s.unsettled > 0));
+    await serverDown(server, sim);
     expect(await sim.settle(300)).toBe(false);
     const open = sim.unsettled();
     expect([...open.keys()].sort()).toEqual(stores.map((s) => s.store).sort());
@@ -204,8 +218,7 @@ describe("the chain simulator", () => {
     }
     // The server comes back: the agents send their unsettled events again, and settling ends with none left.
     const paused = sim.ledger.count();
-    await server.restart();
-    server.state.serverDown = false;
+    await serverBack(server);
     const progress: number[] = [];
     expect(await sim.settle(60_000, (st) => progress.push(st.waiting), 50)).toBe(true);
     expect(sim.unsettled().size).toBe(0);
@@ -235,8 +248,7 @@ describe("footfall-edge chain", () => {
   });
 
   it("runs the stores with the logins of a credentials file for --duration and writes the ledger", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "footfall-chain-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir();
     const stores = chainStores({ count: 4, seed: 6, prefix: "shop" });
     const creds = credentialsOf(stores);
     // JSON lines, as `footfall agent add` prints them one after another.
@@ -269,8 +281,7 @@ describe("footfall-edge chain", () => {
   });
 
   it("says which line of a credentials file is wrong", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "footfall-chain-"));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir();
     writeFileSync(join(dir, "agents.jsonl"), '{"store":"store-0001","agent":"sim-1","username":"u","password":"p"}\n{"store":"store-0002"}\n');
     const err: string[] = [];
     expect(await runCli(["chain", "--stores", "2", "--credentials", join(dir, "agents.jsonl")], io([], err))).toBe(2);
