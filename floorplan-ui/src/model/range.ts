@@ -3,8 +3,7 @@
  * `days`: the calendar days it spans, so that "compare with the previous period" shifts by whole
  * days (today so far vs yesterday up to the same time, across DST changes too).
  */
-import { TZDate, tz } from "@date-fns/tz";
-import { addDays, differenceInCalendarDays, startOfDay } from "date-fns";
+import { formatBucketStart, localDate, localMidnight, offsetMs, wallToUtc } from "@footfall/core";
 
 export const PRESETS = [
   { id: "today", label: "Today" },
@@ -22,15 +21,30 @@ export interface DateRange {
   days: number | null;
 }
 
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** The local date of `ts` in the store's zone, as days since 1970-01-01. */
+const civilOf = (ts: number, timeZone: string): number => Math.floor((ts + offsetMs(ts, timeZone)) / DAY);
+/** A `YYYY-MM-DD` date (checked by the caller) as days since 1970-01-01. */
+const civilOfDay = (day: string): number => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY);
+
 /**
- * The start of the local day `plusDays` calendar days after the one holding `ts`. The day's start is
- * taken again after adding days: adding days keeps the wall clock, and a day that skips midnight
- * (Santiago, Havana) starts at 01:00, which is no day start on the days around it.
+ * The start of the local day `plusDays` calendar days after the one holding `ts` (core's calendar:
+ * the earliest instant of that date, 01:00 on a day that skips midnight, as Santiago and Havana do).
  */
 function midnight(ts: number, timeZone: string, plusDays = 0): number {
-  const inTz = { in: tz(timeZone) };
-  const day = startOfDay(ts, inTz);
-  return plusDays === 0 ? day.getTime() : startOfDay(addDays(day, plusDays, inTz), inTz).getTime();
+  return plusDays === 0 ? localMidnight(ts, timeZone) : wallToUtc(civilOf(ts, timeZone) + plusDays, 0, timeZone);
+}
+
+/**
+ * The instant the local wall clock reads `ms` past midnight of date `civil`: core's wallToUtc to the
+ * whole minute (the first such instant: the earlier of a repeated hour; in a skipped hour, the
+ * instant the clock jumps), the milliseconds after it added.
+ */
+function atWall(civil: number, ms: number, timeZone: string): number {
+  const whole = Math.floor(ms / MINUTE);
+  return wallToUtc(civil, whole, timeZone) + (ms - whole * MINUTE);
 }
 
 /** A preset's range at `now`; ranges that include today end at `now` ("so far"). */
@@ -54,31 +68,30 @@ export function previousPeriod(range: DateRange, timeZone: string): DateRange {
     const len = range.to - range.from;
     return { from: range.from - len, to: range.from, days: null };
   }
-  const inTz = { in: tz(timeZone) };
   const days = range.days;
   // A day start shifts to a day start; any other instant ("now") to the same wall-clock time.
-  const shift = (t: number) => (startOfDay(t, inTz).getTime() === t ? midnight(t, timeZone, -days) : addDays(t, -days, inTz).getTime());
+  const shift = (t: number) => {
+    if (localMidnight(t, timeZone) === t) return midnight(t, timeZone, -days);
+    const civil = civilOf(t, timeZone);
+    return atWall(civil - days, t + offsetMs(t, timeZone) - civil * DAY, timeZone);
+  };
   return { from: shift(range.from), to: shift(range.to), days };
 }
 
-const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `YYYY-MM-DD` (a calendar day in the store's zone) to the epoch ms of its midnight; null if malformed. */
+/** `YYYY-MM-DD` (a calendar day in the store's zone) to the epoch ms of its start (its midnight, or 01:00 where midnight is skipped); null if malformed, or a date the zone skipped (Apia's 2011-12-30). */
 export function parseDay(day: string, timeZone: string): number | null {
-  const m = DAY_RE.exec(day);
-  if (!m) return null;
-  const probe = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
-  if (new Date(probe).toISOString().slice(0, 10) !== day) return null;
-  // Noon UTC lies on the same calendar day in every zone within ±12 h; step to the local midnight of that day.
-  const local = midnight(probe, timeZone);
-  return dayOf(local, timeZone) === day ? local : midnight(probe, timeZone, dayOf(local, timeZone) < day ? 1 : -1);
+  if (!DAY_RE.test(day)) return null;
+  const civil = civilOfDay(day);
+  if (!Number.isFinite(civil) || new Date(civil * DAY).toISOString().slice(0, 10) !== day) return null;
+  const start = wallToUtc(civil, 0, timeZone);
+  return dayOf(start, timeZone) === day ? start : null;
 }
 
 /** The calendar day (`YYYY-MM-DD`) of `ts` in the store's zone. */
 export function dayOf(ts: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(ts);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
+  return localDate(ts, timeZone);
 }
 
 /** A custom range from day `first` to day `last`, both included. */
@@ -87,7 +100,7 @@ export function dayRange(first: string, last: string, timeZone: string): DateRan
   const lastMidnight = parseDay(last, timeZone);
   if (from === null || lastMidnight === null || lastMidnight < from) return null;
   const to = midnight(lastMidnight, timeZone, 1);
-  return { from, to, days: differenceInCalendarDays(lastMidnight, from, { in: tz(timeZone) }) + 1 };
+  return { from, to, days: civilOfDay(last) - civilOfDay(first) + 1 };
 }
 
 /** Hourly buckets for ranges up to two days, daily beyond. */
@@ -125,17 +138,19 @@ export const isLive = (range: DateRange, now: number): boolean => range.to >= no
 
 /** `YYYY-MM-DDTHH:mm` (an `<input type="datetime-local">` value) of `ts` in the store's zone. */
 export function toLocalInput(ts: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(ts);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+  return formatBucketStart(ts, timeZone).slice(0, 16);
 }
 
-/** The instant a wall-clock `YYYY-MM-DDTHH:mm` names in the store's zone; null if malformed. */
+/**
+ * The instant a wall-clock `YYYY-MM-DDTHH:mm` names in the store's zone; null if malformed. A time
+ * the clock shows twice (the repeated hour of a fall-back) is its first; a time it skips, the
+ * instant it jumps (core's wallToUtc, as opening hours read their times).
+ */
 export function fromLocalInput(value: string, timeZone: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
   if (!m) return null;
-  if (parseDay(`${m[1]}-${m[2]}-${m[3]}`, timeZone) === null) return null;
-  const [h, min] = [Number(m[4]), Number(m[5])];
+  if (parseDay(m[1]!, timeZone) === null) return null;
+  const [h, min] = [Number(m[2]), Number(m[3])];
   if (h > 23 || min > 59) return null;
-  return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, min, timeZone).getTime();
+  return wallToUtc(civilOfDay(m[1]!), h * 60 + min, timeZone);
 }

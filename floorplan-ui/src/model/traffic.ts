@@ -3,9 +3,7 @@
  * the hour-of-day x weekday grid derived from hourly buckets. Bucket starts carry the store's
  * offset (`2026-11-22T09:00:00+01:00`), so the local hour and day are read from the string itself.
  */
-import { tz } from "@date-fns/tz";
-import { addDays, addHours, startOfDay, startOfHour } from "date-fns";
-import type { TrafficBucket } from "@footfall/core";
+import { bucketStarts, type TrafficBucket } from "@footfall/core";
 import type { DateRange } from "./range.js";
 import { slotHasData, type Coverage } from "./coverage.js";
 
@@ -89,6 +87,9 @@ export function slotsTotal(slots: readonly Slot[]): number | null {
   return total;
 }
 
+/** The most slots a range is cut into. */
+const MAX_SLOTS = 24 * 400;
+
 /**
  * Every hour or day of the range, with the buckets' values: 0 where the server counted nothing,
  * null where there is no data (see `coverage.ts`).
@@ -96,33 +97,31 @@ export function slotsTotal(slots: readonly Slot[]): number | null {
 export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange, bucket: "hour" | "day", timeZone: string, useZones = false, coverage: Coverage = ALL): Slot[] {
   const byStart = new Map<number, number>();
   for (const b of buckets) byStart.set(Date.parse(b.start), (byStart.get(Date.parse(b.start)) ?? 0) + bucketValue(b, useZones));
-  const inTz = { in: tz(timeZone) };
   const multiDay = range.to - range.from > 86_400_000 + 3_600_000;
   const fmt = new Intl.DateTimeFormat("en-GB", bucket === "hour"
     ? { timeZone, hour: "2-digit", minute: "2-digit", ...(multiDay ? { weekday: "short" } : {}) }
     : { timeZone, weekday: "short", day: "numeric", month: "short" });
+  // The server's buckets (core's bucketStarts), at most 24 x 400 of them: from the one holding `from`
+  // (a local midnight or hour start) to the last before `to`, and the one after it for the last slot's
+  // end (a local hour lasts at most an hour, a local day at most 25 hours).
+  const unit = bucket === "hour" ? 3_600_000 : 86_400_000;
+  const until = Math.min(range.to, range.from + MAX_SLOTS * unit);
+  const starts = bucketStarts({ from: range.from, to: until + 2 * unit }, bucket, timeZone);
+  /** The next bucket's start after `start` (a bucket start, or an instant inside a bucket). */
+  const nextAfter = (start: number) => bucketStarts({ from: start, to: start + 3 * unit }, bucket, timeZone).find((t) => t > start) ?? start + unit;
+  const slot = (start: number, end: number, value: number | undefined): Slot => ({
+    start,
+    end,
+    label: fmt.format(start),
+    value: slotHasData(Math.max(start, range.from), Math.min(end, range.to), coverage) ? (value ?? 0) : null,
+  });
   const slots: Slot[] = [];
-  // The next local hour or day start, as the server's buckets (core bucketStarts): an hour later, back to
-  // its local hour start (Lord Howe's 30-minute change starts a bucket at hh:30); a day's start taken
-  // again after adding a day (days that skip midnight start at 01:00, the days around them at 00:00).
-  const next = (t: number) => {
-    if (bucket === "day") return startOfDay(addDays(t, 1, inTz), inTz).getTime();
-    const later = addHours(t, 1, inTz).getTime();
-    const hourStart = startOfHour(later, inTz).getTime();
-    return hourStart > t && hourStart <= later ? hourStart : later; // date-fns resolves a repeated wall hour either way
-  };
-  const slot = (start: number, value: number | undefined): Slot => {
-    const end = next(start);
-    return { start, end, label: fmt.format(start), value: slotHasData(Math.max(start, range.from), Math.min(end, range.to), coverage) ? (value ?? 0) : null };
-  };
-  // Walk from the first slot boundary at or before `from` (a local midnight or hour).
-  let t = (bucket === "hour" ? startOfHour(range.from, inTz) : startOfDay(range.from, inTz)).getTime();
-  for (let guard = 0; t < range.to && guard < 24 * 400; guard++) {
-    slots.push(slot(t, byStart.get(t)));
-    t = next(t);
+  for (let i = 0; i < starts.length && starts[i]! < until && i < MAX_SLOTS; i++) {
+    const start = starts[i]!;
+    slots.push(slot(start, starts[i + 1] ?? nextAfter(start), byStart.get(start)));
   }
   // Buckets the walk did not meet (an unexpected boundary) are not dropped silently.
   const seen = new Set(slots.map((s) => s.start));
-  for (const [start, value] of byStart) if (!seen.has(start)) slots.push(slot(start, value));
+  for (const [start, value] of byStart) if (!seen.has(start)) slots.push(slot(start, nextAfter(start), value));
   return slots.sort((a, b) => a.start - b.start);
 }

@@ -41,7 +41,7 @@ function midnightBefore(ts: number, timeZone: string, days: number): number {
 /** What the chain view asks for a preset at `now` in `timeZone`: the preset's range at the minute, from floored and to ceiled to whole hours. */
 export function presetRequest(preset: StandardPreset, now: number, timeZone: string): Range {
   const minute = Math.floor(now / 60_000) * 60_000;
-  // (localMidnight: 01:00 on a day that skips midnight, as the UI's date-fns startOfDay.)
+  // (localMidnight: 01:00 on a day that skips midnight, as the UI's ranges: core's calendar for both.)
   const today = localMidnight(minute, timeZone);
   const r =
     preset === "today"
