@@ -21,7 +21,7 @@
  */
 import { binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
-import { HOUR_MS } from "../analytics/time-parts.js";
+import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
 import { addDays } from "../db/repos/sales.js";
 import type { Storage } from "../storage/types.js";
 
@@ -203,7 +203,7 @@ export class SketchMemo {
   /** Keeps these periods whatever else is asked (until the next pin); the periods pinned before are kept as recently asked ones. */
   pin(periods: readonly { from: number; to: number }[]): void {
     this.pinned = new Set(periods.map((p) => SketchMemo.key(p.from, p.to)));
-    this.pieces.pin(periods.flatMap((p) => piecesOf(spansOf(p.from, p.to)).map((x) => x.key)));
+    this.pieces.pin(pieceKeys(periods));
     this.evict();
   }
 
@@ -239,26 +239,27 @@ export interface SalesSum {
   sales: number;
 }
 
-/** A piece of a period for sales sums: its part in one UTC day. */
+/** A piece of a period for sales sums (piecesOf): the UTC days it touches and, per store, its sums in each of them in day order. */
 interface SalesPiece {
-  day: number;
+  days: number[];
   from: number;
   to: number;
-  stores: Map<string, { transactions: number; sales: number }>;
+  stores: Map<string, { transactions: number; sales: number }[]>;
 }
 
-const SALES_DAY_MS = 86_400_000;
-
 /**
- * Each store's sales sums per UTC day (or the part of a day at a period's edge), as the storage's
- * ChainStore.salesByDay answered them, used again while no sale of that store on that day was stored
- * since: before each answer the storage's sales mark (ChainStore.salesMark) lists the sales stored
- * since the last one, and the sums of their store and day are dropped. A period's sum is its days'
- * sums added in day order, as SQLite's sales totals of the conversion view are taken
- * (db/repos/sales.ts addDays): the same figures to the last bit. The pieces of the standard periods
- * (read ahead) stay; of others, the least recently used go beyond `maxPieces`. One answer at a time:
- * a check of the mark and the reads after it are never interleaved with another's. Where the
- * storage cannot tell (PostgreSQL), a period's sums are read whole and fresh every time (ChainStore.sales).
+ * Each store's sales sums per UTC day in the pieces of periods the sketches are kept in too
+ * (piecesOf: each whole UTC day, each run of hours; a run holds the sums of the one or two days it
+ * touches, one sum a day), as the storage's ChainStore.salesByDay answered them, used again while no
+ * sale of that store in that piece was stored since: before each answer the storage's sales mark
+ * (ChainStore.salesMark) lists the sales stored since the last one, and the sums of their store and
+ * piece are dropped. A period's sum is its days' sums added in day order, as SQLite's sales totals
+ * of the conversion view are taken (db/repos/sales.ts addDays): the same figures to the last bit, as
+ * no UTC day is ever cut between two pieces. The pieces of the standard periods (read ahead) stay;
+ * of others, the least recently used go beyond `maxPieces`. One answer at a time: a check of the
+ * mark and the reads after it are never interleaved with another's. Where the storage cannot tell
+ * (PostgreSQL), a period's sums are read whole and fresh every time (ChainStore.sales); a period
+ * not of whole hours is read fresh by day (no memo).
  */
 export class SalesMemo {
   private readonly pieces = new Map<string, SalesPiece>();
@@ -266,25 +267,14 @@ export class SalesMemo {
   private pinned = new Set<string>();
   private mark: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Store-days answered from memory, and read. */
+  /** Store-pieces answered from memory, and read. */
   hits = 0;
   misses = 0;
   constructor(private readonly maxPieces = 300) {}
 
-  /** The pieces of [from, to): its part in each UTC day, in day order. */
-  static piecesOf(from: number, to: number): { key: string; day: number; from: number; to: number }[] {
-    const out = [];
-    for (let day = Math.floor(from / SALES_DAY_MS); day * SALES_DAY_MS < to; day++) {
-      const a = Math.max(from, day * SALES_DAY_MS);
-      const b = Math.min(to, (day + 1) * SALES_DAY_MS);
-      if (b > a) out.push({ key: `${a}|${b}`, day, from: a, to: b });
-    }
-    return out;
-  }
-
   /** Keeps these periods' pieces whatever else is asked (until the next pin). */
   pin(periods: readonly { from: number; to: number }[]): void {
-    this.pinned = new Set(periods.flatMap((p) => SalesMemo.piecesOf(p.from, p.to).map((x) => x.key)));
+    this.pinned = new Set(pieceKeys(periods));
     this.evict();
   }
 
@@ -303,17 +293,23 @@ export class SalesMemo {
       this.byDay.clear();
     } else
       for (const c of m.changed)
-        for (const key of this.byDay.get(Math.floor(c.ts / SALES_DAY_MS)) ?? []) {
+        for (const key of this.byDay.get(Math.floor(c.ts / DAY_MS)) ?? []) {
           const p = this.pieces.get(key)!;
           if (c.ts >= p.from && c.ts < p.to) p.stores.delete(c.store);
         }
     this.mark = m.mark;
-    const pieces = SalesMemo.piecesOf(from, to).map((x) => {
+    const spans = spansOf(from, to);
+    if (spans.partials.length) return byDays(ids, await storage.chain.salesByDay(ids, from, to));
+    const pieces = piecesOf(spans).map((x) => {
       let p = this.pieces.get(x.key);
       if (p) this.pieces.delete(x.key);
       else {
-        p = { day: x.day, from: x.from, to: x.to, stores: new Map() };
-        (this.byDay.get(x.day) ?? this.byDay.set(x.day, new Set()).get(x.day)!).add(x.key);
+        const [a, b] = x.spans.whole!;
+        p = { days: [], from: a * HOUR_MS, to: b * HOUR_MS, stores: new Map() };
+        for (let day = Math.floor(p.from / DAY_MS); day * DAY_MS < p.to; day++) {
+          p.days.push(day);
+          (this.byDay.get(day) ?? this.byDay.set(day, new Set()).get(day)!).add(x.key);
+        }
       }
       this.pieces.set(x.key, p); // the newest last
       return p;
@@ -325,13 +321,16 @@ export class SalesMemo {
       this.hits += ids.length - missing.length;
       this.misses += missing.length;
       if (!missing.length) continue;
-      // Read after the mark: a sale stored meanwhile is in its day's sum, and listed at the next check (that day read again).
+      // Read after the mark: a sale stored meanwhile is in its day's sum, and listed at the next check (that piece read again).
       const rows = await storage.chain.salesByDay(missing, p.from, p.to);
-      for (const store of missing) p.stores.set(store, zero);
-      for (const r of rows) if (r.day === p.day) p.stores.set(r.store, { transactions: r.transactions, sales: r.sales });
+      for (const store of missing) p.stores.set(store, p.days.map(() => zero));
+      for (const r of rows) {
+        const i = p.days.indexOf(r.day);
+        if (i >= 0) p.stores.get(r.store)![i] = { transactions: r.transactions, sales: r.sales };
+      }
     }
     this.evict();
-    return ids.map((store) => ({ store, ...addDays(pieces.map((p) => p.stores.get(store)!)) }));
+    return ids.map((store) => ({ store, ...addDays(pieces.flatMap((p) => p.stores.get(store)!)) }));
   }
 
   private evict(): void {
@@ -341,10 +340,16 @@ export class SalesMemo {
       if (unpinned <= this.maxPieces) break;
       if (this.pinned.has(k)) continue;
       this.pieces.delete(k); // the least recently used first
-      this.byDay.get(p.day)?.delete(k);
+      for (const day of p.days) this.byDay.get(day)?.delete(k);
       unpinned--;
     }
   }
+}
+
+/** Each store's sums of salesByDay's rows added in day order (every store of `ids`). */
+function byDays(ids: readonly string[], rows: readonly { store: string; day: number; transactions: number; sales: number }[]): SalesSum[] {
+  const sorted = [...rows].sort((a, b) => a.day - b.day);
+  return ids.map((store) => ({ store, ...addDays(sorted.filter((r) => r.store === store)) }));
 }
 
 /** What the memo keeps of a store's piece (a whole UTC day, or a run of hours): as a period's entry, the sketch compact. */
@@ -364,13 +369,24 @@ export interface Piece {
   spans: Spans;
 }
 
-/** The pieces of whole-hour spans: each whole day alone, each run of hours whole. */
+/**
+ * The pieces of whole-hour spans, the one split of periods both memos keep (the sketches by piece,
+ * PieceMemo; the sales sums, SalesMemo), in time order: each whole UTC day alone, each run of hours
+ * whole. A run lies in one UTC day, or in two where a period of less than two days holds no whole
+ * day; either way no UTC day is in two pieces of a period.
+ */
 export function piecesOf(spans: Spans): Piece[] {
   const out: Piece[] = [];
+  const run = ([a, b]: [number, number]) => out.push({ key: `h${a}-${b}`, spans: { days: null, hours: [[a, b]], partials: [], whole: [a, b] } });
+  const [before, after] = spans.days ? [spans.hours.filter(([a]) => a < spans.days![0] * 24), spans.hours.filter(([a]) => a >= spans.days![0] * 24)] : [spans.hours, []];
+  before.forEach(run);
   if (spans.days) for (let d = spans.days[0]; d < spans.days[1]; d++) out.push({ key: `d${d}`, spans: { days: [d, d + 1], hours: [], partials: [], whole: [d * 24, (d + 1) * 24] } });
-  for (const [a, b] of spans.hours) out.push({ key: `h${a}-${b}`, spans: { days: null, hours: [[a, b]], partials: [], whole: [a, b] } });
+  after.forEach(run);
   return out;
 }
+
+/** The keys of the pieces of periods (whole hours), as the memos pin them. */
+const pieceKeys = (periods: readonly { from: number; to: number }[]): string[] => periods.flatMap((p) => piecesOf(spansOf(p.from, p.to)).map((x) => x.key));
 
 /** A non-negative sketch, compact (16- or 32-bit counts, trailing empty bins left out). */
 function compact(h: DenseSketch): Uint16Array | Uint32Array {

@@ -73,13 +73,32 @@ describe("the memo of periods", () => {
     expect(memo.stores(0, HOUR)).toBe(0);
   });
 
+  it("splits a period of whole hours into pieces both memos keep: in time order, end to end, each a whole UTC day or a run of hours, no UTC day in two", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2000 * 24 }), fc.integer({ min: 1, max: 30 * 24 }), (a, n) => {
+        const pieces = piecesOf(spansOf(a * HOUR, (a + n) * HOUR));
+        const runs = pieces.map((p) => p.spans.whole!);
+        expect(runs[0]![0]).toBe(a);
+        expect(runs.at(-1)![1]).toBe(a + n);
+        for (let i = 0; i + 1 < runs.length; i++) expect(runs[i]![1]).toBe(runs[i + 1]![0]);
+        const days = pieces.map((p) => {
+          const [x, y] = p.spans.whole!;
+          if (p.key.startsWith("d")) expect([p.key, x % 24, y - x]).toEqual([`d${x / 24}`, 0, 24]);
+          else expect(p.key).toBe(`h${x}-${y}`);
+          return [Math.floor(x / 24), Math.floor((y - 1) / 24)] as const;
+        });
+        for (let i = 0; i + 1 < days.length; i++) expect(days[i]![1]).toBeLessThan(days[i + 1]![0]);
+      }),
+    );
+  });
+
   it("keeps the days of pinned periods, and of the others at most so many store-days, the least recently used going first", () => {
     const memo = new SketchMemo(3, undefined, 4);
     const entry = { entrances: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Uint16Array(1) };
     // A pinned period of two whole days: its pieces are those days.
     memo.pin([{ from: 0, to: 2 * DAY }]);
     expect(piecesOf(spansOf(0, 2 * DAY)).map((p) => p.key)).toEqual(["d0", "d1"]);
-    expect(piecesOf(spansOf(DAY - 2 * HOUR, 2 * DAY + 3 * HOUR)).map((p) => p.key)).toEqual(["d1", "h22-24", "h48-51"]);
+    expect(piecesOf(spansOf(DAY - 2 * HOUR, 2 * DAY + 3 * HOUR)).map((p) => p.key)).toEqual(["h22-24", "d1", "h48-51"]);
     for (const s of ["a", "b", "c"]) memo.pieces.set("d0", s, entry);
     for (let d = 5; d < 9; d++) for (const s of ["a", "b"]) memo.pieces.set(`d${d}`, s, entry);
     memo.pieces.piece("d6"); // used again: d5 and d7 are the least recently used
