@@ -221,14 +221,24 @@ export class SketchMemo {
   }
 
   private evict(): void {
-    let unpinned = 0;
-    for (const k of this.periods.keys()) if (!this.pinned.has(k)) unpinned++;
-    for (const k of this.periods.keys()) {
-      if (unpinned <= this.maxPeriods) break;
-      if (this.pinned.has(k)) continue;
-      this.periods.delete(k); // the oldest first
-      unpinned--;
-    }
+    evictOldest(this.periods, this.pinned, this.maxPeriods, () => 1);
+  }
+}
+
+/**
+ * The memos' eviction: `lru` in order of use (the least recently used first, as a Map re-set on use
+ * keeps it), its entries dropped from the oldest on, pinned ones passed over, until the others weigh
+ * at most `max`; `dropped` is told of each.
+ */
+function evictOldest<V>(lru: Map<string, V>, pinned: ReadonlySet<string>, max: number, weight: (v: V) => number, dropped?: (key: string, v: V) => void): void {
+  let unpinned = 0;
+  for (const [k, v] of lru) if (!pinned.has(k)) unpinned += weight(v);
+  for (const [k, v] of lru) {
+    if (unpinned <= max) break;
+    if (pinned.has(k)) continue;
+    lru.delete(k);
+    unpinned -= weight(v);
+    dropped?.(k, v);
   }
 }
 
@@ -334,15 +344,9 @@ export class SalesMemo {
   }
 
   private evict(): void {
-    let unpinned = 0;
-    for (const k of this.pieces.keys()) if (!this.pinned.has(k)) unpinned++;
-    for (const [k, p] of this.pieces) {
-      if (unpinned <= this.maxPieces) break;
-      if (this.pinned.has(k)) continue;
-      this.pieces.delete(k); // the least recently used first
+    evictOldest(this.pieces, this.pinned, this.maxPieces, () => 1, (k, p) => {
       for (const day of p.days) this.byDay.get(day)?.delete(k);
-      unpinned--;
-    }
+    });
   }
 }
 
@@ -440,19 +444,8 @@ export class PieceMemo {
   }
 
   evict(): void {
-    let unpinned = 0;
-    for (const [k, p] of this.byKey) {
-      if (this.pinned.has(k)) continue;
-      if (p.size === 0) this.byKey.delete(k); // a piece without rows
-      unpinned += p.size;
-    }
-    for (const [k, p] of this.byKey) {
-      if (unpinned <= this.maxEntries) break;
-      if (this.pinned.has(k)) continue;
-      this.byKey.delete(k); // the least recently used first
-      unpinned -= p.size;
-      this.entries -= p.size;
-    }
+    for (const [k, p] of this.byKey) if (p.size === 0 && !this.pinned.has(k)) this.byKey.delete(k); // a piece without rows
+    evictOldest(this.byKey, this.pinned, this.maxEntries, (p) => p.size, (_, p) => (this.entries -= p.size));
   }
 }
 
