@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dayOf, dayRange, fromLocalInput, parseDay, presetRange, previousPeriod, toLocalInput } from "./range.js";
 import { trafficSlots } from "./traffic.js";
+import { dateStart, firstAtLeast, shiftDate, wall } from "./wall-clock.testing.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -40,33 +41,7 @@ const instant = fc.oneof(
   fc.tuple(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) })).map(([zone, t]) => [zone, t] as const),
 );
 
-// ---- the reference: Intl's wall clock, read minute by minute ---------------------------------
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-/** The local wall clock of `t`: its date, and the wall clock as if UTC (ms, whole seconds). */
-function wall(t: number, zone: string): { date: string; ms: number } {
-  let f = formats.get(zone);
-  if (!f) formats.set(zone, (f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })));
-  const m = /^(\d\d)\/(\d\d)\/(\d{4}), (\d\d):(\d\d):(\d\d)$/.exec(f.format(t));
-  if (!m) throw new Error(`unexpected Intl output ${f.format(t)}`);
-  const [, mo, d, y, h, mi, s] = m.map(Number) as number[];
-  return { date: `${m[3]}-${m[1]}-${m[2]}`, ms: Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) };
-}
 const floorMinute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
-const shiftDate = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-
-/**
- * The first whole minute whose local wall clock reads at least `wallMs`: by hours from 30 h before
- * while the clock is 3 h short of it (a clock put back goes back less than that), then by minutes.
- */
-function firstAtLeast(wallMs: number, zone: string): number {
-  let t = wallMs - 30 * HOUR;
-  while (wall(t + HOUR, zone).ms < wallMs - 3 * HOUR) t += HOUR;
-  while (wall(t, zone).ms < wallMs) t += MINUTE;
-  return t;
-}
-/** The start of a local date: the first minute whose date is it (01:00 where midnight is skipped). */
-const dateStart = (date: string, zone: string): number => firstAtLeast(Date.parse(`${date}T00:00:00Z`), zone);
 
 describe("local days, against Intl's wall clock", () => {
   it("today, yesterday and the last 7 days start where their local dates start; dayOf names the date; parseDay and dayRange give its start and the next date's", () => {

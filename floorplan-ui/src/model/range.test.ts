@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketFor, dayOf, dayRange, fromLocalInput, isLive, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
+import { dateStart, shiftDate } from "./wall-clock.testing.js";
 
 const PARIS = "Europe/Paris";
 // Sunday 22 November 2026, 14:30 in Paris (UTC+1).
@@ -64,20 +65,7 @@ describe("days", () => {
 });
 
 describe("local days where midnight is skipped (Santiago, Havana) or DST ends in the south (Adelaide)", () => {
-  const formats = new Map<string, Intl.DateTimeFormat>();
-  /** The local date of `t`, from Intl alone. */
-  const dateOf = (t: number, zone: string) => {
-    if (!formats.has(zone)) formats.set(zone, new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }));
-    return formats.get(zone)!.format(t);
-  };
-  /** Reference: the first whole minute whose local date is `day` (hours from 30 h before noon UTC of it, then minutes). */
-  const dayStart = (day: string, zone: string) => {
-    let t = Date.parse(`${day}T12:00:00Z`) - 30 * 3_600_000;
-    while (dateOf(t + 3_600_000, zone) < day) t += 3_600_000;
-    while (dateOf(t, zone) < day) t += 60_000;
-    return t;
-  };
-  const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  // The reference (wall-clock.testing.ts): dateStart, the first whole minute whose local date is the day, from Intl's wall clock alone.
   const CASES: Array<[string, string]> = [
     ["America/Santiago", "2024-09-08"], // 00:00 -> 01:00
     ["America/Havana", "2026-03-08"], // 00:00 -> 01:00
@@ -87,15 +75,15 @@ describe("local days where midnight is skipped (Santiago, Havana) or DST ends in
   ];
   it.each(CASES)("%s around %s: presets, custom days and the previous period start where the local dates start", (zone, change) => {
     for (let d = -2; d <= 2; d++) {
-      const day = shiftDay(change, d);
-      const now = dayStart(day, zone) + 10 * 3_600_000;
-      expect(presetRange("today", now, zone).from).toBe(dayStart(day, zone));
-      expect(presetRange("yesterday", now, zone)).toEqual({ from: dayStart(shiftDay(day, -1), zone), to: dayStart(day, zone), days: 1 });
-      expect(presetRange("last7", now, zone).from).toBe(dayStart(shiftDay(day, -6), zone));
-      expect(parseDay(day, zone)).toBe(dayStart(day, zone));
-      expect(dayRange(day, day, zone)).toEqual({ from: dayStart(day, zone), to: dayStart(shiftDay(day, 1), zone), days: 1 });
+      const day = shiftDate(change, d);
+      const now = dateStart(day, zone) + 10 * 3_600_000;
+      expect(presetRange("today", now, zone).from).toBe(dateStart(day, zone));
+      expect(presetRange("yesterday", now, zone)).toEqual({ from: dateStart(shiftDate(day, -1), zone), to: dateStart(day, zone), days: 1 });
+      expect(presetRange("last7", now, zone).from).toBe(dateStart(shiftDate(day, -6), zone));
+      expect(parseDay(day, zone)).toBe(dateStart(day, zone));
+      expect(dayRange(day, day, zone)).toEqual({ from: dateStart(day, zone), to: dateStart(shiftDate(day, 1), zone), days: 1 });
       const prev = previousPeriod(presetRange("yesterday", now, zone), zone);
-      expect(prev).toEqual({ from: dayStart(shiftDay(day, -2), zone), to: dayStart(shiftDay(day, -1), zone), days: 1 });
+      expect(prev).toEqual({ from: dateStart(shiftDate(day, -2), zone), to: dateStart(shiftDate(day, -1), zone), days: 1 });
     }
   });
 });
