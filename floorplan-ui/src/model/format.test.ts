@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, zoneAbbr } from "./format.js";
+import { formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
 
 describe("formatRange", () => {
   it("names one day for a day, even a 25-hour DST day", () => {
@@ -27,6 +28,21 @@ describe("times in the store's zone, labelled", () => {
     expect(isoLocal(t, "Europe/Paris")).toBe("2026-11-22T09:48:05+01:00");
     expect(isoLocal(t, "Asia/Kolkata")).toBe("2026-11-22T14:18:05+05:30");
     expect(isoLocal(t, "America/St_Johns")).toBe("2026-11-22T05:18:05-03:30");
+  });
+  it("takes the offset from core's calendar, as Intl's wall clock gives it, at any instant of 1900-2100", () => {
+    /** The offset as the UI read it before (Intl's wall clock minus UTC, to the whole minute). */
+    const intlOffset = (ts: number, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).formatToParts(ts);
+      const get = (x: string) => Number(parts.find((p) => p.type === x)?.value ?? 0);
+      return Math.round((Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ts / 1000) * 1000) / 60_000);
+    };
+    const zones = ["Europe/Paris", "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "Africa/Casablanca", "UTC"];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (zone, ts) => {
+        expect(offsetMinutes(ts, zone)).toBe(intlOffset(ts, zone));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 /** Number, duration and time formatting shared by every view (plain functions, no locale state). */
+import { offsetMs } from "@footfall/core";
 
 const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
@@ -112,12 +113,9 @@ export function formatDateTimeZ(ts: number, timeZone: string): string {
   return `${formatDateTime(ts, timeZone)} ${zoneAbbr(ts, timeZone)}`;
 }
 
-/** Minutes east of UTC of `timeZone` at `ts`. */
+/** Minutes east of UTC of `timeZone` at `ts` (core's calendar, to the whole minute). */
 export function offsetMinutes(ts: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).formatToParts(ts);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return Math.round((wall - Math.floor(ts / 1000) * 1000) / 60_000);
+  return Math.round(offsetMs(ts, timeZone) / 60_000);
 }
 
 /** ISO 8601 in the store's zone with its offset, as the API writes bucket starts: `2026-11-22T09:00:00+01:00`. */
