@@ -143,6 +143,20 @@ describe("localMidnight", () => {
     );
   }, SLOW);
 
+  it("`days` dates later or earlier: the earliest instant of that date", () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: -40, max: 40 }), ([tz, t], days) => {
+        // Apia skipped 2011-12-30: no date lies a whole number of dates across it.
+        fc.pre(tz !== "Pacific/Apia" || Math.abs(t - Date.UTC(2011, 11, 30)) > 45 * DAY);
+        const date = new Date(Date.parse(`${wall(t, tz).date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+        let m = Date.parse(`${date}T00:00:00Z`) - 15 * HOUR;
+        while (wall(m, tz).date < date) m += MINUTE;
+        expect(iso(localMidnight(t, tz, days))).toBe(iso(m));
+      }),
+      { numRuns: 150 },
+    );
+  }, SLOW);
+
   it("the reported cases: Adelaide after DST ends in 2029, Chatham in 2028", () => {
     // DST ends 2029-04-01 03:00 +10:30 (16:30 UTC the day before): 2 April starts at 00:00 +09:30.
     expect(iso(localMidnight(Date.parse("2029-04-02T14:29:59.999Z"), "Australia/Adelaide"))).toBe("2029-04-01T14:30:00.000Z");

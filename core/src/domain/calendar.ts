@@ -190,10 +190,17 @@ function dayStarts(from: number, to: number, timeZone: string): number[] {
 }
 
 /**
- * Start of the local calendar day holding `now`: the earliest instant whose local date is that
- * date (local midnight, or the first instant of a day that skips it, e.g. 01:00).
+ * Start of the local calendar day holding `now`, or of the date `days` dates after it (before, when
+ * negative): the earliest instant whose local date is that date (local midnight, or the first
+ * instant of a day that skips it, e.g. 01:00). The UI's ranges and the chain view's periods count
+ * their days with it.
  */
-export function localMidnight(now: EpochMs, timeZone: string): EpochMs {
+export function localMidnight(now: EpochMs, timeZone: string, days = 0): EpochMs {
+  if (days !== 0) {
+    // An instant within an hour or two of local noon on that date (the offset read there, twice), then its day's start.
+    const noon = (Math.floor((now + offsetMs(now, timeZone)) / DAY) + days) * DAY + 12 * HOUR;
+    return localMidnight(noon - offsetMs(noon - offsetMs(noon, timeZone), timeZone), timeZone);
+  }
   const offset = offsetMs(now, timeZone);
   const date = Math.floor((now + offset) / DAY);
   const naive = date * DAY - offset; // <= now

@@ -30,14 +30,6 @@ const civilOf = (ts: number, timeZone: string): number => Math.floor((ts + offse
 const civilOfDay = (day: string): number => Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY);
 
 /**
- * The start of the local day `plusDays` calendar days after the one holding `ts` (core's calendar:
- * the earliest instant of that date, 01:00 on a day that skips midnight, as Santiago and Havana do).
- */
-function midnight(ts: number, timeZone: string, plusDays = 0): number {
-  return plusDays === 0 ? localMidnight(ts, timeZone) : wallToUtc(civilOf(ts, timeZone) + plusDays, 0, timeZone);
-}
-
-/**
  * The instant the local wall clock reads `ms` past midnight of date `civil`: core's wallToUtc to the
  * whole minute (the first such instant: the earlier of a repeated hour; in a skipped hour, the
  * instant the clock jumps), the milliseconds after it added.
@@ -49,16 +41,16 @@ function atWall(civil: number, ms: number, timeZone: string): number {
 
 /** A preset's range at `now`; ranges that include today end at `now` ("so far"). */
 export function presetRange(preset: Exclude<Preset, "custom">, now: number, timeZone: string): DateRange {
-  const today = midnight(now, timeZone);
+  const today = localMidnight(now, timeZone);
   switch (preset) {
     case "today":
       return { from: today, to: now, days: 1 };
     case "yesterday":
-      return { from: midnight(now, timeZone, -1), to: today, days: 1 };
+      return { from: localMidnight(now, timeZone, -1), to: today, days: 1 };
     case "last7":
-      return { from: midnight(now, timeZone, -6), to: now, days: 7 };
+      return { from: localMidnight(now, timeZone, -6), to: now, days: 7 };
     case "last30":
-      return { from: midnight(now, timeZone, -29), to: now, days: 30 };
+      return { from: localMidnight(now, timeZone, -29), to: now, days: 30 };
   }
 }
 
@@ -71,7 +63,7 @@ export function previousPeriod(range: DateRange, timeZone: string): DateRange {
   const days = range.days;
   // A day start shifts to a day start; any other instant ("now") to the same wall-clock time.
   const shift = (t: number) => {
-    if (localMidnight(t, timeZone) === t) return midnight(t, timeZone, -days);
+    if (localMidnight(t, timeZone) === t) return localMidnight(t, timeZone, -days);
     const civil = civilOf(t, timeZone);
     return atWall(civil - days, t + offsetMs(t, timeZone) - civil * DAY, timeZone);
   };
@@ -99,7 +91,7 @@ export function dayRange(first: string, last: string, timeZone: string): DateRan
   const from = parseDay(first, timeZone);
   const lastMidnight = parseDay(last, timeZone);
   if (from === null || lastMidnight === null || lastMidnight < from) return null;
-  const to = midnight(lastMidnight, timeZone, 1);
+  const to = localMidnight(lastMidnight, timeZone, 1);
   return { from, to, days: civilOfDay(last) - civilOfDay(first) + 1 };
 }
 

@@ -30,14 +30,6 @@ export interface Range {
   to: number;
 }
 
-const DAY_MS = 86_400_000;
-
-/** The local midnight `days` days before the one that starts the day holding `ts` (a local day lasts 23-25 hours: 3 h past the naive instant lies in the day wanted). */
-function midnightBefore(ts: number, timeZone: string, days: number): number {
-  const today = localMidnight(ts, timeZone);
-  return days === 0 ? today : localMidnight(today - days * DAY_MS + 3 * 3_600_000, timeZone);
-}
-
 /** What the chain view asks for a preset at `now` in `timeZone`: the preset's range at the minute, from floored and to ceiled to whole hours. */
 export function presetRequest(preset: StandardPreset, now: number, timeZone: string): Range {
   const minute = Math.floor(now / 60_000) * 60_000;
@@ -47,8 +39,8 @@ export function presetRequest(preset: StandardPreset, now: number, timeZone: str
     preset === "today"
       ? { from: today, to: minute }
       : preset === "yesterday"
-        ? { from: midnightBefore(minute, timeZone, 1), to: today }
-        : { from: midnightBefore(minute, timeZone, preset === "last7" ? 6 : 29), to: minute };
+        ? { from: localMidnight(minute, timeZone, -1), to: today }
+        : { from: localMidnight(minute, timeZone, preset === "last7" ? -6 : -29), to: minute };
   return { from: Math.floor(r.from / HOUR_MS) * HOUR_MS, to: Math.ceil(r.to / HOUR_MS) * HOUR_MS };
 }
 
