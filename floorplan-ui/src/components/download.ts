@@ -1,3 +1,5 @@
+import { dayOf } from "../model/range.js";
+
 /** Saves text as a file the browser downloads (CSV exports). */
 export function downloadText(name: string, text: string, type: string): void {
   const blob = new Blob([text], { type });
@@ -10,6 +12,5 @@ export function downloadText(name: string, text: string, type: string): void {
 
 /** A CSV export of a view: `footfall-<store>-<first day>_<last day>-<what>.csv` (days in the store's zone), UTF-8 with the BOM the text carries. */
 export function downloadCsv(store: string, range: { from: number; to: number }, timeZone: string, what: string, csv: string): void {
-  const day = (ts: number) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ts));
-  downloadText(`footfall-${store}-${day(range.from)}_${day(range.to - 1)}-${what}.csv`, csv, "text/csv;charset=utf-8");
+  downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-${what}.csv`, csv, "text/csv;charset=utf-8");
 }
