@@ -14,7 +14,8 @@
  * and of the residual band the seasonal-mean fallback gives), and training time per model.
  *
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
- *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--seed 1] [--no-daily] [--dev [--dev-weeks N]] [--json]
+ *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--seed 1 | --seeds 1,4,7] [--no-daily] [--dev [--dev-weeks N]] [--json]
+ *        [--opt NAME=NUMBER ...]
  *        [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]
  *
  * --dev is the development run: each series is cut where its first held-out week begins and the
@@ -51,6 +52,8 @@ const { values: a } = parseArgs({
     epochs: { type: "string" },
     seed: { type: "string" },
     "hourly-weeks": { type: "string" },
+    opt: { type: "string", multiple: true },
+    seeds: { type: "string" },
     blend: { type: "string" },
     "daily-blend": { type: "string" },
     shrink: { type: "boolean", default: false },
@@ -68,7 +71,8 @@ if (a["dev-weeks"] && !(a.dev && Number(a["dev-weeks"]) >= 1)) {
 if (a.help) {
   console.log(
     "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
-      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--seed N] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
+      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--seed N | --seeds N,N,...] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
+      "  [--opt NAME=NUMBER ...]\n" +
       "  [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]\n" +
       "  --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default: the\n" +
       "         forecaster's HOURLY_BLEND, 0.8,0.1,0.1; validation: chosen on the training folds' validation weeks;\n" +
@@ -79,6 +83,10 @@ if (a.help) {
       "  --dev-weeks N: with --dev, backtest only the last N of those development weeks (the cut stays where the\n" +
       "         full plan's held-out weeks begin), for a quicker check.\n" +
       "  --seed: the first seed of the ensemble (default 1; members take seed, seed + 1, ...), to see run-to-run spread.\n" +
+      "  --seeds 1,4,7: the whole plan once per first seed; the last table gives the mean over the seeds (and the\n" +
+      "         least and most model / naive): report that, not the best seed.\n" +
+      "  --opt NAME=NUMBER: any numeric training option of the forecaster (TrainOptions / MlpOptions, e.g.\n" +
+      "         --opt originStride=3 --opt l2=0.001), for development runs.\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
   );
   process.exit(0);
@@ -94,11 +102,18 @@ const PLAN = {
 };
 const HORIZON = 24;
 const step = Number(a["origin-step"]);
+for (const kv of a.opt ?? []) {
+  if (!/^[A-Za-z]+=-?[0-9.e+-]+$/.test(kv) || !Number.isFinite(Number(kv.split("=")[1]))) {
+    console.error(`--opt "${kv}": give NAME=NUMBER, a numeric training option (e.g. originStride=3)`);
+    process.exit(2);
+  }
+}
 const trainOpts = {
   ...(a.hidden ? { hidden: Number(a.hidden) } : {}),
   ...(a.epochs ? { epochs: Number(a.epochs) } : {}),
   ...(a.seed ? { seed: Number(a.seed) } : {}),
   ...(a["hourly-weeks"] ? { hourlyWeeks: Number(a["hourly-weeks"]) } : {}),
+  ...Object.fromEntries((a.opt ?? []).map((kv) => [kv.split("=")[0], Number(kv.split("=")[1])])),
   ...(a.shrink ? { shrink: true } : {}),
   ...(a.blend ? { blend: blendOption(a.blend) } : {}),
   ...(a["daily-blend"] ? { dailyBlend: blendOption(a["daily-blend"]) } : {}),
@@ -136,7 +151,7 @@ function devCut(series, plan) {
   return { ...series, starts: series.starts.slice(0, end), values: series.values.slice(0, end) };
 }
 
-async function backtest(d, plan) {
+async function backtest(d, plan, seed) {
   const series = a.dev ? devCut(seriesOfData(d), plan) : seriesOfData(d);
   const ctx = core.featureContext(series, d.special);
   const testWeeks = a.dev && a["dev-weeks"] ? Math.min(plan.weeks, Number(a["dev-weeks"])) : plan.weeks;
@@ -155,7 +170,7 @@ async function backtest(d, plan) {
   let backend = "";
   let firstDailyEnd = null;
   for (const fold of folds) {
-    const model = await models.trainForecastModel(series, d.special, { ...trainOpts, daily: !a["no-daily"], end: fold.trainEnd });
+    const model = await models.trainForecastModel(series, d.special, { ...trainOpts, ...(seed === undefined ? {} : { seed }), daily: !a["no-daily"], end: fold.trainEnd });
     backend = model.backend;
     if (model.hourly) trainMs.push(model.hourly.ms);
     if (model.hourly) shrinks.push(model.hourly.shrink ?? 1);
@@ -226,8 +241,15 @@ async function backtest(d, plan) {
   return r;
 }
 
+/** --seeds 1,4,7: the whole plan once per first seed; the tables give each seed's figures and their mean. */
+const seeds = a.seeds ? a.seeds.split(",").map((x) => Number(x.trim())) : [a.seed ? Number(a.seed) : undefined];
+if (seeds.some((x) => x !== undefined && !Number.isInteger(x))) {
+  console.error(`--seeds "${a.seeds}": give whole numbers separated by commas, e.g. 1,4,7`);
+  process.exit(2);
+}
 const results = [];
 const startedAll = performance.now();
+const meanOf = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
   const read = READERS[name];
   if (!read) {
@@ -236,37 +258,48 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
   }
   const plan = { ...PLAN[name], ...(a.weeks ? { weeks: Number(a.weeks) } : {}), ...(a.every ? { every: Number(a.every) } : {}) };
   const data = read().filter((d) => !a.series || d.name === a.series);
-  const rows = [];
-  for (const d of data) {
-    const r = await backtest(d, plan);
-    if (r) rows.push(r);
-    if (r && !a.json) process.stderr.write(`${name}/${d.name}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, blend (net/base/naive) ${r.blends.join(" ")}${r.dailyBlends.length ? `, daily ${r.dailyBlends.join(" ")}` : ""}\n`);
-  }
-  const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
-  const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));
-  const summary = { dataset: name, plan, model: mean("model"), snaive: mean("snaive"), smean: mean("smean"), coverage: pooled("lo", "hi"), smeanCoverage: pooled("smLo", "smHi"), trainMs: mean("trainMs") };
-  summary.ratio = summary.model / summary.snaive;
-  results.push({ summary, rows });
-  if (!a.json) {
-    console.log(`\n## ${name}: ${rows.length} series, ${plan.weeks} held-out weeks (one every ${plan.every}), origins every ${step} h, next 24 h`);
-    console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage (model) | coverage (seasonal-mean band) | train ms / model | forecasts |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.series} | ${f2(r.model)} | ${f2(r.snaive)} | ${f2(r.smean)} | ${f2(r.ratio)} | ${pct(r.coverage)} | ${pct(r.smeanCoverage)} | ${r.trainMs.toFixed(0)} | ${r.forecasts} |`);
-    console.log(`| **mean** | **${f2(summary.model)}** | ${f2(summary.snaive)} | ${f2(summary.smean)} | **${f2(summary.ratio)}** | **${pct(summary.coverage)}** | ${pct(summary.smeanCoverage)} | ${summary.trainMs.toFixed(0)} | |`);
-    if (!a["no-daily"]) {
-      console.log(`\nNext 14 days by day (daily model), from each day of the same held-out weeks:`);
-      console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage | train ms / daily model | forecasts |");
-      console.log("|---|---|---|---|---|---|---|---|");
-      for (const r of rows) console.log(`| ${r.series} | ${f2(r.daily.model)} | ${f2(r.daily.snaive)} | ${f2(r.daily.smean)} | ${f2(r.daily.model / r.daily.snaive)} | ${pct(r.daily.coverage)} | ${r.daily.trainMs.toFixed(0)} | ${r.daily.forecasts} |`);
+  const runs = [];
+  for (const seed of seeds) {
+    const rows = [];
+    for (const d of data) {
+      const r = await backtest(d, plan, seed);
+      if (r) rows.push(r);
+      if (r && !a.json) process.stderr.write(`${name}/${d.name}${seed === undefined ? "" : ` seed ${seed}`}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, blend (net/base/naive) ${r.blends.join(" ")}${r.dailyBlends.length ? `, daily ${r.dailyBlends.join(" ")}` : ""}\n`);
+    }
+    const mean = (k) => meanOf(rows.map((r) => r[k]));
+    const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));
+    const summary = { dataset: name, seed: seed ?? 1, plan, model: mean("model"), snaive: mean("snaive"), smean: mean("smean"), coverage: pooled("lo", "hi"), smeanCoverage: pooled("smLo", "smHi"), trainMs: mean("trainMs") };
+    summary.ratio = summary.model / summary.snaive;
+    runs.push({ summary, rows });
+    if (!a.json) {
+      console.log(`\n## ${name}${seed === undefined ? "" : `, seed ${seed}`}: ${rows.length} series, ${plan.weeks} ${a.dev ? "development" : "held-out"} weeks (one every ${plan.every}), origins every ${step} h, next 24 h`);
+      console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage (model) | coverage (seasonal-mean band) | train ms / model | forecasts |");
+      console.log("|---|---|---|---|---|---|---|---|---|");
+      for (const r of rows) console.log(`| ${r.series} | ${f2(r.model)} | ${f2(r.snaive)} | ${f2(r.smean)} | ${f2(r.ratio)} | ${pct(r.coverage)} | ${pct(r.smeanCoverage)} | ${r.trainMs.toFixed(0)} | ${r.forecasts} |`);
+      console.log(`| **mean** | **${f2(summary.model)}** | ${f2(summary.snaive)} | ${f2(summary.smean)} | **${f2(summary.ratio)}** | **${pct(summary.coverage)}** | ${pct(summary.smeanCoverage)} | ${summary.trainMs.toFixed(0)} | |`);
+      if (!a["no-daily"]) {
+        console.log(`\nNext 14 days by day (daily model), from each day of the same weeks:`);
+        console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage | train ms / daily model | forecasts |");
+        console.log("|---|---|---|---|---|---|---|---|");
+        for (const r of rows) console.log(`| ${r.series} | ${f2(r.daily.model)} | ${f2(r.daily.snaive)} | ${f2(r.daily.smean)} | ${f2(r.daily.model / r.daily.snaive)} | ${pct(r.daily.coverage)} | ${r.daily.trainMs.toFixed(0)} | ${r.daily.forecasts} |`);
+      }
     }
   }
+  // over the seeds: the mean of each figure, and the spread of the ratio
+  const ms = (k) => meanOf(runs.map((r) => r.summary[k]));
+  const ratios = runs.map((r) => r.summary.ratio);
+  results.push({ summary: { dataset: name, plan, seeds: runs.map((r) => r.summary.seed), model: ms("model"), snaive: ms("snaive"), smean: ms("smean"), ratio: meanOf(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), coverage: ms("coverage"), smeanCoverage: ms("smeanCoverage"), trainMs: ms("trainMs") }, runs });
 }
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, TF.js backend ${results[0]?.rows[0]?.backend ?? "?"}`;
+const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : "-");
+const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, TF.js backend ${results[0]?.runs[0]?.rows[0]?.backend ?? "?"}`;
 if (a.json) {
-  console.log(JSON.stringify({ machine, results: results.map((r) => ({ summary: r.summary, rows: r.rows.map(({ acc: _acc, ...rest }) => rest) })) }, null, 2));
+  console.log(JSON.stringify({ machine, results: results.map((r) => ({ summary: r.summary, runs: r.runs.map((x) => ({ summary: x.summary, rows: x.rows.map(({ acc: _acc, ...rest }) => rest) })) })) }, null, 2));
 } else {
   console.log(`\n${machine}; total ${((performance.now() - startedAll) / 1000).toFixed(0)} s`);
-  console.log("\n| dataset | MASE model | MASE seasonal-naive | model / naive (aim <= 0.8) | 80 % coverage (aim 75-85 %) |");
-  console.log("|---|---|---|---|---|");
-  for (const { summary: s } of results) console.log(`| ${s.dataset} | ${f2(s.model)} | ${f2(s.snaive)} | ${f2(s.ratio)} ${s.ratio <= 0.8 ? "✓" : "✗"} | ${pct(s.coverage)} ${s.coverage >= 0.75 && s.coverage <= 0.85 ? "✓" : "✗"} |`);
+  const over = seeds.length > 1 ? ` (mean over seeds ${seeds.join(", ")}; model / naive: the mean of each seed's, [least, most])` : "";
+  console.log(`\n${a.dev ? "Development" : "Held-out"} weeks${over}:\n`);
+  console.log("| dataset | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive (aim <= 0.8) | 80 % coverage (aim 75-85 %) |");
+  console.log("|---|---|---|---|---|---|");
+  for (const { summary: s } of results)
+    console.log(`| ${s.dataset} | ${f2(s.model)} | ${f2(s.snaive)} | ${f2(s.smean)} | ${f3(s.ratio)}${seeds.length > 1 ? ` [${f3(s.ratioMin)}, ${f3(s.ratioMax)}]` : ""} ${s.ratio <= 0.8 ? "✓" : "✗"} | ${pct(s.coverage)} ${s.coverage >= 0.75 && s.coverage <= 0.85 ? "✓" : "✗"} |`);
 }
