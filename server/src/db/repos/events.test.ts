@@ -12,7 +12,7 @@ import type { FootfallEvent, VisitorId, ZoneId } from "@footfall/core";
 import { AggregatesRepo } from "../../aggregates/aggregates-repo.js";
 import { openDatabase, type Db } from "../database.js";
 import { MIGRATIONS } from "../migrations.js";
-import { dayOf, EventsRepo, idBefore } from "./events.js";
+import { dayOf, EventsRepo, idBefore, ROWS_PER_INSERT } from "./events.js";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 10);
@@ -121,5 +121,42 @@ describe("raw events without a time index", () => {
       { numRuns: 2000 },
     );
     db.close();
+  });
+
+  it("insertMany (multi-row chunks, a chunk that meets a stored or repeated id redone row by row) answers and stores exactly what inserting one by one does", () => {
+    const dir = fresh();
+    const db = openDatabase(join(dir, "many"));
+    const ref = openDatabase(join(dir, "one"));
+    const many = new EventsRepo(db);
+    const one = new EventsRepo(ref);
+    let round = 0;
+    // Ids from a small space (repeats within a call and against earlier calls) or a wide one (mostly new: whole chunks).
+    const event = (space: number) =>
+      fc.record({ k: fc.nat(space), kind: fc.nat(3), day: fc.nat(2), v: fc.nat(5), astral: fc.nat(60) }).map(({ k, kind, day, v, astral }): FootfallEvent => {
+        // A few ids where JavaScript's `<` and SQLite's order differ (a surrogate pair against U+E000 and up).
+        const id = `a:${astral === 0 ? "\u{1F600}" : astral === 1 ? "\uE000" : astral === 2 ? "\uFFFD" : ""}${String(k).padStart(6, "0")}`;
+        const ts = T0 + day * DAY + k;
+        if (kind === 0) return count(id, ts);
+        if (kind === 1) return { type: "position", id, ts, visitor: `v${v}` as VisitorId, x: k / 7, y: v } as FootfallEvent;
+        return { type: kind === 2 ? "enter" : "exit", id, ts, zone: "z" as ZoneId, visitor: `v${v}` as VisitorId };
+      });
+    const call = fc.oneof(fc.array(event(3 * ROWS_PER_INSERT), { maxLength: 3 * ROWS_PER_INSERT + 5 }), fc.array(event(1_000_000), { minLength: ROWS_PER_INSERT - 1, maxLength: 2 * ROWS_PER_INSERT + 3 }));
+    const rows = (d: Db, store: string) => d.prepare("SELECT * FROM events WHERE store = ? ORDER BY id").all(store);
+    const days = (d: Db, store: string) => d.prepare("SELECT * FROM event_days WHERE store = ? ORDER BY day, agent").all(store);
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 4 }), (calls) => {
+        const store = `s${round++}`;
+        for (const events of calls) {
+          const got = db.transaction(() => many.insertMany(store, "a", events, T0))();
+          const want = ref.transaction(() => events.map((e) => one.insert(store, "a", e, T0)))();
+          expect(got).toEqual(want);
+        }
+        expect(rows(db, store)).toEqual(rows(ref, store));
+        expect(days(db, store)).toEqual(days(ref, store));
+      }),
+      { numRuns: 60 },
+    );
+    db.close();
+    ref.close();
   });
 });
