@@ -24,13 +24,8 @@ export function localDate(ts: number, timeZone: string): string {
   return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
 }
 
-/** The start of the local day before the one starting at `dayStart`. */
-const dayBefore = (dayStart: number, tz: string) => localMidnight(dayStart - 1, tz);
-const daysBefore = (dayStart: number, n: number, tz: string) => {
-  let t = dayStart;
-  for (let i = 0; i < n; i++) t = dayBefore(t, tz);
-  return t;
-};
+/** The start of the local day `n` days before the one starting at `dayStart`. */
+const daysBefore = (dayStart: number, n: number, tz: string) => localMidnight(dayStart, tz, -n);
 
 /** The period of `frequency` that ends at `end` (a local midnight). */
 function periodEnding(end: number, frequency: DigestFrequency, tz: string): Period {
@@ -49,7 +44,7 @@ export function duePeriod(now: number, timeZone: string, frequency: DigestFreque
   const t = localTime(now, timeZone);
   let end = today;
   if (frequency === "daily") {
-    if (t.hour < hour) end = dayBefore(today, timeZone);
+    if (t.hour < hour) end = daysBefore(today, 1, timeZone);
   } else {
     end = daysBefore(today, t.weekday - 1, timeZone); // this week's Monday
     if (t.weekday === 1 && t.hour < hour) end = daysBefore(end, 7, timeZone);
@@ -66,9 +61,7 @@ export function periodOf(key: string, timeZone: string, frequency: DigestFrequen
   // Noon UTC may fall on the local day before or after (zones beyond +-12 h): step onto the date.
   for (let i = 0; i < 2 && localDate(t, timeZone) !== key; i++) t += localDate(t, timeZone) < key ? 12 * HOUR : -12 * HOUR;
   if (localDate(t, timeZone) !== key) return null;
-  let end = localMidnight(t, timeZone);
-  for (let i = 0; i < (frequency === "daily" ? 1 : 7); i++) end = localMidnight(end + 26 * HOUR, timeZone);
-  return periodEnding(end, frequency, timeZone);
+  return periodEnding(localMidnight(t, timeZone, frequency === "daily" ? 1 : 7), frequency, timeZone);
 }
 
 /** The period just finished at `now` (what "send now" reports): up to today's local midnight. */

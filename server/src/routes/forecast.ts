@@ -228,7 +228,7 @@ export class ForecastService {
   /** The last local `retrainHour`:00 at or before `now`. */
   private lastRetrainTime(now: EpochMs, timeZone: string): EpochMs {
     const today = localMidnight(now, timeZone) + this.config.retrainHour * HOUR;
-    return today <= now ? today : localMidnight(today - DAY, timeZone) + this.config.retrainHour * HOUR;
+    return today <= now ? today : localMidnight(now, timeZone, -1) + this.config.retrainHour * HOUR;
   }
 
   /** Whether a model should (re)train now: never trained, or trained before last night's retrain hour. */
@@ -305,7 +305,7 @@ export class ForecastService {
   private static closeBuckets(points: ForecastPoint[], hours: OpeningHours | null, horizon: Horizon, timeZone: string): (ForecastPoint & { closed?: true })[] {
     if (!hours) return points;
     return points.map((p, i) => {
-      const to = points[i + 1]?.start ?? (horizon === "24h" ? p.start + HOUR : localMidnight(p.start + DAY + 2 * HOUR, timeZone));
+      const to = points[i + 1]?.start ?? (horizon === "24h" ? p.start + HOUR : localMidnight(p.start, timeZone, 1));
       return openIntervals(hours, { from: p.start, to }, timeZone).length > 0 ? p : { ...p, mid: 0, lo: 0, hi: 0, closed: true as const };
     });
   }
