@@ -73,6 +73,7 @@ import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
+import { backgroundTurn } from "./turns.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
 
@@ -226,6 +227,7 @@ async function materialize(core: PgCore, tx: TxState): Promise<void> {
 
 async function writeEntries(core: PgCore, tx: TxState, entries: { store: string; delta: AggregateDelta }[]): Promise<void> {
   if (entries.length === 0) return;
+  await backgroundTurn();
   const K = "\u0000";
   await agg.writeFolded(tx.client, agg.fold(entries), core.partitions, { get: (store, zones) => core.pathIds.get(store + K + zones) }, tx.learned);
 }
@@ -275,6 +277,9 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (core.closed) throw new Error("storage: closed");
       return reading ? ((isInteractive() && core.interactivePool) || core.readPool) : core.pool;
     }
+    if (!tx.open) throw ended();
+    // A transaction's statement (a group commit's) waits for its turn: what its caller computed before it, and what it builds now, is one slice of the loop (./turns.ts).
+    await backgroundTurn();
     if (!tx.open) throw ended();
     if (flush) await materialize(core, tx);
     return tx.client;
@@ -860,6 +865,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (!tx) return transaction(core, (t) => t.aggregates.write(store, delta));
       if (!tx.open) throw ended();
       if (!delta.empty || delta.revisits.size || delta.paths.size || delta.transitions.size) tx.entries.push({ store, delta });
+      // A group commit stages its stores one after another without a statement between them: one store's staging per turn (./turns.ts).
+      await backgroundTurn();
     },
     markForBuild: (store) =>
       write(
@@ -1057,6 +1064,13 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
 }
 
 async function transaction<T>(core: PgCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
+  const result = await transactionOnce(core, fn);
+  // The caller's work after its commit (a group commit's receipts, the next batch's decoding) is a slice of its own (./turns.ts), with the connection given back.
+  await backgroundTurn();
+  return result;
+}
+
+async function transactionOnce<T>(core: PgCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
   if (core.closed) throw new Error("storage: closed");
   const client = await core.pool.connect();
   const state: TxState = { client, open: true, entries: [], flushed: 0, scopes: [], seq: 0, learned: new Map() };

@@ -24,6 +24,7 @@ import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
 import type { TimePartitions } from "./partitions.js";
 import type { PgQueryable } from "./pool.js";
+import { backgroundTurn } from "./turns.js";
 
 const names = new Map<string, string>();
 /**
@@ -229,6 +230,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
   // on one store during a takeover, a redelivered batch) then lock them in one order and one waits
   // for the other; in the order the deltas came they locked the same rollup rows in opposite
   // orders, and PostgreSQL broke the deadlock by failing one commit.
+  await backgroundTurn();
   const visits = inKeyOrder(f.visits);
   const trips = inKeyOrder(f.trips);
   const opens = inKeyOrder(f.opens);
@@ -252,6 +254,8 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
   const tripUpserts = trips.filter((t) => t.path !== null);
   const openDeletes = opens.filter((o) => o.lastSeenTs === null);
   const openUpserts = opens.filter((o) => o.lastSeenTs !== null);
+  // Building and serialising this statement (thousands of array elements) is a slice of its own (./turns.ts).
+  await backgroundTurn();
   await db.query(
     WRITE_ALL_SQL,
     [
