@@ -148,6 +148,43 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     }
   }, 60_000);
 
+  it("closes a session stopped for room at once (it reads no PUBACK): the server's shutdown does not hang, and the next holder gets what was held", async () => {
+    const handlers = (held: IngestMessage[]) => ({
+      events: (m: IngestMessage) => void held.push(m),
+      status: () => {},
+      audit: () => {},
+      reject: () => {},
+      isKnownAgent: () => Promise.resolve(true),
+    });
+    const held: IngestMessage[] = [];
+    const first = await ShardedBroker.connect({ url: broker.url, serverId: "stopped-close", log: createLogger("silent"), budget: { bytes: 1024 * 1024, messages: 3 }, handlers: handlers(held) });
+    first.take(7, ["s7"]);
+    await waitFor("the shard session connected", () => first.connected());
+    await new Promise((r) => setTimeout(r, 300)); // the subscription
+    const sent: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      sent.push(`s7-${i}`);
+      await pub.publishAsync(topic("s7", "a1"), `s7-${i}`, { qos: 1 });
+    }
+    // Nothing is committed: the session stops for room with messages waiting.
+    await waitFor("stopped for room", () => first.stalled().stopped.includes(7));
+    // Before the fix this waited for ever for the PUBACK of "offline".
+    await first.close();
+    // The next holder of the shard (same session id) gets every message, the ones held unacknowledged included.
+    const got: IngestMessage[] = [];
+    const next = await ShardedBroker.connect({ url: broker.url, serverId: "stopped-close-next", log: createLogger("silent"), handlers: handlers(got) });
+    try {
+      next.take(7, ["s7"]);
+      await waitFor("every message at the next holder", () => {
+        for (const m of got) m.done();
+        return new Set(got.map((m) => m.payload.toString())).size >= sent.length;
+      }, { timeoutMs: 20_000 });
+      expect([...new Set(got.map((m) => m.payload.toString()))].sort()).toEqual([...sent].sort());
+    } finally {
+      await next.close();
+    }
+  }, 60_000);
+
   it("a session stopped for room past its keepalive times out, reconnects and reads again: every message arrives (the stall seen once did not recur here)", async () => {
     const held: IngestMessage[] = [];
     const seen: string[] = [];

@@ -350,15 +350,29 @@ class ShardSession {
   /** Stop taking messages, wait for the commits in flight (up to the drain timeout), disconnect; the session stays in the broker. */
   async hand(): Promise<void> {
     this.leave();
+    const drainMs = this.o.drainTimeoutMs ?? 5_000;
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.o.drainTimeoutMs ?? 5_000);
+        const t = setTimeout(resolve, drainMs);
         this.drainedWaiters.push(() => (clearTimeout(t), resolve()));
       });
     }
+    // A session stopped for room reads no packet (mqtt.js holds the message waiting for room), so the PUBACK of a
+    // publish and the end of a clean disconnect never came: a server shutting down with a backlog waited for ever.
+    // Such a session is closed at once; the broker then sends its will, the same retained "offline", and keeps
+    // the messages it holds unacknowledged for the next holder (a persistent session).
+    if (this.paused !== null) {
+      await this.client.endAsync(true).catch(() => {});
+      return;
+    }
     // Handed over cleanly (no will): its stores are unavailable until the next holder's session says "online".
-    if (this.client.connected) await this.client.publishAsync(topics.shardAvailability(this.shard), "offline", { qos: 1, retain: true }).catch(() => {});
-    await this.client.endAsync(false).catch(() => {});
+    let clean = true;
+    if (this.client.connected)
+      clean = await within(drainMs, this.client.publishAsync(topics.shardAvailability(this.shard), "offline", { qos: 1, retain: true }).then(() => true, () => true));
+    // Not acknowledged in time (the broker busy, the link down): closed without waiting; the will says "offline".
+    await (clean ? within(drainMs, this.client.endAsync(false).then(() => true, () => true)) : Promise.resolve(false)).then((ended) =>
+      ended ? undefined : this.client.endAsync(true).catch(() => {}),
+    );
   }
 
   /**
@@ -374,6 +388,17 @@ class ShardSession {
     }
     this.client.end(true);
   }
+}
+
+/** `p`'s value, or false when it has not settled within `ms`. */
+function within(ms: number, p: Promise<boolean>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void p.then((v) => {
+      clearTimeout(t);
+      resolve(v);
+    });
+  });
 }
 
 /** What to do with one message of a shard's session (as connectExternalBroker does for one server). */
