@@ -12,8 +12,8 @@ const DAY_MS = 86_400_000;
 
 export type { OpenVisitRow, ZoneTotals };
 
-/** Rows per multi-row INSERT of visits and trips (6 x 64 = 384 parameters, well under SQLite's 32,766). */
-const ROWS_PER_INSERT = 64;
+/** Rows per multi-row INSERT of visits and trips (6 x 256 = 1,536 parameters, well under SQLite's 32,766). */
+const ROWS_PER_INSERT = 256;
 const rowsOf = (columns: number, rows: number) => Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");
 type Statement = ReturnType<Db["prepare"]>;
 
