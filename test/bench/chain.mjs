@@ -236,7 +236,7 @@ const queryLoop = (async () => {
   }
 })();
 // A server's heartbeat latency window (cluster/latency.ts): event-loop p99, the pools' most waiting callers, HTTP store requests' p95.
-const latencyText = (l) => (l ? ` loop p99 ${l.loop?.p99 ?? "-"} ms, pools waiting ${Object.entries(l.pools ?? {}).map(([k, p]) => `${k}:${p.maxWaiting}`).join("/")}, http store p95 ${l.http?.store?.p95 ?? "-"} ms` : "");
+const latencyText = (l) => (l ? ` loop p99 ${l.loop?.p99 ?? "-"} max ${l.loop?.max ?? "-"} ms, pools waiting ${Object.entries(l.pools ?? {}).map(([k, p]) => `${k}:${p.maxWaiting}`).join("/")}, http store p95 ${l.http?.store?.p95 ?? "-"} ms` : "");
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
   samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
@@ -254,7 +254,13 @@ await new Promise((r) => tablet.once("connect", r));
 await new Promise((r) => tablet.emit("join", watched, r));
 
 await sleep((runSeconds / 2) * 1000);
-if (process.env.CHAIN_KILL === "0") { if (process.env.CHAIN_PROFILE) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
+if (process.env.CHAIN_KILL === "0") {
+  // No kill: the queries' figures so far, then the servers stop (and write their profiles with CHAIN_PROFILE).
+  await sleep(Math.max(0, started + runSeconds * 1000 - performance.now()));
+  running = false;
+  await queryLoop;
+  log(`no kill: dwell/paths/traffic p50 ${Object.values(latencies).map((v) => pct(v, 0.5).toFixed(0)).join(" / ")} ms, p95 ${Object.values(latencies).map((v) => pct(v, 0.95).toFixed(0)).join(" / ")} ms (${Object.values(latencies).reduce((n, v) => n + v.length, 0)} queries, ${failedQueries} failed); health p50 ${pct(healthMs, 0.5).toFixed(0)} p95 ${pct(healthMs, 0.95).toFixed(0)} ms`);
+  if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
 const cpuAtKill = cpuOf();
