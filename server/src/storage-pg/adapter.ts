@@ -1213,10 +1213,12 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
   for (const { store } of pending) {
     await storage.transaction(async (tx) => {
       const q = (tx as PgStorage).clientOf(tx)!;
-      for (const table of ["visits", "trips", "paths", "zone_rollups", "store_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"])
+      // The store's path ids (`paths`) are kept: an id names the same zones for ever, so the ids other servers hold in
+      // their caches stay valid (deleted here, another server's next commit wrote trips and rollups under an id that no
+      // longer named a path, and the rebuild named the same path again under a new one: its trips were lost from the figures).
+      for (const table of ["visits", "trips", "zone_rollups", "store_rollups", "zone_revisits", "path_rollups", "transition_rollups", "door_rollups", "open_visits"])
         await q.query(`DELETE FROM ${table} WHERE store = $1`, [store]);
     });
-    core.pathIds.clear();
     const total = await storage.events.total(store);
     let done = 0;
     let cursor = { ts: Number.MIN_SAFE_INTEGER, id: "" };

@@ -171,4 +171,20 @@ describe("PostgreSQL path ids under concurrent commits", () => {
     ]);
     expect((await counts(s, "s")).get("entrance,fruit")).toBe(2);
   });
+  it("a path id another server holds in its cache stays valid after this server rebuilds the store's aggregates", async () => {
+    const url = server.database();
+    const a = await open(url);
+    const b = await open(url);
+    await a.stores.ensure("r", "R", DAY);
+    // Server b commits a trip of a new path: the path's id is in b's cache from now on.
+    await b.transaction((tx) => tx.aggregates.write("r", trips("b", ["entrance,fruit"])));
+    // Server a rebuilds the store's aggregates from its events (there are none: every aggregate row goes).
+    await a.aggregates.markForBuild("r");
+    await a.buildPendingAggregates({ visitTimeoutMs: 30 * 60_000 });
+    expect(await counts(a, "r")).toEqual(new Map());
+    // Server b commits another trip of the same path, with the id from its cache: it must still name the path.
+    await b.transaction((tx) => tx.aggregates.write("r", trips("c", ["entrance,fruit"])));
+    expect(await counts(a, "r")).toEqual(new Map([["entrance,fruit", 1]]));
+    expect(await counts(b, "r")).toEqual(new Map([["entrance,fruit", 1]]));
+  }, 120_000);
 });
