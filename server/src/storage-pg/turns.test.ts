@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { interactive } from "../storage/interactive.js";
-import { backgroundTurn, backgroundTurns } from "./turns.js";
+import { backgroundTurn, backgroundTurns, turnMsFromEnv } from "./turns.js";
 
 /** Busy for `ms` of wall time (a slice of CPU work). */
 function spin(ms: number): void {
@@ -60,5 +60,12 @@ describe("backgroundTurn", () => {
     });
     expect(ran).toBe(true);
     await blocker;
+  });
+
+  it("reads FOOTFALL_PG_TURN_MS in milliseconds, or refuses saying what to write", () => {
+    expect(turnMsFromEnv({})).toBe(8);
+    expect(turnMsFromEnv({ FOOTFALL_PG_TURN_MS: "20" })).toBe(20);
+    expect(() => turnMsFromEnv({ FOOTFALL_PG_TURN_MS: "fast" })).toThrow(/FOOTFALL_PG_TURN_MS must be a number of milliseconds from 1 to 1000/);
+    expect(() => turnMsFromEnv({ FOOTFALL_PG_TURN_MS: "0" })).toThrow(/from 1 to 1000/);
   });
 });

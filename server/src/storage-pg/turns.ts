@@ -20,7 +20,16 @@
 import { isInteractive } from "../storage/interactive.js";
 
 /** Background work per event-loop iteration (ms): waiters go one after another until it is spent (the one that crosses it finishes its slice). */
-const BUDGET_MS = Number(process.env.FOOTFALL_PG_TURN_MS ?? 8);
+const BUDGET_MS = turnMsFromEnv();
+
+/** FOOTFALL_PG_TURN_MS (default 8): a number of milliseconds from 1 to 1000, else a start that says what to write. */
+export function turnMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FOOTFALL_PG_TURN_MS;
+  if (raw === undefined || raw === "") return 8;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 1 || ms > 1000) throw new Error(`FOOTFALL_PG_TURN_MS must be a number of milliseconds from 1 to 1000 (default 8), not "${raw}"`);
+  return ms;
+}
 /** Most waiters let go in one iteration. */
 const MOST_PER_TURN = 64;
 
