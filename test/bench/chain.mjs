@@ -18,7 +18,8 @@
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_PG_SLOW_MS, SERVER_NODE_ARGS.
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, SERVER_NODE_ARGS
+// (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own).
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -178,7 +179,8 @@ async function startServer(id) {
   const prof = process.env.CHAIN_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(tmpdir(), "footfall-chain-prof")}`, "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${join(tmpdir(), "footfall-chain-prof")}`] : [];
   // SERVER_NODE_ARGS are passed to each server's node; by default a 384 MiB old-generation heap, as README's chain
   // deployment advises (without a limit V8 lets garbage of a backlog's decoding grow the heap towards its large default).
-  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "--max-old-space-size=384").split(" ").filter(Boolean);
+  // SERVER_NODE_ARGS_A / _B: one server's own (an A/B of node flags within one run, at the same load).
+  const nodeArgs = (process.env[`SERVER_NODE_ARGS_${id.toUpperCase()}`] ?? process.env.SERVER_NODE_ARGS ?? "--max-old-space-size=384").split(" ").filter(Boolean);
   const s = spawnLogged(`server ${id}`, process.execPath, [...nodeArgs, ...prof, CLI, "serve"], env);
   const base = `http://127.0.0.1:${http}`;
   for (const t = performance.now(); ; ) {
