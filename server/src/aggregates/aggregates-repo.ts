@@ -1,5 +1,5 @@
 import type { PathReport } from "@footfall/core";
-import type { Db } from "../db/database.js";
+import { valueRows, type Db } from "../db/database.js";
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
@@ -14,7 +14,6 @@ export type { OpenVisitRow, ZoneTotals };
 
 /** Rows per multi-row INSERT of visits and trips (6 x 256 = 1,536 parameters, well under SQLite's 32,766). */
 const ROWS_PER_INSERT = 256;
-const rowsOf = (columns: number, rows: number) => Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");
 type Statement = ReturnType<Db["prepare"]>;
 
 /** SQL condition over the whole-hour and whole-day rows of `spans` (grain, t columns), with its parameters. */
@@ -46,10 +45,10 @@ export class AggregatesRepo {
     this.q = {
       visitDelete: db.prepare("DELETE FROM visits WHERE store = ? AND zone = ? AND enter_ts = ? AND enter_id = ?"),
       visitInsert: db.prepare("INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES (?, ?, ?, ?, ?, ?)"),
-      visitInsertMany: db.prepare(`INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES ${rowsOf(6, ROWS_PER_INSERT)}`),
+      visitInsertMany: db.prepare(`INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES ${valueRows(6, ROWS_PER_INSERT)}`),
       tripDelete: db.prepare("DELETE FROM trips WHERE store = ? AND start_ts = ? AND visitor = ?"),
       tripInsert: db.prepare("INSERT INTO trips (store, start_ts, visitor, path) VALUES (?, ?, ?, ?)"),
-      tripInsertMany: db.prepare(`INSERT INTO trips (store, start_ts, visitor, path) VALUES ${rowsOf(4, ROWS_PER_INSERT)}`),
+      tripInsertMany: db.prepare(`INSERT INTO trips (store, start_ts, visitor, path) VALUES ${valueRows(4, ROWS_PER_INSERT)}`),
       openDelete: db.prepare("DELETE FROM open_visits WHERE store = ? AND zone = ? AND visitor = ?"),
       openUpsert: db.prepare("INSERT INTO open_visits (store, zone, visitor, last_seen_ts) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen_ts = excluded.last_seen_ts"),
       zoneGet: db.prepare<[string, number, number, string], ZoneTotals & { hist: Buffer | null }>(

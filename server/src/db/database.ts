@@ -229,3 +229,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   }
   return applied;
 }
+
+/** The `(?, ?, ...), (?, ?, ...)` of a multi-row INSERT: `rows` rows of `columns` parameters. */
+export const valueRows = (columns: number, rows: number): string =>
+  Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => "?").join(", ")})`).join(", ");

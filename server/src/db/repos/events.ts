@@ -1,5 +1,5 @@
 import { type CountEvent, type FootfallEvent, type VisitorEvent } from "@footfall/core";
-import type { Db } from "../database.js";
+import { valueRows, type Db } from "../database.js";
 import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../../storage/event-rows.js";
 
 /** Accepted events, deduplicated by (store, id). */
@@ -12,7 +12,6 @@ const VISITORS_PER_QUERY = 200;
 export const ROWS_PER_INSERT = 256;
 const EVENT_COLUMNS = 12;
 const EVENT_INSERT = "INSERT INTO events (store, id, ts, type, zone, visitor, n_in, n_out, x, y, agent, received_at) VALUES";
-const rowsOf = (rows: number) => Array.from({ length: rows }, () => `(${Array.from({ length: EVENT_COLUMNS }, () => "?").join(", ")})`).join(", ");
 // The planner would scan the store for a long IN list: the visitor index is named.
 const countByVisitorsSql = (n: number) =>
   `SELECT visitor, COUNT(*) AS n FROM events INDEXED BY events_by_visitor WHERE store = ? AND visitor IS NOT NULL AND visitor IN (${Array.from({ length: n }, () => "?").join(", ")}) GROUP BY visitor`;
@@ -22,8 +21,8 @@ export class EventsRepo {
   constructor(private readonly db: Db) {
     this.q = {
       countByVisitors: db.prepare<string[], { visitor: string; n: number }>(countByVisitorsSql(VISITORS_PER_QUERY)),
-      insert: db.prepare(`${EVENT_INSERT} ${rowsOf(1)} ON CONFLICT DO NOTHING`),
-      insertChunk: db.prepare(`${EVENT_INSERT} ${rowsOf(ROWS_PER_INSERT)} ON CONFLICT DO NOTHING`),
+      insert: db.prepare(`${EVENT_INSERT} ${valueRows(EVENT_COLUMNS, 1)} ON CONFLICT DO NOTHING`),
+      insertChunk: db.prepare(`${EVENT_INSERT} ${valueRows(EVENT_COLUMNS, ROWS_PER_INSERT)} ON CONFLICT DO NOTHING`),
       // A chunk's own savepoint: a chunk that met a stored (or repeated) id is undone and inserted row by row.
       chunkBegin: db.prepare("SAVEPOINT footfall_events_chunk"),
       chunkEnd: db.prepare("RELEASE footfall_events_chunk"),
