@@ -324,19 +324,33 @@ export class SalesMemo {
       this.pieces.set(x.key, p); // the newest last
       return p;
     });
-    // Only the pieces missing are read, each for the stores missing it (a custom range: its edge days, and the days no other period read).
+    // Only the pieces missing are read, for the stores missing them (a custom range: its edge days, and the days no other
+    // period read), in one read from the first missing piece to the last: no two pieces of a period share a UTC day (whole
+    // days, and runs of hours inside the days before and after them), so each row's day names its piece. A row of a piece
+    // that already holds its store is left out.
     const zero = { transactions: 0, sales: 0 };
+    const wanted = new Map<SalesPiece, Set<string>>();
     for (const p of pieces) {
       const missing = ids.filter((id) => !p.stores.has(id));
       this.hits += ids.length - missing.length;
       this.misses += missing.length;
-      if (!missing.length) continue;
+      if (missing.length) wanted.set(p, new Set(missing));
+    }
+    if (wanted.size) {
+      const stores = [...new Set([...wanted.values()].flatMap((m) => [...m]))];
+      const from = Math.min(...[...wanted.keys()].map((p) => p.from));
+      const to = Math.max(...[...wanted.keys()].map((p) => p.to));
       // Read after the mark: a sale stored meanwhile is in its day's sum, and listed at the next check (that piece read again).
-      const rows = await storage.chain.salesByDay(missing, p.from, p.to);
-      for (const store of missing) p.stores.set(store, p.days.map(() => zero));
+      const rows = await storage.chain.salesByDay(stores, from, to);
+      const pieceOfDay = new Map<number, SalesPiece>();
+      for (const [p, missing] of wanted) {
+        for (const day of p.days) pieceOfDay.set(day, p);
+        for (const store of missing) p.stores.set(store, p.days.map(() => zero));
+      }
       for (const r of rows) {
-        const i = p.days.indexOf(r.day);
-        if (i >= 0) p.stores.get(r.store)![i] = { transactions: r.transactions, sales: r.sales };
+        const p = pieceOfDay.get(r.day);
+        const sums = p && wanted.get(p)!.has(r.store) ? p.stores.get(r.store) : undefined;
+        if (sums) sums[p!.days.indexOf(r.day)] = { transactions: r.transactions, sales: r.sales };
       }
     }
     this.evict();

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { SalesMemo } from "../chain/figures.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -323,6 +324,31 @@ describe("GET /api/v1/overview", () => {
           });
         }
       }
+    }
+  });
+
+  it("reads the sales pieces a period misses in one read, cold or partly held, with the storage's totals", async () => {
+    const { storage } = t.server.services;
+    const memo = new SalesMemo();
+    const ids = ["lille", "lyon", "none"];
+    let calls = 0;
+    const saved = storage.chain.salesByDay;
+    storage.chain.salesByDay = (stores, from, to) => (calls++, saved.call(storage.chain, stores, from, to));
+    try {
+      const expectTotals = async (from: number, to: number, reads: number) => {
+        calls = 0;
+        const got = await memo.of(storage, ids, from, to);
+        expect(calls, `${from}-${to} reads`).toBe(reads);
+        for (const store of ids) expect(got.find((g) => g.store === store), `${store} ${from}-${to}`).toEqual({ store, ...(await storage.sales.totals(store, from, to)) });
+      };
+      // Cold: hours before the days, six whole days, hours after: one read, not eight.
+      await expectTotals(FROM + 5 * HOUR, TO - 3 * HOUR, 1);
+      // Partly held: the days already read, the new edge hours and the day before them read together once.
+      await expectTotals(FROM - DAY + 20 * HOUR, TO + 7 * HOUR, 1);
+      // All held: no read.
+      await expectTotals(FROM + DAY, TO - DAY, 0);
+    } finally {
+      storage.chain.salesByDay = saved;
     }
   });
 
