@@ -8,6 +8,7 @@ import { usePostgres } from "../../../test/support/postgres.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { openPgStorage, type PgStorage } from "./adapter.js";
 import { createPgPool } from "./pool.js";
+import { backgroundTurns } from "./turns.js";
 
 const server = usePostgres();
 const fresh = async (): Promise<PgStorage> => {
@@ -52,6 +53,25 @@ describe("PostgreSQL adapter", () => {
         /* released already */
       }
     }
+  });
+
+  it("writes a group commit's buffered aggregates in the turn of the statement that needs them, without waiting for another", async () => {
+    const s = await fresh();
+    const jan = Date.UTC(2026, 0, 20);
+    let turns = -1;
+    await s.transaction(async (tx) => {
+      const d = new AggregateDelta();
+      d.visit("fruit", "a:1", { enterTs: jan, dwellMs: 1000, prevEnterTs: null }, 1);
+      await tx.aggregates.write("s", d);
+      const before = backgroundTurns().given;
+      // A write statement: the buffered rollups go first. Its turn folds them (no second turn before the fold: that was an
+      // empty loop pass per flush); the folded write then takes its own two (its sort, and building its big statement).
+      await tx.stores.ensure("s", "S", jan);
+      turns = backgroundTurns().given - before;
+    });
+    expect(turns).toBe(3);
+    const hour = Math.floor(jan / 3_600_000);
+    expect(await s.aggregates.zoneHours("s", hour, hour + 1)).toEqual([{ zone: "fruit", t: hour, n: 1 }]);
   });
 
   it("dedupes by (store, id) even when a copy carries another ts, in another month's partition", async () => {

@@ -207,27 +207,36 @@ const ended = () => new Error("storage: this transaction has ended; use the stor
 /**
  * Writes what is buffered and issues the SAVEPOINTs of the open scopes, in order: entries buffered
  * before a scope are written before its SAVEPOINT, so rolling it back undoes exactly its own.
+ * Each write of entries (folding and building a big statement: a slice of the loop) waits for a
+ * background turn (./turns.ts), unless `turnTaken`: the caller's turn began just before, with no
+ * statement since.
  */
-async function materialize(core: PgCore, tx: TxState): Promise<void> {
+async function materialize(core: PgCore, tx: TxState, turnTaken = false): Promise<void> {
   if (!tx.open) throw ended();
+  let turned = turnTaken;
+  const write = async (entries: { store: string; delta: AggregateDelta }[]) => {
+    if (entries.length === 0) return;
+    if (!turned) await backgroundTurn();
+    turned = false;
+    await writeEntries(core, tx, entries);
+  };
   for (const scope of tx.scopes) {
     if (scope.real) continue;
     if (tx.flushed < scope.mark) {
-      await writeEntries(core, tx, tx.entries.slice(tx.flushed, scope.mark));
+      await write(tx.entries.slice(tx.flushed, scope.mark));
       tx.flushed = scope.mark;
     }
     await tx.client.query(`SAVEPOINT ${scope.name}`);
+    turned = false;
     scope.real = true;
   }
   if (tx.flushed < tx.entries.length) {
-    await writeEntries(core, tx, tx.entries.slice(tx.flushed));
+    await write(tx.entries.slice(tx.flushed));
     tx.flushed = tx.entries.length;
   }
 }
 
 async function writeEntries(core: PgCore, tx: TxState, entries: { store: string; delta: AggregateDelta }[]): Promise<void> {
-  if (entries.length === 0) return;
-  await backgroundTurn();
   const K = "\u0000";
   await agg.writeFolded(tx.client, agg.fold(entries), core.partitions, { get: (store, zones) => core.pathIds.get(store + K + zones) }, tx.learned);
 }
@@ -281,7 +290,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     // A transaction's statement (a group commit's) waits for its turn: what its caller computed before it, and what it builds now, is one slice of the loop (./turns.ts).
     await backgroundTurn();
     if (!tx.open) throw ended();
-    if (flush) await materialize(core, tx);
+    if (flush) await materialize(core, tx, true);
     return tx.client;
   };
   const read = <T>(fn: (q: PgQueryable) => Promise<T>) => db(false, true).then(fn);
