@@ -1,5 +1,6 @@
 import type { Storage } from "../storage/types.js";
-import { StoreAnalytics } from "./store-analytics.js";
+import { StoreAnalytics, type StoreAnalyticsOptions } from "./store-analytics.js";
+import { StoredFigures, type StoreFigures } from "./stored-figures.js";
 import type { Logger } from "../log.js";
 
 export interface AnalyticsOptions {
@@ -54,19 +55,7 @@ export class AnalyticsRegistry {
       const started = performance.now();
       const gen = this.generation.get(store) ?? 0;
       const ingest = this.opts.ingestsHere?.(store) ?? true;
-      opening = StoreAnalytics.open({
-        store,
-        storage: this.storage,
-        visitTimeoutMs: this.opts.visitTimeoutMs,
-        ...(this.opts.doorCountSince ? { doorCountSince: (now: number, tz: string, midnight: number) => this.opts.doorCountSince!(store, now, tz, midnight) } : {}),
-        now: this.opts.now,
-        ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
-        ...(this.opts.maxCachedVisitorsTotal
-          ? { maxCachedVisitors: () => Math.max(20, Math.floor(this.opts.maxCachedVisitorsTotal! / Math.max(1, this.stores.size))) }
-          : this.opts.maxCachedVisitors
-            ? { maxCachedVisitors: this.opts.maxCachedVisitors }
-            : {}),
-      }).then(
+      opening = StoreAnalytics.open(this.optionsOf(store)).then(
         (opened) => {
           if (this.opening.get(store) === opening) this.opening.delete(store);
           // Invalidated while it opened: answer this caller, keep nothing.
@@ -84,6 +73,33 @@ export class AnalyticsRegistry {
       this.opening.set(store, opening);
     }
     return opening;
+  }
+
+  /**
+   * What answers dwell, paths and traffic of `store`: its analytics when this server ingests it;
+   * else its figures read from storage without opening it (no open visits, no visitor cache: these
+   * figures never use them), each query in one statement where the storage can (./stored-figures.ts).
+   * A server that ingests nothing (a chain's HTTP thread) answers every store's queries so.
+   */
+  figures(store: string): Promise<StoreFigures> {
+    if (this.opts.ingestsHere?.(store) ?? true) return this.get(store);
+    return Promise.resolve(new StoredFigures(this.optionsOf(store)));
+  }
+
+  private optionsOf(store: string): StoreAnalyticsOptions {
+    return {
+      store,
+      storage: this.storage,
+      visitTimeoutMs: this.opts.visitTimeoutMs,
+      ...(this.opts.doorCountSince ? { doorCountSince: (now: number, tz: string, midnight: number) => this.opts.doorCountSince!(store, now, tz, midnight) } : {}),
+      now: this.opts.now,
+      ...(this.opts.rawSince ? { rawSince: this.opts.rawSince } : {}),
+      ...(this.opts.maxCachedVisitorsTotal
+        ? { maxCachedVisitors: () => Math.max(20, Math.floor(this.opts.maxCachedVisitorsTotal! / Math.max(1, this.stores.size))) }
+        : this.opts.maxCachedVisitors
+          ? { maxCachedVisitors: this.opts.maxCachedVisitors }
+          : {}),
+    };
   }
 
   /** Whether the held analytics of `store` may answer: opened to ingest and still ingested here, or read recently. */

@@ -19,7 +19,7 @@ import {
 import { AggregateDelta } from "../aggregates/delta.js";
 import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
-import type { PathCount, Storage, StoredVisit } from "../storage/types.js";
+import type { DwellReads, PathCount, Storage, StoredVisit, TrafficReads } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
 import { deriveVisitor, diffByKey, sortSmall, visitKey, type VisitorDerivation } from "./visitor-derivation.js";
 
@@ -105,6 +105,15 @@ export class StoreAnalytics {
     this.maxCached = typeof max === "number" ? () => max : max;
     this.visitZones = new Set(known.visits);
     this.doorZones = new Set(known.doors);
+  }
+
+  /**
+   * A store's analytics over known zones read elsewhere (with a query's other reads, by
+   * ./stored-figures.ts), without its open visits: for figures from storage only, never for
+   * occupancy or ingest.
+   */
+  static ofKnownZones(opts: StoreAnalyticsOptions, known: { visits: string[]; doors: string[] }): StoreAnalytics {
+    return new StoreAnalytics(opts, known);
   }
 
   /** Open a store's analytics: reads only its known zones and its open visits. */
@@ -225,15 +234,19 @@ export class StoreAnalytics {
    * two rounds, each in parallel and each one statement for all zones (on PostgreSQL every
    * statement is a round trip that waits behind the ingest): the rollups, revisits and the raw rows
    * of the partial hours at the edges; then the exact quantiles' raw rows and the histograms.
+   * `pre`: all of them read already, in one statement (storage's `dwellReads`); its second round is
+   * used when it picked the same exact and sketch zones as here, else read again.
    */
-  private async zoneFigures(range: Range, zoneIds: Iterable<string>): Promise<Map<string, ZoneFigures>> {
+  private async zoneFigures(range: Range, zoneIds: Iterable<string>, pre?: DwellReads): Promise<Map<string, ZoneFigures>> {
     const { from, to } = range;
     const spans = spansOf(from, to);
     this.requirePartials(spans);
     const zones = [...new Set([...zoneIds, ...this.visitZones])];
     const whole = spans.whole;
     const aligned = whole ? from === whole[0] * HOUR_MS : true;
-    const [totals, revisits, prevHours, partialReads] = await Promise.all([
+    const [totals, revisits, prevHours, partialReads] = pre
+      ? [pre.totals, pre.revisits, pre.prevHours, pre.partials]
+      : await Promise.all([
       this.repo.zoneTotals(this.store, spans),
       whole ? this.repo.revisitsBefore(this.store, whole[0], whole[1], aligned ? whole[0] : whole[0] - 1) : new Map<string, number>(),
       whole && !aligned ? this.repo.revisitHoursOfPrev(this.store, whole[0], whole[1], whole[0] - 1) : [],
@@ -279,15 +292,18 @@ export class StoreAnalytics {
       if (rawOk && f.closed <= EXACT_QUANTILES_UP_TO) exactZones.push(zone);
       else sketchZones.push(zone);
     }
+    // The one-statement read chose its exact and sketch zones by the same counts (one snapshot): else this reads them now.
+    const second = pre && sameSet(pre.exactZones, exactZones) && sameSet(pre.sketchZones, sketchZones) ? pre : null;
     // Revisits whose previous visit lies in the hour before the first whole one: before `from` or not, by the raw rows.
     const prevReads = prevHours.map(async ({ hour, zone }) => {
-      for (const v of await this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS)) {
+      const visits = second ? (second.prevVisits.get(`${hour}|${zone}`) ?? []) : await this.repo.visitsIn(this.store, zone, hour * HOUR_MS, (hour + 1) * HOUR_MS);
+      for (const v of visits) {
         if (v.prevEnterTs !== null && Math.floor(v.prevEnterTs / HOUR_MS) === whole![0] - 1 && v.prevEnterTs < from) fig(zone).visitors++;
       }
     });
     const [exact, hists] = await Promise.all([
-      exactZones.length ? this.repo.visitsInZones(this.store, exactZones, from, to) : new Map<string, StoredVisit[]>(),
-      sketchZones.length ? this.repo.zoneHistograms(this.store, spans) : new Map<string, DwellHistogram>(),
+      second ? second.exact : exactZones.length ? this.repo.visitsInZones(this.store, exactZones, from, to) : new Map<string, StoredVisit[]>(),
+      second ? second.hists : sketchZones.length ? this.repo.zoneHistograms(this.store, spans) : new Map<string, DwellHistogram>(),
       ...prevReads,
     ]);
     for (const zone of exactZones) {
@@ -301,9 +317,9 @@ export class StoreAnalytics {
     return out;
   }
 
-  /** Per zone: visits, distinct visitors and dwell statistics of visits entered in the range. */
-  async dwell(range: Range, zoneIds: readonly string[]): Promise<ZoneDwell[]> {
-    const figures = await this.zoneFigures(range, zoneIds);
+  /** Per zone: visits, distinct visitors and dwell statistics of visits entered in the range (`pre`: read already, see zoneFigures). */
+  async dwell(range: Range, zoneIds: readonly string[], pre?: DwellReads): Promise<ZoneDwell[]> {
+    const figures = await this.zoneFigures(range, zoneIds, pre);
     const ids = new Set([...zoneIds, ...figures.keys()]);
     const out: ZoneDwell[] = [];
     for (const id of [...ids].sort()) {
@@ -335,18 +351,18 @@ export class StoreAnalytics {
 
   /**
    * Enters per zone in any sub-range of `range`: visits opened plus door `in`, from the hour
-   * rollups of the range read once, and raw rows for the parts of hours at the edges.
+   * rollups of the range read once, and raw rows for the parts of hours at the edges. `pre`: the
+   * hour rows and the parts of hours read already (storage's `trafficReads`; a part it lacks is read).
    */
-  private async entersCounter(range: Range): Promise<(zone: string, a: number, b: number) => number | Promise<number>> {
-    const h0 = Math.floor(range.from / HOUR_MS);
-    const h1 = Math.ceil(range.to / HOUR_MS);
+  private async entersCounter(range: Range, pre?: TrafficReads): Promise<(zone: string, a: number, b: number) => number | Promise<number>> {
+    const [h0, h1] = hoursOf(range);
     const prefix = new Map<string, Float64Array>();
     const row = (zone: string) => {
       let p = prefix.get(zone);
       if (!p) prefix.set(zone, (p = new Float64Array(h1 - h0 + 1)));
       return p;
     };
-    const [zoneHours, doorHours] = await Promise.all([this.repo.zoneHours(this.store, h0, h1), this.repo.doorHours(this.store, h0, h1)]);
+    const [zoneHours, doorHours] = pre ? [pre.zoneHours, pre.doorHours] : await Promise.all([this.repo.zoneHours(this.store, h0, h1), this.repo.doorHours(this.store, h0, h1)]);
     for (const r of zoneHours) row(r.zone)[r.t - h0 + 1]! += r.n;
     for (const r of doorHours) row(r.zone)[r.t - h0 + 1]! += r.in;
     for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
@@ -355,6 +371,12 @@ export class StoreAnalytics {
     const partOf = (a: number, b: number) => {
       const key = `${a}:${b}`;
       let p = parts.get(key);
+      const read = pre?.pieces.get(key);
+      if (!p && read) {
+        const n = new Map(read.visits);
+        for (const [zone, nIn] of read.doorIn) if (this.doorZones.has(zone)) n.set(zone, (n.get(zone) ?? 0) + nIn);
+        parts.set(key, (p = Promise.resolve(n)));
+      }
       if (!p) {
         const visitZones = [...this.visitZones];
         const doors = this.doorZones.size > 0;
@@ -378,12 +400,11 @@ export class StoreAnalytics {
     // Whole hours are answered at once from the prefix sums (no promise): a month of hourly buckets asks thousands.
     return (zone, a, b) => {
       const p = prefix.get(zone);
-      const ha = Math.ceil(a / HOUR_MS);
-      const hb = Math.floor(b / HOUR_MS);
-      if (ha >= hb) return raw(zone, a, b);
-      const whole = p ? p[hb - h0]! - p[ha - h0]! : 0;
-      if (a === ha * HOUR_MS && b === hb * HOUR_MS) return whole;
-      return Promise.all([raw(zone, a, ha * HOUR_MS), raw(zone, hb * HOUR_MS, b)]).then(([x, y]) => whole + x + y);
+      const { whole: w, parts: edges } = hourParts(a, b);
+      if (!w) return raw(zone, a, b);
+      const whole = p ? p[w[1] - h0]! - p[w[0] - h0]! : 0;
+      if (edges.length === 0) return whole;
+      return Promise.all(edges.map(([x, y]) => raw(zone, x, y))).then((n) => n.reduce((s, x) => s + x, whole));
     };
   }
 
@@ -395,19 +416,21 @@ export class StoreAnalytics {
    * Enters per local hour or day: visits opened plus door `in`, per zone, and the store's enters
    * over zones that were of kind `entrance` at the time (a bucket is split where the layout changes).
    */
-  async traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): Promise<TrafficBucket[]> {
-    const starts = bucketStarts(range, bucket, timeZone);
+  async traffic(
+    range: Range,
+    bucket: Bucket,
+    timeZone: string,
+    kindAt: (zone: string, ts: number) => string | undefined,
+    layoutChanges: readonly number[],
+    pre?: TrafficReads,
+  ): Promise<TrafficBucket[]> {
     const zoneIds = this.allZones();
-    const count = await this.entersCounter(range);
+    const count = await this.entersCounter(range, pre);
     const out: TrafficBucket[] = [];
-    for (const [i, start] of starts.entries()) {
-      const from = Math.max(start, range.from);
-      const to = Math.min(starts[i + 1] ?? Number.POSITIVE_INFINITY, range.to);
-      const cuts = [from, ...layoutChanges.filter((t) => t > from && t < to), to];
+    for (const { start, cuts } of trafficCuts(range, bucket, timeZone, layoutChanges)) {
       const zones: Record<string, number> = {};
       let enters = 0;
-      for (let c = 1; c < cuts.length; c++) {
-        const [a, b] = [cuts[c - 1]!, cuts[c]!];
+      for (const [a, b] of cuts) {
         // Whole hours come from the prefix sums at once; the zones' raw reads at the edges go out together.
         const counts = zoneIds.map((id) => count(id, a, b));
         const settled = counts.some((n) => typeof n !== "number") ? await Promise.all(counts) : (counts as number[]);
@@ -572,6 +595,42 @@ export class StoreAnalytics {
     }
     return changed;
   }
+}
+
+/** The hour indexes [h0, h1) whose rollups answer a traffic range. */
+export function hoursOf(range: Range): [number, number] {
+  return [Math.floor(range.from / HOUR_MS), Math.ceil(range.to / HOUR_MS)];
+}
+
+/** Each bucket of a traffic range with its start and its pieces [a, b), cut where the layout changes. */
+export function trafficCuts(range: Range, bucket: Bucket, timeZone: string, layoutChanges: readonly number[]): { start: number; cuts: [number, number][] }[] {
+  const starts = bucketStarts(range, bucket, timeZone);
+  return starts.map((start, i) => {
+    const from = Math.max(start, range.from);
+    const to = Math.min(starts[i + 1] ?? Number.POSITIVE_INFINITY, range.to);
+    const bounds = [from, ...layoutChanges.filter((t) => t > from && t < to), to];
+    return { start, cuts: bounds.slice(1).map((b, c) => [bounds[c]!, b] as [number, number]) };
+  });
+}
+
+/**
+ * [a, b) as whole hours [ha, hb) and the parts of hours around them that raw rows answer (empty
+ * ones left out); without a whole hour, `whole` is null and the part is [a, b) itself.
+ */
+export function hourParts(a: number, b: number): { whole: [number, number] | null; parts: [number, number][] } {
+  const ha = Math.ceil(a / HOUR_MS);
+  const hb = Math.floor(b / HOUR_MS);
+  if (ha >= hb) return { whole: null, parts: b > a ? [[a, b]] : [] };
+  const parts: [number, number][] = [];
+  if (a < ha * HOUR_MS) parts.push([a, ha * HOUR_MS]);
+  if (hb * HOUR_MS < b) parts.push([hb * HOUR_MS, b]);
+  return { whole: [ha, hb], parts };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
 }
 
 /** Write the difference between two derivations of one visitor into `delta`. */

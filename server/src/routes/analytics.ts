@@ -30,7 +30,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const store = req.store!;
       const range = req.range!;
-      return { zones: await (await analytics.get(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)) };
+      return { zones: await (await analytics.figures(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)) };
     },
   });
 
@@ -42,7 +42,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const store = req.store!.id;
       const limit = req.query.limit ?? 20;
       if (req.query.alias === 1) return aliasedPathReport(app, store, req.range!, limit);
-      return (await analytics.get(store)).pathReport(req.range!, limit);
+      return (await analytics.figures(store)).pathReport(req.range!, limit);
     },
   });
 
@@ -59,7 +59,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const bucket = req.query.bucket ?? "hour";
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
-      return { buckets: await (await analytics.get(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
+      return { buckets: await (await analytics.figures(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
     },
   });
 

@@ -66,6 +66,7 @@ import type {
 } from "../storage/types.js";
 import { deliveryOf, hookInfo, newHookId, type DeliveryRow, type HookRow } from "../db/repos/webhooks.js";
 import * as agg from "./aggregates.js";
+import { dwellReads, trafficReads } from "./figure-reads.js";
 import { chainStore } from "../aggregates/chain-reads.js";
 import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
@@ -898,6 +899,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     openVisitsSince: (store, since) => aggRead((q) => agg.openVisitsSince(q, store, since)),
     pathReport: (store, spans, limit) => aggRead((q) => agg.pathReport(q, store, spans, limit)),
     pathCounts: (store, spans) => aggRead((q) => agg.pathCounts(q, store, spans)),
+    dwellReads: (store, q) => aggRead((db) => dwellReads(db, store, q)),
+    trafficReads: (store, q) => aggRead((db) => trafficReads(db, store, q)),
     deleteRawBefore: (store, before, limit) => atomic((q) => agg.deleteRawBefore(q, store, before, limit)),
     deleteRollupsBefore: (store, before) => atomic((q) => agg.deleteRollupsBefore(q, store, before)),
   };

@@ -804,37 +804,36 @@ function tallySql(spans: Spans): { sql: string; params: number[] } {
 
 /**
  * The paths report of a range, ordered as the domain's: the `limit` most frequent paths (count
- * desc, then zone by zone), every transition (count desc, then from, then to), every trip.
+ * desc, then zone by zone), every transition (count desc, then from, then to), every trip. One
+ * statement (a chain server asks it of stores it does not ingest, and every statement waits once
+ * for its busy event loop): the trips and top paths of the tally, the transitions' rollups, and
+ * the partial hours' trips by path, whose steps are transitions too.
  */
 export async function pathReport(db: PgQueryable, store: string, spans: Spans, limit: number): Promise<PathReport> {
   const t = tallySql(spans);
-  const k = Math.max(0, limit);
-  const [top, transitions] = await Promise.all([
-    db.query<{ zones: string | null; n: number }>(
-      `WITH ${t.sql}
-       SELECT NULL::text AS zones, coalesce(sum(n), 0) AS n FROM c
-       UNION ALL (SELECT p.zones, c.n FROM c JOIN paths p ON p.store = $1 AND p.id = c.path ORDER BY c.n DESC, p.zones LIMIT ${k})`,
-      [store, ...t.params],
-    ),
-    pathTransitions(db, store, spans),
-  ]);
-  const trips = top.rows.find((r) => r.zones === null)?.n ?? 0;
-  const paths = top.rows
-    .filter((r) => r.zones !== null)
-    .map((r) => ({ zones: r.zones!.split(PATH_SEP) as ZoneId[], count: r.n }))
-    .sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
-  return { paths, transitions, trips };
-}
-
-async function pathTransitions(db: PgQueryable, store: string, spans: Spans): Promise<PathReport["transitions"]> {
+  // The transitions read the same rollup spans and partial hours as the tally: the same parameters.
   const w = rollupWhere(spans, 2);
   const p = partialsWhere(spans, 2 + w.params.length);
-  const { rows } = await db.query<{ from: string | null; to: string | null; zones: string | null; n: number }>(
-    `SELECT from_zone AS "from", to_zone AS "to", NULL::text AS zones, sum(n) AS n FROM transition_rollups WHERE store = $1 AND ${w.sql} GROUP BY from_zone, to_zone
-     UNION ALL
-     SELECT NULL, NULL, p.zones, count(*) FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path WHERE t.store = $1 AND ${p.sql.replaceAll("start_ts", "t.start_ts")} GROUP BY p.zones`,
-    [store, ...w.params, ...p.params],
+  const k = Math.max(0, limit);
+  const { rows } = await db.query<{ kind: number; zones: string | null; n: number; from: string | null; to: string | null }>(
+    `WITH ${t.sql}
+     SELECT 0 AS kind, NULL::text AS zones, coalesce(sum(n), 0) AS n, NULL::text AS "from", NULL::text AS "to" FROM c
+     UNION ALL (SELECT 1, p.zones, c.n, NULL, NULL FROM c JOIN paths p ON p.store = $1 AND p.id = c.path ORDER BY c.n DESC, p.zones LIMIT ${k})
+     UNION ALL SELECT 2, NULL, sum(n), from_zone, to_zone FROM transition_rollups WHERE store = $1 AND ${w.sql} GROUP BY from_zone, to_zone
+     UNION ALL SELECT 3, p.zones, count(*), NULL, NULL FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path
+                WHERE t.store = $1 AND ${p.sql.replaceAll("start_ts", "t.start_ts")} GROUP BY p.zones`,
+    [store, ...t.params],
   );
+  const trips = rows.find((r) => r.kind === 0)?.n ?? 0;
+  const paths = rows
+    .filter((r) => r.kind === 1)
+    .map((r) => ({ zones: r.zones!.split(PATH_SEP) as ZoneId[], count: r.n }))
+    .sort((a, b) => b.count - a.count || compareZoneSequences(a.zones, b.zones));
+  return { paths, transitions: transitionsOf(rows.filter((r) => r.kind >= 2)), trips };
+}
+
+/** Transitions from their rollup rows (`from`, `to`) and the partial hours' trips by path (`zones`, each step one). */
+function transitionsOf(rows: readonly { from: string | null; to: string | null; zones: string | null; n: number }[]): PathReport["transitions"] {
   const sums = new Map<string, { from: string; to: string; count: number }>();
   const add = (from: string, to: string, n: number) => {
     const key = from + K + to;

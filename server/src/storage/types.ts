@@ -623,6 +623,56 @@ export interface ExperimentsStore {
  * The aggregates kept beside the events (visits, trips, hour and day rollups, open visits), written
  * in the ingest transaction, and the reads the analytics answer from.
  */
+/** What a dwell query reads (see StoreAnalytics' zone figures): hour and day indexes, epoch ms. */
+export interface DwellReadsQuery {
+  spans: Spans;
+  /** Zones asked for: their raw visits in the partial hours are read beside the store's known ones. */
+  zones: readonly string[];
+  range: { from: number; to: number };
+  /** Revisits of the whole hours whose previous visit lies before hour `before`; null without whole hours. */
+  revisits: { a: number; b: number; before: number } | null;
+  /** The (hour, zone) pairs of revisits whose previous visit lies in hour `prevHour`, with their visits; null when not needed. */
+  prevHour: number | null;
+  /** Whether raw rows of the range are kept (exact quantiles may be read). */
+  rawOk: boolean;
+  /** Zones with up to this many closed visits get their raw visits of the range (exact quantiles). */
+  exactUpTo: number;
+}
+
+/** The reads of a dwell query, as the per-table methods return them. */
+export interface DwellReads {
+  /** The store's zones that ever had a visit (`knownZones().visits`). */
+  knownVisitZones: string[];
+  totals: Map<string, ZoneTotals>;
+  revisits: Map<string, number>;
+  prevHours: { hour: number; zone: string }[];
+  /** Per partial hour of `spans`: `visitsInZones(zones asked + known, ...)`. */
+  partials: Map<string, StoredVisit[]>[];
+  /** Zones with closed visits, by their count: those up to `exactUpTo` (when `rawOk`), and the others. */
+  exactZones: string[];
+  sketchZones: string[];
+  /** `visitsInZones(exactZones, from, to)`. */
+  exact: Map<string, StoredVisit[]>;
+  /** `zoneHistograms(spans)` of the sketch zones. */
+  hists: Map<string, DwellHistogram>;
+  /** `visitsIn(zone, hour)` of each of `prevHours`, by `${hour}|${zone}`. */
+  prevVisits: Map<string, StoredVisit[]>;
+}
+
+/** What a traffic query reads: hour rows [h0, h1) and raw rows of the parts of hours `pieces` ([from, to) in ms). */
+export interface TrafficReadsQuery {
+  hours: [number, number];
+  pieces: readonly (readonly [number, number])[];
+}
+
+export interface TrafficReads {
+  known: { visits: string[]; doors: string[] };
+  zoneHours: { zone: string; t: number; n: number }[];
+  doorHours: { zone: string; t: number; in: number; out: number }[];
+  /** Per piece, by `${from}:${to}`: visits per known visit zone, and door `in` per zone (summed `countsIn`). */
+  pieces: Map<string, { visits: Map<string, number>; doorIn: Map<string, number> }>;
+}
+
 export interface AggregatesStore {
   /** Apply one commit's changes to a store's aggregates (inside the caller's transaction). */
   write(store: string, delta: AggregateDelta): Promise<void>;
@@ -662,6 +712,14 @@ export interface AggregatesStore {
   pathReport(store: string, spans: Spans, limit: number): Promise<PathReport>;
   /** Every path with its trips in the range (unordered; for funnels and alias rules). */
   pathCounts(store: string, spans: Spans): Promise<PathCount[]>;
+  /**
+   * Optional: everything a dwell query of a store reads, in one statement (PostgreSQL), for a server
+   * that does not ingest the store and so holds nothing of it (../analytics/stored-figures.ts).
+   * Each part is what the method named beside it in {@link DwellReads} returns.
+   */
+  dwellReads?(store: string, q: DwellReadsQuery): Promise<DwellReads>;
+  /** Optional: everything a traffic query of a store reads, in one statement (as {@link dwellReads}). */
+  trafficReads?(store: string, q: TrafficReadsQuery): Promise<TrafficReads>;
   /**
    * Retention: delete up to `limit` raw rows of a store older than `before` (events, then the
    * visits and trips derived from them, then open visits); how many went (fewer than `limit`:
