@@ -25,6 +25,12 @@ export interface ServerConfig {
   shards?: number;
   /** This server's id in the chain (default: host name, pid and a random suffix). */
   serverId?: string;
+  /**
+   * A chain's server (PostgreSQL and an external broker): its ingest in a worker thread, apart from the thread that
+   * answers HTTP and live push (`worker`, the default of FOOTFALL_CHAIN_INGEST), or both on one thread (`main`).
+   * Left out: `main` (tests that start a server in their own process).
+   */
+  chainIngest?: "worker" | "main";
   visitTimeoutMs: number;
   maxAgeMs: number;
   /** Days after which a device's accuracy audit is due again (default 90). */
@@ -50,6 +56,16 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return n;
 }
 
+/** FOOTFALL_CHAIN_INGEST: `worker` (default) or `main`, else a start that says what to write. */
+function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
+  const raw = env.FOOTFALL_CHAIN_INGEST;
+  if (raw === undefined || raw === "") return "worker";
+  if (raw === "worker" || raw === "main") return raw;
+  throw new Error(
+    `FOOTFALL_CHAIN_INGEST="${raw}" must be "worker" (a chain server ingests in a worker thread, the default) or "main" (ingest and HTTP on one thread)`,
+  );
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     httpPort: intFrom(env, "FOOTFALL_HTTP_PORT", 8080, 0, 65535),
@@ -64,6 +80,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     shards: intFrom(env, "FOOTFALL_SHARDS", 64, 1, 4096),
     pgHttpPool: intFrom(env, "FOOTFALL_PG_HTTP_POOL", 5, 0, 100),
     ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
+    chainIngest: chainIngestFrom(env),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
     auditDueDays: intFrom(env, "FOOTFALL_AUDIT_DUE_DAYS", 90, 1, 3650),

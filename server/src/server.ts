@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { topics } from "@footfall/core";
+import { topics, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
@@ -47,10 +47,62 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  log?: Logger;
+  now?: () => number;
+  uiDir?: string | null;
+}
+
+/**
+ * One half of a chain server split in two threads (FOOTFALL_CHAIN_INGEST=worker; ./cluster/ingest-worker.ts).
+ * `front` (the main thread): HTTP and live push, no shard lease; the live tap's pending events of the stores its
+ * clients follow come from the worker. `ingest` (the worker): the leases, the shard sessions, the sharded ingest and
+ * what runs for the stores it ingests (alerts, webhooks, retained MQTT state, hours, retention); no HTTP.
+ */
+export type ServerHalf =
+  | { role: "front"; serverId: string; pending(store: string): readonly FootfallEvent[] }
+  | {
+      role: "ingest";
+      serverId: string;
+      /** The front's URL (what `cluster status` shows), and its latest latency window. */
+      info(): Record<string, unknown>;
+      /** Whether a live client of the front follows `store`. */
+      watched(store: string): boolean;
+      /** The live tap's pending events of these stores changed (received, or settled by a commit). */
+      tapChanged(stores: string[], pending: (store: string) => readonly FootfallEvent[]): void;
+    };
+
 /** Start everything `footfall serve` runs: storage, broker (embedded or external), ingest, HTTP, live push. */
-export async function startServer(config: ServerConfig, opts: { log?: Logger; now?: () => number; uiDir?: string | null } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  // A chain's server runs its ingest in a worker thread (FOOTFALL_CHAIN_INGEST=worker, the default of `footfall serve`).
+  if (config.databaseUrl && config.mqttUrl && config.chainIngest === "worker") {
+    const { startSplitServer } = await import("./cluster/ingest-worker.js");
+    return startSplitServer(config, opts);
+  }
+  const { live: _live, ...s } = await startHalf(config, opts, null);
+  return { ...s, app: s.app! };
+}
+
+/** What the split's bridge needs of a half besides RunningServer's (./cluster/ingest-worker.ts). */
+export interface HalfLive {
+  /** The stores a live client of this server follows (of the stores the chain knows). */
+  watched(): string[];
+  /** These stores' live figures may have changed. */
+  touch(stores: Iterable<string>): void;
+  /** The HTTP latency window since the last call (event loop, pools, requests), or null outside a chain. */
+  latency(): unknown;
+}
+
+/** startServer's body: the whole server (`half` null), or one half of a split chain server. */
+export async function startHalf(
+  config: ServerConfig,
+  opts: StartOptions,
+  half: ServerHalf | null,
+): Promise<Omit<RunningServer, "app"> & { app: FootfallApp | null; live: HalfLive }> {
   const log = opts.log ?? createLogger();
   const now = opts.now ?? Date.now;
+  const front = half?.role === "front";
+  const ingestHalf = half?.role === "ingest" ? half : null;
   const storage = await openStorage(config.dataDir, {
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
@@ -126,6 +178,7 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     // After each commit: tell each agent which of its events are settled (DESIGN v1.1 receipts).
     onSettled: (store, agent, settled, rejected) => {
       cluster?.settled(store, settled);
+      if (ingestHalf && cluster?.tap.tapped(store)) ingestHalf.tapChanged([store], (s) => cluster!.pending(s));
       services.mqtt?.publishReceipt(store, agent, { settled, rejected });
       metrics.receiptsSettled.inc(settled.length);
     },
@@ -199,9 +252,13 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       analytics,
       layouts,
       log,
-      ...(config.serverId ? { serverId: config.serverId } : {}),
+      ...(half ? { serverId: half.serverId } : config.serverId ? { serverId: config.serverId } : {}),
       ...(config.shards ? { shards: config.shards } : {}),
-      info: () => ({ http: httpUrlOf(), ingest: ingest.backlog(), ...(latency ? { latency: latency.take() } : {}) }),
+      ...(front ? { ingest: false } : {}),
+      // The worker's loop delay as `ingestLatency`; `latency` (HTTP's) is the front's.
+      info: ingestHalf
+        ? () => ({ ...ingestHalf.info(), ingest: ingest.backlog(), ...(latency ? { ingestLatency: latency.take() } : {}) })
+        : () => ({ http: httpUrlOf(), ingest: ingest.backlog(), ...(latency ? { latency: latency.take() } : {}) }),
       onRemoteLive: (stores) => {
         hub?.touch(stores);
         // An alert of a store ingested here acknowledged on another server: its retained state follows.
@@ -219,8 +276,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
       // The live tap: the newest messages of shards taken over, for the live clients of this server, while their backlog is ingested.
       visitTimeoutMs: config.visitTimeoutMs,
       now,
-      onTapEvents: (stores) => hub?.touch(stores),
-      watched: (store) => hub?.watching(store) ?? false,
+      onTapEvents: ingestHalf ? (stores) => ingestHalf.tapChanged(stores, (s) => cluster!.pending(s)) : (stores) => hub?.touch(stores),
+      watched: ingestHalf ? (store) => ingestHalf.watched(store) : (store) => hub?.watching(store) ?? false,
     });
     transport = cluster.broker;
     await cluster.join();
@@ -235,9 +292,9 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   services.mqtt = transport;
   metrics.mqttConnected.set(1);
 
-  // The app closes the storage when it closes (after the broker, ingest, retention and live push, below).
-  const app = await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
-  hub = new LiveHub(app.server, services, 100, cluster ? (store) => cluster!.pending(store) : undefined);
+  // The app closes the storage when it closes (after the broker, ingest, retention and live push, below). An ingest worker has none.
+  const app = ingestHalf ? null : await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
+  if (app) hub = new LiveHub(app.server, services, 100, half?.role === "front" ? (store) => half.pending(store) : cluster ? (store) => cluster!.pending(store) : undefined);
   // Alert rules: evaluated by the server that ingests the store (alone: this one), pushed to tablets here and, through the chain's notices, on every server.
   const evaluator = new AlertEvaluator(services, {
     ...(cluster ? { evaluatesHere: (store: string) => cluster!.ingests(store) } : {}),
@@ -251,18 +308,24 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   services.alertEvaluator = evaluator;
   // Webhooks: alert notifications queued per hook and sent in order (a chain's server sends its own stores' hooks).
   const webhooks = startWebhooks(services, { version: VERSION, ...(cluster ? { dispatchesHere: (store: string) => cluster!.ingests(store) } : {}) });
-  await app.listen({ port: config.httpPort, host: config.httpHost });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : config.httpPort;
-  const httpUrl = `http://localhost:${port}`;
-  listening = httpUrl;
-  const metricsListener: MetricsListener | null = config.metrics ? await startMetricsListener(services, { ...config.metrics, log }) : null;
+  let httpUrl = "";
+  if (app) {
+    await app.listen({ port: config.httpPort, host: config.httpHost });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.httpPort;
+    httpUrl = `http://localhost:${port}`;
+    listening = httpUrl;
+  }
+  // Split: the ingest worker's metrics (ingest, MQTT, commits) are the ones served on the Prometheus port.
+  const metricsListener: MetricsListener | null = config.metrics && !front ? await startMetricsListener(services, { ...config.metrics, log }) : null;
   for (const s of await storage.stores.list()) {
     await layouts.load(s.id);
     const layout = layouts.current(s.id, now());
-    if (layout) await transport.publishLayout(layout);
+    // Split: the worker publishes the retained layouts (once, not twice).
+    if (layout && !front) await transport.publishLayout(layout);
   }
-  retention.start();
+  // Split: retention runs in the worker.
+  if (!front) retention.start();
   if (!pg)
     void storage.buildStoreRollups(storeRollupProgress).catch((err: Error) => {
       if (!closing) log.warn({ err: err.message }, "summing the store rollups stopped; the overview reads those stores' zone rows, and the next start goes on");
@@ -293,8 +356,9 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
   hoursKeeper.start();
   log.info(
     {
-      http: httpUrl,
+      http: ingestHalf ? "(the front's)" : httpUrl,
       metrics: metricsListener?.url ?? "off",
+      ...(half ? { half: half.role } : {}),
       mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`,
       storage: pg ? "postgres" : config.dataDir,
       ...(cluster ? { serverId: cluster.serverId, shards: cluster.leases.leases().map((l) => l.shard) } : {}),
@@ -311,6 +375,11 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
     metricsUrl: metricsListener?.url ?? null,
     mqttPort,
     cluster,
+    live: {
+      watched: () => (cluster && hub ? cluster.stores().filter((s) => hub!.watching(s)) : []),
+      touch: (stores) => hub?.touch(stores),
+      latency: () => latency?.take() ?? null,
+    },
     close: () =>
       (closing ??= (async () => {
         await mqttState?.close().catch(() => {});
@@ -324,7 +393,8 @@ export async function startServer(config: ServerConfig, opts: { log?: Logger; no
         await evaluator.close();
         await hoursKeeper.close();
         await hub?.close();
-        await app.close(); // closes the storage too
+        if (app) await app.close(); // closes the storage too
+        else await storage.close();
         await metricsListener?.close();
         latency?.close();
         releaseDataDir();

@@ -19,7 +19,10 @@
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
 // backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, SERVER_NODE_ARGS
-// (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own).
+// (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
+// FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
+// NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
+// accepted events are also printed per server).
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -174,7 +177,9 @@ log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})${SIMULA
 async function startServer(id) {
   const http = await freePort();
   const env = { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
-    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn" };
+    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn",
+    ...(process.env.CHAIN_INGEST ? { FOOTFALL_CHAIN_INGEST: process.env.CHAIN_INGEST } : {}),
+    ...Object.fromEntries((process.env[`CHAIN_SERVER_ENV_${id.toUpperCase()}`] ?? "").split(" ").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])) };
   // CHAIN_PROFILE=1: a V8 CPU profile of each server in $TMPDIR/footfall-chain-prof.
   const prof = process.env.CHAIN_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(tmpdir(), "footfall-chain-prof")}`, "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${join(tmpdir(), "footfall-chain-prof")}`] : [];
   // SERVER_NODE_ARGS are passed to each server's node; by default a 384 MiB old-generation heap, as README's chain
@@ -215,6 +220,8 @@ const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers
 const cpuStart = cpuOf();
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
+// Per server: every store query's time (dwell, paths, traffic together) and /health's.
+const byServer = { a: { store: [], health: [] }, b: { store: [], health: [] } };
 // The same servers' /api/v1/health (no storage, no token) beside the queries: what any request waits for (event loop, CPU) before its own work.
 const healthMs = [];
 let running = true;
@@ -231,23 +238,33 @@ const queryLoop = (async () => {
     const from = to - 24 * 3_600_000;
     const t = performance.now();
     const r = await fetch(`${server.base}/api/v1/stores/${store}/${kind}?from=${from}&to=${to}${kind === "traffic" ? "&bucket=hour" : ""}`, { headers: { authorization: `Bearer ${admin}` } }).catch(() => null);
-    if (r?.ok) { await r.arrayBuffer(); latencies[kind].push(performance.now() - t); } else failedQueries++;
+    if (r?.ok) { await r.arrayBuffer(); latencies[kind].push(performance.now() - t); byServer[server.id].store.push(performance.now() - t); } else failedQueries++;
     const th = performance.now();
-    if (await fetch(`${server.base}/api/v1/health`).then((x) => x.arrayBuffer(), () => null)) healthMs.push(performance.now() - th);
+    if (await fetch(`${server.base}/api/v1/health`).then((x) => x.arrayBuffer(), () => null)) { healthMs.push(performance.now() - th); byServer[server.id].health.push(performance.now() - th); }
     await sleep(1000 / QPS);
   }
 })();
 // A server's heartbeat latency window (cluster/latency.ts): event-loop p99, the pools' most waiting callers, HTTP store requests' p95.
-const latencyText = (l) => (l ? ` loop p99 ${l.loop?.p99 ?? "-"} max ${l.loop?.max ?? "-"} ms, pools waiting ${Object.entries(l.pools ?? {}).map(([k, p]) => `${k}:${p.maxWaiting}`).join("/")}, http store p95 ${l.http?.store?.p95 ?? "-"} ms` : "");
+const latencyText = (l, ingest) => (l ? ` loop p99 ${l.loop?.p99 ?? "-"} max ${l.loop?.max ?? "-"} ms, pools waiting ${Object.entries(l.pools ?? {}).map(([k, p]) => `${k}:${p.maxWaiting}`).join("/")}, http store p95 ${l.http?.store?.p95 ?? "-"} ms` : "") +
+  // FOOTFALL_CHAIN_INGEST=worker: `latency` is the HTTP thread's, `ingestLatency` the worker's loop.
+  (ingest ? `; ingest thread loop p99 ${ingest.loop?.p99 ?? "-"} max ${ingest.loop?.max ?? "-"} ms` : "");
+// Events accepted per server: the agents' counters of the stores in each server's shards at the start.
+const startShards = Object.fromEntries((await status()).servers.map((v) => [v.id, new Set(v.shards)]));
+const acceptedBy = async () => {
+  const out = { a: 0, b: 0 };
+  for (const r of (await pool.query("SELECT store, sum(events) AS n FROM agents GROUP BY store")).rows) for (const id of ["a", "b"]) if (startShards[id]?.has(shardOf(r.store, 64))) out[id] += Number(r.n);
+  return out;
+};
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
-  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), by: await acceptedBy().catch(() => null), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency, v.info?.ingestLatency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
-  if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
+  if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s${last.by && prev.by ? `; a's stores +${fmt((last.by.a - prev.by.a) / (last.t - prev.t))}/s, b's +${fmt((last.by.b - prev.by.b) / (last.t - prev.t))}/s` : ""}) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
 }, 10_000);
 
 // A tablet on b following a store a ingests.
 const shardsOfA = new Set((await status()).servers.find((v) => v.id === "a").shards);
+const perServerText = () => Object.entries(byServer).map(([id, x]) => `${id}${process.env[`CHAIN_SERVER_ENV_${id.toUpperCase()}`] ? ` (${process.env[`CHAIN_SERVER_ENV_${id.toUpperCase()}`]})` : ""}: store queries p50 ${pct(x.store, 0.5).toFixed(0)} p95 ${pct(x.store, 0.95).toFixed(0)} ms (${x.store.length}), health p95 ${pct(x.health, 0.95).toFixed(0)} ms`).join("; ");
 const watched = stores.find((s) => shardsOfA.has(shardOf(s, 64)));
 const tablet = io(servers[1].base, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
 const pushes = [];
@@ -262,6 +279,9 @@ if (process.env.CHAIN_KILL === "0") {
   running = false;
   await queryLoop;
   log(`no kill: dwell/paths/traffic p50 ${Object.values(latencies).map((v) => pct(v, 0.5).toFixed(0)).join(" / ")} ms, p95 ${Object.values(latencies).map((v) => pct(v, 0.95).toFixed(0)).join(" / ")} ms (${Object.values(latencies).reduce((n, v) => n + v.length, 0)} queries, ${failedQueries} failed); health p50 ${pct(healthMs, 0.5).toFixed(0)} p95 ${pct(healthMs, 0.95).toFixed(0)} ms`);
+  log(`no kill, per server: ${perServerText()}`);
+  const steadyNoKill = samples.filter((s) => s.t > 40);
+  if (steadyNoKill.length > 1) { const f = steadyNoKill[0], l = steadyNoKill.at(-1), dt = l.t - f.t; log(`no kill: accepted t = ${f.t.toFixed(0)}-${l.t.toFixed(0)} s: ${fmt((l.accepted - f.accepted) / dt)} events/s${f.by && l.by ? ` (a's stores ${fmt((l.by.a - f.by.a) / dt)}, b's ${fmt((l.by.b - f.by.b) / dt)})` : ""}; offered ${fmt(sim.rates.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, sim.rates.length - 2))}; bare ${fmt(bareRate)}`); }
   if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
@@ -370,6 +390,7 @@ const result = {
   p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
   queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
   healthP50P95Ms: [+pct(healthMs, 0.5).toFixed(1), +pct(healthMs, 0.95).toFixed(1)],
+  perServer: perServerText(),
   rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b), settled: Math.round(rssEnd.bSettled) } },
   takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
   sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,

@@ -32,8 +32,8 @@ export interface ChainFixture {
   readonly servers: ReadonlyMap<string, ServerProcess>;
   /** The environment of a `footfall` command on the chain's database. */
   env(): Record<string, string>;
-  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder. */
-  startServer(id: string): Promise<ServerProcess>;
+  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides. */
+  startServer(id: string, env?: Record<string, string>): Promise<ServerProcess>;
   /** Runs `close` after the file's tests, before the servers stop (clients, sockets); the last registered first. */
   onClose(close: () => unknown): void;
 }
@@ -116,13 +116,13 @@ export function useChain(opts: {
     },
     servers,
     env,
-    async startServer(id) {
+    async startServer(id, env = {}) {
       const s = await ServerProcess.start({
         dataDir: join(dir.path, id),
         mqttUrl: this.mosquitto.url,
         mqttUsername: serverUser.username,
         mqttPassword: serverUser.password,
-        env: { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_SERVER_ID: id, FOOTFALL_METRICS_PORT: "off" },
+        env: { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_SERVER_ID: id, FOOTFALL_METRICS_PORT: "off", ...env },
         startTimeoutMs: 60_000,
       });
       servers.set(id, s);

@@ -99,6 +99,14 @@ export class ServerProcess {
   output(): string {
     return this.child?.output() ?? "";
   }
+  /** How the process ended (null while it runs), and a wait for it. */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    return this.child?.exit ?? null;
+  }
+  waitExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.child) throw new Error("the server was never started");
+    return this.child.waitExit();
+  }
   get running(): boolean {
     return this.child !== null && this.child.exit === null;
   }

@@ -62,6 +62,12 @@ export interface ClusterNodeOptions {
   onStoresTaken?(stores: string[]): void;
   /** These stores' shard was handed over or lost: this server publishes nothing more for them. */
   onStoresGiven?(stores: string[]): void;
+  /**
+   * False: a front that takes no lease (FOOTFALL_CHAIN_INGEST=worker's main thread, which answers HTTP and live push
+   * while the process's ingest worker holds its shards): it never heartbeats, so no server counts it in the fair share;
+   * it follows every store through the bus as it follows other servers' stores. Default true.
+   */
+  ingest?: boolean;
 }
 
 /** A shard taken over is tapped (its newest messages read beside its backlog) at least this long, and until its commits follow within {@link TAP_CAUGHT_UP_MS}. */
@@ -167,6 +173,14 @@ export class ClusterNode {
 
   /** Joins the chain: a first round of leases at once (sessions of the shards taken connect), then a round every renewal period. */
   async join(): Promise<void> {
+    if (this.o.ingest === false) {
+      // A front: the store list only (the live push of a process's front asks its worker to tap the stores it follows).
+      await this.discover();
+      this.discovery = setInterval(() => void this.discover(), this.leases.renewEveryMs);
+      this.discovery.unref();
+      this.o.log.info({ front: this.serverId }, "joined the chain as a front (HTTP and live push; no shard lease)");
+      return;
+    }
     try {
       await this.discover();
       await this.leases.start();
@@ -312,6 +326,11 @@ export class ClusterNode {
     return this.discovering;
   }
 
+  /** Every store known (stores with a layout or an agent). */
+  stores(): string[] {
+    return [...this.byShard.values()].flatMap((set) => [...set]);
+  }
+
   private storesOf(shard: number): string[] {
     return [...(this.byShard.get(shard) ?? [])];
   }
@@ -366,7 +385,8 @@ export class ClusterNode {
   async close(): Promise<void> {
     if (this.discovery) clearInterval(this.discovery);
     if (this.tapCheck) clearInterval(this.tapCheck);
-    await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
+    if (this.o.ingest !== false)
+      await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
     await this.broker.close();
     await this.tap.close();
     await this.bus?.close();

@@ -1,0 +1,140 @@
+/**
+ * A chain server in two threads (issue 12; FOOTFALL_CHAIN_INGEST=worker, the default of `footfall serve`
+ * with PostgreSQL and an external broker), with real processes on Debian's PostgreSQL and mosquitto:
+ * the worker thread holds the shard leases and ingests, the main thread answers HTTP and live push and
+ * holds no shard; `cluster status` shows the process once, with the front's URL; SIGTERM hands the
+ * shards over and exits 0 without hanging; a worker that dies takes the process with it (non-zero);
+ * FOOTFALL_CHAIN_INGEST=main keeps the one-thread server, and a wrong value is refused at start.
+ */
+import pg from "pg";
+import { io, type Socket } from "socket.io-client";
+import { describe, expect, it } from "vitest";
+import { topics, type Occupancy } from "@footfall/core";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, footfall, footfallJson, smallLayout, waitFor } from "../support/index.js";
+import { useChain } from "../support/chain.js";
+
+const AGENT = "sim-1";
+const STORES = ["worker-1", "worker-2"];
+
+interface ClusterStatusJson {
+  shards: number;
+  servers: { id: string; live: boolean; shards: number[]; info: Record<string, unknown> }[];
+  unowned: number[];
+}
+
+const chain = useChain({ name: "footfall-chain-worker", database: "footfall_chain_worker", stores: STORES, agent: AGENT });
+const status = () => footfallJson<ClusterStatusJson>(["cluster", "status", "--json"], { env: chain.env() });
+
+async function leaseOwners(): Promise<string[]> {
+  const db = new pg.Client({ connectionString: chain.databaseUrl });
+  await db.connect();
+  try {
+    return (await db.query<{ owner: string | null }>("SELECT DISTINCT owner FROM shard_leases WHERE expires_at > clock_timestamp() ORDER BY owner")).rows.map(
+      (r) => r.owner ?? "-",
+    );
+  } finally {
+    await db.end();
+  }
+}
+
+/** Resolves with how the process ended, or rejects after `ms`. */
+function exitWithin(s: { waitExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> }, ms: number) {
+  return Promise.race([
+    s.waitExit(),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+describe("a chain server's ingest in a worker thread", () => {
+  it("holds its shards in the worker (the main thread holds none, cluster status shows the process once with its HTTP URL), ingests and pushes live figures; SIGTERM hands the shards over and exits 0", async () => {
+    const w = await chain.startServer("w", { FOOTFALL_LOG_LEVEL: "info" });
+    const api = new FootfallApi(w.httpUrl, chain.admin);
+    for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
+    let last: ClusterStatusJson | null = null;
+    const s = await waitFor(
+      "w to hold every shard, with its front's URL in its heartbeat",
+      async () => {
+        const s = (last = await status());
+        const v = s.servers.find((x) => x.id === "w");
+        return v?.live && v.shards.length === 64 && v.info.http === `http://localhost:${w.httpPort}` ? s : false;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nlast status: ${JSON.stringify(last)}\n--- w ---\n${w.output().slice(-4000)}`);
+    });
+    // One server, one id: the front never heartbeats and never takes a lease.
+    expect(s.servers.map((v) => v.id)).toEqual(["w"]);
+    expect(s.unowned).toEqual([]);
+    expect(await leaseOwners()).toEqual(["w"]);
+    expect(w.output()).toMatch(/ingest in a worker thread/);
+    expect(w.output()).toMatch(/"half":"ingest".*"msg":"joined the chain"/);
+    expect(w.output()).toMatch(/joined the chain as a front/);
+
+    // A tablet on the front follows a store; its agent's events are ingested by the worker and reach the tablet.
+    const staff = (await footfallJson<{ token: string }>(["token", "add", "--role", "staff"], { env: chain.env() })).token;
+    const tablet: Socket = io(w.httpUrl, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
+    chain.onClose(() => void tablet.close());
+    const pushes: Occupancy[] = [];
+    tablet.on("occupancy", (o: Occupancy) => pushes.push(o));
+    await new Promise<void>((resolve, reject) => {
+      tablet.once("connect", resolve);
+      tablet.once("connect_error", reject);
+    });
+    expect(await new Promise((resolve) => tablet.emit("join", STORES[0], resolve))).toEqual({ ok: true });
+    const c = chain.creds.get(STORES[0]!)!;
+    const agent = await connectMqtt(
+      { url: chain.mosquitto.url, username: c.username, password: c.password },
+      { clientId: `${STORES[0]}-${AGENT}`, clean: false },
+    );
+    chain.onClose(() => agent.endAsync(true).catch(() => {}));
+    const f = new EventFactory(AGENT, "w");
+    const events = [f.enter("v1", "entrance", Date.now() - 60_000), f.exit("v1", "entrance", Date.now() - 50_000), f.enter("v1", "fruit", Date.now() - 49_000)];
+    await agent.publishAsync(topics.events(STORES[0]!, AGENT), batchJson(AGENT, events), { qos: 1 });
+    await waitFor("the events to be accepted", async () => (await api.agents(STORES[0]!)).agents.find((a) => a.agent === AGENT)?.events === 3, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    await waitFor(
+      "the tablet on the front to see the visitor in the fruit zone",
+      () => pushes.some((o) => o.zones.some((z) => z.zone === "fruit" && z.occupancy === 1)),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+
+    // SIGTERM: the worker hands its shards over, then HTTP closes; the process exits 0 by itself.
+    const t0 = Date.now();
+    process.kill(w.pid!, "SIGTERM");
+    expect(await exitWithin(w, 30_000)).toEqual({ code: 0, signal: null });
+    console.log(`chain worker: SIGTERM to exit ${Date.now() - t0} ms`);
+    const after = await status();
+    expect(after.servers.map((v) => v.id)).toEqual([]);
+    expect(after.unowned.length).toBe(64);
+  }, 120_000);
+
+  it("exits non-zero when its ingest worker dies: never a front without ingest", async () => {
+    const x = await chain.startServer("x", { FOOTFALL_TEST_INGEST_WORKER_THROW_AFTER_MS: "8000" });
+    expect((await fetch(`${x.httpUrl}/api/v1/health`)).status).toBe(200);
+    const exit = await exitWithin(x, 30_000);
+    expect(exit.signal).toBeNull();
+    expect(exit.code).not.toBe(0);
+    expect(x.output()).toMatch(/the ingest worker thread stopped: this server exits so that its supervisor starts it again/);
+    expect(x.output()).toMatch(/fails on purpose/);
+  }, 90_000);
+
+  it("FOOTFALL_CHAIN_INGEST=main keeps the one-thread server; a wrong value is refused at start", async () => {
+    const m = await chain.startServer("m", { FOOTFALL_CHAIN_INGEST: "main", FOOTFALL_LOG_LEVEL: "info" });
+    await waitFor("m to hold every shard", async () => (await status()).servers.find((v) => v.id === "m" && v.live)?.shards.length === 64, {
+      timeoutMs: 40_000,
+      intervalMs: 250,
+    });
+    expect(m.output()).not.toMatch(/worker thread/);
+    expect(m.output()).not.toMatch(/"half":/);
+    process.kill(m.pid!, "SIGTERM");
+    expect(await exitWithin(m, 30_000)).toEqual({ code: 0, signal: null });
+
+    const bad = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_CHAIN_INGEST: "thread" } });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/FOOTFALL_CHAIN_INGEST="thread" must be "worker".*or "main"/);
+  }, 120_000);
+});
