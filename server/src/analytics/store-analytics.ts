@@ -302,12 +302,12 @@ export class StoreAnalytics {
       }
     });
     const [exact, hists] = await Promise.all([
-      second ? second.exact : exactZones.length ? this.repo.visitsInZones(this.store, exactZones, from, to) : new Map<string, StoredVisit[]>(),
+      second ? second.exact : exactZones.length ? this.repo.visitsInZones(this.store, exactZones, from, to).then(closedDwells) : new Map<string, number[]>(),
       second ? second.hists : sketchZones.length ? this.repo.zoneHistograms(this.store, spans) : new Map<string, DwellHistogram>(),
       ...prevReads,
     ]);
     for (const zone of exactZones) {
-      out.get(zone)!.exact = (exact.get(zone) ?? []).flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs])).sort((x, y) => x - y);
+      out.get(zone)!.exact = [...(exact.get(zone) ?? [])].sort((x, y) => x - y);
     }
     for (const zone of sketchZones) {
       const f = out.get(zone)!;
@@ -625,6 +625,11 @@ export function hourParts(a: number, b: number): { whole: [number, number] | nul
   if (a < ha * HOUR_MS) parts.push([a, ha * HOUR_MS]);
   if (hb * HOUR_MS < b) parts.push([hb * HOUR_MS, b]);
   return { whole: [ha, hb], parts };
+}
+
+/** The dwell (ms) of each closed visit, per zone. */
+function closedDwells(visits: ReadonlyMap<string, readonly StoredVisit[]>): Map<string, number[]> {
+  return new Map([...visits].map(([zone, vs]) => [zone, vs.flatMap((v) => (v.dwellMs === null ? [] : [v.dwellMs]))]));
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

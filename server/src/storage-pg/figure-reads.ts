@@ -16,7 +16,8 @@ const ROLLUPS = "((grain = 1 AND t >= $3 AND t < $4) OR (grain = 0 AND t >= $5 A
 /**
  * $1 store, $2 zones asked, $3-$8 the rollup spans, $9-$11 the revisits (hours [$9, $10), previous
  * before $11), $12 the hour of previous visits to look up, $13/$14 the partial hours, $15/$16 the
- * range, $17 raw rows kept, $18 the exact-quantile bound. The exact and sketch zones are chosen by
+ * range, $17 raw rows kept, $18 the exact-quantile bound (the exact zones' closed visits come as one
+ * list of dwell times a zone). The exact and sketch zones are chosen by
  * their closed visits (rollups plus partial hours) as StoreAnalytics chooses them, which checks it.
  */
 const DWELL_SQL = `
@@ -33,19 +34,20 @@ cl AS (SELECT zone, sum(c) AS c FROM (SELECT zone, closed AS c FROM tot UNION AL
         GROUP BY zone HAVING sum(c) > 0),
 ex AS (SELECT zone FROM cl WHERE $17::boolean AND c <= $18),
 sk AS (SELECT zone FROM cl WHERE NOT ($17::boolean AND c <= $18))
-SELECT 'k' AS kind, NULL::bigint AS i, unnest(zones) AS zone, NULL::bigint AS a, NULL::bigint AS b, NULL::bigint AS c, NULL::bigint AS d, NULL::bytea AS hist FROM kv
-UNION ALL SELECT 't', NULL, zone, visits, firsts, closed, dwell, NULL FROM tot
-UNION ALL SELECT 'r', NULL, zone, sum(n)::bigint, NULL, NULL, NULL, NULL FROM zone_revisits
+SELECT 'k' AS kind, NULL::bigint AS i, unnest(zones) AS zone, NULL::bigint AS a, NULL::bigint AS b, NULL::bigint AS c, NULL::bigint AS d, NULL::bytea AS hist,
+       NULL::text AS list FROM kv
+UNION ALL SELECT 't', NULL, zone, visits, firsts, closed, dwell, NULL, NULL FROM tot
+UNION ALL SELECT 'r', NULL, zone, sum(n)::bigint, NULL, NULL, NULL, NULL, NULL FROM zone_revisits
            WHERE store = $1 AND hour >= $9 AND hour < $10 AND prev_hour < $11 GROUP BY zone
-UNION ALL SELECT 'h', hour, zone, NULL, NULL, NULL, NULL, NULL FROM ph
-UNION ALL SELECT 'p', i, zone, enter_ts, dwell_ms, prev_enter_ts, NULL, NULL FROM part
-UNION ALL SELECT 'x', NULL, zone, NULL, NULL, NULL, NULL, NULL FROM ex
-UNION ALL SELECT 's', NULL, zone, NULL, NULL, NULL, NULL, NULL FROM sk
-UNION ALL SELECT 'e', NULL, zone, enter_ts, dwell_ms, prev_enter_ts, NULL, NULL FROM visits
-           WHERE store = $1 AND zone = ANY(ARRAY(SELECT zone FROM ex)) AND enter_ts >= $15 AND enter_ts < $16
-UNION ALL SELECT 'g', NULL, zone, NULL, NULL, NULL, NULL, hist FROM zone_rollups
+UNION ALL SELECT 'h', hour, zone, NULL, NULL, NULL, NULL, NULL, NULL FROM ph
+UNION ALL SELECT 'p', i, zone, enter_ts, dwell_ms, prev_enter_ts, NULL, NULL, NULL FROM part
+UNION ALL SELECT 'x', NULL, zone, NULL, NULL, NULL, NULL, NULL, NULL FROM ex
+UNION ALL SELECT 's', NULL, zone, NULL, NULL, NULL, NULL, NULL, NULL FROM sk
+UNION ALL SELECT 'e', NULL, zone, NULL, NULL, NULL, NULL, NULL, string_agg(dwell_ms::text, ',') FROM visits
+           WHERE store = $1 AND zone = ANY(ARRAY(SELECT zone FROM ex)) AND enter_ts >= $15 AND enter_ts < $16 AND dwell_ms IS NOT NULL GROUP BY zone
+UNION ALL SELECT 'g', NULL, zone, NULL, NULL, NULL, NULL, hist, NULL FROM zone_rollups
            WHERE store = $1 AND ${ROLLUPS} AND hist IS NOT NULL AND zone = ANY(ARRAY(SELECT zone FROM sk))
-UNION ALL SELECT 'v', ph.hour, v.zone, v.enter_ts, v.dwell_ms, v.prev_enter_ts, NULL, NULL
+UNION ALL SELECT 'v', ph.hour, v.zone, v.enter_ts, v.dwell_ms, v.prev_enter_ts, NULL, NULL, NULL
             FROM ph, LATERAL (SELECT zone, enter_ts, dwell_ms, prev_enter_ts FROM visits
                                WHERE store = $1 AND zone = ph.zone AND enter_ts >= ph.hour * 3600000 AND enter_ts < (ph.hour + 1) * 3600000) v`;
 
@@ -58,6 +60,7 @@ interface Row {
   c: number | null;
   d: number | null;
   hist: Buffer | null;
+  list: string | null;
 }
 
 const visitOf = (r: Row): StoredVisit => ({ enterTs: r.a!, dwellMs: r.b, prevEnterTs: r.c });
@@ -99,7 +102,7 @@ export async function dwellReads(db: PgQueryable, store: string, q: DwellReadsQu
     partials: spans.partials.map(() => new Map<string, StoredVisit[]>()),
     exactZones: [],
     sketchZones: [],
-    exact: new Map<string, StoredVisit[]>(),
+    exact: new Map<string, number[]>(),
     hists: new Map<string, DwellHistogram>(),
     prevVisits: new Map<string, StoredVisit[]>(),
   };
@@ -127,7 +130,8 @@ export async function dwellReads(db: PgQueryable, store: string, q: DwellReadsQu
         out.sketchZones.push(r.zone);
         break;
       case "e":
-        push(out.exact, r.zone, visitOf(r));
+        // One row a zone: its closed visits' dwell as "ms,ms,..." (a row per visit was most of the statement's rows and parsing).
+        out.exact.set(r.zone, r.list!.split(",").map(Number));
         break;
       case "g": {
         let h = out.hists.get(r.zone);

@@ -651,8 +651,8 @@ export interface DwellReads {
   /** Zones with closed visits, by their count: those up to `exactUpTo` (when `rawOk`), and the others. */
   exactZones: string[];
   sketchZones: string[];
-  /** `visitsInZones(exactZones, from, to)`. */
-  exact: Map<string, StoredVisit[]>;
+  /** The dwell (ms) of each closed visit of `visitsInZones(exactZones, from, to)`, per zone (unordered). */
+  exact: Map<string, number[]>;
   /** `zoneHistograms(spans)` of the sketch zones. */
   hists: Map<string, DwellHistogram>;
   /** `visitsIn(zone, hour)` of each of `prevHours`, by `${hour}|${zone}`. */
