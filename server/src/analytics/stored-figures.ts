@@ -1,10 +1,11 @@
 import type { Bucket, PathReport, Range, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { spansOf } from "../aggregates/spans.js";
+import type { PathCount } from "../storage/types.js";
 import { EXACT_QUANTILES_UP_TO, hourParts, hoursOf, StoreAnalytics, trafficCuts, type StoreAnalyticsOptions } from "./store-analytics.js";
 import { HOUR_MS } from "./time-parts.js";
 
-/** The figures a query route asks of a store: an opened {@link StoreAnalytics}, or {@link StoredFigures}. */
-export type StoreFigures = Pick<StoreAnalytics, "dwell" | "pathReport" | "traffic">;
+/** The figures the dwell, paths (also aliased) and traffic routes ask of a store: an opened {@link StoreAnalytics}, or {@link StoredFigures}. */
+export type StoreFigures = Pick<StoreAnalytics, "dwell" | "pathReport" | "pathCounts" | "traffic">;
 
 /**
  * Dwell, paths and traffic of a store this server does not ingest (a chain's store whose shard
@@ -43,6 +44,11 @@ export class StoredFigures implements StoreFigures {
   /** One statement already (the rollups and the partial hours' trips together); nothing of the store is needed. */
   pathReport(range: Range, limit: number): Promise<PathReport> {
     return StoreAnalytics.ofKnownZones(this.opts, { visits: [], doors: [] }).pathReport(range, limit);
+  }
+
+  /** One statement (the `alias=1` paths report counts its paths by department). */
+  pathCounts(range: Range): Promise<PathCount[]> {
+    return StoreAnalytics.ofKnownZones(this.opts, { visits: [], doors: [] }).pathCounts(range);
   }
 
   async traffic(range: Range, bucket: Bucket, timeZone: string, kindAt: (zone: string, ts: number) => string | undefined, layoutChanges: readonly number[]): Promise<TrafficBucket[]> {
