@@ -76,13 +76,15 @@ export class AnalyticsRegistry {
   }
 
   /**
-   * What answers dwell, paths and traffic of `store`: its analytics when this server ingests it;
-   * else its figures read from storage without opening it (no open visits, no visitor cache: these
-   * figures never use them), each query in one statement where the storage can (./stored-figures.ts).
-   * A server that ingests nothing (a chain's HTTP thread) answers every store's queries so.
+   * What answers dwell, paths and traffic of `store`: its figures read from storage without opening
+   * it (no open visits, no visitor cache: these figures never use them), each query in one statement,
+   * when the storage reads them so (PostgreSQL; ./stored-figures.ts) or when another server ingests
+   * the store; else (SQLite) its analytics, opened once and kept. On PostgreSQL an opened store's
+   * reads took two or three rounds of statements, and a chain server re-opened a store ingested
+   * elsewhere at nearly every query (issue 12).
    */
   figures(store: string): Promise<StoreFigures> {
-    if (this.opts.ingestsHere?.(store) ?? true) return this.get(store);
+    if (!this.storage.aggregates.dwellReads && (this.opts.ingestsHere?.(store) ?? true)) return this.get(store);
     return Promise.resolve(new StoredFigures(this.optionsOf(store)));
   }
 

@@ -137,9 +137,11 @@ beforeAll(async () => {
   reader = await openPgStorage(url, { applicationName: "reader", now: () => NOW });
   server.onClose(() => reader.close());
   elsewhere = await appOf(reader, { ingestsHere: () => false });
-  here = await appOf(writer, {});
+  // The reference: the ingesting server's opened StoreAnalytics, read table by table (a storage without the one-statement reads).
+  const tableByTable: PgStorage = { ...writer, aggregates: { ...writer.aggregates, dwellReads: undefined, trafficReads: undefined } };
+  here = await appOf(tableByTable, {});
   elsewhereRetained = await appOf(reader, { ingestsHere: () => false, rawSince: () => RAW_SINCE });
-  hereRetained = await appOf(writer, { rawSince: () => RAW_SINCE });
+  hereRetained = await appOf(tableByTable, { rawSince: () => RAW_SINCE });
 }, 120_000);
 
 const RANGES = {
@@ -195,19 +197,26 @@ describe("a query of a store ingested by another server (PostgreSQL)", () => {
   it("takes few PostgreSQL round trips per query", async () => {
     const range = RANGES["the last 24 hours"];
     // Warm: the token cache listens, the layouts are held (as on a running server).
-    for (const url of Object.values(QUERIES)) await get(elsewhere, url(range));
-    const seen: Record<string, { statements: number; rounds: number }> = {};
+    // The same server when it ingests the store (its analytics held): on PostgreSQL its queries take the one statement too.
+    const ingesting = await appOf(reader, { ingestsHere: () => true });
     for (const store of Object.keys(STORES)) {
-      for (const [kind, url] of Object.entries(QUERIES)) {
-        // The ingesting server announced a change (as it does all the time under load).
-        elsewhere.analytics.invalidate(store);
-        const c = countStatements("reader");
-        try {
-          await get(elsewhere, url(range, store));
-        } finally {
-          c.stop();
+      await ingesting.analytics.get(store);
+      for (const url of Object.values(QUERIES)) for (const app of [elsewhere, ingesting]) await get(app, url(range, store));
+    }
+    const seen: Record<string, { statements: number; rounds: number }> = {};
+    for (const [where, app] of Object.entries({ elsewhere, here: ingesting })) {
+      for (const store of Object.keys(STORES)) {
+        for (const [kind, url] of Object.entries(QUERIES)) {
+          // The ingesting server announced a change (as it does all the time under load).
+          if (where === "elsewhere") app.analytics.invalidate(store);
+          const c = countStatements("reader");
+          try {
+            await get(app, url(range, store));
+          } finally {
+            c.stop();
+          }
+          seen[`${kind} of ${store}, ingested ${where}`] = { statements: c.counts.statements, rounds: c.counts.rounds };
         }
-        seen[`${kind} of ${store}`] = { statements: c.counts.statements, rounds: c.counts.rounds };
       }
     }
     // Before (a store's analytics opened again, then two or three rounds of reads): dwell 9 statements in 3 rounds,
