@@ -106,8 +106,8 @@ let elsewhereRetained: FootfallApp;
 let hereRetained: FootfallApp;
 let token: string;
 const events = dayOfEvents();
-/** Two stores: Paris (whole-hour offset: partial hours at the range's edges only) and Kolkata (UTC+5:30: every hour bucket
- * is two parts of hours), whose layout changed 7 h ago (buckets cut there). */
+/** Two stores: Paris (whole-hour offset: partial hours at the range's edges only) and Kolkata (UTC+5:30: no hour bucket
+ * holds a whole UTC hour, each is read from raw rows), whose layout changed 7 h ago (buckets cut there). */
 const STORES = { shop: "Europe/Paris", chai: "Asia/Kolkata" } as const;
 const RAW_SINCE = NOW - 2 * HOUR;
 
