@@ -91,6 +91,15 @@ export interface HalfLive {
   touch(stores: Iterable<string>): void;
   /** The HTTP latency window since the last call (event loop, pools, requests), or null outside a chain. */
   latency(): unknown;
+  /** The ingest's state (worker): its MQTT sessions connected, its group commits failing since when; the front's /health says it. */
+  ingestState(): IngestState;
+  /** The front: the worker's ingest state, for /health. */
+  setIngestState(state: IngestState): void;
+}
+
+export interface IngestState {
+  mqtt: boolean;
+  commitProblem: { error: string; since: number } | null;
 }
 
 /** startServer's body: the whole server (`half` null), or one half of a split chain server. */
@@ -291,6 +300,12 @@ export async function startHalf(
   }
   services.mqtt = transport;
   metrics.mqttConnected.set(1);
+  // A front's /health answers for its process: the worker's shard sessions and commits too (setIngestState).
+  let ingestState: IngestState = { mqtt: true, commitProblem: null };
+  if (front) {
+    const own = transport.connected.bind(transport);
+    transport.connected = () => own() && ingestState.mqtt;
+  }
 
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below). An ingest worker has none.
   const app = ingestHalf ? null : await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
@@ -379,6 +394,11 @@ export async function startHalf(
       watched: () => (cluster && hub ? cluster.stores().filter((s) => hub!.watching(s)) : []),
       touch: (stores) => hub?.touch(stores),
       latency: () => latency?.take() ?? null,
+      ingestState: () => ({ mqtt: transport.connected(), commitProblem: metrics.commitProblem }),
+      setIngestState: (state) => {
+        ingestState = state;
+        metrics.commitProblem = state.commitProblem;
+      },
     },
     close: () =>
       (closing ??= (async () => {

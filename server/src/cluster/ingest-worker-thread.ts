@@ -37,6 +37,19 @@ const server = await startHalf(
   },
 );
 
+// The ingest's health (shard sessions connected, commits failing) for the front's /health, when it changes or every 5 s.
+let lastState = "";
+let lastStateAt = 0;
+const stateTimer = setInterval(() => {
+  const state = server.live.ingestState();
+  const key = JSON.stringify(state);
+  if (key === lastState && performance.now() - lastStateAt < 5_000) return;
+  lastState = key;
+  lastStateAt = performance.now();
+  post({ type: "state", state });
+}, 250);
+stateTimer.unref();
+
 const flush = setInterval(() => {
   if (dirty.size === 0) return;
   const entries: [string, FootfallEvent[]][] = [...dirty].map(([s, pending]) => [s, [...pending(s)]]);
@@ -56,6 +69,7 @@ port.on("message", (m: ToWorker) => {
   } else if (m.type === "latency") latency = m.window;
   else if (m.type === "close") {
     clearInterval(flush);
+    clearInterval(stateTimer);
     void server.close().then(
       () => {
         post({ type: "closed" });

@@ -22,7 +22,7 @@ import { Worker } from "node:worker_threads";
 import type { FootfallEvent } from "@footfall/core";
 import type { ServerConfig } from "../config.js";
 import { createLogger } from "../log.js";
-import { startHalf, type RunningServer, type StartOptions } from "../server.js";
+import { startHalf, type IngestState, type RunningServer, type StartOptions } from "../server.js";
 
 /** What the worker is given. */
 export interface IngestWorkerData {
@@ -33,7 +33,8 @@ export interface IngestWorkerData {
 /** Main thread -> worker. */
 export type ToWorker = { type: "front"; http: string } | { type: "watched"; stores: string[] } | { type: "latency"; window: unknown } | { type: "close" };
 /** Worker -> main thread. */
-export type FromWorker = { type: "ready"; shards: number[] } | { type: "pending"; entries: [string, FootfallEvent[]][] } | { type: "closed" };
+export type FromWorker =
+  { type: "ready"; shards: number[] } | { type: "pending"; entries: [string, FootfallEvent[]][] } | { type: "state"; state: IngestState } | { type: "closed" };
 
 /** How often the front tells the worker what its live clients follow, and its latency window (ms). */
 const WATCH_EVERY_MS = 500;
@@ -90,6 +91,7 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   }
   const { live, ...running } = front;
   worker.on("message", (m: FromWorker) => {
+    if (m.type === "state") live.setIngestState(m.state);
     if (m.type !== "pending") return;
     for (const [store, events] of m.entries) {
       if (events.length > 0) pending.set(store, events);
