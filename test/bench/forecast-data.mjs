@@ -105,11 +105,14 @@ export function calit2() {
     return Date.UTC(2000 + yy, mm - 1, dd, h, mi, s);
   };
   const flows = { 9: new Map(), 7: new Map() };
+  // the 30-minute bins themselves, by their start (for experiments on half-hour-shifted hours)
+  const bins = { 9: [], 7: [] };
   for (const line of readFileSync(file("calit2-building-people-counts", "CalIt2.data"), "utf8").split("\n")) {
     const f = line.trim().split(",");
     if (f.length < 4 || !flows[f[0]]) continue;
     const binStart = wall(f[1], f[2]) - 30 * 60_000;
     const hour = Math.floor(binStart / H) * H;
+    bins[f[0]].push({ ts: binStart, value: Number(f[3]) });
     const m = flows[f[0]];
     m.set(hour, (m.get(hour) ?? 0) + Number(f[3]));
   }
@@ -126,8 +129,8 @@ export function calit2() {
     events.push({ from, to, ...(Number.isFinite(label) ? { weight: label / 30 } : {}) });
   }
   return [
-    { name: "in", timeZone: "UTC", points: [...flows[9]].map(([ts, value]) => ({ ts, value })), special: { events } },
-    { name: "out", timeZone: "UTC", points: [...flows[7]].map(([ts, value]) => ({ ts, value })), special: { events } },
+    { name: "in", timeZone: "UTC", points: [...flows[9]].map(([ts, value]) => ({ ts, value })), special: { events }, halfHours: bins[9] },
+    { name: "out", timeZone: "UTC", points: [...flows[7]].map(([ts, value]) => ({ ts, value })), special: { events }, halfHours: bins[7] },
   ];
 }
 

@@ -13,6 +13,7 @@
  *   regime    + the last 24 h against the same 24 h a week before, and the last 7 days against the 7 before
  *   partner   + the store total's (the sum of all the dataset's series) last 3 h, last 24 h and today's
  *             deviation from its own seasonal base, and its week-on-week 24 h ratio
+ *   halfhour  + training rows from the hours shifted by half an hour, where the data has half-hour bins (CalIt2)
  *   twostage  + the two-stage forecast (median total of the last 3 same weekdays x the hour's mean share
  *             of the last 4 same weekdays) relative to the base, and the day-total level against the base's
  * Post-hoc, from the base variant's models (no extra training):
@@ -24,7 +25,7 @@
  * the last digit on CalIt2: 0.776, seeds 0.772 / 0.781 / 0.776). Never run on the held-out weeks.
  *
  * Usage: nice -n 19 node test/bench/forecast-ideas.mjs --datasets calit2 [--dev-weeks N] [--seeds 1,4,7]
- *        [--variants base,regime,partner,twostage] [--series NAME] [--by-day] [--json FILE]
+ *        [--variants base,regime,partner,twostage,halfhour] [--series NAME] [--by-day] [--json FILE]
  * --by-day: the base model's and seasonal-naive's mean absolute error per target day (first seed).
  */
 import { parseArgs } from "node:util";
@@ -162,7 +163,7 @@ function twoStage(ctx, days, i, limit) {
 }
 
 function makeVariant(name, ctx, pctx, days) {
-  if (name === "base") return null;
+  if (name === "base" || name === "halfhour") return null;
   if (name === "regime")
     return (origin) => {
       const x = [weekOnWeek(ctx, origin - 24, origin, origin), weekOnWeek(ctx, origin - 168, origin, origin)];
@@ -191,6 +192,40 @@ function rowsAt(ctx, extra, o, h) {
 }
 
 const interleaved = (end, period, every) => (i) => Math.floor((end - 1 - i) / period) % every === 1;
+
+/**
+ * halfhour: where the counts come finer than an hour (CalIt2's 30-minute bins), the hours shifted by half an
+ * hour are two more series of the same store, [h:30, h+1:30) labelled h (back) or h+1 (forward). Their rows
+ * are added to the training rows only (never to the validation rows; the same validation weeks left out),
+ * each weighing half as much as an hour's row of the same base; they end an hour before the cut, so no half
+ * hour past it is read.
+ */
+function addShifted(rows, d, series, start, end) {
+  if (!d.halfHours) throw new Error(`halfhour: ${d.name} has no half-hour bins`);
+  const held = interleaved(end, WEEK_H, 4);
+  const M = rows.base.reduce((s, b) => s + 1 + b, 0) / rows.base.length;
+  const byStart = new Map(d.halfHours.map((p) => [p.ts, p.value]));
+  for (const shift of [-30 * 60_000, 30 * 60_000]) {
+    const pts = [];
+    for (const p of d.halfHours) {
+      if (new Date(p.ts).getUTCMinutes() !== 30) continue;
+      const next = byStart.get(p.ts + 30 * 60_000);
+      if (next !== undefined) pts.push({ ts: p.ts + shift, value: p.value + next });
+    }
+    const sseries = core.seriesOf({ from: series.starts[0], to: series.starts[series.starts.length - 1] + 3_600_000 }, "hour", d.timeZone, pts);
+    const sctx = core.featureContext(sseries, d.special);
+    const extra = trainingRows(sctx, null, start, Math.min(end - 1, sseries.values.length), held, 5);
+    const val = new Set(extra.validation);
+    extra.X.forEach((x, k) => {
+      if (val.has(k)) return;
+      rows.X.push(x);
+      rows.y.push(extra.y[k]);
+      rows.w.push((0.5 * (1 + extra.base[k])) / M);
+      rows.base.push(extra.base[k]);
+      rows.naive.push(extra.naive[k]);
+    });
+  }
+}
 
 function trainingRows(ctx, extra, start, end, held, stride) {
   const rows = { X: [], y: [], w: [], base: [], naive: [], validation: [] };
@@ -313,6 +348,7 @@ for (const name of a.datasets.split(",")) {
         const end = fold.trainEnd;
         const start = Math.max(0, end - 52 * WEEK_H);
         const rows = trainingRows(ctx, extra, start, end, interleaved(end, WEEK_H, 4), 5);
+        if (variant === "halfhour") addShifted(rows, d, series, start, end);
         const testRows = fold.origins.map((o) => {
           const rs = rowsAt(ctx, extra, o, HORIZON);
           if (variant === "base") for (const r of rs) r.two = twoStage(ctx, days, r.index, o)?.value ?? null;
