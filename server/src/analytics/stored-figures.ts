@@ -1,7 +1,8 @@
 import type { Bucket, PathReport, Range, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { spansOf } from "../aggregates/spans.js";
 import type { PathCount } from "../storage/types.js";
-import { EXACT_QUANTILES_UP_TO, hourParts, hoursOf, StoreAnalytics, trafficCuts, type StoreAnalyticsOptions } from "./store-analytics.js";
+import { EXACT_QUANTILES_UP_TO, StoreAnalytics, type StoreAnalyticsOptions } from "./store-analytics.js";
+import { hourParts, hoursOf, trafficCuts } from "./traffic-cuts.js";
 import { HOUR_MS } from "./time-parts.js";
 
 /** The figures the dwell, paths (also aliased) and traffic routes ask of a store: an opened {@link StoreAnalytics}, or {@link StoredFigures}. */
