@@ -47,8 +47,9 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
 
   // The ingest first (as one thread joins the chain before it listens): HTTP answers once the worker holds its shards.
   const data: IngestWorkerData = { config: { ...config, serverId }, serverId };
-  // In the worker nothing answers HTTP: group commits need not take turns with requests (storage-pg/turns.ts) unless asked.
-  const env = { ...process.env, FOOTFALL_PG_TURN_MS: process.env.FOOTFALL_CHAIN_WORKER_TURN_MS || process.env.FOOTFALL_PG_TURN_MS || "1000" };
+  // The worker's group commits take turns of FOOTFALL_CHAIN_WORKER_TURN_MS (default: FOOTFALL_PG_TURN_MS, 8 ms): nothing answers
+  // HTTP there, but unthrottled commits (1000) did not raise throughput and the front's queries were slower (BENCHMARKS, session 7).
+  const env = { ...process.env, FOOTFALL_PG_TURN_MS: process.env.FOOTFALL_CHAIN_WORKER_TURN_MS || process.env.FOOTFALL_PG_TURN_MS || "8" };
   const worker = new Worker(new URL("./ingest-worker-thread.js", import.meta.url), { workerData: data, env });
   let closing = false;
   let ready = false;
