@@ -95,7 +95,8 @@ export class Agent<S> {
     this.batcher = new Batcher(
       this.outbox,
       {
-        ready: () => this.client?.connected === true,
+        // A client that is disconnecting (end() called) still says connected, but refuses every publish.
+        ready: () => this.client?.connected === true && !this.client.disconnecting,
         send: (payload, done) => this.client?.publish(topics.events(config.store, config.agent), payload, { qos: 1 }, (err) => done(err)),
       },
       {

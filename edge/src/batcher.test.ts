@@ -25,6 +25,34 @@ describe("Batcher", () => {
     expect(transport.sent[0]?.ids).toHaveLength(100);
   });
 
+  it("ends a flush when a send is refused at once (an MQTT client that is disconnecting), and sends again at the next flush", () => {
+    /** Calls back with an error inside send while `refuse` holds, as mqtt.js does after end(); throws instead of looping for ever. */
+    class Refusing extends RecordingTransport {
+      refuse = true;
+      refused = 0;
+      override send(payload: string, done: (error?: Error | null) => void): void {
+        if (!this.refuse) return super.send(payload, done);
+        if (++this.refused > 100) throw new Error("the batcher keeps sending into a transport that refuses at once");
+        done(new Error("client disconnecting"));
+      }
+    }
+    for (const settlement of ["puback", "receipts"] as const) {
+      reset();
+      const transport = new Refusing({ refuseRejected: true });
+      const { outbox, batcher } = newBatcher(transport, { settlement });
+      batcher.add(events(250));
+      expect(transport.refused, settlement).toBe(1);
+      expect(outbox.size()).toBe(250);
+      // The next flush (a timer, not a loop) tries again.
+      vi.advanceTimersByTime(250);
+      expect(transport.refused, settlement).toBe(2);
+      transport.refuse = false;
+      vi.advanceTimersByTime(250);
+      expect(new Set(transport.ids()).size, settlement).toBe(250);
+      batcher.close();
+    }
+  });
+
   it("sends fewer events once 250 ms have passed since the first", () => {
     const { transport, batcher } = setup();
     batcher.add(events(3));

@@ -94,6 +94,8 @@ export class Batcher {
   private receiptTimer: ReturnType<typeof setTimeout> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** Sends that came back with an error (counted, so that one refused at once ends the flush that made it). */
+  private refused = 0;
   private drainWaiters: Array<() => void> = [];
   private readonly counters: BatcherStats = { sentEvents: 0, sentBatches: 0, resentBatches: 0, resends: 0, settledByReceipt: 0, refused: 0, oversized: 0 };
 
@@ -220,7 +222,10 @@ export class Batcher {
     this.clearTimer();
     if (this.closed) return;
     const maxUnsettled = Math.max(this.opts.maxUnsettled ?? 20_000, this.opts.limits.maxEvents);
-    while (this.transport.ready() && this.pending < this.opts.maxInflightBatches) {
+    // A send refused at once (its callback called inside send: e.g. an MQTT client that is disconnecting) ends this
+    // flush: its events go again at the next one (a timer), never in a loop here that would keep the process busy for ever.
+    const refusedBefore = this.refused;
+    while (this.transport.ready() && this.pending < this.opts.maxInflightBatches && this.refused === refusedBefore) {
       const length = this.windowLength();
       if (this.resendPos < length) {
         if (!this.sendAgain(length)) break;
@@ -320,6 +325,7 @@ export class Batcher {
     const current = generation === this.generation;
     if (current) this.pending--;
     if (error) {
+      this.refused++;
       if (current) {
         this.opts.log.warn({ error: error.message, events: ids.length }, "batch not acknowledged; every unsettled event will be sent again");
         this.resendAll();
