@@ -2,11 +2,11 @@
 /**
  * Issue 17, session 7: structurally different ideas for the hourly forecaster, scored on the
  * development weeks only (each series cut where the benchmark's first held-out week begins, as
- * `bench:forecast --dev`). A copy of the forecaster's training loop (trainingRows, fitGrain with the
- * fixed HOURLY_BLEND and its seasonal-naive fallback, the conformal widening), built from the same
- * exported pieces of core/dist and models/dist, with optional extra feature columns appended to
- * `hourlyFeatures`' rows; the "base" variant is the committed forecaster and reproduces its
- * development figures. Feature rows are built once per fold and variant and shared by the seeds.
+ * `bench:forecast --dev`). The forecaster's own `trainingRows` (models/dist), fed `hourlyFeatures`' rows
+ * with optional extra feature columns appended, and a copy of its fitGrain (the fixed HOURLY_BLEND and
+ * its seasonal-naive fallback, the conformal widening) built from the same exported pieces of core/dist
+ * and models/dist; the "base" variant is the committed forecaster and reproduces its development
+ * figures. Feature rows are built once per fold and variant and shared by the seeds.
  *
  * Variants (--variants, comma-separated):
  *   base      the committed features
@@ -227,28 +227,8 @@ function addShifted(rows, d, series, start, end) {
   }
 }
 
-function trainingRows(ctx, extra, start, end, held, stride) {
-  const rows = { X: [], y: [], w: [], base: [], naive: [], validation: [] };
-  for (let o = Math.max(1, start); o < end; o += stride) {
-    const heldOrigin = held(o);
-    const h = Math.min(HORIZON, end - o);
-    const naive = core.seasonalNaive(ctx.series, ctx.grid, o, h);
-    for (const row of rowsAt(ctx, extra, o, h)) {
-      if (held(row.index) !== heldOrigin) continue;
-      const t = core.targetOf(ctx, row, end);
-      if (t === null) continue;
-      if (heldOrigin) rows.validation.push(rows.X.length);
-      rows.X.push(row.x);
-      rows.y.push(t);
-      rows.w.push(1 + row.base);
-      rows.base.push(row.base);
-      rows.naive.push(naive[row.index - o] ?? null);
-    }
-  }
-  const mean = rows.w.reduce((s, x) => s + x, 0) / Math.max(1, rows.w.length);
-  rows.w = rows.w.map((x) => x / mean);
-  return rows;
-}
+/** The forecaster's hourly training rows, the variant's columns appended to each. */
+const trainingRows = (ctx, extra, start, end, held, stride) => models.trainingRows(ctx, (o, h) => rowsAt(ctx, extra, o, h), start, end, held, stride, HORIZON);
 
 /** The committed fitGrain with the fixed blend: members, blend (or the naive fallback), widening. */
 async function fitGrain(rows, seed) {

@@ -137,7 +137,8 @@ export const NAIVE_ONLY: BlendWeights = { net: 0, base: 0, naive: 1 };
 
 const WEEK_H = 168;
 
-interface Rows {
+/** A grain's training and validation rows, as `trainingRows` builds them. */
+export interface TrainingRows {
   X: number[][];
   y: number[];
   /** Row weights: proportional to the row's base count, so the log-scale loss weighs errors about as the count-scale error (and MASE) does. */
@@ -150,13 +151,15 @@ interface Rows {
 }
 
 /**
- * Training rows from origins every `stride` buckets in [start, end). `held(i)` tells whether
- * bucket i lies in a held-out (validation) stretch: a row whose origin and target are both held
- * out is a validation row, both not held out a training row, and a row astride is dropped, so
- * that no training row shares a target with a validation row.
+ * Training rows from origins every `stride` buckets in [start, end), up to `maxH` buckets ahead.
+ * `featuresAt(o, h)` gives the feature rows of origin o for its next h buckets (`hourlyFeatures` or
+ * `dailyFeatures` of `ctx`; the development harness appends columns of its own to them). `held(i)`
+ * tells whether bucket i lies in a held-out (validation) stretch: a row whose origin and target are
+ * both held out is a validation row, both not held out a training row, and a row astride is
+ * dropped, so that no training row shares a target with a validation row.
  */
-function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) => FeatureRow[], start: number, end: number, held: (i: number) => boolean, stride: number, maxH: number): Rows {
-  const rows: Rows = { X: [], y: [], w: [], base: [], naive: [], validation: [] };
+export function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) => FeatureRow[], start: number, end: number, held: (i: number) => boolean, stride: number, maxH: number): TrainingRows {
+  const rows: TrainingRows = { X: [], y: [], w: [], base: [], naive: [], validation: [] };
   for (let o = Math.max(1, start); o < end; o += stride) {
     const heldOrigin = held(o);
     const h = Math.min(maxH, end - o);
@@ -182,7 +185,7 @@ function trainingRows(ctx: FeatureContext, featuresAt: (o: number, h: number) =>
 const interleaved = (end: number, period: number, every: number) => (i: number) => Math.floor((end - 1 - i) / period) % every === 1;
 
 /** The conformal widening: the `coverage` quantile (finite-sample corrected) of max(lo - y, y - hi). */
-function conformalWiden(members: readonly MlpWeights[], data: Pick<Rows, "X" | "y" | "base" | "naive">, rows: number[], coverage: number, shrink = 1, blend?: BlendWeights): number {
+function conformalWiden(members: readonly MlpWeights[], data: Pick<TrainingRows, "X" | "y" | "base" | "naive">, rows: number[], coverage: number, shrink = 1, blend?: BlendWeights): number {
   const { X, y } = data;
   if (!rows.length) return 0;
   const scores = rows.map((r) => {
@@ -218,7 +221,7 @@ export const SHRINK_GRID: readonly number[] = [0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 
  * The shrink weight of the grid with the least absolute error on the count scale over the
  * validation rows (the error MASE counts); 1 without validation rows. Ties go to the larger weight.
  */
-export function chooseShrink(members: readonly MlpWeights[], rows: Pick<Rows, "X" | "y" | "base" | "validation">): number {
+export function chooseShrink(members: readonly MlpWeights[], rows: Pick<TrainingRows, "X" | "y" | "base" | "validation">): number {
   if (!rows.validation.length) return 1;
   const mids = rows.validation.map((r) => predictEnsemble(members, rows.X[r]!)[1]);
   let best = 1;
@@ -244,7 +247,7 @@ export function predictEnsemble(members: readonly MlpWeights[], x: readonly numb
   return out;
 }
 
-async function fitGrain(rows: Rows, opts: TrainOptions, coverage: number, choice: BlendChoice): Promise<GrainModel & { backend: string }> {
+async function fitGrain(rows: TrainingRows, opts: TrainOptions, coverage: number, choice: BlendChoice): Promise<GrainModel & { backend: string }> {
   const started = performance.now();
   const n = Math.max(1, Math.floor(opts.ensemble ?? 3));
   const fits = [];

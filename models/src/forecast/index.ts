@@ -11,6 +11,8 @@ export {
   NAIVE_ONLY,
   type BlendChoice,
   trainForecastModel,
+  trainingRows,
+  type TrainingRows,
   type ForecastMethod,
   type ForecastModel,
   type ForecastPoint,
