@@ -1,39 +1,59 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { FastHistogram } from "./fast-histogram.js";
 
+/**
+ * Which part of a server a registry holds: `whole` (one thread), or one half of a chain server split in two
+ * threads (./cluster/ingest-worker.ts): the `front` (HTTP, live push, the process's own figures) or the
+ * `ingest` worker (events, receipts, commits, and its thread's event loop, heap and GC). The two halves'
+ * registries hold disjoint names, so the front serves its text and the worker's as one scrape.
+ */
+export type MetricsPart = "whole" | "front" | "ingest";
+
+/** The worker's own thread figures (its event loop, heap, GC, handles), beside the front's `footfall_process_` ones. */
+export const INGEST_THREAD_PREFIX = "footfall_ingest_thread_";
+
 /** Prometheus metrics of one server; each server has its own registry (tests build many). */
-export function createMetrics() {
+export function createMetrics(part: MetricsPart = "whole") {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "footfall_process_" });
+  // A metric of the other half exists (the code that counts it runs on either) but is served by that half only.
+  const front = part === "ingest" ? [] : [registry];
+  const ingest = part === "front" ? [] : [registry];
+  if (part === "ingest") {
+    // Per-thread figures only: the process's CPU, memory, descriptors and version are the front's.
+    collectDefaultMetrics({ register: registry, prefix: INGEST_THREAD_PREFIX });
+    for (const m of registry.getMetricsAsArray()) {
+      if (!m.name.startsWith(`${INGEST_THREAD_PREFIX}nodejs_`) || m.name.endsWith("_version_info")) registry.removeSingleMetric(m.name);
+    }
+  } else collectDefaultMetrics({ register: registry, prefix: "footfall_process_" });
   return {
     registry,
-    eventsAccepted: new Counter({ name: "footfall_events_accepted_total", help: "Events stored and counted", labelNames: ["store"], registers: [registry] }),
-    eventsDuplicate: new Counter({ name: "footfall_events_duplicate_total", help: "Events ignored because their id was already accepted", labelNames: ["store"], registers: [registry] }),
+    eventsAccepted: new Counter({ name: "footfall_events_accepted_total", help: "Events stored and counted", labelNames: ["store"], registers: ingest }),
+    eventsDuplicate: new Counter({ name: "footfall_events_duplicate_total", help: "Events ignored because their id was already accepted", labelNames: ["store"], registers: ingest }),
     eventsRejected: new Counter({
       name: "footfall_events_rejected_total",
       help: "Events or whole messages (statuses and wills included) rejected, by reason (schema, malformed, oversized, too_deep, future, too_old, unknown_zone, unknown_store, unknown_agent, forged, foreign_id, personal_id, forbidden_topic, internal_error)",
       labelNames: ["reason"],
-      registers: [registry],
+      registers: ingest,
     }),
-    receiptsSettled: new Counter({ name: "footfall_receipts_settled_total", help: "Event ids listed in receipts sent to agents after their commit", registers: [registry] }),
+    receiptsSettled: new Counter({ name: "footfall_receipts_settled_total", help: "Event ids listed in receipts sent to agents after their commit", registers: ingest }),
     // Observed for every accepted event: a histogram whose observe allocates nothing (./fast-histogram.ts).
     ingestLag: new FastHistogram({
       name: "footfall_ingest_lag_seconds",
       help: "From an event's ts to its commit",
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
-      registers: [registry],
+      registers: ingest,
     }),
-    commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: [registry] }),
-    mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: [registry] }),
-    liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: [registry] }),
-    commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: [registry] }),
+    commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: ingest }),
+    mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: front }),
+    liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: front }),
+    commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: ingest }),
     overviewMemo: new Counter({
       name: "footfall_overview_memo_stores_total",
       help: "Chain overview: stores' period sketches answered from memory (hit), read for a request (read), or read ahead in the background (warmed)",
       labelNames: ["answer"],
-      registers: [registry],
+      registers: front,
     }),
-    commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: [registry] }),
+    commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: ingest }),
     /** Rejects since this server started, by store and agent, then by reason: the Agents view says why events were refused. */
     rejectReasons: new Map<string, Map<string, number>>(),
     /** Counts one reject of `agent` for `reason` (the reasons are a fixed, small set). */

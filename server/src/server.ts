@@ -60,7 +60,13 @@ export interface StartOptions {
  * what runs for the stores it ingests (alerts, webhooks, retained MQTT state, hours, retention); no HTTP.
  */
 export type ServerHalf =
-  | { role: "front"; serverId: string; pending(store: string): readonly FootfallEvent[] }
+  | {
+      role: "front";
+      serverId: string;
+      pending(store: string): readonly FootfallEvent[];
+      /** The worker's Prometheus text (its ingest, receipts and commits, its thread's event loop), served with the front's. */
+      ingestMetrics(): Promise<string>;
+    }
   | {
       role: "ingest";
       serverId: string;
@@ -124,7 +130,7 @@ export async function startHalf(
   // `footfall restore` refuses while this runs (SQLite: the data folder holds the database).
   const releaseDataDir = pg ? () => {} : claimDataDir(config.dataDir);
   let cluster: ClusterNode | null = null;
-  const metrics = createMetrics();
+  const metrics = createMetrics(half?.role ?? "whole");
   const layouts = new LayoutCache(storage);
   const retention = new Retention(storage, {
     rawDays: config.retentionDays ?? 90,
@@ -155,6 +161,7 @@ export async function startHalf(
     layouts,
     analytics,
     metrics,
+    ...(half?.role === "front" ? { ingestMetrics: half.ingestMetrics } : {}),
     log,
     now,
     mqtt: null,
@@ -331,8 +338,8 @@ export async function startHalf(
     httpUrl = `http://localhost:${port}`;
     listening = httpUrl;
   }
-  // Split: the ingest worker's metrics (ingest, MQTT, commits) are the ones served on the Prometheus port.
-  const metricsListener: MetricsListener | null = config.metrics && !front ? await startMetricsListener(services, { ...config.metrics, log }) : null;
+  // Split: the front serves the Prometheus port, its metrics and the worker's (services.ingestMetrics) in one scrape.
+  const metricsListener: MetricsListener | null = config.metrics && !ingestHalf ? await startMetricsListener(services, { ...config.metrics, log }) : null;
   for (const s of await storage.stores.list()) {
     await layouts.load(s.id);
     const layout = layouts.current(s.id, now());
@@ -372,7 +379,7 @@ export async function startHalf(
   log.info(
     {
       http: ingestHalf ? "(the front's)" : httpUrl,
-      metrics: metricsListener?.url ?? "off",
+      metrics: ingestHalf && config.metrics ? "(the front's)" : (metricsListener?.url ?? "off"),
       ...(half ? { half: half.role } : {}),
       mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`,
       storage: pg ? "postgres" : config.dataDir,

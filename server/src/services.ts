@@ -18,6 +18,11 @@ export interface Services {
   layouts: LayoutCache;
   analytics: AnalyticsRegistry;
   metrics: Metrics;
+  /**
+   * The front of a chain server split in two threads (./cluster/ingest-worker.ts): its ingest worker's
+   * Prometheus text (names disjoint from the front's: ./metrics.ts), served after the front's in one scrape.
+   */
+  ingestMetrics?(): Promise<string>;
   log: Logger;
   now(): number;
   /** The broker link; null while none is set up (tests of the HTTP API alone). */

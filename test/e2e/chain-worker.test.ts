@@ -5,12 +5,14 @@
  * holds no shard; `cluster status` shows the process once, with the front's URL; SIGTERM hands the
  * shards over and exits 0 without hanging; a worker that dies takes the process with it (non-zero);
  * FOOTFALL_CHAIN_INGEST=main keeps the one-thread server, and a wrong value is refused at start.
+ * One scrape of the Prometheus listener shows both threads' figures (the front's live clients and
+ * overview memo, the worker's events, receipts and commits), each name once, the same as main mode's.
  */
 import pg from "pg";
 import { io, type Socket } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import { topics, type Occupancy } from "@footfall/core";
-import { batchJson, connectMqtt, EventFactory, FootfallApi, footfall, footfallJson, smallLayout, waitFor } from "../support/index.js";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, footfall, footfallJson, freePort, smallLayout, waitFor } from "../support/index.js";
 import { useChain } from "../support/chain.js";
 
 const AGENT = "sim-1";
@@ -37,6 +39,26 @@ async function leaseOwners(): Promise<string[]> {
   }
 }
 
+/** A Prometheus scrape: its families (one `# TYPE` line each) and its samples by name and labels (`a_total{store="x"}`). */
+async function scrape(url: string, token?: string): Promise<{ families: string[]; samples: Map<string, number> }> {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  const samples = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const at = line.lastIndexOf(" ");
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return { families: [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!), samples };
+}
+/** The sum of a family's samples (every label set). */
+const total = (samples: Map<string, number>, name: string) => [...samples].filter(([k]) => k === name || k.startsWith(`${name}{`)).reduce((n, [, v]) => n + v, 0);
+/** The server's own families (not the process's or a thread's event loop, heap and GC). */
+const serverFamilies = (families: string[]) => families.filter((f) => !f.startsWith("footfall_process_") && !f.startsWith("footfall_ingest_thread_")).sort();
+/** What worker mode's scrape served (main mode's test compares). */
+let workerFamilies: string[] | null = null;
+
 /** Resolves with how the process ended, or rejects after `ms`. */
 function exitWithin(s: { waitExit(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> }, ms: number) {
   return Promise.race([
@@ -47,7 +69,9 @@ function exitWithin(s: { waitExit(): Promise<{ code: number | null; signal: Node
 
 describe("a chain server's ingest in a worker thread", () => {
   it("holds its shards in the worker (the main thread holds none, cluster status shows the process once with its HTTP URL), ingests and pushes live figures; SIGTERM hands the shards over and exits 0", async () => {
-    const w = await chain.startServer("w", { FOOTFALL_LOG_LEVEL: "info" });
+    const metricsPort = await freePort();
+    const w = await chain.startServer("w", { FOOTFALL_LOG_LEVEL: "info", FOOTFALL_METRICS_PORT: String(metricsPort) });
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const api = new FootfallApi(w.httpUrl, chain.admin);
     for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
     let last: ClusterStatusJson | null = null;
@@ -102,6 +126,43 @@ describe("a chain server's ingest in a worker thread", () => {
       },
     );
 
+    // One scrape, both threads: the front's live clients and the worker's ingest, receipts and commits, each name once.
+    const hour = 3_600_000;
+    const to = Math.ceil(Date.now() / hour) * hour;
+    expect((await api.request("GET", `/api/v1/overview?from=${new Date(to - 24 * hour).toISOString()}&to=${new Date(to).toISOString()}`)).status).toBe(200);
+    const m = await scrape(metricsUrl);
+    expect(m.families.length).toBe(new Set(m.families).size);
+    expect(m.samples.get("footfall_live_clients")).toBe(1);
+    expect(total(m.samples, "footfall_overview_memo_stores_total")).toBeGreaterThan(0);
+    expect(m.samples.get(`footfall_events_accepted_total{store="${STORES[0]}"}`)).toBe(3);
+    expect(m.samples.get("footfall_receipts_settled_total")).toBe(3);
+    expect(m.samples.get("footfall_ingest_commit_seconds_count")).toBeGreaterThanOrEqual(1);
+    expect(m.samples.get("footfall_ingest_lag_seconds_count")).toBe(3);
+    expect(m.samples.get("footfall_mqtt_connected")).toBe(1);
+    expect(m.samples.get("footfall_commit_failing")).toBe(0);
+    // The process's figures once (the front's), and the worker thread's own event loop and heap beside them.
+    expect(m.samples.get("footfall_process_process_cpu_seconds_total")).toBeGreaterThan(0);
+    expect(m.families).toContain("footfall_process_nodejs_eventloop_lag_seconds");
+    expect(m.families).toContain("footfall_ingest_thread_nodejs_eventloop_lag_seconds");
+    expect(m.samples.get("footfall_ingest_thread_nodejs_heap_size_used_bytes")).toBeGreaterThan(0);
+    expect(m.families.filter((f) => f.startsWith("footfall_ingest_thread_process_"))).toEqual([]);
+    // The API port's /metrics (admin) is the same scrape.
+    expect((await scrape(`${w.httpUrl}/metrics`, chain.admin)).families).toEqual(m.families);
+    workerFamilies = serverFamilies(m.families);
+    // The figures move: more events, another tablet.
+    await agent.publishAsync(topics.events(STORES[0]!, AGENT), batchJson(AGENT, [f.exit("v1", "fruit", Date.now() - 40_000)]), { qos: 1 });
+    const second: Socket = io(w.httpUrl, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
+    chain.onClose(() => void second.close());
+    await waitFor(
+      "the scrape to count the fourth event and the second tablet",
+      async () => {
+        const n = (await scrape(metricsUrl)).samples;
+        return n.get(`footfall_events_accepted_total{store="${STORES[0]}"}`) === 4 && n.get("footfall_live_clients") === 2;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    second.close();
+
     // SIGTERM: the worker hands its shards over, then HTTP closes; the process exits 0 by itself.
     const t0 = Date.now();
     process.kill(w.pid!, "SIGTERM");
@@ -123,13 +184,19 @@ describe("a chain server's ingest in a worker thread", () => {
   }, 90_000);
 
   it("FOOTFALL_CHAIN_INGEST=main keeps the one-thread server; a wrong value is refused at start", async () => {
-    const m = await chain.startServer("m", { FOOTFALL_CHAIN_INGEST: "main", FOOTFALL_LOG_LEVEL: "info" });
+    const metricsPort = await freePort();
+    const m = await chain.startServer("m", { FOOTFALL_CHAIN_INGEST: "main", FOOTFALL_LOG_LEVEL: "info", FOOTFALL_METRICS_PORT: String(metricsPort) });
     await waitFor("m to hold every shard", async () => (await status()).servers.find((v) => v.id === "m" && v.live)?.shards.length === 64, {
       timeoutMs: 40_000,
       intervalMs: 250,
     });
     expect(m.output()).not.toMatch(/worker thread/);
     expect(m.output()).not.toMatch(/"half":/);
+    // The same names as worker mode's scrape (besides the worker thread's own event loop and heap).
+    const scraped = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(scraped.families.length).toBe(new Set(scraped.families).size);
+    expect(scraped.families.filter((f) => f.startsWith("footfall_ingest_thread_"))).toEqual([]);
+    if (workerFamilies) expect(serverFamilies(scraped.families)).toEqual(workerFamilies);
     process.kill(m.pid!, "SIGTERM");
     expect(await exitWithin(m, 30_000)).toEqual({ code: 0, signal: null });
 

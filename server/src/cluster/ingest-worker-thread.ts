@@ -67,6 +67,11 @@ port.on("message", (m: ToWorker) => {
     const gone = [...before].filter((s) => !watched.has(s));
     if (gone.length) post({ type: "pending", entries: gone.map((s) => [s, []]) });
   } else if (m.type === "latency") latency = m.window;
+  else if (m.type === "metrics")
+    void server.services.metrics.registry.metrics().then(
+      (text) => post({ type: "metrics", id: m.id, text }),
+      (err: Error) => log.warn({ err: err.message }, "the ingest worker could not read its metrics"),
+    );
   else if (m.type === "close") {
     clearInterval(flush);
     clearInterval(stateTimer);

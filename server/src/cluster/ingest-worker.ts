@@ -11,6 +11,8 @@
  * - The main thread runs the front: HTTP and live push (Socket.IO) as a server that takes no lease. It follows
  *   the worker's stores as it follows other servers' (the bus: LISTEN/NOTIFY), tells the worker which stores
  *   its live clients follow (the tap reads only those), and gets the tap's pending events of those stores.
+ * - The front's Prometheus listener (and /metrics) asks the worker for its metrics at each scrape and serves
+ *   both texts as one: the two registries hold disjoint names (../metrics.ts).
  *
  * One process is one server to operators: a kill -9 kills both threads; a worker that stops makes the process
  * exit non-zero (a supervisor restarts it), never a front without ingest; close hands the shards over first,
@@ -31,14 +33,25 @@ export interface IngestWorkerData {
 }
 
 /** Main thread -> worker. */
-export type ToWorker = { type: "front"; http: string } | { type: "watched"; stores: string[] } | { type: "latency"; window: unknown } | { type: "close" };
+export type ToWorker =
+  | { type: "front"; http: string }
+  | { type: "watched"; stores: string[] }
+  | { type: "latency"; window: unknown }
+  | { type: "metrics"; id: number }
+  | { type: "close" };
 /** Worker -> main thread. */
 export type FromWorker =
-  { type: "ready"; shards: number[] } | { type: "pending"; entries: [string, FootfallEvent[]][] } | { type: "state"; state: IngestState } | { type: "closed" };
+  | { type: "ready"; shards: number[] }
+  | { type: "pending"; entries: [string, FootfallEvent[]][] }
+  | { type: "state"; state: IngestState }
+  | { type: "metrics"; id: number; text: string }
+  | { type: "closed" };
 
 /** How often the front tells the worker what its live clients follow, and its latency window (ms). */
 const WATCH_EVERY_MS = 500;
 const LATENCY_EVERY_MS = 5_000;
+/** How long a scrape waits for the worker's metrics before it fails (the listener answers 500). */
+const METRICS_WAIT_MS = 5_000;
 
 /** The front on this thread, the ingest in a worker thread: one server of the chain. */
 export async function startSplitServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -73,11 +86,31 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
     void exited.then((code) => reject(new Error(`the ingest worker exited (code ${code}) before it was ready; see the log above`)));
   });
 
+  // A scrape of the front's Prometheus listener (or its /metrics) asks the worker for its metrics' text.
+  let asked = 0;
+  const answers = new Map<number, (text: string) => void>();
+  worker.on("message", (m: FromWorker) => m.type === "metrics" && answers.get(m.id)?.(m.text));
+  const ingestMetrics = () =>
+    new Promise<string>((resolve, reject) => {
+      if (closing) return reject(new Error("the ingest worker is closing"));
+      const id = ++asked;
+      const timer = setTimeout(() => {
+        answers.delete(id);
+        reject(new Error(`the ingest worker did not send its metrics within ${METRICS_WAIT_MS} ms`));
+      }, METRICS_WAIT_MS);
+      answers.set(id, (text) => {
+        clearTimeout(timer);
+        answers.delete(id);
+        resolve(text);
+      });
+      worker.postMessage({ type: "metrics", id } satisfies ToWorker);
+    });
+
   // The live tap's events of the stores the front's clients follow, waiting for their commit (set by the worker).
   const pending = new Map<string, FootfallEvent[]>();
   let front: Awaited<ReturnType<typeof startHalf>>;
   try {
-    front = await startHalf(config, { ...opts, log }, { role: "front", serverId: `${serverId}~front`, pending: (s) => pending.get(s) ?? [] });
+    front = await startHalf(config, { ...opts, log }, { role: "front", serverId: `${serverId}~front`, pending: (s) => pending.get(s) ?? [], ingestMetrics });
   } catch (err) {
     worker.postMessage({ type: "close" } satisfies ToWorker);
     closing = true;
