@@ -307,12 +307,9 @@ export async function startHalf(
   }
   services.mqtt = transport;
   metrics.mqttConnected.set(1);
-  // A front's /health answers for its process: the worker's shard sessions and commits too (setIngestState).
+  // A front's /health (and footfall_mqtt_connected) answers for its process: the worker's shard sessions and commits too (setIngestState).
   let ingestState: IngestState = { mqtt: true, commitProblem: null };
-  if (front) {
-    const own = transport.connected.bind(transport);
-    transport.connected = () => own() && ingestState.mqtt;
-  }
+  if (front) services.mqttConnected = () => transport.connected() && ingestState.mqtt;
 
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below). An ingest worker has none.
   const app = ingestHalf ? null : await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });

@@ -27,6 +27,11 @@ export interface Services {
   now(): number;
   /** The broker link; null while none is set up (tests of the HTTP API alone). */
   mqtt: MqttTransport | null;
+  /**
+   * Whether the server's MQTT ingest is connected, when that is more than `mqtt.connected()`: the front of a
+   * split chain server (./cluster/ingest-worker.ts) also asks its worker's shard sessions. Read by mqttConnected.
+   */
+  mqttConnected?(): boolean;
   /** Webhook delivery, once the server runs it (send test, kick after enabling a hook). */
   webhooks?: WebhookDispatcher | null;
   /** Alert notifications (firing, acknowledged, resolved): subscribe to deliver them (server/src/alerts/bus.ts). */
@@ -45,4 +50,9 @@ export interface Services {
   auditDueDays?: number;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
+}
+
+/** Whether the server's MQTT ingest is connected (/api/v1/health, footfall_mqtt_connected). */
+export function mqttConnected(services: Pick<Services, "mqtt" | "mqttConnected">): boolean {
+  return services.mqttConnected ? services.mqttConnected() : (services.mqtt?.connected() ?? false);
 }

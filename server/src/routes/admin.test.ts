@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EventFactory } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { metricValue } from "../../../test/support/api.js";
-import { startMetricsListener } from "../metrics-listener.js";
+import { scrape, startMetricsListener } from "../metrics-listener.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 const t = useTestServer({ now: () => NOW, stores: ["shop"] });
@@ -12,6 +12,20 @@ describe("GET /api/v1/health", () => {
     const res = await t.get("/api/v1/health", null);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "ok", mqtt: "connected", db: "ok" });
+  });
+
+  it("says the broker disconnected when the server's own link check says so (a split chain server's front: its worker's shard sessions)", async () => {
+    const services = t.server.services;
+    services.mqttConnected = () => false;
+    try {
+      const res = await t.get("/api/v1/health", null);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: "degraded", mqtt: "disconnected", db: "ok" });
+      expect(metricValue((await scrape(services)).body, "footfall_mqtt_connected")).toBe(0);
+    } finally {
+      delete services.mqttConnected;
+    }
+    expect((await t.get("/api/v1/health", null)).status).toBe(200);
   });
 });
 

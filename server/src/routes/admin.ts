@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
@@ -34,7 +35,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         db = "failing";
         error = `event commits fail since ${new Date(commit.since).toISOString()}: ${commit.error}`;
       }
-      const mqtt = services.mqtt?.connected() ? "connected" : "disconnected";
+      const mqtt = mqttConnected(services) ? "connected" : "disconnected";
       const ok = db === "ok" && mqtt === "connected";
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db, ...(error ? { error } : {}) });
     },
