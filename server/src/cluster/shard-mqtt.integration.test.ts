@@ -231,6 +231,52 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     }
   }, 60_000);
 
+  it("a session that reads and commits steadily while stopped for room keeps its connection past its keepalive: nothing is delivered twice", async () => {
+    const seen = new Map<string, number>();
+    const held: IngestMessage[] = [];
+    const sharded = await ShardedBroker.connect({
+      url: broker.url,
+      serverId: "keepalive-busy",
+      log: createLogger("silent"),
+      keepaliveS: 1, // a ping after 1 s, a timeout 1.5 s after the last sign of life
+      stallMs: 0,
+      budget: { bytes: 1024 * 1024, messages: 3 },
+      handlers: {
+        events: (m) => {
+          const body = m.payload.toString();
+          seen.set(body, (seen.get(body) ?? 0) + 1);
+          held.push(m);
+        },
+        status: () => {},
+        audit: () => {},
+        reject: () => {},
+        isKnownAgent: () => Promise.resolve(true),
+      },
+    });
+    // One commit every 40 ms: the session is stopped for room nearly all the time, its socket full of messages.
+    const committer = setInterval(() => held.shift()?.done(), 40);
+    try {
+      sharded.take(6, ["s6"]);
+      await waitFor("connected", () => sharded.connected());
+      await new Promise((r) => setTimeout(r, 300));
+      const sent: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        sent.push(`s6-${i}`);
+        await pub.publishAsync(topic("s6", "a1"), `s6-${i}`, { qos: 1 });
+      }
+      await waitFor("stopped for room", () => sharded.stalled().stopped.includes(6));
+      // ~5 s of reading behind the backlog: over three keepalives. Before, the PINGRESP waited behind the messages,
+      // the session timed out, reconnected, and the broker sent what it held again.
+      await waitFor("every message", () => sent.every((b) => seen.has(b)), { timeoutMs: 30_000 });
+      await waitFor("nothing held", () => sharded.budget.messages === 0);
+      expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+      expect(seen.size).toBe(sent.length);
+    } finally {
+      clearInterval(committer);
+      await sharded.close();
+    }
+  }, 60_000);
+
   it("messages whose commit failed are delivered again: the watchdog reconnects their session a quarter of the stall time later", async () => {
     const seen = new Map<string, number>();
     const sharded = await ShardedBroker.connect({

@@ -30,6 +30,7 @@ import {
   type SettledEvents,
   type TransportHandlers,
 } from "../mqtt/transport.js";
+import { keepaliveOnMessages } from "../mqtt/keepalive.js";
 
 export interface ShardedBrokerOptions {
   url: string;
@@ -171,6 +172,8 @@ class ShardSession {
   private readonly arrivals = new Set<{ at: number }>();
   /** When this session last connected, took a message or had one settled (ms, performance.now()): the stall watchdog's clock. */
   private progressAt = performance.now();
+  /** Puts the keepalive's ping off at each message taken (see keepaliveOnMessages). */
+  private readonly keepAlive: (now?: number) => void;
   /** Dropped: what it held was given back to the budget at once; its commits finishing later give nothing back. */
   private detached = false;
   /**
@@ -192,11 +195,14 @@ class ShardSession {
     this.client = mqtt.connect(o.url, {
       ...clientOptions(o, shardClientId(shard), false),
       // mqtt.js reads no packet while a message waits for room (the in-flight budget), PINGRESP included: with the default
-      // 60 s a session stopped behind a backlog timed out and reconnected (and had its messages delivered again). A dead
-      // server's session is taken over by the next holder's CONNECT with the same client id, not by the keepalive.
+      // 60 s a session stopped behind a backlog timed out and reconnected (and had its messages delivered again). Each
+      // message taken now puts the ping off (keepAlive); the long keepalive covers a session stopped with no message
+      // taken (the stall watchdog reconnects one that holds messages). A dead server's session is taken over by the
+      // next holder's CONNECT with the same client id, not by the keepalive.
       keepalive: o.keepaliveS ?? SHARD_KEEPALIVE_S,
       will: { topic: availability, payload: Buffer.from("offline"), qos: 1, retain: true },
     });
+    this.keepAlive = keepaliveOnMessages(this.client, o.keepaliveS ?? SHARD_KEEPALIVE_S);
     this.client.handleMessage = (packet, callback) => this.onMessage(packet, callback);
     this.client.on("connect", (connack) => {
       (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
@@ -247,6 +253,7 @@ class ShardSession {
     // Handing over: neither processed nor acknowledged; reading stops here and the broker keeps it for the next holder.
     if (this.closing) return;
     this.progressAt = performance.now();
+    this.keepAlive(this.progressAt);
     const qos1 = packet.qos === 1 && packet.messageId !== undefined;
     const bytes = packet.payload.length;
     const arrival = { at: performance.now() };

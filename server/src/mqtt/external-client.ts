@@ -1,6 +1,7 @@
 import type { MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
+import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
 export interface ExternalBrokerOptions {
@@ -10,6 +11,8 @@ export interface ExternalBrokerOptions {
   clientId?: string;
   log: Logger;
   handlers: TransportHandlers;
+  /** The MQTT keepalive in seconds (default mqtt.js's 60; tests use short ones). */
+  keepaliveS?: number;
 }
 
 /**
@@ -28,10 +31,14 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     protocolVersion: 4,
+    keepalive: o.keepaliveS ?? 60,
     // Home Assistant's availability follows the server: the broker says "offline" when the server's link drops.
     will: { topic: topics.availability(), payload: Buffer.from("offline"), qos: 1, retain: true },
   });
+  // mqtt.js reads nothing while a message waits for its commit: each message taken puts the ping off.
+  const keepAlive = keepaliveOnMessages(client, o.keepaliveS ?? 60);
   client.handleMessage = (packet, callback) => {
+    keepAlive();
     // Nothing a message holds may throw out of here: a retained poison status would end the server at every start.
     try {
       const parsed = parseTopic(packet.topic);
