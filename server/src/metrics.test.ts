@@ -46,3 +46,16 @@ describe("the metrics of a chain server split in two threads", () => {
     expect(body).toMatch(/^footfall_mqtt_connected 0$/m);
   });
 });
+
+describe("rejects by reason", () => {
+  it("lists each agent of a store that had rejects, by reason, and no other store's", () => {
+    const m = createMetrics("ingest");
+    m.noteReject("s1", "cam-1", "too_old");
+    m.noteReject("s1", "cam-1", "too_old");
+    m.noteReject("s1", "door-1", "unknown_zone");
+    m.noteReject("s10", "cam-1", "schema");
+    expect(m.rejectsByAgent("s1")).toEqual({ "cam-1": { too_old: 2 }, "door-1": { unknown_zone: 1 } });
+    expect(m.rejectsByAgent("s2")).toEqual({});
+    expect(m.rejectsOf("s1", "cam-1")).toEqual({ too_old: 2 });
+  });
+});

@@ -67,6 +67,13 @@ export function createMetrics(part: MetricsPart = "whole") {
     rejectsOf(store: string, agent: string): Record<string, number> {
       return Object.fromEntries(this.rejectReasons.get(`${store}\u0000${agent}`) ?? []);
     },
+    /** The rejects by reason of each agent of `store` that had any since this server started. */
+    rejectsByAgent(store: string): Record<string, Record<string, number>> {
+      const prefix = `${store}\u0000`;
+      const byAgent: Record<string, Record<string, number>> = {};
+      for (const [key, byReason] of this.rejectReasons) if (key.startsWith(prefix)) byAgent[key.slice(prefix.length)] = Object.fromEntries(byReason);
+      return byAgent;
+    },
     /** The last commit's failure (message and since when), or null after a success: /api/v1/health reads it. */
     commitProblem: null as { error: string; since: number } | null,
     /** The ingest pipeline reports each group commit: `err` when it failed. */

@@ -66,6 +66,8 @@ export type ServerHalf =
       pending(store: string): readonly FootfallEvent[];
       /** The worker's Prometheus text (its ingest, receipts and commits, its thread's event loop), served with the front's. */
       ingestMetrics(): Promise<string>;
+      /** The rejects by reason the worker counted of each agent of `store`. */
+      ingestRejects(store: string): Promise<Record<string, Record<string, number>>>;
     }
   | {
       role: "ingest";
@@ -161,7 +163,7 @@ export async function startHalf(
     layouts,
     analytics,
     metrics,
-    ...(half?.role === "front" ? { ingestMetrics: half.ingestMetrics } : {}),
+    ...(half?.role === "front" ? { ingestMetrics: half.ingestMetrics, ingestRejects: half.ingestRejects } : {}),
     log,
     now,
     mqtt: null,

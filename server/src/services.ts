@@ -23,6 +23,8 @@ export interface Services {
    * Prometheus text (names disjoint from the front's: ./metrics.ts), served after the front's in one scrape.
    */
   ingestMetrics?(): Promise<string>;
+  /** The same front: the rejects by reason its worker counted of each agent of `store` (the Agents view's `rejectReasons`). */
+  ingestRejects?(store: string): Promise<Record<string, Record<string, number>>>;
   log: Logger;
   now(): number;
   /** The broker link; null while none is set up (tests of the HTTP API alone). */

@@ -149,19 +149,26 @@ describe("a chain server's ingest in a worker thread", () => {
     // The API port's /metrics (admin) is the same scrape.
     expect((await scrape(`${w.httpUrl}/metrics`, chain.admin)).families).toEqual(m.families);
     workerFamilies = serverFamilies(m.families);
-    // The figures move: more events, another tablet.
+    // The figures move: more events, a reject, another tablet.
     await agent.publishAsync(topics.events(STORES[0]!, AGENT), batchJson(AGENT, [f.exit("v1", "fruit", Date.now() - 40_000)]), { qos: 1 });
+    await agent.publishAsync(topics.events(STORES[0]!, AGENT), batchJson(AGENT, [f.enter("v2", "nowhere", Date.now() - 30_000)]), { qos: 1 });
     const second: Socket = io(w.httpUrl, { transports: ["websocket"], auth: { token: staff }, reconnection: false });
     chain.onClose(() => void second.close());
     await waitFor(
-      "the scrape to count the fourth event and the second tablet",
+      "the scrape to count the fourth event, the reject and the second tablet",
       async () => {
         const n = (await scrape(metricsUrl)).samples;
-        return n.get(`footfall_events_accepted_total{store="${STORES[0]}"}`) === 4 && n.get("footfall_live_clients") === 2;
+        return (
+          n.get(`footfall_events_accepted_total{store="${STORES[0]}"}`) === 4 &&
+          n.get('footfall_events_rejected_total{reason="unknown_zone"}') === 1 &&
+          n.get("footfall_live_clients") === 2
+        );
       },
       { timeoutMs: 20_000, intervalMs: 200 },
     );
     second.close();
+    // The Agents view on the front says why: the worker counted the reject.
+    expect((await api.agents(STORES[0]!)).agents.find((a) => a.agent === AGENT)).toMatchObject({ rejects: 1, rejectReasons: { unknown_zone: 1 } });
 
     // SIGTERM: the worker hands its shards over, then HTTP closes; the process exits 0 by itself.
     const t0 = Date.now();

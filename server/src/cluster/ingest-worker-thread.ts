@@ -72,6 +72,7 @@ port.on("message", (m: ToWorker) => {
       (text) => post({ type: "metrics", id: m.id, text }),
       (err: Error) => log.warn({ err: err.message }, "the ingest worker could not read its metrics"),
     );
+  else if (m.type === "rejects") post({ type: "rejects", id: m.id, agents: server.services.metrics.rejectsByAgent(m.store) });
   else if (m.type === "close") {
     clearInterval(flush);
     clearInterval(stateTimer);

@@ -12,7 +12,8 @@
  *   the worker's stores as it follows other servers' (the bus: LISTEN/NOTIFY), tells the worker which stores
  *   its live clients follow (the tap reads only those), and gets the tap's pending events of those stores.
  * - The front's Prometheus listener (and /metrics) asks the worker for its metrics at each scrape and serves
- *   both texts as one: the two registries hold disjoint names (../metrics.ts).
+ *   both texts as one: the two registries hold disjoint names (../metrics.ts). The Agents view asks it for
+ *   the rejects by reason of a store's agents.
  *
  * One process is one server to operators: a kill -9 kills both threads; a worker that stops makes the process
  * exit non-zero (a supervisor restarts it), never a front without ingest; close hands the shards over first,
@@ -38,6 +39,7 @@ export type ToWorker =
   | { type: "watched"; stores: string[] }
   | { type: "latency"; window: unknown }
   | { type: "metrics"; id: number }
+  | { type: "rejects"; id: number; store: string }
   | { type: "close" };
 /** Worker -> main thread. */
 export type FromWorker =
@@ -45,13 +47,14 @@ export type FromWorker =
   | { type: "pending"; entries: [string, FootfallEvent[]][] }
   | { type: "state"; state: IngestState }
   | { type: "metrics"; id: number; text: string }
+  | { type: "rejects"; id: number; agents: Record<string, Record<string, number>> }
   | { type: "closed" };
 
 /** How often the front tells the worker what its live clients follow, and its latency window (ms). */
 const WATCH_EVERY_MS = 500;
 const LATENCY_EVERY_MS = 5_000;
-/** How long a scrape waits for the worker's metrics before it fails (the listener answers 500). */
-const METRICS_WAIT_MS = 5_000;
+/** How long a question to the worker (a scrape's metrics, the Agents view's rejects) waits for its answer before it fails. */
+const ANSWER_WAIT_MS = 5_000;
 
 /** The front on this thread, the ingest in a worker thread: one server of the chain. */
 export async function startSplitServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -86,31 +89,39 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
     void exited.then((code) => reject(new Error(`the ingest worker exited (code ${code}) before it was ready; see the log above`)));
   });
 
-  // A scrape of the front's Prometheus listener (or its /metrics) asks the worker for its metrics' text.
+  // What the front asks the worker, whose ingest counted it: a scrape's metrics (Prometheus listener or /metrics), the Agents view's rejects.
   let asked = 0;
-  const answers = new Map<number, (text: string) => void>();
-  worker.on("message", (m: FromWorker) => m.type === "metrics" && answers.get(m.id)?.(m.text));
-  const ingestMetrics = () =>
-    new Promise<string>((resolve, reject) => {
+  const answers = new Map<number, (m: FromWorker) => void>();
+  worker.on("message", (m: FromWorker) => "id" in m && answers.get(m.id)?.(m));
+  const ask = (question: { type: "metrics" } | { type: "rejects"; store: string }) =>
+    new Promise<FromWorker>((resolve, reject) => {
       if (closing) return reject(new Error("the ingest worker is closing"));
       const id = ++asked;
       const timer = setTimeout(() => {
         answers.delete(id);
-        reject(new Error(`the ingest worker did not send its metrics within ${METRICS_WAIT_MS} ms`));
-      }, METRICS_WAIT_MS);
-      answers.set(id, (text) => {
+        reject(new Error(`the ingest worker did not answer (${question.type}) within ${ANSWER_WAIT_MS} ms`));
+      }, ANSWER_WAIT_MS);
+      answers.set(id, (m) => {
         clearTimeout(timer);
         answers.delete(id);
-        resolve(text);
+        resolve(m);
       });
-      worker.postMessage({ type: "metrics", id } satisfies ToWorker);
+      worker.postMessage({ ...question, id } satisfies ToWorker);
     });
+  const ingestMetrics = async () => {
+    const m = await ask({ type: "metrics" });
+    return m.type === "metrics" ? m.text : "";
+  };
+  const ingestRejects = async (store: string) => {
+    const m = await ask({ type: "rejects", store });
+    return m.type === "rejects" ? m.agents : {};
+  };
 
   // The live tap's events of the stores the front's clients follow, waiting for their commit (set by the worker).
   const pending = new Map<string, FootfallEvent[]>();
   let front: Awaited<ReturnType<typeof startHalf>>;
   try {
-    front = await startHalf(config, { ...opts, log }, { role: "front", serverId: `${serverId}~front`, pending: (s) => pending.get(s) ?? [], ingestMetrics });
+    front = await startHalf(config, { ...opts, log }, { role: "front", serverId: `${serverId}~front`, pending: (s) => pending.get(s) ?? [], ingestMetrics, ingestRejects });
   } catch (err) {
     worker.postMessage({ type: "close" } satisfies ToWorker);
     closing = true;

@@ -57,6 +57,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const agents = await storage.agents.list(req.params.store);
       // A store exists once it has a layout or an agent (`footfall agent add` may come first).
       if (agents.length === 0 && !(await storage.stores.get(req.params.store))) throw httpError(404, `store "${req.params.store}" not found: it has no layout and no agent`);
+      // A split chain server's front asks its ingest worker, which counted them.
+      const rejects = services.ingestRejects ? await services.ingestRejects(req.params.store) : null;
       return {
         agents: agents.map((a) => ({
           agent: a.agent,
@@ -71,7 +73,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           duplicates: a.duplicates,
           rejects: a.rejects,
           revokedAt: a.revokedAt,
-          rejectReasons: services.metrics.rejectsOf(req.params.store, a.agent),
+          rejectReasons: rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent),
         })),
       };
     },
