@@ -3,8 +3,9 @@
 // agents of CHAIN_STORES stores for CHAIN_MINUTES. Prints: events/s sustained (and against the same
 // simulator on bare mosquitto, in this run), p95 of dwell/paths/traffic for random stores while
 // ingesting, each server's RSS at start and end, a kill -9 of one server mid-run (time until the
-// other holds every shard, and until a tablet on it gets the dead server's stores again), and the
-// simulator's ledger against the database: events lost and doubled. Asserts nothing.
+// other holds every shard, until its stores are committed again, and until a tablet on it gets the dead
+// server's stores again), and the simulator's ledger against the database: events lost and doubled.
+// Asserts nothing.
 //
 // Lost means lost: at the end the simulators pause (their stores make no more events; the agents stay
 // connected and send again as usual) and wait until every event they queued is settled (the server's
@@ -291,6 +292,16 @@ const killAt = performance.now();
 const killWall = Date.now();
 servers[0].proc.kill("SIGKILL");
 log("kill -9 of server a");
+// When the dead server's stores are committed again: the first rise of their agents' counters after the kill
+// (a killed server's open transaction is rolled back, so a rise is b's work). Polled every second for up to 5 minutes.
+const committedAgain = (async () => {
+  const atKill = (await acceptedBy().catch(() => null))?.a;
+  for (; atKill !== undefined && performance.now() - killAt < 300_000; await sleep(1000)) {
+    const now = (await acceptedBy().catch(() => null))?.a;
+    if (now !== undefined && now > atKill) return performance.now() - killAt;
+  }
+  return NaN;
+})();
 let takeoverMs = NaN;
 for (; performance.now() - killAt < 120_000; await sleep(200)) {
   const s = await status().catch(() => null);
@@ -302,6 +313,8 @@ for (; performance.now() - killAt < 120_000; await sleep(100)) {
 }
 log(`the tablet's pushes after the kill (s): ${pushes.filter((p) => p > killAt).slice(0, 12).map((p) => ((p - killAt) / 1000).toFixed(1)).join(", ")}`);
 log(`b holds every shard ${(takeoverMs / 1000).toFixed(1)} s after the kill; the tablet on b got ${watched} (a's) again after ${(tabletMs / 1000).toFixed(1)} s`);
+const committedAgainMs = await committedAgain;
+log(`a's stores committed again (by b) ${(committedAgainMs / 1000).toFixed(1)} s after the kill`);
 
 // The simulators stop making events at runSeconds; the figures of the run (CPU, RSS, sustained rate) end
 // there, then they settle what they sent (CHAIN_SETTLE_SECONDS) and exit.
@@ -392,7 +405,7 @@ const result = {
   healthP50P95Ms: [+pct(healthMs, 0.5).toFixed(1), +pct(healthMs, 0.95).toFixed(1)],
   perServer: perServerText(),
   rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b), settled: Math.round(rssEnd.bSettled) } },
-  takeoverSeconds: +(takeoverMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
+  takeoverSeconds: +(takeoverMs / 1000).toFixed(1), committedAgainSeconds: +(committedAgainMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
   sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,
   simulatorsSettledSeconds: +settledAfter.toFixed(0), drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
   // Share of one core over the run (a: until it was killed).
