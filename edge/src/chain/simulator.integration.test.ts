@@ -25,19 +25,25 @@ interface Stored {
 }
 
 /** Aedes on a TCP port as a v1.1 Footfall server would run it; `restart()` loses everything the broker held (sessions, in-flight messages). */
-async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0) {
+async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0, loginMs = 0) {
   const stored: Stored = { ids: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+  /** Logins being checked now, and the most at once (each takes `loginMs`, as a broker hashing passwords). */
+  const logins = { now: 0, peak: 0 };
   /** While true the "server" is down: the broker still acknowledges batches, nobody stores them or sends receipts. */
   const state = { serverDown: false };
   const byUser = new Map([...(creds?.values() ?? [])].map((c) => [c.username, c]));
   const start = async (at: number) => {
     const broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
-        if (!creds) return done(null, true);
-        const c = username ? byUser.get(username) : undefined;
-        const ok = c !== undefined && password?.toString() === c.password;
-        if (ok) (client as unknown as { agent: AgentCredentials }).agent = c;
-        done(null, ok);
+        logins.peak = Math.max(logins.peak, ++logins.now);
+        setTimeout(() => {
+          logins.now--;
+          if (!creds) return done(null, true);
+          const c = username ? byUser.get(username) : undefined;
+          const ok = c !== undefined && password?.toString() === c.password;
+          if (ok) (client as unknown as { agent: AgentCredentials }).agent = c;
+          done(null, ok);
+        }, loginMs);
       },
       authorizePublish: (client, packet, done) => {
         const agent = (client as unknown as { agent?: AgentCredentials } | null)?.agent;
@@ -96,6 +102,7 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
   return {
     stored,
     state,
+    logins,
     get port() {
       return current.port;
     },
@@ -225,6 +232,29 @@ describe("the chain simulator", () => {
     expect(sim.ledger.count()).toBe(paused); // paused: no new events
     for (const s of stores)
       expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? [], []), s.store).toMatchObject({ lost: 0, unsettled: 0, doubled: 0, foreign: 0 });
+  });
+
+  it("lets at most maxConnecting agents log in at once, the next as one connects: a broker that checks logins slowly is not flooded", async () => {
+    // A broker that takes 300 ms per login: started at a fixed pace (the old 50 every 100 ms), all 12 waited at once.
+    const stores = chainStores({ count: 12, seed: 5 });
+    const creds = credentialsOf(stores);
+    const server = await fakeServer(stores, creds, 0, 300);
+    cleanup.push(() => server.close());
+    const sim = new ChainSimulator({
+      stores,
+      mqttUrl: `mqtt://127.0.0.1:${server.port}`,
+      credentials: creds,
+      speed: 300,
+      startHour: 12,
+      tickMs: 100,
+      maxConnecting: 3,
+      log: silentLogger,
+    });
+    cleanup.push(() => sim.stop());
+    await sim.start();
+    await until("every agent connected", () => sim.stats().connected === stores.length);
+    expect(server.logins.peak).toBe(3);
+    await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 0));
   });
 
   it("refuses to start without credentials for a store when a credentials file is given", () => {

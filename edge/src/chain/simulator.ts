@@ -33,8 +33,13 @@ export interface ChainSimulatorOptions {
   backfillHours?: number;
   /** Real ms between simulation steps of a store (default 250). */
   tickMs?: number;
-  /** Agents started at once before the next group (default 50 every 100 ms), so a thousand do not all log in in one instant. */
-  connectBurst?: number;
+  /**
+   * Agents logging in at once, at most (default 20): the next agent starts when one of them has connected, or its
+   * attempt has failed. A broker checks logins one at a time (Mosquitto hashes each password, a few ms each), so
+   * agents started at a fixed pace faster than that waited past their connect timeout, tried again and made it
+   * hash again: a thousand agents took 40-90 s to log in (see {@link ChainSimulator.start}).
+   */
+  maxConnecting?: number;
   /** Receipts mode of every agent (default "auto", like a real agent). */
   receipts?: "auto" | "on" | "off";
   /** Events held per agent while the broker or server is away (default 200,000). */
@@ -76,7 +81,6 @@ export interface ChainStats {
 export class ChainSimulator {
   readonly ledger: Ledger;
   private readonly agents: Array<{ store: string; agent: Agent<SimSettings> }> = [];
-  private startTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private producing = true;
 
@@ -128,19 +132,45 @@ export class ChainSimulator {
     });
   }
 
-  /** Starts the agents, `connectBurst` at a time every 100 ms. Resolves once every agent is started (not connected). */
+  /**
+   * Starts the agents, at most `maxConnecting` logging in at once: each one that connects (or whose attempt
+   * fails: it goes on trying with its own backoff) lets the next one start. Resolves once every agent is
+   * started (not connected).
+   *
+   * Before, 50 agents started every 100 ms whatever the broker managed. Debian's Mosquitto 2.0 (one thread)
+   * checks each login with PBKDF2-SHA512 (10,000 iterations, 4-8 ms) and reads one packet per connection per
+   * turn of its loop, so with hundreds of CONNECTs waiting each turn took seconds: CONNACKs came after the
+   * agents' 10 s connect timeout (they connected again, and the broker hashed again), and the one connection
+   * that publishes a server's receipts got one packet through per turn: in bench:chain no receipt settled
+   * anything until every agent was connected, 40-90 s, and the agents' receipt timeout sent everything again.
+   */
   start(): Promise<void> {
-    const burst = Math.max(1, this.opts.connectBurst ?? 50);
+    const limit = Math.max(1, this.opts.maxConnecting ?? 20);
     return new Promise((resolve) => {
       let next = 0;
-      const step = () => {
-        this.startTimer = null;
-        if (this.stopped) return resolve();
-        for (const end = Math.min(this.agents.length, next + burst); next < end; next++) this.agents[next]!.agent.start();
-        if (next >= this.agents.length) return resolve();
-        this.startTimer = setTimeout(step, 100);
+      let connecting = 0;
+      const pump = (): void => {
+        while (!this.stopped && connecting < limit && next < this.agents.length) {
+          const agent = this.agents[next++]!.agent;
+          agent.start();
+          const client = agent.mqtt;
+          if (!client || client.connected) continue;
+          connecting++;
+          let done = false;
+          const release = (): void => {
+            if (done) return;
+            done = true;
+            client.off("connect", release);
+            client.off("close", release);
+            connecting--;
+            pump();
+          };
+          client.on("connect", release);
+          client.on("close", release);
+        }
+        if (this.stopped || next >= this.agents.length) resolve();
       };
-      step();
+      pump();
     });
   }
 
@@ -217,7 +247,6 @@ export class ChainSimulator {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.startTimer) clearTimeout(this.startTimer);
     await Promise.all(this.agents.map(({ agent }) => agent.stop("chain simulator stopped")));
   }
 }
