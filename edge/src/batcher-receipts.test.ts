@@ -117,6 +117,59 @@ describe("Batcher settling by receipts", () => {
     expect(transport.ids()).toEqual(idsOf(produced.slice(100)));
   });
 
+  it("follows the receipts' delay: a server that settles in rounds 45 s apart gets no copies once the delay is sampled (the fixed 30 s sent everything again each round)", () => {
+    const { batcher, transport } = setup();
+    const firstSent = new Map<string, number>();
+    let now = 0;
+    let lastRound = 0;
+    const resendsBy: Record<string, number> = {};
+    for (let s = 1; s <= 600; s++) {
+      // 20 new events a second; the broker acknowledges at once.
+      batcher.add(events(20));
+      vi.advanceTimersByTime(1000);
+      now += 1000;
+      for (const id of transport.ackAll()) if (!firstSent.has(id)) firstSent.set(id, now);
+      // Every 45 s the server commits what it received by the round before: receipts 45-90 s after the first send.
+      if (now % 45_000 === 0) {
+        batcher.settle([...firstSent].filter(([, at]) => at <= lastRound).map(([id]) => id));
+        lastRound = now;
+      }
+      if (s === 180 || s === 600) resendsBy[s] = batcher.stats().resends;
+    }
+    // Before a delay was sampled the first rounds may go again; after the first 3 minutes, never.
+    expect(resendsBy[600]).toBe(resendsBy[180]);
+    expect(resendsBy[180]).toBeLessThanOrEqual(2);
+    const timing = batcher.receiptTiming();
+    expect(timing.delayMs).toBeGreaterThanOrEqual(45_000);
+    expect(timing.timeoutMs).toBeGreaterThan(90_000);
+    expect(timing.timeoutMs).toBeLessThanOrEqual(300_000);
+  });
+
+  it("still notices a server that stops settling: after the delay it learnt, everything goes again, then with backoff", () => {
+    const { batcher, transport } = setup();
+    // Receipts 40 s after each send, for 5 minutes: the timeout follows to 40 s + 4 deviations.
+    const sentAt: [string, number][] = [];
+    let now = 0;
+    for (let s = 1; s <= 300; s++) {
+      batcher.add(events(10));
+      vi.advanceTimersByTime(1000);
+      now += 1000;
+      for (const id of transport.ackAll()) sentAt.push([id, now]);
+      const due = sentAt.filter(([, at]) => at === now - 40_000).map(([id]) => id);
+      if (due.length) batcher.settle(due);
+    }
+    const learnt = batcher.receiptTiming().timeoutMs;
+    expect(learnt).toBeGreaterThanOrEqual(40_000);
+    expect(learnt).toBeLessThan(80_000);
+    const before = batcher.stats().resends;
+    // The server stops: no receipt any more. Everything unsettled goes again within the learnt timeout.
+    vi.advanceTimersByTime(learnt);
+    expect(batcher.stats().resends).toBe(before + 1);
+    expect(transport.ackAll().length).toBe(batcher.unsettled());
+    vi.advanceTimersByTime(2 * learnt);
+    expect(batcher.stats().resends).toBe(before + 2);
+  });
+
   it("runs no receipt timeout while disconnected; reconnecting resends", () => {
     const { batcher, transport } = setup();
     const produced = events(100);

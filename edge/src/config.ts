@@ -60,8 +60,8 @@ export const AgentConfigSchema = Type.Object(
       description:
         'what removes an event from the outbox (env FOOTFALL_RECEIPTS): "auto" the server\'s receipt, or the broker\'s PUBACK when the retained layout shows a server older than v1.1 (logged once); "on" receipts only, never PUBACK; "off" the broker\'s PUBACK (a broker crash can lose acknowledged events)',
     }),
-    receiptTimeoutMs: Int(100, 3_600_000, 30_000, "with events unsettled and no receipt for this long while connected, send them all again"),
-    receiptTimeoutMaxMs: Int(100, 3_600_000, 300_000, "the receipt timeout doubles after each resend up to this; a receipt resets it"),
+    receiptTimeoutMs: Int(100, 3_600_000, 30_000, "with events unsettled and no receipt for this long while connected, send them all again (at least: after progress the timeout follows the receipts' delay)"),
+    receiptTimeoutMaxMs: Int(100, 3_600_000, 300_000, "the receipt timeout doubles after each resend up to this; progress sets it back to what the receipts' delay asks for"),
     statusEveryS: Int(1, 3600, 30, "publish the online status with metrics this often"),
     summaryEveryS: Int(1, 86_400, 60, "log a one-line summary of what was sent this often"),
     shutdownTimeoutMs: Int(0, 120_000, 5000, "on SIGTERM, wait this long for queued events to be acknowledged"),
