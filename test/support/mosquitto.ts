@@ -53,6 +53,30 @@ export class Mosquitto {
   }
 
   /**
+   * Debian's `mosquitto` open to anyone on a free port, without persistence, its queues and in-flight
+   * messages unbounded (a backlog stays whole), logging errors only: for tests of one client's flow.
+   */
+  static async anonymous(): Promise<Mosquitto> {
+    const port = await freePort();
+    return Mosquitto.withConf(
+      (dir) =>
+        [
+          `listener ${port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence false",
+          `persistence_location ${dir}/`,
+          "max_queued_messages 100000",
+          "max_inflight_messages 0",
+          `user ${userInfo().username}`,
+          "log_dest stderr",
+          "log_type error",
+          "",
+        ].join("\n"),
+      port,
+    );
+  }
+
+  /**
    * Debian's `mosquitto` with a configuration of the caller's (e.g. the compose file's, with paths
    * and port rewritten); `conf` gets a fresh persistence folder. `port` is the listener's.
    */

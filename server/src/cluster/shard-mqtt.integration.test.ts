@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
-import { userInfo } from "node:os";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { connectMqtt } from "../../../test/support/mqtt.js";
-import { freePort } from "../../../test/support/ports.js";
+import { slowCommits } from "../../../test/support/slow-commits.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import type { IngestMessage } from "../ingest/pipeline.js";
@@ -64,23 +63,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
   let broker: Mosquitto;
   let pub: MqttClient;
   beforeAll(async () => {
-    const port = await freePort();
-    broker = await Mosquitto.withConf(
-      (dir) =>
-        [
-          `listener ${port} 127.0.0.1`,
-          "allow_anonymous true",
-          "persistence false",
-          `persistence_location ${dir}/`,
-          "max_queued_messages 100000",
-          "max_inflight_messages 0",
-          `user ${userInfo().username}`,
-          "log_dest stderr",
-          "log_type error",
-          "",
-        ].join("\n"),
-      port,
-    );
+    broker = await Mosquitto.anonymous();
     pub = await connectMqtt({ url: broker.url, username: "", password: "" });
   });
   afterAll(async () => {
@@ -232,8 +215,8 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
   }, 60_000);
 
   it("a session that reads and commits steadily while stopped for room keeps its connection past its keepalive: nothing is delivered twice", async () => {
-    const seen = new Map<string, number>();
-    const held: IngestMessage[] = [];
+    // One commit every 40 ms: the session is stopped for room nearly all the time, its socket full of messages.
+    const ingest = slowCommits(40);
     const sharded = await ShardedBroker.connect({
       url: broker.url,
       serverId: "keepalive-busy",
@@ -241,20 +224,8 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       keepaliveS: 1, // a ping after 1 s, a timeout 1.5 s after the last sign of life
       stallMs: 0,
       budget: { bytes: 1024 * 1024, messages: 3 },
-      handlers: {
-        events: (m) => {
-          const body = m.payload.toString();
-          seen.set(body, (seen.get(body) ?? 0) + 1);
-          held.push(m);
-        },
-        status: () => {},
-        audit: () => {},
-        reject: () => {},
-        isKnownAgent: () => Promise.resolve(true),
-      },
+      handlers: ingest.handlers,
     });
-    // One commit every 40 ms: the session is stopped for room nearly all the time, its socket full of messages.
-    const committer = setInterval(() => held.shift()?.done(), 40);
     try {
       sharded.take(6, ["s6"]);
       await waitFor("connected", () => sharded.connected());
@@ -267,12 +238,12 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       await waitFor("stopped for room", () => sharded.stalled().stopped.includes(6));
       // ~5 s of reading behind the backlog: over three keepalives. Before, the PINGRESP waited behind the messages,
       // the session timed out, reconnected, and the broker sent what it held again.
-      await waitFor("every message", () => sent.every((b) => seen.has(b)), { timeoutMs: 30_000 });
+      await waitFor("every message", () => sent.every((b) => ingest.seen.has(b)), { timeoutMs: 30_000 });
       await waitFor("nothing held", () => sharded.budget.messages === 0);
-      expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
-      expect(seen.size).toBe(sent.length);
+      expect(ingest.copies()).toEqual([]);
+      expect(ingest.seen.size).toBe(sent.length);
     } finally {
-      clearInterval(committer);
+      ingest.stop();
       await sharded.close();
     }
   }, 60_000);
