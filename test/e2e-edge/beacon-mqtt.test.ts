@@ -81,7 +81,7 @@ describe("footfall-edge beacon with an MQTT gateway feed", () => {
         async () => {
           // The trip reached the bakery (a commit may show it at the fruit zone only: CI once read [fruit] here).
           const p = await api.paths(STORE, range);
-          return p.paths.some((x) => x.zones.includes("bakery")) && (await api.dwell(STORE, range)).zones.find((z) => z.zone === "bakery")?.dwell_s?.mean != null ? p : false;
+          return p.paths.some((x) => x.zones.some((z) => z === "bakery")) && (await api.dwell(STORE, range)).zones.find((z) => z.zone === "bakery")?.dwell_s?.mean != null ? p : false;
         },
         { timeoutMs: 15_000 },
       ).catch((e: Error) => {
