@@ -26,6 +26,7 @@ import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
 import { openStorage } from "./storage.js";
 import { LatencyProbe } from "./cluster/latency.js";
+import { agentLookup } from "./ingest/agent-lookup.js";
 import type { ClusterNode } from "./cluster/node.js";
 import type { PgStorage } from "./storage-pg/adapter.js";
 
@@ -204,7 +205,7 @@ export async function startHalf(
   // A chain's server commits each shard's stores in a pipeline of its own: the shards' commits run side by side.
   const ingest: Ingest = chain ? new ShardedIngest(ingestOptions, (store) => shardOf(store, config.shards ?? 64)) : new IngestPipeline(ingestOptions);
   // Agents known to exist (an agent is never deleted): a message of a known agent needs no look-up.
-  const knownAgents = new Set<string>();
+  const isKnownAgent = agentLookup((store, agent) => storage.agents.get(store, agent));
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: async (store, agent, status) => {
@@ -226,13 +227,7 @@ export async function startHalf(
       }
     },
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
-    isKnownAgent: async (store, agent) => {
-      const key = `${store}/${agent}`;
-      if (knownAgents.has(key)) return true;
-      const known = (await storage.agents.get(store, agent)) !== undefined;
-      if (known) knownAgents.add(key);
-      return known;
-    },
+    isKnownAgent,
   };
 
   let listening: string | null = null;
