@@ -25,7 +25,7 @@ import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
 import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
 import { LiveTap } from "./live-tap.js";
-import { DEFAULT_INFLIGHT_BUDGET, holdFromEnv, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
+import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
 export interface ClusterNodeOptions {
@@ -118,8 +118,7 @@ export class ClusterNode {
         return {
           ...(o.info?.() ?? {}),
           sessions: this.broker.shards().length,
-          // ... the most it may hold now (the cap, or a few seconds of its commits: FOOTFALL_CHAIN_HOLD_S).
-          held: { messages: b.messages, limit: b.limit(), mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() },
+          held: { messages: b.messages, mb: Math.round((b.bytes / 1048576) * 10) / 10, stopped: b.waiters() },
           // Shard sessions not reading now (stopped for room, or not connected): their messages wait in the broker.
           // ... and how many the stall watchdog reconnected since start.
           stalled: { ...this.broker.stalled(), reconnected: this.broker.stallReconnects },
@@ -147,7 +146,6 @@ export class ClusterNode {
       log: o.log,
       handlers: o.handlers,
       budget: o.inflightBytes ? { ...DEFAULT_INFLIGHT_BUDGET, bytes: o.inflightBytes } : inflightBudgetFromEnv(),
-      hold: holdFromEnv(),
       stallMs: o.stallMs ?? stallMsFromEnv(),
       onStallReconnect: (shard) => o.onStallReconnect?.(shard),
     });

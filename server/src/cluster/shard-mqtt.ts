@@ -31,9 +31,6 @@ import {
   type TransportHandlers,
 } from "../mqtt/transport.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
-import { DEFAULT_HOLD, InflightBudget, type HoldOptions } from "./inflight-budget.js";
-
-export { InflightBudget } from "./inflight-budget.js";
 
 export interface ShardedBrokerOptions {
   url: string;
@@ -51,12 +48,6 @@ export interface ShardedBrokerOptions {
    * its backlog queued in the broker instead of in its own memory (default {@link DEFAULT_INFLIGHT_BUDGET}).
    */
   budget?: { bytes: number; messages: number };
-  /**
-   * Under the budget's caps, hold at most this many ms of the server's commits while its sessions wait
-   * for room (default {@link DEFAULT_HOLD}: 5 s; `FOOTFALL_CHAIN_HOLD_S`; 0: the caps only), so that a
-   * shard taken over is not committed behind a long backlog of this server's own.
-   */
-  hold?: HoldOptions;
   /** How long handing a shard over waits for its commits in flight (default 5 s: well within a lease's renewal margin). */
   drainTimeoutMs?: number;
   /**
@@ -99,14 +90,59 @@ export function inflightBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { b
   return { ...DEFAULT_INFLIGHT_BUDGET, bytes: mb * 1024 * 1024 };
 }
 
-/** The hold with `FOOTFALL_CHAIN_HOLD_S` (seconds of commits, 1-600; "off": the caps only); throws saying what is wrong. */
-export function holdFromEnv(env: NodeJS.ProcessEnv = process.env): HoldOptions {
-  const raw = env.FOOTFALL_CHAIN_HOLD_S;
-  if (raw === undefined || raw === "") return DEFAULT_HOLD;
-  if (raw === "off") return { ...DEFAULT_HOLD, holdMs: 0 };
-  const s = Number(raw);
-  if (!Number.isFinite(s) || s < 1 || s > 600) throw new Error(`FOOTFALL_CHAIN_HOLD_S must be a number of seconds from 1 to 600, or "off", not "${raw}"`);
-  return { ...DEFAULT_HOLD, holdMs: s * 1000 };
+/**
+ * The unacknowledged messages of every shard session of one server, against one budget. A session
+ * that takes a message while the budget is spent stops reading (its next message waits in the
+ * broker) and is woken, oldest waiter first, as commits give the budget back; unless it holds less
+ * than its fair share (the budget over the sessions): a shard with a backlog (one taken over) does
+ * not hold up the live messages of the others, and all of them together hold at most twice the budget.
+ */
+export class InflightBudget {
+  bytes = 0;
+  messages = 0;
+  /** Sessions sharing the budget. */
+  sessions = 0;
+  private readonly waiting = new Set<{ resume(): void }>();
+  constructor(readonly max: { bytes: number; messages: number }) {}
+
+  spent(): boolean {
+    return this.bytes >= this.max.bytes || this.messages >= this.max.messages;
+  }
+  /** Whether a session holding `messages` and `bytes` may read on: the budget has room, or it holds less than its share. */
+  allows(messages: number, bytes: number): boolean {
+    if (!this.spent()) return true;
+    const n = Math.max(1, this.sessions);
+    return messages < this.max.messages / n && bytes < this.max.bytes / n;
+  }
+  take(bytes: number): void {
+    this.bytes += bytes;
+    this.messages++;
+  }
+  /** Gives a message back; sessions waiting resume while there is room. */
+  release(bytes: number): void {
+    this.giveBack(bytes, 1);
+  }
+  /** Gives `messages` messages of `bytes` in all back at once (a session dropped); sessions waiting resume while there is room. */
+  giveBack(bytes: number, messages: number): void {
+    this.bytes -= bytes;
+    this.messages -= messages;
+    for (const w of this.waiting) {
+      if (this.spent()) break;
+      this.waiting.delete(w);
+      w.resume();
+    }
+  }
+  /** `w` resumes when there is room again. */
+  wait(w: { resume(): void }): void {
+    this.waiting.add(w);
+  }
+  forget(w: { resume(): void }): void {
+    this.waiting.delete(w);
+  }
+  /** Sessions stopped for the budget now. */
+  waiters(): number {
+    return this.waiting.size;
+  }
 }
 
 /** Handed to mqtt.js's callback: go on reading, and send no PUBACK now (it is sent after the commit). */
@@ -429,7 +465,7 @@ export class ShardedBroker implements MqttTransport {
     private readonly o: ShardedBrokerOptions,
     private readonly publisher: MqttClient,
   ) {
-    this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET, o.hold ?? { ...DEFAULT_HOLD, holdMs: 0 });
+    this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET);
     const stallMs = o.stallMs ?? DEFAULT_STALL_MS;
     this.watchdog = stallMs > 0 ? setInterval(() => this.reconnectStalled(stallMs), Math.max(250, stallMs / 4)) : null;
     this.watchdog?.unref();
