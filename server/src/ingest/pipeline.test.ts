@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pino } from "pino";
 import { LIMITS } from "@footfall/core";
 import { metricValue } from "../../../test/support/api.js";
 import { batchJson, EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
@@ -181,6 +182,35 @@ describe("IngestPipeline", () => {
     );
     await new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from("nope"), done: resolve }));
     expect(changed).toEqual([["shop"]]);
+  });
+
+  it("logs where a slow commit's time went, step by step, at most once a minute", async () => {
+    const { services } = t.server;
+    const lines: { msg: string; ms: Record<string, number>; totalMs: number; messages: number; stores: number }[] = [];
+    // A database that answers 120 ms late: the connection step takes it.
+    const late = { ...services.storage, transaction: ((fn) => new Promise((r) => setTimeout(r, 120)).then(() => services.storage.transaction(fn))) as Storage["transaction"] } as Storage;
+    const pipeline = new IngestPipeline({
+      storage: late,
+      layouts: services.layouts,
+      analytics: services.analytics,
+      metrics: createMetrics(),
+      log: pino({ level: "warn" }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      now: () => NOW,
+      maxAgeMs: 7 * 86_400_000,
+      onCommitted: () => {},
+      slowCommitMs: 100,
+    });
+    const submit = (v: string) =>
+      new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter(v, "fruit", NOW)])), done: resolve }));
+    await submit("v1");
+    await submit("v2");
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line!.msg).toMatch(/slow group commit/);
+    expect(Object.keys(line!.ms)).toEqual(["open", "check", "connection", "fenceAndVisitors", "insert", "stage", "commit"]);
+    expect(line!.ms.connection).toBeGreaterThanOrEqual(110);
+    expect(Object.values(line!.ms).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(line!.totalMs + 7);
+    expect([line!.messages, line!.stores]).toEqual([1, 1]);
   });
 
   describe("receipts", () => {

@@ -35,6 +35,8 @@ export interface IngestOptions {
   onSettled?(store: string, agent: string, settled: string[], rejected: RejectedReceipt[]): void;
   /** Most events per group commit. */
   maxEventsPerCommit?: number;
+  /** A commit this long or longer (ms) is logged with where its time went (default 5,000). */
+  slowCommitMs?: number;
   /**
    * Several servers on one database (cluster/): called first in every commit's transaction with
    * the stores of the commit; returns those this server may no longer write (their shard's lease
@@ -102,6 +104,19 @@ interface Settlement {
   rejected: RejectedReceipt[];
 }
 
+/** A commit this long or longer is logged with where its time went (IngestOptions.slowCommitMs). */
+const SLOW_COMMIT_MS = 5_000;
+
+/** When the steps of a commit ended (performance.now()); a step not reached is missing. */
+interface CommitPhases {
+  open?: number;
+  check?: number;
+  begin?: number;
+  visitors?: number;
+  insert?: number;
+  stage?: number;
+}
+
 /** A rough count of a message's events, from its size (for the size of group commits). */
 const estimatedEvents = (payload: Buffer) => Math.max(1, Math.round(payload.length / 120));
 
@@ -123,6 +138,8 @@ export class IngestPipeline {
   private readonly maxEvents: number;
   /** When each queued message arrived (ms, performance.now()), oldest first, for the backlog figure. */
   private arrivals: number[] = [];
+  /** When a slow commit was last logged (performance.now()). */
+  private slowLoggedAt = -Infinity;
 
   constructor(private readonly o: IngestOptions) {
     this.warn = rateLimitedWarn(o.log);
@@ -205,14 +222,17 @@ export class IngestPipeline {
     const stagedAnalytics: StagedAnalytics[] = [];
     const tallies = new Map<string, IngestTally & { store: string; agent: string; zones?: Map<string, number> }>();
     const started = performance.now();
+    /** When each step of the commit ended (performance.now()), for the log of a slow one. */
+    const phases: CommitPhases = {};
+    const stores = [...new Set(batch.map((m) => m.store))];
     /** Stores of the batch this server may no longer write (cluster: their shard moved on). */
     let refused: ReadonlySet<string> = new Set();
     try {
       // Opened before the commit (so opening does not see this batch), and the layouts the checks read.
-      const stores = [...new Set(batch.map((m) => m.store))];
       // Held for the commit: staging never opens a store inside the transaction (that would take a second connection of the pool).
       const opened = new Map<string, StoreAnalytics>();
       await Promise.all(stores.flatMap((store) => [analytics.get(store).then((a) => void opened.set(store, a)), layouts.load(store)]));
+      phases.open = performance.now();
       // Every message is decoded and checked before anything is written: what throws takes only its own message.
       const writes: PendingWrite[] = [];
       const writeOf = new Map<string, PendingWrite>();
@@ -233,7 +253,9 @@ export class IngestPipeline {
           for (const id of eventIdsOf(m.payload)) settle(s, id, "internal_error");
         }
       }
+      phases.check = performance.now();
       await storage.transaction(async (tx) => {
+        phases.begin = performance.now();
         if (this.o.fence) refused = await this.o.fence(tx, stores);
         // Every agent's events in one call (PostgreSQL: one statement): the hot path.
         const inserting = writes.filter((w) => w.events.length > 0 && !refused.has(w.store));
@@ -243,7 +265,9 @@ export class IngestPipeline {
         // its new rows: 1.4 -> 0.8 us an event in a micro-benchmark), and no row reads.
         const wanted = uncachedVisitors(inserting, opened);
         const loaded = wanted.length ? await tx.events.visitorsEventsMany(wanted) : new Map<string, Map<string, VisitorEvent[]>>();
+        phases.visitors = performance.now();
         const freshness = await tx.events.insertGroups(inserting, now);
+        phases.insert = performance.now();
         for (const [g, w] of inserting.entries()) {
           const fresh = freshness[g]!;
           let list = accepted.get(w.store);
@@ -269,6 +293,7 @@ export class IngestPipeline {
           const staged = await this.stageAnalytics(tx, store, events, opened.get(store)!, loaded.get(store) ?? new Map<string, VisitorEvent[]>());
           if (staged) stagedAnalytics.push(staged);
         }
+        phases.stage = performance.now();
       });
     } catch (err) {
       for (const staged of stagedAnalytics) staged.abort();
@@ -277,7 +302,9 @@ export class IngestPipeline {
       for (const m of batch) safeDone(m, err as Error);
       return;
     }
-    metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    const ended = performance.now();
+    metrics.commitSeconds.observe((ended - started) / 1000);
+    if (ended - started >= (this.o.slowCommitMs ?? SLOW_COMMIT_MS)) this.slowCommit(batch.length, stores, started, phases, ended);
     metrics.noteCommit();
     if (refused.size > 0) {
       // Left to the shard's new owner: unacknowledged, unsettled, uncounted here.
@@ -308,6 +335,26 @@ export class IngestPipeline {
       }
     }
     if (accepted.size) this.o.onCommitted(new Set(accepted.keys()));
+  }
+
+  /**
+   * A commit that took `slowCommitMs` or more: where its time went (ms a step: opening the stores and
+   * their layouts, decoding and checking, waiting for a connection, the lease fence and reading the
+   * stored events of visitors not cached, the insert, the agents' tallies and the staging of the figures,
+   * COMMIT and after). At most one a minute a pipeline.
+   */
+  private slowCommit(messages: number, stores: string[], started: number, p: CommitPhases, ended: number): void {
+    if (ended - this.slowLoggedAt < 60_000) return;
+    this.slowLoggedAt = ended;
+    const steps: [string, number | undefined][] = [["open", p.open], ["check", p.check], ["connection", p.begin], ["fenceAndVisitors", p.visitors], ["insert", p.insert], ["stage", p.stage], ["commit", ended]];
+    const ms: Record<string, number> = {};
+    let last = started;
+    for (const [name, at] of steps) {
+      if (at === undefined) continue;
+      ms[name] = Math.round(at - last);
+      last = at;
+    }
+    this.o.log.warn({ ms, totalMs: Math.round(ended - started), messages, stores: stores.length, store: stores[0] }, "a slow group commit: where its time went (ms a step)");
   }
 
   private settle(): void {
