@@ -205,7 +205,7 @@ export async function startHalf(
   // A chain's server commits each shard's stores in a pipeline of its own: the shards' commits run side by side.
   const ingest: Ingest = chain ? new ShardedIngest(ingestOptions, (store) => shardOf(store, config.shards ?? 64)) : new IngestPipeline(ingestOptions);
   // Agents known to exist (an agent is never deleted): a message of a known agent needs no look-up.
-  const isKnownAgent = agentLookup((store, agent) => storage.agents.get(store, agent));
+  const agentsKnown = agentLookup((store, agent) => storage.agents.get(store, agent));
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: async (store, agent, status) => {
@@ -227,7 +227,7 @@ export async function startHalf(
       }
     },
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
-    isKnownAgent,
+    isKnownAgent: agentsKnown.isKnown,
   };
 
   let listening: string | null = null;
@@ -284,7 +284,14 @@ export async function startHalf(
         if (layout) void mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
       },
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
-      onStoresTaken: (stores) => mqttState?.storesTaken(stores),
+      onStoresTaken: (stores) => {
+        mqttState?.storesTaken(stores);
+        // Their agents in one read, before their messages come: each would otherwise be looked up by itself.
+        void storage.agents.ofStores(stores).then(
+          (agents) => agentsKnown.learn(agents),
+          (err: Error) => log.warn({ err: err.message, stores: stores.length }, "could not read the agents of stores taken over; each is looked up at its first message"),
+        );
+      },
       onStoresGiven: (stores) => mqttState?.storesGiven(stores),
       // The live tap: the newest messages of shards taken over, for the live clients of this server, while their backlog is ingested.
       visitTimeoutMs: config.visitTimeoutMs,

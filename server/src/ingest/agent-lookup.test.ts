@@ -17,7 +17,7 @@ function agents(existing: string[]) {
 describe("agentLookup", () => {
   it("asks once for the many messages of an agent not seen yet, then never again for a known one", async () => {
     const db = agents(["s1/a1"]);
-    const isKnown = agentLookup(db.get);
+    const { isKnown } = agentLookup(db.get);
     const waiting = Array.from({ length: 200 }, () => isKnown("s1", "a1"));
     expect(db.queries).toEqual(["s1/a1"]);
     db.answerAll();
@@ -28,7 +28,7 @@ describe("agentLookup", () => {
 
   it("asks again for an agent not found (it may be added meanwhile), and after a failed query", async () => {
     const db = agents([]);
-    const isKnown = agentLookup(db.get);
+    const { isKnown } = agentLookup(db.get);
     const first = [isKnown("s1", "ghost"), isKnown("s1", "ghost")];
     db.answerAll();
     expect(await Promise.all(first)).toEqual([false, false]);
@@ -49,9 +49,21 @@ describe("agentLookup", () => {
 
   it("keeps agents of different stores apart", async () => {
     const db = agents(["s1/a1"]);
-    const isKnown = agentLookup(db.get);
+    const { isKnown } = agentLookup(db.get);
     const both = [isKnown("s1", "a1"), isKnown("s2", "a1")];
     db.answerAll();
     expect(await Promise.all(both)).toEqual([true, false]);
+  });
+
+  it("asks nothing for the agents it learnt (a chain server reads the agents of the shards it takes in one query)", async () => {
+    const db = agents(["s1/a1"]);
+    const lookup = agentLookup(db.get);
+    lookup.learn([{ store: "s1", agent: "a1" }, { store: "s2", agent: "b1" }]);
+    expect(await Promise.all([lookup.isKnown("s1", "a1"), lookup.isKnown("s2", "b1")])).toEqual([true, true]);
+    expect(db.queries).toEqual([]);
+    const other = lookup.isKnown("s2", "b2");
+    db.answerAll();
+    expect(await other).toBe(false);
+    expect(db.queries).toEqual(["s2/b2"]);
   });
 });

@@ -364,6 +364,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = $1 AND revoked_at IS NULL", [clientId])).rows),
     get: (store, agent) =>
       read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = $1 AND agent = $2", [store, agent])).rows[0]),
+    ofStores: (stores) =>
+      read(async (q) => (await q.query<AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ANY($1::text[]) ORDER BY store, agent", [[...new Set(stores)]])).rows),
     list: (store) =>
       read(
         async (q) =>

@@ -786,6 +786,18 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.agents.authenticate("shop.door-1", again.password)).toEqual({ store: "shop", agent: "door-1", kind: "door" });
         expect(await s.agents.get("shop", "door-1")).toEqual({ store: "shop", agent: "door-1", kind: "door" });
         expect(await s.agents.get("shop", "door-2")).toBeUndefined();
+        await s.agents.add("other", "cam-1", "camera", T0);
+        await s.agents.add("third", "cam-9", "camera", T0);
+        await s.agents.revoke("third", "cam-9", T0 + 5);
+        const of = (stores: string[]) => s.agents.ofStores(stores).then((rows) => rows.sort((a, b) => `${a.store}/${a.agent}`.localeCompare(`${b.store}/${b.agent}`)));
+        expect(await of(["shop", "other", "shop", "nowhere"])).toEqual([
+          { store: "other", agent: "cam-1", kind: "camera" },
+          { store: "shop", agent: "door-1", kind: "door" },
+        ]);
+        // A revoked agent is still an agent (get finds it too): its messages are refused by the broker, not by this look-up.
+        expect(await of(["third"])).toEqual([{ store: "third", agent: "cam-9", kind: "camera" }]);
+        expect(await s.agents.get("third", "cam-9")).toEqual({ store: "third", agent: "cam-9", kind: "camera" });
+        expect(await s.agents.ofStores([])).toEqual([]);
         expect(await s.agents.ownersOfClientId("shop-door-1")).toEqual([{ store: "shop", agent: "door-1", kind: "door" }]);
         expect(await s.agents.ownersOfClientId("shop-door-9")).toEqual([]);
       });

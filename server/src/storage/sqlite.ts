@@ -166,6 +166,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     },
     ownersOfClientId: (clientId) => r.read(() => core.agents.ownersOfClientId(clientId)),
     get: (store, agent) => r.read(() => core.agents.get(store, agent)),
+    ofStores: (stores) => r.read(() => core.agents.ofStores(stores)),
     list: (store) => r.read(() => core.agents.list(store)),
     passwordEntries: () => r.read(() => core.agents.passwordEntries()),
     recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),

@@ -422,6 +422,8 @@ export interface AgentsStore {
   /** Agents whose own MQTT client id (`${store}-${agent}`, as agents connect) is `clientId`. */
   ownersOfClientId(clientId: string): Promise<AgentIdentity[]>;
   get(store: string, agent: string): Promise<AgentIdentity | undefined>;
+  /** Every agent of these stores (revoked ones too, as {@link get}), in one read: a chain server taking shards over learns them at once. */
+  ofStores(stores: readonly string[]): Promise<AgentIdentity[]>;
   /** A store's agents, by agent id. */
   list(store: string): Promise<AgentRow[]>;
   /** User names with their hashes, for a Mosquitto password file, by user name. */

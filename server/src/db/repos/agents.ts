@@ -19,6 +19,7 @@ export class AgentsRepo {
       ),
       byUsername: db.prepare<[string], AgentSecret>("SELECT store, agent, kind, password_hash AS hash FROM agents WHERE username = ? AND revoked_at IS NULL"),
       get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
+      ofStore: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? ORDER BY agent"),
       byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ? AND revoked_at IS NULL"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
@@ -69,6 +70,9 @@ export class AgentsRepo {
   }
   get(store: string, agent: string): AgentIdentity | undefined {
     return this.q.get.get(store, agent);
+  }
+  ofStores(stores: readonly string[]): AgentIdentity[] {
+    return [...new Set(stores)].flatMap((store) => this.q.ofStore.all(store));
   }
   list(store: string): AgentRow[] {
     return this.q.list.all(store);
