@@ -286,6 +286,8 @@ export async function startHalf(
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
       onStoresTaken: (stores) => {
         mqttState?.storesTaken(stores);
+        // Their first commits get an ingest connection before the commits of this server's own backlog.
+        ingest.prioritize?.(stores);
         // Their agents in one read, before their messages come: each would otherwise be looked up by itself.
         void storage.agents.ofStores(stores).then(
           (agents) => agentsKnown.learn(agents),

@@ -26,6 +26,15 @@ export class ShardedIngest implements Ingest {
     this.of(msg.store).submit(msg);
   }
 
+  /** The pipelines of these stores' shards: their next few commits get a connection first (the shards were just taken over). */
+  prioritize(stores: readonly string[]): void {
+    for (const shard of new Set(stores.map(this.shardOf))) {
+      let p = this.pipelines.get(shard);
+      if (!p) this.pipelines.set(shard, (p = new IngestPipeline(this.opts)));
+      p.prioritizeNext();
+    }
+  }
+
   reject(store: string, agent: string, reason: string, detail: string, eventId?: string): void {
     this.of(store).reject(store, agent, reason, detail, eventId);
   }

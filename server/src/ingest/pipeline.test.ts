@@ -184,6 +184,32 @@ describe("IngestPipeline", () => {
     expect(changed).toEqual([["shop"]]);
   });
 
+  it("asks for its next commits' connections as urgent once prioritized (a shard taken over), then as usual", async () => {
+    const { services } = t.server;
+    const asked: boolean[] = [];
+    const watching = {
+      ...services.storage,
+      transaction: ((fn, opts) => (asked.push(opts?.urgent ?? false), services.storage.transaction(fn, opts))) as Storage["transaction"],
+    } as Storage;
+    const pipeline = new IngestPipeline({
+      storage: watching,
+      layouts: services.layouts,
+      analytics: services.analytics,
+      metrics: createMetrics(),
+      log: createLogger("silent"),
+      now: () => NOW,
+      maxAgeMs: 7 * 86_400_000,
+      onCommitted: () => {},
+    });
+    const submit = (v: string) =>
+      new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter(v, "fruit", NOW)])), done: resolve }));
+    await submit("v0");
+    pipeline.prioritizeNext(2);
+    for (const v of ["v1", "v2", "v3"]) await submit(v);
+    expect(asked).toEqual([false, true, true, false]);
+    expect(await services.storage.events.total("shop")).toBe(4);
+  });
+
   it("logs where a slow commit's time went, step by step, at most once a minute", async () => {
     const { services } = t.server;
     const lines: { msg: string; ms: Record<string, number>; totalMs: number; messages: number; stores: number }[] = [];

@@ -47,7 +47,10 @@ export interface IngestOptions {
 }
 
 /** What the transports and the server use of ingest: one pipeline, or one per shard in a chain (cluster/sharded-ingest.ts). */
-export type Ingest = Pick<IngestPipeline, "submit" | "reject" | "drained" | "backlog" | "flush">;
+export type Ingest = Pick<IngestPipeline, "submit" | "reject" | "drained" | "backlog" | "flush"> & {
+  /** (a chain server) The first commits of these stores' pipelines get a connection first: their shards were just taken over. */
+  prioritize?(stores: readonly string[]): void;
+};
 
 /** A message of a store whose shard this server no longer holds: not acknowledged, so the broker delivers it to the next owner. */
 export class NotOwnedError extends Error {
@@ -140,6 +143,8 @@ export class IngestPipeline {
   private arrivals: number[] = [];
   /** When a slow commit was last logged (performance.now()). */
   private slowLoggedAt = -Infinity;
+  /** Commits still to ask for a connection before the others waiting ({@link prioritizeNext}). */
+  private urgentCommits = 0;
 
   constructor(private readonly o: IngestOptions) {
     this.warn = rateLimitedWarn(o.log);
@@ -157,6 +162,15 @@ export class IngestPipeline {
       this.scheduled = true;
       setImmediate(() => void this.flush());
     }
+  }
+
+  /**
+   * The next `commits` commits take a database connection before commits of other pipelines waiting
+   * (PostgreSQL): a chain server's pipeline of a shard just taken over, so that the dead server's stores
+   * are ingested again without waiting behind the survivor's own backlog. Later commits take their turn.
+   */
+  prioritizeNext(commits = 3): void {
+    this.urgentCommits = Math.max(this.urgentCommits, commits);
   }
 
   /** Messages waiting for a commit (the one running included) and how long the oldest has waited: what `cluster status` shows as lag. */
@@ -254,6 +268,8 @@ export class IngestPipeline {
         }
       }
       phases.check = performance.now();
+      const urgent = this.urgentCommits > 0;
+      if (urgent) this.urgentCommits--;
       await storage.transaction(async (tx) => {
         phases.begin = performance.now();
         if (this.o.fence) refused = await this.o.fence(tx, stores);
@@ -294,7 +310,7 @@ export class IngestPipeline {
           if (staged) stagedAnalytics.push(staged);
         }
         phases.stage = performance.now();
-      });
+      }, { urgent });
     } catch (err) {
       for (const staged of stagedAnalytics) staged.abort();
       this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");

@@ -55,6 +55,30 @@ describe("PostgreSQL adapter", () => {
     }
   });
 
+  it("gives an urgent transaction (a shard just taken over) the next connection before transactions that waited longer", async () => {
+    const s = await openPgStorage(server.database(), { poolMax: 1 });
+    server.onClose(() => s.close());
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    const order: string[] = [];
+    const run = (name: string, urgent?: boolean) =>
+      s.transaction(async (tx) => {
+        order.push(name);
+        await tx.stores.ensure(name, name, 1000);
+      }, urgent === undefined ? undefined : { urgent });
+    // The write connection held by a commit of the survivor's backlog...
+    const holding = [1].map((i) => s.transaction(async (tx) => (await tx.stores.ensure(`held-${i}`, "H", 1000), await held)));
+    await new Promise((r) => setTimeout(r, 200));
+    // ...then three more of its commits wait, and the first commit of a shard taken over comes last.
+    const waiting = [run("own-1"), run("own-2", false), run("own-3"), run("taken-1", true)];
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual([]);
+    open();
+    await Promise.all([...holding, ...waiting]);
+    expect(order).toEqual(["taken-1", "own-1", "own-2", "own-3"]);
+    expect((await s.stores.list()).map((x) => x.id).sort()).toEqual(["held-1", "own-1", "own-2", "own-3", "taken-1"]);
+  });
+
   it("writes a group commit's buffered aggregates in the turn of the statement that needs them, without waiting for another", async () => {
     const s = await fresh();
     const jan = Date.UTC(2026, 0, 20);

@@ -75,6 +75,7 @@ import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { backgroundTurn } from "./turns.js";
+import { PriorityGate } from "./priority-gate.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
 
@@ -162,6 +163,8 @@ class PgCore {
   /** Revocations made here whose notice has not come back yet (its listeners were told already), by id. */
   readonly ownRevokes = new Map<string, number>();
   readonly txOf = new WeakMap<Storage, TxState>();
+  /** Transactions take the pool's connections through it: urgent ones first. */
+  readonly gate: PriorityGate;
   closed = false;
   timer: ReturnType<typeof setInterval> | null = null;
 
@@ -175,6 +178,7 @@ class PgCore {
   ) {
     this.partitions = new TimePartitions(pool);
     this.pathIds = new Bounded<string, number>(pathIdCacheSize);
+    this.gate = new PriorityGate(pool.options.max ?? 10);
   }
 
   learn(ids: Map<string, number>): void {
@@ -1036,7 +1040,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     webhooks,
     audit,
     digests,
-    transaction: (fn) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn)),
+    transaction: (fn, opts) => (tx ? (tx.open ? fn(storage) : Promise.reject(ended())) : transaction(core, fn, opts?.urgent ?? false)),
     savepoint: (fn) => (tx ? savepoint(core, tx, storage, fn) : transaction(core, fn)),
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),
     buildStoreRollups: (progress) => buildStoreRollups(core, storage, progress),
@@ -1077,16 +1081,24 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   return storage;
 }
 
-async function transaction<T>(core: PgCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
-  const result = await transactionOnce(core, fn);
+async function transaction<T>(core: PgCore, fn: (tx: Storage) => Promise<T>, urgent = false): Promise<T> {
+  const result = await transactionOnce(core, fn, urgent);
   // The caller's work after its commit (a group commit's receipts, the next batch's decoding) is a slice of its own (./turns.ts), with the connection given back.
   await backgroundTurn();
   return result;
 }
 
-async function transactionOnce<T>(core: PgCore, fn: (tx: Storage) => Promise<T>): Promise<T> {
+async function transactionOnce<T>(core: PgCore, fn: (tx: Storage) => Promise<T>, urgent: boolean): Promise<T> {
   if (core.closed) throw new Error("storage: closed");
-  const client = await core.pool.connect();
+  // A place among the pool's connections, urgent ones first (./priority-gate.ts); pg's own queue behind it is first come, first served.
+  const leave = await core.gate.acquire(urgent);
+  let client: pg.PoolClient;
+  try {
+    client = await core.pool.connect();
+  } catch (err) {
+    leave();
+    throw err;
+  }
   const state: TxState = { client, open: true, entries: [], flushed: 0, scopes: [], seq: 0, learned: new Map() };
   let broken = false;
   try {
@@ -1110,6 +1122,7 @@ async function transactionOnce<T>(core: PgCore, fn: (tx: Storage) => Promise<T>)
   } finally {
     state.open = false;
     client.release(broken || undefined);
+    leave();
   }
 }
 

@@ -791,9 +791,10 @@ export interface Storage {
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another
    * where the database needs it (SQLite); a second one waits for the first. On `tx` itself,
-   * `transaction` joins the transaction it is bound to.
+   * `transaction` joins the transaction it is bound to. `urgent`: on PostgreSQL, it gets one of the
+   * write pool's connections before the others waiting (the first commits of a shard taken over).
    */
-  transaction<T>(fn: (tx: Storage) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Storage) => Promise<T>, opts?: { urgent?: boolean }): Promise<T>;
   /**
    * A nested rollback scope: on `tx`, what `fn` writes is undone when it throws, and the
    * transaction goes on (the error is passed on). Savepoints of one transaction run one at a time
