@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "../../../test/support/in-proce
 import { createLogger } from "../log.js";
 import { createMetrics } from "../metrics.js";
 import type { Storage } from "../storage/types.js";
-import { IngestPipeline } from "./pipeline.js";
+import { IngestPipeline, type IngestOptions } from "./pipeline.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 const MIN = 60_000;
@@ -28,6 +28,19 @@ const visits = async (zone: string) => {
   const res = await t.get(`/api/v1/stores/shop/dwell?from=${NOW - 8 * 86_400_000}&to=${NOW + 10 * MIN}`);
   return (res.body.zones as { zone: string; visits: number }[]).find((z) => z.zone === zone)?.visits ?? 0;
 };
+/** A pipeline of its own over `storage` and the test server's layouts and analytics (its own metrics, a silent log). */
+const testPipeline = (storage: Storage, o: Partial<IngestOptions> = {}) =>
+  new IngestPipeline({
+    storage,
+    layouts: t.server.services.layouts,
+    analytics: t.server.services.analytics,
+    metrics: createMetrics(),
+    log: createLogger("silent"),
+    now: () => NOW,
+    maxAgeMs: 7 * 86_400_000,
+    onCommitted: () => {},
+    ...o,
+  });
 const agent = async () => (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-1");
 
 describe("IngestPipeline", () => {
@@ -148,16 +161,7 @@ describe("IngestPipeline", () => {
       ...services.storage,
       transaction: () => Promise.reject(new Error("disk full")),
     } as Storage;
-    const pipeline = new IngestPipeline({
-      storage: failing,
-      layouts: services.layouts,
-      analytics: services.analytics,
-      metrics: createMetrics(),
-      log: createLogger("silent"),
-      now: () => NOW,
-      maxAgeMs: 7 * 86_400_000,
-      onCommitted: () => {},
-    });
+    const pipeline = testPipeline(failing);
     const outcome = (payload: string) =>
       new Promise<Error | undefined>((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(payload), done: resolve }));
     const results = await Promise.all([outcome(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), outcome(batchJson("cam-1", [f.enter("w", "fruit", NOW)]))]);
@@ -167,16 +171,7 @@ describe("IngestPipeline", () => {
   it("tells which stores changed after a commit", async () => {
     const changed: string[][] = [];
     const { services } = t.server;
-    const pipeline = new IngestPipeline({
-      storage: services.storage,
-      layouts: services.layouts,
-      analytics: services.analytics,
-      metrics: createMetrics(),
-      log: createLogger("silent"),
-      now: () => NOW,
-      maxAgeMs: 7 * 86_400_000,
-      onCommitted: (stores) => changed.push([...stores]),
-    });
+    const pipeline = testPipeline(services.storage, { onCommitted: (stores) => changed.push([...stores]) });
     await new Promise((resolve) =>
       pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter("v", "fruit", NOW)])), done: resolve }),
     );
@@ -191,16 +186,7 @@ describe("IngestPipeline", () => {
       ...services.storage,
       transaction: ((fn, opts) => (asked.push(opts?.urgent ?? false), services.storage.transaction(fn, opts))) as Storage["transaction"],
     } as Storage;
-    const pipeline = new IngestPipeline({
-      storage: watching,
-      layouts: services.layouts,
-      analytics: services.analytics,
-      metrics: createMetrics(),
-      log: createLogger("silent"),
-      now: () => NOW,
-      maxAgeMs: 7 * 86_400_000,
-      onCommitted: () => {},
-    });
+    const pipeline = testPipeline(watching);
     const submit = (v: string) =>
       new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter(v, "fruit", NOW)])), done: resolve }));
     await submit("v0");
@@ -215,15 +201,8 @@ describe("IngestPipeline", () => {
     const lines: { msg: string; ms: Record<string, number>; totalMs: number; messages: number; stores: number }[] = [];
     // A database that answers 120 ms late: the connection step takes it.
     const late = { ...services.storage, transaction: ((fn) => new Promise((r) => setTimeout(r, 120)).then(() => services.storage.transaction(fn))) as Storage["transaction"] } as Storage;
-    const pipeline = new IngestPipeline({
-      storage: late,
-      layouts: services.layouts,
-      analytics: services.analytics,
-      metrics: createMetrics(),
+    const pipeline = testPipeline(late, {
       log: pino({ level: "warn" }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
-      now: () => NOW,
-      maxAgeMs: 7 * 86_400_000,
-      onCommitted: () => {},
       slowCommitMs: 100,
     });
     const submit = (v: string) =>
@@ -244,15 +223,7 @@ describe("IngestPipeline", () => {
     function receiptPipeline(storage: Storage = t.server.services.storage) {
       const { services } = t.server;
       const receipts: Receipt[] = [];
-      const pipeline = new IngestPipeline({
-        storage,
-        layouts: services.layouts,
-        analytics: services.analytics,
-        metrics: createMetrics(),
-        log: createLogger("silent"),
-        now: () => NOW,
-        maxAgeMs: 7 * 86_400_000,
-        onCommitted: () => {},
+      const pipeline = testPipeline(storage, {
         onSettled: (store, agent, settled, rejected) =>
           receipts.push({ store, agent, settled, rejected, storedAtThatTime: services.storage.events.total(store) }),
       });
