@@ -28,11 +28,9 @@ export class ShardedIngest implements Ingest {
 
   /** The pipelines of these stores' shards: their next few commits get a connection first (the shards were just taken over). */
   prioritize(stores: readonly string[]): void {
-    for (const shard of new Set(stores.map(this.shardOf))) {
-      let p = this.pipelines.get(shard);
-      if (!p) this.pipelines.set(shard, (p = new IngestPipeline(this.opts)));
-      p.prioritizeNext();
-    }
+    // One store of each shard: its pipeline (made by `of` when new) is the shard's.
+    const oneOfEach = new Map(stores.map((store) => [this.shardOf(store), store]));
+    for (const store of oneOfEach.values()) this.of(store).prioritizeNext();
   }
 
   reject(store: string, agent: string, reason: string, detail: string, eventId?: string): void {
