@@ -19,7 +19,7 @@
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, SERVER_NODE_ARGS
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS, CHAIN_SIM_NODE_ARGS, CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
@@ -100,6 +100,8 @@ const PGBIN = join("/usr/lib/postgresql", majors[0], "bin");
 const asRoot = process.getuid?.() === 0;
 const pgUser = asRoot ? readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:")).split(":") : null;
 const PGDATA = join(dir, "pg");
+// CHAIN_PG_STATEMENTS=1: pg_stat_statements over the run (from the simulator's start), its top statements printed at the kill (or the end).
+const STATEMENTS = process.env.CHAIN_PG_STATEMENTS === "1";
 const pgExec = (prog, args) => execFileSync(asRoot ? "runuser" : join(PGBIN, prog), asRoot ? ["-u", "postgres", "--", join(PGBIN, prog), ...args] : args, { encoding: "utf8", cwd: dir, env: { ...process.env, LC_ALL: "C.UTF-8" } });
 const pgCtl = (args) => pgExec("pg_ctl", ["-D", PGDATA, ...args]);
 const pgPort = await freePort();
@@ -107,7 +109,7 @@ mkdirSync(PGDATA, { mode: 0o700 });
 if (asRoot) { chownSync(dir, Number(pgUser[2]), Number(pgUser[3])); chownSync(PGDATA, Number(pgUser[2]), Number(pgUser[3])); }
 pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"]);
 // A production-like PostgreSQL: fsync and synchronous commits on (what a commit acknowledges is on disk).
-pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:`, "-w", "start"]);
+pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:${STATEMENTS ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" : ""}`, "-w", "start"]);
 const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
 log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
 
@@ -152,8 +154,9 @@ function simulator(seconds, receipts, ledger, drain = 120) {
   const parts = Array.from({ length: SIMULATORS }, (_, i) => {
     const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
       "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", String(drain),
-      ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
-    return spawnLogged(`simulator-${i + 1}`, process.execPath, args, { FOOTFALL_LOG_LEVEL: "info" });
+      ...(process.env.CHAIN_FLUSH_MS ? ["--flush-ms", process.env.CHAIN_FLUSH_MS] : []), ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
+    // CHAIN_SIM_NODE_ARGS: node flags of the simulators (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x": where the load generator's CPU goes).
+    return spawnLogged(`simulator-${i + 1}`, process.execPath, [...(process.env.CHAIN_SIM_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args], { FOOTFALL_LOG_LEVEL: "info" });
   });
   return {
     parts,
@@ -177,7 +180,9 @@ log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})${SIMULA
 // ---- 2. two servers ----
 async function startServer(id) {
   const http = await freePort();
-  const env = { FOOTFALL_DATABASE_URL: databaseUrl, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
+  // CHAIN_PG_SOCKET: the servers (a, b or ab) that reach PostgreSQL over its Unix socket instead of TCP on 127.0.0.1.
+  const url = (process.env.CHAIN_PG_SOCKET ?? "").includes(id) ? `postgres://footfall@/postgres?host=${encodeURIComponent(dir)}&port=${pgPort}` : databaseUrl;
+  const env = { FOOTFALL_DATABASE_URL: url, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
     FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn",
     ...(process.env.CHAIN_INGEST ? { FOOTFALL_CHAIN_INGEST: process.env.CHAIN_INGEST } : {}),
     ...Object.fromEntries((process.env[`CHAIN_SERVER_ENV_${id.toUpperCase()}`] ?? "").split(" ").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])) };
@@ -198,6 +203,16 @@ async function startServer(id) {
   return { ...s, id, base };
 }
 const pool = createPgPool(databaseUrl, { max: 2, applicationName: "bench" });
+if (STATEMENTS) await pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+/** Where PostgreSQL's time went: the statements with the most execution and planning time since the reset. */
+async function topStatements(n = 15) {
+  const rows = (await pool.query(`SELECT calls, total_exec_time AS exec, total_plan_time AS plan, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC`)).rows;
+  const all = rows.reduce((a, r) => a + r.exec + r.plan, 0);
+  log(`PostgreSQL statements: ${(all / 1000).toFixed(1)} s of execution and planning in all (${rows.length} statements)`);
+  for (const r of rows.slice(0, n))
+    log(`  ${(100 * (r.exec + r.plan) / all).toFixed(1).padStart(5)}%  ${String(r.calls).padStart(8)} calls  exec ${(r.exec / r.calls).toFixed(2)} ms  plan ${(r.plan / r.calls).toFixed(2)} ms  rows ${(Number(r.rows) / r.calls).toFixed(1)}  ${r.q}`);
+}
 const status = () => clusterStatus(pool);
 const accepted = async () => Number((await pool.query("SELECT coalesce(sum(events), 0) AS n FROM agents")).rows[0].n);
 const servers = [await startServer("a")];
@@ -214,6 +229,7 @@ log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
 const runSeconds = MINUTES * 60;
 const ledgerFile = join(dir, "ledger.json");
 log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x${ARRIVALS}`);
+if (STATEMENTS) await pool.query("SELECT pg_stat_statements_reset()");
 const sim = simulator(runSeconds, "auto", ledgerFile, SETTLE_SECONDS);
 const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
@@ -283,6 +299,11 @@ if (process.env.CHAIN_KILL === "0") {
   log(`no kill, per server: ${perServerText()}`);
   const steadyNoKill = samples.filter((s) => s.t > 40);
   if (steadyNoKill.length > 1) { const f = steadyNoKill[0], l = steadyNoKill.at(-1), dt = l.t - f.t; log(`no kill: accepted t = ${f.t.toFixed(0)}-${l.t.toFixed(0)} s: ${fmt((l.accepted - f.accepted) / dt)} events/s${f.by && l.by ? ` (a's stores ${fmt((l.by.a - f.by.a) / dt)}, b's ${fmt((l.by.b - f.by.b) / dt)})` : ""}; offered ${fmt(sim.rates.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, sim.rates.length - 2))}; bare ${fmt(bareRate)}`); }
+  if (STATEMENTS) await topStatements();
+  // RSS along the run: a leak keeps rising, a working set (caches, the backlog held) levels off.
+  const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
+  log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
+  { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${((c[k] - cpuStart[k]) / el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`); }
   if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
@@ -292,6 +313,7 @@ const killAt = performance.now();
 const killWall = Date.now();
 servers[0].proc.kill("SIGKILL");
 log("kill -9 of server a");
+if (STATEMENTS) await topStatements();
 // When the dead server's stores are committed again: the first rise of their agents' counters after the kill
 // (a killed server's open transaction is rolled back, so a rise is b's work). Polled every second for up to 5 minutes.
 const committedAgain = (async () => {

@@ -20,6 +20,7 @@ export interface ChainCliOptions {
   backfillHours: number;
   ledger?: string;
   duration?: number;
+  flushMs: number;
   printLayouts?: boolean;
   logLevel?: string;
   receipts: "auto" | "on" | "off";
@@ -126,6 +127,7 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
+    .option("--flush-ms <ms>", "how often each agent sends the events waiting (its batch.flushEveryMs): longer sends fewer, larger messages", number("ms", 10, 60_000, true), 500)
     .option(
       "--drain <seconds>",
       "on stop, the stores stop making events and the agents stay connected (sending again as usual) up to this long, until every event queued is settled; the ledger lists what was not",
@@ -186,6 +188,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,
       receipts: opts.receipts,
+      flushEveryMs: opts.flushMs,
       // The agents' own wait as they stop: the settling before it (below) had --drain.
       drainMs: Math.min(opts.drain, 10) * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),

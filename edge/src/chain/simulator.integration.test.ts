@@ -310,6 +310,22 @@ describe("footfall-edge chain", () => {
     expect(err.join("")).toMatch(/simulating 4 stores/);
   });
 
+  it("--flush-ms sets how often each agent sends: fewer, larger messages for the same events; a value under 10 ms is refused", async () => {
+    const stores = chainStores({ count: 4, seed: 6 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    const err: string[] = [];
+    const args = ["chain", "--stores", "4", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--start-hour", "12", "--duration", "4"];
+    expect(await runCli([...args, "--flush-ms", "2000"], io([], err)), err.join("")).toBe(0);
+    const events = [...server.stored.ids.values()].reduce((n, ids) => n + ids.length, 0);
+    expect(events).toBeGreaterThan(4 * 5);
+    // 4 s of events sent every 2 s, then what is left at the stop: at most 3 batches a store (every 500 ms, the default: 19 for the 4 stores).
+    expect(server.stored.batches).toBeLessThanOrEqual(4 * 3);
+    const bad: string[] = [];
+    expect(await runCli([...args, "--flush-ms", "5"], io([], bad))).not.toBe(0);
+    expect(bad.join("")).toMatch(/flush-ms|ms/);
+  });
+
   it("says which line of a credentials file is wrong", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "agents.jsonl"), '{"store":"store-0001","agent":"sim-1","username":"u","password":"p"}\n{"store":"store-0002"}\n');

@@ -33,6 +33,8 @@ export interface ChainSimulatorOptions {
   backfillHours?: number;
   /** Real ms between simulation steps of a store (default 250). */
   tickMs?: number;
+  /** How often each agent sends what is waiting, its `batch.flushEveryMs` (default 500): fewer, larger messages when longer. */
+  flushEveryMs?: number;
   /**
    * Agents logging in at once, at most (default 20): the next agent starts when one of them has connected, or its
    * attempt has failed. A broker checks logins one at a time (Mosquitto hashes each password, a few ms each), so
@@ -113,7 +115,7 @@ export class ChainSimulator {
       store: s.store,
       agent: creds?.agent ?? s.agent,
       mqtt: { url: o.mqttUrl, ...(creds ? { username: creds.username, password: creds.password } : {}), reconnectMinMs: 500, reconnectMaxMs: 10_000 },
-      batch: { flushEveryMs: 500 },
+      batch: { flushEveryMs: o.flushEveryMs ?? 500 },
       outbox: { maxEvents: o.outboxMaxEvents ?? 200_000 },
       receipts: o.receipts ?? "auto",
       logLevel: o.agentLogLevel ?? "warn",
