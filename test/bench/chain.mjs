@@ -235,6 +235,8 @@ const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuSeconds(p), 0) });
 const cpuStart = cpuOf();
+/** A component's share of a core from the start to `end` (cpuOf's figures) over `seconds`. */
+const cpuShare = (end, k, seconds) => +((end[k] - cpuStart[k]) / seconds).toFixed(2);
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
 // Per server: every store query's time (dwell, paths, traffic together) and /health's.
@@ -303,7 +305,7 @@ if (process.env.CHAIN_KILL === "0") {
   // RSS along the run: a leak keeps rising, a working set (caches, the backlog held) levels off.
   const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
   log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
-  { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${((c[k] - cpuStart[k]) / el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`); }
+  { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`); }
   if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
@@ -431,7 +433,7 @@ const result = {
   sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,
   simulatorsSettledSeconds: +settledAfter.toFixed(0), drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
   // Share of one core over the run (a: until it was killed).
-  cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, +((cpuEnd[k] - cpuStart[k]) / (k === "a" ? killElapsed : (runEnd - started) / 1000)).toFixed(2)])),
+  cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, cpuShare(cpuEnd, k, k === "a" ? killElapsed : (runEnd - started) / 1000)])),
 };
 // PostgreSQL's statements slower than CHAIN_PG_SLOW_MS (200), by application (ingest pool, read pool, cluster) and statement start.
 try {
