@@ -8,6 +8,7 @@
 // shows the rule firing and the receiver has taken the alert.firing delivery; then the exits
 // resolve it. Prints p50/p95/max of both latencies; asserts nothing.
 // Env: ALERT_ROUNDS (40).
+import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -19,6 +19,7 @@
  *        [--decoder hmm|hysteresis] [--move-cost 6] [--scale-db 3] [--max-cost 4] [--lag 4] [--step 1000]
  *        [--no-adjacency]  (hmm: every zone may follow every other, instead of the floor's neighbours)
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -10,6 +10,7 @@
  *
  * Needs ffmpeg and /usr/share/doc/opencv-doc/examples/data/vtest.avi (apt-get install ffmpeg opencv-doc).
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";

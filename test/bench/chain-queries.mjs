@@ -9,6 +9,7 @@
 // last 24 hours not on whole hours, as bench:chain asks). Run under the bench lock:
 //   flock /tmp/footfall-bench.lock sh -c 'uptime; node test/bench/chain-queries.mjs; uptime'
 // (needs `npx tsc -b`; Debian's PostgreSQL as the postgres user when run as root).
+import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync } from "node:child_process";
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";

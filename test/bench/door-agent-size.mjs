@@ -7,6 +7,7 @@
 // Install scripts are skipped (--ignore-scripts: better-sqlite3 would compile for ~75 s); the size of
 // the native addon they make is taken from this checkout's node_modules and added.
 // Options (env): DOOR_SIZE_KEEP=1 keeps the folder.
+import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

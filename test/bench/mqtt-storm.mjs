@@ -5,6 +5,7 @@
 // (50 at a time). The MQTT clients run in a child process at a lower priority (`nice -n 10`: on a
 // real site they are other machines), so that /health is timed by an idle process. Prints p50/p99/max; asserts nothing. Options (env): STORM_AGENTS (500), FLOOD_ATTEMPTS (300),
 // SERVER_NODE_ARGS (node flags for the server process).
+import "./help.mjs"; // --help: this file's leading comment
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";

@@ -13,6 +13,7 @@
 // OVERVIEW_CPU_PROF=dir (the server runs with --cpu-prof into dir), OVERVIEW_CLI (the server's cli.js: a baseline build).
 // OVERVIEW_PG=1: the server on PostgreSQL (Debian's, started in OVERVIEW_PG_DIR or a temp dir, as the postgres user when root),
 // loaded once from the SQLite fixture of OVERVIEW_DIR (which must have its store rollups built: run the SQLite bench on it first).
+import "./help.mjs"; // --help: this file's leading comment
 import { spawn, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";

@@ -1,4 +1,5 @@
 // A bare Aedes broker (no auth, no ingest): the ceiling of what the embedded broker can accept.
+import "./help.mjs"; // --help: this file's leading comment
 import { Aedes } from "aedes";
 import { createServer } from "node:net";
 

@@ -1,6 +1,7 @@
 // Publishes a synthetic stream of enter/exit events as fast as QoS 1 allows and reports when every
 // message is acknowledged. Runs as its own process so that the broker/server under test has its core.
 // Usage: node publisher.mjs '<json options>'   (url, username, password, store, agent, events, perMessage, zones)
+import "./help.mjs"; // --help: this file's leading comment
 import mqtt from "mqtt";
 
 const o = JSON.parse(process.argv[2]);

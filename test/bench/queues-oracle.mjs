@@ -10,6 +10,7 @@
 //   their elapsed times, the last hour's services), and the share of joins where the people at
 //   the tills equal the tills open.
 // Prints median |est - own wait| / own wait over joins with someone waiting. See BENCHMARKS.md.
+import "./help.mjs"; // --help: this file's leading comment
 import { SimEngine } from "../../edge/dist/sources/sim/engine.js";
 import { checkSimSettings } from "../../edge/dist/sources/sim/settings.js";
 import { DEMO_LAYOUT } from "../../edge/dist/sources/sim/demo-layout.js";

@@ -14,6 +14,7 @@
 // waits around their expectation). Prints medians of |est - truth| / truth over people who found
 // someone waiting (as the estimate saw it), per seed. Asserts nothing.
 // Env: QUEUE_SEEDS (42,7,99,1,2,3), QUEUE_DAYS (1), QUEUE_ARRIVALS (120 per hour at the peak), QUEUE_PROBES (20).
+import "./help.mjs"; // --help: this file's leading comment
 import { estimateWait, visitsOf, waitStats } from "@footfall/core";
 import { SimEngine } from "../../edge/dist/sources/sim/engine.js";
 import { checkSimSettings } from "../../edge/dist/sources/sim/settings.js";

@@ -2,6 +2,7 @@
 // 30 days of a 20-zone store with 5 million events. Prints figures and ratios; asserts nothing.
 // Options (env): BENCH_EVENTS_BATCHED (200000), BENCH_EVENTS_SINGLE (60000), BENCH_QUERY_EVENTS (5000000),
 // BENCH_ONLY (ingest or query: only that part).
+import "./help.mjs"; // --help: this file's leading comment
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";

@@ -9,6 +9,7 @@
  * Usage: node test/bench/sim-curve.mjs --dataset melbourne --series "Bourke Street Mall (North)"
  *        [--weeks 8] [--until 2016-12-01] [--config edge/examples/sim.json --out sim-real.json]
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -12,6 +12,7 @@
  * The cache lives in node_modules/.cache/footfall/ (delete it after changing the detector).
  * Needs ffmpeg and opencv-doc's vtest.avi, like camera-vtest.mjs.
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

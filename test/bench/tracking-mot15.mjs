@@ -12,6 +12,7 @@
  *   npm run bench:tracking [-- --dir ../shared/benchmarks/mot15] [--sequences TUD-Campus,TUD-Stadtmitte]
  *       [--options '{"maxLost":30}'] [--json]
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -5,6 +5,7 @@
 // --disable-gpu: a floor for what a tablet or laptop does). Prints figures; asserts nothing.
 // Needs a build (`npm run build`). Options (env): UI_BENCH_RUNS (5), UI_BENCH_PAN_MS (3000),
 // FOOTFALL_CHROMIUM (/usr/bin/chromium).
+import "./help.mjs"; // --help: this file's leading comment
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
