@@ -3,10 +3,14 @@
  * core's `topics` builders (core/src/protocol/topics.ts), never concatenated elsewhere; the Node
  * packages' files are named in kebab-case (the UI keeps React's PascalCase components and useThing hooks).
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+// @ts-expect-error -- a plain .mjs of the benchmarks, without types
+import { leadingComment } from "./bench/help.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -36,5 +40,32 @@ describe("file names", () => {
   it("are kebab-case in core, edge, server and models", () => {
     const files = ["core", "edge", "server", "models"].flatMap((p) => sources(join(ROOT, p, "src"), true)).map((f) => relative(ROOT, f));
     expect(files.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.ts$/.test(f.split("/").at(-1)!))).toEqual([]);
+  });
+});
+
+describe("benchmark scripts", () => {
+  // Modules the scripts import, not scripts of their own.
+  const MODULES = new Set(["beacon-sim.mjs", "calendar.mjs", "forecast-data.mjs", "help.mjs"]);
+  const benchDir = join(ROOT, "test", "bench");
+  const scripts = readdirSync(benchDir).filter((f) => f.endsWith(".mjs") && !MODULES.has(f));
+
+  it.each(scripts)("%s answers --help with what it measures, and starts nothing", (file) => {
+    const run = spawnSync(process.execPath, [join(benchDir, file), "--help"], { encoding: "utf8", timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: /);
+    // More than the usage line: the script's own description.
+    expect(run.stdout.split("\n").filter((l) => l.trim()).length).toBeGreaterThan(1);
+  });
+
+  it("take the description from a script's leading comment, after a shebang and a lint directive", () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[^\n]*$/), { minLength: 1, maxLength: 6 }), fc.boolean(), fc.boolean(), (lines, shebang, directive) => {
+        const head = [...(shebang ? ["#!/usr/bin/env node"] : []), ...(directive ? ["/* global window */"] : [])];
+        const source = [...head, ...lines.map((l) => `// ${l}`), "import x from 'y';", "// later"].join("\n");
+        expect(leadingComment(source)).toBe(lines.join("\n").trim());
+        const block = [...head, "/**", ...lines.map((l) => ` * ${l}`), " */", "import x from 'y';"].join("\n");
+        expect(leadingComment(block)).toBe(lines.join("\n").trim());
+      }),
+    );
   });
 });

@@ -13,6 +13,7 @@
  *
  * Usage: node test/bench/forecast-api.mjs [--zones 20] [--weeks 52] [--requests 1000] [--json]
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";

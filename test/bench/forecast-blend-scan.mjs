@@ -11,6 +11,7 @@
  *
  * Usage: node test/bench/forecast-blend-scan.mjs [--datasets calit2,leeds,melbourne,brooklyn] [--top 12]
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -28,6 +28,7 @@
  *        [--variants base,regime,partner,twostage,halfhour] [--series NAME] [--by-day] [--json FILE]
  * --by-day: the base model's and seasonal-naive's mean absolute error per target day (first seed).
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { READERS } from "./forecast-data.mjs";

@@ -25,6 +25,7 @@
  * The daily model (next 14 days by day) is trained in the same folds and judged from each day
  * start of the held-out weeks, against seasonal-naive and the seasonal mean of the day series.
  */
+import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
