@@ -19,15 +19,15 @@
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS, CHAIN_SIM_NODE_ARGS, CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
 // accepted events are also printed per server).
 import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { appendFileSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { cpus, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
@@ -70,7 +70,7 @@ const { io } = await import("socket.io-client");
 const dir = mkdtempSync(join(tmpdir(), "footfall-bench-chain-"));
 const children = [];
 const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch { /* exited */ } };
-process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } rmSync(dir, { recursive: true, force: true }); });
+process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } if (LOG_DIR) try { copyFileSync(join(dir, "pg.log"), join(LOG_DIR, "postgresql.log")); } catch { /* never started */ } rmSync(dir, { recursive: true, force: true }); });
 process.on("SIGINT", () => process.exit(130));
 
 // CHAIN_LOG_DIR: every process's output is also written there (server-a.log, simulator.log, ...).
@@ -103,6 +103,8 @@ const pgUser = asRoot ? readFileSync("/etc/passwd", "utf8").split("\n").find((l)
 const PGDATA = join(dir, "pg");
 // CHAIN_PG_STATEMENTS=1: pg_stat_statements over the run (from the simulator's start), its top statements printed at the kill (or the end).
 const STATEMENTS = process.env.CHAIN_PG_STATEMENTS === "1";
+// CHAIN_PG_SETTINGS="name=value name=value": PostgreSQL settings of the run beside the bench's own (e.g. max_wal_size=4GB).
+const PG_SETTINGS = (process.env.CHAIN_PG_SETTINGS ?? "").split(/\s+/).filter(Boolean);
 const pgExec = (prog, args) => execFileSync(asRoot ? "runuser" : join(PGBIN, prog), asRoot ? ["-u", "postgres", "--", join(PGBIN, prog), ...args] : args, { encoding: "utf8", cwd: dir, env: { ...process.env, LC_ALL: "C.UTF-8" } });
 const pgCtl = (args) => pgExec("pg_ctl", ["-D", PGDATA, ...args]);
 const pgPort = await freePort();
@@ -110,7 +112,7 @@ mkdirSync(PGDATA, { mode: 0o700 });
 if (asRoot) { chownSync(dir, Number(pgUser[2]), Number(pgUser[3])); chownSync(PGDATA, Number(pgUser[2]), Number(pgUser[3])); }
 pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"]);
 // A production-like PostgreSQL: fsync and synchronous commits on (what a commit acknowledges is on disk).
-pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:${STATEMENTS ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" : ""}`, "-w", "start"]);
+pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:${STATEMENTS ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" : ""}${PG_SETTINGS.map((x) => ` -c ${x}`).join("")}`, "-w", "start"]);
 const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
 log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
 
@@ -214,6 +216,17 @@ async function topStatements(n = 15) {
   for (const r of rows.slice(0, n))
     log(`  ${(100 * (r.exec + r.plan) / all).toFixed(1).padStart(5)}%  ${String(r.calls).padStart(8)} calls  exec ${(r.exec / r.calls).toFixed(2)} ms  plan ${(r.plan / r.calls).toFixed(2)} ms  rows ${(Number(r.rows) / r.calls).toFixed(1)}  ${r.q}`);
 }
+/** Row writes per table since the start (HOT: updated in place, no index touched) and autovacuum's visits: where PostgreSQL's writes go. */
+async function tableStats() {
+  const rows = (await pool.query(`SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del, n_dead_tup AS dead, autovacuum_count AS av, autoanalyze_count AS aa
+    FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`)).rows;
+  // Partitions summed into their table (events_2026_12 -> events).
+  const by = new Map();
+  for (const r of rows) { const k = r.relname.replace(/_\d{4}_\d{2}$/, ""); const t = by.get(k) ?? { ins: 0, upd: 0, hot: 0, del: 0, dead: 0, av: 0, aa: 0 }; for (const f of Object.keys(t)) t[f] += Number(r[f]); by.set(k, t); }
+  log("PostgreSQL row writes per table (inserted, updated (of which HOT), deleted, dead now, autovacuums, autoanalyzes):");
+  for (const [k, t] of [...by].sort((x, y) => y[1].ins + y[1].upd + y[1].del - (x[1].ins + x[1].upd + x[1].del)).slice(0, 14))
+    log(`  ${k.padEnd(22)} ins ${fmt(t.ins).padStart(11)}  upd ${fmt(t.upd).padStart(11)} (HOT ${t.upd ? ((100 * t.hot) / t.upd).toFixed(0) : "-"} %)  del ${fmt(t.del).padStart(10)}  dead ${fmt(t.dead).padStart(9)}  av ${t.av} aa ${t.aa}`);
+}
 const status = () => clusterStatus(pool);
 const accepted = async () => Number((await pool.query("SELECT coalesce(sum(events), 0) AS n FROM agents")).rows[0].n);
 const servers = [await startServer("a")];
@@ -236,6 +249,9 @@ const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuSeconds(p), 0) });
 const cpuStart = cpuOf();
+// The whole machine (every core, /proc/stat) and this bench process: what the components above leave out (the kernel's network, the bench's queries).
+const machineTicks = () => { const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number); return { busy: f[0] + f[1] + f[2] + f[5] + f[6] + f[7], all: f.slice(0, 8).reduce((a, b) => a + b, 0) }; };
+const machineStart = machineTicks(), benchCpuStart = process.cpuUsage();
 /** A component's share of a core from the start to `end` (cpuOf's figures) over `seconds`. */
 const cpuShare = (end, k, seconds) => +((end[k] - cpuStart[k]) / seconds).toFixed(2);
 const samples = [];
@@ -306,7 +322,13 @@ if (process.env.CHAIN_KILL === "0") {
   // RSS along the run: a leak keeps rising, a working set (caches, the backlog held) levels off.
   const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
   log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
-  { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`); }
+  { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`);
+    const m = machineTicks(), bench = process.cpuUsage(benchCpuStart), cores = cpus().length;
+    log(`no kill: the machine ${((m.busy - machineStart.busy) / (m.all - machineStart.all)).toFixed(2)} busy (of ${cores} cores: ${(((m.busy - machineStart.busy) / (m.all - machineStart.all)) * cores).toFixed(2)} cores), this bench ${((bench.user + bench.system) / 1e6 / el).toFixed(2)} of a core`);
+    // CPU per event: steadier between runs than events/s (a run's rate moves with what else had a core).
+    const events = (samples.at(-1)?.accepted ?? NaN) - (samples[0]?.accepted ?? NaN), span = (samples.at(-1)?.t ?? 0) - (samples[0]?.t ?? 0);
+    if (events > 0) log(`no kill: CPU ms per 1,000 events accepted (t = ${samples[0].t.toFixed(0)}-${samples.at(-1).t.toFixed(0)} s, shares over the run): ${Object.keys(c).map((k) => `${k} ${((cpuShare(c, k, el) * span * 1000) / events * 1000).toFixed(1)}`).join(", ")}`); }
+  if (STATEMENTS) await tableStats();
   if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
