@@ -333,6 +333,7 @@ if (process.env.CHAIN_KILL === "0") {
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
 const rssAtKill = rssMb(servers[0].proc.pid);
 const cpuAtKill = cpuOf();
+const machineAtKill = machineTicks();
 const killElapsed = (performance.now() - started) / 1000;
 const killAt = performance.now();
 const killWall = Date.now();
@@ -368,6 +369,9 @@ log(`a's stores committed again (by b) ${(committedAgainMs / 1000).toFixed(1)} s
 await sleep(Math.max(0, started + runSeconds * 1000 - performance.now()));
 const cpuEnd = { ...cpuOf(), a: cpuAtKill.a };
 const productionEnd = performance.now();
+// From the kill to the end of the events: one server left. Is the machine busy, or is the survivor waiting?
+{ const m = machineTicks(), el = (productionEnd - killAt) / 1000, busy = (m.busy - machineAtKill.busy) / (m.all - machineAtKill.all);
+  log(`after the kill (${el.toFixed(0)} s): the machine ${(busy * cpus().length).toFixed(2)} of ${cpus().length} cores busy; CPU share of a core: ${["b", "postgres", "mosquitto", "simulator"].map((k) => `${k} ${((cpuEnd[k] - cpuAtKill[k]) / el).toFixed(2)}`).join(", ")}`); }
 const rssEnd = { b: rssMb(servers[1].proc.pid) };
 // The queries' figures are those while events came in.
 running = false;
