@@ -50,10 +50,14 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN; };
-/** CPU seconds (user + system) of a process and, with `tree`, of its children (PostgreSQL's backends). */
+/**
+ * CPU seconds (user + system) of a process and, with `tree`, of its children (PostgreSQL's backends): the live
+ * ones, and those that exited (a killed server's connections), which the kernel adds to the parent's children's
+ * times once it has reaped them.
+ */
 function cpuSeconds(pid, tree = false) {
-  const ticks = (p) => { try { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
-  let t = ticks(pid);
+  const ticks = (p, reaped = false) => { try { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); } catch { return 0; } };
+  let t = ticks(pid, tree);
   if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" "); if (Number(f[1]) === pid) t += ticks(d); } catch { /* gone */ } }
   return t / 100;
 }
