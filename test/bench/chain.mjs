@@ -224,9 +224,9 @@ async function topStatements(n = 15) {
 async function tableStats() {
   const rows = (await pool.query(`SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del, n_dead_tup AS dead, autovacuum_count AS av, autoanalyze_count AS aa
     FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`)).rows;
-  // Partitions summed into their table (events_2026_12 -> events).
+  // Monthly partitions summed into their table (events_p202612 -> events).
   const by = new Map();
-  for (const r of rows) { const k = r.relname.replace(/_\d{4}_\d{2}$/, ""); const t = by.get(k) ?? { ins: 0, upd: 0, hot: 0, del: 0, dead: 0, av: 0, aa: 0 }; for (const f of Object.keys(t)) t[f] += Number(r[f]); by.set(k, t); }
+  for (const r of rows) { const k = r.relname.replace(/_p\d{6}$/, ""); const t = by.get(k) ?? { ins: 0, upd: 0, hot: 0, del: 0, dead: 0, av: 0, aa: 0 }; for (const f of Object.keys(t)) t[f] += Number(r[f]); by.set(k, t); }
   log("PostgreSQL row writes per table (inserted, updated (of which HOT), deleted, dead now, autovacuums, autoanalyzes):");
   for (const [k, t] of [...by].sort((x, y) => y[1].ins + y[1].upd + y[1].del - (x[1].ins + x[1].upd + x[1].del)).slice(0, 14))
     log(`  ${k.padEnd(22)} ins ${fmt(t.ins).padStart(11)}  upd ${fmt(t.upd).padStart(11)} (HOT ${t.upd ? ((100 * t.hot) / t.upd).toFixed(0) : "-"} %)  del ${fmt(t.del).padStart(10)}  dead ${fmt(t.dead).padStart(9)}  av ${t.av} aa ${t.aa}`);
