@@ -56,9 +56,11 @@ const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
  * times once it has reaped them.
  */
 function cpuSeconds(pid, tree = false) {
-  const ticks = (p, reaped = false) => { try { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); } catch { return 0; } };
-  let t = ticks(pid, tree);
-  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const f = readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" "); if (Number(f[1]) === pid) t += ticks(d); } catch { /* gone */ } }
+  // The fields of /proc/<p>/stat after the command's name (f[1] ppid, f[11..14] utime, stime, cutime, cstime), or null once gone.
+  const stat = (p) => { try { return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ").map(Number); } catch { return null; } };
+  const own = stat(pid);
+  let t = own ? own[11] + own[12] + (tree ? own[13] + own[14] : 0) : 0;
+  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; const f = stat(d); if (f?.[1] === pid) t += f[11] + f[12]; }
   return t / 100;
 }
 const rssMb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024; } catch { return NaN; } };
@@ -255,9 +257,11 @@ const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers
 const cpuStart = cpuOf();
 // The whole machine (every core, /proc/stat) and this bench process: what the components above leave out (the kernel's network, the bench's queries).
 const machineTicks = () => { const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number); return { busy: f[0] + f[1] + f[2] + f[5] + f[6] + f[7], all: f.slice(0, 8).reduce((a, b) => a + b, 0) }; };
+/** Cores of the machine busy on average since `from` (a machineTicks()). */
+const busyCores = (from) => { const m = machineTicks(); return ((m.busy - from.busy) / (m.all - from.all)) * cpus().length; };
 const machineStart = machineTicks(), benchCpuStart = process.cpuUsage();
-/** A component's share of a core from the start to `end` (cpuOf's figures) over `seconds`. */
-const cpuShare = (end, k, seconds) => +((end[k] - cpuStart[k]) / seconds).toFixed(2);
+/** A component's share of a core from `from` (the start) to `end` (cpuOf's figures) over `seconds`. */
+const cpuShare = (end, k, seconds, from = cpuStart) => +((end[k] - from[k]) / seconds).toFixed(2);
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
 // Per server: every store query's time (dwell, paths, traffic together) and /health's.
@@ -327,8 +331,8 @@ if (process.env.CHAIN_KILL === "0") {
   const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
   log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
   { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`);
-    const m = machineTicks(), bench = process.cpuUsage(benchCpuStart), cores = cpus().length;
-    log(`no kill: the machine ${((m.busy - machineStart.busy) / (m.all - machineStart.all)).toFixed(2)} busy (of ${cores} cores: ${(((m.busy - machineStart.busy) / (m.all - machineStart.all)) * cores).toFixed(2)} cores), this bench ${((bench.user + bench.system) / 1e6 / el).toFixed(2)} of a core`);
+    const busy = busyCores(machineStart), bench = process.cpuUsage(benchCpuStart), cores = cpus().length;
+    log(`no kill: the machine ${(busy / cores).toFixed(2)} busy (of ${cores} cores: ${busy.toFixed(2)} cores), this bench ${((bench.user + bench.system) / 1e6 / el).toFixed(2)} of a core`);
     // CPU per event: steadier between runs than events/s (a run's rate moves with what else had a core).
     const events = (samples.at(-1)?.accepted ?? NaN) - (samples[0]?.accepted ?? NaN), span = (samples.at(-1)?.t ?? 0) - (samples[0]?.t ?? 0);
     if (events > 0) log(`no kill: CPU ms per 1,000 events accepted (t = ${samples[0].t.toFixed(0)}-${samples.at(-1).t.toFixed(0)} s, shares over the run): ${Object.keys(c).map((k) => `${k} ${((cpuShare(c, k, el) * span * 1000) / events * 1000).toFixed(1)}`).join(", ")}`); }
@@ -374,8 +378,8 @@ await sleep(Math.max(0, started + runSeconds * 1000 - performance.now()));
 const cpuEnd = { ...cpuOf(), a: cpuAtKill.a };
 const productionEnd = performance.now();
 // From the kill to the end of the events: one server left. Is the machine busy, or is the survivor waiting?
-{ const m = machineTicks(), el = (productionEnd - killAt) / 1000, busy = (m.busy - machineAtKill.busy) / (m.all - machineAtKill.all);
-  log(`after the kill (${el.toFixed(0)} s): the machine ${(busy * cpus().length).toFixed(2)} of ${cpus().length} cores busy; CPU share of a core: ${["b", "postgres", "mosquitto", "simulator"].map((k) => `${k} ${((cpuEnd[k] - cpuAtKill[k]) / el).toFixed(2)}`).join(", ")}`); }
+{ const el = (productionEnd - killAt) / 1000;
+  log(`after the kill (${el.toFixed(0)} s): the machine ${busyCores(machineAtKill).toFixed(2)} of ${cpus().length} cores busy; CPU share of a core: ${["b", "postgres", "mosquitto", "simulator"].map((k) => `${k} ${cpuShare(cpuEnd, k, el, cpuAtKill).toFixed(2)}`).join(", ")}`); }
 const rssEnd = { b: rssMb(servers[1].proc.pid) };
 // The queries' figures are those while events came in.
 running = false;
