@@ -75,6 +75,7 @@ import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { createPgPool, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { backgroundTurn } from "./turns.js";
+import { arrayLiteral } from "./array-literal.js";
 import { PriorityGate } from "./priority-gate.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
@@ -428,7 +429,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
             sorted.map((t) => t.rejects),
             sorted.map((t) => t.lastEventTs),
             sorted.map((t) => t.receivedAt),
-          ],
+          ].map(arrayLiteral),
         });
         // (issue 14) The zones each agent's new events named, in key order (one row per key).
         const zones = new Map<string, { store: string; zone: string; agent: string; ts: number; at: number }>();
@@ -622,7 +623,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.store = f.store AND e.id = f.id)
        ON CONFLICT DO NOTHING
        RETURNING store, id`,
-      values: [stores, ids, ts, type, zone, visitor, nIn, nOut, x, y, agents, receivedAt],
+      values: [...[stores, ids, ts, type, zone, visitor, nIn, nOut, x, y, agents].map(arrayLiteral), receivedAt],
     });
     const fresh = new Set(rows.map((r) => r.store + "\u0000" + r.id));
     const out = groups.map((g) => new Array<boolean>(g.events.length));
@@ -692,7 +693,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
                 want AS (SELECT k.store, k.visitor FROM k JOIN events e ON e.store = k.store AND e.visitor = k.visitor GROUP BY k.store, k.visitor, k.known HAVING count(*) > k.known)
            SELECT e.store, e.id, e.ts, e.type, e.zone, e.visitor, e.n_in, e.n_out, e.x, e.y
              FROM want w JOIN events e ON e.store = w.store AND e.visitor = w.visitor ORDER BY e.store, e.visitor, e.ts, e.id`,
-          values: [stores, visitors, known],
+          values: [stores, visitors, known].map(arrayLiteral),
         });
         for (const r of rows) out.get(r.store)?.get(r.visitor!)?.push(fromRow(r) as VisitorEvent);
         return out;

@@ -22,6 +22,7 @@ import { nextStamp, storeSums, type RollupSum } from "../aggregates/store-rollup
 import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
+import { arrayLiteral } from "./array-literal.js";
 import type { TimePartitions } from "./partitions.js";
 import type { PgQueryable } from "./pool.js";
 import { backgroundTurn } from "./turns.js";
@@ -178,9 +179,9 @@ export function fold(entries: readonly { store: string; delta: AggregateDelta }[
   return f;
 }
 
-/** Columns of `rows` as arrays, for `unnest($1::text[], ...)`. */
-function columns<T, C extends readonly ((r: T) => unknown)[]>(rows: readonly T[], ...cols: C): unknown[][] {
-  return cols.map((c) => rows.map(c));
+/** Columns of `rows` as array literals, for `unnest($1::text[], ...)`. */
+function columns<T, C extends readonly ((r: T) => unknown)[]>(rows: readonly T[], ...cols: C): string[] {
+  return cols.map((c) => arrayLiteral(rows.map(c)));
 }
 
 /** Path ids: a bounded cache of (store, zones) -> id shared by the storage, and the ids a transaction learned. */
