@@ -31,6 +31,12 @@ export interface ServerConfig {
    * Left out: `main` (tests that start a server in their own process).
    */
   chainIngest?: "worker" | "main";
+  /**
+   * MiB of young generation for the chain's ingest worker thread (FOOTFALL_CHAIN_WORKER_YOUNG_MB, default 192, a
+   * 64 MiB semi-space; 0: V8's own). Its group commits allocate a lot that dies young: with V8's default the
+   * scavenges were a fifth of its CPU (BENCHMARKS, issue 12, session 12).
+   */
+  chainWorkerYoungMb?: number;
   visitTimeoutMs: number;
   maxAgeMs: number;
   /** Days after which a device's accuracy audit is due again (default 90). */
@@ -47,6 +53,9 @@ export interface ServerConfig {
    */
   metrics?: { port: number; host: string } | null;
 }
+
+/** FOOTFALL_CHAIN_WORKER_YOUNG_MB's default: three semi-spaces of 64 MiB (V8's young generation is three of them). */
+export const DEFAULT_CHAIN_WORKER_YOUNG_MB = 192;
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -81,6 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     pgHttpPool: intFrom(env, "FOOTFALL_PG_HTTP_POOL", 5, 0, 100),
     ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
     chainIngest: chainIngestFrom(env),
+    chainWorkerYoungMb: intFrom(env, "FOOTFALL_CHAIN_WORKER_YOUNG_MB", DEFAULT_CHAIN_WORKER_YOUNG_MB, 0, 4096),
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
     auditDueDays: intFrom(env, "FOOTFALL_AUDIT_DUE_DAYS", 90, 1, 3650),

@@ -91,6 +91,8 @@ describe("a chain server's ingest in a worker thread", () => {
     expect(s.unowned).toEqual([]);
     expect(await leaseOwners()).toEqual(["w"]);
     expect(w.output()).toMatch(/ingest in a worker thread/);
+    // The worker's young generation (FOOTFALL_CHAIN_WORKER_YOUNG_MB, default 192 MiB), as the worker thread got it.
+    expect(w.output()).toMatch(/"youngGenerationMb":192\b.*ingest in a worker thread/);
     expect(w.output()).toMatch(/"half":"ingest".*"msg":"joined the chain"/);
     expect(w.output()).toMatch(/joined the chain as a front/);
 
@@ -210,5 +212,8 @@ describe("a chain server's ingest in a worker thread", () => {
     const bad = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_CHAIN_INGEST: "thread" } });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/FOOTFALL_CHAIN_INGEST="thread" must be "worker".*or "main"/);
+    const young = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_CHAIN_WORKER_YOUNG_MB: "lots" } });
+    expect(young.code).not.toBe(0);
+    expect(young.stderr).toMatch(/FOOTFALL_CHAIN_WORKER_YOUNG_MB="lots" must be an integer between 0 and 4096/);
   }, 120_000);
 });

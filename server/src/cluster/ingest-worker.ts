@@ -23,7 +23,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FootfallEvent } from "@footfall/core";
-import type { ServerConfig } from "../config.js";
+import { DEFAULT_CHAIN_WORKER_YOUNG_MB, type ServerConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { startHalf, type IngestState, type RunningServer, type StartOptions } from "../server.js";
 
@@ -66,7 +66,10 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   // The worker's group commits take turns of FOOTFALL_CHAIN_WORKER_TURN_MS (default: FOOTFALL_PG_TURN_MS, 8 ms): nothing answers
   // HTTP there, but unthrottled commits (1000) did not raise throughput and the front's queries were slower (BENCHMARKS, session 7).
   const env = { ...process.env, FOOTFALL_PG_TURN_MS: process.env.FOOTFALL_CHAIN_WORKER_TURN_MS || process.env.FOOTFALL_PG_TURN_MS || "8" };
-  const worker = new Worker(new URL("./ingest-worker-thread.js", import.meta.url), { workerData: data, env });
+  // A larger young generation (config.chainWorkerYoungMb, 0: V8's): fewer scavenges of the commits' short-lived garbage.
+  const young = config.chainWorkerYoungMb ?? DEFAULT_CHAIN_WORKER_YOUNG_MB;
+  const resourceLimits = young > 0 ? { maxYoungGenerationSizeMb: young } : {};
+  const worker = new Worker(new URL("./ingest-worker-thread.js", import.meta.url), { workerData: data, env, resourceLimits });
   let closing = false;
   let ready = false;
   let exitCode: number | null = null;
@@ -160,7 +163,7 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   ];
   for (const t of timers) t.unref();
   log.info(
-    { serverId, http: front.httpUrl, shards, threadId: worker.threadId },
+    { serverId, http: front.httpUrl, shards, threadId: worker.threadId, youngGenerationMb: worker.resourceLimits?.maxYoungGenerationSizeMb },
     "footfall server ready: HTTP and live push on the main thread, ingest in a worker thread",
   );
 
