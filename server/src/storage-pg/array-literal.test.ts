@@ -61,7 +61,7 @@ describe("arrayLiteral (PostgreSQL array parameters built here)", () => {
     );
   });
 
-  it("a column of plain strings or of numbers is one join; other elements are refused with the type named", () => {
+  it("builds the literal for each kind of element; other elements are refused with the type named", () => {
     expect(arrayLiteral([])).toBe("{}");
     expect(arrayLiteral(["store-1", "a:b:000000001"])).toBe('{"store-1","a:b:000000001"}');
     expect(arrayLiteral([1, 2.5, -3])).toBe("{1,2.5,-3}");

@@ -2,8 +2,9 @@
  * PostgreSQL array literals (`{"a","b",NULL}`) for the hot statements' `unnest($1::text[], ...)`
  * parameters, built here rather than by node-postgres. node-postgres escapes every element with two
  * regular expressions (and quotes numbers too): in a chain server's CPU profile its array building
- * was 7 % of the ingest thread. Here a column of plain strings or numbers is one `join`, and only an
- * element with a quote or a backslash is escaped.
+ * was 7 % of the ingest thread. Here a column of numbers is one `join`, a string is quoted as it is
+ * unless it holds a quote or a backslash (then those are escaped): a column of 5,000 events' stores,
+ * ids, timestamps or visitors takes 0.3-0.9 of node-postgres's time (BENCHMARKS, issue 12, session 12).
  *
  * An element is NULL (null or undefined), a number or bigint, a boolean, a string, or a Buffer
  * (bytea, in hex). A nested array is refused (no statement passes one).
@@ -32,19 +33,12 @@ function element(v: unknown): string {
 export function arrayLiteral(values: readonly unknown[]): string {
   const n = values.length;
   if (n === 0) return "{}";
-  let strings = true;
   let numbers = true;
-  for (let i = 0; i < n && (strings || numbers); i++) {
-    const t = typeof values[i];
-    if (t !== "string") strings = false;
-    if (t !== "number") numbers = false;
-  }
+  for (let i = 0; i < n && numbers; i++) if (typeof values[i] !== "number") numbers = false;
   if (numbers) return `{${values.join(",")}}`;
-  if (strings) {
-    // One scan of all the text for the two characters that need escaping: without them, one join.
-    const all = values.join("");
-    if (!all.includes('"') && !all.includes("\\")) return `{"${values.join('","')}"}`;
-  }
+  // Concatenated (V8 joins the pieces once, when the text is written): a join with a separator of
+  // several characters, or a scan of all the text first, made a column of 5,000 event ids slower than
+  // node-postgres (each makes a string of over 128 KiB, which V8 allocates apart).
   let out = "{";
   for (let i = 0; i < n; i++) out += (i > 0 ? "," : "") + element(values[i]);
   return out + "}";
