@@ -4,7 +4,8 @@
  * regular expressions (and quotes numbers too): in a chain server's CPU profile its array building
  * was 7 % of the ingest thread. Here a column of numbers is one `join`, a string is quoted as it is
  * unless it holds a quote or a backslash (then those are escaped): a column of 5,000 events' stores,
- * ids, timestamps or visitors takes 0.3-0.9 of node-postgres's time (BENCHMARKS, issue 12, session 12).
+ * ids, timestamps or visitors takes 0.3-1.0 of node-postgres's time (test/bench/pg-arrays.mjs; BENCHMARKS,
+ * issue 12, session 12).
  *
  * An element is NULL (null or undefined), a number or bigint, a boolean, a string, or a Buffer
  * (bytea, in hex). A nested array is refused (no statement passes one).
