@@ -260,8 +260,8 @@ const machineTicks = () => { const f = readFileSync("/proc/stat", "utf8").split(
 /** Cores of the machine busy on average since `from` (a machineTicks()). */
 const busyCores = (from) => { const m = machineTicks(); return ((m.busy - from.busy) / (m.all - from.all)) * cpus().length; };
 const machineStart = machineTicks(), benchCpuStart = process.cpuUsage();
-/** A component's share of a core from `from` (the start) to `end` (cpuOf's figures) over `seconds`. */
-const cpuShare = (end, k, seconds, from = cpuStart) => +((end[k] - from[k]) / seconds).toFixed(2);
+/** A component's share of a core from `from` (the start) to `end` (cpuOf's figures) over `seconds`, unrounded (the CPU per event is derived from it). */
+const cpuShare = (end, k, seconds, from = cpuStart) => (end[k] - from[k]) / seconds;
 const samples = [];
 const latencies = { dwell: [], paths: [], traffic: [] };
 // Per server: every store query's time (dwell, paths, traffic together) and /health's.
@@ -468,7 +468,7 @@ const result = {
   sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,
   simulatorsSettledSeconds: +settledAfter.toFixed(0), drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
   // Share of one core over the run (a: until it was killed).
-  cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, cpuShare(cpuEnd, k, k === "a" ? killElapsed : (runEnd - started) / 1000)])),
+  cpuCores: Object.fromEntries(Object.keys(cpuStart).map((k) => [k, +cpuShare(cpuEnd, k, k === "a" ? killElapsed : (runEnd - started) / 1000).toFixed(2)])),
 };
 // PostgreSQL's statements slower than CHAIN_PG_SLOW_MS (200), by application (ingest pool, read pool, cluster) and statement start.
 try {
