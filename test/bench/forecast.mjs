@@ -16,7 +16,11 @@
  * Usage: node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn] [--weeks N]
  *        [--every N] [--origin-step 1] [--series NAME] [--hidden 16] [--epochs 60] [--seed 1 | --seeds 1,4,7] [--no-daily] [--dev [--dev-weeks N]] [--json]
  *        [--opt NAME=NUMBER ...]
- *        [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]
+ *        [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink] [--round-point]
+ *
+ * --round-point also scores the hourly point forecast rounded to a whole number where every known
+ * count before the fold's end is whole (the interval stretched to hold it, not rounded), beside the
+ * model's own: a development check of a change to the forecaster, from the same models.
  *
  * --dev is the development run: each series is cut where its first held-out week begins and the
  * same plan runs on what is left. Changes to the forecaster are chosen on it (and on the training
@@ -58,6 +62,7 @@ const { values: a } = parseArgs({
     blend: { type: "string" },
     "daily-blend": { type: "string" },
     shrink: { type: "boolean", default: false },
+    "round-point": { type: "boolean", default: false },
     "no-daily": { type: "boolean", default: false },
     dev: { type: "boolean", default: false },
     "dev-weeks": { type: "string" },
@@ -88,6 +93,8 @@ if (a.help) {
       "         least and most model / naive): report that, not the best seed.\n" +
       "  --opt NAME=NUMBER: any numeric training option of the forecaster (TrainOptions / MlpOptions, e.g.\n" +
       "         --opt originStride=3 --opt l2=0.001), for development runs.\n" +
+      "  --round-point: also score the point forecast rounded to a whole number where the counts before each fold's\n" +
+      "         end are whole (interval stretched to hold it), beside the model's own.\n" +
       "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
   );
   process.exit(0);
@@ -132,6 +139,7 @@ function blendOption(s) {
 }
 const blendText = (b) => (b ? `${b.net}/${b.base}/${b.naive}` : "off");
 
+const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : "-");
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : "-");
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : "-");
 
@@ -159,7 +167,8 @@ async function backtest(d, plan, seed) {
   const folds = core.rollingOriginFolds({ length: series.values.length, testWeeks, everyWeeks: plan.every, period: 168, originStep: step, horizon: HORIZON, minTrain: 8 * 168 });
   if (!folds.length) return null;
   const scale = core.maseScale(series.values, 168, folds[0].trainEnd, (t) => core.lagIndex(ctx.grid, t, 7));
-  const acc = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [], smLo: [], smHi: [], methods: new Map() };
+  const acc = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [], smLo: [], smHi: [], methods: new Map(), round: [], roundLo: [], roundHi: [] };
+  let wholeFolds = 0;
   // the 14-day daily forecast, from each day start of the held-out weeks
   const days = models.contexts(series, d.special).daily;
   const day = { actual: [], model: [], lo: [], hi: [], snaive: [], smean: [] };
@@ -195,6 +204,13 @@ async function backtest(d, plan, seed) {
         day.smean.push(sm[k]);
       }
     }
+    // --round-point: are the counts the model trained on whole?
+    let whole = true;
+    for (let i = 0; i < fold.trainEnd && whole; i++) {
+      const v = series.values[i];
+      if (v !== null && v !== undefined && !Number.isInteger(v)) whole = false;
+    }
+    if (whole) wholeFolds++;
     for (const o of fold.origins) {
       const pts = models.forecastBuckets(ctx, model.hourly, o, HORIZON);
       const base = models.forecastBuckets(ctx, null, o, HORIZON);
@@ -206,6 +222,11 @@ async function backtest(d, plan, seed) {
         acc.model.push(pts[k]?.mid ?? null);
         acc.lo.push(pts[k]?.lo ?? null);
         acc.hi.push(pts[k]?.hi ?? null);
+        const mid = pts[k]?.mid ?? null;
+        const rmid = mid !== null && whole && model.hourly ? Math.round(mid) : mid;
+        acc.round.push(rmid);
+        acc.roundLo.push(pts[k]?.lo == null ? null : Math.min(pts[k].lo, rmid));
+        acc.roundHi.push(pts[k]?.hi == null ? null : Math.max(pts[k].hi, rmid));
         acc.snaive.push(sn[k]);
         acc.smean.push(base[k]?.mid ?? null);
         acc.smLo.push(base[k]?.lo ?? null);
@@ -228,6 +249,9 @@ async function backtest(d, plan, seed) {
     snaive: mase(acc.snaive),
     smean: mase(acc.smean),
     coverage: core.intervalCoverage(acc.actual, acc.lo, acc.hi),
+    round: mase(acc.round),
+    roundCoverage: core.intervalCoverage(acc.actual, acc.roundLo, acc.roundHi),
+    wholeFolds,
     smeanCoverage: core.intervalCoverage(acc.actual, acc.smLo, acc.smHi),
     trainMs: trainMs.length ? trainMs.reduce((s, x) => s + x, 0) / trainMs.length : NaN,
     daily: { model: dmase(day.model), snaive: dmase(day.snaive), smean: dmase(day.smean), coverage: core.intervalCoverage(day.actual, day.lo, day.hi), forecasts: day.actual.length, trainMs: dailyMs.length ? dailyMs.reduce((s, x) => s + x, 0) / dailyMs.length : NaN },
@@ -239,6 +263,7 @@ async function backtest(d, plan, seed) {
     acc,
   };
   r.ratio = r.model / r.snaive;
+  r.roundRatio = r.round / r.snaive;
   return r;
 }
 
@@ -265,12 +290,13 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
     for (const d of data) {
       const r = await backtest(d, plan, seed);
       if (r) rows.push(r);
-      if (r && !a.json) process.stderr.write(`${name}/${d.name}${seed === undefined ? "" : ` seed ${seed}`}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, blend (net/base/naive) ${r.blends.join(" ")}${r.dailyBlends.length ? `, daily ${r.dailyBlends.join(" ")}` : ""}\n`);
+      if (r && !a.json) process.stderr.write(`${name}/${d.name}${seed === undefined ? "" : ` seed ${seed}`}: MASE ${f2(r.model)} vs seasonal-naive ${f2(r.snaive)}, coverage ${pct(r.coverage)}, ${r.trainMs.toFixed(0)} ms per model, blend (net/base/naive) ${r.blends.join(" ")}${r.dailyBlends.length ? `, daily ${r.dailyBlends.join(" ")}` : ""}${a["round-point"] ? `; model / naive ${f3(r.ratio)}, point rounded ${f3(r.roundRatio)} (coverage ${pct(r.roundCoverage)}, ${r.wholeFolds} of ${r.folds} folds whole), methods ${JSON.stringify(r.methods)}` : ""}\n`);
     }
     const mean = (k) => meanOf(rows.map((r) => r[k]));
     const pooled = (lo, hi) => core.intervalCoverage(rows.flatMap((r) => r.acc.actual), rows.flatMap((r) => r.acc[lo]), rows.flatMap((r) => r.acc[hi]));
     const summary = { dataset: name, seed: seed ?? 1, plan, model: mean("model"), snaive: mean("snaive"), smean: mean("smean"), coverage: pooled("lo", "hi"), smeanCoverage: pooled("smLo", "smHi"), trainMs: mean("trainMs") };
     summary.ratio = summary.model / summary.snaive;
+    if (a["round-point"]) Object.assign(summary, { round: mean("round"), roundRatio: mean("round") / summary.snaive, roundCoverage: pooled("roundLo", "roundHi") });
     runs.push({ summary, rows });
     if (!a.json) {
       console.log(`\n## ${name}${seed === undefined ? "" : `, seed ${seed}`}: ${rows.length} series, ${plan.weeks} ${a.dev ? "development" : "held-out"} weeks (one every ${plan.every}), origins every ${step} h, next 24 h`);
@@ -278,6 +304,7 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
       console.log("|---|---|---|---|---|---|---|---|---|");
       for (const r of rows) console.log(`| ${r.series} | ${f2(r.model)} | ${f2(r.snaive)} | ${f2(r.smean)} | ${f2(r.ratio)} | ${pct(r.coverage)} | ${pct(r.smeanCoverage)} | ${r.trainMs.toFixed(0)} | ${r.forecasts} |`);
       console.log(`| **mean** | **${f2(summary.model)}** | ${f2(summary.snaive)} | ${f2(summary.smean)} | **${f2(summary.ratio)}** | **${pct(summary.coverage)}** | ${pct(summary.smeanCoverage)} | ${summary.trainMs.toFixed(0)} | |`);
+      if (a["round-point"]) console.log(`| **mean, point rounded** | ${f2(summary.round)} | | | **${f3(summary.roundRatio)}** (model's own ${f3(summary.ratio)}) | ${pct(summary.roundCoverage)} | | | |`);
       if (!a["no-daily"]) {
         console.log(`\nNext 14 days by day (daily model), from each day of the same weeks:`);
         console.log("| series | MASE model | MASE seasonal-naive | MASE seasonal mean | model / naive | 80 % coverage | train ms / daily model | forecasts |");
@@ -289,9 +316,10 @@ for (const name of a.datasets.split(",").map((s) => s.trim()).filter(Boolean)) {
   // over the seeds: the mean of each figure, and the spread of the ratio
   const ms = (k) => meanOf(runs.map((r) => r.summary[k]));
   const ratios = runs.map((r) => r.summary.ratio);
-  results.push({ summary: { dataset: name, plan, seeds: runs.map((r) => r.summary.seed), model: ms("model"), snaive: ms("snaive"), smean: ms("smean"), ratio: meanOf(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), coverage: ms("coverage"), smeanCoverage: ms("smeanCoverage"), trainMs: ms("trainMs") }, runs });
+  const rounded = a["round-point"] ? runs.map((r) => r.summary.roundRatio) : [];
+  const roundSummary = a["round-point"] ? { roundRatio: meanOf(rounded), roundRatioMin: Math.min(...rounded), roundRatioMax: Math.max(...rounded), roundCoverage: ms("roundCoverage") } : {};
+  results.push({ summary: { dataset: name, plan, seeds: runs.map((r) => r.summary.seed), model: ms("model"), snaive: ms("snaive"), smean: ms("smean"), ratio: meanOf(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), coverage: ms("coverage"), smeanCoverage: ms("smeanCoverage"), trainMs: ms("trainMs"), ...roundSummary }, runs });
 }
-const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : "-");
 const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, TF.js backend ${results[0]?.runs[0]?.rows[0]?.backend ?? "?"}`;
 if (a.json) {
   console.log(JSON.stringify({ machine, results: results.map((r) => ({ summary: r.summary, runs: r.runs.map((x) => ({ summary: x.summary, rows: x.rows.map(({ acc: _acc, ...rest }) => rest) })) })) }, null, 2));
@@ -303,4 +331,7 @@ if (a.json) {
   console.log("|---|---|---|---|---|---|");
   for (const { summary: s } of results)
     console.log(`| ${s.dataset} | ${f2(s.model)} | ${f2(s.snaive)} | ${f2(s.smean)} | ${f3(s.ratio)}${seeds.length > 1 ? ` [${f3(s.ratioMin)}, ${f3(s.ratioMax)}]` : ""} ${s.ratio <= 0.8 ? "✓" : "✗"} | ${pct(s.coverage)} ${s.coverage >= 0.75 && s.coverage <= 0.85 ? "✓" : "✗"} |`);
+  for (const { summary: s } of a["round-point"] ? results : []) {
+    console.log(`| ${s.dataset}, point rounded | | | | ${f3(s.roundRatio)}${seeds.length > 1 ? ` [${f3(s.roundRatioMin)}, ${f3(s.roundRatioMax)}]` : ""} ${s.roundRatio <= 0.8 ? "✓" : "✗"} | ${pct(s.roundCoverage)} ${s.roundCoverage >= 0.75 && s.roundCoverage <= 0.85 ? "✓" : "✗"} |`);
+  }
 }
