@@ -259,6 +259,8 @@ describe("two servers on one PostgreSQL and one Mosquitto", () => {
       },
       { timeoutMs: 30_000, intervalMs: 250 },
     );
+    // Taken over because a's database session ended with it (its liveness lock gone), not at its leases' end.
+    expect(b.output()).toMatch(/database session ended \(it died\): its shards are taken over now/);
     const pushesAtTakeover = pushes.length;
     await waitFor("the tablet on b to keep getting the store's figures after the takeover", () => pushes.length > pushesAtTakeover, { timeoutMs: 20_000 });
     await streaming;

@@ -137,6 +137,50 @@ describe("shard leases", () => {
     for (const l of before) expect(b.lease(l.shard)).toEqual({ shard: l.shard, epoch: l.epoch + 1 });
   });
 
+  it("of a server whose database session ended (it died) move within seconds, long before they run out", async () => {
+    const url = await cluster();
+    // A minute's TTL: only the liveness lock can move them within the 15 s waited for below.
+    const dead: string[] = [];
+    const opts: ShardLeasesOptions = { ttlMs: 60_000, renewEveryMs: 500, livenessEveryMs: 200, onDead: (servers) => dead.push(...servers.map((s) => s.id)) };
+    const [a, b] = [member(url, "a", opts), member(url, "b", opts)];
+    await a.start();
+    await b.start();
+    await waitFor("a and b to share the shards", () => shardsOf(a).length === 32 && shardsOf(b).length === 32, { timeoutMs: 15_000 });
+    // Alive, a keeps its shards: its lock is seen at every look.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([shardsOf(a).length, shardsOf(b).length, dead]).toEqual([32, 32, []]);
+    const before = a.leases();
+    const keys = (await db.query<{ id: string; liveness_key: number | null }>("SELECT id, liveness_key FROM cluster_servers ORDER BY id")).rows;
+    expect(keys.map((k) => [k.id, typeof k.liveness_key])).toEqual([["a", "number"], ["b", "number"]]);
+    a.abandon(); // a crash: its connections close, its lock's session ends
+    const started = performance.now();
+    await waitFor("b to hold every shard", () => shardsOf(b).length === 64, { timeoutMs: 15_000 });
+    console.log(`shards of a dead server taken over after ${Math.round(performance.now() - started)} ms by its missing lock (TTL ${opts.ttlMs} ms)`);
+    expect(dead).toEqual(["a"]);
+    // Each of a's shards moved with a new epoch, so a write of a's (had it lived) would be fenced.
+    for (const l of before) expect(b.lease(l.shard)!.epoch).toBeGreaterThan(l.epoch);
+    const { rows } = await db.query<{ id: string }>("SELECT id FROM cluster_servers");
+    expect(rows.map((r) => r.id)).toEqual(["b"]);
+  });
+
+  it("stay with a live server whose lock's session was cut: it takes the lock again before a second look", async () => {
+    const url = await cluster();
+    const opts: ShardLeasesOptions = { ttlMs: 60_000, renewEveryMs: 500, livenessEveryMs: 1000 };
+    const [a, b] = [member(url, "a", opts), member(url, "b", opts)];
+    await a.start();
+    await b.start();
+    await waitFor("a and b to share the shards", () => shardsOf(a).length === 32 && shardsOf(b).length === 32, { timeoutMs: 15_000 });
+    const lockPid = async () =>
+      (await db.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = (SELECT liveness_key FROM cluster_servers WHERE id = 'a')::oid")).rows[0]?.pid;
+    const pid = await lockPid();
+    expect(pid).toBeTypeOf("number");
+    // A database restart, for this one session: a's lock is gone until a takes it again (within 250 ms).
+    await db.query("SELECT pg_terminate_backend($1)", [pid]);
+    await waitFor("a to hold its lock again", async () => ((await lockPid()) ?? pid) !== pid, { timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect([shardsOf(a).length, shardsOf(b).length]).toEqual([32, 32]);
+  });
+
   it("fence the writes of a server whose lease moved on: refused, and nothing written", async () => {
     const url = await cluster();
     const [a, b] = [member(url, "a", { ttlMs: 60_000, renewEveryMs: 5_000 }), member(url, "b")];

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import { LivenessLock, reapDead, serversWithoutLock } from "./liveness.js";
 import { DEFAULT_SHARDS, planShards, type LeaseView } from "./shards.js";
 
 /** A shard this server holds, and the epoch that fences its writes. */
@@ -37,6 +38,16 @@ export interface ShardLeasesOptions {
   monotonic?: () => number;
   /** Errors of the background loop (the database unreachable): logged by the caller. */
   onError?: (err: Error) => void;
+  /**
+   * With `start`: hold a liveness lock and watch the other servers' (default true). The leases of a
+   * server whose database session ended (it died) are taken within about two checks, not when they
+   * run out (./liveness.ts); off, the TTL alone moves them.
+   */
+  liveness?: boolean;
+  /** How often the other servers' liveness locks are looked at (default 1,000 ms); missing at two looks in a row is dead. */
+  livenessEveryMs?: number;
+  /** Servers found dead by their missing lock, with the shards each held (taken over at once): for the log. */
+  onDead?: (servers: readonly { id: string; shards: readonly number[] }[]) => void;
 }
 
 /** A write refused because the shard's lease moved on (another server holds it now, or it ran out). */
@@ -79,7 +90,13 @@ export class ShardLeases {
   private readonly monotonic: () => number;
   private running: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private watcher: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /** This server's liveness lock (with `start` and `liveness`), and the others seen without theirs: id -> looks in a row. */
+  private lock: LivenessLock | null = null;
+  private readonly suspects = new Map<string, number>();
+  /** The last round took fewer shards than it planned (one held in a fenced write, a race): the liveness loop tries again. */
+  private short = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -115,14 +132,49 @@ export class ShardLeases {
     }
   }
 
-  /** Joins: init, a first round at once, then a round every `renewEveryMs` in the background. */
+  /**
+   * Joins: init, the liveness lock, a first round at once, then a round every `renewEveryMs` and a look
+   * at the others' liveness locks every `livenessEveryMs` in the background.
+   */
   async start(): Promise<void> {
     await this.init();
+    const onError = (err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+    if (this.opts.liveness !== false) {
+      this.lock = new LivenessLock(this.pool, { onError });
+      // Without the lock this server claims nothing and its leases move on their TTL alone; it keeps trying.
+      await this.lock.acquire().catch((err: Error) => {
+        onError(new Error(`could not take the liveness lock (${err.message}); this server's shards would move only when their leases run out`));
+      });
+    }
     await this.tick();
-    this.timer = setInterval(() => {
-      this.tick().catch((err: unknown) => this.opts.onError?.(err instanceof Error ? err : new Error(String(err))));
-    }, this.renewEveryMs);
+    this.timer = setInterval(() => this.tick().catch(onError), this.renewEveryMs);
     this.timer.unref();
+    if (this.lock) {
+      this.watcher = setInterval(() => this.watch().catch(onError), this.opts.livenessEveryMs ?? 1000);
+      this.watcher.unref();
+    }
+  }
+
+  /** One look at the other servers' liveness locks (serialised with the rounds); the dead ones' shards are taken now. */
+  watch(): Promise<void> {
+    const look = this.running.then(async () => {
+      if (this.closed) return;
+      const missing = new Set(await serversWithoutLock(this.pool, this.serverId));
+      for (const id of this.suspects.keys()) if (!missing.has(id)) this.suspects.delete(id);
+      const dead: string[] = [];
+      for (const id of missing) {
+        const looks = (this.suspects.get(id) ?? 0) + 1;
+        this.suspects.set(id, looks);
+        // Twice in a row: a server whose connection was cut by a database restart has taken its lock again by then.
+        if (looks >= 2) dead.push(id);
+      }
+      const reaped = await reapDead(this.pool, dead);
+      for (const r of reaped) this.suspects.delete(r.id);
+      if (reaped.length > 0) this.opts.onDead?.(reaped);
+      if (reaped.length > 0 || this.short) await this.round();
+    });
+    this.running = look.catch(() => {});
+    return look;
   }
 
   /** The leases held now (locally still valid). */
@@ -169,14 +221,14 @@ export class ShardLeases {
     const { leases, live } = await this.snapshot();
     const plan = planShards(this.serverId, leases, live);
     if (plan.release.length > 0) await this.release(plan.release);
-    if (plan.take > 0) await this.take(plan.take);
+    this.short = plan.take > 0 && (await this.take(plan.take)) < plan.take;
   }
 
   private async heartbeat(): Promise<void> {
     await this.pool.query(
-      `INSERT INTO cluster_servers (id, info) VALUES ($1, $2)
-       ON CONFLICT (id) DO UPDATE SET heartbeat_at = clock_timestamp(), info = excluded.info`,
-      [this.serverId, JSON.stringify(this.opts.info?.() ?? {})],
+      `INSERT INTO cluster_servers (id, info, liveness_key) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET heartbeat_at = clock_timestamp(), info = excluded.info, liveness_key = excluded.liveness_key`,
+      [this.serverId, JSON.stringify(this.opts.info?.() ?? {}), this.lock?.held() ?? null],
     );
     // Members gone for an hour and holding nothing are forgotten.
     await this.pool.query(
@@ -218,7 +270,8 @@ export class ShardLeases {
     return { leases: leases.rows, live: live.rows.map((r) => r.id) };
   }
 
-  private async take(n: number): Promise<void> {
+  /** Takes up to `n` free shards; returns how many it got. */
+  private async take(n: number): Promise<number> {
     const sentAt = this.monotonic();
     const { rows } = await this.pool.query<Lease>(
       `UPDATE shard_leases l
@@ -233,6 +286,7 @@ export class ShardLeases {
     );
     for (const r of rows) this.held.set(r.shard, { epoch: r.epoch, validUntil: sentAt + this.ttlMs });
     if (rows.length > 0) await this.opts.hooks?.acquired?.(rows.sort((a, b) => a.shard - b.shard));
+    return rows.length;
   }
 
   /** Hands `shards` over: the hook stops their ingest first, then the leases are freed for others to take at once. */
@@ -263,19 +317,31 @@ export class ShardLeases {
 
   /** Leaves: no more rounds, every shard handed over (so the others take them at once), the heartbeat removed. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTimers();
     await this.running;
     this.closed = true;
-    await this.release([...this.held.keys()]);
-    await this.pool.query("DELETE FROM cluster_servers WHERE id = $1", [this.serverId]);
+    try {
+      await this.release([...this.held.keys()]);
+      await this.pool.query("DELETE FROM cluster_servers WHERE id = $1", [this.serverId]);
+    } finally {
+      this.lock?.close();
+    }
   }
 
-  /** Stops the background rounds without handing anything over (a crash, for tests): the leases run out. */
+  /**
+   * Stops the background rounds without handing anything over, and ends the liveness lock's session
+   * (a crash, for tests): the others take the shards after two looks, or when the leases run out.
+   */
   abandon(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTimers();
     this.closed = true;
+    this.lock?.close();
+  }
+
+  private stopTimers(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.watcher) clearInterval(this.watcher);
+    this.timer = this.watcher = null;
   }
 }
 

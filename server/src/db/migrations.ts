@@ -285,4 +285,10 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS events_by_time;
     `,
   },
+  {
+    version: 19,
+    name: "cluster: each server's liveness lock (a dead server's shards move at once, issue 12)",
+    // A chain's cluster tables are PostgreSQL's only (storage-pg/schema.ts): nothing to do on SQLite.
+    sql: "SELECT 1",
+  },
 ];

@@ -485,4 +485,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // retention drops whole months of its partitions, and its deletes of a partial month go by that index.
     sql: "SELECT 1",
   },
+  {
+    version: 19,
+    name: "cluster: each server's liveness lock (a dead server's shards move at once, issue 12)",
+    sql: `
+      -- The second key of the advisory lock a server holds on a connection of its own while it runs
+      -- (cluster/liveness.ts); NULL when it holds none. A lock gone while the row names it: the server died.
+      ALTER TABLE cluster_servers ADD COLUMN liveness_key integer;
+    `,
+  },
 ];
