@@ -18,7 +18,7 @@ import {
 import { AggregateDelta } from "../aggregates/delta.js";
 import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
-import type { DwellReads, PathCount, Storage, StoredVisit, TrafficReads } from "../storage/types.js";
+import type { DwellReads, OpenVisitRow, PathCount, Storage, StoredVisit, TrafficReads } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
 import { hourParts, hoursOf, trafficCuts } from "./traffic-cuts.js";
 import { deriveVisitor, diffByKey, sortSmall, visitKey, type VisitorDerivation } from "./visitor-derivation.js";
@@ -120,6 +120,11 @@ export class StoreAnalytics {
   static async open(opts: StoreAnalyticsOptions): Promise<StoreAnalytics> {
     const aggregates = opts.storage.aggregates;
     const [known, open] = await Promise.all([aggregates.knownZones(opts.store), aggregates.openVisitsSince(opts.store, opts.now() - opts.visitTimeoutMs)]);
+    return StoreAnalytics.of(opts, known, open);
+  }
+
+  /** A store's analytics from what {@link open} reads (read for many stores at once by the caller: `aggregates.openMany`). */
+  static of(opts: StoreAnalyticsOptions, known: { visits: string[]; doors: string[] }, open: readonly OpenVisitRow[]): StoreAnalytics {
     const a = new StoreAnalytics(opts, known);
     for (const o of open) a.setOpen(o.zone, o.visitor, o.lastSeenTs);
     return a;

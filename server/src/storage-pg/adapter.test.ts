@@ -140,6 +140,37 @@ describe("PostgreSQL adapter", () => {
     expect(await s.transaction((tx) => tx.events.insertMany("s", "a", [enter("a:3", jan)], feb))).toEqual([true]);
   });
 
+  it("opens many stores in two statements with what knownZones and openVisitsSince answer store by store", async () => {
+    const s = await fresh();
+    const t0 = Date.UTC(2026, 1, 10, 9);
+    const stores = ["s", "t's \\ \"quoted\"", "doors only", "nothing stored"];
+    await s.transaction(async (tx) => {
+      for (const [i, store] of stores.slice(0, 2).entries()) {
+        const d = new AggregateDelta();
+        d.visit("fruit", `${store}:1`, { enterTs: t0, dwellMs: 1000, prevEnterTs: null }, 1);
+        d.visit(`bakery ${i}`, `${store}:2`, { enterTs: t0 + 60_000, dwellMs: null, prevEnterTs: null }, 1);
+        d.openVisit(`bakery ${i}`, "v", t0 + 60_000 * (i + 1));
+        d.openVisit("fruit", "w", t0 - 3_600_000);
+        d.door("entrance", t0, 2, 1);
+        await tx.aggregates.write(store, d);
+      }
+      const d = new AggregateDelta();
+      d.door("back door", t0, 1, 0);
+      await tx.aggregates.write("doors only", d);
+    });
+    const since = t0 - 60_000;
+    const many = await s.aggregates.openMany!(stores, since);
+    expect([...many.keys()]).toEqual(stores);
+    const sorted = (z: { visits: string[]; doors: string[] }) => ({ visits: [...z.visits].sort(), doors: [...z.doors].sort() });
+    for (const store of stores) {
+      const one = { known: sorted(await s.aggregates.knownZones(store)), open: await s.aggregates.openVisitsSince(store, since) };
+      expect({ known: sorted(many.get(store)!.known), open: many.get(store)!.open }, store).toEqual(one);
+    }
+    expect(many.get("s")!.open).toEqual([{ zone: "bakery 0", visitor: "v", lastSeenTs: t0 + 60_000 }]);
+    expect(many.get("nothing stored")).toEqual({ known: { visits: [], doors: [] }, open: [] });
+    expect(sorted(many.get("doors only")!.known)).toEqual({ visits: [], doors: ["back door"] });
+  });
+
   it("gives the client of a transaction (for fencing statements), and none outside or after it", async () => {
     const s = await fresh();
     let leaked: PgStorage | null = null;

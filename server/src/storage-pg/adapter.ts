@@ -904,6 +904,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     doorTotals: (store, spans) => aggRead((q) => agg.doorTotals(q, store, spans)),
     countsIn: (store, from, to) => read((q) => agg.countsIn(q, store, from, to)),
     openVisitsSince: (store, since) => aggRead((q) => agg.openVisitsSince(q, store, since)),
+    openMany: (stores, since) => aggRead((q) => agg.openMany(q, stores, since)),
     pathReport: (store, spans, limit) => aggRead((q) => agg.pathReport(q, store, spans, limit)),
     pathCounts: (store, spans) => aggRead((q) => agg.pathCounts(q, store, spans)),
     dwellReads: (store, q) => aggRead((db) => dwellReads(db, store, q)),

@@ -789,6 +789,29 @@ export async function openVisitsSince(db: PgQueryable, store: string, since: num
   return rows;
 }
 
+/** {@link knownZones} and {@link openVisitsSince} of many stores, in two statements. */
+export async function openMany(
+  db: PgQueryable,
+  stores: readonly string[],
+  since: number,
+): Promise<Map<string, { known: { visits: string[]; doors: string[] }; open: OpenVisitRow[] }>> {
+  const out = new Map(stores.map((s) => [s, { known: { visits: [] as string[], doors: [] as string[] }, open: [] as OpenVisitRow[] }]));
+  if (stores.length === 0) return out;
+  const list = arrayLiteral([...out.keys()]);
+  const zones = await db.query<{ store: string; kind: number; zone: string }>(
+    `SELECT DISTINCT store, 0 AS kind, zone FROM zone_rollups WHERE store = ANY($1::text[]) AND grain = 1
+     UNION ALL SELECT DISTINCT store, 1, zone FROM door_rollups WHERE store = ANY($1::text[]) AND grain = 1`,
+    [list],
+  );
+  for (const r of zones.rows) (r.kind === 0 ? out.get(r.store)?.known.visits : out.get(r.store)?.known.doors)?.push(r.zone);
+  const open = await db.query<OpenVisitRow & { store: string }>(
+    `SELECT store, zone, visitor, last_seen_ts AS "lastSeenTs" FROM open_visits WHERE store = ANY($1::text[]) AND last_seen_ts >= $2`,
+    [list, since],
+  );
+  for (const { store, ...row } of open.rows) out.get(store)?.open.push(row);
+  return out;
+}
+
 /** The trips per path of a range: a CTE `c(path, n)` (paths with a non-zero count) and its parameters after the store's. */
 function tallySql(spans: Spans): { sql: string; params: number[] } {
   const w = rollupWhere(spans, 2);

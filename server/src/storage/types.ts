@@ -708,6 +708,12 @@ export interface AggregatesStore {
   /** Open visits whose visitor was last seen at or after `since`. */
   openVisitsSince(store: string, since: number): Promise<OpenVisitRow[]>;
   /**
+   * What opening each of `stores` reads (`knownZones` and `openVisitsSince`), for all of them in two
+   * statements: a server taking shards over opens hundreds of stores at once (PostgreSQL; without
+   * it each store is opened by itself). Stores with nothing stored get empty lists.
+   */
+  openMany?(stores: readonly string[], since: number): Promise<Map<string, { known: { visits: string[]; doors: string[] }; open: OpenVisitRow[] }>>;
+  /**
    * The paths report of a range, ordered as the domain's: the `limit` most frequent paths (count
    * desc, then zone by zone), every transition (count desc, then from, then to), every trip.
    */
