@@ -23,16 +23,31 @@ export class LayoutCache {
     return (await this.read(store)).layouts;
   }
 
+  /**
+   * Loads the layouts of `stores` not held or loading, in one read where the storage has one
+   * (`stores.layoutsOf`): a server taking shards over loads hundreds of stores' layouts at once.
+   */
+  async loadMany(stores: readonly string[]): Promise<void> {
+    const todo = [...new Set(stores)].filter((s) => !this.cache.has(s) && !this.loading.has(s));
+    const many = this.storage.stores.layoutsOf;
+    if (!many) {
+      await Promise.all(todo.map((s) => this.read(s)));
+      return;
+    }
+    let all: Promise<Map<string, Layout[]>> | null = null;
+    await Promise.all(todo.map((s) => this.read(s, async () => (await (all ??= many.call(this.storage.stores, todo))).get(s) ?? [])));
+  }
+
   /** Read the store's layouts again (after a layout was saved). */
   async reload(store: string): Promise<readonly Layout[]> {
     this.invalidate(store);
     return (await this.read(store)).layouts;
   }
 
-  private read(store: string): Promise<Entry> {
+  private read(store: string, fetch: () => Promise<Layout[]> = () => this.storage.stores.layouts(store)): Promise<Entry> {
     let p = this.loading.get(store);
     if (!p) {
-      p = this.storage.stores.layouts(store).then(
+      p = fetch().then(
         (layouts) => {
           const e: Entry = { layouts, zoneSets: new Map(layouts.map((l) => [l.version, new Set(l.zones.map((z) => z.id))])) };
           // A reload asked while this read ran supersedes it.

@@ -2,10 +2,11 @@
  * What the PostgreSQL adapter does beyond the shared contract: dedupe by (store, id) across
  * monthly partitions, retention by whole months, and a transaction's client for fencing.
  */
-import type { FootfallEvent, VisitorId, ZoneId } from "@footfall/core";
+import type { FootfallEvent, LayoutInput, VisitorId, ZoneId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { AggregateDelta } from "../aggregates/delta.js";
+import { LayoutCache } from "../ingest/layouts.js";
 import { openPgStorage, type PgStorage } from "./adapter.js";
 import { createPgPool } from "./pool.js";
 import { backgroundTurns } from "./turns.js";
@@ -169,6 +170,28 @@ describe("PostgreSQL adapter", () => {
     expect(many.get("s")!.open).toEqual([{ zone: "bakery 0", visitor: "v", lastSeenTs: t0 + 60_000 }]);
     expect(many.get("nothing stored")).toEqual({ known: { visits: [], doors: [] }, open: [] });
     expect(sorted(many.get("doors only")!.known)).toEqual({ visits: [], doors: ["back door"] });
+  });
+
+  it("reads many stores' layouts in one statement, as layouts answers store by store; the ingest's layout cache loads them so", async () => {
+    const s = await fresh();
+    const t0 = Date.UTC(2026, 1, 10, 9);
+    const input = (validFrom: number, zones: string[]): LayoutInput => ({
+      validFrom,
+      timezone: "Europe/Paris",
+      floor: { width: 20, height: 10 },
+      zones: zones.map((id, i) => ({ id: id as ZoneId, name: id, kind: i === 0 ? "entrance" : "zone", polygon: [[i, 0], [i + 1, 0], [i + 1, 1], [i, 1]] })),
+    });
+    await s.stores.saveLayout("a", input(t0, ["door", "fruit"]), t0);
+    await s.stores.saveLayout("a", input(t0 - 86_400_000, ["door", "fruit", "bakery"]), t0 + 1);
+    await s.stores.saveLayout("b_2", input(t0, ["door"]), t0);
+    const stores = ["a", "b_2", "no layout"];
+    const many = await s.stores.layoutsOf!(stores);
+    for (const store of stores) expect(many.get(store), store).toEqual(await s.stores.layouts(store));
+    expect(many.get("a")!.map((l) => l.version)).toEqual([2, 1]);
+    const cache = new LayoutCache(s);
+    await cache.loadMany(stores);
+    for (const store of stores) expect([cache.isLoaded(store), cache.all(store)]).toEqual([true, many.get(store)]);
+    expect(cache.hasZone("a", "bakery", t0 - 1)).toBe(true);
   });
 
   it("gives the client of a transaction (for fencing statements), and none outside or after it", async () => {

@@ -315,6 +315,16 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       read(async (q) =>
         (await q.query<{ body: Layout }>("SELECT body FROM layouts WHERE store = $1 ORDER BY valid_from, version", [store])).rows.map((r) => r.body),
       ),
+    layoutsOf: (list) =>
+      read(async (q) => {
+        const out = new Map(list.map((s) => [s, [] as Layout[]]));
+        const { rows } = await q.query<{ store: string; body: Layout }>(
+          "SELECT store, body FROM layouts WHERE store = ANY($1::text[]) ORDER BY store, valid_from, version",
+          [arrayLiteral([...out.keys()])],
+        );
+        for (const r of rows) out.get(r.store)?.push(r.body);
+        return out;
+      }),
     versions: (store) =>
       read(
         async (q) =>

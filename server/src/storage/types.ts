@@ -405,6 +405,8 @@ export interface StoresStore {
   ensure(id: string, name: string, now: number): Promise<void>;
   /** Every layout version of a store, ordered by validFrom then version. */
   layouts(store: string): Promise<Layout[]>;
+  /** `layouts` of many stores in one statement (PostgreSQL: a server taking shards over loads hundreds); stores without one get []. */
+  layoutsOf?(stores: readonly string[]): Promise<Map<string, Layout[]>>;
   /** Versions by version number. */
   versions(store: string): Promise<LayoutVersion[]>;
   /** Save a new layout version (creating the store when it is new; versions count up from 1); returns the stored layout. */
