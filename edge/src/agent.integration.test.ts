@@ -346,14 +346,15 @@ describe("Agent against a real Aedes broker", () => {
       await waitFor("settled", () => a.metrics().queued === 0);
     });
 
-    it("sends unsettled events again after the receipt timeout", async () => {
+    it("sends unsettled events again after the receipt timeout: the oldest batch first, then everything", async () => {
       broker = await startBroker(0, { receipts: false });
       await publishLayout(broker, { ...LAYOUT, receipts: true });
       const { agent: a, source, lines } = await start(broker, { receiptTimeoutMs: 200, receiptTimeoutMaxMs: 400 });
       source.emit(5);
-      await waitFor("two resends", () => idsSent(broker!).length >= 15, 15_000);
-      expect(a.metrics().resends).toBeGreaterThanOrEqual(2);
-      expect(lines.join("\n")).toMatch(/no receipt from the server yet.*footfall broker-config/);
+      await waitFor("two resends of everything", () => a.metrics().resends >= 2, 15_000);
+      expect(idsSent(broker).length).toBeGreaterThanOrEqual(25); // sent, a probe, everything, a probe, everything
+      expect(lines.join("\n")).toMatch(/no receipt from the server yet; sending the oldest unsettled batch again.*footfall broker-config/);
+      expect(lines.join("\n")).toMatch(/no receipt from the server yet; sending every unsettled event again/);
     });
 
     it("falls back to PUBACK against a server older than v1.1 (a layout without receipts: true) and says so once", async () => {

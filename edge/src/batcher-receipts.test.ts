@@ -82,24 +82,65 @@ describe("Batcher settling by receipts", () => {
     expect(batcher.stats()).toMatchObject({ resends: 1, resentBatches: 2 });
   });
 
-  it("sends every unsettled event again after 30 s without receipt progress, then after 60, 120, 240, 300, 300 s", () => {
+  it("sends the oldest unsettled batch again after 30 s without receipt progress, everything 60 s later, then so on after 120, 240, 300, 300 s", () => {
     const { batcher, transport } = setup();
-    const produced = events(100);
+    const produced = events(300);
     batcher.add(produced);
     transport.ackAll();
     const resendsAt: number[] = [];
+    const what: number[] = [];
     let elapsed = 0;
     for (let s = 1; s <= 1100; s++) {
       vi.advanceTimersByTime(1000);
       elapsed++;
       if (transport.sent.length > 0) {
-        expect(transport.ackAll()).toEqual(idsOf(produced));
+        const ids = transport.ackAll();
+        // A probe is the first batch (100 events); a resend of everything is all 300, in order.
+        expect(ids).toEqual(idsOf(produced.slice(0, ids.length)));
+        what.push(ids.length);
         resendsAt.push(elapsed);
         elapsed = 0;
       }
     }
     expect(resendsAt).toEqual([30, 60, 120, 240, 300, 300]);
-    expect(batcher.stats().resends).toBe(6);
+    expect(what).toEqual([100, 300, 100, 300, 100, 300]);
+    expect(batcher.stats()).toMatchObject({ resends: 3, resentBatches: 12 });
+  });
+
+  it("sends nothing more after a probe when receipts settle events sent before it (a server far behind): no copies of the whole window", () => {
+    const { batcher, transport } = setup();
+    const produced = events(300);
+    batcher.add(produced);
+    transport.ackAll();
+    vi.advanceTimersByTime(30_000);
+    expect(transport.ackAll()).toEqual(idsOf(produced.slice(0, 100))); // the probe
+    // The server gets through the backlog: the originals' receipts come in order, after the probe went.
+    vi.advanceTimersByTime(20_000);
+    batcher.settle(idsOf(produced.slice(0, 150)));
+    vi.advanceTimersByTime(50_000);
+    batcher.settle(idsOf(produced.slice(150)));
+    vi.advanceTimersByTime(600_000);
+    expect(transport.sent).toHaveLength(0);
+    expect(batcher.stats()).toMatchObject({ resends: 0, resentBatches: 1 });
+    expect(batcher.unsettled()).toBe(0);
+  });
+
+  it("sends everything again at the next timeout when only the probe's own events are settled (those before it were lost)", () => {
+    const { batcher, transport } = setup();
+    const produced = events(300);
+    batcher.add(produced);
+    transport.ackAll();
+    vi.advanceTimersByTime(30_000);
+    expect(transport.ackAll()).toEqual(idsOf(produced.slice(0, 100)));
+    // The probe's receipt: its 100 events, nothing of the 200 sent before it.
+    vi.advanceTimersByTime(1000);
+    batcher.settle(idsOf(produced.slice(0, 100)));
+    // Progress restarts the timeout from 30 s; then everything unsettled goes.
+    vi.advanceTimersByTime(29_999);
+    expect(transport.sent).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(transport.ackAll()).toEqual(idsOf(produced.slice(100)));
+    expect(batcher.stats().resends).toBe(1);
   });
 
   it("starts the receipt timeout again from 30 s after any progress", () => {
@@ -109,7 +150,7 @@ describe("Batcher settling by receipts", () => {
     transport.ackAll();
     vi.advanceTimersByTime(30_000);
     vi.advanceTimersByTime(60_000);
-    expect(transport.ackAll()).toHaveLength(400); // two resends
+    expect(transport.ackAll()).toHaveLength(300); // a probe (the first 100), then everything
     batcher.settle(idsOf(produced.slice(0, 100)));
     vi.advanceTimersByTime(29_999);
     expect(transport.sent).toHaveLength(0);
@@ -145,7 +186,7 @@ describe("Batcher settling by receipts", () => {
     expect(timing.timeoutMs).toBeLessThanOrEqual(300_000);
   });
 
-  it("still notices a server that stops settling: after the delay it learnt, everything goes again, then with backoff", () => {
+  it("still notices a server that stops settling: after the delay it learnt a probe goes, then everything, with backoff", () => {
     const { batcher, transport } = setup();
     // Receipts 40 s after each send, for 5 minutes: the timeout follows to 40 s + 4 deviations.
     const sentAt: [string, number][] = [];
@@ -161,13 +202,15 @@ describe("Batcher settling by receipts", () => {
     const learnt = batcher.receiptTiming().timeoutMs;
     expect(learnt).toBeGreaterThanOrEqual(40_000);
     expect(learnt).toBeLessThan(80_000);
-    const before = batcher.stats().resends;
-    // The server stops: no receipt any more. Everything unsettled goes again within the learnt timeout.
+    const before = batcher.stats();
+    // The server stops: no receipt any more. Within the learnt timeout the oldest batch goes again (a probe) ...
     vi.advanceTimersByTime(learnt);
-    expect(batcher.stats().resends).toBe(before + 1);
-    expect(transport.ackAll().length).toBe(batcher.unsettled());
+    expect(batcher.stats()).toMatchObject({ resends: before.resends, resentBatches: before.resentBatches + 1 });
+    expect(transport.ackAll().length).toBe(100);
+    // ... and everything unsettled at the next, twice as long after.
     vi.advanceTimersByTime(2 * learnt);
-    expect(batcher.stats().resends).toBe(before + 2);
+    expect(batcher.stats().resends).toBe(before.resends + 1);
+    expect(transport.ackAll().length).toBe(batcher.unsettled());
   });
 
   it("runs no receipt timeout while disconnected; reconnecting resends", () => {

@@ -76,9 +76,11 @@ export interface BatcherStats {
  * Events are settled by id (receipts may come late, twice or out of order), but removed from the
  * outbox only as a settled prefix, so the outbox always holds a suffix of what was produced and
  * never loses an unsettled event. Every unsettled event is sent again, in order, when the transport
- * loses a batch, after each reconnection (receipts: a crashed broker may have lost what it
- * acknowledged) and after a receipt timeout that follows the receipts' delay, with backoff. The
- * server drops the copies by id.
+ * loses a batch and after each reconnection (receipts: a crashed broker may have lost what it
+ * acknowledged). A receipt timeout (it follows the receipts' delay, with backoff) first sends only
+ * the oldest unsettled batch again, a probe; everything goes again at the next timeout unless a
+ * receipt settles an event sent before the probe meanwhile (the server is working through them: it
+ * is slow, nothing was lost). The server drops the copies by id.
  */
 export class Batcher {
   /** Ids of the outbox's first events that were handed over at least once (`window[windowHead..]`). */
@@ -90,6 +92,12 @@ export class Batcher {
   private readonly settledIds = new Set<string>();
   /** Next window position (from the head) to send again in the current resend round; the window's length when none is due. */
   private resendPos = 0;
+  /**
+   * The probe of the last receipt timeout: when it went (ms), the ids it sent again, and whether it
+   * is still to be sent (the next resend round sends one batch). Cleared by a receipt for an event
+   * sent before it and not in it, by a resend of everything, and when nothing is unsettled.
+   */
+  private probe: { at: number; ids: Set<string>; due: boolean } | null = null;
   /** Batches handed over in this generation whose PUBACK has not come. */
   private pending = 0;
   private generation = 0;
@@ -180,6 +188,7 @@ export class Batcher {
     let progress = 0;
     let delay = -1;
     const now = Date.now();
+    const probe = this.probe && !this.probe.due ? this.probe : null;
     for (const id of ids) {
       if (this.inWindow.has(id) && !this.settledIds.has(id)) {
         this.settledIds.add(id);
@@ -189,6 +198,8 @@ export class Batcher {
           this.sentOnceAt.delete(id);
           delay = Math.max(delay, now - at);
         }
+        // An event sent before the probe, and not one of its copies: the server is getting through what came before it.
+        if (probe && (at === undefined || at < probe.at) && !probe.ids.has(id)) this.probe = null;
       }
     }
     this.counters.settledByReceipt += progress;
@@ -248,7 +259,13 @@ export class Batcher {
     while (this.transport.ready() && this.pending < this.opts.maxInflightBatches && this.refused === refusedBefore) {
       const length = this.windowLength();
       if (this.resendPos < length) {
+        const resent = this.counters.resentBatches;
         if (!this.sendAgain(length)) break;
+        // A probe is one batch: the round ends with it.
+        if (this.probe?.due && this.counters.resentBatches > resent) {
+          this.probe.due = false;
+          this.resendPos = this.windowLength();
+        }
       } else if (this.waiting() > 0 && length < maxUnsettled) {
         if (!this.sendNew(length, maxUnsettled)) break;
       } else break;
@@ -310,6 +327,7 @@ export class Batcher {
     this.counters.resentBatches++;
     const copies = unsettled.slice(0, batch.count);
     for (const e of copies) this.sentOnceAt.delete(e.id);
+    if (this.probe?.due) for (const e of copies) this.probe.ids.add(e.id);
     this.send(batch.payload, copies);
     return true;
   }
@@ -390,6 +408,7 @@ export class Batcher {
       this.counters.sentEvents += k;
       this.resendPos = Math.max(0, this.resendPos - k);
     }
+    if (this.probe && !this.probe.due && this.unsettled() === 0) this.probe = null;
     if (this.outbox.size() === 0) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
@@ -403,6 +422,7 @@ export class Batcher {
   }
 
   private resendAll(): void {
+    this.probe = null;
     this.generation++;
     this.pending = 0;
     if (this.unsettled() > 0) this.counters.resends++;
@@ -448,7 +468,7 @@ export class Batcher {
     return { delayMs: this.receiptDelay ? Math.round(this.receiptDelay.mean) : null, timeoutMs: this.receiptTimeoutMs };
   }
 
-  /** While settling by receipts, connected, with events unsettled: resend them all if no receipt makes progress in time. */
+  /** While settling by receipts, connected, with events unsettled: a probe, then everything, if no receipt makes progress in time. */
   private armReceiptTimer(): void {
     if (this.settlement !== "receipts" || this.closed || !this.transport.ready() || this.unsettled() === 0) {
       this.clearReceiptTimer();
@@ -459,14 +479,21 @@ export class Batcher {
       this.receiptTimer = null;
       if (this.closed || this.settlement !== "receipts" || !this.transport.ready() || this.unsettled() === 0) return;
       const never = this.counters.settledByReceipt === 0;
+      // First a probe: a server far behind (a backlog, a takeover) gets one batch of copies, not every agent's whole window.
+      const probing = this.probe === null;
       this.opts.log.warn(
         { unsettled: this.unsettled(), afterMs: this.receiptTimeoutMs },
-        never
-          ? "no receipt from the server yet; sending every unsettled event again (is the server down? With Mosquitto, the ACL must let this agent read its receipts topic: run `footfall broker-config` again)"
-          : "no receipt from the server in time; sending every unsettled event again",
+        `${never ? "no receipt from the server yet" : "no receipt from the server in time"}; ${
+          probing
+            ? "sending the oldest unsettled batch again (and every unsettled event at the next timeout, unless a receipt shows the server getting through the events before it)"
+            : "sending every unsettled event again"
+        }${never ? " (is the server down? With Mosquitto, the ACL must let this agent read its receipts topic: run `footfall broker-config` again)" : ""}`,
       );
       this.receiptTimeoutMs = Math.min(this.receiptTimeoutMs * 2, this.maxTimeout());
-      this.resendAll();
+      if (probing) {
+        this.probe = { at: Date.now(), ids: new Set(), due: true };
+        this.resendPos = 0;
+      } else this.resendAll();
       this.flush();
     }, this.receiptTimeoutMs);
   }
