@@ -23,7 +23,9 @@
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
-// accepted events are also printed per server).
+// accepted events are also printed per server), CHAIN_OWN_SESSIONS (1: each server, simulator and mosquitto in a
+// session of its own, as separate services would be; with the kernel's autogroup scheduling, on here, processes share
+// the CPU by session, each PostgreSQL backend is a session of its own, and everything else of the bench one session).
 import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
@@ -83,7 +85,7 @@ process.on("SIGINT", () => process.exit(130));
 const LOG_DIR = process.env.CHAIN_LOG_DIR;
 if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
 function spawnLogged(name, cmd, args, env = {}) {
-  const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: process.env.CHAIN_OWN_SESSIONS === "1" });
   let out = "";
   const file = LOG_DIR ? join(LOG_DIR, `${name.replace(/\s+/g, "-")}.log`) : null;
   // The simulator's events/s lines while its stores make events (before "stopping (", its drain makes none), read as they come:
