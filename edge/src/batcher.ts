@@ -259,13 +259,7 @@ export class Batcher {
     while (this.transport.ready() && this.pending < this.opts.maxInflightBatches && this.refused === refusedBefore) {
       const length = this.windowLength();
       if (this.resendPos < length) {
-        const resent = this.counters.resentBatches;
         if (!this.sendAgain(length)) break;
-        // A probe is one batch: the round ends with it.
-        if (this.probe?.due && this.counters.resentBatches > resent) {
-          this.probe.due = false;
-          this.resendPos = this.windowLength();
-        }
       } else if (this.waiting() > 0 && length < maxUnsettled) {
         if (!this.sendNew(length, maxUnsettled)) break;
       } else break;
@@ -327,7 +321,12 @@ export class Batcher {
     this.counters.resentBatches++;
     const copies = unsettled.slice(0, batch.count);
     for (const e of copies) this.sentOnceAt.delete(e.id);
-    if (this.probe?.due) for (const e of copies) this.probe.ids.add(e.id);
+    if (this.probe?.due) {
+      // A probe is one batch: the resend round ends with it.
+      for (const e of copies) this.probe.ids.add(e.id);
+      this.probe.due = false;
+      this.resendPos = this.windowLength();
+    }
     this.send(batch.payload, copies);
     return true;
   }

@@ -70,11 +70,9 @@ export class AnalyticsRegistry {
       await Promise.all(todo.map((s) => this.get(s)));
       return;
     }
-    let read: ReturnType<typeof many> | null = null;
-    const all = () => (read ??= many.call(this.storage.aggregates, todo, this.opts.now() - this.opts.visitTimeoutMs));
-    await Promise.all(
-      todo.map((s) => this.track(s, async () => StoreAnalytics.of(this.optionsOf(s), ...known((await all()).get(s))))),
-    );
+    if (todo.length === 0) return;
+    const read = many.call(this.storage.aggregates, todo, this.opts.now() - this.opts.visitTimeoutMs);
+    await Promise.all(todo.map((s) => this.track(s, async () => StoreAnalytics.of(this.optionsOf(s), ...known((await read).get(s))))));
   }
 
   /** Registers the opening of `store` by `open`: shared by callers meanwhile, kept unless invalidated while it ran. */

@@ -142,9 +142,7 @@ export class ShardLeases {
     if (this.opts.liveness !== false) {
       this.lock = new LivenessLock(this.pool, { onError });
       // Without the lock this server claims nothing and its leases move on their TTL alone; it keeps trying.
-      await this.lock.acquire().catch((err: Error) => {
-        onError(new Error(`could not take the liveness lock (${err.message}); this server's shards would move only when their leases run out`));
-      });
+      await this.lock.start();
     }
     await this.tick();
     this.timer = setInterval(() => this.tick().catch(onError), this.renewEveryMs);

@@ -36,6 +36,8 @@ export class LivenessLock {
   private key: number | null = null;
   private closed = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  /** Taking the lock has failed since it was last held: further failures are not reported again. */
+  private failing = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -47,8 +49,28 @@ export class LivenessLock {
     return this.client ? this.key : null;
   }
 
-  /** Takes the lock on a connection of its own; throws when the database cannot be reached (call again later). */
-  async acquire(): Promise<void> {
+  /**
+   * Takes the lock, and keeps trying every `retryMs` while it cannot (the database unreachable):
+   * resolves after the first attempt either way; a failure is reported once until the lock is held.
+   */
+  async start(): Promise<void> {
+    await this.attempt();
+  }
+
+  /** One attempt to take the lock; on failure, reported unless already, and tried again later. */
+  private async attempt(): Promise<void> {
+    try {
+      await this.acquire();
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.o.onError?.(new Error(`could not take the liveness lock (${(err as Error).message}); until it is held this server's shards move only when their leases run out; trying again`));
+      this.failing = true;
+      this.again();
+    }
+  }
+
+  /** Takes the lock on a connection of its own; throws when the database cannot be reached. */
+  private async acquire(): Promise<void> {
     if (this.closed || this.client) return;
     const client = await this.pool.connect();
     try {
@@ -85,10 +107,7 @@ export class LivenessLock {
     if (this.closed || this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
-      this.acquire().catch((err: Error) => {
-        this.o.onError?.(err);
-        this.again();
-      });
+      void this.attempt();
     }, this.o.retryMs ?? 250);
     this.retry.unref();
   }

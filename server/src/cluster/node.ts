@@ -361,9 +361,8 @@ export class ClusterNode {
           (err: Error) => this.o.log.warn({ err: err.message, store: s }, "could not open a watched store taken over; its live view follows its next change"),
         );
     }
-    // The other stores taken over are opened now, while their sessions connect and the broker sends their backlog: their
-    // first commit opened them itself once its messages came (3-4.6 s in bench:chain, on the background pool).
-    // All of them in two statements (PostgreSQL), and their layouts in one: opened one by one they took 19 s in bench:chain.
+    // The other stores taken over are opened now, while their sessions connect and the broker sends their backlog: all of
+    // them in two statements (PostgreSQL), their layouts in one. Their first commits opened them one by one (19 s in bench:chain).
     if (takeover) {
       const stores = leases.flatMap(({ shard }) => this.storesOf(shard));
       void this.o.analytics

@@ -34,8 +34,9 @@ export class LayoutCache {
       await Promise.all(todo.map((s) => this.read(s)));
       return;
     }
-    let all: Promise<Map<string, Layout[]>> | null = null;
-    await Promise.all(todo.map((s) => this.read(s, async () => (await (all ??= many.call(this.storage.stores, todo))).get(s) ?? [])));
+    if (todo.length === 0) return;
+    const all = many.call(this.storage.stores, todo);
+    await Promise.all(todo.map((s) => this.read(s, async () => (await all).get(s) ?? [])));
   }
 
   /** Read the store's layouts again (after a layout was saved). */
