@@ -19,7 +19,7 @@
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_DIAG (1: per 10 s, CPU per 1,000 events of each part and each server's group commits), CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
@@ -47,6 +47,10 @@ const QPS = Number(process.env.CHAIN_QPS ?? 4);
 const SIMULATORS = Number(process.env.CHAIN_SIMULATORS ?? 2);
 const SETTLE_SECONDS = Number(process.env.CHAIN_SETTLE_SECONDS ?? 900);
 const SEED = 1;
+// CHAIN_DIAG=1: every 10 s, each component's CPU per 1,000 events accepted in the window, and each server's group
+// commits (from its /metrics: commits/s, events and copies per commit, mean commit time with its wait for a connection);
+// a process gone (the killed server) prints "-".
+const DIAG = process.env.CHAIN_DIAG === "1";
 const log = (s) => process.stderr.write(`[bench:chain ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -191,10 +195,11 @@ log(`bare mosquitto: ${fmt(bareRate)} events/s (${bareRates.join(", ")})${SIMULA
 // ---- 2. two servers ----
 async function startServer(id) {
   const http = await freePort();
+  const metricsPort = DIAG ? await freePort() : 0;
   // CHAIN_PG_SOCKET: the servers (a, b or ab) that reach PostgreSQL over its Unix socket instead of TCP on 127.0.0.1.
   const url = (process.env.CHAIN_PG_SOCKET ?? "").includes(id) ? `postgres://footfall@/postgres?host=${encodeURIComponent(dir)}&port=${pgPort}` : databaseUrl;
   const env = { FOOTFALL_DATABASE_URL: url, FOOTFALL_MQTT_URL: mqttUrl, FOOTFALL_MQTT_USERNAME: serverUser.username, FOOTFALL_MQTT_PASSWORD: serverUser.password,
-    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn",
+    FOOTFALL_SERVER_ID: id, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_HTTP_HOST: "127.0.0.1", FOOTFALL_METRICS_PORT: DIAG ? String(metricsPort) : "off", FOOTFALL_DATA_DIR: join(dir, id), FOOTFALL_LOG_LEVEL: process.env.CHAIN_SERVER_LOG_LEVEL ?? "warn",
     ...(process.env.CHAIN_INGEST ? { FOOTFALL_CHAIN_INGEST: process.env.CHAIN_INGEST } : {}),
     ...Object.fromEntries((process.env[`CHAIN_SERVER_ENV_${id.toUpperCase()}`] ?? "").split(" ").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])) };
   // CHAIN_PROFILE=1: a V8 CPU profile of each server in $TMPDIR/footfall-chain-prof.
@@ -211,7 +216,7 @@ async function startServer(id) {
     if (performance.now() - t > 120_000) throw new Error(`server ${id} not ready: ${s.output().slice(-3000)}`);
     await sleep(200);
   }
-  return { ...s, id, base };
+  return { ...s, id, base, metricsUrl: DIAG ? `http://127.0.0.1:${metricsPort}/metrics` : null };
 }
 const pool = createPgPool(databaseUrl, { max: 2, applicationName: "bench" });
 if (STATEMENTS) await pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -301,10 +306,27 @@ const acceptedBy = async () => {
   for (const r of (await pool.query("SELECT store, sum(events) AS n FROM agents GROUP BY store")).rows) for (const id of ["a", "b"]) if (startShards[id]?.has(shardOf(r.store, 64))) out[id] += Number(r.n);
   return out;
 };
+/** A server's group commits so far (its /metrics): how many, their seconds, the events they stored and the copies they dropped; null once it is gone. */
+const commitFigures = async (server) => {
+  const text = await fetch(server.metricsUrl).then((r) => r.text(), () => null);
+  if (!text) return null;
+  const sum = (name) => { let n = 0; for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "gm"))) n += Number(m[1]); return n; };
+  return { n: sum("footfall_ingest_commit_seconds_count"), seconds: sum("footfall_ingest_commit_seconds_sum"), accepted: sum("footfall_events_accepted_total"), copies: sum("footfall_events_duplicate_total") };
+};
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
   samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), by: await acceptedBy().catch(() => null), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency, v.info?.ingestLatency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
+  if (DIAG) {
+    last.cpu = cpuOf();
+    last.commits = Object.fromEntries(await Promise.all(servers.map(async (x) => [x.id, await commitFigures(x)])));
+    if (prev?.cpu) {
+      const events = last.accepted - prev.accepted;
+      const perK = Object.keys(last.cpu).map((k) => `${k} ${events > 0 && last.cpu[k] >= prev.cpu[k] ? (((last.cpu[k] - prev.cpu[k]) * 1e6) / events).toFixed(1) : "-"}`).join(", ");
+      const commits = servers.map((x) => { const c = last.commits[x.id], p = prev.commits?.[x.id]; if (!c || !p || c.n === p.n) return `${x.id} -`; const n = c.n - p.n; return `${x.id} ${fmt(n / (last.t - prev.t))}/s, ${fmt((c.accepted - p.accepted) / n)} events + ${fmt((c.copies - p.copies) / n)} copies each, ${(((c.seconds - p.seconds) / n) * 1000).toFixed(1)} ms`; }).join("; ");
+      log(`t=${last.t.toFixed(0)} s diag: CPU ms per 1,000 events ${perK}; commits ${commits}`);
+    }
+  }
   if (prev) log(`t=${last.t.toFixed(0)} s accepted ${fmt(last.accepted)} (+${fmt((last.accepted - prev.accepted) / (last.t - prev.t))}/s${last.by && prev.by ? `; a's stores +${fmt((last.by.a - prev.by.a) / (last.t - prev.t))}/s, b's +${fmt((last.by.b - prev.by.b) / (last.t - prev.t))}/s` : ""}) backlog ${last.backlog} rss ${JSON.stringify(last.rss)}`);
 }, 10_000);
 

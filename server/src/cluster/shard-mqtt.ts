@@ -78,16 +78,30 @@ export function stallMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 /** The client id of a shard's persistent session. */
 export const shardClientId = (shard: number) => `footfall-shard-${String(shard).padStart(2, "0")}`;
 
-/** What a server's shard sessions hold unacknowledged together, at most (see {@link ShardedBrokerOptions.budget}). */
+/**
+ * What a server's shard sessions hold unacknowledged together, at most (see {@link ShardedBrokerOptions.budget}).
+ * A shard's group commit takes what its session holds, so the message bound also sets the size of a lagging
+ * server's commits. 32,000 (the shards' own 500 summed over 64) was measured against 8,000 in session 14's
+ * bench:chain: bigger commits and fewer copies, but no more events/s over 10 minutes, slower queries and more
+ * memory, so 8,000 stays (BENCHMARKS, issue 12).
+ */
 export const DEFAULT_INFLIGHT_BUDGET = { bytes: 32 * 1024 * 1024, messages: 8_000 };
 
-/** The budget with `FOOTFALL_CHAIN_INFLIGHT_MB` (MiB, 1-4096) instead of the default bytes; throws saying what is wrong. */
+/**
+ * The budget with `FOOTFALL_CHAIN_INFLIGHT_MB` (MiB, 1-4096) and `FOOTFALL_CHAIN_INFLIGHT_MESSAGES` (1-1,000,000)
+ * instead of the defaults; throws saying what is wrong.
+ */
 export function inflightBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { bytes: number; messages: number } {
-  const raw = env.FOOTFALL_CHAIN_INFLIGHT_MB;
-  if (raw === undefined || raw === "") return DEFAULT_INFLIGHT_BUDGET;
-  const mb = Number(raw);
-  if (!Number.isInteger(mb) || mb < 1 || mb > 4096) throw new Error(`FOOTFALL_CHAIN_INFLIGHT_MB must be a whole number of MiB from 1 to 4096, not "${raw}"`);
-  return { ...DEFAULT_INFLIGHT_BUDGET, bytes: mb * 1024 * 1024 };
+  const whole = (name: string, min: number, max: number, unit: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number of ${unit} from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, not "${raw}"`);
+    return n;
+  };
+  const mb = whole("FOOTFALL_CHAIN_INFLIGHT_MB", 1, 4096, "MiB");
+  const messages = whole("FOOTFALL_CHAIN_INFLIGHT_MESSAGES", 1, 1_000_000, "messages");
+  return { bytes: mb === undefined ? DEFAULT_INFLIGHT_BUDGET.bytes : mb * 1024 * 1024, messages: messages ?? DEFAULT_INFLIGHT_BUDGET.messages };
 }
 
 /**
