@@ -57,7 +57,8 @@ export interface ServerConfig {
 /** FOOTFALL_CHAIN_WORKER_YOUNG_MB's default: three semi-spaces of 64 MiB (V8's young generation is three of them). */
 export const DEFAULT_CHAIN_WORKER_YOUNG_MB = 192;
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+/** The integer in `env[name]`, or `fallback` when unset or empty; throws naming the variable and the range when it is not a whole number in [min, max]. */
+export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);

@@ -13,9 +13,9 @@ describe("inflightBudgetFromEnv", () => {
   });
 
   it("refuses a value that is not a whole number in range, naming the variable and the range", () => {
-    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MESSAGES: "0" })).toThrow(/FOOTFALL_CHAIN_INFLIGHT_MESSAGES must be a whole number of messages from 1 to 1,000,000, not "0"/);
-    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MESSAGES: "12.5" })).toThrow(/FOOTFALL_CHAIN_INFLIGHT_MESSAGES/);
-    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MB: "lots" })).toThrow(/FOOTFALL_CHAIN_INFLIGHT_MB must be a whole number of MiB from 1 to 4,096, not "lots"/);
+    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MESSAGES: "0" })).toThrow('FOOTFALL_CHAIN_INFLIGHT_MESSAGES="0" must be an integer between 1 and 1000000');
+    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MESSAGES: "12.5" })).toThrow('FOOTFALL_CHAIN_INFLIGHT_MESSAGES="12.5" must be an integer between 1 and 1000000');
+    expect(() => inflightBudgetFromEnv({ FOOTFALL_CHAIN_INFLIGHT_MB: "lots" })).toThrow('FOOTFALL_CHAIN_INFLIGHT_MB="lots" must be an integer between 1 and 4096');
   });
 });
 

@@ -30,6 +30,7 @@ import {
   type SettledEvents,
   type TransportHandlers,
 } from "../mqtt/transport.js";
+import { intFrom } from "../config.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
 
 export interface ShardedBrokerOptions {
@@ -92,16 +93,11 @@ export const DEFAULT_INFLIGHT_BUDGET = { bytes: 32 * 1024 * 1024, messages: 8_00
  * instead of the defaults; throws saying what is wrong.
  */
 export function inflightBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): { bytes: number; messages: number } {
-  const whole = (name: string, min: number, max: number, unit: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number of ${unit} from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, not "${raw}"`);
-    return n;
+  const MiB = 1024 * 1024;
+  return {
+    bytes: intFrom(env, "FOOTFALL_CHAIN_INFLIGHT_MB", DEFAULT_INFLIGHT_BUDGET.bytes / MiB, 1, 4096) * MiB,
+    messages: intFrom(env, "FOOTFALL_CHAIN_INFLIGHT_MESSAGES", DEFAULT_INFLIGHT_BUDGET.messages, 1, 1_000_000),
   };
-  const mb = whole("FOOTFALL_CHAIN_INFLIGHT_MB", 1, 4096, "MiB");
-  const messages = whole("FOOTFALL_CHAIN_INFLIGHT_MESSAGES", 1, 1_000_000, "messages");
-  return { bytes: mb === undefined ? DEFAULT_INFLIGHT_BUDGET.bytes : mb * 1024 * 1024, messages: messages ?? DEFAULT_INFLIGHT_BUDGET.messages };
 }
 
 /**
