@@ -205,6 +205,11 @@ export class Agent<S> {
   }
 
   /** Counters for status messages and logs. */
+  /** Events in the outbox (not sent yet, or sent and not settled): {@link metrics}' `queued`, without building the rest. */
+  queued(): number {
+    return this.outbox.size();
+  }
+
   metrics(): AgentMetrics {
     return {
       ...this.batcher.stats(),

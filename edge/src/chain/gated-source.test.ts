@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LayoutHub } from "../layout.js";
+import { silentLogger } from "../log.js";
+import type { EventDraft, SourceContext } from "../source.js";
+import { SimSource } from "../sources/sim.js";
+import { checkSimSettings, type SimSettings } from "../sources/sim/settings.js";
+import { GatedSource } from "./gated-source.js";
+
+/** A store's simulation (the real `sim` source, busy: 3,000 arrivals an hour at speed 60) through a gate. */
+function gatedStore(open: () => boolean) {
+  const settings = checkSimSettings({ speed: 60, seed: 5, arrivalsPerHour: 3000 }).value;
+  const emitted: EventDraft[] = [];
+  const hub = new LayoutHub();
+  const ctx: SourceContext<SimSettings> = {
+    settings,
+    emit: (e) => emitted.push(e),
+    log: silentLogger,
+    signal: new AbortController().signal,
+    layout: () => hub.current(),
+    layoutsExpected: false,
+    onLayout: (l) => hub.subscribe(l),
+    now: () => Date.now(),
+    fail: (err) => {
+      throw err;
+    },
+  };
+  return { source: new GatedSource(new SimSource(), open), ctx, emitted };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(Date.UTC(2025, 2, 4, 11, 0, 0));
+});
+afterEach(() => vi.useRealTimers());
+
+describe("GatedSource (the chain simulator's stores)", () => {
+  it("lets events through only while the gate is open", async () => {
+    let open = true;
+    const { source, ctx, emitted } = gatedStore(() => open);
+    await source.start(ctx);
+    await vi.advanceTimersByTimeAsync(60_000);
+    const before = emitted.length;
+    expect(before).toBeGreaterThan(50);
+    open = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(emitted.length).toBe(before);
+    open = true;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(emitted.length).toBeGreaterThan(before);
+    await source.stop();
+  });
+
+  it("halt ends the simulation itself: with the gate open again, nothing more is made (no timer left)", async () => {
+    let open = true;
+    const { source, ctx, emitted } = gatedStore(() => open);
+    await source.start(ctx);
+    await vi.advanceTimersByTimeAsync(60_000);
+    open = false;
+    source.halt();
+    const made = emitted.length;
+    open = true; // a gate alone would let the next events through
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(emitted.length).toBe(made);
+    expect(vi.getTimerCount()).toBe(0);
+    await source.stop(); // stopping after a halt is harmless
+  });
+
+  it("halted while it is still starting, the simulation begun since ends as the start completes", async () => {
+    const { source, ctx, emitted } = gatedStore(() => true);
+    const starting = source.start(ctx);
+    source.halt();
+    await starting;
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(emitted).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
