@@ -19,7 +19,7 @@
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_DIAG (1: per 10 s, CPU per 1,000 events of each part and each server's group commits), CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_SIM_NICE (the simulators' nice value: the stores' devices yield the CPU to the chain), CHAIN_DIAG (1: per 10 s, CPU per 1,000 events of each part and each server's group commits), CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
@@ -33,6 +33,7 @@ import { cpus, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
+import { cpuSeconds, rssMiB } from "./proc.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -56,20 +57,8 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN; };
-/**
- * CPU seconds (user + system) of a process and, with `tree`, of its children (PostgreSQL's backends): the live
- * ones, and those that exited (a killed server's connections), which the kernel adds to the parent's children's
- * times once it has reaped them.
- */
-function cpuSeconds(pid, tree = false) {
-  // The fields of /proc/<p>/stat after the command's name (f[1] ppid, f[11..14] utime, stime, cutime, cstime), or null once gone.
-  const stat = (p) => { try { return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ").map(Number); } catch { return null; } };
-  const own = stat(pid);
-  let t = own ? own[11] + own[12] + (tree ? own[13] + own[14] : 0) : 0;
-  if (tree) for (const d of readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; const f = stat(d); if (f?.[1] === pid) t += f[11] + f[12]; }
-  return t / 100;
-}
-const rssMb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024; } catch { return NaN; } };
+// A process's CPU so far (PostgreSQL's with its backends', `tree`), 0 once it is gone (the killed server), and its RSS.
+const cpuNow = (pid, tree = false) => cpuSeconds(pid, { tree }) || 0;
 
 const { createPgPool } = await import(join(root, "server", "dist", "storage-pg", "pool.js"));
 const { openStorage } = await import(join(root, "server", "dist", "storage.js"));
@@ -171,7 +160,12 @@ function simulator(seconds, receipts, ledger, drain = 120) {
       "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", String(drain),
       ...(process.env.CHAIN_FLUSH_MS ? ["--flush-ms", process.env.CHAIN_FLUSH_MS] : []), ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
     // CHAIN_SIM_NODE_ARGS: node flags of the simulators (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x": where the load generator's CPU goes).
-    return spawnLogged(`simulator-${i + 1}`, process.execPath, [...(process.env.CHAIN_SIM_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args], { FOOTFALL_LOG_LEVEL: "info" });
+    const node = [process.execPath, ...(process.env.CHAIN_SIM_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args];
+    // CHAIN_SIM_NICE: the simulators' nice value (every thread of theirs), so that on this one machine the stores' devices
+    // yield the CPU to the servers and mosquitto, which share the bench's session (and autogroup) with them.
+    const nice = process.env.CHAIN_SIM_NICE ? ["nice", "-n", process.env.CHAIN_SIM_NICE] : [];
+    const [cmd, ...rest] = [...nice, ...node];
+    return spawnLogged(`simulator-${i + 1}`, cmd, rest, { FOOTFALL_LOG_LEVEL: "info" });
   });
   return {
     parts,
@@ -249,7 +243,7 @@ for (let t = performance.now(); ; await sleep(500)) {
   if (s.servers.filter((v) => v.live).every((v) => v.shards.length === 32) && s.unowned.length === 0) break;
   if (performance.now() - t > 60_000) throw new Error("the shards did not split between the two servers");
 }
-const rssStart = Object.fromEntries(servers.map((s) => [s.id, rssMb(s.proc.pid)]));
+const rssStart = Object.fromEntries(servers.map((s) => [s.id, rssMiB(s.proc.pid)]));
 log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
 
 // ---- 3. the run: the simulator with receipts, queries, a kill -9 in the middle ----
@@ -260,7 +254,7 @@ if (STATEMENTS) await pool.query("SELECT pg_stat_statements_reset()");
 const sim = simulator(runSeconds, "auto", ledgerFile, SETTLE_SECONDS);
 const started = performance.now();
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
-const cpuOf = () => ({ a: cpuSeconds(servers[0].proc.pid), b: cpuSeconds(servers[1].proc.pid), postgres: cpuSeconds(postmaster, true), mosquitto: cpuSeconds(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuSeconds(p), 0) });
+const cpuOf = () => ({ a: cpuNow(servers[0].proc.pid), b: cpuNow(servers[1].proc.pid), postgres: cpuNow(postmaster, true), mosquitto: cpuNow(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuNow(p), 0) });
 const cpuStart = cpuOf();
 // The whole machine (every core, /proc/stat) and this bench process: what the components above leave out (the kernel's network, the bench's queries).
 const machineTicks = () => { const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number); return { busy: f[0] + f[1] + f[2] + f[5] + f[6] + f[7], all: f.slice(0, 8).reduce((a, b) => a + b, 0) }; };
@@ -315,7 +309,7 @@ const commitFigures = async (server) => {
 };
 const sampler = setInterval(async () => {
   const s = await status().catch(() => null);
-  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), by: await acceptedBy().catch(() => null), rss: Object.fromEntries(servers.map((x) => [x.id, rssMb(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency, v.info?.ingestLatency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
+  samples.push({ t: (performance.now() - started) / 1000, accepted: await accepted().catch(() => NaN), by: await acceptedBy().catch(() => null), rss: Object.fromEntries(servers.map((x) => [x.id, rssMiB(x.proc.pid)])), backlog: s?.servers.map((v) => `${v.id}:${v.info?.ingest?.messages ?? "-"}/${v.info?.ingest?.oldestMs ?? "-"}ms held ${v.info?.held?.mb ?? "-"} MB${v.info?.held?.stopped ? ` (${v.info.held.stopped} sessions stopped)` : ""} heap ${v.info?.memory?.heapUsed ?? "-"}/${v.info?.memory?.heapTotal ?? "-"} ext ${v.info?.memory?.external ?? "-"} MB${latencyText(v.info?.latency, v.info?.ingestLatency)}${v.info?.stalled?.reconnected ? ` stall-reconnects ${v.info.stalled.reconnected}` : ""}`).join(" ") });
   const last = samples.at(-1), prev = samples.at(-2);
   if (DIAG) {
     last.cpu = cpuOf();
@@ -363,7 +357,7 @@ if (process.env.CHAIN_KILL === "0") {
   if (STATEMENTS) await tableStats();
   if (process.env.CHAIN_HEAP_SNAPSHOT) { servers[1].proc.kill("SIGUSR2"); await sleep(20_000); } await exited(sim); for (const s of servers) { s.proc.kill("SIGTERM"); await exited(s); } process.exit(0); }
 log(`the tablet on b got ${pushes.length} occupancy pushes of ${watched} before the kill`);
-const rssAtKill = rssMb(servers[0].proc.pid);
+const rssAtKill = rssMiB(servers[0].proc.pid);
 const cpuAtKill = cpuOf();
 const machineAtKill = machineTicks();
 const killElapsed = (performance.now() - started) / 1000;
@@ -404,14 +398,14 @@ const productionEnd = performance.now();
 // From the kill to the end of the events: one server left. Is the machine busy, or is the survivor waiting?
 { const el = (productionEnd - killAt) / 1000;
   log(`after the kill (${el.toFixed(0)} s): the machine ${busyCores(machineAtKill).toFixed(2)} of ${cpus().length} cores busy; CPU share of a core: ${["b", "postgres", "mosquitto", "simulator"].map((k) => `${k} ${cpuShare(cpuEnd, k, el, cpuAtKill).toFixed(2)}`).join(", ")}`); }
-const rssEnd = { b: rssMb(servers[1].proc.pid) };
+const rssEnd = { b: rssMiB(servers[1].proc.pid) };
 // The queries' figures are those while events came in.
 running = false;
 await queryLoop;
 log(`the simulators stopped making events; they wait up to ${SETTLE_SECONDS} s for every event they queued to be settled`);
 const simCode = await exited(sim);
 const settledAfter = (performance.now() - productionEnd) / 1000;
-rssEnd.bSettled = rssMb(servers[1].proc.pid);
+rssEnd.bSettled = rssMiB(servers[1].proc.pid);
 log(`the simulators exited ${settledAfter.toFixed(0)} s after they stopped making events`);
 clearInterval(sampler);
 tablet.close();

@@ -6,6 +6,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
+import { cpuSeconds, rssMiB } from "./proc.mjs";
 
 const HELP = `Usage: [env] node test/bench/history.mjs   (or npm run bench:history, which builds first)
 
@@ -43,14 +44,10 @@ const PER_VISITOR = Number(process.env.HISTORY_PER_VISITOR ?? 11);
 const log = (s) => process.stderr.write(s + "\n");
 const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
 // The server's CPU time (user + system) so far: under load wall time is mostly waiting for a core.
-const cpuMs = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-};
+const cpuMs = (pid) => cpuSeconds(pid) * 1000;
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 const keep = !!process.env.HISTORY_DIR;
 const dataDir = process.env.HISTORY_DIR ?? mkdtempSync(join(tmpdir(), "footfall-bench-history-"));

@@ -24,6 +24,7 @@ import Database from "better-sqlite3";
 import { openStorage } from "../../server/dist/storage.js";
 import { encodeHistogram, binOf } from "../../server/dist/aggregates/dwell-histogram.js";
 import { presetRequest, STANDARD_PRESETS } from "../../server/dist/routes/overview-warm.js";
+import { rssMiB } from "./proc.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // OVERVIEW_CLI: another build's cli.js (a baseline measured in the same run, e.g. a copy of server/dist made before a change).
@@ -199,7 +200,6 @@ const env = {
   FOOTFALL_OVERVIEW_WARM: process.env.OVERVIEW_WARM ?? "on",
   ...(databaseUrl ? { FOOTFALL_DATABASE_URL: databaseUrl } : {}),
 };
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 const admin = JSON.parse(execFileSync(process.execPath, [cli, "token", "add", "--role", "admin"], { env, encoding: "utf8" })).token;
 const pending = databaseUrl ? 0 : (() => {
   const db = new Database(join(dataDir, "footfall.db"), { readonly: true });

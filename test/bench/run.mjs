@@ -4,11 +4,12 @@
 // BENCH_ONLY (ingest or query: only that part).
 import "./help.mjs"; // --help: this file's leading comment
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
+import { cpuSeconds } from "./proc.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -56,15 +57,6 @@ async function startServer(dataDir) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux): robust to a loaded machine, unlike wall time. */
-const cpuSeconds = (pid, thread) => {
-  try {
-    const f = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-};
 /** Group commits the server has made so far (its /metrics). */
 const commitCount = async (base, token) => {
   const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
@@ -97,7 +89,7 @@ async function ingestBench() {
     const t0 = performance.now();
     const cpu0 = cpuSeconds(server.proc.pid);
     // The main thread alone (its task id is the pid): it runs MQTT, decoding, staging and SQLite, so it is the limit.
-    const main0 = cpuSeconds(server.proc.pid, server.proc.pid);
+    const main0 = cpuSeconds(server.proc.pid, { thread: server.proc.pid });
     const commits0 = await commitCount(server.base, admin);
     const pub = await runPublisher({ url: server.mqttUrl, username: creds.username, password: creds.password, store: "bench", agent, events, perMessage, zones });
     // Every PUBACK means committed; then the API must show every visit.
@@ -115,7 +107,7 @@ async function ingestBench() {
     results[`e2e_${label}`] = events / seconds;
     // The server's own CPU per event over the same stretch (publisher start-up included, ~0): what the code costs, whatever the load.
     results[`server_cpu_us_${label}`] = ((cpuSeconds(server.proc.pid) - cpu0) * 1e6) / events;
-    results[`server_main_thread_us_${label}`] = ((cpuSeconds(server.proc.pid, server.proc.pid) - main0) * 1e6) / events;
+    results[`server_main_thread_us_${label}`] = ((cpuSeconds(server.proc.pid, { thread: server.proc.pid }) - main0) * 1e6) / events;
     // Group commits the stretch took (each costs a WAL write of every page it dirtied): events per commit.
     results[`events_per_commit_${label}`] = events / Math.max(1, (await commitCount(server.base, admin)) - commits0);
     log(`  footfall serve, ${perMessage}/message: ${fmt(events / seconds)} events/s committed and visible in the API`);
