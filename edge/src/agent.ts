@@ -204,17 +204,17 @@ export class Agent<S> {
     return this.leftAtStop ?? this.outbox.peek(this.outbox.size()).map((e) => e.id);
   }
 
-  /** Counters for status messages and logs. */
   /** Events in the outbox (not sent yet, or sent and not settled): {@link metrics}' `queued`, without building the rest. */
   queued(): number {
     return this.outbox.size();
   }
 
+  /** Counters for status messages and logs. */
   metrics(): AgentMetrics {
     return {
       ...this.batcher.stats(),
       ...this.intake.stats(),
-      queued: this.outbox.size(),
+      queued: this.queued(),
       unsettled: this.batcher.unsettled(),
       settlement: this.batcher.settlementMode(),
       inflightBatches: this.batcher.inflightBatches(),

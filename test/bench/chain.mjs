@@ -57,7 +57,7 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN; };
-// A process's CPU so far (PostgreSQL's with its backends', `tree`), 0 once it is gone (the killed server), and its RSS.
+// A process's CPU seconds so far (PostgreSQL's with its backends', `tree`), 0 once it is gone (the killed server).
 const cpuNow = (pid, tree = false) => cpuSeconds(pid, { tree }) || 0;
 
 const { createPgPool } = await import(join(root, "server", "dist", "storage-pg", "pool.js"));
