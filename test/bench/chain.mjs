@@ -116,6 +116,12 @@ pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UT
 pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:${STATEMENTS ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" : ""}${PG_SETTINGS.map((x) => ` -c ${x}`).join("")}`, "-w", "start"]);
 const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
 log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
+// Under the kernel's autogroup scheduling the CPU is shared by session: each PostgreSQL backend is a session of its own at
+// nice 0, the servers, simulators and mosquitto share the bench's. A bench started from a reniced session (`echo 19 >
+// /proc/self/autogroup`, as background test runs use) starves them against PostgreSQL: its figures do not compare.
+const autogroup = (() => { try { return readFileSync("/proc/self/autogroup", "utf8").trim(); } catch { return null; } })();
+const autogroupNice = Number(/nice (-?\d+)/.exec(autogroup ?? "")?.[1] ?? 0);
+if (autogroup) log(`scheduling: the bench's session is ${autogroup}${autogroupNice !== 0 ? " (NOT 0: its processes get less CPU against PostgreSQL's backends than in other runs; echo 0 > /proc/self/autogroup in this shell first)" : ""}`);
 
 // ---- the chain's stores, agents, a token and mosquitto's files, straight into storage ----
 const layouts = JSON.parse(execFileSync(process.execPath, [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--print-layouts"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
@@ -334,6 +340,9 @@ tablet.on("occupancy", () => pushes.push(performance.now()));
 await new Promise((r) => tablet.once("connect", r));
 await new Promise((r) => tablet.emit("join", watched, r));
 
+// RSS along the run (the 10 s samples): a leak keeps rising, a working set (caches, the backlog held, a dead
+// server's stores taken over) rises with the load and levels off.
+const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
 await sleep((runSeconds / 2) * 1000);
 if (process.env.CHAIN_KILL === "0") {
   // No kill: the queries' figures so far, then the servers stop (and write their profiles with CHAIN_PROFILE).
@@ -345,8 +354,6 @@ if (process.env.CHAIN_KILL === "0") {
   const steadyNoKill = samples.filter((s) => s.t > 40);
   if (steadyNoKill.length > 1) { const f = steadyNoKill[0], l = steadyNoKill.at(-1), dt = l.t - f.t; log(`no kill: accepted t = ${f.t.toFixed(0)}-${l.t.toFixed(0)} s: ${fmt((l.accepted - f.accepted) / dt)} events/s${f.by && l.by ? ` (a's stores ${fmt((l.by.a - f.by.a) / dt)}, b's ${fmt((l.by.b - f.by.b) / dt)})` : ""}; offered ${fmt(sim.rates.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, sim.rates.length - 2))}; bare ${fmt(bareRate)}`); }
   if (STATEMENTS) await topStatements();
-  // RSS along the run: a leak keeps rising, a working set (caches, the backlog held) levels off.
-  const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
   log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
   { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`);
     const busy = busyCores(machineStart), bench = process.cpuUsage(benchCpuStart), cores = cpus().length;
@@ -399,6 +406,9 @@ const productionEnd = performance.now();
 { const el = (productionEnd - killAt) / 1000;
   log(`after the kill (${el.toFixed(0)} s): the machine ${busyCores(machineAtKill).toFixed(2)} of ${cpus().length} cores busy; CPU share of a core: ${["b", "postgres", "mosquitto", "simulator"].map((k) => `${k} ${cpuShare(cpuEnd, k, el, cpuAtKill).toFixed(2)}`).join(", ")}`); }
 const rssEnd = { b: rssMiB(servers[1].proc.pid) };
+// A phase's RSS levels off once its load has run 2 minutes: before the kill (both servers), after it (b with every store).
+const rssPhases = { a2min: rssAt("a", 120), b2min: rssAt("b", 120), bAtKill: rssAt("b", killElapsed), bTakeover2min: rssAt("b", killElapsed + 120) };
+log(`RSS (MB): a ${rssStart.a.toFixed(0)} at the start, ${rssPhases.a2min?.toFixed(0)} at 2 min, ${rssAtKill.toFixed(0)} at the kill; b ${rssStart.b.toFixed(0)} / ${rssPhases.b2min?.toFixed(0)} / ${rssPhases.bAtKill?.toFixed(0)}, 2 min after the kill ${rssPhases.bTakeover2min?.toFixed(0)}, at the end ${rssEnd.b.toFixed(0)} (${(((rssEnd.b - rssPhases.bTakeover2min) / rssPhases.bTakeover2min) * 100).toFixed(1)} % since 2 min after the kill); a/b each minute: ${samples.filter((x, i) => i % 6 === 0).map((x) => `${x.t.toFixed(0)} s ${Object.values(x.rss).map((v) => (v == null ? "-" : v.toFixed(0))).join("/")}`).join(", ")}`);
 // The queries' figures are those while events came in.
 running = false;
 await queryLoop;
@@ -475,13 +485,13 @@ const result = {
   stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
   offeredEventsPerS: Math.round(offered), simulators: SIMULATORS,
   offeredPerSimulator: sim.each.map((r) => Math.round(r.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 2))), sustainedEventsPerS: Math.round(sustained), sustainedThroughSettleEventsPerS: Math.round(sustainedThroughSettle), bareMosquittoEventsPerS: Math.round(bareRate),
-  ratioToBare: +(sustained / bareRate).toFixed(2),
+  ratioToBare: +(sustained / bareRate).toFixed(2), autogroupNice,
   p95Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.95).toFixed(1)])),
   p50Ms: Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, +pct(v, 0.5).toFixed(1)])),
   queries: Object.values(latencies).reduce((n, v) => n + v.length, 0), failedQueries,
   healthP50P95Ms: [+pct(healthMs, 0.5).toFixed(1), +pct(healthMs, 0.95).toFixed(1)],
   perServer: perServerText(),
-  rssMb: { a: { start: Math.round(rssStart.a), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), end: Math.round(rssEnd.b), settled: Math.round(rssEnd.bSettled) } },
+  rssMb: { a: { start: Math.round(rssStart.a), at2min: Math.round(rssPhases.a2min), atKill: Math.round(rssAtKill) }, b: { start: Math.round(rssStart.b), at2min: Math.round(rssPhases.b2min), atKill: Math.round(rssPhases.bAtKill), takeoverPlus2min: Math.round(rssPhases.bTakeover2min), end: Math.round(rssEnd.b), settled: Math.round(rssEnd.bSettled) } },
   takeoverSeconds: +(takeoverMs / 1000).toFixed(1), committedAgainSeconds: +(committedAgainMs / 1000).toFixed(1), tabletBackSeconds: +(tabletMs / 1000).toFixed(1),
   sent, stored, lost, doubled, unsettledAtSimulatorExit: unsettledAtExit, unsettledNotStored: unsettledMissing, unsettledStored,
   simulatorsSettledSeconds: +settledAfter.toFixed(0), drainedSecondsAfterSimulator: +drainedAfter.toFixed(0), copiesDroppedById: dups, simulatorExit: simCode, runSeconds: Math.round((runEnd - started) / 1000),
