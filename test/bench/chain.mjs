@@ -15,11 +15,11 @@
 // (stored or not).
 //
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
-// CHAIN_ARRIVALS (1: crowd multiplier), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
+// CHAIN_ARRIVALS (0.7: crowd multiplier; 11,600-11,800 events/s offered), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
-// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_SIM_NICE (the simulators' nice value: the stores' devices yield the CPU to the chain), CHAIN_DIAG (1: per 10 s, CPU per 1,000 events of each part and each server's group commits), CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs, default 500), SERVER_NODE_ARGS
+// backlogs), CHAIN_KILL (0: no kill -9), CHAIN_LOG_DIR, CHAIN_PROFILE, CHAIN_HEAP_SNAPSHOT, CHAIN_PG_SLOW_MS, CHAIN_PG_SOCKET, CHAIN_PG_STATEMENTS (and row writes per table), CHAIN_PG_SETTINGS, CHAIN_SIM_NODE_ARGS, CHAIN_SIM_NICE (the simulators' nice value: the stores' devices yield the CPU to the chain), CHAIN_DIAG (1: per 10 s, CPU per 1,000 events of each part and each server's group commits), CHAIN_FLUSH_MS (each simulated agent's batch.flushEveryMs: 2000, as a chain's agents are advised to send; the simulator's own default is 500), SERVER_NODE_ARGS
 // (SERVER_NODE_ARGS_A, SERVER_NODE_ARGS_B: one server's own), CHAIN_INGEST (worker | main: both servers'
 // FOOTFALL_CHAIN_INGEST; unset: the server's default, worker), CHAIN_SERVER_ENV_A / CHAIN_SERVER_ENV_B ("NAME=value
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
@@ -42,7 +42,9 @@ const EDGE = join(root, "edge", "dist", "cli.js");
 const STORES = Number(process.env.CHAIN_STORES ?? 1000);
 const MINUTES = Number(process.env.CHAIN_MINUTES ?? 10);
 const SPEED = Number(process.env.CHAIN_SPEED ?? 60);
-const ARRIVALS = Number(process.env.CHAIN_ARRIVALS ?? 1);
+const ARRIVALS = Number(process.env.CHAIN_ARRIVALS ?? 0.7);
+// How often each simulated agent sends (ms): a chain's agents send every 2 s (README, "How often agents send").
+const FLUSH_MS = Number(process.env.CHAIN_FLUSH_MS || 2000);
 const BARE_SECONDS = Number(process.env.CHAIN_BARE_SECONDS ?? 60);
 const QPS = Number(process.env.CHAIN_QPS ?? 4);
 const SIMULATORS = Number(process.env.CHAIN_SIMULATORS ?? 2);
@@ -164,7 +166,7 @@ function simulator(seconds, receipts, ledger, drain = 120) {
   const parts = Array.from({ length: SIMULATORS }, (_, i) => {
     const args = [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--credentials", join(dir, "agents.jsonl"), "--mqtt-url", mqttUrl,
       "--speed", String(SPEED), "--arrivals-factor", String(ARRIVALS), "--start-hour", "12", "--receipts", receipts, "--duration", String(seconds), "--drain", String(drain),
-      ...(process.env.CHAIN_FLUSH_MS ? ["--flush-ms", process.env.CHAIN_FLUSH_MS] : []), ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
+      "--flush-ms", String(FLUSH_MS), ...(SIMULATORS > 1 ? ["--part", `${i + 1}/${SIMULATORS}`] : []), ...(ledger ? ["--ledger", ledgerPart(ledger, i)] : [])];
     // CHAIN_SIM_NODE_ARGS: node flags of the simulators (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x": where the load generator's CPU goes).
     const node = [process.execPath, ...(process.env.CHAIN_SIM_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args];
     // CHAIN_SIM_NICE: the simulators' nice value (every thread of theirs), so that on this one machine the stores' devices
@@ -255,7 +257,7 @@ log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
 // ---- 3. the run: the simulator with receipts, queries, a kill -9 in the middle ----
 const runSeconds = MINUTES * 60;
 const ledgerFile = join(dir, "ledger.json");
-log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x${ARRIVALS}`);
+log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x${ARRIVALS}, agents send every ${FLUSH_MS} ms`);
 if (STATEMENTS) await pool.query("SELECT pg_stat_statements_reset()");
 const sim = simulator(runSeconds, "auto", ledgerFile, SETTLE_SECONDS);
 const started = performance.now();
@@ -408,7 +410,7 @@ const productionEnd = performance.now();
 const rssEnd = { b: rssMiB(servers[1].proc.pid) };
 // A phase's RSS levels off once its load has run 2 minutes: before the kill (both servers), after it (b with every store).
 const rssPhases = { a2min: rssAt("a", 120), b2min: rssAt("b", 120), bAtKill: rssAt("b", killElapsed), bTakeover2min: rssAt("b", killElapsed + 120) };
-log(`RSS (MB): a ${rssStart.a.toFixed(0)} at the start, ${rssPhases.a2min?.toFixed(0)} at 2 min, ${rssAtKill.toFixed(0)} at the kill; b ${rssStart.b.toFixed(0)} / ${rssPhases.b2min?.toFixed(0)} / ${rssPhases.bAtKill?.toFixed(0)}, 2 min after the kill ${rssPhases.bTakeover2min?.toFixed(0)}, at the end ${rssEnd.b.toFixed(0)} (${(((rssEnd.b - rssPhases.bTakeover2min) / rssPhases.bTakeover2min) * 100).toFixed(1)} % since 2 min after the kill); a/b each minute: ${samples.filter((x, i) => i % 6 === 0).map((x) => `${x.t.toFixed(0)} s ${Object.values(x.rss).map((v) => (v == null ? "-" : v.toFixed(0))).join("/")}`).join(", ")}`);
+log(`RSS (MB): a ${rssStart.a.toFixed(0)} at the start, ${rssPhases.a2min?.toFixed(0)} at 2 min, ${rssAtKill.toFixed(0)} at the kill; b ${rssStart.b.toFixed(0)} / ${rssPhases.b2min?.toFixed(0)} / ${rssPhases.bAtKill?.toFixed(0)}, 2 min after the kill ${rssPhases.bTakeover2min?.toFixed(0)}, at the end ${rssEnd.b.toFixed(0)} (${(((rssEnd.b - rssPhases.bTakeover2min) / rssPhases.bTakeover2min) * 100).toFixed(1)} % since 2 min after the kill); a/b each minute: ${samples.filter((x, i) => i % 6 === 0).map((x) => `${x.t.toFixed(0)} s ${Object.values(x.rss).map((v) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(0))).join("/")}`).join(", ")}`);
 // The queries' figures are those while events came in.
 running = false;
 await queryLoop;
@@ -482,7 +484,7 @@ const sustainedThroughSettle = throughSettle.length > 1 ? (throughSettle.at(-1).
 const simRates = sim.rates.slice(2);
 const offered = simRates.reduce((a, b) => a + b, 0) / Math.max(1, simRates.length);
 const result = {
-  stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS,
+  stores: STORES, minutes: MINUTES, speed: SPEED, arrivals: ARRIVALS, agentsFlushMs: FLUSH_MS,
   offeredEventsPerS: Math.round(offered), simulators: SIMULATORS,
   offeredPerSimulator: sim.each.map((r) => Math.round(r.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, r.length - 2))), sustainedEventsPerS: Math.round(sustained), sustainedThroughSettleEventsPerS: Math.round(sustainedThroughSettle), bareMosquittoEventsPerS: Math.round(bareRate),
   ratioToBare: +(sustained / bareRate).toFixed(2), autogroupNice,
