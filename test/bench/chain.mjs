@@ -25,7 +25,9 @@
 // NAME=value": one server's own environment, e.g. an A/B of FOOTFALL_CHAIN_INGEST within one run; queries and
 // accepted events are also printed per server), CHAIN_OWN_SESSIONS (1: each server, simulator and mosquitto in a
 // session of its own, as separate services would be; with the kernel's autogroup scheduling, on here, processes share
-// the CPU by session, each PostgreSQL backend is a session of its own, and everything else of the bench one session).
+// the CPU by session, each PostgreSQL backend is a session of its own, and everything else of the bench one session),
+// CHAIN_CGROUPS (1: each service in a CPU group (cgroup) of its own with one share, as the compose chain profile's
+// containers or systemd's units run them: PostgreSQL with all its backends, mosquitto, server a, server b, the simulators).
 import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
@@ -33,7 +35,7 @@ import { cpus, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
-import { cpuSeconds, rssMiB } from "./proc.mjs";
+import { cpuGroups, cpuSeconds, rssMiB, withChildren } from "./proc.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -71,9 +73,13 @@ const { Ledger } = await import(join(root, "edge", "dist", "chain", "ledger.js")
 const { io } = await import("socket.io-client");
 
 const dir = mkdtempSync(join(tmpdir(), "footfall-bench-chain-"));
+// CHAIN_CGROUPS=1: each service in a CPU group of its own, one share each, as the compose chain profile's containers (or
+// systemd's units) run: PostgreSQL with all its backends, mosquitto, each server, the simulators.
+const groups = process.env.CHAIN_CGROUPS === "1" ? cpuGroups(`footfall-bench-chain-${process.pid}`) : null;
+const groupOf = (name) => (name.startsWith("simulator") ? "simulator" : name.replace(/\s+/g, "-"));
 const children = [];
 const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch { /* exited */ } };
-process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } if (LOG_DIR) try { copyFileSync(join(dir, "pg.log"), join(LOG_DIR, "postgresql.log")); } catch { /* never started */ } rmSync(dir, { recursive: true, force: true }); });
+process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } groups?.remove(); if (LOG_DIR) try { copyFileSync(join(dir, "pg.log"), join(LOG_DIR, "postgresql.log")); } catch { /* never started */ } rmSync(dir, { recursive: true, force: true }); });
 process.on("SIGINT", () => process.exit(130));
 
 // CHAIN_LOG_DIR: every process's output is also written there (server-a.log, simulator.log, ...).
@@ -95,6 +101,7 @@ function spawnLogged(name, cmd, args, env = {}) {
   p.stdout.on("data", keep);
   p.stderr.on("data", keep);
   children.push(p);
+  groups?.place(groupOf(name), [p.pid]);
   return { proc: p, name, output: () => out, rates };
 }
 
@@ -118,6 +125,10 @@ pgExec("initdb", ["-D", PGDATA, "-U", "footfall", "--auth=trust", "--encoding=UT
 pgCtl(["-l", join(dir, "pg.log"), "-o", `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200 -c shared_buffers=256MB -c timezone=UTC -c log_min_duration_statement=${process.env.CHAIN_PG_SLOW_MS ?? 200} -c log_line_prefix=%a:${STATEMENTS ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" : ""}${PG_SETTINGS.map((x) => ` -c ${x}`).join("")}`, "-w", "start"]);
 const databaseUrl = `postgres://footfall@127.0.0.1:${pgPort}/postgres`;
 log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
+const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
+// The backends it forks from now on stay in its group.
+groups?.place("postgresql", withChildren(postmaster));
+if (process.env.CHAIN_CGROUPS === "1") log(groups ? `scheduling: CPU groups of one share each (${groups.base}): postgresql (every backend), mosquitto, server-a, server-b, simulator` : "scheduling: CHAIN_CGROUPS=1 but no cpu cgroup can be made here (root and a cpu controller are needed): the kernel's default sharing");
 // Under the kernel's autogroup scheduling the CPU is shared by session: each PostgreSQL backend is a session of its own at
 // nice 0, the servers, simulators and mosquitto share the bench's. A bench started from a reniced session (`echo 19 >
 // /proc/self/autogroup`, as background test runs use) starves them against PostgreSQL: its figures do not compare.
@@ -261,7 +272,6 @@ log(`the chain for ${MINUTES} min: ${STORES} stores, speed ${SPEED}, arrivals x$
 if (STATEMENTS) await pool.query("SELECT pg_stat_statements_reset()");
 const sim = simulator(runSeconds, "auto", ledgerFile, SETTLE_SECONDS);
 const started = performance.now();
-const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 const cpuOf = () => ({ a: cpuNow(servers[0].proc.pid), b: cpuNow(servers[1].proc.pid), postgres: cpuNow(postmaster, true), mosquitto: cpuNow(mosquitto.proc.pid), simulator: sim.pids().reduce((a, p) => a + cpuNow(p), 0) });
 const cpuStart = cpuOf();
 // The whole machine (every core, /proc/stat) and this bench process: what the components above leave out (the kernel's network, the bench's queries).

@@ -1,5 +1,6 @@
-// What the benchmarks read of a process from Linux's /proc: its CPU time and its RSS.
-import { readFileSync, readdirSync } from "node:fs";
+// What the benchmarks read of a process from Linux's /proc (its CPU time and its RSS), and the CPU groups they run services in.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** The fields of /proc/<pid>/stat (or a thread's, /proc/<pid>/task/<tid>/stat) after the command's name, or null once gone. */
 function stat(path) {
@@ -38,4 +39,50 @@ export function rssMiB(pid) {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU groups, as docker-compose (a container each) or systemd (a unit each) runs services: each named group gets one
+ * share of the CPU, whatever number of processes and threads it holds. Linux's cgroup v1 `cpu` controller at
+ * /sys/fs/cgroup/cpu (cgroup v2 at /sys/fs/cgroup otherwise), under a parent of this run's own; null where neither can be
+ * written (not root, or no cpu controller): processes then share the CPU as the kernel does by default (by session with
+ * autogroup scheduling, where every PostgreSQL backend is a session of its own).
+ */
+export function cpuGroups(name) {
+  const v1 = "/sys/fs/cgroup/cpu";
+  const roots = [existsSync(`${v1}/cgroup.procs`) ? { dir: v1, v2: false } : null, existsSync("/sys/fs/cgroup/cgroup.controllers") ? { dir: "/sys/fs/cgroup", v2: true } : null].filter(Boolean);
+  for (const r of roots) {
+    const base = join(r.dir, name);
+    try {
+      mkdirSync(base);
+      if (r.v2) writeFileSync(join(base, "cgroup.subtree_control"), "+cpu");
+    } catch {
+      continue;
+    }
+    const made = new Set();
+    return {
+      base,
+      /** Moves the processes (every thread of each) into group `group`; the children they fork later stay in it. */
+      place(group, pids) {
+        const g = join(base, group);
+        if (!made.has(g)) { mkdirSync(g, { recursive: true }); made.add(g); }
+        for (const pid of pids) try { writeFileSync(join(g, "cgroup.procs"), `${pid}\n`); } catch { /* exited */ }
+      },
+      /** Moves what is left back to the root group and removes the groups. */
+      remove() {
+        for (const g of [...made, base]) {
+          try { for (const pid of readFileSync(join(g, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) writeFileSync(join(r.dir, "cgroup.procs"), `${pid}\n`); } catch { /* gone */ }
+          try { rmdirSync(g); } catch { /* still exiting: an empty group left behind is harmless */ }
+        }
+      },
+    };
+  }
+  return null;
+}
+
+/** A process and its children (PostgreSQL's postmaster and its backends). */
+export function withChildren(pid) {
+  const out = [pid];
+  for (const d of readdirSync("/proc")) if (/^\d+$/.test(d) && stat(`/proc/${d}/stat`)?.[1] === pid) out.push(Number(d));
+  return out;
 }
