@@ -75,8 +75,8 @@ const { io } = await import("socket.io-client");
 const dir = mkdtempSync(join(tmpdir(), "footfall-bench-chain-"));
 // CHAIN_CGROUPS=1: each service in a CPU group of its own, one share each, as the compose chain profile's containers (or
 // systemd's units) run: PostgreSQL with all its backends, mosquitto, each server, the simulators.
-const groups = process.env.CHAIN_CGROUPS === "1" ? cpuGroups(`footfall-bench-chain-${process.pid}`) : null;
-const groupOf = (name) => (name.startsWith("simulator") ? "simulator" : name.replace(/\s+/g, "-"));
+const CGROUPS = process.env.CHAIN_CGROUPS === "1";
+const groups = CGROUPS ? cpuGroups(`footfall-bench-chain-${process.pid}`) : null;
 const children = [];
 const cleanup = () => { for (const c of children) try { c.kill("SIGKILL"); } catch { /* exited */ } };
 process.on("exit", () => { cleanup(); try { pgCtl(["-m", "immediate", "stop"]); } catch { /* not running */ } groups?.remove(); if (LOG_DIR) try { copyFileSync(join(dir, "pg.log"), join(LOG_DIR, "postgresql.log")); } catch { /* never started */ } rmSync(dir, { recursive: true, force: true }); });
@@ -88,7 +88,9 @@ if (LOG_DIR) mkdirSync(LOG_DIR, { recursive: true });
 function spawnLogged(name, cmd, args, env = {}) {
   const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: process.env.CHAIN_OWN_SESSIONS === "1" });
   let out = "";
-  const file = LOG_DIR ? join(LOG_DIR, `${name.replace(/\s+/g, "-")}.log`) : null;
+  // "server a" → server-a: its log file and its CPU group (the simulators share one, as one service).
+  const slug = name.replace(/\s+/g, "-");
+  const file = LOG_DIR ? join(LOG_DIR, `${slug}.log`) : null;
   // The simulator's events/s lines while its stores make events (before "stopping (", its drain makes none), read as they come:
   // the kept output is only the tail, and a thousand agents' warnings can fill it.
   const rates = [];
@@ -101,7 +103,7 @@ function spawnLogged(name, cmd, args, env = {}) {
   p.stdout.on("data", keep);
   p.stderr.on("data", keep);
   children.push(p);
-  groups?.place(groupOf(name), [p.pid]);
+  groups?.place(slug.startsWith("simulator") ? "simulator" : slug, [p.pid]);
   return { proc: p, name, output: () => out, rates };
 }
 
@@ -128,7 +130,7 @@ log(`PostgreSQL ${majors[0]} on port ${pgPort}`);
 const postmaster = Number(readFileSync(join(PGDATA, "postmaster.pid"), "utf8").split("\n")[0]);
 // The backends it forks from now on stay in its group.
 groups?.place("postgresql", withChildren(postmaster));
-if (process.env.CHAIN_CGROUPS === "1") log(groups ? `scheduling: CPU groups of one share each (${groups.base}): postgresql (every backend), mosquitto, server-a, server-b, simulator` : "scheduling: CHAIN_CGROUPS=1 but no cpu cgroup can be made here (root and a cpu controller are needed): the kernel's default sharing");
+if (CGROUPS) log(groups ? `scheduling: CPU groups of one share each (${groups.base}): postgresql (every backend), mosquitto, server-a, server-b, simulator` : "scheduling: CHAIN_CGROUPS=1 but no cpu cgroup can be made here (root and a cpu controller are needed): the kernel's default sharing");
 // Under the kernel's autogroup scheduling the CPU is shared by session: each PostgreSQL backend is a session of its own at
 // nice 0, the servers, simulators and mosquitto share the bench's. A bench started from a reniced session (`echo 19 >
 // /proc/self/autogroup`, as background test runs use) starves them against PostgreSQL: its figures do not compare.
@@ -354,6 +356,7 @@ await new Promise((r) => tablet.emit("join", watched, r));
 
 // RSS along the run (the 10 s samples): a leak keeps rising, a working set (caches, the backlog held, a dead
 // server's stores taken over) rises with the load and levels off.
+const mb = (v) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(0));
 const rssAt = (id, t) => samples.filter((x) => x.rss?.[id] != null).reduce((best, x) => (best === null || Math.abs(x.t - t) < Math.abs(best.t - t) ? x : best), null)?.rss[id];
 await sleep((runSeconds / 2) * 1000);
 if (process.env.CHAIN_KILL === "0") {
@@ -366,7 +369,7 @@ if (process.env.CHAIN_KILL === "0") {
   const steadyNoKill = samples.filter((s) => s.t > 40);
   if (steadyNoKill.length > 1) { const f = steadyNoKill[0], l = steadyNoKill.at(-1), dt = l.t - f.t; log(`no kill: accepted t = ${f.t.toFixed(0)}-${l.t.toFixed(0)} s: ${fmt((l.accepted - f.accepted) / dt)} events/s${f.by && l.by ? ` (a's stores ${fmt((l.by.a - f.by.a) / dt)}, b's ${fmt((l.by.b - f.by.b) / dt)})` : ""}; offered ${fmt(sim.rates.slice(2).reduce((a, b) => a + b, 0) / Math.max(1, sim.rates.length - 2))}; bare ${fmt(bareRate)}`); }
   if (STATEMENTS) await topStatements();
-  log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map((v) => (v == null ? "-" : v.toFixed(0))).join(" / ")}`).join("; ")}`);
+  log(`no kill, RSS (MB) at the start, 1 min, half time, the end; per server: ${servers.map((x) => `${x.id} ${[rssStart[x.id], rssAt(x.id, 60), rssAt(x.id, runSeconds / 2), rssAt(x.id, runSeconds)].map(mb).join(" / ")}`).join("; ")}`);
   { const c = cpuOf(), el = (performance.now() - started) / 1000; log(`no kill: CPU share of a core over the run: ${Object.keys(c).map((k) => `${k} ${cpuShare(c, k, el).toFixed(2)}`).join(", ")}${process.env.CHAIN_PG_SOCKET ? ` (PostgreSQL over its Unix socket: ${process.env.CHAIN_PG_SOCKET})` : ""}`);
     const busy = busyCores(machineStart), bench = process.cpuUsage(benchCpuStart), cores = cpus().length;
     log(`no kill: the machine ${(busy / cores).toFixed(2)} busy (of ${cores} cores: ${busy.toFixed(2)} cores), this bench ${((bench.user + bench.system) / 1e6 / el).toFixed(2)} of a core`);
@@ -420,7 +423,7 @@ const productionEnd = performance.now();
 const rssEnd = { b: rssMiB(servers[1].proc.pid) };
 // A phase's RSS levels off once its load has run 2 minutes: before the kill (both servers), after it (b with every store).
 const rssPhases = { a2min: rssAt("a", 120), b2min: rssAt("b", 120), bAtKill: rssAt("b", killElapsed), bTakeover2min: rssAt("b", killElapsed + 120) };
-log(`RSS (MB): a ${rssStart.a.toFixed(0)} at the start, ${rssPhases.a2min?.toFixed(0)} at 2 min, ${rssAtKill.toFixed(0)} at the kill; b ${rssStart.b.toFixed(0)} / ${rssPhases.b2min?.toFixed(0)} / ${rssPhases.bAtKill?.toFixed(0)}, 2 min after the kill ${rssPhases.bTakeover2min?.toFixed(0)}, at the end ${rssEnd.b.toFixed(0)} (${(((rssEnd.b - rssPhases.bTakeover2min) / rssPhases.bTakeover2min) * 100).toFixed(1)} % since 2 min after the kill); a/b each minute: ${samples.filter((x, i) => i % 6 === 0).map((x) => `${x.t.toFixed(0)} s ${Object.values(x.rss).map((v) => (v == null || Number.isNaN(v) ? "-" : v.toFixed(0))).join("/")}`).join(", ")}`);
+log(`RSS (MB): a ${mb(rssStart.a)} at the start, ${mb(rssPhases.a2min)} at 2 min, ${mb(rssAtKill)} at the kill; b ${mb(rssStart.b)} / ${mb(rssPhases.b2min)} / ${mb(rssPhases.bAtKill)}, 2 min after the kill ${mb(rssPhases.bTakeover2min)}, at the end ${mb(rssEnd.b)} (${(((rssEnd.b - rssPhases.bTakeover2min) / rssPhases.bTakeover2min) * 100).toFixed(1)} % since 2 min after the kill); a/b each minute: ${samples.filter((x, i) => i % 6 === 0).map((x) => `${x.t.toFixed(0)} s ${Object.values(x.rss).map(mb).join("/")}`).join(", ")}`);
 // The queries' figures are those while events came in.
 running = false;
 await queryLoop;

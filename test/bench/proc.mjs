@@ -22,14 +22,19 @@ export function cpuSeconds(pid, { thread, tree = false } = {}) {
   const own = stat(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`);
   if (!own && !tree) return NaN;
   let t = own ? own[11] + own[12] + (tree ? own[13] + own[14] : 0) : 0;
-  if (tree) {
-    for (const d of readdirSync("/proc")) {
-      if (!/^\d+$/.test(d)) continue;
-      const f = stat(`/proc/${d}/stat`);
-      if (f?.[1] === pid) t += f[11] + f[12];
-    }
-  }
+  if (tree) for (const c of children(pid)) t += c.f[11] + c.f[12];
   return t / 100;
+}
+
+/** The live children of a process: their pids and /proc stat fields. */
+function children(pid) {
+  const out = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    const f = stat(`/proc/${d}/stat`);
+    if (f?.[1] === pid) out.push({ pid: Number(d), f });
+  }
+  return out;
 }
 
 /** Resident set size in MiB, NaN once the process is gone. */
@@ -55,8 +60,13 @@ export function cpuGroups(name) {
     const base = join(r.dir, name);
     try {
       mkdirSync(base);
+    } catch {
+      continue;
+    }
+    try {
       if (r.v2) writeFileSync(join(base, "cgroup.subtree_control"), "+cpu");
     } catch {
+      rmdirSync(base); // no cpu controller to hand down here
       continue;
     }
     const made = new Set();
@@ -82,7 +92,5 @@ export function cpuGroups(name) {
 
 /** A process and its children (PostgreSQL's postmaster and its backends). */
 export function withChildren(pid) {
-  const out = [pid];
-  for (const d of readdirSync("/proc")) if (/^\d+$/.test(d) && stat(`/proc/${d}/stat`)?.[1] === pid) out.push(Number(d));
-  return out;
+  return [pid, ...children(pid).map((c) => c.pid)];
 }
