@@ -15,7 +15,7 @@
 // (stored or not).
 //
 // Env: CHAIN_STORES (1000), CHAIN_MINUTES (10), CHAIN_SPEED (60: simulated seconds per second),
-// CHAIN_ARRIVALS (0.7: crowd multiplier; 11,600-11,800 events/s offered), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
+// CHAIN_ARRIVALS (0.7: crowd multiplier; 11,590-11,760 events/s offered over 10 minutes, ~11,400 over the first 4), CHAIN_BARE_SECONDS (60), CHAIN_QPS (4 queries a second),
 // CHAIN_SIMULATORS (2: simulator processes, each `--part k/n` of the stores; one process for 1,000 agents
 // generates only ~9,000 events/s on one core beside the servers), CHAIN_SETTLE_SECONDS (900: how long the
 // paused simulators wait for their events to be settled), CHAIN_DRAIN_MINUTES (15: then the servers'
