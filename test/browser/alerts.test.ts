@@ -65,7 +65,7 @@ describe("alert rules, banner and acknowledgement", () => {
     expect(hours.exceptions).toEqual([{ date: "2026-12-25", intervals: [], note: "Christmas" }]);
     await admin.getByTestId("hours-tue").fill("9-5");
     await admin.getByTestId("hours-save").click();
-    // Until the refusal arrives the message still says the first save's "saved" (a CI run read it then).
+    // The form refuses "9-5" itself, but renders that after the click resolves: until then the message still says the first save's "saved" (a CI run read it then).
     await admin.getByTestId("hours-message").filter({ hasText: "Tuesday" }).waitFor();
     await expect(admin.getByTestId("hours-message").textContent()).resolves.toMatch(/^Tuesday: /);
     await admin.getByTestId("hours-tue").fill("09:00-13:00, 12:30-19:00");
