@@ -26,6 +26,9 @@ Environment:
   FOOTFALL_DATABASE_URL      PostgreSQL instead of SQLite, e.g. postgres://footfall:secret@db:5432/footfall;
                              with FOOTFALL_MQTT_URL too, servers on one database share the stores (a chain)
   FOOTFALL_SHARDS            shards of a chain's stores, the same on every server (64)
+  FOOTFALL_PG_INGEST_NICE    PostgreSQL: nice value (1-19) of the backends committing the ingest, so queries
+                             come first and commits lag when the CPU is short (0: off; needs the prioritize
+                             extension, postgresql-NN-prioritize)
   FOOTFALL_SERVER_ID         this server's id in a chain (host name, pid and a random suffix)
   FOOTFALL_VISIT_TIMEOUT_MS  silence that abandons a visit and ends a trip (1800000)
   FOOTFALL_MAX_EVENT_AGE_MS  older events are rejected (604800000, 7 days)

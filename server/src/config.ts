@@ -21,6 +21,12 @@ export interface ServerConfig {
   databaseUrl?: string | null;
   /** PostgreSQL: connections for HTTP requests' and live clients' reads, apart from the background reads (FOOTFALL_PG_HTTP_POOL, default 5; 0: shared). */
   pgHttpPool?: number;
+  /**
+   * PostgreSQL: the CPU nice value (1-19) of the backends that commit what this server ingests (FOOTFALL_PG_INGEST_NICE,
+   * default 0: as the queries'), so that queries come first on a busy database machine, at the cost of commits that fall
+   * behind when the CPU is short. Needs the database's `prioritize` extension; without it the server says so once.
+   */
+  pgIngestNice?: number;
   /** Shards of a chain (every server of one database must say the same; default 64). */
   shards?: number;
   /** This server's id in the chain (default: host name, pid and a random suffix). */
@@ -89,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     databaseUrl: env.FOOTFALL_DATABASE_URL || null,
     shards: intFrom(env, "FOOTFALL_SHARDS", 64, 1, 4096),
     pgHttpPool: intFrom(env, "FOOTFALL_PG_HTTP_POOL", 5, 0, 100),
+    pgIngestNice: intFrom(env, "FOOTFALL_PG_INGEST_NICE", 0, 0, 19),
     ...(env.FOOTFALL_SERVER_ID ? { serverId: env.FOOTFALL_SERVER_ID } : {}),
     chainIngest: chainIngestFrom(env),
     chainWorkerYoungMb: intFrom(env, "FOOTFALL_CHAIN_WORKER_YOUNG_MB", DEFAULT_CHAIN_WORKER_YOUNG_MB, 0, 4096),

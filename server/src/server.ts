@@ -125,7 +125,10 @@ export async function startHalf(
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
     ...(config.pgHttpPool !== undefined ? { interactivePoolMax: config.pgHttpPool } : {}),
+    // The thread that commits what is ingested (a whole server, or a chain server's ingest half) yields the database's CPU to queries.
+    ...(!front && config.pgIngestNice ? { ingestNice: config.pgIngestNice } : {}),
     onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
+    onWarn: (message) => log.warn(message),
   });
   const pg = storage.kind === "postgres" ? (storage as PgStorage) : null;
   // Several servers on one database share the stores when they also share a broker (a chain).

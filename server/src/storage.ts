@@ -21,6 +21,10 @@ export interface OpenStorageOptions {
   poolMax?: number;
   /** PostgreSQL: connections for HTTP requests' and live clients' reads (0: they share the read pool; default 5). */
   interactivePoolMax?: number;
+  /** PostgreSQL: the nice value (1-19) of the commits' backends, through the `prioritize` extension (0: not asked for). */
+  ingestNice?: number;
+  /** PostgreSQL: what the operator should know that does not stop the storage (the extension above missing). */
+  onWarn?: (message: string) => void;
 }
 
 /** Open the storage: PostgreSQL when `databaseUrl` is given, else the SQLite database of a data folder (created when new, migrations applied). */
@@ -33,6 +37,8 @@ export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}
       ...(opts.onError ? { onError: opts.onError } : {}),
       ...(opts.poolMax ? { poolMax: opts.poolMax } : {}),
       ...(opts.interactivePoolMax !== undefined ? { interactivePoolMax: opts.interactivePoolMax } : {}),
+      ...(opts.ingestNice ? { ingestNice: opts.ingestNice } : {}),
+      ...(opts.onWarn ? { onWarn: opts.onWarn } : {}),
     });
   }
   return openSqliteStorage(dataDir);

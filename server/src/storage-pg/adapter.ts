@@ -72,7 +72,7 @@ import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
-import { createPgPool, type PgQueryable } from "./pool.js";
+import { backendNiceSql, createPgPool, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { backgroundTurn } from "./turns.js";
 import { arrayLiteral } from "./array-literal.js";
@@ -101,6 +101,15 @@ export interface PgStorageOptions {
   interactivePoolMax?: number;
   /** Shown in pg_stat_activity (default "footfall"). */
   applicationName?: string;
+  /**
+   * The CPU nice value (1-19) of the commits' connections' backends (the main pool's), so that the
+   * queries' backends come first when the machine is busy: needs the `prioritize` extension, made here
+   * when the user may (a superuser) and the database machine has it (postgresql-NN-prioritize). 0 or
+   * absent: not asked for. Where it cannot be had, `onWarn` says so once and the storage works as without.
+   */
+  ingestNice?: number;
+  /** Something the operator should know and fix that does not stop the storage (logged by the caller). */
+  onWarn?: (message: string) => void;
   now?: () => number;
   /** Partitions are made at open back to this age (the oldest event ingest accepts; default 8 days). */
   maxEventAgeMs?: number;
@@ -1312,6 +1321,46 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
 }
 
 /**
+ * The commits' backends at nice `nice`: the `prioritize` extension made when missing (a superuser's
+ * right), then the pool's one open connection (the probe's) lowered as later ones are when they open,
+ * and its nice value read back. Where that cannot be had the storage works as before, and `warn` says
+ * why and what to do.
+ */
+async function prioritizeCommits(pool: pg.Pool, nice: number, warn: (message: string) => void): Promise<void> {
+  const has = async () => (await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'prioritize'")).rowCount! > 0;
+  let reason = "";
+  if (!(await has())) {
+    try {
+      await pool.query("CREATE EXTENSION IF NOT EXISTS prioritize");
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+  }
+  if (await has()) {
+    const client = await pool.connect();
+    try {
+      await client.query(backendNiceSql(nice));
+      const got = (await client.query<{ n: number }>("SELECT get_backend_priority(pg_backend_pid()) AS n")).rows[0]?.n;
+      if (got === nice) return;
+      reason = `the backend's nice value is ${got} after asking for ${nice}`;
+    } catch (err) {
+      reason = (err as Error).message;
+    } finally {
+      client.release();
+    }
+    warn(
+      `PostgreSQL: the commits run at the queries' CPU priority, not nice ${nice} (FOOTFALL_PG_INGEST_NICE): ${reason}. ` +
+        "Check that the database's operating system lets its backends lower their own priority, or set FOOTFALL_PG_INGEST_NICE=0 to stop asking",
+    );
+    return;
+  }
+  warn(
+    `PostgreSQL: the commits run at the queries' CPU priority, not nice ${nice} (FOOTFALL_PG_INGEST_NICE), as the database has no prioritize extension (${reason}); ` +
+      "on a busy database machine queries wait longer. Install postgresql-<major>-prioritize there and run CREATE EXTENSION prioritize as a superuser once, or set FOOTFALL_PG_INGEST_NICE=0 to stop asking",
+  );
+}
+
+/**
  * Open the PostgreSQL database at `url` (`postgres://user:password@host:5432/footfall`) as a
  * {@link Storage}: migrations applied (under an advisory lock, so servers may start together),
  * partitions made from the oldest accepted event to a month ahead (and kept ahead every hour).
@@ -1319,7 +1368,8 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
  */
 export async function openPgStorage(url: string, opts: PgStorageOptions = {}): Promise<PgStorage> {
   const onError = opts.onError ?? (() => {});
-  const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall" }, onError);
+  const nice = opts.ingestNice ?? 0;
+  const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall", ...(nice ? { backendNice: nice } : {}) }, onError);
   const readPool = createPgPool(url, { max: opts.readPoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-read` }, onError);
   const interactivePool =
     opts.interactivePoolMax === 0
@@ -1336,6 +1386,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
       { cause: err },
     );
   }
+  if (nice) await prioritizeCommits(pool, nice, opts.onWarn ?? (() => {}));
   const now = opts.now ?? Date.now;
   const core = new PgCore(pool, readPool, now, interactivePool, opts.pathIdCacheSize);
   if (opts.tokenCacheMs !== 0)

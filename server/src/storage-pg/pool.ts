@@ -28,19 +28,45 @@ export interface PgPoolOptions {
   max?: number;
   /** Shown in pg_stat_activity (default "footfall"). */
   applicationName?: string;
+  /**
+   * The CPU nice value (1-19) each connection's backend takes as it opens, through the `prioritize`
+   * extension where the database has it (see {@link backendNiceSql}); 0 or absent: left as it is.
+   */
+  backendNice?: number;
+}
+
+/**
+ * A statement that gives this connection's backend the nice value `nice` (an integer 1-19) through
+ * the `prioritize` extension (Debian's postgresql-NN-prioritize), and does nothing where the database
+ * has no such extension: PL/pgSQL resolves the function only when the branch runs. A backend may
+ * always lower its own priority; raising it back needs a superuser.
+ */
+export function backendNiceSql(nice: number): string {
+  if (!Number.isInteger(nice) || nice < 1 || nice > 19) throw new Error(`a backend's nice value is an integer 1-19, not ${nice}`);
+  return `DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'prioritize') THEN PERFORM set_backend_priority(pg_backend_pid(), ${nice}); END IF; END$$`;
 }
 
 /**
  * A connection pool to `url` (`postgres://user:password@host:port/database`): bigint and numeric
- * as numbers (per pool, not pg's global parsers), a name in pg_stat_activity, and errors of idle
- * connections (the database restarting) logged by the caller rather than crashing the process.
+ * as numbers (per pool, not pg's global parsers), a name in pg_stat_activity, optionally a lower CPU
+ * priority for its backends, and errors of idle connections (the database restarting) logged by the
+ * caller rather than crashing the process.
  */
 export function createPgPool(url: string, opts: PgPoolOptions = {}, onError: (err: Error) => void = () => {}): pg.Pool {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(
       `FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${url.replace(/:[^:@/]*@/, ":***@")}"`,
     );
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? "footfall", types });
+  const niceSql = opts.backendNice ? backendNiceSql(opts.backendNice) : null;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    application_name: opts.applicationName ?? "footfall",
+    types,
+    // Awaited before the new connection is handed out. A failure leaves the backend's priority as it was and is not the
+    // caller's: openPgStorage has said at open whether the extension is there.
+    ...(niceSql ? { onConnect: (client: pg.ClientBase) => client.query(niceSql).then(() => {}, () => {}) } : {}),
+  });
   pool.on("error", onError);
   return pool;
 }
