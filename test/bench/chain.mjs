@@ -27,7 +27,9 @@
 // session of its own, as separate services would be; with the kernel's autogroup scheduling, on here, processes share
 // the CPU by session, each PostgreSQL backend is a session of its own, and everything else of the bench one session),
 // CHAIN_CGROUPS (1: each service in a CPU group (cgroup) of its own with one share, as the compose chain profile's
-// containers or systemd's units run them: PostgreSQL with all its backends, mosquitto, server a, server b, the simulators).
+// containers or systemd's units run them: PostgreSQL with all its backends, mosquitto, server a, server b, the simulators),
+// CHAIN_AUTOGROUP (0 or 1: the kernel's autogroup scheduling for the run, then as it was; root), FOOTFALL_PG_INGEST_NICE (the
+// servers' own setting, passed on: the commits' backends' nice value, default 0).
 import "./help.mjs"; // --help: this file's leading comment
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
@@ -137,6 +139,23 @@ if (CGROUPS) log(groups ? `scheduling: CPU groups of one share each (${groups.ba
 const autogroup = (() => { try { return readFileSync("/proc/self/autogroup", "utf8").trim(); } catch { return null; } })();
 const autogroupNice = Number(/nice (-?\d+)/.exec(autogroup ?? "")?.[1] ?? 0);
 if (autogroup) log(`scheduling: the bench's session is ${autogroup}${autogroupNice !== 0 ? " (NOT 0: its processes get less CPU against PostgreSQL's backends than in other runs; echo 0 > /proc/self/autogroup in this shell first)" : ""}`);
+// CHAIN_AUTOGROUP=0|1: the kernel's autogroup scheduling off (or on) for the run, as it was again at the end (root). Off, the
+// CPU is shared by thread and nice value, as on a server kernel without it: then the servers' FOOTFALL_PG_INGEST_NICE (the
+// commits' backends at that nice value through PostgreSQL's prioritize extension; off by default) acts; on, each backend
+// is a scheduling group of its own and a nice value set inside it changes nothing against the others.
+const AUTOGROUP_FILE = "/proc/sys/kernel/sched_autogroup_enabled";
+const autogroupWas = (() => { try { return readFileSync(AUTOGROUP_FILE, "utf8").trim(); } catch { return null; } })();
+if (process.env.CHAIN_AUTOGROUP !== undefined && autogroupWas !== null && process.env.CHAIN_AUTOGROUP !== autogroupWas) {
+  try {
+    writeFileSync(AUTOGROUP_FILE, process.env.CHAIN_AUTOGROUP === "0" ? "0" : "1");
+    process.on("exit", () => writeFileSync(AUTOGROUP_FILE, autogroupWas));
+  } catch (err) {
+    log(`scheduling: CHAIN_AUTOGROUP=${process.env.CHAIN_AUTOGROUP} but ${AUTOGROUP_FILE} cannot be written (${err.code}; root is needed)`);
+  }
+}
+const autogroupNow = (() => { try { return readFileSync(AUTOGROUP_FILE, "utf8").trim(); } catch { return null; } })();
+const prioritize = readdirSync(join("/usr/share/postgresql", majors[0], "extension")).includes("prioritize.control");
+log(`scheduling: the kernel's autogroup ${autogroupNow === "0" ? "off" : autogroupNow === "1" ? "on" : "unknown"}; the commits' backends at nice ${process.env.FOOTFALL_PG_INGEST_NICE || "0 (FOOTFALL_PG_INGEST_NICE unset)"}${prioritize || !Number(process.env.FOOTFALL_PG_INGEST_NICE) ? "" : ` asked, but PostgreSQL ${majors[0]}'s prioritize extension is not installed (apt-get install postgresql-${majors[0]}-prioritize): they run at 0`}`);
 
 // ---- the chain's stores, agents, a token and mosquitto's files, straight into storage ----
 const layouts = JSON.parse(execFileSync(process.execPath, [EDGE, "chain", "--stores", String(STORES), "--seed", String(SEED), "--print-layouts"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
@@ -266,6 +285,14 @@ for (let t = performance.now(); ; await sleep(500)) {
 }
 const rssStart = Object.fromEntries(servers.map((s) => [s.id, rssMiB(s.proc.pid)]));
 log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
+// What the commits' backends got: their nice value, read off /proc (this machine's PostgreSQL), per connection name.
+{
+  const nices = {};
+  for (const r of (await pool.query("SELECT pid, application_name AS app FROM pg_stat_activity WHERE application_name LIKE 'footfall%'")).rows) {
+    try { const nice = readFileSync(`/proc/${r.pid}/stat`, "utf8").split(") ")[1].split(" ")[16]; (nices[r.app] ??= {})[nice] = ((nices[r.app] ??= {})[nice] ?? 0) + 1; } catch { /* gone */ }
+  }
+  log(`scheduling: PostgreSQL backends by connection name and nice value (nice: count): ${JSON.stringify(nices)}`);
+}
 
 // ---- 3. the run: the simulator with receipts, queries, a kill -9 in the middle ----
 const runSeconds = MINUTES * 60;
