@@ -125,7 +125,7 @@ export async function startHalf(
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
     ...(config.pgHttpPool !== undefined ? { interactivePoolMax: config.pgHttpPool } : {}),
-    // The thread that commits what is ingested (a whole server, or a chain server's ingest half) yields the database's CPU to queries.
+    // The thread that commits what is ingested (a whole server, or a chain server's ingest half) yields the database's CPU to queries, when FOOTFALL_PG_INGEST_NICE asks.
     ...(!front && config.pgIngestNice ? { ingestNice: config.pgIngestNice } : {}),
     onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
     onWarn: (message) => log.warn(message),

@@ -37,7 +37,7 @@ import { cpus, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
-import { cpuGroups, cpuSeconds, rssMiB, withChildren } from "./proc.mjs";
+import { cpuGroups, cpuSeconds, niceOf, rssMiB, withChildren } from "./proc.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -289,7 +289,10 @@ log(`servers a and b hold 32 shards each; RSS ${JSON.stringify(rssStart)} MB`);
 {
   const nices = {};
   for (const r of (await pool.query("SELECT pid, application_name AS app FROM pg_stat_activity WHERE application_name LIKE 'footfall%'")).rows) {
-    try { const nice = readFileSync(`/proc/${r.pid}/stat`, "utf8").split(") ")[1].split(" ")[16]; (nices[r.app] ??= {})[nice] = ((nices[r.app] ??= {})[nice] ?? 0) + 1; } catch { /* gone */ }
+    const nice = niceOf(r.pid);
+    if (Number.isNaN(nice)) continue; // gone since
+    const byNice = (nices[r.app] ??= {});
+    byNice[nice] = (byNice[nice] ?? 0) + 1;
   }
   log(`scheduling: PostgreSQL backends by connection name and nice value (nice: count): ${JSON.stringify(nices)}`);
 }

@@ -37,6 +37,11 @@ function children(pid) {
   return out;
 }
 
+/** A process's nice value (f[16]), NaN once it is gone. */
+export function niceOf(pid) {
+  return stat(`/proc/${pid}/stat`)?.[16] ?? NaN;
+}
+
 /** Resident set size in MiB, NaN once the process is gone. */
 export function rssMiB(pid) {
   try {
