@@ -41,15 +41,45 @@ async function seenWithin(zone: string, expected: number, start: number, timeout
 }
 
 /**
- * What is wrong with the plan's zone labels, read from Konva's own nodes: two labels of a zone that
- * overlap, or a label that leaves its zone. Empty when every label is clear.
+ * What is wrong with the plan's zone labels, read from Konva's own nodes and from the pixels they draw:
+ * two labels of a zone that overlap, a label that leaves its zone, or a label whose glyphs are drawn
+ * outside its own line box (each label drawn alone; the boxes can be right and the text still land on
+ * its neighbour). Empty when every label is clear.
  */
 function labelProblems(p: Page): Promise<string[]> {
   return p.evaluate(() => {
     type Rect = { x: number; y: number; width: number; height: number };
-    type Node = { getClientRect(): Rect; find(sel: string): Node[]; text?: () => string; id(): string; getTextWidth?: () => number; width(): number };
+    type Node = {
+      getClientRect(): Rect;
+      find(sel: string): Node[];
+      text?: () => string;
+      id(): string;
+      getTextWidth?: () => number;
+      width(): number;
+      visible(v?: boolean): boolean;
+      toCanvas?: (o: { pixelRatio: number }) => HTMLCanvasElement;
+    };
     const K = (window as unknown as { Konva: { stages: Node[] } }).Konva;
     const problems: string[] = [];
+    /** The rows [top, bottom) where `stage` drawn with only `label` visible has ink; null when none. */
+    const inkRows = (stage: Node, label: Node): [number, number] | null => {
+      const shapes = stage.find("Shape");
+      const shown = shapes.map((s) => s.visible());
+      shapes.forEach((s) => s.visible(s === label));
+      const canvas = stage.toCanvas!({ pixelRatio: 1 });
+      shapes.forEach((s, i) => s.visible(shown[i]));
+      const { data, width, height } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+      let top = -1,
+        bottom = -1;
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++)
+          if (data[(y * width + x) * 4 + 3]! > 64) {
+            if (top < 0) top = y;
+            bottom = y + 1;
+            break;
+          }
+      return top < 0 ? null : [top, bottom];
+    };
     for (const stage of K.stages) {
       for (const group of stage.find(".live-zone")) {
         const zone = group.find("Line")[0]!.getClientRect();
@@ -66,6 +96,14 @@ function labelProblems(p: Page): Promise<string[]> {
             if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5)
               problems.push(`${group.id()}: "${rects[i]!.t}" overlaps "${rects[j]!.t}"`);
           }
+        labels.forEach((l, i) => {
+          const ink = inkRows(stage, l);
+          const r = rects[i]!.r;
+          if (ink && (ink[0] < r.y - 1 || ink[1] > r.y + r.height + 1))
+            problems.push(
+              `${group.id()}: "${rects[i]!.t}" is drawn at rows ${ink[0]}-${ink[1]}, outside its line ${Math.round(r.y)}-${Math.round(r.y + r.height)}`,
+            );
+        });
       }
     }
     return problems;
