@@ -24,7 +24,8 @@ export interface HeatZonesProps {
 
 /**
  * Zones filled with their heat colour (opaque, so the colour on screen is the scale's colour), the
- * figure on each, the name where it fits, and the change when comparing.
+ * figure on each, the name where it fits (beside the figure in a low zone), and the change when
+ * comparing.
  */
 export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, compare, onHover, showFlags = false, changeLabel }: HeatZonesProps) {
   const px = 1 / viewport.scale;
@@ -73,7 +74,7 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
         const box = labelBox(z.polygon, z.centroid);
         const block = fitLabel(
           [
-            { text: z.name, size: 12, weight: 500, ellipsis: true, optional: true },
+            { text: z.name, size: 12, weight: 500, ellipsis: true, optional: true, inline: true },
             { text: z.label, size: 20, minSize: 10, weight: 700 },
             ...(compare ? [{ text: changeLabel?.(z) ?? formatChange(z.change), size: 11, minSize: 9, weight: 500, optional: true }] : []),
           ],

@@ -24,7 +24,7 @@ export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; vie
         const fig = z.doorOnly ? "door" : z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
         const block = fitLabel(
           [
-            { text: z.name, size: 12, weight: 600, ellipsis: true, optional: true },
+            { text: z.name, size: 12, weight: 600, ellipsis: true, optional: true, inline: true },
             { text: fig, size: 28, minSize: 10, weight: 700 },
             ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
           ],

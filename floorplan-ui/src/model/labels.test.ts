@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ellipsize, fitLabel, labelBox, LINE_HEIGHT, placeBadges, type LabelLine, type Measure } from "./labels.js";
+import { ellipsize, fitLabel, INLINE_SEPARATOR, labelBox, LINE_HEIGHT, placeBadges, type LabelLine, type Measure } from "./labels.js";
 
 /** A monospaced fake: every character is 0.6 em wide, bold ones 0.65 em. */
 const mono: Measure = (text, size, weight) => text.length * size * (weight >= 600 ? 0.65 : 0.6);
@@ -53,6 +53,56 @@ describe("fitLabel", () => {
             if (i > 0) expect(l.y).toBeGreaterThanOrEqual(b.lines[i - 1]!.y + b.lines[i - 1]!.size * LINE_HEIGHT - 1e-9);
           }
           expect(b.lines.some((l) => l.index === 1)).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe("fitLabel with the name inline", () => {
+  const lines = (name: string, fig: string, word?: string): LabelLine[] => [
+    { text: name, size: 12, weight: 600, ellipsis: true, optional: true, inline: true },
+    { text: fig, size: 20, minSize: 10, weight: 700 },
+    ...(word ? [{ text: word, size: 11, weight: 700, optional: true }] : []),
+  ];
+  it("puts the name on the figure's line in a zone too low for two lines, rather than a bare figure", () => {
+    // 30 px high: the name (15) and the figure (25) do not fit one under the other; one line of 14 px does.
+    const b = fitLabel(lines("Checkout queue", "754"), 300, 30, mono)!;
+    expect(b.lines.map((l) => [l.text, l.size, l.index])).toEqual([["Checkout queue · 754", 14, 1]]);
+  });
+  it("shortens the name, never the figure, to the width", () => {
+    const b = fitLabel(lines("Checkout queue", "754"), 110, 20, mono)!;
+    expect(b.lines).toHaveLength(1);
+    expect(b.lines[0]!.text).toMatch(/^Che.*… · 754$/);
+    expect(b.lines[0]!.width).toBeLessThanOrEqual(110);
+  });
+  it("stacks as before where both lines fit, and leaves the figure bare where not even a letter of the name fits beside it", () => {
+    expect(fitLabel(lines("Bakery", "444"), 200, 200, mono)!.lines.map((l) => l.text)).toEqual(["Bakery", "444"]);
+    expect(fitLabel(lines("Bakery", "444"), 40, 22, mono)!.lines.map((l) => l.text)).toEqual(["444"]);
+  });
+  it("keeps the figure whole, the line inside the box and the size between the smallest and the name's + 2 (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 2, maxLength: 24 }),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        fc.option(fc.constantFrom("OK", "BUSY", "OVER BY 128"), { nil: undefined }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 300 }),
+        (name, fig, word, w, h) => {
+          const b = fitLabel(lines(name, fig, word), w, h, mono);
+          // The name inline changes only where the figure goes: with it or without, a block fits or none does.
+          expect(b === null).toBe(fitLabel(lines(name, fig, word).map((l) => ({ ...l, inline: false })), w, h, mono) === null);
+          if (!b) return;
+          expect(b.height).toBeLessThanOrEqual(h + 1e-9);
+          for (const l of b.lines) expect(l.width).toBeLessThanOrEqual(w + 1e-9);
+          const figure = b.lines.find((l) => l.index === 1)!;
+          const named = b.lines.some((l) => l.index === 0);
+          if (figure.text !== fig) {
+            expect(named).toBe(false);
+            expect(figure.text.endsWith(`${INLINE_SEPARATOR}${fig}`)).toBe(true);
+            expect(figure.size).toBeGreaterThanOrEqual(10);
+            expect(figure.size).toBeLessThanOrEqual(14);
+          }
         },
       ),
     );

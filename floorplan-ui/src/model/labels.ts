@@ -2,8 +2,9 @@
  * Labels inside zones on a plan, laid out from measured text so that they never overlap each other
  * and never spill out of their zone: lines are stacked one under the other, the main figure shrinks
  * to fit, a name is shortened with "…", and a line that cannot fit at its smallest size is left out
- * (the list beside the plan has every figure). Pure: the browser passes a `measure` that uses the
- * font the app ships (Inter), the tests a fake one.
+ * (the list beside the plan has every figure). A name with no room above its figure may still go on
+ * the figure's own line ("Checkout queue · 754"), so that a low, wide zone does not show a bare number.
+ * Pure: the browser passes a `measure` that uses the font the app ships (Inter), the tests a fake one.
  */
 
 /** The width in pixels of `text` at `size` px and `weight`. */
@@ -20,6 +21,12 @@ export interface LabelLine {
   optional?: boolean;
   /** Shorten with "…" to fit rather than shrink or drop (names). */
   ellipsis?: boolean;
+  /**
+   * When this line is dropped for want of height, put it before the next line, on that line:
+   * "name · figure", the next line whole, this one shortened with "…", at this line's weight and
+   * at most 2 px above this line's size (a name). The placed line takes the next line's index.
+   */
+  inline?: boolean;
 }
 
 export interface PlacedLine {
@@ -84,6 +91,8 @@ export function fitLabel(lines: readonly LabelLine[], width: number, height: num
     if (blockHeight(keep) <= height) break;
     keep = keep.filter((l) => l.index !== i);
   }
+  const joined = lines.findIndex((l) => l.inline);
+  if (joined >= 0 && fitted[joined] && !keep.some((l) => l.index === joined)) keep = joinInline(lines, joined, keep, width, height, measure);
   while (blockHeight(keep) > height) {
     const shrinkable = keep.find((l) => l.size > Math.min(lines[l.index]!.size, lines[l.index]!.minSize ?? lines[l.index]!.size));
     if (!shrinkable) return null;
@@ -96,6 +105,35 @@ export function fitLabel(lines: readonly LabelLine[], width: number, height: num
     y += l.size * LINE_HEIGHT;
   }
   return { lines: keep, height: y };
+}
+
+/** Separates an inline name from its figure. */
+export const INLINE_SEPARATOR = " · ";
+
+/**
+ * `keep` with line `joined + 1` replaced by "name · text" on one line (see `LabelLine.inline`), at
+ * the largest size that fits the width and, with the other lines kept, the height; `keep` as it was
+ * when no size from the name's + 2 down to the next line's smallest fits.
+ */
+function joinInline(lines: readonly LabelLine[], joined: number, keep: PlacedLine[], width: number, height: number, measure: Measure): PlacedLine[] {
+  const name = lines[joined]!;
+  const next = lines[joined + 1];
+  const at = keep.findIndex((l) => l.index === joined + 1);
+  if (!next || at < 0) return keep;
+  const others = keep.reduce((s, l, i) => (i === at ? s : s + l.size * LINE_HEIGHT), 0);
+  const min = Math.min(name.size, next.minSize ?? next.size);
+  for (let size = name.size + 2; size >= min; size--) {
+    if (others + size * LINE_HEIGHT > height) continue;
+    const tail = `${INLINE_SEPARATOR}${next.text}`;
+    const room = width - measure(tail, size, name.weight);
+    const short = room > 0 ? ellipsize(name.text, room, size, name.weight, measure) : "";
+    if (!short) continue;
+    const text = `${short}${tail}`;
+    const line: PlacedLine = { text, size, weight: name.weight, y: 0, width: measure(text, size, name.weight), index: joined + 1 };
+    if (line.width > width) continue;
+    return keep.map((l, i) => (i === at ? line : l));
+  }
+  return keep;
 }
 
 /**
