@@ -245,6 +245,22 @@ describe("Agent against a real Aedes broker", () => {
     expect(source.layouts.map((l) => l.version)).toEqual([2, 3]); // the broken one never reached the source
   });
 
+  it("gets the retained layout again when restarted on its resumed session (a new process, the same client id)", async () => {
+    broker = await startBroker();
+    await publishLayout(broker, LAYOUT);
+    const first = await startAgent(broker);
+    await waitFor("layout", () => first.source.layouts.length > 0);
+    await first.agent.stop("restart");
+    // The broker still holds the session and its subscription; a new process starts with no layout.
+    const again = await startAgent(broker);
+    await waitFor("the layout after the restart", () => again.source.layouts.length > 0);
+    expect(again.source.ctx?.layout()).toMatchObject({ version: 2, zones: [{ id: "bakery" }] });
+    // Still one subscription: a layout published now reaches it once.
+    await publishLayout(broker, { ...LAYOUT, version: 3 });
+    await waitFor("the next layout", () => again.agent.layouts.current()?.version === 3);
+    expect(again.source.layouts.map((l) => l.version)).toEqual([2, 3]);
+  });
+
   it("starts without a broker, queues, and gets the layout and every event once the broker appears", async () => {
     const probe = await startBroker();
     const port = probe.port;

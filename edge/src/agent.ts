@@ -179,8 +179,10 @@ export class Agent<S> {
         settlement: this.batcher.settlementMode(),
       }, `connected to ${config.mqtt.url}`);
       this.everConnected = true;
-      // A resumed session keeps the subscription (and queues layouts published meanwhile); a new one needs it again.
-      if (!connack.sessionPresent) this.subscribe(client, topics.layout(config.store), "the store layout; sources use their configured layout");
+      // A resumed session keeps the subscription (and queues layouts published meanwhile), but the broker sends
+      // the retained layout only on a SUBSCRIBE: a new session, or this process holding none yet (an agent
+      // restarted on its resumed session), subscribes again and gets it.
+      if (!connack.sessionPresent || this.layouts.current() === null) this.subscribe(client, topics.layout(config.store), "the store layout; sources use their configured layout");
       // Receipts on every connection: a session resumed from an agent older than v1.1 lacks the subscription.
       if (config.receipts !== "off") this.subscribe(client, topics.receipts(config.store, config.agent), "receipts; events are sent again after each receipt timeout (regenerate the broker ACL with `footfall broker-config`)");
       this.publishStatus();
