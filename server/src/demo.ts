@@ -71,36 +71,49 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     await layouts.reload(STORE);
     await server.services.onLayoutSaved(layout);
   }
-  // History already held (an earlier run of the demo): the simulator back-fills only after its newest
-  // event, so restarting the demo never sends an hour of history twice.
-  const held = (await storage.agents.list(STORE)).find((a) => a.agent === AGENT)?.lastEventTs ?? null;
+  // History already held (an earlier run of the demo, or the simulator's run before it restarted): the
+  // simulator back-fills only after its newest event, so no hour of history is ever sent twice.
+  const heldNow = async () => (await storage.agents.list(STORE)).find((a) => a.agent === AGENT)?.lastEventTs ?? null;
+  const held = await heldNow();
   const creds = await storage.agents.add(STORE, AGENT, "sim", now());
   const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(
-    configFile,
-    JSON.stringify(
-      {
-        store: STORE,
-        agent: AGENT,
-        mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-        settings: { speed: opts.speed, startOpen: true, backfillHours: opts.backfillHours, ...(held !== null ? { backfillFrom: held + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
-      },
-      null,
-      2,
-    ),
-    { mode: 0o600 },
-  );
+  const writeSimConfig = (heldTs: number | null) =>
+    writeFileSync(
+      configFile,
+      JSON.stringify(
+        {
+          store: STORE,
+          agent: AGENT,
+          mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
+          settings: { speed: opts.speed, startOpen: true, backfillHours: opts.backfillHours, ...(heldTs !== null ? { backfillFrom: heldTs + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
+        },
+        null,
+        2,
+      ),
+      { mode: 0o600 },
+    );
+  writeSimConfig(held);
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
     child = spawn(process.execPath, [edgeCli(), "sim", "--config", configFile], { stdio: ["ignore", "inherit", "inherit"] });
     child.on("exit", (code) => {
       if (stopping) return;
-      server.services.log.warn({ code }, "the simulator stopped; restarting it in 2 s");
-      setTimeout(startSim, 2000).unref();
+      server.services.log.warn({ code }, "the simulator stopped; restarting it in 2 s (back-filling only after the newest event stored)");
+      setTimeout(() => void restartSim(), 2000).unref();
     });
+  };
+  const restartSim = async () => {
+    if (stopping) return;
+    try {
+      writeSimConfig(await heldNow());
+    } catch (err) {
+      server.services.log.error({ err }, "could not read the simulator's newest stored event; restarting it without back-filling");
+      writeSimConfig(now());
+    }
+    if (!stopping) startSim();
   };
   if (config.mqttUrl) server.services.log.warn("demo with an external broker: the simulator needs the broker to admit it (footfall broker-config)");
   startSim();

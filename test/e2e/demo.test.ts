@@ -3,7 +3,7 @@
  * a shop-floor tablet that carries a staff token limited to the demo store, never the admin token.
  * A restarted demo prints the same tokens (kept in the data folder, readable by its user only).
  */
-import { statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Child, FOOTFALL_CLI, FootfallApi, footfallJson, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
@@ -73,9 +73,9 @@ describe("footfall demo restarted", () => {
   afterAll(() => data.remove());
 
   /** Starts the demo, waits for its banner and for the back-filled history to be stored, runs `fn`, stops it. */
-  async function run<T>(fn: (api: FootfallApi, out: string) => Promise<T>): Promise<T> {
+  async function run<T>(fn: (api: FootfallApi, out: string, demo: Child) => Promise<T>, logLevel = "warn"): Promise<T> {
     const [http, mqtt] = [await freePort(), await freePort()];
-    const env = { ...process.env, FOOTFALL_DATA_DIR: data.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
+    const env = { ...process.env, FOOTFALL_DATA_DIR: data.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: logLevel };
     // 24 hours: whenever the test runs, the window holds opening hours (the demo store closes at night).
     const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "24"], { cwd: REPO_ROOT, env });
     try {
@@ -93,7 +93,7 @@ describe("footfall demo restarted", () => {
         },
         { timeoutMs: 90_000, intervalMs: 2000 },
       );
-      return await fn(api, out);
+      return await fn(api, out, child);
     } finally {
       await child.stop("SIGTERM");
     }
@@ -116,5 +116,45 @@ describe("footfall demo restarted", () => {
       return visits((await api.dwell("demo", window)).zones);
     });
     expect(after).toBe(before);
+  }, 300_000);
+
+  it("restarts a simulator that died without sending its history again, on the store's own layout", async () => {
+    const started = Date.now();
+    const window = { from: started - 24 * 3_600_000, to: started - 60_000 };
+    const visits = (zones: { visits: number }[]) => zones.reduce((s, z) => s + z.visits, 0);
+    await run(async (api, _out, demo) => {
+      const before = visits((await api.dwell("demo", window)).zones);
+      expect(before).toBeGreaterThan(100);
+      // The simulator is the demo's child process (`footfall-edge sim --config <data>/demo-sim.json`): kill it.
+      const sim = readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .find((pid) => {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+            return cmd.includes(join(data.path, "demo-sim.json")) && readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(demo.proc.pid);
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+      expect(sim, "the demo's simulator process").toBeDefined();
+      const starts = () => demo.output().split("simulating the server's layout").length - 1;
+      const startsBefore = starts();
+      process.kill(Number(sim), "SIGKILL");
+      await waitFor("the simulator to be restarted on the server's layout", () => starts() > startsBefore, { timeoutMs: 30_000 });
+      // Its back-fill (if it sent one) is in once the event count stops growing, as after the first start.
+      let last = -1;
+      await waitFor(
+        "the restarted simulator's events to be stored",
+        async () => {
+          const n = (await api.agents("demo")).agents.find((a) => a.agent === "sim-1")?.events ?? 0;
+          const settled = n - last < 50;
+          last = n;
+          return settled;
+        },
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
+      expect(demo.output()).not.toContain("simulating the built-in demo layout");
+      expect(visits((await api.dwell("demo", window)).zones)).toBe(before);
+    }, "info"); // the simulator's "simulating ..." lines are info
   }, 300_000);
 });
