@@ -1,6 +1,8 @@
 /**
  * A printable report of any range: the store's key figures, enters per day, every zone's visits,
- * visitors and dwell, sales by zone when imported, and the top paths, as tables. Print CSS
+ * visitors and dwell, sales by zone when imported, and the top paths, as tables. A zone's figures are
+ * the heatmap's (`metricValue`): a door counter's people are its visits, and a zone known only by its
+ * door has no visitors or dwell ("–", not 0). Print CSS
  * (styles/admin.css) hides the navigation and the controls, keeps tables whole where it can and
  * starts each section cleanly, so the browser's "Save as PDF" gives a clean document.
  */
@@ -8,6 +10,7 @@ import type { ViewProps } from "../App.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatCount, formatDate, formatDateTime, formatDuration, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { useSession } from "../session.js";
 import { RangeBar } from "../components/RangeBar.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -31,6 +34,18 @@ export default function ReportView(props: ViewProps) {
   const c = conversion.data?.store;
   const days = traffic.data ?? [];
   const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (!best || d.enters > best.enters ? d : best), null);
+  const zoneRows = (() => {
+    if (!dwell.data || !traffic.data) return [];
+    const doorIn = doorInByZone(zoneEnters(traffic.data), dwell.data);
+    const byZone = new Map(dwell.data.map((d) => [d.zone as string, d]));
+    return [...new Set([...byZone.keys(), ...doorIn.keys()])]
+      .map((zone) => {
+        const d = byZone.get(zone);
+        const door = doorIn.get(zone) ?? 0;
+        return { zone, visits: metricValue(d, "visits", null, door) ?? 0, visitors: metricValue(d, "visitors", null, door), median: metricValue(d, "median", null, door) };
+      })
+      .sort((a, b) => b.visits - a.visits);
+  })();
 
   return (
     <div className="page report" data-testid="report">
@@ -43,7 +58,7 @@ export default function ReportView(props: ViewProps) {
       </div>
       <header className="report-head">
         <h1 className="report-title">{name}</h1>
-        <p className="report-sub" data-testid="report-range">
+        <p className="report-sub" data-testid="report-range" data-from={r.ready ? range.from : undefined} data-to={r.ready ? range.to : undefined}>
           {r.ready ? formatRange(range, timeZone) : ""} · times in {timeZone}
         </p>
         <p className="report-sub small">Footfall report, made {formatDateTime(Date.now(), timeZone)}</p>
@@ -84,14 +99,14 @@ export default function ReportView(props: ViewProps) {
             <table className="table report-table" data-testid="report-zones">
               <thead><tr><th>Zone</th><th className="num">Visits</th><th className="num">Visitors</th><th className="num">Median dwell</th><th className="num">Transactions</th><th className="num">Conversion</th></tr></thead>
               <tbody>
-                {[...dwell.data!].sort((a, b) => b.visits - a.visits).map((z) => {
+                {zoneRows.map((z) => {
                   const s = conversion.data!.zones.find((x) => x.zone === z.zone);
                   return (
-                    <tr key={z.zone}>
+                    <tr key={z.zone} data-zone={z.zone} data-visits={z.visits} data-visitors={z.visitors ?? ""}>
                       <td>{zoneName(z.zone)}</td>
                       <td className="num">{formatCount(z.visits)}</td>
-                      <td className="num">{formatCount(z.visitors)}</td>
-                      <td className="num">{z.dwell_s ? formatDuration(z.dwell_s.median) : "–"}</td>
+                      <td className="num">{z.visitors === null ? "–" : formatCount(z.visitors)}</td>
+                      <td className="num">{z.median === null ? "–" : formatDuration(z.median)}</td>
                       <td className="num">{s ? formatCount(s.transactions) : "–"}</td>
                       <td className="num">{s ? formatRate(s.conversion) : "–"}</td>
                     </tr>
