@@ -122,9 +122,9 @@ function joinInline(lines: readonly LabelLine[], joined: number, keep: PlacedLin
   if (!next || at < 0) return keep;
   const others = keep.reduce((s, l, i) => (i === at ? s : s + l.size * LINE_HEIGHT), 0);
   const min = Math.min(name.size, next.minSize ?? next.size);
+  const tail = `${INLINE_SEPARATOR}${next.text}`;
   for (let size = name.size + 2; size >= min; size--) {
     if (others + size * LINE_HEIGHT > height) continue;
-    const tail = `${INLINE_SEPARATOR}${next.text}`;
     const room = width - measure(tail, size, name.weight);
     const short = room > 0 ? ellipsize(name.text, room, size, name.weight, measure) : "";
     if (!short) continue;
