@@ -1,7 +1,8 @@
 /**
  * The Chain view (issue 15.1) in chromium against the built server: two stores fed over MQTT with
- * this week's, last week's and last year's visits; the table shows each store's enters as the
- * server counts them with arrows against the previous period and last year, sorts by a column
+ * this week's, last week's and last year's visits, and an outlet only a door counter counts; the
+ * table shows each store's enters as the server counts them with arrows against the previous period
+ * and last year, the outlet's visitors as "–" (a door counter cannot tell them), sorts by a column
  * both ways, filters to a group (with the group's totals), and a click opens the store.
  */
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { seedStore, trips, type SeededStore } from "./helpers/store.js";
 
 const DAY = 86_400_000;
 let mall: SeededStore;
+let outlet: SeededStore;
 
 /** Noon UTC `daysAgo` days before today (inside "last 7 days" for 1..6 in any browser time zone west of +11 h). */
 const noon = (daysAgo: number) => Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + 12 * 3_600_000;
@@ -25,9 +27,12 @@ const t = withShop({
   server: { maxEventAgeMs: 400 * DAY },
   setup: async ({ server, shop }) => {
     mall = await seedStore(server, "mall");
+    outlet = await seedStore(server, "outlet");
     // This week: the shop busier than last week and last year; the mall quieter than last week.
     await shop.publish(history(shop.events, { 1: 12, 2: 12, 3: 12, 4: 12, 5: 12, 9: 8, 10: 8, 11: 8, 12: 8, 366: 5, 367: 5 }, 1));
     await mall.publish(history(mall.events, { 1: 4, 2: 4, 3: 4, 9: 10, 10: 10 }, 2));
+    // The outlet: a door counter on its entrance and no camera, 5 in this week and 3 the week before.
+    await outlet.publish([outlet.events.count("entrance", noon(2), 5, 5), outlet.events.count("entrance", noon(9), 3, 3)]);
     const res = await fetch(`${server.httpUrl}/api/v1/groups`, {
       method: "POST",
       headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
@@ -41,13 +46,14 @@ const t = withShop({
       async () => {
         const o = await get(`/overview?from=${to - 400 * DAY}&to=${to}`);
         const enters = Object.fromEntries((o.stores as { id: string; figures: { enters: number } }[]).map((s) => [s.id, s.figures.enters]));
-        return enters.shop === 102 && enters.mall === 32;
+        return enters.shop === 102 && enters.mall === 32 && enters.outlet === 8;
       },
       { timeoutMs: 30_000, intervalMs: 250 },
     );
   },
   teardown: async () => {
     await mall?.close();
+    await outlet?.close();
   },
   timeoutMs: 90_000,
 });
@@ -63,7 +69,7 @@ describe("the Chain view", () => {
     const cell = (store: string, figure: string) => page.locator(`tr[data-store="${store}"] td[data-figure="${figure}"]`);
 
     // Enters of the last 7 days, as the server counts them; sorted by enters, most first.
-    expect(await rowIds()).toEqual(["shop", "mall"]);
+    expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
     expect(await cell("shop", "enters").locator(".v").textContent()).toBe("60");
     expect(await cell("mall", "enters").locator(".v").textContent()).toBe("12");
     // The shop is up on last week (60 vs 32) and last year (60 vs 10); the mall down on last week (12 vs 20), with no last year.
@@ -71,19 +77,31 @@ describe("the Chain view", () => {
     expect(await changes("shop")).toEqual(["up", "up"]);
     expect(await changes("mall")).toEqual(["down", "none"]);
     expect(await cell("shop", "enters").locator(".chg").first().textContent()).toMatch(/▲ \+88%/);
+    // The outlet's door counted 5 in; it cannot tell visitors apart: "–" with the reason, and nothing to compare.
+    expect(await cell("outlet", "enters").locator(".v").textContent()).toBe("5");
+    expect(await cell("outlet", "visitors").locator(".v").textContent()).toBe("–");
+    expect(await cell("outlet", "visitors").getAttribute("title")).toMatch(/door counters/);
+    expect(await cell("outlet", "visitors").locator(".chg").count()).toBe(0);
+    expect(Number(await cell("shop", "visitors").locator(".v").textContent())).toBeGreaterThan(0);
     await shot(page, "chain-overview");
 
     // A click on the column sorts the other way; again, back.
     await page.locator('button[data-sort="enters"]').click();
-    expect(await rowIds()).toEqual(["mall", "shop"]);
+    expect(await rowIds()).toEqual(["outlet", "mall", "shop"]);
     expect(await page.locator('th:has(button[data-sort="enters"])').getAttribute("aria-sort")).toBe("ascending");
     await page.locator('button[data-sort="enters"]').click();
-    expect(await rowIds()).toEqual(["shop", "mall"]);
+    expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
 
-    // The totals are the sum of the stores.
-    expect(await page.locator('[data-testid=chain-totals] [data-total="enters"] .v').textContent()).toBe("72");
+    // The totals are the sum of the stores; visitors the sum of the stores that count them.
+    expect(await page.locator('[data-testid=chain-totals] [data-total="enters"] .v').textContent()).toBe("77");
+    const visitors = async (at: string) => Number(await page.locator(at).textContent());
+    expect(await visitors('[data-testid=chain-totals] [data-total="visitors"] .v')).toBe(
+      (await visitors('tr[data-store="shop"] td[data-figure="visitors"] .v')) + (await visitors('tr[data-store="mall"] td[data-figure="visitors"] .v')),
+    );
     // Group totals, then the group alone.
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="enters"] .v').textContent()).toBe("12");
+    expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"]').textContent()).toContain("1 store");
+    expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"]').textContent()).not.toContain("1 stores");
     await page.getByTestId("group-filter").selectOption("malls");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);
     expect(await rowIds()).toEqual(["mall"]);

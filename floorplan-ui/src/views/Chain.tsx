@@ -50,14 +50,25 @@ function Change({ now, before, label }: { now: number | null; before: number | n
   );
 }
 
+/** Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), or nothing to take it from. */
+function missingWhy(id: FigureId, figures: Figures): string | undefined {
+  if (figures[id] !== null) return undefined;
+  if (id === "visitors") return "Only door counters count people in here: they cannot tell visitors apart";
+  return id === "dwellMedianS" ? "No visit was followed to its end" : id === "averageBasket" ? "No transaction" : "No enters";
+}
+
 function FigureCell({ id, f }: { id: FigureId; f: { figures: Figures; previous: Figures; lastYear: Figures } }) {
+  const missing = missingWhy(id, f.figures);
   return (
-    <td className="num" data-figure={id}>
+    <td className="num" data-figure={id} title={missing}>
       <div className="v">{formatFigure(id, f.figures[id])}</div>
-      <div className="cmp">
-        <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
-        <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
-      </div>
+      {/* A figure that is not there has nothing to compare. */}
+      {missing === undefined && (
+        <div className="cmp">
+          <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
+          <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
+        </div>
+      )}
     </td>
   );
 }
@@ -184,7 +195,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                     <tr key={g.id} data-group={g.id} className="clickable" onClick={() => set({ group: g.id })}>
                       <td>
                         <div className="store-name">{g.name}</div>
-                        <div className="muted small">{g.stores} stores</div>
+                        <div className="muted small">{formatCount(g.stores)} {g.stores === 1 ? "store" : "stores"}</div>
                       </td>
                       {FIGURES.map((f) => (
                         <FigureCell key={f.id} id={f.id} f={g} />
@@ -209,16 +220,21 @@ function Totals({ totals }: { totals: OverviewTotals }) {
         <div className="v">{formatCount(totals.stores)}</div>
         <div className="k">{totals.name}</div>
       </div>
-      {FIGURES.map((f) => (
-        <div className="stat" key={f.id} data-total={f.id}>
-          <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
-          <div className="k">{f.label}</div>
-          <div className="cmp">
-            <Change now={totals.figures[f.id]} before={totals.previous[f.id]} label="prev" />
-            <Change now={totals.figures[f.id]} before={totals.lastYear[f.id]} label="LY" />
+      {FIGURES.map((f) => {
+        const missing = missingWhy(f.id, totals.figures);
+        return (
+          <div className="stat" key={f.id} data-total={f.id} title={missing}>
+            <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
+            <div className="k">{f.label}</div>
+            {missing === undefined && (
+              <div className="cmp">
+                <Change now={totals.figures[f.id]} before={totals.previous[f.id]} label="prev" />
+                <Change now={totals.figures[f.id]} before={totals.lastYear[f.id]} label="LY" />
+              </div>
+            )}
           </div>
-        </div>
-      ))}
+        );
+      })}
       <div className="stat">
         <div className="v">{formatCount(totals.occupancy)}</div>
         <div className="k">in store now</div>

@@ -6,7 +6,9 @@
  * - enters: the store's enters as `traffic` and `conversion` count them (visits opened in zones of
  *   kind entrance, plus their door counters' `in`);
  * - visitors: the distinct visitors of the entrance zones, as `dwell` counts them per zone, summed
- *   over the entrance zones (exact for a store with one entrance zone);
+ *   over the entrance zones (exact for a store with one entrance zone); null when no one was followed
+ *   in them while their door counters counted people in (a door counter cannot tell visitors apart:
+ *   the heatmap shows such a zone's visitors as "–", the digest as "n/a");
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
  *   as `conversion`;
  * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
@@ -27,7 +29,8 @@ import type { Storage } from "../storage/types.js";
 
 export interface StoreFigures {
   enters: number;
-  visitors: number;
+  /** Null: only door counters counted the store's entrances (see `visitorsOf`). */
+  visitors: number | null;
   transactions: number;
   sales: number;
   /** transactions / enters, or null without enters. */
@@ -52,7 +55,16 @@ export interface StoreSubject {
 }
 
 /** Enters and visitors of one store counted by its own analytics (a layout change inside the range). */
-export type OwnCount = (store: string, range: { from: number; to: number }) => Promise<{ enters: number; visitors: number }>;
+export type OwnCount = (store: string, range: { from: number; to: number }) => Promise<{ enters: number; visitors: number | null }>;
+
+/**
+ * A store's visitors from its entrance zones' figures: `visitors` distinct visitors in `tracked`
+ * followed visits, and `doorIn` people its door counters counted in there. Null when the door
+ * counters counted people in and no one was followed: the store had visitors nobody can count.
+ */
+export function visitorsOf(tracked: number, visitors: number, doorIn: number): number | null {
+  return tracked === 0 && doorIn > 0 ? null : visitors;
+}
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
@@ -103,10 +115,17 @@ function countOf(h: DenseSketch): number {
   return n;
 }
 
-/** Sums and merged sketches of several stores' figures: a group's or the chain's totals. */
+/**
+ * Sums and merged sketches of several stores' figures: a group's or the chain's totals. Visitors
+ * are summed over the stores that count them (as the digests do), null when none of the stores
+ * added does.
+ */
 export class FigureTotals {
   enters = 0;
   visitors = 0;
+  /** Stores added whose visitors are known, and those whose are not. */
+  private counted = 0;
+  private uncounted = 0;
   transactions = 0;
   sales = 0;
   closed = 0;
@@ -114,7 +133,11 @@ export class FigureTotals {
 
   add(f: StoreFigures, hist: DenseSketch | undefined): void {
     this.enters += f.enters;
-    this.visitors += f.visitors;
+    if (f.visitors === null) this.uncounted++;
+    else {
+      this.visitors += f.visitors;
+      this.counted++;
+    }
     this.transactions += f.transactions;
     this.sales += f.sales;
     if (hist) {
@@ -126,7 +149,7 @@ export class FigureTotals {
   figures(): StoreFigures {
     return {
       enters: this.enters,
-      visitors: this.visitors,
+      visitors: this.uncounted > 0 && this.counted === 0 ? null : this.visitors,
       transactions: this.transactions,
       sales: round6(this.sales),
       conversion: ratio(this.transactions, this.enters),
@@ -698,20 +721,38 @@ export async function chainFigures(
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
     memo ? memo.sales.of(storage, ids, from, to) : storage.chain.sales(ids, from, to),
   ]);
-  const acc = new Map<string, { enters: number; visitors: number; transactions: number; sales: number; hist: DenseSketch }>();
+  // enters: the entrance zones' followed visits (`tracked`) plus their door counters' in (`doorIn`);
+  // visitors: the distinct visitors followed there, or the store's own count's (`own`).
+  interface Acc {
+    enters: number;
+    tracked: number;
+    doorIn: number;
+    visitors: number;
+    own?: number | null;
+    transactions: number;
+    sales: number;
+    hist: DenseSketch;
+  }
+  const acc = new Map<string, Acc>();
   for (const s of subjects) {
     const k = kept.get(s.id);
     const f = fresh.get(s.id);
     // The memo's sketch is never changed: a sum gets a copy.
     const hist = k && f ? mergeSketch(Float64Array.from(k.hist), f.hist) : (k?.hist ?? f?.hist ?? new Float64Array(0));
-    acc.set(s.id, { enters: (k?.visits ?? 0) + (f?.visits ?? 0), visitors: (k?.firsts ?? 0) + (f?.firsts ?? 0), transactions: 0, sales: 0, hist });
+    const tracked = (k?.visits ?? 0) + (f?.visits ?? 0);
+    acc.set(s.id, { enters: tracked, tracked, doorIn: 0, visitors: (k?.firsts ?? 0) + (f?.firsts ?? 0), transactions: 0, sales: 0, hist });
   }
   const get = (store: string) => {
     let a = acc.get(store);
-    if (!a) acc.set(store, (a = { enters: 0, visitors: 0, transactions: 0, sales: 0, hist: new Float64Array(0) }));
+    if (!a) acc.set(store, (a = { enters: 0, tracked: 0, doorIn: 0, visitors: 0, transactions: 0, sales: 0, hist: new Float64Array(0) }));
     return a;
   };
-  for (const d of doors) if (isEntrance(d.store, d.zone)) get(d.store).enters += d.in;
+  for (const d of doors) {
+    if (!isEntrance(d.store, d.zone)) continue;
+    const a = get(d.store);
+    a.enters += d.in;
+    a.doorIn += d.in;
+  }
   for (const r of revisits) if (isEntrance(r.store, r.zone)) get(r.store).visitors += r.n;
   for (const s of sales) {
     const a = get(s.store);
@@ -725,7 +766,7 @@ export async function chainFigures(
       const own = await ownCount(s.id, range);
       const a = get(s.id);
       a.enters = own.enters;
-      a.visitors = own.visitors;
+      a.own = own.visitors;
     }),
   );
   const out = new Map<string, { figures: StoreFigures; hist: DenseSketch }>();
@@ -735,7 +776,7 @@ export async function chainFigures(
       hist: a.hist,
       figures: {
         enters: a.enters,
-        visitors: a.visitors,
+        visitors: a.own !== undefined ? a.own : visitorsOf(a.tracked, a.visitors, a.doorIn),
         transactions: a.transactions,
         sales: round6(a.sales),
         conversion: ratio(a.transactions, a.enters),

@@ -40,7 +40,10 @@ const NullableInteger = Type.Unsafe<number | null>({ type: ["integer", "null"] }
 const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: "string", enum: [...values] });
 export const FiguresBody = Type.Object({
   enters: Type.Integer({ description: "enters as `traffic` counts them (entrance zones' visits plus their door counters' in)" }),
-  visitors: Type.Integer({ description: "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones" }),
+  visitors: Type.Unsafe<number | null>({
+    type: ["integer", "null"],
+    description: "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there (totals: summed over the stores that count them)",
+  }),
   transactions: Type.Integer(),
   sales: Type.Number(),
   conversion: NullableNumber,

@@ -99,7 +99,7 @@ function exactMedian(store: string, from: number, to: number): number | null {
 
 interface Figures {
   enters: number;
-  visitors: number;
+  visitors: number | null;
   transactions: number;
   sales: number;
   conversion: number | null;
@@ -140,7 +140,7 @@ describe("GET /api/v1/overview", () => {
       }
     }
     const lyon = rows.find((r) => r.id === "lyon")!;
-    expect(lyon.figures.enters).toBeGreaterThan(lyon.figures.visitors);
+    expect(lyon.figures.enters).toBeGreaterThan(lyon.figures.visitors!);
     expect(rows.find((r) => r.id === "lille")!.figures.conversion).toBeGreaterThan(0);
   });
 
@@ -177,7 +177,7 @@ describe("GET /api/v1/overview", () => {
   it("totals every store listed, and each group over its stores", async () => {
     const body = (await api(`/overview?${RANGE}`)).body;
     const rows = body.stores as Row[];
-    const sum = (k: "enters" | "visitors" | "transactions", rs: Row[]) => rs.reduce((n, r) => n + r.figures[k], 0);
+    const sum = (k: "enters" | "visitors" | "transactions", rs: Row[]) => rs.reduce((n, r) => n + r.figures[k]!, 0);
     expect(body.totals).toMatchObject({ id: null, stores: 3, occupancy: rows.reduce((n, r) => n + r.occupancy, 0) });
     expect(body.totals.figures.enters).toBe(sum("enters", rows));
     expect(body.totals.figures.transactions).toBe(sum("transactions", rows));
@@ -187,7 +187,7 @@ describe("GET /api/v1/overview", () => {
     expect(body.groups).toHaveLength(1);
     expect(body.groups[0]).toMatchObject({ id: "north", name: "North", stores: 2 });
     expect(body.groups[0].figures.enters).toBe(sum("enters", north));
-    expect(body.groups[0].previous.visitors).toBe(north.reduce((n, r) => n + r.previous.visitors, 0));
+    expect(body.groups[0].previous.visitors).toBe(north.reduce((n, r) => n + r.previous.visitors!, 0));
   });
 
   it("lists only a group's stores with ?group=, totalled under the group's name", async () => {
@@ -402,5 +402,44 @@ describe("who sees what in the overview", () => {
     const body = (await api(`/overview?${RANGE}`, await t.token("viewer", "lyon"))).body;
     expect(body.stores.map((r: Row) => r.id)).toEqual(["lyon"]);
     expect(body.groups).toEqual([]);
+  });
+});
+
+// Last in the file: it adds stores the tests above do not expect.
+describe("GET /api/v1/overview: a store whose entrances only door counters count", () => {
+  it("gives its visitors as null (nobody can count them), not 0, also across a layout change, and totals the stores that count them", async () => {
+    // Rennes: a door counter on the entrance and nobody followed, this week and the week before.
+    // Brest: the same, with a new layout version in the middle of this week (its own analytics count it).
+    await t.putLayout("rennes", smallLayout({ name: "Rennes" }));
+    await t.putLayout("brest", smallLayout({ name: "Brest" }));
+    await t.putLayout("brest", smallLayout({ name: "Brest", validFrom: FROM + 3 * DAY }));
+    for (const store of ["rennes", "brest"]) {
+      const door = new EventFactory("door-1");
+      await t.ingest(store, "door-1", [door.count("entrance", FROM + DAY + 10 * HOUR, 40, 38), door.count("entrance", FROM + 5 * DAY + 10 * HOUR, 25, 25), door.count("entrance", FROM - 3 * DAY, 7, 7)]);
+    }
+    const body = (await api(`/overview?${RANGE}`)).body;
+    const rows = body.stores as Row[];
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    for (const store of ["rennes", "brest"]) {
+      expect(byId[store]!.figures, store).toMatchObject({ enters: 65, visitors: null });
+      expect(byId[store]!.previous, store).toMatchObject({ enters: 7, visitors: null });
+      // No count at all a year before: nobody came, so 0 visitors.
+      expect(byId[store]!.lastYear, store).toMatchObject({ enters: 0, visitors: 0 });
+    }
+    // A store whose cameras follow people keeps its visitors.
+    expect(byId.lille!.figures.visitors).toBeGreaterThan(0);
+    // Totals: enters of every store, visitors of the stores that count them.
+    const counted = rows.filter((r) => r.figures.visitors !== null);
+    expect(counted.map((r) => r.id)).toEqual(["lille", "lyon", "nyc"]);
+    expect(body.totals.figures.enters).toBe(rows.reduce((n, r) => n + r.figures.enters, 0));
+    expect(body.totals.figures.visitors).toBe(counted.reduce((n, r) => n + r.figures.visitors!, 0));
+    // Sorted by visitors, the stores without a count come last either way.
+    for (const order of ["desc", "asc"]) {
+      const ids = ((await api(`/overview?${RANGE}&sort=visitors&order=${order}`)).body.stores as Row[]).map((r) => r.id);
+      expect(ids.slice(-2), order).toEqual(["brest", "rennes"]);
+    }
+    // A token limited to one such store: its totals have no visitors either.
+    const only = (await api(`/overview?${RANGE}`, await t.token("viewer", "rennes"))).body;
+    expect(only.totals.figures).toMatchObject({ enters: 65, visitors: null });
   });
 });

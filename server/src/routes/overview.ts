@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
-import { chainFigures, FigureTotals, openFrom, SketchMemo, type DenseSketch, type StoreFigures } from "../chain/figures.js";
+import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
@@ -69,8 +69,10 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
         const enters = await a.storeEnters(r, kindAt, layouts.changes(store));
         const dwell = await a.dwell(r, zonesDuring(layouts.all(store), r.from, r.to));
-        const visitors = dwell.filter((z) => kindAt(z.zone, r.from) === "entrance").reduce((n, z) => n + z.visitors, 0);
-        return { enters, visitors };
+        const entrances = dwell.filter((z) => kindAt(z.zone, r.from) === "entrance");
+        const tracked = entrances.reduce((n, z) => n + z.visits, 0);
+        const visitors = entrances.reduce((n, z) => n + z.visitors, 0);
+        return { enters, visitors: visitorsOf(tracked, visitors, enters - tracked) };
       };
       const ids = stores.map((s) => s.id);
       const [cur, prev, last, live, agents] = await Promise.all([

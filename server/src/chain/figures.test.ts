@@ -1,0 +1,47 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FigureTotals, visitorsOf, type StoreFigures } from "./figures.js";
+
+const store = (enters: number, visitors: number | null, transactions: number): StoreFigures => ({
+  enters,
+  visitors,
+  transactions,
+  sales: 0,
+  conversion: null,
+  averageBasket: null,
+  dwellMedianS: null,
+  closed: 0,
+});
+const arbStore = fc.record({ enters: fc.nat(10_000), visitors: fc.option(fc.nat(10_000)), transactions: fc.nat(1_000) });
+
+describe("visitorsOf", () => {
+  it("is unknown only when door counters counted people in and nobody was followed", () => {
+    expect(visitorsOf(0, 0, 12)).toBeNull();
+    expect(visitorsOf(0, 0, 0)).toBe(0);
+    expect(visitorsOf(30, 21, 12)).toBe(21);
+    fc.assert(
+      fc.property(fc.nat(100), fc.nat(100), fc.nat(100), (tracked, visitors, doorIn) => {
+        expect(visitorsOf(tracked, visitors, doorIn) === null).toBe(tracked === 0 && doorIn > 0);
+      }),
+    );
+  });
+});
+
+describe("FigureTotals", () => {
+  it("sums enters and transactions of every store, and visitors of the stores that count them (null when none does)", () => {
+    fc.assert(
+      fc.property(fc.array(arbStore, { maxLength: 8 }), (stores) => {
+        const t = new FigureTotals();
+        for (const s of stores) t.add(store(s.enters, s.visitors, s.transactions), undefined);
+        const f = t.figures();
+        const enters = stores.reduce((n, s) => n + s.enters, 0);
+        const transactions = stores.reduce((n, s) => n + s.transactions, 0);
+        const counted = stores.filter((s) => s.visitors !== null);
+        expect(f.enters).toBe(enters);
+        expect(f.transactions).toBe(transactions);
+        expect(f.visitors).toBe(stores.length > 0 && counted.length === 0 ? null : counted.reduce((n, s) => n + s.visitors!, 0));
+        expect(f.conversion).toBe(enters > 0 ? Math.round((transactions / enters) * 1e6) / 1e6 : null);
+      }),
+    );
+  });
+});
