@@ -172,8 +172,9 @@ const CHAIN_SEED = 1;
 /**
  * `footfall demo --stores N`: a chain of N believable stores (the chain simulator's: their own floor
  * plans, cities, time zones, hours and crowds), each with its own agent login, all simulated by one
- * `footfall-edge chain` process. History is back-filled at the first run only (a restarted
- * simulator's events carry new ids, so a second back-fill would count the hours twice).
+ * `footfall-edge chain` process. Each store back-fills only after its newest event the server holds
+ * (`--backfill-from`), at the first run, at a restart of the demo and at a restart of the simulator
+ * alike: a restarted simulator's events carry new ids, so sending an hour again would count it twice.
  */
 async function runChainDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores: number }) {
   const server = await startServer(config);
@@ -190,7 +191,6 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     await server.close();
     throw new Error(`the chain simulator could not describe its stores (footfall-edge chain --print-layouts): ${(err as Error).message}`, { cause: err });
   }
-  let held = false;
   const credentials: string[] = [];
   for (const s of chain.stores) {
     await layouts.load(s.store);
@@ -201,7 +201,6 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       await layouts.reload(s.store);
       await server.services.onLayoutSaved(layout);
     }
-    if (((await storage.agents.list(s.store)).find((a) => a.agent === s.agent)?.events ?? 0) > 0) held = true;
     credentials.push(JSON.stringify(await storage.agents.add(s.store, s.agent, "sim", now())));
   }
   const first = chain.stores[0]!.store;
@@ -209,28 +208,51 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
   writeFileSync(credentialsFile, credentials.join("\n") + "\n", { mode: 0o600 });
-  const backfill = held ? 0 : Math.min(160, Math.max(0, Math.round(opts.backfillHours)));
+  const backfill = Math.min(160, Math.max(0, Math.round(opts.backfillHours)));
+  // Each store's newest event held + 1, where its back-fill starts (the stores without any: --backfill-hours ago).
+  const backfillFile = join(config.dataDir, "demo-chain-backfill.json");
+  const writeBackfillFrom = async (): Promise<number> => {
+    const from: Record<string, number> = {};
+    for (const s of chain.stores) {
+      const newest = (await storage.agents.list(s.store)).find((a) => a.agent === s.agent)?.lastEventTs ?? null;
+      if (newest !== null) from[s.store] = newest + 1;
+    }
+    writeFileSync(backfillFile, JSON.stringify(from, null, 2) + "\n", { mode: 0o600 });
+    return Object.keys(from).length;
+  };
+  const held = (await writeBackfillFrom()) > 0;
   let child: ChildProcess | null = null;
   let stopping = false;
-  const startSim = (backfillHours: number) => {
+  const startSim = () => {
     child = spawn(
       process.execPath,
       [
         edgeCli(),
         "chain",
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
-        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--start-open", "--backfill-hours", String(backfillHours)],
+        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--start-open"],
+        ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
       ],
       { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
     );
     child.on("exit", (code) => {
       if (stopping) return;
-      server.services.log.warn({ code }, "the chain simulator stopped; restarting it in 2 s (without back-filling again)");
-      setTimeout(() => startSim(0), 2000).unref();
+      server.services.log.warn({ code }, "the chain simulator stopped; restarting it in 2 s (each store back-filling only after its newest event stored)");
+      setTimeout(() => void restartSim(), 2000).unref();
     });
   };
+  const restartSim = async () => {
+    if (stopping) return;
+    try {
+      await writeBackfillFrom();
+    } catch (err) {
+      server.services.log.error({ err }, "could not read the stores' newest stored events; restarting the chain simulator without back-filling");
+      writeFileSync(backfillFile, JSON.stringify(Object.fromEntries(chain.stores.map((s) => [s.store, now()]))) + "\n", { mode: 0o600 });
+    }
+    if (!stopping) startSim();
+  };
   if (config.mqttUrl) server.services.log.warn("demo with an external broker: the simulated agents need the broker to admit them (footfall broker-config)");
-  startSim(backfill);
+  startSim();
   const url = server.httpUrl;
   const cities = [...new Set(chain.stores.map((s) => s.city))];
   process.stdout.write(
@@ -238,7 +260,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       title: `Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
       url,
       speed: opts.speed === 1 ? "real time (--speed 60 runs a simulated hour a minute)" : `${opts.speed}x: dwell times and gaps are ${opts.speed} times shorter than in a real store`,
-      history: held ? "kept from earlier runs (not back-filled again)" : `${backfill} h back-filled`,
+      history: held ? `kept from earlier runs; each store back-filled only after its newest event (at most ${backfill} h)` : `${backfill} h back-filled`,
       tokens,
       kioskStore: first,
       metricsUrl: server.metricsUrl,

@@ -1,34 +1,66 @@
 /**
  * `footfall demo --stores 3`: a chain of simulated stores on one server, each with its own floor
- * plan and agent login, all fed by one `footfall-edge chain` process; history is back-filled at the
- * first start only (a restarted simulator's events carry new ids: a second back-fill would count
- * those hours twice), and the kiosk URL carries a staff token limited to the first store.
+ * plan and agent login, all fed by one `footfall-edge chain` process; each store back-fills only
+ * after its newest event stored, at a restart of the demo and of its simulator alike (a restarted
+ * simulator's events carry new ids: a second back-fill would count those hours twice), and the kiosk
+ * URL carries a staff token limited to the first store.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-chain-");
 afterAll(() => dir.remove());
 
-async function demo(run: (out: string, api: FootfallApi) => Promise<void>): Promise<void> {
+const STORES = ["store-0001", "store-0002", "store-0003"];
+const started = Date.now();
+/** The back-filled day before the first start. */
+const WINDOW = { from: started - 24 * 3_600_000, to: started - 60_000 };
+
+async function demo(run: (out: string, api: FootfallApi, child: Child) => Promise<void>): Promise<void> {
   const [http, mqtt] = [await freePort(), await freePort()];
   const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  const child = new Child("footfall demo --stores 3", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "2"], { cwd: REPO_ROOT, env });
+  const child = new Child("footfall demo --stores 3", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "24"], { cwd: REPO_ROOT, env });
   try {
     const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-    await run(out, new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!));
+    await run(out, new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!), child);
   } finally {
     await child.stop("SIGTERM");
   }
 }
 
+/** Each store's visits in the back-filled day, and their sum. */
+async function dayVisits(api: FootfallApi): Promise<{ byStore: Record<string, number>; total: number }> {
+  const byStore: Record<string, number> = {};
+  for (const store of STORES) byStore[store] = (await api.dwell(store, WINDOW)).zones.reduce((n, z) => n + z.visits, 0);
+  return { byStore, total: Object.values(byStore).reduce((a, b) => a + b, 0) };
+}
+
+/** Waits until the stores' event counts stop growing by more than a few a poll (a back-fill sent is in). */
+async function settled(api: FootfallApi): Promise<void> {
+  let last = -1;
+  await waitFor(
+    "the simulator's events to be stored",
+    async () => {
+      let n = 0;
+      for (const store of STORES) n += (await api.agents(store)).agents.find((a) => a.agent === "sim-1")?.events ?? 0;
+      const done = n - last < 50;
+      last = n;
+      return done;
+    },
+    { timeoutMs: 90_000, intervalMs: 2000 },
+  );
+}
+
 describe("footfall demo --stores", () => {
   let stored = new Map<string, number>();
+  let firstDay: Awaited<ReturnType<typeof dayVisits>>;
 
   it("runs a chain of simulated stores: each with its floor plan and agent, all ingesting; the kiosk token is limited to the first", async () => {
     await demo(async (out, api) => {
       expect(out).toMatch(/a chain of 3 stores/);
-      expect(out).toMatch(/History\s+2 h back-filled/);
+      expect(out).toMatch(/History\s+24 h back-filled/);
       const stores = (await api.stores()).stores.map((s) => s.id);
       expect(stores).toEqual(["store-0001", "store-0002", "store-0003"]);
       for (const store of stores) expect((await api.layout(store)).zones.length).toBeGreaterThan(3);
@@ -44,16 +76,46 @@ describe("footfall demo --stores", () => {
       const kiosk = /[?&]token=([^&\s]+)/.exec(/Kiosk\s+(\S+)/.exec(out)![1]!)![1]!;
       expect(/Kiosk\s+(\S+)/.exec(out)![1]).toMatch(/#\/live\/store-0001\?kiosk=1&token=ff_/);
       expect(await api.as(kiosk).me()).toEqual({ role: "staff", store: "store-0001" });
+      await settled(api);
+      firstDay = await dayVisits(api);
+      expect(firstDay.total).toBeGreaterThan(50);
     });
-  }, 120_000);
+  }, 180_000);
 
-  it("does not back-fill again when restarted (its history is kept)", async () => {
-    await demo(async (out, api) => {
-      expect(out).toMatch(/History\s+kept from earlier runs/);
+  it("does not back-fill again when restarted (its history is kept), nor when its simulator dies and is restarted", async () => {
+    await demo(async (out, api, child) => {
+      expect(out).toMatch(/History\s+kept from earlier runs; each store back-filled only after its newest event/);
       for (const [store, n] of stored) {
         const now = (await api.agents(store)).agents.find((a) => a.agent === "sim-1")!.events;
         expect(now, store).toBeGreaterThanOrEqual(n);
       }
+      await settled(api);
+      expect(await dayVisits(api)).toEqual(firstDay);
+      // The simulator is the demo's child (`footfall-edge chain ... --backfill-from <data>/demo-chain-backfill.json`): kill it.
+      const backfillFile = join(dir.path, "demo-chain-backfill.json");
+      const sim = readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .find((pid) => {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+            return cmd.includes(backfillFile) && readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(child.proc.pid);
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+      expect(sim, "the demo's chain simulator process").toBeDefined();
+      const restarts = () => child.output().split("the chain simulator stopped; restarting it").length - 1;
+      process.kill(Number(sim), "SIGKILL");
+      await waitFor("the chain simulator to be restarted", () => restarts() === 1, { timeoutMs: 30_000 });
+      // It is given each store's newest event stored (+ 1) to back-fill from.
+      const newest = async () => Object.fromEntries(await Promise.all(STORES.map(async (s) => [s, (await api.agents(s)).agents.find((a) => a.agent === "sim-1")!.lastEventTs] as const)));
+      const from = JSON.parse(readFileSync(backfillFile, "utf8")) as Record<string, number>;
+      const held = await newest();
+      // (A store closed now has its newest event in the back-fill: it back-fills its closed hours, sending nothing.)
+      for (const store of STORES) expect(from[store], store).toBeGreaterThan(WINDOW.from);
+      for (const store of STORES) expect(from[store], store).toBeLessThanOrEqual(held[store]! + 1);
+      await settled(api);
+      expect(await dayVisits(api)).toEqual(firstDay);
     });
-  }, 120_000);
+  }, 240_000);
 });

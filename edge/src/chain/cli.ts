@@ -18,6 +18,7 @@ export interface ChainCliOptions {
   startHour?: number;
   startOpen?: boolean;
   backfillHours: number;
+  backfillFrom?: string;
   ledger?: string;
   duration?: number;
   flushMs: number;
@@ -107,6 +108,27 @@ export function readCredentials(path: string): Map<string, AgentCredentials> {
   return out;
 }
 
+/**
+ * Reads a `--backfill-from` file: a JSON object of store id to epoch ms, each store's back-fill starting
+ * there when later than `--backfill-hours` ago (`footfall demo` writes each store's newest event held + 1).
+ */
+export function readBackfillFrom(path: string): Map<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot read the back-fill file ${path} (${e.code ?? e.message}): give a JSON object of store id to epoch ms with --backfill-from`, { cause: err });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`${path}: expected a JSON object of store id to epoch ms, e.g. {"store-0001": 1764763200000}`);
+  const out = new Map<string, number>();
+  for (const [store, ms] of Object.entries(value)) {
+    if (!Number.isSafeInteger(ms) || (ms as number) < 0) throw new Error(`${path}: "${store}" has ${JSON.stringify(ms)}; give an instant as epoch ms (a whole number, 0 or more)`);
+    out.set(store, ms as number);
+  }
+  return out;
+}
+
 /** Adds `footfall-edge chain` to the edge CLI; `done` receives the exit code. */
 export function addChainCommand(program: Command, io: CliIo, done: (code: number) => void): void {
   program
@@ -125,6 +147,10 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--start-hour <h>", "start every store's simulated day at this local hour (default: the real time of day)", number("hours", 0, 24))
     .option("--start-open", "a store closed at the start begins its simulated day at its next opening hour (footfall demo uses it, so a chain started at night is not all closed)")
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
+    .option(
+      "--backfill-from <file>",
+      'a JSON object of store id to epoch ms: each store listed back-fills only from there (its newest event the server holds, + 1), so a restarted simulator never sends an hour twice; footfall demo writes it',
+    )
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
     .option("--flush-ms <ms>", "how often each agent sends the events waiting (its batch.flushEveryMs): longer sends fewer, larger messages", number("ms", 10, 60_000, true), 500)
@@ -184,6 +210,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       stores,
       mqttUrl: opts.mqttUrl ?? io.env.FOOTFALL_MQTT_URL ?? "mqtt://localhost:1883",
       ...(opts.credentials ? { credentials: readCredentials(opts.credentials) } : {}),
+      ...(opts.backfillFrom ? { backfillFrom: readBackfillFrom(opts.backfillFrom) } : {}),
       speed: opts.speed,
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,

@@ -16,9 +16,10 @@ import { Ledger } from "./ledger.js";
 import { ChainSimulator, type AgentCredentials } from "./simulator.js";
 import { chainStores, type ChainStore } from "./stores.js";
 
-/** What the fake server stored: ids per store (first copy only) and every zone it saw per store. */
+/** What the fake server stored: ids per store (first copy only), the oldest event's ts and every zone it saw per store. */
 interface Stored {
   ids: Map<string, string[]>;
+  oldest: Map<string, number>;
   seen: Set<string>;
   zones: Map<string, Set<string>>;
   batches: number;
@@ -26,7 +27,7 @@ interface Stored {
 
 /** Aedes on a TCP port as a v1.1 Footfall server would run it; `restart()` loses everything the broker held (sessions, in-flight messages). */
 async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0, loginMs = 0) {
-  const stored: Stored = { ids: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+  const stored: Stored = { ids: new Map(), oldest: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
   /** Logins being checked now, and the most at once (each takes `loginMs`, as a broker hashing passwords). */
   const logins = { now: 0, peak: 0 };
   /** While true the "server" is down: the broker still acknowledges batches, nobody stores them or sends receipts. */
@@ -74,6 +75,7 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
         if (stored.seen.has(key)) continue;
         stored.seen.add(key);
         ids.push(e.id);
+        stored.oldest.set(parsed.store, Math.min(stored.oldest.get(parsed.store) ?? Infinity, e.ts));
       }
       for (const payload of encodeReceipts(batch.value.events.map((e) => e.id))) {
         broker.publish(
@@ -324,6 +326,30 @@ describe("footfall-edge chain", () => {
     const bad: string[] = [];
     expect(await runCli([...args, "--flush-ms", "5"], io([], bad))).not.toBe(0);
     expect(bad.join("")).toMatch(/'--flush-ms <ms>' argument '5' is invalid\. expected a whole number of ms from 10 to 60000/);
+  });
+
+  it("--backfill-from: each store listed back-fills only from its instant (a restarted demo sends no hour twice), the others their --backfill-hours", async () => {
+    const dir = tempDir();
+    const stores = chainStores({ count: 2, seed: 6 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    const now = Date.now();
+    const from = now - 12 * 3_600_000;
+    writeFileSync(join(dir, "held.json"), JSON.stringify({ [stores[0]!.store]: from }));
+    const err: string[] = [];
+    const args = ["chain", "--stores", "2", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--duration", "3"];
+    expect(await runCli([...args, "--backfill-hours", "48", "--backfill-from", join(dir, "held.json")], io([], err)), err.join("")).toBe(0);
+    // 48 h back-filled for the second store (some of it in its opening hours), from the instant given for the first.
+    expect(server.stored.oldest.get(stores[1]!.store)).toBeLessThan(from);
+    expect(server.stored.oldest.get(stores[0]!.store)).toBeGreaterThanOrEqual(from);
+    // A bad file: exit 2, naming the file and the value.
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ [stores[0]!.store]: -5 }));
+    const bad: string[] = [];
+    expect(await runCli([...args, "--backfill-from", join(dir, "bad.json")], io([], bad))).toBe(2);
+    expect(bad.join("")).toMatch(/bad\.json: "store-0001" has -5; give an instant as epoch ms/);
+    const missing: string[] = [];
+    expect(await runCli([...args, "--backfill-from", join(dir, "nope.json")], io([], missing))).toBe(2);
+    expect(missing.join("")).toMatch(/cannot read the back-fill file .*nope\.json \(ENOENT\)/);
   });
 
   it("says which line of a credentials file is wrong", async () => {

@@ -32,6 +32,8 @@ export interface ChainSimulatorOptions {
   startOpen?: boolean;
   /** Hours of history sent at start (default 0). */
   backfillHours?: number;
+  /** Per store, an instant the back-fill starts at when later than `backfillHours` ago (the newest event the server holds + 1). */
+  backfillFrom?: ReadonlyMap<string, number>;
   /** Real ms between simulation steps of a store (default 250). */
   tickMs?: number;
   /** How often each agent sends what is waiting, its `batch.flushEveryMs` (default 500): fewer, larger messages when longer. */
@@ -111,6 +113,7 @@ export class ChainSimulator {
       layoutWaitMs: 2000,
       speed: o.speed ?? 60,
       backfillHours: o.backfillHours ?? 0,
+      ...(o.backfillFrom?.has(s.store) ? { backfillFrom: o.backfillFrom.get(s.store)! } : {}),
       tickMs: o.tickMs ?? 250,
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
       startOpen: o.startOpen ?? false,
