@@ -76,6 +76,9 @@ describe("the Chain view", () => {
     const changes = (store: string) => cell(store, "enters").locator(".chg").evaluateAll((els) => els.map((e) => e.getAttribute("data-change") ?? "none"));
     expect(await changes("shop")).toEqual(["up", "up"]);
     expect(await changes("mall")).toEqual(["down", "none"]);
+    // No last year for the mall: a dash, saying why.
+    expect(await cell("mall", "enters").locator(".chg").last().textContent()).toBe("– LY");
+    expect(await cell("mall", "enters").locator(".chg").last().getAttribute("title")).toMatch(/Nothing to compare with in the same weekdays last year/);
     expect(await cell("shop", "enters").locator(".chg").first().textContent()).toMatch(/▲ \+88%/);
     // The outlet's door counted 5 in; it cannot tell visitors apart: "–" with the reason, and nothing to compare.
     expect(await cell("outlet", "enters").locator(".v").textContent()).toBe("5");

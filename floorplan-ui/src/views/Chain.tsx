@@ -41,7 +41,14 @@ function formatFigure(id: FigureId, value: number | null): string {
 /** A change as an arrow and a percentage, coloured (up is good for every figure shown). */
 function Change({ now, before, label }: { now: number | null; before: number | null; label: string }) {
   const c = changeOf(now, before);
-  if (c === null) return <span className="chg muted" title={`no figure ${label}`}>· {label}</span>;
+  if (c === null) {
+    const period = label === "prev" ? "the previous period" : "the same weekdays last year";
+    return (
+      <span className="chg muted" title={`Nothing to compare with in ${period} (no figure, or 0)`}>
+        – {label}
+      </span>
+    );
+  }
   const dir = c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat";
   return (
     <span className={`chg ${dir}`} data-change={dir} title={`${formatChange(c)} ${label}`}>
