@@ -21,6 +21,8 @@ const local = (ts: number) => new Date(ts).toLocaleString("sv-SE", { timeZone: "
 const t = withShop({
   setup: async (t) => {
     const creds = await addAgent(t.server.dataDir, t.shop.store, "door-1", "door");
+    // A camera agent (the shop's own cam-1 is simulated).
+    await addAgent(t.server.dataDir, t.shop.store, "cam-2", "camera");
     door = await connectMqtt({ url: t.server.mqttUrl, username: creds.username, password: creds.password });
     // The counter: 30 in and 27 out inside the window, and counts just outside it that must not count.
     const count = (n: number, ts: number, i: number, o: number) => ({ type: "count", id: `door-1:${n}`, ts, zone: "entrance", in: i, out: o });
@@ -35,14 +37,16 @@ const t = withShop({
 });
 
 describe("accuracy audits in the Agents view", () => {
-  it("shows every agent as due before an audit, then a door counter's audit from the view with its accuracy and date", async () => {
+  it("shows every agent as due before an audit (a simulated one has nothing to audit), then a door counter's audit from the view with its accuracy and date", async () => {
     await expect.poll(async () => (await t.shop.api.agents(t.shop.store)).agents.find((a) => a.agent === "door-1")?.events ?? 0).toBe(5);
     const page = await t.browser.page();
     await page.goto(`${t.server.httpUrl}/#/agents/shop?token=${t.shop.tokens.admin}`);
     await page.getByTestId("agents-table").waitFor();
     await page.getByTestId("audit-due-door-1").waitFor();
-    expect(await page.getByTestId("audit-cam-1").textContent()).toContain("not audited");
-    expect(await page.getByTestId("audit-due-cam-1").textContent()).toBe("audit due");
+    expect(await page.getByTestId("audit-cam-2").textContent()).toContain("not audited");
+    expect(await page.getByTestId("audit-due-cam-2").textContent()).toBe("audit due");
+    expect(await page.getByTestId("audit-cam-1").textContent()).toBe("simulated");
+    expect(await page.getByTestId("audit-due-cam-1").count()).toBe(0);
 
     const form = page.getByTestId("door-audit");
     await form.getByTestId("door-audit-agent").selectOption("door-1");

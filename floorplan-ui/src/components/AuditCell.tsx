@@ -5,6 +5,13 @@ import { formatDate, formatDateTimeZ } from "../model/format.js";
 
 export function AuditCell({ audit, timeZone }: { audit: AgentAudit | undefined; timeZone: string | null }) {
   if (!audit) return <td className="muted">…</td>;
+  if (!audit.auditable && !audit.last) {
+    return (
+      <td data-testid={`audit-${audit.agent}`} data-tone="simulated" className="muted" title="A simulated agent counts no real people: there is nothing to audit">
+        simulated
+      </td>
+    );
+  }
   const b = auditBadge(audit.last, audit.due);
   return (
     <td data-testid={`audit-${audit.agent}`} data-tone={b.tone} title={b.detail}>

@@ -11,6 +11,7 @@ beforeAll(async () => {
   const agents = t.server.services.storage.agents;
   await agents.add("shop", "door-1", "door", T0);
   await agents.add("shop", "cam-1", "camera", T0);
+  await agents.add("shop", "sim-1", "sim", T0);
   // The door counter: 12 in and 9 out between 09:00 and 09:10, then 5 and 5 after.
   const count = (n: number, ts: number, i: number, o: number) => ({ type: "count", id: `door-1:${n}`, ts, zone: "entrance", in: i, out: o });
   await t.ingest("shop", "door-1", [count(1, T0 - 3_600_000, 4, 3), count(2, T0 - 3_300_000, 8, 6), count(3, T0 - 3_000_000 + 1, 5, 5)]);
@@ -20,13 +21,14 @@ const post = (url: string, payload: object) => t.server.app.inject({ method: "PO
 const window = { from: T0 - 3_600_000, to: T0 - 3_000_000 };
 
 describe("door counter audits", () => {
-  it("lists every agent as due before any audit", async () => {
+  it("lists every agent as due before any audit, but a simulated one (it counts no real people)", async () => {
     const res = await t.get("/api/v1/stores/shop/audits");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ certifyAt: 0.95, dueAfterDays: 90, audits: [] });
     expect(res.body.agents).toEqual([
-      { agent: "cam-1", last: null, due: true },
-      { agent: "door-1", last: null, due: true },
+      { agent: "cam-1", last: null, auditable: true, due: true },
+      { agent: "door-1", last: null, auditable: true, due: true },
+      { agent: "sim-1", last: null, auditable: false, due: false },
     ]);
   });
 
@@ -61,12 +63,13 @@ describe("door counter audits", () => {
     }
   });
 
-  it("refuses, with what to do, a camera agent, an unknown agent, a window in the future or backwards, and a missing name", async () => {
+  it("refuses, with what to do, a camera agent, a simulated one, an unknown agent, a window in the future or backwards, and a missing name", async () => {
     const bad = async (agent: string, body: object) => {
       const res = await post(`/api/v1/stores/shop/agents/${agent}/audits`, { ...window, auditor: "Ana", hand: { in: 1, out: 1 }, ...body });
       return [res.statusCode, res.json().message as string] as const;
     };
     expect(await bad("cam-1", {})).toEqual([400, expect.stringContaining("audit page")]);
+    expect(await bad("sim-1", {})).toEqual([400, expect.stringContaining("simulated: it counts no real people")]);
     expect(await bad("door-9", {})).toEqual([404, expect.stringContaining("footfall agent add")]);
     expect(await bad("door-1", { to: T0 + 3_600_000 })).toEqual([400, expect.stringContaining("in the past")]);
     expect(await bad("door-1", { to: window.from })).toEqual([400, expect.stringContaining("end after it begins")]);

@@ -43,7 +43,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ dueAfterDays: number }> = 
         dueAfterDays,
         agents: agents.map((a) => {
           const last = byAgent.get(a.agent) ?? null;
-          return { agent: a.agent, last, due: last === null || last.at < dueBefore };
+          const auditable = a.kind !== "sim";
+          return { agent: a.agent, last, auditable, due: auditable && (last === null || last.at < dueBefore) };
         }),
         audits,
       };
@@ -65,6 +66,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ dueAfterDays: number }> = 
       const now = services.now();
       const known = await storage.agents.get(store, agent);
       if (!known) throw httpError(404, `agent "${agent}" not found in store "${store}": add it with \`footfall agent add\` first`);
+      if (known.kind === "sim") throw httpError(400, `agent "${agent}" is simulated: it counts no real people, so there is nothing to audit`);
       if (known.kind !== "door") throw httpError(400, `agent "${agent}" is a ${known.kind} agent: audit it on its own audit page (settings.audit), which compares a recorded clip`);
       if (!(to > from)) throw httpError(400, "to: the window must end after it begins");
       if (to - from > MAX_WINDOW_MS) throw httpError(400, "to: count a window of at most 24 hours");

@@ -27,7 +27,8 @@ export const StoredAuditBody = Type.Object({
 export const AgentAuditBody = Type.Object({
   agent: Type.String(),
   last: Type.Union([StoredAuditBody, Type.Null()], { description: "the agent's latest audit, or null: never audited" }),
-  due: Type.Boolean({ description: "no audit, or the latest is older than dueAfterDays" }),
+  auditable: Type.Boolean({ description: "false for a simulated agent (kind sim): it counts no real people, so there is nothing to audit" }),
+  due: Type.Boolean({ description: "an auditable agent with no audit, or whose latest is older than dueAfterDays" }),
 });
 
 export const AuditsBody = Type.Object({
