@@ -86,6 +86,9 @@ describe("the Chain view", () => {
     expect(await cell("outlet", "visitors").getAttribute("title")).toMatch(/door counters/);
     expect(await cell("outlet", "visitors").locator(".chg").count()).toBe(0);
     expect(Number(await cell("shop", "visitors").locator(".v").textContent())).toBeGreaterThan(0);
+    // No sales imported: no conversion ("–", saying why), not 0 %.
+    expect(await cell("shop", "conversion").locator(".v").textContent()).toBe("–");
+    expect(await cell("shop", "conversion").getAttribute("title")).toMatch(/No sale recorded in this period/);
     await shot(page, "chain-overview");
 
     // A click on the column sorts the other way; again, back.

@@ -57,11 +57,21 @@ function Change({ now, before, label }: { now: number | null; before: number | n
   );
 }
 
-/** Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), or nothing to take it from. */
+/** Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), no sale recorded, or nothing to take it from. */
 function missingWhy(id: FigureId, figures: Figures): string | undefined {
   if (figures[id] !== null) return undefined;
-  if (id === "visitors") return "Only door counters count people in here: they cannot tell visitors apart";
-  return id === "dwellMedianS" ? "No visit was followed to its end" : id === "averageBasket" ? "No transaction" : "No enters";
+  switch (id) {
+    case "visitors":
+      return "Only door counters count people in here: they cannot tell visitors apart";
+    case "conversion":
+      return figures.enters === 0 ? "No enters" : "No sale recorded in this period: the store's sales are not imported (yet)";
+    case "averageBasket":
+      return "No sale recorded in this period";
+    case "dwellMedianS":
+      return "No visit was followed to its end";
+    default:
+      return "No figure";
+  }
 }
 
 function FigureCell({ id, f }: { id: FigureId; f: { figures: Figures; previous: Figures; lastYear: Figures } }) {

@@ -10,7 +10,7 @@
  *   in them while their door counters counted people in (a door counter cannot tell visitors apart:
  *   the heatmap shows such a zone's visitors as "–", the digest as "n/a");
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
- *   as `conversion`;
+ *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet);
  * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
  *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the
  *   store rollup's sketch (every zone, ../aggregates/store-rollups.ts) minus the sketches of the
@@ -33,7 +33,7 @@ export interface StoreFigures {
   visitors: number | null;
   transactions: number;
   sales: number;
-  /** transactions / enters, or null without enters. */
+  /** transactions / enters, or null without enters or without any transaction (no sales imported for the range). */
   conversion: number | null;
   /** sales / transactions, or null without transactions. */
   averageBasket: number | null;
@@ -68,6 +68,8 @@ export function visitorsOf(tracked: number, visitors: number, doorIn: number): n
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
+/** Conversion: none without a sale recorded (the sales are not imported yet: not 0 %), as the conversion view and the digests. */
+const conversionOf = (transactions: number, enters: number) => (transactions > 0 ? ratio(transactions, enters) : null);
 
 /** A dwell sketch as dense counts by bin (../aggregates/dwell-histogram.ts). */
 export type DenseSketch = Float64Array;
@@ -152,7 +154,7 @@ export class FigureTotals {
       visitors: this.uncounted > 0 && this.counted === 0 ? null : this.visitors,
       transactions: this.transactions,
       sales: round6(this.sales),
-      conversion: ratio(this.transactions, this.enters),
+      conversion: conversionOf(this.transactions, this.enters),
       averageBasket: ratio(this.sales, this.transactions),
       dwellMedianS: medianOf(this.hist, this.closed),
       closed: this.closed,
@@ -779,7 +781,7 @@ export async function chainFigures(
         visitors: a.own !== undefined ? a.own : visitorsOf(a.tracked, a.visitors, a.doorIn),
         transactions: a.transactions,
         sales: round6(a.sales),
-        conversion: ratio(a.transactions, a.enters),
+        conversion: conversionOf(a.transactions, a.enters),
         averageBasket: ratio(a.sales, a.transactions),
         dwellMedianS: medianOf(a.hist, closed),
         closed,

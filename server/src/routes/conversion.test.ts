@@ -88,6 +88,17 @@ describe("GET /api/v1/stores/:store/conversion", () => {
     expect(res.body.zones.every((z: { longDwellLowConversion: boolean }) => !z.longDwellLowConversion)).toBe(true);
   });
 
+  it("gives no conversion (null, not 0 %) for a range with visits and no sale recorded: the sales are not imported yet", async () => {
+    // From T + 25 min: 15 trips, and no sale (those imported end at T + 19 min).
+    const res = await t.get(`/api/v1/stores/shop/conversion?from=${T + 25 * 60 * S}&to=${NOW}`);
+    expect(res.body.store).toMatchObject({ transactions: 0, sales: 0, conversion: null, averageBasket: null, salesPerVisitor: null });
+    expect(res.body.store.visitors).toBeGreaterThan(0);
+    const fruit = res.body.zones.find((z: { zone: string }) => z.zone === "fruit");
+    expect(fruit).toMatchObject({ transactions: 0, conversion: null, salesPerVisit: null, longDwellLowConversion: false });
+    expect(fruit.visits).toBeGreaterThan(0);
+    expect(res.body.zones.some((z: { longDwellLowConversion: boolean }) => z.longDwellLowConversion)).toBe(false);
+  });
+
   it("gives null ratios and every zone of the layout for a store without visits or sales", async () => {
     const res = await t.get(`/api/v1/stores/quiet/conversion?${RANGE}`);
     expect(res.body.store).toEqual({ visitors: 0, transactions: 0, sales: 0, conversion: null, averageBasket: null, salesPerVisitor: null, staffRatio: null });

@@ -36,6 +36,9 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const dwell = await a.dwell(range, zonesDuring(versions, range.from, range.to));
       const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
       const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
+      // No sale recorded for the store in the range: its sales are not imported (yet), so no conversion
+      // (null, not 0 %: "nobody bought" would be a claim), as the digests have it.
+      const sold = totals.transactions > 0;
       const zones = ids.map((zone) => {
         const visits = byZone.get(zone)?.visits ?? 0;
         const s = sales.get(zone);
@@ -45,8 +48,8 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           visits,
           transactions: round6(s?.transactions ?? 0),
           sales: round6(s?.sales ?? 0),
-          conversion: c.conversion,
-          salesPerVisit: c.salesPerVisit,
+          conversion: sold ? c.conversion : null,
+          salesPerVisit: sold ? c.salesPerVisit : null,
           dwellMedianS: c.dwellMedianS,
         };
       });
@@ -59,9 +62,9 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           visitors,
           transactions: totals.transactions,
           sales: round6(totals.sales),
-          conversion: ratio(totals.transactions, visitors),
+          conversion: sold ? ratio(totals.transactions, visitors) : null,
           averageBasket: ratio(totals.sales, totals.transactions),
-          salesPerVisitor: ratio(totals.sales, visitors),
+          salesPerVisitor: sold ? ratio(totals.sales, visitors) : null,
           staffRatio: null,
         },
         zones: zones.map((z) => ({

@@ -142,6 +142,9 @@ describe("GET /api/v1/overview", () => {
     const lyon = rows.find((r) => r.id === "lyon")!;
     expect(lyon.figures.enters).toBeGreaterThan(lyon.figures.visitors!);
     expect(rows.find((r) => r.id === "lille")!.figures.conversion).toBeGreaterThan(0);
+    // NYC has enters and no sale: no conversion (its sales are not imported), not 0 %.
+    expect(rows.find((r) => r.id === "nyc")!.figures).toMatchObject({ transactions: 0, conversion: null });
+    expect(rows.find((r) => r.id === "nyc")!.figures.enters).toBeGreaterThan(0);
   });
 
   it("gives occupancy now as the live view does, and agent health", async () => {

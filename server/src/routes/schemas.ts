@@ -77,9 +77,9 @@ export const ConversionBody = Type.Object({
     visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
     transactions: Type.Integer(),
     sales: Type.Number(),
-    conversion: Ratio,
+    conversion: Type.Union([Type.Number(), Type.Null()], { description: "transactions / visitors; null without visitors, or with no sale recorded in the range (sales not imported yet: not 0 %)" }),
     averageBasket: Ratio,
-    salesPerVisitor: Ratio,
+    salesPerVisitor: Type.Union([Type.Number(), Type.Null()], { description: "sales / visitors; null as conversion" }),
     staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),
   }),
   zones: Type.Array(
@@ -88,7 +88,7 @@ export const ConversionBody = Type.Object({
       visits: Type.Integer(),
       transactions: Type.Number({ description: "a department's sale counts 1/n in each of its n zones" }),
       sales: Type.Number(),
-      conversion: Ratio,
+      conversion: Type.Union([Type.Number(), Type.Null()], { description: "transactions / visits; null without visits, or when the store has no sale recorded in the range" }),
       salesPerVisit: Ratio,
       dwellMedian_s: Ratio,
       longDwellLowConversion: Type.Boolean({
