@@ -51,6 +51,8 @@ describe("alert rules, banner and acknowledgement", () => {
   });
 
   it("an admin sets opening hours (weekly and an exception); they come back from the API", async () => {
+    // No hours yet: the store counts as always open, so an empty day does not read "closed" yet.
+    expect(await admin.getByTestId("hours-wed").getAttribute("placeholder")).toBe("e.g. 09:00-20:00");
     await admin.getByTestId("hours-mon").fill("09:00-12:30, 14:00-19:00");
     await admin.getByTestId("hours-exceptions").fill("2026-12-25 closed # Christmas");
     await admin.getByTestId("hours-save").click();
@@ -63,6 +65,9 @@ describe("alert rules, banner and acknowledgement", () => {
       { open: "14:00", close: "19:00" },
     ]);
     expect(hours.exceptions).toEqual([{ date: "2026-12-25", intervals: [], note: "Christmas" }]);
+    // Saved: a day left empty is closed, and reads so.
+    expect(hours.weekly.wed).toEqual([]);
+    await expect.poll(() => admin.getByTestId("hours-wed").getAttribute("placeholder")).toBe("closed");
     await admin.getByTestId("hours-tue").fill("9-5");
     await admin.getByTestId("hours-save").click();
     // The form refuses "9-5" itself, but renders that after the click resolves: until then the message still says the first save's "saved" (a CI run read it then).

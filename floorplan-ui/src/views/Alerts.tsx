@@ -57,21 +57,21 @@ export default function AlertsView({ store }: ViewProps) {
 
   return (
     <div className="page alerts-view" data-testid="alerts-view">
-      <h1>Alerts · {store}</h1>
+      <h1>Alerts · {layout.data?.name ?? store}</h1>
       <p className="muted small">Times in the store's time zone ({timeZone}). {admin ? "" : "Only admins change rules and hours."}</p>
-      <section className="card" aria-label="Alert rules">
+      <section className="card card-b" aria-label="Alert rules">
         <h2>Rules</h2>
         {rules.status === "error" ? <ErrorState error={rules.error!} onRetry={rules.reload} /> : !rules.data ? <Loading /> : <RuleList rules={rules.data} admin={admin} store={store} client={client} zones={zones} onChanged={refresh} />}
       </section>
-      <section className="card" aria-label="Opening hours">
+      <section className="card card-b" aria-label="Opening hours">
         <h2>Opening hours</h2>
         {hours.status === "error" ? <ErrorState error={hours.error!} onRetry={hours.reload} /> : !hours.data ? <Loading /> : <HoursEditor hours={hours.data.hours} admin={admin} store={store} client={client} onSaved={refresh} />}
       </section>
-      <section className="card" aria-label="Alert history">
+      <section className="card card-b" aria-label="Alert history">
         <h2>History (30 days)</h2>
         {history.data ? <History alerts={history.data.alerts} timeZone={timeZone} /> : <Loading />}
       </section>
-      <section className="card" aria-label="Door count drift">
+      <section className="card card-b" aria-label="Door count drift">
         <h2>Door count drift at closing</h2>
         <p className="muted small">A door counter misses some people; what is left of in minus out at closing is set back to zero and shown here per day.</p>
         {drift.data ? <DriftTable days={drift.data} /> : <Loading />}
@@ -286,6 +286,7 @@ function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningH
   return (
     <div className="hours-editor" data-testid="hours-editor">
       {!hours && <p className="muted">No opening hours set: the store counts as always open (the door count resets at local midnight).</p>}
+      <p className="muted small">Each day as 09:00-20:00, or several intervals: 09:00-12:30, 14:00-19:00. Once hours are saved, a day left empty is closed.</p>
       <table className="table">
         <tbody>
           {WEEKDAYS.map((d) => (
@@ -297,7 +298,7 @@ function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningH
                   aria-label={`${DAY_NAMES[d]} hours`}
                   value={draft.days[d]}
                   disabled={!admin}
-                  placeholder="closed"
+                  placeholder={hours ? "closed" : "e.g. 09:00-20:00"}
                   onChange={(e) => setDraft({ ...draft, days: { ...draft.days, [d]: e.target.value } })}
                 />
               </td>
@@ -307,7 +308,14 @@ function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningH
       </table>
       <label className="block">
         Exceptions, one a line: <code>2026-12-25 closed</code> or <code>2026-12-24 09:00-14:00 # note</code>
-        <textarea data-testid="hours-exceptions" rows={3} value={draft.exceptions} disabled={!admin} onChange={(e) => setDraft({ ...draft, exceptions: e.target.value })} />
+        <textarea
+          data-testid="hours-exceptions"
+          rows={3}
+          style={{ display: "block", width: "min(100%, 480px)", marginTop: 6 }}
+          value={draft.exceptions}
+          disabled={!admin}
+          onChange={(e) => setDraft({ ...draft, exceptions: e.target.value })}
+        />
       </label>
       {admin && (
         <p>
