@@ -145,6 +145,8 @@ describe("admin pages", () => {
     expect(layout).toMatchObject({ name: "Rivoli flagship", version: 2 });
     // Opening hours: Monday 09:00-19:00, the rest closed.
     const hours = page.getByTestId("store-hours");
+    // None set yet: it says the store counts as always open (the unticked days are not closed yet).
+    expect(await hours.getByTestId("store-hours-none").textContent()).toMatch(/always open/);
     await hours.locator("tr", { hasText: "Monday" }).getByRole("checkbox").check();
     await page.getByLabel("Monday closes").fill("19:30");
     await page.getByRole("button", { name: "Save opening hours" }).click();
@@ -154,6 +156,7 @@ describe("admin pages", () => {
     );
     expect(saved.hours.weekly.mon).toEqual([{ open: "09:00", close: "19:30" }]);
     expect(saved.hours.weekly.tue).toEqual([]);
+    await expect.poll(() => hours.getByTestId("store-hours-none").count()).toBe(0);
     // Several intervals a day: Monday 09:00-12:30 and 14:00-19:00; an overlap is refused with a message naming both.
     await page.getByRole("button", { name: "Add an interval on Monday" }).click();
     await page.getByLabel("Monday closes (interval 1)", { exact: true }).fill("12:30");

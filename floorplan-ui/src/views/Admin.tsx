@@ -648,6 +648,11 @@ function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours |
   const setDay = (d: Day, ivs: DayInterval[]) => (setDays({ ...days, [d]: ivs }), setDone(false));
   return (
     <div data-testid="store-hours">
+      {!hours && (
+        <p className="muted" data-testid="store-hours-none">
+          No opening hours set: the store counts as always open (the door count resets at local midnight). Tick the days it opens; once saved, the others are closed.
+        </p>
+      )}
       <table className="table hours-table">
         <tbody>
           {WEEK.map(([d, label]) => {
