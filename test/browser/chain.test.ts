@@ -15,8 +15,15 @@ const DAY = 86_400_000;
 let mall: SeededStore;
 let outlet: SeededStore;
 
-/** Noon UTC `daysAgo` days before today (inside "last 7 days" for 1..6 in any browser time zone west of +11 h). */
-const noon = (daysAgo: number) => Math.floor(Date.now() / DAY) * DAY - daysAgo * DAY + 12 * 3_600_000;
+/**
+ * Around noon in Paris (the browser's zone), `daysAgo` days before today there: the view's days are
+ * Paris days. (Noon UTC of the UTC day failed between 23:00 and 24:00 UTC, when Paris is already a
+ * day ahead: "last 7 days" then held 6 days and an hour, and its previous period lost a day.)
+ */
+const noon = (daysAgo: number) => {
+  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(Date.now()).split("-").map(Number);
+  return Date.UTC(y!, m! - 1, d! - daysAgo, 11);
+};
 
 /** `n` trips on each of the given days ago, one batch per store. */
 function history(f: EventFactory, perDay: Record<number, number>, seed: number) {
