@@ -120,10 +120,13 @@ function countOf(h: DenseSketch): number {
 /**
  * Sums and merged sketches of several stores' figures: a group's or the chain's totals. Visitors
  * are summed over the stores that count them (as the digests do), null when none of the stores
- * added does.
+ * added does; conversion is the transactions over the enters of the stores with a sale recorded (a
+ * store whose sales are not imported would lower it), as the digests have it.
  */
 export class FigureTotals {
   enters = 0;
+  /** Enters of the stores added with a sale recorded (conversion's denominator). */
+  entersSold = 0;
   visitors = 0;
   /** Stores added whose visitors are known, and those whose are not. */
   private counted = 0;
@@ -135,6 +138,7 @@ export class FigureTotals {
 
   add(f: StoreFigures, hist: DenseSketch | undefined): void {
     this.enters += f.enters;
+    if (f.transactions > 0) this.entersSold += f.enters;
     if (f.visitors === null) this.uncounted++;
     else {
       this.visitors += f.visitors;
@@ -154,7 +158,7 @@ export class FigureTotals {
       visitors: this.uncounted > 0 && this.counted === 0 ? null : this.visitors,
       transactions: this.transactions,
       sales: round6(this.sales),
-      conversion: conversionOf(this.transactions, this.enters),
+      conversion: conversionOf(this.transactions, this.entersSold),
       averageBasket: ratio(this.sales, this.transactions),
       dwellMedianS: medianOf(this.hist, this.closed),
       closed: this.closed,

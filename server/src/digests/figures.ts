@@ -76,7 +76,8 @@ async function storeFigures(services: Services, store: string, from: number, to:
 
 /**
  * Figures of several stores over one [from, to), summed (visitors: summed where followed; conversion
- * and dwell recomputed); the chart's hours or days are those of `timeZone` (default: each store's).
+ * recomputed over the stores with a sale recorded, whose sales are imported; dwell recomputed); the
+ * chart's hours or days are those of `timeZone` (default: each store's).
  */
 export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket, timeZone)));
@@ -84,9 +85,12 @@ export async function figuresOf(services: Services, stores: readonly string[], f
   const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: each.length > 0 };
   let dwellSum = 0;
   let dwellN = 0;
+  // The enters of the stores with a sale recorded: a store whose sales are not imported would lower the group's conversion.
+  let entersSold = 0;
   each.forEach((f, i) => {
     out.enters += f.enters;
     out.transactions += f.transactions;
+    if (f.transactions > 0) entersSold += f.enters;
     if (f.visitors !== null) out.visitors = (out.visitors ?? 0) + f.visitors;
     if (f.dwellS !== null) {
       dwellSum += f.dwellS;
@@ -96,7 +100,7 @@ export async function figuresOf(services: Services, stores: readonly string[], f
     f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
     out.complete &&= f.complete;
   });
-  out.conversion = out.enters > 0 && out.transactions > 0 ? out.transactions / out.enters : null;
+  out.conversion = entersSold > 0 && out.transactions > 0 ? out.transactions / entersSold : null;
   out.dwellS = dwellN ? dwellSum / dwellN : null;
   return out;
 }

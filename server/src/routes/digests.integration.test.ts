@@ -232,10 +232,13 @@ describe("digests", () => {
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((s) => s.id === id)).toEqual([]);
   });
-  it("a group's digest sums its stores' figures and names them", async () => {
+  it("a group's digest sums its stores' figures and names them; its conversion leaves out a store whose sales are not imported", async () => {
     await t.putLayout("marais", smallLayout({ name: "Le Marais" }));
     const f = new EventFactory("door-m");
     await t.ingest("marais", "door-m", [f.count("entrance", local(22, 10), 5, 0), f.count("entrance", local(23, 10), 10, 0)]);
+    // The shop's tills: 10 sales on Monday; the Marais imports none.
+    const sales = Array.from({ length: 10 }, (_, i) => ({ ts: local(23, 12, i), zone: "checkout", amount: 20, transaction: `t${i}` }));
+    expect((await api("POST", "/stores/shop/sales", t.admin, { sales })).body).toMatchObject({ accepted: 10 });
     expect((await api("POST", "/groups", t.admin, { id: "paris", name: "Paris", stores: ["shop", "marais"] })).status).toBe(200);
     const g = await api("POST", "/digests", t.admin, { scope: "group", target: "paris", frequency: "weekly", recipients: ["region@shop.example"], hour: 7 });
     expect(g.status).toBe(200);
@@ -246,6 +249,8 @@ describe("digests", () => {
     expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33\.3 %\)/);
     expect(m.text).toContain("Stores: marais, shop");
     expect(m.text).toContain("shop / fruit: 3 (+2, +200 %)");
+    // 10 transactions over the shop's 50 enters (the Marais's 10 would make it 16.7 %).
+    expect(m.text).toMatch(/Conversion\s+20\.0 %/);
     const limited = await t.token("admin", "shop");
     expect((await api("GET", "/digests", limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
     expect((await api("POST", `/digests/${g.body.id}/send`, limited)).status).toBe(404);
