@@ -1,5 +1,19 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { longDwellLowConversion, zoneConversion } from "./conversion.js";
+import { longDwellLowConversion, storeConversion, zoneConversion } from "./conversion.js";
+
+describe("storeConversion", () => {
+  it("is transactions / enters, and none (not 0 %) without enters or without a single sale recorded", () => {
+    expect(storeConversion(10, 50)).toBe(0.2);
+    expect(storeConversion(0, 50)).toBeNull();
+    expect(storeConversion(3, 0)).toBeNull();
+    fc.assert(
+      fc.property(fc.nat(1000), fc.nat(1000), (t, e) => {
+        expect(storeConversion(t, e)).toBe(t === 0 || e === 0 ? null : t / e);
+      }),
+    );
+  });
+});
 
 describe("zoneConversion", () => {
   it("divides transactions and sales by visits, and sales by transactions", () => {

@@ -6,6 +6,16 @@ import { medianOfSorted, sortedAscending } from "../domain/stats.js";
  * stock or staffing question rather than a traffic one).
  */
 
+/**
+ * A store's (or a group's) conversion: transactions / enters. Null without enters, and null without
+ * a single transaction: a range with visitors and no sale recorded has its sales not imported (yet),
+ * and 0 % would say that nobody bought. The conversion view, the chain overview and the digests all
+ * take it from here.
+ */
+export function storeConversion(transactions: number, enters: number): number | null {
+  return transactions > 0 && enters > 0 ? transactions / enters : null;
+}
+
 /** A zone's visits and sales in a range. */
 export interface ZoneSalesInput {
   visits: number;

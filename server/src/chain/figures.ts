@@ -21,6 +21,7 @@
  * layout changed inside the range has its enters and visitors counted by its own analytics
  * (a zone may have changed kind at the change).
  */
+import { storeConversion } from "@footfall/core";
 import { binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
@@ -68,8 +69,11 @@ export function visitorsOf(tracked: number, visitors: number, doorIn: number): n
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
-/** Conversion: none without a sale recorded (the sales are not imported yet: not 0 %), as the conversion view and the digests. */
-const conversionOf = (transactions: number, enters: number) => (transactions > 0 ? ratio(transactions, enters) : null);
+/** Conversion as core's `storeConversion` (none without a sale recorded: the sales are not imported yet), rounded as the conversion view. */
+const conversionOf = (transactions: number, enters: number) => {
+  const c = storeConversion(transactions, enters);
+  return c === null ? null : round6(c);
+};
 
 /** A dwell sketch as dense counts by bin (../aggregates/dwell-histogram.ts). */
 export type DenseSketch = Float64Array;

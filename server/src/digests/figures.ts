@@ -3,7 +3,7 @@
  * period before: enters, visitors, conversion, average dwell, per-zone visits, and enters per
  * hour (daily) or day (weekly) for the chart.
  */
-import type { Layout } from "@footfall/core";
+import { storeConversion, type Layout } from "@footfall/core";
 import { RetentionError } from "../analytics/store-analytics.js";
 import { zonesDuring } from "../routes/analytics.js";
 import type { Services } from "../services.js";
@@ -62,7 +62,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
       enters,
       visitors,
       transactions: sales.transactions,
-      conversion: enters > 0 && sales.transactions > 0 ? sales.transactions / enters : null,
+      conversion: storeConversion(sales.transactions, enters),
       dwellS: dwellVisits > 0 ? dwellSum / dwellVisits : null,
       zones,
       series: traffic.map((b) => b.enters),
@@ -100,7 +100,7 @@ export async function figuresOf(services: Services, stores: readonly string[], f
     f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
     out.complete &&= f.complete;
   });
-  out.conversion = entersSold > 0 && out.transactions > 0 ? out.transactions / entersSold : null;
+  out.conversion = storeConversion(out.transactions, entersSold);
   out.dwellS = dwellN ? dwellSum / dwellN : null;
   return out;
 }

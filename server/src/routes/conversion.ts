@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { longDwellLowConversion, zoneConversion } from "@footfall/core";
+import { longDwellLowConversion, storeConversion, zoneConversion } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
 import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
@@ -37,8 +37,9 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
       const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
       // No sale recorded for the store in the range: its sales are not imported (yet), so no conversion
-      // (null, not 0 %: "nobody bought" would be a claim), as the digests have it.
+      // (null, not 0 %: "nobody bought" would be a claim) nor sales per visit (core's storeConversion).
       const sold = totals.transactions > 0;
+      const conversion = storeConversion(totals.transactions, visitors);
       const zones = ids.map((zone) => {
         const visits = byZone.get(zone)?.visits ?? 0;
         const s = sales.get(zone);
@@ -62,7 +63,7 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           visitors,
           transactions: totals.transactions,
           sales: round6(totals.sales),
-          conversion: sold ? ratio(totals.transactions, visitors) : null,
+          conversion: conversion === null ? null : round6(conversion),
           averageBasket: ratio(totals.sales, totals.transactions),
           salesPerVisitor: sold ? ratio(totals.sales, visitors) : null,
           staffRatio: null,
