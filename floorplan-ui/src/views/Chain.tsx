@@ -74,18 +74,24 @@ function missingWhy(id: FigureId, figures: Figures): string | undefined {
   }
 }
 
-function FigureCell({ id, f }: { id: FigureId; f: { figures: Figures; previous: Figures; lastYear: Figures } }) {
-  const missing = missingWhy(id, f.figures);
+type Compared = { figures: Figures; previous: Figures; lastYear: Figures };
+
+/** A figure's changes against the previous period and last year; none for a figure that is not there (nothing to compare). */
+function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
+  if (f.figures[id] === null) return null;
   return (
-    <td className="num" data-figure={id} title={missing}>
+    <div className="cmp">
+      <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
+      <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
+    </div>
+  );
+}
+
+function FigureCell({ id, f }: { id: FigureId; f: Compared }) {
+  return (
+    <td className="num" data-figure={id} title={missingWhy(id, f.figures)}>
       <div className="v">{formatFigure(id, f.figures[id])}</div>
-      {/* A figure that is not there has nothing to compare. */}
-      {missing === undefined && (
-        <div className="cmp">
-          <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
-          <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
-        </div>
-      )}
+      <Comparisons id={id} f={f} />
     </td>
   );
 }
@@ -237,21 +243,13 @@ function Totals({ totals }: { totals: OverviewTotals }) {
         <div className="v">{formatCount(totals.stores)}</div>
         <div className="k">{totals.name}</div>
       </div>
-      {FIGURES.map((f) => {
-        const missing = missingWhy(f.id, totals.figures);
-        return (
-          <div className="stat" key={f.id} data-total={f.id} title={missing}>
-            <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
-            <div className="k">{f.label}</div>
-            {missing === undefined && (
-              <div className="cmp">
-                <Change now={totals.figures[f.id]} before={totals.previous[f.id]} label="prev" />
-                <Change now={totals.figures[f.id]} before={totals.lastYear[f.id]} label="LY" />
-              </div>
-            )}
-          </div>
-        );
-      })}
+      {FIGURES.map((f) => (
+        <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals.figures)}>
+          <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
+          <div className="k">{f.label}</div>
+          <Comparisons id={f.id} f={totals} />
+        </div>
+      ))}
       <div className="stat">
         <div className="v">{formatCount(totals.occupancy)}</div>
         <div className="k">in store now</div>

@@ -71,15 +71,15 @@ export const AgentsBody = Type.Object({
 });
 
 // Conversion
-const Ratio = Type.Union([Type.Number(), Type.Null()]);
+const Ratio = (description?: string) => Type.Union([Type.Number(), Type.Null()], description ? { description } : {});
 export const ConversionBody = Type.Object({
   store: Type.Object({
     visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
     transactions: Type.Integer(),
     sales: Type.Number(),
-    conversion: Type.Union([Type.Number(), Type.Null()], { description: "transactions / visitors; null without visitors, or with no sale recorded in the range (sales not imported yet: not 0 %)" }),
-    averageBasket: Ratio,
-    salesPerVisitor: Type.Union([Type.Number(), Type.Null()], { description: "sales / visitors; null as conversion" }),
+    conversion: Ratio("transactions / visitors; null without visitors, or with no sale recorded in the range (sales not imported yet: not 0 %)"),
+    averageBasket: Ratio(),
+    salesPerVisitor: Ratio("sales / visitors; null as conversion"),
     staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),
   }),
   zones: Type.Array(
@@ -88,9 +88,9 @@ export const ConversionBody = Type.Object({
       visits: Type.Integer(),
       transactions: Type.Number({ description: "a department's sale counts 1/n in each of its n zones" }),
       sales: Type.Number(),
-      conversion: Type.Union([Type.Number(), Type.Null()], { description: "transactions / visits; null without visits, or when the store has no sale recorded in the range" }),
-      salesPerVisit: Ratio,
-      dwellMedian_s: Ratio,
+      conversion: Ratio("transactions / visits; null without visits, or when the store has no sale recorded in the range"),
+      salesPerVisit: Ratio(),
+      dwellMedian_s: Ratio(),
       longDwellLowConversion: Type.Boolean({
         description: "median dwell above the store's median over zones and conversion below the zones' median (zones with 30 visits or more); never for zones that do not sell by nature (entrance, checkout, fitting-room, queue)",
       }),
