@@ -1,4 +1,5 @@
 import { layoutProblems, mulberry32, type LayoutInput, type Zone, type ZoneKind } from "@footfall/core";
+import type { BasketSetting } from "../sources/sim/basket.js";
 import { Random } from "../sources/sim/prng.js";
 
 /** Kinds of store a chain is made of: each its own floor, zones, hours and crowd. */
@@ -25,6 +26,8 @@ interface FormatSpec {
   browse: ZoneSpec[];
   /** Checkouts: one for small formats, two till banks for big ones. */
   tills: number;
+  /** What a paying visitor buys in a zone browsed: chance, items on average, median price of an item. */
+  basket: [buyChance: number, meanItems: number, medianPrice: number];
 }
 
 const FORMATS: Record<StoreFormat, FormatSpec> = {
@@ -40,6 +43,7 @@ const FORMATS: Record<StoreFormat, FormatSpec> = {
     zonesPerVisit: 4.5,
     skipCheckout: 0.08,
     tills: 2,
+    basket: [0.6, 2.5, 2.6],
     browse: [
       ["fruit-veg", "Fruit & vegetables", "zone", 3, 110, 1.7],
       ["bakery", "Bakery", "zone", 2, 70, 1.3],
@@ -64,6 +68,7 @@ const FORMATS: Record<StoreFormat, FormatSpec> = {
     zonesPerVisit: 3,
     skipCheckout: 0.55,
     tills: 1,
+    basket: [0.45, 1.3, 32],
     browse: [
       ["women", "Women", "zone", 3, 240, 1.5],
       ["men", "Men", "zone", 2.5, 180, 1],
@@ -87,6 +92,7 @@ const FORMATS: Record<StoreFormat, FormatSpec> = {
     zonesPerVisit: 1.8,
     skipCheckout: 0.05,
     tills: 1,
+    basket: [0.8, 1.6, 2.9],
     browse: [
       ["snacks", "Snacks", "zone", 1, 30, 1.2],
       ["drinks", "Drinks", "zone", 1, 25, 1.5],
@@ -107,6 +113,7 @@ const FORMATS: Record<StoreFormat, FormatSpec> = {
     zonesPerVisit: 2.8,
     skipCheckout: 0.7,
     tills: 1,
+    basket: [0.35, 1.1, 85],
     browse: [
       ["phones", "Phones", "zone", 2, 240, 1.6],
       ["computers", "Computers", "zone", 2.5, 300, 1],
@@ -129,6 +136,7 @@ const FORMATS: Record<StoreFormat, FormatSpec> = {
     zonesPerVisit: 1.6,
     skipCheckout: 0.2,
     tills: 1,
+    basket: [0.7, 1.5, 9],
     browse: [
       ["prescriptions", "Prescriptions", "other", 1, 300, 1.4],
       ["cosmetics", "Cosmetics", "zone", 1.5, 120, 1],
@@ -185,6 +193,9 @@ export interface ChainStore {
     dwell: Record<string, { medianS: number; sigma: number }>;
     attraction: Record<string, number>;
     transitions: Record<string, Record<string, number>>;
+    /** No basket per zone id: the format's, by zone kind. */
+    basket: Record<string, never>;
+    basketByKind: Record<string, BasketSetting>;
   };
 }
 
@@ -199,6 +210,16 @@ export interface ChainOptions {
   agent?: string;
   /** validFrom of the layouts (default 2025-01-01: before any simulated event). */
   validFrom?: number;
+}
+
+/** A format's basket for the zones visitors browse; fitting rooms sell nothing themselves. */
+function basketOf(spec: FormatSpec): Record<string, BasketSetting> {
+  const [buyChance, meanItems, median] = spec.basket;
+  return {
+    zone: { buyChance, meanItems, price: { median, sigma: 0.6 } },
+    other: { buyChance: buyChance / 2, meanItems: 1, price: { median, sigma: 0.6 } },
+    "fitting-room": { buyChance: 0, meanItems: 1, price: { median: 0, sigma: 0 } },
+  };
 }
 
 type Rect = [x0: number, y0: number, x1: number, y1: number];
@@ -335,6 +356,8 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
         dwell,
         attraction,
         transitions: format === "fashion" ? { women: { "fitting-room": 6 }, men: { "fitting-room": 4 }, "fitting-room": { women: 3, men: 2 } } : {},
+        basket: {},
+        basketByKind: basketOf(spec),
       },
     });
   }

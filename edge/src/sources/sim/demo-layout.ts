@@ -38,3 +38,20 @@ export const DEMO_TRANSITIONS: Record<string, Record<string, number>> = {
   "fitting-room": { clothing: 4 },
   bakery: { dairy: 1.5 },
 };
+
+/**
+ * What a paying visitor of the demo store buys in each zone it browsed (prices in the layout's
+ * currency): groceries often and cheaply, clothing rarely and dearly. The fitting rooms sell
+ * nothing themselves: what is tried on is paid for as clothing.
+ */
+export const DEMO_BASKET: Record<string, { buyChance: number; meanItems: number; price: { median: number; sigma: number } }> = {
+  "fruit-veg": { buyChance: 0.8, meanItems: 3, price: { median: 1.6, sigma: 0.5 } },
+  bakery: { buyChance: 0.7, meanItems: 2, price: { median: 2.2, sigma: 0.4 } },
+  dairy: { buyChance: 0.75, meanItems: 2.5, price: { median: 1.9, sigma: 0.4 } },
+  drinks: { buyChance: 0.6, meanItems: 3, price: { median: 2.4, sigma: 0.6 } },
+  household: { buyChance: 0.45, meanItems: 2, price: { median: 4.5, sigma: 0.7 } },
+  promo: { buyChance: 0.55, meanItems: 1.5, price: { median: 3.5, sigma: 0.5 } },
+  clothing: { buyChance: 0.2, meanItems: 1.3, price: { median: 24, sigma: 0.6 } },
+  "fitting-room": { buyChance: 0, meanItems: 1, price: { median: 1, sigma: 0 } },
+  frozen: { buyChance: 0.6, meanItems: 2, price: { median: 3.2, sigma: 0.5 } },
+};

@@ -3,6 +3,7 @@ import { parseEvent, type LayoutInput } from "@footfall/core";
 import type { EventDraft } from "../../source.js";
 import { atHourOfDay, hourOfDay, hourOfWeek } from "./clock.js";
 import { DEMO_DWELL, DEMO_LAYOUT } from "./demo-layout.js";
+import type { SimSale } from "./basket.js";
 import { SimEngine, type QueueWait, type SimStats } from "./engine.js";
 import { checkSimSettings, type SimSettings } from "./settings.js";
 
@@ -313,5 +314,60 @@ describe("SimEngine.probeWait (the benchmark's expected wait)", () => {
     expect(joins.length).toBeGreaterThan(0);
     expect(joins.every((j) => j.startsWith("checkout-queue/v-"))).toBe(true);
     expect(a.advance(MIDNIGHT + 20 * HOUR)).toEqual(b.advance(MIDNIGHT + 20 * HOUR));
+  });
+});
+
+describe("SimEngine's till transactions (the demo layout, seed 42)", () => {
+  const waits: QueueWait[] = [];
+  const sales: SimSale[] = [];
+  const engine = new SimEngine({
+    settings: settings({ door: { enabled: false } }),
+    layout: DEMO_LAYOUT,
+    seed: 42,
+    startMs: MIDNIGHT,
+    idSalt: "q",
+    onQueueWait: (w) => waits.push(w),
+    onSale: (s) => sales.push(s),
+  });
+  const events: EventDraft[] = [];
+  for (let t = MIDNIGHT; t <= MIDNIGHT + 26 * HOUR; t += 10 * 60_000) events.push(...engine.advance(t));
+  const zoned = zoneEvents(events);
+  const entered = new Map<string, string[]>();
+  for (const e of zoned) if (e.type === "enter") entered.set(e.visitor, [...(entered.get(e.visitor) ?? []), e.zone]);
+
+  it("changes no event: the same seed without sales gives the same events", () => {
+    const plain = new SimEngine({ settings: settings({ door: { enabled: false } }), layout: DEMO_LAYOUT, seed: 42, startMs: MIDNIGHT, idSalt: "q" });
+    const again: EventDraft[] = [];
+    for (let t = MIDNIGHT; t <= MIDNIGHT + 26 * HOUR; t += 10 * 60_000) again.push(...plain.advance(t));
+    expect(again).toEqual(events);
+  });
+
+  it("sells to exactly those served at a till, once each, when their service ends", () => {
+    const served = new Set(waits.filter((w) => w.served).map((w) => w.visitor));
+    const buyers = sales.map((s) => s.transaction.replace(/^t-/, ""));
+    expect(new Set(buyers).size).toBe(buyers.length);
+    for (const b of buyers) expect(served.has(b), b).toBe(true);
+    // Served and no sale: only someone who browsed nothing that sells (the fitting rooms alone).
+    for (const v of served) if (!buyers.includes(v)) expect(entered.get(v)!.filter((z) => !["entrance", "checkout-queue", "checkout", "fitting-room"].includes(z)), v).toEqual([]);
+    const paidAt = new Map(zoned.filter((e) => e.type === "exit" && e.zone === "checkout").map((e) => [e.visitor, e.ts]));
+    for (const s of sales) {
+      const exit = paidAt.get(s.transaction.slice(2));
+      if (exit !== undefined) expect(s.ts).toBe(exit); // else the tracking lost them at the till: they paid all the same
+    }
+    expect(sales.length / engine.stats().arrivals).toBeGreaterThan(0.6);
+    expect(sales.length / engine.stats().arrivals).toBeLessThan(0.9);
+  });
+
+  it("attributes each basket to a zone its buyer browsed that sells, so clothing converts rarely and groceries often", () => {
+    for (const s of sales) {
+      expect(entered.get(s.transaction.slice(2)), s.transaction).toContain(s.zone);
+      expect(["entrance", "checkout-queue", "checkout", "fitting-room"]).not.toContain(s.zone);
+    }
+    const visits = (zone: string) => zoned.filter((e) => e.type === "enter" && e.zone === zone).length;
+    const conversion = (zone: string) => sales.filter((s) => s.zone === zone).length / visits(zone);
+    expect(conversion("clothing")).toBeLessThan(conversion("household"));
+    const basket = sales.reduce((a, s) => a + s.amount, 0) / sales.length;
+    expect(basket).toBeGreaterThan(5);
+    expect(basket).toBeLessThan(40);
   });
 });

@@ -1,5 +1,6 @@
 import type { EventDraft } from "../../source.js";
 import { hourOfDay, hourOfWeek } from "./clock.js";
+import { drawBasket, type BasketSetting, type SimSale } from "./basket.js";
 import { Random } from "./prng.js";
 import { TimeQueue } from "./queue.js";
 import type { SimSettings } from "./settings.js";
@@ -54,7 +55,8 @@ type Action =
   | { kind: "door-report" }
   | { kind: "give-up"; visitor: Visitor; queue: SimZone; checkout: string }
   | { kind: "till-open"; checkout: string }
-  | { kind: "till-free"; checkout: string };
+  | { kind: "till-free"; checkout: string }
+  | { kind: "pay"; visitor: Visitor };
 
 /** Counters of a run, for logs and tests. */
 export interface SimStats {
@@ -80,6 +82,12 @@ export interface SimEngineOptions {
   onQueueWait?: (wait: QueueWait) => void;
   /** Told the instant someone joins a queue, before they are in its line (benchmarks probe the expected wait then). */
   onQueueJoin?: (queue: string, visitor: string) => void;
+  /**
+   * Told of every till transaction when the customer has paid (the end of the service at a
+   * checkout; also when the tracking lost them on the way). Baskets are drawn from a random stream
+   * of their own, so the events of a seed are the same with and without it.
+   */
+  onSale?: (sale: SimSale) => void;
 }
 
 /** The arrival curve's multiplier at `ms` (the weekly curve when given, else the hourly one), in the store's time zone. */
@@ -113,10 +121,13 @@ export class SimEngine {
   private readonly tills = new Map<string, Tills>();
   /** Set in a probe's copy: the probe's wait once it leaves the line. */
   private probeResult: number | null = null;
+  /** Draws the baskets (apart from `rng`, so that adding `onSale` changes no event). */
+  private readonly basketRng: Random;
 
   constructor(private readonly opts: SimEngineOptions) {
     const { settings } = opts;
     this.rng = new Random(opts.seed);
+    this.basketRng = new Random((opts.seed ^ 0x5a1e5) >>> 0);
     this.model = new StoreModel(opts.layout, settings);
     this.now = opts.startMs;
     this.peakRatePerMs = (settings.arrivalsPerHour * Math.max(0, ...(settings.weeklyCurve ?? settings.hourlyCurve))) / 3_600_000;
@@ -177,6 +188,7 @@ export class SimEngine {
     w.opts = { ...this.opts };
     delete w.opts.onQueueWait;
     delete w.opts.onQueueJoin;
+    delete w.opts.onSale;
     if (redraw) fork.redrawServices();
     const probe: Visitor = { id: "probe", buys: true, vanishAtStep: -1, browseLeft: 0, step: 0, visited: new Set(), position: null, patient: true };
     fork.onJoin(probe, zone, zone.queueFor);
@@ -235,6 +247,8 @@ export class SimEngine {
       }
       case "till-free":
         return this.freeTill(action.checkout);
+      case "pay":
+        return this.onPay(action.visitor);
     }
   }
 
@@ -292,6 +306,8 @@ export class SimEngine {
     if (zone.kind === "checkout" && visitor.tillOf === zone.id) visitor.tillSince = this.now;
     const dwellMs = this.rng.logNormal(zone.dwell.medianS, zone.dwell.sigma) * 1000;
     const leaveAt = this.now + Math.max(1000, dwellMs);
+    // Paid when the service ends, whether or not the tracking still follows the person.
+    if (zone.kind === "checkout" && visitor.buys && this.opts.onSale) this.queue.push(leaveAt, { kind: "pay", visitor });
     if (visitor.step === visitor.vanishAtStep) {
       // Lost by the tracking: no exit, no later event; the person still walks out through the door (and frees the till).
       this.counters.vanished++;
@@ -425,6 +441,18 @@ export class SimEngine {
     if (next < until) this.queue.push(next, { kind: "position", visitor, zone, until });
   }
 
+  /** The till transaction of a visitor who paid: the basket of the zones they browsed. */
+  private onPay(visitor: Visitor): void {
+    const browsed = [...visitor.visited].filter((id) => this.model.isBrowsable(id));
+    const basket = drawBasket(browsed, (id) => this.basketOf(id), this.basketRng);
+    if (basket) this.opts.onSale?.({ transaction: `t-${visitor.id}`, ts: this.ts(), ...basket });
+  }
+
+  private basketOf(zone: string): BasketSetting {
+    const { settings } = this.opts;
+    return settings.basket[zone] ?? settings.basketByKind[this.model.zone(zone)?.kind ?? "other"] ?? NOTHING_SOLD;
+  }
+
   private onDoorReport(): void {
     const zone = this.doorZone;
     if (zone !== null && (this.door.in > 0 || this.door.out > 0)) {
@@ -463,6 +491,8 @@ function cloneState(x: unknown, memo: Map<object, unknown>): unknown {
   for (const k of Object.keys(x)) o[k] = cloneState((x as Record<string, unknown>)[k], memo);
   return o;
 }
+
+const NOTHING_SOLD: BasketSetting = { buyChance: 0, meanItems: 1, price: { median: 0, sigma: 0 } };
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;

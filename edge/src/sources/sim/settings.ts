@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { LayoutInputSchema, layoutProblems, type LayoutInput } from "@footfall/core";
 import { checkValue, type Checked } from "../../schema.js";
-import { DEMO_ATTRACTION, DEMO_DWELL, DEMO_TRANSITIONS } from "./demo-layout.js";
+import { DEMO_ATTRACTION, DEMO_BASKET, DEMO_DWELL, DEMO_TRANSITIONS } from "./demo-layout.js";
 
 /** Arrivals multiplier per hour of the day (0-23, store time): closed at night, peaks at lunch and after work. */
 export const DEFAULT_HOURLY_CURVE: readonly number[] = [
@@ -19,6 +19,21 @@ const Dwell = Type.Object(
 );
 /** Dwell time of one zone: log-normal with this median and spread. */
 export type DwellSetting = Static<typeof Dwell>;
+
+const Basket = Type.Object(
+  {
+    buyChance: Type.Number({ minimum: 0, maximum: 1, description: "chance that a paying visitor who browsed the zone takes something from it" }),
+    meanItems: Type.Number({ minimum: 1, maximum: 100, default: 1.5, description: "items taken when they do, on average" }),
+    price: Type.Object(
+      {
+        median: Type.Number({ minimum: 0, maximum: 100_000, description: "median price of one item, in the store's currency" }),
+        sigma: Type.Number({ minimum: 0, maximum: 3, default: 0.6, description: "log-normal spread of prices" }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** The simulator's settings (the `settings` object of a `sim` agent's config). */
 export const SimSettingsSchema = Type.Object(
@@ -107,6 +122,32 @@ export const SimSettingsSchema = Type.Object(
         default: {},
         description: "checkouts with a queue zone: people wait in line (first come, first served) for one of the open tills (service time: the checkout's dwell), give up after their patience, and staff open a till when the line is long and close one when it is empty",
       },
+    ),
+    basket: Type.Record(Type.String(), Basket, {
+      default: structuredClone(DEMO_BASKET),
+      description: "what paying visitors buy in each zone id they browsed (default: the demo zones'), for the till transactions that `sales` sends",
+    }),
+    basketByKind: Type.Record(Type.String(), Basket, {
+      default: {
+        zone: { buyChance: 0.55, meanItems: 2, price: { median: 4, sigma: 0.6 } },
+        "fitting-room": { buyChance: 0, meanItems: 1, price: { median: 1, sigma: 0 } },
+        other: { buyChance: 0.3, meanItems: 1.5, price: { median: 5, sigma: 0.6 } },
+      },
+      description: "what is bought in zones not in `basket`, by zone kind",
+    }),
+    sales: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: "^https?://", maxLength: 2048, description: "the store's sales import, e.g. http://localhost:8080/api/v1/stores/demo/sales" }),
+          token: Type.String({ minLength: 1, maxLength: 512, description: "an admin token (limited to the store is enough)" }),
+          everySeconds: Type.Number({ minimum: 0.1, maximum: 3600, default: 5, description: "real seconds between uploads" }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "send the simulated tills' transactions (one per paying visitor, its basket drawn from `basket`) to a Footfall server's sales import, as a till system would: `footfall demo` sets it, so that its conversion figures have sales",
+        },
+      ),
     ),
     tickMs: Type.Integer({ minimum: 10, maximum: 5000, default: 100, description: "real milliseconds between simulator steps" }),
   },

@@ -86,6 +86,12 @@ export class StoreModel {
     return this.zones.find((z) => z.id === id);
   }
 
+  /** Whether zone `id` is in the layout and one visitors browse (not an entrance, queue or checkout). */
+  isBrowsable(id: string): boolean {
+    const zone = this.zone(id);
+    return zone !== undefined && BROWSABLE.has(zone.kind);
+  }
+
   /** Straight-line distance between two zones' centroids, in metres. */
   distance(a: SimZone, b: SimZone): number {
     return Math.hypot(a.centroid[0] - b.centroid[0], a.centroid[1] - b.centroid[1]);
