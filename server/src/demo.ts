@@ -22,6 +22,8 @@ export interface DemoTokens {
   admin: string;
   /** Staff, limited to the demo store: the one the kiosk URL carries (a shop-floor tablet shows the URL to anyone near it). */
   kiosk: string;
+  /** The simulated tills' (admin, limited to the demo store; the chain demo's to no store): it sends their transactions to the sales import. Never printed. */
+  tills: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface DemoTokens {
  * demo prints the same ones and a kiosk tablet stays signed in. A token that was revoked, has
  * expired or is not what it should be is replaced.
  */
-export async function demoTokens(storage: Storage, dataDir: string, now: number, kioskStore: string = STORE): Promise<DemoTokens> {
+export async function demoTokens(storage: Storage, dataDir: string, now: number, kioskStore: string = STORE, tillsStore: string | null = STORE): Promise<DemoTokens> {
   const file = join(dataDir, "demo-tokens.json");
   let saved: Partial<DemoTokens> = {};
   try {
@@ -44,8 +46,9 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number,
   const tokens: DemoTokens = {
     admin: (await keep(saved.admin, "admin", null)) ?? (await storage.tokens.add("admin", null, now, "demo admin")),
     kiosk: (await keep(saved.kiosk, "staff", kioskStore)) ?? (await storage.tokens.add("staff", kioskStore, now, "demo kiosk")),
+    tills: (await keep(saved.tills, "admin", tillsStore)) ?? (await storage.tokens.add("admin", tillsStore, now, "demo tills")),
   };
-  if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk || tokens.tills !== saved.tills) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
 }
 
@@ -87,7 +90,15 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           store: STORE,
           agent: AGENT,
           mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-          settings: { speed: opts.speed, startOpen: true, backfillHours: opts.backfillHours, ...(heldTs !== null ? { backfillFrom: heldTs + 1 } : {}), ...(weeklyCurve ? { weeklyCurve } : {}) },
+          settings: {
+            speed: opts.speed,
+            startOpen: true,
+            backfillHours: opts.backfillHours,
+            ...(heldTs !== null ? { backfillFrom: heldTs + 1 } : {}),
+            ...(weeklyCurve ? { weeklyCurve } : {}),
+            // The simulated tills send each paying visitor's transaction to the sales import, as a till system would.
+            sales: { url: `${server.httpUrl}/api/v1/stores/${STORE}/sales`, token: tokens.tills },
+          },
         },
         null,
         2,
@@ -204,8 +215,11 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     credentials.push(JSON.stringify(await storage.agents.add(s.store, s.agent, "sim", now())));
   }
   const first = chain.stores[0]!.store;
-  const tokens = await demoTokens(storage, config.dataDir, now(), first);
+  const tokens = await demoTokens(storage, config.dataDir, now(), first, null);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // The simulated tills' token, for every store: in a file, not on the simulator's command line (ps shows that).
+  const tillsTokenFile = join(config.dataDir, "demo-chain-tills-token");
+  writeFileSync(tillsTokenFile, `${tokens.tills}\n`, { mode: 0o600 });
   const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
   writeFileSync(credentialsFile, credentials.join("\n") + "\n", { mode: 0o600 });
   const backfill = Math.min(160, Math.max(0, Math.round(opts.backfillHours)));
@@ -232,6 +246,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
         ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--start-open"],
         ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
+        ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile],
       ],
       { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
     );

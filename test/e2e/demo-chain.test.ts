@@ -2,8 +2,9 @@
  * `footfall demo --stores 3`: a chain of simulated stores on one server, each with its own floor
  * plan and agent login, all fed by one `footfall-edge chain` process; each store back-fills only
  * after its newest event stored, at a restart of the demo and of its simulator alike (a restarted
- * simulator's events carry new ids: a second back-fill would count those hours twice), and the kiosk
- * URL carries a staff token limited to the first store.
+ * simulator's events carry new ids: a second back-fill would count those hours twice), the stores'
+ * simulated tills send their transactions to the sales import (once), and the kiosk URL carries a
+ * staff token limited to the first store.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +38,26 @@ async function dayVisits(api: FootfallApi): Promise<{ byStore: Record<string, nu
   return { byStore, total: Object.values(byStore).reduce((a, b) => a + b, 0) };
 }
 
+/** Each store's till transactions in the back-filled day, once they stop changing (the simulated tills send them every 5 s). */
+async function daySales(api: FootfallApi): Promise<Record<string, { transactions: number; conversion: number | null }>> {
+  let last = "";
+  return waitFor(
+    "the simulated tills' transactions to be imported",
+    async () => {
+      const byStore: Record<string, { transactions: number; conversion: number | null }> = {};
+      for (const store of STORES) {
+        const body = (await api.request<{ store: { transactions: number; conversion: number | null } }>("GET", `/api/v1/stores/${store}/conversion?from=${WINDOW.from}&to=${WINDOW.to}`)).body;
+        byStore[store] = { transactions: body.store.transactions, conversion: body.store.conversion };
+      }
+      const now = JSON.stringify(byStore);
+      const done = now === last && Object.values(byStore).some((s) => s.transactions > 0);
+      last = now;
+      return done ? byStore : false;
+    },
+    { timeoutMs: 60_000, intervalMs: 3000 },
+  );
+}
+
 /** Waits until the stores' event counts stop growing by more than a few a poll (a back-fill sent is in). */
 async function settled(api: FootfallApi): Promise<void> {
   let last = -1;
@@ -56,6 +77,7 @@ async function settled(api: FootfallApi): Promise<void> {
 describe("footfall demo --stores", () => {
   let stored = new Map<string, number>();
   let firstDay: Awaited<ReturnType<typeof dayVisits>>;
+  let firstSales: Awaited<ReturnType<typeof daySales>>;
 
   it("runs a chain of simulated stores: each with its floor plan and agent, all ingesting; the kiosk token is limited to the first", async () => {
     await demo(async (out, api) => {
@@ -79,6 +101,13 @@ describe("footfall demo --stores", () => {
       await settled(api);
       firstDay = await dayVisits(api);
       expect(firstDay.total).toBeGreaterThan(50);
+      // Each store's simulated tills send its transactions to the sales import: conversion has figures.
+      firstSales = await daySales(api);
+      for (const store of STORES) {
+        expect(firstSales[store]!.transactions, store).toBeGreaterThan(0);
+        expect(firstSales[store]!.conversion, store).toBeGreaterThan(0);
+        expect(firstSales[store]!.conversion, store).toBeLessThanOrEqual(1);
+      }
     });
   }, 180_000);
 
@@ -116,6 +145,8 @@ describe("footfall demo --stores", () => {
       for (const store of STORES) expect(from[store], store).toBeLessThanOrEqual(held[store]! + 1);
       await settled(api);
       expect(await dayVisits(api)).toEqual(firstDay);
+      // Nor are the day's sales sent twice.
+      expect(await daySales(api)).toEqual(firstSales);
     });
   }, 240_000);
 });

@@ -41,6 +41,26 @@ async function demoOnce(): Promise<Printed> {
   }
 }
 
+interface Conversion {
+  store: { transactions: number; conversion: number | null; averageBasket: number | null };
+  zones: { zone: string; transactions: number; conversion: number | null }[];
+}
+
+/** The store's conversion in `window` once its transactions stop changing (the simulated tills send them every 5 s). */
+async function daySales(api: FootfallApi, window: { from: number; to: number }): Promise<Conversion> {
+  let last = -1;
+  return waitFor(
+    "the simulated tills' transactions to be imported",
+    async () => {
+      const body = (await api.request<Conversion>("GET", `/api/v1/stores/demo/conversion?from=${window.from}&to=${window.to}`)).body;
+      const done = body.store.transactions > 0 && body.store.transactions === last;
+      last = body.store.transactions;
+      return done ? body : false;
+    },
+    { timeoutMs: 60_000, intervalMs: 3000 },
+  );
+}
+
 describe("footfall demo", () => {
   let first: Printed;
 
@@ -104,19 +124,38 @@ describe("footfall demo restarted", () => {
     expect(out).toMatch(/Speed\s+real time/);
   }, 150_000);
 
-  it("never back-fills the same history twice", async () => {
-    // What the first run stored for the day before it started (the back-fill), visit by visit.
+  it("never back-fills the same history twice, nor its sales", async () => {
+    // What the first run stored for the day before it started (the back-fill), visit by visit, and its till transactions.
     const started = Date.now();
     const window = { from: started - 24 * 3_600_000, to: started - 60_000 };
     const visits = (zones: { visits: number }[]) => zones.reduce((s, z) => s + z.visits, 0);
-    const before = await run(async (api) => visits((await api.dwell("demo", window)).zones));
-    expect(before).toBeGreaterThan(100);
+    const day = async (api: FootfallApi) => ({ visits: visits((await api.dwell("demo", window)).zones), sales: await daySales(api, window) });
+    const before = await run(day);
+    expect(before.visits).toBeGreaterThan(100);
     const after = await run(async (api, out) => {
       expect(out).toMatch(/History\s+kept from earlier runs/);
-      return visits((await api.dwell("demo", window)).zones);
+      return day(api);
     });
-    expect(after).toBe(before);
+    expect(after).toEqual(before);
   }, 300_000);
+
+  it("sells: the simulated tills send each paying visitor's transaction to the sales import, so conversion has figures", async () => {
+    const started = Date.now();
+    const window = { from: started - 24 * 3_600_000, to: started };
+    await run(async (api) => {
+      const sales = await daySales(api, window);
+      // Most visitors pay (a supermarket); a zone's share is the baskets placed there, which add up to the store's.
+      expect(sales.store.transactions).toBeGreaterThan(50);
+      expect(sales.store.conversion).toBeGreaterThan(0.5);
+      expect(sales.store.conversion).toBeLessThan(1);
+      expect(sales.store.averageBasket).toBeGreaterThan(3);
+      const zones = new Map(sales.zones.map((z) => [z.zone, z]));
+      expect(sales.zones.reduce((n, z) => n + z.transactions, 0)).toBeCloseTo(sales.store.transactions, 6);
+      // The goods' zones sell; the tills, their queue, the entrance and the fitting rooms sell nothing themselves ("–").
+      expect(zones.get("fruit-veg")!.conversion).toBeGreaterThan(0);
+      for (const z of ["checkout", "checkout-queue", "fitting-room"]) expect(zones.get(z)!.conversion, z).toBeNull();
+    });
+  }, 150_000);
 
   it("restarts a simulator that died without sending its history again, on the store's own layout", async () => {
     const started = Date.now();

@@ -19,6 +19,8 @@ export interface ChainCliOptions {
   startOpen?: boolean;
   backfillHours: number;
   backfillFrom?: string;
+  salesUrl?: string;
+  salesTokenFile?: string;
   ledger?: string;
   duration?: number;
   flushMs: number;
@@ -129,6 +131,30 @@ export function readBackfillFrom(path: string): Map<string, number> {
   return out;
 }
 
+/** `--sales-url`: an http(s) URL of the server. */
+function checkSalesUrl(url: string): string {
+  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new Error(`--sales-url ${url}: give the server's http(s) URL, e.g. http://localhost:8080`);
+  return url;
+}
+
+/** The admin token of `--sales-url`: the first line of `--sales-token-file`, else env FOOTFALL_SALES_TOKEN. */
+export function readSalesToken(file: string | undefined, env: Record<string, string | undefined>): string {
+  if (file === undefined) {
+    const token = env.FOOTFALL_SALES_TOKEN?.trim();
+    if (!token) throw new Error("--sales-url needs an admin token: put it in a file given with --sales-token-file, or in env FOOTFALL_SALES_TOKEN (footfall token add --role admin)");
+    return token;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the sales token file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check --sales-token-file`, { cause: err });
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (!token) throw new Error(`${file} is empty: put the admin token on its first line (footfall token add --role admin)`);
+  return token;
+}
+
 /** Adds `footfall-edge chain` to the edge CLI; `done` receives the exit code. */
 export function addChainCommand(program: Command, io: CliIo, done: (code: number) => void): void {
   program
@@ -151,6 +177,11 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
       "--backfill-from <file>",
       'a JSON object of store id to epoch ms: each store listed back-fills only from there (its newest event the server holds, + 1), so a restarted simulator never sends an hour twice; footfall demo writes it',
     )
+    .option(
+      "--sales-url <url>",
+      "the server (http://host:8080): each store's till transactions go to its sales import, so conversion has sales; needs an admin token in --sales-token-file or env FOOTFALL_SALES_TOKEN",
+    )
+    .option("--sales-token-file <file>", "a file holding the admin token --sales-url sends with (kept off the command line, where ps shows it)")
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
     .option("--flush-ms <ms>", "how often each agent sends the events waiting (its batch.flushEveryMs): longer sends fewer, larger messages", number("ms", 10, 60_000, true), 500)
@@ -206,7 +237,10 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   const log = createLogger({ level, write: (line) => io.stderr(line + "\n"), scope: "chain" });
   let sim: ChainSimulator;
   try {
+    const sales = opts.salesUrl !== undefined ? { url: checkSalesUrl(opts.salesUrl), token: readSalesToken(opts.salesTokenFile, io.env) } : undefined;
+    if (sales === undefined && opts.salesTokenFile !== undefined) throw new Error("--sales-token-file without --sales-url: give the server's URL too (http://host:8080)");
     sim = new ChainSimulator({
+      ...(sales ? { sales } : {}),
       stores,
       mqttUrl: opts.mqttUrl ?? io.env.FOOTFALL_MQTT_URL ?? "mqtt://localhost:1883",
       ...(opts.credentials ? { credentials: readCredentials(opts.credentials) } : {}),

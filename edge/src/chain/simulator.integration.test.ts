@@ -3,6 +3,7 @@
  * checks each agent's login and topics, keeps every event id it is sent (deduplicated, as the server
  * stores them) and answers each batch with a receipt. The ledger must match what was stored.
  */
+import { createServer } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -350,6 +351,55 @@ describe("footfall-edge chain", () => {
     const missing: string[] = [];
     expect(await runCli([...args, "--backfill-from", join(dir, "nope.json")], io([], missing))).toBe(2);
     expect(missing.join("")).toMatch(/cannot read the back-fill file .*nope\.json \(ENOENT\)/);
+  });
+
+  it("--sales-url: each store's till transactions go to its own sales import with the token of --sales-token-file", async () => {
+    const dir = tempDir();
+    const stores = chainStores({ count: 2, seed: 6 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    // A real HTTP receiver in the place of the server's sales import: what each store's path was sent, and with which token.
+    const received = new Map<string, Array<{ transaction: string; ts: number; zone: string; amount: number; items: number }>>();
+    const tokens = new Set<string>();
+    const http = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += String(c)));
+      req.on("end", () => {
+        tokens.add(req.headers.authorization ?? "");
+        const { sales } = JSON.parse(text) as { sales: [] };
+        received.set(req.url!, [...(received.get(req.url!) ?? []), ...sales]);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 }));
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise<void>((r) => http.close(() => r())));
+    writeFileSync(join(dir, "token"), "ff_tills\n");
+    const err: string[] = [];
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const args = ["chain", "--stores", "2", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--duration", "3", "--backfill-hours", "24"];
+    expect(await runCli([...args, "--sales-url", base, "--sales-token-file", join(dir, "token")], io([], err)), err.join("")).toBe(0);
+    expect([...tokens]).toEqual(["Bearer ff_tills"]);
+    expect([...received.keys()].sort()).toEqual(stores.map((s) => `/api/v1/stores/${s.store}/sales`));
+    for (const s of stores) {
+      const sales = received.get(`/api/v1/stores/${s.store}/sales`)!;
+      const zones = new Set(s.layout.zones.filter((z) => z.kind === "zone" || z.kind === "other").map((z) => z.id as string));
+      expect(new Set(sales.map((x) => x.transaction)).size, s.store).toBe(sales.length);
+      for (const x of sales) {
+        expect(zones.has(x.zone), `${s.store} ${x.zone}`).toBe(true);
+        expect(x.amount).toBeGreaterThan(0);
+        expect(x.ts).toBeLessThanOrEqual(Date.now());
+      }
+    }
+    // Without a token, or with a URL that is none: exit 2 saying what to give.
+    const noToken: string[] = [];
+    expect(await runCli([...args, "--sales-url", base], io([], noToken))).toBe(2);
+    expect(noToken.join("")).toMatch(/--sales-url needs an admin token: put it in a file given with --sales-token-file, or in env FOOTFALL_SALES_TOKEN/);
+    const badUrl: string[] = [];
+    expect(await runCli([...args, "--sales-url", "localhost:8080", "--sales-token-file", join(dir, "token")], io([], badUrl))).toBe(2);
+    expect(badUrl.join("")).toMatch(/--sales-url localhost:8080: give the server's http\(s\) URL, e.g\. http:\/\/localhost:8080/);
+    const noFile: string[] = [];
+    expect(await runCli([...args, "--sales-url", base, "--sales-token-file", join(dir, "nope")], io([], noFile))).toBe(2);
+    expect(noFile.join("")).toMatch(/cannot read the sales token file .*nope \(ENOENT\): check --sales-token-file/);
   });
 
   it("says which line of a credentials file is wrong", async () => {

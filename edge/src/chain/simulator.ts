@@ -34,6 +34,12 @@ export interface ChainSimulatorOptions {
   backfillHours?: number;
   /** Per store, an instant the back-fill starts at when later than `backfillHours` ago (the newest event the server holds + 1). */
   backfillFrom?: ReadonlyMap<string, number>;
+  /**
+   * Send each store's till transactions to the server's sales import, `url` being the server's
+   * base (`http://host:8080`: a store's go to `/api/v1/stores/<store>/sales`) and `token` an admin
+   * token for every store. Without it, nobody buys anything the server hears of.
+   */
+  sales?: { url: string; token: string };
   /** Real ms between simulation steps of a store (default 250). */
   tickMs?: number;
   /** How often each agent sends what is waiting, its `batch.flushEveryMs` (default 500): fewer, larger messages when longer. */
@@ -117,6 +123,7 @@ export class ChainSimulator {
       tickMs: o.tickMs ?? 250,
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
       startOpen: o.startOpen ?? false,
+      ...(o.sales ? { sales: { url: `${o.sales.url.replace(/\/+$/, "")}/api/v1/stores/${encodeURIComponent(s.store)}/sales`, token: o.sales.token } } : {}),
     };
     const raw = {
       store: s.store,

@@ -5,10 +5,13 @@ import type { Source, SourceContext } from "../source.js";
 import { SimClock, atHourOfDay, firstOpenInstant } from "./sim/clock.js";
 import { DEMO_LAYOUT } from "./sim/demo-layout.js";
 import { SimEngine, arrivalMultiplier } from "./sim/engine.js";
+import { SalesUploader } from "./sim/sales-upload.js";
 import type { SimSettings } from "./sim/settings.js";
 import type { SimLayout } from "./sim/store-model.js";
 
-export { DEMO_LAYOUT, DEMO_ATTRACTION, DEMO_DWELL, DEMO_TRANSITIONS } from "./sim/demo-layout.js";
+export { DEMO_LAYOUT, DEMO_ATTRACTION, DEMO_BASKET, DEMO_DWELL, DEMO_TRANSITIONS } from "./sim/demo-layout.js";
+export { drawBasket, type BasketSetting, type SimSale } from "./sim/basket.js";
+export { SalesUploader } from "./sim/sales-upload.js";
 export { SimSettingsSchema, checkSimSettings, DEFAULT_HOURLY_CURVE, type SimSettings } from "./sim/settings.js";
 export { SimEngine, type SimEngineOptions, type SimStats } from "./sim/engine.js";
 export { SimClock } from "./sim/clock.js";
@@ -44,10 +47,16 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
  *
  * Layout: the server's retained layout when there is one (waiting `layoutWaitMs` for it at start),
  * else `settings.layout`, else the built-in demo layout. A new layout is used from the next move on.
+ *
+ * Sales: with `sales`, every paying visitor's till transaction (back-filled ones too) goes to the
+ * server's sales import every `sales.everySeconds`, stamped like the events; what is still waiting
+ * is sent when the source stops.
  */
 export class SimSource implements Source<SimSettings> {
   private timer: ReturnType<typeof setInterval> | null = null;
+  private salesTimer: ReturnType<typeof setInterval> | null = null;
   private engine: SimEngine | null = null;
+  private sales: SalesUploader | null = null;
 
   async start(ctx: SourceContext<SimSettings>): Promise<void> {
     const s = ctx.settings;
@@ -57,12 +66,21 @@ export class SimSource implements Source<SimSettings> {
     const origin = fromBroker ? `the server's layout v${fromBroker.version}` : s.layout ? "the layout in the settings" : "the built-in demo layout";
     const seed = s.seed ?? Math.floor(Math.random() * 4_294_967_296);
     const realStart = ctx.now();
+    const sales = s.sales ? new SalesUploader({ url: s.sales.url, token: s.sales.token, log: ctx.log }) : null;
+    this.sales = sales;
     if (s.backfillHours > 0) this.backfill(ctx, layout, seed, realStart);
     const asked = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
     const simStart = s.startOpen ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
     if (simStart !== asked) ctx.log.info({ closedAt: new Date(asked).toISOString(), opensAt: new Date(simStart).toISOString() }, "the store is closed now: the simulated day starts when it opens");
     const clock = new SimClock(realStart, simStart, s.speed);
-    const engine = new SimEngine({ settings: s, layout, seed, startMs: simStart, idSalt: bootIdAt(realStart) });
+    const engine = new SimEngine({
+      settings: s,
+      layout,
+      seed,
+      startMs: simStart,
+      idSalt: bootIdAt(realStart),
+      ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: clock.realAt(sale.ts) }) } : {}),
+    });
     this.engine = engine;
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
@@ -84,6 +102,10 @@ export class SimSource implements Source<SimSettings> {
         ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));
       }
     }, s.tickMs);
+    if (sales && s.sales) {
+      void sales.flush();
+      this.salesTimer = setInterval(() => void sales.flush(), s.sales.everySeconds * 1000);
+    }
   }
 
   /**
@@ -97,7 +119,15 @@ export class SimSource implements Source<SimSettings> {
       ctx.log.info("no history to back-fill: the server holds events up to now");
       return;
     }
-    const engine = new SimEngine({ settings: ctx.settings, layout, seed: (seed + 1) >>> 0, startMs: from, idSalt: bootIdAt(from) });
+    const sales = this.sales;
+    const engine = new SimEngine({
+      settings: ctx.settings,
+      layout,
+      seed: (seed + 1) >>> 0,
+      startMs: from,
+      idSalt: bootIdAt(from),
+      ...(sales ? { onSale: (sale) => sales.add(sale) } : {}),
+    });
     let n = 0;
     for (let t = from; t < realStart; t = Math.min(realStart, t + 3_600_000)) {
       for (const event of engine.advance(Math.min(realStart - 1, t + 3_600_000))) {
@@ -110,7 +140,16 @@ export class SimSource implements Source<SimSettings> {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.salesTimer) clearInterval(this.salesTimer);
     this.timer = null;
+    this.salesTimer = null;
     this.engine = null;
+    // The till transactions still waiting, sent once more (a server that is down keeps them: they are lost then).
+    const sales = this.sales;
+    this.sales = null;
+    if (sales && sales.waiting > 0) {
+      await sales.flush();
+      if (sales.waiting > 0) sales.logLost();
+    }
   }
 }

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../log.js";
+import { SalesUploader, type SaleUpload } from "./sales-upload.js";
+
+/** A real HTTP receiver standing in for the sales import: answers each request with the next status of `statuses` (then 200), recording bodies and headers. */
+async function receiver(statuses: number[] = []): Promise<{ url: string; bodies: SaleUpload[][]; auth: string[]; server: Server }> {
+  const bodies: SaleUpload[][] = [];
+  const auth: string[] = [];
+  const seen = new Set<string>();
+  const read = async (req: IncomingMessage) => {
+    let text = "";
+    for await (const chunk of req) text += String(chunk);
+    return JSON.parse(text) as { sales: SaleUpload[] };
+  };
+  const server = createServer((req, res) => {
+    void read(req).then(({ sales }) => {
+      const status = statuses.shift() ?? 200;
+      auth.push(req.headers.authorization ?? "");
+      res.writeHead(status, { "content-type": "application/json" });
+      if (status !== 200) return res.end(JSON.stringify({ statusCode: status, message: status === 401 ? "unknown token" : "busy" }));
+      bodies.push(sales);
+      const fresh = sales.filter((s) => !seen.has(s.transaction));
+      for (const s of fresh) seen.add(s.transaction);
+      const bad = fresh.filter((s) => s.zone === "nowhere");
+      res.end(JSON.stringify({ accepted: fresh.length - bad.length, duplicates: sales.length - fresh.length, rejected: bad.map((_, i) => ({ line: i + 1, error: 'unknown zone "nowhere"' })), rejectedCount: bad.length }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stores/demo/sales`, bodies, auth, server };
+}
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+const sale = (i: number, zone = "bakery"): SaleUpload => ({ transaction: `t-${i}`, ts: 1_700_000_000_000 + i, zone, amount: 2.5, items: 1 });
+function logLines() {
+  const lines: string[] = [];
+  return { lines, log: createLogger({ level: "debug", write: (l) => lines.push(l) }) };
+}
+
+describe("SalesUploader", () => {
+  it("sends what waits in batches, oldest first, with the token", async () => {
+    const r = await receiver();
+    const { log } = logLines();
+    const up = new SalesUploader({ url: r.url, token: "tok", log, batchSize: 4 });
+    for (let i = 0; i < 10; i++) up.add(sale(i));
+    await up.flush();
+    expect(r.bodies.map((b) => b.length)).toEqual([4, 4, 2]);
+    expect(r.bodies.flat().map((s) => s.transaction)).toEqual(Array.from({ length: 10 }, (_, i) => `t-${i}`));
+    expect(r.auth).toEqual(["Bearer tok", "Bearer tok", "Bearer tok"]);
+    expect(up.waiting).toBe(0);
+    expect(up.counts).toMatchObject({ sent: 10, accepted: 10, duplicates: 0, dropped: 0 });
+  });
+
+  it("keeps the transactions while the server is busy or down, says so once, and sends them when it answers", async () => {
+    const r = await receiver([503, 503]);
+    const { lines, log } = logLines();
+    const up = new SalesUploader({ url: r.url, token: "tok", log });
+    up.add(sale(1));
+    await up.flush();
+    up.add(sale(2));
+    await up.flush();
+    expect(up.waiting).toBe(2);
+    expect(lines.filter((l) => l.includes("cannot take till transactions now"))).toHaveLength(1);
+    await up.flush();
+    expect(up.waiting).toBe(0);
+    expect(r.bodies).toEqual([[sale(1), sale(2)]]);
+    expect(lines.some((l) => l.includes("answers again"))).toBe(true);
+
+    // Nobody listening at all: kept as well.
+    const down = new SalesUploader({ url: "http://127.0.0.1:9/api/v1/stores/demo/sales", token: "tok", log });
+    down.add(sale(3));
+    await down.flush();
+    expect(down.waiting).toBe(1);
+    expect(lines.some((l) => l.includes("cannot reach the sales import"))).toBe(true);
+  });
+
+  it("drops a batch the server refuses for good, with the server's reason and what to check", async () => {
+    const r = await receiver([401]);
+    const { lines, log } = logLines();
+    const up = new SalesUploader({ url: r.url, token: "wrong", log });
+    up.add(sale(1));
+    await up.flush();
+    expect(up.waiting).toBe(0);
+    expect(up.counts.dropped).toBe(1);
+    expect(lines.find((l) => l.includes("refused"))).toMatch(/ERROR.*check the URL and the token.*status=401.*message="unknown token"/);
+  });
+
+  it("counts rows the server rejects and repeats it takes as duplicates (the import is idempotent)", async () => {
+    const r = await receiver();
+    const { lines, log } = logLines();
+    const up = new SalesUploader({ url: r.url, token: "tok", log });
+    up.add(sale(1));
+    up.add(sale(2, "nowhere"));
+    await up.flush();
+    up.add(sale(1));
+    await up.flush();
+    expect(up.counts).toMatchObject({ sent: 3, accepted: 1, rejected: 1, duplicates: 1 });
+    expect(lines.some((l) => /WARN.*rejected till transactions.*unknown zone/.test(l))).toBe(true);
+  });
+
+  it("holds at most maxPending, dropping the oldest with one warning", async () => {
+    const { lines, log } = logLines();
+    const up = new SalesUploader({ url: "http://127.0.0.1:9/x", token: "tok", log, maxPending: 3 });
+    for (let i = 0; i < 5; i++) up.add(sale(i));
+    expect(up.waiting).toBe(3);
+    expect(up.counts.dropped).toBe(2);
+    expect(lines.filter((l) => l.includes("dropping the oldest"))).toHaveLength(1);
+  });
+
+  it("runs one flush at a time: a second call waits for the first and sends nothing twice", async () => {
+    const r = await receiver();
+    const up = new SalesUploader({ url: r.url, token: "tok", log: logLines().log, batchSize: 2 });
+    for (let i = 0; i < 5; i++) up.add(sale(i));
+    await Promise.all([up.flush(), up.flush()]);
+    expect(r.bodies.flat()).toHaveLength(5);
+  });
+});

@@ -1,0 +1,127 @@
+import type { Logger } from "../../log.js";
+import { errorMessage } from "../../log.js";
+
+/** One till transaction as the sales import takes it (JSON rows of `POST /api/v1/stores/:store/sales`). */
+export interface SaleUpload {
+  transaction: string;
+  /** Epoch ms. */
+  ts: number;
+  zone: string;
+  amount: number;
+  items: number;
+}
+
+/** How to reach the sales import. */
+export interface SalesUploaderOptions {
+  url: string;
+  token: string;
+  log: Logger;
+  /** Rows per request (the server takes up to 100,000 and 5 MiB); 5,000 by default. */
+  batchSize?: number;
+  /** Transactions held while the server cannot be reached; the oldest are dropped beyond it (logged). 200,000 by default. */
+  maxPending?: number;
+  /** Give up on one request after this long; 30 s by default. */
+  timeoutMs?: number;
+}
+
+/** What an upload answered (the server's import result). */
+interface ImportAnswer {
+  accepted?: number;
+  duplicates?: number;
+  rejectedCount?: number;
+  rejected?: { line: number; error: string }[];
+  message?: string;
+}
+
+/**
+ * The simulated tills' link to the sales import: transactions wait here until `flush` sends them,
+ * oldest first, in batches. The import is idempotent by transaction id, so a batch whose answer
+ * was lost is simply sent again. A batch the server cannot take now (no answer, 5xx, 429) stays
+ * for the next flush; one it refuses (another 4xx: a bad token, an unknown store) is dropped with
+ * the server's reason logged, as rows it rejects one by one are. Counters say what happened.
+ */
+export class SalesUploader {
+  private pending: SaleUpload[] = [];
+  private flushing: Promise<void> | null = null;
+  private failing = false;
+  readonly counts = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
+
+  constructor(private readonly opts: SalesUploaderOptions) {}
+
+  /** Transactions waiting to be sent. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  /** Say (once, at the end) how many transactions are left unsent. */
+  logLost(): void {
+    this.opts.log.warn({ unsent: this.pending.length, url: this.opts.url }, "stopping with till transactions the sales import did not take: they are not sent");
+  }
+
+  add(sale: SaleUpload): void {
+    this.pending.push(sale);
+    const max = this.opts.maxPending ?? 200_000;
+    if (this.pending.length > max) {
+      const over = this.pending.length - max;
+      this.pending.splice(0, over);
+      this.counts.dropped += over;
+      if (this.counts.dropped === over) this.opts.log.warn({ max }, "the sales import has not answered for long: dropping the oldest till transactions beyond the ones held");
+    }
+  }
+
+  /** Send everything waiting (one flush at a time: a second call waits for the first). Never throws. */
+  flush(): Promise<void> {
+    this.flushing ??= this.sendAll().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async sendAll(): Promise<void> {
+    const size = this.opts.batchSize ?? 5000;
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, size);
+      const outcome = await this.send(batch);
+      if (outcome === "retry") return;
+      this.pending.splice(0, batch.length);
+    }
+  }
+
+  /** One request: "done" when the batch is settled (taken or refused for good), "retry" when it should be sent again later. */
+  private async send(batch: SaleUpload[]): Promise<"done" | "retry"> {
+    const { url, token, log } = this.opts;
+    let status: number;
+    let answer: ImportAnswer;
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ sales: batch }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+      });
+      status = res.status;
+      answer = (await res.json().catch(() => ({}))) as ImportAnswer;
+    } catch (err) {
+      if (!this.failing) log.warn({ url, waiting: this.pending.length, error: errorMessage(err) }, "cannot reach the sales import; sending the till transactions again later");
+      this.failing = true;
+      return "retry";
+    }
+    if (status >= 500 || status === 429) {
+      if (!this.failing) log.warn({ url, status, message: answer.message }, "the sales import cannot take till transactions now; sending them again later");
+      this.failing = true;
+      return "retry";
+    }
+    if (this.failing) log.info({ url }, "the sales import answers again");
+    this.failing = false;
+    if (status >= 400) {
+      this.counts.dropped += batch.length;
+      log.error({ url, status, message: answer.message, transactions: batch.length }, "the sales import refused the till transactions: check the URL and the token (an admin token for the store)");
+      return "done";
+    }
+    this.counts.sent += batch.length;
+    this.counts.accepted += answer.accepted ?? 0;
+    this.counts.duplicates += answer.duplicates ?? 0;
+    this.counts.rejected += answer.rejectedCount ?? 0;
+    if ((answer.rejectedCount ?? 0) > 0) log.warn({ rejected: answer.rejectedCount, first: answer.rejected?.[0]?.error }, "the sales import rejected till transactions");
+    else log.debug({ accepted: answer.accepted, duplicates: answer.duplicates }, "till transactions sent");
+    return "done";
+  }
+}
