@@ -16,6 +16,15 @@ export function storeConversion(transactions: number, enters: number): number | 
   return transactions > 0 && enters > 0 ? transactions / enters : null;
 }
 
+/**
+ * Zone kinds where nothing is sold by nature: entrances, tills (a basket is placed in the zones its
+ * goods come from), fitting rooms and queues. Such a zone has no conversion unless sales are
+ * attributed to it (a till export without departments may name the checkout), and never takes part
+ * in the "long dwell, low conversion" flag: a long stay there is no lost sale, and their 0 % would
+ * lower the store's median conversion that the selling zones are judged against.
+ */
+export const NON_SELLING_KINDS: ReadonlySet<string> = new Set(["entrance", "checkout", "fitting-room", "queue"]);
+
 /** A zone's visits and sales in a range. */
 export interface ZoneSalesInput {
   visits: number;

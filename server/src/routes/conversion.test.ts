@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -8,7 +8,7 @@ const T = NOW - 2 * 3_600_000;
 const S = 1000;
 const RANGE = `from=${T - 3_600_000}&to=${NOW}`;
 
-const t = useTestServer({ now: () => NOW, stores: ["shop", "quiet"] });
+const t = useTestServer({ now: () => NOW, stores: ["shop", "quiet", "aisles"] });
 beforeAll(async () => {
   // 40 trips: entrance 10 s, fruit 60 s, bakery 300 s (long), checkout 60 s; the door counted 5 more in.
   const f = new EventFactory("cam-1");
@@ -56,9 +56,12 @@ describe("GET /api/v1/stores/:store/conversion", () => {
   it("gives per zone visits, transactions, sales, conversion, sales per visit and median dwell", async () => {
     const res = await t.get(`/api/v1/stores/shop/conversion?${RANGE}`);
     expect(res.body.zones).toEqual([
-      { zone: "bakery", visits: 40, transactions: 0, sales: 0, conversion: 0, salesPerVisit: 0, dwellMedian_s: 300, longDwellLowConversion: true },
+      // Two selling zones only (the entrance and the tills are judged apart): too few to flag the long-dwell bakery.
+      { zone: "bakery", visits: 40, transactions: 0, sales: 0, conversion: 0, salesPerVisit: 0, dwellMedian_s: 300, longDwellLowConversion: false },
+      // The tills sell nothing by nature, but these tills' export names the checkout: its conversion counts.
       { zone: "checkout", visits: 40, transactions: 20, sales: 200, conversion: 0.5, salesPerVisit: 5, dwellMedian_s: 60, longDwellLowConversion: false },
-      { zone: "entrance", visits: 40, transactions: 0, sales: 0, conversion: 0, salesPerVisit: 0, dwellMedian_s: 10, longDwellLowConversion: false },
+      // Nothing is sold at the entrance: no conversion ("–"), not 0 %.
+      { zone: "entrance", visits: 40, transactions: 0, sales: 0, conversion: null, salesPerVisit: null, dwellMedian_s: 10, longDwellLowConversion: false },
       { zone: "fruit", visits: 40, transactions: 10, sales: 50, conversion: 0.25, salesPerVisit: 1.25, dwellMedian_s: 60, longDwellLowConversion: false },
     ]);
   });
@@ -81,6 +84,42 @@ describe("GET /api/v1/stores/:store/conversion", () => {
     const checkout = res.body.zones.find((z: { zone: string }) => z.zone === "checkout");
     expect(checkout).toMatchObject({ visits: 40, transactions: 1, dwellMedian_s: 300, longDwellLowConversion: false });
     expect(res.body.zones.every((z: { longDwellLowConversion: boolean }) => !z.longDwellLowConversion)).toBe(true);
+  });
+
+  it("gives the tills, the entrance and the queue no conversion when no sale is placed there, and judges the selling zones among themselves", async () => {
+    // Selling zones a (dwell 30 s, conversion 0.5), b (90 s, 0.25), c (60 s, 0.4); an entrance, a queue and tills with sales placed in the goods' zones.
+    await t.putLayout("aisles", {
+      ...smallLayout(),
+      floor: { width: 30, height: 10 },
+      zones: [rectZone("entrance", "entrance", 0, 0, 4, 10), rectZone("a", "zone", 4, 0, 4, 10), rectZone("b", "zone", 8, 0, 4, 10), rectZone("c", "zone", 12, 0, 4, 10), { ...rectZone("line", "queue", 16, 0, 4, 10), queueFor: "tills" as never }, rectZone("tills", "checkout", 20, 0, 4, 10)],
+    });
+    const f = new EventFactory("cam-1");
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const at = T + i * 60 * S;
+      const v = `w${i}`;
+      return [
+        ...f.visit(v, "entrance", at, 10 * S),
+        ...f.visit(v, "a", at + 20 * S, 30 * S),
+        ...f.visit(v, "b", at + 60 * S, 90 * S),
+        ...f.visit(v, "c", at + 160 * S, 60 * S),
+        ...f.visit(v, "line", at + 230 * S, 20 * S),
+        ...f.visit(v, "tills", at + 260 * S, 20 * S),
+      ];
+    }).flat();
+    await t.ingest("aisles", "cam-1", events);
+    const csv = ["timestamp,zone,amount,items,transaction"];
+    const sell = (zone: string, n: number) => Array.from({ length: n }, (_, i) => csv.push(`${T + i * 60 * S},${zone},4,1,${zone}${i}`));
+    sell("a", 20);
+    sell("b", 10);
+    sell("c", 16);
+    await t.server.app.inject({ method: "POST", url: "/api/v1/stores/aisles/sales", headers: { authorization: `Bearer ${t.admin}`, "content-type": "text/csv" }, payload: csv.join("\n") });
+    const res = await t.get(`/api/v1/stores/aisles/conversion?${RANGE}`);
+    const zone = (id: string) => res.body.zones.find((z: { zone: string }) => z.zone === id);
+    for (const id of ["entrance", "line", "tills"]) expect(zone(id), id).toMatchObject({ visits: 40, transactions: 0, conversion: null, salesPerVisit: null, longDwellLowConversion: false });
+    expect([zone("a").conversion, zone("b").conversion, zone("c").conversion]).toEqual([0.5, 0.25, 0.4]);
+    // Among a, b and c: b stays longest (90 s > the median 60 s) and converts least (0.25 < 0.4). Counting the
+    // entrance's, the queue's and the tills' 0 % would have dragged the median conversion down to 0.25 and hidden it.
+    expect(res.body.zones.filter((z: { longDwellLowConversion: boolean }) => z.longDwellLowConversion).map((z: { zone: string }) => z.zone)).toEqual(["b"]);
   });
 
   it("flags nothing where zones have too few visits to compare", async () => {

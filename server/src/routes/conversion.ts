@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { longDwellLowConversion, storeConversion, zoneConversion } from "@footfall/core";
+import { longDwellLowConversion, NON_SELLING_KINDS, storeConversion, zoneConversion } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
 import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
-
-/** Zone kinds where a long stay is not a lost sale: the "long dwell, low conversion" flag leaves them out. */
-const NON_SELLING = new Set(["entrance", "checkout", "fitting-room", "queue"]);
 
 /**
  * Conversion of a store and its zones. Visitors are the store's enters (as `traffic` counts
@@ -40,23 +37,26 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // (null, not 0 %: "nobody bought" would be a claim) nor sales per visit (core's storeConversion).
       const sold = totals.transactions > 0;
       const conversion = storeConversion(totals.transactions, visitors);
+      // Entrances, tills, fitting rooms and queues sell nothing by nature (core's NON_SELLING_KINDS).
+      const nonSelling = (zone: string) => NON_SELLING_KINDS.has(layouts.zoneKindAt(store, zone, Math.max(range.from, range.to - 1)) ?? "");
       const zones = ids.map((zone) => {
         const visits = byZone.get(zone)?.visits ?? 0;
         const s = sales.get(zone);
         const c = zoneConversion({ visits, transactions: s?.transactions ?? 0, sales: s?.sales ?? 0, dwellMedianS: byZone.get(zone)?.dwell_s?.median ?? null });
+        // Such a zone with no sale placed in it has no conversion ("–"), not 0 %, unless the tills name it.
+        const rated = sold && !(nonSelling(zone) && (s?.transactions ?? 0) === 0);
         return {
           zone,
           visits,
           transactions: round6(s?.transactions ?? 0),
           sales: round6(s?.sales ?? 0),
-          conversion: sold ? c.conversion : null,
-          salesPerVisit: sold ? c.salesPerVisit : null,
+          conversion: rated ? c.conversion : null,
+          salesPerVisit: rated ? c.salesPerVisit : null,
           dwellMedianS: c.dwellMedianS,
         };
       });
-      const flagged = longDwellLowConversion(zones);
-      // Zones that do not sell by nature (entrances, tills, fitting rooms, queues) are never flagged: a long stay there is no lost sale.
-      for (const z of [...flagged]) if (NON_SELLING.has(layouts.zoneKindAt(store, z, Math.max(range.from, range.to - 1)) ?? "")) flagged.delete(z);
+      // The flag judges the selling zones among themselves.
+      const flagged = longDwellLowConversion(zones.filter((z) => !nonSelling(z.zone)));
       const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
       return {
         store: {
