@@ -127,4 +127,34 @@ describe("the Chain view", () => {
     await page.waitForURL(/#\/heatmap\/mall/);
     await page.close();
   });
+
+  it("shows each store's average basket in its own currency, and adds no amounts across currencies", async () => {
+    const admin = { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" };
+    // The shop sells in euros and the mall in pounds (a new version of each layout, from now on), each with sales this week.
+    for (const [store, currency, amounts] of [
+      ["shop", "EUR", [10, 14]],
+      ["mall", "GBP", [30]],
+    ] as const) {
+      const { version: _v, store: _s, ...layout } = (await fetch(`${t.server.httpUrl}/api/v1/stores/${store}/layout`, { headers: admin }).then((r) => r.json())) as Record<string, unknown>;
+      expect((await fetch(`${t.server.httpUrl}/api/v1/stores/${store}/layout`, { method: "PUT", headers: admin, body: JSON.stringify({ ...layout, currency, validFrom: Date.now() }) })).status).toBe(200);
+      const sales = amounts.map((amount, i) => ({ ts: noon(2), zone: "entrance", amount, transaction: `${store}-${i}` }));
+      const res = await fetch(`${t.server.httpUrl}/api/v1/stores/${store}/sales`, { method: "POST", headers: admin, body: JSON.stringify({ sales }) });
+      expect(((await res.json()) as { accepted: number }).accepted).toBe(amounts.length);
+    }
+    const page = await t.open("/chain/shop?range=last7", t.shop.tokens.viewer);
+    await page.getByTestId("chain-table").waitFor();
+    const basket = (store: string) => page.locator(`tr[data-store="${store}"] td[data-figure="averageBasket"]`);
+    await page.waitForFunction(() => document.querySelector('tr[data-store="shop"] td[data-figure="averageBasket"] .v')?.textContent !== "–");
+    expect(await basket("shop").locator(".v").textContent()).toBe("€12.00");
+    expect(await basket("mall").locator(".v").textContent()).toBe("£30.00");
+    // The totals: no euros and pounds added up; "–" saying why. Conversion is a ratio: it adds up.
+    const total = page.locator('[data-testid=chain-totals] [data-total="averageBasket"]');
+    expect(await total.locator(".v").textContent()).toBe("–");
+    expect(await total.getAttribute("title")).toBe("These stores sell in EUR and GBP: amounts in different currencies are not added up");
+    expect(await page.locator('[data-testid=chain-totals] [data-total="conversion"] .v').textContent()).not.toBe("–");
+    // The malls group sells in pounds only: its basket is in pounds.
+    expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="averageBasket"] .v').textContent()).toBe("£30.00");
+    await shot(page, "chain-currencies");
+    await page.close();
+  });
 });

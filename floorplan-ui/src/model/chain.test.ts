@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
 import { changeOf, filterStores, nextSort, sortStores } from "./chain.js";
 
-const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase()): OverviewStore => {
-  const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: null, dwellMedianS: null };
-  return { id, name, timezone: "UTC", groups: [], figures: f, previous: f, lastYear: f, occupancy: 0, occupancyFrom: "zones", agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
+const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
+  const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
+  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, occupancy: 0, occupancyFrom: "zones", agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
 };
 
 describe("the chain view's sorting", () => {
@@ -15,6 +15,12 @@ describe("the chain view's sorting", () => {
     expect(sortStores(rows, { key: "enters", dir: "asc" }).map((s) => s.id)).toEqual(["a", "b", "c"]);
     expect(sortStores(rows, { key: "conversion", dir: "asc" }).map((s) => s.id)).toEqual(["c", "b", "a"]);
     expect(sortStores(rows, { key: "conversion", dir: "desc" }).map((s) => s.id)).toEqual(["b", "c", "a"]);
+  });
+
+  it("compares average baskets within a currency only: by currency first, then the amount, either way", () => {
+    const rows = [store("lon", 1, null, "London", 20, "GBP"), store("par", 1, null, "Paris", 18, "EUR"), store("war", 1, null, "Warsaw", 80, "PLN"), store("lyo", 1, null, "Lyon", 25, "EUR"), store("out", 1, null, "Outlet", 9, null), store("new", 1, null, "New", null, "EUR")];
+    expect(sortStores(rows, { key: "averageBasket", dir: "desc" }).map((s) => s.id)).toEqual(["out", "lyo", "par", "lon", "war", "new"]);
+    expect(sortStores(rows, { key: "averageBasket", dir: "asc" }).map((s) => s.id)).toEqual(["out", "par", "lyo", "lon", "war", "new"]);
   });
 
   it("orders any stores as a plain comparison of the figure would (property)", () => {

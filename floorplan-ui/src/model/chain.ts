@@ -33,14 +33,25 @@ function valueOf(s: OverviewStore, key: SortKey): number | string | null {
   return s.figures[key];
 }
 
-/** Sorted by `key` (nulls last whichever way), ties by name then id. */
+/**
+ * Sorted by `key` (nulls last whichever way), ties by name then id. Amounts (the average basket)
+ * are compared within a currency only: the stores come by currency (A-Z, none set first), each
+ * currency's sorted by the amount, as the server's `sort=averageBasket` orders them.
+ */
 export function sortStores(stores: readonly OverviewStore[], sort: Sort): OverviewStore[] {
   const dir = sort.dir === "asc" ? 1 : -1;
   const byName = (a: OverviewStore, b: OverviewStore) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byCurrency = (a: OverviewStore, b: OverviewStore) => {
+    if (sort.key !== "averageBasket") return 0;
+    const [x, y] = [a.currency ?? "", b.currency ?? ""];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
   return [...stores].sort((a, b) => {
     const x = valueOf(a, sort.key);
     const y = valueOf(b, sort.key);
     if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    const currency = byCurrency(a, b);
+    if (currency !== 0) return currency;
     if (x !== y) return (x < y ? -1 : 1) * dir;
     return byName(a, b);
   });

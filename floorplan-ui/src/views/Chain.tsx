@@ -24,13 +24,13 @@ const REFRESH_MS = 60_000;
 const CHAIN_PRESETS = PRESETS.filter((p) => p.id !== "custom") as readonly { id: Exclude<Preset, "custom">; label: string }[];
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-function formatFigure(id: FigureId, value: number | null): string {
+function formatFigure(id: FigureId, value: number | null, currency: string | null): string {
   if (value === null) return "–";
   switch (id) {
     case "conversion":
       return formatRate(value);
     case "averageBasket":
-      return formatMoney(value);
+      return formatMoney(value, currency ?? undefined);
     case "dwellMedianS":
       return formatDurationShort(value);
     default:
@@ -57,9 +57,15 @@ function Change({ now, before, label }: { now: number | null; before: number | n
   );
 }
 
-/** Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), no sale recorded, or nothing to take it from. */
-function missingWhy(id: FigureId, figures: Figures): string | undefined {
+/**
+ * Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), no
+ * sale recorded, amounts in several currencies (totals), or nothing to take it from.
+ */
+function missingWhy(id: FigureId, f: Compared): string | undefined {
+  const figures = f.figures;
   if (figures[id] !== null) return undefined;
+  const currencies = f.currencies ?? [];
+  if (id === "averageBasket" && currencies.length > 1) return `These stores sell in ${listOf(currencies)}: amounts in different currencies are not added up`;
   switch (id) {
     case "visitors":
       return "Only door counters count people in here: they cannot tell visitors apart";
@@ -74,7 +80,10 @@ function missingWhy(id: FigureId, figures: Figures): string | undefined {
   }
 }
 
-type Compared = { figures: Figures; previous: Figures; lastYear: Figures };
+/** A store's or a group's figures, with its currency (a store's layout's; a group's one, null when mixed) and a group's currencies. */
+type Compared = { figures: Figures; previous: Figures; lastYear: Figures; currency: string | null; currencies?: string[] };
+
+const listOf = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? ""));
 
 /** A figure's changes against the previous period and last year; none for a figure that is not there (nothing to compare). */
 function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
@@ -89,8 +98,8 @@ function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
 
 function FigureCell({ id, f }: { id: FigureId; f: Compared }) {
   return (
-    <td className="num" data-figure={id} title={missingWhy(id, f.figures)}>
-      <div className="v">{formatFigure(id, f.figures[id])}</div>
+    <td className="num" data-figure={id} title={missingWhy(id, f)}>
+      <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       <Comparisons id={id} f={f} />
     </td>
   );
@@ -244,8 +253,8 @@ function Totals({ totals }: { totals: OverviewTotals }) {
         <div className="k">{totals.name}</div>
       </div>
       {FIGURES.map((f) => (
-        <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals.figures)}>
-          <div className="v">{formatFigure(f.id, totals.figures[f.id])}</div>
+        <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
+          <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
           <div className="k">{f.label}</div>
           <Comparisons id={f.id} f={totals} />
         </div>

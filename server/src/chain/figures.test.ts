@@ -48,3 +48,23 @@ describe("FigureTotals", () => {
     );
   });
 });
+
+describe("FigureTotals' amounts", () => {
+  it("adds sales only within one currency: with stores in several (those with a sale; none set counts as any), no sales nor average basket", () => {
+    const arb = fc.record({ transactions: fc.oneof(fc.constant(0), fc.nat(50)), sales: fc.nat(10_000), currency: fc.constantFrom(null, "EUR", "GBP", "PLN") });
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 8 }), (stores) => {
+        const t = new FigureTotals();
+        for (const s of stores) t.add({ ...store(10, null, s.transactions), sales: s.transactions > 0 ? s.sales : 0 }, undefined, s.currency);
+        const f = t.figures();
+        // Reference: the distinct currencies set on stores with a sale.
+        const currencies = [...new Set(stores.filter((s) => s.transactions > 0 && s.currency !== null).map((s) => s.currency!))].sort();
+        expect(t.currencies).toEqual(currencies);
+        const sum = stores.reduce((n, s) => n + (s.transactions > 0 ? s.sales : 0), 0);
+        const transactions = stores.reduce((n, s) => n + s.transactions, 0);
+        expect(f.sales).toBe(currencies.length > 1 ? null : sum);
+        expect(f.averageBasket).toBe(currencies.length > 1 || transactions === 0 ? null : Math.round((sum / transactions) * 1e6) / 1e6);
+      }),
+    );
+  });
+});

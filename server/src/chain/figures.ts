@@ -121,11 +121,17 @@ function countOf(h: DenseSketch): number {
   return n;
 }
 
+/** A group's or the chain's figures: a store's, but with no sales sum over stores that sell in different currencies. */
+export type TotalFigures = Omit<StoreFigures, "sales"> & { sales: number | null };
+
 /**
  * Sums and merged sketches of several stores' figures: a group's or the chain's totals. Visitors
  * are summed over the stores that count them (as the digests do), null when none of the stores
  * added does; conversion is the transactions over the enters of the stores with a sale recorded (a
- * store whose sales are not imported would lower it), as the digests have it.
+ * store whose sales are not imported would lower it), as the digests have it. Amounts (sales, and
+ * the average basket) are added only in one currency: when the stores with a sale sell in more than
+ * one (their layouts' `currency`), they are null, and `currencies` says which. A store without a
+ * currency set is taken to sell in the others' one.
  */
 export class FigureTotals {
   enters = 0;
@@ -139,9 +145,12 @@ export class FigureTotals {
   sales = 0;
   closed = 0;
   hist: DenseSketch = new Float64Array(0);
+  /** The currencies of the stores added with a sale recorded. */
+  private readonly sold = new Set<string>();
 
-  add(f: StoreFigures, hist: DenseSketch | undefined): void {
+  add(f: StoreFigures, hist: DenseSketch | undefined, currency: string | null = null): void {
     this.enters += f.enters;
+    if (f.transactions > 0 && currency !== null) this.sold.add(currency);
     if (f.transactions > 0) this.entersSold += f.enters;
     if (f.visitors === null) this.uncounted++;
     else {
@@ -156,14 +165,20 @@ export class FigureTotals {
     }
   }
 
-  figures(): StoreFigures {
+  /** The currencies of the stores added with a sale recorded, in order: more than one, and no amount is added up. */
+  get currencies(): string[] {
+    return [...this.sold].sort();
+  }
+
+  figures(): TotalFigures {
+    const oneCurrency = this.sold.size <= 1;
     return {
       enters: this.enters,
       visitors: this.uncounted > 0 && this.counted === 0 ? null : this.visitors,
       transactions: this.transactions,
-      sales: round6(this.sales),
+      sales: oneCurrency ? round6(this.sales) : null,
       conversion: conversionOf(this.transactions, this.entersSold),
-      averageBasket: ratio(this.sales, this.transactions),
+      averageBasket: oneCurrency ? ratio(this.sales, this.transactions) : null,
       dwellMedianS: medianOf(this.hist, this.closed),
       closed: this.closed,
     };

@@ -44,7 +44,10 @@ export const FiguresBody = Type.Object({
     "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there (totals: summed over the stores that count them)",
   ),
   transactions: Type.Integer(),
-  sales: Type.Number(),
+  sales: Type.Unsafe<number | null>({
+    type: ["number", "null"],
+    description: "the sum of the transactions' amounts, in the store's currency; totals: null over stores that sell in different currencies (`currencies`), as is their averageBasket",
+  }),
   conversion: NullableNumber,
   averageBasket: NullableNumber,
   dwellMedianS: NullableNumber,
@@ -68,6 +71,7 @@ export const OverviewStoreBody = Type.Object({
   id: Type.String(),
   name: Type.String(),
   timezone: Type.String(),
+  currency: Type.Unsafe<string | null>({ type: ["string", "null"], description: "the ISO 4217 code of the store's sales (its layout's `currency`), null when not set" }),
   groups: Type.Array(Type.String()),
   ...Compared,
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
@@ -83,6 +87,10 @@ export const OverviewTotalsBody = Type.Object({
   id: Type.Union([Type.String(), Type.Null()], { description: "the group, or null for every store listed" }),
   name: Type.String(),
   stores: Type.Integer(),
+  currency: Type.Unsafe<string | null>({ type: ["string", "null"], description: "the one currency of its stores with a sale in the range, null when none is set or they differ" }),
+  currencies: Type.Array(Type.String(), {
+    description: "the currencies of its stores with a sale in the range (a store without one set counts as selling in the others'); more than one: sales and averageBasket are null, as amounts in different currencies do not add up",
+  }),
   ...Compared,
   occupancy: Type.Integer(),
 });

@@ -449,3 +449,47 @@ describe("GET /api/v1/overview: a store whose entrances only door counters count
     expect(only.totals.figures).toMatchObject({ enters: 65, visitors: null });
   });
 });
+
+describe("GET /api/v1/overview: stores that sell in different currencies", () => {
+  it("adds amounts up within one currency only: totals over several have no sales or average basket and name the currencies; sorting by basket goes currency by currency", async () => {
+    await t.putLayout("london", { ...smallLayout({ name: "London", timezone: "Europe/London" }), currency: "GBP" });
+    await t.putLayout("paris", { ...smallLayout({ name: "Paris" }), currency: "EUR" });
+    await t.putLayout("nice", { ...smallLayout({ name: "Nice" }), currency: "EUR" });
+    const sold: Record<string, number[]> = { london: [25, 35], paris: [8, 12], nice: [20] };
+    for (const [store, amounts] of Object.entries(sold)) {
+      const f = new EventFactory("cam-1");
+      await t.ingest(store, "cam-1", Array.from({ length: 4 }, (_, i) => f.visit(`${store}-${i}`, "entrance", FROM + DAY + 10 * HOUR + i * 60_000, 10_000)).flat());
+      const sales = amounts.map((amount, i) => ({ ts: FROM + DAY + 12 * HOUR, zone: "checkout", amount, transaction: `${store}-${i}` }));
+      expect((await t.server.app.inject({ method: "POST", url: `/api/v1/stores/${store}/sales`, headers: { authorization: `Bearer ${t.admin}` }, payload: { sales } })).statusCode).toBe(200);
+    }
+    const { storage } = t.server.services;
+    await storage.groups.create("riviera", "Riviera", "region", NOW);
+    await storage.groups.setStores("riviera", ["paris", "nice"]);
+    await storage.groups.create("channel", "Channel", "region", NOW);
+    await storage.groups.setStores("channel", ["london", "paris"]);
+
+    const body = (await api(`/overview?${RANGE}`)).body;
+    const byId = Object.fromEntries((body.stores as (Row & { currency: string | null })[]).map((r) => [r.id, r]));
+    expect(byId.london).toMatchObject({ currency: "GBP", figures: { transactions: 2, sales: 60, averageBasket: 30 } });
+    expect(byId.lille!.currency).toBeNull();
+    // Every store: pounds, euros, and stores without a currency set (taken to sell in the others').
+    expect(body.totals).toMatchObject({ currency: null, currencies: ["EUR", "GBP"], figures: { sales: null, averageBasket: null } });
+    expect(body.totals.figures.transactions).toBe((body.stores as Row[]).reduce((n, r) => n + r.figures.transactions, 0));
+    expect(body.totals.figures.conversion).not.toBeNull();
+    const group = (id: string) => (body.groups as { id: string }[]).find((g) => g.id === id);
+    expect(group("riviera")).toMatchObject({ currency: "EUR", currencies: ["EUR"], figures: { transactions: 3, sales: 40, averageBasket: 13.333333 } });
+    expect(group("channel")).toMatchObject({ currency: null, currencies: ["EUR", "GBP"], figures: { transactions: 4, sales: null, averageBasket: null } });
+    // A group's page of one currency has its sums again.
+    expect((await api(`/overview?${RANGE}&group=riviera`)).body.totals).toMatchObject({ currency: "EUR", figures: { sales: 40 } });
+    // By average basket: the stores without a currency, then euros, then pounds, each by amount; no basket last.
+    const withBasket = (ids: string[]) => ids.filter((id) => byId[id]!.figures.averageBasket !== null);
+    for (const [order, expected] of [
+      ["desc", ["lille", "lyon", "nice", "paris", "london"]],
+      ["asc", ["lyon", "lille", "paris", "nice", "london"]],
+    ] as const) {
+      const ids = ((await api(`/overview?${RANGE}&sort=averageBasket&order=${order}`)).body.stores as Row[]).map((r) => r.id);
+      expect(withBasket(ids), order).toEqual(expected);
+      expect(ids.slice(withBasket(ids).length).every((id) => byId[id]!.figures.averageBasket === null), order).toBe(true);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
-import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures } from "../chain/figures.js";
+import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
@@ -15,7 +15,7 @@ import { comparedPeriods, OverviewWarmer, subjectsOf } from "./overview-warm.js"
 type Body = Static<typeof OverviewBody>;
 type StoreRow = Body["stores"][number];
 
-const publicFigures = ({ closed: _closed, ...f }: StoreFigures) => f;
+const publicFigures = <F extends TotalFigures>({ closed: _closed, ...f }: F) => f;
 const change = (now: number, before: number) => (before > 0 ? now / before - 1 : null);
 
 /**
@@ -83,12 +83,15 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainAgents(storage, ids),
       ]);
 
+      // Each store's currency, its current layout's: amounts are added up within one currency only.
+      const currencyOf = new Map(stores.map((s) => [s.id, layouts.current(s.id, now)?.currency ?? null]));
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
       const rows: StoreRow[] = stores.map((s) => ({
         id: s.id,
         name: s.name,
         timezone: s.timezone,
+        currency: currencyOf.get(s.id) ?? null,
         groups: groupsOf.get(s.id) ?? [],
         figures: publicFigures(cur.get(s.id)!.figures),
         previous: publicFigures(prev.get(s.id)!.figures),
@@ -105,14 +108,17 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         for (const m of members) {
           [cur, prev, last].forEach((period, i) => {
             const f = period.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
-            if (f) t[i]!.add(f.figures, f.hist);
+            if (f) t[i]!.add(f.figures, f.hist, currencyOf.get(m) ?? null);
           });
           occupancy += live.get(m)?.occupancy ?? 0;
         }
+        const currencies = t[0]!.currencies;
         return {
           id,
           name,
           stores: members.length,
+          currency: currencies.length === 1 ? currencies[0]! : null,
+          currencies,
           figures: publicFigures(t[0]!.figures()),
           previous: publicFigures(t[1]!.figures()),
           lastYear: publicFigures(t[2]!.figures()),
@@ -137,7 +143,11 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 const HEALTH_RANK = { offline: 0, degraded: 1, none: 2, ok: 3 } as const;
 
-/** Sorts the rows by `key` (nulls last whatever the order); ties by name, then id. */
+/**
+ * Sorts the rows by `key` (nulls last whatever the order); ties by name, then id. Amounts (the
+ * average basket) are compared within a currency only: rows come by currency (A-Z, none set
+ * first), each currency's sorted by the amount.
+ */
 export function sortRows(rows: StoreRow[], key: OverviewSort, order: "asc" | "desc" | undefined): void {
   const dir = (order ?? (key === "name" ? "asc" : "desc")) === "asc" ? 1 : -1;
   const value = (r: StoreRow): number | string | null => {
@@ -157,10 +167,17 @@ export function sortRows(rows: StoreRow[], key: OverviewSort, order: "asc" | "de
     }
   };
   const byName = (a: StoreRow, b: StoreRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byCurrency = (a: StoreRow, b: StoreRow) => {
+    if (key !== "averageBasket") return 0;
+    const [x, y] = [a.currency ?? "", b.currency ?? ""];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
   rows.sort((a, b) => {
     const x = value(a);
     const y = value(b);
     if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    const currency = byCurrency(a, b);
+    if (currency !== 0) return currency;
     if (x !== y) return (x < y ? -1 : 1) * dir;
     return byName(a, b);
   });
