@@ -26,7 +26,7 @@ interface FormatSpec {
   browse: ZoneSpec[];
   /** Checkouts: one for small formats, two till banks for big ones. */
   tills: number;
-  /** What a paying visitor buys in a zone browsed: chance, items on average, median price of an item. */
+  /** What a paying visitor buys in a zone browsed: chance, items on average, median price of an item (in euros; other currencies convert it). */
   basket: [buyChance: number, meanItems: number, medianPrice: number];
 }
 
@@ -170,6 +170,15 @@ const CITIES: Array<[string, string, number]> = [
   ["America/Chicago", "Chicago", 0.5],
 ];
 
+/** What a city's stores sell in (ISO 4217), and a price there in that currency per euro of the formats' prices. */
+const CURRENCY: Record<string, [currency: string, perEuro: number]> = {
+  London: ["GBP", 0.85],
+  Warsaw: ["PLN", 4.3],
+  "New York": ["USD", 1.1],
+  Chicago: ["USD", 1.1],
+};
+const currencyOf = (city: string): [string, number] => CURRENCY[city] ?? ["EUR", 1];
+
 /** One simulated store of a chain: what its agent sends and what the server must know of it. */
 export interface ChainStore {
   store: string;
@@ -213,8 +222,9 @@ export interface ChainOptions {
 }
 
 /** A format's basket for the zones visitors browse; fitting rooms sell nothing themselves. */
-function basketOf(spec: FormatSpec): Record<string, BasketSetting> {
-  const [buyChance, meanItems, median] = spec.basket;
+function basketOf(spec: FormatSpec, perEuro: number): Record<string, BasketSetting> {
+  const [buyChance, meanItems, euros] = spec.basket;
+  const median = Math.round(euros * perEuro * 100) / 100;
   return {
     zone: { buyChance, meanItems, price: { median, sigma: 0.6 } },
     other: { buyChance: buyChance / 2, meanItems: 1, price: { median, sigma: 0.6 } },
@@ -335,7 +345,8 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
     numbers.set(city, n);
     const store = `${prefix}-${String(i + 1).padStart(digits, "0")}`;
     const name = `${spec.brand} ${city}${n > 1 ? ` ${n}` : ""}`;
-    const layout: LayoutInput = { store, name, validFrom: opts.validFrom ?? Date.UTC(2025, 0, 1), timezone: tz, floor: plan.floor, zones: plan.zones };
+    const [currency, perEuro] = currencyOf(city);
+    const layout: LayoutInput = { store, name, validFrom: opts.validFrom ?? Date.UTC(2025, 0, 1), timezone: tz, currency, floor: plan.floor, zones: plan.zones };
     const problems = layoutProblems(layout);
     if (problems.length > 0) throw new Error(`the generated layout of ${store} is broken (a bug): ${problems.join("; ")}`);
     stores.push({
@@ -357,7 +368,7 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
         attraction,
         transitions: format === "fashion" ? { women: { "fitting-room": 6 }, men: { "fitting-room": 4 }, "fitting-room": { women: 3, men: 2 } } : {},
         basket: {},
-        basketByKind: basketOf(spec),
+        basketByKind: basketOf(spec, perEuro),
       },
     });
   }
