@@ -88,6 +88,9 @@ describe("sales", () => {
     expect(report.zones.find((z) => z.zone === "drinks")?.longDwellLowConversion).toBe(true);
     const flagged = report.zones.filter((z) => z.longDwellLowConversion).length;
     expect(await page.getByTestId("legend-flag").textContent()).toContain(`${flagged} zone`);
+    // The entrance and the tills sell nothing themselves: no conversion (grey, "–"), and the legend says why grey.
+    expect(report.zones.find((z) => z.zone === "entrance")?.conversion).toBeNull();
+    expect(await page.getByTestId("legend").textContent()).toContain("no visits, or a zone that sells nothing itself");
     const at = await pagePoint(page, [12.5, 1.5]);
     await page.mouse.move(at.x, at.y);
     expect(await page.getByTestId("tooltip-flag").textContent()).toContain("Long dwell, low conversion");

@@ -159,6 +159,7 @@ export default function HeatmapView(props: ViewProps) {
                 title={`${metricInfo.label}${metric === "median" || metric === "p90" ? " (closed visits)" : metric === "conversion" ? " (transactions per visit)" : ""}`}
                 flagged={withSales ? flagged.length : undefined}
                 currency={r.layout?.currency}
+                {...(sales && withSales ? { noData: "no visits, or a zone that sells nothing itself (entrance, tills, queue, fitting rooms)" } : {})}
               />
             </div>
           )}
