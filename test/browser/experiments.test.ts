@@ -8,7 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
-import type { ExperimentResult, FunnelReport } from "../../floorplan-ui/src/api/types.js";
+import type { ExperimentResult, FunnelReport, SalesDays } from "../../floorplan-ui/src/api/types.js";
+import { formatCount } from "../../floorplan-ui/src/model/format.js";
 import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
 import { promoTrips, salesCsv, shopLayoutAfter } from "./helpers/experiment-store.js";
@@ -55,9 +56,22 @@ describe("sales", () => {
     await expect.poll(() => page.getByTestId("dept-message").textContent()).toContain("Saved 1 department.");
     expect((await t.shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ Fashion: ["clothing", "fitting"] });
 
+    // Nothing recorded yet: every day of the last 14 says so.
+    expect(await page.getByTestId("newest-sale").textContent()).toBe("No sale recorded yet");
+    expect(await page.locator("[data-testid=sales-days] tbody tr.none").count()).toBe(14);
+
     await page.getByTestId("sales-file").setInputFiles({ name: "tills-november.csv", mimeType: "text/csv", buffer: Buffer.from(sales.csv) });
     const result = page.getByTestId("sales-result");
     await result.waitFor();
+    // The import shows at once in "Recorded sales", day by day as the server counts them, with the newest sale.
+    const days = (await t.shop.api.request<SalesDays>("GET", "/api/v1/stores/shop/sales/days?days=14")).body;
+    expect(days.days.some((d) => d.transactions > 0)).toBe(true);
+    await expect.poll(() => page.getByTestId("newest-sale").textContent()).toMatch(/^Newest sale /);
+    for (const d of days.days) {
+      const row = page.locator(`[data-testid=sales-days] tr[data-date="${d.date}"]`);
+      expect(await row.locator("td").nth(1).textContent(), d.date).toBe(formatCount(d.transactions));
+      expect(await row.getAttribute("class"), d.date).toBe(d.transactions === 0 ? "none" : null);
+    }
     expect(await page.getByTestId("sales-accepted").textContent()).toBe(String(sales.good));
     expect(await page.getByTestId("sales-duplicates").textContent()).toBe("1");
     expect(await page.getByTestId("sales-rejected-count").textContent()).toBe("2");

@@ -6,7 +6,7 @@ import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket,
 import { isRole, type Me } from "../model/auth.js";
 import type { Static } from "@sinclair/typebox";
 import type { StoresBody } from "../../../server/src/routes/schemas.js";
-import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesImportResult, SalesRow } from "./types.js";
+import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesDays, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -144,6 +144,7 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),
     /** Sales as the CSV text of a file (`timestamp,zone,department,amount,items,transaction`). */
     uploadSalesCsv: (id: string, csv: string) => request<SalesImportResult>("POST", `${store(id)}/sales`, undefined, { raw: csv, type: "text/csv" }),
+    salesDays: (id: string, days: number, signal?: AbortSignal) => request<SalesDays>("GET", `${store(id)}/sales/days`, { days }, undefined, signal),
     uploadSales: (id: string, sales: SalesRow[]) => request<SalesImportResult>("POST", `${store(id)}/sales`, undefined, { sales }),
     conversion: (id: string, r: RangeQuery, signal?: AbortSignal) => request<ConversionReport>("GET", `${store(id)}/conversion`, { from: r.from, to: r.to }, undefined, signal),
     funnel: (id: string, r: RangeQuery, steps: readonly string[], by: FunnelBy, alias: boolean, signal?: AbortSignal) =>

@@ -4,7 +4,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import type { ForecastBody, OccupancyForecastBody } from "../../../server/src/routes/forecast-schemas.js";
-import type { DepartmentsBody, ImportResult } from "../../../server/src/routes/sales-schemas.js";
+import type { DepartmentsBody, ImportResult, SalesDaysBody } from "../../../server/src/routes/sales-schemas.js";
 import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody, RetentionBody } from "../../../server/src/routes/schemas.js";
 
 /** How long raw events are kept (`GET /stores`): ranges before `rawSince` show aggregates only. */
@@ -24,6 +24,9 @@ export interface SalesRow {
   items?: number;
   transaction: string;
 }
+
+/** `GET /stores/:store/sales/days`: transactions and their sum per local day, and the newest sale stored. */
+export type SalesDays = Static<typeof SalesDaysBody>;
 
 /** The answer of a sales upload (the server's schema): the first refused rows by line (the header is line 1) and how many were refused. */
 export type SalesImportResult = Static<typeof ImportResult>;

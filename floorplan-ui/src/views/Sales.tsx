@@ -1,16 +1,18 @@
 /**
  * Sales (admin): import a sales CSV (file picker or drag and drop) and see what was kept, what was
- * already there and which lines failed; and the departments editor (department -> zones), the alias
+ * already there and which lines failed; what is recorded, day by day (whether last night's import
+ * arrived, and which days have none); and the departments editor (department -> zones), the alias
  * rules used by sales rows that name a department and by department funnels and paths.
  */
 import { useEffect, useReducer, useState, type DragEvent } from "react";
 import type { Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
-import type { SalesImportResult } from "../api/types.js";
+import type { SalesDays, SalesImportResult } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
-import { formatCount } from "../model/format.js";
+import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney } from "../model/format.js";
+import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
 import { Icon } from "../components/Icon.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -19,10 +21,15 @@ import "../styles/sales.css";
 
 /** Files above this are refused before sending (the server's body limit is of the same order). */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Days the "Recorded sales" card lists, today the last. */
+const RECORDED_DAYS = 14;
 
 export default function SalesView({ store }: ViewProps) {
   const { api } = useSession();
   const layout = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
+  // Read again after every import, and every minute (a till system may be sending).
+  const [imports, setImports] = useState(0);
+  const recorded = useQ(["sales-days", store, imports], (signal) => api.salesDays(store, RECORDED_DAYS, signal), { enabled: layout.data != null, refetchInterval: 60_000 });
   return (
     <div className="page" data-testid="sales">
       <div className="page-h">
@@ -30,7 +37,7 @@ export default function SalesView({ store }: ViewProps) {
         <span className="sub">Transactions turn visits into conversion: import them, and tell which zones make up each department.</span>
       </div>
       <div className="sales-grid">
-        <SalesImport store={store} />
+        <SalesImport store={store} onImported={() => setImports((n) => n + 1)} />
         {layout.status === "error" && layout.data === undefined ? (
           <section className="card"><ErrorState error={layout.error} onRetry={layout.reload} /></section>
         ) : layout.data === undefined ? (
@@ -38,14 +45,57 @@ export default function SalesView({ store }: ViewProps) {
         ) : (
           <DepartmentsEditor store={store} layout={layout.data} />
         )}
+        {layout.data && (recorded.data ? <RecordedSales days={recorded.data} currency={layout.data.currency} /> : recorded.status === "error" ? <section className="card"><ErrorState error={recorded.error} onRetry={recorded.reload} /></section> : null)}
       </div>
     </div>
   );
 }
 
+/**
+ * What is recorded, per local day of the store: transactions and their sum, a bar for the day's
+ * share of the busiest, and "none recorded" for a day without any (its sales are not imported, or
+ * the store was closed); the newest sale stored says whether the last import arrived.
+ */
+function RecordedSales({ days, currency }: { days: SalesDays; currency?: string | undefined }) {
+  const now = useNow(30_000);
+  const tz = days.timezone;
+  const busiest = Math.max(1, ...days.days.map((d) => d.transactions));
+  const newest = days.newestSaleTs;
+  return (
+    <section className="card recorded-sales" data-testid="recorded-sales">
+      <div className="card-h">
+        <h2>Recorded sales</h2>
+        <span className="hint" data-testid="newest-sale">
+          {newest === null ? "No sale recorded yet" : `Newest sale ${formatDateTime(newest, tz)} (${formatAgo(newest, now)})`}
+        </span>
+      </div>
+      <table className="table" data-testid="sales-days">
+        <thead>
+          <tr>
+            <th>Day ({tz})</th>
+            <th className="num">Transactions</th>
+            <th className="num">Sales</th>
+            <th aria-label="Share of the busiest day" />
+          </tr>
+        </thead>
+        <tbody>
+          {[...days.days].reverse().map((d, i) => (
+            <tr key={d.date} data-date={d.date} className={d.transactions === 0 ? "none" : undefined}>
+              <td>{i === 0 ? `Today, ${formatDate(d.from, tz).replace(/ \d{4}$/, "")} (so far)` : formatDate(d.from, tz)}</td>
+              <td className="num">{formatCount(d.transactions)}</td>
+              <td className="num">{d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
+              <td className="bar-cell"><span className="bar" style={{ width: `${(100 * d.transactions) / busiest}%` }} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 type Upload = { status: "idle" } | { status: "sending"; file: string; rows: number } | { status: "done"; file: string; result: SalesImportResult } | { status: "error"; file: string; message: string };
 
-function SalesImport({ store }: { store: string }) {
+function SalesImport({ store, onImported }: { store: string; onImported: () => void }) {
   const { api } = useSession();
   const [upload, setUpload] = useState<Upload>({ status: "idle" });
   const [over, setOver] = useState(false);
@@ -58,6 +108,7 @@ function SalesImport({ store }: { store: string }) {
     setUpload({ status: "sending", file: file.name, rows: preview.rows });
     try {
       setUpload({ status: "done", file: file.name, result: await api.uploadSalesCsv(store, text) });
+      onImported();
     } catch (err) {
       setUpload({ status: "error", file: file.name, message: err instanceof ApiError ? `${err.status ? `${err.status}: ` : ""}${err.message}` : (err as Error).message });
     }

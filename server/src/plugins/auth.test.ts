@@ -45,6 +45,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/departments", roles: READERS },
   { method: "PUT", url: "/api/v1/stores/shop/departments", roles: ["merchandiser"], payload: { departments: { fresh: ["fruit"] } } },
   { method: "POST", url: "/api/v1/stores/shop/sales", roles: [], payload: { sales: [] } },
+  { method: "GET", url: "/api/v1/stores/shop/sales/days", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/conversion", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/funnel?steps=entrance,checkout", roles: READERS },
   { method: "GET", url: "/api/v1/experiments", roles: READERS },

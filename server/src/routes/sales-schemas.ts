@@ -15,6 +15,24 @@ export const DepartmentsBody = Type.Object({
   }),
 });
 
+export const SalesDaysQuery = Type.Object({
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 92, default: 14, description: "how many local days, today (so far) the last" })),
+});
+export const SalesDaysBody = Type.Object({
+  timezone: Type.String({ description: "the store's, whose days these are" }),
+  days: Type.Array(
+    Type.Object({
+      date: Type.String({ description: "the local date, YYYY-MM-DD" }),
+      from: Type.Integer(),
+      to: Type.Integer({ description: "the day's end, or now for today" }),
+      transactions: Type.Integer(),
+      sales: Type.Number({ description: "the sum of their amounts, as the conversion view takes it for the same range" }),
+    }),
+    { description: "oldest first; a day without a transaction has 0 (its sales are not imported, or the store was closed)" },
+  ),
+  newestSaleTs: Type.Union([Type.Integer(), Type.Null()], { description: "the newest sale stored for the store, at any time; null without any" }),
+});
+
 export const ImportResult = Type.Object({
   accepted: Type.Integer(),
   duplicates: Type.Integer({ description: "transactions already imported with the same values (a repeated upload)" }),

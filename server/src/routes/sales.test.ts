@@ -4,7 +4,7 @@ import { useTestServer } from "../../../test/support/in-process.js";
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 
-const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split"] });
+const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split", "daily"] });
 
 const send = (method: "PUT" | "POST", url: string, payload: unknown, opts: { token?: string | null; type?: string } = {}) => {
   const token = opts.token === undefined ? t.admin : opts.token;
@@ -176,5 +176,41 @@ describe("POST /api/v1/stores/:store/sales", () => {
 
   it("answers 404 for a store without a layout", async () => {
     expect((await postCsv("nowhere", CSV)).status).toBe(404);
+  });
+});
+
+describe("GET /api/v1/stores/:store/sales/days", () => {
+  it("gives each local day's transactions and sum, today so far the last, days without any at 0, and the newest sale stored", async () => {
+    const t0 = await t.token("viewer");
+    expect((await t.get("/api/v1/stores/daily/sales/days?days=3", t0)).body).toMatchObject({ timezone: "Europe/Paris", newestSaleTs: null, days: [{ transactions: 0 }, { transactions: 0 }, { transactions: 0 }] });
+    // Paris days: 23:30 on the 18th (local) is the 18th, 00:30 on the 19th the 19th; today the 20th so far; nothing on the 17th.
+    const csv = [
+      "timestamp,zone,amount,items,transaction",
+      "2026-11-18 23:30,fruit,10.10,1,d1",
+      "2026-11-19 00:30,fruit,5.20,1,d2",
+      "2026-11-19 18:00,bakery,4.70,1,d3",
+      "2026-11-20 09:00,fruit,3,1,d4",
+    ].join("\n");
+    expect((await postCsv("daily", csv)).body).toMatchObject({ accepted: 4 });
+    const body = (await t.get("/api/v1/stores/daily/sales/days?days=4", t0)).body;
+    expect(body.days.map((d: { date: string; transactions: number; sales: number }) => [d.date, d.transactions, d.sales])).toEqual([
+      ["2026-11-17", 0, 0],
+      ["2026-11-18", 1, 10.1],
+      ["2026-11-19", 2, 9.9],
+      ["2026-11-20", 1, 3],
+    ]);
+    expect(body.days[3].to).toBe(NOW);
+    expect(body.days[1].from).toBe(Date.UTC(2026, 10, 17, 23));
+    expect(body.newestSaleTs).toBe(Date.UTC(2026, 10, 20, 8));
+    // Each day is what the conversion view gives for the same range.
+    const d = body.days[2];
+    expect((await t.get(`/api/v1/stores/daily/conversion?from=${d.from}&to=${d.to}`, t0)).body.store).toMatchObject({ transactions: 2, sales: 9.9 });
+  });
+
+  it("answers 400 naming the field for days out of range, and 401 without a token", async () => {
+    const res = await t.get("/api/v1/stores/daily/sales/days?days=93");
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/days/);
+    expect((await t.get("/api/v1/stores/daily/sales/days", null)).status).toBe(401);
   });
 });

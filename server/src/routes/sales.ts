@@ -3,11 +3,12 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Departments } from "../storage/types.js";
 import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
-import { zonesEver } from "./known-store.js";
+import { round6, zonesEver } from "./known-store.js";
 import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
-import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS } from "./sales-schemas.js";
+import { localMidnight } from "@footfall/core";
+import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS, SalesDaysBody, SalesDaysQuery } from "./sales-schemas.js";
 
 export { DepartmentsBody };
 
@@ -61,6 +62,33 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await storage.departments.replace(store, departments);
       await audit(req, "departments.replace", store, { departments: Object.keys(departments) });
       return { departments: await storage.departments.get(store) };
+    },
+  });
+
+  // What is recorded, day by day: whether last night's import arrived, and which days have none.
+  app.get("/sales/days", {
+    config: { auth: "viewer" },
+    schema: {
+      tags: ["sales"],
+      summary: "Till transactions and their sum per local day of the store, for the last `days` days, and the newest sale stored",
+      params: StoreParams,
+      querystring: SalesDaysQuery,
+      response: { 200: SalesDaysBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const { id: store, layout } = req.store!;
+      const tz = layout.timezone;
+      const now = services.now();
+      const n = req.query.days ?? 14;
+      const days = [];
+      for (let k = n - 1; k >= 0; k--) {
+        const from = localMidnight(now, tz, -k);
+        const to = k === 0 ? now : localMidnight(now, tz, -k + 1);
+        const date = new Date(from + 12 * 3_600_000).toLocaleDateString("en-CA", { timeZone: tz });
+        const t = await storage.sales.totals(store, from, to);
+        days.push({ date, from, to, transactions: t.transactions, sales: round6(t.sales) });
+      }
+      return { timezone: tz, days, newestSaleTs: await storage.sales.newest(store) };
     },
   });
 

@@ -775,6 +775,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
             )
           ).rows,
       ),
+    newest: (store) => read(async (q) => (await q.query<{ ts: number | null }>("SELECT max(ts) AS ts FROM sales WHERE store = $1", [store])).rows[0]?.ts ?? null),
   };
 
   const groupRows = (q: PgQueryable, id: string | null) =>

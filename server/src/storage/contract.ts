@@ -476,6 +476,14 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(byZone[1]!.sales).toBeCloseTo(25.5, 9);
       });
 
+      test("the newest sale's time per store, null without any", async (s) => {
+        expect(await s.sales.newest("s")).toBeNull();
+        await s.sales.insert("s", [sale("t1", { ts: T0 + 5 * HOUR }), sale("t2", { ts: T0 + HOUR })], T0);
+        await s.sales.insert("other", [sale("t1", { ts: T0 + 9 * HOUR })], T0);
+        expect(await s.sales.newest("s")).toBe(T0 + 5 * HOUR);
+        expect(await s.sales.newest("other")).toBe(T0 + 9 * HOUR);
+      });
+
       test("a repeated id within one import is a duplicate of the first", async (s) => {
         expect(await s.sales.insert("s", [sale("t1"), sale("t1")], T0)).toEqual(["accepted", "duplicate"]);
       });

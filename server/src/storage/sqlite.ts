@@ -225,6 +225,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     insert: (store, rows, now) => r.write(() => core.sales.insert(store, rows, now)),
     totals: (store, from, to) => r.read(() => core.sales.totals(store, from, to)),
     byZone: (store, from, to) => r.read(() => core.sales.byZone(store, from, to)),
+    newest: (store) => r.read(() => core.sales.newest(store)),
   };
 
   const departments: DepartmentsStore = {

@@ -604,6 +604,8 @@ export interface SalesStore {
   totals(store: string, from: number, to: number): Promise<{ transactions: number; sales: number }>;
   /** Per zone in [from, to), by zone id; a sale of n zones counts 1/n in each. */
   byZone(store: string, from: number, to: number): Promise<ZoneSales[]>;
+  /** The time of the store's newest sale stored, null without any (whether the last import arrived). */
+  newest(store: string): Promise<number | null>;
 }
 
 /** Each store's departments: named groups of zones (a zone belongs to at most one). */

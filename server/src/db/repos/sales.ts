@@ -41,6 +41,7 @@ export class SalesRepo {
       totalsByDay: db.prepare<[string, number, number], { day: number; transactions: number; sales: number | null }>(
         "SELECT ts / 86400000 AS day, count(*) AS transactions, sum(amount) AS sales FROM sales WHERE store = ? AND ts >= ? AND ts < ? GROUP BY ts / 86400000 ORDER BY day",
       ),
+      newest: db.prepare<[string], { ts: number | null }>("SELECT max(ts) AS ts FROM sales WHERE store = ?"),
       byZone: db.prepare<[string, number, number], ZoneSales>(
         `SELECT z.value AS zone, sum(1.0 / json_array_length(s.zones)) AS transactions, sum(s.amount / json_array_length(s.zones)) AS sales
          FROM sales s, json_each(s.zones) z
@@ -71,6 +72,11 @@ export class SalesRepo {
   /** Transactions and their total amount with ts in [from, to). */
   totals(store: string, from: number, to: number): { transactions: number; sales: number } {
     return addDays(this.q.totalsByDay.all(store, from, to));
+  }
+
+  /** The time of the store's newest sale, null without any. */
+  newest(store: string): number | null {
+    return this.q.newest.get(store)?.ts ?? null;
   }
 
   /** Transactions and sales per zone with ts in [from, to), by zone id. */
