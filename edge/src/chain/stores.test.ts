@@ -89,6 +89,23 @@ describe("chainStores", () => {
     }
   });
 
+  it("sells in the store's currency: every basket in the euro stores' prices times the city's rate, as the sim reads its settings", () => {
+    const stores = chainStores({ count: 60, seed: 3 });
+    const euro = new Map(stores.filter((s) => s.layout.currency === "EUR").map((s) => [s.format, s]));
+    const rate = { EUR: 1, GBP: 0.85, PLN: 4.3, USD: 1.1 } as Record<string, number>;
+    expect(new Set(stores.map((s) => s.layout.currency))).toEqual(new Set(["EUR", "GBP", "PLN", "USD"]));
+    for (const store of stores) {
+      const reference = euro.get(store.format)!;
+      const read = (s: ChainStore) => checkSimSettings({ ...s.settings, layout: s.layout }).value.basket;
+      // Each zone browsed, as the sim reads it (the demo store's euro baskets merged in for the ids not given must not win).
+      for (const [id, , kind] of store.layout.zones.map((z) => [z.id as string, z.name, z.kind] as const)) {
+        if (kind !== "zone" && kind !== "other") continue;
+        const price = read(store)[id]!.price.median;
+        expect(price, `${store.store} ${store.city} ${id}`).toBe(Math.round(read(reference)[id]!.price.median * rate[store.layout.currency!]! * 100) / 100);
+      }
+    }
+  });
+
   it("refuses a number of stores it cannot make", () => {
     expect(() => chainStores({ count: 0 })).toThrow(/--stores must be a whole number from 1 to 100000/);
   });

@@ -202,8 +202,12 @@ export interface ChainStore {
     dwell: Record<string, { medianS: number; sigma: number }>;
     attraction: Record<string, number>;
     transitions: Record<string, Record<string, number>>;
-    /** No basket per zone id: the format's, by zone kind. */
-    basket: Record<string, never>;
+    /**
+     * What is bought in each zone browsed: the format's basket for the zone's kind, in the store's
+     * currency. Given per zone id, since the sim merges its demo store's baskets (in euros) into
+     * `basket` for the zone ids not given, and a supermarket's "bakery" is also the demo's.
+     */
+    basket: Record<string, BasketSetting>;
     basketByKind: Record<string, BasketSetting>;
   };
 }
@@ -346,6 +350,7 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
     const store = `${prefix}-${String(i + 1).padStart(digits, "0")}`;
     const name = `${spec.brand} ${city}${n > 1 ? ` ${n}` : ""}`;
     const [currency, perEuro] = currencyOf(city);
+    const byKind = basketOf(spec, perEuro);
     const layout: LayoutInput = { store, name, validFrom: opts.validFrom ?? Date.UTC(2025, 0, 1), timezone: tz, currency, floor: plan.floor, zones: plan.zones };
     const problems = layoutProblems(layout);
     if (problems.length > 0) throw new Error(`the generated layout of ${store} is broken (a bug): ${problems.join("; ")}`);
@@ -367,8 +372,8 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
         dwell,
         attraction,
         transitions: format === "fashion" ? { women: { "fitting-room": 6 }, men: { "fitting-room": 4 }, "fitting-room": { women: 3, men: 2 } } : {},
-        basket: {},
-        basketByKind: basketOf(spec, perEuro),
+        basket: Object.fromEntries(spec.browse.map(([id, , kind]) => [id, byKind[kind] ?? byKind.zone!])),
+        basketByKind: byKind,
       },
     });
   }

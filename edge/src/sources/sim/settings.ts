@@ -125,7 +125,7 @@ export const SimSettingsSchema = Type.Object(
     ),
     basket: Type.Record(Type.String(), Basket, {
       default: structuredClone(DEMO_BASKET),
-      description: "what paying visitors buy in each zone id they browsed (default: the demo zones'), for the till transactions that `sales` sends",
+      description: "what paying visitors buy in each zone id they browsed (merged over the demo zones' values: give a zone whose id is also the demo's its own), for the till transactions that `sales` sends",
     }),
     basketByKind: Type.Record(Type.String(), Basket, {
       default: {
