@@ -27,9 +27,8 @@ const RECORDED_DAYS = 14;
 export default function SalesView({ store }: ViewProps) {
   const { api } = useSession();
   const layout = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
-  // Read again after every import, and every minute (a till system may be sending).
-  const [imports, setImports] = useState(0);
-  const recorded = useQ(["sales-days", store, imports], (signal) => api.salesDays(store, RECORDED_DAYS, signal), { enabled: layout.data != null, refetchInterval: 60_000 });
+  // Read again after every import (the days shown meanwhile), and every minute (a till system may be sending).
+  const recorded = useQ(["sales-days", store], (signal) => api.salesDays(store, RECORDED_DAYS, signal), { enabled: layout.data != null, refetchInterval: 60_000 });
   return (
     <div className="page" data-testid="sales">
       <div className="page-h">
@@ -37,7 +36,7 @@ export default function SalesView({ store }: ViewProps) {
         <span className="sub">Transactions turn visits into conversion: import them, and tell which zones make up each department.</span>
       </div>
       <div className="sales-grid">
-        <SalesImport store={store} onImported={() => setImports((n) => n + 1)} />
+        <SalesImport store={store} onImported={recorded.reload} />
         {layout.status === "error" && layout.data === undefined ? (
           <section className="card"><ErrorState error={layout.error} onRetry={layout.reload} /></section>
         ) : layout.data === undefined ? (
