@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../log.js";
@@ -110,6 +110,33 @@ describe("SalesUploader", () => {
     expect(up.waiting).toBe(3);
     expect(up.counts.dropped).toBe(2);
     expect(lines.filter((l) => l.includes("dropping the oldest"))).toHaveLength(1);
+  });
+
+  it("keeps the transactions added while a batch is in flight, even when the cap dropped that batch's front meanwhile", async () => {
+    const r = await receiver();
+    // Each answer waits 150 ms: the adds below land while the first batch is in flight.
+    r.server.removeAllListeners("request");
+    const seen: string[] = [];
+    r.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += String(c)));
+      req.on("end", () => {
+        const { sales } = JSON.parse(text) as { sales: SaleUpload[] };
+        seen.push(...sales.map((s) => s.transaction));
+        setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 })), 150);
+      });
+    });
+    const up = new SalesUploader({ url: r.url, token: "tok", log: logLines().log, batchSize: 2, maxPending: 3 });
+    for (let i = 0; i < 3; i++) up.add(sale(i));
+    const flushed = up.flush();
+    await new Promise((ok) => setTimeout(ok, 50));
+    // t-0 and t-1 are in flight; two more push them out of the held three.
+    up.add(sale(3));
+    up.add(sale(4));
+    await flushed;
+    await up.flush();
+    expect(up.waiting).toBe(0);
+    expect([...new Set(seen)].sort()).toEqual(["t-0", "t-1", "t-2", "t-3", "t-4"]);
   });
 
   it("runs one flush at a time: a second call waits for the first and sends nothing twice", async () => {

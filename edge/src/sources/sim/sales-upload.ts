@@ -44,6 +44,8 @@ export class SalesUploader {
   private pending: SaleUpload[] = [];
   private flushing: Promise<void> | null = null;
   private failing = false;
+  /** Oldest transactions dropped by `add` beyond `maxPending`, ever (a batch in flight may lose its front meanwhile). */
+  private trimmed = 0;
   readonly counts = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
 
   constructor(private readonly opts: SalesUploaderOptions) {}
@@ -64,6 +66,7 @@ export class SalesUploader {
     if (this.pending.length > max) {
       const over = this.pending.length - max;
       this.pending.splice(0, over);
+      this.trimmed += over;
       this.counts.dropped += over;
       if (this.counts.dropped === over) this.opts.log.warn({ max }, "the sales import has not answered for long: dropping the oldest till transactions beyond the ones held");
     }
@@ -79,9 +82,11 @@ export class SalesUploader {
     const size = this.opts.batchSize ?? 5000;
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, size);
+      const trimmed = this.trimmed;
       const outcome = await this.send(batch);
       if (outcome === "retry") return;
-      this.pending.splice(0, batch.length);
+      // The batch was the front of `pending`; what `add` dropped from the front meanwhile was of it.
+      this.pending.splice(0, Math.max(0, batch.length - (this.trimmed - trimmed)));
     }
   }
 
