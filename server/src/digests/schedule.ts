@@ -3,7 +3,7 @@
  * before (compared with the day before that); a weekly one on Monday at `hour` covers the local
  * week Monday to Sunday before (compared with the week before). DST days last 23 or 25 hours.
  */
-import { bucketStarts, localMidnight, localTime } from "@footfall/core";
+import { bucketStarts, localDate, localMidnight, localTime } from "@footfall/core";
 import type { DigestFrequency } from "../storage/types.js";
 
 const HOUR = 3_600_000;
@@ -17,12 +17,8 @@ export interface Period {
   previous: { from: number; to: number };
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-/** The local date of `ts`, YYYY-MM-DD. */
-export function localDate(ts: number, timeZone: string): string {
-  const t = localTime(ts, timeZone);
-  return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
-}
+/** The local date of `ts`, YYYY-MM-DD (core's, as opening hours and the sales days read it). */
+export { localDate };
 
 /** The start of the local day `n` days before the one starting at `dayStart`. */
 const daysBefore = (dayStart: number, n: number, tz: string) => localMidnight(dayStart, tz, -n);

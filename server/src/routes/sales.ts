@@ -7,7 +7,7 @@ import { round6, zonesEver } from "./known-store.js";
 import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
-import { localMidnight } from "@footfall/core";
+import { localDate, localMidnight } from "@footfall/core";
 import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS, SalesDaysBody, SalesDaysQuery } from "./sales-schemas.js";
 
 export { DepartmentsBody };
@@ -84,9 +84,8 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for (let k = n - 1; k >= 0; k--) {
         const from = localMidnight(now, tz, -k);
         const to = k === 0 ? now : localMidnight(now, tz, -k + 1);
-        const date = new Date(from + 12 * 3_600_000).toLocaleDateString("en-CA", { timeZone: tz });
         const t = await storage.sales.totals(store, from, to);
-        days.push({ date, from, to, transactions: t.transactions, sales: round6(t.sales) });
+        days.push({ date: localDate(from, tz), from, to, transactions: t.transactions, sales: round6(t.sales) });
       }
       return { timezone: tz, days, newestSaleTs: await storage.sales.newest(store) };
     },

@@ -43,15 +43,18 @@ export function drawBasket(zones: readonly string[], basketOf: (zone: string) =>
     spent.set(zone, (spent.get(zone) ?? 0) + sum);
     items += n;
   };
-  for (const zone of zones) {
-    const setting = basketOf(zone);
+  const settings = zones.map((zone) => basketOf(zone));
+  zones.forEach((zone, i) => {
+    const setting = settings[i]!;
     if (setting.buyChance > 0 && rng.chance(setting.buyChance)) take(zone, setting, 1 + rng.poisson(Math.max(0, setting.meanItems - 1)));
-  }
+  });
   if (items === 0) {
-    let best: string | null = null;
-    for (const zone of zones) if (basketOf(zone).buyChance > 0 && (best === null || basketOf(zone).buyChance > basketOf(best).buyChance)) best = zone;
-    if (best === null) return null;
-    take(best, basketOf(best), 1);
+    let best = -1;
+    settings.forEach((s, i) => {
+      if (s.buyChance > 0 && (best < 0 || s.buyChance > settings[best]!.buyChance)) best = i;
+    });
+    if (best < 0) return null;
+    take(zones[best]!, settings[best]!, 1);
   }
   let zone = "";
   let top = -1;

@@ -1,4 +1,5 @@
 import { DEMO_LAYOUT } from "@footfall/core";
+import type { BasketSetting } from "./basket.js";
 
 export { DEMO_LAYOUT };
 
@@ -44,7 +45,7 @@ export const DEMO_TRANSITIONS: Record<string, Record<string, number>> = {
  * currency): groceries often and cheaply, clothing rarely and dearly. The fitting rooms sell
  * nothing themselves: what is tried on is paid for as clothing.
  */
-export const DEMO_BASKET: Record<string, { buyChance: number; meanItems: number; price: { median: number; sigma: number } }> = {
+export const DEMO_BASKET: Record<string, BasketSetting> = {
   "fruit-veg": { buyChance: 0.8, meanItems: 3, price: { median: 1.6, sigma: 0.5 } },
   bakery: { buyChance: 0.7, meanItems: 2, price: { median: 2.2, sigma: 0.4 } },
   dairy: { buyChance: 0.75, meanItems: 2.5, price: { median: 1.9, sigma: 0.4 } },
