@@ -5,3 +5,4 @@ export * from "./random.js";
 export * from "./analysis/index.js";
 export * from "./forecast/index.js";
 export * from "./alerts/index.js";
+export * from "./chain/index.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { changeOf, filterStores, nextSort, sortStores } from "./chain.js";
+import { filterStores, nextSort, sortStores } from "./chain.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
@@ -40,13 +40,7 @@ describe("the chain view's sorting", () => {
   });
 });
 
-describe("changes and filters", () => {
-  it("gives no change against nothing", () => {
-    expect(changeOf(12, 10)).toBeCloseTo(0.2);
-    expect(changeOf(12, 0)).toBeNull();
-    expect(changeOf(null, 3)).toBeNull();
-  });
-
+describe("filters", () => {
   it("filters by name or id, case-insensitively", () => {
     const rows = [store("lyon-1", 1, null, "Lyon Part-Dieu"), store("paris-2", 1, null, "Paris Opéra")];
     expect(filterStores(rows, "part").map((s) => s.id)).toEqual(["lyon-1"]);

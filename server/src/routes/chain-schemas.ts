@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { ID_PATTERN } from "@footfall/core";
+import { ID_PATTERN, OVERVIEW_SORTS, type OverviewSort } from "@footfall/core";
 
 /**
  * Schemas of the chain routes (store groups, the chain overview, counts for BI tools), shared with
@@ -52,8 +52,6 @@ export const FiguresBody = Type.Object({
   averageBasket: NullableNumber,
   dwellMedianS: NullableNumber,
 });
-export const OVERVIEW_SORTS = ["name", "enters", "visitors", "conversion", "averageBasket", "dwellMedianS", "occupancy", "health", "entersVsPrevious", "entersVsLastYear"] as const;
-export type OverviewSort = (typeof OVERVIEW_SORTS)[number];
 export const OverviewQuery = Type.Object({
   from: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour", maxLength: 40 })),
   to: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour (a future end is cut at the end of the current hour)", maxLength: 40 })),

@@ -4,7 +4,8 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { OverviewBody, OverviewQuery, type OverviewSort } from "./chain-schemas.js";
+import { overviewOrder, type OverviewSort, type SortDirection } from "@footfall/core";
+import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
 import { errorResponses } from "./schemas.js";
@@ -16,8 +17,6 @@ type Body = Static<typeof OverviewBody>;
 type StoreRow = Body["stores"][number];
 
 const publicFigures = <F extends TotalFigures>({ closed: _closed, ...f }: F) => f;
-const change = (now: number, before: number) => (before > 0 ? now / before - 1 : null);
-
 /**
  * The chain overview: every store the token may see (or those of one group), with enters,
  * visitors, conversion, average basket and median dwell against the previous period and the same
@@ -141,44 +140,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 };
 
-const HEALTH_RANK = { offline: 0, degraded: 1, none: 2, ok: 3 } as const;
-
-/**
- * Sorts the rows by `key` (nulls last whatever the order); ties by name, then id. Amounts (the
- * average basket) are compared within a currency only: rows come by currency (A-Z, none set
- * first), each currency's sorted by the amount.
- */
-export function sortRows(rows: StoreRow[], key: OverviewSort, order: "asc" | "desc" | undefined): void {
-  const dir = (order ?? (key === "name" ? "asc" : "desc")) === "asc" ? 1 : -1;
-  const value = (r: StoreRow): number | string | null => {
-    switch (key) {
-      case "name":
-        return r.name.toLowerCase();
-      case "occupancy":
-        return r.occupancy;
-      case "health":
-        return HEALTH_RANK[r.agents.health];
-      case "entersVsPrevious":
-        return change(r.figures.enters, r.previous.enters);
-      case "entersVsLastYear":
-        return change(r.figures.enters, r.lastYear.enters);
-      default:
-        return r.figures[key];
-    }
-  };
-  const byName = (a: StoreRow, b: StoreRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const byCurrency = (a: StoreRow, b: StoreRow) => {
-    if (key !== "averageBasket") return 0;
-    const [x, y] = [a.currency ?? "", b.currency ?? ""];
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  rows.sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
-    const currency = byCurrency(a, b);
-    if (currency !== 0) return currency;
-    if (x !== y) return (x < y ? -1 : 1) * dir;
-    return byName(a, b);
-  });
+/** Sorts the rows by `key` in place, as the chain view sorts them (core's `overviewOrder`). */
+export function sortRows(rows: StoreRow[], key: OverviewSort, order: SortDirection | undefined): void {
+  rows.sort(overviewOrder(key, order));
 }
