@@ -87,6 +87,54 @@ describe("SimSource", () => {
     for (const sim of sims) await sim.stop();
   });
 
+  it("goes on live with the history's store: the people inside when it ends walk on and out", async () => {
+    // No visitor lost by the tracking here, so every enter must meet its exit.
+    const { ctx, emitted } = context(checkSimSettings({ seed: 5, speed: 60, arrivalsPerHour: 400, vanishRate: 0, backfillHours: 2 }).value);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(3 * 60_000); // 3 simulated hours: long enough for anyone inside at the start to leave
+    await sim.stop();
+    const inside = new Map<string, string>(); // visitor -> zone with an open visit
+    const exitedLive = new Set<string>();
+    for (const e of [...emitted].sort((a, b) => a.ts - b.ts)) {
+      if (e.type === "enter") inside.set(e.visitor, e.zone);
+      if (e.type === "exit" && inside.get(e.visitor) === e.zone) {
+        inside.delete(e.visitor);
+        if (e.ts >= START) exitedLive.add(e.visitor);
+      }
+    }
+    const fromHistory = new Set(emitted.filter((e) => e.ts < START && "visitor" in e).map((e) => (e as { visitor: string }).visitor));
+    expect(fromHistory.size).toBeGreaterThan(100);
+    // Some of the history's visitors were inside when it ended and left in the live run...
+    expect([...exitedLive].filter((v) => fromHistory.has(v)).length).toBeGreaterThan(3);
+    // ...and none of them is left behind in a zone.
+    expect([...inside.keys()].filter((v) => fromHistory.has(v))).toEqual([]);
+    // The door counter counted out everyone it counted in, but those inside now.
+    const door = emitted.filter((e) => e.type === "count").reduce((n, e) => n + (e as { in: number }).in - (e as { out: number }).out, 0);
+    expect(door).toBeGreaterThanOrEqual(0);
+    expect(door).toBeLessThanOrEqual(inside.size + 5);
+  });
+
+  it("loses speed times fewer visitors live than in the history, so lost visits do not pile up in the live view", async () => {
+    const { ctx, emitted } = context(checkSimSettings({ seed: 6, speed: 60, arrivalsPerHour: 400, vanishRate: 0.6, backfillHours: 3 }).value);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    const last = new Map<string, EventDraft>();
+    for (const e of [...emitted].sort((a, b) => a.ts - b.ts)) if ("visitor" in e && e.type !== "position") last.set(e.visitor, e);
+    await vi.advanceTimersByTimeAsync(60_000); // anyone still walking about has moved on by now
+    await sim.stop();
+    const first = new Map<string, number>();
+    for (const e of emitted) if ("visitor" in e && !first.has(e.visitor)) first.set(e.visitor, e.ts);
+    const lostShare = (inHistory: boolean) => {
+      const who = [...last.keys()].filter((v) => (first.get(v)! < START) === inHistory && first.get(v)! < START + 3 * 60_000);
+      const lost = who.filter((v) => last.get(v)!.type === "enter" && !emitted.some((e) => "visitor" in e && e.visitor === v && e.ts > last.get(v)!.ts));
+      return lost.length / who.length;
+    };
+    expect(lostShare(true)).toBeGreaterThan(0.4);
+    expect(lostShare(false)).toBeLessThan(0.05);
+  });
+
   it("emits nothing after stop", async () => {
     const { ctx, emitted } = context(checkSimSettings({ seed: 2, arrivalsPerHour: 600 }).value);
     const sim = new SimSource();

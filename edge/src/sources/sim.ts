@@ -45,6 +45,9 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
  * time instead would run ahead of the wall clock and the server rejects events more than 5 minutes
  * in the future; compressing durations keeps every `ts` real, "now" and accepted.
  *
+ * History (`backfillHours`): simulated at real speed and sent with past ts at start; when the
+ * simulated day starts now, the same store goes on live, so nobody is left inside.
+ *
  * Layout: the server's retained layout when there is one (waiting `layoutWaitMs` for it at start),
  * else `settings.layout`, else the built-in demo layout. A new layout is used from the next move on.
  *
@@ -68,19 +71,29 @@ export class SimSource implements Source<SimSettings> {
     const realStart = ctx.now();
     const sales = s.sales ? new SalesUploader({ url: s.sales.url, token: s.sales.token, log: ctx.log }) : null;
     this.sales = sales;
-    if (s.backfillHours > 0) this.backfill(ctx, layout, seed, realStart);
     const asked = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
     const simStart = s.startOpen ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
     if (simStart !== asked) ctx.log.info({ closedAt: new Date(asked).toISOString(), opensAt: new Date(simStart).toISOString() }, "the store is closed now: the simulated day starts when it opens");
     const clock = new SimClock(realStart, simStart, s.speed);
-    const engine = new SimEngine({
-      settings: s,
-      layout,
-      seed,
-      startMs: simStart,
-      idSalt: bootIdAt(realStart),
-      ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: clock.realAt(sale.ts) }) } : {}),
-    });
+    const history = s.backfillHours > 0 ? this.backfill(ctx, layout, seed, realStart, clock) : null;
+    // The history's store goes on live when the simulated day starts now: the people inside at the
+    // end of the history walk on and out (else the door would count them in for the day and never
+    // out). A day that starts elsewhere (the store closed now, or `startHour`) starts afresh.
+    const engine =
+      history && simStart === realStart
+        ? history
+        : new SimEngine({
+            settings: s,
+            layout,
+            seed,
+            startMs: simStart,
+            idSalt: bootIdAt(realStart),
+            ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: clock.realAt(sale.ts) }) } : {}),
+          });
+    // A lost visitor's open visit stands until the server's visit timeout, in real time: at `speed`
+    // it would stand for `speed` times as long in the simulated store and crowd the live view with
+    // ghosts, so the live store loses `speed` times fewer (the history, at real speed, loses all).
+    engine.setVanishRate(s.vanishRate / s.speed);
     this.engine = engine;
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
@@ -111,13 +124,14 @@ export class SimSource implements Source<SimSettings> {
   /**
    * History: a separate engine run at real speed from `backfillHours` ago (or from `backfillFrom`,
    * the newest event already stored, when later) to now, its events sent with their own (past) ts.
-   * Visitors still inside at the end simply stop being seen.
+   * Returns that engine (null without history to send), which may go on as the live store: its
+   * sales from `clock`'s start on are then stamped by `clock`.
    */
-  private backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number): void {
+  private backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number, clock: SimClock): SimEngine | null {
     const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
     if (from >= realStart) {
       ctx.log.info("no history to back-fill: the server holds events up to now");
-      return;
+      return null;
     }
     const sales = this.sales;
     const engine = new SimEngine({
@@ -126,7 +140,7 @@ export class SimSource implements Source<SimSettings> {
       seed: (seed + 1) >>> 0,
       startMs: from,
       idSalt: bootIdAt(from),
-      ...(sales ? { onSale: (sale) => sales.add(sale) } : {}),
+      ...(sales ? { onSale: (sale) => sales.add(sale.ts < realStart ? sale : { ...sale, ts: clock.realAt(sale.ts) }) } : {}),
     });
     let n = 0;
     for (let t = from; t < realStart; t = Math.min(realStart, t + 3_600_000)) {
@@ -136,6 +150,7 @@ export class SimSource implements Source<SimSettings> {
       }
     }
     ctx.log.info({ from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n }, "back-filled simulated history");
+    return engine;
   }
 
   async stop(): Promise<void> {

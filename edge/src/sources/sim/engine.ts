@@ -123,11 +123,14 @@ export class SimEngine {
   private probeResult: number | null = null;
   /** Draws the baskets (apart from `rng`, so that adding `onSale` changes no event). */
   private readonly basketRng: Random;
+  /** The share of new arrivals the tracking will lose (settings' `vanishRate` until {@link setVanishRate}). */
+  private vanishRate: number;
 
   constructor(private readonly opts: SimEngineOptions) {
     const { settings } = opts;
     this.rng = new Random(opts.seed);
     this.basketRng = new Random((opts.seed ^ 0x5a1e5) >>> 0);
+    this.vanishRate = settings.vanishRate;
     this.model = new StoreModel(opts.layout, settings);
     this.now = opts.startMs;
     this.peakRatePerMs = (settings.arrivalsPerHour * Math.max(0, ...(settings.weeklyCurve ?? settings.hourlyCurve))) / 3_600_000;
@@ -151,6 +154,11 @@ export class SimEngine {
   /** Counters so far. */
   stats(): SimStats {
     return { ...this.counters };
+  }
+
+  /** Lose this share of the visitors who arrive from now on (those inside keep their fate). */
+  setVanishRate(rate: number): void {
+    this.vanishRate = rate;
   }
 
   /** Use a new layout from now on: visitors already in a zone finish their visit, later moves use the new zones. */
@@ -279,7 +287,7 @@ export class SimEngine {
     const visitor: Visitor = {
       id: `v-${this.rng.base36(6)}${(this.visitorSeq++).toString(36)}${this.opts.idSalt}`,
       buys,
-      vanishAtStep: this.rng.chance(settings.vanishRate) ? this.rng.int(steps) : -1,
+      vanishAtStep: this.rng.chance(this.vanishRate) ? this.rng.int(steps) : -1,
       browseLeft,
       step: 0,
       visited: new Set(),

@@ -70,7 +70,7 @@ export const SimSettingsSchema = Type.Object(
     layoutWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000, description: "at start, wait this long for the server's retained layout before using `layout` or the demo layout" }),
     meanZonesPerVisit: Type.Number({ minimum: 1, maximum: 50, default: 3.5, description: "zones browsed per visit besides the entrance and the checkout, on average" }),
     skipCheckoutRate: Type.Number({ minimum: 0, maximum: 1, default: 0.15, description: "share of visitors who never reach a checkout" }),
-    vanishRate: Type.Number({ minimum: 0, maximum: 1, default: 0.03, description: "share of visitors lost by the tracking: an enter with no exit, then nothing" }),
+    vanishRate: Type.Number({ minimum: 0, maximum: 1, default: 0.03, description: "share of visitors lost by the tracking: an enter with no exit, then nothing (live, divided by `speed`: the server keeps a lost visit open for its visit timeout in real time)" }),
     walkingSpeed: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1, description: "metres per second between zones" }),
     dwell: Type.Record(Type.String(), Dwell, { default: { ...DEMO_DWELL }, description: "dwell per zone id (merged over the demo zones' values)" }),
     dwellByKind: Type.Record(Type.String(), Dwell, {
