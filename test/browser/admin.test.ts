@@ -3,7 +3,8 @@
  * shown once (with its role, store and expiry), works at once, is listed after a reload without
  * the secret, and is refused once revoked; the audit log shows both actions; an agent added in
  * the UI shows its login once, is revoked and let in again; a digest is scheduled and says what
- * is missing to send it; the store's name is changed; a viewer gets no admin page but a printable
+ * is missing to send it; the store's name and opening hours are changed (dated exceptions too, which
+ * the Alerts view then shows in the same editor); a viewer gets no admin page but a printable
  * report whose print layout has no navigation (and Chromium prints it to a PDF).
  */
 import Database from "better-sqlite3";
@@ -144,9 +145,9 @@ describe("admin pages", () => {
     );
     expect(layout).toMatchObject({ name: "Rivoli flagship", version: 2 });
     // Opening hours: Monday 09:00-19:00, the rest closed.
-    const hours = page.getByTestId("store-hours");
+    const hours = page.getByTestId("hours-editor");
     // None set yet: it says the store counts as always open (the unticked days are not closed yet).
-    expect(await hours.getByTestId("store-hours-none").textContent()).toMatch(/always open/);
+    expect(await hours.getByTestId("hours-none").textContent()).toMatch(/always open/);
     await hours.locator("tr", { hasText: "Monday" }).getByRole("checkbox").check();
     await page.getByLabel("Monday closes").fill("19:30");
     await page.getByRole("button", { name: "Save opening hours" }).click();
@@ -156,7 +157,7 @@ describe("admin pages", () => {
     );
     expect(saved.hours.weekly.mon).toEqual([{ open: "09:00", close: "19:30" }]);
     expect(saved.hours.weekly.tue).toEqual([]);
-    await expect.poll(() => hours.getByTestId("store-hours-none").count()).toBe(0);
+    await expect.poll(() => hours.getByTestId("hours-none").count()).toBe(0);
     // Several intervals a day: Monday 09:00-12:30 and 14:00-19:00; an overlap is refused with a message naming both.
     await page.getByRole("button", { name: "Add an interval on Monday" }).click();
     await page.getByLabel("Monday closes (interval 1)", { exact: true }).fill("12:30");
@@ -191,6 +192,59 @@ describe("admin pages", () => {
     await page.close();
   });
 
+  it("dated exceptions are edited in the same editor: stored, shown in the Alerts view after a reload, a bad one refused", async () => {
+    const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
+    const hours = page.getByTestId("hours-editor");
+    await hours.getByTestId("hours-exceptions-none").waitFor();
+    const stored = async () =>
+      (
+        await fetch(`${t.server.httpUrl}/api/v1/stores/shop/hours`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } }).then(
+          (r) => r.json() as Promise<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>,
+        )
+      ).hours;
+    // Christmas closed (a new row is closed all day), then Christmas Eve open 09:00-14:00: saved in date order.
+    await page.getByRole("button", { name: "+ Add a dated exception" }).click();
+    await page.getByLabel("Exception 1 date", { exact: true }).fill("2026-12-25");
+    await page.getByLabel("Exception 1 note", { exact: true }).fill("Christmas");
+    await page.getByRole("button", { name: "+ Add a dated exception" }).click();
+    await page.getByLabel("Exception 2 date", { exact: true }).fill("2026-12-24");
+    await page.getByLabel("Exception 2 open", { exact: true }).check();
+    await page.getByLabel("Exception 2 closes", { exact: true }).fill("14:00");
+    await page.getByLabel("Exception 2 note", { exact: true }).fill("Christmas Eve");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    await hours.getByText("Saved.").waitFor();
+    const saved = await stored();
+    expect(saved.exceptions).toEqual([
+      { date: "2026-12-24", intervals: [{ open: "09:00", close: "14:00" }], note: "Christmas Eve" },
+      { date: "2026-12-25", intervals: [], note: "Christmas" },
+    ]);
+    expect(saved.weekly.mon).toEqual([{ open: "14:00", close: "19:00" }]); // the week kept
+    // The form shows what was stored, by date.
+    await expect.poll(() => page.getByLabel("Exception 1 date", { exact: true }).inputValue()).toBe("2026-12-24");
+
+    // The Alerts view shows the same hours in the same editor.
+    const alerts = await t.open("/alerts/shop", t.shop.tokens.admin);
+    await alerts.getByTestId("hours-exceptions").waitFor();
+    expect(await alerts.getByLabel("Exception 1 date", { exact: true }).inputValue()).toBe("2026-12-24");
+    expect(await alerts.getByLabel("Exception 1 opens", { exact: true }).inputValue()).toBe("09:00");
+    expect(await alerts.getByLabel("Exception 1 closes", { exact: true }).inputValue()).toBe("14:00");
+    expect(await alerts.getByLabel("Exception 1 note", { exact: true }).inputValue()).toBe("Christmas Eve");
+    expect(await alerts.getByLabel("Exception 2 date", { exact: true }).inputValue()).toBe("2026-12-25");
+    expect(await alerts.getByLabel("Exception 2 open", { exact: true }).isChecked()).toBe(false);
+    expect(await alerts.getByLabel("Monday opens", { exact: true }).inputValue()).toBe("14:00");
+    await alerts.close();
+
+    // A second row for Christmas Eve is refused, naming the date and the rows; nothing is saved.
+    await page.getByRole("button", { name: "+ Add a dated exception" }).click();
+    await page.getByLabel("Exception 3 date", { exact: true }).fill("2026-12-24");
+    await page.getByRole("button", { name: "Save opening hours" }).click();
+    await hours.getByTestId("hours-problems").waitFor();
+    expect(await hours.getByTestId("hours-problems").textContent()).toBe("24 Dec 2026: rows 1 and 3 are both for this date: keep one");
+    expect((await stored()).exceptions).toEqual(saved.exceptions);
+    await shot(page, "admin-opening-hours", { fullPage: true });
+    await page.close();
+  });
+
   it("a viewer has no admin page, and prints a report without the navigation", async () => {
     const page = await t.open("/admin/shop", t.shop.tokens.viewer);
     await page.getByText("Not available with this token").waitFor();
@@ -215,7 +269,7 @@ describe("accessibility of the admin pages and the report", () => {
     ["tokens", "/admin/shop?tab=tokens", "tokens-table"],
     ["audit", "/admin/shop?tab=audit", "audit-table"],
     ["digests", "/admin/shop?tab=digests", "digest-form"],
-    ["store settings", "/admin/shop?tab=store", "store-hours"],
+    ["store settings", "/admin/shop?tab=store", "hours-editor"],
     ["agents", "/agents/shop", "agent-add"],
     ["report", "/report/shop?range=last7", "report-zones"],
   ] as const) {

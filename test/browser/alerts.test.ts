@@ -1,7 +1,8 @@
 /**
- * Alert rules in chromium against a real server: an admin adds a rule and opening hours in the
- * Alerts view, people crowd a zone over MQTT, the rule fires and the live tablet shows the banner
- * ("over since HH:MM" in the store's zone, the store card red), staff acknowledge it there, and the
+ * Alert rules in chromium against a real server: an admin adds a rule and opening hours (dated
+ * exceptions too, then shown in Admin > Store settings; a bad one refused; staff see them
+ * read-only) in the Alerts view, people crowd a zone over MQTT, the rule fires and the live tablet
+ * shows the banner ("over since HH:MM" in the store's zone, the store card red), staff acknowledge it there, and the
  * sound setting is remembered on the device. Prints how long the banner took to show (no assertion
  * on it).
  */
@@ -50,33 +51,77 @@ describe("alert rules, banner and acknowledgement", () => {
     expect((await t.shop.api.request<{ rules: Rule[] }>("GET", `/api/v1/stores/${t.shop.store}/alert-rules`)).body.rules).toHaveLength(1);
   });
 
-  it("an admin sets opening hours (weekly and an exception); they come back from the API", async () => {
-    // No hours yet: the store counts as always open, so an empty day does not read "closed" yet.
-    expect(await admin.getByTestId("hours-wed").getAttribute("placeholder")).toBe("e.g. 09:00-20:00");
-    await admin.getByTestId("hours-mon").fill("09:00-12:30, 14:00-19:00");
-    await admin.getByTestId("hours-exceptions").fill("2026-12-25 closed # Christmas");
+  it("an admin sets opening hours (weekly and dated exceptions); they come back from the API and show in Admin > Store settings", async () => {
+    const hours = admin.getByTestId("hours-editor");
+    // No hours yet: the store counts as always open (the unticked days are not closed yet).
+    expect(await hours.getByTestId("hours-none").textContent()).toMatch(/always open/);
+    // Monday 09:00-12:30 and 14:00-19:00.
+    await admin.getByLabel("Monday open", { exact: true }).check();
+    await admin.getByLabel("Monday closes", { exact: true }).fill("12:30");
+    await admin.getByRole("button", { name: "Add an interval on Monday" }).click();
+    await admin.getByLabel("Monday opens (interval 2)", { exact: true }).fill("14:00");
+    await admin.getByLabel("Monday closes (interval 2)", { exact: true }).fill("19:00");
+    // Christmas closed, and a short Christmas Eve with a note, entered out of date order.
+    await admin.getByTestId("hours-add-exception").click();
+    await admin.getByLabel("Exception 1 date", { exact: true }).fill("2026-12-25");
+    await admin.getByLabel("Exception 1 note", { exact: true }).fill("Christmas");
+    await admin.getByTestId("hours-add-exception").click();
+    await admin.getByLabel("Exception 2 date", { exact: true }).fill("2026-12-24");
+    await admin.getByLabel("Exception 2 open", { exact: true }).check();
+    await admin.getByLabel("Exception 2 closes", { exact: true }).fill("14:00");
+    await admin.getByLabel("Exception 2 note", { exact: true }).fill("Christmas Eve");
     await admin.getByTestId("hours-save").click();
     // The message follows the save's round trip: wait for it, then read it.
     await admin.getByTestId("hours-message").filter({ hasText: "saved" }).waitFor();
     await expect(admin.getByTestId("hours-message").textContent()).resolves.toContain("saved");
-    const { hours } = (await t.shop.api.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body;
-    expect(hours.weekly.mon).toEqual([
+    const stored = async () => (await t.shop.api.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body.hours;
+    const hoursSaved = await stored();
+    expect(hoursSaved.weekly.mon).toEqual([
       { open: "09:00", close: "12:30" },
       { open: "14:00", close: "19:00" },
     ]);
-    expect(hours.exceptions).toEqual([{ date: "2026-12-25", intervals: [], note: "Christmas" }]);
-    // Saved: a day left empty is closed, and reads so.
-    expect(hours.weekly.wed).toEqual([]);
-    await expect.poll(() => admin.getByTestId("hours-wed").getAttribute("placeholder")).toBe("closed");
-    await admin.getByTestId("hours-tue").fill("9-5");
+    // Sorted by date on save.
+    expect(hoursSaved.exceptions).toEqual([
+      { date: "2026-12-24", intervals: [{ open: "09:00", close: "14:00" }], note: "Christmas Eve" },
+      { date: "2026-12-25", intervals: [], note: "Christmas" },
+    ]);
+    // Saved: a day left unticked is closed, and reads so.
+    expect(hoursSaved.weekly.wed).toEqual([]);
+    await expect.poll(() => hours.getByTestId("hours-none").count()).toBe(0);
+    expect(await admin.getByTestId("hours-row-wed").textContent()).toContain("closed");
+
+    // Admin > Store settings shows the same hours, in the same editor.
+    const settings = await t.open(`/admin/${t.shop.store}?tab=store`, t.shop.tokens.admin);
+    await settings.getByTestId("hours-exceptions").waitFor({ timeout: 10_000 });
+    expect(await settings.getByLabel("Monday opens (interval 2)", { exact: true }).inputValue()).toBe("14:00");
+    expect(await settings.getByLabel("Exception 1 date", { exact: true }).inputValue()).toBe("2026-12-24");
+    expect(await settings.getByLabel("Exception 1 closes", { exact: true }).inputValue()).toBe("14:00");
+    expect(await settings.getByLabel("Exception 1 note", { exact: true }).inputValue()).toBe("Christmas Eve");
+    expect(await settings.getByLabel("Exception 2 date", { exact: true }).inputValue()).toBe("2026-12-25");
+    expect(await settings.getByLabel("Exception 2 note", { exact: true }).inputValue()).toBe("Christmas");
+    await settings.close();
+  });
+
+  it("a bad exception is refused with a message naming its row, and nothing is saved", async () => {
+    const before = (await t.shop.api.request<{ hours: unknown }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body.hours;
+    await admin.getByTestId("hours-add-exception").click();
+    await admin.getByLabel("Exception 3 date", { exact: true }).fill("2026-12-31");
+    await admin.getByLabel("Exception 3 open", { exact: true }).check();
+    await admin.getByLabel("Exception 3 opens", { exact: true }).fill("20:00");
+    await admin.getByLabel("Exception 3 closes", { exact: true }).fill("02:00");
     await admin.getByTestId("hours-save").click();
-    // The form refuses "9-5" itself, but renders that after the click resolves: until then the message still says the first save's "saved" (a CI run read it then).
-    await admin.getByTestId("hours-message").filter({ hasText: "Tuesday" }).waitFor();
-    await expect(admin.getByTestId("hours-message").textContent()).resolves.toMatch(/^Tuesday: /);
-    await admin.getByTestId("hours-tue").fill("09:00-13:00, 12:30-19:00");
+    await admin.getByTestId("hours-problems").waitFor();
+    expect(await admin.getByTestId("hours-problems").textContent()).toBe("31 Dec 2026: 20:00-02:00 closes before it opens (a night opening ends at 24:00 and starts again at 00:00 the next day)");
+    // A row without a date is named by its place.
+    await admin.getByLabel("Exception 3 date", { exact: true }).fill("");
+    await admin.getByLabel("Exception 3 open", { exact: true }).uncheck();
     await admin.getByTestId("hours-save").click();
-    await admin.getByTestId("hours-message").filter({ hasText: "overlap" }).waitFor();
-    await expect(admin.getByTestId("hours-message").textContent()).resolves.toBe("Tuesday: 09:00-13:00 and 12:30-19:00 overlap");
+    await admin.getByTestId("hours-problems").filter({ hasText: "Exception 3" }).waitFor();
+    expect(await admin.getByTestId("hours-problems").textContent()).toBe("Exception 3: pick a date");
+    expect(await admin.getByTestId("hours-message").count()).toBe(0);
+    expect((await t.shop.api.request<{ hours: unknown }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body.hours).toEqual(before);
+    await admin.getByRole("button", { name: "Remove exception 3 (Exception 3)" }).click();
+    expect(await admin.getByTestId("hours-exception-3").count()).toBe(0);
   });
 
   it("today's hourly traffic chart shades the hours the store is closed", async () => {
@@ -148,5 +193,19 @@ describe("alert rules, banner and acknowledgement", () => {
     await viewer.getByText("Not available with this token").waitFor({ timeout: 10_000 });
     expect(await viewer.getByTestId("rule-add").count()).toBe(0);
     expect(await viewer.getByTestId("hours-save").count()).toBe(0);
+  });
+
+  it("staff see the opening hours read-only: the same editor, every input disabled, no button", async () => {
+    const staff = await t.open(`/alerts/${t.shop.store}`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    const hours = staff.getByTestId("hours-editor");
+    await hours.getByTestId("hours-exceptions").waitFor({ timeout: 10_000 });
+    expect(await staff.getByLabel("Monday opens (interval 1)", { exact: true }).inputValue()).toBe("09:00");
+    expect(await staff.getByLabel("Exception 1 date", { exact: true }).inputValue()).toBe("2026-12-24");
+    expect(await staff.getByLabel("Exception 1 note", { exact: true }).inputValue()).toBe("Christmas Eve");
+    const inputs = hours.locator("input");
+    expect(await inputs.count()).toBeGreaterThan(10);
+    expect(await hours.locator("input:enabled").count()).toBe(0);
+    expect(await hours.getByRole("button").count()).toBe(0);
+    await staff.close();
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Checks of one day's opening intervals as the hours editors hold them (Admin > Store, Alerts):
+ * Checks of one day's opening intervals as the opening hours editor holds them (Admin > Store, Alerts):
  * each "HH:MM" to "HH:MM" with close after open, listed in time order, none overlapping the next
  * (touching is fine: 12:30 to 14:00 then 14:00 to 19:00). The server checks the same
  * (core's hoursProblems); this says it before saving, naming the day and the intervals.
  */
+import { WEEKDAYS, type OpeningHours } from "@footfall/core";
+
 export interface DayInterval {
   open: string;
   close: string;
@@ -39,4 +41,90 @@ export function nextInterval(intervals: readonly DayInterval[]): DayInterval | n
   const close = Math.min(open + 240, 24 * 60);
   const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   return { open: fmt(open), close: fmt(close) };
+}
+
+/**
+ * The opening hours editor's state (components/OpeningHoursEditor.tsx, used by Admin > Store
+ * settings and the Alerts view) and its conversion to and from the API's `OpeningHours`: each
+ * weekday's intervals, and the dated exceptions as rows (a date, its intervals, none = closed, a
+ * note). `hoursOfDraft` checks what the server would refuse (core's hoursProblems) and more (the
+ * intervals in time order, a date on every row), naming the day or the row.
+ */
+export type Weekday = (typeof WEEKDAYS)[number];
+export const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
+/** At most this many intervals a day and exceptions (core's OpeningHoursSchema). */
+export const MAX_INTERVALS = 6;
+export const MAX_EXCEPTIONS = 400;
+export const MAX_NOTE = 120;
+
+export interface ExceptionRow {
+  /** A key for React, stable while the row is edited (not saved). */
+  key: number;
+  /** YYYY-MM-DD, or "" until picked. */
+  date: string;
+  /** Empty = closed all day. */
+  intervals: DayInterval[];
+  note: string;
+}
+export interface HoursDraft {
+  weekly: Record<Weekday, DayInterval[]>;
+  exceptions: ExceptionRow[];
+}
+
+let nextKey = 1;
+/** A new exception row: no date yet, closed all day. */
+export const newException = (): ExceptionRow => ({ key: nextKey++, date: "", intervals: [], note: "" });
+
+const byDate = <T extends { date: string }>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+const copy = (ivs: readonly DayInterval[]): DayInterval[] => ivs.map((iv) => ({ open: iv.open, close: iv.close }));
+
+/** The editor's state for `hours` (null: none set, every day closed in the form, no exception); exceptions by date. */
+export function draftOf(hours: OpeningHours | null): HoursDraft {
+  return {
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, copy(hours?.weekly[d] ?? [])])) as Record<Weekday, DayInterval[]>,
+    exceptions: byDate(hours?.exceptions ?? []).map((e) => ({ ...newException(), date: e.date, intervals: copy(e.intervals), note: e.note ?? "" })),
+  };
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const shortDate = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+/** A YYYY-MM-DD date as people read it ("25 Dec 2026"); null when it is not a real date. */
+export function readableDate(date: string): string | null {
+  const m = DATE.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  return shortDate.format(t);
+}
+
+/** How messages name exception row `index` (0-based): by its date, else by its place ("Exception 3"). */
+export const exceptionName = (row: ExceptionRow, index: number): string => readableDate(row.date) ?? `Exception ${index + 1}`;
+
+/** The API body for the draft (exceptions sorted by date, notes trimmed, an empty note left out), or what is wrong, naming the day or the row. */
+export function hoursOfDraft(draft: HoursDraft): { hours: OpeningHours; problems?: undefined } | { hours?: undefined; problems: string[] } {
+  const problems = WEEKDAYS.flatMap((d) => dayIntervalProblems(DAY_NAMES[d], draft.weekly[d]));
+  const firstRow = new Map<string, number>();
+  draft.exceptions.forEach((row, i) => {
+    const name = exceptionName(row, i);
+    if (row.date === "") problems.push(`${name}: pick a date`);
+    else if (readableDate(row.date) === null) problems.push(`${name}: "${row.date}" is not a date`);
+    else if (firstRow.has(row.date)) problems.push(`${name}: rows ${firstRow.get(row.date)! + 1} and ${i + 1} are both for this date: keep one`);
+    else firstRow.set(row.date, i);
+    problems.push(...dayIntervalProblems(name, row.intervals));
+    if (row.intervals.length > MAX_INTERVALS) problems.push(`${name}: at most ${MAX_INTERVALS} intervals a day`);
+    if (row.note.trim().length > MAX_NOTE) problems.push(`${name}: the note is longer than ${MAX_NOTE} characters`);
+  });
+  for (const d of WEEKDAYS) if (draft.weekly[d].length > MAX_INTERVALS) problems.push(`${DAY_NAMES[d]}: at most ${MAX_INTERVALS} intervals a day`);
+  if (draft.exceptions.length > MAX_EXCEPTIONS) problems.push(`At most ${MAX_EXCEPTIONS} dated exceptions`);
+  if (problems.length > 0) return { problems };
+  return {
+    hours: {
+      weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, copy(draft.weekly[d])])) as OpeningHours["weekly"],
+      exceptions: byDate(draft.exceptions).map((row) => {
+        const note = row.note.trim();
+        return { date: row.date, intervals: copy(row.intervals), ...(note ? { note } : {}) };
+      }),
+    },
+  };
 }

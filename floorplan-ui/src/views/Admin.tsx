@@ -6,8 +6,7 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import type { Layout, LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
-import { dayIntervalProblems, nextInterval, type DayInterval } from "../model/hours-editor.js";
-import { createAdminApi, type AuditEntry, type DigestInput, type DigestRow, type OpeningHours, type TokenRow } from "../api/admin.js";
+import { createAdminApi, type AuditEntry, type DigestInput, type DigestRow, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -17,6 +16,7 @@ import { ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/admin.css";
 import { Webhooks } from "../components/Webhooks.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
 
 const TABS = [
   { id: "tokens", label: "Tokens" },
@@ -501,16 +501,6 @@ function Digests({ store }: { store: string }) {
   );
 }
 
-const WEEK = [
-  ["mon", "Monday"],
-  ["tue", "Tuesday"],
-  ["wed", "Wednesday"],
-  ["thu", "Thursday"],
-  ["fri", "Friday"],
-  ["sat", "Saturday"],
-  ["sun", "Sunday"],
-] as const;
-
 function StoreSettings({ store }: { store: string }) {
   const admin = useAdmin();
   const { api } = useSession();
@@ -542,7 +532,7 @@ function StoreSettings({ store }: { store: string }) {
         ) : !hours.data ? (
           <Loading />
         ) : (
-          <Hours key={store} store={store} hours={hours.data.hours} onSaved={hours.reload} />
+          <OpeningHoursEditor key={store} hours={hours.data.hours} timeZone={hours.data.timezone} save={(h) => admin.setHours(store, h)} onSaved={hours.reload} />
         )}
       </Section>
     </>
@@ -619,101 +609,6 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
       <button className="btn primary" disabled={act.busy} onClick={() => void act.run(async () => (await admin.setStoreGroups(store, [...chosen]), onSaved()))}>
         Save groups
       </button>
-      <ErrorLine error={act.error} />
-    </div>
-  );
-}
-
-function Hours({ store, hours, onSaved }: { store: string; hours: OpeningHours | null; onSaved: () => void }) {
-  const admin = useAdmin();
-  type Day = (typeof WEEK)[number][0];
-  // Each day: its intervals (several a day, e.g. 09:00-12:30 and 14:00-19:00); none = closed.
-  const initial = () => Object.fromEntries(WEEK.map(([d]) => [d, (hours?.weekly[d] ?? []).map((iv) => ({ ...iv }))])) as Record<Day, DayInterval[]>;
-  const [days, setDays] = useState(initial);
-  const [done, setDone] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
-  const act = useAction();
-  const save = (value: OpeningHours | null) => {
-    if (value) {
-      const found = WEEK.flatMap(([d, label]) => dayIntervalProblems(label, value.weekly[d]));
-      setProblems(found);
-      if (found.length) return;
-    } else setProblems([]);
-    void act.run(async () => {
-      await admin.setHours(store, value);
-      setDone(true);
-      onSaved();
-    });
-  };
-  const setDay = (d: Day, ivs: DayInterval[]) => (setDays({ ...days, [d]: ivs }), setDone(false));
-  return (
-    <div data-testid="store-hours">
-      {!hours && (
-        <p className="muted" data-testid="store-hours-none">
-          No opening hours set: the store counts as always open (the door count resets at local midnight). Tick the days it opens; once saved, the others are closed.
-        </p>
-      )}
-      <table className="table hours-table">
-        <tbody>
-          {WEEK.map(([d, label]) => {
-            const ivs = days[d];
-            const next = nextInterval(ivs);
-            return (
-              <tr key={d} data-testid={`hours-row-${d}`}>
-                <td>{label}</td>
-                <td>
-                  <label className="row toggle">
-                    <input type="checkbox" aria-label={`${label} open`} checked={ivs.length > 0} onChange={(e) => setDay(d, e.target.checked ? [{ open: "09:00", close: "19:00" }] : [])} />
-                    <span>{ivs.length ? "open" : "closed"}</span>
-                  </label>
-                </td>
-                <td>
-                  {ivs.map((v, k) => {
-                    const set = (x: DayInterval) => setDay(d, ivs.map((y, n) => (n === k ? x : y)));
-                    const n = ivs.length > 1 ? ` (interval ${k + 1})` : "";
-                    return (
-                      <span className="row" key={k}>
-                        <input className="field" type="time" aria-label={`${label} opens${n}`} value={v.open} onChange={(e) => set({ ...v, open: e.target.value })} />
-                        <span>to</span>
-                        <input className="field" type="time" aria-label={`${label} closes${n}`} value={v.close === "24:00" ? "23:59" : v.close} onChange={(e) => set({ ...v, close: e.target.value })} />
-                        {ivs.length > 1 && (
-                          <button type="button" className="btn sm" aria-label={`Remove ${label} ${v.open}-${v.close}`} onClick={() => setDay(d, ivs.filter((_, m) => m !== k))}>
-                            Remove
-                          </button>
-                        )}
-                      </span>
-                    );
-                  })}
-                  {ivs.length > 0 && ivs.length < 6 && next && (
-                    <button type="button" className="btn sm" aria-label={`Add an interval on ${label}`} onClick={() => setDay(d, [...ivs, next])}>
-                      + interval
-                    </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <div className="row">
-        <button className="btn primary" disabled={act.busy} onClick={() => save({ weekly: Object.fromEntries(WEEK.map(([d]) => [d, days[d]])) as OpeningHours["weekly"], exceptions: hours?.exceptions ?? [] })}>
-          Save opening hours
-        </button>
-        {hours && (
-          <button className="btn" disabled={act.busy} onClick={() => save(null)}>
-            Remove (always open)
-          </button>
-        )}
-        {hours && hours.exceptions.length > 0 && <span className="muted small">{hours.exceptions.length} dated exceptions are kept.</span>}
-        {done && <span className="muted" role="status">Saved.</span>}
-      </div>
-      {problems.length > 0 && (
-        <ul className="error" role="alert" data-testid="hours-problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
       <ErrorLine error={act.error} />
     </div>
   );

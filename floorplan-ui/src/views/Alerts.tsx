@@ -3,15 +3,15 @@
  * (weekly schedule and exceptions), the alert history, and the drift the closing reset of the door
  * count corrected per day. Times are the store's, labelled with its zone.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { ALERT_KINDS, WEEKDAYS, type AlertKind, type OpeningHours } from "@footfall/core";
+import { useCallback, useMemo, useState } from "react";
+import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type Alert, type AlertRule, type AlertRuleInput, type DriftDay } from "../api/alerts.js";
-import { dayIntervalProblems } from "../model/hours-editor.js";
 import { formatDateTime, formatTime } from "../model/format.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
 import { ErrorState, Loading } from "../components/States.js";
+import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
 
 const KIND_LABEL: Record<AlertKind, string> = {
   occupancy: "Occupancy above a share of capacity",
@@ -65,7 +65,9 @@ export default function AlertsView({ store }: ViewProps) {
       </section>
       <section className="card card-b" aria-label="Opening hours">
         <h2>Opening hours</h2>
-        {hours.status === "error" ? <ErrorState error={hours.error!} onRetry={hours.reload} /> : !hours.data ? <Loading /> : <HoursEditor hours={hours.data.hours} admin={admin} store={store} client={client} onSaved={refresh} />}
+        {hours.status === "error" ? <ErrorState error={hours.error!} onRetry={hours.reload} /> : !hours.data ? <Loading /> : (
+          <OpeningHoursEditor key={store} hours={hours.data.hours} readOnly={!admin} timeZone={hours.data.timezone} save={(h) => client.saveHours(store, h)} onSaved={refresh} />
+        )}
       </section>
       <section className="card card-b" aria-label="Alert history">
         <h2>History (30 days)</h2>
@@ -221,120 +223,6 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
         </p>
       )}
     </>
-  );
-}
-
-/** "09:00-12:30, 14:00-19:00" <-> intervals (several a day, in time order, not overlapping); "" = closed. */
-const formatDay = (ivs: readonly { open: string; close: string }[]) => ivs.map((i) => `${i.open}-${i.close}`).join(", ");
-function parseDay(text: string): { open: string; close: string }[] | string {
-  const t = text.trim();
-  if (t === "" || /^closed$/i.test(t)) return [];
-  const out = [];
-  for (const part of t.split(",")) {
-    const m = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(part);
-    if (!m) return `"${part.trim()}" is not like 09:00-19:00`;
-    out.push({ open: `${m[1]!.padStart(2, "0")}:${m[2]}`, close: `${m[3]!.padStart(2, "0")}:${m[4]}` });
-  }
-  return out;
-}
-const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
-
-function HoursEditor({ hours, admin, store, client, onSaved }: { hours: OpeningHours | null; admin: boolean; store: string; client: ReturnType<typeof alertsApi>; onSaved: () => void }) {
-  const initial = useCallback(
-    () => ({
-      days: Object.fromEntries(WEEKDAYS.map((d) => [d, hours ? formatDay(hours.weekly[d]) : ""])) as Record<(typeof WEEKDAYS)[number], string>,
-      exceptions: (hours?.exceptions ?? []).map((e) => `${e.date} ${e.intervals.length ? formatDay(e.intervals) : "closed"}${e.note ? ` # ${e.note}` : ""}`).join("\n"),
-    }),
-    [hours],
-  );
-  const [draft, setDraft] = useState(initial);
-  useEffect(() => setDraft(initial()), [initial]);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = async (clear = false) => {
-    setMessage(null);
-    let body: OpeningHours | null = null;
-    if (!clear) {
-      const weekly = {} as OpeningHours["weekly"];
-      for (const d of WEEKDAYS) {
-        const p = parseDay(draft.days[d]);
-        if (typeof p === "string") return setMessage({ ok: false, text: `${DAY_NAMES[d]}: ${p}` });
-        const bad = dayIntervalProblems(DAY_NAMES[d], p);
-        if (bad.length) return setMessage({ ok: false, text: bad.join("; ") });
-        weekly[d] = p;
-      }
-      const exceptions: OpeningHours["exceptions"] = [];
-      for (const line of draft.exceptions.split("\n").map((l) => l.trim()).filter(Boolean)) {
-        const [main = "", note] = line.split("#", 2).map((x) => x.trim());
-        const m = /^(\d{4}-\d{2}-\d{2})\s*(.*)$/.exec(main);
-        if (!m) return setMessage({ ok: false, text: `"${line}": write a date (YYYY-MM-DD) then "closed" or hours` });
-        const p = parseDay(m[2]!);
-        if (typeof p === "string") return setMessage({ ok: false, text: `${m[1]}: ${p}` });
-        const bad = dayIntervalProblems(m[1]!, p);
-        if (bad.length) return setMessage({ ok: false, text: bad.join("; ") });
-        exceptions.push({ date: m[1]!, intervals: p, ...(note ? { note } : {}) });
-      }
-      body = { weekly, exceptions };
-    }
-    try {
-      await client.saveHours(store, body);
-      setMessage({ ok: true, text: clear ? "Opening hours removed: the store counts as always open." : "Opening hours saved." });
-      onSaved();
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    }
-  };
-  return (
-    <div className="hours-editor" data-testid="hours-editor">
-      {!hours && <p className="muted">No opening hours set: the store counts as always open (the door count resets at local midnight).</p>}
-      <p className="muted small">Each day as 09:00-20:00, or several intervals: 09:00-12:30, 14:00-19:00. Once hours are saved, a day left empty is closed.</p>
-      <table className="table">
-        <tbody>
-          {WEEKDAYS.map((d) => (
-            <tr key={d}>
-              <th scope="row">{DAY_NAMES[d]}</th>
-              <td>
-                <input
-                  data-testid={`hours-${d}`}
-                  aria-label={`${DAY_NAMES[d]} hours`}
-                  value={draft.days[d]}
-                  disabled={!admin}
-                  placeholder={hours ? "closed" : "e.g. 09:00-20:00"}
-                  onChange={(e) => setDraft({ ...draft, days: { ...draft.days, [d]: e.target.value } })}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <label className="block">
-        Exceptions, one a line: <code>2026-12-25 closed</code> or <code>2026-12-24 09:00-14:00 # note</code>
-        <textarea
-          data-testid="hours-exceptions"
-          rows={3}
-          style={{ display: "block", width: "min(100%, 480px)", marginTop: 6 }}
-          value={draft.exceptions}
-          disabled={!admin}
-          onChange={(e) => setDraft({ ...draft, exceptions: e.target.value })}
-        />
-      </label>
-      {admin && (
-        <p>
-          <button type="button" className="btn primary" data-testid="hours-save" onClick={() => void save()}>
-            Save opening hours
-          </button>{" "}
-          {hours && (
-            <button type="button" className="btn" onClick={() => void save(true)}>
-              Remove
-            </button>
-          )}
-        </p>
-      )}
-      {message && (
-        <p className={message.ok ? "ok" : "error"} role="status" data-testid="hours-message">
-          {message.text}
-        </p>
-      )}
-    </div>
   );
 }
 
