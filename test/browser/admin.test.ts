@@ -31,7 +31,7 @@ describe("admin pages", () => {
     await page.getByRole("button", { name: "Create token" }).click();
     const once = page.getByTestId("new-token");
     await once.waitFor();
-    expect(await once.textContent()).toMatch(/\(staff, store shop\)\. Copy it now: it is shown only this once\./);
+    expect(await once.textContent()).toMatch(/\(staff, store Rivoli test shop\)\. Copy it now: it is shown only this once\./);
     const token = await page.getByLabel("The new token").inputValue();
     expect(token).toMatch(/^ff_/);
     const res = await me(token);
@@ -45,7 +45,7 @@ describe("admin pages", () => {
     await row.waitFor();
     expect(await page.getByTestId("new-token").count()).toBe(0);
     expect(await page.content()).not.toContain(token);
-    expect(await row.textContent()).toMatch(/staff.*store shop.*Kiosk tablet/);
+    expect(await row.textContent()).toMatch(/staff.*store Rivoli test shop.*Kiosk tablet/);
     expect(await row.getByTestId("token-state").textContent()).toBe("active");
 
     await row.getByRole("button", { name: "Revoke…" }).click();
@@ -96,7 +96,7 @@ describe("admin pages", () => {
     await page.getByRole("button", { name: "Schedule" }).click();
     const row = page.locator('[data-testid^="digest-shop-weekly-"]');
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/store shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
+    expect(await row.textContent()).toMatch(/store Rivoli test shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
     await row.getByRole("button", { name: "Send now" }).click();
     expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
     // A period the server gave up on (the mail server refused six times: the state the scheduler leaves, written

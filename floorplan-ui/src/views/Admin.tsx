@@ -98,6 +98,12 @@ function Tokens() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const when = (ts: number | null) => (ts ? formatDateTimeZ(ts, tz) : "–");
 
+  // A token's scope as the "Sees" menu names it: the store's or group's name, not its id.
+  const scopeName = (t: { store?: string | null; group?: string | null }) => {
+    if (t.store) return `store ${stores.find((x) => x.id === t.store)?.name || t.store}`;
+    if (t.group) return `group ${(groups.data ?? []).find((g) => g.id === t.group)?.name ?? t.group}`;
+    return "every store";
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
@@ -169,7 +175,7 @@ function Tokens() {
         {created && (
           <SecretOnce testId="new-token" secret={created.token} label="The new token" onDone={() => setCreated(null)}>
             <b>Token {created.id}</b> ({created.role}
-            {created.store ? `, store ${created.store}` : created.group ? `, group ${created.group}` : ", every store"}).
+            , {scopeName(created)}).
           </SecretOnce>
         )}
       </section>
@@ -199,7 +205,7 @@ function Tokens() {
                   <tr key={t.id} data-testid={`token-${t.id}`}>
                     <td className="mono">{t.id}</td>
                     <td>{t.role}</td>
-                    <td>{t.store ? `store ${t.store}` : t.group ? `group ${t.group}` : "every store"}</td>
+                    <td title={t.store ? `store ${t.store}` : t.group ? `group ${t.group}` : undefined}>{scopeName(t)}</td>
                     <td>{t.label ?? "–"}</td>
                     <td>{when(t.createdAt)}</td>
                     <td>{when(t.expiresAt)}</td>
@@ -437,8 +443,8 @@ function Digests({ store }: { store: string }) {
             <tbody>
               {digests.data.map((d) => (
                 <tr key={d.id} data-testid={`digest-${d.id}`}>
-                  <td>
-                    {d.scope} {d.target}
+                  <td title={`${d.scope} ${d.target}`}>
+                    {d.scope} {d.scope === "store" ? stores.find((s) => s.id === d.target)?.name || d.target : (groups.data ?? []).find((g) => g.id === d.target)?.name ?? d.target}
                   </td>
                   <td>
                     {d.frequency} at {String(d.hour).padStart(2, "0")}:00{d.zone ? ` (${d.zone})` : ""}
