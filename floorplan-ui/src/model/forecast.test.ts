@@ -91,6 +91,8 @@ describe("occupancyOutlook", () => {
   });
   it("else names the peak of the hours ahead, closed hours left out", () => {
     expect(occupancyOutlook(occ([5, 12, 9, 40], 100, [3]), at("14:20"), TZ)!.text).toBe("Up to about 12 in the store around 15:00");
+    expect(occupancyOutlook(occ([30, 5, 9, 4], 100), at("14:20"), TZ)!.text).toBe("Up to about 30 in the store this hour, fewer later");
+    expect(occupancyOutlook(occ([30, 5, 9, 4], 100, [1, 2, 3]), at("14:20"), TZ)!.text).toBe("Up to about 30 in the store this hour");
     expect(occupancyOutlook(occ([null, null], 10), at("14:20"), TZ)).toBeNull();
     expect(occupancyOutlook(occ([0.2, 0.4], 10), at("14:20"), TZ)).toBeNull();
   });

@@ -78,7 +78,8 @@ export function closedOutlook(f: Pick<ForecastReport, "bucket" | "buckets">, now
 /**
  * The people expected inside in the next `hours` hours (the occupancy forecast), for the tablet:
  * "Expected over capacity at 17:00 (about 22 for 18)" when an hour goes over the capacity, else
- * "Up to about 25 in the store around 17:00". Closed hours are left out; null when nothing is
+ * "Up to about 25 in the store around 17:00" ("this hour, fewer later" when the hour under way is
+ * the busiest). Closed hours are left out; null when nothing is
  * forecast (no dwell history) or fewer than one person is expected.
  */
 export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capacity" | "buckets">, now: number, timeZone: string, hours = 6): { text: string; over: boolean; at: number; expected: number } | null {
@@ -95,7 +96,9 @@ export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capa
   if (over) return { text: `Expected over capacity at ${t(over.start)} (about ${Math.round(over.expected)} for ${cap})`, over: true, at: over.start, expected: over.expected };
   const peak = ahead.reduce((a, b) => (b.expected > a.expected ? b : a));
   if (peak.expected < 1) return null;
-  return { text: `Up to about ${Math.round(peak.expected)} ${where} around ${t(Math.max(peak.start, now))}`, over: false, at: peak.start, expected: peak.expected };
+  // The hour under way is the busiest: "around 10:29" would name the minute just gone.
+  const when = peak.start <= now ? (ahead.length > 1 ? "this hour, fewer later" : "this hour") : `around ${t(peak.start)}`;
+  return { text: `Up to about ${Math.round(peak.expected)} ${where} ${when}`, over: false, at: peak.start, expected: peak.expected };
 }
 
 interface ChartSlot {
