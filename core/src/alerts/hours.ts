@@ -23,11 +23,14 @@ export type HoursInterval = Static<typeof HoursIntervalSchema>;
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-const DayIntervals = Type.Array(HoursIntervalSchema, { maxItems: 6 });
+/** The schema's bounds, for editors that check before saving. */
+export const HOURS_LIMITS = { intervalsPerDay: 6, exceptions: 400, noteLength: 120 } as const;
+
+const DayIntervals = Type.Array(HoursIntervalSchema, { maxItems: HOURS_LIMITS.intervalsPerDay });
 export const HoursExceptionSchema = Type.Object({
   date: Type.String({ pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "local date YYYY-MM-DD" }),
-  intervals: Type.Array(HoursIntervalSchema, { maxItems: 6, description: "the day's hours; empty = closed all day" }),
-  note: Type.Optional(Type.String({ maxLength: 120 })),
+  intervals: Type.Array(HoursIntervalSchema, { maxItems: HOURS_LIMITS.intervalsPerDay, description: "the day's hours; empty = closed all day" }),
+  note: Type.Optional(Type.String({ maxLength: HOURS_LIMITS.noteLength })),
 });
 export type HoursException = Static<typeof HoursExceptionSchema>;
 
@@ -35,7 +38,7 @@ export const OpeningHoursSchema = Type.Object({
   weekly: Type.Object(Object.fromEntries(WEEKDAYS.map((d) => [d, DayIntervals])) as Record<Weekday, typeof DayIntervals>, {
     description: "each weekday's open intervals in local time; an empty list = closed that day",
   }),
-  exceptions: Type.Array(HoursExceptionSchema, { maxItems: 400, description: "dates that differ from the weekly schedule" }),
+  exceptions: Type.Array(HoursExceptionSchema, { maxItems: HOURS_LIMITS.exceptions, description: "dates that differ from the weekly schedule" }),
 });
 export type OpeningHours = Static<typeof OpeningHoursSchema>;
 export const openingHoursValidator = compile(OpeningHoursSchema);

@@ -4,7 +4,7 @@
  * (touching is fine: 12:30 to 14:00 then 14:00 to 19:00). The server checks the same
  * (core's hoursProblems); this says it before saving, naming the day and the intervals.
  */
-import { WEEKDAYS, type OpeningHours } from "@footfall/core";
+import { HOURS_LIMITS, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
 
 export interface DayInterval {
   open: string;
@@ -50,12 +50,11 @@ export function nextInterval(intervals: readonly DayInterval[]): DayInterval | n
  * note). `hoursOfDraft` checks what the server would refuse (core's hoursProblems) and more (the
  * intervals in time order, a date on every row), naming the day or the row.
  */
-export type Weekday = (typeof WEEKDAYS)[number];
 export const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
-/** At most this many intervals a day and exceptions (core's OpeningHoursSchema). */
-export const MAX_INTERVALS = 6;
-export const MAX_EXCEPTIONS = 400;
-export const MAX_NOTE = 120;
+/** At most this many intervals a day and exceptions, and a note this long (core's OpeningHoursSchema). */
+export const MAX_INTERVALS = HOURS_LIMITS.intervalsPerDay;
+export const MAX_EXCEPTIONS = HOURS_LIMITS.exceptions;
+export const MAX_NOTE = HOURS_LIMITS.noteLength;
 
 export interface ExceptionRow {
   /** A key for React, stable while the row is edited (not saved). */
