@@ -92,7 +92,8 @@ export class SimSource implements Source<SimSettings> {
           });
     // A lost visitor's open visit stands until the server's visit timeout, in real time: at `speed`
     // it would stand for `speed` times as long in the simulated store and crowd the live view with
-    // ghosts, so the live store loses `speed` times fewer (the history, at real speed, loses all).
+    // ghosts, so the live store loses `speed` times fewer (the history, at real speed, loses the
+    // whole `vanishRate`).
     engine.setVanishRate(s.vanishRate / s.speed);
     this.engine = engine;
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
