@@ -104,6 +104,19 @@ describe("the Chain view", () => {
     expect(await page.locator('th:has(button[data-sort="enters"])').getAttribute("aria-sort")).toBe("ascending");
     await page.locator('button[data-sort="enters"]').click();
     expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
+    // The sort is in the link: it survives a reload (or opening a store and coming back).
+    await page.locator('button[data-sort="name"]').click();
+    const shown = await page.locator("[data-testid=chain-table] tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.querySelector(".store-name")!.textContent!, tr.getAttribute("data-store")!]));
+    expect(shown).toEqual([...shown].sort(([a, x], [b, y]) => a!.localeCompare(b!, "en", { sensitivity: "base", numeric: true }) || (x! < y! ? -1 : 1)));
+    expect(page.url()).toContain("sort=name");
+    const byName = await rowIds();
+    await page.reload();
+    await page.locator('tr[data-store="shop"]').waitFor();
+    expect(await rowIds()).toEqual(byName);
+    expect(await page.locator('th:has(button[data-sort="name"])').getAttribute("aria-sort")).toBe("ascending");
+    await page.locator('button[data-sort="enters"]').click();
+    expect(page.url()).not.toContain("sort=");
+    expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
 
     // The totals are the sum of the stores; visitors the sum of the stores that count them.
     expect(await page.locator('[data-testid=chain-totals] [data-total="enters"] .v').textContent()).toBe("77");

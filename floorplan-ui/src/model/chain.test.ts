@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { filterStores, nextSort, sortStores } from "./chain.js";
+import { DEFAULT_SORT, filterStores, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
@@ -37,6 +37,28 @@ describe("the chain view's sorting", () => {
     expect(nextSort({ key: "enters", dir: "desc" }, "enters")).toEqual({ key: "enters", dir: "asc" });
     expect(nextSort({ key: "enters", dir: "desc" }, "visitors")).toEqual({ key: "visitors", dir: "desc" });
     expect(nextSort({ key: "enters", dir: "desc" }, "name")).toEqual({ key: "name", dir: "asc" });
+  });
+});
+
+describe("the sort a link carries", () => {
+  it("reads back every sort it writes, and writes nothing for the default (property)", () => {
+    const keys = ["name", "enters", "visitors", "conversion", "averageBasket", "dwellMedianS", "occupancy", "health"] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.constantFrom("asc" as const, "desc" as const), (key, dir) => {
+        const sort: Sort = { key, dir };
+        const params = sortParams(sort);
+        expect(sortOf({ sort: params.sort ?? undefined, order: params.order ?? undefined })).toEqual(sort);
+      }),
+    );
+    expect(sortParams(DEFAULT_SORT)).toEqual({ sort: null, order: null });
+    expect(sortParams({ key: "name", dir: "asc" })).toEqual({ sort: "name", order: null });
+  });
+
+  it("opens with the default for a missing or unknown column, and the column's own order for a bad one", () => {
+    expect(sortOf({})).toEqual(DEFAULT_SORT);
+    expect(sortOf({ sort: "secret", order: "asc" })).toEqual(DEFAULT_SORT);
+    expect(sortOf({ sort: "conversion", order: "sideways" })).toEqual({ key: "conversion", dir: "desc" });
+    expect(sortOf({ sort: "name" })).toEqual({ key: "name", dir: "asc" });
   });
 });
 

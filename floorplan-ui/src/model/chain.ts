@@ -26,6 +26,23 @@ export function sortStores(stores: readonly OverviewStore[], sort: Sort): Overvi
   return [...stores].sort(overviewOrder(sort.key, sort.dir));
 }
 
+const SORT_KEYS: readonly SortKey[] = ["name", ...FIGURES.map((f) => f.id), "occupancy", "health"];
+/** The order the chain view opens with: most enters first. */
+export const DEFAULT_SORT: Sort = { key: "enters", dir: "desc" };
+
+/** The sort a link carries (`sort`, `order`), so that it survives opening a store and coming back; the default when absent or not a column. */
+export function sortOf(params: Readonly<Record<string, string | undefined>>): Sort {
+  const key = SORT_KEYS.find((k) => k === params.sort);
+  if (!key) return DEFAULT_SORT;
+  return { key, dir: params.order === "asc" || params.order === "desc" ? params.order : defaultDirection(key) };
+}
+
+/** The link parameters of `sort` (none for the default, to keep links short). */
+export function sortParams(sort: Sort): { sort: string | null; order: string | null } {
+  if (sort.key === DEFAULT_SORT.key && sort.dir === DEFAULT_SORT.dir) return { sort: null, order: null };
+  return { sort: sort.key, order: sort.dir === defaultDirection(sort.key) ? null : sort.dir };
+}
+
 /** A click on a column: the same column flips its order; another starts descending (ascending for names). */
 export function nextSort(current: Sort, key: SortKey): Sort {
   if (current.key === key) return { key, dir: current.dir === "asc" ? "desc" : "asc" };

@@ -10,7 +10,7 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { changeOf, filterStores, FIGURES, nextSort, sortStores, type FigureId, type Sort, type SortKey } from "../model/chain.js";
+import { changeOf, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
 import { formatChange, formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { PRESETS, presetRange, type Preset } from "../model/range.js";
 import { withParams } from "../model/route.js";
@@ -115,7 +115,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const preset = (CHAIN_PRESETS.some((p) => p.id === route.params.range) ? route.params.range : "last7") as Exclude<Preset, "custom">;
   const group = route.params.group ?? "";
   const [text, setText] = useState("");
-  const [sort, setSort] = useState<Sort>({ key: "enters", dir: "desc" });
+  const sort = useMemo(() => sortOf({ sort: route.params.sort, order: route.params.order }), [route.params.sort, route.params.order]);
 
   // Whole hours, as the overview answers: a range reaching now ends with the current hour.
   const range = useMemo(() => {
@@ -129,7 +129,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const rows = useMemo(() => sortStores(filterStores(overview.data?.stores ?? [], text), sort), [overview.data, text, sort]);
   const header = (key: SortKey, label: string, className = "") => (
     <th className={className} aria-sort={sort.key === key ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
-      <button className="sort" data-sort={key} onClick={() => setSort(nextSort(sort, key))}>
+      <button className="sort" data-sort={key} onClick={() => set(sortParams(nextSort(sort, key)))}>
         {label}
         {sort.key === key ? (sort.dir === "asc" ? " ↑" : " ↓") : ""}
       </button>
