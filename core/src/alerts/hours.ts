@@ -65,12 +65,19 @@ export function hoursProblems(h: OpeningHours): string[] {
   for (const e of h.exceptions) {
     if (seen.has(e.date)) out.push(`${e.date}: more than one exception`);
     seen.add(e.date);
-    const [y, m, dd] = e.date.split("-").map(Number) as [number, number, number];
-    const t = new Date(Date.UTC(y, m - 1, dd));
-    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== dd) out.push(`${e.date}: not a date`);
+    if (calendarDay(e.date) === null) out.push(`${e.date}: not a date`);
     day(e.date, e.intervals);
   }
   return out;
+}
+
+/** A YYYY-MM-DD date's midnight UTC (epoch ms), or null when it is no such day of the calendar (2026-02-30, 2026-13-01). */
+export function calendarDay(date: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t.getTime() : null;
 }
 
 /** A local date as days since 1970-01-01 (the "civil day number"), and back. */

@@ -4,7 +4,7 @@
  * (touching is fine: 12:30 to 14:00 then 14:00 to 19:00). The server checks the same
  * (core's hoursProblems); this says it before saving, naming the day and the intervals.
  */
-import { HOURS_LIMITS, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
+import { calendarDay, HOURS_LIMITS, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
 
 export interface DayInterval {
   open: string;
@@ -85,16 +85,11 @@ export function draftOf(hours: OpeningHours | null): HoursDraft {
   };
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const shortDate = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 /** A YYYY-MM-DD date as people read it ("25 Dec 2026"); null when it is not a real date. */
 export function readableDate(date: string): string | null {
-  const m = DATE.exec(date);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
-  return shortDate.format(t);
+  const day = calendarDay(date);
+  return day === null ? null : shortDate.format(day);
 }
 
 /** How messages name exception row `index` (0-based): by its date, else by its place ("Exception 3"). */
