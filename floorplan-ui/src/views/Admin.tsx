@@ -83,6 +83,13 @@ const EXPIRIES = [
   { id: "365d", label: "1 year" },
 ];
 
+/** What a token or digest covers as the menus name it ("store Rivoli flagship", "group Malls"): names, not ids (unknown ones stay ids). */
+function namedScope(t: { store?: string | null; group?: string | null }, stores: readonly { id: string; name: string }[], groups: readonly { id: string; name: string }[]): string {
+  if (t.store) return `store ${stores.find((x) => x.id === t.store)?.name || t.store}`;
+  if (t.group) return `group ${groups.find((g) => g.id === t.group)?.name ?? t.group}`;
+  return "every store";
+}
+
 function Tokens() {
   const admin = useAdmin();
   const { stores, me } = useSession();
@@ -98,12 +105,7 @@ function Tokens() {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const when = (ts: number | null) => (ts ? formatDateTimeZ(ts, tz) : "–");
 
-  // A token's scope as the "Sees" menu names it: the store's or group's name, not its id.
-  const scopeName = (t: { store?: string | null; group?: string | null }) => {
-    if (t.store) return `store ${stores.find((x) => x.id === t.store)?.name || t.store}`;
-    if (t.group) return `group ${(groups.data ?? []).find((g) => g.id === t.group)?.name ?? t.group}`;
-    return "every store";
-  };
+  const scopeName = (t: { store?: string | null; group?: string | null }) => namedScope(t, stores, groups.data ?? []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act.run(async () => {
@@ -444,7 +446,7 @@ function Digests({ store }: { store: string }) {
               {digests.data.map((d) => (
                 <tr key={d.id} data-testid={`digest-${d.id}`}>
                   <td title={`${d.scope} ${d.target}`}>
-                    {d.scope} {d.scope === "store" ? stores.find((s) => s.id === d.target)?.name || d.target : (groups.data ?? []).find((g) => g.id === d.target)?.name ?? d.target}
+                    {namedScope({ [d.scope]: d.target }, stores, groups.data ?? [])}
                   </td>
                   <td>
                     {d.frequency} at {String(d.hour).padStart(2, "0")}:00{d.zone ? ` (${d.zone})` : ""}
