@@ -4,7 +4,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { overviewOrder, type OverviewSort, type SortDirection } from "@footfall/core";
+import { overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -99,7 +99,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
         agents: agents.get(s.id)!,
       }));
-      sortRows(rows, q.sort ?? "name", q.order);
+      rows.sort(overviewOrder(q.sort ?? "name", q.order)); // as the chain view sorts them
 
       const totalsOf = (id: string | null, name: string, members: readonly string[]) => {
         const t = [new FigureTotals(), new FigureTotals(), new FigureTotals()];
@@ -139,8 +139,3 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 };
-
-/** Sorts the rows by `key` in place, as the chain view sorts them (core's `overviewOrder`). */
-export function sortRows(rows: StoreRow[], key: OverviewSort, order: SortDirection | undefined): void {
-  rows.sort(overviewOrder(key, order));
-}
