@@ -7,7 +7,7 @@
  * open); `onSaved` lets the page fetch them again, and the form then shows what the server holds.
  */
 import { useState } from "react";
-import { localDate, WEEKDAYS, type OpeningHours } from "@footfall/core";
+import { localDate, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
 import { DAY_NAMES, draftOf, exceptionName, hoursOfDraft, MAX_EXCEPTIONS, MAX_INTERVALS, MAX_NOTE, newException, nextInterval, type DayInterval, type ExceptionRow, type HoursDraft } from "../model/hours-editor.js";
 import "../styles/hours.css";
 
@@ -37,7 +37,7 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
   const today = localDate(Date.now(), timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
 
   const edit = (next: HoursDraft) => (setDraft(next), setMessage(null));
-  const setDay = (d: (typeof WEEKDAYS)[number], ivs: DayInterval[]) => edit({ ...draft, weekly: { ...draft.weekly, [d]: ivs } });
+  const setDay = (d: Weekday, ivs: DayInterval[]) => edit({ ...draft, weekly: { ...draft.weekly, [d]: ivs } });
   const setRow = (i: number, row: ExceptionRow) => edit({ ...draft, exceptions: draft.exceptions.map((r, n) => (n === i ? row : r)) });
 
   const submit = async (clear: boolean) => {
