@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { offsetMs } from "../domain/calendar.js";
-import { calendarDay, closingTime, doorCountStart, hoursOfDate, lastClosing, hoursProblems, isOpen, localDate, minutesOf, openIntervals, wallToUtc, WEEKDAYS, type HoursInterval, type OpeningHours } from "./hours.js";
+import { closingTime, doorCountStart, hoursOfDate, lastClosing, hoursProblems, isOpen, localDate, minutesOf, openIntervals, wallToUtc, WEEKDAYS, type HoursInterval, type OpeningHours } from "./hours.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -198,17 +198,5 @@ describe("closing reset", () => {
     const daily: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "20:00" }]])) as OpeningHours["weekly"], exceptions: [] };
     expect(lastClosing(daily, Date.UTC(2026, 10, 30, 20), "Europe/Paris")).toBe(Date.UTC(2026, 10, 30, 19));
     expect(lastClosing(daily, Date.UTC(2026, 11, 1, 9), "Europe/Paris")).toBe(Date.UTC(2026, 10, 30, 19));
-  });
-});
-
-describe("calendarDay", () => {
-  it("gives back the midnight of every real day it is given as YYYY-MM-DD, and null for days the calendar lacks (property)", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1) / DAY, max: Date.UTC(2200, 0, 1) / DAY }), (day) => {
-        expect(calendarDay(new Date(day * DAY).toISOString().slice(0, 10))).toBe(day * DAY);
-      }),
-    );
-    for (const bad of ["2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-4-01", "2026-04-31", ""]) expect(calendarDay(bad), bad).toBeNull();
-    expect(calendarDay("2028-02-29")).toBe(Date.UTC(2028, 1, 29));
   });
 });

@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { offsetMs } from "../domain/calendar.js";
+import { calendarDay, offsetMs } from "../domain/calendar.js";
 import type { Range } from "../domain/types.js";
 import { compile } from "../protocol/validate.js";
 
@@ -69,15 +69,6 @@ export function hoursProblems(h: OpeningHours): string[] {
     day(e.date, e.intervals);
   }
   return out;
-}
-
-/** A YYYY-MM-DD date's midnight UTC (epoch ms), or null when it is no such day of the calendar (2026-02-30, 2026-13-01). */
-export function calendarDay(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t.getTime() : null;
 }
 
 /** A local date as days since 1970-01-01 (the "civil day number"), and back. */

@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketStarts, formatBucketStart, localMidnight, localTime, offsetMs } from "./calendar.js";
+import { bucketStarts, calendarDay, formatBucketStart, localMidnight, localTime, offsetMs } from "./calendar.js";
 
 const H = 3_600_000;
+const DAY = 86_400_000;
 const labels = (from: number, to: number, bucket: "hour" | "day", tz: string): string[] => bucketStarts({ from, to }, bucket, tz).map((t) => formatBucketStart(t, tz));
 
 describe("bucketStarts", () => {
@@ -128,5 +130,17 @@ describe("localMidnight", () => {
 describe("localTime", () => {
   it("gives the local wall clock with an ISO weekday", () => {
     expect(localTime(Date.parse("2026-03-29T01:30:00Z"), "Europe/Paris")).toEqual({ year: 2026, month: 3, day: 29, hour: 3, minute: 30, second: 0, weekday: 7, offsetMinutes: 120 });
+  });
+});
+
+describe("calendarDay", () => {
+  it("gives back the midnight of every real day it is given as YYYY-MM-DD, and null for days the calendar lacks (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1) / DAY, max: Date.UTC(2200, 0, 1) / DAY }), (day) => {
+        expect(calendarDay(new Date(day * DAY).toISOString().slice(0, 10))).toBe(day * DAY);
+      }),
+    );
+    for (const bad of ["2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-4-01", "2026-04-31", "0050-12-25", ""]) expect(calendarDay(bad), bad).toBeNull();
+    expect(calendarDay("2028-02-29")).toBe(Date.UTC(2028, 1, 29));
   });
 });

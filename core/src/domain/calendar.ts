@@ -260,3 +260,12 @@ export function localTime(ts: EpochMs, timeZone: string): LocalTime {
     offsetMinutes: offset / MINUTE,
   };
 }
+
+/** A YYYY-MM-DD date's midnight UTC (epoch ms), or null when it is no such day of the calendar (2026-02-30, 2026-13-01). */
+export function calendarDay(date: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t.getTime() : null;
+}

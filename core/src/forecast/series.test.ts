@@ -20,6 +20,8 @@ describe("local days", () => {
   it("rejects what is not a calendar date", () => {
     expect(dayOfDate("2026-02-30")).toBeNaN();
     expect(dayOfDate("29/03/2026")).toBeNaN();
+    // Date.UTC reads years 0-99 as 1900-1999: "0050-12-25" is not Christmas 1950.
+    expect(dayOfDate("0050-12-25")).toBeNaN();
   });
   it("gives ISO weekdays (1970-01-01 was a Thursday)", () => {
     expect(weekdayOfDay(0)).toBe(4);

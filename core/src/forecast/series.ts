@@ -1,5 +1,5 @@
 import type { EpochMs } from "../protocol/ids.js";
-import { bucketStarts, offsetMs } from "../domain/calendar.js";
+import { bucketStarts, calendarDay, offsetMs } from "../domain/calendar.js";
 import type { Bucket, Range } from "../domain/types.js";
 
 /**
@@ -39,12 +39,8 @@ export const weekdayOfDay = (day: number): number => ((((day + 3) % 7) + 7) % 7)
 
 /** The local day number of a `YYYY-MM-DD` date; NaN when it is not one. */
 export function dayOfDate(date: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return Number.NaN;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const back = new Date(ms);
-  if (back.getUTCMonth() !== Number(m[2]) - 1 || back.getUTCDate() !== Number(m[3])) return Number.NaN;
-  return ms / DAY;
+  const ms = calendarDay(date);
+  return ms === null ? Number.NaN : ms / DAY;
 }
 
 /** `YYYY-MM-DD` of a local day number. */
