@@ -72,6 +72,34 @@ export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return n;
 }
 
+/** pino's levels, which FOOTFALL_LOG_LEVEL may name. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+/** FOOTFALL_LOG_LEVEL checked at start, so a typo is one line naming the variable and the levels, not the logger's own complaint. */
+function logLevelFrom(env: NodeJS.ProcessEnv): void {
+  const raw = env.FOOTFALL_LOG_LEVEL;
+  if (raw === undefined || raw === "" || (LOG_LEVELS as readonly string[]).includes(raw)) return;
+  throw new Error(`FOOTFALL_LOG_LEVEL="${raw}" must be one of ${LOG_LEVELS.join(", ")} (info when unset)`);
+}
+
+/** The protocols of a broker URL that the MQTT client connects with. */
+const BROKER_PROTOCOLS = new Set(["mqtt:", "mqtts:", "tcp:", "tls:", "ssl:", "ws:", "wss:"]);
+
+/** FOOTFALL_MQTT_URL, or null (the embedded broker); a value that is not a broker URL is refused with an example, as the edge agent does. */
+function mqttUrlFrom(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.FOOTFALL_MQTT_URL;
+  if (!raw) return null;
+  let protocol = "";
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    /* said below */
+  }
+  if (!BROKER_PROTOCOLS.has(protocol))
+    throw new Error(`FOOTFALL_MQTT_URL="${raw}" is not a broker URL: write e.g. mqtt://mosquitto:1883 or mqtts://broker.example.com:8883 (unset: the embedded broker)`);
+  return raw;
+}
+
 /** FOOTFALL_CHAIN_INGEST: `worker` (default) or `main`, else a start that says what to write. */
 function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
   const raw = env.FOOTFALL_CHAIN_INGEST;
@@ -83,12 +111,13 @@ function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  logLevelFrom(env);
   return {
     httpPort: intFrom(env, "FOOTFALL_HTTP_PORT", 8080, 0, 65535),
     httpHost: env.FOOTFALL_HTTP_HOST || "0.0.0.0",
     mqttPort: intFrom(env, "FOOTFALL_MQTT_PORT", 1883, 0, 65535),
     mqttHost: env.FOOTFALL_MQTT_HOST || "0.0.0.0",
-    mqttUrl: env.FOOTFALL_MQTT_URL || null,
+    mqttUrl: mqttUrlFrom(env),
     mqttUsername: env.FOOTFALL_MQTT_USERNAME || undefined,
     mqttPassword: env.FOOTFALL_MQTT_PASSWORD || undefined,
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
