@@ -102,6 +102,8 @@ describe("POST /api/v1/experiments", () => {
     ["a time that is not one", { after: { from: "next week", to: AFTER.to } }, /body\/after\/from/],
     ["no zones", { zones: [] }, /body\/zones/],
     ["a zone a store does not have", { zones: ["promo", "toys"] }, /body\/zones\/1: zone "toys"/],
+    // Raw events are kept 90 days (the default): the dwell samples of Aug 12 are gone by Nov 20.
+    ["a before period older than the raw events kept", { before: { from: CHANGE - 92 * DAY, to: CHANGE } }, /body\/before\/from: an experiment needs raw events.*no longer kept/],
   ])("answers 400 naming the field for %s", async (_what, over, message) => {
     const res = await post(definition(over));
     expect(res.status).toBe(400);
@@ -145,6 +147,20 @@ describe("GET /api/v1/experiments and /api/v1/experiments/:id", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/params\/id/);
     expect((await t.get("/api/v1/experiments", null)).status).toBe(401);
+  });
+});
+
+describe("an experiment older than the raw events kept", () => {
+  it("answers its result with a 400 that says its period's events are gone, not a range error", async () => {
+    const id = "01d0e0000000";
+    const storage = t.server.app.storage;
+    await storage.experiments.insert({ ...definition(), id, changeAt: CHANGE, before: { from: NOW - 100 * DAY, to: NOW - 93 * DAY }, after: { from: NOW - 93 * DAY, to: NOW - 86 * DAY }, createdAt: NOW - 100 * DAY }, NOW - 100 * DAY);
+    for (const url of [`/api/v1/experiments/${id}/result`, `/api/v1/experiments/${id}/result.csv`]) {
+      const res = await t.get(url, await t.token("viewer"));
+      expect(res.status, url).toBe(400);
+      expect(res.body.message, url).toMatch(/^this experiment's before period starts 2026-08-12T15:00:00.000Z, before the oldest raw events kept \(2026-08-22T15:00:00.000Z, FOOTFALL_RETENTION_DAYS\)/);
+      expect(res.body.message, url).not.toMatch(/whole hours/);
+    }
   });
 });
 

@@ -18,6 +18,9 @@ const MAX_PERIOD_MS = 93 * 86_400_000;
 /** A period shorter than a day leaves hours of the day out, and a few minutes give a verdict on noise. */
 const MIN_PERIOD_MS = 86_400_000;
 
+/** An instant in messages (UTC, ISO 8601). */
+const iso = (ms: number) => new Date(ms).toISOString();
+
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, description: "experiment id" }) });
 
 /**
@@ -30,6 +33,8 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, layouts, services } = app;
   const viewer = { auth: "viewer" } as const;
 
+  /** The oldest raw event kept (FOOTFALL_RETENTION_DAYS): an experiment's per-visit figures (dwell samples) cannot reach before it. */
+  const rawSince = () => services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
   const storesOf = (e: Pick<Experiment, "testStores" | "controlStores">) => [...e.testStores, ...e.controlStores];
   const visible = (req: FastifyRequest, e: Experiment) => storesOf(e).every((s) => mayAccessStore(req.principal!, s));
   const load = async (req: FastifyRequest, id: string): Promise<Experiment> => {
@@ -78,6 +83,9 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const before = period("before");
       const after = period("after");
+      const since = rawSince();
+      if (before.from < since)
+        throw httpError(400, `body/before/from: an experiment needs raw events (each visit's dwell), and those before ${iso(since)} are no longer kept (FOOTFALL_RETENTION_DAYS): start the before period then or later`);
       if (before.to > changeAt) throw httpError(400, `body/before/to must not be after the change (${new Date(changeAt).toISOString()})`);
       if (after.from < changeAt) throw httpError(400, `body/after/from must not be before the change (${new Date(changeAt).toISOString()})`);
       for (const store of [...b.testStores, ...controlStores]) {
@@ -122,6 +130,14 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const compute = async (e: Experiment) => {
+    // An experiment kept longer than the raw events it reads: say so, rather than a range error that suggests whole hours.
+    const since = rawSince();
+    const gone = (["before", "after"] as const).find((p) => e[p].from < since);
+    if (gone)
+      throw httpError(
+        400,
+        `this experiment's ${gone} period starts ${iso(e[gone].from)}, before the oldest raw events kept (${iso(since)}, FOOTFALL_RETENTION_DAYS): its per-visit figures can no longer be computed (raise FOOTFALL_RETENTION_DAYS to keep experiments' periods longer)`,
+      );
     const data = async (store: string) => ({ store, before: await periodData(services, store, e.before, e.zones), after: await periodData(services, store, e.after, e.zones) });
     await layouts.load(e.testStores[0]!);
     const first = layouts.at(e.testStores[0]!, e.after.from);
