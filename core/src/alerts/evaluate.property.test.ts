@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HeldAboveReference } from "../../../test/support/alert-reference.js";
-import { acknowledgeAlert, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertRulesState } from "./evaluate.js";
+import { acknowledgeAlert, alertMessage, alertStep, restoreAlertState, ruleValue, type AlertFigures, type AlertRulesState } from "./evaluate.js";
 import type { Alert, AlertNotification, AlertRule } from "./types.js";
 
 const T0 = Date.UTC(2026, 10, 30, 9);
@@ -239,5 +239,23 @@ describe("alert rule evaluation", () => {
     const fired = alertStep({}, [rule], { forecast: { store: { at: "14:00", expected: 120.4 } } }, T0);
     expect(fired.notifications.map((n) => [n.type, n.alert.message])).toEqual([["alert.firing", "Store: busy from 14:00, expected 120 arrivals (above 100)"]]);
     expect(alertStep(fired.state, [rule], { forecast: { store: { at: "15:00", expected: 80 } } }, T0 + 1000).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
+  });
+
+  it("messages name a zone by its name in the layout (staff read \"Checkout queue\", not \"checkout-queue\"); the rule's own name first; the id when the layout names none", () => {
+    const base = { id: "r", store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
+    const zoneNames = { "checkout-queue": "Checkout queue", bakery: "Bakery", blank: " " };
+    const queue: AlertRule = { ...base, kind: "queue-length", zone: "checkout-queue", threshold: 2 };
+    const fired = alertStep({}, [queue], { queues: { "checkout-queue": { length: 3, waitSeconds: 60 } }, zoneNames }, T0);
+    expect(fired.notifications.map((n) => n.alert.message)).toEqual(["Checkout queue: 3 waiting (above 2); open another till"]);
+    expect(alertMessage({ ...base, kind: "occupancy", zone: "bakery", threshold: 0.8 }, 0.93, { zoneNames })).toBe("Bakery at 93 % of capacity (above 80 %)");
+    expect(alertMessage({ ...base, kind: "occupancy", zone: "bakery", threshold: 0.8, name: "Bread corner" }, 0.93, { zoneNames })).toBe("Bread corner at 93 % of capacity (above 80 %)");
+    expect(alertMessage({ ...base, kind: "occupancy", zone: "blank", threshold: 0.8 }, 0.93, { zoneNames })).toBe("blank at 93 % of capacity (above 80 %)");
+    expect(alertMessage({ ...base, kind: "occupancy", zone: "gone", threshold: 0.8 }, 0.93, { zoneNames })).toBe("gone at 93 % of capacity (above 80 %)");
+    // Any name the layout gives is what the message starts with.
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim() !== ""), fc.constantFrom<AlertRule["kind"]>("occupancy", "queue-length", "queue-wait", "counter-silent", "forecast-arrivals", "forecast-occupancy"), (name, kind) => {
+        expect(alertMessage({ ...base, kind, zone: "z", threshold: 1 }, 2, { zoneNames: { z: name } }).startsWith(name.trim())).toBe(true);
+      }),
+    );
   });
 });

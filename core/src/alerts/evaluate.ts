@@ -38,6 +38,8 @@ export interface AlertFigures {
    * per zone: the local start of its hour and the share (`expected`); null: no forecast or no capacity.
    */
   forecastOccupancy?: { store?: ForecastFigure | null; zones?: Record<string, ForecastFigure | null> };
+  /** The zones' names in the store's layout (by id), for the messages: staff read "Bakery", not "bakery". */
+  zoneNames?: Record<string, string>;
 }
 
 /** The next hour's forecast arrivals (forecast-arrivals rules). */
@@ -113,9 +115,12 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 
-/** The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the forecast hour). */
+/**
+ * The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the
+ * forecast hour, and the zone's name in the layout; its id when the layout does not name it).
+ */
 export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigures): string {
-  const where = rule.name?.trim() || (rule.zone ? rule.zone : "Store");
+  const where = rule.name?.trim() || (rule.zone ? figures?.zoneNames?.[rule.zone]?.trim() || rule.zone : "Store");
   switch (rule.kind) {
     case "occupancy":
       return `${where} at ${pct(value)} of capacity (above ${pct(rule.threshold)})`;

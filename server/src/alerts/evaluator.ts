@@ -255,6 +255,7 @@ export class AlertEvaluator {
     const out: AlertFigures = {};
     if (!layout) return out;
     out.open = s.hours ? isOpen(s.hours, now, layout.timezone) : true;
+    out.zoneNames = Object.fromEntries(layout.zones.map((z) => [z.id, z.name]));
     if (kinds.has("occupancy")) {
       const occ = await (await analytics.get(store)).occupancy(now, layout.timezone, layout.zones);
       const caps = occ.zones.map((z) => z.capacity).filter((c): c is number => typeof c === "number" && c > 0);

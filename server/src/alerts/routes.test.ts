@@ -272,6 +272,20 @@ describe("a zone's agent offline", () => {
   });
 });
 
+describe("alert messages", () => {
+  it("name the zone by its name in the store's layout, as the tablet banner, the history and webhooks show it", async () => {
+    t = await startTestServer({ now: () => now });
+    const layout = smallLayout();
+    await t.putLayout("shop", { ...layout, zones: layout.zones.map((z) => (z.id === "fruit" ? { ...z, name: "Fruit & veg" } : z)) });
+    const notes = notifications();
+    await putRule("fruit-full", { kind: "occupancy", zone: "fruit", threshold: 0.8 });
+    await t.ingest("shop", "cam", crowd("fruit", 5, now - 1000));
+    await t.server.services.alertEvaluator!.tick();
+    expect(notes.map((n) => n.alert.message)).toEqual(["Fruit & veg at 100 % of capacity (above 80 %)"]);
+    expect((await t.get("/api/v1/stores/shop/alerts")).body.alerts.map((a: { message: string }) => a.message)).toEqual(["Fruit & veg at 100 % of capacity (above 80 %)"]);
+  });
+});
+
 describe("opening hours and the door count", () => {
   it("the door count resets at closing instead of midnight, and the drift it corrected is recorded for the day", async () => {
     now = Date.UTC(2026, 10, 30, 9); // Monday 10:00 Paris
