@@ -283,8 +283,27 @@ describe("experimentResult", () => {
   });
   it("warns when the weekday/hour mix moved, and names what is not adjusted", () => {
     expect(experimentResult(input, { seed: 1 }).warnings).toContain(
-      "the weekday/hour mix of trips differs between the periods (17 % of trips would have to move to match): reach is adjusted for it, median dwell and conversion are not",
+      "the weekday/hour mix of trips differs between the periods (17 % of trips would have to move to another weekday or hour to match): reach is adjusted for it, median dwell and conversion are not",
     );
+  });
+  it("says the adjustment can do little when the periods fall on different weekdays (a day before, a day after)", () => {
+    // Wednesday 13:00 to Thursday 13:00, then Thursday 13:00 to Friday 13:00: no weekday-hour in common.
+    const day = (from: number, reachShare: number) => {
+      const cells: Record<string, number> = {};
+      const reach: Record<string, number> = {};
+      for (let h = 0; h < 24; h++) {
+        const cell = `${h < 11 ? from : from + 1}-${(h + 13) % 24}`;
+        cells[cell] = 40;
+        reach[cell] = Math.round(40 * reachShare);
+      }
+      return period(cells, { reach, visits: 400, dwell: Array.from({ length: 300 }, (_, i) => 20 + (i % 40)), transactions: 60 });
+    };
+    const r = experimentResult({ ...input, test: [{ store: "s1", before: day(3, 0.3), after: day(4, 0.3) }] }, { seed: 1 });
+    expect(r.mix.distance).toBeCloseTo(1, 12);
+    expect(r.warnings).toContain(
+      "the periods fall mostly on different weekdays and hours (100 % of trips would have to move to another weekday or hour to match): the adjustment for the mix can do little, so a weekday's own pattern may read as an effect of the change; a week or more on each side compares like with like (reach is adjusted, median dwell and conversion are not)",
+    );
+    expect(r.warnings.some((w) => w.includes("adjusted for it"))).toBe(false);
   });
   it("adjusts visits too when every store gives visits per cell", () => {
     const withCells = (p: PeriodData, cells: Record<string, number>): PeriodData => ({ ...p, visitsByZoneCell: { promo: cells } });

@@ -102,8 +102,14 @@ export function experimentResult(input: ExperimentInput, opts: ExperimentOptions
   const covered = [...weights].reduce((s, [cell, w]) => s + ((after[cell] ?? 0) > 0 ? w : 0), 0);
   const coverage = total > 0 ? covered / total : 0;
   if (distance >= 0.1) {
+    const moved = `${pct(distance)} of trips would have to move to another weekday or hour to match`;
+    const adjusted = visitsByCell ? "reach and visits are" : "reach is";
+    // Mostly different weekdays (two 24-hour periods on consecutive days share no weekday-hour): the
+    // adjustment has little in common to standardise on, and saying "adjusted for it" alone would reassure.
     early.push(
-      `the weekday/hour mix of trips differs between the periods (${pct(distance)} of trips would have to move to match): reach${visitsByCell ? " and visits are" : " is"} adjusted for it, median dwell and conversion are not`,
+      distance >= 0.5
+        ? `the periods fall mostly on different weekdays and hours (${moved}): the adjustment for the mix can do little, so a weekday's own pattern may read as an effect of the change; a week or more on each side compares like with like (${adjusted} adjusted, median dwell and conversion are not)`
+        : `the weekday/hour mix of trips differs between the periods (${moved}): ${adjusted} adjusted for it, median dwell and conversion are not`,
     );
   }
   if (total > 0 && coverage < 0.95)
