@@ -211,7 +211,18 @@ describe.each(["yesterday", "today", "last7"] as const)("the figures of %s", (pr
     // The entrance is a door counter: Flows does not claim how many left right after it.
     expect(await page.getByTestId("door-note").count()).toBe(1);
     expect(await page.getByTestId("dropoff").textContent()).not.toContain("left right after the entrance");
+    // A path's share of the trips reads the same in Flows' list as in the report (one decimal below 10 %).
+    const listed = await page
+      .getByTestId("top-paths")
+      .locator("li")
+      .evaluateAll((lis) => lis.map((li) => [[...li.querySelectorAll(".step")].map((s) => s.textContent).join(" → "), li.querySelector('[data-testid="path-share"]')?.textContent ?? null]));
     await page.close();
+    const printout = await open(`/report/${STORE}?range=${preset}`, tokens.viewer);
+    await printout.getByTestId("report-paths").waitFor();
+    const printed = await printout.getByTestId("report-paths").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(printed.length).toBeGreaterThan(0);
+    for (const [path, , share] of printed) expect(listed.find(([p]) => p === path)?.[1], path!).toBe(share);
+    await printout.close();
 
     const funnel = await open(`/funnel/${STORE}?range=${preset}&steps=fruit-veg,checkout`, tokens.viewer);
     const fr = await shownRange(funnel, "funnel");
@@ -239,6 +250,20 @@ describe("no data is not zero", () => {
     await page.close();
   });
 
+  it("leaves the report's days before the store's first figures empty, and says the range is partial", async () => {
+    const page = await open(`/report/${STORE}?range=last7`, tokens.viewer);
+    await page.getByTestId("report-days").waitFor();
+    const days = await page.getByTestId("report-days").locator("tbody tr:not(.total)").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-value"), r.querySelectorAll("td")[1]!.textContent]));
+    expect(days).toHaveLength(7);
+    // As the traffic chart: the first four days of the week have no data (not 0 enters), the rest have figures.
+    expect(days.slice(0, 4)).toEqual(Array(4).fill(["", "no data"]));
+    expect(days.slice(4).every(([v]) => v !== "")).toBe(true);
+    const total = days.slice(4).reduce((s, [v]) => s + Number(v), 0);
+    expect(await page.getByTestId("report-days").locator("tr.total td").textContent()).toBe(total.toLocaleString("en"));
+    expect(await page.getByTestId("report-partial").textContent()).toContain("figures begin");
+    await page.close();
+  });
+
   it("shows a range before any figure as no data everywhere, not as zeros", async () => {
     const day = historyFrom - 3 * 24 * HOUR;
     const page = await open(`/heatmap/${STORE}?from=${day}&to=${day + 24 * HOUR}`, tokens.viewer);
@@ -246,6 +271,12 @@ describe("no data is not zero", () => {
     for (const z of DEMO_LAYOUT.zones) expect(await page.getByTestId(`heat-row-${z.id}`).getAttribute("data-value")).toBe("");
     expect(await page.getByText("No visits in this range").count()).toBe(0);
     await page.close();
+    const report = await open(`/report/${STORE}?from=${day}&to=${day + 24 * HOUR}`, tokens.viewer);
+    expect(await report.getByTestId("report-no-data").textContent()).toContain("figures begin");
+    // (From noon to noon: two days, neither with data.)
+    expect(await report.getByTestId("report-days").locator("tbody tr:not(.total) td.num").allTextContents()).toEqual(["no data", "no data"]);
+    expect(await report.getByTestId("report-days").locator("tr.total td").textContent()).toBe("no data");
+    await report.close();
   });
 
   it("warns that a comparison with a partial previous period overstates growth", async () => {

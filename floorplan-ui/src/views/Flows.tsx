@@ -7,7 +7,7 @@ import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
 import { pathsCsv, transitionsCsv } from "../model/exports.js";
 import { downloadCsv } from "../components/download.js";
-import { formatCount, formatPercent, formatRate } from "../model/format.js";
+import { formatCount, formatRate } from "../model/format.js";
 import { rangeHasData } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
@@ -121,7 +121,7 @@ export default function FlowsView(props: ViewProps) {
                           ))}
                         </div>
                         <div style={{ textAlign: "right", whiteSpace: "nowrap" }}>
-                          <b>{formatCount(p.count)}</b> <span className="muted small">{formatPercent(p.share)}</span>
+                          <b>{formatCount(p.count)}</b> <span className="muted small" data-testid="path-share">{formatRate(p.share)}</span>
                         </div>
                       </div>
                       <div className="sharebar"><span style={{ width: `${p.share * 100}%` }} /></div>
@@ -208,7 +208,7 @@ function StepsSankey({ steps, enters, noData }: { steps: NonNullable<ReturnType<
         )}
         {steps.dropOff.map((d) => (
           <div className="stat" key={d.step}>
-            <div className="v">{formatPercent(d.share)}</div>
+            <div className="v">{formatRate(d.share)}</div>
             <div className="k">{d.step === 1 ? "left right after the entrance" : `left after ${d.step - 1} zone${d.step > 2 ? "s" : ""}`} ({formatCount(d.left)})</div>
           </div>
         ))}

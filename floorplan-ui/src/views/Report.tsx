@@ -2,15 +2,20 @@
  * A printable report of any range: the store's key figures, enters per day, every zone's visits,
  * visitors and dwell, sales by zone when imported, and the top paths, as tables. A zone's figures are
  * the heatmap's (`metricValue`): a door counter's people are its visits, and a zone known only by its
- * door has no visitors or dwell ("–", not 0). Print CSS
+ * door has no visitors or dwell ("–", not 0). No data is not zero: a day before the store's first
+ * figures (or still to come) reads "no data" in "Enters per day", and the report says when its
+ * range is partly or wholly before them. Print CSS
  * (styles/admin.css) hides the navigation and the controls, keeps tables whole where it can and
  * starts each section cleanly, so the browser's "Save as PDF" gives a clean document.
  */
 import type { ViewProps } from "../App.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { useQ } from "../hooks/useQ.js";
-import { formatCount, formatDate, formatDateTime, formatDuration, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
+import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
+import { slotsTotal, trafficSlots } from "../model/traffic.js";
+import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { RangeBar } from "../components/RangeBar.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -29,11 +34,16 @@ export default function ReportView(props: ViewProps) {
   const paths = useQ(["report-paths", ...key], (signal) => api.paths(store, range, 10, signal), { enabled });
   const name = stores.find((s) => s.id === store)?.name || store;
   const zoneName = (id: string) => layout?.zones.find((z) => z.id === id)?.name ?? id;
+  const coverage = useCoverage(store, r.now);
   const failed = [traffic, dwell, conversion, paths].find((q) => q.status === "error" && !q.data);
-  const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data;
+  const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data || !coverage;
   const c = conversion.data?.store;
-  const days = traffic.data ?? [];
-  const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (!best || d.enters > best.enters ? d : best), null);
+  // Every day of the range, "no data" (null) before the store's first figures or after now, as the traffic chart shows them.
+  const days = traffic.data && coverage ? trafficSlots(traffic.data, range, "day", timeZone, false, coverage) : [];
+  const daysTotal = slotsTotal(days);
+  const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (d.value !== null && (!best || d.value > best.value!) ? d : best), null);
+  const noData = coverage ? !rangeHasData(range, coverage) : false;
+  const partial = coverage ? rangeIsPartial(range, coverage) : false;
   const zoneRows = (() => {
     if (!dwell.data || !traffic.data) return [];
     const doorIn = doorInByZone(zoneEnters(traffic.data), dwell.data);
@@ -69,6 +79,14 @@ export default function ReportView(props: ViewProps) {
         <Loading label="Building the report…" />
       ) : (
         <>
+          {noData && (
+            <p className="alert info" data-testid="report-no-data">
+              No data for this range: {coverage!.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(coverage!.from, timeZone)}.`}
+            </p>
+          )}
+          {partial && coverage!.from !== null && (
+            <p className="alert info" data-testid="report-partial">This store's figures begin {formatDateTimeZ(coverage!.from, timeZone)}: the range before that has no data.</p>
+          )}
           <section className="report-section">
             <h2>Key figures</h2>
             <table className="table report-table" data-testid="report-figures">
@@ -78,7 +96,7 @@ export default function ReportView(props: ViewProps) {
                 <tr><th scope="row">Conversion</th><td className="num">{formatRate(c!.conversion)}</td></tr>
                 <tr><th scope="row">Sales</th><td className="num">{formatMoney(c!.sales, layout?.currency)}</td></tr>
                 <tr><th scope="row">Average basket</th><td className="num">{formatMoney(c!.averageBasket, layout?.currency)}</td></tr>
-                <tr><th scope="row">Busiest day</th><td className="num">{busiest && busiest.enters > 0 ? `${formatDate(Date.parse(busiest.start), timeZone)} (${formatCount(busiest.enters)})` : "–"}</td></tr>
+                <tr><th scope="row">Busiest day</th><td className="num">{busiest && busiest.value! > 0 ? `${formatDate(busiest.start, timeZone)} (${formatCount(busiest.value!)})` : "–"}</td></tr>
               </tbody>
             </table>
           </section>
@@ -88,9 +106,12 @@ export default function ReportView(props: ViewProps) {
               <thead><tr><th>Day</th><th className="num">Enters</th></tr></thead>
               <tbody>
                 {days.map((d) => (
-                  <tr key={d.start}><td>{formatDate(Date.parse(d.start), timeZone)}</td><td className="num">{formatCount(d.enters)}</td></tr>
+                  <tr key={d.start} data-value={d.value ?? ""}>
+                    <td>{formatDate(d.start, timeZone)}</td>
+                    <td className={d.value === null ? "num muted" : "num"}>{d.value === null ? "no data" : formatCount(d.value)}</td>
+                  </tr>
                 ))}
-                <tr className="total"><th scope="row">Total</th><td className="num">{formatCount(days.reduce((s, d) => s + d.enters, 0))}</td></tr>
+                <tr className="total"><th scope="row">Total</th><td className="num">{daysTotal === null ? "no data" : formatCount(daysTotal)}</td></tr>
               </tbody>
             </table>
           </section>
