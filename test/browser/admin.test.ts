@@ -99,6 +99,18 @@ describe("admin pages", () => {
     expect(await row.textContent()).toMatch(/store Rivoli test shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
     await row.getByRole("button", { name: "Send now" }).click();
     expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
+    // What it would send can be checked without a mail server: the subject, the figures, the chart; nothing is sent.
+    await row.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByTestId("digest-preview");
+    await preview.waitFor();
+    expect(await preview.getByRole("heading").textContent()).toMatch(/^Preview: Footfall weekly digest: Rivoli test shop, week of Mon \d+ \w+ \d{4}: \d+ enters/);
+    expect(await preview.textContent()).toMatch(/To area@shop\.example, manager@shop\.example; the \d{4}-\d\d-\d\d period/);
+    expect(await preview.getByTestId("digest-preview-problem").textContent()).toMatch(/^It would not go out: no mail server: set FOOTFALL_SMTP_URL/);
+    expect(await preview.locator("pre").textContent()).toMatch(/Enters\s+\d+\s+the week before: \d+/);
+    expect(await preview.getByRole("img").getAttribute("src")).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    expect(await row.textContent()).toMatch(/not yet/);
+    await preview.getByRole("button", { name: "Close" }).click();
+    await preview.waitFor({ state: "detached" });
     // A period the server gave up on (the mail server refused six times: the state the scheduler leaves, written
     // into the server's database as it would) is listed with its error and a button to send it again.
     const db = new Database(join(t.server.dataDir, "footfall.db"));

@@ -60,6 +60,16 @@ export interface DigestRow {
   problem: string | null;
   nextPeriod: string | null;
 }
+export interface DigestPreview {
+  id: string;
+  period: string;
+  subject: string;
+  recipients: string[];
+  text: string;
+  /** data:image/png;base64 URL of the chart the mail carries. */
+  chart: string;
+  mailProblem: string | null;
+}
 export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour"> & { timeZone?: string | null };
 export interface GroupRow {
   id: string;
@@ -97,6 +107,8 @@ export function createAdminApi(token: string, base = "") {
     /** Sends the last finished period now, or `period` (a failed one, again). */
     sendDigest: (id: string, period?: string) =>
       request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
+    /** What send now would mail (or of `period`), built but not sent; `mailProblem` says why it would not go out (no mail server). */
+    previewDigest: (id: string, period?: string) => request<DigestPreview>("GET", `/digests/${encodeURIComponent(id)}/preview`, undefined, { period }),
     groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),
     storeGroups: (s: string) => request<{ groups: string[] }>("GET", `${store(s)}/groups`).then((r) => r.groups),
     setStoreGroups: (s: string, groups: string[]) => request<{ groups: string[] }>("PUT", `${store(s)}/groups`, { groups }),

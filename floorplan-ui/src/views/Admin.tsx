@@ -6,7 +6,7 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import type { Layout, LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
-import { createAdminApi, type AuditEntry, type DigestInput, type DigestRow, type TokenRow } from "../api/admin.js";
+import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, type DigestRow, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -358,6 +358,7 @@ function Digests({ store }: { store: string }) {
   const [form, setForm] = useState<DigestInput>({ scope: "store", target: store, frequency: "daily", recipients: [], hour: 7 });
   const [recipients, setRecipients] = useState("");
   const [sent, setSent] = useState<string | null>(null);
+  const [preview, setPreview] = useState<DigestPreview | null>(null);
   const act = useAction();
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const submit = (e: FormEvent) => {
@@ -491,6 +492,9 @@ function Digests({ store }: { store: string }) {
                           Send {d.failedPeriod} again
                         </button>
                       )}
+                      <button className="btn sm" disabled={act.busy} title="What send now would mail, without sending it" onClick={() => void act.run(async () => setPreview(await admin.previewDigest(d.id)))}>
+                        Preview
+                      </button>
                       <button className="btn sm" disabled={act.busy} onClick={() => void act.run(async () => { const r = await admin.sendDigest(d.id); setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`); digests.reload(); })}>
                         Send now
                       </button>
@@ -505,6 +509,26 @@ function Digests({ store }: { store: string }) {
           </table>
         )}
       </section>
+      {preview && (
+        <section className="card card-b digest-preview" data-testid="digest-preview" aria-label="Digest preview">
+          <div className="row">
+            <h2 className="admin-h2">Preview: {preview.subject}</h2>
+            <button className="btn sm" onClick={() => setPreview(null)}>
+              Close
+            </button>
+          </div>
+          <p className="muted small">
+            To {preview.recipients.join(", ")}; the {preview.period} period, as &quot;Send now&quot; would mail it (nothing was sent).
+          </p>
+          {preview.mailProblem && (
+            <p className="admin-error" role="status" data-testid="digest-preview-problem">
+              It would not go out: {preview.mailProblem}.
+            </p>
+          )}
+          <pre className="digest-text">{preview.text}</pre>
+          <img src={preview.chart} alt={`Chart of ${preview.subject}`} width={640} height={300} />
+        </section>
+      )}
     </>
   );
 }

@@ -11,7 +11,7 @@
  */
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
-import { composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
+import { CHART_CID, composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
 import { duePeriod, lastFinishedPeriod, periodOf, type Period } from "./schedule.js";
 
 export const RETRY_BASE_MS = 2 * 60_000;
@@ -113,20 +113,37 @@ export class DigestScheduler {
   async sendNow(d: Digest, periodKey?: string): Promise<SendResult> {
     const mail = mailConfig(this.env);
     if ("error" in mail) throw Object.assign(new Error(mail.error), { statusCode: 503 });
+    const period = await this.periodToSend(d, periodKey);
+    const result = await this.send(d, period, mail);
+    await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
+    return result;
+  }
+
+  /**
+   * The mail "send now" would send for the same period, built but not sent (no mail server needed),
+   * and why it would not go out as things are (`mailProblem`: no FOOTFALL_SMTP_URL), so an admin
+   * can check a digest before its recipients get it.
+   */
+  async preview(d: Digest, periodKey?: string): Promise<SendResult & { text: string; chartPng: Buffer; mailProblem: string | null }> {
+    const mail = mailConfig(this.env);
+    const period = await this.periodToSend(d, periodKey);
+    const content = await composeDigest(this.services, d, period, "error" in mail ? "Footfall" : mail.from);
+    if (!content) throw Object.assign(new Error(`the digest's ${d.scope} "${d.target}" no longer exists`), { statusCode: 409 });
+    const chart = content.mail.attachments.find((a) => a.cid === CHART_CID)!;
+    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients, text: content.mail.text, chartPng: chart.content, mailProblem: "error" in mail ? mail.error : null };
+  }
+
+  /** The period starting on `periodKey` (YYYY-MM-DD, a finished one), else the last finished one; an error with a status code says why there is none. */
+  private async periodToSend(d: Digest, periodKey?: string): Promise<Period> {
     const target = await digestTarget(this.services, d);
     if (!target) throw Object.assign(new Error(`the digest's ${d.scope} "${d.target}" no longer exists`), { statusCode: 409 });
     if (!target.timeZone) throw Object.assign(new Error(target.problem ?? "no time zone"), { statusCode: 409 });
     const now = this.services.now();
-    let period = lastFinishedPeriod(now, target.timeZone, d.frequency);
-    if (periodKey !== undefined) {
-      const p = periodOf(periodKey, target.timeZone, d.frequency);
-      if (!p) throw Object.assign(new Error(`period "${periodKey}": write the local date it starts on, YYYY-MM-DD`), { statusCode: 400 });
-      if (p.to > now) throw Object.assign(new Error(`period "${periodKey}" has not finished yet (it ends ${new Date(p.to).toISOString()})`), { statusCode: 400 });
-      period = p;
-    }
-    const result = await this.send(d, period, mail);
-    await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
-    return result;
+    if (periodKey === undefined) return lastFinishedPeriod(now, target.timeZone, d.frequency);
+    const p = periodOf(periodKey, target.timeZone, d.frequency);
+    if (!p) throw Object.assign(new Error(`period "${periodKey}": write the local date it starts on, YYYY-MM-DD`), { statusCode: 400 });
+    if (p.to > now) throw Object.assign(new Error(`period "${periodKey}" has not finished yet (it ends ${new Date(p.to).toISOString()})`), { statusCode: 400 });
+    return p;
   }
 
   private async send(d: Digest, period: Period, mail: { url: string; from: string }): Promise<SendResult> {

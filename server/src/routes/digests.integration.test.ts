@@ -207,6 +207,31 @@ describe("digests", () => {
     expect((await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
   });
 
+  it("a preview shows what send now would mail (the same subject, text and chart), sends nothing, and works without a mail server", async () => {
+    const before = mails.length;
+    const first = mails[0]!;
+    const p = await api("GET", `/digests/${id}/preview?period=2026-11-23`, t.admin);
+    expect(p.status).toBe(200);
+    expect(p.body).toMatchObject({ id, period: "2026-11-23", subject: first.subject, recipients: ["manager@shop.example", "area@shop.example"], mailProblem: null });
+    expect(p.body.text.trim()).toBe(first.text!.trim());
+    expect(Buffer.from(p.body.chart.replace(/^data:image\/png;base64,/, ""), "base64").subarray(0, 8)).toEqual(first.attachments[0]!.content.subarray(0, 8));
+    // Without a period: the one send now would send.
+    expect((await api("GET", `/digests/${id}/preview`, t.admin)).body.period).toBe("2026-11-26");
+    delete process.env.FOOTFALL_SMTP_URL;
+    try {
+      const off = await api("GET", `/digests/${id}/preview`, t.admin);
+      expect(off.status).toBe(200);
+      expect(off.body.subject).toMatch(/^Footfall daily digest: Rue de Rivoli, Thu 26 Nov 2026/);
+      expect(off.body.mailProblem).toMatch(/set FOOTFALL_SMTP_URL/);
+    } finally {
+      process.env.FOOTFALL_SMTP_URL = smtpUrl;
+    }
+    expect((await api("GET", `/digests/${id}/preview?period=2026-11-27`, t.admin)).status).toBe(400);
+    expect((await api("GET", `/digests/${id}/preview`, await t.token("viewer"))).status).toBe(403);
+    expect(mails.length).toBe(before);
+    expect((await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
+  });
+
   it("a weekly digest covers Monday to Sunday and goes out on Monday", async () => {
     clock = local(27, 12);
     const w = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "weekly", recipients: ["area@shop.example"], hour: 8 });

@@ -134,6 +134,33 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
+  app.get("/digests/:id/preview", {
+    config: admin,
+    schema: {
+      tags: ["reports"],
+      summary: "The digest that POST .../send would send now (or of `period`), built but not sent: subject, recipients, the text and the chart; works without a mail server and says when there is none",
+      params: IdParams,
+      querystring: Type.Object({ period: Type.Optional(Type.String({ description: "the local date the period starts on, YYYY-MM-DD (a finished one); absent: the last finished period" })) }),
+      response: {
+        200: Type.Object({
+          id: Type.String(),
+          period: Type.String(),
+          subject: Type.String(),
+          recipients: Type.Array(Type.String()),
+          text: Type.String({ description: "the mail's text part (the HTML part shows the same figures)" }),
+          chart: Type.String({ description: "the chart the mail carries inline, as a data:image/png;base64 URL" }),
+          mailProblem: Nullable(Type.String({ description: "why it would not go out now (no mail server configured); null: it would" })),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => {
+      const d = await find(req, req.params.id);
+      const p = await scheduler.preview(d, req.query.period);
+      return { id: p.id, period: p.period, subject: p.subject, recipients: p.recipients, text: p.text, chart: `data:image/png;base64,${p.chartPng.toString("base64")}`, mailProblem: p.mailProblem };
+    },
+  });
+
   app.post("/digests/:id/send", {
     config: admin,
     schema: {
