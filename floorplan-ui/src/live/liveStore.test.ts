@@ -85,6 +85,23 @@ describe("LiveStore", () => {
     expect(store.getSnapshot("demo")).toMatchObject({ status: "refused", error: "store not allowed" });
   });
 
+  it("asks to join again by itself after a refused join, and goes live when the server accepts (a tablet left alone recovers)", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.joinAck = { ok: false, error: "the live figures cannot be read now; try again" };
+    s.fire("connect");
+    expect(store.getSnapshot("demo").status).toBe("refused");
+    s.joinAck = { ok: true };
+    vi.advanceTimersByTime(REFUSED_RETRY_MS - 1);
+    expect(s.emitted.filter((e) => e[0] === "join")).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(s.emitted.filter((e) => e[0] === "join")).toHaveLength(2);
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "live", error: null });
+    // Live again: no more joins.
+    vi.advanceTimersByTime(REFUSED_RETRY_MS * 3);
+    expect(s.emitted.filter((e) => e[0] === "join")).toHaveLength(2);
+  });
+
   it("asks again later when the server refuses the connection", () => {
     store.subscribe("demo", () => {});
     const s = sockets.get("demo")!;

@@ -75,11 +75,24 @@ export class LiveStore {
       entry.snapshot = { ...entry.snapshot, ...patch };
       for (const l of entry.listeners) l();
     };
-    socket.on("connect", () => {
+    const join = () => {
       socket.emit("join", store, (ack: { ok: boolean; error?: string } | undefined) => {
-        if (ack?.ok) set({ status: "live", error: null, lostAt: null });
-        else set({ status: "refused", error: ack?.error ?? "the server did not accept this store" });
+        if (this.entries.get(store) !== entry) return;
+        if (ack?.ok) return set({ status: "live", error: null, lostAt: null });
+        set({ status: "refused", error: ack?.error ?? "the server did not accept this store" });
+        // A refused join ("the live figures cannot be read now", a layout not saved yet) is asked
+        // again by ourselves, on the same connection: a tablet left alone must recover.
+        if (entry.retry) clearTimeout(entry.retry);
+        entry.retry = setTimeout(() => {
+          entry.retry = null;
+          if (this.entries.get(store) === entry && entry.snapshot.status === "refused") join();
+        }, REFUSED_RETRY_MS);
       });
+    };
+    socket.on("connect", () => {
+      if (entry.retry) clearTimeout(entry.retry);
+      entry.retry = null;
+      join();
     });
     socket.on("occupancy", (occupancy: Occupancy) => {
       if (!entry.snapshot.occupancy) performance.mark("footfall:first-occupancy");
