@@ -318,8 +318,13 @@ describe("experimentResult", () => {
   it("warns that conversion needs sales when none were recorded", () => {
     const noSales = (p: PeriodData): PeriodData => ({ ...p, transactionsByZone: {} });
     const r = experimentResult({ ...input, test: [{ store: "s1", before: noSales(before), after: noSales(after) }] }, { seed: 1 });
-    expect(r.warnings).toContain("no sales recorded in the test stores: conversion needs imported sales");
+    expect(r.warnings).toContain("no sales recorded in the zones of interest of the test stores: conversion needs imported sales that name these zones or their departments");
     expect(r.zones[0]!.metrics[3]).toMatchObject({ verdict: "too small to tell", text: "conversion at the promo table: no sales recorded", before: null });
+  });
+  it("does not ask for imported sales when no visit was made in either period (periods still to come)", () => {
+    const r = experimentResult({ ...input, test: [{ store: "s1", before: period({}), after: period({}) }] }, { seed: 1 });
+    expect(r.warnings.join("\n")).not.toMatch(/sales/);
+    expect(r.zones[0]!.metrics[3]).toMatchObject({ verdict: "too small to tell", text: "too few visits to tell about conversion at the promo table: no data", before: null });
   });
   it("treats more transactions than visits as a rate, with a warning", () => {
     const r = experimentResult({ ...input, test: [{ store: "s1", before, after: { ...after, transactionsByZone: { promo: 200 } } }] }, { seed: 1 });

@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import { chunks, EventFactory, rectZone } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
+import { unfinished } from "./experiments.js";
 
 const DAY = 86_400_000;
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -147,6 +148,33 @@ describe("GET /api/v1/experiments and /api/v1/experiments/:id", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/params\/id/);
     expect((await t.get("/api/v1/experiments", null)).status).toBe(401);
+  });
+});
+
+describe("an experiment whose periods are not over", () => {
+  it("says first that the after period has not started", async () => {
+    const change = NOW + 2 * DAY;
+    const res = await post(definition({ layoutVersion: undefined, changeAt: change, controlStores: [], before: { from: NOW - 5 * DAY, to: NOW - 2 * DAY }, after: { from: change, to: change + 2 * DAY } }));
+    expect(res.status).toBe(200);
+    const r = (await t.get(`/api/v1/experiments/${res.body.id}/result`, await t.token("viewer"))).body;
+    expect(r.warnings[0]).toBe("the after period has not started yet: there is nothing to compare until it has; come back once it is over");
+  });
+
+  it("says how much of an after period running into the future has passed", async () => {
+    const res = await post(definition({ after: { from: CHANGE, to: NOW + 2 * DAY } }));
+    const r = (await t.get(`/api/v1/experiments/${res.body.id}/result`, await t.token("viewer"))).body;
+    // 8 days 15 hours of 10 days 15 hours.
+    expect(r.warnings[0]).toBe("the after period is not over yet (81 % of it has passed): these are the figures so far, and they will change as data arrives");
+  });
+
+  it("names every stage (unit)", () => {
+    const p = (from: number, to: number) => ({ from, to });
+    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 5)[0]).toMatch(/^neither period has started yet/);
+    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 15)[0]).toMatch(/^the before period is not over yet/);
+    expect(unfinished({ before: p(10, 20), after: p(25, 30) }, 22)[0]).toMatch(/^the after period has not started yet/);
+    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 20)[0]).toMatch(/^the after period has not started yet/);
+    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 25)[0]).toMatch(/^the after period is not over yet \(50 % of it has passed\)/);
+    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 30)).toEqual([]);
   });
 });
 
