@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
@@ -35,6 +36,17 @@ describe("queueTiles", () => {
     const tile = queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "line", state: "firing", message: "Queue wait above 10 s" }])[0]!;
     expect(tile).toMatchObject({ openTill: true, reason: "Queue wait above 10 s" });
     expect(queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "other", state: "firing", message: "x" }])[0]!.openTill).toBe(false);
+  });
+});
+
+describe("a tile's wait in words", () => {
+  it("never says \"no wait\" with people waiting, whatever the estimate; an empty line with a free till does", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 4.99, noNaN: true }), (length, waitS) => {
+        expect(queueTiles([{ ...row(length, 0), estimatedWaitS: waitS }])[0]!.waitText).toBe("under a minute");
+      }),
+    );
+    expect(queueTiles([{ ...row(0, 0), estimatedWaitS: 3 }])[0]!.waitText).toBe("no wait");
   });
 });
 

@@ -70,7 +70,8 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       length: q.length,
       capacity: q.capacity,
       waitS: wait,
-      waitText: waitText(q.length === 0 && wait !== null ? Math.min(wait, 4) : wait),
+      // "No wait" only for an empty line: someone joining behind people waits at least a moment.
+      waitText: waitText(q.length === 0 && wait !== null ? Math.min(wait, 4) : q.length > 0 && wait !== null ? Math.max(wait, 5) : wait),
       tillsOpen: q.tillsOpen ?? null,
       tillsText: tillsText(q.tillsOpen),
       openTill,
