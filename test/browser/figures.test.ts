@@ -157,6 +157,10 @@ describe.each(["yesterday", "today", "last7"] as const)("the figures of %s", (pr
     await rangeLine.waitFor({ state: "attached" });
     const range = { from: Number(await rangeLine.getAttribute("data-from")), to: Number(await rangeLine.getAttribute("data-to")) };
     await page.getByTestId("report-zones").waitFor();
+    // On screen too, the report says which days it covers (the print line's, "so far" for a range reaching now).
+    const onScreen = page.getByTestId("range-label");
+    expect(await onScreen.isVisible()).toBe(true);
+    expect((await onScreen.textContent())!.replace(" so far", "")).toBe(await rangeLine.textContent());
     const [hourly, dwell] = await Promise.all([api.traffic(STORE, range, "hour"), api.dwell(STORE, range)]);
     const enters = sumZones(hourly.buckets);
     const storeEnters = hourly.buckets.reduce((s, b) => s + b.enters, 0);

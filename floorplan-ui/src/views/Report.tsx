@@ -17,7 +17,7 @@ import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
-import { RangeBar } from "../components/RangeBar.js";
+import { RangeHeading } from "../components/RangeBar.js";
 import { ErrorState, Loading } from "../components/States.js";
 import "../styles/admin.css";
 
@@ -59,12 +59,13 @@ export default function ReportView(props: ViewProps) {
 
   return (
     <div className="page report" data-testid="report">
-      <div className="page-h no-print">
-        <h1>Report</h1>
-        <RangeBar preset={r.preset} range={range} timeZone={timeZone} onPreset={r.setPreset} onDays={r.setDays} />
-        <button className="btn primary" onClick={() => window.print()} disabled={loading}>
-          Print or save as PDF
-        </button>
+      {/* On screen, as every view: the range's days, its time zone, and when a live range was fetched. */}
+      <div className="no-print">
+        <RangeHeading title="Report" preset={r.preset} range={range} timeZone={timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+          <button className="btn primary" onClick={() => window.print()} disabled={loading}>
+            Print or save as PDF
+          </button>
+        </RangeHeading>
       </div>
       <header className="report-head">
         <h1 className="report-title">{name}</h1>
