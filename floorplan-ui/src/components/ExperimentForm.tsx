@@ -4,10 +4,10 @@
  * touched, by default) and optional control stores. State and rules live in model/experiment.ts.
  */
 import { useEffect, useReducer, useState } from "react";
-import { ApiError } from "../api/client.js";
+import { ApiError, isNotFound } from "../api/client.js";
 import type { Experiment, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
-import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext } from "../model/experiment.js";
+import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext, type CheckContext } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -48,15 +48,39 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
     if (layouts.data) dispatch({ type: "layoutsLoaded", before: layouts.data.before, after: layouts.data.after });
   }, [layouts.data]);
 
+  // The control stores' zones at the start of each period: one without a zone of interest cannot be its control.
+  const periodStarts = form.before && form.after ? ([form.before.from, form.after.from] as const) : null;
+  const controlZones = useQ(
+    ["control-zones", form.controls.join(","), periodStarts?.[0] ?? null, periodStarts?.[1] ?? null],
+    async (signal) => {
+      const zonesAt = (s: string, at: number) =>
+        api.layout(s, at, signal).then(
+          (l) => new Set<string>(l.zones.map((z) => z.id)),
+          (e: unknown) => (isNotFound(e) ? new Set<string>() : Promise.reject(e)),
+        );
+      const pairs = await Promise.all(form.controls.map(async (s) => [s, { before: await zonesAt(s, periodStarts![0]), after: await zonesAt(s, periodStarts![1]) }] as const));
+      return new Map(pairs);
+    },
+    { enabled: form.controls.length > 0 && periodStarts !== null },
+  );
+
   const tz = current.data?.timezone ?? "UTC";
-  const check = checkExperiment(form);
-  const input = toExperimentInput(form);
   const zoneOptions = (() => {
     const seen = new Map<string, string>();
     for (const z of layouts.data?.after.zones ?? []) seen.set(z.id, z.name);
     for (const z of layouts.data?.before?.zones ?? []) if (!seen.has(z.id)) seen.set(z.id, `${z.name} (removed)`);
     return [...seen];
   })();
+  const context: CheckContext = {
+    controlZones: controlZones.data ?? new Map(),
+    zoneName: (z) => zoneOptions.find(([id]) => id === z)?.[1] ?? z,
+    storeName: (id) => {
+      const name = stores.find((s) => s.id === id)?.name;
+      return name && name !== id ? `${name} (${id})` : id;
+    },
+  };
+  const check = checkExperiment(form, context);
+  const input = toExperimentInput(form, context);
 
   const create = async () => {
     if (!input) return;

@@ -101,6 +101,31 @@ describe("checkExperiment", () => {
     const days = experimentReducer(ready(), { type: "setPeriod", which: "after", edge: "to", ts: T0 + 3 * D });
     expect(checkExperiment(days).notes.join(" ")).toMatch(/shorter than a week/);
   });
+  it("refuses a control store that lacks a zone of interest in a period, naming the store and the zones, and waits for its layouts", () => {
+    let f = experimentReducer(ready(), { type: "toggleZone", zone: "tills" });
+    f = experimentReducer(experimentReducer(f, { type: "toggleControl", store: "milan" }), { type: "toggleControl", store: "lyon" });
+    const set = (...z: string[]) => new Set(z);
+    const context = {
+      // Milan (fashion) has neither zone; Lyon had no promo table before the change; Nice is not loaded yet.
+      controlZones: new Map([
+        ["milan", { before: set("tills", "shoes"), after: set("tills", "shoes") }],
+        ["lyon", { before: set("tills"), after: set("tills", "promo") }],
+      ]),
+      zoneName: (z: string) => ({ promo: "Promotions", tills: "Tills" })[z] ?? z,
+      storeName: (s: string) => `Store ${s}`,
+    };
+    expect(checkExperiment(f, context).problems).toEqual([
+      "Store milan does not have the zone “Promotions” all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.",
+      "Store lyon does not have the zone “Promotions” all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.",
+    ]);
+    expect(toExperimentInput(f, context)).toBeNull();
+    const fine = experimentReducer(experimentReducer(f, { type: "toggleControl", store: "milan" }), { type: "toggleControl", store: "lyon" });
+    expect(checkExperiment(experimentReducer(fine, { type: "toggleControl", store: "nice" }), context).problems).toEqual([]);
+    const both = { ...context, controlZones: new Map([["milan", { before: set("shoes"), after: set("shoes") }]]) };
+    expect(checkExperiment(experimentReducer(fine, { type: "toggleControl", store: "milan" }), both).problems).toEqual([
+      "Store milan does not have the zones “Promotions”, “Tills” all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.",
+    ]);
+  });
   it("asks for zones of interest", () => {
     const f = experimentReducer(ready(), { type: "toggleZone", zone: "promo" });
     expect(checkExperiment(f).problems).toContain("Pick at least one zone of interest.");

@@ -120,7 +120,35 @@ export interface FormCheck {
   notes: string[];
 }
 
-export function checkExperiment(form: ExperimentForm): FormCheck {
+/** The zones each control store had in the before and after periods (its layouts then); a store not loaded yet is absent. */
+export type ControlZones = ReadonlyMap<string, { before: ReadonlySet<string>; after: ReadonlySet<string> }>;
+
+/** What the form knows beyond its own state: the control stores' zones, and names to write. */
+export interface CheckContext {
+  controlZones: ControlZones;
+  zoneName: (zone: string) => string;
+  storeName: (store: string) => string;
+}
+
+/**
+ * A control store stands for "what the test store would have done without the change" on each zone
+ * of interest: one that does not have a zone in both periods cannot (a fashion store has no promo
+ * table of a supermarket's). One problem per store, naming the zones it lacks.
+ */
+export function controlZoneProblems(form: Pick<ExperimentForm, "controls" | "zones">, ctx: CheckContext): string[] {
+  const problems: string[] = [];
+  for (const store of form.controls) {
+    const z = ctx.controlZones.get(store);
+    if (!z) continue;
+    const lacking = form.zones.filter((id) => !z.before.has(id) || !z.after.has(id));
+    if (lacking.length === 0) continue;
+    const names = lacking.map((id) => `“${ctx.zoneName(id)}”`).join(", ");
+    problems.push(`${ctx.storeName(store)} does not have the zone${lacking.length > 1 ? "s" : ""} ${names} all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.`);
+  }
+  return problems;
+}
+
+export function checkExperiment(form: ExperimentForm, context?: CheckContext): FormCheck {
   const problems: string[] = [];
   const notes: string[] = [];
   if (!form.name.trim()) problems.push("Give the experiment a name.");
@@ -144,13 +172,14 @@ export function checkExperiment(form: ExperimentForm): FormCheck {
     if (after.to > form.now) notes.push("The after period runs into the future: the result will change as data arrives.");
   }
   if (form.zones.length === 0) problems.push("Pick at least one zone of interest.");
+  if (context) problems.push(...controlZoneProblems(form, context));
   if (form.controls.length > 0) notes.push(`With ${form.controls.length} control store${form.controls.length > 1 ? "s" : ""}, the result also gives the difference in differences.`);
   return { problems, notes };
 }
 
 /** The body of `POST /api/v1/experiments`; null while the form has problems. */
-export function toExperimentInput(form: ExperimentForm): ExperimentInput | null {
-  if (checkExperiment(form).problems.length > 0 || form.version === null || !form.before || !form.after) return null;
+export function toExperimentInput(form: ExperimentForm, context?: CheckContext): ExperimentInput | null {
+  if (checkExperiment(form, context).problems.length > 0 || form.version === null || !form.before || !form.after) return null;
   return {
     name: form.name.trim(),
     testStores: [form.store],
