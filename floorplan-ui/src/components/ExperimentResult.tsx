@@ -146,8 +146,16 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
             <tr key={`${r.zone}:${r.metric}`} data-testid={`verdict-${r.zone}-${r.metric}`} className={i > 0 && rows[i - 1]!.zone !== r.zone ? "zone-start" : undefined}>
               <td>{i === 0 || rows[i - 1]!.zone !== r.zone ? <b>{r.zoneName}</b> : null}</td>
               <td>{r.metricLabel}</td>
-              <td className="num nowrap">{r.before}</td>
-              <td className="num nowrap">{r.after}</td>
+              {(["before", "after"] as const).map((side) => (
+                <td className="num nowrap" key={side}>
+                  {r[side]}
+                  {r.counted && r.counted[side] !== r[side] && (
+                    <div className="small muted" title="As counted over the period (a one-step funnel gives the same reach); the figure above is adjusted for the mix of weekdays and hours, so that both periods weigh them alike" data-testid={`counted-${side}`}>
+                      {r.counted[side]} as counted
+                    </div>
+                  )}
+                </td>
+              ))}
               <td className="num nowrap">
                 {r.change}
                 {r.net && !did && <div className="small muted" title="The verdict compares the change with the control stores' change over the same periods">verdict net of controls</div>}

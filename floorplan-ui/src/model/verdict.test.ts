@@ -30,6 +30,14 @@ describe("verdictRows", () => {
     expect([dwell!.before, dwell!.after]).toEqual(["1 min 00 s", "1 min 15 s"]);
     expect(hasControls(verdictRows(result, (z) => z))).toBe(false);
   });
+  it("gives the figures as counted beside adjusted ones that read differently, so they can be found on Funnels", () => {
+    const adjusted = { ...result, zones: [zone("promo", [m("reach", 0.5961, 0.5963, { adjusted: true, unadjusted: { before: 0.5961, after: 0.5872 } }), m("visits", 0.64, 0.63, { adjusted: true, unadjusted: { before: 0.64, after: 0.631 } })])] };
+    const [reach, visits] = verdictRows(adjusted, (z) => z);
+    expect([reach!.before, reach!.after, reach!.counted]).toEqual(["60%", "60%", { before: "60%", after: "59%" }]);
+    // The same once rounded: nothing more to say.
+    expect(visits!.counted).toBeNull();
+    expect(verdictRows(result, (z) => z).every((r) => r.counted === null)).toBe(true);
+  });
   it("shows the difference in differences when there are controls", () => {
     const withDid = { ...result, zones: [zone("promo", [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0] } })])] };
     const rows = verdictRows(withDid, (z) => z);

@@ -69,6 +69,12 @@ export interface VerdictRow {
   metricLabel: string;
   before: string;
   after: string;
+  /**
+   * The figures as counted (a one-step funnel's share of trips for reach), where the shown ones are adjusted for the weekday-hour
+   * mix and read differently once rounded; null otherwise (the before period is the standard, so it
+   * mostly reads the same).
+   */
+  counted: { before: string; after: string } | null;
   change: string;
   /** Difference in differences against the control stores, when the server gives its figures. */
   did: string | null;
@@ -82,13 +88,18 @@ export interface VerdictRow {
 const ORDER: readonly ExperimentMetricId[] = ["reach", "visits", "medianDwell", "conversion"];
 
 export function verdictRow(zone: string, zoneName: string, m: MetricResult): VerdictRow {
+  const before = formatMetricValue(m.metric, m.before);
+  const after = formatMetricValue(m.metric, m.after);
+  const u = m.adjusted ? m.unadjusted : null;
+  const counted = u ? { before: formatMetricValue(m.metric, u.before), after: formatMetricValue(m.metric, u.after) } : null;
   return {
     zone,
     zoneName,
     metric: m.metric,
     metricLabel: metricLabel(m.metric),
-    before: formatMetricValue(m.metric, m.before),
-    after: formatMetricValue(m.metric, m.after),
+    before,
+    after,
+    counted: counted && (counted.before !== before || counted.after !== after) ? counted : null,
     change: formatEffect(m.metric, m.before, m.change, m.interval),
     did: m.did && typeof m.did === "object" ? formatEffect(m.metric, m.before, m.did.estimate, m.did.interval) : null,
     net: !!m.did,
