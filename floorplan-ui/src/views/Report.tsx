@@ -19,6 +19,7 @@ import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { ErrorState, Loading } from "../components/States.js";
+import "../styles/analytics.css";
 import "../styles/admin.css";
 
 export default function ReportView(props: ViewProps) {
@@ -60,7 +61,7 @@ export default function ReportView(props: ViewProps) {
   return (
     <div className="page report" data-testid="report">
       {/* On screen, as every view: the range's days, its time zone, and when a live range was fetched. */}
-      <div className="no-print">
+      <div className="no-print" style={{ display: "grid", gap: 14 }}>
         <RangeHeading title="Report" preset={r.preset} range={range} timeZone={timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
           <button className="btn primary" onClick={() => window.print()} disabled={loading}>
             Print or save as PDF
