@@ -135,9 +135,13 @@ describe("the Chain view", () => {
     expect(page.url()).toContain("group=malls");
     await shot(page, "chain-group");
 
-    // A click on a store opens it.
+    // A click on a store opens it on the period its row showed (last 7 days, not today); back comes to the chain as it was.
     await page.locator('tr[data-store="mall"]').click();
-    await page.waitForURL(/#\/heatmap\/mall/);
+    await page.waitForURL(/#\/heatmap\/mall\?range=last7$/);
+    await page.getByRole("button", { name: "Last 7 days", pressed: true }).waitFor();
+    await page.goBack();
+    await page.waitForURL(/#\/chain\/shop\?.*group=malls/);
+    expect(page.url()).toContain("range=last7");
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { DEFAULT_SORT, filterStores, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
+import { DEFAULT_SORT, figureChange, filterStores, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
@@ -68,5 +68,39 @@ describe("filters", () => {
     expect(filterStores(rows, "part").map((s) => s.id)).toEqual(["lyon-1"]);
     expect(filterStores(rows, "PARIS").map((s) => s.id)).toEqual(["paris-2"]);
     expect(filterStores(rows, " ")).toHaveLength(2);
+  });
+});
+
+describe("the chain view's changes", () => {
+  it("writes conversion's change in percentage points, as the digests do, not relative to before", () => {
+    expect(figureChange("conversion", 0.46, 0.45)).toEqual({ text: "+1.0 pts", dir: "up" });
+    expect(figureChange("conversion", 0.437, 0.4545)).toEqual({ text: "−1.8 pts", dir: "down" });
+    expect(figureChange("conversion", 0.3, 0.30004)).toEqual({ text: "±0.0 pts", dir: "flat" });
+    // 0 % before is a figure too (nothing sold): the change from it is still said.
+    expect(figureChange("conversion", 0.05, 0)).toEqual({ text: "+5.0 pts", dir: "up" });
+    expect(figureChange("conversion", 0.05, null)).toBeNull();
+    expect(figureChange("conversion", null, 0.05)).toBeNull();
+  });
+
+  it("points are the difference of the two rates, and their sign the arrow's (property)", () => {
+    const rate = fc.double({ min: 0, max: 1, noNaN: true });
+    fc.assert(
+      fc.property(rate, rate, (now, before) => {
+        const c = figureChange("conversion", now, before)!;
+        const shown = Number(c.text.replace("−", "-").replace("±", "").replace(" pts", ""));
+        expect(Math.abs(Math.abs(shown) - Math.abs(now - before) * 100)).toBeLessThanOrEqual(0.05 + 1e-9);
+        expect(c.dir).toBe(shown > 0 ? "up" : shown < 0 ? "down" : "flat");
+        if (c.dir === "up") expect(now).toBeGreaterThan(before);
+        if (c.dir === "down") expect(now).toBeLessThan(before);
+      }),
+    );
+  });
+
+  it("every other figure changes relative to before, and has no change from 0 or from nothing", () => {
+    expect(figureChange("enters", 150, 100)).toEqual({ text: "+50%", dir: "up" });
+    expect(figureChange("dwellMedianS", 60, 64)).toEqual({ text: "−6.3%", dir: "down" });
+    expect(figureChange("averageBasket", 20, 20)).toEqual({ text: "±0%", dir: "flat" });
+    expect(figureChange("enters", 5, 0)).toBeNull();
+    expect(figureChange("visitors", null, 10)).toBeNull();
   });
 });

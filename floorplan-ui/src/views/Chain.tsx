@@ -1,7 +1,7 @@
 /**
  * Chain (issue 15): every store the token may see, side by side, against the previous period and
  * the same weekdays a year before, with occupancy now and agent health; a group filter and group
- * totals; a click on a store opens its heatmap. Figures are the per-store views' (the server's
+ * totals; a click on a store opens its heatmap on the same period. Figures are the per-store views' (the server's
  * GET /api/v1/overview answers them from the same aggregates). Ranges are days in the browser's
  * time zone (stores may lie in several); a range that reaches today ends with the current hour.
  */
@@ -10,8 +10,8 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { changeOf, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
-import { formatChange, formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
+import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { PRESETS, presetRange, type Preset } from "../model/range.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
@@ -38,9 +38,9 @@ function formatFigure(id: FigureId, value: number | null, currency: string | nul
   }
 }
 
-/** A change as an arrow and a percentage, coloured (up is good for every figure shown). */
-function Change({ now, before, label }: { now: number | null; before: number | null; label: string }) {
-  const c = changeOf(now, before);
+/** A change as an arrow and a percentage (conversion: percentage points), coloured (up is good for every figure shown). */
+function Change({ id, now, before, label }: { id: FigureId; now: number | null; before: number | null; label: string }) {
+  const c = figureChange(id, now, before);
   if (c === null) {
     const period = label === "prev" ? "the previous period" : "the same weekdays last year";
     return (
@@ -49,10 +49,10 @@ function Change({ now, before, label }: { now: number | null; before: number | n
       </span>
     );
   }
-  const dir = c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat";
+  const { dir, text } = c;
   return (
-    <span className={`chg ${dir}`} data-change={dir} title={`${formatChange(c)} ${label}`}>
-      {dir === "up" ? "▲" : dir === "down" ? "▼" : "▶"} {formatChange(c)} <span className="muted">{label}</span>
+    <span className={`chg ${dir}`} data-change={dir} title={`${text} ${label}`}>
+      {dir === "up" ? "▲" : dir === "down" ? "▼" : "▶"} {text} <span className="muted">{label}</span>
     </span>
   );
 }
@@ -90,8 +90,8 @@ function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
   if (f.figures[id] === null) return null;
   return (
     <div className="cmp">
-      <Change now={f.figures[id]} before={f.previous[id]} label="prev" />
-      <Change now={f.figures[id]} before={f.lastYear[id]} label="LY" />
+      <Change id={id} now={f.figures[id]} before={f.previous[id]} label="prev" />
+      <Change id={id} now={f.figures[id]} before={f.lastYear[id]} label="LY" />
     </div>
   );
 }
@@ -135,7 +135,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
       </button>
     </th>
   );
-  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: {} });
+  // The store opens on the period its row showed (its heatmap's preset of the same name), not on today.
+  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: { range: preset } });
 
   return (
     <div className="page" data-testid="chain">
