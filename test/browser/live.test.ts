@@ -1,7 +1,8 @@
 /**
  * The live tablet view in chromium against a real server: figures that follow MQTT events within
  * a second, the over-capacity alert, both tablet orientations without scrolling, and recovery
- * after the server restarts.
+ * after the server restarts; since when the door count runs, touch-sized controls, and a revoked
+ * token that says to sign in again.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -217,5 +218,54 @@ describe("live view", () => {
     await Promise.all([enter("drinks"), seenWithin("drinks", before + 1, start, 3000)]);
     expect(await zoneCount("fruit")).toBe(5);
     await shot(page, "live-recovered");
+  });
+
+  it("says since when the door count runs: since midnight for a store without opening hours", async () => {
+    await t.shop.publish([t.shop.events.count("entrance", Date.now(), 3, 1)]);
+    await page.getByTestId("live-source").filter({ hasText: "in minus out" }).waitFor({ timeout: 5000 });
+    expect(await page.getByTestId("live-source").textContent()).toContain("door count (in minus out since midnight)");
+  });
+
+  it("makes every button and link of the tablet view touch-sized: 44 x 44 px at least, in both orientations", async () => {
+    const withHeader = await t.open(`/live/${t.shop.store}`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    await withHeader.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 20_000 });
+    for (const p of [page, withHeader]) {
+      for (const size of [
+        { width: 1024, height: 768 },
+        { width: 768, height: 1024 },
+      ]) {
+        await p.setViewportSize(size);
+        const small = await p.evaluate(() =>
+          [...document.querySelectorAll(".live button, .live a")]
+            .filter((el) => (el as HTMLElement).offsetParent !== null)
+            .map((el) => ({ text: el.textContent?.trim().slice(0, 24), r: el.getBoundingClientRect() }))
+            .filter(({ r }) => r.height < 44 || r.width < 44)
+            .map(({ text, r }) => `${text} ${Math.round(r.width)}x${Math.round(r.height)}`),
+        );
+        expect(small, `${size.width}x${size.height}`).toEqual([]);
+      }
+    }
+    // The view's own controls are there to be measured: the sound toggle, and kiosk mode under the header.
+    expect(await withHeader.getByTestId("alert-sound").count()).toBe(1);
+    expect(await withHeader.getByText("Kiosk mode").count()).toBe(1);
+    await withHeader.close();
+    await page.setViewportSize({ width: 1024, height: 768 });
+  });
+
+  it("a revoked token: the tablet says the token was revoked and to sign in again (no spinner, no waiting), and the button leads to sign-in", async () => {
+    const made = await t.shop.api.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "staff", store: t.shop.store, label: "tablet to revoke" });
+    expect(made.body.token).toBeTruthy();
+    const tablet = await t.open(`/live/${t.shop.store}?kiosk=1`, made.body.token, { width: 1024, height: 768 });
+    await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 20_000 });
+    expect((await t.shop.api.request("DELETE", `/api/v1/tokens/${made.body.id}`)).status).toBeLessThan(300);
+    await tablet.locator('[data-testid="live-stale"][data-sign-in="true"]').waitFor({ timeout: 10_000 });
+    const notice = (await tablet.getByTestId("live-stale").textContent()) ?? "";
+    expect(notice).toContain("token was revoked: sign in again");
+    expect(notice).toContain("may be out of date");
+    expect(await tablet.locator('[data-testid="live-stale"] .spinner').count()).toBe(0);
+    await shot(tablet, "live-token-revoked");
+    await tablet.getByTestId("live-sign-in").click();
+    await tablet.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 5000 });
+    await tablet.close();
   });
 });

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import type { Alert } from "@footfall/core";
 import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
-import type { CapacityState } from "../model/live.js";
+import { shownAckError, type CapacityState } from "../model/live.js";
 import { useSession } from "../session.js";
 
 export const SOUND_KEY = "footfall.alertSound";
@@ -40,7 +40,7 @@ const subscribeSound = (l: () => void) => {
 export function AlertSoundToggle() {
   const on = useSyncExternalStore(subscribeSound, soundOn);
   return (
-    <button type="button" className="btn sm live-sound" aria-pressed={on} data-testid="alert-sound" onClick={() => setSound(!on)} title="Play a sound on this device when an alert fires">
+    <button type="button" className="btn live-touch live-sound" aria-pressed={on} data-testid="alert-sound" onClick={() => setSound(!on)} title="Play a sound on this device when an alert fires">
       {on ? "Sound on" : "Sound off"}
     </button>
   );
@@ -64,7 +64,7 @@ export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts
   const mayAck = me.role === "staff" || me.role === "admin";
   const sound = useSyncExternalStore(subscribeSound, soundOn);
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ alertId: string; text: string } | null>(null);
   const heard = useRef<Set<string> | null>(null);
   const list = useMemo(() => alerts?.alerts ?? [], [alerts]);
 
@@ -89,13 +89,14 @@ export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts
     try {
       await client.acknowledge(store, a.id);
     } catch (err) {
-      setError((err as Error).message);
+      setError({ alertId: a.id, text: (err as Error).message });
     } finally {
       setBusy(null);
     }
   };
 
   if (list.length === 0) return null;
+  const errorText = shownAckError(error, list);
   const firing = list.some((a) => a.state === "firing");
   return (
     <div className={`live-alert live-alerts ${firing ? "" : "acknowledged"}`} role="alert" data-testid="alert-banner" data-firing={firing}>
@@ -111,14 +112,18 @@ export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts
               </span>
             ) : (
               mayAck && (
-                <button type="button" className="btn sm" data-testid={`ack-${a.ruleId}`} disabled={busy === a.id} onClick={() => void acknowledge(a)}>
+                <button type="button" className="btn live-touch" data-testid={`ack-${a.ruleId}`} disabled={busy === a.id} onClick={() => void acknowledge(a)}>
                   Acknowledge
                 </button>
               )
             )}
           </li>
         ))}
-        {error && <li className="live-alert-error">{error}</li>}
+        {errorText && (
+          <li className="live-alert-error" data-testid="alert-ack-error">
+            {errorText}
+          </li>
+        )}
       </ul>
     </div>
   );

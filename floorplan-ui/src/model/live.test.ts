@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, Occupancy } from "@footfall/core";
-import { capacityState, liveScene, stateText, storeCapacity, trackOver } from "./live.js";
+import fc from "fast-check";
+import { attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver } from "./live.js";
 
 type Z = Layout["zones"][number];
 const zone = (id: string, capacity?: number) => ({ id, name: id, kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]], ...(capacity === undefined ? {} : { capacity }) }) as unknown as Z;
@@ -82,5 +83,61 @@ describe("trackOver", () => {
   });
   it("says an alert already on when the view opened began at an unknown time", () => {
     expect(trackOver(new Map(), over(["fruit"]), 5000, true).get("fruit")).toEqual({ since: 5000, seenStart: false });
+  });
+});
+
+describe("totalSourceText", () => {
+  it("says since when a door count runs: since opening with opening hours, since midnight without", () => {
+    expect(totalSourceText("door", true)).toBe("door count (in minus out since opening)");
+    expect(totalSourceText("door", false)).toBe("door count (in minus out since midnight)");
+    expect(totalSourceText("door", null)).toBe("door count (in minus out)");
+    expect(totalSourceText("zones", false)).toBe("people followed in the zones (no door counter)");
+  });
+});
+
+describe("attentionReason", () => {
+  const layout = { zones: [zone("fruit", 10), zone("bread", 4), zone("hall", 100)] };
+  it("names the zone that makes the store card amber or red while the store itself is OK", () => {
+    expect(attentionReason(liveScene(layout, occ(9, [["fruit", 8, 10], ["bread", 0, 4], ["hall", 1, 100]])))).toBe("fruit busy");
+    expect(attentionReason(liveScene(layout, occ(13, [["fruit", 8, 10], ["bread", 5, 4], ["hall", 0, 100]])))).toBe("bread over, fruit busy");
+    expect(attentionReason(liveScene(layout, occ(12, [["fruit", 8, 10], ["bread", 4, 4], ["hall", 0, 100]])))).toBe("bread at capacity, fruit busy");
+    expect(attentionReason(liveScene({ zones: [zone("a", 2), zone("b", 2), zone("c", 100)] }, occ(6, [["a", 3, 2], ["b", 3, 2], ["c", 0, 100]])))).toBe("2 zones over");
+  });
+  it("is null exactly when the card shows the store's own state", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 14 }), fc.option(fc.integer({ min: 0, max: 10 }), { nil: null })), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 40 }), (figs, total) => {
+        const zs = figs.map(([, cap], i) => zone(`z${i}`, cap ?? undefined));
+        const scene = liveScene({ zones: zs }, occ(total, figs.map(([n, cap], i) => [`z${i}`, n, cap])));
+        const reason = attentionReason(scene);
+        expect(reason === null).toBe(scene.attention === scene.state);
+        if (reason) for (const part of reason.split(", ")) expect(part).toMatch(/ (over|at capacity|busy)$/);
+      }),
+    );
+  });
+});
+
+describe("connectionNotice", () => {
+  it("says to sign in again when the token was revoked, has expired or is not a staff one, and not to wait", () => {
+    expect(connectionNotice("refused", "unauthorized: this token was revoked")).toMatchObject({ signIn: true, detail: expect.stringContaining("token was revoked: sign in again") });
+    expect(connectionNotice("refused", "unauthorized: this token was expired")).toMatchObject({ signIn: true, detail: expect.stringContaining("has expired") });
+    expect(connectionNotice("refused", "unauthorized: send a valid API token as auth.token")).toMatchObject({ signIn: true });
+    expect(connectionNotice("refused", 'forbidden: role "viewer" cannot see live occupancy')).toMatchObject({ signIn: true, detail: expect.stringContaining("staff token") });
+  });
+  it("gives any other refusal's reason and that it asks again; reconnecting needs nothing; live has no notice", () => {
+    expect(connectionNotice("refused", "the live figures cannot be read now; try again")).toEqual({ title: "Not connected.", detail: "The server said: the live figures cannot be read now; try again. The tablet asks again every 15 s.", signIn: false });
+    expect(connectionNotice("reconnecting", null)).toMatchObject({ title: "Connection lost, reconnecting…", signIn: false });
+    expect(connectionNotice("live", null)).toBeNull();
+  });
+});
+
+describe("shownAckError", () => {
+  const err = { alertId: "a1", text: "already acknowledged by Ana" };
+  it("shows an acknowledgement error only while its alert is there and firing", () => {
+    expect(shownAckError(err, [{ id: "a1", state: "firing" }])).toBe("already acknowledged by Ana");
+    expect(shownAckError(err, [{ id: "a1", state: "acknowledged" }])).toBeNull();
+    // Resolved and gone, then another alert fires: the old error does not come back under it.
+    expect(shownAckError(err, [])).toBeNull();
+    expect(shownAckError(err, [{ id: "a2", state: "firing" }])).toBeNull();
+    expect(shownAckError(null, [{ id: "a1", state: "firing" }])).toBeNull();
   });
 });

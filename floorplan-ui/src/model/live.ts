@@ -146,3 +146,66 @@ export function trackOver(prev: OverSince, scene: Pick<LiveScene, "alerts">, ts:
   for (const a of scene.alerts) next.set(a.id, prev.get(a.id) ?? { since: ts, seenStart: !first });
   return next;
 }
+
+/**
+ * Where the store card's total comes from, in words. A door count is in minus out since its last
+ * reset: the store's last closing when it has opening hours (`hasHours` true), else local midnight;
+ * `hasHours` null: not known (yet), said without the reset.
+ */
+export function totalSourceText(totalFrom: LiveScene["totalFrom"], hasHours: boolean | null): string {
+  if (totalFrom === "zones") return "people followed in the zones (no door counter)";
+  if (totalFrom === "unknown") return "store total";
+  return hasHours === null ? "door count (in minus out)" : hasHours ? "door count (in minus out since opening)" : "door count (in minus out since midnight)";
+}
+
+/**
+ * Why the store card shows a worse state than the store's own figure: the zones that are busy, at
+ * capacity or over ("Bakery busy", "2 zones over"), worst first; null when the card's state is the
+ * store's own (an amber card that says "OK" with no reason is what staff cannot act on).
+ */
+export function attentionReason(scene: Pick<LiveScene, "state" | "attention" | "zones">): string | null {
+  if (SEVERITY[scene.attention] >= SEVERITY[scene.state]) return null;
+  const parts: string[] = [];
+  for (const state of ["over", "full", "busy"] as const) {
+    if (SEVERITY[state] >= SEVERITY[scene.state]) break;
+    const zones = scene.zones.filter((z) => z.state === state);
+    if (zones.length === 0) continue;
+    const word = state === "full" ? "at capacity" : state;
+    parts.push(zones.length === 1 ? `${zones[0]!.name} ${word}` : `${zones.length} zones ${word}`);
+  }
+  return parts.length ? parts.join(", ") : null;
+}
+
+/** What the tablet says while its figures are not live: a title, what to do, and whether only signing in again helps. */
+export interface ConnectionNotice {
+  title: string;
+  detail: string;
+  /** The server refused this token (revoked, expired, or not a staff one): retrying will not help; sign in with another. */
+  signIn: boolean;
+}
+
+/**
+ * The stale-figures notice for a connection state: reconnecting by itself, or refused. A refusal
+ * of the token itself ("unauthorized: ...", "forbidden: ...") needs a new token, and says so; any
+ * other refusal gives the server's reason and that the tablet asks again.
+ */
+export function connectionNotice(status: "connecting" | "reconnecting" | "refused" | "live", error: string | null): ConnectionNotice | null {
+  if (status === "live") return null;
+  if (status !== "refused") return { title: "Connection lost, reconnecting…", detail: "", signIn: false };
+  const why = error ?? "refused";
+  if (/^unauthorized\b/.test(why)) {
+    const revoked = /revoked/.test(why) ? "was revoked" : /expired/.test(why) ? "has expired" : "is not accepted";
+    return { title: "Not connected.", detail: `This tablet's token ${revoked}: sign in again with a new staff token (an admin makes one in Admin > Tokens).`, signIn: true };
+  }
+  if (/^forbidden\b/.test(why)) return { title: "Not connected.", detail: "This token may not see live occupancy: sign in with a staff token.", signIn: true };
+  return { title: "Not connected.", detail: `The server said: ${why}. The tablet asks again every 15 s.`, signIn: false };
+}
+
+/**
+ * The acknowledgement error the alert banner still shows: only while the alert it was about is
+ * there and firing. Once it is acknowledged (by another tablet: "already acknowledged by Ana") or
+ * resolved, the error is moot, and it must never reappear under a later alert.
+ */
+export function shownAckError(error: { alertId: string; text: string } | null, alerts: readonly { id: string; state: string }[]): string | null {
+  return error && alerts.some((a) => a.id === error.alertId && a.state === "firing") ? error.text : null;
+}

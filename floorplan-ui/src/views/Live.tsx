@@ -13,7 +13,8 @@ import { useNow } from "../hooks/useNow.js";
 import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
-import { BUSY_AT, liveScene, STATE_STYLE, stateText, STORE_ALERT, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
+import { alertsApi } from "../api/alerts.js";
+import { attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -28,6 +29,9 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   const layout = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
   const live = useLive(store);
   const now = useNow(1000);
+  // Whether the store has opening hours: the door count runs from its last closing, else from midnight.
+  const hours = useQ(["hours", store], () => alertsApi(api.token).hours(store));
+  const hasHours = hours.data ? hours.data.hours !== null : null;
 
   // A zone we do not know means a new layout version: fetch it.
   const unknownZone = layout.data && live.occupancy?.zones.some((z) => !layout.data!.zones.some((l) => l.id === z.zone));
@@ -51,7 +55,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   if (!layout.data && layout.status === "loading") body = <Loading label="Loading the floor plan…" />;
   else if (!layout.data && layout.status === "error") {
     body = isNotFound(layout.error) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout; the live view appears here once it is saved.</Empty> : <ErrorState error={layout.error!} onRetry={layout.reload} />;
-  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} />;
+  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} hasHours={hasHours} />;
 
   return (
     <div className={`live ${kiosk ? "kiosk" : ""}`} data-testid="live" data-status={live.status}>
@@ -65,7 +69,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
         <AlertSoundToggle />
         <StatusPill live={live} now={now} />
         {!kiosk && (
-          <a className="btn sm" href={`#/live/${encodeURIComponent(store)}?kiosk=1`} title="Full-screen view for a tablet; the token stays stored on this device">
+          <a className="btn live-touch" href={`#/live/${encodeURIComponent(store)}?kiosk=1`} title="Full-screen view for a tablet; the token stays stored on this device">
             Kiosk mode
           </a>
         )}
@@ -93,21 +97,30 @@ function sinceText(over: OverSince, id: string, timeZone: string): string {
   return s.seenStart ? `since ${formatTime(s.since, timeZone)}` : `already at ${formatTime(s.since, timeZone)}`;
 }
 
-function LiveBody({ store, layout, scene, live, overSince, timeZone }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string }) {
+function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null }) {
+  const { signOut } = useSession();
   // The store card follows the alert banner: red while an alert fires.
   const attention = attentionWithAlerts(scene.attention, live.alerts);
   const card = STATE_STYLE[attention];
   const own = STATE_STYLE[scene.state];
   const stale = live.status !== "live";
-  const zonesOver = scene.alerts.filter((a) => a.id !== STORE_ALERT).length;
+  const notice = connectionNotice(live.status, live.error);
+  const reason = attentionReason(scene);
   return (
     <>
-      {stale && live.occupancy && (
-        <div className="live-stale" role="status" data-testid="live-stale">
-          <span className="spinner sm" aria-hidden />
+      {stale && notice && (live.occupancy || notice.signIn) && (
+        <div className={`live-stale${notice.signIn ? " live-refused" : ""}`} role="status" data-testid="live-stale" data-sign-in={notice.signIn}>
+          {!notice.signIn && <span className="spinner sm" aria-hidden />}
           <div>
-            <b>{live.status === "refused" ? "Not connected." : "Connection lost, reconnecting…"}</b> The figures below are from {live.occupancy.ts ? formatTime(live.occupancy.ts, timeZone, { seconds: true }) : "before"} and may be out of date.
+            <b>{notice.title}</b> {notice.detail}
+            {notice.detail ? " " : ""}
+            {live.occupancy ? <>The figures below are from {live.occupancy.ts ? formatTime(live.occupancy.ts, timeZone, { seconds: true }) : "before"} and may be out of date.</> : null}
           </div>
+          {notice.signIn && (
+            <button type="button" className="btn primary live-touch" data-testid="live-sign-in" onClick={signOut}>
+              Sign in again
+            </button>
+          )}
         </div>
       )}
       <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} />
@@ -139,11 +152,8 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone }: { store: 
               {scene.capacity !== null && <span className="live-cap">/ {scene.capacity}</span>}
             </div>
             <div className="live-source" data-testid="live-source">
-              {scene.totalFrom === "door"
-                ? <>door count (in minus out since opening) · <b data-testid="live-in-zones">{scene.inZones}</b> followed in zones</>
-                : scene.totalFrom === "zones"
-                  ? "people followed in the zones (no door counter)"
-                  : <>store total · <b data-testid="live-in-zones">{scene.inZones}</b> in zones</>}
+              {totalSourceText(scene.totalFrom, hasHours)}
+              {scene.totalFrom === "door" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> followed in zones</> : scene.totalFrom === "unknown" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> in zones</> : null}
             </div>
             {scene.capacity !== null ? (
               <>
@@ -152,7 +162,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone }: { store: 
                 </div>
                 <div className="live-state" style={{ color: card.ink }} data-testid="live-state">
                   <span className="dot" style={{ background: card.fill }} /> {stateText(scene.total, scene.capacity, scene.state)} · {formatPercent(scene.ratio ?? 0)}
-                  {zonesOver > 0 && <span> · {zonesOver} zone{zonesOver > 1 ? "s" : ""} over</span>}
+                  {reason && <span data-testid="live-state-reason"> · {reason}</span>}
                 </div>
               </>
             ) : (
