@@ -43,6 +43,18 @@ describe("alert rules, banner and acknowledgement", () => {
     expect(rules[0]).toMatchObject({ kind: "occupancy", zone: "fruit", threshold: 0.5, forSeconds: 0, cooldownSeconds: 60, enabled: true });
   });
 
+  it("staff read the rules with the zone's name, and a store without opening hours as always open (not a week of closed days)", async () => {
+    const staff = await t.open(`/alerts/${t.shop.store}`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    const rule = staff.getByTestId("rule-list").locator("tbody tr").first();
+    await rule.waitFor({ timeout: 10_000 });
+    expect(await rule.locator("td").nth(1).textContent()).toBe("Fruit & veg");
+    await staff.getByTestId("hours-none").waitFor({ timeout: 10_000 });
+    expect(await staff.getByTestId("hours-none").textContent()).toContain("always open");
+    expect(await staff.getByTestId("hours-weekly").count()).toBe(0);
+    expect(await staff.getByText("closed", { exact: true }).count()).toBe(0);
+    await staff.close();
+  });
+
   it("refuses a threshold that is not a number, and says so", async () => {
     await admin.getByTestId("rule-add").click();
     await admin.getByTestId("rule-threshold").fill("lots");
@@ -156,6 +168,10 @@ describe("alert rules, banner and acknowledgement", () => {
   it("staff acknowledge on the tablet: the banner names who and when, the API has it, the button is gone", async () => {
     const ack = tablet.locator('[data-testid^="ack-"]');
     expect(await ack.count()).toBe(1);
+    // A touch target on a tablet: 44 x 44 px at least.
+    const box = (await ack.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.width).toBeGreaterThanOrEqual(44);
     await ack.click();
     await tablet.locator('[data-testid="alert-banner"][data-firing="false"]').waitFor({ timeout: 10_000 });
     expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/acknowledged by .+ at \d\d:\d\d/);

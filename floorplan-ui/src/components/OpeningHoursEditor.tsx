@@ -61,6 +61,16 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
     }
   };
 
+  // Nothing to read but that: a week of unticked "closed" days under "always open" would say the opposite.
+  if (!hours && readOnly) {
+    return (
+      <div className="hours-editor" data-testid="hours-editor">
+        <p className="muted" data-testid="hours-none">
+          No opening hours set: the store counts as always open (the door count resets at local midnight).
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="hours-editor" data-testid="hours-editor">
       {!hours && (

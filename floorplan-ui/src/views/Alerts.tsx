@@ -137,7 +137,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
             {rules.map((r) => (
               <tr key={r.id} data-testid={`rule-${r.id}`}>
                 <td>{r.name || KIND_LABEL[r.kind]}</td>
-                <td>{r.zone ?? r.agent ?? "whole store"}</td>
+                <td>{r.zone ? (zones.find((z) => z.id === r.zone)?.name ?? r.zone) : (r.agent ?? "whole store")}</td>
                 <td>
                   {toForm(r.kind, r.threshold)} {unit(r.kind)}
                 </td>
