@@ -65,6 +65,12 @@ function tokenTable(tokens: readonly TokenInfo[], now: number): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
 }
 
+/** The warning of `token add --store` for a store with no layout saved yet, naming the stores there are (a typo) and what makes one. */
+function unknownStoreWarning(store: string, known: readonly string[]): string {
+  const list = known.length === 0 ? "there is no store yet" : `the stores are ${known.slice(0, 10).join(", ")}${known.length > 10 ? ` and ${known.length - 10} more` : ""}`;
+  return `footfall: warning: no store "${store}" (${list}): the token was created, but it sees nothing until an admin saves a layout for "${store}"; if that is a typo, revoke it (footfall token revoke <id>) and add another\n`;
+}
+
 /** A port already taken (or not ours to take) said in one line, naming the variable that moves it. */
 function explainListenError(err: unknown, config: ServerConfig): unknown {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
@@ -221,6 +227,8 @@ token
       const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
       await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
       print({ token: secret, ...info });
+      // A store that does not exist (yet) is allowed, for a store being set up, but a typo would give a token that sees nothing: say so.
+      if (opts.store !== undefined && !(await storage.stores.get(opts.store))) process.stderr.write(unknownStoreWarning(opts.store, (await storage.stores.list()).map((s) => s.id)));
     });
   });
 token

@@ -191,6 +191,18 @@ describe("footfall token list, revoke and --expires", () => {
     await expect(footfallJson(["token", "add", "--role", "viewer", "--group", "north", "--store", "shop"], { dataDir: server.dataDir })).rejects.toThrow(/not both/);
   });
 
+  it("warns (and still adds the token) when --store names no store there is: a typo gives a token that sees nothing", async () => {
+    const admin = new FootfallApi(server.httpUrl, await addToken(server.dataDir, "admin"));
+    await admin.putLayout("shop", smallLayout());
+    const typo = await footfall(["token", "add", "--role", "viewer", "--store", "shpo"], { dataDir: server.dataDir });
+    expect(typo.code).toBe(0);
+    expect(JSON.parse(typo.stdout)).toMatchObject({ role: "viewer", store: "shpo" });
+    expect(typo.stderr).toMatch(/^footfall: warning: no store "shpo" \(the stores are [a-z0-9, -]*\bshop\b[a-z0-9, -]*\): the token was created, but it sees nothing until an admin saves a layout for "shpo"; if that is a typo, revoke it/);
+    const known = await footfall(["token", "add", "--role", "viewer", "--store", "shop"], { dataDir: server.dataDir });
+    expect(known.code).toBe(0);
+    expect(known.stderr).toBe("");
+  });
+
   it("adds a token that expires after --expires 90d, and lists it by id without the token", async () => {
     const before = Date.now();
     const added = await footfallJson<{ token: string } & Listed>(["token", "add", "--role", "merchandiser", "--store", "shop", "--label", "Bob", "--expires", "90d"], { dataDir: server.dataDir });
