@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
 import type { ExperimentResult, FunnelReport, SalesDays } from "../../floorplan-ui/src/api/types.js";
 import { formatCount } from "../../floorplan-ui/src/model/format.js";
+import { toLocalInput } from "../../floorplan-ui/src/model/range.js";
 import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
 import { promoTrips, salesCsv, shopLayoutAfter } from "./helpers/experiment-store.js";
@@ -160,8 +161,14 @@ describe("experiments", () => {
       for (const m of z.metrics) {
         const row = page.getByTestId(`verdict-${z.zone}-${m.metric}`);
         const cells = await row.locator("td").allTextContents();
-        expect(cells[2]).toBe(formatMetricValue(m.metric, m.before));
-        expect(cells[3]).toBe(formatMetricValue(m.metric, m.after));
+        // An adjusted figure that reads differently as counted has the counted one under it.
+        const shown = (side: "before" | "after") => {
+          const value = formatMetricValue(m.metric, m[side]);
+          const counted = m.adjusted && m.unadjusted ? formatMetricValue(m.metric, m.unadjusted[side]) : value;
+          return counted === value ? value : `${value}${counted} as counted`;
+        };
+        expect(cells[2]).toBe(shown("before"));
+        expect(cells[3]).toBe(shown("after"));
         expect(await row.locator(".verdict").getAttribute("data-verdict")).toBe(m.verdict);
         expect(await row.locator(".verdict-text").textContent()).toBe(m.text);
         if (m.warning) expect(await row.textContent()).toContain(m.warning);
@@ -191,6 +198,23 @@ describe("experiments", () => {
     await expect.poll(() => viewer.getByTestId(`experiment-${id}`).locator("td").nth(3).textContent()).toBe(period);
     await shot(viewer, "experiment-list");
     await viewer.close();
+    await page.close();
+  });
+});
+
+describe("layout editor: the date a new version takes effect", () => {
+  it("warns that a version saved from before a later one is in force only until that one starts", async () => {
+    const layout = await t.shop.api.layout("shop");
+    const page = await open("/editor/shop");
+    await page.getByTestId("store-name").fill("Shop, display moved");
+    await page.getByTestId("store-name").press("Enter");
+    // The move "was on Monday": a day before the version saved a week ago, which would take over again.
+    await page.getByTestId("valid-from").fill(toLocalInput(changeAt - DAY, layout.timezone));
+    await expect.poll(() => page.getByTestId("valid-from-superseded").textContent()).toMatch(new RegExp(`^Version ${layout.version} takes effect later, from .*: this version would be in force only until then`));
+    await shot(page, "editor-valid-from-superseded");
+    // From now on it is the current layout: nothing to warn about.
+    await page.getByTestId("valid-from").fill(toLocalInput(Date.now(), layout.timezone));
+    await expect.poll(() => page.getByTestId("valid-from-superseded").count()).toBe(0);
     await page.close();
   });
 });

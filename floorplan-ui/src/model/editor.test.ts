@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "./editor.js";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -193,5 +193,22 @@ describe("zoneOverlaps", () => {
     const o = zoneOverlaps(s.draft);
     expect(o.map((x) => [x.a.id, x.b.id])).toEqual([["fruit", "promo"]]);
     expect(o[0]!.area).toBeCloseTo(2, 9);
+  });
+});
+
+describe("supersededBy", () => {
+  const versions = [
+    { version: 1, validFrom: 0 },
+    { version: 3, validFrom: 300 },
+    { version: 2, validFrom: 200 },
+  ];
+  it("names the earliest saved version that starts after the new one: it takes over then", () => {
+    expect(supersededBy(versions, 100)).toEqual({ version: 2, validFrom: 200 });
+    expect(supersededBy(versions, 250)).toEqual({ version: 3, validFrom: 300 });
+  });
+  it("is null when the new version starts with or after every saved one (it becomes the current layout)", () => {
+    expect(supersededBy(versions, 300)).toBeNull();
+    expect(supersededBy(versions, 1_000)).toBeNull();
+    expect(supersededBy([], 0)).toBeNull();
   });
 });

@@ -269,6 +269,19 @@ export const canUndo = (s: EditorState): boolean => s.past.length > 0 && !s.draw
 export const canRedo = (s: EditorState): boolean => s.future.length > 0 && !s.drawing;
 
 /** The body of `PUT /stores/:store/layout`. */
+/**
+ * The version that would take over from a new one valid from `validFrom`: the earliest saved version
+ * that starts after it. Analytics and the live view use the version in force at each time, so a
+ * layout saved from before such a version is in force only until it starts, and the store goes back
+ * to that version then (a change "from Wednesday" saved under one already "from Thursday"). Null when
+ * the new version would be the current one.
+ */
+export function supersededBy<V extends { version: number; validFrom: number }>(versions: readonly V[], validFrom: number): V | null {
+  let first: V | null = null;
+  for (const v of versions) if (v.validFrom > validFrom && (!first || v.validFrom < first.validFrom)) first = v;
+  return first;
+}
+
 export function toLayoutInput(draft: Draft, validFrom: number): LayoutInput {
   return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, ...(draft.currency ? { currency: draft.currency } : {}), floor: draft.floor, zones: draft.zones };
 }

@@ -8,7 +8,7 @@ import type { FloorPoint, Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -49,6 +49,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const overlapZones = useMemo(() => new Set(shownOverlaps.flatMap((o) => [o.a.id as string, o.b.id as string])), [shownOverlaps]);
   const dirty = isDirty(state);
   const validFromMs = fromLocalInput(validFrom, state.draft.timezone);
+  const takenOver = validFromMs !== null && versions.data ? supersededBy(versions.data, validFromMs) : null;
 
   useKeys(state, dispatch);
   useEffect(() => {
@@ -112,6 +113,11 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
           {saving ? "Saving…" : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
         </button>
       </div>
+      {takenOver && dirty && (
+        <div className="alert warn" role="status" data-testid="valid-from-superseded">
+          Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, state.draft.timezone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
+        </div>
+      )}
       {state.message && (
         <div className={`alert ${state.message.tone}`} role={state.message.tone === "error" ? "alert" : "status"} data-testid="editor-message">
           <span style={{ flex: 1 }}>{state.message.text}</span>
