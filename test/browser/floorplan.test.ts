@@ -188,6 +188,14 @@ describe("flows", () => {
     });
     expect(counts.length).toBeGreaterThan(0);
     expect(counts[0]).toBe(busiest.count.toLocaleString("en"));
+    // The arrows' control says it counts arrows (not the top paths listed beside it), and draws that many at most.
+    const arrowsControl = page.getByRole("group", { name: "Arrows drawn on the plan" });
+    expect(await arrowsControl.getByRole("button").allTextContents()).toEqual(["10 arrows", "25 arrows", "60 arrows"]);
+    const moves = report.transitions.filter((m) => m.from !== m.to).length;
+    expect(await page.getByTestId("transitions-table").locator("tbody tr").count()).toBe(Math.min(10, moves));
+    await arrowsControl.getByRole("button", { name: "25 arrows" }).click();
+    await expect.poll(() => page.getByTestId("transitions-table").locator("tbody tr").count()).toBe(Math.min(25, moves));
+    expect(page.url()).toContain("top=25");
     await page.waitForTimeout(400); // the Sankey's entry animation
     await shot(page, "flows", { fullPage: true });
     await page.close();

@@ -21,10 +21,11 @@ import "../styles/analytics.css";
 
 /** Paths fetched for the list and the Sankey (the API sorts them by count; 1000 is its most). */
 const PATH_LIMIT = 1000;
+/** How many moves the plan draws, the busiest first. Named "arrows": it does not change the top paths' list beside it. */
 const ARROW_CHOICES = [
-  { id: "10", label: "Top 10" },
-  { id: "25", label: "Top 25" },
-  { id: "60", label: "Top 60" },
+  { id: "10", label: "10 arrows" },
+  { id: "25", label: "25 arrows" },
+  { id: "60", label: "60 arrows" },
 ] as const;
 
 export default function FlowsView(props: ViewProps) {
@@ -53,7 +54,7 @@ export default function FlowsView(props: ViewProps) {
   return (
     <div className="page" data-testid="flows" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
       <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
-        <Segmented label="Arrows shown" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
+        <Segmented label="Arrows drawn on the plan" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
         <button className="btn" disabled={!report.data} data-testid="export-paths" title="Every path of the range (up to 1,000), busiest first, with its share of all trips" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "paths", pathsCsv(report.data.paths, trips, names, { ...r.range, timeZone: r.timeZone }))}>
           Export paths CSV
