@@ -8,7 +8,7 @@ import type { Layout } from "@footfall/core";
 import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
-import { hasControls, reachValues, reachZones, sampleNotice, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -66,6 +66,7 @@ function Loaded({ result }: { result: Result }) {
             {exp.controlStores.length > 0 ? <> · control store{exp.controlStores.length > 1 ? "s" : ""} <b>{exp.controlStores.join(", ")}</b></> : " · no control stores"}
             {exp.layoutVersion != null ? <> · layout version {exp.layoutVersion}</> : null}
           </div>
+          {tripsBasis(result) && <div className="muted small" data-testid="exp-trips">Based on {tripsBasis(result)}</div>}
         </div>
         <div className="spacer" />
         {tz && <span className="muted small" data-testid="exp-computed">Computed {formatDateTimeZ(typeof result.computedAt === "number" ? result.computedAt : Date.parse(result.computedAt), tz)}</span>}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, verdictRows } from "./verdict.js";
+import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -79,5 +79,13 @@ describe("sampleNotice", () => {
   });
   it("says nothing when some verdict stands", () => {
     expect(sampleNotice({ zones: [zone("promo", [metric("too small to tell"), metric("increase")])], trips: result.trips })).toBeNull();
+  });
+});
+
+describe("tripsBasis", () => {
+  it("says how many trips the verdicts rest on, test and control stores", () => {
+    expect(tripsBasis({ ...result, trips: { test: { before: 2649, after: 1 }, control: null } })).toBe("2,649 trips before and 1 after in the test store");
+    const controls = { ...result, experiment: { ...result.experiment, controlStores: ["a", "b"] }, trips: { test: { before: 1, after: 2 }, control: { before: 6198, after: 7090 } } };
+    expect(tripsBasis(controls)).toBe("1 trip before and 2 after in the test store; 6,198 and 7,090 in the control stores");
   });
 });

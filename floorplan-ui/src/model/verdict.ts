@@ -132,6 +132,19 @@ export function sampleNotice(result: Pick<ExperimentResult, "zones" | "trips">):
   return `Too few figures to tell anything yet${counts}: a verdict needs at least 30 in each period. Wait for more data or take longer periods before deciding.`;
 }
 
+/**
+ * What the verdicts rest on, in trips (visits to the store): "2,649 trips before and 2,958 after in
+ * the test store; 6,198 and 7,090 in the control stores". Null without the counts.
+ */
+export function tripsBasis(result: Pick<ExperimentResult, "trips" | "experiment">): string | null {
+  const t = result.trips;
+  if (!t) return null;
+  const plural = (n: number, one: string) => (n === 1 ? one : `${one}s`);
+  const test = `${formatCount(t.test.before)} ${plural(t.test.before, "trip")} before and ${formatCount(t.test.after)} after in the ${plural(result.experiment.testStores.length, "test store")}`;
+  if (!t.control) return test;
+  return `${test}; ${formatCount(t.control.before)} and ${formatCount(t.control.after)} in the ${plural(result.experiment.controlStores.length, "control store")}`;
+}
+
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */
 export const hasControls = (rows: readonly VerdictRow[]) => rows.some((r) => r.did !== null);
 
