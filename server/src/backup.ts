@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { MIGRATIONS } from "./db/migrations.js";
 
 const DB_FILE = "footfall.db";
@@ -62,6 +62,9 @@ export function backupDatabase(dataDir: string, file: string, opts: { force?: bo
   const target = resolve(file);
   if (!existsSync(source)) throw new BackupError(`no database at ${source}: check FOOTFALL_DATA_DIR`);
   if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
+  const folder = dirname(target);
+  if (!existsSync(folder)) throw new BackupError(`no folder ${folder} to write the backup into: create it first (mkdir -p ${folder}) or choose another path`);
+  if (!statSync(folder).isDirectory()) throw new BackupError(`${folder} is a file, not a folder: choose a path in a folder for the backup`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
   const db = new Database(source, { readonly: true, fileMustExist: true });

@@ -183,7 +183,16 @@ agent
   .action(async (file: string) => {
     const { readFileSync } = await import("node:fs");
     const { parseAgentList } = await import("./agent-list.js");
-    const list = parseAgentList(readFileSync(file === "-" ? 0 : file, "utf8"), file === "-" ? "stdin" : file);
+    let text: string;
+    try {
+      text = readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "EISDIR" && code !== "EACCES") throw err;
+      const why = code === "ENOENT" ? "there is no such file" : code === "EISDIR" ? "it is a folder" : "this user may not read it";
+      throw new InvalidArgumentError(`cannot read the agent list ${file}: ${why}; give the path of a CSV (header store,agent,kind), JSON or JSON Lines file, or - to read it from stdin`);
+    }
+    const list = parseAgentList(text, file === "-" ? "stdin" : file);
     if (!list.ok) {
       const more = list.problems.length > 20 ? `\n... and ${list.problems.length - 20} more` : "";
       throw new InvalidArgumentError(`${list.problems.slice(0, 20).join("\n")}${more}\nnothing was written`);

@@ -70,6 +70,8 @@ describe.concurrent("footfall with bad arguments", () => {
     ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
     ["a bridge that names no store id", ["broker-config", "--out", "x", "--server-password", "p", "--bridge", "paris=Shop One"], /--bridge "paris=Shop One": give <site>=<store>/],
     ["removing a bridge that is not there", ["broker-config", "--out", "x", "--server-password", "p", "--remove-bridge", "nowhere"], /--remove-bridge: no bridge of site "nowhere"/],
+    ["an agent list that is not there", ["agent", "import", "no-such-agents.csv"], /cannot read the agent list no-such-agents\.csv: there is no such file; give the path of a CSV/],
+    ["an agent list that is a folder", ["agent", "import", "."], /cannot read the agent list \.: it is a folder/],
     ["an unknown command", ["frobnicate"], /unknown command/],
   ];
   it.each(cases)("fails with a message naming the problem for %s", async (_what, args, message) => {
