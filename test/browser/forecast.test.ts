@@ -38,7 +38,7 @@ describe("forecasts in the UI", () => {
     const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     const line = page.getByTestId("live-outlook");
     await line.waitFor({ timeout: 20_000 });
-    expect(await line.textContent()).toMatch(/^Busy (now until|from) \d\d:00.* · about \d+ visitors an hour around \d\d:00$/);
+    expect(await line.textContent()).toMatch(/^Busy (now until|(tomorrow )?from) \d\d:00.* · about \d+ visitors an hour around (tomorrow )?\d\d:00$/);
     expect(await line.getAttribute("data-method")).toBe("seasonal-mean");
     expect(await line.getAttribute("title")).toMatch(/the same hours of the last 4 weeks/);
     await page.close();
@@ -99,7 +99,7 @@ describe("closed hours and the occupancy forecast in the UI", () => {
     const line = page.getByTestId("live-occupancy-outlook");
     if (ahead.some((b) => b.expected! >= 1)) {
       await line.waitFor({ timeout: 20_000 });
-      expect(await line.textContent()).toMatch(/^(Up to about \d+ in the store (around \d\d:\d\d|this hour(, fewer later)?)|Expected over capacity at \d\d:00 \(about \d+ for \d+\))$/);
+      expect(await line.textContent()).toMatch(/^(Up to about \d+ in the store (around (tomorrow )?\d\d:\d\d|this hour(, fewer later)?)|Expected over capacity (tomorrow )?at \d\d:00 \(about \d+ for \d+\))$/);
       expect(await line.getAttribute("title")).toMatch(/Little's law/);
     } else expect(await line.count()).toBe(0);
     await page.close();

@@ -32,6 +32,18 @@ describe("busyOutlook", () => {
     expect(o.text).toBe("Busy from 16:00 to 17:00 · about 80 visitors an hour around 16:00");
   });
 
+  it("says tomorrow when the busy stretch is on the next day (read in the evening, \"from 11:00\" meant this evening)", () => {
+    // 14:00 today .. 13:00 tomorrow; today's evening quiet, tomorrow 11:00-13:00 busy.
+    const f = forecast(Array.from({ length: 24 }, (_, i) => (i >= 21 ? 100 + i : 10)));
+    const o = busyOutlook(f, at("19:30"), TZ)!;
+    expect(o.text).toBe("Busy tomorrow from 11:00 · about 123 visitors an hour around 13:00");
+    // Today's stretch stays as it was.
+    expect(busyOutlook(forecast([20, 40, 90, 120, 100, 30]), at("14:20"), TZ)!.text).not.toContain("tomorrow");
+    // A stretch that runs past midnight names the day of its peak when that is the next one.
+    const late = forecast(Array.from({ length: 24 }, (_, i) => (i === 9 ? 90 : i === 10 ? 120 : 10))); // 23:00 90, 00:00 120
+    expect(busyOutlook(late, at("20:00"), TZ)!.text).toBe("Busy from 23:00 to 01:00 · about 120 visitors an hour around tomorrow 00:00");
+  });
+
   it("says nothing when the hours ahead are quiet or nothing is known", () => {
     expect(busyOutlook(forecast([1, 2, 1]), at("14:00"), TZ)).toBeNull();
     expect(busyOutlook(forecast([null, null], "none"), at("14:00"), TZ)).toBeNull();
@@ -95,5 +107,11 @@ describe("occupancyOutlook", () => {
     expect(occupancyOutlook(occ([30, 5, 9, 4], 100, [1, 2, 3]), at("14:20"), TZ)!.text).toBe("Up to about 30 in the store this hour");
     expect(occupancyOutlook(occ([null, null], 10), at("14:20"), TZ)).toBeNull();
     expect(occupancyOutlook(occ([0.2, 0.4], 10), at("14:20"), TZ)).toBeNull();
+  });
+  it("says tomorrow for an hour after midnight", () => {
+    // 14:00 .. ; read at 21:10: 21:00 5, 22:00 6, 23:00 7, 00:00 30 (over 18), 01:00 9.
+    const e = Array.from({ length: 12 }, (_, i) => [5, 6, 7, 30, 9][i - 7] ?? 1);
+    expect(occupancyOutlook(occ(e, 18), at("21:10"), TZ)!.text).toBe("Expected over capacity tomorrow at 00:00 (about 30 for 18)");
+    expect(occupancyOutlook(occ(e, 100), at("21:10"), TZ)!.text).toBe("Up to about 30 in the store around tomorrow 00:00");
   });
 });

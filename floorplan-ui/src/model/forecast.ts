@@ -1,5 +1,11 @@
+import { localDate } from "@footfall/core";
 import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { formatTime } from "./format.js";
+
+/** "tomorrow " for an instant on a later local day than `now` (a 24-hour forecast reaches no further), else "". */
+function dayWord(ms: number, now: number, timeZone: string): string {
+  return localDate(ms, timeZone) === localDate(now, timeZone) ? "" : "tomorrow ";
+}
 
 /** The busy stretch ahead, for floor staff: when it starts and ends, and its busiest hour. */
 export interface BusyOutlook {
@@ -43,9 +49,12 @@ export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "bucke
   const isNow = run[0]!.start <= now;
   const t = (ms: number) => formatTime(ms, timeZone, { label: false });
   const until = last + 1 === hours.length ? "" : ` to ${t(run[run.length - 1]!.end)}`;
-  const when = isNow ? `Busy now${until ? ` until ${t(run[run.length - 1]!.end)}` : ""}` : `Busy from ${t(run[0]!.start)}${until}`;
+  // A stretch on the next day says so: "Busy from 11:00" read at 20:00 would mean this evening.
+  const startDay = isNow ? "" : dayWord(run[0]!.start, now, timeZone);
+  const when = isNow ? `Busy now${until ? ` until ${t(run[run.length - 1]!.end)}` : ""}` : `Busy ${startDay}from ${t(run[0]!.start)}${until}`;
+  const peakDay = startDay ? "" : dayWord(peakHour.start, now, timeZone);
   const peak = Math.round(peakHour.expected);
-  return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${t(peakHour.start)}` };
+  return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${peakDay}${t(peakHour.start)}` };
 }
 
 /** A slot's forecast: expected visitors and the 80 % interval; `closed`: the store is closed the whole hour (its opening hours). */
@@ -93,11 +102,11 @@ export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capa
   const where = f.zone === null ? "in the store" : "in the zone";
   const cap = f.capacity;
   const over = cap !== null && cap > 0 ? ahead.find((h) => h.expected > cap) : undefined;
-  if (over) return { text: `Expected over capacity at ${t(over.start)} (about ${Math.round(over.expected)} for ${cap})`, over: true, at: over.start, expected: over.expected };
+  if (over) return { text: `Expected over capacity ${dayWord(over.start, now, timeZone)}at ${t(over.start)} (about ${Math.round(over.expected)} for ${cap})`, over: true, at: over.start, expected: over.expected };
   const peak = ahead.reduce((a, b) => (b.expected > a.expected ? b : a));
   if (peak.expected < 1) return null;
   // The hour under way is the busiest: "around 10:29" would name the minute just gone.
-  const when = peak.start <= now ? (ahead.length > 1 ? "this hour, fewer later" : "this hour") : `around ${t(peak.start)}`;
+  const when = peak.start <= now ? (ahead.length > 1 ? "this hour, fewer later" : "this hour") : `around ${dayWord(peak.start, now, timeZone)}${t(peak.start)}`;
   return { text: `Up to about ${Math.round(peak.expected)} ${where} ${when}`, over: false, at: peak.start, expected: peak.expected };
 }
 
