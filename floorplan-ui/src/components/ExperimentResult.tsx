@@ -8,6 +8,7 @@ import type { Layout } from "@footfall/core";
 import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
+import { storeNames } from "../model/experiment.js";
 import { hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
@@ -24,7 +25,7 @@ export function ExperimentResultView({ id }: { id: string }) {
 }
 
 function Loaded({ result }: { result: Result }) {
-  const { api } = useSession();
+  const { api, stores } = useSession();
   const exp = result.experiment;
   const store = exp.testStores[0]!;
   const layouts = useQ(["experiment-layouts", store, exp.before.to, exp.after.from], async (signal) => {
@@ -62,8 +63,8 @@ function Loaded({ result }: { result: Result }) {
         <div>
           <h2 data-testid="exp-title">{exp.name}</h2>
           <div className="muted small">
-            Test store{exp.testStores.length > 1 ? "s" : ""} <b>{exp.testStores.join(", ")}</b>
-            {exp.controlStores.length > 0 ? <> · control store{exp.controlStores.length > 1 ? "s" : ""} <b>{exp.controlStores.join(", ")}</b></> : " · no control stores"}
+            Test store{exp.testStores.length > 1 ? "s" : ""} <b title={exp.testStores.join(", ")}>{storeNames(exp.testStores, stores)}</b>
+            {exp.controlStores.length > 0 ? <> · control store{exp.controlStores.length > 1 ? "s" : ""} <b title={exp.controlStores.join(", ")}>{storeNames(exp.controlStores, stores)}</b></> : " · no control stores"}
             {exp.layoutVersion != null ? <> · layout version {exp.layoutVersion}</> : null}
           </div>
           {tripsBasis(result) && <div className="muted small" data-testid="exp-trips">Based on {tripsBasis(result)}</div>}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { changedZones, checkExperiment, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { changedZones, checkExperiment, storeNames, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -135,5 +135,13 @@ describe("checkExperiment", () => {
 describe("changedZones", () => {
   it("is every zone when there was no layout before", () => {
     expect(changedZones(null, layout([["a", 0]]))).toEqual(["a"]);
+  });
+});
+
+describe("storeNames", () => {
+  it("names stores as people know them, falling back to the id", () => {
+    const stores = [{ id: "store-0001", name: "Footfall Market Paris" }, { id: "store-0003", name: "" }];
+    expect(storeNames(["store-0001", "store-0003", "gone"], stores)).toBe("Footfall Market Paris, store-0003, gone");
+    expect(storeNames([], stores)).toBe("");
   });
 });

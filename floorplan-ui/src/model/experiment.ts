@@ -120,6 +120,16 @@ export interface FormCheck {
   notes: string[];
 }
 
+/** Stores as people know them: by name (the id where a store has none, or is not among those listed), joined with commas. */
+export function storeNames(ids: readonly string[], stores: readonly { id: string; name?: string | null }[]): string {
+  return ids
+    .map((id) => {
+      const name = stores.find((s) => s.id === id)?.name;
+      return name && name.trim() ? name : id;
+    })
+    .join(", ");
+}
+
 /** The zones each control store had in the before and after periods (its layouts then); a store not loaded yet is absent. */
 export type ControlZones = ReadonlyMap<string, { before: ReadonlySet<string>; after: ReadonlySet<string> }>;
 

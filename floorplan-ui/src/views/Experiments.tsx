@@ -9,6 +9,7 @@ import { mayDesign } from "../model/auth.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatHash, withParams } from "../model/route.js";
+import { storeNames } from "../model/experiment.js";
 import { useSession } from "../session.js";
 import { ExperimentForm } from "../components/ExperimentForm.js";
 import { ExperimentResultView } from "../components/ExperimentResult.js";
@@ -92,14 +93,15 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
 }
 
 function Row({ e, store, timeZone }: { e: Experiment; store: string; timeZone: string | null }) {
+  const { stores } = useSession();
   // Each experiment's times in its test store's zone, labelled (the same as on its own page).
   if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={6} className="muted">{e.name}…</td></tr>;
   const tz = timeZone;
   return (
     <tr data-testid={`experiment-${e.id}`}>
       <td><a href={formatHash({ view: "experiments", store, params: { id: e.id } })}><b>{e.name}</b></a></td>
-      <td>{e.testStores.join(", ")}</td>
-      <td className={e.controlStores.length ? undefined : "muted"}>{e.controlStores.length ? e.controlStores.join(", ") : "none"}</td>
+      <td title={e.testStores.join(", ")}>{storeNames(e.testStores, stores)}</td>
+      <td className={e.controlStores.length ? undefined : "muted"} title={e.controlStores.join(", ")}>{e.controlStores.length ? storeNames(e.controlStores, stores) : "none"}</td>
       <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>
       <td className="small">{formatDateTimeZ(e.after.from, tz)} – {formatDateTimeZ(e.after.to, tz)}</td>
       <td className="num">{e.zones.length}</td>
