@@ -165,6 +165,25 @@ describe("heatmap", () => {
   });
 });
 
+describe("the range bar", () => {
+  it("keeps custom days when the last day is typed before the first (the first moves back), not dropping back to today", async () => {
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const page = await t.open(`/heatmap/shop?from=${day(3)}&to=${day(2)}`, t.shop.tokens.viewer);
+    const first = page.getByLabel("First day");
+    const last = page.getByLabel("Last day");
+    await first.waitFor();
+    expect([await first.inputValue(), await last.inputValue()]).toEqual([day(3), day(2)]);
+    // As when a month is typed before the year: for a moment the last day is before the first.
+    await last.fill(day(40));
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain(`from=${day(40)}&to=${day(40)}`);
+    expect(await page.getByRole("button", { name: "Custom" }).getAttribute("aria-pressed")).toBe("true");
+    expect([await first.inputValue(), await last.inputValue()]).toEqual([day(40), day(40)]);
+    await last.fill(day(38));
+    expect([await first.inputValue(), await last.inputValue()]).toEqual([day(40), day(38)]);
+    await page.close();
+  });
+});
+
 describe("flows", () => {
   it("lists the API's top paths and draws the first steps after the entrance", async () => {
     const report = await t.shop.api.paths(t.shop.store, { from, to }, 500);

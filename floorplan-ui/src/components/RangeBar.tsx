@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { PRESETS, dayOf, type DateRange, type Preset } from "../model/range.js";
+import { PRESETS, dayOf, editDays, type DateRange, type Preset } from "../model/range.js";
 import { formatRange, formatTime } from "../model/format.js";
 import { Segmented } from "./States.js";
 
@@ -22,9 +22,9 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
       <Segmented label="Date range" value={preset} options={PRESETS} onChange={onPreset} />
       {preset === "custom" && (
         <div className="row" style={{ gap: 6 }}>
-          <input className="field" type="date" aria-label="First day" value={first} max={last} onChange={(e) => e.target.value && onDays(e.target.value, last < e.target.value ? e.target.value : last)} />
+          <input className="field" type="date" aria-label="First day" value={first} max={last} onChange={(e) => e.target.value && onDays(...editDays(first, last, "first", e.target.value))} />
           <span className="muted">to</span>
-          <input className="field" type="date" aria-label="Last day" value={last} min={first} onChange={(e) => e.target.value && onDays(first, e.target.value)} />
+          <input className="field" type="date" aria-label="Last day" value={last} min={first} onChange={(e) => e.target.value && onDays(...editDays(first, last, "last", e.target.value))} />
         </div>
       )}
       {onCompare && (

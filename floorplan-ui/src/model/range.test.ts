@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketFor, dayOf, dayRange, fromLocalInput, isLive, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
+import { bucketFor, dayOf, dayRange, editDays, fromLocalInput, isLive, parseDay, presetRange, previousPeriod, rangeFromParams, toLocalInput } from "./range.js";
 import { dateStart, shiftDate } from "./wall-clock.testing.js";
 
 const PARIS = "Europe/Paris";
@@ -128,5 +129,27 @@ describe("ranges that reach the present", () => {
     expect(isLive(range, NOW)).toBe(true);
     expect(isLive(rangeFromParams({ range: "yesterday" }, NOW, PARIS).range, NOW)).toBe(false);
     expect(isLive(rangeFromParams({ range: "last7" }, NOW, PARIS).range, NOW)).toBe(true);
+  });
+});
+
+describe("editDays", () => {
+  const day = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  it("never makes a range that ends before it starts, and keeps the day typed", () => {
+    fc.assert(
+      fc.property(day, day, fc.constantFrom("first" as const, "last" as const), day, (a, b, changed, typed) => {
+        const [first, last] = a <= b ? [a, b] : [b, a];
+        const [f, l] = editDays(first, last, changed, typed);
+        expect(f <= l).toBe(true);
+        expect(changed === "first" ? f : l).toBe(typed);
+        // The other day stays unless it had to move to the typed one.
+        if (changed === "first") expect(l).toBe(last < typed ? typed : last);
+        else expect(f).toBe(typed < first ? typed : first);
+      }),
+    );
+  });
+  it("moves the first day back when the last is typed before it (a month changed before the year)", () => {
+    expect(editDays("2026-12-01", "2026-12-03", "last", "2026-02-03")).toEqual(["2026-02-03", "2026-02-03"]);
+    expect(editDays("2026-12-01", "2026-12-03", "first", "2026-12-09")).toEqual(["2026-12-09", "2026-12-09"]);
+    expect(editDays("2026-12-01", "2026-12-03", "last", "2026-12-05")).toEqual(["2026-12-01", "2026-12-05"]);
   });
 });

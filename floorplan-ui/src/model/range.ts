@@ -95,6 +95,18 @@ export function dayRange(first: string, last: string, timeZone: string): DateRan
   return { from, to, days: civilOfDay(last) - civilOfDay(first) + 1 };
 }
 
+/**
+ * The custom days after one of the two day fields changed to `day`: the other one moves along when
+ * it would otherwise end before it starts (a first day after the last moves the last day to it, a
+ * last day before the first moves the first day back), so that typing a date field by field
+ * (month, then year) never asks for a range that ends before it begins, which reads as no range at
+ * all and drops the person back to "today".
+ */
+export function editDays(first: string, last: string, changed: "first" | "last", day: string): [first: string, last: string] {
+  if (changed === "first") return [day, last < day ? day : last];
+  return [day < first ? day : first, day];
+}
+
 /** Hourly buckets for ranges up to two days, daily beyond. */
 export function bucketFor(range: DateRange): "hour" | "day" {
   return range.to - range.from <= 2 * 86_400_000 + 3_600_000 ? "hour" : "day";
