@@ -218,7 +218,7 @@ token
       .makeOptionMandatory(),
   )
   .option("--store <store>", "limit the token to one store", id("store"))
-  .option("--group <group>", "limit the token to the stores of a store group (created with POST /api/v1/groups); not with --store", id("group"))
+  .option("--group <group>", "limit the token to the stores of a store group (created in Admin > Store settings, or with POST /api/v1/groups); not with --store", id("group"))
   .option("--label <label>", "a note to recognise it by")
   .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
   .action(async (opts: { role: Role; store?: string; group?: string; label?: string; expires?: string }) => {
@@ -232,7 +232,7 @@ token
     }
     await withStorage(async (storage) => {
       if (opts.group !== undefined && !(await storage.groups.get(opts.group)))
-        throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it with POST /api/v1/groups (or in the UI's admin pages)`);
+        throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it in the UI (Admin > Store settings) or with POST /api/v1/groups`);
       const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
       await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
       print({ token: secret, ...info });

@@ -146,6 +146,25 @@ describe("admin pages", () => {
     await page.close();
   });
 
+  it("a store group is created in the store's settings, holding that store, and the chain view filters by it", async () => {
+    const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
+    const form = page.getByTestId("group-form");
+    await form.waitFor();
+    await page.getByLabel("New group's name").fill("Île-de-France Nord");
+    await form.getByRole("button", { name: "Create group with this store" }).click();
+    await page.getByRole("checkbox", { name: "Île-de-France Nord" }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Île-de-France Nord" }).isChecked()).toBe(true);
+    const groups = await fetch(`${t.server.httpUrl}/api/v1/groups`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } }).then((r) => r.json() as Promise<{ groups: { id: string; name: string; stores: string[] }[] }>);
+    expect(groups.groups).toContainEqual(expect.objectContaining({ id: "ile-de-france-nord", name: "Île-de-France Nord", stores: ["shop"] }));
+    // The same name again: the server's refusal is shown, saying the group exists.
+    await page.getByLabel("New group's name").fill("Ile de France Nord");
+    await form.getByRole("button", { name: "Create group with this store" }).click();
+    expect(await page.getByTestId("admin-error").textContent()).toMatch(/exists already/);
+    await page.goto(`${t.server.httpUrl}/#/chain/shop?group=ile-de-france-nord`);
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);
+    await page.close();
+  });
+
   it("the store's name (a new layout version) and opening hours are changed in its settings", async () => {
     const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
     await page.getByTestId("store-basics").waitFor();

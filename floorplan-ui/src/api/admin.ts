@@ -110,6 +110,7 @@ export function createAdminApi(token: string, base = "") {
     /** What send now would mail (or of `period`), built but not sent; `mailProblem` says why it would not go out (no mail server). */
     previewDigest: (id: string, period?: string) => request<DigestPreview>("GET", `/digests/${encodeURIComponent(id)}/preview`, undefined, { period }),
     groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),
+    createGroup: (g: { id: string; name: string; stores: string[] }) => request<GroupRow>("POST", "/groups", g),
     storeGroups: (s: string) => request<{ groups: string[] }>("GET", `${store(s)}/groups`).then((r) => r.groups),
     setStoreGroups: (s: string, groups: string[]) => request<{ groups: string[] }>("PUT", `${store(s)}/groups`, { groups }),
     hours: (s: string) => request<{ hours: OpeningHours | null; timezone: string }>("GET", `${store(s)}/hours`),

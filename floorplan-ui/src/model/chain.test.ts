@@ -1,7 +1,8 @@
 import fc from "fast-check";
+import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { DEFAULT_SORT, figureChange, filterStores, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
+import { DEFAULT_SORT, figureChange, filterStores, groupIdOf, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
@@ -102,5 +103,25 @@ describe("the chain view's changes", () => {
     expect(figureChange("averageBasket", 20, 20)).toEqual({ text: "±0%", dir: "flat" });
     expect(figureChange("enters", 5, 0)).toBeNull();
     expect(figureChange("visitors", null, 10)).toBeNull();
+  });
+});
+
+describe("a new store group's id", () => {
+  it("is made from its name as people write it", () => {
+    expect(groupIdOf("North")).toBe("north");
+    expect(groupIdOf("Île-de-France Nord")).toBe("ile-de-france-nord");
+    expect(groupIdOf("  Flagships (EU) ")).toBe("flagships-eu");
+    expect(groupIdOf("Zone_2")).toBe("zone_2");
+    expect(groupIdOf("!!!")).toBe("");
+  });
+
+  it("is always an id the server takes, or empty (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), (name) => {
+        const id = groupIdOf(name);
+        if (id !== "") expect(isId(id)).toBe(true);
+        if (/[a-z0-9]/i.test(name.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""))) expect(id).not.toBe("");
+      }),
+    );
   });
 });

@@ -75,3 +75,19 @@ export function figureChange(id: FigureId, now: number | null, before: number | 
   if (c === null) return null;
   return { text: formatChange(c), dir: c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat" };
 }
+
+/**
+ * The id a new store group gets from its name (an id is 1-64 of a-z, 0-9, "_" and "-", starting
+ * with a letter or digit): accents dropped, lower case, every other run of characters a "-".
+ * "Île-de-France Nord" is "ile-de-france-nord"; "" when the name has no letter or digit to keep.
+ */
+export function groupIdOf(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "-")
+    .replace(/^[-_]+/, "")
+    .slice(0, 64)
+    .replace(/-+$/, "");
+}

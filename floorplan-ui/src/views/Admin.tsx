@@ -11,6 +11,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { withParams } from "../model/route.js";
+import { groupIdOf } from "../model/chain.js";
 import { useSession } from "../session.js";
 import { ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/admin.css";
@@ -555,7 +556,7 @@ function StoreSettings({ store }: { store: string }) {
         ) : !groups.data || !mine.data ? (
           <Loading />
         ) : (
-          <Groups key={store} store={store} all={groups.data} mine={mine.data} onSaved={mine.reload} />
+          <Groups key={`${store}:${groups.data.map((g) => g.id).join(",")}:${mine.data.join(",")}`} store={store} all={groups.data} mine={mine.data} onSaved={() => (groups.reload(), mine.reload())} />
         )}
       </Section>
       <Section title={`Opening hours${tzNow ? ` (${tzNow})` : ""}`}>
@@ -629,7 +630,35 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
   const admin = useAdmin();
   const [chosen, setChosen] = useState(new Set(mine));
   const act = useAction();
-  if (all.length === 0) return <p className="muted">No store groups yet: they are defined in the chain overview.</p>;
+  const [name, setName] = useState("");
+  const id = groupIdOf(name);
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    void act.run(async () => {
+      await admin.createGroup({ id, name: name.trim(), stores: [store] });
+      setName("");
+      onSaved();
+    });
+  };
+  return (
+    <>
+      {all.length === 0 ? (
+        <p className="muted">No store groups yet: make one below (a region, a format); it starts with this store, and the chain view then filters and totals by it.</p>
+      ) : (
+        <GroupChoice all={all} chosen={chosen} setChosen={setChosen} busy={act.busy} onSave={() => void act.run(async () => (await admin.setStoreGroups(store, [...chosen]), onSaved()))} />
+      )}
+      <form className="row" onSubmit={create} data-testid="group-form">
+        <input className="field" aria-label="New group's name" placeholder="New group, e.g. North" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+        <button className="btn" disabled={act.busy || id === ""} title={id ? `A new group "${id}" holding this store` : "Give it a name with letters or digits"}>
+          Create group with this store
+        </button>
+      </form>
+      <ErrorLine error={act.error} />
+    </>
+  );
+}
+
+function GroupChoice({ all, chosen, setChosen, busy, onSave }: { all: { id: string; name: string }[]; chosen: Set<string>; setChosen: (s: Set<string>) => void; busy: boolean; onSave: () => void }) {
   return (
     <div className="row">
       {all.map((g) => (
@@ -638,10 +667,9 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
           <span>{g.name}</span>
         </label>
       ))}
-      <button className="btn primary" disabled={act.busy} onClick={() => void act.run(async () => (await admin.setStoreGroups(store, [...chosen]), onSaved()))}>
+      <button className="btn primary" disabled={busy} onClick={onSave}>
         Save groups
       </button>
-      <ErrorLine error={act.error} />
     </div>
   );
 }
