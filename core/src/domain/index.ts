@@ -8,6 +8,7 @@ export * from "./paths.js";
 export * from "./stats.js";
 export * from "./dwell.js";
 export * from "./calendar.js";
+export * from "./change.js";
 export * from "./traffic.js";
 export * from "./occupancy.js";
 export * from "./live-occupancy.js";

@@ -2,7 +2,7 @@
  * The chain view's plain logic: relative changes, sorting and filtering of the overview's stores.
  * No React here, so it is tested directly.
  */
-import { changeOf, defaultDirection, overviewOrder, type OverviewSort, type SortDirection } from "@footfall/core";
+import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore } from "../api/chain.js";
 import { formatChange } from "./format.js";
 
@@ -56,20 +56,16 @@ export function filterStores(stores: readonly OverviewStore[], text: string): Ov
   return t ? stores.filter((s) => s.name.toLowerCase().includes(t) || s.id.includes(t)) : [...stores];
 }
 
-const pts = new Intl.NumberFormat("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
 /**
  * A figure's change against an earlier period as the chain view writes it, and which way it went:
- * conversion, a share, in percentage points (45 % then 46 % is "+1.0 pts", as the digests write it,
- * not "+2.2%", which reads as points), every other figure relative to before ("+12%"). Null when
- * there is nothing to compare with (no figure, or a count of 0 before).
+ * conversion, a share, in percentage points (core's formatPoints: "+1.0 pts", as the heatmap and
+ * the digests write it), every other figure relative to before ("+12%"). Null when there is
+ * nothing to compare with (no figure, or a count of 0 before).
  */
 export function figureChange(id: FigureId, now: number | null, before: number | null): { text: string; dir: "up" | "down" | "flat" } | null {
   if (id === "conversion") {
-    if (now === null || before === null || !Number.isFinite(now) || !Number.isFinite(before)) return null;
-    const tenths = Math.round((now - before) * 1000);
-    const dir = tenths > 0 ? "up" : tenths < 0 ? "down" : "flat";
-    return { text: `${dir === "up" ? "+" : dir === "down" ? "−" : "±"}${pts.format(Math.abs(tenths) / 10)} pts`, dir };
+    const points = pointsChange(now, before);
+    return points === null ? null : { text: formatPoints(points), dir: pointsDirection(points) };
   }
   const c = changeOf(now, before);
   if (c === null) return null;

@@ -24,7 +24,8 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
     "range_from", "range_to", "zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s",
     "visits_tracked", "door_in",
     ...(opts.withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []),
-    ...(opts.compare ? [`${opts.metric}_previous`, `${opts.metric}_change`] : []),
+    // The change as the screen shows it: relative (0.12 for +12%), but conversion's in percentage points (1.1 for +1.1 pts).
+    ...(opts.compare ? [`${opts.metric}_previous`, opts.metric === "conversion" ? "conversion_change_pts" : `${opts.metric}_change`] : []),
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
@@ -40,7 +41,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
       d?.dwell_s?.mean, d?.dwell_s?.median, d?.dwell_s?.p90,
       z.tracked, z.doorIn ?? (noData ? null : 0),
       ...(opts.withSales ? [z.sales?.transactions ?? (noData ? null : 0), z.sales?.sales ?? (noData ? null : 0), z.sales?.conversion, z.sales?.salesPerVisit, noData ? null : z.longDwellLowConversion ? "yes" : "no"] : []),
-      ...(opts.compare ? [z.previous, z.change] : []),
+      ...(opts.compare ? [z.previous, opts.metric === "conversion" && z.change !== null ? Math.round(z.change * 100) / 100 : z.change] : []),
     ];
   });
   return toCsvFile(header, rows);

@@ -112,6 +112,19 @@ describe("sales metrics", () => {
     const scene = heatScene(layout, [dwell("fruit", 4)], "visits", undefined, { now: [conv("fruit", 0.01, true)] });
     expect(scene.zones.map((z) => z.longDwellLowConversion)).toEqual([true, false, false]);
   });
+  it("writes conversion's change in percentage points, on the plan, the ranking and the CSV alike (45 % then 46 % is +1.0 pts, not +2.2%)", () => {
+    const scene = heatScene(layout, [dwell("fruit", 4), dwell("bread", 4)], "conversion", [dwell("fruit", 4), dwell("bread", 4)], {
+      now: [conv("fruit", 0.46), conv("bread", 0.3)],
+      previous: [conv("fruit", 0.45), conv("bread", 0.334)],
+    });
+    expect(scene.zones.map((z) => changeText(z, false, "conversion"))).toEqual(["+1.0 pts", "−3.4 pts", "–"]);
+    const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "conversion", compare: true, withSales: true }).slice(1).split("\r\n");
+    expect(csv[0]!.split(",").slice(-2)).toEqual(["conversion_previous", "conversion_change_pts"]);
+    expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-2)).toEqual(["0.450", "1"]);
+    // Counts stay relative to before.
+    const visits = heatScene(layout, [dwell("fruit", 46)], "visits", [dwell("fruit", 45)]);
+    expect(changeText(visits.zones[0]!, false, "visits")).toBe("+2.2%");
+  });
   it("formats sales per visit as an amount", () => {
     expect(formatMetric(2.5, "salesPerVisit")).toBe("2.50");
   });
@@ -155,10 +168,10 @@ describe("no data is not zero on the heatmap", () => {
   it("says no data rather than new when the previous period has none", () => {
     const scene = heatScene(layout, [dwell("fruit", 10)], "visits", [dwell("fruit", 0)], {}, {}, { now: true, previous: false });
     expect(scene.previousNoData).toBe(true);
-    expect(changeText(scene.zones[0]!, scene.previousNoData)).toBe("no data");
+    expect(changeText(scene.zones[0]!, scene.previousNoData, "visits")).toBe("no data");
     const withData = heatScene(layout, [dwell("fruit", 10), dwell("bread", 0)], "visits", [dwell("fruit", 0), dwell("bread", 0)]);
-    expect(changeText(withData.zones[0]!, false)).toBe("new");
-    expect(changeText(withData.zones[1]!, false)).toBe("±0%");
-    expect(changeText(withData.zones[2]!, false)).toBe("–");
+    expect(changeText(withData.zones[0]!, false, "visits")).toBe("new");
+    expect(changeText(withData.zones[1]!, false, "visits")).toBe("±0%");
+    expect(changeText(withData.zones[2]!, false, "visits")).toBe("–");
   });
 });

@@ -4,7 +4,7 @@
  * comparing, the change from the previous period. Drawing reads this and nothing else.
  */
 import { interpolateViridis } from "d3-scale-chromatic";
-import { polygonCentroid, type FloorPoint, type Layout, type ZoneDwell, type ZoneKind } from "@footfall/core";
+import { formatPoints, pointsChange, polygonCentroid, type FloorPoint, type Layout, type ZoneDwell, type ZoneKind } from "@footfall/core";
 import type { ZoneConversion } from "../api/types.js";
 import { formatChange, formatCount, formatDuration, formatDurationShort, formatMoney, formatRate } from "./format.js";
 
@@ -46,7 +46,11 @@ export interface HeatZone {
   /** Black or white, whichever reads on `fill`. */
   ink: string;
   previous: number | null;
-  /** Relative change from the previous period; null when it had none (or no comparison). */
+  /**
+   * The change from the previous period as the screens write it: relative for counts, times and
+   * money; for conversion, a share, the difference in percentage points (core's pointsChange).
+   * Null when there is nothing to compare with (or no comparison).
+   */
   change: number | null;
   dwell: ZoneDwell | null;
   /** Sales figures of the zone, when the conversion report was loaded. */
@@ -184,7 +188,7 @@ export function heatScene(
     return {
       ...colouredZone(z, value, max, formatMetric(value, metric, true, currency)),
       previous: prev,
-      change: relativeChange(value, prev),
+      change: metric === "conversion" ? pointsChange(value, prev) : relativeChange(value, prev),
       dwell: byZone.get(z.id) ?? null,
       sales: salesBy.get(z.id) ?? null,
       longDwellLowConversion: salesBy.get(z.id)?.longDwellLowConversion === true,
@@ -226,13 +230,14 @@ export function colouredZone(z: Layout["zones"][number], value: number | null, m
 
 /**
  * A zone's change as the ranking and the tooltip write it: "no data" when the previous period has
- * none (not "new"), "new" when it had data but nothing for the zone, "–" when the zone has no value now.
+ * none (not "new"), "new" when it had data but nothing for the zone, "–" when the zone has no value now;
+ * conversion in percentage points ("+1.0 pts", as the chain view and the digests), the rest relative.
  */
-export function changeText(z: Pick<HeatZone, "value" | "previous" | "change">, previousNoData: boolean): string {
+export function changeText(z: Pick<HeatZone, "value" | "previous" | "change">, previousNoData: boolean, metric: Metric): string {
   if (previousNoData) return "no data";
   if (z.value === null) return "–";
   if (z.change === null) return z.previous === 0 && z.value === 0 ? "±0%" : "new";
-  return formatChange(z.change);
+  return metric === "conversion" ? formatPoints(z.change) : formatChange(z.change);
 }
 
 /** (now - before) / before; null when before is missing or zero. */

@@ -147,7 +147,7 @@ export default function HeatmapView(props: ViewProps) {
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
                 overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} />}
               >
-                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => changeText(z, scene.previousNoData)} />}
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => changeText(z, scene.previousNoData, metric)} />}
               </PlanStage>
             )}
           </div>
@@ -210,7 +210,7 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, cur
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
-              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData)}</td>}
+              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData, metric)}</td>}
             </tr>
           ))}
         </tbody>
@@ -249,7 +249,7 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
         {compare && (
           <>
             <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
-            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric, false, currency)} (${changeText(zone, false)})`}</dd>
+            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric, false, currency)} (${changeText(zone, false, metric)})`}</dd>
           </>
         )}
       </dl>

@@ -9,7 +9,7 @@ import type { Digest } from "../storage/types.js";
 import { chartPng } from "./chart.js";
 import { biggestChanges, figuresOf, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
-import { localTime } from "@footfall/core";
+import { formatPoints, localTime, pointsChange } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
 
@@ -70,8 +70,8 @@ const secs = (s: number | null) => (s === null ? "n/a" : s >= 60 ? `${Math.floor
 const change = (now: number | null, before: number | null, unit: "rel" | "pts" = "rel") => {
   if (now === null || before === null) return "";
   if (unit === "pts") {
-    const d = (now - before) * 100;
-    return `${d >= 0 ? "+" : ""}${d.toFixed(1)} pts`;
+    const points = pointsChange(now, before);
+    return points === null ? "" : formatPoints(points);
   }
   if (before === 0) return now === 0 ? "±0" : "new";
   const r = (now - before) / before;
