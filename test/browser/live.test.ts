@@ -155,6 +155,10 @@ describe("live view", () => {
     // The zone over capacity comes first in the list, and the store card is not green under a red banner.
     expect(await page.getByTestId("live-zone-list").locator("li").first().getAttribute("data-testid")).toBe("live-zone-fruit");
     expect(await page.getByTestId("live-total").getAttribute("data-attention")).toBe("over");
+    // The store itself is fine: the card says which zones make it red, after its own figure, on one line of text.
+    expect(await page.getByTestId("live-state").textContent()).toMatch(/^OK · \d+ ?% · Fruit & veg over, Clothing busy$/);
+    // In the same run of text as the figure (as flex items of their own, "OK · 3%" was squeezed into a narrow column).
+    expect(await page.getByTestId("live-state-reason").evaluate((el) => el.parentElement!.textContent)).toMatch(/^OK · /);
     await shot(page, "live-landscape-1024x768-alert");
   });
 

@@ -161,8 +161,12 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours }:
                   <div style={{ width: `${Math.min(100, (scene.ratio ?? 0) * 100)}%`, background: own.fill }} />
                 </div>
                 <div className="live-state" style={{ color: card.ink }} data-testid="live-state">
-                  <span className="dot" style={{ background: card.fill }} /> {stateText(scene.total, scene.capacity, scene.state)} · {formatPercent(scene.ratio ?? 0)}
-                  {reason && <span data-testid="live-state-reason"> · {reason}</span>}
+                  <span className="dot" style={{ background: card.fill }} />
+                  {/* One inline run, so the reason wraps as text after the figure, not as a column of its own. */}
+                  <span>
+                    {stateText(scene.total, scene.capacity, scene.state)} · {formatPercent(scene.ratio ?? 0)}
+                    {reason && <span className="live-state-reason" data-testid="live-state-reason"> · {reason}</span>}
+                  </span>
                 </div>
               </>
             ) : (
