@@ -151,6 +151,61 @@ describe("GET /api/v1/experiments and /api/v1/experiments/:id", () => {
   });
 });
 
+describe("DELETE /api/v1/experiments/:id", () => {
+  const del = (id: string, token: string | null = t.admin) =>
+    t.server.app
+      .inject({ method: "DELETE", url: `/api/v1/experiments/${id}`, headers: token ? { authorization: `Bearer ${token}` } : {} })
+      .then((r) => ({ status: r.statusCode, body: r.json() }));
+  const listed = async (token: string = t.admin) => (await t.get("/api/v1/experiments", token)).body.experiments.map((e: { id: string }) => e.id);
+
+  it("deletes it for a merchandiser: gone from the list, its definition and result 404, the others kept; audited", async () => {
+    const kept = (await post(definition({ name: "kept" }))).body.id;
+    const made = await post(definition({ name: "a test run" }));
+    const id = made.body.id;
+    const merch = await t.token("merchandiser");
+    expect(await listed()).toContain(id);
+    const res = await del(id, merch);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(made.body);
+    expect(await listed()).not.toContain(id);
+    expect(await listed()).toContain(kept);
+    for (const url of [`/api/v1/experiments/${id}`, `/api/v1/experiments/${id}/result`, `/api/v1/experiments/${id}/result.csv`]) expect((await t.get(url)).status, url).toBe(404);
+    // Deleted once: again is a 404 that says where the experiments are listed.
+    const again = await del(id, merch);
+    expect(again.status).toBe(404);
+    expect(again.body.message).toMatch(/GET \/api\/v1\/experiments lists them/);
+    const audit = await t.get(`/api/v1/audit?action=experiment.delete`);
+    expect(audit.body.entries[0]).toMatchObject({ action: "experiment.delete", target: id, actor: { role: "merchandiser" }, details: { name: "a test run", testStores: ["test-a"], controlStores: ["ctl-a"] } });
+  });
+
+  it("refuses a viewer (403) and a token of another store (403), and keeps the experiment", async () => {
+    const id = (await post(definition({ name: "not theirs" }))).body.id;
+    expect((await del(id, await t.token("viewer"))).status).toBe(403);
+    const other = await del(id, await t.token("merchandiser", "other"));
+    expect(other.status).toBe(403);
+    expect(other.body.message).toMatch(/limited to store "other"/);
+    // A token of the test store alone does not reach the control store: it could not have created it either.
+    expect((await del(id, await t.token("admin", "test-a"))).status).toBe(403);
+    expect(await listed()).toContain(id);
+    expect((await del(id, null)).status).toBe(401);
+  });
+
+  it("lets a token limited to a store delete that store's own experiment", async () => {
+    const token = await t.token("merchandiser", "test-a");
+    const made = await post(definition({ name: "own store", controlStores: [] }), token);
+    expect(made.status).toBe(200);
+    expect((await del(made.body.id, token)).status).toBe(200);
+    expect(await listed(token)).not.toContain(made.body.id);
+  });
+
+  it("answers 404 for an unknown experiment and 400 for a malformed id", async () => {
+    const unknown = await del("0123456789ab");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toMatch(/experiment "0123456789ab" not found/);
+    expect((await del("Not%20an%20id")).status).toBe(400);
+  });
+});
+
 describe("an experiment whose periods are not over", () => {
   it("says first that the after period has not started", async () => {
     const change = NOW + 2 * DAY;

@@ -129,6 +129,24 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => load(req, req.params.id),
   });
 
+  // Whoever may create an experiment over its stores may delete it: a merchandiser or admin whose
+  // token reaches every test and control store (a token limited to one store, only that store's own).
+  app.delete("/experiments/:id", {
+    config: { auth: "merchandiser" },
+    schema: {
+      tags: ["experiments"],
+      summary: "Delete an experiment (its definition only: the stores' events and layouts stay); answers the deleted definition",
+      params: IdParams,
+      response: { 200: ExperimentBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const e = await load(req, req.params.id);
+      if (!(await storage.experiments.remove(e.id))) throw httpError(404, `experiment "${e.id}" not found: GET /api/v1/experiments lists them`);
+      await audit(req, "experiment.delete", e.id, { name: e.name, testStores: e.testStores, controlStores: e.controlStores }, { store: e.testStores.length === 1 && e.controlStores.length === 0 ? e.testStores[0]! : null });
+      return e;
+    },
+  });
+
   const compute = async (e: Experiment) => {
     // An experiment kept longer than the raw events it reads: say so, rather than a range error that suggests whole hours.
     const since = rawSince();

@@ -895,6 +895,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       ),
     get: <T>(id: string) => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments WHERE id = $1", [id])).rows[0]?.body),
     list: <T>() => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments ORDER BY created_at DESC, id")).rows.map((r) => r.body)),
+    remove: (id) => write(async (q) => ((await q.query("DELETE FROM experiments WHERE id = $1", [id])).rowCount ?? 0) > 0),
   };
 
   const aggregates: AggregatesStore = {

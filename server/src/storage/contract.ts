@@ -543,6 +543,20 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect((await s.experiments.list<{ id: string }>()).map((e) => e.id)).toEqual(["e2", "e1"]);
         await expect(s.experiments.insert({ id: "e1", name: "again" }, T0 + 2)).rejects.toThrow();
       });
+
+      test("an experiment is deleted by id, the others kept; deleting it again or an unknown one says false", async (s) => {
+        await s.experiments.insert({ id: "e1", name: "first" }, T0);
+        await s.experiments.insert({ id: "e2", name: "second" }, T0 + 1);
+        await s.experiments.insert({ id: "e3", name: "third" }, T0 + 2);
+        expect(await s.experiments.remove("e2")).toBe(true);
+        expect(await s.experiments.get("e2")).toBeUndefined();
+        expect((await s.experiments.list<{ id: string }>()).map((e) => e.id)).toEqual(["e3", "e1"]);
+        expect(await s.experiments.remove("e2")).toBe(false);
+        expect(await s.experiments.remove("nope")).toBe(false);
+        // Its id may be used again (ids are random, but nothing of the old one lingers).
+        await s.experiments.insert({ id: "e2", name: "again" }, T0 + 3);
+        expect(await s.experiments.get("e2")).toEqual({ id: "e2", name: "again" });
+      });
     });
 
     describe("chain reads (many stores at once)", () => {

@@ -238,6 +238,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     insert: (experiment, now) => r.write(() => core.experiments.insert(experiment, now)),
     get: <T>(id: string) => r.read(() => core.experiments.get<T>(id)),
     list: <T>() => r.read(() => core.experiments.list<T>()),
+    remove: (id) => r.write(() => core.experiments.remove(id)),
   };
 
   const a = core.aggregates;

@@ -623,6 +623,8 @@ export interface ExperimentsStore {
   get<T>(id: string): Promise<T | undefined>;
   /** Newest first. */
   list<T>(): Promise<T[]>;
+  /** Deletes an experiment's definition (nothing else refers to it); false when there was none. */
+  remove(id: string): Promise<boolean>;
 }
 
 /**

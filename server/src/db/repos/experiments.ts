@@ -8,6 +8,7 @@ export class ExperimentsRepo {
       insert: db.prepare("INSERT INTO experiments (id, body, created_at) VALUES (?, ?, ?)"),
       get: db.prepare<[string], { body: string }>("SELECT body FROM experiments WHERE id = ?"),
       list: db.prepare<[], { body: string }>("SELECT body FROM experiments ORDER BY created_at DESC, id"),
+      remove: db.prepare<[string]>("DELETE FROM experiments WHERE id = ?"),
     };
   }
   insert<T extends { id: string }>(experiment: T, now: number): void {
@@ -20,5 +21,9 @@ export class ExperimentsRepo {
   /** Newest first. */
   list<T>(): T[] {
     return this.q.list.all().map((r) => JSON.parse(r.body) as T);
+  }
+  /** False when there was no such experiment. */
+  remove(id: string): boolean {
+    return this.q.remove.run(id).changes > 0;
   }
 }
