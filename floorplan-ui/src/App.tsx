@@ -93,6 +93,20 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // A link with a token opened in a tab that already shows the app (pasted in the address bar, a
+  // kiosk link clicked on the sign-in page) changes only the fragment, with no new load: it is
+  // taken as at the first load (and taken out of the address bar), not left to the sign-in form.
+  const tokenSeen = useRef(route.params.token);
+  useEffect(() => {
+    const fromUrl = route.params.token;
+    if (!fromUrl || fromUrl === tokenSeen.current) return;
+    tokenSeen.current = fromUrl;
+    navigate(withParams(route, { token: null }), true);
+    void signIn(fromUrl, false);
+    // Only a new token in the link starts this; the route it came with is read as it is then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [route.params.token]);
+
   // A server that cannot be reached is asked again, so a kiosk recovers by itself.
   useEffect(() => {
     if (auth.status !== "unreachable") return;

@@ -111,3 +111,22 @@ describe("a merchandiser in the UI", () => {
     }
   });
 });
+
+describe("a link with a token", () => {
+  it("signs in when opened in a tab already showing the sign-in page (only the fragment changes, no new load)", async () => {
+    const { page, problems } = await watchedPage();
+    try {
+      await page.goto(`${t.server.httpUrl}/#/signin`);
+      // Signed out (the browser's context keeps the tokens of the pages before).
+      await page.evaluate(() => (localStorage.clear(), sessionStorage.clear()));
+      await page.reload();
+      await page.getByLabel("Access token").waitFor();
+      await page.evaluate((token) => (location.hash = `#/agents/shop?token=${token}`), t.shop.tokens.admin);
+      await page.getByRole("button", { name: "Sign out" }).waitFor({ timeout: 15_000 });
+      expect(page.url()).toMatch(/#\/agents\/shop$/);
+      expect(problems.filter((p) => !/401/.test(p))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
