@@ -15,6 +15,8 @@ import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
 import { promoTrips, salesCsv, shopLayoutAfter } from "./helpers/experiment-store.js";
 import { withShop } from "./helpers/shop.js";
+import { addToken } from "../support/index.js";
+import type { Experiment } from "../../floorplan-ui/src/api/types.js";
 import { seedStore, type SeededStore } from "./helpers/store.js";
 
 const DAY = 86_400_000;
@@ -199,6 +201,60 @@ describe("experiments", () => {
     await shot(viewer, "experiment-list");
     await viewer.close();
     await page.close();
+  });
+});
+
+describe("deleting an experiment", () => {
+  const make = async (name: string) => {
+    const res = await t.shop.api.request<Experiment>("POST", "/api/v1/experiments", { name, testStores: ["shop"], controlStores: ["lyon"], changeAt, before, after, zones: ["promo"] });
+    expect(res.status).toBe(200);
+    return res.body.id;
+  };
+  const listed = async () => (await t.shop.api.request<{ experiments: Experiment[] }>("GET", "/api/v1/experiments")).body.experiments.map((e) => e.id);
+
+  it("asks first, naming the experiment, then drops it from the list; from its result page it goes back to the list", async () => {
+    const keep = await make("Kept: promo by the door");
+    const mistake = await make("Test run, please ignore");
+    const page = await t.open("/experiments/shop", await addToken(t.server.dataDir, "merchandiser"));
+    const row = page.getByTestId(`experiment-${mistake}`);
+    await row.getByTestId("exp-delete").waitFor();
+    // "Keep" changes nothing.
+    await row.getByTestId("exp-delete").click();
+    expect(await row.getByTestId("exp-delete-confirm").textContent()).toContain("Delete “Test run, please ignore”?");
+    await row.getByTestId("exp-delete-no").click();
+    expect(await row.getByTestId("exp-delete-confirm").count()).toBe(0);
+    expect(await listed()).toContain(mistake);
+    // Asked again and confirmed: gone from the list at once, and from the server.
+    await row.getByRole("button", { name: "Delete… experiment “Test run, please ignore”" }).click();
+    await shot(page, "experiment-delete-confirm");
+    await row.getByTestId("exp-delete-yes").click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.getByTestId(`experiment-${keep}`).count()).toBe(1);
+    expect(await listed()).not.toContain(mistake);
+    expect((await t.shop.api.request("GET", `/api/v1/experiments/${mistake}/result`)).status).toBe(404);
+
+    // From an open result: deleted, the page goes back to the list without it.
+    await page.evaluate((h) => (window.location.hash = h), `#/experiments/shop?id=${keep}`);
+    await page.getByTestId("exp-title").waitFor();
+    await page.getByTestId("experiment-result").getByTestId("exp-delete").click();
+    expect(await page.getByTestId("exp-delete-confirm").textContent()).toContain("“Kept: promo by the door”");
+    await page.getByTestId("exp-delete-yes").click();
+    await page.getByTestId("experiment-result").waitFor({ state: "detached" });
+    expect(page.url()).not.toContain(`id=${keep}`);
+    await expect.poll(() => page.getByTestId(`experiment-${keep}`).count()).toBe(0);
+    expect(await listed()).not.toContain(keep);
+    await page.close();
+  });
+
+  it("shows no Delete control to a viewer", async () => {
+    const id = await make("Viewer's view");
+    const viewer = await t.open(`/experiments/shop`, t.shop.tokens.viewer);
+    await viewer.getByTestId(`experiment-${id}`).locator("a").waitFor();
+    expect(await viewer.getByTestId("exp-delete").count()).toBe(0);
+    await viewer.evaluate((h) => (window.location.hash = h), `#/experiments/shop?id=${id}`);
+    await viewer.getByTestId("exp-title").waitFor();
+    expect(await viewer.getByTestId("exp-delete").count()).toBe(0);
+    await viewer.close();
   });
 });
 

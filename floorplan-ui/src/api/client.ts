@@ -88,7 +88,7 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     type: string;
   }
   const isRaw = (body: unknown): body is Raw => typeof body === "object" && body !== null && "raw" in body && "type" in body;
-  async function send(method: "GET" | "PUT" | "POST", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  async function send(method: "GET" | "PUT" | "POST" | "DELETE", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString() : "";
     const type = body === undefined ? null : isRaw(body) ? body.type : "application/json";
     try {
@@ -113,7 +113,7 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     }
     return new ApiError(res.status, e.message || e.error || `${res.status} ${res.statusText}`, e.error ?? "");
   }
-  async function request<T>(method: "GET" | "PUT" | "POST", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
+  async function request<T>(method: "GET" | "PUT" | "POST" | "DELETE", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
     return readJson<T>(await send(method, path, query, body, signal));
   }
   const store = (id: string) => `/stores/${encodeURIComponent(id)}`;
@@ -151,6 +151,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       request<FunnelReport>("GET", `${store(id)}/funnel`, { from: r.from, to: r.to, steps: steps.join(","), by, alias: alias ? 1 : 0 }, undefined, signal),
     experiments: (signal?: AbortSignal) => request<{ experiments: Experiment[] }>("GET", "/experiments", undefined, undefined, signal).then((r) => r.experiments),
     createExperiment: (input: ExperimentInput) => request<Experiment>("POST", "/experiments", undefined, input),
+    /** Deletes an experiment (merchandiser or admin reaching all its stores); answers its definition. */
+    deleteExperiment: (id: string) => request<Experiment>("DELETE", `/experiments/${encodeURIComponent(id)}`),
     experimentResult: (id: string, signal?: AbortSignal) => request<ExperimentResult>("GET", `/experiments/${encodeURIComponent(id)}/result`, undefined, undefined, signal),
     /** The result as CSV, fetched with the token (a plain link could not carry it). */
     async experimentCsv(id: string): Promise<Blob> {

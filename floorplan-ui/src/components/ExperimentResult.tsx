@@ -15,16 +15,17 @@ import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
 import { PlanStage } from "./PlanStage.js";
 import { ErrorState, Loading } from "./States.js";
+import { ExperimentDelete } from "./ExperimentDelete.js";
 
-export function ExperimentResultView({ id }: { id: string }) {
+export function ExperimentResultView({ id, mayDelete = false, onDeleted }: { id: string; mayDelete?: boolean; onDeleted?: () => void }) {
   const { api } = useSession();
   const result = useQ(["experiment-result", id], (signal) => api.experimentResult(id, signal));
   if (result.status === "error" && !result.data) return <section className="card"><ErrorState error={result.error} onRetry={result.reload} /></section>;
   if (!result.data) return <section className="card"><Loading label="Computing the result…" /></section>;
-  return <Loaded result={result.data} />;
+  return <Loaded result={result.data} mayDelete={mayDelete} onDeleted={onDeleted} />;
 }
 
-function Loaded({ result }: { result: Result }) {
+function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: boolean; onDeleted?: () => void }) {
   const { api, stores } = useSession();
   const exp = result.experiment;
   const store = exp.testStores[0]!;
@@ -73,6 +74,7 @@ function Loaded({ result }: { result: Result }) {
         {tz && <span className="muted small" data-testid="exp-computed">Computed {formatDateTimeZ(typeof result.computedAt === "number" ? result.computedAt : Date.parse(result.computedAt), tz)}</span>}
         <button className="btn" onClick={exportCsv} data-testid="exp-export">Export CSV</button>
         {exporting && <span className="small muted" role="status">{exporting}</span>}
+        {mayDelete && <ExperimentDelete experiment={exp} onDeleted={onDeleted} />}
       </div>
       {sampleNotice(result) && <div className="alert info" data-testid="exp-too-small">{sampleNotice(result)}</div>}
       {result.warnings.length > 0 && (

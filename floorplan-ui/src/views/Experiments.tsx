@@ -1,6 +1,6 @@
 /**
- * Experiments (viewers read, merchandisers and admins create): the list, the form (`?new=1`) and a result
- * (`?id=…`) with the before and after plans and the verdict table.
+ * Experiments (viewers read, merchandisers and admins create and delete): the list, the form (`?new=1`)
+ * and a result (`?id=…`) with the before and after plans and the verdict table.
  */
 import type { ViewProps } from "../App.js";
 import type { Experiment } from "../api/types.js";
@@ -13,6 +13,7 @@ import { storeNames } from "../model/experiment.js";
 import { useSession } from "../session.js";
 import { ExperimentForm } from "../components/ExperimentForm.js";
 import { ExperimentResultView } from "../components/ExperimentResult.js";
+import { ExperimentDelete } from "../components/ExperimentDelete.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { RetentionNote } from "../components/RetentionNote.js";
 import "../styles/analytics.css";
@@ -21,7 +22,7 @@ import "../styles/experiments.css";
 
 export default function ExperimentsView({ store, route, navigate }: ViewProps) {
   const { me } = useSession();
-  const admin = mayDesign(me.role); // may create experiments: merchandisers and admins
+  const admin = mayDesign(me.role); // may create and delete experiments: merchandisers and admins
   const id = route.params.id;
   const creating = route.params.new === "1" && admin;
   const go = (changes: Record<string, string | null>) => navigate(withParams({ ...route, params: {} }, changes));
@@ -45,7 +46,8 @@ export default function ExperimentsView({ store, route, navigate }: ViewProps) {
       {creating ? (
         <ExperimentForm store={store} onCreated={(e) => go({ id: e.id })} onCancel={() => go({})} />
       ) : id ? (
-        <ExperimentResultView id={id} />
+        // Deleted: back to the list, in place of its page (Back does not return to an experiment that is gone).
+        <ExperimentResultView id={id} mayDelete={admin} onDeleted={() => navigate(withParams({ ...route, params: {} }, {}), true)} />
       ) : (
         <ExperimentList store={store} admin={admin} onNew={() => go({ new: "1" })} />
       )}
@@ -81,10 +83,11 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
               <th>Before</th>
               <th>After</th>
               <th className="num">Zones</th>
+              {admin && <th><span className="sr-only">Delete</span></th>}
             </tr>
           </thead>
           <tbody>
-            {sorted.map((e) => <Row key={e.id} e={e} store={store} timeZone={zones.get(e.testStores[0] ?? "") ?? null} />)}
+            {sorted.map((e) => <Row key={e.id} e={e} store={store} admin={admin} timeZone={zones.get(e.testStores[0] ?? "") ?? null} />)}
           </tbody>
         </table>
       </div>
@@ -92,10 +95,10 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
   );
 }
 
-function Row({ e, store, timeZone }: { e: Experiment; store: string; timeZone: string | null }) {
+function Row({ e, store, admin, timeZone }: { e: Experiment; store: string; admin: boolean; timeZone: string | null }) {
   const { stores } = useSession();
   // Each experiment's times in its test store's zone, labelled (the same as on its own page).
-  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={6} className="muted">{e.name}…</td></tr>;
+  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={admin ? 7 : 6} className="muted">{e.name}…</td></tr>;
   const tz = timeZone;
   return (
     <tr data-testid={`experiment-${e.id}`}>
@@ -105,6 +108,7 @@ function Row({ e, store, timeZone }: { e: Experiment; store: string; timeZone: s
       <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>
       <td className="small">{formatDateTimeZ(e.after.from, tz)} – {formatDateTimeZ(e.after.to, tz)}</td>
       <td className="num">{e.zones.length}</td>
+      {admin && <td className="num"><ExperimentDelete experiment={e} compact /></td>}
     </tr>
   );
 }
