@@ -100,7 +100,8 @@ export function createAdminApi(token: string, base = "") {
     rotateAgent: (s: string, agent: string) => request<AgentCredentials>("POST", `${store(s)}/agents/${encodeURIComponent(agent)}/rotate`),
     revokeAgent: (s: string, agent: string) => request<{ agent: string; revokedAt: number; broker: BrokerSync }>("DELETE", `${store(s)}/agents/${encodeURIComponent(agent)}`),
     audit: (q: { action?: string; before?: number; limit?: number; store?: string }) => request<{ entries: AuditEntry[]; next: number | null }>("GET", "/audit", undefined, q),
-    digests: () => request<{ digests: DigestRow[] }>("GET", "/digests").then((r) => r.digests),
+    /** The digests, and why none goes out now (no mail server), if so. */
+    digests: () => request<{ digests: DigestRow[]; mailProblem: string | null }>("GET", "/digests"),
     createDigest: (d: DigestInput) => request<DigestRow>("POST", "/digests", d),
     deleteDigest: (id: string) => request<{ deleted: string }>("DELETE", `/digests/${encodeURIComponent(id)}`),
     updateDigest: (id: string, d: DigestInput) => request<DigestRow>("PUT", `/digests/${encodeURIComponent(id)}`, d),

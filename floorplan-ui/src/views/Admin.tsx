@@ -426,11 +426,16 @@ function Digests({ store }: { store: string }) {
         )}
       </section>
       <section className="card">
+        {digests.data?.mailProblem && (
+          <p className="card-b admin-error" role="status" data-testid="digests-mail-problem">
+            No digest goes out, whatever its schedule: {digests.data.mailProblem}.
+          </p>
+        )}
         {digests.status === "error" && !digests.data ? (
           <ErrorState error={digests.error} onRetry={digests.reload} />
         ) : !digests.data ? (
           <Loading label="Loading digests…" />
-        ) : digests.data.length === 0 ? (
+        ) : digests.data.digests.length === 0 ? (
           <p className="card-b muted">No digest is scheduled.</p>
         ) : (
           <table className="table" data-testid="digests-table">
@@ -445,7 +450,7 @@ function Digests({ store }: { store: string }) {
               </tr>
             </thead>
             <tbody>
-              {digests.data.map((d) => (
+              {digests.data.digests.map((d) => (
                 <tr key={d.id} data-testid={`digest-${d.id}`}>
                   <td title={`${d.scope} ${d.target}`}>
                     {namedScope({ [d.scope]: d.target }, stores, groups.data ?? [])}

@@ -196,11 +196,14 @@ describe("digests", () => {
     const res = await api("POST", `/digests/${id}/send`, t.admin);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id, period: "2026-11-26" });
+    expect((await api("GET", "/digests", t.admin)).body.mailProblem).toBeNull();
     delete process.env.FOOTFALL_SMTP_URL;
     try {
       const off = await api("POST", `/digests/${id}/send`, t.admin);
       expect(off.status).toBe(503);
       expect(off.body.message).toMatch(/set FOOTFALL_SMTP_URL/);
+      // The list says so too: an area manager sees that no digest goes out before its recipients wonder.
+      expect((await api("GET", "/digests", t.admin)).body.mailProblem).toMatch(/^no mail server: set FOOTFALL_SMTP_URL/);
     } finally {
       process.env.FOOTFALL_SMTP_URL = smtpUrl;
     }

@@ -91,8 +91,18 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/digests", {
     config: admin,
-    schema: { tags: ["reports"], summary: "Scheduled e-mail digests", response: { 200: Type.Object({ digests: Type.Array(DigestBody) }), ...errorResponses } },
-    handler: async (req) => ({ digests: await Promise.all((await storage.digests.list()).filter((d) => allowed(req, d)).map(shown)) }),
+    schema: {
+      tags: ["reports"],
+      summary: "Scheduled e-mail digests",
+      response: {
+        200: Type.Object({
+          digests: Type.Array(DigestBody),
+          mailProblem: Nullable(Type.String({ description: "why no digest goes out now, whatever its schedule (no mail server configured: FOOTFALL_SMTP_URL); null: they go out" })),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => ({ digests: await Promise.all((await storage.digests.list()).filter((d) => allowed(req, d)).map(shown)), mailProblem: scheduler.mailProblem() }),
   });
 
   app.post("/digests", {
