@@ -119,17 +119,17 @@ export class DigestScheduler {
     return result;
   }
 
-  /**
-   * The mail "send now" would send for the same period, built but not sent (no mail server needed),
-   * and why it would not go out as things are (`mailProblem`: no FOOTFALL_SMTP_URL), so an admin
-   * can check a digest before its recipients get it.
-   */
   /** Why no digest goes out as things are (no FOOTFALL_SMTP_URL: the scheduler sends nothing), or null. */
   mailProblem(): string | null {
     const mail = mailConfig(this.env);
     return "error" in mail ? mail.error : null;
   }
 
+  /**
+   * The mail "send now" would send for the same period, built but not sent (no mail server needed),
+   * and why it would not go out as things are (`mailProblem`: no FOOTFALL_SMTP_URL), so an admin
+   * can check a digest before its recipients get it.
+   */
   async preview(d: Digest, periodKey?: string): Promise<SendResult & { text: string; chartPng: Buffer; mailProblem: string | null }> {
     const mail = mailConfig(this.env);
     const period = await this.periodToSend(d, periodKey);
