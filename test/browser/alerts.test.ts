@@ -193,6 +193,16 @@ describe("alert rules, banner and acknowledgement", () => {
     expect(await tablet.getByTestId("alert-sound").getAttribute("aria-pressed")).toBe("true");
   });
 
+  it("the banner keeps the worst share the alert reached and says the share now beside it", async () => {
+    // A fourth person: 4 of 4, the alert's figure rises to 100 %; they leave: 75 % now.
+    await t.shop.publish([t.shop.events.enter("alert-d", "fruit", Date.now())]);
+    await tablet.getByText("Fruit & veg busy at 100 % of capacity").waitFor({ timeout: 15_000 });
+    expect(await tablet.locator('[data-testid^="alert-now-"]').count()).toBe(0);
+    await t.shop.publish([t.shop.events.exit("alert-d", "fruit", Date.now())]);
+    await tablet.locator('[data-testid^="alert-now-"]').filter({ hasText: "now 75 %" }).waitFor({ timeout: 15_000 });
+    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/Fruit & veg busy at 100 % of capacity \(above 50 %\) · now 75 % over since \d\d:\d\d/);
+  });
+
   it("when the zone empties the alert resolves: the banner goes, the history lists it acknowledged", async () => {
     const now = Date.now();
     await t.shop.publish(["a", "b", "c"].map((v) => t.shop.events.exit(`alert-${v}`, "fruit", now)));

@@ -58,7 +58,8 @@ function beep(ctx: AudioContext): void {
   }
 }
 
-export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts: LiveAlerts | null | undefined; timeZone: string }) {
+/** `nowOf`: an alert's figure now where it differs from its message's (which keeps the worst reached), e.g. "now 9 %". */
+export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string; alerts: LiveAlerts | null | undefined; timeZone: string; nowOf?: (a: Alert) => string | null }) {
   const { api, me } = useSession();
   const client = useMemo(() => alertsApi(api.token), [api.token]);
   const mayAck = me.role === "staff" || me.role === "admin";
@@ -104,7 +105,13 @@ export function AlertBanner({ store, alerts, timeZone }: { store: string; alerts
       <ul>
         {list.map((a) => (
           <li key={a.id} data-testid={`alert-${a.ruleId}`} data-state={a.state}>
-            <b>{a.message}</b> <span className="live-alert-since">over since {formatTime(a.since, timeZone)}</span>
+            <b>{a.message}</b>
+            {nowOf?.(a) && (
+              <span className="live-alert-now" data-testid={`alert-now-${a.ruleId}`}>
+                {" "}· {nowOf(a)}
+              </span>
+            )}{" "}
+            <span className="live-alert-since">over since {formatTime(a.since, timeZone)}</span>
             {a.state === "acknowledged" ? (
               <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
                 {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Layout, Occupancy } from "@footfall/core";
+import { ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
 import fc from "fast-check";
-import { attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver } from "./live.js";
+import { alertNow, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver } from "./live.js";
 
 type Z = Layout["zones"][number];
 const zone = (id: string, capacity?: number) => ({ id, name: id, kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]], ...(capacity === undefined ? {} : { capacity }) }) as unknown as Z;
@@ -139,5 +139,30 @@ describe("shownAckError", () => {
     expect(shownAckError(err, [])).toBeNull();
     expect(shownAckError(err, [{ id: "a2", state: "firing" }])).toBeNull();
     expect(shownAckError(null, [{ id: "a1", state: "firing" }])).toBeNull();
+  });
+});
+
+describe("alertNow", () => {
+  const layout = { zones: [zone("fruit", 10), zone("bread", 4), zone("hall")] };
+  const alert = (value: number, zone?: string) => ({ kind: "occupancy" as const, value, ...(zone === undefined ? {} : { zone }) });
+  it("says the share now beside a message that keeps the worst reached, and nothing when it reads the same", () => {
+    const s = liveScene(layout, occ(9, [["fruit", 7, 10], ["bread", 1, 4]]));
+    expect(alertNow(alert(0.9, "fruit"), s)).toBe("now 70 %");
+    expect(alertNow(alert(0.7, "fruit"), s)).toBeNull();
+    expect(alertNow(alert(0.9), s)).toBe("now 64 %"); // the store: 9 of 10 + 4
+    expect(alertNow(alert(0.9, "hall"), s)).toBeNull(); // no capacity
+    expect(alertNow(alert(0.9, "gone"), s)).toBeNull(); // no longer in the layout
+    expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s)).toBeNull();
+  });
+  it("gives the server's figure for the same occupancy (core's ruleValue, rounded as the message) (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.double({ min: 0, max: 2, noNaN: true }), (fruit, cap, bread, store, value) => {
+        const s = liveScene(layout, occ(fruit + bread, [["fruit", fruit, cap], ["bread", bread, 4]]));
+        const rule = { id: "r", store: "s", kind: "occupancy", enabled: true, threshold: 0.5, forSeconds: 0, cooldownSeconds: 0, ...(store ? {} : { zone: "fruit" }) } as AlertRule;
+        const server = ruleValue(rule, { store: { people: fruit + bread, capacity: cap + 4 }, zones: { fruit: { people: fruit, capacity: cap } } }, 0)!;
+        const text = alertNow(store ? alert(value) : alert(value, "fruit"), s);
+        expect(text).toBe(Math.round(server * 100) === Math.round(value * 100) ? null : `now ${Math.round(server * 100)} %`);
+      }),
+    );
   });
 });

@@ -3,7 +3,7 @@
  * words as well as colour (ok, busy from 80 %, at capacity, over capacity by how many), zones
  * worst first, alerts for anything over capacity and since when it is.
  */
-import { polygonCentroid, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
+import { polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
@@ -208,4 +208,22 @@ export function connectionNotice(status: "connecting" | "reconnecting" | "refuse
  */
 export function shownAckError(error: { alertId: string; text: string } | null, alerts: readonly { id: string; state: string }[]): string | null {
   return error && alerts.some((a) => a.id === error.alertId && a.state === "firing") ? error.text : null;
+}
+
+/**
+ * An occupancy alert's figure now, where it reads otherwise than the alert's message, which keeps
+ * the worst share reached while the alert is on ("Bakery busy at 17 % of capacity" while 9 % are
+ * there now): "now 9 %", with the server's rounding and definition (people over capacity; the
+ * store's: its total over its zones' capacities added up). Null for other kinds, an unknown figure
+ * or the same one.
+ */
+export function alertNow(alert: Pick<Alert, "kind" | "zone" | "value">, scene: Pick<LiveScene, "total" | "capacity" | "zones">): string | null {
+  if (alert.kind !== "occupancy") return null;
+  const zone = alert.zone === undefined ? null : scene.zones.find((z) => z.id === alert.zone);
+  if (zone === undefined) return null;
+  const people = zone ? zone.occupancy : scene.total;
+  const capacity = zone ? zone.capacity : scene.capacity;
+  if (capacity === null || !(capacity > 0)) return null;
+  const now = Math.round((people / capacity) * 100);
+  return now === Math.round(alert.value * 100) ? null : `now ${now} %`;
 }

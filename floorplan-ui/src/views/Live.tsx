@@ -14,7 +14,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -123,7 +123,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours }:
           )}
         </div>
       )}
-      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} />
+      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} nowOf={(a) => alertNow(a, scene)} />
       {scene.alerts.length > 0 && (
         <div className="live-alert" role="alert" data-testid="live-alert">
           <span className="live-alert-icon" aria-hidden>!</span>
