@@ -180,6 +180,11 @@ describe("experiments", () => {
     const reach = result.zones.find((z) => z.zone === "promo")!.metrics.find((m) => m.metric === "reach")!;
     expect(reach.verdict).toBe("increase");
     for (const w of result.warnings) expect(await page.getByTestId("exp-warnings").textContent()).toContain(w);
+    // Under the table, how to read the verdicts shown: an increase's interval above 0, and "no clear change" is not "no effect".
+    const verdicts = new Set(result.zones.flatMap((z) => z.metrics.map((m) => m.verdict)));
+    const guide = (await page.getByTestId("verdict-guide").textContent()) ?? "";
+    expect(guide).toContain("Increase or decrease: the whole 95 % interval lies above or below 0");
+    expect(guide.includes("does not show that the layout made no difference")).toBe(verdicts.has("no clear change"));
 
     // Both plans are drawn, and the export carries the token.
     await page.getByTestId("exp-plan-before").locator("canvas").first().waitFor();

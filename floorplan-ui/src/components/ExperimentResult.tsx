@@ -9,7 +9,7 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -110,6 +110,13 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
           <span className="hint">Changes with 95 % intervals; adjusted for the mix of weekdays and hours</span>
         </div>
         <VerdictTable rows={rows} />
+        {verdictGuide(rows).length > 0 && (
+          <ul className="card-b muted small verdict-guide" data-testid="verdict-guide">
+            {verdictGuide(rows).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictRows } from "./verdict.js";
+import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -87,5 +87,18 @@ describe("tripsBasis", () => {
     expect(tripsBasis({ ...result, trips: { test: { before: 2649, after: 1 }, control: null } })).toBe("2,649 trips before and 1 after in the test store");
     const controls = { ...result, experiment: { ...result.experiment, controlStores: ["a", "b"] }, trips: { test: { before: 1, after: 2 }, control: { before: 6198, after: 7090 } } };
     expect(tripsBasis(controls)).toBe("1 trip before and 2 after in the test store; 6,198 and 7,090 in the control stores");
+  });
+});
+
+describe("verdictGuide", () => {
+  const rows = (...v: Parameters<typeof verdictGuide>[0][number]["verdict"][]) => v.map((verdict) => ({ verdict }));
+  it("says that no clear change is not proof of no effect, only where such a verdict is shown", () => {
+    const lines = verdictGuide(rows("increase", "no clear change"));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^No clear change: the interval includes 0.*does not show that the layout made no difference/);
+    expect(verdictGuide(rows("increase", "decrease")).join(" ")).not.toMatch(/No clear change/);
+    expect(verdictGuide(rows("too small to tell"))).toEqual(["Too small to tell: fewer than 30 in a period; no verdict is given, whatever the figures."]);
+    expect(verdictGuide(rows("not comparable"))).toEqual([]);
+    expect(verdictGuide([])).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
  * shared scale so the same colour means the same share on both.
  */
-import type { Layout } from "@footfall/core";
+import { DEFAULT_MIN_SAMPLE, type Layout } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
 import { colouredZone, type HeatZone } from "./heatmap.js";
@@ -129,7 +129,23 @@ export function sampleNotice(result: Pick<ExperimentResult, "zones" | "trips">):
   if (verdicts.length === 0 || !verdicts.every((v) => v === "too small to tell" || v === "not comparable")) return null;
   const t = result.trips?.test;
   const counts = t ? ` (${t.before} trips before, ${t.after} after)` : "";
-  return `Too few figures to tell anything yet${counts}: a verdict needs at least 30 in each period. Wait for more data or take longer periods before deciding.`;
+  return `Too few figures to tell anything yet${counts}: a verdict needs at least ${DEFAULT_MIN_SAMPLE} in each period. Wait for more data or take longer periods before deciding.`;
+}
+
+/**
+ * How to read the verdicts on the page, one line for each kind present: a clear increase or
+ * decrease is one whose whole interval lies on one side of 0; "no clear change" is not "no
+ * effect" (every change inside its interval is still possible), the misreading a merchandiser
+ * would act on; "too small to tell" names the sample it needs.
+ */
+export function verdictGuide(rows: readonly Pick<VerdictRow, "verdict">[]): string[] {
+  const has = (...v: Verdict[]) => rows.some((r) => v.includes(r.verdict));
+  const lines: string[] = [];
+  if (has("increase", "decrease")) lines.push("Increase or decrease: the whole 95 % interval lies above or below 0, so a change this large is unlikely to be chance.");
+  if (has("no clear change"))
+    lines.push("No clear change: the interval includes 0, so these figures cannot tell a change from chance. It does not show that the layout made no difference: any change inside the interval is still possible, and longer periods narrow it.");
+  if (has("too small to tell")) lines.push(`Too small to tell: fewer than ${DEFAULT_MIN_SAMPLE} in a period; no verdict is given, whatever the figures.`);
+  return lines;
 }
 
 /**
