@@ -317,6 +317,66 @@ describe("the live tablet", () => {
   });
 });
 
+describe("the Sales page's days", () => {
+  it("give the store's enters and conversion as the report, the heatmap and the API do, and no data before the figures begin", async () => {
+    // Sales on a day before the store's figures (5 days ago), the day they begin (after noon) and yesterday; none today.
+    const tz = DEMO_LAYOUT.timezone;
+    const at = (daysAgo: number, hour: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ts: localMidnight(Date.now(), tz, -daysAgo) + hour * HOUR + i * 60_000, zone: "fruit-veg", amount: 12.5, items: 2, transaction: `sales-days-${daysAgo}-${i}` }));
+    const imported = await api.request<{ accepted: number }>("POST", `/api/v1/stores/${STORE}/sales`, { sales: [...at(5, 11, 3), ...at(2, 15, 4), ...at(1, 10, 12)] });
+    expect(imported.body.accepted).toBe(19);
+
+    const page = await open(`/sales/${STORE}`, tokens.admin);
+    const total = page.locator('[data-testid="sales-total"][data-conversion]');
+    await total.waitFor();
+    const table = page.getByTestId("sales-days");
+    const range = { from: Number(await table.getAttribute("data-from")), to: Number(await table.getAttribute("data-to")) };
+    const cells = async (row: ReturnType<Page["locator"]>) => (await row.locator("td").allTextContents()).slice(0, 4);
+    const [, totalEnters, totalTx, totalConversion] = [await total.locator("th").textContent(), ...(await cells(total))];
+    // The total row is /conversion's for the same days: the store's enters (the door counter's people in) and transactions / enters.
+    const store = (await api.request<{ store: { visitors: number; transactions: number; conversion: number | null } }>("GET", `/api/v1/stores/${STORE}/conversion?from=${range.from}&to=${range.to}`)).body.store;
+    expect(store.transactions).toBe(19);
+    expect(store.conversion).not.toBeNull();
+    expect(await total.getAttribute("data-enters")).toBe(String(store.visitors));
+    expect(Number(await total.getAttribute("data-conversion"))).toBeCloseTo(store.conversion!, 6);
+    expect(totalEnters).toBe(store.visitors.toLocaleString("en"));
+    expect(totalTx).toBe("19");
+
+    // Each day: no data before the figures begin (sales or not), the day's /conversion from then on, "–" without a sale.
+    const rows = await table.locator("tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ from: Number(tr.getAttribute("data-from")), to: Number(tr.getAttribute("data-to")), enters: tr.getAttribute("data-enters"), conversion: tr.getAttribute("data-conversion"), cells: [...tr.querySelectorAll("td")].map((td) => td.textContent) })),
+    );
+    expect(rows).toHaveLength(14);
+    const before = rows.filter((r) => r.to <= historyFrom);
+    expect(before).toHaveLength(11);
+    for (const r of before) {
+      expect([r.enters, r.conversion, r.cells[1], r.cells[3]]).toEqual(["", "", "no data", "no data"]);
+    }
+    expect(before.find((r) => r.from === localMidnight(range.to, tz, -5))?.cells[2]).toBe("3");
+    for (const r of rows.filter((x) => x.to > historyFrom)) {
+      const day = (await api.request<{ store: { visitors: number; conversion: number | null } }>("GET", `/api/v1/stores/${STORE}/conversion?from=${r.from}&to=${r.to}`)).body.store;
+      expect(r.enters).toBe(String(day.visitors));
+      if (day.conversion === null) expect([r.conversion, r.cells[3]]).toEqual(["", "–"]);
+      else expect(Number(r.conversion)).toBeCloseTo(day.conversion, 6);
+    }
+    expect(rows[0]!.cells[3]).toBe("–"); // today: no sale imported
+    expect(rows[1]!.conversion).not.toBe(""); // yesterday's 12 sales over its enters
+    await page.close();
+
+    // The same days in the report's key figures and the heatmap's store conversion read the same.
+    const report = await open(`/report/${STORE}?from=${range.from}&to=${range.to}`, tokens.viewer);
+    const figures = report.getByTestId("report-figures");
+    await figures.waitFor();
+    expect(await figures.locator("tr", { hasText: "Conversion" }).locator("td").textContent()).toBe(totalConversion);
+    expect(await figures.locator("tr", { hasText: "Enters" }).locator("td").textContent()).toBe(totalEnters);
+    await report.close();
+    const heatmap = await open(`/heatmap/${STORE}?from=${range.from}&to=${range.to}&metric=conversion`, tokens.viewer);
+    await heatmap.getByTestId("store-sales").waitFor();
+    expect(await heatmap.getByTestId("store-sales").locator(".stat .v").first().textContent()).toBe(totalConversion);
+    await heatmap.close();
+  });
+});
+
 // Last: the fake clock is installed for the whole browser context.
 describe("a range that reaches the present", () => {
   it("fetches its figures again every minute by itself, and says when it did", async () => {

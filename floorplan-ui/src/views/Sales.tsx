@@ -1,8 +1,9 @@
 /**
  * Sales (admin): import a sales CSV (file picker or drag and drop) and see what was kept, what was
  * already there and which lines failed; what is recorded, day by day (whether last night's import
- * arrived, and which days have none); and the departments editor (department -> zones), the alias
- * rules used by sales rows that name a department and by department funnels and paths.
+ * arrived, and which days have none) beside the store's enters and conversion; and the departments
+ * editor (department -> zones), the alias rules used by sales rows that name a department and by
+ * department funnels and paths.
  */
 import { useEffect, useReducer, useState, type DragEvent } from "react";
 import type { Layout } from "@footfall/core";
@@ -11,7 +12,9 @@ import { ApiError, isNotFound } from "../api/client.js";
 import type { SalesDays, SalesImportResult } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
-import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney } from "../model/format.js";
+import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney, formatRate } from "../model/format.js";
+import { salesDaysFigures } from "../model/sales.js";
+import { useCoverage } from "../hooks/useCoverage.js";
 import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
 import { Icon } from "../components/Icon.js";
@@ -44,22 +47,39 @@ export default function SalesView({ store }: ViewProps) {
         ) : (
           <DepartmentsEditor store={store} layout={layout.data} />
         )}
-        {layout.data && (recorded.data ? <RecordedSales days={recorded.data} currency={layout.data.currency} /> : recorded.status === "error" ? <section className="card"><ErrorState error={recorded.error} onRetry={recorded.reload} /></section> : null)}
+        {layout.data && (recorded.data ? <RecordedSales store={store} days={recorded.data} currency={layout.data.currency} /> : recorded.status === "error" ? <section className="card"><ErrorState error={recorded.error} onRetry={recorded.reload} /></section> : null)}
       </div>
     </div>
   );
 }
 
 /**
- * What is recorded, per local day of the store: transactions and their sum, a bar for the day's
- * share of the busiest, and "none recorded" for a day without any (its sales are not imported, or
- * the store was closed); the newest sale stored says whether the last import arrived.
+ * What is recorded, per local day of the store: the store's enters, transactions, conversion and
+ * their sum, a bar for the day's share of the busiest, and "none recorded" for a day without any
+ * (its sales are not imported, or the store was closed); a total row for the days listed; the
+ * newest sale stored says whether the last import arrived. Enters and conversion are every
+ * screen's (model/sales: the report's and `/conversion`'s for the same range): "no data" before the
+ * store's first figures, "–" for a day with enters but no sale recorded.
  */
-function RecordedSales({ days, currency }: { days: SalesDays; currency?: string | undefined }) {
+function RecordedSales({ store, days, currency }: { store: string; days: SalesDays; currency?: string | undefined }) {
+  const { api } = useSession();
   const now = useNow(30_000);
   const tz = days.timezone;
   const busiest = Math.max(1, ...days.days.map((d) => d.transactions));
   const newest = days.newestSaleTs;
+  // The days' range, today ending at the server's now: enters by day over exactly it, and when the store's figures begin.
+  const from = days.days[0]?.from ?? 0;
+  const to = days.days[days.days.length - 1]?.to ?? 0;
+  const traffic = useQ(["sales-traffic", store, from, to], (signal) => api.traffic(store, { from, to }, "day", signal), { enabled: to > from });
+  const coverage = useCoverage(store, to);
+  const figures = traffic.data && coverage ? salesDaysFigures(days.days, traffic.data, tz, coverage) : null;
+  const entersFailed = traffic.status === "error" && !traffic.data;
+  const pending = <span className="muted" aria-label={entersFailed ? "Enters could not be read" : "Loading"}>{entersFailed ? "–" : "…"}</span>;
+  const noData = <span className="muted" title="No data: before the store's first figures">no data</span>;
+  const enters = (v: number | null) => (v === null ? noData : formatCount(v));
+  const rate = (f: { enters: number | null; conversion: number | null }) =>
+    f.enters === null ? noData : f.conversion === null ? <span className="muted" title={f.enters === 0 ? "No enters" : "No transaction recorded: conversion is unknown, not 0 %"}>{formatRate(null)}</span> : formatRate(f.conversion);
+  const total = figures?.total;
   return (
     <section className="card recorded-sales" data-testid="recorded-sales">
       <div className="card-h">
@@ -68,25 +88,47 @@ function RecordedSales({ days, currency }: { days: SalesDays; currency?: string 
           {newest === null ? "No sale recorded yet" : `Newest sale ${formatDateTime(newest, tz)} (${formatAgo(newest, now)})`}
         </span>
       </div>
-      <table className="table" data-testid="sales-days">
+      {entersFailed && (
+        <div className="alert error" role="alert" style={{ margin: "0 12px" }}>
+          Enters could not be read ({traffic.error?.message}), so no conversion is shown. <button className="btn sm" onClick={traffic.reload}>Retry</button>
+        </div>
+      )}
+      <table className="table" data-testid="sales-days" data-from={from} data-to={to}>
         <thead>
           <tr>
             <th>Day ({tz})</th>
+            <th className="num" title="People in: the entrance zones' visits and the door counters' count in">Enters</th>
             <th className="num">Transactions</th>
+            <th className="num" title="Transactions / enters">Conversion</th>
             <th className="num">Sales</th>
             <th aria-label="Share of the busiest day" />
           </tr>
         </thead>
         <tbody>
-          {[...days.days].reverse().map((d, i) => (
-            <tr key={d.date} data-date={d.date} className={d.transactions === 0 ? "none" : undefined}>
-              <td>{i === 0 ? `Today, ${formatDate(d.from, tz).replace(/ \d{4}$/, "")} (so far)` : formatDate(d.from, tz)}</td>
-              <td className="num">{formatCount(d.transactions)}</td>
-              <td className="num">{d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
-              <td className="bar-cell"><span className="bar" style={{ width: `${(100 * d.transactions) / busiest}%` }} /></td>
-            </tr>
-          ))}
+          {[...days.days].reverse().map((d, i) => {
+            const f = figures?.days.find((x) => x.from === d.from);
+            return (
+              <tr key={d.date} data-date={d.date} data-from={d.from} data-to={d.to} data-enters={f ? (f.enters ?? "") : undefined} data-conversion={f ? (f.conversion ?? "") : undefined} className={d.transactions === 0 ? "none" : undefined}>
+                <td>{i === 0 ? `Today, ${formatDate(d.from, tz).replace(/ \d{4}$/, "")} (so far)` : formatDate(d.from, tz)}</td>
+                <td className="num">{f ? enters(f.enters) : pending}</td>
+                <td className="num">{formatCount(d.transactions)}</td>
+                <td className="num">{f ? rate(f) : pending}</td>
+                <td className="num">{d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
+                <td className="bar-cell"><span className="bar" style={{ width: `${(100 * d.transactions) / busiest}%` }} /></td>
+              </tr>
+            );
+          })}
         </tbody>
+        <tfoot>
+          <tr className="total" data-testid="sales-total" data-enters={total ? (total.enters ?? "") : undefined} data-conversion={total ? (total.conversion ?? "") : undefined}>
+            <th scope="row">Total, {days.days.length} days</th>
+            <td className="num">{total ? enters(total.enters) : pending}</td>
+            <td className="num">{formatCount(days.days.reduce((s, d) => s + d.transactions, 0))}</td>
+            <td className="num">{total ? rate(total) : pending}</td>
+            <td className="num">{formatMoney(days.days.reduce((s, d) => s + d.sales, 0), currency)}</td>
+            <td />
+          </tr>
+        </tfoot>
       </table>
     </section>
   );
