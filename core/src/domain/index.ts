@@ -13,3 +13,4 @@ export * from "./traffic.js";
 export * from "./occupancy.js";
 export * from "./live-occupancy.js";
 export * from "./queues.js";
+export * from "./coverage.js";

@@ -1,39 +1,6 @@
 /**
- * "No data" is not zero. The server answers every hour or day of a range, with 0 where nothing
- * was counted, whether the store was open and empty or no agent was reporting yet. The UI tells
- * them apart by when the store's figures begin: the first hour with any enter (from `/traffic`).
- * Before it, a slot has no data; from it on, a 0 is a real 0 (a closed store at night included).
- * A slot that starts at or after `now` has no data either (nothing can have been counted yet).
+ * "No data" is not zero: when a store's figures begin, and whether a slot or range has data. The
+ * definition lives in core (`@footfall/core`, domain/coverage.ts) so that the server's digests say
+ * "the day before is partial" exactly when the heatmap does.
  */
-import type { TrafficBucket } from "@footfall/core";
-
-/** The start (epoch ms) of the first bucket with any enter in any zone; null when there is none. */
-export function firstDataStart(buckets: readonly TrafficBucket[]): number | null {
-  let first: number | null = null;
-  for (const b of buckets) {
-    const any = b.enters > 0 || Object.values(b.zones).some((n) => n > 0);
-    if (!any) continue;
-    const t = Date.parse(b.start);
-    if (Number.isFinite(t) && (first === null || t < first)) first = t;
-  }
-  return first;
-}
-
-/** When a store's figures begin, as the UI knows it. */
-export interface Coverage {
-  /** The first instant with data; null when the store has none at all. */
-  from: number | null;
-  /** The current time: nothing after it has data. */
-  now: number;
-}
-
-/** Whether the slot `[start, end)` holds data: it ends after the data began and starts before now. */
-export function slotHasData(start: number, end: number, c: Coverage): boolean {
-  return c.from !== null && end > c.from && start < c.now;
-}
-
-/** Whether any of the range `[from, to)` has data. */
-export const rangeHasData = (range: { from: number; to: number }, c: Coverage): boolean => slotHasData(range.from, range.to, c);
-
-/** Whether the range starts before the data does (its figures cover only part of it). */
-export const rangeIsPartial = (range: { from: number; to: number }, c: Coverage): boolean => c.from !== null && range.from < c.from && range.to > c.from;
+export { firstDataStart, rangeHasData, rangeIsPartial, slotHasData, type Coverage } from "@footfall/core";

@@ -3,7 +3,7 @@
  * period before: enters, visitors, conversion, average dwell, per-zone visits, and enters per
  * hour (daily) or day (weekly) for the chart.
  */
-import { storeConversion, type Layout } from "@footfall/core";
+import { firstDataStart, storeConversion, type Layout } from "@footfall/core";
 import { RetentionError } from "../analytics/store-analytics.js";
 import { zonesDuring } from "../routes/analytics.js";
 import type { Services } from "../services.js";
@@ -24,6 +24,43 @@ export interface Figures {
   series: number[];
   /** False when the period lies (partly) beyond the retention horizon. */
   complete: boolean;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** How far back to look for a store's first figures, as the UI does (older data counts as "since always"). */
+const LOOK_BACK_DAYS = 399;
+
+/**
+ * When the store's figures begin, as the UI's coverage knows it (core's `firstDataStart`: the first
+ * hour with any enter in any zone), looking at what was counted before `until`: one daily `traffic`
+ * over the last 399 days, then one hourly for the first day with data. Null when nothing was counted
+ * (or the store has no layout); the window's start when the data reaches back to it.
+ */
+export async function storeDataStart(services: Services, store: string, until: number): Promise<number | null> {
+  const { layouts, analytics } = services;
+  const layout = ((await layouts.load(store)) as readonly Layout[]).at(-1);
+  if (!layout) return null;
+  const a = await analytics.get(store);
+  const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
+  // From a whole hour: old ranges are answered from hourly rollups (raw events are kept 90 days).
+  let from = Math.ceil((until - LOOK_BACK_DAYS * DAY) / HOUR) * HOUR;
+  const days = await a.traffic({ from, to: until }, "day", layout.timezone, kindAt, layouts.changes(store)).catch((err: unknown) => {
+    // Days that are not whole hours (a half-hour zone) need raw events at their edges: look back as far as those go, as the UI does.
+    if (!(err instanceof RetentionError)) throw err;
+    from = Math.ceil(err.horizon / HOUR) * HOUR;
+    return from < until ? a.traffic({ from, to: until }, "day", layout.timezone, kindAt, layouts.changes(store)) : [];
+  });
+  const day = firstDataStart(days);
+  if (day === null) return null;
+  if (day <= Date.parse(days[0]?.start ?? "")) return from;
+  try {
+    const hours = await a.traffic({ from: day, to: Math.min(until, day + DAY + HOUR) }, "hour", layout.timezone, kindAt, layouts.changes(store));
+    return firstDataStart(hours) ?? day;
+  } catch (err) {
+    if (err instanceof RetentionError) return day; // a day start that is not a whole hour, beyond the raw events: the day will do
+    throw err;
+  }
 }
 
 const NOT_A_STAY = new Set(["entrance", "checkout", "queue"]);

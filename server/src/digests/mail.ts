@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
 import { chartPng } from "./chart.js";
-import { biggestChanges, figuresOf, type Figures } from "./figures.js";
+import { partialNote, partialStores } from "./coverage.js";
+import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
 import { formatPoints, localTime, pointsChange } from "@footfall/core";
 
@@ -98,18 +99,27 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   if (target.timeZone === null) throw new Error(target.problem ?? "no time zone");
   const tz = target.timeZone;
   const bucket = d.frequency === "daily" ? "hour" : "day";
-  const [now, before] = await Promise.all([
+  const [now, before, starts] = await Promise.all([
     figuresOf(services, target.stores, period.from, period.to, bucket, tz),
     figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
+    Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.previous.to) }))),
   ]);
+  // A store whose figures begin inside the period before covers only its end: no change is given against it.
+  const partial = partialStores(period.previous, starts);
+  const partialSet = new Set(partial.map((p) => p.store));
+  const prevPartial = partial.length > 0;
+  /** Whether a zone's row (a group's are "store / zone") compares with a partial period. */
+  const zonePartial = (what: string) => (d.scope === "store" ? prevPartial : partialSet.has(what.slice(0, what.indexOf(" / "))));
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
-  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${int(now.enters)} enters (${change(now.enters, before.enters) || "n/a"})`;
+  const headline = prevPartial ? `${prevWord}: ${int(before.enters)}, partial` : change(now.enters, before.enters) || "n/a";
+  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${int(now.enters)} enters (${headline})`;
+  const compare: typeof change = (a, b, unit) => (prevPartial ? (a === null || b === null ? "" : "partial") : change(a, b, unit));
   const rows: [string, string, string, string][] = [
-    ["Enters", int(now.enters), int(before.enters), change(now.enters, before.enters)],
-    ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), change(now.visitors, before.visitors)],
-    ["Conversion", pct(now.conversion), pct(before.conversion), change(now.conversion, before.conversion, "pts")],
-    ["Average dwell", secs(now.dwellS), secs(before.dwellS), change(now.dwellS, before.dwellS)],
+    ["Enters", int(now.enters), int(before.enters), compare(now.enters, before.enters)],
+    ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), compare(now.visitors, before.visitors)],
+    ["Conversion", pct(now.conversion), pct(before.conversion), compare(now.conversion, before.conversion, "pts")],
+    ["Average dwell", secs(now.dwellS), secs(before.dwellS), compare(now.dwellS, before.dwellS)],
   ];
   const changes = biggestChanges(now, before);
   const labels =
@@ -122,9 +132,14 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     now: now.series,
     before: before.series,
     nowLabel: d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`,
-    beforeLabel: prevWord,
+    beforeLabel: prevPartial ? `${prevWord} (partial)` : prevWord,
   });
   const note = now.complete ? "" : "Part of this period is beyond the retention horizon or the store has no layout: figures are incomplete.";
+  const prevNote = partialNote(prevWord, d.scope, partial, target.stores.length, tz);
+  const zoneChange = (c: Change, withRatio: boolean) =>
+    zonePartial(c.what)
+      ? `${prevWord}: ${int(c.before)}, partial`
+      : `${c.delta >= 0 ? "+" : ""}${int(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`}`;
   const stores = d.scope === "group" ? `Stores: ${target.stores.join(", ")}` : "";
   const text = [
     subject,
@@ -132,9 +147,10 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     ...rows.map(([k, a, b, c]) => `${k.padEnd(14)} ${a.padStart(12)}   ${prevWord}: ${b}${c ? ` (${c})` : ""}`),
     "",
     changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
-    ...changes.map((c) => `  ${c.what}: ${int(c.now)} (${c.delta >= 0 ? "+" : ""}${int(c.delta)}${c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`})`),
+    ...changes.map((c) => `  ${c.what}: ${int(c.now)} (${zoneChange(c, true)})`),
     "",
     stores,
+    prevNote,
     note,
     `Times in ${tz}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin > Digests).`,
   ]
@@ -145,12 +161,12 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
 <p style="margin:0 0 12px;color:#52606d">${esc(`${d.frequency === "daily" ? "Daily" : "Weekly"} digest, ${when}`)}</p>
 <table cellpadding="6" style="border-collapse:collapse">
 <tr style="text-align:left;border-bottom:1px solid #d9dee3"><th></th><th>${esc(d.frequency === "daily" ? "This day" : "This week")}</th><th>${esc(prevWord)}</th><th>Change</th></tr>
-${rows.map(([k, a, b, c]) => `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`).join("\n")}
+${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)} (partial)</td><td></td></tr>` : `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`)).join("\n")}
 </table>
 <h3>Biggest changes</h3>
-${changes.length ? `<ul>${changes.map((c) => `<li>${esc(c.what)}: ${int(c.now)} visits (${c.delta >= 0 ? "+" : ""}${int(c.delta)})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
+${changes.length ? `<ul>${changes.map((c) => `<li>${esc(c.what)}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
-${stores ? `<p>${esc(stores)}</p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
+${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
 </body></html>`;
   return {

@@ -40,7 +40,8 @@ beforeAll(async () => {
   const c = new EventFactory("cam-1");
   // Sunday 22 Nov: 40 enters, one visit of 2 min to the fruit zone.
   // Monday 23 Nov: 50 enters (30 at 10:xx, 20 at 15:xx), three visits of 1 min to fruit, one to the bakery.
-  await t.ingest("shop", "door-1", [f.count("entrance", local(22, 10, 5), 40, 0), f.count("entrance", local(23, 10, 5), 30, 0), f.count("entrance", local(23, 15, 5), 20, 0)]);
+  // The store's figures begin Monday 16 Nov at midnight (a checkout counter's first count): every period below is fully covered.
+  await t.ingest("shop", "door-1", [f.count("checkout", local(16, 0, 0), 1, 0), f.count("entrance", local(22, 10, 5), 40, 0), f.count("entrance", local(23, 10, 5), 30, 0), f.count("entrance", local(23, 15, 5), 20, 0)]);
   await t.ingest("shop", "cam-1", [
     ...c.visit("s1", "fruit", local(22, 11), 120_000),
     ...c.visit("m1", "fruit", local(23, 11), 60_000),
@@ -263,7 +264,8 @@ describe("digests", () => {
   it("a group's digest sums its stores' figures and names them; its conversion leaves out a store whose sales are not imported", async () => {
     await t.putLayout("marais", smallLayout({ name: "Le Marais" }));
     const f = new EventFactory("door-m");
-    await t.ingest("marais", "door-m", [f.count("entrance", local(22, 10), 5, 0), f.count("entrance", local(23, 10), 10, 0)]);
+    // Its figures begin Monday 16 Nov at midnight, as the shop's: both cover the week before in full.
+    await t.ingest("marais", "door-m", [f.count("checkout", local(16, 0, 0), 1, 0), f.count("entrance", local(22, 10), 5, 0), f.count("entrance", local(23, 10), 10, 0)]);
     // The shop's tills: 10 sales on Monday; the Marais imports none.
     const sales = Array.from({ length: 10 }, (_, i) => ({ ts: local(23, 12, i), zone: "checkout", amount: 20, transaction: `t${i}` }));
     expect((await api("POST", "/stores/shop/sales", t.admin, { sales })).body).toMatchObject({ accepted: 10 });
@@ -316,5 +318,48 @@ describe("digests", () => {
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((x) => x.id === e.body.id)).toEqual([]);
     expect((await api("POST", `/digests/${e.body.id}/send`, t.admin)).status).toBe(409);
+  });
+
+  it("a store installed during the period before: no change against it, marked partial, with when its figures begin (subject, text, HTML, preview, its group's digest)", async () => {
+    await t.putLayout("opera", smallLayout({ name: "Opera" }));
+    const f = new EventFactory("door-o");
+    const c = new EventFactory("cam-o");
+    // Installed Tuesday 24 Nov at 14:xx: 30 enters that afternoon, 50 on Wednesday (a whole day).
+    await t.ingest("opera", "door-o", [f.count("entrance", local(24, 14, 20), 30, 0), f.count("entrance", local(25, 10, 5), 50, 0)]);
+    await t.ingest("opera", "cam-o", [...c.visit("o1", "fruit", local(24, 15), 60_000), ...c.visit("o2", "fruit", local(25, 11), 60_000), ...c.visit("o3", "fruit", local(25, 12), 60_000)]);
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
+    expect(d.status).toBe(200);
+    const note = "The day before is partial: this store's figures begin Tue 24 Nov 14:00, so its figures are marked (partial) and not compared.";
+    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-25" })).status).toBe(200);
+    const m = mails.at(-1)!;
+    expect(m.subject).toBe("Footfall daily digest: Opera, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
+    expect(m.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
+    expect(m.text).not.toMatch(/%\)/); // no relative change (it was "+66.7 %")
+    expect(m.text).toContain("  fruit: 2 (the day before: 1, partial)");
+    expect(m.text).toContain(note);
+    expect(m.html).toContain("<td>30 (partial)</td><td></td>");
+    expect(m.html).toContain("fruit: 2 visits (the day before: 1, partial)");
+    expect(m.html).toContain(note);
+    const p = await api("GET", `/digests/${d.body.id}/preview?period=2026-11-25`, t.admin);
+    expect(p.body).toMatchObject({ subject: m.subject });
+    expect(p.body.text).toContain(note);
+    // Thursday against a whole Wednesday: compared again.
+    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-26" })).status).toBe(200);
+    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Opera, Thu 26 Nov 2026: 0 enters (-100.0 %)");
+    expect(mails.at(-1)!.text).not.toContain("partial");
+
+    // A group with the new store: its day before is partial too, naming how many stores; a fully covered store's zones are still compared.
+    expect((await api("POST", "/groups", t.admin, { id: "newcomers", name: "Newcomers", stores: ["shop", "opera"] })).status).toBe(200);
+    const g = await api("POST", "/digests", t.admin, { scope: "group", target: "newcomers", frequency: "daily", recipients: ["region@shop.example"], hour: 7 });
+    expect((await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-25" })).status).toBe(200);
+    const gm = mails.at(-1)!;
+    expect(gm.subject).toBe("Footfall daily digest: Newcomers, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
+    expect(gm.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
+    expect(gm.text).toContain("opera / fruit: 2 (the day before: 1, partial)");
+    expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
+    const shopDay = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
+    expect(shopDay.status).toBe(200);
+    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25.0 %)");
+    expect(mails.at(-1)!.text).toContain("shop / fruit: 3 (+2, +200 %)");
   });
 });
