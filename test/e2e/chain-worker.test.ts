@@ -183,7 +183,8 @@ describe("a chain server's ingest in a worker thread", () => {
   }, 120_000);
 
   it("exits non-zero when its ingest worker dies: never a front without ingest", async () => {
-    const x = await chain.startServer("x", { FOOTFALL_TEST_INGEST_WORKER_THROW_AFTER_MS: "8000" });
+    // Long enough after the worker is ready for the front to start and answer on a loaded machine (8 s was not, once).
+    const x = await chain.startServer("x", { FOOTFALL_TEST_INGEST_WORKER_THROW_AFTER_MS: "15000" });
     expect((await fetch(`${x.httpUrl}/api/v1/health`)).status).toBe(200);
     const exit = await exitWithin(x, 30_000);
     expect(exit.signal).toBeNull();

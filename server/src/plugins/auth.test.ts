@@ -53,6 +53,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/experiments/000000000000", roles: READERS },
   { method: "GET", url: "/api/v1/experiments/000000000000/result", roles: READERS },
   { method: "GET", url: "/api/v1/experiments/000000000000/result.csv", roles: READERS },
+  { method: "DELETE", url: "/api/v1/experiments/000000000000", roles: ["merchandiser"] },
   { method: "GET", url: "/api/v1/groups", roles: EVERYONE },
   { method: "GET", url: "/api/v1/overview", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/counts", roles: READERS },
@@ -83,6 +84,7 @@ const ROUTES: RouteCase[] = [
   { method: "PUT", url: "/api/v1/digests/000000000000", roles: [], payload: { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] } },
   { method: "DELETE", url: "/api/v1/digests/000000000000", roles: [] },
   { method: "POST", url: "/api/v1/digests/000000000000/send", roles: [] },
+  { method: "GET", url: "/api/v1/digests/000000000000/preview", roles: [] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;
