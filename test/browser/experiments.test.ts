@@ -72,7 +72,8 @@ describe("sales", () => {
     await expect.poll(() => page.getByTestId("newest-sale").textContent()).toMatch(/^Newest sale /);
     for (const d of days.days) {
       const row = page.locator(`[data-testid=sales-days] tr[data-date="${d.date}"]`);
-      expect(await row.locator("td").nth(1).textContent(), d.date).toBe(formatCount(d.transactions));
+      // Day, enters, transactions, conversion, sales.
+      expect(await row.locator("td").nth(2).textContent(), d.date).toBe(formatCount(d.transactions));
       expect(await row.getAttribute("class"), d.date).toBe(d.transactions === 0 ? "none" : null);
     }
     expect(await page.getByTestId("sales-accepted").textContent()).toBe(String(sales.good));
