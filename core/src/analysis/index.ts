@@ -11,3 +11,4 @@ export * from "./conversion.js";
 export * from "./experiment-data.js";
 export * from "./experiment-metrics.js";
 export * from "./experiment.js";
+export * from "./experiment-periods.js";

@@ -3,7 +3,6 @@ import { parse } from "csv-parse/sync";
 import { chunks, EventFactory, rectZone } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
-import { unfinished } from "./experiments.js";
 
 const DAY = 86_400_000;
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -220,16 +219,6 @@ describe("an experiment whose periods are not over", () => {
     const r = (await t.get(`/api/v1/experiments/${res.body.id}/result`, await t.token("viewer"))).body;
     // 8 days 15 hours of 10 days 15 hours.
     expect(r.warnings[0]).toBe("the after period is not over yet (81 % of it has passed): these are the figures so far, and they will change as data arrives");
-  });
-
-  it("names every stage (unit)", () => {
-    const p = (from: number, to: number) => ({ from, to });
-    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 5)[0]).toMatch(/^neither period has started yet/);
-    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 15)[0]).toMatch(/^the before period is not over yet/);
-    expect(unfinished({ before: p(10, 20), after: p(25, 30) }, 22)[0]).toMatch(/^the after period has not started yet/);
-    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 20)[0]).toMatch(/^the after period has not started yet/);
-    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 25)[0]).toMatch(/^the after period is not over yet \(50 % of it has passed\)/);
-    expect(unfinished({ before: p(10, 20), after: p(20, 30) }, 30)).toEqual([]);
   });
 });
 

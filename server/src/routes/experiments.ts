@@ -3,7 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
-import { experimentResult, ID_PATTERN, type ExperimentInput } from "@footfall/core";
+import { experimentResult, ID_PATTERN, unfinishedPeriods, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markNotComparable } from "./experiment-comparable.js";
@@ -172,7 +172,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
     const result = markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after);
     const now = services.now();
-    return { experiment: e, ...result, warnings: [...unfinished(e, now), ...result.warnings], computedAt: now };
+    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings], computedAt: now };
   };
 
   app.get("/experiments/:id/result", {
@@ -202,21 +202,6 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return verdictCsv(r.zones);
     },
   });
-}
-
-/**
- * What the result cannot show yet: a period that has not started (its figures read as "no trips")
- * or is not over (the figures so far, which will change as data arrives). First in the warnings.
- */
-export function unfinished(e: Pick<Experiment, "before" | "after">, now: number): string[] {
-  if (e.before.from >= now) return ["neither period has started yet: the change is still to come, so there is nothing to compare; come back once the after period is over"];
-  if (e.before.to > now) return ["the before period is not over yet and the after period has not started: there is nothing to compare yet"];
-  if (e.after.from >= now) return ["the after period has not started yet: there is nothing to compare until it has; come back once it is over"];
-  if (e.after.to > now) {
-    const done = Math.floor((100 * (now - e.after.from)) / (e.after.to - e.after.from));
-    return [`the after period is not over yet (${done} % of it has passed): these are the figures so far, and they will change as data arrives`];
-  }
-  return [];
 }
 
 type ResultZones = Static<typeof ResultBody>["zones"];
