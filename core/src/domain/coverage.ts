@@ -7,6 +7,7 @@
  * Before it, a slot has no data; from it on, a 0 is a real 0 (a closed store at night included).
  * A slot that starts at or after `now` has no data either (nothing can have been counted yet).
  */
+import { localMidnight } from "./calendar.js";
 import type { TrafficBucket } from "./types.js";
 
 /** The start (epoch ms) of the first bucket with any enter in any zone; null when there is none. */
@@ -39,3 +40,21 @@ export const rangeHasData = (range: { from: number; to: number }, c: Coverage): 
 
 /** Whether the range starts before the data does (its figures cover only part of it). */
 export const rangeIsPartial = (range: { from: number; to: number }, c: Coverage): boolean => c.from !== null && range.from < c.from && range.to > c.from;
+
+/**
+ * The part of `range` a store's conversion rests on: its sales are set against its enters from the
+ * start of the local day (`timeZone`, the store's) holding `first`, the store's first figures, on;
+ * the whole range when the figures begin before it; null when they begin at or after its end, or
+ * there are none (no sale of the range has enters to be set against).
+ *
+ * Sales before the figures begin have no enters counted against them (counters installed later,
+ * history that starts inside the range): counting them over the enters of the later days overstates
+ * conversion (30 days of sales over 3 days of enters). From the first figures on, a day without
+ * enters is a real 0 (a closed store), so every later day counts, as every screen shows it; the
+ * first day counts whole, as the Sales page's day rows show it (a till's day is not cut at the hour
+ * the counters started).
+ */
+export function conversionSpan(range: { from: number; to: number }, first: number | null, timeZone: string): { from: number; to: number } | null {
+  if (first === null || !(first < range.to) || !(range.from < range.to)) return null;
+  return { from: Math.max(range.from, localMidnight(first, timeZone)), to: range.to };
+}

@@ -293,6 +293,14 @@ export class AggregatesRepo {
     }[];
   }
 
+  /** The first hour with a visit entered or a door count in (the primary keys' order: the first row met). */
+  firstHour(store: string): number | null {
+    const first = (table: string, n: string) =>
+      (this.db.prepare(`SELECT t FROM ${table} WHERE store = ? AND grain = 0 AND ${n} > 0 ORDER BY t LIMIT 1`).get(store) as { t: number } | undefined)?.t ?? null;
+    const hours = [first("zone_rollups", "visits"), first("door_rollups", "n_in")].filter((t): t is number => t !== null);
+    return hours.length ? Math.min(...hours) : null;
+  }
+
   /** Per zone: door sums of the whole-hour and whole-day rollups of `spans`. */
   doorTotals(store: string, spans: Spans): Map<string, { in: number; out: number }> {
     const w = rollupWhere(spans);

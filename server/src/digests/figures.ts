@@ -3,7 +3,8 @@
  * period before: enters, visitors, conversion, average dwell, per-zone visits, and enters per
  * hour (daily) or day (weekly) for the chart.
  */
-import { firstDataStart, storeConversion, type Layout } from "@footfall/core";
+import { conversionSpan, localMidnight, storeConversion, type Layout } from "@footfall/core";
+import { firstFigures } from "../analytics/first-figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
 import { zonesDuring } from "../routes/analytics.js";
 import type { Services } from "../services.js";
@@ -13,6 +14,7 @@ export interface Figures {
   enters: number;
   /** Distinct visitors followed in entrance zones; null when only door counters count. */
   visitors: number | null;
+  /** Till transactions from the store's first figures on (the conversion view's `since`). */
   transactions: number;
   /** Transactions / enters, null without sales or enters. */
   conversion: number | null;
@@ -33,34 +35,19 @@ const LOOK_BACK_DAYS = 399;
 
 /**
  * When the store's figures begin, as the UI's coverage knows it (core's `firstDataStart`: the first
- * hour with any enter in any zone), looking at what was counted before `until`: one daily `traffic`
- * over the last 399 days, then one hourly for the first day with data. Null when nothing was counted
- * (or the store has no layout); the window's start when the data reaches back to it.
+ * local hour with any enter in any zone), counting what was counted before `until`: the storage's
+ * first hour with figures (`firstFigures`, one indexed read), the start of the UI's 399-day window
+ * when the figures reach back to its first day (older data counts as "since always"). Null when
+ * nothing was counted (or the store has no layout).
  */
 export async function storeDataStart(services: Services, store: string, until: number): Promise<number | null> {
-  const { layouts, analytics } = services;
-  const layout = ((await layouts.load(store)) as readonly Layout[]).at(-1);
+  const layout = ((await services.layouts.load(store)) as readonly Layout[]).at(-1);
   if (!layout) return null;
-  const a = await analytics.get(store);
-  const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
-  // From a whole hour: old ranges are answered from hourly rollups (raw events are kept 90 days).
-  let from = Math.ceil((until - LOOK_BACK_DAYS * DAY) / HOUR) * HOUR;
-  const days = await a.traffic({ from, to: until }, "day", layout.timezone, kindAt, layouts.changes(store)).catch((err: unknown) => {
-    // Days that are not whole hours (a half-hour zone) need raw events at their edges: look back as far as those go, as the UI does.
-    if (!(err instanceof RetentionError)) throw err;
-    from = Math.ceil(err.horizon / HOUR) * HOUR;
-    return from < until ? a.traffic({ from, to: until }, "day", layout.timezone, kindAt, layouts.changes(store)) : [];
-  });
-  const day = firstDataStart(days);
-  if (day === null) return null;
-  if (day <= Date.parse(days[0]?.start ?? "")) return from;
-  try {
-    const hours = await a.traffic({ from: day, to: Math.min(until, day + DAY + HOUR) }, "hour", layout.timezone, kindAt, layouts.changes(store));
-    return firstDataStart(hours) ?? day;
-  } catch (err) {
-    if (err instanceof RetentionError) return day; // a day start that is not a whole hour, beyond the raw events: the day will do
-    throw err;
-  }
+  const first = await firstFigures(services, store, layout.timezone);
+  if (first === null || first >= until) return null;
+  // From a whole hour, as the UI asks: data on the window's first day may go back further.
+  const from = Math.ceil((until - LOOK_BACK_DAYS * DAY) / HOUR) * HOUR;
+  return first < localMidnight(from, layout.timezone, 1) ? from : first;
 }
 
 const NOT_A_STAY = new Set(["entrance", "checkout", "queue"]);
@@ -75,10 +62,12 @@ async function storeFigures(services: Services, store: string, from: number, to:
   const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
   const range = { from, to };
   try {
+    // Sales from the store's first figures on, as the conversion view counts them (core's conversionSpan).
+    const span = conversionSpan(range, await firstFigures(services, store, layout.timezone), layout.timezone);
     const [enters, dwell, sales, traffic] = await Promise.all([
       a.storeEnters(range, kindAt, layouts.changes(store)),
       a.dwell(range, zonesDuring(versions, from, to)),
-      storage.sales.totals(store, from, to),
+      span ? storage.sales.totals(store, span.from, span.to) : { transactions: 0, sales: 0 },
       a.traffic(range, bucket, timeZone ?? layout.timezone, kindAt, layouts.changes(store)),
     ]);
     const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));

@@ -44,6 +44,8 @@ describe("GET /api/v1/stores/:store/conversion", () => {
     expect(res.status).toBe(200);
     expect(res.body.store).toEqual({
       visitors: 45,
+      // Every sale of the range: the store's figures begin before it.
+      since: T - 3_600_000,
       transactions: 30,
       sales: 250,
       conversion: 0.666667,
@@ -140,7 +142,7 @@ describe("GET /api/v1/stores/:store/conversion", () => {
 
   it("gives null ratios and every zone of the layout for a store without visits or sales", async () => {
     const res = await t.get(`/api/v1/stores/quiet/conversion?${RANGE}`);
-    expect(res.body.store).toEqual({ visitors: 0, transactions: 0, sales: 0, conversion: null, averageBasket: null, salesPerVisitor: null, staffRatio: null });
+    expect(res.body.store).toEqual({ visitors: 0, since: null, transactions: 0, sales: 0, conversion: null, averageBasket: null, salesPerVisitor: null, staffRatio: null });
     expect(res.body.zones).toHaveLength(4);
     expect(res.body.zones[0]).toEqual({
       zone: "bakery",

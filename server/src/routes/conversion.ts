@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { longDwellLowConversion, NON_SELLING_KINDS, storeConversion, zoneConversion } from "@footfall/core";
+import { conversionSpan, longDwellLowConversion, NON_SELLING_KINDS, storeConversion, zoneConversion } from "@footfall/core";
+import { firstFigures } from "../analytics/first-figures.js";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
 import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
@@ -10,6 +11,10 @@ import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schem
  * them), so a visitor who comes back later is counted again, as a till counts a second basket.
  * `staffRatio` is null: v1 has no source of staff counts (beacon sources exclude staff tags
  * rather than count them).
+ *
+ * Sales count from the store's first figures on (core's `conversionSpan`: from the local day that
+ * holds them): a range that starts before the counters did would otherwise set every sale of the
+ * range against the enters of its last days. `since` says where they begin.
  */
 export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, layouts, analytics } = app;
@@ -24,12 +29,14 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ConversionBody, ...errorResponses },
     },
     handler: async (req) => {
-      const { id: store, layouts: versions } = req.store!;
+      const { id: store, layouts: versions, layout } = req.store!;
       const range = req.range!;
       const a = await analytics.get(store);
       const visitors = await a.storeEnters(range, (zone, ts) => layouts.zoneKindAt(store, zone, ts), layouts.changes(store));
-      const totals = await storage.sales.totals(store, range.from, range.to);
-      const sales = new Map((await storage.sales.byZone(store, range.from, range.to)).map((z) => [z.zone, z]));
+      // The sales of the days with figures only (none before the store's first figures: no enters to set them against).
+      const span = conversionSpan(range, await firstFigures(app, store, layout.timezone), layout.timezone);
+      const totals = span ? await storage.sales.totals(store, span.from, span.to) : { transactions: 0, sales: 0 };
+      const sales = new Map((span ? await storage.sales.byZone(store, span.from, span.to) : []).map((z) => [z.zone, z]));
       const dwell = await a.dwell(range, zonesDuring(versions, range.from, range.to));
       const ids = [...new Set([...dwell.map((z) => z.zone as string), ...sales.keys()])].sort();
       const byZone = new Map(dwell.map((z) => [z.zone as string, z]));
@@ -61,6 +68,7 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         store: {
           visitors,
+          since: span?.from ?? null,
           transactions: totals.transactions,
           sales: round6(totals.sales),
           conversion: conversion === null ? null : round6(conversion),

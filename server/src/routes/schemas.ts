@@ -75,9 +75,13 @@ const Ratio = (description?: string) => Type.Union([Type.Number(), Type.Null()],
 export const ConversionBody = Type.Object({
   store: Type.Object({
     visitors: Type.Integer({ description: "store enters in the range: visits opened in entrance zones plus door counters' `in`" }),
-    transactions: Type.Integer(),
-    sales: Type.Number(),
-    conversion: Ratio("transactions / visitors; null without visitors, or with no sale recorded in the range (sales not imported yet: not 0 %)"),
+    since: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        "epoch ms: where the sales figures (transactions, sales, conversion, average basket, sales per visitor, and the zones') begin: the range's start, or the start of the local day holding the store's first figures when those begin inside the range (sales before them have no enters to be set against); null when the store has no figures before the range's end (no sale is counted)",
+    }),
+    transactions: Type.Integer({ description: "till transactions from `since` to the range's end" }),
+    sales: Type.Number({ description: "their sum" }),
+    conversion: Ratio("transactions / visitors; null without visitors, or with no sale recorded from `since` (sales not imported yet: not 0 %)"),
     averageBasket: Ratio(),
     salesPerVisitor: Ratio("sales / visitors; null as conversion"),
     staffRatio: Type.Null({ description: "shoppers per staff member: needs staff counts, which v1 has no source for, so always null" }),

@@ -922,6 +922,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     knownZones: (store) => aggRead((q) => agg.knownZones(q, store)),
     zoneHours: (store, a, b) => aggRead((q) => agg.zoneHours(q, store, a, b)),
     doorHours: (store, a, b) => aggRead((q) => agg.doorHours(q, store, a, b)),
+    firstHour: (store) => aggRead((q) => agg.firstHour(q, store)),
     doorTotals: (store, spans) => aggRead((q) => agg.doorTotals(q, store, spans)),
     countsIn: (store, from, to) => read((q) => agg.countsIn(q, store, from, to)),
     openVisitsSince: (store, since) => aggRead((q) => agg.openVisitsSince(q, store, since)),

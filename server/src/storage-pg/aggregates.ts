@@ -764,6 +764,17 @@ export async function doorHours(db: PgQueryable, store: string, a: number, b: nu
   return rows;
 }
 
+/** The first hour with a visit entered or a door count in (each table's first row by its primary key's order). */
+export async function firstHour(db: PgQueryable, store: string): Promise<number | null> {
+  const { rows } = await db.query<{ t: string | number | null }>(
+    `SELECT LEAST((SELECT t FROM zone_rollups WHERE store = $1 AND grain = 0 AND visits > 0 ORDER BY t LIMIT 1),
+                  (SELECT t FROM door_rollups WHERE store = $1 AND grain = 0 AND n_in > 0 ORDER BY t LIMIT 1)) AS t`,
+    [store],
+  );
+  const t = rows[0]?.t;
+  return t === null || t === undefined ? null : Number(t);
+}
+
 export async function doorTotals(db: PgQueryable, store: string, spans: Spans): Promise<Map<string, { in: number; out: number }>> {
   const w = rollupWhere(spans, 2);
   const { rows } = await db.query<{ zone: string; in: number; out: number }>(

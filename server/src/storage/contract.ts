@@ -283,6 +283,34 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.aggregates.knownZones("t")).toEqual({ visits: [], doors: [] });
       });
 
+      test("firstHour: the first hour with a visit entered or a door count in, whichever comes first; null without any", async (s) => {
+        const h0 = T0 / HOUR;
+        expect(await s.aggregates.firstHour("s")).toBeNull();
+        // A door count out only is no figure (nobody came in); a later visit is.
+        const late = new AggregateDelta();
+        late.door("entrance", T0 + 30 * HOUR, 0, 4);
+        late.visit("fruit", "e9", { enterTs: T0 + 40 * HOUR + 5 * 60_000, dwellMs: 60_000, prevEnterTs: null }, 1);
+        await s.transaction((tx) => tx.aggregates.write("s", late));
+        expect(await s.aggregates.firstHour("s")).toBe(h0 + 40);
+        // A door count in earlier than any visit: its hour.
+        const door = new AggregateDelta();
+        door.door("entrance", T0 + 20 * HOUR + 59 * 60_000, 2, 0);
+        await s.transaction((tx) => tx.aggregates.write("s", door));
+        expect(await s.aggregates.firstHour("s")).toBe(h0 + 20);
+        // A visit earlier still (the sample's first, in the first hour of T0's day).
+        await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
+        expect(await s.aggregates.firstHour("s")).toBe(h0);
+        // That visit taken back: the next hour with one.
+        const undo = new AggregateDelta();
+        undo.visit("fruit", "e1", { enterTs: T0 + 10 * 60_000, dwellMs: 60_000, prevEnterTs: null }, -1);
+        undo.visit("bakery", "e3", { enterTs: T0 + 20 * 60_000, dwellMs: null, prevEnterTs: null }, -1);
+        undo.door("entrance", T0 + 5 * 60_000, -3, -1);
+        await s.transaction((tx) => tx.aggregates.write("s", undo));
+        expect(await s.aggregates.firstHour("s")).toBe(h0 + 2);
+        // Another store sees none of it.
+        expect(await s.aggregates.firstHour("t")).toBeNull();
+      });
+
       test("visitsInZones and visitCounts: for several zones in one read, what visitsIn and visitCount answer zone by zone", async (s) => {
         await s.transaction((tx) => tx.aggregates.write("s", sampleDelta()));
         const zones = ["fruit", "bakery", "nowhere", "fruit"];

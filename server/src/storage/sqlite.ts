@@ -256,6 +256,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     knownZones: (store) => r.read(() => a.knownZones(store)),
     zoneHours: (store, x, y) => r.read(() => a.zoneHours(store, x, y)),
     doorHours: (store, x, y) => r.read(() => a.doorHours(store, x, y)),
+    firstHour: (store) => r.read(() => a.firstHour(store)),
     doorTotals: (store, spans) => r.read(() => a.doorTotals(store, spans)),
     countsIn: (store, from, to) => r.read(() => a.countsIn(store, from, to)),
     openVisitsSince: (store, since) => r.read(() => a.openVisitsSince(store, since)),

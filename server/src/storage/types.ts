@@ -707,6 +707,12 @@ export interface AggregatesStore {
   zoneHours(store: string, a: number, b: number): Promise<{ zone: string; t: number; n: number }[]>;
   /** Hour rows [a, b) of door counts per zone. */
   doorHours(store: string, a: number, b: number): Promise<{ zone: string; t: number; in: number; out: number }[]>;
+  /**
+   * The first hour (epoch ms / 3,600,000) with a visit entered in any zone or a door count in, of
+   * the hour rollups kept; null without any: when the store's figures begin (core's
+   * `firstDataStart`), to the UTC hour, in one indexed read whatever the store's history.
+   */
+  firstHour(store: string): Promise<number | null>;
   /** Per zone: door sums of the whole-hour and whole-day rollups of `spans`. */
   doorTotals(store: string, spans: Spans): Promise<Map<string, { in: number; out: number }>>;
   /** Raw door counts in [from, to). */

@@ -1,0 +1,72 @@
+/**
+ * conversionSpan against a reference that reads local dates from Intl.DateTimeFormat only: a sale
+ * of the range counts when its local date is not before the local date of the store's first
+ * figures (and those begin before the range's end). Zones with days that start at 01:00 (Sao
+ * Paulo's old DST at midnight), half-hour and 45-minute offsets, and ordinary DST.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { conversionSpan, rangeIsPartial } from "./coverage.js";
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const FROM = Date.UTC(2010, 0, 1);
+const TO = Date.UTC(2030, 0, 1);
+const ZONES = ["Europe/Paris", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "America/New_York", "UTC"];
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** "2026-12-03", the local date of `ts` in `tz` (en-CA writes dates as ISO). */
+function localDate(ts: number, tz: string): string {
+  let f = formats.get(tz);
+  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })));
+  return f.format(ts);
+}
+
+/** Whether a sale at `ts` counts in the conversion of `range`, by the definition's words. */
+function reference(ts: number, range: { from: number; to: number }, first: number | null, tz: string): boolean {
+  if (first === null || first >= range.to) return false;
+  return ts >= range.from && ts < range.to && localDate(ts, tz) >= localDate(first, tz);
+}
+
+describe("conversionSpan", () => {
+  it("counts exactly the sales of the range on or after the local day of the first figures", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: FROM, max: TO }),
+        fc.integer({ min: 1, max: 40 * DAY }),
+        fc.option(fc.integer({ min: -45 * DAY, max: 45 * DAY }), { nil: null }),
+        fc.constantFrom(...ZONES),
+        fc.array(fc.integer({ min: -2 * DAY, max: 42 * DAY }), { maxLength: 12 }),
+        (from, length, firstOffset, tz, saleOffsets) => {
+          const range = { from, to: from + length };
+          const first = firstOffset === null ? null : from + firstOffset;
+          const span = conversionSpan(range, first, tz);
+          // Sales near the span's edges too (a minute either side of the local midnight).
+          const sales = [...saleOffsets.map((o) => from + o), ...(span ? [span.from - 60_000, span.from, span.from + 60_000] : [])];
+          for (const ts of sales) {
+            const counted = span !== null && ts >= span.from && ts < span.to;
+            expect(counted, `${new Date(ts).toISOString()} in ${tz}`).toBe(reference(ts, range, first, tz));
+          }
+          if (span) {
+            expect(span.to).toBe(range.to);
+            expect(span.from).toBeGreaterThanOrEqual(range.from);
+            // The whole range exactly when its figures do not begin inside it on a later day.
+            if (!rangeIsPartial(range, { from: first, now: range.to })) expect(span.from).toBe(range.from);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a range before the first figures, or a store without any, has no span", () => {
+    const range = { from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 11, 1) };
+    expect(conversionSpan(range, null, "Europe/Paris")).toBeNull();
+    expect(conversionSpan(range, range.to, "Europe/Paris")).toBeNull();
+    expect(conversionSpan(range, range.to - 1, "Europe/Paris")).toEqual({ from: Date.UTC(2026, 10, 30, 23), to: range.to }); // 1 Dec 00:59 in Paris: from its midnight
+    // Figures from 3 Dec 14:00 Paris: a November-December range rests on 3 Dec from midnight Paris on.
+    const longer = { from: range.from, to: Date.UTC(2026, 11, 10) };
+    expect(conversionSpan(longer, Date.UTC(2026, 11, 3, 13), "Europe/Paris")).toEqual({ from: Date.UTC(2026, 11, 2, 23), to: longer.to });
+    expect(conversionSpan(longer, range.from - HOUR, "Europe/Paris")).toEqual(longer);
+  });
+});
