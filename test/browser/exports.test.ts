@@ -117,3 +117,43 @@ describe("Heatmap's hour × weekday grid export", () => {
     await page.close();
   });
 });
+
+describe("Heatmap's CSV with sales", () => {
+  it("writes money to the cent, conversion to 4 decimals, dwell to 1 and counts whole, agreeing with the API and the ranking", async () => {
+    // Till amounts whose sums are not exact in binary (0.1 + 0.2), in two zones, inside the range.
+    const amounts = { fruit: [0.1, 0.2, 12.34, 7.77], bakery: [19.99, 3.5, 2.05] };
+    const sales = Object.entries(amounts).flatMap(([zone, list]) =>
+      list.map((amount, i) => ({ ts: from + 3_600_000 + i * 60_000, zone, amount, items: 1, transaction: `csv-${zone}-${i}` })),
+    );
+    const imported = await t.shop.api.request<{ accepted: number }>("POST", `/api/v1/stores/${t.shop.store}/sales`, { sales });
+    expect(imported.body.accepted).toBe(sales.length);
+    type Conv = { zones: { zone: string; visits: number; transactions: number; sales: number; conversion: number | null; salesPerVisit: number | null }[] };
+    const api = (await t.shop.api.request<Conv>("GET", `/api/v1/stores/${t.shop.store}/conversion?from=${from}&to=${to}`)).body;
+
+    const page = await t.open(`/heatmap/shop?from=${from}&to=${to}&metric=salesPerVisit`, t.shop.tokens.viewer);
+    const row = page.getByTestId("heat-row-fruit");
+    await expect.poll(() => row.getAttribute("data-value")).not.toBe("");
+    const csv = await download(page, "export-csv");
+    expect(csv.name).toMatch(/-salesPerVisit\.csv$/);
+    const dwell = await t.shop.api.dwell(t.shop.store, { from, to });
+    for (const zone of ["fruit", "bakery"]) {
+      const r = csv.rows.find((x) => x.zone === zone)!;
+      const c = api.zones.find((z) => z.zone === zone)!;
+      // Money as the till has it: two decimals, the API's amount to the cent (not "20.410").
+      expect(r.sales).toMatch(/^\d+\.\d{2}$/);
+      expect(r.sales).toBe(c.sales.toFixed(2));
+      expect(r.sales_per_visit).toBe(c.salesPerVisit!.toFixed(2));
+      // ...and the figure the ranking shows.
+      expect(await page.getByTestId(`heat-row-${zone}`).locator(".heat-value").textContent()).toBe(Number(r.sales_per_visit).toLocaleString("en", { minimumFractionDigits: 2 }));
+      expect(r.conversion).toMatch(/^\d\.\d{4}$/);
+      expect(Math.abs(Number(r.conversion) - c.conversion!)).toBeLessThanOrEqual(0.00005);
+      expect(r.transactions).toBe(String(c.transactions));
+      const d = dwell.zones.find((z) => z.zone === zone)!;
+      expect(r.visits).toBe(String(d.visits));
+      for (const k of ["dwell_mean_s", "dwell_median_s", "dwell_p90_s"] as const) expect(r[k]).toMatch(/^\d+\.\d$/);
+      expect(Math.abs(Number(r.dwell_median_s) - d.dwell_s!.median)).toBeLessThanOrEqual(0.05);
+    }
+    expect(csv.rows.reduce((s, r) => s + Math.round(Number(r.sales) * 100), 0)).toBe(Math.round([...amounts.fruit, ...amounts.bakery].reduce((a, b) => a + b, 0) * 100));
+    await page.close();
+  });
+});

@@ -14,3 +14,4 @@ export * from "./occupancy.js";
 export * from "./live-occupancy.js";
 export * from "./queues.js";
 export * from "./coverage.js";
+export * from "./csv-number.js";

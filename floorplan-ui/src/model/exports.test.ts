@@ -17,8 +17,8 @@ describe("pathsCsv", () => {
     const rows = read(pathsCsv([{ zones: ["fruit", "checkout"], count: 3 }, { zones: ["bakery"], count: 5 }], 10, names, range));
     expect(rows).toEqual([
       ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips"],
-      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "1", "Bakery, fresh", "bakery", "5", "0.500", "10"],
-      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "2", "Fruit & veg > Checkout", "fruit > checkout", "3", "0.300", "10"],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "1", "Bakery, fresh", "bakery", "5", "0.5000", "10"],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "2", "Fruit & veg > Checkout", "fruit > checkout", "3", "0.3000", "10"],
     ]);
   });
   it("keeps every path and its count, whatever the names (quotes, commas, formulas)", () => {
@@ -41,7 +41,7 @@ describe("transitionsCsv", () => {
 describe("funnel exports", () => {
   it("gives each step's trips and shares, no drop-off for the first", () => {
     const rows = read(funnelCsv([{ step: "fruit", label: "Fruit & veg", reached: 10, rate: 1, stepRate: null, dropOff: 0 }, { step: "checkout", label: "Checkout", reached: 4, rate: 0.4, stepRate: 0.4, dropOff: 6 }], range));
-    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1", "", ""], ["2", "checkout", "Checkout", "4", "0.400", "0.400", "6"]]);
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", ""], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6"]]);
   });
   it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
     const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];
@@ -50,8 +50,8 @@ describe("funnel exports", () => {
     const rows = read(funnelSeriesCsv(buckets, [{ step: "fruit", label: "Fruit & veg" }, { step: "checkout", label: "Checkout" }], "day", r));
     expect(rows[0]).toEqual(["range_from", "range_to", "day_start", "day_end", "1. Fruit & veg", "2. Checkout", "completion"]);
     expect(rows.slice(1).map((x) => x.slice(2))).toEqual([
-      ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "10", "5", "0.500"],
-      ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.500"],
+      ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "10", "5", "0.5000"],
+      ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.5000"],
       ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", ""],
     ]);
   });

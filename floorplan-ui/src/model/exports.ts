@@ -1,12 +1,14 @@
 /**
  * CSV exports as pure functions: what a view shows, with the range it covers on every row (so
  * files from several exports can be pasted together), "no data" as an empty cell (never a 0), and
- * a BOM so Excel reads the file as UTF-8.
+ * a BOM so Excel reads the file as UTF-8. Every column of figures says what kind of figure it holds
+ * and so how many decimals it gets (core's csv-number.ts: counts whole, seconds to 1 decimal, shares
+ * and relative changes to 4, points to 2, money to the currency's minor units).
  */
 import { isoLocal } from "./format.js";
-import { type HeatScene, type Metric, rankZones } from "./heatmap.js";
+import { type HeatScene, METRICS, type Metric, rankZones } from "./heatmap.js";
 import type { Slot } from "./traffic.js";
-import { toCsvFile } from "./csv.js";
+import { type CsvColumn, figureColumn, toCsvFile } from "./csv.js";
 
 export interface ExportRange {
   from: number;
@@ -16,16 +18,32 @@ export interface ExportRange {
 
 type Cell = string | number | null | undefined;
 
+const count = (name: string) => figureColumn(name, "count");
+const share = (name: string) => figureColumn(name, "share");
+
+/** What kind of figure a heatmap metric is, for its `_previous` column. */
+function metricFigure(metric: Metric) {
+  const unit = METRICS.find((m) => m.id === metric)!.unit;
+  return unit === "seconds" ? "seconds" : unit === "ratio" ? "share" : unit === "money" ? "money" : "count";
+}
+
 /** The heatmap's zones, as the ranking shows them, with every figure of each zone. */
-export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric: Metric; compare: boolean; withSales: boolean }): string {
+export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric: Metric; compare: boolean; withSales: boolean; currency?: string | undefined }): string {
+  const seconds = (name: string) => figureColumn(name, "seconds");
+  const money = (name: string) => figureColumn(name, "money", opts.currency);
   // The door columns are always there (0 where no door counted anyone), so that files of ranges with
   // and without door counts have the same columns and can be pasted together.
-  const header = [
-    "range_from", "range_to", "zone", "name", "kind", "visits", "visitors", "dwell_mean_s", "dwell_median_s", "dwell_p90_s",
-    "visits_tracked", "door_in",
-    ...(opts.withSales ? ["transactions", "sales", "conversion", "sales_per_visit", "long_dwell_low_conversion"] : []),
+  const header: (string | CsvColumn)[] = [
+    "range_from", "range_to", "zone", "name", "kind", count("visits"), count("visitors"), seconds("dwell_mean_s"), seconds("dwell_median_s"), seconds("dwell_p90_s"),
+    count("visits_tracked"), count("door_in"),
+    ...(opts.withSales ? [count("transactions"), money("sales"), share("conversion"), money("sales_per_visit"), "long_dwell_low_conversion"] : []),
     // The change as the screen shows it: relative (0.12 for +12%), but conversion's in percentage points (1.1 for +1.1 pts).
-    ...(opts.compare ? [`${opts.metric}_previous`, opts.metric === "conversion" ? "conversion_change_pts" : `${opts.metric}_change`] : []),
+    ...(opts.compare
+      ? [
+          figureColumn(`${opts.metric}_previous`, metricFigure(opts.metric), opts.currency),
+          opts.metric === "conversion" ? figureColumn("conversion_change_pts", "points") : figureColumn(`${opts.metric}_change`, "change"),
+        ]
+      : []),
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
@@ -41,7 +59,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
       d?.dwell_s?.mean, d?.dwell_s?.median, d?.dwell_s?.p90,
       z.tracked, z.doorIn ?? (noData ? null : 0),
       ...(opts.withSales ? [z.sales?.transactions ?? (noData ? null : 0), z.sales?.sales ?? (noData ? null : 0), z.sales?.conversion, z.sales?.salesPerVisit, noData ? null : z.longDwellLowConversion ? "yes" : "no"] : []),
-      ...(opts.compare ? [z.previous, opts.metric === "conversion" && z.change !== null ? Math.round(z.change * 100) / 100 : z.change] : []),
+      ...(opts.compare ? [z.previous, z.change] : []),
     ];
   });
   return toCsvFile(header, rows);
@@ -49,7 +67,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
 
 /** A traffic series (per hour or per day): each slot's start and end in the store's zone and its enters, empty where there is no data. */
 export function trafficCsv(slots: readonly Slot[], bucket: "hour" | "day", timeZone: string, what: string): string {
-  const header = [`${bucket}_start`, `${bucket}_end`, what];
+  const header = [`${bucket}_start`, `${bucket}_end`, count(what)];
   return toCsvFile(header, slots.map((s) => [isoLocal(s.start, timeZone), isoLocal(s.end, timeZone), s.value]));
 }
 
@@ -66,7 +84,7 @@ export function pathsCsv(paths: readonly { zones: readonly string[]; count: numb
   const to = isoLocal(range.to, range.timeZone);
   const sorted = [...paths].sort((a, b) => b.count - a.count);
   return toCsvFile(
-    ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips"],
+    ["range_from", "range_to", count("rank"), "path", "zones", count("trips"), share("share_of_all_trips"), count("all_trips")],
     sorted.map((p, i): Cell[] => [from, to, i + 1, p.zones.map((z) => nameOf(names, z)).join(" > "), p.zones.join(" > "), p.count, trips > 0 ? p.count / trips : null, trips]),
   );
 }
@@ -77,7 +95,7 @@ export function transitionsCsv(transitions: readonly { from: string; to: string;
   const to = isoLocal(range.to, range.timeZone);
   const moves = transitions.filter((t) => t.from !== t.to).sort((a, b) => b.count - a.count);
   return toCsvFile(
-    ["range_from", "range_to", "from_zone", "from_name", "to_zone", "to_name", "moves"],
+    ["range_from", "range_to", "from_zone", "from_name", "to_zone", "to_name", count("moves")],
     moves.map((t): Cell[] => [from, to, t.from, nameOf(names, t.from), t.to, nameOf(names, t.to), t.count]),
   );
 }
@@ -87,7 +105,7 @@ export function funnelCsv(rows: readonly { step: string; label: string; reached:
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   return toCsvFile(
-    ["range_from", "range_to", "step_no", "step", "name", "reached", "share_of_first", "share_of_previous", "left_before"],
+    ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before")],
     rows.map((r, i): Cell[] => [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff]),
   );
 }
@@ -108,7 +126,7 @@ export function funnelSeriesCsv(
   const starts = buckets.map((b) => Date.parse(b.start));
   const span = by === "hour" ? 3_600_000 : 25 * 3_600_000;
   return toCsvFile(
-    ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => `${i + 1}. ${s.label}`), "completion"],
+    ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => count(`${i + 1}. ${s.label}`)), share("completion")],
     buckets.map((b, i): Cell[] => {
       const start = starts[i]!;
       // A bucket ends where the next begins (a day of 23 or 25 hours too), the last at the range's end.
@@ -129,7 +147,7 @@ export function weekGridCsv(cells: readonly (readonly [hour: number, day: number
   const to = isoLocal(range.to, range.timeZone);
   const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
   return toCsvFile(
-    ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`)],
+    ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => count(`${String(h).padStart(2, "0")}:00`))],
     weekdays.map((day, d): Cell[] => [from, to, day, ...Array.from({ length: 24 }, (_, h) => at.get(`${d}|${h}`) ?? null)]),
   );
 }

@@ -94,7 +94,11 @@ describe("formatMetric", () => {
 
 describe("toCsv", () => {
   it("quotes commas and quotes and defuses formulas", () => {
-    expect(toCsv(["a", "b"], [["x,y", '=SUM(1)'], ['say "hi"', 2.5]])).toBe('a,b\r\n"x,y",\'=SUM(1)\r\n"say ""hi""",2.500\r\n');
+    expect(toCsv(["a", "b"], [["x,y", '=SUM(1)'], ['say "hi"', 2.5]])).toBe('a,b\r\n"x,y",\'=SUM(1)\r\n"say ""hi""",2.5\r\n');
+  });
+  it("writes a column's figures with its decimals, a negative as a number (not a defused formula), no figure as empty", () => {
+    const csv = toCsv(["zone", { name: "sales", decimals: 2 }, { name: "visits", decimals: 0 }, { name: "visits_change", decimals: 4 }], [["fruit", 2351.27, 40, -0.125], ["bread", null, 0, 1 / 3]]);
+    expect(csv).toBe("zone,sales,visits,visits_change\r\nfruit,2351.27,40,-0.1250\r\nbread,,0,0.3333\r\n");
   });
 });
 
@@ -120,10 +124,32 @@ describe("sales metrics", () => {
     expect(scene.zones.map((z) => changeText(z, false, "conversion"))).toEqual(["+1.0 pts", "−3.4 pts", "–"]);
     const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "conversion", compare: true, withSales: true }).slice(1).split("\r\n");
     expect(csv[0]!.split(",").slice(-2)).toEqual(["conversion_previous", "conversion_change_pts"]);
-    expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-2)).toEqual(["0.450", "1"]);
+    expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-2)).toEqual(["0.4500", "1.00"]);
     // Counts stay relative to before.
     const visits = heatScene(layout, [dwell("fruit", 46)], "visits", [dwell("fruit", 45)]);
     expect(changeText(visits.zones[0]!, false, "visits")).toBe("+2.2%");
+  });
+  it("exports money to the cent (the currency's minor units), shares and relative changes to 4 decimals, dwell to 1, counts whole", () => {
+    const sold = (zone: string, sales: number, visits: number, transactions: number) => ({
+      zone, visits, transactions, sales, conversion: transactions / visits, salesPerVisit: sales / visits, dwellMedian_s: 300, longDwellLowConversion: false,
+    });
+    const dw = [{ zone: "fruit", visits: 300, visitors: 290, dwell_s: { mean: 76.97543798449612, median: 68.5, p90: 140.957242600508 } }] as ZoneDwell[];
+    const now = [sold("fruit", 2351.27, 300, 47)];
+    const previous = [sold("fruit", 0.1 + 0.2 + 1032.26, 280, 40)];
+    const csvIn = (currency?: string) => {
+      const scene = heatScene(layout, dw, "salesPerVisit", dw, { now, previous }, {}, {}, currency);
+      const [head, ...rows] = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "salesPerVisit", compare: true, withSales: true, currency }).slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
+      const fruit = rows.find((r) => r[2] === "fruit")!;
+      return Object.fromEntries(head!.map((h, i) => [h, fruit[i]]));
+    };
+    expect(csvIn("EUR")).toMatchObject({
+      visits: "300", visitors: "290", dwell_mean_s: "77.0", dwell_median_s: "68.5", dwell_p90_s: "141.0", visits_tracked: "300",
+      transactions: "47", sales: "2351.27", conversion: "0.1567", sales_per_visit: "7.84",
+      salesPerVisit_previous: "3.69", salesPerVisit_change: "1.1253",
+    });
+    // Three decimals for a currency of thousandths (the till's fils), two without a currency.
+    expect(csvIn("KWD")).toMatchObject({ sales: "2351.270", sales_per_visit: "7.838", salesPerVisit_previous: "3.688" });
+    expect(csvIn(undefined)).toMatchObject({ sales: "2351.27", sales_per_visit: "7.84" });
   });
   it("formats sales per visit as an amount", () => {
     expect(formatMetric(2.5, "salesPerVisit")).toBe("2.50");
@@ -153,7 +179,7 @@ describe("one definition of a zone's visits", () => {
     const lines = csv.slice(1).split("\r\n");
     expect(lines[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in");
     expect(lines[1]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,wine,WINE,zone,120,,,,,0,120");
-    expect(lines[2]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,fruit,FRUIT,zone,40,40,65,65,130,40,0");
+    expect(lines[2]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,fruit,FRUIT,zone,40,40,65.0,65.0,130.0,40,0");
   });
 });
 

@@ -12,6 +12,7 @@ import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
+import { conversionSince } from "../model/sales.js";
 import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { downloadText } from "../components/download.js";
@@ -87,7 +88,7 @@ export default function HeatmapView(props: ViewProps) {
   const exportCsv = () => {
     if (!scene) return;
     // Sales columns when there are sales to speak of; a door counter's columns when one counted people in.
-    const csv = heatmapCsv(scene, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales });
+    const csv = heatmapCsv(scene, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency });
     downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
 
@@ -172,7 +173,7 @@ export default function HeatmapView(props: ViewProps) {
           {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData} previousNoData={scene.previousNoData} currency={r.layout?.currency} /> : <Loading />}
         </section>
       </div>
-      {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} />}
+      {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} since={conversionSince(conversion.data.store.since, r.range, r.timeZone)} />}
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} now={r.now} />}
       {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} />}
       {scene && scene.unplaced.length > 0 && (
@@ -264,11 +265,16 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
 }
 
 /** Store-level sales figures of the range (shown with the sales metrics). */
-function StoreSales({ report, currency }: { report: ConversionReport; currency: string | undefined }) {
+function StoreSales({ report, currency, since }: { report: ConversionReport; currency: string | undefined; since: string | null }) {
   const s = report.store;
   return (
     <div className="stats card card-b" data-testid="store-sales">
-      <div className="stat"><div className="v">{formatRate(s.conversion)}</div><div className="k">store conversion ({formatCount(s.transactions)} transactions / {formatCount(s.visitors)} visitors)</div></div>
+      <div className="stat">
+        <div className="v">{formatRate(s.conversion)}</div>
+        <div className="k">store conversion ({formatCount(s.transactions)} transactions / {formatCount(s.visitors)} visitors)</div>
+        {/* The sales figures count from the store's first figures on (/conversion's `since`). */}
+        {since && <div className="k" data-testid="store-sales-since" title="The sales before the store's first figures have no enters to be set against">{s.since === null ? "no sale counted: no figures in this range" : `sales ${since}`}</div>}
+      </div>
       <div className="stat"><div className="v" data-testid="average-basket">{formatMoney(s.averageBasket, currency)}</div><div className="k">average basket</div></div>
       <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor, currency)}</div><div className="k">sales per visitor</div></div>
       <div className="stat"><div className="v">{s.staffRatio === null ? "–" : formatCount(s.staffRatio)}</div><div className="k">{s.staffRatio === null ? "shoppers per staff member (no staff counts)" : "shoppers per staff member"}</div></div>

@@ -1,6 +1,8 @@
 import {
   abandonmentRate,
   bucketStarts,
+  CSV_DECIMALS,
+  csvNumber,
   estimateWait,
   localTime,
   queueOutcomes,
@@ -231,10 +233,10 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
   });
 }
 
-/** The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds. */
+/** The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds to 1 decimal as every export's seconds (core's csvNumber). */
 export function queueReportCsv(rows: readonly QueueReportRow[]): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-  const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : String(Math.round(x * 10) / 10));
+  const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : csvNumber(x, CSV_DECIMALS.seconds));
   const lines = ["queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned"];
   for (const r of rows) {
     for (const c of r.byWeekdayHour) {

@@ -166,8 +166,10 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(rows).toHaveLength(json.byWeekdayHour.length);
     const first = json.byWeekdayHour[0];
     expect(rows[0]).toBe(
-      ["line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, Math.round(first.wait_s.median * 10) / 10, Math.round(first.wait_s.p90 * 10) / 10, Math.round(first.wait_s.mean * 10) / 10, first.served, first.abandoned].join(","),
+      ["line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned].join(","),
     );
+    // Every wait in seconds to 1 decimal, as in every export (not "12" in one row and "12.5" in the next).
+    for (const r of rows) expect(r.split(",").slice(6, 9).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
   });
 
   it("answers an empty list for a store without queues, and 400 for a range over 93 days", async () => {
