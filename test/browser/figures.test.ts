@@ -332,15 +332,21 @@ describe("the Sales page's days", () => {
     const table = page.getByTestId("sales-days");
     const range = { from: Number(await table.getAttribute("data-from")), to: Number(await table.getAttribute("data-to")) };
     const cells = async (row: ReturnType<Page["locator"]>) => (await row.locator("td").allTextContents()).slice(0, 4);
-    const [, totalEnters, totalTx, totalConversion] = [await total.locator("th").textContent(), ...(await cells(total))];
-    // The total row is /conversion's for the same days: the store's enters (the door counter's people in) and transactions / enters.
-    const store = (await api.request<{ store: { visitors: number; transactions: number; conversion: number | null } }>("GET", `/api/v1/stores/${STORE}/conversion?from=${range.from}&to=${range.to}`)).body.store;
-    expect(store.transactions).toBe(19);
-    expect(store.conversion).not.toBeNull();
+    const [, totalEnters, totalTx] = [await total.locator("th").textContent(), ...(await cells(total))];
+    const totalConversion = await page.getByTestId("sales-total-conversion").textContent();
+    // The total row is /conversion's for the same days: the store's enters (the door counter's people in) and the
+    // transactions of the days with figures over them (since the day they begin: not the 3 of 5 days ago over enters of later days).
+    const store = (await api.request<{ store: { visitors: number; since: number | null; transactions: number; conversion: number | null } }>("GET", `/api/v1/stores/${STORE}/conversion?from=${range.from}&to=${range.to}`)).body.store;
+    const firstDay = localMidnight(historyFrom, tz);
+    expect(store.since).toBe(firstDay);
+    expect(store.transactions).toBe(16);
+    expect(store.conversion).toBeCloseTo(16 / store.visitors, 6);
     expect(await total.getAttribute("data-enters")).toBe(String(store.visitors));
     expect(Number(await total.getAttribute("data-conversion"))).toBeCloseTo(store.conversion!, 6);
     expect(totalEnters).toBe(store.visitors.toLocaleString("en"));
-    expect(totalTx).toBe("19");
+    expect(totalTx).toBe("19"); // every transaction recorded in the days
+    const sinceWords = `since ${new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(firstDay)}`;
+    expect(await page.getByTestId("sales-total-since").textContent()).toBe(sinceWords);
 
     // Each day: no data before the figures begin (sales or not), the day's /conversion from then on, "–" without a sale.
     const rows = await table.locator("tbody tr").evaluateAll((trs) =>
@@ -369,10 +375,14 @@ describe("the Sales page's days", () => {
     await figures.waitFor();
     expect(await figures.locator("tr", { hasText: "Conversion" }).locator("td").textContent()).toBe(totalConversion);
     expect(await figures.locator("tr", { hasText: "Enters" }).locator("td").textContent()).toBe(totalEnters);
+    expect(await figures.locator("tr", { hasText: "Transactions" }).locator("td").textContent()).toBe("16");
+    expect(await report.getByTestId("report-since").textContent()).toContain(sinceWords);
     await report.close();
     const heatmap = await open(`/heatmap/${STORE}?from=${range.from}&to=${range.to}&metric=conversion`, tokens.viewer);
     await heatmap.getByTestId("store-sales").waitFor();
     expect(await heatmap.getByTestId("store-sales").locator(".stat .v").first().textContent()).toBe(totalConversion);
+    expect(await heatmap.getByTestId("store-sales").textContent()).toContain("16 transactions");
+    expect(await heatmap.getByTestId("store-sales-since").textContent()).toBe(`sales ${sinceWords}`);
     await heatmap.close();
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { formatBucketStart, localDate, localMidnight, type TrafficBucket } from "@footfall/core";
 import { firstDataStart } from "./coverage.js";
-import { salesDaysFigures, type RecordedDay } from "./sales.js";
+import { formatDate } from "./format.js";
+import { conversionSince, salesDaysFigures, type RecordedDay } from "./sales.js";
 
 const PARIS = "Europe/Paris";
 
@@ -25,7 +26,7 @@ describe("salesDaysFigures", () => {
     const traffic = [bucket(days[0]!.from, 100), bucket(days[1]!.from, 40), bucket(days[2]!.from, 200)];
     const f = salesDaysFigures(days, traffic, PARIS, { from: days[0]!.from, now });
     expect(f.days.map((d) => [d.enters, d.conversion])).toEqual([[100, 0.2], [40, null], [200, 0.025]]);
-    expect(f.total).toEqual({ transactions: 25, sales: 250, enters: 340, conversion: 25 / 340 });
+    expect(f.total).toEqual({ transactions: 25, sales: 250, enters: 340, conversion: 25 / 340, since: days[0]!.from });
   });
 
   it("has no enters and no conversion before the store's first figures, even with sales that day", () => {
@@ -35,15 +36,24 @@ describe("salesDaysFigures", () => {
     const f = salesDaysFigures(days, traffic, PARIS, { from: first, now });
     expect(f.days.map((d) => d.enters)).toEqual([null, null, 35, 0]);
     expect(f.days.map((d) => d.conversion)).toEqual([null, null, 7 / 35, null]);
-    // Every transaction of the range over the enters with data: `/conversion`'s figure for the range.
-    expect(f.total).toMatchObject({ transactions: 28, enters: 35, conversion: 28 / 35 });
+    // The transactions of the days with figures over their enters (`/conversion`'s figure for the range), not all 28 over them.
+    expect(f.total).toMatchObject({ transactions: 28, enters: 35, conversion: 14 / 35, since: days[2]!.from });
   });
 
   it("has no data at all for a store without figures", () => {
     const days = recordedDays(now, 2, PARIS, () => 3);
     const f = salesDaysFigures(days, [bucket(days[0]!.from, 0), bucket(days[1]!.from, 0)], PARIS, { from: null, now });
     expect(f.days.map((d) => [d.enters, d.conversion])).toEqual([[null, null], [null, null]]);
-    expect(f.total).toMatchObject({ transactions: 6, enters: null, conversion: null });
+    expect(f.total).toMatchObject({ transactions: 6, enters: null, conversion: null, since: null });
+  });
+
+  it("says what a conversion rests on: nothing on the whole range, the day its figures begin, or no figures", () => {
+    const range = { from: Date.parse("2026-11-20T00:00:00+01:00") };
+    expect(conversionSince(range.from, range, PARIS)).toBeNull();
+    const dec3 = Date.parse("2026-12-03T00:00:00+01:00");
+    expect(conversionSince(dec3, range, PARIS)).toBe(`since ${formatDate(dec3, PARIS)}`);
+    expect(conversionSince(dec3, range, PARIS)).toMatch(/^since Thu,? 3 Dec 2026$/);
+    expect(conversionSince(null, range, PARIS)).toBe("no figures");
   });
 
   it("agrees with a simple reference, and its total with /conversion's definition, across DST changes (property)", () => {
@@ -66,12 +76,14 @@ describe("salesDaysFigures", () => {
             expect(d.enters).toBe(hasData(days[i]!) ? x.enters : null);
             expect(d.conversion).toBe(hasData(days[i]!) && x.enters > 0 && x.tx > 0 ? x.tx / x.enters : null);
           });
-          // `/conversion` over the whole range: every transaction over every enter; null without either.
+          // `/conversion` over the whole range: the transactions of the days with figures over every enter; null without either.
           const tx = xs.slice(0, n).reduce((s, x) => s + x.tx, 0);
+          const counted = days.reduce((s, d, i) => s + (hasData(d) ? xs[n - 1 - i]!.tx : 0), 0);
           const enters = xs.slice(0, n).reduce((s, x) => s + x.enters, 0);
           expect(f.total.transactions).toBe(tx);
           expect(f.total.enters).toBe(coverage.from === null ? null : enters);
-          expect(f.total.conversion).toBe(tx > 0 && enters > 0 ? tx / enters : null);
+          expect(f.total.conversion).toBe(counted > 0 && enters > 0 ? counted / enters : null);
+          expect(f.total.since).toBe(days.find(hasData)?.from ?? null);
         },
       ),
     );

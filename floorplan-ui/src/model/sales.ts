@@ -4,14 +4,16 @@
  * counter's people in, as every screen counts them) and the store's conversion, core's
  * `storeConversion` (transactions / enters), the definition `/conversion`, the heatmap and the
  * report use. The total row sums the days as `/conversion` sums the range, so its conversion is
- * theirs for the same range.
+ * theirs for the same range: the transactions of the days from the store's first figures on (core's
+ * `conversionSpan`: the days with enters) over the enters; `since` says from which day.
  *
  * No data is not zero: a day before the store's first figures, or still to come, has no enters and
  * no conversion (null), whatever the tills recorded. A day with enters but no transaction has no
  * conversion either (null, read "–": its sales are not imported, and 0 % would say nobody bought).
  */
-import { storeConversion, type TrafficBucket } from "@footfall/core";
+import { conversionSpan, storeConversion, type TrafficBucket } from "@footfall/core";
 import type { Coverage } from "./coverage.js";
+import { formatDate } from "./format.js";
 import { slotsTotal, trafficSlots, type Slot } from "./traffic.js";
 
 /** A day as `/sales/days` gives it: `[from, to)`, today's `to` being the server's now. */
@@ -32,7 +34,26 @@ export interface SalesDay extends RecordedDay {
 
 export interface SalesDaysFigures {
   days: SalesDay[];
-  total: { transactions: number; sales: number; enters: number | null; conversion: number | null };
+  total: {
+    /** Every transaction recorded in the days. */
+    transactions: number;
+    sales: number;
+    enters: number | null;
+    /** The transactions from `since` on (those of the days with figures) over the enters. */
+    conversion: number | null;
+    /** The first day whose sales the conversion counts (`/conversion`'s `since`); null: none has figures. */
+    since: number | null;
+  };
+}
+
+/**
+ * What a conversion rests on, said beside it: null when on the whole range, "since Wed 2 Dec 2026"
+ * when the store's figures begin inside it (`/conversion`'s `since`), "no figures" when none of
+ * the range has any (no sale is set against enters).
+ */
+export function conversionSince(since: number | null, range: { from: number }, timeZone: string): string | null {
+  if (since === null) return "no figures";
+  return since > range.from ? `since ${formatDate(since, timeZone)}` : null;
 }
 
 /**
@@ -52,7 +73,9 @@ export function salesDaysFigures(days: readonly RecordedDay[], traffic: readonly
   });
   const transactions = days.reduce((s, d) => s + d.transactions, 0);
   const sales = days.reduce((s, d) => s + d.sales, 0);
-  // Every transaction of the range over the enters with data, as `/conversion` divides the range's.
+  // The transactions of the days from the store's first figures on over the enters, as `/conversion` divides the range's.
   const enters = slotsTotal(slots);
-  return { days: out, total: { transactions, sales, enters, conversion: enters === null ? null : storeConversion(transactions, enters) } };
+  const span = first && last ? conversionSpan({ from: first.from, to: last.to }, coverage.from, timeZone) : null;
+  const counted = span ? days.filter((d) => d.from >= span.from).reduce((s, d) => s + d.transactions, 0) : 0;
+  return { days: out, total: { transactions, sales, enters, conversion: enters === null ? null : storeConversion(counted, enters), since: span?.from ?? null } };
 }

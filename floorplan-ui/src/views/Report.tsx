@@ -15,6 +15,7 @@ import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuratio
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
+import { conversionSince } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
@@ -45,6 +46,8 @@ export default function ReportView(props: ViewProps) {
   const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (d.value !== null && (!best || d.value > best.value!) ? d : best), null);
   const noData = coverage ? !rangeHasData(range, coverage) : false;
   const partial = coverage ? rangeIsPartial(range, coverage) : false;
+  // The sales figures count from the store's first figures on (/conversion's `since`): said when that is not the whole range.
+  const since = c ? conversionSince(c.since, range, timeZone) : null;
   const zoneRows = (() => {
     if (!dwell.data || !traffic.data) return [];
     const doorIn = doorInByZone(zoneEnters(traffic.data), dwell.data);
@@ -101,6 +104,13 @@ export default function ReportView(props: ViewProps) {
                 <tr><th scope="row">Busiest day</th><td className="num">{busiest && busiest.value! > 0 ? `${formatDate(busiest.start, timeZone)} (${formatCount(busiest.value!)})` : "–"}</td></tr>
               </tbody>
             </table>
+            {since && (
+              <p className="small muted" data-testid="report-since">
+                {c!.since === null
+                  ? "No sale is counted: this range has no figures, so no enters to set sales against."
+                  : `Transactions, conversion, sales and average basket count the sales ${since}, the day this store's figures begin: the sales before it have no enters to be set against.`}
+              </p>
+            )}
           </section>
           <section className="report-section">
             <h2>Enters per day</h2>

@@ -13,7 +13,7 @@ import type { SalesDays, SalesImportResult } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
 import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney, formatRate } from "../model/format.js";
-import { salesDaysFigures } from "../model/sales.js";
+import { conversionSince, salesDaysFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
@@ -80,6 +80,8 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
   const rate = (f: { enters: number | null; conversion: number | null }) =>
     f.enters === null ? noData : f.conversion === null ? <span className="muted" title={f.enters === 0 ? "No enters" : "No transaction recorded: conversion is unknown, not 0 %"}>{formatRate(null)}</span> : formatRate(f.conversion);
   const total = figures?.total;
+  // The total's conversion counts the sales of the days with figures only (as /conversion): said when that is not every day.
+  const since = total && total.enters !== null ? conversionSince(total.since, { from }, tz) : null;
   return (
     <section className="card recorded-sales" data-testid="recorded-sales">
       <div className="card-h">
@@ -124,7 +126,14 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
             <th scope="row">Total, {days.days.length} days</th>
             <td className="num">{total ? enters(total.enters) : pending}</td>
             <td className="num">{formatCount(days.days.reduce((s, d) => s + d.transactions, 0))}</td>
-            <td className="num">{total ? rate(total) : pending}</td>
+            <td className="num">
+              <span data-testid="sales-total-conversion">{total ? rate(total) : pending}</span>
+              {since && (
+                <div className="small muted" data-testid="sales-total-since" title="The sales of the days before the store's first figures have no enters to be set against">
+                  {since}
+                </div>
+              )}
+            </td>
             <td className="num">{formatMoney(days.days.reduce((s, d) => s + d.sales, 0), currency)}</td>
             <td />
           </tr>
