@@ -175,6 +175,8 @@ describe("experiments", () => {
         expect(await row.locator(".verdict").getAttribute("data-verdict")).toBe(m.verdict);
         expect(await row.locator(".verdict-text").textContent()).toBe(m.text);
         if (m.warning) expect(await row.textContent()).toContain(m.warning);
+        // The figures the verdict sentence reads are those of its column: the change, or the difference in differences.
+        if (m.interval) expect(m.text, `${z.zone}/${m.metric}`).toContain(` ${m.did ? cells[5] : cells[4]}`);
       }
     }
     // The seeded truth: more trips reach the moved promo table, net of the control store too.
@@ -183,6 +185,10 @@ describe("experiments", () => {
     for (const w of result.warnings) expect(await page.getByTestId("exp-warnings").textContent()).toContain(w);
     // Under the table, how to read the verdicts shown: an increase's interval above 0, and "no clear change" is not "no effect".
     const verdicts = new Set(result.zones.flatMap((z) => z.metrics.map((m) => m.verdict)));
+    // What is adjusted for the weekday-hour mix, as the result marks it (not "adjusted" for all).
+    expect(await page.getByTestId("verdict-hint").textContent()).toBe(
+      "Changes with 95 % intervals; reach and visits per trip adjusted for the mix of weekdays and hours (median dwell and conversion are not)",
+    );
     const guide = (await page.getByTestId("verdict-guide").textContent()) ?? "";
     expect(guide).toContain("Increase or decrease: the whole 95 % interval lies above or below 0");
     expect(guide.includes("does not show that the layout made no difference")).toBe(verdicts.has("no clear change"));

@@ -135,7 +135,7 @@ describe("a layout experiment on a real server", () => {
     // The test store's own before/after change covers the truth too.
     expect(reach.interval![0]).toBeLessThanOrEqual(LIFT);
     expect(reach.interval![1]).toBeGreaterThanOrEqual(LIFT);
-    expect(reach.text).toMatch(/^more visitors reached promo: \+\d+ % \[\+\d+ %, \+\d+ %\]/);
+    expect(reach.text).toMatch(/^a larger share of trips reached promo: \+\d+ % \[\+\d+ %, \+\d+ %\]/);
   });
 
   it("reports no clear change where the layout moved but shoppers did not change", async () => {

@@ -63,9 +63,17 @@ export interface MetricContext {
   warnings: Set<string>;
 }
 
+/**
+ * A metric's words, so that its verdicts read without repeating themselves: "a larger share of
+ * trips reached X", "no clear change in the share of trips reaching X", "too few trips to tell
+ * about the share reaching X" (the noun is what the samples count, and the UI's names: trips,
+ * visits per trip).
+ */
 interface Words {
   label: string;
   neutralLabel: string;
+  /** After "too few <noun> to tell about". */
+  aboutLabel: string;
   noun: string;
   more?: string;
   fewer?: string;
@@ -92,6 +100,7 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
   const common = {
     label: words.label,
     neutralLabel: words.neutralLabel,
+    aboutLabel: words.aboutLabel,
     sampleNoun: words.noun,
     unit: f.unit,
     minSample: ctx.minSample,
@@ -108,7 +117,7 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
     const figures = formatChange({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, basis: "net of control stores" });
     v = {
       verdict: "too small to tell",
-      text: `too few ${words.noun} in the control stores to tell about ${words.neutralLabel}: ${figures}`,
+      text: `too few ${words.noun} in the control stores to tell about ${words.aboutLabel}: ${figures}`,
       warning: `too few ${words.noun} in the control stores to tell: ${f.controlSampleBefore} before, ${f.controlSampleAfter} after (at least ${ctx.minSample} each needed)`,
     };
   }
@@ -153,7 +162,7 @@ function missing(
     interval: null,
     did: null,
     verdict: "too small to tell",
-    text: why ?? `too few ${words.noun} to tell about ${words.neutralLabel}: no data`,
+    text: why ?? `too few ${words.noun} to tell about ${words.aboutLabel}: no data`,
     warning: why ? null : `too few ${words.noun} to tell: ${sampleBefore} before, ${sampleAfter} after (at least ${ctx.minSample} each needed)`,
     basis: "before-after",
     sampleBefore,
@@ -195,7 +204,14 @@ function waldDiff(b: { p: number; variance: number }, a: { p: number; variance: 
 
 /** Share of trips reaching `zone`, adjusted for the weekday-hour mix (post-stratified on the before mix). */
 export function reachMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
-  const words: Words = { label: `visitors reached ${name}`, neutralLabel: `visitors reaching ${name}`, noun: "visitors" };
+  const words: Words = {
+    label: `trips reached ${name}`,
+    neutralLabel: `the share of trips reaching ${name}`,
+    aboutLabel: `the share reaching ${name}`,
+    noun: "trips",
+    more: "a larger share of",
+    fewer: "a smaller share of",
+  };
   return perTripMetric(
     { metric: "reach", unit: "share", words, adjusted: true },
     (p) => adjustedProportion(strataCells(p.reachByZoneCell.get(zone) ?? {}, p.tripsByCell, ctx, true), ctx.weights),
@@ -211,7 +227,7 @@ export function reachMetric(zone: string, name: string, ctx: MetricContext): Met
  * Poisson counts over fixed trips (Σ w² V_c / T_c², or V / T²).
  */
 export function visitsMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
-  const words: Words = { label: `visits to ${name} per visitor`, neutralLabel: `visits to ${name} per visitor`, noun: "visitors", relative: true };
+  const words: Words = { label: `visits to ${name} per trip`, neutralLabel: `visits to ${name} per trip`, aboutLabel: `visits to ${name}`, noun: "trips", relative: true };
   const { test, control } = ctx;
   const byCell = [test.before, test.after, ...(control ? [control.before, control.after] : [])].every((p) => p.visitsByZoneCell !== null);
   const rate = (p: PooledPeriod): AdjustedProportion => {
@@ -269,7 +285,7 @@ function perTripMetric(
 
 /** Median dwell of the zone's closed visits (test stores pooled), percentile bootstrap; not adjusted for the mix. */
 export function medianDwellMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
-  const words: Words = { label: `median dwell at ${name}`, neutralLabel: `median dwell at ${name}`, noun: "visits", more: "longer", fewer: "shorter" };
+  const words: Words = { label: `median dwell at ${name}`, neutralLabel: `median dwell at ${name}`, aboutLabel: `median dwell at ${name}`, noun: "visits", more: "longer", fewer: "shorter" };
   const b = ctx.test.before.dwellSecondsByZone.get(zone) ?? [];
   const a = ctx.test.after.dwellSecondsByZone.get(zone) ?? [];
   const opts = { seed: deriveSeed(ctx.seed, zone, "medianDwell"), iterations: ctx.iterations, level: ctx.level };
@@ -310,7 +326,7 @@ export function medianDwellMetric(zone: string, name: string, ctx: MetricContext
  * intervals are used instead, with a warning.
  */
 export function conversionMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
-  const words: Words = { label: `conversion at ${name}`, neutralLabel: `conversion at ${name}`, noun: "visits", more: "higher", fewer: "lower" };
+  const words: Words = { label: `conversion at ${name}`, neutralLabel: `conversion at ${name}`, aboutLabel: `conversion at ${name}`, noun: "visits", more: "higher", fewer: "lower" };
   const count = (p: PooledPeriod): { x: number; n: number } => ({ x: p.transactionsByZone.get(zone) ?? 0, n: p.visitsByZone.get(zone) ?? 0 });
   const b = count(ctx.test.before);
   const a = count(ctx.test.after);

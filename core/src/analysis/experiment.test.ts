@@ -336,7 +336,7 @@ describe("experimentResult", () => {
     const r = experimentResult({ ...input, test: [{ store: "s1", before, after: tiny }] }, { seed: 1 });
     expect(r.zones[0]!.metrics[0]).toMatchObject({
       verdict: "too small to tell",
-      warning: "too few visitors to tell: 300 before, 12 after (at least 30 each needed)",
+      warning: "too few trips to tell: 300 before, 12 after (at least 30 each needed)",
     });
     expect(r.warnings.some((w) => w.includes("of the before period's weekday/hour mix has no trips after the change"))).toBe(true);
   });
@@ -356,8 +356,30 @@ describe("experimentResult", () => {
     expect(reach).toMatchObject({
       verdict: "too small to tell",
       basis: "difference-in-differences",
-      warning: "too few visitors in the control stores to tell: 20 before, 20 after (at least 30 each needed)",
+      warning: "too few trips in the control stores to tell: 20 before, 20 after (at least 30 each needed)",
     });
+  });
+  it("words each verdict with the UI's names (trips, visits per trip), naming what the sample counts once", () => {
+    const tiny = period({ "1-10": 12 }, { reach: { "1-10": 5 }, visits: 5, dwell: [10, 20], transactions: 1 });
+    const small = experimentResult({ ...input, test: [{ store: "s1", before, after: tiny }] }, { seed: 1 }).zones[0]!.metrics;
+    expect(small.map((m) => m.text.replace(/:.*/, ""))).toEqual([
+      "too few trips to tell about the share reaching the promo table",
+      "too few trips to tell about visits to the promo table",
+      "too few visits to tell about median dwell at the promo table",
+      "too few visits to tell about conversion at the promo table",
+    ]);
+    const tinyControl = period({ "1-10": 10, "6-15": 10 }, { reach: { "1-10": 3, "6-15": 4 }, visits: 7, dwell: [10, 20], transactions: 1 });
+    const control = experimentResult({ ...input, control: [{ store: "c1", before: tinyControl, after: tinyControl }] }, { seed: 1 }).zones[0]!.metrics;
+    expect(control[0]!.text).toMatch(/^too few trips in the control stores to tell about the share reaching the promo table: /);
+    expect(control[1]!.text).toMatch(/^too few trips in the control stores to tell about visits to the promo table: /);
+    const [reach, visits] = experimentResult(input, { seed: 1 }).zones[0]!.metrics;
+    expect(reach!.text).toMatch(/^(a larger share of trips reached|a smaller share of trips reached|no clear change in the share of trips reaching) the promo table: /);
+    expect(visits!.text).toMatch(/^(more|fewer|no clear change in) visits to the promo table per trip: /);
+    // No word of the sentence's subject comes twice before its figures ("too few visitors to tell about visitors reaching ...").
+    for (const m of [...small, ...control, reach!, visits!]) {
+      const words = m.text.replace(/:.*/, "").replace(/ the promo table$/, "").split(" ").filter((w) => w.length > 3);
+      expect(new Set(words).size, m.text).toBe(words.length);
+    }
   });
   it("needs a test store", () => {
     expect(() => experimentResult({ ...input, test: [] }, { seed: 1 })).toThrow(RangeError);

@@ -6,7 +6,7 @@ import { DEFAULT_MIN_SAMPLE } from "./verdict.js";
 
 /**
  * A layout experiment's result, as the server returns it and the UI shows it: per zone, reach,
- * visits per visitor, median dwell and conversion before and after, with intervals, the
+ * visits per trip, median dwell and conversion before and after, with intervals, the
  * difference in differences against control stores, and plain verdicts.
  *
  * The rules:
@@ -103,7 +103,7 @@ export function experimentResult(input: ExperimentInput, opts: ExperimentOptions
   const coverage = total > 0 ? covered / total : 0;
   if (distance >= 0.1) {
     const moved = `${pct(distance)} of trips would have to move to another weekday or hour to match`;
-    const adjusted = visitsByCell ? "reach and visits are" : "reach is";
+    const adjusted = visitsByCell ? "reach and visits per trip are" : "reach is";
     // Mostly different weekdays (two 24-hour periods on consecutive days share no weekday-hour): the
     // adjustment has little in common to standardise on, and saying "adjusted for it" alone would reassure.
     early.push(

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { verdictOf, type VerdictInput } from "./verdict.js";
 
 const promo: VerdictInput = {
-  label: "visitors reached the promo table",
-  neutralLabel: "visitors reaching the promo table",
+  label: "trips reached the promo table",
+  neutralLabel: "the share of trips reaching the promo table",
+  aboutLabel: "the share reaching the promo table",
+  more: "a larger share of",
+  fewer: "a smaller share of",
   unit: "share",
   before: 0.3,
   after: 0.336,
@@ -16,31 +19,32 @@ describe("verdictOf", () => {
   it("reads an interval above 0 as an increase, relative to before for shares", () => {
     expect(verdictOf(promo)).toEqual({
       verdict: "increase",
-      text: "more visitors reached the promo table: +12 % [+4 %, +20 %] relative to before",
+      text: "a larger share of trips reached the promo table: +12 % [+4 %, +20 %] relative to before",
       warning: null,
     });
   });
   it("reads an interval below 0 as a decrease", () => {
     const r = verdictOf({ ...promo, after: 0.264, interval: [-0.06, -0.012] });
     expect(r.verdict).toBe("decrease");
-    expect(r.text).toBe("fewer visitors reached the promo table: -12 % [-20 %, -4 %] relative to before");
+    expect(r.text).toBe("a smaller share of trips reached the promo table: -12 % [-20 %, -4 %] relative to before");
   });
   it("reads an interval that contains 0, its ends included, as no clear change", () => {
     expect(verdictOf({ ...promo, after: 0.303, interval: [-0.009, 0.015] }).text).toBe(
-      "no clear change in visitors reaching the promo table: +1 % [-3 %, +5 %] relative to before",
+      "no clear change in the share of trips reaching the promo table: +1 % [-3 %, +5 %] relative to before",
     );
     expect(verdictOf({ ...promo, interval: [0, 0.06] }).verdict).toBe("no clear change");
   });
   it("says too small to tell, with a warning, when either sample is under the minimum", () => {
     const r = verdictOf({ ...promo, sampleBefore: 12, sampleAfter: 9 });
     expect(r.verdict).toBe("too small to tell");
-    expect(r.warning).toBe("too few visitors to tell: 12 before, 9 after (at least 30 each needed)");
+    expect(r.text).toBe("too few trips to tell about the share reaching the promo table: +12 % [+4 %, +20 %] relative to before");
+    expect(r.warning).toBe("too few trips to tell: 12 before, 9 after (at least 30 each needed)");
     expect(verdictOf({ ...promo, sampleAfter: 40, minSample: 50 }).verdict).toBe("too small to tell");
   });
   it("shows absolute shares in percentage points when asked, and when before is 0", () => {
-    expect(verdictOf({ ...promo, relative: false }).text).toBe("more visitors reached the promo table: +3.6 pts [+1.2 pts, +6.0 pts]");
+    expect(verdictOf({ ...promo, relative: false }).text).toBe("a larger share of trips reached the promo table: +3.6 pts [+1.2 pts, +6.0 pts]");
     expect(verdictOf({ ...promo, before: 0, after: 0.05, interval: [0.03, 0.07] }).text).toBe(
-      "more visitors reached the promo table: +5.0 pts [+3.0 pts, +7.0 pts]",
+      "a larger share of trips reached the promo table: +5.0 pts [+3.0 pts, +7.0 pts]",
     );
   });
   it("speaks of longer and shorter dwell, in seconds when absolute", () => {
@@ -58,7 +62,7 @@ describe("verdictOf", () => {
   });
   it("shows counts bare and appends the basis", () => {
     const visits: VerdictInput = {
-      label: "visits to the promo table per visitor",
+      label: "visits to the promo table per trip",
       unit: "count",
       before: 0.33,
       after: 0.4,
@@ -67,11 +71,11 @@ describe("verdictOf", () => {
       sampleAfter: 900,
       basis: "net of control stores",
     };
-    expect(verdictOf(visits).text).toBe("more visits to the promo table per visitor: +0.07 [+0.02, +0.12] net of control stores");
+    expect(verdictOf(visits).text).toBe("more visits to the promo table per trip: +0.07 [+0.02, +0.12] net of control stores");
   });
   it("never prints -0", () => {
     expect(verdictOf({ ...promo, after: 0.3 - 1e-9, interval: [-0.01, 0.01] }).text).toBe(
-      "no clear change in visitors reaching the promo table: 0.0 % [-3.3 %, +3.3 %] relative to before",
+      "no clear change in the share of trips reaching the promo table: 0.0 % [-3.3 %, +3.3 %] relative to before",
     );
   });
 });

@@ -1,8 +1,8 @@
 import type { Interval } from "./proportions.js";
 
 /**
- * Plain verdicts a merchandiser can read: "more visitors reached the promo table: +12 % [+4 %,
- * +20 %] relative to before".
+ * Plain verdicts a merchandiser can read: "a larger share of trips reached the promo table: +12 %
+ * [+4 %, +20 %] relative to before".
  */
 
 /** What a metric measures: a share in [0, 1], a duration in seconds, or a count (e.g. visits per trip). */
@@ -13,7 +13,7 @@ export type Verdict = "increase" | "decrease" | "no clear change" | "too small t
 
 /** The input of `verdictOf`. */
 export interface VerdictInput {
-  /** What went up or down, read after "more"/"fewer", e.g. "visitors reached the promo table". */
+  /** What went up or down, read after "more"/"fewer", e.g. "trips reached the promo table" (after "a larger share of"). */
   label: string;
   unit: MetricUnit;
   /** The metric before and after (for a difference in differences, after = before + estimate). */
@@ -32,13 +32,18 @@ export interface VerdictInput {
   sampleAfter: number;
   /** Below this many in either period the verdict is "too small to tell"; 30 by default. */
   minSample?: number;
-  /** What the samples count, for the warning; "visitors" by default. */
+  /** What the samples count, for the warning; "trips" by default. */
   sampleNoun?: string;
   /** Words for a rise and a fall; "more"/"fewer" (for seconds "longer"/"shorter") by default. */
   more?: string;
   fewer?: string;
-  /** The label after "no clear change in"; `label` by default (e.g. "visitors reaching the promo table"). */
+  /** The label after "no clear change in"; `label` by default (e.g. "the share of trips reaching the promo table"). */
   neutralLabel?: string;
+  /**
+   * The label after "too few <noun> to tell about"; `neutralLabel` by default. It leaves out what
+   * the noun already says ("the share reaching the promo table", not "... of trips reaching").
+   */
+  aboutLabel?: string;
   /** What the change is measured against, appended to the figures, e.g. "net of control stores". */
   basis?: string;
 }
@@ -77,27 +82,39 @@ function decimalsFor(values: readonly number[], small: number): number {
  * unit), else one decimal (two for counts under 0.5).
  */
 export function formatChange(m: Pick<VerdictInput, "unit" | "before" | "after" | "interval" | "relative" | "basis">): string {
-  const change = m.after - m.before;
-  const relative = (m.relative ?? m.unit !== "count") && m.before > 0;
-  let body: string;
-  let basis: string[] = [];
-  if (relative) {
-    const vals = [change, m.interval[0], m.interval[1]].map((v) => (100 * v) / m.before);
-    const d = decimalsFor(vals, 1);
-    body = `${signed(vals[0]!, d, " %")} [${signed(vals[1]!, d, " %")}, ${signed(vals[2]!, d, " %")}]`;
-    basis.push("relative to before");
-  } else if (m.unit === "share") {
-    const vals = [change, m.interval[0], m.interval[1]].map((v) => 100 * v);
-    const d = 1;
-    body = `${signed(vals[0]!, d, " pts")} [${signed(vals[1]!, d, " pts")}, ${signed(vals[2]!, d, " pts")}]`;
-  } else {
-    const vals = [change, m.interval[0], m.interval[1]];
-    const unit = m.unit === "seconds" ? " s" : "";
-    const d = decimalsFor(vals, 2);
-    body = `${signed(vals[0]!, d, unit)} [${signed(vals[1]!, d, unit)}, ${signed(vals[2]!, d, unit)}]`;
-  }
-  if (m.basis) basis = [...basis, m.basis];
+  const relative = isRelative(m);
+  const basis = [...(relative ? ["relative to before"] : []), ...(m.basis ? [m.basis] : [])];
+  const body = changeFigures({ ...m, change: m.after - m.before });
   return basis.length > 0 ? `${body} ${basis.join(", ")}` : body;
+}
+
+/** Whether `formatChange` shows the change relative to before: by default for shares and seconds, never when before is 0. */
+const isRelative = (m: Pick<VerdictInput, "unit" | "before" | "relative">): boolean => (m.relative ?? m.unit !== "count") && m.before > 0;
+
+/**
+ * The figures of `formatChange` without what they are measured against ("+12 % [+4 %, +20 %]"),
+ * for a table whose header says it; `change` is after - before. Without an interval, the change alone ("+12 %").
+ */
+export function changeFigures(m: Pick<VerdictInput, "unit" | "before" | "relative"> & { change: number; interval: Interval | null }): string {
+  const raw = [m.change, ...(m.interval ?? [])];
+  let vals: number[];
+  let suffix: string;
+  let d: number;
+  if (isRelative(m)) {
+    vals = raw.map((v) => (100 * v) / m.before);
+    suffix = " %";
+    d = decimalsFor(vals, 1);
+  } else if (m.unit === "share") {
+    vals = raw.map((v) => 100 * v);
+    suffix = " pts";
+    d = 1;
+  } else {
+    vals = raw;
+    suffix = m.unit === "seconds" ? " s" : "";
+    d = decimalsFor(vals, 2);
+  }
+  const [e, lo, hi] = vals.map((v) => signed(v, d, suffix));
+  return m.interval ? `${e} [${lo}, ${hi}]` : e!;
 }
 
 /**
@@ -107,17 +124,18 @@ export function formatChange(m: Pick<VerdictInput, "unit" | "before" | "after" |
  * - otherwise "increase" when the interval of the change lies above 0, "decrease" when below,
  *   and "no clear change" when it contains 0 (its ends included).
  * The text reads "more <label>: +12 % [+4 %, +20 %] relative to before", "fewer <label>: ...",
- * "no clear change in <label>: ..." or "too few <noun> to tell about <label>: ...".
+ * "no clear change in <neutralLabel>: ..." or "too few <noun> to tell about <aboutLabel>: ...".
  */
 export function verdictOf(metric: VerdictInput): VerdictResult {
   const minSample = metric.minSample ?? DEFAULT_MIN_SAMPLE;
-  const noun = metric.sampleNoun ?? "visitors";
+  const noun = metric.sampleNoun ?? "trips";
   const neutral = metric.neutralLabel ?? metric.label;
+  const about = metric.aboutLabel ?? neutral;
   const figures = formatChange(metric);
   if (metric.sampleBefore < minSample || metric.sampleAfter < minSample) {
     return {
       verdict: "too small to tell",
-      text: `too few ${noun} to tell about ${neutral}: ${figures}`,
+      text: `too few ${noun} to tell about ${about}: ${figures}`,
       warning: `too few ${noun} to tell: ${metric.sampleBefore} before, ${metric.sampleAfter} after (at least ${minSample} each needed)`,
     };
   }

@@ -9,7 +9,7 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { adjustmentHint, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -107,7 +107,7 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
       <section className="card">
         <div className="card-h">
           <h2>Verdict</h2>
-          <span className="hint">Changes with 95 % intervals; adjusted for the mix of weekdays and hours</span>
+          <span className="hint" data-testid="verdict-hint">{adjustmentHint(result)}</span>
         </div>
         <VerdictTable rows={rows} />
         {verdictGuide(rows).length > 0 && (
@@ -147,7 +147,7 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
             <th>Metric</th>
             <th className="num">Before</th>
             <th className="num">After</th>
-            <th className="num" title="After minus before, relative to before (shares and durations), with its 95 % interval">Change [95 % interval]</th>
+            <th className="num" title="After minus before, relative to before, with its 95 % interval (where before is 0: in percentage points, seconds or visits per trip)">Change [95 % interval]</th>
             {did && <th className="num">vs control (DiD)</th>}
             <th>Verdict</th>
           </tr>

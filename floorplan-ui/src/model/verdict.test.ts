@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Layout } from "@footfall/core";
+import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
+import { adjustmentHint, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -54,7 +55,29 @@ describe("formatting", () => {
     expect(formatEffect("reach", 0.2, 0.1, null)).toBe("+50 %");
     expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02])).toBe("-12 % [-20 %, -4 %]");
     expect(formatEffect("visits", 0, 0.25, [0.1, 0.4])).toBe("+0.25 [+0.10, +0.40]");
-    expect(formatEffect("reach", 0, 0.036, [0.01, 0.06])).toBe("+4 pts [+1 pts, +6 pts]");
+    expect(formatEffect("reach", 0, 0.036, [0.01, 0.06])).toBe("+3.6 pts [+1.0 pts, +6.0 pts]");
+  });
+  it("writes the change as the row's verdict sentence does (core's formatChange), for every metric, before 0 included", () => {
+    const unit = { reach: "share", visits: "count", medianDwell: "seconds", conversion: "share" } as const;
+    const figures = fc.oneof(fc.constant(0), fc.double({ min: -1000, max: 1000, noNaN: true }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom("reach", "visits", "medianDwell", "conversion" as const),
+        fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1000, noNaN: true })),
+        figures,
+        figures,
+        figures,
+        (metric, before, c, x, y) => {
+          const after = before + c;
+          // The change as the server's verdict computes it (after - before).
+          const change = after - before;
+          const interval: [number, number] = [Math.min(x, y), Math.max(x, y)];
+          const sentence = formatChange({ unit: unit[metric], before, after, interval, relative: true }).replace(/ relative to before$/, "");
+          expect(formatEffect(metric, before, change, interval)).toBe(sentence);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 
@@ -75,10 +98,30 @@ describe("sampleNotice", () => {
   const metric = (verdict: MetricResult["verdict"]) => m("reach", 0.1, 0.2, { verdict });
   it("says when no verdict can tell anything, with the trips of each period", () => {
     const r = { zones: [zone("promo", [metric("too small to tell"), metric("not comparable")])], trips: { test: { before: 12, after: 9 }, control: null } };
-    expect(sampleNotice(r)).toMatch(/Too few figures to tell anything yet \(12 trips before, 9 after\): a verdict needs at least 30/);
+    expect(sampleNotice(r)).toBe(
+      "Too few trips and visits to tell anything yet (12 trips before, 9 after): a verdict needs at least 30 trips (for reach and visits per trip) or 30 visits to the zone (for median dwell and conversion) in each period, in the control stores too where there are some. Wait for more data or take longer periods before deciding.",
+    );
+  });
+  it("does not ask to wait for more data when every zone is only not comparable (a zone the change added)", () => {
+    expect(sampleNotice({ zones: [zone("promo", [metric("not comparable"), metric("not comparable")])], trips: { test: { before: 2649, after: 2958 }, control: null } })).toBeNull();
   });
   it("says nothing when some verdict stands", () => {
     expect(sampleNotice({ zones: [zone("promo", [metric("too small to tell"), metric("increase")])], trips: result.trips })).toBeNull();
+  });
+});
+
+describe("adjustmentHint", () => {
+  it("names the figures adjusted for the weekday-hour mix and those that are not, as the result marks them", () => {
+    const all = (adjusted: (id: MetricResult["metric"]) => boolean) => ({
+      level: 0.95,
+      zones: [zone("promo", (["reach", "visits", "medianDwell", "conversion"] as const).map((id) => m(id, 0.1, 0.2, { adjusted: adjusted(id) })))],
+    });
+    expect(adjustmentHint(all((id) => id === "reach" || id === "visits"))).toBe(
+      "Changes with 95 % intervals; reach and visits per trip adjusted for the mix of weekdays and hours (median dwell and conversion are not)",
+    );
+    expect(adjustmentHint(all((id) => id === "reach"))).toBe("Changes with 95 % intervals; reach adjusted for the mix of weekdays and hours (visits per trip, median dwell and conversion are not)");
+    expect(adjustmentHint(all(() => false))).toBe("Changes with 95 % intervals");
+    expect(adjustmentHint({ level: 0.95, zones: [zone("promo", [m("reach", 0.1, 0.2, { adjusted: true })])] })).toBe("Changes with 95 % intervals; reach adjusted for the mix of weekdays and hours");
   });
 });
 
@@ -97,7 +140,9 @@ describe("verdictGuide", () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^No clear change: the interval includes 0.*does not show that the layout made no difference/);
     expect(verdictGuide(rows("increase", "decrease")).join(" ")).not.toMatch(/No clear change/);
-    expect(verdictGuide(rows("too small to tell"))).toEqual(["Too small to tell: fewer than 30 in a period; no verdict is given, whatever the figures."]);
+    expect(verdictGuide(rows("too small to tell"))).toEqual([
+      "Too small to tell: no verdict is given, whatever the figures, since a verdict needs at least 30 trips (for reach and visits per trip) or 30 visits to the zone (for median dwell and conversion) in each period, in the control stores too where there are some.",
+    ]);
     expect(verdictGuide(rows("not comparable"))).toEqual([]);
     expect(verdictGuide([])).toEqual([]);
   });

@@ -3,7 +3,7 @@
  * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
  * shared scale so the same colour means the same share on both.
  */
-import { DEFAULT_MIN_SAMPLE, type Layout } from "@footfall/core";
+import { changeFigures, DEFAULT_MIN_SAMPLE, type Layout } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
 import { colouredZone, type HeatZone } from "./heatmap.js";
@@ -30,36 +30,16 @@ export function formatMetricValue(metric: ExperimentMetricId, value: number | nu
 /** What each metric measures, as core's verdicts know it. */
 const UNIT: Record<ExperimentMetricId, "share" | "seconds" | "count"> = { reach: "share", visits: "count", medianDwell: "seconds", conversion: "share" };
 
-function signed(v: number, decimals: number, suffix: string): string {
-  const s = v.toFixed(decimals);
-  const n = Number(s);
-  return `${n > 0 ? "+" : ""}${n === 0 ? (0).toFixed(decimals) : s}${suffix}`;
-}
-function decimalsFor(values: readonly number[], small: number): number {
-  const m = Math.max(...values.map((v) => Math.abs(v)));
-  return m >= 5 ? 0 : m >= 0.5 ? 1 : small;
-}
-
 /**
  * An absolute change (after - before) and its interval the way the verdict sentences write it
- * (core's `formatChange`): relative to before in % (`+12 % [+4 %, +20 %]`); when before is 0,
- * shares in percentage points, durations in seconds and counts as they are. The table's header
- * says "relative to before", so the rows leave it out.
+ * (core's `changeFigures`, which its `formatChange` writes them with): relative to before in %
+ * (`+12 % [+4 %, +20 %]`; every metric's verdict reads it so); when before is 0, shares in
+ * percentage points, durations in seconds and counts as they are. The table's header says
+ * "relative to before", so the rows leave it out.
  */
 export function formatEffect(metric: ExperimentMetricId, before: number | null | undefined, change: number | null | undefined, interval: readonly [number, number] | null | undefined): string {
   if (change === null || change === undefined || !Number.isFinite(change)) return "–";
-  const unit = UNIT[metric];
-  const b = before ?? 0;
-  const raw = [change, ...(interval ?? [])];
-  let vals: number[];
-  let suffix: string;
-  let small = 1;
-  if (b > 0) [vals, suffix] = [raw.map((v) => (100 * v) / b), " %"];
-  else if (unit === "share") [vals, suffix] = [raw.map((v) => 100 * v), " pts"];
-  else [vals, suffix, small] = [raw, unit === "seconds" ? " s" : "", 2];
-  const d = decimalsFor(vals, small);
-  const [e, lo, hi] = vals.map((v) => signed(v, d, suffix));
-  return interval ? `${e} [${lo}, ${hi}]` : e!;
+  return changeFigures({ unit: UNIT[metric], before: before ?? 0, change, interval: interval ? [interval[0], interval[1]] : null, relative: true });
 }
 
 export interface VerdictRow {
@@ -120,16 +100,21 @@ const rank = (order: readonly string[], zone: string) => {
   return i < 0 ? order.length : i;
 };
 
+/** What "too small to tell" means, in the words of the verdicts (core's `minSample`, as the server uses it). */
+const SAMPLE_RULE = `a verdict needs at least ${DEFAULT_MIN_SAMPLE} trips (for reach and visits per trip) or ${DEFAULT_MIN_SAMPLE} visits to the zone (for median dwell and conversion) in each period, in the control stores too where there are some`;
+
 /**
- * What to say above the verdicts when they cannot say much: every verdict too small to tell (the
- * trips in each period, and how many it takes), or zones that are not comparable. Null otherwise.
+ * What to say above the verdicts when none can say anything yet because the samples are too small:
+ * the trips in each period, and how many a verdict takes. Null when some verdict stands, and when
+ * the only other verdicts are "not comparable" ones (zones the change added or removed: waiting for
+ * more data would not help them, and the warnings say why).
  */
 export function sampleNotice(result: Pick<ExperimentResult, "zones" | "trips">): string | null {
   const verdicts = result.zones.flatMap((z) => z.metrics.map((m) => m.verdict));
-  if (verdicts.length === 0 || !verdicts.every((v) => v === "too small to tell" || v === "not comparable")) return null;
+  if (!verdicts.includes("too small to tell") || !verdicts.every((v) => v === "too small to tell" || v === "not comparable")) return null;
   const t = result.trips?.test;
-  const counts = t ? ` (${t.before} trips before, ${t.after} after)` : "";
-  return `Too few figures to tell anything yet${counts}: a verdict needs at least ${DEFAULT_MIN_SAMPLE} in each period. Wait for more data or take longer periods before deciding.`;
+  const counts = t ? ` (${formatCount(t.before)} ${t.before === 1 ? "trip" : "trips"} before, ${formatCount(t.after)} after)` : "";
+  return `Too few trips and visits to tell anything yet${counts}: ${SAMPLE_RULE}. Wait for more data or take longer periods before deciding.`;
 }
 
 /**
@@ -144,7 +129,7 @@ export function verdictGuide(rows: readonly Pick<VerdictRow, "verdict">[]): stri
   if (has("increase", "decrease")) lines.push("Increase or decrease: the whole 95 % interval lies above or below 0, so a change this large is unlikely to be chance.");
   if (has("no clear change"))
     lines.push("No clear change: the interval includes 0, so these figures cannot tell a change from chance. It does not show that the layout made no difference: any change inside the interval is still possible, and longer periods narrow it.");
-  if (has("too small to tell")) lines.push(`Too small to tell: fewer than ${DEFAULT_MIN_SAMPLE} in a period; no verdict is given, whatever the figures.`);
+  if (has("too small to tell")) lines.push(`Too small to tell: no verdict is given, whatever the figures, since ${SAMPLE_RULE}.`);
   return lines;
 }
 
@@ -159,6 +144,26 @@ export function tripsBasis(result: Pick<ExperimentResult, "trips" | "experiment"
   const test = `${formatCount(t.test.before)} ${plural(t.test.before, "trip")} before and ${formatCount(t.test.after)} after in the ${plural(result.experiment.testStores.length, "test store")}`;
   if (!t.control) return test;
   return `${test}; ${formatCount(t.control.before)} and ${formatCount(t.control.after)} in the ${plural(result.experiment.controlStores.length, "control store")}`;
+}
+
+/**
+ * The verdict card's hint: which figures are adjusted for the mix of weekdays and hours (those the
+ * result marks `adjusted`, reach and visits per trip as the server computes them) and which are not,
+ * as the mix warning words it: "Changes with 95 % intervals; reach and visits per trip adjusted for
+ * the mix of weekdays and hours (median dwell and conversion are not)".
+ */
+export function adjustmentHint(result: Pick<ExperimentResult, "zones" | "level">): string {
+  const level = `${Math.round(100 * (result.level ?? 0.95))} %`;
+  const shown = ORDER.filter((id) => result.zones.some((z) => z.metrics.some((m) => m.metric === id)));
+  const adjusted = shown.filter((id) => result.zones.some((z) => z.metrics.some((m) => m.metric === id && m.adjusted)));
+  const not = shown.filter((id) => !adjusted.includes(id));
+  const list = (ids: readonly ExperimentMetricId[]) => {
+    const names = ids.map((id) => metricLabel(id).toLowerCase());
+    return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0]!;
+  };
+  if (adjusted.length === 0) return `Changes with ${level} intervals`;
+  const rest = not.length > 0 ? ` (${list(not)} ${not.length > 1 ? "are" : "is"} not)` : "";
+  return `Changes with ${level} intervals; ${list(adjusted)} adjusted for the mix of weekdays and hours${rest}`;
 }
 
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */

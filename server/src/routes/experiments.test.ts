@@ -253,7 +253,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
     expect(reach).toMatchObject({ metric: "reach", unit: "share", verdict: "increase", basis: "difference-in-differences", adjusted: true });
     expect(reach.did.interval[0]).toBeLessThan(0.3);
     expect(reach.did.interval[1]).toBeGreaterThan(0.3);
-    expect(reach.text).toMatch(/^more /);
+    expect(reach.text).toMatch(/^a larger share of trips reached promo: .* relative to before, net of control stores$/);
     expect(res.body.trips.control).not.toBeNull();
   });
 
