@@ -188,6 +188,24 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const rows = await read(`SELECT s.store FROM (${list.sql}) s WHERE EXISTS (SELECT 1 FROM door_rollups d WHERE d.store = s.store AND d.grain = 1)`, [list.arg]);
       return rows.map((r) => str(r.store));
     },
+    firstHours: async (stores) => {
+      const out = new Map<string, number>();
+      if (!stores.length) return out;
+      // Each store's first hour rollup with a visit or a door count in (aggregates.firstHour), each read by the primary key's order.
+      const list = dialect === "sqlite" ? { sql: "SELECT DISTINCT value AS store FROM json_each(?)", arg: JSON.stringify(stores) } : { sql: "SELECT DISTINCT unnest(?::text[]) AS store", arg: [...stores] };
+      const rows = await read(
+        `SELECT s.store,
+           (SELECT z.t FROM zone_rollups z WHERE z.store = s.store AND z.grain = 0 AND z.visits > 0 ORDER BY z.t LIMIT 1) AS v,
+           (SELECT d.t FROM door_rollups d WHERE d.store = s.store AND d.grain = 0 AND d.n_in > 0 ORDER BY d.t LIMIT 1) AS d
+         FROM (${list.sql}) s`,
+        [list.arg],
+      );
+      for (const r of rows) {
+        const hours = [r.v, r.d].filter((t) => t !== null && t !== undefined).map(num);
+        if (hours.length) out.set(str(r.store), Math.min(...hours));
+      }
+      return out;
+    },
     sales: async (stores, from, to) => {
       if (!stores.length || !(to > from)) return [];
       const s = inStores(stores);

@@ -40,3 +40,21 @@ export async function firstFigures(deps: FirstFiguresDeps, store: string, timeZo
     throw err;
   }
 }
+
+/**
+ * {@link firstFigures} of many stores (the chain overview's): one statement for them all
+ * (`chain.firstHours`), the events read only for a store whose local hours are not whole UTC hours.
+ */
+export async function firstFiguresOf(deps: FirstFiguresDeps, stores: readonly { id: string; timezone: string }[]): Promise<Map<string, number | null>> {
+  const hours = await deps.storage.chain.firstHours(stores.map((s) => s.id));
+  const out = new Map<string, number | null>();
+  await Promise.all(
+    stores.map(async (s) => {
+      const h = hours.get(s.id);
+      if (h === undefined) return out.set(s.id, null);
+      const [start, next] = bucketStarts({ from: h * HOUR, to: h * HOUR + HOUR }, "hour", s.timezone);
+      out.set(s.id, next === undefined ? start! : await firstFigures(deps, s.id, s.timezone));
+    }),
+  );
+  return out;
+}

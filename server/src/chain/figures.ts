@@ -10,7 +10,8 @@
  *   in them while their door counters counted people in (a door counter cannot tell visitors apart:
  *   the heatmap shows such a zone's visitors as "–", the digest as "n/a");
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
- *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet);
+ *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet;
+ *   the sales from the store's first figures on, core's `conversionSpan`, when `firsts` says when they begin);
  * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
  *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the
  *   store rollup's sketch (every zone, ../aggregates/store-rollups.ts) minus the sketches of the
@@ -21,7 +22,7 @@
  * layout changed inside the range has its enters and visitors counted by its own analytics
  * (a zone may have changed kind at the change).
  */
-import { storeConversion } from "@footfall/core";
+import { conversionSpan, storeConversion } from "@footfall/core";
 import { binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
@@ -719,7 +720,9 @@ export const openFrom = (now: number): number => Math.floor(now / HOUR_MS) * HOU
 /**
  * Each store's figures for [from, to) (whole hours), with each store's merged dwell sketch. With a
  * memo, the part of the range before `open` (default: the whole range) is answered from it where it
- * holds the store, and the rest read fresh.
+ * holds the store, and the rest read fresh. `firsts`: when each store's figures begin and its time
+ * zone; a store whose figures begin inside the range has its sales read from the local day they
+ * begin (as `conversion` counts them), one without figures before its end none.
  */
 export async function chainFigures(
   storage: Storage,
@@ -728,6 +731,7 @@ export async function chainFigures(
   ownCount: OwnCount,
   memo?: SketchMemo,
   open?: number,
+  firsts?: ReadonlyMap<string, { first: number | null; timeZone: string }>,
 ): Promise<Map<string, { figures: StoreFigures; hist: DenseSketch }>> {
   const { from, to } = range;
   if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
@@ -784,6 +788,19 @@ export async function chainFigures(
     a.transactions = s.transactions;
     a.sales = s.sales;
   }
+  // Sales before a store's first figures have no enters to be set against (few stores: the newly counted ones).
+  await Promise.all(
+    subjects.map(async (s) => {
+      const f = firsts?.get(s.id);
+      if (!f) return;
+      const span = conversionSpan(range, f.first, f.timeZone);
+      if (span?.from === from) return;
+      const t = span ? await storage.sales.totals(s.id, span.from, span.to) : { transactions: 0, sales: 0 };
+      const a = get(s.id);
+      a.transactions = t.transactions;
+      a.sales = t.sales;
+    }),
+  );
   // A layout change inside the range: the store's own analytics cut the range at it, as `traffic` does.
   const changed = subjects.filter((s) => s.changes.some((t) => t > from && t < to));
   await Promise.all(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
+import { firstFiguresOf } from "../analytics/first-figures.js";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
@@ -74,10 +75,13 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { enters, visitors: visitorsOf(tracked, visitors, enters - tracked) };
       };
       const ids = stores.map((s) => s.id);
+      // When each store's figures begin: its sales count from then on, as the store's conversion view counts them.
+      const starts = await firstFiguresOf(app, subjects);
+      const firsts = new Map(subjects.map((s) => [s.id, { first: starts.get(s.id) ?? null, timeZone: s.timezone }]));
       const [cur, prev, last, live, agents] = await Promise.all([
-        chainFigures(storage, subjects, range, ownCount, memo, openFrom(now)),
-        chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now)),
-        chainFigures(storage, subjects, lastYear, ownCount, memo, openFrom(now)),
+        chainFigures(storage, subjects, range, ownCount, memo, openFrom(now), firsts),
+        chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now), firsts),
+        chainFigures(storage, subjects, lastYear, ownCount, memo, openFrom(now), firsts),
         chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
         chainAgents(storage, ids),
       ]);

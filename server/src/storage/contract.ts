@@ -588,6 +588,18 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
     });
 
     describe("chain reads (many stores at once)", () => {
+      test("firstHours: each store's aggregates.firstHour in one call (stores without figures absent)", async (s) => {
+        await s.aggregates.write("a", sampleDelta());
+        const late = new AggregateDelta();
+        late.door("entrance", T0 + 30 * HOUR + 10 * 60_000, 1, 0);
+        late.door("entrance", T0 + 20 * HOUR, 0, 3); // out only: no figure
+        await s.aggregates.write("b", late);
+        const firsts = await s.chain.firstHours(["a", "b", "c", "a"]);
+        expect(Object.fromEntries(firsts)).toEqual({ a: T0 / HOUR, b: T0 / HOUR + 30 });
+        for (const st of ["a", "b", "c"]) expect(firsts.get(st) ?? null).toBe(await s.aggregates.firstHour(st));
+        expect((await s.chain.firstHours([])).size).toBe(0);
+      });
+
       test("answer every store asked in one call, as the per-store reads answer each", async (s) => {
         for (const st of ["a", "b"]) await s.aggregates.write(st, sampleDelta());
         await s.events.insertMany("a", "door", [count("door:1", T0 + 5 * 60_000, "entrance", 3, 1)], T0);

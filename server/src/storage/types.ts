@@ -537,6 +537,8 @@ export interface ChainStore {
   openVisitors(stores: readonly string[], since: number): Promise<{ store: string; n: number }[]>;
   /** The stores that have door counters (any door count ever rolled up). */
   doorStores(stores: readonly string[]): Promise<string[]>;
+  /** Per store: `aggregates.firstHour` (when its figures begin, to the UTC hour), in one statement; stores without figures are absent. */
+  firstHours(stores: readonly string[]): Promise<Map<string, number>>;
   /** Per store: till transactions and their sum in [from, to). */
   sales(stores: readonly string[], from: number, to: number): Promise<{ store: string; transactions: number; sales: number }[]>;
   /** Per store and UTC day (ts / 86,400,000) with sales in [from, to): till transactions and their sum (the rows of that day in the range). */
