@@ -286,6 +286,29 @@ describe("admin pages", () => {
     await page.getByTestId("report-figures").waitFor();
     await page.getByTestId("report-days").waitFor();
     expect(await page.getByTestId("report-days").locator("tbody tr").count()).toBe(8); // 7 days and the total
+    // On screen, its heading is laid out by the stylesheet as every view's (no inline style): the range bar 14 px below the title, as on the heatmap.
+    const heading = page.getByTestId("report-heading");
+    expect(await heading.getAttribute("style")).toBeNull();
+    expect(await heading.locator("[style]").count()).toBe(0);
+    const gap = async () => {
+      const [title, toolbar] = await Promise.all([page.locator(".page-h").boundingBox(), page.locator(".toolbar").first().boundingBox()]);
+      return Math.round(toolbar!.y - (title!.y + title!.height));
+    };
+    expect(await gap()).toBe(14);
+    // Custom days (the date fields 6 px apart), then the heatmap's heading: the same spacing, its compare toggle too, from the stylesheet.
+    const css = (selector: string, prop: "columnGap" | "cursor") => page.locator(selector).first().evaluate((el, p) => getComputedStyle(el)[p], prop);
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${t.server.httpUrl}/#/report/shop?from=${day(3)}&to=${day(2)}`);
+    await page.getByLabel("First day").waitFor();
+    expect(await heading.locator("[style]").count()).toBe(0);
+    expect(await css(".range-days", "columnGap")).toBe("6px");
+    await page.goto(`${t.server.httpUrl}/#/heatmap/shop?range=last7`);
+    await page.getByTestId("ranking").waitFor();
+    expect(await gap()).toBe(14);
+    expect(await page.locator(".page-h, .toolbar").locator("[style]").count()).toBe(0);
+    expect([await css(".row.toggle", "columnGap"), await css(".row.toggle", "cursor")]).toEqual(["6px", "pointer"]);
+    await page.goto(`${t.server.httpUrl}/#/report/shop?range=last7`);
+    await page.getByTestId("report-figures").waitFor();
     await page.emulateMedia({ media: "print" });
     expect(await page.locator(".app-header").isVisible()).toBe(false);
     expect(await page.getByRole("button", { name: "Print or save as PDF" }).isVisible()).toBe(false);

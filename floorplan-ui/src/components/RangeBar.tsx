@@ -21,14 +21,14 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
     <div className="row">
       <Segmented label="Date range" value={preset} options={PRESETS} onChange={onPreset} />
       {preset === "custom" && (
-        <div className="row" style={{ gap: 6 }}>
+        <div className="row range-days">
           <input className="field" type="date" aria-label="First day" value={first} max={last} onChange={(e) => e.target.value && onDays(...editDays(first, last, "first", e.target.value))} />
           <span className="muted">to</span>
           <input className="field" type="date" aria-label="Last day" value={last} min={first} onChange={(e) => e.target.value && onDays(...editDays(first, last, "last", e.target.value))} />
         </div>
       )}
       {onCompare && (
-        <label className="row toggle" style={{ gap: 6, cursor: "pointer" }}>
+        <label className="row toggle">
           <input type="checkbox" checked={!!compare} onChange={(e) => onCompare(e.target.checked)} />
           <span>Compare with the previous period</span>
         </label>
@@ -47,7 +47,7 @@ export function RangeHeading({ title, note, children, updatedAt, ready = true, .
       <div className="page-h">
         <h1>{title}</h1>
         {/* Until the store's time zone is known the range would read in UTC: nothing rather than a wrong day. */}
-        <span className="sub" data-testid="range-label" style={ready ? undefined : { visibility: "hidden" }}>
+        <span className={ready ? "sub" : "sub pending"} data-testid="range-label">
           {formatRange(bar.range, bar.timeZone)}
           {updatedAt != null ? ` so far` : ""} · times in {bar.timeZone}
           {note}

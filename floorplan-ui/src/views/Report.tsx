@@ -64,7 +64,7 @@ export default function ReportView(props: ViewProps) {
   return (
     <div className="page report" data-testid="report">
       {/* On screen, as every view: the range's days, its time zone, and when a live range was fetched. */}
-      <div className="no-print" style={{ display: "grid", gap: 14 }}>
+      <div className="no-print report-heading" data-testid="report-heading">
         <RangeHeading title="Report" preset={r.preset} range={range} timeZone={timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
           <button className="btn primary" onClick={() => window.print()} disabled={loading}>
             Print or save as PDF
