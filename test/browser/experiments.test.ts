@@ -144,7 +144,11 @@ describe("experiments", () => {
     await expect.poll(() => page.getByTestId("exp-version").inputValue()).toBe("2");
     await expect.poll(() => form.locator('[data-zone="promo"]').getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByTestId("period-before").textContent()).toContain("1 week");
-    expect(await page.getByTestId("exp-name").inputValue()).toBe("shop: layout version 2");
+    // Each field's label reads on one line above it ("From · Europe/Paris"), not the time zone on a line of its own.
+    const labelRows = await page.getByTestId("period-before").locator("label").first().evaluate((l) => getComputedStyle(l).gridTemplateRows.split(" ").length);
+    expect(labelRows).toBe(2);
+    // Named after the store as people know it (its layout's name), not its id.
+    expect(await page.getByTestId("exp-name").inputValue()).toBe("Rivoli test shop: layout version 2");
     await page.getByTestId("exp-name").fill("Promo table by the entrance");
     await form.locator('[data-zone="clothing"]').click();
     await form.locator('[data-store="lyon"]').click();
@@ -198,7 +202,9 @@ describe("experiments", () => {
     await page.getByTestId("exp-plan-after").locator("canvas").first().waitFor();
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("exp-export").click()]);
     const csv = await readFile((await download.path())!, "utf8");
-    expect(csv.split(/\r?\n/)[0]).toMatch(/^zone,.*metric,before,after,change,.*verdict,text/);
+    // With the BOM every export of the UI has, so that Excel reads accented zone names.
+    expect(csv.startsWith("\uFEFFzone,")).toBe(true);
+    expect(csv.split(/\r?\n/)[0]).toMatch(/^\uFEFFzone,.*metric,before,after,change,.*verdict,text/);
     expect(csv).toContain(reach.text);
     await shot(page, "experiment-result", { fullPage: true });
 

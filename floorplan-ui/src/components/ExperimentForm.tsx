@@ -25,7 +25,8 @@ function formatLength(ms: number): string {
 
 export function ExperimentForm({ store, onCreated, onCancel }: { store: string; onCreated: (e: Experiment) => void; onCancel: () => void }) {
   const { api, stores } = useSession();
-  const [form, dispatch] = useReducer(experimentReducer, undefined, () => initialExperiment(store, Date.now()));
+  const nameOf = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
+  const [form, dispatch] = useReducer(experimentReducer, undefined, () => initialExperiment(store, Date.now(), nameOf(store)));
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -102,7 +103,8 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
         <div className="two">
           {(["from", "to"] as const).map((edge) => (
             <label className="lbl" key={edge}>
-              {edge === "from" ? "From" : "To (not included)"} <span className="muted">· {tz}</span>
+              {/* One grid row for the words, one for the field (a bare text node and the span would be two rows). */}
+              <span>{edge === "from" ? "From" : "To (not included)"} <span className="muted">· {tz}</span></span>
               <input
                 className="field"
                 type="datetime-local"
@@ -132,7 +134,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
         <div className="two">
           <label className="lbl">
             Store (where the layout changed)
-            <select className="field" value={form.store} onChange={(e) => dispatch({ type: "setStore", store: e.target.value })} data-testid="exp-store">
+            <select className="field" value={form.store} onChange={(e) => dispatch({ type: "setStore", store: e.target.value, storeName: nameOf(e.target.value) })} data-testid="exp-store">
               {!stores.some((s) => s.id === form.store) && <option value={form.store}>{form.store}</option>}
               {stores.map((s) => <option key={s.id} value={s.id}>{s.name || s.id}</option>)}
             </select>

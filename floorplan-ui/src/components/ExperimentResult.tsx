@@ -9,13 +9,14 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { adjustmentHint, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { adjustmentHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
 import { PlanStage } from "./PlanStage.js";
 import { ErrorState, Loading } from "./States.js";
 import { ExperimentDelete } from "./ExperimentDelete.js";
+import { downloadText } from "./download.js";
 
 export function ExperimentResultView({ id, mayDelete = false, onDeleted }: { id: string; mayDelete?: boolean; onDeleted?: () => void }) {
   const { api } = useSession();
@@ -46,12 +47,8 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
   const exportCsv = async () => {
     setExporting("Exporting…");
     try {
-      const blob = await api.experimentCsv(exp.id);
-      const a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = `footfall-experiment-${exp.id}.csv`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      const text = await (await api.experimentCsv(exp.id)).text();
+      downloadText(`footfall-experiment-${exp.id}.csv`, experimentCsvFile(text), "text/csv;charset=utf-8");
       setExporting(null);
     } catch (err) {
       setExporting(`Export failed: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { changedZones, checkExperiment, storeNames, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { changedZones, checkExperiment, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -60,9 +60,42 @@ describe("experimentReducer", () => {
     expect(f.controls).toEqual([]);
     expect(experimentReducer(f, { type: "toggleControl", store: "lyon" }).controls).toEqual(["lyon"]);
   });
+  it("names the experiment after the store as people know it, not its id", () => {
+    const versions = [{ version: 1, validFrom: 0 }, { version: 2, validFrom: T0 }];
+    let f = experimentReducer(initialExperiment("store-0001", T0 + 30 * D, "Footfall Market Paris"), { type: "versionsLoaded", versions });
+    expect(f.name).toBe("Footfall Market Paris: layout version 2");
+    f = experimentReducer(f, { type: "setStore", store: "store-0003", storeName: "Footfall Market Paris 2" });
+    expect(experimentReducer(f, { type: "versionsLoaded", versions }).name).toBe("Footfall Market Paris 2: layout version 2");
+    // A store without a name: its id.
+    expect(experimentReducer(initialExperiment("shop", T0 + 30 * D, " "), { type: "versionsLoaded", versions }).name).toBe("shop: layout version 2");
+  });
   it("forgets versions and zones when the store changes", () => {
     const f = experimentReducer(ready(), { type: "setStore", store: "lyon" });
     expect(f).toMatchObject({ store: "lyon", versions: null, version: null, zones: [], before: null });
+  });
+});
+
+describe("uncomparableZoneNotes", () => {
+  const zoneName = (id: string) => ({ coffee: "Coffee kiosk", promo: "Promotions", till: "Old till (removed)" })[id] ?? id;
+  it("says before creating that a zone the change added or removed will not be comparable, and what to pick instead", () => {
+    const before = layout([["promo", 0], ["till", 4]]);
+    const after = layout([["promo", 5], ["coffee", 8]]);
+    // The default pick is the zones the change touched: the moved promo table and the new coffee kiosk.
+    let f = experimentReducer(ready(), { type: "layoutsLoaded", before, after });
+    f = experimentReducer(experimentReducer(f, { type: "toggleZone", zone: "coffee" }), { type: "toggleZone", zone: "till" });
+    expect(uncomparableZoneNotes(f, { zoneName })).toEqual([
+      "“Coffee kiosk” was not on the layout before the change: there is nothing to compare it with, so the result will say “not comparable”. To see what it changed, pick the zones around it too.",
+      "“Old till” is not on the layout after the change: the result will say “not comparable” for it.",
+    ]);
+    const check = checkExperiment(f, { controlZones: new Map(), zoneName, storeName: (s) => s });
+    expect(check.notes).toContain(uncomparableZoneNotes(f, { zoneName })[0]);
+    expect(check.problems).toEqual([]);
+    // Zones on both layouts: nothing to say.
+    expect(uncomparableZoneNotes({ ...f, zones: ["promo"] }, { zoneName })).toEqual([]);
+    // The default pick of a change that added a zone says so at once.
+    const fresh = experimentReducer(initialExperiment("shop", T0 + D), { type: "layoutsLoaded", before, after });
+    expect(fresh.zones).toEqual(["promo", "coffee"]);
+    expect(uncomparableZoneNotes(fresh, { zoneName })).toHaveLength(1);
   });
 });
 

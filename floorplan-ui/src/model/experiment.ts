@@ -16,11 +16,15 @@ export interface ExperimentForm {
   /** Whether the name was typed (then picking a version leaves it alone). */
   named: boolean;
   store: string;
+  /** The store as people know it (its name, else its id), for the default experiment name. */
+  storeName: string;
   versions: LayoutVersion[] | null;
   version: number | null;
   before: Period | null;
   after: Period | null;
   zones: string[];
+  /** The zones of the layouts just before and at the change (null until loaded; before is null without a previous version). */
+  changeZones: { before: string[] | null; after: string[] } | null;
   controls: string[];
   /** When the form was opened: the after period never runs past it by default. */
   now: number;
@@ -28,7 +32,7 @@ export interface ExperimentForm {
 
 export type ExperimentAction =
   | { type: "setName"; name: string }
-  | { type: "setStore"; store: string }
+  | { type: "setStore"; store: string; storeName?: string }
   | { type: "versionsLoaded"; versions: LayoutVersion[] }
   | { type: "pickVersion"; version: number }
   | { type: "setPeriod"; which: "before" | "after"; edge: "from" | "to"; ts: number }
@@ -39,8 +43,8 @@ export type ExperimentAction =
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-export function initialExperiment(store: string, now: number): ExperimentForm {
-  return { name: "", named: false, store, versions: null, version: null, before: null, after: null, zones: [], controls: [], now };
+export function initialExperiment(store: string, now: number, storeName?: string): ExperimentForm {
+  return { name: "", named: false, store, storeName: storeName?.trim() || store, versions: null, version: null, before: null, after: null, zones: [], changeZones: null, controls: [], now };
 }
 
 /** The version that starts at the change, the one before it and the one after (which bounds the after period). */
@@ -77,7 +81,7 @@ function withDefaults(state: ExperimentForm): ExperimentForm {
   const ctx = versionContext(state.versions ?? [], state.version);
   if (!ctx.change) return { ...state, before: null, after: null };
   const w = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, state.now);
-  const name = state.named ? state.name : `${state.store}: layout version ${ctx.change.version}`;
+  const name = state.named ? state.name : `${state.storeName}: layout version ${ctx.change.version}`;
   return { ...state, name, before: w?.before ?? null, after: w?.after ?? null };
 }
 
@@ -87,7 +91,7 @@ export function experimentReducer(state: ExperimentForm, action: ExperimentActio
       return { ...state, name: action.name, named: action.name.trim() !== "" };
     case "setStore":
       if (action.store === state.store) return state;
-      return { ...initialExperiment(action.store, state.now), name: state.named ? state.name : "", named: state.named, controls: state.controls.filter((c) => c !== action.store) };
+      return { ...initialExperiment(action.store, state.now, action.storeName), name: state.named ? state.name : "", named: state.named, controls: state.controls.filter((c) => c !== action.store) };
     case "versionsLoaded": {
       const versions = [...action.versions].sort((a, b) => a.validFrom - b.validFrom);
       // The latest change is the usual question: "did the last move work?"
@@ -96,15 +100,17 @@ export function experimentReducer(state: ExperimentForm, action: ExperimentActio
     }
     case "pickVersion":
       if (!state.versions?.some((v) => v.version === action.version)) return state;
-      return withDefaults({ ...state, version: action.version, zones: [] });
+      return withDefaults({ ...state, version: action.version, zones: [], changeZones: null });
     case "setPeriod": {
       const p = state[action.which];
       if (!p) return state;
       return { ...state, [action.which]: { ...p, [action.edge]: action.ts } };
     }
-    case "layoutsLoaded":
-      // Only when nothing was picked yet, so a reload does not undo a person's choice.
-      return state.zones.length > 0 ? state : { ...state, zones: changedZones(action.before, action.after) };
+    case "layoutsLoaded": {
+      const changeZones = { before: action.before ? action.before.zones.map((z) => z.id as string) : null, after: action.after.zones.map((z) => z.id as string) };
+      // The zones only when nothing was picked yet, so a reload does not undo a person's choice.
+      return { ...state, changeZones, zones: state.zones.length > 0 ? state.zones : changedZones(action.before, action.after) };
+    }
     case "toggleZone":
       return { ...state, zones: state.zones.includes(action.zone) ? state.zones.filter((z) => z !== action.zone) : [...state.zones, action.zone] };
     case "toggleControl":
@@ -158,6 +164,27 @@ export function controlZoneProblems(form: Pick<ExperimentForm, "controls" | "zon
   return problems;
 }
 
+/**
+ * Zones of interest the change added or removed (not on the layout just before it, or not at it):
+ * the result cannot compare them and reads "not comparable", so say so before creating, and what
+ * to pick instead. A note, not a problem: the rest of the experiment stands.
+ */
+export function uncomparableZoneNotes(form: Pick<ExperimentForm, "zones" | "changeZones">, ctx: Pick<CheckContext, "zoneName">): string[] {
+  const z = form.changeZones;
+  if (!z?.before) return [];
+  const before = new Set(z.before);
+  const after = new Set(z.after);
+  const names = (ids: string[]) => ids.map((id) => `“${ctx.zoneName(id).replace(/ \(removed\)$/, "")}”`).join(", ");
+  const added = form.zones.filter((id) => !before.has(id) && after.has(id));
+  const removed = form.zones.filter((id) => before.has(id) && !after.has(id));
+  const notes: string[] = [];
+  if (added.length > 0)
+    notes.push(`${names(added)} ${added.length > 1 ? "were" : "was"} not on the layout before the change: there is nothing to compare ${added.length > 1 ? "them" : "it"} with, so the result will say “not comparable”. To see what ${added.length > 1 ? "they" : "it"} changed, pick the zones around ${added.length > 1 ? "them" : "it"} too.`);
+  if (removed.length > 0)
+    notes.push(`${names(removed)} ${removed.length > 1 ? "are" : "is"} not on the layout after the change: the result will say “not comparable” for ${removed.length > 1 ? "them" : "it"}.`);
+  return notes;
+}
+
 export function checkExperiment(form: ExperimentForm, context?: CheckContext): FormCheck {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -182,6 +209,7 @@ export function checkExperiment(form: ExperimentForm, context?: CheckContext): F
     if (after.to > form.now) notes.push("The after period runs into the future: the result will change as data arrives.");
   }
   if (form.zones.length === 0) problems.push("Pick at least one zone of interest.");
+  if (context) notes.push(...uncomparableZoneNotes(form, context));
   if (context) problems.push(...controlZoneProblems(form, context));
   if (form.controls.length > 0) notes.push(`With ${form.controls.length} control store${form.controls.length > 1 ? "s" : ""}, the result also gives the difference in differences.`);
   return { problems, notes };

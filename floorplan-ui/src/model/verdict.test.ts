@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { adjustmentHint, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
+import { adjustmentHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -107,6 +107,14 @@ describe("sampleNotice", () => {
   });
   it("says nothing when some verdict stands", () => {
     expect(sampleNotice({ zones: [zone("promo", [metric("too small to tell"), metric("increase")])], trips: result.trips })).toBeNull();
+  });
+});
+
+describe("experimentCsvFile", () => {
+  it("starts the saved CSV with a BOM, once, so that Excel reads accented zone names", () => {
+    const csv = "zone,name,metric\r\nfruit,Fruits & légumes,reach\r\n";
+    expect(experimentCsvFile(csv)).toBe(`\uFEFF${csv}`);
+    expect(experimentCsvFile(experimentCsvFile(csv))).toBe(`\uFEFF${csv}`);
   });
 });
 

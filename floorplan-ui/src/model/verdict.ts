@@ -7,6 +7,7 @@ import { changeFigures, DEFAULT_MIN_SAMPLE, type Layout } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
 import { colouredZone, type HeatZone } from "./heatmap.js";
+import { BOM } from "./csv.js";
 
 export const EXPERIMENT_METRICS: readonly { id: ExperimentMetricId; label: string; hint: string }[] = [
   { id: "reach", label: "Reach", hint: "share of the store's trips that reached the zone" },
@@ -164,6 +165,15 @@ export function adjustmentHint(result: Pick<ExperimentResult, "zones" | "level">
   if (adjusted.length === 0) return `Changes with ${level} intervals`;
   const rest = not.length > 0 ? ` (${list(not)} ${not.length > 1 ? "are" : "is"} not)` : "";
   return `Changes with ${level} intervals; ${list(adjusted)} adjusted for the mix of weekdays and hours${rest}`;
+}
+
+/**
+ * The experiment's CSV as the Export button saves it: the server's verdict table (`result.csv`)
+ * with the BOM Excel needs to read it as UTF-8 (zone names with accents, the verdicts' quotes), as
+ * every other export of the UI has.
+ */
+export function experimentCsvFile(text: string): string {
+  return text.startsWith(BOM) ? text : BOM + text;
 }
 
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */
