@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dayTime, partialNote, partialStores } from "./coverage.js";
+import { currentNote, dayTime, partialNote, partialStores } from "./coverage.js";
 
 const H = 3_600_000;
 /** Tuesday 24 Nov 2026, 00:00 in Paris (UTC+1). */
@@ -28,6 +28,19 @@ describe("partialStores", () => {
         const got = partialStores({ from, to: from + len }, [{ store: "s", from: start }]).length === 1;
         expect(got).toBe(start > from && start < from + len);
       }),
+    );
+  });
+});
+
+describe("currentNote", () => {
+  it("is empty when the period is covered; else says when the figures begin and that the period is not compared", () => {
+    expect(currentNote("this day", "the day before", "store", [], 1, "Europe/Paris")).toBe("");
+    expect(currentNote("this week", "the week before", "store", [{ store: "opera", from: TUE + 14 * H }], 1, "Europe/Paris")).toBe(
+      "This week is partial: this store's figures begin Tue 24 Nov 14:00, so it is not compared with the week before.",
+    );
+    const four = ["a", "b", "c", "d"].map((store, i) => ({ store, from: TUE + (9 + i) * H }));
+    expect(currentNote("this day", "the day before", "group", four, 6, "Europe/Paris")).toBe(
+      "This day is partial: the figures of 4 of the 6 stores begin during it (a Tue 24 Nov 09:00, b Tue 24 Nov 10:00, c Tue 24 Nov 11:00 and 1 more), so it is not compared with the day before.",
     );
   });
 });

@@ -40,3 +40,18 @@ export function partialNote(prevWord: string, scope: "store" | "group", partial:
   const which = partial.length > NAMED ? `${named.join(", ")} and ${partial.length - NAMED} more` : named.join(", ");
   return `${head} the figures of ${partial.length} of the ${storeCount} stores begin during it (${which}), so ${tail}`;
 }
+
+/**
+ * What the digest says when its own period is partial ("" when it is not): a store whose figures
+ * begin inside it has nothing in the period before to be compared with, and a group with such a
+ * store would show its figures as growth. `periodWord`: "this day" or "this week".
+ */
+export function currentNote(periodWord: string, prevWord: string, scope: "store" | "group", partial: readonly { store: string; from: number }[], storeCount: number, tz: string): string {
+  if (partial.length === 0) return "";
+  const head = `${periodWord[0]!.toUpperCase()}${periodWord.slice(1)} is partial:`;
+  const tail = `so it is not compared with ${prevWord}.`;
+  if (scope === "store") return `${head} this store's figures begin ${dayTime(partial[0]!.from, tz)}, ${tail}`;
+  const named = partial.slice(0, NAMED).map((p) => `${p.store} ${dayTime(p.from, tz)}`);
+  const which = partial.length > NAMED ? `${named.join(", ")} and ${partial.length - NAMED} more` : named.join(", ");
+  return `${head} the figures of ${partial.length} of the ${storeCount} stores begin during it (${which}), ${tail}`;
+}

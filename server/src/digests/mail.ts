@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
 import { chartPng } from "./chart.js";
-import { partialNote, partialStores } from "./coverage.js";
+import { currentNote, partialNote, partialStores } from "./coverage.js";
 import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
 import { formatPoints, localTime, pointsChange } from "@footfall/core";
@@ -102,7 +102,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const [now, before, starts] = await Promise.all([
     figuresOf(services, target.stores, period.from, period.to, bucket, tz),
     figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
-    Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.previous.to) }))),
+    Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.to) }))),
   ]);
   // A store whose figures begin inside the period before covers only its end: no change is given against it.
   const partial = partialStores(period.previous, starts);
@@ -110,11 +110,16 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const prevPartial = partial.length > 0;
   /** Whether a zone's row (a group's are "store / zone") compares with a partial period. */
   const zonePartial = (what: string) => (d.scope === "store" ? prevPartial : partialSet.has(what.slice(0, what.indexOf(" / "))));
+  // A store whose figures begin inside this period has nothing before to be compared with: its figures would read as growth.
+  const partialNow = partialStores(period, starts);
+  const partialNowSet = new Set(partialNow.map((p) => p.store));
+  const nowPartial = partialNow.length > 0;
+  const zoneNowPartial = (what: string) => (d.scope === "store" ? nowPartial : partialNowSet.has(what.slice(0, what.indexOf(" / "))));
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
-  const headline = prevPartial ? `${prevWord}: ${int(before.enters)}, partial` : change(now.enters, before.enters) || "n/a";
+  const headline = prevPartial ? `${prevWord}: ${int(before.enters)}, partial` : nowPartial ? `${prevWord}: ${int(before.enters)}, not compared` : change(now.enters, before.enters) || "n/a";
   const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${int(now.enters)} enters (${headline})`;
-  const compare: typeof change = (a, b, unit) => (prevPartial ? (a === null || b === null ? "" : "partial") : change(a, b, unit));
+  const compare: typeof change = (a, b, unit) => (prevPartial || nowPartial ? (a === null || b === null ? "" : prevPartial ? "partial" : "not compared") : change(a, b, unit));
   const rows: [string, string, string, string][] = [
     ["Enters", int(now.enters), int(before.enters), compare(now.enters, before.enters)],
     ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), compare(now.visitors, before.visitors)],
@@ -131,15 +136,18 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     labels,
     now: now.series,
     before: before.series,
-    nowLabel: d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`,
+    nowLabel: `${d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`}${nowPartial ? " (partial)" : ""}`,
     beforeLabel: prevPartial ? `${prevWord} (partial)` : prevWord,
   });
   const note = now.complete ? "" : "Part of this period is beyond the retention horizon or the store has no layout: figures are incomplete.";
   const prevNote = partialNote(prevWord, d.scope, partial, target.stores.length, tz);
+  const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, partialNow, target.stores.length, tz);
   const zoneChange = (c: Change, withRatio: boolean) =>
     zonePartial(c.what)
       ? `${prevWord}: ${int(c.before)}, partial`
-      : `${c.delta >= 0 ? "+" : ""}${int(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`}`;
+      : zoneNowPartial(c.what)
+        ? `${prevWord}: ${int(c.before)}, not compared`
+        : `${c.delta >= 0 ? "+" : ""}${int(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`}`;
   const stores = d.scope === "group" ? `Stores: ${target.stores.join(", ")}` : "";
   const text = [
     subject,
@@ -151,6 +159,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     "",
     stores,
     prevNote,
+    nowNote,
     note,
     `Times in ${tz}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin > Digests).`,
   ]
@@ -166,7 +175,7 @@ ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a
 <h3>Biggest changes</h3>
 ${changes.length ? `<ul>${changes.map((c) => `<li>${esc(c.what)}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
-${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
+${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
 </body></html>`;
   return {

@@ -362,4 +362,37 @@ describe("digests", () => {
     expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25.0 %)");
     expect(mails.at(-1)!.text).toContain("shop / fruit: 3 (+2, +200 %)");
   });
+
+  it("a store installed during the period itself: not compared with the period before (a group's would read as growth); conversion counts the sales from the day its figures begin", async () => {
+    // Opera (the test above): counted from Tue 24 Nov 14:xx, 30 enters that day and 50 on Wednesday. Sales: 5 on Monday, before its
+    // figures, and 6 on Tuesday (3 before 14:00: the first day counts whole, as the Sales page shows it).
+    const sale = (d: number, h: number, i: number) => ({ ts: local(d, h, i), zone: "fruit", amount: 10, items: 1, transaction: `opera-${d}-${h}-${i}` });
+    const sales = [0, 1, 2, 3, 4].map((i) => sale(23, 11, i)).concat([0, 1, 2].map((i) => sale(24, 10, i)), [0, 1, 2].map((i) => sale(24, 16, i)));
+    expect((await api("POST", "/stores/opera/sales", t.admin, { sales })).body).toMatchObject({ accepted: 11 });
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
+    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
+    const m = mails.at(-1)!;
+    const note = "This day is partial: this store's figures begin Tue 24 Nov 14:00, so it is not compared with the day before.";
+    expect(m.subject).toBe("Footfall daily digest: Opera, Tue 24 Nov 2026: 30 enters (the day before: 0, not compared)");
+    expect(m.text).toMatch(/Enters\s+30\s+the day before: 0 \(not compared\)\n/);
+    expect(m.text).toMatch(/Conversion\s+20\.0 %\s+the day before: n\/a\n/); // 6 / 30
+    expect(m.text).toContain("  fruit: 1 (the day before: 0, not compared)");
+    expect(m.text).toContain(note);
+    expect(m.html).toContain("<td>0</td><td>not compared</td>");
+    expect(m.html).toContain(note);
+    expect((await api("GET", `/digests/${d.body.id}/preview?period=2026-11-24`, t.admin)).body.text).toContain(note);
+    // The week of 23 Nov: its conversion is Tuesday's and Wednesday's sales over their 80 enters (6, not 11: 7.5 %, not 13.8 %).
+    const w = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "weekly", recipients: ["opera@shop.example"], hour: 8 });
+    expect((await api("POST", `/digests/${w.body.id}/send`, t.admin, { period: "2026-11-23" })).status).toBe(200);
+    expect(mails.at(-1)!.subject).toBe("Footfall weekly digest: Opera, week of Mon 23 Nov 2026: 80 enters (the week before: 0, not compared)");
+    expect(mails.at(-1)!.text).toMatch(/Conversion\s+7\.5 %\s+the week before: n\/a\n/);
+    // A group with it: Tuesday is not compared with Monday (shop's 50 against shop's nothing and opera's 30), the fully covered store's zones still are.
+    const g = (await api("GET", "/digests", t.admin)).body.digests.find((x: { target: string }) => x.target === "newcomers");
+    expect((await api("POST", `/digests/${g.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
+    const gm = mails.at(-1)!;
+    expect(gm.subject).toBe("Footfall daily digest: Newcomers, Tue 24 Nov 2026: 30 enters (the day before: 50, not compared)");
+    expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so it is not compared with the day before.");
+    expect(gm.text).toContain("opera / fruit: 1 (the day before: 0, not compared)");
+    expect(gm.text).toContain("shop / fruit: 0 (-3, -100 %)");
+  });
 });
