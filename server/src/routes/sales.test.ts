@@ -1,10 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EventFactory } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 
 const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split", "daily"] });
+// The stores' figures begin on the 14th (a door counter's first count): the conversion view counts their sales from then on.
+beforeAll(async () => {
+  for (const store of ["shop", "split", "daily"]) await t.ingest(store, "door-1", [new EventFactory("door-1").count("entrance", Date.UTC(2026, 10, 14, 9), 1, 0)]);
+});
 
 const send = (method: "PUT" | "POST", url: string, payload: unknown, opts: { token?: string | null; type?: string } = {}) => {
   const token = opts.token === undefined ? t.admin : opts.token;
