@@ -1,6 +1,6 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
-import { ID_PATTERN } from "@footfall/core";
+import { ID_PATTERN, ID_RULE } from "@footfall/core";
 
 /** A value with defaults filled, and every problem found (empty when valid). */
 export interface Checked<T> {
@@ -18,7 +18,7 @@ function describe(error: ValueError): string {
       return `unknown key "${key}": check its spelling or remove it`;
     }
     case ValueErrorType.StringPattern:
-      if (schema.pattern === ID_PATTERN) return `"${String(error.value)}" is not an id: use 1-64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit`;
+      if (schema.pattern === ID_PATTERN) return `"${String(error.value)}" is not an id: ${ID_RULE}`;
       return `"${String(error.value)}" does not match ${schema.pattern}`;
     case ValueErrorType.Union: {
       const options = schema.anyOf?.map((s) => s.const).filter((c) => c !== undefined);

@@ -4,7 +4,7 @@
  * `{store, agent, kind}`, or JSON Lines of them. Every row is checked before anything is written:
  * a file with a bad row is refused whole, each problem named by its line.
  */
-import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
+import { AGENT_KINDS, ID_RULE, isId, type AgentKind } from "@footfall/core";
 
 export interface AgentRow {
   store: string;
@@ -63,8 +63,8 @@ export function parseAgentList(text: string, name = "the file"): AgentListResult
     }
     const { store, agent, kind } = value;
     const bad: string[] = [];
-    if (typeof store !== "string" || !isId(store)) bad.push(`store ${JSON.stringify(store ?? null)} is not an id (lowercase letters, digits, - and _, starting with a letter or digit)`);
-    if (typeof agent !== "string" || !isId(agent)) bad.push(`agent ${JSON.stringify(agent ?? null)} is not an id (lowercase letters, digits, - and _, starting with a letter or digit)`);
+    if (typeof store !== "string" || !isId(store)) bad.push(`store ${JSON.stringify(store ?? null)} is not an id: ${ID_RULE}`);
+    if (typeof agent !== "string" || !isId(agent)) bad.push(`agent ${JSON.stringify(agent ?? null)} is not an id: ${ID_RULE}`);
     if (typeof kind !== "string" || !KINDS.has(kind)) bad.push(`kind ${JSON.stringify(kind ?? null)} is not one of ${AGENT_KINDS.join(", ")}`);
     if (bad.length) {
       problems.push(`${where}: ${bad.join("; ")}`);

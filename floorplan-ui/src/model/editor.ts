@@ -3,7 +3,7 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { isId, layoutInputValidator, layoutProblems, overlapArea, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
 import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
@@ -216,7 +216,7 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     case "updateZone": {
       const { id, ...rest } = a.changes;
       if (id !== undefined && id !== a.zone) {
-        if (!isId(id)) return refuse(s, `Zone id "${id}" is not valid: use 1-64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit.`);
+        if (!isId(id)) return refuse(s, `Zone id "${id}" is not valid: ${ID_RULE}.`);
         if (s.draft.zones.some((z) => z.id === id)) return refuse(s, `Zone id "${id}" is already used.`);
       }
       if (rest.capacity !== undefined && rest.capacity !== null && !(Number.isInteger(rest.capacity) && rest.capacity >= 0)) {

@@ -47,6 +47,12 @@ describe("checkSale", () => {
   it("shares a department's sale between its zones", () => {
     expect(row({ department: "produce" })).toMatchObject({ zone: null, department: "produce", zones: ["fruit", "veg"] });
   });
+  it("takes a department a row names from the store's own departments only, not from what every object has", () => {
+    for (const name of ["toString", "constructor", "valueOf", "hasOwnProperty", "__proto__"]) {
+      expect(row({ department: name }), name).toBe(`unknown department "${name}": map it to zones with PUT /api/v1/stores/:store/departments`);
+      expect(row({ zone: "fruit", department: name }), name).toBe(`unknown department "${name}"`);
+    }
+  });
   it("keeps the zone when a row names a zone of its department", () => {
     expect(row({ zone: "veg", department: "produce" })).toMatchObject({ zone: "veg", department: "produce", zones: ["veg"] });
   });

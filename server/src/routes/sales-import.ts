@@ -212,6 +212,11 @@ export interface SaleContext {
   departments: Departments;
 }
 
+/** The zones of the department a sale names, or undefined: its own keys only (a row's "toString" is no department). */
+function departmentZones(departments: Departments, name: string): readonly string[] | undefined {
+  return Object.hasOwn(departments, name) ? departments[name] : undefined;
+}
+
 /**
  * A checked sale, or the reason it is refused. A row names a zone, or a department whose zones
  * (those in the layout in force at the sale's time) share it evenly; with both, the zone must be
@@ -245,14 +250,14 @@ export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
   if (zone !== undefined) {
     if (!ctx.hasZone(zone, ts)) return `unknown zone "${zone}": not in the layout in force at ${at}`;
     if (department !== undefined) {
-      const zones = ctx.departments[department];
+      const zones = departmentZones(ctx.departments, department);
       if (!zones) return `unknown department "${department}"`;
       if (!zones.includes(zone)) return `zone "${zone}" is not in department "${department}"`;
     }
     return { transaction, ts, zone, department: department ?? null, zones: [zone], amount, items };
   }
   if (department === undefined) return "no zone or department";
-  const zones = ctx.departments[department];
+  const zones = departmentZones(ctx.departments, department);
   if (!zones) return `unknown department "${department}": map it to zones with PUT /api/v1/stores/:store/departments`;
   const inForce = zones.filter((z) => ctx.hasZone(z, ts));
   if (inForce.length === 0) return `department "${department}" has no zone in the layout in force at ${at}`;

@@ -169,7 +169,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * Departments as given, or 400 naming the department: zones must exist in some layout version of
  * the store, belong to one department only, and a department may not take the name of a zone it
  * does not hold (aliased paths would mix the two up). Names may not hold "," (funnel steps are
- * comma-separated) nor ">" (the path separator).
+ * comma-separated) nor ">" (the path separator), nor be a property of every object (`toString`).
  */
 export function checkDepartments(input: Departments, knownZones: ReadonlySet<string>): Departments {
   const owner = new Map<string, string>();
@@ -178,7 +178,9 @@ export function checkDepartments(input: Departments, knownZones: ReadonlySet<str
     const name = rawName.trim();
     const field = `body/departments/${rawName}`;
     if (!name || /[,>]/.test(name)) throw httpError(400, `${field}: a department name is not blank and holds no "," or ">"`);
-    if (out[name]) throw httpError(400, `${field}: department "${name}" is given twice`);
+    // A name every object already has (toString, constructor, ...) would read as a department of every store.
+    if (name in Object.prototype) throw httpError(400, `${field}: "${name}" is a name JavaScript reserves (every object has it): choose another`);
+    if (Object.hasOwn(out, name)) throw httpError(400, `${field}: department "${name}" is given twice`);
     for (const zone of zones) {
       if (!knownZones.has(zone)) throw httpError(400, `${field}: unknown zone "${zone}" (not in any layout of the store)`);
       const other = owner.get(zone);
