@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -29,6 +29,8 @@ import { webhookRoutes } from "./routes/webhooks.js";
 import type { Services } from "./services.js";
 import { markInteractive } from "./storage/interactive.js";
 import { noteRequest } from "./cluster/latency.js";
+import { nonFiniteField, nonFiniteMessage } from "./routes/finite-numbers.js";
+import { bodyErrorMessage, frameworkErrorMessage, httpError, schemaErrorMessage } from "./routes/http-errors.js";
 
 export interface AppOptions {
   services: Services;
@@ -71,7 +73,20 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     loggerInstance: services.log.child({ component: "http" }, { level: services.log.level === "info" ? "warn" : services.log.level }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
+    // A field with a fixed set of values lists them (http-errors.ts).
+    schemaErrorFormatter: (errors, dataVar) => new Error(schemaErrorMessage(errors, dataVar)),
+    // The router's refusals of a path (too long a segment, a bad %-escape) without quoting it back.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = err.statusCode ?? 400;
+      void reply.code(status).send({ statusCode: status, error: status === 414 ? "URI Too Long" : "Bad Request", message: frameworkErrorMessage(err.code) ?? err.message });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Fastify's own refusals of a body say what to send instead; everything else goes on, as it is, to Fastify's handler.
+  app.setErrorHandler((err: FastifyError, req) => {
+    const message = bodyErrorMessage(err.code, { url: req.url, bodyLimit: req.routeOptions.bodyLimit, contentType: req.headers["content-type"] });
+    if (message !== null) err.message = message;
+    throw err;
+  });
   await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: CSP }, hsts: false });
   // A request's reads run on the storage's interactive pool (PostgreSQL), apart from the background reads (storage/interactive.ts).
   app.addHook("onRequest", (_req, _reply, done) => {
@@ -96,6 +111,11 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
   await app.register(servicesPlugin, { services, closeStorage });
   await app.register(authPlugin);
   await app.register(storeContextPlugin);
+  // Validation lets "1e309" through as Infinity (see finite-numbers.ts): refused here, before any handler or store pre-handler.
+  app.addHook("preHandler", async (req) => {
+    const field = nonFiniteField({ querystring: req.query, params: req.params, body: req.body });
+    if (field) throw httpError(400, nonFiniteMessage(field, (req.routeOptions.schema as Record<string, unknown> | undefined)?.[field[0]!]));
+  });
   await app.register(
     async (api) => {
       await api.register(adminRoutes);
