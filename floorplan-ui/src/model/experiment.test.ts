@@ -90,6 +90,12 @@ describe("uncomparableZoneNotes", () => {
     const check = checkExperiment(f, { controlZones: new Map(), zoneName, storeName: (s) => s });
     expect(check.notes).toContain(uncomparableZoneNotes(f, { zoneName })[0]);
     expect(check.problems).toEqual([]);
+    // A control store cannot have a zone the change added: the remedy is to leave the zone out, not to pick another store.
+    const withControl = { ...f, zones: ["promo", "coffee"], controls: ["lyon"] };
+    const controlZones = new Map([["lyon", { before: new Set(["promo"]), after: new Set(["promo"]) }]]);
+    expect(checkExperiment(withControl, { controlZones, zoneName, storeName: (s) => `Store ${s}` }).problems).toEqual([
+      "Store lyon does not have the zone “Coffee kiosk” all through both periods, and no store can: the change added or removed it. Leave it out of the zones of interest (it cannot be compared anyway), or leave out the control stores.",
+    ]);
     // Zones on both layouts: nothing to say.
     expect(uncomparableZoneNotes({ ...f, zones: ["promo"] }, { zoneName })).toEqual([]);
     // The default pick of a change that added a zone says so at once.

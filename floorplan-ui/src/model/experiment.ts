@@ -151,15 +151,23 @@ export interface CheckContext {
  * of interest: one that does not have a zone in both periods cannot (a fashion store has no promo
  * table of a supermarket's). One problem per store, naming the zones it lacks.
  */
-export function controlZoneProblems(form: Pick<ExperimentForm, "controls" | "zones">, ctx: CheckContext): string[] {
+export function controlZoneProblems(form: Pick<ExperimentForm, "controls" | "zones"> & Partial<Pick<ExperimentForm, "changeZones">>, ctx: CheckContext): string[] {
   const problems: string[] = [];
+  const cz = form.changeZones;
+  // A zone the change added or removed is in no store all through both periods: another control store would not help.
+  const cameOrWent = (id: string) => !!cz?.before && cz.before.includes(id) !== cz.after.includes(id);
   for (const store of form.controls) {
     const z = ctx.controlZones.get(store);
     if (!z) continue;
     const lacking = form.zones.filter((id) => !z.before.has(id) || !z.after.has(id));
     if (lacking.length === 0) continue;
-    const names = lacking.map((id) => `“${ctx.zoneName(id)}”`).join(", ");
-    problems.push(`${ctx.storeName(store)} does not have the zone${lacking.length > 1 ? "s" : ""} ${names} all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.`);
+    const names = lacking.map((id) => `“${ctx.zoneName(id).replace(/ \(removed\)$/, "")}”`).join(", ");
+    const many = lacking.length > 1;
+    problems.push(
+      lacking.every(cameOrWent)
+        ? `${ctx.storeName(store)} does not have the zone${many ? "s" : ""} ${names} all through both periods, and no store can: the change added or removed ${many ? "them" : "it"}. Leave ${many ? "them" : "it"} out of the zones of interest (${many ? "they" : "it"} cannot be compared anyway), or leave out the control stores.`
+        : `${ctx.storeName(store)} does not have the zone${many ? "s" : ""} ${names} all through both periods: a control store needs every zone of interest, so pick one with the same zones or leave it out.`,
+    );
   }
   return problems;
 }
