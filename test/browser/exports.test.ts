@@ -101,6 +101,33 @@ describe("Funnels exports", () => {
   });
 });
 
+describe("Funnels exports before the store's first figures", () => {
+  it("leave the hours before the figures begin empty (no data), not 0 trips, and give the API's counts from then on", async () => {
+    const steps = ["promo", "checkout"];
+    const earlier = from - 6 * 3_600_000; // the shop's figures begin at `from`
+    const page = await t.open(`/funnel/shop?from=${earlier}&to=${to}&steps=${steps.join(",")}&by=hour`, t.shop.tokens.viewer);
+    await page.getByTestId("funnel-chart").waitFor();
+    await page.waitForFunction(() => location.hash.includes("by=hour"));
+    const api = await t.shop.api.request<{ buckets: { start: string; steps: { step: string; reached: number }[] }[] }>(
+      "GET",
+      `/api/v1/stores/shop/funnel?from=${earlier}&to=${to}&steps=${steps.join(",")}&by=hour`,
+    );
+    const hourly = await download(page, "export-funnel");
+    expect(hourly.rows).toHaveLength(api.body.buckets.length);
+    // When the figures begin, as every view reads it: the first hour with an enter.
+    const traffic = await t.shop.api.traffic(t.shop.store, { from: earlier, to }, "hour");
+    const firstHour = Math.min(...traffic.buckets.filter((b) => b.enters > 0 || Object.values(b.zones).some((n) => n > 0)).map((b) => Date.parse(b.start)));
+    expect(firstHour).toBeGreaterThanOrEqual(from - 3_600_000);
+    const before = hourly.rows.filter((r) => Date.parse(r.hour_end!) <= firstHour);
+    expect(before.length).toBeGreaterThanOrEqual(5);
+    for (const r of before) expect([r["1. Promo"], r["2. Checkout"], r.completion]).toEqual(["", "", ""]);
+    const after = hourly.rows.slice(before.length);
+    expect(after.map((r) => [Number(r["1. Promo"]), Number(r["2. Checkout"])])).toEqual(api.body.buckets.slice(before.length).map((b) => [b.steps[0]!.reached, b.steps[1]!.reached]));
+    expect(after.every((r) => r["1. Promo"] !== "")).toBe(true);
+    await page.close();
+  });
+});
+
 describe("Heatmap's hour × weekday grid export", () => {
   it("has the grid's cells as its table shows them, empty where it says no data", async () => {
     const page = await t.open(`/heatmap/shop?from=${from}&to=${to}`, t.shop.tokens.viewer);

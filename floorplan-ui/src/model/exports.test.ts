@@ -55,6 +55,15 @@ describe("funnel exports", () => {
       ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", ""],
     ]);
   });
+  it("leaves a bucket before the store's first figures, or still to come, empty (no data), not 0 trips", () => {
+    const hours = ["2026-11-02T08:00:00+01:00", "2026-11-02T09:00:00+01:00", "2026-11-02T10:00:00+01:00", "2026-11-02T11:00:00+01:00"];
+    const buckets = hours.map((start, i) => ({ start, steps: [{ step: "fruit", reached: i === 1 ? 4 : 0 }, { step: "checkout", reached: i === 1 ? 2 : 0 }] }));
+    const r = { from: Date.parse(hours[0]!), to: Date.parse("2026-11-02T12:00:00+01:00"), timeZone: "Europe/Paris" };
+    // The figures begin at 09:30; it is 10:59 now: 08:00 has no data, 10:00 has (a real 0), 11:00 is still to come.
+    const coverage = { from: Date.parse("2026-11-02T09:30:00+01:00"), now: Date.parse("2026-11-02T10:59:00+01:00") };
+    const rows = read(funnelSeriesCsv(buckets, [{ step: "fruit", label: "Fruit & veg" }, { step: "checkout", label: "Checkout" }], "hour", r, coverage)).slice(1);
+    expect(rows.map((x) => x.slice(4))).toEqual([["", "", ""], ["4", "2", "0.5000"], ["0", "0", ""], ["", "", ""]]);
+  });
 });
 
 describe("weekGridCsv", () => {

@@ -8,6 +8,8 @@
 import { isoLocal } from "./format.js";
 import { type HeatScene, METRICS, type Metric, rankZones } from "./heatmap.js";
 import type { Slot } from "./traffic.js";
+import { bucketSpans, bucketsWithData } from "./funnel.js";
+import type { Coverage } from "./coverage.js";
 import { type CsvColumn, figureColumn, toCsvFile } from "./csv.js";
 
 export interface ExportRange {
@@ -113,25 +115,26 @@ export function funnelCsv(rows: readonly { step: string; label: string; reached:
 /**
  * A funnel per hour or per day, one row per bucket (its start and end in the store's zone) and
  * one column per step ("1. Fruit & veg"), then the share of the first step's trips that reached
- * the last (empty when none reached the first).
+ * the last (empty when none reached the first). A bucket before the store's first figures or after
+ * now (`coverage`, as the chart reads it) has empty cells: no data, not 0 trips.
  */
 export function funnelSeriesCsv(
   buckets: readonly { start: string; steps: readonly { step: string; reached: number }[] }[],
   steps: readonly { step: string; label: string }[],
   by: "hour" | "day",
   range: ExportRange,
+  coverage?: Coverage | null,
 ): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
-  const starts = buckets.map((b) => Date.parse(b.start));
-  const span = by === "hour" ? 3_600_000 : 25 * 3_600_000;
+  // A bucket ends where the next begins (a day of 23 or 25 hours too), the last at the range's end.
+  const spans = bucketSpans(buckets.map((b) => Date.parse(b.start)), by, range.to);
+  const has = bucketsWithData(buckets, by, range.to, coverage);
   return toCsvFile(
     ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => count(`${i + 1}. ${s.label}`)), share("completion")],
     buckets.map((b, i): Cell[] => {
-      const start = starts[i]!;
-      // A bucket ends where the next begins (a day of 23 or 25 hours too), the last at the range's end.
-      const end = Math.min(starts[i + 1] ?? range.to, range.to, start + span);
-      const reached = steps.map((s) => b.steps.find((x) => x.step === s.step)?.reached ?? 0);
+      const { start, end } = spans[i]!;
+      const reached = steps.map((s) => (has[i] ? (b.steps.find((x) => x.step === s.step)?.reached ?? 0) : null));
       const first = reached[0] ?? 0;
       return [from, to, isoLocal(start, range.timeZone), isoLocal(end, range.timeZone), ...reached, first > 0 ? reached.at(-1)! / first : null];
     }),

@@ -124,4 +124,16 @@ describe("bucketSeries", () => {
     ]);
     expect(series.completion).toEqual([0.5, null]);
   });
+  it("gives no data (null), not 0, for a bucket before the store's first figures or still to come", () => {
+    const step = (s: string, reached: number): FunnelStep => ({ step: s, reached, dropOff: 0, rate: 1, stepRate: 1, shareOfTrips: 0 });
+    const days = ["2026-11-01T00:00:00+01:00", "2026-11-02T00:00:00+01:00", "2026-11-03T00:00:00+01:00"];
+    const report = { steps: [step("a", 10), step("b", 5)], buckets: days.map((start, i) => ({ start, steps: [step("a", i === 1 ? 10 : 0), step("b", i === 1 ? 5 : 0)] })) };
+    const to = Date.parse("2026-11-04T00:00:00+01:00");
+    const coverage = { from: Date.parse("2026-11-02T15:00:00+01:00"), now: Date.parse("2026-11-02T20:00:00+01:00") };
+    const series = bucketSeries(report, "day", (s) => s, "Europe/Paris", { to }, coverage);
+    expect(series.series.map((x) => x.values)).toEqual([[null, 10, null], [null, 5, null]]);
+    expect(series.completion).toEqual([null, 0.5, null]);
+    // Until the store's first figures are known, every bucket is drawn as the API gives it.
+    expect(bucketSeries(report, "day", (s) => s, "Europe/Paris", { to }, undefined).series[0]!.values).toEqual([0, 10, 0]);
+  });
 });

@@ -3,7 +3,7 @@
  * store's alias rules), kept in the URL so a funnel can be shared, changed through named actions;
  * and the rows and bucket series drawn from the server's funnel report.
  */
-import type { Layout } from "@footfall/core";
+import { slotHasData, type Coverage, type Layout } from "@footfall/core";
 import type { Departments, FunnelBy, FunnelReport, FunnelStep } from "../api/types.js";
 
 export type StepMode = "zones" | "departments";
@@ -151,24 +151,44 @@ export function funnelRows(steps: readonly FunnelStep[], label: (step: string) =
 export interface BucketSeries {
   /** Bucket labels along the x axis. */
   labels: string[];
-  /** Per step, the trips that reached it in each bucket. */
-  series: { step: string; label: string; values: number[] }[];
-  /** Per bucket, the share of the first step's trips that reached the last step (null with none). */
+  /** Per step, the trips that reached it in each bucket; null where the bucket has no data. */
+  series: { step: string; label: string; values: (number | null)[] }[];
+  /** Per bucket, the share of the first step's trips that reached the last step (null with none, or no data). */
   completion: (number | null)[];
 }
 
-/** The funnel per hour or day as series per step; labels in the store's time zone. */
-export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">, label: (step: string) => string, timeZone: string): BucketSeries {
+/**
+ * Each bucket's start and end (epoch ms): a bucket ends where the next begins (a day of 23 or 25
+ * hours too), the last at the range's end (at most an hour, or 25 hours, after its start).
+ */
+export function bucketSpans(starts: readonly number[], by: Exclude<FunnelBy, "none">, rangeTo: number): { start: number; end: number }[] {
+  const span = by === "hour" ? 3_600_000 : 25 * 3_600_000;
+  return starts.map((start, i) => ({ start, end: Math.min(starts[i + 1] ?? rangeTo, rangeTo, start + span) }));
+}
+
+/**
+ * Whether each bucket of a funnel series holds data: not one that ends before the store's first
+ * figures or starts after now (core's slotHasData). The server answers 0 trips there; that is
+ * "no data", not 0. Every bucket has data without `coverage` (not known yet).
+ */
+export function bucketsWithData(buckets: readonly { start: string }[], by: Exclude<FunnelBy, "none">, rangeTo: number, coverage?: Coverage | null): boolean[] {
+  if (!coverage) return buckets.map(() => true);
+  return bucketSpans(buckets.map((b) => Date.parse(b.start)), by, rangeTo).map((b) => slotHasData(b.start, b.end, coverage));
+}
+
+/** The funnel per hour or day as series per step; labels in the store's time zone; no data (null) where `bucketsWithData` says so. */
+export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">, label: (step: string) => string, timeZone: string, range?: { to: number }, coverage?: Coverage | null): BucketSeries {
   const buckets = report.buckets ?? [];
   const fmt = new Intl.DateTimeFormat("en-GB", by === "hour" ? { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit" } : { timeZone, weekday: "short", day: "numeric", month: "short" });
   const steps = report.steps.map((s) => s.step);
+  const has = bucketsWithData(buckets, by, range?.to ?? Infinity, range ? coverage : null);
   return {
     labels: buckets.map((b) => fmt.format(new Date(b.start))),
-    series: steps.map((step) => ({ step, label: label(step), values: buckets.map((b) => b.steps.find((x) => x.step === step)?.reached ?? 0) })),
-    completion: buckets.map((b) => {
+    series: steps.map((step) => ({ step, label: label(step), values: buckets.map((b, i) => (has[i] ? (b.steps.find((x) => x.step === step)?.reached ?? 0) : null)) })),
+    completion: buckets.map((b, i) => {
       const first = b.steps[0]?.reached ?? 0;
       const last = b.steps.at(-1)?.reached ?? 0;
-      return first > 0 ? last / first : null;
+      return has[i] && first > 0 ? last / first : null;
     }),
   };
 }

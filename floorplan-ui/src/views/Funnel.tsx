@@ -11,7 +11,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { bucketSeries, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
 import { zoneEnters } from "../model/heatmap.js";
-import { rangeHasData } from "../model/coverage.js";
+import { rangeHasData, type Coverage } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { formatCount, formatRate } from "../model/format.js";
 import { withParams } from "../model/route.js";
@@ -78,7 +78,7 @@ export default function FunnelView(props: ViewProps) {
           onClick={() => {
             if (!rows || !report.data) return;
             const range = { ...r.range, timeZone: r.timeZone };
-            const csv = pick.by === "none" ? funnelCsv(rows, range) : funnelSeriesCsv(report.data.buckets ?? [], rows, pick.by, range);
+            const csv = pick.by === "none" ? funnelCsv(rows, range) : funnelSeriesCsv(report.data.buckets ?? [], rows, pick.by, range, coverage);
             downloadCsv(store, r.range, r.timeZone, pick.by === "none" ? "funnel" : `funnel-by-${pick.by}`, csv);
           }}
         >
@@ -155,7 +155,7 @@ export default function FunnelView(props: ViewProps) {
           </div>
         </section>
       </div>
-      {pick.by !== "none" && report.data && !problem && <BucketChart report={report.data} by={pick.by} label={label} timeZone={r.timeZone} />}
+      {pick.by !== "none" && report.data && !problem && <BucketChart report={report.data} by={pick.by} label={label} timeZone={r.timeZone} rangeTo={r.range.to} coverage={coverage} />}
     </div>
   );
 }
@@ -182,8 +182,13 @@ function FunnelBars({ rows }: { rows: FunnelRow[] }) {
   );
 }
 
-function BucketChart({ report, by, label, timeZone }: { report: FunnelReport; by: "hour" | "day"; label: (s: string) => string; timeZone: string }) {
-  const data = useMemo(() => bucketSeries(report, by, label, timeZone), [report, by, label, timeZone]);
+function BucketChart({ report, by, label, timeZone, rangeTo, coverage }: { report: FunnelReport; by: "hour" | "day"; label: (s: string) => string; timeZone: string; rangeTo: number; coverage: Coverage | null | undefined }) {
+  // Hours or days before the store's first figures, or still to come, have no data: no bar, "no data" in the tooltip (not 0 trips).
+  const [first, now] = [coverage?.from, coverage?.now]; // numbers, as the coverage object is new on every render
+  const data = useMemo(
+    () => bucketSeries(report, by, label, timeZone, { to: rangeTo }, now === undefined ? undefined : { from: first ?? null, now }),
+    [report, by, label, timeZone, rangeTo, first, now],
+  );
   const option = useMemo(
     () => ({
       grid: { left: 44, right: 12, top: 36, bottom: 28 },
@@ -191,10 +196,11 @@ function BucketChart({ report, by, label, timeZone }: { report: FunnelReport; by
       tooltip: {
         trigger: "axis",
         axisPointer: { type: "shadow" },
-        formatter: (ps: { dataIndex: number; seriesName: string; value: number; marker: string }[]) => {
+        formatter: (ps: { dataIndex: number; seriesName: string; value: number | null | undefined; marker: string }[]) => {
           const i = ps[0]?.dataIndex ?? 0;
           const done = data.completion[i];
-          return `${data.labels[i]}<br/>${ps.map((p) => `${p.marker}${p.seriesName}: <b>${formatCount(p.value)}</b>`).join("<br/>")}<br/>Reached the last step: <b>${done === null || done === undefined ? "–" : formatRate(done)}</b>`;
+          if (data.series[0]?.values[i] === null) return `${data.labels[i]}<br/>no data`;
+          return `${data.labels[i]}<br/>${ps.map((p) => `${p.marker}${p.seriesName}: <b>${formatCount(p.value ?? 0)}</b>`).join("<br/>")}<br/>Reached the last step: <b>${done === null || done === undefined ? "–" : formatRate(done)}</b>`;
         },
       },
       xAxis: { type: "category", data: data.labels, axisLine: { lineStyle: { color: "#cbd5e1" } } },
