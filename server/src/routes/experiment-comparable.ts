@@ -15,6 +15,8 @@ interface MetricLike {
   relativeChange: number | null;
   interval: [number, number] | readonly [number, number] | null;
   did: unknown;
+  /** The figures as counted beside adjusted ones (core's `unadjusted`). */
+  unadjusted?: unknown;
   verdict: string;
   text: string;
   warning: string | null;
@@ -26,7 +28,8 @@ export { NOT_COMPARABLE };
  * Zones of interest that did not exist in a period (a zone the change added, or removed) cannot be
  * compared: "reach" would read 0 before and claim an increase of everything after. Their metrics
  * get the verdict "not comparable" with no change, interval or difference in differences, the
- * figure of the missing period is dropped, and the result carries a warning naming them.
+ * figure of the missing period is dropped (and the figures as counted beside adjusted ones, which
+ * would read "0 % as counted" there), and the result carries a warning naming them.
  * `layouts`: every layout version of each test store.
  */
 export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>(result: R, layouts: readonly (readonly Layout[])[], before: Period, after: Period): R {
@@ -49,6 +52,8 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
         relativeChange: null,
         interval: null,
         did: null,
+        // Nor "0 % as counted" for a period the zone was not there in.
+        unadjusted: null,
         verdict: NOT_COMPARABLE,
         text: `${z.name} ${why}: there is nothing to compare it with.`,
         warning: null,
