@@ -425,12 +425,32 @@ export async function startHalf(
         await webhooks.stop();
         await evaluator.close();
         await hoursKeeper.close();
-        await hub?.close();
-        if (app) await app.close(); // closes the storage too
-        else await storage.close();
+        // The live hub's close closes the HTTP server (Socket.IO is attached to it), so the grace starts before it.
+        await withHttpGrace(app, async () => {
+          await hub?.close();
+          if (app) await app.close(); // closes the storage too
+          else await storage.close();
+        });
         await metricsListener?.close();
         latency?.close();
         releaseDataDir();
       })()),
   };
+}
+
+/** How long a stopping server lets its HTTP clients' requests finish before it cuts their connections. */
+const HTTP_CLOSE_GRACE_MS = 5_000;
+
+/**
+ * Runs the HTTP server's close. Node's close waits for every connection to go idle, and one whose upload was answered
+ * before its body was read (a 401, a 413) only does when the client gives up or the 72 s keep-alive runs out: longer
+ * than a supervisor waits (docker stop: 10 s) before it kills. Past the grace the connections left are cut.
+ */
+async function withHttpGrace(app: FootfallApp | null, close: () => Promise<void>): Promise<void> {
+  const cut = app ? setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS) : null;
+  try {
+    await close();
+  } finally {
+    if (cut) clearTimeout(cut);
+  }
 }
