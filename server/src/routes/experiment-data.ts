@@ -2,7 +2,8 @@
  * What an experiment's statistics need from one store over one period, gathered from the
  * in-memory rollups (trips' paths, zone visits) and the sales table.
  */
-import { bucketStarts, cellOf, type PeriodData } from "@footfall/core";
+import { bucketStarts, cellOf, conversionSpan, type PeriodData } from "@footfall/core";
+import { firstFigures } from "../analytics/first-figures.js";
 import type { Services } from "../services.js";
 
 /**
@@ -11,7 +12,8 @@ import type { Services } from "../services.js";
  * at local hour boundaries, which the rollups answer exactly even where the offset is not whole hours.
  * Trips and reach count a trip in the cell of its first enter; visits are counted in the cell of
  * each visit's enter, and a trip's later visits may fall in the next hour: the visits per trip of a
- * cell are then a little off, which the weekday-hour standardisation tolerates.
+ * cell are then a little off, which the weekday-hour standardisation tolerates. Transactions count
+ * from the store's first figures on (core's `conversionSpan`), as the conversion view counts them.
  */
 export async function periodData(services: Services, store: string, range: { from: number; to: number }, zones: readonly string[]): Promise<PeriodData> {
   const a = await services.analytics.get(store);
@@ -37,7 +39,9 @@ export async function periodData(services: Services, store: string, range: { fro
       if (n > 0) visitsByZoneCell[zone]![cell] = (visitsByZoneCell[zone]![cell] ?? 0) + n;
     }
   }
-  const sales = new Map((await services.storage.sales.byZone(store, range.from, range.to)).map((z) => [z.zone, z.transactions]));
+  // Sales before the store's first figures have no visits to be set against.
+  const span = conversionSpan(range, await firstFigures(services, store, timeZone), timeZone);
+  const sales = new Map((span ? await services.storage.sales.byZone(store, span.from, span.to) : []).map((z) => [z.zone, z.transactions]));
   const visitsByZone: Record<string, number> = {};
   const dwellSecondsByZone: Record<string, number[]> = {};
   const transactionsByZone: Record<string, number> = {};
