@@ -224,6 +224,16 @@ describe("GET /api/v1/overview", () => {
     expect(body.previous).toEqual({ from: today - 16 * HOUR, to: today });
   });
 
+  it("answers the 24 hours up to the end of the current hour when asked without a range", async () => {
+    for (const query of ["", "?sort=enters"]) {
+      const res = await api(`/overview${query}`);
+      expect(res.status, query).toBe(200);
+      expect(res.body.range, query).toEqual({ from: Date.UTC(2026, 11, 1, 16), to: Date.UTC(2026, 11, 2, 16) });
+    }
+    const to = Date.UTC(2026, 11, 2, 10);
+    expect((await api(`/overview?to=${to}`)).body.range).toEqual({ from: to - DAY, to });
+  });
+
   it("refuses a range that does not fall on whole hours, saying why", async () => {
     const res = await api(`/overview?from=${FROM + 60_000}&to=${TO}`);
     expect(res.status).toBe(400);

@@ -46,7 +46,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const now = services.now();
       const q = req.query;
-      const asked = parseRange(q, now);
+      // Without a range: the 24 hours up to the end of the current hour (whole hours, as the rollups answer).
+      const asked = parseRange(q, Math.ceil(now / HOUR_MS) * HOUR_MS);
       if (asked.from % HOUR_MS !== 0 || asked.to % HOUR_MS !== 0)
         throw httpError(400, "querystring/from and querystring/to must fall on whole hours (the overview is answered from hourly and daily rollups): e.g. 2026-11-30T00:00:00+01:00");
       // A range that ends in the future ends with the current hour, and the periods compared are as long.
