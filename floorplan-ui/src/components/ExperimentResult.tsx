@@ -9,7 +9,7 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { adjustmentHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -158,7 +158,7 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
                 <td className="num nowrap" key={side}>
                   {r[side]}
                   {r.counted && r.counted[side] !== r[side] && (
-                    <div className="small muted" title="As counted over the period (a one-step funnel gives the same reach); the figure above is adjusted for the mix of weekdays and hours, so that both periods weigh them alike" data-testid={`counted-${side}`}>
+                    <div className="small muted" title={countedHint(r.metric)} data-testid={`counted-${side}`}>
                       {r.counted[side]} as counted
                     </div>
                   )}

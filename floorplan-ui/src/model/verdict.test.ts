@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { adjustmentHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -107,6 +107,16 @@ describe("sampleNotice", () => {
   });
   it("says nothing when some verdict stands", () => {
     expect(sampleNotice({ zones: [zone("promo", [metric("too small to tell"), metric("increase")])], trips: result.trips })).toBeNull();
+  });
+});
+
+describe("countedHint", () => {
+  it("says what the figure as counted is, without sending people to a one-step funnel (Funnels asks for two steps and shows no share of all trips)", () => {
+    expect(countedHint("reach")).toBe(
+      "As counted: trips that reached the zone over all the period's trips, not adjusted. The figure above is adjusted for the mix of weekdays and hours, so that both periods weigh them alike.",
+    );
+    expect(countedHint("visits")).toMatch(/^As counted: visits to the zone over all the period's trips, not adjusted\./);
+    for (const m of ["reach", "visits"] as const) expect(countedHint(m)).not.toMatch(/funnel/i);
   });
 });
 

@@ -51,7 +51,7 @@ export interface VerdictRow {
   before: string;
   after: string;
   /**
-   * The figures as counted (a one-step funnel's share of trips for reach), where the shown ones are adjusted for the weekday-hour
+   * The figures as counted (the share of the period's trips for reach), where the shown ones are adjusted for the weekday-hour
    * mix and read differently once rounded; null otherwise (the before period is the standard, so it
    * mostly reads the same).
    */
@@ -174,6 +174,16 @@ export function adjustmentHint(result: Pick<ExperimentResult, "zones" | "level">
  */
 export function experimentCsvFile(text: string): string {
   return text.startsWith(BOM) ? text : BOM + text;
+}
+
+/**
+ * What the "as counted" figure under an adjusted one is: the period's own count over its trips,
+ * before the adjustment for the weekday-hour mix. (Funnels shows reached counts and step rates,
+ * not a share of all trips, so it is not the place to look it up.)
+ */
+export function countedHint(metric: ExperimentMetricId): string {
+  const what = metric === "visits" ? "visits to the zone over all the period's trips" : "trips that reached the zone over all the period's trips";
+  return `As counted: ${what}, not adjusted. The figure above is adjusted for the mix of weekdays and hours, so that both periods weigh them alike.`;
 }
 
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */
