@@ -287,8 +287,18 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "verdict",
       "text",
       "warning",
+      "unit",
     ]);
-    expect(rows[0]).toMatchObject({ zone: "promo", metric: "reach", basis: "difference-in-differences", verdict: "increase" });
+    expect(rows[0]).toMatchObject({ zone: "promo", metric: "reach", basis: "difference-in-differences", verdict: "increase", unit: "share of trips (0-1)" });
+    // Each metric says what its figures are counted in, so a share's change (0.04) is not read as 4 %-relative.
+    expect(new Map(rows.map((r) => [r.metric, r.unit]))).toEqual(
+      new Map([
+        ["reach", "share of trips (0-1)"],
+        ["visits", "visits per trip"],
+        ["medianDwell", "seconds"],
+        ["conversion", "share of visits (0-1)"],
+      ]),
+    );
     const json = (await t.get(`/api/v1/experiments/${id}/result`)).body;
     expect(Number(rows[0]!.change)).toBeCloseTo(json.zones[0].metrics[0].did.estimate, 6);
   });

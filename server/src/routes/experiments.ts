@@ -209,6 +209,14 @@ type ResultZones = Static<typeof ResultBody>["zones"];
 /** Spreadsheet formula injection guard: text cells starting with = + - @ are prefixed with ' (OWASP). */
 const cellText = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
+/** What a line's before, after, change and interval are counted in (the change is after minus before, in that unit). */
+const CSV_UNITS: Record<string, string> = {
+  reach: "share of trips (0-1)",
+  visits: "visits per trip",
+  medianDwell: "seconds",
+  conversion: "share of visits (0-1)",
+};
+
 /** The verdict table: one line per zone and metric; the change and interval are those the verdict reads (6 decimals). */
 export function verdictCsv(zones: ResultZones): string {
   const rows = zones.flatMap((z) =>
@@ -228,10 +236,11 @@ export function verdictCsv(zones: ResultZones): string {
         m.verdict,
         cellText(m.text),
         cellText(m.warning ?? ""),
+        CSV_UNITS[m.metric] ?? "",
       ];
     }),
   );
-  return stringify([["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning"], ...rows]);
+  return stringify([["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning", "unit"], ...rows]);
 }
 
 /** A new experiment id: 12 random lowercase hex digits. */
