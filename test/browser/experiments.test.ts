@@ -216,6 +216,8 @@ describe("experiments", () => {
     const period = await page.getByTestId("exp-period-before").textContent();
     expect(period).toMatch(/\d\d:\d\d CES?T – /);
     await expect.poll(() => viewer.getByTestId(`experiment-${id}`).locator("td").nth(3).textContent()).toBe(period);
+    // Its periods are over, so the list says its result is final.
+    expect(await viewer.getByTestId(`experiment-${id}`).getByTestId("exp-stage").textContent()).toBe("Over");
     await shot(viewer, "experiment-list");
     await viewer.close();
     await page.close();

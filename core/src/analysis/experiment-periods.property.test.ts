@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { unfinishedPeriods, type ExperimentPeriod } from "./experiment-periods.js";
+import { experimentStage, unfinishedPeriods, type ExperimentPeriod } from "./experiment-periods.js";
 
 const DAY = 86_400_000;
 
@@ -75,5 +75,29 @@ describe("unfinishedPeriods", () => {
       "the after period is not over yet (50 % of it has passed): these are the figures so far, and they will change as data arrives",
     ]);
     expect(unfinishedPeriods({ before: p(10, 20), after: p(20, 30) }, 30)).toEqual([]);
+  });
+});
+
+describe("experimentStage", () => {
+  const STAGES = ["planned", "before", "between", "after", "over"] as const;
+
+  it("is the stage the reference counts, with the share of the after period passed while it runs", () => {
+    fc.assert(
+      fc.property(periodsAndNow, ([e, now]) => {
+        const got = experimentStage(e, now);
+        const want = reference(e, now);
+        expect(got.stage).toBe(STAGES[want.stage]);
+        expect(got.stage === "after" ? got.passedPercent : null).toBe(want.percent);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("never goes back as time passes", () => {
+    fc.assert(
+      fc.property(periodsAndNow, fc.integer({ min: 0, max: 200 * DAY }), ([e, now], later) => {
+        expect(STAGES.indexOf(experimentStage(e, now + later).stage)).toBeGreaterThanOrEqual(STAGES.indexOf(experimentStage(e, now).stage));
+      }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { changedZones, checkExperiment, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { changedZones, checkExperiment, stageLabel, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -182,5 +182,18 @@ describe("storeNames", () => {
     const stores = [{ id: "store-0001", name: "Footfall Market Paris" }, { id: "store-0003", name: "" }];
     expect(storeNames(["store-0001", "store-0003", "gone"], stores)).toBe("Footfall Market Paris, store-0003, gone");
     expect(storeNames([], stores)).toBe("");
+  });
+});
+
+describe("stageLabel", () => {
+  const e = { before: { from: 1_000, to: 2_000 }, after: { from: 3_000, to: 4_000 } };
+  it("says where the experiment stands, with the share of a running after period", () => {
+    expect([500, 1_500, 2_500, 3_250, 4_000].map((now) => stageLabel(e, now))).toEqual([
+      "Planned",
+      "Before period running",
+      "Waiting for the after period",
+      "After period running (25 %)",
+      "Over",
+    ]);
   });
 });

@@ -3,8 +3,8 @@
  * `validFrom` is the change, before and after periods (equal windows around the change by
  * default), zones of interest (the zones the change touched by default) and control stores.
  */
-import type { Layout } from "@footfall/core";
-import type { ExperimentInput, Period } from "../api/types.js";
+import { experimentStage, type Layout } from "@footfall/core";
+import type { Experiment, ExperimentInput, Period } from "../api/types.js";
 
 export interface LayoutVersion {
   version: number;
@@ -235,4 +235,21 @@ export function toExperimentInput(form: ExperimentForm, context?: CheckContext):
     after: { ...form.after },
     zones: [...form.zones],
   };
+}
+
+/** Where an experiment stands, in words for the list (core's experimentStage): whether its result is final yet. */
+export function stageLabel(e: Pick<Experiment, "before" | "after">, now: number): string {
+  const s = experimentStage(e, now);
+  switch (s.stage) {
+    case "planned":
+      return "Planned";
+    case "before":
+      return "Before period running";
+    case "between":
+      return "Waiting for the after period";
+    case "after":
+      return `After period running (${s.passedPercent} %)`;
+    case "over":
+      return "Over";
+  }
 }

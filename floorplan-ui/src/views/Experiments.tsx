@@ -9,7 +9,7 @@ import { mayDesign } from "../model/auth.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatHash, withParams } from "../model/route.js";
-import { storeNames } from "../model/experiment.js";
+import { stageLabel, storeNames } from "../model/experiment.js";
 import { useSession } from "../session.js";
 import { ExperimentForm } from "../components/ExperimentForm.js";
 import { ExperimentResultView } from "../components/ExperimentResult.js";
@@ -82,6 +82,7 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
               <th>Controls</th>
               <th>Before</th>
               <th>After</th>
+              <th>Status</th>
               <th className="num">Zones</th>
               {admin && <th><span className="sr-only">Delete</span></th>}
             </tr>
@@ -98,7 +99,7 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
 function Row({ e, store, admin, timeZone }: { e: Experiment; store: string; admin: boolean; timeZone: string | null }) {
   const { stores } = useSession();
   // Each experiment's times in its test store's zone, labelled (the same as on its own page).
-  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={admin ? 7 : 6} className="muted">{e.name}…</td></tr>;
+  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={admin ? 8 : 7} className="muted">{e.name}…</td></tr>;
   const tz = timeZone;
   return (
     <tr data-testid={`experiment-${e.id}`}>
@@ -107,6 +108,7 @@ function Row({ e, store, admin, timeZone }: { e: Experiment; store: string; admi
       <td className={e.controlStores.length ? undefined : "muted"} title={e.controlStores.join(", ")}>{e.controlStores.length ? storeNames(e.controlStores, stores) : "none"}</td>
       <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>
       <td className="small">{formatDateTimeZ(e.after.from, tz)} – {formatDateTimeZ(e.after.to, tz)}</td>
+      <td className="small" data-testid="exp-stage">{stageLabel(e, Date.now())}</td>
       <td className="num">{e.zones.length}</td>
       {admin && <td className="num"><ExperimentDelete experiment={e} compact /></td>}
     </tr>
