@@ -6,6 +6,7 @@
  * both ways, filters to a group (with the group's totals), and a click opens the store.
  */
 import { describe, expect, it } from "vitest";
+import { formatDate } from "../../floorplan-ui/src/model/format.js";
 import { waitFor, type EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
@@ -172,6 +173,22 @@ describe("the Chain view", () => {
     // The malls group sells in pounds only: its basket is in pounds.
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="averageBasket"] .v').textContent()).toBe("£30.00");
     await shot(page, "chain-currencies");
+    await page.close();
+  });
+
+  it("says under a store's conversion that its sales count from the day its figures begin, when that is inside the range", async () => {
+    // The mall is counted from 10 days ago (its sale: 2 days ago); the shop for more than a year.
+    const page = await t.open("/chain/shop?range=last30", t.shop.tokens.viewer);
+    await page.getByTestId("chain-table").waitFor();
+    const conversion = (store: string) => page.locator(`tr[data-store="${store}"] td[data-figure="conversion"]`);
+    await page.waitForFunction(() => document.querySelector('tr[data-store="mall"] td[data-figure="conversion"] .v')?.textContent !== "–");
+    const to = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
+    const o = (await get(`/overview?from=${to - 30 * DAY}&to=${to}`)) as { stores: { id: string; since: number | null; timezone: string }[] };
+    const mall = o.stores.find((s) => s.id === "mall")!;
+    // The API's since, the local midnight of the mall's first day, said in the mall's time zone; nothing said for the shop.
+    expect(mall.since).toBeGreaterThan(Date.now() - 11 * DAY);
+    expect(await conversion("mall").getByTestId("conversion-since").textContent()).toBe(`since ${formatDate(mall.since!, mall.timezone)}`);
+    expect(await conversion("shop").getByTestId("conversion-since").count()).toBe(0);
     await page.close();
   });
 });

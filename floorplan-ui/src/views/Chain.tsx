@@ -13,6 +13,7 @@ import { useNow } from "../hooks/useNow.js";
 import { figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
 import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { PRESETS, presetRange, type Preset } from "../model/range.js";
+import { conversionSince } from "../model/sales.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
@@ -96,10 +97,13 @@ function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
   );
 }
 
-function FigureCell({ id, f }: { id: FigureId; f: Compared }) {
+/** `since`: where a store's sales begin when its figures begin inside the range ("since Sat, 28 Nov 2026"), said under its conversion. */
+function FigureCell({ id, f, since = null }: { id: FigureId; f: Compared; since?: string | null }) {
+  const note = id === "conversion" && f.figures.conversion !== null ? since : null;
   return (
-    <td className="num" data-figure={id} title={missingWhy(id, f)}>
+    <td className="num" data-figure={id} title={missingWhy(id, f) ?? (note ? `Sales counted ${note}, when the store's figures begin` : undefined)}>
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
+      {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
       <Comparisons id={id} f={f} />
     </td>
   );
@@ -191,7 +195,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
-                      <FigureCell key={f.id} id={f.id} f={s} />
+                      <FigureCell key={f.id} id={f.id} f={s} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count since local midnight" : "people followed in zones"}>
                       {formatCount(s.occupancy)}

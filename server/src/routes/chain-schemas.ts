@@ -72,6 +72,9 @@ export const OverviewStoreBody = Type.Object({
   currency: Type.Unsafe<string | null>({ type: ["string", "null"], description: "the ISO 4217 code of the store's sales (its layout's `currency`), null when not set" }),
   groups: Type.Array(Type.String()),
   ...Compared,
+  since: NullableInteger(
+    "where the range's transactions, sales and conversion begin: the range's start, or the local midnight of the day the store's figures begin when that is inside the range (as /conversion's store.since); null: no figures in or before the range, no sale counted",
+  ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
   agents: Type.Object({

@@ -51,7 +51,7 @@ describe("GET /overview for a store whose figures begin inside the range", () =>
   it("gives the store's transactions and conversion from the day its figures begin, as /conversion does", async () => {
     const res = await t.get(`/api/v1/overview?from=${FROM}&to=${TO}`);
     expect(res.status).toBe(200);
-    const row = (id: string) => (res.body.stores as { id: string; figures: Figures; previous: Figures }[]).find((s) => s.id === id)!;
+    const row = (id: string) => (res.body.stores as { id: string; figures: Figures; previous: Figures; since: number | null }[]).find((s) => s.id === id)!;
     for (const id of ["fresh", "old"]) {
       const c = (await t.get(`/api/v1/stores/${id}/conversion?from=${FROM}&to=${TO}`)).body.store;
       expect(row(id).figures).toMatchObject({ enters: c.visitors, transactions: c.transactions, conversion: c.conversion });
@@ -62,6 +62,13 @@ describe("GET /overview for a store whose figures begin inside the range", () =>
     // The week before: fresh has no figures, so no sale is counted (no conversion); old counts them all.
     expect(row("fresh").previous).toMatchObject({ enters: 0, transactions: 0, conversion: null });
     expect(row("old").previous).toMatchObject({ enters: 70, transactions: 42, conversion: 0.6 });
+    // Where each store's sales begin, for the chain view to say so: fresh from its first day (Paris midnight), old the whole range.
+    expect(row("fresh")).toMatchObject({ since: Date.UTC(2026, 10, 27, 23) });
+    expect(row("old")).toMatchObject({ since: FROM });
+    for (const id of ["fresh", "old"]) expect(row(id).since).toBe((await t.get(`/api/v1/stores/${id}/conversion?from=${FROM}&to=${TO}`)).body.store.since);
+    // The week before fresh's figures: none, so no sale is counted.
+    const before = (await t.get(`/api/v1/overview?from=${FROM - 7 * DAY}&to=${FROM}`)).body.stores as { id: string; since: number | null }[];
+    expect(before.find((s) => s.id === "fresh")!.since).toBeNull();
     // The totals: every store's counted sales over every store's enters.
     expect(res.body.totals.figures).toMatchObject({ enters: 110, transactions: 66, conversion: 0.6 });
   });

@@ -5,7 +5,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { overviewOrder } from "@footfall/core";
+import { conversionSpan, overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -100,6 +100,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         figures: publicFigures(cur.get(s.id)!.figures),
         previous: publicFigures(prev.get(s.id)!.figures),
         lastYear: publicFigures(last.get(s.id)!.figures),
+        since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
         occupancy: live.get(s.id)?.occupancy ?? 0,
         occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
         agents: agents.get(s.id)!,
