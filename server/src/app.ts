@@ -30,7 +30,7 @@ import type { Services } from "./services.js";
 import { markInteractive } from "./storage/interactive.js";
 import { noteRequest } from "./cluster/latency.js";
 import { nonFiniteField, nonFiniteMessage } from "./routes/finite-numbers.js";
-import { bodyErrorMessage, frameworkErrorMessage, httpError, schemaErrorMessage } from "./routes/http-errors.js";
+import { bodyErrorMessage, frameworkErrorMessage, httpError, internalErrorMessage, schemaErrorMessage } from "./routes/http-errors.js";
 
 export interface AppOptions {
   services: Services;
@@ -82,7 +82,13 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Fastify's own refusals of a body say what to send instead; everything else goes on, as it is, to Fastify's handler.
-  app.setErrorHandler((err: FastifyError, req) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    // An error no code meant (a bug, a database fault) is logged in full and answered without its internals
+    // (SQL, file paths, driver codes), with the request id that finds it in the log.
+    if (err.statusCode === undefined && (err as { status?: number }).status === undefined && err.validation === undefined) {
+      req.log.error({ err, url: req.url, reqId: req.id }, "request failed: unexpected error");
+      return reply.code(500).send({ statusCode: 500, error: "Internal Server Error", message: internalErrorMessage(req.id) });
+    }
     const message = bodyErrorMessage(err.code, { url: req.url, bodyLimit: req.routeOptions.bodyLimit, contentType: req.headers["content-type"] });
     if (message !== null) err.message = message;
     throw err;

@@ -83,3 +83,8 @@ export function frameworkErrorMessage(code: string | undefined): string | null {
       return null;
   }
 }
+
+/** What a 500 says instead of the error's own message: what happened, what to do, and the id that finds it in the server's log. */
+export function internalErrorMessage(requestId: string): string {
+  return `the server could not answer this request: an unexpected error, logged with request id ${requestId}. Try again; if it goes on, give that id to whoever runs the server`;
+}
