@@ -25,7 +25,22 @@ export interface FirstFiguresDeps {
  * from the events (the earlier when those are no longer kept).
  */
 export async function firstFigures(deps: FirstFiguresDeps, store: string, timeZone: string): Promise<number | null> {
-  const h = await deps.storage.aggregates.firstHour(store);
+  return firstLocalHour(deps, store, timeZone, await deps.storage.aggregates.firstHour(store));
+}
+
+/**
+ * {@link firstFigures} of many stores (the chain overview's): one statement for them all
+ * (`chain.firstHours`), the events read only for a store whose local hours are not whole UTC hours.
+ */
+export async function firstFiguresOf(deps: FirstFiguresDeps, stores: readonly { id: string; timezone: string }[]): Promise<Map<string, number | null>> {
+  const hours = await deps.storage.chain.firstHours(stores.map((s) => s.id));
+  const out = new Map<string, number | null>();
+  await Promise.all(stores.map(async (s) => out.set(s.id, await firstLocalHour(deps, s.id, s.timezone, hours.get(s.id) ?? null))));
+  return out;
+}
+
+/** The local hour (`timeZone`) holding the store's first figures, from the storage's first UTC hour `h` (null: none). */
+async function firstLocalHour(deps: FirstFiguresDeps, store: string, timeZone: string, h: number | null): Promise<number | null> {
   if (h === null) return null;
   const hour = h * HOUR;
   const [start, next] = bucketStarts({ from: hour, to: hour + HOUR }, "hour", timeZone);
@@ -39,22 +54,4 @@ export async function firstFigures(deps: FirstFiguresDeps, store: string, timeZo
     if (err instanceof RetentionError) return start!;
     throw err;
   }
-}
-
-/**
- * {@link firstFigures} of many stores (the chain overview's): one statement for them all
- * (`chain.firstHours`), the events read only for a store whose local hours are not whole UTC hours.
- */
-export async function firstFiguresOf(deps: FirstFiguresDeps, stores: readonly { id: string; timezone: string }[]): Promise<Map<string, number | null>> {
-  const hours = await deps.storage.chain.firstHours(stores.map((s) => s.id));
-  const out = new Map<string, number | null>();
-  await Promise.all(
-    stores.map(async (s) => {
-      const h = hours.get(s.id);
-      if (h === undefined) return out.set(s.id, null);
-      const [start, next] = bucketStarts({ from: h * HOUR, to: h * HOUR + HOUR }, "hour", s.timezone);
-      out.set(s.id, next === undefined ? start! : await firstFigures(deps, s.id, s.timezone));
-    }),
-  );
-  return out;
 }
