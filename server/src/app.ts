@@ -72,7 +72,8 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     // Requests are not logged one by one (that would drown the ingest log); failures are, below.
     loggerInstance: services.log.child({ component: "http" }, { level: services.log.level === "info" ? "warn" : services.log.level }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true } },
+    // verbose: each error carries the value that failed, so that a query key given twice (an array) is said so (http-errors.ts).
+    ajv: { customOptions: { allErrors: false, coerceTypes: "array", removeAdditional: true, useDefaults: true, verbose: true } },
     // A field with a fixed set of values lists them (http-errors.ts).
     schemaErrorFormatter: (errors, dataVar) => new Error(schemaErrorMessage(errors, dataVar)),
     // The router's refusals of a path (too long a segment, a bad %-escape) without quoting it back.

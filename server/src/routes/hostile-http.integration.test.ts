@@ -779,6 +779,15 @@ describe("what the sweep found (kept as examples)", () => {
     expect((await asAdmin("GET", "/api/v1/stores/shop/counts?interval=hour")).message).toBe('querystring/interval must be one of "15m", "1h", "1d"');
     expect((await asAdmin("GET", "/api/v1/stores/shop/forecast?horizon=1e309")).message).toBe('querystring/horizon must be one of "24h", "14d"');
   });
+
+  it("a query key given twice says so and to give it once (was Ajv's 'must be string')", async () => {
+    expect(await asAdmin("GET", "/api/v1/stores/shop/traffic?from=2026-11-20&from=2026-11-21&to=2026-11-22")).toMatchObject({ status: 400, message: "querystring/from is given 2 times: give it once" });
+    expect((await asAdmin("GET", "/api/v1/stores/shop/traffic?from=2026-11-20&to=2026-11-21&bucket=hour&bucket=day")).message).toBe("querystring/bucket is given 2 times: give it once");
+    expect((await asAdmin("GET", "/api/v1/stores/shop/forecast?horizon=24h&horizon=14d")).message).toBe("querystring/horizon is given 2 times: give it once");
+    expect((await asAdmin("GET", "/api/v1/audit?limit=5&limit=6&limit=7")).message).toBe("querystring/limit is given 3 times: give it once");
+    // Once, it is answered.
+    expect((await asAdmin("GET", "/api/v1/stores/shop/traffic?from=2026-11-20&to=2026-11-21")).status).toBe(200);
+  });
 });
 
 describe("over a socket", () => {

@@ -45,6 +45,18 @@ describe("schemaErrorMessage", () => {
     ).toBe('querystring/actor must match pattern "^[0-9a-f]{12}$"');
   });
 
+  it("says a query key given more than once was, and to give it once (not Ajv's 'must be string')", () => {
+    expect(
+      schemaErrorMessage([{ instancePath: "/from", keyword: "type", message: "must be string", params: { type: "string" }, data: ["2026-11-20", "2026-11-21"] }], "querystring"),
+    ).toBe("querystring/from is given 2 times: give it once");
+    const anyOf = ["24h", "14d"].map((v) => ({ instancePath: "/horizon", keyword: "const", message: "must be equal to constant", params: { allowedValue: v }, data: ["24h", "24h", "14d"] }));
+    expect(schemaErrorMessage([...anyOf, { instancePath: "/horizon", keyword: "anyOf", message: "must match a schema in anyOf", params: {}, data: ["24h", "24h", "14d"] }], "querystring")).toBe(
+      "querystring/horizon is given 3 times: give it once",
+    );
+    // A body's array where one value belongs is the body's shape, worded as Ajv does.
+    expect(schemaErrorMessage([{ instancePath: "/name", keyword: "type", message: "must be string", params: { type: "string" }, data: ["a", "b"] }], "body")).toBe("body/name must be string");
+  });
+
   it("keeps an anyOf of other alternatives as Fastify words it", () => {
     const errors = [
       { instancePath: "/hours", keyword: "type", message: "must be object", params: {} },

@@ -11,16 +11,24 @@ export interface SchemaError {
   keyword: string;
   message?: string | undefined;
   params: Record<string, unknown>;
+  /** The value that failed (Ajv's `verbose` option, which app.ts sets). */
+  data?: unknown;
 }
+
+/** A key the query string gives more than once arrives as an array; a schema that wants one value fails it with these keywords. */
+const ONE_VALUE_KEYWORDS = new Set(["type", "const", "enum", "anyOf"]);
 
 /**
  * The 400 message of a request that fails its schema, as Fastify words it (`querystring/limit must
  * be <= 500`, one clause per error) except that a field with a fixed set of values lists them:
  * `querystring/bucket must be one of "hour", "day"`, not "must be equal to one of the allowed
  * values"; the alternatives of an `anyOf` of constants are listed once, as one set; an id says
- * the rule for ids, not the regular expression.
+ * the rule for ids, not the regular expression; a query key given twice (`?from=a&from=b`) says so,
+ * not "must be string".
  */
 export function schemaErrorMessage(errors: readonly SchemaError[], dataVar: string): string {
+  const repeated = (e: SchemaError) =>
+    dataVar === "querystring" && Array.isArray(e.data) && e.data.length > 1 && /^\/[^/]+$/.test(e.instancePath) && ONE_VALUE_KEYWORDS.has(e.keyword) && e.params.type !== "array";
   const consts = new Map<string, unknown[]>();
   for (const e of errors)
     if (e.keyword === "const") (consts.get(e.instancePath) ?? consts.set(e.instancePath, []).get(e.instancePath)!).push(e.params.allowedValue);
@@ -28,7 +36,11 @@ export function schemaErrorMessage(errors: readonly SchemaError[], dataVar: stri
   const listed = new Set<string>();
   const oneOf = (path: string, values: readonly unknown[]) => `${dataVar}${path} must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
   for (const e of errors) {
-    if (e.keyword === "enum" && Array.isArray(e.params.allowedValues)) clauses.push(oneOf(e.instancePath, e.params.allowedValues));
+    if (repeated(e)) {
+      if (listed.has(e.instancePath)) continue;
+      listed.add(e.instancePath);
+      clauses.push(`${dataVar}${e.instancePath} is given ${(e.data as unknown[]).length} times: give it once`);
+    } else if (e.keyword === "enum" && Array.isArray(e.params.allowedValues)) clauses.push(oneOf(e.instancePath, e.params.allowedValues));
     else if (e.keyword === "pattern" && e.params.pattern === ID_PATTERN) clauses.push(`${dataVar}${e.instancePath} is not an id: ${ID_RULE}`);
     else if (e.keyword === "const" || (e.keyword === "anyOf" && consts.has(e.instancePath))) {
       if (listed.has(e.instancePath)) continue;
