@@ -425,5 +425,49 @@ describe("Agent against a real Aedes broker", () => {
       await waitFor("settled by PUBACK", () => a.metrics().queued === 0);
       expect(a.status("online")).toMatchObject({ receipts: "off", settlement: "puback" });
     });
+
+    it("says what the server rejected, per reason, with what to do about it (the Agents view's words)", async () => {
+      broker = await startBroker(0, { receipts: false });
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { source, lines } = await start(broker);
+      source.emit(3);
+      await waitFor("3 events at the broker", () => idsSent(broker!).length === 3);
+      const [a, b, c] = idsSent(broker);
+      const payload = encodeReceipts([a!, b!, c!], [{ id: a!, reason: "future" }, { id: b!, reason: "future" }, { id: c!, reason: "unknown_zone" }])[0]!;
+      broker.broker.publish({ cmd: "publish", topic: topics.receipts(STORE, AGENT), payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, () => {});
+      await waitFor("the reject lines", () => lines.filter((l) => l.includes("rejected")).length === 2);
+      const future = lines.find((l) => l.includes("reason=future"))!;
+      expect(future).toMatch(/rejected 2 events for good \(in the future\): More than 5 minutes ahead of the server: check the agent's clock \(NTP\)/);
+      expect(lines.find((l) => l.includes("reason=unknown_zone"))).toMatch(/rejected 1 event for good \(unknown zone\)/);
+    });
+
+    it("warns once, naming the zone, when the source reports a zone the store's layout lacks", async () => {
+      broker = await startBroker();
+      await publishLayout(broker, { ...LAYOUT, receipts: true });
+      const { source, lines } = await start(broker);
+      await waitFor("layout", () => source.ctx?.layout() !== null);
+      source.emit(2); // bakery: in the layout
+      source.ctx!.emit({ type: "enter", ts: Date.now(), zone: "gate", visitor: "v-g1" });
+      source.ctx!.emit({ type: "exit", ts: Date.now(), zone: "gate", visitor: "v-g1" });
+      await waitFor("4 events at the broker", () => idsSent(broker!).length === 4);
+      const warned = lines.filter((l) => l.includes("not in the store's layout"));
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(/zone "gate", which is not in the store's layout/);
+      expect(warned[0]).toMatch(/zones=bakery/);
+    });
+
+    it("says, while the broker is away, how many events it holds and since when", async () => {
+      broker = await startBroker();
+      const { agent: a, source, lines } = await start(broker, { summaryEveryS: 1 });
+      const port = broker.port;
+      await broker.close();
+      broker = null;
+      await waitFor("disconnected", () => !a.metrics().connected);
+      source.emit(7);
+      await waitFor("the offline summary", () => lines.some((l) => l.includes("not connected to the broker")), 5000);
+      expect(lines.find((l) => l.includes("not connected to the broker"))).toMatch(/not connected to the broker: 7 events wait in the outbox, the oldest for \d+ s; they go out once it is back .*queued=7/);
+      broker = await startBroker(port);
+      await waitFor("all 7 settled", () => a.metrics().queued === 0);
+    });
   });
 });

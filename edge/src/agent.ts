@@ -1,5 +1,17 @@
 import type { MqttClient } from "mqtt";
-import { agentStatusValidator, decodeReceipt, encodePayload, layoutAnnouncesReceipts, parseJson, topics, type AgentStatus, type AuditReport, type FootfallEvent } from "@footfall/core";
+import {
+  agentStatusValidator,
+  decodeReceipt,
+  encodePayload,
+  layoutAnnouncesReceipts,
+  parseJson,
+  rejectReasonWords,
+  topics,
+  type AgentStatus,
+  type AuditReport,
+  type FootfallEvent,
+  type Layout,
+} from "@footfall/core";
 import { protocolLimits } from "./batch.js";
 import { Batcher, type BatcherStats, type Settlement } from "./batcher.js";
 import { outboxPath, type AgentConfig } from "./config.js";
@@ -73,13 +85,19 @@ export class Agent<S> {
   private leftAtStop: string[] | null = null;
   /** Accuracy audits not yet acknowledged by the broker, by id (their JSON). */
   private readonly pendingAudits = new Map<string, string>();
-  private lastSummary: { sentEvents: number; sentBatches: number; rejected: number } = { sentEvents: 0, sentBatches: 0, rejected: 0 };
+  private lastSummary = { sentEvents: 0, sentBatches: 0, rejected: 0, serverRejected: 0 };
   private everConnected = false;
   /** A receipt arrived from the server at least once (it is v1.1: never fall back to PUBACK). */
   private receiptSeen = false;
   private warnedFallback = false;
   private warnedNoReceipts = false;
   private lastRejectLog = 0;
+  /** Rejected events not logged yet (the log says so at most once a minute), by reason, with an example id. */
+  private readonly pendingRejects = new Map<string, { n: number; example: string }>();
+  /** Events the server rejected for good (from its receipts), since this start. */
+  private serverRejected = 0;
+  /** The zone ids of the layout the events were last checked against, and the zones already warned of under it. */
+  private zoneCheck: { layout: Layout; zones: Set<string>; warned: Set<string> } | null = null;
 
   constructor(private readonly opts: AgentOptions<S>) {
     const { config, log } = opts;
@@ -113,6 +131,7 @@ export class Agent<S> {
       },
     );
     const sink = (event: FootfallEvent): void => {
+      this.checkZone(event);
       if (this.batcher.add([event]) > 0) opts.onQueued?.(event);
     };
     this.intake = new EventIntake(this.ids, sink, log.child("source"), this.now);
@@ -288,7 +307,7 @@ export class Agent<S> {
       if (this.outbox instanceof SqliteOutbox) log.info({ queued: m.queued }, "stopped with events not yet settled; they stay in the durable outbox and go out at the next start");
       else log.warn({ lost: m.queued }, "stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)");
     }
-    log.info({ eventsSent: m.sentEvents, rejected: m.rejected, queued: m.queued }, "stopped");
+    log.info({ eventsSent: m.sentEvents, invalid: m.rejected, rejectedByServer: this.serverRejected, queued: m.queued }, "stopped");
     this.leftAtStop = this.outbox.size() > 0 ? this.outbox.peek(this.outbox.size()).map((e) => e.id) : [];
     this.outbox.close();
   }
@@ -379,11 +398,46 @@ export class Agent<S> {
     }
     this.batcher.settle(receipt.value.settled);
     const rejected = receipt.value.rejected ?? [];
-    if (rejected.length > 0 && this.now() - this.lastRejectLog >= 60_000) {
-      this.lastRejectLog = this.now();
-      const reasons = [...new Set(rejected.map((r) => r.reason))].join(",");
-      log.warn({ rejected: rejected.length, reasons, example: rejected[0]!.id }, "the server rejected events for good (they are settled and will not be sent again); see its /metrics and log");
+    this.serverRejected += rejected.length;
+    for (const r of rejected) {
+      const pending = this.pendingRejects.get(r.reason);
+      if (pending) pending.n++;
+      else this.pendingRejects.set(r.reason, { n: 1, example: r.id });
     }
+    if (this.now() - this.lastRejectLog >= 60_000) this.logRejects();
+  }
+
+  /** One line per reason of what the server rejected since the last such lines, with what to do about it (core's words, as the Agents view shows them). */
+  private logRejects(): void {
+    if (this.pendingRejects.size === 0) return;
+    this.lastRejectLog = this.now();
+    for (const [reason, { n, example }] of this.pendingRejects) {
+      const words = rejectReasonWords(reason);
+      this.opts.log.warn(
+        { rejected: n, reason, example },
+        `the server rejected ${n} event${n === 1 ? "" : "s"} for good (${words.label}): ${words.hint} They are settled and will not be sent again; the server's log names each one`,
+      );
+    }
+    this.pendingRejects.clear();
+  }
+
+  /**
+   * Warn, once per zone and layout, when the source names a zone the store's layout lacks: the
+   * server would reject those events (unknown_zone), so the technician hears of it at once, with the
+   * zone's name, and not only when the receipts come back.
+   */
+  private checkZone(event: FootfallEvent): void {
+    if (event.type === "position") return;
+    const layout = this.layouts.current();
+    if (layout === null) return;
+    if (this.zoneCheck?.layout !== layout) this.zoneCheck = { layout, zones: new Set(layout.zones.map((z) => z.id)), warned: new Set() };
+    const check = this.zoneCheck;
+    if (check.zones.has(event.zone) || check.warned.has(event.zone)) return;
+    check.warned.add(event.zone);
+    this.opts.log.warn(
+      { zone: event.zone, layoutVersion: layout.version, zones: [...check.zones].join(",") },
+      `the source reports zone "${event.zone}", which is not in the store's layout: the server will reject its events (unknown zone). Fix the zone id in this agent's settings, or add the zone to the store's layout (Layout in the web app)`,
+    );
   }
 
   /**
@@ -423,17 +477,29 @@ export class Agent<S> {
     const m = this.metrics();
     const sent = m.sentEvents - this.lastSummary.sentEvents;
     const batches = m.sentBatches - this.lastSummary.sentBatches;
-    const rejected = m.rejected - this.lastSummary.rejected;
-    this.lastSummary = { sentEvents: m.sentEvents, sentBatches: m.sentBatches, rejected: m.rejected };
-    if (sent === 0 && rejected === 0 && m.queued === 0) return;
+    const invalid = m.rejected - this.lastSummary.rejected;
+    const rejectedByServer = this.serverRejected - this.lastSummary.serverRejected;
+    this.lastSummary = { sentEvents: m.sentEvents, sentBatches: m.sentBatches, rejected: m.rejected, serverRejected: this.serverRejected };
+    this.logRejects();
+    if (sent === 0 && invalid === 0 && m.queued === 0) return;
     const lagMs = m.oldestQueuedTs === null ? 0 : Math.max(0, this.now() - m.oldestQueuedTs);
-    this.opts.log.info({
-      queued: m.queued,
-      lagMs,
-      rejected,
-      connected: m.connected,
-    }, `sent ${sent} events in ${batches} batches in the last ${this.opts.config.summaryEveryS} s`);
+    const period = `in the last ${this.opts.config.summaryEveryS} s`;
+    // Offline, what the technician needs is how much the agent holds and since when.
+    const what = m.connected
+      ? `sent ${sent} events in ${batches} batches ${period}`
+      : `not connected to the broker: ${m.queued} events wait in the outbox, the oldest for ${formatAge(lagMs)}; they go out once it is back`;
+    this.opts.log.info({ queued: m.queued, lagMs, invalid, rejectedByServer, connected: m.connected }, what);
   }
+
+}
+
+/** A duration for a log line: "45 s", "12 min", "3 h 5 min". */
+export function formatAge(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

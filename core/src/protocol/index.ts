@@ -10,3 +10,4 @@ export * from "./receipts.js";
 export * from "./published.js";
 export * from "./audits.js";
 export * from "./topics.js";
+export * from "./reject-reasons.js";
