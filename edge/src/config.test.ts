@@ -139,6 +139,24 @@ describe("footfall-edge (CLI)", () => {
     expect(run.err()).toMatch(/unknown command .lidar.[\s\S]*--help/);
   });
 
+  it("has the `camera calibrate` its settings' help points to: the homography and each point's error, without starting the agent", async () => {
+    const help = io();
+    expect(await runCli(["camera", "--help"], help.io)).toBe(0);
+    expect(help.out()).toContain("footfall-edge camera calibrate --config FILE");
+    const points = [
+      { image: [0, 0], floor: [0, 0] },
+      { image: [100, 0], floor: [10, 0] },
+      { image: [100, 100], floor: [10, 10] },
+      { image: [0, 100], floor: [0, 10] },
+    ];
+    const run = io();
+    expect(await runCli(["camera", "calibrate", "--config", tempFile({ ...good, settings: { input: "/dev/video0", calibration: { points } } })], run.io)).toBe(0);
+    expect(run.out()).toMatch(/reprojection error: rms 0\.000 m, max 0\.000 m over 4 points/);
+    const none = io();
+    expect(await runCli(["camera", "calibrate", "--config", tempFile(good)], none.io)).toBe(2);
+    expect(none.err()).toMatch(/no settings\.calibration\.points in the config: add 4\+/);
+  });
+
   it("requires --config", async () => {
     const run = io();
     expect(await runCli(["sim"], run.io)).toBe(2);

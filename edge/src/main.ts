@@ -4,6 +4,7 @@ import { Agent } from "./agent.js";
 import { addChainCommand } from "./chain/cli.js";
 import { ENV_OVERRIDES, loadConfig } from "./config.js";
 import { DryRun } from "./dry-run.js";
+import { calibrateCommand } from "./sources/camera/calibrate.js";
 import { createLogger } from "./log.js";
 import { SOURCES, settingsHelp } from "./sources/index.js";
 import { edgeVersion } from "./version.js";
@@ -68,6 +69,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .action(async (opts: RunOptions) => {
         code = await runKind(kind, opts, io);
       });
+    if (kind === "camera") {
+      // The settings' help points here: `footfall-edge camera calibrate --config FILE`.
+      cmd
+        .command("calibrate")
+        .description("print the image-to-floor homography of settings.calibration and each point's error in metres, without starting the agent")
+        .option("--json", "the report as JSON")
+        .action((_opts: unknown, sub: Command) => {
+          const o = sub.optsWithGlobals<{ config: string; json?: boolean }>();
+          code = calibrateCommand({ config: o.config, json: o.json }, io);
+        });
+    }
     cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
   }
   addChainCommand(program, io, (c) => (code = c));

@@ -2,7 +2,8 @@
  * `calibrate`: compute the image-to-floor homography from a camera agent's config
  * (`settings.calibration.points`) and print the reprojection error of every point, in metres.
  *
- *   node edge/dist/sources/camera/calibrate.js --config camera.json [--json]
+ *   footfall-edge camera calibrate --config camera.json [--json]
+ *   (or node edge/dist/sources/camera/calibrate.js --config camera.json [--json])
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -50,20 +51,42 @@ export function formatReport(r: CalibrationReport): string {
   return lines.join("\n");
 }
 
+/** Where {@link calibrateCommand} writes. */
+export interface CalibrateIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/**
+ * `footfall-edge camera calibrate --config FILE [--json]`: the report of the config's points, or
+ * what to fix. Exit code 0, or 2 when the config must be fixed (as the agent's own config errors).
+ */
+export function calibrateCommand(opts: { config: string; json?: boolean | undefined }, io: CalibrateIo): number {
+  let text: string;
+  try {
+    text = readFileSync(opts.config, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    io.stderr(`footfall-edge camera calibrate: cannot read ${opts.config}${code ? ` (${code})` : ""}: check the --config path\n`);
+    return 2;
+  }
+  try {
+    const report = calibrationReport(pointsOfConfig(JSON.parse(text)));
+    io.stdout((opts.json ? JSON.stringify(report, null, 2) : formatReport(report)) + "\n");
+    return 0;
+  } catch (err) {
+    io.stderr(`footfall-edge camera calibrate: ${opts.config}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+}
+
 export function calibrateMain(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, json: { type: "boolean", default: false } } });
   if (!values.config) {
     console.error("usage: calibrate --config <camera agent config.json> [--json]");
     return 2;
   }
-  try {
-    const report = calibrationReport(pointsOfConfig(JSON.parse(readFileSync(values.config, "utf8"))));
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    return 0;
-  } catch (err) {
-    console.error(`calibrate: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
-  }
+  return calibrateCommand({ config: values.config, json: values.json }, { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
