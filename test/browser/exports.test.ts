@@ -145,6 +145,23 @@ describe("Heatmap's hour × weekday grid export", () => {
   });
 });
 
+describe("Heatmap's traffic export", () => {
+  it("gives every row the range, as the other exports do, and the hours the chart's table shows, summing to its total", async () => {
+    const page = await t.open(`/heatmap/shop?from=${from}&to=${to}`, t.shop.tokens.viewer);
+    await page.getByTestId("traffic-chart").waitFor();
+    const total = Number(await page.getByTestId("traffic-total").getAttribute("data-total"));
+    expect(total).toBeGreaterThan(0);
+    const shown = await page.getByTestId("traffic-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-value")));
+    const csv = await download(page, "export-traffic");
+    expect(csv.name).toMatch(/-enters-by-hour\.csv$/);
+    expect(Object.keys(csv.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "store_enters"]);
+    expect(csv.rows.map((r) => r.store_enters)).toEqual(shown);
+    expect(csv.rows.reduce((s, r) => s + Number(r.store_enters), 0)).toBe(total);
+    for (const r of csv.rows) expect([Date.parse(r.range_from!), Date.parse(r.range_to!)]).toEqual([from, to]);
+    await page.close();
+  });
+});
+
 describe("Heatmap's CSV with sales", () => {
   it("writes money to the cent, conversion to 4 decimals, dwell to 1 and counts whole, agreeing with the API and the ranking", async () => {
     // Till amounts whose sums are not exact in binary (0.1 + 0.2), in two zones, inside the range.

@@ -137,7 +137,7 @@ export function TrafficCharts({
 
   const exportSeries = () => {
     if (!bars) return;
-    downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, timeZone, useZones ? "enters_all_zones" : "store_enters"), "text/csv;charset=utf-8");
+    downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, { ...range, timeZone }, useZones ? "enters_all_zones" : "store_enters"), "text/csv;charset=utf-8");
   };
 
   return (

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
-import { funnelCsv, funnelSeriesCsv, pathsCsv, transitionsCsv, weekGridCsv } from "./exports.js";
+import { funnelCsv, funnelSeriesCsv, pathsCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -74,5 +74,24 @@ describe("weekGridCsv", () => {
     expect(rows[1]!.slice(2)).toEqual(["Mon", ...Array(9).fill(""), "12", "0", ...Array(13).fill("")]);
     expect(rows[7]![2]).toBe("Sun");
     expect(rows[7]![3 + 9]).toBe("");
+  });
+});
+
+describe("trafficCsv", () => {
+  it("gives every row the range it was exported for, as the other exports do, then each slot in the store's zone (a 25-hour day too), empty for no data", () => {
+    const at = (iso: string) => Date.parse(iso);
+    const slots = [
+      { start: at("2026-10-24T00:00:00+02:00"), end: at("2026-10-25T00:00:00+02:00"), label: "Sat 24", value: null },
+      { start: at("2026-10-25T00:00:00+02:00"), end: at("2026-10-26T00:00:00+01:00"), label: "Sun 25", value: 1234 },
+      { start: at("2026-10-26T00:00:00+01:00"), end: at("2026-10-27T00:00:00+01:00"), label: "Mon 26", value: 0 },
+    ];
+    const r = { from: slots[0]!.start, to: slots[2]!.end, timeZone: "Europe/Paris" };
+    const rows = read(trafficCsv(slots, "day", r, "store_enters"));
+    expect(rows).toEqual([
+      ["range_from", "range_to", "day_start", "day_end", "store_enters"],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", ""],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "1234"],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0"],
+    ]);
   });
 });
