@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ffmpegArgs } from "./ffmpeg.js";
+import { ffmpegArgs, missingInput } from "./ffmpeg.js";
 import { inputKind } from "./settings.js";
 
 const base = { fps: 10, width: undefined, height: undefined, realtime: true, loop: false };
@@ -36,5 +36,15 @@ describe("masked", () => {
     expect(masked([160, 249, 192, 276], [rock])).toBe(true);
     expect(masked([300, 200, 330, 276], [rock])).toBe(false);
     expect(masked([160, 249, 192, 276], [])).toBe(false);
+  });
+});
+
+describe("missingInput", () => {
+  it("says a missing file or device plainly, with what to check, and leaves URLs to ffmpeg", () => {
+    const none = () => false;
+    expect(missingInput("/videos/shop.mp4", none)).toMatch(/^\/videos\/shop\.mp4 does not exist: check settings\.input/);
+    expect(missingInput("/dev/video2", none)).toMatch(/^\/dev\/video2 does not exist: is the camera plugged in\?/);
+    expect(missingInput("rtsp://cam/1", none)).toBeNull();
+    expect(missingInput("/videos/shop.mp4", () => true)).toBeNull();
   });
 });

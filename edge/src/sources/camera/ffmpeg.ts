@@ -4,6 +4,7 @@
  * Frames never leave the process: they go from ffmpeg's stdout to `onFrame` only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { Logger } from "../../log.js";
 import { inputKind } from "./settings.js";
 
@@ -127,6 +128,8 @@ export class FrameStream {
       const started = Date.now();
       let result: { reason: string; frames: number; clean: boolean };
       try {
+        const missing = missingInput(o.input);
+        if (missing) throw new Error(missing);
         const size = o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal);
         result = await this.once(size.width, size.height);
       } catch (err) {
@@ -260,4 +263,16 @@ export class FrameStream {
       });
     });
   }
+}
+
+/**
+ * Why a local input cannot be opened, in words that say what to do, or null when it exists (or is
+ * a stream URL, which only ffmpeg can try). ffmpeg's own "No such file or directory" comes buried in
+ * its stderr; a technician with a typo in `input`, or a camera unplugged, should read it plainly.
+ */
+export function missingInput(input: string, exists: (path: string) => boolean = existsSync): string | null {
+  const kind = inputKind(input);
+  if (kind === "stream" || exists(input)) return null;
+  if (kind === "v4l2") return `${input} does not exist: is the camera plugged in? (\`ls /dev/video*\` lists the devices; set settings.input to one)`;
+  return `${input} does not exist: check settings.input (a video file, an rtsp:// or http(s):// URL, or a device such as /dev/video0)`;
 }
