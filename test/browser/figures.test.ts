@@ -367,6 +367,27 @@ describe("the Sales page's days", () => {
     }
     expect(rows[0]!.cells[3]).toBe("–"); // today: no sale imported
     expect(rows[1]!.conversion).not.toBe(""); // yesterday's 12 sales over its enters
+
+    // The CSV: the table's days, oldest first, with the same enters, transactions, conversion and sales; empty where it says no data or "–".
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-sales-days").click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^footfall-${STORE}-\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}-sales-days\\.csv$`));
+    const csv = await readFile((await download.path())!, "utf8");
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const [head, ...lines] = csv.slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
+    expect(head).toEqual(["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales"]);
+    const days = [...rows].reverse();
+    expect(lines).toHaveLength(days.length);
+    for (const [i, l] of lines.entries()) {
+      const d = days[i]!;
+      // Times to the second (today's end is the server's now).
+      const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
+      expect([Date.parse(l[0]!), Date.parse(l[1]!), Date.parse(l[2]!), Date.parse(l[3]!)]).toEqual([range.from, sec(range.to), d.from, sec(d.to)]);
+      expect([l[4], l[5]]).toEqual([d.enters, d.cells[2]]);
+      expect(l[6] === "" ? "" : Number(l[6])).toBe(d.conversion === "" ? "" : Number(Number(d.conversion).toFixed(4)));
+      expect(l[7]).toBe(Number(d.cells[2]) > 0 ? d.cells[4]!.replace(/[^\d.]/g, "") : "0.00");
+    }
+    expect(lines.reduce((s, l) => s + Number(l[5]), 0)).toBe(19);
+    expect(lines.reduce((s, l) => s + Number(l[4]), 0)).toBe(store.visitors);
     await page.close();
 
     // The same days in the report's key figures and the heatmap's store conversion read the same.

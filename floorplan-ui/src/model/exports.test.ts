@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
-import { funnelCsv, funnelSeriesCsv, pathsCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
+import { funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -92,6 +92,24 @@ describe("trafficCsv", () => {
       ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", ""],
       ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "1234"],
       ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0"],
+    ]);
+  });
+});
+
+describe("salesDaysCsv", () => {
+  it("gives the Sales page's days oldest first: no data before the figures as empty cells, an unknown conversion empty, money to the currency's units", () => {
+    const day = (d: number) => Date.parse(`2026-11-${String(d).padStart(2, "0")}T00:00:00+01:00`);
+    const days = [
+      { date: "2026-11-28", from: day(28), to: day(29), transactions: 3, sales: 37.5, enters: null, conversion: null },
+      { date: "2026-11-29", from: day(29), to: day(30), transactions: 0, sales: 0, enters: 412, conversion: null },
+      { date: "2026-11-30", from: day(30), to: day(30) + 11.5 * 3_600_000, transactions: 12, sales: 150.1 + 0.2, enters: 96, conversion: 12 / 96 },
+    ];
+    const rows = read(salesDaysCsv(days, { from: day(28), to: days[2]!.to, timeZone: "Europe/Paris" }, "EUR"));
+    expect(rows).toEqual([
+      ["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales"],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-28T00:00:00+01:00", "2026-11-29T00:00:00+01:00", "", "3", "", "37.50"],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00"],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30"],
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { type HeatScene, METRICS, type Metric, rankZones } from "./heatmap.js";
 import type { Slot } from "./traffic.js";
 import { bucketSpans, bucketsWithData } from "./funnel.js";
 import type { Coverage } from "./coverage.js";
+import type { SalesDay } from "./sales.js";
 import { type CsvColumn, figureColumn, toCsvFile } from "./csv.js";
 
 export interface ExportRange {
@@ -157,5 +158,21 @@ export function weekGridCsv(cells: readonly (readonly [hour: number, day: number
   return toCsvFile(
     ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => count(`${String(h).padStart(2, "0")}:00`))],
     weekdays.map((day, d): Cell[] => [from, to, day, ...Array.from({ length: 24 }, (_, h) => at.get(`${d}|${h}`) ?? null)]),
+  );
+}
+
+/**
+ * The Sales page's recorded days, oldest first (the table lists today first): each local day's start
+ * and end (today's end is when it was read: the day so far), the store's enters, the transactions
+ * recorded, the conversion and the takings, as the table shows them: enters and conversion empty
+ * before the store's first figures (no data), conversion empty for a day without a transaction
+ * (unknown, not 0) or without enters.
+ */
+export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, currency?: string): string {
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  return toCsvFile(
+    ["range_from", "range_to", "day_start", "day_end", count("store_enters"), count("transactions"), share("conversion"), figureColumn("sales", "money", currency)],
+    days.map((d): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales]),
   );
 }

@@ -18,6 +18,8 @@ import { useCoverage } from "../hooks/useCoverage.js";
 import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
 import { Icon } from "../components/Icon.js";
+import { downloadCsv } from "../components/download.js";
+import { salesDaysCsv } from "../model/exports.js";
 import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/sales.css";
@@ -89,6 +91,15 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
         <span className="hint" data-testid="newest-sale">
           {newest === null ? "No sale recorded yet" : `Newest sale ${formatDateTime(newest, tz)} (${formatAgo(newest, now)})`}
         </span>
+        <button
+          className="btn sm"
+          disabled={!figures}
+          data-testid="export-sales-days"
+          title="The days listed, oldest first: enters, transactions, conversion and sales"
+          onClick={() => figures && downloadCsv(store, { from, to }, tz, "sales-days", salesDaysCsv(figures.days, { from, to, timeZone: tz }, currency))}
+        >
+          Export CSV
+        </button>
       </div>
       {entersFailed && (
         <div className="alert error" role="alert" style={{ margin: "0 12px" }}>
