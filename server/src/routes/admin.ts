@@ -66,9 +66,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           state: a.state,
           version: a.version,
           lastStatusTs: a.statusTs,
-          lastEventTs: a.lastEventTs,
+          // 0: an agent whose every event was rejected, as stored before that kept null (no event is from 1970).
+          lastEventTs: a.lastEventTs || null,
           // How late the newest event arrived: receipt time minus the event's own time.
-          lagMs: a.lastEventTs !== null && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
+          lagMs: a.lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
           events: a.events,
           duplicates: a.duplicates,
           rejects: a.rejects,

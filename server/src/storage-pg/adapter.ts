@@ -436,7 +436,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         await q.query({
           name: "footfall_agents_tally_many",
           text: `UPDATE agents a SET events = a.events + t.events, duplicates = a.duplicates + t.duplicates, rejects = a.rejects + t.rejects,
-                   last_event_ts = greatest(coalesce(a.last_event_ts, 0), coalesce(t.last_event_ts, 0)), last_received_at = t.received_at
+                   last_event_ts = nullif(greatest(coalesce(a.last_event_ts, 0), coalesce(t.last_event_ts, 0)), 0), last_received_at = t.received_at
                    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
                         AS t(store, agent, events, duplicates, rejects, last_event_ts, received_at)
                   WHERE a.store = t.store AND a.agent = t.agent`,
@@ -484,7 +484,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         await q.query({
           name: "footfall_agents_tally",
           text: `UPDATE agents SET events = events + $1, duplicates = duplicates + $2, rejects = rejects + $3,
-             last_event_ts = greatest(coalesce(last_event_ts, 0), coalesce($4::bigint, 0)), last_received_at = $5 WHERE store = $6 AND agent = $7`,
+             last_event_ts = nullif(greatest(coalesce(last_event_ts, 0), coalesce($4::bigint, 0)), 0), last_received_at = $5 WHERE store = $6 AND agent = $7`,
           values: [t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent],
         });
       }),

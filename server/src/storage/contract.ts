@@ -904,6 +904,11 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           ["cam-2", 3, 2, 1, T0 + 5, T0 + 80],
         ]);
         expect((await s.agents.list("other"))[0]).toMatchObject({ events: 1, lastReceivedAt: T0 + 81 });
+        // An agent whose every event was rejected (a clock 10 minutes ahead) has no last event, not one at 1970 (the
+        // Agents view said "20791 d ago" and a lag of 499,004 h).
+        expect((await s.agents.list("other"))[0]!.lastEventTs).toBeNull();
+        await s.transaction((tx) => tx.agents.recordIngest("other", "cam-1", { events: 0, duplicates: 0, rejects: 3, lastEventTs: null, receivedAt: T0 + 90 }));
+        expect((await s.agents.list("other"))[0]).toMatchObject({ rejects: 3, lastEventTs: null });
       });
 
       test("(issue 14) keep the zones each agent's events named: newest event time only grows, arrival follows the last commit", async (s) => {

@@ -32,7 +32,7 @@ export class AgentsRepo {
       status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
       tally: db.prepare(
         `UPDATE agents SET events = events + ?, duplicates = duplicates + ?, rejects = rejects + ?,
-           last_event_ts = max(coalesce(last_event_ts, 0), coalesce(?, 0)), last_received_at = ? WHERE store = ? AND agent = ?`,
+           last_event_ts = nullif(max(coalesce(last_event_ts, 0), coalesce(?, 0)), 0), last_received_at = ? WHERE store = ? AND agent = ?`,
       ),
       zone: db.prepare(
         `INSERT INTO agent_zones (store, zone, agent, last_event_ts, last_received_at) VALUES (?, ?, ?, ?, ?)
