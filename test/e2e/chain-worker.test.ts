@@ -217,4 +217,21 @@ describe("a chain server's ingest in a worker thread", () => {
     expect(young.code).not.toBe(0);
     expect(young.stderr).toMatch(/FOOTFALL_CHAIN_WORKER_YOUNG_MB="lots" must be an integer between 0 and 4096/);
   }, 120_000);
+
+  it("a worker that cannot start says why in the one line a one-thread server's start says it, without its stack", async () => {
+    // The broker answers, but refuses the server's login: the worker's error is the start's error.
+    const env = { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_MQTT_USERNAME: "footfall-server", FOOTFALL_MQTT_PASSWORD: "wrong", FOOTFALL_LOG_LEVEL: "info" };
+    const t0 = Date.now();
+    const worker = await footfall(["serve"], { env: { ...env, FOOTFALL_METRICS_PORT: "off", FOOTFALL_HTTP_PORT: String(await freePort()) } });
+    expect(worker.code).toBe(1);
+    const line = `footfall: the MQTT broker at ${chain.mosquitto.url} refused the server's login (Connection refused: Not authorized): check FOOTFALL_MQTT_USERNAME and FOOTFALL_MQTT_PASSWORD`;
+    expect(worker.stderr.trim().split("\n").at(-1)).toContain(line);
+    expect(worker.stderr + worker.stdout).not.toMatch(/before it was ready|see the log above|"stack"|\bat .*\.js:\d+/);
+    // At once: the broker answered, nothing is waited for.
+    expect(Date.now() - t0).toBeLessThan(9_000);
+    // The same line in main mode.
+    const main = await footfall(["serve"], { env: { ...env, FOOTFALL_CHAIN_INGEST: "main", FOOTFALL_METRICS_PORT: "off", FOOTFALL_HTTP_PORT: String(await freePort()) } });
+    expect(main.code).toBe(1);
+    expect(main.stderr.trim().split("\n").at(-1)).toContain(line);
+  }, 60_000);
 });

@@ -75,8 +75,15 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   let exitCode: number | null = null;
   const exited = new Promise<number>((resolve) => worker.once("exit", resolve));
   void exited.then((code) => (exitCode = code));
+  // Why the worker could not start (a broker that does not answer, a shard count the chain disagrees with): the start fails
+  // with its message, which the CLI prints as its one line, as a one-thread server's start does (the stack only at debug).
+  let startError: Error | undefined;
   worker.on("error", (err: Error) => {
-    log.fatal({ err: err.message, stack: err.stack }, ready ? "the ingest worker failed" : "the ingest worker could not start");
+    if (ready) log.fatal({ err: err.message, stack: err.stack }, "the ingest worker failed");
+    else {
+      startError = err;
+      log.debug({ err: err.message, stack: err.stack }, "the ingest worker could not start");
+    }
   });
   void exited.then((code) => {
     if (closing || !ready) return;
@@ -89,7 +96,7 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   };
   const shards = await new Promise<number[]>((resolve, reject) => {
     worker.on("message", (m: FromWorker) => m.type === "ready" && resolve(m.shards));
-    void exited.then((code) => reject(new Error(`the ingest worker exited (code ${code}) before it was ready; see the log above`)));
+    void exited.then((code) => reject(startError ?? new Error(`the ingest worker exited (code ${code}) before it was ready; see the log above`)));
   });
 
   // What the front asks the worker, whose ingest counted it: a scrape's metrics (Prometheus listener or /metrics), the Agents view's rejects.

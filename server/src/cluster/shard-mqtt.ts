@@ -32,6 +32,7 @@ import {
 } from "../mqtt/transport.js";
 import { intFrom } from "../config.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
+import { brokerConnectFailure, BROKER_CONNECT_WAIT_MS, isLoginRefused } from "../mqtt/connect-failure.js";
 
 export interface ShardedBrokerOptions {
   url: string;
@@ -523,11 +524,22 @@ export class ShardedBroker implements MqttTransport {
     publisher.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
     publisher.on("connect", () => (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
+      let last: Error | undefined;
+      const fail = (err: Error) => {
+        clearTimeout(t);
+        publisher.off("error", onError);
         publisher.end(true);
-        reject(new Error(`no answer from the MQTT broker at ${o.url} within 10 s: is it running?`));
-      }, 10_000);
-      publisher.once("connect", () => (clearTimeout(t), resolve()));
+        reject(err);
+      };
+      // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
+      const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(o.url, err)));
+      const t = setTimeout(() => fail(brokerConnectFailure(o.url, last)), BROKER_CONNECT_WAIT_MS);
+      publisher.on("error", onError);
+      publisher.once("connect", () => {
+        clearTimeout(t);
+        publisher.off("error", onError);
+        resolve();
+      });
     });
     o.log.info({ url: o.url }, "connected to the MQTT broker");
     return new ShardedBroker(o, publisher);

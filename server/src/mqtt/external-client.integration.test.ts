@@ -3,15 +3,21 @@
  * for its commit, so a long backlog once hid the PINGRESP behind the messages until the keepalive
  * timed out and the connection was made again.
  */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { connectMqtt } from "../../../test/support/mqtt.js";
 import { slowCommits } from "../../../test/support/slow-commits.js";
-import { waitFor } from "../../../test/support/wait.js";
+import { freePort } from "../../../test/support/ports.js";
+import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { topics } from "@footfall/core";
 import { createLogger } from "../log.js";
 import { connectExternalBroker } from "./external-client.js";
+import type { TransportHandlers } from "./transport.js";
 
 describe("connectExternalBroker behind a backlog (Debian's mosquitto)", () => {
   let broker: Mosquitto;
@@ -50,4 +56,48 @@ describe("connectExternalBroker behind a backlog (Debian's mosquitto)", () => {
       await transport.close();
     }
   }, 60_000);
+});
+
+describe("connectExternalBroker when it cannot connect (the start's one line)", () => {
+  const dir = tempDir("footfall-broker-login-");
+  let broker: Mosquitto;
+  beforeAll(async () => {
+    const passwd = join(dir.path, "passwd");
+    writeFileSync(passwd, "");
+    const made = spawnSync("mosquitto_passwd", ["-b", passwd, "footfall-server", "right"], { encoding: "utf8" });
+    expect(made.status, made.stderr).toBe(0);
+    const port = await freePort();
+    broker = await Mosquitto.withConf(
+      (data) => [`listener ${port} 127.0.0.1`, "allow_anonymous false", `password_file ${passwd}`, `persistence_location ${data}/`, `user ${userInfo().username}`, "log_dest stderr", "log_type error", ""].join("\n"),
+      port,
+    );
+  });
+  afterAll(async () => {
+    await broker?.dispose();
+    dir.remove();
+  });
+  const handlers = (): TransportHandlers => ({ events: (m) => m.done(), status: () => {}, audit: () => {}, reject: () => {}, isKnownAgent: () => Promise.resolve(true) });
+
+  it("a refused login fails at once naming the credentials, not as a broker that does not answer", async () => {
+    const t0 = Date.now();
+    const failed = await connectExternalBroker({ url: broker.url, username: "footfall-server", password: "wrong", log: createLogger("silent"), handlers: handlers() }).then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(failed?.message).toBe(
+      `the MQTT broker at ${broker.url} refused the server's login (Connection refused: Not authorized): check FOOTFALL_MQTT_USERNAME and FOOTFALL_MQTT_PASSWORD against the broker's password file (footfall broker-config writes the server's user)`,
+    );
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const ok = await connectExternalBroker({ url: broker.url, username: "footfall-server", password: "right", log: createLogger("silent"), handlers: handlers() });
+    await ok.close();
+  });
+
+  it("a port nothing listens on fails after the wait with the network's answer", async () => {
+    const url = `mqtt://127.0.0.1:${await freePort()}`;
+    const failed = await connectExternalBroker({ url, log: createLogger("silent"), handlers: handlers() }).then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(failed?.message).toMatch(new RegExp(`^could not connect to the MQTT broker at ${url} within 10 s \\(connect ECONNREFUSED [^)]+\\): is it running, and is FOOTFALL_MQTT_URL right\\?$`));
+  }, 30_000);
 });

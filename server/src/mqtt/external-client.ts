@@ -1,6 +1,7 @@
 import type { MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import type { Logger } from "../log.js";
+import { brokerConnectFailure, BROKER_CONNECT_WAIT_MS, isLoginRefused } from "./connect-failure.js";
 import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
@@ -87,8 +88,22 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   client.on("reconnect", () => o.log.warn({ url: o.url }, "reconnecting to the MQTT broker"));
   client.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer from the MQTT broker at ${o.url} within 10 s: is it running?`)), 10_000);
-    client.once("connect", () => (clearTimeout(t), resolve()));
+    let last: Error | undefined;
+    const fail = (err: Error) => {
+      clearTimeout(t);
+      client.off("error", onError);
+      client.end(true);
+      reject(err);
+    };
+    // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
+    const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(o.url, err)));
+    const t = setTimeout(() => fail(brokerConnectFailure(o.url, last)), BROKER_CONNECT_WAIT_MS);
+    client.on("error", onError);
+    client.once("connect", () => {
+      clearTimeout(t);
+      client.off("error", onError);
+      resolve();
+    });
   });
   return {
     kind: "external",
