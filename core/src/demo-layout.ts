@@ -46,3 +46,17 @@ export const DEMO_LAYOUT: LayoutInput = {
     zone("checkout-queue", "Checkout queue", "queue", [8.5, 13.8, 16, 15.3], 12, "checkout"),
   ],
 };
+
+/** The demo store's arrivals multiplier per local hour (0-23): closed at night, peaks at lunch and after work; nobody comes in from 21:00. */
+export const DEMO_HOURLY_CURVE: readonly number[] = [
+  0, 0, 0, 0, 0, 0, 0, 0, // 00-07 closed
+  0.25, 0.4, 0.5, 0.7, 1.0, 0.9, 0.55, 0.5, // 08-15: lunch peak at 12
+  0.6, 0.85, 1.0, 0.8, 0.4, 0, 0, 0, // 16-23: evening peak at 18, closes at 21
+];
+
+/**
+ * Minutes a demo store stays open after its last arrivals (`hoursCoveringCurve`): at closing the
+ * simulated shoppers head for the tills and out, all gone well within it (a real store's doors
+ * close to newcomers while the last customers pay).
+ */
+export const DEMO_CLOSING_GRACE_MINUTES = 30;

@@ -2,10 +2,10 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_LAYOUT, type Layout, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
-import { startServer } from "./server.js";
+import { startServer, type RunningServer } from "./server.js";
 import { parseCurveFile } from "./demo-curve.js";
 
 const STORE = "demo";
@@ -53,6 +53,23 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number,
 }
 
 /**
+ * A new demo store's opening hours, set when its floor plan is (a demo started on a data folder
+ * that holds the store already keeps whatever hours it has, none or edited ones).
+ */
+async function setDemoHours(server: RunningServer, store: string, hours: OpeningHours): Promise<void> {
+  const { storage, now } = server.services;
+  if ((await storage.hours.get(store)) !== undefined) return;
+  await storage.hours.set(store, hours, now());
+  await server.services.hours?.changed(store);
+  server.services.alertEvaluator?.rulesChanged(store);
+}
+
+/** An arrival curve open from local hour `opens` up to `closes` (the chain simulator's hours). */
+export function openHoursCurve(opens: number, closes: number): number[] {
+  return Array.from({ length: 24 }, (_, h) => (h >= opens && h < closes ? 1 : 0));
+}
+
+/**
  * `footfall demo`: the server, a demo store with a floor plan, and the simulator speaking MQTT
  * to it like any agent. Prints the URL, an admin token to sign in with, and a kiosk URL that
  * carries a staff token limited to the demo store (never the admin token).
@@ -73,6 +90,8 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
     const layout = await storage.stores.saveLayout(asId<StoreId>(STORE), { ...DEMO_LAYOUT, validFrom: now() - 8 * 86_400_000 }, now());
     await layouts.reload(STORE);
     await server.services.onLayoutSaved(layout);
+    // Opening hours that hold the simulated day (arrivals from 08:00 to 21:00, the last shoppers out by 21:30).
+    await setDemoHours(server, STORE, hoursCoveringCurve(weeklyCurve ?? DEMO_HOURLY_CURVE, DEMO_CLOSING_GRACE_MINUTES));
   }
   // History already held (an earlier run of the demo, or the simulator's run before it restarted): the
   // simulator back-fills only after its newest event, so no hour of history is ever sent twice.
@@ -175,7 +194,7 @@ function formatSpan(seconds: number): string {
 
 /** What `footfall-edge chain --print-layouts` prints: each store with its agent and floor plan. */
 interface ChainLayouts {
-  stores: { store: string; agent: string; name: string; city: string; layout: Layout & { store: string; version?: number } }[];
+  stores: { store: string; agent: string; name: string; city: string; opens: number; closes: number; layout: Layout & { store: string; version?: number } }[];
 }
 
 const CHAIN_SEED = 1;
@@ -211,6 +230,8 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       const layout = await storage.stores.saveLayout(asId<StoreId>(s.store), { ...input, validFrom: Math.min(input.validFrom, now() - 8 * 86_400_000) }, now());
       await layouts.reload(s.store);
       await server.services.onLayoutSaved(layout);
+      // Its own opening hours, the ones its crowd comes in (the chain simulator's opens and closes).
+      await setDemoHours(server, s.store, hoursCoveringCurve(openHoursCurve(s.opens, s.closes), DEMO_CLOSING_GRACE_MINUTES));
     }
     credentials.push(JSON.stringify(await storage.agents.add(s.store, s.agent, "sim", now())));
   }

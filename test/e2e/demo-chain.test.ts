@@ -3,13 +3,14 @@
  * plan and agent login, all fed by one `footfall-edge chain` process; each store back-fills only
  * after its newest event stored, at a restart of the demo and of its simulator alike (a restarted
  * simulator's events carry new ids: a second back-fill would count those hours twice), the stores'
- * simulated tills send their transactions to the sales import (once), and the kiosk URL carries a
- * staff token limited to the first store.
+ * simulated tills send their transactions to the sales import (once), the stores have the opening
+ * hours their crowds come in, and the kiosk URL carries a staff token limited to the first store.
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, EDGE_CLI, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-chain-");
 afterAll(() => dir.remove());
@@ -89,6 +90,14 @@ describe("footfall demo --stores", () => {
       const stores = (await api.stores()).stores.map((s) => s.id);
       expect(stores).toEqual(["store-0001", "store-0002", "store-0003"]);
       for (const store of stores) expect((await api.layout(store)).zones.length).toBeGreaterThan(3);
+      // Each store has the opening hours its crowd comes in: from its opening hour to half an hour after its closing hour (the last shoppers leave).
+      const printed = JSON.parse(execFileSync(process.execPath, [requireBuilt(EDGE_CLI), "chain", "--stores", "3", "--seed", "1", "--print-layouts"], { encoding: "utf8" })) as { stores: { store: string; opens: number; closes: number }[] };
+      for (const s of printed.stores) {
+        const { hours } = (await api.request<{ hours: { weekly: Record<string, { open: string; close: string }[]> } | null }>("GET", `/api/v1/stores/${s.store}/hours`)).body;
+        const hh = (h: number) => `${String(h).padStart(2, "0")}:00`;
+        const late = s.closes === 24 ? [{ open: "00:00", close: "00:30" }] : [];
+        expect(hours?.weekly.wed, s.store).toEqual([...late, { open: hh(s.opens), close: s.closes === 24 ? "24:00" : `${String(s.closes).padStart(2, "0")}:30` }]);
+      }
       stored = await waitFor(
         "every store's agent to have events accepted",
         async () => {

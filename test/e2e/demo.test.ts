@@ -35,6 +35,10 @@ async function demoOnce(): Promise<Printed> {
     expect((await asKiosk.request("GET", "/api/v1/stores/demo/agents")).status).toBe(403);
     expect((await asKiosk.request("GET", "/api/v1/tokens")).status).toBe(403);
     expect(await new FootfallApi(printed.url, printed.admin).me()).toEqual({ role: "admin", store: null });
+    // Opening hours that hold the simulated day: arrivals from 08:00 to 21:00, the last shoppers out by 21:30.
+    const { hours, timezone } = (await asKiosk.request<{ hours: { weekly: Record<string, unknown[]>; exceptions: unknown[] } | null; timezone: string }>("GET", "/api/v1/stores/demo/hours")).body;
+    expect(timezone).toBe("Europe/Paris");
+    for (const day of ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]) expect(hours?.weekly[day], day).toEqual([{ open: "08:00", close: "21:30" }]);
     return printed;
   } finally {
     await child.stop("SIGTERM");

@@ -196,3 +196,69 @@ export function doorCountStart(h: OpeningHours | null | undefined, now: number, 
   if (!h) return midnight;
   return lastClosing(h, now, timeZone) ?? midnight;
 }
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+const hhmm = (minutes: number): string => `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+
+/**
+ * Opening hours that cover an arrival curve (a simulator's: 24 multipliers, the same every day, or
+ * 168, Monday 00:00 first): the runs of local hours whose multiplier is above 0, each closing
+ * `graceMinutes` after its last hour, since the people inside when the last one comes in still
+ * have to pay and leave. A run that goes past midnight goes on into the next day (the week wraps
+ * round); a day with more runs than the hours hold has its shortest closed gaps bridged. Every
+ * hour above 0 gives 00:00-24:00 every day; none, every day closed.
+ */
+export function hoursCoveringCurve(curve: readonly number[], graceMinutes = 0): OpeningHours {
+  if (curve.length !== 24 && curve.length !== 168) throw new Error(`an arrival curve has 24 or 168 hours, not ${curve.length}`);
+  if (!(Number.isInteger(graceMinutes) && graceMinutes >= 0 && graceMinutes < 1440)) throw new Error(`graceMinutes ${graceMinutes}: a whole number of minutes under a day`);
+  const WEEK = 7 * 1440;
+  const openAt = (h: number): boolean => (curve[h % curve.length] ?? 0) > 0;
+  const weekly = Object.fromEntries(WEEKDAYS.map((d) => [d, [] as HoursInterval[]])) as OpeningHours["weekly"];
+  if (Array.from({ length: 168 }, (_, h) => openAt(h)).every(Boolean)) return { weekly: ALWAYS_OPEN.weekly, exceptions: [] };
+  // Open minutes of the week, as [from, to) runs; a closed hour exists, so start the scan after one.
+  const closedHour = Array.from({ length: 168 }, (_, h) => h).find((h) => !openAt(h))!;
+  const runs: [number, number][] = [];
+  for (let i = 1; i <= 168; i++) {
+    const h = (closedHour + i) % 168;
+    if (!openAt(h)) continue;
+    const last = runs[runs.length - 1];
+    const from = (closedHour + i) * 60;
+    if (last && last[1] === from) last[1] = from + 60;
+    else runs.push([from, from + 60]);
+  }
+  // Each run closes graceMinutes later; cut into local days (the week wrapping round), touching pieces merged.
+  const pieces: [number, number][] = [];
+  for (const [from, to] of runs) {
+    for (let t = from; t < to + graceMinutes; ) {
+      const dayEnd = (Math.floor(t / 1440) + 1) * 1440;
+      const end = Math.min(dayEnd, to + graceMinutes);
+      pieces.push([t, end]);
+      t = end;
+    }
+  }
+  const byDay: [number, number][][] = WEEKDAYS.map(() => []);
+  for (const [from, to] of pieces) byDay[Math.floor((from % WEEK) / 1440)]!.push([from % 1440, (from % 1440) + (to - from)]);
+  byDay.forEach((list, day) => {
+    list.sort((x, y) => x[0] - y[0]);
+    const out = weekly[WEEKDAYS[day]!];
+    let cur: [number, number] | null = null;
+    for (const [from, to] of list) {
+      if (cur && from <= cur[1]) cur[1] = Math.max(cur[1], to);
+      else {
+        if (cur) out.push({ open: hhmm(cur[0]), close: hhmm(cur[1]) });
+        cur = [from, to];
+      }
+    }
+    if (cur) out.push({ open: hhmm(cur[0]), close: hhmm(cur[1]) });
+  });
+  for (const d of WEEKDAYS) {
+    const list = weekly[d];
+    // More runs in a day than the hours hold: the shortest closed gaps are bridged (covered, not cut).
+    while (list.length > HOURS_LIMITS.intervalsPerDay) {
+      let i = 0;
+      for (let j = 1; j + 1 < list.length; j++) if (minutesOf(list[j + 1]!.open) - minutesOf(list[j]!.close) < minutesOf(list[i + 1]!.open) - minutesOf(list[i]!.close)) i = j;
+      list.splice(i, 2, { open: list[i]!.open, close: list[i + 1]!.close });
+    }
+  }
+  return { weekly, exceptions: [] };
+}

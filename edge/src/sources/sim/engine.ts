@@ -333,6 +333,8 @@ export class SimEngine {
     if (visitor.tillOf !== undefined && zone.id === visitor.tillOf) this.freeTill(visitor.tillOf);
     let next: SimZone | null = null;
     if (zone.kind !== "checkout") {
+      // Closing time (no more arrivals): the people still browsing go to the tills and out.
+      if (visitor.browseLeft > 0 && arrivalMultiplier(this.opts.settings, this.now, this.model.timezone) === 0) visitor.browseLeft = 0;
       if (visitor.browseLeft > 0) {
         visitor.browseLeft--;
         next = this.model.nextBrowse(zone, visitor.visited, this.rng);

@@ -1,14 +1,10 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { LayoutInputSchema, layoutProblems, type LayoutInput } from "@footfall/core";
+import { DEMO_HOURLY_CURVE, LayoutInputSchema, layoutProblems, type LayoutInput } from "@footfall/core";
 import { checkValue, type Checked } from "../../schema.js";
 import { DEMO_ATTRACTION, DEMO_BASKET, DEMO_DWELL, DEMO_TRANSITIONS } from "./demo-layout.js";
 
-/** Arrivals multiplier per hour of the day (0-23, store time): closed at night, peaks at lunch and after work. */
-export const DEFAULT_HOURLY_CURVE: readonly number[] = [
-  0, 0, 0, 0, 0, 0, 0, 0, // 00-07 closed
-  0.25, 0.4, 0.5, 0.7, 1.0, 0.9, 0.55, 0.5, // 08-15: lunch peak at 12
-  0.6, 0.85, 1.0, 0.8, 0.4, 0, 0, 0, // 16-23: evening peak at 18, closes at 21
-];
+/** Arrivals multiplier per hour of the day (0-23, store time): the demo store's (core's DEMO_HOURLY_CURVE), closed at night, peaks at lunch and after work. */
+export const DEFAULT_HOURLY_CURVE: readonly number[] = DEMO_HOURLY_CURVE;
 
 const Dwell = Type.Object(
   {
