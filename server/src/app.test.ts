@@ -60,8 +60,8 @@ describe("security headers on the built UI", () => {
     dir.remove();
   });
 
-  it("serves index.html and its client-side routes with the CSP and nosniff", async () => {
-    for (const url of ["/", "/live/demo"]) {
+  it("serves index.html with the CSP and nosniff (the app routes in the fragment: /#/live/demo)", async () => {
+    for (const url of ["/", "/index.html", "/?token=x"]) {
       const res = await server.app.inject({ method: "GET", url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers["content-type"]).toMatch(/text\/html/);

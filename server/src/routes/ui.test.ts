@@ -38,6 +38,19 @@ describe("serving the built UI", () => {
   it("has the page checked on every load, so a new build is seen at once", async () => {
     for (const url of ["/", "/index.html"]) expect((await app.inject({ url })).headers["cache-control"]).toBe("no-cache");
   });
+  it("answers a path that is not the app, a file or the API with a 404 saying where things are, never the app's page", async () => {
+    for (const url of ["/healthz", "/health", "/ready", "/live/demo", "/assets/index-Gone1234.js"]) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers["content-type"], url).toMatch(/^application\/json/);
+      expect((res.json() as { message: string }).message).toBe(
+        `no route GET ${url}: the app is at /, the API under /api/v1 (health: GET /api/v1/health), its documentation at /api/docs`,
+      );
+    }
+    const page = await app.inject({ url: "/?token=x" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("<script");
+  });
   it("does not serve source maps", async () => {
     expect((await app.inject({ url: "/assets/index-AbCd1234.js.map" })).statusCode).toBe(404);
   });

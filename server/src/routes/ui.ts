@@ -34,12 +34,16 @@ export async function uiRoutes(app: FastifyInstance, { uiDir }: { uiDir: string 
         reply.header("cache-control", HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
       },
     });
+    // The app is at `/` and routes in the fragment (`/#/live/demo`): any other path is a real 404, not the app's page with a
+    // 200, so that a load balancer's or a probe's guess (`/health`, `/healthz`) fails loudly instead of passing while the
+    // database fails, and a missing file (a stale chunk, a typo) is not answered with HTML.
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split("?")[0]!;
-      // Client-side routes get the app; a missing file (a stale chunk, a typo) gets a real 404, not HTML.
-      const isFile = /\.[a-z0-9]+$/i.test(path);
-      if (req.method === "GET" && !isFile && !path.startsWith("/api/") && !path.startsWith("/socket.io")) return reply.sendFile("index.html");
-      return reply.code(404).send({ statusCode: 404, error: "Not Found", message: `no route ${req.method} ${req.url.split("?")[0]}: see /api/docs` });
+      return reply.code(404).send({
+        statusCode: 404,
+        error: "Not Found",
+        message: `no route ${req.method} ${path}: the app is at /, the API under /api/v1 (health: GET /api/v1/health), its documentation at /api/docs`,
+      });
     });
   } else {
     app.get("/", { schema: { hide: true } }, async (_req, reply) => reply.type("text/html").send(API_PAGE));
