@@ -209,6 +209,8 @@ export async function startHalf(
   const ingest: Ingest = chain ? new ShardedIngest(ingestOptions, (store) => shardOf(store, config.shards ?? 64)) : new IngestPipeline(ingestOptions);
   // Agents known to exist (an agent is never deleted): a message of a known agent needs no look-up.
   const agentsKnown = agentLookup((store, agent) => storage.agents.get(store, agent));
+  /** Each agent's state as last logged (store/agent -> online, offline). */
+  const loggedStates = new Map<string, string>();
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: async (store, agent, status) => {
@@ -218,7 +220,12 @@ export async function startHalf(
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
-      log.info({ store, agent, state: status.value.state }, "agent status");
+      // Agents send their status every 30 s: the log says when one's state changes (or this server first hears it), repeats at debug.
+      const key = `${store}/${agent}`;
+      const changed = loggedStates.get(key) !== status.value.state;
+      loggedStates.set(key, status.value.state);
+      if (changed) log.info({ store, agent, state: status.value.state }, "agent status");
+      else log.debug({ store, agent, state: status.value.state }, "agent status");
     },
     audit: async (store, agent, audit) => {
       if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);

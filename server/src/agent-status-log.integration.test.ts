@@ -1,0 +1,66 @@
+/**
+ * Agents publish their status every 30 s (edge statusEveryS): the server's log says when an agent's
+ * state changes (or it first hears the agent), not every repeat, which a chain's hundreds of agents
+ * would fill the log with (repeats at debug). A real server on its embedded broker, an agent's login.
+ */
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics } from "@footfall/core";
+import { startServer, type RunningServer } from "./server.js";
+import { connectMqtt } from "../../test/support/mqtt.js";
+import { tempDir, waitFor } from "../../test/support/wait.js";
+
+describe("agent status in the server's log", () => {
+  const dir = tempDir("footfall-status-log-");
+  const lines: Record<string, unknown>[] = [];
+  let server: RunningServer;
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    server = await startServer(
+      { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      { log: pino({ level: "debug" }, sink), uiDir: null },
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    dir.remove();
+  });
+
+  it("logs a state change at info and a repeat at debug, per agent", async () => {
+    const agents = server.services.storage.agents;
+    const login = async (agent: string) => {
+      const c = await agents.add("s1", agent, "camera", Date.now());
+      return connectMqtt({ url: `mqtt://127.0.0.1:${server.mqttPort}`, username: c.username, password: c.password }, { clientId: `s1-${agent}` });
+    };
+    const cam1 = await login("cam-1");
+    const cam2 = await login("cam-2");
+    const status = (state: string) => JSON.stringify({ state, ts: Date.now(), kind: "camera", version: "1.0.0" });
+    const sent: [typeof cam1, string, string][] = [
+      [cam1, "cam-1", "online"],
+      [cam1, "cam-1", "online"],
+      [cam2, "cam-2", "online"],
+      [cam1, "cam-1", "online"],
+      [cam1, "cam-1", "offline"],
+      [cam1, "cam-1", "offline"],
+      [cam1, "cam-1", "online"],
+    ];
+    try {
+      for (const [client, agent, state] of sent) {
+        const before = lines.filter((l) => l.msg === "agent status").length;
+        await client.publishAsync(topics.status("s1", agent), status(state), { qos: 1 });
+        await waitFor("the status to be logged", () => lines.filter((l) => l.msg === "agent status").length === before + 1, { timeoutMs: 10_000 });
+      }
+    } finally {
+      await cam1.endAsync();
+      await cam2.endAsync();
+    }
+    const logged = lines.filter((l) => l.msg === "agent status").map((l) => `${l.agent as string} ${l.state as string} ${l.level === 30 ? "info" : l.level === 20 ? "debug" : String(l.level)}`);
+    expect(logged).toEqual(["cam-1 online info", "cam-1 online debug", "cam-2 online info", "cam-1 online debug", "cam-1 offline info", "cam-1 offline debug", "cam-1 online info"]);
+  });
+});
