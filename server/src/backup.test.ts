@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backupDatabase } from "./backup.js";
+import { backupDatabase, restoreDatabase } from "./backup.js";
 
 const dir = mkdtempSync(join(tmpdir(), "footfall-backup-"));
 const data = join(dir, "data");
@@ -23,5 +23,20 @@ describe("footfall backup to a path it cannot write", () => {
 
   it("says when the folder in the path is a file", () => {
     expect(() => backupDatabase(data, join(file, "backup.db"))).toThrow(`${file} is a file, not a folder: choose a path in a folder for the backup`);
+  });
+});
+
+describe("footfall backup and restore's report", () => {
+  it("gives the time taken in seconds to the millisecond, not to 17 digits", () => {
+    const src = join(dir, "report-data");
+    mkdirSync(src);
+    const db = new Database(join(src, "footfall.db"));
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1'); INSERT INTO events VALUES ('e1'), ('e2')");
+    db.close();
+    const backup = backupDatabase(src, join(dir, "report.db"));
+    expect(backup).toMatchObject({ events: 2, stores: 1 });
+    const restored = restoreDatabase(join(dir, "report-restored"), join(dir, "report.db"));
+    expect(restored).toMatchObject({ events: 2, stores: 1, previous: null });
+    for (const seconds of [backup.seconds, restored.seconds]) expect(JSON.stringify(seconds)).toMatch(/^\d+(\.\d{1,3})?$/);
   });
 });
