@@ -9,7 +9,7 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { adjustmentHint, countedHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, type VerdictRow } from "../model/verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, warningSentence, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -76,7 +76,7 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
       {sampleNotice(result) && <div className="alert info" data-testid="exp-too-small">{sampleNotice(result)}</div>}
       {result.warnings.length > 0 && (
         <div className="alert warn" data-testid="exp-warnings">
-          <ul style={{ margin: 0, paddingLeft: 18 }}>{result.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+          <ul style={{ margin: 0, paddingLeft: 18 }}>{result.warnings.map((w) => <li key={w}>{warningSentence(w)}</li>)}</ul>
         </div>
       )}
       <div className="exp-plans">
@@ -172,7 +172,7 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
               <td>
                 <span className={`verdict ${verdictTone(r.verdict)}`} data-verdict={r.verdict}>{r.verdict}</span>
                 <div className="verdict-text">{r.text}</div>
-                {r.warning && <div className="verdict-warning">⚠ {r.warning}</div>}
+                {r.warning && <div className="verdict-warning">⚠ {warningSentence(r.warning)}</div>}
               </td>
             </tr>
           ))}

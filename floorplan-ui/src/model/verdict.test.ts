@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows } from "./verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, warningSentence } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -163,5 +163,30 @@ describe("verdictGuide", () => {
     ]);
     expect(verdictGuide(rows("not comparable"))).toEqual([]);
     expect(verdictGuide([])).toEqual([]);
+  });
+});
+
+describe("warningSentence", () => {
+  it("reads each of the result's warnings as a sentence, capitalised and with a full stop, as the form's notes do", () => {
+    expect(warningSentence("the after period is not over yet (40 % of it has passed): these are the figures so far, and they will change as data arrives")).toBe(
+      "The after period is not over yet (40 % of it has passed): these are the figures so far, and they will change as data arrives.",
+    );
+    expect(warningSentence("too few trips to tell: 3 before, 4 after (at least 30 each needed)")).toBe("Too few trips to tell: 3 before, 4 after (at least 30 each needed).");
+    expect(warningSentence("not comparable: “Café corner” did not exist in both periods.")).toBe("Not comparable: “Café corner” did not exist in both periods.");
+    expect(warningSentence("12 comparisons at 95 % confidence: about 5 in 100 unchanged metrics still read as a change by chance")).toBe(
+      "12 comparisons at 95 % confidence: about 5 in 100 unchanged metrics still read as a change by chance.",
+    );
+    expect(warningSentence("")).toBe("");
+  });
+
+  it("changes nothing but the first letter and the end", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() === s && s.length > 0), (s) => {
+        const out = warningSentence(s);
+        expect(out.slice(1, s.length)).toBe(s.slice(1));
+        expect(out.charAt(0).toLowerCase()).toBe(s.charAt(0).toLowerCase());
+        expect(/[.!?]$/.test(out)).toBe(true);
+      }),
+    );
   });
 });

@@ -214,3 +214,16 @@ export function reachZones(layout: Pick<Layout, "zones">, values: ReadonlyMap<st
     return colouredZone(z, value, max, value === null ? "" : formatRate(value));
   });
 }
+
+/**
+ * A warning of the result as a sentence of its own, as the form's problems and notes read: the
+ * server words its warnings as clauses ("the after period is not over yet (40 % of it has
+ * passed): ...", "too few trips to tell: ..."), and a list of them mixed with capitalised ones read
+ * unevenly. The first letter capitalised, a full stop added when none ends it.
+ */
+export function warningSentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const up = t.charAt(0).toLocaleUpperCase("en");
+  return `${up.length === 1 ? up : t.charAt(0)}${t.slice(1)}${/[.!?]$/.test(t) ? "" : "."}`;
+}

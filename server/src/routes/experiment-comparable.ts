@@ -61,5 +61,5 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
     };
   });
   if (missing.length === 0) return result;
-  return { ...result, zones, warnings: [...result.warnings, `Not comparable: ${missing.join(", ")} did not exist in both periods (a zone the change added or removed); its figures are shown for the period it existed in only.`] };
+  return { ...result, zones, warnings: [...result.warnings, `not comparable: ${missing.join(", ")} did not exist in both periods (a zone the change added or removed); its figures are shown for the period it existed in only`] };
 }
