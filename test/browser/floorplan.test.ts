@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { interpolateViridis } from "d3-scale-chromatic";
-import type { ZoneDwell } from "@footfall/core";
+import { topics, type ZoneDwell } from "@footfall/core";
 import { withShop } from "./helpers/shop.js";
 import { shot } from "./helpers/browser.js";
 import { canvasColourAt, colourDistance, pagePoint, planTransform } from "./helpers/plan.js";
@@ -376,8 +376,12 @@ describe("agents", () => {
     const page = await t.open("/agents/shop", t.shop.tokens.admin);
     const row = page.getByTestId("agent-cam-1");
     await row.waitFor();
-    expect(await row.locator("td").nth(7).textContent()).toBe(agents[0]!.events.toLocaleString("en"));
+    expect(await row.locator("td").nth(8).textContent()).toBe(agents[0]!.events.toLocaleString("en"));
     expect(await page.getByTestId("rejects-cam-1").locator('[data-reason="too_old"]').textContent()).toBe("too old: 1");
+    // What the agent holds, as its status says (an outage's backlog): 384 events, the oldest 68 s old.
+    const status = { state: "online", ts: Date.now(), kind: "sim", version: "0.1.0", queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0 };
+    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify(status), { qos: 1, retain: true });
+    await expect.poll(() => page.getByTestId("backlog-cam-1").textContent(), { timeout: 15_000 }).toBe("384, oldest 1 min 08 s");
     await shot(page, "agents");
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rejectReasons } from "./rejects.js";
+import { rejectReasons, rejectsBeforeRestart } from "./rejects.js";
 
 describe("rejectReasons", () => {
   it("lists reasons most first, in words, with what to do", () => {
@@ -9,5 +9,10 @@ describe("rejectReasons", () => {
   });
   it("names a reason it does not know by its code", () => {
     expect(rejectReasons({ new_reason: 2 })[0]!.label).toBe("new reason");
+  });
+  it("counts the rejects the reasons (kept since the server started) do not explain", () => {
+    expect(rejectsBeforeRestart(39, { unknown_zone: 20 })).toBe(19);
+    expect(rejectsBeforeRestart(3, { future: 3 })).toBe(0);
+    expect(rejectsBeforeRestart(0, undefined)).toBe(0);
   });
 });

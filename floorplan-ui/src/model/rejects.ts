@@ -14,3 +14,12 @@ export function rejectReasons(byReason: Readonly<Record<string, number>> | undef
     .map(([reason, count]) => ({ reason, count, ...rejectReasonWords(reason) }))
     .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
+
+/**
+ * Rejects the by-reason counts do not explain: the total is kept in the database, the reasons only
+ * since the server started, so after a restart some of the total has no reason any more.
+ */
+export function rejectsBeforeRestart(total: number, byReason: Readonly<Record<string, number>> | undefined): number {
+  const explained = Object.values(byReason ?? {}).reduce((s, n) => s + Math.max(0, n), 0);
+  return Math.max(0, total - explained);
+}

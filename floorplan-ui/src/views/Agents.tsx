@@ -8,7 +8,8 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
-import { rejectReasons } from "../model/rejects.js";
+import { backlogCell } from "../model/backlog.js";
+import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
@@ -140,6 +141,7 @@ export default function AgentsView({ store }: ViewProps) {
                   <th>Last status</th>
                   <th>Last event</th>
                   <th className="num">Lag</th>
+                  <th className="num" title="Events the agent held, not yet settled by the server, at its last status">Backlog</th>
                   <th className="num">Events</th>
                   {list.some((a) => a.duplicates !== undefined) && <th className="num" title="Repeats of an accepted event id, ignored">Duplicates</th>}
                   <th className="num">Rejects</th>
@@ -165,6 +167,7 @@ export default function AgentsView({ store }: ViewProps) {
                     <td title={at(a.lastStatusTs)}>{formatAgo(a.lastStatusTs, now)}</td>
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
                     <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "#b45309" : undefined }}>{formatLag(a.lagMs)}</td>
+                    <BacklogCell agent={a.agent} backlog={a.backlog} />
                     <td className="num">{formatCount(a.events)}</td>
                     {list.some((x) => x.duplicates !== undefined) && <td className="num">{formatCount(a.duplicates ?? 0)}</td>}
                     <td className="num" data-testid={`rejects-${a.agent}`}>
@@ -174,6 +177,11 @@ export default function AgentsView({ store }: ViewProps) {
                           {r.label}: {formatCount(r.count)}
                         </div>
                       ))}
+                      {rejectsBeforeRestart(a.rejects, a.rejectReasons) > 0 && (
+                        <div className="small muted" data-testid={`rejects-before-restart-${a.agent}`} title="The reasons are counted since the server last started; the total since the agent was added">
+                          before the server&apos;s restart: {formatCount(rejectsBeforeRestart(a.rejects, a.rejectReasons))}
+                        </div>
+                      )}
                     </td>
                     <AuditCell audit={auditOf.get(a.agent)} timeZone={timeZone} />
                     <td>
@@ -205,5 +213,15 @@ export default function AgentsView({ store }: ViewProps) {
         <DoorAuditForm store={store} doors={list.filter((a) => a.kind === "door").map((a) => a.agent)} timeZone={timeZone} certifyAt={audits.data.certifyAt} api={auditsApi} onDone={audits.reload} />
       )}
     </div>
+  );
+}
+
+/** What the agent held at its last status (an outage's backlog), amber once the oldest waited over a minute or the outbox dropped some. */
+function BacklogCell({ agent, backlog }: { agent: string; backlog: Parameters<typeof backlogCell>[0] }) {
+  const cell = backlogCell(backlog);
+  return (
+    <td className="num" data-testid={`backlog-${agent}`} title={cell.title} style={{ color: cell.warn ? "#b45309" : undefined }}>
+      {cell.text}
+    </td>
   );
 }

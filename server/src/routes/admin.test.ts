@@ -53,6 +53,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       rejects: 0,
       revokedAt: null,
       rejectReasons: {},
+      backlog: null,
     });
   });
 
@@ -79,6 +80,17 @@ describe("GET /api/v1/stores/:store/agents", () => {
     await t.server.services.storage.agents.recordStatus("shop", "beacon-1", { state: "online", ts: NOW - 10, kind: "beacon", version: "1.2.3" });
     const b = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "beacon-1");
     expect(b).toMatchObject({ state: "online", version: "1.2.3", lastStatusTs: NOW - 10 });
+  });
+
+  it("says what an agent held at its last status (its outbox), so an outage's backlog shows in Agents", async () => {
+    await t.server.services.storage.agents.add("shop", "cam-9", "camera", NOW);
+    await t.server.services.storage.agents.recordStatus("shop", "cam-9", { state: "online", ts: NOW - 10, kind: "camera", version: "0.1.0", queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0, outbox: "durable" });
+    const cam = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-9");
+    expect(cam).toMatchObject({ lastStatusTs: NOW - 10, backlog: { queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0 } });
+    // Emptied: nothing held, no age.
+    await t.server.services.storage.agents.recordStatus("shop", "cam-9", { state: "online", ts: NOW - 5, kind: "camera", version: "0.1.0", queued: 0, oldestQueuedAgeMs: 0 });
+    const after = (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-9");
+    expect(after.backlog).toEqual({ queued: 0, oldestQueuedAgeMs: null, outboxDropped: null });
   });
 
   it("lists the agents of a store that has agents but no layout yet", async () => {

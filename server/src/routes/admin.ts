@@ -5,6 +5,28 @@ import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
 /** Health, the caller's identity, agents and metrics. */
+/** A non-negative integer, or null. */
+const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
+
+/**
+ * What an agent said it held at its last status (its metrics `queued`, `oldestQueuedAgeMs`,
+ * `outboxDropped`), for the Agents view's Backlog; null when the status said nothing of it.
+ */
+export function backlogOf(statusMetrics: string | null): { queued: number; oldestQueuedAgeMs: number | null; outboxDropped: number | null } | null {
+  if (statusMetrics === null) return null;
+  let m: unknown;
+  try {
+    m = JSON.parse(statusMetrics);
+  } catch {
+    return null;
+  }
+  if (typeof m !== "object" || m === null) return null;
+  const r = m as Record<string, unknown>;
+  const queued = count(r.queued);
+  if (queued === null) return null;
+  return { queued, oldestQueuedAgeMs: queued === 0 ? null : count(r.oldestQueuedAgeMs), outboxDropped: count(r.outboxDropped) };
+}
+
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, services } = app;
 
@@ -75,6 +97,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           rejects: a.rejects,
           revokedAt: a.revokedAt,
           rejectReasons: rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent),
+          backlog: backlogOf(a.statusMetrics ?? null),
         })),
       };
     },

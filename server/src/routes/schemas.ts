@@ -66,6 +66,19 @@ export const AgentsBody = Type.Object({
       rejectReasons: Type.Optional(
         Type.Record(Type.String(), Type.Integer(), { description: "rejects since this server started, by reason (too_old, future, unknown_zone, schema, ...): why events were refused" }),
       ),
+      backlog: Type.Optional(
+        Type.Union([
+          Type.Object(
+            {
+              queued: Type.Integer({ description: "events the agent held, not yet settled (its outbox), when it sent its last status (lastStatusTs)" }),
+              oldestQueuedAgeMs: Type.Union([Type.Integer(), Type.Null()], { description: "age of the oldest of them then, ms" }),
+              outboxDropped: Type.Union([Type.Integer(), Type.Null()], { description: "events its full durable outbox dropped, over all its boots" }),
+            },
+            { description: "what the agent said it held at its last status; null: it never said (older agents, or none yet)" },
+          ),
+          Type.Null(),
+        ]),
+      ),
     }),
   ),
 });

@@ -396,7 +396,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           (
             await q.query<AgentRow>(
               `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
-                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt" FROM agents WHERE store = $1 ORDER BY agent`,
+                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics"
+                 FROM agents WHERE store = $1 ORDER BY agent`,
               [store],
             )
           ).rows,

@@ -868,7 +868,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         await s.agents.add("shop", "cam-2", "camera", T0);
         await s.agents.add("shop", "cam-1", "camera", T0);
         await s.agents.add("other", "cam-1", "camera", T0);
-        await s.agents.recordStatus("shop", "cam-1", { state: "online", ts: T0 + 10, kind: "camera", version: "1.2.3" });
+        await s.agents.recordStatus("shop", "cam-1", { state: "online", ts: T0 + 10, kind: "camera", version: "1.2.3", queued: 7, oldestQueuedAgeMs: 1500 });
         await s.transaction((tx) => tx.agents.recordIngest("shop", "cam-1", { events: 5, duplicates: 1, rejects: 2, lastEventTs: T0 + 50, receivedAt: T0 + 60 }));
         await s.transaction((tx) => tx.agents.recordIngest("shop", "cam-1", { events: 1, duplicates: 0, rejects: 0, lastEventTs: T0 + 20, receivedAt: T0 + 70 }));
         const list = await s.agents.list("shop");
@@ -887,8 +887,11 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           duplicates: 1,
           rejects: 2,
           revokedAt: null,
+          statusMetrics: expect.any(String),
         });
-        expect(list[1]).toMatchObject({ state: "never-seen", version: null, statusTs: null, lastEventTs: null, events: 0 });
+        // The last status's metrics, as JSON text on either storage (the Agents view's backlog).
+        expect(JSON.parse(list[0]!.statusMetrics!)).toEqual({ queued: 7, oldestQueuedAgeMs: 1500 });
+        expect(list[1]).toMatchObject({ state: "never-seen", version: null, statusTs: null, lastEventTs: null, events: 0, statusMetrics: null });
         expect((await s.agents.passwordEntries()).map((e) => e.username)).toEqual(["other.cam-1", "shop.cam-1", "shop.cam-2"]);
         // Several agents' tallies at once, as a group commit records them.
         await s.transaction((tx) =>

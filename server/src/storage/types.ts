@@ -45,6 +45,8 @@ export interface AgentRow extends AgentIdentity {
   rejects: number;
   /** When it was revoked, or null. */
   revokedAt: number | null;
+  /** The metrics of its last status message (JSON text: queued, oldestQueuedAgeMs, ...), or null. */
+  statusMetrics?: string | null;
 }
 /** What `footfall agent add` prints: the password is shown once and stored hashed. */
 export interface AgentCredentials {

@@ -23,7 +23,8 @@ export class AgentsRepo {
       byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ? AND revoked_at IS NULL"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
-                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt FROM agents WHERE store = ? ORDER BY agent`,
+                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics
+           FROM agents WHERE store = ? ORDER BY agent`,
       ),
       hashes: db.prepare<[], AgentPasswordEntry>(
         "SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username",
