@@ -21,4 +21,20 @@ describe("configFromEnv", () => {
     for (const good of ["mqtt://mosquitto:1883", "mqtts://broker.example.com:8883", "ws://localhost:9001", "tcp://10.0.0.1:1883"])
       expect(configFromEnv({ FOOTFALL_MQTT_URL: good }).mqttUrl).toBe(good);
   });
+
+  it("refuses a switch that is not on or off, a digest setting out of range and a mail server URL that is not SMTP, instead of a default taken silently", () => {
+    for (const name of ["FOOTFALL_MQTT_PUBLISH", "FOOTFALL_HA_DISCOVERY", "FOOTFALL_OVERVIEW_WARM"]) {
+      for (const bad of ["false", "0", "no", "OFF"]) expect(() => configFromEnv({ [name]: bad })).toThrow(`${name}="${bad}" must be "on" or "off" (on when unset)`);
+      for (const good of ["on", "off", ""]) expect(() => configFromEnv({ [name]: good })).not.toThrow();
+    }
+    expect(() => configFromEnv({ FOOTFALL_DIGEST_CHECK_MS: "1m" })).toThrow('FOOTFALL_DIGEST_CHECK_MS="1m" must be an integer between 1000 and 86400000');
+    expect(() => configFromEnv({ FOOTFALL_DIGEST_ATTEMPTS: "99" })).toThrow('FOOTFALL_DIGEST_ATTEMPTS="99" must be an integer between 1 and 20');
+    expect(() => configFromEnv({ FOOTFALL_DIGEST_ATTEMPTS: "3", FOOTFALL_DIGEST_CHECK_MS: "5000" })).not.toThrow();
+    // The URL holds a password: the message does not repeat it.
+    for (const bad of ["mail.example.com:587", "http://user:secret@mail.example.com", "notaurl"]) {
+      expect(() => configFromEnv({ FOOTFALL_SMTP_URL: bad })).toThrow(/^FOOTFALL_SMTP_URL is not an smtp:\/\/ or smtps:\/\/ URL: write e.g. smtp:\/\/user:password@mail.example.com:587/);
+      expect(() => configFromEnv({ FOOTFALL_SMTP_URL: bad })).not.toThrow(/secret/);
+    }
+    for (const good of ["smtp://user:pass@mail.example.com:587", "smtps://mail.example.com", "smtp://127.0.0.1:2525"]) expect(() => configFromEnv({ FOOTFALL_SMTP_URL: good })).not.toThrow();
+  });
 });

@@ -110,8 +110,36 @@ function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
   );
 }
 
+/** The switches other modules read as "anything but off is on": a value other than on or off (false, 0, no) would leave them on unseen. */
+const ON_OFF = ["FOOTFALL_MQTT_PUBLISH", "FOOTFALL_HA_DISCOVERY", "FOOTFALL_OVERVIEW_WARM"] as const;
+
+/**
+ * Settings other modules read from the environment themselves (the digests' scheduler and mail, the retained MQTT topics, the
+ * overview's read-ahead), checked at start so that a typo stops it with one line instead of a default taken silently.
+ */
+function checkOtherSettings(env: NodeJS.ProcessEnv): void {
+  for (const name of ON_OFF) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== "" && raw !== "on" && raw !== "off") throw new Error(`${name}="${raw}" must be "on" or "off" (on when unset)`);
+  }
+  intFrom(env, "FOOTFALL_DIGEST_CHECK_MS", 60_000, 1_000, 86_400_000);
+  intFrom(env, "FOOTFALL_DIGEST_ATTEMPTS", 6, 1, 20);
+  const smtp = env.FOOTFALL_SMTP_URL;
+  if (smtp) {
+    let protocol = "";
+    try {
+      protocol = new URL(smtp).protocol;
+    } catch {
+      /* said below */
+    }
+    if (protocol !== "smtp:" && protocol !== "smtps:")
+      throw new Error(`FOOTFALL_SMTP_URL is not an smtp:// or smtps:// URL: write e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS on connect), or unset it (no digests)`);
+  }
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   logLevelFrom(env);
+  checkOtherSettings(env);
   return {
     httpPort: intFrom(env, "FOOTFALL_HTTP_PORT", 8080, 0, 65535),
     httpHost: env.FOOTFALL_HTTP_HOST || "0.0.0.0",
