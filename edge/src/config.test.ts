@@ -157,6 +157,34 @@ describe("footfall-edge (CLI)", () => {
     expect(none.err()).toMatch(/no settings\.calibration\.points in the config: add 4\+/);
   });
 
+  it("hands a dry run the store layout given by --layout (a camera's or beacon's zone events need one), and says so without it", async () => {
+    const square = (x: number) => [[x, 0], [x + 5, 0], [x + 5, 5], [x, 5]];
+    const layout = {
+      validFrom: 0,
+      timezone: "Europe/Paris",
+      floor: { width: 20, height: 10 },
+      zones: [
+        { id: "door", name: "Door", kind: "entrance", polygon: square(0) },
+        { id: "aisle", name: "Aisle", kind: "zone", polygon: square(5) },
+        { id: "till", name: "Till", kind: "checkout", polygon: square(10) },
+      ],
+    };
+    const path = tempFile({ ...good, settings: { speed: 3600, seed: 7, startHour: 11.5, tickMs: 20, arrivalsPerHour: 600 } });
+    const run = io();
+    expect(await runCli(["sim", "--config", path, "--dry-run", "--duration", "0.5", "--layout", tempFile(layout)], run.io)).toBe(0);
+    const zones = new Set(run.out().trim().split("\n").map((l) => (JSON.parse(l) as { zone?: string }).zone).filter((z) => z !== undefined));
+    expect(zones.size).toBeGreaterThan(0);
+    for (const z of zones) expect(["door", "aisle", "till"]).toContain(z);
+    expect(run.err()).toMatch(/dry run with the store layout given by --layout zones=door,aisle,till/);
+    // Without a dry run it is refused: a running agent takes the server's.
+    const live = io();
+    expect(await runCli(["sim", "--config", path, "--layout", tempFile(layout)], live.io)).toBe(2);
+    expect(live.err()).toMatch(/--layout is for --dry-run/);
+    const broken = io();
+    expect(await runCli(["sim", "--config", path, "--dry-run", "--layout", tempFile({ zones: "none" })], broken.io)).toBe(2);
+    expect(broken.err()).toMatch(/--layout .*: schema/);
+  });
+
   it("requires --config", async () => {
     const run = io();
     expect(await runCli(["sim"], run.io)).toBe(2);

@@ -1,6 +1,7 @@
 import type { AgentConfig } from "./config.js";
 import { EventIds } from "./ids.js";
 import { EventIntake, type IntakeStats } from "./intake.js";
+import type { Layout } from "@footfall/core";
 import { LayoutHub } from "./layout.js";
 import type { Logger } from "./log.js";
 import type { Source } from "./source.js";
@@ -14,11 +15,14 @@ export interface DryRunOptions<S> {
   write: (line: string) => void;
   log: Logger;
   now?: () => number;
+  /** The store layout to hand the source (`--layout`), as the server's retained one would be. */
+  layout?: Layout | undefined;
 }
 
 /**
  * A source without MQTT: every event gets its id, is validated like in the agent and is written as
- * one JSON line. No layout ever arrives, so sources use their configured or built-in one.
+ * one JSON line. No layout arrives from a server: sources get the `layout` given (`--layout`), else
+ * use their configured or built-in one.
  */
 export class DryRun<S> {
   private readonly intake: EventIntake;
@@ -29,11 +33,13 @@ export class DryRun<S> {
     const now = opts.now ?? Date.now;
     const ids = new EventIds(opts.config.agent, now);
     this.intake = new EventIntake(ids, (event) => opts.write(JSON.stringify(event) + "\n"), opts.log.child("source"), now);
+    const layouts = new LayoutHub();
+    if (opts.layout) layouts.set(opts.layout);
     this.supervisor = new SourceSupervisor({
       source: opts.source,
       settings: opts.config.settings,
       emit: (draft) => this.intake.accept(draft),
-      layouts: new LayoutHub(),
+      layouts,
       layoutsExpected: false,
       log: opts.log.child(opts.config.kind),
       now,
@@ -45,7 +51,11 @@ export class DryRun<S> {
 
   /** Start the source. */
   start(): void {
-    this.opts.log.info({ kind: this.opts.config.kind, agent: this.opts.config.agent }, "dry run: events go to stdout as JSON lines, nothing is sent");
+    const { config, layout, log } = this.opts;
+    log.info({ kind: config.kind, agent: config.agent }, "dry run: events go to stdout as JSON lines, nothing is sent");
+    if (layout) log.info({ zones: layout.zones.map((z) => z.id).join(",") }, "dry run with the store layout given by --layout");
+    else if (config.kind === "camera" || config.kind === "beacon")
+      log.info("dry run without the store's layout: zone enter and exit events need it (a running agent gets it from the server); pass --layout FILE, the layout as GET /api/v1/stores/<store>/layout answers it");
     this.supervisor.start();
   }
 

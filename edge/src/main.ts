@@ -1,9 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { AGENT_KINDS, type AgentKind } from "@footfall/core";
+import { readFileSync } from "node:fs";
+import { AGENT_KINDS, type AgentKind, type Layout, type Result } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { addChainCommand } from "./chain/cli.js";
 import { ENV_OVERRIDES, loadConfig } from "./config.js";
 import { DryRun } from "./dry-run.js";
+import { decodeLayout } from "./layout.js";
 import { calibrateCommand } from "./sources/camera/calibrate.js";
 import { createLogger } from "./log.js";
 import { SOURCES, settingsHelp } from "./sources/index.js";
@@ -22,6 +24,7 @@ export interface CliIo {
 interface RunOptions {
   config: string;
   dryRun?: boolean;
+  layout?: string;
   duration?: number;
 }
 
@@ -65,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .description(def.summary)
       .requiredOption("-c, --config <file>", "agent config file (JSON)")
       .option("--dry-run", "print events as JSON lines on stdout instead of connecting to MQTT")
+      .option("--layout <file>", "with --dry-run: the store layout (JSON, as GET /api/v1/stores/<store>/layout answers it) the source gets instead of the server's")
       .option("--duration <seconds>", "stop after this many seconds (tests, demos)", seconds)
       .action(async (opts: RunOptions) => {
         code = await runKind(kind, opts, io);
@@ -110,9 +114,22 @@ async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<nu
     return EXIT.usage;
   }
   const config = loaded.config;
+  let layout: Layout | undefined;
+  if (opts.layout !== undefined) {
+    if (!opts.dryRun) {
+      io.stderr("footfall-edge: --layout is for --dry-run; a running agent gets the store's layout from the server\n");
+      return EXIT.usage;
+    }
+    const read = readLayoutFile(opts.layout, config.store);
+    if (!read.ok) {
+      io.stderr(`footfall-edge: --layout ${opts.layout}: ${read.error}\n`);
+      return EXIT.usage;
+    }
+    layout = read.value;
+  }
   const log = createLogger({ level: config.logLevel, write: (line) => io.stderr(line + "\n"), scope: config.agent });
   const runner = opts.dryRun
-    ? new DryRun({ config, source: def.create(), write: io.stdout, log })
+    ? new DryRun({ config, source: def.create(), write: io.stdout, log, layout })
     : new Agent({ config, source: def.create(), log });
   runner.start();
   const reason = await new Promise<string>((resolve) => {
@@ -131,4 +148,17 @@ async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<nu
   });
   await runner.stop(reason);
   return EXIT.ok;
+}
+
+/** A layout file for a dry run: as the server answers it, or as saved (without store and version: this agent's store, version 1). */
+function readLayoutFile(path: string, store: string): Result<Layout> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, error: code ? `cannot read it (${code}): check the path` : `not valid JSON: ${(err as Error).message}` };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, error: "expected a layout object with zones" };
+  return decodeLayout(JSON.stringify({ store, version: 1, ...raw }), store);
 }
