@@ -19,6 +19,7 @@ Environment:
   FOOTFALL_METRICS_PORT      port of the Prometheus listener, GET /metrics (9464; "off" for none)
   FOOTFALL_METRICS_HOST      its address (127.0.0.1: this machine only)
   FOOTFALL_MQTT_PORT         port of the embedded MQTT broker (1883)
+  FOOTFALL_MQTT_HOST         its address (0.0.0.0; 127.0.0.1: agents on this machine only)
   FOOTFALL_MQTT_URL          an external broker, e.g. mqtt://mosquitto:1883; then none is embedded
   FOOTFALL_MQTT_USERNAME     the server's user on the external broker
   FOOTFALL_MQTT_PASSWORD     its password
@@ -34,7 +35,17 @@ Environment:
   FOOTFALL_MAX_EVENT_AGE_MS  older events are rejected (604800000, 7 days)
   FOOTFALL_RETENTION_DAYS    days raw events are kept; aggregates stay (90; 0: for ever)
   FOOTFALL_AGGREGATE_RETENTION_DAYS  days hour and day aggregates are kept (0: for ever)
-  FOOTFALL_LOG_LEVEL         trace, debug, info, warn, error (info)`;
+  FOOTFALL_LOG_LEVEL         trace, debug, info, warn, error, fatal, silent (info)
+
+Every setting (durability, retention of the audit log, digests' mail server, webhooks, forecasts, a chain's
+tuning) with its default: README.md, "Configuration".`;
+
+/** An option's number: a word or an empty value is refused naming it (commander: "argument 'abc' is invalid"), not passed on as NaN. */
+const number = (example: string) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`give a number, ${example}`);
+  return n;
+};
 
 const id = (what: string) => (value: string) => {
   if (!isId(value)) throw new InvalidArgumentError(`${what} "${value}" must be 1-64 characters of a-z, 0-9, "_" or "-"`);
@@ -130,9 +141,9 @@ program
 program
   .command("demo")
   .description("serve plus a simulated store: prints the URL and an admin token")
-  .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", (v) => Number(v), 1)
-  .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", (v) => Number(v), 1)
-  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", (v) => Number(v), 48)
+  .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", number("e.g. 60"), 1)
+  .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", number("e.g. 12"), 1)
+  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", number("e.g. 48"), 48)
   .option(
     "--curve <file>",
     "the demo store's arrivals follow this weekly curve (JSON: {\"weeklyCurve\": [168 multipliers, Monday 00:00 first]}), e.g. a real street's typical week: node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json",

@@ -24,7 +24,7 @@ import {
 
 const HELP: [string[], RegExp][] = [
   [[], /Footfall: in-store foot traffic[\s\S]*serve[\s\S]*demo[\s\S]*agent[\s\S]*token[\s\S]*broker-config/],
-  [["serve"], /run the server[\s\S]*FOOTFALL_MQTT_URL/],
+  [["serve"], /run the server[\s\S]*FOOTFALL_MQTT_HOST[\s\S]*FOOTFALL_MQTT_URL[\s\S]*FOOTFALL_LOG_LEVEL +trace, debug, info, warn, error, fatal, silent \(info\)[\s\S]*README\.md, "Configuration"/],
   [["demo"], /simulated store[\s\S]*--speed/],
   [["agent"], /manage edge agents[\s\S]*add/],
   [["agent", "add"], /create an agent[\s\S]*--store[\s\S]*--kind/],
@@ -73,6 +73,8 @@ describe.concurrent("footfall with bad arguments", () => {
     ["an agent list that is not there", ["agent", "import", "no-such-agents.csv"], /cannot read the agent list no-such-agents\.csv: there is no such file; give the path of a CSV/],
     ["an agent list that is a folder", ["agent", "import", "."], /cannot read the agent list \.: it is a folder/],
     ["an unknown command", ["frobnicate"], /unknown command/],
+    ["a demo speed that is no number", ["demo", "--speed", "fast"], /option '--speed <n>' argument 'fast' is invalid\. give a number, e\.g\. 60/],
+    ["a demo store count that is no number", ["demo", "--stores", "twelve"], /option '--stores <n>' argument 'twelve' is invalid\. give a number/],
   ];
   it.each(cases)("fails with a message naming the problem for %s", async (_what, args, message) => {
     const r = await footfall(args, { dataDir: dir.path });
