@@ -405,6 +405,25 @@ describe("the Sales page's days", () => {
     expect(await heatmap.getByTestId("store-sales").textContent()).toContain("16 transactions");
     expect(await heatmap.getByTestId("store-sales-since").textContent()).toBe(`sales ${sinceWords}`);
     await heatmap.close();
+
+    // A day before the figures, whose 3 sales the Sales page lists: the report and the heatmap say no data and not counted, not 0 enters and 0 transactions.
+    const early = { from: localMidnight(range.to, tz, -5), to: localMidnight(range.to, tz, -4) };
+    const none = (await api.request<{ store: { since: number | null; transactions: number } }>("GET", `/api/v1/stores/${STORE}/conversion?from=${early.from}&to=${early.to}`)).body.store;
+    expect(none).toMatchObject({ since: null, transactions: 0 });
+    const earlyReport = await open(`/report/${STORE}?from=${early.from}&to=${early.to}`, tokens.viewer);
+    const key = earlyReport.getByTestId("report-figures");
+    await key.waitFor();
+    const cell = (name: string) => key.locator("tr", { hasText: name }).locator("td").textContent();
+    expect([await cell("Enters"), await cell("Transactions"), await cell("Sales")]).toEqual(["no data", "not counted", "not counted"]);
+    expect(await earlyReport.getByTestId("report-days").locator("tr.total td").textContent()).toBe("no data");
+    const zoneCells = await earlyReport.getByTestId("report-zones").locator("tbody tr").first().locator("td").allTextContents();
+    expect([zoneCells[1], zoneCells[2], zoneCells[4]]).toEqual(["no data", "no data", "not counted"]);
+    await earlyReport.close();
+    const earlyHeatmap = await open(`/heatmap/${STORE}?from=${early.from}&to=${early.to}&metric=conversion`, tokens.viewer);
+    await earlyHeatmap.getByTestId("store-sales").waitFor();
+    expect(await earlyHeatmap.getByTestId("store-sales").textContent()).toContain("store conversion (no figures in this range)");
+    expect(await earlyHeatmap.getByTestId("store-sales").textContent()).not.toContain("0 transactions");
+    await earlyHeatmap.close();
   });
 });
 

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { formatBucketStart, localDate, localMidnight, type TrafficBucket } from "@footfall/core";
 import { firstDataStart } from "./coverage.js";
 import { formatDate } from "./format.js";
-import { conversionSince, salesDaysFigures, type RecordedDay } from "./sales.js";
+import { conversionSince, salesDaysFigures, storeKeyFigures, type RecordedDay } from "./sales.js";
 
 const PARIS = "Europe/Paris";
 
@@ -87,5 +87,13 @@ describe("salesDaysFigures", () => {
         },
       ),
     );
+  });
+});
+
+describe("storeKeyFigures", () => {
+  it("gives no figure (not 0) for a range without figures, whose sales /conversion cannot count, and /conversion's figures otherwise", () => {
+    expect(storeKeyFigures({ visitors: 0, since: null, transactions: 0, sales: 0 })).toEqual({ enters: null, transactions: null, sales: null });
+    expect(storeKeyFigures({ visitors: 0, since: 1, transactions: 0, sales: 0 })).toEqual({ enters: 0, transactions: 0, sales: 0 });
+    expect(storeKeyFigures({ visitors: 412, since: 1, transactions: 12, sales: 150.3 })).toEqual({ enters: 412, transactions: 12, sales: 150.3 });
   });
 });

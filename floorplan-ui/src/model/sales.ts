@@ -57,6 +57,20 @@ export function conversionSince(since: number | null, range: { from: number }, t
 }
 
 /**
+ * A range's store figures as the key figures show them (`/conversion`'s store): null where the range
+ * has no figures (`since` null), drawn "no data" for enters and "not counted" for transactions and
+ * sales, never a 0 beside the Sales page's recorded sales of the same days (they are real, but have
+ * no enters to be set against, so `/conversion` counts none of them).
+ */
+export function storeKeyFigures(store: { visitors: number; since: number | null; transactions: number; sales: number }): { enters: number | null; transactions: number | null; sales: number | null } {
+  if (store.since === null) return { enters: null, transactions: null, sales: null };
+  return { enters: store.visitors, transactions: store.transactions, sales: store.sales };
+}
+
+/** What a sales figure the range cannot count reads, and why (`storeKeyFigures`'s null). */
+export const NOT_COUNTED = { text: "not counted", title: "This range has no figures: its sales (the Sales page lists those recorded) have no enters to be set against" } as const;
+
+/**
  * The recorded days (oldest first, contiguous) with the store's enters and conversion. `traffic`:
  * `/traffic?bucket=day` over `[days[0].from, last.to)`, the store's enters (not all zones', as
  * `/conversion` counts them); `coverage`: when the store's figures begin.

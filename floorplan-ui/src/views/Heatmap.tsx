@@ -271,7 +271,7 @@ function StoreSales({ report, currency, since }: { report: ConversionReport; cur
     <div className="stats card card-b" data-testid="store-sales">
       <div className="stat">
         <div className="v">{formatRate(s.conversion)}</div>
-        <div className="k">store conversion ({formatCount(s.transactions)} transactions / {formatCount(s.visitors)} visitors)</div>
+        <div className="k">{s.since === null ? "store conversion (no figures in this range)" : `store conversion (${formatCount(s.transactions)} transactions / ${formatCount(s.visitors)} visitors)`}</div>
         {/* The sales figures count from the store's first figures on (/conversion's `since`). */}
         {since && <div className="k" data-testid="store-sales-since" title="The sales before the store's first figures have no enters to be set against">{s.since === null ? "no sale counted: no figures in this range" : `sales ${since}`}</div>}
       </div>

@@ -15,7 +15,7 @@ import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuratio
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
-import { conversionSince } from "../model/sales.js";
+import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
@@ -48,6 +48,9 @@ export default function ReportView(props: ViewProps) {
   const partial = coverage ? rangeIsPartial(range, coverage) : false;
   // The sales figures count from the store's first figures on (/conversion's `since`): said when that is not the whole range.
   const since = c ? conversionSince(c.since, range, timeZone) : null;
+  // A range without figures: no enters ("no data", as the days below) and no sale counted ("not counted", not 0).
+  const shown = c ? storeKeyFigures(c) : null;
+  const notCounted = <span className="muted" title={NOT_COUNTED.title}>{NOT_COUNTED.text}</span>;
   const zoneRows = (() => {
     if (!dwell.data || !traffic.data) return [];
     const doorIn = doorInByZone(zoneEnters(traffic.data), dwell.data);
@@ -96,10 +99,10 @@ export default function ReportView(props: ViewProps) {
             <h2>Key figures</h2>
             <table className="table report-table" data-testid="report-figures">
               <tbody>
-                <tr><th scope="row">Enters</th><td className="num">{formatCount(c!.visitors)}</td></tr>
-                <tr><th scope="row">Transactions</th><td className="num">{formatCount(c!.transactions)}</td></tr>
+                <tr><th scope="row">Enters</th><td className="num">{shown!.enters === null ? <span className="muted">no data</span> : formatCount(shown!.enters)}</td></tr>
+                <tr><th scope="row">Transactions</th><td className="num">{shown!.transactions === null ? notCounted : formatCount(shown!.transactions)}</td></tr>
                 <tr><th scope="row">Conversion</th><td className="num">{formatRate(c!.conversion)}</td></tr>
-                <tr><th scope="row">Sales</th><td className="num">{formatMoney(c!.sales, layout?.currency)}</td></tr>
+                <tr><th scope="row">Sales</th><td className="num">{shown!.sales === null ? notCounted : formatMoney(shown!.sales, layout?.currency)}</td></tr>
                 <tr><th scope="row">Average basket</th><td className="num">{formatMoney(c!.averageBasket, layout?.currency)}</td></tr>
                 <tr><th scope="row">Busiest day</th><td className="num">{busiest && busiest.value! > 0 ? `${formatDate(busiest.start, timeZone)} (${formatCount(busiest.value!)})` : "–"}</td></tr>
               </tbody>
@@ -137,10 +140,10 @@ export default function ReportView(props: ViewProps) {
                   return (
                     <tr key={z.zone} data-zone={z.zone} data-visits={z.visits} data-visitors={z.visitors ?? ""}>
                       <td>{zoneName(z.zone)}</td>
-                      <td className="num">{formatCount(z.visits)}</td>
-                      <td className="num">{z.visitors === null ? "–" : formatCount(z.visitors)}</td>
+                      <td className="num">{noData ? <span className="muted">no data</span> : formatCount(z.visits)}</td>
+                      <td className="num">{noData ? <span className="muted">no data</span> : z.visitors === null ? "–" : formatCount(z.visitors)}</td>
                       <td className="num">{z.median === null ? "–" : formatDuration(z.median)}</td>
-                      <td className="num">{s ? formatCount(s.transactions) : "–"}</td>
+                      <td className="num">{shown!.transactions === null ? notCounted : s ? formatCount(s.transactions) : "–"}</td>
                       <td className="num">{s ? formatRate(s.conversion) : "–"}</td>
                     </tr>
                   );
