@@ -92,7 +92,7 @@ export const ConversionBody = Type.Object({
       description:
         "epoch ms: where the sales figures (transactions, sales, conversion, average basket, sales per visitor, and the zones') begin: the range's start, or the start of the local day holding the store's first figures when those begin inside the range (sales before them have no enters to be set against); null when the store has no figures before the range's end (no sale is counted)",
     }),
-    transactions: Type.Integer({ description: "till transactions from `since` to the range's end" }),
+    transactions: Type.Integer({ description: "till transactions from `since` to the range's end; 0 when `since` is null, whatever the tills recorded (`GET .../sales/days` lists those; the report says \"not counted\")" }),
     sales: Type.Number({ description: "their sum" }),
     conversion: Ratio("transactions / visitors; null without visitors, or with no sale recorded from `since` (sales not imported yet: not 0 %)"),
     averageBasket: Ratio(),
