@@ -463,9 +463,12 @@ describe("Agent against a real Aedes broker", () => {
       await broker.close();
       broker = null;
       await waitFor("disconnected", () => !a.metrics().connected);
-      source.emit(7);
+      source.emit(1);
       await waitFor("the offline summary", () => lines.some((l) => l.includes("not connected to the broker")), 5000);
-      expect(lines.find((l) => l.includes("not connected to the broker"))).toMatch(/not connected to the broker: 7 events wait in the outbox, the oldest for \d+ s; they go out once it is back .*queued=7/);
+      expect(lines.find((l) => l.includes("not connected to the broker"))).toMatch(/not connected to the broker: 1 event waits in the outbox, the oldest for \d+ s; it goes out once it is back .*queued=1/);
+      source.emit(6, 1);
+      await waitFor("the summary of 7", () => lines.some((l) => l.includes("7 events wait")), 5000);
+      expect(lines.find((l) => l.includes("7 events wait"))).toMatch(/not connected to the broker: 7 events wait in the outbox, the oldest for \d+ s; they go out once it is back .*queued=7/);
       broker = await startBroker(port);
       await waitFor("all 7 settled", () => a.metrics().queued === 0);
     });

@@ -487,7 +487,7 @@ export class Agent<S> {
     // Offline, what the technician needs is how much the agent holds and since when.
     const what = m.connected
       ? `sent ${sent} events in ${batches} batches ${period}`
-      : `not connected to the broker: ${m.queued} events wait in the outbox, the oldest for ${formatAge(lagMs)}; they go out once it is back`;
+      : `not connected to the broker: ${m.queued === 1 ? "1 event waits" : `${m.queued} events wait`} in the outbox, the oldest for ${formatAge(lagMs)}; ${m.queued === 1 ? "it goes" : "they go"} out once it is back`;
     this.opts.log.info({ queued: m.queued, lagMs, invalid, rejectedByServer, connected: m.connected }, what);
   }
 
