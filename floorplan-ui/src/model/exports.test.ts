@@ -96,6 +96,22 @@ describe("trafficCsv", () => {
   });
 });
 
+describe("trafficCsv of a range that ends now", () => {
+  it("ends the last day at the range's end (today so far), as the funnel's and the Sales page's exports do, not at midnight", () => {
+    const at = (iso: string) => Date.parse(iso);
+    const now = at("2026-12-04T21:55:07+01:00");
+    const slots = [
+      { start: at("2026-12-03T00:00:00+01:00"), end: at("2026-12-04T00:00:00+01:00"), label: "Thu 3", value: 985 },
+      { start: at("2026-12-04T00:00:00+01:00"), end: at("2026-12-05T00:00:00+01:00"), label: "Fri 4", value: 2995 },
+    ];
+    const rows = read(trafficCsv(slots, "day", { from: slots[0]!.start, to: now, timeZone: "Europe/Paris" }, "store_enters")).slice(1);
+    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual([
+      ["2026-12-04T21:55:07+01:00", "2026-12-03T00:00:00+01:00", "2026-12-04T00:00:00+01:00"],
+      ["2026-12-04T21:55:07+01:00", "2026-12-04T00:00:00+01:00", "2026-12-04T21:55:07+01:00"],
+    ]);
+  });
+});
+
 describe("salesDaysCsv", () => {
   it("gives the Sales page's days oldest first: no data before the figures as empty cells, an unknown conversion empty, money to the currency's units", () => {
     const day = (d: number) => Date.parse(`2026-11-${String(d).padStart(2, "0")}T00:00:00+01:00`);

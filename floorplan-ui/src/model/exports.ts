@@ -70,13 +70,14 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
 
 /**
  * A traffic series (per hour or per day): each row the range it was exported for (as every export),
- * the slot's start and end in the store's zone and its enters, empty where there is no data.
+ * the slot's start and end in the store's zone (the last ending at the range's end, as the funnel's
+ * and the Sales page's: today so far ends now, not at midnight) and its enters, empty where there is no data.
  */
 export function trafficCsv(slots: readonly Slot[], bucket: "hour" | "day", range: ExportRange, what: string): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   const header = ["range_from", "range_to", `${bucket}_start`, `${bucket}_end`, count(what)];
-  return toCsvFile(header, slots.map((s): Cell[] => [from, to, isoLocal(s.start, range.timeZone), isoLocal(s.end, range.timeZone), s.value]));
+  return toCsvFile(header, slots.map((s): Cell[] => [from, to, isoLocal(s.start, range.timeZone), isoLocal(Math.min(s.end, range.to), range.timeZone), s.value]));
 }
 
 type Named = ReadonlyMap<string, string>;
