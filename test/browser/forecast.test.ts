@@ -114,4 +114,29 @@ describe("closed hours and the occupancy forecast in the UI", () => {
     expect(await hint.textContent()).toBe("closed ahead: 1 h");
     await page.close();
   });
+
+  it("says the closing to the minute of the hours: a store closing at half past the current hour", async () => {
+    // Open from 00:00 to half past the current Paris hour every day: a forecast's hours are whole, so the
+    // tablet said "Closes at" the next hour, and still did after the closing.
+    const hh = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" }).format(Date.now());
+    const day = [{ open: "00:00", close: `${hh}:30` }];
+    const put = (hours: unknown) =>
+      fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" },
+        body: JSON.stringify({ hours }),
+      });
+    const before = (await (await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } })).json()) as { hours: unknown };
+    expect((await put({ weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] })).status).toBe(200);
+    try {
+      const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
+      const closed = page.getByTestId("live-outlook-closed");
+      await closed.waitFor({ timeout: 20_000 });
+      const closing = Date.parse(new Date().toISOString().slice(0, 13) + ":30:00Z"); // Paris hours start on whole UTC hours
+      expect(await closed.textContent()).toBe(Date.now() < closing ? `Closes at ${hh}:30` : "Closed now · opens at 00:00");
+      await page.close();
+    } finally {
+      expect((await put(before.hours)).status).toBe(200);
+    }
+  });
 });

@@ -1,14 +1,17 @@
 import { useEffect, useState } from "react";
 import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { useNow } from "../hooks/useNow.js";
-import { busyOutlook, closedOutlook, occupancyOutlook } from "../model/forecast.js";
+import { alertsApi } from "../api/alerts.js";
+import { busyOutlook, occupancyOutlook, openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
+
+const HOUR = 3_600_000;
 
 /**
  * The live tablet's next hours: the busy stretch the store's forecast expects in the next 24
  * hours ("Busy from 16:00 to 19:00 · about 120 visitors an hour around 17:00"), the closing or
- * opening ahead from the store's opening hours ("Closes at 21:00", "Closed now · opens at
- * 08:00"), and the people expected inside ("Expected over capacity at 17:00 (about 22 for 18)"),
+ * opening ahead from the store's opening hours, to their minute ("Closes at 21:30", "Closed now ·
+ * opens at 08:00"), and the people expected inside ("Expected over capacity at 17:00 (about 22 for 18)"),
  * refreshed every 10 minutes. Nothing when the hours ahead are quiet, nothing is known, or the
  * forecast cannot be read (the live figures matter more than these lines).
  */
@@ -16,6 +19,7 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
   const { api } = useSession();
   const [forecast, setForecast] = useState<ForecastReport | null>(null);
   const [occupancy, setOccupancy] = useState<OccupancyForecastReport | null>(null);
+  const [open, setOpen] = useState<{ from: number; to: number }[] | null>(null);
   const now = useNow(60_000);
   useEffect(() => {
     const ctrl = new AbortController();
@@ -26,6 +30,14 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
       api.forecastOccupancy(store, {}, ctrl.signal).then(setOccupancy, () => {
         if (!ctrl.signal.aborted) setOccupancy(null);
       });
+      // The opening hours' intervals from this hour to two days on: the closing or opening ahead, to the minute.
+      const hour = Math.floor(Date.now() / HOUR) * HOUR;
+      alertsApi(api.token)
+        .openIntervals(store, hour, hour + 49 * HOUR)
+        .then(
+          (o) => !ctrl.signal.aborted && setOpen(o),
+          () => !ctrl.signal.aborted && setOpen(null),
+        );
     };
     load();
     const t = setInterval(load, 10 * 60_000);
@@ -35,11 +47,12 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
     };
   }, [api, store]);
   const outlook = forecast ? busyOutlook(forecast, now, timeZone) : null;
-  const closed = forecast ? closedOutlook(forecast, now, timeZone) : null;
+  const closed = openingOutlook(open, now, timeZone);
   const people = occupancy ? occupancyOutlook(occupancy, now, timeZone) : null;
-  if (!forecast || (!outlook && !closed && !people)) return null;
-  const how =
-    forecast.method === "mlp"
+  if (!outlook && !closed && !people) return null;
+  const how = !forecast
+    ? undefined
+    : forecast.method === "mlp"
       ? "forecast from this store's history"
       : forecast.method === "seasonal-naive"
         ? "forecast: the same hours a week ago (the model was no better than that here)"
@@ -47,7 +60,7 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
   return (
     <>
       {(outlook || closed) && (
-        <div className="small live-outlook" data-testid="live-outlook" data-method={forecast.method} title={how}>
+        <div className="small live-outlook" data-testid="live-outlook" data-method={forecast?.method} title={how}>
           {outlook?.text}
           {outlook && closed ? " · " : ""}
           {closed && (

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { busyOutlook, closedForecastRuns, closedOutlook, occupancyOutlook, withForecast } from "./forecast.js";
+import { busyOutlook, closedForecastRuns, occupancyOutlook, openingOutlook, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
+const HOUR = 3_600_000;
 /** Hourly buckets from 14:00 Paris time (UTC+1) on 16 Nov 2026 with these expected visitors. */
 function forecast(expected: (number | null)[], method: "mlp" | "none" = "mlp") {
   const start = Date.parse("2026-11-16T13:00:00Z");
@@ -73,13 +74,27 @@ describe("closed hours ahead (opening hours)", () => {
     const f = forecast(expected);
     return { ...f, buckets: f.buckets.map((b, i) => (closed.includes(i) ? { ...b, expected: 0, low: 0, high: 0, closed: true } : b)) };
   };
-  it("says when the store closes, and when it opens while closed", () => {
-    // 14:00 .. 20:00 open, 21:00 on closed
-    const f = withClosed([20, 40, 90, 120, 100, 30, 10, 0, 0], [7, 8]);
-    expect(closedOutlook(f, at("14:20"), TZ)).toEqual({ text: "Closes at 21:00", closedNow: false, at: at("21:00") });
-    const night = withClosed([0, 0, 5, 9], [0, 1]);
-    expect(closedOutlook(night, at("14:20"), TZ)!.text).toBe("Closed now · opens at 16:00");
-    expect(closedOutlook(forecast([1, 2]), at("14:20"), TZ)).toBeNull();
+  it("says when the store closes, and when it opens while closed, to the minute of its hours", () => {
+    const open = [
+      { from: at("08:00") - 24 * HOUR, to: at("21:30") - 24 * HOUR },
+      { from: at("08:00"), to: at("21:30") },
+      { from: at("08:00") + 24 * HOUR, to: at("21:30") + 24 * HOUR },
+    ];
+    expect(openingOutlook(open, at("14:20"), TZ)).toEqual({ text: "Closes at 21:30", closedNow: false, at: at("21:30") });
+    // After closing at 21:30, within the hour that a forecast would count as open (its 21:00-22:00 is not closed throughout).
+    expect(openingOutlook(open, at("21:49"), TZ)).toEqual({ text: "Closed now · opens at 08:00", closedNow: true, at: at("08:00") + 24 * HOUR });
+    expect(openingOutlook(open, at("21:30"), TZ)!.closedNow).toBe(true);
+    expect(openingOutlook(open, at("07:59"), TZ)!.text).toBe("Closed now · opens at 08:00");
+    expect(openingOutlook([], at("14:20"), TZ)).toEqual({ text: "Closed now", closedNow: true, at: at("14:20") });
+    expect(openingOutlook(null, at("14:20"), TZ)).toBeNull();
+  });
+  it("reads a night opening split at midnight as one, and says nothing of a closing past the horizon", () => {
+    const night = [
+      { from: at("18:00"), to: at("00:00") + 24 * HOUR },
+      { from: at("00:00") + 24 * HOUR, to: at("02:00") + 24 * HOUR },
+    ];
+    expect(openingOutlook(night, at("23:00"), TZ)!.text).toBe("Closes at 02:00");
+    expect(openingOutlook([{ from: at("00:00"), to: at("00:00") + 3 * 24 * HOUR }], at("14:20"), TZ)).toBeNull();
   });
   it("keeps the closed flag on the chart's slots and groups them into runs", () => {
     expect(closedForecastRuns([null, { expected: 0, low: 0, high: 0, closed: true }, { expected: 0, low: 0, high: 0, closed: true }, { expected: 3, low: 1, high: 5 }, { expected: 0, low: 0, high: 0, closed: true }])).toEqual([

@@ -66,22 +66,27 @@ export interface SlotForecast {
 }
 
 /**
- * The closing and opening ahead, from a forecast's closed hours (`closed: true`, the store's
- * opening hours): "Closed now · opens at 08:00" while the current hour is closed, "Closes at
- * 21:00" when a closed hour follows within the forecast; null without opening hours (no closed
- * hour) or when nothing closes ahead.
+ * The closing or opening ahead, from the store's opening hours (`GET /hours/open`'s intervals
+ * around now): "Closes at 21:30" while open and closing within `horizonMs`, "Closed now · opens
+ * at 08:00" while closed ("Closed now" when it does not open within the intervals given); null
+ * without opening hours (`open` null) or when it stays open past the horizon. The minute the hours
+ * say, not the hour's (a forecast's closed hours are whole hours: a store closing at 21:30 read
+ * "Closes at 22:00", and still did at 21:49, closed).
  */
-export function closedOutlook(f: Pick<ForecastReport, "bucket" | "buckets">, now: number, timeZone: string): { text: string; closedNow: boolean; at: number } | null {
-  if (f.bucket !== "hour") return null;
-  const hours = f.buckets.map((b, i) => ({ start: Date.parse(b.start), end: f.buckets[i + 1] ? Date.parse(f.buckets[i + 1]!.start) : Date.parse(b.start) + HOUR, closed: b.closed === true })).filter((h) => h.end > now);
-  if (!hours.length || !hours.some((h) => h.closed)) return null;
-  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
-  if (hours[0]!.closed) {
-    const open = hours.find((h) => !h.closed);
-    return { text: open ? `Closed now · opens at ${t(open.start)}` : "Closed now", closedNow: true, at: open?.start ?? hours[hours.length - 1]!.end };
+export function openingOutlook(open: readonly { from: number; to: number }[] | null | undefined, now: number, timeZone: string, horizonMs = 24 * HOUR): { text: string; closedNow: boolean; at: number } | null {
+  if (!open) return null;
+  // Touching intervals are one opening (a night opening split at midnight).
+  const merged: { from: number; to: number }[] = [];
+  for (const iv of [...open].sort((x, y) => x.from - y.from)) {
+    const last = merged[merged.length - 1];
+    if (last && iv.from <= last.to) last.to = Math.max(last.to, iv.to);
+    else merged.push({ ...iv });
   }
-  const closing = hours.find((h) => h.closed)!;
-  return { text: `Closes at ${t(closing.start)}`, closedNow: false, at: closing.start };
+  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
+  const current = merged.find((iv) => iv.from <= now && now < iv.to);
+  if (current) return current.to - now <= horizonMs ? { text: `Closes at ${t(current.to)}`, closedNow: false, at: current.to } : null;
+  const next = merged.find((iv) => iv.from > now);
+  return next ? { text: `Closed now · opens at ${t(next.from)}`, closedNow: true, at: next.from } : { text: "Closed now", closedNow: true, at: now };
 }
 
 /**
