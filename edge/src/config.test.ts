@@ -185,6 +185,16 @@ describe("footfall-edge (CLI)", () => {
     expect(broken.err()).toMatch(/--layout .*: schema/);
   });
 
+  it("says a misspelt kind once, listing the kinds, and sends nobody to a command that does not exist", async () => {
+    const run = io();
+    expect(await runCli(["camera", "--config", tempFile({ ...good, kind: "camra", settings: { input: "/dev/video0" } })], run.io)).toBe(2);
+    expect(run.err()).toMatch(/has 1 problem:\n {2}- \/kind: "camra" is not one of "door", "beacon", "camera", "sim"/);
+    expect(run.err()).not.toMatch(/footfall-edge camra/);
+    const other = io();
+    expect(await runCli(["camera", "--config", tempFile({ ...good, kind: "door", settings: { input: "/dev/video0" } })], other.io)).toBe(2);
+    expect(other.err()).toMatch(/the file is for "door" but the command runs "camera"; run `footfall-edge door`/);
+  });
+
   it("requires --config", async () => {
     const run = io();
     expect(await runCli(["sim"], run.io)).toBe(2);

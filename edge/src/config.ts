@@ -111,7 +111,8 @@ const BROKER_PROTOCOLS = new Set(["mqtt:", "mqtts:", "tcp:", "tls:", "ssl:", "ws
 /** Checks the schema cannot express: the URL, credentials in pairs, backoff bounds in order. */
 function crossChecks(config: Static<typeof AgentConfigSchema>, kind: AgentKind): string[] {
   const problems: string[] = [];
-  if (config.kind !== undefined && config.kind !== kind) problems.push(`/kind: the file is for "${config.kind}" but the command runs "${kind}"; run \`footfall-edge ${config.kind}\` or fix "kind"`);
+  // A kind that is not one is reported by the schema; naming a command for it would send the user to one that does not exist.
+  if (config.kind !== undefined && config.kind !== kind && (AGENT_KINDS as readonly string[]).includes(config.kind)) problems.push(`/kind: the file is for "${config.kind}" but the command runs "${kind}"; run \`footfall-edge ${config.kind}\` or fix "kind"`);
   const mqtt = config.mqtt;
   if (typeof mqtt?.url === "string") {
     let protocol = "";
