@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { MIGRATIONS } from "./db/migrations.js";
 
 const DB_FILE = "footfall.db";
@@ -100,9 +100,32 @@ export function runningServerPid(dataDir: string): number | null {
   }
 }
 
-/** Note this process as the data directory's server; returns the function that removes the note. */
+/**
+ * Whether `pid`, alive, may be another Footfall server: a Node.js process (Linux: its /proc/<pid>/cmdline), or any
+ * process where that cannot be read. A pid file left by a crash whose pid the system has since given to another
+ * program (a daemon after a reboot) does not keep the server from starting.
+ */
+function mayBeServer(pid: number): boolean {
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
+    return /node/i.test(basename(argv0)) || /footfall/i.test(argv0);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Note this process as the data directory's server; returns the function that removes the note. Refuses while another
+ * server runs on the directory: two servers on one SQLite database would both ingest and run retention, and the
+ * second's note would hide the first from `footfall restore`, which could then replace the database under it.
+ */
 export function claimDataDir(dataDir: string): () => void {
   const path = join(dataDir, PID_FILE);
+  const holder = runningServerPid(dataDir);
+  if (holder !== null && holder !== process.pid && mayBeServer(holder))
+    throw new Error(
+      `a Footfall server (pid ${holder}) is already running on ${dataDir} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${path}`,
+    );
   writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
   return () => {
     try {

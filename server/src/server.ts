@@ -134,7 +134,16 @@ export async function startHalf(
   // Several servers on one database share the stores when they also share a broker (a chain).
   const chain = pg !== null && config.mqttUrl !== null;
   // `footfall restore` refuses while this runs (SQLite: the data folder holds the database).
-  const releaseDataDir = pg ? () => {} : claimDataDir(config.dataDir);
+  let releaseDataDir = () => {};
+  if (!pg) {
+    try {
+      releaseDataDir = claimDataDir(config.dataDir);
+    } catch (err) {
+      // Another server runs on the folder: this one goes no further (it has only opened the database).
+      await storage.close();
+      throw err;
+    }
+  }
   let cluster: ClusterNode | null = null;
   const metrics = createMetrics(half?.role ?? "whole");
   const layouts = new LayoutCache(storage);

@@ -3,6 +3,7 @@
  * fail with a message that names them, and agents and tokens can be added while a server runs on
  * the same data folder, which then admits them at once.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import {
@@ -14,6 +15,7 @@ import {
   footfall,
   footfallJson,
   FootfallApi,
+  freePort,
   REPO_ROOT,
   run,
   ServerProcess,
@@ -116,6 +118,23 @@ describe("footfall agent add and token add while a server runs on the same data 
     server = await ServerProcess.start();
   });
   afterAll(() => server?.dispose());
+
+  it("refuses a second footfall serve on the folder (other ports), which leaves the first's pid file, so restore still refuses", async () => {
+    const pidFile = `${server.dataDir}/footfall.pid`;
+    const before = readFileSync(pidFile, "utf8");
+    const second = await footfall(["serve"], {
+      dataDir: server.dataDir,
+      env: { FOOTFALL_HTTP_PORT: String(await freePort()), FOOTFALL_MQTT_PORT: String(await freePort()), FOOTFALL_METRICS_PORT: "off" },
+      timeoutMs: 30_000,
+    });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^footfall: a Footfall server \\(pid ${server.pid}\\) is already running on .* \\(FOOTFALL_DATA_DIR\\): stop it first`, "m"));
+    expect(readFileSync(pidFile, "utf8")).toBe(before);
+    const restore = await footfall(["restore", pidFile], { dataDir: server.dataDir });
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(`a Footfall server (pid ${server.pid}) is running on`);
+    expect((await fetch(`${server.httpUrl}/api/v1/health`)).status).toBe(200);
+  }, 60_000);
 
   it("prints the new token as JSON, and the running server accepts it", async () => {
     const token = await addToken(server.dataDir, "viewer", "shop");
