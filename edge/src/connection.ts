@@ -25,6 +25,31 @@ export function backoffDelay(attempt: number, min: number, max: number, random: 
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+const CERT_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** What to do about a failed connection attempt, for the log line that reports it. */
+export function connectionHint(err: unknown, url: string): string {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  const tls = /^(mqtts|wss|tls|ssl):/i.test(url);
+  if (typeof code === "string" && CERT_CODES.has(code)) {
+    return "this machine does not trust the broker's TLS certificate (or its name or dates do not match): give the CA that signed it with NODE_EXTRA_CA_CERTS=/path/ca.pem, or fix mqtt.url's host name";
+  }
+  if (tls && (/secure TLS connection|wrong version number/i.test(message) || code === "EPROTO" || (typeof code === "string" && code.startsWith("ERR_SSL")))) {
+    return "the broker does not speak TLS on this port: use its TLS port (often 8883) with mqtts://, or mqtt:// on its plain port (1883)";
+  }
+  if (!tls && code === "ECONNRESET") return "the broker closed the connection at once: if this port expects TLS (often 8883), use mqtts://";
+  return hint(err);
+}
+
 function hint(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (code === 4 || code === 5 || code === 134 || code === 135) {
@@ -79,7 +104,7 @@ export function openConnection(opts: ConnectionOptions): MqttClient {
     // The same failure on every attempt is logged once, then again only when it changes.
     if (message === lastError) return;
     lastError = message;
-    opts.log.warn({ url: opts.url, retryInMs: client.options.reconnectPeriod }, `broker connection failed: ${message}; ${hint(err)}`);
+    opts.log.warn({ url: opts.url, retryInMs: client.options.reconnectPeriod }, `broker connection failed: ${message}; ${connectionHint(err, opts.url)}`);
   });
   return client;
 }
