@@ -50,8 +50,11 @@ describe("verdictRows", () => {
 describe("formatting", () => {
   it("leaves out missing figures and intervals", () => {
     expect(formatMetricValue("visits", null)).toBe("–");
-    expect(formatMetricValue("visits", 1234)).toBe("1,234");
-    expect(formatMetricValue("visits", 0.214)).toBe("0.21");
+    expect(formatMetricValue("visits", 1234)).toBe("1,234 per trip");
+    expect(formatMetricValue("visits", 0.214)).toBe("0.21 per trip");
+    // Nobody went there: says what the 0 counts, as the shares' "0%" does.
+    expect(formatMetricValue("visits", 0)).toBe("0 per trip");
+    expect(formatMetricValue("reach", 0)).toBe("0%");
     expect(formatEffect("reach", 0.2, 0.1, null)).toBe("+50 %");
     expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02])).toBe("-12 % [-20 %, -4 %]");
     expect(formatEffect("visits", 0, 0.25, [0.1, 0.4])).toBe("+0.25 [+0.10, +0.40]");

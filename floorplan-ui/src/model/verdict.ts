@@ -20,10 +20,11 @@ export function metricLabel(metric: ExperimentMetricId): string {
   return EXPERIMENT_METRICS.find((m) => m.id === metric)?.label ?? metric;
 }
 
-/** A value of the metric in its unit: shares as percentages, visits per trip with two decimals, dwell as a duration. */
+/** A value of the metric in its unit: shares as percentages, visits per trip with two decimals and "per trip", dwell as a duration. */
 export function formatMetricValue(metric: ExperimentMetricId, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  if (metric === "visits") return Number.isInteger(value) ? formatCount(value) : value.toFixed(2);
+  // "per trip" says what the figure is: a bare "0" beside "12 %" and "1 min" read as a count of nothing.
+  if (metric === "visits") return `${Number.isInteger(value) ? formatCount(value) : value.toFixed(2)} per trip`;
   if (metric === "medianDwell") return formatDuration(value);
   return formatRate(value);
 }
