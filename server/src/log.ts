@@ -27,3 +27,15 @@ export function rateLimitedWarn(log: Logger, perMinute = 20, now: () => number =
     } else w.dropped++;
   };
 }
+
+/** A URL as logs and messages show it: its password (mqtt://user:secret@host) as ***, so a log never holds it. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = "***";
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ":***@");
+  }
+}

@@ -16,7 +16,7 @@ import { HoursKeeper } from "./hours/keeper.js";
 import { startWebhooks } from "./webhooks/wire.js";
 import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { queueFiguresForAlerts } from "./analytics/queues.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, redactUrl, type Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.js";
@@ -403,7 +403,7 @@ export async function startHalf(
       http: ingestHalf ? "(the front's)" : httpUrl,
       metrics: ingestHalf && config.metrics ? "(the front's)" : (metricsListener?.url ?? "off"),
       ...(half ? { half: half.role } : {}),
-      mqtt: config.mqttUrl ?? `mqtt://localhost:${mqttPort}`,
+      mqtt: config.mqttUrl ? redactUrl(config.mqttUrl) : `mqtt://localhost:${mqttPort}`,
       storage: pg ? "postgres" : config.dataDir,
       ...(cluster ? { serverId: cluster.serverId, shards: cluster.leases.leases().map((l) => l.shard) } : {}),
     },

@@ -19,7 +19,7 @@
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { parseTopic, topics, type Layout } from "@footfall/core";
-import type { Logger } from "../log.js";
+import { redactUrl, type Logger } from "../log.js";
 import {
   decodeAudit,
   decodeStatus,
@@ -521,7 +521,8 @@ export class ShardedBroker implements MqttTransport {
   /** Connects the publishing client (within 10 s, or throws saying what to check). */
   static async connect(o: ShardedBrokerOptions): Promise<ShardedBroker> {
     const publisher = mqtt.connect(o.url, clientOptions(o, `footfall-pub-${o.serverId}`.slice(0, 128), true));
-    publisher.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
+    const shown = redactUrl(o.url);
+    publisher.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
     publisher.on("connect", () => (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
     await new Promise<void>((resolve, reject) => {
       let last: Error | undefined;
@@ -532,8 +533,8 @@ export class ShardedBroker implements MqttTransport {
         reject(err);
       };
       // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
-      const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(o.url, err)));
-      const t = setTimeout(() => fail(brokerConnectFailure(o.url, last)), BROKER_CONNECT_WAIT_MS);
+      const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(shown, err)));
+      const t = setTimeout(() => fail(brokerConnectFailure(shown, last)), BROKER_CONNECT_WAIT_MS);
       publisher.on("error", onError);
       publisher.once("connect", () => {
         clearTimeout(t);
@@ -541,7 +542,7 @@ export class ShardedBroker implements MqttTransport {
         resolve();
       });
     });
-    o.log.info({ url: o.url }, "connected to the MQTT broker");
+    o.log.info({ url: shown }, "connected to the MQTT broker");
     return new ShardedBroker(o, publisher);
   }
 

@@ -15,7 +15,9 @@ import { slowCommits } from "../../../test/support/slow-commits.js";
 import { freePort } from "../../../test/support/ports.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { topics } from "@footfall/core";
-import { createLogger } from "../log.js";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { createLogger, redactUrl } from "../log.js";
 import { connectExternalBroker } from "./external-client.js";
 import type { TransportHandlers } from "./transport.js";
 
@@ -90,6 +92,22 @@ describe("connectExternalBroker when it cannot connect (the start's one line)", 
     expect(Date.now() - t0).toBeLessThan(5_000);
     const ok = await connectExternalBroker({ url: broker.url, username: "footfall-server", password: "right", log: createLogger("silent"), handlers: handlers() });
     await ok.close();
+  });
+
+  it("never logs or says a password given in FOOTFALL_MQTT_URL (mqtt://user:password@host)", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "debug" }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }));
+    const url = (password: string) => broker.url.replace("mqtt://", `mqtt://footfall-server:${password}@`);
+    const ok = await connectExternalBroker({ url: url("right"), log, handlers: handlers() });
+    await ok.close();
+    const failed = await connectExternalBroker({ url: url("wrong-secret"), log, handlers: handlers() }).then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(failed?.message).toMatch(`the MQTT broker at ${url("***")} refused the server's login`);
+    expect(lines.join("")).toContain(`"url":"${url("***")}"`);
+    expect(lines.join("") + failed!.message).not.toMatch(/right@|wrong-secret/);
+    expect(redactUrl("mqtts://broker.example.com:8883")).toBe("mqtts://broker.example.com:8883");
   });
 
   it("a port nothing listens on fails after the wait with the network's answer", async () => {

@@ -1,6 +1,6 @@
 import type { MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
-import type { Logger } from "../log.js";
+import { redactUrl, type Logger } from "../log.js";
 import { brokerConnectFailure, BROKER_CONNECT_WAIT_MS, isLoginRefused } from "./connect-failure.js";
 import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
@@ -36,6 +36,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
     // Home Assistant's availability follows the server: the broker says "offline" when the server's link drops.
     will: { topic: topics.availability(), payload: Buffer.from("offline"), qos: 1, retain: true },
   });
+  // The URL as logged and said (a password in it as ***).
+  const shown = redactUrl(o.url);
   // mqtt.js reads nothing while a message waits for its commit: each message taken puts the ping off.
   const keepAlive = keepaliveOnMessages(client, o.keepaliveS ?? 60);
   client.handleMessage = (packet, callback) => {
@@ -77,7 +79,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   };
   client.on("connect", () => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    o.log.info({ url: o.url }, "connected to the MQTT broker");
+    o.log.info({ url: shown }, "connected to the MQTT broker");
     client.publish(topics.availability(), "online", { qos: 1, retain: true }, (err) => {
       if (err) o.log.warn({ err: err.message }, "could not publish the server's availability");
     });
@@ -85,8 +87,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       if (err) o.log.error({ err }, "MQTT subscribe failed");
     });
   });
-  client.on("reconnect", () => o.log.warn({ url: o.url }, "reconnecting to the MQTT broker"));
-  client.on("error", (err) => o.log.error({ err: err.message, url: o.url }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
+  client.on("reconnect", () => o.log.warn({ url: shown }, "reconnecting to the MQTT broker"));
+  client.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
   await new Promise<void>((resolve, reject) => {
     let last: Error | undefined;
     const fail = (err: Error) => {
@@ -96,8 +98,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       reject(err);
     };
     // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
-    const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(o.url, err)));
-    const t = setTimeout(() => fail(brokerConnectFailure(o.url, last)), BROKER_CONNECT_WAIT_MS);
+    const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(shown, err)));
+    const t = setTimeout(() => fail(brokerConnectFailure(shown, last)), BROKER_CONNECT_WAIT_MS);
     client.on("error", onError);
     client.once("connect", () => {
       clearTimeout(t);
