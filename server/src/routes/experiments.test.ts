@@ -288,7 +288,19 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "text",
       "warning",
       "unit",
+      "experiment",
+      "experiment_name",
+      "before_from",
+      "before_to",
+      "after_from",
+      "after_to",
     ]);
+    // Every line says which experiment and periods it is (the test store's zone), so several files pasted together can be told apart.
+    for (const r of rows) {
+      expect([r.experiment, r.experiment_name]).toEqual([id, "Promo table by the entrance"]);
+      expect([r.before_from, r.before_to, r.after_from, r.after_to]).toEqual(["2026-11-05T01:00:00+01:00", "2026-11-12T01:00:00+01:00", "2026-11-12T01:00:00+01:00", "2026-11-19T01:00:00+01:00"]);
+      expect([Date.parse(r.before_from!), Date.parse(r.after_to!)]).toEqual([BEFORE.from, AFTER.to]);
+    }
     expect(rows[0]).toMatchObject({ zone: "promo", metric: "reach", basis: "difference-in-differences", verdict: "increase", unit: "share of trips (0-1)" });
     // Each metric says what its figures are counted in, so a share's change (0.04) is not read as 4 %-relative.
     expect(new Map(rows.map((r) => [r.metric, r.unit]))).toEqual(

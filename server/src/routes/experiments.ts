@@ -3,7 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
-import { experimentResult, ID_PATTERN, unfinishedPeriods, type ExperimentInput } from "@footfall/core";
+import { experimentResult, formatBucketStart, ID_PATTERN, unfinishedPeriods, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markNotComparable } from "./experiment-comparable.js";
@@ -199,7 +199,8 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const e = await load(req, req.params.id);
       const r = await compute(e);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
-      return verdictCsv(r.zones);
+      // The periods in the first test store's zone, as the result is computed in it.
+      return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC");
     },
   });
 }
@@ -217,8 +218,14 @@ const CSV_UNITS: Record<string, string> = {
   conversion: "share of visits (0-1)",
 };
 
-/** The verdict table: one line per zone and metric; the change and interval are those the verdict reads (6 decimals). */
-export function verdictCsv(zones: ResultZones): string {
+/**
+ * The verdict table: one line per zone and metric; the change and interval are those the verdict reads (6 decimals).
+ * Each line ends with the experiment it belongs to and its periods (in `timeZone`, the first test store's), so that
+ * the files of several experiments pasted together can be told apart, as the views' exports carry their range.
+ */
+export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string): string {
+  const at = (ts: number) => formatBucketStart(ts, timeZone);
+  const periods = [at(e.before.from), at(e.before.to), at(e.after.from), at(e.after.to)];
   const rows = zones.flatMap((z) =>
     z.metrics.map((m) => {
       const [change, interval] = m.did ? [m.did.estimate, m.did.interval] : [m.change, m.interval];
@@ -237,10 +244,16 @@ export function verdictCsv(zones: ResultZones): string {
         cellText(m.text),
         cellText(m.warning ?? ""),
         CSV_UNITS[m.metric] ?? "",
+        e.id,
+        cellText(e.name),
+        ...periods,
       ];
     }),
   );
-  return stringify([["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning", "unit"], ...rows]);
+  return stringify([
+    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to"],
+    ...rows,
+  ]);
 }
 
 /** A new experiment id: 12 random lowercase hex digits. */
