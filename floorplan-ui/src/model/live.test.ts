@@ -89,6 +89,10 @@ describe("trackOver", () => {
 describe("totalSourceText", () => {
   it("says since when a door count runs: since opening with opening hours, since midnight without", () => {
     expect(totalSourceText("door", true)).toBe("door count (in minus out since opening)");
+    expect(totalSourceText("door", true, true)).toBe("door count (in minus out since opening)");
+    // Closed now: the count runs from the closing just past (the demo's Paris store at 22:02 said "since opening").
+    expect(totalSourceText("door", true, false)).toBe("door count (in minus out since closing)");
+    expect(totalSourceText("door", false, false)).toBe("door count (in minus out since midnight)");
     expect(totalSourceText("door", false)).toBe("door count (in minus out since midnight)");
     expect(totalSourceText("door", null)).toBe("door count (in minus out)");
     expect(totalSourceText("zones", false)).toBe("people followed in the zones (no door counter)");

@@ -150,12 +150,16 @@ export function trackOver(prev: OverSince, scene: Pick<LiveScene, "alerts">, ts:
 /**
  * Where the store card's total comes from, in words. A door count is in minus out since its last
  * reset: the store's last closing when it has opening hours (`hasHours` true), else local midnight;
- * `hasHours` null: not known (yet), said without the reset.
+ * `hasHours` null: not known (yet), said without the reset. With hours, "since opening" while the
+ * store is open (nobody came in between the closing and the opening), "since closing" while it is
+ * closed (`openNow` false: the count started at the closing just past, not at any opening).
  */
-export function totalSourceText(totalFrom: LiveScene["totalFrom"], hasHours: boolean | null): string {
+export function totalSourceText(totalFrom: LiveScene["totalFrom"], hasHours: boolean | null, openNow: boolean | null = null): string {
   if (totalFrom === "zones") return "people followed in the zones (no door counter)";
   if (totalFrom === "unknown") return "store total";
-  return hasHours === null ? "door count (in minus out)" : hasHours ? "door count (in minus out since opening)" : "door count (in minus out since midnight)";
+  if (hasHours === null) return "door count (in minus out)";
+  if (!hasHours) return "door count (in minus out since midnight)";
+  return openNow === false ? "door count (in minus out since closing)" : "door count (in minus out since opening)";
 }
 
 /**

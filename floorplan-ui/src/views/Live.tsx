@@ -5,7 +5,7 @@
  * scrolling, the app's header included. Every time is the store's, labelled with its zone.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { Layout } from "@footfall/core";
+import { isOpen, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
@@ -32,6 +32,8 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   // Whether the store has opening hours: the door count runs from its last closing, else from midnight.
   const hours = useQ(["hours", store], () => alertsApi(api.token).hours(store));
   const hasHours = hours.data ? hours.data.hours !== null : null;
+  // Open now by those hours: a closed store's door count runs from the closing just past.
+  const openNow = hours.data?.hours ? isOpen(hours.data.hours, now, hours.data.timezone) : null;
 
   // A zone we do not know means a new layout version: fetch it.
   const unknownZone = layout.data && live.occupancy?.zones.some((z) => !layout.data!.zones.some((l) => l.id === z.zone));
@@ -55,7 +57,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   if (!layout.data && layout.status === "loading") body = <Loading label="Loading the floor plan…" />;
   else if (!layout.data && layout.status === "error") {
     body = isNotFound(layout.error) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout; the live view appears here once it is saved.</Empty> : <ErrorState error={layout.error!} onRetry={layout.reload} />;
-  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} hasHours={hasHours} />;
+  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} hasHours={hasHours} openNow={openNow} />;
 
   return (
     <div className={`live ${kiosk ? "kiosk" : ""}`} data-testid="live" data-status={live.status}>
@@ -97,7 +99,7 @@ function sinceText(over: OverSince, id: string, timeZone: string): string {
   return s.seenStart ? `since ${formatTime(s.since, timeZone)}` : `already at ${formatTime(s.since, timeZone)}`;
 }
 
-function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null }) {
+function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, openNow }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null; openNow: boolean | null }) {
   const { signOut } = useSession();
   // The store card follows the alert banner: red while an alert fires.
   const attention = attentionWithAlerts(scene.attention, live.alerts);
@@ -152,7 +154,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours }:
               {scene.capacity !== null && <span className="live-cap">/ {scene.capacity}</span>}
             </div>
             <div className="live-source" data-testid="live-source">
-              {totalSourceText(scene.totalFrom, hasHours)}
+              {totalSourceText(scene.totalFrom, hasHours, openNow)}
               {scene.totalFrom === "door" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> followed in zones</> : scene.totalFrom === "unknown" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> in zones</> : null}
             </div>
             {scene.capacity !== null ? (
