@@ -103,9 +103,10 @@ describe("the waits by weekday and hour in analytics", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-queues").click()]);
     const csv = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
     const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned");
+    expect(lines[0]).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned");
     expect(lines).toHaveLength(1 + report.byWeekdayHour.length);
-    expect(lines.slice(1).reduce((s, l) => s + Number(l.split(",")[4]), 0)).toBe(report.joins);
+    expect(lines.slice(1).reduce((s, l) => s + Number(l.split(",")[6]), 0)).toBe(report.joins);
+    for (const l of lines.slice(1)) expect(l.split(",").slice(0, 2).map((x) => Date.parse(x))).toEqual([range.from, range.to]);
     await shot(page, "queue-waits");
   });
 });

@@ -4,6 +4,7 @@ import {
   CSV_DECIMALS,
   csvNumber,
   estimateWait,
+  formatBucketStart,
   localTime,
   queueOutcomes,
   queuesOf,
@@ -233,14 +234,19 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
   });
 }
 
-/** The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds to 1 decimal as every export's seconds (core's csvNumber). */
-export function queueReportCsv(rows: readonly QueueReportRow[]): string {
+/**
+ * The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds to 1 decimal as every export's seconds (core's csvNumber);
+ * each row starts with the range it covers in the store's zone (`range_from`, `range_to`), as the views' exports do.
+ */
+export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : csvNumber(x, CSV_DECIMALS.seconds));
-  const lines = ["queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned"];
+  const from = formatBucketStart(range.from, timeZone);
+  const to = formatBucketStart(range.to, timeZone);
+  const lines = ["range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned"];
   for (const r of rows) {
     for (const c of r.byWeekdayHour) {
-      lines.push([r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned].join(","));
+      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned].join(","));
     }
   }
   return lines.join("\n") + "\n";

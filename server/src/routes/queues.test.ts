@@ -162,14 +162,15 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(res.headers["content-type"]).toContain("text/csv");
     expect(res.headers["content-disposition"]).toBe('attachment; filename="footfall-shop-queues.csv"');
     const [header, ...rows] = res.body.trim().split("\n");
-    expect(header).toBe("queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned");
+    expect(header).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned");
     expect(rows).toHaveLength(json.byWeekdayHour.length);
     const first = json.byWeekdayHour[0];
+    // The range on every row, in the store's zone (12:00 to 16:00 in Paris), as the views' exports give it.
     expect(rows[0]).toBe(
-      ["line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned].join(","),
+      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned].join(","),
     );
     // Every wait in seconds to 1 decimal, as in every export (not "12" in one row and "12.5" in the next).
-    for (const r of rows) expect(r.split(",").slice(6, 9).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
+    for (const r of rows) expect(r.split(",").slice(8, 11).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
   });
 
   it("answers an empty list for a store without queues, and 400 for a range over 93 days", async () => {

@@ -58,7 +58,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       const rows = await report(req.store!, req.range!);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="footfall-${req.store!.id}-queues.csv"`);
-      return queueReportCsv(rows);
+      return queueReportCsv(rows, req.range!, req.store!.layout.timezone);
     },
   });
 };
