@@ -382,6 +382,10 @@ describe("agents", () => {
     const status = { state: "online", ts: Date.now(), kind: "sim", version: "0.1.0", queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0 };
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify(status), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("backlog-cam-1").textContent(), { timeout: 15_000 }).toBe("384, oldest 1 min 08 s");
+    expect(await page.getByTestId("clock-ahead-cam-1").count()).toBe(0);
+    // A status stamped 10 minutes ahead (the agent's clock is): said under Last status, not "just now".
+    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() + 10 * 60_000 }), { qos: 1, retain: true });
+    await expect.poll(() => page.getByTestId("clock-ahead-cam-1").textContent(), { timeout: 15_000 }).toBe("clock 10 min ahead");
     await shot(page, "agents");
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backlogCell } from "./backlog.js";
+import { backlogCell, clockAheadNote } from "./backlog.js";
 
 describe("backlogCell", () => {
   it("says how many events an agent held at its last status and how old the oldest was", () => {
@@ -11,5 +11,19 @@ describe("backlogCell", () => {
     expect(backlogCell({ queued: 0, oldestQueuedAgeMs: null, outboxDropped: 2500 })).toMatchObject({ text: "none · 2,500 dropped", warn: true });
     expect(backlogCell(null).text).toBe("–");
     expect(backlogCell(undefined).title).toMatch(/has not said/);
+  });
+});
+
+describe("clockAheadNote", () => {
+  const now = Date.UTC(2026, 11, 4, 20, 0);
+  it("says an agent's clock is ahead when its status is stamped over a minute after now", () => {
+    expect(clockAheadNote(now + 10 * 60_000, now)?.text).toBe("clock 10 min ahead");
+    expect(clockAheadNote(now + 3 * 3_600_000, now)?.text).toBe("clock 3 h ahead");
+    expect(clockAheadNote(now + 10 * 60_000, now)?.title).toMatch(/NTP/);
+  });
+  it("says nothing within a minute, for a status in the past, or without one", () => {
+    expect(clockAheadNote(now + 30_000, now)).toBeNull();
+    expect(clockAheadNote(now - 3_600_000, now)).toBeNull();
+    expect(clockAheadNote(null, now)).toBeNull();
   });
 });

@@ -24,3 +24,22 @@ export function backlogCell(b: Backlog | null | undefined): { text: string; titl
   const oldest = age === null ? "" : `, oldest ${formatLag(age)}`;
   return { text: `${formatCount(b.queued)}${oldest}${dropped}`, title: asOf + droppedTitle, warn: (age ?? 0) > SLOW_BACKLOG_MS || Boolean(b.outboxDropped) };
 }
+
+/** A status stamped further than this ahead of this computer's clock says the agent's clock is ahead. */
+export const CLOCK_AHEAD_MS = 60_000;
+
+/**
+ * The note under an agent's Last status when that status was stamped ahead of now: "just now" would
+ * hide that the agent's clock is ahead (past 5 minutes the server rejects its events as in the future).
+ * Null when it is not (a clock behind cannot be told from a status: an old one looks the same).
+ */
+export function clockAheadNote(statusTs: number | null | undefined, now: number): { text: string; title: string } | null {
+  if (statusTs === null || statusTs === undefined || !Number.isFinite(statusTs)) return null;
+  const ahead = statusTs - now;
+  if (ahead <= CLOCK_AHEAD_MS) return null;
+  const min = Math.round(ahead / 60_000);
+  return {
+    text: `clock ${min < 120 ? `${min} min` : `${Math.round(min / 60)} h`} ahead`,
+    title: "Its last status is stamped ahead of this computer's clock: the agent's clock is probably ahead. Events more than 5 minutes ahead of the server are rejected; set its machine's time (NTP).",
+  };
+}

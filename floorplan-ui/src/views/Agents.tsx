@@ -8,7 +8,7 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
-import { backlogCell } from "../model/backlog.js";
+import { backlogCell, clockAheadNote } from "../model/backlog.js";
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -164,7 +164,10 @@ export default function AgentsView({ store }: ViewProps) {
                       )}
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
-                    <td title={at(a.lastStatusTs)}>{formatAgo(a.lastStatusTs, now)}</td>
+                    <td title={at(a.lastStatusTs)}>
+                      {formatAgo(a.lastStatusTs, now)}
+                      <ClockAhead agent={a.agent} note={clockAheadNote(a.lastStatusTs, now)} />
+                    </td>
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
                     <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "#b45309" : undefined }}>{formatLag(a.lagMs)}</td>
                     <BacklogCell agent={a.agent} backlog={a.backlog} />
@@ -223,5 +226,15 @@ function BacklogCell({ agent, backlog }: { agent: string; backlog: Parameters<ty
     <td className="num" data-testid={`backlog-${agent}`} title={cell.title} style={{ color: cell.warn ? "#b45309" : undefined }}>
       {cell.text}
     </td>
+  );
+}
+
+/** Under Last status: the agent's clock is ahead (its status is stamped in this computer's future). */
+function ClockAhead({ agent, note }: { agent: string; note: ReturnType<typeof clockAheadNote> }) {
+  if (!note) return null;
+  return (
+    <div className="small" data-testid={`clock-ahead-${agent}`} title={note.title} style={{ color: "#b45309", fontWeight: 600 }}>
+      {note.text}
+    </div>
   );
 }
