@@ -32,6 +32,13 @@ describe("chainStores", () => {
     expect(stores.every((s) => isId(s.store) && isId(s.agent))).toBe(true);
     expect(new Set(stores.map((s) => s.store)).size).toBe(300);
     expect(new Set(stores.map((s) => s.name)).size).toBe(300);
+    // "<brand> <city> n" only after "<brand> <city> n-1" (or "<brand> <city>" for 2): no "Footfall Tech Berlin 2" without a first.
+    const names = new Set<string>();
+    for (const s of stores) {
+      const m = / (\d+)$/.exec(s.name);
+      if (m) expect(names.has(Number(m[1]) === 2 ? s.name.slice(0, m.index) : `${s.name.slice(0, m.index)} ${Number(m[1]) - 1}`), s.name).toBe(true);
+      names.add(s.name);
+    }
   });
 
   it("gives every store a layout the server accepts: schema, time zone, zones on the floor, an entrance and a checkout", () => {

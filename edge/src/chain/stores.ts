@@ -345,10 +345,13 @@ export function chainStores(opts: ChainOptions): ChainStore[] {
     }
     for (const z of plan.zones)
       if (z.kind === "checkout") dwell[z.id] = { medianS: Math.round((format === "supermarket" ? 170 : 90) * rng.between(0.8, 1.2)), sigma: 0.4 };
-    const n = (numbers.get(city) ?? 0) + 1;
-    numbers.set(city, n);
+    // Numbered by brand and city ("Footfall Fashion Berlin 2" after "Footfall Fashion Berlin"), not by city alone,
+    // which named a city's first tech store "Footfall Tech Berlin 2" beside no "Footfall Tech Berlin".
+    const base = `${spec.brand} ${city}`;
+    const n = (numbers.get(base) ?? 0) + 1;
+    numbers.set(base, n);
     const store = `${prefix}-${String(i + 1).padStart(digits, "0")}`;
-    const name = `${spec.brand} ${city}${n > 1 ? ` ${n}` : ""}`;
+    const name = `${base}${n > 1 ? ` ${n}` : ""}`;
     const [currency, perEuro] = currencyOf(city);
     const byKind = basketOf(spec, perEuro);
     const layout: LayoutInput = { store, name, validFrom: opts.validFrom ?? Date.UTC(2025, 0, 1), timezone: tz, currency, floor: plan.floor, zones: plan.zones };
