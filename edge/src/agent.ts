@@ -5,6 +5,7 @@ import {
   encodePayload,
   layoutAnnouncesReceipts,
   parseJson,
+  redactUrl,
   rejectReasonWords,
   topics,
   type AgentStatus,
@@ -181,7 +182,7 @@ export class Agent<S> {
     if (this.client) return;
     const { config, log } = this.opts;
     const clientId = `${config.store}-${config.agent}`;
-    log.info({ kind: config.kind, store: config.store, agent: config.agent, version: this.version, bootId: this.ids.bootId, url: config.mqtt.url }, "starting");
+    log.info({ kind: config.kind, store: config.store, agent: config.agent, version: this.version, bootId: this.ids.bootId, url: redactUrl(config.mqtt.url) }, "starting");
     const client = openConnection({
       ...config.mqtt,
       clientId,
@@ -196,7 +197,7 @@ export class Agent<S> {
         queued: this.outbox.size(),
         unsettled: this.batcher.unsettled(),
         settlement: this.batcher.settlementMode(),
-      }, `connected to ${config.mqtt.url}`);
+      }, `connected to ${redactUrl(config.mqtt.url)}`);
       this.everConnected = true;
       // A resumed session keeps the subscription (and queues layouts published meanwhile), but the broker sends
       // the retained layout only on a SUBSCRIBE: a new session, or this process holding none yet (an agent

@@ -59,4 +59,26 @@ describe("footfall-edge as a child process (built dist)", () => {
     expect(stderr).toMatch(/connected to mqtt:\/\/127\.0\.0\.1/);
     expect(stderr).toMatch(/stopped/);
   });
+
+  it("never logs a password given in the broker URL (mqtt://user:password@host)", async () => {
+    const free = net.createServer();
+    await new Promise<void>((r) => free.listen(0, "127.0.0.1", r));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise<void>((r) => free.close(() => r()));
+    const dir = mkdtempSync(join(tmpdir(), "footfall-cli-"));
+    const configPath = join(dir, "sim.json");
+    writeFileSync(configPath, JSON.stringify({ store: "demo", agent: "sim-1", dataDir: dir, settings: { layoutWaitMs: 200 } }));
+    const child = spawn(process.execPath, [CLI, "sim", "--config", configPath, "--duration", "2"], {
+      env: { ...process.env, FOOTFALL_MQTT_URL: `mqtt://demo-sim-1:top-secret-pw@127.0.0.1:${port}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    expect(await new Promise<number | null>((r) => child.on("exit", (code) => r(code)))).toBe(0);
+    expect(output).toMatch(`starting kind=sim store=demo agent=sim-1`);
+    expect(output).toMatch(`url=mqtt://demo-sim-1:***@127.0.0.1:${port}`);
+    expect(output).toMatch(/broker connection failed: connect ECONNREFUSED/);
+    expect(output).not.toContain("top-secret-pw");
+  }, 30_000);
 });

@@ -1,4 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { redactUrl } from "@footfall/core";
 import { errorMessage, type Logger } from "./log.js";
 
 /** How to reach the broker and come back to it. */
@@ -104,7 +105,7 @@ export function openConnection(opts: ConnectionOptions): MqttClient {
     // The same failure on every attempt is logged once, then again only when it changes.
     if (message === lastError) return;
     lastError = message;
-    opts.log.warn({ url: opts.url, retryInMs: client.options.reconnectPeriod }, `broker connection failed: ${message}; ${connectionHint(err, opts.url)}`);
+    opts.log.warn({ url: redactUrl(opts.url), retryInMs: client.options.reconnectPeriod }, `broker connection failed: ${message}; ${connectionHint(err, redactUrl(opts.url))}`);
   });
   return client;
 }

@@ -28,14 +28,5 @@ export function rateLimitedWarn(log: Logger, perMinute = 20, now: () => number =
   };
 }
 
-/** A URL as logs and messages show it: its password (mqtt://user:secret@host) as ***, so a log never holds it. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return url;
-    u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
-  }
-}
+/** A URL as logs show it, its password as *** (core's, shared with the edge agents). */
+export { redactUrl } from "@footfall/core";

@@ -11,3 +11,4 @@ export * from "./published.js";
 export * from "./audits.js";
 export * from "./topics.js";
 export * from "./reject-reasons.js";
+export * from "./redact-url.js";

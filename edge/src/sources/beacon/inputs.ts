@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import mqtt from "mqtt";
+import { redactUrl } from "@footfall/core";
 import { errorMessage, type Logger } from "../../log.js";
 
 /** A running input; `close` releases it. */
@@ -32,11 +33,11 @@ export async function startMqttFeed(opts: {
   client.on("error", (err) => {
     if (errorMessage(err) === lastError) return;
     lastError = errorMessage(err);
-    opts.log.warn({ url: opts.url }, `gateway broker: ${lastError}; retrying`);
+    opts.log.warn({ url: redactUrl(opts.url) }, `gateway broker: ${lastError}; retrying`);
   });
   client.on("connect", () => {
     lastError = "";
-    opts.log.info(`reading gateway sightings on ${opts.url} ${opts.topic}`);
+    opts.log.info(`reading gateway sightings on ${redactUrl(opts.url)} ${opts.topic}`);
     client.subscribe(opts.topic, { qos: 0 }, (err) => {
       if (err) opts.log.error(`cannot subscribe to ${opts.topic}: ${errorMessage(err)}`);
     });
