@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -62,6 +62,22 @@ async function setDemoHours(server: RunningServer, store: string, hours: Opening
   await storage.hours.set(store, hours, now());
   await server.services.hours?.changed(store);
   server.services.alertEvaluator?.rulesChanged(store);
+}
+
+/**
+ * The banner's line on the demo store's opening hours, and when its live visitors do not keep to
+ * them: a demo started while the store is closed plays the store's day from its opening (`startOpen`,
+ * so the live view fills), and at a speed above 1 the simulated days run by faster than the clock.
+ * Null without hours.
+ */
+export function demoHoursLine(hours: OpeningHours | null | undefined, now: number, timeZone: string, speed: number): string | null {
+  if (!hours) return null;
+  const day = (d: (typeof WEEKDAYS)[number]) => hours.weekly[d].map((iv) => `${iv.open}-${iv.close}`).join(", ") || "closed";
+  const same = WEEKDAYS.every((d) => day(d) === day("mon"));
+  const text = `${same ? `${day("mon")} every day` : WEEKDAYS.map((d) => `${d} ${day(d)}`).join("; ")} (${timeZone}; the store's Alerts page edits them)`;
+  if (speed !== 1) return `${text}. At ${speed}x the simulated days run by faster than the clock: live visitors also come while these hours say closed`;
+  if (!isOpen(hours, now, timeZone)) return `${text}. Closed now: the simulator plays the store's day from its opening, so live visitors come while these hours say closed`;
+  return text;
 }
 
 /** An arrival curve open from local hour `opens` up to `closes` (the chain simulator's hours). */
@@ -157,6 +173,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           ? "real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
           : `${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
       history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
+      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, opts.speed),
       tokens,
       kioskStore: STORE,
       metricsUrl: server.metricsUrl,
@@ -319,6 +336,8 @@ function demoBanner(b: {
   url: string;
   speed: string;
   history: string;
+  /** The demo store's opening hours (the single-store demo). */
+  hours?: string | null;
   tokens: { admin: string; kiosk: string };
   kioskStore: string;
   metricsUrl: string | null | undefined;
@@ -330,6 +349,7 @@ function demoBanner(b: {
       `  Open     ${b.url}`,
       `  Speed    ${b.speed}`,
       `  History  ${b.history}`,
+      ...(b.hours ? [`  Hours    ${b.hours}`] : []),
       `  Token    ${b.tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
       `  Kiosk    ${b.url}/#/live/${b.kioskStore}?kiosk=1&token=${b.tokens.kiosk}   (staff, store "${b.kioskStore}" only: for a tablet)`,
       `  API      ${b.url}/api/docs`,
