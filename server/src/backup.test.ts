@@ -58,8 +58,8 @@ describe("a server's claim on its data folder (footfall.pid)", () => {
   }
   beforeAll(() => mkdirSync(folder));
 
-  it("is refused while another server (a live Node.js process) holds the folder, and leaves its note as it was", async () => {
-    await withProcess(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], (pid) => {
+  it("is refused while another server (a live process whose command line names Footfall) holds the folder, and leaves its note as it was", async () => {
+    await withProcess(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "/usr/local/bin/footfall", "serve"], (pid) => {
       writeFileSync(pidFile, `${pid}\n`);
       expect(() => claimDataDir(folder)).toThrow(
         `a Footfall server (pid ${pid}) is already running on ${folder} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${pidFile}`,
@@ -78,11 +78,17 @@ describe("a server's claim on its data folder (footfall.pid)", () => {
       expect(readFileSync(pidFile, "utf8")).toBe(`${process.pid}\n`);
       release();
     }
-    await withProcess("sleep", ["60"], (pid) => {
-      writeFileSync(pidFile, `${pid}\n`);
-      const release = claimDataDir(folder);
-      expect(readFileSync(pidFile, "utf8")).toBe(`${process.pid}\n`);
-      release();
-    });
+    // After a reboot the pid may belong to a daemon, or to another Node.js program that is not Footfall.
+    for (const [cmd, args] of [
+      ["sleep", ["60"]],
+      [process.execPath, ["-e", "setTimeout(() => {}, 60000)", "/srv/other-app/index.js"]],
+    ] as const) {
+      await withProcess(cmd, [...args], (pid) => {
+        writeFileSync(pidFile, `${pid}\n`);
+        const release = claimDataDir(folder);
+        expect(readFileSync(pidFile, "utf8")).toBe(`${process.pid}\n`);
+        release();
+      });
+    }
   });
 });

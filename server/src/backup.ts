@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { MIGRATIONS } from "./db/migrations.js";
 
 const DB_FILE = "footfall.db";
@@ -101,14 +101,14 @@ export function runningServerPid(dataDir: string): number | null {
 }
 
 /**
- * Whether `pid`, alive, may be another Footfall server: a Node.js process (Linux: its /proc/<pid>/cmdline), or any
- * process where that cannot be read. A pid file left by a crash whose pid the system has since given to another
- * program (a daemon after a reboot) does not keep the server from starting.
+ * Whether `pid`, alive, may be another Footfall server: a process whose command line names Footfall (`footfall serve`,
+ * `node …/footfall.js demo`; Linux: /proc/<pid>/cmdline), or any process where that cannot be read. A pid file left by
+ * a crash whose pid the system has since given to another program (a daemon, another Node.js app after a reboot) does
+ * not keep the server from starting.
  */
 function mayBeServer(pid: number): boolean {
   try {
-    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-    return /node/i.test(basename(argv0)) || /footfall/i.test(argv0);
+    return /footfall/i.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
   } catch {
     return true;
   }
