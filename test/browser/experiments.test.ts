@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { formatMetricValue, warningSentence } from "../../floorplan-ui/src/model/verdict.js";
 import type { ExperimentResult, FunnelReport, SalesDays } from "../../floorplan-ui/src/api/types.js";
-import { formatCount } from "../../floorplan-ui/src/model/format.js";
+import { formatCount, formatRate } from "../../floorplan-ui/src/model/format.js";
 import { toLocalInput } from "../../floorplan-ui/src/model/range.js";
 import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
@@ -125,6 +125,8 @@ describe("funnels", () => {
     await page.getByTestId("funnel-chart").waitFor();
     const api = (await t.shop.api.request<FunnelReport>("GET", `/api/v1/stores/shop/funnel?from=${before.from}&to=${after.to}&steps=entrance,promo,checkout&by=day`)).body;
     for (const s of api.steps) expect(Number(await page.getByTestId(`funnel-step-${s.step}`).getAttribute("data-reached"))).toBe(s.reached);
+    // Each step's share of every trip in the range (a zone's reach), as the API gives it.
+    for (const s of api.steps) expect(await page.getByTestId(`funnel-step-${s.step}`).getByTestId("funnel-of-all").textContent()).toBe(`${formatRate(s.shareOfTrips)} of all trips`);
     expect(api.steps[1]!.reached).toBeGreaterThan(0);
     expect(await page.getByTestId("funnel-drop").first().textContent()).toContain(`−${api.steps[0]!.reached - api.steps[1]!.reached} left`);
     expect(page.url()).toContain("steps=entrance%2Cpromo%2Ccheckout");

@@ -99,6 +99,8 @@ describe("funnelRows", () => {
       ["PROMO", 0.25, 0.25, 150],
       ["CHECKOUT", 0.2, 0.8, 10],
     ]);
+    // A step's share of every trip in the range (a zone's reach), where the server gives it.
+    expect(rows.map((r) => r.ofAll)).toEqual([null, null, 0.1]);
   });
 });
 

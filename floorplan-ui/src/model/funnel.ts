@@ -126,6 +126,8 @@ export interface FunnelRow {
   stepRate: number | null;
   /** How many of the previous step's trips did not reach this one (0 for the first). */
   dropOff: number;
+  /** Share of every trip in the store in the range that reached this step in order (the server's shareOfTrips; null when it leaves it out). */
+  ofAll: number | null;
 }
 
 /**
@@ -144,6 +146,7 @@ export function funnelRows(steps: readonly FunnelStep[], label: (step: string) =
       rate: s.rate ?? (first > 0 ? s.reached / first : 0),
       stepRate: i === 0 ? null : (s.stepRate ?? (prev ? s.reached / prev : null)),
       dropOff: prev === null ? 0 : Math.max(0, prev - s.reached),
+      ofAll: typeof s.shareOfTrips === "number" && Number.isFinite(s.shareOfTrips) ? s.shareOfTrips : null,
     };
   });
 }

@@ -174,7 +174,14 @@ function FunnelBars({ rows }: { rows: FunnelRow[] }) {
           <div className="bar-row">
             <span className="label">{i + 1}. {row.label}</span>
             <div className="bar"><span style={{ width: `${Math.max(0.5, row.rate * 100)}%`, background: STEP_COLOURS[i % STEP_COLOURS.length] }} /></div>
-            <span className="fig"><b>{formatCount(row.reached)}</b> <span className="muted">{formatRate(row.rate)}</span></span>
+            <span className="fig">
+              <b>{formatCount(row.reached)}</b> <span className="muted" title={i === 0 ? undefined : `of the trips at ${rows[0]!.label}`}>{formatRate(row.rate)}</span>
+              {row.ofAll !== null && (
+                <span className="muted of-all" data-testid="funnel-of-all" title="Share of every trip in the store in this range: with one zone, its reach">
+                  {formatRate(row.ofAll)} of all trips
+                </span>
+              )}
+            </span>
           </div>
         </li>
       ))}
