@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { MIGRATIONS } from "./db/migrations.js";
 
@@ -101,16 +101,27 @@ export function runningServerPid(dataDir: string): number | null {
 }
 
 /**
- * Whether `pid`, alive, may be another Footfall server: a process whose command line names Footfall (`footfall serve`,
- * `node …/footfall.js demo`; Linux: /proc/<pid>/cmdline), or any process where that cannot be read. A pid file left by
- * a crash whose pid the system has since given to another program (a daemon, another Node.js app after a reboot) does
- * not keep the server from starting.
+ * Whether `pid`, alive, may be another Footfall server on `dataDir`: a process that has the folder's database open (Linux:
+ * /proc/<pid>/fd). Where its open files cannot be read (another user's process), one whose command line names Footfall
+ * or its CLI; where neither can (not Linux), any live process. A pid file left by a crash whose pid the system has since
+ * given to another program (a daemon, another Node.js app after a reboot) does not keep the server from starting.
  */
-function mayBeServer(pid: number): boolean {
+function mayBeServer(pid: number, dataDir: string): boolean {
+  const db = join(realpathSync(dataDir), DB_FILE);
   try {
-    return /footfall/i.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === db;
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
   } catch {
-    return true;
+    try {
+      return /footfall|cli\.js/i.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+    } catch {
+      return true;
+    }
   }
 }
 
@@ -122,7 +133,7 @@ function mayBeServer(pid: number): boolean {
 export function claimDataDir(dataDir: string): () => void {
   const path = join(dataDir, PID_FILE);
   const holder = runningServerPid(dataDir);
-  if (holder !== null && holder !== process.pid && mayBeServer(holder))
+  if (holder !== null && holder !== process.pid && mayBeServer(holder, dataDir))
     throw new Error(
       `a Footfall server (pid ${holder}) is already running on ${dataDir} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${path}`,
     );
