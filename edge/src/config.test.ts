@@ -58,6 +58,14 @@ describe("validateConfig", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("takes every log level the server takes from FOOTFALL_LOG_LEVEL (a deployment shares one), trace and silent too", () => {
+    for (const level of ["trace", "fatal", "silent"]) {
+      const result = validateConfig({}, "sim", { FOOTFALL_STORE: "demo", FOOTFALL_AGENT: "sim-1", FOOTFALL_LOG_LEVEL: level }, checkSimSettings);
+      expect(result.ok, level).toBe(true);
+      if (result.ok) expect(result.config.logLevel).toBe(level);
+    }
+  });
+
   it("reports every problem at once, each naming its field", () => {
     const bad = {
       store: "Demo Store",

@@ -1,7 +1,14 @@
-/** Log levels, from chattiest to quietest. */
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-/** One of {@link LOG_LEVELS}. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from "@footfall/core";
+
+/** The levels the agent's logger takes: the server's (pino's), so that one FOOTFALL_LOG_LEVEL serves both. */
+export { LOG_LEVELS, type LogLevel };
+/** The levels the agent writes lines at. */
+type LineLevel = "debug" | "info" | "warn" | "error";
+/**
+ * Each level's rank: a line is written when its level's rank is at least the logger's. The agent writes no trace or
+ * fatal lines: trace shows what debug shows, fatal the errors (the agent's gravest lines), silent nothing.
+ */
+const RANK: Record<LogLevel, number> = { trace: 0, debug: 0, info: 1, warn: 2, error: 3, fatal: 3, silent: 4 };
 
 /**
  * One log call, in pino's argument order (the server's logger): `log.info("message")` or
@@ -40,14 +47,14 @@ function formatFields(fields: LogFields | undefined): string {
  * (stderr by default, so that `--dry-run` keeps stdout for events).
  */
 export function createLogger(opts: { level?: LogLevel; write?: (line: string) => void; scope?: string; now?: () => number } = {}): Logger {
-  const min = LOG_LEVELS.indexOf(opts.level ?? "info");
+  const min = RANK[opts.level ?? "info"];
   const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
   const now = opts.now ?? Date.now;
   const make = (scope: string | undefined): Logger => {
     const at =
-      (level: LogLevel): LogFn =>
+      (level: LineLevel): LogFn =>
       (first: string | LogFields, message?: string): void => {
-        if (LOG_LEVELS.indexOf(level) < min) return;
+        if (RANK[level] < min) return;
         const [text, fields] = typeof first === "string" ? [first, undefined] : [message ?? "", first];
         const tag = scope ? ` [${scope}]` : "";
         write(`${new Date(now()).toISOString()} ${level.toUpperCase().padEnd(5)}${tag} ${text}${formatFields(fields)}`);
@@ -69,4 +76,10 @@ export const silentLogger: Logger = {
 /** The message of anything thrown. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `log`'s lines at `level` and above only (an agent's own level on a shared logger, as the chain simulator runs them). */
+export function levelFilter(log: Logger, level: LogLevel): Logger {
+  const at = (l: LineLevel): LogFn => (RANK[l] >= RANK[level] ? log[l].bind(log) : () => {});
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (scope) => levelFilter(log.child(scope), level) };
 }

@@ -1,4 +1,4 @@
-import { LIMITS } from "@footfall/core";
+import { LIMITS, LOG_LEVELS } from "@footfall/core";
 import { resolve } from "node:path";
 
 /** Server settings, from the environment with defaults that work for a demo. */
@@ -72,8 +72,8 @@ export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return n;
 }
 
-/** pino's levels, which FOOTFALL_LOG_LEVEL may name. */
-export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+/** pino's levels, which FOOTFALL_LOG_LEVEL may name (core's, shared with the edge agents). */
+export { LOG_LEVELS };
 
 /** FOOTFALL_LOG_LEVEL checked at start, so a typo is one line naming the variable and the levels, not the logger's own complaint. */
 function logLevelFrom(env: NodeJS.ProcessEnv): void {

@@ -12,3 +12,4 @@ export * from "./audits.js";
 export * from "./topics.js";
 export * from "./reject-reasons.js";
 export * from "./redact-url.js";
+export * from "./log-levels.js";

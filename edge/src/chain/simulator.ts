@@ -1,6 +1,6 @@
 import { Agent } from "../agent.js";
 import { validateConfig } from "../config.js";
-import type { Logger } from "../log.js";
+import { levelFilter, type Logger } from "../log.js";
 import { checkSimSettings, type SimSettings } from "../sources/sim/settings.js";
 import { SimSource } from "../sources/sim.js";
 import { Ledger } from "./ledger.js";
@@ -274,10 +274,3 @@ export class ChainSimulator {
   }
 }
 
-const ORDER = ["debug", "info", "warn", "error"] as const;
-/** The agents' lines at `level` and above only, on the simulator's logger. */
-function levelFilter(log: Logger, level: (typeof ORDER)[number]): Logger {
-  const min = ORDER.indexOf(level);
-  const at = (l: (typeof ORDER)[number]) => (ORDER.indexOf(l) >= min ? log[l].bind(log) : () => {});
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (scope) => levelFilter(log.child(scope), level) };
-}
