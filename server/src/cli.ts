@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
@@ -53,9 +53,18 @@ const id = (what: string) => (value: string) => {
 };
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
-/** Runs `fn` on the data folder's storage, closed afterwards. */
+/**
+ * Runs `fn` on the data folder's storage, closed afterwards. A SQLite database that is not there yet is made, and said
+ * so on stderr: a mistyped FOOTFALL_DATA_DIR would otherwise put a token or an agent where no server looks.
+ */
 async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir): Promise<T> {
-  const storage = await openStorage(dataDir, { databaseUrl: configFromEnv().databaseUrl ?? null, poolMax: 2 });
+  const databaseUrl = configFromEnv().databaseUrl ?? null;
+  const database = join(dataDir, "footfall.db");
+  if (!databaseUrl && !existsSync(database))
+    process.stderr.write(
+      `footfall: note: no database in ${dataDir} (FOOTFALL_DATA_DIR), so a new, empty one is made at ${database}; a server started on another folder does not see what this command writes there\n`,
+    );
+  const storage = await openStorage(dataDir, { databaseUrl, poolMax: 2 });
   try {
     return await fn(storage);
   } finally {
