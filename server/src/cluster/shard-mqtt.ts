@@ -32,7 +32,7 @@ import {
 } from "../mqtt/transport.js";
 import { intFrom } from "../config.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
-import { brokerConnectFailure, BROKER_CONNECT_WAIT_MS, isLoginRefused } from "../mqtt/connect-failure.js";
+import { firstConnect } from "../mqtt/connect-failure.js";
 
 export interface ShardedBrokerOptions {
   url: string;
@@ -524,24 +524,7 @@ export class ShardedBroker implements MqttTransport {
     const shown = redactUrl(o.url);
     publisher.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
     publisher.on("connect", () => (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
-    await new Promise<void>((resolve, reject) => {
-      let last: Error | undefined;
-      const fail = (err: Error) => {
-        clearTimeout(t);
-        publisher.off("error", onError);
-        publisher.end(true);
-        reject(err);
-      };
-      // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
-      const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(shown, err)));
-      const t = setTimeout(() => fail(brokerConnectFailure(shown, last)), BROKER_CONNECT_WAIT_MS);
-      publisher.on("error", onError);
-      publisher.once("connect", () => {
-        clearTimeout(t);
-        publisher.off("error", onError);
-        resolve();
-      });
-    });
+    await firstConnect(publisher, shown);
     o.log.info({ url: shown }, "connected to the MQTT broker");
     return new ShardedBroker(o, publisher);
   }

@@ -3,6 +3,7 @@
  * broker's or the network's own answer and what to check, so that a wrong password does not read
  * like a broker that is down.
  */
+import type { MqttClient } from "mqtt";
 
 /** How long a start waits for the broker's CONNACK before it gives up (ms). */
 export const BROKER_CONNECT_WAIT_MS = 10_000;
@@ -26,4 +27,29 @@ export function brokerConnectFailure(url: string, last: Error | undefined, waite
       ? `could not connect to the MQTT broker at ${url} ${within} (${last.message}): is it running, and is FOOTFALL_MQTT_URL right?`
       : `no answer from the MQTT broker at ${url} ${within}: is it running, and is FOOTFALL_MQTT_URL right?`,
   );
+}
+
+/**
+ * Resolves at `client`'s first CONNACK; rejects at once when the broker refuses the login (mqtt.js does not try again),
+ * or after `waitMs` with the last error the client reported, in {@link brokerConnectFailure}'s words. A client that
+ * fails is ended.
+ */
+export function firstConnect(client: MqttClient, shownUrl: string, waitMs = BROKER_CONNECT_WAIT_MS): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let last: Error | undefined;
+    const fail = (err: Error) => {
+      clearTimeout(t);
+      client.off("error", onError);
+      client.end(true);
+      reject(err);
+    };
+    const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(shownUrl, err, waitMs)));
+    const t = setTimeout(() => fail(brokerConnectFailure(shownUrl, last, waitMs)), waitMs);
+    client.on("error", onError);
+    client.once("connect", () => {
+      clearTimeout(t);
+      client.off("error", onError);
+      resolve();
+    });
+  });
 }

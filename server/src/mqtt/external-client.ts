@@ -1,7 +1,7 @@
 import type { MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import { redactUrl, type Logger } from "../log.js";
-import { brokerConnectFailure, BROKER_CONNECT_WAIT_MS, isLoginRefused } from "./connect-failure.js";
+import { firstConnect } from "./connect-failure.js";
 import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
@@ -89,24 +89,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   });
   client.on("reconnect", () => o.log.warn({ url: shown }, "reconnecting to the MQTT broker"));
   client.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
-  await new Promise<void>((resolve, reject) => {
-    let last: Error | undefined;
-    const fail = (err: Error) => {
-      clearTimeout(t);
-      client.off("error", onError);
-      client.end(true);
-      reject(err);
-    };
-    // A refused login is the broker's answer (mqtt.js does not try again): fail at once, naming the credentials.
-    const onError = (err: Error) => ((last = err), isLoginRefused(err) && fail(brokerConnectFailure(shown, err)));
-    const t = setTimeout(() => fail(brokerConnectFailure(shown, last)), BROKER_CONNECT_WAIT_MS);
-    client.on("error", onError);
-    client.once("connect", () => {
-      clearTimeout(t);
-      client.off("error", onError);
-      resolve();
-    });
-  });
+  await firstConnect(client, shown);
   return {
     kind: "external",
     connected: () => client.connected,
