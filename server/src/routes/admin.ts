@@ -4,7 +4,6 @@ import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
-/** Health, the caller's identity, agents and metrics. */
 /** A non-negative integer, or null. */
 const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
 
@@ -27,6 +26,7 @@ export function backlogOf(statusMetrics: string | null): { queued: number; oldes
   return { queued, oldestQueuedAgeMs: queued === 0 ? null : count(r.oldestQueuedAgeMs), outboxDropped: count(r.outboxDropped) };
 }
 
+/** Health, the caller's identity, agents and metrics. */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, services } = app;
 
