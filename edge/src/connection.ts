@@ -1,5 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { redactUrl } from "@footfall/core";
+import { isLoginRefusedCode, redactUrl } from "@footfall/core";
 import { errorMessage, type Logger } from "./log.js";
 
 /** How to reach the broker and come back to it. */
@@ -53,7 +53,7 @@ export function connectionHint(err: unknown, url: string): string {
 
 function hint(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  if (code === 4 || code === 5 || code === 134 || code === 135) {
+  if (isLoginRefusedCode(code)) {
     return "check mqtt.username and mqtt.password: use the credentials printed by `footfall agent add` for this store and agent";
   }
   if (code === 2 || code === 133) return "the broker rejected the client id: it may limit client id length (Aedes: maxClientsIdLength)";

@@ -13,3 +13,4 @@ export * from "./topics.js";
 export * from "./reject-reasons.js";
 export * from "./redact-url.js";
 export * from "./log-levels.js";
+export * from "./broker-login.js";

@@ -4,6 +4,7 @@
  * like a broker that is down.
  */
 import type { MqttClient } from "mqtt";
+import { isLoginRefusedCode } from "@footfall/core";
 
 /** How long a start waits for the broker's CONNACK before it gives up (ms). */
 export const BROKER_CONNECT_WAIT_MS = 10_000;
@@ -11,8 +12,7 @@ export const BROKER_CONNECT_WAIT_MS = 10_000;
 /** Whether `err` is the broker's refusal of the login (CONNACK 4/5 in MQTT 3.1.1, 134/135 in MQTT 5). */
 export function isLoginRefused(err: Error | undefined): boolean {
   if (!err) return false;
-  const code = (err as { code?: unknown }).code;
-  return code === 4 || code === 5 || code === 134 || code === 135 || /bad user ?name or password|not authori[sz]ed/i.test(err.message);
+  return isLoginRefusedCode((err as { code?: unknown }).code) || /bad user ?name or password|not authori[sz]ed/i.test(err.message);
 }
 
 /** The error a start fails with: `last` is the last error the client reported (none: nothing answered at all). */
