@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { openIntervals, WEEKDAYS, type OpeningHours } from "@footfall/core";
 import { busyOutlook, closedForecastRuns, occupancyOutlook, openingOutlook, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
@@ -89,10 +90,10 @@ describe("closed hours ahead (opening hours)", () => {
     expect(openingOutlook(null, at("14:20"), TZ)).toBeNull();
   });
   it("reads a night opening split at midnight as one, and says nothing of a closing past the horizon", () => {
-    const night = [
-      { from: at("18:00"), to: at("00:00") + 24 * HOUR },
-      { from: at("00:00") + 24 * HOUR, to: at("02:00") + 24 * HOUR },
-    ];
+    // As GET /hours/open answers it (core's openIntervals): 18:00-24:00 and the next day's 00:00-02:00, merged into one.
+    const evenings = [{ open: "00:00", close: "02:00" }, { open: "18:00", close: "24:00" }];
+    const nightHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, evenings])) as OpeningHours["weekly"], exceptions: [] };
+    const night = openIntervals(nightHours, { from: at("14:00"), to: at("14:00") + 49 * HOUR }, TZ);
     expect(openingOutlook(night, at("23:00"), TZ)!.text).toBe("Closes at 02:00");
     expect(openingOutlook([{ from: at("00:00"), to: at("00:00") + 3 * 24 * HOUR }], at("14:20"), TZ)).toBeNull();
   });

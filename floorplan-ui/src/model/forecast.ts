@@ -67,7 +67,8 @@ export interface SlotForecast {
 
 /**
  * The closing or opening ahead, from the store's opening hours (`GET /hours/open`'s intervals
- * around now): "Closes at 21:30" while open and closing within `horizonMs`, "Closed now · opens
+ * around now: core's openIntervals, ascending and with touching ones merged, so a night opening split
+ * at midnight is one): "Closes at 21:30" while open and closing within `horizonMs`, "Closed now · opens
  * at 08:00" while closed ("Closed now" when it does not open within the intervals given); null
  * without opening hours (`open` null) or when it stays open past the horizon. The minute the hours
  * say, not the hour's (a forecast's closed hours are whole hours: a store closing at 21:30 read
@@ -75,17 +76,10 @@ export interface SlotForecast {
  */
 export function openingOutlook(open: readonly { from: number; to: number }[] | null | undefined, now: number, timeZone: string, horizonMs = 24 * HOUR): { text: string; closedNow: boolean; at: number } | null {
   if (!open) return null;
-  // Touching intervals are one opening (a night opening split at midnight).
-  const merged: { from: number; to: number }[] = [];
-  for (const iv of [...open].sort((x, y) => x.from - y.from)) {
-    const last = merged[merged.length - 1];
-    if (last && iv.from <= last.to) last.to = Math.max(last.to, iv.to);
-    else merged.push({ ...iv });
-  }
   const t = (ms: number) => formatTime(ms, timeZone, { label: false });
-  const current = merged.find((iv) => iv.from <= now && now < iv.to);
+  const current = open.find((iv) => iv.from <= now && now < iv.to);
   if (current) return current.to - now <= horizonMs ? { text: `Closes at ${t(current.to)}`, closedNow: false, at: current.to } : null;
-  const next = merged.find((iv) => iv.from > now);
+  const next = open.find((iv) => iv.from > now);
   return next ? { text: `Closed now · opens at ${t(next.from)}`, closedNow: true, at: next.from } : { text: "Closed now", closedNow: true, at: now };
 }
 
