@@ -47,6 +47,18 @@ describe("Home Assistant discovery", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("names a queue's sensors after its zone without saying queue twice", () => {
+    const names = (zoneName: string) => {
+      const m = discoveryMessages({ ...ctx, layout: { zones: [{ ...zone("line", "queue", { queueFor: "tills" }), name: zoneName }] } } as typeof ctx);
+      return [...m.entries()].filter(([t]) => t.includes("/queue_line_")).map(([, p]) => JSON.parse(p).name as string).sort();
+    };
+    expect(names("Line")).toEqual(["Line queue length", "Line queue wait", "Line tills open"].sort());
+    // The demo store's queue zone.
+    expect(names("Checkout queue")).toEqual(["Checkout queue length", "Checkout queue wait", "Checkout queue tills open"].sort());
+    expect(names("Deli Queue")).toEqual(["Deli Queue length", "Deli Queue wait", "Deli Queue tills open"].sort());
+    expect(names("Queueing area")).toEqual(["Queueing area queue length", "Queueing area queue wait", "Queueing area tills open"].sort());
+  });
+
   it("makes ids with characters discovery topics refuse safe, without two colliding", () => {
     expect(haId("busy")).toBe("busy");
     expect(haId("q.wait:1")).toMatch(/^q_wait_1_[0-9a-f]{6}$/);

@@ -27,6 +27,11 @@ export interface DiscoveryContext {
   availabilityTopic?: string;
 }
 
+/** A queue zone's name for its sensors: "Line" is "Line queue", "Checkout queue" stays (not "Checkout queue queue wait"). */
+export function queueName(zoneName: string): string {
+  return /\bqueue$/i.test(zoneName.trim()) ? zoneName.trim() : `${zoneName} queue`;
+}
+
 /** Every discovery message of a store: topic -> JSON config (retained). */
 export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   const prefix = ctx.prefix ?? DEFAULT_DISCOVERY_PREFIX;
@@ -48,9 +53,10 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   for (const z of ctx.layout?.zones ?? []) {
     const zone = haId(z.id);
     if (z.kind === "queue") {
-      sensor(`queue_${zone}_length`, { name: `${z.name} queue length`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.length }}", ...people, icon: "mdi:human-queue" });
+      const queue = queueName(z.name);
+      sensor(`queue_${zone}_length`, { name: `${queue} length`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.length }}", ...people, icon: "mdi:human-queue" });
       sensor(`queue_${zone}_wait`, {
-        name: `${z.name} queue wait`,
+        name: `${queue} wait`,
         state_topic: topics.queue(store, z.id),
         // A null wait renders "None", which Home Assistant's MQTT sensor takes as unknown (not 0).
         value_template: "{{ value_json.waitSeconds }}",
