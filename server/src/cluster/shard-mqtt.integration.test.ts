@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
+import { pino } from "pino";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { connectMqtt } from "../../../test/support/mqtt.js";
+import { TcpProxy } from "../../../test/support/proxy.js";
 import { slowCommits } from "../../../test/support/slow-commits.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
@@ -14,6 +16,8 @@ import type { IngestMessage } from "../ingest/pipeline.js";
 import { DEFAULT_STALL_MS, InflightBudget, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
 
 const topic = (store: string, agent: string) => `footfall/v1/${store}/agents/${agent}/events`;
+/** Every shard session connected now (connected() also counts one still connecting, within its grace). */
+const allConnected = (b: ShardedBroker) => b.connected() && b.stalled().disconnected.length === 0;
 
 describe("InflightBudget", () => {
   it("wakes waiting sessions oldest first, only while there is room", () => {
@@ -96,7 +100,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       // Two shards' sessions (clean: false), one store each.
       sharded.take(1, ["s1"]);
       sharded.take(2, ["s2"]);
-      await waitFor("both shard sessions connected", () => sharded.connected());
+      await waitFor("both shard sessions connected", () => allConnected(sharded));
       await new Promise((r) => setTimeout(r, 300)); // the subscriptions
       const sent: string[] = [];
       const publish = async (store: string, i: number) => {
@@ -142,7 +146,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     const held: IngestMessage[] = [];
     const first = await ShardedBroker.connect({ url: broker.url, serverId: "stopped-close", log: createLogger("silent"), budget: { bytes: 1024 * 1024, messages: 3 }, handlers: handlers(held) });
     first.take(7, ["s7"]);
-    await waitFor("the shard session connected", () => first.connected());
+    await waitFor("the shard session connected", () => allConnected(first));
     await new Promise((r) => setTimeout(r, 300)); // the subscription
     const sent: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -194,7 +198,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     });
     try {
       sharded.take(5, ["s5"]);
-      await waitFor("connected", () => sharded.connected());
+      await waitFor("connected", () => allConnected(sharded));
       await new Promise((r) => setTimeout(r, 300));
       const sent: string[] = [];
       const publish = async (i: number) => {
@@ -228,7 +232,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     });
     try {
       sharded.take(6, ["s6"]);
-      await waitFor("connected", () => sharded.connected());
+      await waitFor("connected", () => allConnected(sharded));
       await new Promise((r) => setTimeout(r, 300));
       const sent: string[] = [];
       for (let i = 0; i < 120; i++) {
@@ -271,7 +275,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     });
     try {
       sharded.take(6, ["s6"]);
-      await waitFor("connected", () => sharded.connected());
+      await waitFor("connected", () => allConnected(sharded));
       await new Promise((r) => setTimeout(r, 300));
       const sent = ["s6-0", "s6-1", "s6-2"];
       for (const body of sent) await pub.publishAsync(topic("s6", "a1"), body, { qos: 1 });
@@ -316,7 +320,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
     try {
       sharded.take(3, ["s3"]);
       sharded.take(4, ["s4"]); // holds nothing: never reconnected
-      await waitFor("both shard sessions connected", () => sharded.connected());
+      await waitFor("both shard sessions connected", () => allConnected(sharded));
       await new Promise((r) => setTimeout(r, 300)); // the subscriptions
       const sent = ["s3-0", "s3-1", "s3-2", "s3-3", "s3-4"];
       for (const body of sent) await pub.publishAsync(topic("s3", "a1"), body, { qos: 1 });
@@ -340,7 +344,7 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       expect(sharded.reconnectStalled(60_000, performance.now() + 120_000)).toEqual([]);
       // Settled for good: a session opened again gets nothing more of them.
       sharded.take(3, ["s3"]);
-      await waitFor("shard 3 connected again", () => sharded.connected());
+      await waitFor("shard 3 connected again", () => allConnected(sharded));
       await pub.publishAsync(topic("s3", "a1"), "s3-5", { qos: 1 });
       await waitFor("the next message", () => seen.get("s3-5") === 1);
       expect(sent.map((b) => seen.get(b))).toEqual([2, 2, 2, 2, 2]);
@@ -348,4 +352,47 @@ describe("ShardedBroker: a server's unacknowledged messages are bounded by its b
       await sharded.close();
     }
   }, 60_000);
+});
+
+describe("ShardedBroker.connected(): a shard session opening is not a broken link (Debian's mosquitto)", () => {
+  let broker: Mosquitto;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    broker = await Mosquitto.anonymous();
+    proxy = await TcpProxy.start(Number(new URL(broker.url).port));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await broker?.stop();
+  });
+
+  it("counts a session taken over and not yet connected as connected for its grace, then as disconnected, and says so", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+    const sharded = await ShardedBroker.connect({
+      url: proxy.url,
+      serverId: "grace-test",
+      log,
+      connectGraceMs: 1_500,
+      handlers: { events: (m) => m.done(), status: () => {}, audit: () => {}, reject: () => {}, isKnownAgent: () => Promise.resolve(true) },
+    });
+    try {
+      sharded.take(5, ["s5"]);
+      await waitFor("shard 5 connected", () => allConnected(sharded));
+      // The broker's answers stop reaching this server: a session opened now (a dead server's shard taken over) waits for its CONNACK.
+      proxy.dropDownstream = true;
+      sharded.take(6, ["s6"]);
+      expect(sharded.stalled().disconnected).toEqual([6]);
+      // Connecting, within its grace: the server's link is not down (the survivor of a kill -9 answered 503 to its balancer's health checks here).
+      expect(sharded.connected()).toBe(true);
+      expect(sharded.connected(performance.now() + 1_000)).toBe(true);
+      // Past its grace, still without a connection: it is.
+      expect(sharded.connected(performance.now() + 1_600)).toBe(false);
+      await waitFor("the warning", () => lines.some((l) => l.includes("has not connected to the broker in time")), { timeoutMs: 5_000 });
+      expect(sharded.connected()).toBe(false);
+    } finally {
+      proxy.dropDownstream = false;
+      await sharded.close();
+    }
+  }, 30_000);
 });

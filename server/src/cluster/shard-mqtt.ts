@@ -62,7 +62,20 @@ export interface ShardedBrokerOptions {
   keepaliveS?: number;
   /** Called when the watchdog reconnects a shard's session (a metrics counter). */
   onStallReconnect?: (shard: number) => void;
+  /**
+   * How long a shard session may be without its connection (opening after a lease was taken, or
+   * reconnecting) before {@link ShardedBroker.connected} says the server is disconnected (default
+   * {@link SESSION_CONNECT_GRACE_MS}).
+   */
+  connectGraceMs?: number;
 }
+
+/**
+ * A shard session opening (its lease just taken: at start, at a rebalance, when a dead server's
+ * shards are taken over) or reconnecting is not a broken link for this long; after it, still
+ * unconnected, it is (`/health` answers 503, `footfall_mqtt_connected` 0) and a warning says so.
+ */
+export const SESSION_CONNECT_GRACE_MS = 10_000;
 
 /** A shard session holding messages with no progress for this long is reconnected (see {@link ShardedBrokerOptions.stallMs}). */
 export const DEFAULT_STALL_MS = 120_000;
@@ -192,6 +205,8 @@ class ShardSession {
    * failed: an MQTT 3.1.1 broker sends an unacknowledged message again only on a new connection.
    */
   private failed = { n: 0, since: 0 };
+  /** Since when (ms, performance.now()) it has been without its connection: opened and not yet connected, or lost it; null while connected. */
+  private downSince: number | null = performance.now();
 
   constructor(
     readonly shard: number,
@@ -218,6 +233,7 @@ class ShardSession {
     this.client.on("connect", (connack) => {
       (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       this.progressAt = performance.now();
+      this.downSince = null;
       log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
       if (!this.closing)
         this.client.publish(availability, "online", { qos: 1, retain: true }, (err) => {
@@ -231,6 +247,12 @@ class ShardSession {
       log.error({ shard, err: err.message }, "MQTT error on a shard session: check FOOTFALL_MQTT_URL and the server's broker credentials");
     });
     this.client.on("reconnect", () => log.warn({ shard }, "shard session reconnecting to the MQTT broker"));
+    this.client.on("close", () => (this.downSince ??= performance.now()));
+  }
+
+  /** Connected, or without its connection for less than `graceMs` (opening, or reconnecting): not a broken link yet. */
+  linked(graceMs: number, now = performance.now()): boolean {
+    return this.client.connected || (this.downSince !== null && now - this.downSince < graceMs);
   }
 
   /** Resolves at the first connection, or after `ms` (mqtt.js keeps trying either way). */
@@ -529,8 +551,16 @@ export class ShardedBroker implements MqttTransport {
     return new ShardedBroker(o, publisher);
   }
 
-  connected(): boolean {
-    return this.publisher.connected && [...this.sessions.values()].every((s) => s.client.connected);
+  /**
+   * Whether this server's link to the broker is up (`/health`, `footfall_mqtt_connected`): its
+   * publisher connected and every shard session connected or connecting for less than the grace
+   * ({@link SESSION_CONNECT_GRACE_MS}). A session opened by a takeover connects within a second or
+   * so; counted as down meanwhile, a survivor taking a dead server's shards answered 503 to its load
+   * balancer's health checks, and every restart logged them as failed requests.
+   */
+  connected(now = performance.now()): boolean {
+    const grace = this.o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
+    return this.publisher.connected && [...this.sessions.values()].every((s) => s.linked(grace, now));
   }
 
   /** Whether the session of `shard` reads its newest messages about as they come (its oldest unacknowledged one younger than `ms`); false when not held. */
@@ -563,8 +593,10 @@ export class ShardedBroker implements MqttTransport {
     const s = new ShardSession(shard, this.o, this.budget);
     this.sessions.set(shard, s);
     s.add(stores);
-    void s.connected(10_000).then((ok) => {
-      if (!ok && this.sessions.get(shard) === s) this.o.log.warn({ shard }, "the shard's session has not connected to the broker within 10 s; it keeps trying");
+    const grace = this.o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
+    void s.connected(grace).then((ok) => {
+      if (!ok && this.sessions.get(shard) === s)
+        this.o.log.warn({ shard, waitedS: grace / 1000 }, "the shard's session has not connected to the broker in time; it keeps trying (/health says mqtt disconnected until it does)");
     });
   }
 
