@@ -5,6 +5,8 @@ import { MIGRATIONS } from "./db/migrations.js";
 
 const DB_FILE = "footfall.db";
 const PID_FILE = "footfall.pid";
+/** The file whose lock a server (or a restore) holds while it uses the folder; never removed. */
+const LOCK_FILE = "footfall.lock";
 
 /** What a backup or restore did, printed by the CLI as JSON. */
 export interface BackupReport {
@@ -126,17 +128,87 @@ function mayBeServer(pid: number, dataDir: string): boolean {
 }
 
 /**
+ * Why the folder could not be held: another process holds its lock (`locked`), or, without the lock, its pid file names a
+ * live process that has the folder's database open (a server of a version from before the lock). `holder`: the live
+ * server the pid file names, when it names one (a server that has just taken the lock may not have written it yet).
+ */
+interface FolderHeld {
+  holder: number | null;
+  locked: boolean;
+}
+
+/** The live process, possibly a Footfall server on `dataDir`, that the folder's pid file names; null if none. */
+function noteHolder(dataDir: string): number | null {
+  const pid = runningServerPid(dataDir);
+  return pid !== null && pid !== process.pid && mayBeServer(pid, dataDir) ? pid : null;
+}
+
+/** The locks this process holds: referenced here so that none is closed by the garbage collector (which lets it go). */
+const held = new Set<Database.Database>();
+
+/**
+ * Hold the data directory for as long as this process needs it; `unlock` lets it go. The lock is the OS's: an open
+ * write transaction on `footfall.lock` (SQLite's RESERVED lock, an fcntl lock) that one process at a time can have,
+ * granted or refused at once, and let go by the OS when the process ends however it ends (kill -9, a crash),
+ * so there is no stale lock to clean up. `footfall.lock` itself stays: removed while another process had it open, two
+ * could lock two different files. Answers FolderHeld instead while another process holds the lock, or while the pid
+ * file names a live process that has the folder's database open (a server of a version before the lock).
+ */
+function holdDataDir(dataDir: string): { unlock: () => void } | FolderHeld {
+  const path = join(dataDir, LOCK_FILE);
+  const cannot = (err: unknown) =>
+    new Error(
+      `cannot lock ${path} (${(err as Error).message}): a Footfall server must be able to write its data folder (FOOTFALL_DATA_DIR); check that the user it runs as owns the folder and the files in it`,
+      { cause: err },
+    );
+  let lock: Database.Database;
+  try {
+    // timeout 0: refused at once, not after SQLite's default 5 s of retries.
+    lock = new Database(path, { timeout: 0 });
+  } catch (err) {
+    throw cannot(err);
+  }
+  try {
+    // No journal file: the transaction writes nothing that could be left behind, hot, by a kill -9.
+    lock.pragma("journal_mode = MEMORY");
+    lock.exec("BEGIN IMMEDIATE");
+    chmodSync(path, 0o600);
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code === "SQLITE_BUSY") return { holder: noteHolder(dataDir), locked: true };
+    throw cannot(err);
+  }
+  const holder = noteHolder(dataDir);
+  if (holder !== null) {
+    lock.close();
+    return { holder, locked: false };
+  }
+  held.add(lock);
+  return {
+    unlock: () => {
+      held.delete(lock);
+      lock.close();
+    },
+  };
+}
+
+/**
  * Note this process as the data directory's server; returns the function that removes the note. Refuses while another
  * server runs on the directory: two servers on one SQLite database would both ingest and run retention, and the
- * second's note would hide the first from `footfall restore`, which could then replace the database under it.
+ * second's note would hide the first from `footfall restore`, which could then replace the database under it. Servers
+ * started at the same instant cannot both pass: the folder's lock (holdDataDir) lets one through.
  */
 export function claimDataDir(dataDir: string): () => void {
   const path = join(dataDir, PID_FILE);
-  const holder = runningServerPid(dataDir);
-  if (holder !== null && holder !== process.pid && mayBeServer(holder, dataDir))
-    throw new Error(
-      `a Footfall server (pid ${holder}) is already running on ${dataDir} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${path}`,
-    );
+  const hold = holdDataDir(dataDir);
+  if (!("unlock" in hold)) {
+    const where = `${dataDir} (FOOTFALL_DATA_DIR)`;
+    if (hold.holder === null)
+      throw new Error(`another Footfall server, or footfall restore, is using ${where}: stop it first, or give this server another folder`);
+    // A note without the lock: if that process is no server after all, deleting the note lets this one start.
+    const unless = hold.locked ? "" : `; if no server runs there, delete ${path}`;
+    throw new Error(`a Footfall server (pid ${hold.holder}) is already running on ${where}: stop it first, or give this one another folder${unless}`);
+  }
   writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
   return () => {
     try {
@@ -144,6 +216,7 @@ export function claimDataDir(dataDir: string): () => void {
     } catch {
       /* already gone */
     }
+    hold.unlock();
   };
 }
 
@@ -156,12 +229,31 @@ export function restoreDatabase(dataDir: string, file: string): BackupReport & {
   const started = performance.now();
   const source = resolve(file);
   if (!existsSync(source)) throw new BackupError(`no backup at ${source}`);
-  const pid = runningServerPid(dataDir);
-  if (pid !== null) throw new BackupError(`a Footfall server (pid ${pid}) is running on ${dataDir}: stop it first, then restore`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Held to the end: a server started meanwhile on the folder is refused until the backup is in place.
+  let hold: ReturnType<typeof holdDataDir>;
+  try {
+    hold = holdDataDir(dataDir);
+  } catch (err) {
+    throw new BackupError((err as Error).message, { cause: err });
+  }
+  if (!("unlock" in hold))
+    throw new BackupError(
+      hold.holder !== null
+        ? `a Footfall server (pid ${hold.holder}) is running on ${dataDir}: stop it first, then restore`
+        : `a Footfall server, or another footfall restore, is using ${dataDir}: stop it first, then restore`,
+    );
+  try {
+    return putInPlace(dataDir, source, started);
+  } finally {
+    hold.unlock();
+  }
+}
+
+function putInPlace(dataDir: string, source: string, started: number): BackupReport & { previous: string | null } {
   const s = summary(source);
   const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
   if (s.version > newest) throw new BackupError(`${source} was written by a newer Footfall (schema ${s.version}, this one knows ${newest}): upgrade first`);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const target = join(dataDir, DB_FILE);
   const incoming = `${target}.restoring`;
   copyFileSync(source, incoming);
