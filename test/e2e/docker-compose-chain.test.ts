@@ -96,6 +96,14 @@ describe("docker-compose.yml's chain profile", () => {
     expect(volumeAt(services["footfall-1"]!, "/data")).not.toBe(volumeAt(services["footfall-2"]!, "/data"));
   });
 
+  it("gives both servers the heap limit README asks of a chain's server, as npm run bench:chain runs them", () => {
+    // README ("Ingest by shard"): without one, V8 grows the heap with a taken-over backlog's garbage towards its large default.
+    const bench = readFileSync(join(REPO_ROOT, "test/bench/chain.mjs"), "utf8").match(/"(--max-old-space-size=\d+)"/)?.[1];
+    expect(bench).toBeDefined();
+    expect(readFileSync(join(REPO_ROOT, "README.md"), "utf8")).toContain(`NODE_OPTIONS=${bench}`);
+    for (const name of ["footfall-1", "footfall-2"]) expect(services[name]!.environment!.NODE_OPTIONS, name).toBe(bench);
+  });
+
   it("runs PostgreSQL with a health check and its data in a volume", () => {
     const pg = services.postgres!;
     expect(pg.image).toMatch(/^postgres:1[5-9]/);
