@@ -77,12 +77,30 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       callback();
     }
   };
-  client.on("connect", () => {
+  /**
+   * The retained messages this server sent, the latest of each topic (an empty one deleted it): the
+   * agents' layouts, the occupancy, queue and alert topics and Home Assistant's discovery. A broker
+   * that takes the server back without its session (restarted without persistence, or killed before
+   * its autosave) has lost them, and they are sent again: each is otherwise sent only when it
+   * changes, and Home Assistant would show no Footfall device until the server's next restart.
+   */
+  const retained = new Map<string, string>();
+  const keep = (topic: string, payload: string) => (payload === "" ? retained.delete(topic) : retained.set(topic, payload));
+  let connects = 0;
+  client.on("connect", (connack) => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     o.log.info({ url: shown }, "connected to the MQTT broker");
     client.publish(topics.availability(), "online", { qos: 1, retain: true }, (err) => {
       if (err) o.log.warn({ err: err.message }, "could not publish the server's availability");
     });
+    if (connects++ > 0 && !connack.sessionPresent && retained.size > 0) {
+      o.log.warn({ url: shown, topics: retained.size }, "the MQTT broker took this server back without its session (restarted without persistence?): sending its retained layouts, state topics and Home Assistant discovery again");
+      let failed = 0;
+      for (const [topic, payload] of retained)
+        client.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+          if (err && failed++ === 0) o.log.warn({ err: err.message, topic }, "could not send a retained message again after the broker's restart");
+        });
+    }
     client.subscribe([subscriptions.events, subscriptions.status, subscriptions.audits], { qos: 1 }, (err) => {
       if (err) o.log.error({ err }, "MQTT subscribe failed");
     });
@@ -100,6 +118,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
         o.log.error({ store: layout.store, bytes: Buffer.byteLength(payload) }, `layout of store ${layout.store} not sent to agents: over ${MAX_LAYOUT_MESSAGE_BYTES} bytes; use fewer polygon corners`);
         return;
       }
+      keep(topics.layout(layout.store), payload);
       await client.publishAsync(topics.layout(layout.store), payload, { qos: 1, retain: true });
     },
     publishReceipt: (store, agent, receipt) => {
@@ -111,6 +130,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       }
     },
     publishRetained: async (topic, payload) => {
+      keep(topic, payload);
       await client.publishAsync(topic, payload, { qos: 1, retain: true });
     },
     close: async () => {

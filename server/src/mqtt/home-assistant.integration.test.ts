@@ -157,6 +157,28 @@ describe("MQTT for Home Assistant through mosquitto", () => {
     expect([...m.keys()].sort()).toEqual(expectedDiscovery.filter((t) => !t.includes("fruit")));
   });
 
+  it("publishes its retained topics again when the broker comes back without them (kill -9 before its autosave)", async () => {
+    const before = await retained(node);
+    expect(before.size).toBeGreaterThan(0);
+    // Killed within its 60 s autosave: its sessions and retained messages are gone when it starts again.
+    await mosquitto.kill9();
+    await mosquitto.start();
+    const m = await waitFor("every discovery config again", async () => {
+      const got = await retained(node);
+      return got.size === before.size ? got : undefined;
+    });
+    expect(m).toEqual(before);
+    const state = await waitFor("the state topics again", async () => {
+      const got = await retained("footfall/v1/#");
+      return got.has(topics.zoneOccupancy(STORE, "bakery")) && got.has(topics.queue(STORE, "line")) && got.has(topics.alert(STORE, "busy")) ? got : undefined;
+    });
+    expect(state.get(topics.availability())).toBe("online");
+    expect(JSON.parse(state.get(topics.occupancy(STORE))!)).toMatchObject({ total: 0 });
+    // The agents' retained layout too: an agent starting now gets its zones.
+    const layoutMsg = await waitFor("the layout again", async () => (await mosquittoSubRetained({ url: mosquitto.url, ...agent }, topics.layout(STORE), 1)).get(topics.layout(STORE)));
+    expect(JSON.parse(layoutMsg)).toMatchObject({ store: STORE });
+  }, 60_000);
+
   it("says offline when the server stops", async () => {
     await server.close();
     expect((await retained(topics.availability())).get(topics.availability())).toBe("offline");
