@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import { viewsFor } from "../model/auth.js";
 import { formatHash, type Route, type ViewId } from "../model/route.js";
+import { mayLeave } from "../hooks/useHashRoute.js";
 import { useSession } from "../session.js";
 
 export function Header({ view, store, navigate }: { view: ViewId; store: string | null; navigate: (r: Route) => void }) {
@@ -77,7 +78,7 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
           </label>
         )}
         <span className="chip accent role-chip" title="Your token's role">{me.role}</span>
-        <button className="btn ghost sm" onClick={signOut}>Sign out</button>
+        <button className="btn ghost sm" onClick={() => mayLeave() && signOut()}>Sign out</button>
       </div>
     </header>
   );

@@ -8,6 +8,7 @@ import type { FloorPoint, Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
+import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -24,11 +25,20 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "U
 
 export default function EditorView({ store }: ViewProps) {
   const { api } = useSession();
-  // null: a store with no layout yet (the editor then creates it).
-  const current = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
-  if (current.status === "error" && current.data === undefined) return <div className="page"><ErrorState error={current.error} onRetry={current.reload} /></div>;
-  if (current.data === undefined) return <Loading label="Loading the layout…" />;
-  return <Editor key={`${store}:${current.data?.version ?? 0}`} store={store} layout={current.data} />;
+  // layout null: a store with no layout yet (the editor then creates it). The editor starts its draft
+  // from the layout once, and saves it to `store`: so only from this store's layout as read now, never
+  // from what the cache kept meanwhile (the previous store's answer, while another store's layout
+  // loads, or this store's from before a version saved since). The answer names its store.
+  const current = useQ<{ store: string; layout: Layout | null }>(["editor-layout", store], (signal) =>
+    api.layout(store, undefined, signal).then(
+      (layout) => ({ store, layout }),
+      (e) => (isNotFound(e) ? { store, layout: null } : Promise.reject(e)),
+    ),
+  );
+  const mine = current.data?.store === store ? current.data : undefined;
+  if (current.status === "error") return <div className="page"><ErrorState error={current.error} onRetry={current.reload} /></div>;
+  if (current.status === "loading" || mine === undefined) return <Loading label="Loading the layout…" />;
+  return <Editor key={`${store}:${mine.layout?.version ?? 0}`} store={store} layout={mine.layout} />;
 }
 
 function Editor({ store, layout }: { store: string; layout: Layout | null }) {
@@ -52,6 +62,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const takenOver = validFromMs !== null && versions.data ? supersededBy(versions.data, validFromMs) : null;
 
   useKeys(state, dispatch);
+  useLeaveGuard(dirty ? "Leave the layout editor? Your changes are not saved yet and would be lost. Press Cancel to stay, then “Save as new version”." : null);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -118,12 +129,6 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
           Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, state.draft.timezone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
         </div>
       )}
-      {state.message && (
-        <div className={`alert ${state.message.tone}`} role={state.message.tone === "error" ? "alert" : "status"} data-testid="editor-message">
-          <span style={{ flex: 1 }}>{state.message.text}</span>
-          <button className="btn ghost sm" onClick={() => dispatch({ type: "dismiss" })} aria-label="Dismiss">✕</button>
-        </div>
-      )}
       <div className="editor-grid">
         <section className="card heat-plan-card">
           <div className="card-h">
@@ -143,6 +148,14 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
             >
               {(v) => <EditorShapes state={state} viewport={v} pointer={pointer} dispatch={dispatch} problemZones={problemZones} overlapZones={overlapZones} snapOn={snapOn} />}
             </PlanStage>
+            {/* Over the plan, not above it: a message that comes and goes (the drawing hint, a refused
+                corner) must not move the plan under the pointer between two clicks. */}
+            {state.message && (
+              <div className={`alert ${state.message.tone} plan-message`} role={state.message.tone === "error" ? "alert" : "status"} data-testid="editor-message">
+                <span style={{ flex: 1 }}>{state.message.text}</span>
+                <button className="btn ghost sm" onClick={() => dispatch({ type: "dismiss" })} aria-label="Dismiss">✕</button>
+              </div>
+            )}
           </div>
         </section>
         <aside className="editor-side">

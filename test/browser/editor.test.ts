@@ -1,0 +1,128 @@
+/**
+ * The layout editor as a merchandiser uses it after a refit: switching between stores, drawing
+ * corners on a plan that stays put, and leaving the view with changes not saved yet.
+ */
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { withShop } from "./helpers/shop.js";
+import { pagePoint } from "./helpers/plan.js";
+import { shopLayout } from "./helpers/store.js";
+import type { LayoutInput, ZoneId } from "@footfall/core";
+
+// A second store whose layout is also version 1, as every store's first layout is.
+const annex: LayoutInput = {
+  name: "Annex",
+  validFrom: Date.UTC(2025, 0, 1),
+  timezone: "Europe/Paris",
+  floor: { width: 20, height: 10 },
+  zones: [
+    { id: "door" as ZoneId, name: "Door", kind: "entrance", polygon: [[0, 0], [4, 0], [4, 4], [0, 4]] },
+    { id: "shoes" as ZoneId, name: "Shoes", kind: "zone", polygon: [[6, 2], [12, 2], [12, 8], [6, 8]] },
+  ],
+};
+
+const t = withShop({
+  setup: async (t) => {
+    await t.shop.api.putLayout("annex", annex);
+  },
+});
+
+const zoneNames = (page: Page) => page.getByTestId("zone-list").locator(".zl-name").allTextContents();
+/** A view picked from the header's menu (an admin's twelve views do not fit the header's row). */
+async function goTo(page: Page, label: string) {
+  await page.getByTestId("nav-menu").locator("summary").click();
+  await page.getByTestId("nav-menu").getByRole("link", { name: label, exact: true }).click();
+}
+
+describe("layout editor: stores", () => {
+  it("shows the chosen store's own layout when another store is picked, never the previous store's", async () => {
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    expect(await zoneNames(page)).toEqual(shopLayout().zones.map((z) => z.name));
+    await page.getByLabel("Store", { exact: true }).selectOption("annex");
+    await page.waitForURL(/#\/editor\/annex/);
+    await expect.poll(() => page.locator(".page-h .sub").textContent()).toBe("Annex · version 1");
+    expect(await zoneNames(page)).toEqual(["Door", "Shoes"]);
+    expect(await page.getByTestId("store-name").inputValue()).toBe("Annex");
+    await page.close();
+  });
+});
+
+describe("layout editor: drawing", () => {
+  it("keeps the plan where it is while corners are placed, and when a corner is refused", async () => {
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    const plan = page.getByTestId("plan");
+    const at = async () => (await plan.boundingBox())!;
+    const start = await at();
+    await page.getByTestId("draw-zone").click();
+    // The hint for drawing shows, and the plan under the pointer has not moved.
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Click the corners");
+    expect(await at()).toEqual(start);
+    const first = await pagePoint(page, [11, 8.2]);
+    await page.mouse.click(first.x, first.y);
+    await expect.poll(() => page.getByTestId("editor-message").count()).toBe(0);
+    expect(await at()).toEqual(start);
+    // Off the floor: refused with the reason, and the plan still where it was.
+    const off = await pagePoint(page, [-0.6, 9]);
+    await page.mouse.click(off.x, off.y);
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("outside the floor");
+    expect(await at()).toEqual(start);
+    // So the corners clicked next land where they were clicked, and the first one closes the zone.
+    for (const p of [[19, 8.2], [19, 9.6], [11, 9.6], [11, 8.2]] as [number, number][]) {
+      const q = await pagePoint(page, p);
+      await page.mouse.click(q.x, q.y);
+    }
+    await page.getByTestId("zone-form").waitFor();
+    expect(await page.getByTestId("zone-form").textContent()).toContain("4 corners · (11, 8.2) (19, 8.2) (19, 9.6) (11, 9.6)");
+    await page.close();
+  });
+});
+
+describe("layout editor: leaving with unsaved changes", () => {
+  it("asks before another view or store throws the changes away, and stays when told to", async () => {
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    const asked: string[] = [];
+    let answer = false;
+    page.on("dialog", (d) => {
+      asked.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    // Nothing changed yet: leaving asks nothing.
+    await goTo(page, "Flows");
+    await page.waitForURL(/#\/flows\/shop/);
+    await goTo(page, "Layout");
+    await page.getByTestId("zone-list").waitFor();
+    expect(asked).toEqual([]);
+
+    await page.getByTestId("store-name").fill("Shop after the refit");
+    await page.getByTestId("store-name").press("Enter");
+    await page.getByText("Unsaved changes").waitFor();
+
+    // A header link, the store picker and Sign out each ask; "Cancel" keeps the editor and the change.
+    await goTo(page, "Heatmap");
+    await page.getByLabel("Store", { exact: true }).selectOption("annex");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    expect(asked).toHaveLength(3);
+    expect(asked[0]).toContain("not saved");
+    expect(page.url()).toMatch(/#\/editor\/shop$/);
+    expect(await page.getByLabel("Store", { exact: true }).inputValue()).toBe("shop");
+    expect(await page.getByTestId("store-name").inputValue()).toBe("Shop after the refit");
+    expect(await page.getByText("Unsaved changes").count()).toBe(1);
+
+    // The browser's Back button too.
+    await page.evaluate(() => history.back());
+    await expect.poll(() => asked.length).toBe(4);
+    expect(page.url()).toMatch(/#\/editor\/shop$/);
+    expect(await page.getByTestId("store-name").inputValue()).toBe("Shop after the refit");
+
+    // "OK" leaves, once, without asking again.
+    answer = true;
+    await goTo(page, "Heatmap");
+    await page.waitForURL(/#\/heatmap\/shop/);
+    await page.getByTestId("ranking").waitFor();
+    expect(asked).toHaveLength(5);
+    await page.close();
+  });
+});
