@@ -5,6 +5,8 @@
  * and last year, the outlet's visitors as "–" (a door counter cannot tell them), sorts by a column
  * both ways, filters to a group (with the group's totals), and a click opens the store.
  */
+import { readFile } from "node:fs/promises";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { formatDate } from "../../floorplan-ui/src/model/format.js";
 import { waitFor, type EventFactory } from "../support/index.js";
@@ -143,6 +145,37 @@ describe("the Chain view", () => {
     await page.goBack();
     await page.waitForURL(/#\/chain\/shop\?.*group=malls/);
     expect(page.url()).toContain("range=last7");
+    await page.close();
+  });
+
+  it("exports the table as it is shown (sorted, filtered) with the API's figures over the view's range", async () => {
+    const page = await t.open("/chain/shop?range=last7&sort=name&order=asc", t.shop.tokens.viewer);
+    await page.locator('tr[data-store="outlet"]').waitFor();
+    const shownIds = await page.locator("[data-testid=chain-table] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-store")));
+    const [d] = await Promise.all([page.waitForEvent("download"), page.getByTestId("chain-export").click()]);
+    const raw = await readFile((await d.path())!, "utf8");
+    expect(raw.charCodeAt(0), "a BOM for Excel").toBe(0xfeff);
+    const rows = parse(raw.slice(1), { columns: true }) as Record<string, string>[];
+    expect(d.suggestedFilename()).toMatch(/^footfall-chain-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    // The rows in the view's order; each store's figures the API's for the range every row names.
+    expect(rows.map((r) => r.store)).toEqual(shownIds);
+    const from = Date.parse(rows[0]!.range_from!);
+    const to = Date.parse(rows[0]!.range_to!);
+    const api = (await get(`/overview?from=${from}&to=${to}`)) as { stores: { id: string; name: string; figures: { enters: number; visitors: number | null }; previous: { enters: number }; lastYear: { enters: number }; agents: { health: string } }[] };
+    for (const r of rows) {
+      const s = api.stores.find((x) => x.id === r.store)!;
+      expect([r.name, Number(r.enters), Number(r.enters_previous), Number(r.enters_last_year), r.agents_health]).toEqual([s.name, s.figures.enters, s.previous.enters, s.lastYear.enters, s.agents.health]);
+      expect(r.visitors).toBe(s.figures.visitors === null ? "" : String(s.figures.visitors));
+    }
+    expect(rows.find((r) => r.store === "shop")!.enters).toBe("60");
+    // The outlet's door cannot tell visitors apart: an empty cell, not 0.
+    expect(rows.find((r) => r.store === "outlet")!.visitors).toBe("");
+    // Filtered to one store: only it.
+    await page.getByRole("searchbox", { name: "Filter stores" }).fill("mall");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);
+    const [one] = await Promise.all([page.waitForEvent("download"), page.getByTestId("chain-export").click()]);
+    const oneRows = parse((await readFile((await one.path())!, "utf8")).slice(1), { columns: true }) as Record<string, string>[];
+    expect(oneRows.map((r) => r.store)).toEqual(["mall"]);
     await page.close();
   });
 

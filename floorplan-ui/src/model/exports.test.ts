@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
-import { funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
+import { chainCsv, type ChainCsvStore, funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -127,5 +127,48 @@ describe("salesDaysCsv", () => {
       ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00"],
       ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30"],
     ]);
+  });
+});
+
+describe("chainCsv", () => {
+  const figures = (enters: number, extra: Partial<ChainCsvStore["figures"]> = {}): ChainCsvStore["figures"] => ({
+    enters, visitors: null, transactions: 0, sales: 0, conversion: null, averageBasket: null, dwellMedianS: 95.25, ...extra,
+  });
+  const store = (id: string, name: string, over: Partial<ChainCsvStore> = {}): ChainCsvStore => ({
+    id, name, groups: [], currency: "EUR", timezone: "Europe/Paris", figures: figures(120), previous: figures(100), lastYear: figures(0),
+    occupancy: 7, occupancyFrom: "door", agents: { agents: 2, online: 1, health: "degraded" }, ...over,
+  });
+
+  it("writes the stores in the view's order with the range, each figure, the previous period's and last year's, occupancy now and agents", () => {
+    const rows = read(chainCsv([
+      store("store-0002", "Fashion Milan, Corso", { groups: ["north", "outlets"], figures: figures(80, { visitors: 70, transactions: 14, sales: 1234.5, conversion: 0.2, averageBasket: 88.178 }) }),
+      store("store-0001", "=Paris", { currency: null, occupancyFrom: "zones" }),
+    ], range));
+    expect(rows[0]).toEqual([
+      "range_from", "range_to", "store", "name", "groups", "timezone", "currency",
+      "enters", "visitors", "transactions", "sales", "conversion", "average_basket", "dwell_median_s",
+      "enters_previous", "visitors_previous", "transactions_previous", "sales_previous", "conversion_previous", "average_basket_previous", "dwell_median_s_previous",
+      "enters_last_year", "visitors_last_year", "transactions_last_year", "sales_last_year", "conversion_last_year", "average_basket_last_year", "dwell_median_s_last_year",
+      "in_store_now", "in_store_from", "agents", "agents_online", "agents_health",
+    ]);
+    expect(rows[1]).toEqual([
+      "2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "store-0002", "Fashion Milan, Corso", "north outlets", "Europe/Paris", "EUR",
+      "80", "70", "14", "1234.50", "0.2000", "88.18", "95.3",
+      "100", "", "0", "0.00", "", "", "95.3",
+      "0", "", "0", "0.00", "", "", "95.3",
+      "7", "door", "2", "1", "degraded",
+    ]);
+    // No figure is an empty cell, never a 0; a name a spreadsheet would run as a formula is quoted.
+    expect(rows[2]!.slice(2, 9)).toEqual(["store-0001", "'=Paris", "", "Europe/Paris", "", "120", ""]);
+    expect(rows[2]!.slice(-5)).toEqual(["7", "zones", "2", "1", "degraded"]);
+  });
+
+  it("has one row per store and the same columns on every row (property)", () => {
+    fc.assert(fc.property(fc.array(fc.record({ name: fc.string(), enters: fc.nat(100000) }), { maxLength: 15 }), (xs) => {
+      const rows = read(chainCsv(xs.map((x, i) => store(`s${i}`, x.name, { figures: figures(x.enters) })), range));
+      expect(rows).toHaveLength(xs.length + 1);
+      for (const r of rows) expect(r).toHaveLength(rows[0]!.length);
+      expect(rows.slice(1).map((r) => Number(r[7]))).toEqual(xs.map((x) => x.enters));
+    }));
   });
 });

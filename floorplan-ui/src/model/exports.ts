@@ -177,3 +177,60 @@ export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, curr
     days.map((d): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales]),
   );
 }
+
+/** The overview's figures, as chainCsv writes them: the name of each column and the kind of figure it holds. */
+const CHAIN_FIGURES = [
+  ["enters", "enters", "count"],
+  ["visitors", "visitors", "count"],
+  ["transactions", "transactions", "count"],
+  ["sales", "sales", "money"],
+  ["conversion", "conversion", "share"],
+  ["averageBasket", "average_basket", "money"],
+  ["dwellMedianS", "dwell_median_s", "seconds"],
+] as const;
+
+type ChainFigures = Record<(typeof CHAIN_FIGURES)[number][0], number | null>;
+
+/** A store's row of the Chain view (the API's overview store, what chainCsv reads of it). */
+export interface ChainCsvStore {
+  id: string;
+  name: string;
+  groups: readonly string[];
+  currency: string | null;
+  timezone: string;
+  figures: ChainFigures;
+  previous: ChainFigures;
+  lastYear: ChainFigures;
+  occupancy: number;
+  occupancyFrom?: string | null | undefined;
+  agents: { agents: number; online: number; health: string };
+}
+
+/**
+ * The Chain view's table (its stores as sorted and filtered there): each store's figures over the
+ * range, the previous period's and last year's (the view's "prev" and "LY"), occupancy now and its
+ * agents. The range is the view's, in the browser's time zone; amounts are in each row's currency
+ * (its column), so a spreadsheet adds them up only within one.
+ */
+export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange): string {
+  // Money with its currency's decimals when every store sells in one, else two.
+  const currencies = [...new Set(stores.map((s) => s.currency).filter((c): c is string => c !== null))];
+  const column = (name: string, kind: (typeof CHAIN_FIGURES)[number][2]) => figureColumn(name, kind, currencies.length === 1 ? currencies[0] : undefined);
+  const header: (string | CsvColumn)[] = [
+    "range_from", "range_to", "store", "name", "groups", "timezone", "currency",
+    ...CHAIN_FIGURES.map(([, name, kind]) => column(name, kind)),
+    ...CHAIN_FIGURES.map(([, name, kind]) => column(`${name}_previous`, kind)),
+    ...CHAIN_FIGURES.map(([, name, kind]) => column(`${name}_last_year`, kind)),
+    count("in_store_now"), "in_store_from", count("agents"), count("agents_online"), "agents_health",
+  ];
+  const from = isoLocal(range.from, range.timeZone);
+  const to = isoLocal(range.to, range.timeZone);
+  const rows = stores.map((s): Cell[] => [
+    from, to, s.id, s.name, s.groups.join(" "), s.timezone, s.currency,
+    ...CHAIN_FIGURES.map(([id]) => s.figures[id]),
+    ...CHAIN_FIGURES.map(([id]) => s.previous[id]),
+    ...CHAIN_FIGURES.map(([id]) => s.lastYear[id]),
+    s.occupancy, s.occupancyFrom, s.agents.agents, s.agents.online, s.agents.health,
+  ]);
+  return toCsvFile(header, rows);
+}

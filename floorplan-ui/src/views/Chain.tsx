@@ -12,11 +12,13 @@ import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
 import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
-import { PRESETS, presetRange, type Preset } from "../model/range.js";
+import { dayOf, PRESETS, presetRange, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import { downloadText } from "../components/download.js";
+import { chainCsv } from "../model/exports.js";
 import "../styles/analytics.css";
 import "../styles/chain.css";
 
@@ -141,6 +143,11 @@ export default function ChainView({ route, navigate }: ViewProps) {
   );
   // The store opens on the period its row showed (its heatmap's preset of the same name), not on today.
   const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: { range: preset } });
+  // The table as it is shown (sorted, filtered), over the view's range.
+  const exportCsv = () => {
+    const csv = chainCsv(rows, { ...range, timeZone });
+    downloadText(`footfall-chain${group ? `-${group}` : ""}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}.csv`, csv, "text/csv;charset=utf-8");
+  };
 
   return (
     <div className="page" data-testid="chain">
@@ -165,6 +172,9 @@ export default function ChainView({ route, navigate }: ViewProps) {
           </select>
         </label>
         <input className="field" type="search" placeholder="Filter stores" aria-label="Filter stores" value={text} onChange={(e) => setText(e.target.value)} />
+        <button className="btn" onClick={exportCsv} disabled={rows.length === 0} data-testid="chain-export" title="The stores listed, as sorted and filtered here, with the previous period's and last year's figures">
+          Export CSV
+        </button>
       </div>
       {overview.status === "error" && !overview.data ? (
         <ErrorState error={overview.error} onRetry={overview.reload} />
