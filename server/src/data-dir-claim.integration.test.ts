@@ -6,6 +6,9 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../../test/support/paths.js";
 import { claimDataDir, restoreDatabase, runningServerPid } from "./backup.js";
+import type { ServerConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { startServer } from "./server.js";
 
 // Real processes (a Node.js script holding the database open, sleep) stand for the pid file's holder.
 const dir = mkdtempSync(join(tmpdir(), "footfall-claim-"));
@@ -32,14 +35,19 @@ describe("a server's claim on its data folder (footfall.pid)", () => {
 
   it("is refused while another server (a live process with the folder's database open) holds the folder, and leaves its note as it was", async () => {
     const holdsDatabase = `require("node:fs").openSync(process.argv[1], "r"); process.stdout.write("open"); setTimeout(() => {}, 60000)`;
-    await withProcess(process.execPath, ["-e", holdsDatabase, join(folder, "footfall.db")], (pid) => {
-      writeFileSync(pidFile, `${pid}\n`);
-      expect(() => claimDataDir(folder)).toThrow(
-        `a Footfall server (pid ${pid}) is already running on ${folder} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${pidFile}`,
-      );
-      expect(readFileSync(pidFile, "utf8")).toBe(`${pid}\n`);
-      expect(runningServerPid(folder)).toBe(pid);
-    }, true);
+    await withProcess(
+      process.execPath,
+      ["-e", holdsDatabase, join(folder, "footfall.db")],
+      (pid) => {
+        writeFileSync(pidFile, `${pid}\n`);
+        expect(() => claimDataDir(folder)).toThrow(
+          `a Footfall server (pid ${pid}) is already running on ${folder} (FOOTFALL_DATA_DIR): stop it first, or give this one another folder; if no server runs there, delete ${pidFile}`,
+        );
+        expect(readFileSync(pidFile, "utf8")).toBe(`${pid}\n`);
+        expect(runningServerPid(folder)).toBe(pid);
+      },
+      true,
+    );
   });
 
   it("takes over a note left by a server that died, by this process, or whose pid another program now has", async () => {
@@ -126,7 +134,8 @@ describe("servers started at the same instant on one folder", () => {
       const results = await race(folder, 4);
       const winners = results.filter((r) => r === "won");
       expect(winners, `round ${round}: ${results.join(" | ")}`).toHaveLength(1);
-      for (const r of results.filter((r) => r !== "won")) expect(r).toMatch(/^refused: (a Footfall server \(pid \d+\) is already running on|another Footfall server, or footfall restore, is using) /);
+      for (const r of results.filter((r) => r !== "won"))
+        expect(r).toMatch(/^refused: (a Footfall server \(pid \d+\) is already running on|another Footfall server, or footfall restore, is using) /);
     }
   });
 
@@ -151,5 +160,26 @@ describe("servers started at the same instant on one folder", () => {
     expect(statSync(join(folder, "footfall.lock")).mode & 0o777).toBe(0o600);
     claimDataDir(folder)();
     expect(() => restoreDatabase(folder, backup)).toThrow(/cannot be read as a Footfall database|is not a Footfall database/);
+  });
+});
+
+describe("a server started on a folder another process holds", () => {
+  it("is refused before it opens (or makes, or migrates) the database", async () => {
+    const folder = join(dir, "restoring");
+    mkdirSync(folder);
+    const hold = claimDataDir(folder); // as footfall restore, or another server, holds it
+    rmSync(join(folder, "footfall.pid")); // restore writes none
+    try {
+      const config: ServerConfig = {
+        ...{ httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined },
+        ...{ dataDir: folder, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      };
+      await expect(startServer(config, { log: createLogger("silent"), uiDir: null })).rejects.toThrow(
+        `another Footfall server, or footfall restore, is using ${folder} (FOOTFALL_DATA_DIR)`,
+      );
+      expect(existsSync(join(folder, "footfall.db"))).toBe(false);
+    } finally {
+      hold();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { topics, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
+import { prepareDataDir } from "./db/database.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
@@ -121,6 +122,13 @@ export async function startHalf(
   const now = opts.now ?? Date.now;
   const front = half?.role === "front";
   const ingestHalf = half?.role === "ingest" ? half : null;
+  // SQLite: the data folder holds the database. Claimed before the database is opened: a second server on the folder (or
+  // one started during `footfall restore`, which holds the folder too) goes no further, not even through the migrations.
+  let releaseDataDir = () => {};
+  if (!config.databaseUrl) {
+    prepareDataDir(config.dataDir);
+    releaseDataDir = claimDataDir(config.dataDir);
+  }
   const storage = await openStorage(config.dataDir, {
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
@@ -129,21 +137,13 @@ export async function startHalf(
     ...(!front && config.pgIngestNice ? { ingestNice: config.pgIngestNice } : {}),
     onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
     onWarn: (message) => log.warn(message),
+  }).catch((err: unknown) => {
+    releaseDataDir();
+    throw err;
   });
   const pg = storage.kind === "postgres" ? (storage as PgStorage) : null;
   // Several servers on one database share the stores when they also share a broker (a chain).
   const chain = pg !== null && config.mqttUrl !== null;
-  // `footfall restore` refuses while this runs (SQLite: the data folder holds the database).
-  let releaseDataDir = () => {};
-  if (!pg) {
-    try {
-      releaseDataDir = claimDataDir(config.dataDir);
-    } catch (err) {
-      // Another server runs on the folder: this one goes no further (it has only opened the database).
-      await storage.close();
-      throw err;
-    }
-  }
   let cluster: ClusterNode | null = null;
   const metrics = createMetrics(half?.role ?? "whole");
   const layouts = new LayoutCache(storage);
