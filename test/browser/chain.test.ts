@@ -95,6 +95,8 @@ describe("the Chain view", () => {
     expect(await cell("outlet", "visitors").locator(".v").textContent()).toBe("–");
     expect(await cell("outlet", "visitors").getAttribute("title")).toMatch(/door counters/);
     expect(await cell("outlet", "visitors").locator(".chg").count()).toBe(0);
+    // Its occupancy is the door count: since midnight, or since the last closing with opening hours (as the live tablet says).
+    expect(await cell("outlet", "occupancy").getAttribute("title")).toBe("door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours");
     expect(Number(await cell("shop", "visitors").locator(".v").textContent())).toBeGreaterThan(0);
     // No sales imported: no conversion ("–", saying why), not 0 %.
     expect(await cell("shop", "conversion").locator(".v").textContent()).toBe("–");

@@ -207,7 +207,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                     {FIGURES.map((f) => (
                       <FigureCell key={f.id} id={f.id} f={s} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
-                    <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count since local midnight" : "people followed in zones"}>
+                    <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {formatCount(s.occupancy)}
                     </td>
                     <td>
