@@ -215,6 +215,28 @@ describe("Agent against a real Aedes broker", () => {
     await waitFor("acks", () => a.metrics().queued === 0);
   });
 
+  it("sends a status as soon as an outage's backlog has drained, so the Agents view does not show it for up to statusEveryS more; none after events merely in flight", async () => {
+    broker = await startBroker();
+    const port = broker.port;
+    const { source, agent: a } = await startAgent(broker, { statusEveryS: 3600 });
+    source.emit(250); // fresh events, settled as they go: the status at connect showed none held
+    await waitFor("fresh events settled", () => a.metrics().queued === 0 && visitorsSent(broker!).length === 250);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(statuses(broker).map(statusOf).map((s) => s.queued)).toEqual([0]);
+    await broker.close();
+    await waitFor("disconnection", () => !a.metrics().connected);
+    // A door counter's events from the outage: two minutes old when the broker is back.
+    for (let i = 0; i < 50; i++) source.ctx!.emit({ type: "enter", ts: Date.now() - 120_000, zone: "bakery", visitor: `old-${i}` });
+    broker = await startBroker(port);
+    await waitFor("the backlog settled", () => a.metrics().queued === 0 && visitorsSent(broker!).length >= 50, 15_000);
+    await waitFor("a status after the drain", () => statuses(broker!).length >= 2);
+    const sent = statuses(broker).map(statusOf);
+    expect(sent[0]).toMatchObject({ state: "online", queued: 50 });
+    expect(sent[0]!.oldestQueuedAgeMs).toBeGreaterThanOrEqual(120_000);
+    expect(sent.slice(1)).toEqual([expect.objectContaining({ state: "online", queued: 0, oldestQueuedAgeMs: 0 })]);
+    expect((await retained(port, topics.status(STORE, AGENT))).payload).toMatchObject({ queued: 0 });
+  });
+
   it("loses nothing when the broker dies with batches in flight: they are sent again after the restart", async () => {
     broker = await startBroker();
     const port = broker.port;

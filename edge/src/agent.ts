@@ -30,6 +30,12 @@ import { edgeVersion } from "./version.js";
 /** What an {@link Agent} runs. */
 /** Audits held for the broker at most (a handful a year in practice). */
 const MAX_PENDING_AUDITS = 100;
+/**
+ * A status that showed events held at least this long showed a backlog (an outage's, or a server behind), not events in
+ * flight: when the outbox then drains, the agent sends a status at once, so the Agents view does not show the backlog
+ * for up to statusEveryS after it has gone.
+ */
+export const BACKLOG_STATUS_MS = 10_000;
 
 export interface AgentOptions<S> {
   config: AgentConfig<S>;
@@ -77,6 +83,8 @@ export class Agent<S> {
   private readonly intake: EventIntake;
   private readonly supervisor: SourceSupervisor<S>;
   private readonly now: () => number;
+  /** The last status sent showed a backlog ({@link BACKLOG_STATUS_MS}). */
+  private statusShowedBacklog = false;
   private readonly version: string;
   private readonly startedAt: number;
   private client: MqttClient | null = null;
@@ -129,6 +137,10 @@ export class Agent<S> {
         receiptTimeoutMs: config.receiptTimeoutMs,
         receiptTimeoutMaxMs: config.receiptTimeoutMaxMs,
         log: log.child("batch"),
+        // The Agents view shows the backlog of the last status: once it has gone, say so now, not at the next status.
+        onDrained: () => {
+          if (this.statusShowedBacklog) this.publishStatus();
+        },
       },
     );
     const sink = (event: FootfallEvent): void => {
@@ -362,6 +374,7 @@ export class Agent<S> {
       return;
     }
     client.publish(this.statusTopic(), encodePayload("status", status), { qos: 1, retain: true });
+    this.statusShowedBacklog = Number(status.queued) > 0 && Number(status.oldestQueuedAgeMs) >= BACKLOG_STATUS_MS;
   }
 
   private onMessage(topic: string, payload: Buffer): void {

@@ -48,6 +48,8 @@ export interface BatcherOptions {
    * receipts lag, new events wait in the outbox instead of piling up in the broker.
    */
   maxUnsettled?: number;
+  /** Called when settling empties the outbox (the agent then tells the server its backlog is gone). */
+  onDrained?: () => void;
 }
 
 /** Counters of a {@link Batcher}, for status and logs. */
@@ -412,6 +414,7 @@ export class Batcher {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const w of waiters) w();
+      if (k > 0) this.opts.onDrained?.();
     }
     if (this.waiting() >= this.opts.flushAtEvents || this.resendPos < this.windowLength()) this.flush();
     else {
