@@ -3,7 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react"
 import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
-import { canSee, defaultView, mayDesign, viewsFor } from "./model/auth.js";
+import { canSee, defaultView, mayDesign, refusedViewText, viewsFor } from "./model/auth.js";
 import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
 import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
 import { Empty, Loading } from "./components/States.js";
@@ -152,13 +152,14 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
       const first = viewsFor(me.role)[0]!;
       return (
         <Empty icon="lock" title="Not available with this token" action={<a className="btn" href={formatHash({ view: first.id, store, params: {} })}>Go to {first.label}</a>}>
-          The {view} view needs another role; your token is <b>{me.role}</b>.
+          {refusedViewText(view, me.role)}
         </Empty>
       );
     }
     if (!store) return <NoStore admin={me.role === "admin"} navigate={navigate} />;
-    // A store id nobody knows (a typo, an old link): say so, rather than show an empty store. The editor may create it.
-    if (session.storesKnown && !session.stores.some((s) => s.id === store) && view !== "editor") return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayDesign(me.role)} />;
+    // A store id nobody knows (a typo, an old link): say so, rather than show an empty store. The editor
+    // may create it, with a token for every store (one limited to a store may save that store's only).
+    if (session.storesKnown && !session.stores.some((s) => s.id === store) && (view !== "editor" || me.store !== null)) return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayDesign(me.role) && me.store === null} />;
     const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
     switch (view) {
       case "chain":

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { addToken } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
 import { pagePoint } from "./helpers/plan.js";
 import { shopLayout } from "./helpers/store.js";
@@ -123,6 +124,26 @@ describe("layout editor: leaving with unsaved changes", () => {
     await page.waitForURL(/#\/heatmap\/shop/);
     await page.getByTestId("ranking").waitFor();
     expect(asked).toHaveLength(5);
+    await page.close();
+  });
+});
+
+describe("layout editor: who may open it", () => {
+  it("tells staff which tokens open it, and a merchandiser of one store that another store is not theirs", async () => {
+    const staff = await t.open("/editor/shop", t.shop.tokens.staff);
+    await staff.getByText("Not available with this token").waitFor();
+    expect(await staff.locator("main").textContent()).toContain("The Layout view needs a merchandiser or admin token; this one is staff.");
+    await staff.close();
+
+    const merchandiser = await addToken(t.server.dataDir, "merchandiser", "annex");
+    const page = await t.open("/editor/shop", merchandiser);
+    // Not an empty "new store" editor whose save the server refuses: the store is not this token's.
+    await page.getByTestId("unknown-store").waitFor();
+    expect(await page.getByTestId("editor").count()).toBe(0);
+    expect(await page.locator("main").textContent()).not.toContain("draw its first layout");
+    await page.locator("main").getByRole("link", { name: "Annex" }).click();
+    await page.getByTestId("zone-list").waitFor();
+    expect(await zoneNames(page)).toEqual(["Door", "Shoes"]);
     await page.close();
   });
 });

@@ -70,7 +70,7 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
               disabled={me.store !== null}
               onChange={(e) => navigate({ view, store: e.target.value, params: {} })}
             >
-              {!known && store && <option value={store}>{store} ({view === "editor" ? "new" : "not found"})</option>}
+              {!known && store && <option value={store}>{store} ({view === "editor" && me.store === null ? "new" : "not found"})</option>}
               {stores.map((s) => (
                 <option key={s.id} value={s.id}>{s.name || s.id}</option>
               ))}

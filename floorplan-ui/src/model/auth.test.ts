@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultView, isRole, mayDesign, viewsFor } from "./auth.js";
+import { defaultView, isRole, mayDesign, refusedViewText, viewsFor } from "./auth.js";
 
 describe("views by role", () => {
   it("gives a merchandiser the analytics, the layout editor and experiments, but not live, sales or agents", () => {
@@ -15,5 +15,11 @@ describe("views by role", () => {
   it("knows the four roles the server gives", () => {
     expect(["viewer", "staff", "merchandiser", "admin"].every(isRole)).toBe(true);
     expect(isRole("root")).toBe(false);
+  });
+  it("says which tokens open a refused view, with the menu's name for it", () => {
+    expect(refusedViewText("editor", "staff")).toBe("The Layout view needs a merchandiser or admin token; this one is staff. Ask an admin for one, or sign in with it.");
+    expect(refusedViewText("live", "viewer")).toBe("The Live view needs a staff or admin token; this one is viewer. Ask an admin for one, or sign in with it.");
+    expect(refusedViewText("agents", "merchandiser")).toBe("The Agents view needs an admin token; this one is merchandiser. Ask an admin for one, or sign in with it.");
+    expect(refusedViewText("heatmap", "staff")).toBe("The Heatmap view needs a viewer, merchandiser or admin token; this one is staff. Ask an admin for one, or sign in with it.");
   });
 });

@@ -51,6 +51,18 @@ export function canSee(role: Role, view: ViewId): boolean {
   return viewsFor(role).some((v) => v.id === view);
 }
 
+/**
+ * Why a role may not open a view, in the words of the menu: the view's label and the roles whose
+ * token opens it ("The Layout view needs a merchandiser or admin token; this one is staff.").
+ */
+export function refusedViewText(view: ViewId, role: Role): string {
+  const info = VIEWS.find((v) => v.id === view);
+  const roles = info ? [...info.roles] : ["admin"];
+  const list = roles.length === 1 ? roles[0] : `${roles.slice(0, -1).join(", ")} or ${roles.at(-1)}`;
+  const article = /^[aeiou]/.test(list!) ? "an" : "a";
+  return `The ${info?.label ?? view} view needs ${article} ${list} token; this one is ${role}. Ask an admin for one, or sign in with it.`;
+}
+
 /** Where a freshly signed-in user lands. */
 export function defaultView(role: Role): ViewId {
   return role === "staff" ? "live" : "heatmap";
