@@ -383,9 +383,21 @@ describe("agents", () => {
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify(status), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("backlog-cam-1").textContent(), { timeout: 15_000 }).toBe("384, oldest 1 min 08 s");
     expect(await page.getByTestId("clock-ahead-cam-1").count()).toBe(0);
+    // Held over a minute: amber, the UI's one amber for text worth a look (base.css --warn), not a colour of its own.
+    const warn = await page.evaluate(() => {
+      const probe = document.body.appendChild(document.createElement("span"));
+      probe.style.color = "var(--warn)";
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    });
+    expect(warn).toBe("rgb(180, 83, 9)");
+    expect(await page.getByTestId("backlog-cam-1").evaluate((el) => getComputedStyle(el).color)).toBe(warn);
+    expect(await page.getByTestId("backlog-cam-1").getAttribute("style")).toBeNull();
     // A status stamped 10 minutes ahead (the agent's clock is): said under Last status, not "just now".
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() + 10 * 60_000 }), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("clock-ahead-cam-1").textContent(), { timeout: 15_000 }).toBe("clock 10 min ahead");
+    expect(await page.getByTestId("clock-ahead-cam-1").evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).fontWeight, el.getAttribute("style")])).toEqual([warn, "600", null]);
     await shot(page, "agents");
     await page.close();
   });

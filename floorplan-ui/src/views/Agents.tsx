@@ -169,7 +169,7 @@ export default function AgentsView({ store }: ViewProps) {
                       <ClockAhead agent={a.agent} note={clockAheadNote(a.lastStatusTs, now)} />
                     </td>
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
-                    <td className="num" style={{ color: (a.lagMs ?? 0) > SLOW_LAG_MS ? "#b45309" : undefined }}>{formatLag(a.lagMs)}</td>
+                    <td className={(a.lagMs ?? 0) > SLOW_LAG_MS ? "num warn-text" : "num"} data-testid={`lag-${a.agent}`}>{formatLag(a.lagMs)}</td>
                     <BacklogCell agent={a.agent} backlog={a.backlog} />
                     <td className="num">{formatCount(a.events)}</td>
                     {list.some((x) => x.duplicates !== undefined) && <td className="num">{formatCount(a.duplicates ?? 0)}</td>}
@@ -180,11 +180,7 @@ export default function AgentsView({ store }: ViewProps) {
                           {r.label}: {formatCount(r.count)}
                         </div>
                       ))}
-                      {rejectsBeforeRestart(a.rejects, a.rejectReasons) > 0 && (
-                        <div className="small muted" data-testid={`rejects-before-restart-${a.agent}`} title="The reasons are counted since the server last started; the total since the agent was added">
-                          before the server&apos;s restart: {formatCount(rejectsBeforeRestart(a.rejects, a.rejectReasons))}
-                        </div>
-                      )}
+                      <RejectsBeforeRestart agent={a.agent} count={rejectsBeforeRestart(a.rejects, a.rejectReasons)} />
                     </td>
                     <AuditCell audit={auditOf.get(a.agent)} timeZone={timeZone} />
                     <td>
@@ -223,9 +219,19 @@ export default function AgentsView({ store }: ViewProps) {
 function BacklogCell({ agent, backlog }: { agent: string; backlog: Parameters<typeof backlogCell>[0] }) {
   const cell = backlogCell(backlog);
   return (
-    <td className="num" data-testid={`backlog-${agent}`} title={cell.title} style={{ color: cell.warn ? "#b45309" : undefined }}>
+    <td className={cell.warn ? "num warn-text" : "num"} data-testid={`backlog-${agent}`} title={cell.title}>
       {cell.text}
     </td>
+  );
+}
+
+/** Under the reasons: the rejects the reasons do not cover, counted before the server's last start. */
+function RejectsBeforeRestart({ agent, count }: { agent: string; count: number }) {
+  if (count <= 0) return null;
+  return (
+    <div className="small muted" data-testid={`rejects-before-restart-${agent}`} title="The reasons are counted since the server last started; the total since the agent was added">
+      before the server&apos;s restart: {formatCount(count)}
+    </div>
   );
 }
 
@@ -233,7 +239,7 @@ function BacklogCell({ agent, backlog }: { agent: string; backlog: Parameters<ty
 function ClockAhead({ agent, note }: { agent: string; note: ReturnType<typeof clockAheadNote> }) {
   if (!note) return null;
   return (
-    <div className="small" data-testid={`clock-ahead-${agent}`} title={note.title} style={{ color: "#b45309", fontWeight: 600 }}>
+    <div className="small warn-text strong" data-testid={`clock-ahead-${agent}`} title={note.title}>
       {note.text}
     </div>
   );
