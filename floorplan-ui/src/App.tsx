@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react"
 import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
+import { ViewBoundary } from "./components/ViewBoundary.js";
 import { canSee, defaultView, mayDesign, refusedViewText, viewsFor } from "./model/auth.js";
 import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
 import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
@@ -189,13 +190,15 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
     }
   })();
 
-  if (kiosk && view === "live") return <main id="main" className="main"><Suspense fallback={<Loading />}>{body}</Suspense></main>;
+  // Keyed by view and store: a view that failed (ViewBoundary) is tried again when another is opened.
+  const shown = <ViewBoundary key={`${view}:${store}`}><Suspense fallback={<Loading />}>{body}</Suspense></ViewBoundary>;
+  if (kiosk && view === "live") return <main id="main" className="main">{shown}</main>;
   return (
     <div className="shell">
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>Skip to the content</a>
       <Header view={view} store={store} navigate={navigate} />
       <main id="main" className="main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}>{body}</Suspense>
+        {shown}
       </main>
     </div>
   );

@@ -147,3 +147,21 @@ describe("layout editor: who may open it", () => {
     await page.close();
   });
 });
+
+describe("a view whose code is gone", () => {
+  it("says the page needs reloading (the server was updated since it opened), keeps the header, and Reload brings the view", async () => {
+    const page = await t.open("/heatmap/shop", t.shop.tokens.admin);
+    await page.getByTestId("ranking").waitFor();
+    // As after an upgrade: the editor's chunk of the build this page loaded is no longer served.
+    await page.route(/\/assets\/Editor-[^/]*\.js$/, (r) => r.fulfill({ status: 404, body: "" }));
+    await goTo(page, "Layout");
+    const failed = page.getByTestId("view-failed");
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain("Reload the page to get the current version");
+    expect(await page.getByTestId("nav-menu").count()).toBe(1);
+    await page.unroute(/\/assets\/Editor-[^/]*\.js$/);
+    await failed.getByRole("button", { name: "Reload the page" }).click();
+    await page.getByTestId("zone-list").waitFor();
+    await page.close();
+  });
+});
