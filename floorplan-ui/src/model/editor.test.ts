@@ -136,6 +136,12 @@ describe("the saved layout", () => {
     const s = run(start(), { type: "setFloor", floor: { width: 4 } });
     expect(draftProblems(s.draft)).toEqual([{ zone: "fruit", text: expect.stringContaining("Fruit: zone \"fruit\" leaves the floor") }]);
   });
+  it("says in plain words that a zone has no name, or too long a one, and what to do", () => {
+    const s = run(initialEditor("demo", layout), { type: "updateZone", zone: "fruit", changes: { name: "" } });
+    expect(draftProblems(s.draft)).toEqual([{ zone: "fruit", text: "fruit: the zone has no name; type one in its Name field" }]);
+    const long = run(initialEditor("demo", layout), { type: "updateZone", zone: "fruit", changes: { name: "F".repeat(101) } });
+    expect(draftProblems(long.draft)).toEqual([{ zone: "fruit", text: `${"F".repeat(101)}: the name is longer than 100 characters; shorten it` }]);
+  });
   it("starts an empty store with a default floor", () => {
     expect(initialEditor("new", null, "Europe/Paris").draft).toEqual({ timezone: "Europe/Paris", floor: { width: 30, height: 20 }, zones: [] });
   });

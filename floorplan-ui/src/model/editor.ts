@@ -295,11 +295,20 @@ export interface Problem {
 export function draftProblems(draft: Draft): Problem[] {
   const input = toLayoutInput(draft, 0);
   const raw = [...layoutInputValidator.problems(input, 10), ...layoutProblems(input)];
-  return [...new Set(raw)].map((p) => {
+  return [...new Set(raw.map(plainWords))].map((p) => {
     const m = /^\/zones\/(\d+)/.exec(p);
     const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
     return { zone: zone?.id ?? null, text: zone ? `${zone.name || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
   });
+}
+
+/** The schema's words for a name's length ("Expected string length greater or equal to 1"), as a person would say them. */
+function plainWords(problem: string): string {
+  const m = /^((?:\/zones\/\d+)?)\/name: Expected string length (greater|less) or equal to (\d+)$/.exec(problem);
+  if (!m) return problem;
+  const zone = m[1] !== "";
+  if (m[2] === "greater") return `${m[1]}/name: ${zone ? "the zone has no name; type one in its Name field" : "the store has no name"}`;
+  return `${m[1]}/name: the name is longer than ${m[3]} characters; shorten it`;
 }
 
 export interface Overlap {
