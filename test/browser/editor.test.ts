@@ -165,3 +165,26 @@ describe("a view whose code is gone", () => {
     await page.close();
   });
 });
+
+// Last: the fake clock is installed for the whole browser context.
+describe("layout editor: valid from", () => {
+  it("saves from the time of the save when Valid from was left as it was, not from when the editor was opened", async () => {
+    const page = await t.browser.page();
+    await page.clock.install();
+    await page.goto(`${t.server.httpUrl}/#/editor/annex?token=${t.shop.tokens.admin}`);
+    await page.getByTestId("zone-list").waitFor();
+    const opened = await page.evaluate(() => Date.now());
+    const shown = await page.getByTestId("valid-from").inputValue();
+    // Two hours of redrawing with the editor open, then a change and Save.
+    await page.clock.fastForward(2 * 3_600_000);
+    await expect.poll(() => page.getByTestId("valid-from").inputValue()).not.toBe(shown);
+    await page.getByTestId("store-name").fill("Annex after the refit");
+    await page.getByTestId("store-name").press("Enter");
+    await page.getByTestId("save-layout").click();
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Saved as version 2");
+    const saved = await t.shop.api.layout("annex", opened + 3 * 3_600_000);
+    expect(saved.name).toBe("Annex after the refit");
+    expect(saved.validFrom).toBeGreaterThanOrEqual(opened + 2 * 3_600_000 - 60_000);
+    await page.close();
+  });
+});

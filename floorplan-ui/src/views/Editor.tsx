@@ -9,6 +9,7 @@ import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
+import { useNow } from "../hooks/useNow.js";
 import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -46,7 +47,11 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditor(store, layout, browserZone()));
   const [pointer, setPointer] = useState<FloorPoint | null>(null);
   const [scale, setScale] = useState(1);
-  const [validFrom, setValidFrom] = useState(() => toLocalInput(Date.now(), state.draft.timezone));
+  // "Valid from" follows the clock until the user sets it: an editor left open an hour before saving
+  // saves from the minute of the save, not from when the editor was opened.
+  const now = useNow(15_000);
+  const [typedValidFrom, setValidFrom] = useState<string | null>(null);
+  const validFrom = typedValidFrom ?? toLocalInput(now, state.draft.timezone);
   const [saving, setSaving] = useState(false);
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
   const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
@@ -58,7 +63,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const shownOverlaps = useMemo(() => (state.gesture ? lastOverlaps.current : (lastOverlaps.current = zoneOverlaps(state.draft))), [state.draft, state.gesture]);
   const overlapZones = useMemo(() => new Set(shownOverlaps.flatMap((o) => [o.a.id as string, o.b.id as string])), [shownOverlaps]);
   const dirty = isDirty(state);
-  const validFromMs = fromLocalInput(validFrom, state.draft.timezone);
+  const validFromMs = typedValidFrom === null ? now : fromLocalInput(typedValidFrom, state.draft.timezone);
   const takenOver = validFromMs !== null && versions.data ? supersededBy(versions.data, validFromMs) : null;
 
   useKeys(state, dispatch);
@@ -74,7 +79,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
     if (validFromMs === null) return dispatch({ type: "dismiss" });
     setSaving(true);
     try {
-      const saved = await api.saveLayout(store, toLayoutInput(state.draft, validFromMs));
+      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? Date.now() : validFromMs));
       dispatch({ type: "saved", layout: saved });
       versions.reload();
     } catch (err) {
