@@ -402,7 +402,8 @@ export async function startHalf(
     {
       http: ingestHalf ? "(the front's)" : httpUrl,
       metrics: ingestHalf && config.metrics ? "(the front's)" : (metricsListener?.url ?? "off"),
-      ...(half ? { half: half.role } : {}),
+      // The ingest thread's logger names its half already (./cluster/ingest-worker-thread.ts).
+      ...(half?.role === "front" ? { half: "front" } : {}),
       mqtt: config.mqttUrl ? redactUrl(config.mqttUrl) : `mqtt://localhost:${mqttPort}`,
       storage: pg ? "postgres" : config.dataDir,
       ...(cluster ? { serverId: cluster.serverId, shards: cluster.leases.leases().map((l) => l.shard) } : {}),

@@ -95,6 +95,9 @@ describe("a chain server's ingest in a worker thread", () => {
     expect(w.output()).toMatch(/"youngGenerationMb":192\b.*ingest in a worker thread/);
     expect(w.output()).toMatch(/"half":"ingest".*"msg":"joined the chain"/);
     expect(w.output()).toMatch(/joined the chain as a front/);
+    // Each half's "ready" line names its half once (the ingest thread's logger already carries it: a second key doubled it).
+    const ready = w.output().split("\n").filter((l) => l.includes('"msg":"footfall server ready"'));
+    expect(ready.map((l) => [...l.matchAll(/"half":"(\w+)"/g)].map((m) => m[1])).sort()).toEqual([["front"], ["ingest"]]);
 
     // A tablet on the front follows a store; its agent's events are ingested by the worker and reach the tablet.
     const staff = (await footfallJson<{ token: string }>(["token", "add", "--role", "staff"], { env: chain.env() })).token;
