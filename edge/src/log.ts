@@ -1,7 +1,9 @@
-import { LOG_LEVELS, type LogLevel } from "@footfall/core";
+import { errorMessage, LOG_LEVELS, type LogLevel } from "@footfall/core";
 
 /** The levels the agent's logger takes: the server's (pino's), so that one FOOTFALL_LOG_LEVEL serves both. */
 export { LOG_LEVELS, type LogLevel };
+/** The message of anything thrown (core's, shared with the UI). */
+export { errorMessage };
 /** The levels the agent writes lines at. */
 type LineLevel = "debug" | "info" | "warn" | "error";
 /**
@@ -72,11 +74,6 @@ export const silentLogger: Logger = {
   error: () => {},
   child: () => silentLogger,
 };
-
-/** The message of anything thrown. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** `log`'s lines at `level` and above only (an agent's own level on a shared logger, as the chain simulator runs them). */
 export function levelFilter(log: Logger, level: LogLevel): Logger {

@@ -1,5 +1,6 @@
 /** The shell: sign-in, role-aware navigation, the store picker and the hash routes to each view. */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { errorMessage } from "@footfall/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
@@ -72,7 +73,7 @@ export function App() {
           if (!typed) setAuth({ status: "out", message });
           return message;
         }
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         if (!typed) setAuth({ status: "unreachable", token, message });
         return message;
       }

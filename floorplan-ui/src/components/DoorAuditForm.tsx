@@ -3,6 +3,7 @@
  * of time; the server compares that with the counter's own count events for the same window.
  */
 import { useEffect, useState, type FormEvent } from "react";
+import { errorMessage } from "@footfall/core";
 import type { StoredAudit, createAuditsApi } from "../api/audits.js";
 import { auditBadge, formatAccuracy } from "../model/audits.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -43,7 +44,7 @@ export function DoorAuditForm({ store, doors, timeZone, certifyAt, api, onDone }
         setResult(r);
         onDone();
       })
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+      .catch((err: unknown) => setError(errorMessage(err)))
       .finally(() => setBusy(false));
   };
   const submit = (e: FormEvent) => {

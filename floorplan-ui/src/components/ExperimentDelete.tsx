@@ -5,6 +5,7 @@
  * the list). A refusal (another store's experiment, already deleted) is shown where it was asked.
  */
 import { useState } from "react";
+import { errorMessage } from "@footfall/core";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Experiment } from "../api/types.js";
 import { useSession } from "../session.js";
@@ -29,7 +30,7 @@ export function ExperimentDelete({ experiment, onDeleted, compact = false }: { e
       queries.removeQueries({ queryKey: ["experiment-result", experiment.id] });
       void queries.invalidateQueries({ queryKey: ["experiments"] });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -7,7 +7,7 @@
  * open); `onSaved` lets the page fetch them again, and the form then shows what the server holds.
  */
 import { useState } from "react";
-import { localDate, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
+import { errorMessage, localDate, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
 import { DAY_NAMES, draftOf, exceptionName, hoursOfDraft, MAX_EXCEPTIONS, MAX_INTERVALS, MAX_NOTE, newException, nextInterval, type DayInterval, type ExceptionRow, type HoursDraft } from "../model/hours-editor.js";
 import "../styles/hours.css";
 
@@ -55,7 +55,7 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
       setMessage({ ok: true, text: clear ? "Opening hours removed: the store counts as always open." : "Opening hours saved." });
       onSaved();
     } catch (err) {
-      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      setMessage({ ok: false, text: errorMessage(err) });
     } finally {
       setBusy(false);
     }

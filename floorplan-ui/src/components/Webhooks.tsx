@@ -4,6 +4,7 @@
  * delivered, given up; attempts, last error, HTTP status), refreshed every 5 s while open.
  */
 import { useMemo, useState, type FormEvent } from "react";
+import { errorMessage } from "@footfall/core";
 import { createWebhooksApi, type Webhook } from "../api/webhooks.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -36,7 +37,7 @@ export function Webhooks({ store }: { store: string | null }) {
     try {
       await fn();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,7 @@
  * settings (name, time zone, currency, groups, opening hours).
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import type { Layout, LayoutInput } from "@footfall/core";
+import { errorMessage, type Layout, type LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, type DigestRow, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
@@ -43,7 +43,7 @@ function useAction() {
     try {
       await fn();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,6 @@
 /** Agents (admin): each agent's state, last event, lag and rejects, refreshed every few seconds. */
 import { useMemo, useState, type FormEvent } from "react";
+import { errorMessage } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { createAdminApi, type AgentCredentials, type BrokerSync } from "../api/admin.js";
 import { createAuditsApi } from "../api/audits.js";
@@ -46,7 +47,7 @@ export default function AgentsView({ store }: ViewProps) {
     setBusy(true);
     setError(null);
     fn()
-      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+      .catch((err: unknown) => setError(errorMessage(err)))
       .finally(() => {
         setBusy(false);
         agents.reload();
