@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { DATABASE_FILE } from "./db/database.js";
 import { MIGRATIONS } from "./db/migrations.js";
 
-const DB_FILE = "footfall.db";
 const PID_FILE = "footfall.pid";
 /** The file whose lock a server (or a restore) holds while it uses the folder; never removed. */
 const LOCK_FILE = "footfall.lock";
@@ -60,7 +60,7 @@ function summary(path: string): { events: number; stores: number; version: numbe
  */
 export function backupDatabase(dataDir: string, file: string, opts: { force?: boolean } = {}): BackupReport {
   const started = performance.now();
-  const source = join(dataDir, DB_FILE);
+  const source = join(dataDir, DATABASE_FILE);
   const target = resolve(file);
   if (!existsSync(source)) throw new BackupError(`no database at ${source}: check FOOTFALL_DATA_DIR`);
   if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
@@ -109,7 +109,7 @@ export function runningServerPid(dataDir: string): number | null {
  * given to another program (a daemon, another Node.js app after a reboot) does not keep the server from starting.
  */
 function mayBeServer(pid: number, dataDir: string): boolean {
-  const db = join(realpathSync(dataDir), DB_FILE);
+  const db = join(realpathSync(dataDir), DATABASE_FILE);
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
@@ -254,7 +254,7 @@ function putInPlace(dataDir: string, source: string, started: number): BackupRep
   const s = summary(source);
   const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
   if (s.version > newest) throw new BackupError(`${source} was written by a newer Footfall (schema ${s.version}, this one knows ${newest}): upgrade first`);
-  const target = join(dataDir, DB_FILE);
+  const target = join(dataDir, DATABASE_FILE);
   const incoming = `${target}.restoring`;
   copyFileSync(source, incoming);
   chmodSync(incoming, 0o600);

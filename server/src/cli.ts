@@ -11,6 +11,7 @@ import { auditSystem } from "./admin/audit.js";
 import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
+import { DATABASE_FILE } from "./db/database.js";
 
 const ENV_HELP = `
 Environment:
@@ -59,7 +60,7 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}
  */
 async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir): Promise<T> {
   const databaseUrl = configFromEnv().databaseUrl ?? null;
-  const database = join(dataDir, "footfall.db");
+  const database = join(dataDir, DATABASE_FILE);
   if (!databaseUrl && !existsSync(database))
     process.stderr.write(
       `footfall: note: no database in ${dataDir} (FOOTFALL_DATA_DIR), so a new, empty one is made at ${database}; a server started on another folder does not see what this command writes there\n`,

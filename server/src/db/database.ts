@@ -30,7 +30,10 @@ const DIR_MODE = 0o700;
  * created 0700 and the files 0600 (SQLite gives its -wal and -shm files the database file's
  * permissions). A folder or file that cannot be used throws a {@link StorageError}.
  */
-export function openDatabase(dataDir: string, file = "footfall.db"): Db {
+/** The SQLite database's file in the data folder. */
+export const DATABASE_FILE = "footfall.db";
+
+export function openDatabase(dataDir: string, file = DATABASE_FILE): Db {
   const synchronous = synchronousMode();
   prepareDataDir(dataDir);
   const path = join(dataDir, file);
