@@ -493,12 +493,15 @@ export class ShardedBroker implements MqttTransport {
   /** Shard sessions the stall watchdog reconnected since start. */
   stallReconnects = 0;
   private readonly watchdog: ReturnType<typeof setInterval> | null;
+  /** How long a shard session may be without its connection before it counts as down ({@link SESSION_CONNECT_GRACE_MS}). */
+  private readonly connectGraceMs: number;
 
   private constructor(
     private readonly o: ShardedBrokerOptions,
     private readonly publisher: MqttClient,
   ) {
     this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET);
+    this.connectGraceMs = o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
     const stallMs = o.stallMs ?? DEFAULT_STALL_MS;
     this.watchdog = stallMs > 0 ? setInterval(() => this.reconnectStalled(stallMs), Math.max(250, stallMs / 4)) : null;
     this.watchdog?.unref();
@@ -559,8 +562,7 @@ export class ShardedBroker implements MqttTransport {
    * balancer's health checks, and every restart logged them as failed requests.
    */
   connected(now = performance.now()): boolean {
-    const grace = this.o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
-    return this.publisher.connected && [...this.sessions.values()].every((s) => s.linked(grace, now));
+    return this.publisher.connected && [...this.sessions.values()].every((s) => s.linked(this.connectGraceMs, now));
   }
 
   /** Whether the session of `shard` reads its newest messages about as they come (its oldest unacknowledged one younger than `ms`); false when not held. */
@@ -593,10 +595,9 @@ export class ShardedBroker implements MqttTransport {
     const s = new ShardSession(shard, this.o, this.budget);
     this.sessions.set(shard, s);
     s.add(stores);
-    const grace = this.o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
-    void s.connected(grace).then((ok) => {
+    void s.connected(this.connectGraceMs).then((ok) => {
       if (!ok && this.sessions.get(shard) === s)
-        this.o.log.warn({ shard, waitedS: grace / 1000 }, "the shard's session has not connected to the broker in time; it keeps trying (/health says mqtt disconnected until it does)");
+        this.o.log.warn({ shard, waitedS: this.connectGraceMs / 1000 }, "the shard's session has not connected to the broker in time; it keeps trying (/health says mqtt disconnected until it does)");
     });
   }
 
