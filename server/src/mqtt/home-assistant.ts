@@ -32,6 +32,20 @@ export function queueName(zoneName: string): string {
   return /\bqueue$/i.test(zoneName.trim()) ? zoneName.trim() : `${zoneName} queue`;
 }
 
+/** An epoch-ms field of the alert as an ISO 8601 timestamp in UTC (`2026-12-05T13:04:05+00:00`, as Home Assistant writes its own), or none. */
+const isoField = (field: string) =>
+  `(a.get('${field}') / 1000) | timestamp_custom('%Y-%m-%dT%H:%M:%S+00:00', false) if a.get('${field}') is number else none`;
+
+/**
+ * An alert rule's binary sensor's attributes: the state (`firing`, `acknowledged`, `resolved`,
+ * `none`), since when it fired and its message, who acknowledged it and when. Footfall's topics
+ * carry epoch milliseconds (as every `ts` of its protocol); Home Assistant's attributes take the
+ * timestamps as ISO 8601, which its templates (`as_datetime`) and cards read. All null without an alert.
+ */
+export const ALERT_ATTRIBUTES_TEMPLATE =
+  "{% set a = value_json.alert or {} %}" +
+  `{{ {'state': value_json.state, 'since': ${isoField("since")}, 'message': a.get('message'), 'acknowledged_by': a.get('acknowledgedBy'), 'acknowledged_at': ${isoField("acknowledgedAt")}} | tojson }}`;
+
 /** Every discovery message of a store: topic -> JSON config (retained). */
 export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   const prefix = ctx.prefix ?? DEFAULT_DISCOVERY_PREFIX;
@@ -79,7 +93,7 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
       payload_off: "OFF",
       device_class: "problem",
       json_attributes_topic: topics.alert(store, r.id),
-      json_attributes_template: "{{ {'state': value_json.state, 'since': (value_json.alert or {}).get('since'), 'message': (value_json.alert or {}).get('message')} | tojson }}",
+      json_attributes_template: ALERT_ATTRIBUTES_TEMPLATE,
     });
   }
   return out;
