@@ -80,6 +80,50 @@ describe("layout editor: drawing", () => {
   });
 });
 
+describe("layout editor: the keyboard", () => {
+  it("picks a zone from the Zones list, moves and resizes it with the arrows, types its box, deselects, deletes and undoes", async () => {
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    expect(await page.getByTestId("editor-keys").textContent()).toContain("Ctrl+arrows resize it · Delete removes it");
+    const box = async () => Object.fromEntries(await Promise.all(["x", "y", "w", "h"].map(async (k) => [k, Number(await page.getByTestId(`zone-${k}`).inputValue())])));
+    // Keyboard only: the list's button takes Enter, and the focus stays there (not in the Name field).
+    const promo = page.getByTestId("zone-list").getByRole("button", { name: /Promo/ });
+    await promo.focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("zone-form").waitFor();
+    expect(await promo.getAttribute("aria-pressed")).toBe("true");
+    expect(await box()).toEqual({ x: 12, y: 10, w: 6, h: 5 });
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Shift+ArrowUp");
+    await expect.poll(box).toEqual({ x: 12.1, y: 9, w: 6, h: 5 });
+    await page.keyboard.press("Control+ArrowRight");
+    await page.keyboard.press("Control+Shift+ArrowDown");
+    await expect.poll(box).toEqual({ x: 12.1, y: 9, w: 6.1, h: 6 });
+    expect(await page.getByTestId("zone-form").textContent()).toContain("(12.1, 9) (18.2, 9) (18.2, 15) (12.1, 15)");
+    await page.getByText("Unsaved changes").waitFor();
+    // The W field: typed and Enter.
+    await page.getByTestId("zone-w").fill("4");
+    await page.getByTestId("zone-w").press("Enter");
+    await expect.poll(box).toEqual({ x: 12.1, y: 9, w: 4, h: 6 });
+    // Off the floor: refused, saying why.
+    await page.getByTestId("zone-x").fill("28");
+    await page.getByTestId("zone-x").press("Enter");
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Not moved");
+    // Escape deselects; Delete removes, saying Ctrl+Z brings it back, which it does.
+    await promo.focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("zone-form").count()).toBe(0);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("zone-form").waitFor();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Zone “Promo” deleted. Undo (Ctrl+Z) brings it back.");
+    expect(await zoneNames(page)).not.toContain("Promo");
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => zoneNames(page)).toContain("Promo");
+    await page.close();
+  });
+});
+
 describe("layout editor: leaving with unsaved changes", () => {
   it("asks before another view or store throws the changes away, and stays when told to", async () => {
     const page = await t.open("/editor/shop", t.shop.tokens.admin);

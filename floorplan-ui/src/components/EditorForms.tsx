@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ZONE_KINDS, type Zone, type ZoneKind } from "@footfall/core";
-import { hasDrawnId, slugId, type Draft, type EditorAction } from "../model/editor.js";
+import { hasDrawnId, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
 import { KIND_STYLE } from "./kinds.js";
 
 type Dispatch = (a: EditorAction) => void;
@@ -90,7 +90,26 @@ export function FloorForm({ draft, dispatch }: { draft: Draft; dispatch: Dispatc
   );
 }
 
-export function ZoneForm({ zone, zones, idEditable, dispatch }: { zone: Zone; zones: readonly Zone[]; idEditable: boolean; dispatch: Dispatch }) {
+/** The zone's box (X, Y, W, H in metres): typing moves or stretches it, as the arrow keys do. */
+function BoundsFields({ zone, dispatch }: { zone: Zone; dispatch: Dispatch }) {
+  const b = zoneBounds(zone);
+  const fields: [keyof Bounds, string, string][] = [["x", "X", "left edge"], ["y", "Y", "top edge"], ["w", "W", "width"], ["h", "H", "height"]];
+  return (
+    <fieldset className="bounds" data-testid="zone-bounds">
+      <legend>Position and size (m)</legend>
+      <div className="four">
+        {fields.map(([k, short, long]) => (
+          <label className="lbl" key={k} title={`The zone's ${long}, in metres`}>
+            {short}
+            <Commit type="number" step={0.1} min={k === "w" || k === "h" ? 0.1 : 0} value={String(b[k])} aria-label={`${short}: ${long} (m)`} onCommit={(v) => dispatch({ type: "setBounds", zone: zone.id, bounds: { [k]: v.trim() === "" ? Number.NaN : Number(v) } })} data-testid={`zone-${k}`} />
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function ZoneForm({ zone, zones, idEditable, focusName = false, dispatch }: { zone: Zone; zones: readonly Zone[]; idEditable: boolean; focusName?: boolean; dispatch: Dispatch }) {
   const update = (changes: Extract<EditorAction, { type: "updateZone" }>["changes"]) => dispatch({ type: "updateZone", zone: zone.id, changes });
   return (
     <section className="card" data-testid="zone-form">
@@ -105,7 +124,9 @@ export function ZoneForm({ zone, zones, idEditable, dispatch }: { zone: Zone; zo
             value={zone.name}
             onCommit={(v) => update({ name: v, ...(idEditable && hasDrawnId(zone.id) && slugId(v, zones, zone.id) ? { id: slugId(v, zones, zone.id)! } : {}) })}
             data-testid="zone-name"
-            autoFocus
+            // Only a zone just drawn takes the focus (to name it): one picked on the plan or in the list
+            // leaves it where it was, so the arrow keys move it.
+            autoFocus={focusName}
           />
         </label>
         <label className="lbl">
@@ -133,6 +154,7 @@ export function ZoneForm({ zone, zones, idEditable, dispatch }: { zone: Zone; zo
             </select>
           </label>
         )}
+        <BoundsFields zone={zone} dispatch={dispatch} />
         <div className="muted small">{zone.polygon.length} corners · {zone.polygon.map(([x, y]) => `(${x}, ${y})`).join(" ")}</div>
         <button className="btn danger" onClick={() => dispatch({ type: "deleteZone", zone: zone.id })}>Delete zone</button>
       </div>

@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -216,5 +217,77 @@ describe("supersededBy", () => {
     expect(supersededBy(versions, 300)).toBeNull();
     expect(supersededBy(versions, 1_000)).toBeNull();
     expect(supersededBy([], 0)).toBeNull();
+  });
+});
+
+describe("the keyboard: moving and resizing the selected zone", () => {
+  const key = (s: EditorState, k: string, shift = false, ctrl = false) => {
+    const zone = s.draft.zones.find((z) => z.id === s.selected)!;
+    return editorReducer(s, arrowKeyAction(zone, k, { shift, ctrl })!);
+  };
+  const selected = () => run(start(), { type: "select", zone: "fruit" });
+  it("moves by 0.1 m with an arrow and by 1 m with Shift, each press one undo step", () => {
+    let s = key(selected(), "ArrowRight");
+    expect(s.draft.zones[0]!.polygon).toEqual([[1.1, 1], [5.1, 1], [5.1, 4], [1.1, 4]]);
+    s = key(s, "ArrowDown", true);
+    expect(zoneBounds(s.draft.zones[0]!)).toEqual({ x: 1.1, y: 2, w: 4, h: 3 });
+    s = key(key(s, "ArrowLeft"), "ArrowUp");
+    expect(zoneBounds(s.draft.zones[0]!)).toEqual({ x: 1, y: 1.9, w: 4, h: 3 });
+    expect(s.selected).toBe("fruit");
+    expect(isDirty(s)).toBe(true);
+    s = run(s, { type: "undo" }, { type: "undo" });
+    expect(zoneBounds(s.draft.zones[0]!)).toEqual({ x: 1.1, y: 2, w: 4, h: 3 });
+  });
+  it("resizes from the top-left corner with Ctrl+arrows", () => {
+    let s = key(selected(), "ArrowRight", false, true);
+    expect(s.draft.zones[0]!.polygon).toEqual([[1, 1], [5.1, 1], [5.1, 4], [1, 4]]);
+    s = key(key(s, "ArrowUp", true, true), "ArrowLeft", false, true);
+    expect(zoneBounds(s.draft.zones[0]!)).toEqual({ x: 1, y: 1, w: 4, h: 2 });
+  });
+  it("refuses a move off the floor and says why, the zone staying put", () => {
+    let s = run(start(), { type: "setBounds", zone: "fruit", bounds: { x: 16 } });
+    expect(zoneBounds(s.draft.zones[0]!).x).toBe(16);
+    s = key({ ...s, selected: "fruit" }, "ArrowRight", true);
+    expect(zoneBounds(s.draft.zones[0]!).x).toBe(16);
+    expect(s.message).toMatchObject({ tone: "error", text: expect.stringMatching(/^Not moved: zone "fruit" leaves the floor/) });
+    s = run(s, { type: "setBounds", zone: "fruit", bounds: { h: 0 } });
+    expect(s.message?.text).toBe("A zone is at least 0.1 m wide and 0.1 m high.");
+    expect(run(s, { type: "setBounds", zone: "fruit", bounds: { w: Number.NaN } }).message?.text).toBe("W must be a number of metres.");
+  });
+  it("ignores other keys", () => {
+    expect(arrowKeyAction(selected().draft.zones[0]!, "a", { shift: false, ctrl: false })).toBeNull();
+  });
+  it("sets the box a zone is given and keeps its shape (property)", () => {
+    const pt = fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 2000 })).map(([x, y]) => [x / 100, y / 100] as [number, number]);
+    fc.assert(
+      fc.property(fc.array(pt, { minLength: 3, maxLength: 8 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 10, max: 2000 }), fc.integer({ min: 10, max: 2000 }), (polygon, x, y, w, h) => {
+        const zone = { polygon } as unknown as Parameters<typeof zoneBounds>[0];
+        const b0 = zoneBounds(zone);
+        fc.pre(b0.w >= 0.1 && b0.h >= 0.1);
+        const want = { x: x / 100, y: y / 100, w: w / 100, h: h / 100 };
+        const moved = withBounds(zone, { x: want.x, y: want.y });
+        if (typeof moved === "string") throw new Error(moved);
+        // A move keeps every corner's offset from the first one.
+        moved.polygon.forEach((p, i) => {
+          expect(p[0] - moved.polygon[0]![0]).toBeCloseTo(polygon[i]![0] - polygon[0]![0], 2);
+          expect(p[1] - moved.polygon[0]![1]).toBeCloseTo(polygon[i]![1] - polygon[0]![1], 2);
+        });
+        const set = withBounds(zone, want);
+        if (typeof set === "string") throw new Error(set);
+        const got = zoneBounds(set);
+        for (const k of ["x", "y", "w", "h"] as const) expect(Math.abs(got[k] - want[k])).toBeLessThanOrEqual(0.002);
+        expect(withBounds(zone, {})).toBe(zone);
+      }),
+    );
+  });
+});
+
+describe("deleting a zone", () => {
+  it("says which zone went and that Undo brings it back", () => {
+    const s = run(start(), { type: "select", zone: "fruit" }, { type: "deleteZone", zone: "fruit" });
+    expect(s.draft.zones).toEqual([]);
+    expect(s.selected).toBeNull();
+    expect(s.message).toEqual({ tone: "info", text: "Zone “Fruit” deleted. Undo (Ctrl+Z) brings it back." });
+    expect(run(s, { type: "undo" }).draft.zones.map((z) => z.name)).toEqual(["Fruit"]);
   });
 });

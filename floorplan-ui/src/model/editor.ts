@@ -60,11 +60,20 @@ export type EditorAction =
   | { type: "deleteCorner"; zone: string; index: number }
   | { type: "updateZone"; zone: string; changes: { id?: string; name?: string; kind?: ZoneKind; capacity?: number | null; queueFor?: string | null } }
   | { type: "deleteZone"; zone: string }
+  /** The zone's bounding box set (metres): moved by x/y, stretched from its top-left corner by w/h (keyboard and the X/Y/W/H fields). */
+  | { type: "setBounds"; zone: string; bounds: Partial<Bounds> }
   | { type: "select"; zone: string | null }
   | { type: "undo" }
   | { type: "redo" }
   | { type: "notify"; message: Message }
   | { type: "dismiss" };
+
+export interface Bounds {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 const HISTORY = 100;
 export { SNAP_M };
@@ -237,8 +246,24 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       const renamed = id && id !== a.zone ? { ...draft, zones: draft.zones.map((z) => (z.queueFor === a.zone ? { ...z, queueFor: id } : z)) } : draft;
       return commit(s, renamed, { selected: id ?? a.zone });
     }
-    case "deleteZone":
-      return commit(s, { ...s.draft, zones: s.draft.zones.filter((z) => z.id !== a.zone) }, { selected: null });
+    case "deleteZone": {
+      const zone = s.draft.zones.find((z) => z.id === a.zone);
+      if (!zone) return s;
+      return commit(s, { ...s.draft, zones: s.draft.zones.filter((z) => z.id !== a.zone) }, {
+        selected: null,
+        message: { tone: "info", text: `Zone “${zone.name || zone.id}” deleted. Undo (Ctrl+Z) brings it back.` },
+      });
+    }
+    case "setBounds": {
+      const zone = s.draft.zones.find((z) => z.id === a.zone);
+      if (!zone) return s;
+      const next = withBounds(zone, a.bounds);
+      if (typeof next === "string") return refuse(s, next);
+      if (next === zone) return s;
+      const problems = polygonProblems(s.draft.floor, next);
+      if (problems.length) return refuse(s, `${a.bounds.w !== undefined || a.bounds.h !== undefined ? "Not resized" : "Not moved"}: ${problems.join("; ")}`);
+      return commit(s, replaceZone(s.draft, a.zone, () => next), { selected: a.zone });
+    }
     case "select":
       return { ...s, selected: a.zone };
     case "undo": {
@@ -256,6 +281,51 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     case "dismiss":
       return { ...s, message: null };
   }
+}
+
+/** A zone's bounding box, in metres (to the millimetre). */
+export function zoneBounds(zone: Pick<Zone, "polygon">): Bounds {
+  const xs = zone.polygon.map((p) => p[0]);
+  const ys = zone.polygon.map((p) => p[1]);
+  const x = Math.min(...xs), y = Math.min(...ys);
+  return { x: roundTo(x, 0.001), y: roundTo(y, 0.001), w: roundTo(Math.max(...xs) - x, 0.001), h: roundTo(Math.max(...ys) - y, 0.001) };
+}
+
+/**
+ * The zone with its bounding box set to `bounds` (the parts given): every corner moved by the change
+ * of x/y and stretched from the box's top-left by the change of w/h, to the millimetre. The same zone
+ * when nothing changes; a message when a value is not a number or a size is not above 0.
+ */
+export function withBounds<Z extends Pick<Zone, "polygon">>(zone: Z, bounds: Partial<Bounds>): Z | string {
+  const old = zoneBounds(zone);
+  const want = { ...old, ...bounds };
+  for (const k of ["x", "y", "w", "h"] as const) if (!Number.isFinite(want[k])) return `${k.toUpperCase()} must be a number of metres.`;
+  if (!(want.w >= 0.1 && want.h >= 0.1)) return "A zone is at least 0.1 m wide and 0.1 m high.";
+  if (want.x === old.x && want.y === old.y && want.w === old.w && want.h === old.h) return zone;
+  const sx = old.w > 0 ? want.w / old.w : 1, sy = old.h > 0 ? want.h / old.h : 1;
+  const polygon = zone.polygon.map(([x, y]) => [roundTo(want.x + (x - old.x) * sx, 0.001), roundTo(want.y + (y - old.y) * sy, 0.001)] as FloorPoint);
+  return { ...zone, polygon };
+}
+
+/** Metres a key press moves or resizes the selected zone by: the corner grid, or 1 m with Shift. */
+export const KEY_STEP_M = SNAP_M;
+export const KEY_STEP_SHIFT_M = 1;
+
+/**
+ * What an arrow key does to the selected zone: Arrow moves it, Ctrl/Cmd+Arrow resizes it (Right and
+ * Down make it wider and taller, Left and Up narrower and lower), by KEY_STEP_M, or 1 m with Shift.
+ * Null for any other key.
+ */
+export function arrowKeyAction(zone: Zone, key: string, mods: { shift: boolean; ctrl: boolean }): Extract<EditorAction, { type: "setBounds" }> | null {
+  const dir: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  const d = dir[key];
+  if (!d) return null;
+  const step = mods.shift ? KEY_STEP_SHIFT_M : KEY_STEP_M;
+  const b = zoneBounds(zone);
+  const bounds: Partial<Bounds> = mods.ctrl
+    ? d[0] !== 0 ? { w: roundTo(b.w + d[0] * step, 0.001) } : { h: roundTo(b.h + d[1] * step, 0.001) }
+    : d[0] !== 0 ? { x: roundTo(b.x + d[0] * step, 0.001) } : { y: roundTo(b.y + d[1] * step, 0.001) };
+  return { type: "setBounds", zone: zone.id, bounds };
 }
 
 const otherPolygons = (draft: Draft, zone: string) => draft.zones.filter((z) => z.id !== zone).map((z) => z.polygon);

@@ -10,7 +10,7 @@ import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
-import { canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { arrowKeyAction, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -139,7 +139,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
           <div className="card-h">
             <h2>Floor plan</h2>
             <span className="hint">
-              {state.drawing ? "Click to place corners · click the first corner to close" : selected ? "Drag the zone to move it · drag corners · click ▫ to add one · double-click a corner to remove it" : "Click a zone to edit it · drag a zone to move it · scroll to zoom · drag the floor to pan"}
+              {state.drawing ? "Click to place corners · click the first corner to close" : selected ? "Drag the zone to move it · drag corners · click ▫ to add one · double-click a corner to remove it" : "Click a zone (or pick it in the Zones list) to edit it · drag a zone to move it · scroll to zoom · drag the floor to pan"}
             </span>
           </div>
           <div className="heat-plan editor-plan">
@@ -162,6 +162,10 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
               </div>
             )}
           </div>
+          {/* Always there (the plan above does not move when a zone is picked). */}
+          <p className="muted small plan-keys" data-testid="editor-keys">
+            Keys: <kbd>←</kbd><kbd>↑</kbd><kbd>→</kbd><kbd>↓</kbd> move the selected zone {KEY_STEP_M} m (<kbd>Shift</kbd>: {KEY_STEP_SHIFT_M} m) · <kbd>Ctrl</kbd>+arrows resize it · <kbd>Delete</kbd> removes it (<kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes) · <kbd>Esc</kbd> deselects · pick a zone with <kbd>Tab</kbd> and <kbd>Enter</kbd> in the Zones list
+          </p>
         </section>
         <aside className="editor-side">
           {shownOverlaps.length > 0 && (
@@ -178,7 +182,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
             </section>
           )}
           {selected ? (
-            <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} dispatch={dispatch} />
+            <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} focusName={isNew(selected.id) && hasDrawnId(selected.id)} dispatch={dispatch} />
           ) : (
             <FloorForm draft={state.draft} dispatch={dispatch} />
           )}
@@ -193,7 +197,7 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
               <ul className="zone-list" data-testid="zone-list">
                 {state.draft.zones.map((z) => (
                   <li key={z.id}>
-                    <button className={z.id === state.selected ? "on" : ""} onClick={() => dispatch({ type: "select", zone: z.id === state.selected ? null : z.id })}>
+                    <button className={z.id === state.selected ? "on" : ""} aria-pressed={z.id === state.selected} onClick={() => dispatch({ type: "select", zone: z.id === state.selected ? null : z.id })}>
                       <span className="swatch" style={{ background: KIND_STYLE[z.kind].stroke }} />
                       <span className="zl-name">{z.name}</span>
                       <span className="muted small">{KIND_STYLE[z.kind].label}{z.capacity !== undefined ? ` · ${z.capacity}` : ""}</span>
@@ -233,7 +237,10 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   );
 }
 
-/** Keyboard: Enter/Escape/Backspace while drawing, Ctrl+Z / Ctrl+Shift+Z, Delete for the selected zone. */
+/**
+ * Keyboard: Enter/Escape/Backspace while drawing, Ctrl+Z / Ctrl+Shift+Z, and for the selected zone
+ * arrows (move), Ctrl/Cmd+arrows (resize), Shift for 1 m steps, Delete (undoable), Escape (deselect).
+ */
 function useKeys(state: EditorState, dispatch: (a: EditorAction) => void) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -247,10 +254,15 @@ function useKeys(state: EditorState, dispatch: (a: EditorAction) => void) {
       else if (state.drawing && e.key === "Backspace") dispatch({ type: "removeLastCorner" });
       else if (!state.drawing && e.key === "Escape") dispatch({ type: "select", zone: null });
       else if (!state.drawing && state.selected && (e.key === "Delete" || e.key === "Backspace")) dispatch({ type: "deleteZone", zone: state.selected });
-      else return;
+      else {
+        const zone = !state.drawing && !e.altKey ? state.draft.zones.find((z) => z.id === state.selected) : undefined;
+        const move = zone ? arrowKeyAction(zone, e.key, { shift: e.shiftKey, ctrl: mod }) : null;
+        if (!move) return;
+        dispatch(move);
+      }
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [state.drawing, state.selected, dispatch]);
+  }, [state.drawing, state.selected, state.draft.zones, dispatch]);
 }
