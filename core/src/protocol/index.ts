@@ -5,6 +5,7 @@ export * from "./validate.js";
 export * from "./events.js";
 export * from "./batch.js";
 export * from "./status.js";
+export * from "./clock-offset.js";
 export * from "./layout.js";
 export * from "./receipts.js";
 export * from "./published.js";
