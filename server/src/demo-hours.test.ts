@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, hoursCoveringCurve } from "@footfall/core";
-import { demoHoursLine, openHoursCurve } from "./demo.js";
+import { demoHoursLine, demoSimSettings, openHoursCurve } from "./demo.js";
 
 const hours = hoursCoveringCurve(DEMO_HOURLY_CURVE, DEMO_CLOSING_GRACE_MINUTES);
 const TZ = "Europe/Paris";
@@ -8,14 +8,25 @@ const TZ = "Europe/Paris";
 const at = (hhmm: string) => Date.parse(`2026-12-04T${hhmm}:00+01:00`);
 
 describe("the demo banner's opening hours", () => {
-  it("says the hours, and nothing more while the store is open at real time", () => {
-    expect(demoHoursLine(hours, at("14:00"), TZ, 1)).toBe("08:00-21:30 every day (Europe/Paris; the store's Alerts page edits them)");
-    expect(demoHoursLine(undefined, at("14:00"), TZ, 1)).toBeNull();
+  it("says the hours, and nothing more while the store is open", () => {
+    expect(demoHoursLine(hours, at("14:00"), TZ)).toBe("08:00-21:30 every day (Europe/Paris; the store's Alerts page edits them)");
+    expect(demoHoursLine(undefined, at("14:00"), TZ)).toBeNull();
   });
 
-  it("says why live visitors come while the hours say closed: a night start, or a speed above 1", () => {
-    expect(demoHoursLine(hours, at("22:09"), TZ, 1)).toMatch(/^08:00-21:30 every day .*\. Closed now: the simulator plays the store's day from its opening, so live visitors come while these hours say closed$/);
-    expect(demoHoursLine(hours, at("14:00"), TZ, 60)).toMatch(/\. At 60x the simulated days run by faster than the clock: live visitors also come while these hours say closed$/);
+  it("says, while the hours say closed, that nobody comes in until it opens, and when", () => {
+    expect(demoHoursLine(hours, at("22:09"), TZ)).toBe(
+      "08:00-21:30 every day (Europe/Paris; the store's Alerts page edits them). Closed now: nobody comes in until it opens at 08:00",
+    );
+    expect(demoHoursLine(hours, at("03:23"), TZ)).toMatch(/until it opens at 08:00$/);
+    // Closed for a day and more: the weekday too.
+    const weekend = { ...hours, weekly: { ...hours.weekly, sat: [], sun: [] } };
+    expect(demoHoursLine(weekend, at("22:00"), TZ)).toMatch(/until it opens at Mon 08:00$/);
+  });
+
+  it("has its simulator keep to the store's hours by the clock at any speed, not play a day of its own from the next opening", () => {
+    const settings = demoSimSettings({ speed: 60, backfillHours: 48, heldTs: null, sales: { url: "http://x/sales", token: "t" } });
+    expect(settings).toMatchObject({ speed: 60, followClock: true, backfillHours: 48 });
+    expect(settings).not.toHaveProperty("startOpen");
   });
 
   it("gives each weekday when they differ, and the chain's hours from its opening and closing hour", () => {
@@ -25,6 +36,6 @@ describe("the demo banner's opening hours", () => {
       { open: "08:00", close: "24:00" },
     ]);
     const weekend = { ...hours, weekly: { ...hours.weekly, sun: [] } };
-    expect(demoHoursLine(weekend, at("14:00"), TZ, 1)).toMatch(/^mon 08:00-21:30; .* sun closed \(Europe\/Paris/);
+    expect(demoHoursLine(weekend, at("14:00"), TZ)).toMatch(/^mon 08:00-21:30; .* sun closed \(Europe\/Paris/);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, openIntervals, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -65,19 +65,37 @@ async function setDemoHours(server: RunningServer, store: string, hours: Opening
 }
 
 /**
- * The banner's line on the demo store's opening hours, and when its live visitors do not keep to
- * them: a demo started while the store is closed plays the store's day from its opening (`startOpen`,
- * so the live view fills), and at a speed above 1 the simulated days run by faster than the clock.
- * Null without hours.
+ * The banner's line on the demo store's opening hours, and, while they say closed, when it opens:
+ * the simulator keeps to them by the wall clock at any speed (`followClock`), so a demo started at
+ * night shows an empty store until then. Null without hours.
  */
-export function demoHoursLine(hours: OpeningHours | null | undefined, now: number, timeZone: string, speed: number): string | null {
+export function demoHoursLine(hours: OpeningHours | null | undefined, now: number, timeZone: string): string | null {
   if (!hours) return null;
   const day = (d: (typeof WEEKDAYS)[number]) => hours.weekly[d].map((iv) => `${iv.open}-${iv.close}`).join(", ") || "closed";
   const same = WEEKDAYS.every((d) => day(d) === day("mon"));
   const text = `${same ? `${day("mon")} every day` : WEEKDAYS.map((d) => `${d} ${day(d)}`).join("; ")} (${timeZone}; the store's Alerts page edits them)`;
-  if (speed !== 1) return `${text}. At ${speed}x the simulated days run by faster than the clock: live visitors also come while these hours say closed`;
-  if (!isOpen(hours, now, timeZone)) return `${text}. Closed now: the simulator plays the store's day from its opening, so live visitors come while these hours say closed`;
-  return text;
+  if (isOpen(hours, now, timeZone)) return text;
+  const next = openIntervals(hours, { from: now, to: now + 8 * 86_400_000 }, timeZone).find((iv) => iv.from > now);
+  if (!next) return `${text}. Closed now: nobody comes in while these hours say closed`;
+  const when = new Intl.DateTimeFormat("en-GB", { timeZone, ...(next.from - now >= 86_400_000 ? { weekday: "short" as const } : {}), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(next.from);
+  return `${text}. Closed now: nobody comes in until it opens at ${when}`;
+}
+
+/**
+ * The demo simulator's settings: the store's day is the clock's (`followClock`), so its visitors
+ * keep to the opening hours the demo gives it at any speed; `speed` makes them come that many times
+ * as often and stay that many times shorter.
+ */
+export function demoSimSettings(o: { speed: number; backfillHours: number; heldTs: number | null; weeklyCurve?: number[]; sales: { url: string; token: string } }) {
+  return {
+    speed: o.speed,
+    followClock: true,
+    backfillHours: o.backfillHours,
+    ...(o.heldTs !== null ? { backfillFrom: o.heldTs + 1 } : {}),
+    ...(o.weeklyCurve ? { weeklyCurve: o.weeklyCurve } : {}),
+    // The simulated tills send each paying visitor's transaction to the sales import, as a till system would.
+    sales: o.sales,
+  };
 }
 
 /** An arrival curve open from local hour `opens` up to `closes` (the chain simulator's hours). */
@@ -125,15 +143,13 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           store: STORE,
           agent: AGENT,
           mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
-          settings: {
+          settings: demoSimSettings({
             speed: opts.speed,
-            startOpen: true,
             backfillHours: opts.backfillHours,
-            ...(heldTs !== null ? { backfillFrom: heldTs + 1 } : {}),
+            heldTs,
             ...(weeklyCurve ? { weeklyCurve } : {}),
-            // The simulated tills send each paying visitor's transaction to the sales import, as a till system would.
             sales: { url: `${server.httpUrl}/api/v1/stores/${STORE}/sales`, token: tokens.tills },
-          },
+          }),
         },
         null,
         2,
@@ -170,10 +186,10 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
       url,
       speed:
         opts.speed === 1
-          ? "real time (--speed 60 runs a simulated hour a minute; dwell times then shrink 60 times)"
-          : `${opts.speed}x: a simulated hour every ${formatSpan(3600 / opts.speed)}; dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+          ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
+          : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
       history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
-      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, opts.speed),
+      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone),
       tokens,
       kioskStore: STORE,
       metricsUrl: server.metricsUrl,
@@ -200,13 +216,6 @@ async function stopChild(child: ChildProcess | null, graceMs: number): Promise<v
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
-}
-
-/** Seconds as `1 min`, `2 s`, `1 h`. */
-function formatSpan(seconds: number): string {
-  if (seconds >= 3600) return `${Math.round((seconds / 3600) * 10) / 10} h`;
-  if (seconds >= 60) return `${Math.round((seconds / 60) * 10) / 10} min`;
-  return `${Math.round(seconds * 10) / 10} s`;
 }
 
 /** What `footfall-edge chain --print-layouts` prints: each store with its agent and floor plan. */
@@ -282,7 +291,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         edgeCli(),
         "chain",
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
-        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--start-open"],
+        ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--follow-clock"],
         ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
         ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile],
       ],
@@ -312,7 +321,10 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     demoBanner({
       title: `Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
       url,
-      speed: opts.speed === 1 ? "real time (--speed 60 runs a simulated hour a minute)" : `${opts.speed}x: dwell times and gaps are ${opts.speed} times shorter than in a real store`,
+      speed:
+        opts.speed === 1
+          ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
+          : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; each store's day and opening hours follow the clock`,
       history: held ? `kept from earlier runs; each store back-filled only after its newest event (at most ${backfill} h)` : `${backfill} h back-filled`,
       tokens,
       kioskStore: first,

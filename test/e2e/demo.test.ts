@@ -126,7 +126,7 @@ describe("footfall demo restarted", () => {
   it("runs in real time by default and says so in its banner", async () => {
     const out = await run(async (_api, o) => o);
     expect(out).toMatch(/Speed\s+real time/);
-    // The store's opening hours, and (started while it is closed) why live visitors come in them anyway.
+    // The store's opening hours, and (started while it is closed) when it opens: nobody comes in before.
     expect(out).toMatch(/Hours\s+08:00-21:30 every day \(Europe\/Paris; the store's Alerts page edits them\)(\. Closed now: .*)?\n/);
   }, 150_000);
 

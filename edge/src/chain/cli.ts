@@ -17,6 +17,7 @@ export interface ChainCliOptions {
   arrivalsFactor: number;
   startHour?: number;
   startOpen?: boolean;
+  followClock?: boolean;
   backfillHours: number;
   backfillFrom?: string;
   salesUrl?: string;
@@ -171,7 +172,8 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--speed <n>", "simulated seconds per real second (the rate of events)", number("simulated seconds per second", 0.001, 100_000), 60)
     .option("--arrivals-factor <x>", "multiply every store's visitors (load tests)", number("times", 0, 1000), 1)
     .option("--start-hour <h>", "start every store's simulated day at this local hour (default: the real time of day)", number("hours", 0, 24))
-    .option("--start-open", "a store closed at the start begins its simulated day at its next opening hour (footfall demo uses it, so a chain started at night is not all closed)")
+    .option("--start-open", "a store closed at the start begins its simulated day at its next opening hour, so a chain started at night is not all closed (its stores then have visitors in hours they are closed)")
+    .option("--follow-clock", "every store opens and closes by the wall clock at any speed (visitors come speed times as often, stay speed times shorter), keeping to its hours; --start-hour and --start-open then do nothing (footfall demo uses it)")
     .option("--backfill-hours <n>", "send this many hours of history at start", number("hours", 0, 160, true), 0)
     .option(
       "--backfill-from <file>",
@@ -254,6 +256,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       drainMs: Math.min(opts.drain, 10) * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
       startOpen: opts.startOpen === true,
+      followClock: opts.followClock === true,
       log,
     });
   } catch (err) {

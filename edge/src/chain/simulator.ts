@@ -30,6 +30,8 @@ export interface ChainSimulatorOptions {
   startHour?: number;
   /** Start each store's simulated day at its next opening hour when it is closed at the start (see the sim's `startOpen`). */
   startOpen?: boolean;
+  /** Each store opens and closes by the wall clock at any speed (see the sim's `followClock`). */
+  followClock?: boolean;
   /** Hours of history sent at start (default 0). */
   backfillHours?: number;
   /** Per store, an instant the back-fill starts at when later than `backfillHours` ago (the newest event the server holds + 1). */
@@ -123,6 +125,7 @@ export class ChainSimulator {
       tickMs: o.tickMs ?? 250,
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
       startOpen: o.startOpen ?? false,
+      followClock: o.followClock ?? false,
       ...(o.sales ? { sales: { url: `${o.sales.url.replace(/\/+$/, "")}/api/v1/stores/${encodeURIComponent(s.store)}/sales`, token: o.sales.token } } : {}),
     };
     const raw = {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Layout, StoreId, ZoneId } from "@footfall/core";
+import { DEMO_CLOSING_GRACE_MINUTES, hoursCoveringCurve, isOpen, type Layout, type StoreId, type ZoneId } from "@footfall/core";
 import { LayoutHub } from "../layout.js";
 import { silentLogger } from "../log.js";
 import type { EventDraft, SourceContext } from "../source.js";
 import { SimSource } from "./sim.js";
-import { checkSimSettings, type SimSettings } from "./sim/settings.js";
+import { checkSimSettings, DEFAULT_HOURLY_CURVE, type SimSettings } from "./sim/settings.js";
 
 const START = Date.UTC(2025, 2, 4, 11, 0, 0); // 12:00 in Paris
 
@@ -133,6 +133,30 @@ describe("SimSource", () => {
     };
     expect(lostShare(true)).toBeGreaterThan(0.4);
     expect(lostShare(false)).toBeLessThan(0.05);
+  });
+
+  it("with followClock keeps to the store's hours by the wall clock at speed 60: a night start stays empty until it opens, and closing empties it", async () => {
+    const hours = hoursCoveringCurve(DEFAULT_HOURLY_CURVE, DEMO_CLOSING_GRACE_MINUTES); // 08:00-21:30 in Paris, as the demo's
+    const showsSomeone = (e: EventDraft) => e.type !== "count" || (e as { in: number }).in + (e as { out: number }).out > 0;
+    const run = async (startUtc: number, realHours: number, settings: object) => {
+      vi.setSystemTime(startUtc);
+      const { ctx, emitted, failure } = context(checkSimSettings({ seed: 7, speed: 60, tickMs: 1000, followClock: true, ...settings }).value);
+      const sim = new SimSource();
+      await sim.start(ctx);
+      await vi.advanceTimersByTimeAsync(realHours * 3_600_000);
+      await sim.stop();
+      expect(failure()).toBeNull();
+      return emitted.filter(showsSomeone);
+    };
+    const closed = (events: EventDraft[]) => events.filter((e) => !isOpen(hours, e.ts, "Europe/Paris")).map((e) => `${e.type} at ${new Date(e.ts).toISOString()}`);
+    // Started at 03:00 in Paris (02:00 UTC), as the demo asks (startOpen too, which following the clock leaves aside): nobody until 08:00, then the morning's crowd.
+    const night = await run(Date.UTC(2025, 2, 8, 2, 0), 7, { startOpen: true, backfillHours: 0 });
+    expect(closed(night)).toEqual([]);
+    expect(night.filter((e) => e.ts >= Date.UTC(2025, 2, 8, 7, 0)).length).toBeGreaterThan(500);
+    // Started at 20:00 with two hours of history: the evening goes on, nobody comes in from 21:00, all out by 21:30.
+    const evening = await run(Date.UTC(2025, 2, 8, 19, 0), 3, { backfillHours: 2 });
+    expect(evening.filter((e) => e.ts >= Date.UTC(2025, 2, 8, 19, 0) && e.ts < Date.UTC(2025, 2, 8, 20, 0)).length).toBeGreaterThan(500);
+    expect(closed(evening)).toEqual([]);
   });
 
   it("emits nothing after stop", async () => {

@@ -39,7 +39,8 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
  *
  * Time: the simulated clock starts at the real time of day (or `startHour`; with `startOpen`, at the
  * next opening hour when the store is closed then) and runs `speed`
- * times faster, deciding the hour of the arrival curve; but every event is stamped with the real
+ * times faster, deciding the hour of the arrival curve (with `followClock`, the real instant of
+ * the events decides it instead: the store keeps its hours by the wall clock); but every event is stamped with the real
  * instant it is emitted at, so simulated durations (dwell, gaps between arrivals, walks) are
  * divided by `speed` in the data. A 2-minute dwell shows as 2 s at speed 60. Stamping simulated
  * time instead would run ahead of the wall clock and the server rejects events more than 5 minutes
@@ -71,8 +72,9 @@ export class SimSource implements Source<SimSettings> {
     const realStart = ctx.now();
     const sales = s.sales ? new SalesUploader({ url: s.sales.url, token: s.sales.token, log: ctx.log }) : null;
     this.sales = sales;
-    const asked = s.startHour !== undefined ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
-    const simStart = s.startOpen ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
+    // Following the clock, the simulated day is the real one: it starts now, open or closed.
+    const asked = s.startHour !== undefined && !s.followClock ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
+    const simStart = s.startOpen && !s.followClock ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
     if (simStart !== asked) ctx.log.info({ closedAt: new Date(asked).toISOString(), opensAt: new Date(simStart).toISOString() }, "the store is closed now: the simulated day starts when it opens");
     const clock = new SimClock(realStart, simStart, s.speed);
     const history = s.backfillHours > 0 ? this.backfill(ctx, layout, seed, realStart, clock) : null;
@@ -95,6 +97,9 @@ export class SimSource implements Source<SimSettings> {
     // ghosts, so the live store loses `speed` times fewer (the history, at real speed, loses the
     // whole `vanishRate`).
     engine.setVanishRate(s.vanishRate / s.speed);
+    // `followClock`: the curve at the real instant of each simulated one (the history's, before
+    // the clock's start, are real already), so the store keeps its hours at any speed.
+    if (s.followClock) engine.setCurveClock((sim) => (sim < clock.simStart ? sim : clock.realAt(sim)));
     this.engine = engine;
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);

@@ -125,6 +125,8 @@ export class SimEngine {
   private readonly basketRng: Random;
   /** The share of new arrivals the tracking will lose (settings' `vanishRate` until {@link setVanishRate}). */
   private vanishRate: number;
+  /** The instant the arrival curve is read at for a simulated instant (itself until {@link setCurveClock}). */
+  private curveAt: (simMs: number) => number = (ms) => ms;
 
   constructor(private readonly opts: SimEngineOptions) {
     const { settings } = opts;
@@ -159,6 +161,20 @@ export class SimEngine {
   /** Lose this share of the visitors who arrive from now on (those inside keep their fate). */
   setVanishRate(rate: number): void {
     this.vanishRate = rate;
+  }
+
+  /**
+   * Read the arrival curve (and closing time) at `curveAt(simulated instant)` from now on: the sim
+   * source's `followClock` passes the real instant the events are stamped with, so the store opens
+   * and closes by the wall clock at any speed.
+   */
+  setCurveClock(curveAt: (simMs: number) => number): void {
+    this.curveAt = curveAt;
+  }
+
+  /** The arrival curve's multiplier now. */
+  private multiplierNow(): number {
+    return arrivalMultiplier(this.opts.settings, this.curveAt(this.now), this.model.timezone);
   }
 
   /** Use a new layout from now on: visitors already in a zone finish their visit, later moves use the new zones. */
@@ -272,7 +288,7 @@ export class SimEngine {
 
   private onArrivalCandidate(): void {
     const { settings } = this.opts;
-    const rate = (settings.arrivalsPerHour * arrivalMultiplier(settings, this.now, this.model.timezone)) / 3_600_000;
+    const rate = (settings.arrivalsPerHour * this.multiplierNow()) / 3_600_000;
     if (this.rng.float() * this.peakRatePerMs < rate) this.arrive();
     this.scheduleArrival(this.now);
   }
@@ -334,7 +350,7 @@ export class SimEngine {
     let next: SimZone | null = null;
     if (zone.kind !== "checkout") {
       // Closing time (no more arrivals): the people still browsing go to the tills and out.
-      if (visitor.browseLeft > 0 && arrivalMultiplier(this.opts.settings, this.now, this.model.timezone) === 0) visitor.browseLeft = 0;
+      if (visitor.browseLeft > 0 && this.multiplierNow() === 0) visitor.browseLeft = 0;
       if (visitor.browseLeft > 0) {
         visitor.browseLeft--;
         next = this.model.nextBrowse(zone, visitor.visited, this.rng);

@@ -62,6 +62,11 @@ export const SimSettingsSchema = Type.Object(
       default: false,
       description: "when the store is closed at the simulated start (the arrival curve is 0 then), start the simulated day at the next hour it opens, so visitors come at once: `footfall demo` sets it, so a demo started at night is not an empty store",
     }),
+    followClock: Type.Boolean({
+      default: false,
+      description:
+        "read the arrival curve at the real time the events are stamped with, not at the simulated clock: the store opens and closes by the wall clock at any speed (visitors come `speed` times as often and stay `speed` times shorter), so its live visitors keep to the opening hours the curve gives; `startHour` and `startOpen` then do nothing. `footfall demo` sets it",
+    }),
     layout: Type.Optional(Type.Object(LayoutInputSchema.properties, { description: "a layout shaped like edge/examples/demo-layout.json, used when the server has none (default: the demo layout)" })),
     layoutWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3000, description: "at start, wait this long for the server's retained layout before using `layout` or the demo layout" }),
     meanZonesPerVisit: Type.Number({ minimum: 1, maximum: 50, default: 3.5, description: "zones browsed per visit besides the entrance and the checkout, on average" }),
