@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, ZoneDwell } from "@footfall/core";
-import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, legendTicks, NO_DATA_FILL, rankZones, zoneEnters } from "./heatmap.js";
+import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, layoutTimesIn, legendTicks, NO_DATA_FILL, rankZones, unplacedNames, zoneEnters } from "./heatmap.js";
 import { toCsv } from "./csv.js";
 import { heatmapCsv } from "./exports.js";
 
@@ -64,6 +64,20 @@ describe("heatScene", () => {
   it("ranks zones by value with no-data zones last", () => {
     const scene = heatScene(layout, [dwell("bread", 3), dwell("wine", 9)], "visits");
     expect(rankZones(scene).map((z) => z.id)).toEqual(["wine", "bread", "fruit"]);
+  });
+});
+
+describe("zones removed by a later layout", () => {
+  it("are named as the newest older version that has them names them, else by id", () => {
+    const v1 = { validFrom: 0, zones: [{ id: "kiosk", name: "Coffee kiosk" }, { id: "till", name: "Old till" }] };
+    const v2 = { validFrom: 100, zones: [{ id: "kiosk", name: "Coffee corner" }] };
+    expect(unplacedNames(["kiosk", "till", "ghost"], [v2, v1])).toEqual(["Coffee corner", "Old till", "ghost"]);
+    expect(unplacedNames(["kiosk"], [v1, v2])).toEqual(["Coffee corner"]);
+  });
+  it("are looked up at the range's start and at each version that begins inside it, newest first", () => {
+    const versions = [{ validFrom: 0 }, { validFrom: 50 }, { validFrom: 150 }, { validFrom: 150 }, { validFrom: 300 }];
+    expect(layoutTimesIn(versions, { from: 100, to: 300 })).toEqual([150, 100]);
+    expect(layoutTimesIn([], { from: 100, to: 300 })).toEqual([100]);
   });
 });
 

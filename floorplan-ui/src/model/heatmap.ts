@@ -272,3 +272,21 @@ export function legendTicks(max: number, metric: Metric, n = 4, currency?: strin
 export function rankZones(scene: HeatScene): HeatZone[] {
   return [...scene.zones].sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || a.name.localeCompare(b.name));
 }
+
+/**
+ * The times whose layouts name the zones of a range `[from, to)`: its start, and each version's
+ * `validFrom` inside it (the layouts in force at some time of the range), newest first.
+ */
+export function layoutTimesIn(versions: readonly { validFrom: number }[], range: { from: number; to: number }): number[] {
+  const inside = versions.map((v) => v.validFrom).filter((t) => t > range.from && t < range.to);
+  return [...new Set(inside)].sort((a, b) => b - a).concat(range.from);
+}
+
+/**
+ * What to call zones that have figures but are not on the layout shown (removed by a later
+ * version): their name on the newest of `layouts` (the older versions) that has them, else their id.
+ */
+export function unplacedNames(zones: readonly string[], layouts: readonly { validFrom: number; zones: readonly { id: string; name: string }[] }[]): string[] {
+  const newestFirst = [...layouts].sort((a, b) => b.validFrom - a.validFrom);
+  return zones.map((id) => newestFirst.map((l) => l.zones.find((z) => z.id === id)).find((z) => z !== undefined)?.name || id);
+}

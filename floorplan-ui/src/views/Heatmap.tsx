@@ -7,7 +7,7 @@ import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, type HeatZone, type Metric } from "../model/heatmap.js";
+import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
@@ -78,6 +78,16 @@ export default function HeatmapView(props: ViewProps) {
           )
         : null,
     [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data, coverage, noData, previousNoData, withSales, prevWithSales],
+  );
+  // Zones with figures that a later version removed are named as the older versions named them.
+  const unplacedIds = scene?.unplaced.map((d) => d.zone as string) ?? [];
+  const removedNames = useQ(
+    ["removed-zone-names", store, r.range.from, r.range.to, unplacedIds.join(",")],
+    async (signal) => {
+      const times = layoutTimesIn(await api.layouts(store, signal), r.range);
+      return { key: `${store}:${unplacedIds.join(",")}`, names: unplacedNames(unplacedIds, await Promise.all(times.map((at) => api.layout(store, at, signal)))) };
+    },
+    { enabled: unplacedIds.length > 0 },
   );
   const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
@@ -177,8 +187,8 @@ export default function HeatmapView(props: ViewProps) {
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} now={r.now} />}
       {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} />}
       {scene && scene.unplaced.length > 0 && (
-        <div className="alert warn">
-          {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {scene.unplaced.map((d) => d.zone).join(", ")}.
+        <div className="alert warn" data-testid="unplaced-zones">
+          {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {(removedNames.data?.key === `${store}:${unplacedIds.join(",")}` ? removedNames.data.names : unplacedIds).join(", ")}.
         </div>
       )}
     </div>
