@@ -6,15 +6,27 @@ import { formatHash, parseHash, type Route } from "../model/route.js";
  * with `useLeaveGuard`, and every way out of it asks it first, with the browser's confirm. A link
  * (the header's views) is stopped before the address changes; `navigate` (the store picker) and
  * Sign out ask through `mayLeave`; the Back and Forward buttons and a typed address, which change
- * the address before anyone can ask, are put back to the view's when the answer is no. Reloading
- * or closing the tab is the view's own `beforeunload`.
+ * the address before anyone can ask, are put back to the view's when the answer is no: Back and
+ * Forward by going as many steps the other way (each history entry of the app carries its position,
+ * `history.state.ffIdx`), so the history stays as it was and the next Back asks again and leads
+ * where it led; a typed address by putting the view's address in its place. Reloading or closing
+ * the tab is the view's own `beforeunload`.
  */
 let question: string | null = null;
 /** The user agreed to leave: asked once, not again by each step of the same way out. */
 let leaving = false;
 /** The hash the app shows; a hash change the user declined is put back to it. */
 let shown = typeof window === "undefined" ? "" : window.location.hash;
+/** The position in the tab's history of the entry the app shows (see `stamp`). */
+let position = 0;
 const listeners = new Set<() => void>();
+/** An entry's position, when the app has been on it before (null: a new one, from a link, a typed address or `location.hash =`). */
+const positionOf = (state: unknown): number | null => {
+  const n = (state as { ffIdx?: unknown } | null)?.ffIdx;
+  return typeof n === "number" ? n : null;
+};
+/** Marks the current entry with its position, so that going back or forth to it tells how far it is. */
+const stamp = (hash?: string) => (hash === undefined ? window.history.replaceState({ ffIdx: position }, "") : window.history.replaceState({ ffIdx: position }, "", hash));
 function show(hash: string) {
   shown = hash;
   for (const fn of listeners) fn();
@@ -42,13 +54,24 @@ export function useLeaveGuard(ask: string | null): void {
 }
 
 if (typeof window !== "undefined") {
+  position = positionOf(window.history.state) ?? 0;
+  stamp();
   window.addEventListener("hashchange", () => {
     const next = window.location.hash;
     if (next === shown) return;
+    const to = positionOf(window.history.state);
     if (!mayLeave()) {
-      window.history.replaceState(null, "", shown);
+      // Back or Forward: step back to the view's entry (its hashchange then finds `shown`). A new
+      // entry: the view's address in its place.
+      if (to !== null && to !== position) window.history.go(position - to);
+      else {
+        position = to ?? position + 1;
+        stamp(shown);
+      }
       return;
     }
+    position = to ?? position + 1;
+    if (to === null) stamp(next);
     show(next);
   });
   // In the capture phase, before the browser follows the link: a declined link leaves no history entry.
@@ -78,7 +101,7 @@ export function useHashRoute(): [Route, (route: Route, replace?: boolean) => voi
     // A redirect (replace) does not leave a view the user is working in; a move to another view or store asks.
     if (!replace && !mayLeave()) return;
     if (replace) {
-      window.history.replaceState(null, "", next);
+      stamp(next);
       show(next);
     } else {
       window.location.hash = next;
