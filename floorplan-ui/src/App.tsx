@@ -5,7 +5,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
 import { ViewBoundary } from "./components/ViewBoundary.js";
-import { canSee, defaultView, mayDesign, refusedViewText, viewsFor } from "./model/auth.js";
+import { canSee, defaultView, mayCreateStore, refusedViewText, viewsFor } from "./model/auth.js";
 import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
 import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
 import { Empty, Loading } from "./components/States.js";
@@ -158,10 +158,10 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
         </Empty>
       );
     }
-    if (!store) return <NoStore admin={me.role === "admin"} navigate={navigate} />;
+    if (!store) return <NoStore mayCreate={mayCreateStore(me)} navigate={navigate} />;
     // A store id nobody knows (a typo, an old link): say so, rather than show an empty store. The editor
     // may create it, with a token for every store (one limited to a store may save that store's only).
-    if (session.storesKnown && !session.stores.some((s) => s.id === store) && (view !== "editor" || me.store !== null)) return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayDesign(me.role) && me.store === null} />;
+    if (session.storesKnown && !session.stores.some((s) => s.id === store) && (view !== "editor" || me.store !== null)) return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayCreateStore(me)} />;
     const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
     switch (view) {
       case "chain":
@@ -226,18 +226,18 @@ function UnknownStore({ store, view, stores, mayCreate }: { store: string; view:
   );
 }
 
-function NoStore({ admin, navigate }: { admin: boolean; navigate: ViewProps["navigate"] }) {
+function NoStore({ mayCreate, navigate }: { mayCreate: boolean; navigate: ViewProps["navigate"] }) {
   const [id, setId] = useState("");
   return (
     <Empty icon="plan" title="No store yet">
-      {admin ? (
+      {mayCreate ? (
         <form className="row" style={{ justifyContent: "center", marginTop: 8 }} onSubmit={(e) => (e.preventDefault(), id && navigate({ view: "editor", store: id, params: {} }))}>
           <span>Draw the first layout of a new store:</span>
           <input className="field" placeholder="store id, e.g. paris-01" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} pattern="^[a-z0-9][a-z0-9_-]{0,63}$" />
           <button className="btn primary" disabled={!id}>Open the editor</button>
         </form>
       ) : (
-        "No store has a layout yet. An admin creates a store by saving its first layout."
+        "No store has a layout yet. A merchandiser or an admin (with a token for every store) creates a store by drawing its first layout in the Layout view."
       )}
     </Empty>
   );

@@ -209,6 +209,29 @@ describe("layout editor: who may open it", () => {
   });
 });
 
+describe("no store yet", () => {
+  it("offers a merchandiser for every store to draw the first store's layout, as the server lets them", async () => {
+    const merchandiser = await addToken(t.server.dataDir, "merchandiser");
+    const page = await t.browser.page();
+    // A server without any store yet.
+    await page.route(/\/api\/v1\/stores$/, (r) => r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ stores: [], retention: { rawDays: 90, rawSince: null } }) }));
+    await page.goto(`${t.server.httpUrl}/#/?token=${merchandiser}`);
+    await page.getByText("No store yet").waitFor();
+    await page.getByPlaceholder("store id, e.g. paris-01").fill("lyon-02");
+    await page.getByRole("button", { name: "Open the editor" }).click();
+    await page.waitForURL(/#\/editor\/lyon-02/);
+    await page.close();
+
+    // A viewer is told who may.
+    const viewer = await t.browser.page();
+    await viewer.route(/\/api\/v1\/stores$/, (r) => r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ stores: [], retention: { rawDays: 90, rawSince: null } }) }));
+    await viewer.goto(`${t.server.httpUrl}/#/?token=${t.shop.tokens.viewer}`);
+    await viewer.getByText("No store yet").waitFor();
+    expect(await viewer.locator("main").textContent()).toContain("A merchandiser or an admin (with a token for every store) creates a store by drawing its first layout in the Layout view.");
+    await viewer.close();
+  });
+});
+
 describe("a view whose code is gone", () => {
   it("says the page needs reloading (the server was updated since it opened), keeps the header, and Reload brings the view", async () => {
     const page = await t.open("/heatmap/shop", t.shop.tokens.admin);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultView, isRole, mayDesign, refusedViewText, viewsFor } from "./auth.js";
+import { defaultView, isRole, mayCreateStore, mayDesign, refusedViewText, viewsFor } from "./auth.js";
 
 describe("views by role", () => {
   it("gives a merchandiser the analytics, the layout editor and experiments, but not live, sales or agents", () => {
@@ -21,5 +21,15 @@ describe("views by role", () => {
     expect(refusedViewText("live", "viewer")).toBe("The Live view needs a staff or admin token; this one is viewer. Ask an admin for one, or sign in with it.");
     expect(refusedViewText("agents", "merchandiser")).toBe("The Agents view needs an admin token; this one is merchandiser. Ask an admin for one, or sign in with it.");
     expect(refusedViewText("heatmap", "staff")).toBe("The Heatmap view needs a viewer, merchandiser or admin token; this one is staff. Ask an admin for one, or sign in with it.");
+  });
+});
+
+describe("mayCreateStore", () => {
+  it("is a merchandiser's or an admin's for every store, as saving a first layout is", () => {
+    expect(mayCreateStore({ role: "merchandiser", store: null })).toBe(true);
+    expect(mayCreateStore({ role: "admin", store: null })).toBe(true);
+    expect(mayCreateStore({ role: "merchandiser", store: "paris" })).toBe(false);
+    expect(mayCreateStore({ role: "viewer", store: null })).toBe(false);
+    expect(mayCreateStore({ role: "staff", store: null })).toBe(false);
   });
 });

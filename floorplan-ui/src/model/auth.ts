@@ -43,6 +43,14 @@ export function mayDesign(role: Role): boolean {
   return role === "merchandiser" || role === "admin";
 }
 
+/**
+ * Whether the token may create a store (by saving its first layout, DESIGN.md roles): a merchandiser
+ * or admin for every store; one limited to a store may save that store's layout only.
+ */
+export function mayCreateStore(me: Me): boolean {
+  return mayDesign(me.role) && me.store === null;
+}
+
 export function viewsFor(role: Role): ViewInfo[] {
   return VIEWS.filter((v) => v.roles.includes(role));
 }
