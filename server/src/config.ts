@@ -1,4 +1,4 @@
-import { LIMITS, LOG_LEVELS } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, LIMITS, LOG_LEVELS } from "@footfall/core";
 import { resolve } from "node:path";
 
 /** Server settings, from the environment with defaults that work for a demo. */
@@ -47,6 +47,8 @@ export interface ServerConfig {
   maxAgeMs: number;
   /** Days after which a device's accuracy audit is due again (default 90). */
   auditDueDays?: number;
+  /** An agent whose clock is off the server's by more than this is flagged in the Agents view (FOOTFALL_CLOCK_WARN_MS, default 30 s). */
+  clockWarnMs?: number;
   /** Days raw events (and the visits and trips derived from them) are kept; 0: for ever (default 90). */
   retentionDays?: number;
   /** Days hour and day rollups are kept; 0: for ever (the default). */
@@ -159,6 +161,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     visitTimeoutMs: intFrom(env, "FOOTFALL_VISIT_TIMEOUT_MS", LIMITS.defaultVisitTimeoutMs, 1000),
     maxAgeMs: intFrom(env, "FOOTFALL_MAX_EVENT_AGE_MS", LIMITS.defaultMaxAgeMs, 60_000),
     auditDueDays: intFrom(env, "FOOTFALL_AUDIT_DUE_DAYS", 90, 1, 3650),
+    clockWarnMs: intFrom(env, "FOOTFALL_CLOCK_WARN_MS", DEFAULT_CLOCK_WARN_MS, 1_000, 86_400_000),
     retentionDays: intFrom(env, "FOOTFALL_RETENTION_DAYS", 90, 0, 36_500),
     aggregateRetentionDays: intFrom(env, "FOOTFALL_AGGREGATE_RETENTION_DAYS", 0, 0, 36_500),
     auditLogDays: intFrom(env, "FOOTFALL_AUDIT_LOG_DAYS", 400, 0, 36_500),

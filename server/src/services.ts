@@ -50,6 +50,8 @@ export interface Services {
   retention?: { rawDays: number; rawSince(): number };
   /** Days after which a device's accuracy audit is due again (FOOTFALL_AUDIT_DUE_DAYS; default 90). */
   auditDueDays?: number;
+  /** An agent's clock offset past this is flagged (FOOTFALL_CLOCK_WARN_MS; default core's DEFAULT_CLOCK_WARN_MS). */
+  clockWarnMs?: number;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -139,7 +139,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       request<ForecastReport>("GET", `${store(id)}/forecast`, { zone: opts.zone, horizon: opts.horizon }, undefined, signal),
     forecastOccupancy: (id: string, opts: { zone?: string } = {}, signal?: AbortSignal) =>
       request<OccupancyForecastReport>("GET", `${store(id)}/forecast/occupancy`, { zone: opts.zone }, undefined, signal),
-    agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[] }>("GET", `${store(id)}/agents`, undefined, undefined, signal).then((r) => r.agents),
+    /** The store's agents, and past what clock offset one is flagged (`clockWarnMs`, the server's FOOTFALL_CLOCK_WARN_MS). */
+    agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[]; clockWarnMs?: number }>("GET", `${store(id)}/agents`, undefined, undefined, signal),
     departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),
     /** Sales as the CSV text of a file (`timestamp,zone,department,amount,items,transaction`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backlogCell, clockAheadNote } from "./backlog.js";
+import { backlogCell, clockCell } from "./backlog.js";
 
 describe("backlogCell", () => {
   it("says how many events an agent held at its last status and how old the oldest was", () => {
@@ -14,16 +14,22 @@ describe("backlogCell", () => {
   });
 });
 
-describe("clockAheadNote", () => {
-  const now = Date.UTC(2026, 11, 4, 20, 0);
-  it("says an agent's clock is ahead when its status is stamped over a minute after now", () => {
-    expect(clockAheadNote(now + 10 * 60_000, now)?.text).toBe("clock 10 min ahead");
-    expect(clockAheadNote(now + 3 * 3_600_000, now)?.text).toBe("clock 3 h ahead");
-    expect(clockAheadNote(now + 10 * 60_000, now)?.title).toMatch(/NTP/);
+describe("clockCell", () => {
+  it("says how far the agent's clock is from the server's, either way", () => {
+    expect(clockCell(120_400, 30_000)).toMatchObject({ text: "2 min ahead", warn: true, hint: "check NTP" });
+    expect(clockCell(-45_000, 30_000)).toMatchObject({ text: "45 s behind", warn: true, hint: "check NTP" });
+    expect(clockCell(3 * 3_600_000, 30_000).text).toBe("3 h ahead");
+    expect(clockCell(-45_000, 30_000).title).toMatch(/chronyc tracking/);
+    expect(clockCell(-45_000, 30_000).title).toMatch(/earlier than they happened/);
+    expect(clockCell(120_400, 30_000).title).toMatch(/5 minutes ahead/);
   });
-  it("says nothing within a minute, for a status in the past, or without one", () => {
-    expect(clockAheadNote(now + 30_000, now)).toBeNull();
-    expect(clockAheadNote(now - 3_600_000, now)).toBeNull();
-    expect(clockAheadNote(null, now)).toBeNull();
+  it("flags only past the threshold; in step under a second; a dash before the first measure", () => {
+    expect(clockCell(29_000, 30_000)).toMatchObject({ text: "29 s ahead", warn: false, hint: null });
+    expect(clockCell(-30_000, 30_000).warn).toBe(false);
+    expect(clockCell(-30_001, 30_000).warn).toBe(true);
+    expect(clockCell(20_000, 10_000).warn).toBe(true);
+    expect(clockCell(-400, 30_000)).toMatchObject({ text: "in step", warn: false });
+    expect(clockCell(null, 30_000)).toMatchObject({ text: "–", warn: false });
+    expect(clockCell(undefined, 30_000).title).toMatch(/Not measured yet/);
   });
 });

@@ -25,21 +25,37 @@ export function backlogCell(b: Backlog | null | undefined): { text: string; titl
   return { text: `${formatCount(b.queued)}${oldest}${dropped}`, title: asOf + droppedTitle, warn: (age ?? 0) > SLOW_BACKLOG_MS || Boolean(b.outboxDropped) };
 }
 
-/** A status stamped further than this ahead of this computer's clock says the agent's clock is ahead. */
-export const CLOCK_AHEAD_MS = 60_000;
+/** Past this offset an agent's clock is flagged when the server does not say its own (FOOTFALL_CLOCK_WARN_MS). */
+export { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+
+/** `offsetMs` in words: "12 s ahead", "2 min behind", "3 h ahead"; under a second, "in step". */
+export function formatClockOffset(offsetMs: number): string {
+  const abs = Math.abs(offsetMs);
+  if (abs < 1000) return "in step";
+  const way = offsetMs > 0 ? "ahead" : "behind";
+  if (abs < 90_000) return `${Math.round(abs / 1000)} s ${way}`;
+  const min = Math.round(abs / 60_000);
+  return min < 120 ? `${min} min ${way}` : `${Math.round(min / 60)} h ${way}`;
+}
 
 /**
- * The note under an agent's Last status when that status was stamped ahead of now: "just now" would
- * hide that the agent's clock is ahead (past 5 minutes the server rejects its events as in the future).
- * Null when it is not (a clock behind cannot be told from a status: an old one looks the same).
+ * The Agents view's Clock cell: the agent's clock minus the server's, measured by the server from the
+ * agent's live status messages (GET .../agents `clockOffsetMs`), amber past `warnMs` with what to check.
  */
-export function clockAheadNote(statusTs: number | null | undefined, now: number): { text: string; title: string } | null {
-  if (statusTs === null || statusTs === undefined || !Number.isFinite(statusTs)) return null;
-  const ahead = statusTs - now;
-  if (ahead <= CLOCK_AHEAD_MS) return null;
-  const min = Math.round(ahead / 60_000);
+export function clockCell(offsetMs: number | null | undefined, warnMs: number): { text: string; title: string; warn: boolean; hint: string | null } {
+  if (offsetMs === null || offsetMs === undefined || !Number.isFinite(offsetMs))
+    return { text: "–", title: "Not measured yet: the server measures the agent's clock from its status messages as they arrive (every 30 s while it is connected).", warn: false, hint: null };
+  const text = formatClockOffset(offsetMs);
+  const about = `The agent's clock is ${text === "in step" ? "in step with" : `${text} of`} the server's, measured from its status messages of the last minutes (the one that arrived soonest).`;
+  if (Math.abs(offsetMs) <= warnMs) return { text, title: `${about} Flagged past ${Math.round(warnMs / 1000)} s.`, warn: false, hint: null };
+  const effect =
+    offsetMs > 0
+      ? "Its events carry times that much later than they happened: more than 5 minutes ahead and the server rejects them (in the future)."
+      : "Its events carry times that much earlier than they happened: more than the events' maximum age behind and the server rejects them (too old). A server behind on its messages (see Lag) makes statuses arrive late and look behind too.";
   return {
-    text: `clock ${min < 120 ? `${min} min` : `${Math.round(min / 60)} h`} ahead`,
-    title: "Its last status is stamped ahead of this computer's clock: the agent's clock is probably ahead. Events more than 5 minutes ahead of the server are rejected; set its machine's time (NTP).",
+    text,
+    title: `${about} ${effect} Dwell and paths between this agent's zones and other agents' are skewed. Check the time service on the agent's machine: timedatectl (NTP synchronized: yes), chronyc tracking, or its NTP server.`,
+    warn: true,
+    hint: "check NTP",
   };
 }

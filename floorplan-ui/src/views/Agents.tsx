@@ -9,7 +9,7 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
-import { backlogCell, clockAheadNote } from "../model/backlog.js";
+import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS } from "../model/backlog.js";
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -66,7 +66,8 @@ export default function AgentsView({ store }: ViewProps) {
     });
   };
 
-  const list = agents.data ?? [];
+  const list = agents.data?.agents ?? [];
+  const clockWarnMs = agents.data?.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
   const online = list.filter((a) => a.state === "online").length;
   return (
     <div className="page" data-testid="agents">
@@ -140,6 +141,7 @@ export default function AgentsView({ store }: ViewProps) {
                   <th>State</th>
                   <th>Version</th>
                   <th>Last status</th>
+                  <th title="The agent's clock minus the server's, measured from its status messages as they arrive">Clock</th>
                   <th>Last event</th>
                   <th className="num">Lag</th>
                   <th className="num" title="Events the agent held, not yet settled by the server, at its last status">Backlog</th>
@@ -167,8 +169,8 @@ export default function AgentsView({ store }: ViewProps) {
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>
                       {formatAgo(a.lastStatusTs, now)}
-                      <ClockAhead agent={a.agent} note={clockAheadNote(a.lastStatusTs, now)} />
                     </td>
+                    <ClockCell agent={a.agent} cell={clockCell(a.clockOffsetMs, clockWarnMs)} />
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
                     <td className={(a.lagMs ?? 0) > SLOW_LAG_MS ? "num warn-text" : "num"} data-testid={`lag-${a.agent}`}>{formatLag(a.lagMs)}</td>
                     <BacklogCell agent={a.agent} backlog={a.backlog} />
@@ -236,12 +238,12 @@ function RejectsBeforeRestart({ agent, count }: { agent: string; count: number }
   );
 }
 
-/** Under Last status: the agent's clock is ahead (its status is stamped in this computer's future). */
-function ClockAhead({ agent, note }: { agent: string; note: ReturnType<typeof clockAheadNote> }) {
-  if (!note) return null;
+/** How far the agent's clock is from the server's; amber past the threshold, with what to check. */
+function ClockCell({ agent, cell }: { agent: string; cell: ReturnType<typeof clockCell> }) {
   return (
-    <div className="small warn-text strong" data-testid={`clock-ahead-${agent}`} title={note.title}>
-      {note.text}
-    </div>
+    <td className={cell.warn ? "warn-text strong" : undefined} data-testid={`clock-${agent}`} title={cell.title}>
+      {cell.text}
+      {cell.hint && <div className="small" data-testid={`clock-hint-${agent}`}>{cell.hint}</div>}
+    </td>
   );
 }

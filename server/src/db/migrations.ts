@@ -291,4 +291,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // A chain's cluster tables are PostgreSQL's only (storage-pg/schema.ts): nothing to do on SQLite.
     sql: "SELECT 1",
   },
+  {
+    version: 20,
+    name: "each agent's clock offset, from its live statuses",
+    sql: `
+      -- The live statuses of the last minutes as JSON [[receivedAt, ts - receivedAt], ...] (core's clock-offset.ts):
+      -- the Agents view's clock offset is the largest of them. NULL until the agent's first live status.
+      ALTER TABLE agents ADD COLUMN clock_samples TEXT;
+    `,
+  },
 ];

@@ -108,7 +108,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
         if (kind === "status") {
           // A status (or the will, published here too) that breaks the bounds is counted and neither stored nor retained.
           const status = decodeStatus(packet.payload as Buffer);
-          void o.handlers.status(who.store, who.agent, status);
+          void o.handlers.status(who.store, who.agent, status, true); // the agent's own publish: live
           return status.ok ? callback(null) : drop();
         }
         if (kind === "audits") {

@@ -54,7 +54,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
             return callback();
           }
           if (parsed.kind === "status") {
-            await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+            // retain set on receipt: a copy the broker kept, sent because we subscribed (MQTT 3.1.1 3.3.1.3; v5 without Retain As Published).
+            await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload), !packet.retain);
             return callback();
           }
           if (parsed.kind === "audits") {

@@ -54,8 +54,12 @@ export function receiptPayloads(receipt: SettledEvents): string[] {
 /** What a transport hands to the rest of the server. */
 export interface TransportHandlers {
   events(msg: IngestMessage): void;
-  /** A status or will; resolves once it is stored (never rejects: a failure is counted as a reject). */
-  status(store: string, agent: string, status: ReturnType<typeof decodeStatus>): void | Promise<void>;
+  /**
+   * A status or will; resolves once it is stored (never rejects: a failure is counted as a reject).
+   * `live`: as the agent published it, not a retained copy the broker replayed at subscribe time (the
+   * MQTT retain flag on receipt): only a live status measures the agent's clock.
+   */
+  status(store: string, agent: string, status: ReturnType<typeof decodeStatus>, live?: boolean): void | Promise<void>;
   /** (v1.1) An agent's accuracy audit; resolves once it is stored (never rejects: a failure is counted as a reject). */
   audit(store: string, agent: string, report: ReturnType<typeof decodeAudit>): void | Promise<void>;
   /** A message that cannot be taken, counted and logged. */

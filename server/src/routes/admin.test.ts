@@ -54,7 +54,10 @@ describe("GET /api/v1/stores/:store/agents", () => {
       revokedAt: null,
       rejectReasons: {},
       backlog: null,
+      clockOffsetMs: null,
+      clockMeasuredAt: null,
     });
+    expect(res.body.clockWarnMs).toBe(30_000);
   });
 
   it("counts an agent's events, duplicates and rejects, with its last event time and lag", async () => {

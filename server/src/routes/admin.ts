@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { clockOffset, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
 import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
@@ -82,6 +83,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A split chain server's front asks its ingest worker, which counted them.
       const rejects = services.ingestRejects ? await services.ingestRejects(req.params.store) : null;
       return {
+        clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
         agents: agents.map((a) => ({
           agent: a.agent,
           kind: a.kind,
@@ -98,8 +100,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           revokedAt: a.revokedAt,
           rejectReasons: rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent),
           backlog: backlogOf(a.statusMetrics ?? null),
+          ...clockOf(a.clockSamples),
         })),
       };
     },
   });
 };
+
+/** An agent's clock offset from its stored live statuses (core's clock-offset.ts), and when the newest of them arrived. */
+function clockOf(text: string | null | undefined): { clockOffsetMs: number | null; clockMeasuredAt: number | null } {
+  const samples = decodeClockSamples(text);
+  return { clockOffsetMs: clockOffset(samples), clockMeasuredAt: samples.length ? samples[samples.length - 1]!.at : null };
+}

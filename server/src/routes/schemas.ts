@@ -50,6 +50,7 @@ export const OccupancyBody = Type.Object({
   doorZones: Type.Optional(Type.Array(Type.String(), { description: "zones a door counter reports for: their `occupancy` counts only people followed in them" })),
 });
 export const AgentsBody = Type.Object({
+  clockWarnMs: Type.Optional(Type.Integer({ description: "an agent whose clockOffsetMs is further from 0 than this is flagged (FOOTFALL_CLOCK_WARN_MS, default 30000)" })),
   agents: Type.Array(
     Type.Object({
       agent: Type.String(),
@@ -79,6 +80,13 @@ export const AgentsBody = Type.Object({
           Type.Null(),
         ]),
       ),
+      clockOffsetMs: Type.Optional(
+        Type.Union([Type.Integer(), Type.Null()], {
+          description:
+            "the agent's clock minus the server's, ms (positive: ahead), the largest (status ts - receipt time) of its live online statuses of the last 10 minutes before the newest (a lower bound of the skew: network and queue delay only lower it); null: no live status yet",
+        }),
+      ),
+      clockMeasuredAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "when the newest of those statuses arrived (server clock, epoch ms), or null" })),
     }),
   ),
 });

@@ -22,6 +22,9 @@
  */
 import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../storage/event-rows.js";
 import {
+  addClockSample,
+  decodeClockSamples,
+  encodeClockSamples,
   layoutValidator,
   type AgentStatus,
   type FootfallEvent,
@@ -396,7 +399,8 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           (
             await q.query<AgentRow>(
               `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
-                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics"
+                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics",
+                      clock_samples::text AS "clockSamples"
                  FROM agents WHERE store = $1 ORDER BY agent`,
               [store],
             )
@@ -409,10 +413,16 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         async (q) =>
           ((await q.query("UPDATE agents SET revoked_at = coalesce(revoked_at, $1), password_hash = '!' WHERE store = $2 AND agent = $3", [now, store, agent])).rowCount ?? 0) > 0,
       ),
-    recordStatus: async (store, agent, status: AgentStatus) => {
+    recordStatus: async (store, agent, status: AgentStatus, receivedAt?: number) => {
       const { state, version, ts, kind: _kind, ...metrics } = status;
-      const values = [state, version, ts, JSON.stringify(metrics), store, agent];
-      const set = "UPDATE agents SET state = $1, version = $2, status_ts = $3, status_metrics = $4";
+      // A live status adds a clock sample to those stored (read first: an agent's statuses come one at a time, through one server's shard).
+      let samples: string | null = null;
+      if (receivedAt !== undefined) {
+        const row = await read(async (q) => (await q.query<{ samples: string | null }>("SELECT clock_samples::text AS samples FROM agents WHERE store = $1 AND agent = $2", [store, agent])).rows[0]);
+        if (row) samples = encodeClockSamples(addClockSample(decodeClockSamples(row.samples), { at: receivedAt, offsetMs: ts - receivedAt }));
+      }
+      const values = [state, version, ts, JSON.stringify(metrics), store, agent, samples];
+      const set = "UPDATE agents SET state = $1, version = $2, status_ts = $3, status_metrics = $4, clock_samples = coalesce($7::jsonb, clock_samples)";
       if (tx) return void (await write((q) => q.query(`${set} WHERE store = $5 AND agent = $6`, values)));
       // At the root, without waiting for the agent's row lock: a group commit holds it (its event tallies) until it ends, and an
       // UPDATE waiting for it held a pool connection all along (bench:chain: 33 statuses a second waiting 0.7 s each kept the

@@ -494,4 +494,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE cluster_servers ADD COLUMN liveness_key integer;
     `,
   },
+  {
+    version: 20,
+    name: "each agent's clock offset, from its live statuses",
+    sql: `
+      -- As SQLite's 20: the live statuses of the last minutes, [[receivedAt, ts - receivedAt], ...] (core's clock-offset.ts).
+      ALTER TABLE agents ADD COLUMN clock_samples jsonb;
+    `,
+  },
 ];

@@ -12,6 +12,8 @@ import {
   acceptedEvents,
   dwellByZone,
   occupancyOf,
+  clockOffset,
+  decodeClockSamples,
   pathReport,
   trafficOf,
   tripsOf,
@@ -864,6 +866,22 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.agents.ownersOfClientId("shop-door-9")).toEqual([]);
       });
 
+      test("a live status adds a clock sample; one without a receipt time (retained, a will) leaves them", async (s) => {
+        await s.agents.add("shop", "cam-1", "camera", T0);
+        const status = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.2.3" });
+        await s.agents.recordStatus("shop", "cam-1", status(T0 + 120_000), T0); // 2 min ahead
+        await s.agents.recordStatus("shop", "cam-1", status(T0 + 30_000 + 110_000), T0 + 30_000); // came 10 s late
+        await s.agents.recordStatus("shop", "cam-1", status(T0 - 86_400_000)); // a retained day-old copy: no sample
+        const [row] = await s.agents.list("shop");
+        expect(row!.statusTs).toBe(T0 - 86_400_000);
+        const samples = decodeClockSamples(row!.clockSamples);
+        expect(samples).toEqual([{ at: T0, offsetMs: 120_000 }, { at: T0 + 30_000, offsetMs: 110_000 }]);
+        expect(clockOffset(samples)).toBe(120_000);
+        // An agent unknown here: nothing to store, nothing thrown.
+        await s.agents.recordStatus("shop", "cam-9", status(T0), T0);
+        expect((await s.agents.list("shop")).map((a) => a.agent)).toEqual(["cam-1"]);
+      });
+
       test("status and ingest counters are recorded; the last event time only grows; lists are ordered", async (s) => {
         await s.agents.add("shop", "cam-2", "camera", T0);
         await s.agents.add("shop", "cam-1", "camera", T0);
@@ -888,6 +906,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           rejects: 2,
           revokedAt: null,
           statusMetrics: expect.any(String),
+          clockSamples: null, // no receipt time given: not a live status
         });
         // The last status's metrics, as JSON text on either storage (the Agents view's backlog).
         expect(JSON.parse(list[0]!.statusMetrics!)).toEqual({ queued: 7, oldestQueuedAgeMs: 1500 });

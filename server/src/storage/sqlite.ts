@@ -169,7 +169,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     ofStores: (stores) => r.read(() => core.agents.ofStores(stores)),
     list: (store) => r.read(() => core.agents.list(store)),
     passwordEntries: () => r.read(() => core.agents.passwordEntries()),
-    recordStatus: (store, agent, status) => r.write(() => core.agents.recordStatus(store, agent, status)),
+    recordStatus: (store, agent, status, receivedAt) => r.write(() => core.agents.recordStatus(store, agent, status, receivedAt)),
     recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),
     recordIngestMany: (tallies) => r.write(() => tallies.forEach((t) => core.agents.recordIngest(t.store, t.agent, t))),
     zoneAgents: (store, zone) => r.read(() => core.agents.zoneAgents(store, zone)),

@@ -47,6 +47,8 @@ export interface AgentRow extends AgentIdentity {
   revokedAt: number | null;
   /** The metrics of its last status message (JSON text: queued, oldestQueuedAgeMs, ...), or null. */
   statusMetrics?: string | null;
+  /** Its live statuses' clock samples (JSON text, core's encodeClockSamples), or null before the first. */
+  clockSamples?: string | null;
 }
 /** What `footfall agent add` prints: the password is shown once and stored hashed. */
 export interface AgentCredentials {
@@ -432,7 +434,11 @@ export interface AgentsStore {
   list(store: string): Promise<AgentRow[]>;
   /** User names with their hashes, for a Mosquitto password file, by user name. */
   passwordEntries(): Promise<AgentPasswordEntry[]>;
-  recordStatus(store: string, agent: string, status: AgentStatus): Promise<void>;
+  /**
+   * Store the agent's last status. `receivedAt` (the server's clock) only for an `online` status received
+   * live (not a retained one replayed, not a will): it adds a clock sample (core's clock-offset.ts).
+   */
+  recordStatus(store: string, agent: string, status: AgentStatus, receivedAt?: number): Promise<void>;
   /** Add a commit's counts to the agent's counters; its last event time only grows. */
   recordIngest(store: string, agent: string, tally: IngestTally): Promise<void>;
   /**

@@ -1,4 +1,4 @@
-import type { AgentKind, AgentStatus } from "@footfall/core";
+import { addClockSample, decodeClockSamples, encodeClockSamples, type AgentKind, type AgentStatus } from "@footfall/core";
 import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
 import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally, ZoneAgentRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
@@ -23,7 +23,8 @@ export class AgentsRepo {
       byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ? AND revoked_at IS NULL"),
       list: db.prepare<[string], AgentRow>(
         `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
-                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics
+                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics,
+                clock_samples AS clockSamples
            FROM agents WHERE store = ? ORDER BY agent`,
       ),
       hashes: db.prepare<[], AgentPasswordEntry>(
@@ -31,6 +32,8 @@ export class AgentsRepo {
       ),
       revoke: db.prepare("UPDATE agents SET revoked_at = coalesce(revoked_at, ?), password_hash = '!' WHERE store = ? AND agent = ?"),
       status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
+      clockSamples: db.prepare<[string, string], { samples: string | null }>("SELECT clock_samples AS samples FROM agents WHERE store = ? AND agent = ?"),
+      setClockSamples: db.prepare("UPDATE agents SET clock_samples = ? WHERE store = ? AND agent = ?"),
       tally: db.prepare(
         `UPDATE agents SET events = events + ?, duplicates = duplicates + ?, rejects = rejects + ?,
            last_event_ts = nullif(max(coalesce(last_event_ts, 0), coalesce(?, 0)), 0), last_received_at = ? WHERE store = ? AND agent = ?`,
@@ -86,9 +89,15 @@ export class AgentsRepo {
   revoke(store: string, agent: string, now: number): boolean {
     return this.q.revoke.run(now, store, agent).changes > 0;
   }
-  recordStatus(store: string, agent: string, status: AgentStatus): void {
+  /** The status; with `receivedAt` (a live online status), a clock sample too. */
+  recordStatus(store: string, agent: string, status: AgentStatus, receivedAt?: number): void {
     const { state, version, ts, kind: _kind, ...metrics } = status;
     this.q.status.run(state, version, ts, JSON.stringify(metrics), store, agent);
+    if (receivedAt === undefined) return;
+    const row = this.q.clockSamples.get(store, agent);
+    if (!row) return;
+    const samples = addClockSample(decodeClockSamples(row.samples), { at: receivedAt, offsetMs: ts - receivedAt });
+    this.q.setClockSamples.run(encodeClockSamples(samples), store, agent);
   }
   recordIngest(store: string, agent: string, t: IngestTally & { zones?: ReadonlyMap<string, number> }): void {
     this.q.tally.run(t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent);
