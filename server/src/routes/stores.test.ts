@@ -133,6 +133,8 @@ describe("GET /api/v1/stores/:store/layout", () => {
     const res = await t.get("/api/v1/stores/nowhere/layout");
     expect(res.status).toBe(404);
     expect(res.body.message).toContain('"nowhere"');
+    // Who may: saving a layout is a merchandiser's grant (an admin holds it too).
+    expect(res.body.message).toContain("a merchandiser or admin saves one with PUT /api/v1/stores/nowhere/layout");
   });
 });
 
@@ -149,6 +151,8 @@ describe("GET /api/v1/stores/:store/layouts", () => {
   });
 
   it("answers 404 for an unknown store", async () => {
-    expect((await t.get("/api/v1/stores/nowhere/layouts")).status).toBe(404);
+    const res = await t.get("/api/v1/stores/nowhere/layouts");
+    expect(res.status).toBe(404);
+    expect(res.body.message).toContain("a merchandiser or admin saves one");
   });
 });

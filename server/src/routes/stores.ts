@@ -38,7 +38,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const at = parseTime(req.query.at, "at", services.now());
       await layouts.load(req.params.store);
       const layout = layouts.at(req.params.store, at);
-      if (!layout) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
+      if (!layout) throw httpError(404, `store "${req.params.store}" has no layout: a merchandiser or admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
       return layoutBody(layout);
     },
   });
@@ -53,7 +53,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req) => {
       const versions = await storage.stores.versions(req.params.store);
-      if (versions.length === 0) throw httpError(404, `store "${req.params.store}" has no layout: an admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
+      if (versions.length === 0) throw httpError(404, `store "${req.params.store}" has no layout: a merchandiser or admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
       return { layouts: versions };
     },
   });
