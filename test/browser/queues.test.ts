@@ -81,6 +81,19 @@ describe("the live tablet's queue tile", () => {
     // The three served are at the tills: three tills open.
     await expect.poll(() => page.getByTestId("queue-tills-line").textContent(), { timeout: 15_000 }).toBe("3 tills open");
   });
+
+  it("says the people waiting the map and the zone list say, within a second or two, not at the next 5-second read", async () => {
+    // Just after a read of the queue figures: the next one is 5 s away.
+    await page.waitForResponse((r) => r.url().includes("/queues/live"), { timeout: 15_000 });
+    const now = Date.now();
+    await t.shop.publish(["x1", "x2", "x3"].map((v, i) => t.shop.events.enter(v, "line", now - 1000 + i)));
+    const at = Date.now();
+    // The live push brings the line's 5 to the map...
+    await page.locator('[data-testid="live-zone-line"][data-occupancy="5"]').waitFor({ timeout: 5_000 });
+    // ...and the tile follows it (it waited for its next read, up to 5 s, saying 2 beside a map saying 5).
+    await page.locator('[data-testid="queue-tile-line"][data-length="5"]').waitFor({ timeout: 3_000 });
+    expect(Date.now() - at).toBeLessThan(3_000);
+  });
 });
 
 describe("the waits by weekday and hour in analytics", () => {

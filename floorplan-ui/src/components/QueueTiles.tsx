@@ -1,23 +1,36 @@
 /**
  * The live tablet's checkout queues (issue 14.1): one tile per queue zone with the people waiting
  * and the estimated wait for someone joining now, the tills open (people the server sees at the
- * tills), asked from the server every 5 seconds, and
+ * tills), asked from the server every 5 seconds and at once when the live push shows another
+ * number of people in a queue zone than the tile (so the tile agrees with the map beside it), and
  * "Open another till" when the store's queue alert rule fires or, without one, at the simple rule
  * (4 people waiting or a 3-minute wait). Nothing shows for a layout without queues.
  */
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { queuesApi } from "../api/queues.js";
 import { useQ } from "../hooks/useQ.js";
-import { queueTiles, type QueueAlert } from "../model/queues.js";
+import { queueFiguresBehind, queueTiles, type QueueAlert } from "../model/queues.js";
 import { useSession } from "../session.js";
 import "../styles/queues.css";
 
 export const QUEUES_POLL_MS = 5000;
 
-export function QueueTiles({ store, live, hasQueues }: { store: string; live: { status: string; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean }) {
+/** At most one read of the queue figures a second when the live push runs ahead of them. */
+export const QUEUES_CATCH_UP_MS = 1000;
+
+export function QueueTiles({ store, live, hasQueues }: { store: string; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean }) {
   const { api } = useSession();
   const client = useMemo(() => queuesApi(api.token), [api.token]);
   const q = useQ(["queues-live", store], (signal) => client.live(store, signal), { enabled: hasQueues, refetchInterval: QUEUES_POLL_MS });
+  // The live push says another number of people in a queue than the figures read: read them again now.
+  const lastCatchUp = useRef(0);
+  const { reload } = q;
+  const behind = queueFiguresBehind(q.data?.queues, live.occupancy?.zones);
+  useEffect(() => {
+    if (!behind || Date.now() - lastCatchUp.current < QUEUES_CATCH_UP_MS) return;
+    lastCatchUp.current = Date.now();
+    reload();
+  }, [behind, live.occupancy, reload]);
   const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? []) : []), [q.data, live.alerts]);
   if (!hasQueues) return null;
   if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;

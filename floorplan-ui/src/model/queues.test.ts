@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { OPEN_TILL_AT, queueTiles, waitGrid, waitText } from "./queues.js";
+import { OPEN_TILL_AT, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   zone: "line",
@@ -91,5 +91,16 @@ describe("the editor and queues", () => {
     expect(toLayoutInput(q.draft, 0).zones.find((z) => z.id === "line")!.queueFor).toBe("till");
     expect(line(run(q, { type: "updateZone", zone: "till", changes: { id: "till-1" } })).queueFor).toBe("till-1");
     expect(line(run(q, { type: "updateZone", zone: "line", changes: { kind: "zone" } })).queueFor).toBeUndefined();
+  });
+});
+
+describe("queueFiguresBehind", () => {
+  it("is true when a queue zone's live people differ from the length read, false otherwise or without figures", () => {
+    const read = [{ zone: "line", length: 1 }];
+    expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 4 }, { zone: "checkout", occupancy: 2 }])).toBe(true);
+    expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 1 }, { zone: "checkout", occupancy: 2 }])).toBe(false);
+    expect(queueFiguresBehind(read, [{ zone: "checkout", occupancy: 2 }])).toBe(false);
+    expect(queueFiguresBehind(undefined, [{ zone: "line", occupancy: 4 }])).toBe(false);
+    expect(queueFiguresBehind(read, undefined)).toBe(false);
   });
 });

@@ -55,6 +55,20 @@ export function tillsText(tillsOpen: number | null | undefined): string | null {
  * rules for the queue says "open another till" with the rule's message; without one, the simple
  * rule (OPEN_TILL_AT) does. Busy: half way to the simple rule.
  */
+/**
+ * Whether the queue figures read (every 5 s) are behind the live push: a queue zone whose people
+ * now (the occupancy message the map and the zone list show) differ from the length read. The tile
+ * then reads them again at once, so its "people waiting" does not say 1 beside a map and an alert
+ * that say 4 for up to 5 seconds. False without figures on either side.
+ */
+export function queueFiguresBehind(queues: readonly Pick<LiveQueueRow, "zone" | "length">[] | undefined, zones: readonly { zone: string; occupancy: number }[] | undefined): boolean {
+  if (!queues || !zones) return false;
+  return queues.some((q) => {
+    const z = zones.find((x) => x.zone === q.zone);
+    return z !== undefined && z.occupancy !== q.length;
+  });
+}
+
 export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = []): QueueTile[] {
   return queues.map((q) => {
     const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
