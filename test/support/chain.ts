@@ -26,6 +26,8 @@ export interface ChainFixture {
   readonly admin: string;
   /** The MQTT login of each store's agent. */
   readonly creds: ReadonlyMap<string, AgentCredentials>;
+  /** The servers' broker login (it reads every store's layout). */
+  readonly serverLogin: { username: string; password: string };
   /** The passwords `broker-config` made (Home Assistant's, with `homeAssistant`). */
   readonly passwords: Readonly<Record<string, string>>;
   /** Every server `startServer` started, by id. */
@@ -53,6 +55,8 @@ export function useChain(opts: {
   agent: string;
   /** `broker-config --home-assistant`: a read-only `homeassistant` user (its password in `passwords`). */
   homeAssistant?: boolean;
+  /** false: the broker runs without persistence (a restart loses its sessions and retained messages). Default true. */
+  brokerPersistence?: boolean;
   timeoutMs?: number;
 }): ChainFixture {
   const pg = usePostgres();
@@ -87,7 +91,7 @@ export function useChain(opts: {
       { env: env() },
     );
     passwords = files.passwords ?? {};
-    mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl });
+    mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl, ...(opts.brokerPersistence === false ? { persistence: false } : {}) });
   }, opts.timeoutMs ?? 120_000);
 
   afterAll(async () => {
@@ -111,6 +115,7 @@ export function useChain(opts: {
       return admin;
     },
     creds,
+    serverLogin: serverUser,
     get passwords() {
       return passwords;
     },

@@ -11,16 +11,18 @@ export interface MosquittoOptions {
   passwordFile: string;
   aclFile: string;
   port?: number;
+  /** false: `persistence false` (a restart loses every session, queued message and retained message). Default true. */
+  persistence?: boolean;
 }
 
 /** The mosquitto.conf the tests run: the same settings as deploy/mosquitto/mosquitto.conf, on a free port. */
-export function mosquittoConf(o: { port: number; passwordFile: string; aclFile: string; persistenceDir: string }): string {
+export function mosquittoConf(o: { port: number; passwordFile: string; aclFile: string; persistenceDir: string; persistence?: boolean }): string {
   return [
     `listener ${o.port} 127.0.0.1`,
     "allow_anonymous false",
     `password_file ${o.passwordFile}`,
     `acl_file ${o.aclFile}`,
-    "persistence true",
+    `persistence ${o.persistence === false ? "false" : "true"}`,
     `persistence_location ${o.persistenceDir}/`,
     "autosave_interval 60",
     "set_tcp_nodelay true",
@@ -49,7 +51,7 @@ export class Mosquitto {
   static async start(o: MosquittoOptions): Promise<Mosquitto> {
     requireTool("mosquitto");
     const port = o.port ?? (await freePort());
-    return Mosquitto.withConf((persistenceDir) => mosquittoConf({ port, passwordFile: o.passwordFile, aclFile: o.aclFile, persistenceDir }), port);
+    return Mosquitto.withConf((persistenceDir) => mosquittoConf({ port, passwordFile: o.passwordFile, aclFile: o.aclFile, persistenceDir, persistence: o.persistence }), port);
   }
 
   /**

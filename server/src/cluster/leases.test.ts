@@ -16,6 +16,7 @@ import {
   FencedError,
   ShardLeases,
   type LeaseHooks,
+  type TakenLease,
   type ShardLeasesOptions,
 } from "./leases.js";
 import { fairShare } from "./shards.js";
@@ -278,6 +279,24 @@ describe("shard leases", () => {
     // ... and, under its share again, takes two of the free ones (b has not taken what a released).
     expect(calls.slice(2)).toEqual(["lost 3,5", "acquired 2"]);
     expect(a.lease(3)).toBeNull();
+  });
+
+  it("say who held each shard they take before: nobody for a free one, the dead server for one that ran out", async () => {
+    const url = await cluster();
+    const taken: TakenLease[] = [];
+    const a = member(url, "a", { ttlMs: 60_000, renewEveryMs: 5_000 });
+    const b = member(url, "b", { hooks: { acquired: (l) => void taken.push(...l) } });
+    await a.init();
+    await a.tick();
+    expect(a.leases()).toHaveLength(64);
+    // a's leases of shards 1 and 2 ran out (a died): b takes them, from a.
+    await db.query("UPDATE shard_leases SET expires_at = clock_timestamp() WHERE owner = 'a' AND shard IN (1, 2)");
+    await b.tick();
+    expect(taken.map((l) => [l.shard, l.from])).toEqual([[1, "a"], [2, "a"]]);
+    // A free shard (released) was nobody's.
+    await db.query("UPDATE shard_leases SET owner = NULL, expires_at = '-infinity' WHERE shard = 3");
+    await b.tick();
+    expect(taken.slice(2).map((l) => [l.shard, l.from])).toEqual([[3, null]]);
   });
 
   it("refuse a server configured for another number of shards than the database's", async () => {

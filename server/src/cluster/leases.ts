@@ -10,10 +10,15 @@ export interface Lease {
   epoch: number;
 }
 
+/** A lease just taken, with the server that held it before (null: nobody, it was free or released; absent: not known, a lease held again). */
+export interface TakenLease extends Lease {
+  from?: string | null;
+}
+
 /** What the server does when its shards change; each is awaited before the lease changes further. */
 export interface LeaseHooks {
   /** Leases taken: start ingesting these shards (subscribe their MQTT session). */
-  acquired?(leases: readonly Lease[]): void | Promise<void>;
+  acquired?(leases: readonly TakenLease[]): void | Promise<void>;
   /** About to hand these shards over (fair share, or shutdown): stop ingesting them; the release follows. */
   releasing?(shards: readonly number[]): void | Promise<void>;
   /** Lost without being asked (expired and taken, or not renewed in time): stop writing them at once. */
@@ -271,15 +276,17 @@ export class ShardLeases {
   /** Takes up to `n` free shards; returns how many it got. */
   private async take(n: number): Promise<number> {
     const sentAt = this.monotonic();
-    const { rows } = await this.pool.query<Lease>(
-      `UPDATE shard_leases l
+    // The owner before (an expired lease keeps its owner: a dead server's, which the takeover's log line names).
+    const { rows } = await this.pool.query<TakenLease>(
+      `WITH picked AS (
+         SELECT shard, owner FROM shard_leases
+          WHERE owner IS NULL OR expires_at <= clock_timestamp()
+          ORDER BY shard LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE shard_leases l
           SET owner = $1, epoch = l.epoch + 1, acquired_at = clock_timestamp(), renewed_at = clock_timestamp(),
               expires_at = clock_timestamp() + $3 * interval '1 millisecond'
-        WHERE l.shard IN (
-          SELECT shard FROM shard_leases
-           WHERE owner IS NULL OR expires_at <= clock_timestamp()
-           ORDER BY shard LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING l.shard, l.epoch`,
+         FROM picked WHERE l.shard = picked.shard
+        RETURNING l.shard, l.epoch, picked.owner AS "from"`,
       [this.serverId, n, ms(this.ttlMs)],
     );
     for (const r of rows) this.held.set(r.shard, { epoch: r.epoch, validUntil: sentAt + this.ttlMs });
