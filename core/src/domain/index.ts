@@ -15,3 +15,4 @@ export * from "./live-occupancy.js";
 export * from "./queues.js";
 export * from "./coverage.js";
 export * from "./csv-number.js";
+export * from "./layout-versions.js";

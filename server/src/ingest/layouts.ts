@@ -1,4 +1,4 @@
-import type { Layout } from "@footfall/core";
+import { layoutAt, type Layout } from "@footfall/core";
 import type { Storage } from "../storage/types.js";
 
 interface Entry {
@@ -105,17 +105,4 @@ export class LayoutCache {
   changes(store: string): number[] {
     return this.entry(store).layouts.slice(1).map((l) => l.validFrom);
   }
-}
-
-/**
- * The layout in force at `ts`: the latest version (by validFrom, then version) with validFrom <= ts;
- * before the first version, the first one. `layouts` must be ordered as `stores.layouts` returns them.
- */
-export function layoutAt(layouts: readonly Layout[], ts: number): Layout | undefined {
-  let found: Layout | undefined = layouts[0];
-  for (const l of layouts) {
-    if (l.validFrom <= ts) found = l;
-    else break;
-  }
-  return found;
 }

@@ -1,0 +1,146 @@
+/**
+ * The layout a store's agents are sent: the version in force, at any instant, under fake timers (a
+ * version saved for later takes effect at its validFrom, weeks ahead too: setTimeout's 24.8-day limit).
+ */
+import fc from "fast-check";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { layoutAt, type Layout } from "@footfall/core";
+import { LayoutCache } from "../ingest/layouts.js";
+import { createLogger } from "../log.js";
+import type { Storage } from "../storage/types.js";
+import { LayoutSchedule, MAX_TIMER_MS, timerDelay } from "./layout-schedule.js";
+
+const T0 = Date.UTC(2026, 11, 7, 9);
+const DAY = 86_400_000;
+
+/** A layout version (only what the schedule reads matters). */
+const version = (store: string, v: number, validFrom: number): Layout => ({ store, name: store, version: v, validFrom, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }) as unknown as Layout;
+const byTime = (ls: Layout[]) => [...ls].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+
+/** A schedule over stores' versions held in memory; `sent` is what its agents were sent, in order. */
+function rig(initial: Record<string, Layout[]>) {
+  const held = new Map(Object.entries(initial).map(([s, ls]) => [s, byTime(ls)]));
+  const storage = { stores: { layouts: async (s: string) => held.get(s) ?? [] } } as unknown as Storage;
+  const layouts = new LayoutCache(storage);
+  const sent: Layout[] = [];
+  const schedule = new LayoutSchedule({ layouts, now: () => Date.now(), log: createLogger("silent"), publish: async (l) => void sent.push(l) });
+  /** A version saved (as PUT .../layout does: stored, the cache reloaded, the schedule told). */
+  const save = async (l: Layout) => {
+    held.set(l.store, byTime([...(held.get(l.store) ?? []), l]));
+    await layouts.reload(l.store);
+    await schedule.publish(l.store);
+  };
+  const last = (store: string) => sent.filter((l) => l.store === store).at(-1);
+  return { schedule, layouts, sent, save, last };
+}
+
+/** Let the clock run to `at`, firing the timers due and their promises. */
+async function runTo(at: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(at - Date.now());
+  await vi.advanceTimersByTimeAsync(0);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("LayoutSchedule", () => {
+  it("sends a version saved for next Monday at its time, not at the save; the version in force at the save", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0)] });
+    await r.schedule.publish("shop");
+    expect(r.sent.map((l) => l.version)).toEqual([1]);
+    await r.save(version("shop", 2, T0 + 3 * DAY));
+    // The save sends the version in force (v1 again), not v2.
+    expect(r.sent.map((l) => l.version)).toEqual([1, 1]);
+    await runTo(T0 + 3 * DAY - 1);
+    expect(r.last("shop")?.version).toBe(1);
+    await runTo(T0 + 3 * DAY);
+    expect(r.last("shop")?.version).toBe(2);
+    expect(r.sent).toHaveLength(3);
+    r.schedule.close();
+  });
+
+  it("waits past setTimeout's 24.8-day limit for a version 30 days ahead", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0), version("shop", 2, T0 + 30 * DAY)] });
+    await r.schedule.publish("shop");
+    await runTo(T0 + DAY);
+    await runTo(T0 + 29 * DAY);
+    expect(r.sent.map((l) => l.version)).toEqual([1]);
+    await runTo(T0 + 30 * DAY);
+    expect(r.sent.map((l) => l.version)).toEqual([1, 2]);
+    r.schedule.close();
+  });
+
+  it("one timer for the nearest change among the stores; a store forgotten (shard given away) is no longer sent", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({
+      a: [version("a", 1, 0), version("a", 2, T0 + 2 * DAY)],
+      b: [version("b", 1, 0), version("b", 2, T0 + DAY)],
+      c: [version("c", 1, 0), version("c", 2, T0 + DAY)],
+    });
+    await Promise.all(["a", "b", "c"].map((s) => r.schedule.publish(s)));
+    await runTo(T0);
+    expect(r.schedule.nextChange()).toBe(T0 + DAY);
+    expect(vi.getTimerCount()).toBe(1);
+    r.schedule.forget(["c"]);
+    await runTo(T0 + DAY);
+    expect(r.sent.slice(3).map((l) => `${l.store}${l.version}`)).toEqual(["b2"]);
+    await runTo(T0 + 2 * DAY);
+    expect(r.sent.slice(3).map((l) => `${l.store}${l.version}`)).toEqual(["b2", "a2"]);
+    expect(vi.getTimerCount()).toBe(0);
+    r.schedule.close();
+  });
+
+  it("follows a store without sending it (another server sent it) and sends its next version", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0), version("shop", 2, T0 + 1000)] });
+    await r.schedule.follow("shop");
+    await runTo(T0 + 999);
+    expect(r.sent).toEqual([]);
+    await runTo(T0 + 1000);
+    expect(r.sent.map((l) => l.version)).toEqual([2]);
+    r.schedule.close();
+  });
+
+  it("the layout sent last is, at any instant, the version in force then (saves in the past, now and ahead, weeks apart)", async () => {
+    const offset = fc.integer({ min: -40 * DAY, max: 40 * DAY });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ saveAfter: fc.integer({ min: 0, max: 10 * DAY }), validFrom: offset }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 45 * DAY }), { minLength: 1, maxLength: 6 }),
+        async (saves, checks) => {
+          vi.useFakeTimers({ now: T0 });
+          const r = rig({ shop: [version("shop", 1, 0)] });
+          await r.schedule.publish("shop");
+          // Saves and checks in time order; each check compares what the agents hold with the rule.
+          const steps = [
+            ...saves.map((s, i) => ({ at: T0 + s.saveAfter, save: version("shop", i + 2, Math.max(0, T0 + s.validFrom)) })),
+            ...checks.map((c) => ({ at: T0 + c, save: null })),
+          ].sort((a, b) => a.at - b.at);
+          const all: Layout[] = [version("shop", 1, 0)];
+          for (const step of steps) {
+            await runTo(step.at);
+            if (step.save) {
+              all.push(step.save);
+              await r.save(step.save);
+            }
+            expect(r.last("shop")?.version).toBe(layoutAt(byTime(all), Date.now())?.version);
+          }
+          r.schedule.close();
+          vi.useRealTimers();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("timerDelay", () => {
+  it("is the time to the change, never below 0 nor above setTimeout's limit", () => {
+    expect(timerDelay(T0 + 5, T0)).toBe(5);
+    expect(timerDelay(T0 - 5, T0)).toBe(0);
+    expect(timerDelay(T0 + 30 * DAY, T0)).toBe(MAX_TIMER_MS);
+  });
+});

@@ -1,0 +1,127 @@
+import { layoutAt, nextLayoutChange, type Layout } from "@footfall/core";
+import type { LayoutCache } from "../ingest/layouts.js";
+import type { Logger } from "../log.js";
+
+/** setTimeout's longest delay (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How long to wait from `now` for a change at `at`: at most {@link MAX_TIMER_MS} (the timer then looks again). */
+export function timerDelay(at: number, now: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(0, at - now));
+}
+
+export interface LayoutScheduleOptions {
+  layouts: LayoutCache;
+  now: () => number;
+  log: Logger;
+  /**
+   * Publish `layout`, now in force, to the store's agents (and whatever follows the layout in force).
+   * Called at {@link LayoutSchedule.publish} and when a scheduled version takes effect.
+   */
+  publish(layout: Layout): Promise<void>;
+}
+
+/**
+ * The layout a store's agents zone their events by is the version in force now (core's layoutAt, as
+ * GET .../layout): published at start, at a save, at a takeover, and again when a version saved
+ * for later takes effect. One timer per server, for the nearest change among the stores it publishes.
+ */
+export class LayoutSchedule {
+  /** Stores published by this server -> the version last published (in force then). */
+  private readonly published = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private armPending = false;
+  private closed = false;
+
+  constructor(private readonly o: LayoutScheduleOptions) {}
+
+  /** Publish the store's layout in force now and follow its scheduled versions. */
+  async publish(store: string): Promise<void> {
+    if (this.closed) return;
+    const layout = layoutAt(await this.o.layouts.load(store), this.o.now());
+    if (!layout || this.closed) return;
+    this.published.set(store, layout.version);
+    this.arm();
+    await this.o.publish(layout);
+  }
+
+  /**
+   * Follow the store's scheduled versions without publishing now (its layout in force was published
+   * elsewhere: a chain's server that saved it).
+   */
+  async follow(store: string): Promise<void> {
+    if (this.closed) return;
+    const layout = layoutAt(await this.o.layouts.load(store), this.o.now());
+    if (!layout || this.closed) return;
+    this.published.set(store, layout.version);
+    this.arm();
+  }
+
+  /** Stores this server no longer publishes (a chain's shard given away). */
+  forget(stores: Iterable<string>): void {
+    for (const s of stores) this.published.delete(s);
+    this.arm();
+  }
+
+  /** The nearest scheduled change among the stores followed (null: none); for tests and logs. */
+  nextChange(): number | null {
+    const now = this.o.now();
+    let next: number | null = null;
+    for (const store of this.published.keys()) {
+      if (!this.o.layouts.isLoaded(store)) continue;
+      const at = nextLayoutChange(this.o.layouts.all(store), now);
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** (Re)arm the one timer for the nearest change; coalesced (a takeover follows hundreds of stores at once). */
+  private arm(): void {
+    if (this.armPending || this.closed) return;
+    this.armPending = true;
+    queueMicrotask(() => void this.rearm());
+  }
+
+  private async rearm(): Promise<void> {
+    // Stores being reloaded (a save, another server's save) are read again first: their changes count.
+    const unloaded = [...this.published.keys()].filter((s) => !this.o.layouts.isLoaded(s));
+    if (unloaded.length) await this.o.layouts.loadMany(unloaded).catch((err: Error) => this.o.log.warn({ err: err.message }, "could not read layouts to schedule their next version"));
+    this.armPending = false;
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const next = this.nextChange();
+    if (next === null) return;
+    this.timer = setTimeout(() => void this.due(), timerDelay(next, this.o.now()));
+    this.timer.unref?.();
+  }
+
+  /** The timer fired: publish each store whose layout in force is not the one published. */
+  private async due(): Promise<void> {
+    this.timer = null;
+    if (this.closed) return;
+    const now = this.o.now();
+    const changed: Layout[] = [];
+    for (const [store, version] of this.published) {
+      const layout = await this.o.layouts.load(store).then(
+        (ls) => layoutAt(ls, now),
+        () => undefined,
+      );
+      if (layout && layout.version !== version && this.published.has(store)) {
+        this.published.set(store, layout.version);
+        changed.push(layout);
+      }
+    }
+    this.arm();
+    for (const layout of changed) {
+      this.o.log.info({ store: layout.store, version: layout.version, validFrom: layout.validFrom }, "a layout version saved for later takes effect: publishing it to the store's agents");
+      await this.o.publish(layout).catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
+    }
+  }
+}
