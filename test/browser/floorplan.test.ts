@@ -376,13 +376,15 @@ describe("agents", () => {
     const page = await t.open("/agents/shop", t.shop.tokens.admin);
     const row = page.getByTestId("agent-cam-1");
     await row.waitFor();
-    expect(await row.locator("td").nth(8).textContent()).toBe(agents[0]!.events.toLocaleString("en"));
+    expect(await row.locator("td").nth(9).textContent()).toBe(agents[0]!.events.toLocaleString("en"));
     expect(await page.getByTestId("rejects-cam-1").locator('[data-reason="too_old"]').textContent()).toBe("too old: 1");
     // What the agent holds, as its status says (an outage's backlog): 384 events, the oldest 68 s old.
     const status = { state: "online", ts: Date.now(), kind: "sim", version: "0.1.0", queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0 };
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify(status), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("backlog-cam-1").textContent(), { timeout: 15_000 }).toBe("384, oldest 1 min 08 s");
-    expect(await page.getByTestId("clock-ahead-cam-1").count()).toBe(0);
+    // Its clock, measured by the server from that live status: in step, nothing to check.
+    await expect.poll(() => page.getByTestId("clock-cam-1").textContent(), { timeout: 15_000 }).toBe("in step");
+    expect(await page.getByTestId("clock-hint-cam-1").count()).toBe(0);
     // Held over a minute: amber, the UI's one amber for text worth a look (base.css --warn), not a colour of its own.
     const warn = await page.evaluate(() => {
       const probe = document.body.appendChild(document.createElement("span"));
@@ -394,10 +396,14 @@ describe("agents", () => {
     expect(warn).toBe("rgb(180, 83, 9)");
     expect(await page.getByTestId("backlog-cam-1").evaluate((el) => getComputedStyle(el).color)).toBe(warn);
     expect(await page.getByTestId("backlog-cam-1").getAttribute("style")).toBeNull();
-    // A status stamped 10 minutes ahead (the agent's clock is): said under Last status, not "just now".
+    // A status stamped 10 minutes ahead (the agent's clock is): the Clock column says so in the shared amber, with what to check.
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() + 10 * 60_000 }), { qos: 1, retain: true });
-    await expect.poll(() => page.getByTestId("clock-ahead-cam-1").textContent(), { timeout: 15_000 }).toBe("clock 10 min ahead");
-    expect(await page.getByTestId("clock-ahead-cam-1").evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).fontWeight, el.getAttribute("style")])).toEqual([warn, "600", null]);
+    await expect.poll(() => page.getByTestId("clock-hint-cam-1").textContent(), { timeout: 15_000 }).toBe("check NTP");
+    const clock = page.getByTestId("clock-cam-1");
+    expect(await clock.textContent()).toBe("10 min aheadcheck NTP");
+    expect(await clock.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).fontWeight, el.getAttribute("style"), el.className])).toEqual([warn, "600", null, "warn-text strong"]);
+    expect(await clock.getAttribute("title")).toMatch(/10 min ahead of the server's.*rejects them \(in the future\).*timedatectl/);
+    expect(await page.locator("th", { hasText: /^Clock$/ }).count()).toBe(1);
     await shot(page, "agents");
     await page.close();
   });

@@ -57,7 +57,7 @@ export interface TransportHandlers {
   /**
    * A status or will; resolves once it is stored (never rejects: a failure is counted as a reject).
    * `live`: as the agent published it, not a retained copy the broker replayed at subscribe time (the
-   * MQTT retain flag on receipt): only a live status measures the agent's clock.
+   * MQTT retain flag on receipt; absent: not live): only a live status measures the agent's clock.
    */
   status(store: string, agent: string, status: ReturnType<typeof decodeStatus>, live?: boolean): void | Promise<void>;
   /** (v1.1) An agent's accuracy audit; resolves once it is stored (never rejects: a failure is counted as a reject). */
