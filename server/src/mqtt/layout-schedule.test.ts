@@ -18,12 +18,13 @@ const version = (store: string, v: number, validFrom: number): Layout => ({ stor
 const byTime = (ls: Layout[]) => [...ls].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
 
 /** A schedule over stores' versions held in memory; `sent` is what its agents were sent, in order. */
-function rig(initial: Record<string, Layout[]>) {
+function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number } = {}) {
   const held = new Map(Object.entries(initial).map(([s, ls]) => [s, byTime(ls)]));
   const storage = { stores: { layouts: async (s: string) => held.get(s) ?? [] } } as unknown as Storage;
   const layouts = new LayoutCache(storage);
   const sent: Layout[] = [];
-  const schedule = new LayoutSchedule({ layouts, now: () => Date.now(), log: createLogger("silent"), publish: async (l) => void sent.push(l) });
+  const took: Layout[] = [];
+  const schedule = new LayoutSchedule({ layouts, now: () => Date.now(), log: createLogger("silent"), publish: async (l) => void sent.push(l), tookEffect: (l) => void took.push(l), ...opts });
   /** A version saved (as PUT .../layout does: stored, the cache reloaded, the schedule told). */
   const save = async (l: Layout) => {
     held.set(l.store, byTime([...(held.get(l.store) ?? []), l]));
@@ -31,7 +32,12 @@ function rig(initial: Record<string, Layout[]>) {
     await schedule.publish(l.store);
   };
   const last = (store: string) => sent.filter((l) => l.store === store).at(-1);
-  return { schedule, layouts, sent, save, last };
+  /** A version saved on another server whose notice never came: stored, read at a reload, the schedule not told. */
+  const savedElsewhere = async (l: Layout) => {
+    held.set(l.store, byTime([...(held.get(l.store) ?? []), l]));
+    await layouts.reload(l.store);
+  };
+  return { schedule, layouts, sent, took, save, savedElsewhere, last };
 }
 
 /** Let the clock run to `at`, firing the timers due and their promises. */
@@ -58,6 +64,8 @@ describe("LayoutSchedule", () => {
     await runTo(T0 + 3 * DAY);
     expect(r.last("shop")?.version).toBe(2);
     expect(r.sent).toHaveLength(3);
+    // What else follows the layout in force (Home Assistant's discovery, live screens) hears of it once.
+    expect(r.took.map((l) => l.version)).toEqual([2]);
     r.schedule.close();
   });
 
@@ -101,6 +109,18 @@ describe("LayoutSchedule", () => {
     expect(r.sent).toEqual([]);
     await runTo(T0 + 1000);
     expect(r.sent.map((l) => l.version)).toEqual([2]);
+    r.schedule.close();
+  });
+
+  it("with recheckMs, finds a version it was not told of (a chain's lost notice) at its next look", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0)] }, { recheckMs: 60_000 });
+    await r.schedule.publish("shop");
+    await r.savedElsewhere(version("shop", 2, T0 + 1000));
+    await runTo(T0 + 59_000);
+    expect(r.sent.map((l) => l.version)).toEqual([1]);
+    await runTo(T0 + 60_000);
+    expect(r.sent.map((l) => l.version)).toEqual([1, 2]);
     r.schedule.close();
   });
 

@@ -19,6 +19,13 @@ export interface LayoutScheduleOptions {
    * Called at {@link LayoutSchedule.publish} and when a scheduled version takes effect.
    */
   publish(layout: Layout): Promise<void>;
+  /** A scheduled version took effect (sent to the agents already): what else follows the layout in force. */
+  tookEffect?(layout: Layout): void;
+  /**
+   * Look again at least this often even with no change scheduled (a chain's server: a version saved on
+   * another server whose notice was lost is in its layouts after their periodic reload, not scheduled).
+   */
+  recheckMs?: number;
 }
 
 /**
@@ -97,8 +104,10 @@ export class LayoutSchedule {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const next = this.nextChange();
-    if (next === null) return;
-    this.timer = setTimeout(() => void this.due(), timerDelay(next, this.o.now()));
+    const recheck = this.o.recheckMs !== undefined && this.published.size > 0 ? this.o.recheckMs : null;
+    if (next === null && recheck === null) return;
+    const delay = Math.min(next === null ? MAX_TIMER_MS : timerDelay(next, this.o.now()), recheck ?? MAX_TIMER_MS);
+    this.timer = setTimeout(() => void this.due(), delay);
     this.timer.unref?.();
   }
 
@@ -122,6 +131,7 @@ export class LayoutSchedule {
     for (const layout of changed) {
       this.o.log.info({ store: layout.store, version: layout.version, validFrom: layout.validFrom }, "a layout version saved for later takes effect: publishing it to the store's agents");
       await this.o.publish(layout).catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
+      this.o.tookEffect?.(layout);
     }
   }
 }
