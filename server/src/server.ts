@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { topics, type FootfallEvent } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, topics, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { prepareDataDir } from "./db/database.js";
@@ -181,6 +181,7 @@ export async function startHalf(
     now,
     mqtt: null,
     auditDueDays: config.auditDueDays ?? 90,
+    clockWarnMs: config.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
     alerts: new AlertBus(log),
     hours: hoursKeeper,
     retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
@@ -222,10 +223,12 @@ export async function startHalf(
   const loggedStates = new Map<string, string>();
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
-    status: async (store, agent, status) => {
+    status: async (store, agent, status, live) => {
       if (!status.ok) return ingest.reject(store, agent, status.reason ?? "schema", `status dropped: ${status.error}`);
       try {
-        await storage.agents.recordStatus(store, agent, status.value);
+        // A clock sample from a live online status only: a retained copy replayed, or a will (stamped when the agent connected), is old.
+        const receivedAt = live && status.value.state === "online" ? now() : undefined;
+        await storage.agents.recordStatus(store, agent, status.value, receivedAt);
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
@@ -273,6 +276,23 @@ export async function startHalf(
   let mqttPort: number | null = null;
   // Where a chain server's request time goes (event-loop delay, pool queues, requests' own time): `cluster status` shows it.
   let latency: LatencyProbe | null = null;
+  /**
+   * (chain) The current layouts of stores whose shard this server holds, retained for their agents: at each shard taken
+   * (every server used to publish every store's at its start) and after the broker lost its retained messages.
+   */
+  const publishLayoutsHeld = async (stores: readonly string[]): Promise<void> => {
+    await layouts.loadMany(stores).catch(() => {});
+    for (const store of stores) {
+      if (!cluster?.ingests(store)) continue;
+      try {
+        await layouts.load(store);
+        const layout = layouts.current(store, now());
+        if (layout) await cluster.broker.publishLayout(layout);
+      } catch (err) {
+        log.warn({ store, err: (err as Error).message }, "could not publish the layout of a store this server ingests; its agents get it at its next save");
+      }
+    }
+  };
   if (chain) {
     const { ClusterNode } = await import("./cluster/node.js");
     latency = new LatencyProbe(() => pg!.poolStats());
@@ -305,6 +325,8 @@ export async function startHalf(
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
       onStoresTaken: (stores) => {
         mqttState?.storesTaken(stores);
+        // Their agents' retained layouts: the holder's to publish (the broker may have lost them while nobody held the shard).
+        void publishLayoutsHeld(stores);
         // Their first commits get an ingest connection before the commits of this server's own backlog.
         ingest.prioritize?.(stores);
         // Their agents in one read, before their messages come: each would otherwise be looked up by itself.
@@ -314,6 +336,11 @@ export async function startHalf(
         );
       },
       onStoresGiven: (stores) => mqttState?.storesGiven(stores),
+      // The broker lost its retained messages (restarted without persistence?): the holder of these stores' shards sends them again.
+      onRetainedLost: (stores) => {
+        mqttState?.storesTaken(stores);
+        void publishLayoutsHeld(stores);
+      },
       // The live tap: the newest messages of shards taken over, for the live clients of this server, while their backlog is ingested.
       visitTimeoutMs: config.visitTimeoutMs,
       now,
@@ -365,8 +392,9 @@ export async function startHalf(
   for (const s of await storage.stores.list()) {
     await layouts.load(s.id);
     const layout = layouts.current(s.id, now());
-    // Split: the worker publishes the retained layouts (once, not twice).
-    if (layout && !front) await transport.publishLayout(layout);
+    // Split: the worker publishes the retained layouts (once, not twice). A chain's server publishes those of the shards it
+    // takes (publishLayoutsHeld): one publisher per store.
+    if (layout && !front && !cluster) await transport.publishLayout(layout);
   }
   // Split: retention runs in the worker.
   if (!front) retention.start();

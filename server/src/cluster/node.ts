@@ -23,9 +23,9 @@ import type { TransportHandlers } from "../mqtt/transport.js";
 import type { PgStorage } from "../storage-pg/adapter.js";
 import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
-import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease } from "./leases.js";
+import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease, type TakenLease } from "./leases.js";
 import { LiveTap } from "./live-tap.js";
-import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
+import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv, type ShardOpened } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
 export interface ClusterNodeOptions {
@@ -63,6 +63,11 @@ export interface ClusterNodeOptions {
   /** These stores' shard was handed over or lost: this server publishes nothing more for them. */
   onStoresGiven?(stores: string[]): void;
   /**
+   * The broker took the sessions of shards held here back without their sessions (restarted without persistence?):
+   * it lost the retained messages of these stores (layouts, state topics, Home Assistant discovery), to be sent again.
+   */
+  onRetainedLost?(stores: string[]): void;
+  /**
    * False: a front that takes no lease (FOOTFALL_CHAIN_INGEST=worker's main thread, which answers HTTP and live push
    * while the process's ingest worker holds its shards): it never heartbeats, so no server counts it in the fair share;
    * it follows every store through the bus as it follows other servers' stores. Default true.
@@ -73,6 +78,12 @@ export interface ClusterNodeOptions {
 /** A shard taken over is tapped (its newest messages read beside its backlog) at least this long, and until its commits follow within {@link TAP_CAUGHT_UP_MS}. */
 const TAP_MIN_MS = 15_000;
 const TAP_CAUGHT_UP_MS = 5_000;
+
+/**
+ * Shard sessions the broker took back without their sessions are gathered this long before their stores' retained
+ * messages are sent again: after a broker's restart they all reconnect within a second or two, and one line says so.
+ */
+export const RETAINED_LOST_GATHER_MS = 2_000;
 
 export class ClusterNode {
   readonly leases: ShardLeases;
@@ -85,7 +96,12 @@ export class ClusterNode {
   /** The newest messages of shards being caught up on (./live-tap.ts), and since when each is tapped. */
   readonly tap: LiveTap;
   private readonly tappedSince = new Map<number, number>();
+  /** The shards tapped since the tap was last idle, those caught up, and since when: one line says when all are caught up. */
+  private tapRound: { since: number; caughtUp: number[] } | null = null;
   private tapCheck: ReturnType<typeof setInterval> | null = null;
+  /** Shards whose session came back without it, gathered (see {@link RETAINED_LOST_GATHER_MS}). */
+  private readonly retainedLost = new Set<number>();
+  private retainedLostTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -142,6 +158,7 @@ export class ClusterNode {
     const { hostname } = await import("node:os");
     const { randomBytes } = await import("node:crypto");
     const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+    let node: ClusterNode | null = null;
     const broker = await ShardedBroker.connect({
       ...o.mqtt,
       serverId,
@@ -150,10 +167,11 @@ export class ClusterNode {
       budget: o.inflightBytes ? { ...DEFAULT_INFLIGHT_BUDGET, bytes: o.inflightBytes } : inflightBudgetFromEnv(),
       stallMs: o.stallMs ?? stallMsFromEnv(),
       onStallReconnect: (shard) => o.onStallReconnect?.(shard),
+      onSessionLost: (shard) => node?.sessionLost(shard),
     });
     // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
     const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
-    const node = new ClusterNode(o, broker, serverId, control);
+    node = new ClusterNode(o, broker, serverId, control);
     try {
       node.bus = await ClusterBus.start(control, {
         url: o.databaseUrl,
@@ -239,6 +257,7 @@ export class ClusterNode {
   }
 
   private tapShard(shard: number): void {
+    this.tapRound ??= { since: performance.now(), caughtUp: [] };
     this.tappedSince.set(shard, performance.now());
     this.tapWatched(shard);
   }
@@ -263,10 +282,39 @@ export class ClusterNode {
       // and what the tap holds waits for its commit no longer than that. (The tap alone may hold nothing yet under load.)
       else if (now - since >= TAP_MIN_MS && this.broker.caughtUp(shard, TAP_CAUGHT_UP_MS) && this.tap.oldestWaitMs(this.storesOf(shard)) < TAP_CAUGHT_UP_MS) {
         this.untapShard(shard);
-        this.o.log.info({ shard }, "live tap: the shard's commits follow its newest messages; its live view is the committed one again");
+        this.tapRound?.caughtUp.push(shard);
+        this.o.log.debug({ shard }, "live tap: the shard's commits follow its newest messages; its live view is the committed one again");
       } else this.tapWatched(shard); // a live client may have joined one of its stores since
-
     }
+    // One line for a takeover's shards (not one a shard), once every shard tapped is caught up (or gone).
+    if (this.tappedSince.size === 0 && this.tapRound) {
+      const { since, caughtUp } = this.tapRound;
+      this.tapRound = null;
+      if (caughtUp.length > 0)
+        this.o.log.info(
+          { shards: caughtUp.sort((a, b) => a - b), tookS: Math.round((now - since) / 1000) },
+          "live tap: the commits of the shards taken over follow their newest messages; their live views are the committed ones again",
+        );
+    }
+  }
+
+  /** The session of `shard` came back without it: its stores' retained messages are sent again (gathered with the other shards'). */
+  private sessionLost(shard: number): void {
+    this.retainedLost.add(shard);
+    this.retainedLostTimer ??= setTimeout(() => {
+      this.retainedLostTimer = null;
+      // Shards handed over meanwhile are their new holder's to publish (it sends everything of them when it takes them).
+      const shards = [...this.retainedLost].filter((s) => this.leases.lease(s) !== null).sort((a, b) => a - b);
+      this.retainedLost.clear();
+      const stores = shards.flatMap((s) => this.storesOf(s));
+      if (shards.length === 0) return;
+      this.o.log.warn(
+        { shards, stores: stores.length },
+        "the MQTT broker took shard sessions back without their sessions (restarted without persistence?): sending their stores' retained layouts, state topics and Home Assistant discovery again",
+      );
+      this.o.onRetainedLost?.(stores);
+    }, RETAINED_LOST_GATHER_MS);
+    this.retainedLostTimer.unref?.();
   }
 
   /** The ingesting server's stores changed: tell the others (coalesced). */
@@ -338,14 +386,16 @@ export class ClusterNode {
     return [...(this.byShard.get(shard) ?? [])];
   }
 
-  private async acquired(leases: readonly Lease[]): Promise<void> {
+  private async acquired(leases: readonly TakenLease[]): Promise<void> {
+    const started = performance.now();
     // Shards taken after the first round (a takeover, a rebalance) may come with a backlog to catch up on.
     const takeover = this.tapCheck !== null;
     await this.discover();
+    const opened: Promise<ShardOpened>[] = [];
     for (const { shard } of leases) {
       // Another server wrote these stores: their analytics are opened afresh at the next message.
       for (const s of this.storesOf(shard)) this.o.analytics.invalidate(s);
-      this.broker.take(shard, this.storesOf(shard));
+      opened.push(this.broker.take(shard, this.storesOf(shard)));
       // Its session may hold a backlog (a dead server's, or queued while nobody held it): the live view reads the newest messages meanwhile.
       if (takeover) this.tapShard(shard);
       this.o.onStoresTaken?.(this.storesOf(shard));
@@ -372,7 +422,37 @@ export class ClusterNode {
         .loadMany(stores)
         .catch((err: Error) => this.o.log.debug({ err: err.message }, "the layouts of the stores taken over did not load ahead; their first commits load them"));
     }
-    this.o.log.info({ shards: leases.map((l) => l.shard) }, "shards taken: ingesting their stores");
+    void Promise.all(opened).then((o) => this.logTaken(leases, o, started));
+  }
+
+  /**
+   * One line for the shards taken in one round (a takeover took 32 and logged a line for each session): which, from
+   * which server, whether the broker kept their sessions (with what it queued for them), and how long until their
+   * sessions were connected; a warning when some did not connect within the grace. The sessions' own lines are debug.
+   */
+  private logTaken(leases: readonly TakenLease[], opened: readonly ShardOpened[], started: number): void {
+    const shards = leases.map((l) => l.shard);
+    const from = [...new Set(leases.flatMap((l) => (l.from && l.from !== this.serverId ? [l.from] : [])))].sort();
+    const mine = opened.filter((o) => !o.gone);
+    const unconnected = shards.filter((_, i) => !opened[i]!.connected && !opened[i]!.gone);
+    const fields = {
+      shards,
+      ...(from.length > 0 ? { from } : {}),
+      stores: shards.reduce((n, s) => n + this.storesOf(s).length, 0),
+      sessions: {
+        kept: mine.filter((o) => o.sessionPresent === true).length,
+        new: mine.filter((o) => o.sessionPresent === false).length,
+        ...(unconnected.length > 0 ? { notConnected: unconnected.length } : {}),
+      },
+      tookMs: Math.round(performance.now() - started),
+    };
+    const what = `${shards.length === 1 ? "1 shard" : `${shards.length} shards`} taken${from.length > 0 ? ` over from ${from.join(", ")}` : ""}`;
+    if (unconnected.length > 0)
+      this.o.log.warn(
+        { ...fields, unconnected },
+        `${what}: ingesting their stores; ${unconnected.length} of their sessions have not connected to the broker in time and keep trying (/health says mqtt disconnected until they do)`,
+      );
+    else this.o.log.info(fields, `${what}: ingesting their stores`);
   }
 
   private async releasing(shards: readonly number[]): Promise<void> {
@@ -399,6 +479,7 @@ export class ClusterNode {
   async close(): Promise<void> {
     if (this.discovery) clearInterval(this.discovery);
     if (this.tapCheck) clearInterval(this.tapCheck);
+    if (this.retainedLostTimer) clearTimeout(this.retainedLostTimer);
     if (this.o.ingest !== false)
       await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
     await this.broker.close();

@@ -68,6 +68,12 @@ export interface ShardedBrokerOptions {
    * {@link SESSION_CONNECT_GRACE_MS}).
    */
   connectGraceMs?: number;
+  /**
+   * A shard's session came back without its session (a reconnect whose CONNACK says no session
+   * present: the broker restarted without persistence, or was killed before its autosave): the
+   * broker lost its retained messages too, and the stores of that shard need theirs sent again.
+   */
+  onSessionLost?: (shard: number) => void;
 }
 
 /**
@@ -88,6 +94,16 @@ export function stallMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const s = Number(raw);
   if (!Number.isFinite(s) || s < 5 || s > 3600) throw new Error(`FOOTFALL_CHAIN_STALL_S must be a number of seconds from 5 to 3600, or "off", not "${raw}"`);
   return s * 1000;
+}
+
+/** How a shard's session taken opened ({@link ShardedBroker.take}). */
+export interface ShardOpened {
+  /** Connected within the connect grace. */
+  connected: boolean;
+  /** Whether the broker kept the session (with what it queued for it) at that connection; null: not connected. */
+  sessionPresent: boolean | null;
+  /** Handed over, dropped or opened again meanwhile: this session is no longer the shard's. */
+  gone: boolean;
 }
 
 /** The client id of a shard's persistent session. */
@@ -207,6 +223,12 @@ class ShardSession {
   private failed = { n: 0, since: 0 };
   /** Since when (ms, performance.now()) it has been without its connection: opened and not yet connected, or lost it; null while connected. */
   private downSince: number | null = performance.now();
+  /** Connections made so far (the first one is the session's opening, not a reconnect). */
+  private connects = 0;
+  /** Trying to connect again since the connection was lost (said once, see the "reconnect" handler). */
+  private reconnecting = false;
+  /** Whether the broker kept the session at its last connection (null: not connected yet). */
+  sessionPresent: boolean | null = null;
 
   constructor(
     readonly shard: number,
@@ -234,7 +256,14 @@ class ShardSession {
       (this.client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       this.progressAt = performance.now();
       this.downSince = null;
-      log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
+      this.sessionPresent = connack.sessionPresent;
+      this.reconnecting = false;
+      // The opening of a session taken is said once for all the shards taken (ClusterNode's "shards taken" line), and a
+      // reconnect without the session once for all the shards it befell (ClusterNode's retained line); a reconnect is said here.
+      if (this.connects === 0 || !connack.sessionPresent) log.debug({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
+      else log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected again");
+      // A reconnect the broker took without the session: it lost its store, the retained messages of the shard's stores with it.
+      if (this.connects++ > 0 && !connack.sessionPresent && !this.closing) o.onSessionLost?.(shard);
       if (!this.closing)
         this.client.publish(availability, "online", { qos: 1, retain: true }, (err) => {
           if (err) log.warn({ shard, err: err.message }, "could not publish the shard's availability");
@@ -246,7 +275,12 @@ class ShardSession {
       if ((err as { deferred?: boolean }).deferred) return;
       log.error({ shard, err: err.message }, "MQTT error on a shard session: check FOOTFALL_MQTT_URL and the server's broker credentials");
     });
-    this.client.on("reconnect", () => log.warn({ shard }, "shard session reconnecting to the MQTT broker"));
+    // mqtt.js tries again every second: said once an outage (a broker restarting for 30 s logged 30 lines a shard), then at debug.
+    this.client.on("reconnect", () => {
+      if (this.reconnecting) return log.debug({ shard }, "shard session reconnecting to the MQTT broker");
+      this.reconnecting = true;
+      log.warn({ shard }, "shard session reconnecting to the MQTT broker (it tries every second until it is back)");
+    });
     this.client.on("close", () => (this.downSince ??= performance.now()));
   }
 
@@ -460,7 +494,8 @@ function handle(o: ShardedBrokerOptions, packet: mqtt.IPublishPacket, finish: (a
           return finish(true);
         }
         if (parsed.kind === "status") {
-          await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload));
+          // retain set on receipt: a copy the broker kept, sent because this shard subscribed: not live.
+          await o.handlers.status(parsed.store, parsed.agent, decodeStatus(payload), !packet.retain);
           return finish(true);
         }
         if (parsed.kind === "audits") {
@@ -532,7 +567,10 @@ export class ShardedBroker implements MqttTransport {
           : "a shard session has messages whose commit failed, unacknowledged: reconnecting it, so that the broker delivers them again",
       );
       this.stallReconnects++;
-      this.take(shard, s.storeIds());
+      void this.take(shard, s.storeIds()).then(({ connected, gone }) => {
+        if (!connected && !gone)
+          this.o.log.warn({ shard, waitedS: this.connectGraceMs / 1000 }, "the shard's session has not connected to the broker in time; it keeps trying (/health says mqtt disconnected until it does)");
+      });
       done.push(shard);
       try {
         this.o.onStallReconnect?.(shard);
@@ -588,17 +626,16 @@ export class ShardedBroker implements MqttTransport {
 
   /**
    * The lease of `shard` was taken: its session connects (in the background: the lease rounds must
-   * not wait for a busy broker) and subscribes its stores. Never throws.
+   * not wait for a busy broker) and subscribes its stores. Never throws. Resolves at its first
+   * connection, saying whether the broker kept the session (and its queued messages), or after the
+   * connect grace ({@link SESSION_CONNECT_GRACE_MS}) unconnected (or replaced), for the caller to say so.
    */
-  take(shard: number, stores: Iterable<string>): void {
+  take(shard: number, stores: Iterable<string>): Promise<ShardOpened> {
     this.sessions.get(shard)?.drop();
     const s = new ShardSession(shard, this.o, this.budget);
     this.sessions.set(shard, s);
     s.add(stores);
-    void s.connected(this.connectGraceMs).then((ok) => {
-      if (!ok && this.sessions.get(shard) === s)
-        this.o.log.warn({ shard, waitedS: this.connectGraceMs / 1000 }, "the shard's session has not connected to the broker in time; it keeps trying (/health says mqtt disconnected until it does)");
-    });
+    return s.connected(this.connectGraceMs).then((connected) => ({ connected, sessionPresent: s.sessionPresent, gone: this.sessions.get(shard) !== s }));
   }
 
   /** New stores of a held shard. */
