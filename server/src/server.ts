@@ -15,6 +15,7 @@ import { AlertBus } from "./alerts/bus.js";
 import { AlertEvaluator } from "./alerts/evaluator.js";
 import { HoursKeeper } from "./hours/keeper.js";
 import { startWebhooks } from "./webhooks/wire.js";
+import { LayoutSchedule } from "./mqtt/layout-schedule.js";
 import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { queueFiguresForAlerts } from "./analytics/queues.js";
 import { createLogger, redactUrl, type Logger } from "./log.js";
@@ -171,6 +172,28 @@ export async function startHalf(
   );
   let hub: LiveHub | null = null;
   let mqttState: MqttStatePublisher | null = null;
+  /**
+   * The layout each store's agents zone their events by: the version in force now (not one saved for later), sent
+   * again when a version saved for later takes effect. Of the stores this server publishes: all on one server, the
+   * worker's of a split, a chain's server those of the shards it holds.
+   */
+  const layoutSchedule = new LayoutSchedule({
+    layouts,
+    now,
+    log,
+    // (chain) The shard sessions' broker: shards are taken (and their layouts sent) while the server joins, before services.mqtt is set.
+    publish: async (layout) => {
+      await (cluster ? cluster.broker : services.mqtt)?.publishLayout(layout);
+    },
+    tookEffect: (layout) => {
+      hub?.touch([layout.store]);
+      cluster?.changed([layout.store]);
+      // Home Assistant's discovery names the zones of the layout in force.
+      void mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
+    },
+    // A chain's server may miss another's notice of a save: it looks again each minute at the layouts it holds.
+    ...(chain ? { recheckMs: 60_000 } : {}),
+  });
   const services: Services = {
     storage,
     layouts,
@@ -189,8 +212,17 @@ export async function startHalf(
       hub?.touch([layout.store]);
       await mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
       await cluster?.layoutSaved(layout);
-      await services.mqtt?.publishLayout(layout).catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
+      // The agents get the version in force now, not the one saved when it is for later (the schedule sends that at its validFrom).
+      // A chain's server that does not hold the store's shard sends it too (its holder follows the schedule: onRemoteLayout).
+      const published = cluster ? cluster.ingests(layout.store) : !front;
+      const sent = published ? layoutSchedule.publish(layout.store) : sendInForce(layout.store);
+      await sent.catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
+  };
+  const sendInForce = async (store: string): Promise<void> => {
+    await layouts.load(store);
+    const inForce = layouts.current(store, now());
+    if (inForce) await services.mqtt?.publishLayout(inForce);
   };
   const ingestOptions: IngestOptions = {
     storage,
@@ -285,9 +317,7 @@ export async function startHalf(
     for (const store of stores) {
       if (!cluster?.ingests(store)) continue;
       try {
-        await layouts.load(store);
-        const layout = layouts.current(store, now());
-        if (layout) await cluster.broker.publishLayout(layout);
+        await layoutSchedule.publish(store);
       } catch (err) {
         log.warn({ store, err: (err as Error).message }, "could not publish the layout of a store this server ingests; its agents get it at its next save");
       }
@@ -318,6 +348,8 @@ export async function startHalf(
       },
       onRemoteLayout: (store) => {
         hub?.touch([store]);
+        // Saved on another server (which sent the agents the version in force): the holder sends the next one at its time.
+        if (cluster?.ingests(store)) void layoutSchedule.follow(store).catch(() => {});
         // The store's Home Assistant discovery follows its zones (published here when this server holds its shard).
         const layout = layouts.current(store, now());
         if (layout) void mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));
@@ -335,7 +367,10 @@ export async function startHalf(
           (err: Error) => log.warn({ err: err.message, stores: stores.length }, "could not read the agents of stores taken over; each is looked up at its first message"),
         );
       },
-      onStoresGiven: (stores) => mqttState?.storesGiven(stores),
+      onStoresGiven: (stores) => {
+        mqttState?.storesGiven(stores);
+        layoutSchedule.forget(stores);
+      },
       // The broker lost its retained messages (restarted without persistence?): the holder of these stores' shards sends them again.
       onRetainedLost: (stores) => {
         mqttState?.storesTaken(stores);
@@ -390,11 +425,10 @@ export async function startHalf(
   // Split: the front serves the Prometheus port, its metrics and the worker's (services.ingestMetrics) in one scrape.
   const metricsListener: MetricsListener | null = config.metrics && !ingestHalf ? await startMetricsListener(services, { ...config.metrics, log }) : null;
   for (const s of await storage.stores.list()) {
-    await layouts.load(s.id);
-    const layout = layouts.current(s.id, now());
     // Split: the worker publishes the retained layouts (once, not twice). A chain's server publishes those of the shards it
     // takes (publishLayoutsHeld): one publisher per store.
-    if (layout && !front && !cluster) await transport.publishLayout(layout);
+    if (!front && !cluster) await layoutSchedule.publish(s.id);
+    else await layouts.load(s.id);
   }
   // Split: retention runs in the worker.
   if (!front) retention.start();
@@ -460,6 +494,7 @@ export async function startHalf(
     },
     close: () =>
       (closing ??= (async () => {
+        layoutSchedule.close();
         await mqttState?.close().catch(() => {});
         // A chain's server hands its shards over first (their commits in flight finish), so the others take them at once.
         if (cluster)

@@ -1,0 +1,71 @@
+/**
+ * A layout version saved for later reaches the agents at its validFrom, not at the save: an agent of
+ * the embedded broker reads the retained layout while a version is saved ~2 s ahead, then one in
+ * the past; and after a restart with a version still ahead, the new server sends it at its time too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics } from "@footfall/core";
+import type { MqttClient } from "mqtt";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { connectMqtt } from "../../../test/support/mqtt.js";
+import { sleep, tempDir, waitFor } from "../../../test/support/wait.js";
+
+const STORE = "shop";
+const dir = tempDir("footfall-layout-schedule-");
+let t: TestServer;
+let agent: { username: string; password: string };
+
+/** An agent of the store following its retained layout: each version received, with when. */
+async function follow(): Promise<{ client: MqttClient; got: { version: number; at: number }[] }> {
+  const client = await connectMqtt({ url: `mqtt://127.0.0.1:${t.server.mqttPort}`, ...agent });
+  const got: { version: number; at: number }[] = [];
+  client.on("message", (_topic, payload) => got.push({ version: (JSON.parse(payload.toString()) as { version: number }).version, at: Date.now() }));
+  await client.subscribeAsync(topics.layout(STORE), { qos: 1 });
+  return { client, got };
+}
+const lastVersion = (got: { version: number }[]) => got.at(-1)?.version;
+
+beforeAll(async () => {
+  t = await startTestServer({ dataDir: dir.path });
+  await t.putLayout(STORE, smallLayout({ name: "Before the refit" }));
+  agent = await t.server.services.storage.agents.add(STORE, "cam-1", "camera", Date.now());
+});
+afterAll(async () => {
+  await t.close();
+  dir.remove();
+});
+
+describe("the layout retained for a store's agents", () => {
+  it("changes to a version saved for later at its validFrom; a version valid now goes at once", async () => {
+    const { client, got } = await follow();
+    await waitFor("the layout in force", () => lastVersion(got) === 1);
+    const validFrom = Date.now() + 2_000;
+    await t.putLayout(STORE, smallLayout({ name: "After the refit", validFrom }));
+    // The save sends nothing new to the agents (or the version in force again).
+    await sleep(700);
+    expect(got.every((m) => m.version === 1)).toBe(true);
+    const taken = await waitFor("version 2 at its validFrom", () => got.find((m) => m.version === 2), { timeoutMs: 6_000 });
+    expect(taken.at).toBeGreaterThanOrEqual(validFrom);
+    expect(taken.at - validFrom).toBeLessThan(1_500);
+    // A version valid from now (after version 2's start): in force, sent at once.
+    await t.putLayout(STORE, smallLayout({ name: "Fixed", validFrom: Date.now() }));
+    await waitFor("version 3 at once", () => lastVersion(got) === 3, { timeoutMs: 1_000 });
+    const res = await t.get<{ version: number }>(`/api/v1/stores/${STORE}/layout`);
+    expect(res.body.version).toBe(3);
+    await client.endAsync();
+  });
+
+  it("after a restart, sends the version in force and the one saved for later at its time", async () => {
+    const validFrom = Date.now() + 2_500;
+    await t.putLayout(STORE, smallLayout({ name: "Next week", validFrom }));
+    await t.server.close();
+    t = await startTestServer({ dataDir: dir.path });
+    const { client, got } = await follow();
+    await waitFor("the layout in force at start", () => lastVersion(got) === 3);
+    const taken = await waitFor("version 4 at its validFrom", () => got.find((m) => m.version === 4), { timeoutMs: 6_000 });
+    expect(taken.at).toBeGreaterThanOrEqual(validFrom);
+    expect(got.filter((m) => m.at < validFrom).every((m) => m.version === 3)).toBe(true);
+    await client.endAsync();
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * A chain (Debian's PostgreSQL and mosquitto, two `footfall serve`): a layout version saved on one
+ * server for a moment later reaches the agents of its store at its validFrom, not at the save,
+ * whether the server that saved it holds the store's shard or the other one does (it follows
+ * the schedule from the other's notice). Before, the saving server sent the version saved at once,
+ * and nobody sent it when it took effect.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { topics } from "@footfall/core";
+import type { MqttClient } from "mqtt";
+import { shardOf } from "../../server/src/cluster/shards.js";
+import { connectMqtt, footfallJson, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { useChain } from "../support/chain.js";
+
+const SHARDS = 64;
+const AGENT = "cam-1";
+
+/** A store in each half of the shards (the halves two servers settle on). */
+function pick(): string[] {
+  let low: string | null = null;
+  let high: string | null = null;
+  for (let i = 1; !low || !high; i++) {
+    const s = `ls-${String(i).padStart(3, "0")}`;
+    if (shardOf(s, SHARDS) < 32) low ??= s;
+    else high ??= s;
+  }
+  return [low, high];
+}
+const STORES = pick();
+
+const chain = useChain({ name: "footfall-chain-layout-schedule", database: "footfall_chain_layout_schedule", stores: STORES, agent: AGENT });
+
+async function held(): Promise<Record<string, number[]>> {
+  const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
+  return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
+}
+
+/** Each store's agent following its retained layout: each version received, with when. */
+const got = new Map<string, { version: number; at: number }[]>();
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  requireTool("mosquitto");
+  await chain.startServer("a");
+  await chain.startServer("b");
+  const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
+  for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
+  await waitFor("the shards shared by a and b", async () => {
+    const h = await held();
+    return h.a?.length === 32 && h.b?.length === 32;
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+  for (const store of STORES) {
+    const client = await connectMqtt({ url: chain.mosquitto.url, ...chain.creds.get(store)! });
+    clients.push(client);
+    chain.onClose(() => client.endAsync());
+    const list: { version: number; at: number }[] = [];
+    got.set(store, list);
+    client.on("message", (_t, payload) => list.push({ version: (JSON.parse(payload.toString()) as { version: number }).version, at: Date.now() }));
+    await client.subscribeAsync(topics.layout(store), { qos: 1 });
+  }
+}, 180_000);
+
+describe("a chain's layout version saved for later", () => {
+  it("reaches each store's agents at its validFrom, whichever server holds the store's shard", async () => {
+    for (const s of STORES) await waitFor(`${s}'s layout in force`, () => got.get(s)!.at(-1)?.version === 1, { timeoutMs: 20_000 });
+    const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
+    const validFrom = Date.now() + 4_000;
+    for (const s of STORES) await api.putLayout(s, smallLayout({ name: `${s} refitted`, validFrom }));
+    for (const s of STORES) {
+      const taken = await waitFor(`${s}'s version 2`, () => got.get(s)!.find((m) => m.version === 2), { timeoutMs: 15_000 });
+      expect(taken.at, s).toBeGreaterThanOrEqual(validFrom);
+      expect(taken.at - validFrom, s).toBeLessThan(3_000);
+      expect(got.get(s)!.filter((m) => m.at < validFrom).every((m) => m.version === 1), s).toBe(true);
+    }
+  });
+});
