@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
 import fc from "fast-check";
-import { alertNow, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver } from "./live.js";
+import { alertNow, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver, overSinceTracker } from "./live.js";
 
 type Z = Layout["zones"][number];
 const zone = (id: string, capacity?: number) => ({ id, name: id, kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]], ...(capacity === undefined ? {} : { capacity }) }) as unknown as Z;
@@ -83,6 +83,28 @@ describe("trackOver", () => {
   });
   it("says an alert already on when the view opened began at an unknown time", () => {
     expect(trackOver(new Map(), over(["fruit"]), 5000, true).get("fruit")).toEqual({ since: 5000, seenStart: false });
+  });
+});
+
+describe("overSinceTracker", () => {
+  const over = (ids: string[]) => ({ alerts: ids.map((id) => ({ id, text: id })) });
+  it("answers what trackOver answers over the same sequence of scenes, and the same map for the same scene again (a second render)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.subarray(["fruit", "bread", "store"]), { maxLength: 12 }), (seq) => {
+        const track = overSinceTracker();
+        expect(track(null, null).size).toBe(0);
+        let want: ReturnType<typeof trackOver> = new Map();
+        seq.forEach((ids, i) => {
+          const scene = over(ids);
+          const got = track(scene, 1000 * (i + 1));
+          want = trackOver(want, scene, 1000 * (i + 1), i === 0);
+          expect(got).toEqual(want);
+          expect(track(scene, 1000 * (i + 1))).toBe(got);
+          // No figures for a moment (a new layout loading): the times are kept.
+          expect(track(null, null)).toBe(got);
+        });
+      }),
+    );
   });
 });
 

@@ -148,6 +148,27 @@ export function trackOver(prev: OverSince, scene: Pick<LiveScene, "alerts">, ts:
 }
 
 /**
+ * `trackOver` kept across calls, for a view to call while it renders (not as state set in an
+ * effect: on a tablet that comes back online the live push arrives in a burst, each message a
+ * synchronous render whose effect queued one more, and React threw "Maximum update depth
+ * exceeded", error #185). Before any figures it answers an empty map; a call again with the same
+ * scene and time (React may render twice) answers the same map.
+ */
+export function overSinceTracker(): (scene: Pick<LiveScene, "alerts"> | null, ts: number | null) => OverSince {
+  let last: OverSince | null = null;
+  let lastScene: Pick<LiveScene, "alerts"> | null = null;
+  let lastTs: number | null = null;
+  return (scene, ts) => {
+    if (!scene || ts === null) return last ?? new Map();
+    if (last && scene === lastScene && ts === lastTs) return last;
+    last = trackOver(last ?? new Map(), scene, ts, last === null);
+    lastScene = scene;
+    lastTs = ts;
+    return last;
+  };
+}
+
+/**
  * Where the store card's total comes from, in words. A door count is in minus out since its last
  * reset: the store's last closing when it has opening hours (`hasHours` true), else local midnight;
  * `hasHours` null: not known (yet), said without the reset. With hours, "since opening" while the

@@ -4,7 +4,7 @@
  * an alert with since when, and a visible "reconnecting" state. Fits 1024x768 and 768x1024 without
  * scrolling, the app's header included. Every time is the store's, labelled with its zone.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { isOpen, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
@@ -14,7 +14,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, trackOver, type LiveOccupancy, type LiveScene, type OverSince } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceTracker } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -81,16 +81,10 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   );
 }
 
-/** Since when each alert is on, kept across occupancy messages (by the server's time of each). */
+/** Since when each alert is on, kept across occupancy messages (by the server's time of each); worked out while rendering, see overSinceTracker. */
 function useOverSince(scene: LiveScene | null, ts: number | null): OverSince {
-  const [state, setState] = useState<OverSince>(new Map());
-  const seen = useRef(false);
-  useEffect(() => {
-    if (!scene || ts === null) return;
-    setState((prev) => trackOver(prev, scene, ts, !seen.current));
-    seen.current = true;
-  }, [scene, ts]);
-  return state;
+  const [track] = useState(overSinceTracker);
+  return track(scene, ts);
 }
 
 function sinceText(over: OverSince, id: string, timeZone: string): string {
