@@ -2,7 +2,7 @@
  * Alert rules in chromium against a real server: an admin adds a rule and opening hours (dated
  * exceptions too, then shown in Admin > Store settings; a bad one refused; staff see them
  * read-only) in the Alerts view, people crowd a zone over MQTT, the rule fires and the live tablet
- * shows the banner ("over since HH:MM" in the store's zone, the store card red), staff acknowledge it there, and the
+ * shows the banner ("above the limit since HH:MM" in the store's zone, the store card red), staff acknowledge it there, and the
  * sound setting is remembered on the device. Prints how long the banner took to show (no assertion
  * on it).
  */
@@ -145,7 +145,7 @@ describe("alert rules, banner and acknowledgement", () => {
     await page.close();
   });
 
-  it("the rule fires when the zone fills: the tablet shows the banner with 'over since' in the store's time, the store card turns red", async () => {
+  it("the rule fires when the zone fills: the tablet shows the banner with 'above the limit since' in the store's time, the store card turns red", async () => {
     tablet = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
     await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
     expect(await tablet.getByTestId("alert-banner").count()).toBe(0);
@@ -159,7 +159,7 @@ describe("alert rules, banner and acknowledgement", () => {
     expect(text).toContain("Fruit & veg busy at 75 % of capacity");
     const since = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     const expected = [since.format(start - 60_000), since.format(start), since.format(Date.now())];
-    expect(expected.some((hhmm) => text.includes(`over since ${hhmm}`)), text).toBe(true);
+    expect(expected.some((hhmm) => text.includes(`above the limit since ${hhmm}`)), text).toBe(true);
     expect(await item.count()).toBeGreaterThan(0);
     expect(await tablet.getByTestId("live-total").getAttribute("data-attention")).toBe("over");
     await shot(tablet, "alert-banner-1024x768");
@@ -200,7 +200,7 @@ describe("alert rules, banner and acknowledgement", () => {
     expect(await tablet.locator('[data-testid^="alert-now-"]').count()).toBe(0);
     await t.shop.publish([t.shop.events.exit("alert-d", "fruit", Date.now())]);
     await tablet.locator('[data-testid^="alert-now-"]').filter({ hasText: "now 75 %" }).waitFor({ timeout: 15_000 });
-    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/Fruit & veg busy at 100 % of capacity \(above 50 %\) · now 75 % over since \d\d:\d\d/);
+    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/Fruit & veg busy at 100 % of capacity \(above 50 %\) · now 75 % above the limit since \d\d:\d\d/);
   });
 
   it("when the zone empties the alert resolves: the banner goes, the history lists it acknowledged", async () => {

@@ -1,6 +1,6 @@
 /**
  * The live tablet's alert banner: the store's active alerts as the server evaluates its rules
- * (pushed over the live channel), each with "over since HH:MM" in the store's time zone, who
+ * (pushed over the live channel), each with "above the limit since HH:MM" in the store's time zone, who
  * acknowledged it, and an Acknowledge button for staff and admins. An optional sound (remembered on
  * this device) plays when a new alert fires.
  */
@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import type { Alert } from "@footfall/core";
 import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
-import { shownAckError, type CapacityState } from "../model/live.js";
+import { alertSinceText, shownAckError, type CapacityState } from "../model/live.js";
 import { useSession } from "../session.js";
 
 export const SOUND_KEY = "footfall.alertSound";
@@ -111,7 +111,7 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
                 {" "}· {nowOf(a)}
               </span>
             )}{" "}
-            <span className="live-alert-since">over since {formatTime(a.since, timeZone)}</span>
+            <span className="live-alert-since">{alertSinceText(a.since, timeZone)}</span>
             {a.state === "acknowledged" ? (
               <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
                 {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}

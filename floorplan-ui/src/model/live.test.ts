@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
 import fc from "fast-check";
-import { alertNow, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver, overSinceTracker } from "./live.js";
+import { alertNow, alertSinceText, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver, overSinceTracker } from "./live.js";
 
 type Z = Layout["zones"][number];
 const zone = (id: string, capacity?: number) => ({ id, name: id, kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]], ...(capacity === undefined ? {} : { capacity }) }) as unknown as Z;
@@ -83,6 +83,15 @@ describe("trackOver", () => {
   });
   it("says an alert already on when the view opened began at an unknown time", () => {
     expect(trackOver(new Map(), over(["fruit"]), 5000, true).get("fruit")).toEqual({ since: 5000, seenStart: false });
+  });
+});
+
+describe("alertSinceText", () => {
+  it("says since when the alert's condition holds in words that cannot read as 'ended', in the store's time", () => {
+    const since = Date.UTC(2026, 11, 5, 17, 41);
+    expect(alertSinceText(since, "Europe/Paris")).toBe("above the limit since 18:41 CET");
+    expect(alertSinceText(since, "America/New_York")).toBe("above the limit since 12:41 GMT-5");
+    expect(alertSinceText(since, "Europe/Paris")).not.toMatch(/over since/);
   });
 });
 

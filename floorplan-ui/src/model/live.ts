@@ -4,6 +4,7 @@
  * worst first, alerts for anything over capacity and since when it is.
  */
 import { polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
+import { formatTime } from "./format.js";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
@@ -131,6 +132,17 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
     zones: sorted,
     alerts,
   };
+}
+
+/**
+ * Since when an alert's condition holds, as the banner says it beside the alert's message (the
+ * alert's `since`, in the store's time labelled with its zone): "above the limit since 18:41 CET".
+ * It said "over since 18:41", which reads as "finished since"; every rule's message says
+ * "(above …)", so "above the limit" fits them all (an occupancy share, a queue, an agent's
+ * silence, a forecast).
+ */
+export function alertSinceText(since: number, timeZone: string): string {
+  return `above the limit since ${formatTime(since, timeZone)}`;
 }
 
 /** Since when each alert has been on: its first sighting, and whether the change was seen (or it was already on when the view opened). */
