@@ -56,8 +56,8 @@ export const AlertSchema = Type.Object({
   kind: AlertKindSchema,
   zone: Type.Optional(Type.String()),
   state: Type.Union(ALERT_STATES.map((s) => Type.Literal(s))),
-  /** When the condition began (the alert fired `forSeconds` later): the tablet's "over since". */
-  since: Type.Integer({ description: "epoch ms: when the condition began to hold (\"over since\")" }),
+  /** When the condition began (the alert fired `forSeconds` later): the tablet's "above the limit since". */
+  since: Type.Integer({ description: "epoch ms: when the condition began to hold (\"above the limit since\")" }),
   firedAt: Type.Integer({ description: "epoch ms" }),
   acknowledgedBy: Type.Optional(Type.String({ description: "the token's name of who acknowledged" })),
   acknowledgedAt: Type.Optional(Type.Integer()),

@@ -4,7 +4,7 @@ import type { Services } from "../services.js";
 
 /**
  * What the live tablet gets on Socket.IO as `alerts` (on join and whenever it changes): the store's
- * active alerts, its time zone (for "over since HH:MM"), and the warning thresholds its enabled
+ * active alerts, its time zone (for "above the limit since HH:MM"), and the warning thresholds its enabled
  * occupancy rules set (share of capacity; the lowest per zone, and for the whole store).
  */
 export const LiveAlertsSchema = Type.Object({
