@@ -42,6 +42,14 @@ export function clockOffset(samples: readonly ClockSample[]): number | null {
   return best;
 }
 
+/**
+ * The stored samples (as {@link encodeClockSamples} wrote them, or null) after one more live status stamped
+ * `statusTs` and received at `receivedAt`: what each storage adapter writes back.
+ */
+export function storedWithStatus(stored: string | null | undefined, statusTs: number, receivedAt: number): string {
+  return encodeClockSamples(addClockSample(decodeClockSamples(stored), { at: receivedAt, offsetMs: statusTs - receivedAt }));
+}
+
 /** Samples as stored (JSON `[[at, offsetMs], ...]`); anything else reads as none. */
 export function encodeClockSamples(samples: readonly ClockSample[]): string {
   return JSON.stringify(samples.map((s) => [s.at, s.offsetMs]));

@@ -44,24 +44,21 @@ export class LayoutSchedule {
 
   /** Publish the store's layout in force now and follow its scheduled versions. */
   async publish(store: string): Promise<void> {
-    if (this.closed) return;
-    const layout = layoutAt(await this.o.layouts.load(store), this.o.now());
-    if (!layout || this.closed) return;
-    this.published.set(store, layout.version);
-    this.arm();
-    await this.o.publish(layout);
+    const layout = await this.follow(store);
+    if (layout) await this.o.publish(layout);
   }
 
   /**
    * Follow the store's scheduled versions without publishing now (its layout in force was published
-   * elsewhere: a chain's server that saved it).
+   * elsewhere: a chain's server that saved it); answers that layout in force (null: none, or closed).
    */
-  async follow(store: string): Promise<void> {
-    if (this.closed) return;
+  async follow(store: string): Promise<Layout | null> {
+    if (this.closed) return null;
     const layout = layoutAt(await this.o.layouts.load(store), this.o.now());
-    if (!layout || this.closed) return;
+    if (!layout || this.closed) return null;
     this.published.set(store, layout.version);
     this.arm();
+    return layout;
   }
 
   /** Stores this server no longer publishes (a chain's shard given away). */

@@ -22,10 +22,8 @@
  */
 import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../storage/event-rows.js";
 import {
-  addClockSample,
-  decodeClockSamples,
-  encodeClockSamples,
   layoutValidator,
+  storedWithStatus,
   type AgentStatus,
   type FootfallEvent,
   type Layout,
@@ -419,7 +417,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       let samples: string | null = null;
       if (receivedAt !== undefined) {
         const row = await read(async (q) => (await q.query<{ samples: string | null }>("SELECT clock_samples::text AS samples FROM agents WHERE store = $1 AND agent = $2", [store, agent])).rows[0]);
-        if (row) samples = encodeClockSamples(addClockSample(decodeClockSamples(row.samples), { at: receivedAt, offsetMs: ts - receivedAt }));
+        if (row) samples = storedWithStatus(row.samples, ts, receivedAt);
       }
       const values = [state, version, ts, JSON.stringify(metrics), store, agent, samples];
       const set = "UPDATE agents SET state = $1, version = $2, status_ts = $3, status_metrics = $4, clock_samples = coalesce($7::jsonb, clock_samples)";

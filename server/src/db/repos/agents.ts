@@ -1,4 +1,4 @@
-import { addClockSample, decodeClockSamples, encodeClockSamples, type AgentKind, type AgentStatus } from "@footfall/core";
+import { storedWithStatus, type AgentKind, type AgentStatus } from "@footfall/core";
 import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
 import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally, ZoneAgentRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
@@ -96,8 +96,7 @@ export class AgentsRepo {
     if (receivedAt === undefined) return;
     const row = this.q.clockSamples.get(store, agent);
     if (!row) return;
-    const samples = addClockSample(decodeClockSamples(row.samples), { at: receivedAt, offsetMs: ts - receivedAt });
-    this.q.setClockSamples.run(encodeClockSamples(samples), store, agent);
+    this.q.setClockSamples.run(storedWithStatus(row.samples, ts, receivedAt), store, agent);
   }
   recordIngest(store: string, agent: string, t: IngestTally & { zones?: ReadonlyMap<string, number> }): void {
     this.q.tally.run(t.events, t.duplicates, t.rejects, t.lastEventTs, t.receivedAt, store, agent);
