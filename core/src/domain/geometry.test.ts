@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isSimplePolygon, overlapArea, pointInPolygon, polygonArea, polygonsOverlap } from "./geometry.js";
+import { isSimplePolygon, overlapArea, pointInPolygon, polygonArea, polygonBounds, polygonsOverlap } from "./geometry.js";
 
 type Pt = [number, number];
 const coord = fc.double({ min: -100, max: 100, noNaN: true });
@@ -107,5 +107,22 @@ describe("overlapArea", () => {
       expect(polygonsOverlap(left, right)).toBe(false);
       expect(polygonsOverlap(left, corner)).toBe(false);
     }), RUNS);
+  });
+});
+
+describe("polygonBounds", () => {
+  it("is the box of the smallest and largest coordinates, holding every corner", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(coord, coord), { minLength: 1, maxLength: 12 }), (pts) => {
+        const b = polygonBounds(pts);
+        expect(b).toEqual({
+          minX: Math.min(...pts.map((p) => p[0])),
+          minY: Math.min(...pts.map((p) => p[1])),
+          maxX: Math.max(...pts.map((p) => p[0])),
+          maxY: Math.max(...pts.map((p) => p[1])),
+        });
+        for (const [x, y] of pts) expect(x >= b.minX && x <= b.maxX && y >= b.minY && y <= b.maxY).toBe(true);
+      }),
+    );
   });
 });

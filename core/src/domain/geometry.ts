@@ -94,7 +94,7 @@ export function polygonWithin(polygon: readonly Pt[], width: number, height: num
  */
 export function overlapArea(a: readonly Pt[], b: readonly Pt[]): number {
   if (a.length < 3 || b.length < 3) return 0;
-  const ba = bounds(a), bb = bounds(b);
+  const ba = polygonBounds(a), bb = polygonBounds(b);
   if (ba.maxX <= bb.minX || bb.maxX <= ba.minX || ba.maxY <= bb.minY || bb.maxY <= ba.minY) return 0;
   // The fan's apex: the middle of the two boxes' overlap keeps the triangles small.
   const o: Pt = [(Math.max(ba.minX, bb.minX) + Math.min(ba.maxX, bb.maxX)) / 2, (Math.max(ba.minY, bb.minY) + Math.min(ba.maxY, bb.maxY)) / 2];
@@ -118,7 +118,8 @@ export function polygonsOverlap(a: readonly Pt[], b: readonly Pt[], minArea = 1e
   return overlapArea(a, b) > minArea;
 }
 
-function bounds(p: readonly Pt[]) {
+/** The smallest axis-aligned box holding every corner of a polygon. */
+export function polygonBounds(p: readonly Pt[]): { minX: number; minY: number; maxX: number; maxY: number } {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const [x, y] of p) {
     if (x < minX) minX = x;

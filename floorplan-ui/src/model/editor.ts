@@ -3,7 +3,7 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
 import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
@@ -285,10 +285,8 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
 
 /** A zone's bounding box, in metres (to the millimetre). */
 export function zoneBounds(zone: Pick<Zone, "polygon">): Bounds {
-  const xs = zone.polygon.map((p) => p[0]);
-  const ys = zone.polygon.map((p) => p[1]);
-  const x = Math.min(...xs), y = Math.min(...ys);
-  return { x: roundTo(x, 0.001), y: roundTo(y, 0.001), w: roundTo(Math.max(...xs) - x, 0.001), h: roundTo(Math.max(...ys) - y, 0.001) };
+  const { minX, minY, maxX, maxY } = polygonBounds(zone.polygon);
+  return { x: roundTo(minX, 0.001), y: roundTo(minY, 0.001), w: roundTo(maxX - minX, 0.001), h: roundTo(maxY - minY, 0.001) };
 }
 
 /**
