@@ -16,3 +16,4 @@ export * from "./queues.js";
 export * from "./coverage.js";
 export * from "./csv-number.js";
 export * from "./layout-versions.js";
+export * from "./ago.js";

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addClockSample, CLOCK_MAX_SAMPLES, CLOCK_WINDOW_MS, clockOffset, decodeClockSamples, encodeClockSamples, type ClockSample } from "./clock-offset.js";
+import { addClockSample, CLOCK_MAX_SAMPLES, CLOCK_WINDOW_MS, clockOffset, clockOffWarns, decodeClockSamples, DEFAULT_CLOCK_WARN_MS, encodeClockSamples, formatClockOffset, type ClockSample } from "./clock-offset.js";
 
 /** Every sample of the window ending at the newest; with at most CLOCK_MAX_SAMPLES kept, the newest of them. */
 function reference(all: readonly ClockSample[]): number | null {
@@ -73,5 +73,34 @@ describe("clock offset estimator", () => {
   it("reads anything but its own stored form as no samples", () => {
     for (const text of [null, "", "{}", "[1,2]", "not json", '[["a",1]]']) expect(decodeClockSamples(text)).toEqual([]);
     expect(clockOffset([])).toBeNull();
+  });
+});
+
+describe("clock offset in words, and when it is flagged (the Agents view and footfall agent list)", () => {
+  it("says ahead or behind by the sign, in s under 90 s, min under 2 h, h past; in step under a second", () => {
+    expect(formatClockOffset(400)).toBe("in step");
+    expect(formatClockOffset(-999)).toBe("in step");
+    expect(formatClockOffset(12_400)).toBe("12 s ahead");
+    expect(formatClockOffset(-45_000)).toBe("45 s behind");
+    expect(formatClockOffset(120_400)).toBe("2 min ahead");
+    expect(formatClockOffset(-3 * 3_600_000)).toBe("3 h behind");
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 10 * 86_400_000 }), (ms) => {
+        expect(formatClockOffset(ms)).toMatch(/^\d+ (s|min|h) ahead$/);
+        expect(formatClockOffset(-ms)).toBe(formatClockOffset(ms).replace("ahead", "behind"));
+      }),
+    );
+  });
+
+  it("flags an offset further from 0 than the threshold, either way; not one unmeasured", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -86_400_000, max: 86_400_000 }), fc.integer({ min: 1_000, max: 86_400_000 }), (offset, warnMs) => {
+        expect(clockOffWarns(offset, warnMs)).toBe(Math.abs(offset) > warnMs);
+        expect(clockOffWarns(-offset, warnMs)).toBe(clockOffWarns(offset, warnMs));
+      }),
+    );
+    expect(clockOffWarns(30_000, DEFAULT_CLOCK_WARN_MS)).toBe(false);
+    expect(clockOffWarns(-30_001, DEFAULT_CLOCK_WARN_MS)).toBe(true);
+    for (const none of [null, undefined, Number.NaN]) expect(clockOffWarns(none, DEFAULT_CLOCK_WARN_MS)).toBe(false);
   });
 });

@@ -25,6 +25,25 @@ export const CLOCK_MAX_SAMPLES = 24;
 export const DEFAULT_CLOCK_WARN_MS = 30_000;
 
 /**
+ * Whether an offset is flagged: further from 0 than `warnMs` (FOOTFALL_CLOCK_WARN_MS, default
+ * {@link DEFAULT_CLOCK_WARN_MS}); an offset not measured yet (null) is not. The Agents view and
+ * `footfall agent list` both flag by this.
+ */
+export function clockOffWarns(offsetMs: number | null | undefined, warnMs: number): boolean {
+  return offsetMs !== null && offsetMs !== undefined && Number.isFinite(offsetMs) && Math.abs(offsetMs) > warnMs;
+}
+
+/** `offsetMs` in words: "12 s ahead", "2 min behind", "3 h ahead"; under a second, "in step" (the Agents view's and `footfall agent list`'s words). */
+export function formatClockOffset(offsetMs: number): string {
+  const abs = Math.abs(offsetMs);
+  if (abs < 1000) return "in step";
+  const way = offsetMs > 0 ? "ahead" : "behind";
+  if (abs < 90_000) return `${Math.round(abs / 1000)} s ${way}`;
+  const min = Math.round(abs / 60_000);
+  return min < 120 ? `${min} min ${way}` : `${Math.round(min / 60)} h ${way}`;
+}
+
+/**
  * The samples after one more: those within {@link CLOCK_WINDOW_MS} before the newest, at most
  * {@link CLOCK_MAX_SAMPLES} (the newest), ordered by `at`. A sample with a non-finite value is ignored.
  */

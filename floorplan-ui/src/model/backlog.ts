@@ -1,3 +1,4 @@
+import { clockOffWarns, formatClockOffset } from "@footfall/core";
 import { formatCount, formatLag } from "./format.js";
 
 /** What an agent said it held at its last status (GET .../agents `backlog`). */
@@ -27,16 +28,8 @@ export function backlogCell(b: Backlog | null | undefined): { text: string; titl
 
 /** Past this offset an agent's clock is flagged when the server does not say its own (FOOTFALL_CLOCK_WARN_MS). */
 export { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
-
-/** `offsetMs` in words: "12 s ahead", "2 min behind", "3 h ahead"; under a second, "in step". */
-export function formatClockOffset(offsetMs: number): string {
-  const abs = Math.abs(offsetMs);
-  if (abs < 1000) return "in step";
-  const way = offsetMs > 0 ? "ahead" : "behind";
-  if (abs < 90_000) return `${Math.round(abs / 1000)} s ${way}`;
-  const min = Math.round(abs / 60_000);
-  return min < 120 ? `${min} min ${way}` : `${Math.round(min / 60)} h ${way}`;
-}
+/** `offsetMs` in words ("12 s ahead"): core's, so `footfall agent list` says the same. */
+export { formatClockOffset };
 
 /**
  * The Agents view's Clock cell: the agent's clock minus the server's, measured by the server from the
@@ -47,7 +40,7 @@ export function clockCell(offsetMs: number | null | undefined, warnMs: number): 
     return { text: "–", title: "Not measured yet: the server measures the agent's clock from its status messages as they arrive (every 30 s while it is connected).", warn: false, hint: null };
   const text = formatClockOffset(offsetMs);
   const about = `The agent's clock is ${text === "in step" ? "in step with" : `${text} of`} the server's, measured from its status messages of the last minutes (the one that arrived soonest).`;
-  if (Math.abs(offsetMs) <= warnMs) return { text, title: `${about} Flagged past ${Math.round(warnMs / 1000)} s.`, warn: false, hint: null };
+  if (!clockOffWarns(offsetMs, warnMs)) return { text, title: `${about} Flagged past ${Math.round(warnMs / 1000)} s.`, warn: false, hint: null };
   const effect =
     offsetMs > 0
       ? "Its events carry times that much later than they happened: more than 5 minutes ahead and the server rejects them (in the future)."
