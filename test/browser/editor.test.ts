@@ -122,6 +122,25 @@ describe("layout editor: the keyboard", () => {
     await expect.poll(() => zoneNames(page)).toContain("Promo");
     await page.close();
   });
+  it("undoes a held arrow key in one step: the auto-repeats join the first press", async () => {
+    const page = await t.open("/editor/shop", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").getByRole("button", { name: /Promo/ }).click();
+    await page.getByTestId("zone-form").waitFor();
+    const x = async () => Number(await page.getByTestId("zone-x").inputValue());
+    expect(await x()).toBe(12);
+    // A held key: one keydown, then the browser's auto-repeats (repeat: true), as a real keyboard sends them.
+    // A browser repeats a held key every 30-50 ms.
+    await page.evaluate(async () => {
+      for (let i = 0; i < 5; i++) {
+        document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", repeat: i > 0, bubbles: true }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    await expect.poll(x).toBe(12.5);
+    await page.keyboard.press("Control+z");
+    await expect.poll(x).toBe(12);
+    await page.close();
+  });
 });
 
 describe("layout editor: leaving with unsaved changes", () => {

@@ -221,9 +221,9 @@ describe("supersededBy", () => {
 });
 
 describe("the keyboard: moving and resizing the selected zone", () => {
-  const key = (s: EditorState, k: string, shift = false, ctrl = false) => {
+  const key = (s: EditorState, k: string, shift = false, ctrl = false, repeat = false) => {
     const zone = s.draft.zones.find((z) => z.id === s.selected)!;
-    return editorReducer(s, arrowKeyAction(zone, k, { shift, ctrl })!);
+    return editorReducer(s, arrowKeyAction(zone, k, { shift, ctrl, repeat })!);
   };
   const selected = () => run(start(), { type: "select", zone: "fruit" });
   it("moves by 0.1 m with an arrow and by 1 m with Shift, each press one undo step", () => {
@@ -253,6 +253,36 @@ describe("the keyboard: moving and resizing the selected zone", () => {
     s = run(s, { type: "setBounds", zone: "fruit", bounds: { h: 0 } });
     expect(s.message?.text).toBe("A zone is at least 0.1 m wide and 0.1 m high.");
     expect(run(s, { type: "setBounds", zone: "fruit", bounds: { w: Number.NaN } }).message?.text).toBe("W must be a number of metres.");
+  });
+  it("makes one undo step of a held arrow key, however long the hold (property)", () => {
+    // Each hold: a key, how many auto-repeats follow its first press, and whether Ctrl resizes.
+    const hold = fc.record({ k: fc.constantFrom("ArrowRight", "ArrowDown"), repeats: fc.integer({ min: 0, max: 8 }), ctrl: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(hold, { minLength: 1, maxLength: 4 }), (holds) => {
+        const before = selected();
+        let s = before;
+        const afterEach: EditorState[] = [];
+        for (const h of holds) {
+          s = key(s, h.k, false, h.ctrl);
+          for (let i = 0; i < h.repeats; i++) s = key(s, h.k, false, h.ctrl, true);
+          afterEach.push(s);
+        }
+        expect(s.past.length).toBe(holds.length);
+        // Undo walks back hold by hold, to the zone as it was before the first press.
+        for (let i = holds.length - 2; i >= -1; i--) {
+          s = run(s, { type: "undo" });
+          expect(s.draft).toEqual(i >= 0 ? afterEach[i]!.draft : before.draft);
+        }
+      }),
+    );
+  });
+  it("does not join a held key to the step before it when that step was not the key's", () => {
+    let s = run(selected(), { type: "setBounds", zone: "fruit", bounds: { x: 2 } });
+    // Auto-repeats whose first press made no step (the field edit came between) are steps of their own.
+    s = key(s, "ArrowRight", false, false, true);
+    expect(s.past.length).toBe(2);
+    s = run(s, { type: "undo" });
+    expect(zoneBounds(s.draft.zones[0]!).x).toBe(2);
   });
   it("ignores other keys", () => {
     expect(arrowKeyAction(selected().draft.zones[0]!, "a", { shift: false, ctrl: false })).toBeNull();

@@ -38,6 +38,8 @@ export interface EditorState {
   message: Message | null;
   past: Draft[];
   future: Draft[];
+  /** The zone the last undo step moved or resized by an arrow key: a held key's repeats join that step. */
+  keyed?: string | null;
 }
 
 export type EditorAction =
@@ -61,7 +63,8 @@ export type EditorAction =
   | { type: "updateZone"; zone: string; changes: { id?: string; name?: string; kind?: ZoneKind; capacity?: number | null; queueFor?: string | null } }
   | { type: "deleteZone"; zone: string }
   /** The zone's bounding box set (metres): moved by x/y, stretched from its top-left corner by w/h (keyboard and the X/Y/W/H fields). */
-  | { type: "setBounds"; zone: string; bounds: Partial<Bounds> }
+  /** `held`: an arrow key's auto-repeat, which joins the step its first press made. */
+  | { type: "setBounds"; zone: string; bounds: Partial<Bounds>; held?: boolean }
   | { type: "select"; zone: string | null }
   | { type: "undo" }
   | { type: "redo" }
@@ -133,6 +136,12 @@ export function slugId(name: string, zones: readonly Zone[], self?: string): str
 export const hasDrawnId = (id: string): boolean => /^zone-\d+$/.test(id);
 
 export function editorReducer(s: EditorState, a: EditorAction): EditorState {
+  const next = reduce(s, a);
+  // Only a step made by an arrow key (setBounds from arrowKeyAction) can be joined by its repeats.
+  return next.keyed && !(a.type === "setBounds" && a.held !== undefined) ? { ...next, keyed: null } : next;
+}
+
+function reduce(s: EditorState, a: EditorAction): EditorState {
   switch (a.type) {
     case "load":
       return initialEditor(a.store, a.layout, a.timezone);
@@ -262,7 +271,11 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
       if (next === zone) return s;
       const problems = polygonProblems(s.draft.floor, next);
       if (problems.length) return refuse(s, `${a.bounds.w !== undefined || a.bounds.h !== undefined ? "Not resized" : "Not moved"}: ${problems.join("; ")}`);
-      return commit(s, replaceZone(s.draft, a.zone, () => next), { selected: a.zone });
+      const draft = replaceZone(s.draft, a.zone, () => next);
+      const keyed = a.held !== undefined ? a.zone : null;
+      // A held arrow key moves the zone many times: one undo step for the whole hold.
+      if (a.held && s.keyed === a.zone) return { ...s, draft, future: [], message: null, selected: a.zone, keyed };
+      return commit(s, draft, { selected: a.zone, keyed });
     }
     case "select":
       return { ...s, selected: a.zone };
@@ -314,7 +327,7 @@ export const KEY_STEP_SHIFT_M = 1;
  * Down make it wider and taller, Left and Up narrower and lower), by KEY_STEP_M, or 1 m with Shift.
  * Null for any other key.
  */
-export function arrowKeyAction(zone: Zone, key: string, mods: { shift: boolean; ctrl: boolean }): Extract<EditorAction, { type: "setBounds" }> | null {
+export function arrowKeyAction(zone: Zone, key: string, mods: { shift: boolean; ctrl: boolean; repeat?: boolean }): Extract<EditorAction, { type: "setBounds" }> | null {
   const dir: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
   const d = dir[key];
   if (!d) return null;
@@ -323,7 +336,7 @@ export function arrowKeyAction(zone: Zone, key: string, mods: { shift: boolean; 
   const bounds: Partial<Bounds> = mods.ctrl
     ? d[0] !== 0 ? { w: roundTo(b.w + d[0] * step, 0.001) } : { h: roundTo(b.h + d[1] * step, 0.001) }
     : d[0] !== 0 ? { x: roundTo(b.x + d[0] * step, 0.001) } : { y: roundTo(b.y + d[1] * step, 0.001) };
-  return { type: "setBounds", zone: zone.id, bounds };
+  return { type: "setBounds", zone: zone.id, bounds, held: mods.repeat ?? false };
 }
 
 const otherPolygons = (draft: Draft, zone: string) => draft.zones.filter((z) => z.id !== zone).map((z) => z.polygon);
@@ -336,7 +349,6 @@ export const isDirty = (s: EditorState): boolean => s.draft !== s.saved;
 export const canUndo = (s: EditorState): boolean => s.past.length > 0 && !s.drawing;
 export const canRedo = (s: EditorState): boolean => s.future.length > 0 && !s.drawing;
 
-/** The body of `PUT /stores/:store/layout`. */
 /**
  * The version that would take over from a new one valid from `validFrom`: the earliest saved version
  * that starts after it. Analytics and the live view use the version in force at each time, so a
@@ -350,6 +362,7 @@ export function supersededBy<V extends { version: number; validFrom: number }>(v
   return first;
 }
 
+/** The body of `PUT /stores/:store/layout`. */
 export function toLayoutInput(draft: Draft, validFrom: number): LayoutInput {
   return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, ...(draft.currency ? { currency: draft.currency } : {}), floor: draft.floor, zones: draft.zones };
 }

@@ -256,7 +256,7 @@ function useKeys(state: EditorState, dispatch: (a: EditorAction) => void) {
       else if (!state.drawing && state.selected && (e.key === "Delete" || e.key === "Backspace")) dispatch({ type: "deleteZone", zone: state.selected });
       else {
         const zone = !state.drawing && !e.altKey ? state.draft.zones.find((z) => z.id === state.selected) : undefined;
-        const move = zone ? arrowKeyAction(zone, e.key, { shift: e.shiftKey, ctrl: mod }) : null;
+        const move = zone ? arrowKeyAction(zone, e.key, { shift: e.shiftKey, ctrl: mod, repeat: e.repeat }) : null;
         if (!move) return;
         dispatch(move);
       }
