@@ -2,7 +2,10 @@
  * Sends digests when due: every minute (FOOTFALL_DIGEST_CHECK_MS) each digest's latest due period
  * (./schedule.ts, in the digest's time zone) is compared with the last one sent. A period is taken
  * by a conditional update in the database before it is sent, so across restarts and across the
- * servers of a chain each period goes out once. A failed send gives the period back and is tried
+ * servers of a chain each period goes out once. The period is taken for DIGEST_SEND_LEASE_MS (15 min):
+ * a server killed while sending leaves it to be taken again after that (by itself once restarted, or
+ * by another server), so a digest is not lost to a crash; one whose mail went out just before the
+ * crash goes twice (at least once, never silently dropped). A failed send gives the period back and is tried
  * again after a capped exponential backoff (2, 4, 8, 16, 32 min; at most 1 h), the time of the next
  * attempt kept in the database; after FOOTFALL_DIGEST_ATTEMPTS failed attempts (default 6), or when
  * the next period is due first, the scheduler gives up: the period stays taken, the failure stays
@@ -18,6 +21,9 @@ export const RETRY_BASE_MS = 2 * 60_000;
 export const RETRY_CAP_MS = 60 * 60_000;
 /** The wait after the `attempts`-th failed attempt at a period. */
 export const retryDelay = (attempts: number): number => Math.min(RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 30), RETRY_CAP_MS);
+
+/** Whether `period` was taken for sending and its send never settled before its lease ran out (a server killed while sending). */
+const interrupted = (d: Digest, period: string, now: number): boolean => d.lastPeriod === period && d.retryAt !== null && d.retryAt <= now;
 
 /** The scheduler of each app's services (tests and "send now" reach it here). */
 export const digestSchedulers = new WeakMap<Services, DigestScheduler>();
@@ -63,7 +69,7 @@ export class DigestScheduler {
     const target = await digestTarget(this.services, d);
     if (!target?.timeZone) return null;
     const period = duePeriod(now, target.timeZone, d.frequency, d.hour);
-    return { period, due: d.lastPeriod === null || d.lastPeriod < period.key };
+    return { period, due: d.lastPeriod === null || d.lastPeriod < period.key || interrupted(d, period.key, now) };
   }
 
   /** Sends every digest that is due (one check at a time); what was sent. */
@@ -90,6 +96,7 @@ export class DigestScheduler {
         this.services.log.warn({ digest: d.id, period: d.failedPeriod, attempts: d.attempts }, "digests: gave up on a period: the next one is due");
       }
       if (!(await digests.claim(d.id, key, now))) continue; // another server took it (or retries later)
+      if (interrupted(d, key, now)) this.services.log.warn({ digest: d.id, period: key }, "digests: a period taken for sending was never settled (the server sending it stopped?); sending it again");
       const attempts = d.failedPeriod === key ? d.attempts + 1 : 1;
       try {
         sent.push(await this.send(d, due.period, mail));

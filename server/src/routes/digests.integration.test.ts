@@ -395,4 +395,41 @@ describe("digests", () => {
     expect(gm.text).toContain("opera / fruit: 1 (the day before: 0, not compared)");
     expect(gm.text).toContain("shop / fruit: 0 (-3, -100 %)");
   });
+
+  it("a server killed while sending: the period is sent again once its lease has run out, by the restarted server, once", async () => {
+    clock = local(40, 12, 0); // Thursday 10 Dec
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["crash@shop.example"], hour: 23 });
+    const did: string = d.body.id;
+    expect(d.body.lastPeriod).toBe("2026-12-08");
+    const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
+    const mine = () => mails.filter((m) => to(m) === "crash@shop.example").map((m) => m.subject);
+    const sentNow = async (s: DigestScheduler) => (await s.tick()).filter((x) => x.id === did).map((x) => x.period);
+    try {
+      // 23:00: a server takes the 9th's period, as its scheduler does right before sending, and is killed (kill -9: nothing settles).
+      clock = local(40, 23, 0);
+      expect(await t.server.services.storage.digests.claim(did, "2026-12-09", clock)).toBe(true);
+      expect(mine()).toEqual([]);
+      // Restarted at 23:01: the period is still taken (it might be sending elsewhere), so nothing goes yet...
+      const restarted = new DigestScheduler(t.server.services);
+      clock = local(40, 23, 1);
+      expect(await sentNow(restarted)).toEqual([]);
+      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: local(40, 23, 15) });
+      clock = local(40, 23, 15) - 1;
+      expect(await sentNow(restarted)).toEqual([]);
+      // ...and at 23:15, when its lease runs out, it goes, once.
+      clock = local(40, 23, 15);
+      expect(await sentNow(restarted)).toEqual(["2026-12-09"]);
+      expect(mine()).toEqual([expect.stringMatching(/^Footfall daily digest: Rue de Rivoli, Wed 9 Dec 2026/)]);
+      clock = local(41, 6, 0);
+      expect(await sentNow(restarted)).toEqual([]);
+      expect(await sentNow(new DigestScheduler(t.server.services))).toEqual([]);
+      expect(mine()).toHaveLength(1);
+      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: null, lastError: null, lastSentAt: local(40, 23, 15) });
+      // The next day's goes at its time as usual.
+      clock = local(41, 23, 0);
+      expect(await sentNow(restarted)).toEqual(["2026-12-10"]);
+    } finally {
+      await api("DELETE", `/digests/${did}`, t.admin);
+    }
+  });
 });

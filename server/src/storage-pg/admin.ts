@@ -2,7 +2,7 @@
  * The audit log and digest schedules on PostgreSQL (migration 8); the same semantics as the
  * SQLite repos in ../db/repos/admin.ts (shared row mapping and filters).
  */
-import { auditEntry, auditWhere, digestOf, settleSql } from "../db/repos/admin.js";
+import { auditEntry, auditWhere, claimSql, digestOf, settleSql } from "../db/repos/admin.js";
 import type { AuditStore, DigestsStore } from "../storage/types.js";
 import type { PgQueryable } from "./pool.js";
 
@@ -89,12 +89,11 @@ export function pgDigests(read: Run, write: Run): DigestsStore {
         return (await get(q, d.id))!;
       }),
     remove: (id) => write(async (q) => ((await q.query("DELETE FROM digests WHERE id = $1", [id])).rowCount ?? 0) > 0),
-    claim: (id, period, now = Number.MAX_SAFE_INTEGER) =>
-      write(
-        async (q) =>
-          ((await q.query("UPDATE digests SET last_period = $1 WHERE id = $2 AND (last_period IS NULL OR last_period < $1) AND (retry_at IS NULL OR retry_at <= $3)", [period, id, now]))
-            .rowCount ?? 0) > 0,
-      ),
+    claim: (id, period, now) =>
+      write(async (q) => {
+        const { sql, args } = claimSql(id, period, now, true);
+        return ((await q.query(sql, args)).rowCount ?? 0) > 0;
+      }),
     settle: (id, o) =>
       write(async (q) => {
         const { sql, args } = settleSql({ ...o, id }, true);

@@ -3,6 +3,7 @@
  * ./contract.ts for every adapter.
  */
 import { expect } from "vitest";
+import { DIGEST_SEND_LEASE_MS } from "../db/repos/admin.js";
 import type { AuditInput, Storage } from "./types.js";
 
 const T0 = Date.UTC(2026, 5, 10);
@@ -71,6 +72,15 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     await s.digests.settle("shop-daily", { ok: true, at: T0 + 95_000, period: "2026-06-10" }); // sent again by hand
     expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-10", lastSentAt: T0 + 95_000, lastError: null, failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null });
     expect(await s.digests.claim("shop-daily", "2026-06-11")).toBe(true);
+    // Taken at a time: held for the send's lease, so a server killed while sending does not lose the period.
+    expect(await s.digests.claim("shop-daily", "2026-06-12", T0 + 100_000)).toBe(true);
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-12", retryAt: T0 + 100_000 + DIGEST_SEND_LEASE_MS });
+    expect(await s.digests.claim("shop-daily", "2026-06-12", T0 + 100_000 + DIGEST_SEND_LEASE_MS - 1)).toBe(false);
+    expect(await s.digests.claim("shop-daily", "2026-06-12", T0 + 100_000 + DIGEST_SEND_LEASE_MS)).toBe(true);
+    expect(await s.digests.claim("shop-daily", "2026-06-12", T0 + 100_000 + 2 * DIGEST_SEND_LEASE_MS - 1)).toBe(false);
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 200_000, period: "2026-06-12" });
+    expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-12", retryAt: null });
+    expect(await s.digests.claim("shop-daily", "2026-06-12", T0 + 10 * DIGEST_SEND_LEASE_MS)).toBe(false);
     expect(await s.digests.remove("shop-daily")).toBe(true);
     expect(await s.digests.remove("shop-daily")).toBe(false);
     expect(await s.digests.get("shop-daily")).toBeUndefined();

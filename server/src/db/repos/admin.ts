@@ -128,6 +128,26 @@ export const digestOf = (r: DigestRow): Digest => ({
 });
 
 /**
+ * How long a period taken for sending stays with the server that took it: its `retry_at` is set that
+ * far ahead at the claim and cleared when the send settles, so a server killed while sending leaves
+ * the period to be taken again once this has passed (by itself after a restart, or by another server
+ * of the chain) rather than marked as sent. Longer than any send (nodemailer gives up within minutes).
+ */
+export const DIGEST_SEND_LEASE_MS = 15 * 60_000;
+
+/**
+ * The UPDATE of a claim, for both adapters: the period is taken when it is after the last one taken,
+ * or is that one but its send never settled and its lease ran out; not while a retry is pending.
+ * Sets the lease when `now` is given.
+ */
+export function claimSql(id: string, period: string, now: number | undefined, pg: boolean): { sql: string; args: unknown[] } {
+  const until = now === undefined ? null : now + DIGEST_SEND_LEASE_MS;
+  const sql = `UPDATE digests SET last_period = {1}, retry_at = {2}
+    WHERE id = {3} AND (last_period IS NULL OR last_period < {1} OR (last_period = {1} AND retry_at IS NOT NULL)) AND (retry_at IS NULL OR retry_at <= {4})`;
+  return placeholders(sql, [period, until, id, now ?? Number.MAX_SAFE_INTEGER], pg);
+}
+
+/**
  * The UPDATE of a settled send, for both adapters: `pg` numbers the placeholders ($1...), else `?`
  * with the arguments repeated in the order they appear.
  */
@@ -137,10 +157,11 @@ export function settleSql(o: DigestOutcome, pg: boolean): { sql: string; args: u
   if (o.ok) {
     // A success clears the failure record when it is about this period (or there is none).
     const mine = "(failed_period IS NULL OR failed_period = {2})";
+    // The claim's lease ends with the send of the period it took.
     sql = `UPDATE digests SET last_sent_at = {1},
              last_error = CASE WHEN ${mine} THEN NULL ELSE last_error END,
              attempts = CASE WHEN ${mine} THEN 0 ELSE attempts END,
-             retry_at = CASE WHEN ${mine} THEN NULL ELSE retry_at END,
+             retry_at = CASE WHEN ${mine} OR last_period = {2} THEN NULL ELSE retry_at END,
              gave_up_at = CASE WHEN ${mine} THEN NULL ELSE gave_up_at END,
              failed_period = CASE WHEN ${mine} THEN NULL ELSE failed_period END
            WHERE id = {3}`;
@@ -152,13 +173,18 @@ export function settleSql(o: DigestOutcome, pg: boolean): { sql: string; args: u
            WHERE id = {8}`;
     values = [o.error, o.period, o.attempts, o.retryAt, o.retryAt === null ? o.at : null, o.retryAt === null ? 0 : 1, o.previous, o.id];
   }
+  return placeholders(sql, values, pg);
+}
+
+/** `{n}` placeholders as `pg` numbers them ($n), else `?` with the values repeated in the order they appear. */
+function placeholders(sql: string, values: unknown[], pg: boolean): { sql: string; args: unknown[] } {
   const args: unknown[] = [];
-  sql = sql.replace(/\{(\d)\}/g, (_, n: string) => {
+  const text = sql.replace(/\{(\d)\}/g, (_, n: string) => {
     if (pg) return `$${n}`;
     args.push(values[Number(n) - 1]);
     return "?";
   });
-  return { sql, args: pg ? values : args };
+  return { sql: text, args: pg ? values : args };
 }
 
 /** The audit log (SQLite). */
@@ -206,12 +232,9 @@ export class DigestsRepo {
   remove(id: string): boolean {
     return this.db.prepare("DELETE FROM digests WHERE id = ?").run(id).changes > 0;
   }
-  claim(id: string, period: string, now = Number.MAX_SAFE_INTEGER): boolean {
-    return (
-      this.db
-        .prepare("UPDATE digests SET last_period = ? WHERE id = ? AND (last_period IS NULL OR last_period < ?) AND (retry_at IS NULL OR retry_at <= ?)")
-        .run(period, id, period, now).changes > 0
-    );
+  claim(id: string, period: string, now?: number): boolean {
+    const { sql, args } = claimSql(id, period, now, false);
+    return this.db.prepare(sql).run(...args).changes > 0;
   }
   settle(id: string, o: DigestSettle): void {
     const { sql, args } = settleSql({ ...o, id }, false);
