@@ -1,0 +1,155 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { clockOffWarns, encodeClockSamples, formatClockOffset } from "@footfall/core";
+import { agentJsonLines, agentList, agentTable, AGENT_LIST_STATUSES, emptyListMessage, localMinute, SILENT_ONLINE_MS } from "./agent-list-format.js";
+import type { AgentRow } from "./storage/types.js";
+
+const NOW = Date.UTC(2026, 11, 5, 3, 0); // 03:00 UTC, 04:00 in Berlin
+const row = (store: string, agent: string, over: Partial<AgentRow> = {}): AgentRow => ({
+  store,
+  agent,
+  kind: "camera",
+  username: `${store}.${agent}`,
+  state: "never-seen",
+  version: null,
+  statusTs: null,
+  lastEventTs: null,
+  lastReceivedAt: null,
+  events: 0,
+  duplicates: 0,
+  rejects: 0,
+  revokedAt: null,
+  statusMetrics: null,
+  clockSamples: null,
+  ...over,
+});
+
+describe("footfall agent list: the table", () => {
+  it("shows each agent's status, when last heard from (local time and how long ago), its clock flagged past the threshold, and its revocation", () => {
+    const rows = [
+      // Online, heard 20 s ago, its clock 2 min ahead (the best of its samples).
+      row("0412", "door-1", {
+        kind: "door",
+        state: "online",
+        lastReceivedAt: NOW - 40_000,
+        clockSamples: encodeClockSamples([
+          { at: NOW - 50_000, offsetMs: 110_000 },
+          { at: NOW - 20_000, offsetMs: 120_400 },
+        ]),
+      }),
+      // Offline since its last will: its last status stamp is when it connected (3 h ago); the server last heard it 14 min ago.
+      row("0412", "cam-1", {
+        state: "offline",
+        statusTs: NOW - 3 * 3_600_000,
+        lastReceivedAt: NOW - 14 * 60_000,
+        clockSamples: encodeClockSamples([{ at: NOW - 14 * 60_000 - 5_000, offsetMs: -400 }]),
+      }),
+      row("0411", "cam-1", { state: "offline", revokedAt: NOW - 86_400_000 }),
+      row("0412", "beacon-1", { kind: "beacon" }),
+    ];
+    const entries = agentList(rows, {}, 30_000);
+    expect(entries.map((e) => `${e.store}/${e.agent}`)).toEqual(["0411/cam-1", "0412/beacon-1", "0412/cam-1", "0412/door-1"]);
+    expect(agentTable(entries, { now: NOW, timeZone: "Europe/Berlin", warnMs: 30_000 })).toBe(
+      [
+        "STORE  AGENT     KIND    STATUS      LAST SEEN (Europe/Berlin)      CLOCK          REVOKED (Europe/Berlin)",
+        "0411   cam-1     camera  revoked     never                          -              2026-12-04 04:00",
+        "0412   beacon-1  beacon  never-seen  never                          -              -",
+        "0412   cam-1     camera  offline     2026-12-05 03:46 (14 min ago)  in step        -",
+        "0412   door-1    door    online      2026-12-05 03:59 (20 s ago)    2 min ahead !  -",
+        "",
+        "! clock off by more than 30 s (FOOTFALL_CLOCK_WARN_MS) on 1 agent: its events' times are skewed (more than 5 min ahead, the server rejects them); check NTP on the agent's machine: timedatectl (NTP synchronized: yes), chronyc tracking",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("says when agents say online but the server has not heard from them (a server or broker down)", () => {
+    const rows = [
+      row("s", "a", { state: "online", lastReceivedAt: NOW - SILENT_ONLINE_MS - 1 }),
+      row("s", "b", { state: "online", lastReceivedAt: NOW - SILENT_ONLINE_MS }),
+    ];
+    const table = agentTable(agentList(rows, {}, 30_000), { now: NOW, timeZone: "UTC", warnMs: 30_000 });
+    expect(table).toMatch(/\n1 agent says online but the server has not heard from it for over 2 min .*GET \/api\/v1\/health\)\n$/);
+    expect(table).not.toMatch(/^!/m);
+  });
+
+  it("writes a minute in the given zone, across a DST change", () => {
+    expect(localMinute(Date.UTC(2026, 2, 29, 0, 59), "Europe/Berlin")).toBe("2026-03-29 01:59");
+    expect(localMinute(Date.UTC(2026, 2, 29, 1, 0), "Europe/Berlin")).toBe("2026-03-29 03:00");
+    expect(localMinute(Date.UTC(2026, 0, 1, 0, 0), "UTC")).toBe("2026-01-01 00:00");
+  });
+});
+
+const ids = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,5}$/);
+const arbRow = fc
+  .record({
+    store: ids,
+    agent: ids,
+    state: fc.constantFrom("online", "offline", "never-seen"),
+    revoked: fc.boolean(),
+    lastReceivedAgo: fc.option(fc.nat(3 * 86_400_000)),
+    samples: fc.array(fc.record({ ago: fc.nat(3 * 86_400_000), offsetMs: fc.integer({ min: -7_200_000, max: 7_200_000 }) }), { maxLength: 4 }),
+  })
+  .map((r) =>
+    row(r.store, r.agent, {
+      state: r.state,
+      revokedAt: r.revoked ? NOW - 1000 : null,
+      lastReceivedAt: r.lastReceivedAgo === null ? null : NOW - r.lastReceivedAgo,
+      clockSamples: r.samples.length ? encodeClockSamples(r.samples.map((s) => ({ at: NOW - s.ago, offsetMs: s.offsetMs })).sort((a, b) => a.at - b.at)) : null,
+    }),
+  );
+const arbRows = fc.uniqueArray(arbRow, { selector: (r) => `${r.store}/${r.agent}`, maxLength: 25 });
+
+describe("footfall agent list: properties", () => {
+  it("lists exactly the agents asked for, by store then agent (byte order), one table line and one JSON line each", () => {
+    fc.assert(
+      fc.property(arbRows, fc.subarray([...AGENT_LIST_STATUSES]), fc.option(ids), (rows, statuses, store) => {
+        const filter = { statuses, stores: store === null ? [] : [store] };
+        const entries = agentList(rows, filter, 30_000);
+        const wanted = rows.filter(
+          (r) => (store === null || r.store === store) && (statuses.length === 0 || statuses.includes(r.revokedAt !== null ? "revoked" : r.state)),
+        );
+        expect(entries.map((e) => `${e.store}\u0000${e.agent}`)).toEqual(wanted.map((r) => `${r.store}\u0000${r.agent}`).sort());
+        const lines = agentJsonLines(entries).split("\n").filter(Boolean);
+        expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(entries);
+        if (entries.length) {
+          const table = agentTable(entries, { now: NOW, timeZone: "UTC", warnMs: 30_000 }).split("\n\n")[0]!.trimEnd().split("\n");
+          expect(table.length).toBe(entries.length + 1);
+          // Each line names its store and agent first.
+          entries.forEach((e, i) => expect(table[i + 1]!.split(/\s+/).slice(0, 2)).toEqual([e.store, e.agent]));
+        } else expect(emptyListMessage(rows, filter)).toMatch(/^(no agents|none of the)/);
+      }),
+    );
+  });
+
+  it("flags a clock as core does, in core's words, and last seen is the newest live arrival (event or status)", () => {
+    fc.assert(
+      fc.property(arbRows, fc.integer({ min: 1_000, max: 600_000 }), (rows, warnMs) => {
+        for (const e of agentList(rows, {}, warnMs)) {
+          const r = rows.find((x) => x.store === e.store && x.agent === e.agent)!;
+          expect(e.clockWarn).toBe(clockOffWarns(e.clockOffsetMs, warnMs));
+          const cell = agentTable([e], { now: NOW, timeZone: "UTC", warnMs }).split("\n")[1]!;
+          if (e.clockOffsetMs !== null) expect(cell).toContain(`${formatClockOffset(e.clockOffsetMs)}${e.clockWarn ? " !" : " "}`);
+          const times = [r.lastReceivedAt, e.clockMeasuredAt].filter((t): t is number => t !== null);
+          expect(e.lastSeenAt).toBe(times.length ? Math.max(...times) : null);
+        }
+      }),
+    );
+  });
+});
+
+describe("footfall agent list: an empty list says why and what to do", () => {
+  it("with no agents, in a store without any (naming those with some), and with none of a status", () => {
+    expect(emptyListMessage([], {})).toBe(
+      "no agents yet: add one with `footfall agent add <agent> --store <store> --kind camera`, or a chain's from a file with `footfall agent import <file>`",
+    );
+    const rows = [row("0411", "cam-1", { state: "online" }), row("0412", "cam-1", { state: "online" }), row("0412", "door-1", { state: "online" })];
+    expect(emptyListMessage(rows, { stores: ["0413"] })).toBe(
+      'no agents in store "0413" (the stores with agents are 0411, 0412): add one with `footfall agent add <agent> --store 0413 --kind camera`',
+    );
+    expect(emptyListMessage(rows, { stores: ["0412"], statuses: ["offline", "never-seen"] })).toBe(
+      "none of the 2 agents of store 0412 is offline or never-seen",
+    );
+    expect(emptyListMessage(rows, { statuses: ["revoked"] })).toBe("none of the 3 agents is revoked");
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * `footfall agent list`: the agents of a chain's stores as IT reads them on a shell (a table) or feeds
+ * them to a script (JSON Lines). Pure: the rows come from storage, the time, the time zone and the
+ * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
+ * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
+ */
+import { clockOffset, clockOffWarns, decodeClockSamples, formatAgo, formatClockOffset } from "@footfall/core";
+import type { AgentRow } from "./storage/types.js";
+
+/** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
+export const AGENT_LIST_STATUSES = ["online", "offline", "never-seen", "revoked"] as const;
+
+/** Agents send a status every 30 s while connected: one online but silent for longer than this is suspect. */
+export const SILENT_ONLINE_MS = 2 * 60_000;
+
+/** One agent as `footfall agent list` shows it (times epoch ms, server's clock unless said otherwise). */
+export interface AgentListEntry {
+  store: string;
+  agent: string;
+  kind: string;
+  /** revoked, or its last state: online, offline, never-seen. */
+  status: string;
+  version: string | null;
+  /** When the server last heard from it live: its newest event's or live status's arrival; null: never. */
+  lastSeenAt: number | null;
+  /** Its last status's own time stamp (its clock; a last will's is when it connected). */
+  lastStatusTs: number | null;
+  /** Its newest event's time (its clock). */
+  lastEventTs: number | null;
+  /** How late its newest event arrived. */
+  lagMs: number | null;
+  /** Its clock minus the server's (positive: ahead), from its live statuses; null: not measured. */
+  clockOffsetMs: number | null;
+  /** When that was measured (the newest live status's arrival). */
+  clockMeasuredAt: number | null;
+  /** The offset is past the threshold (FOOTFALL_CLOCK_WARN_MS). */
+  clockWarn: boolean;
+  revokedAt: number | null;
+}
+
+export interface AgentListFilter {
+  /** Only these stores (none: every store). */
+  stores?: readonly string[];
+  /** Only these statuses (none: every status). */
+  statuses?: readonly string[];
+}
+
+/** Code-unit order (PostgreSQL's COLLATE "C", SQLite's BINARY): ids are a-z, 0-9, "-" and "_". */
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A stored agent as listed: its status, when last seen and its clock (the Agents API's clockOffsetMs and clockMeasuredAt). */
+export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
+  const samples = decodeClockSamples(row.clockSamples);
+  const clockMeasuredAt = samples.length ? samples[samples.length - 1]!.at : null;
+  const offset = clockOffset(samples);
+  const seen = [row.lastReceivedAt, clockMeasuredAt].filter((t): t is number => t !== null && Number.isFinite(t));
+  const lastEventTs = row.lastEventTs || null;
+  return {
+    store: row.store,
+    agent: row.agent,
+    kind: row.kind,
+    status: row.revokedAt !== null ? "revoked" : row.state,
+    version: row.version,
+    lastSeenAt: seen.length ? Math.max(...seen) : null,
+    lastStatusTs: row.statusTs,
+    lastEventTs,
+    lagMs: lastEventTs !== null && row.lastReceivedAt !== null ? Math.max(0, row.lastReceivedAt - lastEventTs) : null,
+    clockOffsetMs: offset,
+    clockMeasuredAt,
+    clockWarn: clockOffWarns(offset, warnMs),
+    revokedAt: row.revokedAt,
+  };
+}
+
+/** The rows as entries, those the filter asks for, by store then agent. */
+export function agentList(rows: readonly AgentRow[], filter: AgentListFilter, warnMs: number): AgentListEntry[] {
+  const stores = filter.stores?.length ? new Set(filter.stores) : null;
+  const statuses = filter.statuses?.length ? new Set(filter.statuses) : null;
+  return rows
+    .map((r) => agentListEntry(r, warnMs))
+    .filter((e) => (!stores || stores.has(e.store)) && (!statuses || statuses.has(e.status)))
+    .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent));
+}
+
+/** `ms` as `2026-12-05 03:12` in `timeZone`. */
+export function localMinute(ms: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** The clock cell: "2 min ahead !" past the threshold, "in step", "-" not measured yet. */
+export function clockText(e: Pick<AgentListEntry, "clockOffsetMs" | "clockWarn">): string {
+  if (e.clockOffsetMs === null) return "-";
+  return `${formatClockOffset(e.clockOffsetMs)}${e.clockWarn ? " !" : ""}`;
+}
+
+export interface TableOptions {
+  now: number;
+  /** The shell's time zone (the times are shown in it, and the header names it). */
+  timeZone: string;
+  warnMs: number;
+}
+
+/** The entries as a table, with a legend under it when a clock is flagged or an online agent has gone silent. */
+export function agentTable(entries: readonly AgentListEntry[], o: TableOptions): string {
+  const at = (ms: number | null) => (ms === null ? "-" : localMinute(ms, o.timeZone));
+  const rows = [
+    ["STORE", "AGENT", "KIND", "STATUS", `LAST SEEN (${o.timeZone})`, "CLOCK", `REVOKED (${o.timeZone})`],
+    ...entries.map((e) => [
+      e.store,
+      e.agent,
+      e.kind,
+      e.status,
+      e.lastSeenAt === null ? "never" : `${at(e.lastSeenAt)} (${formatAgo(e.lastSeenAt, o.now)})`,
+      clockText(e),
+      at(e.revokedAt),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+  const notes: string[] = [];
+  const flagged = entries.filter((e) => e.clockWarn).length;
+  if (flagged)
+    notes.push(
+      `! clock off by more than ${Math.round(o.warnMs / 1000)} s (FOOTFALL_CLOCK_WARN_MS) on ${flagged === 1 ? "1 agent" : `${flagged} agents`}: its events' times are skewed (more than 5 min ahead, the server rejects them); check NTP on the agent's machine: timedatectl (NTP synchronized: yes), chronyc tracking`,
+    );
+  const silent = entries.filter((e) => e.status === "online" && (e.lastSeenAt === null || o.now - e.lastSeenAt > SILENT_ONLINE_MS)).length;
+  if (silent)
+    notes.push(
+      `${silent === 1 ? "1 agent says" : `${silent} agents say`} online but the server has not heard from ${silent === 1 ? "it" : "them"} for over ${SILENT_ONLINE_MS / 60_000} min (a status comes every 30 s): is the server running and reaching the broker? (GET /api/v1/health)`,
+    );
+  return [...lines, ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
+}
+
+/** One JSON line per entry (times epoch ms). */
+export function agentJsonLines(entries: readonly AgentListEntry[]): string {
+  return entries.map((e) => `${JSON.stringify(e)}\n`).join("");
+}
+
+/**
+ * What an empty list says, and what to do: no agents at all, none in the stores asked for (naming the
+ * stores that have some: a typo), or none with the statuses asked for (how many there are).
+ */
+export function emptyListMessage(rows: readonly AgentRow[], filter: AgentListFilter): string {
+  const add = (store: string) => `footfall agent add <agent> --store ${store} --kind camera`;
+  if (rows.length === 0) return `no agents yet: add one with \`${add("<store>")}\`, or a chain's from a file with \`footfall agent import <file>\``;
+  const wanted = filter.stores?.length ? new Set(filter.stores) : null;
+  const inStores = wanted ? rows.filter((r) => wanted.has(r.store)) : rows;
+  if (inStores.length === 0) {
+    const known = [...new Set(rows.map((r) => r.store))].sort(byId);
+    const list = `${known.slice(0, 10).join(", ")}${known.length > 10 ? ` and ${known.length - 10} more` : ""}`;
+    const names = filter.stores!.map((s) => `"${s}"`).join(", ");
+    return `no agents in store ${names} (the stores with agents are ${list}): add one with \`${add(filter.stores![0]!)}\``;
+  }
+  const where = wanted ? ` of store ${filter.stores!.join(", ")}` : "";
+  const n = inStores.length;
+  return `none of the ${n === 1 ? "1 agent" : `${n} agents`}${where} is ${filter.statuses!.join(" or ")}`;
+}
