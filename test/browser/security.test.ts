@@ -2,13 +2,15 @@
  * The UI under the server's Content-Security-Policy, in chromium: every view renders with a
  * data: floor-plan image and live push, and the browser reports no CSP violation (no script,
  * style, image or connection the policy refuses). A merchandiser gets the analytics, the layout
- * editor and new experiments, and nothing of sales, agents or live.
+ * editor, new experiments and the Sales view's departments (not its import), and nothing of agents
+ * or live.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { addToken } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
 import { shot } from "./helpers/browser.js";
+import { axeViolations } from "./helpers/axe.js";
 import { shopLayout } from "./helpers/store.js";
 
 /** A 2x2 PNG, as the editor's image upload stores it. */
@@ -94,17 +96,55 @@ describe("the UI under the Content-Security-Policy", () => {
 });
 
 describe("a merchandiser in the UI", () => {
-  it("gets the analytics, the layout editor and new experiments; not live, sales or agents", async () => {
+  it("gets the analytics, the layout editor, new experiments and Sales; not live or agents", async () => {
     const token = await addToken(t.server.dataDir, "merchandiser", "shop");
     const { page, problems } = await watchedPage();
     try {
       await page.goto(`${t.server.httpUrl}/#/experiments/shop?token=${token}`);
       await page.getByTestId("experiments").waitFor({ timeout: 15_000 });
       const nav = await page.locator("header nav a, header a.nav-link, nav a").allTextContents();
-      expect(nav.join(" ")).toMatch(/Heatmap[\s\S]*Flows[\s\S]*Funnels[\s\S]*Experiments[\s\S]*Layout/);
-      expect(nav.join(" ")).not.toMatch(/Live|Sales|Agents/);
+      expect(nav.join(" ")).toMatch(/Heatmap[\s\S]*Flows[\s\S]*Funnels[\s\S]*Experiments[\s\S]*Layout[\s\S]*Sales/);
+      expect(nav.join(" ")).not.toMatch(/Live|Agents/);
       expect(await page.getByTestId("exp-new").count()).toBe(1);
       await shot(page, "merchandiser-experiments");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("maps departments to zones in the Sales view, as the server lets it, and is told that an admin imports sales", async () => {
+    const token = await addToken(t.server.dataDir, "merchandiser", "shop");
+    const { page, problems } = await watchedPage();
+    // Every answer the view gets: none may be a refusal (each GET it reads is a viewer's, PUT departments a merchandiser's).
+    const refused: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/api/") && r.status() >= 400) refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    try {
+      await page.goto(`${t.server.httpUrl}/#/sales/shop?token=${token}`);
+      const departments = page.getByTestId("departments");
+      await departments.getByTestId("dept-name").waitFor({ timeout: 15_000 });
+      expect(await page.getByText(/needs an admin token/).count()).toBe(0);
+      // The import is not offered as a form that would answer 403: it says who imports.
+      expect(await page.getByTestId("sales-drop").count()).toBe(0);
+      expect(await page.getByTestId("sales-file").count()).toBe(0);
+      expect(await page.getByTestId("sales-import-by-admin").textContent()).toContain("An admin imports sales");
+      // What was recorded reads as for an admin.
+      await page.getByTestId("newest-sale").waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId("newest-sale").textContent()).toBe("No sale recorded yet");
+
+      await departments.getByTestId("dept-name").fill("Fresh food");
+      await departments.getByTestId("dept-add").click();
+      const fresh = page.getByTestId("dept-Fresh food");
+      await fresh.getByRole("button", { name: "Fruit & veg" }).click();
+      await fresh.getByRole("button", { name: "Bakery" }).click();
+      await page.getByTestId("dept-save").click();
+      await expect.poll(() => page.getByTestId("dept-message").textContent()).toBe("Saved 1 department.");
+      expect((await t.shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ "Fresh food": ["bakery", "fruit"] });
+      await shot(page, "merchandiser-sales");
+      expect(await axeViolations(page)).toEqual([]);
+      expect(refused).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -1,11 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { defaultView, isRole, mayCreateStore, mayDesign, refusedViewText, viewsFor } from "./auth.js";
+import { canSee, defaultView, isRole, mayCreateStore, mayDesign, mayImportSales, refusedViewText, viewsFor } from "./auth.js";
 
 describe("views by role", () => {
-  it("gives a merchandiser the analytics, the layout editor and experiments, but not live, sales or agents", () => {
-    expect(viewsFor("merchandiser").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "editor", "report"]);
+  it("gives a merchandiser the analytics, the layout editor, experiments and the Sales view, but not live or agents", () => {
+    expect(viewsFor("merchandiser").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "editor", "sales", "report"]);
     expect(defaultView("merchandiser")).toBe("heatmap");
     expect(mayDesign("merchandiser")).toBe(true);
+  });
+  it("opens the Sales view to whoever may save departments (PUT .../departments: merchandiser), its import to admins only (POST .../sales)", () => {
+    expect(canSee("merchandiser", "sales")).toBe(true);
+    expect(canSee("admin", "sales")).toBe(true);
+    expect(canSee("viewer", "sales")).toBe(false);
+    expect(canSee("staff", "sales")).toBe(false);
+    expect(mayImportSales("admin")).toBe(true);
+    expect(mayImportSales("merchandiser")).toBe(false);
+    expect(mayImportSales("viewer")).toBe(false);
+    expect(mayImportSales("staff")).toBe(false);
+    for (const role of ["viewer", "staff", "merchandiser", "admin"] as const) expect(canSee(role, "sales")).toBe(mayDesign(role));
   });
   it("keeps viewers to analytics and staff to the live view", () => {
     expect(viewsFor("viewer").map((v) => v.id)).toEqual(["chain", "heatmap", "flows", "funnel", "experiments", "report"]);

@@ -17,7 +17,8 @@ export interface ViewInfo {
 
 /**
  * Which view each role sees (DESIGN.md roles): viewers get analytics, staff the live view,
- * merchandisers analytics plus the layout editor and new experiments, admins everything.
+ * merchandisers analytics plus the layout editor, new experiments and the Sales view's departments
+ * (the sales import there stays an admin's, {@link mayImportSales}), admins everything.
  */
 export const VIEWS: readonly ViewInfo[] = [
   { id: "chain", label: "Chain", roles: ["viewer", "merchandiser", "admin"], hint: "Every store side by side, against the previous period and last year" },
@@ -28,7 +29,7 @@ export const VIEWS: readonly ViewInfo[] = [
   { id: "live", label: "Live", roles: ["staff", "admin"], hint: "Occupancy against capacity, now" },
   { id: "alerts", label: "Alerts", roles: ["staff", "admin"], hint: "Alert rules, opening hours, alert history" },
   { id: "editor", label: "Layout", roles: ["merchandiser", "admin"], hint: "Draw zones and save a new layout version" },
-  { id: "sales", label: "Sales", roles: ["admin"], hint: "Import sales and map departments to zones" },
+  { id: "sales", label: "Sales", roles: ["merchandiser", "admin"], hint: "Map departments to zones and see the sales recorded; admins import sales here" },
   { id: "agents", label: "Agents", roles: ["admin"], hint: "Health of the edge agents; add, rotate, revoke" },
   { id: "report", label: "Report", roles: ["viewer", "merchandiser", "admin"], hint: "A printable report of any range (save it as PDF)" },
   { id: "admin", label: "Admin", roles: ["admin"], hint: "Tokens, audit log, digests, store settings" },
@@ -41,6 +42,11 @@ export function isRole(value: unknown): value is Role {
 /** Whether the role may create experiments (and save layouts and departments): merchandisers and admins. */
 export function mayDesign(role: Role): boolean {
   return role === "merchandiser" || role === "admin";
+}
+
+/** Whether the role may import sales (`POST .../sales`, DESIGN.md roles: not a merchandiser's): admins only. */
+export function mayImportSales(role: Role): boolean {
+  return role === "admin";
 }
 
 /**

@@ -119,7 +119,7 @@ export default function FunnelView(props: ViewProps) {
               </select>
             </label>
             {pick.mode === "departments" && departments.data && Object.keys(departments.data).length === 0 && (
-              <div className="alert warn">This store has no departments yet: an admin maps zones to departments in Sales.</div>
+              <div className="alert warn">This store has no departments yet: a merchandiser or an admin maps zones to departments in the Sales view.</div>
             )}
             {doorSteps.length > 0 && (
               <div className="alert warn" data-testid="funnel-door-step">

@@ -1,8 +1,9 @@
 /**
- * Sales (admin): import a sales CSV (file picker or drag and drop) and see what was kept, what was
- * already there and which lines failed; what is recorded, day by day (whether last night's import
- * arrived, and which days have none) beside the store's enters and conversion; and the departments
- * editor (department -> zones), the alias rules used by sales rows that name a department and by
+ * Sales (merchandiser and admin): import a sales CSV (file picker or drag and drop) and see what was
+ * kept, what was already there and which lines failed (admins only: a merchandiser is told that an
+ * admin imports them); what is recorded, day by day (whether last night's import arrived, and which
+ * days have none) beside the store's enters and conversion; and the departments editor
+ * (department -> zones), the alias rules used by sales rows that name a department and by
  * department funnels and paths.
  */
 import { useEffect, useReducer, useState, type DragEvent } from "react";
@@ -17,6 +18,7 @@ import { conversionSince, salesDaysFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
+import { mayImportSales } from "../model/auth.js";
 import { Icon } from "../components/Icon.js";
 import { downloadCsv } from "../components/download.js";
 import { salesDaysCsv } from "../model/exports.js";
@@ -30,7 +32,8 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const RECORDED_DAYS = 14;
 
 export default function SalesView({ store }: ViewProps) {
-  const { api } = useSession();
+  const { api, me } = useSession();
+  const importer = mayImportSales(me.role);
   const layout = useQ<Layout | null>(["layout-or-none", store], (signal) => api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e))));
   // Read again after every import (the days shown meanwhile), and every minute (a till system may be sending).
   const recorded = useQ(["sales-days", store], (signal) => api.salesDays(store, RECORDED_DAYS, signal), { enabled: layout.data != null, refetchInterval: 60_000 });
@@ -38,10 +41,14 @@ export default function SalesView({ store }: ViewProps) {
     <div className="page" data-testid="sales">
       <div className="page-h">
         <h1>Sales</h1>
-        <span className="sub">Transactions turn visits into conversion: import them, and tell which zones make up each department.</span>
+        <span className="sub">
+          {importer
+            ? "Transactions turn visits into conversion: import them, and tell which zones make up each department."
+            : "Transactions turn visits into conversion: tell which zones make up each department, and see the sales an admin imported."}
+        </span>
       </div>
       <div className="sales-grid">
-        <SalesImport store={store} onImported={recorded.reload} />
+        {importer ? <SalesImport store={store} onImported={recorded.reload} /> : <SalesImportByAdmin />}
         {layout.status === "error" && layout.data === undefined ? (
           <section className="card"><ErrorState error={layout.error} onRetry={layout.reload} /></section>
         ) : layout.data === undefined ? (
@@ -218,6 +225,23 @@ function SalesImport({ store, onImported }: { store: string; onImported: () => v
         )}
         {upload.status === "error" && <div className="alert error" role="alert" data-testid="sales-error"><b>{upload.file}:</b>&nbsp;{upload.message}</div>}
         {upload.status === "done" && <ImportResult file={upload.file} result={upload.result} />}
+      </div>
+    </section>
+  );
+}
+
+/** In place of the import for a role that may not import (a merchandiser): who does, and what the CSV needs, so departments can be named to match. */
+function SalesImportByAdmin() {
+  return (
+    <section className="card" data-testid="sales-import-by-admin">
+      <div className="card-h">
+        <h2>Import sales</h2>
+      </div>
+      <div className="card-b form">
+        <div className="alert info">An admin imports sales (a till CSV, on this page or from the till system). Your token maps departments to zones; it does not import.</div>
+        <div className="small muted">
+          A sales line gives a <b>zone</b> or a <b>department</b> (header <code className="mono">{SALES_HEADER}</code>): a department is counted in the zones you give it on the right, so name each one as the till does.
+        </div>
       </div>
     </section>
   );
