@@ -103,7 +103,7 @@ const arbRows = fc.uniqueArray(arbRow, { selector: (r) => `${r.store}/${r.agent}
 describe("footfall agent list: properties", () => {
   it("lists exactly the agents asked for, by store then agent (byte order), one table line and one JSON line each", () => {
     fc.assert(
-      fc.property(arbRows, fc.subarray([...AGENT_LIST_STATUSES]), fc.option(ids), (rows, statuses, store) => {
+      fc.property(arbRows, fc.subarray<string>([...AGENT_LIST_STATUSES]), fc.option(ids), (rows, statuses, store) => {
         const filter = { statuses, stores: store === null ? [] : [store] };
         const entries = agentList(rows, filter, 30_000);
         const wanted = rows.filter(
