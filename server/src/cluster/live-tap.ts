@@ -13,6 +13,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { decodeBatch, parseTopic, topics, type FootfallEvent } from "@footfall/core";
 import type { Logger } from "../log.js";
+import { BrokerLinkLog, sayTo, type LinkWords } from "../mqtt/link-log.js";
 
 export interface LiveTapOptions {
   url: string;
@@ -30,6 +31,13 @@ export interface LiveTapOptions {
 }
 
 const decoder = new TextDecoder();
+/** What the tap says of its link to the broker, once an outage. */
+const TAP_WORDS: LinkWords = {
+  error: "live tap: MQTT error (the live view of shards taken over waits for their backlog meanwhile)",
+  errorLevel: "warn",
+  reconnecting: "live tap: reconnecting to the MQTT broker",
+  again: "live tap: connected to the MQTT broker again",
+};
 
 export class LiveTap {
   private client: MqttClient | null = null;
@@ -113,11 +121,15 @@ export class LiveTap {
       protocolVersion: 4,
     });
     this.client = client;
+    const link = new BrokerLinkLog(sayTo(this.o.log), TAP_WORDS);
     client.on("connect", () => {
       (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      link.connected();
       this.subscribe([...this.stores]);
     });
-    client.on("error", (err) => this.o.log.warn({ err: err.message }, "live tap: MQTT error (the live view of shards taken over waits for their backlog meanwhile)"));
+    client.on("error", (err) => link.error(err));
+    client.on("reconnect", () => link.reconnecting());
+    client.on("close", () => link.lost());
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
   }
 

@@ -402,10 +402,10 @@ describe("ShardedBroker.connected(): a shard session opening is not a broken lin
 });
 
 describe("shard sessions when the broker restarts without persistence (Debian's mosquitto)", () => {
-  it("say the outage once a session, not at every try, and report each session the broker took back without it", async () => {
+  it("say the outage once for all the sessions, not at every try nor a line a session, and report each session the broker took back without it", async () => {
     const broker = await Mosquitto.anonymous();
-    const lines: { level: number; msg: string; shard?: number }[] = [];
-    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string; shard?: number }) });
+    const lines: { level: number; msg: string; shards?: number[]; err?: string; awayS?: number }[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
     const lost: number[] = [];
     const sharded = await ShardedBroker.connect({
       url: broker.url,
@@ -424,10 +424,22 @@ describe("shard sessions when the broker restarts without persistence (Debian's 
       await new Promise((r) => setTimeout(r, 3_500));
       await broker.start();
       await waitFor("the sessions back", () => allConnected(sharded) && lost.length === 3, { timeoutMs: 10_000 });
-      expect(lines.filter((l) => /reconnecting/.test(l.msg)).map((l) => l.shard).sort()).toEqual([1, 2, 3]);
+      await waitFor("the line saying they are back", () => lines.some((l) => /^shard sessions connected/.test(l.msg)), { timeoutMs: 5_000 });
+      // One line for the three sessions' outage, one for their failed tries (the same answer), one for their return.
+      const shardLines = lines.filter((l) => /shard sessions/.test(l.msg));
+      expect(shardLines.map((l) => [l.msg, l.shards])).toEqual([
+        ["shard sessions reconnecting to the MQTT broker (they try every second until it is back)", [1, 2, 3]],
+        ["MQTT error on shard sessions: check FOOTFALL_MQTT_URL and the server's broker credentials", [1, 2, 3]],
+        ["shard sessions connected to the MQTT broker again", [1, 2, 3]],
+      ]);
+      expect(shardLines[1]!.err).toMatch(/ECONNREFUSED/);
+      expect(shardLines[2]!.awayS).toBeGreaterThanOrEqual(3);
+      // The server's publishing client says its own outage once too.
+      expect(lines.filter((l) => /^reconnecting to the MQTT broker/.test(l.msg))).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === "connected to the MQTT broker again")).toHaveLength(1);
+      expect(lines.filter((l) => l.level >= 40)).toHaveLength(4); // the two outages and the two first failures
       // Back without their sessions: each reported (the chain's node sends the stores' retained messages again, in one line).
       expect(lost.sort()).toEqual([1, 2, 3]);
-      expect(lines.filter((l) => /shard session connected/.test(l.msg))).toEqual([]);
     } finally {
       await sharded.close();
       await broker.dispose();

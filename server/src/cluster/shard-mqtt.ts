@@ -33,6 +33,7 @@ import {
 import { intFrom } from "../config.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
 import { firstConnect } from "../mqtt/connect-failure.js";
+import { BROKER_WORDS, BrokerLinkLog, GatheredLog, sayTo, type LinkWords, type Say } from "../mqtt/link-log.js";
 
 export interface ShardedBrokerOptions {
   url: string;
@@ -194,6 +195,13 @@ function clientOptions(o: ShardedBrokerOptions, clientId: string, clean: boolean
   return { clientId, clean, username: o.username, password: o.password, reconnectPeriod: 1000, connectTimeout: 10_000, protocolVersion: 4 };
 }
 
+/** What the shard sessions say of their link to the broker, gathered into one line for all the shards (GatheredLog). */
+const SHARD_WORDS: LinkWords = {
+  error: "MQTT error on shard sessions: check FOOTFALL_MQTT_URL and the server's broker credentials",
+  reconnecting: "shard sessions reconnecting to the MQTT broker (they try every second until it is back)",
+  again: "shard sessions connected to the MQTT broker again",
+};
+
 /** Seconds of a shard session's MQTT keepalive (see ShardSession's constructor). */
 export const SHARD_KEEPALIVE_S = 300;
 
@@ -225,8 +233,6 @@ class ShardSession {
   private downSince: number | null = performance.now();
   /** Connections made so far (the first one is the session's opening, not a reconnect). */
   private connects = 0;
-  /** Trying to connect again since the connection was lost (said once, see the "reconnect" handler). */
-  private reconnecting = false;
   /** Whether the broker kept the session at its last connection (null: not connected yet). */
   sessionPresent: boolean | null = null;
 
@@ -234,9 +240,12 @@ class ShardSession {
     readonly shard: number,
     private readonly o: ShardedBrokerOptions,
     private readonly budget: InflightBudget,
+    say: Say,
   ) {
     budget.sessions++;
     const log = o.log;
+    // Said once an outage for all the shard sessions it befell (ShardedBroker's GatheredLog), not a line a second each.
+    const link = new BrokerLinkLog(say, SHARD_WORDS);
     // Home Assistant's availability of the shard's stores follows the session: "offline" as its will (the server died
     // or lost the link), "online" at every connection (after a takeover's will, which the broker sends before the CONNACK).
     const availability = topics.shardAvailability(shard);
@@ -257,11 +266,10 @@ class ShardSession {
       this.progressAt = performance.now();
       this.downSince = null;
       this.sessionPresent = connack.sessionPresent;
-      this.reconnecting = false;
-      // The opening of a session taken is said once for all the shards taken (ClusterNode's "shards taken" line), and a
-      // reconnect without the session once for all the shards it befell (ClusterNode's retained line); a reconnect is said here.
-      if (this.connects === 0 || !connack.sessionPresent) log.debug({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
-      else log.info({ shard, sessionPresent: connack.sessionPresent }, "shard session connected again");
+      // The opening of a session taken is said once for all the shards taken (ClusterNode's "shards taken" line), a
+      // reconnect without the session once for all the shards it befell (ClusterNode's retained line) and the link
+      // back after an outage by the link log.
+      if (!link.connected()) log.debug({ shard, sessionPresent: connack.sessionPresent }, "shard session connected");
       // A reconnect the broker took without the session: it lost its store, the retained messages of the shard's stores with it.
       if (this.connects++ > 0 && !connack.sessionPresent && !this.closing) o.onSessionLost?.(shard);
       if (!this.closing)
@@ -273,15 +281,13 @@ class ShardSession {
     });
     this.client.on("error", (err) => {
       if ((err as { deferred?: boolean }).deferred) return;
-      log.error({ shard, err: err.message }, "MQTT error on a shard session: check FOOTFALL_MQTT_URL and the server's broker credentials");
+      link.error(err);
     });
-    // mqtt.js tries again every second: said once an outage (a broker restarting for 30 s logged 30 lines a shard), then at debug.
-    this.client.on("reconnect", () => {
-      if (this.reconnecting) return log.debug({ shard }, "shard session reconnecting to the MQTT broker");
-      this.reconnecting = true;
-      log.warn({ shard }, "shard session reconnecting to the MQTT broker (it tries every second until it is back)");
+    this.client.on("reconnect", () => link.reconnecting());
+    this.client.on("close", () => {
+      this.downSince ??= performance.now();
+      link.lost();
     });
-    this.client.on("close", () => (this.downSince ??= performance.now()));
   }
 
   /** Connected, or without its connection for less than `graceMs` (opening, or reconnecting): not a broken link yet. */
@@ -527,6 +533,8 @@ export class ShardedBroker implements MqttTransport {
 
   /** Shard sessions the stall watchdog reconnected since start. */
   stallReconnects = 0;
+  /** The shard sessions' outages and returns, one line for all the sessions they befell. */
+  private readonly linkLog: GatheredLog;
   private readonly watchdog: ReturnType<typeof setInterval> | null;
   /** How long a shard session may be without its connection before it counts as down ({@link SESSION_CONNECT_GRACE_MS}). */
   private readonly connectGraceMs: number;
@@ -536,6 +544,7 @@ export class ShardedBroker implements MqttTransport {
     private readonly publisher: MqttClient,
   ) {
     this.budget = new InflightBudget(o.budget ?? DEFAULT_INFLIGHT_BUDGET);
+    this.linkLog = new GatheredLog(o.log, "shards");
     this.connectGraceMs = o.connectGraceMs ?? SESSION_CONNECT_GRACE_MS;
     const stallMs = o.stallMs ?? DEFAULT_STALL_MS;
     this.watchdog = stallMs > 0 ? setInterval(() => this.reconnectStalled(stallMs), Math.max(250, stallMs / 4)) : null;
@@ -585,8 +594,14 @@ export class ShardedBroker implements MqttTransport {
   static async connect(o: ShardedBrokerOptions): Promise<ShardedBroker> {
     const publisher = mqtt.connect(o.url, clientOptions(o, `footfall-pub-${o.serverId}`.slice(0, 128), true));
     const shown = redactUrl(o.url);
-    publisher.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
-    publisher.on("connect", () => (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
+    const link = new BrokerLinkLog(sayTo(o.log, { url: shown }), BROKER_WORDS);
+    publisher.on("error", (err) => link.error(err));
+    publisher.on("reconnect", () => link.reconnecting());
+    publisher.on("close", () => link.lost());
+    publisher.on("connect", () => {
+      (publisher.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+      link.connected();
+    });
     await firstConnect(publisher, shown);
     o.log.info({ url: shown }, "connected to the MQTT broker");
     return new ShardedBroker(o, publisher);
@@ -632,7 +647,7 @@ export class ShardedBroker implements MqttTransport {
    */
   take(shard: number, stores: Iterable<string>): Promise<ShardOpened> {
     this.sessions.get(shard)?.drop();
-    const s = new ShardSession(shard, this.o, this.budget);
+    const s = new ShardSession(shard, this.o, this.budget, this.linkLog.sayFor(shard));
     this.sessions.set(shard, s);
     s.add(stores);
     return s.connected(this.connectGraceMs).then((connected) => ({ connected, sessionPresent: s.sessionPresent, gone: this.sessions.get(shard) !== s }));
@@ -687,5 +702,6 @@ export class ShardedBroker implements MqttTransport {
     if (this.watchdog) clearInterval(this.watchdog);
     await Promise.all([...this.sessions.keys()].map((shard) => this.hand(shard)));
     await this.publisher.endAsync().catch(() => {});
+    this.linkLog.flush();
   }
 }

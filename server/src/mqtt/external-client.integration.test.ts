@@ -60,6 +60,35 @@ describe("connectExternalBroker behind a backlog (Debian's mosquitto)", () => {
   }, 60_000);
 });
 
+describe("connectExternalBroker while the broker is away (Debian's mosquitto stopped and started)", () => {
+  it("says the outage once and the way back with how long it took, not a line or two a second", async () => {
+    const broker = await Mosquitto.anonymous();
+    const lines: { level: number; msg: string; err?: string; awayS?: number }[] = [];
+    const log = pino({ level: "debug" }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) }));
+    const handlers: TransportHandlers = { events: (m) => m.done(), status: () => {}, audit: () => {}, reject: () => {}, isKnownAgent: () => Promise.resolve(true) };
+    const t = await connectExternalBroker({ url: broker.url, log, handlers });
+    try {
+      await broker.stop();
+      // mqtt.js tries every second: some five attempts fail while the broker is away.
+      await new Promise((r) => setTimeout(r, 5_500));
+      await broker.start();
+      await waitFor("the server connected again", () => t.connected());
+      await waitFor("the line saying so", () => lines.some((l) => l.msg === "connected to the MQTT broker again"));
+      const said = lines.filter((l) => l.level >= 30).map((l) => l.msg);
+      expect(said.filter((m) => m.startsWith("reconnecting"))).toEqual(["reconnecting to the MQTT broker (it tries every second until it is back)"]);
+      const errors = lines.filter((l) => l.level >= 50);
+      expect(errors.map((l) => l.err)).toEqual([expect.stringMatching(/ECONNREFUSED/)]);
+      // Every failed attempt is still there at debug, for whoever asks for it.
+      expect(lines.filter((l) => l.level === 20 && l.msg.startsWith("MQTT error")).length).toBeGreaterThanOrEqual(3);
+      expect(lines.find((l) => l.msg === "connected to the MQTT broker again")).toMatchObject({ level: 30, awayS: expect.any(Number), failedAttempts: expect.any(Number) });
+      expect(lines.find((l) => l.msg === "connected to the MQTT broker again")!.awayS).toBeGreaterThanOrEqual(5);
+    } finally {
+      await t.close();
+      await broker.dispose();
+    }
+  }, 60_000);
+});
+
 describe("connectExternalBroker when it cannot connect (the start's one line)", () => {
   const dir = tempDir("footfall-broker-login-");
   let broker: Mosquitto;

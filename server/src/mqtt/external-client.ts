@@ -2,6 +2,7 @@ import type { MqttClient } from "mqtt";
 import { parseTopic, subscriptions, topics, type Layout } from "@footfall/core";
 import { redactUrl, type Logger } from "../log.js";
 import { firstConnect } from "./connect-failure.js";
+import { BROKER_WORDS, BrokerLinkLog, sayTo } from "./link-log.js";
 import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
@@ -88,9 +89,10 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
   const retained = new Map<string, string>();
   const keep = (topic: string, payload: string) => (payload === "" ? retained.delete(topic) : retained.set(topic, payload));
   let connects = 0;
+  const link = new BrokerLinkLog(sayTo(o.log, { url: shown }), BROKER_WORDS);
   client.on("connect", (connack) => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    o.log.info({ url: shown }, "connected to the MQTT broker");
+    if (!link.connected()) o.log.info({ url: shown }, "connected to the MQTT broker");
     client.publish(topics.availability(), "online", { qos: 1, retain: true }, (err) => {
       if (err) o.log.warn({ err: err.message }, "could not publish the server's availability");
     });
@@ -106,8 +108,9 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       if (err) o.log.error({ err }, "MQTT subscribe failed");
     });
   });
-  client.on("reconnect", () => o.log.warn({ url: shown }, "reconnecting to the MQTT broker"));
-  client.on("error", (err) => o.log.error({ err: err.message, url: shown }, "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials"));
+  client.on("close", () => link.lost());
+  client.on("reconnect", () => link.reconnecting());
+  client.on("error", (err) => link.error(err));
   await firstConnect(client, shown);
   return {
     kind: "external",
