@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backlogCell, clockCell } from "./backlog.js";
+import { backlogCell, clockCell, lagCell } from "./backlog.js";
 
 describe("backlogCell", () => {
   it("says how many events an agent held at its last status and how old the oldest was", () => {
@@ -31,5 +31,31 @@ describe("clockCell", () => {
     expect(clockCell(-400, 30_000)).toMatchObject({ text: "in step", warn: false });
     expect(clockCell(null, 30_000)).toMatchObject({ text: "–", warn: false });
     expect(clockCell(undefined, 30_000).title).toMatch(/Not measured yet/);
+  });
+});
+
+describe("lagCell", () => {
+  const T = Date.parse("2026-12-05T05:32:58Z");
+  const H = 3_600_000;
+  // The demo at 06:33 in Paris: 48 h back-filled at once, the newest event from 21:05 the evening before.
+  const backfilled = { lagMs: 9 * H + 27 * 60_000, lastEventTs: T - 9 * H - 27 * 60_000, state: "online" };
+  it("says 'caught up', not amber, once a status after a late delivery said the agent held nothing unsent", () => {
+    const cell = lagCell({ ...backfilled, lastStatusTs: T + 30_000, backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 0 } });
+    expect(cell).toMatchObject({ text: "caught up", warn: false });
+    expect(cell.title).toMatch(/arrived 9 h 27 min after they happened/);
+  });
+  it("keeps the figure, amber, while the delivery may still be under way or nothing says otherwise", () => {
+    const amber = { text: "9 h 27 min", warn: true };
+    // The last status came before the delivery (it held 3 then).
+    expect(lagCell({ ...backfilled, lastStatusTs: T - 1000, backlog: { queued: 3, oldestQueuedAgeMs: 5000, outboxDropped: 0 } })).toMatchObject(amber);
+    // A status after it, but still holding events.
+    expect(lagCell({ ...backfilled, lastStatusTs: T + 30_000, backlog: { queued: 12, oldestQueuedAgeMs: 30_000, outboxDropped: 0 } })).toMatchObject(amber);
+    // No backlog figure (an older agent), or offline.
+    expect(lagCell({ ...backfilled, lastStatusTs: T + 30_000, backlog: null })).toMatchObject(amber);
+    expect(lagCell({ ...backfilled, state: "offline", lastStatusTs: T + 30_000, backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 0 } })).toMatchObject(amber);
+  });
+  it("shows a small lag as it is, and none as a dash", () => {
+    expect(lagCell({ lagMs: 420, lastEventTs: T, lastStatusTs: T + 30_000, state: "online", backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 0 } })).toMatchObject({ text: "420 ms", warn: false });
+    expect(lagCell({ lagMs: null, lastEventTs: null, lastStatusTs: T, state: "online", backlog: null })).toMatchObject({ text: "–", warn: false });
   });
 });

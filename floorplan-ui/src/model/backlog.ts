@@ -52,3 +52,30 @@ export function clockCell(offsetMs: number | null | undefined, warnMs: number): 
     hint: "check NTP",
   };
 }
+
+/** Lag above this is worth a look (events reach the server late). */
+export const SLOW_LAG_MS = 10_000;
+
+/**
+ * The Agents view's Lag cell: how late the agent's newest event arrived (GET .../agents `lagMs`:
+ * when the server received it minus when it happened), amber past {@link SLOW_LAG_MS}. A late
+ * delivery the agent has caught up with says "caught up" instead, not amber: a status sent after it
+ * (`lastStatusTs` at or after the delivery, `lastEventTs + lagMs`) said the agent was online and held
+ * nothing unsent. That is history sent late (the demo's back-fill, an outbox emptied after an
+ * outage, a counter's stored hours): no delay now, while the figure would stay, amber, until the
+ * agent's next event (a store closed overnight: all night).
+ */
+export function lagCell(a: { lagMs: number | null; lastEventTs: number | null; lastStatusTs: number | null; state: string; backlog?: Backlog | null }): { text: string; title: string; warn: boolean } {
+  const what = "How late the newest event reached the server: when it arrived minus when it happened.";
+  if (a.lagMs === null || !Number.isFinite(a.lagMs)) return { text: "–", title: "No event received yet.", warn: false };
+  const late = a.lagMs > SLOW_LAG_MS;
+  const delivered = a.lastEventTs === null ? null : a.lastEventTs + a.lagMs;
+  const caughtUp = late && delivered !== null && a.state === "online" && a.backlog?.queued === 0 && a.lastStatusTs !== null && a.lastStatusTs >= delivered;
+  if (caughtUp)
+    return {
+      text: "caught up",
+      title: `${what} Its newest events arrived ${formatLag(a.lagMs)} after they happened, all at once: history sent late (a back-fill, or an outbox emptied after an outage). A status since said it held nothing unsent, so nothing is late now.`,
+      warn: false,
+    };
+  return { text: formatLag(a.lagMs), title: what, warn: late };
+}

@@ -8,8 +8,8 @@ import { AuditCell } from "../components/AuditCell.js";
 import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { formatAgo, formatCount, formatDateTimeZ, formatLag } from "../model/format.js";
-import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS } from "../model/backlog.js";
+import { formatAgo, formatCount, formatDateTimeZ } from "../model/format.js";
+import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell } from "../model/backlog.js";
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -19,8 +19,6 @@ import "../styles/analytics.css";
 import "../styles/admin.css";
 
 const REFRESH_MS = 5000;
-/** Lag above this is worth a look (events reach the server late). */
-const SLOW_LAG_MS = 10_000;
 
 /** `never-seen` → `Never seen`. */
 const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slice(1)).replace(/-/g, " ");
@@ -172,7 +170,7 @@ export default function AgentsView({ store }: ViewProps) {
                     </td>
                     <ClockCell agent={a.agent} cell={clockCell(a.clockOffsetMs, clockWarnMs)} />
                     <td title={at(a.lastEventTs)}>{formatAgo(a.lastEventTs, now)}</td>
-                    <td className={(a.lagMs ?? 0) > SLOW_LAG_MS ? "num warn-text" : "num"} data-testid={`lag-${a.agent}`}>{formatLag(a.lagMs)}</td>
+                    <LagCell agent={a.agent} cell={lagCell(a)} />
                     <BacklogCell agent={a.agent} backlog={a.backlog} />
                     <td className="num">{formatCount(a.events)}</td>
                     {list.some((x) => x.duplicates !== undefined) && <td className="num">{formatCount(a.duplicates ?? 0)}</td>}
@@ -244,6 +242,14 @@ function ClockCell({ agent, cell }: { agent: string; cell: ReturnType<typeof clo
     <td className={cell.warn ? "warn-text strong" : undefined} data-testid={`clock-${agent}`} title={cell.title}>
       {cell.text}
       {cell.hint && <div className="small" data-testid={`clock-hint-${agent}`}>{cell.hint}</div>}
+    </td>
+  );
+}
+
+function LagCell({ agent, cell }: { agent: string; cell: ReturnType<typeof lagCell> }) {
+  return (
+    <td className={cell.warn ? "num warn-text" : "num"} title={cell.title} data-testid={`lag-${agent}`}>
+      {cell.text}
     </td>
   );
 }
