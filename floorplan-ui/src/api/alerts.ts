@@ -11,7 +11,8 @@ export interface LiveAlerts {
   store: string;
   timezone: string;
   alerts: Alert[];
-  thresholds: { store?: number; zones: Record<string, number> };
+  /** `rules`: each enabled occupancy rule's threshold by rule id (left out by servers before it). */
+  thresholds: { store?: number; zones: Record<string, number>; rules?: Record<string, number> };
 }
 export interface DriftDay {
   date: string;

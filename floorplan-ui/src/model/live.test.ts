@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
 import fc from "fast-check";
-import { alertNow, alertSinceText, attentionReason, capacityState, connectionNotice, liveScene, shownAckError, stateText, storeCapacity, totalSourceText, trackOver, overSinceTracker } from "./live.js";
+import {
+  alertNow,
+  alertSinceText,
+  attentionReason,
+  capacityState,
+  connectionNotice,
+  liveScene,
+  shownAckError,
+  stateText,
+  storeCapacity,
+  totalSourceText,
+  trackOver,
+  overSinceOf,
+  overSinceText,
+  overSinceTracker,
+  type OverAlerts,
+} from "./live.js";
 
 type Z = Layout["zones"][number];
 const zone = (id: string, capacity?: number) => ({ id, name: id, kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]], ...(capacity === undefined ? {} : { capacity }) }) as unknown as Z;
@@ -92,6 +108,68 @@ describe("alertSinceText", () => {
     expect(alertSinceText(since, "Europe/Paris")).toBe("above the limit since 18:41 CET");
     expect(alertSinceText(since, "America/New_York")).toBe("above the limit since 12:41 GMT-5");
     expect(alertSinceText(since, "Europe/Paris")).not.toMatch(/over since/);
+  });
+});
+
+describe("overSinceOf", () => {
+  // The tablet opened at 04:29 CET with the fitting rooms already over; the server's alert on them began at 04:14.
+  const opened = Date.UTC(2026, 11, 5, 3, 29);
+  const began = Date.UTC(2026, 11, 5, 3, 14);
+  const tracked = new Map([["fitting", { since: opened, seenStart: false }]]);
+  const alert = (ruleId: string, zone: string | undefined, since: number, state: "firing" | "acknowledged" | "resolved" = "firing") =>
+    ({ ruleId, kind: "occupancy", state, since, ...(zone === undefined ? {} : { zone }) }) as OverAlerts["alerts"][number];
+  const text = (id: string, alerts: OverAlerts | null) => overSinceText(overSinceOf(id, tracked, alerts), "Europe/Paris");
+
+  it("says the time of the server's alert on the zone, as the banner does, not the moment the tablet opened", () => {
+    const alerts: OverAlerts = { alerts: [alert("over", "fitting", began)], thresholds: { rules: { over: 1 } } };
+    expect(overSinceOf("fitting", tracked, alerts)).toEqual({ since: began, from: "alert" });
+    expect(text("fitting", alerts)).toBe("since 04:14 CET");
+    expect(alertSinceText(began, "Europe/Paris")).toBe("above the limit since 04:14 CET");
+    // Acknowledged, it still holds.
+    expect(text("fitting", { alerts: [alert("over", "fitting", began, "acknowledged")], thresholds: { rules: { over: 1.2 } } })).toBe("since 04:14 CET");
+  });
+  it("keeps the tablet's own time where no alert says the zone is over: none, another zone's, a 'busy' rule's (below 100 %), an unknown rule's", () => {
+    expect(text("fitting", null)).toBe("already at 04:29 CET");
+    expect(text("fitting", { alerts: [alert("over", "bakery", began)], thresholds: { rules: { over: 1 } } })).toBe("already at 04:29 CET");
+    expect(text("fitting", { alerts: [alert("busy", "fitting", began)], thresholds: { rules: { busy: 0.8 } } })).toBe("already at 04:29 CET");
+    expect(text("fitting", { alerts: [alert("gone", "fitting", began)], thresholds: { rules: {} } })).toBe("already at 04:29 CET");
+    // A server before thresholds.rules.
+    expect(text("fitting", { alerts: [alert("over", "fitting", began)] })).toBe("already at 04:29 CET");
+    // Seen going over: "since" its time.
+    expect(overSinceText(overSinceOf("fitting", new Map([["fitting", { since: opened, seenStart: true }]]), null), "Europe/Paris")).toBe("since 04:29 CET");
+    expect(overSinceOf("bakery", tracked, null)).toBeNull();
+    expect(overSinceText(null, "Europe/Paris")).toBe("");
+  });
+  it("takes the store's alert (a rule without a zone) for the whole store, and a zone's only for that zone", () => {
+    const alerts: OverAlerts = { alerts: [alert("store-over", undefined, began)], thresholds: { rules: { "store-over": 1 } } };
+    expect(overSinceOf("store", new Map(), alerts)).toEqual({ since: began, from: "alert" });
+    expect(overSinceOf("fitting", tracked, alerts)?.from).toBe("opened");
+    expect(overSinceOf("store", new Map(), { alerts: [alert("over", "fitting", began)], thresholds: { rules: { over: 1 } } })).toBeNull();
+  });
+  it("answers a time the banner shows for the zone, the earliest of its over-capacity alerts, whatever their order; else the tablet's own", () => {
+    const zoneArb = fc.constantFrom("fitting", "bakery", undefined);
+    const alertArb = fc.record({
+      ruleId: fc.constantFrom("a", "b", "c", "d"),
+      zone: zoneArb,
+      since: fc.integer({ min: 0, max: 10_000 }),
+      state: fc.constantFrom("firing" as const, "acknowledged" as const, "resolved" as const),
+      kind: fc.constantFrom("occupancy" as const, "queue-length" as const),
+    });
+    const rulesArb = fc.dictionary(fc.constantFrom("a", "b", "c", "d"), fc.constantFrom(0.5, 0.8, 0.999, 1, 1.2));
+    const trackedArb = fc.option(fc.record({ since: fc.integer({ min: 0, max: 10_000 }), seenStart: fc.boolean() }), { nil: undefined });
+    fc.assert(
+      fc.property(fc.array(alertArb, { maxLength: 6 }), rulesArb, trackedArb, fc.constantFrom("fitting", "bakery", "store"), (list, rules, own, id) => {
+        const alerts: OverAlerts = { alerts: list.map((a) => alert(a.ruleId, a.zone, a.since, a.state)).map((a, i) => ({ ...a, kind: list[i]!.kind })), thresholds: { rules } };
+        const mine = new Map(own ? [[id, own]] : []);
+        const got = overSinceOf(id, mine, alerts);
+        const over = alerts.alerts.filter((a) => a.kind === "occupancy" && a.state !== "resolved" && a.zone === (id === "store" ? undefined : id) && (rules[a.ruleId] ?? 0) >= 1);
+        if (over.length > 0) {
+          expect(got).toEqual({ since: Math.min(...over.map((a) => a.since)), from: "alert" });
+          expect(over.some((a) => overSinceText(got, "Europe/Paris") === alertSinceText(a.since, "Europe/Paris").replace("above the limit ", ""))).toBe(true);
+        } else expect(got).toEqual(own ? { since: own.since, from: own.seenStart ? "seen" : "opened" } : null);
+        expect(overSinceOf(id, mine, { ...alerts, alerts: [...alerts.alerts].reverse() })).toEqual(got);
+      }),
+    );
   });
 });
 

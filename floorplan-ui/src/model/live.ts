@@ -159,6 +159,42 @@ export function trackOver(prev: OverSince, scene: Pick<LiveScene, "alerts">, ts:
   return next;
 }
 
+/** The server's alerts as the live push sends them, as much as says since when a zone is over capacity. */
+export interface OverAlerts {
+  alerts: readonly Pick<Alert, "ruleId" | "kind" | "zone" | "state" | "since">[];
+  /** `rules`: each enabled occupancy rule's threshold (share of capacity), by rule id; servers before it leave it out. */
+  thresholds?: { rules?: Readonly<Record<string, number>> };
+}
+
+/**
+ * Since when a zone (or the store, id `store`) over capacity is, as the "Over capacity" strip and
+ * the zone list say it: `alert`, the `since` of the server's alert on it, the time the banner says
+ * (when the rule's condition began); else the tablet's own sighting (`seen`: it saw the change;
+ * `opened`: it was already over when the tablet opened, at an unknown earlier time). An alert
+ * counts when its rule says over capacity: an occupancy rule on that zone (none: the store) with a
+ * threshold of 100 % or more, firing or acknowledged. A lower one ("busy above 80 %") began before
+ * the zone was over, so its time is not the zone's; of several, the earliest (each holds since its own).
+ */
+export function overSinceOf(id: string, tracked: OverSince, alerts: OverAlerts | null | undefined): { since: number; from: "alert" | "seen" | "opened" } | null {
+  const rules = alerts?.thresholds?.rules ?? {};
+  let since: number | null = null;
+  for (const a of alerts?.alerts ?? []) {
+    if (a.kind !== "occupancy" || a.state === "resolved" || (id === STORE_ALERT ? a.zone !== undefined : a.zone !== id)) continue;
+    const threshold = rules[a.ruleId];
+    if (threshold === undefined || !(threshold >= 1)) continue;
+    if (since === null || a.since < since) since = a.since;
+  }
+  if (since !== null) return { since, from: "alert" };
+  const t = tracked.get(id);
+  return t ? { since: t.since, from: t.seenStart ? "seen" : "opened" } : null;
+}
+
+/** `overSinceOf` in words, in the store's time labelled with its zone: "since 18:41 CET", or "already at 18:56 CET" (over before the tablet opened, no alert says since when). */
+export function overSinceText(over: ReturnType<typeof overSinceOf>, timeZone: string): string {
+  if (!over) return "";
+  return `${over.from === "opened" ? "already at" : "since"} ${formatTime(over.since, timeZone)}`;
+}
+
 /**
  * `trackOver` kept across calls, for a view to call while it renders (not as state set in an
  * effect: on a tablet that comes back online the live push arrives in a burst, each message a

@@ -14,7 +14,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceTracker } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -87,12 +87,6 @@ function useOverSince(scene: LiveScene | null, ts: number | null): OverSince {
   return track(scene, ts);
 }
 
-function sinceText(over: OverSince, id: string, timeZone: string): string {
-  const s = over.get(id);
-  if (!s) return "";
-  return s.seenStart ? `since ${formatTime(s.since, timeZone)}` : `already at ${formatTime(s.since, timeZone)}`;
-}
-
 function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, openNow }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null; openNow: boolean | null }) {
   const { signOut } = useSession();
   // The store card follows the alert banner: red while an alert fires.
@@ -102,6 +96,8 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   const stale = live.status !== "live";
   const notice = connectionNotice(live.status, live.error);
   const reason = attentionReason(scene);
+  // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
+  const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   return (
     <>
       {stale && notice && (live.occupancy || notice.signIn) && (
@@ -128,7 +124,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
             {scene.alerts.map((a) => (
               <span key={a.id} className="live-alert-item" data-testid={`live-alert-${a.id}`}>
                 {" · "}
-                {a.text} <span className="live-alert-since">({sinceText(overSince, a.id, timeZone)})</span>
+                {a.text} <span className="live-alert-since">({sinceText(a.id)})</span>
               </span>
             ))}
           </div>
@@ -178,7 +174,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                 const over = z.state === "over";
                 return (
                   <li key={z.id} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state={z.state}>
-                    <span className="zname">{z.name}{over && <span className="zsince"> {sinceText(overSince, z.id, timeZone)}</span>}</span>
+                    <span className="zname">{z.name}{over && <> <span className="zsince" data-testid={`live-zone-since-${z.id}`}>{sinceText(z.id)}</span></>}</span>
                     <span className="zfig">
                       {z.doorOnly ? (
                         <span className="muted small" title="Counted by the door counter: see the store total">door</span>
