@@ -18,6 +18,12 @@ describe("the demo banner's opening hours", () => {
       "08:00-21:30 every day (Europe/Paris; the store's Alerts page edits them). Closed now: nobody comes in until it opens at 08:00",
     );
     expect(demoHoursLine(hours, at("03:23"), TZ)).toMatch(/until it opens at 08:00$/);
+    // Before the day's opening, with history held: Today is empty till then, the history is under Yesterday.
+    expect(demoHoursLine(hours, at("06:40"), TZ, true)).toBe(
+      "08:00-21:30 every day (Europe/Paris; the store's Alerts page edits them). Closed now: nobody comes in until it opens at 08:00, so Today stays empty till then; the back-filled history is under Yesterday",
+    );
+    // After closing, Today has the day's figures: nothing more to say.
+    expect(demoHoursLine(hours, at("22:09"), TZ, true)).toMatch(/until it opens at 08:00$/);
     // Closed for a day and more: the weekday too.
     const weekend = { ...hours, weekly: { ...hours.weekly, sat: [], sun: [] } };
     expect(demoHoursLine(weekend, at("22:00"), TZ)).toMatch(/until it opens at Mon 08:00$/);

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, openIntervals, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -67,9 +67,11 @@ async function setDemoHours(server: RunningServer, store: string, hours: Opening
 /**
  * The banner's line on the demo store's opening hours, and, while they say closed, when it opens:
  * the simulator keeps to them by the wall clock at any speed (`followClock`), so a demo started at
- * night shows an empty store until then. Null without hours.
+ * night shows an empty store until then. Before the store's first opening of the day (06:40), with
+ * history held (`history`), also that Today stays empty until then and where the history is
+ * (Yesterday): a first look at Today's heatmap would find nothing. Null without hours.
  */
-export function demoHoursLine(hours: OpeningHours | null | undefined, now: number, timeZone: string): string | null {
+export function demoHoursLine(hours: OpeningHours | null | undefined, now: number, timeZone: string, history = false): string | null {
   if (!hours) return null;
   const day = (d: (typeof WEEKDAYS)[number]) => hours.weekly[d].map((iv) => `${iv.open}-${iv.close}`).join(", ") || "closed";
   const same = WEEKDAYS.every((d) => day(d) === day("mon"));
@@ -78,7 +80,9 @@ export function demoHoursLine(hours: OpeningHours | null | undefined, now: numbe
   const next = openIntervals(hours, { from: now, to: now + 8 * 86_400_000 }, timeZone).find((iv) => iv.from > now);
   if (!next) return `${text}. Closed now: nobody comes in while these hours say closed`;
   const when = new Intl.DateTimeFormat("en-GB", { timeZone, ...(next.from - now >= 86_400_000 ? { weekday: "short" as const } : {}), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(next.from);
-  return `${text}. Closed now: nobody comes in until it opens at ${when}`;
+  const notYetToday = openIntervals(hours, { from: localMidnight(now, timeZone), to: now }, timeZone).length === 0;
+  const today = history && notYetToday ? ", so Today stays empty till then; the back-filled history is under Yesterday" : "";
+  return `${text}. Closed now: nobody comes in until it opens at ${when}${today}`;
 }
 
 /**
@@ -189,7 +193,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
       history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
-      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone),
+      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
       tokens,
       kioskStore: STORE,
       metricsUrl: server.metricsUrl,
