@@ -27,6 +27,12 @@ export class AgentsRepo {
                 clock_samples AS clockSamples
            FROM agents WHERE store = ? ORDER BY agent`,
       ),
+      all: db.prepare<[], AgentRow>(
+        `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
+                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics,
+                clock_samples AS clockSamples
+           FROM agents ORDER BY store, agent`,
+      ),
       hashes: db.prepare<[], AgentPasswordEntry>(
         "SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username",
       ),
@@ -80,6 +86,10 @@ export class AgentsRepo {
   }
   list(store: string): AgentRow[] {
     return this.q.list.all(store);
+  }
+  /** Every agent of every store, by store then agent. */
+  listAll(): AgentRow[] {
+    return this.q.all.all();
   }
   /** User names with their hashes, for a Mosquitto password file. */
   passwordEntries(): AgentPasswordEntry[] {
