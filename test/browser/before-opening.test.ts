@@ -3,7 +3,8 @@
  * (the demo's hours), with figures from the day before, looked at at 06:40 (the page's clock set
  * there): the heatmap says the store has not opened yet and when it opens, instead of "no visits,
  * try a longer range", and takes the manager to yesterday; once the store has opened, no visits
- * is said with the usual words.
+ * is said with the usual words; today's traffic chart shows the day's forecast before the first
+ * enter, not "No enters in this range".
  */
 import { describe, expect, it } from "vitest";
 import { localMidnight } from "@footfall/core";
@@ -15,8 +16,15 @@ const TZ = "Europe/Paris";
 /** The latest 06:40 in Paris at least 20 minutes ago (the page's clock; the server's is the real one). */
 const at0640 = localMidnight(Date.now() - 7 * HOUR, TZ) + 6 * HOUR + 40 * 60_000;
 
+/** Visitors in a Paris hour: open 08:00-21:00, busiest mid-afternoon (40 an hour at 15:00). */
+function visitorsAt(ts: number): number {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", hourCycle: "h23" }).format(ts));
+  return hour >= 8 && hour < 21 ? Math.round(40 * Math.exp(-(((hour - 15) / 3.5) ** 2))) : 0;
+}
+
 const t = withShop({
-  server: { maxEventAgeMs: 4 * 24 * HOUR },
+  server: { maxEventAgeMs: 40 * 24 * HOUR },
+  timeoutMs: 90_000,
   setup: async ({ server, shop }) => {
     const day = [{ open: "08:00", close: "21:30" }];
     const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
@@ -26,9 +34,15 @@ const t = withShop({
       body: JSON.stringify({ hours }),
     });
     expect(res.status).toBe(200);
-    // The day before: 30 people in through the door at 10:40.
-    await shop.publish([shop.events.count("entrance", at0640 - 20 * HOUR, 30, 0)]);
-    await waitFor("the door count to be stored", async () => (await shop.api.agents(shop.store)).agents[0]?.events === 1, { timeoutMs: 20_000 });
+    // Five weeks of door counts up to the midnight before the page's 06:40 (none after it), enough for a forecast.
+    const end = localMidnight(at0640, TZ);
+    const counts = [];
+    for (let ts = end - 35 * 24 * HOUR; ts < end; ts += HOUR) {
+      const n = visitorsAt(ts);
+      if (n > 0) counts.push(shop.events.count("entrance", ts + 60_000, n, n));
+    }
+    await shop.publish(counts);
+    await waitFor("the door counts to be stored", async () => (await shop.api.agents(shop.store)).agents[0]?.events === counts.length, { timeoutMs: 30_000 });
   },
 });
 
@@ -58,6 +72,18 @@ describe("today before the store opens", () => {
     const page = await heatmapAt(at0640 + 2 * HOUR);
     await page.getByText("No visits in this range. Try a longer range.").waitFor({ timeout: 10_000 });
     expect(await page.getByTestId("not-open-yet").count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe("today's traffic chart before the first enter", () => {
+  it("shows the day's forecast instead of 'No enters in this range'", async () => {
+    // The real clock: no count since the midnight before the page's 06:40, so none today so far.
+    const page = await t.open(`/heatmap/${t.shop.store}?range=today`, t.shop.tokens.viewer);
+    await page.getByTestId("traffic-forecast-hint").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("traffic-total").getAttribute("data-total")).toBe("0");
+    await page.getByTestId("traffic-chart").waitFor({ timeout: 10_000 });
+    expect(await page.getByText("No enters in this range").count()).toBe(1); // the hour x weekday grid's, only
     await page.close();
   });
 });

@@ -162,7 +162,8 @@ export function TrafficCharts({
             <Loading />
           ) : bars.total === null ? (
             <Empty title="No data in this range" icon="chart">The store's figures begin later, or its agents have not reported yet.</Empty>
-          ) : bars.total === 0 ? (
+          ) : bars.total === 0 && !bars.forecast ? (
+            // None yet but a forecast ahead ("today" before opening): the chart, with the day's forecast.
             <Empty title="No enters in this range" icon="chart" />
           ) : (
             <>
