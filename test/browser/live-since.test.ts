@@ -23,7 +23,15 @@ const hhmm = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: 
 const minute = (ts: number) => Math.floor(ts / 60_000);
 
 async function addRule(zone: string, threshold: number, name: string): Promise<string> {
-  const r = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "occupancy", zone, threshold, forSeconds: 0, cooldownSeconds: 60, enabled: true, name });
+  const r = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, {
+    kind: "occupancy",
+    zone,
+    threshold,
+    forSeconds: 0,
+    cooldownSeconds: 60,
+    enabled: true,
+    name,
+  });
   expect(r.status).toBe(201);
   return r.body.id;
 }
@@ -35,7 +43,9 @@ describe("live tablet opened with zones already over capacity", () => {
     const overRule = await addRule("fitting", 1, "Fitting rooms over capacity");
     const start = Date.now();
     await t.shop.publish(Array.from({ length: 5 }, (_, i) => t.shop.events.enter(`fit-${i}`, "fitting", start)));
-    const over = await waitFor("the over-capacity alert", async () => (await activeAlerts()).find((a) => a.ruleId === overRule) ?? false, { timeoutMs: 15_000 });
+    const over = await waitFor("the over-capacity alert", async () => (await activeAlerts()).find((a) => a.ruleId === overRule) ?? false, {
+      timeoutMs: 15_000,
+    });
     // Clothing (capacity 15) over with no rule on it.
     await t.shop.publish(Array.from({ length: 16 }, (_, i) => t.shop.events.enter(`clo-${i}`, "clothing", Date.now())));
     // The tablet opens in a later minute than the alert began, so the two times differ.
@@ -63,22 +73,30 @@ describe("live tablet opened with zones already over capacity", () => {
     // No alert on clothing: the tablet's own time, the moment it opened.
     const openedAt = [hhmm.format(opened), hhmm.format(Date.now())];
     const clothingSince = (await tablet.getByTestId("live-zone-clothing").locator(".zsince").textContent()) ?? "";
-    expect(openedAt.some((at) => clothingSince.startsWith(`already at ${at} CE`)), clothingSince).toBe(true);
+    expect(
+      openedAt.some((at) => clothingSince.startsWith(`already at ${at} CE`)),
+      clothingSince,
+    ).toBe(true);
     const clothingStrip = (await tablet.getByTestId("live-alert-clothing").textContent()) ?? "";
-    expect(openedAt.some((at) => clothingStrip.includes(`(already at ${at} CE`)), clothingStrip).toBe(true);
+    expect(
+      openedAt.some((at) => clothingStrip.includes(`(already at ${at} CE`)),
+      clothingStrip,
+    ).toBe(true);
 
     // The time under the zone's name is whole and inside its row: not cut off, not over the next row.
     for (const zone of ["fitting", "clothing"]) {
       const fit = await tablet.getByTestId(`live-zone-${zone}`).evaluate((li) => {
-        const name = li.querySelector(".zname")!.getBoundingClientRect();
         const el = li.querySelector(".zsince") as HTMLElement;
         const r = el.getBoundingClientRect();
         const row = li.getBoundingClientRect();
-        return { cut: el.scrollWidth - el.clientWidth, right: r.right - name.right, below: r.bottom - row.bottom, width: r.width };
+        const clip = li.querySelector(".zname")!.getBoundingClientRect();
+        // The old markup had the time inside the name's cell (which clips with an ellipsis): the time must stay within the clip of every box it is in.
+        const clipper = el.parentElement === li ? row : clip;
+        return { cut: el.scrollWidth - el.clientWidth, right: r.right - Math.min(clipper.right, row.right), below: r.bottom - row.bottom, width: r.width };
       });
       expect(fit.width, `${zone}: the time takes no room`).toBeGreaterThan(0);
       expect(fit.cut, `${zone}: the time is cut off`).toBeLessThanOrEqual(0);
-      expect(fit.right, `${zone}: the time runs past the name's column`).toBeLessThanOrEqual(0.5);
+      expect(fit.right, `${zone}: the time runs past its box`).toBeLessThanOrEqual(0.5);
       expect(fit.below, `${zone}: the time runs below its row`).toBeLessThanOrEqual(0.5);
     }
     await shot(tablet, "live-since-1280x800");

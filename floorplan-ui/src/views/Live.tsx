@@ -173,8 +173,13 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                 const s = STATE_STYLE[z.state];
                 const over = z.state === "over";
                 return (
-                  <li key={z.id} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state={z.state}>
-                    <span className="zname">{z.name}{over && <> <span className="zsince" data-testid={`live-zone-since-${z.id}`}>{sinceText(z.id)}</span></>}</span>
+                  <li key={z.id} className={over ? "over" : undefined} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state={z.state}>
+                    <span className="zname">{z.name}</span>
+                    {over && (
+                      <span className="zsince" data-testid={`live-zone-since-${z.id}`}>
+                        {sinceText(z.id)}
+                      </span>
+                    )}
                     <span className="zfig">
                       {z.doorOnly ? (
                         <span className="muted small" title="Counted by the door counter: see the store total">door</span>
