@@ -1,7 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clockOffWarns, encodeClockSamples, formatClockOffset } from "@footfall/core";
-import { agentJsonLines, agentList, agentTable, AGENT_LIST_STATUSES, emptyListMessage, localMinute, SILENT_ONLINE_MS } from "./agent-list-format.js";
+import {
+  agentJsonLines,
+  agentList,
+  agentTable,
+  AGENT_LIST_STATUSES,
+  clockOffCount,
+  emptyListMessage,
+  localMinute,
+  SILENT_ONLINE_MS,
+  storesWithoutAgents,
+} from "./agent-list-format.js";
 import type { AgentRow } from "./storage/types.js";
 
 const NOW = Date.UTC(2026, 11, 5, 3, 0); // 03:00 UTC, 04:00 in Berlin
@@ -151,5 +161,24 @@ describe("footfall agent list: an empty list says why and what to do", () => {
       "none of the 2 agents of store 0412 is offline or never-seen",
     );
     expect(emptyListMessage(rows, { statuses: ["revoked"] })).toBe("none of the 3 agents is revoked");
+  });
+  it("names the stores asked for that have no agent, when others asked for have some", () => {
+    const rows = [row("0411", "cam-1"), row("0412", "cam-1")];
+    expect(storesWithoutAgents(rows, ["0412", "0499", "0412", "0413"])).toEqual(["0499", "0413"]);
+    expect(storesWithoutAgents(rows, [])).toEqual([]);
+  });
+});
+
+describe("footfall_agents_clock_off's count", () => {
+  it("counts the online agents flagged, not an offline or revoked one", () => {
+    const ahead = encodeClockSamples([{ at: NOW, offsetMs: 120_000 }]);
+    const rows = [
+      row("s", "a", { state: "online", clockSamples: ahead }),
+      row("s", "b", { state: "offline", clockSamples: ahead }),
+      row("s", "c", { state: "online", clockSamples: ahead, revokedAt: NOW }),
+      row("s", "d", { state: "online", clockSamples: encodeClockSamples([{ at: NOW, offsetMs: 200 }]) }),
+    ];
+    expect(clockOffCount(rows, 30_000)).toBe(1);
+    expect(clockOffCount(rows, 120_000)).toBe(0);
   });
 });

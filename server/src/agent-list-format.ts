@@ -82,6 +82,11 @@ export function agentList(rows: readonly AgentRow[], filter: AgentListFilter, wa
     .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent));
 }
 
+/** How many online agents (not revoked) have a clock flagged past `warnMs`: the gauge footfall_agents_clock_off. */
+export function clockOffCount(rows: readonly AgentRow[], warnMs: number): number {
+  return agentList(rows, { statuses: ["online"] }, warnMs).filter((e) => e.clockWarn).length;
+}
+
 /** `ms` as `2026-12-05 03:12` in `timeZone`. */
 export function localMinute(ms: number, timeZone: string): string {
   const parts = Object.fromEntries(
@@ -144,6 +149,12 @@ export function agentTable(entries: readonly AgentListEntry[], o: TableOptions):
 /** One JSON line per entry (times epoch ms). */
 export function agentJsonLines(entries: readonly AgentListEntry[]): string {
   return entries.map((e) => `${JSON.stringify(e)}\n`).join("");
+}
+
+/** The stores asked for that have no agent at all (a typo among several, say), in the order asked. */
+export function storesWithoutAgents(rows: readonly AgentRow[], stores: readonly string[]): string[] {
+  const known = new Set(rows.map((r) => r.store));
+  return [...new Set(stores)].filter((s) => !known.has(s));
 }
 
 /**
