@@ -183,6 +183,9 @@ export async function startHalf(
     log,
     // (chain) The shard sessions' broker: shards are taken (and their layouts sent) while the server joins, before services.mqtt is set.
     publish: async (layout) => {
+      // The store's name is its version in force's: one saved for later renames it when it takes effect (or at the start or
+      // takeover after its time passed while no server ran it); its save did not.
+      await storage.stores.nameInForce(layout.store, now()).catch((err: Error) => log.warn({ store: layout.store, err: err.message }, "could not give the store the name of its layout in force"));
       await (cluster ? cluster.broker : services.mqtt)?.publishLayout(layout);
     },
     tookEffect: (layout) => {

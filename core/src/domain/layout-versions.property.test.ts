@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { layoutAt, nextLayoutChange } from "./layout-versions.js";
+import { layoutAt, layoutCancel, nextLayoutChange, scheduledVersions } from "./layout-versions.js";
 
 const RUNS = { numRuns: 300 };
 
@@ -63,5 +63,46 @@ describe("nextLayoutChange", () => {
     expect(nextLayoutChange([{ validFrom: 100 }], 0)).toBeNull();
     expect(nextLayoutChange([{ validFrom: 100 }, { validFrom: 200 }], 0)).toBe(200);
     expect(nextLayoutChange([{ validFrom: 100 }, { validFrom: 200 }], 200)).toBeNull();
+  });
+});
+
+describe("layoutCancel", () => {
+  it("allows only a version not yet in force; cancelling it changes no layout in force up to now", () => {
+    fc.assert(
+      fc.property(versions, fc.integer({ min: 0, max: 9 }), fc.integer({ min: -5, max: 70 }), (vs, version, now) => {
+        const check = layoutCancel(vs, version, now);
+        const v = vs.find((x) => x.version === version);
+        if (!v) {
+          expect(check).toBe("unknown");
+          return;
+        }
+        if (layoutAt(vs, now) === v) {
+          expect(check).toBe("in force");
+          return;
+        }
+        expect(check).toBe(v.validFrom <= now ? "past" : "cancellable");
+        if (check !== "cancellable") return;
+        const rest = vs.filter((x) => x !== v);
+        for (let t = -5; t <= now; t++) expect(layoutAt(rest, t)).toBe(layoutAt(vs, t));
+      }),
+      RUNS,
+    );
+  });
+
+  it("never allows a store's only version, even one from a later date (it is in force before it, too)", () => {
+    expect(layoutCancel([{ version: 1, validFrom: 50 }], 1, 10)).toBe("in force");
+    expect(layoutCancel([{ version: 1, validFrom: 0 }, { version: 2, validFrom: 50 }], 2, 10)).toBe("cancellable");
+    expect(layoutCancel([{ version: 1, validFrom: 0 }, { version: 2, validFrom: 50 }], 2, 50)).toBe("in force");
+    expect(layoutCancel([{ version: 1, validFrom: 0 }, { version: 2, validFrom: 50 }], 3, 10)).toBe("unknown");
+  });
+
+  it("scheduledVersions lists the cancellable ones of versions in any order, by validFrom", () => {
+    fc.assert(
+      fc.property(versions, fc.integer({ min: -5, max: 70 }), (vs, now) => {
+        const shuffled = [...vs].sort((a, b) => b.version - a.version);
+        expect(scheduledVersions(shuffled, now)).toEqual(vs.filter((v) => layoutCancel(vs, v.version, now) === "cancellable").map((v) => v.version));
+      }),
+      RUNS,
+    );
   });
 });

@@ -33,3 +33,25 @@ export function nextLayoutChange(layouts: readonly LayoutVersionTime[], now: num
   for (let i = 1; i < layouts.length; i++) if (layouts[i]!.validFrom > now) return layouts[i]!.validFrom;
   return null;
 }
+
+/** Whether a layout version may be cancelled at `now` (see {@link layoutCancel}). */
+export type LayoutCancelCheck = "cancellable" | "in force" | "past" | "unknown";
+
+/**
+ * Whether version `version` of `layouts` (ordered as for {@link layoutAt}) may be cancelled at
+ * `now`: only a version saved for later, not yet in force ("cancellable"); never the version in force
+ * (a store's first is in force before its validFrom too) nor one whose validFrom is past (history
+ * is kept), so cancelling never changes the layout in force at any time up to `now`.
+ */
+export function layoutCancel<L extends LayoutVersionTime & { version: number }>(layouts: readonly L[], version: number, now: number): LayoutCancelCheck {
+  const v = layouts.find((l) => l.version === version);
+  if (!v) return "unknown";
+  if (layoutAt(layouts, now) === v) return "in force";
+  return v.validFrom <= now ? "past" : "cancellable";
+}
+
+/** The versions of `layouts` (in any order) that may be cancelled at `now` ({@link layoutCancel}): those saved for later, by validFrom. */
+export function scheduledVersions(layouts: readonly (LayoutVersionTime & { version: number })[], now: number): number[] {
+  const ordered = [...layouts].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+  return ordered.filter((l) => layoutCancel(ordered, l.version, now) === "cancellable").map((l) => l.version);
+}

@@ -300,4 +300,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE agents ADD COLUMN clock_samples TEXT;
     `,
   },
+  {
+    version: 21,
+    name: "each store's last layout version number (a cancelled version's number is never given again)",
+    sql: `
+      -- A layout version saved for later may be cancelled (its row deleted) before it takes effect; the next save
+      -- counts on from the highest number ever given, which reports, experiments and agents may have seen.
+      ALTER TABLE stores ADD COLUMN layout_versions INTEGER NOT NULL DEFAULT 0;
+      UPDATE stores SET layout_versions = coalesce((SELECT max(version) FROM layouts WHERE layouts.store = stores.id), 0);
+    `,
+  },
 ];

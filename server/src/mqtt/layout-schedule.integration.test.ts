@@ -2,6 +2,7 @@
  * A layout version saved for later reaches the agents at its validFrom, not at the save: an agent of
  * the embedded broker reads the retained layout while a version is saved ~2 s ahead, then one in
  * the past; and after a restart with a version still ahead, the new server sends it at its time too.
+ * The store's name (GET /stores: the store list, chain view, reports) follows the version in force the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
@@ -25,6 +26,8 @@ async function follow(): Promise<{ client: MqttClient; got: { version: number; a
   return { client, got };
 }
 const lastVersion = (got: { version: number }[]) => got.at(-1)?.version;
+/** The store's name as GET /stores lists it. */
+const storeName = async () => (await t.get<{ stores: { id: string; name: string }[] }>("/api/v1/stores")).body.stores.find((s) => s.id === STORE)?.name;
 
 beforeAll(async () => {
   t = await startTestServer({ dataDir: dir.path });
@@ -45,9 +48,12 @@ describe("the layout retained for a store's agents", () => {
     // The save sends nothing new to the agents (or the version in force again).
     await sleep(700);
     expect(got.every((m) => m.version === 1)).toBe(true);
+    // Nor renames the store before its time.
+    expect(await storeName()).toBe("Before the refit");
     const taken = await waitFor("version 2 at its validFrom", () => got.find((m) => m.version === 2), { timeoutMs: 6_000 });
     expect(taken.at).toBeGreaterThanOrEqual(validFrom);
     expect(taken.at - validFrom).toBeLessThan(1_500);
+    expect(await storeName()).toBe("After the refit");
     // A version valid from now (after version 2's start): in force, sent at once.
     await t.putLayout(STORE, smallLayout({ name: "Fixed", validFrom: Date.now() }));
     await waitFor("version 3 at once", () => lastVersion(got) === 3, { timeoutMs: 1_000 });
@@ -66,6 +72,31 @@ describe("the layout retained for a store's agents", () => {
     const taken = await waitFor("version 4 at its validFrom", () => got.find((m) => m.version === 4), { timeoutMs: 6_000 });
     expect(taken.at).toBeGreaterThanOrEqual(validFrom);
     expect(got.filter((m) => m.at < validFrom).every((m) => m.version === 3)).toBe(true);
+    expect(await storeName()).toBe("Next week");
     await client.endAsync();
+  });
+
+  it("a version cancelled before its time never reaches the agents, nor renames the store", async () => {
+    const { client, got } = await follow();
+    await waitFor("the layout in force", () => lastVersion(got) === 4);
+    const validFrom = Date.now() + 1_500;
+    await t.putLayout(STORE, smallLayout({ name: "Cancelled refit", validFrom }));
+    const res = await t.server.app.inject({ method: "DELETE", url: `/api/v1/stores/${STORE}/layouts/5`, headers: { authorization: `Bearer ${t.admin}` } });
+    expect(res.statusCode).toBe(200);
+    await sleep(validFrom - Date.now() + 1_000);
+    expect(got.map((m) => m.version).filter((v) => v !== 4)).toEqual([]);
+    expect(await storeName()).toBe("Next week");
+    expect((await t.get<{ version: number }>(`/api/v1/stores/${STORE}/layout`)).body.version).toBe(4);
+    await client.endAsync();
+  });
+
+  it("a version whose time came while no server ran names the store at the next start", async () => {
+    expect(await storeName()).toBe("Next week");
+    const validFrom = Date.now() + 800;
+    await t.putLayout(STORE, smallLayout({ name: "While closed", validFrom }));
+    await t.server.close();
+    await sleep(validFrom - Date.now() + 100);
+    t = await startTestServer({ dataDir: dir.path });
+    expect(await storeName()).toBe("While closed");
   });
 });

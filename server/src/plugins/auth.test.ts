@@ -22,6 +22,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/layout", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/layouts", roles: EVERYONE },
   { method: "PUT", url: "/api/v1/stores/shop/layout", roles: ["merchandiser"], payload: smallLayout() },
+  { method: "DELETE", url: "/api/v1/stores/shop/layouts/1", roles: ["merchandiser"] },
   { method: "GET", url: "/api/v1/stores/shop/occupancy", roles: ["staff"] },
   { method: "GET", url: "/api/v1/stores/shop/dwell", roles: READERS },
   { method: "GET", url: "/api/v1/stores/shop/paths", roles: READERS },
@@ -106,7 +107,7 @@ describe("the role matrix", () => {
   it("covers every route of the API", async () => {
     const paths = (await t.get("/api/docs/json", null)).body.paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("wh_0000000000000000", "{hook}").replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}")}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("wh_0000000000000000", "{hook}").replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}").replace("/layouts/1", "/layouts/{version}")}`));
     expect(documented.filter((r) => !tested.has(r) && r !== "GET /api/v1/health")).toEqual([]);
   });
 });

@@ -79,4 +79,37 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return layoutBody(layout);
     },
   });
+
+  const VersionParams = Type.Object({ store: StoreParams.properties.store, version: Type.Integer({ minimum: 1, description: "layout version" }) });
+  app.delete("/stores/:store/layouts/:version", {
+    config: { auth: "merchandiser" },
+    schema: {
+      tags: ["stores"],
+      summary: "Cancel a layout version saved for later, before it takes effect (its number is not given again)",
+      params: VersionParams,
+      response: { 200: Type.Object({ version: Type.Integer(), validFrom: Type.Integer(), cancelled: Type.Literal(true) }), ...errorResponses },
+    },
+    handler: async (req) => {
+      const { store, version } = req.params;
+      const at = (ms: number) => new Date(ms).toISOString();
+      // An experiment that names the version (its change is the version's validFrom) would lose its change: it goes first.
+      const experiments = await storage.experiments.list<{ id: string; name: string; testStores: string[]; layoutVersion: number | null }>();
+      const using = experiments.find((e) => e.testStores[0] === store && e.layoutVersion === version);
+      if (using)
+        throw httpError(409, `layout version ${version} of store "${store}" is the change of experiment "${using.name}" (${using.id}): delete the experiment first, or keep the version`);
+      const res = await storage.stores.cancelLayout(store, version, services.now());
+      if (res.outcome === "unknown") throw httpError(404, `store "${store}" has no layout version ${version}`);
+      if (res.outcome !== "cancelled")
+        throw httpError(
+          409,
+          `layout version ${version} of store "${store}" ${res.outcome === "in force" ? "is in force" : "took effect"} since ${at(res.validFrom)}: only a version saved for later can be cancelled before it takes effect (history is kept); save a new version to change the layout`,
+        );
+      await layouts.reload(store);
+      // As after a save: the agents keep the version in force, the schedule (and a chain's other servers) forget the cancelled one.
+      const inForce = layouts.current(store, services.now());
+      if (inForce) await services.onLayoutSaved(inForce);
+      await audit(req, "layout.cancel", store, { version, validFrom: res.validFrom });
+      return { version, validFrom: res.validFrom, cancelled: true as const };
+    },
+  });
 };

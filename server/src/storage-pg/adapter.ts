@@ -22,6 +22,8 @@
  */
 import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../storage/event-rows.js";
 import {
+  layoutAt,
+  layoutCancel,
   layoutValidator,
   storedWithStatus,
   type AgentStatus,
@@ -58,6 +60,7 @@ import type {
   SalesStore,
   Storage,
   StoreRow,
+  LayoutCancelResult,
   StoresStore,
   TokenCheck,
   TokenInfo,
@@ -316,6 +319,17 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   /** Several statements that must hold together: in the transaction, or in one of their own at the root. */
   const atomic = <T>(fn: (q: PgQueryable) => Promise<T>): Promise<T> => (tx ? db(true).then(fn) : transaction(core, (t) => fn(core.txOf.get(t)!.client)));
 
+  /** stores.nameInForce in `q` (a transaction that saved a layout, or one of its own). */
+  const nameInForceIn = async (q: PgQueryable, store: string, now: number): Promise<string | null> => {
+    const { rows } = await q.query<{ validFrom: number; name: string }>(
+      `SELECT valid_from AS "validFrom", body->>'name' AS name FROM layouts WHERE store = $1 ORDER BY valid_from, version`,
+      [store],
+    );
+    const name = layoutAt(rows, now)?.name;
+    if (name === undefined) return null;
+    const changed = await q.query("UPDATE stores SET name = $1 WHERE id = $2 AND name IS DISTINCT FROM $1", [name, store]);
+    return changed.rowCount ? name : null;
+  };
   const stores: StoresStore = {
     list: () => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores ORDER BY id")).rows),
     get: (id) => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores WHERE id = $1", [id])).rows[0]),
@@ -348,11 +362,12 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       atomic(async (q) => {
         await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, input.name ?? store, now]);
         // The store's row, locked: two servers saving a layout at once number their versions one after the other.
-        const { rows } = await q.query<{ name: string }>("SELECT name FROM stores WHERE id = $1 FOR UPDATE", [store]);
+        const { rows } = await q.query<{ name: string; last: number }>("SELECT name, layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
         const name = input.name ?? rows[0]!.name;
-        if (input.name) await q.query("UPDATE stores SET name = $1 WHERE id = $2", [input.name, store]);
         const v = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = $1", [store]);
-        const version = (v.rows[0]?.v ?? 0) + 1;
+        // After the last number given (a cancelled version's too) and the highest stored: a number is never given twice.
+        const version = Math.max(rows[0]!.last, v.rows[0]?.v ?? 0) + 1;
+        await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [version, store]);
         const layout = { store, name, version, validFrom: input.validFrom, timezone: input.timezone, ...(input.currency ? { currency: input.currency } : {}), floor: input.floor, zones: input.zones } as Layout;
         if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
         await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
@@ -362,7 +377,28 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           now,
           JSON.stringify(layout),
         ]);
+        // A version saved for later renames the store when it takes effect (nameInForce then), not now.
+        await nameInForceIn(q, store, now);
         return layout;
+      }),
+    nameInForce: (store, now) => atomic((q) => nameInForceIn(q, store, now)),
+    cancelLayout: (store, version, now) =>
+      atomic(async (q): Promise<LayoutCancelResult> => {
+        // The store's row, locked as a save locks it: a cancel and a save of the store run one after the other.
+        const locked = await q.query<{ last: number }>("SELECT layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
+        if (!locked.rows[0]) return { outcome: "unknown" };
+        const { rows } = await q.query<{ version: number; validFrom: number }>(
+          'SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1 ORDER BY valid_from, version',
+          [store],
+        );
+        const v = rows.find((l) => l.version === version);
+        if (!v) return { outcome: "unknown" };
+        const check = layoutCancel(rows, version, now);
+        if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
+        const last = Math.max(locked.rows[0].last, ...rows.map((l) => l.version));
+        await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [last, store]);
+        await q.query("DELETE FROM layouts WHERE store = $1 AND version = $2", [store, version]);
+        return { outcome: "cancelled", validFrom: v.validFrom };
       }),
   };
 
@@ -401,6 +437,18 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
                       clock_samples::text AS "clockSamples"
                  FROM agents WHERE store = $1 ORDER BY agent`,
               [store],
+            )
+          ).rows,
+      ),
+    listAll: () =>
+      read(
+        async (q) =>
+          (
+            await q.query<AgentRow>(
+              `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
+                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics",
+                      clock_samples::text AS "clockSamples"
+                 FROM agents ORDER BY store COLLATE "C", agent COLLATE "C"`,
             )
           ).rows,
       ),

@@ -502,4 +502,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE agents ADD COLUMN clock_samples jsonb;
     `,
   },
+  {
+    version: 21,
+    name: "each store's last layout version number (a cancelled version's number is never given again)",
+    sql: `
+      -- As SQLite's 21: the highest layout version number given; a save counts on from it, a cancel leaves it.
+      ALTER TABLE stores ADD COLUMN layout_versions integer NOT NULL DEFAULT 0;
+      UPDATE stores SET layout_versions = coalesce((SELECT max(version) FROM layouts WHERE layouts.store = stores.id), 0);
+    `,
+  },
 ];

@@ -212,10 +212,57 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
           { version: 2, validFrom: T0 - DAY },
           { version: 3, validFrom: T0 + DAY },
         ]);
-        expect((await s.stores.get("shop"))?.name).toBe("Renamed");
+        // Version 3 is for later: the store keeps the name of the version in force.
+        expect((await s.stores.get("shop"))?.name).toBe("The Shop");
         expect((await s.stores.layouts("shop"))[0]).toEqual(v2);
         expect(await s.stores.layouts("other")).toEqual([]);
         expect(await s.stores.versions("other")).toEqual([]);
+      });
+
+      test("a version saved for later renames the store when it takes effect (nameInForce), one in force at once", async (s) => {
+        await s.stores.saveLayout("shop", layout(0, ["entrance"], "Old Name"), T0);
+        await s.stores.saveLayout("shop", layout(T0 + DAY, ["entrance"], "After The Refit"), T0 + 1);
+        expect(await s.stores.get("shop")).toEqual({ id: "shop", name: "Old Name" });
+        expect(await s.stores.list()).toEqual([{ id: "shop", name: "Old Name" }]);
+        // Nothing to do before its time; at its time the store takes its name, once.
+        expect(await s.stores.nameInForce("shop", T0 + DAY - 1)).toBeNull();
+        expect(await s.stores.nameInForce("shop", T0 + DAY)).toBe("After The Refit");
+        expect(await s.stores.nameInForce("shop", T0 + DAY + 1)).toBeNull();
+        expect((await s.stores.get("shop"))?.name).toBe("After The Refit");
+        // A version in force at its save (validFrom now or before) renames at once; a store without layouts is left alone.
+        await s.stores.saveLayout("shop", layout(T0 + 2 * DAY, ["entrance"], "In Force"), T0 + 2 * DAY);
+        expect((await s.stores.get("shop"))?.name).toBe("In Force");
+        // A store's first version is in force before its validFrom too (core layoutAt): it names the store.
+        await s.stores.ensure("new", "new", T0);
+        await s.stores.saveLayout("new", layout(T0 + DAY, ["entrance"], "New Shop"), T0);
+        expect((await s.stores.get("new"))?.name).toBe("New Shop");
+        expect(await s.stores.nameInForce("none", T0)).toBeNull();
+      });
+
+      test("cancelLayout deletes a version saved for later only, and its number is never given again", async (s) => {
+        await s.stores.saveLayout("shop", layout(0, ["entrance"], "Shop"), T0);
+        await s.stores.saveLayout("shop", layout(T0 + DAY, ["entrance", "fruit"], "Refit"), T0 + 1);
+        await s.stores.saveLayout("shop", layout(T0 + 2 * DAY, ["entrance"]), T0 + 2);
+        expect(await s.stores.cancelLayout("shop", 1, T0 + 3)).toEqual({ outcome: "in force", validFrom: 0 });
+        expect(await s.stores.cancelLayout("shop", 9, T0 + 3)).toEqual({ outcome: "unknown" });
+        expect(await s.stores.cancelLayout("none", 1, T0 + 3)).toEqual({ outcome: "unknown" });
+        // The newest number cancelled: the next save still counts on from it.
+        expect(await s.stores.cancelLayout("shop", 3, T0 + 3)).toEqual({ outcome: "cancelled", validFrom: T0 + 2 * DAY });
+        expect(await s.stores.cancelLayout("shop", 3, T0 + 3)).toEqual({ outcome: "unknown" });
+        expect(await s.stores.versions("shop")).toEqual([
+          { version: 1, validFrom: 0 },
+          { version: 2, validFrom: T0 + DAY },
+        ]);
+        expect((await s.stores.layouts("shop")).map((l) => l.version)).toEqual([1, 2]);
+        expect((await s.stores.saveLayout("shop", layout(T0 + 3 * DAY, ["entrance"]), T0 + 4)).version).toBe(4);
+        // Once in force (at its validFrom), or superseded since, a version is history: kept.
+        expect(await s.stores.cancelLayout("shop", 2, T0 + DAY)).toEqual({ outcome: "in force", validFrom: T0 + DAY });
+        expect(await s.stores.cancelLayout("shop", 2, T0 + 3 * DAY)).toEqual({ outcome: "past", validFrom: T0 + DAY });
+        expect(await s.stores.cancelLayout("shop", 4, T0 + 2 * DAY)).toEqual({ outcome: "cancelled", validFrom: T0 + 3 * DAY });
+        expect(await s.stores.cancelLayout("shop", 2, T0 + 2 * DAY)).toEqual({ outcome: "in force", validFrom: T0 + DAY });
+        expect((await s.stores.saveLayout("shop", layout(T0 + 3 * DAY, ["entrance"]), T0 + 5)).version).toBe(5);
+        // The store's name is the version in force's still.
+        expect((await s.stores.get("shop"))?.name).toBe("Shop");
       });
 
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
@@ -864,6 +911,20 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.agents.ofStores([])).toEqual([]);
         expect(await s.agents.ownersOfClientId("shop-door-1")).toEqual([{ store: "shop", agent: "door-1", kind: "door" }]);
         expect(await s.agents.ownersOfClientId("shop-door-9")).toEqual([]);
+      });
+
+      test("listAll: every agent of every store, revoked ones too, by store then agent (byte order: footfall agent list)", async (s) => {
+        expect(await s.agents.listAll()).toEqual([]);
+        for (const [store, agent] of [["shop1", "cam-2"], ["shop_3", "door-1"], ["shop-2", "cam-1"], ["shop1", "cam-1"], ["shop1", "cam_0"], ["shop1", "cam0"]] as const)
+          await s.agents.add(store, agent, "camera", T0);
+        await s.agents.revoke("shop_3", "door-1", T0 + 5);
+        await s.agents.recordStatus("shop1", "cam-1", { state: "online", ts: T0 + 120_000, kind: "camera", version: "1.2.3" }, T0);
+        const all = await s.agents.listAll();
+        expect(all.map((a) => `${a.store}/${a.agent}`)).toEqual(["shop-2/cam-1", "shop1/cam-1", "shop1/cam-2", "shop1/cam0", "shop1/cam_0", "shop_3/door-1"]);
+        // The same rows as each store's list.
+        for (const store of ["shop-2", "shop1", "shop_3"]) expect(all.filter((a) => a.store === store)).toEqual(await s.agents.list(store));
+        expect(all.find((a) => a.agent === "door-1")!.revokedAt).toBe(T0 + 5);
+        expect(decodeClockSamples(all.find((a) => a.store === "shop1" && a.agent === "cam-1")!.clockSamples)).toEqual([{ at: T0, offsetMs: 120_000 }]);
       });
 
       test("a live status adds a clock sample; one without a receipt time (retained, a will) leaves them", async (s) => {

@@ -154,6 +154,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     layouts: (store) => r.read(() => core.stores.layouts(store)),
     versions: (store) => r.read(() => core.stores.versions(store)),
     saveLayout: (store, input, now) => r.write(() => core.stores.saveLayout(store as Parameters<StoresRepo["saveLayout"]>[0], input, now)),
+    nameInForce: (store, now) => r.write(() => core.stores.nameInForce(store, now)),
+    cancelLayout: (store, version, now) => r.write(() => core.stores.cancelLayout(store, version, now)),
   };
 
   const agents: AgentsStore = {
@@ -168,6 +170,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     get: (store, agent) => r.read(() => core.agents.get(store, agent)),
     ofStores: (stores) => r.read(() => core.agents.ofStores(stores)),
     list: (store) => r.read(() => core.agents.list(store)),
+    listAll: () => r.read(() => core.agents.listAll()),
     passwordEntries: () => r.read(() => core.agents.passwordEntries()),
     recordStatus: (store, agent, status, receivedAt) => r.write(() => core.agents.recordStatus(store, agent, status, receivedAt)),
     recordIngest: (store, agent, t) => r.write(() => core.agents.recordIngest(store, agent, t)),

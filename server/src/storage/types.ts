@@ -413,9 +413,25 @@ export interface StoresStore {
   layoutsOf?(stores: readonly string[]): Promise<Map<string, Layout[]>>;
   /** Versions by version number. */
   versions(store: string): Promise<LayoutVersion[]>;
-  /** Save a new layout version (creating the store when it is new; versions count up from 1); returns the stored layout. */
+  /**
+   * Save a new layout version (creating the store when it is new; versions count up from 1); returns the stored layout.
+   * The store takes the name of its version in force at `now` (a version saved for later renames it when it takes effect: nameInForce).
+   */
   saveLayout(store: StoreId | string, input: LayoutInput, now: number): Promise<Layout>;
+  /**
+   * Give the store the name of its layout version in force at `now` (core layoutAt): called when a version saved for later
+   * takes effect, and at a start or shard takeover (one whose time passed while no server ran). Answers the new name, or null: unchanged.
+   */
+  nameInForce(store: string, now: number): Promise<string | null>;
+  /**
+   * Cancel (delete) a version saved for later, before it takes effect (core layoutCancel): never the version in force nor a
+   * past one. Its number is not given again (the store keeps its last number: migration 21). Answers what was done.
+   */
+  cancelLayout(store: string, version: number, now: number): Promise<LayoutCancelResult>;
 }
+
+/** What `stores.cancelLayout` did: cancelled, or why not (with the version's validFrom when it exists). */
+export type LayoutCancelResult = { outcome: "cancelled" | "in force" | "past"; validFrom: number } | { outcome: "unknown" };
 
 /** Agents: credentials (hashed), last status and ingest counters. */
 export interface AgentsStore {
@@ -432,6 +448,8 @@ export interface AgentsStore {
   ofStores(stores: readonly string[]): Promise<AgentIdentity[]>;
   /** A store's agents, by agent id. */
   list(store: string): Promise<AgentRow[]>;
+  /** Every agent of every store (revoked ones too), by store then agent id: `footfall agent list`. */
+  listAll(): Promise<AgentRow[]>;
   /** User names with their hashes, for a Mosquitto password file, by user name. */
   passwordEntries(): Promise<AgentPasswordEntry[]>;
   /**

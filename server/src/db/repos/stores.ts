@@ -1,5 +1,5 @@
-import { layoutValidator, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
-import type { LayoutVersion, StoreRow } from "../../storage/types.js";
+import { layoutAt, layoutCancel, layoutValidator, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
+import type { LayoutCancelResult, LayoutVersion, StoreRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
 export type { LayoutVersion, StoreRow };
@@ -13,10 +13,19 @@ export class StoresRepo {
       get: db.prepare<[string], StoreRow>("SELECT id, name FROM stores WHERE id = ?"),
       insert: db.prepare("INSERT INTO stores (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING"),
       rename: db.prepare("UPDATE stores SET name = ? WHERE id = ?"),
-      maxVersion: db.prepare<[string], { v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = ?"),
+      // The last number given (a cancelled version's too), or the highest stored: a number is never given twice.
+      lastVersion: db.prepare<[string, string], { v: number | null }>(
+        "SELECT max(coalesce((SELECT layout_versions FROM stores WHERE id = ?), 0), coalesce((SELECT max(version) FROM layouts WHERE store = ?), 0)) AS v",
+      ),
+      setLastVersion: db.prepare("UPDATE stores SET layout_versions = ? WHERE id = ?"),
+      timeline: db.prepare<[string], { version: number; validFrom: number }>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? ORDER BY valid_from, version"),
+      deleteLayout: db.prepare("DELETE FROM layouts WHERE store = ? AND version = ?"),
       insertLayout: db.prepare("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES (?, ?, ?, ?, ?)"),
       layouts: db.prepare<[string], { body: string }>("SELECT body FROM layouts WHERE store = ? ORDER BY valid_from, version"),
       versions: db.prepare<[string], LayoutVersion>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? ORDER BY version"),
+      names: db.prepare<[string], { validFrom: number; name: string }>(
+        "SELECT valid_from AS validFrom, json_extract(body, '$.name') AS name FROM layouts WHERE store = ? ORDER BY valid_from, version",
+      ),
     };
   }
 
@@ -43,8 +52,8 @@ export class StoresRepo {
     return this.db.transaction(() => {
       const name = input.name ?? this.get(store)?.name ?? store;
       this.ensure(store, name, now);
-      if (input.name) this.q.rename.run(input.name, store);
-      const version = (this.q.maxVersion.get(store)?.v ?? 0) + 1;
+      const version = (this.q.lastVersion.get(store, store)?.v ?? 0) + 1;
+      this.q.setLastVersion.run(version, store);
       const layout: Layout = {
         store,
         name,
@@ -57,7 +66,33 @@ export class StoresRepo {
       };
       if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
       this.q.insertLayout.run(store, version, input.validFrom, now, JSON.stringify(layout));
+      // A version saved for later renames the store when it takes effect (nameInForce then), not now.
+      this.nameInForce(store, now);
       return layout;
     }).immediate();
+  }
+
+  /** Cancel a version saved for later before it takes effect (core layoutCancel); its number is not given again. */
+  cancelLayout(store: string, version: number, now: number): LayoutCancelResult {
+    return this.db.transaction((): LayoutCancelResult => {
+      const timeline = this.q.timeline.all(store);
+      const v = timeline.find((l) => l.version === version);
+      if (!v) return { outcome: "unknown" };
+      const check = layoutCancel(timeline, version, now);
+      if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
+      // The store's last number stays at least this one (a row from before migration 21 counted from the stored rows).
+      const last = this.q.lastVersion.get(store, store)?.v ?? 0;
+      this.q.setLastVersion.run(last, store);
+      this.q.deleteLayout.run(store, version);
+      return { outcome: "cancelled", validFrom: v.validFrom };
+    }).immediate();
+  }
+
+  /** Give the store the name of its layout version in force at `now` (core layoutAt); answers that name when it changed, else null. */
+  nameInForce(store: string, now: number): string | null {
+    const name = layoutAt(this.q.names.all(store), now)?.name;
+    if (name === undefined || name === this.get(store)?.name) return null;
+    this.q.rename.run(name, store);
+    return name;
   }
 }
