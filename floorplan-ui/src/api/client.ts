@@ -130,6 +130,9 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     layout: (id: string, at?: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layout`, { at }, undefined, signal),
     layouts: (id: string, signal?: AbortSignal) => request<{ layouts: { version: number; validFrom: number }[] }>("GET", `${store(id)}/layouts`, undefined, undefined, signal).then((r) => r.layouts),
     saveLayout: (id: string, input: LayoutInput) => request<Layout>("PUT", `${store(id)}/layout`, undefined, input),
+    /** Cancel a version saved for later, before it takes effect (409 once it is in force or past). */
+    cancelLayout: (id: string, version: number) =>
+      request<{ version: number; validFrom: number; cancelled: true }>("DELETE", `${store(id)}/layouts/${encodeURIComponent(String(version))}`),
     occupancy: (id: string, signal?: AbortSignal) => request<Occupancy>("GET", `${store(id)}/occupancy`, undefined, undefined, signal),
     dwell: (id: string, r: RangeQuery, signal?: AbortSignal) => request<{ zones: ZoneDwell[] }>("GET", `${store(id)}/dwell`, { from: r.from, to: r.to }, undefined, signal).then((x) => x.zones),
     paths: (id: string, r: RangeQuery, limit: number, signal?: AbortSignal) => request<PathReport>("GET", `${store(id)}/paths`, { from: r.from, to: r.to, limit }, undefined, signal),

@@ -4,7 +4,8 @@
  * layout version from a chosen date. All changes go through `editorReducer` (model/editor.ts).
  */
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
-import type { FloorPoint, Layout } from "@footfall/core";
+import { scheduledVersions, type FloorPoint, type Layout } from "@footfall/core";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
@@ -19,6 +20,7 @@ import { CLOSE_PX, EditorShapes } from "../components/EditorShapes.js";
 import { KIND_STYLE } from "../components/kinds.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { FloorForm, ZoneForm } from "../components/EditorForms.js";
+import { LayoutVersionCancel } from "../components/LayoutVersionCancel.js";
 import "../styles/analytics.css";
 import "../styles/editor.css";
 
@@ -65,6 +67,14 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const dirty = isDirty(state);
   const validFromMs = typedValidFrom === null ? now : fromLocalInput(typedValidFrom, state.draft.timezone);
   const takenOver = validFromMs !== null && versions.data ? supersededBy(versions.data, validFromMs) : null;
+  // Versions saved for later, not yet in force: each may be cancelled (a refit that moved).
+  const scheduled = useMemo(() => new Set(versions.data ? scheduledVersions(versions.data, now) : []), [versions.data, now]);
+  const queries = useQueryClient();
+  const versionCancelled = () => {
+    versions.reload();
+    // The experiment form's list of this store's versions too.
+    void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
+  };
 
   useKeys(state, dispatch);
   useLeaveGuard(dirty ? "Leave the layout editor? Your changes are not saved yet and would be lost. Press Cancel to stay, then “Save as new version”." : null);
@@ -226,6 +236,12 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
                   <li key={v.version}>
                     <b>v{v.version}</b> <span className="muted">from {formatDateTimeZ(v.validFrom, state.draft.timezone)}</span>
                     {v.version === state.version && <span className="chip" style={{ marginLeft: "auto" }}>editing</span>}
+                    {scheduled.has(v.version) && (
+                      <>
+                        <span className="chip" style={{ marginLeft: "auto" }}>scheduled</span>
+                        <LayoutVersionCancel store={store} version={v.version} when={formatDateTimeZ(v.validFrom, state.draft.timezone)} onCancelled={versionCancelled} />
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
