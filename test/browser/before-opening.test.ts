@@ -84,6 +84,11 @@ describe("today's traffic chart before the first enter", () => {
     expect(await page.getByTestId("traffic-total").getAttribute("data-total")).toBe("0");
     await page.getByTestId("traffic-chart").waitFor({ timeout: 10_000 });
     expect(await page.getByText("No enters in this range").count()).toBe(1); // the hour x weekday grid's, only
+    // Shaded closed: the hours outside 08:00-21:30 only, not the open hours still to come.
+    const hourOf = (ts: number) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", hourCycle: "h23" }).format(ts));
+    let closedSlots = 0;
+    for (let ts = localMidnight(Date.now(), TZ); ts < localMidnight(Date.now(), TZ, 1); ts += HOUR) if (hourOf(ts) < 8 || hourOf(ts) >= 22) closedSlots++;
+    expect(await page.getByTestId("traffic-closed").getAttribute("data-hours")).toBe(String(closedSlots));
     await page.close();
   });
 });

@@ -51,8 +51,10 @@ export function TrafficCharts({
   const withFc = bucket === "hour" && range.to >= now && !useZones;
   const forecast = useQ(["forecast", store, now], (signal) => api.forecast(store, { horizon: "24h" }, signal), { enabled: withFc });
   const source = bucket === "hour" ? hourly : daily;
-  // Opening hours: hours the store was closed are shaded (hourly charts; none without hours).
-  const open = useQ(["open-intervals", store, range.from, range.to], () => alertsApi(api.token).openIntervals(store, range.from, range.to), { enabled: bucket === "hour" });
+  // Opening hours: hours the store was closed are shaded (hourly charts; none without hours); with the
+  // forecast, to the end of the day too (asked only up to now, every hour still to come read as closed).
+  const openTo = withFc ? Math.max(range.to, now) + 25 * 3_600_000 : range.to;
+  const open = useQ(["open-intervals", store, range.from, openTo], () => alertsApi(api.token).openIntervals(store, range.from, openTo), { enabled: bucket === "hour" });
 
   const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
   const bars = useMemo(() => {
