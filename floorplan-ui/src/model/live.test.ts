@@ -126,7 +126,20 @@ describe("overSinceOf", () => {
     expect(text("fitting", alerts)).toBe("since 04:14 CET");
     expect(alertSinceText(began, "Europe/Paris")).toBe("above the limit since 04:14 CET");
     // Acknowledged, it still holds.
-    expect(text("fitting", { alerts: [alert("over", "fitting", began, "acknowledged")], thresholds: { rules: { over: 1.2 } } })).toBe("since 04:14 CET");
+    expect(text("fitting", { alerts: [alert("over", "fitting", began, "acknowledged")], thresholds: { rules: { over: 1 } } })).toBe("since 04:14 CET");
+  });
+  it("takes a rule above 100 % as 'over at least since': its time, unless the tablet knows an earlier one", () => {
+    const above = (since: number): OverAlerts => ({ alerts: [alert("far-over", "fitting", since)], thresholds: { rules: { "far-over": 1.2 } } });
+    // Opened at 04:29 with the zone over; the rule at 120 % began at 04:14: over since 04:14 at least.
+    expect(text("fitting", above(began))).toBe("since 04:14 CET");
+    // It began after the tablet found the zone over: the tablet's "already at" is the earlier.
+    expect(text("fitting", above(opened + 5 * 60_000))).toBe("already at 04:29 CET");
+    // The tablet saw the zone go over at 04:29 and the rule fired at 04:34: over since 04:29, not 04:34.
+    const seen = new Map([["fitting", { since: opened, seenStart: true }]]);
+    expect(overSinceText(overSinceOf("fitting", seen, above(opened + 5 * 60_000)), "Europe/Paris")).toBe("since 04:29 CET");
+    // A rule at exactly 100 % is the condition itself: its time, as the banner says, even a little after the tablet's.
+    const exact: OverAlerts = { alerts: [alert("over", "fitting", opened + 30_000)], thresholds: { rules: { over: 1 } } };
+    expect(overSinceOf("fitting", seen, exact)).toEqual({ since: opened + 30_000, from: "alert" });
   });
   it("keeps the tablet's own time where no alert says the zone is over: none, another zone's, a 'busy' rule's (below 100 %), an unknown rule's", () => {
     expect(text("fitting", null)).toBe("already at 04:29 CET");
@@ -146,7 +159,7 @@ describe("overSinceOf", () => {
     expect(overSinceOf("fitting", tracked, alerts)?.from).toBe("opened");
     expect(overSinceOf("store", new Map(), { alerts: [alert("over", "fitting", began)], thresholds: { rules: { over: 1 } } })).toBeNull();
   });
-  it("answers a time the banner shows for the zone, the earliest of its over-capacity alerts, whatever their order; else the tablet's own", () => {
+  it("answers the banner's time of an alert at 100 %, else the earliest time known to be over (an alert above 100 %, the tablet's own), whatever the alerts' order", () => {
     const zoneArb = fc.constantFrom("fitting", "bakery", undefined);
     const alertArb = fc.record({
       ruleId: fc.constantFrom("a", "b", "c", "d"),
@@ -163,10 +176,17 @@ describe("overSinceOf", () => {
         const mine = new Map(own ? [[id, own]] : []);
         const got = overSinceOf(id, mine, alerts);
         const over = alerts.alerts.filter((a) => a.kind === "occupancy" && a.state !== "resolved" && a.zone === (id === "store" ? undefined : id) && (rules[a.ruleId] ?? 0) >= 1);
-        if (over.length > 0) {
-          expect(got).toEqual({ since: Math.min(...over.map((a) => a.since)), from: "alert" });
-          expect(over.some((a) => overSinceText(got, "Europe/Paris") === alertSinceText(a.since, "Europe/Paris").replace("above the limit ", ""))).toBe(true);
-        } else expect(got).toEqual(own ? { since: own.since, from: own.seenStart ? "seen" : "opened" } : null);
+        const exact = over.filter((a) => rules[a.ruleId] === 1);
+        const tablet = own ? { since: own.since, from: own.seenStart ? "seen" : "opened" } : null;
+        if (exact.length > 0) {
+          // The banner's time of an alert whose condition is "over capacity" itself.
+          expect(got).toEqual({ since: Math.min(...exact.map((a) => a.since)), from: "alert" });
+          expect(exact.some((a) => overSinceText(got, "Europe/Paris") === alertSinceText(a.since, "Europe/Paris").replace("above the limit ", ""))).toBe(true);
+        } else if (over.length > 0) {
+          // The earliest time known to be over: an alert above 100 %, or the tablet's own.
+          const alertSince = Math.min(...over.map((a) => a.since));
+          expect(got).toEqual(own && own.since <= alertSince ? tablet : { since: alertSince, from: "alert" });
+        } else expect(got).toEqual(tablet);
         expect(overSinceOf(id, mine, { ...alerts, alerts: [...alerts.alerts].reverse() })).toEqual(got);
       }),
     );

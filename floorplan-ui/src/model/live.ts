@@ -171,21 +171,28 @@ export interface OverAlerts {
  * the zone list say it: `alert`, the `since` of the server's alert on it, the time the banner says
  * (when the rule's condition began); else the tablet's own sighting (`seen`: it saw the change;
  * `opened`: it was already over when the tablet opened, at an unknown earlier time). An alert
- * counts when its rule says over capacity: an occupancy rule on that zone (none: the store) with a
- * threshold of 100 % or more, firing or acknowledged. A lower one ("busy above 80 %") began before
- * the zone was over, so its time is not the zone's; of several, the earliest (each holds since its own).
+ * counts when its rule says over capacity: an occupancy rule on that zone (none: the store) at
+ * 100 % or more, firing or acknowledged. A lower one ("busy above 80 %") began before the zone was
+ * over, so its time is not the zone's. A rule at exactly 100 % is the condition "over capacity"
+ * itself: its alert's time is the answer (the earliest of several), the banner's. One above 100 %
+ * ("above 120 %") says the zone has been over at least since then, maybe from earlier: the
+ * earliest of its time and the tablet's own (which saw it go over at 18:41 before the rule fired at
+ * 18:50, or found it over at 18:45 when it opened).
  */
 export function overSinceOf(id: string, tracked: OverSince, alerts: OverAlerts | null | undefined): { since: number; from: "alert" | "seen" | "opened" } | null {
   const rules = alerts?.thresholds?.rules ?? {};
-  let since: number | null = null;
+  let exact: number | null = null;
+  let atLeast: number | null = null;
   for (const a of alerts?.alerts ?? []) {
     if (a.kind !== "occupancy" || a.state === "resolved" || (id === STORE_ALERT ? a.zone !== undefined : a.zone !== id)) continue;
     const threshold = rules[a.ruleId];
     if (threshold === undefined || !(threshold >= 1)) continue;
-    if (since === null || a.since < since) since = a.since;
+    if (threshold === 1) exact = exact === null ? a.since : Math.min(exact, a.since);
+    else atLeast = atLeast === null ? a.since : Math.min(atLeast, a.since);
   }
-  if (since !== null) return { since, from: "alert" };
+  if (exact !== null) return { since: exact, from: "alert" };
   const t = tracked.get(id);
+  if (atLeast !== null && (!t || atLeast < t.since)) return { since: atLeast, from: "alert" };
   return t ? { since: t.since, from: t.seenStart ? "seen" : "opened" } : null;
 }
 
