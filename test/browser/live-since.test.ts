@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../support/index.js";
+import { axeViolations } from "./helpers/axe.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
 
@@ -99,6 +100,8 @@ describe("live tablet opened with zones already over capacity", () => {
       expect(fit.right, `${zone}: the time runs past its box`).toBeLessThanOrEqual(0.5);
       expect(fit.below, `${zone}: the time runs below its row`).toBeLessThanOrEqual(0.5);
     }
+    // The time under the name reads for everyone (contrast on the row, no serious axe violation on the page).
+    expect(await axeViolations(tablet)).toEqual([]);
     await shot(tablet, "live-since-1280x800");
     await tablet.close();
   }, 150_000);
