@@ -54,7 +54,7 @@ describe("cancelling a layout version saved for later", () => {
     await t.putLayout("shop", smallLayout({ validFrom: Date.now() - 1000 }));
     const past = await cancel(4);
     expect(past.statusCode).toBe(409);
-    expect(past.json().message).toMatch(/version 4 .* took effect since /);
+    expect(past.json().message).toMatch(/version 4 .* took effect on .* and was replaced since: only a version saved for later/);
 
     // The audit log says who cancelled what.
     const log = await t.get<{ entries: { action: string; details: Record<string, unknown> }[] }>("/api/v1/audit?action=layout.cancel");

@@ -102,7 +102,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (res.outcome !== "cancelled")
         throw httpError(
           409,
-          `layout version ${version} of store "${store}" ${res.outcome === "in force" ? "is in force" : "took effect"} since ${at(res.validFrom)}: only a version saved for later can be cancelled before it takes effect (history is kept); save a new version to change the layout`,
+          `layout version ${version} of store "${store}" ${res.outcome === "in force" ? `is in force since ${at(res.validFrom)}` : `took effect on ${at(res.validFrom)} and was replaced since`}: only a version saved for later can be cancelled before it takes effect (history is kept); save a new version to change the layout`,
         );
       await layouts.reload(store);
       // As after a save: the agents keep the version in force, the schedule (and a chain's other servers) forget the cancelled one.
