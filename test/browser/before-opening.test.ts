@@ -2,7 +2,7 @@
  * "Today" before the store opens, in chromium against a real server: a store open 08:00-21:30
  * (the demo's hours), with figures from the day before, looked at at 06:40 (the page's clock set
  * there): the heatmap says the store has not opened yet and when it opens, instead of "no visits,
- * try a longer range", and takes the manager to yesterday; once the store has opened, no visits
+ * try a longer range", and takes the manager to yesterday (Flows says it too); once the store has opened, no visits
  * is said with the usual words; today's traffic chart shows the day's forecast before the first
  * enter, not "No enters in this range".
  */
@@ -65,6 +65,16 @@ describe("today before the store opens", () => {
     await page.getByTestId("see-yesterday").click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/range=yesterday/);
     await expect.poll(() => note.count()).toBe(0);
+    await page.close();
+  });
+
+  it("says so on Flows too, instead of 'Trips appear once agents report visits'", async () => {
+    const page = await t.browser.page();
+    await page.clock.install({ time: at0640 });
+    await page.goto(`${t.server.httpUrl}/#/flows/${t.shop.store}?range=today&token=${t.shop.tokens.viewer}`);
+    const note = page.getByTestId("not-open-yet");
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toMatch(/^The store has not opened yet today: it opens at 08:00 /);
     await page.close();
   });
 

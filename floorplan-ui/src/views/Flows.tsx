@@ -14,6 +14,7 @@ import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
 import { RangeHeading } from "../components/RangeBar.js";
+import { NotOpenYetNote, useNotOpenYet } from "../components/NotOpenYet.js";
 import { RetentionNote } from "../components/RetentionNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
@@ -46,11 +47,14 @@ export default function FlowsView(props: ViewProps) {
   const onHover = useCallback((i: number | null, at: { x: number; y: number } | null) => setHover(i !== null && at ? { i, ...at } : null), []);
   const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
 
+  const trips = report.data?.trips ?? 0;
+  // "Today" before the store opens: says so and when, instead of an empty page that says nothing of why.
+  const closed = useNotOpenYet(store, r.range, r.now, r.timeZone, r.ready && report.data !== undefined && trips === 0);
+
   if (!r.ready && r.layoutStatus === "error") {
     return <div className="page">{isNotFound(r.layoutError) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout first.</Empty> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
   const hovered = hover ? arrows[hover.i] : undefined;
-  const trips = report.data?.trips ?? 0;
   return (
     <div className="page" data-testid="flows" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
       <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
@@ -64,6 +68,7 @@ export default function FlowsView(props: ViewProps) {
         </button>
       </RangeHeading>
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
+      <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
       {report.status === "error" ? (
         <div className="card"><ErrorState error={report.error} onRetry={report.reload} /></div>
       ) : (

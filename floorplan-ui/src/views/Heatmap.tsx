@@ -25,8 +25,7 @@ import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { TrafficCharts } from "../components/TrafficCharts.js";
 import { QueueWaits } from "../components/QueueWaits.js";
 import { isNotFound } from "../api/client.js";
-import { alertsApi } from "../api/alerts.js";
-import { notOpenYet } from "../model/hours.js";
+import { NotOpenYetNote, useNotOpenYet } from "../components/NotOpenYet.js";
 import "../styles/analytics.css";
 
 export default function HeatmapView(props: ViewProps) {
@@ -59,9 +58,6 @@ export default function HeatmapView(props: ViewProps) {
   const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data) : undefined), [hourly.data]);
   const entersBefore = useQ(["zone-enters", store, prev.from, prev.to, r.now], (signal) => api.traffic(store, prev, "day", signal).then(zoneEnters), { enabled: r.ready && compare });
   const figures = sales ? conversion : dwell;
-  // "Today" before the store opens: its opening hours from midnight to two days on say when it opens.
-  const today = r.ready && r.range.to === r.now;
-  const openToday = useQ(["open-today", store, r.range.from], () => alertsApi(api.token).openIntervals(store, r.range.from, r.range.from + 48 * 3_600_000), { enabled: today });
   // No sales imported for the range: conversion is unknown ("–"), not 0 %.
   const withSales = (conversion.data?.store.transactions ?? 0) > 0;
   const prevWithSales = (convBefore.data?.store.transactions ?? 0) > 0;
@@ -94,7 +90,8 @@ export default function HeatmapView(props: ViewProps) {
     },
     { enabled: unplacedIds.length > 0 },
   );
-  const closed = today && scene && scene.zones.every((z) => !z.visits) ? notOpenYet(openToday.data, r.range, r.now, r.timeZone) : null;
+  // "Today" before the store opens: says so and when, instead of "no visits, try a longer range".
+  const closed = useNotOpenYet(store, r.range, r.now, r.timeZone, r.ready && !!scene && scene.zones.every((z) => !z.visits));
   const flagged = scene?.zones.filter((z) => z.longDwellLowConversion) ?? [];
   const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
   const onHover = useCallback((id: string | null, at: { x: number; y: number } | null) => setHover(id && at ? { id, ...at } : null), []);
@@ -138,14 +135,7 @@ export default function HeatmapView(props: ViewProps) {
         </div>
       )}
       {partial && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}: the range before that has no data.</div>}
-      {closed && (
-        <div className="alert info" data-testid="not-open-yet" role="status">
-          {closed.text}{" "}
-          <button type="button" className="btn" onClick={() => r.setPreset("yesterday")} data-testid="see-yesterday">
-            See yesterday
-          </button>
-        </div>
-      )}
+      <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
       {previousNoData && <div className="alert warn" data-testid="previous-no-data">The previous period ({formatRange(prev, r.timeZone)}) has no data: there is nothing to compare with.</div>}
       {previousPartial && coverage?.from != null && (
         <div className="alert warn" data-testid="previous-partial">
