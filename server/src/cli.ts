@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AGENT_KINDS, isId, type AgentKind } from "@footfall/core";
+import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
@@ -12,6 +12,7 @@ import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashe
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE } from "./db/database.js";
+import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
 
 const ENV_HELP = `
 Environment:
@@ -52,6 +53,17 @@ const id = (what: string) => (value: string) => {
   if (!isId(value)) throw new InvalidArgumentError(`${what} "${value}" must be 1-64 characters of a-z, 0-9, "_" or "-"`);
   return value;
 };
+/** A repeatable option of ids, each value one or several (comma-separated). */
+const ids = (what: string) => (value: string, all: string[] = []) => [...all, ...value.split(",").map((v) => id(what)(v.trim()))];
+/** `--status offline,never-seen` (repeatable). */
+const statusList = (value: string, all: string[] = []) => [
+  ...all,
+  ...value.split(",").map((v) => {
+    const word = v.trim();
+    if (!(AGENT_LIST_STATUSES as readonly string[]).includes(word)) throw new InvalidArgumentError(`"${word}" is not a status: give ${AGENT_LIST_STATUSES.join(", ")}`);
+    return word;
+  }),
+];
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 /**
@@ -168,7 +180,7 @@ program
     closeOnSignal(demo.close);
   });
 
-const agent = program.command("agent").description("manage edge agents");
+const agent = program.command("agent").description("manage edge agents: add, list, revoke, import");
 agent
   .command("add")
   .description("create an agent (or give it a new password); prints {agent, store, username, password} as JSON")
@@ -226,6 +238,32 @@ agent
         await auditSystem(storage, now, existed ? "agent.rotate" : "agent.add", `${row.store}/${row.agent}`, { kind: row.kind }, row.store);
         print(creds);
       }
+    });
+  });
+
+agent
+  .command("list")
+  .description(
+    "list the agents, by store then agent: status (online, offline, never-seen, revoked), when the server last heard from each (your time zone, and how long ago), its clock's offset from the server's (! past FOOTFALL_CLOCK_WARN_MS, as the Agents view flags it) and when it was revoked; reads the database, so it works while the server runs",
+  )
+  .addOption(new Option("--store <store>", "only this store (repeatable, or comma-separated)").argParser(ids("store")))
+  .addOption(new Option("--status <status>", `only these statuses: ${AGENT_LIST_STATUSES.join(", ")} (repeatable, or comma-separated)`).argParser(statusList))
+  .option("--json", "print one JSON object per agent per line (JSON Lines; times in epoch ms) instead of a table")
+  .action(async (opts: { store?: string[]; status?: string[]; json?: boolean }) => {
+    const config = configFromEnv();
+    const warnMs = config.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
+    await withStorage(async (storage) => {
+      const rows = await storage.agents.listAll();
+      const filter = { stores: opts.store ?? [], statuses: opts.status ?? [] };
+      const entries = agentList(rows, filter, warnMs);
+      const missing = storesWithoutAgents(rows, filter.stores);
+      if (entries.length > 0 && missing.length > 0) process.stderr.write(`footfall: note: no agents in store ${missing.map((m) => `"${m}"`).join(", ")}\n`);
+      if (entries.length === 0) {
+        const message = `${emptyListMessage(rows, filter)}\n`;
+        return opts.json ? process.stderr.write(message) : process.stdout.write(message);
+      }
+      if (opts.json) return process.stdout.write(agentJsonLines(entries));
+      process.stdout.write(agentTable(entries, { now: Date.now(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, warnMs }));
     });
   });
 
