@@ -1,12 +1,21 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { clockOffCount } from "./agent-list-format.js";
 import type { Logger } from "./log.js";
 import { mqttConnected, type Services } from "./services.js";
 
 /** The Prometheus text of the server's metrics (a split chain server's: both threads'), read at scrape time. */
-export async function scrape(services: Pick<Services, "metrics" | "mqtt" | "mqttConnected" | "ingestMetrics">): Promise<{ contentType: string; body: string }> {
+export async function scrape(
+  services: Pick<Services, "metrics" | "mqtt" | "mqttConnected" | "ingestMetrics"> & Partial<Pick<Services, "storage" | "clockWarnMs">>,
+): Promise<{ contentType: string; body: string }> {
   // Read the link at scrape time: an external broker can drop and come back at any moment.
   services.metrics.mqttConnected.set(mqttConnected(services) ? 1 : 0);
+  // The agents' clocks from the database (NaN while it does not answer: the rest of the scrape still serves).
+  if (services.storage) {
+    const warnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
+    services.metrics.agentsClockOff.set(await services.storage.agents.listAll().then((rows) => clockOffCount(rows, warnMs), () => Number.NaN));
+  }
   const texts = await Promise.all([services.metrics.registry.metrics(), services.ingestMetrics?.() ?? ""]);
   return { contentType: services.metrics.registry.contentType, body: texts.filter((t) => t !== "").map((t) => (t.endsWith("\n") ? t : `${t}\n`)).join("") };
 }
@@ -23,7 +32,7 @@ export interface MetricsListener {
  * 127.0.0.1 by default, and FOOTFALL_METRICS_PORT, 9464): the metrics name every store, so they
  * stay off the public port unless asked for there with an admin token.
  */
-export async function startMetricsListener(services: Pick<Services, "metrics" | "mqtt" | "mqttConnected" | "ingestMetrics">, opts: { host: string; port: number; log: Logger }): Promise<MetricsListener> {
+export async function startMetricsListener(services: Parameters<typeof scrape>[0], opts: { host: string; port: number; log: Logger }): Promise<MetricsListener> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createMetrics, INGEST_THREAD_PREFIX } from "./metrics.js";
 import { scrape } from "./metrics-listener.js";
+import { openSqliteStorage } from "./storage/sqlite.js";
+import { tempDir } from "../../test/support/wait.js";
 
 const names = (m: ReturnType<typeof createMetrics>) => m.registry.getMetricsAsArray().map((x) => x.name);
 const families = (text: string) => [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
@@ -44,6 +46,35 @@ describe("the metrics of a chain server split in two threads", () => {
     expect(families(body)).toEqual(families(await whole.registry.metrics()));
     expect(body).toMatch(/^footfall_events_accepted_total\{store="s1"\} 1$/m);
     expect(body).toMatch(/^footfall_mqtt_connected 0$/m);
+  });
+});
+
+describe("footfall_agents_clock_off", () => {
+  it("counts the online agents whose clock is off past the threshold, from the database at each scrape", async () => {
+    const dir = tempDir("footfall-clock-gauge-");
+    const storage = openSqliteStorage(dir.path);
+    try {
+      const now = Date.now();
+      const online = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.0.0" });
+      for (const [store, agent] of [["s1", "ahead"], ["s1", "behind"], ["s1", "in-step"], ["s2", "revoked"], ["s2", "gone"], ["s2", "never"]] as const) await storage.agents.add(store, agent, "camera", now);
+      await storage.agents.recordStatus("s1", "ahead", online(now + 120_000), now); // 2 min ahead
+      await storage.agents.recordStatus("s1", "behind", online(now - 45_000), now); // 45 s behind
+      await storage.agents.recordStatus("s1", "in-step", online(now - 200), now);
+      await storage.agents.recordStatus("s2", "revoked", online(now + 120_000), now);
+      await storage.agents.revoke("s2", "revoked", now);
+      await storage.agents.recordStatus("s2", "gone", online(now + 120_000), now);
+      await storage.agents.recordStatus("s2", "gone", { ...online(now), state: "offline" });
+      const metrics = createMetrics();
+      const gauge = async (clockWarnMs?: number) => /^footfall_agents_clock_off (\S+)$/m.exec((await scrape({ metrics, mqtt: null, storage, ...(clockWarnMs ? { clockWarnMs } : {}) })).body)?.[1];
+      expect(await gauge()).toBe("2"); // ahead and behind; not the revoked one, not the one gone offline
+      expect(await gauge(60_000)).toBe("1");
+      await storage.agents.recordStatus("s1", "ahead", online(now + 60_000 + 5), now + 60_000); // NTP fixed: in step now, but the window keeps the worst
+      expect(await gauge()).toBe("2");
+      await storage.close();
+      expect(await gauge()).toBe("Nan"); // (prom-client writes NaN so) the database does not answer: said, and the rest of the scrape serves
+    } finally {
+      dir.remove();
+    }
   });
 });
 

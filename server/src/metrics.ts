@@ -46,6 +46,11 @@ export function createMetrics(part: MetricsPart = "whole") {
     commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: ingest }),
     mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: front }),
     liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: front }),
+    agentsClockOff: new Gauge({
+      name: "footfall_agents_clock_off",
+      help: "Online agents whose clock is off the server's by more than FOOTFALL_CLOCK_WARN_MS (the Agents view's Clock flag, footfall agent list's !), read from the database at each scrape: every server of a chain says the chain's count",
+      registers: front,
+    }),
     commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: ingest }),
     overviewMemo: new Counter({
       name: "footfall_overview_memo_stores_total",
