@@ -9,9 +9,9 @@
  * Many links that fail together (a chain server's shard sessions) say it in one line: see
  * {@link GatheredLog}.
  */
-import type { Logger } from "../log.js";
-
 export type LogLevel = "debug" | "info" | "warn" | "error";
+/** What of a logger (pino's) these need: a line at each level, with fields. */
+export type LineLog = Record<LogLevel, (fields: Record<string, unknown>, msg: string) => void>;
 export type Say = (level: LogLevel, fields: Record<string, unknown>, msg: string) => void;
 
 export interface LinkWords {
@@ -96,7 +96,7 @@ export class GatheredLog {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly log: Pick<Logger, LogLevel>,
+    private readonly log: LineLog,
     private readonly key: string,
     private readonly windowMs = 1000,
   ) {}
@@ -128,6 +128,6 @@ export class GatheredLog {
 
 /** A logger's lines as a {@link Say}, with `fields` added to each. */
 export const sayTo =
-  (log: Pick<Logger, LogLevel>, fields: Record<string, unknown> = {}): Say =>
+  (log: LineLog, fields: Record<string, unknown> = {}): Say =>
   (level, f, msg) =>
     log[level]({ ...fields, ...f }, msg);
