@@ -4,7 +4,7 @@
  * there): the heatmap says the store has not opened yet and when it opens, instead of "no visits,
  * try a longer range", and takes the manager to yesterday (Flows says it too); once the store has opened, no visits
  * is said with the usual words; today's traffic chart shows the day's forecast before the first
- * enter, not "No enters in this range".
+ * enter, not "No enters in this range"; the live tablet says "Closed now · opens at 08:00" first.
  */
 import { describe, expect, it } from "vitest";
 import { localMidnight } from "@footfall/core";
@@ -75,6 +75,17 @@ describe("today before the store opens", () => {
     const note = page.getByTestId("not-open-yet");
     await note.waitFor({ timeout: 20_000 });
     expect(await note.textContent()).toMatch(/^The store has not opened yet today: it opens at 08:00 /);
+    await page.close();
+  });
+
+  it("has the live tablet say first that the store is closed and when it opens", async () => {
+    const page = await t.browser.page({ width: 1024, height: 768 });
+    await page.clock.install({ time: at0640 });
+    await page.goto(`${t.server.httpUrl}/#/live/${t.shop.store}?kiosk=1&token=${t.shop.tokens.staff}`);
+    await page.getByTestId("live-outlook-closed").waitFor({ timeout: 20_000 });
+    // First, before the forecast's busy stretch when there is one (the forecast is the server's, from the
+    // real clock: it reaches the page's 12:00 when the real clock is within a few hours of 06:40).
+    expect(await page.getByTestId("live-outlook").textContent()).toMatch(/^Closed now · opens at 08:00( · Busy .*)?$/);
     await page.close();
   });
 

@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { useNow } from "../hooks/useNow.js";
 import { alertsApi } from "../api/alerts.js";
-import { busyOutlook, occupancyOutlook, openingOutlook } from "../model/forecast.js";
+import { busyOutlook, occupancyOutlook, openingOutlook, outlookOrder } from "../model/forecast.js";
 import { useSession } from "../session.js";
 
 const HOUR = 3_600_000;
@@ -61,13 +61,18 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
     <>
       {(outlook || closed) && (
         <div className="small live-outlook" data-testid="live-outlook" data-method={forecast?.method} title={how}>
-          {outlook?.text}
-          {outlook && closed ? " · " : ""}
-          {closed && (
-            <span data-testid="live-outlook-closed" data-closed-now={closed.closedNow} title="From the store's opening hours">
-              {closed.text}
-            </span>
-          )}
+          {outlookOrder(outlook, closed).map((p, i) => (
+            <Fragment key={p.kind}>
+              {i > 0 ? " · " : ""}
+              {p.kind === "busy" ? (
+                p.part.text
+              ) : (
+                <span data-testid="live-outlook-closed" data-closed-now={p.part.closedNow} title="From the store's opening hours">
+                  {p.part.text}
+                </span>
+              )}
+            </Fragment>
+          ))}
         </div>
       )}
       {people && occupancy && (

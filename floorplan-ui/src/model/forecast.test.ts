@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openIntervals, WEEKDAYS, type OpeningHours } from "@footfall/core";
-import { busyOutlook, closedForecastRuns, occupancyOutlook, openingOutlook, withForecast } from "./forecast.js";
+import { busyOutlook, closedForecastRuns, occupancyOutlook, openingOutlook, outlookOrder, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
 const HOUR = 3_600_000;
@@ -129,5 +129,15 @@ describe("occupancyOutlook", () => {
     const e = Array.from({ length: 12 }, (_, i) => [5, 6, 7, 30, 9][i - 7] ?? 1);
     expect(occupancyOutlook(occ(e, 18), at("21:10"), TZ)!.text).toBe("Expected over capacity tomorrow at 00:00 (about 30 for 18)");
     expect(occupancyOutlook(occ(e, 100), at("21:10"), TZ)!.text).toBe("Up to about 30 in the store around tomorrow 00:00");
+  });
+});
+
+describe("outlookOrder", () => {
+  const busy = { text: "Busy from 12:00 to 14:00" };
+  it("puts 'Closed now · opens at …' first while the store is closed, the closing ahead after the busy stretch", () => {
+    expect(outlookOrder(busy, { text: "Closed now · opens at 08:00", closedNow: true }).map((p) => p.part.text)).toEqual(["Closed now · opens at 08:00", "Busy from 12:00 to 14:00"]);
+    expect(outlookOrder(busy, { text: "Closes at 21:30", closedNow: false }).map((p) => p.part.text)).toEqual(["Busy from 12:00 to 14:00", "Closes at 21:30"]);
+    expect(outlookOrder(null, { text: "Closed now", closedNow: true }).map((p) => p.kind)).toEqual(["closed"]);
+    expect(outlookOrder(busy, null).map((p) => p.kind)).toEqual(["busy"]);
   });
 });

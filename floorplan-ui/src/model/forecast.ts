@@ -84,6 +84,17 @@ export function openingOutlook(open: readonly { from: number; to: number }[] | n
 }
 
 /**
+ * The tablet's outlook line in order: the busy stretch ahead, then the closing ahead; while the store
+ * is closed, "Closed now · opens at 08:00" first (an empty store at 06:40 under "Busy from 12:00 to
+ * 14:00 …" read as a fault until the end of the line).
+ */
+export function outlookOrder<B, C extends { closedNow: boolean }>(busy: B | null, closed: C | null): ({ kind: "busy"; part: B } | { kind: "closed"; part: C })[] {
+  const b = busy ? [{ kind: "busy" as const, part: busy }] : [];
+  const c = closed ? [{ kind: "closed" as const, part: closed }] : [];
+  return closed?.closedNow ? [...c, ...b] : [...b, ...c];
+}
+
+/**
  * The people expected inside in the next `hours` hours (the occupancy forecast), for the tablet:
  * "Expected over capacity at 17:00 (about 22 for 18)" when an hour goes over the capacity, else
  * "Up to about 25 in the store around 17:00" ("this hour, fewer later" when the hour under way is
