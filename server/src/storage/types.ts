@@ -329,7 +329,9 @@ export interface DigestsStore {
   remove(id: string): Promise<boolean>;
   /**
    * Take the period `period` for sending: true for exactly one caller (across servers) when
-   * `period` is after the last one taken and no retry is pending after `now`.
+   * `period` is after the last one taken, or is that one and its send never settled (a server
+   * killed while sending) and its lease ran out, and no retry is pending after `now`. Given `now`,
+   * the period is held until now + DIGEST_SEND_LEASE_MS (its `retryAt`, cleared by `settle`).
    */
   claim(id: string, period: string, now?: number): Promise<boolean>;
   /**
