@@ -90,6 +90,51 @@ describe("an agent's clock offset through mosquitto", () => {
   });
 });
 
+describe("an agent's last will through mosquitto: 'last status' is when it went, not when it connected", () => {
+  const dir = tempDir("footfall-will-");
+  let broker: Mosquitto;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    requireTool("mosquitto");
+    broker = await Mosquitto.anonymous();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await broker?.dispose();
+    dir.remove();
+  });
+
+  it("stores a will with the time the server got it, and a restart's replay of it does not put its old time back", async () => {
+    server = await startServer(config(dir.path, broker.url), { log: createLogger("silent"), uiDir: null });
+    await server.services.storage.agents.add("s1", "cam-1", "camera", Date.now());
+    await server.services.storage.agents.add("s1", "cam-2", "camera", Date.now());
+    const token = await server.services.storage.tokens.add("admin", null, Date.now());
+    // The agent connected three days ago: its will (written at the connection, as edge/src/connection.ts writes it) is stamped then.
+    const connectedAt = Date.now() - 3 * 86_400_000;
+    const will = JSON.stringify({ state: "offline", ts: connectedAt, kind: "camera", version: "1.0.0", reason: "connection lost" });
+    const agent = await connectMqtt({ url: broker.url, username: "", password: "" }, { clientId: "s1-cam-1", will: { topic: topics.status("s1", "cam-1"), payload: Buffer.from(will), qos: 1, retain: true } });
+    await agent.publishAsync(topics.status("s1", "cam-1"), status(Date.now()), { qos: 1, retain: true });
+    await waitFor("online", async () => (await agentsOf(server!, token, "s1")).agents.find((x) => x.agent === "cam-1" && x.lastStatusTs !== null));
+    const died = Date.now();
+    (agent.stream as { destroy(): void }).destroy(); // not a clean DISCONNECT: the broker publishes the will
+    agent.end(true);
+    const gone = await waitFor("the will stored", async () => (await agentsOf(server!, token, "s1")).agents.find((x) => x.agent === "cam-1" && x.lastStatusTs !== null && x.lastStatusTs >= died));
+    expect(gone.lastStatusTs!).toBeLessThanOrEqual(Date.now());
+    // A restart: the broker replays the retained will (stamped three days ago) at the new subscription.
+    await server.close();
+    // Another agent's status retained meanwhile: once it is stored, the replays of the subscription have been read.
+    const other = await connectMqtt({ url: broker.url, username: "", password: "" });
+    const otherTs = Date.now();
+    await other.publishAsync(topics.status("s1", "cam-2"), status(otherTs), { qos: 1, retain: true });
+    await other.endAsync();
+    server = await startServer(config(dir.path, broker.url), { log: createLogger("silent"), uiDir: null });
+    await waitFor("the replayed statuses read", async () => (await agentsOf(server!, token, "s1")).agents.find((x) => x.agent === "cam-2" && x.lastStatusTs === otherTs));
+    await new Promise((r) => setTimeout(r, 300));
+    const after = (await agentsOf(server, token, "s1")).agents.find((x) => x.agent === "cam-1")!;
+    expect(after.lastStatusTs).toBe(gone.lastStatusTs);
+  }, 60_000);
+});
+
 describe("an agent's clock offset on the embedded broker", () => {
   const dir = tempDir("footfall-clock-embedded-");
   let server: RunningServer;
@@ -110,9 +155,11 @@ describe("an agent's clock offset on the embedded broker", () => {
       const door = await waitFor("measured", async () => (await agentsOf(server, token, "s1")).agents.find((x) => x.agent === "door-1" && x.clockOffsetMs !== null));
       expect(door.clockOffsetMs!).toBeLessThanOrEqual(-90_000);
       expect(door.clockOffsetMs!).toBeGreaterThan(-95_000);
-      // An offline status a day old (as a will stamped at connect would be): stored, the offset stays.
+      // An offline status a day old (as a will stamped at connect would be): stored at the time the server got it, the offset stays.
+      const sent = Date.now();
       await agent.publishAsync(topics.status("s1", "door-1"), JSON.stringify({ state: "offline", ts: Date.now() - 86_400_000, kind: "door", version: "1.0.0" }), { qos: 1, retain: true });
-      await waitFor("the offline status stored", async () => (await agentsOf(server, token, "s1")).agents.find((x) => x.agent === "door-1" && x.clockOffsetMs === door.clockOffsetMs && x.lastStatusTs! < Date.now() - 3_600_000));
+      const offline = await waitFor("the offline status stored", async () => (await agentsOf(server, token, "s1")).agents.find((x) => x.agent === "door-1" && x.clockOffsetMs === door.clockOffsetMs && x.lastStatusTs! >= sent));
+      expect(offline.lastStatusTs!).toBeLessThanOrEqual(Date.now());
     } finally {
       await agent.endAsync();
     }

@@ -29,6 +29,7 @@ import type { Services } from "./services.js";
 import { openStorage } from "./storage.js";
 import { LatencyProbe } from "./cluster/latency.js";
 import { agentLookup } from "./ingest/agent-lookup.js";
+import { statusToStore } from "./agent-status.js";
 import type { ClusterNode } from "./cluster/node.js";
 import type { PgStorage } from "./storage-pg/adapter.js";
 
@@ -263,7 +264,10 @@ export async function startHalf(
       try {
         // A clock sample from a live online status only: a retained copy replayed, or a will (stamped when the agent connected), is old.
         const receivedAt = live && status.value.state === "online" ? now() : undefined;
-        await storage.agents.recordStatus(store, agent, status.value, receivedAt);
+        // An offline status is stored with the time the server learnt it (a will is stamped at the agent's connection); a replayed copy only when it says more.
+        const stored = status.value.state === "offline" && !live ? ((await storage.agents.list(store)).find((a) => a.agent === agent) ?? null) : null;
+        const value = statusToStore(status.value, live === true, now(), stored);
+        if (value) await storage.agents.recordStatus(store, agent, value, receivedAt);
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
