@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
+import { localServerConfig } from "../../test/support/in-process.js";
 import { Mosquitto } from "../../test/support/mosquitto.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { requireTool } from "../../test/support/tools.js";
@@ -16,18 +17,7 @@ import { openSqliteStorage } from "./storage/sqlite.js";
 
 type AgentsAnswer = { clockWarnMs: number; agents: { agent: string; lastStatusTs: number | null; clockOffsetMs: number | null; clockMeasuredAt: number | null }[] };
 const status = (ts: number) => JSON.stringify({ state: "online", ts, kind: "camera", version: "1.0.0" });
-const config = (dataDir: string, mqttUrl: string | null) => ({
-  httpPort: 0,
-  httpHost: "127.0.0.1",
-  mqttPort: 0,
-  mqttHost: "127.0.0.1",
-  mqttUrl,
-  mqttUsername: undefined,
-  mqttPassword: undefined,
-  dataDir,
-  visitTimeoutMs: 30 * 60_000,
-  maxAgeMs: 7 * 86_400_000,
-});
+const config = (dataDir: string, mqttUrl: string | null) => localServerConfig(dataDir, { mqttUrl });
 async function agentsOf(server: RunningServer, token: string, store: string): Promise<AgentsAnswer> {
   const res = await server.app.inject({ method: "GET", url: `/api/v1/stores/${store}/agents`, headers: { authorization: `Bearer ${token}` } });
   expect(res.statusCode, res.body).toBe(200);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { addAgent, footfall } from "../../test/support/cli.js";
+import { localServerConfig } from "../../test/support/in-process.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { usePostgres } from "../../test/support/postgres.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
@@ -48,18 +49,7 @@ describe("footfall agent list", () => {
     expect(revoked.code, revoked.stderr).toBe(0);
 
     server = await startServer(
-      {
-        httpPort: 0,
-        httpHost: "127.0.0.1",
-        mqttPort: 0,
-        mqttHost: "127.0.0.1",
-        mqttUrl: null,
-        mqttUsername: undefined,
-        mqttPassword: undefined,
-        dataDir: dir.path,
-        visitTimeoutMs: 1_800_000,
-        maxAgeMs: 7 * 86_400_000,
-      },
+      localServerConfig(dir.path),
       { log: createLogger("silent"), uiDir: null },
     );
     token = await server.services.storage.tokens.add("admin", null, Date.now());

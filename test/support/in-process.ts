@@ -5,6 +5,7 @@
 import type { FootfallEvent, LayoutInput } from "@footfall/core";
 import { afterAll, beforeAll } from "vitest";
 import { createLogger } from "../../server/src/log.js";
+import type { ServerConfig } from "../../server/src/config.js";
 import { startServer, type RunningServer } from "../../server/src/server.js";
 import type { Role } from "../../server/src/storage/types.js";
 import { batchJson, smallLayout } from "./fixtures.js";
@@ -37,22 +38,31 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * A server's config for a test: this machine only, ports chosen by the system (0), the embedded
+ * broker, SQLite in `dataDir`, the default visit timeout and event age; `extra` changes any of it.
+ */
+export function localServerConfig(dataDir: string, extra: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    httpPort: 0,
+    httpHost: "127.0.0.1",
+    mqttPort: 0,
+    mqttHost: "127.0.0.1",
+    mqttUrl: null,
+    mqttUsername: undefined,
+    mqttPassword: undefined,
+    dataDir,
+    visitTimeoutMs: 30 * 60_000,
+    maxAgeMs: 7 * 86_400_000,
+    ...extra,
+  };
+}
+
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dataDir ? null : tempDir("footfall-inject-");
   const dataDir = opts.dataDir ?? dir!.path;
   const server = await startServer(
-    {
-      httpPort: 0,
-      httpHost: "127.0.0.1",
-      mqttPort: 0,
-      mqttHost: "127.0.0.1",
-      mqttUrl: null,
-      mqttUsername: undefined,
-      mqttPassword: undefined,
-      dataDir,
-      visitTimeoutMs: opts.visitTimeoutMs ?? 30 * 60_000,
-      maxAgeMs: opts.maxAgeMs ?? 7 * 86_400_000,
-    },
+    localServerConfig(dataDir, { ...(opts.visitTimeoutMs !== undefined ? { visitTimeoutMs: opts.visitTimeoutMs } : {}), ...(opts.maxAgeMs !== undefined ? { maxAgeMs: opts.maxAgeMs } : {}) }),
     { log: createLogger("silent"), uiDir: null, ...(opts.now ? { now: opts.now } : {}) },
   );
   const { storage } = server.services;

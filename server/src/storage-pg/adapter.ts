@@ -261,6 +261,10 @@ async function writeEntries(core: PgCore, tx: TxState, entries: { store: string;
 }
 
 const EVENT_COLUMNS = "id, ts, type, zone, visitor, n_in, n_out, x, y";
+/** The columns of an {@link AgentRow}, as listed (the metrics and samples as the JSON text SQLite keeps). */
+const PG_AGENT_ROW = `store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
+  last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics",
+  clock_samples::text AS "clockSamples"`;
 
 /** `?` placeholders numbered for PostgreSQL ($1, $2, ...). */
 function pgPlaceholdersOf(sql: string): string {
@@ -431,25 +435,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       read(
         async (q) =>
           (
-            await q.query<AgentRow>(
-              `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
-                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics",
-                      clock_samples::text AS "clockSamples"
-                 FROM agents WHERE store = $1 ORDER BY agent`,
-              [store],
-            )
+            await q.query<AgentRow>(`SELECT ${PG_AGENT_ROW} FROM agents WHERE store = $1 ORDER BY agent`, [store])
           ).rows,
       ),
     listAll: () =>
       read(
         async (q) =>
           (
-            await q.query<AgentRow>(
-              `SELECT store, agent, kind, username, state, version, status_ts AS "statusTs", last_event_ts AS "lastEventTs",
-                      last_received_at AS "lastReceivedAt", events, duplicates, rejects, revoked_at AS "revokedAt", status_metrics::text AS "statusMetrics",
-                      clock_samples::text AS "clockSamples"
-                 FROM agents ORDER BY store COLLATE "C", agent COLLATE "C"`,
-            )
+            await q.query<AgentRow>(`SELECT ${PG_AGENT_ROW} FROM agents ORDER BY store COLLATE "C", agent COLLATE "C"`)
           ).rows,
       ),
     passwordEntries: () =>

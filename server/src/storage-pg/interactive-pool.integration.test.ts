@@ -9,6 +9,7 @@ import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Postgres } from "../../../test/support/postgres.js";
 import { smallLayout } from "../../../test/support/fixtures.js";
+import { localServerConfig } from "../../../test/support/in-process.js";
 import { tempDir } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import { startServer, type RunningServer } from "../server.js";
@@ -21,19 +22,7 @@ beforeAll(async () => {
   db = await Postgres.start();
   url = db.database("footfall_interactive");
   server = await startServer(
-    {
-      httpPort: 0,
-      httpHost: "127.0.0.1",
-      mqttPort: 0,
-      mqttHost: "127.0.0.1",
-      mqttUrl: null,
-      mqttUsername: undefined,
-      mqttPassword: undefined,
-      dataDir: dir.path,
-      databaseUrl: url,
-      visitTimeoutMs: 30 * 60_000,
-      maxAgeMs: 7 * 86_400_000,
-    },
+    localServerConfig(dir.path, { databaseUrl: url }),
     { log: createLogger("silent"), uiDir: null },
   );
 }, 120_000);

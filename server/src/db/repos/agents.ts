@@ -9,6 +9,11 @@ export type { AgentCredentials, AgentIdentity, AgentRow, IngestTally };
 export const agentUsername = (store: string, agent: string) => `${store}.${agent}`;
 
 /** Agents: credentials (hashed), last status and ingest counters. */
+/** The columns of an {@link AgentRow}, as listed. */
+const AGENT_ROW = `store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
+  last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics,
+  clock_samples AS clockSamples`;
+
 export class AgentsRepo {
   private readonly q;
   constructor(db: Db) {
@@ -21,18 +26,8 @@ export class AgentsRepo {
       get: db.prepare<[string, string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? AND agent = ?"),
       ofStore: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store = ? ORDER BY agent"),
       byClientId: db.prepare<[string], AgentIdentity>("SELECT store, agent, kind FROM agents WHERE store || '-' || agent = ? AND revoked_at IS NULL"),
-      list: db.prepare<[string], AgentRow>(
-        `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
-                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics,
-                clock_samples AS clockSamples
-           FROM agents WHERE store = ? ORDER BY agent`,
-      ),
-      all: db.prepare<[], AgentRow>(
-        `SELECT store, agent, kind, username, state, version, status_ts AS statusTs, last_event_ts AS lastEventTs,
-                last_received_at AS lastReceivedAt, events, duplicates, rejects, revoked_at AS revokedAt, status_metrics AS statusMetrics,
-                clock_samples AS clockSamples
-           FROM agents ORDER BY store, agent`,
-      ),
+      list: db.prepare<[string], AgentRow>(`SELECT ${AGENT_ROW} FROM agents WHERE store = ? ORDER BY agent`),
+      all: db.prepare<[], AgentRow>(`SELECT ${AGENT_ROW} FROM agents ORDER BY store, agent`),
       hashes: db.prepare<[], AgentPasswordEntry>(
         "SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username",
       ),
