@@ -425,19 +425,19 @@ describe("shard sessions when the broker restarts without persistence (Debian's 
       await broker.start();
       await waitFor("the sessions back", () => allConnected(sharded) && lost.length === 3, { timeoutMs: 10_000 });
       await waitFor("the line saying they are back", () => lines.some((l) => /^shard sessions connected/.test(l.msg)), { timeoutMs: 5_000 });
-      // One line for the three sessions' outage, one for their failed tries (the same answer), one for their return.
+      // One line for the three sessions' outage, one for their return, and one for each answer of their failed tries
+      // (the same answer, ECONNREFUSED, once for the three; a reset socket at the kill may come first).
       const shardLines = lines.filter((l) => /shard sessions/.test(l.msg));
-      expect(shardLines.map((l) => [l.msg, l.shards])).toEqual([
-        ["shard sessions reconnecting to the MQTT broker (they try every second until it is back)", [1, 2, 3]],
-        ["MQTT error on shard sessions: check FOOTFALL_MQTT_URL and the server's broker credentials", [1, 2, 3]],
-        ["shard sessions connected to the MQTT broker again", [1, 2, 3]],
-      ]);
-      expect(shardLines[1]!.err).toMatch(/ECONNREFUSED/);
-      expect(shardLines[2]!.awayS).toBeGreaterThanOrEqual(3);
+      const said = (msg: string) => shardLines.filter((l) => l.msg === msg).map((l) => l.shards);
+      expect(said("shard sessions reconnecting to the MQTT broker (they try every second until it is back)")).toEqual([[1, 2, 3]]);
+      expect(said("shard sessions connected to the MQTT broker again")).toEqual([[1, 2, 3]]);
+      const errors = shardLines.filter((l) => l.msg.startsWith("MQTT error on shard sessions"));
+      expect(errors.filter((l) => /ECONNREFUSED/.test(l.err ?? "")).map((l) => l.shards)).toEqual([[1, 2, 3]]);
+      expect(new Set(errors.map((l) => l.err)).size).toBe(errors.length);
+      expect(shardLines.find((l) => /connected to the MQTT broker again/.test(l.msg))!.awayS).toBeGreaterThanOrEqual(3);
       // The server's publishing client says its own outage once too.
       expect(lines.filter((l) => /^reconnecting to the MQTT broker/.test(l.msg))).toHaveLength(1);
       expect(lines.filter((l) => l.msg === "connected to the MQTT broker again")).toHaveLength(1);
-      expect(lines.filter((l) => l.level >= 40)).toHaveLength(4); // the two outages and the two first failures
       // Back without their sessions: each reported (the chain's node sends the stores' retained messages again, in one line).
       expect(lost.sort()).toEqual([1, 2, 3]);
     } finally {

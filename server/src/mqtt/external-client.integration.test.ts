@@ -76,10 +76,13 @@ describe("connectExternalBroker while the broker is away (Debian's mosquitto sto
       await waitFor("the line saying so", () => lines.some((l) => l.msg === "connected to the MQTT broker again"));
       const said = lines.filter((l) => l.level >= 30).map((l) => l.msg);
       expect(said.filter((m) => m.startsWith("reconnecting"))).toEqual(["reconnecting to the MQTT broker (it tries every second until it is back)"]);
-      const errors = lines.filter((l) => l.level >= 50);
-      expect(errors.map((l) => l.err)).toEqual([expect.stringMatching(/ECONNREFUSED/)]);
+      // Each failure said is a new answer (the stop may reset the socket first: read ECONNRESET), never the same one again.
+      const errors = lines.filter((l) => l.level >= 50).map((l) => l.err ?? "");
+      expect(errors.filter((e) => /ECONNREFUSED/.test(e))).toHaveLength(1);
+      expect(errors.length).toBeLessThanOrEqual(2);
+      errors.forEach((e, i) => i > 0 && expect(e).not.toBe(errors[i - 1]));
       // Every failed attempt is still there at debug, for whoever asks for it.
-      expect(lines.filter((l) => l.level === 20 && l.msg.startsWith("MQTT error")).length).toBeGreaterThanOrEqual(3);
+      expect(lines.filter((l) => l.level === 20 && l.msg.startsWith("MQTT error")).length).toBeGreaterThanOrEqual(2);
       expect(lines.find((l) => l.msg === "connected to the MQTT broker again")).toMatchObject({ level: 30, awayS: expect.any(Number), failedAttempts: expect.any(Number) });
       expect(lines.find((l) => l.msg === "connected to the MQTT broker again")!.awayS).toBeGreaterThanOrEqual(5);
     } finally {

@@ -105,7 +105,9 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
         });
     }
     client.subscribe([subscriptions.events, subscriptions.status, subscriptions.audits], { qos: 1 }, (err) => {
-      if (err) o.log.error({ err }, "MQTT subscribe failed");
+      // Cut off by the connection's close (the broker going away): subscribed again at the next connection, which the link log says.
+      if (err && client.connected) o.log.error({ err: err.message }, "MQTT subscribe failed");
+      else if (err) o.log.debug({ err: err.message }, "MQTT subscribe cut off by the connection's close; subscribing again at the next connection");
     });
   });
   client.on("close", () => link.lost());
