@@ -50,7 +50,7 @@ export interface DigestRow {
   lastError: string | null;
   /** The digest's own time zone (null: its stores'). */
   timeZone: string | null;
-  /** The period the last failed send was for, the failed attempts, the next attempt, when the server gave up. */
+  /** The period the last failed send was for, the attempts at it that failed or were interrupted, the next attempt, when the server gave up. */
   failedPeriod: string | null;
   attempts: number;
   retryAt: number | null;

@@ -5,7 +5,8 @@
  * servers of a chain each period goes out once. The period is taken for DIGEST_SEND_LEASE_MS (15 min):
  * a server killed while sending leaves it to be taken again after that (by itself once restarted, or
  * by another server), so a digest is not lost to a crash; one whose mail went out just before the
- * crash goes twice (at least once, never silently dropped). A failed send gives the period back and is tried
+ * crash goes twice (at least once, never silently dropped); taking it again counts as an attempt
+ * (the interrupted one), so a send that stops the server every time is given up like a failing one. A failed send gives the period back and is tried
  * again after a capped exponential backoff (2, 4, 8, 16, 32 min; at most 1 h), the time of the next
  * attempt kept in the database; after FOOTFALL_DIGEST_ATTEMPTS failed attempts (default 6), or when
  * the next period is due first, the scheduler gives up: the period stays taken, the failure stays
@@ -13,6 +14,7 @@
  * period (or a given one) without touching the schedule.
  */
 import type { Services } from "../services.js";
+import { DIGEST_INTERRUPTED } from "../db/repos/admin.js";
 import type { Digest } from "../storage/types.js";
 import { CHART_CID, composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
 import { duePeriod, lastFinishedPeriod, periodOf, type Period } from "./schedule.js";
@@ -44,7 +46,7 @@ export class DigestScheduler {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** Failed attempts at one period before the scheduler gives up on it (FOOTFALL_DIGEST_ATTEMPTS, 1-20, default 6). */
+  /** Failed or interrupted attempts at one period before the scheduler gives up on it (FOOTFALL_DIGEST_ATTEMPTS, 1-20, default 6). */
   get maxAttempts(): number {
     const n = Number(this.env.FOOTFALL_DIGEST_ATTEMPTS);
     return Number.isInteger(n) && n >= 1 && n <= 20 ? n : 6;
@@ -96,8 +98,22 @@ export class DigestScheduler {
         this.services.log.warn({ digest: d.id, period: d.failedPeriod, attempts: d.attempts }, "digests: gave up on a period: the next one is due");
       }
       if (!(await digests.claim(d.id, key, now))) continue; // another server took it (or retries later)
-      if (interrupted(d, key, now)) this.services.log.warn({ digest: d.id, period: key }, "digests: a period taken for sending was never settled (the server sending it stopped?); sending it again");
-      const attempts = d.failedPeriod === key ? d.attempts + 1 : 1;
+      // The attempts at this period, this one included, as the claim counted them (claimSql): a retry
+      // counts on from the failures recorded; a period whose lease ran out counts its interrupted attempt.
+      const reclaimed = interrupted(d, key, now);
+      const attempts = d.failedPeriod === key ? d.attempts + 1 : reclaimed ? 2 : 1;
+      if (attempts > this.maxAttempts) {
+        // Only an interrupted last attempt gets here (a failed one gives up when it settles): a send that
+        // stops the server every time (a report too big for its memory?) is not taken again for ever.
+        this.services.log.error(
+          { digest: d.id, period: key, attempts: attempts - 1 },
+          "digests: sending was interrupted (the server sending it stopped before it finished); gave up (an admin can send it again: Admin > Digests)",
+        );
+        await digests.settle(d.id, { ok: false, error: DIGEST_INTERRUPTED, period: key, previous: d.lastPeriod, attempts: attempts - 1, retryAt: null, at: now });
+        continue;
+      }
+      if (reclaimed && d.failedPeriod !== key)
+        this.services.log.warn({ digest: d.id, period: key, attempts }, "digests: a period taken for sending was never settled (the server sending it stopped?); sending it again");
       try {
         sent.push(await this.send(d, due.period, mail));
         await digests.settle(d.id, { ok: true, at: this.services.now(), period: key });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { setMailEnv, startSmtpSink, type SmtpSink } from "../../../test/support/smtp-sink.js";
+import { DIGEST_INTERRUPTED, DIGEST_SEND_LEASE_MS } from "../db/repos/admin.js";
 import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
 
 /** Tuesday 24 Nov 2026, 06:00 in Paris (UTC+1). */
@@ -428,6 +429,78 @@ describe("digests", () => {
       // The next day's goes at its time as usual.
       clock = local(41, 23, 0);
       expect(await sentNow(restarted)).toEqual(["2026-12-10"]);
+    } finally {
+      await api("DELETE", `/digests/${did}`, t.admin);
+    }
+  });
+
+  it("a send that stops the server every time is given up after FOOTFALL_DIGEST_ATTEMPTS attempts (logged, listed, sent again on request), not taken every 15 min for ever", async () => {
+    clock = local(43, 12, 0); // Sunday 13 Dec
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["oom@shop.example"], hour: 23 });
+    const did: string = d.body.id;
+    expect(d.body.lastPeriod).toBe("2026-12-11");
+    const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
+    const mine = () => mails.filter((m) => to(m) === "oom@shop.example").map((m) => m.subject);
+    const state = async () => (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did);
+    const logged: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+    const log = Object.fromEntries(["error", "warn", "info", "debug"].map((level) => [level, (obj: Record<string, unknown>, msg: string) => logged.push({ level, obj, msg })]));
+    /** A server started at `clock` whose send never ends (it is killed while sending, say for lack of memory): how many sends it began. */
+    let begun = 0;
+    const crashingServer = async () => {
+      const s = new DigestScheduler(Object.assign(Object.create(t.server.services) as typeof t.server.services, { log }));
+      const send = (s as unknown as { send: (x: { id: string }, ...rest: unknown[]) => Promise<unknown> }).send.bind(s);
+      const started = new Promise<void>((resolve) =>
+        Object.assign(s, { send: (x: { id: string }, ...rest: unknown[]) => (x.id === did ? (begun++, resolve(), new Promise(() => {})) : send(x, ...rest)) }),
+      );
+      void s.tick();
+      await Promise.race([started, new Promise((r) => setTimeout(r, 2000))]);
+    };
+    try {
+      // 23:00, then every 15 min as each lease runs out: a restarted server takes the 12th's period again and dies sending it.
+      const start = local(43, 23, 0);
+      for (let k = 1; k <= 6; k++) {
+        clock = start + (k - 1) * DIGEST_SEND_LEASE_MS;
+        await crashingServer();
+        expect(begun).toBe(k);
+        expect(await state()).toMatchObject({ lastPeriod: "2026-12-12", retryAt: clock + DIGEST_SEND_LEASE_MS, gaveUpAt: null, ...(k > 1 ? { failedPeriod: "2026-12-12", attempts: k, lastError: DIGEST_INTERRUPTED } : { failedPeriod: null }) });
+      }
+      expect(logged.filter((l) => l.level === "warn").map((l) => l.obj.attempts)).toEqual([2]); // the first interruption found; later ones are retries
+      // The 6th attempt was interrupted too: given up, as a failing send is, not begun a 7th time.
+      clock = start + 6 * DIGEST_SEND_LEASE_MS;
+      await crashingServer();
+      expect(begun).toBe(6);
+      expect(await state()).toMatchObject({ lastPeriod: "2026-12-12", failedPeriod: "2026-12-12", attempts: 6, retryAt: null, gaveUpAt: clock, lastError: DIGEST_INTERRUPTED, nextPeriod: null });
+      expect(logged.filter((l) => l.level === "error")).toEqual([{ level: "error", obj: { digest: did, period: "2026-12-12", attempts: 6 }, msg: expect.stringMatching(/interrupted.*gave up \(an admin can send it again: Admin > Digests\)/) }]);
+      // Nothing takes it again by itself, on any server...
+      clock = start + 20 * DIGEST_SEND_LEASE_MS;
+      await crashingServer();
+      expect(begun).toBe(6);
+      expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did)).toEqual([]);
+      expect(mine()).toEqual([]);
+      // ...an admin sends it again (Admin > Digests: "Send 2026-12-12 again"), which clears the failure.
+      expect((await api("POST", `/digests/${did}/send`, t.admin, { period: "2026-12-12" })).status).toBe(200);
+      expect(mine()).toEqual([expect.stringMatching(/^Footfall daily digest: Rue de Rivoli, Sat 12 Dec 2026/)]);
+      expect(await state()).toMatchObject({ failedPeriod: null, attempts: 0, gaveUpAt: null, lastError: null });
+      // The next day's goes at its time as usual.
+      clock = local(44, 23, 0);
+      expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-12-13"]);
+    } finally {
+      await api("DELETE", `/digests/${did}`, t.admin);
+    }
+  });
+
+  it("one crash while sending: sent again once (at least once), the failure record cleared by that send", async () => {
+    clock = local(45, 12, 0); // Tuesday 15 Dec
+    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["once@shop.example"], hour: 23 });
+    const did: string = d.body.id;
+    const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
+    try {
+      clock = local(45, 23, 0);
+      expect(await t.server.services.storage.digests.claim(did, "2026-12-14", clock)).toBe(true); // then killed
+      clock = local(45, 23, 15);
+      expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-12-14"]);
+      expect(mails.filter((m) => to(m) === "once@shop.example")).toHaveLength(1);
+      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-14", failedPeriod: null, attempts: 0, lastError: null, retryAt: null, gaveUpAt: null });
     } finally {
       await api("DELETE", `/digests/${did}`, t.admin);
     }

@@ -38,7 +38,7 @@ const DigestBody = Type.Object({
   lastError: Nullable(Type.String()),
   timeZone: Nullable(Type.String({ description: "the digest's own time zone; null: its stores'" })),
   failedPeriod: Nullable(Type.String({ description: "the period the last failed send was for (null once sent)" })),
-  attempts: Type.Integer({ description: "failed attempts at failedPeriod" }),
+  attempts: Type.Integer({ description: "attempts at failedPeriod that failed or were interrupted (the server stopped while sending); while one is being made, counted with it" }),
   retryAt: Nullable(Type.Integer({ description: "when the next attempt goes (null: none pending)" })),
   gaveUpAt: Nullable(Type.Integer({ description: "when the scheduler gave up on failedPeriod (POST .../send with that period sends it again)" })),
   zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),

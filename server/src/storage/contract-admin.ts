@@ -3,7 +3,7 @@
  * ./contract.ts for every adapter.
  */
 import { expect } from "vitest";
-import { DIGEST_SEND_LEASE_MS } from "../db/repos/admin.js";
+import { DIGEST_INTERRUPTED, DIGEST_SEND_LEASE_MS } from "../db/repos/admin.js";
 import type { AuditInput, Storage } from "./types.js";
 
 const T0 = Date.UTC(2026, 5, 10);
@@ -84,6 +84,37 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     expect(await s.digests.remove("shop-daily")).toBe(true);
     expect(await s.digests.remove("shop-daily")).toBe(false);
     expect(await s.digests.get("shop-daily")).toBeUndefined();
+  });
+
+  test("digests: taking again a period whose lease ran out counts the interrupted attempt (a crash every time reaches the limit); a retry's claim counts its attempt", async (s) => {
+    const d = { id: "crashy", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com"], hour: 7 };
+    await s.digests.save(d, T0);
+    const L = DIGEST_SEND_LEASE_MS;
+    // An older period given up: kept while the new one is taken and sent normally.
+    expect(await s.digests.claim("crashy", "2026-06-08", T0)).toBe(true);
+    await s.digests.settle("crashy", { ok: false, error: "smtp down", period: "2026-06-08", previous: null, attempts: 6, retryAt: null, at: T0 });
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1)).toBe(true);
+    expect(await s.digests.get("crashy")).toMatchObject({ lastPeriod: "2026-06-09", failedPeriod: "2026-06-08", attempts: 6, lastError: "smtp down", gaveUpAt: T0, retryAt: T0 + 1 + L });
+    // The server was killed while sending: taken again once the lease ran out, the interrupted attempt recorded.
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + L)).toBe(true);
+    expect(await s.digests.get("crashy")).toMatchObject({ lastPeriod: "2026-06-09", failedPeriod: "2026-06-09", attempts: 2, lastError: DIGEST_INTERRUPTED, gaveUpAt: null, retryAt: T0 + 1 + 2 * L });
+    // Killed again, and again: each taking counts one more.
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + 2 * L - 1)).toBe(false);
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + 2 * L)).toBe(true);
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + 3 * L)).toBe(true);
+    expect(await s.digests.get("crashy")).toMatchObject({ failedPeriod: "2026-06-09", attempts: 4, lastError: DIGEST_INTERRUPTED, retryAt: T0 + 1 + 4 * L });
+    // This attempt fails and settles: the period is retried later, and that retry's claim counts too.
+    await s.digests.settle("crashy", { ok: false, error: "smtp down", period: "2026-06-09", previous: "2026-06-09", attempts: 4, retryAt: T0 + 1 + 5 * L, at: T0 + 1 + 3 * L });
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + 5 * L)).toBe(true);
+    expect(await s.digests.get("crashy")).toMatchObject({ failedPeriod: "2026-06-09", attempts: 5, lastError: "smtp down" });
+    // Given up (the scheduler's limit): not taken again.
+    await s.digests.settle("crashy", { ok: false, error: DIGEST_INTERRUPTED, period: "2026-06-09", previous: "2026-06-09", attempts: 6, retryAt: null, at: T0 + 1 + 6 * L });
+    expect(await s.digests.claim("crashy", "2026-06-09", T0 + 1 + 7 * L)).toBe(false);
+    expect(await s.digests.get("crashy")).toMatchObject({ lastPeriod: "2026-06-09", failedPeriod: "2026-06-09", attempts: 6, retryAt: null, gaveUpAt: T0 + 1 + 6 * L });
+    // A period taken and sent without a crash leaves the record of another as it was.
+    expect(await s.digests.claim("crashy", "2026-06-10", T0 + 1 + 8 * L)).toBe(true);
+    await s.digests.settle("crashy", { ok: true, at: T0 + 1 + 8 * L, period: "2026-06-10" });
+    expect(await s.digests.get("crashy")).toMatchObject({ lastPeriod: "2026-06-10", failedPeriod: "2026-06-09", attempts: 6, retryAt: null, gaveUpAt: T0 + 1 + 6 * L });
   });
 
   test("agents: a revoked agent cannot log in and leaves the broker files; add gives it a new password and lifts it", async (s) => {

@@ -135,16 +135,28 @@ export const digestOf = (r: DigestRow): Digest => ({
  */
 export const DIGEST_SEND_LEASE_MS = 15 * 60_000;
 
+/** The error a period's record keeps when an attempt at it never settled (the server sending it was killed or crashed). */
+export const DIGEST_INTERRUPTED = "the send was interrupted: the server sending it stopped before it finished (see that server's log)";
+
 /**
  * The UPDATE of a claim, for both adapters: the period is taken when it is after the last one taken,
  * or is that one but its send never settled and its lease ran out; not while a retry is pending.
- * Sets the lease when `now` is given.
+ * Sets the lease when `now` is given. A claim of a period that has a failure record (a retry) counts
+ * the attempt it starts in `attempts`; so does taking again a period whose lease ran out, which also
+ * records that period as failed (`failed_period`, 2 attempts: the interrupted one and this one,
+ * `last_error` DIGEST_INTERRUPTED), so a send that kills the server every time reaches the limit of
+ * attempts (scheduler.ts) instead of being taken again every 15 minutes for ever. Every SET reads the
+ * row as it was before the update (both databases).
  */
 export function claimSql(id: string, period: string, now: number | undefined, pg: boolean): { sql: string; args: unknown[] } {
   const until = now === undefined ? null : now + DIGEST_SEND_LEASE_MS;
-  const sql = `UPDATE digests SET last_period = {1}, retry_at = {2}
+  const sql = `UPDATE digests SET last_period = {1}, retry_at = {2},
+      attempts = CASE WHEN failed_period = {1} THEN attempts + 1 WHEN last_period = {1} THEN 2 ELSE attempts END,
+      last_error = CASE WHEN failed_period = {1} THEN last_error WHEN last_period = {1} THEN {5} ELSE last_error END,
+      gave_up_at = CASE WHEN failed_period = {1} THEN gave_up_at WHEN last_period = {1} THEN NULL ELSE gave_up_at END,
+      failed_period = CASE WHEN last_period = {1} THEN {1} ELSE failed_period END
     WHERE id = {3} AND (last_period IS NULL OR last_period < {1} OR (last_period = {1} AND retry_at IS NOT NULL)) AND (retry_at IS NULL OR retry_at <= {4})`;
-  return placeholders(sql, [period, until, id, now ?? Number.MAX_SAFE_INTEGER], pg);
+  return placeholders(sql, [period, until, id, now ?? Number.MAX_SAFE_INTEGER, DIGEST_INTERRUPTED], pg);
 }
 
 /**
