@@ -99,4 +99,28 @@ describe("the layout retained for a store's agents", () => {
     t = await startTestServer({ dataDir: dir.path });
     expect(await storeName()).toBe("While closed");
   });
+
+  it("a version corrected before its time: the agents get the correction at its new time, never the replaced one", async () => {
+    const { client, got } = await follow();
+    await waitFor("the layout in force", () => lastVersion(got) === 6);
+    const first = Date.now() + 1_200;
+    await t.putLayout(STORE, smallLayout({ name: "Refit", validFrom: first }));
+    const corrected = Date.now() + 2_500;
+    const res = await t.server.app.inject({
+      method: "PUT",
+      url: `/api/v1/stores/${STORE}/layout?replaces=7`,
+      headers: { authorization: `Bearer ${t.admin}` },
+      payload: smallLayout({ name: "Refit, corrected", validFrom: corrected }),
+    });
+    expect([res.statusCode, res.json().version]).toEqual([200, 8]);
+    await sleep(first - Date.now() + 600);
+    // The replaced version's time passed: nothing sent, nor renamed.
+    expect(got.map((m) => m.version).filter((v) => v !== 6)).toEqual([]);
+    expect(await storeName()).toBe("While closed");
+    const taken = await waitFor("version 8 at its validFrom", () => got.find((m) => m.version === 8), { timeoutMs: 4_000 });
+    expect(taken.at).toBeGreaterThanOrEqual(corrected);
+    expect(got.map((m) => m.version).filter((v) => v !== 6 && v !== 8)).toEqual([]);
+    expect(await storeName()).toBe("Refit, corrected");
+    await client.endAsync();
+  });
 });

@@ -69,7 +69,8 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let changeAt: number;
       if (b.layoutVersion != null) {
         const v = (await storage.stores.versions(b.testStores[0]!)).find((x) => x.version === b.layoutVersion);
-        if (!v) throw httpError(400, `body/layoutVersion: store "${b.testStores[0]}" has no layout version ${b.layoutVersion}`);
+        if (!v)
+          throw httpError(400, `body/layoutVersion: store "${b.testStores[0]}" has no layout version ${b.layoutVersion} (never saved, or cancelled or corrected before it took effect): GET /api/v1/stores/${b.testStores[0]}/layouts lists them`);
         changeAt = v.validFrom;
       } else changeAt = bodyTime(b.changeAt!, "changeAt");
       const period = (p: "before" | "after") => {
@@ -107,7 +108,10 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         zones: b.zones,
         createdAt: services.now(),
       };
-      await storage.experiments.insert(experiment, experiment.createdAt);
+      // Its version still stored, checked in the insert's transaction: a cancel (or correction) meanwhile does not leave it naming a gone version.
+      const layoutOf = b.layoutVersion != null ? { store: b.testStores[0]!, version: b.layoutVersion } : undefined;
+      if (!(await storage.experiments.insert(experiment, experiment.createdAt, layoutOf)))
+        throw httpError(409, `body/layoutVersion: layout version ${b.layoutVersion} of store "${b.testStores[0]}" was cancelled or corrected meanwhile: GET /api/v1/stores/${b.testStores[0]}/layouts lists its versions; name one of those`);
       await audit(req, "experiment.create", experiment.id, { name, testStores: b.testStores, controlStores }, { store: b.testStores.length === 1 && controlStores.length === 0 ? b.testStores[0]! : null });
       return experiment;
     },

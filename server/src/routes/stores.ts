@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
+import type { LayoutChangeRefusal } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
@@ -58,10 +59,46 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
+  const VersionParams = Type.Object({ store: StoreParams.properties.store, version: Type.Integer({ minimum: 1, description: "layout version" }) });
+  app.get("/stores/:store/layouts/:version", {
+    config: anyRole,
+    schema: { tags: ["stores"], summary: "One layout version (a version saved for later, to correct it: PUT .../layout?replaces=)", params: VersionParams, response: { 200: LayoutSchema, ...errorResponses } },
+    handler: async (req) => {
+      const { store, version } = req.params;
+      const all = await storage.stores.layouts(store);
+      if (all.length === 0) throw httpError(404, `store "${store}" has no layout: a merchandiser or admin saves one with PUT /api/v1/stores/${store}/layout`);
+      const layout = all.find((l) => l.version === version);
+      if (!layout) throw httpError(404, `store "${store}" has no layout version ${version} (never saved, or cancelled before it took effect): GET /api/v1/stores/${store}/layouts lists them`);
+      return layoutBody(layout);
+    },
+  });
+
+  /** Why a version may not be cancelled or replaced, as an HTTP error (`what`: "cancelled" or "corrected"). */
+  const refusal = (store: string, version: number, res: LayoutChangeRefusal, what: "cancelled" | "corrected") => {
+    const at = (ms: number) => new Date(ms).toISOString();
+    if (res.outcome === "unknown") return httpError(404, `store "${store}" has no layout version ${version}`);
+    if (res.outcome === "referenced")
+      return httpError(409, `layout version ${version} of store "${store}" is the change of experiment "${res.experiment.name}" (${res.experiment.id}): delete the experiment first, or keep the version`);
+    return httpError(
+      409,
+      `layout version ${version} of store "${store}" ${res.outcome === "in force" ? `is in force since ${at(res.validFrom)}` : `took effect on ${at(res.validFrom)} and was replaced since`}: only a version saved for later can be ${what} before it takes effect (history is kept); save a new version to change the layout`,
+    );
+  };
+
+  const SaveQuery = Type.Object({
+    replaces: Type.Optional(Type.Integer({ minimum: 1, description: "a version saved for later that this one replaces (corrects) before it takes effect; the saved one has a new number" })),
+  });
   app.put("/stores/:store/layout", {
     config: { auth: "merchandiser" },
     bodyLimit: 4 * 1024 * 1024,
-    schema: { tags: ["stores"], summary: "Save a new layout version (creates the store if new)", params: StoreParams, body: LayoutInputSchema, response: { 200: LayoutSchema, ...errorResponses } },
+    schema: {
+      tags: ["stores"],
+      summary: "Save a new layout version (creates the store if new), or correct one saved for later (?replaces=)",
+      params: StoreParams,
+      querystring: SaveQuery,
+      body: LayoutInputSchema,
+      response: { 200: LayoutSchema, ...errorResponses },
+    },
     handler: async (req) => {
       const store = asId<StoreId>(req.params.store, "store id");
       if (req.body.store !== undefined && req.body.store !== store) throw httpError(400, `body/store "${req.body.store}" differs from the URL's store "${store}"`);
@@ -72,15 +109,30 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw httpError(400, `body/validFrom ${input.validFrom} is out of range: epoch milliseconds before 2100-01-01 (0: since always)`);
       const problems = layoutProblems(input);
       if (problems.length) throw httpError(400, `body${problems.join("; body")}`);
-      const layout = await storage.stores.saveLayout(store, input, services.now());
+      const replaces = req.query.replaces;
+      if (replaces === undefined) {
+        const layout = await storage.stores.saveLayout(store, input, services.now());
+        await layouts.reload(store);
+        await services.onLayoutSaved(layout);
+        await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
+        return layoutBody(layout);
+      }
+      // A correction stays a version saved for later: from now or before, it would rewrite what was in force.
+      const now = services.now();
+      if (input.validFrom <= now)
+        throw httpError(400, `body/validFrom ${new Date(input.validFrom).toISOString()} is not later than now: a version that replaces one saved for later takes effect later too; to change the layout from now, save a new version (without ?replaces=)`);
+      // One step: the scheduled version is cancelled (as DELETE .../layouts/:version would) and this one saved, under a new number.
+      const res = await storage.stores.replaceLayout(store, replaces, input, now);
+      if (res.outcome !== "replaced") throw refusal(store, replaces, res, "corrected");
+      const layout = res.layout;
       await layouts.reload(store);
+      // As after a save and a cancel: the agents keep the version in force; the schedule (and a chain's other servers) follow the new one.
       await services.onLayoutSaved(layout);
-      await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
+      await audit(req, "layout.replace", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length, replaced: replaces, replacedValidFrom: res.validFrom });
       return layoutBody(layout);
     },
   });
 
-  const VersionParams = Type.Object({ store: StoreParams.properties.store, version: Type.Integer({ minimum: 1, description: "layout version" }) });
   app.delete("/stores/:store/layouts/:version", {
     config: { auth: "merchandiser" },
     schema: {
@@ -91,19 +143,10 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req) => {
       const { store, version } = req.params;
-      const at = (ms: number) => new Date(ms).toISOString();
       // An experiment that names the version (its change is the version's validFrom) would lose its change: it goes first.
-      const experiments = await storage.experiments.list<{ id: string; name: string; testStores: string[]; layoutVersion: number | null }>();
-      const using = experiments.find((e) => e.testStores[0] === store && e.layoutVersion === version);
-      if (using)
-        throw httpError(409, `layout version ${version} of store "${store}" is the change of experiment "${using.name}" (${using.id}): delete the experiment first, or keep the version`);
+      // The storage checks that in the cancel's transaction (an experiment created meanwhile is seen, or sees the version gone).
       const res = await storage.stores.cancelLayout(store, version, services.now());
-      if (res.outcome === "unknown") throw httpError(404, `store "${store}" has no layout version ${version}`);
-      if (res.outcome !== "cancelled")
-        throw httpError(
-          409,
-          `layout version ${version} of store "${store}" ${res.outcome === "in force" ? `is in force since ${at(res.validFrom)}` : `took effect on ${at(res.validFrom)} and was replaced since`}: only a version saved for later can be cancelled before it takes effect (history is kept); save a new version to change the layout`,
-        );
+      if (res.outcome !== "cancelled") throw refusal(store, version, res, "cancelled");
       await layouts.reload(store);
       // As after a save: the agents keep the version in force, the schedule (and a chain's other servers) forget the cancelled one.
       const inForce = layouts.current(store, services.now());

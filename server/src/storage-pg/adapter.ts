@@ -61,6 +61,7 @@ import type {
   Storage,
   StoreRow,
   LayoutCancelResult,
+  LayoutReplaceResult,
   StoresStore,
   TokenCheck,
   TokenInfo,
@@ -334,6 +335,64 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     const changed = await q.query("UPDATE stores SET name = $1 WHERE id = $2 AND name IS DISTINCT FROM $1", [name, store]);
     return changed.rowCount ? name : null;
   };
+  /** stores.saveLayout in `q` (its own transaction, or a replace's). */
+  const saveLayoutIn = async (q: PgQueryable, store: string, input: LayoutInput, now: number): Promise<Layout> => {
+    await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, input.name ?? store, now]);
+    // The store's row, locked: two servers saving a layout at once number their versions one after the other.
+    const { rows } = await q.query<{ name: string; last: number }>("SELECT name, layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
+    const name = input.name ?? rows[0]!.name;
+    const v = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = $1", [store]);
+    // After the last number given (a cancelled version's too) and the highest stored: a number is never given twice.
+    const version = Math.max(rows[0]!.last, v.rows[0]?.v ?? 0) + 1;
+    await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [version, store]);
+    const layout = {
+      store,
+      name,
+      version,
+      validFrom: input.validFrom,
+      timezone: input.timezone,
+      ...(input.currency ? { currency: input.currency } : {}),
+      floor: input.floor,
+      zones: input.zones,
+    } as Layout;
+    if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+    await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
+      store,
+      version,
+      input.validFrom,
+      now,
+      JSON.stringify(layout),
+    ]);
+    // A version saved for later renames the store when it takes effect (nameInForce then), not now.
+    await nameInForceIn(q, store, now);
+    return layout;
+  };
+  /**
+   * stores.cancelLayout in `q` (its own transaction, or a replace's). The store's row is locked (FOR UPDATE) as a save locks it,
+   * and as an experiment naming one of its versions locks it (FOR SHARE, experiments.insert): a cancel, a save and such an
+   * insert run one after the other, so the experiment looked for here is there, or the insert sees the version gone.
+   */
+  const cancelLayoutIn = async (q: PgQueryable, store: string, version: number, now: number): Promise<LayoutCancelResult> => {
+    const locked = await q.query<{ last: number }>("SELECT layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
+    if (!locked.rows[0]) return { outcome: "unknown" };
+    const { rows } = await q.query<{ version: number; validFrom: number }>(
+      'SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1 ORDER BY valid_from, version',
+      [store],
+    );
+    const v = rows.find((l) => l.version === version);
+    if (!v) return { outcome: "unknown" };
+    const check = layoutCancel(rows, version, now);
+    if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
+    const using = await q.query<{ id: string; name: string }>(
+      "SELECT id, body->>'name' AS name FROM experiments WHERE body->'testStores'->>0 = $1 AND body->'layoutVersion' = to_jsonb($2::int) ORDER BY created_at, id LIMIT 1",
+      [store, version],
+    );
+    if (using.rows[0]) return { outcome: "referenced", validFrom: v.validFrom, experiment: { id: using.rows[0].id, name: using.rows[0].name } };
+    const last = Math.max(locked.rows[0].last, ...rows.map((l) => l.version));
+    await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [last, store]);
+    await q.query("DELETE FROM layouts WHERE store = $1 AND version = $2", [store, version]);
+    return { outcome: "cancelled", validFrom: v.validFrom };
+  };
   const stores: StoresStore = {
     list: () => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores ORDER BY id")).rows),
     get: (id) => read(async (q) => (await q.query<StoreRow>("SELECT id, name FROM stores WHERE id = $1", [id])).rows[0]),
@@ -362,47 +421,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
             ])
           ).rows,
       ),
-    saveLayout: (store, input: LayoutInput, now) =>
-      atomic(async (q) => {
-        await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, input.name ?? store, now]);
-        // The store's row, locked: two servers saving a layout at once number their versions one after the other.
-        const { rows } = await q.query<{ name: string; last: number }>("SELECT name, layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
-        const name = input.name ?? rows[0]!.name;
-        const v = await q.query<{ v: number | null }>("SELECT max(version) AS v FROM layouts WHERE store = $1", [store]);
-        // After the last number given (a cancelled version's too) and the highest stored: a number is never given twice.
-        const version = Math.max(rows[0]!.last, v.rows[0]?.v ?? 0) + 1;
-        await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [version, store]);
-        const layout = { store, name, version, validFrom: input.validFrom, timezone: input.timezone, ...(input.currency ? { currency: input.currency } : {}), floor: input.floor, zones: input.zones } as Layout;
-        if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
-        await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
-          store,
-          version,
-          input.validFrom,
-          now,
-          JSON.stringify(layout),
-        ]);
-        // A version saved for later renames the store when it takes effect (nameInForce then), not now.
-        await nameInForceIn(q, store, now);
-        return layout;
-      }),
+    saveLayout: (store, input: LayoutInput, now) => atomic((q) => saveLayoutIn(q, store, input, now)),
     nameInForce: (store, now) => atomic((q) => nameInForceIn(q, store, now)),
-    cancelLayout: (store, version, now) =>
-      atomic(async (q): Promise<LayoutCancelResult> => {
-        // The store's row, locked as a save locks it: a cancel and a save of the store run one after the other.
-        const locked = await q.query<{ last: number }>("SELECT layout_versions AS last FROM stores WHERE id = $1 FOR UPDATE", [store]);
-        if (!locked.rows[0]) return { outcome: "unknown" };
-        const { rows } = await q.query<{ version: number; validFrom: number }>(
-          'SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1 ORDER BY valid_from, version',
-          [store],
-        );
-        const v = rows.find((l) => l.version === version);
-        if (!v) return { outcome: "unknown" };
-        const check = layoutCancel(rows, version, now);
-        if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
-        const last = Math.max(locked.rows[0].last, ...rows.map((l) => l.version));
-        await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [last, store]);
-        await q.query("DELETE FROM layouts WHERE store = $1 AND version = $2", [store, version]);
-        return { outcome: "cancelled", validFrom: v.validFrom };
+    cancelLayout: (store, version, now) => atomic((q) => cancelLayoutIn(q, store, version, now)),
+    replaceLayout: (store, version, input, now) =>
+      atomic(async (q): Promise<LayoutReplaceResult> => {
+        const cancelled = await cancelLayoutIn(q, store, version, now);
+        if (cancelled.outcome !== "cancelled") return cancelled;
+        return { outcome: "replaced", validFrom: cancelled.validFrom, layout: await saveLayoutIn(q, store, input, now) };
       }),
   };
 
@@ -938,11 +964,17 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   };
 
   const experiments: ExperimentsStore = {
-    insert: (experiment, now) =>
-      write(
-        async (q) =>
-          void (await q.query("INSERT INTO experiments (id, body, created_at) VALUES ($1, $2, $3)", [experiment.id, JSON.stringify(experiment), now])),
-      ),
+    insert: (experiment, now, layoutOf) =>
+      atomic(async (q) => {
+        if (layoutOf) {
+          // The store's row, shared-locked: a cancel of its versions (FOR UPDATE: stores.cancelLayout) waits for this insert, or this for it.
+          await q.query("SELECT 1 FROM stores WHERE id = $1 FOR SHARE", [layoutOf.store]);
+          const has = await q.query("SELECT 1 FROM layouts WHERE store = $1 AND version = $2", [layoutOf.store, layoutOf.version]);
+          if (!has.rowCount) return false;
+        }
+        await q.query("INSERT INTO experiments (id, body, created_at) VALUES ($1, $2, $3)", [experiment.id, JSON.stringify(experiment), now]);
+        return true;
+      }),
     get: <T>(id: string) => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments WHERE id = $1", [id])).rows[0]?.body),
     list: <T>() => read(async (q) => (await q.query<{ body: T }>("SELECT body FROM experiments ORDER BY created_at DESC, id")).rows.map((r) => r.body)),
     remove: (id) => write(async (q) => ((await q.query("DELETE FROM experiments WHERE id = $1", [id])).rowCount ?? 0) > 0),

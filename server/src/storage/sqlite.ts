@@ -156,6 +156,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     saveLayout: (store, input, now) => r.write(() => core.stores.saveLayout(store as Parameters<StoresRepo["saveLayout"]>[0], input, now)),
     nameInForce: (store, now) => r.write(() => core.stores.nameInForce(store, now)),
     cancelLayout: (store, version, now) => r.write(() => core.stores.cancelLayout(store, version, now)),
+    replaceLayout: (store, version, input, now) =>
+      r.write(() => core.stores.replaceLayout(store as Parameters<StoresRepo["replaceLayout"]>[0], version, input, now)),
   };
 
   const agents: AgentsStore = {
@@ -238,7 +240,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
   };
 
   const experiments: ExperimentsStore = {
-    insert: (experiment, now) => r.write(() => core.experiments.insert(experiment, now)),
+    insert: (experiment, now, layoutOf) => r.write(() => core.experiments.insert(experiment, now, layoutOf)),
     get: <T>(id: string) => r.read(() => core.experiments.get<T>(id)),
     list: <T>() => r.read(() => core.experiments.list<T>()),
     remove: (id) => r.write(() => core.experiments.remove(id)),

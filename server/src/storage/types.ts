@@ -430,10 +430,28 @@ export interface StoresStore {
    * past one. Its number is not given again (the store keeps its last number: migration 21). Answers what was done.
    */
   cancelLayout(store: string, version: number, now: number): Promise<LayoutCancelResult>;
+  /**
+   * Replace a version saved for later by `input` in one step (a correction before it takes effect): the version is cancelled
+   * as by `cancelLayout` (same refusals, checked in the same transaction) and `input` saved as by `saveLayout`, under a new
+   * number (a number never means two layouts). Answers the saved layout and the replaced version's validFrom, or why not.
+   */
+  replaceLayout(store: string, version: number, input: LayoutInput, now: number): Promise<LayoutReplaceResult>;
 }
 
+/**
+ * Why a layout version may not be cancelled or replaced: in force now, past (replaced since), or the change of an
+ * experiment (one whose `layoutVersion` is this version of its first test store: experiments.insert's `layoutOf`).
+ */
+export type LayoutChangeRefusal =
+  | { outcome: "in force" | "past"; validFrom: number }
+  | { outcome: "referenced"; validFrom: number; experiment: { id: string; name: string } }
+  | { outcome: "unknown" };
+
 /** What `stores.cancelLayout` did: cancelled, or why not (with the version's validFrom when it exists). */
-export type LayoutCancelResult = { outcome: "cancelled" | "in force" | "past"; validFrom: number } | { outcome: "unknown" };
+export type LayoutCancelResult = { outcome: "cancelled"; validFrom: number } | LayoutChangeRefusal;
+
+/** What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not. */
+export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal;
 
 /** Agents: credentials (hashed), last status and ingest counters. */
 export interface AgentsStore {
@@ -649,7 +667,12 @@ export interface DepartmentsStore {
 
 /** Experiment definitions, stored whole (their shape belongs to the route that validates them). */
 export interface ExperimentsStore {
-  insert<T extends { id: string }>(experiment: T, now: number): Promise<void>;
+  /**
+   * Insert an experiment. With `layoutOf` (its change is that layout version: the body's `testStores[0]` and `layoutVersion`),
+   * only while the version is stored, checked in the same transaction as a cancel's (stores.cancelLayout): answers false, and
+   * inserts nothing, when it is not (cancelled or replaced meanwhile). Answers true when inserted.
+   */
+  insert<T extends { id: string }>(experiment: T, now: number, layoutOf?: { store: string; version: number }): Promise<boolean>;
   get<T>(id: string): Promise<T | undefined>;
   /** Newest first. */
   list<T>(): Promise<T[]>;

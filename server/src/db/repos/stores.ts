@@ -1,5 +1,5 @@
 import { layoutAt, layoutCancel, layoutValidator, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
-import type { LayoutCancelResult, LayoutVersion, StoreRow } from "../../storage/types.js";
+import type { LayoutCancelResult, LayoutReplaceResult, LayoutVersion, StoreRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
 export type { LayoutVersion, StoreRow };
@@ -20,6 +20,10 @@ export class StoresRepo {
       setLastVersion: db.prepare("UPDATE stores SET layout_versions = ? WHERE id = ?"),
       timeline: db.prepare<[string], { version: number; validFrom: number }>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? ORDER BY valid_from, version"),
       deleteLayout: db.prepare("DELETE FROM layouts WHERE store = ? AND version = ?"),
+      // The experiment whose change is this version (experiments.insert's layoutOf): the oldest, when several.
+      referencing: db.prepare<[string, number], { id: string; name: string }>(
+        "SELECT id, json_extract(body, '$.name') AS name FROM experiments WHERE json_extract(body, '$.testStores[0]') = ? AND json_extract(body, '$.layoutVersion') = ? ORDER BY created_at, id LIMIT 1",
+      ),
       insertLayout: db.prepare("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES (?, ?, ?, ?, ?)"),
       layouts: db.prepare<[string], { body: string }>("SELECT body FROM layouts WHERE store = ? ORDER BY valid_from, version"),
       versions: db.prepare<[string], LayoutVersion>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? ORDER BY version"),
@@ -49,43 +53,65 @@ export class StoresRepo {
 
   /** Save a new layout version (creating the store when it is new); returns the stored layout. */
   saveLayout(store: StoreId, input: LayoutInput, now: number): Layout {
-    return this.db.transaction(() => {
-      const name = input.name ?? this.get(store)?.name ?? store;
-      this.ensure(store, name, now);
-      const version = (this.q.lastVersion.get(store, store)?.v ?? 0) + 1;
-      this.q.setLastVersion.run(version, store);
-      const layout: Layout = {
-        store,
-        name,
-        version,
-        validFrom: input.validFrom,
-        timezone: input.timezone,
-        ...(input.currency ? { currency: input.currency } : {}),
-        floor: input.floor,
-        zones: input.zones,
-      };
-      if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
-      this.q.insertLayout.run(store, version, input.validFrom, now, JSON.stringify(layout));
-      // A version saved for later renames the store when it takes effect (nameInForce then), not now.
-      this.nameInForce(store, now);
-      return layout;
-    }).immediate();
+    return this.db.transaction(() => this.saveIn(store, input, now)).immediate();
   }
 
-  /** Cancel a version saved for later before it takes effect (core layoutCancel); its number is not given again. */
+  /** saveLayout's statements, in the caller's transaction. */
+  private saveIn(store: StoreId, input: LayoutInput, now: number): Layout {
+    const name = input.name ?? this.get(store)?.name ?? store;
+    this.ensure(store, name, now);
+    const version = (this.q.lastVersion.get(store, store)?.v ?? 0) + 1;
+    this.q.setLastVersion.run(version, store);
+    const layout: Layout = {
+      store,
+      name,
+      version,
+      validFrom: input.validFrom,
+      timezone: input.timezone,
+      ...(input.currency ? { currency: input.currency } : {}),
+      floor: input.floor,
+      zones: input.zones,
+    };
+    if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+    this.q.insertLayout.run(store, version, input.validFrom, now, JSON.stringify(layout));
+    // A version saved for later renames the store when it takes effect (nameInForce then), not now.
+    this.nameInForce(store, now);
+    return layout;
+  }
+
+  /**
+   * Cancel a version saved for later before it takes effect (core layoutCancel) and no experiment's change; its number is
+   * not given again. The check and the delete are one transaction (BEGIN IMMEDIATE: no experiment is inserted between them).
+   */
   cancelLayout(store: string, version: number, now: number): LayoutCancelResult {
-    return this.db.transaction((): LayoutCancelResult => {
-      const timeline = this.q.timeline.all(store);
-      const v = timeline.find((l) => l.version === version);
-      if (!v) return { outcome: "unknown" };
-      const check = layoutCancel(timeline, version, now);
-      if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
-      // The store's last number stays at least this one (a row from before migration 21 counted from the stored rows).
-      const last = this.q.lastVersion.get(store, store)?.v ?? 0;
-      this.q.setLastVersion.run(last, store);
-      this.q.deleteLayout.run(store, version);
-      return { outcome: "cancelled", validFrom: v.validFrom };
-    }).immediate();
+    return this.db.transaction(() => this.cancelIn(store, version, now)).immediate();
+  }
+
+  /** Replace a version saved for later by `input` (cancelLayout then saveLayout, one transaction); the new one has a new number. */
+  replaceLayout(store: StoreId, version: number, input: LayoutInput, now: number): LayoutReplaceResult {
+    return this.db
+      .transaction((): LayoutReplaceResult => {
+        const cancelled = this.cancelIn(store, version, now);
+        if (cancelled.outcome !== "cancelled") return cancelled;
+        return { outcome: "replaced", validFrom: cancelled.validFrom, layout: this.saveIn(store, input, now) };
+      })
+      .immediate();
+  }
+
+  /** cancelLayout's check and delete, in the caller's transaction. */
+  private cancelIn(store: string, version: number, now: number): LayoutCancelResult {
+    const timeline = this.q.timeline.all(store);
+    const v = timeline.find((l) => l.version === version);
+    if (!v) return { outcome: "unknown" };
+    const check = layoutCancel(timeline, version, now);
+    if (check !== "cancellable") return { outcome: check === "unknown" ? "past" : check, validFrom: v.validFrom };
+    const experiment = this.q.referencing.get(store, version);
+    if (experiment) return { outcome: "referenced", validFrom: v.validFrom, experiment: { id: experiment.id, name: experiment.name } };
+    // The store's last number stays at least this one (a row from before migration 21 counted from the stored rows).
+    const last = this.q.lastVersion.get(store, store)?.v ?? 0;
+    this.q.setLastVersion.run(last, store);
+    this.q.deleteLayout.run(store, version);
+    return { outcome: "cancelled", validFrom: v.validFrom };
   }
 
   /** Give the store the name of its layout version in force at `now` (core layoutAt); answers that name when it changed, else null. */
