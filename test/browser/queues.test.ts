@@ -94,6 +94,37 @@ describe("the live tablet's queue tile", () => {
     await page.locator('[data-testid="queue-tile-line"][data-length="5"]').waitFor({ timeout: 3_000 });
     expect(Date.now() - at).toBeLessThan(3_000);
   });
+
+  it("on a portrait tablet (800x1280) shows the store, the queue and the alert without scrolling, and every zone in the list, names whole", async () => {
+    // Five in the line (from the test before) and a queue rule at 3: the banner fires.
+    const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "queue-length", zone: "line", threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(rule.status).toBe(201);
+    try {
+      const portrait = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 800, height: 1280 });
+      await portrait.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+      await portrait.locator('[data-testid="alert-banner"][data-firing="true"]').waitFor({ timeout: 15_000 });
+      await portrait.locator('[data-testid="queue-tile-line"][data-open-till="yes"]').waitFor({ timeout: 15_000 });
+      const seen = await portrait.evaluate(() => {
+        const inView = (id: string) => {
+          const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+          return r ? r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth : false;
+        };
+        const list = document.querySelector(".live-zones")!;
+        return {
+          total: inView("live-total"),
+          queue: inView("queue-tile-line"),
+          banner: inView("alert-banner"),
+          pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+          listScrolls: list.scrollHeight > list.clientHeight + 1,
+          cutNames: [...document.querySelectorAll(".live-zones .zname")].filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent),
+        };
+      });
+      await shot(portrait, "live-queue-portrait-800x1280");
+      expect(seen).toEqual({ total: true, queue: true, banner: true, pageScrolls: false, listScrolls: false, cutNames: [] });
+    } finally {
+      await t.shop.api.request("DELETE", `/api/v1/stores/${t.shop.store}/alert-rules/${rule.body.id}`);
+    }
+  });
 });
 
 describe("the waits by weekday and hour in analytics", () => {

@@ -136,7 +136,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
             {(v) => <LiveZones zones={scene.zones} viewport={v} />}
           </PlanStage>
         </section>
-        <div className="live-side">
+        <div className={`live-side${layout.zones.some((z) => z.kind === "queue") ? " with-queues" : ""}`}>
           <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
