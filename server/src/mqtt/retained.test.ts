@@ -39,6 +39,24 @@ describe("RetainedPublisher", () => {
     );
   });
 
+  it("does not send a payload again when only what `same` leaves out changed (a state's new time stamp), also when it waited for its second", async () => {
+    const sent: [string, string][] = [];
+    const p = new RetainedPublisher({ publish: async (t, m) => void sent.push([t, m]), now: () => Date.now() });
+    const occ = (ts: number, total: number) => p.set("occ", JSON.stringify({ ts, total }), JSON.stringify({ total }));
+    occ(1, 3);
+    occ(2, 3);
+    occ(3, 5); // waits for its second, and is back to 3 before it is up: nothing more
+    occ(4, 3);
+    await vi.advanceTimersByTimeAsync(1500);
+    occ(5, 3);
+    occ(6, 4);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(sent).toEqual([
+      ["occ", JSON.stringify({ ts: 1, total: 3 })],
+      ["occ", JSON.stringify({ ts: 6, total: 4 })],
+    ]);
+  });
+
   it("clears a topic at once with an empty retained message, dropping what waited", async () => {
     const sent: [string, string][] = [];
     const p = new RetainedPublisher({ publish: async (t, m) => void sent.push([t, m]), now: () => Date.now() });

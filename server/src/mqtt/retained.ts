@@ -1,7 +1,9 @@
 /**
  * Retained messages for other systems (Home Assistant, dashboards), at most one a second per topic:
  * a value that changes faster is coalesced (the latest is sent when the second is up), a value
- * equal to the last one sent is not sent again. `clear` sends the empty retained message that
+ * the same as the last one sent is not sent again: the same payload, or, when `set` is given what
+ * makes it the same (`same`: a state's figures without their time stamp), the same figures (a
+ * store's occupancy read again at each commit is sent when it changes, not for each new `ts`). `clear` sends the empty retained message that
  * deletes a topic at once (a removed zone's discovery config).
  */
 export type PublishRetained = (topic: string, payload: string) => Promise<void>;
@@ -15,8 +17,8 @@ export interface RetainedPublisherOptions {
 }
 
 export class RetainedPublisher {
-  private readonly last = new Map<string, { payload: string; at: number }>();
-  private readonly pending = new Map<string, string>();
+  private readonly last = new Map<string, { same: string; at: number }>();
+  private readonly pending = new Map<string, { payload: string; same: string }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly minIntervalMs: number;
   private readonly now: () => number;
@@ -28,22 +30,25 @@ export class RetainedPublisher {
     this.now = o.now ?? Date.now;
   }
 
-  /** Publish `payload` on `topic` now, or when its second is up (the latest value wins). */
-  set(topic: string, payload: string): void {
+  /**
+   * Publish `payload` on `topic` now, or when its second is up (the latest value wins); not when
+   * `same` (default: the payload) is what was sent last.
+   */
+  set(topic: string, payload: string, same: string = payload): void {
     if (this.timers.has(topic)) {
-      this.pending.set(topic, payload);
+      this.pending.set(topic, { payload, same });
       return;
     }
     const last = this.last.get(topic);
-    if (last?.payload === payload) return;
+    if (last?.same === same) return;
     const now = this.now();
-    if (!last || now - last.at >= this.minIntervalMs) return this.send(topic, payload, now);
-    this.pending.set(topic, payload);
+    if (!last || now - last.at >= this.minIntervalMs) return this.send(topic, payload, same, now);
+    this.pending.set(topic, { payload, same });
     const timer = setTimeout(() => {
       this.timers.delete(topic);
       const p = this.pending.get(topic);
       this.pending.delete(topic);
-      if (p !== undefined && p !== this.last.get(topic)?.payload) this.send(topic, p, this.now());
+      if (p !== undefined && p.same !== this.last.get(topic)?.same) this.send(topic, p.payload, p.same, this.now());
     }, last.at + this.minIntervalMs - now);
     timer.unref?.();
     this.timers.set(topic, timer);
@@ -86,15 +91,15 @@ export class RetainedPublisher {
     for (const [topic, t] of this.timers) {
       clearTimeout(t);
       const p = this.pending.get(topic);
-      if (p !== undefined) sends.push(this.o.publish(topic, p).catch(() => {}));
+      if (p !== undefined) sends.push(this.o.publish(topic, p.payload).catch(() => {}));
     }
     this.timers.clear();
     this.pending.clear();
     await Promise.all(sends);
   }
 
-  private send(topic: string, payload: string, at: number): void {
-    this.last.set(topic, { payload, at });
+  private send(topic: string, payload: string, same: string, at: number): void {
+    this.last.set(topic, { same, at });
     this.sent++;
     this.o.publish(topic, payload).catch((err: Error) => this.o.onError?.(topic, err));
   }

@@ -192,15 +192,20 @@ export class MqttStatePublisher {
     const occ = await a.occupancy(now(), layout.timezone, layout.zones);
     // (chain) The shard may have moved while this was read: the new holder publishes it now.
     if (!this.here(store)) return;
-    this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, total: occ.total }));
+    // Each state is sent when its figures change (the retained publisher's `same`: them without the time they were
+    // read), not at every commit: a store's unchanged zones are not sent again for each event elsewhere in it.
+    const total = { total: occ.total };
+    this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, ...total }), JSON.stringify(total));
     const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
     for (const z of occ.zones) {
       if (kinds.get(z.zone) === "queue") {
         const q = queues.get(z.zone);
-        this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null }));
+        const queue = { length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null };
+        this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, ...queue }), JSON.stringify(queue));
       } else {
-        this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, occupancy: z.occupancy, capacity: z.capacity }));
+        const zone = { occupancy: z.occupancy, capacity: z.capacity };
+        this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, ...zone }), JSON.stringify(zone));
       }
     }
   }
