@@ -37,7 +37,7 @@ const row = (store: string, agent: string, over: Partial<AgentRow> = {}): AgentR
 describe("footfall agent list: the table", () => {
   it("shows each agent's status, when last heard from (local time and how long ago), its clock flagged past the threshold, and its revocation", () => {
     const rows = [
-      // Online, heard 20 s ago, its clock 2 min ahead (the best of its samples).
+      // Online, heard 20 s ago, its clock 2 min ahead (its newest confirmed sample).
       row("0412", "door-1", {
         kind: "door",
         state: "online",

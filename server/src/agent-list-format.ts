@@ -4,7 +4,7 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { clockOffset, clockOffWarns, decodeClockSamples, formatAgo, formatClockOffset } from "@footfall/core";
+import { clockOffWarns, clockReading, decodeClockSamples, formatAgo, formatClockOffset } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 
 /** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
@@ -51,9 +51,11 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** A stored agent as listed: its status, when last seen and its clock (the Agents API's clockOffsetMs and clockMeasuredAt). */
 export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
   const samples = decodeClockSamples(row.clockSamples);
-  const clockMeasuredAt = samples.length ? samples[samples.length - 1]!.at : null;
-  const offset = clockOffset(samples);
-  const seen = [row.lastReceivedAt, clockMeasuredAt].filter((t): t is number => t !== null && Number.isFinite(t));
+  const reading = clockReading(samples);
+  const offset = reading?.offsetMs ?? null;
+  // Heard from: its newest live status too (confirmed or not), as well as its events.
+  const newestStatusAt = samples.length ? samples[samples.length - 1]!.at : null;
+  const seen = [row.lastReceivedAt, newestStatusAt].filter((t): t is number => t !== null && Number.isFinite(t));
   const lastEventTs = row.lastEventTs || null;
   return {
     store: row.store,
@@ -66,7 +68,7 @@ export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
     lastEventTs,
     lagMs: lastEventTs !== null && row.lastReceivedAt !== null ? Math.max(0, row.lastReceivedAt - lastEventTs) : null,
     clockOffsetMs: offset,
-    clockMeasuredAt,
+    clockMeasuredAt: reading?.measuredAt ?? null,
     clockWarn: clockOffWarns(offset, warnMs),
     revokedAt: row.revokedAt,
   };

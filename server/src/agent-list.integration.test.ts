@@ -14,7 +14,7 @@ import { tempDir, waitFor } from "../../test/support/wait.js";
 import { createLogger } from "./log.js";
 import { startServer, type RunningServer } from "./server.js";
 
-type ApiAgent = { agent: string; state: string; clockOffsetMs: number | null; clockMeasuredAt: number | null };
+type ApiAgent = { agent: string; state: string; lastStatusTs: number | null; clockOffsetMs: number | null; clockMeasuredAt: number | null };
 const status = (state: "online" | "offline", ts: number, kind = "door") => JSON.stringify({ state, ts, kind, version: "1.0.0" });
 
 describe("footfall agent list", () => {
@@ -48,22 +48,32 @@ describe("footfall agent list", () => {
     const revoked = await footfall(["agent", "revoke", "cam-1", "--store", "0411"], { dataDir: dir.path });
     expect(revoked.code, revoked.stderr).toBe(0);
 
+    // The server's clock starts 30 s back, then is the real one: a clock is measured once two statuses 20 s or more apart agree.
+    let shift = -30_000;
+    const now = () => Date.now() + shift;
     server = await startServer(
       localServerConfig(dir.path),
-      { log: createLogger("silent"), uiDir: null },
+      { log: createLogger("silent"), uiDir: null, now },
     );
     token = await server.services.storage.tokens.add("admin", null, Date.now());
     const url = `mqtt://127.0.0.1:${server.mqttPort}`;
-    // door-1: online, its clock 2 minutes ahead.
+    // door-1: online, its clock 2 minutes ahead. cam-1: online with a clock in step, then shut down (its offline status).
     const doorClient = await connectMqtt({ url, username: door.username, password: door.password }, { clientId: "0412-door-1" });
-    await doorClient.publishAsync(topics.status("0412", "door-1"), status("online", Date.now() + 120_000), { qos: 1, retain: true });
-    // cam-1: online with a clock in step, then shut down (its offline status).
     const camClient = await connectMqtt({ url, username: cam.username, password: cam.password }, { clientId: "0412-cam-1" });
-    await camClient.publishAsync(topics.status("0412", "cam-1"), status("online", Date.now(), "camera"), { qos: 1, retain: true });
+    for (const round of [0, 1]) {
+      const sent = now();
+      await doorClient.publishAsync(topics.status("0412", "door-1"), status("online", sent + 120_000), { qos: 1, retain: true });
+      await camClient.publishAsync(topics.status("0412", "cam-1"), status("online", sent, "camera"), { qos: 1, retain: true });
+      await waitFor(`round ${round}'s statuses stored`, async () => {
+        const a = await apiAgents("0412");
+        return a.find((x) => x.agent === "door-1")?.lastStatusTs === sent + 120_000 && a.find((x) => x.agent === "cam-1")?.lastStatusTs === sent;
+      });
+      shift = 0;
+    }
     await camClient.publishAsync(topics.status("0412", "cam-1"), status("offline", Date.now(), "camera"), { qos: 1, retain: true });
-    await waitFor("both statuses stored", async () => {
+    await waitFor("both measured, cam-1 offline", async () => {
       const a = await apiAgents("0412");
-      return a.find((x) => x.agent === "door-1")?.clockOffsetMs !== null && a.find((x) => x.agent === "cam-1")?.state === "offline" ? a : undefined;
+      return a.find((x) => x.agent === "door-1")?.clockOffsetMs !== null && a.find((x) => x.agent === "cam-1")?.state === "offline" && a.find((x) => x.agent === "cam-1")?.clockOffsetMs !== null ? a : undefined;
     });
     await camClient.endAsync();
     await doorClient.endAsync();

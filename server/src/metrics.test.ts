@@ -57,19 +57,25 @@ describe("footfall_agents_clock_off", () => {
       const now = Date.now();
       const online = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.0.0" });
       for (const [store, agent] of [["s1", "ahead"], ["s1", "behind"], ["s1", "in-step"], ["s2", "revoked"], ["s2", "gone"], ["s2", "never"]] as const) await storage.agents.add(store, agent, "camera", now);
-      await storage.agents.recordStatus("s1", "ahead", online(now + 120_000), now); // 2 min ahead
-      await storage.agents.recordStatus("s1", "behind", online(now - 45_000), now); // 45 s behind
-      await storage.agents.recordStatus("s1", "in-step", online(now - 200), now);
-      await storage.agents.recordStatus("s2", "revoked", online(now + 120_000), now);
+      // Two statuses each, 30 s apart: a clock is measured once two agree.
+      for (const at of [now - 30_000, now]) {
+        await storage.agents.recordStatus("s1", "ahead", online(at + 120_000), at); // 2 min ahead
+        await storage.agents.recordStatus("s1", "behind", online(at - 45_000), at); // 45 s behind
+        await storage.agents.recordStatus("s1", "in-step", online(at - 200), at);
+        await storage.agents.recordStatus("s2", "revoked", online(at + 120_000), at);
+        await storage.agents.recordStatus("s2", "gone", online(at + 120_000), at);
+      }
       await storage.agents.revoke("s2", "revoked", now);
-      await storage.agents.recordStatus("s2", "gone", online(now + 120_000), now);
       await storage.agents.recordStatus("s2", "gone", { ...online(now), state: "offline" });
       const metrics = createMetrics();
       const gauge = async (clockWarnMs?: number) => /^footfall_agents_clock_off (\S+)$/m.exec((await scrape({ metrics, mqtt: null, storage, ...(clockWarnMs ? { clockWarnMs } : {}) })).body)?.[1];
       expect(await gauge()).toBe("2"); // ahead and behind; not the revoked one, not the one gone offline
       expect(await gauge(60_000)).toBe("1");
-      await storage.agents.recordStatus("s1", "ahead", online(now + 60_000 + 5), now + 60_000); // NTP fixed: in step now, but the window keeps the worst
+      // NTP fixed: its first status in step alone changes nothing; the next, 30 s on, agrees: no longer counted.
+      await storage.agents.recordStatus("s1", "ahead", online(now + 30_000 + 5), now + 30_000);
       expect(await gauge()).toBe("2");
+      await storage.agents.recordStatus("s1", "ahead", online(now + 60_000 + 5), now + 60_000);
+      expect(await gauge()).toBe("1");
       await storage.close();
       expect(await gauge()).toBe("Nan"); // (prom-client writes NaN so) the database does not answer: said, and the rest of the scrape serves
     } finally {

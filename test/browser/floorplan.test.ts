@@ -2,6 +2,8 @@
  * The floor-plan UI in Debian's chromium against a real `footfall serve` with a seeded store:
  * sign-in, the heatmap against the API's figures, flows, the layout editor and agents.
  */
+import Database from "better-sqlite3";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { interpolateViridis } from "d3-scale-chromatic";
@@ -20,6 +22,23 @@ const t = withShop({
     await t.shop.publish(trips(t.shop.events, from, 2 * 3_600_000, 120));
   },
 });
+
+/**
+ * The agent's stored statuses as if they had arrived `ms` earlier (the server's database): a second
+ * status then comes that much after the first without waiting for it (a clock is measured once two
+ * statuses 20 s or more apart agree).
+ */
+function arrivedEarlier(agent: string, ms: number): void {
+  const db = new Database(join(t.server.dataDir, "footfall.db"));
+  try {
+    db.pragma("busy_timeout = 5000");
+    const row = db.prepare("SELECT clock_samples AS samples FROM agents WHERE store = ? AND agent = ?").get(t.shop.store, agent) as { samples: string | null };
+    const moved = (JSON.parse(row.samples ?? "[]") as number[][]).map(([at, ...rest]) => [at! - ms, ...rest]);
+    db.prepare("UPDATE agents SET clock_samples = ? WHERE store = ? AND agent = ?").run(JSON.stringify(moved), t.shop.store, agent);
+  } finally {
+    db.close();
+  }
+}
 
 const url = (hash: string, token?: string) => `${t.server.httpUrl}/#${hash}${token ? `${hash.includes("?") ? "&" : "?"}token=${token}` : ""}`;
 
@@ -382,7 +401,12 @@ describe("agents", () => {
     const status = { state: "online", ts: Date.now(), kind: "sim", version: "0.1.0", queued: 384, oldestQueuedAgeMs: 68_111, outboxDropped: 0 };
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify(status), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("backlog-cam-1").textContent(), { timeout: 15_000 }).toBe("384, oldest 1 min 08 s");
-    // Its clock, measured by the server from that live status: in step, nothing to check.
+    // One status alone measures no clock (it may have waited in a broker's queue): not measured yet, and why.
+    expect(await page.getByTestId("clock-cam-1").textContent()).toBe("–");
+    expect(await page.getByTestId("clock-cam-1").getAttribute("title")).toMatch(/^Not measured yet: .*once two of them agree\.$/);
+    // The next status, 30 s later (its predecessor's arrival moved back 30 s, not waited for), agrees: in step, nothing to check.
+    arrivedEarlier("cam-1", 30_000);
+    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() }), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("clock-cam-1").textContent(), { timeout: 15_000 }).toBe("in step");
     expect(await page.getByTestId("clock-hint-cam-1").count()).toBe(0);
     // Held over a minute: amber, the UI's one amber for text worth a look (base.css --warn), not a colour of its own.
@@ -396,7 +420,11 @@ describe("agents", () => {
     expect(warn).toBe("rgb(180, 83, 9)");
     expect(await page.getByTestId("backlog-cam-1").evaluate((el) => getComputedStyle(el).color)).toBe(warn);
     expect(await page.getByTestId("backlog-cam-1").getAttribute("style")).toBeNull();
-    // A status stamped 10 minutes ahead (the agent's clock is): the Clock column says so in the shared amber, with what to check.
+    // Statuses stamped 10 minutes ahead (the agent's clock is), two 30 s apart: the Clock column says so in the shared amber, with what to check.
+    arrivedEarlier("cam-1", 30_000);
+    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() + 10 * 60_000 }), { qos: 1, retain: true });
+    await expect.poll(async () => (await t.shop.api.agents(t.shop.store)).agents[0]!.lastStatusTs, { timeout: 15_000 }).toBeGreaterThan(Date.now() + 9 * 60_000);
+    arrivedEarlier("cam-1", 30_000);
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ ...status, ts: Date.now() + 10 * 60_000 }), { qos: 1, retain: true });
     await expect.poll(() => page.getByTestId("clock-hint-cam-1").textContent(), { timeout: 15_000 }).toBe("check NTP");
     const clock = page.getByTestId("clock-cam-1");

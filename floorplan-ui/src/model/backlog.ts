@@ -37,9 +37,9 @@ export { formatClockOffset };
  */
 export function clockCell(offsetMs: number | null | undefined, warnMs: number): { text: string; title: string; warn: boolean; hint: string | null } {
   if (offsetMs === null || offsetMs === undefined || !Number.isFinite(offsetMs))
-    return { text: "–", title: "Not measured yet: the server measures the agent's clock from its status messages as they arrive (every 30 s while it is connected).", warn: false, hint: null };
+    return { text: "–", title: "Not measured yet: the server measures the agent's clock from its status messages as they arrive (every 30 s while it is connected), once two of them agree.", warn: false, hint: null };
   const text = formatClockOffset(offsetMs);
-  const about = `The agent's clock is ${text === "in step" ? "in step with" : `${text} of`} the server's, measured from its status messages of the last minutes (the one that arrived soonest).`;
+  const about = `The agent's clock is ${text === "in step" ? "in step with" : `${text} of`} the server's, measured from its status messages once two received 20 s or more apart agree (those a broker held while the server was away do not count).`;
   if (!clockOffWarns(offsetMs, warnMs)) return { text, title: `${about} Flagged past ${Math.round(warnMs / 1000)} s.`, warn: false, hint: null };
   const effect =
     offsetMs > 0

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { clockOffset, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { clockReading, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
 import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
@@ -107,8 +107,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 };
 
-/** An agent's clock offset from its stored live statuses (core's clock-offset.ts), and when the newest of them arrived. */
+/** An agent's clock offset from its stored live statuses (core's clock-offset.ts), and when the status it is read from arrived. */
 function clockOf(text: string | null | undefined): { clockOffsetMs: number | null; clockMeasuredAt: number | null } {
-  const samples = decodeClockSamples(text);
-  return { clockOffsetMs: clockOffset(samples), clockMeasuredAt: samples.length ? samples[samples.length - 1]!.at : null };
+  const reading = clockReading(decodeClockSamples(text));
+  return { clockOffsetMs: reading?.offsetMs ?? null, clockMeasuredAt: reading?.measuredAt ?? null };
 }

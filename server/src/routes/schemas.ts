@@ -83,10 +83,10 @@ export const AgentsBody = Type.Object({
       clockOffsetMs: Type.Optional(
         Type.Union([Type.Integer(), Type.Null()], {
           description:
-            "the agent's clock minus the server's, ms (positive: ahead), the largest (status ts - receipt time) of its live online statuses of the last 10 minutes before the newest (a lower bound of the skew: network and queue delay only lower it); null: no live status yet",
+            "the agent's clock minus the server's, ms (positive: ahead): (status ts - receipt time) of its newest live online status confirmed by an earlier one received at least 20 s before that agrees within 2 s (statuses a broker queued while the server was away arrive together and confirm nothing); null: none confirmed yet",
         }),
       ),
-      clockMeasuredAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "when the newest of those statuses arrived (server clock, epoch ms), or null" })),
+      clockMeasuredAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "when that status arrived (server clock, epoch ms), or null" })),
     }),
   ),
 });
