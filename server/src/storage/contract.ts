@@ -265,6 +265,72 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect((await s.stores.get("shop"))?.name).toBe("Shop");
       });
 
+      test("cancelLayout refuses a version an experiment names (checked in its transaction); an experiment naming a version is inserted only while it is stored", async (s) => {
+        await s.stores.saveLayout("shop", layout(0, ["entrance"], "Shop"), T0);
+        await s.stores.saveLayout("shop", layout(T0 + DAY, ["entrance", "fruit"], "Refit"), T0 + 1);
+        const experiment = { id: "e1", name: "Refit test", testStores: ["shop"], layoutVersion: 2 };
+        expect(await s.experiments.insert(experiment, T0 + 2, { store: "shop", version: 2 })).toBe(true);
+        // Another store's version 2, or another version of this store, is not this experiment's.
+        await s.experiments.insert({ id: "e0", name: "Elsewhere", testStores: ["other", "shop"], layoutVersion: 3 }, T0 + 2);
+        expect(await s.stores.cancelLayout("shop", 2, T0 + 3)).toEqual({ outcome: "referenced", validFrom: T0 + DAY, experiment: { id: "e1", name: "Refit test" } });
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toEqual([1, 2]);
+        expect(await s.stores.replaceLayout("shop", 2, layout(T0 + 2 * DAY, ["entrance"]), T0 + 3)).toEqual({
+          outcome: "referenced",
+          validFrom: T0 + DAY,
+          experiment: { id: "e1", name: "Refit test" },
+        });
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toEqual([1, 2]);
+        expect(await s.experiments.remove("e1")).toBe(true);
+        expect(await s.stores.cancelLayout("shop", 2, T0 + 3)).toEqual({ outcome: "cancelled", validFrom: T0 + DAY });
+        // The cancelled version: an experiment naming it is refused (nothing inserted); one without layoutOf is not checked.
+        expect(await s.experiments.insert({ ...experiment, id: "e2" }, T0 + 4, { store: "shop", version: 2 })).toBe(false);
+        expect(await s.experiments.get("e2")).toBeUndefined();
+        expect(await s.experiments.insert({ ...experiment, id: "e3", layoutVersion: null }, T0 + 4)).toBe(true);
+
+        // A cancel and an experiment's insert at once: one of them wins, never both (the experiment would name a gone version).
+        for (let i = 0; i < 8; i++) {
+          const v = (await s.stores.saveLayout("shop", layout(T0 + (3 + i) * DAY, ["entrance"]), T0 + 5)).version;
+          const [inserted, cancelled] = await Promise.all([
+            s.experiments.insert({ ...experiment, id: `race${i}`, layoutVersion: v }, T0 + 6, { store: "shop", version: v }),
+            s.stores.cancelLayout("shop", v, T0 + 6),
+          ]);
+          const stored = (await s.stores.versions("shop")).some((x) => x.version === v);
+          if (inserted) expect([cancelled.outcome, stored]).toEqual(["referenced", true]);
+          else expect([cancelled.outcome, stored, await s.experiments.get(`race${i}`)]).toEqual(["cancelled", false, undefined]);
+        }
+      });
+
+      test("replaceLayout corrects a version saved for later in one step: the old one gone, the new one under a new number; never the one in force nor a past one", async (s) => {
+        await s.stores.saveLayout("shop", layout(0, ["entrance"], "Shop"), T0);
+        await s.stores.saveLayout("shop", layout(T0 + DAY, ["entrance", "fruit"], "Refit"), T0 + 1);
+        const res = await s.stores.replaceLayout("shop", 2, layout(T0 + 2 * DAY, ["entrance", "fruit", "bakery"], "Refit"), T0 + 2);
+        expect(res.outcome).toBe("replaced");
+        if (res.outcome !== "replaced") return;
+        expect(res.validFrom).toBe(T0 + DAY);
+        expect([res.layout.version, res.layout.validFrom, res.layout.zones.map((z) => z.id), res.layout.name]).toEqual([3, T0 + 2 * DAY, ["entrance", "fruit", "bakery"], "Refit"]);
+        expect(await s.stores.versions("shop")).toEqual([
+          { version: 1, validFrom: 0 },
+          { version: 3, validFrom: T0 + 2 * DAY },
+        ]);
+        expect((await s.stores.layouts("shop"))[1]).toEqual(res.layout);
+        // Not yet in force: the store keeps its name.
+        expect((await s.stores.get("shop"))?.name).toBe("Shop");
+        // The replaced number is not given again; a replaced version is gone (unknown), as a cancelled one.
+        expect(await s.stores.replaceLayout("shop", 2, layout(T0 + 2 * DAY, ["entrance"]), T0 + 3)).toEqual({ outcome: "unknown" });
+        expect(await s.stores.replaceLayout("none", 1, layout(T0 + 2 * DAY, ["entrance"]), T0 + 3)).toEqual({ outcome: "unknown" });
+        expect(await s.stores.replaceLayout("shop", 1, layout(T0 + 2 * DAY, ["entrance"]), T0 + 3)).toEqual({ outcome: "in force", validFrom: 0 });
+        expect(await s.stores.replaceLayout("shop", 3, layout(T0 + 4 * DAY, ["entrance"]), T0 + 2 * DAY)).toEqual({ outcome: "in force", validFrom: T0 + 2 * DAY });
+        expect((await s.stores.saveLayout("shop", layout(T0 + 3 * DAY, ["entrance"]), T0 + 4)).version).toBe(4);
+        expect(await s.stores.replaceLayout("shop", 3, layout(T0 + 5 * DAY, ["entrance"]), T0 + 4 * DAY)).toEqual({ outcome: "past", validFrom: T0 + 2 * DAY });
+        // A refused replace keeps everything, and gives no number away.
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toEqual([1, 3, 4]);
+        // A layout that breaks the contract: nothing replaced (the old version stays), no number given.
+        await expect(s.stores.replaceLayout("shop", 4, layout(T0 + 6 * DAY, ["not an id!"]), T0 + 5)).rejects.toThrow(/layout/);
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toEqual([1, 3, 4]);
+        const again = await s.stores.replaceLayout("shop", 4, layout(T0 + 6 * DAY, ["entrance"]), T0 + 5);
+        expect(again.outcome === "replaced" && again.layout.version).toBe(5);
+      });
+
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
         await s.stores.ensure("b", "Bee", T0);
         await s.stores.ensure("a", "Ay", T0);
@@ -924,7 +990,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         // The same rows as each store's list.
         for (const store of ["shop-2", "shop1", "shop_3"]) expect(all.filter((a) => a.store === store)).toEqual(await s.agents.list(store));
         expect(all.find((a) => a.agent === "door-1")!.revokedAt).toBe(T0 + 5);
-        expect(decodeClockSamples(all.find((a) => a.store === "shop1" && a.agent === "cam-1")!.clockSamples)).toEqual([{ at: T0, offsetMs: 120_000 }]);
+        expect(decodeClockSamples(all.find((a) => a.store === "shop1" && a.agent === "cam-1")!.clockSamples)).toEqual([{ at: T0, offsetMs: 120_000, unconfirmed: true }]);
       });
 
       test("a live status adds a clock sample; one without a receipt time (retained, a will) leaves them", async (s) => {
@@ -935,9 +1001,16 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         await s.agents.recordStatus("shop", "cam-1", status(T0 - 86_400_000)); // a retained day-old copy: no sample
         const [row] = await s.agents.list("shop");
         expect(row!.statusTs).toBe(T0 - 86_400_000);
-        const samples = decodeClockSamples(row!.clockSamples);
-        expect(samples).toEqual([{ at: T0, offsetMs: 120_000 }, { at: T0 + 30_000, offsetMs: 110_000 }]);
-        expect(clockOffset(samples)).toBe(120_000);
+        // Neither confirmed yet: the second disagrees with the first.
+        expect(decodeClockSamples(row!.clockSamples)).toEqual([
+          { at: T0, offsetMs: 120_000, unconfirmed: true },
+          { at: T0 + 30_000, offsetMs: 110_000, unconfirmed: true },
+        ]);
+        // The next agrees with the first (received 60 s after it): the offset, stored.
+        await s.agents.recordStatus("shop", "cam-1", status(T0 + 60_000 + 119_900), T0 + 60_000);
+        const samples = decodeClockSamples((await s.agents.list("shop"))[0]!.clockSamples);
+        expect(samples[2]).toEqual({ at: T0 + 60_000, offsetMs: 119_900 });
+        expect(clockOffset(samples)).toBe(119_900);
         // An agent unknown here: nothing to store, nothing thrown.
         await s.agents.recordStatus("shop", "cam-9", status(T0), T0);
         expect((await s.agents.list("shop")).map((a) => a.agent)).toEqual(["cam-1"]);
