@@ -129,7 +129,10 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     retention: (signal?: AbortSignal) => request<{ retention: RetentionInfo }>("GET", "/stores", undefined, undefined, signal).then((r) => r.retention),
     layout: (id: string, at?: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layout`, { at }, undefined, signal),
     layouts: (id: string, signal?: AbortSignal) => request<{ layouts: { version: number; validFrom: number }[] }>("GET", `${store(id)}/layouts`, undefined, undefined, signal).then((r) => r.layouts),
-    saveLayout: (id: string, input: LayoutInput) => request<Layout>("PUT", `${store(id)}/layout`, undefined, input),
+    /** One layout version (a version saved for later, to correct it). */
+    layoutVersion: (id: string, version: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layouts/${encodeURIComponent(String(version))}`, undefined, undefined, signal),
+    /** Save a new version; with `replaces`, it replaces (corrects) that version saved for later, in one step (409 once it is in force). */
+    saveLayout: (id: string, input: LayoutInput, replaces?: number) => request<Layout>("PUT", `${store(id)}/layout`, { replaces }, input),
     /** Cancel a version saved for later, before it takes effect (409 once it is in force or past). */
     cancelLayout: (id: string, version: number) =>
       request<{ version: number; validFrom: number; cancelled: true }>("DELETE", `${store(id)}/layouts/${encodeURIComponent(String(version))}`),

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { arrowKeyAction, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -145,6 +145,15 @@ describe("the saved layout", () => {
   });
   it("starts an empty store with a default floor", () => {
     expect(initialEditor("new", null, "Europe/Paris").draft).toEqual({ timezone: "Europe/Paris", floor: { width: 30, height: 20 }, zones: [] });
+  });
+});
+
+describe("editParam (the scheduled version the editor corrects)", () => {
+  it("is a version number, else null (the version in force)", () => {
+    expect(editParam("3")).toBe(3);
+    expect(editParam("120")).toBe(120);
+    for (const bad of [undefined, "", "0", "03", "-1", "1.5", "2e3", "x", " 3", "9999999999"]) expect(editParam(bad)).toBeNull();
+    fc.assert(fc.property(fc.integer({ min: 1, max: 999_999_999 }), (n) => editParam(String(n)) === n));
   });
 });
 

@@ -362,6 +362,15 @@ export function supersededBy<V extends { version: number; validFrom: number }>(v
   return first;
 }
 
+/**
+ * The version saved for later the editor corrects, from its route's `edit` param (`#/editor/shop?edit=3`): a
+ * version number, else null (the editor edits the version in force and saves a new one).
+ */
+export function editParam(value: string | undefined): number | null {
+  if (value === undefined || !/^[1-9][0-9]{0,8}$/.test(value)) return null;
+  return Number(value);
+}
+
 /** The body of `PUT /stores/:store/layout`. */
 export function toLayoutInput(draft: Draft, validFrom: number): LayoutInput {
   return { ...(draft.name ? { name: draft.name } : {}), validFrom, timezone: draft.timezone, ...(draft.currency ? { currency: draft.currency } : {}), floor: draft.floor, zones: draft.zones };

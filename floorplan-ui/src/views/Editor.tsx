@@ -11,9 +11,10 @@ import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
-import { arrowKeyAction, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
+import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { CLOSE_PX, EditorShapes } from "../components/EditorShapes.js";
@@ -26,25 +27,73 @@ import "../styles/editor.css";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-export default function EditorView({ store }: ViewProps) {
+export default function EditorView({ store, route, navigate }: ViewProps) {
   const { api } = useSession();
+  const queries = useQueryClient();
+  // `?edit=<version>`: a version saved for later, corrected before it takes effect; else the version in force.
+  const editing = editParam(route.params.edit);
   // layout null: a store with no layout yet (the editor then creates it). The editor starts its draft
   // from the layout once, and saves it to `store`: so only from this store's layout as read now, never
   // from what the cache kept meanwhile (the previous store's answer, while another store's layout
-  // loads, or this store's from before a version saved since). The answer names its store.
-  const current = useQ<{ store: string; layout: Layout | null }>(["editor-layout", store], (signal) =>
-    api.layout(store, undefined, signal).then(
-      (layout) => ({ store, layout }),
-      (e) => (isNotFound(e) ? { store, layout: null } : Promise.reject(e)),
-    ),
+  // loads, or this store's from before a version saved since). The answer names its store and version asked.
+  const current = useQ<{ store: string; edit: number | null; layout: Layout | null }>(["editor-layout", store, editing], (signal) =>
+    editing !== null
+      ? api.layoutVersion(store, editing, signal).then((layout) => ({ store, edit: editing, layout }))
+      : api.layout(store, undefined, signal).then(
+          (layout) => ({ store, edit: null, layout }),
+          (e) => (isNotFound(e) ? { store, edit: null, layout: null } : Promise.reject(e)),
+        ),
   );
-  const mine = current.data?.store === store ? current.data : undefined;
-  if (current.status === "error") return <div className="page"><ErrorState error={current.error} onRetry={current.reload} /></div>;
-  if (current.status === "loading" || mine === undefined) return <Loading label="Loading the layout…" />;
-  return <Editor key={`${store}:${mine.layout?.version ?? 0}`} store={store} layout={mine.layout} />;
+  // A correction saved is edited on (its new number in the address): the same editor, its undo and message kept.
+  const corrections = useRef(new Map<number, number>());
+  const continued = editing !== null && corrections.current.has(editing);
+  const mine = current.data?.store === store && current.data.edit === editing ? current.data : undefined;
+  const leaveEdit = () => navigate(withParams(route, { edit: null }));
+  if (current.status === "error")
+    return (
+      <div className="page">
+        <ErrorState error={current.error} onRetry={current.reload} />
+        {editing !== null && (
+          <p className="row" style={{ justifyContent: "center" }}>
+            <button className="btn" onClick={leaveEdit} data-testid="edit-in-force">Edit the version in force</button>
+          </p>
+        )}
+      </div>
+    );
+  if (mine === undefined || (current.status === "loading" && !continued)) return <Loading label="Loading the layout…" />;
+  const replaced = (saved: Layout, from: number) => {
+    corrections.current.set(saved.version, corrections.current.get(from) ?? from);
+    queries.setQueryData(["editor-layout", store, saved.version], { store, edit: saved.version, layout: saved });
+    navigate(withParams(route, { edit: String(saved.version) }), true);
+  };
+  const key = editing === null ? `${store}:${mine.layout?.version ?? 0}` : `${store}:edit:${corrections.current.get(editing) ?? editing}`;
+  return (
+    <Editor
+      key={key}
+      store={store}
+      layout={mine.layout}
+      correcting={editing !== null}
+      onReplaced={replaced}
+      onLeaveEdit={leaveEdit}
+      onEditVersion={(v) => navigate(withParams(route, { edit: String(v) }))}
+    />
+  );
 }
 
-function Editor({ store, layout }: { store: string; layout: Layout | null }) {
+interface EditorProps {
+  store: string;
+  layout: Layout | null;
+  /** The layout is a version saved for later, corrected: a save replaces it (PUT ...?replaces=), from its own date. */
+  correcting: boolean;
+  /** A correction was saved (`saved` replaces version `from`). */
+  onReplaced: (saved: Layout, from: number) => void;
+  /** Back to the version in force. */
+  onLeaveEdit: () => void;
+  /** Correct the version saved for later `version`. */
+  onEditVersion: (version: number) => void;
+}
+
+function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVersion }: EditorProps) {
   const { api } = useSession();
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditor(store, layout, browserZone()));
   const [pointer, setPointer] = useState<FloorPoint | null>(null);
@@ -52,8 +101,10 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   // "Valid from" follows the clock until the user sets it: an editor left open an hour before saving
   // saves from the minute of the save, not from when the editor was opened.
   const now = useNow(15_000);
+  // A correction keeps its version's date until the user moves it (`base`: the date of the version it replaces).
+  const [base, setBase] = useState<number | null>(correcting && layout ? layout.validFrom : null);
   const [typedValidFrom, setValidFrom] = useState<string | null>(null);
-  const validFrom = typedValidFrom ?? toLocalInput(now, state.draft.timezone);
+  const validFrom = typedValidFrom ?? toLocalInput(base ?? now, state.draft.timezone);
   const [saving, setSaving] = useState(false);
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
   const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
@@ -64,20 +115,26 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
   const lastOverlaps = useRef<ReturnType<typeof zoneOverlaps>>([]);
   const shownOverlaps = useMemo(() => (state.gesture ? lastOverlaps.current : (lastOverlaps.current = zoneOverlaps(state.draft))), [state.draft, state.gesture]);
   const overlapZones = useMemo(() => new Set(shownOverlaps.flatMap((o) => [o.a.id as string, o.b.id as string])), [shownOverlaps]);
-  const dirty = isDirty(state);
-  const validFromMs = typedValidFrom === null ? now : fromLocalInput(typedValidFrom, state.draft.timezone);
-  const takenOver = validFromMs !== null && versions.data ? supersededBy(versions.data, validFromMs) : null;
+  const validFromMs = typedValidFrom === null ? (base ?? now) : fromLocalInput(typedValidFrom, state.draft.timezone);
+  // A correction whose date alone moved is a change too.
+  const dirty = isDirty(state) || (base !== null && validFromMs !== base);
+  // A correction must stay for later: from now or before it would rewrite what was in force.
+  const tooEarly = base !== null && validFromMs !== null && validFromMs <= now;
+  // The version corrected is replaced: it takes nothing over.
+  const takenOver = validFromMs !== null && versions.data ? supersededBy(base === null ? versions.data : versions.data.filter((v) => v.version !== state.version), validFromMs) : null;
   // Versions saved for later, not yet in force: each may be cancelled (a refit that moved).
   const scheduled = useMemo(() => new Set(versions.data ? scheduledVersions(versions.data, now) : []), [versions.data, now]);
   const queries = useQueryClient();
-  const versionCancelled = () => {
+  const versionCancelled = (version: number) => {
+    // The version corrected here is gone: back to the version in force.
+    if (base !== null && version === state.version) return onLeaveEdit();
     versions.reload();
     // The experiment form's list of this store's versions too.
     void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
   };
 
   useKeys(state, dispatch);
-  useLeaveGuard(dirty ? "Leave the layout editor? Your changes are not saved yet and would be lost. Press Cancel to stay, then “Save as new version”." : null);
+  useLeaveGuard(dirty ? `Leave the layout editor? Your changes are not saved yet and would be lost. Press Cancel to stay, then “${base !== null ? "Save correction" : "Save as new version"}”.` : null);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -89,8 +146,17 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
     if (validFromMs === null) return dispatch({ type: "dismiss" });
     setSaving(true);
     try {
-      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? Date.now() : validFromMs));
+      const from = base !== null ? state.version : null;
+      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined);
       dispatch({ type: "saved", layout: saved });
+      if (from !== null) {
+        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, from ${formatDateTimeZ(saved.validFrom, state.draft.timezone)}: it replaces version ${from}, whose number is not used again.` } });
+        setBase(saved.validFrom);
+        setValidFrom(null);
+        // The experiment form's list of this store's versions too.
+        void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
+        onReplaced(saved, from);
+      }
       versions.reload();
     } catch (err) {
       const text = err instanceof ApiError ? `Not saved: ${err.message}` : `Not saved: ${(err as Error).message}`;
@@ -107,7 +173,9 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
       <div className="page-h">
         <h1>Layout</h1>
         <span className="sub">
-          {state.version ? `${state.draft.name ?? store} · version ${state.version}` : `New store “${store}”: no layout saved yet`}
+          {state.version
+            ? `${state.draft.name ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}`}`
+            : `New store “${store}”: no layout saved yet`}
         </span>
         {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved changes</span>}
       </div>
@@ -135,10 +203,23 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
           <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
           <span className="muted small">{state.draft.timezone}</span>
         </label>
-        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
-          {saving ? "Saving…" : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
+        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
+          {saving ? "Saving…" : base !== null ? `Save correction${shownOverlaps.length ? " anyway (zones overlap)" : ""} (replaces v${state.version})` : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
         </button>
       </div>
+      {base !== null && (
+        <div className="alert info" role="status" data-testid="editing-scheduled">
+          <span style={{ flex: 1 }}>
+            You are correcting <b>version {state.version}</b>, saved for later: it takes effect from <b>{formatDateTimeZ(base, state.draft.timezone)}</b> and is not in force yet. Saving replaces it, in one step, with a new version (the number v{state.version} is not used again); change “Valid from” to move it to another time.
+          </span>
+          <button className="btn sm ghost" onClick={onLeaveEdit} data-testid="edit-in-force">Edit the version in force instead</button>
+        </div>
+      )}
+      {tooEarly && (
+        <div className="alert warn" role="status" data-testid="correction-too-early">
+          A correction takes effect later than now: choose a later “Valid from”. To change the layout from now, edit the version in force and save a new version.
+        </div>
+      )}
       {takenOver && dirty && (
         <div className="alert warn" role="status" data-testid="valid-from-superseded">
           Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, state.draft.timezone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
@@ -238,8 +319,13 @@ function Editor({ store, layout }: { store: string; layout: Layout | null }) {
                     {v.version === state.version && <span className="chip" style={{ marginLeft: "auto" }}>editing</span>}
                     {scheduled.has(v.version) && (
                       <>
-                        <span className="chip" style={{ marginLeft: "auto" }}>scheduled</span>
-                        <LayoutVersionCancel store={store} version={v.version} when={formatDateTimeZ(v.validFrom, state.draft.timezone)} onCancelled={versionCancelled} />
+                        <span className="chip" style={{ marginLeft: v.version === state.version ? undefined : "auto" }}>scheduled</span>
+                        {v.version !== state.version && (
+                          <button className="btn sm" onClick={() => onEditVersion(v.version)} data-testid="version-edit" aria-label={`Edit this scheduled version (v${v.version}, from ${formatDateTimeZ(v.validFrom, state.draft.timezone)})`}>
+                            Edit this scheduled version
+                          </button>
+                        )}
+                        <LayoutVersionCancel store={store} version={v.version} when={formatDateTimeZ(v.validFrom, state.draft.timezone)} onCancelled={() => versionCancelled(v.version)} />
                       </>
                     )}
                   </li>
