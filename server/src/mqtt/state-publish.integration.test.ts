@@ -39,11 +39,11 @@ afterAll(async () => {
 
 describe("retained occupancy topics", () => {
   it("are sent when their figures change, not again for a commit that leaves them as they were", async () => {
-    const sub = await connectMqtt({ url: mosquitto.url });
+    const sub = await connectMqtt({ url: mosquitto.url, username: "", password: "" });
     const got: { topic: string; figures: Record<string, unknown> }[] = [];
     sub.on("message", (topic, payload) => got.push({ topic, figures: JSON.parse(payload.toString()) as Record<string, unknown> }));
     await sub.subscribeAsync(`footfall/v1/${STORE}/#`, { qos: 1 });
-    const agent = await connectMqtt({ url: mosquitto.url });
+    const agent = await connectMqtt({ url: mosquitto.url, username: "", password: "" });
     const f = new EventFactory("cam-1");
     const send = (events: unknown[]) => agent.publishAsync(topics.events(STORE, "cam-1"), batchJson("cam-1", events), { qos: 1 });
     let from = 0;
