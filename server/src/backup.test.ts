@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,5 +38,44 @@ describe("footfall backup and restore's report", () => {
     const restored = restoreDatabase(join(dir, "report-restored"), join(dir, "report.db"));
     expect(restored).toMatchObject({ events: 2, stores: 1, previous: null });
     for (const seconds of [backup.seconds, restored.seconds]) expect(JSON.stringify(seconds)).toMatch(/^\d+(\.\d{1,3})?$/);
+  });
+});
+
+describe("footfall restore onto a target it cannot use: said at once, with what to do, the folder left as it was", () => {
+  let backup: string;
+  beforeAll(() => {
+    const src = join(dir, "restore-src");
+    mkdirSync(src);
+    const db = new Database(join(src, "footfall.db"));
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1')");
+    db.close();
+    backup = join(dir, "restore-src.db");
+    backupDatabase(src, backup);
+  });
+
+  it("a data folder that is a file", () => {
+    expect(() => restoreDatabase(file, backup)).toThrow(`the data folder ${file} (FOOTFALL_DATA_DIR) is a file, not a folder: set FOOTFALL_DATA_DIR to a folder.`);
+    expect(readFileSync(file, "utf8")).toBe("x");
+  });
+
+  it("a data folder whose path goes through a file", () => {
+    expect(() => restoreDatabase(join(file, "data"), backup)).toThrow(
+      `cannot create the data folder ${join(file, "data")} (FOOTFALL_DATA_DIR): a part of its path is a file, not a folder (ENOTDIR). Set FOOTFALL_DATA_DIR to a writable folder`,
+    );
+  });
+
+  it("a copy that fails: the old database stays, no half-copied file, no renamed one", () => {
+    const target = join(dir, "restore-blocked");
+    mkdirSync(join(target, "footfall.db.restoring"), { recursive: true }); // in the way of the copy
+    writeFileSync(join(target, "footfall.db"), "the old database");
+    expect(() => restoreDatabase(target, backup)).toThrow(new RegExp(`^could not copy the backup into ${target} \\(.*\\): nothing was changed there$`));
+    expect(readFileSync(join(target, "footfall.db"), "utf8")).toBe("the old database");
+    expect(readdirSync(target).filter((f) => f.startsWith("footfall.db")).sort()).toEqual(["footfall.db", "footfall.db.restoring"]);
+  });
+
+  it("a backup that is a folder: said, nothing made", () => {
+    const target = join(dir, "restore-never-made");
+    expect(() => restoreDatabase(target, dir)).toThrow(`${dir} is not a file: give the file \`footfall backup\` wrote`);
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DATABASE_FILE } from "./db/database.js";
+import { DATABASE_FILE, prepareDataDir } from "./db/database.js";
 import { MIGRATIONS } from "./db/migrations.js";
 
 const PID_FILE = "footfall.pid";
@@ -221,15 +221,26 @@ export function claimDataDir(dataDir: string): () => void {
 }
 
 /**
- * Put a backup in place of the data directory's database. The server must be stopped. The backup
- * is checked first (readable, undamaged, not newer than this version); the database it replaces
- * is kept beside it as `footfall.db.before-restore-<time>`.
+ * Put a backup in place of the data directory's database. The server must be stopped. The target
+ * folder is checked before anything is done (it can be made and written, as a server starting
+ * there checks it, and has room for the backup), then the backup (readable, undamaged, not newer
+ * than this version); the database it replaces is kept beside it as `footfall.db.before-restore-<time>`.
+ * A restore that fails leaves the folder as it was (no half-copied file, the old database in place).
  */
 export function restoreDatabase(dataDir: string, file: string): BackupReport & { previous: string | null } {
   const started = performance.now();
   const source = resolve(file);
   if (!existsSync(source)) throw new BackupError(`no backup at ${source}`);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!statSync(source).isFile()) throw new BackupError(`${source} is not a file: give the file \`footfall backup\` wrote`);
+  // Errors that say what to do (a file in the way, a read-only disk, no permission), not mkdir's EEXIST or ENOTDIR.
+  prepareDataDir(dataDir);
+  const need = statSync(source).size;
+  const free = freeBytes(dataDir);
+  // The database it replaces is kept: the copy needs the backup's size free, besides it.
+  if (free !== null && free < need + ROOM_BYTES)
+    throw new BackupError(
+      `no room in ${dataDir} (FOOTFALL_DATA_DIR) for the backup: it is ${megabytes(need)}, the disk has ${megabytes(free)} free. Free some space there (old footfall.db.before-restore-* files can go once you no longer need them), then restore again`,
+    );
   // Held to the end: a server started meanwhile on the folder is refused until the backup is in place.
   let hold: ReturnType<typeof holdDataDir>;
   try {
@@ -256,20 +267,59 @@ function putInPlace(dataDir: string, source: string, started: number): BackupRep
   if (s.version > newest) throw new BackupError(`${source} was written by a newer Footfall (schema ${s.version}, this one knows ${newest}): upgrade first`);
   const target = join(dataDir, DATABASE_FILE);
   const incoming = `${target}.restoring`;
-  copyFileSync(source, incoming);
-  chmodSync(incoming, 0o600);
+  try {
+    copyFileSync(source, incoming);
+    chmodSync(incoming, 0o600);
+  } catch (err) {
+    removeQuietly(incoming);
+    throw new BackupError(`could not copy the backup into ${dataDir} (${(err as Error).message}): nothing was changed there`, { cause: err });
+  }
   let previous: string | null = null;
-  if (existsSync(target)) {
-    previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    renameSync(target, previous);
-  }
-  // The old write-ahead log belongs to the old file: left here, SQLite would apply it to the backup.
-  for (const extra of ["-wal", "-shm"]) {
-    if (existsSync(target + extra)) {
-      if (previous) renameSync(target + extra, previous + extra);
-      else rmSync(target + extra);
+  const moved: [from: string, to: string][] = [];
+  try {
+    if (existsSync(target)) {
+      previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      renameSync(target, previous);
+      moved.push([target, previous]);
     }
+    // The old write-ahead log belongs to the old file: left here, SQLite would apply it to the backup.
+    for (const extra of ["-wal", "-shm"]) {
+      if (existsSync(target + extra)) {
+        if (previous) {
+          renameSync(target + extra, previous + extra);
+          moved.push([target + extra, previous + extra]);
+        } else rmSync(target + extra);
+      }
+    }
+    renameSync(incoming, target);
+  } catch (err) {
+    // Put the old database back as it was, rather than leave the folder without one.
+    for (const [from, to] of moved.reverse()) renameSync(to, from);
+    removeQuietly(incoming);
+    throw new BackupError(`could not put the backup in place in ${dataDir} (${(err as Error).message}): the database there is as it was`, { cause: err });
   }
-  renameSync(incoming, target);
   return { file: target, bytes: statSync(target).size, events: s.events, stores: s.stores, seconds: secondsSince(started), previous };
 }
+
+/** Room kept free besides the backup's copy (as a server starting needs some). */
+const ROOM_BYTES = 1024 * 1024;
+
+function freeBytes(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null; // a file system that does not say: the copy will
+  }
+}
+
+/** Removes a file this restore wrote, if it is there (a failure to is not the error to report). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    /* a folder of that name, say: not ours to remove */
+  }
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
