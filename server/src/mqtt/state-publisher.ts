@@ -4,7 +4,9 @@
  * Assistant discovery configs that point at them. Published through whichever broker the server
  * uses (embedded Aedes or external), at most one message a second per topic (./retained.ts).
  *
- * Occupancy is read for stores touched by a commit, once a second at most per store; alert states
+ * Occupancy is read for stores touched by a commit, once a second at most per store, and every
+ * OCCUPANCY_REFRESH_MS for a store last seen with someone in it (visits time out, door counts reset,
+ * with no event); each state is sent when its figures change. Alert states
  * come from the alert bus as they change; discovery is published at start, after a layout is saved
  * (a removed zone's config is cleared with an empty retained message) and when a rule appears.
  *
@@ -43,6 +45,13 @@ export interface StatePublisherOptions {
 /** Loops sending the retained state of stores taken over (./state-publisher.ts `storesTaken`). */
 const TAKEN_LOOPS = 2;
 
+/**
+ * How often the occupancy of a store last published with someone in it (or a queue's wait) is read
+ * again without any event: a visit abandoned past the visit timeout, or the door count's reset at
+ * midnight or closing, changes it with no commit to say so.
+ */
+export const OCCUPANCY_REFRESH_MS = 10_000;
+
 export class MqttStatePublisher {
   readonly retained: RetainedPublisher;
   private readonly dirty = new Set<string>();
@@ -52,6 +61,9 @@ export class MqttStatePublisher {
   private readonly discovered = new Map<string, Set<string>>();
   private readonly knownRules = new Map<string, Set<string>>();
   private readonly refreshedAt = new Map<string, number>();
+  /** Stores whose last published figures are not all 0 (or have a queue's wait): read again every OCCUPANCY_REFRESH_MS. */
+  private readonly occupied = new Set<string>();
+  private occupiedReadAt = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
   private running = false;
@@ -163,6 +175,7 @@ export class MqttStatePublisher {
     this.discovered.delete(store);
     this.knownRules.delete(store);
     this.refreshedAt.delete(store);
+    this.occupied.delete(store);
   }
 
   private async tick(): Promise<void> {
@@ -173,6 +186,10 @@ export class MqttStatePublisher {
       for (const [store, at] of this.refreshedAt) {
         if (now - at < (this.o.discoveryRefreshMs ?? 30_000) || !this.here(store)) continue;
         await this.refreshDiscovery(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish Home Assistant discovery"));
+      }
+      if (now - this.occupiedReadAt >= OCCUPANCY_REFRESH_MS) {
+        this.occupiedReadAt = now;
+        for (const store of this.occupied) if (this.here(store)) this.dirty.add(store);
       }
       for (const store of [...this.dirty]) {
         this.dirty.delete(store);
@@ -198,16 +215,21 @@ export class MqttStatePublisher {
     this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, ...total }), JSON.stringify(total));
     const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
+    let occupied = occ.total > 0;
     for (const z of occ.zones) {
+      if (z.occupancy > 0) occupied = true;
       if (kinds.get(z.zone) === "queue") {
         const q = queues.get(z.zone);
         const queue = { length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null };
+        if (queue.length > 0 || queue.waitSeconds !== null) occupied = true;
         this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, ...queue }), JSON.stringify(queue));
       } else {
         const zone = { occupancy: z.occupancy, capacity: z.capacity };
         this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, ...zone }), JSON.stringify(zone));
       }
     }
+    if (occupied) this.occupied.add(store);
+    else this.occupied.delete(store);
   }
 
   private async refreshDiscovery(store: string): Promise<void> {
