@@ -52,7 +52,8 @@ export default function EditorView({ store, route, navigate }: ViewProps) {
   if (current.status === "error")
     return (
       <div className="page">
-        <ErrorState error={current.error} onRetry={current.reload} />
+        {/* A version gone (cancelled, corrected, never saved) stays gone: no "Try again", the way back instead. */}
+        <ErrorState error={current.error} onRetry={editing !== null && isNotFound(current.error) ? undefined : current.reload} />
         {editing !== null && (
           <p className="row" style={{ justifyContent: "center" }}>
             <button className="btn" onClick={leaveEdit} data-testid="edit-in-force">Edit the version in force</button>
@@ -210,7 +211,7 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
       {base !== null && (
         <div className="alert info" role="status" data-testid="editing-scheduled">
           <span style={{ flex: 1 }}>
-            You are correcting <b>version {state.version}</b>, saved for later: it takes effect from <b>{formatDateTimeZ(base, state.draft.timezone)}</b> and is not in force yet. Saving replaces it, in one step, with a new version (the number v{state.version} is not used again); change “Valid from” to move it to another time.
+            You are correcting <b>version {state.version}</b>, saved for later: it takes effect from <b>{formatDateTimeZ(base, state.draft.timezone)}</b> and is not in force yet. Saving replaces it, in one step, with a new version (the number v{state.version} is not used again); change “Valid from” to move it to another later time.
           </span>
           <button className="btn sm ghost" onClick={onLeaveEdit} data-testid="edit-in-force">Edit the version in force instead</button>
         </div>

@@ -57,7 +57,7 @@ describe("correcting a layout version saved for later", () => {
     expect((await inForceAt(refit)).version).toBe(1);
     // Version 2 is gone; it cannot be corrected again (404: it is not there), its number is not given again.
     const gone = await t.get<{ message: string }>("/api/v1/stores/shop/layouts/2");
-    expect([gone.status, gone.body.message]).toEqual([404, expect.stringMatching(/no layout version 2 \(never saved, or cancelled before it took effect\)/)]);
+    expect([gone.status, gone.body.message]).toEqual([404, expect.stringMatching(/no layout version 2 \(never saved, or cancelled or corrected before it took effect\)/)]);
     expect((await replace(2, withBakery2(refit))).statusCode).toBe(404);
 
     // An admin corrects the correction (same date): version 4.

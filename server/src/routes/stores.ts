@@ -68,7 +68,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const all = await storage.stores.layouts(store);
       if (all.length === 0) throw httpError(404, `store "${store}" has no layout: a merchandiser or admin saves one with PUT /api/v1/stores/${store}/layout`);
       const layout = all.find((l) => l.version === version);
-      if (!layout) throw httpError(404, `store "${store}" has no layout version ${version} (never saved, or cancelled before it took effect): GET /api/v1/stores/${store}/layouts lists them`);
+      if (!layout) throw httpError(404, `store "${store}" has no layout version ${version} (never saved, or cancelled or corrected before it took effect): GET /api/v1/stores/${store}/layouts lists them`);
       return layoutBody(layout);
     },
   });
