@@ -74,7 +74,7 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
         const box = labelBox(z.polygon, z.centroid);
         const block = fitLabel(
           [
-            { text: z.name, size: 12, weight: 500, ellipsis: true, optional: true, inline: true },
+            { text: z.name, size: 12, minSize: 11, weight: 500, ellipsis: true, wrap: true, optional: true, inline: true },
             { text: z.label, size: 20, minSize: 10, weight: 700 },
             ...(compare ? [{ text: changeLabel?.(z) ?? formatChange(z.change), size: 11, minSize: 9, weight: 500, optional: true }] : []),
           ],
@@ -88,7 +88,7 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
           <Group key={z.id} listening={false}>
             {block.lines.map((l) => (
               <Text
-                key={l.index}
+                key={`${l.index}-${l.row ?? 0}`}
                 name="zone-label"
                 x={box.x}
                 y={top + l.y * px}

@@ -10,7 +10,8 @@ const PAD = 4;
 /**
  * Zones on the live plan: the state's colour, the occupancy against capacity and the state in
  * words. Labels are laid out from text measured in the shipped font (`fitLabel`): they never
- * overlap and never leave their zone; what does not fit is left out (the list has every figure).
+ * overlap and never leave their zone; a name too wide goes smaller, then on two lines, before it is cut with "…";
+ * what does not fit is left out (the list has every figure).
  */
 export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; viewport: Viewport }) {
   const px = 1 / viewport.scale;
@@ -24,7 +25,7 @@ export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; vie
         const fig = z.doorOnly ? "door" : z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
         const block = fitLabel(
           [
-            { text: z.name, size: 12, weight: 600, ellipsis: true, optional: true, inline: true },
+            { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
             { text: fig, size: 28, minSize: 10, weight: 700 },
             ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
           ],
@@ -38,7 +39,7 @@ export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; vie
             <Line points={z.polygon.flat()} closed fill={style.soft} stroke={style.fill} strokeWidth={z.state === "over" || z.state === "full" ? 3 : 2} strokeScaleEnabled={false} />
             {block?.lines.map((l) => (
               <Text
-                key={l.index}
+                key={`${l.index}-${l.row ?? 0}`}
                 name="zone-label"
                 x={box.x}
                 y={top + l.y * px}

@@ -109,6 +109,75 @@ describe("fitLabel with the name inline", () => {
   });
 });
 
+describe("fitLabel with a name that may wrap", () => {
+  const lines = (name: string, fig: string, word?: string): LabelLine[] => [
+    { text: name, size: 12, minSize: 10, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
+    { text: fig, size: 28, minSize: 10, weight: 700 },
+    ...(word ? [{ text: word, size: 11, minSize: 9, weight: 700, optional: true }] : []),
+  ];
+  const names = (b: ReturnType<typeof fitLabel>) => b!.lines.filter((l) => l.index === 0).map((l) => [l.text, l.size, l.row]);
+  it("puts a name too wide for one line on two, broken at a space, rather than cutting it ('Fitting roo…')", () => {
+    // "Fitting rooms" is 13 x 7.8 = 101 px at 12 px: too wide for 80 px even at 10 px (84.5 px).
+    const b = fitLabel(lines("Fitting rooms", "3/4", "OK"), 80, 200, mono)!;
+    expect(names(b)).toEqual([
+      ["Fitting", 12, 0],
+      ["rooms", 12, 1],
+    ]);
+    expect(b.lines.map((l) => l.y)).toEqual([0, 15, 30, 65]);
+  });
+  it("goes smaller first where that keeps it on one line, and balances the two lines", () => {
+    expect(names(fitLabel(lines("Fitting rooms", "3/4"), 90, 200, mono))).toEqual([["Fitting rooms", 10, undefined]]);
+    expect(names(fitLabel(lines("Health & beauty care", "3/4"), 100, 200, mono))).toEqual([
+      ["Health &", 12, 0],
+      ["beauty care", 12, 1],
+    ]);
+  });
+  it("is shortened as before where the two lines do not fit the height, or one word does not fit the width", () => {
+    // 60 px high: two name lines (30) and the figure (35) do not fit; one name line does.
+    expect(names(fitLabel(lines("Fitting rooms", "3/4"), 80, 52, mono))).toEqual([["Fitting r…", 12, undefined]]);
+    expect(names(fitLabel(lines("Refrigeration", "3/4"), 60, 200, mono))).toEqual([["Refrig…", 12, undefined]]);
+  });
+  it("never overlaps, never leaves the box, keeps the figure, and is whole or on two lines wherever an unwrapped one was cut with room below (property)", () => {
+    const word = fc.stringMatching(/^[A-Za-z&]{1,9}$/);
+    fc.assert(
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 4 }).map((ws) => ws.join(" ")),
+        fc.string({ minLength: 1, maxLength: 6 }),
+        fc.option(fc.constantFrom("OK", "BUSY", "OVER BY 12"), { nil: undefined }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        (name, fig, state, w, h) => {
+          const b = fitLabel(lines(name, fig, state), w, h, mono);
+          const plain = fitLabel(lines(name, fig, state).map((l) => ({ ...l, wrap: false })), w, h, mono);
+          // Wrapping changes only the name: a block fits where one did without it.
+          expect(b === null).toBe(plain === null);
+          if (!b) return;
+          expect(b.height).toBeLessThanOrEqual(h + 1e-9);
+          for (const [i, l] of b.lines.entries()) {
+            expect(l.width).toBeLessThanOrEqual(w + 1e-9);
+            expect(mono(l.text, l.size, l.weight)).toBeCloseTo(l.width);
+            expect(l.size).toBeGreaterThanOrEqual(9);
+            if (i > 0) expect(l.y).toBeGreaterThanOrEqual(b.lines[i - 1]!.y + b.lines[i - 1]!.size * LINE_HEIGHT - 1e-9);
+          }
+          expect(b.lines.some((l) => l.index === 1)).toBe(true);
+          const rows = b.lines.filter((l) => l.index === 0);
+          // A name on two lines is the whole name, split at a space, and its two lines are at one size.
+          if (rows.length === 2) {
+            expect(`${rows[0]!.text} ${rows[1]!.text}`).toBe(name);
+            expect(rows[0]!.size).toBe(rows[1]!.size);
+          }
+          // Where the plain layout showed the name cut and the whole name fits on one line at 10 px or on two, it is not cut.
+          const cut = plain!.lines.find((l) => l.index === 0 && l.text.endsWith("…"));
+          const ws = name.split(" ");
+          const splits = ws.map((_, i) => [ws.slice(0, i).join(" "), ws.slice(i).join(" ")]).filter(([a]) => a !== "");
+          const fitsTwo = splits.some(([a, c]) => Math.max(mono(a!, 10, 600), mono(c!, 10, 600)) <= w);
+          if (cut && plain!.height + 2 * 12 * LINE_HEIGHT <= h && fitsTwo) expect(rows.map((r) => r.text).join(" ")).toBe(name);
+        },
+      ),
+    );
+  });
+});
+
 describe("labelBox", () => {
   it("is the rectangle itself for a rectangle around its centre", () => {
     expect(labelBox([[0, 0], [4, 0], [4, 2], [0, 2]], [2, 1])).toEqual({ x: 0, y: 0, width: 4, height: 2 });

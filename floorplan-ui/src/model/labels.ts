@@ -4,6 +4,9 @@
  * to fit, a name is shortened with "…", and a line that cannot fit at its smallest size is left out
  * (the list beside the plan has every figure). A name with no room above its figure may still go on
  * the figure's own line ("Checkout queue · 754"), so that a low, wide zone does not show a bare number.
+ * A name that may wrap (`wrap`) is made readable before it is cut: smaller down to its smallest size,
+ * then on two lines broken at a space ("Fitting" / "rooms"), and only then shortened with "…" (as it
+ * is too where the two lines do not fit the height).
  * Pure: the browser passes a `measure` that uses the font the app ships (Inter), the tests a fake one.
  */
 
@@ -27,6 +30,11 @@ export interface LabelLine {
    * at most 2 px above this line's size (a name). The placed line takes the next line's index.
    */
   inline?: boolean;
+  /**
+   * A name (with `ellipsis`) too wide for one line: smaller, down to `minSize`, on one line, else on
+   * two broken at a space (the widths balanced; again from `size` down), before it is shortened.
+   */
+  wrap?: boolean;
 }
 
 export interface PlacedLine {
@@ -39,6 +47,8 @@ export interface PlacedLine {
   width: number;
   /** Index in the lines asked for. */
   index: number;
+  /** 0 or 1: which line of a name on two lines (`LabelLine.wrap`); absent for a line on one. */
+  row?: number;
 }
 
 export interface LabelBlock {
@@ -83,8 +93,12 @@ export function fitLabel(lines: readonly LabelLine[], width: number, height: num
     }
   });
   for (const [i, l] of lines.entries()) if (!l.optional && fitted[i] === null) return null;
-  let keep = fitted.filter((f): f is PlacedLine => f !== null);
   const blockHeight = (ls: readonly PlacedLine[]) => ls.reduce((s, l) => s + l.size * LINE_HEIGHT, 0);
+  // Names that may wrap: whole (smaller, or on two lines) where that fits; on two lines only where the height allows it.
+  const whole = lines.map((l, index) => (l.wrap && l.ellipsis ? wholeName(l, index, width, measure) : null));
+  const withWhole = (two: boolean) => fitted.flatMap((f, i) => (whole[i] && (two || whole[i]!.length === 1) ? whole[i]! : f ? [f] : []));
+  let keep = withWhole(true);
+  if (blockHeight(keep) > height) keep = withWhole(false);
   // Too tall: drop optional lines, the last given first, then shrink the required ones to their smallest.
   const optional = lines.map((l, i) => (l.optional ? i : -1)).filter((i) => i >= 0).reverse();
   for (const i of optional) {
@@ -105,6 +119,31 @@ export function fitLabel(lines: readonly LabelLine[], width: number, height: num
     y += l.size * LINE_HEIGHT;
   }
   return { lines: keep, height: y };
+}
+
+/**
+ * A name whole in `width`: on one line at the largest size from its `size` down to its `minSize`
+ * that fits, else on two lines (at the largest such size) broken at the space that balances them;
+ * null when neither fits.
+ */
+function wholeName(l: LabelLine, index: number, width: number, measure: Measure): PlacedLine[] | null {
+  const text = l.text.trim().replace(/\s+/g, " ");
+  const spaces = [...text.matchAll(/ /g)].map((m) => m.index);
+  const min = Math.min(l.size, l.minSize ?? l.size);
+  for (let size = l.size; size >= min; size--) {
+    const w = measure(text, size, l.weight);
+    if (w <= width) return [{ text, size, weight: l.weight, y: 0, width: w, index }];
+  }
+  for (let size = l.size; size >= min; size--) {
+    let best: PlacedLine[] | null = null;
+    for (const at of spaces) {
+      const rows = [text.slice(0, at), text.slice(at + 1)].map((t, row) => ({ text: t, size, weight: l.weight, y: 0, width: measure(t, size, l.weight), index, row }));
+      const widest = Math.max(rows[0]!.width, rows[1]!.width);
+      if (widest <= width && (!best || widest < Math.max(best[0]!.width, best[1]!.width))) best = rows;
+    }
+    if (best) return best;
+  }
+  return null;
 }
 
 /** Separates an inline name from its figure. */
