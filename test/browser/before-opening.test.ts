@@ -86,6 +86,28 @@ describe("today before the store opens", () => {
     // First, before the forecast's busy stretch when there is one (the forecast is the server's, from the
     // real clock: it reaches the page's 12:00 when the real clock is within a few hours of 06:40).
     expect(await page.getByTestId("live-outlook").textContent()).toMatch(/^Closed now · opens at 08:00( · Busy .*)?$/);
+    // The store card says it too, not "OK · 0%" (nothing is wrong: the store is closed).
+    await expect.poll(() => page.getByTestId("live-state").textContent(), { timeout: 10_000 }).toBe("Closed now · opens at 08:00");
+    await page.close();
+  });
+
+  it("has the chain view say the store is closed and when it opens, in its time zone, under its people now", async () => {
+    const page = await t.browser.page({ width: 1280, height: 800 });
+    await page.clock.install({ time: at0640 });
+    await page.goto(`${t.server.httpUrl}/#/chain?range=today&token=${t.shop.tokens.admin}`);
+    const row = page.locator(`tr[data-store="${t.shop.store}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getByTestId(`chain-closed-${t.shop.store}`).textContent()).toMatch(/^Closed now · opens at 08:00 CES?T$/);
+    // The API gives the store's open intervals (GET /hours/open's), the same for every client.
+    const overview = (await t.shop.api.request<{ stores: { id: string; open: { from: number; to: number }[] | null }[] }>("GET", "/api/v1/overview")).body;
+    const open = overview.stores.find((s) => s.id === t.shop.store)!.open!;
+    expect(open.length).toBeGreaterThan(0);
+    for (const iv of open) expect(iv.to).toBeGreaterThan(iv.from);
+    // Once open (the page's clock at 08:30), nothing is said.
+    await page.clock.setFixedTime(at0640 + HOUR + 50 * 60_000);
+    await page.reload();
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getByTestId(`chain-closed-${t.shop.store}`).count()).toBe(0);
     await page.close();
   });
 

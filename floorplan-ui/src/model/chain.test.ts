@@ -6,7 +6,7 @@ import { DEFAULT_SORT, figureChange, filterStores, groupIdOf, nextSort, sortOf, 
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
-  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, occupancy: 0, occupancyFrom: "zones", agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
+  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, occupancy: 0, occupancyFrom: "zones", open: null, agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
 };
 
 describe("the chain view's sorting", () => {

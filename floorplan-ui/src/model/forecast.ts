@@ -72,11 +72,12 @@ export interface SlotForecast {
  * at 08:00" while closed ("Closed now" when it does not open within the intervals given); null
  * without opening hours (`open` null) or when it stays open past the horizon. The minute the hours
  * say, not the hour's (a forecast's closed hours are whole hours: a store closing at 21:30 read
- * "Closes at 22:00", and still did at 21:49, closed).
+ * "Closes at 22:00", and still did at 21:49, closed). `zoneLabel`: the time labelled with the store's
+ * zone ("opens at 08:00 CET"), where stores of several zones are side by side (the chain view).
  */
-export function openingOutlook(open: readonly { from: number; to: number }[] | null | undefined, now: number, timeZone: string, horizonMs = 24 * HOUR): { text: string; closedNow: boolean; at: number } | null {
+export function openingOutlook(open: readonly { from: number; to: number }[] | null | undefined, now: number, timeZone: string, horizonMs = 24 * HOUR, zoneLabel = false): { text: string; closedNow: boolean; at: number } | null {
   if (!open) return null;
-  const t = (ms: number) => formatTime(ms, timeZone, { label: false });
+  const t = (ms: number) => formatTime(ms, timeZone, { label: zoneLabel });
   const current = open.find((iv) => iv.from <= now && now < iv.to);
   if (current) return current.to - now <= horizonMs ? { text: `Closes at ${t(current.to)}`, closedNow: false, at: current.to } : null;
   const next = open.find((iv) => iv.from > now);

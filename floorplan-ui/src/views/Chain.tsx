@@ -14,6 +14,7 @@ import { figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sort
 import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { dayOf, PRESETS, presetRange, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
+import { openingOutlook } from "../model/forecast.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
@@ -26,6 +27,17 @@ const HOUR = 3_600_000;
 const REFRESH_MS = 60_000;
 const CHAIN_PRESETS = PRESETS.filter((p) => p.id !== "custom") as readonly { id: Exclude<Preset, "custom">; label: string }[];
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+/** "Closed now · opens at 08:00 CET" under a store's people now while it is closed by its opening hours (the tablet's words), in its time zone. */
+function ClosedNow({ store, now }: { store: OverviewStore; now: number }) {
+  const outlook = openingOutlook(store.open, now, store.timezone, 24 * HOUR, true);
+  if (!outlook?.closedNow) return null;
+  return (
+    <div className="muted small" data-testid={`chain-closed-${store.id}`}>
+      {outlook.text}
+    </div>
+  );
+}
 
 function formatFigure(id: FigureId, value: number | null, currency: string | null): string {
   if (value === null) return "–";
@@ -209,6 +221,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {formatCount(s.occupancy)}
+                      <ClosedNow store={s} now={now} />
                     </td>
                     <td>
                       <span className={`health ${s.agents.health}`} data-health={s.agents.health}>

@@ -5,7 +5,7 @@
  * scrolling, the app's header included. Every time is the store's, labelled with its zone.
  */
 import { useEffect, useMemo, useState } from "react";
-import { isOpen, type Layout } from "@footfall/core";
+import { isOpen, openIntervals, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
@@ -16,6 +16,7 @@ import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../component
 import { alertsApi } from "../api/alerts.js";
 import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
+import { openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
@@ -23,6 +24,8 @@ import { BusyOutlookLine } from "../components/BusyOutlook.js";
 import { QueueTiles } from "../components/QueueTiles.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
+
+const DAY_MS = 86_400_000;
 
 export default function LiveView({ store, kiosk }: ViewProps) {
   const { api, stores } = useSession();
@@ -34,6 +37,9 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   const hasHours = hours.data ? hours.data.hours !== null : null;
   // Open now by those hours: a closed store's door count runs from the closing just past.
   const openNow = hours.data?.hours ? isOpen(hours.data.hours, now, hours.data.timezone) : null;
+  // Closed by those hours: the store card says so and when it opens ("Closed now · opens at 07:00", the outlook's words), not "OK · 0%".
+  const outlook = hours.data?.hours && openNow === false ? openingOutlook(openIntervals(hours.data.hours, { from: now - DAY_MS, to: now + 2 * DAY_MS }, hours.data.timezone), now, hours.data.timezone) : null;
+  const closedText = outlook?.closedNow ? outlook.text : null;
 
   // A zone we do not know means a new layout version: fetch it.
   const unknownZone = layout.data && live.occupancy?.zones.some((z) => !layout.data!.zones.some((l) => l.id === z.zone));
@@ -57,7 +63,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   if (!layout.data && layout.status === "loading") body = <Loading label="Loading the floor plan…" />;
   else if (!layout.data && layout.status === "error") {
     body = isNotFound(layout.error) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout; the live view appears here once it is saved.</Empty> : <ErrorState error={layout.error!} onRetry={layout.reload} />;
-  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} hasHours={hasHours} openNow={openNow} />;
+  } else body = <LiveBody store={store} layout={layout.data!} scene={scene!} live={live} overSince={overSince} timeZone={timeZone} hasHours={hasHours} openNow={openNow} closedText={closedText} />;
 
   return (
     <div className={`live ${kiosk ? "kiosk" : ""}`} data-testid="live" data-status={live.status}>
@@ -87,7 +93,7 @@ function useOverSince(scene: LiveScene | null, ts: number | null): OverSince {
   return track(scene, ts);
 }
 
-function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, openNow }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null; openNow: boolean | null }) {
+function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, openNow, closedText }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null; openNow: boolean | null; closedText: string | null }) {
   const { signOut } = useSession();
   // The store card follows the alert banner: red while an alert fires.
   const attention = attentionWithAlerts(scene.attention, live.alerts);
@@ -156,7 +162,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                   <span className="dot" style={{ background: card.fill }} />
                   {/* One inline run, so the reason wraps as text after the figure, not as a column of its own. */}
                   <span>
-                    {stateText(scene.total, scene.capacity, scene.state)} · {formatPercent(scene.ratio ?? 0)}
+                    {closedText && (attention === "ok" || attention === "none") ? closedText : `${stateText(scene.total, scene.capacity, scene.state)} · ${formatPercent(scene.ratio ?? 0)}`}
                     {reason && <span className="live-state-reason" data-testid="live-state-reason"> · {reason}</span>}
                   </span>
                 </div>

@@ -77,6 +77,9 @@ export const OverviewStoreBody = Type.Object({
   ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
+  open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
+    description: "the store's open intervals (epoch ms) from a day before now to two days after, as GET /stores/:store/hours/open answers them; null without opening hours (always open)",
+  }),
   agents: Type.Object({
     agents: Type.Integer(),
     online: Type.Integer(),

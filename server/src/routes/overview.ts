@@ -5,7 +5,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, overviewOrder } from "@footfall/core";
+import { conversionSpan, openIntervals, overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -87,6 +87,19 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainAgents(storage, ids),
       ]);
 
+      // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
+      // the chain view says "Closed now · opens at 08:00" from them, as the tablet does.
+      const keeper = services.hours;
+      const openOf = new Map(
+        await Promise.all(
+          stores.map(async (s): Promise<[string, { from: number; to: number }[] | null]> => {
+            if (!keeper) return [s.id, null];
+            if (keeper.hoursOf(s.id) === undefined) await keeper.load(s.id);
+            const h = keeper.hoursOf(s.id);
+            return [s.id, h ? openIntervals(h, { from: now - 24 * HOUR_MS, to: now + 48 * HOUR_MS }, s.timezone) : null];
+          }),
+        ),
+      );
       // Each store's currency, its current layout's: amounts are added up within one currency only.
       const currencyOf = new Map(stores.map((s) => [s.id, layouts.current(s.id, now)?.currency ?? null]));
       const groupsOf = new Map<string, string[]>();
@@ -103,6 +116,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
         occupancy: live.get(s.id)?.occupancy ?? 0,
         occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
+        open: openOf.get(s.id) ?? null,
         agents: agents.get(s.id)!,
       }));
       rows.sort(overviewOrder(q.sort ?? "name", q.order)); // as the chain view sorts them
