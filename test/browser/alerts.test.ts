@@ -165,20 +165,26 @@ describe("alert rules, banner and acknowledgement", () => {
     await shot(tablet, "alert-banner-1024x768");
   });
 
-  it("staff acknowledge on the tablet: the banner names who and when, the API has it, the button is gone", async () => {
+  it("staff acknowledge on the tablet with their name: the banner names who, on which tablet, and when, the API has it, the button is gone", async () => {
     const ack = tablet.locator('[data-testid^="ack-"]');
     expect(await ack.count()).toBe(1);
     // A touch target on a tablet: 44 x 44 px at least.
     const box = (await ack.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(44);
     expect(box.width).toBeGreaterThanOrEqual(44);
+    // A shared tablet: who acknowledges types a name or initials (optional), kept on the tablet for the shift.
+    const name = tablet.getByTestId("alert-ack-name");
+    expect((await name.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await name.fill("Ana");
     await ack.click();
     await tablet.locator('[data-testid="alert-banner"][data-firing="false"]').waitFor({ timeout: 10_000 });
-    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/acknowledged by .+ at \d\d:\d\d/);
+    expect(await tablet.getByTestId("alert-banner").textContent()).toMatch(/acknowledged by Ana \(.+\) at \d\d:\d\d/);
+    expect(await tablet.evaluate(() => JSON.parse(localStorage.getItem("footfall.ackName") ?? "{}").name)).toBe("Ana");
     expect(await tablet.locator('[data-testid^="ack-"]').count()).toBe(0);
     const { alerts } = (await t.shop.api.request<{ alerts: { state: string; acknowledgedBy?: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/alerts`)).body;
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ state: "acknowledged" });
+    expect(alerts[0]!.acknowledgedBy).toMatch(/^Ana \(.+\)$/);
     // The card follows the banner: no longer red once acknowledged (the zone is busy, not over).
     expect(await tablet.getByTestId("live-total").getAttribute("data-attention")).not.toBe("over");
   });

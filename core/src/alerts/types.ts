@@ -45,6 +45,22 @@ export type AlertRuleInput = Static<typeof AlertRuleInputSchema>;
 export const AlertRuleSchema = Type.Composite([Type.Object({ id: Id, store: Type.String({ minLength: 1, maxLength: 64 }) }), AlertRuleInputSchema]);
 export type AlertRule = Static<typeof AlertRuleSchema>;
 
+/**
+ * Who acknowledges, as typed on a shared tablet (`POST .../alerts/:id/ack` `{"by"}`): a name or
+ * initials of at most 40 characters and no control character (C0, DEL, C1, line and paragraph
+ * separators: nothing that breaks a line of a log, a CSV or a notification). The server stores it
+ * with the token's label: "Ana (front-tablet)".
+ */
+export const ACK_BY_MAX = 40;
+export const ACK_BY_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$";
+
+/** `by` as the server takes it (at most ACK_BY_MAX characters, no control character), its spaces folded; null when it breaks a rule or is blank. */
+export function ackByOf(typed: string): string | null {
+  if ([...typed].length > ACK_BY_MAX || !new RegExp(ACK_BY_PATTERN, "u").test(typed)) return null;
+  const by = typed.trim().replace(/\s+/g, " ");
+  return by || null;
+}
+
 export const ALERT_STATES = ["firing", "acknowledged", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 

@@ -1,14 +1,15 @@
 /**
  * The live tablet's alert banner: the store's active alerts as the server evaluates its rules
  * (pushed over the live channel), each with "above the limit since HH:MM" in the store's time zone, who
- * acknowledged it, and an Acknowledge button for staff and admins. An optional sound (remembered on
- * this device) plays when a new alert fires.
+ * acknowledged it ("Ana (front-tablet)": the name typed, optional, and the tablet), and an Acknowledge
+ * button for staff and admins. The name is remembered on this tablet for the shift (12 h), so the next
+ * person finds it filled in. An optional sound (remembered on this device) plays when a new alert fires.
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import type { Alert } from "@footfall/core";
+import { ACK_BY_MAX, ackByOf, type Alert } from "@footfall/core";
 import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
-import { alertSinceText, shownAckError, type CapacityState } from "../model/live.js";
+import { ACK_NAME_KEY, ackNameRecord, alertSinceText, rememberedAckName, shownAckError, type CapacityState } from "../model/live.js";
 import { useSession } from "../session.js";
 
 export const SOUND_KEY = "footfall.alertSound";
@@ -68,6 +69,8 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
   const [error, setError] = useState<{ alertId: string; text: string } | null>(null);
   const heard = useRef<Set<string> | null>(null);
   const list = useMemo(() => alerts?.alerts ?? [], [alerts]);
+  // Who acknowledges on this shared tablet: optional, remembered for the shift.
+  const [name, setName] = useState(() => rememberedAckName(localStorage.getItem(ACK_NAME_KEY), Date.now()));
 
   // A new firing alert (not one already on when the view opened) rings when the sound is on.
   useEffect(() => {
@@ -85,10 +88,18 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
   }, [list, sound]);
 
   const acknowledge = async (a: Alert) => {
+    const typed = name.trim();
+    const by = typed ? ackByOf(typed) : null;
+    if (typed && !by) {
+      setError({ alertId: a.id, text: `Your name: at most ${ACK_BY_MAX} characters, letters, digits and punctuation (or leave it empty).` });
+      return;
+    }
     setBusy(a.id);
     setError(null);
+    if (by) localStorage.setItem(ACK_NAME_KEY, ackNameRecord(by, Date.now()));
+    else localStorage.removeItem(ACK_NAME_KEY);
     try {
-      await client.acknowledge(store, a.id);
+      await client.acknowledge(store, a.id, by ?? undefined);
     } catch (err) {
       setError({ alertId: a.id, text: (err as Error).message });
     } finally {
@@ -126,6 +137,14 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
             )}
           </li>
         ))}
+        {mayAck && list.some((a) => a.state === "firing") && (
+          <li className="live-alert-name">
+            <label>
+              Your name or initials <span className="live-alert-optional">(optional, kept on this tablet for the shift)</span>
+              <input type="text" className="live-touch-input" data-testid="alert-ack-name" value={name} maxLength={ACK_BY_MAX} autoComplete="off" onChange={(e) => setName(e.target.value)} placeholder="e.g. Ana" />
+            </label>
+          </li>
+        )}
         {errorText && (
           <li className="live-alert-error" data-testid="alert-ack-error">
             {errorText}

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
+import { ACK_BY_MAX, ackByOf, ruleValue, type AlertRule, type Layout, type Occupancy } from "@footfall/core";
 import fc from "fast-check";
 import {
+  ACK_NAME_SHIFT_MS,
+  ackNameRecord,
   alertNow,
   alertSinceText,
+  rememberedAckName,
   attentionReason,
   capacityState,
   connectionNotice,
@@ -295,6 +298,35 @@ describe("alertNow", () => {
         const server = ruleValue(rule, { store: { people: fruit + bread, capacity: cap + 4 }, zones: { fruit: { people: fruit, capacity: cap } } }, 0)!;
         const text = alertNow(store ? alert(value) : alert(value, "fruit"), s);
         expect(text).toBe(Math.round(server * 100) === Math.round(value * 100) ? null : `now ${Math.round(server * 100)} %`);
+      }),
+    );
+  });
+});
+
+describe("the name typed to acknowledge on a shared tablet", () => {
+  const T = Date.UTC(2026, 11, 5, 9, 0);
+  it("is remembered for the shift (12 h from when it was typed), then forgotten", () => {
+    expect(rememberedAckName(ackNameRecord("Ana", T), T + 1)).toBe("Ana");
+    expect(rememberedAckName(ackNameRecord("Ana", T), T + ACK_NAME_SHIFT_MS - 1)).toBe("Ana");
+    expect(rememberedAckName(ackNameRecord("Ana", T), T + ACK_NAME_SHIFT_MS)).toBe("");
+    // A record from the future (a clock set back) or broken is not trusted.
+    expect(rememberedAckName(ackNameRecord("Ana", T + 60_000), T)).toBe("");
+    for (const bad of [null, "", "Ana", "{", JSON.stringify({ name: 3, at: T }), JSON.stringify({ name: "Ana" })]) expect(rememberedAckName(bad, T)).toBe("");
+  });
+  it("is what the server takes: spaces folded, at most 40 characters, no control character", () => {
+    expect(ackByOf("  Ana   B. ")).toBe("Ana B.");
+    expect(ackByOf("Zoë Łukasz-Ørsted")).toBe("Zoë Łukasz-Ørsted");
+    expect(ackByOf("   ")).toBeNull();
+    for (const bad of ["A".repeat(ACK_BY_MAX + 1), "Ana\u0007", "Ana\u2028Bob", "Ana\u009b"]) expect(ackByOf(bad)).toBeNull();
+  });
+  it("a remembered name is always one the server takes, and any name it takes comes back within the shift (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.integer({ min: 0, max: 2 * ACK_NAME_SHIFT_MS }), (typed, later) => {
+        const back = rememberedAckName(ackNameRecord(typed, T), T + later);
+        if (back !== "") expect(ackByOf(back)).toBe(back);
+        const by = ackByOf(typed);
+        if (by !== null) expect(back).toBe(later < ACK_NAME_SHIFT_MS ? by : "");
+        if (by !== null) expect([...by].length).toBeLessThanOrEqual(ACK_BY_MAX);
       }),
     );
   });

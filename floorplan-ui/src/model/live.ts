@@ -3,7 +3,7 @@
  * words as well as colour (ok, busy from 80 %, at capacity, over capacity by how many), zones
  * worst first, alerts for anything over capacity and since when it is.
  */
-import { polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
+import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 import { formatTime } from "./format.js";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
@@ -288,6 +288,32 @@ export function connectionNotice(status: "connecting" | "reconnecting" | "refuse
  */
 export function shownAckError(error: { alertId: string; text: string } | null, alerts: readonly { id: string; state: string }[]): string | null {
   return error && alerts.some((a) => a.id === error.alertId && a.state === "firing") ? error.text : null;
+}
+
+/** How long a name typed to acknowledge stays remembered on a shared tablet: a shift. */
+export const ACK_NAME_SHIFT_MS = 12 * 3_600_000;
+export const ACK_NAME_KEY = "footfall.ackName";
+
+/** What to store on this tablet for `name` typed at `now` (see rememberedAckName). */
+export function ackNameRecord(name: string, now: number): string {
+  return JSON.stringify({ name, at: now });
+}
+
+/**
+ * The name typed on this tablet to acknowledge, while its shift lasts (ACK_NAME_SHIFT_MS from when
+ * it was typed, not in the future): the next person of the shift finds it filled in, the next shift
+ * does not. "" when none, expired, or not a name the server takes (core ackByOf).
+ */
+export function rememberedAckName(stored: string | null, now: number): string {
+  if (!stored) return "";
+  try {
+    const r = JSON.parse(stored) as { name?: unknown; at?: unknown };
+    if (typeof r.name !== "string" || typeof r.at !== "number") return "";
+    if (!(r.at <= now && now - r.at < ACK_NAME_SHIFT_MS)) return "";
+    return ackByOf(r.name) ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /**

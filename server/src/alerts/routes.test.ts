@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertNotification, OpeningHours } from "@footfall/core";
+import { ackByOf, type AlertNotification, type OpeningHours } from "@footfall/core";
 import { smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { tempDir } from "../../../test/support/wait.js";
@@ -132,11 +132,13 @@ describe("alert lifecycle", () => {
     expect((await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, viewer, {})).statusCode).toBe(403);
     const ack = await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, staff, { by: "Ana" });
     expect(ack.statusCode).toBe(200);
-    expect(ack.json()).toMatchObject({ state: "acknowledged", acknowledgedBy: "Ana", acknowledgedAt: now });
+    // The person typed on the shared tablet, with the tablet (its token's label, here none: its role and id).
+    expect(ack.json()).toMatchObject({ state: "acknowledged", acknowledgedAt: now });
+    expect(ack.json().acknowledgedBy).toMatch(/^Ana \(staff token .+\)$/);
     expect(notes.map((n) => n.type)).toEqual(["alert.firing", "alert.acknowledged"]);
     const again = await req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, staff, {});
     expect(again.statusCode).toBe(409);
-    expect(again.json().message).toContain("already acknowledged by Ana");
+    expect(again.json().message).toContain("already acknowledged by Ana (staff token ");
     expect((await req("POST", "/api/v1/stores/shop/alerts/nope/ack", staff, {})).statusCode).toBe(404);
 
     // A restart: the alert is still acknowledged and is not fired again while the zone stays full.
@@ -153,7 +155,7 @@ describe("alert lifecycle", () => {
     expect(notes2.filter((n) => n.type !== "alert.resolved")).toEqual([]);
     const active = (await t!.get("/api/v1/stores/shop/alerts")).body.alerts;
     expect(active).toHaveLength(1);
-    expect(active[0]).toMatchObject({ id: fired.id, state: "acknowledged", acknowledgedBy: "Ana" });
+    expect(active[0]).toMatchObject({ id: fired.id, state: "acknowledged", acknowledgedBy: ack.json().acknowledgedBy });
 
     // Everyone leaves: resolved (acknowledgement kept in the record), in the history.
     await t!.ingest("shop", "cam", [...leave("fruit", 5, now - 100), ...leave("fruit", 5, now - 100, "b")]);
@@ -163,7 +165,32 @@ describe("alert lifecycle", () => {
     expect((await t!.get("/api/v1/stores/shop/alerts")).body.alerts).toEqual([]);
     const history = (await t!.get(`/api/v1/stores/shop/alerts?state=all&from=${T0 - 60_000}`)).body.alerts;
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ id: fired.id, state: "resolved", acknowledgedBy: "Ana", resolvedAt: now });
+    expect(history[0]).toMatchObject({ id: fired.id, state: "resolved", acknowledgedBy: ack.json().acknowledgedBy, resolvedAt: now });
+  });
+
+  it("an acknowledgement with a name typed on a shared tablet says who and which tablet; a name too long or with a control character is refused, and what is allowed said", async () => {
+    await start();
+    const notes = notifications();
+    await putRule("fruit-full", { kind: "occupancy", zone: "fruit", threshold: 0.8 });
+    await t!.ingest("shop", "cam", crowd("fruit", 5, now - 1000));
+    await t!.server.services.alertEvaluator!.tick();
+    const fired = notes.find((n) => n.type === "alert.firing")!.alert;
+    const tablet = await t!.server.services.storage.tokens.add("staff", "shop", now, "front-tablet");
+    const ack = (by: unknown) => req("POST", `/api/v1/stores/shop/alerts/${fired.id}/ack`, tablet, { by });
+    for (const bad of ["A".repeat(41), "Ana\nBob", "Ana\u0007", "Ana\u2028", "Ana\u009b"]) {
+      const r = await ack(bad);
+      expect(r.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(r.json().message).toMatch(/^body\/by/);
+      if (bad.length <= 40) expect(r.json().message).toContain("at most 40 characters without a control character");
+    }
+    // Still firing: nothing was taken.
+    expect((await t!.get("/api/v1/stores/shop/alerts", tablet)).body.alerts[0]).toMatchObject({ state: "firing" });
+    const ok = await ack("  Ana   B. ");
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ state: "acknowledged", acknowledgedBy: "Ana B. (front-tablet)" });
+    expect((await t!.get("/api/v1/stores/shop/alerts?state=all", tablet)).body.alerts[0].acknowledgedBy).toBe("Ana B. (front-tablet)");
+    // 40 characters are taken.
+    expect(ackByOf("A".repeat(40))).toBe("A".repeat(40));
   });
 
   it("counter silent while open: fires only during opening hours", async () => {

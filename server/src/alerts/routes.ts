@@ -5,6 +5,8 @@ import type { FastifyRequest } from "fastify";
 import {
   ALERT_LIMITS,
   AlertRuleInputSchema,
+  ACK_BY_MAX,
+  ackByOf,
   AlertRuleSchema,
   AlertSchema,
   hoursProblems,
@@ -191,15 +193,29 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ["alerts"],
       summary: "Acknowledge a firing alert (it stays active until its condition ends); 409 when it is already acknowledged or resolved",
       params: RuleParams,
-      body: Type.Optional(Type.Object({ by: Type.Optional(Type.String({ maxLength: 60, description: "who, as typed on a shared tablet; default: the token's label" })) })),
+      body: Type.Optional(
+        Type.Object({
+          by: Type.Optional(
+            Type.String({
+              maxLength: ACK_BY_MAX,
+              description: `who, as typed on a shared tablet (a name or initials, at most ${ACK_BY_MAX} characters, no control character): stored as "Ana (front-tablet)", with the token's label; default: the token's label`,
+            }),
+          ),
+        }),
+      ),
       response: { 200: AlertSchema, ...errorResponses, 409: errorResponses[400] },
     },
     handler: async (req) => {
       const store = req.store!.id;
       const p = req.principal!;
       const label = (await storage.tokens.get(p.tokenId))?.label;
-      const typed = req.body?.by?.trim();
-      const by = typed ? typed : label ? label : `${p.role} token ${p.tokenId}`;
+      const raw = req.body?.by;
+      // Checked here rather than by a schema pattern, so that the refusal says what is allowed.
+      if (raw !== undefined && raw.trim() !== "" && ackByOf(raw) === null) throw httpError(400, `body/by: a name or initials of at most ${ACK_BY_MAX} characters without a control character (no line break, tab or other invisible character); or leave it out`);
+      const typed = raw === undefined ? null : ackByOf(raw);
+      const device = label ? label : `${p.role} token ${p.tokenId}`;
+      // The person typed on a shared tablet, and the tablet (its token): "Ana (front-tablet)".
+      const by = typed ? `${typed} (${device})` : device;
       const ev = evaluator();
       const alert = ev ? await ev.acknowledge(store, req.params.id, by) : await storage.alerts.acknowledge(store, req.params.id, by, services.now());
       if (alert) return alert;
