@@ -75,7 +75,7 @@ export const AlertSchema = Type.Object({
   /** When the condition began (the alert fired `forSeconds` later): the tablet's "above the limit since". */
   since: Type.Integer({ description: "epoch ms: when the condition began to hold (\"above the limit since\")" }),
   firedAt: Type.Integer({ description: "epoch ms" }),
-  acknowledgedBy: Type.Optional(Type.String({ description: "the token's name of who acknowledged" })),
+  acknowledgedBy: Type.Optional(Type.String({ description: "who acknowledged: the name typed on the tablet with its token's label (\"Ana (front-tablet)\"), else the token's label" })),
   acknowledgedAt: Type.Optional(Type.Integer()),
   resolvedAt: Type.Optional(Type.Integer()),
   value: Type.Number({ description: "the figure when it fired (updated while firing: the worst seen)" }),
