@@ -54,6 +54,25 @@ export type Layout = Omit<Static<typeof LayoutSchema>, "store" | "zones"> & { st
 export const layoutInputValidator = compile(LayoutInputSchema);
 export const layoutValidator = compile(LayoutSchema);
 
+/**
+ * The layout a store keeps for `input` saved as `version` under `name`: the input's fields in the stored shape, checked
+ * against the stored schema (throws "layout: <problems>" when it does not fit). The one builder of both storage adapters.
+ */
+export function storedLayout(store: StoreId, name: string, version: number, input: LayoutInput): Layout {
+  const layout: Layout = {
+    store,
+    name,
+    version,
+    validFrom: input.validFrom,
+    timezone: input.timezone,
+    ...(input.currency ? { currency: input.currency } : {}),
+    floor: input.floor,
+    zones: input.zones,
+  };
+  if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+  return layout;
+}
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });

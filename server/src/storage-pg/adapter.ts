@@ -24,12 +24,13 @@ import { eventFromRow as fromRow, TYPE_CODE, type EventRow } from "../storage/ev
 import {
   layoutAt,
   layoutCancel,
-  layoutValidator,
+  storedLayout,
   storedWithStatus,
   type AgentStatus,
   type FootfallEvent,
   type Layout,
   type LayoutInput,
+  type StoreId,
   type VisitorEvent,
 } from "@footfall/core";
 import type pg from "pg";
@@ -345,17 +346,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     // After the last number given (a cancelled version's too) and the highest stored: a number is never given twice.
     const version = Math.max(rows[0]!.last, v.rows[0]?.v ?? 0) + 1;
     await q.query("UPDATE stores SET layout_versions = $1 WHERE id = $2", [version, store]);
-    const layout = {
-      store,
-      name,
-      version,
-      validFrom: input.validFrom,
-      timezone: input.timezone,
-      ...(input.currency ? { currency: input.currency } : {}),
-      floor: input.floor,
-      zones: input.zones,
-    } as Layout;
-    if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+    const layout = storedLayout(store as StoreId, name, version, input);
     await q.query("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES ($1, $2, $3, $4, $5)", [
       store,
       version,

@@ -1,4 +1,4 @@
-import { layoutAt, layoutCancel, layoutValidator, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
+import { layoutAt, layoutCancel, storedLayout, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
 import type { LayoutCancelResult, LayoutReplaceResult, LayoutVersion, StoreRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
@@ -62,17 +62,7 @@ export class StoresRepo {
     this.ensure(store, name, now);
     const version = (this.q.lastVersion.get(store, store)?.v ?? 0) + 1;
     this.q.setLastVersion.run(version, store);
-    const layout: Layout = {
-      store,
-      name,
-      version,
-      validFrom: input.validFrom,
-      timezone: input.timezone,
-      ...(input.currency ? { currency: input.currency } : {}),
-      floor: input.floor,
-      zones: input.zones,
-    };
-    if (!layoutValidator.check(layout)) throw new Error(`layout: ${layoutValidator.problems(layout).join("; ")}`);
+    const layout = storedLayout(store, name, version, input);
     this.q.insertLayout.run(store, version, input.validFrom, now, JSON.stringify(layout));
     // A version saved for later renames the store when it takes effect (nameInForce then), not now.
     this.nameInForce(store, now);
