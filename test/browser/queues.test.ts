@@ -95,7 +95,7 @@ describe("the live tablet's queue tile", () => {
     expect(Date.now() - at).toBeLessThan(3_000);
   });
 
-  it("on a portrait tablet (800x1280) shows the store, the queue and the alert without scrolling, and every zone in the list, names whole", async () => {
+  it("on a portrait tablet (800x1280) shows the store, the queue and the alert without scrolling, and every zone in the list, names whole; the alert's people waiting now beside its worst", async () => {
     // Five in the line (from the test before) and a queue rule at 3: the banner fires.
     const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "queue-length", zone: "line", threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     expect(rule.status).toBe(201);
@@ -121,6 +121,15 @@ describe("the live tablet's queue tile", () => {
       });
       await shot(portrait, "live-queue-portrait-800x1280");
       expect(seen).toEqual({ total: true, queue: true, banner: true, pageScrolls: false, listScrolls: false, cutNames: [] });
+
+      // A sixth joins (the alert's message keeps 6, the worst), then two are served: the tile and the banner say 4 now.
+      const now = Date.now();
+      await t.shop.publish([t.shop.events.enter("y1", "line", now)]);
+      await portrait.getByTestId(`alert-${rule.body.id}`).filter({ hasText: "6 waiting" }).waitFor({ timeout: 15_000 });
+      await t.shop.publish(["y1", "x1"].map((v, i) => t.shop.events.exit(v, "line", now + 1000 + i)));
+      await portrait.locator('[data-testid="queue-tile-line"][data-length="4"]').waitFor({ timeout: 15_000 });
+      await expect.poll(() => portrait.getByTestId("queue-open-till-line").textContent(), { timeout: 5_000 }).toMatch(/6 waiting .*· now 4 waiting$/);
+      await expect.poll(() => portrait.getByTestId(`alert-now-${rule.body.id}`).textContent(), { timeout: 5_000 }).toBe(" · now 4 waiting");
     } finally {
       await t.shop.api.request("DELETE", `/api/v1/stores/${t.shop.store}/alert-rules/${rule.body.id}`);
     }

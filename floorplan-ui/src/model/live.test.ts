@@ -288,7 +288,11 @@ describe("alertNow", () => {
     expect(alertNow(alert(0.9), s)).toBe("now 64 %"); // the store: 9 of 10 + 4
     expect(alertNow(alert(0.9, "hall"), s)).toBeNull(); // no capacity
     expect(alertNow(alert(0.9, "gone"), s)).toBeNull(); // no longer in the layout
-    expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s)).toBeNull();
+    // A queue-length alert: its zone's people now, as the queue tile says them; a queue's wait is not in the scene.
+    expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s)).toBe("now 7 waiting");
+    expect(alertNow({ kind: "queue-length", value: 7.2, zone: "fruit" }, s)).toBeNull();
+    expect(alertNow({ kind: "queue-wait", value: 600, zone: "fruit" }, s)).toBeNull();
+    expect(alertNow({ kind: "counter-silent", value: 600, zone: "fruit" }, s)).toBeNull();
   });
   it("gives the server's figure for the same occupancy (core's ruleValue, rounded as the message) (property)", () => {
     fc.assert(

@@ -5,6 +5,7 @@
  */
 import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 import { formatTime } from "./format.js";
+import { queueAlertNow } from "./queues.js";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
@@ -320,13 +321,15 @@ export function rememberedAckName(stored: string | null, now: number): string {
  * An occupancy alert's figure now, where it reads otherwise than the alert's message, which keeps
  * the worst share reached while the alert is on ("Bakery busy at 17 % of capacity" while 9 % are
  * there now): "now 9 %", with the server's rounding and definition (people over capacity; the
- * store's: its total over its zones' capacities added up). Null for other kinds, an unknown figure
- * or the same one.
+ * store's: its total over its zones' capacities added up); a queue-length alert's people waiting now
+ * ("now 2 waiting", as the queue tile says it). Null for other kinds, an unknown figure or the same one.
  */
 export function alertNow(alert: Pick<Alert, "kind" | "zone" | "value">, scene: Pick<LiveScene, "total" | "capacity" | "zones">): string | null {
-  if (alert.kind !== "occupancy") return null;
   const zone = alert.zone === undefined ? null : scene.zones.find((z) => z.id === alert.zone);
   if (zone === undefined) return null;
+  // A queue's length is its zone's people now (the queue tile says the same); its wait is not in the scene.
+  if (alert.kind === "queue-length") return zone ? queueAlertNow(alert, zone.occupancy, null) : null;
+  if (alert.kind !== "occupancy") return null;
   const people = zone ? zone.occupancy : scene.total;
   const capacity = zone ? zone.capacity : scene.capacity;
   if (capacity === null || !(capacity > 0)) return null;

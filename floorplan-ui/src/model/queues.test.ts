@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { OPEN_TILL_AT, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
+import { OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   zone: "line",
@@ -36,6 +36,25 @@ describe("queueTiles", () => {
     const tile = queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "line", state: "firing", message: "Queue wait above 10 s" }])[0]!;
     expect(tile).toMatchObject({ openTill: true, reason: "Queue wait above 10 s" });
     expect(queueTiles([row(1, 20)], [{ kind: "queue-wait", zone: "other", state: "firing", message: "x" }])[0]!.openTill).toBe(false);
+  });
+  it("says the figure now beside a rule's message that keeps the worst reached, as the message rounds it", () => {
+    const fired = (kind: string, value: number) => [{ kind, zone: "line", state: "firing", message: "M", value }];
+    expect(queueTiles([row(2, 20)], fired("queue-length", 8))[0]!.reason).toBe("M · now 2 waiting");
+    expect(queueTiles([row(8, 20)], fired("queue-length", 8))[0]!.reason).toBe("M");
+    expect(queueTiles([row(2, 70)], fired("queue-wait", 240))[0]!.reason).toBe("M · now about 1 min");
+    expect(queueTiles([row(2, 230)], fired("queue-wait", 240))[0]!.reason).toBe("M"); // both "4 min" in whole minutes
+    expect(queueTiles([row(2, 1)], fired("queue-wait", 240))[0]!.reason).toBe("M · now under a minute"); // the tile's wait (5 s at least)
+    expect(queueTiles([row(2, 20)], [{ kind: "queue-length", zone: "line", state: "firing", message: "M" }])[0]!.reason).toBe("M"); // no value
+  });
+  it("says a queue alert's figure now exactly when it reads otherwise than the message (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.double({ min: 0, max: 60, noNaN: true }), fc.option(fc.integer({ min: 0, max: 3600 })), fc.double({ min: 0, max: 3600, noNaN: true }), (length, worst, waitS, worstWait) => {
+        expect(queueAlertNow({ kind: "queue-length", value: worst }, length, waitS)).toBe(length === Math.round(worst) ? null : `now ${length} waiting`);
+        const wait = queueAlertNow({ kind: "queue-wait", value: worstWait }, length, waitS);
+        expect(wait).toBe(waitS === null || Math.round(waitS / 60) === Math.round(worstWait / 60) ? null : `now ${waitText(waitS)}`);
+        expect(queueAlertNow({ kind: "occupancy", value: worst }, length, waitS)).toBeNull();
+      }),
+    );
   });
 });
 

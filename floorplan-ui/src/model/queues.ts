@@ -14,6 +14,8 @@ export interface QueueAlert {
   zone?: string | undefined;
   state: string;
   message: string;
+  /** The figure its message says: the worst reached while it is on (people waiting, or the wait in seconds). */
+  value?: number;
 }
 
 export interface QueueTile {
@@ -51,9 +53,23 @@ export function tillsText(tillsOpen: number | null | undefined): string | null {
 }
 
 /**
+ * A queue alert's figure now, where it reads otherwise than its message, which keeps the worst
+ * reached while the alert is on ("Till queue: 8 waiting (above 4); open another till" while 2 wait
+ * now): "now 2 waiting", "now about 1 min", rounded as the message rounds (people; whole minutes).
+ * Null for other kinds, a figure not known, or the same one.
+ */
+export function queueAlertNow(alert: Pick<QueueAlert, "kind" | "value">, length: number | null, waitS: number | null): string | null {
+  if (alert.value === undefined) return null;
+  if (alert.kind === "queue-length") return length === null || length === Math.round(alert.value) ? null : `now ${length} waiting`;
+  if (alert.kind === "queue-wait") return waitS === null || Math.round(waitS / 60) === Math.round(alert.value / 60) ? null : `now ${waitText(waitS)}`;
+  return null;
+}
+
+/**
  * One tile per queue. A firing (or acknowledged) queue-length or queue-wait alert of the store's
- * rules for the queue says "open another till" with the rule's message; without one, the simple
- * rule (OPEN_TILL_AT) does. Busy: half way to the simple rule.
+ * rules for the queue says "open another till" with the rule's message (and its figure now, where
+ * that reads otherwise: queueAlertNow); without one, the simple rule (OPEN_TILL_AT) does. Busy:
+ * half way to the simple rule.
  */
 /**
  * Whether the queue figures read (every 5 s) are behind the live push: a queue zone whose people
@@ -75,7 +91,10 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
     const wait = q.estimatedWaitS;
     const simple = q.length >= OPEN_TILL_AT.length || (wait !== null && q.length > 0 && wait >= OPEN_TILL_AT.waitS);
     const openTill = rule !== undefined || simple;
-    const reason = rule ? rule.message : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
+    // "No wait" only for an empty line: someone joining behind people waits at least a moment.
+    const shownWait = q.length === 0 && wait !== null ? Math.min(wait, 4) : q.length > 0 && wait !== null ? Math.max(wait, 5) : wait;
+    const ruleNow = rule ? queueAlertNow(rule, q.length, shownWait) : null;
+    const reason = rule ? (ruleNow ? `${rule.message} · ${ruleNow}` : rule.message) : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
     const busy = q.length >= OPEN_TILL_AT.length / 2 || (wait !== null && wait >= OPEN_TILL_AT.waitS / 2);
     return {
       zone: q.zone,
@@ -84,8 +103,7 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       length: q.length,
       capacity: q.capacity,
       waitS: wait,
-      // "No wait" only for an empty line: someone joining behind people waits at least a moment.
-      waitText: waitText(q.length === 0 && wait !== null ? Math.min(wait, 4) : q.length > 0 && wait !== null ? Math.max(wait, 5) : wait),
+      waitText: waitText(shownWait),
       tillsOpen: q.tillsOpen ?? null,
       tillsText: tillsText(q.tillsOpen),
       openTill,
