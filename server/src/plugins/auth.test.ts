@@ -22,6 +22,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/layout", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/layouts", roles: EVERYONE },
   { method: "PUT", url: "/api/v1/stores/shop/layout", roles: ["merchandiser"], payload: smallLayout() },
+  { method: "GET", url: "/api/v1/stores/shop/layouts/1", roles: EVERYONE },
   { method: "DELETE", url: "/api/v1/stores/shop/layouts/1", roles: ["merchandiser"] },
   { method: "GET", url: "/api/v1/stores/shop/occupancy", roles: ["staff"] },
   { method: "GET", url: "/api/v1/stores/shop/dwell", roles: READERS },
