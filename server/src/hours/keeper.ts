@@ -62,6 +62,12 @@ export class HoursKeeper {
     return e?.hours;
   }
 
+  /** The hours now, read first when not yet read here (null: none, always open). */
+  async hoursNow(store: string): Promise<OpeningHours | null> {
+    if (this.hoursOf(store) === undefined) await this.load(store);
+    return this.hoursOf(store) ?? null;
+  }
+
   /** Since when the store's door count is summed at `now` (what the live occupancy uses). */
   doorCountSince(store: string, now: number, timeZone: string, midnight: number): number {
     const e = this.entries.get(store);

@@ -286,14 +286,7 @@ export class ForecastService {
 
   /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
   private async hours(store: string): Promise<OpeningHours | null> {
-    const keeper = this.app.services.hours;
-    if (!keeper) return null;
-    let hours = keeper.hoursOf(store);
-    if (hours === undefined) {
-      await keeper.load(store);
-      hours = keeper.hoursOf(store);
-    }
-    return hours ?? null;
+    return (await this.app.services.hours?.hoursNow(store)) ?? null;
   }
 
   /** The forecaster's special days from opening hours: every exception date (closed, or special hours) is a holiday. */

@@ -93,9 +93,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const openOf = new Map(
         await Promise.all(
           stores.map(async (s): Promise<[string, { from: number; to: number }[] | null]> => {
-            if (!keeper) return [s.id, null];
-            if (keeper.hoursOf(s.id) === undefined) await keeper.load(s.id);
-            const h = keeper.hoursOf(s.id);
+            const h = (await keeper?.hoursNow(s.id)) ?? null;
             return [s.id, h ? openIntervals(h, { from: now - 24 * HOUR_MS, to: now + 48 * HOUR_MS }, s.timezone) : null];
           }),
         ),
