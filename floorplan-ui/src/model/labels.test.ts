@@ -109,6 +109,38 @@ describe("fitLabel with the name inline", () => {
   });
 });
 
+describe("fitLabel with no figure (a zone outside an experiment)", () => {
+  const lines = (name: string, fig: string): LabelLine[] => [
+    { text: name, size: 12, minSize: 11, weight: 500, ellipsis: true, wrap: true, optional: true, inline: true },
+    { text: fig, size: 20, minSize: 10, weight: 700 },
+  ];
+  it("shows the name alone in a low zone, not 'Checkout queue ·' with nothing after the dot", () => {
+    // 30 px high: with a figure the name goes on its line ("Checkout queue · 754"); without one the name fits alone.
+    const b = fitLabel(lines("Checkout queue", ""), 300, 30, mono)!;
+    expect(b.lines.map((l) => [l.text, l.size, l.index])).toEqual([["Checkout queue", 12, 0]]);
+    expect(b.height).toBe(12 * LINE_HEIGHT);
+  });
+  it("is laid out as the name alone, whatever the box and name (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 24 }),
+        fc.constantFrom("", " "),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 300 }),
+        (name, none, w, h) => {
+          const b = fitLabel(lines(name, none), w, h, mono);
+          const alone = fitLabel(lines(name, none).slice(0, 1), w, h, mono);
+          expect(b).toEqual(alone);
+          for (const l of b?.lines ?? []) {
+            expect(l.text.trim()).not.toBe("");
+            expect(l.text.trimEnd().endsWith(INLINE_SEPARATOR.trim())).toBe(false);
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe("fitLabel with a name that may wrap", () => {
   const lines = (name: string, fig: string, word?: string): LabelLine[] => [
     { text: name, size: 12, minSize: 10, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },

@@ -80,7 +80,11 @@ export function ellipsize(text: string, width: number, size: number, weight: num
  */
 export function fitLabel(lines: readonly LabelLine[], width: number, height: number, measure: Measure): LabelBlock | null {
   if (!(width > 0 && height > 0)) return null;
+  // A blank line (a zone with no figure: outside an experiment) is no line: it takes no height and
+  // no name is joined to it ("Checkout queue · " with nothing after the dot).
+  const blank = lines.map((l) => l.text.trim() === "");
   const fitted: (PlacedLine | null)[] = lines.map((l, index) => {
+    if (blank[index]) return null;
     if (l.ellipsis) {
       const text = ellipsize(l.text, width, l.size, l.weight, measure);
       return text.length > 1 ? { text, size: l.size, weight: l.weight, y: 0, width: measure(text, l.size, l.weight), index } : null;
@@ -92,10 +96,10 @@ export function fitLabel(lines: readonly LabelLine[], width: number, height: num
       if (size === min) return null;
     }
   });
-  for (const [i, l] of lines.entries()) if (!l.optional && fitted[i] === null) return null;
+  for (const [i, l] of lines.entries()) if (!l.optional && !blank[i] && fitted[i] === null) return null;
   const blockHeight = (ls: readonly PlacedLine[]) => ls.reduce((s, l) => s + l.size * LINE_HEIGHT, 0);
   // Names that may wrap: whole (smaller, or on two lines) where that fits; on two lines only where the height allows it.
-  const whole = lines.map((l, index) => (l.wrap && l.ellipsis ? wholeName(l, index, width, measure) : null));
+  const whole = lines.map((l, index) => (l.wrap && l.ellipsis && !blank[index] ? wholeName(l, index, width, measure) : null));
   const withWhole = (two: boolean) => fitted.flatMap((f, i) => (whole[i] && (two || whole[i]!.length === 1) ? whole[i]! : f ? [f] : []));
   let keep = withWhole(true);
   if (blockHeight(keep) > height) keep = withWhole(false);
