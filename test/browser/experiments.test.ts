@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { formatMetricValue, warningSentence } from "../../floorplan-ui/src/model/verdict.js";
 import type { ExperimentResult, FunnelReport, SalesDays } from "../../floorplan-ui/src/api/types.js";
-import { formatCount, formatRate } from "../../floorplan-ui/src/model/format.js";
+import { formatCount, formatDateTimeZ, formatRate } from "../../floorplan-ui/src/model/format.js";
 import { toLocalInput } from "../../floorplan-ui/src/model/range.js";
 import { shot } from "./helpers/browser.js";
 import { pagePoint } from "./helpers/plan.js";
@@ -295,6 +295,26 @@ describe("layout editor: the date a new version takes effect", () => {
     // From now on it is the current layout: nothing to warn about.
     await page.getByTestId("valid-from").fill(toLocalInput(Date.now(), layout.timezone));
     await expect.poll(() => page.getByTestId("valid-from-superseded").count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe("experiments: a change without a full day after it yet", () => {
+  it("says when the experiment can be created, not 'Pick the change first' beside the change picked", async () => {
+    // The merchandiser schedules the next move for two hours from now and goes to set up its experiment.
+    const layout = await t.shop.api.layout("shop");
+    const at = Math.ceil((Date.now() + 2 * 3_600_000) / 60_000) * 60_000;
+    const saved = await t.shop.api.putLayout("shop", { ...shopLayoutAfter(at), zones: layout.zones });
+    const page = await open("/experiments/shop");
+    await page.getByTestId("exp-new").click();
+    await expect.poll(() => page.getByTestId("exp-version").inputValue()).toBe(String(saved.version));
+    for (const side of ["before", "after"]) expect(await page.getByTestId(`period-${side}`).textContent()).toContain("No full day to compare yet: see below.");
+    const checks = page.getByTestId("exp-checks");
+    await expect
+      .poll(() => checks.textContent())
+      .toContain(`Version ${saved.version} takes effect ${formatDateTimeZ(at, layout.timezone)}: a period needs a full day after the change, so this experiment can be created from ${formatDateTimeZ(at + DAY, layout.timezone)}.`);
+    expect(await page.getByTestId("exp-create").isDisabled()).toBe(true);
+    await shot(page, "experiment-form-not-yet");
     await page.close();
   });
 });

@@ -74,6 +74,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
   })();
   const context: CheckContext = {
     controlZones: controlZones.data ?? new Map(),
+    timeZone: tz,
     zoneName: (z) => zoneOptions.find(([id]) => id === z)?.[1] ?? z,
     storeName: (id) => {
       const name = stores.find((s) => s.id === id)?.name;
@@ -119,7 +120,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
           ))}
         </div>
       ) : (
-        <span className="muted">Pick the change first.</span>
+        <span className="muted">{changeAt === null ? "Pick the change first." : "No full day to compare yet: see below."}</span>
       )}
     </fieldset>
   );

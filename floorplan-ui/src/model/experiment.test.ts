@@ -32,6 +32,35 @@ describe("defaultWindows", () => {
   });
 });
 
+describe("a change with no full day to compare yet", () => {
+  const versions = (...v: [number, number][]) => v.map(([version, validFrom]) => ({ version, validFrom }));
+  const problemsAt = (now: number, vs: { version: number; validFrom: number }[], version: number) => {
+    let f = experimentReducer(initialExperiment("shop", now), { type: "versionsLoaded", versions: vs });
+    f = experimentReducer(experimentReducer(f, { type: "pickVersion", version }), { type: "toggleZone", zone: "promo" });
+    expect(f.before).toBeNull();
+    return checkExperiment(f, { controlZones: new Map(), timeZone: "Europe/Paris", zoneName: (z) => z, storeName: (s) => s }).problems;
+  };
+  it("says when a version just saved can be compared: a full day after it took effect", () => {
+    // The merchandiser saves version 2 at 12:45 and opens the form ten minutes later.
+    const change = Date.UTC(2026, 11, 5, 11, 45);
+    expect(problemsAt(change + 10 * 60_000, versions([1, change - 8 * D], [2, change]), 2)).toEqual([
+      "Version 2 took effect Sat 5 Dec, 12:45 CET: a period needs a full day after the change, so this experiment can be created from Sun 6 Dec, 12:45 CET.",
+    ]);
+  });
+  it("says so too for a version scheduled for later", () => {
+    const change = Date.UTC(2026, 11, 7, 7, 0);
+    expect(problemsAt(change - 2 * D, versions([1, change - 30 * D], [2, change]), 2)).toEqual([
+      "Version 2 takes effect Mon 7 Dec, 08:00 CET: a period needs a full day after the change, so this experiment can be created from Tue 8 Dec, 08:00 CET.",
+    ]);
+  });
+  it("names the version in force less than a day, before or after the change, rather than 'not yet'", () => {
+    const v1 = Date.UTC(2026, 10, 1, 8);
+    const v2 = v1 + 20 * H;
+    expect(problemsAt(v2 + 10 * D, versions([1, v1], [2, v2]), 2)[0]).toMatch(/^Version 2 replaced version 1 less than a day after it took effect \(Sun 1 Nov, 09:00 CET\): there is no full day before the change/);
+    expect(problemsAt(v2 + 10 * D, versions([1, v1 - 10 * D], [2, v1], [3, v2]), 2)[0]).toMatch(/^Version 3 replaced version 2 less than a day after it took effect \(Mon 2 Nov, 05:00 CET\): there is no full day after the change/);
+  });
+});
+
 describe("experimentReducer", () => {
   it("picks the latest change, names the experiment after it and sets equal windows around it", () => {
     const f = ready();

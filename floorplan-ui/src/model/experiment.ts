@@ -5,6 +5,7 @@
  */
 import { experimentStage, type Layout } from "@footfall/core";
 import type { Experiment, ExperimentInput, Period } from "../api/types.js";
+import { formatDateTimeZ } from "./format.js";
 
 export interface LayoutVersion {
   version: number;
@@ -69,6 +70,23 @@ export function defaultWindows(changeAt: number, previousFrom: number | null, ne
   const week = [28, 14, 7].find((d) => room >= d * DAY);
   const len = week ? week * DAY : Math.floor(room / DAY) * DAY;
   return { before: { from: changeAt - len, to: changeAt }, after: { from: changeAt, to: changeAt + len } };
+}
+
+/**
+ * Why there are no default windows around a change (`defaultWindows` gave none), in words that say
+ * what to do: the previous version was in force less than a day, the next one replaced it within a
+ * day, or (the usual case, a version just saved or scheduled) a full day after it has not passed
+ * yet: then when the experiment can be created. Times in the store's `timeZone`.
+ */
+export function noWindowsWhy(change: LayoutVersion, previous: LayoutVersion | null, next: LayoutVersion | null, now: number, timeZone: string): string {
+  const at = (ts: number) => formatDateTimeZ(ts, timeZone);
+  if (previous && change.validFrom - previous.validFrom < MIN_PERIOD_MS)
+    return `Version ${change.version} replaced version ${previous.version} less than a day after it took effect (${at(previous.validFrom)}): there is no full day before the change to compare with. Pick another change.`;
+  if (next && next.validFrom - change.validFrom < MIN_PERIOD_MS)
+    return `Version ${next.version} replaced version ${change.version} less than a day after it took effect (${at(next.validFrom)}): there is no full day after the change to compare with. Pick another change.`;
+  const ready = change.validFrom + MIN_PERIOD_MS;
+  const when = change.validFrom > now ? `takes effect ${at(change.validFrom)}` : `took effect ${at(change.validFrom)}`;
+  return `Version ${change.version} ${when}: a period needs a full day after the change, so this experiment can be created from ${at(ready)}.`;
 }
 
 /** Zones of the after layout that are new or whose outline moved: what the change touched. */
@@ -142,6 +160,8 @@ export type ControlZones = ReadonlyMap<string, { before: ReadonlySet<string>; af
 /** What the form knows beyond its own state: the control stores' zones, and names to write. */
 export interface CheckContext {
   controlZones: ControlZones;
+  /** The store's time zone, for the times the problems name (UTC without it). */
+  timeZone?: string;
   zoneName: (zone: string) => string;
   storeName: (store: string) => string;
 }
@@ -202,7 +222,7 @@ export function checkExperiment(form: ExperimentForm, context?: CheckContext): F
   else if (!ctx.change) problems.push("Pick the layout version that made the change.");
   else if (!ctx.previous) problems.push(`Version ${ctx.change.version} is the store's first layout: there is no “before” to compare with.`);
   const { before, after } = form;
-  if (ctx.change && (!before || !after)) problems.push("There is not yet a full day after this change (or before it, since the previous version) to compare: a period needs 24 hours at least.");
+  if (ctx.change && ctx.previous && (!before || !after)) problems.push(noWindowsWhy(ctx.change, ctx.previous, ctx.next, form.now, context?.timeZone ?? "UTC"));
   if (before && after && ctx.change) {
     if (!(before.from < before.to)) problems.push("The before period ends before it starts.");
     if (!(after.from < after.to)) problems.push("The after period ends before it starts.");
