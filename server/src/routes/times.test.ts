@@ -102,6 +102,17 @@ describe("times in query strings over HTTP", () => {
     expect(res.body.message).toMatch(/querystring\/at/);
   });
 
+  it("says what to give for one day asked as from=to (to is not included), and for a to before from", async () => {
+    const day = await t.get("/api/v1/stores/shop/traffic?from=2026-12-04&to=2026-12-04");
+    expect(day.status).toBe(400);
+    expect(day.body.message).toBe(
+      "querystring/from must be before querystring/to (read as 2026-12-04T00:00:00Z and 2026-12-04T00:00:00Z; to is not included): for the whole day 2026-12-04, give the next day as to (to=2026-12-05); a date alone is its 00:00 UTC, add the store's offset for its own midnight (2026-12-04T00:00:00+01:00)",
+    );
+    const back = await t.get("/api/v1/stores/shop/dwell?from=2026-12-05T10:00:00Z&to=2026-12-05T09:00:00Z");
+    expect(back.status).toBe(400);
+    expect(back.body.message).toBe("querystring/from must be before querystring/to (read as 2026-12-05T10:00:00Z and 2026-12-05T09:00:00Z; to is not included): give a to later than from");
+  });
+
   it("never answers 500 to arbitrary text as from and to (property)", async () => {
     const text = fc.oneof(
       fc.string({ maxLength: 45 }),

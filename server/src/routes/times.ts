@@ -83,9 +83,23 @@ const MAX_RANGE_MS = 400 * 86_400_000;
 export function parseRange(q: { from?: string | undefined; to?: string | undefined }, now: number): { from: number; to: number } {
   const to = parseTime(q.to, "to", now);
   const from = parseTime(q.from, "from", Math.max(EARLIEST_MS, to - 86_400_000));
-  if (!(from < to)) throw httpError(400, "querystring/from must be before querystring/to");
+  if (!(from < to)) throw httpError(400, emptyRangeMessage(q, from, to));
   if (to - from > MAX_RANGE_MS) throw httpError(400, "querystring/from: a range may span at most 400 days");
   return { from, to };
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+
+/**
+ * Why `[from, to)` is empty, with the times as read and what to give instead: `to` is not included,
+ * so `from=2026-12-04&to=2026-12-04` (meant as one day) is nothing; the day after is its end.
+ */
+function emptyRangeMessage(q: { from?: string | undefined; to?: string | undefined }, from: number, to: number): string {
+  const read = `querystring/from must be before querystring/to (read as ${iso(from)} and ${iso(to)}; to is not included)`;
+  const day = q.to?.trim() ?? "";
+  if (from === to && DATE_ONLY.test(day)) return `${read}: for the whole day ${day}, give the next day as to (to=${iso(to + 86_400_000).slice(0, 10)}); a date alone is its 00:00 UTC, add the store's offset for its own midnight (2026-12-04T00:00:00+01:00)`;
+  return `${read}: give a to later than from`;
 }
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
