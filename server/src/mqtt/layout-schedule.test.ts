@@ -37,7 +37,9 @@ function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number } = {
     held.set(l.store, byTime([...(held.get(l.store) ?? []), l]));
     await layouts.reload(l.store);
   };
-  return { schedule, layouts, sent, took, save, savedElsewhere, last };
+  /** The store's versions changed on another server (a correction, a cancel) whose notice has not come yet: stored only. */
+  const changedUnnoticed = (store: string, ls: Layout[]) => void held.set(store, byTime(ls));
+  return { schedule, layouts, sent, took, save, savedElsewhere, changedUnnoticed, last };
 }
 
 /** Let the clock run to `at`, firing the timers due and their promises. */
@@ -66,6 +68,22 @@ describe("LayoutSchedule", () => {
     expect(r.sent).toHaveLength(3);
     // What else follows the layout in force (Home Assistant's discovery, live screens) hears of it once.
     expect(r.took.map((l) => l.version)).toEqual([2]);
+    r.schedule.close();
+  });
+
+  it("reads the versions again before sending one due: a correction or cancel saved elsewhere, its notice not yet here, is what the agents get", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0), version("shop", 2, T0 + 3_600_000)], mall: [version("mall", 1, 0), version("mall", 2, T0 + 3_600_000)] });
+    await r.schedule.publish("shop");
+    await r.schedule.publish("mall");
+    // Just before 10:00, shop's version 2 is corrected to version 3 from 11:00, and mall's is cancelled.
+    r.changedUnnoticed("shop", [version("shop", 1, 0), version("shop", 3, T0 + 7_200_000)]);
+    r.changedUnnoticed("mall", [version("mall", 1, 0)]);
+    await runTo(T0 + 3_600_000);
+    expect(r.sent.map((l) => `${l.store} ${l.version}`)).toEqual(["shop 1", "mall 1"]);
+    await runTo(T0 + 7_200_000);
+    expect(r.sent.map((l) => `${l.store} ${l.version}`)).toEqual(["shop 1", "mall 1", "shop 3"]);
+    expect(r.took.map((l) => `${l.store} ${l.version}`)).toEqual(["shop 3"]);
     r.schedule.close();
   });
 

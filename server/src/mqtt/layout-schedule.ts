@@ -115,10 +115,18 @@ export class LayoutSchedule {
     const now = this.o.now();
     const changed: Layout[] = [];
     for (const [store, version] of this.published) {
-      const layout = await this.o.layouts.load(store).then(
+      let layout = await this.o.layouts.load(store).then(
         (ls) => layoutAt(ls, now),
         () => undefined,
       );
+      if (layout && layout.version !== version) {
+        // Read the store's versions again before sending: a correction or a cancel of the version due,
+        // saved on another server just now, may not have reached this one's layouts yet (its notice on the way).
+        layout = await this.o.layouts.reload(store).then(
+          (ls) => layoutAt(ls, now),
+          () => layout,
+        );
+      }
       if (layout && layout.version !== version && this.published.has(store)) {
         this.published.set(store, layout.version);
         changed.push(layout);
