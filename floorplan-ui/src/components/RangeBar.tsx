@@ -48,7 +48,7 @@ export function RangeHeading({ title, note, children, updatedAt, ready = true, .
         <h1>{title}</h1>
         {/* Until the store's time zone is known the range would read in UTC: nothing rather than a wrong day. */}
         <span className={ready ? "sub" : "sub pending"} data-testid="range-label">
-          {formatRange(bar.range, bar.timeZone)}
+          {formatRange(bar.range, bar.timeZone, { open: updatedAt != null })}
           {updatedAt != null ? ` so far` : ""} · times in {bar.timeZone}
           {note}
         </span>

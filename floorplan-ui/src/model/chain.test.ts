@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { DEFAULT_SORT, figureChange, filterStores, groupIdOf, nextSort, sortOf, sortParams, sortStores, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureChange, filterStores, groupIdOf, nextSort, sortOf, sortParams, sortStores, storeRangeParams, type Sort } from "./chain.js";
+import { rangeFromParams } from "./range.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
@@ -122,6 +123,45 @@ describe("a new store group's id", () => {
         if (id !== "") expect(isId(id)).toBe(true);
         if (/[a-z0-9]/i.test(name.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""))) expect(id).not.toBe("");
       }),
+    );
+  });
+});
+
+describe("opening a store from its row", () => {
+  const NOW = Date.UTC(2026, 11, 5, 11, 50); // Sat 5 Dec 2026, 12:50 in Paris, 05:50 in Chicago
+  const HOUR = 3_600_000;
+  /** The hours a store's heatmap counts with these params, on the overview's whole hours. */
+  const shownHours = (params: Record<string, string>, now: number, zone: string) => {
+    const r = rangeFromParams(params, now, zone).range;
+    return { from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR };
+  };
+
+  it("opens a store in the chain's zone on the preset by name", () => {
+    expect(storeRangeParams("yesterday", NOW, "Europe/Paris", "Europe/Paris")).toEqual({ range: "yesterday" });
+    expect(storeRangeParams("today", NOW, "Europe/Paris", "Europe/Berlin")).toEqual({ range: "today" });
+  });
+
+  it("opens a store in another zone on the row's hours, not on its own yesterday", () => {
+    // The chain's Friday is Paris's: Thu 17:00 to Fri 17:00 in Chicago, whose own Friday had 45 more enters in the demo.
+    expect(storeRangeParams("yesterday", NOW, "Europe/Paris", "America/Chicago")).toEqual({ from: String(Date.UTC(2026, 11, 3, 23)), to: String(Date.UTC(2026, 11, 4, 23)) });
+    expect(shownHours(storeRangeParams("last7", NOW, "Europe/Paris", "Europe/London"), NOW, "Europe/London")).toEqual(chainRange("last7", NOW, "Europe/Paris"));
+  });
+
+  it("shows the store the hours its row counted, whatever the zones, preset and time (property)", () => {
+    const zones = ["Europe/Paris", "Europe/London", "Europe/Berlin", "America/Chicago", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom("today", "yesterday", "last7", "last30" as const),
+        fc.integer({ min: Date.UTC(2026, 0, 1) / 60_000, max: Date.UTC(2027, 11, 31) / 60_000 }).map((m) => m * 60_000),
+        fc.constantFrom(...zones),
+        fc.constantFrom(...zones),
+        (preset, now, chainZone, storeZone) => {
+          const params = storeRangeParams(preset, now, chainZone, storeZone);
+          expect(shownHours(params, now, storeZone)).toEqual(chainRange(preset, now, chainZone));
+          if (chainZone === storeZone) expect(params).toEqual({ range: preset });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

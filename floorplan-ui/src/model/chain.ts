@@ -5,6 +5,7 @@
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore } from "../api/chain.js";
 import { formatChange } from "./format.js";
+import { presetRange, type Preset } from "./range.js";
 
 export { changeOf };
 
@@ -86,4 +87,29 @@ export function groupIdOf(name: string): string {
     .replace(/^[-_]+/, "")
     .slice(0, 64)
     .replace(/-+$/, "");
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * The chain's range as the overview is asked for it: the preset's days in the browser's zone (the
+ * chain's days), on whole hours, a range reaching now ending with the current hour.
+ */
+export function chainRange(preset: Exclude<Preset, "custom">, now: number, timeZone: string): { from: number; to: number } {
+  const r = presetRange(preset, Math.floor(now / 60_000) * 60_000, timeZone);
+  return { from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR };
+}
+
+/**
+ * The range a click on a store's row opens it on (its heatmap's params): the hours its row counted.
+ * A store whose own days are the chain's gets the preset by name (`range=yesterday`, so "today"
+ * stays today). A store in another zone counts the preset in its own days (Chicago's yesterday is
+ * not Paris's), so it gets the chain's hours as instants (`from`, `to` in epoch ms): its screens then
+ * show the row's very figures, not another day's.
+ */
+export function storeRangeParams(preset: Exclude<Preset, "custom">, now: number, chainZone: string, storeZone: string): Record<string, string> {
+  const chain = chainRange(preset, now, chainZone);
+  const own = chainRange(preset, now, storeZone);
+  if (own.from === chain.from && own.to === chain.to) return { range: preset };
+  return { from: String(chain.from), to: String(chain.to) };
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
+import { formatDate, formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
 
 describe("formatRange", () => {
   it("names one day for a day, even a 25-hour DST day", () => {
@@ -10,6 +10,33 @@ describe("formatRange", () => {
   it("names the first and the last day of a longer range", () => {
     const from = Date.UTC(2026, 10, 15, 23); // Mon 16 Nov 00:00 in Paris
     expect(formatRange({ from, to: from + 7 * 86_400_000 }, "Europe/Paris")).toBe("Mon, 16 Nov 2026 – Sun, 22 Nov 2026");
+  });
+  it("says the times of a range that is not whole days: the chain's Paris day in Chicago", () => {
+    const from = Date.UTC(2026, 11, 3, 23); // Fri 4 Dec 00:00 in Paris: Thu 3 Dec 17:00 in Chicago
+    expect(formatRange({ from, to: from + 86_400_000 }, "America/Chicago")).toBe("Thu, 3 Dec 2026, 17:00 – Fri, 4 Dec 2026, 17:00");
+    expect(formatRange({ from, to: from + 86_400_000 }, "Europe/Paris")).toBe("Fri, 4 Dec 2026");
+    expect(formatRange({ from: from + 9 * 3_600_000, to: from + 12 * 3_600_000 }, "Europe/Paris")).toBe("Fri, 4 Dec 2026, 09:00 – 12:00");
+  });
+  it("names only the last day of a range that reaches now (the caller says 'so far')", () => {
+    const from = Date.UTC(2026, 11, 4, 23); // Sat 5 Dec 00:00 in Paris
+    expect(formatRange({ from, to: from + 5 * 3_600_000 + 123 }, "Europe/Paris", { open: true })).toBe("Sat, 5 Dec 2026");
+    expect(formatRange({ from, to: from + 30 * 3_600_000 }, "America/Chicago", { open: true })).toBe("Fri, 4 Dec 2026, 17:00 – Sat, 5 Dec 2026");
+  });
+  it("never gives the bare date of a range that does not start at the day's start (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1) / 60_000, max: Date.UTC(2027, 11, 31) / 60_000 }).map((m) => m * 60_000),
+        fc.integer({ min: 1, max: 40 * 24 * 60 }).map((m) => m * 60_000),
+        fc.constantFrom("Europe/Paris", "America/Chicago", "Asia/Kolkata", "Australia/Sydney"),
+        fc.boolean(),
+        (from, length, zone, open) => {
+          const text = formatRange({ from, to: from + length }, zone, { open });
+          const day = formatDate(from, zone);
+          const time = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(from);
+          expect(text.startsWith(time === "00:00" ? day : `${day}, ${time} – `)).toBe(true);
+        },
+      ),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 /** Number, duration and time formatting shared by every view (plain functions, no locale state). */
-import { offsetMs } from "@footfall/core";
+import { localMidnight, offsetMs } from "@footfall/core";
 
 const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
@@ -57,10 +57,23 @@ export function formatDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
 }
 
-/** A range `[from, to)` as its first day, or first – last day when it spans more than a day (25 h, for DST days). */
-export function formatRange(range: { from: number; to: number }, timeZone: string): string {
+const clock = (ts: number, timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ts);
+
+/**
+ * A range `[from, to)` of whole days as its first day, or first – last day when it spans more than a
+ * day (25 h, for DST days). A range of other hours (a store opened from the chain on the chain's
+ * days, in another zone) says its times too: `Thu, 3 Dec 2026, 17:00 – Fri, 4 Dec 2026, 17:00`, never
+ * the bare date of its first hours. `open`: the range reaches now (the caller says "so far"), so its
+ * end is no edge: only its day is named.
+ */
+export function formatRange(range: { from: number; to: number }, timeZone: string, opts: { open?: boolean } = {}): string {
   const first = formatDate(range.from, timeZone);
-  return range.to - range.from > 90_000_000 ? `${first} – ${formatDate(range.to - 1, timeZone)}` : first;
+  const wholeDay = (t: number) => localMidnight(t, timeZone) === t;
+  if (wholeDay(range.from) && (opts.open || wholeDay(range.to))) return range.to - range.from > 90_000_000 ? `${first} – ${formatDate(range.to - 1, timeZone)}` : first;
+  const start = `${first}, ${clock(range.from, timeZone)}`;
+  if (opts.open) return `${start} – ${formatDate(range.to - 1, timeZone)}`;
+  const last = formatDate(range.to, timeZone);
+  return `${start} – ${last === first ? "" : `${last}, `}${clock(range.to, timeZone)}`;
 }
 
 /** A ratio as a percentage with one decimal below 10 % (0.034 → `3.4%`, 0.25 → `25%`). */

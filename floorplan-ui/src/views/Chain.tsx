@@ -10,9 +10,9 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, type FigureId, type SortKey } from "../model/chain.js";
+import { chainRange, figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, storeRangeParams, type FigureId, type SortKey } from "../model/chain.js";
 import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
-import { dayOf, PRESETS, presetRange, type Preset } from "../model/range.js";
+import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
 import { openingOutlook } from "../model/forecast.js";
 import { withParams } from "../model/route.js";
@@ -136,10 +136,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const sort = useMemo(() => sortOf({ sort: route.params.sort, order: route.params.order }), [route.params.sort, route.params.order]);
 
   // Whole hours, as the overview answers: a range reaching now ends with the current hour.
-  const range = useMemo(() => {
-    const r = presetRange(preset, Math.floor(now / 60_000) * 60_000, timeZone);
-    return { from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR };
-  }, [preset, now, timeZone]);
+  const range = useMemo(() => chainRange(preset, now, timeZone), [preset, now, timeZone]);
   const groups = useQ(["groups"], (signal) => chain.groups(signal));
   const overview = useQ(["overview", range.from, range.to, group], (signal) => chain.overview({ ...range, group: group || undefined }, signal), { refetchInterval: REFRESH_MS });
 
@@ -153,8 +150,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
       </button>
     </th>
   );
-  // The store opens on the period its row showed (its heatmap's preset of the same name), not on today.
-  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: { range: preset } });
+  // The store opens on the period its row showed, not on today: the preset of the same name, or the row's hours for a store in another zone.
+  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: storeRangeParams(preset, now, timeZone, s.timezone) });
   // The table as it is shown (sorted, filtered), over the view's range.
   const exportCsv = () => {
     const csv = chainCsv(rows, { ...range, timeZone });
@@ -166,7 +163,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
       <div className="page-h">
         <h1>Chain</h1>
         <span className="sub" data-testid="chain-range">
-          {formatRange(range, timeZone)} · days in {timeZone} · compared with the previous period and the same weekdays last year
+          {formatRange(range, timeZone, { open: range.to > now })} · days in {timeZone} · compared with the previous period and the same weekdays last year
         </span>
       </div>
       <div className="row toolbar">

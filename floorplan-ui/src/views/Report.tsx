@@ -77,7 +77,7 @@ export default function ReportView(props: ViewProps) {
       <header className="report-head">
         <h1 className="report-title">{name}</h1>
         <p className="report-sub" data-testid="report-range" data-from={r.ready ? range.from : undefined} data-to={r.ready ? range.to : undefined}>
-          {r.ready ? formatRange(range, timeZone) : ""} · times in {timeZone}
+          {r.ready ? formatRange(range, timeZone, { open: r.updatedAt != null }) : ""} · times in {timeZone}
         </p>
         <p className="report-sub small">Footfall report, made {formatDateTime(Date.now(), timeZone)}</p>
       </header>
