@@ -59,6 +59,9 @@ export interface DigestRow {
   zone: string | null;
   problem: string | null;
   nextPeriod: string | null;
+  /** When the next scheduled digest goes out (epoch ms), and the period it covers; null without a time zone to follow. */
+  nextSendAt: number | null;
+  nextSendPeriod: string | null;
 }
 export interface DigestPreview {
   id: string;

@@ -351,6 +351,15 @@ function digestProblem(d: DigestRow, tz: string): string {
   return parts.join("; ");
 }
 
+/** When the next digest goes out and with which period ("Sun 6 Dec, 07:00 CET, with 2026-12-05"); why none goes out instead. */
+function nextSendText(d: DigestRow, mailProblem: string | null, tz: string): string {
+  if (mailProblem) return "none: no mail server";
+  if (d.nextSendAt === null) return "none: see the problem";
+  if (d.failedPeriod && d.retryAt !== null) return `next try ${formatDateTimeZ(d.retryAt, tz)}`;
+  const period = d.frequency === "weekly" ? `the week of ${d.nextSendPeriod}` : d.nextSendPeriod;
+  return `${d.nextSendAt <= Date.now() + 60_000 ? "within a minute" : formatDateTimeZ(d.nextSendAt, tz)}, with ${period}`;
+}
+
 function Digests({ store }: { store: string }) {
   const admin = useAdmin();
   const { stores, me } = useSession();
@@ -444,6 +453,7 @@ function Digests({ store }: { store: string }) {
                 <th>Of</th>
                 <th>When</th>
                 <th>To</th>
+                <th>Next</th>
                 <th>Last sent</th>
                 <th>Problem</th>
                 <th />
@@ -459,6 +469,7 @@ function Digests({ store }: { store: string }) {
                     {d.frequency} at {String(d.hour).padStart(2, "0")}:00{d.zone ? ` (${d.zone})` : ""}
                   </td>
                   <td>{d.recipients.join(", ")}</td>
+                  <td data-testid="digest-next">{nextSendText(d, digests.data!.mailProblem, tz)}</td>
                   <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>
                   <td className="admin-error-cell" data-testid="digest-problem">
                     {digestProblem(d, tz)}

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { bucketStarts, localMidnight, localTime } from "@footfall/core";
 import { describe, expect, it } from "vitest";
-import { duePeriod, localDate, periodOf } from "./schedule.js";
+import { duePeriod, localDate, nextSend, periodOf } from "./schedule.js";
 import { RETRY_BASE_MS, RETRY_CAP_MS, retryDelay } from "./scheduler.js";
 
 const HOUR = 3_600_000;
@@ -97,6 +97,30 @@ describe("duePeriod around DST changes, against Intl's wall clock", () => {
         expect([now, hour, duePeriod(now, tz, "weekly", hour).key]).toEqual([now, hour, addDays(monday, isoWeekday(w.date) === 1 && w.hour < hour ? -14 : -7)]);
       }
     }
+  });
+});
+
+describe("nextSend", () => {
+  it("says when a digest scheduled now first goes out: tomorrow at its hour, with today", () => {
+    // Scheduled on Sat 5 Dec 2026 at 12:50 in Paris, daily at 07:00: Friday's was due at 07:00 and is taken at once (never sent late).
+    const now = Date.UTC(2026, 11, 5, 11, 50);
+    expect(nextSend(now, "Europe/Paris", "daily", 7, "2026-12-04")).toEqual({ at: Date.UTC(2026, 11, 6, 6), period: "2026-12-05" });
+    expect(nextSend(now, "Europe/Paris", "weekly", 7, "2026-11-23")).toEqual({ at: Date.UTC(2026, 11, 7, 6), period: "2026-11-30" });
+    expect(nextSend(now, "Europe/Paris", "daily", 7, "2026-12-03")).toEqual({ at: now, period: "2026-12-04" });
+  });
+
+  it("is the first time the scheduler, checking every quarter hour, would find the next period due (property)", () => {
+    const QUARTER = 15 * 60_000;
+    fc.assert(
+      fc.property(arbNow, fc.constantFrom(...ZONES), fc.constantFrom("daily" as const, "weekly" as const), fc.integer({ min: 0, max: 23 }), (now, tz, f, hour) => {
+        const taken = duePeriod(now, tz, f, hour).key;
+        let t = Math.floor(now / QUARTER) * QUARTER + QUARTER;
+        while (duePeriod(t, tz, f, hour).key <= taken) t += QUARTER;
+        const next = nextSend(now, tz, f, hour, taken);
+        expect([now, tz, f, hour, next]).toEqual([now, tz, f, hour, { at: t, period: duePeriod(t, tz, f, hour).key }]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

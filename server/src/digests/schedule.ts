@@ -3,7 +3,7 @@
  * before (compared with the day before that); a weekly one on Monday at `hour` covers the local
  * week Monday to Sunday before (compared with the week before). DST days last 23 or 25 hours.
  */
-import { bucketStarts, localDate, localMidnight, localTime } from "@footfall/core";
+import { bucketStarts, localDate, localMidnight, localTime, wallToUtc } from "@footfall/core";
 import type { DigestFrequency } from "../storage/types.js";
 
 const HOUR = 3_600_000;
@@ -46,6 +46,20 @@ export function duePeriod(now: number, timeZone: string, frequency: DigestFreque
     if (t.weekday === 1 && t.hour < hour) end = daysBefore(end, 7, timeZone);
   }
   return periodEnding(end, frequency, timeZone);
+}
+
+/**
+ * When the next scheduled digest goes out, and the period it covers: now (the scheduler's next
+ * check, within a minute) while the due period is not sent yet (`lastPeriod` before it), else at
+ * `hour` local time on the day after the next period ends (the Monday after a week). A DST day's
+ * skipped hour sends at the instant the clock jumps, as the scheduler would.
+ */
+export function nextSend(now: number, timeZone: string, frequency: DigestFrequency, hour: number, lastPeriod: string | null): { at: number; period: string } {
+  const due = duePeriod(now, timeZone, frequency, hour);
+  if (lastPeriod === null || lastPeriod < due.key) return { at: now, period: due.key };
+  const next = periodOf(localDate(due.to, timeZone), timeZone, frequency)!;
+  const civil = Math.floor(Date.parse(`${localDate(next.to, timeZone)}T00:00:00Z`) / (24 * HOUR));
+  return { at: wallToUtc(civil, hour * 60, timeZone), period: next.key };
 }
 
 /** The period of `frequency` starting on the local date `key` (YYYY-MM-DD), or null when `key` is no date. */

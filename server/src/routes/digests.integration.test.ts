@@ -82,6 +82,8 @@ describe("digests", () => {
     id = created.body.id;
     // Created at 06:00: the next digest is Monday's, at 07:00 (not Sunday's, whose time has passed).
     expect(created.body).toMatchObject({ frequency: "daily", hour: 7, lastPeriod: "2026-11-22", nextPeriod: null });
+    // And it says so: Tuesday 07:00, with Monday.
+    expect(created.body).toMatchObject({ nextSendAt: local(24, 7), nextSendPeriod: "2026-11-23" });
     expect(await scheduler().tick()).toEqual([]);
     clock = local(24, 6, 59);
     expect(await scheduler().tick()).toEqual([]);

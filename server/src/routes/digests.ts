@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { ID_PATTERN, isTimeZone } from "@footfall/core";
 import { audit } from "../admin/audit.js";
 import { digestTarget } from "../digests/mail.js";
+import { nextSend } from "../digests/schedule.js";
 import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
 import type { Digest, DigestInput } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
@@ -44,6 +45,10 @@ const DigestBody = Type.Object({
   zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),
   problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones)" })),
   nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
+  nextSendAt: Nullable(
+    Type.Integer({ description: "when the next scheduled digest goes out (epoch ms; now while a period is due: within the scheduler's minute); null: no time zone to follow or no target" }),
+  ),
+  nextSendPeriod: Nullable(Type.String({ description: "the period (its first local day, YYYY-MM-DD) the digest sent at nextSendAt covers" })),
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
@@ -62,7 +67,15 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const shown = async (d: Digest) => {
     const due = await scheduler.due(d).catch(() => null);
     const target = await digestTarget(services, d).catch(() => null);
-    return { ...d, zone: target?.timeZone ?? null, problem: target ? target.problem : `the digest's ${d.scope} "${d.target}" no longer exists`, nextPeriod: due ? (due.due ? due.period.key : null) : null };
+    const next = target?.timeZone ? nextSend(services.now(), target.timeZone, d.frequency, d.hour, due?.due ? null : d.lastPeriod) : null;
+    return {
+      ...d,
+      zone: target?.timeZone ?? null,
+      problem: target ? target.problem : `the digest's ${d.scope} "${d.target}" no longer exists`,
+      nextPeriod: due ? (due.due ? due.period.key : null) : null,
+      nextSendAt: next?.at ?? null,
+      nextSendPeriod: next?.period ?? null,
+    };
   };
   /** Whether the caller may manage digests of this target (a limited admin: its store only). */
   const allowed = (req: { principal: { store: string | null; group?: string | null } | null }, d: Pick<DigestInput, "scope" | "target">) => {
