@@ -1,6 +1,7 @@
 import { quantileSorted } from "simple-statistics";
 import { medianOfSorted, sortedAscending } from "../domain/stats.js";
 import type { Interval } from "./proportions.js";
+import { withEstimate, type RelativeChange } from "./ratio.js";
 import { deriveSeed, seededUniform, type Uniform } from "./rng.js";
 
 /**
@@ -28,6 +29,12 @@ export interface BootstrapOptions {
 export interface BootstrapEstimate {
   diff: number;
   interval: Interval;
+  /**
+   * median(after) / median(before) - 1 with the percentile interval of the replicates'
+   * median(after*) / median(before*) - 1 (the same replicates as `interval`), widened to contain
+   * the estimate (`withEstimate`); null when a median (of the samples or of a replicate) is not positive.
+   */
+  ratio: RelativeChange | null;
 }
 
 export const DEFAULT_BOOTSTRAP_ITERATIONS = 2000;
@@ -90,6 +97,12 @@ export function percentileInterval(replicates: number[] | Float64Array, level: n
   return [quantileSorted(sorted, (1 - level) / 2), quantileSorted(sorted, (1 + level) / 2)];
 }
 
+/** The relative change and its percentile interval of `ratios`; null unless every median was positive (`positive`) and the estimate finite. */
+export function ratioEstimate(positive: boolean, estimate: number, ratios: Float64Array, level: number): RelativeChange | null {
+  if (!positive || !Number.isFinite(estimate)) return null;
+  return { estimate, interval: withEstimate(estimate, percentileInterval(ratios, level)) };
+}
+
 function iterationsOf(opts: BootstrapOptions): number {
   const b = opts.iterations ?? DEFAULT_BOOTSTRAP_ITERATIONS;
   if (!(Number.isInteger(b) && b >= 1)) throw new RangeError(`iterations must be a positive integer, got ${b}`);
@@ -110,9 +123,16 @@ export function bootstrapMedianDiff(before: readonly number[], after: readonly n
   const rb = new MedianResampler(b);
   const ra = new MedianResampler(a);
   const replicates = new Float64Array(iterations);
+  const ratios = new Float64Array(iterations);
+  let positive = true;
   for (let i = 0; i < iterations; i++) {
     const mb = rb.next(random);
-    replicates[i] = ra.next(random) - mb;
+    const ma = ra.next(random);
+    replicates[i] = ma - mb;
+    ratios[i] = ma / mb - 1;
+    if (!(mb > 0 && ma >= 0)) positive = false;
   }
-  return { diff: medianOfSorted(a) - medianOfSorted(b), interval: percentileInterval(replicates, opts.level ?? 0.95) };
+  const level = opts.level ?? 0.95;
+  const [mb, ma] = [medianOfSorted(b), medianOfSorted(a)];
+  return { diff: ma - mb, interval: percentileInterval(replicates, level), ratio: ratioEstimate(positive, ma / mb - 1, ratios, level) };
 }

@@ -1,7 +1,8 @@
 import { medianOfSorted, sortedAscending } from "../domain/stats.js";
-import { MedianResampler, percentileInterval, type BootstrapOptions, DEFAULT_BOOTSTRAP_ITERATIONS } from "./bootstrap.js";
+import { MedianResampler, percentileInterval, ratioEstimate, type BootstrapOptions, DEFAULT_BOOTSTRAP_ITERATIONS } from "./bootstrap.js";
 import { zFor } from "./normal.js";
 import { wilsonInterval, type Interval } from "./proportions.js";
+import { logRatioChange, type RelativeChange } from "./ratio.js";
 import { deriveSeed, seededUniform } from "./rng.js";
 
 /**
@@ -25,6 +26,12 @@ export interface DiDEstimate {
   /** (test after - test before) - (control after - control before). */
   estimate: number;
   interval: Interval;
+  /**
+   * The relative difference in differences, the ratio of ratios (test after / test before) /
+   * (control after / control before) - 1, with its own interval (log ratio of ratios for
+   * proportions, percentile bootstrap for medians); null when an estimate is not positive.
+   */
+  relative: RelativeChange | null;
 }
 
 /** Options of `differenceInDifferences`. */
@@ -52,6 +59,12 @@ function pointAndVariance(v: ProportionInput): [number, number] | null {
   return [v.p, v.variance];
 }
 
+/** (ta / tb) / (ca / cb) - 1 with the log-scale interval (`logRatioChange`), from [estimate, variance] in the order ta, tb, cb, ca. */
+function ratioOfRatios([ta, tb, cb, ca]: [number, number][], level: number): RelativeChange | null {
+  const e = (g: [number, number] | undefined) => ({ p: g![0], variance: g![1] });
+  return logRatioChange([e(ta), e(cb)], [e(tb), e(ca)], level);
+}
+
 /**
  * The difference in differences of proportions, (pTa - pTb) - (pCa - pCb), with an interval at
  * `level` (see `DiDOptions.method`). null when a group has no data (n = 0, or a non-finite
@@ -71,10 +84,10 @@ export function differenceInDifferences(input: DiDInput<ProportionInput>, level 
     const p = pv.map((g) => g![0]) as [number, number, number, number];
     const lower = Math.hypot(p[0] - w0[0], w1[1] - p[1], p[2] - w2[0], w3[1] - p[3]);
     const upper = Math.hypot(w0[1] - p[0], p[1] - w1[0], w2[1] - p[2], p[3] - w3[0]);
-    return { estimate, interval: [Math.max(-2, estimate - lower), Math.min(2, estimate + upper)] };
+    return { estimate, interval: [Math.max(-2, estimate - lower), Math.min(2, estimate + upper)], relative: ratioOfRatios(pv as [number, number][], level) };
   }
   const half = zFor(level) * Math.sqrt(ta![1] + tb![1] + cb![1] + ca![1]);
-  return { estimate, interval: [estimate - half, estimate + half] };
+  return { estimate, interval: [estimate - half, estimate + half], relative: ratioOfRatios(pv as [number, number][], level) };
 }
 
 /**
@@ -95,13 +108,22 @@ export function bootstrapMedianDiD(
   const random = seededUniform(deriveSeed(opts.seed));
   const [tb, ta, cb, ca] = samples.map((s) => new MedianResampler(s)) as [MedianResampler, MedianResampler, MedianResampler, MedianResampler];
   const replicates = new Float64Array(iterations);
+  const ratios = new Float64Array(iterations);
+  let positive = true;
   for (let i = 0; i < iterations; i++) {
     const mtb = tb.next(random);
     const mta = ta.next(random);
     const mcb = cb.next(random);
     const mca = ca.next(random);
     replicates[i] = mta - mtb - (mca - mcb);
+    ratios[i] = (mta * mcb) / (mtb * mca) - 1;
+    if (!(mtb > 0 && mca > 0 && mta >= 0 && mcb > 0)) positive = false;
   }
+  const level = opts.level ?? 0.95;
   const [stb, sta, scb, sca] = samples.map(medianOfSorted) as [number, number, number, number];
-  return { estimate: sta - stb - (sca - scb), interval: percentileInterval(replicates, opts.level ?? 0.95) };
+  return {
+    estimate: sta - stb - (sca - scb),
+    interval: percentileInterval(replicates, level),
+    relative: ratioEstimate(positive, (sta * scb) / (stb * sca) - 1, ratios, level),
+  };
 }

@@ -4,6 +4,7 @@ import { bootstrapMedianDiD, differenceInDifferences, type DiDEstimate, type Pro
 import type { CellCounts, PooledPeriod } from "./experiment-data.js";
 import { zFor } from "./normal.js";
 import { newcombeDiffInterval, type Interval } from "./proportions.js";
+import { ratioChange, type RelativeChange } from "./ratio.js";
 import { deriveSeed } from "./rng.js";
 import { adjustedProportion, adjustedRate, type AdjustedProportion, type CellCount } from "./stratify.js";
 import { formatChange, verdictOf, type MetricUnit, type Verdict } from "./verdict.js";
@@ -30,6 +31,11 @@ export interface MetricResult {
   relativeChange: number | null;
   /** Interval of `change` at the experiment's level. */
   interval: Interval | null;
+  /**
+   * after / before - 1 with the interval of that ratio (not `interval` / before): the figures a
+   * relative verdict shows and reads; null without data or when before (or a replicate's) is not positive.
+   */
+  relative: RelativeChange | null;
   /** Difference in differences against the control stores; null without control stores (or their data). */
   did: DiDEstimate | null;
   /** The verdict; it reads `did` when there is one, else `interval`. */
@@ -86,6 +92,7 @@ interface Figures {
   before: number;
   after: number;
   interval: Interval;
+  ratio: RelativeChange | null;
   did: DiDEstimate | null;
   sampleBefore: number;
   sampleAfter: number;
@@ -111,10 +118,17 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
     ...(words.relative !== undefined ? { relative: words.relative } : {}),
   };
   let v = f.did
-    ? verdictOf({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, basis: "net of control stores" })
-    : verdictOf({ ...common, before: f.before, after: f.after, interval: f.interval });
+    ? verdictOf({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, ratio: f.did.relative, basis: "net of control stores" })
+    : verdictOf({ ...common, before: f.before, after: f.after, interval: f.interval, ratio: f.ratio });
   if (f.did && v.verdict !== "too small to tell" && (f.controlSampleBefore < ctx.minSample || f.controlSampleAfter < ctx.minSample)) {
-    const figures = formatChange({ ...common, before: f.before, after: f.before + f.did.estimate, interval: f.did.interval, basis: "net of control stores" });
+    const figures = formatChange({
+      ...common,
+      before: f.before,
+      after: f.before + f.did.estimate,
+      interval: f.did.interval,
+      ratio: f.did.relative,
+      basis: "net of control stores",
+    });
     v = {
       verdict: "too small to tell",
       text: `too few ${words.noun} in the control stores to tell about ${words.aboutLabel}: ${figures}`,
@@ -130,6 +144,7 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
     change,
     relativeChange: f.before !== 0 ? change / f.before : null,
     interval: f.interval,
+    relative: f.ratio,
     did: f.did,
     verdict: v.verdict,
     text: v.text,
@@ -160,6 +175,7 @@ function missing(
     change: null,
     relativeChange: null,
     interval: null,
+    relative: null,
     did: null,
     verdict: "too small to tell",
     text: why ?? `too few ${words.noun} to tell about ${words.aboutLabel}: no data`,
@@ -270,6 +286,7 @@ function perTripMetric(
       before: b.p,
       after: a.p,
       interval: waldDiff(b, a, ctx.level),
+      ratio: ratioChange(b, a, ctx.level),
       did,
       sampleBefore: tb.trips,
       sampleAfter: ta.trips,
@@ -305,6 +322,7 @@ export function medianDwellMetric(zone: string, name: string, ctx: MetricContext
       before,
       after: before + diff.diff,
       interval: diff.interval,
+      ratio: diff.ratio,
       did,
       sampleBefore: b.length,
       sampleAfter: a.length,
@@ -342,9 +360,13 @@ export function conversionMetric(zone: string, name: string, ctx: MetricContext)
   const isShare = groups.every((g) => g.x <= g.n);
   const poisson = (g: { x: number; n: number }): ProportionInput => (g.n > 0 ? { p: g.x / g.n, variance: g.x / (g.n * g.n) } : { x: 0, n: 0 });
   let interval: Interval;
+  let ratio: RelativeChange | null;
   let did: DiDEstimate | null = null;
   if (isShare) {
     interval = newcombeDiffInterval(b.x, b.n, a.x, a.n, ctx.level);
+    // Katz's log relative risk: variance p (1 - p) / n on the log scale.
+    const binomial = (g: { x: number; n: number }) => ({ p: g.x / g.n, variance: (g.x / g.n) * (1 - g.x / g.n) / g.n });
+    ratio = ratioChange(binomial(b), binomial(a), ctx.level);
     if (c)
       did = differenceInDifferences({ test: { before: b, after: a }, control: { before: count(c.before), after: count(c.after) } }, ctx.level, {
         method: "newcombe",
@@ -352,6 +374,7 @@ export function conversionMetric(zone: string, name: string, ctx: MetricContext)
   } else {
     ctx.warnings.add(`more transactions than visits at ${name}: its conversion is a rate, not a share, and uses a Poisson approximation`);
     interval = waldDiff(poisson(b) as { p: number; variance: number }, poisson(a) as { p: number; variance: number }, ctx.level);
+    ratio = ratioChange(poisson(b) as { p: number; variance: number }, poisson(a) as { p: number; variance: number }, ctx.level);
     if (c)
       did = differenceInDifferences(
         { test: { before: poisson(b), after: poisson(a) }, control: { before: poisson(count(c.before)), after: poisson(count(c.after)) } },
@@ -365,6 +388,7 @@ export function conversionMetric(zone: string, name: string, ctx: MetricContext)
       before: b.x / b.n,
       after: a.x / a.n,
       interval,
+      ratio,
       did,
       sampleBefore: b.n,
       sampleAfter: a.n,

@@ -18,11 +18,15 @@ import { DEFAULT_MIN_SAMPLE } from "./verdict.js";
  *   when the server gives visits per cell. Median dwell and conversion are not adjusted (see the
  *   warning when the mix moved).
  * - Intervals at `level` (95 %): normal approximation for the adjusted reach and visits,
- *   percentile bootstrap for medians, Newcombe's score intervals for conversion.
+ *   percentile bootstrap for medians, Newcombe's score intervals for conversion. Relative
+ *   figures (after / before - 1, the ratio of ratios net of control stores) have the interval of
+ *   the ratio: the percentile bootstrap of the ratio of medians, the log-ratio normal interval
+ *   (Katz's for conversion) for the others; never the absolute interval divided by before.
  * - With control stores, the verdict reads the difference in differences, which removes what
  *   moved every store alike (season, weather, chain-wide promotions).
  * - Verdicts: "too small to tell" under `minSample` in a period; else "increase"/"decrease" when
- *   the interval excludes 0, "no clear change" when it contains it.
+ *   the interval shown (the ratio's, where the change is shown relative) excludes 0, "no clear
+ *   change" when it contains it.
  */
 
 /** Options of `experimentResult`. */

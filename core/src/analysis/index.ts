@@ -3,6 +3,7 @@ export * from "./normal.js";
 export * from "./aliases.js";
 export * from "./funnel.js";
 export * from "./proportions.js";
+export * from "./ratio.js";
 export * from "./bootstrap.js";
 export * from "./stratify.js";
 export * from "./did.js";

@@ -11,6 +11,7 @@ const promo: VerdictInput = {
   before: 0.3,
   after: 0.336,
   interval: [0.012, 0.06],
+  ratio: { estimate: 0.12, interval: [0.04, 0.2] },
   sampleBefore: 900,
   sampleAfter: 850,
 };
@@ -24,15 +25,16 @@ describe("verdictOf", () => {
     });
   });
   it("reads an interval below 0 as a decrease", () => {
-    const r = verdictOf({ ...promo, after: 0.264, interval: [-0.06, -0.012] });
+    const r = verdictOf({ ...promo, after: 0.264, interval: [-0.06, -0.012], ratio: { estimate: -0.12, interval: [-0.2, -0.04] } });
     expect(r.verdict).toBe("decrease");
     expect(r.text).toBe("a smaller share of trips reached the promo table: -12 % [-20 %, -4 %] relative to before");
   });
   it("reads an interval that contains 0, its ends included, as no clear change", () => {
-    expect(verdictOf({ ...promo, after: 0.303, interval: [-0.009, 0.015] }).text).toBe(
+    expect(verdictOf({ ...promo, after: 0.303, interval: [-0.009, 0.015], ratio: { estimate: 0.01, interval: [-0.03, 0.05] } }).text).toBe(
       "no clear change in the share of trips reaching the promo table: +1 % [-3 %, +5 %] relative to before",
     );
-    expect(verdictOf({ ...promo, interval: [0, 0.06] }).verdict).toBe("no clear change");
+    expect(verdictOf({ ...promo, relative: false, interval: [0, 0.06] }).verdict).toBe("no clear change");
+    expect(verdictOf({ ...promo, ratio: { estimate: 0.12, interval: [0, 0.2] } }).verdict).toBe("no clear change");
   });
   it("says too small to tell, with a warning, when either sample is under the minimum", () => {
     const r = verdictOf({ ...promo, sampleBefore: 12, sampleAfter: 9 });
@@ -54,6 +56,7 @@ describe("verdictOf", () => {
       before: 60,
       after: 75,
       interval: [5, 25],
+      ratio: { estimate: 0.25, interval: [0.08, 0.42] },
       sampleBefore: 300,
       sampleAfter: 300,
     };
@@ -73,8 +76,26 @@ describe("verdictOf", () => {
     };
     expect(verdictOf(visits).text).toBe("more visits to the promo table per trip: +0.07 [+0.02, +0.12] net of control stores");
   });
+  it("shows and reads the interval of the ratio, not the absolute interval divided by before", () => {
+    // Median dwell 100 s before, 2 s after: the difference's interval [-103, -94] s over 100 s would read [-103 %, -94 %].
+    const dwell: VerdictInput = {
+      label: "median dwell at the promo table",
+      unit: "seconds",
+      before: 100,
+      after: 2,
+      interval: [-103, -94],
+      ratio: { estimate: -0.98, interval: [-0.99, -0.95] },
+      sampleBefore: 300,
+      sampleAfter: 300,
+    };
+    expect(verdictOf(dwell).text).toBe("shorter median dwell at the promo table: -98 % [-99 %, -95 %] relative to before");
+    // The verdict follows the ratio's interval where the absolute one says otherwise.
+    expect(verdictOf({ ...promo, interval: [0.001, 0.06], ratio: { estimate: 0.12, interval: [-0.01, 0.25] } }).verdict).toBe("no clear change");
+    // Without the ratio's figures, absolute ones: never a division of the interval by before.
+    expect(verdictOf({ ...dwell, ratio: null }).text).toBe("shorter median dwell at the promo table: -98 s [-103 s, -94 s]");
+  });
   it("never prints -0", () => {
-    expect(verdictOf({ ...promo, after: 0.3 - 1e-9, interval: [-0.01, 0.01] }).text).toBe(
+    expect(verdictOf({ ...promo, after: 0.3 - 1e-9, interval: [-0.01, 0.01], ratio: { estimate: -1e-9 / 0.3, interval: [-0.033, 0.033] } }).text).toBe(
       "no clear change in the share of trips reaching the promo table: 0.0 % [-3.3 %, +3.3 %] relative to before",
     );
   });

@@ -1,4 +1,5 @@
 import type { Interval } from "./proportions.js";
+import type { RelativeChange } from "./ratio.js";
 
 /**
  * Plain verdicts a merchandiser can read: "a larger share of trips reached the promo table: +12 %
@@ -23,10 +24,16 @@ export interface VerdictInput {
   interval: Interval;
   /**
    * Show the change relative to `before` (default for shares and seconds; not for counts, nor when
-   * before is 0). The interval is then the absolute interval divided by `before`, a reading aid
-   * that ignores the uncertainty of `before` itself; the verdict always rests on the absolute interval.
+   * before is 0, nor without `ratio`).
    */
   relative?: boolean;
+  /**
+   * The relative change (after / before - 1, or the ratio of ratios for a difference in
+   * differences) with the interval of the ratio itself (`RelativeChange`). Shown, and read by the
+   * verdict, when the change is shown relative; without it the figures are absolute (the absolute
+   * interval divided by before would ignore the uncertainty of before and can fall under -100 %).
+   */
+  ratio?: RelativeChange | null;
   /** Sample sizes behind before and after (trips, visits); see `minSample`. */
   sampleBefore: number;
   sampleAfter: number;
@@ -81,27 +88,36 @@ function decimalsFor(values: readonly number[], small: number): number {
  * ("+3.6 pts [...]"), seconds in s, counts bare. Whole numbers once a figure reaches 5 (in its
  * unit), else one decimal (two for counts under 0.5).
  */
-export function formatChange(m: Pick<VerdictInput, "unit" | "before" | "after" | "interval" | "relative" | "basis">): string {
+export function formatChange(m: Pick<VerdictInput, "unit" | "before" | "after" | "interval" | "relative" | "ratio" | "basis">): string {
   const relative = isRelative(m);
   const basis = [...(relative ? ["relative to before"] : []), ...(m.basis ? [m.basis] : [])];
   const body = changeFigures({ ...m, change: m.after - m.before });
   return basis.length > 0 ? `${body} ${basis.join(", ")}` : body;
 }
 
-/** Whether `formatChange` shows the change relative to before: by default for shares and seconds, never when before is 0. */
-const isRelative = (m: Pick<VerdictInput, "unit" | "before" | "relative">): boolean => (m.relative ?? m.unit !== "count") && m.before > 0;
+/**
+ * Whether `formatChange` shows the change relative to before: by default for shares and seconds,
+ * never when before is 0 or without the ratio's own figures (`ratio`).
+ */
+export const isRelative = (m: Pick<VerdictInput, "unit" | "before" | "relative" | "ratio">): boolean =>
+  (m.relative ?? m.unit !== "count") && m.before > 0 && !!m.ratio;
+
+/** The interval a verdict reads and its figures show: the ratio's (as after / before - 1) when shown relative, else the absolute one. */
+export const shownInterval = (m: Pick<VerdictInput, "unit" | "before" | "relative" | "ratio" | "interval">): Interval =>
+  isRelative(m) ? m.ratio!.interval : m.interval;
 
 /**
  * The figures of `formatChange` without what they are measured against ("+12 % [+4 %, +20 %]"),
  * for a table whose header says it; `change` is after - before. Without an interval, the change alone ("+12 %").
+ * Relative figures are `ratio`'s (its estimate and the interval of the ratio), never the absolute interval divided by before.
  */
-export function changeFigures(m: Pick<VerdictInput, "unit" | "before" | "relative"> & { change: number; interval: Interval | null }): string {
+export function changeFigures(m: Pick<VerdictInput, "unit" | "before" | "relative" | "ratio"> & { change: number; interval: Interval | null }): string {
   const raw = [m.change, ...(m.interval ?? [])];
   let vals: number[];
   let suffix: string;
   let d: number;
   if (isRelative(m)) {
-    vals = raw.map((v) => (100 * v) / m.before);
+    vals = [m.ratio!.estimate, ...(m.interval ? m.ratio!.interval : [])].map((v) => 100 * v);
     suffix = " %";
     d = decimalsFor(vals, 1);
   } else if (m.unit === "share") {
@@ -122,7 +138,9 @@ export function changeFigures(m: Pick<VerdictInput, "unit" | "before" | "relativ
  * - "too small to tell" when either sample is under `minSample` (with a warning naming both sizes),
  *   whatever the interval says: small samples make the approximations unreliable;
  * - otherwise "increase" when the interval of the change lies above 0, "decrease" when below,
- *   and "no clear change" when it contains 0 (its ends included).
+ *   and "no clear change" when it contains 0 (its ends included): the interval shown, that of
+ *   the ratio when the change is shown relative (`shownInterval`), so that the verdict and the
+ *   figures never disagree.
  * The text reads "more <label>: +12 % [+4 %, +20 %] relative to before", "fewer <label>: ...",
  * "no clear change in <neutralLabel>: ..." or "too few <noun> to tell about <aboutLabel>: ...".
  */
@@ -139,7 +157,7 @@ export function verdictOf(metric: VerdictInput): VerdictResult {
       warning: `too few ${noun} to tell: ${metric.sampleBefore} before, ${metric.sampleAfter} after (at least ${minSample} each needed)`,
     };
   }
-  const [lo, hi] = metric.interval;
+  const [lo, hi] = shownInterval(metric);
   const seconds = metric.unit === "seconds";
   if (lo > 0) return { verdict: "increase", text: `${metric.more ?? (seconds ? "longer" : "more")} ${metric.label}: ${figures}`, warning: null };
   if (hi < 0) return { verdict: "decrease", text: `${metric.fewer ?? (seconds ? "shorter" : "fewer")} ${metric.label}: ${figures}`, warning: null };
