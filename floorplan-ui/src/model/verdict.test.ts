@@ -7,14 +7,14 @@ import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
   metric, unit: metric === "medianDwell" ? "seconds" : metric === "visits" ? "count" : "share", before, after, change: after - before, relativeChange: before ? (after - before) / before : null,
-  interval: [0.01, 0.05], did: null, verdict: "increase", text: `${metric} went up`, warning: null, basis: "before-after", sampleBefore: 100, sampleAfter: 100, adjusted: false, unadjusted: null, ...over,
+  interval: [0.01, 0.05], relative: null, did: null, verdict: "increase", text: `${metric} went up`, warning: null, basis: "before-after", sampleBefore: 100, sampleAfter: 100, adjusted: false, unadjusted: null, ...over,
 });
 const zone = (id: string, metrics: MetricResult[]) => ({ zone: id, name: id, metrics });
 const result: ExperimentResult = {
   experiment: { id: "e1", name: "Promo", testStores: ["shop"], controlStores: [], changeAt: 1, layoutVersion: 2, before: { from: 0, to: 1 }, after: { from: 1, to: 2 }, zones: ["promo", "fruit"], createdAt: 0 },
   level: 0.95,
   timeZone: "UTC",
-  zones: [zone("fruit", [m("visits", 100, 90, { verdict: "no clear change" }), m("reach", 0.2, 0.18)]), zone("promo", [m("medianDwell", 60, 75), m("reach", 0.25, 0.28)])],
+  zones: [zone("fruit", [m("visits", 100, 90, { verdict: "no clear change" }), m("reach", 0.2, 0.18)]), zone("promo", [m("medianDwell", 60, 75), m("reach", 0.25, 0.28, { relative: { estimate: 0.12, interval: [0.04, 0.2] } })])],
   warnings: [],
   trips: { test: { before: 100, after: 100 }, control: null },
   mix: { distance: 0, strata: 1, coverage: 1 },
@@ -40,10 +40,16 @@ describe("verdictRows", () => {
     expect(verdictRows(result, (z) => z).every((r) => r.counted === null)).toBe(true);
   });
   it("shows the difference in differences when there are controls", () => {
-    const withDid = { ...result, zones: [zone("promo", [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0] } })])] };
+    const withDid = { ...result, zones: [zone("promo", [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0], relative: { estimate: -0.05, interval: [-0.1, 0] } } })])] };
     const rows = verdictRows(withDid, (z) => z);
     expect(rows[0]!.did).toBe("-5 % [-10 %, 0 %]");
     expect(hasControls(rows)).toBe(true);
+  });
+  it("shows the server's interval of the ratio, never the interval of the difference divided by before", () => {
+    // Median dwell 100 s before, 2 s after: [-103 s, -94 s] over 100 s would read an impossible -103 %.
+    const dwell = m("medianDwell", 100, 2, { interval: [-103, -94], relative: { estimate: -0.98, interval: [-0.99, -0.95] }, verdict: "decrease" });
+    const [row] = verdictRows({ ...result, zones: [zone("promo", [dwell])] }, (z) => z);
+    expect(row!.change).toBe("-98 % [-99 %, -95 %]");
   });
 });
 
@@ -55,8 +61,10 @@ describe("formatting", () => {
     // Nobody went there: says what the 0 counts, as the shares' "0%" does.
     expect(formatMetricValue("visits", 0)).toBe("0 per trip");
     expect(formatMetricValue("reach", 0)).toBe("0%");
-    expect(formatEffect("reach", 0.2, 0.1, null)).toBe("+50 %");
-    expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02])).toBe("-12 % [-20 %, -4 %]");
+    expect(formatEffect("reach", 0.2, 0.1, null, { estimate: 0.5, interval: [0.2, 0.9] })).toBe("+50 %");
+    expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02], { estimate: -0.12, interval: [-0.2, -0.04] })).toBe("-12 % [-20 %, -4 %]");
+    // Without the server's ratio figures, the absolute ones: never the absolute interval divided by before.
+    expect(formatEffect("medianDwell", 100, -98, [-103, -94])).toBe("-98 s [-103 s, -94 s]");
     expect(formatEffect("visits", 0, 0.25, [0.1, 0.4])).toBe("+0.25 [+0.10, +0.40]");
     expect(formatEffect("reach", 0, 0.036, [0.01, 0.06])).toBe("+3.6 pts [+1.0 pts, +6.0 pts]");
   });
@@ -70,13 +78,15 @@ describe("formatting", () => {
         figures,
         figures,
         figures,
-        (metric, before, c, x, y) => {
+        fc.option(fc.tuple(fc.double({ min: -0.999, max: 10, noNaN: true }), fc.double({ min: -0.999, max: 10, noNaN: true }), fc.double({ min: -0.999, max: 10, noNaN: true }))),
+        (metric, before, c, x, y, rel) => {
           const after = before + c;
           // The change as the server's verdict computes it (after - before).
           const change = after - before;
           const interval: [number, number] = [Math.min(x, y), Math.max(x, y)];
-          const sentence = formatChange({ unit: unit[metric], before, after, interval, relative: true }).replace(/ relative to before$/, "");
-          expect(formatEffect(metric, before, change, interval)).toBe(sentence);
+          const ratio = rel ? { estimate: rel[0], interval: [Math.min(rel[1], rel[2]), Math.max(rel[1], rel[2])] as [number, number] } : null;
+          const sentence = formatChange({ unit: unit[metric], before, after, interval, relative: true, ratio }).replace(/ relative to before$/, "");
+          expect(formatEffect(metric, before, change, interval, ratio)).toBe(sentence);
         },
       ),
       { numRuns: 3000 },

@@ -3,7 +3,7 @@
  * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
  * shared scale so the same colour means the same share on both.
  */
-import { changeFigures, DEFAULT_MIN_SAMPLE, type Layout } from "@footfall/core";
+import { changeFigures, DEFAULT_MIN_SAMPLE, type Layout, type RelativeChange } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
 import { formatCount, formatDuration, formatRate } from "./format.js";
 import { colouredZone, type HeatZone } from "./heatmap.js";
@@ -33,15 +33,23 @@ export function formatMetricValue(metric: ExperimentMetricId, value: number | nu
 const UNIT: Record<ExperimentMetricId, "share" | "seconds" | "count"> = { reach: "share", visits: "count", medianDwell: "seconds", conversion: "share" };
 
 /**
- * An absolute change (after - before) and its interval the way the verdict sentences write it
- * (core's `changeFigures`, which its `formatChange` writes them with): relative to before in %
- * (`+12 % [+4 %, +20 %]`; every metric's verdict reads it so); when before is 0, shares in
- * percentage points, durations in seconds and counts as they are. The table's header says
- * "relative to before", so the rows leave it out.
+ * A change and its interval the way the verdict sentences write it (core's `changeFigures`, which
+ * its `formatChange` writes them with): relative to before in % with the server's figures of the
+ * ratio (`ratio`: after / before - 1 and the interval of that ratio, `+12 % [+4 %, +20 %]`; every
+ * metric's verdict reads it so); when before is 0 or there is no ratio, the absolute change
+ * (after - before) and its interval: shares in percentage points, durations in seconds and counts
+ * as they are. The table's header says "relative to before", so the rows leave it out.
  */
-export function formatEffect(metric: ExperimentMetricId, before: number | null | undefined, change: number | null | undefined, interval: readonly [number, number] | null | undefined): string {
+export function formatEffect(
+  metric: ExperimentMetricId,
+  before: number | null | undefined,
+  change: number | null | undefined,
+  interval: readonly [number, number] | null | undefined,
+  ratio?: { estimate: number; interval: readonly [number, number] } | null,
+): string {
   if (change === null || change === undefined || !Number.isFinite(change)) return "–";
-  return changeFigures({ unit: UNIT[metric], before: before ?? 0, change, interval: interval ? [interval[0], interval[1]] : null, relative: true });
+  const rel: RelativeChange | null = ratio ? { estimate: ratio.estimate, interval: [ratio.interval[0], ratio.interval[1]] } : null;
+  return changeFigures({ unit: UNIT[metric], before: before ?? 0, change, interval: interval ? [interval[0], interval[1]] : null, relative: true, ratio: rel });
 }
 
 export interface VerdictRow {
@@ -82,8 +90,8 @@ export function verdictRow(zone: string, zoneName: string, m: MetricResult): Ver
     before,
     after,
     counted: counted && (counted.before !== before || counted.after !== after) ? counted : null,
-    change: formatEffect(m.metric, m.before, m.change, m.interval),
-    did: m.did && typeof m.did === "object" ? formatEffect(m.metric, m.before, m.did.estimate, m.did.interval) : null,
+    change: formatEffect(m.metric, m.before, m.change, m.interval, m.relative),
+    did: m.did && typeof m.did === "object" ? formatEffect(m.metric, m.before, m.did.estimate, m.did.interval, m.did.relative) : null,
     net: !!m.did,
     verdict: m.verdict,
     text: m.text,

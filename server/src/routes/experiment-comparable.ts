@@ -14,6 +14,7 @@ interface MetricLike {
   change: number | null;
   relativeChange: number | null;
   interval: [number, number] | readonly [number, number] | null;
+  relative?: unknown;
   did: unknown;
   /** The figures as counted beside adjusted ones (core's `unadjusted`). */
   unadjusted?: unknown;
@@ -51,6 +52,7 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
         change: null,
         relativeChange: null,
         interval: null,
+        relative: null,
         did: null,
         // Nor "0 % as counted" for a period the zone was not there in.
         unadjusted: null,

@@ -283,6 +283,9 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "change",
       "interval_low",
       "interval_high",
+      "relative_change",
+      "relative_low",
+      "relative_high",
       "basis",
       "verdict",
       "text",
@@ -313,6 +316,10 @@ describe("GET /api/v1/experiments/:id/result", () => {
     );
     const json = (await t.get(`/api/v1/experiments/${id}/result`)).body;
     expect(Number(rows[0]!.change)).toBeCloseTo(json.zones[0].metrics[0].did.estimate, 6);
+    // The relative figures are the ratio's, as the verdict text shows them, and a possible change (above -100 %).
+    expect(Number(rows[0]!.relative_change)).toBeCloseTo(json.zones[0].metrics[0].did.relative.estimate, 6);
+    expect(Number(rows[0]!.relative_low)).toBeCloseTo(json.zones[0].metrics[0].did.relative.interval[0], 6);
+    for (const r of rows.filter((r) => r.relative_low !== "")) expect(Number(r.relative_low)).toBeGreaterThan(-1);
   });
 });
 

@@ -223,7 +223,10 @@ const CSV_UNITS: Record<string, string> = {
 };
 
 /**
- * The verdict table: one line per zone and metric; the change and interval are those the verdict reads (6 decimals).
+ * The verdict table: one line per zone and metric (6 decimals). change and interval: the absolute change in the
+ * metric's unit (net of the control stores where the verdict reads a difference in differences); relative_change and
+ * relative_low/high: the change relative to before (0.12 is +12 %) with the interval of that ratio, the figures the
+ * verdict text shows and reads where it speaks in %, empty where there is no such ratio.
  * Each line ends with the experiment it belongs to and its periods (in `timeZone`, the first test store's), so that
  * the files of several experiments pasted together can be told apart, as the views' exports carry their range.
  */
@@ -233,6 +236,7 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
   const rows = zones.flatMap((z) =>
     z.metrics.map((m) => {
       const [change, interval] = m.did ? [m.did.estimate, m.did.interval] : [m.change, m.interval];
+      const relative = m.did ? m.did.relative : m.relative;
       const num = (x: number | null | undefined) => (x === null || x === undefined ? "" : round6(x));
       return [
         cellText(z.zone),
@@ -243,6 +247,9 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         num(change),
         num(interval?.[0]),
         num(interval?.[1]),
+        num(relative?.estimate),
+        num(relative?.interval[0]),
+        num(relative?.interval[1]),
         m.basis,
         m.verdict,
         cellText(m.text),
@@ -255,7 +262,7 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
     }),
   );
   return stringify([
-    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to"],
+    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to"],
     ...rows,
   ]);
 }

@@ -180,6 +180,7 @@ export const ExperimentBody = Type.Object({
 export type Experiment = Static<typeof ExperimentBody>;
 
 const IntervalBody = Type.Tuple([Type.Number(), Type.Number()]);
+const RelativeBody = Type.Object({ estimate: Type.Number({ description: "0.12 is +12 %" }), interval: IntervalBody });
 const MetricBody = Type.Object({
   metric: Type.String({ description: "reach (share of trips entering the zone) | visits (per trip) | medianDwell (s) | conversion (transactions / visits)" }),
   unit: Type.String({ description: "share | count | seconds" }),
@@ -188,8 +189,11 @@ const MetricBody = Type.Object({
   change: Nullable(Type.Number({ description: "after - before" })),
   relativeChange: Nullable(Type.Number({ description: "change / before" })),
   interval: Type.Union([IntervalBody, Type.Null()], { description: "95 % interval of change" }),
-  did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody }), Type.Null()], {
-    description: "difference in differences against the control stores",
+  relative: Type.Union([RelativeBody, Type.Null()], {
+    description: "after / before - 1 with the interval of that ratio (not interval / before): what a relative verdict shows and reads",
+  }),
+  did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody, relative: Type.Union([RelativeBody, Type.Null()]) }), Type.Null()], {
+    description: "difference in differences against the control stores; relative: the ratio of ratios (test after / test before) / (control after / control before) - 1 and its interval",
   }),
   verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | ${NOT_COMPARABLE} (the zone did not exist in one of the periods)` }),
   text: Type.String(),
