@@ -136,6 +136,78 @@ describe("the live tablet's queue tile", () => {
   });
 });
 
+describe("the live tablet on a busy day, landscape", () => {
+  it("at 1280x800 and 1024x768 with two alerts firing and a queue tile saying 'Open another till' shows every zone of the list, whole, and the alerts' text, without scrolling", async () => {
+    // Four more in the line (whatever the tests before left): a queue rule at 3 and the line's own occupancy rule at 30 % both fire.
+    const now = Date.now();
+    const waiting = ["busy1", "busy2", "busy3", "busy4"];
+    await t.shop.publish(waiting.map((v, i) => t.shop.events.enter(v, "line", now + i)));
+    const rules: string[] = [];
+    try {
+      for (const body of [
+        { kind: "queue-length", zone: "line", threshold: 3 },
+        { kind: "occupancy", zone: "line", threshold: 0.3, name: "Till queue filling up" },
+      ]) {
+        const made = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { ...body, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+        expect(made.status).toBe(201);
+        rules.push(made.body.id);
+      }
+      const tablet = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1280, height: 800 });
+      await tablet.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+      for (const id of rules) await tablet.locator(`[data-testid="alert-${id}"][data-state="firing"]`).waitFor({ timeout: 15_000 });
+      await tablet.locator('[data-testid="queue-tile-line"][data-open-till="yes"]').waitFor({ timeout: 15_000 });
+      // Who acknowledges can type a name: the field shows while an alert fires.
+      await tablet.getByTestId("alert-ack-name").waitFor();
+      const zones = (await t.shop.api.request<{ zones: { id: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/layout`)).body.zones.map((z) => z.id);
+      expect(zones).toHaveLength(9);
+      const messages = (await t.shop.api.request<{ alerts: { ruleId: string; message: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/alerts`)).body.alerts;
+
+      for (const size of [
+        { width: 1280, height: 800 },
+        { width: 1024, height: 768 },
+      ]) {
+        await tablet.setViewportSize(size);
+        await tablet.waitForTimeout(300);
+        const at = `${size.width}x${size.height}`;
+        const seen = await tablet.evaluate(
+          ({ zones, rules }) => {
+            const list = document.querySelector(".live-zones")!.getBoundingClientRect();
+            /** The test id of each element that is not wholly on the screen (and, for a zone's row, inside the list's visible box). */
+            const off = (ids: string[], inList = false) =>
+              ids.filter((id) => {
+                const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+                if (!r || r.height === 0) return true;
+                const onScreen = r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+                return !onScreen || (inList && (r.top < list.top - 0.5 || r.bottom > list.bottom + 0.5));
+              });
+            const listEl = document.querySelector(".live-zones")!;
+            return {
+              zonesOff: off(zones.map((z) => `live-zone-${z}`), true),
+              othersOff: off(["live-total", "queue-tile-line", "queue-open-till-line", "alert-ack-name", ...rules.map((r) => `alert-${r}`), ...rules.map((r) => `ack-${r}`)]),
+              pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1 || document.documentElement.scrollWidth > window.innerWidth + 1,
+              listScrolls: listEl.scrollHeight > listEl.clientHeight + 1,
+              cutNames: [...document.querySelectorAll(".live-zones .zname")].filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent),
+              alertTexts: rules.map((r) => document.querySelector(`[data-testid="alert-${r}"]`)?.textContent ?? ""),
+            };
+          },
+          { zones, rules },
+        );
+        await shot(tablet, `live-queue-alerts-${at}`);
+        expect(seen.zonesOff, `zone rows off the screen or scrolled out of the list (${at})`).toEqual([]);
+        expect(seen.othersOff, `cut off (${at})`).toEqual([]);
+        expect({ pageScrolls: seen.pageScrolls, listScrolls: seen.listScrolls, cutNames: seen.cutNames }, at).toEqual({ pageScrolls: false, listScrolls: false, cutNames: [] });
+        // Each alert's message, as the server words it, is on the tablet.
+        for (const [i, id] of rules.entries()) expect(seen.alertTexts[i], at).toContain(messages.find((m) => m.ruleId === id)!.message);
+        for (const id of rules) expect(await tablet.getByTestId(`alert-${id}`).locator("b").isVisible()).toBe(true);
+      }
+      await tablet.close();
+    } finally {
+      for (const id of rules) await t.shop.api.request("DELETE", `/api/v1/stores/${t.shop.store}/alert-rules/${id}`);
+      await t.shop.publish(waiting.map((v, i) => t.shop.events.exit(v, "line", Date.now() + i)));
+    }
+  }, 60_000);
+});
+
 describe("the waits by weekday and hour in analytics", () => {
   it("shows each queue's median wait per hour as the API gives it, and exports it as CSV", async () => {
     // The last four hours: the trips of the first two are over, so those who gave up count as such (later ones may be pending).

@@ -116,41 +116,44 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
       <ul>
         {list.map((a) => (
           <li key={a.id} data-testid={`alert-${a.ruleId}`} data-state={a.state}>
-            <b>{a.message}</b>
-            {nowOf?.(a) && (
-              <span className="live-alert-now" data-testid={`alert-now-${a.ruleId}`}>
-                {" "}· {nowOf(a)}
-              </span>
-            )}{" "}
-            <span className="live-alert-since">{alertSinceText(a.since, timeZone)}</span>
-            {a.state === "acknowledged" ? (
-              <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
-                {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}
-                {a.acknowledgedAt ? ` at ${formatTime(a.acknowledgedAt, timeZone)}` : ""}
-              </span>
-            ) : (
-              mayAck && (
-                <button type="button" className="btn live-touch" data-testid={`ack-${a.ruleId}`} disabled={busy === a.id} onClick={() => void acknowledge(a)}>
-                  Acknowledge
-                </button>
-              )
+            {/* The text wraps in a cell of its own, the button in a column beside it: an alert takes a button's height, not a line for each part. */}
+            <span className="live-alert-text">
+              <b>{a.message}</b>
+              {nowOf?.(a) && (
+                <span className="live-alert-now" data-testid={`alert-now-${a.ruleId}`}>
+                  {" "}· {nowOf(a)}
+                </span>
+              )}{" "}
+              <span className="live-alert-since">{alertSinceText(a.since, timeZone)}</span>
+              {a.state === "acknowledged" && (
+                <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
+                  {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}
+                  {a.acknowledgedAt ? ` at ${formatTime(a.acknowledgedAt, timeZone)}` : ""}
+                </span>
+              )}
+            </span>
+            {a.state !== "acknowledged" && mayAck && (
+              <button type="button" className="btn live-touch" data-testid={`ack-${a.ruleId}`} disabled={busy === a.id} onClick={() => void acknowledge(a)}>
+                Acknowledge
+              </button>
             )}
           </li>
         ))}
-        {mayAck && list.some((a) => a.state === "firing") && (
-          <li className="live-alert-name">
-            <label>
-              Your name or initials <span className="live-alert-optional">(optional, kept on this tablet for the shift)</span>
-              <input type="text" className="live-touch-input" data-testid="alert-ack-name" value={name} maxLength={ACK_BY_MAX} autoComplete="off" onChange={(e) => setName(e.target.value)} placeholder="e.g. Ana" />
-            </label>
-          </li>
-        )}
         {errorText && (
           <li className="live-alert-error" data-testid="alert-ack-error">
             {errorText}
           </li>
         )}
       </ul>
+      {/* Beside the alerts on a landscape tablet (a row under them took the zone list's room), under them in portrait. */}
+      {mayAck && firing && (
+        <label className="live-alert-name">
+          <span className="live-alert-name-text">
+            Your name or initials <span className="live-alert-optional">(optional, kept on this tablet for the shift)</span>
+          </span>
+          <input type="text" className="live-touch-input" data-testid="alert-ack-name" value={name} maxLength={ACK_BY_MAX} autoComplete="off" onChange={(e) => setName(e.target.value)} placeholder="e.g. Ana" />
+        </label>
+      )}
     </div>
   );
 }

@@ -2,7 +2,8 @@
  * Live (floor staff, tablet): the store's occupancy against capacity in large type, each zone on
  * the plan and in a list worst first, states in colour and in words ("at capacity", "over by 8"),
  * an alert with since when, and a visible "reconnecting" state. Fits 1024x768 and 768x1024 without
- * scrolling, the app's header included. Every time is the store's, labelled with its zone.
+ * scrolling, the app's header included, and a busy day's 1280x800 kiosk (two alerts, a queue tile saying
+ * "Open another till") with every zone in the list. Every time is the store's, labelled with its zone.
  */
 import { useEffect, useMemo, useState } from "react";
 import { isOpen, openIntervals, type Layout } from "@footfall/core";
@@ -104,6 +105,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   const reason = attentionReason(scene);
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
+  const hasQueues = layout.zones.some((z) => z.kind === "queue");
   return (
     <>
       {stale && notice && (live.occupancy || notice.signIn) && (
@@ -136,13 +138,13 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
           </div>
         </div>
       )}
-      <div className={`live-main ${stale ? "stale" : ""}`}>
+      <div className={`live-main${stale ? " stale" : ""}${hasQueues ? " with-queues" : ""}`}>
         <section className="card live-plan" aria-label="Zones on the floor plan">
           <PlanStage floor={layout.floor} interactive={false} padding={16} label={`Floor plan of ${layout.name ?? layout.store} with zone occupancy`}>
             {(v) => <LiveZones zones={scene.zones} viewport={v} />}
           </PlanStage>
         </section>
-        <div className={`live-side${layout.zones.some((z) => z.kind === "queue") ? " with-queues" : ""}`}>
+        <div className={`live-side${hasQueues ? " with-queues" : ""}`}>
           <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
@@ -171,7 +173,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <QueueTiles store={layout.store} live={live} hasQueues={layout.zones.some((z) => z.kind === "queue")} />
+          <QueueTiles store={layout.store} live={live} hasQueues={hasQueues} />
           <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
             <ul data-testid="live-zone-list">
