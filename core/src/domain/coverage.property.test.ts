@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { conversionSpan, rangeIsPartial } from "./coverage.js";
+import { conversionSpan, countedThrough, rangeIsPartial } from "./coverage.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -68,5 +68,26 @@ describe("conversionSpan", () => {
     const longer = { from: range.from, to: Date.UTC(2026, 11, 10) };
     expect(conversionSpan(longer, Date.UTC(2026, 11, 3, 13), "Europe/Paris")).toEqual({ from: Date.UTC(2026, 11, 2, 23), to: longer.to });
     expect(conversionSpan(longer, range.from - HOUR, "Europe/Paris")).toEqual(longer);
+  });
+});
+
+describe("countedThrough (like-for-like)", () => {
+  it("is true exactly when every hour of the period lies at or after the store's first figures", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.option(fc.integer({ min: -50, max: 1300 }), { nil: null }),
+        (fromH, hours, firstH) => {
+          const period = { from: FROM + fromH * HOUR, to: FROM + (fromH + hours) * HOUR };
+          const first = firstH === null ? null : FROM + firstH * HOUR;
+          const hourStarts = Array.from({ length: hours }, (_, i) => period.from + i * HOUR);
+          const reference = first !== null && hourStarts.every((h) => h >= first);
+          expect(countedThrough(period, first)).toBe(reference);
+          // A period the heatmap calls partial is never like-for-like.
+          if (first !== null && rangeIsPartial(period, { from: first, now: Infinity })) expect(countedThrough(period, first)).toBe(false);
+        },
+      ),
+    );
   });
 });

@@ -58,3 +58,12 @@ export function conversionSpan(range: { from: number; to: number }, first: numbe
   if (first === null || !(first < range.to) || !(range.from < range.to)) return null;
   return { from: Math.max(range.from, localMidnight(first, timeZone)), to: range.to };
 }
+
+/**
+ * Whether a store was counted over the whole of `period` (like-for-like): its figures began at or
+ * before the period's start. A store whose figures begin inside an earlier period, or after it, has
+ * no honest change against it (a partial period overstates growth; an empty one has nothing to
+ * compare), so the chain view shows "new" there and leaves it out of the totals' changes. The later
+ * period compared (the current range) starts after the earlier one, so it is counted whole too.
+ */
+export const countedThrough = (period: { from: number; to: number }, first: number | null): boolean => first !== null && first <= period.from;

@@ -75,6 +75,14 @@ export const OverviewStoreBody = Type.Object({
   since: NullableInteger(
     "where the range's transactions, sales and conversion begin: the range's start, or the local midnight of the day the store's figures begin when that is inside the range (as /conversion's store.since); null: no figures in or before the range, no sale counted",
   ),
+  figuresFrom: NullableInteger("when the store's figures begin (the start of its first local hour with any enter); null: none yet"),
+  likeForLike: Type.Object(
+    { previous: Type.Boolean(), lastYear: Type.Boolean() },
+    {
+      description:
+        "whether the store was counted through the whole of the previous period (of last year's): its figures began at or before its start. False: that period is partial or empty, a change against it overstates growth; the chain view shows none and the totals' likeForLike leave the store out",
+    },
+  ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
   open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
@@ -87,6 +95,11 @@ export const OverviewStoreBody = Type.Object({
     lastEventTs: NullableInteger(),
   }),
 });
+const LikeForLike = Type.Object({
+  stores: Type.Integer({ description: "the stores counted through the whole of both periods (those whose likeForLike is true)" }),
+  figures: Type.Object({ ...FiguresBody.properties }, { description: "their figures in the range" }),
+  before: Type.Object({ ...FiguresBody.properties }, { description: "their figures in the earlier period: the change is figures against before" }),
+});
 export const OverviewTotalsBody = Type.Object({
   id: Type.Union([Type.String(), Type.Null()], { description: "the group, or null for every store listed" }),
   name: Type.String(),
@@ -96,6 +109,10 @@ export const OverviewTotalsBody = Type.Object({
     description: "the currencies of its stores with a sale in the range (a store without one set counts as selling in the others'); more than one: sales and averageBasket are null, as amounts in different currencies do not add up",
   }),
   ...Compared,
+  likeForLike: Type.Object(
+    { previous: LikeForLike, lastYear: LikeForLike },
+    { description: "the totals' changes like-for-like: over the stores counted through the whole of both periods only (previous, previous period; lastYear, last year's); figures, previous and lastYear above stay the sums of all the stores" },
+  ),
   occupancy: Type.Integer(),
 });
 export const OverviewBody = Type.Object({

@@ -5,7 +5,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, openIntervals, overviewOrder } from "@footfall/core";
+import { conversionSpan, countedThrough, openIntervals, overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -112,6 +112,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         previous: publicFigures(prev.get(s.id)!.figures),
         lastYear: publicFigures(last.get(s.id)!.figures),
         since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
+        figuresFrom: firsts.get(s.id)?.first ?? null,
+        likeForLike: { previous: countedThrough(previous, firsts.get(s.id)?.first ?? null), lastYear: countedThrough(lastYear, firsts.get(s.id)?.first ?? null) },
         occupancy: live.get(s.id)?.occupancy ?? 0,
         occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
         open: openOf.get(s.id) ?? null,
@@ -129,6 +131,22 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           });
           occupancy += live.get(m)?.occupancy ?? 0;
         }
+        // Like-for-like: each change over the stores counted through the whole of both periods only (core's countedThrough).
+        const lfl = (period: { from: number; to: number }, before: typeof prev) => {
+          const now = new FigureTotals();
+          const then = new FigureTotals();
+          let n = 0;
+          for (const m of members) {
+            if (!countedThrough(period, firsts.get(m)?.first ?? null)) continue;
+            const c = cur.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
+            const b = before.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
+            if (!c || !b) continue;
+            n++;
+            now.add(c.figures, c.hist, currencyOf.get(m) ?? null);
+            then.add(b.figures, b.hist, currencyOf.get(m) ?? null);
+          }
+          return { stores: n, figures: publicFigures(now.figures()), before: publicFigures(then.figures()) };
+        };
         const currencies = t[0]!.currencies;
         return {
           id,
@@ -139,6 +157,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           figures: publicFigures(t[0]!.figures()),
           previous: publicFigures(t[1]!.figures()),
           lastYear: publicFigures(t[2]!.figures()),
+          likeForLike: { previous: lfl(previous, prev), lastYear: lfl(lastYear, last) },
           occupancy,
         };
       };
