@@ -82,14 +82,19 @@ describe("the Chain view", () => {
     expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
     expect(await cell("shop", "enters").locator(".v").textContent()).toBe("60");
     expect(await cell("mall", "enters").locator(".v").textContent()).toBe("12");
-    // The shop is up on last week (60 vs 32) and last year (60 vs 10); the mall down on last week (12 vs 20), with no last year.
+    // Like-for-like: the shop, counted all last week, is up on it (60 vs 32); its figures begin 367 days ago, inside last year's
+    // week (10 enters over 2 of its days): "new", no %. The mall's begin 10 days ago, inside last week (12 vs 20 read -40 %): "new" both ways.
     const changes = (store: string) => cell(store, "enters").locator(".chg").evaluateAll((els) => els.map((e) => e.getAttribute("data-change") ?? "none"));
-    expect(await changes("shop")).toEqual(["up", "up"]);
-    expect(await changes("mall")).toEqual(["down", "none"]);
-    // No last year for the mall: a dash, saying why.
-    expect(await cell("mall", "enters").locator(".chg").last().textContent()).toBe("– LY");
-    expect(await cell("mall", "enters").locator(".chg").last().getAttribute("title")).toMatch(/Nothing to compare with in the same weekdays last year/);
+    expect(await changes("shop")).toEqual(["up", "new"]);
+    expect(await changes("mall")).toEqual(["new", "new"]);
+    expect(await cell("mall", "enters").locator(".chg").first().textContent()).toBe("— new prev");
+    expect(await cell("mall", "enters").locator(".chg").first().getAttribute("title")).toMatch(/^Counted from .*: the previous period is not complete, so a change would overstate growth$/);
+    expect(await cell("mall", "enters").locator(".chg").last().getAttribute("title")).toMatch(/the same weekdays last year has no figures to compare with/);
+    expect(await cell("shop", "enters").locator(".chg").last().getAttribute("title")).toMatch(/the same weekdays last year are not complete/);
     expect(await cell("shop", "enters").locator(".chg").first().textContent()).toMatch(/▲ \+88%/);
+    // The totals' changes are over the stores counted through both periods, and say so; the totals themselves are every store's.
+    expect(await page.getByTestId("chain-lfl").textContent()).toBe("Changes like-for-like: 1 of 3 stores against the previous period, 0 of 3 against last year");
+    expect(await page.locator('[data-testid=chain-totals] [data-total="enters"] .chg').first().textContent()).toMatch(/▲ \+88%/);
     // The outlet's door counted 5 in; it cannot tell visitors apart: "–" with the reason, and nothing to compare.
     expect(await cell("outlet", "enters").locator(".v").textContent()).toBe("5");
     expect(await cell("outlet", "visitors").locator(".v").textContent()).toBe("–");
@@ -133,6 +138,8 @@ describe("the Chain view", () => {
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="enters"] .v').textContent()).toBe("12");
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"]').textContent()).toContain("1 store");
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"]').textContent()).not.toContain("1 stores");
+    // The group's one store is new both ways: its changes say so.
+    expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] [data-testid=group-lfl]').textContent()).toBe("Changes like-for-like: 0 of 1 store");
     await page.getByTestId("group-filter").selectOption("malls");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);
     expect(await rowIds()).toEqual(["mall"]);

@@ -2,12 +2,12 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureChange, filterStores, groupIdOf, nextSort, sortOf, sortParams, sortStores, storeRangeParams, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureChange, filterStores, groupIdOf, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { rangeFromParams } from "./range.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
-  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, occupancy: 0, occupancyFrom: "zones", open: null, agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
+  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, figuresFrom: 0, likeForLike: { previous: true, lastYear: true }, occupancy: 0, occupancyFrom: "zones", open: null, agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
 };
 
 describe("the chain view's sorting", () => {
@@ -163,5 +163,37 @@ describe("opening a store from its row", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("the chain view's changes, like-for-like", () => {
+  const fig = (enters: number) => ({ enters, visitors: enters, transactions: 0, sales: 0, conversion: null, averageBasket: null, dwellMedianS: null });
+  it("says a store counted from inside the previous period shows no change there, in the heatmap's words", () => {
+    // Figures from noon the day before: yesterday's change against it would read +51 %.
+    const s = { figuresFrom: Date.UTC(2026, 11, 3, 11), likeForLike: { previous: false, lastYear: false } };
+    expect(notLikeForLike(s, "previous", "Europe/Paris")).toBe("Counted from Thu 3 Dec, 12:00 CET: the previous period is not complete, so a change would overstate growth");
+    expect(notLikeForLike(s, "lastYear", "Europe/Paris")).toContain("the same weekdays last year are not complete");
+    expect(notLikeForLike({ ...s, likeForLike: { previous: true, lastYear: false } }, "previous", "UTC")).toBeNull();
+    expect(notLikeForLike({ figuresFrom: null, likeForLike: { previous: false, lastYear: false } }, "previous", "UTC")).toContain("No figures yet");
+    // Counted only from after the earlier period: nothing there to compare with.
+    expect(notLikeForLike(s, "lastYear", "UTC", { from: Date.UTC(2025, 11, 4), to: Date.UTC(2025, 11, 5) })).toBe("Counted from Thu 3 Dec, 11:00 UTC: the same weekdays last year has no figures to compare with");
+  });
+
+  it("compares a total over the stores counted through both periods and says how many of all (property)", () => {
+    fc.assert(
+      fc.property(fc.nat(50), fc.nat(50), fc.nat(50), fc.nat(1000), fc.nat(1000), (all, p0, y0, now, before) => {
+        const [p, y] = [Math.min(p0, all), Math.min(y0, all)];
+        const lfl = (n: number) => ({ stores: n, figures: fig(now), before: fig(before) });
+        const totals = { stores: all, likeForLike: { previous: lfl(p), lastYear: lfl(y) } };
+        const t = totalsLikeForLike(totals, "previous");
+        expect(t.now.enters).toBe(now);
+        expect(t.before.enters).toBe(before);
+        expect(t.note).toBe(p < all ? `like-for-like: ${p} of ${all} ${all === 1 ? "store" : "stores"}` : null);
+        const line = likeForLikeLine(totals);
+        if (p === all && y === all) expect(line).toBeNull();
+        else expect(line).toContain(`${p} of ${all} ${all === 1 ? "store" : "stores"}`);
+      }),
+    );
+    expect(likeForLikeLine({ stores: 20, likeForLike: { previous: { stores: 18, figures: fig(1), before: fig(1) }, lastYear: { stores: 18, figures: fig(1), before: fig(1) } } })).toBe("Changes like-for-like: 18 of 20 stores");
   });
 });

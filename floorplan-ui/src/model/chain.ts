@@ -3,8 +3,8 @@
  * No React here, so it is tested directly.
  */
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
-import type { Figures, OverviewStore } from "../api/chain.js";
-import { formatChange } from "./format.js";
+import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
+import { formatChange, formatDateTimeZ } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 
 export { changeOf };
@@ -71,6 +71,54 @@ export function figureChange(id: FigureId, now: number | null, before: number | 
   const c = changeOf(now, before);
   if (c === null) return null;
   return { text: formatChange(c), dir: c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat" };
+}
+
+/** The earlier periods the chain view compares with: "prev" (the previous period) and "LY" (the same weekdays last year). */
+export type Earlier = "previous" | "lastYear";
+const EARLIER_WORDS: Record<Earlier, string> = { previous: "the previous period is", lastYear: "the same weekdays last year are" };
+const EARLIER_NAMES: Record<Earlier, string> = { previous: "the previous period", lastYear: "the same weekdays last year" };
+
+/**
+ * Why a store shows no change against an earlier period (like-for-like, core's countedThrough): its
+ * figures begin after that period's start, so the period is partial or empty and a change would
+ * overstate growth (the heatmap's partial-period warning, in a title). Null when it was counted
+ * through the whole period and its change is shown.
+ */
+export function notLikeForLike(
+  store: Pick<OverviewStore, "likeForLike" | "figuresFrom">,
+  earlier: Earlier,
+  timeZone: string,
+  period: { from: number; to: number } | null = null,
+): string | null {
+  if (store.likeForLike[earlier]) return null;
+  const from = store.figuresFrom === null ? "No figures yet" : `Counted from ${formatDateTimeZ(store.figuresFrom, timeZone)}`;
+  // Figures that begin after the earlier period ends: nothing was counted in it at all.
+  if (store.figuresFrom !== null && period !== null && store.figuresFrom >= period.to)
+    return `${from}: ${EARLIER_NAMES[earlier]} has no figures to compare with`;
+  return `${from}: ${EARLIER_WORDS[earlier]} not complete, so a change would overstate growth`;
+}
+
+/**
+ * A total's change against an earlier period, like-for-like: its stores counted through both
+ * periods, their figures now and before (the API's totals.likeForLike), and what the view says of
+ * those left out ("like-for-like: 18 of 20 stores"; null when none is).
+ */
+export function totalsLikeForLike(
+  totals: Pick<OverviewTotals, "likeForLike" | "stores">,
+  earlier: Earlier,
+): { now: Figures; before: Figures; note: string | null } {
+  const l = totals.likeForLike[earlier];
+  return { now: l.figures, before: l.before, note: l.stores < totals.stores ? `like-for-like: ${l.stores} of ${storesOf(totals.stores)}` : null };
+}
+
+const storesOf = (n: number) => `${n} ${n === 1 ? "store" : "stores"}`;
+
+/** The line under a total saying which stores its changes are over, when any is left out; null when every store is compared both ways. */
+export function likeForLikeLine(totals: Pick<OverviewTotals, "likeForLike" | "stores">): string | null {
+  const [p, y] = [totals.likeForLike.previous.stores, totals.likeForLike.lastYear.stores];
+  if (p === totals.stores && y === totals.stores) return null;
+  if (p === y) return `Changes like-for-like: ${p} of ${storesOf(totals.stores)}`;
+  return `Changes like-for-like: ${p} of ${storesOf(totals.stores)} against the previous period, ${y} of ${totals.stores} against last year`;
 }
 
 /**

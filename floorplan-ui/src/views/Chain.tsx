@@ -10,7 +10,7 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { chainRange, figureChange, filterStores, FIGURES, nextSort, sortOf, sortParams, sortStores, storeRangeParams, type FigureId, type SortKey } from "../model/chain.js";
+import { chainRange, figureChange, filterStores, FIGURES, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Earlier, type FigureId, type SortKey } from "../model/chain.js";
 import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
 import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
@@ -54,7 +54,31 @@ function formatFigure(id: FigureId, value: number | null, currency: string | nul
 }
 
 /** A change as an arrow and a percentage (conversion: percentage points), coloured (up is good for every figure shown). */
-function Change({ id, now, before, label }: { id: FigureId; now: number | null; before: number | null; label: string }) {
+function Change({
+  id,
+  now,
+  before,
+  label,
+  notComparable = null,
+  note = null,
+  word = "new",
+}: {
+  id: FigureId;
+  now: number | null;
+  before: number | null;
+  label: string;
+  notComparable?: string | null;
+  note?: string | null;
+  word?: string;
+}) {
+  // Not like-for-like: the earlier period is partial (or empty) for this store, so no % at all.
+  if (notComparable !== null) {
+    return (
+      <span className="chg muted" data-change="new" title={notComparable}>
+        — {word} <span className="muted">{label}</span>
+      </span>
+    );
+  }
   const c = figureChange(id, now, before);
   if (c === null) {
     const period = label === "prev" ? "the previous period" : "the same weekdays last year";
@@ -66,7 +90,7 @@ function Change({ id, now, before, label }: { id: FigureId; now: number | null; 
   }
   const { dir, text } = c;
   return (
-    <span className={`chg ${dir}`} data-change={dir} title={`${text} ${label}`}>
+    <span className={`chg ${dir}`} data-change={dir} title={`${text} ${label}${note ? ` (${note})` : ""}`}>
       {dir === "up" ? "▲" : dir === "down" ? "▼" : "▶"} {text} <span className="muted">{label}</span>
     </span>
   );
@@ -100,25 +124,44 @@ type Compared = { figures: Figures; previous: Figures; lastYear: Figures; curren
 
 const listOf = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}` : (xs[0] ?? ""));
 
-/** A figure's changes against the previous period and last year; none for a figure that is not there (nothing to compare). */
-function Comparisons({ id, f }: { id: FigureId; f: Compared }) {
+/** The earlier periods' spans (the overview's previous and lastYear). */
+type Periods = Record<Earlier, { from: number; to: number }>;
+
+const EARLIER: readonly { key: Earlier; label: string }[] = [
+  { key: "previous", label: "prev" },
+  { key: "lastYear", label: "LY" },
+];
+
+/**
+ * A figure's changes against the previous period and last year, like-for-like: a store not counted
+ * through the whole earlier period shows "new" (`store`); a total's change is over the stores that
+ * were (its likeForLike). None for a figure that is not there (nothing to compare).
+ */
+function Comparisons({ id, f, store, totals, periods }: { id: FigureId; f: Compared; store?: OverviewStore; totals?: OverviewTotals; periods?: Periods }) {
   if (f.figures[id] === null) return null;
   return (
     <div className="cmp">
-      <Change id={id} now={f.figures[id]} before={f.previous[id]} label="prev" />
-      <Change id={id} now={f.figures[id]} before={f.lastYear[id]} label="LY" />
+      {EARLIER.map(({ key, label }) => {
+        if (store) return <Change key={key} id={id} now={f.figures[id]} before={f[key][id]} label={label} notComparable={notLikeForLike(store, key, store.timezone, periods?.[key] ?? null)} />;
+        if (totals) {
+          const l = totalsLikeForLike(totals, key);
+          const none = totals.likeForLike[key].stores === 0 ? `No store was counted through the whole of ${key === "previous" ? "the previous period" : "the same weekdays last year"}: like-for-like there is nothing to compare with` : null;
+          return <Change key={key} id={id} now={l.now[id]} before={l.before[id]} label={label} notComparable={none} note={l.note} word="" />;
+        }
+        return <Change key={key} id={id} now={f.figures[id]} before={f[key][id]} label={label} />;
+      })}
     </div>
   );
 }
 
 /** `since`: where a store's sales begin when its figures begin inside the range ("since Sat, 28 Nov 2026"), said under its conversion. */
-function FigureCell({ id, f, since = null }: { id: FigureId; f: Compared; since?: string | null }) {
+function FigureCell({ id, f, since = null, store, totals, periods }: { id: FigureId; f: Compared; since?: string | null; store?: OverviewStore; totals?: OverviewTotals; periods?: Periods }) {
   const note = id === "conversion" && f.figures.conversion !== null ? since : null;
   return (
     <td className="num" data-figure={id} title={missingWhy(id, f) ?? (note ? `Sales counted ${note}, when the store's figures begin` : undefined)}>
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
-      <Comparisons id={id} f={f} />
+      <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} />
     </td>
   );
 }
@@ -214,7 +257,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
-                      <FigureCell key={f.id} id={f.id} f={s} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
+                      <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {formatCount(s.occupancy)}
@@ -253,9 +296,14 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <td>
                         <div className="store-name">{g.name}</div>
                         <div className="muted small">{formatCount(g.stores)} {g.stores === 1 ? "store" : "stores"}</div>
+                        {likeForLikeLine(g) && (
+                          <div className="muted small" data-testid="group-lfl">
+                            {likeForLikeLine(g)}
+                          </div>
+                        )}
                       </td>
                       {FIGURES.map((f) => (
-                        <FigureCell key={f.id} id={f.id} f={g} />
+                        <FigureCell key={f.id} id={f.id} f={g} totals={g} />
                       ))}
                       <td className="num">{formatCount(g.occupancy)}</td>
                     </tr>
@@ -271,17 +319,23 @@ export default function ChainView({ route, navigate }: ViewProps) {
 }
 
 function Totals({ totals }: { totals: OverviewTotals }) {
+  const lfl = likeForLikeLine(totals);
   return (
     <div className="stats card card-b" data-testid="chain-totals">
       <div className="stat">
         <div className="v">{formatCount(totals.stores)}</div>
         <div className="k">{totals.name}</div>
+        {lfl && (
+          <div className="muted small" data-testid="chain-lfl" title="Each change is over the stores counted through the whole of both periods; the totals themselves are every store's">
+            {lfl}
+          </div>
+        )}
       </div>
       {FIGURES.map((f) => (
         <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
           <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
           <div className="k">{f.label}</div>
-          <Comparisons id={f.id} f={totals} />
+          <Comparisons id={f.id} f={totals} totals={totals} />
         </div>
       ))}
       <div className="stat">
