@@ -158,6 +158,7 @@ export function chainRange(preset: Exclude<Preset, "custom">, now: number, timeZ
 export function storeRangeParams(preset: Exclude<Preset, "custom">, now: number, chainZone: string, storeZone: string): Record<string, string> {
   const chain = chainRange(preset, now, chainZone);
   const own = chainRange(preset, now, storeZone);
-  if (own.from === chain.from && own.to === chain.to) return { range: preset };
+  // The chain's "today" in the minute of its midnight is empty: no hours to match, the preset by name.
+  if (chain.to <= chain.from || (own.from === chain.from && own.to === chain.to)) return { range: preset };
   return { from: String(chain.from), to: String(chain.to) };
 }
