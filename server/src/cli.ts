@@ -390,11 +390,14 @@ cluster
       throw new InvalidArgumentError(
         "footfall cluster status reads the chain's PostgreSQL: set FOOTFALL_DATABASE_URL (a single server on SQLite has no cluster)",
       );
-    const { createPgPool } = await import("./storage-pg/pool.js");
+    const { createPgPool, unreachableMessage } = await import("./storage-pg/pool.js");
     const { clusterStatus } = await import("./cluster/status.js");
     const { formatClusterStatus } = await import("./cluster/status-format.js");
     const pool = createPgPool(databaseUrl, { max: 1, applicationName: "footfall-cli" });
     try {
+      await pool.query("SELECT 1").catch((err: Error) => {
+        throw new Error(unreachableMessage(databaseUrl, err));
+      });
       const status = await clusterStatus(pool).catch((err: Error) => {
         throw new Error(
           /shard_leases|cluster_servers/.test(err.message)

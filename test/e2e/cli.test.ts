@@ -90,6 +90,13 @@ describe.concurrent("footfall with bad arguments", () => {
     expect(r.stderr).toMatch(/copy the SQLite database[\s\S]*PostgreSQL \(FOOTFALL_DATABASE_URL\)[\s\S]*pg_dump/);
   });
 
+  it("cluster status with PostgreSQL unreachable says where it tried (password masked) and what to check", async () => {
+    const r = await footfall(["cluster", "status"], { dataDir: dir.path, env: { FOOTFALL_DATABASE_URL: "postgres://footfall:s3cret@127.0.0.1:1/footfall" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach PostgreSQL at postgres:\/\/footfall:\*\*\*@127\.0\.0\.1:1\/footfall \(FOOTFALL_DATABASE_URL\): .*ECONNREFUSED.*; is it running, and are the user, password and database right\?/);
+    expect(r.stderr).not.toMatch(/s3cret/);
+  });
+
   it("fails with a clear message for a malformed environment variable", async () => {
     const r = await footfall(["token", "add", "--role", "admin"], { dataDir: dir.path, env: { FOOTFALL_VISIT_TIMEOUT_MS: "soon" } });
     expect(r.code).not.toBe(0);

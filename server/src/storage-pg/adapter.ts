@@ -78,7 +78,7 @@ import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
-import { backendNiceSql, createPgPool, type PgQueryable } from "./pool.js";
+import { backendNiceSql, createPgPool, unreachableMessage, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { backgroundTurn } from "./turns.js";
 import { arrayLiteral } from "./array-literal.js";
@@ -1456,11 +1456,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     await pool.query("SELECT 1");
   } catch (err) {
     await endAll();
-    const safe = url.replace(/:[^:@/]*@/, ":***@");
-    throw new Error(
-      `cannot reach PostgreSQL at ${safe} (FOOTFALL_DATABASE_URL): ${(err as Error).message}; is it running, and are the user, password and database right?`,
-      { cause: err },
-    );
+    throw new Error(unreachableMessage(url, err as Error), { cause: err });
   }
   if (nice) await prioritizeCommits(pool, nice, opts.onWarn ?? (() => {}));
   const now = opts.now ?? Date.now;

@@ -54,9 +54,7 @@ export function backendNiceSql(nice: number): string {
  */
 export function createPgPool(url: string, opts: PgPoolOptions = {}, onError: (err: Error) => void = () => {}): pg.Pool {
   if (!/^postgres(ql)?:\/\//.test(url))
-    throw new Error(
-      `FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${url.replace(/:[^:@/]*@/, ":***@")}"`,
-    );
+    throw new Error(`FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${withoutPassword(url)}"`);
   const niceSql = opts.backendNice ? backendNiceSql(opts.backendNice) : null;
   const pool = new pg.Pool({
     connectionString: url,
@@ -69,6 +67,14 @@ export function createPgPool(url: string, opts: PgPoolOptions = {}, onError: (er
   });
   pool.on("error", onError);
   return pool;
+}
+
+/** `url` with its password masked, for messages and logs. */
+export const withoutPassword = (url: string): string => url.replace(/:[^:@/]*@/, ":***@");
+
+/** Why a first query to `url` failed, and what to check (the server's start, the CLI's commands on PostgreSQL). */
+export function unreachableMessage(url: string, err: Error): string {
+  return `cannot reach PostgreSQL at ${withoutPassword(url)} (FOOTFALL_DATABASE_URL): ${err.message}; is it running, and are the user, password and database right?`;
 }
 
 /** What runs a query: a pool or one of its clients (inside a transaction). */
