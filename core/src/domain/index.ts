@@ -17,3 +17,4 @@ export * from "./coverage.js";
 export * from "./csv-number.js";
 export * from "./layout-versions.js";
 export * from "./ago.js";
+export * from "./agent-attention.js";

@@ -1,15 +1,11 @@
-import { clockOffWarns, formatClockOffset } from "@footfall/core";
+import { backlogWarns, clockOffWarns, formatClockOffset, lagCaughtUp, lagWarns, SLOW_LAG_MS, type AgentBacklog } from "@footfall/core";
 import { formatCount, formatLag } from "./format.js";
 
 /** What an agent said it held at its last status (GET .../agents `backlog`). */
-export interface Backlog {
-  queued: number;
-  oldestQueuedAgeMs: number | null;
-  outboxDropped: number | null;
-}
+export type Backlog = AgentBacklog;
 
-/** Held for longer than this, the backlog is worth a look (the agent cannot reach the server, or the server is behind). */
-export const SLOW_BACKLOG_MS = 60_000;
+/** The amber thresholds: core's (agent-attention.ts), so GET /api/v1/agents?problems=1 flags the same agents. */
+export { SLOW_BACKLOG_MS, SLOW_LAG_MS } from "@footfall/core";
 
 /**
  * The Agents view's Backlog cell: the events an agent held, not yet settled, when it sent its last
@@ -20,10 +16,10 @@ export function backlogCell(b: Backlog | null | undefined): { text: string; titl
   if (!b) return { text: "–", title: "The agent has not said what it holds (no status yet, or an agent older than this server).", warn: false };
   const dropped = b.outboxDropped ? ` · ${formatCount(b.outboxDropped)} dropped` : "";
   const droppedTitle = b.outboxDropped ? ` Its full outbox dropped ${formatCount(b.outboxDropped)} of its oldest unsent events.` : "";
-  if (b.queued === 0) return { text: `none${dropped}`, title: asOf + droppedTitle, warn: Boolean(b.outboxDropped) };
+  if (b.queued === 0) return { text: `none${dropped}`, title: asOf + droppedTitle, warn: backlogWarns(b) };
   const age = b.oldestQueuedAgeMs;
   const oldest = age === null ? "" : `, oldest ${formatLag(age)}`;
-  return { text: `${formatCount(b.queued)}${oldest}${dropped}`, title: asOf + droppedTitle, warn: (age ?? 0) > SLOW_BACKLOG_MS || Boolean(b.outboxDropped) };
+  return { text: `${formatCount(b.queued)}${oldest}${dropped}`, title: asOf + droppedTitle, warn: backlogWarns(b) };
 }
 
 /** Past this offset an agent's clock is flagged when the server does not say its own (FOOTFALL_CLOCK_WARN_MS). */
@@ -53,9 +49,6 @@ export function clockCell(offsetMs: number | null | undefined, warnMs: number): 
   };
 }
 
-/** Lag above this is worth a look (events reach the server late). */
-export const SLOW_LAG_MS = 10_000;
-
 /**
  * The Agents view's Lag cell: how late the agent's newest event arrived (GET .../agents `lagMs`:
  * when the server received it minus when it happened), amber past {@link SLOW_LAG_MS}. A late
@@ -68,10 +61,8 @@ export const SLOW_LAG_MS = 10_000;
 export function lagCell(a: { lagMs: number | null; lastEventTs: number | null; lastStatusTs: number | null; state: string; backlog?: Backlog | null }): { text: string; title: string; warn: boolean } {
   const what = "How late the newest event reached the server: when it arrived minus when it happened.";
   if (a.lagMs === null || !Number.isFinite(a.lagMs)) return { text: "–", title: "No event received yet.", warn: false };
-  const late = a.lagMs > SLOW_LAG_MS;
-  const delivered = a.lastEventTs === null ? null : a.lastEventTs + a.lagMs;
-  const caughtUp = late && delivered !== null && a.state === "online" && a.backlog?.queued === 0 && a.lastStatusTs !== null && a.lastStatusTs >= delivered;
-  if (caughtUp)
+  const late = lagWarns(a);
+  if (!late && lagCaughtUp(a) && a.lagMs > SLOW_LAG_MS)
     return {
       text: "caught up",
       title: `${what} Its newest events arrived ${formatLag(a.lagMs)} after they happened, all at once: history sent late (a back-fill, or an outbox emptied after an outage). A status since said it held nothing unsent, so nothing is late now.`,

@@ -44,6 +44,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/alerts", roles: EVERYONE },
   { method: "POST", url: "/api/v1/stores/shop/alerts/000000000000/ack", roles: ["staff"], payload: {} },
   { method: "GET", url: "/api/v1/stores/shop/agents", roles: [] },
+  { method: "GET", url: "/api/v1/agents", roles: [] },
   { method: "GET", url: "/api/v1/stores/shop/departments", roles: READERS },
   { method: "PUT", url: "/api/v1/stores/shop/departments", roles: ["merchandiser"], payload: { departments: { fresh: ["fruit"] } } },
   { method: "POST", url: "/api/v1/stores/shop/sales", roles: [], payload: { sales: [] } },

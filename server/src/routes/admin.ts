@@ -1,7 +1,9 @@
-import { Type } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { clockReading, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { AGENT_PROBLEMS, agentProblems, clockReading, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { mayAccessStore } from "../plugins/auth.js";
 import { mqttConnected } from "../services.js";
+import type { AgentRow } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
@@ -26,6 +28,33 @@ export function backlogOf(statusMetrics: string | null): { queued: number; oldes
   if (queued === null) return null;
   return { queued, oldestQueuedAgeMs: queued === 0 ? null : count(r.oldestQueuedAgeMs), outboxDropped: count(r.outboxDropped) };
 }
+
+const AgentInfoBody = AgentsBody.properties.agents.items;
+
+const AllAgentsQuery = Type.Object({
+  problems: Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: only the agents needing attention (offline, never seen, lagging, clock off, backlog: the Agents view's amber cells)" }),
+  offset: Type.Integer({ minimum: 0, default: 0, description: "the `next` of the previous page" }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+});
+const AllAgentsBody = Type.Object({
+  clockWarnMs: Type.Integer({ description: "an agent whose clockOffsetMs is further from 0 than this is flagged (FOOTFALL_CLOCK_WARN_MS)" }),
+  total: Type.Integer({ description: "agents listed over all pages (with problems=1, those needing attention)" }),
+  problems: Type.Integer({ description: "agents needing attention, of the stores the token may see" }),
+  agentsSeen: Type.Integer({ description: "every agent of the stores the token may see (revoked ones too)" }),
+  next: Type.Union([Type.Integer(), Type.Null()], { description: "the offset of the next page; null: this is the last" }),
+  agents: Type.Array(
+    Type.Composite([
+      Type.Object({ store: Type.String(), storeName: Type.String({ description: "the store's name (its id when it has no layout yet)" }) }),
+      AgentInfoBody,
+      Type.Object({
+        problems: Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
+          description: "what needs attention (core's agentProblems): offline, never-seen, lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+        }),
+      }),
+    ]),
+    { description: "those needing attention first, then the rest; each part by store then agent id" },
+  ),
+});
 
 /** Health, the caller's identity, agents and metrics. */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -84,28 +113,80 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rejects = services.ingestRejects ? await services.ingestRejects(req.params.store) : null;
       return {
         clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
-        agents: agents.map((a) => ({
-          agent: a.agent,
-          kind: a.kind,
-          state: a.state,
-          version: a.version,
-          lastStatusTs: a.statusTs,
-          // 0: an agent whose every event was rejected, as stored before that kept null (no event is from 1970).
-          lastEventTs: a.lastEventTs || null,
-          // How late the newest event arrived: receipt time minus the event's own time.
-          lagMs: a.lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
-          events: a.events,
-          duplicates: a.duplicates,
-          rejects: a.rejects,
-          revokedAt: a.revokedAt,
-          rejectReasons: rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent),
-          backlog: backlogOf(a.statusMetrics ?? null),
-          ...clockOf(a.clockSamples),
+        agents: agents.map((a) => agentInfo(a, rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent))),
+      };
+    },
+  });
+
+  app.get("/agents", {
+    config: { auth: "admin" },
+    schema: {
+      tags: ["ops"],
+      summary: "Every store's agents the token may see (a group's or a store's when it is limited to one), those needing attention first; `problems=1`: only those",
+      querystring: AllAgentsQuery,
+      response: { 200: AllAgentsBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const p = req.principal!;
+      const q = req.query;
+      const clockWarnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
+      const [rows, stores] = await Promise.all([storage.agents.listAll(), storage.stores.list()]);
+      const names = new Map<string, string>(stores.map((s) => [s.id, s.name]));
+      // Each agent's row as the store's list gives it (its reject reasons only for the page's, below), and what needs attention.
+      const all = rows
+        .filter((a) => mayAccessStore(p, a.store))
+        .map((a) => {
+          const info = agentInfo(a, {});
+          return { row: a, info, problems: agentProblems(info, clockWarnMs) };
+        });
+      const needing = all.filter((e) => e.problems.length > 0);
+      // listAll is by store then agent: those needing attention first, each part in that order.
+      const listed = q.problems === 1 ? needing : [...needing, ...all.filter((e) => e.problems.length === 0)];
+      const page = listed.slice(q.offset, q.offset + q.limit);
+      const pageStores = [...new Set(page.map((e) => e.row.store))];
+      // A split chain server's front asks its ingest worker, which counted them (one question per store of the page).
+      const rejects = services.ingestRejects ? new Map(await Promise.all(pageStores.map(async (s) => [s, await services.ingestRejects!(s)] as const))) : null;
+      const reasonsOf = (store: string, agent: string) => (rejects ? (rejects.get(store)?.[agent] ?? {}) : services.metrics.rejectsOf(store, agent));
+      const next = q.offset + page.length;
+      return {
+        clockWarnMs,
+        total: listed.length,
+        problems: needing.length,
+        agentsSeen: all.length,
+        next: next < listed.length ? next : null,
+        agents: page.map((e) => ({
+          store: e.row.store,
+          storeName: names.get(e.row.store) ?? e.row.store,
+          ...e.info,
+          rejectReasons: reasonsOf(e.row.store, e.row.agent),
+          problems: e.problems,
         })),
       };
     },
   });
 };
+
+/** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. */
+export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>): Static<typeof AgentInfoBody> {
+  return {
+    agent: a.agent,
+    kind: a.kind,
+    state: a.state,
+    version: a.version,
+    lastStatusTs: a.statusTs,
+    // 0: an agent whose every event was rejected, as stored before that kept null (no event is from 1970).
+    lastEventTs: a.lastEventTs || null,
+    // How late the newest event arrived: receipt time minus the event's own time.
+    lagMs: a.lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
+    events: a.events,
+    duplicates: a.duplicates,
+    rejects: a.rejects,
+    revokedAt: a.revokedAt,
+    rejectReasons,
+    backlog: backlogOf(a.statusMetrics ?? null),
+    ...clockOf(a.clockSamples),
+  };
+}
 
 /** An agent's clock offset from its stored live statuses (core's clock-offset.ts), and when the status it is read from arrived. */
 function clockOf(text: string | null | undefined): { clockOffsetMs: number | null; clockMeasuredAt: number | null } {
