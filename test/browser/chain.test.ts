@@ -106,6 +106,10 @@ describe("the Chain view", () => {
     // No sales imported: no conversion ("–", saying why), not 0 %.
     expect(await cell("shop", "conversion").locator(".v").textContent()).toBe("–");
     expect(await cell("shop", "conversion").getAttribute("title")).toMatch(/No sale recorded in this period/);
+    // A median dwell reads as on every other screen ("2 min 05 s", was "2m05"), and its header says what it is the median of.
+    expect(await cell("shop", "dwellMedianS").locator(".v").textContent()).toMatch(/^\d+ min \d\d s$/);
+    expect(await page.locator('[data-testid=chain-totals] [data-total="dwellMedianS"] .v').textContent()).toMatch(/^\d+ min \d\d s$/);
+    expect(await page.locator('th:has(button[data-sort="dwellMedianS"])').getAttribute("title")).toMatch(/median length of the period's zone visits/);
     await shot(page, "chain-overview");
 
     // A click on the column sorts the other way; again, back.

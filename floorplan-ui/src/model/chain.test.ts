@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureChange, filterStores, groupIdOf, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
@@ -200,5 +201,33 @@ describe("the chain view's changes, like-for-like", () => {
       }),
     );
     expect(likeForLikeLine({ stores: 20, likeForLike: { previous: { stores: 18, figures: fig(1), before: fig(1) }, lastYear: { stores: 18, figures: fig(1), before: fig(1) } } })).toBe("Changes like-for-like: 18 of 20 stores");
+  });
+});
+
+describe("the chain view's figures", () => {
+  it("writes a median dwell as every other screen does (1 min 04 s, not 1m04)", () => {
+    expect(formatFigure("dwellMedianS", 64, null)).toBe("1 min 04 s");
+    expect(formatFigure("dwellMedianS", 45, null)).toBe("45 s");
+    expect(formatFigure("dwellMedianS", 3_720, null)).toBe("1 h 02 min");
+    expect(formatFigure("dwellMedianS", null, null)).toBe("–");
+  });
+
+  it("uses the shared dwell formatter for any dwell (property)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 86_400, noNaN: true }), (s) => {
+        expect(formatFigure("dwellMedianS", s, null)).toBe(formatDuration(s));
+      }),
+    );
+  });
+
+  it("writes counts, rates and amounts as the other screens do", () => {
+    expect(formatFigure("enters", 12_345, null)).toBe("12,345");
+    expect(formatFigure("conversion", 0.034, null)).toBe("3.4%");
+    expect(formatFigure("averageBasket", 12.4, "EUR")).toBe("€12.40");
+  });
+
+  it("says in the median dwell's header that it is the median of zone visits, not of time in store", () => {
+    expect(figureAbout("dwellMedianS")).toMatch(/median .*zone visits/);
+    expect(figureAbout("dwellMedianS")).toMatch(/not of the time spent in the store/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
-import { formatChange, formatDateTimeZ } from "./format.js";
+import { formatChange, formatCount, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 
 export { changeOf };
@@ -14,9 +14,35 @@ export const FIGURES = [
   { id: "visitors", label: "Visitors" },
   { id: "conversion", label: "Conversion" },
   { id: "averageBasket", label: "Avg basket" },
-  { id: "dwellMedianS", label: "Median dwell" },
-] as const satisfies readonly { id: keyof Figures; label: string }[];
+  {
+    id: "dwellMedianS",
+    label: "Median dwell",
+    about:
+      "Median dwell: the median length of the period's zone visits (one person's stay in one zone, followed to its end; entrance zones aside), not of the time spent in the store",
+  },
+] as const satisfies readonly { id: keyof Figures; label: string; about?: string }[];
 export type FigureId = (typeof FIGURES)[number]["id"];
+
+/** What a figure's column is of, for its header's title (undefined where the label says it all). */
+export function figureAbout(id: FigureId): string | undefined {
+  const f = FIGURES.find((x) => x.id === id);
+  return f && "about" in f ? f.about : undefined;
+}
+
+/** A figure as the chain view shows it: a dwell as every other screen writes one (`1 min 04 s`, format's formatDuration), a rate, an amount in `currency`, a count; `–` without one. */
+export function formatFigure(id: FigureId, value: number | null, currency: string | null): string {
+  if (value === null) return "–";
+  switch (id) {
+    case "conversion":
+      return formatRate(value);
+    case "averageBasket":
+      return formatMoney(value, currency ?? undefined);
+    case "dwellMedianS":
+      return formatDuration(value);
+    default:
+      return formatCount(value);
+  }
+}
 export type SortKey = Extract<OverviewSort, "name" | FigureId | "occupancy" | "health">;
 export interface Sort {
   key: SortKey;

@@ -10,8 +10,8 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { chainRange, figureChange, filterStores, FIGURES, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Earlier, type FigureId, type SortKey } from "../model/chain.js";
-import { formatCount, formatDurationShort, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { chainRange, figureAbout, figureChange, filterStores, FIGURES, formatFigure, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Earlier, type FigureId, type SortKey } from "../model/chain.js";
+import { formatCount, formatRange } from "../model/format.js";
 import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
 import { openingOutlook } from "../model/forecast.js";
@@ -37,20 +37,6 @@ function ClosedNow({ store, now }: { store: OverviewStore; now: number }) {
       {outlook.text}
     </div>
   );
-}
-
-function formatFigure(id: FigureId, value: number | null, currency: string | null): string {
-  if (value === null) return "–";
-  switch (id) {
-    case "conversion":
-      return formatRate(value);
-    case "averageBasket":
-      return formatMoney(value, currency ?? undefined);
-    case "dwellMedianS":
-      return formatDurationShort(value);
-    default:
-      return formatCount(value);
-  }
 }
 
 /** A change as an arrow and a percentage (conversion: percentage points), coloured (up is good for every figure shown). */
@@ -185,8 +171,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
 
   const set = (changes: Record<string, string | null>) => navigate(withParams(route, changes), true);
   const rows = useMemo(() => sortStores(filterStores(overview.data?.stores ?? [], text), sort), [overview.data, text, sort]);
-  const header = (key: SortKey, label: string, className = "") => (
-    <th className={className} aria-sort={sort.key === key ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
+  const header = (key: SortKey, label: string, className = "", title?: string) => (
+    <th className={className} title={title} aria-sort={sort.key === key ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
       <button className="sort" data-sort={key} onClick={() => set(sortParams(nextSort(sort, key)))}>
         {label}
         {sort.key === key ? (sort.dir === "asc" ? " ↑" : " ↓") : ""}
@@ -244,7 +230,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
               <thead>
                 <tr>
                   {header("name", "Store")}
-                  {FIGURES.map((f) => header(f.id, f.label, "num"))}
+                  {FIGURES.map((f) => header(f.id, f.label, "num", figureAbout(f.id)))}
                   {header("occupancy", "In store now", "num")}
                   {header("health", "Agents")}
                 </tr>
@@ -283,7 +269,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                   <tr>
                     <th>Group</th>
                     {FIGURES.map((f) => (
-                      <th key={f.id} className="num">
+                      <th key={f.id} className="num" title={figureAbout(f.id)}>
                         {f.label}
                       </th>
                     ))}
@@ -334,7 +320,9 @@ function Totals({ totals }: { totals: OverviewTotals }) {
       {FIGURES.map((f) => (
         <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
           <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
-          <div className="k">{f.label}</div>
+          <div className="k" title={figureAbout(f.id)}>
+            {f.label}
+          </div>
           <Comparisons id={f.id} f={totals} totals={totals} />
         </div>
       ))}
