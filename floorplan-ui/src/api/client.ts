@@ -6,7 +6,7 @@ import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket,
 import { isRole, type Me } from "../model/auth.js";
 import type { Static } from "@sinclair/typebox";
 import type { StoresBody } from "../../../server/src/routes/schemas.js";
-import type { AgentInfo, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesDays, SalesImportResult, SalesRow } from "./types.js";
+import type { AgentInfo, AllAgentsPage, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesDays, SalesImportResult, SalesRow } from "./types.js";
 
 export class ApiError extends Error {
   constructor(
@@ -147,6 +147,9 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       request<OccupancyForecastReport>("GET", `${store(id)}/forecast/occupancy`, { zone: opts.zone }, undefined, signal),
     /** The store's agents, and past what clock offset one is flagged (`clockWarnMs`, the server's FOOTFALL_CLOCK_WARN_MS). */
     agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[]; clockWarnMs?: number }>("GET", `${store(id)}/agents`, undefined, undefined, signal),
+    /** Every store's agents the token may see, those needing attention first (`problems`: only them); a page from `offset`. */
+    allAgents: (q: { problems?: boolean; offset?: number; limit?: number }, signal?: AbortSignal) =>
+      request<AllAgentsPage>("GET", "/agents", { problems: q.problems ? 1 : undefined, offset: q.offset, limit: q.limit }, undefined, signal),
     departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),
     /** Sales as the CSV text of a file (`timestamp,zone,department,amount,items,transaction`). */

@@ -3,6 +3,7 @@
  * experiments, forecasts), beside the client.
  */
 import type { Static } from "@sinclair/typebox";
+import type { AgentProblem } from "@footfall/core";
 import type { ForecastBody, OccupancyForecastBody } from "../../../server/src/routes/forecast-schemas.js";
 import type { DepartmentsBody, ImportResult, SalesDaysBody } from "../../../server/src/routes/sales-schemas.js";
 import type { AgentsBody, ConversionBody, ExperimentBody, ExperimentInputBody, FunnelBody, NOT_COMPARABLE, ResultBody, RetentionBody } from "../../../server/src/routes/schemas.js";
@@ -12,6 +13,18 @@ export type RetentionInfo = Static<typeof RetentionBody>;
 
 /** An agent as `GET /stores/:store/agents` answers it (the server's schema). */
 export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
+
+/** An agent as `GET /agents` lists it: its store's row, with the store and what needs attention (core's agentProblems). */
+export type AllAgentsRow = AgentInfo & { store: string; storeName: string; problems: AgentProblem[] };
+/** A page of `GET /agents`: `total` rows over all pages, `problems` agents needing attention, `next` page's offset. */
+export interface AllAgentsPage {
+  clockWarnMs: number;
+  total: number;
+  problems: number;
+  agentsSeen: number;
+  next: number | null;
+  agents: AllAgentsRow[];
+}
 
 /** `{"<department>": ["zone-id", ...]}` (the server's schema). */
 export type Departments = Static<typeof DepartmentsBody>["departments"];

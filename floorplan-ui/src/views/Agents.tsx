@@ -1,5 +1,5 @@
 /** Agents (admin): each agent's state, last event, lag and rejects, refreshed every few seconds. */
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { createAdminApi, type AgentCredentials, type BrokerSync } from "../api/admin.js";
@@ -13,7 +13,9 @@ import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell } from "../model
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
-import { Empty, ErrorState, Loading } from "../components/States.js";
+import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
+import { withParams } from "../model/route.js";
+import { AllAgents } from "./AllAgents.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
@@ -23,8 +25,41 @@ const REFRESH_MS = 5000;
 /** `never-seen` → `Never seen`. */
 const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slice(1)).replace(/-/g, " ");
 
-export default function AgentsView({ store }: ViewProps) {
+/** This store's agents, or every store's ("All stores", `?scope=all`; `problems=1`: only those needing attention). */
+export default function AgentsView(props: ViewProps) {
+  const { route, navigate } = props;
+  const { stores } = useSession();
+  const all = route.params.scope === "all";
+  const scope =
+    stores.length > 1 || all ? (
+      <Segmented
+        label="Which agents"
+        value={all ? "all" : "store"}
+        options={[
+          { id: "store", label: "This store" },
+          { id: "all", label: "All stores" },
+        ]}
+        onChange={(v) => navigate(withParams(route, { scope: v === "all" ? "all" : null, agent: null, problems: null }))}
+      />
+    ) : null;
+  if (!all) return <StoreAgents {...props} scope={scope} />;
+  return (
+    <div className="page" data-testid="agents">
+      <div className="page-h">
+        <h1>Agents</h1>
+        <span className="sub">every store · those needing attention first</span>
+        {scope}
+      </div>
+      <AllAgents onlyProblems={route.params.problems === "1"} setOnlyProblems={(v) => navigate(withParams(route, { problems: v ? "1" : null }), true)} />
+    </div>
+  );
+}
+
+function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) {
   const { api, stores } = useSession();
+  // Opened from the all-stores list at one agent: its row is marked and scrolled to.
+  const marked = route.params.agent ?? null;
+  const markedRow = useRef<HTMLTableRowElement | null>(null);
   const agents = useQ(["agents", store], (signal) => api.agents(store, signal), { refetchInterval: REFRESH_MS });
   const now = useNow(1000);
   const timeZone = useStoreZones([store]).get(store) ?? null;
@@ -65,6 +100,10 @@ export default function AgentsView({ store }: ViewProps) {
   };
 
   const list = agents.data?.agents ?? [];
+  const markedShown = list.some((a) => a.agent === marked);
+  useEffect(() => {
+    if (markedShown) markedRow.current?.scrollIntoView({ block: "center" });
+  }, [markedShown, marked]);
   const clockWarnMs = agents.data?.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
   const online = list.filter((a) => a.state === "online").length;
   return (
@@ -72,6 +111,7 @@ export default function AgentsView({ store }: ViewProps) {
       <div className="page-h">
         <h1>Agents</h1>
         <span className="sub">{stores.find((s) => s.id === store)?.name ?? store} · refreshed every {REFRESH_MS / 1000} s</span>
+        {scope}
       </div>
       {agents.data && list.length > 0 && (
         <div className="stats card card-b">
@@ -152,7 +192,7 @@ export default function AgentsView({ store }: ViewProps) {
               </thead>
               <tbody>
                 {list.map((a) => (
-                  <tr key={a.agent} data-testid={`agent-${a.agent}`}>
+                  <tr key={a.agent} data-testid={`agent-${a.agent}`} className={a.agent === marked ? "row-marked" : undefined} ref={a.agent === marked ? markedRow : undefined} aria-current={a.agent === marked ? "true" : undefined}>
                     <td><b>{a.agent}</b></td>
                     <td>{a.kind}</td>
                     <td>
