@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { addToken } from "../support/index.js";
+import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
 import { shopLayout } from "./helpers/store.js";
 
@@ -24,6 +25,13 @@ describe("layout editor: a version saved for later", () => {
     // v2 (newest first) is scheduled, with the control; v1, in force and being edited, has none.
     expect(await rows.nth(0).textContent()).toMatch(/^v2 from .*scheduled/);
     expect(await rows.nth(1).getByTestId("version-cancel").count()).toBe(0);
+    // Which is in force now and until when: v1 until v2's date, v2 from then.
+    expect(await rows.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-state")))).toEqual(["scheduled", "in force"]);
+    expect(await rows.nth(1).textContent()).toMatch(/^v1 from .*, until .*in force.*editing$/);
+    const v2From = await rows.nth(0).getByTestId("version-period").textContent();
+    expect(v2From).toMatch(/^from \w{3} \d+ \w{3}, \d\d:\d\d \S+$/);
+    expect(await rows.nth(1).getByTestId("version-period").textContent()).toContain(`until ${v2From!.slice("from ".length)}`);
+    await shot(page, "layout-versions", { fullPage: true });
     const control = rows.nth(0).getByRole("button", { name: /Cancel this scheduled version \(v2, from / });
     await control.click();
     // It asks first; "Keep it" leaves everything as it was.
@@ -35,6 +43,9 @@ describe("layout editor: a version saved for later", () => {
     await page.getByTestId("version-cancel-yes").click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.nth(0).textContent()).toMatch(/^v1 from .*editing$/);
+    // Nothing follows it any more: in force, with no end.
+    expect(await rows.nth(0).getAttribute("data-state")).toBe("in force");
+    expect(await rows.nth(0).getByTestId("version-period").textContent()).not.toContain("until");
     expect((await t.shop.api.layouts("refit")).layouts).toEqual([{ version: 1, validFrom: shopLayout().validFrom }]);
     expect(await page.locator(".page-h .sub").textContent()).toMatch(/· version 1$/);
     await page.close();

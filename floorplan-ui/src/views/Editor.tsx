@@ -13,6 +13,7 @@ import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
 import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
+import { versionPeriods } from "../model/versions.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { withParams } from "../model/route.js";
 import { useSession } from "../session.js";
@@ -314,13 +315,15 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
             <section className="card">
               <div className="card-h"><h2>Versions</h2></div>
               <ul className="versions">
-                {[...versions.data].sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
-                  <li key={v.version}>
-                    <b>v{v.version}</b> <span className="muted">from {formatDateTimeZ(v.validFrom, state.draft.timezone)}</span>
-                    {v.version === state.version && <span className="chip" style={{ marginLeft: "auto" }}>editing</span>}
+                {versionPeriods(versions.data, now, state.draft.timezone).sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
+                  <li key={v.version} data-version={v.version} data-state={v.state}>
+                    <b>v{v.version}</b> <span className="muted" data-testid="version-period">{v.text}</span>
+                    {v.state === "in force" && <span className="chip accent" style={{ marginLeft: "auto" }} title="The layout the store and its agents use now">in force</span>}
+                    {v.state === "past" && <span className="muted small" style={{ marginLeft: "auto" }}>past</span>}
+                    {v.state === "scheduled" && <span className="chip" style={{ marginLeft: "auto" }} title="Saved for later: not in force yet">scheduled</span>}
+                    {v.version === state.version && <span className="chip">editing</span>}
                     {scheduled.has(v.version) && (
                       <>
-                        <span className="chip" style={{ marginLeft: v.version === state.version ? undefined : "auto" }}>scheduled</span>
                         {v.version !== state.version && (
                           <button className="btn sm" onClick={() => onEditVersion(v.version)} data-testid="version-edit" aria-label={`Edit this scheduled version (v${v.version}, from ${formatDateTimeZ(v.validFrom, state.draft.timezone)})`}>
                             Edit this scheduled version
