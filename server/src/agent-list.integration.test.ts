@@ -11,6 +11,7 @@ import { localServerConfig } from "../../test/support/in-process.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { usePostgres } from "../../test/support/postgres.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
+import { openDatabase } from "./db/database.js";
 import { createLogger } from "./log.js";
 import { startServer, type RunningServer } from "./server.js";
 
@@ -31,7 +32,9 @@ describe("footfall agent list", () => {
   };
 
   beforeAll(async () => {
-    // Nothing yet: it says so and what to do (stdout for the table, stderr with --json, whose stdout stays empty).
+    // A folder with no database is refused (cli.test.ts); a database with no agent yet: it says so and what to do
+    // (stdout for the table, stderr with --json, whose stdout stays empty).
+    openDatabase(dir.path).close();
     const none = await list();
     expect(none.code, none.stderr).toBe(0);
     expect(none.stdout).toBe(

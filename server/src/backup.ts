@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DATABASE_FILE, prepareDataDir } from "./db/database.js";
+import { DATABASE_FILE, noDatabaseMessage, prepareDataDir } from "./db/database.js";
 import { MIGRATIONS } from "./db/migrations.js";
 
 const PID_FILE = "footfall.pid";
@@ -62,7 +62,7 @@ export function backupDatabase(dataDir: string, file: string, opts: { force?: bo
   const started = performance.now();
   const source = join(dataDir, DATABASE_FILE);
   const target = resolve(file);
-  if (!existsSync(source)) throw new BackupError(`no database at ${source}: check FOOTFALL_DATA_DIR`);
+  if (!existsSync(source)) throw new BackupError(noDatabaseMessage(dataDir));
   if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
   const folder = dirname(target);
   if (!existsSync(folder)) throw new BackupError(`no folder ${folder} to write the backup into: create it first (mkdir -p ${folder}) or choose another path`);

@@ -11,7 +11,7 @@ import { auditSystem } from "./admin/audit.js";
 import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
-import { DATABASE_FILE } from "./db/database.js";
+import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
 
 const ENV_HELP = `
@@ -68,11 +68,14 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}
 
 /**
  * Runs `fn` on the data folder's storage, closed afterwards. A SQLite database that is not there yet is made, and said
- * so on stderr: a mistyped FOOTFALL_DATA_DIR would otherwise put a token or an agent where no server looks.
+ * so on stderr: a mistyped FOOTFALL_DATA_DIR would otherwise put a token or an agent where no server looks. With
+ * `existing` (the commands that read, or revoke what must already be there) it is refused instead, creating nothing:
+ * an empty list from a mistyped folder would hide the typo.
  */
-async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir): Promise<T> {
+async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir, opts: { existing?: boolean } = {}): Promise<T> {
   const databaseUrl = configFromEnv().databaseUrl ?? null;
   const database = join(dataDir, DATABASE_FILE);
+  if (!databaseUrl && opts.existing && !existsSync(database)) throw new Error(noDatabaseMessage(dataDir));
   if (!databaseUrl && !existsSync(database))
     process.stderr.write(
       `footfall: note: no database in ${dataDir} (FOOTFALL_DATA_DIR), so a new, empty one is made at ${database}; a server started on another folder does not see what this command writes there\n`,
@@ -205,7 +208,7 @@ agent
       if (!(await storage.agents.revoke(opts.store, agentId, Date.now()))) throw new InvalidArgumentError(`no agent "${agentId}" in store "${opts.store}"`);
       await auditSystem(storage, Date.now(), "agent.revoke", `${opts.store}/${agentId}`, null, opts.store);
       print({ agent: agentId, store: opts.store, revoked: true, next: "with an external Mosquitto: footfall broker-config --out <dir>, then reload mosquitto (SIGHUP)" });
-    });
+    }, undefined, { existing: true });
   });
 agent
   .command("import")
@@ -264,7 +267,7 @@ agent
       }
       if (opts.json) return process.stdout.write(agentJsonLines(entries));
       process.stdout.write(agentTable(entries, { now: Date.now(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, warnMs }));
-    });
+    }, config.dataDir, { existing: true });
   });
 
 const token = program.command("token").description("manage API tokens: add, list, revoke");
@@ -309,7 +312,7 @@ token
       const tokens = await storage.tokens.list();
       if (opts.json) return print({ tokens: tokens.map((t) => ({ ...t, state: stateOf(t, now) })) });
       process.stdout.write(tokenTable(tokens, now));
-    });
+    }, undefined, { existing: true });
   });
 token
   .command("revoke")
@@ -321,7 +324,7 @@ token
       if (!revoked) throw new InvalidArgumentError(`no token with id "${tokenId}": \`footfall token list\` shows the ids`);
       await auditSystem(storage, Date.now(), "token.revoke", revoked.id, { role: revoked.role, label: revoked.label }, revoked.store);
       print({ ...revoked, state: "revoked" });
-    });
+    }, undefined, { existing: true });
   });
 
 program

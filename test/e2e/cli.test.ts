@@ -3,7 +3,8 @@
  * fail with a message that names them, and agents and tokens can be added while a server runs on
  * the same data folder, which then admits them at once.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import {
@@ -68,7 +69,6 @@ describe.concurrent("footfall with bad arguments", () => {
     ["an expiry that is no time", ["token", "add", "--role", "viewer", "--expires", "soon"], /--expires "soon" is neither a duration/],
     ["an expiry in the past", ["token", "add", "--role", "viewer", "--expires", "2020-01-01"], /--expires "2020-01-01" is in the past/],
     ["an expiry on a day that does not exist", ["token", "add", "--role", "viewer", "--expires", "2030-02-30"], /not a date in the calendar/],
-    ["revoking a token that does not exist", ["token", "revoke", "0123456789ab"], /no token with id "0123456789ab": `footfall token list`/],
     ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
     ["a bridge that names no store id", ["broker-config", "--out", "x", "--server-password", "p", "--bridge", "paris=Shop One"], /--bridge "paris=Shop One": give <site>=<store>/],
     ["removing a bridge that is not there", ["broker-config", "--out", "x", "--server-password", "p", "--remove-bridge", "nowhere"], /--remove-bridge: no bridge of site "nowhere"/],
@@ -121,6 +121,54 @@ describe("footfall on a new data folder", () => {
     } finally {
       dir.remove();
     }
+  });
+});
+
+describe("footfall's read-only commands on a folder with no database", () => {
+  // A mistyped FOOTFALL_DATA_DIR (or one read before the first start): a command that reads, or revokes what must be
+  // there, refuses and names the folder, and makes nothing there (no folder, no empty database that hides the typo).
+  const dir = tempDir("footfall-cli-nodb-");
+  afterAll(() => dir.remove());
+  const READERS: [string, string[]][] = [
+    ["token list", ["token", "list"]],
+    ["token list --json", ["token", "list", "--json"]],
+    ["agent list", ["agent", "list"]],
+    ["agent list --json", ["agent", "list", "--json", "--store", "shop"]],
+    ["token revoke", ["token", "revoke", "0123456789ab"]],
+    ["agent revoke", ["agent", "revoke", "door-1", "--store", "shop"]],
+    ["backup", ["backup", join(dir.path, "backup.db")]],
+  ];
+  const message = (folder: string, missing: boolean) =>
+    `footfall: no Footfall database in ${folder}${missing ? ", a folder that does not exist" : ""} (FOOTFALL_DATA_DIR): is it the right folder? A server started with it creates one\n`;
+
+  it.each(READERS)("%s on a folder that does not exist: exit 1, says so, creates nothing", async (name, args) => {
+    const folder = join(dir.path, name.replace(/\W+/g, "-"), "data");
+    const r = await footfall(args, { dataDir: folder });
+    expect([r.code, r.stderr, r.stdout]).toEqual([1, message(folder, true), ""]);
+    expect(existsSync(join(folder, ".."))).toBe(false);
+    expect(existsSync(join(dir.path, "backup.db"))).toBe(false);
+  });
+
+  it.each(READERS)("%s on an empty folder: exit 1, says so, leaves it empty", async (name, args) => {
+    const folder = tempDir("footfall-cli-empty-");
+    try {
+      const r = await footfall(args, { dataDir: folder.path });
+      expect([r.code, r.stderr, r.stdout]).toEqual([1, message(folder.path, false), ""]);
+      expect(readdirSync(folder.path)).toEqual([]);
+      expect(existsSync(join(dir.path, "backup.db"))).toBe(false);
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it("token add still makes the database (with its note), and token list then reads it", async () => {
+    const folder = join(dir.path, "new", "data");
+    const added = await footfall(["token", "add", "--role", "viewer"], { dataDir: folder });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/^footfall: note: no database in .*, so a new, empty one is made/);
+    const listed = await footfall(["token", "list", "--json"], { dataDir: folder });
+    expect([listed.code, listed.stderr]).toEqual([0, ""]);
+    expect((JSON.parse(listed.stdout) as { tokens: unknown[] }).tokens).toHaveLength(1);
   });
 });
 
@@ -266,6 +314,8 @@ describe("footfall token list, revoke and --expires", () => {
     const api = new FootfallApi(server.httpUrl, token);
     expect(await api.me()).toEqual({ role: "viewer", store: null });
     const id = (await list()).find((x) => x.lastUsedAt !== null && x.role === "viewer" && x.state === "active" && x.store === null)!.id;
+    const unknown = await footfall(["token", "revoke", "0123456789ab"], { dataDir: server.dataDir });
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'footfall: no token with id "0123456789ab": `footfall token list` shows the ids\n']);
     const revoked = await footfallJson<Listed>(["token", "revoke", id], { dataDir: server.dataDir });
     expect(revoked).toMatchObject({ id, state: "revoked", revokedAt: expect.any(Number) });
     const res = await api.request<{ message: string }>("GET", "/api/v1/me");

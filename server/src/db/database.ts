@@ -33,6 +33,15 @@ const DIR_MODE = 0o700;
 /** The SQLite database's file in the data folder. */
 export const DATABASE_FILE = "footfall.db";
 
+/**
+ * Why a command that reads the data folder's database (token list, agent list, backup...) refuses a folder without one,
+ * rather than making an empty one there: an empty answer from a mistyped FOOTFALL_DATA_DIR would hide the typo.
+ */
+export function noDatabaseMessage(dataDir: string): string {
+  const folder = existsSync(dataDir) ? dataDir : `${dataDir}, a folder that does not exist`;
+  return `no Footfall database in ${folder} (FOOTFALL_DATA_DIR): is it the right folder? A server started with it creates one`;
+}
+
 export function openDatabase(dataDir: string, file = DATABASE_FILE): Db {
   const synchronous = synchronousMode();
   prepareDataDir(dataDir);
