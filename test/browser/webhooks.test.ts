@@ -27,6 +27,12 @@ describe("webhooks in the admin page", () => {
   it("adds a hook with its secret shown once, shows why it was disabled, enables it again and logs the deliveries", async () => {
     const page = await t.open("/admin/shop?tab=webhooks", t.shop.tokens.admin);
     await page.getByTestId("webhook-form").waitFor();
+    // The tab says whose webhooks these are (the store picked at the top right), by its name, and none yet.
+    const name = (await t.shop.api.stores()).stores.find((s) => s.id === "shop")!.name;
+    expect(await page.getByTestId("webhooks-of").textContent()).toBe(`Webhooks of ${name}`);
+    expect(await page.getByTestId("webhooks-scope").textContent()).toMatch(/this store's notifications only.*pick it in the Store menu at the top right/);
+    await page.getByText(`No webhook for ${name} yet.`).waitFor({ timeout: 10_000 });
+    await shot(page, "webhooks-of-store");
     await page.getByLabel("Webhook URL").fill(receiver.url);
     await page.getByRole("button", { name: "Add webhook" }).click();
     await page.getByTestId("webhook-secret").waitFor();

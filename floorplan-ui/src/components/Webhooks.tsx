@@ -7,6 +7,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { errorMessage } from "@footfall/core";
 import { createWebhooksApi, type Webhook } from "../api/webhooks.js";
 import { useQ } from "../hooks/useQ.js";
+import { storeNames } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { useSession } from "../session.js";
 import { ErrorState, Loading } from "./States.js";
@@ -19,7 +20,7 @@ const EVENT_CHOICES = [
 ];
 
 export function Webhooks({ store }: { store: string | null }) {
-  const { api } = useSession();
+  const { api, stores } = useSession();
   const hooksApi = useMemo(() => createWebhooksApi(api.token), [api.token]);
   const hooks = useQ(["webhooks", store], () => (store ? hooksApi.list(store) : Promise.resolve([])), { enabled: store !== null });
   const [url, setUrl] = useState("");
@@ -56,7 +57,12 @@ export function Webhooks({ store }: { store: string | null }) {
   return (
     <>
       <section className="card card-b">
-        <h2 className="admin-h2">New webhook</h2>
+        <h2 className="admin-h2" data-testid="webhooks-of">
+          Webhooks of {storeNames([store], stores)}
+        </h2>
+        <p className="muted small" data-testid="webhooks-scope">
+          A webhook added here is sent this store&apos;s notifications only. For another store&apos;s webhooks, pick it in the Store menu at the top right.
+        </p>
         <form className="row" onSubmit={submit} data-testid="webhook-form">
           <label className="row">
             <span>URL</span>
@@ -94,7 +100,7 @@ export function Webhooks({ store }: { store: string | null }) {
         ) : !hooks.data ? (
           <Loading label="Loading webhooks…" />
         ) : hooks.data.length === 0 ? (
-          <p className="card-b">No webhook yet.</p>
+          <p className="card-b">No webhook for {storeNames([store], stores)} yet.</p>
         ) : (
           <div style={{ overflowX: "auto" }}>
             <table className="table" data-testid="webhooks-table">
