@@ -30,6 +30,8 @@ export function backlogOf(statusMetrics: string | null): { queued: number; oldes
 }
 
 const AgentInfoBody = AgentsBody.properties.agents.items;
+/** Code-unit order (ids are a-z, 0-9, "-" and "_"), whatever the database's collation. */
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const AllAgentsQuery = Type.Object({
   problems: Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: only the agents needing attention (offline, never seen, lagging, clock off, backlog: the Agents view's amber cells)" }),
@@ -135,12 +137,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Each agent's row as the store's list gives it (its reject reasons only for the page's, below), and what needs attention.
       const all = rows
         .filter((a) => mayAccessStore(p, a.store))
+        .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent))
         .map((a) => {
           const info = agentInfo(a, {});
           return { row: a, info, problems: agentProblems(info, clockWarnMs) };
         });
       const needing = all.filter((e) => e.problems.length > 0);
-      // listAll is by store then agent: those needing attention first, each part in that order.
+      // Those needing attention first, each part by store then agent.
       const listed = q.problems === 1 ? needing : [...needing, ...all.filter((e) => e.problems.length === 0)];
       const page = listed.slice(q.offset, q.offset + q.limit);
       const pageStores = [...new Set(page.map((e) => e.row.store))];
