@@ -11,27 +11,23 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { footfallJson, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { useChain } from "../support/chain.js";
+import { FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 import { mosquittoSubRetained } from "../support/mosquitto-sub.js";
 
-const SHARDS = 64;
 const AGENT = "cam-1";
 
 /** Three stores in each half of the shards (the halves two servers settle on). */
-function pick(): string[] {
-  const low: string[] = [];
-  const high: string[] = [];
-  for (let i = 1; low.length < 3 || high.length < 3; i++) {
-    const s = `rb-${String(i).padStart(3, "0")}`;
-    const half = shardOf(s, SHARDS) < 32 ? low : high;
-    if (half.length < 3) half.push(s);
-  }
-  return [...low, ...high];
-}
-const STORES = pick();
+const STORES = storesInShardHalves("rb", 3);
 
-const chain = useChain({ name: "footfall-chain-broker-restart", database: "footfall_chain_broker_restart", stores: STORES, agent: AGENT, homeAssistant: true, brokerPersistence: false });
+const chain = useChain({
+  name: "footfall-chain-broker-restart",
+  database: "footfall_chain_broker_restart",
+  stores: STORES,
+  agent: AGENT,
+  homeAssistant: true,
+  brokerPersistence: false,
+});
 const servers = chain.servers;
 const ha = () => ({ url: chain.mosquitto.url, username: "homeassistant", password: chain.passwords.homeassistant! });
 const server = () => ({ url: chain.mosquitto.url, ...chain.serverLogin });
@@ -49,14 +45,10 @@ async function snapshot(): Promise<Map<string, string>> {
 const complete = (m: Map<string, string>) =>
   STORES.every((s) => m.has(topics.layout(s)) && m.has(topics.occupancy(s)) && m.has(`homeassistant/sensor/footfall_${s}/occupancy/config`));
 /** Per store: how many retained messages a fresh subscriber sees of it. */
-const perStore = (m: Map<string, string>) => Object.fromEntries(STORES.map((s) => [s, [...m.keys()].filter((t) => t.includes(`/${s}/`) || t.includes(`footfall_${s}/`)).length]));
+const perStore = (m: Map<string, string>) =>
+  Object.fromEntries(STORES.map((s) => [s, [...m.keys()].filter((t) => t.includes(`/${s}/`) || t.includes(`footfall_${s}/`)).length]));
 
 /** The shards the server says it holds, from `footfall cluster status`. */
-async function held(): Promise<Record<string, number[]>> {
-  const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-  return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
-}
-
 /** The JSON log lines of a server whose msg matches. */
 function lines(id: string, msg: RegExp): Record<string, unknown>[] {
   return servers
@@ -75,38 +67,42 @@ beforeAll(async () => {
   await chain.startServer("b", { FOOTFALL_LOG_LEVEL: "info" });
   const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
   for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await waitFor(
-    "the shards shared by a and b",
-    async () => {
-      const h = await held();
-      return h.a?.length === 32 && h.b?.length === 32;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
+  await chain.shardsShared();
 }, 180_000);
 
 describe("a chain's retained messages after the broker restarts without persistence", () => {
   it("are sent again by the holder of each store's shard, the same as before, by one server each", async () => {
-    const before = await waitFor("every store's retained layout, occupancy and discovery", async () => {
-      const m = await snapshot();
-      return complete(m) ? m : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const before = await waitFor(
+      "every store's retained layout, occupancy and discovery",
+      async () => {
+        const m = await snapshot();
+        return complete(m) ? m : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     const counts = perStore(before);
     for (const s of STORES) expect(counts[s], s).toBeGreaterThanOrEqual(10);
-    const owners = await held();
+    const owners = await chain.held();
 
     await chain.mosquitto.kill9();
     await chain.mosquitto.start();
-    const after = await waitFor("every store's retained messages again", async () => {
-      const m = await snapshot();
-      return complete(m) && JSON.stringify(perStore(m)) === JSON.stringify(counts) ? m : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 }).catch((err: Error) => {
+    const after = await waitFor(
+      "every store's retained messages again",
+      async () => {
+        const m = await snapshot();
+        return complete(m) && JSON.stringify(perStore(m)) === JSON.stringify(counts) ? m : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n--- a ---\n${servers.get("a")!.output().slice(-3000)}\n--- b ---\n${servers.get("b")!.output().slice(-3000)}`);
     });
     // The same messages as before, every store's (the occupancy's `ts` is the time it was read; a layout saved through the
     // API and one read back from PostgreSQL's jsonb hold the same keys in another order).
     const stable = (m: Map<string, string>) =>
-      [...m].filter(([t]) => !t.endsWith("/occupancy") && !t.includes("/zones/")).map(([t, p]) => [t, t.endsWith("/layout") ? (JSON.parse(p) as unknown) : p]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      [...m]
+        .filter(([t]) => !t.endsWith("/occupancy") && !t.includes("/zones/"))
+        .map(([t, p]) => [t, t.endsWith("/layout") ? (JSON.parse(p) as unknown) : p])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
     expect(stable(after)).toEqual(stable(before));
     for (const s of STORES) expect(JSON.parse(after.get(topics.layout(s))!)).toMatchObject({ store: s, receipts: true });
 
@@ -122,7 +118,7 @@ describe("a chain's retained messages after the broker restarts without persiste
 
 describe("the log of a takeover (a server killed)", () => {
   it("says in one line which shards were taken over from whom, whether their sessions were kept, and how long it took; one line when the live tap caught up", async () => {
-    const owners = await held();
+    const owners = await chain.held();
     const mark = servers.get("a")!.output().length;
     const since = (msg: RegExp) =>
       servers
@@ -134,24 +130,38 @@ describe("the log of a takeover (a server killed)", () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .filter((l) => typeof l.msg === "string" && msg.test(l.msg));
     await servers.get("b")!.kill9();
-    const taken = await waitFor("a's line for the shards taken over", () => {
-      const got = since(/taken over from b/);
-      return got.length > 0 ? got : undefined;
-    }, { timeoutMs: 40_000, intervalMs: 250 });
+    const taken = await waitFor(
+      "a's line for the shards taken over",
+      () => {
+        const got = since(/taken over from b/);
+        return got.length > 0 ? got : undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 250 },
+    );
     expect(taken).toHaveLength(1);
-    expect(taken[0]).toMatchObject({ level: 30, msg: "32 shards taken over from b: ingesting their stores", shards: owners.b, from: ["b"], sessions: { kept: 32, new: 0 } });
-    expect(taken[0]!.stores).toBe(STORES.filter((s) => owners.b!.includes(shardOf(s, SHARDS))).length);
+    expect(taken[0]).toMatchObject({
+      level: 30,
+      msg: "32 shards taken over from b: ingesting their stores",
+      shards: owners.b,
+      from: ["b"],
+      sessions: { kept: 32, new: 0 },
+    });
+    expect(taken[0]!.stores).toBe(STORES.filter((s) => owners.b!.includes(shardOf(s, CHAIN_SHARDS))).length);
     expect(taken[0]!.tookMs).toEqual(expect.any(Number));
     // The sessions' own lines are debug (not at info): one line for 32 shards.
     expect(since(/shard session connected/)).toEqual([]);
     // The live tap reads the newest messages of the shards taken over until their commits follow (15 s at least): one line then.
-    const caughtUp = await waitFor("a's line for the live tap caught up", () => {
-      const got = since(/^live tap: the commits of the shards taken over follow/);
-      return got.length > 0 ? got : undefined;
-    }, { timeoutMs: 40_000, intervalMs: 500 });
+    const caughtUp = await waitFor(
+      "a's line for the live tap caught up",
+      () => {
+        const got = since(/^live tap: the commits of the shards taken over follow/);
+        return got.length > 0 ? got : undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 500 },
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(since(/^live tap:/)).toHaveLength(1);
     expect(caughtUp[0]).toMatchObject({ level: 30, shards: owners.b });
-    expect((await held()).a).toHaveLength(64);
+    expect((await chain.held()).a).toHaveLength(64);
   }, 120_000);
 });

@@ -11,31 +11,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics, type LayoutInput } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { connectMqtt, footfallJson, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { useChain } from "../support/chain.js";
+import { connectMqtt, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 
-const SHARDS = 64;
 const AGENT = "cam-1";
 
 /** A store in each half of the shards (the halves two servers settle on). */
-function pick(): string[] {
-  let low: string | null = null;
-  let high: string | null = null;
-  for (let i = 1; !low || !high; i++) {
-    const s = `lc-${String(i).padStart(3, "0")}`;
-    if (shardOf(s, SHARDS) < 32) low ??= s;
-    else high ??= s;
-  }
-  return [low, high];
-}
-const STORES = pick();
+const STORES = storesInShardHalves("lc");
 
 const chain = useChain({ name: "footfall-chain-layout-correct", database: "footfall_chain_layout_correct", stores: STORES, agent: AGENT });
-
-async function held(): Promise<Record<string, number[]>> {
-  const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-  return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
-}
 
 /** What an agent got on its layout topic. */
 interface Got {
@@ -75,16 +59,9 @@ beforeAll(async () => {
   await chain.startServer("a");
   await chain.startServer("b");
   for (const store of STORES) await api("a").putLayout(store, smallLayout({ name: store }));
-  await waitFor(
-    "the shards shared by a and b",
-    async () => {
-      const h = await held();
-      return h.a?.length === 32 && h.b?.length === 32;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
-  const h = await held();
-  for (const store of STORES) holder.set(store, h.a!.includes(shardOf(store, SHARDS)) ? "a" : "b");
+  await chain.shardsShared();
+  const h = await chain.held();
+  for (const store of STORES) holder.set(store, h.a!.includes(shardOf(store, CHAIN_SHARDS)) ? "a" : "b");
   // One store each: a correction on the holder and one on the other server.
   expect(new Set(holder.values())).toEqual(new Set(["a", "b"]));
   for (const store of STORES) {

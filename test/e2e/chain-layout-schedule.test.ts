@@ -8,32 +8,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import type { MqttClient } from "mqtt";
-import { shardOf } from "../../server/src/cluster/shards.js";
-import { connectMqtt, footfallJson, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { useChain } from "../support/chain.js";
+import { connectMqtt, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { storesInShardHalves, useChain } from "../support/chain.js";
 
-const SHARDS = 64;
 const AGENT = "cam-1";
 
 /** A store in each half of the shards (the halves two servers settle on). */
-function pick(): string[] {
-  let low: string | null = null;
-  let high: string | null = null;
-  for (let i = 1; !low || !high; i++) {
-    const s = `ls-${String(i).padStart(3, "0")}`;
-    if (shardOf(s, SHARDS) < 32) low ??= s;
-    else high ??= s;
-  }
-  return [low, high];
-}
-const STORES = pick();
+const STORES = storesInShardHalves("ls");
 
 const chain = useChain({ name: "footfall-chain-layout-schedule", database: "footfall_chain_layout_schedule", stores: STORES, agent: AGENT });
-
-async function held(): Promise<Record<string, number[]>> {
-  const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-  return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
-}
 
 /** Each store's agent following its retained layout: each version received, with when. */
 const got = new Map<string, { version: number; at: number }[]>();
@@ -45,10 +28,7 @@ beforeAll(async () => {
   await chain.startServer("b");
   const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
   for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await waitFor("the shards shared by a and b", async () => {
-    const h = await held();
-    return h.a?.length === 32 && h.b?.length === 32;
-  }, { timeoutMs: 60_000, intervalMs: 500 });
+  await chain.shardsShared();
   for (const store of STORES) {
     const client = await connectMqtt({ url: chain.mosquitto.url, ...chain.creds.get(store)! });
     clients.push(client);

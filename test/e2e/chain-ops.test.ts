@@ -17,25 +17,15 @@ import { topics, type Receipt } from "@footfall/core";
 import type { MqttClient } from "mqtt";
 import { io, type Socket } from "socket.io-client";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { batchJson, connectMqtt, EventFactory, FootfallApi, footfallJson, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { useChain } from "../support/chain.js";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 import { mosquittoSubRetained } from "../support/mosquitto-sub.js";
 
-const SHARDS = 64;
 const AGENT = "sim-1";
 
 /** A store in each half of the shards (the halves two servers settle on), and one with agents only. */
-function pick(): { low: string; high: string; bare: string } {
-  let low = "";
-  let high = "";
-  for (let i = 1; !low || !high; i++) {
-    const s = `ops-${String(i).padStart(3, "0")}`;
-    if (shardOf(s, SHARDS) < 32) low ||= s;
-    else high ||= s;
-  }
-  return { low, high, bare: "ops-bare" };
-}
-const { low: LOW, high: HIGH, bare: BARE } = pick();
+const [LOW, HIGH] = storesInShardHalves("ops") as [string, string];
+const BARE = "ops-bare";
 
 const chain = useChain({ name: "footfall-chain-ops", database: "footfall_chain_ops", stores: [LOW, HIGH, BARE], agent: AGENT, homeAssistant: true });
 const servers = chain.servers;
@@ -47,8 +37,7 @@ const retainedOne = async (topic: string) => (await retained(topic)).get(topic);
 
 /** Who holds each shard now, from `footfall cluster status`. */
 async function holderOf(store: string): Promise<string | undefined> {
-  const s = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-  return s.servers.find((v) => v.live && v.shards.includes(shardOf(store, SHARDS)))?.id;
+  return Object.entries(await chain.held()).find(([, shards]) => shards.includes(shardOf(store, CHAIN_SHARDS)))?.[0];
 }
 
 beforeAll(async () => {
@@ -78,7 +67,7 @@ describe("a chain's MQTT topics for other systems (issue 14.4 in chain mode)", (
   it("publishes each store's occupancy and Home Assistant discovery from the server holding its shard, with the shard's availability; after a kill -9 the new holder takes over", async () => {
     const holder = (await holderOf(LOW))!;
     const other = holder === "a" ? "b" : "a";
-    const shard = shardOf(LOW, SHARDS);
+    const shard = shardOf(LOW, CHAIN_SHARDS);
     const availability = topics.shardAvailability(shard);
     const node = (store: string) => `homeassistant/+/footfall_${store}/+/config`;
 
@@ -90,9 +79,9 @@ describe("a chain's MQTT topics for other systems (issue 14.4 in chain mode)", (
       });
       for (const p of configs.values()) {
         const c = JSON.parse(p) as { availability: { topic: string }[] };
-        expect(c.availability[0]!.topic).toBe(topics.shardAvailability(shardOf(store, SHARDS)));
+        expect(c.availability[0]!.topic).toBe(topics.shardAvailability(shardOf(store, CHAIN_SHARDS)));
       }
-      expect(await retainedOne(topics.shardAvailability(shardOf(store, SHARDS)))).toBe("online");
+      expect(await retainedOne(topics.shardAvailability(shardOf(store, CHAIN_SHARDS)))).toBe("online");
     }
     // No server's own availability in a chain: one server's shutdown is not every store's.
     expect(await retainedOne(topics.availability())).toBeUndefined();
@@ -136,15 +125,7 @@ describe("a chain's MQTT topics for other systems (issue 14.4 in chain mode)", (
     // The killed server comes back and the shards are shared again (some handed over cleanly: "offline", then the
     // taker's "online"): whoever holds the store's shard then publishes its figures, and its availability ends online.
     await servers.get(holder)!.restart();
-    await waitFor(
-      "the shards shared by a and b again",
-      async () => {
-        const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-        const held = Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards.length]));
-        return held.a === 32 && held.b === 32;
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await chain.shardsShared("the shards shared by a and b again");
     await waitFor("the shard's availability online after the rebalance", async () => (await retainedOne(availability)) === "online", { timeoutMs: 20_000, intervalMs: 200 });
     await client.publishAsync(topics.events(LOW, AGENT), batchJson(AGENT, [f.enter("v4", "entrance", Date.now() - 300)]), { qos: 1 });
     await waitFor("occupancy 4 from the holder after the rebalance", async () => JSON.parse((await retainedOne(topics.occupancy(LOW))) ?? "{}").total === 4, { timeoutMs: 30_000 });

@@ -9,32 +9,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { batchJson, connectMqtt, EventFactory, footfallJson, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { useChain } from "../support/chain.js";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 
-const SHARDS = 64;
 const AGENT = "cam-1";
 
 /** A store in each half of the shards (the halves two servers settle on). */
-function pick(): string[] {
-  let low: string | null = null;
-  let high: string | null = null;
-  for (let i = 1; !low || !high; i++) {
-    const s = `tb-${String(i).padStart(3, "0")}`;
-    if (shardOf(s, SHARDS) < 32) low ??= s;
-    else high ??= s;
-  }
-  return [low, high];
-}
-const STORES = pick();
+const STORES = storesInShardHalves("tb");
 
 const chain = useChain({ name: "footfall-chain-takeover-broker-down", database: "footfall_chain_takeover_broker_down", stores: STORES, agent: AGENT });
 const servers = chain.servers;
-
-async function held(): Promise<Record<string, number[]>> {
-  const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: chain.env() });
-  return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
-}
 
 /** a's JSON log lines since `mark` (a length of its output) whose msg matches. */
 function linesOfA(mark: number, msg: RegExp): Record<string, unknown>[] {
@@ -55,14 +39,7 @@ beforeAll(async () => {
   await chain.startServer("b", { FOOTFALL_LOG_LEVEL: "info" });
   const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
   for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await waitFor(
-    "the shards shared by a and b",
-    async () => {
-      const h = await held();
-      return h.a?.length === 32 && h.b?.length === 32;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
+  await chain.shardsShared();
 }, 180_000);
 
 describe("a takeover while the broker is unreachable", () => {
@@ -71,8 +48,8 @@ describe("a takeover while the broker is unreachable", () => {
     await waitFor("a's /health ok", async () => (await api.request<{ mqtt: string }>("GET", "/api/v1/health")).body.mqtt === "connected", {
       timeoutMs: 20_000,
     });
-    const owners = await held();
-    const taken = STORES.find((s) => owners.b!.includes(shardOf(s, SHARDS)))!;
+    const owners = await chain.held();
+    const taken = STORES.find((s) => owners.b!.includes(shardOf(s, CHAIN_SHARDS)))!;
     const mark = servers.get("a")!.output().length;
 
     await chain.mosquitto.stop();
@@ -99,7 +76,7 @@ describe("a takeover while the broker is unreachable", () => {
     });
     const down = await api.request<{ status: string; mqtt: string; db: string }>("GET", "/api/v1/health");
     expect(down).toMatchObject({ status: 503, body: { status: "degraded", mqtt: "disconnected", db: "ok" } });
-    expect((await held()).a).toHaveLength(64);
+    expect((await chain.held()).a).toHaveLength(64);
 
     await chain.mosquitto.start();
     await waitFor(

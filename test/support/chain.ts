@@ -7,12 +7,31 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { shardOf } from "../../server/src/cluster/shards.js";
 import { footfallJson, type AgentCredentials } from "./cli.js";
 import { Mosquitto } from "./mosquitto.js";
 import { usePostgres } from "./postgres.js";
 import { ServerProcess } from "./server-process.js";
 import { requireTool } from "./tools.js";
-import { tempDir } from "./wait.js";
+import { tempDir, waitFor } from "./wait.js";
+
+/** The shards of a chain server's default (FOOTFALL_SHARDS): two servers settle on half each. */
+export const CHAIN_SHARDS = 64;
+
+/**
+ * `perHalf` store ids `<prefix>-001`, `<prefix>-002`, ... whose shards lie in the lower half, then
+ * as many in the upper half: with two servers, stores held by each.
+ */
+export function storesInShardHalves(prefix: string, perHalf = 1): string[] {
+  const low: string[] = [];
+  const high: string[] = [];
+  for (let i = 1; low.length < perHalf || high.length < perHalf; i++) {
+    const s = `${prefix}-${String(i).padStart(3, "0")}`;
+    const half = shardOf(s, CHAIN_SHARDS) < CHAIN_SHARDS / 2 ? low : high;
+    if (half.length < perHalf) half.push(s);
+  }
+  return [...low, ...high];
+}
 
 export interface ChainFixture {
   /** The file's temporary folder: each server's data folder, the CLI's, the broker's files. */
@@ -36,6 +55,10 @@ export interface ChainFixture {
   env(): Record<string, string>;
   /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides. */
   startServer(id: string, env?: Record<string, string>): Promise<ServerProcess>;
+  /** The shards each live server holds (`footfall cluster status --json`), by server id. */
+  held(): Promise<Record<string, number[]>>;
+  /** Waits until servers a and b hold half the shards each (`what` names the wait in its error). */
+  shardsShared(what?: string): Promise<void>;
   /** Runs `close` after the file's tests, before the servers stop (clients, sockets); the last registered first. */
   onClose(close: () => unknown): void;
 }
@@ -132,6 +155,20 @@ export function useChain(opts: {
       });
       servers.set(id, s);
       return s;
+    },
+    async held() {
+      const st = await footfallJson<{ servers: { id: string; live: boolean; shards: number[] }[] }>(["cluster", "status", "--json"], { env: env() });
+      return Object.fromEntries(st.servers.filter((v) => v.live).map((v) => [v.id, v.shards]));
+    },
+    async shardsShared(what = "the shards shared by a and b") {
+      await waitFor(
+        what,
+        async () => {
+          const h = await this.held();
+          return h.a?.length === CHAIN_SHARDS / 2 && h.b?.length === CHAIN_SHARDS / 2;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
     },
     onClose(close) {
       closers.push(close);
