@@ -48,18 +48,6 @@ const complete = (m: Map<string, string>) =>
 const perStore = (m: Map<string, string>) =>
   Object.fromEntries(STORES.map((s) => [s, [...m.keys()].filter((t) => t.includes(`/${s}/`) || t.includes(`footfall_${s}/`)).length]));
 
-/** The shards the server says it holds, from `footfall cluster status`. */
-/** The JSON log lines of a server whose msg matches. */
-function lines(id: string, msg: RegExp): Record<string, unknown>[] {
-  return servers
-    .get(id)!
-    .output()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => typeof l.msg === "string" && msg.test(l.msg));
-}
-
 beforeAll(async () => {
   requireTool("mosquitto_sub");
   // At info: the takeover's lines are read.
@@ -108,11 +96,11 @@ describe("a chain's retained messages after the broker restarts without persiste
 
     // Each server sent again the stores of the shards it holds, in one line; no shard by both.
     const resent = Object.fromEntries(
-      ["a", "b"].map((id) => [id, lines(id, /took shard sessions back without their sessions/).flatMap((l) => l.shards as number[])]),
+      ["a", "b"].map((id) => [id, servers.get(id)!.logLines(/took shard sessions back without their sessions/).flatMap((l) => l.shards as number[])]),
     );
     expect(resent.a!.sort((x, y) => x - y)).toEqual(owners.a);
     expect(resent.b!.sort((x, y) => x - y)).toEqual(owners.b);
-    for (const id of ["a", "b"]) expect(lines(id, /took shard sessions back without their sessions/)).toHaveLength(1);
+    for (const id of ["a", "b"]) expect(servers.get(id)!.logLines(/took shard sessions back without their sessions/)).toHaveLength(1);
   }, 120_000);
 });
 

@@ -20,18 +20,6 @@ const STORES = storesInShardHalves("tb");
 const chain = useChain({ name: "footfall-chain-takeover-broker-down", database: "footfall_chain_takeover_broker_down", stores: STORES, agent: AGENT });
 const servers = chain.servers;
 
-/** a's JSON log lines since `mark` (a length of its output) whose msg matches. */
-function linesOfA(mark: number, msg: RegExp): Record<string, unknown>[] {
-  return servers
-    .get("a")!
-    .output()
-    .slice(mark)
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => typeof l.msg === "string" && msg.test(l.msg));
-}
-
 beforeAll(async () => {
   requireTool("mosquitto");
   // At info: the takeover's line is read.
@@ -58,7 +46,7 @@ describe("a takeover while the broker is unreachable", () => {
     const warned = await waitFor(
       "a's takeover line",
       () => {
-        const got = linesOfA(mark, /taken over from b/);
+        const got = servers.get("a")!.logLines(/taken over from b/, mark);
         return got.length > 0 ? got : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250 },

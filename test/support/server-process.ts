@@ -99,6 +99,15 @@ export class ServerProcess {
   output(): string {
     return this.child?.output() ?? "";
   }
+  /** The JSON log lines it printed whose msg matches, from `since` on (a length of `output()` read earlier). */
+  logLines(msg: RegExp, since = 0): Record<string, unknown>[] {
+    return this.output()
+      .slice(since)
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => typeof l.msg === "string" && msg.test(l.msg));
+  }
   /** How the process ended (null while it runs), and a wait for it. */
   get exit(): { code: number | null; signal: NodeJS.Signals | null } | null {
     return this.child?.exit ?? null;
