@@ -61,12 +61,11 @@ export function clockCell(offsetMs: number | null | undefined, warnMs: number): 
 export function lagCell(a: { lagMs: number | null; lastEventTs: number | null; lastStatusTs: number | null; state: string; backlog?: Backlog | null }): { text: string; title: string; warn: boolean } {
   const what = "How late the newest event reached the server: when it arrived minus when it happened.";
   if (a.lagMs === null || !Number.isFinite(a.lagMs)) return { text: "–", title: "No event received yet.", warn: false };
-  const late = lagWarns(a);
-  if (!late && lagCaughtUp(a) && a.lagMs > SLOW_LAG_MS)
+  if (a.lagMs > SLOW_LAG_MS && lagCaughtUp(a))
     return {
       text: "caught up",
       title: `${what} Its newest events arrived ${formatLag(a.lagMs)} after they happened, all at once: history sent late (a back-fill, or an outbox emptied after an outage). A status since said it held nothing unsent, so nothing is late now.`,
       warn: false,
     };
-  return { text: formatLag(a.lagMs), title: what, warn: late };
+  return { text: formatLag(a.lagMs), title: what, warn: lagWarns(a) };
 }
