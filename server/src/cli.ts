@@ -393,19 +393,18 @@ cluster
       throw new InvalidArgumentError(
         "footfall cluster status reads the chain's PostgreSQL: set FOOTFALL_DATABASE_URL (a single server on SQLite has no cluster)",
       );
-    const { createPgPool, unreachableMessage } = await import("./storage-pg/pool.js");
+    const { createPgPool, isUnreachable, unreachableMessage } = await import("./storage-pg/pool.js");
     const { clusterStatus } = await import("./cluster/status.js");
     const { formatClusterStatus } = await import("./cluster/status-format.js");
     const pool = createPgPool(databaseUrl, { max: 1, applicationName: "footfall-cli" });
     try {
-      await pool.query("SELECT 1").catch((err: Error) => {
-        throw new Error(unreachableMessage(databaseUrl, err));
-      });
       const status = await clusterStatus(pool).catch((err: Error) => {
         throw new Error(
-          /shard_leases|cluster_servers/.test(err.message)
-            ? "this database has no chain yet: start a server with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL first"
-            : `cannot read the chain's status from PostgreSQL: ${err.message}`,
+          isUnreachable(err)
+            ? unreachableMessage(databaseUrl, err)
+            : /shard_leases|cluster_servers/.test(err.message)
+              ? "this database has no chain yet: start a server with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL first"
+              : `cannot read the chain's status from PostgreSQL: ${err.message}`,
         );
       });
       if (opts.json) print(status);

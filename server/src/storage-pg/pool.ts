@@ -77,5 +77,16 @@ export function unreachableMessage(url: string, err: Error): string {
   return `cannot reach PostgreSQL at ${withoutPassword(url)} (FOOTFALL_DATABASE_URL): ${err.message}; is it running, and are the user, password and database right?`;
 }
 
+/**
+ * Whether a query failed because PostgreSQL could not be reached or would not let us in (no
+ * connection, wrong user, password or database, server starting or shutting down), rather than
+ * because the query itself failed: a network error carries no SQLSTATE; classes 08, 28, 3D and
+ * 57P do.
+ */
+export function isUnreachable(err: Error & { code?: unknown }): boolean {
+  const code = typeof err.code === "string" ? err.code : "";
+  return !/^[0-9A-Z]{5}$/.test(code) || /^(08|28|3D|57P)/.test(code);
+}
+
 /** What runs a query: a pool or one of its clients (inside a transaction). */
 export type PgQueryable = Pick<pg.Pool | pg.PoolClient, "query">;
