@@ -87,6 +87,27 @@ describe("SimSource", () => {
     for (const sim of sims) await sim.stop();
   });
 
+  it("back-fills each hour on the layout version in force then (backfillLayouts), and goes on live with the layout at start", async () => {
+    const { DEMO_LAYOUT } = await import("./sim.js");
+    const change = START - 3 * 3_600_000;
+    // Before the change the store had no Promotions zone; the change added it.
+    const without = { ...DEMO_LAYOUT, validFrom: 0, zones: DEMO_LAYOUT.zones.filter((z) => z.id !== "promo") };
+    const settings = checkSimSettings({ seed: 4, arrivalsPerHour: 300, backfillHours: 6, startHour: 12, backfillLayouts: [{ ...DEMO_LAYOUT, validFrom: change }, without] });
+    expect(settings.problems).toEqual([]);
+    const { ctx, emitted } = context(settings.value);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    await sim.stop();
+    const promo = (from: number, to: number) => emitted.filter((e) => e.zone === "promo" && e.ts >= from && e.ts < to).length;
+    const others = emitted.filter((e) => e.ts < change && e.zone !== "promo" && e.type === "enter").length;
+    expect(others).toBeGreaterThan(100);
+    expect(promo(0, change)).toBe(0);
+    expect(promo(change, START)).toBeGreaterThan(20);
+    // Live, the layout at start (the built-in one, with Promotions).
+    expect(promo(START, Infinity)).toBeGreaterThan(0);
+  });
+
   it("goes on live with the history's store: the people inside when it ends walk on and out", async () => {
     // No visitor lost by the tracking here, so every enter must meet its exit.
     const { ctx, emitted } = context(checkSimSettings({ seed: 5, speed: 60, arrivalsPerHour: 400, vanishRate: 0, backfillHours: 2 }).value);

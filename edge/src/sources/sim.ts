@@ -148,13 +148,30 @@ export class SimSource implements Source<SimSettings> {
       idSalt: bootIdAt(from),
       ...(sales ? { onSale: (sale) => sales.add(sale.ts < realStart ? sale : { ...sale, ts: clock.realAt(sale.ts) }) } : {}),
     });
+    // The past versions (`backfillLayouts`): each hour of history on the layout in force then, so a
+    // zone moved in those hours draws the visitors its place drew before and after; the live store
+    // goes on with the layout at start.
+    const versions = [...(ctx.settings.backfillLayouts ?? [])].sort((a, b) => a.validFrom - b.validFrom);
+    const inForce = (at: number) => versions.filter((v) => v.validFrom <= at).at(-1);
+    let current = inForce(from);
+    if (current) engine.setLayout(current);
     let n = 0;
-    for (let t = from; t < realStart; t = Math.min(realStart, t + 3_600_000)) {
-      for (const event of engine.advance(Math.min(realStart - 1, t + 3_600_000))) {
+    for (let t = from; t < realStart; ) {
+      // Up to the next hour, or to the next version's start (that instant on the new layout).
+      const change = versions.find((v) => v.validFrom > t && v.validFrom < realStart);
+      const until = Math.min(realStart, t + 3_600_000, change?.validFrom ?? Infinity);
+      for (const event of engine.advance(until - 1)) {
         ctx.emit(event);
         n++;
       }
+      t = until;
+      const next = inForce(t);
+      if (next && next !== current && t < realStart) {
+        current = next;
+        engine.setLayout(next);
+      }
     }
+    if (current) engine.setLayout(layout);
     ctx.log.info({ from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n }, "back-filled simulated history");
     return engine;
   }

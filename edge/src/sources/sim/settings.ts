@@ -57,6 +57,23 @@ export const SimSettingsSchema = Type.Object(
         description: "back-fill from this instant (epoch ms) when it is later than `backfillHours` ago: `footfall demo` passes the newest event the server already holds, so a restarted demo never sends an hour of history twice",
       }),
     ),
+    backfillLayouts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            validFrom: Type.Integer({ minimum: 0, description: "in force from this instant (epoch ms), as the server's layout version" }),
+            timezone: Type.String({ minLength: 1 }),
+            zones: LayoutInputSchema.properties.zones,
+          },
+          { additionalProperties: true },
+        ),
+        {
+          maxItems: 100,
+          description:
+            "the store's past layout versions: the history follows each from its `validFrom` on (the one in force at each instant), so a zone moved during the back-filled hours draws the visitors its place drew then; without it the history is simulated on the layout at start. `footfall demo` passes the demo store's versions",
+        },
+      ),
+    ),
     startHour: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: "hour of the day the simulated clock starts at (default: the real time of day)" })),
     startOpen: Type.Boolean({
       default: false,
