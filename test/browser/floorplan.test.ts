@@ -226,6 +226,26 @@ describe("flows", () => {
     });
     expect(counts.length).toBeGreaterThan(0);
     expect(counts[0]).toBe(busiest.count.toLocaleString("en"));
+    // Zone names stay readable where traffic is heaviest: drawn over every arrow, on a tag, and no count badge covers one.
+    const drawn = await page.evaluate(() => {
+      type Rect = { x: number; y: number; width: number; height: number };
+      type Node = { find(sel: string): Node[]; getClassName(): string; zIndex(): number; id(): string; getClientRect(): Rect; findOne(sel: string): Node | undefined };
+      const layer = (window as unknown as { Konva: { stages: Node[] } }).Konva.stages.flatMap((st) => st.find("Layer"))[0]!;
+      const arrows = layer.find("Arrow").map((a) => a.zIndex());
+      const names = layer.find(".zone-name");
+      const badges = layer.find(".arrow-count").map((b) => b.getClientRect());
+      const overlap = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      return {
+        arrows: arrows.length,
+        names: names.map((n) => n.id()),
+        namesUnderAnArrow: names.filter((n) => arrows.some((z) => z > n.zIndex())).map((n) => n.id()),
+        namesWithoutTag: names.filter((n) => !n.findOne("Rect")).map((n) => n.id()),
+        coveredByACount: names.filter((n) => badges.some((b) => overlap(b, n.getClientRect()))).map((n) => n.id()),
+      };
+    });
+    expect(drawn.arrows).toBeGreaterThan(0);
+    expect(drawn.names).toEqual(shopLayout().zones.map((z) => `zone-name-${z.id}`));
+    expect(drawn).toMatchObject({ namesUnderAnArrow: [], namesWithoutTag: [], coveredByACount: [] });
     // The arrows' control says it counts arrows (not the top paths listed beside it), and draws that many at most.
     const arrowsControl = page.getByRole("group", { name: "Arrows drawn on the plan" });
     expect(await arrowsControl.getByRole("button").allTextContents()).toEqual(["10 arrows", "25 arrows", "60 arrows"]);

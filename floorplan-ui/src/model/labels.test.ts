@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ellipsize, fitLabel, INLINE_SEPARATOR, labelBox, LINE_HEIGHT, placeBadges, type LabelLine, type Measure } from "./labels.js";
+import { ellipsize, fitLabel, INLINE_SEPARATOR, labelBox, LINE_HEIGHT, placeBadges, placeBadgesClear, type Badge, type LabelLine, type Measure } from "./labels.js";
 
 /** A monospaced fake: every character is 0.6 em wide, bold ones 0.65 em. */
 const mono: Measure = (text, size, weight) => text.length * size * (weight >= 600 ? 0.65 : 0.6);
@@ -235,6 +235,48 @@ describe("placeBadges", () => {
             const [a, b] = [bs[i]!, bs[j]!];
             expect(Math.abs(a.x - b.x) * 2 >= a.width + b.width || Math.abs(a.y - b.y) * 2 >= a.height + b.height).toBe(true);
           }
+      }),
+    );
+  });
+});
+
+describe("placeBadgesClear", () => {
+  const name = { x: 50, y: 20, width: 60, height: 18 };
+  it("moves a count off a zone's name to its first clear alternative, and leaves it out when none is clear", () => {
+    const onName = { x: 50, y: 22, width: 30, height: 17, alternatives: [{ x: 50, y: 30 }, { x: 50, y: 60 }] };
+    expect(placeBadgesClear([onName], [name])).toEqual([{ index: 0, x: 50, y: 60 }]);
+    expect(placeBadgesClear([{ ...onName, alternatives: [{ x: 52, y: 18 }] }], [name])).toEqual([]);
+    // Clear of the name: it stays where it is.
+    expect(placeBadgesClear([{ ...onName, y: 80 }], [name])).toEqual([{ index: 0, x: 50, y: 80 }]);
+  });
+  it("is placeBadges when nothing is taken and no badge has alternatives", () => {
+    const bs = [{ x: 10, y: 10, width: 20, height: 10 }, { x: 15, y: 12, width: 20, height: 10 }, { x: 100, y: 10, width: 20, height: 10 }];
+    expect(placeBadgesClear(bs, []).map((p) => p.index)).toEqual(placeBadges(bs));
+  });
+  it("never places a badge on a name or on another badge, always at its own place or one of its alternatives, and keeps each that has a clear place when it comes (property)", () => {
+    const box = fc.record({ x: fc.integer({ min: 0, max: 300 }), y: fc.integer({ min: 0, max: 300 }), width: fc.integer({ min: 4, max: 60 }), height: fc.integer({ min: 4, max: 20 }) });
+    const point = fc.record({ x: fc.integer({ min: 0, max: 300 }), y: fc.integer({ min: 0, max: 300 }) });
+    const apart = (a: Badge, b: Badge) => Math.abs(a.x - b.x) * 2 >= a.width + b.width || Math.abs(a.y - b.y) * 2 >= a.height + b.height;
+    fc.assert(
+      fc.property(fc.array(fc.record({ b: box, alternatives: fc.array(point, { maxLength: 4 }) }), { maxLength: 20 }), fc.array(box, { maxLength: 8 }), (list, taken) => {
+        const bs = list.map(({ b, alternatives }) => ({ ...b, alternatives }));
+        const placed = placeBadgesClear(bs, taken, 0);
+        const boxes = placed.map((p) => ({ x: p.x, y: p.y, width: bs[p.index]!.width, height: bs[p.index]!.height }));
+        boxes.forEach((b, i) => {
+          const own = bs[placed[i]!.index]!;
+          expect([{ x: own.x, y: own.y }, ...own.alternatives]).toContainEqual({ x: b.x, y: b.y });
+          for (const t of taken) expect(apart(b, t)).toBe(true);
+          boxes.forEach((o, j) => j !== i && expect(apart(b, o)).toBe(true));
+        });
+        // A badge left out had no clear place among those before it (reference: try every place in turn).
+        bs.forEach((b, i) => {
+          if (placed.some((p) => p.index === i)) return;
+          const before = placed.filter((p) => p.index < i).map((p) => ({ x: p.x, y: p.y, width: bs[p.index]!.width, height: bs[p.index]!.height }));
+          for (const at of [{ x: b.x, y: b.y }, ...b.alternatives]) {
+            const here = { ...at, width: b.width, height: b.height };
+            expect([...taken, ...before].every((o) => apart(here, o))).toBe(false);
+          }
+        });
       }),
     );
   });

@@ -210,10 +210,35 @@ export interface Badge {
  * a badge that would touch one already placed is left out. Returns the indices kept, in order.
  */
 export function placeBadges(badges: readonly Badge[], gap = 2): number[] {
-  const kept: number[] = [];
-  const clash = (a: Badge, b: Badge) => Math.abs(a.x - b.x) * 2 < a.width + b.width + 2 * gap && Math.abs(a.y - b.y) * 2 < a.height + b.height + 2 * gap;
-  badges.forEach((b, i) => {
-    if (!kept.some((k) => clash(badges[k]!, b))) kept.push(i);
+  return placeBadgesClear(badges, [], gap).map((p) => p.index);
+}
+
+/** Whether two boxes (by their centres) come closer than `gap`. */
+const clash = (a: Badge, b: Badge, gap: number) => Math.abs(a.x - b.x) * 2 < a.width + b.width + 2 * gap && Math.abs(a.y - b.y) * 2 < a.height + b.height + 2 * gap;
+
+export interface BadgePlaced {
+  /** The badge's index in the list given. */
+  index: number;
+  /** Its centre where it goes, px. */
+  x: number;
+  y: number;
+}
+
+/**
+ * Badges placed clear of each other and of boxes already on the plan (`taken`: zone names a badge
+ * must not cover). Each badge goes at its own place if that is clear, else at the first of its
+ * `alternatives` (centres, px; e.g. further along its arrow) that is, else it is left out. The
+ * first given (the most important) choose first. Returns the badges kept, in order, with their centres.
+ */
+export function placeBadgesClear(badges: readonly (Badge & { alternatives?: readonly { x: number; y: number }[] })[], taken: readonly Badge[], gap = 2): BadgePlaced[] {
+  const placed: (Badge & BadgePlaced)[] = [];
+  badges.forEach((b, index) => {
+    for (const at of [{ x: b.x, y: b.y }, ...(b.alternatives ?? [])]) {
+      const here = { ...at, width: b.width, height: b.height };
+      if (taken.some((t) => clash(t, here, gap)) || placed.some((p) => clash(p, here, gap))) continue;
+      placed.push({ ...here, index });
+      return;
+    }
   });
-  return kept;
+  return placed.map(({ index, x, y }) => ({ index, x, y }));
 }
