@@ -284,6 +284,8 @@ export class Agent<S> {
       settlement: m.settlement,
       unsettled: m.unsettled,
       resends: m.resends,
+      // How often it says this while connected: the server flags it "silent" after three intervals without a word.
+      statusEveryS: this.opts.config.statusEveryS,
       ...extra,
     };
   }

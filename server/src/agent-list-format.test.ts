@@ -9,9 +9,10 @@ import {
   clockOffCount,
   emptyListMessage,
   localMinute,
-  SILENT_ONLINE_MS,
+  problemsText,
   storesWithoutAgents,
 } from "./agent-list-format.js";
+import { problemsOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
 const NOW = Date.UTC(2026, 11, 5, 3, 0); // 03:00 UTC, 04:00 in Berlin
@@ -57,15 +58,15 @@ describe("footfall agent list: the table", () => {
       row("0411", "cam-1", { state: "offline", revokedAt: NOW - 86_400_000 }),
       row("0412", "beacon-1", { kind: "beacon" }),
     ];
-    const entries = agentList(rows, {}, 30_000);
+    const entries = agentList(rows, {}, 30_000, NOW);
     expect(entries.map((e) => `${e.store}/${e.agent}`)).toEqual(["0411/cam-1", "0412/beacon-1", "0412/cam-1", "0412/door-1"]);
     expect(agentTable(entries, { now: NOW, timeZone: "Europe/Berlin", warnMs: 30_000 })).toBe(
       [
-        "STORE  AGENT     KIND    STATUS      LAST SEEN (Europe/Berlin)      CLOCK          REVOKED (Europe/Berlin)",
-        "0411   cam-1     camera  revoked     never                          -              2026-12-04 04:00",
-        "0412   beacon-1  beacon  never-seen  never                          -              -",
-        "0412   cam-1     camera  offline     2026-12-05 03:46 (14 min ago)  in step        -",
-        "0412   door-1    door    online      2026-12-05 03:59 (20 s ago)    2 min ahead !  -",
+        "STORE  AGENT     KIND    STATUS      NEEDS ATTENTION  LAST SEEN (Europe/Berlin)      CLOCK          REVOKED (Europe/Berlin)",
+        "0411   cam-1     camera  revoked     -                never                          -              2026-12-04 04:00",
+        "0412   beacon-1  beacon  never-seen  never seen       never                          -              -",
+        "0412   cam-1     camera  offline     offline          2026-12-05 03:46 (14 min ago)  in step        -",
+        "0412   door-1    door    online      clock off        2026-12-05 03:59 (20 s ago)    2 min ahead !  -",
         "",
         "! clock off by more than 30 s (FOOTFALL_CLOCK_WARN_MS) on 1 agent: its events' times are skewed (more than 5 min ahead, the server rejects them); check NTP on the agent's machine: timedatectl (NTP synchronized: yes), chronyc tracking",
         "",
@@ -73,13 +74,23 @@ describe("footfall agent list: the table", () => {
     );
   });
 
-  it("says when agents say online but the server has not heard from them (a server or broker down)", () => {
+  it("flags an online agent the server has not heard from for 3 status intervals 'silent', as the Agents view, and says what to check", () => {
+    const every5min = JSON.stringify({ queued: 0, statusEveryS: 300 });
     const rows = [
-      row("s", "a", { state: "online", lastReceivedAt: NOW - SILENT_ONLINE_MS - 1 }),
-      row("s", "b", { state: "online", lastReceivedAt: NOW - SILENT_ONLINE_MS }),
+      // The default 30 s statuses: silent after 90 s.
+      row("s", "a", { state: "online", lastReceivedAt: NOW - 90_001 }),
+      row("s", "b", { state: "online", lastReceivedAt: NOW - 90_000 }),
+      // A live status (its clock sample) is hearing from it too.
+      row("s", "c", { state: "online", lastReceivedAt: NOW - 3_600_000, clockSamples: encodeClockSamples([{ at: NOW - 30_000, offsetMs: 100 }]) }),
+      // An agent that said it sends a status every 5 min: 10 min of quiet is 2 of its intervals.
+      row("s", "d", { state: "online", lastReceivedAt: NOW - 600_000, statusMetrics: every5min }),
+      row("s", "e", { state: "online", lastReceivedAt: NOW - 900_001, statusMetrics: every5min }),
     ];
-    const table = agentTable(agentList(rows, {}, 30_000), { now: NOW, timeZone: "UTC", warnMs: 30_000 });
-    expect(table).toMatch(/\n1 agent says online but the server has not heard from it for over 2 min .*GET \/api\/v1\/health\)\n$/);
+    const entries = agentList(rows, {}, 30_000, NOW);
+    expect(Object.fromEntries(entries.map((e) => [e.agent, e.problems]))).toEqual({ a: ["silent"], b: [], c: [], d: [], e: ["silent"] });
+    const table = agentTable(entries, { now: NOW, timeZone: "UTC", warnMs: 30_000 });
+    expect(table.split("\n")[1]).toMatch(/^s\s+a\s+camera\s+online\s+silent\s+2026-12-05 02:58 \(1 min ago\)/);
+    expect(table).toMatch(/\nsilent: 2 agents say online but the server has not heard from them for 3 status intervals \(over 90 s .*GET \/api\/v1\/health\)\n$/);
     expect(table).not.toMatch(/^!/m);
   });
 
@@ -115,7 +126,7 @@ describe("footfall agent list: properties", () => {
     fc.assert(
       fc.property(arbRows, fc.subarray<string>([...AGENT_LIST_STATUSES]), fc.option(ids), (rows, statuses, store) => {
         const filter = { statuses, stores: store === null ? [] : [store] };
-        const entries = agentList(rows, filter, 30_000);
+        const entries = agentList(rows, filter, 30_000, NOW);
         const wanted = rows.filter(
           (r) => (store === null || r.store === store) && (statuses.length === 0 || statuses.includes(r.revokedAt !== null ? "revoked" : r.state)),
         );
@@ -132,16 +143,18 @@ describe("footfall agent list: properties", () => {
     );
   });
 
-  it("flags a clock as core does, in core's words, and last seen is the newest live arrival (event or status)", () => {
+  it("flags a clock as core does, in core's words, last seen is the newest live arrival (event or status), and it needs attention for what the API says", () => {
     fc.assert(
       fc.property(arbRows, fc.integer({ min: 1_000, max: 600_000 }), (rows, warnMs) => {
-        for (const e of agentList(rows, {}, warnMs)) {
+        for (const e of agentList(rows, {}, warnMs, NOW)) {
           const r = rows.find((x) => x.store === e.store && x.agent === e.agent)!;
           expect(e.clockWarn).toBe(clockOffWarns(e.clockOffsetMs, warnMs));
           const cell = agentTable([e], { now: NOW, timeZone: "UTC", warnMs }).split("\n")[1]!;
           if (e.clockOffsetMs !== null) expect(cell).toContain(`${formatClockOffset(e.clockOffsetMs)}${e.clockWarn ? " !" : " "}`);
           const times = [r.lastReceivedAt, e.clockMeasuredAt].filter((t): t is number => t !== null);
           expect(e.lastSeenAt).toBe(times.length ? Math.max(...times) : null);
+          expect(e.problems).toEqual(problemsOf(r, warnMs, NOW));
+          expect(cell.split(/\s{2,}/)[4]).toBe(problemsText(e.problems));
         }
       }),
     );

@@ -4,14 +4,12 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { clockOffWarns, clockReading, decodeClockSamples, formatAgo, formatClockOffset } from "@footfall/core";
+import { AGENT_PROBLEM_WORDS, clockOffWarns, clockReading, decodeClockSamples, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
+import { lastHeardOf, problemsOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
 /** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
 export const AGENT_LIST_STATUSES = ["online", "offline", "never-seen", "revoked"] as const;
-
-/** Agents send a status every 30 s while connected: one online but silent for longer than this is suspect. */
-export const SILENT_ONLINE_MS = 2 * 60_000;
 
 /** One agent as `footfall agent list` shows it (times epoch ms, server's clock unless said otherwise). */
 export interface AgentListEntry {
@@ -36,6 +34,8 @@ export interface AgentListEntry {
   /** The offset is past the threshold (FOOTFALL_CLOCK_WARN_MS). */
   clockWarn: boolean;
   revokedAt: number | null;
+  /** What needs attention (core's agentProblems, as GET /api/v1/agents and the Agents view flag it); [] when fine or revoked. */
+  problems: AgentProblem[];
 }
 
 export interface AgentListFilter {
@@ -48,14 +48,10 @@ export interface AgentListFilter {
 /** Code-unit order (PostgreSQL's COLLATE "C", SQLite's BINARY): ids are a-z, 0-9, "-" and "_". */
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A stored agent as listed: its status, when last seen and its clock (the Agents API's clockOffsetMs and clockMeasuredAt). */
-export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
-  const samples = decodeClockSamples(row.clockSamples);
-  const reading = clockReading(samples);
+/** A stored agent as listed: its status, when last seen, its clock (the Agents API's clockOffsetMs and clockMeasuredAt) and what needs attention at `now`. */
+export function agentListEntry(row: AgentRow, warnMs: number, now: number): AgentListEntry {
+  const reading = clockReading(decodeClockSamples(row.clockSamples));
   const offset = reading?.offsetMs ?? null;
-  // Heard from: its newest live status too (confirmed or not), as well as its events.
-  const newestStatusAt = samples.length ? samples[samples.length - 1]!.at : null;
-  const seen = [row.lastReceivedAt, newestStatusAt].filter((t): t is number => t !== null && Number.isFinite(t));
   const lastEventTs = row.lastEventTs || null;
   return {
     store: row.store,
@@ -63,7 +59,8 @@ export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
     kind: row.kind,
     status: row.revokedAt !== null ? "revoked" : row.state,
     version: row.version,
-    lastSeenAt: seen.length ? Math.max(...seen) : null,
+    // Heard from: its newest live status (confirmed or not) or event, as the Agents API's lastHeardAt.
+    lastSeenAt: lastHeardOf(row),
     lastStatusTs: row.statusTs,
     lastEventTs,
     lagMs: lastEventTs !== null && row.lastReceivedAt !== null ? Math.max(0, row.lastReceivedAt - lastEventTs) : null,
@@ -71,15 +68,16 @@ export function agentListEntry(row: AgentRow, warnMs: number): AgentListEntry {
     clockMeasuredAt: reading?.measuredAt ?? null,
     clockWarn: clockOffWarns(offset, warnMs),
     revokedAt: row.revokedAt,
+    problems: problemsOf(row, warnMs, now),
   };
 }
 
-/** The rows as entries, those the filter asks for, by store then agent. */
-export function agentList(rows: readonly AgentRow[], filter: AgentListFilter, warnMs: number): AgentListEntry[] {
+/** The rows as entries, those the filter asks for, by store then agent; what needs attention as of `now` (the server's clock). */
+export function agentList(rows: readonly AgentRow[], filter: AgentListFilter, warnMs: number, now: number = Date.now()): AgentListEntry[] {
   const stores = filter.stores?.length ? new Set(filter.stores) : null;
   const statuses = filter.statuses?.length ? new Set(filter.statuses) : null;
   return rows
-    .map((r) => agentListEntry(r, warnMs))
+    .map((r) => agentListEntry(r, warnMs, now))
     .filter((e) => (!stores || stores.has(e.store)) && (!statuses || statuses.has(e.status)))
     .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent));
 }
@@ -112,16 +110,22 @@ export interface TableOptions {
   warnMs: number;
 }
 
+/** What needs attention in words, the Agents view's ("silent, clock off"); "-" when nothing. */
+export function problemsText(problems: readonly AgentProblem[]): string {
+  return problems.length ? problems.map((p) => AGENT_PROBLEM_WORDS[p]).join(", ") : "-";
+}
+
 /** The entries as a table, with a legend under it when a clock is flagged or an online agent has gone silent. */
 export function agentTable(entries: readonly AgentListEntry[], o: TableOptions): string {
   const at = (ms: number | null) => (ms === null ? "-" : localMinute(ms, o.timeZone));
   const rows = [
-    ["STORE", "AGENT", "KIND", "STATUS", `LAST SEEN (${o.timeZone})`, "CLOCK", `REVOKED (${o.timeZone})`],
+    ["STORE", "AGENT", "KIND", "STATUS", "NEEDS ATTENTION", `LAST SEEN (${o.timeZone})`, "CLOCK", `REVOKED (${o.timeZone})`],
     ...entries.map((e) => [
       e.store,
       e.agent,
       e.kind,
       e.status,
+      problemsText(e.problems),
       e.lastSeenAt === null ? "never" : `${at(e.lastSeenAt)} (${formatAgo(e.lastSeenAt, o.now)})`,
       clockText(e),
       at(e.revokedAt),
@@ -140,10 +144,10 @@ export function agentTable(entries: readonly AgentListEntry[], o: TableOptions):
     notes.push(
       `! clock off by more than ${Math.round(o.warnMs / 1000)} s (FOOTFALL_CLOCK_WARN_MS) on ${flagged === 1 ? "1 agent" : `${flagged} agents`}: its events' times are skewed (more than 5 min ahead, the server rejects them); check NTP on the agent's machine: timedatectl (NTP synchronized: yes), chronyc tracking`,
     );
-  const silent = entries.filter((e) => e.status === "online" && (e.lastSeenAt === null || o.now - e.lastSeenAt > SILENT_ONLINE_MS)).length;
+  const silent = entries.filter((e) => e.problems.includes("silent")).length;
   if (silent)
     notes.push(
-      `${silent === 1 ? "1 agent says" : `${silent} agents say`} online but the server has not heard from ${silent === 1 ? "it" : "them"} for over ${SILENT_ONLINE_MS / 60_000} min (a status comes every 30 s): is the server running and reaching the broker? (GET /api/v1/health)`,
+      `silent: ${silent === 1 ? "1 agent says" : `${silent} agents say`} online but the server has not heard from ${silent === 1 ? "it" : "them"} for 3 status intervals (over ${silentAfterMs(null) / 1000} s at the default status every ${DEFAULT_STATUS_EVERY_MS / 1000} s): is the agent's process running (a hung process, or one that died while the server was down)? If every agent is silent: is the server running and reaching the broker? (GET /api/v1/health)`,
     );
   return [...lines, ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
 }

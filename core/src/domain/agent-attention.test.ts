@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { agentProblems, SLOW_BACKLOG_MS, SLOW_LAG_MS, type AgentAttentionInput } from "./agent-attention.js";
+import { AGENT_PROBLEM_WORDS, AGENT_PROBLEMS, agentProblems, silentAfterMs, SLOW_BACKLOG_MS, SLOW_LAG_MS, type AgentAttentionInput } from "./agent-attention.js";
 
 const T = Date.UTC(2026, 11, 5, 12, 0, 0);
 const fine: AgentAttentionInput = {
@@ -15,28 +15,56 @@ const fine: AgentAttentionInput = {
   lastStatusTs: T + 30_000,
   backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 0 },
   clockOffsetMs: 200,
+  lastHeardAt: T + 30_000,
 };
+/** The server's clock in the examples: 20 s after the fine agent's last status arrived. */
+const NOW = T + 50_000;
 
 describe("agentProblems", () => {
   it("names what needs attention, in order", () => {
-    expect(agentProblems(fine, 30_000)).toEqual([]);
-    expect(agentProblems({ ...fine, state: "offline" }, 30_000)).toEqual(["offline"]);
+    expect(agentProblems(fine, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, state: "offline" }, 30_000, NOW)).toEqual(["offline"]);
     expect(
-      agentProblems({ ...fine, state: "never-seen", lagMs: null, lastEventTs: null, lastStatusTs: null, backlog: null, clockOffsetMs: null }, 30_000),
+      agentProblems({ ...fine, state: "never-seen", lagMs: null, lastEventTs: null, lastStatusTs: null, backlog: null, clockOffsetMs: null }, 30_000, NOW),
     ).toEqual(["never-seen"]);
-    expect(agentProblems({ ...fine, clockOffsetMs: -45_000 }, 30_000)).toEqual(["clock"]);
-    expect(agentProblems({ ...fine, clockOffsetMs: -45_000 }, 60_000)).toEqual([]);
-    expect(agentProblems({ ...fine, lagMs: 60_000, lastStatusTs: T, backlog: { queued: 40, oldestQueuedAgeMs: 90_000, outboxDropped: 0 } }, 30_000)).toEqual([
+    expect(agentProblems({ ...fine, clockOffsetMs: -45_000 }, 30_000, NOW)).toEqual(["clock"]);
+    expect(agentProblems({ ...fine, clockOffsetMs: -45_000 }, 60_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, lagMs: 60_000, lastStatusTs: T, backlog: { queued: 40, oldestQueuedAgeMs: 90_000, outboxDropped: 0 } }, 30_000, NOW)).toEqual([
       "lagging",
       "backlog",
     ]);
-    expect(agentProblems({ ...fine, backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 12 } }, 30_000)).toEqual(["backlog"]);
+    expect(agentProblems({ ...fine, backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 12 } }, 30_000, NOW)).toEqual(["backlog"]);
   });
 
   it("a late delivery caught up since (a status after it held nothing) is not lagging; a revoked agent needs nothing", () => {
-    expect(agentProblems({ ...fine, lagMs: 3_600_000, lastStatusTs: T + 3_600_000 }, 30_000)).toEqual([]);
-    expect(agentProblems({ ...fine, lagMs: 3_600_000, lastStatusTs: T + 3_599_999 }, 30_000)).toEqual(["lagging"]);
-    expect(agentProblems({ ...fine, state: "offline", clockOffsetMs: 600_000, revokedAt: T }, 30_000)).toEqual([]);
+    expect(agentProblems({ ...fine, lagMs: 3_600_000, lastStatusTs: T + 3_600_000 }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, lagMs: 3_600_000, lastStatusTs: T + 3_599_999 }, 30_000, NOW)).toEqual(["lagging"]);
+    expect(agentProblems({ ...fine, state: "offline", clockOffsetMs: 600_000, revokedAt: T }, 30_000, NOW)).toEqual([]);
+  });
+
+  it("an online agent the server has not heard from for three status intervals (at least 90 s) is silent; offline or revoked, it is not", () => {
+    // The default 30 s statuses: heard 90 s ago is fine, 90.001 s ago silent.
+    expect(agentProblems(fine, 30_000, T + 30_000 + 90_000)).toEqual([]);
+    expect(agentProblems(fine, 30_000, T + 30_000 + 90_001)).toEqual(["silent"]);
+    // Its events count as hearing from it, and so does its last live status; never heard live at all: silent.
+    expect(agentProblems({ ...fine, lastHeardAt: null }, 30_000, NOW)).toEqual(["silent"]);
+    // An agent that said it sends a status every 5 min: 15 min of quiet before it is silent.
+    expect(agentProblems({ ...fine, statusEveryMs: 300_000 }, 30_000, T + 30_000 + 600_000)).toEqual([]);
+    expect(agentProblems({ ...fine, statusEveryMs: 300_000 }, 30_000, T + 30_000 + 900_001)).toEqual(["silent"]);
+    // Every 5 s: still 90 s, not 15 s (a server a few seconds behind on its messages flags nothing).
+    expect(agentProblems({ ...fine, statusEveryMs: 5_000 }, 30_000, T + 30_000 + 60_000)).toEqual([]);
+    expect(silentAfterMs(5_000)).toBe(90_000);
+    expect(silentAfterMs(null)).toBe(90_000);
+    expect(silentAfterMs(120_000)).toBe(360_000);
+    // An offline agent is offline (its last will came), not silent; a revoked one needs nothing.
+    expect(agentProblems({ ...fine, state: "offline" }, 30_000, T + 3_600_000)).toEqual(["offline"]);
+    expect(agentProblems({ ...fine, revokedAt: T }, 30_000, T + 3_600_000)).toEqual([]);
+    // With other problems, in the list's order.
+    expect(agentProblems({ ...fine, clockOffsetMs: 45_000 }, 30_000, T + 3_600_000)).toEqual(["silent", "clock"]);
+  });
+
+  it("has words for every problem, the same on every screen", () => {
+    expect(AGENT_PROBLEMS.map((p) => AGENT_PROBLEM_WORDS[p])).toEqual(["offline", "never seen", "silent", "events late", "clock off", "backlog"]);
   });
 
   it("agrees with the rules written out plainly", () => {
@@ -55,13 +83,24 @@ describe("agentProblems", () => {
         }),
       ),
       clockOffsetMs: maybe(fc.integer({ min: -600_000, max: 600_000 })),
+      lastHeardAt: maybe(fc.integer({ min: T - 4 * 3_600_000, max: T })),
+      statusEveryMs: maybe(fc.constantFrom(1_000, 5_000, 29_999, 30_000, 30_001, 60_000, 300_000, 3_600_000)),
     });
+    // Now: at T, or just around an edge of the silent rule (90 s for 30 s statuses, 3 intervals otherwise).
+    const nowOf = (a: { lastHeardAt: number | null }, d: number) => (a.lastHeardAt ?? T) + d;
+    const edge = fc.constantFrom(0, 1, 89_999, 90_000, 90_001, 150_000, 179_999, 180_000, 180_001, 900_000, 900_001, 10_800_000, 10_800_001);
     fc.assert(
-      fc.property(input, fc.integer({ min: 1_000, max: 300_000 }), (a, warn) => {
+      fc.property(input, fc.integer({ min: 1_000, max: 300_000 }), fc.oneof(fc.constant(null), edge, fc.integer({ min: 0, max: 4 * 3_600_000 })), (a, warn, d) => {
+        const now = d === null ? T : nowOf(a, d);
         const expected: string[] = [];
         if (a.revokedAt === null) {
           if (a.state === "offline") expected.push("offline");
           if (a.state === "never-seen") expected.push("never-seen");
+          // Silent: online, and nothing heard live within three status intervals (30 s when not said), 90 s at the least.
+          const interval = a.statusEveryMs ?? 30_000;
+          let allowed = 3 * interval;
+          if (allowed < 90_000) allowed = 90_000;
+          if (a.state === "online" && (a.lastHeardAt === null || now - a.lastHeardAt > allowed)) expected.push("silent");
           const deliveredAt = a.lastEventTs === null || a.lagMs === null ? null : a.lastEventTs + a.lagMs;
           const heldNothingSince =
             a.state === "online" && a.backlog?.queued === 0 && deliveredAt !== null && a.lastStatusTs !== null && a.lastStatusTs >= deliveredAt;
@@ -70,7 +109,7 @@ describe("agentProblems", () => {
           const b = a.backlog;
           if (b && ((b.queued > 0 && (b.oldestQueuedAgeMs ?? 0) > SLOW_BACKLOG_MS) || (b.outboxDropped ?? 0) > 0)) expected.push("backlog");
         }
-        expect(agentProblems(a, warn)).toEqual(expected);
+        expect(agentProblems(a, warn, now)).toEqual(expected);
       }),
       { numRuns: 2000 },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backlogCell, clockCell, lagCell } from "./backlog.js";
+import { backlogCell, clockCell, lagCell, silentNote } from "./backlog.js";
 
 describe("backlogCell", () => {
   it("says how many events an agent held at its last status and how old the oldest was", () => {
@@ -57,5 +57,19 @@ describe("lagCell", () => {
   it("shows a small lag as it is, and none as a dash", () => {
     expect(lagCell({ lagMs: 420, lastEventTs: T, lastStatusTs: T + 30_000, state: "online", backlog: { queued: 0, oldestQueuedAgeMs: null, outboxDropped: 0 } })).toMatchObject({ text: "420 ms", warn: false });
     expect(lagCell({ lagMs: null, lastEventTs: null, lastStatusTs: T, state: "online", backlog: null })).toMatchObject({ text: "–", warn: false });
+  });
+});
+
+describe("silentNote", () => {
+  const NOW = Date.UTC(2026, 11, 5, 12, 0);
+  it("says an agent flagged silent was last heard from how long ago, and after how long it is flagged", () => {
+    const note = silentNote({ problems: ["silent"], lastHeardAt: NOW - 5 * 60_000, statusEveryMs: null }, NOW);
+    expect(note?.text).toBe("silent: last heard 5 min ago");
+    expect(note?.title).toMatch(/for over 1 min 30 s: 3 of its status intervals \(every 30 s, the default\)/);
+    expect(silentNote({ problems: ["silent", "clock"], lastHeardAt: null, statusEveryMs: 300_000 }, NOW)).toMatchObject({ text: "silent: never heard live", title: expect.stringMatching(/over 15 min 00 s: 3 of its status intervals \(every 5 min 00 s, as it says\)/) });
+  });
+  it("is nothing when the server does not flag it (whatever the browser's clock says)", () => {
+    expect(silentNote({ problems: [], lastHeardAt: NOW - 3_600_000 }, NOW)).toBeNull();
+    expect(silentNote({ lastHeardAt: NOW - 3_600_000 }, NOW)).toBeNull();
   });
 });

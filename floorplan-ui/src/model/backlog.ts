@@ -1,5 +1,5 @@
-import { backlogWarns, clockOffWarns, formatClockOffset, lagCaughtUp, lagWarns, SLOW_LAG_MS, type AgentBacklog } from "@footfall/core";
-import { formatCount, formatLag } from "./format.js";
+import { backlogWarns, clockOffWarns, formatClockOffset, lagCaughtUp, lagWarns, silentAfterMs, SLOW_LAG_MS, type AgentBacklog, type AgentProblem } from "@footfall/core";
+import { formatAgo, formatCount, formatLag } from "./format.js";
 
 /** What an agent said it held at its last status (GET .../agents `backlog`). */
 export type Backlog = AgentBacklog;
@@ -68,4 +68,25 @@ export function lagCell(a: { lagMs: number | null; lastEventTs: number | null; l
       warn: false,
     };
   return { text: formatLag(a.lagMs), title: what, warn: lagWarns(a) };
+}
+
+/**
+ * The Agents view's line under an online agent's state when the server flags it silent (GET .../agents
+ * `problems`, core's agentProblems, judged by the server's clock): nothing heard from it, no status and
+ * no event, for 3 of its status intervals. Null when it is not silent.
+ */
+export function silentNote(
+  a: { problems?: readonly AgentProblem[] | null; lastHeardAt?: number | null; statusEveryMs?: number | null },
+  now: number,
+): { text: string; title: string } | null {
+  if (!a.problems?.includes("silent")) return null;
+  const heard = a.lastHeardAt ?? null;
+  const every = a.statusEveryMs ?? null;
+  return {
+    text: heard === null ? "silent: never heard live" : `silent: last heard ${formatAgo(heard, now)}`,
+    title:
+      `It says online, but the server has heard nothing from it (no status, no event) for over ${formatLag(silentAfterMs(every))}: 3 of its status intervals (${every === null ? "every 30 s, the default" : `every ${formatLag(every)}, as it says`}). ` +
+      "Its process may hang, or have died while the server could not hear its goodbye (a server restart, a broker that lost its last will). Check it runs (systemctl status footfall-edge, its log). " +
+      "If every agent is silent, the server is not hearing the broker: GET /api/v1/health.",
+  };
 }

@@ -9,7 +9,7 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ } from "../model/format.js";
-import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell } from "../model/backlog.js";
+import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, silentNote } from "../model/backlog.js";
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -203,6 +203,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                           <span className="dot" /> {stateWord(a.state)}
                         </span>
                       )}
+                      <SilentLine agent={a.agent} note={silentNote(a, now)} />
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>
@@ -252,6 +253,16 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
       {timeZone && audits.data && list.some((a) => a.kind === "door") && (
         <DoorAuditForm store={store} doors={list.filter((a) => a.kind === "door").map((a) => a.agent)} timeZone={timeZone} certifyAt={audits.data.certifyAt} api={auditsApi} onDone={audits.reload} />
       )}
+    </div>
+  );
+}
+
+/** Under an online agent's state: the server has heard nothing from it for 3 status intervals (core's "silent"). */
+function SilentLine({ agent, note }: { agent: string; note: ReturnType<typeof silentNote> }) {
+  if (!note) return null;
+  return (
+    <div className="small warn-text strong" data-testid={`silent-${agent}`} title={note.title}>
+      {note.text}
     </div>
   );
 }

@@ -4,26 +4,20 @@
  * The cells are the per-store table's (model/backlog), and so are the flags (core's agentProblems).
  */
 import { useState } from "react";
-import type { AgentProblem } from "@footfall/core";
+import { AGENT_PROBLEM_WORDS, type AgentProblem } from "@footfall/core";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatHash } from "../model/route.js";
 import { formatAgo, formatCount } from "../model/format.js";
-import { backlogCell, clockCell, lagCell } from "../model/backlog.js";
+import { backlogCell, clockCell, lagCell, silentNote } from "../model/backlog.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 
 const REFRESH_MS = 10_000;
 const PAGE = 500;
 
-/** What each problem reads as in the list. */
-export const PROBLEM_WORDS: Record<AgentProblem, string> = {
-  offline: "offline",
-  "never-seen": "never seen",
-  lagging: "events late",
-  clock: "clock off",
-  backlog: "backlog",
-};
+/** What each problem reads as in the list: core's words, as `footfall agent list` and the chain view say them. */
+export const PROBLEM_WORDS: Record<AgentProblem, string> = AGENT_PROBLEM_WORDS;
 
 const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slice(1)).replace(/-/g, " ");
 
@@ -57,7 +51,7 @@ export function AllAgents({ onlyProblems, setOnlyProblems }: { onlyProblems: boo
         <Loading label="Loading every store's agents…" />
       ) : list.length === 0 ? (
         <Empty icon="plug" title={onlyProblems ? "Every agent is fine" : "No agents yet"}>
-          {onlyProblems ? "No agent is offline, late, off the clock or holding a backlog." : "Add one with footfall agent add, or a chain's from a file with footfall agent import."}
+          {onlyProblems ? "No agent is offline, silent, late, off the clock or holding a backlog." : "Add one with footfall agent add, or a chain's from a file with footfall agent import."}
         </Empty>
       ) : (
         <div style={{ overflowX: "auto" }}>
@@ -98,7 +92,7 @@ export function AllAgents({ onlyProblems, setOnlyProblems }: { onlyProblems: boo
                         </span>
                       )}
                     </td>
-                    <td className={a.problems.length ? "warn-text strong" : "muted"}>{a.problems.length ? a.problems.map((p) => PROBLEM_WORDS[p]).join(", ") : "–"}</td>
+                    <td className={a.problems.length ? "warn-text strong" : "muted"} title={silentNote(a, now)?.title}>{a.problems.length ? a.problems.map((p) => PROBLEM_WORDS[p]).join(", ") : "–"}</td>
                     <td>{formatAgo(a.lastStatusTs, now)}</td>
                     <td className={clock.warn ? "warn-text strong" : undefined} title={clock.title}>{clock.text}</td>
                     <td className={lag.warn ? "num warn-text" : "num"} title={lag.title}>{lag.text}</td>

@@ -56,6 +56,9 @@ describe("GET /api/v1/stores/:store/agents", () => {
       backlog: null,
       clockOffsetMs: null,
       clockMeasuredAt: null,
+      lastHeardAt: null,
+      statusEveryMs: null,
+      problems: ["never-seen"],
     });
     expect(res.body.clockWarnMs).toBe(30_000);
   });

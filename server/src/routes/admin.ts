@@ -1,40 +1,18 @@
-import { Type, type Static } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { AGENT_PROBLEMS, agentProblems, clockReading, decodeClockSamples, DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { agentInfo } from "../agent-info.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { mqttConnected } from "../services.js";
-import type { AgentRow } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
-
-/** A non-negative integer, or null. */
-const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
-
-/**
- * What an agent said it held at its last status (its metrics `queued`, `oldestQueuedAgeMs`,
- * `outboxDropped`), for the Agents view's Backlog; null when the status said nothing of it.
- */
-export function backlogOf(statusMetrics: string | null): { queued: number; oldestQueuedAgeMs: number | null; outboxDropped: number | null } | null {
-  if (statusMetrics === null) return null;
-  let m: unknown;
-  try {
-    m = JSON.parse(statusMetrics);
-  } catch {
-    return null;
-  }
-  if (typeof m !== "object" || m === null) return null;
-  const r = m as Record<string, unknown>;
-  const queued = count(r.queued);
-  if (queued === null) return null;
-  return { queued, oldestQueuedAgeMs: queued === 0 ? null : count(r.oldestQueuedAgeMs), outboxDropped: count(r.outboxDropped) };
-}
 
 const AgentInfoBody = AgentsBody.properties.agents.items;
 /** Code-unit order (ids are a-z, 0-9, "-" and "_"), whatever the database's collation. */
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const AllAgentsQuery = Type.Object({
-  problems: Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: only the agents needing attention (offline, never seen, lagging, clock off, backlog: the Agents view's amber cells)" }),
+  problems: Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: only the agents needing attention (offline, never seen, silent, lagging, clock off, backlog: the Agents view's flags)" }),
   offset: Type.Integer({ minimum: 0, default: 0, description: "the `next` of the previous page" }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
 });
@@ -48,11 +26,6 @@ const AllAgentsBody = Type.Object({
     Type.Composite([
       Type.Object({ store: Type.String(), storeName: Type.String({ description: "the store's name (its id when it has no layout yet)" }) }),
       AgentInfoBody,
-      Type.Object({
-        problems: Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
-          description: "what needs attention (core's agentProblems): offline, never-seen, lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
-        }),
-      }),
     ]),
     { description: "those needing attention first, then the rest; each part by store then agent id" },
   ),
@@ -113,9 +86,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (agents.length === 0 && !(await storage.stores.get(req.params.store))) throw httpError(404, `store "${req.params.store}" not found: it has no layout and no agent`);
       // A split chain server's front asks its ingest worker, which counted them.
       const rejects = services.ingestRejects ? await services.ingestRejects(req.params.store) : null;
+      const clockWarnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
+      const now = services.now();
       return {
-        clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
-        agents: agents.map((a) => agentInfo(a, rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent))),
+        clockWarnMs,
+        agents: agents.map((a) => agentInfo(a, rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent), clockWarnMs, now)),
       };
     },
   });
@@ -132,6 +107,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const p = req.principal!;
       const q = req.query;
       const clockWarnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
+      const now = services.now();
       const [rows, stores] = await Promise.all([storage.agents.listAll(), storage.stores.list()]);
       const names = new Map<string, string>(stores.map((s) => [s.id, s.name]));
       // Each agent's row as the store's list gives it (its reject reasons only for the page's, below), and what needs attention.
@@ -139,8 +115,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .filter((a) => mayAccessStore(p, a.store))
         .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent))
         .map((a) => {
-          const info = agentInfo(a, {});
-          return { row: a, info, problems: agentProblems(info, clockWarnMs) };
+          const info = agentInfo(a, {}, clockWarnMs, now);
+          return { row: a, info, problems: info.problems ?? [] };
         });
       const needing = all.filter((e) => e.problems.length > 0);
       // Those needing attention first, each part by store then agent.
@@ -168,31 +144,3 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 };
-
-/** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. */
-export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>): Static<typeof AgentInfoBody> {
-  return {
-    agent: a.agent,
-    kind: a.kind,
-    state: a.state,
-    version: a.version,
-    lastStatusTs: a.statusTs,
-    // 0: an agent whose every event was rejected, as stored before that kept null (no event is from 1970).
-    lastEventTs: a.lastEventTs || null,
-    // How late the newest event arrived: receipt time minus the event's own time.
-    lagMs: a.lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - a.lastEventTs) : null,
-    events: a.events,
-    duplicates: a.duplicates,
-    rejects: a.rejects,
-    revokedAt: a.revokedAt,
-    rejectReasons,
-    backlog: backlogOf(a.statusMetrics ?? null),
-    ...clockOf(a.clockSamples),
-  };
-}
-
-/** An agent's clock offset from its stored live statuses (core's clock-offset.ts), and when the status it is read from arrived. */
-function clockOf(text: string | null | undefined): { clockOffsetMs: number | null; clockMeasuredAt: number | null } {
-  const reading = clockReading(decodeClockSamples(text));
-  return { clockOffsetMs: reading?.offsetMs ?? null, clockMeasuredAt: reading?.measuredAt ?? null };
-}

@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { ID_PATTERN } from "@footfall/core";
+import { AGENT_PROBLEMS, ID_PATTERN } from "@footfall/core";
 
 /**
  * Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document and of
@@ -87,6 +87,18 @@ export const AgentsBody = Type.Object({
         }),
       ),
       clockMeasuredAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "when that status arrived (server clock, epoch ms), or null" })),
+      lastHeardAt: Type.Optional(
+        Type.Union([Type.Integer(), Type.Null()], {
+          description: "when the server last heard from it live (server clock, epoch ms): the newest arrival of its events or of a live online status (not a retained copy, not a last will); null: never",
+        }),
+      ),
+      statusEveryMs: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "how often it says it sends its status (its status's statusEveryS), ms; null: it does not say (30 s)" })),
+      problems: Type.Optional(
+        Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
+          description:
+            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+        }),
+      ),
     }),
   ),
 });

@@ -1,0 +1,105 @@
+/**
+ * An agent as the server shows it (GET /stores/:store/agents, GET /agents, the chain view's agent
+ * cell, `footfall agent list`): its stored row read once, here, and what needs attention by core's
+ * agentProblems. One place, so that every screen flags the same agents for the same reasons.
+ */
+import type { Static } from "@sinclair/typebox";
+import { agentProblems, clockReading, decodeClockSamples, type AgentProblem } from "@footfall/core";
+import type { AgentRow } from "./storage/types.js";
+import type { AgentsBody } from "./routes/schemas.js";
+
+export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
+
+/** A non-negative integer, or null. */
+const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
+
+/** The metrics of its last status as an object, or null (none, or not JSON). */
+function metricsOf(statusMetrics: string | null | undefined): Record<string, unknown> | null {
+  if (statusMetrics === null || statusMetrics === undefined) return null;
+  try {
+    const m: unknown = JSON.parse(statusMetrics);
+    return typeof m === "object" && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What an agent said it held at its last status (its metrics `queued`, `oldestQueuedAgeMs`,
+ * `outboxDropped`), for the Agents view's Backlog; null when the status said nothing of it.
+ */
+export function backlogOf(statusMetrics: string | null): { queued: number; oldestQueuedAgeMs: number | null; outboxDropped: number | null } | null {
+  const r = metricsOf(statusMetrics);
+  if (!r) return null;
+  const queued = count(r.queued);
+  if (queued === null) return null;
+  return { queued, oldestQueuedAgeMs: queued === 0 ? null : count(r.oldestQueuedAgeMs), outboxDropped: count(r.outboxDropped) };
+}
+
+/** How often the agent said it sends its status (its metric `statusEveryS`, footfall-edge's), in ms; null: it did not say. */
+export function statusEveryOf(statusMetrics: string | null | undefined): number | null {
+  const s = metricsOf(statusMetrics)?.statusEveryS;
+  return typeof s === "number" && Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : null;
+}
+
+/**
+ * When the server last heard from the agent live (server clock): the newest arrival of its events
+ * (`lastReceivedAt`) or of a live online status (its newest clock sample's `at`; a retained copy
+ * replayed or a last will makes none). Null: never.
+ */
+export function lastHeardOf(a: Pick<AgentRow, "lastReceivedAt" | "clockSamples">): number | null {
+  const times = decodeClockSamples(a.clockSamples).map((s) => s.at);
+  if (a.lastReceivedAt !== null) times.push(a.lastReceivedAt);
+  const finite = times.filter((t) => Number.isFinite(t));
+  return finite.length ? Math.max(...finite) : null;
+}
+
+/** What the server knows of an agent's health (the fields core's agentProblems reads), from its stored row. */
+function attentionOf(a: AgentRow) {
+  const lastEventTs = a.lastEventTs || null;
+  const reading = clockReading(decodeClockSamples(a.clockSamples));
+  return {
+    state: a.state,
+    revokedAt: a.revokedAt,
+    lastStatusTs: a.statusTs,
+    // 0: an agent whose every event was rejected, as stored before that kept null (no event is from 1970).
+    lastEventTs,
+    // How late the newest event arrived: receipt time minus the event's own time.
+    lagMs: lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - lastEventTs) : null,
+    backlog: backlogOf(a.statusMetrics ?? null),
+    clockOffsetMs: reading?.offsetMs ?? null,
+    clockMeasuredAt: reading?.measuredAt ?? null,
+    lastHeardAt: lastHeardOf(a),
+    statusEveryMs: statusEveryOf(a.statusMetrics),
+  };
+}
+
+/** What needs attention on a stored agent now (`now`: the server's clock; `clockWarnMs`: FOOTFALL_CLOCK_WARN_MS). */
+export function problemsOf(a: AgentRow, clockWarnMs: number, now: number): AgentProblem[] {
+  return agentProblems(attentionOf(a), clockWarnMs, now);
+}
+
+/** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. */
+export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, clockWarnMs: number, now: number): AgentInfo {
+  const h = attentionOf(a);
+  return {
+    agent: a.agent,
+    kind: a.kind,
+    state: a.state,
+    version: a.version,
+    lastStatusTs: h.lastStatusTs,
+    lastEventTs: h.lastEventTs,
+    lagMs: h.lagMs,
+    events: a.events,
+    duplicates: a.duplicates,
+    rejects: a.rejects,
+    revokedAt: a.revokedAt,
+    rejectReasons,
+    backlog: h.backlog,
+    clockOffsetMs: h.clockOffsetMs,
+    clockMeasuredAt: h.clockMeasuredAt,
+    lastHeardAt: h.lastHeardAt,
+    statusEveryMs: h.statusEveryMs,
+    problems: agentProblems(h, clockWarnMs, now),
+  };
+}
