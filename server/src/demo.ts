@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type OpeningHours, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type LayoutInput, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -90,16 +90,98 @@ export function demoHoursLine(hours: OpeningHours | null | undefined, now: numbe
  * keep to the opening hours the demo gives it at any speed; `speed` makes them come that many times
  * as often and stay that many times shorter.
  */
-export function demoSimSettings(o: { speed: number; backfillHours: number; heldTs: number | null; weeklyCurve?: number[]; sales: { url: string; token: string } }) {
+export function demoSimSettings(o: {
+  speed: number;
+  backfillHours: number;
+  heldTs: number | null;
+  weeklyCurve?: number[];
+  /** The store's layout versions, for the history to follow (`backfillLayouts`). */
+  layouts?: readonly Pick<Layout, "validFrom" | "timezone" | "zones">[];
+  sales: { url: string; token: string };
+}) {
   return {
     speed: o.speed,
     followClock: true,
     backfillHours: o.backfillHours,
     ...(o.heldTs !== null ? { backfillFrom: o.heldTs + 1 } : {}),
+    ...(o.layouts && o.layouts.length > 1 ? { backfillLayouts: o.layouts.map((l) => ({ validFrom: l.validFrom, timezone: l.timezone, zones: l.zones })) } : {}),
     ...(o.weeklyCurve ? { weeklyCurve: o.weeklyCurve } : {}),
     // The simulated tills send each paying visitor's transaction to the sales import, as a till system would.
     sales: o.sales,
   };
+}
+
+/**
+ * The demo store before its layout change: Promotions (the promo table) stood in the back corner,
+ * by Frozen food, far from the entrance. The change (version 2, `DEMO_LAYOUT`) moved it to the
+ * centre aisle, where the simulator's shoppers, drawn more by nearer zones, reach it more often.
+ */
+export const DEMO_LAYOUT_BEFORE_CHANGE: LayoutInput = {
+  ...DEMO_LAYOUT,
+  zones: DEMO_LAYOUT.zones.map((z) =>
+    z.id === "promo"
+      ? {
+          ...z,
+          polygon: [
+            [25, 15],
+            [29.5, 15],
+            [29.5, 19.5],
+            [25, 19.5],
+          ],
+        }
+      : z,
+  ),
+};
+
+/** The demo store's version that made the layout change (the first is the layout before it). */
+export const DEMO_CHANGE_VERSION = 2;
+
+/**
+ * How long ago the demo store's layout changed, at its first run: a whole day before and one after
+ * it fit in the back-filled history (the Experiments form's shortest periods), and with a longer
+ * history the change sits in its middle (up to 3 days on each side at the simulator's 160 h).
+ */
+export function demoChangeAgoMs(backfillHours: number): number {
+  return Math.max(24, Math.floor(backfillHours / 2)) * 3_600_000;
+}
+
+/**
+ * A demo store's first run: its floor plan with a past layout change to judge, two versions saved
+ * as the editor saves them (stored, the cache reloaded, the agents and schedule told): the layout
+ * before the change (`DEMO_LAYOUT_BEFORE_CHANGE`) from 8 days ago, before the back-filled history,
+ * so every simulated event has its zones, and `DEMO_LAYOUT` from `demoChangeAgoMs` ago. A store
+ * that has a layout in force (an earlier run; the demo keeps its data folder) is left as it is:
+ * answers the versions saved, none then.
+ */
+export async function seedDemoLayouts(services: Pick<RunningServer["services"], "storage" | "layouts" | "onLayoutSaved">, now: number, backfillHours: number): Promise<Layout[]> {
+  const { storage, layouts } = services;
+  await layouts.load(STORE);
+  if (layouts.current(STORE, now)) return [];
+  const saved: Layout[] = [];
+  for (const input of [
+    { ...DEMO_LAYOUT_BEFORE_CHANGE, validFrom: now - 8 * 86_400_000 },
+    { ...DEMO_LAYOUT, validFrom: now - demoChangeAgoMs(backfillHours) },
+  ]) {
+    const layout = await storage.stores.saveLayout(asId<StoreId>(STORE), input, now);
+    await layouts.reload(STORE);
+    await services.onLayoutSaved(layout);
+    saved.push(layout);
+  }
+  return saved;
+}
+
+/** The seeded change among the demo store's versions (version 2, Promotions moved from where version 1 had it), once in force; null when the store's history is another. */
+export function demoChange(versions: readonly Pick<Layout, "version" | "validFrom" | "zones">[], now: number): Pick<Layout, "version" | "validFrom"> | null {
+  const promo = (version: number) => JSON.stringify(versions.find((v) => v.version === version)?.zones.find((z) => z.id === "promo")?.polygon ?? null);
+  const change = versions.find((v) => v.version === DEMO_CHANGE_VERSION);
+  const before = JSON.stringify(DEMO_LAYOUT_BEFORE_CHANGE.zones.find((z) => z.id === "promo")!.polygon);
+  return change && change.validFrom <= now && promo(DEMO_CHANGE_VERSION - 1) === before && promo(DEMO_CHANGE_VERSION) !== before ? change : null;
+}
+
+/** The banner's line on the layout change the demo store's history holds, for the Experiments page. */
+export function demoChangeLine(changeAt: number, timeZone: string): string {
+  const when = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(changeAt);
+  return `a past layout change: Promotions moved from the back corner to the centre aisle on ${when} (Experiments > New experiment compares the day before and after it)`;
 }
 
 /** An arrival curve open from local hour `opens` up to `closes` (the chain simulator's hours). */
@@ -122,15 +204,13 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
   if (stores > 1) return runChainDemo(config, { ...opts, stores });
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
-  await layouts.load(STORE);
-  if (!layouts.current(STORE, now())) {
-    // Valid from before the back-filled history, so every simulated event has its zones.
-    const layout = await storage.stores.saveLayout(asId<StoreId>(STORE), { ...DEMO_LAYOUT, validFrom: now() - 8 * 86_400_000 }, now());
-    await layouts.reload(STORE);
-    await server.services.onLayoutSaved(layout);
+  if (await seedDemoLayouts(server.services, now(), opts.backfillHours)) {
     // Opening hours that hold the simulated day (arrivals from 08:00 to 21:00, the last shoppers out by 21:30).
     await setDemoHours(server, STORE, hoursCoveringCurve(weeklyCurve ?? DEMO_HOURLY_CURVE, DEMO_CLOSING_GRACE_MINUTES));
   }
+  // The layout change to judge, when the store's history holds it (the seeded one, kept from an earlier run).
+  const versions = await layouts.load(STORE);
+  const change = demoChange(versions, now());
   // History already held (an earlier run of the demo, or the simulator's run before it restarted): the
   // simulator back-fills only after its newest event, so no hour of history is ever sent twice.
   const heldNow = async () => (await storage.agents.list(STORE)).find((a) => a.agent === AGENT)?.lastEventTs ?? null;
@@ -152,6 +232,8 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
             backfillHours: opts.backfillHours,
             heldTs,
             ...(weeklyCurve ? { weeklyCurve } : {}),
+            // The history follows the store's layout versions: before the change, Promotions draws from the back corner.
+            layouts: versions,
             sales: { url: `${server.httpUrl}/api/v1/stores/${STORE}/sales`, token: tokens.tills },
           }),
         },
@@ -193,6 +275,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
       history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
+      ...(change ? { change: demoChangeLine(change.validFrom, versions.at(-1)?.timezone ?? DEMO_LAYOUT.timezone) } : {}),
       hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
       tokens,
       kioskStore: STORE,
@@ -354,6 +437,8 @@ function demoBanner(b: {
   history: string;
   /** The demo store's opening hours (the single-store demo). */
   hours?: string | null;
+  /** The past layout change the demo store's history holds (the single-store demo). */
+  change?: string;
   tokens: { admin: string; kiosk: string };
   kioskStore: string;
   metricsUrl: string | null | undefined;
@@ -366,6 +451,7 @@ function demoBanner(b: {
       `  Speed    ${b.speed}`,
       `  History  ${b.history}`,
       ...(b.hours ? [`  Hours    ${b.hours}`] : []),
+      ...(b.change ? [`  Judge    ${b.change}`] : []),
       `  Token    ${b.tokens.admin}   (admin: paste it to sign in; keep it to yourself)`,
       `  Kiosk    ${b.url}/#/live/${b.kioskStore}?kiosk=1&token=${b.tokens.kiosk}   (staff, store "${b.kioskStore}" only: for a tablet)`,
       `  API      ${b.url}/api/docs`,

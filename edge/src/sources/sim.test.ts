@@ -99,8 +99,9 @@ describe("SimSource", () => {
     await sim.start(ctx);
     await vi.advanceTimersByTimeAsync(5 * 60_000);
     await sim.stop();
-    const promo = (from: number, to: number) => emitted.filter((e) => e.zone === "promo" && e.ts >= from && e.ts < to).length;
-    const others = emitted.filter((e) => e.ts < change && e.zone !== "promo" && e.type === "enter").length;
+    const zoneOf = (e: EventDraft) => ("zone" in e ? e.zone : null);
+    const promo = (from: number, to: number) => emitted.filter((e) => zoneOf(e) === "promo" && e.ts >= from && e.ts < to).length;
+    const others = emitted.filter((e) => e.ts < change && e.type === "enter" && zoneOf(e) !== "promo").length;
     expect(others).toBeGreaterThan(100);
     expect(promo(0, change)).toBe(0);
     expect(promo(change, START)).toBeGreaterThan(20);
