@@ -1,0 +1,101 @@
+/**
+ * What a merchandiser finds in `footfall demo` (its defaults, as `npm start` runs it: real time, 48 h
+ * back-filled): a past layout change to judge. The banner names it; the Experiments form picks it,
+ * a day before and a day after it, the zone it moved, and creates the experiment at once; the
+ * result shows the verdict with the figures the API gives, counted on enough trips to tell.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ExperimentResult } from "../../floorplan-ui/src/api/types.js";
+import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
+import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
+
+const HOUR = 3_600_000;
+const dir = tempDir("footfall-demo-experiment-");
+let demo: Child;
+let browser: Browser;
+let url: string;
+let admin: string;
+let banner: string;
+let startedAt: number;
+
+beforeAll(async () => {
+  const [http, mqtt] = [await freePort(), await freePort()];
+  startedAt = Date.now();
+  const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
+  // The defaults `npm start` runs with: no --speed, no --backfill-hours.
+  demo = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo"], { cwd: REPO_ROOT, env });
+  banner = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
+  url = /Open\s+(\S+)/.exec(banner)![1]!;
+  admin = /Token\s+(\S+)/.exec(banner)![1]!;
+  // The back-filled history stored: the simulator's events up to its start, no longer growing.
+  const api = new FootfallApi(url, admin);
+  let last = -1;
+  await waitFor(
+    "the back-filled history to be stored",
+    async () => {
+      const sim = (await api.agents("demo")).agents.find((a) => a.agent === "sim-1");
+      const done = !!sim && sim.events > 1000 && (sim.lastEventTs ?? 0) >= startedAt - HOUR && sim.events === last;
+      last = sim?.events ?? -1;
+      return done;
+    },
+    { timeoutMs: 90_000, intervalMs: 2000 },
+  );
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop("SIGTERM", 10_000);
+  dir.remove();
+});
+
+describe("the demo's layout change to judge", () => {
+  it("is named in the banner, and the Experiments form creates an experiment on it at once, with a verdict", async () => {
+    expect(banner).toMatch(/Judge\s+a past layout change: Promotions moved from the back corner to the centre aisle on /);
+    const page = await browser.page();
+    await page.goto(`${url}/#/experiments/demo?token=${admin}`);
+    await page.getByTestId("exp-new").click();
+    const form = page.getByTestId("experiment-form");
+    // The change (version 2), a whole day before and after it, and the zone it moved.
+    await expect.poll(() => page.getByTestId("exp-version").inputValue()).toBe("2");
+    await expect.poll(() => form.locator('[data-zone="promo"]').getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByTestId("period-before").textContent()).toContain("24 h");
+    expect(await page.getByTestId("period-after").textContent()).toContain("24 h");
+    expect(await form.locator('[aria-pressed="true"]').count()).toBe(1);
+    await expect.poll(() => page.getByTestId("exp-create").isEnabled()).toBe(true);
+    await shot(page, "demo-experiment-form");
+    await page.getByTestId("exp-create").click();
+    await page.getByTestId("verdict-table").waitFor();
+    const id = new URLSearchParams(page.url().split("?")[1]).get("id")!;
+    expect(id).toBeTruthy();
+
+    const res = await new FootfallApi(url, admin).request<ExperimentResult>("GET", `/api/v1/experiments/${id}/result`);
+    expect(res.status).toBe(200);
+    const result = res.body;
+    const change = result.experiment.changeAt;
+    // Both periods inside the back-filled history (48 h up to the start).
+    expect(result.experiment.before).toEqual({ from: change - 24 * HOUR, to: change });
+    expect(result.experiment.after).toEqual({ from: change, to: change + 24 * HOUR });
+    expect(result.experiment.before.from).toBeGreaterThanOrEqual(startedAt - 48 * HOUR - 60_000);
+    expect(result.experiment.after.to).toBeLessThanOrEqual(Date.now());
+    const reach = result.zones.find((z) => z.zone === "promo")!.metrics.find((m) => m.metric === "reach")!;
+    // Enough trips on both sides for a verdict (30 or more), and one given: not "too small to tell", not "not comparable".
+    expect(reach.sampleBefore).toBeGreaterThan(300);
+    expect(reach.sampleAfter).toBeGreaterThan(300);
+    expect(["increase", "decrease", "no clear change"]).toContain(reach.verdict);
+    expect(reach.after).toBeGreaterThan(reach.before!);
+    // The page shows the API's figures and verdict.
+    const row = page.getByTestId("verdict-promo-reach");
+    const cells = await row.locator("td").allTextContents();
+    expect(cells[2]).toContain(formatMetricValue("reach", reach.before));
+    expect(cells[3]).toContain(formatMetricValue("reach", reach.after));
+    expect(await row.locator(".verdict").getAttribute("data-verdict")).toBe(reach.verdict);
+    expect(await row.locator(".verdict-text").textContent()).toBe(reach.text);
+    // Each plan shows its own layout: Promotions in the back corner before, in the centre aisle after.
+    await page.getByTestId("exp-plan-before").waitFor();
+    expect(await page.getByTestId("exp-plan-before").textContent()).toContain("layout version 1");
+    expect(await page.getByTestId("exp-plan-after").textContent()).toContain("layout version 2");
+    await shot(page, "demo-experiment-result", { fullPage: true });
+  });
+});
