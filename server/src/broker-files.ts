@@ -123,7 +123,7 @@ export function bridgeAcl(username: string, stores: readonly string[]): string[]
  * own receipts; the server reads events, status and audits, writes layouts and receipts.
  */
 export async function mosquittoFiles(
-  storage: Storage,
+  storage: { agents: Pick<Storage["agents"], "passwordEntries"> },
   server: { username: string; password: string },
   extra: BrokerUsers = {},
   o: { discoveryPrefix?: string } = {},

@@ -13,6 +13,7 @@ import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
+import { knownStores, unknownStoreMessage } from "./store-check.js";
 
 const ENV_HELP = `
 Environment:
@@ -72,10 +73,10 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}
  * `existing` (the commands that read, or revoke what must already be there) it is refused instead, creating nothing:
  * an empty list from a mistyped folder would hide the typo.
  */
-async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir, opts: { existing?: boolean } = {}): Promise<T> {
+async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = configFromEnv().dataDir, opts: { existing?: boolean; next?: string } = {}): Promise<T> {
   const databaseUrl = configFromEnv().databaseUrl ?? null;
   const database = join(dataDir, DATABASE_FILE);
-  if (!databaseUrl && opts.existing && !existsSync(database)) throw new Error(noDatabaseMessage(dataDir));
+  if (!databaseUrl && opts.existing && !existsSync(database)) throw new Error(noDatabaseMessage(dataDir, opts.next));
   if (!databaseUrl && !existsSync(database))
     process.stderr.write(
       `footfall: note: no database in ${dataDir} (FOOTFALL_DATA_DIR), so a new, empty one is made at ${database}; a server started on another folder does not see what this command writes there\n`,
@@ -101,10 +102,17 @@ function tokenTable(tokens: readonly TokenInfo[], now: number): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
 }
 
-/** The warning of `token add --store` for a store with no layout saved yet, naming the stores there are (a typo) and what makes one. */
-function unknownStoreWarning(store: string, known: readonly string[]): string {
-  const list = known.length === 0 ? "there is no store yet" : `the stores are ${known.slice(0, 10).join(", ")}${known.length > 10 ? ` and ${known.length - 10} more` : ""}`;
-  return `footfall: warning: no store "${store}" (${list}): the token was created, but it sees nothing until an admin saves a layout for "${store}"; if that is a typo, revoke it (footfall token revoke <id>) and add another\n`;
+/** Where the CLI's storage is, in a refusal's words: the SQLite folder or PostgreSQL. */
+const storageWhere = (config: ServerConfig) => (config.databaseUrl ? "the PostgreSQL database (FOOTFALL_DATABASE_URL)" : `${config.dataDir} (FOOTFALL_DATA_DIR)`);
+
+/**
+ * Refuses `--store <store>` unless the data folder knows the store (a layout or an agent), naming the nearest and the
+ * stores there are: a token (or anything else limited to it) for a mistyped store would see nothing. `--new-store` says
+ * it is meant (a store being set up).
+ */
+async function requireKnownStore(storage: Storage, store: string, config: ServerConfig): Promise<void> {
+  const known = await knownStores(storage);
+  if (!known.includes(store)) throw new InvalidArgumentError(unknownStoreMessage(store, known, storageWhere(config)));
 }
 
 /** A port already taken (or not ours to take) said in one line, naming the variable that moves it. */
@@ -279,28 +287,37 @@ token
       .choices(ROLES)
       .makeOptionMandatory(),
   )
-  .option("--store <store>", "limit the token to one store", id("store"))
+  .option("--store <store>", "limit the token to one store: one with a layout or an agent (refused otherwise, naming the stores there are)", id("store"))
+  .option("--new-store", "with --store: the store is not set up yet (no layout, no agent); its first saved layout creates it, and the token sees it from then on")
   .option("--group <group>", "limit the token to the stores of a store group (created in Admin > Store settings, or with POST /api/v1/groups); not with --store", id("group"))
   .option("--label <label>", "a note to recognise it by")
   .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
-  .action(async (opts: { role: Role; store?: string; group?: string; label?: string; expires?: string }) => {
+  .action(async (opts: { role: Role; store?: string; newStore?: boolean; group?: string; label?: string; expires?: string }) => {
     const now = Date.now();
+    const config = configFromEnv();
     if (opts.store !== undefined && opts.group !== undefined) throw new InvalidArgumentError("--group: give --store or --group, not both");
+    if (opts.newStore && opts.store === undefined) throw new InvalidArgumentError("--new-store: give it with --store <store>, the store being set up");
     let expiresAt: number | null = null;
     if (opts.expires !== undefined) {
       const e = readExpiry(opts.expires, now);
       if (!e.ok) throw new InvalidArgumentError(`--expires ${e.error}`);
       expiresAt = e.ms;
     }
-    await withStorage(async (storage) => {
-      if (opts.group !== undefined && !(await storage.groups.get(opts.group)))
-        throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it in the UI (Admin > Store settings) or with POST /api/v1/groups`);
-      const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
-      await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
-      print({ token: secret, ...info });
-      // A store that does not exist (yet) is allowed, for a store being set up, but a typo would give a token that sees nothing: say so.
-      if (opts.store !== undefined && !(await storage.stores.get(opts.store))) process.stderr.write(unknownStoreWarning(opts.store, (await storage.stores.list()).map((s) => s.id)));
-    });
+    // A token for a store the folder does not know would see nothing: refused (a folder with no database knows none, and
+    // is not made), unless --new-store says the store is being set up.
+    const checkStore = opts.store !== undefined && !opts.newStore;
+    await withStorage(
+      async (storage) => {
+        if (opts.group !== undefined && !(await storage.groups.get(opts.group)))
+          throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it in the UI (Admin > Store settings) or with POST /api/v1/groups`);
+        if (checkStore) await requireKnownStore(storage, opts.store!, config);
+        const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
+        await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
+        print({ token: secret, ...info });
+      },
+      config.dataDir,
+      { existing: checkStore, next: `A server started with it creates one. For a store not set up yet, add --new-store` },
+    );
   });
 token
   .command("list")
@@ -344,7 +361,11 @@ program
   .option("--remove-bridge <site>", "drop a site's bridge user (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
   .option("--home-assistant [username]", `a read-only user for Home Assistant's MQTT integration: discovery configs and the state topics (default name ${DEFAULT_HA_USERNAME}; kept for later runs)`)
   .option("--no-home-assistant", "drop the Home Assistant user")
-  .action(async (opts: { out: string; serverUsername?: string; serverPassword?: string; bridge: string[]; removeBridge: string[]; homeAssistant?: string | boolean }) => {
+  .option(
+    "--new-data-dir",
+    "the data folder has no database yet (a new installation, before the server's first start and the first agent): write the server's, the bridges' and Home Assistant's users alone, without making one. Without it a folder with no database is refused (a mistyped FOOTFALL_DATA_DIR would give files with no agent, and Mosquitto would refuse every agent)",
+  )
+  .action(async (opts: { out: string; serverUsername?: string; serverPassword?: string; bridge: string[]; removeBridge: string[]; homeAssistant?: string | boolean; newDataDir?: boolean }) => {
     const config = configFromEnv();
     const username = opts.serverUsername ?? config.mqttUsername ?? "footfall-server";
     const password = opts.serverPassword ?? config.mqttPassword;
@@ -363,9 +384,20 @@ program
     if (opts.homeAssistant === false) spec.homeAssistant = null;
     else if (opts.homeAssistant !== undefined) spec.homeAssistant = { username: opts.homeAssistant === true ? DEFAULT_HA_USERNAME : opts.homeAssistant };
     spec.bridges = [...bridges].map(([site, stores]) => ({ site, stores }));
+    // The agents' logins come from the database: none there (SQLite) is a mistyped folder unless --new-data-dir says it is new.
+    const noDatabase = !config.databaseUrl && !existsSync(join(config.dataDir, DATABASE_FILE));
+    if (noDatabase && !opts.newDataDir)
+      throw new Error(
+        noDatabaseMessage(
+          config.dataDir,
+          "broker-config writes the logins of its agents, and files with none make Mosquitto refuse every agent; nothing was written. `footfall agent add` makes the database; for a new installation with no agent yet, add --new-data-dir",
+        ),
+      );
     const { users, passwords } = resolveUsers(spec, readPasswdHashes(join(opts.out, "passwd")));
     const discoveryPrefix = process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant";
-    const files = await withStorage((storage) => mosquittoFiles(storage, { username, password }, users, { discoveryPrefix }), config.dataDir);
+    const files = noDatabase
+      ? await mosquittoFiles({ agents: { passwordEntries: async () => [] } }, { username, password }, users, { discoveryPrefix })
+      : await withStorage((storage) => mosquittoFiles(storage, { username, password }, users, { discoveryPrefix }), config.dataDir);
     mkdirSync(opts.out, { recursive: true });
     writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
     writeFileSync(join(opts.out, "acl"), files.acl);

@@ -3,7 +3,7 @@
  * fail with a message that names them, and agents and tokens can be added while a server runs on
  * the same data folder, which then admits them at once.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
@@ -32,10 +32,10 @@ const HELP: [string[], RegExp][] = [
   [["agent"], /manage edge agents[\s\S]*add/],
   [["agent", "add"], /create an agent[\s\S]*--store[\s\S]*--kind/],
   [["token"], /manage API tokens[\s\S]*add[\s\S]*list[\s\S]*revoke/],
-  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*--expires/],
+  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
-  [["broker-config"], /Mosquitto password file and ACL[\s\S]*--out/],
+  [["broker-config"], /Mosquitto password file and ACL[\s\S]*--out[\s\S]*--new-data-dir[\s\S]*no database yet/],
 ];
 
 describe.concurrent("footfall --help", () => {
@@ -161,7 +161,7 @@ describe("footfall's read-only commands on a folder with no database", () => {
     }
   });
 
-  it("token add still makes the database (with its note), and token list then reads it", async () => {
+  it("token add (with no --store) still makes the database (with its note), and token list then reads it", async () => {
     const folder = join(dir.path, "new", "data");
     const added = await footfall(["token", "add", "--role", "viewer"], { dataDir: folder });
     expect(added.code, added.stderr).toBe(0);
@@ -169,6 +169,88 @@ describe("footfall's read-only commands on a folder with no database", () => {
     const listed = await footfall(["token", "list", "--json"], { dataDir: folder });
     expect([listed.code, listed.stderr]).toEqual([0, ""]);
     expect((JSON.parse(listed.stdout) as { tokens: unknown[] }).tokens).toHaveLength(1);
+  });
+});
+
+describe("footfall's writing commands on a mistyped data folder or store", () => {
+  // broker-config on a folder with no database wrote a password file and ACL with no agent (and made an empty database):
+  // Mosquitto then refused every agent, silently. token add --store <typo> made a token that sees nothing.
+  const dir = tempDir("footfall-cli-guard-");
+  afterAll(() => dir.remove());
+  const server = ["--server-password", "secret-1"];
+  const users = (out: string) =>
+    readFileSync(join(out, "passwd"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(":")[0]);
+  const noDatabase = (folder: string, missing: boolean) =>
+    `footfall: no Footfall database in ${folder}${missing ? ", a folder that does not exist" : ""} (FOOTFALL_DATA_DIR): is it the right folder? `;
+
+  it.each([
+    ["a folder that does not exist", true],
+    ["an empty folder", false],
+  ])("broker-config on %s: exit 1, says why and what to do, writes nothing", async (_what, missing) => {
+    const folder = join(dir.path, missing ? "typo" : "empty", "data");
+    if (!missing) mkdirSync(folder, { recursive: true });
+    const out = join(dir.path, missing ? "typo-mosquitto" : "empty-mosquitto");
+    const r = await footfall(["broker-config", "--out", out, ...server], { dataDir: folder });
+    expect([r.code, r.stdout]).toEqual([1, ""]);
+    expect(r.stderr).toBe(
+      `${noDatabase(folder, missing)}broker-config writes the logins of its agents, and files with none make Mosquitto refuse every agent; nothing was written. \`footfall agent add\` makes the database; for a new installation with no agent yet, add --new-data-dir\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(missing ? existsSync(join(folder, "..")) : readdirSync(folder)).toEqual(missing ? false : []);
+  });
+
+  it("broker-config --new-data-dir writes the server's and Home Assistant's users alone, and makes no database", async () => {
+    const folder = join(dir.path, "new", "data");
+    const out = join(dir.path, "new-mosquitto");
+    const r = await footfall(["broker-config", "--out", out, ...server, "--home-assistant", "--new-data-dir"], { dataDir: folder });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(users(out)).toEqual(["footfall-server", "homeassistant"]);
+    expect(existsSync(folder)).toBe(false);
+    // Once the folder has agents, the flag changes nothing: they are written.
+    await addAgent(folder, "shop", "door-1", "door");
+    const again = await footfall(["broker-config", "--out", out, ...server, "--new-data-dir"], { dataDir: folder });
+    expect(again.code, again.stderr).toBe(0);
+    expect(users(out)).toEqual(["footfall-server", "shop.door-1", "homeassistant"]);
+  });
+
+  it("token add --store on a folder with no database: exit 1, says so and how to mean a new store, creates nothing", async () => {
+    const folder = join(dir.path, "token-typo", "data");
+    const r = await footfall(["token", "add", "--role", "viewer", "--store", "shop"], { dataDir: folder });
+    expect([r.code, r.stdout]).toEqual([1, ""]);
+    expect(r.stderr).toBe(`${noDatabase(folder, true)}A server started with it creates one. For a store not set up yet, add --new-store\n`);
+    expect(existsSync(join(folder, ".."))).toBe(false);
+  });
+
+  it("token add --store naming no store there: exit 1, the nearest store and the stores there, no token; --new-store makes it", async () => {
+    const folder = join(dir.path, "stores", "data");
+    await addAgent(folder, "paris-01", "door-1", "door"); // a store with an agent and no layout yet is known
+    await addAgent(folder, "lyon-01", "door-1", "door");
+    const typo = await footfall(["token", "add", "--role", "viewer", "--store", "pairs-01"], { dataDir: folder });
+    expect([typo.code, typo.stdout]).toEqual([1, ""]);
+    expect(typo.stderr).toBe(
+      `footfall: --store: no store "pairs-01" in ${folder} (FOOTFALL_DATA_DIR). Did you mean "paris-01"? The stores there (with a layout or an agent): lyon-01, paris-01. For a store not set up yet (its first saved layout creates it), add --new-store\n`,
+    );
+    const listed = await footfallJson<{ tokens: unknown[] }>(["token", "list", "--json"], { dataDir: folder });
+    expect(listed.tokens).toEqual([]);
+
+    const known = await footfall(["token", "add", "--role", "viewer", "--store", "paris-01"], { dataDir: folder });
+    expect([known.code, known.stderr]).toEqual([0, ""]);
+    const meant = await footfall(["token", "add", "--role", "merchandiser", "--store", "nice-01", "--new-store"], { dataDir: folder });
+    expect([meant.code, meant.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(meant.stdout)).toMatchObject({ role: "merchandiser", store: "nice-01" });
+    const alone = await footfall(["token", "add", "--role", "viewer", "--new-store"], { dataDir: folder });
+    expect([alone.code, alone.stderr]).toEqual([1, "footfall: --new-store: give it with --store <store>, the store being set up\n"]);
+  });
+
+  it("token add --store --new-store on a new folder makes the database (a store being set up)", async () => {
+    const folder = join(dir.path, "setup", "data");
+    const r = await footfall(["token", "add", "--role", "admin", "--store", "shop", "--new-store"], { dataDir: folder });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^footfall: note: no database in .*, so a new, empty one is made/);
+    expect(existsSync(join(folder, "footfall.db"))).toBe(true);
   });
 });
 
@@ -196,8 +278,8 @@ describe("footfall agent add and token add while a server runs on the same data 
     expect((await fetch(`${server.httpUrl}/api/v1/health`)).status).toBe(200);
   }, 60_000);
 
-  it("prints the new token as JSON, and the running server accepts it", async () => {
-    const token = await addToken(server.dataDir, "viewer", "shop");
+  it("prints the new token as JSON, and the running server accepts it (a store being set up: --new-store)", async () => {
+    const { token } = await footfallJson<{ token: string }>(["token", "add", "--role", "viewer", "--store", "shop", "--new-store"], { dataDir: server.dataDir });
     expect(token).toMatch(/^ff_/);
     expect(await new FootfallApi(server.httpUrl, token).me()).toEqual({ role: "viewer", store: "shop" });
   });
@@ -274,13 +356,14 @@ describe("footfall token list, revoke and --expires", () => {
     await expect(footfallJson(["token", "add", "--role", "viewer", "--group", "north", "--store", "shop"], { dataDir: server.dataDir })).rejects.toThrow(/not both/);
   });
 
-  it("warns (and still adds the token) when --store names no store there is: a typo gives a token that sees nothing", async () => {
+  it("refuses (no token made) a --store naming no store there, with the nearest: a typo gives a token that sees nothing", async () => {
     const admin = new FootfallApi(server.httpUrl, await addToken(server.dataDir, "admin"));
-    await admin.putLayout("shop", smallLayout());
+    await admin.putLayout("shop", smallLayout()); // a store with a layout (no agent) is known
+    const before = (await list()).length;
     const typo = await footfall(["token", "add", "--role", "viewer", "--store", "shpo"], { dataDir: server.dataDir });
-    expect(typo.code).toBe(0);
-    expect(JSON.parse(typo.stdout)).toMatchObject({ role: "viewer", store: "shpo" });
-    expect(typo.stderr).toMatch(/^footfall: warning: no store "shpo" \(the stores are [a-z0-9, -]*\bshop\b[a-z0-9, -]*\): the token was created, but it sees nothing until an admin saves a layout for "shpo"; if that is a typo, revoke it/);
+    expect([typo.code, typo.stdout]).toEqual([1, ""]);
+    expect(typo.stderr).toMatch(/^footfall: --store: no store "shpo" in .* \(FOOTFALL_DATA_DIR\)\. Did you mean "shop"\? The stores there \(with a layout or an agent\): [a-z0-9, -]*\bshop\b[a-z0-9, -]*\. For a store not set up yet \(its first saved layout creates it\), add --new-store\n$/);
+    expect(await list()).toHaveLength(before);
     const known = await footfall(["token", "add", "--role", "viewer", "--store", "shop"], { dataDir: server.dataDir });
     expect(known.code).toBe(0);
     expect(known.stderr).toBe("");

@@ -19,8 +19,9 @@ let server: ServerProcess;
 beforeAll(async () => {
   requireTool("mosquitto");
   requireTool("mosquitto_sub");
-  // Home Assistant's read-only user, as `footfall broker-config --home-assistant` makes it.
-  const files = await brokerConfig(dataDir.path, join(dataDir.path, "mosquitto"), serverUser, ["--home-assistant"]);
+  // Home Assistant's read-only user, as `footfall broker-config --home-assistant` makes it (before the server's first start
+  // and any agent: --new-data-dir).
+  const files = await brokerConfig(dataDir.path, join(dataDir.path, "mosquitto"), serverUser, ["--home-assistant", "--new-data-dir"]);
   ha = { username: "homeassistant", password: files.passwords!.homeassistant! };
   mosquitto = await Mosquitto.start({ passwordFile: files.passwd, aclFile: files.acl });
   server = await ServerProcess.start({ dataDir: dataDir.path, mqttUrl: mosquitto.url, mqttUsername: serverUser.username, mqttPassword: serverUser.password });

@@ -34,12 +34,13 @@ const DIR_MODE = 0o700;
 export const DATABASE_FILE = "footfall.db";
 
 /**
- * Why a command that reads the data folder's database (token list, agent list, backup...) refuses a folder without one,
- * rather than making an empty one there: an empty answer from a mistyped FOOTFALL_DATA_DIR would hide the typo.
+ * Why a command that reads the data folder's database (token list, agent list, backup, broker-config...) refuses a
+ * folder without one, rather than making an empty one there: an empty answer from a mistyped FOOTFALL_DATA_DIR would
+ * hide the typo. `next` says what to do instead (by default: start a server on it).
  */
-export function noDatabaseMessage(dataDir: string): string {
+export function noDatabaseMessage(dataDir: string, next = "A server started with it creates one"): string {
   const folder = existsSync(dataDir) ? dataDir : `${dataDir}, a folder that does not exist`;
-  return `no Footfall database in ${folder} (FOOTFALL_DATA_DIR): is it the right folder? A server started with it creates one`;
+  return `no Footfall database in ${folder} (FOOTFALL_DATA_DIR): is it the right folder? ${next}`;
 }
 
 export function openDatabase(dataDir: string, file = DATABASE_FILE): Db {
