@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { requireTool, waitFor } from "../support/index.js";
 import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 import { mosquittoSubRetained } from "../support/mosquitto-sub.js";
 
@@ -51,11 +51,7 @@ const perStore = (m: Map<string, string>) =>
 beforeAll(async () => {
   requireTool("mosquitto_sub");
   // At info: the takeover's lines are read.
-  await chain.startServer("a", { FOOTFALL_LOG_LEVEL: "info" });
-  await chain.startServer("b", { FOOTFALL_LOG_LEVEL: "info" });
-  const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
-  for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await chain.shardsShared();
+  await chain.startTwoServers({ FOOTFALL_LOG_LEVEL: "info" });
 }, 180_000);
 
 describe("a chain's retained messages after the broker restarts without persistence", () => {

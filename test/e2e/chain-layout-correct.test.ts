@@ -56,10 +56,7 @@ async function same(path: string): Promise<{ status: number; body: unknown }> {
 
 beforeAll(async () => {
   requireTool("mosquitto");
-  await chain.startServer("a");
-  await chain.startServer("b");
-  for (const store of STORES) await api("a").putLayout(store, smallLayout({ name: store }));
-  await chain.shardsShared();
+  await chain.startTwoServers();
   const h = await chain.held();
   for (const store of STORES) holder.set(store, h.a!.includes(shardOf(store, CHAIN_SHARDS)) ? "a" : "b");
   // One store each: a correction on the holder and one on the other server.

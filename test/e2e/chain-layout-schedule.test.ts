@@ -24,11 +24,7 @@ const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   requireTool("mosquitto");
-  await chain.startServer("a");
-  await chain.startServer("b");
-  const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
-  for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await chain.shardsShared();
+  await chain.startTwoServers();
   for (const store of STORES) {
     const client = await connectMqtt({ url: chain.mosquitto.url, ...chain.creds.get(store)! });
     clients.push(client);

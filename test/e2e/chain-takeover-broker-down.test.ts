@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { shardOf } from "../../server/src/cluster/shards.js";
-import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
+import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, waitFor } from "../support/index.js";
 import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 
 const AGENT = "cam-1";
@@ -23,11 +23,7 @@ const servers = chain.servers;
 beforeAll(async () => {
   requireTool("mosquitto");
   // At info: the takeover's line is read.
-  await chain.startServer("a", { FOOTFALL_LOG_LEVEL: "info" });
-  await chain.startServer("b", { FOOTFALL_LOG_LEVEL: "info" });
-  const api = new FootfallApi(servers.get("a")!.httpUrl, chain.admin);
-  for (const store of STORES) await api.putLayout(store, smallLayout({ name: store }));
-  await chain.shardsShared();
+  await chain.startTwoServers({ FOOTFALL_LOG_LEVEL: "info" });
 }, 180_000);
 
 describe("a takeover while the broker is unreachable", () => {

@@ -8,7 +8,9 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { shardOf } from "../../server/src/cluster/shards.js";
+import { FootfallApi } from "./api.js";
 import { footfallJson, type AgentCredentials } from "./cli.js";
+import { smallLayout } from "./fixtures.js";
 import { Mosquitto } from "./mosquitto.js";
 import { usePostgres } from "./postgres.js";
 import { ServerProcess } from "./server-process.js";
@@ -59,6 +61,8 @@ export interface ChainFixture {
   held(): Promise<Record<string, number[]>>;
   /** Waits until servers a and b hold half the shards each (`what` names the wait in its error). */
   shardsShared(what?: string): Promise<void>;
+  /** Starts servers a and b (with `env` besides), saves each store's small layout through a, and waits until a and b share the shards. */
+  startTwoServers(env?: Record<string, string>): Promise<void>;
   /** Runs `close` after the file's tests, before the servers stop (clients, sockets); the last registered first. */
   onClose(close: () => unknown): void;
 }
@@ -169,6 +173,13 @@ export function useChain(opts: {
         },
         { timeoutMs: 60_000, intervalMs: 500 },
       );
+    },
+    async startTwoServers(env = {}) {
+      const a = await this.startServer("a", env);
+      await this.startServer("b", env);
+      const api = new FootfallApi(a.httpUrl, admin);
+      for (const store of opts.stores) await api.putLayout(store, smallLayout({ name: store }));
+      await this.shardsShared();
     },
     onClose(close) {
       closers.push(close);
