@@ -211,7 +211,12 @@ export async function startHalf(
     clockWarnMs: config.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
     alerts: new AlertBus(log),
     hours: hoursKeeper,
-    retention: { rawDays: config.retentionDays ?? 90, rawSince: () => retention.rawSince() },
+    retention: {
+      rawDays: config.retentionDays ?? 90,
+      rawSince: () => retention.rawSince(),
+      aggregateDays: config.aggregateRetentionDays ?? 0,
+      rollupsSince: () => retention.rollupsSince(),
+    },
     onLayoutSaved: async (layout) => {
       hub?.touch([layout.store]);
       await mqttState?.layoutSaved(layout).catch((err: Error) => log.warn({ err: err.message }, "could not publish the layout's Home Assistant discovery"));

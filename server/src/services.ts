@@ -46,8 +46,12 @@ export interface Services {
   forecast?: ForecastService | null;
   /** The chain overview's standard periods read ahead (set by the overview routes when the app is built; ./routes/overview-warm.ts). */
   overview?: OverviewWarmer | null;
-  /** The retention horizon of raw events (FOOTFALL_RETENTION_DAYS); absent: everything is kept. */
-  retention?: { rawDays: number; rawSince(): number };
+  /**
+   * The retention horizons (absent: everything is kept): of raw events (FOOTFALL_RETENTION_DAYS), and
+   * of the hour and day rollups every figure is read from (FOOTFALL_AGGREGATE_RETENTION_DAYS, 0: for
+   * ever; `rollupsSince` null then), whose horizon the chain overview says "no data" before.
+   */
+  retention?: { rawDays: number; rawSince(): number; aggregateDays?: number; rollupsSince?(): number | null };
   /** Days after which a device's accuracy audit is due again (FOOTFALL_AUDIT_DUE_DAYS; default 90). */
   auditDueDays?: number;
   /** An agent's clock offset past this is flagged (FOOTFALL_CLOCK_WARN_MS; default core's DEFAULT_CLOCK_WARN_MS). */

@@ -18,6 +18,8 @@ export interface TestServerOptions {
   maxAgeMs?: number;
   /** Keep data here instead of a fresh temporary folder. */
   dataDir?: string;
+  /** More of the server's config (e.g. aggregateRetentionDays). */
+  config?: Partial<ServerConfig>;
 }
 
 export interface TestServer {
@@ -62,7 +64,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dir = opts.dataDir ? null : tempDir("footfall-inject-");
   const dataDir = opts.dataDir ?? dir!.path;
   const server = await startServer(
-    localServerConfig(dataDir, { ...(opts.visitTimeoutMs !== undefined ? { visitTimeoutMs: opts.visitTimeoutMs } : {}), ...(opts.maxAgeMs !== undefined ? { maxAgeMs: opts.maxAgeMs } : {}) }),
+    localServerConfig(dataDir, {
+      ...(opts.visitTimeoutMs !== undefined ? { visitTimeoutMs: opts.visitTimeoutMs } : {}),
+      ...(opts.maxAgeMs !== undefined ? { maxAgeMs: opts.maxAgeMs } : {}),
+      ...opts.config,
+    }),
     { log: createLogger("silent"), uiDir: null, ...(opts.now ? { now: opts.now } : {}) },
   );
   const { storage } = server.services;

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { conversionSpan, countedThrough, rangeIsPartial } from "./coverage.js";
+import { conversionSpan, countedThrough, notLikeForLike, rangeIsPartial } from "./coverage.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -86,6 +86,32 @@ describe("countedThrough (like-for-like)", () => {
           expect(countedThrough(period, first)).toBe(reference);
           // A period the heatmap calls partial is never like-for-like.
           if (first !== null && rangeIsPartial(period, { from: first, now: Infinity })) expect(countedThrough(period, first)).toBe(false);
+        },
+      ),
+    );
+  });
+});
+
+describe("notLikeForLike (why a store is left out)", () => {
+  it("is null exactly when countedThrough; 'no-data' only when the period is older than the figures kept and the store's begin at that horizon (within a week) or are gone", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.option(fc.integer({ min: -50, max: 1300 }), { nil: null }),
+        fc.option(fc.integer({ min: -50, max: 1300 }), { nil: null }),
+        (fromH, hours, firstH, keptH) => {
+          const period = { from: FROM + fromH * HOUR, to: FROM + (fromH + hours) * HOUR };
+          const first = firstH === null ? null : FROM + firstH * HOUR;
+          const kept = keptH === null ? null : FROM + keptH * HOUR;
+          const why = notLikeForLike(period, first, kept);
+          expect(why === null).toBe(countedThrough(period, first));
+          if (why === null) return;
+          // Written out: history dropped when the period reaches before what is kept and the store's kept figures start within 7 days (168 h) of it.
+          const cut = keptH !== null && fromH < keptH && (firstH === null || firstH - keptH < 168);
+          expect(why).toBe(cut ? "no-data" : "new");
+          // Kept for ever: never "no-data".
+          expect(notLikeForLike(period, first, null)).toBe("new");
         },
       ),
     );

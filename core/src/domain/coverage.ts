@@ -67,3 +67,27 @@ export function conversionSpan(range: { from: number; to: number }, first: numbe
  * period compared (the current range) starts after the earlier one, so it is counted whole too.
  */
 export const countedThrough = (period: { from: number; to: number }, first: number | null): boolean => first !== null && first <= period.from;
+
+/** Why a store is left out of a like-for-like comparison: "new" (its figures begin after the earlier period's start), "no-data" (that period is older than the figures kept). */
+export type NotLikeForLike = "new" | "no-data";
+
+/**
+ * How close to the oldest figures kept a store's first figures may lie and still be history cut by
+ * retention rather than a store that opened then: a week (a store closed a few days just after the
+ * horizon still reads as history gone).
+ */
+export const HISTORY_CUT_SLACK_MS = 7 * 86_400_000;
+
+/**
+ * Why a store is not compared like-for-like against `period` (null: it is, {@link countedThrough}).
+ * `keptFrom` is the oldest instant whose figures are kept (FOOTFALL_AGGREGATE_RETENTION_DAYS; null:
+ * kept for ever). When the period starts before it and the store's figures begin at it (within
+ * {@link HISTORY_CUT_SLACK_MS}) or there are none left, its history was dropped by retention: "no-data",
+ * not "new" (the store is not new, its earlier figures are gone). Otherwise "new": its figures begin
+ * later than the period's start while older ones are kept.
+ */
+export function notLikeForLike(period: { from: number; to: number }, first: number | null, keptFrom: number | null): NotLikeForLike | null {
+  if (countedThrough(period, first)) return null;
+  if (keptFrom !== null && period.from < keptFrom && (first === null || first < keptFrom + HISTORY_CUT_SLACK_MS)) return "no-data";
+  return "new";
+}

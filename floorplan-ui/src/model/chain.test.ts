@@ -2,13 +2,13 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };
-  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, figuresFrom: 0, likeForLike: { previous: true, lastYear: true }, occupancy: 0, occupancyFrom: "zones", open: null, agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
+  return { id, name, timezone: "UTC", currency, groups: [], figures: f, previous: f, lastYear: f, since: 0, figuresFrom: 0, likeForLike: { previous: true, lastYear: true }, notLikeForLike: { previous: null, lastYear: null }, occupancy: 0, occupancyFrom: "zones", open: null, agents: { agents: 0, online: 0, health: "none", lastEventTs: null } };
 };
 
 describe("the chain view's sorting", () => {
@@ -183,6 +183,21 @@ describe("the chain view's changes, like-for-like", () => {
     expect(notLikeForLike({ figuresFrom: null, likeForLike: { previous: false, lastYear: false } }, "previous", "UTC")).toContain("No figures yet");
     // Counted only from after the earlier period: nothing there to compare with.
     expect(notLikeForLike(s, "lastYear", "UTC", { from: Date.UTC(2025, 11, 4), to: Date.UTC(2025, 11, 5) })).toBe("Counted from Thu 3 Dec, 11:00 UTC: the same weekdays last year has no figures to compare with");
+  });
+
+  it("says 'no data' with how long figures are kept, not 'new', where the earlier period is older than the figures kept", () => {
+    const history = { keptDays: 365, keptFrom: Date.UTC(2025, 11, 5, 15) };
+    const cut = { figuresFrom: Date.UTC(2025, 11, 5, 16), likeForLike: { previous: true, lastYear: false }, notLikeForLike: { previous: null, lastYear: "no-data" as const } };
+    expect(leftOutWords(cut, "lastYear", history)).toEqual({ word: "no data", after: "(kept 365 days)" });
+    expect(leftOutWords(cut, "previous", history)).toBeNull();
+    expect(notLikeForLike(cut, "lastYear", "Europe/Paris", null, history)).toBe(
+      "Figures are kept 365 days (from Fri, 5 Dec 2025 on): the same weekdays last year are older, so there is nothing to compare with. The store is not new: its earlier figures were deleted",
+    );
+    // A store that opened after the horizon is new, as before; so is one of an overview without notLikeForLike.
+    const fresh = { ...cut, notLikeForLike: { previous: null, lastYear: "new" as const } };
+    expect(leftOutWords(fresh, "lastYear", history)).toEqual({ word: "new", after: null });
+    expect(notLikeForLike(fresh, "lastYear", "UTC", null, history)).toContain("Counted from Fri 5 Dec, 16:00 UTC");
+    expect(leftOutWords({ figuresFrom: null, likeForLike: { previous: false, lastYear: false } }, "previous")).toEqual({ word: "new", after: null });
   });
 
   it("compares a total over the stores counted through both periods and says how many of all (property)", () => {

@@ -4,7 +4,7 @@
  */
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
-import { formatChange, formatCount, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
+import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 
 export { changeOf };
@@ -104,19 +104,36 @@ export type Earlier = "previous" | "lastYear";
 const EARLIER_WORDS: Record<Earlier, string> = { previous: "the previous period is", lastYear: "the same weekdays last year are" };
 const EARLIER_NAMES: Record<Earlier, string> = { previous: "the previous period", lastYear: "the same weekdays last year" };
 
+/** How long the figures are kept (the overview's history: FOOTFALL_AGGREGATE_RETENTION_DAYS), null when for ever. */
+export type History = { keptDays: number; keptFrom: number } | null;
+type LeftOut = Pick<OverviewStore, "likeForLike" | "figuresFrom"> & Partial<Pick<OverviewStore, "notLikeForLike">>;
+
+/**
+ * What a store's cell says instead of a change where it is left out of a comparison (the API's
+ * likeForLike false): "new" when its figures begin after the earlier period's start; "no data" and
+ * how long figures are kept ("(kept 365 days)") when that period is older than the figures kept
+ * (notLikeForLike "no-data": its history was deleted by retention, the store is not new). Null when
+ * it is compared.
+ */
+export function leftOutWords(store: LeftOut, earlier: Earlier, history: History = null): { word: string; after: string | null } | null {
+  if (store.likeForLike[earlier]) return null;
+  if (store.notLikeForLike?.[earlier] === "no-data") return { word: "no data", after: history ? `(kept ${formatCount(history.keptDays)} days)` : null };
+  return { word: "new", after: null };
+}
+
 /**
  * Why a store shows no change against an earlier period (like-for-like, core's countedThrough): its
  * figures begin after that period's start, so the period is partial or empty and a change would
- * overstate growth (the heatmap's partial-period warning, in a title). Null when it was counted
- * through the whole period and its change is shown.
+ * overstate growth (the heatmap's partial-period warning, in a title); or that period is older than
+ * the figures kept (`history`), so there is nothing to compare with though the store is not new.
+ * Null when it was counted through the whole period and its change is shown.
  */
-export function notLikeForLike(
-  store: Pick<OverviewStore, "likeForLike" | "figuresFrom">,
-  earlier: Earlier,
-  timeZone: string,
-  period: { from: number; to: number } | null = null,
-): string | null {
+export function notLikeForLike(store: LeftOut, earlier: Earlier, timeZone: string, period: { from: number; to: number } | null = null, history: History = null): string | null {
   if (store.likeForLike[earlier]) return null;
+  if (store.notLikeForLike?.[earlier] === "no-data") {
+    const kept = history ? `Figures are kept ${formatCount(history.keptDays)} days (from ${formatDate(history.keptFrom, timeZone)} on)` : "Older figures are not kept";
+    return `${kept}: ${EARLIER_WORDS[earlier]} older, so there is nothing to compare with. The store is not new: its earlier figures were deleted`;
+  }
   const from = store.figuresFrom === null ? "No figures yet" : `Counted from ${formatDateTimeZ(store.figuresFrom, timeZone)}`;
   // Figures that begin after the earlier period ends: nothing was counted in it at all.
   if (store.figuresFrom !== null && period !== null && store.figuresFrom >= period.to)

@@ -136,6 +136,7 @@ describe("chainCsv", () => {
   });
   const store = (id: string, name: string, over: Partial<ChainCsvStore> = {}): ChainCsvStore => ({
     id, name, groups: [], currency: "EUR", timezone: "Europe/Paris", figures: figures(120), previous: figures(100), lastYear: figures(0),
+    likeForLike: { previous: true, lastYear: false }, notLikeForLike: { previous: null, lastYear: "new" },
     occupancy: 7, occupancyFrom: "door", agents: { agents: 2, online: 1, health: "degraded" }, ...over,
   });
 
@@ -150,6 +151,7 @@ describe("chainCsv", () => {
       "enters_previous", "visitors_previous", "transactions_previous", "sales_previous", "conversion_previous", "average_basket_previous", "dwell_median_s_previous",
       "enters_last_year", "visitors_last_year", "transactions_last_year", "sales_last_year", "conversion_last_year", "average_basket_last_year", "dwell_median_s_last_year",
       "in_store_now", "in_store_from", "agents", "agents_online", "agents_health",
+      "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days", "row", "stores",
     ]);
     expect(rows[1]).toEqual([
       "2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "store-0002", "Fashion Milan, Corso", "north outlets", "Europe/Paris", "EUR",
@@ -157,10 +159,37 @@ describe("chainCsv", () => {
       "100", "", "0", "0.00", "", "", "95.3",
       "0", "", "0", "0.00", "", "", "95.3",
       "7", "door", "2", "1", "degraded",
+      "true", "false", "", "new", "", "store", "1",
     ]);
     // No figure is an empty cell, never a 0; a name a spreadsheet would run as a formula is quoted.
     expect(rows[2]!.slice(2, 9)).toEqual(["store-0001", "'=Paris", "", "Europe/Paris", "", "120", ""]);
-    expect(rows[2]!.slice(-5)).toEqual(["7", "zones", "2", "1", "degraded"]);
+    expect(rows[2]!.slice(28, 33)).toEqual(["7", "zones", "2", "1", "degraded"]);
+  });
+
+  it("says why a store is left out (new, or no data where the period is older than the figures kept) and ends with the view's totals, named as it names them", () => {
+    const f = (enters: number) => figures(enters, { dwellMedianS: null });
+    const total = (id: string | null, name: string, stores: number, p: number, y: number) => ({
+      id, name, stores, currency: "EUR", figures: f(300), occupancy: 9,
+      likeForLike: { previous: { stores: p, figures: f(200), before: f(150) }, lastYear: { stores: y, figures: f(0), before: f(0) } },
+    });
+    const cut = store("cut", "Cut", { likeForLike: { previous: true, lastYear: false }, notLikeForLike: { previous: null, lastYear: "no-data" } });
+    const fresh = store("fresh", "Fresh", { likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } });
+    const rows = read(chainCsv([cut, fresh], range, { totals: total(null, "All stores", 2, 1, 0), groups: [total("north", "North", 1, 1, 0)], history: { keptDays: 365 } }));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    const pick = (r: string[], ...names: string[]) => names.map((n) => r[col(n)]);
+    const flags = ["like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days"];
+    expect(pick(rows[1]!, "store", ...flags)).toEqual(["cut", "true", "false", "", "no data", "365"]);
+    expect(pick(rows[2]!, "store", ...flags)).toEqual(["fresh", "false", "false", "new", "new", "365"]);
+    const totals = ["row", "store", "name", "groups", "stores", "enters", "enters_previous", "enters_last_year", "in_store_now", "like_for_like_previous", "like_for_like_last_year"];
+    expect(rows.slice(3).map((r) => pick(r, ...totals))).toEqual([
+      ["total", "", "All stores", "", "2", "300", "", "", "9", "", ""],
+      ["total", "", "All stores, like-for-like against the previous period: 1 of 2 stores", "", "1", "200", "150", "", "", "true", ""],
+      ["total", "", "All stores, like-for-like against last year: 0 of 2 stores", "", "0", "0", "", "0", "", "", "true"],
+      ["group", "", "North", "north", "1", "300", "", "", "9", "", ""],
+      ["group", "", "North, like-for-like against the previous period: 1 of 1 store", "north", "1", "200", "150", "", "", "true", ""],
+      ["group", "", "North, like-for-like against last year: 0 of 1 store", "north", "0", "0", "", "0", "", "", "true"],
+    ]);
+    for (const r of rows) expect(r).toHaveLength(rows[0]!.length);
   });
 
   it("has one row per store and the same columns on every row (property)", () => {

@@ -201,18 +201,48 @@ export interface ChainCsvStore {
   figures: ChainFigures;
   previous: ChainFigures;
   lastYear: ChainFigures;
+  /** Whether the store is compared like-for-like, and why not (the server's rule: core's notLikeForLike). */
+  likeForLike: { previous: boolean; lastYear: boolean };
+  notLikeForLike: { previous: "new" | "no-data" | null; lastYear: "new" | "no-data" | null };
   occupancy: number;
   occupancyFrom?: string | null | undefined;
   agents: { agents: number; online: number; health: string };
 }
 
+type LikeForLike = { stores: number; figures: ChainFigures; before: ChainFigures };
+/** A total of the Chain view (the API's overview totals or a group's): every store's figures, and its changes' like-for-like stores. */
+export interface ChainCsvTotals {
+  id: string | null;
+  name: string;
+  stores: number;
+  currency: string | null;
+  figures: ChainFigures;
+  likeForLike: { previous: LikeForLike; lastYear: LikeForLike };
+  occupancy: number;
+}
+
+/** What the totals rows of chainCsv come from: the overview's totals, the group totals shown, how long figures are kept. */
+export interface ChainCsvSummary {
+  totals: ChainCsvTotals;
+  groups: readonly ChainCsvTotals[];
+  history: { keptDays: number } | null;
+}
+
+const REASON = { new: "new", "no-data": "no data" } as const;
+
 /**
  * The Chain view's table (its stores as sorted and filtered there): each store's figures over the
  * range, the previous period's and last year's (the view's "prev" and "LY"), occupancy now and its
- * agents. The range is the view's, in the browser's time zone; amounts are in each row's currency
- * (its column), so a spreadsheet adds them up only within one.
+ * agents, and whether it is compared like-for-like against each (the API's likeForLike) and why not:
+ * "new" (its figures begin later) or "no data" (that period is older than the figures kept,
+ * figures_kept_days). Then the totals the view shows (`summary`), as it shows them: each total's
+ * figures over every store (row "total" or "group"), then its like-for-like rows, the figures of
+ * the stores compared against the previous period (last year) and theirs then, named as the view
+ * says it ("All stores, like-for-like against the previous period: 2 of 3 stores"). The range is
+ * the view's, in the browser's time zone; amounts are in each row's currency (its column), so a
+ * spreadsheet adds them up only within one.
  */
-export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange): string {
+export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange, summary?: ChainCsvSummary): string {
   // Money with its currency's decimals when every store sells in one, else two.
   const currencies = [...new Set(stores.map((s) => s.currency).filter((c): c is string => c !== null))];
   const column = (name: string, kind: (typeof CHAIN_FIGURES)[number][2]) => figureColumn(name, kind, currencies.length === 1 ? currencies[0] : undefined);
@@ -222,15 +252,35 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange): 
     ...CHAIN_FIGURES.map(([, name, kind]) => column(`${name}_previous`, kind)),
     ...CHAIN_FIGURES.map(([, name, kind]) => column(`${name}_last_year`, kind)),
     count("in_store_now"), "in_store_from", count("agents"), count("agents_online"), "agents_health",
+    "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", count("figures_kept_days"), "row", count("stores"),
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
+  const kept = summary?.history?.keptDays ?? null;
+  const none = CHAIN_FIGURES.map((): Cell => null);
   const rows = stores.map((s): Cell[] => [
     from, to, s.id, s.name, s.groups.join(" "), s.timezone, s.currency,
     ...CHAIN_FIGURES.map(([id]) => s.figures[id]),
     ...CHAIN_FIGURES.map(([id]) => s.previous[id]),
     ...CHAIN_FIGURES.map(([id]) => s.lastYear[id]),
     s.occupancy, s.occupancyFrom, s.agents.agents, s.agents.online, s.agents.health,
+    String(s.likeForLike.previous), String(s.likeForLike.lastYear),
+    s.notLikeForLike.previous ? REASON[s.notLikeForLike.previous] : null, s.notLikeForLike.lastYear ? REASON[s.notLikeForLike.lastYear] : null,
+    kept, "store", 1,
   ]);
+  const storesOf = (n: number) => `${n} ${n === 1 ? "store" : "stores"}`;
+  const totalRows = (t: ChainCsvTotals, kind: "total" | "group"): Cell[][] => {
+    const head = (name: string): Cell[] => [from, to, null, name, kind === "group" ? t.id : null, null, t.currency];
+    const agentsEtc: Cell[] = [null, null, null, null, null];
+    const p = t.likeForLike.previous;
+    const y = t.likeForLike.lastYear;
+    return [
+      // Every store's figures, as the view's total shows them; its changes are the like-for-like rows'.
+      [...head(t.name), ...CHAIN_FIGURES.map(([id]) => t.figures[id]), ...none, ...none, t.occupancy, null, null, null, null, null, null, null, null, kept, kind, t.stores],
+      [...head(`${t.name}, like-for-like against the previous period: ${p.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => p.figures[id]), ...CHAIN_FIGURES.map(([id]) => p.before[id]), ...none, ...agentsEtc, "true", null, null, null, kept, kind, p.stores],
+      [...head(`${t.name}, like-for-like against last year: ${y.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => y.figures[id]), ...none, ...CHAIN_FIGURES.map(([id]) => y.before[id]), ...agentsEtc, null, "true", null, null, kept, kind, y.stores],
+    ];
+  };
+  if (summary) rows.push(...totalRows(summary.totals, "total"), ...summary.groups.flatMap((g) => totalRows(g, "group")));
   return toCsvFile(header, rows);
 }

@@ -10,7 +10,27 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
-import { chainRange, figureAbout, figureChange, filterStores, FIGURES, formatFigure, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Earlier, type FigureId, type SortKey } from "../model/chain.js";
+import {
+  chainRange,
+  figureAbout,
+  figureChange,
+  filterStores,
+  FIGURES,
+  formatFigure,
+  leftOutWords,
+  likeForLikeLine,
+  nextSort,
+  notLikeForLike,
+  sortOf,
+  sortParams,
+  sortStores,
+  storeRangeParams,
+  totalsLikeForLike,
+  type Earlier,
+  type FigureId,
+  type History,
+  type SortKey,
+} from "../model/chain.js";
 import { formatCount, formatRange } from "../model/format.js";
 import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
@@ -48,6 +68,7 @@ function Change({
   notComparable = null,
   note = null,
   word = "new",
+  after = null,
 }: {
   id: FigureId;
   now: number | null;
@@ -56,12 +77,14 @@ function Change({
   notComparable?: string | null;
   note?: string | null;
   word?: string;
+  after?: string | null;
 }) {
   // Not like-for-like: the earlier period is partial (or empty) for this store, so no % at all.
   if (notComparable !== null) {
     return (
-      <span className="chg muted" data-change="new" title={notComparable}>
+      <span className="chg muted" data-change={word === "no data" ? "no-data" : "new"} title={notComparable}>
         — {word} <span className="muted">{label}</span>
+        {after && <span className="muted"> {after}</span>}
       </span>
     );
   }
@@ -123,12 +146,26 @@ const EARLIER: readonly { key: Earlier; label: string }[] = [
  * through the whole earlier period shows "new" (`store`); a total's change is over the stores that
  * were (its likeForLike). None for a figure that is not there (nothing to compare).
  */
-function Comparisons({ id, f, store, totals, periods }: { id: FigureId; f: Compared; store?: OverviewStore; totals?: OverviewTotals; periods?: Periods }) {
+function Comparisons({ id, f, store, totals, periods, history = null }: { id: FigureId; f: Compared; store?: OverviewStore; totals?: OverviewTotals; periods?: Periods; history?: History }) {
   if (f.figures[id] === null) return null;
   return (
     <div className="cmp">
       {EARLIER.map(({ key, label }) => {
-        if (store) return <Change key={key} id={id} now={f.figures[id]} before={f[key][id]} label={label} notComparable={notLikeForLike(store, key, store.timezone, periods?.[key] ?? null)} />;
+        if (store) {
+          const out = leftOutWords(store, key, history);
+          return (
+            <Change
+              key={key}
+              id={id}
+              now={f.figures[id]}
+              before={f[key][id]}
+              label={label}
+              notComparable={notLikeForLike(store, key, store.timezone, periods?.[key] ?? null, history)}
+              word={out?.word ?? "new"}
+              after={out?.after ?? null}
+            />
+          );
+        }
         if (totals) {
           const l = totalsLikeForLike(totals, key);
           const none = totals.likeForLike[key].stores === 0 ? `No store was counted through the whole of ${key === "previous" ? "the previous period" : "the same weekdays last year"}: like-for-like there is nothing to compare with` : null;
@@ -141,13 +178,29 @@ function Comparisons({ id, f, store, totals, periods }: { id: FigureId; f: Compa
 }
 
 /** `since`: where a store's sales begin when its figures begin inside the range ("since Sat, 28 Nov 2026"), said under its conversion. */
-function FigureCell({ id, f, since = null, store, totals, periods }: { id: FigureId; f: Compared; since?: string | null; store?: OverviewStore; totals?: OverviewTotals; periods?: Periods }) {
+function FigureCell({
+  id,
+  f,
+  since = null,
+  store,
+  totals,
+  periods,
+  history = null,
+}: {
+  id: FigureId;
+  f: Compared;
+  since?: string | null;
+  store?: OverviewStore;
+  totals?: OverviewTotals;
+  periods?: Periods;
+  history?: History;
+}) {
   const note = id === "conversion" && f.figures.conversion !== null ? since : null;
   return (
     <td className="num" data-figure={id} title={missingWhy(id, f) ?? (note ? `Sales counted ${note}, when the store's figures begin` : undefined)}>
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
-      <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} />
+      <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} history={history} />
     </td>
   );
 }
@@ -183,7 +236,9 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: storeRangeParams(preset, now, timeZone, s.timezone) });
   // The table as it is shown (sorted, filtered), over the view's range.
   const exportCsv = () => {
-    const csv = chainCsv(rows, { ...range, timeZone });
+    const data = overview.data;
+    // The totals the screen shows: the chain's (or the group's) and, without a group picked, each group's.
+    const csv = chainCsv(rows, { ...range, timeZone }, data ? { totals: data.totals, groups: group ? [] : data.groups, history: data.history } : undefined);
     downloadText(`footfall-chain${group ? `-${group}` : ""}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}.csv`, csv, "text/csv;charset=utf-8");
   };
 
@@ -210,7 +265,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
           </select>
         </label>
         <input className="field" type="search" placeholder="Filter stores" aria-label="Filter stores" value={text} onChange={(e) => setText(e.target.value)} />
-        <button className="btn" onClick={exportCsv} disabled={rows.length === 0} data-testid="chain-export" title="The stores listed, as sorted and filtered here, with the previous period's and last year's figures">
+        <button className="btn" onClick={exportCsv} disabled={rows.length === 0} data-testid="chain-export" title="The stores listed, as sorted and filtered here, with the previous period's and last year's figures, whether each is compared like-for-like, and the totals shown here">
           Export CSV
         </button>
       </div>
@@ -243,7 +298,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
-                      <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
+                      <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} history={overview.data!.history} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {formatCount(s.occupancy)}

@@ -47,6 +47,11 @@ export class Retention {
     return this.o.rawDays > 0 ? this.o.now() - this.o.rawDays * DAY_MS : Number.NEGATIVE_INFINITY;
   }
 
+  /** Hour and day rollups before this time may be gone (FOOTFALL_AGGREGATE_RETENTION_DAYS); null when they are kept for ever. */
+  rollupsSince(): number | null {
+    return this.o.aggregateDays > 0 ? this.o.now() - this.o.aggregateDays * DAY_MS : null;
+  }
+
   /** Start passes now and then every `everyMs`. */
   start(): void {
     if (this.o.rawDays <= 0 && this.o.aggregateDays <= 0 && !(this.o.auditDays! > 0)) return;

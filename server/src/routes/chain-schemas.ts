@@ -83,6 +83,13 @@ export const OverviewStoreBody = Type.Object({
         "whether the store was counted through the whole of the previous period (of last year's): its figures began at or before its start. False: that period is partial or empty, a change against it overstates growth; the chain view shows none and the totals' likeForLike leave the store out",
     },
   ),
+  notLikeForLike: Type.Object(
+    { previous: Type.Unsafe<"new" | "no-data" | null>({ type: ["string", "null"], enum: ["new", "no-data", null] }), lastYear: Type.Unsafe<"new" | "no-data" | null>({ type: ["string", "null"], enum: ["new", "no-data", null] }) },
+    {
+      description:
+        "why likeForLike is false (core's notLikeForLike), null where it is true: 'new', the store's figures begin after that period's start; 'no-data', that period is older than the figures kept (history.keptFrom) and the store's kept figures begin there: its history was dropped by retention, the store is not new",
+    },
+  ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
   open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
@@ -122,4 +129,8 @@ export const OverviewBody = Type.Object({
   stores: Type.Array(OverviewStoreBody),
   totals: OverviewTotalsBody,
   groups: Type.Array(OverviewTotalsBody, { description: "totals of each group over its stores listed here" }),
+  history: Type.Union(
+    [Type.Object({ keptDays: Type.Integer(), keptFrom: Type.Integer() }), Type.Null()],
+    { description: "how long the hour and day figures every figure here is read from are kept (FOOTFALL_AGGREGATE_RETENTION_DAYS) and the oldest instant kept now; null: for ever" },
+  ),
 });

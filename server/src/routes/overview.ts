@@ -5,7 +5,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, countedThrough, openIntervals, overviewOrder } from "@footfall/core";
+import { conversionSpan, countedThrough, notLikeForLike, openIntervals, overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -100,6 +100,10 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       // Each store's currency, its current layout's: amounts are added up within one currency only.
       const currencyOf = new Map(stores.map((s) => [s.id, layouts.current(s.id, now)?.currency ?? null]));
+      // The oldest figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS): an earlier period before it has no data, the store is not new.
+      const keptFrom = services.retention?.rollupsSince?.() ?? null;
+      const keptDays = services.retention?.aggregateDays ?? 0;
+      const why = (id: string, period: { from: number; to: number }) => notLikeForLike(period, firsts.get(id)?.first ?? null, keptFrom);
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
       const rows: StoreRow[] = stores.map((s) => ({
@@ -113,7 +117,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         lastYear: publicFigures(last.get(s.id)!.figures),
         since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
         figuresFrom: firsts.get(s.id)?.first ?? null,
-        likeForLike: { previous: countedThrough(previous, firsts.get(s.id)?.first ?? null), lastYear: countedThrough(lastYear, firsts.get(s.id)?.first ?? null) },
+        likeForLike: { previous: why(s.id, previous) === null, lastYear: why(s.id, lastYear) === null },
+        notLikeForLike: { previous: why(s.id, previous), lastYear: why(s.id, lastYear) },
         occupancy: live.get(s.id)?.occupancy ?? 0,
         occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
         open: openOf.get(s.id) ?? null,
@@ -172,6 +177,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const members = g.stores.filter((s) => listed.has(s));
           return members.length ? [totalsOf(g.id, g.name, members)] : [];
         }),
+        history: keptFrom === null ? null : { keptDays, keptFrom: Math.floor(keptFrom) },
       };
     },
   });
