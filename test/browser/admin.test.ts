@@ -148,6 +148,30 @@ describe("admin pages", () => {
     await page.close();
   });
 
+  it("each tab acting on the store picked at the top right names it, by its name, with one heading: Store settings, Webhooks; the audit log's filter too", async () => {
+    const name = (await t.shop.api.stores()).stores.find((s) => s.id === "shop")!.name;
+    const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
+    await page.getByTestId("settings-of").waitFor();
+    expect(await page.getByTestId("settings-of").textContent()).toBe(`Settings of ${name}`);
+    expect(await page.getByTestId("settings-scope").textContent()).toMatch(/are this store's only\. For another store, pick it in the Store menu at the top right\.$/);
+    await shot(page, "admin-store-settings-of");
+    await page.getByRole("button", { name: "Webhooks" }).click();
+    expect(await page.getByTestId("webhooks-of").textContent()).toBe(`Webhooks of ${name}`);
+    // The same heading: the same element, the same look.
+    const look = (id: string) => page.getByTestId(id).evaluate((e) => [e.tagName, e.className, getComputedStyle(e).fontSize, getComputedStyle(e).fontWeight].join(" "));
+    const settingsLook = await (async () => {
+      await page.getByRole("button", { name: "Store settings" }).click();
+      return look("settings-of");
+    })();
+    await page.getByRole("button", { name: "Webhooks" }).click();
+    expect(await look("webhooks-of")).toBe(settingsLook);
+    // The audit log's filter names the store as the menu does, not by its id.
+    await page.getByRole("button", { name: "Audit log" }).click();
+    await page.getByTestId("audit-table").waitFor();
+    await page.getByText(`only ${name}`, { exact: true }).waitFor();
+    await page.close();
+  });
+
   it("a store group is created in the store's settings, holding that store, and the chain view filters by it", async () => {
     const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
     const form = page.getByTestId("group-form");

@@ -12,6 +12,7 @@ import { formatDateTimeZ } from "../model/format.js";
 import { useSession } from "../session.js";
 import { ErrorState, Loading } from "./States.js";
 import { SecretOnce } from "./SecretOnce.js";
+import { StoreHeading } from "./StoreHeading.js";
 
 const EVENT_CHOICES = [
   { id: "alert.*", label: "every alert change" },
@@ -57,12 +58,9 @@ export function Webhooks({ store }: { store: string | null }) {
   return (
     <>
       <section className="card card-b">
-        <h2 className="admin-h2" data-testid="webhooks-of">
-          Webhooks of {storeNames([store], stores)}
-        </h2>
-        <p className="muted small" data-testid="webhooks-scope">
-          A webhook added here is sent this store&apos;s notifications only. For another store&apos;s webhooks, pick it in the Store menu at the top right.
-        </p>
+        <StoreHeading what="Webhooks" store={store} testId="webhooks">
+          A webhook added here is sent this store&apos;s notifications only.
+        </StoreHeading>
         <form className="row" onSubmit={submit} data-testid="webhook-form">
           <label className="row">
             <span>URL</span>

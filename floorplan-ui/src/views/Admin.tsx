@@ -18,6 +18,8 @@ import "../styles/admin.css";
 import { Webhooks } from "../components/Webhooks.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
+import { StoreHeading } from "../components/StoreHeading.js";
+import { storeNames } from "../model/experiment.js";
 
 const TABS = [
   { id: "tokens", label: "Tokens" },
@@ -263,6 +265,7 @@ const ACTIONS = [
 
 function Audit({ store }: { store: string }) {
   const admin = useAdmin();
+  const { stores } = useSession();
   const [action, setAction] = useState("");
   const [onlyStore, setOnlyStore] = useState(false);
   const [pages, setPages] = useState<number[]>([]);
@@ -285,7 +288,7 @@ function Audit({ store }: { store: string }) {
         </label>
         <label className="row toggle">
           <input type="checkbox" checked={onlyStore} onChange={(e) => (setOnlyStore(e.target.checked), setPages([]))} />
-          <span>only store {store}</span>
+          <span>only {storeNames([store], stores)}</span>
         </label>
         <span className="hint">newest first · times in {tz}</span>
       </div>
@@ -562,6 +565,11 @@ function StoreSettings({ store }: { store: string }) {
   if (!layout.data) return <Loading label="Loading the store…" />;
   return (
     <>
+      <section className="card card-b">
+        <StoreHeading what="Settings" store={store} testId="settings">
+          The name, time zone, currency, groups and opening hours below are this store&apos;s only.
+        </StoreHeading>
+      </section>
       <Section title="Name, time zone, currency">
         {/* Keyed by store only: the reload after a save must not remount the form (its "Saved." would go). */}
         <Basics key={store} store={store} layout={layout.data} onSaved={layout.reload} />
