@@ -168,7 +168,8 @@ describe("the Chain view", () => {
     const [d] = await Promise.all([page.waitForEvent("download"), page.getByTestId("chain-export").click()]);
     const raw = await readFile((await d.path())!, "utf8");
     expect(raw.charCodeAt(0), "a BOM for Excel").toBe(0xfeff);
-    const rows = parse(raw.slice(1), { columns: true }) as Record<string, string>[];
+    const all = parse(raw.slice(1), { columns: true }) as Record<string, string>[];
+    const rows = all.filter((r) => r.row === "store");
     expect(d.suggestedFilename()).toMatch(/^footfall-chain-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
     // The rows in the view's order; each store's figures the API's for the range every row names.
     expect(rows.map((r) => r.store)).toEqual(shownIds);
@@ -181,6 +182,18 @@ describe("the Chain view", () => {
       expect(r.visitors).toBe(s.figures.visitors === null ? "" : String(s.figures.visitors));
     }
     expect(rows.find((r) => r.store === "shop")!.enters).toBe("60");
+    // Like-for-like as the view says it: the shop compared with last week only, the mall new both ways.
+    const lfl = (id: string) => ["like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year"].map((c) => rows.find((r) => r.store === id)![c]);
+    expect(lfl("shop")).toEqual(["true", "false", "", "new"]);
+    expect(lfl("mall")).toEqual(["false", "false", "new", "new"]);
+    // Then the totals the view shows, named as it names them: every store's enters, and the like-for-like ones (the shop's 60 against 32: the +88 %).
+    const totals = all.filter((r) => r.row === "total").map((r) => [r.name, r.stores, r.enters, r.enters_previous]);
+    expect(totals).toEqual([
+      ["All stores", "3", "77", ""],
+      ["All stores, like-for-like against the previous period: 1 of 3 stores", "1", "60", "32"],
+      ["All stores, like-for-like against last year: 0 of 3 stores", "0", "0", ""],
+    ]);
+    expect(all.filter((r) => r.row === "group").map((r) => r.name)).toEqual(["Malls", "Malls, like-for-like against the previous period: 0 of 1 store", "Malls, like-for-like against last year: 0 of 1 store"]);
     // The outlet's door cannot tell visitors apart: an empty cell, not 0.
     expect(rows.find((r) => r.store === "outlet")!.visitors).toBe("");
     // Filtered to one store: only it.
@@ -188,7 +201,7 @@ describe("the Chain view", () => {
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);
     const [one] = await Promise.all([page.waitForEvent("download"), page.getByTestId("chain-export").click()]);
     const oneRows = parse((await readFile((await one.path())!, "utf8")).slice(1), { columns: true }) as Record<string, string>[];
-    expect(oneRows.map((r) => r.store)).toEqual(["mall"]);
+    expect(oneRows.filter((r) => r.row === "store").map((r) => r.store)).toEqual(["mall"]);
     await page.close();
   });
 
