@@ -43,4 +43,18 @@ describe("Agents, all stores", () => {
     expect(await marked.getAttribute("class")).toBe("row-marked");
     await page.close();
   });
+
+  it("?only= lists one store's agents (the chain view's link from its agent cell), with a way back to every store", async () => {
+    const page = await t.open(`/agents/${t.shop.store}?scope=all&problems=1&only=mall`, t.shop.tokens.admin);
+    const rows = page.getByTestId("all-agents-table").locator("tbody tr");
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
+    expect(await rows.nth(0).getAttribute("data-testid")).toBe("all-agent-mall-door-1");
+    expect(await page.getByTestId("all-agents-summary").textContent()).toBe("1 of 1 agents need attention in Mall Lyon");
+    await page.getByTestId("only-problems").uncheck();
+    await page.getByTestId("all-agents-every-store").click();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    expect(page.url()).not.toMatch(/only=/);
+    expect(await page.getByTestId("all-agents-summary").textContent()).toBe("1 of 2 agents need attention");
+    await page.close();
+  });
 });

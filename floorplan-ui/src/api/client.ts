@@ -148,8 +148,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     /** The store's agents, and past what clock offset one is flagged (`clockWarnMs`, the server's FOOTFALL_CLOCK_WARN_MS). */
     agents: (id: string, signal?: AbortSignal) => request<{ agents: AgentInfo[]; clockWarnMs?: number }>("GET", `${store(id)}/agents`, undefined, undefined, signal),
     /** Every store's agents the token may see, those needing attention first (`problems`: only them); a page from `offset`. */
-    allAgents: (q: { problems?: boolean; offset?: number; limit?: number }, signal?: AbortSignal) =>
-      request<AllAgentsPage>("GET", "/agents", { problems: q.problems ? 1 : undefined, offset: q.offset, limit: q.limit }, undefined, signal),
+    allAgents: (q: { problems?: boolean; offset?: number; limit?: number; store?: string | null }, signal?: AbortSignal) =>
+      request<AllAgentsPage>("GET", "/agents", { problems: q.problems ? 1 : undefined, offset: q.offset, limit: q.limit, store: q.store ?? undefined }, undefined, signal),
     departments: (id: string, signal?: AbortSignal) => request<{ departments: Departments }>("GET", `${store(id)}/departments`, undefined, undefined, signal).then((r) => r.departments),
     saveDepartments: (id: string, departments: Departments) => request<{ departments: Departments }>("PUT", `${store(id)}/departments`, undefined, { departments }).then((r) => r.departments),
     /** Sales as the CSV text of a file (`timestamp,zone,department,amount,items,transaction`). */

@@ -39,7 +39,7 @@ export default function AgentsView(props: ViewProps) {
           { id: "store", label: "This store" },
           { id: "all", label: "All stores" },
         ]}
-        onChange={(v) => navigate(withParams(route, { scope: v === "all" ? "all" : null, agent: null, problems: null }))}
+        onChange={(v) => navigate(withParams(route, { scope: v === "all" ? "all" : null, agent: null, problems: null, only: null }))}
       />
     ) : null;
   if (!all) return <StoreAgents {...props} scope={scope} />;
@@ -50,7 +50,12 @@ export default function AgentsView(props: ViewProps) {
         <span className="sub">every store · those needing attention first</span>
         {scope}
       </div>
-      <AllAgents onlyProblems={route.params.problems === "1"} setOnlyProblems={(v) => navigate(withParams(route, { problems: v ? "1" : null }), true)} />
+      <AllAgents
+        onlyProblems={route.params.problems === "1"}
+        setOnlyProblems={(v) => navigate(withParams(route, { problems: v ? "1" : null }), true)}
+        onlyStore={route.params.only ?? null}
+        clearOnlyStore={() => navigate(withParams(route, { only: null }), true)}
+      />
     </div>
   );
 }

@@ -21,10 +21,23 @@ export const PROBLEM_WORDS: Record<AgentProblem, string> = AGENT_PROBLEM_WORDS;
 
 const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slice(1)).replace(/-/g, " ");
 
-export function AllAgents({ onlyProblems, setOnlyProblems }: { onlyProblems: boolean; setOnlyProblems: (v: boolean) => void }) {
-  const { api } = useSession();
+/** `onlyStore`: one store's agents (`?only=`, the chain view's link from a store's agent cell), with a button back to every store. */
+export function AllAgents({
+  onlyProblems,
+  setOnlyProblems,
+  onlyStore = null,
+  clearOnlyStore,
+}: {
+  onlyProblems: boolean;
+  setOnlyProblems: (v: boolean) => void;
+  onlyStore?: string | null;
+  clearOnlyStore?: () => void;
+}) {
+  const { api, stores } = useSession();
   const [offset, setOffset] = useState(0);
-  const page = useQ(["all-agents", onlyProblems, offset], (signal) => api.allAgents({ problems: onlyProblems, offset, limit: PAGE }, signal), { refetchInterval: REFRESH_MS });
+  const page = useQ(["all-agents", onlyProblems, offset, onlyStore], (signal) => api.allAgents({ problems: onlyProblems, offset, limit: PAGE, store: onlyStore }, signal), {
+    refetchInterval: REFRESH_MS,
+  });
   const now = useNow(1000);
   const data = page.data;
   const list = data?.agents ?? [];
@@ -35,11 +48,17 @@ export function AllAgents({ onlyProblems, setOnlyProblems }: { onlyProblems: boo
           {data ? (
             <>
               <b style={{ color: data.problems ? "var(--warn)" : undefined }}>{formatCount(data.problems)}</b> of {formatCount(data.agentsSeen)} agents need attention
+              {onlyStore && <> in {stores.find((s) => s.id === onlyStore)?.name ?? onlyStore}</>}
             </>
           ) : (
             " "
           )}
         </span>
+        {onlyStore && clearOnlyStore && (
+          <button className="btn sm" onClick={() => (setOffset(0), clearOnlyStore())} data-testid="all-agents-every-store">
+            Every store
+          </button>
+        )}
         <label className="row" style={{ gap: 6 }}>
           <input type="checkbox" checked={onlyProblems} onChange={(e) => (setOffset(0), setOnlyProblems(e.target.checked))} data-testid="only-problems" />
           Only those needing attention

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, ID_PATTERN } from "@footfall/core";
 import { agentInfo } from "../agent-info.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { mqttConnected } from "../services.js";
@@ -15,6 +15,7 @@ const AllAgentsQuery = Type.Object({
   problems: Type.Integer({ minimum: 0, maximum: 1, default: 0, description: "1: only the agents needing attention (offline, never seen, silent, lagging, clock off, backlog: the Agents view's flags)" }),
   offset: Type.Integer({ minimum: 0, default: 0, description: "the `next` of the previous page" }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+  store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "only this store's agents (the chain view's link from a store's agent cell); counts are then over it" })),
 });
 const AllAgentsBody = Type.Object({
   clockWarnMs: Type.Integer({ description: "an agent whose clockOffsetMs is further from 0 than this is flagged (FOOTFALL_CLOCK_WARN_MS)" }),
@@ -112,7 +113,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const names = new Map<string, string>(stores.map((s) => [s.id, s.name]));
       // Each agent's row as the store's list gives it (its reject reasons only for the page's, below), and what needs attention.
       const all = rows
-        .filter((a) => mayAccessStore(p, a.store))
+        .filter((a) => mayAccessStore(p, a.store) && (q.store === undefined || a.store === q.store))
         .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent))
         .map((a) => {
           const info = agentInfo(a, {}, clockWarnMs, now);

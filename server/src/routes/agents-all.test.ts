@@ -119,6 +119,15 @@ describe("GET /api/v1/agents", () => {
     expect((await t.get("/api/v1/agents", await t.token("viewer"))).status).toBe(403);
   });
 
+  it("store= lists one store's agents (the chain view's link), counted over it; a store the token may not see lists nothing", async () => {
+    const res = await t.get("/api/v1/agents?problems=1&store=paris");
+    expect(res.status).toBe(200);
+    expect(res.body.agents.map(key)).toEqual(["paris/cam-2", "paris/cam-3", "paris/cam-4", "paris/cam-5"]);
+    expect(res.body).toMatchObject({ total: 4, problems: 4, agentsSeen: 6 });
+    expect((await t.get("/api/v1/agents?store=paris", lyonAdmin)).body).toMatchObject({ agents: [], total: 0, agentsSeen: 0 });
+    expect((await t.get("/api/v1/agents?store=Not%20an%20id")).status).toBe(400);
+  });
+
   it("pages: limit and offset, `next` until the last page", async () => {
     const first = await t.get("/api/v1/agents?limit=3");
     expect(first.body.agents.map(key)).toEqual(["lille/door-1", "paris/cam-2", "paris/cam-3"]);
