@@ -397,7 +397,16 @@ program
     const discoveryPrefix = process.env.FOOTFALL_HA_DISCOVERY_PREFIX || "homeassistant";
     const files = noDatabase
       ? await mosquittoFiles({ agents: { passwordEntries: async () => [] } }, { username, password }, users, { discoveryPrefix })
-      : await withStorage((storage) => mosquittoFiles(storage, { username, password }, users, { discoveryPrefix }), config.dataDir);
+      : await withStorage(async (storage) => {
+          // A database with no agent (only tokens so far, or a server started on a mistyped folder) gives the same useless files: said, not refused.
+          if (!opts.newDataDir && (await storage.agents.passwordEntries()).length === 0) {
+            const admitted = ["the server's user", ...(users.bridges?.length ? ["the bridges' users"] : []), ...(users.homeAssistant ? ["Home Assistant's user"] : [])];
+            process.stderr.write(
+              `footfall: note: no agent in ${storageWhere(config)} yet, so the files admit no agent (${admitted.join(" and ")} only): is it the right folder? Run broker-config again after \`footfall agent add\`\n`,
+            );
+          }
+          return mosquittoFiles(storage, { username, password }, users, { discoveryPrefix });
+        }, config.dataDir);
     mkdirSync(opts.out, { recursive: true });
     writeFileSync(join(opts.out, "passwd"), files.passwd, { mode: 0o600 });
     writeFileSync(join(opts.out, "acl"), files.acl);

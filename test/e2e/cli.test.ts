@@ -216,6 +216,18 @@ describe("footfall's writing commands on a mistyped data folder or store", () =>
     expect(users(out)).toEqual(["footfall-server", "shop.door-1", "homeassistant"]);
   });
 
+  it("broker-config on a database with no agent yet (only a token): writes the files, and says they admit no agent", async () => {
+    const folder = join(dir.path, "tokens-only", "data");
+    await addToken(folder, "admin");
+    const out = join(dir.path, "tokens-only-mosquitto");
+    const r = await footfall(["broker-config", "--out", out, ...server], { dataDir: folder });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `footfall: note: no agent in ${folder} (FOOTFALL_DATA_DIR) yet, so the files admit no agent (the server's user only): is it the right folder? Run broker-config again after \`footfall agent add\`\n`,
+    );
+    expect(users(out)).toEqual(["footfall-server"]);
+  });
+
   it("token add --store on a folder with no database: exit 1, says so and how to mean a new store, creates nothing", async () => {
     const folder = join(dir.path, "token-typo", "data");
     const r = await footfall(["token", "add", "--role", "viewer", "--store", "shop"], { dataDir: folder });
