@@ -10,6 +10,7 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { axeViolations } from "./helpers/axe.js";
 import { withShop } from "./helpers/shop.js";
 import { shopLayout } from "./helpers/store.js";
@@ -170,6 +171,36 @@ describe("admin pages", () => {
     await page.getByTestId("audit-table").waitFor();
     await page.getByText(`only ${name}`, { exact: true }).waitFor();
     await page.close();
+  });
+
+  it("the webhook form is laid out as the store's settings form: each label's text beside its field, centred on it, the fields on one row", async () => {
+    /** For each label of the form: its text's and its field's vertical centres and tops, px. */
+    const layout = (page: Page, form: string) =>
+      page.getByTestId(form).evaluate((f) =>
+        [...f.querySelectorAll("label.row")].map((l) => {
+          const text = l.querySelector("span")!.getBoundingClientRect();
+          const field = l.querySelector(".field")!.getBoundingClientRect();
+          return { label: l.querySelector("span")!.textContent, textMiddle: Math.round(text.top + text.height / 2), fieldMiddle: Math.round(field.top + field.height / 2), beside: text.right <= field.left, fieldTop: Math.round(field.top) };
+        }),
+      );
+    for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 768 }]) {
+      const page = await t.open("/admin/shop?tab=webhooks", t.shop.tokens.admin, size);
+      await page.getByTestId("webhook-form").waitFor();
+      const settings = await t.open("/admin/shop?tab=store", t.shop.tokens.admin, size);
+      await settings.getByTestId("store-basics").waitFor();
+      for (const [p, form] of [[page, "webhook-form"], [settings, "store-basics"]] as const) {
+        const labels = await layout(p, form);
+        expect(labels.length, form).toBeGreaterThan(1);
+        for (const l of labels) {
+          expect(l.beside, `${form} ${l.label} at ${size.width}`).toBe(true);
+          expect(Math.abs(l.textMiddle - l.fieldMiddle), `${form} ${l.label} at ${size.width}`).toBeLessThanOrEqual(2);
+        }
+        expect(new Set(labels.map((l) => l.fieldTop)).size, `${form} fields on one row at ${size.width}`).toBe(1);
+      }
+      if (size.width === 1024) await shot(page, "admin-webhook-form-1024");
+      await page.close();
+      await settings.close();
+    }
   });
 
   it("a store group is created in the store's settings, holding that store, and the chain view filters by it", async () => {
