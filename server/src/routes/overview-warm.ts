@@ -20,6 +20,7 @@ import type { Services } from "../services.js";
 
 /** The same period a year before, on the same weekdays. */
 const LAST_YEAR_MS = 364 * 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** The chain view's presets (floorplan-ui/src/model/range.ts PRESETS without "custom"). */
 export const STANDARD_PRESETS = ["today", "yesterday", "last7", "last30"] as const;
@@ -47,12 +48,24 @@ export function presetRequest(preset: StandardPreset, now: number, timeZone: str
 /**
  * The three periods the overview compares for a range asked at `now` (whole hours): a range that
  * ends in the future ends with the current hour, and the previous period and last year's are as long.
+ * The previous period of a past range ends where it begins. A range still running (it reaches the
+ * minute asked at: today so far, the last 7 days so far) is compared with the same stretch of the whole
+ * days it spans before it, as the heatmap's previous period of a range "so far": today until 16:00
+ * with yesterday until 16:00, not with the 16 hours before today's midnight (yesterday from 08:00,
+ * its busy hours, which read "-42 %" on an ordinary day). Days of 24 hours: the overview knows no zone
+ * for the range (last year's 364 days are the same), so a range of 25 whole hours so far (the last
+ * hour of a day the clocks go back; a zone off the hour, Kolkata's today from 23:30, widened to whole
+ * hours) is compared with two days before.
  */
 export function comparedPeriods(asked: Range, now: number): { range: Range; previous: Range; lastYear: Range } {
-  const to = Math.min(asked.to, Math.ceil((now + 1) / HOUR_MS) * HOUR_MS);
+  const hourEnd = Math.ceil((now + 1) / HOUR_MS) * HOUR_MS;
+  const to = Math.min(asked.to, hourEnd);
   const from = Math.min(asked.from, to - HOUR_MS);
   const length = to - from;
-  return { range: { from, to }, previous: { from: from - length, to: from }, lastYear: { from: from - LAST_YEAR_MS, to: to - LAST_YEAR_MS } };
+  // Running: it reaches the minute the chain view asked at (it asks to the end of that minute's hour).
+  const running = asked.to >= Math.floor(now / 60_000) * 60_000;
+  const back = running ? Math.ceil(length / DAY_MS) * DAY_MS : length;
+  return { range: { from, to }, previous: { from: from - back, to: to - back }, lastYear: { from: from - LAST_YEAR_MS, to: to - LAST_YEAR_MS } };
 }
 
 /** The part of a period the memo keeps when asked at `now` (../chain/figures.ts cuts it so), or null when all of it is read fresh. */

@@ -68,7 +68,8 @@ beforeAll(async () => {
   const { storage } = t.server.services;
   await storage.agents.add("lille", "cam-1", "camera", NOW);
   await storage.agents.add("lille", "cam-2", "camera", NOW);
-  await storage.agents.recordStatus("lille", "cam-1", { state: "online", ts: NOW, kind: "camera", version: "1.0.0" });
+  // A live status (received at NOW): heard from, so not silent.
+  await storage.agents.recordStatus("lille", "cam-1", { state: "online", ts: NOW, kind: "camera", version: "1.0.0" }, NOW);
   await storage.groups.create("north", "North", "region", NOW);
   await storage.groups.setStores("north", ["lille", "nyc"]);
 }, 120_000);
@@ -115,7 +116,7 @@ interface Row {
   lastYear: Figures;
   occupancy: number;
   occupancyFrom: string;
-  agents: { agents: number; online: number; health: string };
+  agents: { agents: number; online: number; health: string; problems: number };
 }
 
 describe("GET /api/v1/overview", () => {
@@ -157,8 +158,14 @@ describe("GET /api/v1/overview", () => {
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(byId.lille!.occupancy).toBe(2);
     expect(byId.lyon).toMatchObject({ occupancy: 5, occupancyFrom: "door" });
-    expect(byId.lille!.agents).toEqual({ agents: 2, online: 1, health: "degraded", lastEventTs: null });
+    // cam-2 never seen needs attention (the Agents view's rule); cam-1, online and heard from, does not.
+    expect(byId.lille!.agents).toEqual({ agents: 2, online: 1, health: "degraded", lastEventTs: null, problems: 1 });
     expect(byId.nyc!.agents.health).toBe("none");
+    // An agent online by its last word but not heard from for 2 min (its statuses come every 30 s): all online, yet it needs attention (silent).
+    await t.server.services.storage.agents.add("nyc", "door-1", "door", NOW - DAY);
+    await t.server.services.storage.agents.recordStatus("nyc", "door-1", { state: "online", ts: NOW - 120_000, kind: "door", version: "1.0.0" }, NOW - 120_000);
+    const nyc = ((await api(`/overview?${RANGE}`)).body.stores as Row[]).find((r) => r.id === "nyc")!;
+    expect(nyc.agents).toEqual({ agents: 1, online: 1, health: "ok", lastEventTs: null, problems: 1 });
   });
 
   it("counts a store's door occupancy from its last closing when it has opening hours, as the live view does", async () => {
@@ -221,7 +228,8 @@ describe("GET /api/v1/overview", () => {
     const today = Date.UTC(2026, 11, 2);
     const body = (await api(`/overview?from=${today}&to=${today + DAY}`)).body;
     expect(body.range).toEqual({ from: today, to: Date.UTC(2026, 11, 2, 16) });
-    expect(body.previous).toEqual({ from: today - 16 * HOUR, to: today });
+    // Still running: the same stretch of the day before (overview-previous.test.ts), not the 16 hours before midnight.
+    expect(body.previous).toEqual({ from: today - DAY, to: today - DAY + 16 * HOUR });
   });
 
   it("answers the 24 hours up to the end of the current hour when asked without a range", async () => {
