@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExperimentResult } from "../../floorplan-ui/src/api/types.js";
 import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
+import { fitViewport } from "../../floorplan-ui/src/model/viewport.js";
 import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
 import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
 
@@ -98,4 +99,57 @@ describe("the demo's layout change to judge", () => {
     expect(await page.getByTestId("exp-plan-after").textContent()).toContain("layout version 2");
     await shot(page, "demo-experiment-result", { fullPage: true });
   });
+
+  it("draws both plans fitted to their cards at every moment: on creating the experiment, and when the window is resized", async () => {
+    const page = await browser.page();
+    await page.goto(`${url}/#/experiments/demo?token=${admin}`);
+    await page.getByTestId("exp-new").click();
+    await expect.poll(() => page.getByTestId("exp-create").isEnabled()).toBe(true);
+    // Each drawing the page commits, as it commits it (a MutationObserver runs right after each
+    // DOM change, before any later effect): the Stage's size and the view it draws the floor with.
+    await page.evaluate(() => {
+      const w = window as unknown as { drawn: unknown[] };
+      w.drawn = [];
+      const take = () => {
+        for (const card of document.querySelectorAll<HTMLElement>("[data-testid^=exp-plan-]")) {
+          const plan = card.querySelector<HTMLElement>(".plan");
+          const canvas = plan?.querySelector("canvas");
+          if (!plan || !canvas) continue;
+          w.drawn.push({ side: card.dataset.testid, width: parseFloat(canvas.style.width), height: parseFloat(canvas.style.height), scale: Number(plan.dataset.scale), x: Number(plan.dataset.x), y: Number(plan.dataset.y), card: card.getBoundingClientRect().width });
+        }
+      };
+      new MutationObserver(take).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-scale", "data-x", "data-y", "style", "width", "height"] });
+    });
+    await page.getByTestId("exp-create").click();
+    await page.getByTestId("verdict-table").waitFor();
+    await expect.poll(() => page.locator("[data-testid^=exp-plan-] canvas").count()).toBeGreaterThanOrEqual(2);
+    await page.waitForTimeout(500);
+    const canvasHeight = () => page.locator("[data-testid=exp-plan-before] canvas").first().evaluate((c) => parseFloat((c as HTMLCanvasElement).style.height));
+    // A smaller window (one plan a row, lower plans), then back.
+    const tall = await canvasHeight();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await expect.poll(canvasHeight).toBeLessThan(tall - 20);
+    await page.waitForTimeout(500);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await expect.poll(canvasHeight).toBe(tall);
+    await page.waitForTimeout(500);
+    await shot(page, "demo-experiment-plans-fitted", { fullPage: true });
+
+    const floor = (await new FootfallApi(url, admin).layout("demo")).floor;
+    type Drawn = { side: string; width: number; height: number; scale: number; x: number; y: number; card: number };
+    const drawn = await page.evaluate(() => (window as unknown as { drawn: Drawn[] }).drawn);
+    expect(drawn.length).toBeGreaterThan(4);
+    expect(new Set(drawn.map((d) => d.height)).size).toBeGreaterThan(1);
+    // Every drawing fits the floor to the Stage it is drawn in (a Stage resized with the previous size's view drew the plan tiny in a corner).
+    const misfit = drawn.filter((d) => {
+      const fit = fitViewport(floor, { width: d.width, height: d.height }, 16);
+      return Math.abs(d.scale - fit.scale) > 1e-6 || Math.abs(d.x - fit.x) > 0.5 || Math.abs(d.y - fit.y) > 0.5;
+    });
+    expect(misfit).toEqual([]);
+    // And the last one fills its card (its border aside).
+    for (const side of ["exp-plan-before", "exp-plan-after"]) {
+      const last = drawn.filter((d) => d.side === side).at(-1)!;
+      expect(Math.abs(last.width - last.card)).toBeLessThanOrEqual(4);
+    }
+  }, 60_000);
 });

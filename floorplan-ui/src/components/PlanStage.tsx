@@ -40,8 +40,17 @@ export function PlanStage({ floor, children, onFloorClick, onFloorMove, interact
     () => fitViewport({ width: floorWidth, height: floorHeight }, { width: boxWidth, height: boxHeight }, padding),
     [floorWidth, floorHeight, boxWidth, boxHeight, padding],
   );
-  const [viewport, setViewport] = useState<Viewport>(fitted);
-  useEffect(() => setViewport(fitted), [fitted]);
+  // The fitted view, or the one a person panned or zoomed to from it. Derived in the render, not
+  // copied in by an effect: a Stage just resized must never draw with the previous size's fit
+  // (an effect runs after the paint, and a busy tablet showed the plan tiny in a corner meanwhile).
+  // A new size or floor fits again, as it always did.
+  const [moved, setMoved] = useState<{ from: Viewport; to: Viewport } | null>(null);
+  const viewport = moved && moved.from === fitted ? moved.to : fitted;
+  const setViewport = useCallback(
+    (next: Viewport | ((v: Viewport) => Viewport)) =>
+      setMoved((m) => ({ from: fitted, to: typeof next === "function" ? next(m && m.from === fitted ? m.to : fitted) : next })),
+    [fitted],
+  );
   useEffect(() => onViewport?.(viewport), [viewport, onViewport]);
   const drawn = size.width > 0 && size.height > 0;
   useEffect(() => {
@@ -55,7 +64,7 @@ export function PlanStage({ floor, children, onFloorClick, onFloorMove, interact
 
   const zoomBy = useCallback(
     (factor: number, at?: [number, number]) => setViewport((v) => zoomAt(v, at ?? [size.width / 2, size.height / 2], factor, fitted.scale)),
-    [size.width, size.height, fitted.scale],
+    [size.width, size.height, fitted.scale, setViewport],
   );
 
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
