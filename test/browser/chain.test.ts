@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { formatDate } from "../../floorplan-ui/src/model/format.js";
-import { waitFor, type EventFactory } from "../support/index.js";
+import { addAgent, waitFor, type EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
 import { seedStore, trips, type SeededStore } from "./helpers/store.js";
@@ -248,6 +248,34 @@ describe("the Chain view", () => {
     expect(mall.since).toBeGreaterThan(Date.now() - 11 * DAY);
     expect(await conversion("mall").getByTestId("conversion-since").textContent()).toBe(`since ${formatDate(mall.since!, mall.timezone)}`);
     expect(await conversion("shop").getByTestId("conversion-since").count()).toBe(0);
+    await page.close();
+  });
+
+  it("says under a store's agent health how many of its agents need attention, as the Agents view counts them, and links an admin to them", async () => {
+    // A door counter added to the outlet and never started: never seen.
+    await addAgent(t.server.dataDir, "outlet", "door-9", "door");
+    const needing = (await get("/agents?problems=1&store=outlet")) as { total: number; agents: { agent: string }[] };
+    expect(needing.agents.map((a) => a.agent)).toContain("door-9");
+    const words = `${needing.total} need${needing.total === 1 ? "s" : ""} attention`;
+
+    // A viewer reads the count, without a link (the Agents view is IT's).
+    const viewer = await t.open("/chain/shop?range=last7", t.shop.tokens.viewer);
+    const seen = viewer.getByTestId("agents-attention-outlet");
+    await seen.waitFor({ timeout: 20_000 });
+    expect(await seen.textContent()).toBe(words);
+    expect(await seen.locator("a").count()).toBe(0);
+    await viewer.close();
+
+    const page = await t.open("/chain/shop?range=last7", t.shop.tokens.admin);
+    const cell = page.getByTestId("agents-attention-outlet");
+    await cell.waitFor({ timeout: 20_000 });
+    expect(await cell.textContent()).toBe(words);
+    await cell.getByRole("link").click();
+    // The Agents view, every store's list narrowed to the outlet's agents needing attention: the same ones.
+    const rows = page.getByTestId("all-agents-table").locator("tbody tr");
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(needing.total);
+    expect(page.url()).toMatch(/#\/agents\/outlet\?scope=all&problems=1&only=outlet/);
+    expect(await rows.evaluateAll((trs) => trs.map((r) => r.getAttribute("data-testid")))).toEqual(needing.agents.map((a) => `all-agent-outlet-${a.agent}`));
     await page.close();
   });
 });

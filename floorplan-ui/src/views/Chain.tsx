@@ -35,7 +35,8 @@ import { formatCount, formatRange } from "../model/format.js";
 import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
 import { openingOutlook } from "../model/forecast.js";
-import { withParams } from "../model/route.js";
+import { formatHash, withParams } from "../model/route.js";
+import { canSee } from "../model/auth.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { downloadText } from "../components/download.js";
@@ -205,10 +206,39 @@ function FigureCell({
   );
 }
 
+/**
+ * Under a store's agent health: how many of its agents need attention by the Agents view's rule
+ * (offline, never seen, silent, events late, clock off, backlog), a link to the Agents view's All stores
+ * showing that store's only (`?scope=all&problems=1&only=`) for those who may open it.
+ */
+function AgentsAttention({ store, n, link }: { store: string; n: number; link: boolean }) {
+  if (n <= 0) return null;
+  const text = `${formatCount(n)} need${n === 1 ? "s" : ""} attention`;
+  const title = "Agents offline, never seen, silent (online but not heard from), with events late, a clock off or a backlog: the Agents view says which and why";
+  return (
+    <div className="small" data-testid={`agents-attention-${store}`}>
+      {link ? (
+        <a
+          className="warn-text strong"
+          href={formatHash({ view: "agents", store, params: { scope: "all", problems: "1", only: store } })}
+          title={title}
+          onClick={(e) => e.stopPropagation()}
+          onKeyDown={(e) => e.stopPropagation()}
+        >
+          {text}
+        </a>
+      ) : (
+        <span className="warn-text strong" title={title}>{text}</span>
+      )}
+    </div>
+  );
+}
+
 const HEALTH_LABEL = { ok: "All online", degraded: "Some offline", offline: "Offline", none: "No agents" } as const;
 
 export default function ChainView({ route, navigate }: ViewProps) {
-  const { api } = useSession();
+  const { api, me } = useSession();
+  const mayOpenAgents = canSee(me.role, "agents");
   const chain = useMemo(() => createChainApi(api.token), [api.token]);
   const now = useNow(REFRESH_MS);
   const timeZone = browserZone();
@@ -309,6 +339,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                         {HEALTH_LABEL[s.agents.health]}
                       </span>
                       {s.agents.agents > 0 && <span className="muted small"> {s.agents.online}/{s.agents.agents}</span>}
+                      <AgentsAttention store={s.id} n={s.agents.problems ?? 0} link={mayOpenAgents} />
                     </td>
                   </tr>
                 ))}

@@ -5,7 +5,8 @@
  * hours (never below 0); otherwise the distinct visitors with an open visit not yet abandoned. One
  * statement per figure, and for door counts one per start (stores of one time zone and hours share it).
  */
-import { localMidnight } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, localMidnight } from "@footfall/core";
+import { problemsOf } from "../agent-info.js";
 import { spansOf } from "../aggregates/spans.js";
 import type { Storage } from "../storage/types.js";
 
@@ -24,6 +25,8 @@ export interface AgentFigures {
   /** ok: every agent online; degraded: some are not; offline: none is; none: the store has no agent. */
   health: AgentHealth;
   lastEventTs: number | null;
+  /** Agents needing attention (offline, never seen, silent, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1 counts them. */
+  problems: number;
 }
 
 export async function chainOccupancy(
@@ -65,11 +68,23 @@ export async function chainOccupancy(
   return out;
 }
 
-export async function chainAgents(storage: Storage, ids: readonly string[]): Promise<Map<string, AgentFigures>> {
-  const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null }]));
-  for (const a of await storage.chain.agents(ids)) {
+/**
+ * Each store's agents: how many, how many online, its health and newest event, and how many need
+ * attention by the Agents view's rule (core's agentProblems at `now`, the server's clock; one pass over
+ * the agents' rows, as GET /api/v1/agents reads them).
+ */
+export async function chainAgents(
+  storage: Storage,
+  ids: readonly string[],
+  { now = Date.now(), clockWarnMs = DEFAULT_CLOCK_WARN_MS }: { now?: number; clockWarnMs?: number } = {},
+): Promise<Map<string, AgentFigures>> {
+  const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null, problems: 0 }]));
+  const [figures, rows] = await Promise.all([storage.chain.agents(ids), storage.agents.listAll()]);
+  const needing = new Map<string, number>();
+  for (const r of rows) if (out.has(r.store) && problemsOf(r, clockWarnMs, now).length > 0) needing.set(r.store, (needing.get(r.store) ?? 0) + 1);
+  for (const a of figures) {
     const health: AgentHealth = a.agents === 0 ? "none" : a.online === a.agents ? "ok" : a.online === 0 ? "offline" : "degraded";
-    out.set(a.store, { agents: a.agents, online: a.online, health, lastEventTs: a.lastEventTs });
+    out.set(a.store, { agents: a.agents, online: a.online, health, lastEventTs: a.lastEventTs, problems: needing.get(a.store) ?? 0 });
   }
   return out;
 }

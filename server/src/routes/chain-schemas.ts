@@ -100,6 +100,11 @@ export const OverviewStoreBody = Type.Object({
     online: Type.Integer(),
     health: OneOf(["ok", "degraded", "offline", "none"] as const),
     lastEventTs: NullableInteger(),
+    problems: Type.Optional(
+      Type.Integer({
+        description: "agents needing attention (offline, never seen, silent, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1&store= lists them",
+      }),
+    ),
   }),
 });
 const LikeForLike = Type.Object({

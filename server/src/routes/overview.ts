@@ -5,7 +5,7 @@ import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, countedThrough, notLikeForLike, openIntervals, overviewOrder } from "@footfall/core";
+import { conversionSpan, countedThrough, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -84,7 +84,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now), firsts),
         chainFigures(storage, subjects, lastYear, ownCount, memo, openFrom(now), firsts),
         chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
-        chainAgents(storage, ids),
+        // What needs attention by the Agents view's rule, at the server's clock and clock threshold (GET /api/v1/agents counts the same).
+        chainAgents(storage, ids, { now, clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS }),
       ]);
 
       // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
