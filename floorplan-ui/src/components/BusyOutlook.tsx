@@ -2,7 +2,7 @@ import { Fragment, useEffect, useState } from "react";
 import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { useNow } from "../hooks/useNow.js";
 import { alertsApi } from "../api/alerts.js";
-import { busyOutlook, occupancyOutlook, openingOutlook, outlookOrder } from "../model/forecast.js";
+import { busyOutlook, forecastSource, occupancyOutlook, openingOutlook, outlookOrder } from "../model/forecast.js";
 import { useSession } from "../session.js";
 
 const HOUR = 3_600_000;
@@ -50,13 +50,7 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
   const closed = openingOutlook(open, now, timeZone);
   const people = occupancy ? occupancyOutlook(occupancy, now, timeZone) : null;
   if (!outlook && !closed && !people) return null;
-  const how = !forecast
-    ? undefined
-    : forecast.method === "mlp"
-      ? "forecast from this store's history"
-      : forecast.method === "seasonal-naive"
-        ? "forecast: the same hours a week ago (the model was no better than that here)"
-        : "forecast: the same hours of the last 4 weeks (the model is not ready)";
+  const how = forecast ? forecastSource(forecast.method) : undefined;
   return (
     <>
       {(outlook || closed) && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openIntervals, WEEKDAYS, type OpeningHours } from "@footfall/core";
-import { busyOutlook, closedForecastRuns, occupancyOutlook, openingOutlook, outlookOrder, withForecast } from "./forecast.js";
+import { busyOutlook, closedForecastRuns, forecastSource, occupancyOutlook, openingOutlook, outlookOrder, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
 const HOUR = 3_600_000;
@@ -139,5 +139,16 @@ describe("outlookOrder", () => {
     expect(outlookOrder(busy, { text: "Closes at 21:30", closedNow: false }).map((p) => p.part.text)).toEqual(["Busy from 12:00 to 14:00", "Closes at 21:30"]);
     expect(outlookOrder(null, { text: "Closed now", closedNow: true }).map((p) => p.kind)).toEqual(["closed"]);
     expect(outlookOrder(busy, null).map((p) => p.kind)).toEqual(["busy"]);
+  });
+});
+
+describe("forecastSource", () => {
+  it("says a recent-days forecast is the last day's hours, not an average of 4 weeks (a demo's one day at --speed 60 read as '2189 visitors an hour' under 'the last 4 weeks')", () => {
+    expect(forecastSource("recent-days")).toBe("forecast: the same hours of the last day with figures (less than a week of history; the model is not ready)");
+    expect(forecastSource("recent-days")).not.toMatch(/4 weeks/);
+    expect(forecastSource("seasonal-mean")).toMatch(/last 4 weeks/);
+    expect(forecastSource("seasonal-naive")).toMatch(/a week ago/);
+    expect(forecastSource("mlp")).toBe("forecast from this store's history");
+    expect(forecastSource("none")).toBeUndefined();
   });
 });

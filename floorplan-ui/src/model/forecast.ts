@@ -1,10 +1,31 @@
 import { localDate } from "@footfall/core";
-import type { ForecastReport, OccupancyForecastReport } from "../api/types.js";
+import type { ForecastMethod, ForecastReport, OccupancyForecastReport } from "../api/types.js";
 import { formatTime } from "./format.js";
 
 /** "tomorrow " for an instant on a later local day than `now` (a 24-hour forecast reaches no further), else "". */
 function dayWord(ms: number, now: number, timeZone: string): string {
   return localDate(ms, timeZone) === localDate(now, timeZone) ? "" : "tomorrow ";
+}
+
+/**
+ * What a forecast was read from, in words (the tablet's outlook title), by the method that answered
+ * most of its hours: `recent-days` is the same hour of the last day with figures (a history under a
+ * week), not an average of weeks, so one unusual day (a demo at --speed 60: visitors 60 times as
+ * often) is forecast as it was.
+ */
+export function forecastSource(method: ForecastMethod): string | undefined {
+  switch (method) {
+    case "mlp":
+      return "forecast from this store's history";
+    case "seasonal-naive":
+      return "forecast: the same hours a week ago (the model was no better than that here)";
+    case "seasonal-mean":
+      return "forecast: the same hours of the last 4 weeks (the model is not ready)";
+    case "recent-days":
+      return "forecast: the same hours of the last day with figures (less than a week of history; the model is not ready)";
+    default:
+      return undefined;
+  }
 }
 
 /** The busy stretch ahead, for floor staff: when it starts and ends, and its busiest hour. */
