@@ -180,7 +180,8 @@ export function groupIdOf(name: string): string {
     .replace(/-+$/, "");
 }
 
-const HOUR = 3_600_000;
+/** An hour in ms: the chain's ranges are on whole hours. */
+export const HOUR = 3_600_000;
 
 /**
  * The chain's range as the overview is asked for it: the preset's days in the browser's zone (the

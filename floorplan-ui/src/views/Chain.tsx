@@ -17,6 +17,7 @@ import {
   filterStores,
   FIGURES,
   formatFigure,
+  HOUR,
   leftOutWords,
   likeForLikeLine,
   nextSort,
@@ -44,7 +45,6 @@ import { chainCsv } from "../model/exports.js";
 import "../styles/analytics.css";
 import "../styles/chain.css";
 
-const HOUR = 3_600_000;
 const REFRESH_MS = 60_000;
 const CHAIN_PRESETS = PRESETS.filter((p) => p.id !== "custom") as readonly { id: Exclude<Preset, "custom">; label: string }[];
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
