@@ -6,8 +6,10 @@
 import { useEffect, useReducer, useState } from "react";
 import { ApiError, isNotFound } from "../api/client.js";
 import type { Experiment, Period } from "../api/types.js";
+import { alertsApi } from "../api/alerts.js";
 import { useQ } from "../hooks/useQ.js";
-import { checkExperiment, experimentReducer, initialExperiment, toExperimentInput, versionContext, type CheckContext } from "../model/experiment.js";
+import { dataStart } from "../hooks/useCoverage.js";
+import { checkExperiment, experimentReducer, initialExperiment, storeHistoryStart, toExperimentInput, versionContext, type CheckContext } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -35,6 +37,22 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
   useEffect(() => {
     if (versions.data) dispatch({ type: "versionsLoaded", versions: versions.data });
   }, [versions.data]);
+  // Where the store's history begins (its first data, less the closed hours just before): the proposed before period starts there or later.
+  useEffect(() => {
+    let live = true;
+    const store = form.store;
+    const found = (historyFrom: number | null, firstData: number | null = null) => live && dispatch({ type: "historyLoaded", store, historyFrom, firstData });
+    dataStart(api, store, form.now)
+      .then(async (first) => {
+        if (first === null || !Number.isFinite(first)) return found(null);
+        const open = await alertsApi(api.token).openIntervals(store, first - 8 * 24 * HOUR, first + HOUR).catch(() => null);
+        return found(storeHistoryStart(first, open), first);
+      })
+      .catch(() => found(null));
+    return () => {
+      live = false;
+    };
+  }, [api, form.store, form.now]);
   const ctx = versionContext(form.versions ?? [], form.version);
   const changeAt = ctx.change?.validFrom ?? null;
   const layouts = useQ(
@@ -192,7 +210,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
         )}
         {error && <div className="alert error" role="alert">{error}</div>}
         <div className="row">
-          <button className="btn primary" disabled={!input || sending} onClick={create} data-testid="exp-create">{sending ? "Creating…" : "Create and compute"}</button>
+          <button className="btn primary" disabled={!input || sending || form.historyFrom === undefined} onClick={create} data-testid="exp-create">{sending ? "Creating…" : "Create and compute"}</button>
           <button className="btn ghost" onClick={onCancel}>Cancel</button>
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { changedZones, checkExperiment, stageLabel, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { changedZones, checkExperiment, stageLabel, storeHistoryStart, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -58,6 +58,43 @@ describe("a change with no full day to compare yet", () => {
     const v2 = v1 + 20 * H;
     expect(problemsAt(v2 + 10 * D, versions([1, v1], [2, v2]), 2)[0]).toMatch(/^Version 2 replaced version 1 less than a day after it took effect \(Sun 1 Nov, 09:00 CET\): there is no full day before the change/);
     expect(problemsAt(v2 + 10 * D, versions([1, v1 - 10 * D], [2, v1], [3, v2]), 2)[0]).toMatch(/^Version 3 replaced version 2 less than a day after it took effect \(Mon 2 Nov, 05:00 CET\): there is no full day after the change/);
+  });
+});
+
+describe("periods within the store's history", () => {
+  // The demo left running a week: version 1 from 15 days ago, the change 8 days ago, data since 9 days ago (08:00 Paris, its opening).
+  const now = Date.UTC(2026, 11, 12, 14);
+  const change = now - 8 * D;
+  const firstData = Date.UTC(2026, 11, 3, 7);
+  const ctx = { controlZones: new Map(), timeZone: "Europe/Paris", zoneName: (z: string) => z, storeName: (s: string) => s };
+  const open = (from: number, to: number) => ({ from, to });
+  const form = (historyFrom: number | null, first = historyFrom) => {
+    let f = experimentReducer(initialExperiment("demo", now), { type: "versionsLoaded", versions: [{ version: 1, validFrom: now - 15 * D }, { version: 2, validFrom: change }] });
+    f = experimentReducer(f, { type: "historyLoaded", store: "demo", historyFrom, firstData: first });
+    return experimentReducer(f, { type: "toggleZone", zone: "promo" });
+  };
+  it("proposes the day before and after the change, not a week reaching back six days before the first data, and says why", () => {
+    // Closed the night before its first data (21:30 to 08:00): its history begins at the closing.
+    const historyFrom = storeHistoryStart(firstData, [open(firstData - D, firstData - 10.5 * H), open(firstData, firstData + 13.5 * H)]);
+    expect(historyFrom).toBe(firstData - 10.5 * H);
+    const f = form(historyFrom, firstData);
+    expect(f.before).toEqual({ from: change - D, to: change });
+    expect(f.after).toEqual({ from: change, to: change + D });
+    const check = checkExperiment(f, ctx);
+    expect(check.problems).toEqual([]);
+    expect(check.notes).toContain("The store's data begins Thu 3 Dec, 08:00 CET: the periods are 1 day each, as long as the data before the change allows.");
+    // Without the history the form proposed a week, from 15 days ago.
+    expect(form(null).before).toEqual({ from: change - 7 * D, to: change });
+  });
+  it("says when there is no full day of data before the change, and notes a before period a person starts before the data", () => {
+    expect(form(change - 20 * H).before).toBeNull();
+    expect(checkExperiment(form(change - 20 * H), ctx).problems).toContain(
+      "The store's data begins Thu 3 Dec, 19:00 CET, less than a day before version 2 took effect (Fri 4 Dec, 15:00 CET): there is no full day of data before the change to compare with. Pick a later change.",
+    );
+    const f = experimentReducer(form(change - 2 * D), { type: "setPeriod", which: "before", edge: "from", ts: change - 3 * D });
+    expect(checkExperiment(f, ctx).notes).toContain(
+      "The before period starts Tue 1 Dec, 15:00 CET, before the store's data begins (Wed 2 Dec, 15:00 CET): the time without data counts no trips, so its figures cover less than the period says. Start it Wed 2 Dec, 15:00 CET or later.",
+    );
   });
 });
 

@@ -29,6 +29,13 @@ export interface ExperimentForm {
   controls: string[];
   /** When the form was opened: the after period never runs past it by default. */
   now: number;
+  /**
+   * Where the store's history begins (`storeHistoryStart`): the before period never starts earlier
+   * by default. Undefined while it is looked up, null when unknown (no data yet, or the look-up failed).
+   */
+  historyFrom?: number | null;
+  /** The hour of the store's first data, as the notes name it (null: unknown). */
+  firstData?: number | null;
 }
 
 export type ExperimentAction =
@@ -39,13 +46,14 @@ export type ExperimentAction =
   | { type: "setPeriod"; which: "before" | "after"; edge: "from" | "to"; ts: number }
   | { type: "layoutsLoaded"; before: Pick<Layout, "zones"> | null; after: Pick<Layout, "zones"> }
   | { type: "toggleZone"; zone: string }
-  | { type: "toggleControl"; store: string };
+  | { type: "toggleControl"; store: string }
+  | { type: "historyLoaded"; store: string; historyFrom: number | null; firstData?: number | null };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export function initialExperiment(store: string, now: number, storeName?: string): ExperimentForm {
-  return { name: "", named: false, store, storeName: storeName?.trim() || store, versions: null, version: null, before: null, after: null, zones: [], changeZones: null, controls: [], now };
+  return { name: "", named: false, store, storeName: storeName?.trim() || store, versions: null, version: null, before: null, after: null, zones: [], changeZones: null, controls: [], now, historyFrom: undefined };
 }
 
 /** The version that starts at the change, the one before it and the one after (which bounds the after period). */
@@ -62,10 +70,11 @@ export const MIN_PERIOD_MS = DAY;
  * Equal windows just before and just after the change: the longest of 4, 2 or 1 weeks that fits
  * (whole weeks keep the mix of weekdays the same), else whole days. Null while there is not a full
  * day on both sides: minutes of data would give a verdict on noise. They never reach back past the
- * previous version, nor past the next version or now.
+ * previous version nor the start of the store's history (`historyFrom`, null: unknown), nor past
+ * the next version or now.
  */
-export function defaultWindows(changeAt: number, previousFrom: number | null, nextFrom: number | null, now: number): { before: Period; after: Period } | null {
-  const room = Math.min(changeAt - (previousFrom ?? -Infinity), (nextFrom ?? Infinity) - changeAt, now - changeAt);
+export function defaultWindows(changeAt: number, previousFrom: number | null, nextFrom: number | null, now: number, historyFrom: number | null = null): { before: Period; after: Period } | null {
+  const room = Math.min(changeAt - Math.max(previousFrom ?? -Infinity, historyFrom ?? -Infinity), (nextFrom ?? Infinity) - changeAt, now - changeAt);
   if (!(room >= MIN_PERIOD_MS)) return null;
   const week = [28, 14, 7].find((d) => room >= d * DAY);
   const len = week ? week * DAY : Math.floor(room / DAY) * DAY;
@@ -78,10 +87,12 @@ export function defaultWindows(changeAt: number, previousFrom: number | null, ne
  * day, or (the usual case, a version just saved or scheduled) a full day after it has not passed
  * yet: then when the experiment can be created. Times in the store's `timeZone`.
  */
-export function noWindowsWhy(change: LayoutVersion, previous: LayoutVersion | null, next: LayoutVersion | null, now: number, timeZone: string): string {
+export function noWindowsWhy(change: LayoutVersion, previous: LayoutVersion | null, next: LayoutVersion | null, now: number, timeZone: string, historyFrom: number | null = null, firstData: number | null = historyFrom): string {
   const at = (ts: number) => formatDateTimeZ(ts, timeZone);
   if (previous && change.validFrom - previous.validFrom < MIN_PERIOD_MS)
     return `Version ${change.version} replaced version ${previous.version} less than a day after it took effect (${at(previous.validFrom)}): there is no full day before the change to compare with. Pick another change.`;
+  if (historyFrom !== null && change.validFrom - historyFrom < MIN_PERIOD_MS)
+    return `The store's data begins ${at(firstData ?? historyFrom)}, less than a day before version ${change.version} took effect (${at(change.validFrom)}): there is no full day of data before the change to compare with. Pick a later change.`;
   if (next && next.validFrom - change.validFrom < MIN_PERIOD_MS)
     return `Version ${next.version} replaced version ${change.version} less than a day after it took effect (${at(next.validFrom)}): there is no full day after the change to compare with. Pick another change.`;
   const ready = change.validFrom + MIN_PERIOD_MS;
@@ -98,7 +109,7 @@ export function changedZones(before: Pick<Layout, "zones"> | null, after: Pick<L
 function withDefaults(state: ExperimentForm): ExperimentForm {
   const ctx = versionContext(state.versions ?? [], state.version);
   if (!ctx.change) return { ...state, before: null, after: null };
-  const w = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, state.now);
+  const w = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, state.now, state.historyFrom ?? null);
   const name = state.named ? state.name : `${state.storeName}: layout version ${ctx.change.version}`;
   return { ...state, name, before: w?.before ?? null, after: w?.after ?? null };
 }
@@ -131,10 +142,44 @@ export function experimentReducer(state: ExperimentForm, action: ExperimentActio
     }
     case "toggleZone":
       return { ...state, zones: state.zones.includes(action.zone) ? state.zones.filter((z) => z !== action.zone) : [...state.zones, action.zone] };
+    case "historyLoaded": {
+      if (action.store !== state.store) return state;
+      // Proposed again only if the periods are still the ones proposed (a person's own periods stay).
+      const proposed = withDefaults(state);
+      const untouched = samePeriod(state.before, proposed.before) && samePeriod(state.after, proposed.after);
+      const next = { ...state, historyFrom: action.historyFrom, firstData: action.firstData ?? action.historyFrom };
+      return untouched ? withDefaults(next) : next;
+    }
     case "toggleControl":
       if (action.store === state.store) return state;
       return { ...state, controls: state.controls.includes(action.store) ? state.controls.filter((c) => c !== action.store) : [...state.controls, action.store] };
   }
+}
+
+function samePeriod(a: Period | null, b: Period | null): boolean {
+  return a === b || (!!a && !!b && a.from === b.from && a.to === b.to);
+}
+
+/**
+ * Where a store's history begins, for the form's periods: the hour of its first data
+ * (`firstData`, hourly: the first hour with an enter) less the closed stretch just before it (a
+ * store whose data begins at its 08:00 opening had nothing to count overnight), given its open
+ * intervals `open` over the days before (null: no opening hours, always open). The first data is
+ * known to the hour only, so an hour before it counts too. Null when the store has no data, or
+ * was closed all the days looked at.
+ */
+export function storeHistoryStart(firstData: number | null, open: readonly Period[] | null): number | null {
+  if (firstData === null) return null;
+  let start = firstData - HOUR;
+  if (open) {
+    const earlier = open.filter((o) => o.from < firstData);
+    const last = earlier.reduce<Period | null>((a, o) => (!a || o.to > a.to ? o : a), null);
+    // Closed all the days looked at: nothing to bound the periods with.
+    if (!last) return null;
+    // Closed from the end of the last opening before the first data.
+    start = Math.min(start, last.to);
+  }
+  return start;
 }
 
 export interface FormCheck {
@@ -222,7 +267,7 @@ export function checkExperiment(form: ExperimentForm, context?: CheckContext): F
   else if (!ctx.change) problems.push("Pick the layout version that made the change.");
   else if (!ctx.previous) problems.push(`Version ${ctx.change.version} is the store's first layout: there is no “before” to compare with.`);
   const { before, after } = form;
-  if (ctx.change && ctx.previous && (!before || !after)) problems.push(noWindowsWhy(ctx.change, ctx.previous, ctx.next, form.now, context?.timeZone ?? "UTC"));
+  if (ctx.change && ctx.previous && (!before || !after)) problems.push(noWindowsWhy(ctx.change, ctx.previous, ctx.next, form.now, context?.timeZone ?? "UTC", form.historyFrom ?? null, form.firstData ?? null));
   if (before && after && ctx.change) {
     if (!(before.from < before.to)) problems.push("The before period ends before it starts.");
     if (!(after.from < after.to)) problems.push("The after period ends before it starts.");
@@ -235,12 +280,29 @@ export function checkExperiment(form: ExperimentForm, context?: CheckContext): F
     if (lb >= MIN_PERIOD_MS && la >= MIN_PERIOD_MS && Math.min(lb, la) < 7 * DAY) notes.push("Periods shorter than a week mix weekdays unevenly (a Saturday weighs more): a week or more on each side compares like with like.");
     if (lb > 0 && la > 0 && Math.abs(lb - la) > HOUR) notes.push("The periods differ in length: figures are compared per period as they are, so prefer equal lengths.");
     if (after.to > form.now) notes.push("The after period runs into the future: the result will change as data arrives.");
+    const historyFrom = form.historyFrom ?? null;
+    const at = (ts: number) => formatDateTimeZ(ts, context?.timeZone ?? "UTC");
+    if (historyFrom !== null && before.from < historyFrom)
+      notes.push(`The before period starts ${at(before.from)}, before the store's data begins (${at(form.firstData ?? historyFrom)}): the time without data counts no trips, so its figures cover less than the period says. Start it ${at(historyFrom)} or later.`);
+    else if (historyFrom !== null) {
+      const unbounded = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, form.now);
+      const bounded = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, form.now, historyFrom);
+      if (unbounded && bounded && bounded.before.from > unbounded.before.from && samePeriod(before, bounded.before) && samePeriod(after, bounded.after))
+        notes.push(`The store's data begins ${at(form.firstData ?? historyFrom)}: the periods are ${lengthWords(lb)} each, as long as the data before the change allows.`);
+    }
   }
   if (form.zones.length === 0) problems.push("Pick at least one zone of interest.");
   if (context) notes.push(...uncomparableZoneNotes(form, context));
   if (context) problems.push(...controlZoneProblems(form, context));
   if (form.controls.length > 0) notes.push(`With ${form.controls.length} control store${form.controls.length > 1 ? "s" : ""}, the result also gives the difference in differences.`);
   return { problems, notes };
+}
+
+/** `1 day`, `3 days`, `2 weeks`: a whole number of days. */
+function lengthWords(ms: number): string {
+  const days = Math.round(ms / DAY);
+  if (days % 7 === 0) return `${days / 7} week${days === 7 ? "" : "s"}`;
+  return `${days} day${days === 1 ? "" : "s"}`;
 }
 
 /** The body of `POST /api/v1/experiments`; null while the form has problems. */
