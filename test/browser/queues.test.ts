@@ -50,6 +50,32 @@ const t = withShop({
 
 const tile = (page: Page) => page.getByTestId("queue-tile-line");
 
+/**
+ * How the tile's figures lie: whether the tills' divider starts a line of its own (drawn at the
+ * start of a line, nothing beside it), whether the tills and the wait each keep to one line, and
+ * whether their text stays inside the tile's figures.
+ */
+const tileLayout = (page: Page) =>
+  tile(page).evaluate((el) => {
+    const figs = el.querySelector(".queue-figs")!.getBoundingClientRect();
+    const big = el.querySelector(".queue-big")!.getBoundingClientRect();
+    const tillsEl = el.querySelector(".queue-tills") as HTMLElement;
+    const waitEl = el.querySelector(".queue-wait") as HTMLElement;
+    const [tills, wait] = [tillsEl.getBoundingClientRect(), waitEl.getBoundingClientRect()];
+    const sameRow = (a: DOMRect, b: DOMRect) => a.top < b.bottom && b.top < a.bottom;
+    const oneLine = (e: HTMLElement) => e.getBoundingClientRect().height < parseFloat(getComputedStyle(e).fontSize) * 2;
+    // The divider is the tills' left border, the first pixel of its box: the figures clip what lies left of their box.
+    const dividerShown = tills.left >= figs.left - 0.5;
+    const tillsText = tills.left + parseFloat(getComputedStyle(tillsEl).borderLeftWidth) + parseFloat(getComputedStyle(tillsEl).paddingLeft);
+    return {
+      dividerStartsALine: dividerShown && !sameRow(big, tills),
+      tillsOneLine: oneLine(tillsEl),
+      waitOneLine: oneLine(waitEl),
+      textInside: tillsText >= figs.left - 0.5 && tills.right <= figs.right + 0.5 && wait.right <= figs.right + 0.5,
+    };
+  });
+const TILE_CLEAN = { dividerStartsALine: false, tillsOneLine: true, waitOneLine: true, textInside: true };
+
 describe("the live tablet's queue tile", () => {
   let page: Page;
 
@@ -69,6 +95,9 @@ describe("the live tablet's queue tile", () => {
     expect(await page.getByTestId("queue-wait-line").textContent()).toMatch(/Wait: about \d+ min/);
     // The tablet still fits without scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+    // At 1024 px the tills and the wait go under the count: the tills' divider does not start a line, no text breaks.
+    await tile(page).getByTestId("queue-tills-line").waitFor();
+    expect(await tileLayout(page)).toEqual(TILE_CLEAN);
     await shot(page, "live-queue-open-till");
   });
 
@@ -193,6 +222,7 @@ describe("the live tablet on a busy day, landscape", () => {
           { zones, rules },
         );
         await shot(tablet, `live-queue-alerts-${at}`);
+        expect(await tileLayout(tablet), `the queue tile's figures (${at})`).toEqual(TILE_CLEAN);
         expect(seen.zonesOff, `zone rows off the screen or scrolled out of the list (${at})`).toEqual([]);
         expect(seen.othersOff, `cut off (${at})`).toEqual([]);
         expect({ pageScrolls: seen.pageScrolls, listScrolls: seen.listScrolls, cutNames: seen.cutNames }, at).toEqual({ pageScrolls: false, listScrolls: false, cutNames: [] });

@@ -40,15 +40,20 @@ export function QueueTiles({ store, live, hasQueues }: { store: string; live: { 
         <div key={t.zone} className={`card queue-tile queue-${t.state}`} data-testid={`queue-tile-${t.zone}`} data-length={t.length} data-wait={t.waitS ?? ""} data-open-till={t.openTill ? "yes" : "no"}>
           <div className="queue-name">{t.name}</div>
           <div className="queue-figs">
-            <span className="queue-big" data-testid={`queue-length-${t.zone}`}>{t.length}</span>
-            <span className="queue-unit">{t.length === 1 ? "person waiting" : "people waiting"}</span>
-            {t.tillsText !== null && (
-              <span className="queue-tills" data-testid={`queue-tills-${t.zone}`} data-tills={t.tillsOpen ?? ""}>
-                {t.tillsText}
+            <span className="queue-count">
+              <span className="queue-big" data-testid={`queue-length-${t.zone}`}>{t.length}</span>
+              <span className="queue-unit">{t.length === 1 ? "person waiting" : "people waiting"}</span>
+            </span>
+            {/* The tills and the wait wrap under the count where the tile is narrow (the tills' divider then hidden). */}
+            <span className="queue-side">
+              {t.tillsText !== null && (
+                <span className="queue-tills" data-testid={`queue-tills-${t.zone}`} data-tills={t.tillsOpen ?? ""}>
+                  {t.tillsText}
+                </span>
+              )}
+              <span className="queue-wait" data-testid={`queue-wait-${t.zone}`}>
+                Wait: <b>{t.waitText}</b>
               </span>
-            )}
-            <span className="queue-wait" data-testid={`queue-wait-${t.zone}`}>
-              Wait: <b>{t.waitText}</b>
             </span>
           </div>
           {t.openTill && (
