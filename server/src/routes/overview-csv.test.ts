@@ -10,14 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chainCsv } from "../../../floorplan-ui/src/model/exports.js";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { DAY, FROM, HOUR, NOW, TO } from "../../../test/support/overview-week.js";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Wednesday 2 Dec 2026, 15:30 UTC. */
-const NOW = Date.UTC(2026, 11, 2, 15, 30);
-/** The last 7 whole UTC days; the previous period is the 7 days before, last year's 364 days before. */
-const TO = Date.UTC(2026, 11, 2);
-const FROM = TO - 7 * DAY;
 /** Hour and day figures are kept 300 days: last year's week is older. */
 const KEPT_DAYS = 300;
 const KEPT_FROM = NOW - KEPT_DAYS * DAY;
@@ -36,7 +30,8 @@ beforeAll(async () => {
     await t.putLayout(store, smallLayout({ name: `Shop ${store}`, timezone: "UTC" }));
     const f = new EventFactory("cam-1");
     const events = [];
-    for (let d = first; d < TO; d += DAY) for (let i = 0; i < 4; i++) events.push(...f.visit(`${store}-${(d - first) / DAY}-${i}`, "entrance", d + 10 * HOUR + i * 60_000, 10_000));
+    for (let d = first; d < TO; d += DAY)
+      for (let i = 0; i < 4; i++) events.push(...f.visit(`${store}-${(d - first) / DAY}-${i}`, "entrance", d + 10 * HOUR + i * 60_000, 10_000));
     for (let i = 0; i < events.length; i += 900) await t.ingest(store, "cam-1", events.slice(i, i + 900));
   }
   const { storage } = t.server.services;
@@ -79,13 +74,20 @@ describe("the chain CSV against GET /overview", () => {
     for (const s of body.stores as Row[]) {
       const r = stores.find((x) => x.store === s.id)!;
       expect([r.like_for_like_previous, r.like_for_like_last_year]).toEqual([String(s.likeForLike.previous), String(s.likeForLike.lastYear)]);
-      expect([r.not_like_for_like_previous, r.not_like_for_like_last_year]).toEqual([s.notLikeForLike.previous ? reason[s.notLikeForLike.previous] : "", s.notLikeForLike.lastYear ? reason[s.notLikeForLike.lastYear] : ""]);
+      expect([r.not_like_for_like_previous, r.not_like_for_like_last_year]).toEqual([
+        s.notLikeForLike.previous ? reason[s.notLikeForLike.previous] : "",
+        s.notLikeForLike.lastYear ? reason[s.notLikeForLike.lastYear] : "",
+      ]);
       expect(r.figures_kept_days).toBe(String(KEPT_DAYS));
     }
 
     // The totals rows, named as the view says them, with the overview's figures.
     const totals = csv.filter((r) => r.row === "total");
-    expect(totals.map((r) => r.name)).toEqual(["All stores", "All stores, like-for-like against the previous period: 2 of 3 stores", "All stores, like-for-like against last year: 0 of 3 stores"]);
+    expect(totals.map((r) => r.name)).toEqual([
+      "All stores",
+      "All stores, like-for-like against the previous period: 2 of 3 stores",
+      "All stores, like-for-like against last year: 0 of 3 stores",
+    ]);
     const [all, prev, ly] = totals as [Record<string, string>, Record<string, string>, Record<string, string>];
     expect(Number(all.enters)).toBe(body.totals.figures.enters);
     expect(all.stores).toBe("3");
@@ -109,7 +111,9 @@ describe("the chain CSV against GET /overview", () => {
     const res = await t.get(`/api/v1/overview?from=${from}&to=${from + 7 * DAY}`);
     const row = (id: string) => (res.body.stores as Row[]).find((s) => s.id === id)!;
     expect(row("cut").notLikeForLike.previous).toBe("no-data");
-    const csv = records(chainCsv(res.body.stores, { from, to: from + 7 * DAY, timeZone: "UTC" }, { totals: res.body.totals, groups: [], history: res.body.history }));
+    const csv = records(
+      chainCsv(res.body.stores, { from, to: from + 7 * DAY, timeZone: "UTC" }, { totals: res.body.totals, groups: [], history: res.body.history }),
+    );
     expect(csv.find((r) => r.store === "cut")!.not_like_for_like_previous).toBe("no data");
   });
 });

@@ -8,13 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { presetRange, previousPeriod } from "../../../floorplan-ui/src/model/range.js";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { DAY, HOUR, NOW, TODAY } from "../../../test/support/overview-week.js";
 import { comparedPeriods, presetRequest } from "./overview-warm.js";
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Wednesday 2 Dec 2026, 15:30 UTC. */
-const NOW = Date.UTC(2026, 11, 2, 15, 30);
-const TODAY = Date.UTC(2026, 11, 2);
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
 

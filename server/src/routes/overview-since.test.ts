@@ -6,14 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Wednesday 2 Dec 2026, 15:30 UTC. */
-const NOW = Date.UTC(2026, 11, 2, 15, 30);
-/** The last 7 whole UTC days. */
-const TO = Date.UTC(2026, 11, 2);
-const FROM = TO - 7 * DAY;
+import { DAY, FROM, HOUR, NOW, TO } from "../../../test/support/overview-week.js";
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
 
