@@ -159,6 +159,7 @@ export class Agent<S> {
       agent: config.agent,
       dataDir: config.dataDir,
       reportAudit: (report) => this.sendAudit(report),
+      backlog: () => this.outbox.size(),
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
     });
   }

@@ -38,6 +38,12 @@ export interface SourceContext<S = unknown> {
    * the server keeps one per id, so sending one again is harmless). Absent in a dry run and some tests.
    */
   reportAudit?(report: AuditReport): void;
+  /**
+   * Events the runtime holds that are not settled yet (the outbox: waiting to be sent, or sent and not
+   * yet committed by the server). A source that can make events faster than the server takes them (a
+   * back-fill of history) waits while it is high instead of filling the outbox. Absent in a dry run and some tests.
+   */
+  backlog?(): number;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */
   fail(error: unknown): void;
 }

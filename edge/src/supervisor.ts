@@ -30,6 +30,8 @@ export interface SupervisorOptions<S> {
   dataDir?: string | undefined;
   /** Handed to the source's context: sends an accuracy audit to the server. */
   reportAudit?: ((report: AuditReport) => void) | undefined;
+  /** Handed to the source's context: events held and not yet settled (the outbox). */
+  backlog?: (() => number) | undefined;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -114,13 +116,14 @@ export class SourceSupervisor<S> {
   }
 
   private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
-    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit } = this.opts;
+    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit, backlog } = this.opts;
     const signal = controller.signal;
     return {
       settings,
       agent,
       dataDir,
       ...(reportAudit ? { reportAudit } : {}),
+      ...(backlog ? { backlog } : {}),
       layoutsExpected,
       log,
       signal,

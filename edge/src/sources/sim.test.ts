@@ -87,6 +87,72 @@ describe("SimSource", () => {
     for (const sim of sims) await sim.stop();
   });
 
+  it("paces its back-fill to what the runtime holds unsettled (never fills the outbox), and a stop ends it at once", async () => {
+    const { ctx, emitted } = context(checkSimSettings({ seed: 8, arrivalsPerHour: 150, backfillHours: 24, startHour: 12 }).value);
+    // The runtime's outbox: what was emitted and not yet settled; the "server" settles 300 events every 100 ms.
+    let settled = 0;
+    let most = 0;
+    const emit = ctx.emit;
+    const paced: SourceContext<SimSettings> = {
+      ...ctx,
+      emit: (e) => {
+        emit(e);
+        most = Math.max(most, emitted.length - settled);
+      },
+      backlog: () => emitted.length - settled,
+    };
+    const server = setInterval(() => (settled = Math.min(emitted.length, settled + 300)), 100);
+    const sim = new SimSource({ backfillBacklog: 1000 });
+    const starting = sim.start(paced);
+    await vi.advanceTimersByTimeAsync(2000);
+    const history = () => emitted.filter((e) => e.ts < START).length;
+    // The most events of one hour of history: the back-fill looks at the backlog between hours.
+    const hourly = (events: readonly EventDraft[]) => {
+      const per = new Map<number, number>();
+      for (const e of events) if (e.ts < START) per.set(Math.floor((START - e.ts) / 3_600_000), (per.get(Math.floor((START - e.ts) / 3_600_000)) ?? 0) + 1);
+      return Math.max(...per.values());
+    };
+    // Under way after 2 s: about what the server took (20 x 300), not the whole day.
+    const after2s = history();
+    expect(after2s).toBeGreaterThan(1000);
+    expect(after2s).toBeLessThanOrEqual(20 * 300 + 1000 + hourly(emitted));
+    // Held back to the backlog allowed, give or take one hour of history.
+    expect(most).toBeLessThanOrEqual(1000 + hourly(emitted));
+    // Stopped mid-way: it ends at once, nothing live after it, and its events are in time order (a restart goes on from the newest).
+    await sim.stop();
+    await starting;
+    const n = emitted.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    clearInterval(server);
+    expect(emitted.length).toBe(n);
+    expect(emitted.every((e) => e.ts < START)).toBe(true);
+    expect(emitted.every((e, i) => i === 0 || e.ts >= emitted[i - 1]!.ts)).toBe(true);
+
+    // Without a stop it gets through the whole day, still paced, and only then goes on live.
+    const whole = context(checkSimSettings({ seed: 8, arrivalsPerHour: 150, backfillHours: 24, startHour: 12, speed: 60 }).value);
+    let settledAll = 0;
+    let mostAll = 0;
+    const all = new SimSource({ backfillBacklog: 1000 });
+    const allCtx: SourceContext<SimSettings> = {
+      ...whole.ctx,
+      emit: (e) => {
+        whole.ctx.emit(e);
+        mostAll = Math.max(mostAll, whole.emitted.length - settledAll);
+      },
+      backlog: () => whole.emitted.length - settledAll,
+    };
+    const drain = setInterval(() => (settledAll = whole.emitted.length), 50);
+    const started = all.start(allCtx);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await started;
+    await all.stop();
+    clearInterval(drain);
+    const firstLive = whole.emitted.findIndex((e) => e.ts >= START);
+    expect(firstLive).toBeGreaterThan(after2s);
+    expect(whole.emitted.slice(firstLive).every((e) => e.ts >= START)).toBe(true);
+    expect(mostAll).toBeLessThanOrEqual(1000 + hourly(whole.emitted));
+  });
+
   it("back-fills each hour on the layout version in force then (backfillLayouts), and goes on live with the layout at start", async () => {
     const { DEMO_LAYOUT } = await import("./sim.js");
     const change = START - 3 * 3_600_000;

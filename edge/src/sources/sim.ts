@@ -17,6 +17,13 @@ export { SimEngine, type SimEngineOptions, type SimStats } from "./sim/engine.js
 export { SimClock } from "./sim/clock.js";
 export { mulberry32, Random } from "./sim/prng.js";
 
+/** A back-fill waits while the runtime holds more events than this not yet settled by the server. */
+export const BACKFILL_BACKLOG = 20_000;
+/** A back-fill gives the event loop a turn (signals, receipts, the connection) at least this often (ms). */
+const BACKFILL_SLICE_MS = 50;
+/** On stop, the till transactions still waiting get this long to reach the sales import (ms). */
+const SALES_STOP_GRACE_MS = 2000;
+
 function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Layout | null> {
   const current = ctx.layout();
   if (current || ms <= 0 || !ctx.layoutsExpected) return Promise.resolve(current);
@@ -61,8 +68,18 @@ export class SimSource implements Source<SimSettings> {
   private salesTimer: ReturnType<typeof setInterval> | null = null;
   private engine: SimEngine | null = null;
   private sales: SalesUploader | null = null;
+  /** Set by `stop` (or a chain store's halt): a back-fill under way ends at its next step. */
+  private stopped = false;
+  /** The back-fill under way (`start` awaits it), for `stop` to wait out its last step. */
+  private backfilling: Promise<unknown> | null = null;
+  /** Ends the back-fill's current wait (for the server to take its backlog, or the event loop's turn) at once. */
+  private wake: (() => void) | null = null;
+
+  /** `backfillBacklog`: the back-fill waits while the runtime holds more events than this unsettled ({@link BACKFILL_BACKLOG}). */
+  constructor(private readonly opts: { backfillBacklog?: number } = {}) {}
 
   async start(ctx: SourceContext<SimSettings>): Promise<void> {
+    this.stopped = false;
     const s = ctx.settings;
     const fromBroker = await waitForLayout(ctx, s.layoutWaitMs);
     if (ctx.signal.aborted) return;
@@ -77,7 +94,12 @@ export class SimSource implements Source<SimSettings> {
     const simStart = s.startOpen && !s.followClock ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
     if (simStart !== asked) ctx.log.info({ closedAt: new Date(asked).toISOString(), opensAt: new Date(simStart).toISOString() }, "the store is closed now: the simulated day starts when it opens");
     const clock = new SimClock(realStart, simStart, s.speed);
-    const history = s.backfillHours > 0 ? this.backfill(ctx, layout, seed, realStart, clock) : null;
+    const backfill = s.backfillHours > 0 ? this.backfill(ctx, layout, seed, realStart, clock) : null;
+    this.backfilling = backfill;
+    const history = await backfill;
+    this.backfilling = null;
+    // Stopped during the back-fill: what it emitted is queued; the rest is for the next start (`backfillFrom`).
+    if (this.stopped || ctx.signal.aborted) return;
     // The history's store goes on live when the simulated day starts now: the people inside at the
     // end of the history walk on and out (else the door would count them in for the day and never
     // out). A day that starts elsewhere (the store closed now, or `startHour`) starts afresh.
@@ -130,10 +152,17 @@ export class SimSource implements Source<SimSettings> {
   /**
    * History: a separate engine run at real speed from `backfillHours` ago (or from `backfillFrom`,
    * the newest event already stored, when later) to now, its events sent with their own (past) ts.
-   * Returns that engine (null without history to send), which may go on as the live store: its
-   * sales from `clock`'s start on are then stamped by `clock`.
+   * Returns that engine (null without history to send, or when stopped meanwhile), which may go on
+   * as the live store: its sales from `clock`'s start on are then stamped by `clock`.
+   *
+   * Paced, an hour of history at a time: while the runtime holds more than {@link BACKFILL_BACKLOG}
+   * events not yet settled (`ctx.backlog`) it waits for the server to take them, so the history
+   * never fills the outbox (a full one refuses events: a hole in the history), and it gives the
+   * event loop a turn at least every {@link BACKFILL_SLICE_MS}, so a stop (Ctrl-C) is heard at once
+   * and ends it at the next hour. Events go out in time order and the live store starts after the
+   * last one, so the newest event the server holds says where a restart's back-fill begins.
    */
-  private backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number, clock: SimClock): SimEngine | null {
+  private async backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number, clock: SimClock): Promise<SimEngine | null> {
     const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
     if (from >= realStart) {
       ctx.log.info("no history to back-fill: the server holds events up to now");
@@ -156,7 +185,19 @@ export class SimSource implements Source<SimSettings> {
     let current = inForce(from);
     if (current) engine.setLayout(current);
     let n = 0;
+    let turn = ctx.now();
+    const halted = () => this.stopped || ctx.signal.aborted;
     for (let t = from; t < realStart; ) {
+      const most = this.opts.backfillBacklog ?? BACKFILL_BACKLOG;
+      if (ctx.backlog) while (!halted() && ctx.backlog() > most) await this.pause((r) => setTimeout(r, 20));
+      if (!halted() && ctx.now() - turn >= BACKFILL_SLICE_MS) {
+        await this.pause((r) => setImmediate(r));
+        turn = ctx.now();
+      }
+      if (halted()) {
+        ctx.log.info({ from: new Date(from).toISOString(), until: new Date(t).toISOString(), events: n }, "stopped during the back-fill: the rest of the history is back-filled at the next start");
+        return null;
+      }
       // Up to the next hour, or to the next version's start (that instant on the new layout).
       const change = versions.find((v) => v.validFrom > t && v.validFrom < realStart);
       const until = Math.min(realStart, t + 3_600_000, change?.validFrom ?? Infinity);
@@ -176,7 +217,18 @@ export class SimSource implements Source<SimSettings> {
     return engine;
   }
 
+  /** A back-fill's wait, until `schedule` calls back or `stop` comes. */
+  private pause(schedule: (resume: () => void) => void): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      schedule(resolve);
+    }).finally(() => (this.wake = null));
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.backfilling?.catch(() => {});
     if (this.timer) clearInterval(this.timer);
     if (this.salesTimer) clearInterval(this.salesTimer);
     this.timer = null;
@@ -186,7 +238,7 @@ export class SimSource implements Source<SimSettings> {
     const sales = this.sales;
     this.sales = null;
     if (sales && sales.waiting > 0) {
-      await sales.flush();
+      await sales.flush(SALES_STOP_GRACE_MS);
       if (sales.waiting > 0) sales.logLost();
     }
   }

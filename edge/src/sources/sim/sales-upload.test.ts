@@ -43,6 +43,26 @@ function logLines() {
 }
 
 describe("SalesUploader", () => {
+  it("flush(withinMs), as a stop calls it, gives up on a server that does not answer after that long and keeps the transactions", async () => {
+    // A sales import that takes the request and never answers (a server busy with a back-log).
+    const hung: ServerResponse[] = [];
+    const server = createServer((_req, res) => void hung.push(res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+    const { log } = logLines();
+    const up = new SalesUploader({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sales`, token: "t", log, timeoutMs: 30_000 });
+    up.add(sale(1));
+    up.add(sale(2));
+    const started = Date.now();
+    await up.flush(300);
+    // Before, the stop waited out the request's 30 s timeout.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(up.waiting).toBe(2);
+    expect(up.counts.sent).toBe(0);
+    for (const res of hung) res.destroy();
+    server.closeAllConnections();
+  });
+
   it("sends what waits in batches, oldest first, with the token", async () => {
     const r = await receiver();
     const { log } = logLines();

@@ -47,6 +47,8 @@ export class SalesUploader {
   /** Oldest transactions dropped by `add` beyond `maxPending`, ever (a batch in flight may lose its front meanwhile). */
   private trimmed = 0;
   readonly counts = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
+  /** Aborts the requests under way (a stop that cannot wait for them). */
+  private readonly giveUp = new AbortController();
 
   constructor(private readonly opts: SalesUploaderOptions) {}
 
@@ -72,15 +74,28 @@ export class SalesUploader {
     }
   }
 
-  /** Send everything waiting (one flush at a time: a second call waits for the first). Never throws. */
-  flush(): Promise<void> {
+  /**
+   * Send everything waiting (one flush at a time: a second call waits for the first). Never throws.
+   * With `withinMs` (a stop), the requests still unanswered after that long are abandoned: what they
+   * carried stays waiting (the import is idempotent by transaction id, so one that arrived anyway is
+   * not counted twice if it is sent again).
+   */
+  async flush(withinMs?: number): Promise<void> {
     this.flushing ??= this.sendAll().finally(() => (this.flushing = null));
-    return this.flushing;
+    if (withinMs === undefined) return this.flushing;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), withinMs)));
+    const outcome = await Promise.race([this.flushing.then(() => "done" as const), late]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      this.giveUp.abort();
+      await this.flushing;
+    }
   }
 
   private async sendAll(): Promise<void> {
     const size = this.opts.batchSize ?? 5000;
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 && !this.giveUp.signal.aborted) {
       const batch = this.pending.slice(0, size);
       const trimmed = this.trimmed;
       const outcome = await this.send(batch);
@@ -100,11 +115,12 @@ export class SalesUploader {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({ sales: batch }),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs ?? 30_000), this.giveUp.signal]),
       });
       status = res.status;
       answer = (await res.json().catch(() => ({}))) as ImportAnswer;
     } catch (err) {
+      if (this.giveUp.signal.aborted) return "retry"; // a stop that could not wait: logLost says what is left
       if (!this.failing) log.warn({ url, waiting: this.pending.length, error: errorMessage(err) }, "cannot reach the sales import; sending the till transactions again later");
       this.failing = true;
       return "retry";
