@@ -176,7 +176,7 @@ program
   .description("serve plus a simulated store: prints the URL and an admin token")
   .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", number("e.g. 60"), 1)
   .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", number("e.g. 12"), 1)
-  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history (a restart back-fills only after the newest event already held)", number("e.g. 48"), 48)
+  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history; at most 160 (the server takes events up to 7 days old: more is cut to 160 and the banner says so). A restart back-fills only after the newest event already held", number("e.g. 48"), 48)
   .option(
     "--curve <file>",
     "the demo store's arrivals follow this weekly curve (JSON: {\"weeklyCurve\": [168 multipliers, Monday 00:00 first]}), e.g. a real street's typical week: node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json",

@@ -194,14 +194,16 @@ export function openHoursCurve(opens: number, closes: number): number[] {
  * to it like any agent. Prints the URL, an admin token to sign in with, and a kiosk URL that
  * carries a staff token limited to the demo store (never the admin token).
  */
-export async function runDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores?: number; curve?: string }) {
-  if (!(opts.speed > 0 && opts.speed <= 100_000)) throw new Error(`--speed ${opts.speed}: give simulated seconds per real second, above 0 and at most 100000 (1 is real time)`);
+export async function runDemo(config: ServerConfig, asked: { speed: number; backfillHours: number; stores?: number; curve?: string }) {
+  if (!(asked.speed > 0 && asked.speed <= 100_000)) throw new Error(`--speed ${asked.speed}: give simulated seconds per real second, above 0 and at most 100000 (1 is real time)`);
+  // The server takes events up to 7 days old: more history than DEMO_MAX_BACKFILL_HOURS is cut to it (and the banner says so).
+  const opts = { ...asked, backfillHours: demoBackfillHours(asked.backfillHours) };
   const stores = opts.stores ?? 1;
   if (!(Number.isInteger(stores) && stores >= 1 && stores <= 10_000)) throw new Error(`--stores ${opts.stores}: give a whole number of stores from 1 to 10000`);
   if (stores > 1 && opts.curve) throw new Error("--curve sets the one demo store's arrivals; the chain (--stores) gives each store its own crowd: leave one out");
   // A weekly arrival curve (e.g. the typical week of a real people-count series), read before the server starts.
   const weeklyCurve = opts.curve ? parseCurveFile(readFileSync(opts.curve, "utf8"), opts.curve) : undefined;
-  if (stores > 1) return runChainDemo(config, { ...opts, stores });
+  if (stores > 1) return runChainDemo(config, { ...opts, stores, askedBackfillHours: asked.backfillHours });
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
   if (await seedDemoLayouts(server.services, now(), opts.backfillHours)) {
@@ -227,6 +229,8 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
           store: STORE,
           agent: AGENT,
           mqtt: { url: `mqtt://localhost:${server.mqttPort ?? 1883}`, username: creds.username, password: creds.password },
+          // Ctrl-C stops the demo within seconds: what the server has not committed by then is back-filled at the next start.
+          shutdownTimeoutMs: DEMO_SIM_DRAIN_S * 1000,
           settings: demoSimSettings({
             speed: opts.speed,
             backfillHours: opts.backfillHours,
@@ -274,7 +278,7 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
         opts.speed === 1
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
-      history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
+      history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${backfillCutNote(asked.backfillHours)}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
       ...(change ? { change: demoChangeLine(change.validFrom, versions.at(-1)?.timezone ?? DEMO_LAYOUT.timezone) } : {}),
       hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
       tokens,
@@ -293,6 +297,28 @@ export async function runDemo(config: ServerConfig, opts: { speed: number; backf
       await server.close();
     },
   };
+}
+
+/**
+ * The most history the demo back-fills (`--backfill-hours`): the server takes events up to 7 days
+ * old (FOOTFALL_MAX_AGE), and the simulator's back-fill, paced to what the server commits, may take
+ * a while: 160 h (6 days 16 h) keeps its oldest hour well inside. The simulator refuses more.
+ */
+export const DEMO_MAX_BACKFILL_HOURS = 160;
+
+/** How long the demo's simulator waits, as it stops, for the server to commit what it sent (s). */
+const DEMO_SIM_DRAIN_S = 2;
+
+/** `--backfill-hours` as the demo uses it: a whole number of hours from 0 to {@link DEMO_MAX_BACKFILL_HOURS}. */
+export function demoBackfillHours(asked: number): number {
+  return Number.isFinite(asked) ? Math.min(DEMO_MAX_BACKFILL_HOURS, Math.max(0, Math.round(asked))) : 0;
+}
+
+/** The banner's words when `--backfill-hours` asked for more than the demo back-fills; "" otherwise. */
+export function backfillCutNote(asked: number): string {
+  return asked > DEMO_MAX_BACKFILL_HOURS
+    ? ` (--backfill-hours ${asked} asked for more: the server takes events up to 7 days old, so the demo back-fills at most ${DEMO_MAX_BACKFILL_HOURS} h)`
+    : "";
 }
 
 /** SIGTERM to `child` and wait for it to exit, SIGKILL after `graceMs`. */
@@ -319,7 +345,7 @@ const CHAIN_SEED = 1;
  * (`--backfill-from`), at the first run, at a restart of the demo and at a restart of the simulator
  * alike: a restarted simulator's events carry new ids, so sending an hour again would count it twice.
  */
-async function runChainDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores: number }) {
+async function runChainDemo(config: ServerConfig, opts: { speed: number; backfillHours: number; stores: number; askedBackfillHours: number }) {
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;
   let chain: ChainLayouts;
@@ -356,7 +382,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   writeFileSync(tillsTokenFile, `${tokens.tills}\n`, { mode: 0o600 });
   const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
   writeFileSync(credentialsFile, credentials.join("\n") + "\n", { mode: 0o600 });
-  const backfill = Math.min(160, Math.max(0, Math.round(opts.backfillHours)));
+  const backfill = opts.backfillHours;
   // Each store's newest event held + 1, where its back-fill starts (the stores without any: --backfill-hours ago).
   const backfillFile = join(config.dataDir, "demo-chain-backfill.json");
   const writeBackfillFrom = async (): Promise<number> => {
@@ -380,6 +406,8 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
         ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--follow-clock"],
         ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
+        // Ctrl-C stops the demo within seconds: what the server has not committed by then is back-filled at the next start.
+        ...["--drain", String(DEMO_SIM_DRAIN_S)],
         ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile],
       ],
       { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
@@ -412,7 +440,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         opts.speed === 1
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; each store's day and opening hours follow the clock`,
-      history: held ? `kept from earlier runs; each store back-filled only after its newest event (at most ${backfill} h)` : `${backfill} h back-filled`,
+      history: `${held ? `kept from earlier runs; each store back-filled only after its newest event (at most ${backfill} h)` : `${backfill} h back-filled`}${backfillCutNote(opts.askedBackfillHours)}`,
       tokens,
       kioskStore: first,
       metricsUrl: server.metricsUrl,

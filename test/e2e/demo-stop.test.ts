@@ -1,0 +1,118 @@
+/**
+ * `footfall demo` stopped with Ctrl-C while it back-fills its history: it exits within seconds (the
+ * simulator ends its back-fill at once instead of finishing it first, then waits only briefly for the
+ * server to commit what it sent), keeps every event the server took, and a restart back-fills on
+ * from the newest one: the store's history grows, no hour of it twice. Asked for more history than
+ * the server takes (events up to 7 days old), the demo back-fills 160 h and says so.
+ */
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+
+const dir = tempDir("footfall-demo-stop-");
+afterAll(() => dir.remove());
+
+/** The simulator's events the server stored, per boot of the simulator (its ids are `sim-1:<boot>:<seq>`). */
+function stored(): { total: number; distinct: number; boots: Map<string, { n: number; min: number; max: number }> } {
+  const db = new Database(join(dir.path, "footfall.db"), { readonly: true, fileMustExist: true });
+  try {
+    const { total, uniq: distinct } = db.prepare("SELECT count(*) AS total, count(DISTINCT id) AS uniq FROM events WHERE store = 'demo'").get() as {
+      total: number;
+      uniq: number;
+    };
+    const rows = db
+      .prepare(
+        "SELECT substr(id, 7, instr(substr(id, 7), ':') - 1) AS boot, count(*) AS n, min(ts) AS min, max(ts) AS max FROM events WHERE store = 'demo' AND id LIKE 'sim-1:%' GROUP BY boot",
+      )
+      .all() as { boot: string; n: number; min: number; max: number }[];
+    return { total, distinct, boots: new Map(rows.map((r) => [r.boot, { n: r.n, min: r.min, max: r.max }])) };
+  } finally {
+    db.close();
+  }
+}
+
+async function startDemo(): Promise<{ demo: Child; api: FootfallApi; banner: string }> {
+  const [http, mqtt] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    FOOTFALL_DATA_DIR: dir.path,
+    FOOTFALL_HTTP_PORT: String(http),
+    FOOTFALL_MQTT_PORT: String(mqtt),
+    FOOTFALL_METRICS_PORT: "off",
+    FOOTFALL_LOG_LEVEL: "info",
+  };
+  // Two weeks of history asked for: more than the server takes.
+  const demo = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "312"], { cwd: REPO_ROOT, env });
+  const banner = await waitFor("the demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
+  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!), banner };
+}
+
+/** Waits until the server has stored more than `n` of the simulator's events. */
+async function storedMoreThan(api: FootfallApi, n: number): Promise<number> {
+  return waitFor(
+    `more than ${n} events stored`,
+    async () => {
+      const events = (await api.agents("demo")).agents.find((a) => a.agent === "sim-1")?.events ?? 0;
+      return events > n ? events : false;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
+
+/** Sends `signal` to the demo (as Ctrl-C or `kill` does) and answers how long it took to exit, and how. */
+async function stopDemo(demo: Child, signal: NodeJS.Signals): Promise<{ ms: number; code: number | null }> {
+  const started = Date.now();
+  demo.proc.kill(signal);
+  const timer = setTimeout(() => demo.proc.kill("SIGKILL"), 60_000);
+  const exit = await demo.waitExit();
+  clearTimeout(timer);
+  return { ms: Date.now() - started, code: exit.code };
+}
+
+describe("footfall demo stopped during its back-fill", () => {
+  let first: ReturnType<typeof stored>;
+
+  it("says it back-fills at most 160 h when asked for two weeks, and stops within seconds of Ctrl-C, keeping what the server took", async () => {
+    const { demo, api, banner } = await startDemo();
+    expect(banner).toMatch(
+      /History\s+160 h back-filled \(--backfill-hours 312 asked for more: the server takes events up to 7 days old, so the demo back-fills at most 160 h\)/,
+    );
+    // A few thousand of the 160 h's events are in: the back-fill is under way (it takes well over a few seconds).
+    await storedMoreThan(api, 3000);
+    expect(demo.output()).not.toContain("back-filled simulated history");
+    const stop = await stopDemo(demo, "SIGINT");
+    const out = demo.output();
+    // Not a benchmark: before, the simulator finished generating the whole history first and was then killed after 8 s.
+    expect(stop.ms, out.slice(-3000)).toBeLessThan(15_000);
+    expect(stop.code).toBe(0);
+    // The simulator stopped by itself, saying where its back-fill ended.
+    expect(out).toContain("stopped during the back-fill: the rest of the history is back-filled at the next start");
+    expect(out).toMatch(/\[sim-1\] stopped /);
+    // Paced to what the server commits: its outbox never filled up, so it refused (lost) nothing.
+    expect(out).not.toContain("outbox full");
+    first = stored();
+    expect(first.total).toBeGreaterThan(3000);
+    expect(first.distinct).toBe(first.total);
+    expect(first.boots.size).toBe(1);
+  }, 180_000);
+
+  it("started again, back-fills on from the newest event stored: the history grows, nothing twice", async () => {
+    const { demo, api, banner } = await startDemo();
+    const [boot1, held] = [...first.boots][0]!;
+    expect(banner).toMatch(new RegExp(`History\\s+kept from earlier runs; back-filled only after ${new Date(held.max).toISOString().replace(/\./g, "\\.")}`));
+    await storedMoreThan(api, first.total + 3000);
+    const stop = await stopDemo(demo, "SIGTERM");
+    expect(stop.ms, demo.output().slice(-3000)).toBeLessThan(15_000);
+    expect(demo.output()).not.toContain("outbox full");
+    const second = stored();
+    expect(second.distinct).toBe(second.total);
+    expect(second.total).toBeGreaterThan(first.total + 3000);
+    // Every event of the first run is still there, and the second run's all come after its newest.
+    expect(second.boots.get(boot1)).toEqual(held);
+    const later = [...second.boots].filter(([boot]) => boot !== boot1);
+    expect(later.length).toBeGreaterThan(0);
+    for (const [, b] of later) expect(b.min).toBeGreaterThan(held.max);
+    expect(later.reduce((n, [, b]) => n + b.n, 0) + held.n).toBe(second.total);
+  }, 180_000);
+});
