@@ -27,6 +27,8 @@ import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
 
 const DAY_MS = 86_400_000;
+/** More zones than this: the list gets a column of its own on a landscape tablet (twelve under the store card scrolled at 1280x800 with an alert). */
+const MANY_ZONES = 9;
 
 export default function LiveView({ store, kiosk }: ViewProps) {
   const { api, stores } = useSession();
@@ -106,6 +108,9 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
+  // Checkout queues, or more zones than a list under the store card holds on a landscape tablet with an
+  // alert and the over-capacity strip: the zones get a column of their own, the whole height (live.css).
+  const ownColumn = hasQueues || layout.zones.length > MANY_ZONES ? " with-queues" : "";
   return (
     <>
       {stale && notice && (live.occupancy || notice.signIn) && (
@@ -138,13 +143,13 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
           </div>
         </div>
       )}
-      <div className={`live-main${stale ? " stale" : ""}${hasQueues ? " with-queues" : ""}`}>
+      <div className={`live-main${stale ? " stale" : ""}${ownColumn}`}>
         <section className="card live-plan" aria-label="Zones on the floor plan">
           <PlanStage floor={layout.floor} interactive={false} padding={16} label={`Floor plan of ${layout.name ?? layout.store} with zone occupancy`}>
             {(v) => <LiveZones zones={scene.zones} viewport={v} />}
           </PlanStage>
         </section>
-        <div className={`live-side${hasQueues ? " with-queues" : ""}`}>
+        <div className={`live-side${ownColumn}`}>
           <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
