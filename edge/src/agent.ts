@@ -160,6 +160,7 @@ export class Agent<S> {
       dataDir: config.dataDir,
       reportAudit: (report) => this.sendAudit(report),
       backlog: () => this.outbox.size(),
+      outboxCapacity: config.outbox.maxEvents,
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
     });
   }
@@ -319,7 +320,7 @@ export class Agent<S> {
       client.end(true);
     }
     const m = this.metrics();
-    if (!drained) {
+    if (!drained && m.queued > 0) {
       if (this.outbox instanceof SqliteOutbox) log.info({ queued: m.queued }, "stopped with events not yet settled; they stay in the durable outbox and go out at the next start");
       else log.warn({ lost: m.queued }, "stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)");
     }

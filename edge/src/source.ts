@@ -44,6 +44,8 @@ export interface SourceContext<S = unknown> {
    * back-fill of history) waits while it is high instead of filling the outbox. Absent in a dry run and some tests.
    */
   backlog?(): number;
+  /** Events the runtime's outbox holds at most (a full in-memory outbox refuses new ones): a back-fill keeps its backlog under half of it. */
+  outboxCapacity?: number;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */
   fail(error: unknown): void;
 }

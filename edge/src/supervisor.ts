@@ -32,6 +32,8 @@ export interface SupervisorOptions<S> {
   reportAudit?: ((report: AuditReport) => void) | undefined;
   /** Handed to the source's context: events held and not yet settled (the outbox). */
   backlog?: (() => number) | undefined;
+  /** Handed to the source's context: the most events the outbox holds. */
+  outboxCapacity?: number | undefined;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -116,7 +118,7 @@ export class SourceSupervisor<S> {
   }
 
   private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
-    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit, backlog } = this.opts;
+    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit, backlog, outboxCapacity } = this.opts;
     const signal = controller.signal;
     return {
       settings,
@@ -124,6 +126,7 @@ export class SourceSupervisor<S> {
       dataDir,
       ...(reportAudit ? { reportAudit } : {}),
       ...(backlog ? { backlog } : {}),
+      ...(outboxCapacity !== undefined ? { outboxCapacity } : {}),
       layoutsExpected,
       log,
       signal,

@@ -153,6 +153,33 @@ describe("SimSource", () => {
     expect(mostAll).toBeLessThanOrEqual(1000 + hourly(whole.emitted));
   });
 
+  it("keeps its back-fill's backlog under half the outbox a small outbox holds (a full in-memory outbox refuses events: a hole in the history)", async () => {
+    const { ctx, emitted } = context(checkSimSettings({ seed: 8, arrivalsPerHour: 150, backfillHours: 24, startHour: 12 }).value);
+    let settled = 0;
+    let most = 0;
+    const small: SourceContext<SimSettings> = {
+      ...ctx,
+      emit: (e) => {
+        ctx.emit(e);
+        most = Math.max(most, emitted.length - settled);
+      },
+      backlog: () => emitted.length - settled,
+      outboxCapacity: 2000,
+    };
+    const server = setInterval(() => (settled = Math.min(emitted.length, settled + 300)), 100);
+    const sim = new SimSource();
+    const starting = sim.start(small);
+    await vi.advanceTimersByTimeAsync(3000);
+    await sim.stop();
+    await starting;
+    clearInterval(server);
+    const perHour = new Map<number, number>();
+    for (const e of emitted) if (e.ts < START) perHour.set(Math.floor((START - e.ts) / 3_600_000), (perHour.get(Math.floor((START - e.ts) / 3_600_000)) ?? 0) + 1);
+    expect(emitted.length).toBeGreaterThan(1000);
+    // Half the outbox, give or take the one hour of history made between two looks at the backlog.
+    expect(most).toBeLessThanOrEqual(1000 + Math.max(...perHour.values()));
+  });
+
   it("back-fills each hour on the layout version in force then (backfillLayouts), and goes on live with the layout at start", async () => {
     const { DEMO_LAYOUT } = await import("./sim.js");
     const change = START - 3 * 3_600_000;

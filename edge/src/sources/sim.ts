@@ -188,7 +188,7 @@ export class SimSource implements Source<SimSettings> {
     let turn = ctx.now();
     const halted = () => this.stopped || ctx.signal.aborted;
     for (let t = from; t < realStart; ) {
-      const most = this.opts.backfillBacklog ?? BACKFILL_BACKLOG;
+      const most = Math.min(this.opts.backfillBacklog ?? BACKFILL_BACKLOG, Math.floor((ctx.outboxCapacity ?? Infinity) / 2));
       if (ctx.backlog) while (!halted() && ctx.backlog() > most) await this.pause((r) => setTimeout(r, 20));
       if (!halted() && ctx.now() - turn >= BACKFILL_SLICE_MS) {
         await this.pause((r) => setImmediate(r));
