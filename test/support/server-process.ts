@@ -19,7 +19,10 @@ export interface ServerProcessOptions {
   maxEventAgeMs?: number;
   /** More environment for the process. */
   env?: Record<string, string>;
-  /** How long to wait for /api/v1/health to answer 200. */
+  /**
+   * How long to wait for /api/v1/health to answer 200 (default 40 s: a bound on a hang, not a
+   * timing check; on a CI runner loaded by other work a start has taken over 20 s).
+   */
   startTimeoutMs?: number;
   /**
    * A command that runs `node footfall serve` (its arguments follow): e.g. `unshare` to give the
@@ -152,7 +155,7 @@ export class ServerProcess {
         const res = await fetch(`${this.httpUrl}/api/v1/health`).catch(() => null);
         return res?.status === 200;
       },
-      { timeoutMs: this.opts.startTimeoutMs ?? 20_000, intervalMs: 50 },
+      { timeoutMs: this.opts.startTimeoutMs ?? 40_000, intervalMs: 50 },
     ).catch((err: Error) => {
       throw new Error(`${err.message}\n--- server output ---\n${child.output()}`);
     });
