@@ -54,8 +54,11 @@ export function lastHeardOf(a: Pick<AgentRow, "lastReceivedAt" | "clockSamples">
   return finite.length ? Math.max(...finite) : null;
 }
 
-/** What the server knows of an agent's health (the fields core's agentProblems reads), from its stored row. */
-function attentionOf(a: AgentRow) {
+/**
+ * What the server knows of an agent's health (the fields core's agentProblems reads, and its clock's
+ * reading), from its stored row: the one place its lag, newest event and clock are worked out.
+ */
+export function attentionOf(a: AgentRow) {
   const lastEventTs = a.lastEventTs || null;
   const reading = clockReading(decodeClockSamples(a.clockSamples));
   return {

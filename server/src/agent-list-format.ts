@@ -4,8 +4,8 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { AGENT_PROBLEM_WORDS, clockOffWarns, clockReading, decodeClockSamples, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
-import { lastHeardOf, problemsOf } from "./agent-info.js";
+import { AGENT_PROBLEM_WORDS, agentProblems, clockOffWarns, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
+import { attentionOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
 /** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
@@ -50,9 +50,7 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A stored agent as listed: its status, when last seen, its clock (the Agents API's clockOffsetMs and clockMeasuredAt) and what needs attention at `now`. */
 export function agentListEntry(row: AgentRow, warnMs: number, now: number): AgentListEntry {
-  const reading = clockReading(decodeClockSamples(row.clockSamples));
-  const offset = reading?.offsetMs ?? null;
-  const lastEventTs = row.lastEventTs || null;
+  const h = attentionOf(row);
   return {
     store: row.store,
     agent: row.agent,
@@ -60,15 +58,15 @@ export function agentListEntry(row: AgentRow, warnMs: number, now: number): Agen
     status: row.revokedAt !== null ? "revoked" : row.state,
     version: row.version,
     // Heard from: its newest live status (confirmed or not) or event, as the Agents API's lastHeardAt.
-    lastSeenAt: lastHeardOf(row),
-    lastStatusTs: row.statusTs,
-    lastEventTs,
-    lagMs: lastEventTs !== null && row.lastReceivedAt !== null ? Math.max(0, row.lastReceivedAt - lastEventTs) : null,
-    clockOffsetMs: offset,
-    clockMeasuredAt: reading?.measuredAt ?? null,
-    clockWarn: clockOffWarns(offset, warnMs),
+    lastSeenAt: h.lastHeardAt,
+    lastStatusTs: h.lastStatusTs,
+    lastEventTs: h.lastEventTs,
+    lagMs: h.lagMs,
+    clockOffsetMs: h.clockOffsetMs,
+    clockMeasuredAt: h.clockMeasuredAt,
+    clockWarn: clockOffWarns(h.clockOffsetMs, warnMs),
     revokedAt: row.revokedAt,
-    problems: problemsOf(row, warnMs, now),
+    problems: agentProblems(h, warnMs, now),
   };
 }
 
