@@ -15,12 +15,11 @@
 import { localMidnight } from "@footfall/core";
 import type { Logger } from "../log.js";
 import { openFrom, SketchMemo, warmSketches, type StoreSubject } from "../chain/figures.js";
-import { HOUR_MS } from "../analytics/time-parts.js";
+import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
 import type { Services } from "../services.js";
 
 /** The same period a year before, on the same weekdays. */
-const LAST_YEAR_MS = 364 * 86_400_000;
-const DAY_MS = 86_400_000;
+const LAST_YEAR_MS = 364 * DAY_MS;
 
 /** The chain view's presets (floorplan-ui/src/model/range.ts PRESETS without "custom"). */
 export const STANDARD_PRESETS = ["today", "yesterday", "last7", "last30"] as const;

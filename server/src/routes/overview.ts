@@ -107,24 +107,27 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const why = (id: string, period: { from: number; to: number }) => notLikeForLike(period, firsts.get(id)?.first ?? null, keptFrom);
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
-      const rows: StoreRow[] = stores.map((s) => ({
-        id: s.id,
-        name: s.name,
-        timezone: s.timezone,
-        currency: currencyOf.get(s.id) ?? null,
-        groups: groupsOf.get(s.id) ?? [],
-        figures: publicFigures(cur.get(s.id)!.figures),
-        previous: publicFigures(prev.get(s.id)!.figures),
-        lastYear: publicFigures(last.get(s.id)!.figures),
-        since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
-        figuresFrom: firsts.get(s.id)?.first ?? null,
-        likeForLike: { previous: why(s.id, previous) === null, lastYear: why(s.id, lastYear) === null },
-        notLikeForLike: { previous: why(s.id, previous), lastYear: why(s.id, lastYear) },
-        occupancy: live.get(s.id)?.occupancy ?? 0,
-        occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
-        open: openOf.get(s.id) ?? null,
-        agents: agents.get(s.id)!,
-      }));
+      const rows: StoreRow[] = stores.map((s) => {
+        const not = { previous: why(s.id, previous), lastYear: why(s.id, lastYear) };
+        return {
+          id: s.id,
+          name: s.name,
+          timezone: s.timezone,
+          currency: currencyOf.get(s.id) ?? null,
+          groups: groupsOf.get(s.id) ?? [],
+          figures: publicFigures(cur.get(s.id)!.figures),
+          previous: publicFigures(prev.get(s.id)!.figures),
+          lastYear: publicFigures(last.get(s.id)!.figures),
+          since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
+          figuresFrom: firsts.get(s.id)?.first ?? null,
+          likeForLike: { previous: not.previous === null, lastYear: not.lastYear === null },
+          notLikeForLike: not,
+          occupancy: live.get(s.id)?.occupancy ?? 0,
+          occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
+          open: openOf.get(s.id) ?? null,
+          agents: agents.get(s.id)!,
+        };
+      });
       rows.sort(overviewOrder(q.sort ?? "name", q.order)); // as the chain view sorts them
 
       const totalsOf = (id: string | null, name: string, members: readonly string[]) => {
