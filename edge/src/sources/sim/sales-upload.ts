@@ -1,5 +1,6 @@
 import type { Logger } from "../../log.js";
 import { errorMessage } from "../../log.js";
+import { SalesJournal } from "./sales-journal.js";
 
 /** One till transaction as the sales import takes it (JSON rows of `POST /api/v1/stores/:store/sales`). */
 export interface SaleUpload {
@@ -22,6 +23,12 @@ export interface SalesUploaderOptions {
   maxPending?: number;
   /** Give up on one request after this long; 30 s by default. */
   timeoutMs?: number;
+  /**
+   * Where the transactions not yet taken wait (a JSON-lines file, see {@link SalesJournal}): what an
+   * earlier run left there is sent first, and a stop or a crash loses none. Without it they wait in
+   * memory only: a stop loses what the import did not take.
+   */
+  file?: string | undefined;
 }
 
 /** What an upload answered (the server's import result). */
@@ -39,6 +46,9 @@ interface ImportAnswer {
  * was lost is simply sent again. A batch the server cannot take now (no answer, 5xx, 429) stays
  * for the next flush; one it refuses (another 4xx: a bad token, an unknown store) is dropped with
  * the server's reason logged, as rows it rejects one by one are. Counters say what happened.
+ *
+ * With `file`, what waits is also on disk (appended as it is made, rewritten as uploads settle it):
+ * the transactions an earlier run could not send are read back at construction and sent first.
  */
 export class SalesUploader {
   private pending: SaleUpload[] = [];
@@ -49,28 +59,65 @@ export class SalesUploader {
   readonly counts = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
   /** Aborts the requests under way (a stop that cannot wait for them). */
   private readonly giveUp = new AbortController();
+  private readonly journal: SalesJournal | null;
+  /** Transactions read back from `file` at construction (an earlier run's). */
+  readonly kept: number;
 
-  constructor(private readonly opts: SalesUploaderOptions) {}
+  constructor(private readonly opts: SalesUploaderOptions) {
+    this.journal = opts.file ? new SalesJournal(opts.file, opts.log, () => this.pending) : null;
+    this.pending = this.journal?.load(this.max) ?? [];
+    this.kept = this.pending.length;
+    if (this.kept > 0) opts.log.info({ kept: this.kept, file: opts.file }, "till transactions an earlier run could not send: sending them first");
+  }
+
+  private get max(): number {
+    return this.opts.maxPending ?? 200_000;
+  }
 
   /** Transactions waiting to be sent. */
   get waiting(): number {
     return this.pending.length;
   }
 
-  /** Say (once, at the end) how many transactions are left unsent. */
+  /**
+   * The end of a run (after the stop's `flush`): writes what waits to `file` and says (once) how many
+   * transactions are left unsent, kept for the next start or, without a file that holds them, lost.
+   */
+  close(): void {
+    this.journal?.sync();
+    const unsent = this.pending.length;
+    if (unsent === 0) return;
+    if (this.journal?.intact) this.opts.log.info({ unsent, file: this.opts.file }, "stopping with till transactions the sales import did not take: they are kept and sent at the next start");
+    else if (this.journal) this.opts.log.warn({ unsent, file: this.opts.file }, "stopping with till transactions the sales import did not take: their file could not be written, they are lost");
+    else this.opts.log.warn({ unsent, url: this.opts.url }, "stopping with till transactions the sales import did not take: they are lost (kept only in memory: give the agent a dataDir, or the simulator sales.stateFile)");
+  }
+
+  /** @deprecated Use `close`, which also keeps what waits. */
   logLost(): void {
-    this.opts.log.warn({ unsent: this.pending.length, url: this.opts.url }, "stopping with till transactions the sales import did not take: they are not sent");
+    this.close();
+  }
+
+  /** Drop the waiting transactions stamped at `ts` or later (a back-fill simulates that stretch again, with its own); returns how many. */
+  forgetFrom(ts: number): number {
+    const before = this.pending.length;
+    this.pending = this.pending.filter((s) => s.ts < ts);
+    const gone = before - this.pending.length;
+    if (gone > 0) this.journal?.rewrite(this.pending);
+    return gone;
   }
 
   add(sale: SaleUpload): void {
     this.pending.push(sale);
-    const max = this.opts.maxPending ?? 200_000;
+    this.journal?.append(sale);
+    const max = this.max;
     if (this.pending.length > max) {
       const over = this.pending.length - max;
       this.pending.splice(0, over);
       this.trimmed += over;
       this.counts.dropped += over;
       if (this.counts.dropped === over) this.opts.log.warn({ max }, "the sales import has not answered for long: dropping the oldest till transactions beyond the ones held");
+      // The file holds the dropped ones too: rewritten now and then, it stays within twice the limit.
+      if (this.journal && this.journal.size > 2 * max) this.journal.rewrite(this.pending);
     }
   }
 
@@ -95,13 +142,20 @@ export class SalesUploader {
 
   private async sendAll(): Promise<void> {
     const size = this.opts.batchSize ?? 5000;
-    while (this.pending.length > 0 && !this.giveUp.signal.aborted) {
-      const batch = this.pending.slice(0, size);
-      const trimmed = this.trimmed;
-      const outcome = await this.send(batch);
-      if (outcome === "retry") return;
-      // The batch was the front of `pending`; what `add` dropped from the front meanwhile was of it.
-      this.pending.splice(0, Math.max(0, batch.length - (this.trimmed - trimmed)));
+    let settled = false;
+    try {
+      while (this.pending.length > 0 && !this.giveUp.signal.aborted) {
+        const batch = this.pending.slice(0, size);
+        const trimmed = this.trimmed;
+        const outcome = await this.send(batch);
+        if (outcome === "retry") return;
+        // The batch was the front of `pending`; what `add` dropped from the front meanwhile was of it.
+        this.pending.splice(0, Math.max(0, batch.length - (this.trimmed - trimmed)));
+        settled = true;
+      }
+    } finally {
+      // The file keeps only what still waits (a crash before this sends the settled ones again: counted as duplicates).
+      if (settled) this.journal?.rewrite(this.pending);
     }
   }
 
@@ -120,7 +174,7 @@ export class SalesUploader {
       status = res.status;
       answer = (await res.json().catch(() => ({}))) as ImportAnswer;
     } catch (err) {
-      if (this.giveUp.signal.aborted) return "retry"; // a stop that could not wait: logLost says what is left
+      if (this.giveUp.signal.aborted) return "retry"; // a stop that could not wait: close says what is left
       if (!this.failing) log.warn({ url, waiting: this.pending.length, error: errorMessage(err) }, "cannot reach the sales import; sending the till transactions again later");
       this.failing = true;
       return "retry";
