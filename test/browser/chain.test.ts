@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
 import { formatDate } from "../../floorplan-ui/src/model/format.js";
 import { addAgent, waitFor, type EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
@@ -264,12 +265,21 @@ describe("the Chain view", () => {
     await seen.waitFor({ timeout: 20_000 });
     expect(await seen.textContent()).toBe(words);
     expect(await seen.locator("a").count()).toBe(0);
+    expect(await attentionColour(seen.locator("span"))).toEqual(await warnColour(viewer));
     await viewer.close();
 
-    const page = await t.open("/chain/shop?range=last7", t.shop.tokens.admin);
+    // At a laptop's size, opened first (no other view's styles loaded): the link reads in the view's
+    // amber for "worth a look", as the "Some offline" health does, not in a link's indigo.
+    const page = await t.open("/chain/shop?range=last7", t.shop.tokens.admin, { width: 1280, height: 800 });
     const cell = page.getByTestId("agents-attention-outlet");
     await cell.waitFor({ timeout: 20_000 });
     expect(await cell.textContent()).toBe(words);
+    const amber = await warnColour(page);
+    expect(amber).toBe("rgb(180, 83, 9)");
+    expect(await attentionColour(cell.getByRole("link"))).toEqual(amber);
+    expect(await cell.getByRole("link").evaluate((a) => getComputedStyle(a).fontWeight)).toBe("600");
+    await cell.scrollIntoViewIfNeeded();
+    await shot(page, "chain-agents-attention-1280");
     await cell.getByRole("link").click();
     // The Agents view, every store's list narrowed to the outlet's agents needing attention: the same ones.
     const rows = page.getByTestId("all-agents-table").locator("tbody tr");
@@ -279,3 +289,18 @@ describe("the Chain view", () => {
     await page.close();
   });
 });
+
+/** The text colour of an element, as `rgb(r, g, b)`. */
+const attentionColour = (el: Locator) => el.evaluate((e) => getComputedStyle(e).color);
+
+/** The UI's amber for "worth a look" (`--warn`), as the page computes it. */
+const warnColour = (page: Page) =>
+  page.evaluate(() => {
+    const probe = document.createElement("span");
+    probe.style.color = "var(--warn)";
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+
