@@ -56,11 +56,21 @@ export function App() {
     navigate({ view: "signin", params: {} });
   }, [navigate]);
 
+  /** The stores listed again (a store renamed or created): the session's, if it is still the one signed in. */
+  const onStores = useCallback((api: Session["api"], stores: Session["stores"]) => {
+    setAuth((a) => {
+      if (a.status !== "in" || a.session.api !== api) return a;
+      const session = { ...a.session, stores };
+      sessionRef.current = session;
+      return { status: "in", session };
+    });
+  }, []);
+
   /** Opens a session; returns the message to show when the token is refused. */
   const signIn = useCallback(
     async (token: string, typed: boolean): Promise<string | null> => {
       try {
-        const session = await openSession(token.trim(), signOut);
+        const session = await openSession(token.trim(), signOut, onStores);
         tokenStorage.set(token.trim());
         sessionRef.current?.live.close();
         sessionRef.current = session;
@@ -78,7 +88,7 @@ export function App() {
         return message;
       }
     },
-    [signOut],
+    [signOut, onStores],
   );
 
   // First load: a token in the URL fragment (kiosk links) wins over the stored one, and is then taken out of the address bar.
@@ -148,6 +158,14 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
       navigate({ view, store, params: route.view === "signin" ? {} : route.params }, true);
     }
   }, [route, view, store, navigate]);
+
+  // The tab's title names the view and the store (by its name as listed now, so a rename shows at once).
+  const storeName = store ? stores.find((s) => s.id === store)?.name || store : null;
+  const viewLabel = viewsFor(me.role).find((v) => v.id === view)?.label;
+  const title = [viewLabel, view === "chain" ? null : storeName, "Footfall"].filter(Boolean).join(" · ");
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   const body = (() => {
     if (!canSee(me.role, view)) {

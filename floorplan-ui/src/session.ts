@@ -16,6 +16,12 @@ export interface Session {
   live: LiveStore;
   /** The session's query cache (a new session starts with an empty one). */
   queries: QueryClient;
+  /**
+   * After a store's name, time zone or currency was saved (or a store created): lists the stores
+   * again, so the picker, headings and page title name it at once, and drops the cached answers
+   * that carry the old name (the chain overview, agents' lists), so no view shows it again.
+   */
+  storesChanged: () => Promise<void>;
   signOut: () => void;
 }
 
@@ -52,8 +58,17 @@ export const tokenStorage = {
   },
 };
 
-/** Checks a token with the server and gathers what the shell needs: role, stores, a live store. */
-export async function openSession(token: string, signOut: () => void): Promise<Session> {
+/** The stores a token works with: every store listed, or the one store it is limited to. */
+function storesOf(me: Me, listed: StoreInfo[]): StoreInfo[] {
+  if (!me.store) return listed;
+  return listed.some((s) => s.id === me.store) ? listed.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
+}
+
+/**
+ * Checks a token with the server and gathers what the shell needs: role, stores, a live store.
+ * `onStores` hears the stores listed again by `storesChanged` (the shell puts them in its session).
+ */
+export async function openSession(token: string, signOut: () => void, onStores: (api: Api, stores: StoreInfo[]) => void = () => {}): Promise<Session> {
   const api = createApi(token);
   // Both at once: a staff token may not list stores (403), which is fine; a bad token fails /me.
   const [me, listed] = await Promise.all([api.me(), api.stores().then((s) => ({ ok: true as const, s }), (err: unknown) => ({ ok: false as const, err }))]);
@@ -64,9 +79,17 @@ export async function openSession(token: string, signOut: () => void): Promise<S
   else throw listed.err;
   performance.mark("footfall:signed-in");
   if (me.store) {
-    stores = stores.some((s) => s.id === me.store) ? stores.filter((s) => s.id === me.store) : [{ id: me.store, name: me.store }];
+    stores = storesOf(me, stores);
     storesKnown = true;
   }
   const live = new LiveStore(() => io(liveSocketOptions(token)));
-  return { api, me, stores, storesKnown, live, queries: newQueryClient(), signOut };
+  const queries = newQueryClient();
+  const storesChanged = async () => {
+    // Answers that name stores and are not on screen go; those on screen are fetched again.
+    queries.removeQueries({ type: "inactive" });
+    void queries.invalidateQueries({ type: "active" });
+    if (!listed.ok) return; // a token that may not list stores keeps its own store's id
+    onStores(api, storesOf(me, await api.stores()));
+  };
+  return { api, me, stores, storesKnown, live, queries, storesChanged, signOut };
 }

@@ -604,7 +604,7 @@ const Section = ({ title, children }: { title: string; children: ReactNode }) =>
 );
 
 function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onSaved: () => void }) {
-  const { api } = useSession();
+  const { api, storesChanged } = useSession();
   const [name, setName] = useState(layout.name);
   const [timezone, setTimezone] = useState(layout.timezone);
   const [currency, setCurrency] = useState(layout.currency ?? "");
@@ -618,6 +618,8 @@ function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onS
       await api.saveLayout(store, input);
       setDone(true);
       onSaved();
+      // The name shows in the heading, the store menu, the tab's title and the other views at once.
+      await storesChanged();
     });
   };
   return (
