@@ -155,6 +155,32 @@ describe("IngestPipeline", () => {
     expect(await visits("fruit")).toBe(50);
   });
 
+  it("commits a backlog one commit per turn of the event loop, so that a signal, the broker or HTTP is heard between commits", async () => {
+    const { services } = t.server;
+    // A ticker that runs at every turn of the event loop; each commit notes how many turns it has seen.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const seen: number[] = [];
+    const watching = {
+      ...services.storage,
+      transaction: ((fn, opts) => (seen.push(turns), services.storage.transaction(fn, opts))) as Storage["transaction"],
+    } as Storage;
+    // One message per commit: a backlog of five commits.
+    const pipeline = testPipeline(watching, { maxEventsPerCommit: 1 });
+    const submit = (v: string) =>
+      new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter(v, "fruit", NOW)])), done: resolve }));
+    await Promise.all(["v1", "v2", "v3", "v4", "v5"].map(submit));
+    ticking = false;
+    expect(seen).toHaveLength(5);
+    expect(seen.every((n, i) => i === 0 || n > seen[i - 1]!), `turns seen by each commit: ${seen.join(", ")}`).toBe(true);
+    expect(await services.storage.events.total("shop")).toBe(5);
+  });
+
   it("hands a failed commit's error to every message, so that the broker redelivers them", async () => {
     const { services } = t.server;
     const failing = {

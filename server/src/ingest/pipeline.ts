@@ -224,6 +224,10 @@ export class IngestPipeline {
         for (const m of batch) safeDone(m, err as Error);
       }
       this.arrivals.splice(0, batch.length);
+      // One commit per turn of the event loop: on SQLite a commit runs synchronously (up to `maxEvents` events,
+      // a second or more on a busy machine), and a backlog's commits chained in promises alone kept everything
+      // else waiting for all of them: Ctrl-C (the demo's chain back-fill: 10 s deaf), the broker, HTTP, live pushes.
+      if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
