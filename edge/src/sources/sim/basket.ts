@@ -16,6 +16,8 @@ export interface SimSale {
   transaction: string;
   /** When the customer paid (simulated ms: the end of the service at the till). */
   ts: number;
+  /** When the customer came in (simulated ms): a restart's back-fill makes the customers who came in after its start again, their sales with them. */
+  arrived: number;
   /** The browsed zone the larger part of the basket came from (what conversion per zone counts). */
   zone: string;
   /** Total, in the store's currency, to the cent. */

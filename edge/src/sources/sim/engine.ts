@@ -25,6 +25,8 @@ interface Visitor {
   patient?: boolean;
   /** At a till: when the service began (its entry into the checkout zone). */
   tillSince?: number;
+  /** When they came in (simulated ms). */
+  arrivedAt: number;
 }
 
 /** The tills of one checkout that has a queue zone, and its line. */
@@ -214,7 +216,7 @@ export class SimEngine {
     delete w.opts.onQueueJoin;
     delete w.opts.onSale;
     if (redraw) fork.redrawServices();
-    const probe: Visitor = { id: "probe", buys: true, vanishAtStep: -1, browseLeft: 0, step: 0, visited: new Set(), position: null, patient: true };
+    const probe: Visitor = { id: "probe", buys: true, vanishAtStep: -1, browseLeft: 0, step: 0, visited: new Set(), position: null, patient: true, arrivedAt: this.ts() };
     fork.onJoin(probe, zone, zone.queueFor);
     for (let t = this.now; fork.probeResult === null && t < this.now + horizonMs; t += 60_000) {
       fork.advance(t + 60_000);
@@ -308,6 +310,7 @@ export class SimEngine {
       step: 0,
       visited: new Set(),
       position: null,
+      arrivedAt: this.ts(),
     };
     this.counters.arrivals++;
     this.counters.inStore++;
@@ -471,7 +474,7 @@ export class SimEngine {
   private onPay(visitor: Visitor): void {
     const browsed = [...visitor.visited].filter((id) => this.model.isBrowsable(id));
     const basket = drawBasket(browsed, (id) => this.basketOf(id), this.basketRng);
-    if (basket) this.opts.onSale?.({ transaction: `t-${visitor.id}`, ts: this.ts(), ...basket });
+    if (basket) this.opts.onSale?.({ transaction: `t-${visitor.id}`, ts: this.ts(), arrived: visitor.arrivedAt, ...basket });
   }
 
   private basketOf(zone: string): BasketSetting {

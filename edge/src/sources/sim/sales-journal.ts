@@ -95,7 +95,7 @@ export class SalesJournal {
       if (!isSale(v)) return false;
       if (!seen.has(v.transaction)) {
         seen.add(v.transaction);
-        sales.push({ transaction: v.transaction, ts: v.ts, zone: v.zone, amount: v.amount, items: v.items });
+        sales.push({ transaction: v.transaction, ts: v.ts, zone: v.zone, amount: v.amount, items: v.items, ...(Number.isFinite(v.arrived) ? { arrived: v.arrived } : {}) });
       }
       return true;
     };
@@ -142,7 +142,7 @@ export class SalesJournal {
     this.buffer = [];
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      appendFileSync(this.path, lines.join("\n") + "\n");
+      appendFileSync(this.path, lines.join("\n") + "\n", { mode: 0o600 });
       this.lines += lines.length;
       this.wrote();
     } catch (err) {
@@ -156,7 +156,7 @@ export class SalesJournal {
     const tmp = `${this.path}.tmp`;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      const fd = openSync(tmp, "w");
+      const fd = openSync(tmp, "w", 0o600);
       try {
         // In pieces: 200,000 transactions are some 20 MB of text.
         for (let i = 0; i < sales.length; i += 10_000) {

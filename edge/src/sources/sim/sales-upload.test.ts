@@ -308,14 +308,25 @@ describe("SalesUploader", () => {
       expect(r.bodies.flat().map((s) => s.transaction)).toEqual(Array.from({ length: 50 }, (_, i) => `t-${350 + i}`));
     });
 
-    it("forgetFrom drops the kept transactions a back-fill makes again, from the file too", () => {
+    it("forgetFrom drops the kept transactions of customers who came in from then on (a back-fill makes them again), from the file too", () => {
       const file = join(tempDir(), "sim-1.sales.jsonl");
       const up = new SalesUploader({ url: "http://127.0.0.1:9/x", token: "tok", log: logLines().log, file });
-      for (let i = 0; i < 10; i++) up.add(sale(i));
+      // Customer i came in 3 ms before paying; one kept by an older simulator says only when it paid.
+      for (let i = 0; i < 10; i++) up.add({ ...sale(i), arrived: sale(i).ts - 3 });
+      up.add(sale(10));
       up.close();
       const next = new SalesUploader({ url: "http://127.0.0.1:9/x", token: "tok", log: logLines().log, file });
-      expect(next.forgetFrom(sale(6).ts)).toBe(4);
-      expect(new SalesUploader({ url: "http://127.0.0.1:9/x", token: "tok", log: logLines().log, file }).kept).toBe(6);
+      // From t-6's payment on: t-6, t-7 and t-8 came in before it and stay; t-9 and t-10 go.
+      expect(next.forgetFrom(sale(6).ts)).toBe(2);
+      expect(new SalesUploader({ url: "http://127.0.0.1:9/x", token: "tok", log: logLines().log, file }).kept).toBe(9);
+    });
+
+    it("sends the import only the transaction's own fields (when the customer came in stays in the file)", async () => {
+      const r = await receiver();
+      const up = new SalesUploader({ url: r.url, token: "tok", log: logLines().log, file: join(tempDir(), "s.jsonl") });
+      up.add({ ...sale(1), arrived: 5 });
+      await up.flush();
+      expect(r.bodies).toEqual([[sale(1)]]);
     });
 
     it("without a file, a stop says the transactions left are lost and how to keep them", async () => {

@@ -10,6 +10,8 @@ export interface SaleUpload {
   zone: string;
   amount: number;
   items: number;
+  /** When the customer came in (epoch ms): kept in the file for a restart's back-fill (see `forgetFrom`), never sent. */
+  arrived?: number;
 }
 
 /** How to reach the sales import. */
@@ -97,10 +99,14 @@ export class SalesUploader {
     this.close();
   }
 
-  /** Drop the waiting transactions stamped at `ts` or later (a back-fill simulates that stretch again, with its own); returns how many. */
+  /**
+   * Drop the waiting transactions of customers who came in at `ts` or later (paid then, when that is not
+   * known): a restart's back-fill makes the customers of that stretch again, with their own sales, while
+   * those who came in before it were counted and paid all the same. Returns how many were dropped.
+   */
   forgetFrom(ts: number): number {
     const before = this.pending.length;
-    this.pending = this.pending.filter((s) => s.ts < ts);
+    this.pending = this.pending.filter((s) => (s.arrived ?? s.ts) < ts);
     const gone = before - this.pending.length;
     if (gone > 0) this.journal?.rewrite(this.pending);
     return gone;
@@ -168,7 +174,7 @@ export class SalesUploader {
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ sales: batch }),
+        body: JSON.stringify({ sales: batch.map(({ transaction, ts, zone, amount, items }) => ({ transaction, ts, zone, amount, items })) }),
         signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs ?? 30_000), this.giveUp.signal]),
       });
       status = res.status;

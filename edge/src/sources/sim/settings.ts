@@ -159,6 +159,13 @@ export const SimSettingsSchema = Type.Object(
           url: Type.String({ pattern: "^https?://", maxLength: 2048, description: "the store's sales import, e.g. http://localhost:8080/api/v1/stores/demo/sales" }),
           token: Type.String({ minLength: 1, maxLength: 512, description: "an admin token (limited to the store is enough)" }),
           everySeconds: Type.Number({ minimum: 0.1, maximum: 3600, default: 5, description: "real seconds between uploads" }),
+          stateFile: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "where the transactions the import has not taken yet wait, so that a stop or a crash loses none: sent first at the next start (default <dataDir>/<agent>.sales.jsonl; without either they wait in memory and a stop loses them)",
+            }),
+          ),
         },
         {
           additionalProperties: false,
