@@ -97,7 +97,7 @@ export function demoSimSettings(o: {
   weeklyCurve?: number[];
   /** The store's layout versions, for the history to follow (`backfillLayouts`). */
   layouts?: readonly Pick<Layout, "validFrom" | "timezone" | "zones">[];
-  sales: { url: string; token: string };
+  sales: { url: string; token: string; stateFile?: string };
 }) {
   return {
     speed: o.speed,
@@ -238,7 +238,8 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
             ...(weeklyCurve ? { weeklyCurve } : {}),
             // The history follows the store's layout versions: before the change, Promotions draws from the back corner.
             layouts: versions,
-            sales: { url: `${server.httpUrl}/api/v1/stores/${STORE}/sales`, token: tokens.tills },
+            // What the import has not taken when the demo stops waits on disk and goes first at the next start.
+            sales: { url: `${server.httpUrl}/api/v1/stores/${STORE}/sales`, token: tokens.tills, stateFile: join(config.dataDir, "demo-sim-sales.jsonl") },
           }),
         },
         null,
@@ -408,7 +409,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
         // Ctrl-C stops the demo within seconds: what the server has not committed by then is back-filled at the next start.
         ...["--drain", String(DEMO_SIM_DRAIN_S)],
-        ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile],
+        ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile, "--sales-keep-dir", join(config.dataDir, "demo-chain-sales")],
       ],
       { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn" } },
     );

@@ -22,6 +22,7 @@ export interface ChainCliOptions {
   backfillFrom?: string;
   salesUrl?: string;
   salesTokenFile?: string;
+  salesKeepDir?: string;
   ledger?: string;
   duration?: number;
   flushMs: number;
@@ -184,6 +185,10 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
       "the server (http://host:8080): each store's till transactions go to its sales import, so conversion has sales; needs an admin token in --sales-token-file or env FOOTFALL_SALES_TOKEN",
     )
     .option("--sales-token-file <file>", "a file holding the admin token --sales-url sends with (kept off the command line, where ps shows it)")
+    .option(
+      "--sales-keep-dir <dir>",
+      "keep each store's till transactions not yet taken by its sales import in <dir>/<store>.sales.jsonl, so a stop or a crash loses none (sent first at the next start); footfall demo sets it",
+    )
     .option("--ledger <file>", "keep the ids of every event sent here (JSON, rewritten every 10 s and at the end), to count lost and doubled events")
     .option("--duration <seconds>", "stop after this many seconds", number("seconds", 0.001, 1e9))
     .option("--flush-ms <ms>", "how often each agent sends the events waiting (its batch.flushEveryMs): longer sends fewer, larger messages", number("ms", 10, 60_000, true), 500)
@@ -239,8 +244,12 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   const log = createLogger({ level, write: (line) => io.stderr(line + "\n"), scope: "chain" });
   let sim: ChainSimulator;
   try {
-    const sales = opts.salesUrl !== undefined ? { url: checkSalesUrl(opts.salesUrl), token: readSalesToken(opts.salesTokenFile, io.env) } : undefined;
+    const sales =
+      opts.salesUrl !== undefined
+        ? { url: checkSalesUrl(opts.salesUrl), token: readSalesToken(opts.salesTokenFile, io.env), ...(opts.salesKeepDir !== undefined ? { keepDir: opts.salesKeepDir } : {}) }
+        : undefined;
     if (sales === undefined && opts.salesTokenFile !== undefined) throw new Error("--sales-token-file without --sales-url: give the server's URL too (http://host:8080)");
+    if (sales === undefined && opts.salesKeepDir !== undefined) throw new Error("--sales-keep-dir without --sales-url: it keeps the transactions sent there; give the server's URL too (http://host:8080)");
     sim = new ChainSimulator({
       ...(sales ? { sales } : {}),
       stores,

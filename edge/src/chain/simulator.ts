@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Agent } from "../agent.js";
 import { validateConfig } from "../config.js";
 import { levelFilter, type Logger } from "../log.js";
@@ -39,9 +40,11 @@ export interface ChainSimulatorOptions {
   /**
    * Send each store's till transactions to the server's sales import, `url` being the server's
    * base (`http://host:8080`: a store's go to `/api/v1/stores/<store>/sales`) and `token` an admin
-   * token for every store. Without it, nobody buys anything the server hears of.
+   * token for every store. Without it, nobody buys anything the server hears of. With `keepDir`, the
+   * transactions a store's import has not taken wait in `<keepDir>/<store>.sales.jsonl`, so a stop or
+   * a crash loses none (sent first at the next start); without it a stop loses them.
    */
-  sales?: { url: string; token: string };
+  sales?: { url: string; token: string; keepDir?: string };
   /** Real ms between simulation steps of a store (default 250). */
   tickMs?: number;
   /** How often each agent sends what is waiting, its `batch.flushEveryMs` (default 500): fewer, larger messages when longer. */
@@ -126,7 +129,15 @@ export class ChainSimulator {
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
       startOpen: o.startOpen ?? false,
       followClock: o.followClock ?? false,
-      ...(o.sales ? { sales: { url: `${o.sales.url.replace(/\/+$/, "")}/api/v1/stores/${encodeURIComponent(s.store)}/sales`, token: o.sales.token } } : {}),
+      ...(o.sales
+        ? {
+            sales: {
+              url: `${o.sales.url.replace(/\/+$/, "")}/api/v1/stores/${encodeURIComponent(s.store)}/sales`,
+              token: o.sales.token,
+              ...(o.sales.keepDir ? { stateFile: join(o.sales.keepDir, `${s.store}.sales.jsonl`) } : {}),
+            },
+          }
+        : {}),
     };
     const raw = {
       store: s.store,
