@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { addAgent, footfall } from "../../test/support/cli.js";
 import { localServerConfig } from "../../test/support/in-process.js";
+import { smallLayout } from "../../test/support/fixtures.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { usePostgres } from "../../test/support/postgres.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
@@ -59,6 +60,8 @@ describe("footfall agent list", () => {
       { log: createLogger("silent"), uiDir: null, now },
     );
     token = await server.services.storage.tokens.add("admin", null, Date.now());
+    // Store 0499 has a layout and no agent: known, so `--store 0499` lists it (empty) where an unknown store is refused.
+    await server.services.storage.stores.saveLayout("0499", smallLayout(), Date.now());
     const url = `mqtt://127.0.0.1:${server.mqttPort}`;
     // door-1: online, its clock 2 minutes ahead. cam-1: online with a clock in step, then shut down (its offline status).
     const doorClient = await connectMqtt({ url, username: door.username, password: door.password }, { clientId: "0412-door-1" });
@@ -151,17 +154,22 @@ describe("footfall agent list", () => {
 
     const repeated = await list(["--store", "0411", "--store", "0412", "--status", "revoked"]);
     expect(repeated.stdout.split("\n")[1]).toMatch(/^0411 +cam-1 +camera +revoked /);
-    // A store asked for without agents, beside one with some: listed, and named on stderr (a typo).
-    const typo = await list(["--store", "0412,0499", "--status", "never-seen"]);
-    expect(typo.stdout.split("\n")[1]).toMatch(/^0412 +cam-2 +camera +never-seen /);
-    expect(typo.stderr).toBe('footfall: note: no agents in store "0499"\n');
+    // A store asked for without agents (it has a layout), beside one with some: listed, and named on stderr.
+    const mixed = await list(["--store", "0412,0499", "--status", "never-seen"]);
+    expect(mixed.stdout.split("\n")[1]).toMatch(/^0412 +cam-2 +camera +never-seen /);
+    expect(mixed.stderr).toBe('footfall: note: no agents in store "0499"\n');
   });
 
   it("says why a list is empty and what to do, and refuses a status it does not know", async () => {
+    // A store the folder does not know (no layout, no agent) is refused, naming the nearest (store-check.integration.test.ts)...
     const typo = await list(["--store", "0413"]);
-    expect(typo.code).toBe(0);
-    expect(typo.stdout).toBe(
-      'no agents in store "0413" (the stores with agents are 0411, 0412): add one with `footfall agent add <agent> --store 0413 --kind camera`\n',
+    expect([typo.code, typo.stdout]).toEqual([1, ""]);
+    expect(typo.stderr).toMatch(/^footfall: --store: no store "0413" in .* \(FOOTFALL_DATA_DIR\)\. Did you mean "0411" or "0412"\? /);
+    // ... one with a layout and no agent yet is listed empty, saying what to do.
+    const empty = await list(["--store", "0499"]);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toBe(
+      'no agents in store "0499" (the stores with agents are 0411, 0412): add one with `footfall agent add <agent> --store 0499 --kind camera`\n',
     );
     const none = await list(["--store", "0411", "--status", "online"]);
     expect(none.stdout).toBe("none of the 1 agent of store 0411 is online\n");

@@ -13,7 +13,7 @@ import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
-import { knownStores, unknownStoreMessage } from "./store-check.js";
+import { knownStores, nearestStores, newStoreNote, unknownStoreMessage, unknownStores } from "./store-check.js";
 
 const ENV_HELP = `
 Environment:
@@ -106,13 +106,14 @@ function tokenTable(tokens: readonly TokenInfo[], now: number): string {
 const storageWhere = (config: ServerConfig) => (config.databaseUrl ? "the PostgreSQL database (FOOTFALL_DATABASE_URL)" : `${config.dataDir} (FOOTFALL_DATA_DIR)`);
 
 /**
- * Refuses `--store <store>` unless the data folder knows the store (a layout or an agent), naming the nearest and the
- * stores there are: a token (or anything else limited to it) for a mistyped store would see nothing. `--new-store` says
- * it is meant (a store being set up).
+ * Refuses `--store <store>` (one or several) unless the data folder knows every one (a layout or an agent), naming the
+ * nearest and the stores there are: a token for a mistyped store would see nothing, a revoke or a list of one would find
+ * nothing. `next` says what to do instead (`token add`: `--new-store`, a store being set up).
  */
-async function requireKnownStore(storage: Storage, store: string, config: ServerConfig): Promise<void> {
+async function requireKnownStores(storage: Storage, stores: readonly string[], config: ServerConfig, next?: string): Promise<void> {
   const known = await knownStores(storage);
-  if (!known.includes(store)) throw new InvalidArgumentError(unknownStoreMessage(store, known, storageWhere(config)));
+  const unknown = unknownStores(stores, known);
+  if (unknown.length > 0) throw new InvalidArgumentError(unknownStoreMessage(unknown, known, storageWhere(config), next));
 }
 
 /** A port already taken (or not ours to take) said in one line, naming the variable that moves it. */
@@ -196,32 +197,59 @@ agent
   .command("add")
   .description("create an agent (or give it a new password); prints {agent, store, username, password} as JSON")
   .argument("<agent>", "agent id, e.g. door-1", id("agent"))
-  .requiredOption("--store <store>", "the store it reports for", id("store"))
+  .requiredOption(
+    "--store <store>",
+    "the store it reports for; a store new to the data folder (no layout, no agent: its first agent makes it known) is taken, with a note on stderr naming the nearest known one (a typo?)",
+    id("store"),
+  )
   .addOption(new Option("--kind <kind>", "what it reads").choices(AGENT_KINDS).makeOptionMandatory())
-  .action(async (agentId: string, opts: { store: string; kind: AgentKind }) => {
+  .option("--new-store", "the store is new to the data folder and meant (a store being set up): no note")
+  .action(async (agentId: string, opts: { store: string; kind: AgentKind; newStore?: boolean }) => {
+    const config = configFromEnv();
     await withStorage(async (storage) => {
       const existed = await storage.agents.get(opts.store, agentId);
+      // A new store is how the system learns of one (agents come before the first layout): taken, but a folder with other
+      // stores hears which one it is most likely a typo of.
+      const note =
+        existed || opts.newStore
+          ? null
+          : newStoreNote(
+              opts.store,
+              await knownStores(storage),
+              storageWhere(config),
+              () => `${agentId} is its first agent`,
+              `A typo? \`footfall agent revoke ${agentId} --store ${opts.store}\`, then add it with the right --store. A new store: --new-store says so, with no note`,
+            );
       const creds = await storage.agents.add(opts.store, agentId, opts.kind, Date.now());
       await auditSystem(storage, Date.now(), existed ? "agent.rotate" : "agent.add", `${opts.store}/${agentId}`, { kind: opts.kind }, opts.store);
       print(creds);
-    });
+      if (note) process.stderr.write(`footfall: ${note}\n`);
+    }, config.dataDir);
   });
 agent
   .command("revoke")
   .description("revoke an agent: its MQTT login fails from then on (regenerate the broker files for an external Mosquitto); `agent add` lets it in again with a new password")
   .argument("<agent>", "agent id", id("agent"))
-  .requiredOption("--store <store>", "its store", id("store"))
+  .requiredOption("--store <store>", "its store: one with a layout or an agent (refused otherwise, naming the nearest and the stores there are)", id("store"))
   .action(async (agentId: string, opts: { store: string }) => {
+    const config = configFromEnv();
     await withStorage(async (storage) => {
-      if (!(await storage.agents.revoke(opts.store, agentId, Date.now()))) throw new InvalidArgumentError(`no agent "${agentId}" in store "${opts.store}"`);
+      if (!(await storage.agents.revoke(opts.store, agentId, Date.now()))) {
+        await requireKnownStores(storage, [opts.store], config, "Nothing was revoked");
+        const agents = (await storage.agents.list(opts.store)).map((a) => a.agent);
+        const nearest = nearestStores(agentId, agents);
+        const guess = nearest.length > 0 ? ` Did you mean ${nearest.map((a) => `"${a}"`).join(" or ")}?` : "";
+        const list = agents.length > 0 ? ` Its agents: ${agents.slice(0, 20).join(", ")}${agents.length > 20 ? ` and ${agents.length - 20} more` : ""}.` : " It has no agent.";
+        throw new InvalidArgumentError(`no agent "${agentId}" in store "${opts.store}".${guess}${list} Nothing was revoked`);
+      }
       await auditSystem(storage, Date.now(), "agent.revoke", `${opts.store}/${agentId}`, null, opts.store);
       print({ agent: agentId, store: opts.store, revoked: true, next: "with an external Mosquitto: footfall broker-config --out <dir>, then reload mosquitto (SIGHUP)" });
-    }, undefined, { existing: true });
+    }, config.dataDir, { existing: true });
   });
 agent
   .command("import")
   .description(
-    "create many agents at once (a chain's stores) from a CSV file whose header names store, agent and kind, a JSON array of {store, agent, kind} or JSON Lines of them; every row is checked first (a bad row refuses the whole file, naming its line); prints one {agent, store, username, password} per line (JSON Lines, the chain simulator's --credentials file); an agent that exists gets a new password",
+    "create many agents at once (a chain's stores) from a CSV file whose header names store, agent and kind, a JSON array of {store, agent, kind} or JSON Lines of them; every row is checked first (a bad row refuses the whole file, naming its line); prints one {agent, store, username, password} per line (JSON Lines, the chain simulator's --credentials file); an agent that exists gets a new password; stores new to a data folder that has others are taken, noted on stderr with the nearest known ones (a typo?)",
   )
   .argument("<file>", "the agent list (- reads stdin)")
   .action(async (file: string) => {
@@ -241,7 +269,16 @@ agent
       const more = list.problems.length > 20 ? `\n... and ${list.problems.length - 20} more` : "";
       throw new InvalidArgumentError(`${list.problems.slice(0, 20).join("\n")}${more}\nnothing was written`);
     }
+    const config = configFromEnv();
     await withStorage(async (storage) => {
+      // The file's new stores are taken (a chain's stores get their first agents so), noted when the folder has others.
+      const note = newStoreNote(
+        list.rows.map((r) => r.store),
+        await knownStores(storage),
+        storageWhere(config),
+        (plural) => `the file gives ${plural ? "them their" : "it its"} first agents`,
+        "A typo? `footfall agent revoke <agent> --store <store>` takes an agent back; add it again with the right store",
+      );
       for (const row of list.rows) {
         const now = Date.now();
         const existed = await storage.agents.get(row.store, row.agent);
@@ -249,7 +286,8 @@ agent
         await auditSystem(storage, now, existed ? "agent.rotate" : "agent.add", `${row.store}/${row.agent}`, { kind: row.kind }, row.store);
         print(creds);
       }
-    });
+      if (note) process.stderr.write(`footfall: ${note}\n`);
+    }, config.dataDir);
   });
 
 agent
@@ -257,7 +295,12 @@ agent
   .description(
     "list the agents, by store then agent: status (online, offline, never-seen, revoked), when the server last heard from each (your time zone, and how long ago), its clock's offset from the server's (! past FOOTFALL_CLOCK_WARN_MS, as the Agents view flags it) and when it was revoked; reads the database, so it works while the server runs",
   )
-  .addOption(new Option("--store <store>", "only this store (repeatable, or comma-separated)").argParser(ids("store")))
+  .addOption(
+    new Option(
+      "--store <store>",
+      "only this store (repeatable, or comma-separated); a store the data folder does not know (no layout, no agent) is refused, naming the nearest",
+    ).argParser(ids("store")),
+  )
   .addOption(new Option("--status <status>", `only these statuses: ${AGENT_LIST_STATUSES.join(", ")} (repeatable, or comma-separated)`).argParser(statusList))
   .option("--json", "print one JSON object per agent per line (JSON Lines; times in epoch ms) instead of a table")
   .action(async (opts: { store?: string[]; status?: string[]; json?: boolean }) => {
@@ -265,6 +308,8 @@ agent
     const warnMs = config.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
     await withStorage(async (storage) => {
       const rows = await storage.agents.listAll();
+      // A store named that the folder does not know is a typo: an empty list (exit 0) would read "none offline".
+      if (opts.store?.length) await requireKnownStores(storage, opts.store, config, "`footfall agent list` without --store lists every store's agents");
       const filter = { stores: opts.store ?? [], statuses: opts.status ?? [] };
       const entries = agentList(rows, filter, warnMs);
       const missing = storesWithoutAgents(rows, filter.stores);
@@ -310,7 +355,7 @@ token
       async (storage) => {
         if (opts.group !== undefined && !(await storage.groups.get(opts.group)))
           throw new InvalidArgumentError(`--group: no store group "${opts.group}": an admin creates it in the UI (Admin > Store settings) or with POST /api/v1/groups`);
-        if (checkStore) await requireKnownStore(storage, opts.store!, config);
+        if (checkStore) await requireKnownStores(storage, [opts.store!], config);
         const { token: secret, info } = await storage.tokens.create(opts.role, opts.store ?? null, now, { label: opts.label ?? null, expiresAt, group: opts.group ?? null });
         await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store);
         print({ token: secret, ...info });
@@ -354,7 +399,7 @@ program
   .option("--server-password <password>", "its password (or FOOTFALL_MQTT_PASSWORD)")
   .option(
     "--bridge <site=stores>",
-    "a store site's Mosquitto bridged to this broker (deploy/site/mosquitto.conf): user site-<site> may write the events, status and audits of those stores' agents and read their receipts and layouts; `--bridge store-0001` is a site of one store (repeatable; kept for later runs)",
+    "a store site's Mosquitto bridged to this broker (deploy/site/mosquitto.conf): user site-<site> may write the events, status and audits of those stores' agents and read their receipts and layouts; `--bridge store-0001` is a site of one store (repeatable; kept for later runs). A store the database does not know (no layout, no agent) is noted on stderr with the nearest known one",
     (v: string, all: string[]) => [...all, v],
     [] as string[],
   )
@@ -405,6 +450,15 @@ program
               `footfall: note: no agent in ${storageWhere(config)} yet, so the files admit no agent (${admitted.join(" and ")} only): is it the right folder? Run broker-config again after \`footfall agent add\`\n`,
             );
           }
+          // A bridge's store the database does not know (a typo?): its events would not pass the bridge user's ACL. Noted, not
+          // refused: a site's bridge may be set up before its stores' agents, and the kept bridges come back at every run.
+          const known = await knownStores(storage);
+          if (known.length > 0)
+            for (const b of spec.bridges ?? []) {
+              const unknown = unknownStores(b.stores, known);
+              const next = `The bridge's user site-${b.site} may carry only its stores' topics: if it is a typo, give the site again with its stores, --bridge ${b.site}=<store>[,<store>...]`;
+              if (unknown.length > 0) process.stderr.write(`footfall: note: ${unknownStoreMessage(unknown, known, storageWhere(config), next, `--bridge ${b.site}`)}\n`);
+            }
           return mosquittoFiles(storage, { username, password }, users, { discoveryPrefix });
         }, config.dataDir);
     mkdirSync(opts.out, { recursive: true });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { editDistance, nearestStores, unknownStoreMessage } from "./store-check.js";
+import { editDistance, nearestStores, newStoreNote, unknownStoreMessage, unknownStores } from "./store-check.js";
 
 /** The optimal string alignment distance as its definition reads, by recursion on the prefixes (memoised): the reference. */
 function naiveDistance(a: string, b: string): number {
@@ -72,6 +72,44 @@ describe("unknownStoreMessage", () => {
     const many = Array.from({ length: 25 }, (_, i) => `store-${String(i).padStart(4, "0")}`);
     expect(unknownStoreMessage("mall", many, "x")).toContain(
       ": store-0000, store-0001, store-0002, store-0003, store-0004, store-0005, store-0006, store-0007, store-0008, store-0009, store-0010, store-0011, store-0012, store-0013, store-0014, store-0015, store-0016, store-0017, store-0018, store-0019 and 5 more.",
+    );
+  });
+});
+
+describe("unknownStoreMessage of several stores, and another ending", () => {
+  it("names each unknown store with its nearest, and ends with the command's own next step", () => {
+    expect(unknownStoreMessage(["pairs-01", "zz"], ["lyon-01", "paris-01"], "x", "Nothing was revoked")).toBe(
+      '--store: no stores "pairs-01" (did you mean "paris-01"?), "zz" in x. The stores there (with a layout or an agent): lyon-01, paris-01. Nothing was revoked',
+    );
+    expect(unknownStoreMessage(["pairs-01"], ["paris-01"], "x")).toBe(unknownStoreMessage("pairs-01", ["paris-01"], "x"));
+    expect(unknownStoreMessage("lyno-01", ["lyon-01"], "x", "Fix it", "--bridge south")).toBe(
+      '--bridge south: no store "lyno-01" in x. Did you mean "lyon-01"? The stores there (with a layout or an agent): lyon-01. Fix it',
+    );
+  });
+});
+
+describe("unknownStores", () => {
+  it("is the stores asked for that are not known, each once, in the order asked", () => {
+    fc.assert(
+      fc.property(fc.array(nearId, { maxLength: 10 }), fc.array(nearId, { maxLength: 10 }), (stores, known) => {
+        const expected: string[] = [];
+        for (const s of stores) if (!known.includes(s) && !expected.includes(s)) expected.push(s);
+        expect(unknownStores(stores, known)).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe("newStoreNote", () => {
+  const what = (plural: boolean) => (plural ? "their first agents" : "its first agent");
+  it("notes a store new to a folder with others, naming the nearest; nothing for a known store or a folder with none", () => {
+    expect(newStoreNote("pairs-01", ["lyon-01", "paris-01"], "x", what, "Undo it.")).toBe(
+      'note: store "pairs-01" is new in x: its first agent. Did you mean "paris-01"? The stores there (with a layout or an agent): lyon-01, paris-01. Undo it.',
+    );
+    expect(newStoreNote("paris-01", ["lyon-01", "paris-01"], "x", what, "")).toBeNull();
+    expect(newStoreNote("shop", [], "x", what, "")).toBeNull();
+    expect(newStoreNote(["paris-01", "paris-02", "lille", "paris-02"], ["paris-01"], "x", what, "Undo.")).toBe(
+      'note: 2 stores new in x: "paris-02" (did you mean "paris-01"?), "lille": their first agents. The stores there (with a layout or an agent): paris-01. Undo.',
     );
   });
 });

@@ -2,7 +2,9 @@
  * Whether a `--store` a CLI command names is a store of the data folder, and the words of its refusal when it is not.
  * A store is known once it has a layout (saving the first one creates it) or an agent (`footfall agent add` comes
  * before the first layout). A token limited to any other store sees nothing: most likely a typo, so `token add`
- * refuses it unless told the store is being set up (`--new-store`).
+ * refuses it unless told the store is being set up (`--new-store`); so do the commands that act on or read what must
+ * be there (`agent revoke`, `agent list --store`). The commands that make a store known or configure one ahead of its
+ * agents (`agent add`, `agent import`, `broker-config --bridge`) take it, with a note naming the nearest.
  */
 import type { Storage } from "./storage/types.js";
 
@@ -36,15 +38,74 @@ export function nearestStores(store: string, known: readonly string[]): string[]
     .sort();
 }
 
-/** The message refusing `--store <store>` when it is not one of `known` (sorted): the nearest match, the stores there are, and how to mean it. */
-export function unknownStoreMessage(store: string, known: readonly string[], where: string): string {
+/** What a refusal of an unknown store ends with by default: how to mean a store that is not set up yet (`token add`). */
+export const NEW_STORE_NEXT = "For a store not set up yet (its first saved layout creates it), add --new-store";
+
+/** "the stores there (with a layout or an agent): a, b." or that there is none: the tail of every store check's words. */
+function storesThere(known: readonly string[]): string {
+  return known.length === 0
+    ? "There is no store there yet (no layout, no agent)."
+    : `The stores there (with a layout or an agent): ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}.`;
+}
+
+/** " Did you mean "x"?" for a mistyped store, or nothing when no known store is close. */
+function guessOf(store: string, known: readonly string[]): string {
   const nearest = nearestStores(store, known);
-  const guess = nearest.length > 0 ? ` Did you mean ${nearest.map((s) => `"${s}"`).join(" or ")}?` : "";
-  const list =
-    known.length === 0
-      ? " There is no store there yet (no layout, no agent)."
-      : ` The stores there (with a layout or an agent): ${known.slice(0, 20).join(", ")}${known.length > 20 ? ` and ${known.length - 20} more` : ""}.`;
-  return `--store: no store "${store}" in ${where}.${guess}${list} For a store not set up yet (its first saved layout creates it), add --new-store`;
+  return nearest.length > 0 ? ` Did you mean ${nearest.map((s) => `"${s}"`).join(" or ")}?` : "";
+}
+
+/** `"shpo" (did you mean "shop"?)`: a store named in a list, with its nearest. */
+function namedWithGuess(store: string, known: readonly string[]): string {
+  const nearest = nearestStores(store, known);
+  return `"${store}"${nearest.length > 0 ? ` (did you mean ${nearest.map((n) => `"${n}"`).join(" or ")}?)` : ""}`;
+}
+
+/** Up to 20 stores named with their nearest, "and N more" after. */
+function namedList(stores: readonly string[], known: readonly string[]): string {
+  const named = stores.slice(0, 20).map((s) => namedWithGuess(s, known));
+  return `${named.join(", ")}${stores.length > 20 ? ` and ${stores.length - 20} more` : ""}`;
+}
+
+/**
+ * The message refusing `--store <store>` when it is not one of `known` (sorted): the nearest match, the stores there are,
+ * and `next`, what to do instead (by default how to mean a new store). Several stores (`agent list --store a,b`): each
+ * with its nearest. `option` names what gave the store (`--bridge paris` for broker-config).
+ */
+export function unknownStoreMessage(
+  store: string | readonly string[],
+  known: readonly string[],
+  where: string,
+  next: string = NEW_STORE_NEXT,
+  option = "--store",
+): string {
+  const stores = typeof store === "string" ? [store] : store;
+  const tail = `${storesThere(known)}${next ? ` ${next}` : ""}`;
+  if (stores.length === 1) return `${option}: no store "${stores[0]}" in ${where}.${guessOf(stores[0]!, known)} ${tail}`;
+  return `${option}: no stores ${namedList(stores, known)} in ${where}. ${tail}`;
+}
+
+/** The stores of `stores` that are not in `known`, each once, in the order given. */
+export function unknownStores(stores: readonly string[], known: readonly string[]): string[] {
+  const there = new Set(known);
+  return [...new Set(stores)].filter((s) => !there.has(s));
+}
+
+/**
+ * The note of a command that makes stores known (`agent add`, `agent import`): those of `stores` new to a folder that has
+ * other stores, each perhaps a typo of one of them. `what(plural)` says what the command made of them, `next` how to take
+ * it back. Null when every store is known, or when the folder has none (a new installation: nothing to mistype).
+ */
+export function newStoreNote(
+  stores: string | readonly string[],
+  known: readonly string[],
+  where: string,
+  what: (plural: boolean) => string,
+  next: string,
+): string | null {
+  const fresh = unknownStores(typeof stores === "string" ? [stores] : stores, known);
+  if (known.length === 0 || fresh.length === 0) return null;
+  if (fresh.length === 1) return `note: store "${fresh[0]}" is new in ${where}: ${what(false)}.${guessOf(fresh[0]!, known)} ${storesThere(known)} ${next}`;
+  return `note: ${fresh.length} stores new in ${where}: ${namedList(fresh, known)}: ${what(true)}. ${storesThere(known)} ${next}`;
 }
 
 /** The stores of the data folder: those with a layout and those with an agent, sorted by id (code-unit order). */

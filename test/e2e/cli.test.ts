@@ -30,12 +30,15 @@ const HELP: [string[], RegExp][] = [
   [["serve"], /run the server[\s\S]*FOOTFALL_MQTT_HOST[\s\S]*FOOTFALL_MQTT_URL[\s\S]*FOOTFALL_LOG_LEVEL +trace, debug, info, warn, error, fatal, silent \(info\)[\s\S]*README\.md, "Configuration"/],
   [["demo"], /simulated store[\s\S]*--speed/],
   [["agent"], /manage edge agents[\s\S]*add/],
-  [["agent", "add"], /create an agent[\s\S]*--store[\s\S]*--kind/],
+  [["agent", "add"], /create\s+an\s+agent[\s\S]*--store[\s\S]*new\s+to\s+the\s+data\s+folder[\s\S]*note\s+on\s+stderr\s+naming\s+the\s+nearest[\s\S]*--kind[\s\S]*--new-store[\s\S]*no\s+note/],
+  [["agent", "revoke"], /revoke\s+an\s+agent[\s\S]*--store[\s\S]*refused\s+otherwise,\s+naming\s+the\s+nearest/],
+  [["agent", "list"], /list\s+the\s+agents[\s\S]*--store[\s\S]*does\s+not\s+know[\s\S]*is\s+refused,\s+naming\s+the\s+nearest/],
+  [["agent", "import"], /create\s+many\s+agents[\s\S]*stores\s+new\s+to\s+a\s+data\s+folder[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest/],
   [["token"], /manage API tokens[\s\S]*add[\s\S]*list[\s\S]*revoke/],
   [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
-  [["broker-config"], /Mosquitto password file and ACL[\s\S]*--out[\s\S]*--new-data-dir[\s\S]*no database yet/],
+  [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 
 describe.concurrent("footfall --help", () => {
