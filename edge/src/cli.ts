@@ -34,5 +34,6 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 
 const code = await runCli(process.argv.slice(2), io);
 process.exitCode = code;
-// Everything is closed by now; don't let a stray handle keep a stopped agent alive.
-setTimeout(() => process.exit(code), 2000).unref();
+// Everything is closed by now; don't let a stray handle keep a stopped agent alive (the sales import's
+// keep-alive sockets held the chain simulator 2 s after its stop, which the demo's Ctrl-C waited out).
+setTimeout(() => process.exit(code), 200).unref();

@@ -194,7 +194,7 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option("--flush-ms <ms>", "how often each agent sends the events waiting (its batch.flushEveryMs): longer sends fewer, larger messages", number("ms", 10, 60_000, true), 500)
     .option(
       "--drain <seconds>",
-      "on stop, the stores stop making events and the agents stay connected (sending again as usual) up to this long, until every event queued is settled; the ledger lists what was not",
+      "on stop, the stores stop making events and the agents stay connected (sending again as usual) up to this long in all, until every event queued is settled, then say goodbye (at most half a second more); the ledger lists what was not",
       number("seconds", 0, 86_400),
       10,
     )
@@ -261,7 +261,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       backfillHours: opts.backfillHours,
       receipts: opts.receipts,
       flushEveryMs: opts.flushMs,
-      // The agents' own wait as they stop: the settling before it (below) had --drain.
+      // The agents' own wait as they stop: at most what the settling before it (below) leaves of --drain.
       drainMs: Math.min(opts.drain, 10) * 1000,
       ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
       startOpen: opts.startOpen === true,
@@ -321,12 +321,14 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
   });
   log.info(`stopping (${reason}): the stores make no more events; waiting up to ${opts.drain} s for every queued event to be settled`);
   clearInterval(report);
+  // One bound for the whole stop: the agents' own wait (below) gets what the settling leaves of --drain.
+  const stopBy = performance.now() + opts.drain * 1000;
   const settled = await sim.settle(opts.drain * 1000, (st) => {
     log.info({ connected: `${st.connected}/${st.stores}`, waiting: st.waiting, settled: st.settled, resends: st.resends }, "settling");
     saveLedger();
   });
   if (!settled) log.warn({ waiting: sim.stats().waiting }, `events still unsettled after --drain ${opts.drain} s: the ledger lists them as unsettled`);
-  await sim.stop();
+  await sim.stop(Math.max(0, stopBy - performance.now()));
   // What each agent still held unsettled: a fault test tells those apart from events settled and then missing.
   sim.ledger.unsettled = sim.unsettled();
   saveLedger();

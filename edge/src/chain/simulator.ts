@@ -17,6 +17,9 @@ export interface AgentCredentials {
   password: string;
 }
 
+/** The least an agent of the chain is given to stop, whatever is left of the bound: its offline status and disconnect (ms). */
+const STOP_GOODBYE_MS = 500;
+
 export interface ChainSimulatorOptions {
   stores: readonly ChainStore[];
   /** The broker every agent connects to (the central one, or a site broker). */
@@ -97,6 +100,8 @@ export interface ChainStats {
 export class ChainSimulator {
   readonly ledger: Ledger;
   private readonly agents: Array<{ store: string; agent: Agent<SimSettings>; source: GatedSource<SimSettings> }> = [];
+  /** The agents' configurations, whose `shutdownTimeoutMs` {@link stop} may shorten. */
+  private readonly configs: Array<{ shutdownTimeoutMs: number }> = [];
   private stopped = false;
   private producing = true;
 
@@ -153,6 +158,7 @@ export class ChainSimulator {
     const checked = validateConfig(raw, "sim", {}, checkSimSettings);
     if (!checked.ok) throw new Error(`the simulated agent of ${s.store} has a bad configuration (a bug): ${checked.problems.join("; ")}`);
     const level = checked.config.logLevel;
+    this.configs.push(checked.config);
     const quiet: Logger = levelFilter(o.log.child(s.store), level);
     return new Agent<SimSettings>({
       config: checked.config,
@@ -279,11 +285,14 @@ export class ChainSimulator {
   }
 
   /**
-   * Stops every source, waits up to `drainMs` for what is queued to be settled, then disconnects
-   * each agent with its offline status. The ledger keeps what was sent.
+   * Stops every source, waits up to `drainMs` (or `withinMs`, when shorter) for what is queued to be
+   * settled, then disconnects each agent with its offline status. The ledger keeps what was sent.
    */
-  async stop(): Promise<void> {
+  async stop(withinMs?: number): Promise<void> {
     this.stopped = true;
+    // `withinMs`: what is left of one bound for the whole stop (the settling before took the rest). The
+    // agents read their wait when they stop; the offline status and the goodbye keep half a second.
+    if (withinMs !== undefined) for (const c of this.configs) c.shutdownTimeoutMs = Math.min(c.shutdownTimeoutMs, Math.max(STOP_GOODBYE_MS, Math.round(withinMs)));
     await Promise.all(this.agents.map(({ agent }) => agent.stop("chain simulator stopped")));
   }
 }
