@@ -282,6 +282,10 @@ export class Agent<S> {
       outbox: this.outbox instanceof SqliteOutbox ? "durable" : "memory",
       outboxDropped: m.outboxDropped,
       sourceRestarts: m.sourceRestarts,
+      // How long its source has been failing and restarting (0: it runs); the server flags over a minute "input stalled".
+      sourceDownMs: this.supervisor.downMs(),
+      // Sources that report their input (a camera's frames): what it is and how long since the last one.
+      ...(this.supervisor.inputUnit === null ? {} : { inputUnit: this.supervisor.inputUnit, inputAgeMs: this.supervisor.inputAgeMs() }),
       receipts: this.opts.config.receipts,
       settlement: m.settlement,
       unsettled: m.unsettled,

@@ -48,6 +48,13 @@ export interface SourceContext<S = unknown> {
   outboxCapacity?: number;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */
   fail(error: unknown): void;
+  /**
+   * Say that the source's input just produced something (a camera's frame, a simulator's tick): the
+   * agent's status says how long ago that was (`inputAgeMs`), and the server flags a camera without a
+   * frame for a minute as "input stalled". Sources that name their {@link Source.input} call it.
+   * Absent in some tests.
+   */
+  input?(): void;
 }
 
 /**
@@ -56,6 +63,12 @@ export interface SourceContext<S = unknown> {
  * `stop` releases everything and resolves when no more events will be emitted.
  */
 export interface Source<S = unknown> {
+  /**
+   * What this source's input is, when it says so with `ctx.input()` ("frame", "tick"): its status then
+   * carries `inputUnit` and `inputAgeMs`. Absent: it does not report its input (a door counter or
+   * beacon gateways, quiet while nobody passes).
+   */
+  readonly input?: string;
   start(ctx: SourceContext<S>): Promise<void>;
   stop(): Promise<void>;
 }

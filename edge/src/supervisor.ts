@@ -52,8 +52,44 @@ export class SourceSupervisor<S> {
   private readonly stopRequested = deferred<"stop">();
   private loop: Promise<void> | null = null;
   private restartCount = 0;
+  /** When the first run was started (the age of an input never seen counts from here). */
+  private startedAt: number | null = null;
+  /** When the source last said its input produced something. */
+  private lastInputAt: number | null = null;
+  /** The first failure of the source's current streak of failures; null: it runs (a run steady for `resetAfterMs`, or input since). */
+  private downSince: number | null = null;
+  /** When the current run's start resolved; null between runs. */
+  private runningSince: number | null = null;
 
   constructor(private readonly opts: SupervisorOptions<S>) {}
+
+  /** What its source's input is (the source's `input`), or null: it does not say. */
+  get inputUnit(): string | null {
+    return this.opts.source.input ?? null;
+  }
+
+  /**
+   * How long ago its source last produced input (`ctx.input()`), ms; since the first start when none
+   * yet; null when the source does not report its input or has not been started.
+   */
+  inputAgeMs(): number | null {
+    if (this.inputUnit === null || this.startedAt === null) return null;
+    return Math.max(0, this.opts.now() - (this.lastInputAt ?? this.startedAt));
+  }
+
+  /**
+   * How long the source has been failing: since the first failure with no run steady for
+   * `backoff.resetAfterMs` and no input since, ms; 0 when it runs.
+   */
+  downMs(): number {
+    if (this.downSince === null) return 0;
+    const now = this.opts.now();
+    if (this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs) {
+      this.downSince = null;
+      return 0;
+    }
+    return Math.max(0, now - this.downSince);
+  }
 
   /** Times the source was restarted after a failure. */
   get restarts(): number {
@@ -62,6 +98,7 @@ export class SourceSupervisor<S> {
 
   /** Start the first run (returns at once; runs go on until `stop`). */
   start(): void {
+    this.startedAt ??= this.opts.now();
     this.loop ??= this.run();
   }
 
@@ -85,6 +122,7 @@ export class SourceSupervisor<S> {
         const started = Promise.resolve().then(() => source.start(ctx));
         const first = await Promise.race([started.then(() => "started" as const), failed.promise, this.stopRequested.promise]);
         if (first === "started") {
+          this.runningSince = now();
           log.info({ restarts: this.restartCount }, "source started");
           outcome = await Promise.race([failed.promise, this.stopRequested.promise]);
         } else {
@@ -94,6 +132,7 @@ export class SourceSupervisor<S> {
       } catch (error) {
         outcome = { error };
       }
+      this.runningSince = null;
       controller.abort();
       try {
         await source.stop();
@@ -104,6 +143,7 @@ export class SourceSupervisor<S> {
       if (now() - startedAt >= backoff.resetAfterMs) attempt = 0;
       const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt++);
       this.restartCount++;
+      this.downSince ??= now();
       log.error(
         {
           attempt,
@@ -149,6 +189,11 @@ export class SourceSupervisor<S> {
       },
       fail: (error) => {
         if (!signal.aborted) fail(error);
+      },
+      input: () => {
+        if (signal.aborted) return;
+        this.lastInputAt = now();
+        this.downSince = null;
       },
     };
   }

@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, clockReading, decodeClockSamples, type AgentProblem } from "@footfall/core";
+import { agentProblems, clockReading, decodeClockSamples, type AgentInput, type AgentProblem } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -42,6 +42,24 @@ export function statusEveryOf(statusMetrics: string | null | undefined): number 
   return typeof s === "number" && Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : null;
 }
 
+/** A non-negative finite number, or null. */
+const age = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
+
+/**
+ * What the agent said of its source's input at its last status (footfall-edge's metrics `inputUnit`,
+ * `inputAgeMs`, `sourceDownMs`, `sourceRestarts`), for core's "stalled" rule; null when it said none
+ * of the first three (an agent older than the rule: never stalled).
+ */
+export function inputOf(statusMetrics: string | null | undefined): AgentInput | null {
+  const r = metricsOf(statusMetrics);
+  if (!r) return null;
+  const unit = typeof r.inputUnit === "string" && r.inputUnit.length > 0 ? r.inputUnit.slice(0, 32) : null;
+  const ageMs = age(r.inputAgeMs);
+  const downMs = age(r.sourceDownMs);
+  if (unit === null && ageMs === null && downMs === null) return null;
+  return { unit, ageMs, downMs, restarts: count(r.sourceRestarts) };
+}
+
 /**
  * When the server last heard from the agent live (server clock): the newest arrival of its events
  * (`lastReceivedAt`) or of a live online status (its newest clock sample's `at`; a retained copy
@@ -74,6 +92,8 @@ export function attentionOf(a: AgentRow) {
     clockMeasuredAt: reading?.measuredAt ?? null,
     lastHeardAt: lastHeardOf(a),
     statusEveryMs: statusEveryOf(a.statusMetrics),
+    kind: a.kind,
+    input: inputOf(a.statusMetrics),
   };
 }
 
@@ -103,6 +123,7 @@ export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, cl
     clockMeasuredAt: h.clockMeasuredAt,
     lastHeardAt: h.lastHeardAt,
     statusEveryMs: h.statusEveryMs,
+    input: h.input,
     problems: agentProblems(h, clockWarnMs, now),
   };
 }

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AGENT_PROBLEM_WORDS, AGENT_PROBLEMS, agentProblems, silentAfterMs, SLOW_BACKLOG_MS, SLOW_LAG_MS, type AgentAttentionInput } from "./agent-attention.js";
+import { AGENT_PROBLEM_WORDS, AGENT_PROBLEMS, agentProblems, silentAfterMs, SLOW_BACKLOG_MS, SLOW_LAG_MS, stalledDetail, type AgentAttentionInput } from "./agent-attention.js";
 
 const T = Date.UTC(2026, 11, 5, 12, 0, 0);
 const fine: AgentAttentionInput = {
@@ -63,8 +63,32 @@ describe("agentProblems", () => {
     expect(agentProblems({ ...fine, clockOffsetMs: 45_000 }, 30_000, T + 3_600_000)).toEqual(["silent", "clock"]);
   });
 
+  it("an online camera or simulator whose source gave no input for over a minute, or any source failing and restarting for over a minute, is stalled", () => {
+    const input = (ageMs: number | null, downMs: number | null = 0, restarts: number | null = 0) => ({ unit: "frame", ageMs, downMs, restarts });
+    const camera = { ...fine, kind: "camera" };
+    expect(agentProblems({ ...camera, input: input(60_000) }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...camera, input: input(60_001) }, 30_000, NOW)).toEqual(["stalled"]);
+    expect(stalledDetail({ ...camera, input: input(180_000) })).toBe("no frame for 3 min");
+    expect(stalledDetail({ ...camera, input: input(60_000) })).toBeNull();
+    expect(agentProblems({ ...fine, kind: "sim", input: { unit: "tick", ageMs: 61_000, downMs: 0, restarts: 0 } }, 30_000, NOW)).toEqual(["stalled"]);
+    // A door counter (or beacons) is quiet while nobody passes: its input's age says nothing...
+    const door = { ...fine, kind: "door" };
+    expect(agentProblems({ ...door, input: { unit: "line", ageMs: 8 * 3_600_000, downMs: 0, restarts: 0 } }, 30_000, NOW)).toEqual([]);
+    // ...but its link failing and restarting for over a minute is stalled.
+    expect(agentProblems({ ...door, input: { unit: null, ageMs: null, downMs: 60_001, restarts: 4 } }, 30_000, NOW)).toEqual(["stalled"]);
+    expect(stalledDetail({ ...door, input: { unit: null, ageMs: null, downMs: 125_000, restarts: 4 } })).toBe("source restarting for 2 min (4 restarts)");
+    expect(agentProblems({ ...door, input: { unit: null, ageMs: null, downMs: 60_000, restarts: 4 } }, 30_000, NOW)).toEqual([]);
+    // An agent that says nothing of its input (older than the rule) is never stalled; nor one offline (its last status is old news).
+    expect(agentProblems({ ...camera, input: null }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...camera, input: { unit: null, ageMs: null, downMs: null, restarts: null } }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems(camera, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...camera, state: "offline", input: input(600_000) }, 30_000, NOW)).toEqual(["offline"]);
+    // In the list's order, after silent.
+    expect(agentProblems({ ...camera, input: input(600_000), clockOffsetMs: 45_000 }, 30_000, T + 3_600_000)).toEqual(["silent", "stalled", "clock"]);
+  });
+
   it("has words for every problem, the same on every screen", () => {
-    expect(AGENT_PROBLEMS.map((p) => AGENT_PROBLEM_WORDS[p])).toEqual(["offline", "never seen", "silent", "events late", "clock off", "backlog"]);
+    expect(AGENT_PROBLEMS.map((p) => AGENT_PROBLEM_WORDS[p])).toEqual(["offline", "never seen", "silent", "input stalled", "events late", "clock off", "backlog"]);
   });
 
   it("agrees with the rules written out plainly", () => {
@@ -85,6 +109,15 @@ describe("agentProblems", () => {
       clockOffsetMs: maybe(fc.integer({ min: -600_000, max: 600_000 })),
       lastHeardAt: maybe(fc.integer({ min: T - 4 * 3_600_000, max: T })),
       statusEveryMs: maybe(fc.constantFrom(1_000, 5_000, 29_999, 30_000, 30_001, 60_000, 300_000, 3_600_000)),
+      kind: fc.constantFrom("camera", "door", "beacon", "sim", "thermal"),
+      input: maybe(
+        fc.record({
+          unit: maybe(fc.constantFrom("frame", "tick", "line")),
+          ageMs: maybe(fc.oneof(fc.constantFrom(0, 59_999, 60_000, 60_001), fc.integer({ min: 0, max: 3_600_000 }))),
+          downMs: maybe(fc.oneof(fc.constantFrom(0, 59_999, 60_000, 60_001), fc.integer({ min: 0, max: 3_600_000 }))),
+          restarts: maybe(fc.integer({ min: 0, max: 100 })),
+        }),
+      ),
     });
     // Now: at T, or just around an edge of the silent rule (90 s for 30 s statuses, 3 intervals otherwise).
     const nowOf = (a: { lastHeardAt: number | null }, d: number) => (a.lastHeardAt ?? T) + d;
@@ -101,6 +134,11 @@ describe("agentProblems", () => {
           let allowed = 3 * interval;
           if (allowed < 90_000) allowed = 90_000;
           if (a.state === "online" && (a.lastHeardAt === null || now - a.lastHeardAt > allowed)) expected.push("silent");
+          // Stalled: online, and its last status said its camera (or simulator) had no input for over a minute, or its source had failed and restarted for over a minute.
+          const i = a.input;
+          const noInput = (a.kind === "camera" || a.kind === "sim") && i !== null && i.ageMs !== null && i.ageMs > 60_000;
+          const down = i !== null && i.downMs !== null && i.downMs > 60_000;
+          if (a.state === "online" && (noInput || down)) expected.push("stalled");
           const deliveredAt = a.lastEventTs === null || a.lagMs === null ? null : a.lastEventTs + a.lagMs;
           const heldNothingSince =
             a.state === "online" && a.backlog?.queued === 0 && deliveredAt !== null && a.lastStatusTs !== null && a.lastStatusTs >= deliveredAt;

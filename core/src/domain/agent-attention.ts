@@ -1,7 +1,8 @@
 /**
  * Which agents need attention, by the rules the Agents view flags its cells with: not online
  * (offline, never seen), online but silent (the server has heard nothing from it for several status
- * intervals), its newest event late (and not caught up since), its clock off, its backlog old or
+ * intervals), online but its source stalled (no frame from its camera, its source failing and
+ * restarting), its newest event late (and not caught up since), its clock off, its backlog old or
  * dropping. One source of truth for the per-store view's amber cells, the all-stores list's
  * `?problems=1` (GET /api/v1/agents), the chain view's agent cell and `footfall agent list`. A
  * revoked agent needs none: it was shut out.
@@ -53,10 +54,41 @@ export interface AgentAttentionInput {
   lastHeardAt?: number | null;
   /** How often it sends its status (its status's `statusEveryS`, in ms); null or absent: not said (30 s). */
   statusEveryMs?: number | null;
+  /** Its kind (camera, door, beacon, sim): how long its source may go without input. Absent: no input rule. */
+  kind?: string;
+  /** What its last status said of its source's input; null or absent: nothing (an agent older than this rule). */
+  input?: AgentInput | null;
 }
 
+/**
+ * What an agent said of its source's input at its last status (footfall-edge's status metrics
+ * `inputUnit`, `inputAgeMs`, `sourceDownMs`, `sourceRestarts`). Each null when the status did not say.
+ */
+export interface AgentInput {
+  /** What its source's input is ("frame", "tick"): the words of "no frame for 3 min". */
+  unit: string | null;
+  /** How long before that status its source last produced input (or, none yet, since the agent started), ms. */
+  ageMs: number | null;
+  /** How long its source had then been failing and restarting without a steady run or any input since, ms (0: running). */
+  downMs: number | null;
+  /** How often its source was restarted after a failure since the agent started. */
+  restarts: number | null;
+}
+
+/**
+ * How long an agent's source may go without input before it is stalled, by kind; a kind not named has
+ * no input rule. A camera gives frames all the time (ffmpeg at its fps) and the simulator ticks every
+ * few ms: a minute without is a stalled source. A door counter and beacon gateways are quiet while
+ * nobody passes (a shop at night), so their input's age says nothing; a failing link (an unplugged
+ * serial counter, a silent polled one, a gateway feed that cannot start) shows as a source
+ * restarting, {@link SOURCE_DOWN_AFTER_MS}.
+ */
+export const INPUT_STALLED_AFTER_MS: Readonly<Record<string, number>> = { camera: 60_000, sim: 60_000 };
+/** A source failing and restarting (no run steady for a minute, no input) for longer than this is stalled, whatever its kind. */
+export const SOURCE_DOWN_AFTER_MS = 60_000;
+
 /** Why an agent needs attention, in the order the list names them. */
-export const AGENT_PROBLEMS = ["offline", "never-seen", "silent", "lagging", "clock", "backlog"] as const;
+export const AGENT_PROBLEMS = ["offline", "never-seen", "silent", "stalled", "lagging", "clock", "backlog"] as const;
 export type AgentProblem = (typeof AGENT_PROBLEMS)[number];
 
 /** What each problem reads as, on every screen (the Agents view, the chain view's titles, `footfall agent list`). */
@@ -64,6 +96,7 @@ export const AGENT_PROBLEM_WORDS: Record<AgentProblem, string> = {
   offline: "offline",
   "never-seen": "never seen",
   silent: "silent",
+  stalled: "input stalled",
   lagging: "events late",
   clock: "clock off",
   backlog: "backlog",
@@ -80,6 +113,45 @@ export function silentWarns(a: Pick<AgentAttentionInput, "state" | "lastHeardAt"
   const heard = a.lastHeardAt;
   if (heard === null || heard === undefined || !Number.isFinite(heard)) return true;
   return now - heard > silentAfterMs(a.statusEveryMs);
+}
+
+const finite = (v: number | null | undefined): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * Online by its last state, yet its source stalled at its last status: no input for longer than its
+ * kind allows ({@link INPUT_STALLED_AFTER_MS}: a camera without a frame for a minute), or its source
+ * failing and restarting for over {@link SOURCE_DOWN_AFTER_MS}. An agent whose status says nothing of
+ * its input (older than this rule, or a source that does not report it) is never stalled.
+ */
+export function stalledWarns(a: Pick<AgentAttentionInput, "state" | "kind" | "input">): boolean {
+  const i = a.input;
+  if (a.state !== "online" || !i) return false;
+  const limit = a.kind === undefined ? undefined : INPUT_STALLED_AFTER_MS[a.kind];
+  if (limit !== undefined && finite(i.ageMs) && i.ageMs > limit) return true;
+  return finite(i.downMs) && i.downMs > SOURCE_DOWN_AFTER_MS;
+}
+
+/** A duration in words, rounded down: `45 s`, `3 min`, `2 h`, `4 d`. */
+function span(ms: number): string {
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
+  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h`;
+  return `${Math.floor(ms / 86_400_000)} d`;
+}
+
+/**
+ * What a stalled agent's source said, after "input stalled: " on every screen: `source restarting for
+ * 3 min (12 restarts)` while it fails, else `no frame for 3 min` (as of its last status). Null when
+ * {@link stalledWarns} does not flag it.
+ */
+export function stalledDetail(a: Pick<AgentAttentionInput, "state" | "kind" | "input">): string | null {
+  if (!stalledWarns(a)) return null;
+  const i = a.input!;
+  if (finite(i.downMs) && i.downMs > SOURCE_DOWN_AFTER_MS) {
+    const n = finite(i.restarts) && i.restarts > 0 ? ` (${i.restarts} restart${i.restarts === 1 ? "" : "s"})` : "";
+    return `source restarting for ${span(i.downMs)}${n}`;
+  }
+  return `no ${i.unit ?? "input"} for ${span(i.ageMs!)}`;
 }
 
 /** Its backlog is worth a look: the oldest held event waited over {@link SLOW_BACKLOG_MS}, or its outbox dropped some. */
@@ -114,6 +186,7 @@ export function agentProblems(a: AgentAttentionInput, clockWarnMs: number, now: 
   if (a.state === "offline") out.push("offline");
   else if (a.state !== "online") out.push("never-seen");
   else if (silentWarns(a, now)) out.push("silent");
+  if (stalledWarns(a)) out.push("stalled");
   if (lagWarns(a)) out.push("lagging");
   if (clockOffWarns(a.clockOffsetMs, clockWarnMs)) out.push("clock");
   if (backlogWarns(a.backlog)) out.push("backlog");

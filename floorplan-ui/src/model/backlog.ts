@@ -1,4 +1,19 @@
-import { backlogWarns, clockOffWarns, formatClockOffset, lagCaughtUp, lagWarns, silentAfterMs, SLOW_LAG_MS, type AgentBacklog, type AgentProblem } from "@footfall/core";
+import {
+  AGENT_PROBLEM_WORDS,
+  backlogWarns,
+  clockOffWarns,
+  formatClockOffset,
+  INPUT_STALLED_AFTER_MS,
+  lagCaughtUp,
+  lagWarns,
+  silentAfterMs,
+  SLOW_LAG_MS,
+  SOURCE_DOWN_AFTER_MS,
+  stalledDetail,
+  type AgentBacklog,
+  type AgentInput,
+  type AgentProblem,
+} from "@footfall/core";
 import { formatAgo, formatCount, formatLag } from "./format.js";
 
 /** What an agent said it held at its last status (GET .../agents `backlog`). */
@@ -88,5 +103,22 @@ export function silentNote(
       `It says online, but the server has heard nothing from it (no status, no event) for over ${formatLag(silentAfterMs(every))}: 3 of its status intervals (${every === null ? "every 30 s, the default" : `every ${formatLag(every)}, as it says`}). ` +
       "Its process may hang, or have died while the server could not hear its goodbye (a server restart, a broker that lost its last will). Check it runs (systemctl status footfall-edge, its log). " +
       "If every agent is silent, the server is not hearing the broker: GET /api/v1/health.",
+  };
+}
+
+/**
+ * The line under an online agent's state when the server flags its source stalled (GET .../agents
+ * `problems`, core's "stalled"): "input stalled: no frame for 3 min", or "input stalled: source
+ * restarting for 2 min (5 restarts)", as of its last status. Null when it is not stalled.
+ */
+export function stalledNote(a: { problems?: readonly AgentProblem[] | null; state: string; kind: string; input?: AgentInput | null }): { text: string; title: string } | null {
+  if (!a.problems?.includes("stalled")) return null;
+  const detail = stalledDetail(a);
+  const limit = INPUT_STALLED_AFTER_MS[a.kind];
+  return {
+    text: detail === null ? AGENT_PROBLEM_WORDS.stalled : `${AGENT_PROBLEM_WORDS.stalled}: ${detail}`,
+    title:
+      `Its process runs and sends its status, but its source gives it nothing to count: ${limit === undefined ? "" : `no ${a.input?.unit ?? "input"} for over ${formatLag(limit)}, or `}its source failing and restarting for over ${formatLag(SOURCE_DOWN_AFTER_MS)} (as its last status said). ` +
+      "No visitors are counted meanwhile. Check the device and its link (a camera's stream URL and network, a counter's cable), and the agent's log (journalctl -u footfall-edge).",
   };
 }

@@ -9,7 +9,7 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ } from "../model/format.js";
-import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, silentNote } from "../model/backlog.js";
+import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, silentNote, stalledNote } from "../model/backlog.js";
 import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -209,6 +209,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                         </span>
                       )}
                       <SilentLine agent={a.agent} note={silentNote(a, now)} />
+                      <StalledLine agent={a.agent} note={stalledNote(a)} />
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>
@@ -267,6 +268,16 @@ function SilentLine({ agent, note }: { agent: string; note: ReturnType<typeof si
   if (!note) return null;
   return (
     <div className="small warn-text strong" data-testid={`silent-${agent}`} title={note.title}>
+      {note.text}
+    </div>
+  );
+}
+
+/** Under an online agent's state: its source gives it no input (core's "stalled"), e.g. "input stalled: no frame for 3 min". */
+function StalledLine({ agent, note }: { agent: string; note: ReturnType<typeof stalledNote> }) {
+  if (!note) return null;
+  return (
+    <div className="small warn-text strong" data-testid={`stalled-${agent}`} title={note.title}>
       {note.text}
     </div>
   );

@@ -21,6 +21,12 @@ export const RetentionBody = Type.Object(
   {
     rawDays: Type.Integer({ description: "days raw events are kept; 0: for ever" }),
     rawSince: Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms: raw events before this may be deleted; null when nothing is" }),
+    history: Type.Optional(
+      Type.Union([Type.Object({ keptDays: Type.Integer(), keptFrom: Type.Integer() }), Type.Null()], {
+        description:
+          "(core's KeptHistory) how long hour and day figures are kept (FOOTFALL_AGGREGATE_RETENTION_DAYS) and the oldest instant kept, epoch ms, as GET /overview's history: a range before keptFrom counts nothing there (the views say so); null: kept for ever",
+      }),
+    ),
   },
   { description: "the retention horizon: figures that need raw events (experiments' per-visit statistics, the parts of hours at a range's edges) cannot reach before rawSince; the rest comes from aggregates" },
 );
@@ -93,10 +99,24 @@ export const AgentsBody = Type.Object({
         }),
       ),
       statusEveryMs: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "how often it says it sends its status (its status's statusEveryS), ms; null: it does not say (30 s)" })),
+      input: Type.Optional(
+        Type.Union([
+          Type.Object(
+            {
+              unit: Type.Union([Type.String(), Type.Null()], { description: "what its source's input is (frame, tick), as its status's inputUnit; null: not said" }),
+              ageMs: Type.Union([Type.Integer(), Type.Null()], { description: "how long before its last status its source last gave input (inputAgeMs), ms; null: not said" }),
+              downMs: Type.Union([Type.Integer(), Type.Null()], { description: "how long its source had been failing and restarting then (sourceDownMs), ms; 0: running; null: not said" }),
+              restarts: Type.Union([Type.Integer(), Type.Null()], { description: "restarts of its source after a failure since the agent started (sourceRestarts)" }),
+            },
+            { description: "what its last status said of its source's input; null: nothing (agents older than the stalled rule)" },
+          ),
+          Type.Null(),
+        ]),
+      ),
       problems: Type.Optional(
         Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
           description:
-            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
         }),
       ),
     }),

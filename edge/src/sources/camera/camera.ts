@@ -88,6 +88,8 @@ interface Pending {
 }
 
 export class CameraSource implements Source<CameraSettings> {
+  /** Its input is ffmpeg's frames: `ctx.input()` at each (no frame for a minute: "input stalled"). */
+  readonly input = "frame";
   private ctx: SourceContext<CameraSettings> | null = null;
   private stream: FrameStream | null = null;
   private detector: DetectorLike | null = null;
@@ -213,6 +215,7 @@ export class CameraSource implements Source<CameraSettings> {
         log.info({ width: info.width, height: info.height, run: info.run }, "video stream running");
       },
       onFrame: (frame) => {
+        ctx.input?.();
         // Live inputs (and real-time files) are stamped on arrival; a file read as fast as possible by its own clock.
         const ts = Math.round(realtimeClock ? ctx.now() : this.runStartTs + frame.ptsMs);
         return this.onFrame(frame, ts);
