@@ -425,6 +425,29 @@ describe("the Sales page's days", () => {
     expect(await earlyHeatmap.getByTestId("store-sales").textContent()).not.toContain("0 transactions");
     await earlyHeatmap.close();
   });
+
+  it("call the store's enters enters beside its conversion on the heatmap, as the chain view does, whose Visitors a door counter leaves '–'", async () => {
+    const tz = DEMO_LAYOUT.timezone;
+    const day = { from: localMidnight(Date.now(), tz, -1), to: localMidnight(Date.now(), tz) };
+    // A sale of its own yesterday, so that the day has sales whatever ran before (the import is idempotent).
+    const imported = await api.request<{ accepted: number }>("POST", `/api/v1/stores/${STORE}/sales`, { sales: [{ ts: day.from + 11 * HOUR, zone: "fruit-veg", amount: 9.5, items: 1, transaction: "words-1" }] });
+    expect(imported.status).toBe(200);
+    type Row = { id: string; figures: { enters: number; visitors: number | null; transactions: number } };
+    const row = (await api.request<{ stores: Row[] }>("GET", `/api/v1/overview?from=${day.from}&to=${day.to}`)).body.stores.find((s) => s.id === STORE)!;
+    // The entrance's door counter counts people in and cannot tell them apart: the chain view's Visitors is "–", its Enters these.
+    expect(row.figures.visitors).toBeNull();
+    expect(row.figures.enters).toBeGreaterThan(0);
+    expect(row.figures.transactions).toBeGreaterThan(0);
+    const heatmap = await open(`/heatmap/${STORE}?from=${day.from}&to=${day.to}&metric=conversion`, tokens.viewer);
+    const card = heatmap.getByTestId("store-sales");
+    await card.waitFor();
+    const words = await card.locator(".stat .k").allTextContents();
+    expect(words[0]).toBe(`store conversion (${row.figures.transactions.toLocaleString("en")} transactions / ${row.figures.enters.toLocaleString("en")} enters)`);
+    expect(words).toContain("sales per enter");
+    expect(await card.textContent()).not.toMatch(/visitor/i);
+    await shot(heatmap, "figures-heatmap-store-sales-words");
+    await heatmap.close();
+  });
 });
 
 // Last: the fake clock is installed for the whole browser context.

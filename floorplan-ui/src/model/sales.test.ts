@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { formatBucketStart, localDate, localMidnight, type TrafficBucket } from "@footfall/core";
 import { firstDataStart } from "./coverage.js";
 import { formatDate } from "./format.js";
-import { conversionSince, salesDaysFigures, storeKeyFigures, type RecordedDay } from "./sales.js";
+import { conversionSince, salesDaysFigures, storeKeyFigures, storeSalesWords, type RecordedDay } from "./sales.js";
 
 const PARIS = "Europe/Paris";
 
@@ -95,5 +95,15 @@ describe("storeKeyFigures", () => {
     expect(storeKeyFigures({ visitors: 0, since: null, transactions: 0, sales: 0 })).toEqual({ enters: null, transactions: null, sales: null });
     expect(storeKeyFigures({ visitors: 0, since: 1, transactions: 0, sales: 0 })).toEqual({ enters: 0, transactions: 0, sales: 0 });
     expect(storeKeyFigures({ visitors: 412, since: 1, transactions: 12, sales: 150.3 })).toEqual({ enters: 412, transactions: 12, sales: 150.3 });
+  });
+});
+
+describe("storeSalesWords", () => {
+  it("names /conversion's store visitors enters, as the chain view, the report and the Sales page do: never visitors, which the chain gives apart ('–' for a door counter)", () => {
+    const w = storeSalesWords({ visitors: 1025, since: 1, transactions: 829 });
+    expect(w.conversion).toBe("store conversion (829 transactions / 1,025 enters)");
+    expect(w.perHead).toBe("sales per enter");
+    expect(`${w.conversion} ${w.perHead}`).not.toMatch(/visitor/);
+    expect(storeSalesWords({ visitors: 0, since: null, transactions: 0 }).conversion).toBe("store conversion (no figures in this range)");
   });
 });

@@ -13,7 +13,7 @@
  */
 import { conversionSpan, storeConversion, type TrafficBucket } from "@footfall/core";
 import type { Coverage } from "./coverage.js";
-import { formatDate } from "./format.js";
+import { formatCount, formatDate } from "./format.js";
 import { slotsTotal, trafficSlots, type Slot } from "./traffic.js";
 
 /** A day as `/sales/days` gives it: `[from, to)`, today's `to` being the server's now. */
@@ -65,6 +65,22 @@ export function conversionSince(since: number | null, range: { from: number }, t
 export function storeKeyFigures(store: { visitors: number; since: number | null; transactions: number; sales: number }): { enters: number | null; transactions: number | null; sales: number | null } {
   if (store.since === null) return { enters: null, transactions: null, sales: null };
   return { enters: store.visitors, transactions: store.transactions, sales: store.sales };
+}
+
+/**
+ * The words of a store's conversion and sales per head (the heatmap's store sales card), from
+ * `/conversion`'s store. Its `visitors` (the schema's name) are the store's enters: the people in
+ * through its entrances, a door counter's `in` and the visits opened in entrance zones, each return
+ * counted again. The chain view, the report, the Sales page and the digests call them enters, and
+ * give Visitors (distinct people) apart: "–" where only a door counter counts people in, since it
+ * cannot tell them apart. So the conversion reads "829 transactions / 1,025 enters", never
+ * "1,025 visitors" beside the chain view's "–".
+ */
+export function storeSalesWords(store: { visitors: number; since: number | null; transactions: number }): { conversion: string; perHead: string } {
+  return {
+    conversion: store.since === null ? "store conversion (no figures in this range)" : `store conversion (${formatCount(store.transactions)} transactions / ${formatCount(store.visitors)} enters)`,
+    perHead: "sales per enter",
+  };
 }
 
 /** What a sales figure the range cannot count reads, and why (`storeKeyFigures`'s null). */

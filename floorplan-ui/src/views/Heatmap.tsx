@@ -12,7 +12,7 @@ import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
-import { conversionSince } from "../model/sales.js";
+import { conversionSince, storeSalesWords } from "../model/sales.js";
 import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { downloadText } from "../components/download.js";
@@ -21,6 +21,8 @@ import { PlanStage } from "../components/PlanStage.js";
 import { HeatZones } from "../components/HeatZones.js";
 import { Legend } from "../components/Legend.js";
 import { RangeHeading } from "../components/RangeBar.js";
+import { HistoryNote, useKeptHistory } from "../components/HistoryNote.js";
+import { cutByRetention, HISTORY_CUT_SLACK_MS } from "@footfall/core";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { TrafficCharts } from "../components/TrafficCharts.js";
 import { QueueWaits } from "../components/QueueWaits.js";
@@ -40,6 +42,9 @@ export default function HeatmapView(props: ViewProps) {
   const previousNoData = compare && coverage ? !rangeHasData(prev, coverage) : false;
   const previousPartial = compare && coverage ? !previousNoData && rangeIsPartial(prev, coverage) : false;
   const partial = coverage ? !noData && rangeIsPartial(r.range, coverage) : false;
+  // Figures that begin at the history kept were cut by retention, not started then: the history note says so instead.
+  const history = useKeptHistory();
+  const cutHere = (p: { from: number }) => !!history && cutByRetention(p, history) && (coverage?.from == null || coverage.from < history.keptFrom + HISTORY_CUT_SLACK_MS - 1e15);
 
   const dwell = useQ(["dwell", store, r.range.from, r.range.to, r.now], (signal) => api.dwell(store, r.range, signal), { enabled: r.ready });
   const before = useQ(["dwell", store, prev.from, prev.to, r.now], (signal) => api.dwell(store, prev, signal), { enabled: r.ready && compare });
@@ -109,7 +114,7 @@ export default function HeatmapView(props: ViewProps) {
     return <div className="page">{isNotFound(r.layoutError) ? <NoLayout /> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
   return (
-    <div className="page" data-testid="heatmap" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
+    <div className="page" data-testid="heatmap" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined} data-figures-from={coverage ? (coverage.from ?? "none") : undefined}>
       <RangeHeading
         title="Heatmap"
         updatedAt={r.updatedAt}
@@ -134,10 +139,11 @@ export default function HeatmapView(props: ViewProps) {
           No data for this range: {coverage.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(coverage.from, r.timeZone)}.`}
         </div>
       )}
-      {partial && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}: the range before that has no data.</div>}
+      {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} previous={compare ? prev : null} />}
+      {partial && !cutHere(r.range) && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}: the range before that has no data.</div>}
       <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
       {previousNoData && <div className="alert warn" data-testid="previous-no-data">The previous period ({formatRange(prev, r.timeZone)}) has no data: there is nothing to compare with.</div>}
-      {previousPartial && coverage?.from != null && (
+      {previousPartial && !cutHere(prev) && coverage?.from != null && (
         <div className="alert warn" data-testid="previous-partial">
           The previous period ({formatRange(prev, r.timeZone)}) is partial: the store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}, so changes overstate growth.
         </div>
@@ -281,16 +287,17 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
 /** Store-level sales figures of the range (shown with the sales metrics). */
 function StoreSales({ report, currency, since }: { report: ConversionReport; currency: string | undefined; since: string | null }) {
   const s = report.store;
+  const words = storeSalesWords(s);
   return (
     <div className="stats card card-b" data-testid="store-sales">
       <div className="stat">
         <div className="v">{formatRate(s.conversion)}</div>
-        <div className="k">{s.since === null ? "store conversion (no figures in this range)" : `store conversion (${formatCount(s.transactions)} transactions / ${formatCount(s.visitors)} visitors)`}</div>
+        <div className="k" data-testid="store-conversion-words">{words.conversion}</div>
         {/* The sales figures count from the store's first figures on (/conversion's `since`). */}
         {since && <div className="k" data-testid="store-sales-since" title="The sales before the store's first figures have no enters to be set against">{s.since === null ? "no sale counted: no figures in this range" : `sales ${since}`}</div>}
       </div>
       <div className="stat"><div className="v" data-testid="average-basket">{formatMoney(s.averageBasket, currency)}</div><div className="k">average basket</div></div>
-      <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor, currency)}</div><div className="k">sales per visitor</div></div>
+      <div className="stat"><div className="v">{formatMoney(s.salesPerVisitor, currency)}</div><div className="k" data-testid="sales-per-head-words">{words.perHead}</div></div>
       <div className="stat"><div className="v">{s.staffRatio === null ? "–" : formatCount(s.staffRatio)}</div><div className="k">{s.staffRatio === null ? "shoppers per staff member (no staff counts)" : "shoppers per staff member"}</div></div>
     </div>
   );
