@@ -291,11 +291,13 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
     server,
     tokens,
     close: async () => {
+      const started = performance.now();
       stopping = true;
       // The simulator stops first, while the broker still runs, so that it says goodbye (its
       // offline status) at once instead of waiting out its publish timeouts against a closed port.
       await stopChild(child, 8000);
       await server.close();
+      process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
   };
 }
@@ -451,11 +453,18 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     server,
     tokens,
     close: async () => {
+      const started = performance.now();
       stopping = true;
       await stopChild(child as ChildProcess | null, 8000);
       await server.close();
+      process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
   };
+}
+
+/** The line both demos print once stopped: how long the stop took, and that a start goes on from the data kept. */
+export function demoGoodbye(ms: number, dataDir: string): string {
+  return `Footfall demo stopped in ${(ms / 1000).toFixed(1)} s. Its data stays in ${dataDir}: the next start goes on from there.\n`;
 }
 
 /** The lines both demos print once they run: where to open, how fast, the tokens and how to stop. */

@@ -3,7 +3,9 @@
  * simulator ends its back-fill at once instead of finishing it first, then waits only briefly for the
  * server to commit what it sent), keeps every event the server took, and a restart back-fills on
  * from the newest one: the store's history grows, no hour of it twice. Asked for more history than
- * the server takes (events up to 7 days old), the demo back-fills 160 h and says so.
+ * the server takes (events up to 7 days old), the demo back-fills 160 h and says so. The chain demo
+ * (`--stores 3`, one simulator process for all its stores) likewise: it stops at once, says goodbye,
+ * and its restart counts every event once.
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
@@ -31,6 +33,9 @@ function stored(): { total: number; distinct: number; boots: Map<string, { n: nu
     db.close();
   }
 }
+
+/** The goodbye a demo prints once stopped. */
+const GOODBYE = /Footfall demo stopped in \d+\.\d s\. Its data stays in .+: the next start goes on from there\./;
 
 async function startDemo(): Promise<{ demo: Child; api: FootfallApi; banner: string }> {
   const [http, mqtt] = [await freePort(), await freePort()];
@@ -86,6 +91,7 @@ describe("footfall demo stopped during its back-fill", () => {
     // Not a benchmark: before, the simulator finished generating the whole history first and was then killed after 8 s.
     expect(stop.ms, out.slice(-3000)).toBeLessThan(15_000);
     expect(stop.code).toBe(0);
+    expect(out).toMatch(GOODBYE);
     // The simulator stopped by itself, saying where its back-fill ended.
     expect(out).toContain("stopped during the back-fill: the rest of the history is back-filled at the next start");
     expect(out).toMatch(/\[sim-1\] stopped /);
@@ -104,6 +110,8 @@ describe("footfall demo stopped during its back-fill", () => {
     await storedMoreThan(api, first.total + 3000);
     const stop = await stopDemo(demo, "SIGTERM");
     expect(stop.ms, demo.output().slice(-3000)).toBeLessThan(15_000);
+    expect(stop.code).toBe(0);
+    expect(demo.output()).toMatch(GOODBYE);
     expect(demo.output()).not.toContain("outbox full");
     const second = stored();
     expect(second.distinct).toBe(second.total);
@@ -115,4 +123,92 @@ describe("footfall demo stopped during its back-fill", () => {
     for (const [, b] of later) expect(b.min).toBeGreaterThan(held.max);
     expect(later.reduce((n, [, b]) => n + b.n, 0) + held.n).toBe(second.total);
   }, 180_000);
+});
+
+const chainDir = tempDir("footfall-demo-chain-stop-");
+afterAll(() => chainDir.remove());
+const CHAIN = ["store-0001", "store-0002", "store-0003"];
+
+/** The chain's events the server stored: in all, distinct ids, and per store and boot of its simulator (`sim-1:<boot>:<seq>`). */
+function chainStored(): { total: number; distinct: number; boots: Map<string, { n: number; min: number; max: number }> } {
+  const db = new Database(join(chainDir.path, "footfall.db"), { readonly: true, fileMustExist: true });
+  try {
+    const { total, uniq: distinct } = db.prepare("SELECT count(*) AS total, count(DISTINCT store || '/' || id) AS uniq FROM events WHERE store LIKE 'store-%'").get() as {
+      total: number;
+      uniq: number;
+    };
+    const rows = db
+      .prepare(
+        "SELECT store || '/' || substr(id, 7, instr(substr(id, 7), ':') - 1) AS boot, count(*) AS n, min(ts) AS min, max(ts) AS max FROM events WHERE store LIKE 'store-%' AND id LIKE 'sim-1:%' GROUP BY boot",
+      )
+      .all() as { boot: string; n: number; min: number; max: number }[];
+    return { total, distinct, boots: new Map(rows.map((r) => [r.boot, { n: r.n, min: r.min, max: r.max }])) };
+  } finally {
+    db.close();
+  }
+}
+
+async function startChainDemo(): Promise<{ demo: Child; api: FootfallApi; banner: string }> {
+  const [http, mqtt] = [await freePort(), await freePort()];
+  const env = { ...process.env, FOOTFALL_DATA_DIR: chainDir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
+  // 160 h of history for three stores: still back-filling when stopped.
+  const args = [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "160"];
+  const demo = new Child("footfall demo --stores 3", process.execPath, args, { cwd: REPO_ROOT, env });
+  const banner = await waitFor("the chain demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 90_000 });
+  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!), banner };
+}
+
+/** Waits until the server has stored more than `n` of the chain's events, in all its stores. */
+async function chainStoredMoreThan(api: FootfallApi, n: number): Promise<number> {
+  return waitFor(
+    `more than ${n} of the chain's events stored`,
+    async () => {
+      let events = 0;
+      for (const store of CHAIN) events += (await api.agents(store)).agents.find((a) => a.agent === "sim-1")?.events ?? 0;
+      return events > n ? events : false;
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
+}
+
+describe("footfall demo --stores 3 stopped during its back-fill", () => {
+  let first: ReturnType<typeof chainStored>;
+
+  it("stops on Ctrl-C with exit code 0 and its goodbye, keeping what the server took, each event once", async () => {
+    const { demo, api } = await startChainDemo();
+    await chainStoredMoreThan(api, 3000);
+    // A hang guard, not a timing check: stopDemo kills it after 60 s (exit code null then).
+    const stop = await stopDemo(demo, "SIGINT");
+    const out = demo.output();
+    expect(stop.code, out.slice(-3000)).toBe(0);
+    expect(out).toMatch(GOODBYE);
+    expect(out).not.toContain("outbox full");
+    first = chainStored();
+    expect(first.total).toBeGreaterThan(3000);
+    expect(first.distinct).toBe(first.total);
+    // One boot of the simulator per store.
+    expect([...first.boots.keys()].map((b) => b.split("/")[0]).sort()).toEqual(CHAIN);
+  }, 240_000);
+
+  it("started again, each store back-fills on from its newest event stored: every event counted once, the first run's all kept", async () => {
+    const { demo, api, banner } = await startChainDemo();
+    expect(banner).toMatch(/History\s+kept from earlier runs; each store back-filled only after its newest event/);
+    await chainStoredMoreThan(api, first.total + 3000);
+    const stop = await stopDemo(demo, "SIGTERM");
+    expect(stop.code, demo.output().slice(-3000)).toBe(0);
+    expect(demo.output()).toMatch(GOODBYE);
+    const second = chainStored();
+    expect(second.distinct).toBe(second.total);
+    expect(second.total).toBeGreaterThan(first.total + 3000);
+    // Every event of the first run is still there, once; each store's later events all come after its newest then.
+    for (const [boot, held] of first.boots) expect(second.boots.get(boot)).toEqual(held);
+    const later = [...second.boots].filter(([boot]) => !first.boots.has(boot));
+    expect(later.length).toBeGreaterThan(0);
+    for (const [boot, b] of later) {
+      const store = boot.split("/")[0]!;
+      const newest = Math.max(...[...first.boots].filter(([k]) => k.startsWith(`${store}/`)).map(([, h]) => h.max));
+      expect(b.min, boot).toBeGreaterThan(newest);
+    }
+    expect(later.reduce((n, [, b]) => n + b.n, 0) + first.total).toBe(second.total);
+  }, 240_000);
 });
