@@ -157,7 +157,7 @@ describe("chainCsv", () => {
       "2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "store-0002", "Fashion Milan, Corso", "north outlets", "Europe/Paris", "EUR",
       "80", "70", "14", "1234.50", "0.2000", "88.18", "95.3",
       "100", "", "0", "0.00", "", "", "95.3",
-      "0", "", "0", "0.00", "", "", "95.3",
+      "", "", "", "", "", "", "",
       "7", "door", "2", "1", "degraded",
       "true", "false", "", "new", "", "store", "1",
     ]);
@@ -190,6 +190,23 @@ describe("chainCsv", () => {
       ["group", "", "North, like-for-like against last year: 0 of 1 store", "north", "0", "0", "", "0", "", "", "true"],
     ]);
     for (const r of rows) expect(r).toHaveLength(rows[0]!.length);
+  });
+
+  it("leaves a store's period without any figure of it empty, not 0: new there (its figures begin later) or older than the figures kept; a period it began in keeps its figures", () => {
+    const none = ["", "", "", "", "", "", ""];
+    const head = read(chainCsv([], range))[0]!;
+    const cells = (r: string[], suffix: string) => ["enters", "visitors", "transactions", "sales", "conversion", "average_basket", "dwell_median_s"].map((n) => r[head.indexOf(`${n}${suffix}`)]);
+    const zero = figures(0, { dwellMedianS: null, visitors: 0 });
+    const newBoth = read(chainCsv([store("a", "A", { previous: zero, lastYear: zero, likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], range))[1]!;
+    expect([cells(newBoth, "_previous"), cells(newBoth, "_last_year")]).toEqual([none, none]);
+    const cut = read(chainCsv([store("b", "B", { lastYear: zero, notLikeForLike: { previous: null, lastYear: "no-data" } })], range))[1]!;
+    expect(cells(cut, "_last_year")).toEqual(none);
+    // Begun inside the previous period: its part of it is real (40 enters), shown, though not compared.
+    const partly = read(chainCsv([store("c", "C", { previous: figures(40), likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], range))[1]!;
+    expect(cells(partly, "_previous")).toEqual(["40", "", "0", "0.00", "", "", "95.3"]);
+    // Compared like-for-like, a real 0 stays 0.
+    const closed = read(chainCsv([store("d", "D", { previous: figures(0) })], range))[1]!;
+    expect(cells(closed, "_previous")[0]).toBe("0");
   });
 
   it("has one row per store and the same columns on every row (property)", () => {

@@ -238,7 +238,8 @@ const REASON = { new: "new", "no-data": "no data" } as const;
  * figures_kept_days). Then the totals the view shows (`summary`), as it shows them: each total's
  * figures over every store (row "total" or "group"), then its like-for-like rows, the figures of
  * the stores compared against the previous period (last year) and theirs then, named as the view
- * says it ("All stores, like-for-like against the previous period: 2 of 3 stores"). The range is
+ * says it ("All stores, like-for-like against the previous period: 2 of 3 stores"). A store's period
+ * without any figure of it (not like-for-like, no enter) is empty, not 0 enters and 0.00 sales. The range is
  * the view's, in the browser's time zone; amounts are in each row's currency (its column), so a
  * spreadsheet adds them up only within one.
  */
@@ -258,11 +259,14 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange, s
   const to = isoLocal(range.to, range.timeZone);
   const kept = summary?.history?.keptDays ?? null;
   const none = CHAIN_FIGURES.map((): Cell => null);
+  // No data is not zero: a period before the store's figures begin ("new" without an enter in it) or
+  // older than those kept ("no data" without one) has empty cells, as the view's "— new LY", not 0s.
+  const figuresIn = (f: ChainFigures, why: "new" | "no-data" | null): Cell[] => (why !== null && !f.enters ? none : CHAIN_FIGURES.map(([id]) => f[id]));
   const rows = stores.map((s): Cell[] => [
     from, to, s.id, s.name, s.groups.join(" "), s.timezone, s.currency,
     ...CHAIN_FIGURES.map(([id]) => s.figures[id]),
-    ...CHAIN_FIGURES.map(([id]) => s.previous[id]),
-    ...CHAIN_FIGURES.map(([id]) => s.lastYear[id]),
+    ...figuresIn(s.previous, s.notLikeForLike.previous),
+    ...figuresIn(s.lastYear, s.notLikeForLike.lastYear),
     s.occupancy, s.occupancyFrom, s.agents.agents, s.agents.online, s.agents.health,
     String(s.likeForLike.previous), String(s.likeForLike.lastYear),
     s.notLikeForLike.previous ? REASON[s.notLikeForLike.previous] : null, s.notLikeForLike.lastYear ? REASON[s.notLikeForLike.lastYear] : null,
