@@ -20,7 +20,23 @@ function parseBox(s: string | undefined): Box | undefined {
   return [v[0]!, v[1]!, v[2]!, v[3]!];
 }
 
+/** What `footfall-models --help` and `footfall-models eval --help` print (on stdout, exit 0). */
+const USAGE = `usage: footfall-models eval [--labels FILE] [--video FILE] [--workers N] [--roi x1,y1,x2,y2] [--backend auto|wasm|tensorflow] [--json]
+
+eval: the person detector's precision and recall at IoU 0.5 on labelled frames, and its frames per second.
+  --labels FILE     labelled frames (JSON; default test/fixtures/vtest/detections.json, from the repository's root)
+  --video FILE      the video the frames come from (default: the one the labels name, Debian's opencv-doc vtest.avi)
+  --workers N       detector worker threads (default 2)
+  --roi x1,y1,x2,y2 only this part of the frame (default: the labels' roi, else the full frame)
+  --backend B       auto (tfjs-node when installed, else WASM), wasm or tensorflow (default auto)
+  --json            the report as JSON
+  -h, --help        this text`;
+
 async function evalCommand(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -70,7 +86,9 @@ if (command === "eval") {
     console.error(`footfall-models eval: ${(err as Error).message ?? err}`);
     process.exitCode = 1;
   });
+} else if (command === undefined || command === "--help" || command === "-h") {
+  console.log(USAGE);
 } else {
-  console.error("usage: footfall-models eval [--labels FILE] [--video FILE] [--workers N] [--roi x1,y1,x2,y2] [--backend auto|wasm|tensorflow] [--json]");
-  process.exitCode = command === undefined || command === "--help" || command === "-h" ? 0 : 2;
+  console.error(`footfall-models: unknown command "${command}"\n${USAGE}`);
+  process.exitCode = 2;
 }
