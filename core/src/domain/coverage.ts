@@ -68,6 +68,18 @@ export function conversionSpan(range: { from: number; to: number }, first: numbe
  */
 export const countedThrough = (period: { from: number; to: number }, first: number | null): boolean => first !== null && first <= period.from;
 
+/**
+ * How long hour and day figures are kept (FOOTFALL_AGGREGATE_RETENTION_DAYS) and the oldest instant
+ * kept, epoch ms; null: kept for ever. `GET /overview` (history) and `GET /stores` (retention.history)
+ * answer it; figures of a period before `keptFrom` are gone, not zero.
+ */
+export type KeptHistory = { keptDays: number; keptFrom: number } | null;
+
+/** Whether a period reaches before the figures kept: its figures before `keptFrom` are not counted. */
+export function cutByRetention(period: { from: number }, history: KeptHistory): boolean {
+  return history !== null && period.from < history.keptFrom;
+}
+
 /** Why a store is left out of a like-for-like comparison: "new" (its figures begin after the earlier period's start), "no-data" (that period is older than the figures kept). */
 export type NotLikeForLike = "new" | "no-data";
 

@@ -5,8 +5,9 @@
  * and end on whole hours) cannot reach before it; the others (traffic, dwell, paths, funnels over
  * whole hours) are answered from the aggregates.
  */
+import { cutByRetention, type KeptHistory } from "@footfall/core";
 import type { RetentionInfo } from "../api/types.js";
-import { formatDate } from "./format.js";
+import { formatCount, formatDate } from "./format.js";
 
 /** What a view needs: raw events (the server answers 400 before the horizon), or aggregates (older ranges still answer). */
 export type RetentionNeed = "raw" | "aggregates";
@@ -23,4 +24,20 @@ export function retentionNote(r: RetentionInfo | undefined, need: RetentionNeed,
   return need === "raw"
     ? `${kept}. ${what} need raw events: choose ${range ? "a range" : "periods"} from then on. Older ranges show aggregates only.`
     : `${kept}: older ranges show aggregates only, so they must start and end on whole hours.${what ? ` ${what}` : ""}`;
+}
+
+/**
+ * What a view with a range says when hour and day figures older than the history kept
+ * (FOOTFALL_AGGREGATE_RETENTION_DAYS; `GET /stores` retention.history) are gone and its range, or
+ * the previous period it compares with, starts before them: its figures are partial, not low. The
+ * same words on every view; null when nothing is cut (or the history is kept for ever).
+ */
+export function historyNote(history: KeptHistory | undefined, timeZone: string, range: { from: number }, previous?: { from: number } | null): string | null {
+  if (!history) return null;
+  const now = cutByRetention(range, history);
+  const before = !!previous && cutByRetention(previous, history);
+  if (!now && !before) return null;
+  const head = `History kept from ${formatDate(history.keptFrom, timeZone)} (${formatCount(history.keptDays)} day${history.keptDays === 1 ? "" : "s"}): figures before it are not counted`;
+  if (!now) return `${head}, so the previous period is partial and changes against it overstate growth.`;
+  return before ? `${head}, in this range and in the previous period.` : `${head}.`;
 }

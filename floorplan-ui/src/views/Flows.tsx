@@ -16,6 +16,7 @@ import { FlowArrows } from "../components/FlowArrows.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { NotOpenYetNote, useNotOpenYet } from "../components/NotOpenYet.js";
 import { RetentionNote } from "../components/RetentionNote.js";
+import { HistoryNote } from "../components/HistoryNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -67,6 +68,7 @@ export default function FlowsView(props: ViewProps) {
           Export moves CSV
         </button>
       </RangeHeading>
+      {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} />}
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
       {report.status === "error" ? (

@@ -20,6 +20,7 @@ import { downloadCsv } from "../components/download.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { RetentionNote } from "../components/RetentionNote.js";
+import { HistoryNote } from "../components/HistoryNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
@@ -85,6 +86,7 @@ export default function FunnelView(props: ViewProps) {
           Export CSV
         </button>
       </RangeHeading>
+      {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} />}
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       <div className="funnel-grid">
         <section className="card">

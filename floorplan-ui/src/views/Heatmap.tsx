@@ -44,7 +44,7 @@ export default function HeatmapView(props: ViewProps) {
   const partial = coverage ? !noData && rangeIsPartial(r.range, coverage) : false;
   // Figures that begin at the history kept were cut by retention, not started then: the history note says so instead.
   const history = useKeptHistory();
-  const cutHere = (p: { from: number }) => !!history && cutByRetention(p, history) && (coverage?.from == null || coverage.from < history.keptFrom + HISTORY_CUT_SLACK_MS - 1e15);
+  const cutHere = (p: { from: number }) => !!history && cutByRetention(p, history) && (coverage?.from == null || coverage.from < history.keptFrom + HISTORY_CUT_SLACK_MS);
 
   const dwell = useQ(["dwell", store, r.range.from, r.range.to, r.now], (signal) => api.dwell(store, r.range, signal), { enabled: r.ready });
   const before = useQ(["dwell", store, prev.from, prev.to, r.now], (signal) => api.dwell(store, prev, signal), { enabled: r.ready && compare });

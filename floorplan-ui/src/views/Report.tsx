@@ -19,6 +19,7 @@ import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
+import { HistoryNote } from "../components/HistoryNote.js";
 import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
@@ -81,6 +82,7 @@ export default function ReportView(props: ViewProps) {
         </p>
         <p className="report-sub small">Footfall report, made {formatDateTime(Date.now(), timeZone)}</p>
       </header>
+      {r.ready && <HistoryNote timeZone={timeZone} range={range} />}
       {failed?.error ? (
         <ErrorState error={failed.error} onRetry={failed.reload} />
       ) : loading ? (

@@ -19,9 +19,20 @@ describe("GET /api/v1/stores", () => {
   });
 
   it("says how long raw events are kept (FOOTFALL_RETENTION_DAYS, 90 by default) and since when, for the UI to show the horizon", async () => {
-    expect((await t.get("/api/v1/stores")).body.retention).toEqual({ rawDays: 90, rawSince: NOW - 90 * 86_400_000 });
+    expect((await t.get("/api/v1/stores")).body.retention).toEqual({ rawDays: 90, rawSince: NOW - 90 * 86_400_000, history: null });
     // A viewer reads it too: every view that shows ranges needs it.
     expect((await t.get("/api/v1/stores", await t.token("viewer"))).body.retention.rawDays).toBe(90);
+  });
+
+  it("says how long hour and day figures are kept (FOOTFALL_AGGREGATE_RETENTION_DAYS) and from when, as the chain overview's history", async () => {
+    const kept = await startTestServer({ now: () => NOW, config: { aggregateRetentionDays: 120 } });
+    try {
+      const history = { keptDays: 120, keptFrom: NOW - 120 * 86_400_000 };
+      expect((await kept.get("/api/v1/stores", await kept.token("viewer"))).body.retention.history).toEqual(history);
+      expect((await kept.get("/api/v1/overview")).body.history).toEqual(history);
+    } finally {
+      await kept.close();
+    }
   });
 
   it("lists every store by id with its name", async () => {

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
+import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
 import type { LayoutChangeRefusal } from "../storage/types.js";
@@ -21,12 +21,14 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/stores", {
     config: anyRole,
-    schema: { tags: ["stores"], summary: "Stores this token may see, and how long raw events are kept", response: { 200: StoresBody, ...errorResponses } },
+    schema: { tags: ["stores"], summary: "Stores this token may see, and how long raw events and hour/day figures are kept", response: { 200: StoresBody, ...errorResponses } },
     handler: async (req) => {
       const since = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
+      const keptFrom = services.retention?.rollupsSince?.() ?? null;
+      const history: KeptHistory = keptFrom === null ? null : { keptDays: services.retention?.aggregateDays ?? 0, keptFrom: Math.floor(keptFrom) };
       return {
         stores: (await storage.stores.list()).filter((s) => mayAccessStore(req.principal!, s.id)),
-        retention: { rawDays: services.retention?.rawDays ?? 0, rawSince: Number.isFinite(since) ? Math.floor(since) : null },
+        retention: { rawDays: services.retention?.rawDays ?? 0, rawSince: Number.isFinite(since) ? Math.floor(since) : null, history },
       };
     },
   });
