@@ -151,3 +151,66 @@ describe("connectExternalBroker when it cannot connect (the start's one line)", 
     expect(failed?.message).toMatch(new RegExp(`^could not connect to the MQTT broker at ${url} within 10 s \\(connect ECONNREFUSED [^)]+\\): is it running, and is FOOTFALL_MQTT_URL right\\?$`));
   }, 30_000);
 });
+
+describe("connectExternalBroker's close when the broker is gone (Debian's mosquitto stopped or frozen)", () => {
+  const handlers: TransportHandlers = {
+    events: (m) => m.done(),
+    status: () => {},
+    audit: () => {},
+    reject: () => {},
+    isKnownAgent: () => Promise.resolve(true),
+  };
+
+  async function timeToClose(t: { close(): Promise<void> }): Promise<number> {
+    const t0 = Date.now();
+    await Promise.race([t.close(), new Promise((r) => setTimeout(r, 15_000))]);
+    return Date.now() - t0;
+  }
+
+  it("still says offline (retained) and ends cleanly when the broker answers", async () => {
+    const broker = await Mosquitto.anonymous();
+    try {
+      const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
+      await waitFor("connected", () => t.connected());
+      expect(await timeToClose(t)).toBeLessThan(2_000);
+      const sub = await connectMqtt({ url: broker.url, username: "", password: "" });
+      const got: string[] = [];
+      sub.on("message", (_topic, payload) => got.push(payload.toString()));
+      await sub.subscribeAsync(topics.availability(), { qos: 1 });
+      await waitFor("the retained availability", () => got.length > 0);
+      expect(got).toEqual(["offline"]);
+      await sub.endAsync();
+    } finally {
+      await broker.dispose();
+    }
+  }, 30_000);
+
+  it("closes within seconds after the broker stopped with a retained publish in flight (SIGTERM of a server whose broker went first)", async () => {
+    const broker = await Mosquitto.anonymous();
+    const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
+    try {
+      await waitFor("connected", () => t.connected());
+      await broker.stop();
+      await waitFor("the server saw it go", () => !t.connected());
+      if (!t.publishRetained) throw new Error("the external client publishes retained figures");
+      void t.publishRetained("footfall/v1/s1/occupancy", '{"ts":1,"total":0}').catch(() => {}); // in flight: no broker to take it
+      expect(await timeToClose(t)).toBeLessThan(6_000);
+    } finally {
+      await broker.dispose();
+    }
+  }, 30_000);
+
+  it("closes within seconds when the broker still holds the connection but answers nothing (hung, or the link cut): no PUBACK for the offline availability", async () => {
+    const broker = await Mosquitto.anonymous();
+    const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
+    const proc = (broker as unknown as { child: { proc: { kill(signal: string): void } } }).child.proc;
+    try {
+      await waitFor("connected", () => t.connected());
+      proc.kill("SIGSTOP");
+      expect(await timeToClose(t)).toBeLessThan(6_000);
+    } finally {
+      proc.kill("SIGCONT");
+      await broker.dispose();
+    }
+  }, 30_000);
+});

@@ -6,6 +6,15 @@ import { BROKER_WORDS, BrokerLinkLog, sayTo } from "./link-log.js";
 import { keepaliveOnMessages } from "./keepalive.js";
 import { decodeAudit, decodeStatus, layoutPayload, MAX_LAYOUT_MESSAGE_BYTES, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
+/** How long a close waits for the broker (the offline availability's PUBACK, then the in-flight messages') before it drops the connection. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** `p`'s value, or `fallback` once `ms` have passed without one. */
+function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
+}
+
 export interface ExternalBrokerOptions {
   url: string;
   username?: string | undefined;
@@ -140,9 +149,13 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<M
       await client.publishAsync(topic, payload, { qos: 1, retain: true });
     },
     close: async () => {
-      // A clean disconnect sends no will: say "offline" first.
-      if (client.connected) await client.publishAsync(topics.availability(), "offline", { qos: 1, retain: true }).catch(() => {});
-      await client.endAsync();
+      // A clean disconnect sends no will: say "offline" first. But a stop must stop: a broker that is gone or hung never
+      // sends the PUBACK, and mqtt.js's end waits for every message in flight, so each wait is bounded (a service
+      // manager's SIGTERM hung for minutes). Without the broker's answer the connection is dropped (the will says offline).
+      const sayOffline = () => client.publishAsync(topics.availability(), "offline", { qos: 1, retain: true }).then(() => true, () => false);
+      const answered = client.connected && (await within(sayOffline(), CLOSE_WAIT_MS, false));
+      if (!answered) return void (await client.endAsync(true));
+      if (!(await within(client.endAsync().then(() => true), CLOSE_WAIT_MS, false))) client.stream?.destroy();
     },
   };
 }
