@@ -395,7 +395,7 @@ program
     "write a Mosquitto password file and ACL for every agent and the server's own user, plus the store sites' bridge users and a read-only Home Assistant user you ask for (kept in <dir>/broker-users.json for the next runs)",
   )
   .requiredOption("--out <dir>", "folder to write passwd and acl into")
-  .option("--server-username <name>", "the server's MQTT user (or FOOTFALL_MQTT_USERNAME)")
+  .option("--server-username <name>", "the server's MQTT user (or FOOTFALL_MQTT_USERNAME; default footfall-server: give the server the same in FOOTFALL_MQTT_USERNAME)")
   .option("--server-password <password>", "its password (or FOOTFALL_MQTT_PASSWORD)")
   .option(
     "--bridge <site=stores>",

@@ -38,7 +38,7 @@ const HELP: [string[], RegExp][] = [
   [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
-  [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
+  [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 
 describe.concurrent("footfall --help", () => {
