@@ -50,6 +50,12 @@ export interface AgentOptions<S> {
   version?: string;
   /** Every event the outbox took, with its id (the chain simulator's ledger of what it sent). */
   onQueued?: (event: FootfallEvent) => void;
+  /**
+   * What becomes of the events an in-memory outbox still holds at a stop, when they are not lost: a
+   * simulator whose next start back-fills on from the newest event the server holds makes them again
+   * (footfall demo). Said at info level instead of the warning that they are lost.
+   */
+  unsettledAtStop?: string;
 }
 
 /** Everything an agent counts: in its status messages and its logs. */
@@ -326,6 +332,7 @@ export class Agent<S> {
     const m = this.metrics();
     if (!drained && m.queued > 0) {
       if (this.outbox instanceof SqliteOutbox) log.info({ queued: m.queued }, "stopped with events not yet settled; they stay in the durable outbox and go out at the next start");
+      else if (this.opts.unsettledAtStop) log.info({ queued: m.queued }, `stopped with events not yet settled: ${this.opts.unsettledAtStop}`);
       else log.warn({ lost: m.queued }, "stopped with events not yet settled; they are lost (the in-memory outbox does not survive a restart; set dataDir for a durable one)");
     }
     log.info({ eventsSent: m.sentEvents, invalid: m.rejected, rejectedByServer: this.serverRejected, queued: m.queued }, "stopped");

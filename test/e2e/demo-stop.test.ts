@@ -183,6 +183,9 @@ describe("footfall demo --stores 3 stopped during its back-fill", () => {
     expect(stop.code, out.slice(-3000)).toBe(0);
     expect(out).toMatch(GOODBYE);
     expect(out).not.toContain("outbox full");
+    // What the server had not stored is back-filled at the next start (below): not "lost", as the stores' agents said before.
+    expect(out).not.toContain("they are lost");
+    expect(out).not.toContain("the ledger lists them");
     first = chainStored();
     expect(first.total).toBeGreaterThan(3000);
     expect(first.distinct).toBe(first.total);

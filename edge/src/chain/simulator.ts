@@ -165,6 +165,8 @@ export class ChainSimulator {
       source,
       log: quiet,
       onQueued: (event) => this.ledger.record(s.store, event.id),
+      // With --backfill-from (footfall demo), the next start makes what the server has not stored again.
+      ...(o.backfillFrom ? { unsettledAtStop: "not lost: the next start back-fills on from the newest event the server holds (--backfill-from)" } : {}),
     });
   }
 
