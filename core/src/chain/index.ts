@@ -1,1 +1,2 @@
 export * from "./order.js";
+export * from "./store-dwell.js";

@@ -244,5 +244,7 @@ describe("the chain view's figures", () => {
   it("says in the median dwell's header that it is the median of zone visits, not of time in store", () => {
     expect(figureAbout("dwellMedianS")).toMatch(/median .*zone visits/);
     expect(figureAbout("dwellMedianS")).toMatch(/not of the time spent in the store/);
+    // Core's store dwell, as the digests count it: no pass, payment or wait.
+    expect(figureAbout("dwellMedianS")).toMatch(/entrances, checkouts and queues aside/);
   });
 });

@@ -2,7 +2,7 @@
  * The chain view's plain logic: relative changes, sorting and filtering of the overview's stores.
  * No React here, so it is tested directly.
  */
-import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, type OverviewSort, type SortDirection } from "@footfall/core";
+import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
@@ -14,12 +14,7 @@ export const FIGURES = [
   { id: "visitors", label: "Visitors" },
   { id: "conversion", label: "Conversion" },
   { id: "averageBasket", label: "Avg basket" },
-  {
-    id: "dwellMedianS",
-    label: "Median dwell",
-    about:
-      "Median dwell: the median length of the period's zone visits (one person's stay in one zone, followed to its end; entrance zones aside), not of the time spent in the store",
-  },
+  { id: "dwellMedianS", label: STORE_DWELL_LABEL, about: STORE_DWELL_ABOUT },
 ] as const satisfies readonly { id: keyof Figures; label: string; about?: string }[];
 export type FigureId = (typeof FIGURES)[number]["id"];
 

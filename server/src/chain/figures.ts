@@ -12,18 +12,20 @@
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
  *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet;
  *   the sales from the store's first figures on, core's `conversionSpan`, when `firsts` says when they begin);
- * - median dwell: of every closed visit to the store's zones other than entrances, from the dwell
- *   sketch of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the
- *   store rollup's sketch (every zone, ../aggregates/store-rollups.ts) minus the sketches of the
- *   entrance zones, exact as the counts per bin are integers; a store whose store rollups are not
- *   built yet (or disagree with its zone rows) merges its zones' sketches as before.
+ * - median dwell: core's store dwell (`countsInStoreDwell`: every closed visit to the store's zones
+ *   other than entrances, checkouts and queues, kinds at the range's start), from the dwell sketch
+ *   of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the store
+ *   rollup's sketch (every zone, ../aggregates/store-rollups.ts) minus the sketches of the zones
+ *   left out, exact as the counts per bin are integers; a store whose store rollups are not built
+ *   yet (or disagree with its zone rows) merges its other zones' sketches. The digests take the
+ *   same figure from the same counts (`stayDwellSketches`).
  *
  * Ranges are whole UTC hours (the caller checks): the rollups answer them whole. A store whose
  * layout changed inside the range has its enters and visitors counted by its own analytics
  * (a zone may have changed kind at the change).
  */
-import { conversionSpan, storeConversion } from "@footfall/core";
-import { binValue } from "../aggregates/dwell-histogram.js";
+import { conversionSpan, countsInStoreDwell, storeConversion } from "@footfall/core";
+import { binOf, binValue } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
 import { addDays } from "../db/repos/sales.js";
@@ -39,7 +41,7 @@ export interface StoreFigures {
   conversion: number | null;
   /** sales / transactions, or null without transactions. */
   averageBasket: number | null;
-  /** Median dwell (s) of closed visits outside entrances, or null without any. */
+  /** Median dwell (s): core's store dwell (closed visits outside entrances, checkouts and queues), or null without any. */
   dwellMedianS: number | null;
   /** The closed visits behind the median (to merge medians of several stores). */
   closed: number;
@@ -52,8 +54,8 @@ export interface StoreSubject {
   kindAt(zone: string, ts: number): string | undefined;
   /** Times the store's layout changed (after its first version). */
   changes: readonly number[];
-  /** The zones of kind entrance in the layout in force at `ts` (those `kindAt` calls entrance). */
-  entrancesAt(ts: number): readonly string[];
+  /** The zones of the layout in force at `ts` whose visits are no stay (core's `countsInStoreDwell`), each saying whether it is an entrance. */
+  asideAt(ts: number): readonly { zone: string; entrance: boolean }[];
 }
 
 /** Enters and visitors of one store counted by its own analytics (a layout change inside the range). */
@@ -186,17 +188,17 @@ export class FigureTotals {
   }
 }
 
-/** What a period's memo keeps of a store: its entrance rows and its non-entrance sketch, and what they were read at. */
+/** What a period's memo keeps of a store: its entrance rows and the sketch of its stays, and what they were read at. */
 interface MemoEntry {
-  /** The entrance zones they were read for (the layout at the range's start). */
-  entrances: string;
+  /** The zones left aside they were read for (`Aside.key`: the layout at the range's start). */
+  aside: string;
   /** The store rollups' newest stamp and row count when read (../aggregates/store-rollups.ts). */
   stamp: number;
   rows: number;
   /** Visits and first visits of the entrance zones. */
   visits: number;
   firsts: number;
-  /** The store's sketch minus its entrance zones'. */
+  /** The store's sketch minus its zones' left aside (entrances, checkouts, queues). */
   hist: DenseSketch;
 }
 
@@ -421,12 +423,12 @@ function byDays(ids: readonly string[], rows: readonly { store: string; day: num
 
 /** What the memo keeps of a store's piece (a whole UTC day, or a run of hours): as a period's entry, the sketch compact. */
 interface PieceEntry {
-  entrances: string;
+  aside: string;
   stamp: number;
   rows: number;
   visits: number;
   firsts: number;
-  /** The non-entrance sketch, counts by bin (no trailing empty bins): 16-bit while every count fits. */
+  /** The sketch of the stays (zones not left aside), counts by bin (no trailing empty bins): 16-bit while every count fits. */
   hist: Uint16Array | Uint32Array;
 }
 
@@ -519,24 +521,40 @@ const trimmed = (h: DenseSketch): DenseSketch => {
   return h.slice(0, n);
 };
 
-/** What the memo keeps of a store's period: its entrance zones' visits and first visits, and the sketch of its other zones. */
+/** What the memo keeps of a store's period: its entrance zones' visits and first visits, and the sketch of its stays (the zones not left aside). */
 interface SketchPart {
   visits: number;
   firsts: number;
   hist: DenseSketch;
 }
 
+/** A store's zones left out of its dwell (core's `countsInStoreDwell`), the entrances among them, and a key saying both (the memo's). */
+interface Aside {
+  zones: readonly string[];
+  entrances: ReadonlySet<string>;
+  key: string;
+}
+
+function asideOf(subject: StoreSubject, ts: number): Aside {
+  const list = subject.asideAt(ts);
+  return {
+    zones: list.map((z) => z.zone),
+    entrances: new Set(list.filter((z) => z.entrance).map((z) => z.zone)),
+    key: list.map((z) => `${z.entrance ? "e" : "a"}:${z.zone}`).join("\u0000"),
+  };
+}
+
 /**
  * The part of each store's figures the memo keeps, for [from, to) (whole hours): from the memo
- * where the store rollups' stamps say it is good, else read (and kept). `entrancesOf`: the
- * entrance zones of each store (those of the whole range's start).
+ * where the store rollups' stamps say it is good, else read (and kept). `asides`: the zones each
+ * store leaves out of its dwell (those of the whole range's start).
  */
 async function sketchParts(
   storage: Storage,
   subjects: readonly StoreSubject[],
   range: { from: number; to: number },
-  entrancesOf: ReadonlyMap<string, readonly string[]>,
-  isEntrance: (store: string, zone: string) => boolean,
+  asides: ReadonlyMap<string, Aside>,
+  isStay: (store: string, zone: string) => boolean,
   memo: SketchMemo | undefined,
   answer: "read" | "warmed",
 ): Promise<Map<string, SketchPart>> {
@@ -553,7 +571,7 @@ async function sketchParts(
       const e = period.get(s.id);
       if (!e) continue;
       const st = stamps.get(s.id) ?? { stamp: 0, rows: 0 };
-      if (e.stamp === st.stamp && e.rows === st.rows && e.entrances === entrancesOf.get(s.id)!.join("\u0000")) out.set(s.id, e);
+      if (e.stamp === st.stamp && e.rows === st.rows && e.aside === asides.get(s.id)!.key) out.set(s.id, e);
       else period.delete(s.id);
     }
     if (answer === "read") memo!.count("hit", out.size);
@@ -561,12 +579,12 @@ async function sketchParts(
   const reading = ids.filter((id) => !out.has(id));
   if (!reading.length) return out;
   // With a memo, put together from the pieces it holds (days other periods read), reading only the pieces missing; without, read whole.
-  const { read, slow, held, stamps: pieceTotals } = memo ? await fromPieces(storage, reading, spans, entrancesOf, memo.pieces) : await readWhole(storage, reading, spans, entrancesOf);
-  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their zones' sketches merged.
+  const { read, slow, held, stamps: pieceTotals } = memo ? await fromPieces(storage, reading, spans, asides, memo.pieces) : await readWhole(storage, reading, spans, asides);
+  // Stores without store rollups (not built yet), or whose store rollups disagree with their zone rows: their stays' sketches merged.
   // Read ahead, such stores are left out (the memo does not keep them; a store rollups' build may be running).
   if (answer !== "warmed" && slow.length) {
-    const entrances = slow.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
-    const [entranceRows, hists] = await Promise.all([storage.chain.zoneSketches(entrances, spans), storage.chain.sketches(slow, spans, (store, zone) => !isEntrance(store, zone))]);
+    const entrances = slow.flatMap((store) => [...asides.get(store)!.entrances].map((zone) => ({ store, zone })));
+    const [entranceRows, hists] = await Promise.all([storage.chain.zoneSketches(entrances, spans), storage.chain.sketches(slow, spans, isStay)]);
     const parts = new Map<string, SketchPart>(slow.map((store) => [store, { visits: 0, firsts: 0, hist: hists.get(store) ?? new Float64Array(0) }]));
     for (const z of entranceRows) {
       const a = parts.get(z.store)!;
@@ -578,7 +596,7 @@ async function sketchParts(
   for (const [store, a] of read) {
     if (period) {
       const st = (stamps ?? pieceTotals)?.get(store) ?? { stamp: 0, rows: 0 };
-      period.set(store, { entrances: entrancesOf.get(store)!.join("\u0000"), stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
+      period.set(store, { aside: asides.get(store)!.key, stamp: st.stamp, rows: st.rows, visits: a.visits, firsts: a.firsts, hist: trimmed(a.hist) });
     }
     out.set(store, a);
   }
@@ -599,16 +617,18 @@ interface PartsRead {
   stamps?: Map<string, { stamp: number; rows: number }>;
 }
 
-/** The stores' parts of `spans` read whole: the store rollups' sketch minus the entrance zones'. */
-async function readWhole(storage: Storage, stores: readonly string[], spans: Spans, entrancesOf: ReadonlyMap<string, readonly string[]>): Promise<PartsRead> {
-  const entrances = stores.flatMap((store) => entrancesOf.get(store)!.map((zone) => ({ store, zone })));
-  const [storeRows, entranceRows] = await Promise.all([storage.chain.storeSketches(stores, spans), storage.chain.zoneSketches(entrances, spans)]);
+/** The stores' parts of `spans` read whole: the store rollups' sketch minus the sketches of the zones left aside (entrances, checkouts, queues). */
+async function readWhole(storage: Storage, stores: readonly string[], spans: Spans, asides: ReadonlyMap<string, Aside>): Promise<PartsRead> {
+  const aside = stores.flatMap((store) => asides.get(store)!.zones.map((zone) => ({ store, zone })));
+  const [storeRows, asideRows] = await Promise.all([storage.chain.storeSketches(stores, spans), storage.chain.zoneSketches(aside, spans)]);
   const read = new Map<string, SketchPart>(stores.map((id) => [id, { visits: 0, firsts: 0, hist: storeRows.get(id)?.hist ?? new Float64Array(0) }]));
-  // Entrance zones: their visits and first visits; their sketches come off the store's.
-  for (const z of entranceRows) {
+  // Entrance zones: their visits and first visits; every zone left aside: its sketch comes off the store's.
+  for (const z of asideRows) {
     const a = read.get(z.store)!;
-    a.visits += z.visits;
-    a.firsts += z.firsts;
+    if (asides.get(z.store)!.entrances.has(z.zone)) {
+      a.visits += z.visits;
+      a.firsts += z.firsts;
+    }
     if (storeRows.has(z.store)) a.hist = subtractSketch(a.hist, z.hist);
   }
   const slow = stores.filter((store) => !storeRows.has(store) || read.get(store)!.hist.some((n) => n < 0));
@@ -622,7 +642,7 @@ async function readWhole(storage: Storage, stores: readonly string[], spans: Spa
  * stamps, no sketch) is used as held; the others are read (one statement per piece over the stores
  * missing it) and kept. Counts per bin are integers, so the sum of the pieces is the whole's exactly.
  */
-async function fromPieces(storage: Storage, stores: readonly string[], spans: Spans, entrancesOf: ReadonlyMap<string, readonly string[]>, pieces: PieceMemo): Promise<PartsRead> {
+async function fromPieces(storage: Storage, stores: readonly string[], spans: Spans, asides: ReadonlyMap<string, Aside>, pieces: PieceMemo): Promise<PartsRead> {
   const list = piecesOf(spans);
   const stamps = new Map<string, { stamp: number; rows: number }>();
   const totals = new Map<string, { stamp: number; rows: number }>();
@@ -644,7 +664,7 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
     const built = await storage.chain.storeSketches(empty, spans);
     for (const s of empty) if (!built.has(s)) slow.add(s);
   }
-  const entOf = new Map(stores.map((s) => [s, entrancesOf.get(s)!.join("\u0000")]));
+  const entOf = new Map(stores.map((s) => [s, asides.get(s)!.key]));
   const parts = new Map<string, PieceEntry[]>(stores.map((s) => [s, []]));
   const wasRead = new Set<string>();
   for (const p of list) {
@@ -658,11 +678,11 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
         if (e) pieces.drop(p.key, store); // its rows are gone
         continue;
       }
-      if (e && e.stamp === st.stamp && e.rows === st.rows && e.entrances === entOf.get(store)) parts.get(store)!.push(e);
+      if (e && e.stamp === st.stamp && e.rows === st.rows && e.aside === entOf.get(store)) parts.get(store)!.push(e);
       else missing.push(store);
     }
     if (!missing.length) continue;
-    const { read, slow: bad } = await readWhole(storage, missing, p.spans, entrancesOf);
+    const { read, slow: bad } = await readWhole(storage, missing, p.spans, asides);
     for (const store of bad) {
       slow.add(store);
       pieces.drop(p.key, store);
@@ -670,7 +690,7 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
     for (const [store, a] of read) {
       wasRead.add(store);
       // The stamp read before the sketches: a write landing between the two makes the next answer read the piece again.
-      const e: PieceEntry = { entrances: entOf.get(store)!, ...stamps.get(`${p.key}\u0000${store}`)!, visits: a.visits, firsts: a.firsts, hist: compact(a.hist) };
+      const e: PieceEntry = { aside: entOf.get(store)!, ...stamps.get(`${p.key}\u0000${store}`)!, visits: a.visits, firsts: a.firsts, hist: compact(a.hist) };
       pieces.set(p.key, store, e);
       parts.get(store)!.push(e);
     }
@@ -704,9 +724,9 @@ async function fromPieces(storage: Storage, stores: readonly string[], spans: Sp
  */
 export async function warmSketches(storage: Storage, subjects: readonly StoreSubject[], range: { from: number; to: number }, memo: SketchMemo): Promise<void> {
   const bySubject = new Map(subjects.map((s) => [s.id, s]));
-  const entrancesOf = new Map(subjects.map((s) => [s.id, s.entrancesAt(range.from)]));
-  const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, range.from) === "entrance";
-  await sketchParts(storage, subjects, range, entrancesOf, isEntrance, memo, "warmed");
+  const asides = new Map(subjects.map((s) => [s.id, asideOf(s, range.from)]));
+  const isStay = (store: string, zone: string) => countsInStoreDwell(bySubject.get(store)?.kindAt(zone, range.from));
+  await sketchParts(storage, subjects, range, asides, isStay, memo, "warmed");
 }
 
 /**
@@ -738,14 +758,15 @@ export async function chainFigures(
   const ids = subjects.map((s) => s.id);
   const spans = spansOf(from, to);
   const bySubject = new Map(subjects.map((s) => [s.id, s]));
-  const entrancesOf = new Map(subjects.map((s) => [s.id, s.entrancesAt(from)]));
+  const asides = new Map(subjects.map((s) => [s.id, asideOf(s, from)]));
   const isEntrance = (store: string, zone: string) => bySubject.get(store)?.kindAt(zone, from) === "entrance";
+  const isStay = (store: string, zone: string) => countsInStoreDwell(bySubject.get(store)?.kindAt(zone, from));
   // The memo's part [from, cut) and the fresh part [cut, to): visits, first visits and sketches add up.
   const cut = memo && open !== undefined ? Math.min(to, Math.max(from, Math.floor(open / HOUR_MS) * HOUR_MS)) : to;
   const none = Promise.resolve(new Map<string, SketchPart>());
   const [kept, fresh, doors, revisits, sales] = await Promise.all([
-    cut > from ? sketchParts(storage, subjects, { from, to: cut }, entrancesOf, isEntrance, memo, "read") : none,
-    cut < to ? sketchParts(storage, subjects, { from: cut, to }, entrancesOf, isEntrance, undefined, "read") : none,
+    cut > from ? sketchParts(storage, subjects, { from, to: cut }, asides, isStay, memo, "read") : none,
+    cut < to ? sketchParts(storage, subjects, { from: cut, to }, asides, isStay, undefined, "read") : none,
     storage.chain.doorTotals(ids, spans),
     spans.whole ? storage.chain.revisitsBefore(ids, spans.whole[0], spans.whole[1]) : Promise.resolve([]),
     memo ? memo.sales.of(storage, ids, from, to) : storage.chain.sales(ids, from, to),
@@ -829,4 +850,40 @@ export async function chainFigures(
     });
   }
   return out;
+}
+
+/**
+ * The store dwell's sketch (core's `countsInStoreDwell`, kinds of the layout at `range.from`) of
+ * one store for any [from, to), the digests' local days among them (a day of a time zone half an
+ * hour off UTC does not start on a whole UTC hour): the zone rollups' sketches of its stays for the
+ * whole hours, plus the closed visits of the parts of hours at the edges (`partial`: their dwell
+ * in ms, from raw rows). For a range of whole hours these are the counts, bin by bin, of
+ * `chainFigures`' sketch (the store rollups are the sums of the zone rollups, written with them), so
+ * a store's median in the digest and in the chain view is one figure; a group's is `medianOf` its
+ * stores' sketches merged, as the chain view's totals.
+ */
+export async function stayDwellSketch(
+  storage: Storage,
+  store: string,
+  kindAt: (zone: string, ts: number) => string | undefined,
+  range: { from: number; to: number },
+  partial: (from: number, to: number, isStay: (zone: string) => boolean) => Promise<readonly number[]>,
+): Promise<{ hist: DenseSketch; closed: number }> {
+  const spans = spansOf(range.from, range.to);
+  const isStay = (zone: string) => countsInStoreDwell(kindAt(zone, range.from));
+  const [whole, ...edges] = await Promise.all([
+    storage.chain.sketches([store], spans, (_store, zone) => isStay(zone)),
+    ...spans.partials.map(([a, b]) => partial(a, b, isStay)),
+  ]);
+  let hist = whole.get(store) ?? new Float64Array(0);
+  for (const ms of edges.flat()) {
+    const bin = binOf(ms);
+    if (bin >= hist.length) {
+      const grown = new Float64Array(Math.max(bin + 1, hist.length * 2));
+      grown.set(hist);
+      hist = grown;
+    }
+    hist[bin]! += 1;
+  }
+  return { hist, closed: countOf(hist) };
 }

@@ -1,10 +1,11 @@
 /**
  * The key figures of a digest for a store (or the sum over a group's stores) in a period and the
- * period before: enters, visitors, conversion, average dwell, per-zone visits, and enters per
- * hour (daily) or day (weekly) for the chart.
+ * period before: enters, visitors, conversion, median dwell (core's store dwell, the chain view's
+ * figure), per-zone visits, and enters per hour (daily) or day (weekly) for the chart.
  */
 import { conversionSpan, localMidnight, storeConversion, type Layout } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
+import { medianOf, mergeSketch, stayDwellSketch, type DenseSketch } from "../chain/figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
 import { zonesDuring } from "../routes/analytics.js";
 import type { Services } from "../services.js";
@@ -18,8 +19,14 @@ export interface Figures {
   transactions: number;
   /** Transactions / enters, null without sales or enters. */
   conversion: number | null;
-  /** Average time of a visit to a zone (s), entrances and checkouts left out; null without visits. */
-  dwellS: number | null;
+  /**
+   * Median dwell (s): core's store dwell (closed visits outside entrances, checkouts and queues),
+   * from the rollups' sketch as the chain view takes it; a group's from its stores' sketches merged.
+   * Null without a closed visit.
+   */
+  dwellMedianS: number | null;
+  /** The sketch behind it (dense counts by bin) and its closed visits: a group merges them. */
+  dwell: { hist: DenseSketch; closed: number };
   /** Visits per zone, by zone name (stores of a group: "store / zone"). */
   zones: Map<string, number>;
   /** Enters per chart bucket (hours of the day, or days of the week), in order. */
@@ -50,13 +57,11 @@ export async function storeDataStart(services: Services, store: string, until: n
   return first < localMidnight(from, layout.timezone, 1) ? from : first;
 }
 
-const NOT_A_STAY = new Set(["entrance", "checkout", "queue"]);
-
 async function storeFigures(services: Services, store: string, from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const { layouts, analytics, storage } = services;
   const versions = (await layouts.load(store)) as readonly Layout[];
   const layout = versions.at(-1);
-  const empty: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: false };
+  const empty: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: new Map(), series: [], complete: false };
   if (!layout) return empty;
   const a = await analytics.get(store);
   const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
@@ -64,32 +69,32 @@ async function storeFigures(services: Services, store: string, from: number, to:
   try {
     // Sales from the store's first figures on, as the conversion view counts them (core's conversionSpan).
     const span = conversionSpan(range, await firstFigures(services, store, layout.timezone), layout.timezone);
-    const [enters, dwell, sales, traffic] = await Promise.all([
+    const known = zonesDuring(versions, from, to);
+    // The parts of hours at the edges (a day of a zone not on whole UTC hours): each stay's closed visits, from raw rows.
+    const partial = async (a0: number, b0: number, isStay: (zone: string) => boolean) =>
+      (await Promise.all(known.filter(isStay).map((zone) => a.dwellSamples(zone, { from: a0, to: b0 })))).flat().map((s) => Math.round(s * 1000));
+    const [enters, dwell, sales, traffic, stay] = await Promise.all([
       a.storeEnters(range, kindAt, layouts.changes(store)),
-      a.dwell(range, zonesDuring(versions, from, to)),
+      a.dwell(range, known),
       span ? storage.sales.totals(store, span.from, span.to) : { transactions: 0, sales: 0 },
       a.traffic(range, bucket, timeZone ?? layout.timezone, kindAt, layouts.changes(store)),
+      stayDwellSketch(storage, store, kindAt, range, partial),
     ]);
     const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));
     let visitors: number | null = null;
-    let dwellSum = 0;
-    let dwellVisits = 0;
     const zones = new Map<string, number>();
     for (const z of dwell) {
       const kind = kindAt(z.zone, to - 1) ?? "zone";
       if (kind === "entrance" && z.visits > 0) visitors = (visitors ?? 0) + z.visitors;
       zones.set(names.get(z.zone) ?? z.zone, z.visits);
-      if (!NOT_A_STAY.has(kind) && z.dwell_s) {
-        dwellSum += z.dwell_s.mean * z.visits;
-        dwellVisits += z.visits;
-      }
     }
     return {
       enters,
       visitors,
       transactions: sales.transactions,
       conversion: storeConversion(sales.transactions, enters),
-      dwellS: dwellVisits > 0 ? dwellSum / dwellVisits : null,
+      dwellMedianS: medianOf(stay.hist, stay.closed),
+      dwell: stay,
       zones,
       series: traffic.map((b) => b.enters),
       complete: true,
@@ -102,15 +107,14 @@ async function storeFigures(services: Services, store: string, from: number, to:
 
 /**
  * Figures of several stores over one [from, to), summed (visitors: summed where followed; conversion
- * recomputed over the stores with a sale recorded, whose sales are imported; dwell recomputed); the
+ * recomputed over the stores with a sale recorded, whose sales are imported; the median dwell over
+ * the stores' sketches merged, never a mean of their medians); the
  * chart's hours or days are those of `timeZone` (default: each store's).
  */
 export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket, timeZone)));
   if (each.length === 1) return each[0]!;
-  const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellS: null, zones: new Map(), series: [], complete: each.length > 0 };
-  let dwellSum = 0;
-  let dwellN = 0;
+  const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: new Map(), series: [], complete: each.length > 0 };
   // The enters of the stores with a sale recorded: a store whose sales are not imported would lower the group's conversion.
   let entersSold = 0;
   each.forEach((f, i) => {
@@ -118,16 +122,13 @@ export async function figuresOf(services: Services, stores: readonly string[], f
     out.transactions += f.transactions;
     if (f.transactions > 0) entersSold += f.enters;
     if (f.visitors !== null) out.visitors = (out.visitors ?? 0) + f.visitors;
-    if (f.dwellS !== null) {
-      dwellSum += f.dwellS;
-      dwellN++;
-    }
+    out.dwell = { hist: mergeSketch(out.dwell.hist, f.dwell.hist), closed: out.dwell.closed + f.dwell.closed };
     for (const [z, n] of f.zones) out.zones.set(`${stores[i]} / ${z}`, n);
     f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
     out.complete &&= f.complete;
   });
   out.conversion = storeConversion(out.transactions, entersSold);
-  out.dwellS = dwellN ? dwellSum / dwellN : null;
+  out.dwellMedianS = medianOf(out.dwell.hist, out.dwell.closed);
   return out;
 }
 

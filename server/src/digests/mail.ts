@@ -10,7 +10,7 @@ import { chartPng } from "./chart.js";
 import { currentNote, partialNote, partialStores } from "./coverage.js";
 import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
-import { formatPoints, localTime, pointsChange } from "@footfall/core";
+import { formatPoints, localTime, pointsChange, STORE_DWELL_LABEL } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
 
@@ -67,7 +67,14 @@ export async function digestTarget(
 
 const int = (n: number) => Math.round(n).toLocaleString("en-GB");
 const pct = (r: number | null) => (r === null ? "n/a" : `${(r * 100).toFixed(1)} %`);
-const secs = (s: number | null) => (s === null ? "n/a" : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+/** A dwell as the UI writes one (its format's formatDuration): `45 s`, `1 min 04 s`, `1 h 02 min`. */
+const secs = (seconds: number | null) => {
+  if (seconds === null) return "n/a";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+};
 const change = (now: number | null, before: number | null, unit: "rel" | "pts" = "rel") => {
   if (now === null || before === null) return "";
   if (unit === "pts") {
@@ -124,7 +131,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     ["Enters", int(now.enters), int(before.enters), compare(now.enters, before.enters)],
     ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), compare(now.visitors, before.visitors)],
     ["Conversion", pct(now.conversion), pct(before.conversion), compare(now.conversion, before.conversion, "pts")],
-    ["Average dwell", secs(now.dwellS), secs(before.dwellS), compare(now.dwellS, before.dwellS)],
+    [STORE_DWELL_LABEL, secs(now.dwellMedianS), secs(before.dwellMedianS), compare(now.dwellMedianS, before.dwellMedianS)],
   ];
   const changes = biggestChanges(now, before);
   const labels =

@@ -63,8 +63,8 @@ describe("the memo of periods", () => {
   it("keeps pinned periods however many others are asked, and the last ones asked besides", () => {
     const memo = new SketchMemo(3);
     memo.pin([{ from: 0, to: HOUR }]);
-    memo.period(0, HOUR).set("s", { entrances: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Float64Array(1) });
-    for (let i = 1; i <= 20; i++) memo.period(i * HOUR, (i + 1) * HOUR).set("s", { entrances: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Float64Array(1) });
+    memo.period(0, HOUR).set("s", { aside: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Float64Array(1) });
+    for (let i = 1; i <= 20; i++) memo.period(i * HOUR, (i + 1) * HOUR).set("s", { aside: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Float64Array(1) });
     expect(memo.stores(0, HOUR)).toBe(1);
     expect([18, 19, 20].map((i) => memo.stores(i * HOUR, (i + 1) * HOUR))).toEqual([1, 1, 1]);
     expect(memo.stores(17 * HOUR, 18 * HOUR)).toBe(0);
@@ -94,7 +94,7 @@ describe("the memo of periods", () => {
 
   it("keeps the days of pinned periods, and of the others at most so many store-days, the least recently used going first", () => {
     const memo = new SketchMemo(3, undefined, 4);
-    const entry = { entrances: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Uint16Array(1) };
+    const entry = { aside: "", stamp: 1, rows: 1, visits: 1, firsts: 1, hist: new Uint16Array(1) };
     // A pinned period of two whole days: its pieces are those days.
     memo.pin([{ from: 0, to: 2 * DAY }]);
     expect(piecesOf(spansOf(0, 2 * DAY)).map((p) => p.key)).toEqual(["d0", "d1"]);

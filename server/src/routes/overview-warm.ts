@@ -12,7 +12,7 @@
  * The reads run in small slices of stores with a turn of the event loop between them, so MQTT
  * ingest and HTTP requests are served meanwhile. FOOTFALL_OVERVIEW_WARM=off turns this off.
  */
-import { localMidnight } from "@footfall/core";
+import { countsInStoreDwell, localMidnight } from "@footfall/core";
 import type { Logger } from "../log.js";
 import { openFrom, SketchMemo, warmSketches, type StoreSubject } from "../chain/figures.js";
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
@@ -113,7 +113,7 @@ export function subjectsOf(services: Pick<Services, "layouts">, stores: readonly
       timezone: layout.timezone,
       kindAt: (zone, ts) => layouts.zoneKindAt(s.id, zone, ts),
       changes: layouts.changes(s.id),
-      entrancesAt: (ts) => (layouts.at(s.id, ts)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id),
+      asideAt: (ts) => (layouts.at(s.id, ts)?.zones ?? []).filter((z) => !countsInStoreDwell(z.kind)).map((z) => ({ zone: z.id as string, entrance: z.kind === "entrance" })),
     };
     return [subject];
   });

@@ -15,7 +15,7 @@ const STORES = { lille: "Europe/Paris", nyc: "America/New_York", lyon: "Europe/P
 type StoreId = keyof typeof STORES;
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
-/** Every closed dwell (ms) outside entrances, by store and day start. */
+/** Every closed dwell (ms) counting in a store's dwell (core's: outside entrances, checkouts and queues), by store and day start. */
 const dwells = new Map<string, { ts: number; ms: number }[]>();
 
 /** A day of a store: `n` visitors through the entrance, most on to the fruit, some to the till. */
@@ -30,10 +30,8 @@ function day(f: EventFactory, store: StoreId, start: number, n: number): Footfal
       out.push(...f.visit(v, "fruit", t0 + 20_000, ms));
       (dwells.get(store) ?? dwells.set(store, []).get(store)!).push({ ts: t0 + 20_000, ms });
     }
-    if (i % 3 === 0) {
-      out.push(...f.visit(v, "checkout", t0 + 300_000, 60_000));
-      dwells.get(store)!.push({ ts: t0 + 300_000, ms: 60_000 });
-    }
+    // A till visit: paying, not a stay (no part of the store's median dwell).
+    if (i % 3 === 0) out.push(...f.visit(v, "checkout", t0 + 300_000, 60_000));
   }
   // A second visit of the first visitor: a visit more, no visitor more.
   if (n > 0) out.push(...f.visit(`${store}-d${Math.round(start / DAY) % 1000}-v0`, "entrance", start + 20 * HOUR, 5000));
@@ -380,13 +378,17 @@ describe("GET /api/v1/overview", () => {
     const first = (await api(`/overview?${RANGE}`)).body.stores as Row[];
     const again = (await api(`/overview?${RANGE}`)).body.stores as Row[];
     expect(again).toEqual(first);
-    // Late events for NYC, three days into the (ended) week: two more visitors, a long visit to the fruit.
+    // Late events for NYC, three days into the (ended) week: two more visitors, each with five long stays (enough to move a median over repeated values).
     const f = new EventFactory("cam-late");
     const t0 = FROM + 3 * DAY + 11 * HOUR;
     const late: FootfallEvent[] = [];
     for (const [i, ms] of [900_000, 1_200_000].entries()) {
-      late.push(...f.visit(`nyc-late-${i}`, "entrance", t0 + i * 60_000, 10_000), ...f.visit(`nyc-late-${i}`, "fruit", t0 + i * 60_000 + 20_000, ms));
-      dwells.get("nyc")!.push({ ts: t0 + i * 60_000 + 20_000, ms });
+      late.push(...f.visit(`nyc-late-${i}`, "entrance", t0 + i * 60_000, 10_000));
+      for (let k = 0; k < 5; k++) {
+        const ts = t0 + i * 60_000 + 20_000 + k * 1_500_000;
+        late.push(...f.visit(`nyc-late-${i}`, k % 2 ? "bakery" : "fruit", ts, ms));
+        dwells.get("nyc")!.push({ ts, ms });
+      }
     }
     await t.ingest("nyc", "cam-late", late);
     const after = (await api(`/overview?${RANGE}`)).body.stores as Row[];
