@@ -402,6 +402,51 @@ describe("footfall-edge chain", () => {
     expect(noFile.join("")).toMatch(/cannot read the sales token file .*nope \(ENOENT\): check --sales-token-file/);
   });
 
+  it("--sales-keep-dir: what a store's import has not taken at the stop waits in <dir>/<store>.sales.jsonl and goes first at the next run, each transaction once", async () => {
+    const dir = tempDir();
+    const stores = chainStores({ count: 2, seed: 6 });
+    const server = await fakeServer(stores, null);
+    cleanup.push(() => server.close());
+    // The sales import: busy (503) during the first run, then storing each store's transactions, counting repeats.
+    const state = { busy: true };
+    const stored = new Map<string, number>();
+    const http = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += String(c)));
+      req.on("end", () => {
+        const { sales } = JSON.parse(text) as { sales: Array<{ transaction: string }> };
+        if (state.busy) return void res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "busy" }));
+        for (const x of sales) stored.set(`${req.url!} ${x.transaction}`, (stored.get(`${req.url!} ${x.transaction}`) ?? 0) + 1);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 }));
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise<void>((r) => http.close(() => r())));
+    writeFileSync(join(dir, "token"), "ff_tills\n");
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const keep = join(dir, "keep");
+    const args = (hours: number) => ["chain", "--stores", "2", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--duration", "2", "--backfill-hours", String(hours), "--drain", "1"];
+    const sales = ["--sales-url", base, "--sales-token-file", join(dir, "token"), "--sales-keep-dir", keep];
+    const err: string[] = [];
+    expect(await runCli([...args(6), ...sales], io([], err)), err.join("")).toBe(0);
+    const kept = new Map(stores.map((s) => [s.store, readFileSync(join(keep, `${s.store}.sales.jsonl`), "utf8").split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { transaction: string }).transaction)]));
+    for (const s of stores) expect(kept.get(s.store)!.length, s.store).toBeGreaterThan(10);
+
+    // The next run (no history this time), the import answering: every kept transaction arrives, once.
+    state.busy = false;
+    expect(await runCli([...args(0), ...sales], io([], err)), err.join("")).toBe(0);
+    for (const s of stores) {
+      const missing = kept.get(s.store)!.filter((t) => !stored.has(`/api/v1/stores/${s.store}/sales ${t}`));
+      expect(missing, s.store).toEqual([]);
+      expect(readFileSync(join(keep, `${s.store}.sales.jsonl`), "utf8"), s.store).toBe("");
+    }
+    expect([...stored.values()].filter((n) => n > 1)).toEqual([]);
+    // Without --sales-url it has nothing to keep: exit 2 saying so.
+    const alone: string[] = [];
+    expect(await runCli([...args(0), "--sales-keep-dir", keep], io([], alone))).toBe(2);
+    expect(alone.join("")).toMatch(/--sales-keep-dir without --sales-url/);
+  });
+
   it("says which line of a credentials file is wrong", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "agents.jsonl"), '{"store":"store-0001","agent":"sim-1","username":"u","password":"p"}\n{"store":"store-0002"}\n');

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import type { Layout } from "@footfall/core";
 import { bootIdAt } from "../ids.js";
 import { errorMessage } from "../log.js";
+import { backfillTurns } from "./sim/loop-turns.js";
 import type { Source, SourceContext } from "../source.js";
 import { SimClock, atHourOfDay, firstOpenInstant } from "./sim/clock.js";
 import { DEMO_LAYOUT } from "./sim/demo-layout.js";
@@ -21,6 +23,8 @@ export { mulberry32, Random } from "./sim/prng.js";
 export const BACKFILL_BACKLOG = 20_000;
 /** A back-fill gives the event loop a turn (signals, receipts, the connection) at least this often (ms). */
 const BACKFILL_SLICE_MS = 50;
+/** A back-fill makes this much history between two looks at the clock, the backlog and a stop (ms). */
+const BACKFILL_STEP_MS = 10 * 60_000;
 /** On stop, the till transactions still waiting get this long to reach the sales import (ms). */
 const SALES_STOP_GRACE_MS = 2000;
 
@@ -61,9 +65,12 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
  *
  * Sales: with `sales`, every paying visitor's till transaction (back-filled ones too) goes to the
  * server's sales import every `sales.everySeconds`, stamped like the events; what is still waiting
- * is sent when the source stops.
+ * is sent when the source stops, and what the server does not take then is kept on disk
+ * (`sales.stateFile`, else the agent's `dataDir`) and sent first at the next start.
  */
 export class SimSource implements Source<SimSettings> {
+  /** Its input is its clock's tick (`ctx.input()` at each step, and at each hour of a back-fill). */
+  readonly input = "tick";
   private timer: ReturnType<typeof setInterval> | null = null;
   private salesTimer: ReturnType<typeof setInterval> | null = null;
   private engine: SimEngine | null = null;
@@ -87,8 +94,10 @@ export class SimSource implements Source<SimSettings> {
     const origin = fromBroker ? `the server's layout v${fromBroker.version}` : s.layout ? "the layout in the settings" : "the built-in demo layout";
     const seed = s.seed ?? Math.floor(Math.random() * 4_294_967_296);
     const realStart = ctx.now();
-    const sales = s.sales ? new SalesUploader({ url: s.sales.url, token: s.sales.token, log: ctx.log }) : null;
+    const sales = s.sales ? this.salesUploader(ctx, s.sales, realStart) : null;
     this.sales = sales;
+    // What an earlier run could not send goes first, while the history is made.
+    if (sales && sales.waiting > 0) void sales.flush();
     // Following the clock, the simulated day is the real one: it starts now, open or closed.
     const asked = s.startHour !== undefined && !s.followClock ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
     const simStart = s.startOpen && !s.followClock ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
@@ -112,7 +121,7 @@ export class SimSource implements Source<SimSettings> {
             seed,
             startMs: simStart,
             idSalt: bootIdAt(realStart),
-            ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: clock.realAt(sale.ts) }) } : {}),
+            ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: clock.realAt(sale.ts), arrived: clock.realAt(sale.arrived) }) } : {}),
           });
     // A lost visitor's open visit stands until the server's visit timeout, in real time: at `speed`
     // it would stand for `speed` times as long in the simulated store and crowd the live view with
@@ -134,6 +143,7 @@ export class SimSource implements Source<SimSettings> {
       try {
         const now = ctx.now();
         for (const event of engine.advance(clock.simAt(now))) ctx.emit({ ...event, ts: clock.realAt(event.ts) });
+        ctx.input?.();
         if (now - lastLog >= 600_000) {
           lastLog = now;
           const st = engine.stats();
@@ -150,16 +160,36 @@ export class SimSource implements Source<SimSettings> {
   }
 
   /**
+   * The tills' link to the sales import. What waits is kept in `sales.stateFile`, else in
+   * `<dataDir>/<agent>.sales.jsonl`, so that a stop or a crash loses none. The kept sales of customers
+   * who came in from the back-fill's start on are dropped: their events were not stored, and the
+   * history makes that stretch's customers again, with their own sales (those who came in before it
+   * were counted, and their sales stay).
+   */
+  private salesUploader(ctx: SourceContext<SimSettings>, s: NonNullable<SimSettings["sales"]>, realStart: number): SalesUploader {
+    const file = s.stateFile ?? (ctx.dataDir ? join(ctx.dataDir, `${ctx.agent ?? "sim"}.sales.jsonl`) : undefined);
+    if (!file) ctx.log.info("no dataDir or settings.sales.stateFile: till transactions the sales import has not taken when the simulator stops are lost");
+    const sales = new SalesUploader({ url: s.url, token: s.token, log: ctx.log, file });
+    const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
+    if (sales.kept > 0 && ctx.settings.backfillHours > 0 && from < realStart) {
+      const gone = sales.forgetFrom(from);
+      if (gone > 0) ctx.log.info({ dropped: gone, from: new Date(from).toISOString() }, "kept till transactions of customers who came in during the stretch the back-fill makes again: dropped, the history has its own");
+    }
+    return sales;
+  }
+
+  /**
    * History: a separate engine run at real speed from `backfillHours` ago (or from `backfillFrom`,
    * the newest event already stored, when later) to now, its events sent with their own (past) ts.
    * Returns that engine (null without history to send, or when stopped meanwhile), which may go on
    * as the live store: its sales from `clock`'s start on are then stamped by `clock`.
    *
-   * Paced, an hour of history at a time: while the runtime holds more than {@link BACKFILL_BACKLOG}
+   * Paced, {@link BACKFILL_STEP_MS} of history at a time: while the runtime holds more than {@link BACKFILL_BACKLOG}
    * events not yet settled (`ctx.backlog`) it waits for the server to take them, so the history
    * never fills the outbox (a full one refuses events: a hole in the history), and it gives the
    * event loop a turn at least every {@link BACKFILL_SLICE_MS}, so a stop (Ctrl-C) is heard at once
-   * and ends it at the next hour. Events go out in time order and the live store starts after the
+   * and ends it at the next step (the back-fills of a process, one per store in the chain simulator,
+   * take their slices one per turn: `backfillTurns`). Events go out in time order and the live store starts after the
    * last one, so the newest event the server holds says where a restart's back-fill begins.
    */
   private async backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number, clock: SimClock): Promise<SimEngine | null> {
@@ -169,13 +199,15 @@ export class SimSource implements Source<SimSettings> {
       return null;
     }
     const sales = this.sales;
+    const real = (sim: number) => (sim < realStart ? sim : clock.realAt(sim));
     const engine = new SimEngine({
       settings: ctx.settings,
       layout,
       seed: (seed + 1) >>> 0,
       startMs: from,
       idSalt: bootIdAt(from),
-      ...(sales ? { onSale: (sale) => sales.add(sale.ts < realStart ? sale : { ...sale, ts: clock.realAt(sale.ts) }) } : {}),
+      // Simulated instants from the clock's start on are stamped by it; the history's are real already.
+      ...(sales ? { onSale: (sale) => sales.add({ ...sale, ts: real(sale.ts), arrived: real(sale.arrived) }) } : {}),
     });
     // The past versions (`backfillLayouts`): each hour of history on the layout in force then, so a
     // zone moved in those hours draws the visitors its place drew before and after; the live store
@@ -189,18 +221,26 @@ export class SimSource implements Source<SimSettings> {
     const halted = () => this.stopped || ctx.signal.aborted;
     for (let t = from; t < realStart; ) {
       const most = Math.min(this.opts.backfillBacklog ?? BACKFILL_BACKLOG, Math.floor((ctx.outboxCapacity ?? Infinity) / 2));
-      if (ctx.backlog) while (!halted() && ctx.backlog() > most) await this.pause((r) => setTimeout(r, 20));
+      // Its clock ticks on while it waits for the server to take its backlog (a slow server is "backlog", not a stalled simulator).
+      ctx.input?.();
+      if (ctx.backlog)
+        while (!halted() && ctx.backlog() > most) {
+          ctx.input?.();
+          await this.pause((r) => void setTimeout(r, 20));
+          // Back from the wait, it queues for a slice like the others (not the rest of its last one).
+          turn = -Infinity;
+        }
       if (!halted() && ctx.now() - turn >= BACKFILL_SLICE_MS) {
-        await this.pause((r) => setImmediate(r));
+        await this.pause((r) => backfillTurns.wait(r));
         turn = ctx.now();
       }
       if (halted()) {
         ctx.log.info({ from: new Date(from).toISOString(), until: new Date(t).toISOString(), events: n }, "stopped during the back-fill: the rest of the history is back-filled at the next start");
         return null;
       }
-      // Up to the next hour, or to the next version's start (that instant on the new layout).
+      // A step on (an hour of a busy store took 0.75 s here: the slices were no shorter), or to the next version's start (that instant on the new layout).
       const change = versions.find((v) => v.validFrom > t && v.validFrom < realStart);
-      const until = Math.min(realStart, t + 3_600_000, change?.validFrom ?? Infinity);
+      const until = Math.min(realStart, t + BACKFILL_STEP_MS, change?.validFrom ?? Infinity);
       for (const event of engine.advance(until - 1)) {
         ctx.emit(event);
         n++;
@@ -217,12 +257,16 @@ export class SimSource implements Source<SimSettings> {
     return engine;
   }
 
-  /** A back-fill's wait, until `schedule` calls back or `stop` comes. */
-  private pause(schedule: (resume: () => void) => void): Promise<void> {
+  /** A back-fill's wait, until `schedule` calls back or `stop` comes (which calls what `schedule` returned: it leaves the line). */
+  private pause(schedule: (resume: () => void) => void | (() => void)): Promise<void> {
+    let cancel: void | (() => void);
     return new Promise<void>((resolve) => {
       this.wake = resolve;
-      schedule(resolve);
-    }).finally(() => (this.wake = null));
+      cancel = schedule(resolve);
+    }).finally(() => {
+      this.wake = null;
+      if (cancel) cancel();
+    });
   }
 
   async stop(): Promise<void> {
@@ -234,12 +278,12 @@ export class SimSource implements Source<SimSettings> {
     this.timer = null;
     this.salesTimer = null;
     this.engine = null;
-    // The till transactions still waiting, sent once more (a server that is down keeps them: they are lost then).
+    // The till transactions still waiting, sent once more; what the server does not take is kept for the next start (with a file).
     const sales = this.sales;
     this.sales = null;
-    if (sales && sales.waiting > 0) {
-      await sales.flush(SALES_STOP_GRACE_MS);
-      if (sales.waiting > 0) sales.logLost();
+    if (sales) {
+      if (sales.waiting > 0) await sales.flush(SALES_STOP_GRACE_MS);
+      sales.close();
     }
   }
 }

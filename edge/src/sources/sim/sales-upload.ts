@@ -94,11 +94,6 @@ export class SalesUploader {
     else this.opts.log.warn({ unsent, url: this.opts.url }, "stopping with till transactions the sales import did not take: they are lost (kept only in memory: give the agent a dataDir, or the simulator sales.stateFile)");
   }
 
-  /** @deprecated Use `close`, which also keeps what waits. */
-  logLost(): void {
-    this.close();
-  }
-
   /**
    * Drop the waiting transactions of customers who came in at `ts` or later (paid then, when that is not
    * known): a restart's back-fill makes the customers of that stretch again, with their own sales, while

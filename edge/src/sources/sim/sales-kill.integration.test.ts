@@ -1,0 +1,104 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import net, { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../log.js";
+import { SalesUploader, type SaleUpload } from "./sales-upload.js";
+
+const CLI = fileURLToPath(new URL("../../../dist/cli.js", import.meta.url));
+
+/** A sales import on a real socket: refuses everything (503) while `busy`, else stores each transaction id once, counting repeats. */
+async function salesImport() {
+  const tried = new Set<string>();
+  const stored = new Map<string, number>();
+  const state = { busy: true };
+  const server: Server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => (text += String(c)));
+    req.on("end", () => {
+      const { sales } = JSON.parse(text) as { sales: SaleUpload[] };
+      if (state.busy) {
+        for (const s of sales) tried.add(s.transaction);
+        res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "busy" }));
+        return;
+      }
+      let accepted = 0;
+      for (const s of sales) {
+        stored.set(s.transaction, (stored.get(s.transaction) ?? 0) + 1);
+        if (stored.get(s.transaction) === 1) accepted++;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted, duplicates: sales.length - accepted, rejected: [], rejectedCount: 0 }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stores/demo/sales`, tried, stored, state, server };
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe("the simulator's tills killed outright (built dist)", () => {
+  const dirs: string[] = [];
+  beforeAll(() => {
+    if (!existsSync(CLI)) throw new Error("edge/dist/cli.js is missing: run `npm run build` first (npm test does)");
+  });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("a SIGKILLed simulator loses no till transaction it had already offered the import: the next run sends each once", async () => {
+    const imp = await salesImport();
+    const dir = mkdtempSync(join(tmpdir(), "footfall-sales-kill-"));
+    dirs.push(dir);
+    const configPath = join(dir, "sim.json");
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        store: "demo",
+        agent: "sim-1",
+        dataDir: dir,
+        // No broker: the events wait in the durable outbox; the tills talk HTTP to the import.
+        mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` },
+        settings: { seed: 7, speed: 600, startHour: 12, arrivalsPerHour: 600, layoutWaitMs: 0, backfillHours: 1, sales: { url: imp.url, token: "tok", everySeconds: 0.1 } },
+      }),
+    );
+    const child = spawn(process.execPath, [CLI, "sim", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_code, signal) => r(signal)));
+    try {
+      // The import has refused a few uploads, the live store making more sales between them.
+      const deadline = Date.now() + 30_000;
+      const offered = () => imp.tried.size;
+      while (offered() < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const before = offered();
+      while (offered() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(offered(), output).toBeGreaterThan(before);
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+    } finally {
+      child.kill("SIGKILL");
+    }
+    const offeredBeforeKill = [...imp.tried];
+
+    // The next start, the import answering now.
+    imp.state.busy = false;
+    const next = new SalesUploader({ url: imp.url, token: "tok", log: silentLogger, file: join(dir, "sim-1.sales.jsonl") });
+    expect(next.kept, output).toBeGreaterThanOrEqual(offeredBeforeKill.length);
+    await next.flush();
+    expect(next.waiting).toBe(0);
+    expect(offeredBeforeKill.filter((t) => !imp.stored.has(t))).toEqual([]);
+    expect([...imp.stored.values()].filter((n) => n > 1)).toEqual([]);
+    await new Promise<void>((r) => imp.server.close(() => r()));
+  }, 60_000);
+});
