@@ -102,6 +102,12 @@ export function openConnection(opts: ConnectionOptions): MqttClient {
   });
   client.on("error", (err) => {
     const message = errorMessage(err);
+    // The agent is stopping (end() called): a write the closing socket refuses ("write after end") is
+    // no broker failure and nothing will be retried; its outbox keeps whatever was not acknowledged.
+    if (client.disconnecting || client.disconnected) {
+      opts.log.debug({ err: message }, "broker connection closed while stopping");
+      return;
+    }
     // The same failure on every attempt is logged once, then again only when it changes.
     if (message === lastError) return;
     lastError = message;
