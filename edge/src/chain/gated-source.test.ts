@@ -1,29 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LayoutHub } from "../layout.js";
-import { silentLogger } from "../log.js";
-import type { EventDraft, SourceContext } from "../source.js";
+import type { EventDraft } from "../source.js";
 import { SimSource } from "../sources/sim.js";
-import { checkSimSettings, type SimSettings } from "../sources/sim/settings.js";
+import { checkSimSettings } from "../sources/sim/settings.js";
+import { simContext } from "../sources/sim/test-context.js";
 import { GatedSource } from "./gated-source.js";
 
 /** A store's simulation (the real `sim` source, busy: 3,000 arrivals an hour at speed 60) through a gate. */
 function gatedStore(open: () => boolean) {
   const settings = checkSimSettings({ speed: 60, seed: 5, arrivalsPerHour: 3000 }).value;
   const emitted: EventDraft[] = [];
-  const hub = new LayoutHub();
-  const ctx: SourceContext<SimSettings> = {
-    settings,
-    emit: (e) => emitted.push(e),
-    log: silentLogger,
-    signal: new AbortController().signal,
-    layout: () => hub.current(),
-    layoutsExpected: false,
-    onLayout: (l) => hub.subscribe(l),
-    now: () => Date.now(),
-    fail: (err) => {
-      throw err;
-    },
-  };
+  const ctx = simContext(settings, { emit: (e) => void emitted.push(e) });
   return { source: new GatedSource(new SimSource(), open), ctx, emitted };
 }
 

@@ -4,32 +4,15 @@
  * that no longer fires) shows an old one. Fake timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LayoutHub } from "../layout.js";
-import { silentLogger } from "../log.js";
-import type { SourceContext } from "../source.js";
 import { SimSource } from "./sim.js";
 import { checkSimSettings, type SimSettings } from "./sim/settings.js";
+import { simContext } from "./sim/test-context.js";
 
 const START = Date.UTC(2025, 2, 4, 11, 0, 0);
 
 function context(settings: SimSettings, backlog?: () => number) {
-  const hub = new LayoutHub();
   const inputs: number[] = [];
-  const ctx: SourceContext<SimSettings> = {
-    settings,
-    emit: () => {},
-    log: silentLogger,
-    signal: new AbortController().signal,
-    layout: () => hub.current(),
-    layoutsExpected: false,
-    onLayout: (l) => hub.subscribe(l),
-    now: () => Date.now(),
-    fail: (err) => {
-      throw err;
-    },
-    input: () => inputs.push(Date.now()),
-    ...(backlog ? { backlog } : {}),
-  };
+  const ctx = simContext(settings, { input: () => void inputs.push(Date.now()), ...(backlog ? { backlog } : {}) });
   return { ctx, inputs };
 }
 

@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LayoutHub } from "../layout.js";
 import { createLogger } from "../log.js";
 import type { SourceContext } from "../source.js";
 import { SimSource } from "./sim.js";
 import { checkSimSettings, type SimSettings } from "./sim/settings.js";
 import type { SaleUpload } from "./sim/sales-upload.js";
+import { simContext } from "./sim/test-context.js";
 
 /** A sales import on a real socket: 503 while `busy`, else it stores each transaction id, counting repeats. */
 async function salesImport() {
@@ -35,20 +35,7 @@ afterEach(() => {
 });
 
 function context(settings: SimSettings, dataDir: string | undefined, lines: string[]): SourceContext<SimSettings> {
-  const hub = new LayoutHub();
-  return {
-    settings,
-    emit: () => {},
-    log: createLogger({ level: "info", write: (l) => lines.push(l) }),
-    signal: new AbortController().signal,
-    layout: () => hub.current(),
-    layoutsExpected: false,
-    onLayout: (l) => hub.subscribe(l),
-    now: () => Date.now(),
-    fail: () => {},
-    agent: "sim-1",
-    dataDir,
-  };
+  return simContext(settings, { log: createLogger({ level: "info", write: (l) => lines.push(l) }), fail: () => {}, agent: "sim-1", dataDir });
 }
 
 const kept = (file: string): SaleUpload[] =>

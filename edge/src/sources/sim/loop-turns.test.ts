@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../log.js";
-import type { SourceContext } from "../../source.js";
-import { LayoutHub } from "../../layout.js";
 import { SimSource } from "../sim.js";
 import { LoopTurns } from "./loop-turns.js";
-import { checkSimSettings, type SimSettings } from "./settings.js";
+import { checkSimSettings } from "./settings.js";
+import { simContext } from "./test-context.js";
 
 /** Counts the turns of the event loop (a `setImmediate` that re-arms itself) until stopped. */
 function turnCounter() {
@@ -52,9 +50,7 @@ describe("back-fills of several stores in one process (the chain simulator)", ()
     const sims: SimSource[] = [];
     const started: Promise<void>[] = [];
     for (const store of ["s1", "s2", "s3"]) {
-      const hub = new LayoutHub();
-      const ctx: SourceContext<SimSettings> = {
-        settings: checkSimSettings({ seed: store.charCodeAt(1), arrivalsPerHour: 600, backfillHours: 72 }).value,
+      const ctx = simContext(checkSimSettings({ seed: store.charCodeAt(1), arrivalsPerHour: 600, backfillHours: 72 }).value, {
         emit: () => {
           // The first slice of each is its own (taken at its start, before the first turn): from then on they take turns.
           const turn = counter.now();
@@ -63,14 +59,8 @@ describe("back-fills of several stores in one process (the chain simulator)", ()
           if (!set) storesByTurn.set(turn, (set = new Set()));
           set.add(store);
         },
-        log: silentLogger,
-        signal: new AbortController().signal,
-        layout: () => hub.current(),
-        layoutsExpected: false,
-        onLayout: (l) => hub.subscribe(l),
-        now: () => Date.now(),
         fail: () => {},
-      };
+      });
       const sim = new SimSource();
       sims.push(sim);
       started.push(sim.start(ctx));
