@@ -16,6 +16,7 @@ import { silentLogger } from "../log.js";
 import { Ledger } from "./ledger.js";
 import { ChainSimulator, type AgentCredentials } from "./simulator.js";
 import { chainStores, type ChainStore } from "./stores.js";
+import { testSalesImport } from "../sources/sim/test-sales-import.js";
 
 /** What the fake server stored: ids per store (first copy only), the oldest event's ts and every zone it saw per store. */
 interface Stored {
@@ -408,22 +409,9 @@ describe("footfall-edge chain", () => {
     const server = await fakeServer(stores, null);
     cleanup.push(() => server.close());
     // The sales import: busy (503) during the first run, then storing each store's transactions, counting repeats.
-    const state = { busy: true };
-    const stored = new Map<string, number>();
-    const http = createServer((req, res) => {
-      let text = "";
-      req.on("data", (c: Buffer) => (text += String(c)));
-      req.on("end", () => {
-        const { sales } = JSON.parse(text) as { sales: Array<{ transaction: string }> };
-        if (state.busy) return void res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "busy" }));
-        for (const x of sales) stored.set(`${req.url!} ${x.transaction}`, (stored.get(`${req.url!} ${x.transaction}`) ?? 0) + 1);
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 }));
-      });
-    });
-    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    cleanup.push(() => new Promise<void>((r) => http.close(() => r())));
+    const { state, stored, base, close } = await testSalesImport((path, t) => `${path} ${t}`);
+    cleanup.push(close);
     writeFileSync(join(dir, "token"), "ff_tills\n");
-    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     const keep = join(dir, "keep");
     const args = (hours: number) => ["chain", "--stores", "2", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--duration", "2", "--backfill-hours", String(hours), "--drain", "1"];
     const sales = ["--sales-url", base, "--sales-token-file", join(dir, "token"), "--sales-keep-dir", keep];

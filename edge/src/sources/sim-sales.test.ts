@@ -1,6 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,24 +8,12 @@ import { SimSource } from "./sim.js";
 import { checkSimSettings, type SimSettings } from "./sim/settings.js";
 import type { SaleUpload } from "./sim/sales-upload.js";
 import { simContext } from "./sim/test-context.js";
+import { testSalesImport } from "./sim/test-sales-import.js";
 
-/** A sales import on a real socket: 503 while `busy`, else it stores each transaction id, counting repeats. */
 async function salesImport() {
-  const stored = new Map<string, number>();
-  const state = { busy: true };
-  const server: Server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c: Buffer) => (text += String(c)));
-    req.on("end", () => {
-      const { sales } = JSON.parse(text) as { sales: SaleUpload[] };
-      if (state.busy) return void res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "busy" }));
-      for (const s of sales) stored.set(s.transaction, (stored.get(s.transaction) ?? 0) + 1);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(() => server.close());
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stores/demo/sales`, stored, state };
+  const imp = await testSalesImport();
+  cleanups.push(() => void imp.close());
+  return imp;
 }
 const cleanups: Array<() => void> = [];
 afterEach(() => {

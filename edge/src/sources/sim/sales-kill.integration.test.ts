@@ -1,42 +1,16 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../log.js";
-import { SalesUploader, type SaleUpload } from "./sales-upload.js";
+import { SalesUploader } from "./sales-upload.js";
+import { testSalesImport } from "./test-sales-import.js";
 
 const CLI = fileURLToPath(new URL("../../../dist/cli.js", import.meta.url));
 
-/** A sales import on a real socket: refuses everything (503) while `busy`, else stores each transaction id once, counting repeats. */
-async function salesImport() {
-  const tried = new Set<string>();
-  const stored = new Map<string, number>();
-  const state = { busy: true };
-  const server: Server = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c: Buffer) => (text += String(c)));
-    req.on("end", () => {
-      const { sales } = JSON.parse(text) as { sales: SaleUpload[] };
-      if (state.busy) {
-        for (const s of sales) tried.add(s.transaction);
-        res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ message: "busy" }));
-        return;
-      }
-      let accepted = 0;
-      for (const s of sales) {
-        stored.set(s.transaction, (stored.get(s.transaction) ?? 0) + 1);
-        if (stored.get(s.transaction) === 1) accepted++;
-      }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted, duplicates: sales.length - accepted, rejected: [], rejectedCount: 0 }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/stores/demo/sales`, tried, stored, state, server };
-}
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -56,7 +30,7 @@ describe("the simulator's tills killed outright (built dist)", () => {
   });
 
   it("a SIGKILLed simulator loses no till transaction it had already offered the import: the next run sends each once", async () => {
-    const imp = await salesImport();
+    const imp = await testSalesImport();
     const dir = mkdtempSync(join(tmpdir(), "footfall-sales-kill-"));
     dirs.push(dir);
     const configPath = join(dir, "sim.json");
@@ -99,6 +73,6 @@ describe("the simulator's tills killed outright (built dist)", () => {
     expect(next.waiting).toBe(0);
     expect(offeredBeforeKill.filter((t) => !imp.stored.has(t))).toEqual([]);
     expect([...imp.stored.values()].filter((n) => n > 1)).toEqual([]);
-    await new Promise<void>((r) => imp.server.close(() => r()));
+    await imp.close();
   }, 60_000);
 });
