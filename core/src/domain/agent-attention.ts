@@ -8,6 +8,7 @@
  * revoked agent needs none: it was shut out.
  */
 import { clockOffWarns } from "../protocol/clock-offset.js";
+import { formatSpan } from "./ago.js";
 
 /** Lag above this is worth a look (events reach the server late). */
 export const SLOW_LAG_MS = 10_000;
@@ -131,14 +132,6 @@ export function stalledWarns(a: Pick<AgentAttentionInput, "state" | "kind" | "in
   return finite(i.downMs) && i.downMs > SOURCE_DOWN_AFTER_MS;
 }
 
-/** A duration in words, rounded down: `45 s`, `3 min`, `2 h`, `4 d`. */
-function span(ms: number): string {
-  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h`;
-  return `${Math.floor(ms / 86_400_000)} d`;
-}
-
 /**
  * What a stalled agent's source said, after "input stalled: " on every screen: `source restarting for
  * 3 min (12 restarts)` while it fails, else `no frame for 3 min` (as of its last status). Null when
@@ -149,9 +142,9 @@ export function stalledDetail(a: Pick<AgentAttentionInput, "state" | "kind" | "i
   const i = a.input!;
   if (finite(i.downMs) && i.downMs > SOURCE_DOWN_AFTER_MS) {
     const n = finite(i.restarts) && i.restarts > 0 ? ` (${i.restarts} restart${i.restarts === 1 ? "" : "s"})` : "";
-    return `source restarting for ${span(i.downMs)}${n}`;
+    return `source restarting for ${formatSpan(i.downMs)}${n}`;
   }
-  return `no ${i.unit ?? "input"} for ${span(i.ageMs!)}`;
+  return `no ${i.unit ?? "input"} for ${formatSpan(i.ageMs!)}`;
 }
 
 /** Its backlog is worth a look: the oldest held event waited over {@link SLOW_BACKLOG_MS}, or its outbox dropped some. */
