@@ -58,6 +58,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       clockMeasuredAt: null,
       lastHeardAt: null,
       statusEveryMs: null,
+      input: null,
       problems: ["never-seen"],
     });
     expect(res.body.clockWarnMs).toBe(30_000);
