@@ -13,8 +13,11 @@ export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
 /** A non-negative integer, or null. */
 const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
 
-/** The metrics of its last status as an object, or null (none, or not JSON). */
-function metricsOf(statusMetrics: string | null | undefined): Record<string, unknown> | null {
+/** The metrics of an agent's last status as {@link metricsOf} parses them, once per row, for the readers below. */
+export type StatusMetrics = Record<string, unknown> | null;
+
+/** The metrics of its last status (its row's `statusMetrics`) as an object, or null (none, or not JSON). */
+export function metricsOf(statusMetrics: string | null | undefined): StatusMetrics {
   if (statusMetrics === null || statusMetrics === undefined) return null;
   try {
     const m: unknown = JSON.parse(statusMetrics);
@@ -28,8 +31,7 @@ function metricsOf(statusMetrics: string | null | undefined): Record<string, unk
  * What an agent said it held at its last status (its metrics `queued`, `oldestQueuedAgeMs`,
  * `outboxDropped`), for the Agents view's Backlog; null when the status said nothing of it.
  */
-export function backlogOf(statusMetrics: string | null): { queued: number; oldestQueuedAgeMs: number | null; outboxDropped: number | null } | null {
-  const r = metricsOf(statusMetrics);
+export function backlogOf(r: StatusMetrics): { queued: number; oldestQueuedAgeMs: number | null; outboxDropped: number | null } | null {
   if (!r) return null;
   const queued = count(r.queued);
   if (queued === null) return null;
@@ -37,8 +39,8 @@ export function backlogOf(statusMetrics: string | null): { queued: number; oldes
 }
 
 /** How often the agent said it sends its status (its metric `statusEveryS`, footfall-edge's), in ms; null: it did not say. */
-export function statusEveryOf(statusMetrics: string | null | undefined): number | null {
-  const s = metricsOf(statusMetrics)?.statusEveryS;
+export function statusEveryOf(r: StatusMetrics): number | null {
+  const s = r?.statusEveryS;
   return typeof s === "number" && Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : null;
 }
 
@@ -50,8 +52,7 @@ const age = (v: unknown): number | null => (typeof v === "number" && Number.isFi
  * `inputAgeMs`, `sourceDownMs`, `sourceRestarts`), for core's "stalled" rule; null when it said none
  * of the first three (an agent older than the rule: never stalled).
  */
-export function inputOf(statusMetrics: string | null | undefined): AgentInput | null {
-  const r = metricsOf(statusMetrics);
+export function inputOf(r: StatusMetrics): AgentInput | null {
   if (!r) return null;
   const unit = typeof r.inputUnit === "string" && r.inputUnit.length > 0 ? r.inputUnit.slice(0, 32) : null;
   const ageMs = age(r.inputAgeMs);
@@ -79,6 +80,7 @@ export function lastHeardOf(a: Pick<AgentRow, "lastReceivedAt" | "clockSamples">
 export function attentionOf(a: AgentRow) {
   const lastEventTs = a.lastEventTs || null;
   const reading = clockReading(decodeClockSamples(a.clockSamples));
+  const metrics = metricsOf(a.statusMetrics);
   return {
     state: a.state,
     revokedAt: a.revokedAt,
@@ -87,13 +89,13 @@ export function attentionOf(a: AgentRow) {
     lastEventTs,
     // How late the newest event arrived: receipt time minus the event's own time.
     lagMs: lastEventTs && a.lastReceivedAt !== null ? Math.max(0, a.lastReceivedAt - lastEventTs) : null,
-    backlog: backlogOf(a.statusMetrics ?? null),
+    backlog: backlogOf(metrics),
     clockOffsetMs: reading?.offsetMs ?? null,
     clockMeasuredAt: reading?.measuredAt ?? null,
     lastHeardAt: lastHeardOf(a),
-    statusEveryMs: statusEveryOf(a.statusMetrics),
+    statusEveryMs: statusEveryOf(metrics),
     kind: a.kind,
-    input: inputOf(a.statusMetrics),
+    input: inputOf(metrics),
   };
 }
 
