@@ -60,3 +60,24 @@ export const DEMO_HOURLY_CURVE: readonly number[] = [
  * close to newcomers while the last customers pay).
  */
 export const DEMO_CLOSING_GRACE_MINUTES = 30;
+
+/**
+ * Hours `footfall demo` back-fills at its first start by default (`--backfill-hours`). Three days:
+ * the seeded layout change then sits 36 h back (`demoChangeAgoMs`), so the Experiments form finds a
+ * full day of data on both sides of it whatever the hour the demo starts. With two days the change
+ * sat 24 h back with no slack: a back-fill beginning between the last arrivals and the closing
+ * (21:00-21:30 in the store's time) left 23.x hours before it, and the form offered no comparison.
+ */
+export const DEMO_BACKFILL_HOURS = 72;
+
+/** Hours a chain demo (`footfall demo --stores N`) back-fills by default: two days, its stores have no seeded change to judge, and each hour is N stores' worth. */
+export const DEMO_CHAIN_BACKFILL_HOURS = 48;
+
+/**
+ * How long ago the demo store's layout changed, at its first run: a whole day before and one after
+ * it fit in the back-filled history (the Experiments form's shortest periods), and with a longer
+ * history the change sits in its middle (up to 3 days on each side at the simulator's 160 h).
+ */
+export function demoChangeAgoMs(backfillHours: number): number {
+  return Math.max(24, Math.floor(backfillHours / 2)) * 3_600_000;
+}

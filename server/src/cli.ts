@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, isId, type AgentKind } from "@footfall/core";
+import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
@@ -177,16 +177,21 @@ program
   .description("serve plus a simulated store: prints the URL and an admin token")
   .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", number("e.g. 60"), 1)
   .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", number("e.g. 12"), 1)
-  .option("--backfill-hours <n>", "simulate this many past hours at start, so the charts have history; at most 160 (the server takes events up to 7 days old: more is cut to 160 and the banner says so). A restart back-fills only after the newest event already held", number("e.g. 48"), 48)
+  .option(
+    "--backfill-hours <n>",
+    `simulate this many past hours at start, so the charts have history (default: ${DEMO_BACKFILL_HOURS}, a day on both sides of the demo store's past layout change at any hour; with --stores: ${DEMO_CHAIN_BACKFILL_HOURS}); at most 160 (the server takes events up to 7 days old: more is cut to 160 and the banner says so). A restart back-fills only after the newest event already held`,
+    number("e.g. 72"),
+  )
   .option(
     "--curve <file>",
     "the demo store's arrivals follow this weekly curve (JSON: {\"weeklyCurve\": [168 multipliers, Monday 00:00 first]}), e.g. a real street's typical week: node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json",
   )
   .addHelpText("after", ENV_HELP)
-  .action(async (opts: { speed: number; backfillHours: number; stores: number; curve?: string }) => {
+  .action(async (opts: { speed: number; backfillHours?: number; stores: number; curve?: string }) => {
     const { runDemo } = await import("./demo.js");
     const config = configFromEnv();
-    const demo = await runDemo(config, opts).catch((err: unknown) => {
+    const backfillHours = opts.backfillHours ?? (opts.stores > 1 ? DEMO_CHAIN_BACKFILL_HOURS : DEMO_BACKFILL_HOURS);
+    const demo = await runDemo(config, { ...opts, backfillHours }).catch((err: unknown) => {
       throw explainListenError(err, config);
     });
     closeOnSignal(demo.close);

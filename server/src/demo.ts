@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { asId, DEMO_CLOSING_GRACE_MINUTES, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type LayoutInput, type OpeningHours, type StoreId } from "@footfall/core";
+import { asId, DEMO_CLOSING_GRACE_MINUTES, demoChangeAgoMs, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type LayoutInput, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -135,15 +135,6 @@ export const DEMO_LAYOUT_BEFORE_CHANGE: LayoutInput = {
 
 /** The demo store's version that made the layout change (the first is the layout before it). */
 export const DEMO_CHANGE_VERSION = 2;
-
-/**
- * How long ago the demo store's layout changed, at its first run: a whole day before and one after
- * it fit in the back-filled history (the Experiments form's shortest periods), and with a longer
- * history the change sits in its middle (up to 3 days on each side at the simulator's 160 h).
- */
-export function demoChangeAgoMs(backfillHours: number): number {
-  return Math.max(24, Math.floor(backfillHours / 2)) * 3_600_000;
-}
 
 /**
  * A demo store's first run: its floor plan with a past layout change to judge, two versions saved
