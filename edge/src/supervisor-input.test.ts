@@ -3,6 +3,7 @@
  * since its input last produced something, and how long it has been failing and restarting. Fake
  * timers: Date.now is the supervisor's clock.
  */
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LayoutHub } from "./layout.js";
 import { silentLogger } from "./log.js";
@@ -95,5 +96,81 @@ describe("SourceSupervisor's input and down time", () => {
     source.ctx!.input!();
     expect(s.downMs()).toBe(0);
     await s.stop();
+  });
+});
+
+/** One step of a script driven on two supervisors at once. */
+type Step =
+  | { op: "advance"; ms: number }
+  /** The next `n` starts reject. */
+  | { op: "failStarts"; n: number }
+  /** The current run reports a failure (`ctx.fail`). */
+  | { op: "fail" }
+  /** The current run's source produces input. */
+  | { op: "input" };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 50_000, max: 130_000 })) }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ op: fc.constant("failStarts" as const), n: fc.integer({ min: 0, max: 4 }) }), weight: 1 },
+  { arbitrary: fc.constant({ op: "fail" as const }), weight: 2 },
+  { arbitrary: fc.constant({ op: "input" as const }), weight: 1 },
+);
+
+describe("SourceSupervisor's downMs only reads", () => {
+  it("asked during a steady run, it does not change what it says after the next failure", async () => {
+    const asked = new ScriptedSource();
+    const unasked = new ScriptedSource();
+    asked.failStart = unasked.failStart = 1;
+    const a = supervise(asked);
+    const b = supervise(unasked);
+    a.start();
+    b.start();
+    // Failed at 0, runs from 1 s, steady from 61 s.
+    await vi.advanceTimersByTimeAsync(70_000);
+    expect(a.downMs()).toBe(0);
+    expect(a.downMs()).toBe(0);
+    // The run fails at 70 s: both are down from there, whether or not anyone asked meanwhile.
+    asked.ctx!.fail(new Error("cable pulled"));
+    unasked.ctx!.fail(new Error("cable pulled"));
+    asked.failStart = unasked.failStart = 100;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(b.downMs()).toBe(10_000);
+    expect(a.downMs()).toBe(10_000);
+    await a.stop();
+    await b.stop();
+  });
+
+  it("for any run of failures, restarts, input and time, asking it (twice at the same instant) gives the answers of a twin never asked in between", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(step, fc.boolean()), { minLength: 1, maxLength: 25 }), async (script) => {
+        const sources = [new ScriptedSource("frame"), new ScriptedSource("frame")] as const;
+        const asked = supervise(sources[0]);
+        const twin = supervise(sources[1]);
+        asked.start();
+        twin.start();
+        try {
+          for (const [s, twinAsks] of script) {
+            for (const source of sources) {
+              if (s.op === "failStarts") source.failStart = s.n;
+              else if (s.op === "fail") source.ctx?.fail(new Error("cable pulled"));
+              else if (s.op === "input") source.ctx?.input!();
+            }
+            if (s.op === "advance") await vi.advanceTimersByTimeAsync(s.ms);
+            else await vi.advanceTimersByTimeAsync(0);
+            const first = asked.downMs();
+            expect(asked.downMs()).toBe(first);
+            if (twinAsks) expect(twin.downMs()).toBe(first);
+          }
+          expect(twin.downMs()).toBe(asked.downMs());
+        } finally {
+          await asked.stop();
+          await twin.stop();
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

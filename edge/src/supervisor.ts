@@ -79,16 +79,19 @@ export class SourceSupervisor<S> {
 
   /**
    * How long the source has been failing: since the first failure with no run steady for
-   * `backoff.resetAfterMs` and no input since, ms; 0 when it runs.
+   * `backoff.resetAfterMs` and no input since, ms; 0 when it runs. It only reads: the streak ends
+   * (`downSince` cleared) where the run loop sees a run end after it was steady, or at input.
    */
   downMs(): number {
     if (this.downSince === null) return 0;
     const now = this.opts.now();
-    if (this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs) {
-      this.downSince = null;
-      return 0;
-    }
+    if (this.steadyAt(now)) return 0;
     return Math.max(0, now - this.downSince);
+  }
+
+  /** Whether the current run has lasted `backoff.resetAfterMs` since its start resolved, at `now`. */
+  private steadyAt(now: number): boolean {
+    return this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs;
   }
 
   /** Times the source was restarted after a failure. */
@@ -132,6 +135,8 @@ export class SourceSupervisor<S> {
       } catch (error) {
         outcome = { error };
       }
+      // A run that was steady ends the streak of failures (downMs has said 0 since it became steady).
+      if (this.steadyAt(now())) this.downSince = null;
       this.runningSince = null;
       controller.abort();
       try {
