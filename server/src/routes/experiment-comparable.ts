@@ -1,4 +1,4 @@
-import type { Layout } from "@footfall/core";
+import { NON_SELLING_KINDS, type Layout } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
 import { NOT_COMPARABLE } from "./schemas.js";
 
@@ -9,6 +9,8 @@ interface ResultLike<M> {
   warnings: string[];
 }
 interface MetricLike {
+  /** reach, visits, medianDwell or conversion. */
+  metric?: string;
   before: number | null;
   after: number | null;
   change: number | null;
@@ -64,4 +66,46 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
   });
   if (missing.length === 0) return result;
   return { ...result, zones, warnings: [...result.warnings, `not comparable: ${missing.join(", ")} did not exist in both periods (a zone the change added or removed); its figures are shown for the period it existed in only`] };
+}
+
+/** What a zone of a kind that sells nothing is, in the verdict's words. */
+const NON_SELLING_WORDS: Record<string, string> = { entrance: "an entrance", checkout: "a till", "fitting-room": "a fitting room", queue: "a queue" };
+
+/**
+ * A zone that sells nothing by nature (an entrance, a till, a fitting room, a queue: core's
+ * NON_SELLING_KINDS) with no sale placed in it has no conversion, as the heatmap shows it ("–", the
+ * conversion route's null): its conversion is not "0 %" before and after with "no clear change".
+ * Its conversion metric gets no figures, change, interval or difference in differences and the
+ * verdict "not comparable", saying why. A sale the tills placed in it (before or after) keeps it
+ * rated, as on the heatmap. `kindOf`: the zone's kind in the test stores' layout.
+ */
+export function markNoConversion<M extends MetricLike, R extends ResultLike<M>>(result: R, kindOf: (zone: string) => string | undefined): R {
+  let marked = false;
+  const zones = result.zones.map((z) => {
+    const kind = kindOf(z.zone);
+    if (kind === undefined || !NON_SELLING_KINDS.has(kind)) return z;
+    return {
+      ...z,
+      metrics: z.metrics.map((m) => {
+        // A sale placed in it: a conversion above 0 in a period.
+        if (m.metric !== "conversion" || (m.before ?? 0) > 0 || (m.after ?? 0) > 0) return m;
+        marked = true;
+        return {
+          ...m,
+          before: null,
+          after: null,
+          change: null,
+          relativeChange: null,
+          interval: null,
+          relative: null,
+          did: null,
+          unadjusted: null,
+          verdict: NOT_COMPARABLE,
+          text: `${z.name} is ${NON_SELLING_WORDS[kind] ?? "a zone that sells nothing"}: no sale is placed in it, so it has no conversion to compare.`,
+          warning: null,
+        };
+      }),
+    };
+  });
+  return marked ? { ...result, zones } : result;
 }

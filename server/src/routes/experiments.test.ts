@@ -347,3 +347,38 @@ describe("a zone that did not exist in both periods", () => {
     expect(res.body.warnings.join(" ")).toMatch(/(^| )not comparable: .*did not exist in both periods/);
   });
 });
+
+describe("a queue zone", () => {
+  it("has no conversion (null, not 0 %, as the heatmap's –): no change, the verdict not comparable and why; a till with sales placed in it keeps its own", async () => {
+    // A checkout queue beside the tills: shoppers wait in it, and sell nothing there (the tills place every sale at the checkout).
+    const base = promoLayout();
+    const queued = { ...base, zones: [...base.zones, { ...rectZone("line", "queue", 17, 6, 3, 3), queueFor: "checkout" }] };
+    await t.putLayout("queued", queued);
+    await t.putLayout("queued", { ...queued, ...promoLayout({ validFrom: CHANGE, promoAt: [4, 6] }), zones: [...promoLayout({ promoAt: [4, 6] }).zones, queued.zones.at(-1)!] });
+    const sim = simulateShoppers({ seed: 7, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 4, promoReach: () => 0.3 });
+    for (const batch of chunks(sim.events, 1000)) await t.ingest("queued", "cam-1", batch);
+    // 40 waits in each period (ids of their own: the simulation's took cam-1's first ones).
+    const f = new EventFactory("cam-1", "queue");
+    const waits = [BEFORE.from, AFTER.from].flatMap((from) => Array.from({ length: 40 }, (_, i) => f.visit(`q${from}-${i}`, "line", from + DAY + i * 3_600_000, 90_000)).flat());
+    await t.ingest("queued", "cam-1", waits);
+    const imported = await t.server.app.inject({ method: "POST", url: "/api/v1/stores/queued/sales", headers: { authorization: `Bearer ${t.admin}`, "content-type": "text/csv" }, payload: salesCsv(sim.sales) });
+    expect(imported.json()).toMatchObject({ accepted: sim.sales.length });
+    const created = await post(definition({ testStores: ["queued"], controlStores: [], zones: ["line", "checkout"] }));
+    expect(created.status).toBe(200);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`, await t.token("viewer"));
+    expect(res.status).toBe(200);
+    const metric = (zone: string, id: string) => res.body.zones.find((z: { zone: string }) => z.zone === zone).metrics.find((m: { metric: string }) => m.metric === id);
+    // The queue: no conversion (the old result read 0 % before and after, "no clear change").
+    expect(metric("line", "conversion")).toMatchObject({ before: null, after: null, change: null, relativeChange: null, interval: null, did: null, verdict: "not comparable" });
+    expect(metric("line", "conversion").text).toMatch(/is a queue: no sale is placed in it, so it has no conversion/);
+    // Its other figures stand: 40 waits each side are visits like any.
+    expect(metric("line", "medianDwell")).toMatchObject({ before: 90, after: 90 });
+    expect(metric("line", "reach").verdict).not.toBe("not comparable");
+    // The tills place the sales at the checkout: its conversion is a figure.
+    expect(metric("checkout", "conversion").before).toBeGreaterThan(0);
+    // The CSV says the same: empty figures, not 0.
+    const csv = await t.server.app.inject({ method: "GET", url: `/api/v1/experiments/${created.body.id}/result.csv`, headers: { authorization: `Bearer ${t.admin}` } });
+    const line = (parse(csv.body, { columns: true }) as Record<string, string>[]).find((r) => r.zone === "line" && r.metric === "conversion")!;
+    expect(line).toMatchObject({ before: "", after: "", change: "", verdict: "not comparable" });
+  });
+});

@@ -6,7 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import { experimentResult, formatBucketStart, ID_PATTERN, unfinishedPeriods, type ExperimentInput } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
-import { markNotComparable } from "./experiment-comparable.js";
+import { markNoConversion, markNotComparable } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
@@ -174,7 +174,12 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       control,
       zoneNames: Object.fromEntries((first?.zones ?? []).filter((z) => e.zones.includes(z.id)).map((z) => [z.id, z.name])),
     };
-    const result = markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after);
+    // A queue (a till, an entrance, a fitting room) with no sale placed in it has no conversion, as the heatmap shows it: "–", not 0 %.
+    const kindOf = (zone: string) => [first, layouts.at(e.testStores[0]!, e.before.from)].map((l) => l?.zones.find((z) => z.id === zone)?.kind).find((k) => k !== undefined);
+    const result = markNoConversion(
+      markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after),
+      kindOf,
+    );
     const now = services.now();
     return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings], computedAt: now };
   };
