@@ -233,7 +233,9 @@ agent
   });
 agent
   .command("revoke")
-  .description("revoke an agent: its MQTT login fails from then on (regenerate the broker files for an external Mosquitto); `agent add` lets it in again with a new password")
+  .description(
+    "revoke an agent: its MQTT login fails from then on (regenerate the broker files for an external Mosquitto); `agent add` lets it in again with a new password. A store that was never more than its agents' name (no layout, no data, every agent revoked and never heard from: a mistyped --store) goes with its last agent, and the command says so",
+  )
   .argument("<agent>", "agent id", id("agent"))
   .requiredOption("--store <store>", "its store: one with a layout or an agent (refused otherwise, naming the nearest and the stores there are)", id("store"))
   .action(async (agentId: string, opts: { store: string }) => {
@@ -247,8 +249,15 @@ agent
         const list = agents.length > 0 ? ` Its agents: ${agents.slice(0, 20).join(", ")}${agents.length > 20 ? ` and ${agents.length - 20} more` : ""}.` : " It has no agent.";
         throw new InvalidArgumentError(`no agent "${agentId}" in store "${opts.store}".${guess}${list} Nothing was revoked`);
       }
-      await auditSystem(storage, Date.now(), "agent.revoke", `${opts.store}/${agentId}`, null, opts.store);
-      print({ agent: agentId, store: opts.store, revoked: true, next: "with an external Mosquitto: footfall broker-config --out <dir>, then reload mosquitto (SIGHUP)" });
+      // A store that was never more than this name (a mistyped --store: no layout, no data, its agents all revoked and
+      // never heard from) goes with its last agent, so no list names it again.
+      const forgotten = await storage.agents.forgetUnusedStore(opts.store);
+      await auditSystem(storage, Date.now(), "agent.revoke", `${opts.store}/${agentId}`, forgotten ? { storeForgotten: true } : null, opts.store);
+      print({ agent: agentId, store: opts.store, revoked: true, ...(forgotten ? { storeForgotten: true } : {}), next: "with an external Mosquitto: footfall broker-config --out <dir>, then reload mosquitto (SIGHUP)" });
+      if (forgotten)
+        process.stderr.write(
+          `footfall: store "${opts.store}" is gone too: it had no layout, no data and no other agent, and ${agentId} was never heard from (a mistyped --store?). No list names it now; \`footfall agent add ${agentId} --store <store>\` adds an agent again\n`,
+        );
     }, config.dataDir, { existing: true });
   });
 agent

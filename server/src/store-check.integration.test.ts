@@ -78,16 +78,49 @@ function storeChecks(backend: (dataDir: string) => Backend) {
       `footfall: no agent "dor-1" in store "paris-01". Did you mean "door-1"? Its agents: door-1. Nothing was revoked\n`,
     ]);
     expect(await agentStates()).not.toContain(expect.stringMatching(/ revoked$/));
+  }, 90_000);
+
+  it("agent revoke of a mistyped store's last agent (never heard from, no layout, no data) takes the store with it and says so; a store with anything of its own stays", async () => {
+    // The typo the note named: its one agent was never heard from and the store has nothing else.
     const revoked = await cli(["agent", "revoke", "door-2", "--store", "pairs-01"]);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect(await agentStates()).toContain("pairs-01/door-2 revoked");
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ agent: "door-2", store: "pairs-01", revoked: true, storeForgotten: true });
+    expect(revoked.stderr).toBe(
+      'footfall: store "pairs-01" is gone too: it had no layout, no data and no other agent, and door-2 was never heard from (a mistyped --store?). No list names it now; `footfall agent add door-2 --store <store>` adds an agent again\n',
+    );
+    expect((await agentStates()).filter((a) => a.startsWith("pairs-01/"))).toEqual([]);
+    const gone = await cli(["agent", "list", "--store", "pairs-01"]);
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining(`no store "pairs-01" in ${b.where}`)]);
+
+    // A store with a layout keeps its revoked agent (and stays known); so does one whose agent was heard from.
+    const storage = await openStorage(dir.path, { databaseUrl: b.databaseUrl });
+    try {
+      await storage.agents.recordStatus("nice-01", "door-1", { state: "online", version: "1.0.0", ts: Date.now(), kind: "door" });
+    } finally {
+      await storage.close();
+    }
+    for (const [agent, store] of [["cam-1", "lyon-01"], ["door-1", "nice-01"]] as const) {
+      const kept = await cli(["agent", "revoke", agent, "--store", store]);
+      expect([kept.code, kept.stderr], kept.stderr).toEqual([0, ""]);
+      expect(JSON.parse(kept.stdout)).not.toHaveProperty("storeForgotten");
+    }
+    expect(await agentStates()).toEqual(expect.arrayContaining(["lyon-01/cam-1 revoked", "nice-01/door-1 revoked"]));
+    // The audit log says the store went with the revoke.
+    const audit = await openStorage(dir.path, { databaseUrl: b.databaseUrl });
+    try {
+      const entries = await audit.audit.list({ limit: 50, target: "pairs-01/door-2" });
+      const entry = entries.find((e) => e.action === "agent.revoke" && e.target === "pairs-01/door-2");
+      expect(entry?.details).toEqual({ storeForgotten: true });
+    } finally {
+      await audit.close();
+    }
   }, 90_000);
 
   it("agent list --store refuses a store there is not (an empty list would read 'none offline'); a known store with no agent is listed empty", async () => {
     const typo = await cli(["agent", "list", "--store", "paris-1", "--status", "offline", "--json"]);
     expect([typo.code, typo.stdout]).toEqual([1, ""]);
     expect(typo.stderr).toBe(
-      `footfall: --store: no store "paris-1" in ${b.where}. Did you mean "paris-01"? The stores there (with a layout or an agent): lyon-01, nice-01, pairs-01, paris-01. \`footfall agent list\` without --store lists every store's agents\n`,
+      `footfall: --store: no store "paris-1" in ${b.where}. Did you mean "paris-01"? The stores there (with a layout or an agent): lyon-01, nice-01, paris-01. \`footfall agent list\` without --store lists every store's agents\n`,
     );
     const two = await cli(["agent", "list", "--store", "paris-01,lyn-01,zz", "--store", "nice-01"]);
     expect([two.code, two.stdout]).toEqual([1, ""]);
@@ -101,7 +134,7 @@ function storeChecks(backend: (dataDir: string) => Backend) {
     const typo = await cli(["token", "add", "--role", "viewer", "--store", "lyon-1"]);
     expect([typo.code, typo.stdout]).toEqual([1, ""]);
     expect(typo.stderr).toBe(
-      `footfall: --store: no store "lyon-1" in ${b.where}. Did you mean "lyon-01"? The stores there (with a layout or an agent): lyon-01, nice-01, pairs-01, paris-01. For a store not set up yet (its first saved layout creates it), add --new-store\n`,
+      `footfall: --store: no store "lyon-1" in ${b.where}. Did you mean "lyon-01"? The stores there (with a layout or an agent): lyon-01, nice-01, paris-01. For a store not set up yet (its first saved layout creates it), add --new-store\n`,
     );
     const none = await cli(["token", "list", "--json"]);
     expect((JSON.parse(none.stdout) as { tokens: unknown[] }).tokens).toEqual([]);
@@ -118,7 +151,7 @@ function storeChecks(backend: (dataDir: string) => Backend) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim().split("\n")).toHaveLength(3);
       expect(r.stderr).toBe(
-        `footfall: note: 2 stores new in ${b.where}: "paris-02" (did you mean "paris-01"?), "lille": the file gives them their first agents. The stores there (with a layout or an agent): lyon-01, nice-01, pairs-01, paris-01. A typo? \`footfall agent revoke <agent> --store <store>\` takes an agent back; add it again with the right store\n`,
+        `footfall: note: 2 stores new in ${b.where}: "paris-02" (did you mean "paris-01"?), "lille": the file gives them their first agents. The stores there (with a layout or an agent): lyon-01, nice-01, paris-01. A typo? \`footfall agent revoke <agent> --store <store>\` takes an agent back; add it again with the right store\n`,
       );
     } finally {
       file.remove();
@@ -130,7 +163,7 @@ function storeChecks(backend: (dataDir: string) => Backend) {
     const r = await cli(["broker-config", "--out", out, "--server-password", "secret-1", "--bridge", "south=paris-01,lyno-01"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(
-      `footfall: note: --bridge south: no store "lyno-01" in ${b.where}. Did you mean "lyon-01"? The stores there (with a layout or an agent): lille, lyon-01, nice-01, pairs-01, paris-01, paris-02. The bridge's user site-south may carry only its stores' topics: if it is a typo, give the site again with its stores, --bridge south=<store>[,<store>...]\n`,
+      `footfall: note: --bridge south: no store "lyno-01" in ${b.where}. Did you mean "lyon-01"? The stores there (with a layout or an agent): lille, lyon-01, nice-01, paris-01, paris-02. The bridge's user site-south may carry only its stores' topics: if it is a typo, give the site again with its stores, --bridge south=<store>[,<store>...]\n`,
     );
     expect(JSON.parse(r.stdout)).toMatchObject({ bridges: [{ site: "south", username: "site-south", stores: ["paris-01", "lyno-01"] }] });
     // Mended: the kept bridge's stores replaced, no note.

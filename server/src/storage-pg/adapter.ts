@@ -85,6 +85,7 @@ import { arrayLiteral } from "./array-literal.js";
 import { PriorityGate } from "./priority-gate.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
+import { forgetUnusedStoreSql } from "../storage/unused-store.js";
 
 /** `last_used_at` of a token is written at most this often (as SQLite). */
 const TOUCH_EVERY_MS = 60_000;
@@ -469,6 +470,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         async (q) =>
           ((await q.query("UPDATE agents SET revoked_at = coalesce(revoked_at, $1), password_hash = '!' WHERE store = $2 AND agent = $3", [now, store, agent])).rowCount ?? 0) > 0,
       ),
+    forgetUnusedStore: (store) => write(async (q) => ((await q.query(forgetUnusedStoreSql("$1"), [store])).rowCount ?? 0) > 0),
     recordStatus: async (store, agent, status: AgentStatus, receivedAt?: number) => {
       const { state, version, ts, kind: _kind, ...metrics } = status;
       // A live status adds a clock sample to those stored (read first: an agent's statuses come one at a time, through one server's shard).

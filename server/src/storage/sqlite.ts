@@ -179,6 +179,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     recordIngestMany: (tallies) => r.write(() => tallies.forEach((t) => core.agents.recordIngest(t.store, t.agent, t))),
     zoneAgents: (store, zone) => r.read(() => core.agents.zoneAgents(store, zone)),
     revoke: (store, agent, now) => r.write(() => core.agents.revoke(store, agent, now)),
+    forgetUnusedStore: (store) => r.write(() => core.agents.forgetUnusedStore(store)),
   };
 
   const tokens: TokensStore = {

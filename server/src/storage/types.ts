@@ -491,6 +491,15 @@ export interface AgentsStore {
    * stay). `add` gives it a new password and lifts the revocation. False when unknown.
    */
   revoke(store: string, agent: string, now: number): Promise<boolean>;
+  /**
+   * Forget a store that never was more than the name its agents were added under (a mistyped `--store`): when every
+   * agent of it is revoked and none ever sent anything (no status, no event, nothing rejected), and it has no layout,
+   * no events or figures, no sales or departments, no opening hours, alert rules, webhooks or accuracy audits, no
+   * group holds it and no live token is limited to it, its agents' rows are deleted (in one statement: the check
+   * and the delete cannot be split by another write), so no list names it again. The audit log keeps what was done.
+   * True when it was forgotten; false (nothing done) otherwise.
+   */
+  forgetUnusedStore(store: string): Promise<boolean>;
 }
 
 /**

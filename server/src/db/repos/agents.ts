@@ -2,6 +2,7 @@ import { storedWithStatus, type AgentKind, type AgentStatus } from "@footfall/co
 import { hashPassword, newSecret, verifyPassword, verifyPasswordAsync } from "../../auth/secrets.js";
 import type { AgentCredentials, AgentIdentity, AgentPasswordEntry, AgentRow, AgentSecret, IngestTally, ZoneAgentRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
+import { forgetUnusedStoreSql } from "../../storage/unused-store.js";
 
 export type { AgentCredentials, AgentIdentity, AgentRow, IngestTally };
 
@@ -32,6 +33,7 @@ export class AgentsRepo {
         "SELECT username, password_hash AS hash, store, agent FROM agents WHERE revoked_at IS NULL ORDER BY username",
       ),
       revoke: db.prepare("UPDATE agents SET revoked_at = coalesce(revoked_at, ?), password_hash = '!' WHERE store = ? AND agent = ?"),
+      forget: db.prepare<[{ store: string }]>(forgetUnusedStoreSql("@store")),
       status: db.prepare("UPDATE agents SET state = ?, version = ?, status_ts = ?, status_metrics = ? WHERE store = ? AND agent = ?"),
       clockSamples: db.prepare<[string, string], { samples: string | null }>("SELECT clock_samples AS samples FROM agents WHERE store = ? AND agent = ?"),
       setClockSamples: db.prepare("UPDATE agents SET clock_samples = ? WHERE store = ? AND agent = ?"),
@@ -93,6 +95,10 @@ export class AgentsRepo {
   /** Revoke: the password no longer works, the agent leaves the broker files; false when unknown. */
   revoke(store: string, agent: string, now: number): boolean {
     return this.q.revoke.run(now, store, agent).changes > 0;
+  }
+  /** Forget a store that never was more than its revoked, never-heard agents' name (storage/types.ts AgentsStore.forgetUnusedStore). */
+  forgetUnusedStore(store: string): boolean {
+    return this.q.forget.run({ store }).changes > 0;
   }
   /** The status; with `receivedAt` (a live online status), a clock sample too. */
   recordStatus(store: string, agent: string, status: AgentStatus, receivedAt?: number): void {
