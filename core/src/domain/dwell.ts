@@ -1,18 +1,20 @@
 import { inRange } from "./accepted.js";
 import { compareIds } from "./paths.js";
-import { mean, medianOfSorted, nearestRankOfSorted, sortedAscending } from "./stats.js";
+import { quantilesOfSorted } from "./dwell-quantiles.js";
+import { mean, sortedAscending } from "./stats.js";
 import type { DwellStats, Range, Visit, ZoneDwell } from "./types.js";
 import type { ZoneId } from "../protocol/ids.js";
 
 /**
- * Dwell statistics in seconds of durations in milliseconds: `mean`, `median` (the mean of the
- * two middle values for an even count) and `p90` (nearest rank: the value at 1-based position
- * ceil(0.9 n) of the sorted list). Null when there is no duration.
+ * Dwell statistics in seconds of durations in milliseconds: `mean` (exact), `median` (the mean of
+ * the two middle values for an even count) and `p90` (nearest rank: the value at 1-based position
+ * ceil(0.9 n) of the sorted list), taken as the server takes them (./dwell-quantiles.ts: exact up
+ * to 500 durations, else from their sketch). Null when there is no duration.
  */
 export function dwellStats(durationsMs: readonly number[]): DwellStats | null {
   if (durationsMs.length === 0) return null;
   const sorted = sortedAscending(durationsMs);
-  return { mean: mean(sorted) / 1000, median: medianOfSorted(sorted) / 1000, p90: nearestRankOfSorted(sorted, 0.9) / 1000 };
+  return { mean: mean(sorted) / 1000, ...quantilesOfSorted(sorted)! };
 }
 
 /** Dwell of a closed visit in ms; null for open and abandoned visits. */

@@ -7,6 +7,7 @@ export * from "./trips.js";
 export * from "./paths.js";
 export * from "./stats.js";
 export * from "./dwell.js";
+export * from "./dwell-quantiles.js";
 export * from "./calendar.js";
 export * from "./change.js";
 export * from "./traffic.js";

@@ -1,6 +1,7 @@
 import type { EpochMs } from "../protocol/ids.js";
 import { localTime } from "./calendar.js";
-import { mean, medianOfSorted, nearestRankOfSorted, sortedAscending } from "./stats.js";
+import { quantilesOfSorted } from "./dwell-quantiles.js";
+import { mean, medianOfSorted, sortedAscending } from "./stats.js";
 
 /**
  * (v1.1) Checkout queues: pure figures of a zone of kind `queue` (DESIGN, layout). Its occupancy is
@@ -288,11 +289,15 @@ export interface WaitStats {
   p90: number;
 }
 
-/** Mean, median and nearest-rank p90 of waits given in ms (as the dwell report's), in seconds; null when there is none. */
+/**
+ * Mean, median and nearest-rank p90 of waits given in ms, in seconds; null when there is none. The
+ * quantiles are the dwell report's (./dwell-quantiles.ts: exact up to 500 waits, else from their
+ * sketch), so a queue's median wait is its zone's median dwell on the heatmap to the bit.
+ */
 export function waitStats(waitsMs: readonly number[]): WaitStats | null {
   if (waitsMs.length === 0) return null;
   const sorted = sortedAscending(waitsMs);
-  return { n: sorted.length, mean: mean(sorted) / 1000, median: medianOfSorted(sorted) / 1000, p90: nearestRankOfSorted(sorted, 0.9) / 1000 };
+  return { n: sorted.length, mean: mean(sorted) / 1000, ...quantilesOfSorted(sorted)! };
 }
 
 /** How a queue's joins ended, over a set of trips. */

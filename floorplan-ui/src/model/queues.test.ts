@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatWait, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatDuration } from "./format.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   zone: "line",
@@ -121,5 +122,16 @@ describe("queueFiguresBehind", () => {
     expect(queueFiguresBehind(read, [{ zone: "checkout", occupancy: 2 }])).toBe(false);
     expect(queueFiguresBehind(undefined, [{ zone: "line", occupancy: 4 }])).toBe(false);
     expect(queueFiguresBehind(read, undefined)).toBe(false);
+  });
+});
+
+describe("formatWait", () => {
+  it("writes a wait as the heatmap writes the queue zone's dwell (formatDuration), never its own way ('1.7 min')", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 20_000, noNaN: true }), (s) => {
+        expect(formatWait(s)).toBe(formatDuration(s));
+      }),
+    );
+    expect([formatWait(101.5), formatWait(null)]).toEqual(["1 min 42 s", "–"]);
   });
 });

@@ -4,6 +4,7 @@
  * as a weekday x hour grid.
  */
 import type { LiveQueueRow, QueueReportRow } from "../api/queues.js";
+import { formatDuration } from "./format.js";
 
 /** The simple rule until a store has its own queue alert rules: another till at 4 people waiting or a 3-minute wait. */
 export const OPEN_TILL_AT = { length: 4, waitS: 180 } as const;
@@ -141,8 +142,7 @@ export function waitGrid(row: QueueReportRow): WaitGrid {
   return { hours: [...hours].sort((a, b) => a - b), weekdays: [...weekdays].sort((a, b) => a - b), cells, maxMedian };
 }
 
-/** Seconds as "45 s" or "3.5 min". */
+/** A wait as every dwell is written (core's formatDuration): "45 s", "3 min 30 s"; a queue's median wait reads as its zone's median dwell. */
 export function formatWait(s: number | null | undefined): string {
-  if (s === null || s === undefined) return "–";
-  return s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`;
+  return s === null || s === undefined ? "–" : formatDuration(s);
 }

@@ -1,27 +1,16 @@
 /**
  * A mergeable sketch of dwell times (ms) for the median and p90 of any range, kept per zone and
- * hour/day in storage. DESIGN v1.1 allows max(1 s, 1 % of the exact value) for these quantiles:
- * values under 100 s fall in 1-second bins (a bin's middle is within 0.5 s of any value in it),
- * longer ones in geometric bins of ratio 1.01 (a bin's geometric middle is within 0.5 % of any
- * value in it). The mean is not taken from here: it stays exact (a sum and a count).
+ * hour/day in storage. Its bins and the quantile read from it are core's (dwell-quantiles.ts: the
+ * one rule every screen's dwell quantile comes from); here the sparse counts and their bytes. The
+ * mean is not taken from here: it stays exact (a sum and a count).
  */
+import { dwellBinOf, dwellBinValue, dwellSketchKth } from "@footfall/core";
 
-const LINEAR_LIMIT_MS = 100_000;
-const LINEAR_BINS = 100;
-const RATIO = 1.01;
-const LOG_RATIO = Math.log(RATIO);
+/** The bin of a dwell time in ms (>= 0): core's `dwellBinOf`. */
+export const binOf = dwellBinOf;
 
-/** The bin of a dwell time in ms (>= 0). */
-export function binOf(ms: number): number {
-  if (ms < LINEAR_LIMIT_MS) return Math.max(0, Math.floor(ms / 1000));
-  return LINEAR_BINS + Math.floor(Math.log(ms / LINEAR_LIMIT_MS) / LOG_RATIO);
-}
-
-/** The value a bin stands for, in ms: within max(1 s, 1 %) of every value in the bin. */
-export function binValue(bin: number): number {
-  if (bin < LINEAR_BINS) return bin * 1000 + 500;
-  return LINEAR_LIMIT_MS * Math.pow(RATIO, bin - LINEAR_BINS + 0.5);
-}
+/** The value a bin stands for, in ms: core's `dwellBinValue`. */
+export const binValue = dwellBinValue;
 
 /** Sparse counts per bin. */
 export type DwellHistogram = Map<number, number>;
@@ -64,13 +53,7 @@ export function decodeHistogram(buf: Uint8Array | null | undefined, into: DwellH
   return into;
 }
 
-/** The k-th smallest value (1-based) the histogram stands for, in ms. */
+/** The k-th smallest value (1-based) the histogram stands for, in ms: core's `dwellSketchKth`. */
 export function kthOfHistogram(h: DwellHistogram, k: number): number {
-  const bins = [...h.keys()].sort((a, b) => a - b);
-  let seen = 0;
-  for (const b of bins) {
-    seen += h.get(b)!;
-    if (seen >= k) return binValue(b);
-  }
-  throw new RangeError(`k = ${k} is beyond the ${seen} values held`);
+  return dwellSketchKth(h, k);
 }

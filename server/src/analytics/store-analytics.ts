@@ -1,8 +1,10 @@
 import {
   compareEvents,
   formatBucketStart,
+  dwellQuantiles,
+  dwellSketchKth,
+  EXACT_QUANTILES_UP_TO,
   localMidnight,
-  nearestRank,
   type Bucket,
   type DomainOptions,
   type DwellStats,
@@ -16,7 +18,7 @@ import {
   type ZoneId,
 } from "@footfall/core";
 import { AggregateDelta } from "../aggregates/delta.js";
-import { addToHistogram, kthOfHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
+import { addToHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import { spansOf } from "../aggregates/spans.js";
 import type { DwellReads, OpenVisitRow, PathCount, Storage, StoredVisit, TrafficReads } from "../storage/types.js";
 import { HOUR_MS } from "./time-parts.js";
@@ -47,8 +49,8 @@ export class RetentionError extends Error {
   }
 }
 
-/** Closed visits up to which dwell quantiles are computed exactly from raw rows (above: from the histogram sketch). */
-export const EXACT_QUANTILES_UP_TO = 500;
+/** Closed visits up to which dwell quantiles are computed exactly from raw rows (above: from the histogram sketch): core's. */
+export { EXACT_QUANTILES_UP_TO };
 
 interface VisitorState {
   events: VisitorEvent[];
@@ -73,9 +75,9 @@ interface ZoneFigures {
 function dwellStatsOf(f: ZoneFigures): DwellStats | null {
   const n = f.closed;
   if (n === 0) return null;
-  const kth = f.exact ? (k: number) => f.exact![k - 1]! : (k: number) => kthOfHistogram(f.hist, k);
-  const median = n % 2 === 1 ? kth((n + 1) / 2) : (kth(n / 2) + kth(n / 2 + 1)) / 2;
-  return { mean: f.dwellSumMs / n / 1000, median: median / 1000, p90: kth(nearestRank(0.9, n)) / 1000 };
+  // Core's one quantile rule, over the exact sorted values or the sketch.
+  const kth = f.exact ? (k: number) => f.exact![k - 1]! : (k: number) => dwellSketchKth(f.hist, k);
+  return { mean: f.dwellSumMs / n / 1000, ...dwellQuantiles(n, kth)! };
 }
 
 /**
