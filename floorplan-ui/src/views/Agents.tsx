@@ -208,8 +208,8 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                           <span className="dot" /> {stateWord(a.state)}
                         </span>
                       )}
-                      <SilentLine agent={a.agent} note={silentNote(a, now)} />
-                      <StalledLine agent={a.agent} note={stalledNote(a)} />
+                      <AttentionLine testId={`silent-${a.agent}`} note={silentNote(a, now)} />
+                      <AttentionLine testId={`stalled-${a.agent}`} note={stalledNote(a)} />
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>
@@ -263,21 +263,15 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
   );
 }
 
-/** Under an online agent's state: the server has heard nothing from it for 3 status intervals (core's "silent"). */
-function SilentLine({ agent, note }: { agent: string; note: ReturnType<typeof silentNote> }) {
+/**
+ * Under an online agent's state, one line per problem that needs attention, with what to check in its title:
+ * "silent" (the server has heard nothing from it for 3 status intervals, {@link silentNote}) and "stalled"
+ * (its source gives it no input, e.g. "input stalled: no frame for 3 min", {@link stalledNote}). Nothing when `note` is null.
+ */
+function AttentionLine({ testId, note }: { testId: string; note: { text: string; title: string } | null }) {
   if (!note) return null;
   return (
-    <div className="small warn-text strong" data-testid={`silent-${agent}`} title={note.title}>
-      {note.text}
-    </div>
-  );
-}
-
-/** Under an online agent's state: its source gives it no input (core's "stalled"), e.g. "input stalled: no frame for 3 min". */
-function StalledLine({ agent, note }: { agent: string; note: ReturnType<typeof stalledNote> }) {
-  if (!note) return null;
-  return (
-    <div className="small warn-text strong" data-testid={`stalled-${agent}`} title={note.title}>
+    <div className="small warn-text strong" data-testid={testId} title={note.title}>
       {note.text}
     </div>
   );
