@@ -59,22 +59,24 @@ describe("sales", () => {
     await expect.poll(() => page.getByTestId("dept-message").textContent()).toContain("Saved 1 department.");
     expect((await t.shop.api.request<{ departments: Record<string, string[]> }>("GET", "/api/v1/stores/shop/departments")).body.departments).toEqual({ Fashion: ["clothing", "fitting"] });
 
-    // Nothing recorded yet: every day of the last 14 says so.
+    // Nothing recorded yet (no till feed): every day of the last 14 says "no data", not 0 transactions.
     expect(await page.getByTestId("newest-sale").textContent()).toBe("No sale recorded yet");
-    expect(await page.locator("[data-testid=sales-days] tbody tr.none").count()).toBe(14);
+    expect(await page.locator("[data-testid=sales-days] tbody tr.no-data").count()).toBe(14);
+    expect(await page.locator("[data-testid=sales-days] tbody tr").first().locator("td").nth(2).textContent()).toBe("no data");
+    expect(await page.locator("[data-testid=sales-total] td").nth(1).textContent()).toBe("no data");
 
     await page.getByTestId("sales-file").setInputFiles({ name: "tills-november.csv", mimeType: "text/csv", buffer: Buffer.from(sales.csv) });
     const result = page.getByTestId("sales-result");
     await result.waitFor();
     // The import shows at once in "Recorded sales", day by day as the server counts them, with the newest sale.
     const days = (await t.shop.api.request<SalesDays>("GET", "/api/v1/stores/shop/sales/days?days=14")).body;
-    expect(days.days.some((d) => d.transactions > 0)).toBe(true);
+    expect(days.days.some((d) => (d.transactions ?? 0) > 0)).toBe(true);
     await expect.poll(() => page.getByTestId("newest-sale").textContent()).toMatch(/^Newest sale /);
     for (const d of days.days) {
       const row = page.locator(`[data-testid=sales-days] tr[data-date="${d.date}"]`);
-      // Day, enters, transactions, conversion, sales.
-      expect(await row.locator("td").nth(2).textContent(), d.date).toBe(formatCount(d.transactions));
-      expect(await row.getAttribute("class"), d.date).toBe(d.transactions === 0 ? "none" : null);
+      // Day, enters, transactions, conversion, sales: "no data" before the first sale recorded, 0 ("none recorded") after it.
+      expect(await row.locator("td").nth(2).textContent(), d.date).toBe(d.transactions === null ? "no data" : formatCount(d.transactions));
+      expect(await row.getAttribute("class"), d.date).toBe(d.transactions === 0 ? "none" : d.transactions === null ? "no-data" : null);
     }
     expect(await page.getByTestId("sales-accepted").textContent()).toBe(String(sales.good));
     expect(await page.getByTestId("sales-duplicates").textContent()).toBe("1");

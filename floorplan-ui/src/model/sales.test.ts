@@ -47,6 +47,23 @@ describe("salesDaysFigures", () => {
     expect(f.total).toMatchObject({ transactions: 6, enters: null, conversion: null, since: null });
   });
 
+  it("has no transactions, sales or conversion (null, not 0) for days before the store's first sale recorded, and totals the days after", () => {
+    // `/sales/days`: no till feed before the third day; the third sold nothing (a real 0), the fourth 4.
+    const days = recordedDays(now, 4, PARIS, (k) => [4, 0, 0, 0][k]!).map((d, i) => (i < 2 ? { ...d, transactions: null, sales: null } : d));
+    const traffic = days.map((d) => bucket(d.from, 20));
+    const f = salesDaysFigures(days, traffic, PARIS, { from: days[0]!.from, now });
+    expect(f.days.map((d) => [d.enters, d.transactions, d.conversion])).toEqual([
+      [20, null, null],
+      [20, null, null],
+      [20, 0, null],
+      [20, 4, 0.2],
+    ]);
+    expect(f.total).toMatchObject({ transactions: 4, sales: 40, enters: 80 });
+    // No sale recorded at all: no data, not 0 transactions.
+    const none = salesDaysFigures(days.map((d) => ({ ...d, transactions: null, sales: null })), traffic, PARIS, { from: days[0]!.from, now });
+    expect(none.total).toMatchObject({ transactions: null, sales: null, enters: 80, conversion: null });
+  });
+
   it("says what a conversion rests on: nothing on the whole range, the day its figures begin, or no figures", () => {
     const range = { from: Date.parse("2026-11-20T00:00:00+01:00") };
     expect(conversionSince(range.from, range, PARIS)).toBeNull();

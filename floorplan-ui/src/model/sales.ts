@@ -10,19 +10,21 @@
  * No data is not zero: a day before the store's first figures, or still to come, has no enters and
  * no conversion (null), whatever the tills recorded. A day with enters but no transaction has no
  * conversion either (null, read "–": its sales are not imported, and 0 % would say nobody bought).
+ * A day that ends before the store's first sale recorded (no till feed yet) has no transactions and
+ * no sales (null, from `/sales/days`: "no data"), not 0: a till that sold nothing says 0.
  */
 import { conversionSpan, storeConversion, type TrafficBucket } from "@footfall/core";
 import type { Coverage } from "./coverage.js";
 import { formatCount, formatDate } from "./format.js";
 import { slotsTotal, trafficSlots, type Slot } from "./traffic.js";
 
-/** A day as `/sales/days` gives it: `[from, to)`, today's `to` being the server's now. */
+/** A day as `/sales/days` gives it: `[from, to)`, today's `to` being the server's now; transactions and sales null before the store's first sale recorded (no data). */
 export interface RecordedDay {
   date: string;
   from: number;
   to: number;
-  transactions: number;
-  sales: number;
+  transactions: number | null;
+  sales: number | null;
 }
 
 export interface SalesDay extends RecordedDay {
@@ -35,9 +37,9 @@ export interface SalesDay extends RecordedDay {
 export interface SalesDaysFigures {
   days: SalesDay[];
   total: {
-    /** Every transaction recorded in the days. */
-    transactions: number;
-    sales: number;
+    /** Every transaction recorded in the days; null when none of them has data (no till feed yet). */
+    transactions: number | null;
+    sales: number | null;
     enters: number | null;
     /** The transactions from `since` on (those of the days with figures) over the enters. */
     conversion: number | null;
@@ -99,13 +101,15 @@ export function salesDaysFigures(days: readonly RecordedDay[], traffic: readonly
   const slotOf = (d: RecordedDay) => slots.find((s) => s.start === d.from) ?? slots.find((s) => s.start <= d.from && d.from < s.end);
   const out = days.map((d): SalesDay => {
     const enters = slotOf(d)?.value ?? null;
-    return { ...d, enters, conversion: enters === null ? null : storeConversion(d.transactions, enters) };
+    return { ...d, enters, conversion: enters === null || d.transactions === null ? null : storeConversion(d.transactions, enters) };
   });
-  const transactions = days.reduce((s, d) => s + d.transactions, 0);
-  const sales = days.reduce((s, d) => s + d.sales, 0);
+  // The days with sales data (from the till feed's first sale on); none: no data, not 0.
+  const fed = days.filter((d) => d.transactions !== null);
+  const transactions = fed.length ? fed.reduce((s, d) => s + (d.transactions ?? 0), 0) : null;
+  const sales = fed.length ? fed.reduce((s, d) => s + (d.sales ?? 0), 0) : null;
   // The transactions of the days from the store's first figures on over the enters, as `/conversion` divides the range's.
   const enters = slotsTotal(slots);
   const span = first && last ? conversionSpan({ from: first.from, to: last.to }, coverage.from, timeZone) : null;
-  const counted = span ? days.filter((d) => d.from >= span.from).reduce((s, d) => s + d.transactions, 0) : 0;
+  const counted = span ? days.filter((d) => d.from >= span.from).reduce((s, d) => s + (d.transactions ?? 0), 0) : 0;
   return { days: out, total: { transactions, sales, enters, conversion: enters === null ? null : storeConversion(counted, enters), since: span?.from ?? null } };
 }

@@ -65,7 +65,8 @@ export default function SalesView({ store }: ViewProps) {
 /**
  * What is recorded, per local day of the store: the store's enters, transactions, conversion and
  * their sum, a bar for the day's share of the busiest, and "none recorded" for a day without any
- * (its sales are not imported, or the store was closed); a total row for the days listed; the
+ * (its sales are not imported, or the store was closed), "no data" for one before the store's first
+ * sale recorded (no till feed yet, not 0); a total row for the days listed; the
  * newest sale stored says whether the last import arrived. Enters and conversion are every
  * screen's (model/sales: the report's and `/conversion`'s for the same range): "no data" before the
  * store's first figures, "–" for a day with enters but no sale recorded.
@@ -74,7 +75,10 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
   const { api } = useSession();
   const now = useNow(30_000);
   const tz = days.timezone;
-  const busiest = Math.max(1, ...days.days.map((d) => d.transactions));
+  const busiest = Math.max(1, ...days.days.map((d) => d.transactions ?? 0));
+  // The days with sales data (from the store's first sale recorded on); before it, no till feed yet: "no data", not 0.
+  const fed = days.days.filter((d) => d.transactions !== null);
+  const noSales = <span className="muted" title="No data: before the store's first sale recorded (no till feed yet)">no data</span>;
   const newest = days.newestSaleTs;
   // The days' range, today ending at the server's now: enters by day over exactly it, and when the store's figures begin.
   const from = days.days[0]?.from ?? 0;
@@ -128,13 +132,13 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
           {[...days.days].reverse().map((d, i) => {
             const f = figures?.days.find((x) => x.from === d.from);
             return (
-              <tr key={d.date} data-date={d.date} data-from={d.from} data-to={d.to} data-enters={f ? (f.enters ?? "") : undefined} data-conversion={f ? (f.conversion ?? "") : undefined} className={d.transactions === 0 ? "none" : undefined}>
+              <tr key={d.date} data-date={d.date} data-from={d.from} data-to={d.to} data-enters={f ? (f.enters ?? "") : undefined} data-conversion={f ? (f.conversion ?? "") : undefined} className={d.transactions === 0 ? "none" : d.transactions === null ? "no-data" : undefined}>
                 <td>{i === 0 ? `Today, ${formatDate(d.from, tz).replace(/ \d{4}$/, "")} (so far)` : formatDate(d.from, tz)}</td>
                 <td className="num">{f ? enters(f.enters) : pending}</td>
-                <td className="num">{formatCount(d.transactions)}</td>
+                <td className="num">{d.transactions === null ? noSales : formatCount(d.transactions)}</td>
                 <td className="num">{f ? rate(f) : pending}</td>
-                <td className="num">{d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
-                <td className="bar-cell"><span className="bar" style={{ width: `${(100 * d.transactions) / busiest}%` }} /></td>
+                <td className="num">{d.transactions === null ? noSales : d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
+                <td className="bar-cell"><span className="bar" style={{ width: `${(100 * (d.transactions ?? 0)) / busiest}%` }} /></td>
               </tr>
             );
           })}
@@ -143,7 +147,7 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
           <tr className="total" data-testid="sales-total" data-enters={total ? (total.enters ?? "") : undefined} data-conversion={total ? (total.conversion ?? "") : undefined}>
             <th scope="row">Total, {days.days.length} days</th>
             <td className="num">{total ? enters(total.enters) : pending}</td>
-            <td className="num">{formatCount(days.days.reduce((s, d) => s + d.transactions, 0))}</td>
+            <td className="num">{fed.length ? formatCount(fed.reduce((s, d) => s + (d.transactions ?? 0), 0)) : noSales}</td>
             <td className="num">
               <span data-testid="sales-total-conversion">{total ? rate(total) : pending}</span>
               {since && (
@@ -152,7 +156,7 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
                 </div>
               )}
             </td>
-            <td className="num">{formatMoney(days.days.reduce((s, d) => s + d.sales, 0), currency)}</td>
+            <td className="num">{fed.length ? formatMoney(fed.reduce((s, d) => s + (d.sales ?? 0), 0), currency) : noSales}</td>
             <td />
           </tr>
         </tfoot>

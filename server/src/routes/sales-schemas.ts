@@ -25,10 +25,13 @@ export const SalesDaysBody = Type.Object({
       date: Type.String({ description: "the local date, YYYY-MM-DD" }),
       from: Type.Integer(),
       to: Type.Integer({ description: "the day's end, or now for today" }),
-      transactions: Type.Integer(),
-      sales: Type.Number({ description: "the sum of their amounts, as the conversion view takes it for the same range" }),
+      transactions: Type.Union([Type.Integer(), Type.Null()], { description: "null: no data, the day ends before the store's first sale recorded (no till feed yet)" }),
+      sales: Type.Union([Type.Number(), Type.Null()], { description: "the sum of their amounts, as the conversion view takes it for the same range; null with transactions" }),
     }),
-    { description: "oldest first; a day without a transaction has 0 (its sales are not imported, or the store was closed)" },
+    {
+      description:
+        "oldest first; a day without a transaction has 0 from the store's first sale recorded on (its sales are not imported, or the store was closed), null before it (no data: no till feed yet, not 0)",
+    },
   ),
   newestSaleTs: Type.Union([Type.Integer(), Type.Null()], { description: "the newest sale stored for the store, at any time; null without any" }),
 });

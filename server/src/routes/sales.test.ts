@@ -185,9 +185,18 @@ describe("POST /api/v1/stores/:store/sales", () => {
 });
 
 describe("GET /api/v1/stores/:store/sales/days", () => {
-  it("gives each local day's transactions and sum, today so far the last, days without any at 0, and the newest sale stored", async () => {
+  it("gives each local day's transactions and sum, today so far the last, days without any at 0 from the first sale on and null (no data) before it, and the newest sale stored", async () => {
     const t0 = await t.token("viewer");
-    expect((await t.get("/api/v1/stores/daily/sales/days?days=3", t0)).body).toMatchObject({ timezone: "Europe/Paris", newestSaleTs: null, days: [{ transactions: 0 }, { transactions: 0 }, { transactions: 0 }] });
+    // No sale recorded yet (no till feed): no data, not 0 transactions.
+    expect((await t.get("/api/v1/stores/daily/sales/days?days=3", t0)).body).toMatchObject({
+      timezone: "Europe/Paris",
+      newestSaleTs: null,
+      days: [
+        { transactions: null, sales: null },
+        { transactions: null, sales: null },
+        { transactions: null, sales: null },
+      ],
+    });
     // Paris days: 23:30 on the 18th (local) is the 18th, 00:30 on the 19th the 19th; today the 20th so far; nothing on the 17th.
     const csv = [
       "timestamp,zone,amount,items,transaction",
@@ -198,8 +207,10 @@ describe("GET /api/v1/stores/:store/sales/days", () => {
     ].join("\n");
     expect((await postCsv("daily", csv)).body).toMatchObject({ accepted: 4 });
     const body = (await t.get("/api/v1/stores/daily/sales/days?days=4", t0)).body;
-    expect(body.days.map((d: { date: string; transactions: number; sales: number }) => [d.date, d.transactions, d.sales])).toEqual([
-      ["2026-11-17", 0, 0],
+    const rows = (b: { days: { date: string; transactions: number | null; sales: number | null }[] }) => b.days.map((d) => [d.date, d.transactions, d.sales]);
+    // The 17th ends before the first sale recorded (the till feed begins on the 18th): no data.
+    expect(rows(body)).toEqual([
+      ["2026-11-17", null, null],
       ["2026-11-18", 1, 10.1],
       ["2026-11-19", 2, 9.9],
       ["2026-11-20", 1, 3],
@@ -210,6 +221,16 @@ describe("GET /api/v1/stores/:store/sales/days", () => {
     // Each day is what the conversion view gives for the same range.
     const d = body.days[2];
     expect((await t.get(`/api/v1/stores/daily/conversion?from=${d.from}&to=${d.to}`, t0)).body.store).toMatchObject({ transactions: 2, sales: 9.9 });
+    // An older sale (the 15th): the feed began then, so the 16th and 17th are days the till sold nothing, 0.
+    expect((await postCsv("daily", ["timestamp,zone,amount,items,transaction", "2026-11-15 12:00,fruit,2,1,d0"].join("\n"))).body).toMatchObject({ accepted: 1 });
+    expect(rows((await t.get("/api/v1/stores/daily/sales/days?days=6", t0)).body)).toEqual([
+      ["2026-11-15", 1, 2],
+      ["2026-11-16", 0, 0],
+      ["2026-11-17", 0, 0],
+      ["2026-11-18", 1, 10.1],
+      ["2026-11-19", 2, 9.9],
+      ["2026-11-20", 1, 3],
+    ]);
   });
 
   it("answers 400 naming the field for days out of range, and 401 without a token", async () => {
