@@ -78,6 +78,6 @@ const rows = [...results].map(([name, r]) => ({ name, calls: median(r.calls), wa
 for (const r of rows) console.log(`${r.name.padEnd(11)} clock calls/s ${fmt(r.calls).padStart(12)}   engine events/CPU s ${fmt(r.walk).padStart(9)}   (${fmt(r.events)} events)`);
 if (rows.length === 2) {
   const [b, n] = rows;
-  console.log(`ratio       clock calls x${(n.calls / b.calls).toFixed(1)}   engine events/CPU s x${(n.walk / b.walk).toFixed(2)}   same events: ${b.events === n.events}`);
+  console.log(`ratio       clock calls x${(n.calls / b.calls).toFixed(1)}   engine events/CPU s x${(n.walk / b.walk).toFixed(2)}   same number of events: ${b.events === n.events}`);
 }
 console.log(`load at end ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);

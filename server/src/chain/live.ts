@@ -6,7 +6,7 @@
  * statement per figure, and for door counts one per start (stores of one time zone and hours share it).
  */
 import { DEFAULT_CLOCK_WARN_MS, localMidnight } from "@footfall/core";
-import { problemsOf } from "../agent-info.js";
+import { AgentAttentionMemo } from "./agent-problems.js";
 import { spansOf } from "../aggregates/spans.js";
 import type { Storage } from "../storage/types.js";
 
@@ -68,10 +68,19 @@ export async function chainOccupancy(
   return out;
 }
 
+/** One memo of the agents' decoded rows per storage (a server's, or a test's). */
+const memos = new WeakMap<Storage, AgentAttentionMemo>();
+export function memoOf(storage: Storage): AgentAttentionMemo {
+  let m = memos.get(storage);
+  if (!m) memos.set(storage, (m = new AgentAttentionMemo()));
+  return m;
+}
+
 /**
  * Each store's agents: how many, how many online, its health and newest event, and how many need
  * attention by the Agents view's rule (core's agentProblems at `now`, the server's clock; one pass over
- * the agents' rows, as GET /api/v1/agents reads them).
+ * the agents' rows, as GET /api/v1/agents reads them, a row decoded again only when it changed:
+ * AgentAttentionMemo).
  */
 export async function chainAgents(
   storage: Storage,
@@ -80,8 +89,7 @@ export async function chainAgents(
 ): Promise<Map<string, AgentFigures>> {
   const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null, problems: 0 }]));
   const [figures, rows] = await Promise.all([storage.chain.agents(ids), storage.agents.listAll()]);
-  const needing = new Map<string, number>();
-  for (const r of rows) if (out.has(r.store) && problemsOf(r, clockWarnMs, now).length > 0) needing.set(r.store, (needing.get(r.store) ?? 0) + 1);
+  const needing = memoOf(storage).problemsByStore(rows, new Set(ids), clockWarnMs, now);
   for (const a of figures) {
     const health: AgentHealth = a.agents === 0 ? "none" : a.online === a.agents ? "ok" : a.online === 0 ? "offline" : "degraded";
     out.set(a.store, { agents: a.agents, online: a.online, health, lastEventTs: a.lastEventTs, problems: needing.get(a.store) ?? 0 });
