@@ -93,6 +93,22 @@ describe("SourceSupervisor", () => {
     expect(source.stops).toBe(1);
   });
 
+  it("keeps doubling the delay for a start that hangs past resetAfterMs, then fails: it never ran, so the streak goes on", async () => {
+    // A camera whose open times out after 90 s (longer than the 60 s a run must last to count as steady).
+    const source: Source = {
+      start: () => new Promise<void>((_, reject) => setTimeout(() => reject(new Error("open timed out")), 90_000)),
+      stop: async () => {},
+    };
+    const { supervisor, lines } = setup(source);
+    supervisor.start();
+    await vi.advanceTimersByTimeAsync(4 * 90_000 + 1000 + 2000 + 4000);
+    const delays = lines.filter((l) => l.includes("source failed: open timed out")).map((l) => Number(/restarting in (\d+) ms/.exec(l)![1]));
+    expect(delays).toEqual([1000, 2000, 4000, 8000]);
+    // Down since the first failure, the streak unbroken.
+    expect(supervisor.downMs()).toBe(3 * 90_000 + 1000 + 2000 + 4000);
+    await supervisor.stop();
+  });
+
   it("stops during a restart delay without starting again", async () => {
     const source = new ScriptedSource();
     source.failStart = 1;

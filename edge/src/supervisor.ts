@@ -119,7 +119,6 @@ export class SourceSupervisor<S> {
       const controller = new AbortController();
       const failed = deferred<{ error: unknown }>();
       const ctx = this.context(controller, (error) => failed.resolve({ error }));
-      const startedAt = now();
       let outcome: "stop" | { error: unknown };
       try {
         const started = Promise.resolve().then(() => source.start(ctx));
@@ -135,8 +134,11 @@ export class SourceSupervisor<S> {
       } catch (error) {
         outcome = { error };
       }
-      // A run that was steady ends the streak of failures (downMs has said 0 since it became steady).
-      if (this.steadyAt(now())) this.downSince = null;
+      // A run that was steady ends the streak of failures (downMs has said 0 since it became steady) and starts the
+      // backoff afresh. Steady counts from when the start resolved: a start that hangs past resetAfterMs, then fails,
+      // is one more failure of the streak (a camera that never opens backs off to maxMs, not back to minMs each time).
+      const steady = this.steadyAt(now());
+      if (steady) this.downSince = null;
       this.runningSince = null;
       controller.abort();
       try {
@@ -145,7 +147,7 @@ export class SourceSupervisor<S> {
         log.warn({ error: errorMessage(err) }, "source did not stop cleanly");
       }
       if (outcome === "stop" || this.stopping) break;
-      if (now() - startedAt >= backoff.resetAfterMs) attempt = 0;
+      if (steady) attempt = 0;
       const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** attempt++);
       this.restartCount++;
       this.downSince ??= now();
