@@ -33,10 +33,11 @@ function period(trips: number, reached: number, dwellS: number[], sales: number)
   };
 }
 
-/** The figures of a relative verdict text: "... : -98 % [-99 %, -95 %] relative to before". */
+/** The figures of a relative verdict text: "... : −98 % [−99 %, −95 %] relative to before" (U+2212 minus, "±" for a zero). */
 function shownPercent(text: string): [number, number, number] | null {
-  const m = /: ([+-]?[\d.]+) % \[([+-]?[\d.]+) %, ([+-]?[\d.]+) %\] relative to before/.exec(text);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  const m = /: ([+−±]?[\d.,]+) % \[([+−±]?[\d.,]+) %, ([+−±]?[\d.,]+) %\] relative to before/.exec(text);
+  const num = (t: string) => Number(t.replace("−", "-").replace("±", "").replace(/,/g, ""));
+  return m ? [num(m[1]!), num(m[2]!), num(m[3]!)] : null;
 }
 
 describe("relative changes and their intervals", () => {

@@ -27,11 +27,11 @@ describe("verdictOf", () => {
   it("reads an interval below 0 as a decrease", () => {
     const r = verdictOf({ ...promo, after: 0.264, interval: [-0.06, -0.012], ratio: { estimate: -0.12, interval: [-0.2, -0.04] } });
     expect(r.verdict).toBe("decrease");
-    expect(r.text).toBe("a smaller share of trips reached the promo table: -12 % [-20 %, -4 %] relative to before");
+    expect(r.text).toBe("a smaller share of trips reached the promo table: −12 % [−20 %, −4 %] relative to before");
   });
   it("reads an interval that contains 0, its ends included, as no clear change", () => {
     expect(verdictOf({ ...promo, after: 0.303, interval: [-0.009, 0.015], ratio: { estimate: 0.01, interval: [-0.03, 0.05] } }).text).toBe(
-      "no clear change in the share of trips reaching the promo table: +1 % [-3 %, +5 %] relative to before",
+      "no clear change in the share of trips reaching the promo table: +1.0 % [−3.0 %, +5.0 %] relative to before",
     );
     expect(verdictOf({ ...promo, relative: false, interval: [0, 0.06] }).verdict).toBe("no clear change");
     expect(verdictOf({ ...promo, ratio: { estimate: 0.12, interval: [0, 0.2] } }).verdict).toBe("no clear change");
@@ -61,7 +61,7 @@ describe("verdictOf", () => {
       sampleAfter: 300,
     };
     expect(verdictOf(dwell).text).toBe("longer median dwell at the promo table: +25 % [+8 %, +42 %] relative to before");
-    expect(verdictOf({ ...dwell, relative: false, after: 45, interval: [-25, -5] }).text).toBe("shorter median dwell at the promo table: -15 s [-25 s, -5 s]");
+    expect(verdictOf({ ...dwell, relative: false, after: 45, interval: [-25, -5] }).text).toBe("shorter median dwell at the promo table: −15 s [−25 s, −5 s]");
   });
   it("shows counts bare and appends the basis", () => {
     const visits: VerdictInput = {
@@ -88,15 +88,15 @@ describe("verdictOf", () => {
       sampleBefore: 300,
       sampleAfter: 300,
     };
-    expect(verdictOf(dwell).text).toBe("shorter median dwell at the promo table: -98 % [-99 %, -95 %] relative to before");
+    expect(verdictOf(dwell).text).toBe("shorter median dwell at the promo table: −98 % [−99 %, −95 %] relative to before");
     // The verdict follows the ratio's interval where the absolute one says otherwise.
     expect(verdictOf({ ...promo, interval: [0.001, 0.06], ratio: { estimate: 0.12, interval: [-0.01, 0.25] } }).verdict).toBe("no clear change");
     // Without the ratio's figures, absolute ones: never a division of the interval by before.
-    expect(verdictOf({ ...dwell, ratio: null }).text).toBe("shorter median dwell at the promo table: -98 s [-103 s, -94 s]");
+    expect(verdictOf({ ...dwell, ratio: null }).text).toBe("shorter median dwell at the promo table: −98 s [−103 s, −94 s]");
   });
-  it("never prints -0", () => {
+  it("never prints -0: a change that rounds to zero reads ±, negatives the minus sign U+2212", () => {
     expect(verdictOf({ ...promo, after: 0.3 - 1e-9, interval: [-0.01, 0.01], ratio: { estimate: -1e-9 / 0.3, interval: [-0.033, 0.033] } }).text).toBe(
-      "no clear change in the share of trips reaching the promo table: 0.0 % [-3.3 %, +3.3 %] relative to before",
+      "no clear change in the share of trips reaching the promo table: ±0.0 % [−3.3 %, +3.3 %] relative to before",
     );
   });
 });

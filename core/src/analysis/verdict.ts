@@ -1,5 +1,6 @@
 import type { Interval } from "./proportions.js";
 import type { RelativeChange } from "./ratio.js";
+import { formatSigned, percentDecimals } from "../domain/change.js";
 
 /**
  * Plain verdicts a merchandiser can read: "a larger share of trips reached the promo table: +12 %
@@ -64,29 +65,18 @@ export interface VerdictResult {
 
 export const DEFAULT_MIN_SAMPLE = 30;
 
-/** Rounds for display, and never shows "-0". */
-function round(v: number, decimals: number): string {
-  const s = v.toFixed(decimals);
-  return Number(s) === 0 ? (0).toFixed(decimals) : s;
-}
-
-function signed(v: number, decimals: number, suffix: string): string {
-  const s = round(v, decimals);
-  const sign = Number(s) > 0 ? "+" : "";
-  return `${sign}${s}${suffix}`;
-}
-
-/** Decimals that show the figures without drowning them: none from 5 up, else one (two for small counts). */
-function decimalsFor(values: readonly number[], small: number): number {
+/** Decimals that show counts and seconds without drowning them: none from 5 up, else one (two under 0.5). */
+function decimalsFor(values: readonly number[]): 0 | 1 | 2 {
   const m = Math.max(...values.map((v) => Math.abs(v)));
-  return m >= 5 ? 0 : m >= 0.5 ? 1 : small;
+  return m >= 5 ? 0 : m >= 0.5 ? 1 : 2;
 }
 
 /**
  * The change shown as "<change> [<lo>, <hi>]" with units: relative changes in % ("+12 % [+4 %,
- * +20 %] relative to before"), absolute shares in percentage points with one decimal
- * ("+3.6 pts [...]"), seconds in s, counts bare. Whole numbers once a figure reaches 5 (in its
- * unit), else one decimal (two for counts under 0.5).
+ * +20 %] relative to before"), absolute shares in percentage points ("+3.6 pts [...]"), seconds in s, counts bare, each with its sign ("−" U+2212,
+ * "±" for a zero). Percent and points as every screen writes them (core's `formatRelativeChange`
+ * and `formatPoints`: whole from 10 up, else one decimal, by the largest figure of the three);
+ * seconds and counts whole from 5 up, else one decimal (two under 0.5).
  */
 export function formatChange(m: Pick<VerdictInput, "unit" | "before" | "after" | "interval" | "relative" | "ratio" | "basis">): string {
   const relative = isRelative(m);
@@ -115,21 +105,21 @@ export function changeFigures(m: Pick<VerdictInput, "unit" | "before" | "relativ
   const raw = [m.change, ...(m.interval ?? [])];
   let vals: number[];
   let suffix: string;
-  let d: number;
+  let d: 0 | 1 | 2;
   if (isRelative(m)) {
     vals = [m.ratio!.estimate, ...(m.interval ? m.ratio!.interval : [])].map((v) => 100 * v);
     suffix = " %";
-    d = decimalsFor(vals, 1);
+    d = percentDecimals(...vals);
   } else if (m.unit === "share") {
     vals = raw.map((v) => 100 * v);
     suffix = " pts";
-    d = 1;
+    d = percentDecimals(...vals);
   } else {
     vals = raw;
     suffix = m.unit === "seconds" ? " s" : "";
-    d = decimalsFor(vals, 2);
+    d = decimalsFor(vals);
   }
-  const [e, lo, hi] = vals.map((v) => signed(v, d, suffix));
+  const [e, lo, hi] = vals.map((v) => formatSigned(v, d, suffix));
   return m.interval ? `${e} [${lo}, ${hi}]` : e!;
 }
 

@@ -7,6 +7,7 @@ import { useMemo } from "react";
 import { queuesApi, type QueueReportRow } from "../api/queues.js";
 import { useQ } from "../hooks/useQ.js";
 import { dayOf } from "../model/range.js";
+import { formatRate } from "../model/format.js";
 import { formatWait, waitGrid, WEEKDAYS } from "../model/queues.js";
 import { useSession } from "../session.js";
 import { downloadText } from "./download.js";
@@ -37,7 +38,7 @@ export function QueueWaits({ store, range, timeZone, now }: { store: string; ran
 
 function QueueBlock({ q }: { q: QueueReportRow }) {
   const grid = useMemo(() => waitGrid(q), [q]);
-  const pct = q.abandonmentRate === null ? "–" : `${(q.abandonmentRate * 100).toFixed(1)} %`;
+  const pct = formatRate(q.abandonmentRate);
   return (
     <div data-testid={`queue-report-${q.zone}`}>
       <div className="queue-summary">

@@ -2,7 +2,7 @@
  * The chain view's plain logic: relative changes, sorting and filtering of the overview's stores.
  * No React here, so it is tested directly.
  */
-import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
+import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, relativeDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
@@ -81,7 +81,7 @@ export function filterStores(stores: readonly OverviewStore[], text: string): Ov
 /**
  * A figure's change against an earlier period as the chain view writes it, and which way it went:
  * conversion, a share, in percentage points (core's formatPoints: "+1.0 pts", as the heatmap and
- * the digests write it), every other figure relative to before ("+12%"). Null when there is
+ * the digests write it), every other figure relative to before ("+12 %", core's formatRelativeChange, as the digests write it). Null when there is
  * nothing to compare with (no figure, or a count of 0 before).
  */
 export function figureChange(id: FigureId, now: number | null, before: number | null): { text: string; dir: "up" | "down" | "flat" } | null {
@@ -91,7 +91,7 @@ export function figureChange(id: FigureId, now: number | null, before: number | 
   }
   const c = changeOf(now, before);
   if (c === null) return null;
-  return { text: formatChange(c), dir: c > 0.0005 ? "up" : c < -0.0005 ? "down" : "flat" };
+  return { text: formatChange(c), dir: relativeDirection(c) };
 }
 
 /** The earlier periods the chain view compares with: "prev" (the previous period) and "LY" (the same weekdays last year). */

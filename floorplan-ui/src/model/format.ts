@@ -1,5 +1,6 @@
 /** Number, duration and time formatting shared by every view (plain functions, no locale state). */
-import { localMidnight, offsetMs } from "@footfall/core";
+import { formatRelativeChange, formatShare, localMidnight, offsetMs } from "@footfall/core";
+import { formatDuration, formatDurationShort } from "@footfall/core";
 
 const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
@@ -8,33 +9,18 @@ export function formatCount(n: number): string {
   return int.format(n);
 }
 
-/** Seconds as `45 s`, `3 min 05 s`, `1 h 02 min`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "–";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-}
+/**
+ * Seconds as `45 s`, `3 min 05 s`, `1 h 02 min`, and compact for labels on small zones (`45s`,
+ * `3m05`, `1h02`): core's one duration rule, which the digests and the queue waits write too.
+ */
+export { formatDuration, formatDurationShort };
 
-/** Compact duration for labels on small zones: `45s`, `3m05`, `1h02`. */
-export function formatDurationShort(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
-}
+/** A relative change (0.12 → `+12 %`, −0.034 → `−3.4 %`); `new` when there is nothing to compare with (core's formatRelativeChange, as the digests and the experiment verdicts write it). */
+export const formatChange = (change: number | null): string => formatRelativeChange(change);
 
-/** A relative change (0.12 → `+12%`); null when there is nothing to compare with. */
-export function formatChange(change: number | null): string {
-  if (change === null || !Number.isFinite(change)) return "new";
-  const pct = change * 100;
-  const text = Math.abs(pct) < 10 ? one.format(pct) : int.format(pct);
-  return `${pct > 0 ? "+" : pct < 0 ? "−" : "±"}${text.replace("-", "")}%`;
-}
-
+/** Occupancy as a share of capacity in whole percent, as the alerts write it ("at 95 % of capacity", "now 9 %"): `25 %`. */
 export function formatPercent(ratio: number): string {
-  return `${int.format(ratio * 100)}%`;
+  return `${int.format(ratio * 100)} %`;
 }
 
 /** Milliseconds of lag as `120 ms`, `3.4 s`, `2 min 10 s`. */
@@ -76,12 +62,8 @@ export function formatRange(range: { from: number; to: number }, timeZone: strin
   return `${start} – ${last === first ? "" : `${last}, `}${clock(range.to, timeZone)}`;
 }
 
-/** A ratio as a percentage with one decimal below 10 % (0.034 → `3.4%`, 0.25 → `25%`). */
-export function formatRate(ratio: number | null | undefined): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
-  const pct = ratio * 100;
-  return `${pct !== 0 && Math.abs(pct) < 10 ? one.format(pct) : int.format(pct)}%`;
-}
+/** A share of a whole as a percentage with one decimal below 10 % (0.034 → `3.4 %`, 0.25 → `25 %`), `–` without one (core's formatShare, as the digests write it). */
+export const formatRate = (ratio: number | null | undefined): string => formatShare(ratio);
 
 const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const moneyIn = new Map<string, Intl.NumberFormat>();

@@ -121,8 +121,8 @@ describe("sales metrics", () => {
   it("colours zones by conversion from the sales figures and labels it as a percentage", () => {
     const scene = heatScene(layout, [dwell("fruit", 4)], "conversion", undefined, { now: [conv("fruit", 0.05), conv("bread", 0.2)] });
     expect(scene.max).toBe(0.2);
-    expect(scene.zones[0]!.label).toBe("5%");
-    expect(formatMetric(0.034, "conversion")).toBe("3.4%");
+    expect(scene.zones[0]!.label).toBe("5.0 %");
+    expect(formatMetric(0.034, "conversion")).toBe("3.4 %");
     expect(scene.zones[1]!.fill).toBe("#fde725");
     expect(scene.zones[2]!.value).toBeNull();
   });
@@ -130,7 +130,7 @@ describe("sales metrics", () => {
     const scene = heatScene(layout, [dwell("fruit", 4)], "visits", undefined, { now: [conv("fruit", 0.01, true)] });
     expect(scene.zones.map((z) => z.longDwellLowConversion)).toEqual([true, false, false]);
   });
-  it("writes conversion's change in percentage points, on the plan, the ranking and the CSV alike (45 % then 46 % is +1.0 pts, not +2.2%)", () => {
+  it("writes conversion's change in percentage points, on the plan, the ranking and the CSV alike (45 % then 46 % is +1.0 pts, not +2.2 %)", () => {
     const scene = heatScene(layout, [dwell("fruit", 4), dwell("bread", 4)], "conversion", [dwell("fruit", 4), dwell("bread", 4)], {
       now: [conv("fruit", 0.46), conv("bread", 0.3)],
       previous: [conv("fruit", 0.45), conv("bread", 0.334)],
@@ -141,7 +141,7 @@ describe("sales metrics", () => {
     expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-2)).toEqual(["0.4500", "1.00"]);
     // Counts stay relative to before.
     const visits = heatScene(layout, [dwell("fruit", 46)], "visits", [dwell("fruit", 45)]);
-    expect(changeText(visits.zones[0]!, false, "visits")).toBe("+2.2%");
+    expect(changeText(visits.zones[0]!, false, "visits")).toBe("+2.2 %");
   });
   it("exports money to the cent (the currency's minor units), shares and relative changes to 4 decimals, dwell to 1, counts whole", () => {
     const sold = (zone: string, sales: number, visits: number, transactions: number) => ({
@@ -211,7 +211,7 @@ describe("no data is not zero on the heatmap", () => {
     expect(changeText(scene.zones[0]!, scene.previousNoData, "visits")).toBe("no data");
     const withData = heatScene(layout, [dwell("fruit", 10), dwell("bread", 0)], "visits", [dwell("fruit", 0), dwell("bread", 0)]);
     expect(changeText(withData.zones[0]!, false, "visits")).toBe("new");
-    expect(changeText(withData.zones[1]!, false, "visits")).toBe("±0%");
+    expect(changeText(withData.zones[1]!, false, "visits")).toBe("±0.0 %");
     expect(changeText(withData.zones[2]!, false, "visits")).toBe("–");
   });
 });

@@ -236,7 +236,7 @@ export function colouredZone(z: Layout["zones"][number], value: number | null, m
 export function changeText(z: Pick<HeatZone, "value" | "previous" | "change">, previousNoData: boolean, metric: Metric): string {
   if (previousNoData) return "no data";
   if (z.value === null) return "–";
-  if (z.change === null) return z.previous === 0 && z.value === 0 ? "±0%" : "new";
+  if (z.change === null) return z.previous === 0 && z.value === 0 ? formatChange(0) : formatChange(null);
   return metric === "conversion" ? formatPoints(z.change) : formatChange(z.change);
 }
 

@@ -27,14 +27,14 @@ describe("verdictRows", () => {
   });
   it("formats each figure in its unit and the change with its interval", () => {
     const [reach, dwell] = verdictRows(result, (z) => z);
-    expect([reach!.before, reach!.after, reach!.change]).toEqual(["25%", "28%", "+12 % [+4 %, +20 %]"]);
+    expect([reach!.before, reach!.after, reach!.change]).toEqual(["25 %", "28 %", "+12 % [+4 %, +20 %]"]);
     expect([dwell!.before, dwell!.after]).toEqual(["1 min 00 s", "1 min 15 s"]);
     expect(hasControls(verdictRows(result, (z) => z))).toBe(false);
   });
   it("gives the figures as counted beside adjusted ones that read differently, so they can be found on Funnels", () => {
     const adjusted = { ...result, zones: [zone("promo", [m("reach", 0.5961, 0.5963, { adjusted: true, unadjusted: { before: 0.5961, after: 0.5872 } }), m("visits", 0.64, 0.63, { adjusted: true, unadjusted: { before: 0.64, after: 0.631 } })])] };
     const [reach, visits] = verdictRows(adjusted, (z) => z);
-    expect([reach!.before, reach!.after, reach!.counted]).toEqual(["60%", "60%", { before: "60%", after: "59%" }]);
+    expect([reach!.before, reach!.after, reach!.counted]).toEqual(["60 %", "60 %", { before: "60 %", after: "59 %" }]);
     // The same once rounded: nothing more to say.
     expect(visits!.counted).toBeNull();
     expect(verdictRows(result, (z) => z).every((r) => r.counted === null)).toBe(true);
@@ -42,14 +42,14 @@ describe("verdictRows", () => {
   it("shows the difference in differences when there are controls", () => {
     const withDid = { ...result, zones: [zone("promo", [m("reach", 0.25, 0.28, { did: { estimate: -0.0125, interval: [-0.025, 0], relative: { estimate: -0.05, interval: [-0.1, 0] } } })])] };
     const rows = verdictRows(withDid, (z) => z);
-    expect(rows[0]!.did).toBe("-5 % [-10 %, 0 %]");
+    expect(rows[0]!.did).toBe("−5 % [−10 %, ±0 %]");
     expect(hasControls(rows)).toBe(true);
   });
   it("shows the server's interval of the ratio, never the interval of the difference divided by before", () => {
     // Median dwell 100 s before, 2 s after: [-103 s, -94 s] over 100 s would read an impossible -103 %.
     const dwell = m("medianDwell", 100, 2, { interval: [-103, -94], relative: { estimate: -0.98, interval: [-0.99, -0.95] }, verdict: "decrease" });
     const [row] = verdictRows({ ...result, zones: [zone("promo", [dwell])] }, (z) => z);
-    expect(row!.change).toBe("-98 % [-99 %, -95 %]");
+    expect(row!.change).toBe("−98 % [−99 %, −95 %]");
   });
 });
 
@@ -60,11 +60,11 @@ describe("formatting", () => {
     expect(formatMetricValue("visits", 0.214)).toBe("0.21 per trip");
     // Nobody went there: says what the 0 counts, as the shares' "0%" does.
     expect(formatMetricValue("visits", 0)).toBe("0 per trip");
-    expect(formatMetricValue("reach", 0)).toBe("0%");
+    expect(formatMetricValue("reach", 0)).toBe("0.0 %");
     expect(formatEffect("reach", 0.2, 0.1, null, { estimate: 0.5, interval: [0.2, 0.9] })).toBe("+50 %");
-    expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02], { estimate: -0.12, interval: [-0.2, -0.04] })).toBe("-12 % [-20 %, -4 %]");
+    expect(formatEffect("visits", 0.5, -0.06, [-0.1, -0.02], { estimate: -0.12, interval: [-0.2, -0.04] })).toBe("−12 % [−20 %, −4 %]");
     // Without the server's ratio figures, the absolute ones: never the absolute interval divided by before.
-    expect(formatEffect("medianDwell", 100, -98, [-103, -94])).toBe("-98 s [-103 s, -94 s]");
+    expect(formatEffect("medianDwell", 100, -98, [-103, -94])).toBe("−98 s [−103 s, −94 s]");
     expect(formatEffect("visits", 0, 0.25, [0.1, 0.4])).toBe("+0.25 [+0.10, +0.40]");
     expect(formatEffect("reach", 0, 0.036, [0.01, 0.06])).toBe("+3.6 pts [+1.0 pts, +6.0 pts]");
   });
@@ -101,7 +101,7 @@ describe("reach plans", () => {
     const layout = { zones: [{ id: "promo", name: "Promo", kind: "zone", polygon: [[0, 0], [1, 0], [1, 1]] }, { id: "wine", name: "Wine", kind: "zone", polygon: [[2, 0], [3, 0], [3, 1]] }] } as unknown as Pick<Layout, "zones">;
     const [promoAfter, wine] = reachZones(layout, after, max);
     expect(promoAfter!.fill).toBe("#fde725");
-    expect(promoAfter!.label).toBe("28%");
+    expect(promoAfter!.label).toBe("28 %");
     expect(wine!.fill).toBe(NO_DATA_FILL);
     expect(reachZones(layout, before, max)[0]!.fill).not.toBe("#fde725");
   });

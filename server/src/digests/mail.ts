@@ -10,7 +10,7 @@ import { chartPng } from "./chart.js";
 import { currentNote, partialNote, partialStores } from "./coverage.js";
 import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
-import { formatPoints, localTime, pointsChange, STORE_DWELL_LABEL } from "@footfall/core";
+import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, STORE_DWELL_LABEL } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
 
@@ -66,25 +66,23 @@ export async function digestTarget(
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-GB");
-const pct = (r: number | null) => (r === null ? "n/a" : `${(r * 100).toFixed(1)} %`);
-/** A dwell as the UI writes one (its format's formatDuration): `45 s`, `1 min 04 s`, `1 h 02 min`. */
-const secs = (seconds: number | null) => {
-  if (seconds === null) return "n/a";
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-};
+/** A figure of a period without data, as every screen writes it (the report's and the heatmap's "no data"), never 0. */
+const NO_DATA = "no data";
+/** A share (conversion) as every screen writes one (core's formatShare): `23 %`, `3.4 %`. */
+const pct = (r: number | null) => (r === null ? "n/a" : formatShare(r));
+/** A dwell as every screen writes one (core's formatDuration): `45 s`, `1 min 04 s`, `1 h 02 min`. */
+const secs = (seconds: number | null) => (seconds === null ? "n/a" : formatDuration(seconds));
 const change = (now: number | null, before: number | null, unit: "rel" | "pts" = "rel") => {
   if (now === null || before === null) return "";
   if (unit === "pts") {
     const points = pointsChange(now, before);
     return points === null ? "" : formatPoints(points);
   }
-  if (before === 0) return now === 0 ? "±0" : "new";
-  const r = (now - before) / before;
-  return `${r >= 0 ? "+" : ""}${(r * 100).toFixed(1)} %`;
+  // As the chain view and the experiments write a change (core's formatRelativeChange): "+12 %", "−3.4 %", "new" against 0.
+  return formatChangeFrom(now, before) ?? "";
 };
+/** A count's change with its sign, as the changes beside it: "+12", "−5". */
+const signedInt = (n: number) => `${n > 0 ? "+" : n < 0 ? MINUS : "±"}${int(Math.abs(n))}`;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -124,14 +122,30 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const zoneNowPartial = (what: string) => (d.scope === "store" ? nowPartial : partialNowSet.has(what.slice(0, what.indexOf(" / "))));
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
-  const headline = prevPartial ? `${prevWord}: ${int(before.enters)}, partial` : nowPartial ? `${prevWord}: ${int(before.enters)}, not compared` : change(now.enters, before.enters) || "n/a";
-  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${int(now.enters)} enters (${headline})`;
-  const compare: typeof change = (a, b, unit) => (prevPartial || nowPartial ? (a === null || b === null ? "" : prevPartial ? "partial" : "not compared") : change(a, b, unit));
+  // No data is not zero: a period none of the stores' figures reach (a new store's first digest: nothing
+  // before it was counted) reads "no data", as every screen says it, not "0" nor "n/a" nor a change against it.
+  const counted = (p: { to: number }, store?: string) => starts.some((s) => (store === undefined || s.store === store) && s.from !== null && s.from < p.to);
+  const nowNoData = !counted(period);
+  const beforeNoData = !counted(period.previous);
+  /** A store whose zones have no data in the period before (a group's zone rows are "store / zone"). */
+  const zoneBeforeNoData = (what: string) => (d.scope === "store" ? beforeNoData : !counted(period.previous, what.slice(0, what.indexOf(" / "))));
+  const headline = beforeNoData
+    ? `${prevWord}: ${NO_DATA}`
+    : prevPartial
+      ? `${prevWord}: ${int(before.enters)}, partial`
+      : nowPartial
+        ? `${prevWord}: ${int(before.enters)}, not compared`
+        : change(now.enters, before.enters) || "n/a";
+  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${nowNoData ? NO_DATA : `${int(now.enters)} enters`} (${headline})`;
+  const compare: typeof change = (a, b, unit) =>
+    nowNoData || beforeNoData ? "" : prevPartial || nowPartial ? (a === null || b === null ? "" : prevPartial ? "partial" : "not compared") : change(a, b, unit);
+  /** A figure of a period, or "no data" when the period has none. */
+  const of = (noData: boolean, text: string) => (noData ? NO_DATA : text);
   const rows: [string, string, string, string][] = [
-    ["Enters", int(now.enters), int(before.enters), compare(now.enters, before.enters)],
-    ["Visitors", now.visitors === null ? "n/a" : int(now.visitors), before.visitors === null ? "n/a" : int(before.visitors), compare(now.visitors, before.visitors)],
-    ["Conversion", pct(now.conversion), pct(before.conversion), compare(now.conversion, before.conversion, "pts")],
-    [STORE_DWELL_LABEL, secs(now.dwellMedianS), secs(before.dwellMedianS), compare(now.dwellMedianS, before.dwellMedianS)],
+    ["Enters", of(nowNoData, int(now.enters)), of(beforeNoData, int(before.enters)), compare(now.enters, before.enters)],
+    ["Visitors", of(nowNoData, now.visitors === null ? "n/a" : int(now.visitors)), of(beforeNoData, before.visitors === null ? "n/a" : int(before.visitors)), compare(now.visitors, before.visitors)],
+    ["Conversion", of(nowNoData, pct(now.conversion)), of(beforeNoData, pct(before.conversion)), compare(now.conversion, before.conversion, "pts")],
+    [STORE_DWELL_LABEL, of(nowNoData, secs(now.dwellMedianS)), of(beforeNoData, secs(before.dwellMedianS)), compare(now.dwellMedianS, before.dwellMedianS)],
   ];
   const changes = biggestChanges(now, before);
   const labels =
@@ -150,11 +164,13 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const prevNote = partialNote(prevWord, d.scope, partial, target.stores.length, tz);
   const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, partialNow, target.stores.length, tz);
   const zoneChange = (c: Change, withRatio: boolean) =>
-    zonePartial(c.what)
+    zoneBeforeNoData(c.what)
+      ? `${prevWord}: ${NO_DATA}`
+      : zonePartial(c.what)
       ? `${prevWord}: ${int(c.before)}, partial`
       : zoneNowPartial(c.what)
         ? `${prevWord}: ${int(c.before)}, not compared`
-        : `${c.delta >= 0 ? "+" : ""}${int(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${c.ratio >= 0 ? "+" : ""}${(c.ratio * 100).toFixed(0)} %`}`;
+        : `${signedInt(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${formatRelativeChange(c.ratio)}`}`;
   const stores = d.scope === "group" ? `Stores: ${target.stores.join(", ")}` : "";
   const text = [
     subject,

@@ -92,12 +92,12 @@ describe("digests", () => {
     expect(sent).toEqual([{ id, period: "2026-11-23", subject: expect.any(String), recipients: ["manager@shop.example", "area@shop.example"] }]);
     expect(mails).toHaveLength(1);
     const m = mails[0]!;
-    expect(m.subject).toBe("Footfall daily digest: Rue de Rivoli, Mon 23 Nov 2026: 50 enters (+25.0 %)");
+    expect(m.subject).toBe("Footfall daily digest: Rue de Rivoli, Mon 23 Nov 2026: 50 enters (+25 %)");
     expect(m.from?.text).toBe('"Footfall" <reports@shop.example>');
     expect(m.to && !Array.isArray(m.to) ? m.to.text : "").toBe("manager@shop.example, area@shop.example");
-    expect(m.text).toMatch(/Enters\s+50\s+the day before: 40 \(\+25\.0 %\)/);
+    expect(m.text).toMatch(/Enters\s+50\s+the day before: 40 \(\+25 %\)/);
     // Median dwell (core's store dwell, as the chain view): Monday 60, 60, 60, 90 s, Sunday 120 s, from the sketch (within max(1 s, 1 %)).
-    expect(m.text).toMatch(/Median dwell\s+1 min 01 s\s+the day before: 2 min 00 s \(-49\.\d %\)/);
+    expect(m.text).toMatch(/Median dwell\s+1 min 01 s\s+the day before: 2 min 00 s \(−(49|50) %\)/); // U+2212 minus, whole from 10 % (core formatRelativeChange)
     expect(m.text).toMatch(/Conversion\s+n\/a/);
     expect(m.text).toMatch(/Visitors\s+n\/a/); // door counters only: nobody followed through the entrance
     expect(m.text).toContain("Biggest changes (visits by zone):\n  fruit: 3 (+2, +200 %)\n  bakery: 1 (+1)");
@@ -122,7 +122,7 @@ describe("digests", () => {
     const [a, b] = await Promise.all([new DigestScheduler(t.server.services).tick(), new DigestScheduler(t.server.services).tick()]);
     expect([...a, ...b].map((s) => s.period)).toEqual(["2026-11-24"]);
     expect(mails).toHaveLength(2);
-    expect(mails[1]!.subject).toMatch(/Tue 24 Nov 2026: 0 enters \(-100\.0 %\)/);
+    expect(mails[1]!.subject).toMatch(/Tue 24 Nov 2026: 0 enters \(−100 %\)/);
   });
 
   it("a mail server that refuses: retried with a capped backoff, given up after 6 attempts and listed; sent again on request", async () => {
@@ -251,7 +251,7 @@ describe("digests", () => {
     clock = local(30, 8, 0);
     expect((await scheduler().tick()).map((s) => s.period)).toEqual(["2026-11-23"]);
     const weekly = mails.at(-1)!;
-    expect(weekly.subject).toBe("Footfall weekly digest: Rue de Rivoli, week of Mon 23 Nov 2026: 50 enters (+25.0 %)");
+    expect(weekly.subject).toBe("Footfall weekly digest: Rue de Rivoli, week of Mon 23 Nov 2026: 50 enters (+25 %)");
     expect(weekly.text).toMatch(/Enters\s+50\s+the week before: 40/);
   });
 
@@ -279,12 +279,12 @@ describe("digests", () => {
     const sent = await api("POST", `/digests/${g.body.id}/send`, t.admin);
     expect(sent.body).toMatchObject({ period: "2026-11-23", recipients: ["region@shop.example"] });
     const m = mails.at(-1)!;
-    expect(m.subject).toBe("Footfall weekly digest: Paris, week of Mon 23 Nov 2026: 60 enters (+33.3 %)");
-    expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33\.3 %\)/);
+    expect(m.subject).toBe("Footfall weekly digest: Paris, week of Mon 23 Nov 2026: 60 enters (+33 %)");
+    expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33 %\)/);
     expect(m.text).toContain("Stores: marais, shop");
     expect(m.text).toContain("shop / fruit: 3 (+2, +200 %)");
     // 10 transactions over the shop's 50 enters (the Marais's 10 would make it 16.7 %).
-    expect(m.text).toMatch(/Conversion\s+20\.0 %/);
+    expect(m.text).toMatch(/Conversion\s+20 %/);
     const limited = await t.token("admin", "shop");
     expect((await api("GET", "/digests", limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
     expect((await api("POST", `/digests/${g.body.id}/send`, limited)).status).toBe(404);
@@ -309,7 +309,7 @@ describe("digests", () => {
     expect(sent.status).toBe(200);
     const m = mails.at(-1)!;
     // Paris's Monday (50 enters) falls in New York's Monday, as do New York's 15; the Sunday before: Paris's 40.
-    expect(m.subject).toBe("Footfall daily digest: Flagships, Mon 23 Nov 2026: 65 enters (+62.5 %)");
+    expect(m.subject).toBe("Footfall daily digest: Flagships, Mon 23 Nov 2026: 65 enters (+63 %)");
     expect(m.text).toContain("Times in America/New_York.");
     expect(m.text).toContain("Stores: nyc, shop");
     // A group that becomes mixed after its digest was made: listed with the problem, not sent, until given a zone.
@@ -349,7 +349,7 @@ describe("digests", () => {
     expect(p.body.text).toContain(note);
     // Thursday against a whole Wednesday: compared again.
     expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-26" })).status).toBe(200);
-    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Opera, Thu 26 Nov 2026: 0 enters (-100.0 %)");
+    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Opera, Thu 26 Nov 2026: 0 enters (−100 %)");
     expect(mails.at(-1)!.text).not.toContain("partial");
 
     // A group with the new store: its day before is partial too, naming how many stores; a fully covered store's zones are still compared.
@@ -363,11 +363,11 @@ describe("digests", () => {
     expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
     const shopDay = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
     expect(shopDay.status).toBe(200);
-    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25.0 %)");
+    expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25 %)");
     expect(mails.at(-1)!.text).toContain("shop / fruit: 3 (+2, +200 %)");
   });
 
-  it("a store installed during the period itself: not compared with the period before (a group's would read as growth); conversion counts the sales from the day its figures begin", async () => {
+  it("a store installed during the period itself: its period before has no data ('no data', never 0), a group's is not compared (it would read as growth); conversion counts the sales from the day its figures begin", async () => {
     // Opera (the test above): counted from Tue 24 Nov 14:xx, 30 enters that day and 50 on Wednesday. Sales: 5 on Monday, before its
     // figures, and 6 on Tuesday (3 before 14:00: the first day counts whole, as the Sales page shows it).
     const sale = (d: number, h: number, i: number) => ({ ts: local(d, h, i), zone: "fruit", amount: 10, items: 1, transaction: `opera-${d}-${h}-${i}` });
@@ -377,27 +377,32 @@ describe("digests", () => {
     expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
     const m = mails.at(-1)!;
     const note = "This day is partial: this store's figures begin Tue 24 Nov 14:00, so it is not compared with the day before.";
-    expect(m.subject).toBe("Footfall daily digest: Opera, Tue 24 Nov 2026: 30 enters (the day before: 0, not compared)");
-    expect(m.text).toMatch(/Enters\s+30\s+the day before: 0 \(not compared\)\n/);
-    expect(m.text).toMatch(/Conversion\s+20\.0 %\s+the day before: n\/a\n/); // 6 / 30
-    expect(m.text).toContain("  fruit: 1 (the day before: 0, not compared)");
+    // Nothing of Opera was counted the day before: "no data", as every screen says it, not "0 (not compared)".
+    expect(m.subject).toBe("Footfall daily digest: Opera, Tue 24 Nov 2026: 30 enters (the day before: no data)");
+    expect(m.text).toMatch(/Enters\s+30\s+the day before: no data\n/);
+    expect(m.text).toMatch(/Visitors\s+\S+\s+the day before: no data\n/);
+    expect(m.text).toMatch(/Conversion\s+20(\.0)? %\s+the day before: no data\n/); // 6 / 30
+    expect(m.text).toContain("  fruit: 1 (the day before: no data)");
+    expect(m.text).not.toMatch(/the day before: (0\b|n\/a)/);
     expect(m.text).toContain(note);
-    expect(m.html).toContain("<td>0</td><td>not compared</td>");
+    expect(m.html).toContain("<td>no data</td><td></td>");
+    expect(m.html).not.toContain("not compared</td>");
     expect(m.html).toContain(note);
     expect((await api("GET", `/digests/${d.body.id}/preview?period=2026-11-24`, t.admin)).body.text).toContain(note);
     // The week of 23 Nov: its conversion is Tuesday's and Wednesday's sales over their 80 enters (6, not 11: 7.5 %, not 13.8 %).
     const w = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "weekly", recipients: ["opera@shop.example"], hour: 8 });
     expect((await api("POST", `/digests/${w.body.id}/send`, t.admin, { period: "2026-11-23" })).status).toBe(200);
-    expect(mails.at(-1)!.subject).toBe("Footfall weekly digest: Opera, week of Mon 23 Nov 2026: 80 enters (the week before: 0, not compared)");
-    expect(mails.at(-1)!.text).toMatch(/Conversion\s+7\.5 %\s+the week before: n\/a\n/);
+    expect(mails.at(-1)!.subject).toBe("Footfall weekly digest: Opera, week of Mon 23 Nov 2026: 80 enters (the week before: no data)");
+    expect(mails.at(-1)!.text).toMatch(/Conversion\s+7\.5 %\s+the week before: no data\n/);
     // A group with it: Tuesday is not compared with Monday (shop's 50 against shop's nothing and opera's 30), the fully covered store's zones still are.
     const g = (await api("GET", "/digests", t.admin)).body.digests.find((x: { target: string }) => x.target === "newcomers");
     expect((await api("POST", `/digests/${g.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Tue 24 Nov 2026: 30 enters (the day before: 50, not compared)");
     expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so it is not compared with the day before.");
-    expect(gm.text).toContain("opera / fruit: 1 (the day before: 0, not compared)");
-    expect(gm.text).toContain("shop / fruit: 0 (-3, -100 %)");
+    // The group's day before has shop's figures: not compared; Opera's zones had none then: no data.
+    expect(gm.text).toContain("opera / fruit: 1 (the day before: no data)");
+    expect(gm.text).toContain("shop / fruit: 0 (−3, −100 %)");
   });
 
   it("a server killed while sending: the period is sent again once its lease has run out, by the restarted server, once", async () => {
