@@ -134,6 +134,8 @@ describe("chainCsv", () => {
   const figures = (enters: number, extra: Partial<ChainCsvStore["figures"]> = {}): ChainCsvStore["figures"] => ({
     enters, visitors: null, transactions: 0, sales: 0, conversion: null, averageBasket: null, dwellMedianS: 95.25, ...extra,
   });
+  /** The range as the view asks it, read after it ended. */
+  const ended = { ...range, now: range.to + 3_600_000 };
   const store = (id: string, name: string, over: Partial<ChainCsvStore> = {}): ChainCsvStore => ({
     id, name, groups: [], currency: "EUR", timezone: "Europe/Paris", figures: figures(120), previous: figures(100), lastYear: figures(0),
     likeForLike: { previous: true, lastYear: false }, notLikeForLike: { previous: null, lastYear: "new" },
@@ -144,7 +146,7 @@ describe("chainCsv", () => {
     const rows = read(chainCsv([
       store("store-0002", "Fashion Milan, Corso", { groups: ["north", "outlets"], figures: figures(80, { visitors: 70, transactions: 14, sales: 1234.5, conversion: 0.2, averageBasket: 88.178 }) }),
       store("store-0001", "=Paris", { currency: null, occupancyFrom: "zones" }),
-    ], range));
+    ], ended));
     expect(rows[0]).toEqual([
       "range_from", "range_to", "store", "name", "groups", "timezone", "currency",
       "enters", "visitors", "transactions", "sales", "conversion", "average_basket", "dwell_median_s",
@@ -174,7 +176,7 @@ describe("chainCsv", () => {
     });
     const cut = store("cut", "Cut", { likeForLike: { previous: true, lastYear: false }, notLikeForLike: { previous: null, lastYear: "no-data" } });
     const fresh = store("fresh", "Fresh", { likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } });
-    const rows = read(chainCsv([cut, fresh], range, { totals: total(null, "All stores", 2, 1, 0), groups: [total("north", "North", 1, 1, 0)], history: { keptDays: 365 } }));
+    const rows = read(chainCsv([cut, fresh], ended, { totals: total(null, "All stores", 2, 1, 0), groups: [total("north", "North", 1, 1, 0)], history: { keptDays: 365 } }));
     const col = (name: string) => rows[0]!.indexOf(name);
     const pick = (r: string[], ...names: string[]) => names.map((n) => r[col(n)]);
     const flags = ["like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days"];
@@ -194,24 +196,53 @@ describe("chainCsv", () => {
 
   it("leaves a store's period without any figure of it empty, not 0: new there (its figures begin later) or older than the figures kept; a period it began in keeps its figures", () => {
     const none = ["", "", "", "", "", "", ""];
-    const head = read(chainCsv([], range))[0]!;
+    const head = read(chainCsv([], ended))[0]!;
     const cells = (r: string[], suffix: string) => ["enters", "visitors", "transactions", "sales", "conversion", "average_basket", "dwell_median_s"].map((n) => r[head.indexOf(`${n}${suffix}`)]);
     const zero = figures(0, { dwellMedianS: null, visitors: 0 });
-    const newBoth = read(chainCsv([store("a", "A", { previous: zero, lastYear: zero, likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], range))[1]!;
+    const newBoth = read(chainCsv([store("a", "A", { previous: zero, lastYear: zero, likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], ended))[1]!;
     expect([cells(newBoth, "_previous"), cells(newBoth, "_last_year")]).toEqual([none, none]);
-    const cut = read(chainCsv([store("b", "B", { lastYear: zero, notLikeForLike: { previous: null, lastYear: "no-data" } })], range))[1]!;
+    const cut = read(chainCsv([store("b", "B", { lastYear: zero, notLikeForLike: { previous: null, lastYear: "no-data" } })], ended))[1]!;
     expect(cells(cut, "_last_year")).toEqual(none);
     // Begun inside the previous period: its part of it is real (40 enters), shown, though not compared.
-    const partly = read(chainCsv([store("c", "C", { previous: figures(40), likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], range))[1]!;
+    const partly = read(chainCsv([store("c", "C", { previous: figures(40), likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "new", lastYear: "new" } })], ended))[1]!;
     expect(cells(partly, "_previous")).toEqual(["40", "", "0", "0.00", "", "", "95.3"]);
     // Compared like-for-like, a real 0 stays 0.
-    const closed = read(chainCsv([store("d", "D", { previous: figures(0) })], range))[1]!;
+    const closed = read(chainCsv([store("d", "D", { previous: figures(0) })], ended))[1]!;
     expect(cells(closed, "_previous")[0]).toBe("0");
+  });
+
+  it("ends a running range now, when its figures were read, not at the end of the hour the view asks the overview to", () => {
+    // Last 7 days asked at 21:32:17 Paris time: the view asks the overview to 22:00 (whole hours).
+    const now = Date.parse("2026-12-05T20:32:17Z");
+    const asked = { from: Date.parse("2026-11-28T23:00:00Z"), to: Date.parse("2026-12-05T21:00:00Z"), timeZone: "Europe/Paris" };
+    const none = { stores: 0, figures: figures(0), before: figures(0) };
+    const totals = { id: null, name: "All stores", stores: 1, currency: "EUR", figures: figures(1), occupancy: 0, likeForLike: { previous: none, lastYear: none } };
+    const rows = read(chainCsv([store("s", "S")], { ...asked, now }, { totals, groups: [], history: null }));
+    expect(rows).toHaveLength(5);
+    for (const r of rows.slice(1)) expect(r.slice(0, 2)).toEqual(["2026-11-29T00:00:00+01:00", "2026-12-05T21:32:17+01:00"]);
+  });
+
+  it("writes range_to as the earlier of the range's end and now, never after now (property)", () => {
+    const HOUR = 3_600_000;
+    const zones = fc.constantFrom("UTC", "Europe/Paris", "America/Chicago", "Asia/Kolkata");
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: 1, max: 40 * 24 }), fc.integer({ min: -10 * HOUR, max: 2 * HOUR }), zones, (at, hours, before, timeZone) => {
+        const from = Math.floor(at / HOUR) * HOUR;
+        const to = from + hours * HOUR;
+        const now = Math.max(from, to - before);
+        const [, row] = read(chainCsv([store("s", "S")], { from, to, timeZone, now }));
+        const end = Date.parse(row![1]!);
+        // The reference: the range's end once it has passed, else now (to the second).
+        expect(end).toBe(Math.floor(Math.min(to, now) / 1000) * 1000);
+        expect(end).toBeLessThanOrEqual(now);
+        expect(Date.parse(row![0]!)).toBe(from);
+      }),
+    );
   });
 
   it("has one row per store and the same columns on every row (property)", () => {
     fc.assert(fc.property(fc.array(fc.record({ name: fc.string(), enters: fc.nat(100000) }), { maxLength: 15 }), (xs) => {
-      const rows = read(chainCsv(xs.map((x, i) => store(`s${i}`, x.name, { figures: figures(x.enters) })), range));
+      const rows = read(chainCsv(xs.map((x, i) => store(`s${i}`, x.name, { figures: figures(x.enters) })), ended));
       expect(rows).toHaveLength(xs.length + 1);
       for (const r of rows) expect(r).toHaveLength(rows[0]!.length);
       expect(rows.slice(1).map((r) => Number(r[7]))).toEqual(xs.map((x) => x.enters));

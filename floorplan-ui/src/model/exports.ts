@@ -231,6 +231,16 @@ export interface ChainCsvSummary {
 const REASON = { new: "new", "no-data": "no data" } as const;
 
 /**
+ * The Chain view's range: the hours it asked the overview for (whole hours: a running range to the
+ * end of the current hour) and `now`, when its figures were read. A running range's figures end at
+ * `now`, so its rows' `range_to` is `now`, as the other views' "so far" ranges end, never a time
+ * still to come.
+ */
+export interface ChainExportRange extends ExportRange {
+  now: number;
+}
+
+/**
  * The Chain view's table (its stores as sorted and filtered there): each store's figures over the
  * range, the previous period's and last year's (the view's "prev" and "LY"), occupancy now and its
  * agents, and whether it is compared like-for-like against each (the API's likeForLike) and why not:
@@ -240,10 +250,10 @@ const REASON = { new: "new", "no-data": "no data" } as const;
  * the stores compared against the previous period (last year) and theirs then, named as the view
  * says it ("All stores, like-for-like against the previous period: 2 of 3 stores"). A store's period
  * without any figure of it (not like-for-like, no enter) is empty, not 0 enters and 0.00 sales. The range is
- * the view's, in the browser's time zone; amounts are in each row's currency (its column), so a
- * spreadsheet adds them up only within one.
+ * the view's, in the browser's time zone, a running one ending `now` (ChainExportRange); amounts are in
+ * each row's currency (its column), so a spreadsheet adds them up only within one.
  */
-export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange, summary?: ChainCsvSummary): string {
+export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRange, summary?: ChainCsvSummary): string {
   // Money with its currency's decimals when every store sells in one, else two.
   const currencies = [...new Set(stores.map((s) => s.currency).filter((c): c is string => c !== null))];
   const column = (name: string, kind: (typeof CHAIN_FIGURES)[number][2]) => figureColumn(name, kind, currencies.length === 1 ? currencies[0] : undefined);
@@ -256,7 +266,7 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ExportRange, s
     "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", count("figures_kept_days"), "row", count("stores"),
   ];
   const from = isoLocal(range.from, range.timeZone);
-  const to = isoLocal(range.to, range.timeZone);
+  const to = isoLocal(Math.max(range.from, Math.min(range.to, range.now)), range.timeZone);
   const kept = summary?.history?.keptDays ?? null;
   const none = CHAIN_FIGURES.map((): Cell => null);
   // No data is not zero: a period before the store's figures begin ("new" without an enter in it) or

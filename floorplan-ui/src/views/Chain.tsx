@@ -32,7 +32,7 @@ import {
   type History,
   type SortKey,
 } from "../model/chain.js";
-import { formatCount, formatRange } from "../model/format.js";
+import { formatCount, formatRange, formatTime } from "../model/format.js";
 import { dayOf, PRESETS, type Preset } from "../model/range.js";
 import { conversionSince } from "../model/sales.js";
 import { openingOutlook } from "../model/forecast.js";
@@ -117,7 +117,8 @@ function missingWhy(id: FigureId, f: Compared): string | undefined {
   if (id === "averageBasket" && currencies.length > 1) return `These stores sell in ${listOf(currencies)}: amounts in different currencies are not added up`;
   switch (id) {
     case "visitors":
-      return "Only door counters count people in here: they cannot tell visitors apart";
+      // No enter and no visitor: the store's figures begin after the range (no data), not a door counter's count.
+      return figures.enters === 0 ? "No data: the store's figures begin later" : "Only door counters count people in here: they cannot tell visitors apart";
     case "conversion":
       return figures.enters === 0 ? "No enters" : "No sale recorded in this period: the store's sales are not imported (yet)";
     case "averageBasket":
@@ -249,6 +250,10 @@ export default function ChainView({ route, navigate }: ViewProps) {
 
   // Whole hours, as the overview answers: a range reaching now ends with the current hour.
   const range = useMemo(() => chainRange(preset, now, timeZone), [preset, now, timeZone]);
+  // A range that includes today runs: its figures (and the CSV's range_to) end now, not at the end of the hour
+  // asked for. (In an hour's first minute the hour asked for ends before now: its figures end there.)
+  const running = preset !== "yesterday";
+  const figuresEnd = Math.min(range.to, now);
   const groups = useQ(["groups"], (signal) => chain.groups(signal));
   const overview = useQ(["overview", range.from, range.to, group], (signal) => chain.overview({ ...range, group: group || undefined }, signal), { refetchInterval: REFRESH_MS });
 
@@ -268,7 +273,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const exportCsv = () => {
     const data = overview.data;
     // The totals the screen shows: the chain's (or the group's) and, without a group picked, each group's.
-    const csv = chainCsv(rows, { ...range, timeZone }, data ? { totals: data.totals, groups: group ? [] : data.groups, history: data.history } : undefined);
+    const csv = chainCsv(rows, { ...range, timeZone, now }, data ? { totals: data.totals, groups: group ? [] : data.groups, history: data.history } : undefined);
     downloadText(`footfall-chain${group ? `-${group}` : ""}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}.csv`, csv, "text/csv;charset=utf-8");
   };
 
@@ -277,7 +282,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
       <div className="page-h">
         <h1>Chain</h1>
         <span className="sub" data-testid="chain-range">
-          {formatRange(range, timeZone, { open: range.to > now })} · days in {timeZone} · compared with the previous period and the same weekdays last year
+          {formatRange(range, timeZone, { open: running })}
+          {running ? ` so far, to ${formatTime(figuresEnd, timeZone)}` : ""} · days in {timeZone} · compared with the previous period and the same weekdays last year
         </span>
       </div>
       <div className="row toolbar">

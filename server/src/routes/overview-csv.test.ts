@@ -67,7 +67,7 @@ describe("the chain CSV against GET /overview", () => {
     expect(row("fresh").likeForLike).toEqual({ previous: false, lastYear: false });
     expect(row("fresh").notLikeForLike).toEqual({ previous: "new", lastYear: "new" });
 
-    const csv = records(chainCsv(body.stores, { from: FROM, to: TO, timeZone: "UTC" }, { totals: body.totals, groups: body.groups, history: body.history }));
+    const csv = records(chainCsv(body.stores, { from: FROM, to: TO, timeZone: "UTC", now: NOW }, { totals: body.totals, groups: body.groups, history: body.history }));
     const stores = csv.filter((r) => r.row === "store");
     expect(stores.map((r) => r.store)).toEqual((body.stores as Row[]).map((s) => s.id));
     const reason = { new: "new", "no-data": "no data" } as Record<string, string>;
@@ -112,7 +112,7 @@ describe("the chain CSV against GET /overview", () => {
     const row = (id: string) => (res.body.stores as Row[]).find((s) => s.id === id)!;
     expect(row("cut").notLikeForLike.previous).toBe("no-data");
     const csv = records(
-      chainCsv(res.body.stores, { from, to: from + 7 * DAY, timeZone: "UTC" }, { totals: res.body.totals, groups: [], history: res.body.history }),
+      chainCsv(res.body.stores, { from, to: from + 7 * DAY, timeZone: "UTC", now: NOW }, { totals: res.body.totals, groups: [], history: res.body.history }),
     );
     expect(csv.find((r) => r.store === "cut")!.not_like_for_like_previous).toBe("no data");
   });
