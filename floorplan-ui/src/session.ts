@@ -20,8 +20,10 @@ export interface Session {
    * After a store's name, time zone or currency was saved (or a store created): lists the stores
    * again, so the picker, headings and page title name it at once, and drops the cached answers
    * that carry the old name (the chain overview, agents' lists), so no view shows it again.
+   * `keepOnScreen`: the answers on screen are not fetched again (the layout editor, whose draft
+   * starts from its layout once, is not reloaded under the user after a save).
    */
-  storesChanged: () => Promise<void>;
+  storesChanged: (opts?: { keepOnScreen?: boolean }) => Promise<void>;
   signOut: () => void;
 }
 
@@ -84,10 +86,10 @@ export async function openSession(token: string, signOut: () => void, onStores: 
   }
   const live = new LiveStore(() => io(liveSocketOptions(token)));
   const queries = newQueryClient();
-  const storesChanged = async () => {
-    // Answers that name stores and are not on screen go; those on screen are fetched again.
+  const storesChanged = async ({ keepOnScreen = false }: { keepOnScreen?: boolean } = {}) => {
+    // Answers that name stores and are not on screen go; those on screen are fetched again (unless kept).
     queries.removeQueries({ type: "inactive" });
-    void queries.invalidateQueries({ type: "active" });
+    if (!keepOnScreen) void queries.invalidateQueries({ type: "active" });
     if (!listed.ok) return; // a token that may not list stores keeps its own store's id
     onStores(api, storesOf(me, await api.stores()));
   };

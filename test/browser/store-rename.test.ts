@@ -1,7 +1,8 @@
 /**
  * A store renamed in Administration > Store settings is named anew everywhere at once, with no
  * reload: the tab's heading ("Settings of ..."), the store menu at the top right, the browser tab's
- * title, and the Chain view opened next (whose overview was cached with the old name).
+ * title, and the Chain view opened next (whose overview was cached with the old name). A store
+ * renamed in the layout editor too, the editor staying as it is (its message, its undo).
  */
 import { describe, expect, it } from "vitest";
 import { shot } from "./helpers/browser.js";
@@ -54,6 +55,33 @@ describe("renaming a store", () => {
     expect(await page.title()).toBe("Chain · Footfall");
     expect(loads).toBe(0);
     await shot(page, "store-rename-chain");
+    await page.close();
+  });
+
+  it("renamed in the layout editor: the store menu and the tab's title name it anew at once, and the editor stays open as it was", async () => {
+    const OLD = "Rivoli test shop";
+    const NEW = "Mall after the refit";
+    const page = await t.open("/editor/mall", t.shop.tokens.admin, { width: 1280, height: 800 });
+    await page.getByTestId("zone-list").waitFor();
+    const picked = page.getByRole("combobox", { name: "Store" }).locator('option[value="mall"]');
+    expect(await picked.textContent()).toBe(OLD);
+    expect(await page.title()).toBe(`Layout · ${OLD} · Footfall`);
+    let loads = 0;
+    page.on("load", () => loads++);
+
+    await page.getByTestId("store-name").fill(NEW);
+    await page.getByTestId("store-name").press("Enter");
+    await page.getByTestId("save-layout").click();
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Saved as version 2");
+
+    await expect.poll(() => picked.textContent()).toBe(NEW);
+    expect(await page.title()).toBe(`Layout · ${NEW} · Footfall`);
+    // The editor was not loaded anew under the user: its message and its undo are there.
+    expect(await page.getByTestId("editor-message").textContent()).toContain("Saved as version 2");
+    expect(await page.getByTestId("store-name").inputValue()).toBe(NEW);
+    expect(await page.getByRole("button", { name: /^Undo/ }).isEnabled()).toBe(true);
+    expect(loads).toBe(0);
+    await shot(page, "store-rename-editor");
     await page.close();
   });
 });

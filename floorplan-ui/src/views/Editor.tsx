@@ -96,7 +96,7 @@ interface EditorProps {
 }
 
 function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVersion }: EditorProps) {
-  const { api } = useSession();
+  const { api, storesChanged } = useSession();
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditor(store, layout, browserZone()));
   const [pointer, setPointer] = useState<FloorPoint | null>(null);
   const [scale, setScale] = useState(1);
@@ -151,6 +151,10 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
       const from = base !== null ? state.version : null;
       const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined);
       dispatch({ type: "saved", layout: saved });
+      // A new name (or time zone, currency) shows in the store menu, the tab's title and the other
+      // views at once, as a rename in Store settings does; the editor stays as it is. A failed
+      // listing is no failed save: the next one lists them.
+      void storesChanged({ keepOnScreen: true }).catch(() => {});
       if (from !== null) {
         dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, from ${formatDateTimeZ(saved.validFrom, state.draft.timezone)}: it replaces version ${from}, whose number is not used again.` } });
         setBase(saved.validFrom);
