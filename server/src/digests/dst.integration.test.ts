@@ -85,7 +85,8 @@ describe("digests across the end of DST in Adelaide (2029-04-01)", () => {
     ]);
     const subjects = mails.map((m) => m.mail.subject ?? "");
     expect(subjects).toEqual([
-      expect.stringMatching(/daily digest: Rundle Mall, Fri 30 Mar 2029: 0 enters/),
+      // Before the store's first figures: no data, not 0 enters.
+      expect.stringMatching(/daily digest: Rundle Mall, Fri 30 Mar 2029: no data \(the day before: no data\)/),
       expect.stringMatching(/daily digest: Rundle Mall, Sat 31 Mar 2029: 10 enters/),
       expect.stringMatching(/daily digest: Rundle Mall, Sun 1 Apr 2029: 15 enters/), // 5 + 7 (02:30 twice) + 3
       expect.stringMatching(/weekly digest: Rundle Mall, week of Mon 26 Mar 2029: 25 enters/),
