@@ -8,7 +8,8 @@
  * - visitors: the distinct visitors of the entrance zones, as `dwell` counts them per zone, summed
  *   over the entrance zones (exact for a store with one entrance zone); null when no one was followed
  *   in them while their door counters counted people in (a door counter cannot tell visitors apart:
- *   the heatmap shows such a zone's visitors as "–", the digest as "n/a");
+ *   the heatmap shows such a zone's visitors as "–", the digest as "n/a"), and null where the range
+ *   has no data (`firsts`: the store's figures begin at or after its end), never 0;
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
  *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet;
  *   the sales from the store's first figures on, core's `conversionSpan`, when `firsts` says when they begin);
@@ -24,8 +25,8 @@
  * layout changed inside the range has its enters and visitors counted by its own analytics
  * (a zone may have changed kind at the change).
  */
-import { conversionSpan, countsInStoreDwell, storeConversion } from "@footfall/core";
-import { binOf, binValue } from "../aggregates/dwell-histogram.js";
+import { conversionSpan, countsInStoreDwell, sketchQuantiles, storeConversion } from "@footfall/core";
+import { binOf } from "../aggregates/dwell-histogram.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { DAY_MS, HOUR_MS } from "../analytics/time-parts.js";
 import { addDays } from "../db/repos/sales.js";
@@ -33,7 +34,7 @@ import type { Storage } from "../storage/types.js";
 
 export interface StoreFigures {
   enters: number;
-  /** Null: only door counters counted the store's entrances (see `visitorsOf`). */
+  /** Null: only door counters counted the store's entrances (see `visitorsOf`), or the range has no data (the store's figures begin after it). */
   visitors: number | null;
   transactions: number;
   sales: number;
@@ -101,21 +102,9 @@ export function subtractSketch(a: DenseSketch, b: DenseSketch): DenseSketch {
   return out;
 }
 
-/** The k-th smallest value (1-based) the sketch stands for, in ms. */
-function kthOf(h: DenseSketch, k: number): number {
-  let seen = 0;
-  for (let b = 0; b < h.length; b++) {
-    seen += h[b]!;
-    if (seen >= k) return binValue(b);
-  }
-  throw new RangeError(`k = ${k} is beyond the ${seen} values held`);
-}
-
-/** The median (s) of a sketch of `n` dwell times, as the per-store dwell statistics take it (the mean of the two middle values of an even count). */
+/** The median (s) of a sketch of `n` dwell times: core's one quantile rule (`sketchQuantiles`), as every dwell figure takes it. */
 export function medianOf(h: DenseSketch, n: number): number | null {
-  if (n <= 0) return null;
-  const m = n % 2 === 1 ? kthOf(h, (n + 1) / 2) : (kthOf(h, n / 2) + kthOf(h, n / 2 + 1)) / 2;
-  return m / 1000;
+  return sketchQuantiles(h, n)?.median ?? null;
 }
 
 function countOf(h: DenseSketch): number {
@@ -835,11 +824,15 @@ export async function chainFigures(
   const out = new Map<string, { figures: StoreFigures; hist: DenseSketch }>();
   for (const [store, a] of acc) {
     const closed = countOf(a.hist);
+    // No data is not zero: a range the store's figures begin at or after the end of (none yet, or a year
+    // before it was counted, or older than the figures kept) has no visitors to count, not 0 of them.
+    const f = firsts?.get(store);
+    const noData = f !== undefined && (f.first === null || f.first >= to);
     out.set(store, {
       hist: a.hist,
       figures: {
         enters: a.enters,
-        visitors: a.own !== undefined ? a.own : visitorsOf(a.tracked, a.visitors, a.doorIn),
+        visitors: noData ? null : a.own !== undefined ? a.own : visitorsOf(a.tracked, a.visitors, a.doorIn),
         transactions: a.transactions,
         sales: round6(a.sales),
         conversion: conversionOf(a.transactions, a.enters),

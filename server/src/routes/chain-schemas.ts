@@ -41,7 +41,7 @@ const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type:
 export const FiguresBody = Type.Object({
   enters: Type.Integer({ description: "enters as `traffic` counts them (entrance zones' visits plus their door counters' in)" }),
   visitors: NullableInteger(
-    "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there (totals: summed over the stores that count them)",
+    "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there, and null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that count them; null when none does)",
   ),
   transactions: Type.Integer(),
   sales: Type.Unsafe<number | null>({

@@ -449,8 +449,8 @@ describe("GET /api/v1/overview: a store whose entrances only door counters count
     for (const store of ["rennes", "brest"]) {
       expect(byId[store]!.figures, store).toMatchObject({ enters: 65, visitors: null });
       expect(byId[store]!.previous, store).toMatchObject({ enters: 7, visitors: null });
-      // No count at all a year before: nobody came, so 0 visitors.
-      expect(byId[store]!.lastYear, store).toMatchObject({ enters: 0, visitors: 0 });
+      // No count at all a year before (its figures begin 3 days before the range): no data, so no visitors (null), not 0.
+      expect(byId[store]!.lastYear, store).toMatchObject({ enters: 0, visitors: null });
     }
     // A store whose cameras follow people keeps its visitors.
     expect(byId.lille!.figures.visitors).toBeGreaterThan(0);
@@ -511,5 +511,30 @@ describe("GET /api/v1/overview: stores that sell in different currencies", () =>
       expect(withBasket(ids), order).toEqual(expected);
       expect(ids.slice(withBasket(ids).length).every((id) => byId[id]!.figures.averageBasket === null), order).toBe(true);
     }
+  });
+});
+
+describe("GET /api/v1/overview: a period before a store's figures begin", () => {
+  it("gives its visitors as null (no data), not 0, in each period it was not counted in; totals add up the stores counted then", async () => {
+    // Caen: followed by a camera from the range's second day on; nothing before (no data the week before, nor a year before).
+    await t.putLayout("caen", smallLayout({ name: "Caen" }));
+    const f = new EventFactory("cam-1");
+    await t.ingest("caen", "cam-1", Array.from({ length: 4 }, (_, i) => f.visit(`caen-${i}`, "entrance", FROM + DAY + 10 * HOUR + i * 60_000, 10_000)).flat());
+    const body = (await api(`/overview?${RANGE}`)).body;
+    const rows = body.stores as Row[];
+    const caen = rows.find((r) => r.id === "caen")!;
+    expect(caen.figures).toMatchObject({ enters: 4, visitors: 4 });
+    expect(caen.previous.visitors).toBeNull();
+    expect(caen.lastYear.visitors).toBeNull();
+    // Lille was counted a year before: its visitors then are a count.
+    expect(rows.find((r) => r.id === "lille")!.lastYear.visitors).toBeGreaterThan(0);
+    // The totals' last year: the visitors of the stores counted then.
+    const counted = rows.filter((r) => r.lastYear.visitors !== null);
+    expect(counted.map((r) => r.id)).toContain("lille");
+    expect(body.totals.lastYear.visitors).toBe(counted.reduce((n, r) => n + r.lastYear.visitors!, 0));
+    // A token limited to Caen: its totals a year before have no visitors either, and the response validates (null where the schema allows it).
+    const only = (await api(`/overview?${RANGE}`, await t.token("viewer", "caen"))).body;
+    expect(only.totals.lastYear).toMatchObject({ enters: 0, visitors: null });
+    expect(only.totals.figures).toMatchObject({ enters: 4, visitors: 4 });
   });
 });
