@@ -153,6 +153,24 @@ describe("agents from the API (embedded broker)", () => {
 });
 
 describe("the audit log of the other admin routes", () => {
+  it("revoking the last agent of a mistyped store takes the store with it, as footfall agent revoke does; a store with a layout stays", async () => {
+    expect((await api("POST", "/stores/shpo/agents", t.admin, { agent: "cam-9", kind: "camera" })).status).toBe(200);
+    const listedBefore = await api("GET", "/agents", t.admin);
+    expect(listedBefore.body.agents.some((a: { store: string }) => a.store === "shpo")).toBe(true);
+    const revoked = await api("DELETE", "/stores/shpo/agents/cam-9", t.admin);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ agent: "cam-9", store: "shpo", storeForgotten: true });
+    expect((await api("GET", "/agents", t.admin)).body.agents.some((a: { store: string }) => a.store === "shpo")).toBe(false);
+    expect((await api("GET", "/stores/shpo/agents", t.admin)).status).toBe(404);
+    const log = await api("GET", "/audit?target=shpo/cam-9", t.admin);
+    expect(log.body.entries[0]).toMatchObject({ action: "agent.revoke", details: { storeForgotten: true } });
+    // A store with a layout keeps its revoked agent, listed.
+    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "cam-9", kind: "camera" })).status).toBe(200);
+    const kept = await api("DELETE", "/stores/shop/agents/cam-9", t.admin);
+    expect(kept.body.storeForgotten).toBeUndefined();
+    expect((await api("GET", "/stores/shop/agents", t.admin)).body.agents.some((a: { agent: string }) => a.agent === "cam-9")).toBe(true);
+  });
+
   it("opening hours, alert rules and webhooks are audited; a webhook's secret never is", async () => {
     const hours = { weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] };
     expect((await api("PUT", "/stores/shop/hours", t.admin, { hours })).status).toBe(200);

@@ -125,18 +125,29 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: admin,
     schema: {
       tags: ["ops"],
-      summary: "Revoke an agent: its login stops working (its counters stay); rotate lets it in again",
+      summary:
+        "Revoke an agent: its login stops working (its counters stay); rotate lets it in again. A store that was never more than its agents' name (a mistyped store: no layout, no data, every agent revoked and never heard from) goes with its last agent, as `footfall agent revoke` does (storeForgotten)",
       params: AgentParams,
-      response: { 200: Type.Object({ agent: Type.String(), store: Type.String(), revokedAt: Type.Integer(), broker: BrokerBody }), ...errorResponses },
+      response: {
+        200: Type.Object({
+          agent: Type.String(),
+          store: Type.String(),
+          revokedAt: Type.Integer(),
+          storeForgotten: Type.Optional(Type.Boolean({ description: "true: the store was only this agent's (and other revoked, never-heard agents') name, and is gone with it: no list names it now" })),
+          broker: BrokerBody,
+        }),
+        ...errorResponses,
+      },
     },
     handler: async (req) => {
       const { store, agent } = req.params;
       if (!(await storage.agents.revoke(store, agent, services.now()))) throw httpError(404, `no agent "${agent}" in store "${store}"`);
       const row = (await storage.agents.list(store)).find((a) => a.agent === agent)!;
       services.mqtt?.disconnectAgent?.(store, agent);
+      const forgotten = await storage.agents.forgetUnusedStore(store);
       const broker = await syncBroker(storage);
-      await audit(req, "agent.revoke", `${store}/${agent}`, { broker: broker.broker });
-      return { agent, store, revokedAt: row.revokedAt!, broker };
+      await audit(req, "agent.revoke", `${store}/${agent}`, { broker: broker.broker, ...(forgotten ? { storeForgotten: true } : {}) });
+      return { agent, store, revokedAt: row.revokedAt!, ...(forgotten ? { storeForgotten: true } : {}), broker };
     },
   });
 };
