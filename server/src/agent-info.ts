@@ -64,11 +64,11 @@ export function inputOf(r: StatusMetrics): AgentInput | null {
 /**
  * When the server last heard from the agent live (server clock): the newest arrival of its events
  * (`lastReceivedAt`) or of a live online status (its newest clock sample's `at`; a retained copy
- * replayed or a last will makes none). Null: never.
+ * replayed or a last will makes none), from its decoded clock samples. Null: never.
  */
-export function lastHeardOf(a: Pick<AgentRow, "lastReceivedAt" | "clockSamples">): number | null {
-  const times = decodeClockSamples(a.clockSamples).map((s) => s.at);
-  if (a.lastReceivedAt !== null) times.push(a.lastReceivedAt);
+export function lastHeardOf(samples: readonly { at: number }[], lastReceivedAt: number | null): number | null {
+  const times = samples.map((s) => s.at);
+  if (lastReceivedAt !== null) times.push(lastReceivedAt);
   const finite = times.filter((t) => Number.isFinite(t));
   return finite.length ? Math.max(...finite) : null;
 }
@@ -79,7 +79,9 @@ export function lastHeardOf(a: Pick<AgentRow, "lastReceivedAt" | "clockSamples">
  */
 export function attentionOf(a: AgentRow) {
   const lastEventTs = a.lastEventTs || null;
-  const reading = clockReading(decodeClockSamples(a.clockSamples));
+  // The clock samples and the status metrics, each decoded once for every figure read from them.
+  const samples = decodeClockSamples(a.clockSamples);
+  const reading = clockReading(samples);
   const metrics = metricsOf(a.statusMetrics);
   return {
     state: a.state,
@@ -92,7 +94,7 @@ export function attentionOf(a: AgentRow) {
     backlog: backlogOf(metrics),
     clockOffsetMs: reading?.offsetMs ?? null,
     clockMeasuredAt: reading?.measuredAt ?? null,
-    lastHeardAt: lastHeardOf(a),
+    lastHeardAt: lastHeardOf(samples, a.lastReceivedAt),
     statusEveryMs: statusEveryOf(metrics),
     kind: a.kind,
     input: inputOf(metrics),
