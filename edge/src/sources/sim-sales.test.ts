@@ -35,8 +35,10 @@ describe("SimSource's tills across a stop", () => {
     const dir = mkdtempSync(join(tmpdir(), "footfall-sim-sales-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const imp = await salesImport();
+    // Open around the clock (the history is the last 3 hours of the real clock: the default curve's closed night
+    // would leave no sale at all when the test runs then, as ci91's 23:00 UTC run did).
     const settings = (more: Record<string, unknown>) =>
-      checkSimSettings({ seed: 3, arrivalsPerHour: 300, backfillHours: 3, speed: 60, layoutWaitMs: 0, sales: { url: imp.url, token: "tok", everySeconds: 60 }, ...more }).value;
+      checkSimSettings({ seed: 3, arrivalsPerHour: 300, hourlyCurve: Array(24).fill(1), backfillHours: 3, speed: 60, layoutWaitMs: 0, sales: { url: imp.url, token: "tok", everySeconds: 60 }, ...more }).value;
 
     // First run: the import is busy; the history's sales wait, and the stop keeps them.
     const lines: string[] = [];
