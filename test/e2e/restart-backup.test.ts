@@ -74,8 +74,10 @@ describe("a store of two million events", () => {
     let sent = 0;
     const publisher = (async () => {
       while (publishing) {
-        const now = Date.now();
-        const batch = Array.from({ length: 50 }, (_, i) => f.visit(`b${sent + i}`, "entrance", now - 60_000, 20_000)).flat();
+        // A minute ago, closed 20 s later, but never before the generated history's end: in the
+        // first minute after a whole hour, `now - 60 s` lies in the hour before `gen.end` (ci92 at 00:00 UTC).
+        const ts = Math.max(Date.now() - 60_000, gen.end);
+        const batch = Array.from({ length: 50 }, (_, i) => f.visit(`b${sent + i}`, "entrance", ts, 20_000)).flat();
         await client.publishAsync(topics.events(STORE, "cam-backup"), batchJson("cam-backup", batch), { qos: 1 });
         sent += 50;
       }
@@ -106,7 +108,7 @@ describe("a store of two million events", () => {
       expect(await copyApi.paths(STORE, range, 50)).toEqual(await api.paths(STORE, range, 50));
       expect(await copyApi.traffic(STORE, range, "day")).toEqual(await api.traffic(STORE, range, "day"));
       // The live visits in the backup: as many as its events say, each counted once.
-      const live = { from: Date.now() - 3_600_000, to: Date.now() + 60_000 };
+      const live = { from: gen.end, to: Date.now() + 60_000 };
       const liveVisits = (await copyApi.dwell(STORE, live)).zones.reduce((n, z) => n + z.visits, 0);
       expect(liveVisits).toBe((report.events - gen.events) / 2);
     } finally {
