@@ -23,22 +23,24 @@ const arbStore = fc.record({
   occupancy: fc.nat(50),
   agents: fc.record({ health: fc.constantFrom(...HEALTHS) }),
   figures: fc.record({
-    enters: fc.nat(100),
+    // null: no data for the period (the store's figures begin after it), not 0 enters
+    enters: fc.option(fc.nat(100)),
     visitors: fc.option(fc.nat(100)),
     conversion: fc.option(fc.constantFrom(0, 0.25, 0.5, 1)),
     averageBasket: fc.option(fc.constantFrom(5, 12.5, 40)),
     dwellMedianS: fc.option(fc.nat(600)),
   }),
-  previous: fc.record({ enters: fc.nat(100) }),
-  lastYear: fc.record({ enters: fc.nat(100) }),
+  previous: fc.record({ enters: fc.option(fc.nat(100)) }),
+  lastYear: fc.record({ enters: fc.option(fc.nat(100)) }),
 });
 
 /** The figure a column sorts by, written out plainly. */
 function figure(s: OrderedStore, key: (typeof OVERVIEW_SORTS)[number]): number | null {
   if (key === "occupancy") return s.occupancy;
   if (key === "health") return HEALTHS.length - 1 - ["ok", "none", "degraded", "offline"].indexOf(s.agents.health);
-  if (key === "entersVsPrevious") return s.previous.enters > 0 ? s.figures.enters / s.previous.enters - 1 : null;
-  if (key === "entersVsLastYear") return s.lastYear.enters > 0 ? s.figures.enters / s.lastYear.enters - 1 : null;
+  const vs = (now: number | null, before: number | null) => (now !== null && before !== null && before > 0 ? now / before - 1 : null);
+  if (key === "entersVsPrevious") return vs(s.figures.enters, s.previous.enters);
+  if (key === "entersVsLastYear") return vs(s.figures.enters, s.lastYear.enters);
   if (key === "name") return null;
   return s.figures[key];
 }

@@ -14,9 +14,10 @@ export interface OrderedStore {
   currency: string | null;
   occupancy: number;
   agents: { health: "ok" | "degraded" | "offline" | "none" };
-  figures: { enters: number; visitors: number | null; conversion: number | null; averageBasket: number | null; dwellMedianS: number | null };
-  previous: { enters: number };
-  lastYear: { enters: number };
+  /** Null: no data for the period (the store's figures begin at or after its end): such a store sorts last, as any store without the figure. */
+  figures: { enters: number | null; visitors: number | null; conversion: number | null; averageBasket: number | null; dwellMedianS: number | null };
+  previous: { enters: number | null };
+  lastYear: { enters: number | null };
 }
 
 /** now / before - 1, or null when there is nothing to compare with (no figure, or none before). */

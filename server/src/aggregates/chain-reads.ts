@@ -206,6 +206,15 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       }
       return out;
     },
+    firstSales: async (stores) => {
+      const out = new Map<string, number>();
+      if (!stores.length) return out;
+      // Each store's oldest sale, read by the (store, ts) index: one row per store, not a scan of its sales.
+      const list = dialect === "sqlite" ? { sql: "SELECT DISTINCT value AS store FROM json_each(?)", arg: JSON.stringify(stores) } : { sql: "SELECT DISTINCT unnest(?::text[]) AS store", arg: [...stores] };
+      const rows = await read(`SELECT s.store, (SELECT x.ts FROM sales x WHERE x.store = s.store ORDER BY x.ts LIMIT 1) AS first FROM (${list.sql}) s`, [list.arg]);
+      for (const r of rows) if (r.first !== null && r.first !== undefined) out.set(str(r.store), num(r.first));
+      return out;
+    },
     sales: async (stores, from, to) => {
       if (!stores.length || !(to > from)) return [];
       const s = inStores(stores);

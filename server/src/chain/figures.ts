@@ -4,7 +4,8 @@
  * are the per-store views':
  *
  * - enters: the store's enters as `traffic` and `conversion` count them (visits opened in zones of
- *   kind entrance, plus their door counters' `in`);
+ *   kind entrance, plus their door counters' `in`); null where the range has no data (`firsts`: the
+ *   store's figures begin at or after its end), never 0;
  * - visitors: the distinct visitors of the entrance zones, as `dwell` counts them per zone, summed
  *   over the entrance zones (exact for a store with one entrance zone); null when no one was followed
  *   in them while their door counters counted people in (a door counter cannot tell visitors apart:
@@ -13,6 +14,9 @@
  * - transactions, sales, conversion (transactions / enters), average basket (sales / transactions):
  *   as `conversion` (no conversion without a sale recorded in the range: sales not imported yet;
  *   the sales from the store's first figures on, core's `conversionSpan`, when `firsts` says when they begin);
+ *   transactions and sales are null, no data, where the range ends at or before the store's first
+ *   sale stored (`firsts`' `firstSale`: no till feed yet, as the Sales page's days) or its figures
+ *   begin at or after its end (no sale is counted before them), never 0; a ratio with a side null is null;
  * - median dwell: core's store dwell (`countsInStoreDwell`: every closed visit to the store's zones
  *   other than entrances, checkouts and queues, kinds at the range's start), from the dwell sketch
  *   of the rollups (within max(1 s, 1 %) of the exact median, DESIGN v1.1 rule 4): the store
@@ -33,12 +37,14 @@ import { addDays } from "../db/repos/sales.js";
 import type { Storage } from "../storage/types.js";
 
 export interface StoreFigures {
-  enters: number;
+  /** Null: the range has no data (the store's figures begin at or after its end), not 0 enters. */
+  enters: number | null;
   /** Null: only door counters counted the store's entrances (see `visitorsOf`), or the range has no data (the store's figures begin after it). */
   visitors: number | null;
-  transactions: number;
-  sales: number;
-  /** transactions / enters, or null without enters or without any transaction (no sales imported for the range). */
+  /** Null (with sales): no sales data for the range (it ends at or before the store's first sale stored: no till feed yet; or before its figures begin), not 0. */
+  transactions: number | null;
+  sales: number | null;
+  /** transactions / enters, or null without enters or without any transaction (no sales imported for the range), or when either is null. */
   conversion: number | null;
   /** sales / transactions, or null without transactions. */
   averageBasket: number | null;
@@ -72,9 +78,10 @@ export function visitorsOf(tracked: number, visitors: number, doorIn: number): n
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
-/** Conversion as core's `storeConversion` (none without a sale recorded: the sales are not imported yet), rounded as the conversion view. */
-const conversionOf = (transactions: number, enters: number) => {
+const ratio = (x: number | null, y: number | null) => (x !== null && y !== null && y > 0 ? round6(x / y) : null);
+/** Conversion as core's `storeConversion` (none without a sale recorded: the sales are not imported yet), rounded as the conversion view; none when either side has no data. */
+const conversionOf = (transactions: number | null, enters: number | null) => {
+  if (transactions === null || enters === null) return null;
   const c = storeConversion(transactions, enters);
   return c === null ? null : round6(c);
 };
@@ -114,12 +121,13 @@ function countOf(h: DenseSketch): number {
 }
 
 /** A group's or the chain's figures: a store's, but with no sales sum over stores that sell in different currencies. */
-export type TotalFigures = Omit<StoreFigures, "sales"> & { sales: number | null };
+export type TotalFigures = StoreFigures;
 
 /**
  * Sums and merged sketches of several stores' figures: a group's or the chain's totals. Visitors
  * are summed over the stores that count them (as the digests do), null when none of the stores
- * added does; conversion is the transactions over the enters of the stores with a sale recorded (a
+ * added does; so are enters, transactions and sales: over the stores with data for the period
+ * (null, no data, when none has: never a 0 for stores not counted then); conversion is the transactions over the enters of the stores with a sale recorded (a
  * store whose sales are not imported would lower it), as the digests have it. Amounts (sales, and
  * the average basket) are added only in one currency: when the stores with a sale sell in more than
  * one (their layouts' `currency`), they are null, and `currencies` says which. A store without a
@@ -133,6 +141,10 @@ export class FigureTotals {
   /** Stores added whose visitors are known, and those whose are not. */
   private counted = 0;
   private uncounted = 0;
+  /** Stores added; whether any of them has enters, and sales data (transactions and sales). */
+  private added = 0;
+  private entered = false;
+  private fed = false;
   transactions = 0;
   sales = 0;
   closed = 0;
@@ -141,16 +153,24 @@ export class FigureTotals {
   private readonly sold = new Set<string>();
 
   add(f: StoreFigures, hist: DenseSketch | undefined, currency: string | null = null): void {
-    this.enters += f.enters;
-    if (f.transactions > 0 && currency !== null) this.sold.add(currency);
-    if (f.transactions > 0) this.entersSold += f.enters;
+    this.added++;
+    if (f.enters !== null) {
+      this.enters += f.enters;
+      this.entered = true;
+    }
+    const sold = f.transactions !== null && f.transactions > 0;
+    if (sold && currency !== null) this.sold.add(currency);
+    if (sold) this.entersSold += f.enters ?? 0;
     if (f.visitors === null) this.uncounted++;
     else {
       this.visitors += f.visitors;
       this.counted++;
     }
-    this.transactions += f.transactions;
-    this.sales += f.sales;
+    if (f.transactions !== null) {
+      this.transactions += f.transactions;
+      this.sales += f.sales ?? 0;
+      this.fed = true;
+    }
     if (hist) {
       this.hist = mergeSketch(this.hist, hist);
       this.closed += f.closed;
@@ -164,13 +184,16 @@ export class FigureTotals {
 
   figures(): TotalFigures {
     const oneCurrency = this.sold.size <= 1;
+    // No data is not zero: a sum over stores none of which has data for the period is null (no store added: 0, an empty sum).
+    const transactions = this.fed || this.added === 0 ? this.transactions : null;
+    const enters = this.entered || this.added === 0 ? this.enters : null;
     return {
-      enters: this.enters,
+      enters,
       visitors: this.uncounted > 0 && this.counted === 0 ? null : this.visitors,
-      transactions: this.transactions,
-      sales: oneCurrency ? round6(this.sales) : null,
-      conversion: conversionOf(this.transactions, this.entersSold),
-      averageBasket: oneCurrency ? ratio(this.sales, this.transactions) : null,
+      transactions,
+      sales: oneCurrency && transactions !== null ? round6(this.sales) : null,
+      conversion: conversionOf(transactions, enters === null ? null : this.entersSold),
+      averageBasket: oneCurrency && transactions !== null ? ratio(this.sales, transactions) : null,
       dwellMedianS: medianOf(this.hist, this.closed),
       closed: this.closed,
     };
@@ -731,7 +754,9 @@ export const openFrom = (now: number): number => Math.floor(now / HOUR_MS) * HOU
  * memo, the part of the range before `open` (default: the whole range) is answered from it where it
  * holds the store, and the rest read fresh. `firsts`: when each store's figures begin and its time
  * zone; a store whose figures begin inside the range has its sales read from the local day they
- * begin (as `conversion` counts them), one without figures before its end none.
+ * begin (as `conversion` counts them), one without figures before its end none (null figures: no
+ * data). `firstSale` (when given): its oldest sale stored (null: none), a range ending at or before
+ * it has null transactions and sales (no till feed yet), not 0.
  */
 export async function chainFigures(
   storage: Storage,
@@ -740,7 +765,7 @@ export async function chainFigures(
   ownCount: OwnCount,
   memo?: SketchMemo,
   open?: number,
-  firsts?: ReadonlyMap<string, { first: number | null; timeZone: string }>,
+  firsts?: ReadonlyMap<string, { first: number | null; timeZone: string; firstSale?: number | null }>,
 ): Promise<Map<string, { figures: StoreFigures; hist: DenseSketch }>> {
   const { from, to } = range;
   if (from % HOUR_MS !== 0 || to % HOUR_MS !== 0) throw new Error("chainFigures: the range must start and end on whole hours");
@@ -825,18 +850,23 @@ export async function chainFigures(
   for (const [store, a] of acc) {
     const closed = countOf(a.hist);
     // No data is not zero: a range the store's figures begin at or after the end of (none yet, or a year
-    // before it was counted, or older than the figures kept) has no visitors to count, not 0 of them.
+    // before it was counted, or older than the figures kept) has no enters or visitors to count, not 0 of them;
+    // nor sales (none counted before its figures, as `conversion`), nor where its till feed begins at or after
+    // its end (no sale stored before it: the Sales page's days' rule), not 0 sold.
     const f = firsts?.get(store);
     const noData = f !== undefined && (f.first === null || f.first >= to);
+    const noSales = noData || (f?.firstSale !== undefined && (f.firstSale === null || f.firstSale >= to));
+    const transactions = noSales ? null : a.transactions;
+    const enters = noData ? null : a.enters;
     out.set(store, {
       hist: a.hist,
       figures: {
-        enters: a.enters,
+        enters,
         visitors: noData ? null : a.own !== undefined ? a.own : visitorsOf(a.tracked, a.visitors, a.doorIn),
-        transactions: a.transactions,
-        sales: round6(a.sales),
-        conversion: conversionOf(a.transactions, a.enters),
-        averageBasket: ratio(a.sales, a.transactions),
+        transactions,
+        sales: noSales ? null : round6(a.sales),
+        conversion: conversionOf(transactions, enters),
+        averageBasket: ratio(noSales ? null : a.sales, transactions),
         dwellMedianS: medianOf(a.hist, closed),
         closed,
       },

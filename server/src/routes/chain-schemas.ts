@@ -39,17 +39,22 @@ const NullableNumber = Type.Unsafe<number | null>({ type: ["number", "null"] });
 const NullableInteger = (description?: string) => Type.Unsafe<number | null>({ type: ["integer", "null"], ...(description ? { description } : {}) });
 const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: "string", enum: [...values] });
 export const FiguresBody = Type.Object({
-  enters: Type.Integer({ description: "enters as `traffic` counts them (entrance zones' visits plus their door counters' in)" }),
+  enters: NullableInteger(
+    "enters as `traffic` counts them (entrance zones' visits plus their door counters' in); null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that have them; null when none has)",
+  ),
   visitors: NullableInteger(
     "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there, and null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that count them; null when none does)",
   ),
-  transactions: Type.Integer(),
+  transactions: NullableInteger(
+    "till transactions from the store's figures on (`since`); null (no data, not 0) for a period that ends at or before the store's first sale stored (no till feed yet, as GET /sales/days says) or before its figures begin; 0 from its first sale on is a till that sold nothing (totals: summed over the stores that have them; null when none has)",
+  ),
   sales: Type.Unsafe<number | null>({
     type: ["number", "null"],
-    description: "the sum of the transactions' amounts, in the store's currency; totals: null over stores that sell in different currencies (`currencies`), as is their averageBasket",
+    description:
+      "the sum of the transactions' amounts, in the store's currency; null with transactions (no data); totals: summed over the stores with sales data, null when none has, and null over stores that sell in different currencies (`currencies`), as is their averageBasket",
   }),
-  conversion: NullableNumber,
-  averageBasket: NullableNumber,
+  conversion: Type.Unsafe<number | null>({ type: ["number", "null"], description: "transactions / enters; null without a transaction (sales not imported), without enters, or when either is null (no data)" }),
+  averageBasket: Type.Unsafe<number | null>({ type: ["number", "null"], description: "sales / transactions; null without a transaction or when either is null (no data)" }),
   dwellMedianS: NullableNumber,
 });
 export const OverviewQuery = Type.Object({

@@ -116,4 +116,29 @@ describe("the chain CSV against GET /overview", () => {
     );
     expect(csv.find((r) => r.store === "cut")!.not_like_for_like_previous).toBe("no data");
   });
+
+  it("leaves transactions, sales, conversion and average basket empty, not 0, for a period before a store's first sale recorded (no till feed yet), and totals only the stores with sales data", async () => {
+    // old's till feed begins on the range's third day (3 sales); cut and fresh never had a sale stored.
+    const sales = [0, 1, 2].map((i) => ({ ts: FROM + 2 * DAY + (12 + i) * HOUR, zone: "checkout", amount: 10 + i, transaction: `old-${i}` }));
+    const posted = await t.server.app.inject({ method: "POST", url: "/api/v1/stores/old/sales", headers: { authorization: `Bearer ${t.admin}` }, payload: { sales } });
+    expect(posted.statusCode).toBe(200);
+    const body = (await t.get(`/api/v1/overview?from=${FROM}&to=${TO}`)).body;
+    const csv = records(chainCsv(body.stores, { from: FROM, to: TO, timeZone: "UTC", now: NOW }, { totals: body.totals, groups: body.groups, history: body.history }));
+    const store = (id: string) => csv.find((r) => r.row === "store" && r.store === id)!;
+    const money = ["transactions", "sales", "conversion", "average_basket"];
+    const cells = (r: Record<string, string>, suffix = "") => money.map((c) => r[`${c}${suffix}`]);
+    // old: counted the week before (compared like-for-like, 28 enters) but no till feed then: no data, not "0 sales"; this week its 3 sales.
+    expect(store("old").like_for_like_previous).toBe("true");
+    expect(store("old").enters_previous).toBe("28");
+    expect(cells(store("old"), "_previous")).toEqual(["", "", "", ""]);
+    expect(cells(store("old"))).toEqual(["3", "33.00", (3 / 28).toFixed(4), "11.00"]);
+    // cut never had a sale stored: empty in every period.
+    for (const suffix of ["", "_previous", "_last_year"]) expect(cells(store("cut"), suffix), `cut${suffix}`).toEqual(["", "", "", ""]);
+    // The totals: this week old's sales alone; the like-for-like row's week before, no store with sales data: empty, not 0.
+    const [all, prev] = csv.filter((r) => r.row === "total") as [Record<string, string>, Record<string, string>];
+    expect([all.transactions, all.sales]).toEqual(["3", "33.00"]);
+    expect(cells(prev, "_previous")).toEqual(["", "", "", ""]);
+    expect(body.totals.likeForLike.previous.before).toMatchObject({ transactions: null, sales: null, conversion: null, averageBasket: null });
+    expect(body.totals.previous).toMatchObject({ transactions: null, sales: null });
+  });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { presetRange } from "../../../floorplan-ui/src/model/range.js";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { firstFiguresOf } from "../analytics/first-figures.js";
 import { chainFigures, openFrom, piecesOf, SketchMemo } from "../chain/figures.js";
 import { spansOf, type Spans } from "../aggregates/spans.js";
 import { comparedPeriods, presetRequest, STANDARD_PRESETS, standardPeriods, subjectsOf, type Range } from "./overview-warm.js";
@@ -151,11 +152,13 @@ describe("standard periods read ahead", () => {
     }
   }
 
-  /** The figures of every store for a period, read whole from storage (no memo, no cut). */
+  /** The figures of every store for a period, read whole from storage (no memo, no cut), with when its figures and till feed begin, as the route reads them. */
   async function direct(p: Range) {
     const { services } = t.server;
     const subjects = subjectsOf(services, await services.storage.stores.list(), NOW);
-    const m = await chainFigures(services.storage, subjects, p, () => Promise.reject(new Error("no layout changes here")));
+    const [starts, sold] = await Promise.all([firstFiguresOf(t.server.app, subjects), services.storage.chain.firstSales(subjects.map((s) => s.id))]);
+    const firsts = new Map(subjects.map((s) => [s.id, { first: starts.get(s.id) ?? null, timeZone: s.timezone, firstSale: sold.get(s.id) ?? null }]));
+    const m = await chainFigures(services.storage, subjects, p, () => Promise.reject(new Error("no layout changes here")), undefined, undefined, firsts);
     return Object.fromEntries([...m].map(([id, f]) => [id, { ...f.figures, closed: undefined }]));
   }
 

@@ -78,11 +78,13 @@ async function perStore(store: string, from: number, to: number) {
   const traffic = (await api(`/stores/${store}/traffic?${q}&bucket=day`)).body.buckets as { enters: number }[];
   const dwell = (await api(`/stores/${store}/dwell?${q}`)).body.zones as { zone: string; visitors: number }[];
   const conversion = (await api(`/stores/${store}/conversion?${q}`)).body.store;
+  // No till feed before the range's end (no sale stored before it, GET /sales/days' rule): no sales data, not 0.
+  const fed = (await t.server.services.storage.sales.totals(store, 0, to)).transactions > 0;
   return {
     enters: traffic.reduce((n, b) => n + b.enters, 0),
     visitors: dwell.find((z) => z.zone === "entrance")!.visitors,
-    transactions: conversion.transactions,
-    sales: conversion.sales,
+    transactions: fed ? conversion.transactions : null,
+    sales: fed ? conversion.sales : null,
     conversion: conversion.conversion,
     averageBasket: conversion.averageBasket,
   };
@@ -97,10 +99,10 @@ function exactMedian(store: string, from: number, to: number): number | null {
 }
 
 interface Figures {
-  enters: number;
+  enters: number | null;
   visitors: number | null;
-  transactions: number;
-  sales: number;
+  transactions: number | null;
+  sales: number | null;
   conversion: number | null;
   averageBasket: number | null;
   dwellMedianS: number | null;
@@ -141,8 +143,8 @@ describe("GET /api/v1/overview", () => {
     const lyon = rows.find((r) => r.id === "lyon")!;
     expect(lyon.figures.enters).toBeGreaterThan(lyon.figures.visitors!);
     expect(rows.find((r) => r.id === "lille")!.figures.conversion).toBeGreaterThan(0);
-    // NYC has enters and no sale: no conversion (its sales are not imported), not 0 %.
-    expect(rows.find((r) => r.id === "nyc")!.figures).toMatchObject({ transactions: 0, conversion: null });
+    // NYC has enters and no sale ever stored (no till feed): no transactions, sales or conversion (null, no data), not 0.
+    expect(rows.find((r) => r.id === "nyc")!.figures).toMatchObject({ transactions: null, sales: null, conversion: null });
     expect(rows.find((r) => r.id === "nyc")!.figures.enters).toBeGreaterThan(0);
   });
 
@@ -190,7 +192,7 @@ describe("GET /api/v1/overview", () => {
     expect(body.totals.figures.enters).toBe(sum("enters", rows));
     expect(body.totals.figures.transactions).toBe(sum("transactions", rows));
     // Conversion over the stores with a sale recorded: NYC's sales are not imported, its enters are left out.
-    const sold = rows.filter((r) => r.figures.transactions > 0);
+    const sold = rows.filter((r) => r.figures.transactions! > 0);
     expect(sold.map((r) => r.id)).toEqual(["lille", "lyon"]);
     expect(body.totals.figures.conversion).toBeCloseTo(sum("transactions", rows) / sum("enters", sold), 6);
     const north = rows.filter((r) => r.groups.includes("north"));
@@ -211,9 +213,9 @@ describe("GET /api/v1/overview", () => {
   it("sorts by a figure, descending by default, ties and nulls last by name", async () => {
     const ids = async (q: string) => ((await api(`/overview?${RANGE}&${q}`)).body.stores as Row[]).map((r) => r.id);
     const rows = (await api(`/overview?${RANGE}`)).body.stores as Row[];
-    const byEnters = [...rows].sort((a, b) => b.figures.enters - a.figures.enters).map((r) => r.id);
+    const byEnters = [...rows].sort((a, b) => b.figures.enters! - a.figures.enters!).map((r) => r.id);
     expect(await ids("sort=enters")).toEqual(byEnters);
-    const byEntersAsc = [...rows].sort((a, b) => a.figures.enters - b.figures.enters || (a.name < b.name ? -1 : 1)).map((r) => r.id);
+    const byEntersAsc = [...rows].sort((a, b) => a.figures.enters! - b.figures.enters! || (a.name < b.name ? -1 : 1)).map((r) => r.id);
     expect(await ids("sort=enters&order=asc")).toEqual(byEntersAsc);
     expect(await ids("sort=name&order=desc")).toEqual(["nyc", "lyon", "lille"]);
     // nyc has no sales: its average basket is null and comes last either way.
@@ -305,7 +307,7 @@ describe("GET /api/v1/overview", () => {
     // Only the day of the sale, of Lyon, is read again.
     expect(sales.misses - misses).toBe(1);
     const lyon = after.find((r) => r.id === "lyon")!;
-    expect(lyon.figures.transactions).toBe(first.find((r) => r.id === "lyon")!.figures.transactions + 1);
+    expect(lyon.figures.transactions).toBe(first.find((r) => r.id === "lyon")!.figures.transactions! + 1);
     const expected = await perStore("lyon", FROM, TO);
     expect({ ...lyon.figures, dwellMedianS: undefined }).toEqual({ ...expected, dwellMedianS: undefined });
     expect(after.filter((r) => r.id !== "lyon")).toEqual(first.filter((r) => r.id !== "lyon"));
@@ -393,7 +395,7 @@ describe("GET /api/v1/overview", () => {
     await t.ingest("nyc", "cam-late", late);
     const after = (await api(`/overview?${RANGE}`)).body.stores as Row[];
     const nyc = after.find((r) => r.id === "nyc")!;
-    expect(nyc.figures.enters).toBe(first.find((r) => r.id === "nyc")!.figures.enters + 2);
+    expect(nyc.figures.enters).toBe(first.find((r) => r.id === "nyc")!.figures.enters! + 2);
     const expected = await perStore("nyc", FROM, TO);
     expect({ ...nyc.figures, dwellMedianS: undefined }).toEqual({ ...expected, dwellMedianS: undefined });
     const median = exactMedian("nyc", FROM, TO)!;
@@ -449,15 +451,15 @@ describe("GET /api/v1/overview: a store whose entrances only door counters count
     for (const store of ["rennes", "brest"]) {
       expect(byId[store]!.figures, store).toMatchObject({ enters: 65, visitors: null });
       expect(byId[store]!.previous, store).toMatchObject({ enters: 7, visitors: null });
-      // No count at all a year before (its figures begin 3 days before the range): no data, so no visitors (null), not 0.
-      expect(byId[store]!.lastYear, store).toMatchObject({ enters: 0, visitors: null });
+      // No count at all a year before (its figures begin 3 days before the range): no data, so no enters or visitors (null), not 0.
+      expect(byId[store]!.lastYear, store).toMatchObject({ enters: null, visitors: null });
     }
     // A store whose cameras follow people keeps its visitors.
     expect(byId.lille!.figures.visitors).toBeGreaterThan(0);
     // Totals: enters of every store, visitors of the stores that count them.
     const counted = rows.filter((r) => r.figures.visitors !== null);
     expect(counted.map((r) => r.id)).toEqual(["lille", "lyon", "nyc"]);
-    expect(body.totals.figures.enters).toBe(rows.reduce((n, r) => n + r.figures.enters, 0));
+    expect(body.totals.figures.enters).toBe(rows.reduce((n, r) => n + r.figures.enters!, 0));
     expect(body.totals.figures.visitors).toBe(counted.reduce((n, r) => n + r.figures.visitors!, 0));
     // Sorted by visitors, the stores without a count come last either way.
     for (const order of ["desc", "asc"]) {
@@ -494,7 +496,7 @@ describe("GET /api/v1/overview: stores that sell in different currencies", () =>
     expect(byId.lille!.currency).toBeNull();
     // Every store: pounds, euros, and stores without a currency set (taken to sell in the others').
     expect(body.totals).toMatchObject({ currency: null, currencies: ["EUR", "GBP"], figures: { sales: null, averageBasket: null } });
-    expect(body.totals.figures.transactions).toBe((body.stores as Row[]).reduce((n, r) => n + r.figures.transactions, 0));
+    expect(body.totals.figures.transactions).toBe((body.stores as Row[]).reduce((n, r) => n + (r.figures.transactions ?? 0), 0));
     expect(body.totals.figures.conversion).not.toBeNull();
     const group = (id: string) => (body.groups as { id: string }[]).find((g) => g.id === id);
     expect(group("riviera")).toMatchObject({ currency: "EUR", currencies: ["EUR"], figures: { transactions: 3, sales: 40, averageBasket: 13.333333 } });
@@ -524,8 +526,8 @@ describe("GET /api/v1/overview: a period before a store's figures begin", () => 
     const rows = body.stores as Row[];
     const caen = rows.find((r) => r.id === "caen")!;
     expect(caen.figures).toMatchObject({ enters: 4, visitors: 4 });
-    expect(caen.previous.visitors).toBeNull();
-    expect(caen.lastYear.visitors).toBeNull();
+    expect(caen.previous).toMatchObject({ enters: null, visitors: null });
+    expect(caen.lastYear).toMatchObject({ enters: null, visitors: null });
     // Lille was counted a year before: its visitors then are a count.
     expect(rows.find((r) => r.id === "lille")!.lastYear.visitors).toBeGreaterThan(0);
     // The totals' last year: the visitors of the stores counted then.
@@ -534,7 +536,49 @@ describe("GET /api/v1/overview: a period before a store's figures begin", () => 
     expect(body.totals.lastYear.visitors).toBe(counted.reduce((n, r) => n + r.lastYear.visitors!, 0));
     // A token limited to Caen: its totals a year before have no visitors either, and the response validates (null where the schema allows it).
     const only = (await api(`/overview?${RANGE}`, await t.token("viewer", "caen"))).body;
-    expect(only.totals.lastYear).toMatchObject({ enters: 0, visitors: null });
+    expect(only.totals.lastYear).toMatchObject({ enters: null, visitors: null });
     expect(only.totals.figures).toMatchObject({ enters: 4, visitors: 4 });
+  });
+});
+
+describe("GET /api/v1/overview: a period before a store's till feed begins", () => {
+  it("gives its transactions and sales as null (no data), not 0, and so no conversion or basket; 0 once an older sale shows the feed began; totals sum the stores with sales data", async () => {
+    // Metz: counted by a camera this week, the week before and a year before; its first sale is stored this week (the range's third day).
+    await t.putLayout("metz", smallLayout({ name: "Metz" }));
+    const f = new EventFactory("cam-1");
+    const visits = [FROM + DAY, FROM - 5 * DAY, FROM - 363 * DAY].flatMap((base, k) => Array.from({ length: 4 }, (_, i) => f.visit(`metz-${k}-${i}`, "entrance", base + 10 * HOUR + i * 60_000, 10_000)).flat());
+    await t.ingest("metz", "cam-1", visits);
+    const postSales = async (sales: { ts: number; amount: number; transaction: string }[]) =>
+      expect((await t.server.app.inject({ method: "POST", url: "/api/v1/stores/metz/sales", headers: { authorization: `Bearer ${t.admin}` }, payload: { sales: sales.map((x) => ({ ...x, zone: "checkout" })) } })).statusCode).toBe(200);
+    await postSales([{ ts: FROM + 2 * DAY + 12 * HOUR, amount: 30, transaction: "metz-1" }]);
+
+    const body = (await api(`/overview?${RANGE}`)).body;
+    const rows = body.stores as Row[];
+    const metz = rows.find((r) => r.id === "metz")!;
+    expect(metz.figures).toMatchObject({ enters: 4, transactions: 1, sales: 30, conversion: 0.25, averageBasket: 30 });
+    // The week before and a year before: counted (4 enters), but no till feed yet: no data, not "0 sales".
+    for (const key of ["previous", "lastYear"] as const) expect(metz[key], key).toMatchObject({ enters: 4, transactions: null, sales: null, conversion: null, averageBasket: null });
+    // NYC never had a sale stored: no sales data in any period.
+    const nyc = rows.find((r) => r.id === "nyc")!;
+    for (const key of ["figures", "previous", "lastYear"] as const) expect(nyc[key], key).toMatchObject({ transactions: null, sales: null, conversion: null, averageBasket: null });
+    // Totals: the transactions of the stores with sales data then; none a year before: null, not 0; enters are still a count.
+    for (const key of ["figures", "previous"] as const) {
+      const fed = rows.filter((r) => r[key].transactions !== null);
+      expect(fed.length, key).toBeGreaterThan(0);
+      expect(body.totals[key].transactions, key).toBe(fed.reduce((n, r) => n + r[key].transactions!, 0));
+    }
+    expect(rows.every((r) => r.lastYear.transactions === null)).toBe(true);
+    expect(body.totals.lastYear).toMatchObject({ transactions: null, sales: null, conversion: null, averageBasket: null });
+    expect(body.totals.lastYear.enters).toBeGreaterThan(0);
+    // A token limited to Metz: its totals the week before have enters and no sales data; the response validates (null where the schema allows it).
+    const only = (await api(`/overview?${RANGE}`, await t.token("viewer", "metz"))).body;
+    expect(only.totals.previous).toMatchObject({ enters: 4, transactions: null, sales: null, conversion: null, averageBasket: null });
+    expect(only.totals.figures).toMatchObject({ enters: 4, transactions: 1, sales: 30 });
+
+    // An older sale (a month before the range) shows the till feed began then: the week before is a till that sold nothing, 0; a year before still no data.
+    await postSales([{ ts: FROM - 30 * DAY, amount: 5, transaction: "metz-0" }]);
+    const after = ((await api(`/overview?${RANGE}`, await t.token("viewer", "metz"))).body.stores as Row[])[0]!;
+    expect(after.previous).toMatchObject({ enters: 4, transactions: 0, sales: 0, conversion: null, averageBasket: null });
+    expect(after.lastYear).toMatchObject({ enters: 4, transactions: null, sales: null });
   });
 });

@@ -76,9 +76,10 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { enters, visitors: visitorsOf(tracked, visitors, enters - tracked) };
       };
       const ids = stores.map((s) => s.id);
-      // When each store's figures begin: its sales count from then on, as the store's conversion view counts them.
-      const starts = await firstFiguresOf(app, subjects);
-      const firsts = new Map(subjects.map((s) => [s.id, { first: starts.get(s.id) ?? null, timeZone: s.timezone }]));
+      // When each store's figures begin: its sales count from then on, as the store's conversion view counts them;
+      // and its till feed (its oldest sale stored): a period ending before either has no data (null), not 0.
+      const [starts, sold] = await Promise.all([firstFiguresOf(app, subjects), storage.chain.firstSales(ids)]);
+      const firsts = new Map(subjects.map((s) => [s.id, { first: starts.get(s.id) ?? null, timeZone: s.timezone, firstSale: sold.get(s.id) ?? null }]));
       const [cur, prev, last, live, agents] = await Promise.all([
         chainFigures(storage, subjects, range, ownCount, memo, openFrom(now), firsts),
         chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now), firsts),

@@ -715,6 +715,15 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect((await s.chain.firstHours([])).size).toBe(0);
       });
 
+      test("firstSales: each store's oldest sale stored in one call (stores without a sale absent)", async (s) => {
+        expect((await s.chain.firstSales(["a", "b"])).size).toBe(0);
+        const sale = (transaction: string, ts: number): SaleRow => ({ ts, zone: "fruit", department: null, zones: ["fruit"], amount: 10, items: 1, transaction });
+        await s.sales.insert("a", [sale("t2", T0 + 2 * DAY), sale("t1", T0 + DAY), sale("t3", T0 + 3 * DAY)], T0);
+        await s.sales.insert("b", [sale("t1", T0 + 5 * HOUR)], T0);
+        expect(Object.fromEntries(await s.chain.firstSales(["a", "b", "c", "a"]))).toEqual({ a: T0 + DAY, b: T0 + 5 * HOUR });
+        expect((await s.chain.firstSales([])).size).toBe(0);
+      });
+
       test("answer every store asked in one call, as the per-store reads answer each", async (s) => {
         for (const st of ["a", "b"]) await s.aggregates.write(st, sampleDelta());
         await s.events.insertMany("a", "door", [count("door:1", T0 + 5 * 60_000, "entrance", 3, 1)], T0);

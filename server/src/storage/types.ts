@@ -594,6 +594,8 @@ export interface ChainStore {
   doorStores(stores: readonly string[]): Promise<string[]>;
   /** Per store: `aggregates.firstHour` (when its figures begin, to the UTC hour), in one statement; stores without figures are absent. */
   firstHours(stores: readonly string[]): Promise<Map<string, number>>;
+  /** Per store: the time of its oldest sale stored (when its till feed begins: a period ending at or before it has no sales data, not 0), in one statement; stores without any sale are absent. */
+  firstSales(stores: readonly string[]): Promise<Map<string, number>>;
   /** Per store: till transactions and their sum in [from, to). */
   sales(stores: readonly string[], from: number, to: number): Promise<{ store: string; transactions: number; sales: number }[]>;
   /** Per store and UTC day (ts / 86,400,000) with sales in [from, to): till transactions and their sum (the rows of that day in the range). */
