@@ -104,9 +104,14 @@ describe("the Chain view", () => {
     // Its occupancy is the door count: since midnight, or since the last closing with opening hours (as the live tablet says).
     expect(await cell("outlet", "occupancy").getAttribute("title")).toBe("door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours");
     expect(Number(await cell("shop", "visitors").locator(".v").textContent())).toBeGreaterThan(0);
-    // No sales imported: no conversion ("–", saying why), not 0 %.
-    expect(await cell("shop", "conversion").locator(".v").textContent()).toBe("–");
-    expect(await cell("shop", "conversion").getAttribute("title")).toMatch(/No sale recorded in this period/);
+    // No sale recorded yet (no till feed): no conversion or basket ("–", titled "No data"), not 0 %; the totals neither (no store has sales data).
+    for (const figure of ["conversion", "averageBasket"]) {
+      expect(await cell("shop", figure).locator(".v").textContent(), figure).toBe("–");
+      expect(await cell("shop", figure).getAttribute("title"), figure).toMatch(/^No data: no sale is recorded up to the end of this period/);
+      const total = page.locator(`[data-testid=chain-totals] [data-total="${figure}"]`);
+      expect(await total.locator(".v").textContent(), figure).toBe("–");
+      expect(await total.getAttribute("title"), figure).toMatch(/^No data: no sale is recorded/);
+    }
     // A median dwell reads as on every other screen ("2 min 05 s", was "2m05"), and its header says what it is the median of.
     expect(await cell("shop", "dwellMedianS").locator(".v").textContent()).toMatch(/^\d+ min \d\d s$/);
     expect(await page.locator('[data-testid=chain-totals] [data-total="dwellMedianS"] .v').textContent()).toMatch(/^\d+ min \d\d s$/);
@@ -182,11 +187,17 @@ describe("the Chain view", () => {
     const heading = await page.getByTestId("chain-range").textContent();
     expect(heading).toContain(`so far, to ${rows[0]!.range_to!.slice(11, 16)} `);
     const to = Math.ceil(end / 3_600_000) * 3_600_000;
-    const api = (await get(`/overview?from=${from}&to=${to}`)) as { stores: { id: string; name: string; figures: { enters: number; visitors: number | null }; previous: { enters: number }; lastYear: { enters: number }; agents: { health: string } }[] };
+    type F = { enters: number | null; visitors: number | null; transactions: number | null; sales: number | null };
+    const api = (await get(`/overview?from=${from}&to=${to}`)) as { stores: { id: string; name: string; figures: F; previous: F; lastYear: F; agents: { health: string } }[] };
+    // No data is an empty cell, never 0 (the API's null).
+    const cellOf = (x: number | null) => (x === null ? "" : String(x));
     for (const r of rows) {
       const s = api.stores.find((x) => x.id === r.store)!;
-      expect([r.name, Number(r.enters), Number(r.enters_previous), Number(r.enters_last_year), r.agents_health]).toEqual([s.name, s.figures.enters, s.previous.enters, s.lastYear.enters, s.agents.health]);
-      expect(r.visitors).toBe(s.figures.visitors === null ? "" : String(s.figures.visitors));
+      expect([r.name, r.enters, r.enters_previous, r.enters_last_year, r.agents_health]).toEqual([s.name, cellOf(s.figures.enters), cellOf(s.previous.enters), cellOf(s.lastYear.enters), s.agents.health]);
+      expect(r.visitors).toBe(cellOf(s.figures.visitors));
+      // No store has a sale recorded yet (no till feed): transactions and sales empty, not 0, in every period.
+      expect([r.transactions, r.sales, r.conversion, r.transactions_previous, r.sales_last_year], r.store).toEqual(["", "", "", "", ""]);
+      expect([s.figures.transactions, s.previous.sales, s.lastYear.transactions], r.store).toEqual([null, null, null]);
     }
     expect(rows.find((r) => r.store === "shop")!.enters).toBe("60");
     // Like-for-like as the view says it: the shop compared with last week only, the mall new both ways.

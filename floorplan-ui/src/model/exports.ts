@@ -249,7 +249,10 @@ export interface ChainExportRange extends ExportRange {
  * figures over every store (row "total" or "group"), then its like-for-like rows, the figures of
  * the stores compared against the previous period (last year) and theirs then, named as the view
  * says it ("All stores, like-for-like against the previous period: 2 of 3 stores"). A store's period
- * without any figure of it (not like-for-like, no enter) is empty, not 0 enters and 0.00 sales. The range is
+ * without any figure of it (not like-for-like, no enter) is empty, not 0 enters and 0.00 sales; so is
+ * any figure the API gives as null for want of data (no data, not 0): enters before the store's
+ * figures begin, transactions, sales, conversion and average basket before its first sale recorded
+ * (no till feed yet), and a total over no store with that figure. The range is
  * the view's, in the browser's time zone, a running one ending `now` (ChainExportRange); amounts are in
  * each row's currency (its column), so a spreadsheet adds them up only within one.
  */

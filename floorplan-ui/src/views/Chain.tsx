@@ -106,23 +106,29 @@ function Change({
   );
 }
 
+/** The title of a figure the API gives as null for want of data (not 0): no figures yet, or no till feed yet. */
+const NO_FIGURES = "No data: the store's figures begin later";
+const NO_TILL_FEED = "No data: no sale is recorded up to the end of this period (the store's till feed begins later, or not yet)";
+
 /**
- * Why a figure is "–": visitors that only door counters counted (they cannot tell people apart), no
- * sale recorded, amounts in several currencies (totals), or nothing to take it from.
+ * Why a figure is "–": no data (the store's figures, or its till feed, begin after the period: the
+ * API's null enters or transactions, not 0), visitors that only door counters counted (they cannot
+ * tell people apart), no sale recorded, amounts in several currencies (totals), or nothing to take it from.
  */
 function missingWhy(id: FigureId, f: Compared): string | undefined {
   const figures = f.figures;
   if (figures[id] !== null) return undefined;
   const currencies = f.currencies ?? [];
   if (id === "averageBasket" && currencies.length > 1) return `These stores sell in ${listOf(currencies)}: amounts in different currencies are not added up`;
+  if (figures.enters === null) return NO_FIGURES;
   switch (id) {
     case "visitors":
-      // No enter and no visitor: the store's figures begin after the range (no data), not a door counter's count.
-      return figures.enters === 0 ? "No data: the store's figures begin later" : "Only door counters count people in here: they cannot tell visitors apart";
+      return "Only door counters count people in here: they cannot tell visitors apart";
     case "conversion":
+      if (figures.transactions === null) return NO_TILL_FEED;
       return figures.enters === 0 ? "No enters" : "No sale recorded in this period: the store's sales are not imported (yet)";
     case "averageBasket":
-      return "No sale recorded in this period";
+      return figures.transactions === null ? NO_TILL_FEED : "No sale recorded in this period";
     case "dwellMedianS":
       return "No visit was followed to its end";
     default:
