@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, clockReading, decodeClockSamples, type AgentInput, type AgentProblem } from "@footfall/core";
+import { agentProblems, clockReading, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -74,15 +74,30 @@ export function lastHeardOf(samples: readonly { at: number }[], lastReceivedAt: 
 }
 
 /**
+ * What an agent's row says through its last status's two texts (`statusMetrics`, `clockSamples`),
+ * decoded once: the only way {@link attentionOf} reads them, so that whoever keeps this while the
+ * two texts are unchanged (the chain overview's memo) gets every figure drawn from them. Read-only.
+ */
+export interface StatusPart {
+  readonly metrics: StatusMetrics;
+  readonly samples: readonly ClockSample[];
+}
+
+/** The status part of `a` (its status metrics and clock samples, decoded). */
+export function statusPartOf(a: Pick<AgentRow, "statusMetrics" | "clockSamples">): StatusPart {
+  return { metrics: metricsOf(a.statusMetrics), samples: decodeClockSamples(a.clockSamples) };
+}
+
+/**
  * What the server knows of an agent's health (the fields core's agentProblems reads, and its clock's
  * reading), from its stored row: the one place its lag, newest event and clock are worked out.
+ * `status`: its row's {@link statusPartOf}, decoded here unless given (one kept while the row's two
+ * status texts are the same); the row's own texts are not read.
  */
-export function attentionOf(a: AgentRow) {
+export function attentionOf(a: AgentRow, status: StatusPart = statusPartOf(a)) {
   const lastEventTs = a.lastEventTs || null;
-  // The clock samples and the status metrics, each decoded once for every figure read from them.
-  const samples = decodeClockSamples(a.clockSamples);
+  const { metrics, samples } = status;
   const reading = clockReading(samples);
-  const metrics = metricsOf(a.statusMetrics);
   return {
     state: a.state,
     revokedAt: a.revokedAt,

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { storedWithStatus } from "@footfall/core";
-import { problemsOf } from "../agent-info.js";
+import { agentProblems, storedWithStatus } from "@footfall/core";
+import { attentionOf, problemsOf, statusPartOf } from "../agent-info.js";
 import type { AgentRow } from "../storage/types.js";
 import { smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
@@ -124,6 +124,117 @@ describe("AgentAttentionMemo (the chain overview's count of agents needing atten
     rows[5] = apply(rows[5]!, { kind: "status", state: "online", inputAgeMs: 90_000, queued: 0, statusEveryS: 30, clockOffMs: 0, live: true }, T0 + 3000);
     expect(memo.problemsByStore(rows.map((r) => ({ ...r })), all, WARN, T0 + 3000)).toEqual(new Map([[rows[5]!.store, 1]]));
     expect(memo.decoded).toBe(1);
+  });
+});
+
+/** A status's metrics text as agents send them, partly, oddly, or not JSON at all. */
+const metricsText = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(null, "", "not json", "[1,2]", "null", "{}") },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record(
+        {
+          queued: fc.oneof(fc.nat({ max: 50 }), fc.constant(-1)),
+          oldestQueuedAgeMs: fc.nat({ max: 600_000 }),
+          outboxDropped: fc.nat({ max: 3 }),
+          statusEveryS: fc.constantFrom(0, 0.5, 10, 30, 600, -5),
+          inputUnit: fc.constantFrom("frame", "pulse", ""),
+          inputAgeMs: fc.nat({ max: 300_000 }),
+          sourceDownMs: fc.nat({ max: 300_000 }),
+          sourceRestarts: fc.nat({ max: 5 }),
+        },
+        { requiredKeys: [] },
+      )
+      .map((m) => JSON.stringify(m)),
+  },
+);
+/** Clock samples as stored ([at, offsetMs] or unconfirmed [at, offsetMs, 0]), around T0, or garbage. */
+const samplesText = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(null, "", "garbage", "[[1]]") },
+  {
+    weight: 6,
+    arbitrary: fc
+      .array(fc.tuple(fc.integer({ min: -900_000, max: 900_000 }), fc.integer({ min: -120_000, max: 120_000 }), fc.boolean()), { maxLength: 5 })
+      .map((ss) => JSON.stringify(ss.map(([at, off, confirmed]) => (confirmed ? [T0 + at, off] : [T0 + at, off, 0])))),
+  },
+);
+const maybeTime = fc.option(fc.integer({ min: -900_000, max: 900_000 }).map((d) => T0 + d));
+/** What a new status writes on a row. */
+const newStatus = fc.record({ state: fc.constantFrom("online", "online", "online", "offline", "never-seen"), statusTs: maybeTime, statusMetrics: metricsText, clockSamples: samplesText });
+/** What events arriving write on a row. */
+const newEvents = fc.record({ n: fc.integer({ min: 1, max: 50 }), lastEventTs: fc.oneof(fc.constant(0), fc.integer({ min: -900_000, max: 900_000 }).map((d) => T0 + d)), lastReceivedAt: maybeTime });
+/** An agent's row with whatever status and events, mostly not revoked. */
+const anyRow = (store: string, i: number) =>
+  fc.record({ status: newStatus, events: fc.option(newEvents), revokedAt: fc.option(fc.constant(T0 - 1000), { freq: 8 }) }).map(({ status, events, revokedAt }): AgentRow => ({
+    ...newRow(store, i),
+    ...status,
+    version: "1.5.0",
+    revokedAt,
+    ...(events ? { events: events.n, lastEventTs: events.lastEventTs, lastReceivedAt: events.lastReceivedAt } : {}),
+  }));
+
+/** The count without the memo: core's agentProblems over agent-info's attentionOf of each row as read now. */
+const plainCount = (rows: readonly AgentRow[], stores: ReadonlySet<string>, now: number) => {
+  const out = new Map<string, number>();
+  for (const r of rows) if (stores.has(r.store) && agentProblems(attentionOf(r), WARN, now).length > 0) out.set(r.store, (out.get(r.store) ?? 0) + 1);
+  return out;
+};
+
+describe("attentionOf with a kept status part (what the memo relies on)", () => {
+  it("reads the row's two status texts only through its status part: a part kept from the same texts gives every field as decoding the row does", () => {
+    fc.assert(
+      fc.property(anyRow("s1", 0), metricsText, samplesText, (row, otherMetrics, otherSamples) => {
+        const kept = statusPartOf({ ...row });
+        expect(attentionOf({ ...row, statusMetrics: otherMetrics, clockSamples: otherSamples }, kept)).toEqual(attentionOf(row));
+        expect(attentionOf(row, kept)).toEqual(attentionOf(row));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the memo counts what agentProblems over attentionOf counts, after random statuses, new statuses and events arrived between asks", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }).chain((perStore) =>
+          fc.tuple(
+            fc.tuple(...STORES.flatMap((s) => Array.from({ length: perStore }, (_, i) => anyRow(s, i)))),
+            fc.array(
+              fc.record({
+                // Per agent: a new status (both texts new, or one of them as before: steady metrics and a new clock
+                // sample is an agent's usual status), events arrived, both, or nothing.
+                changes: fc.array(fc.record({ status: fc.option(newStatus), same: fc.constantFrom("neither", "metrics", "samples"), events: fc.option(newEvents) }), {
+                  minLength: STORES.length * perStore,
+                  maxLength: STORES.length * perStore,
+                }),
+                waitMs: fc.integer({ min: 0, max: 400_000 }),
+                asked: fc.subarray(STORES, { minLength: 1 }),
+              }),
+              { minLength: 1, maxLength: 6 },
+            ),
+          ),
+        ),
+        ([first, steps]) => {
+          let rows: AgentRow[] = first;
+          const memo = new AgentAttentionMemo();
+          let now = T0;
+          const all = new Set(STORES);
+          expect(memo.problemsByStore(rows.map((r) => ({ ...r })), all, WARN, now)).toEqual(plainCount(rows, all, now));
+          for (const step of steps) {
+            now += step.waitMs;
+            rows = rows.map((r, j) => {
+              const c = step.changes[j]!;
+              const events = c.events ? { events: r.events + c.events.n, lastEventTs: c.events.lastEventTs, lastReceivedAt: c.events.lastReceivedAt } : {};
+              const status = c.status && { ...c.status, ...(c.same === "metrics" ? { statusMetrics: r.statusMetrics } : c.same === "samples" ? { clockSamples: r.clockSamples } : {}) };
+              return { ...r, ...(status ?? {}), ...events };
+            });
+            const asked = new Set(step.asked);
+            expect(memo.problemsByStore(rows.map((r) => ({ ...r })), asked, WARN, now)).toEqual(plainCount(rows, asked, now));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

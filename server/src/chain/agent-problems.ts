@@ -3,48 +3,27 @@
  * of agents with a problem by core's agentProblems at `now`, exactly as agent-info's problemsOf gives
  * them, over the agents' stored rows.
  *
- * Decoding a row's status metrics and clock samples (agent-info's attentionOf) was most of the
+ * Decoding a row's status metrics and clock samples (agent-info's statusPartOf) was most of the
  * overview's agent work at 1,000 stores, and they change only with the agent's status, not with its
- * events. So each agent's decoded attention is kept with the two texts it came from: while they are
- * the same, the parts read from them (backlog, clock reading, status interval, input, the last live
- * status heard) are taken from it and the rest (state, revocation, newest event, lag, last heard) from
- * attentionOf on the row as read now without them, which parses nothing. A new status decodes it again. The rows
- * themselves are read at every ask: another server of the chain or the ingest worker may have written
- * them, so nothing here hears of changes from the writers. What depends on time (silent) is judged at
- * each ask's `now`, never kept.
+ * events. So each agent's status part is kept with the two texts it came from: while they are the
+ * same, attentionOf works on the row as read now with that part, which parses nothing. A new status
+ * decodes it again. The rows themselves are read at every ask: another server of the chain or the
+ * ingest worker may have written them, so nothing here hears of changes from the writers. What
+ * depends on time (silent) is judged at each ask's `now`, never kept.
  */
 import { agentProblems } from "@footfall/core";
-import { attentionOf } from "../agent-info.js";
+import { attentionOf, statusPartOf, type StatusPart } from "../agent-info.js";
 import type { AgentRow } from "../storage/types.js";
 
-type Attention = ReturnType<typeof attentionOf>;
-
 interface Kept {
-  /** The row its status texts were decoded from. */
-  row: AgentRow;
-  /** attentionOf the row without its events' arrival (lastReceivedAt null). */
-  attention: Attention;
-  /** The newest of its clock samples' arrivals (its last heard without its events), null: none. */
-  heardFromStatus: number | null;
+  /** The two status texts of the row it was decoded from. */
+  statusMetrics: string | null;
+  clockSamples: string | null;
+  /** statusPartOf them. */
+  status: StatusPart;
 }
 
-const sameStatus = (a: AgentRow, b: AgentRow): boolean => (a.statusMetrics ?? null) === (b.statusMetrics ?? null) && (a.clockSamples ?? null) === (b.clockSamples ?? null);
-
-/** `row`'s attention from what was decoded of the same status texts before: the costly parts kept, the rest worked out now. */
-function withKeptStatus(row: AgentRow, kept: Kept): Attention {
-  const rest = attentionOf({ ...row, statusMetrics: null, clockSamples: null });
-  const d = kept.attention;
-  const heard = [kept.heardFromStatus, rest.lastHeardAt].filter((t): t is number => t !== null);
-  return {
-    ...rest,
-    backlog: d.backlog,
-    clockOffsetMs: d.clockOffsetMs,
-    clockMeasuredAt: d.clockMeasuredAt,
-    statusEveryMs: d.statusEveryMs,
-    input: d.input,
-    lastHeardAt: heard.length ? Math.max(...heard) : null,
-  };
-}
+const sameStatus = (kept: Kept, row: AgentRow): boolean => kept.statusMetrics === (row.statusMetrics ?? null) && kept.clockSamples === (row.clockSamples ?? null);
 
 export class AgentAttentionMemo {
   /** By store, then agent. */
@@ -77,18 +56,13 @@ export class AgentAttentionMemo {
         if (kept) nextOfStore.set(row.agent, kept); // its row is compared when its store is asked
         continue;
       }
-      let attention: Attention;
-      if (kept && sameStatus(kept.row, row)) {
-        attention = withKeptStatus(row, kept);
-        nextOfStore.set(row.agent, kept);
-      } else {
-        // Decoded without its events' arrival, so that its last heard is its status's alone; then with them.
-        const fromStatus = attentionOf({ ...row, lastReceivedAt: null });
-        const entry = { row, attention: fromStatus, heardFromStatus: fromStatus.lastHeardAt };
-        attention = withKeptStatus(row, entry);
-        nextOfStore.set(row.agent, entry);
+      let entry = kept;
+      if (!entry || !sameStatus(entry, row)) {
+        entry = { statusMetrics: row.statusMetrics ?? null, clockSamples: row.clockSamples ?? null, status: statusPartOf(row) };
         decoded++;
       }
+      nextOfStore.set(row.agent, entry);
+      const attention = attentionOf(row, entry.status);
       if (agentProblems(attention, clockWarnMs, now).length > 0) out.set(row.store, (out.get(row.store) ?? 0) + 1);
     }
     this.kept = next;
