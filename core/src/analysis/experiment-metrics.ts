@@ -157,6 +157,30 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
   };
 }
 
+/** A metric's figures with none: what {@link withoutFigures} sets. */
+export interface NoFigures {
+  before: null;
+  after: null;
+  change: null;
+  relativeChange: null;
+  interval: null;
+  relative: null;
+  did: null;
+  unadjusted: null;
+}
+
+/**
+ * `metric` without figures: before, after, change, relative change, interval, relative change with
+ * its interval, difference in differences and the figures as counted beside adjusted ones all null,
+ * with `verdict`, its `text` and `warning` (none by default: a warning said of the figures goes with
+ * them); the rest (metric, unit, basis, samples, adjusted...) kept. The one shape of "a metric that
+ * says nothing": too small to tell here, not comparable on the server (a zone missing from a
+ * period, a zone that sells nothing), which may then give back the figure of a period it has.
+ */
+export function withoutFigures<M extends object, V extends string>(metric: M, verdict: V, text: string, warning: string | null = null): M & NoFigures & { verdict: V; text: string; warning: string | null } {
+  return { ...metric, before: null, after: null, change: null, relativeChange: null, interval: null, relative: null, did: null, unadjusted: null, verdict, text, warning };
+}
+
 /** A metric that cannot be computed (no data in a period). */
 function missing(
   metric: ExperimentMetric,
@@ -167,25 +191,12 @@ function missing(
   ctx: MetricContext,
   why?: string,
 ): MetricResult {
-  return {
-    metric,
-    unit,
-    before: null,
-    after: null,
-    change: null,
-    relativeChange: null,
-    interval: null,
-    relative: null,
-    did: null,
-    verdict: "too small to tell",
-    text: why ?? `too few ${words.noun} to tell about ${words.aboutLabel}: no data`,
-    warning: why ? null : `too few ${words.noun} to tell: ${sampleBefore} before, ${sampleAfter} after (at least ${ctx.minSample} each needed)`,
-    basis: "before-after",
-    sampleBefore,
-    sampleAfter,
-    adjusted: false,
-    unadjusted: null,
-  };
+  return withoutFigures(
+    { metric, unit, basis: "before-after" as const, sampleBefore, sampleAfter, adjusted: false },
+    "too small to tell",
+    why ?? `too few ${words.noun} to tell about ${words.aboutLabel}: no data`,
+    why ? null : `too few ${words.noun} to tell: ${sampleBefore} before, ${sampleAfter} after (at least ${ctx.minSample} each needed)`,
+  );
 }
 
 /** x per stratum over the trips per stratum; x is clamped to n for proportions (flagged). */

@@ -1,4 +1,4 @@
-import { NON_SELLING_KINDS, type Layout } from "@footfall/core";
+import { NON_SELLING_KINDS, withoutFigures, type Layout } from "@footfall/core";
 import { zonesDuring } from "./analytics.js";
 import { NOT_COMPARABLE } from "./schemas.js";
 
@@ -47,21 +47,8 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
     const why = !b && !a ? "was on the layout in neither period" : !b ? "was not on the layout before the change" : "was not on the layout after the change";
     return {
       ...z,
-      metrics: z.metrics.map((m) => ({
-        ...m,
-        before: b ? m.before : null,
-        after: a ? m.after : null,
-        change: null,
-        relativeChange: null,
-        interval: null,
-        relative: null,
-        did: null,
-        // Nor "0 % as counted" for a period the zone was not there in.
-        unadjusted: null,
-        verdict: NOT_COMPARABLE,
-        text: `${z.name} ${why}: there is nothing to compare it with.`,
-        warning: null,
-      })),
+      // No "0 % as counted" either (unadjusted) for a period the zone was not there in; the figure of a period it was.
+      metrics: z.metrics.map((m) => ({ ...withoutFigures(m, NOT_COMPARABLE, `${z.name} ${why}: there is nothing to compare it with.`), before: b ? m.before : null, after: a ? m.after : null })),
     };
   });
   if (missing.length === 0) return result;
@@ -90,20 +77,7 @@ export function markNoConversion<M extends MetricLike, R extends ResultLike<M>>(
         // A sale placed in it: a conversion above 0 in a period.
         if (m.metric !== "conversion" || (m.before ?? 0) > 0 || (m.after ?? 0) > 0) return m;
         marked = true;
-        return {
-          ...m,
-          before: null,
-          after: null,
-          change: null,
-          relativeChange: null,
-          interval: null,
-          relative: null,
-          did: null,
-          unadjusted: null,
-          verdict: NOT_COMPARABLE,
-          text: `${z.name} is ${NON_SELLING_WORDS[kind] ?? "a zone that sells nothing"}: no sale is placed in it, so it has no conversion to compare.`,
-          warning: null,
-        };
+        return withoutFigures(m, NOT_COMPARABLE, `${z.name} is ${NON_SELLING_WORDS[kind] ?? "a zone that sells nothing"}: no sale is placed in it, so it has no conversion to compare.`);
       }),
     };
   });
