@@ -3,13 +3,16 @@
  * server for a moment later reaches the agents of its store at its validFrom, not at the save,
  * whether the server that saved it holds the store's shard or the other one does (it follows
  * the schedule from the other's notice). Before, the saving server sent the version saved at once,
- * and nobody sent it when it took effect.
+ * and nobody sent it when it took effect. And when the holder hears of the save only after its
+ * validFrom (a server stalled: stopped here with SIGSTOP; a loaded one in ci89), it sends it then:
+ * before, it took the version in force then for sent (the saver had sent the one before) and nobody sent it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import type { MqttClient } from "mqtt";
-import { connectMqtt, FootfallApi, requireTool, smallLayout, waitFor } from "../support/index.js";
-import { storesInShardHalves, useChain } from "../support/chain.js";
+import { shardOf } from "../../server/src/cluster/shards.js";
+import { connectMqtt, FootfallApi, requireTool, sleep, smallLayout, waitFor } from "../support/index.js";
+import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
 
 const AGENT = "cam-1";
 
@@ -49,4 +52,26 @@ describe("a chain's layout version saved for later", () => {
       expect(got.get(s)!.filter((m) => m.at < validFrom).every((m) => m.version === 1), s).toBe(true);
     }
   });
+
+  it("reaches them when the holder of the store's shard follows the save only after its validFrom (stalled meanwhile)", async () => {
+    const held = await chain.held();
+    for (const s of STORES) {
+      const holder = held.a?.includes(shardOf(s, CHAIN_SHARDS)) ? "a" : "b";
+      const stalled = chain.servers.get(holder)!;
+      // Saved through the other server, which sends the agents version 2, in force at the save.
+      const api = new FootfallApi(chain.servers.get(holder === "a" ? "b" : "a")!.httpUrl, chain.admin);
+      const validFrom = Date.now() + 4_000;
+      process.kill(stalled.pid!, "SIGSTOP");
+      try {
+        expect((await api.putLayout(s, smallLayout({ name: `${s} refitted again`, validFrom }))).version, s).toBe(3);
+        await sleep(validFrom + 1_000 - Date.now());
+      } finally {
+        process.kill(stalled.pid!, "SIGCONT");
+      }
+      // The holder hears of the save now, version 3 in force: it sends it (a hang guard, not a timing check).
+      const taken = await waitFor(`${s}'s version 3 from ${holder}, continued after its validFrom`, () => got.get(s)!.find((m) => m.version === 3), { timeoutMs: 20_000 });
+      expect(taken.at, s).toBeGreaterThanOrEqual(validFrom);
+      expect(got.get(s)!.at(-1)!.version, s).toBe(3);
+    }
+  }, 90_000);
 });

@@ -130,6 +130,68 @@ describe("LayoutSchedule", () => {
     r.schedule.close();
   });
 
+  it("sends a version whose validFrom passed before the notice of its save came (a busy holder): the saver sent the version in force at its save", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0)] }, { recheckMs: 60_000 });
+    await r.schedule.publish("shop");
+    // Saved on another server at T0 for T0 + 4 s (it sent its agents version 1, in force then); the notice is handled here at T0 + 6 s.
+    r.changedUnnoticed("shop", [version("shop", 1, 0), version("shop", 2, T0 + 4_000)]);
+    await runTo(T0 + 6_000);
+    await r.layouts.reload("shop");
+    await r.schedule.follow("shop");
+    expect(r.sent.map((l) => l.version)).toEqual([1, 2]);
+    expect(r.took.map((l) => l.version)).toEqual([2]);
+    // Sent once: the recheck each minute finds nothing more to send.
+    await runTo(T0 + 180_000);
+    expect(r.sent.map((l) => l.version)).toEqual([1, 2]);
+    r.schedule.close();
+  });
+
+  it("a chain's holder: once the notices of the saves on other servers are handled, late or not, the layout sent last is the version in force", async () => {
+    const MIN = 60_000;
+    await fc.assert(
+      fc.asyncProperty(
+        // Saves on another server, minutes apart, for versions from the past to an hour ahead, each noticed here 0-10 minutes later.
+        fc.array(fc.record({ saveAfter: fc.integer({ min: 0, max: 60 }), validFrom: fc.integer({ min: -10, max: 70 }), noticeAfter: fc.integer({ min: 0, max: 10 }) }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        fc.array(fc.integer({ min: 0, max: 90 }), { minLength: 1, maxLength: 6 }),
+        async (saves, checks) => {
+          vi.useFakeTimers({ now: T0 });
+          const r = rig({ shop: [version("shop", 1, 0)] }, { recheckMs: MIN });
+          await r.schedule.publish("shop");
+          const all: Layout[] = [version("shop", 1, 0)];
+          // In time order; at one instant a save first, then the notices, then the checks.
+          const steps = [
+            ...saves.map((s, i) => ({ at: T0 + s.saveAfter * MIN, rank: 0, save: version("shop", i + 2, Math.max(0, T0 + s.validFrom * MIN)) })),
+            ...saves.map((s) => ({ at: T0 + (s.saveAfter + s.noticeAfter) * MIN, rank: 1, save: null })),
+            ...checks.map((c) => ({ at: T0 + c * MIN, rank: 2, save: null })),
+          ].sort((a, b) => a.at - b.at || a.rank - b.rank);
+          let pending = 0;
+          for (const step of steps) {
+            await runTo(step.at);
+            if (step.rank === 0) {
+              // The saver stores it and sends the agents the version in force now; this server is not told yet.
+              all.push(step.save!);
+              r.changedUnnoticed("shop", all);
+              r.sent.push(layoutAt(byTime(all), Date.now())!);
+              pending++;
+            } else if (step.rank === 1) {
+              // The notice: the versions read again, then followed.
+              await r.layouts.reload("shop");
+              await r.schedule.follow("shop");
+              pending--;
+            } else if (pending === 0) expect(r.last("shop")?.version).toBe(layoutAt(byTime(all), Date.now())?.version);
+          }
+          r.schedule.close();
+          vi.useRealTimers();
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it("with recheckMs, finds a version it was not told of (a chain's lost notice) at its next look", async () => {
     vi.useFakeTimers({ now: T0 });
     const r = rig({ shop: [version("shop", 1, 0)] }, { recheckMs: 60_000 });

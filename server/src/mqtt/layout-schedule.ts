@@ -44,21 +44,39 @@ export class LayoutSchedule {
 
   /** Publish the store's layout in force now and follow its scheduled versions. */
   async publish(store: string): Promise<void> {
-    const layout = await this.follow(store);
+    const { layout } = await this.inForce(store);
     if (layout) await this.o.publish(layout);
   }
 
   /**
    * Follow the store's scheduled versions without publishing now (its layout in force was published
    * elsewhere: a chain's server that saved it); answers that layout in force (null: none, or closed).
+   * Unless a version took effect since this server last published the store: the saver sent the version
+   * in force at its save, and this server's look comes later (the notice of the save, the read of its
+   * versions): on a busy server, after the validFrom of the version saved, which nobody would send then.
    */
   async follow(store: string): Promise<Layout | null> {
-    if (this.closed) return null;
+    const { layout, before } = await this.inForce(store);
+    if (layout && before !== undefined && before !== layout.version) await this.send(layout, "a layout version took effect before this server followed its save: publishing it to the store's agents");
+    return layout;
+  }
+
+  /** The store's layout in force now, marked as published here (the version marked before: undefined, none), the timer re-armed. */
+  private async inForce(store: string): Promise<{ layout: Layout | null; before?: number }> {
+    if (this.closed) return { layout: null };
     const layout = layoutAt(await this.o.layouts.load(store), this.o.now());
-    if (!layout || this.closed) return null;
+    if (!layout || this.closed) return { layout: null };
+    const before = this.published.get(store);
     this.published.set(store, layout.version);
     this.arm();
-    return layout;
+    return { layout, ...(before !== undefined ? { before } : {}) };
+  }
+
+  /** Publish `layout`, a version that took effect (or whose taking effect was not sent), and tell what follows it. */
+  private async send(layout: Layout, msg: string): Promise<void> {
+    this.o.log.info({ store: layout.store, version: layout.version, validFrom: layout.validFrom }, msg);
+    await this.o.publish(layout).catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
+    this.o.tookEffect?.(layout);
   }
 
   /** Stores this server no longer publishes (a chain's shard given away). */
@@ -133,10 +151,6 @@ export class LayoutSchedule {
       }
     }
     this.arm();
-    for (const layout of changed) {
-      this.o.log.info({ store: layout.store, version: layout.version, validFrom: layout.validFrom }, "a layout version saved for later takes effect: publishing it to the store's agents");
-      await this.o.publish(layout).catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
-      this.o.tookEffect?.(layout);
-    }
+    for (const layout of changed) await this.send(layout, "a layout version saved for later takes effect: publishing it to the store's agents");
   }
 }
