@@ -52,8 +52,8 @@ describe("GET /overview for a store whose figures begin inside the range", () =>
     // fresh: 4 days (28 Nov to 1 Dec) of 6 sales over their 40 enters, not the week's 42 sales (conversion 1.05).
     expect(row("fresh").figures).toMatchObject({ enters: 40, transactions: 24, sales: 240, conversion: 0.6 });
     expect(row("old").figures).toMatchObject({ enters: 70, transactions: 42, conversion: 0.6 });
-    // The week before: fresh has no figures, so no sale is counted (no conversion); old counts them all.
-    expect(row("fresh").previous).toMatchObject({ enters: 0, transactions: 0, conversion: null });
+    // The week before: fresh has no figures, so nothing is counted, not even its sales (no data, not 0); old counts them all.
+    expect(row("fresh").previous).toMatchObject({ enters: null, transactions: null, sales: null, conversion: null });
     expect(row("old").previous).toMatchObject({ enters: 70, transactions: 42, conversion: 0.6 });
     // Where each store's sales begin, for the chain view to say so: fresh from its first day (Paris midnight), old the whole range.
     expect(row("fresh")).toMatchObject({ since: Date.UTC(2026, 10, 27, 23) });
