@@ -8,23 +8,35 @@ import { layoutAt, type Layout } from "@footfall/core";
 import { LayoutCache } from "../ingest/layouts.js";
 import { createLogger } from "../log.js";
 import type { Storage } from "../storage/types.js";
-import { LayoutSchedule, MAX_TIMER_MS, timerDelay } from "./layout-schedule.js";
+import { LayoutSchedule, MAX_TIMER_MS, SEND_TURN_MS, timerDelay } from "./layout-schedule.js";
 
 const T0 = Date.UTC(2026, 11, 7, 9);
 const DAY = 86_400_000;
 
 /** A layout version (only what the schedule reads matters). */
-const version = (store: string, v: number, validFrom: number): Layout => ({ store, name: store, version: v, validFrom, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }) as unknown as Layout;
+const version = (store: string, v: number, validFrom: number): Layout =>
+  ({ store, name: store, version: v, validFrom, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [] }) as unknown as Layout;
 const byTime = (ls: Layout[]) => [...ls].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
 
 /** A schedule over stores' versions held in memory; `sent` is what its agents were sent, in order. */
-function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number } = {}) {
+function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number } = {}, publishing?: (l: Layout) => Promise<void>) {
   const held = new Map(Object.entries(initial).map(([s, ls]) => [s, byTime(ls)]));
   const storage = { stores: { layouts: async (s: string) => held.get(s) ?? [] } } as unknown as Storage;
   const layouts = new LayoutCache(storage);
   const sent: Layout[] = [];
   const took: Layout[] = [];
-  const schedule = new LayoutSchedule({ layouts, now: () => Date.now(), log: createLogger("silent"), publish: async (l) => void sent.push(l), tookEffect: (l) => void took.push(l), ...opts });
+  const schedule = new LayoutSchedule({
+    layouts,
+    now: () => Date.now(),
+    log: createLogger("silent"),
+    publish: async (l) => {
+      // The server's publish first awaits the database (the store's name in force), then reaches the broker.
+      await publishing?.(l);
+      sent.push(l);
+    },
+    tookEffect: (l) => void took.push(l),
+    ...opts,
+  });
   /** A version saved (as PUT .../layout does: stored, the cache reloaded, the schedule told). */
   const save = async (l: Layout) => {
     held.set(l.store, byTime([...(held.get(l.store) ?? []), l]));
@@ -152,10 +164,13 @@ describe("LayoutSchedule", () => {
     await fc.assert(
       fc.asyncProperty(
         // Saves on another server, minutes apart, for versions from the past to an hour ahead, each noticed here 0-10 minutes later.
-        fc.array(fc.record({ saveAfter: fc.integer({ min: 0, max: 60 }), validFrom: fc.integer({ min: -10, max: 70 }), noticeAfter: fc.integer({ min: 0, max: 10 }) }), {
-          minLength: 1,
-          maxLength: 5,
-        }),
+        fc.array(
+          fc.record({ saveAfter: fc.integer({ min: 0, max: 60 }), validFrom: fc.integer({ min: -10, max: 70 }), noticeAfter: fc.integer({ min: 0, max: 10 }) }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
         fc.array(fc.integer({ min: 0, max: 90 }), { minLength: 1, maxLength: 6 }),
         async (saves, checks) => {
           vi.useFakeTimers({ now: T0 });
@@ -189,6 +204,86 @@ describe("LayoutSchedule", () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it("a save's send held up by the database just before a validFrom goes out before the timer's: the agents end on the version that took effect", async () => {
+    vi.useFakeTimers({ now: T0 });
+    let release = () => {};
+    let hold = false;
+    const r = rig({ shop: [version("shop", 1, 0)] }, {}, (l) =>
+      hold && l.version === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve(),
+    );
+    await r.schedule.publish("shop");
+    // Saved at T0 + 999 for T0 + 1000: its send decides version 1 (in force) and waits on the database past the validFrom.
+    hold = true;
+    await runTo(T0 + 999);
+    const saving = r.save(version("shop", 2, T0 + 1_000));
+    await runTo(T0 + 1_500);
+    hold = false;
+    release();
+    await saving;
+    await runTo(T0 + 2_000);
+    // Before: [1, 2, 1], the timer's version 2 overtaken by the save's version 1, for good.
+    expect(r.sent.map((l) => l.version)).toEqual([1, 1, 2]);
+    expect(r.took.map((l) => l.version)).toEqual([2]);
+    r.schedule.close();
+  });
+
+  it("a send that never settles (a broker gone) holds the store's next send back SEND_TURN_MS at most", async () => {
+    vi.useFakeTimers({ now: T0 });
+    let hang = false;
+    const r = rig({ shop: [version("shop", 1, 0)] }, {}, () => (hang ? new Promise<void>(() => {}) : Promise.resolve()));
+    await r.schedule.publish("shop");
+    hang = true;
+    void r.schedule.publish("shop");
+    await runTo(T0 + 1_000);
+    hang = false;
+    void r.save(version("shop", 2, T0 + 1_000));
+    await runTo(T0 + SEND_TURN_MS - 1);
+    expect(r.sent.map((l) => l.version)).toEqual([1]);
+    await runTo(T0 + SEND_TURN_MS);
+    expect(r.sent.map((l) => l.version)).toEqual([1, 2]);
+    r.schedule.close();
+  });
+
+  it("whatever the database's delays, saves close to validFroms leave the agents on the version in force once the sends are done", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Saves within 10 s, each for a version from 3 s before to 3 s after its save; each send's database call takes 0-3 s.
+        fc.array(fc.record({ saveAfter: fc.integer({ min: 0, max: 10_000 }), validFrom: fc.integer({ min: -3_000, max: 3_000 }) }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 12_000 }),
+        async (saves, delays, checkAt) => {
+          vi.useFakeTimers({ now: T0 });
+          let n = 0;
+          const r = rig({ shop: [version("shop", 1, 0)] }, {}, () => new Promise<void>((resolve) => setTimeout(resolve, delays[n++ % delays.length])));
+          const sending: Promise<void>[] = [r.schedule.publish("shop")];
+          const all: Layout[] = [version("shop", 1, 0)];
+          const steps = [
+            ...saves.map((s, i) => ({ at: T0 + s.saveAfter, save: version("shop", i + 2, T0 + s.saveAfter + s.validFrom) })),
+            { at: T0 + checkAt, save: null },
+          ].sort((a, b) => a.at - b.at);
+          for (const step of steps) {
+            await runTo(step.at);
+            if (step.save) {
+              all.push(step.save);
+              // Not awaited: the next save or validFrom may come while its send waits on the database.
+              sending.push(r.save(step.save));
+            } else sending.push(r.schedule.publish("shop")); // a takeover, a restart: the version in force again
+          }
+          // Every version's validFrom passed, every send done: the agents hold the version in force.
+          await runTo(T0 + 60_000);
+          await Promise.all(sending);
+          expect(r.last("shop")?.version).toBe(layoutAt(byTime(all), Date.now())?.version);
+          r.schedule.close();
+          vi.useRealTimers();
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -10,6 +10,9 @@ export function timerDelay(at: number, now: number): number {
   return Math.min(MAX_TIMER_MS, Math.max(0, at - now));
 }
 
+/** The longest one send of a store's layout holds back the next (its publish hangs: a broker gone for good). */
+export const SEND_TURN_MS = 30_000;
+
 export interface LayoutScheduleOptions {
   layouts: LayoutCache;
   now: () => number;
@@ -32,10 +35,16 @@ export interface LayoutScheduleOptions {
  * The layout a store's agents zone their events by is the version in force now (core's layoutAt, as
  * GET .../layout): published at start, at a save, at a takeover, and again when a version saved
  * for later takes effect. One timer per server, for the nearest change among the stores it publishes.
+ * A store's sends take turns (one in flight per store: a chain of promises), and each decides the
+ * version in force when its turn comes, not when it was asked: a save just before a validFrom (its
+ * send waiting on the database: the store's name in force) and the timer's send at that validFrom
+ * cannot reach the broker new then old, so the last layout published is the version in force then.
  */
 export class LayoutSchedule {
   /** Stores published by this server -> the version last published (in force then). */
   private readonly published = new Map<string, number>();
+  /** Stores with a send in flight -> the end of their chain of sends (never rejects). */
+  private readonly turns = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private armPending = false;
   private closed = false;
@@ -44,8 +53,10 @@ export class LayoutSchedule {
 
   /** Publish the store's layout in force now and follow its scheduled versions. */
   async publish(store: string): Promise<void> {
-    const { layout } = await this.inForce(store);
-    if (layout) await this.o.publish(layout);
+    await this.inTurn(store, async () => {
+      const { layout } = await this.inForce(store);
+      if (layout) await this.o.publish(layout);
+    });
   }
 
   /**
@@ -56,9 +67,41 @@ export class LayoutSchedule {
    * versions): on a busy server, after the validFrom of the version saved, which nobody would send then.
    */
   async follow(store: string): Promise<Layout | null> {
-    const { layout, before } = await this.inForce(store);
-    if (layout && before !== undefined && before !== layout.version) await this.send(layout, "a layout version took effect before this server followed its save: publishing it to the store's agents");
-    return layout;
+    return this.inTurn(store, async () => {
+      const { layout, before } = await this.inForce(store);
+      if (layout && before !== undefined && before !== layout.version)
+        await this.send(layout, "a layout version took effect before this server followed its save: publishing it to the store's agents");
+      return layout;
+    });
+  }
+
+  /**
+   * Run `fn` (which decides what to send and sends it) once the store's sends asked before it are done, or
+   * have each held the store {@link SEND_TURN_MS}: a publish that never settles must not stop the store's layouts.
+   */
+  private inTurn<T>(store: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(store) ?? Promise.resolve();
+    const run = before.then(fn);
+    const end = before.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const slow = setTimeout(() => {
+            this.o.log.warn({ store }, `a layout send of this store has not finished in ${SEND_TURN_MS / 1000} s: the next one goes on`);
+            resolve();
+          }, SEND_TURN_MS);
+          slow.unref?.();
+          const done = () => {
+            clearTimeout(slow);
+            resolve();
+          };
+          run.then(done, done);
+        }),
+    );
+    this.turns.set(store, end);
+    void end.then(() => {
+      if (this.turns.get(store) === end) this.turns.delete(store);
+    });
+    return run;
   }
 
   /** The store's layout in force now, marked as published here (the version marked before: undefined, none), the timer re-armed. */
@@ -75,7 +118,9 @@ export class LayoutSchedule {
   /** Publish `layout`, a version that took effect (or whose taking effect was not sent), and tell what follows it. */
   private async send(layout: Layout, msg: string): Promise<void> {
     this.o.log.info({ store: layout.store, version: layout.version, validFrom: layout.validFrom }, msg);
-    await this.o.publish(layout).catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
+    await this.o
+      .publish(layout)
+      .catch((err: Error) => this.o.log.error({ store: layout.store, err: err.message }, "could not publish the layout that took effect"));
     this.o.tookEffect?.(layout);
   }
 
@@ -113,7 +158,10 @@ export class LayoutSchedule {
   private async rearm(): Promise<void> {
     // Stores being reloaded (a save, another server's save) are read again first: their changes count.
     const unloaded = [...this.published.keys()].filter((s) => !this.o.layouts.isLoaded(s));
-    if (unloaded.length) await this.o.layouts.loadMany(unloaded).catch((err: Error) => this.o.log.warn({ err: err.message }, "could not read layouts to schedule their next version"));
+    if (unloaded.length)
+      await this.o.layouts
+        .loadMany(unloaded)
+        .catch((err: Error) => this.o.log.warn({ err: err.message }, "could not read layouts to schedule their next version"));
     this.armPending = false;
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
@@ -126,31 +174,38 @@ export class LayoutSchedule {
     this.timer.unref?.();
   }
 
-  /** The timer fired: publish each store whose layout in force is not the one published. */
+  /** The timer fired: publish each store whose layout in force is not the one published (each in its turn, deciding then). */
   private async due(): Promise<void> {
     this.timer = null;
     if (this.closed) return;
-    const now = this.o.now();
-    const changed: Layout[] = [];
-    for (const [store, version] of this.published) {
-      let layout = await this.o.layouts.load(store).then(
-        (ls) => layoutAt(ls, now),
-        () => undefined,
+    for (const store of [...this.published.keys()]) {
+      await this.inTurn(store, () => this.check(store)).catch((err: Error) =>
+        this.o.log.error({ store, err: err.message }, "could not look at the store's layout in force"),
       );
-      if (layout && layout.version !== version) {
-        // Read the store's versions again before sending: a correction or a cancel of the version due,
-        // saved on another server just now, may not have reached this one's layouts yet (its notice on the way).
-        layout = await this.o.layouts.reload(store).then(
-          (ls) => layoutAt(ls, now),
-          () => layout,
-        );
-      }
-      if (layout && layout.version !== version && this.published.has(store)) {
-        this.published.set(store, layout.version);
-        changed.push(layout);
-      }
     }
     this.arm();
-    for (const layout of changed) await this.send(layout, "a layout version saved for later takes effect: publishing it to the store's agents");
+  }
+
+  /** Send the store's layout in force now if it is not the one published (a version took effect). */
+  private async check(store: string): Promise<void> {
+    const version = this.published.get(store);
+    if (this.closed || version === undefined) return;
+    const now = this.o.now();
+    let layout = await this.o.layouts.load(store).then(
+      (ls) => layoutAt(ls, now),
+      () => undefined,
+    );
+    if (layout && layout.version !== version) {
+      // Read the store's versions again before sending: a correction or a cancel of the version due,
+      // saved on another server just now, may not have reached this one's layouts yet (its notice on the way).
+      layout = await this.o.layouts.reload(store).then(
+        (ls) => layoutAt(ls, now),
+        () => layout,
+      );
+    }
+    if (!layout || this.closed || !this.published.has(store) || layout.version === this.published.get(store)) return;
+    this.published.set(store, layout.version);
+    this.arm();
+    await this.send(layout, "a layout version saved for later takes effect: publishing it to the store's agents");
   }
 }
