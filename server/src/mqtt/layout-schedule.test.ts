@@ -8,7 +8,7 @@ import { layoutAt, type Layout } from "@footfall/core";
 import { LayoutCache } from "../ingest/layouts.js";
 import { createLogger } from "../log.js";
 import type { Storage } from "../storage/types.js";
-import { LayoutSchedule, MAX_TIMER_MS, SEND_TURN_MS, timerDelay } from "./layout-schedule.js";
+import { LayoutSchedule, MAX_TIMER_MS, SEND_TURN_MS, sendInForce, timerDelay } from "./layout-schedule.js";
 
 const T0 = Date.UTC(2026, 11, 7, 9);
 const DAY = 86_400_000;
@@ -328,6 +328,69 @@ describe("LayoutSchedule", () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe("sendInForce (a server saving a store another publishes)", () => {
+  /** The saver's view: the store's versions, its clock, and what reached the broker, in order. */
+  function saver(ls: Layout[], stallTo: number | null) {
+    let clock = T0;
+    const storage = { stores: { layouts: async () => byTime(ls) } } as unknown as Storage;
+    const sent: number[] = [];
+    const o = {
+      layouts: new LayoutCache(storage),
+      now: () => clock,
+      publish: async (l: Layout) => {
+        // Stalled between its look and its message reaching the broker: the clock went on meanwhile.
+        if (stallTo !== null) clock = Math.max(clock, stallTo);
+        sent.push(l.version);
+      },
+    };
+    return { o, sent };
+  }
+
+  it("stalled across the validFrom of the version it saved, sends that version after the old one: the broker keeps the version in force", async () => {
+    // The holder sent version 2 at T0 + 1 s; the saver's version 1, decided at T0, reached the broker after it.
+    const { o, sent } = saver([version("shop", 1, 0), version("shop", 2, T0 + 1_000)], T0 + 2_000);
+    await sendInForce("shop", o);
+    // Before: [1] only, and the agents kept version 1.
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it("sends once when nothing took effect meanwhile, nothing without a layout", async () => {
+    const one = saver([version("shop", 1, 0), version("shop", 2, T0 + 60_000)], T0 + 2_000);
+    await sendInForce("shop", one.o);
+    expect(one.sent).toEqual([1]);
+    const none = saver([], null);
+    await sendInForce("shop", none.o);
+    expect(none.sent).toEqual([]);
+  });
+
+  it("whatever its stalls, the version it sent last is the version in force after that send (the holder's sends at later validFroms come after)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 4 }),
+        async (validFroms, stalls) => {
+          let clock = T0;
+          let n = 0;
+          const ls = [version("shop", 1, 0), ...validFroms.map((v, i) => version("shop", i + 2, T0 + v))];
+          const storage = { stores: { layouts: async () => byTime(ls) } } as unknown as Storage;
+          const sent: Layout[] = [];
+          const o = {
+            layouts: new LayoutCache(storage),
+            now: () => clock,
+            publish: async (l: Layout) => {
+              clock += stalls[n++ % stalls.length]!;
+              sent.push(l);
+            },
+          };
+          await sendInForce("shop", o, 10);
+          expect(sent.at(-1)?.version).toBe(layoutAt(byTime(ls), clock)?.version);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -32,6 +32,30 @@ export interface LayoutScheduleOptions {
 }
 
 /**
+ * (a chain's server saving a store whose shard another holds; a split's front) Send the store's agents its
+ * layout in force now, then, once the broker has it (the publish resolved: QoS 1's PUBACK), look again, and
+ * send the version in force then if it is another (up to `rounds` sends). The publisher of the store (the
+ * holder) sends a version at its validFrom; this server, stalled between its look and its message reaching the
+ * broker across that validFrom, would otherwise overwrite the new version with the old one, for good (the
+ * holder thinks it sent the new one). Its look after the PUBACK comes after its old message: if the new
+ * version is in force then, this server sends it after; if not, the holder's send at the validFrom comes
+ * later still. (Up to the servers' clock skew: each reads the validFrom by its own clock.)
+ */
+export async function sendInForce(
+  store: string,
+  o: { layouts: LayoutCache; now: () => number; publish(layout: Layout): Promise<void> },
+  rounds = 10,
+): Promise<void> {
+  let sent: number | null = null;
+  for (let i = 0; i < rounds; i++) {
+    const inForce = layoutAt(await o.layouts.load(store), o.now());
+    if (!inForce || inForce.version === sent) return;
+    await o.publish(inForce);
+    sent = inForce.version;
+  }
+}
+
+/**
  * The layout a store's agents zone their events by is the version in force now (core's layoutAt, as
  * GET .../layout): published at start, at a save, at a takeover, and again when a version saved
  * for later takes effect. One timer per server, for the nearest change among the stores it publishes.
