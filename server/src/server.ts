@@ -15,7 +15,7 @@ import { AlertBus } from "./alerts/bus.js";
 import { AlertEvaluator } from "./alerts/evaluator.js";
 import { HoursKeeper } from "./hours/keeper.js";
 import { startWebhooks } from "./webhooks/wire.js";
-import { LayoutSchedule } from "./mqtt/layout-schedule.js";
+import { LayoutSchedule, sendInForce as sendLayoutInForce } from "./mqtt/layout-schedule.js";
 import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { queueFiguresForAlerts } from "./analytics/queues.js";
 import { createLogger, redactUrl, type Logger } from "./log.js";
@@ -228,11 +228,9 @@ export async function startHalf(
       await sent.catch((err: Error) => log.error({ err: err.message }, "could not publish the layout"));
     },
   };
-  const sendInForce = async (store: string): Promise<void> => {
-    await layouts.load(store);
-    const inForce = layouts.current(store, now());
-    if (inForce) await services.mqtt?.publishLayout(inForce);
-  };
+  // Looks again once the broker has it: a version that took effect meanwhile (its holder sent it then) is sent after.
+  const sendInForce = (store: string): Promise<void> =>
+    sendLayoutInForce(store, { layouts, now, publish: async (layout) => await services.mqtt?.publishLayout(layout) });
   const ingestOptions: IngestOptions = {
     storage,
     layouts,
