@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "../../../test/support/in-proce
 import { createLogger } from "../log.js";
 import { createMetrics } from "../metrics.js";
 import type { Storage } from "../storage/types.js";
-import { IngestPipeline, type IngestOptions } from "./pipeline.js";
+import { IngestPipeline, SQLITE_MAX_EVENTS_PER_COMMIT, type IngestOptions } from "./pipeline.js";
 
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 const MIN = 60_000;
@@ -44,6 +44,47 @@ const testPipeline = (storage: Storage, o: Partial<IngestOptions> = {}) =>
 const agent = async () => (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-1");
 
 describe("IngestPipeline", () => {
+  it("on SQLite, the server commits a backlog in commits of at most 5,000 events, the event loop turning between them", async () => {
+    // 24 messages of 500 events (12,000) handed over at once, as a back-fill's burst: one 20,000-event commit
+    // before, which held the one thread that also answers HTTP and MQTT for all of it.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const commitsBefore = metricValue(await metrics(), "footfall_ingest_commit_seconds_count");
+    const turnsAt: number[] = [];
+    const submitted = Array.from(
+      { length: 24 },
+      (_, m) =>
+        new Promise<void>((resolve, reject) =>
+          t.server.ingest.submit({
+            store: "shop",
+            agent: "cam-1",
+            payload: Buffer.from(
+              batchJson(
+                "cam-1",
+                Array.from({ length: 500 }, (_, i) => f.enter(`b${m}-${i}`, "fruit", NOW - 30 * MIN + m * 1000 + i)),
+              ),
+            ),
+            done: (err) => (err ? reject(err) : (turnsAt.push(turns), resolve())),
+          }),
+        ),
+    );
+    await Promise.all(submitted);
+    ticking = false;
+    const commits = metricValue(await metrics(), "footfall_ingest_commit_seconds_count") - commitsBefore;
+    // The pipeline sizes commits by an estimate from the payloads' bytes (about 1 event a 120 bytes; these events are
+    // longer): a commit took about 6,000 of these events, so at least two commits (one before: 12,000 < 20,000).
+    expect(commits).toBeGreaterThanOrEqual(Math.floor(12_000 / (SQLITE_MAX_EVENTS_PER_COMMIT * 1.5)));
+    expect(commits).toBeGreaterThan(1);
+    // The messages were settled in as many distinct turns of the event loop as there were commits.
+    expect(new Set(turnsAt).size).toBe(commits);
+    expect(await t.server.services.storage.events.total("shop")).toBe(12_000);
+  });
+
   it("stores a good batch and counts its events as accepted", async () => {
     await t.ingest("shop", "cam-1", f.visit("v1", "fruit", NOW - 10 * MIN, MIN));
     expect(await accepted()).toBe(2);

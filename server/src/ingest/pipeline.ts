@@ -33,7 +33,7 @@ export interface IngestOptions {
    * The server publishes it as the agent's receipt.
    */
   onSettled?(store: string, agent: string, settled: string[], rejected: RejectedReceipt[]): void;
-  /** Most events per group commit. */
+  /** Most events per group commit (default: {@link SQLITE_MAX_EVENTS_PER_COMMIT} on SQLite, 20,000 on PostgreSQL). */
   maxEventsPerCommit?: number;
   /** A commit this long or longer (ms) is logged with where its time went (default 5,000). */
   slowCommitMs?: number;
@@ -107,6 +107,16 @@ interface Settlement {
   rejected: RejectedReceipt[];
 }
 
+/**
+ * Most events per group commit on SQLite (the pipeline's default there; PostgreSQL's is 20,000). A SQLite
+ * commit runs synchronously on the one thread that also accepts and answers HTTP and MQTT, and the pipeline
+ * runs one commit per turn of the event loop: with 20,000, the chain demo's back-fill (50 stores, 48 h) made
+ * turns of 1-6 s on a loaded 2-core machine, and an HTTP ask, which takes a few turns (accept, read, answer),
+ * waited about 1 s at the median and up to 6-18 s; agents' CONNACKs timed out. With 5,000 the turns are
+ * short and the back-fill is no slower (`npm run bench:demo-backfill`, BENCHMARKS.md).
+ */
+export const SQLITE_MAX_EVENTS_PER_COMMIT = 5_000;
+
 /** A commit this long or longer is logged with where its time went (IngestOptions.slowCommitMs). */
 const SLOW_COMMIT_MS = 5_000;
 
@@ -148,7 +158,8 @@ export class IngestPipeline {
 
   constructor(private readonly o: IngestOptions) {
     this.warn = rateLimitedWarn(o.log);
-    this.maxEvents = o.maxEventsPerCommit ?? 20_000;
+    // SQLite commits synchronously on the thread that answers HTTP and MQTT: smaller commits leave it turns between them.
+    this.maxEvents = o.maxEventsPerCommit ?? (o.storage.kind === "sqlite" ? SQLITE_MAX_EVENTS_PER_COMMIT : 20_000);
   }
 
   submit(msg: IngestMessage): void {
