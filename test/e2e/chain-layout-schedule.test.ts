@@ -46,7 +46,13 @@ describe("a chain's layout version saved for later", () => {
     const validFrom = Date.now() + 4_000;
     for (const s of STORES) await api.putLayout(s, smallLayout({ name: `${s} refitted`, validFrom }));
     for (const s of STORES) {
-      const taken = await waitFor(`${s}'s version 2`, () => got.get(s)!.find((m) => m.version === 2), { timeoutMs: 15_000 });
+      const taken = await waitFor(`${s}'s version 2`, () => got.get(s)!.find((m) => m.version === 2), { timeoutMs: 15_000 }).catch(async (err: Error) => {
+        // What each agent got (ms from validFrom), and who holds which shard now: the evidence of a flake (with FOOTFALL_TEST_SERVER_LOGS).
+        const held = await chain.held().catch((e: Error) => e.message);
+        const times = (st: string) => got.get(st)!.map((m) => `v${m.version}@${m.at - validFrom}ms`);
+        const seen = STORES.map((st) => `${st} (shard ${shardOf(st, CHAIN_SHARDS)}): ${times(st).join(", ")}`);
+        throw new Error(`${err.message}\nvalidFrom ${new Date(validFrom).toISOString()}; got:\n${seen.join("\n")}\nheld now: ${JSON.stringify(held)}`);
+      });
       expect(taken.at, s).toBeGreaterThanOrEqual(validFrom);
       expect(taken.at - validFrom, s).toBeLessThan(3_000);
       expect(got.get(s)!.filter((m) => m.at < validFrom).every((m) => m.version === 1), s).toBe(true);

@@ -1,3 +1,5 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { Child } from "./child.js";
 import { FOOTFALL_CLI, REPO_ROOT, requireBuilt } from "./paths.js";
 import { freePort } from "./ports.js";
@@ -148,6 +150,16 @@ export class ServerProcess {
     const [command, ...args] = this.opts.launcher ? [...this.opts.launcher, ...serve] : serve;
     const child = new Child("footfall serve", command!, args, { cwd: REPO_ROOT, env: { ...base, ...this.env() } });
     this.child = child;
+    // FOOTFALL_TEST_SERVER_LOGS=<dir>: the whole output of each server started, kept past the run (a flaky test's
+    // evidence; with FOOTFALL_TEST_LOG_LEVEL=info for the servers' info lines). Without it, only the tail in memory.
+    const logDir = process.env.FOOTFALL_TEST_SERVER_LOGS;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      const file = createWriteStream(join(logDir, `${this.opts.env?.FOOTFALL_SERVER_ID ?? "server"}-${this.httpPort}-${child.pid ?? "nopid"}.log`));
+      child.proc.stdout?.on("data", (chunk: Buffer) => file.write(chunk));
+      child.proc.stderr?.on("data", (chunk: Buffer) => file.write(chunk));
+      child.proc.once("close", () => file.end());
+    }
     await waitFor(
       `footfall serve to answer /api/v1/health with 200 on ${this.httpUrl}`,
       async () => {
