@@ -416,7 +416,9 @@ describe("footfall-edge chain", () => {
     const args = (hours: number) => ["chain", "--stores", "2", "--seed", "6", "--mqtt-url", `mqtt://127.0.0.1:${server.port}`, "--speed", "60", "--duration", "2", "--backfill-hours", String(hours), "--drain", "1"];
     const sales = ["--sales-url", base, "--sales-token-file", join(dir, "token"), "--sales-keep-dir", keep];
     const err: string[] = [];
-    expect(await runCli([...args(6), ...sales], io([], err)), err.join("")).toBe(0);
+    // A whole day of history: each store is open in some of it whatever the hour of the run (6 h at 01:55 UTC
+    // were night in store-0002's time zone: no sale, no file).
+    expect(await runCli([...args(24), ...sales], io([], err)), err.join("")).toBe(0);
     const kept = new Map(stores.map((s) => [s.store, readFileSync(join(keep, `${s.store}.sales.jsonl`), "utf8").split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { transaction: string }).transaction)]));
     for (const s of stores) expect(kept.get(s.store)!.length, s.store).toBeGreaterThan(10);
 
