@@ -210,8 +210,9 @@ describe("admin pages", () => {
     await form.waitFor();
     await page.getByLabel("New group's name").fill("Île-de-France Nord");
     await form.getByRole("button", { name: "Create group with this store" }).click();
-    await page.getByRole("checkbox", { name: "Île-de-France Nord" }).waitFor();
-    expect(await page.getByRole("checkbox", { name: "Île-de-France Nord" }).isChecked()).toBe(true);
+    // The group list and the store's groups reload apart: the new group can show for a moment before the
+    // store's groups say it holds the store (ci94 read it then), so wait for it ticked (a hang guard).
+    await page.getByRole("checkbox", { name: "Île-de-France Nord", checked: true }).waitFor();
     const groups = await fetch(`${t.server.httpUrl}/api/v1/groups`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } }).then((r) => r.json() as Promise<{ groups: { id: string; name: string; stores: string[] }[] }>);
     expect(groups.groups).toContainEqual(expect.objectContaining({ id: "ile-de-france-nord", name: "Île-de-France Nord", stores: ["shop"] }));
     // The same name again: the server's refusal is shown, saying the group exists.
