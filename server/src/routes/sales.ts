@@ -82,14 +82,14 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const n = req.query.days ?? 14;
       const days = [];
       // No data is not zero: until the store's first sale recorded (no till feed yet), a day without a
-      // transaction has no figures (null), not 0; from it on, a day without any is a real 0.
-      let fed: boolean | null = null;
+      // transaction has no figures (null), not 0; from it on, a day without any is a real 0. The first
+      // sale is the chain overview's (one indexed read), so both say the same of when the feed began.
+      const firstSale = (await storage.chain.firstSales([store])).get(store) ?? null;
       for (let k = n - 1; k >= 0; k--) {
         const from = localMidnight(now, tz, -k);
         const to = k === 0 ? now : localMidnight(now, tz, -k + 1);
         const t = await storage.sales.totals(store, from, to);
-        fed ??= t.transactions > 0 || (await storage.sales.totals(store, 0, from)).transactions > 0;
-        fed ||= t.transactions > 0;
+        const fed = firstSale !== null && firstSale < to;
         days.push(fed ? { date: localDate(from, tz), from, to, transactions: t.transactions, sales: round6(t.sales) } : { date: localDate(from, tz), from, to, transactions: null, sales: null });
       }
       return { timezone: tz, days, newestSaleTs: await storage.sales.newest(store) };
