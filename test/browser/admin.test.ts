@@ -204,15 +204,37 @@ describe("admin pages", () => {
     }
   });
 
-  it("a store group is created in the store's settings, holding that store, and the chain view filters by it", async () => {
+  it("a store group is created in the store's settings, holding that store (ticked from the moment it shows), and the chain view filters by it", async () => {
     const page = await t.open("/admin/shop?tab=store", t.shop.tokens.admin);
     const form = page.getByTestId("group-form");
     await form.waitFor();
     await page.getByLabel("New group's name").fill("Île-de-France Nord");
+    // Every state the new group's checkbox is in, from the moment it shows: at each DOM change (a
+    // MutationObserver) and each frame painted. The store's groups are answered 1.5 s late, so a box that
+    // shows the group list before the store's groups say it holds the store shows it unticked that long
+    // (a user could untick it with a click).
+    await page.evaluate((name) => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      const take = () => {
+        const box = [...document.querySelectorAll<HTMLInputElement>("input[type=checkbox]")].find((b) => b.closest("label")?.textContent?.trim() === name);
+        const state = box ? (box.checked ? "ticked" : "unticked") : null;
+        if (state && w.seen.at(-1) !== state) w.seen.push(state);
+      };
+      new MutationObserver(take).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      const frame = () => (take(), requestAnimationFrame(frame));
+      frame();
+    }, "Île-de-France Nord");
+    await page.route(/\/api\/v1\/stores\/shop\/groups(\?|$)/, async (r) => {
+      if (r.request().method() === "GET") await new Promise((done) => setTimeout(done, 1500));
+      await r.continue();
+    });
     await form.getByRole("button", { name: "Create group with this store" }).click();
-    // The group list and the store's groups reload apart: the new group can show for a moment before the
-    // store's groups say it holds the store (ci94 read it then), so wait for it ticked (a hang guard).
     await page.getByRole("checkbox", { name: "Île-de-France Nord", checked: true }).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(["ticked"]);
+    await shot(page, "admin-group-created");
+    await page.unroute(/\/api\/v1\/stores\/shop\/groups(\?|$)/);
     const groups = await fetch(`${t.server.httpUrl}/api/v1/groups`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } }).then((r) => r.json() as Promise<{ groups: { id: string; name: string; stores: string[] }[] }>);
     expect(groups.groups).toContainEqual(expect.objectContaining({ id: "ile-de-france-nord", name: "Île-de-France Nord", stores: ["shop"] }));
     // The same name again: the server's refusal is shown, saying the group exists.

@@ -557,8 +557,13 @@ function StoreSettings({ store }: { store: string }) {
   const admin = useAdmin();
   const { api } = useSession();
   const layout = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
-  const groups = useQ(["admin-groups"], () => admin.groups().catch(() => null));
-  const mine = useQ(["admin-store-groups", store], () => admin.storeGroups(store).catch(() => null));
+  // The group list and this store's groups are one read, answered together: read apart, they came back one
+  // after the other, and a group just made showed (the list first) unticked until the store's groups arrived.
+  const groups = useQ(["admin-store-groups", store], () =>
+    Promise.all([admin.groups(), admin.storeGroups(store)])
+      .then(([all, mine]) => ({ all, mine }))
+      .catch(() => null),
+  );
   const hours = useQ(["admin-hours", store], () => admin.hours(store).catch(() => null));
   const tzNow = useStoreZones([store]).get(store);
   if (layout.status === "error" && !layout.data) return <ErrorState error={layout.error} onRetry={layout.reload} />;
@@ -575,12 +580,18 @@ function StoreSettings({ store }: { store: string }) {
         <Basics key={store} store={store} layout={layout.data} onSaved={layout.reload} />
       </Section>
       <Section title="Groups">
-        {groups.data === null || mine.data === null ? (
+        {groups.data === null ? (
           <p className="muted">Store groups are not available on this server.</p>
-        ) : !groups.data || !mine.data ? (
+        ) : !groups.data ? (
           <Loading />
         ) : (
-          <Groups key={`${store}:${groups.data.map((g) => g.id).join(",")}:${mine.data.join(",")}`} store={store} all={groups.data} mine={mine.data} onSaved={() => (groups.reload(), mine.reload())} />
+          <Groups
+            key={`${store}:${groups.data.all.map((g) => g.id).join(",")}:${groups.data.mine.join(",")}`}
+            store={store}
+            all={groups.data.all}
+            mine={groups.data.mine}
+            onSaved={groups.reload}
+          />
         )}
       </Section>
       <Section title={`Opening hours${tzNow ? ` (${tzNow})` : ""}`}>
