@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { pino } from "pino";
 import { LIMITS } from "@footfall/core";
 import { metricValue } from "../../../test/support/api.js";
@@ -42,18 +42,28 @@ const testPipeline = (storage: Storage, o: Partial<IngestOptions> = {}) =>
     ...o,
   });
 const agent = async () => (await t.get("/api/v1/stores/shop/agents")).body.agents.find((a: { agent: string }) => a.agent === "cam-1");
+/**
+ * Counts the turns of the event loop from now: a ticker that runs once a turn (re-armed with setImmediate).
+ * `turns()` is how many it has seen; `stop()` ends it (so does the test's end, should it throw first).
+ */
+const countTurns = () => {
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const stop = () => void (ticking = false);
+  onTestFinished(stop);
+  return { turns: () => turns, stop };
+};
 
 describe("IngestPipeline", () => {
   it("on SQLite, the server commits a backlog in commits of at most 5,000 events, the event loop turning between them", async () => {
     // 24 messages of 500 events (12,000) handed over at once, as a back-fill's burst: one 20,000-event commit
     // before, which held the one thread that also answers HTTP and MQTT for all of it.
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countTurns();
     const commitsBefore = metricValue(await metrics(), "footfall_ingest_commit_seconds_count");
     const turnsAt: number[] = [];
     const submitted = Array.from(
@@ -69,12 +79,12 @@ describe("IngestPipeline", () => {
                 Array.from({ length: 500 }, (_, i) => f.enter(`b${m}-${i}`, "fruit", NOW - 30 * MIN + m * 1000 + i)),
               ),
             ),
-            done: (err) => (err ? reject(err) : (turnsAt.push(turns), resolve())),
+            done: (err) => (err ? reject(err) : (turnsAt.push(loop.turns()), resolve())),
           }),
         ),
     );
     await Promise.all(submitted);
-    ticking = false;
+    loop.stop();
     const commits = metricValue(await metrics(), "footfall_ingest_commit_seconds_count") - commitsBefore;
     // The pipeline sizes commits by an estimate from the payloads' bytes (about 1 event a 120 bytes; these events are
     // longer): a commit took about 6,000 of these events, so at least two commits (one before: 12,000 < 20,000).
@@ -198,25 +208,19 @@ describe("IngestPipeline", () => {
 
   it("commits a backlog one commit per turn of the event loop, so that a signal, the broker or HTTP is heard between commits", async () => {
     const { services } = t.server;
-    // A ticker that runs at every turn of the event loop; each commit notes how many turns it has seen.
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    // Each commit notes how many turns of the event loop have been seen.
+    const loop = countTurns();
     const seen: number[] = [];
     const watching = {
       ...services.storage,
-      transaction: ((fn, opts) => (seen.push(turns), services.storage.transaction(fn, opts))) as Storage["transaction"],
+      transaction: ((fn, opts) => (seen.push(loop.turns()), services.storage.transaction(fn, opts))) as Storage["transaction"],
     } as Storage;
     // One message per commit: a backlog of five commits.
     const pipeline = testPipeline(watching, { maxEventsPerCommit: 1 });
     const submit = (v: string) =>
       new Promise((resolve) => pipeline.submit({ store: "shop", agent: "cam-1", payload: Buffer.from(batchJson("cam-1", [f.enter(v, "fruit", NOW)])), done: resolve }));
     await Promise.all(["v1", "v2", "v3", "v4", "v5"].map(submit));
-    ticking = false;
+    loop.stop();
     expect(seen).toHaveLength(5);
     expect(seen.every((n, i) => i === 0 || n > seen[i - 1]!), `turns seen by each commit: ${seen.join(", ")}`).toBe(true);
     expect(await services.storage.events.total("shop")).toBe(5);
