@@ -333,8 +333,12 @@ describe("LayoutSchedule", () => {
 });
 
 describe("sendInForce (a server saving a store another publishes)", () => {
-  /** The saver's view: the store's versions, its clock, and what reached the broker, in order. */
-  function saver(ls: Layout[], stallTo: number | null) {
+  /**
+   * The saver's view: the store's versions, its clock (from T0), and the versions that reached the broker, in
+   * order. Each publish is stalled between its look and its message reaching the broker: `stall` is the clock
+   * after it, given the clock before (none by default).
+   */
+  function saver(ls: Layout[], stall: (clock: number) => number = (clock) => clock) {
     let clock = T0;
     const storage = { stores: { layouts: async () => byTime(ls) } } as unknown as Storage;
     const sent: number[] = [];
@@ -342,27 +346,28 @@ describe("sendInForce (a server saving a store another publishes)", () => {
       layouts: new LayoutCache(storage),
       now: () => clock,
       publish: async (l: Layout) => {
-        // Stalled between its look and its message reaching the broker: the clock went on meanwhile.
-        if (stallTo !== null) clock = Math.max(clock, stallTo);
+        clock = stall(clock);
         sent.push(l.version);
       },
     };
     return { o, sent };
   }
+  /** Stalled until `to`: the clock went on to `to` meanwhile. */
+  const stallTo = (to: number) => (clock: number) => Math.max(clock, to);
 
   it("stalled across the validFrom of the version it saved, sends that version after the old one: the broker keeps the version in force", async () => {
     // The holder sent version 2 at T0 + 1 s; the saver's version 1, decided at T0, reached the broker after it.
-    const { o, sent } = saver([version("shop", 1, 0), version("shop", 2, T0 + 1_000)], T0 + 2_000);
+    const { o, sent } = saver([version("shop", 1, 0), version("shop", 2, T0 + 1_000)], stallTo(T0 + 2_000));
     await sendInForce("shop", o);
     // Before: [1] only, and the agents kept version 1.
     expect(sent).toEqual([1, 2]);
   });
 
   it("sends once when nothing took effect meanwhile, nothing without a layout", async () => {
-    const one = saver([version("shop", 1, 0), version("shop", 2, T0 + 60_000)], T0 + 2_000);
+    const one = saver([version("shop", 1, 0), version("shop", 2, T0 + 60_000)], stallTo(T0 + 2_000));
     await sendInForce("shop", one.o);
     expect(one.sent).toEqual([1]);
-    const none = saver([], null);
+    const none = saver([]);
     await sendInForce("shop", none.o);
     expect(none.sent).toEqual([]);
   });
@@ -373,21 +378,11 @@ describe("sendInForce (a server saving a store another publishes)", () => {
         fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 4 }),
         async (validFroms, stalls) => {
-          let clock = T0;
           let n = 0;
           const ls = [version("shop", 1, 0), ...validFroms.map((v, i) => version("shop", i + 2, T0 + v))];
-          const storage = { stores: { layouts: async () => byTime(ls) } } as unknown as Storage;
-          const sent: Layout[] = [];
-          const o = {
-            layouts: new LayoutCache(storage),
-            now: () => clock,
-            publish: async (l: Layout) => {
-              clock += stalls[n++ % stalls.length]!;
-              sent.push(l);
-            },
-          };
+          const { o, sent } = saver(ls, (clock) => clock + stalls[n++ % stalls.length]!);
           await sendInForce("shop", o, 10);
-          expect(sent.at(-1)?.version).toBe(layoutAt(byTime(ls), clock)?.version);
+          expect(sent.at(-1)).toBe(layoutAt(byTime(ls), o.now())?.version);
         },
       ),
       { numRuns: 200 },
