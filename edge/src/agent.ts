@@ -166,6 +166,8 @@ export class Agent<S> {
       dataDir: config.dataDir,
       reportAudit: (report) => this.sendAudit(report),
       backlog: () => this.outbox.size(),
+      // The outbox holds events in the order emitted until they are settled: its oldest one bounds what is settled.
+      settledBefore: () => this.outbox.oldestTs() ?? Infinity,
       outboxCapacity: config.outbox.maxEvents,
       backoff: { minMs: 1000, maxMs: 60_000, resetAfterMs: 60_000, ...opts.sourceBackoff },
     });

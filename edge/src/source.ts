@@ -44,6 +44,14 @@ export interface SourceContext<S = unknown> {
    * back-fill of history) waits while it is high instead of filling the outbox. Absent in a dry run and some tests.
    */
   backlog?(): number;
+  /**
+   * Every event this run emitted with a `ts` before the instant returned is settled (committed by the
+   * server): the `ts` of the oldest event the runtime holds unsettled, or `Infinity` when it holds none
+   * (events leave the outbox in order, and a source emits them in `ts` order). A source that reports
+   * something else about the same moments (the simulator's till transactions) sends it only once this
+   * passes it, so the server never holds a sale whose visit it has not stored. Absent in a dry run and some tests.
+   */
+  settledBefore?(): number;
   /** Events the runtime's outbox holds at most (a full in-memory outbox refuses new ones): a back-fill keeps its backlog under half of it. */
   outboxCapacity?: number;
   /** Report a failure after `start` resolved: the runtime logs it and restarts the source with backoff. */

@@ -32,6 +32,8 @@ export interface SupervisorOptions<S> {
   reportAudit?: ((report: AuditReport) => void) | undefined;
   /** Handed to the source's context: events held and not yet settled (the outbox). */
   backlog?: (() => number) | undefined;
+  /** Handed to the source's context: the `ts` before which every event emitted is settled. */
+  settledBefore?: (() => number) | undefined;
   /** Handed to the source's context: the most events the outbox holds. */
   outboxCapacity?: number | undefined;
 }
@@ -165,7 +167,7 @@ export class SourceSupervisor<S> {
   }
 
   private context(controller: AbortController, fail: (error: unknown) => void): SourceContext<S> {
-    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit, backlog, outboxCapacity } = this.opts;
+    const { settings, emit, layouts, layoutsExpected, log, now, agent, dataDir, reportAudit, backlog, settledBefore, outboxCapacity } = this.opts;
     const signal = controller.signal;
     return {
       settings,
@@ -173,6 +175,7 @@ export class SourceSupervisor<S> {
       dataDir,
       ...(reportAudit ? { reportAudit } : {}),
       ...(backlog ? { backlog } : {}),
+      ...(settledBefore ? { settledBefore } : {}),
       ...(outboxCapacity !== undefined ? { outboxCapacity } : {}),
       layoutsExpected,
       log,

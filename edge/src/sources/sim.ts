@@ -27,6 +27,13 @@ const BACKFILL_SLICE_MS = 50;
 const BACKFILL_STEP_MS = 10 * 60_000;
 /** On stop, the till transactions still waiting get this long to reach the sales import (ms). */
 const SALES_STOP_GRACE_MS = 2000;
+/** Live, till transactions a flush left waiting for their store's events to be settled are tried again this soon (ms), not at the next upload. */
+const SALES_RECHECK_MS = 1000;
+
+/** Where a run's history starts (epoch ms): `backfillHours` before `realStart`, or `backfillFrom` when later; at or after `realStart`, there is none. */
+function historyFrom(settings: SimSettings, realStart: number): number {
+  return Math.max(realStart - settings.backfillHours * 3_600_000, settings.backfillFrom ?? 0);
+}
 
 function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Layout | null> {
   const current = ctx.layout();
@@ -64,15 +71,24 @@ function waitForLayout(ctx: SourceContext<SimSettings>, ms: number): Promise<Lay
  * else `settings.layout`, else the built-in demo layout. A new layout is used from the next move on.
  *
  * Sales: with `sales`, every paying visitor's till transaction (back-filled ones too) goes to the
- * server's sales import every `sales.everySeconds`, stamped like the events; what is still waiting
- * is sent when the source stops, and what the server does not take then is kept on disk
- * (`sales.stateFile`, else the agent's `dataDir`) and sent first at the next start.
+ * server's sales import every `sales.everySeconds`, stamped like the events, once the server has
+ * committed every event of the store before it (`ctx.settledBefore`; in a back-fill, also once the
+ * history has been made up to it): the import never holds a sale whose visit is not stored yet, so
+ * the store's conversion never runs above 100 % while a back-fill's entries wait in the outbox. Live,
+ * that is within a second or so; a transaction a flush leaves waiting is tried again
+ * {@link SALES_RECHECK_MS} later. What is still waiting is sent (as far as settled) when the source
+ * stops, and the rest is kept on disk (`sales.stateFile`, else the agent's `dataDir`) and sent first
+ * at the next start.
  */
 export class SimSource implements Source<SimSettings> {
   /** Its input is its clock's tick (`ctx.input()` at each step, and at each hour of a back-fill). */
   readonly input = "tick";
   private timer: ReturnType<typeof setInterval> | null = null;
   private salesTimer: ReturnType<typeof setInterval> | null = null;
+  /** The next try of till transactions the last flush left waiting for their events (live only). */
+  private salesRecheck: ReturnType<typeof setTimeout> | null = null;
+  /** The back-fill has made its history up to this instant (no later sale is judged yet); Infinity when none is under way. */
+  private historyUntil = Infinity;
   private engine: SimEngine | null = null;
   private sales: SalesUploader | null = null;
   /** Set by `stop` (or a chain store's halt): a back-fill under way ends at its next step. */
@@ -89,15 +105,20 @@ export class SimSource implements Source<SimSettings> {
     this.stopped = false;
     const s = ctx.settings;
     const fromBroker = await waitForLayout(ctx, s.layoutWaitMs);
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted || this.stopped) return;
     const layout: SimLayout = fromBroker ?? s.layout ?? DEMO_LAYOUT;
     const origin = fromBroker ? `the server's layout v${fromBroker.version}` : s.layout ? "the layout in the settings" : "the built-in demo layout";
     const seed = s.seed ?? Math.floor(Math.random() * 4_294_967_296);
     const realStart = ctx.now();
+    const from = historyFrom(s, realStart);
+    this.historyUntil = s.backfillHours > 0 && from < realStart ? from : Infinity;
     const sales = s.sales ? this.salesUploader(ctx, s.sales, realStart) : null;
     this.sales = sales;
-    // What an earlier run could not send goes first, while the history is made.
-    if (sales && sales.waiting > 0) void sales.flush();
+    if (sales && s.sales) {
+      // What an earlier run could not send goes first, then the history's as the server commits its events.
+      if (sales.waiting > 0) this.flushSales(sales);
+      this.salesTimer = setInterval(() => this.flushSales(sales), s.sales.everySeconds * 1000);
+    }
     // Following the clock, the simulated day is the real one: it starts now, open or closed.
     const asked = s.startHour !== undefined && !s.followClock ? atHourOfDay(realStart, layout.timezone, s.startHour) : realStart;
     const simStart = s.startOpen && !s.followClock ? firstOpenInstant(asked, layout.timezone, (ms) => arrivalMultiplier(s, ms, layout.timezone)) : asked;
@@ -153,10 +174,23 @@ export class SimSource implements Source<SimSettings> {
         ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));
       }
     }, s.tickMs);
-    if (sales && s.sales) {
-      void sales.flush();
-      this.salesTimer = setInterval(() => void sales.flush(), s.sales.everySeconds * 1000);
-    }
+    // The history's last transactions, as soon as their events are settled.
+    if (sales) this.flushSales(sales);
+  }
+
+  /**
+   * One upload of the tills' transactions. After the back-fill, when it left some waiting for their
+   * store's events to be settled (a live sale waits for its visit's receipt, well under a second), it
+   * tries again {@link SALES_RECHECK_MS} later instead of at the next upload.
+   */
+  private flushSales(sales: SalesUploader): void {
+    void sales.flush().then(() => {
+      if (this.salesRecheck || this.stopped || this.sales !== sales || this.historyUntil !== Infinity || sales.heldBack === 0) return;
+      this.salesRecheck = setTimeout(() => {
+        this.salesRecheck = null;
+        this.flushSales(sales);
+      }, SALES_RECHECK_MS);
+    });
   }
 
   /**
@@ -169,8 +203,10 @@ export class SimSource implements Source<SimSettings> {
   private salesUploader(ctx: SourceContext<SimSettings>, s: NonNullable<SimSettings["sales"]>, realStart: number): SalesUploader {
     const file = s.stateFile ?? (ctx.dataDir ? join(ctx.dataDir, `${ctx.agent ?? "sim"}.sales.jsonl`) : undefined);
     if (!file) ctx.log.info("no dataDir or settings.sales.stateFile: till transactions the sales import has not taken when the simulator stops are lost");
-    const sales = new SalesUploader({ url: s.url, token: s.token, log: ctx.log, file });
-    const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
+    // A transaction goes once every event of its store before it is committed, and the history is made up to it.
+    const settledBefore = () => Math.min(this.historyUntil, ctx.settledBefore?.() ?? Infinity);
+    const sales = new SalesUploader({ url: s.url, token: s.token, log: ctx.log, file, settledBefore });
+    const from = historyFrom(ctx.settings, realStart);
     if (sales.kept > 0 && ctx.settings.backfillHours > 0 && from < realStart) {
       const gone = sales.forgetFrom(from);
       if (gone > 0) ctx.log.info({ dropped: gone, from: new Date(from).toISOString() }, "kept till transactions of customers who came in during the stretch the back-fill makes again: dropped, the history has its own");
@@ -193,7 +229,7 @@ export class SimSource implements Source<SimSettings> {
    * last one, so the newest event the server holds says where a restart's back-fill begins.
    */
   private async backfill(ctx: SourceContext<SimSettings>, layout: SimLayout, seed: number, realStart: number, clock: SimClock): Promise<SimEngine | null> {
-    const from = Math.max(realStart - ctx.settings.backfillHours * 3_600_000, ctx.settings.backfillFrom ?? 0);
+    const from = historyFrom(ctx.settings, realStart);
     if (from >= realStart) {
       ctx.log.info("no history to back-fill: the server holds events up to now");
       return null;
@@ -246,6 +282,8 @@ export class SimSource implements Source<SimSettings> {
         n++;
       }
       t = until;
+      // Every event and sale before `until` is made (and the events queued): those sales may go once their events are settled.
+      this.historyUntil = until;
       const next = inForce(t);
       if (next && next !== current && t < realStart) {
         current = next;
@@ -253,6 +291,7 @@ export class SimSource implements Source<SimSettings> {
       }
     }
     if (current) engine.setLayout(layout);
+    this.historyUntil = Infinity;
     ctx.log.info({ from: new Date(from).toISOString(), hours: Math.round(((realStart - from) / 3_600_000) * 10) / 10, events: n }, "back-filled simulated history");
     return engine;
   }
@@ -275,8 +314,10 @@ export class SimSource implements Source<SimSettings> {
     await this.backfilling?.catch(() => {});
     if (this.timer) clearInterval(this.timer);
     if (this.salesTimer) clearInterval(this.salesTimer);
+    if (this.salesRecheck) clearTimeout(this.salesRecheck);
     this.timer = null;
     this.salesTimer = null;
+    this.salesRecheck = null;
     this.engine = null;
     // The till transactions still waiting, sent once more; what the server does not take is kept for the next start (with a file).
     const sales = this.sales;

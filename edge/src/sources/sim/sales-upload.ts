@@ -31,6 +31,14 @@ export interface SalesUploaderOptions {
    * memory only: a stop loses what the import did not take.
    */
   file?: string | undefined;
+  /**
+   * The watermark (epoch ms): only transactions with a `ts` before it are sent; the others wait (in
+   * `file` too) for a later flush. The simulator gives the instant before which its store's events
+   * are all committed by the server, so the import never holds a sale whose visit the server has not
+   * stored (a back-fill's tills ran ahead of its queued entries: conversion over 100 %). Read again
+   * before each batch. Without it, everything waiting is sent.
+   */
+  settledBefore?: () => number;
 }
 
 /** What an upload answered (the server's import result). */
@@ -44,7 +52,7 @@ interface ImportAnswer {
 
 /**
  * The simulated tills' link to the sales import: transactions wait here until `flush` sends them,
- * oldest first, in batches. The import is idempotent by transaction id, so a batch whose answer
+ * oldest first, in batches (with `settledBefore`, only those before its watermark: the rest wait). The import is idempotent by transaction id, so a batch whose answer
  * was lost is simply sent again. A batch the server cannot take now (no answer, 5xx, 429) stays
  * for the next flush; one it refuses (another 4xx: a bad token, an unknown store) is dropped with
  * the server's reason logged, as rows it rejects one by one are. Counters say what happened.
@@ -56,14 +64,14 @@ export class SalesUploader {
   private pending: SaleUpload[] = [];
   private flushing: Promise<void> | null = null;
   private failing = false;
-  /** Oldest transactions dropped by `add` beyond `maxPending`, ever (a batch in flight may lose its front meanwhile). */
-  private trimmed = 0;
   readonly counts = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
   /** Aborts the requests under way (a stop that cannot wait for them). */
   private readonly giveUp = new AbortController();
   private readonly journal: SalesJournal | null;
   /** Transactions read back from `file` at construction (an earlier run's). */
   readonly kept: number;
+  /** Transactions the last flush left waiting for the watermark (`settledBefore`); 0 when that flush could not reach the import. */
+  private held = 0;
 
   constructor(private readonly opts: SalesUploaderOptions) {
     this.journal = opts.file ? new SalesJournal(opts.file, opts.log, () => this.pending) : null;
@@ -79,6 +87,11 @@ export class SalesUploader {
   /** Transactions waiting to be sent. */
   get waiting(): number {
     return this.pending.length;
+  }
+
+  /** Transactions the last flush left waiting because their store's events are not all settled yet (`settledBefore`); 0 when it could not reach the import. */
+  get heldBack(): number {
+    return this.held;
   }
 
   /**
@@ -114,7 +127,6 @@ export class SalesUploader {
     if (this.pending.length > max) {
       const over = this.pending.length - max;
       this.pending.splice(0, over);
-      this.trimmed += over;
       this.counts.dropped += over;
       if (this.counts.dropped === over) this.opts.log.warn({ max }, "the sales import has not answered for long: dropping the oldest till transactions beyond the ones held");
       // The file holds the dropped ones too: rewritten now and then, it stays within twice the limit.
@@ -123,7 +135,7 @@ export class SalesUploader {
   }
 
   /**
-   * Send everything waiting (one flush at a time: a second call waits for the first). Never throws.
+   * Send everything waiting (before the watermark, with `settledBefore`; one flush at a time: a second call waits for the first). Never throws.
    * With `withinMs` (a stop), the requests still unanswered after that long are abandoned: what they
    * carried stays waiting (the import is idempotent by transaction id, so one that arrived anyway is
    * not counted twice if it is sent again).
@@ -144,17 +156,31 @@ export class SalesUploader {
   private async sendAll(): Promise<void> {
     const size = this.opts.batchSize ?? 5000;
     let settled = false;
+    let reached = true;
     try {
-      while (this.pending.length > 0 && !this.giveUp.signal.aborted) {
-        const batch = this.pending.slice(0, size);
-        const trimmed = this.trimmed;
+      while (!this.giveUp.signal.aborted) {
+        // The oldest `size` transactions before the watermark (the list is in the order made, not quite in `ts` order).
+        const before = this.opts.settledBefore?.() ?? Infinity;
+        const batch: SaleUpload[] = [];
+        for (const sale of this.pending) {
+          if (sale.ts >= before) continue;
+          batch.push(sale);
+          if (batch.length >= size) break;
+        }
+        if (batch.length === 0) break;
         const outcome = await this.send(batch);
-        if (outcome === "retry") return;
-        // The batch was the front of `pending`; what `add` dropped from the front meanwhile was of it.
-        this.pending.splice(0, Math.max(0, batch.length - (this.trimmed - trimmed)));
+        if (outcome === "retry") {
+          reached = false;
+          return;
+        }
+        // Gone from the list by identity: `add` appends meanwhile and drops the oldest beyond `maxPending` (some of the batch, maybe).
+        const sent = new Set(batch);
+        this.pending = this.pending.filter((sale) => !sent.has(sale));
         settled = true;
       }
     } finally {
+      const before = this.opts.settledBefore?.() ?? Infinity;
+      this.held = reached && before !== Infinity ? this.pending.filter((sale) => sale.ts >= before).length : 0;
       // The file keeps only what still waits (a crash before this sends the settled ones again: counted as duplicates).
       if (settled) this.journal?.rewrite(this.pending);
     }
