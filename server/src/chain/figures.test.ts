@@ -36,16 +36,38 @@ describe("FigureTotals", () => {
         const f = t.figures();
         const enters = stores.reduce((n, s) => n + s.enters, 0);
         const transactions = stores.reduce((n, s) => n + s.transactions, 0);
-        const counted = stores.filter((s) => s.visitors !== null);
+        // A store nobody entered (0 enters, 0 visitors) says nothing of whether visitors are counted there.
+        const counted = stores.filter((s) => s.visitors !== null && (s.visitors > 0 || s.enters > 0));
+        const uncounted = stores.filter((s) => s.visitors === null);
         expect(f.enters).toBe(enters);
         expect(f.transactions).toBe(transactions);
-        expect(f.visitors).toBe(stores.length > 0 && counted.length === 0 ? null : counted.reduce((n, s) => n + s.visitors!, 0));
+        expect(f.visitors).toBe(uncounted.length > 0 && counted.length === 0 ? null : counted.reduce((n, s) => n + s.visitors!, 0));
         // No conversion without a sale recorded (sales not imported), as the conversion view; over the
         // stores with sales only (one whose sales are not imported would lower it), as the digests.
         const entersSold = stores.filter((s) => s.transactions > 0).reduce((n, s) => n + s.enters, 0);
         expect(f.conversion).toBe(entersSold > 0 && transactions > 0 ? Math.round((transactions / entersSold) * 1e6) / 1e6 : null);
       }),
     );
+  });
+});
+
+describe("FigureTotals' visitors", () => {
+  it("gives no visitors (null), not 0, for door-counter enters beside stores nobody entered (closed: 0 enters, 0 visitors)", () => {
+    // The chain view's group at 05:40: an all-night store counted 403 in at its door, four others were closed.
+    const t = new FigureTotals();
+    t.add(store(403, null, 377), undefined);
+    for (let i = 0; i < 4; i++) t.add(store(0, 0, 0), undefined);
+    expect(t.figures()).toMatchObject({ enters: 403, visitors: null });
+    // Only closed stores: nobody came, 0 visitors.
+    const closed = new FigureTotals();
+    closed.add(store(0, 0, 0), undefined);
+    expect(closed.figures()).toMatchObject({ enters: 0, visitors: 0 });
+    // A store that follows people keeps the total counted, even beside a door-counter one.
+    const mixed = new FigureTotals();
+    mixed.add(store(403, null, 0), undefined);
+    mixed.add(store(30, 21, 0), undefined);
+    mixed.add(store(0, 0, 0), undefined);
+    expect(mixed.figures().visitors).toBe(21);
   });
 });
 

@@ -126,7 +126,8 @@ export type TotalFigures = StoreFigures;
 /**
  * Sums and merged sketches of several stores' figures: a group's or the chain's totals. Visitors
  * are summed over the stores that count them (as the digests do), null when none of the stores
- * added does; so are enters, transactions and sales: over the stores with data for the period
+ * added does (a store nobody entered in the period, 0 enters and 0 visitors, counts as neither:
+ * the digests have no visitors for it either); so are enters, transactions and sales: over the stores with data for the period
  * (null, no data, when none has: never a 0 for stores not counted then); conversion is the transactions over the enters of the stores with a sale recorded (a
  * store whose sales are not imported would lower it), as the digests have it. Amounts (sales, and
  * the average basket) are added only in one currency: when the stores with a sale sell in more than
@@ -161,8 +162,10 @@ export class FigureTotals {
     const sold = f.transactions !== null && f.transactions > 0;
     if (sold && currency !== null) this.sold.add(currency);
     if (sold) this.entersSold += f.enters ?? 0;
+    // A store nobody entered (no enters, no visitors: closed, say) tells nothing of whether its visitors
+    // can be counted: it is neither, so a door-counter store's enters beside it give no visitors (null), not 0.
     if (f.visitors === null) this.uncounted++;
-    else {
+    else if (f.visitors > 0 || f.enters !== 0) {
       this.visitors += f.visitors;
       this.counted++;
     }

@@ -43,7 +43,7 @@ export const FiguresBody = Type.Object({
     "enters as `traffic` counts them (entrance zones' visits plus their door counters' in); null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that have them; null when none has)",
   ),
   visitors: NullableInteger(
-    "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there, and null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that count them; null when none does)",
+    "distinct visitors of the entrance zones, as `dwell` counts them, summed over entrance zones; null when only door counters counted people in there, and null (no data, not 0) for a period the store's figures begin at or after the end of (`figuresFrom`: none yet, a year before it was counted, or older than the figures kept) (totals: summed over the stores that count them, a store nobody entered counting as neither; null when none does)",
   ),
   transactions: NullableInteger(
     "till transactions from the store's figures on (`since`); null (no data, not 0) for a period that ends at or before the store's first sale stored (no till feed yet, as GET /sales/days says) or before its figures begin; 0 from its first sale on is a till that sold nothing (totals: summed over the stores that have them; null when none has)",
