@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aedes } from "aedes";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeBatch, encodeReceipts, mayPublish, parseTopic, topics } from "@footfall/core";
+import { decodeBatch, encodeReceipts, mayPublish, parseTopic, topics, type FootfallEvent } from "@footfall/core";
 import { runCli, type CliIo } from "../main.js";
 import { silentLogger } from "../log.js";
 import { Ledger } from "./ledger.js";
@@ -18,18 +18,24 @@ import { ChainSimulator, type AgentCredentials } from "./simulator.js";
 import { chainStores, type ChainStore } from "./stores.js";
 import { testSalesImport } from "../sources/sim/test-sales-import.js";
 
-/** What the fake server stored: ids per store (first copy only), the oldest event's ts and every zone it saw per store. */
+/** What the fake server stored: ids per store (first copy only), the oldest and newest event's ts, the visitors who entered and every zone it saw per store. */
 interface Stored {
   ids: Map<string, string[]>;
   oldest: Map<string, number>;
+  newest: Map<string, number>;
+  entered: Map<string, Set<string>>;
   seen: Set<string>;
   zones: Map<string, Set<string>>;
   batches: number;
 }
 
-/** Aedes on a TCP port as a v1.1 Footfall server would run it; `restart()` loses everything the broker held (sessions, in-flight messages). */
-async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0, loginMs = 0) {
-  const stored: Stored = { ids: new Map(), oldest: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+/**
+ * Aedes on a TCP port as a v1.1 Footfall server would run it; `restart()` loses everything the broker held (sessions, in-flight messages).
+ * With `commitMs`, it stores each batch (and sends its receipt) that long after the one before: a server committing behind.
+ */
+async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0, loginMs = 0, commitMs = 0) {
+  const stored: Stored = { ids: new Map(), oldest: new Map(), newest: new Map(), entered: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+  let commits = Promise.resolve();
   /** Logins being checked now, and the most at once (each takes `loginMs`, as a broker hashing passwords). */
   const logins = { now: 0, peak: 0 };
   /** While true the "server" is down: the broker still acknowledges batches, nobody stores them or sends receipts. */
@@ -61,30 +67,39 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
         () => {},
       );
     }
+    /** Stores a batch's events (first copies only) and answers with its receipt. */
+    const commit = (store: string, agent: string, events: readonly FootfallEvent[]) => {
+      stored.batches++;
+      const ids = stored.ids.get(store) ?? [];
+      stored.ids.set(store, ids);
+      const zones = stored.zones.get(store) ?? new Set();
+      stored.zones.set(store, zones);
+      const entered = stored.entered.get(store) ?? new Set<string>();
+      stored.entered.set(store, entered);
+      for (const e of events) {
+        if ("zone" in e) zones.add(e.zone);
+        const key = `${store}/${e.id}`;
+        if (stored.seen.has(key)) continue;
+        stored.seen.add(key);
+        ids.push(e.id);
+        stored.oldest.set(store, Math.min(stored.oldest.get(store) ?? Infinity, e.ts));
+        stored.newest.set(store, Math.max(stored.newest.get(store) ?? -Infinity, e.ts));
+        if (e.type === "enter") entered.add(e.visitor);
+      }
+      for (const payload of encodeReceipts(events.map((e) => e.id))) {
+        broker.publish(
+          { cmd: "publish", topic: topics.receipts(store, agent), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          () => {},
+        );
+      }
+    };
     broker.on("publish", (packet, client) => {
       const parsed = parseTopic(packet.topic);
       if (!client || parsed?.kind !== "events" || state.serverDown) return;
       const batch = decodeBatch(packet.payload, (b) => Buffer.from(b).toString("utf8"));
       if (!batch.ok) throw new Error(batch.error);
-      stored.batches++;
-      const ids = stored.ids.get(parsed.store) ?? [];
-      stored.ids.set(parsed.store, ids);
-      const zones = stored.zones.get(parsed.store) ?? new Set();
-      stored.zones.set(parsed.store, zones);
-      for (const e of batch.value.events) {
-        if ("zone" in e) zones.add(e.zone);
-        const key = `${parsed.store}/${e.id}`;
-        if (stored.seen.has(key)) continue;
-        stored.seen.add(key);
-        ids.push(e.id);
-        stored.oldest.set(parsed.store, Math.min(stored.oldest.get(parsed.store) ?? Infinity, e.ts));
-      }
-      for (const payload of encodeReceipts(batch.value.events.map((e) => e.id))) {
-        broker.publish(
-          { cmd: "publish", topic: topics.receipts(parsed.store, parsed.agent), payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
-          () => {},
-        );
-      }
+      if (commitMs === 0) return commit(parsed.store, parsed.agent, batch.value.events);
+      commits = commits.then(() => new Promise<void>((r) => setTimeout(r, commitMs))).then(() => commit(parsed.store, parsed.agent, batch.value.events));
     });
     const sockets = new Set<net.Socket>();
     const server = net.createServer({ noDelay: true }, (socket) => {
@@ -260,6 +275,57 @@ describe("the chain simulator", () => {
     expect(server.logins.peak).toBe(3);
     await until("events from every store", () => stores.every((s) => (server.stored.ids.get(s.store)?.length ?? 0) > 0));
   });
+
+  it("posts a store's till transactions only once the server has stored its events up to them: during and after a back-fill, no sale is ahead of its store's stored events", async () => {
+    const stores = chainStores({ count: 3, seed: 6 });
+    // A server committing each batch 20 ms after the one before: the back-fill's entries wait in the outboxes.
+    const server = await fakeServer(stores, null, 0, 0, 20);
+    cleanup.push(() => server.close());
+    // The sales import: each transaction it gets must be of a visit already stored, at or before the store's newest stored event
+    // (a visitor pays as they leave the till: that exit has the sale's ts).
+    const ahead: string[] = [];
+    const got = new Map<string, number>();
+    const tills = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += String(c)));
+      req.on("end", () => {
+        const store = decodeURIComponent(/\/stores\/([^/]+)\/sales/.exec(req.url ?? "")![1]!);
+        const { sales } = JSON.parse(text) as { sales: Array<{ transaction: string; ts: number }> };
+        const newest = server.stored.newest.get(store) ?? -Infinity;
+        const entered = server.stored.entered.get(store) ?? new Set<string>();
+        for (const sale of sales) {
+          if (!(sale.ts <= newest) || !entered.has(sale.transaction.replace(/^t-/, ""))) {
+            ahead.push(`${store} ${sale.transaction} at ${new Date(sale.ts).toISOString()}: newest stored event ${Number.isFinite(newest) ? new Date(newest).toISOString() : "none"}, entry stored ${entered.has(sale.transaction.replace(/^t-/, ""))}`);
+          }
+        }
+        got.set(store, (got.get(store) ?? 0) + sales.length);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: sales.length, duplicates: 0, rejected: [], rejectedCount: 0 }));
+      });
+    });
+    await new Promise<void>((r) => tills.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise<void>((r) => tills.close(() => r())));
+    const started = Date.now();
+    // A whole day of history: each store is open in some of it whatever the hour of the run.
+    const sim = new ChainSimulator({
+      stores,
+      mqttUrl: `mqtt://127.0.0.1:${server.port}`,
+      speed: 60,
+      backfillHours: 24,
+      // Live, the simulated day starts at noon: every store open, its live events coming at once.
+      startHour: 12,
+      tickMs: 100,
+      sales: { url: `http://127.0.0.1:${(tills.address() as AddressInfo).port}`, token: "ff_tills" },
+      log: silentLogger,
+    });
+    cleanup.push(() => sim.stop());
+    await sim.start();
+    // The back-fill is over once every store's live events (stamped from the start on) are stored; then some live sales.
+    await until("every store's history stored and its live events coming", () => stores.every((s) => (server.stored.newest.get(s.store) ?? 0) >= started), 120_000);
+    await new Promise((r) => setTimeout(r, 8000));
+    expect(ahead.slice(0, 5), `${ahead.length} transactions posted before their store's events were stored`).toEqual([]);
+    // It did post: the history's sales, for every store.
+    for (const s of stores) expect(got.get(s.store) ?? 0, s.store).toBeGreaterThan(10);
+  }, 180_000);
 
   it("refuses to start without credentials for a store when a credentials file is given", () => {
     const stores = chainStores({ count: 3 });
