@@ -4,6 +4,7 @@ import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Aedes } from "aedes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../log.js";
 import { SalesUploader } from "./sales-upload.js";
@@ -12,12 +13,24 @@ import { testSalesImport } from "./test-sales-import.js";
 const CLI = fileURLToPath(new URL("../../../dist/cli.js", import.meta.url));
 
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/** A broker on a TCP port that acknowledges every batch: with `receipts: "off"` its PUBACK settles the simulator's events. */
+async function ackingBroker(): Promise<{ port: number; close: () => Promise<void> }> {
+  const broker = await Aedes.createBroker();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+    },
+  };
 }
 
 describe("the simulator's tills killed outright (built dist)", () => {
@@ -31,6 +44,7 @@ describe("the simulator's tills killed outright (built dist)", () => {
 
   it("a SIGKILLed simulator loses no till transaction it had already offered the import: the next run sends each once", async () => {
     const imp = await testSalesImport();
+    const broker = await ackingBroker();
     const dir = mkdtempSync(join(tmpdir(), "footfall-sales-kill-"));
     dirs.push(dir);
     const configPath = join(dir, "sim.json");
@@ -40,8 +54,9 @@ describe("the simulator's tills killed outright (built dist)", () => {
         store: "demo",
         agent: "sim-1",
         dataDir: dir,
-        // No broker: the events wait in the durable outbox; the tills talk HTTP to the import.
-        mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` },
+        // A broker whose PUBACK settles the events (a till transaction goes once its store's events before it are settled); the tills talk HTTP to the import.
+        mqtt: { url: `mqtt://127.0.0.1:${broker.port}` },
+        receipts: "off",
         settings: { seed: 7, speed: 600, startHour: 12, arrivalsPerHour: 600, layoutWaitMs: 0, backfillHours: 1, sales: { url: imp.url, token: "tok", everySeconds: 0.1 } },
       }),
     );
@@ -62,6 +77,7 @@ describe("the simulator's tills killed outright (built dist)", () => {
       expect(await exited).toBe("SIGKILL");
     } finally {
       child.kill("SIGKILL");
+      await broker.close();
     }
     const offeredBeforeKill = [...imp.tried];
 
