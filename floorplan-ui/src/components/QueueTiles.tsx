@@ -2,7 +2,8 @@
  * The live tablet's checkout queues (issue 14.1): one tile per queue zone with the people waiting
  * and the estimated wait for someone joining now, the tills open (people the server sees at the
  * tills), asked from the server every 5 seconds and at once when the live push shows another
- * number of people in a queue zone than the tile (so the tile agrees with the map beside it), and
+ * number of people in a queue zone than the tile (so the tile agrees with the map beside it; people
+ * the tracking lost, whom the map counts for up to half an hour, are said under the count), and
  * "Open another till" when the store's queue alert rule fires or, without one, at the simple rule
  * (4 people waiting or a 3-minute wait). Nothing shows for a layout without queues.
  */
@@ -31,7 +32,7 @@ export function QueueTiles({ store, live, hasQueues }: { store: string; live: { 
     lastCatchUp.current = Date.now();
     reload();
   }, [behind, live.occupancy, reload]);
-  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? []) : []), [q.data, live.alerts]);
+  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? [], live.occupancy?.zones) : []), [q.data, live.alerts, live.occupancy]);
   if (!hasQueues) return null;
   if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;
   return (
@@ -56,6 +57,11 @@ export function QueueTiles({ store, live, hasQueues }: { store: string; live: { 
               </span>
             </span>
           </div>
+          {t.lost > 0 && (
+            <div className="queue-lost" data-testid={`queue-lost-${t.zone}`} data-lost={t.lost}>
+              +{t.lost} on the map not counted: in line far longer than anyone waits (lost by the tracking)
+            </div>
+          )}
           {t.openTill && (
             <div className="queue-action" role="alert" data-testid={`queue-open-till-${t.zone}`}>
               Open another till <span className="queue-reason">· {t.reason}</span>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { formatWait, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatWait, lostOnMap, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
 import { formatDuration } from "./format.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
@@ -11,6 +11,7 @@ const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   name: "Checkout queue",
   queueFor: "checkout",
   length,
+  lost: 0,
   capacity: 12,
   estimatedWaitS,
   method: "recent-waits",
@@ -116,12 +117,52 @@ describe("the editor and queues", () => {
 
 describe("queueFiguresBehind", () => {
   it("is true when a queue zone's live people differ from the length read, false otherwise or without figures", () => {
-    const read = [{ zone: "line", length: 1 }];
+    const read = [{ zone: "line", length: 1, lost: 0 }];
     expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 4 }, { zone: "checkout", occupancy: 2 }])).toBe(true);
     expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 1 }, { zone: "checkout", occupancy: 2 }])).toBe(false);
     expect(queueFiguresBehind(read, [{ zone: "checkout", occupancy: 2 }])).toBe(false);
     expect(queueFiguresBehind(undefined, [{ zone: "line", occupancy: 4 }])).toBe(false);
     expect(queueFiguresBehind(read, undefined)).toBe(false);
+  });
+
+  it("is false while the map's extra people in the line are the ones the read left out as lost by the tracking", () => {
+    // The demo's kiosk: '0 people waiting' beside a map saying 1/12 for half an hour, and the tile read again every second meanwhile.
+    const read = [{ zone: "line", length: 0, lost: 1 }];
+    expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 1 }])).toBe(false);
+    expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 0 }])).toBe(false);
+    expect(queueFiguresBehind(read, [{ zone: "line", occupancy: 2 }])).toBe(true);
+  });
+
+  it("is behind exactly when some queue zone's people now are outside [length, length + lost] (fast-check against a reference)", () => {
+    const zone = fc.constantFrom("a", "b", "c");
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ zone, length: fc.nat(6), lost: fc.nat(3) }), { selector: (q) => q.zone }),
+        fc.uniqueArray(fc.record({ zone, occupancy: fc.nat(10) }), { selector: (z) => z.zone }),
+        (queues, zones) => {
+          const explained = (q: (typeof queues)[number], occupancy: number) => {
+            for (let lostShown = 0; lostShown <= q.lost; lostShown++) if (occupancy === q.length + lostShown) return true;
+            return false;
+          };
+          const expected = queues.some((q) => zones.some((z) => z.zone === q.zone && !explained(q, z.occupancy)));
+          expect(queueFiguresBehind(queues, zones)).toBe(expected);
+        },
+      ),
+    );
+  });
+});
+
+describe("lostOnMap", () => {
+  it("counts the map's people in the line above the length as far as the read's lost explains them", () => {
+    const q = { zone: "line", length: 2, lost: 1 };
+    expect(lostOnMap(q, [{ zone: "line", occupancy: 3 }])).toBe(1);
+    expect(lostOnMap(q, [{ zone: "line", occupancy: 5 }])).toBe(1);
+    expect(lostOnMap(q, [{ zone: "line", occupancy: 2 }])).toBe(0);
+    expect(lostOnMap(q, [{ zone: "line", occupancy: 1 }])).toBe(0);
+    expect(lostOnMap({ ...q, lost: 0 }, [{ zone: "line", occupancy: 3 }])).toBe(0);
+    expect(lostOnMap(q, undefined)).toBe(0);
+    expect(queueTiles([{ ...row(0, 0), lost: 1 }], [], [{ zone: "line", occupancy: 1 }])[0]!.lost).toBe(1);
+    expect(queueTiles([{ ...row(0, 0), lost: 1 }])[0]!.lost).toBe(0);
   });
 });
 

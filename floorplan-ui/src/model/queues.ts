@@ -36,6 +36,8 @@ export interface QueueTile {
   openTill: boolean;
   /** Why: the alert rule's message, or the simple rule's figures. */
   reason: string | null;
+  /** People in the queue zone on the map left out of `length` (lost by the tracking): `lostOnMap`. */
+  lost: number;
   state: "ok" | "busy" | "open-till";
 }
 
@@ -67,26 +69,40 @@ export function queueAlertNow(alert: Pick<QueueAlert, "kind" | "value">, length:
 }
 
 /**
- * One tile per queue. A firing (or acknowledged) queue-length or queue-wait alert of the store's
- * rules for the queue says "open another till" with the rule's message (and its figure now, where
- * that reads otherwise: queueAlertNow); without one, the simple rule (OPEN_TILL_AT) does. Busy:
- * half way to the simple rule.
- */
-/**
  * Whether the queue figures read (every 5 s) are behind the live push: a queue zone whose people
- * now (the occupancy message the map and the zone list show) differ from the length read. The tile
- * then reads them again at once, so its "people waiting" does not say 1 beside a map and an alert
- * that say 4 for up to 5 seconds. False without figures on either side.
+ * now (the occupancy message the map and the zone list show) differ from what the read accounts
+ * for: its length, plus up to its `lost` (people the tracking lost, left out of the length, whom the
+ * zone's occupancy counts until the visit timeout). The tile then reads them again at once, so its
+ * "people waiting" does not say 1 beside a map and an alert that say 4 for up to 5 seconds; a lost
+ * person on the map alone is no reason to read again (it stays there for up to half an hour).
+ * False without figures on either side.
  */
-export function queueFiguresBehind(queues: readonly Pick<LiveQueueRow, "zone" | "length">[] | undefined, zones: readonly { zone: string; occupancy: number }[] | undefined): boolean {
+export function queueFiguresBehind(queues: readonly Pick<LiveQueueRow, "zone" | "length" | "lost">[] | undefined, zones: readonly { zone: string; occupancy: number }[] | undefined): boolean {
   if (!queues || !zones) return false;
   return queues.some((q) => {
     const z = zones.find((x) => x.zone === q.zone);
-    return z !== undefined && z.occupancy !== q.length;
+    return z !== undefined && (z.occupancy < q.length || z.occupancy > q.length + q.lost);
   });
 }
 
-export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = []): QueueTile[] {
+/**
+ * People the map shows in the queue zone that the tile does not count as waiting: the zone's live
+ * occupancy above the length, as far as the read's `lost` explains it (0 otherwise, or without
+ * the zone's occupancy).
+ */
+export function lostOnMap(q: Pick<LiveQueueRow, "zone" | "length" | "lost">, zones: readonly { zone: string; occupancy: number }[] | undefined): number {
+  const z = zones?.find((x) => x.zone === q.zone);
+  return z === undefined ? 0 : Math.max(0, Math.min(z.occupancy - q.length, q.lost));
+}
+
+/**
+ * One tile per queue. A firing (or acknowledged) queue-length or queue-wait alert of the store's
+ * rules for the queue says "open another till" with the rule's message (and its figure now, where
+ * that reads otherwise: queueAlertNow); without one, the simple rule (OPEN_TILL_AT) does. Busy:
+ * half way to the simple rule. `zones`: the live occupancy the map shows, for the people on it the
+ * tile leaves out (`lost`).
+ */
+export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = [], zones?: readonly { zone: string; occupancy: number }[]): QueueTile[] {
   return queues.map((q) => {
     const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
     const wait = q.estimatedWaitS;
@@ -109,6 +125,7 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       tillsText: tillsText(q.tillsOpen),
       openTill,
       reason,
+      lost: lostOnMap(q, zones),
       state: openTill ? "open-till" : busy ? "busy" : "ok",
     };
   });

@@ -42,6 +42,11 @@ export interface LiveQueue {
   queueFor: string;
   /** People waiting now (open visits; people the tracking lost left out). */
   length: number;
+  /**
+   * Open visits of the queue zone left out of `length` as people the tracking lost (core's
+   * estimateWait `stale`): the zone's live occupancy still counts them until the visit timeout.
+   */
+  lost: number;
   /** Capacity of the queue zone from the layout, or null. */
   capacity: number | null;
   /** Estimated wait in seconds for someone joining now; null when the last 15 minutes say nothing. */
@@ -110,6 +115,7 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
         name: z.name,
         queueFor,
         length: e.length,
+        lost: e.stale,
         capacity: z.capacity ?? null,
         estimatedWaitS: e.estimatedWaitS === null ? null : Math.round(e.estimatedWaitS * 10) / 10,
         method: e.method,

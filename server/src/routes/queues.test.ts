@@ -23,7 +23,7 @@ function queueLayout(): LayoutInput {
 /**
  * Shoppers over four hours: most queue then pay; some give up (the queue, then out or to fruit);
  * three are still in the line now (joined 1-2 min ago), one of them after the tracking lost
- * someone in the line 40 minutes ago (an open visit that must not count).
+ * someone in the line 40 minutes ago and another 10 minutes ago (open visits that must not count).
  */
 function stream(): FootfallEvent[] {
   const f = new EventFactory("cam-1");
@@ -45,6 +45,8 @@ function stream(): FootfallEvent[] {
   }
   // Lost in the line by the tracking 40 minutes ago: an enter, nothing else.
   out.push(f.enter("ghost", "line", NOW - 40 * M));
+  // Lost in the line 10 minutes ago: the live occupancy still counts them (within the visit timeout).
+  out.push(f.enter("ghost2", "line", NOW - 10 * M));
   // In the line now.
   for (const [v, ago] of [["w1", 2 * M], ["w2", 90 * S], ["w3", 60 * S]] as const) {
     out.push(f.enter(v, "entrance", NOW - ago - 60 * S), f.exit(v, "entrance", NOW - ago - 40 * S), f.enter(v, "line", NOW - ago));
@@ -91,11 +93,21 @@ describe("GET /api/v1/stores/:store/queues/live", () => {
     expect(e.tillsOpen).toBe(2);
     expect(res.body.queues).toHaveLength(1);
     const q = res.body.queues[0];
-    expect(q).toMatchObject({ zone: "line", name: "line", queueFor: "checkout", length: 3, capacity: 8, method: e.method, tillsOpen: 2 });
+    expect(q).toMatchObject({ zone: "line", name: "line", queueFor: "checkout", length: 3, lost: 2, capacity: 8, method: e.method, tillsOpen: 2 });
+    expect(e.stale).toBe(2);
     expect(q.estimatedWaitS).toBeCloseTo(e.estimatedWaitS!, 0);
     expect(q.estimatedWaitS).toBeGreaterThan(30);
     const lastHour = lineVisits().flatMap((v) => (v.exitTs !== null && v.exitTs >= NOW - 60 * M ? [v.exitTs - v.enterTs] : []));
     expect(q.lastHour).toEqual(waitStats(lastHour));
+  });
+
+  it("says the lost it left out, so the live map's people in the line (who count the one lost 10 minutes ago) are the length plus some of them", async () => {
+    const [live, occupancy] = await Promise.all([t.get(`/api/v1/stores/shop/queues/live`, staff), t.get(`/api/v1/stores/shop/occupancy`, staff)]);
+    const q = live.body.queues[0] as { length: number; lost: number };
+    const onMap = (occupancy.body.zones as { zone: string; occupancy: number }[]).find((z) => z.zone === "line")!.occupancy;
+    expect(onMap).toBe(4);
+    expect(q.length).toBe(3);
+    expect(onMap - q.length).toBeLessThanOrEqual(q.lost);
   });
 
   it("is what the alert evaluator and the MQTT state publisher read", async () => {

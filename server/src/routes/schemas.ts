@@ -264,6 +264,10 @@ export const LiveQueuesBody = Type.Object({
       name: Type.String(),
       queueFor: Type.String({ description: "the zone it queues for" }),
       length: Type.Integer({ description: "people waiting now (visits open in the queue zone, people the tracking lost left out)" }),
+      lost: Type.Integer({
+        description:
+          "visits open in the queue zone left out of length as people the tracking lost (in it longer than twice the longest wait that ended in the last 15 minutes, 3 minutes at least): the zone's live occupancy counts them until the visit timeout",
+      }),
       capacity: Nullable(Type.Number()),
       estimatedWaitS: Nullable(Type.Number({ description: "estimated wait in seconds for someone joining now (README: Queues)" })),
       method: Type.Union([Type.Literal("recent-waits"), Type.Literal("throughput"), Type.Literal("littles-law"), Type.Literal("none")]),
