@@ -305,6 +305,19 @@ describe("the Chain view", () => {
     expect(await rows.evaluateAll((trs) => trs.map((r) => r.getAttribute("data-testid")))).toEqual(needing.agents.map((a) => `all-agent-outlet-${a.agent}`));
     await page.close();
   });
+
+  it("says a group in the link does not exist (deleted, or not this token's) and offers every store, instead of the API's 404", async () => {
+    const page = await t.open("/chain/shop?range=last7&group=gone", t.shop.tokens.viewer);
+    await page.getByRole("heading", { name: "No group “gone”" }).waitFor({ timeout: 20_000 });
+    expect(await page.locator(".state").textContent()).toContain("deleted, or whose stores your token may not see");
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await shot(page, "chain-unknown-group");
+    await page.getByTestId("chain-all-stores").click();
+    await page.getByTestId("chain-table").waitFor({ timeout: 20_000 });
+    expect(page.url()).not.toContain("group=");
+    expect(await page.locator("[data-testid=chain-table] tbody tr").count()).toBe(3);
+    await page.close();
+  });
 });
 
 /** The text colour of an element, as `rgb(r, g, b)`. */

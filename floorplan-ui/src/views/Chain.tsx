@@ -261,7 +261,12 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const running = preset !== "yesterday";
   const figuresEnd = Math.min(range.to, now);
   const groups = useQ(["groups"], (signal) => chain.groups(signal));
-  const overview = useQ(["overview", range.from, range.to, group], (signal) => chain.overview({ ...range, group: group || undefined }, signal), { refetchInterval: REFRESH_MS });
+  // A link or bookmark to a group since deleted (or one this token does not see): say so and offer every store, not the API's 404.
+  const unknownGroup = group !== "" && groups.data !== undefined && !groups.data.some((g) => g.id === group);
+  const overview = useQ(["overview", range.from, range.to, group], (signal) => chain.overview({ ...range, group: group || undefined }, signal), {
+    refetchInterval: REFRESH_MS,
+    enabled: !unknownGroup,
+  });
 
   const set = (changes: Record<string, string | null>) => navigate(withParams(route, changes), true);
   const rows = useMemo(() => sortStores(filterStores(overview.data?.stores ?? [], text), sort), [overview.data, text, sort]);
@@ -311,7 +316,19 @@ export default function ChainView({ route, navigate }: ViewProps) {
           Export CSV
         </button>
       </div>
-      {overview.status === "error" && !overview.data ? (
+      {unknownGroup ? (
+        <Empty
+          icon="alert"
+          title={`No group “${group}”`}
+          action={
+            <button className="btn" data-testid="chain-all-stores" onClick={() => set({ group: null })}>
+              Show every store
+            </button>
+          }
+        >
+          The link names a store group that was deleted, or whose stores your token may not see. Pick a group above, or show every store.
+        </Empty>
+      ) : overview.status === "error" && !overview.data ? (
         <ErrorState error={overview.error} onRetry={overview.reload} />
       ) : !overview.data ? (
         <Loading label="Loading every store…" />
