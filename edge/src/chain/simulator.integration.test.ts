@@ -279,8 +279,8 @@ describe("the chain simulator", () => {
   it("posts a store's till transactions only once the server has stored its events up to them: during and after a back-fill, no sale is ahead of its store's stored events", async () => {
     const stores = chainStores({ count: 3, seed: 6 });
     // A server committing each batch 200 ms after the one before: at the back-fill's end, hours of its entries still wait in the
-    // outboxes (up to 20,000 a store), whatever the load of the machine (with 20 ms the old tills' burst at its end was ahead
-    // of them at 04:50, but not at 05:02, when the hours still unsettled were night in every store).
+    // outboxes (up to 20,000 a store), whatever the load of the machine, so tills that post ahead of them are caught even when
+    // the last minutes of history are night in every store.
     const server = await fakeServer(stores, null, 0, 0, 200);
     cleanup.push(() => server.close());
     // The sales import: each transaction it gets must be of a visit already stored, at or before the store's newest stored event
