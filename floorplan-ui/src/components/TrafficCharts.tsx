@@ -84,8 +84,20 @@ export function TrafficCharts({
     const closedByHours = bucket === "hour" ? closedRuns(shown.slots, open.data) : [];
     const isClosed = shown.slots.map((_, i) => closedByHours.some(([a, b]) => a <= i && i <= b) || fcClosed.some(([a, b]) => a <= i && i <= b));
     const closed = closedForecastRuns(isClosed.map((c) => (c ? { expected: 0, low: 0, high: 0, closed: true } : null)));
+    // Shaded on a hidden value axis over the same width (0 to the number of slots), from the start of
+    // a run's first hour to the end of its last: on the category axis an area runs from the middle of
+    // one bar's band to the middle of another's, so half of each end hour was left out, and a single
+    // closed hour (23:00 after a 22:30 closing) was not shaded at all.
     const closedArea = closed.length
-      ? { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: shown.slots[a]!.label }, { xAxis: shown.slots[b]!.label }]) }
+      ? {
+          type: "line",
+          name: "Closed",
+          xAxisIndex: 1,
+          data: [],
+          silent: true,
+          tooltip: { show: false },
+          markArea: { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
+        }
       : undefined;
     return {
       forecast: fc.some(Boolean),
@@ -98,14 +110,19 @@ export function TrafficCharts({
         tooltip: forecastSeries.length
           ? { trigger: "axis", axisPointer: { type: "shadow" }, formatter: forecastTip }
           : { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v: number | string | null | undefined) => (typeof v === "number" ? `${formatCount(v)} enters` : "no data") },
-        xAxis: { type: "category", data: shown.slots.map((s) => s.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: "#cbd5e1" } } },
-        yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f6" } } },
+        xAxis: [
+          { type: "category", data: shown.slots.map((s) => s.label), axisTick: { alignWithLabel: true }, axisLine: { lineStyle: { color: "#cbd5e1" } } },
+          { type: "value", min: 0, max: shown.slots.length, show: false, axisPointer: { show: false, triggerTooltip: false } },
+        ],
+        // The axis line and ticks off, as a value axis has them by default: the hidden value x axis above would draw them.
+        yAxis: { type: "value", minInterval: 1, axisLine: { show: false }, axisTick: { show: false }, splitLine: { lineStyle: { color: "#eef1f6" } } },
         // No data is no bar (ECharts' "-"), and a grey mark along the axis says so; a 0 is a 0. An
         // hour still to come carries its forecast instead.
         series: [
-          { type: "bar", name: "Enters", data: shown.slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28, ...(closedArea ? { markArea: closedArea } : {}) },
+          { type: "bar", name: "Enters", data: shown.slots.map((s) => s.value ?? "-"), itemStyle: { color: "#3b528b", borderRadius: [3, 3, 0, 0] }, emphasis: { itemStyle: { color: "#21918c" } }, barMaxWidth: 28 },
           { type: "bar", name: "No data", barGap: "-100%", silent: true, data: shown.slots.map((s, i) => (s.value === null && !fc[i] ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
           ...forecastSeries,
+          ...(closedArea ? [closedArea] : []),
         ],
       },
     };
