@@ -65,6 +65,18 @@ export async function digestTarget(
   return { name, stores, zones: sorted, timeZone: sorted[0] ?? "UTC", problem: null };
 }
 
+/**
+ * The stores as the chain view names them (the store list's names: a store's name in force, core's layout
+ * name), the id where a store has none; a name two of the stores share is followed by the id, "Express (s7)".
+ */
+export async function storeLabels(services: Pick<Services, "storage">, stores: readonly string[]): Promise<Map<string, string>> {
+  const named = new Map((await services.storage.stores.list()).map((s) => [s.id as string, s.name.trim()]));
+  const nameOf = (id: string) => named.get(id) || id;
+  const uses = new Map<string, number>();
+  for (const id of stores) uses.set(nameOf(id), (uses.get(nameOf(id)) ?? 0) + 1);
+  return new Map(stores.map((id) => [id, (uses.get(nameOf(id)) ?? 0) > 1 && nameOf(id) !== id ? `${nameOf(id)} (${id})` : nameOf(id)]));
+}
+
 const int = (n: number) => Math.round(n).toLocaleString("en-GB");
 /** A figure of a period without data, as every screen writes it (the report's and the heatmap's "no data"), never 0. */
 const NO_DATA = "no data";
@@ -104,11 +116,16 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   if (target.timeZone === null) throw new Error(target.problem ?? "no time zone");
   const tz = target.timeZone;
   const bucket = d.frequency === "daily" ? "hour" : "day";
-  const [now, before, starts] = await Promise.all([
+  const [now, before, starts, storeNames] = await Promise.all([
     figuresOf(services, target.stores, period.from, period.to, bucket, tz),
     figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
     Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.to) }))),
+    storeLabels(services, target.stores),
   ]);
+  // Figures are kept by store id (a group's zone rows "id / zone"); people read them by the stores' names.
+  const label = (store: string) => storeNames.get(store) ?? store;
+  const named = <T extends { store: string }>(list: readonly T[]) => list.map((p) => ({ ...p, store: label(p.store) }));
+  const zoneLabel = (what: string) => (d.scope === "store" ? what : `${label(what.slice(0, what.indexOf(" / ")))}${what.slice(what.indexOf(" / "))}`);
   // A store whose figures begin inside the period before covers only its end: no change is given against it.
   const partial = partialStores(period.previous, starts);
   const partialSet = new Set(partial.map((p) => p.store));
@@ -161,8 +178,8 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     beforeLabel: prevPartial ? `${prevWord} (partial)` : prevWord,
   });
   const note = now.complete ? "" : "Part of this period is beyond the retention horizon or the store has no layout: figures are incomplete.";
-  const prevNote = partialNote(prevWord, d.scope, partial, target.stores.length, tz);
-  const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, partialNow, target.stores.length, tz);
+  const prevNote = partialNote(prevWord, d.scope, named(partial), target.stores.length, tz);
+  const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, named(partialNow), target.stores.length, tz);
   const zoneChange = (c: Change, withRatio: boolean) =>
     zoneBeforeNoData(c.what)
       ? `${prevWord}: ${NO_DATA}`
@@ -171,14 +188,14 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
       : zoneNowPartial(c.what)
         ? `${prevWord}: ${int(c.before)}, not compared`
         : `${signedInt(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${formatRelativeChange(c.ratio)}`}`;
-  const stores = d.scope === "group" ? `Stores: ${target.stores.join(", ")}` : "";
+  const stores = d.scope === "group" ? `Stores: ${target.stores.map(label).sort((a, b) => a.localeCompare(b)).join(", ")}` : "";
   const text = [
     subject,
     "",
     ...rows.map(([k, a, b, c]) => `${k.padEnd(14)} ${a.padStart(12)}   ${prevWord}: ${b}${c ? ` (${c})` : ""}`),
     "",
     changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
-    ...changes.map((c) => `  ${c.what}: ${int(c.now)} (${zoneChange(c, true)})`),
+    ...changes.map((c) => `  ${zoneLabel(c.what)}: ${int(c.now)} (${zoneChange(c, true)})`),
     "",
     stores,
     prevNote,
@@ -196,7 +213,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
 ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)} (partial)</td><td></td></tr>` : `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`)).join("\n")}
 </table>
 <h3>Biggest changes</h3>
-${changes.length ? `<ul>${changes.map((c) => `<li>${esc(c.what)}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
+${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c.what))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
 ${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>

@@ -265,7 +265,7 @@ describe("digests", () => {
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((s) => s.id === id)).toEqual([]);
   });
-  it("a group's digest sums its stores' figures and names them; its conversion leaves out a store whose sales are not imported", async () => {
+  it("a group's digest sums its stores' figures and names them as the chain view does (text, HTML, preview); its conversion leaves out a store whose sales are not imported", async () => {
     await t.putLayout("marais", smallLayout({ name: "Le Marais" }));
     const f = new EventFactory("door-m");
     // Its figures begin Monday 16 Nov at midnight, as the shop's: both cover the week before in full.
@@ -281,8 +281,16 @@ describe("digests", () => {
     const m = mails.at(-1)!;
     expect(m.subject).toBe("Footfall weekly digest: Paris, week of Mon 23 Nov 2026: 60 enters (+33 %)");
     expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33 %\)/);
-    expect(m.text).toContain("Stores: marais, shop");
-    expect(m.text).toContain("shop / fruit: 3 (+2, +200 %)");
+    // Its stores by the names the chain view shows (GET /overview's), not their ids: "Rue de Rivoli / fruit", never "shop / fruit".
+    const shown = (await api("GET", "/overview?group=paris", t.admin)).body.stores.map((s: { name: string }) => s.name).sort();
+    expect(shown).toEqual(["Le Marais", "Rue de Rivoli"]);
+    expect(m.text).toContain(`Stores: ${shown.join(", ")}`);
+    expect(m.text).toContain("  Rue de Rivoli / fruit: 3 (+2, +200 %)");
+    expect(m.html).toContain("<p>Stores: Le Marais, Rue de Rivoli</p>");
+    expect(m.html).toContain("<li>Rue de Rivoli / fruit: 3 visits (+2)</li>");
+    for (const body of [m.text, m.html as string]) expect(body).not.toMatch(/\b(shop|marais)\b/);
+    const preview = await api("GET", `/digests/${g.body.id}/preview?period=2026-11-23`, t.admin);
+    expect(preview.body.text).toBe(m.text);
     // 10 transactions over the shop's 50 enters (the Marais's 10 would make it 16.7 %).
     expect(m.text).toMatch(/Conversion\s+20 %/);
     const limited = await t.token("admin", "shop");
@@ -311,7 +319,7 @@ describe("digests", () => {
     // Paris's Monday (50 enters) falls in New York's Monday, as do New York's 15; the Sunday before: Paris's 40.
     expect(m.subject).toBe("Footfall daily digest: Flagships, Mon 23 Nov 2026: 65 enters (+63 %)");
     expect(m.text).toContain("Times in America/New_York.");
-    expect(m.text).toContain("Stores: nyc, shop");
+    expect(m.text).toContain("Stores: Fifth Avenue, Rue de Rivoli");
     // A group that becomes mixed after its digest was made: listed with the problem, not sent, until given a zone.
     expect((await api("POST", "/groups", t.admin, { id: "europe", name: "Europe", stores: ["shop"] })).status).toBe(200);
     const e = await api("POST", "/digests", t.admin, { ...body, target: "europe" });
@@ -359,12 +367,12 @@ describe("digests", () => {
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
     expect(gm.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
-    expect(gm.text).toContain("opera / fruit: 2 (the day before: 1, partial)");
-    expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
+    expect(gm.text).toContain("Opera / fruit: 2 (the day before: 1, partial)");
+    expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (Opera Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
     const shopDay = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
     expect(shopDay.status).toBe(200);
     expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25 %)");
-    expect(mails.at(-1)!.text).toContain("shop / fruit: 3 (+2, +200 %)");
+    expect(mails.at(-1)!.text).toContain("Rue de Rivoli / fruit: 3 (+2, +200 %)");
   });
 
   it("a store installed during the period itself: its period before has no data ('no data', never 0), a group's is not compared (it would read as growth); conversion counts the sales from the day its figures begin", async () => {
@@ -399,10 +407,10 @@ describe("digests", () => {
     expect((await api("POST", `/digests/${g.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Tue 24 Nov 2026: 30 enters (the day before: 50, not compared)");
-    expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (opera Tue 24 Nov 14:00), so it is not compared with the day before.");
+    expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (Opera Tue 24 Nov 14:00), so it is not compared with the day before.");
     // The group's day before has shop's figures: not compared; Opera's zones had none then: no data.
-    expect(gm.text).toContain("opera / fruit: 1 (the day before: no data)");
-    expect(gm.text).toContain("shop / fruit: 0 (−3, −100 %)");
+    expect(gm.text).toContain("Opera / fruit: 1 (the day before: no data)");
+    expect(gm.text).toContain("Rue de Rivoli / fruit: 0 (−3, −100 %)");
   });
 
   it("a server killed while sending: the period is sent again once its lease has run out, by the restarted server, once", async () => {
