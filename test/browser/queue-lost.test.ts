@@ -66,3 +66,23 @@ describe("the live tablet's queue tile with a person the tracking lost in the li
     await page.close();
   });
 });
+
+describe("the heatmap's queue panel", () => {
+  it("writes a thousand joins with a thousands separator, as the ranking beside it writes every count: '1,031 joined', not '1031 joined'", async () => {
+    // A thousand more people through the line two to three hours ago (the live figures read 75 minutes back: not these).
+    const from = Date.now() - 3 * 60 * M;
+    const f = t.shop.events;
+    await t.shop.publish(Array.from({ length: 1000 }, (_, i) => [...f.visit(`k${i}`, "line", from + i * 3 * S, 20 * S), ...f.visit(`k${i}`, "checkout", from + i * 3 * S + 21 * S, 30 * S)]).flat());
+    const hour = 3_600_000;
+    const range = `from=${Math.floor((from - hour) / hour) * hour}&to=${Date.now() + 60_000}`;
+    const report = (await t.shop.api.request<{ queues: { joins: number }[] }>("GET", `/api/v1/stores/${t.shop.store}/queues?${range}`)).body.queues[0]!;
+    expect(report.joins).toBeGreaterThanOrEqual(1000);
+    const page = await t.open(`/heatmap/${t.shop.store}?${range}`, t.shop.tokens.viewer);
+    const joins = page.getByTestId("queue-joins-line");
+    await joins.waitFor({ timeout: 15_000 });
+    const written = report.joins.toLocaleString("en-GB");
+    expect(written).toContain(",");
+    expect(await joins.textContent()).toBe(`${written} joined`);
+    await page.close();
+  });
+});

@@ -7,7 +7,7 @@ import { useMemo } from "react";
 import { queuesApi, type QueueReportRow } from "../api/queues.js";
 import { useQ } from "../hooks/useQ.js";
 import { dayOf } from "../model/range.js";
-import { formatRate } from "../model/format.js";
+import { formatCount, formatRate } from "../model/format.js";
 import { formatWait, waitGrid, WEEKDAYS } from "../model/queues.js";
 import { useSession } from "../session.js";
 import { downloadText } from "./download.js";
@@ -43,11 +43,11 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
     <div data-testid={`queue-report-${q.zone}`}>
       <div className="queue-summary">
         <b>{q.name}</b>
-        <span data-testid={`queue-joins-${q.zone}`}>{q.joins} joined</span>
+        <span data-testid={`queue-joins-${q.zone}`}>{formatCount(q.joins)} joined</span>
         <span>median wait {formatWait(q.wait_s?.median)}</span>
         <span>p90 {formatWait(q.wait_s?.p90)}</span>
         <span title="left the queue without going to the till next">
-          gave up {q.abandoned} ({pct})
+          gave up {formatCount(q.abandoned)} ({pct})
         </span>
       </div>
       {grid.hours.length === 0 ? (
@@ -76,7 +76,7 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
                         key={h}
                         data-testid={`queue-cell-${q.zone}-${d}-${h}`}
                         data-median={m ?? ""}
-                        title={c ? `${c.joins} joined · median ${formatWait(m)} · p90 ${formatWait(c.wait_s?.p90)} · gave up ${c.abandoned}` : "nobody queued"}
+                        title={c ? `${formatCount(c.joins)} joined · median ${formatWait(m)} · p90 ${formatWait(c.wait_s?.p90)} · gave up ${formatCount(c.abandoned)}` : "nobody queued"}
                         style={{ background: m === null ? undefined : `rgba(220, 38, 38, ${(0.08 + 0.6 * share).toFixed(2)})` }}
                       >
                         {m === null ? "" : formatWait(m)}
