@@ -410,7 +410,10 @@ program
   )
   .requiredOption("--out <dir>", "folder to write passwd and acl into")
   .option("--server-username <name>", "the server's MQTT user (or FOOTFALL_MQTT_USERNAME; default footfall-server: give the server the same in FOOTFALL_MQTT_USERNAME)")
-  .option("--server-password <password>", "its password (or FOOTFALL_MQTT_PASSWORD)")
+  .option(
+    "--server-password <password>",
+    "its password, required (or FOOTFALL_MQTT_PASSWORD): the one the server connects with, written into passwd at every run (without it nothing is written)",
+  )
   .option(
     "--bridge <site=stores>",
     "a store site's Mosquitto bridged to this broker (deploy/site/mosquitto.conf): user site-<site> may write the events, status and audits of those stores' agents and read their receipts and layouts; `--bridge store-0001` is a site of one store (repeatable; kept for later runs). A store the database does not know (no layout, no agent) is noted on stderr with the nearest known one",
@@ -428,7 +431,10 @@ program
     const config = configFromEnv();
     const username = opts.serverUsername ?? config.mqttUsername ?? "footfall-server";
     const password = opts.serverPassword ?? config.mqttPassword;
-    if (!password) throw new InvalidArgumentError("give the server's MQTT password with --server-password or FOOTFALL_MQTT_PASSWORD");
+    if (!password)
+      throw new InvalidArgumentError(
+        `broker-config needs the server's MQTT password (user ${username}), the one the server connects with, for the passwd file: give it with --server-password <password> or set FOOTFALL_MQTT_PASSWORD; nothing was written`,
+      );
     // The users kept from earlier runs, changed by this run's options.
     const spec = readUsersSpec(opts.out);
     const bridges = new Map((spec.bridges ?? []).map((b) => [b.site, b.stores]));

@@ -38,7 +38,7 @@ const HELP: [string[], RegExp][] = [
   [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
-  [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
+  [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--server-password <password>\s+its\s+password,\s+required\s+\(or\s+FOOTFALL_MQTT_PASSWORD\)[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 
 describe.concurrent("footfall --help", () => {
@@ -72,7 +72,7 @@ describe.concurrent("footfall with bad arguments", () => {
     ["an expiry that is no time", ["token", "add", "--role", "viewer", "--expires", "soon"], /--expires "soon" is neither a duration/],
     ["an expiry in the past", ["token", "add", "--role", "viewer", "--expires", "2020-01-01"], /--expires "2020-01-01" is in the past/],
     ["an expiry on a day that does not exist", ["token", "add", "--role", "viewer", "--expires", "2030-02-30"], /not a date in the calendar/],
-    ["broker-config without the server's password", ["broker-config", "--out", "x"], /--server-password|FOOTFALL_MQTT_PASSWORD/],
+    ["broker-config without the server's password", ["broker-config", "--out", "x"], /^footfall: broker-config needs the server's MQTT password \(user footfall-server\), the one the server connects with, for the passwd file: give it with --server-password <password> or set FOOTFALL_MQTT_PASSWORD; nothing was written\n$/],
     ["a bridge that names no store id", ["broker-config", "--out", "x", "--server-password", "p", "--bridge", "paris=Shop One"], /--bridge "paris=Shop One": give <site>=<store>/],
     ["removing a bridge that is not there", ["broker-config", "--out", "x", "--server-password", "p", "--remove-bridge", "nowhere"], /--remove-bridge: no bridge of site "nowhere"/],
     ["an agent list that is not there", ["agent", "import", "no-such-agents.csv"], /cannot read the agent list no-such-agents\.csv: there is no such file; give the path of a CSV/],
