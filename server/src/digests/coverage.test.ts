@@ -40,7 +40,7 @@ describe("currentNote", () => {
     );
     const four = ["a", "b", "c", "d"].map((store, i) => ({ store, from: TUE + (9 + i) * H }));
     expect(currentNote("this day", "the day before", "group", four, 6, "Europe/Paris")).toBe(
-      "This day is partial: the figures of 4 of the 6 stores begin during it (a Tue 24 Nov 09:00, b Tue 24 Nov 10:00, c Tue 24 Nov 11:00 and 1 more), so it is not compared with the day before.",
+      "This day is partial: the figures of 4 of the 6 stores begin during it (a from Tue 24 Nov 09:00, b from Tue 24 Nov 10:00, c from Tue 24 Nov 11:00 and 1 more), so it is not compared with the day before.",
     );
   });
 });
@@ -60,14 +60,14 @@ describe("partialNote", () => {
       { store: "bastille", from: TUE + 9 * H },
     ];
     expect(partialNote("the week before", "group", partial, 5, "Europe/Paris")).toBe(
-      "The week before is partial: the figures of 2 of the 5 stores begin during it (opera Tue 24 Nov 14:00, bastille Tue 24 Nov 09:00), so its figures are marked (partial) and not compared.",
+      "The week before is partial: the figures of 2 of the 5 stores begin during it (opera from Tue 24 Nov 14:00, bastille from Tue 24 Nov 09:00), so its figures are marked (partial) and not compared.",
     );
   });
 
   it("names three of a group's stores at most, and counts the others", () => {
     const partial = ["a", "b", "c", "d", "e"].map((store, i) => ({ store, from: TUE + (10 + i) * H }));
     expect(partialNote("the day before", "group", partial, 12, "Europe/Paris")).toBe(
-      "The day before is partial: the figures of 5 of the 12 stores begin during it (a Tue 24 Nov 10:00, b Tue 24 Nov 11:00, c Tue 24 Nov 12:00 and 2 more), so its figures are marked (partial) and not compared.",
+      "The day before is partial: the figures of 5 of the 12 stores begin during it (a from Tue 24 Nov 10:00, b from Tue 24 Nov 11:00, c from Tue 24 Nov 12:00 and 2 more), so its figures are marked (partial) and not compared.",
     );
   });
 });

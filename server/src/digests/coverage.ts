@@ -36,7 +36,7 @@ export function partialNote(prevWord: string, scope: "store" | "group", partial:
   const head = `${prevWord[0]!.toUpperCase()}${prevWord.slice(1)} is partial:`;
   const tail = "its figures are marked (partial) and not compared.";
   if (scope === "store") return `${head} this store's figures begin ${dayTime(partial[0]!.from, tz)}, so ${tail}`;
-  const named = partial.slice(0, NAMED).map((p) => `${p.store} ${dayTime(p.from, tz)}`);
+  const named = partial.slice(0, NAMED).map((p) => `${p.store} from ${dayTime(p.from, tz)}`);
   const which = partial.length > NAMED ? `${named.join(", ")} and ${partial.length - NAMED} more` : named.join(", ");
   return `${head} the figures of ${partial.length} of the ${storeCount} stores begin during it (${which}), so ${tail}`;
 }
@@ -51,7 +51,7 @@ export function currentNote(periodWord: string, prevWord: string, scope: "store"
   const head = `${periodWord[0]!.toUpperCase()}${periodWord.slice(1)} is partial:`;
   const tail = `so it is not compared with ${prevWord}.`;
   if (scope === "store") return `${head} this store's figures begin ${dayTime(partial[0]!.from, tz)}, ${tail}`;
-  const named = partial.slice(0, NAMED).map((p) => `${p.store} ${dayTime(p.from, tz)}`);
+  const named = partial.slice(0, NAMED).map((p) => `${p.store} from ${dayTime(p.from, tz)}`);
   const which = partial.length > NAMED ? `${named.join(", ")} and ${partial.length - NAMED} more` : named.join(", ");
   return `${head} the figures of ${partial.length} of the ${storeCount} stores begin during it (${which}), ${tail}`;
 }

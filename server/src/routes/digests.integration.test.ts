@@ -368,7 +368,7 @@ describe("digests", () => {
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
     expect(gm.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
     expect(gm.text).toContain("Opera / fruit: 2 (the day before: 1, partial)");
-    expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (Opera Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
+    expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (Opera from Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
     const shopDay = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
     expect(shopDay.status).toBe(200);
     expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25 %)");
@@ -407,7 +407,7 @@ describe("digests", () => {
     expect((await api("POST", `/digests/${g.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Tue 24 Nov 2026: 30 enters (the day before: 50, not compared)");
-    expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (Opera Tue 24 Nov 14:00), so it is not compared with the day before.");
+    expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (Opera from Tue 24 Nov 14:00), so it is not compared with the day before.");
     // The group's day before has shop's figures: not compared; Opera's zones had none then: no data.
     expect(gm.text).toContain("Opera / fruit: 1 (the day before: no data)");
     expect(gm.text).toContain("Rue de Rivoli / fruit: 0 (−3, −100 %)");
