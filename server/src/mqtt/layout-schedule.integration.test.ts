@@ -63,13 +63,16 @@ describe("the layout retained for a store's agents", () => {
   });
 
   it("after a restart, sends the version in force and the one saved for later at its time", async () => {
-    const validFrom = Date.now() + 2_500;
+    // 5 s ahead: the restart (close, open the database, start the broker) took up to 3 s on a loaded machine.
+    const validFrom = Date.now() + 5_000;
     await t.putLayout(STORE, smallLayout({ name: "Next week", validFrom }));
     await t.server.close();
     t = await startTestServer({ dataDir: dir.path });
     const { client, got } = await follow();
-    await waitFor("the layout in force at start", () => lastVersion(got) === 3);
-    const taken = await waitFor("version 4 at its validFrom", () => got.find((m) => m.version === 4), { timeoutMs: 6_000 });
+    const first = await waitFor("the layout in force at start", () => got[0]);
+    // Version 3 until the validFrom; a restart slower still (a machine far busier) may start after it, with version 4 in force.
+    expect([3, 4]).toContain(first.version);
+    const taken = await waitFor("version 4 at its validFrom", () => got.find((m) => m.version === 4), { timeoutMs: 8_000 });
     expect(taken.at).toBeGreaterThanOrEqual(validFrom);
     expect(got.filter((m) => m.at < validFrom).every((m) => m.version === 3)).toBe(true);
     expect(await storeName()).toBe("Next week");

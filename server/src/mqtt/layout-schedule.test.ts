@@ -19,7 +19,7 @@ const version = (store: string, v: number, validFrom: number): Layout =>
 const byTime = (ls: Layout[]) => [...ls].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
 
 /** A schedule over stores' versions held in memory; `sent` is what its agents were sent, in order. */
-function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number } = {}, publishing?: (l: Layout) => Promise<void>) {
+function rig(initial: Record<string, Layout[]>, opts: { recheckMs?: number; now?: () => number } = {}, publishing?: (l: Layout) => Promise<void>) {
   const held = new Map(Object.entries(initial).map(([s, ls]) => [s, byTime(ls)]));
   const storage = { stores: { layouts: async (s: string) => held.get(s) ?? [] } } as unknown as Storage;
   const layouts = new LayoutCache(storage);
@@ -65,6 +65,34 @@ afterEach(() => {
 });
 
 describe("LayoutSchedule", () => {
+  it("sends a version whose time came before its timer, when the stores were looked at in between (a busy event loop)", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const r = rig({ shop: [version("shop", 1, 0)], other: [version("other", 1, 0)] });
+    await r.schedule.publish("shop");
+    await r.save(version("shop", 2, T0 + 1_000));
+    expect(r.last("shop")?.version).toBe(1);
+    // The wall clock passes the validFrom while the loop is busy: the timer has not run when another store's
+    // publish looks at the stores again (the next change after now is none: v2's time is past, not sent).
+    vi.setSystemTime(T0 + 1_005);
+    await r.schedule.publish("other");
+    await runTo(T0 + 60_000);
+    expect(r.last("shop")?.version).toBe(2);
+    expect(r.sent.filter((l) => l.store === "shop").map((l) => l.version)).toEqual([1, 1, 2]);
+  });
+
+  it("sends a version at its validFrom by the server's clock when the timer fires a millisecond before it by that clock", async () => {
+    vi.useFakeTimers({ now: T0 });
+    const at: number[] = [];
+    const clock = () => Date.now() - 1;
+    const r = rig({ shop: [version("shop", 1, 0)] }, { now: clock }, async (l) => void (l.version === 2 && at.push(clock())));
+    await r.schedule.publish("shop");
+    await r.save(version("shop", 2, T0 + 1_000));
+    await runTo(T0 + 60_000);
+    expect(r.last("shop")?.version).toBe(2);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeGreaterThanOrEqual(T0 + 1_000);
+  });
+
   it("sends a version saved for next Monday at its time, not at the save; the version in force at the save", async () => {
     vi.useFakeTimers({ now: T0 });
     const r = rig({ shop: [version("shop", 1, 0)] });

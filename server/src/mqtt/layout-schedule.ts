@@ -70,6 +70,8 @@ export class LayoutSchedule {
   /** Stores with a send in flight -> the end of their chain of sends (never rejects). */
   private readonly turns = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The change the timer is set for (null: a recheck, or none). */
+  private dueAt: number | null = null;
   private armPending = false;
   private closed = false;
 
@@ -154,13 +156,21 @@ export class LayoutSchedule {
     this.arm();
   }
 
-  /** The nearest scheduled change among the stores followed (null: none); for tests and logs. */
+  /**
+   * The nearest change among the stores followed (null: none); for tests and logs. A change whose time has
+   * come and that was not sent (the store's version in force is not the one published) is due now: the timer
+   * for it fired a moment early by the wall clock, or a look at the stores came between its time and the
+   * timer (a busy event loop), and the next change after now is a later one.
+   */
   nextChange(): number | null {
     const now = this.o.now();
     let next: number | null = null;
-    for (const store of this.published.keys()) {
+    for (const [store, version] of this.published) {
       if (!this.o.layouts.isLoaded(store)) continue;
-      const at = nextLayoutChange(this.o.layouts.all(store), now);
+      const ls = this.o.layouts.all(store);
+      const inForce = layoutAt(ls, now);
+      if (inForce && inForce.version !== version) return now;
+      const at = nextLayoutChange(ls, now);
       if (at !== null && (next === null || at < next)) next = at;
     }
     return next;
@@ -192,8 +202,14 @@ export class LayoutSchedule {
     this.timer = null;
     const next = this.nextChange();
     const recheck = this.o.recheckMs !== undefined && this.published.size > 0 ? this.o.recheckMs : null;
-    if (next === null && recheck === null) return;
-    const delay = Math.min(next === null ? MAX_TIMER_MS : timerDelay(next, this.o.now()), recheck ?? MAX_TIMER_MS);
+    if (next === null && recheck === null) {
+      this.dueAt = null;
+      return;
+    }
+    const toNext = next === null ? MAX_TIMER_MS : timerDelay(next, this.o.now());
+    const delay = Math.min(toNext, recheck ?? MAX_TIMER_MS);
+    // The instant the timer is for (a change's validFrom; not a recheck, nor the look again of a timer's longest delay).
+    this.dueAt = next !== null && delay === toNext && toNext < MAX_TIMER_MS ? next : null;
     this.timer = setTimeout(() => void this.due(), delay);
     this.timer.unref?.();
   }
@@ -202,6 +218,14 @@ export class LayoutSchedule {
   private async due(): Promise<void> {
     this.timer = null;
     if (this.closed) return;
+    // Timers and the wall clock differ by a millisecond or so: a timer for a validFrom may fire just before it by
+    // now(). The look waits for the instant itself, so that it sees the version that takes effect then.
+    const early = this.dueAt === null ? 0 : this.dueAt - this.o.now();
+    if (early > 0) {
+      this.timer = setTimeout(() => void this.due(), early);
+      this.timer.unref?.();
+      return;
+    }
     for (const store of [...this.published.keys()]) {
       await this.inTurn(store, () => this.check(store)).catch((err: Error) =>
         this.o.log.error({ store, err: err.message }, "could not look at the store's layout in force"),
