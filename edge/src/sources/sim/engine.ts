@@ -39,6 +39,17 @@ interface Tills {
 }
 
 /** One wait in a simulated queue, as it really happened (the truth a wait estimate is measured against). */
+/**
+ * The simulator's visitor id: `v-`, six random base36 characters, the visit's number in base36 and
+ * the run's salt (its boot id: `bootIdAt`, 8 or 9 base36 characters). With the salt the part after
+ * `v-` is at least 15 characters long and, for the times the protocol takes, begins its salt with a
+ * letter (2000 to 2059) or is 16 or more digits long: never a bare MAC (12 hex digits) nor a phone
+ * number (at most 15 digits), so ingest never rejects it as a personal id.
+ */
+export function simVisitorId(random: string, seq: number, salt: string): string {
+  return `v-${random}${seq.toString(36)}${salt}`;
+}
+
 export interface QueueWait {
   visitor: string;
   queue: string;
@@ -303,7 +314,7 @@ export class SimEngine {
     const buys = !this.rng.chance(settings.skipCheckoutRate) && this.model.checkouts.length > 0;
     const steps = 1 + browseLeft + (buys ? 1 : 0);
     const visitor: Visitor = {
-      id: `v-${this.rng.base36(6)}${(this.visitorSeq++).toString(36)}${this.opts.idSalt}`,
+      id: simVisitorId(this.rng.base36(6), this.visitorSeq++, this.opts.idSalt),
       buys,
       vanishAtStep: this.rng.chance(this.vanishRate) ? this.rng.int(steps) : -1,
       browseLeft,
