@@ -27,12 +27,19 @@ export interface Figures {
   dwellMedianS: number | null;
   /** The sketch behind it (dense counts by bin) and its closed visits: a group merges them. */
   dwell: { hist: DenseSketch; closed: number };
-  /** Visits per zone, by zone name (stores of a group: "store / zone"). */
-  zones: Map<string, number>;
+  /** Visits per zone: each row with its store's id and the zone's name apart (a group's: every store's rows). */
+  zones: ZoneVisits[];
   /** Enters per chart bucket (hours of the day, or days of the week), in order. */
   series: number[];
   /** False when the period lies (partly) beyond the retention horizon. */
   complete: boolean;
+}
+
+/** A zone's visits in a period: the store (its id) and the zone (its name in the store's layout), never joined into one string. */
+export interface ZoneVisits {
+  store: string;
+  zone: string;
+  visits: number;
 }
 
 const HOUR = 3_600_000;
@@ -61,7 +68,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
   const { layouts, analytics, storage } = services;
   const versions = (await layouts.load(store)) as readonly Layout[];
   const layout = versions.at(-1);
-  const empty: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: new Map(), series: [], complete: false };
+  const empty: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: [], series: [], complete: false };
   if (!layout) return empty;
   const a = await analytics.get(store);
   const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
@@ -95,7 +102,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
       conversion: storeConversion(sales.transactions, enters),
       dwellMedianS: medianOf(stay.hist, stay.closed),
       dwell: stay,
-      zones,
+      zones: [...zones].map(([zone, visits]) => ({ store, zone, visits })),
       series: traffic.map((b) => b.enters),
       complete: true,
     };
@@ -114,16 +121,16 @@ async function storeFigures(services: Services, store: string, from: number, to:
 export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket, timeZone)));
   if (each.length === 1) return each[0]!;
-  const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: new Map(), series: [], complete: each.length > 0 };
+  const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: [], series: [], complete: each.length > 0 };
   // The enters of the stores with a sale recorded: a store whose sales are not imported would lower the group's conversion.
   let entersSold = 0;
-  each.forEach((f, i) => {
+  each.forEach((f) => {
     out.enters += f.enters;
     out.transactions += f.transactions;
     if (f.transactions > 0) entersSold += f.enters;
     if (f.visitors !== null) out.visitors = (out.visitors ?? 0) + f.visitors;
     out.dwell = { hist: mergeSketch(out.dwell.hist, f.dwell.hist), closed: out.dwell.closed + f.dwell.closed };
-    for (const [z, n] of f.zones) out.zones.set(`${stores[i]} / ${z}`, n);
+    out.zones.push(...f.zones);
     f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
     out.complete &&= f.complete;
   });
@@ -133,7 +140,10 @@ export async function figuresOf(services: Services, stores: readonly string[], f
 }
 
 export interface Change {
-  what: string;
+  /** The store (id) of the zone. */
+  store: string;
+  /** The zone's name. */
+  zone: string;
   now: number;
   before: number;
   delta: number;
@@ -143,14 +153,19 @@ export interface Change {
 
 /** The biggest changes of zone visits (by absolute change, at most `n`; no change left out). */
 export function biggestChanges(now: Figures, before: Figures, n = 5): Change[] {
-  const names = new Set([...now.zones.keys(), ...before.zones.keys()]);
-  return [...names]
-    .map((what) => {
-      const a = now.zones.get(what) ?? 0;
-      const b = before.zones.get(what) ?? 0;
-      return { what, now: a, before: b, delta: a - b, ratio: b > 0 ? (a - b) / b : null };
-    })
+  // One row per store and zone of either period (the key only pairs them: it is never read back).
+  const rows = new Map<string, Change>();
+  const row = (r: ZoneVisits) => {
+    const key = JSON.stringify([r.store, r.zone]);
+    const c = rows.get(key) ?? { store: r.store, zone: r.zone, now: 0, before: 0, delta: 0, ratio: null };
+    rows.set(key, c);
+    return c;
+  };
+  for (const r of now.zones) row(r).now = r.visits;
+  for (const r of before.zones) row(r).before = r.visits;
+  return [...rows.values()]
+    .map((c) => ({ ...c, delta: c.now - c.before, ratio: c.before > 0 ? (c.now - c.before) / c.before : null }))
     .filter((c) => c.delta !== 0)
-    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.what.localeCompare(y.what))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.store.localeCompare(y.store) || x.zone.localeCompare(y.zone))
     .slice(0, n);
 }

@@ -122,21 +122,22 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.to) }))),
     storeLabels(services, target.stores),
   ]);
-  // Figures are kept by store id (a group's zone rows "id / zone"); people read them by the stores' names.
+  // Figures are kept by store id (a zone's row carries its store's id and the zone apart); people read them by the stores' names.
   const label = (store: string) => storeNames.get(store) ?? store;
   const named = <T extends { store: string }>(list: readonly T[]) => list.map((p) => ({ ...p, store: label(p.store) }));
-  const zoneLabel = (what: string) => (d.scope === "store" ? what : `${label(what.slice(0, what.indexOf(" / ")))}${what.slice(what.indexOf(" / "))}`);
+  /** A zone's row as people read it: the zone's name, after its store's name in a group's digest ("name / zone"). */
+  const zoneLabel = (c: Change) => (d.scope === "store" ? c.zone : `${label(c.store)} / ${c.zone}`);
   // A store whose figures begin inside the period before covers only its end: no change is given against it.
   const partial = partialStores(period.previous, starts);
   const partialSet = new Set(partial.map((p) => p.store));
   const prevPartial = partial.length > 0;
-  /** Whether a zone's row (a group's are "store / zone") compares with a partial period. */
-  const zonePartial = (what: string) => (d.scope === "store" ? prevPartial : partialSet.has(what.slice(0, what.indexOf(" / "))));
+  /** Whether a zone's row compares with a partial period: its own store's figures begin during it (a group's other stores' rows are still compared). */
+  const zonePartial = (c: Change) => partialSet.has(c.store);
   // A store whose figures begin inside this period has nothing before to be compared with: its figures would read as growth.
   const partialNow = partialStores(period, starts);
   const partialNowSet = new Set(partialNow.map((p) => p.store));
   const nowPartial = partialNow.length > 0;
-  const zoneNowPartial = (what: string) => (d.scope === "store" ? nowPartial : partialNowSet.has(what.slice(0, what.indexOf(" / "))));
+  const zoneNowPartial = (c: Change) => partialNowSet.has(c.store);
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
   // No data is not zero: a period none of the stores' figures reach (a new store's first digest: nothing
@@ -144,8 +145,8 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const counted = (p: { to: number }, store?: string) => starts.some((s) => (store === undefined || s.store === store) && s.from !== null && s.from < p.to);
   const nowNoData = !counted(period);
   const beforeNoData = !counted(period.previous);
-  /** A store whose zones have no data in the period before (a group's zone rows are "store / zone"). */
-  const zoneBeforeNoData = (what: string) => (d.scope === "store" ? beforeNoData : !counted(period.previous, what.slice(0, what.indexOf(" / "))));
+  /** Whether a zone's store has no data in the period before. */
+  const zoneBeforeNoData = (c: Change) => !counted(period.previous, c.store);
   const headline = beforeNoData
     ? `${prevWord}: ${NO_DATA}`
     : prevPartial
@@ -181,11 +182,11 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const prevNote = partialNote(prevWord, d.scope, named(partial), target.stores.length, tz);
   const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, named(partialNow), target.stores.length, tz);
   const zoneChange = (c: Change, withRatio: boolean) =>
-    zoneBeforeNoData(c.what)
+    zoneBeforeNoData(c)
       ? `${prevWord}: ${NO_DATA}`
-      : zonePartial(c.what)
+      : zonePartial(c)
       ? `${prevWord}: ${int(c.before)}, partial`
-      : zoneNowPartial(c.what)
+      : zoneNowPartial(c)
         ? `${prevWord}: ${int(c.before)}, not compared`
         : `${signedInt(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${formatRelativeChange(c.ratio)}`}`;
   const stores = d.scope === "group" ? `Stores: ${target.stores.map(label).sort((a, b) => a.localeCompare(b)).join(", ")}` : "";
@@ -195,7 +196,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     ...rows.map(([k, a, b, c]) => `${k.padEnd(14)} ${a.padStart(12)}   ${prevWord}: ${b}${c ? ` (${c})` : ""}`),
     "",
     changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
-    ...changes.map((c) => `  ${zoneLabel(c.what)}: ${int(c.now)} (${zoneChange(c, true)})`),
+    ...changes.map((c) => `  ${zoneLabel(c)}: ${int(c.now)} (${zoneChange(c, true)})`),
     "",
     stores,
     prevNote,
@@ -213,7 +214,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
 ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)} (partial)</td><td></td></tr>` : `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`)).join("\n")}
 </table>
 <h3>Biggest changes</h3>
-${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c.what))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
+${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
 ${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
