@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { localMidnight } from "@footfall/core";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
+import { putDailyHours } from "./helpers/store.js";
 
 const HOUR = 3_600_000;
 const TZ = "Europe/Paris";
@@ -25,15 +26,8 @@ function visitorsAt(ts: number): number {
 const t = withShop({
   server: { maxEventAgeMs: 40 * 24 * HOUR },
   timeoutMs: 90_000,
-  setup: async ({ server, shop }) => {
-    const day = [{ open: "08:00", close: "21:30" }];
-    const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
-    const res = await fetch(`${server.httpUrl}/api/v1/stores/${shop.store}/hours`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${shop.tokens.admin}`, "content-type": "application/json" },
-      body: JSON.stringify({ hours }),
-    });
-    expect(res.status).toBe(200);
+  setup: async ({ shop }) => {
+    await putDailyHours(shop, "08:00", "21:30");
     // Five weeks of door counts up to the midnight before the page's 06:40 (none after it), enough for a forecast.
     const end = localMidnight(at0640, TZ);
     const counts = [];

@@ -7,8 +7,10 @@
  * chart's forecast, and the people expected inside (the occupancy forecast) on the tablet.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { OpeningHours } from "@footfall/core";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
+import { putDailyHours, putHours } from "./helpers/store.js";
 
 const HOUR = 3_600_000;
 
@@ -59,14 +61,7 @@ describe("closed hours and the occupancy forecast in the UI", () => {
     closed?: boolean;
   }
   beforeAll(async () => {
-    const day = [{ open: "00:00", close: "23:00" }];
-    const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
-    const res = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" },
-      body: JSON.stringify({ hours }),
-    });
-    expect(res.status).toBe(200);
+    await putDailyHours(t.shop, "00:00", "23:00");
     // forty 25-minute bakery visits an open hour over the last week (under the 30-minute visit timeout): the store's dwell (Little's law) is a few minutes
     const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
     const visits = [];
@@ -119,15 +114,8 @@ describe("closed hours and the occupancy forecast in the UI", () => {
     // Open from 00:00 to half past the current Paris hour every day: a forecast's hours are whole, so the
     // tablet said "Closes at" the next hour, and still did after the closing.
     const hh = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" }).format(Date.now());
-    const day = [{ open: "00:00", close: `${hh}:30` }];
-    const put = (hours: unknown) =>
-      fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, {
-        method: "PUT",
-        headers: { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" },
-        body: JSON.stringify({ hours }),
-      });
-    const before = (await (await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, { headers: { authorization: `Bearer ${t.shop.tokens.admin}` } })).json()) as { hours: unknown };
-    expect((await put({ weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] })).status).toBe(200);
+    const before = (await t.shop.api.request<{ hours: OpeningHours }>("GET", `/api/v1/stores/${t.shop.store}/hours`)).body;
+    await putDailyHours(t.shop, "00:00", `${hh}:30`);
     try {
       const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
       const closed = page.getByTestId("live-outlook-closed");
@@ -136,7 +124,7 @@ describe("closed hours and the occupancy forecast in the UI", () => {
       expect(await closed.textContent()).toBe(Date.now() < closing ? `Closes at ${hh}:30` : "Closed now · opens at 00:00");
       await page.close();
     } finally {
-      expect((await put(before.hours)).status).toBe(200);
+      await putHours(t.shop, before.hours);
     }
   });
 });

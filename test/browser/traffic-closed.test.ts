@@ -8,17 +8,11 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
+import { putDailyHours } from "./helpers/store.js";
 
 const t = withShop({
   setup: async (t) => {
-    const day = [{ open: "08:00", close: "22:30" }];
-    const hours = { weekly: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, exceptions: [] };
-    const res = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/hours`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${t.shop.tokens.admin}`, "content-type": "application/json" },
-      body: JSON.stringify({ hours }),
-    });
-    expect(res.status).toBe(200);
+    await putDailyHours(t.shop, "08:00", "22:30");
     // An enter an hour from 10:00 to 20:00 (Paris) over the last two days, so yesterday has figures and the hours sampled no bar.
     const now = Date.now();
     const hourOf = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" });

@@ -1,6 +1,6 @@
 import type { MqttClient } from "mqtt";
-import { topics, type FootfallEvent, type LayoutInput, type Zone, type ZoneId } from "@footfall/core";
-import { addAgent, addToken, batchJson, chunks, connectMqtt, EventFactory, FootfallApi, prng, publishAll, type ServerProcess } from "../../support/index.js";
+import { topics, WEEKDAYS, type FootfallEvent, type LayoutInput, type OpeningHours, type Zone, type ZoneId } from "@footfall/core";
+import { addAgent, addToken, ApiError, batchJson, chunks, connectMqtt, EventFactory, FootfallApi, prng, publishAll, type ServerProcess } from "../../support/index.js";
 
 const rect = (id: string, name: string, kind: Zone["kind"], x: number, y: number, w: number, h: number, capacity?: number): Zone => ({
   id: id as ZoneId,
@@ -87,4 +87,17 @@ export async function seedStore(server: ServerProcess, store = "shop"): Promise<
       await mqtt.endAsync(true).catch(() => {});
     },
   };
+}
+
+/** Puts `hours` as the store's opening hours (PUT /hours, as its admin); throws with the server's answer unless it took them. */
+export async function putHours(shop: SeededStore, hours: OpeningHours): Promise<void> {
+  const path = `/api/v1/stores/${shop.store}/hours`;
+  const r = await shop.api.request("PUT", path, { hours });
+  if (r.status !== 200) throw new ApiError(r.status, r.body, `PUT ${path}`);
+}
+
+/** The store open from `open` to `close` (local "HH:MM") every day of the week, with no exceptions. */
+export function putDailyHours(shop: SeededStore, open: string, close: string): Promise<void> {
+  const day = [{ open, close }];
+  return putHours(shop, { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, day])) as OpeningHours["weekly"], exceptions: [] });
 }
