@@ -1,30 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../log.js";
-import { SalesUploader, type SaleUpload } from "./sales-upload.js";
-
-/**
- * The sales import as a plain set (idempotent by transaction id), answering 503 while `busy`: a
- * stand-in for `fetch`, so that thousands of runs take seconds.
- */
-function fakeImport() {
-  const stored = new Map<string, number>();
-  const state = { busy: false };
-  const fetch = vi.fn((_url: string, init: { body: string }) => {
-    if (state.busy) return Promise.resolve(new Response(JSON.stringify({ message: "busy" }), { status: 503 }));
-    const { sales } = JSON.parse(init.body) as { sales: SaleUpload[] };
-    let accepted = 0;
-    for (const s of sales) {
-      stored.set(s.transaction, (stored.get(s.transaction) ?? 0) + 1);
-      if (stored.get(s.transaction) === 1) accepted++;
-    }
-    return Promise.resolve(new Response(JSON.stringify({ accepted, duplicates: sales.length - accepted, rejected: [], rejectedCount: 0 }), { status: 200 }));
-  });
-  return { stored, state, fetch };
-}
+import { SalesUploader } from "./sales-upload.js";
+import { salesImportRuns } from "./test-sales-import.js";
 
 type Op = { kind: "make"; n: number } | { kind: "upload"; busy: boolean } | { kind: "stop" } | { kind: "crash" };
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -34,23 +12,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant({ kind: "crash" as const }),
 );
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "footfall-sales-prop-"));
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  rmSync(dir, { recursive: true, force: true });
-});
+const newRun = salesImportRuns("footfall-sales-prop-");
 
 describe("SalesUploader with a file, over any run of steps, uploads, stops and crashes", () => {
   it("gets every transaction made into the import in the end (the reference: the set of all made), none lost, whatever the import answered", async () => {
-    let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
-        const imp = fakeImport();
-        vi.stubGlobal("fetch", imp.fetch);
-        const file = join(dir, `run-${run++}.sales.jsonl`);
+        const { imp, file } = newRun();
         const open = () => new SalesUploader({ url: "http://import.test/sales", token: "tok", log: silentLogger, file, batchSize: 4 });
         const made: string[] = [];
         let up = open();

@@ -1,27 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../log.js";
-import { SalesUploader, type SaleUpload } from "./sales-upload.js";
-
-/** The sales import as a count per transaction id, answering 503 while `busy`: a stand-in for `fetch`. */
-function fakeImport() {
-  const stored = new Map<string, number>();
-  const state = { busy: false };
-  const fetch = vi.fn((_url: string, init: { body: string }) => {
-    if (state.busy) return Promise.resolve(new Response(JSON.stringify({ message: "busy" }), { status: 503 }));
-    const { sales } = JSON.parse(init.body) as { sales: SaleUpload[] };
-    let accepted = 0;
-    for (const s of sales) {
-      stored.set(s.transaction, (stored.get(s.transaction) ?? 0) + 1);
-      if (stored.get(s.transaction) === 1) accepted++;
-    }
-    return Promise.resolve(new Response(JSON.stringify({ accepted, duplicates: sales.length - accepted, rejected: [], rejectedCount: 0 }), { status: 200 }));
-  });
-  return { stored, state, fetch };
-}
+import { SalesUploader } from "./sales-upload.js";
+import { salesImportRuns } from "./test-sales-import.js";
 
 const T0 = 1_780_000_000_000;
 type Op =
@@ -40,23 +21,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant({ kind: "crash" as const }),
 );
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "footfall-sales-mark-"));
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  rmSync(dir, { recursive: true, force: true });
-});
+const newRun = salesImportRuns("footfall-sales-mark-");
 
 describe("SalesUploader with a watermark (settledBefore), over any run of steps, watermarks, uploads, stops and crashes", () => {
   it("sends exactly the transactions before the watermark of each upload, none twice, and keeps the others (in its file) until a later one passes them", async () => {
-    let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
-        const imp = fakeImport();
-        vi.stubGlobal("fetch", imp.fetch);
-        const file = join(dir, `run-${run++}.sales.jsonl`);
+        const { imp, file } = newRun();
         let before = T0; // nothing settled at first
         const open = () =>
           new SalesUploader({ url: "http://import.test/sales", token: "tok", log: silentLogger, file, batchSize: 3, settledBefore: () => before });
