@@ -35,9 +35,13 @@ export interface Figures {
   complete: boolean;
 }
 
-/** A zone's visits in a period: the store (its id) and the zone (its name in the store's layout), never joined into one string. */
+/**
+ * A zone's visits in a period: the store (its id), the zone (its id: two zones may share a name) and
+ * its name in the store's latest layout to show, never joined into one string.
+ */
 export interface ZoneVisits {
   store: string;
+  zoneId: string;
   zone: string;
   visits: number;
 }
@@ -89,11 +93,11 @@ async function storeFigures(services: Services, store: string, from: number, to:
     ]);
     const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));
     let visitors: number | null = null;
-    const zones = new Map<string, number>();
+    const zones: ZoneVisits[] = [];
     for (const z of dwell) {
       const kind = kindAt(z.zone, to - 1) ?? "zone";
       if (kind === "entrance" && z.visits > 0) visitors = (visitors ?? 0) + z.visitors;
-      zones.set(names.get(z.zone) ?? z.zone, z.visits);
+      zones.push({ store, zoneId: z.zone, zone: names.get(z.zone) ?? z.zone, visits: z.visits });
     }
     return {
       enters,
@@ -102,7 +106,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
       conversion: storeConversion(sales.transactions, enters),
       dwellMedianS: medianOf(stay.hist, stay.closed),
       dwell: stay,
-      zones: [...zones].map(([zone, visits]) => ({ store, zone, visits })),
+      zones,
       series: traffic.map((b) => b.enters),
       complete: true,
     };
@@ -142,7 +146,9 @@ export async function figuresOf(services: Services, stores: readonly string[], f
 export interface Change {
   /** The store (id) of the zone. */
   store: string;
-  /** The zone's name. */
+  /** The zone (id). */
+  zoneId: string;
+  /** The zone's name, to show (now's, else before's). */
   zone: string;
   now: number;
   before: number;
@@ -153,11 +159,11 @@ export interface Change {
 
 /** The biggest changes of zone visits (by absolute change, at most `n`; no change left out). */
 export function biggestChanges(now: Figures, before: Figures, n = 5): Change[] {
-  // One row per store and zone of either period (the key only pairs them: it is never read back).
+  // One row per store and zone id of either period (the key only pairs them: it is never read back).
   const rows = new Map<string, Change>();
   const row = (r: ZoneVisits) => {
-    const key = JSON.stringify([r.store, r.zone]);
-    const c = rows.get(key) ?? { store: r.store, zone: r.zone, now: 0, before: 0, delta: 0, ratio: null };
+    const key = JSON.stringify([r.store, r.zoneId]);
+    const c = rows.get(key) ?? { store: r.store, zoneId: r.zoneId, zone: r.zone, now: 0, before: 0, delta: 0, ratio: null };
     rows.set(key, c);
     return c;
   };
@@ -166,6 +172,6 @@ export function biggestChanges(now: Figures, before: Figures, n = 5): Change[] {
   return [...rows.values()]
     .map((c) => ({ ...c, delta: c.now - c.before, ratio: c.before > 0 ? (c.now - c.before) / c.before : null }))
     .filter((c) => c.delta !== 0)
-    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.store.localeCompare(y.store) || x.zone.localeCompare(y.zone))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.store.localeCompare(y.store) || x.zone.localeCompare(y.zone) || x.zoneId.localeCompare(y.zoneId))
     .slice(0, n);
 }

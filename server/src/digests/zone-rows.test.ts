@@ -75,6 +75,20 @@ describe("a digest's zone rows", () => {
     expect(m.text).not.toMatch(/no data/);
   });
 
+  it("two zones of a store sharing a name keep a row each (keyed by zone id), neither's visits lost", async () => {
+    await seed();
+    const shelves = smallLayout({ name: "Twins" });
+    shelves.zones = shelves.zones.map((z) => (z.id === "fruit" || z.id === "bakery" ? { ...z, name: "Shelf" } : z));
+    await t.putLayout("twins", shelves);
+    const cam = new EventFactory("cam-1");
+    await t.ingest("twins", "cam-1", [
+      ...Array.from({ length: 3 }, (_, i) => cam.visit(`t-f${i}`, "fruit", local(23, 11 + i), 60_000)).flat(),
+      ...cam.visit("t-b0", "bakery", local(23, 15), 60_000),
+    ]);
+    const m = await monday("store", "twins");
+    expect(m.text).toContain("Biggest changes (visits by zone):\n  Shelf: 3 (the day before: no data)\n  Shelf: 1 (the day before: no data)");
+  });
+
   it("a store's rows name the zone alone", async () => {
     const m = await monday("store", "rivoli");
     expect(m.text).toContain("Biggest changes (visits by zone):\n  fruit: 3 (+2, +200 %)");
@@ -97,28 +111,34 @@ describe("biggestChanges", () => {
   // Stores and zone names drawn from few parts, " / " among them, so that "a / b" + "c" and "a" + "b / c" both occur.
   const part = fc.constantFrom("a", "b", " / ", "a / b", "b / c");
   const name = fc.array(part, { minLength: 1, maxLength: 3 }).map((p) => p.join(""));
-  const rows = fc.uniqueArray(fc.record({ store: name, zone: name, visits: fc.nat(20) }), { selector: (r) => JSON.stringify([r.store, r.zone]), maxLength: 8 });
+  // Zone ids a, b, c of the same stores; their names drawn apart, so that two zones of a store may share one.
+  const rows = fc.uniqueArray(fc.record({ store: name, zoneId: fc.constantFrom("a", "b", "c"), zone: fc.constantFrom("Shelf", "Fruit"), visits: fc.nat(20) }), {
+    selector: (r) => JSON.stringify([r.store, r.zoneId]),
+    maxLength: 8,
+  });
 
   it("pairs each zone of each store with itself alone, its store and zone as given (property, against a plain reference)", () => {
     fc.assert(
       fc.property(rows, rows, fc.integer({ min: 1, max: 6 }), (now, before, n) => {
         const got = biggestChanges(figures(now), figures(before), n);
-        // Reference: every (store, zone) of either period, compared pair by pair.
-        const visits = (list: ZoneVisits[], s: string, z: string) => list.find((r) => r.store === s && r.zone === z)?.visits ?? 0;
-        const all = [...now, ...before].filter((r, i, l) => l.findIndex((o) => o.store === r.store && o.zone === r.zone) === i);
+        // Reference: every (store, zone id) of either period, compared pair by pair.
+        const visits = (list: ZoneVisits[], s: string, z: string) => list.find((r) => r.store === s && r.zoneId === z)?.visits ?? 0;
+        const all = [...now, ...before].filter((r, i, l) => l.findIndex((o) => o.store === r.store && o.zoneId === r.zoneId) === i);
         const changed = all
-          .map((r) => ({ store: r.store, zone: r.zone, delta: visits(now, r.store, r.zone) - visits(before, r.store, r.zone) }))
+          .map((r) => ({ store: r.store, zoneId: r.zoneId, delta: visits(now, r.store, r.zoneId) - visits(before, r.store, r.zoneId) }))
           .filter((c) => c.delta !== 0);
         expect(got.length).toBe(Math.min(n, changed.length));
         for (const c of got) {
-          expect(c.now).toBe(visits(now, c.store, c.zone));
-          expect(c.before).toBe(visits(before, c.store, c.zone));
+          expect(c.now).toBe(visits(now, c.store, c.zoneId));
+          expect(c.before).toBe(visits(before, c.store, c.zoneId));
+          const named = (list: ZoneVisits[]) => list.find((r) => r.store === c.store && r.zoneId === c.zoneId)?.zone;
+          expect(c.zone).toBe(named(now) ?? named(before));
           expect(c.delta).toBe(c.now - c.before);
           expect(c.ratio).toBe(c.before > 0 ? c.delta / c.before : null);
         }
         // The biggest changes, none left out for a smaller one.
         const kept = got.map((c) => Math.abs(c.delta));
-        const left = changed.filter((c) => !got.some((g) => g.store === c.store && g.zone === c.zone)).map((c) => Math.abs(c.delta));
+        const left = changed.filter((c) => !got.some((g) => g.store === c.store && g.zoneId === c.zoneId)).map((c) => Math.abs(c.delta));
         for (const l of left) expect(Math.min(...kept)).toBeGreaterThanOrEqual(l);
       }),
       { numRuns: 500 },
