@@ -22,6 +22,15 @@ export interface TestServerOptions {
   config?: Partial<ServerConfig>;
 }
 
+export type InjectMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** An answer of `app.inject`: `body` is the JSON it holds, or its text when it is not JSON (empty, CSV, HTML). */
+export interface InjectAnswer<T> {
+  status: number;
+  body: T;
+  text: string;
+}
+
 export interface TestServer {
   server: RunningServer;
   dataDir: string;
@@ -34,9 +43,15 @@ export interface TestServer {
   ingestPayload(store: string, agent: string, payload: string | Buffer): Promise<void>;
   /** Ingests `events` as one batch message of `agent`. */
   ingest(store: string, agent: string, events: readonly unknown[]): Promise<void>;
-  /** `app.inject` GET with a bearer token (or none). */
+  /** `app.inject` GET with a bearer token (or none, `null`; the admin's by default). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked by toEqual and field reads
-  get<T = any>(url: string, token?: string | null): Promise<{ status: number; body: T; text: string }>;
+  get<T = any>(url: string, token?: string | null): Promise<InjectAnswer<T>>;
+  /**
+   * `app.inject` of `method` on `url` (the whole path, `/api/v1/...`) with `payload` as JSON, if any,
+   * and a bearer token (or none, `null`; the admin's by default). Never throws on a status.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked by toEqual and field reads
+  request<T = any>(method: InjectMethod, url: string, payload?: object, token?: string | null): Promise<InjectAnswer<T>>;
   close(): Promise<void>;
 }
 
@@ -84,6 +99,21 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         done: (err) => (err ? reject(err) : resolve()),
       }),
     );
+  const request = async <T>(method: InjectMethod, url: string, payload?: object, tok: string | null = admin): Promise<InjectAnswer<T>> => {
+    const res = await server.app.inject({
+      method,
+      url,
+      headers: tok ? { authorization: `Bearer ${tok}` } : {},
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    let body: unknown = res.body;
+    try {
+      body = res.json();
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.statusCode, body: body as T, text: res.body };
+  };
   return {
     server,
     dataDir,
@@ -100,16 +130,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     ingestPayload,
     ingest: (store, agent, events) => ingestPayload(store, agent, batchJson(agent, events)),
-    async get<T>(url: string, tok: string | null = admin) {
-      const res = await server.app.inject({ method: "GET", url, headers: tok ? { authorization: `Bearer ${tok}` } : {} });
-      let body: unknown = res.body;
-      try {
-        body = res.json();
-      } catch {
-        /* not JSON */
-      }
-      return { status: res.statusCode, body: body as T, text: res.body };
-    },
+    get: (url, tok) => request("GET", url, undefined, tok),
+    request,
     async close() {
       await server.close();
       dir?.remove();

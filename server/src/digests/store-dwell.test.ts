@@ -77,10 +77,6 @@ const near = (got: number | null | undefined, exact: number) => {
 };
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 400 * DAY });
-const api = (method: "GET" | "POST", url: string, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${t.admin}` }, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json() }));
 
 let ready: Promise<void> | null = null;
 function seed(): Promise<void> {
@@ -106,7 +102,7 @@ function seed(): Promise<void> {
 describe("a store's median dwell: one figure in the chain view and the digests", () => {
   it("gives the same store median in GET /overview and the store's digest: closed visits, entrances, checkouts and queues aside", async () => {
     await seed();
-    const overview = await api("GET", `/overview?from=${D}&to=${D + DAY}`);
+    const overview = await t.request("GET", `/api/v1/overview?from=${D}&to=${D + DAY}`);
     expect(overview.status).toBe(200);
     const row = (id: string) => (overview.body.stores as { id: string; figures: { dwellMedianS: number | null } }[]).find((s) => s.id === id)!;
     for (const store of ["a", "b"]) {
@@ -119,7 +115,7 @@ describe("a store's median dwell: one figure in the chain view and the digests",
 
   it("gives a group the median of its stores' visits merged (not a mean of their medians), the same in the overview's group total and the group's digest", async () => {
     await seed();
-    const overview = await api("GET", `/overview?from=${D}&to=${D + DAY}&group=pair`);
+    const overview = await t.request("GET", `/api/v1/overview?from=${D}&to=${D + DAY}&group=pair`);
     const group = (overview.body.groups as { id: string; figures: { dwellMedianS: number | null } }[]).find((g) => g.id === "pair")!;
     const digest = await figuresOf(t.server.services, ["a", "b"], D, D + DAY, "hour", "UTC");
     expect(digest.dwellMedianS).toBe(group.figures.dwellMedianS);
@@ -138,9 +134,15 @@ describe("a store's median dwell: one figure in the chain view and the digests",
 
   it("says 'Median dwell' in the digest, written as the chain view writes a dwell", async () => {
     await seed();
-    const created = await api("POST", "/digests", { scope: "group", target: "pair", frequency: "daily", recipients: ["area@shop.example"], hour: 7 });
+    const created = await t.request("POST", "/api/v1/digests", {
+      scope: "group",
+      target: "pair",
+      frequency: "daily",
+      recipients: ["area@shop.example"],
+      hour: 7,
+    });
     expect(created.status).toBe(200);
-    const preview = await api("GET", `/digests/${created.body.id}/preview?period=2026-11-30`);
+    const preview = await t.request("GET", `/api/v1/digests/${created.body.id}/preview?period=2026-11-30`);
     expect(preview.status).toBe(200);
     // 100 s against the day before's two 70 s stays (the sketch's 70.5 s; the stores' figures begin then: partial), as the UI's formatDuration writes them.
     expect(preview.body.text).toMatch(/^Median dwell\s+1 min 40 s\s+the day before: 1 min 1[01] s \(partial\)$/m);

@@ -16,10 +16,6 @@ const NOW = Date.UTC(2026, 10, 24, 5);
 const local = (d: number, h: number, m = 0) => Date.UTC(2026, 10, d, h - 1, m); // Paris = UTC+1 in November
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 30 * 86_400_000 });
-const api = (method: "GET" | "POST", url: string, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${t.admin}` }, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json() }));
 
 let ready: Promise<void> | null = null;
 function seed(): Promise<void> {
@@ -43,8 +39,8 @@ function seed(): Promise<void> {
         ...Array.from({ length: visits }, (_, i) => cam.visit(`${store}-m${i}`, "fruit", local(23, 11 + i), 60_000)).flat(),
       ]);
     }
-    expect((await api("POST", "/groups", { id: "solo", name: "Rivoli alone", stores: ["rivoli"] })).status).toBe(200);
-    expect((await api("POST", "/groups", { id: "pair", name: "Paris", stores: ["rivoli", "opera"] })).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/groups", { id: "solo", name: "Rivoli alone", stores: ["rivoli"] })).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/groups", { id: "pair", name: "Paris", stores: ["rivoli", "opera"] })).status).toBe(200);
   })();
   return ready;
 }
@@ -52,7 +48,7 @@ function seed(): Promise<void> {
 /** The daily digest of Monday 23 Nov of a store or group: its mail's text and HTML. */
 async function monday(scope: "store" | "group", target: string) {
   await seed();
-  const created = await api("POST", "/digests", { scope, target, frequency: "daily", recipients: ["region@shop.example"], hour: 7 });
+  const created = await t.request("POST", "/api/v1/digests", { scope, target, frequency: "daily", recipients: ["region@shop.example"], hour: 7 });
   expect(created.status).toBe(200);
   const d = (await t.server.services.storage.digests.get(created.body.id))!;
   const content = (await composeDigest(t.server.services, d, periodOf("2026-11-23", "Europe/Paris", "daily")!, "Footfall"))!;

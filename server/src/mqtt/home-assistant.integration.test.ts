@@ -11,13 +11,12 @@ import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
 import { smallLayout } from "../../../test/support/fixtures.js";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { mosquittoSubRetained } from "../../../test/support/mosquitto-sub.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { mosquittoPub } from "../../../test/support/mqtt.js";
 import { requireTool } from "../../../test/support/tools.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { hashPassword } from "../auth/secrets.js";
 import { mosquittoFiles } from "../broker-files.js";
-import { createLogger } from "../log.js";
-import { startServer, type RunningServer } from "../server.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import { discoveryProblems } from "./ha-schema.js";
 
@@ -26,8 +25,7 @@ const dir = tempDir("footfall-ha-");
 const serverUser = { username: "footfall-server", password: randomBytes(12).toString("hex") };
 const ha = { username: "homeassistant", password: randomBytes(12).toString("hex") };
 let mosquitto: Mosquitto;
-let server: RunningServer;
-let admin: string;
+let t: TestServer;
 let agent: { username: string; password: string };
 
 /** The small store plus a checkout queue. */
@@ -36,11 +34,6 @@ const layout = (zones = smallLayout().zones): LayoutInput => ({
   zones: [...zones, { id: "line" as ZoneId, name: "Line", kind: "queue", queueFor: "checkout" as ZoneId, polygon: [[10, 8], [14, 8], [14, 10], [10, 10]] }],
 });
 
-const api = async (method: "POST" | "PUT", url: string, payload: object) => {
-  const res = await server.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${admin}` }, payload });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.json();
-};
 const haLogin = () => ({ url: mosquitto.url, ...ha });
 const retained = (filter: string) => mosquittoSubRetained(haLogin(), filter, 1);
 
@@ -60,28 +53,15 @@ beforeAll(async () => {
   writeFileSync(join(brokerDir, "passwd"), files.passwd, { mode: 0o600 });
   writeFileSync(join(brokerDir, "acl"), files.acl);
   mosquitto = await Mosquitto.start({ passwordFile: join(brokerDir, "passwd"), aclFile: join(brokerDir, "acl") });
-  server = await startServer(
-    {
-      httpPort: 0,
-      httpHost: "127.0.0.1",
-      mqttPort: 0,
-      mqttUrl: mosquitto.url,
-      mqttUsername: serverUser.username,
-      mqttPassword: serverUser.password,
-      dataDir: dir.path,
-      visitTimeoutMs: 30 * 60_000,
-      maxAgeMs: 7 * 86_400_000,
-    },
-    { log: createLogger("silent"), uiDir: null },
-  );
-  admin = await server.services.storage.tokens.add("admin", null, Date.now());
-  await api("PUT", `/stores/${STORE}/layout`, layout());
+  t = await startTestServer({ dataDir: dir.path, config: { mqttUrl: mosquitto.url, mqttUsername: serverUser.username, mqttPassword: serverUser.password } });
+  await t.putLayout(STORE, layout());
   // A rule added after the layout: discovery picks it up (its first alert, or the periodic refresh, or the next layout).
-  await api("POST", `/stores/${STORE}/alert-rules`, { id: "busy", name: "Store busy", kind: "occupancy", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-  await api("PUT", `/stores/${STORE}/layout`, layout());
+  const rule = { id: "busy", name: "Store busy", kind: "occupancy", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+  expect(await t.request("POST", `/api/v1/stores/${STORE}/alert-rules`, rule)).toMatchObject({ status: 201 });
+  await t.putLayout(STORE, layout());
 }, 60_000);
 afterAll(async () => {
-  await server?.close();
+  await t?.close();
   await mosquitto?.dispose();
   dir.remove();
 });
@@ -149,7 +129,7 @@ describe("MQTT for Home Assistant through mosquitto", () => {
 
   it("clears the config of a zone a new layout no longer has, and publishes the new one's", async () => {
     const zones = smallLayout().zones.filter((z) => z.id !== "fruit");
-    await api("PUT", `/stores/${STORE}/layout`, layout(zones));
+    await t.putLayout(STORE, layout(zones));
     const m = await waitFor("fruit's config gone", async () => {
       const got = await retained(node);
       return got.has("homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config") ? undefined : got;
@@ -180,7 +160,7 @@ describe("MQTT for Home Assistant through mosquitto", () => {
   }, 60_000);
 
   it("says offline when the server stops", async () => {
-    await server.close();
+    await t.server.close();
     expect((await retained(topics.availability())).get(topics.availability())).toBe("offline");
   });
 });

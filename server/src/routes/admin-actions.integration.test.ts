@@ -14,11 +14,6 @@ import { freePort } from "../../../test/support/ports.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { mosquittoFiles } from "../broker-files.js";
 
-const api = (method: "GET" | "POST" | "DELETE", url: string, token: string | null, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
-
 const t = useTestServer({ stores: ["shop"] });
 
 describe("agents from the API (external Mosquitto)", () => {
@@ -61,7 +56,7 @@ describe("agents from the API (external Mosquitto)", () => {
     );
 
   it("the password file and ACL are rewritten and Mosquitto reloads them: the new agent logs in, a revoked one no longer does", async () => {
-    const added = await api("POST", "/stores/shop/agents", t.admin, { agent: "door-5", kind: "door" });
+    const added = await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-5", kind: "door" });
     expect(added.status).toBe(200);
     expect(added.body.broker).toMatchObject({ broker: "reloaded", command: null });
     expect(readFileSync(process.env.FOOTFALL_MOSQUITTO_PASSWD!, "utf8")).toMatch(/^shop\.door-5:/m);
@@ -69,7 +64,7 @@ describe("agents from the API (external Mosquitto)", () => {
     await waitFor("mosquitto accepts the new agent", () => login("shop.door-5", added.body.password));
     expect(await login("shop.door-5", "wrong")).toBe(false);
 
-    const revoked = await api("DELETE", "/stores/shop/agents/door-5", t.admin);
+    const revoked = await t.request("DELETE", "/api/v1/stores/shop/agents/door-5");
     expect(revoked.body.broker.broker).toBe("reloaded");
     expect(readFileSync(process.env.FOOTFALL_MOSQUITTO_PASSWD!, "utf8")).not.toMatch(/^shop\.door-5:/m);
     await waitFor("mosquitto refuses the revoked agent", async () => !(await login("shop.door-5", added.body.password)));
@@ -79,15 +74,15 @@ describe("agents from the API (external Mosquitto)", () => {
     const pidFile = process.env.FOOTFALL_MOSQUITTO_PID_FILE!;
     delete process.env.FOOTFALL_MOSQUITTO_PID_FILE;
     try {
-      const res = await api("POST", "/stores/shop/agents", t.admin, { agent: "door-6", kind: "door" });
+      const res = await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-6", kind: "door" });
       expect(res.body.broker).toEqual({ broker: "manual", message: expect.stringMatching(/FOOTFALL_MOSQUITTO_PID_FILE is not set/), command: "sudo systemctl reload mosquitto" });
       process.env.FOOTFALL_MOSQUITTO_PID_FILE = join(dir.path, "missing.pid");
-      const res2 = await api("POST", "/stores/shop/agents/door-6/rotate", t.admin);
+      const res2 = await t.request("POST", "/api/v1/stores/shop/agents/door-6/rotate");
       expect(res2.body.broker).toMatchObject({ broker: "manual", command: `kill -HUP $(cat ${join(dir.path, "missing.pid")})` });
       const passwd = process.env.FOOTFALL_MOSQUITTO_PASSWD!;
       delete process.env.FOOTFALL_MOSQUITTO_PASSWD;
       try {
-        const res3 = await api("DELETE", "/stores/shop/agents/door-6", t.admin);
+        const res3 = await t.request("DELETE", "/api/v1/stores/shop/agents/door-6");
         expect(res3.body.broker).toMatchObject({ broker: "manual", command: expect.stringMatching(/^footfall broker-config --out .* && sudo systemctl reload mosquitto$/) });
       } finally {
         process.env.FOOTFALL_MOSQUITTO_PASSWD = passwd;
@@ -101,14 +96,14 @@ describe("agents from the API (external Mosquitto)", () => {
 describe("agents from the API (embedded broker on a socket)", () => {
   it("revoking or rotating closes the agent's open connection; the old password no longer logs in", async () => {
     const url = `mqtt://127.0.0.1:${t.server.mqttPort}`;
-    const added = await api("POST", "/stores/shop/agents", t.admin, { agent: "cam-7", kind: "camera" });
+    const added = await t.request("POST", "/api/v1/stores/shop/agents", { agent: "cam-7", kind: "camera" });
     const rotating = await connectMqtt({ url, username: "shop.cam-7", password: added.body.password }, { clientId: "shop-cam-7", reconnectPeriod: 0 });
-    const rotated = await api("POST", "/stores/shop/agents/cam-7/rotate", t.admin);
+    const rotated = await t.request("POST", "/api/v1/stores/shop/agents/cam-7/rotate");
     await waitFor("the rotated agent's connection closed", () => !rotating.connected);
     rotating.end(true);
     await expect(connectMqtt({ url, username: "shop.cam-7", password: added.body.password }, { reconnectPeriod: 0 })).rejects.toThrow();
     const live = await connectMqtt({ url, username: "shop.cam-7", password: rotated.body.password }, { clientId: "shop-cam-7", reconnectPeriod: 0 });
-    expect((await api("DELETE", "/stores/shop/agents/cam-7", t.admin)).status).toBe(200);
+    expect((await t.request("DELETE", "/api/v1/stores/shop/agents/cam-7")).status).toBe(200);
     await waitFor("the revoked agent's connection closed", () => !live.connected);
     live.end(true);
     await expect(connectMqtt({ url, username: "shop.cam-7", password: rotated.body.password }, { reconnectPeriod: 0 })).rejects.toThrow();

@@ -11,11 +11,6 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20, 15, 0, 0);
 let clock = T0;
 
-const api = (method: "GET" | "POST" | "DELETE" | "PUT", url: string, token: string | null, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.body ? r.json() : null, text: r.body }));
-
 const t = useTestServer({ now: () => clock, stores: ["shop", "other"] });
 
 const experiment = (store: string) => ({
@@ -30,41 +25,41 @@ const experiment = (store: string) => ({
 describe("roles", () => {
   it("a merchandiser saves a layout and creates an experiment, and may not create a token, touch agents or read the audit log", async () => {
     const merch = await t.token("merchandiser");
-    expect((await api("PUT", "/stores/shop/layout", merch, smallLayout({ name: "Shop, new fruit" }))).status).toBe(200);
-    expect((await api("POST", "/experiments", merch, experiment("shop"))).status).toBe(200);
-    const token = await api("POST", "/tokens", merch, { role: "viewer" });
+    expect((await t.request("PUT", "/api/v1/stores/shop/layout", smallLayout({ name: "Shop, new fruit" }), merch)).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/experiments", experiment("shop"), merch)).status).toBe(200);
+    const token = await t.request("POST", "/api/v1/tokens", { role: "viewer" }, merch);
     expect(token.status).toBe(403);
     expect(token.body.message).toMatch(/role "merchandiser" may not do this/);
-    expect((await api("POST", "/stores/shop/agents", merch, { agent: "door-7", kind: "door" })).status).toBe(403);
-    expect((await api("GET", "/audit", merch)).status).toBe(403);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-7", kind: "door" }, merch)).status).toBe(403);
+    expect((await t.request("GET", "/api/v1/audit", undefined, merch)).status).toBe(403);
   });
 
   it.each(["viewer", "staff", "merchandiser"] as const)("a %s may not read the audit log", async (role) => {
-    const res = await api("GET", "/audit", await t.token(role));
+    const res = await t.request("GET", "/api/v1/audit", undefined, await t.token(role));
     expect(res.status).toBe(403);
   });
 
   it("without a token the audit log is 401", async () => {
-    expect((await api("GET", "/audit", null)).status).toBe(401);
+    expect((await t.request("GET", "/api/v1/audit", undefined, null)).status).toBe(401);
   });
 });
 
 describe("GET /api/v1/audit", () => {
   it("holds every admin action: who (token id, role, label), what, on what, when; never a secret", async () => {
     clock = T0 + 1000;
-    const ops = await api("POST", "/tokens", t.admin, { role: "admin", label: "ops desk" });
+    const ops = await t.request("POST", "/api/v1/tokens", { role: "admin", label: "ops desk" });
     const opsToken = ops.body.token as string;
     clock = T0 + 2000;
-    const made = await api("POST", "/tokens", opsToken, { role: "viewer", store: "shop", label: "kiosk", expires: "30d" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "viewer", store: "shop", label: "kiosk", expires: "30d" }, opsToken);
     expect(made.status).toBe(200);
     clock = T0 + 3000;
-    expect((await api("DELETE", `/tokens/${made.body.id}`, opsToken)).status).toBe(200);
+    expect((await t.request("DELETE", `/api/v1/tokens/${made.body.id}`, undefined, opsToken)).status).toBe(200);
     clock = T0 + 4000;
-    expect((await api("PUT", "/stores/other/layout", opsToken, smallLayout({ name: "Other" }))).status).toBe(200);
+    expect((await t.request("PUT", "/api/v1/stores/other/layout", smallLayout({ name: "Other" }), opsToken)).status).toBe(200);
     clock = T0 + 5000;
-    expect((await api("PUT", "/stores/shop/departments", opsToken, { departments: { Fresh: ["fruit", "bakery"] } })).status).toBe(200);
+    expect((await t.request("PUT", "/api/v1/stores/shop/departments", { departments: { Fresh: ["fruit", "bakery"] } }, opsToken)).status).toBe(200);
 
-    const res = await api("GET", `/audit?actor=${ops.body.id}`, t.admin);
+    const res = await t.request("GET", `/api/v1/audit?actor=${ops.body.id}`);
     expect(res.status).toBe(200);
     const actor = { tokenId: ops.body.id, role: "admin", label: "ops desk" };
     expect(res.body.entries).toEqual([
@@ -85,32 +80,32 @@ describe("GET /api/v1/audit", () => {
     expect(JSON.stringify(res.body)).not.toContain(made.body.token);
     expect(JSON.stringify(res.body)).not.toContain(opsToken);
     // The merchandiser's layout and experiment of the first test are there too, with its role.
-    const merch = await api("GET", "/audit?action=experiment.", t.admin);
+    const merch = await t.request("GET", "/api/v1/audit?action=experiment.");
     expect(merch.body.entries[0]).toMatchObject({ action: "experiment.create", actor: { role: "merchandiser" }, store: "shop", details: { name: "Fruit by the door", testStores: ["shop"] } });
   });
 
   it("pages newest first with `next`, filters by time, action prefix and store; a store-limited admin sees its store only", async () => {
-    const all = (await api("GET", "/audit?limit=500", t.admin)).body.entries as { id: number; store: string | null }[];
+    const all = (await t.request("GET", "/api/v1/audit?limit=500")).body.entries as { id: number; store: string | null }[];
     expect(all.length).toBeGreaterThan(5);
-    const first = await api("GET", "/audit?limit=2", t.admin);
+    const first = await t.request("GET", "/api/v1/audit?limit=2");
     expect(first.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
-    const second = await api("GET", `/audit?limit=2&before=${first.body.next}`, t.admin);
+    const second = await t.request("GET", `/api/v1/audit?limit=2&before=${first.body.next}`);
     expect(second.body.entries.map((e: { id: number }) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
-    const tokens = await api("GET", "/audit?action=token.", t.admin);
+    const tokens = await t.request("GET", "/api/v1/audit?action=token.");
     expect(new Set(tokens.body.entries.map((e: { action: string }) => e.action))).toEqual(new Set(["token.create", "token.revoke"]));
-    const window = await api("GET", `/audit?from=${T0 + 3000}&to=${T0 + 4001}`, t.admin);
+    const window = await t.request("GET", `/api/v1/audit?from=${T0 + 3000}&to=${T0 + 4001}`);
     expect(window.body.entries.map((e: { action: string }) => e.action)).toEqual(["layout.save", "token.revoke"]);
-    expect((await api("GET", "/audit?from=yesterday", t.admin)).status).toBe(400);
+    expect((await t.request("GET", "/api/v1/audit?from=yesterday")).status).toBe(400);
     const shopAdmin = await t.token("admin", "shop");
-    const mine = await api("GET", "/audit?limit=500", shopAdmin);
+    const mine = await t.request("GET", "/api/v1/audit?limit=500", undefined, shopAdmin);
     expect(mine.body.entries.length).toBe(all.filter((e) => e.store === "shop").length);
-    expect((await api("GET", "/audit?store=other", shopAdmin)).status).toBe(403);
+    expect((await t.request("GET", "/api/v1/audit?store=other", undefined, shopAdmin)).status).toBe(403);
   });
 });
 
 describe("agents from the API (embedded broker)", () => {
   it("add shows the password once and it logs in; add again is refused; rotate replaces it; revoke locks it out; rotate lets it in again", async () => {
-    const added = await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" });
+    const added = await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-2", kind: "door" });
     expect(added.status).toBe(200);
     expect(added.body).toEqual({
       agent: "door-2",
@@ -121,31 +116,31 @@ describe("agents from the API (embedded broker)", () => {
     });
     const { storage } = t.server.services;
     expect(await storage.agents.authenticate("shop.door-2", added.body.password)).toMatchObject({ agent: "door-2" });
-    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" })).status).toBe(409);
-    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "bad id!", kind: "door" })).status).toBe(400);
-    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "x", kind: "toaster" })).status).toBe(400);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-2", kind: "door" })).status).toBe(409);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "bad id!", kind: "door" })).status).toBe(400);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "x", kind: "toaster" })).status).toBe(400);
 
-    const rotated = await api("POST", "/stores/shop/agents/door-2/rotate", t.admin);
+    const rotated = await t.request("POST", "/api/v1/stores/shop/agents/door-2/rotate");
     expect(rotated.status).toBe(200);
     expect(rotated.body.password).not.toBe(added.body.password);
     expect(await storage.agents.authenticate("shop.door-2", added.body.password)).toBeUndefined();
     expect(await storage.agents.authenticate("shop.door-2", rotated.body.password)).toMatchObject({ agent: "door-2" });
 
-    const revoked = await api("DELETE", "/stores/shop/agents/door-2", t.admin);
+    const revoked = await t.request("DELETE", "/api/v1/stores/shop/agents/door-2");
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ agent: "door-2", store: "shop", revokedAt: clock });
     expect(await storage.agents.authenticate("shop.door-2", rotated.body.password)).toBeUndefined();
-    const listed = await api("GET", "/stores/shop/agents", t.admin);
+    const listed = await t.request("GET", "/api/v1/stores/shop/agents");
     expect(listed.body.agents.find((a: { agent: string }) => a.agent === "door-2")).toMatchObject({ revokedAt: clock });
-    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "door-2", kind: "door" })).status).toBe(409);
-    const back = await api("POST", "/stores/shop/agents/door-2/rotate", t.admin);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "door-2", kind: "door" })).status).toBe(409);
+    const back = await t.request("POST", "/api/v1/stores/shop/agents/door-2/rotate");
     expect(await storage.agents.authenticate("shop.door-2", back.body.password)).toMatchObject({ agent: "door-2" });
 
-    expect((await api("DELETE", "/stores/shop/agents/nobody", t.admin)).status).toBe(404);
-    expect((await api("POST", "/stores/shop/agents/nobody/rotate", t.admin)).status).toBe(404);
+    expect((await t.request("DELETE", "/api/v1/stores/shop/agents/nobody")).status).toBe(404);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents/nobody/rotate")).status).toBe(404);
     const otherAdmin = await t.token("admin", "other");
-    expect((await api("DELETE", "/stores/shop/agents/door-2", otherAdmin)).status).toBe(403);
-    const log = await api("GET", "/audit?target=shop/door-2", t.admin);
+    expect((await t.request("DELETE", "/api/v1/stores/shop/agents/door-2", undefined, otherAdmin)).status).toBe(403);
+    const log = await t.request("GET", "/api/v1/audit?target=shop/door-2");
     expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["agent.rotate", "agent.revoke", "agent.rotate", "agent.add"]);
     expect(log.body.entries[0].details).toEqual({ wasRevoked: true, broker: "embedded" });
     expect(JSON.stringify(log.body)).not.toContain(back.body.password);
@@ -154,30 +149,30 @@ describe("agents from the API (embedded broker)", () => {
 
 describe("the audit log of the other admin routes", () => {
   it("revoking the last agent of a mistyped store takes the store with it, as footfall agent revoke does; a store with a layout stays", async () => {
-    expect((await api("POST", "/stores/shpo/agents", t.admin, { agent: "cam-9", kind: "camera" })).status).toBe(200);
-    const listedBefore = await api("GET", "/agents", t.admin);
+    expect((await t.request("POST", "/api/v1/stores/shpo/agents", { agent: "cam-9", kind: "camera" })).status).toBe(200);
+    const listedBefore = await t.request("GET", "/api/v1/agents");
     expect(listedBefore.body.agents.some((a: { store: string }) => a.store === "shpo")).toBe(true);
-    const revoked = await api("DELETE", "/stores/shpo/agents/cam-9", t.admin);
+    const revoked = await t.request("DELETE", "/api/v1/stores/shpo/agents/cam-9");
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ agent: "cam-9", store: "shpo", storeForgotten: true });
-    expect((await api("GET", "/agents", t.admin)).body.agents.some((a: { store: string }) => a.store === "shpo")).toBe(false);
-    expect((await api("GET", "/stores/shpo/agents", t.admin)).status).toBe(404);
-    const log = await api("GET", "/audit?target=shpo/cam-9", t.admin);
+    expect((await t.request("GET", "/api/v1/agents")).body.agents.some((a: { store: string }) => a.store === "shpo")).toBe(false);
+    expect((await t.request("GET", "/api/v1/stores/shpo/agents")).status).toBe(404);
+    const log = await t.request("GET", "/api/v1/audit?target=shpo/cam-9");
     expect(log.body.entries[0]).toMatchObject({ action: "agent.revoke", details: { storeForgotten: true } });
     // A store with a layout keeps its revoked agent, listed.
-    expect((await api("POST", "/stores/shop/agents", t.admin, { agent: "cam-9", kind: "camera" })).status).toBe(200);
-    const kept = await api("DELETE", "/stores/shop/agents/cam-9", t.admin);
+    expect((await t.request("POST", "/api/v1/stores/shop/agents", { agent: "cam-9", kind: "camera" })).status).toBe(200);
+    const kept = await t.request("DELETE", "/api/v1/stores/shop/agents/cam-9");
     expect(kept.body.storeForgotten).toBeUndefined();
-    expect((await api("GET", "/stores/shop/agents", t.admin)).body.agents.some((a: { agent: string }) => a.agent === "cam-9")).toBe(true);
+    expect((await t.request("GET", "/api/v1/stores/shop/agents")).body.agents.some((a: { agent: string }) => a.agent === "cam-9")).toBe(true);
   });
 
   it("opening hours, alert rules and webhooks are audited; a webhook's secret never is", async () => {
     const hours = { weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] };
-    expect((await api("PUT", "/stores/shop/hours", t.admin, { hours })).status).toBe(200);
-    const hook = await api("POST", "/stores/shop/webhooks", t.admin, { url: "https://example.com/hook" });
+    expect((await t.request("PUT", "/api/v1/stores/shop/hours", { hours })).status).toBe(200);
+    const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "https://example.com/hook" });
     expect(hook.status).toBe(201);
-    expect((await api("DELETE", `/stores/shop/webhooks/${hook.body.webhook.id}`, t.admin)).status).toBe(204);
-    const log = await api("GET", "/audit?store=shop&limit=3", t.admin);
+    expect((await t.request("DELETE", `/api/v1/stores/shop/webhooks/${hook.body.webhook.id}`)).status).toBe(204);
+    const log = await t.request("GET", "/api/v1/audit?store=shop&limit=3");
     expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["webhook.delete", "webhook.create", "hours.save"]);
     expect(log.body.entries[2].details).toEqual({ hours });
     expect(JSON.stringify(log.body)).not.toContain(hook.body.secret);

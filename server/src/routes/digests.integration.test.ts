@@ -23,11 +23,6 @@ const mails: ParsedMail[] = [];
 const refusing = { url: "", refuse: true, received: [] as string[] /* subjects */, server: null as SmtpSink | null };
 let restoreMailEnv = () => {};
 
-const api = (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, token: string | null, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json() }));
-
 beforeAll(async () => {
   smtp = await startSmtpSink((m) => mails.push(m));
   smtpUrl = smtp.url;
@@ -66,18 +61,18 @@ describe("digests", () => {
   it("only admins manage digests", async () => {
     for (const role of ["viewer", "staff", "merchandiser"] as const) {
       const tok = await t.token(role);
-      expect((await api("GET", "/digests", tok)).status).toBe(403);
-      expect((await api("POST", "/digests", tok, { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] })).status).toBe(403);
+      expect((await t.request("GET", "/api/v1/digests", undefined, tok)).status).toBe(403);
+      expect((await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] }, tok)).status).toBe(403);
     }
-    const bad = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["not an address"] });
+    const bad = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["not an address"] });
     expect(bad.status).toBe(400);
-    const unknown = await api("POST", "/digests", t.admin, { scope: "store", target: "nowhere", frequency: "daily", recipients: ["a@example.com"] });
+    const unknown = await t.request("POST", "/api/v1/digests", { scope: "store", target: "nowhere", frequency: "daily", recipients: ["a@example.com"] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/no store "nowhere"/);
   });
 
   it("a daily digest is sent once at 07:00 store time with the day's figures, the changes and the chart", async () => {
-    const created = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["manager@shop.example", "area@shop.example"], hour: 7 });
+    const created = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["manager@shop.example", "area@shop.example"], hour: 7 });
     expect(created.status).toBe(200);
     id = created.body.id;
     // Created at 06:00: the next digest is Monday's, at 07:00 (not Sunday's, whose time has passed).
@@ -113,7 +108,7 @@ describe("digests", () => {
     expect(await scheduler().tick()).toEqual([]);
     expect(await new DigestScheduler(t.server.services).tick()).toEqual([]);
     expect(mails).toHaveLength(1);
-    const listed = await api("GET", "/digests", t.admin);
+    const listed = await t.request("GET", "/api/v1/digests");
     expect(listed.body.digests).toEqual([expect.objectContaining({ id, lastPeriod: "2026-11-23", lastSentAt: local(24, 7), lastError: null, nextPeriod: null })]);
   });
 
@@ -131,7 +126,7 @@ describe("digests", () => {
     process.env.FOOTFALL_SMTP_URL = refusing.url;
     const s = new DigestScheduler(t.server.services);
     const before = mails.length;
-    const state = async () => (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === id);
+    const state = async () => (await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === id);
     // Attempts at 07:00, 07:02, 07:06, 07:14, 07:30, 08:02 (waits of 2, 4, 8, 16, 32 min); between them nothing goes.
     const attemptsAt = [local(26, 7, 0), local(26, 7, 2), local(26, 7, 6), local(26, 7, 14), local(26, 7, 30), local(26, 8, 2)];
     for (const [k, at] of attemptsAt.entries()) {
@@ -153,20 +148,20 @@ describe("digests", () => {
     expect(await s.tick()).toEqual([]);
     expect(refusing.server!.tries()).toBe(6);
     // ...an admin sends it again.
-    const again = await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-11-25" });
+    const again = await t.request("POST", `/api/v1/digests/${id}/send`, { period: "2026-11-25" });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ period: "2026-11-25" });
     expect(refusing.received).toHaveLength(1);
     expect(refusing.received[0]).toMatch(/^Footfall daily digest: Rue de Rivoli, Wed 25 Nov 2026/);
     expect(await state()).toMatchObject({ failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null, lastError: null, lastSentAt: local(26, 9, 0) });
-    expect((await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-11-31" })).status).toBe(400);
-    expect((await api("POST", `/digests/${id}/send`, t.admin, { period: "2026-12-01" })).body.message).toMatch(/has not finished yet/);
+    expect((await t.request("POST", `/api/v1/digests/${id}/send`, { period: "2026-11-31" })).status).toBe(400);
+    expect((await t.request("POST", `/api/v1/digests/${id}/send`, { period: "2026-12-01" })).body.message).toMatch(/has not finished yet/);
     process.env.FOOTFALL_SMTP_URL = smtpUrl;
     expect(mails.length).toBe(before);
   });
 
   it("a period still being retried when the next one is due is given up (too old to matter)", async () => {
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["late@shop.example"], hour: 23 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["late@shop.example"], hour: 23 });
     const did: string = d.body.id;
     expect(d.body.lastPeriod).toBe("2026-11-24"); // created at 09:00 on the 26th: next is the 25th's, at 23:00
     refusing.refuse = true;
@@ -177,7 +172,7 @@ describe("digests", () => {
       await s.tick();
       clock = local(26, 23, 2);
       await s.tick();
-      const st = (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did);
+      const st = (await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did);
       expect(st).toMatchObject({ failedPeriod: "2026-11-25", attempts: 2, retryAt: local(26, 23, 6) });
       // The server was down until the 27th's 23:00: the 25th's digest is given up, the 26th's goes.
       refusing.refuse = false;
@@ -185,7 +180,7 @@ describe("digests", () => {
       clock = local(27, 23, 0);
       const sent = await s.tick();
       expect(sent.filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-11-26"]);
-      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({
+      expect((await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({
         lastPeriod: "2026-11-26",
         failedPeriod: "2026-11-25",
         attempts: 2,
@@ -193,56 +188,56 @@ describe("digests", () => {
       });
     } finally {
       process.env.FOOTFALL_SMTP_URL = smtpUrl;
-      await api("DELETE", `/digests/${did}`, t.admin);
+      await t.request("DELETE", `/api/v1/digests/${did}`);
     }
   });
 
   it("send now mails the last finished period without moving the schedule; without a mail server it says what to set", async () => {
-    const res = await api("POST", `/digests/${id}/send`, t.admin);
+    const res = await t.request("POST", `/api/v1/digests/${id}/send`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id, period: "2026-11-26" });
-    expect((await api("GET", "/digests", t.admin)).body.mailProblem).toBeNull();
+    expect((await t.request("GET", "/api/v1/digests")).body.mailProblem).toBeNull();
     delete process.env.FOOTFALL_SMTP_URL;
     try {
-      const off = await api("POST", `/digests/${id}/send`, t.admin);
+      const off = await t.request("POST", `/api/v1/digests/${id}/send`);
       expect(off.status).toBe(503);
       expect(off.body.message).toMatch(/set FOOTFALL_SMTP_URL/);
       // The list says so too: an area manager sees that no digest goes out before its recipients wonder.
-      expect((await api("GET", "/digests", t.admin)).body.mailProblem).toMatch(/^no mail server: set FOOTFALL_SMTP_URL/);
+      expect((await t.request("GET", "/api/v1/digests")).body.mailProblem).toMatch(/^no mail server: set FOOTFALL_SMTP_URL/);
     } finally {
       process.env.FOOTFALL_SMTP_URL = smtpUrl;
     }
-    expect((await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
+    expect((await t.request("GET", "/api/v1/digests")).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
   });
 
   it("a preview shows what send now would mail (the same subject, text and chart), sends nothing, and works without a mail server", async () => {
     const before = mails.length;
     const first = mails[0]!;
-    const p = await api("GET", `/digests/${id}/preview?period=2026-11-23`, t.admin);
+    const p = await t.request("GET", `/api/v1/digests/${id}/preview?period=2026-11-23`);
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ id, period: "2026-11-23", subject: first.subject, recipients: ["manager@shop.example", "area@shop.example"], mailProblem: null });
     expect(p.body.text.trim()).toBe(first.text!.trim());
     expect(Buffer.from(p.body.chart.replace(/^data:image\/png;base64,/, ""), "base64").subarray(0, 8)).toEqual(first.attachments[0]!.content.subarray(0, 8));
     // Without a period: the one send now would send.
-    expect((await api("GET", `/digests/${id}/preview`, t.admin)).body.period).toBe("2026-11-26");
+    expect((await t.request("GET", `/api/v1/digests/${id}/preview`)).body.period).toBe("2026-11-26");
     delete process.env.FOOTFALL_SMTP_URL;
     try {
-      const off = await api("GET", `/digests/${id}/preview`, t.admin);
+      const off = await t.request("GET", `/api/v1/digests/${id}/preview`);
       expect(off.status).toBe(200);
       expect(off.body.subject).toMatch(/^Footfall daily digest: Rue de Rivoli, Thu 26 Nov 2026/);
       expect(off.body.mailProblem).toMatch(/set FOOTFALL_SMTP_URL/);
     } finally {
       process.env.FOOTFALL_SMTP_URL = smtpUrl;
     }
-    expect((await api("GET", `/digests/${id}/preview?period=2026-11-27`, t.admin)).status).toBe(400);
-    expect((await api("GET", `/digests/${id}/preview`, await t.token("viewer"))).status).toBe(403);
+    expect((await t.request("GET", `/api/v1/digests/${id}/preview?period=2026-11-27`)).status).toBe(400);
+    expect((await t.request("GET", `/api/v1/digests/${id}/preview`, undefined, await t.token("viewer"))).status).toBe(403);
     expect(mails.length).toBe(before);
-    expect((await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
+    expect((await t.request("GET", "/api/v1/digests")).body.digests.find((d: { id: string }) => d.id === id).lastPeriod).toBe("2026-11-26");
   });
 
   it("a weekly digest covers Monday to Sunday and goes out on Monday", async () => {
     clock = local(27, 12);
-    const w = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "weekly", recipients: ["area@shop.example"], hour: 8 });
+    const w = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "weekly", recipients: ["area@shop.example"], hour: 8 });
     expect(w.body.lastPeriod).toBe("2026-11-16");
     clock = local(30, 7, 59);
     const before = mails.length;
@@ -256,11 +251,11 @@ describe("digests", () => {
   });
 
   it("changes and deletions are audited; a deleted digest is sent no more", async () => {
-    const upd = await api("PUT", `/digests/${id}`, t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["new@shop.example"], hour: 6 });
+    const upd = await t.request("PUT", `/api/v1/digests/${id}`, { scope: "store", target: "shop", frequency: "daily", recipients: ["new@shop.example"], hour: 6 });
     expect(upd.body.recipients).toEqual(["new@shop.example"]);
-    expect((await api("DELETE", `/digests/${id}`, t.admin)).status).toBe(200);
-    expect((await api("DELETE", `/digests/${id}`, t.admin)).status).toBe(404);
-    const log = await api("GET", "/audit?action=digest.", t.admin);
+    expect((await t.request("DELETE", `/api/v1/digests/${id}`)).status).toBe(200);
+    expect((await t.request("DELETE", `/api/v1/digests/${id}`)).status).toBe(404);
+    const log = await t.request("GET", "/api/v1/audit?action=digest.");
     expect(log.body.entries.map((e: { action: string }) => e.action)).toEqual(["digest.delete", "digest.update", "digest.create", "digest.send", "digest.delete", "digest.create", "digest.send", "digest.create"]);
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((s) => s.id === id)).toEqual([]);
@@ -272,30 +267,30 @@ describe("digests", () => {
     await t.ingest("marais", "door-m", [f.count("checkout", local(16, 0, 0), 1, 0), f.count("entrance", local(22, 10), 5, 0), f.count("entrance", local(23, 10), 10, 0)]);
     // The shop's tills: 10 sales on Monday; the Marais imports none.
     const sales = Array.from({ length: 10 }, (_, i) => ({ ts: local(23, 12, i), zone: "checkout", amount: 20, transaction: `t${i}` }));
-    expect((await api("POST", "/stores/shop/sales", t.admin, { sales })).body).toMatchObject({ accepted: 10 });
-    expect((await api("POST", "/groups", t.admin, { id: "paris", name: "Paris", stores: ["shop", "marais"] })).status).toBe(200);
-    const g = await api("POST", "/digests", t.admin, { scope: "group", target: "paris", frequency: "weekly", recipients: ["region@shop.example"], hour: 7 });
+    expect((await t.request("POST", "/api/v1/stores/shop/sales", { sales })).body).toMatchObject({ accepted: 10 });
+    expect((await t.request("POST", "/api/v1/groups", { id: "paris", name: "Paris", stores: ["shop", "marais"] })).status).toBe(200);
+    const g = await t.request("POST", "/api/v1/digests", { scope: "group", target: "paris", frequency: "weekly", recipients: ["region@shop.example"], hour: 7 });
     expect(g.status).toBe(200);
-    const sent = await api("POST", `/digests/${g.body.id}/send`, t.admin);
+    const sent = await t.request("POST", `/api/v1/digests/${g.body.id}/send`);
     expect(sent.body).toMatchObject({ period: "2026-11-23", recipients: ["region@shop.example"] });
     const m = mails.at(-1)!;
     expect(m.subject).toBe("Footfall weekly digest: Paris, week of Mon 23 Nov 2026: 60 enters (+33 %)");
     expect(m.text).toMatch(/Enters\s+60\s+the week before: 45 \(\+33 %\)/);
     // Its stores by the names the chain view shows (GET /overview's), not their ids: "Rue de Rivoli / fruit", never "shop / fruit".
-    const shown = (await api("GET", "/overview?group=paris", t.admin)).body.stores.map((s: { name: string }) => s.name).sort();
+    const shown = (await t.request("GET", "/api/v1/overview?group=paris")).body.stores.map((s: { name: string }) => s.name).sort();
     expect(shown).toEqual(["Le Marais", "Rue de Rivoli"]);
     expect(m.text).toContain(`Stores: ${shown.join(", ")}`);
     expect(m.text).toContain("  Rue de Rivoli / fruit: 3 (+2, +200 %)");
     expect(m.html).toContain("<p>Stores: Le Marais, Rue de Rivoli</p>");
     expect(m.html).toContain("<li>Rue de Rivoli / fruit: 3 visits (+2)</li>");
     for (const body of [m.text, m.html as string]) expect(body).not.toMatch(/\b(shop|marais)\b/);
-    const preview = await api("GET", `/digests/${g.body.id}/preview?period=2026-11-23`, t.admin);
+    const preview = await t.request("GET", `/api/v1/digests/${g.body.id}/preview?period=2026-11-23`);
     expect(preview.body.text).toBe(m.text);
     // 10 transactions over the shop's 50 enters (the Marais's 10 would make it 16.7 %).
     expect(m.text).toMatch(/Conversion\s+20 %/);
     const limited = await t.token("admin", "shop");
-    expect((await api("GET", "/digests", limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
-    expect((await api("POST", `/digests/${g.body.id}/send`, limited)).status).toBe(404);
+    expect((await t.request("GET", "/api/v1/digests", undefined, limited)).body.digests.map((d: { scope: string }) => d.scope)).not.toContain("group");
+    expect((await t.request("POST", `/api/v1/digests/${g.body.id}/send`, undefined, limited)).status).toBe(404);
   });
 
   it("a group of stores in two time zones: refused without a time zone; with one, every store's figures over that zone's day", async () => {
@@ -304,16 +299,16 @@ describe("digests", () => {
     const ny = (d: number, h: number, m = 0) => Date.UTC(2026, 10, d, h + 5, m); // New York = UTC-5 in November
     // New York's Monday 23 Nov: 8 enters at 00:30 and 7 at 22:00 (already Tuesday in Paris).
     await t.ingest("nyc", "door-n", [f.count("entrance", ny(23, 0, 30), 8, 0), f.count("entrance", ny(23, 22), 7, 0)]);
-    expect((await api("POST", "/groups", t.admin, { id: "world", name: "Flagships", stores: ["shop", "nyc"] })).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/groups", { id: "world", name: "Flagships", stores: ["shop", "nyc"] })).status).toBe(200);
     const body = { scope: "group", target: "world", frequency: "daily", recipients: ["hq@shop.example"], hour: 7 };
-    const refused = await api("POST", "/digests", t.admin, body);
+    const refused = await t.request("POST", "/api/v1/digests", body);
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/several time zones \(America\/New_York, Europe\/Paris\): give the digest a time zone/);
-    expect((await api("POST", "/digests", t.admin, { ...body, timeZone: "Mars/Olympus" })).body.message).toMatch(/not an IANA time zone/);
-    const g = await api("POST", "/digests", t.admin, { ...body, timeZone: "America/New_York" });
+    expect((await t.request("POST", "/api/v1/digests", { ...body, timeZone: "Mars/Olympus" })).body.message).toMatch(/not an IANA time zone/);
+    const g = await t.request("POST", "/api/v1/digests", { ...body, timeZone: "America/New_York" });
     expect(g.status).toBe(200);
     expect(g.body).toMatchObject({ timeZone: "America/New_York", zone: "America/New_York", problem: null });
-    const sent = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
+    const sent = await t.request("POST", `/api/v1/digests/${g.body.id}/send`, { period: "2026-11-23" });
     expect(sent.status).toBe(200);
     const m = mails.at(-1)!;
     // Paris's Monday (50 enters) falls in New York's Monday, as do New York's 15; the Sunday before: Paris's 40.
@@ -321,15 +316,15 @@ describe("digests", () => {
     expect(m.text).toContain("Times in America/New_York.");
     expect(m.text).toContain("Stores: Fifth Avenue, Rue de Rivoli");
     // A group that becomes mixed after its digest was made: listed with the problem, not sent, until given a zone.
-    expect((await api("POST", "/groups", t.admin, { id: "europe", name: "Europe", stores: ["shop"] })).status).toBe(200);
-    const e = await api("POST", "/digests", t.admin, { ...body, target: "europe" });
+    expect((await t.request("POST", "/api/v1/groups", { id: "europe", name: "Europe", stores: ["shop"] })).status).toBe(200);
+    const e = await t.request("POST", "/api/v1/digests", { ...body, target: "europe" });
     expect(e.body).toMatchObject({ timeZone: null, zone: "Europe/Paris", problem: null });
-    expect((await api("PATCH", "/groups/europe", t.admin, { stores: ["shop", "nyc"] })).status).toBe(200);
-    const listed = (await api("GET", "/digests", t.admin)).body.digests.find((d: { id: string }) => d.id === e.body.id);
+    expect((await t.request("PATCH", "/api/v1/groups/europe", { stores: ["shop", "nyc"] })).status).toBe(200);
+    const listed = (await t.request("GET", "/api/v1/digests")).body.digests.find((d: { id: string }) => d.id === e.body.id);
     expect(listed).toMatchObject({ zone: null, problem: expect.stringMatching(/several time zones/) });
     clock += 2 * 86_400_000;
     expect((await scheduler().tick()).filter((x) => x.id === e.body.id)).toEqual([]);
-    expect((await api("POST", `/digests/${e.body.id}/send`, t.admin)).status).toBe(409);
+    expect((await t.request("POST", `/api/v1/digests/${e.body.id}/send`)).status).toBe(409);
   });
 
   it("a store installed during the period before: no change against it, marked partial, with when its figures begin (subject, text, HTML, preview, its group's digest)", async () => {
@@ -339,10 +334,10 @@ describe("digests", () => {
     // Installed Tuesday 24 Nov at 14:xx: 30 enters that afternoon, 50 on Wednesday (a whole day).
     await t.ingest("opera", "door-o", [f.count("entrance", local(24, 14, 20), 30, 0), f.count("entrance", local(25, 10, 5), 50, 0)]);
     await t.ingest("opera", "cam-o", [...c.visit("o1", "fruit", local(24, 15), 60_000), ...c.visit("o2", "fruit", local(25, 11), 60_000), ...c.visit("o3", "fruit", local(25, 12), 60_000)]);
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
     expect(d.status).toBe(200);
     const note = "The day before is partial: this store's figures begin Tue 24 Nov 14:00, so its figures are marked (partial) and not compared.";
-    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-25" })).status).toBe(200);
+    expect((await t.request("POST", `/api/v1/digests/${d.body.id}/send`, { period: "2026-11-25" })).status).toBe(200);
     const m = mails.at(-1)!;
     expect(m.subject).toBe("Footfall daily digest: Opera, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
     expect(m.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
@@ -352,24 +347,24 @@ describe("digests", () => {
     expect(m.html).toContain("<td>30 (partial)</td><td></td>");
     expect(m.html).toContain("fruit: 2 visits (the day before: 1, partial)");
     expect(m.html).toContain(note);
-    const p = await api("GET", `/digests/${d.body.id}/preview?period=2026-11-25`, t.admin);
+    const p = await t.request("GET", `/api/v1/digests/${d.body.id}/preview?period=2026-11-25`);
     expect(p.body).toMatchObject({ subject: m.subject });
     expect(p.body.text).toContain(note);
     // Thursday against a whole Wednesday: compared again.
-    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-26" })).status).toBe(200);
+    expect((await t.request("POST", `/api/v1/digests/${d.body.id}/send`, { period: "2026-11-26" })).status).toBe(200);
     expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Opera, Thu 26 Nov 2026: 0 enters (−100 %)");
     expect(mails.at(-1)!.text).not.toContain("partial");
 
     // A group with the new store: its day before is partial too, naming how many stores; a fully covered store's zones are still compared.
-    expect((await api("POST", "/groups", t.admin, { id: "newcomers", name: "Newcomers", stores: ["shop", "opera"] })).status).toBe(200);
-    const g = await api("POST", "/digests", t.admin, { scope: "group", target: "newcomers", frequency: "daily", recipients: ["region@shop.example"], hour: 7 });
-    expect((await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-25" })).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/groups", { id: "newcomers", name: "Newcomers", stores: ["shop", "opera"] })).status).toBe(200);
+    const g = await t.request("POST", "/api/v1/digests", { scope: "group", target: "newcomers", frequency: "daily", recipients: ["region@shop.example"], hour: 7 });
+    expect((await t.request("POST", `/api/v1/digests/${g.body.id}/send`, { period: "2026-11-25" })).status).toBe(200);
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Wed 25 Nov 2026: 50 enters (the day before: 30, partial)");
     expect(gm.text).toMatch(/Enters\s+50\s+the day before: 30 \(partial\)\n/);
     expect(gm.text).toContain("Opera / fruit: 2 (the day before: 1, partial)");
     expect(gm.text).toContain("The day before is partial: the figures of 1 of the 2 stores begin during it (Opera from Tue 24 Nov 14:00), so its figures are marked (partial) and not compared.");
-    const shopDay = await api("POST", `/digests/${g.body.id}/send`, t.admin, { period: "2026-11-23" });
+    const shopDay = await t.request("POST", `/api/v1/digests/${g.body.id}/send`, { period: "2026-11-23" });
     expect(shopDay.status).toBe(200);
     expect(mails.at(-1)!.subject).toBe("Footfall daily digest: Newcomers, Mon 23 Nov 2026: 50 enters (+25 %)");
     expect(mails.at(-1)!.text).toContain("Rue de Rivoli / fruit: 3 (+2, +200 %)");
@@ -380,9 +375,9 @@ describe("digests", () => {
     // figures, and 6 on Tuesday (3 before 14:00: the first day counts whole, as the Sales page shows it).
     const sale = (d: number, h: number, i: number) => ({ ts: local(d, h, i), zone: "fruit", amount: 10, items: 1, transaction: `opera-${d}-${h}-${i}` });
     const sales = [0, 1, 2, 3, 4].map((i) => sale(23, 11, i)).concat([0, 1, 2].map((i) => sale(24, 10, i)), [0, 1, 2].map((i) => sale(24, 16, i)));
-    expect((await api("POST", "/stores/opera/sales", t.admin, { sales })).body).toMatchObject({ accepted: 11 });
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
-    expect((await api("POST", `/digests/${d.body.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
+    expect((await t.request("POST", "/api/v1/stores/opera/sales", { sales })).body).toMatchObject({ accepted: 11 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "opera", frequency: "daily", recipients: ["opera@shop.example"], hour: 7 });
+    expect((await t.request("POST", `/api/v1/digests/${d.body.id}/send`, { period: "2026-11-24" })).status).toBe(200);
     const m = mails.at(-1)!;
     const note = "This day is partial: this store's figures begin Tue 24 Nov 14:00, so it is not compared with the day before.";
     // Nothing of Opera was counted the day before: "no data", as every screen says it, not "0 (not compared)".
@@ -396,15 +391,15 @@ describe("digests", () => {
     expect(m.html).toContain("<td>no data</td><td></td>");
     expect(m.html).not.toContain("not compared</td>");
     expect(m.html).toContain(note);
-    expect((await api("GET", `/digests/${d.body.id}/preview?period=2026-11-24`, t.admin)).body.text).toContain(note);
+    expect((await t.request("GET", `/api/v1/digests/${d.body.id}/preview?period=2026-11-24`)).body.text).toContain(note);
     // The week of 23 Nov: its conversion is Tuesday's and Wednesday's sales over their 80 enters (6, not 11: 7.5 %, not 13.8 %).
-    const w = await api("POST", "/digests", t.admin, { scope: "store", target: "opera", frequency: "weekly", recipients: ["opera@shop.example"], hour: 8 });
-    expect((await api("POST", `/digests/${w.body.id}/send`, t.admin, { period: "2026-11-23" })).status).toBe(200);
+    const w = await t.request("POST", "/api/v1/digests", { scope: "store", target: "opera", frequency: "weekly", recipients: ["opera@shop.example"], hour: 8 });
+    expect((await t.request("POST", `/api/v1/digests/${w.body.id}/send`, { period: "2026-11-23" })).status).toBe(200);
     expect(mails.at(-1)!.subject).toBe("Footfall weekly digest: Opera, week of Mon 23 Nov 2026: 80 enters (the week before: no data)");
     expect(mails.at(-1)!.text).toMatch(/Conversion\s+7\.5 %\s+the week before: no data\n/);
     // A group with it: Tuesday is not compared with Monday (shop's 50 against shop's nothing and opera's 30), the fully covered store's zones still are.
-    const g = (await api("GET", "/digests", t.admin)).body.digests.find((x: { target: string }) => x.target === "newcomers");
-    expect((await api("POST", `/digests/${g.id}/send`, t.admin, { period: "2026-11-24" })).status).toBe(200);
+    const g = (await t.request("GET", "/api/v1/digests")).body.digests.find((x: { target: string }) => x.target === "newcomers");
+    expect((await t.request("POST", `/api/v1/digests/${g.id}/send`, { period: "2026-11-24" })).status).toBe(200);
     const gm = mails.at(-1)!;
     expect(gm.subject).toBe("Footfall daily digest: Newcomers, Tue 24 Nov 2026: 30 enters (the day before: 50, not compared)");
     expect(gm.text).toContain("This day is partial: the figures of 1 of the 2 stores begin during it (Opera from Tue 24 Nov 14:00), so it is not compared with the day before.");
@@ -415,7 +410,7 @@ describe("digests", () => {
 
   it("a server killed while sending: the period is sent again once its lease has run out, by the restarted server, once", async () => {
     clock = local(40, 12, 0); // Thursday 10 Dec
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["crash@shop.example"], hour: 23 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["crash@shop.example"], hour: 23 });
     const did: string = d.body.id;
     expect(d.body.lastPeriod).toBe("2026-12-08");
     const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
@@ -430,7 +425,7 @@ describe("digests", () => {
       const restarted = new DigestScheduler(t.server.services);
       clock = local(40, 23, 1);
       expect(await sentNow(restarted)).toEqual([]);
-      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: local(40, 23, 15) });
+      expect((await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: local(40, 23, 15) });
       clock = local(40, 23, 15) - 1;
       expect(await sentNow(restarted)).toEqual([]);
       // ...and at 23:15, when its lease runs out, it goes, once.
@@ -441,23 +436,23 @@ describe("digests", () => {
       expect(await sentNow(restarted)).toEqual([]);
       expect(await sentNow(new DigestScheduler(t.server.services))).toEqual([]);
       expect(mine()).toHaveLength(1);
-      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: null, lastError: null, lastSentAt: local(40, 23, 15) });
+      expect((await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-09", retryAt: null, lastError: null, lastSentAt: local(40, 23, 15) });
       // The next day's goes at its time as usual.
       clock = local(41, 23, 0);
       expect(await sentNow(restarted)).toEqual(["2026-12-10"]);
     } finally {
-      await api("DELETE", `/digests/${did}`, t.admin);
+      await t.request("DELETE", `/api/v1/digests/${did}`);
     }
   });
 
   it("a send that stops the server every time is given up after FOOTFALL_DIGEST_ATTEMPTS attempts (logged, listed, sent again on request), not taken every 15 min for ever", async () => {
     clock = local(43, 12, 0); // Sunday 13 Dec
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["oom@shop.example"], hour: 23 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["oom@shop.example"], hour: 23 });
     const did: string = d.body.id;
     expect(d.body.lastPeriod).toBe("2026-12-11");
     const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
     const mine = () => mails.filter((m) => to(m) === "oom@shop.example").map((m) => m.subject);
-    const state = async () => (await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did);
+    const state = async () => (await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did);
     const logged: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
     const log = Object.fromEntries(["error", "warn", "info", "debug"].map((level) => [level, (obj: Record<string, unknown>, msg: string) => logged.push({ level, obj, msg })]));
     /** A server started at `clock` whose send never ends (it is killed while sending, say for lack of memory): how many sends it began. */
@@ -494,20 +489,20 @@ describe("digests", () => {
       expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did)).toEqual([]);
       expect(mine()).toEqual([]);
       // ...an admin sends it again (Admin > Digests: "Send 2026-12-12 again"), which clears the failure.
-      expect((await api("POST", `/digests/${did}/send`, t.admin, { period: "2026-12-12" })).status).toBe(200);
+      expect((await t.request("POST", `/api/v1/digests/${did}/send`, { period: "2026-12-12" })).status).toBe(200);
       expect(mine()).toEqual([expect.stringMatching(/^Footfall daily digest: Rue de Rivoli, Sat 12 Dec 2026/)]);
       expect(await state()).toMatchObject({ failedPeriod: null, attempts: 0, gaveUpAt: null, lastError: null });
       // The next day's goes at its time as usual.
       clock = local(44, 23, 0);
       expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-12-13"]);
     } finally {
-      await api("DELETE", `/digests/${did}`, t.admin);
+      await t.request("DELETE", `/api/v1/digests/${did}`);
     }
   });
 
   it("one crash while sending: sent again once (at least once), the failure record cleared by that send", async () => {
     clock = local(45, 12, 0); // Tuesday 15 Dec
-    const d = await api("POST", "/digests", t.admin, { scope: "store", target: "shop", frequency: "daily", recipients: ["once@shop.example"], hour: 23 });
+    const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["once@shop.example"], hour: 23 });
     const did: string = d.body.id;
     const to = (m: ParsedMail) => (m.to && !Array.isArray(m.to) ? m.to.text : "");
     try {
@@ -516,9 +511,9 @@ describe("digests", () => {
       clock = local(45, 23, 15);
       expect((await new DigestScheduler(t.server.services).tick()).filter((x) => x.id === did).map((x) => x.period)).toEqual(["2026-12-14"]);
       expect(mails.filter((m) => to(m) === "once@shop.example")).toHaveLength(1);
-      expect((await api("GET", "/digests", t.admin)).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-14", failedPeriod: null, attempts: 0, lastError: null, retryAt: null, gaveUpAt: null });
+      expect((await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === did)).toMatchObject({ lastPeriod: "2026-12-14", failedPeriod: null, attempts: 0, lastError: null, retryAt: null, gaveUpAt: null });
     } finally {
-      await api("DELETE", `/digests/${did}`, t.admin);
+      await t.request("DELETE", `/api/v1/digests/${did}`);
     }
   });
 });

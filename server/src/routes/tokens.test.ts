@@ -12,14 +12,9 @@ afterEach(() => {
   clock = T0;
 });
 
-const api = (method: "GET" | "POST" | "DELETE", url: string, token: string | null, payload?: object) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.json(), text: r.body }));
-
 describe("POST /api/v1/tokens", () => {
   it("creates a token that works at once, and shows it only in this answer", async () => {
-    const res = await api("POST", "/tokens", t.admin, { role: "viewer", store: "shop", label: "Anna's laptop" });
+    const res = await t.request("POST", "/api/v1/tokens", { role: "viewer", store: "shop", label: "Anna's laptop" });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       token: expect.stringMatching(/^ff_/),
@@ -34,8 +29,8 @@ describe("POST /api/v1/tokens", () => {
       lastUsedAt: null,
       state: "active",
     });
-    expect((await api("GET", "/me", res.body.token)).body).toEqual({ role: "viewer", store: "shop" });
-    expect((await api("GET", "/tokens", t.admin)).text).not.toContain(res.body.token);
+    expect((await t.request("GET", "/api/v1/me", undefined, res.body.token)).body).toEqual({ role: "viewer", store: "shop" });
+    expect((await t.request("GET", "/api/v1/tokens")).text).not.toContain(res.body.token);
   });
 
   it.each([
@@ -45,7 +40,7 @@ describe("POST /api/v1/tokens", () => {
     ["30m", 30 * 60_000],
     ["2027-01-31", Date.UTC(2027, 0, 31) - T0],
   ])("sets the expiry from %s", async (expires, after) => {
-    const res = await api("POST", "/tokens", t.admin, { role: "staff", expires });
+    const res = await t.request("POST", "/api/v1/tokens", { role: "staff", expires });
     expect(res.body.expiresAt).toBe(T0 + after);
   });
 
@@ -55,21 +50,21 @@ describe("POST /api/v1/tokens", () => {
     ["a date that does not exist", "2027-02-30", /not a date in the calendar/],
     ["zero days", "0d", /no time at all/],
   ])("answers 400 naming body/expires for %s", async (_what, expires, message) => {
-    const res = await api("POST", "/tokens", t.admin, { role: "viewer", expires });
+    const res = await t.request("POST", "/api/v1/tokens", { role: "viewer", expires });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(message);
   });
 
   it("answers 400 naming body/role for an unknown role", async () => {
-    const res = await api("POST", "/tokens", t.admin, { role: "root" });
+    const res = await t.request("POST", "/api/v1/tokens", { role: "root" });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/body\/role/);
   });
 
   it("lets an admin limited to a store create tokens for that store only", async () => {
     const shopAdmin = (await t.token("admin", "shop"));
-    expect((await api("POST", "/tokens", shopAdmin, { role: "staff" })).body.store).toBe("shop");
-    const other = await api("POST", "/tokens", shopAdmin, { role: "admin", store: "other" });
+    expect((await t.request("POST", "/api/v1/tokens", { role: "staff" }, shopAdmin)).body.store).toBe("shop");
+    const other = await t.request("POST", "/api/v1/tokens", { role: "admin", store: "other" }, shopAdmin);
     expect(other.status).toBe(403);
     expect(other.body.message).toContain('limited to store "shop"');
   });
@@ -77,8 +72,8 @@ describe("POST /api/v1/tokens", () => {
 
 describe("GET /api/v1/tokens", () => {
   it("lists ids, roles, stores, times and states, never a token or its hash", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "merchandiser", label: "listed" });
-    const list = await api("GET", "/tokens", t.admin);
+    const made = await t.request("POST", "/api/v1/tokens", { role: "merchandiser", label: "listed" });
+    const list = await t.request("GET", "/api/v1/tokens");
     expect(list.status).toBe(200);
     const mine = list.body.tokens.find((x: { id: string }) => x.id === made.body.id);
     expect(mine).toEqual({ ...made.body, token: undefined, state: "active" });
@@ -88,54 +83,54 @@ describe("GET /api/v1/tokens", () => {
 
   it("shows an admin limited to a store only that store's tokens", async () => {
     (await t.token("viewer", "other"));
-    const list = await api("GET", "/tokens", (await t.token("admin", "shop")));
+    const list = await t.request("GET", "/api/v1/tokens", undefined, (await t.token("admin", "shop")));
     expect(list.body.tokens.length).toBeGreaterThan(0);
     expect(list.body.tokens.every((x: { store: string | null }) => x.store === "shop")).toBe(true);
   });
 
   it("notes when a token was last used", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "viewer" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "viewer" });
     clock = T0 + 5000;
-    await api("GET", "/me", made.body.token);
-    const listed = (await api("GET", "/tokens", t.admin)).body.tokens.find((x: { id: string }) => x.id === made.body.id);
+    await t.request("GET", "/api/v1/me", undefined, made.body.token);
+    const listed = (await t.request("GET", "/api/v1/tokens")).body.tokens.find((x: { id: string }) => x.id === made.body.id);
     expect(listed.lastUsedAt).toBe(T0 + 5000);
   });
 });
 
 describe("revocation and expiry", () => {
   it("refuses a token at once after DELETE /api/v1/tokens/:id, saying it was revoked", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "viewer" });
-    expect((await api("GET", "/me", made.body.token)).status).toBe(200);
-    const del = await api("DELETE", `/tokens/${made.body.id}`, t.admin);
+    const made = await t.request("POST", "/api/v1/tokens", { role: "viewer" });
+    expect((await t.request("GET", "/api/v1/me", undefined, made.body.token)).status).toBe(200);
+    const del = await t.request("DELETE", `/api/v1/tokens/${made.body.id}`);
     expect(del.status).toBe(200);
     expect(del.body).toMatchObject({ id: made.body.id, revokedAt: T0, state: "revoked" });
-    const after = await api("GET", "/me", made.body.token);
+    const after = await t.request("GET", "/api/v1/me", undefined, made.body.token);
     expect(after.status).toBe(401);
     expect(after.body.message).toMatch(/this token was revoked on 2026-11-20T15:00:00.000Z/);
   });
 
   it("answers 404 for a token that does not exist or belongs to another store's scope", async () => {
-    expect((await api("DELETE", "/tokens/0123456789ab", t.admin)).status).toBe(404);
-    const otherStore = await api("POST", "/tokens", t.admin, { role: "viewer", store: "other" });
-    expect((await api("DELETE", `/tokens/${otherStore.body.id}`, (await t.token("admin", "shop")))).status).toBe(404);
-    expect((await api("GET", "/me", otherStore.body.token)).status).toBe(200);
+    expect((await t.request("DELETE", "/api/v1/tokens/0123456789ab")).status).toBe(404);
+    const otherStore = await t.request("POST", "/api/v1/tokens", { role: "viewer", store: "other" });
+    expect((await t.request("DELETE", `/api/v1/tokens/${otherStore.body.id}`, undefined, (await t.token("admin", "shop")))).status).toBe(404);
+    expect((await t.request("GET", "/api/v1/me", undefined, otherStore.body.token)).status).toBe(200);
   });
 
   it("answers 400 naming params/id for an id that is not one", async () => {
-    const res = await api("DELETE", "/tokens/ff_x", t.admin);
+    const res = await t.request("DELETE", "/api/v1/tokens/ff_x");
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/params\/id/);
   });
 
   it("refuses a token from the moment it expires, saying so", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "viewer", expires: "12h" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "viewer", expires: "12h" });
     clock = T0 + 12 * 3_600_000 - 1;
-    expect((await api("GET", "/me", made.body.token)).status).toBe(200);
+    expect((await t.request("GET", "/api/v1/me", undefined, made.body.token)).status).toBe(200);
     clock = T0 + 12 * 3_600_000;
-    const res = await api("GET", "/me", made.body.token);
+    const res = await t.request("GET", "/api/v1/me", undefined, made.body.token);
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/this token was expired on 2026-11-21T03:00:00.000Z/);
-    expect((await api("GET", "/tokens", t.admin)).body.tokens.find((x: { id: string }) => x.id === made.body.id).state).toBe("expired");
+    expect((await t.request("GET", "/api/v1/tokens")).body.tokens.find((x: { id: string }) => x.id === made.body.id).state).toBe("expired");
   });
 });
 
@@ -159,13 +154,13 @@ describe("live push (Socket.IO) and tokens", () => {
   });
 
   it("disconnects a token's sockets at once when it is revoked through the API, and refuses it afterwards", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "staff", store: "shop" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "staff", store: "shop" });
     const a = await connect(made.body.token);
     const b = await connect(made.body.token);
     const bystander = await connect((await t.token("staff", "shop")));
     const said = new Promise((resolve) => a.once("signed_out", resolve));
     const gone = Promise.all([closed(a), closed(b)]);
-    await api("DELETE", `/tokens/${made.body.id}`, t.admin);
+    await t.request("DELETE", `/api/v1/tokens/${made.body.id}`);
     expect(await gone).toEqual(["io server disconnect", "io server disconnect"]);
     expect(await said).toEqual({ reason: "this token was revoked" });
     expect(bystander.connected).toBe(true);
@@ -173,7 +168,7 @@ describe("live push (Socket.IO) and tokens", () => {
   });
 
   it("disconnects within a second when another process (the CLI) revokes the token", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "staff" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "staff" });
     const s = await connect(made.body.token);
     const gone = closed(s);
     const cli = new Database(join(t.dataDir, "footfall.db"));
@@ -183,7 +178,7 @@ describe("live push (Socket.IO) and tokens", () => {
   });
 
   it("disconnects a token's sockets once it expires", async () => {
-    const made = await api("POST", "/tokens", t.admin, { role: "staff", expires: "30m" });
+    const made = await t.request("POST", "/api/v1/tokens", { role: "staff", expires: "30m" });
     const s = await connect(made.body.token);
     const gone = closed(s);
     clock = T0 + 30 * 60_000;

@@ -3,60 +3,55 @@ import { useTestServer } from "../../../test/support/in-process.js";
 
 const t = useTestServer({ stores: ["shop", "other"] });
 
-const api = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object, token = t.admin) =>
-  t.server.app
-    .inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) })
-    .then((r) => ({ status: r.statusCode, body: r.body ? r.json() : null, text: r.body }));
-
 describe("webhooks API", () => {
   it("adds a webhook and shows its secret once; lists it without", async () => {
     // Port 9 (discard) on loopback: nothing listens, the deliveries stay pending.
-    const res = await api("POST", "/stores/shop/webhooks", { url: "http://127.0.0.1:9/hook", events: ["alert.*"] });
+    const res = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/hook", events: ["alert.*"] });
     expect(res.status).toBe(201);
     expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
     expect(res.body.webhook).toMatchObject({ store: "shop", url: "http://127.0.0.1:9/hook", events: ["alert.*"], enabled: true, disabledReason: null });
-    const list = await api("GET", "/stores/shop/webhooks");
+    const list = await t.request("GET", "/api/v1/stores/shop/webhooks");
     expect(list.body.webhooks).toEqual([res.body.webhook]);
     expect(list.text).not.toContain(res.body.secret);
-    expect((await api("GET", "/stores/other/webhooks")).body.webhooks).toEqual([]);
+    expect((await t.request("GET", "/api/v1/stores/other/webhooks")).body.webhooks).toEqual([]);
   });
 
   it("refuses a URL that is not http(s) or carries a password, with what to give", async () => {
-    expect((await api("POST", "/stores/shop/webhooks", { url: "ftp://example.com/x" })).body.message).toMatch(/http:\/\/ or https:\/\//);
-    expect((await api("POST", "/stores/shop/webhooks", { url: "https://u:p@example.com/x" })).body.message).toMatch(/user name or password/);
-    expect((await api("POST", "/stores/shop/webhooks", { url: "http://x.example/h", events: ["Not An Event"] })).status).toBe(400);
+    expect((await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "ftp://example.com/x" })).body.message).toMatch(/http:\/\/ or https:\/\//);
+    expect((await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "https://u:p@example.com/x" })).body.message).toMatch(/user name or password/);
+    expect((await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://x.example/h", events: ["Not An Event"] })).status).toBe(400);
   });
 
   it("disables and enables a hook, queues a test ping into its log, deletes it", async () => {
-    const { body } = await api("POST", "/stores/shop/webhooks", { url: "http://127.0.0.1:9/other" });
+    const { body } = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/other" });
     const id = body.webhook.id as string;
-    expect((await api("PATCH", `/stores/shop/webhooks/${id}`, { enabled: false })).body).toMatchObject({ enabled: false, disabledReason: "disabled by an admin" });
-    expect((await api("PATCH", `/stores/shop/webhooks/${id}`, { enabled: true, url: "http://127.0.0.1:9/again" })).body).toMatchObject({
+    expect((await t.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { enabled: false })).body).toMatchObject({ enabled: false, disabledReason: "disabled by an admin" });
+    expect((await t.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { enabled: true, url: "http://127.0.0.1:9/again" })).body).toMatchObject({
       enabled: true,
       disabledReason: null,
       url: "http://127.0.0.1:9/again",
     });
-    const ping = await api("POST", `/stores/shop/webhooks/${id}/test`);
+    const ping = await t.request("POST", `/api/v1/stores/shop/webhooks/${id}/test`);
     expect(ping.status).toBe(202);
     expect(ping.body).toMatchObject({ type: "ping", status: "pending" });
     expect(JSON.parse(ping.body.payload)).toMatchObject({ type: "ping", store: "shop", data: { hook: id } });
-    const log = await api("GET", `/stores/shop/webhooks/${id}/deliveries`);
+    const log = await t.request("GET", `/api/v1/stores/shop/webhooks/${id}/deliveries`);
     expect(log.body.deliveries.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([ping.body.deliveryId]);
     // Another store's URL does not reach this hook.
-    expect((await api("GET", `/stores/other/webhooks/${id}/deliveries`)).status).toBe(404);
-    expect((await api("DELETE", `/stores/shop/webhooks/${id}`)).status).toBe(204);
-    expect((await api("GET", `/stores/shop/webhooks/${id}/deliveries`)).body.message).toMatch(/not found in store "shop": list them/);
+    expect((await t.request("GET", `/api/v1/stores/other/webhooks/${id}/deliveries`)).status).toBe(404);
+    expect((await t.request("DELETE", `/api/v1/stores/shop/webhooks/${id}`)).status).toBe(204);
+    expect((await t.request("GET", `/api/v1/stores/shop/webhooks/${id}/deliveries`)).body.message).toMatch(/not found in store "shop": list them/);
   });
 
   it("queues each alert notification of the store for its hooks that want its type", async () => {
-    const hooks = (await api("GET", "/stores/shop/webhooks")).body.webhooks as { id: string }[];
+    const hooks = (await t.request("GET", "/api/v1/stores/shop/webhooks")).body.webhooks as { id: string }[];
     const rule = { id: "r1", store: "shop", kind: "occupancy" as const, threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true };
     const alert = { id: "a1", ruleId: "r1", store: "shop", kind: "occupancy" as const, state: "firing" as const, since: 1, firedAt: 2, value: 0.9, message: "Store over 80 %" };
     t.server.services.alerts.publish({ deliveryId: "n-1", type: "alert.firing", at: 2, alert, rule });
     let log: { deliveries: { deliveryId: string; payload: string }[] } = { deliveries: [] };
     for (let i = 0; i < 50 && log.deliveries.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      log = (await api("GET", `/stores/shop/webhooks/${hooks[0]!.id}/deliveries`)).body;
+      log = (await t.request("GET", `/api/v1/stores/shop/webhooks/${hooks[0]!.id}/deliveries`)).body;
     }
     expect(log.deliveries.map((d) => d.deliveryId)).toEqual(["n-1"]);
     expect(JSON.parse(log.deliveries[0]!.payload)).toEqual({ id: "n-1", type: "alert.firing", store: "shop", at: 2, data: { alert, rule } });
