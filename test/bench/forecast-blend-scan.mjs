@@ -13,31 +13,17 @@
  */
 import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { loadBuilt } from "./built.mjs";
 import { READERS } from "./forecast-data.mjs";
 
-const dist = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-for (const p of ["core/dist/index.js", "models/dist/index.js"]) {
-  if (!existsSync(dist(p))) {
-    console.error(`${dist(p)} is missing: build first with \`npx tsc -b\``);
-    process.exit(2);
-  }
-}
-const core = await import(dist("core/dist/index.js"));
-const models = await import(dist("models/dist/index.js"));
+const [core, models] = await loadBuilt("core/dist/index.js", "models/dist/index.js");
 
 const { values: a } = parseArgs({
   options: {
     datasets: { type: "string", default: "calit2,leeds,melbourne,brooklyn" },
     top: { type: "string", default: "12" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (a.help) {
-  console.log("node test/bench/forecast-blend-scan.mjs [--datasets calit2,leeds,melbourne,brooklyn] [--top 12]\n  Scores every blend of network, seasonal mean and seasonal-naive on the development split (never the held-out weeks).");
-  process.exit(0);
-}
 
 /** bench:forecast's held-out plan (to cut before it), and the development weeks backtested before the cut. */
 const PLAN = {

@@ -22,29 +22,33 @@
  * count before the fold's end is whole (the interval stretched to hold it, not rounded), beside the
  * model's own: a development check of a change to the forecaster, from the same models.
  *
+ * --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default:
+ * the forecaster's HOURLY_BLEND, 0.8,0.1,0.1; validation: chosen on the training folds' validation
+ * weeks; off: the network alone, no fallback); --daily-blend the same for the daily model (default
+ * validation); --shrink: also the older log-scale shrink toward the base.
+ *
+ * --seed: the first seed of the ensemble (default 1; members take seed, seed + 1, ...), to see
+ * run-to-run spread. --seeds 1,4,7: the whole plan once per first seed; the last table gives the
+ * mean over the seeds (and the least and most model / naive): report that, not the best seed.
+ * --opt NAME=NUMBER: any numeric training option of the forecaster (TrainOptions / MlpOptions,
+ * e.g. --opt originStride=3 --opt l2=0.001), for development runs.
+ *
  * --dev is the development run: each series is cut where its first held-out week begins and the
  * same plan runs on what is left. Changes to the forecaster are chosen on it (and on the training
- * folds' own validation weeks), never on the held-out weeks.
+ * folds' own validation weeks), never on the held-out weeks. --dev-weeks N backtests only the last
+ * N of those development weeks (the cut stays where the full plan's held-out weeks begin), for a
+ * quicker check.
  *
  * The daily model (next 14 days by day) is trained in the same folds and judged from each day
  * start of the held-out weeks, against seasonal-naive and the seasonal mean of the day series.
  */
 import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import os from "node:os";
+import { loadBuilt } from "./built.mjs";
 import { READERS } from "./forecast-data.mjs";
 
-const dist = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-for (const p of ["core/dist/index.js", "models/dist/index.js"]) {
-  if (!existsSync(dist(p))) {
-    console.error(`${dist(p)} is missing: build first with \`npx tsc -b\``);
-    process.exit(2);
-  }
-}
-const core = await import(dist("core/dist/index.js"));
-const models = await import(dist("models/dist/index.js"));
+const [core, models] = await loadBuilt("core/dist/index.js", "models/dist/index.js");
 
 const { values: a } = parseArgs({
   options: {
@@ -67,37 +71,11 @@ const { values: a } = parseArgs({
     dev: { type: "boolean", default: false },
     "dev-weeks": { type: "string" },
     json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
 if (a["dev-weeks"] && !(a.dev && Number(a["dev-weeks"]) >= 1)) {
   console.error(`--dev-weeks "${a["dev-weeks"]}": give a whole number >= 1, with --dev (the held-out plan's --weeks sets where the cut is)`);
   process.exit(2);
-}
-if (a.help) {
-  console.log(
-    "node test/bench/forecast.mjs [--datasets leeds,calit2,melbourne,brooklyn,fremont] [--weeks N] [--every N]\n" +
-      "  [--origin-step H] [--series NAME] [--hidden N] [--epochs N] [--seed N | --seeds N,N,...] [--hourly-weeks N] [--no-daily] [--dev] [--json]\n" +
-      "  [--opt NAME=NUMBER ...]\n" +
-      "  [--blend validation|off|NET,BASE,NAIVE] [--daily-blend ...] [--shrink]\n" +
-      "  --blend: the hourly point forecast's blend of network, seasonal mean and seasonal-naive (default: the\n" +
-      "         forecaster's HOURLY_BLEND, 0.8,0.1,0.1; validation: chosen on the training folds' validation weeks;\n" +
-      "         off: the network alone, no fallback); --daily-blend the same for the daily model (default validation);\n" +
-      "         --shrink: also the older log-scale shrink toward the base.\n" +
-      "  --dev: the development run: every series is cut where its first held-out week begins and the same plan\n" +
-      "         runs on what is left, so changes are chosen without reading the held-out weeks.\n" +
-      "  --dev-weeks N: with --dev, backtest only the last N of those development weeks (the cut stays where the\n" +
-      "         full plan's held-out weeks begin), for a quicker check.\n" +
-      "  --seed: the first seed of the ensemble (default 1; members take seed, seed + 1, ...), to see run-to-run spread.\n" +
-      "  --seeds 1,4,7: the whole plan once per first seed; the last table gives the mean over the seeds (and the\n" +
-      "         least and most model / naive): report that, not the best seed.\n" +
-      "  --opt NAME=NUMBER: any numeric training option of the forecaster (TrainOptions / MlpOptions, e.g.\n" +
-      "         --opt originStride=3 --opt l2=0.001), for development runs.\n" +
-      "  --round-point: also score the point forecast rounded to a whole number where the counts before each fold's\n" +
-      "         end are whole (interval stretched to hold it), beside the model's own.\n" +
-      "Backtests the 24-hour forecast on the shared datasets against seasonal-naive and the seasonal mean.",
-  );
-  process.exit(0);
 }
 
 /** Held-out weeks per dataset: spread over the last year of the long series, consecutive in CalIt2's 15 weeks. */

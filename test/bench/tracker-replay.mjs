@@ -34,18 +34,8 @@ const { values } = parseArgs({
     "no-appearance": { type: "boolean", default: false },
     crossings: { type: "boolean", default: false },
     line: { type: "string", default: "line.json" },
-    help: { type: "boolean", default: false },
   },
 });
-if (values.help) {
-  console.log(
-    readFileSync(fileURLToPath(import.meta.url), "utf8")
-      .split("*/")[0]
-      .replace(/^#!.*\n\/\*\*\n/, "")
-      .replace(/^ \* ?/gm, ""),
-  );
-  process.exit(0);
-}
 const lineFixture = fixture(values.line);
 const tracking = fixture("tracking.json");
 const { video, width, height } = lineFixture;
