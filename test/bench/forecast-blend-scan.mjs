@@ -2,7 +2,7 @@
 /**
  * How the hourly forecaster's blend (HOURLY_BLEND in models/src/forecast/forecaster.ts) was chosen,
  * on the development split only: every series is cut where its first held-out week of
- * `bench:forecast` begins (as `bench:forecast --dev`), `--dev-weeks` weeks before the cut are
+ * `bench:forecast` begins (as `bench:forecast --dev`), the development weeks before the cut (its PLAN table: 3 or 4 per dataset) are
  * backtested (the same rolling origins, every hour, next 24 hours), each with a model trained once
  * on the hours before its week (the network alone, seeds 1-3), and every blend of BLEND_GRID of
  * the network's median, the seasonal mean and seasonal-naive is scored from the same forecasts:
