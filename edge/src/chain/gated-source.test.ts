@@ -17,7 +17,12 @@ beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(Date.UTC(2025, 2, 4, 11, 0, 0));
 });
-afterEach(() => vi.useRealTimers());
+// A timed-out test leaves its simulation running: with the real clock back, its tick would simulate the
+// whole gap since the fake start at once (the run never ends). Drop its timers first (as sim.test.ts).
+afterEach(() => {
+  vi.clearAllTimers();
+  vi.useRealTimers();
+});
 
 describe("GatedSource (the chain simulator's stores)", () => {
   it("lets events through only while the gate is open", async () => {

@@ -30,7 +30,13 @@ beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(START);
 });
-afterEach(() => vi.useRealTimers());
+// A test that timed out (a loaded machine) leaves its simulation running: the fake clock's advance goes on
+// after the test, and with the real clock back its tick reads today's instant and simulates the whole gap
+// since START at once (a worker at full CPU, gigabytes of events, the run never ends). Drop its timers first.
+afterEach(() => {
+  vi.clearAllTimers();
+  vi.useRealTimers();
+});
 
 describe("SimSource", () => {
   it("stamps events with real time: never in the future, durations divided by speed", async () => {
