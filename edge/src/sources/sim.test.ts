@@ -3,7 +3,7 @@ import { DEMO_CLOSING_GRACE_MINUTES, hoursCoveringCurve, isOpen, type Layout, ty
 import { LayoutHub } from "../layout.js";
 import { silentLogger } from "../log.js";
 import type { EventDraft, SourceContext } from "../source.js";
-import { SimSource } from "./sim.js";
+import { catchUpPerStep, SimSource } from "./sim.js";
 import { checkSimSettings, DEFAULT_HOURLY_CURVE, type SimSettings } from "./sim/settings.js";
 
 const START = Date.UTC(2025, 2, 4, 11, 0, 0); // 12:00 in Paris
@@ -278,6 +278,28 @@ describe("SimSource", () => {
     const evening = await run(Date.UTC(2025, 2, 8, 19, 0), 3, { backfillHours: 2 });
     expect(evening.filter((e) => e.ts >= Date.UTC(2025, 2, 8, 19, 0) && e.ts < Date.UTC(2025, 2, 8, 20, 0)).length).toBeGreaterThan(500);
     expect(closed(evening)).toEqual([]);
+  });
+
+  it("catches up a wall clock that jumped (a laptop waking) over its next steps, an hour of simulated time at most in each, never days at once", async () => {
+    const settings = checkSimSettings({ speed: 60, seed: 1, arrivalsPerHour: 30 }).value;
+    const { ctx, emitted, failure } = context(settings);
+    const sim = new SimSource();
+    await sim.start(ctx);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // The lid closes for 4 hours: no step runs, then the clock reads 4 hours later (240 simulated hours at speed 60).
+    vi.setSystemTime(Date.now() + 4 * 3_600_000);
+    const before = emitted.length;
+    await vi.advanceTimersByTimeAsync(settings.tickMs);
+    const step = emitted.slice(before);
+    expect(step.length).toBeGreaterThan(0);
+    // One step: at most an hour simulated, a real minute at speed 60 (old code: all 240 hours, 4 real hours of events).
+    expect(step.at(-1)!.ts - step[0]!.ts).toBeLessThanOrEqual(catchUpPerStep(60, settings.tickMs) / 60);
+    // Caught up within 30 real seconds (240 steps of an hour each at a step per 100 ms: 24 s), stamped never ahead of the clock.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(emitted.at(-1)!.ts).toBeGreaterThan(Date.now() - 10_000);
+    for (const e of emitted) expect(e.ts).toBeLessThanOrEqual(e.emittedAt);
+    await sim.stop();
+    expect(failure()).toBeNull();
   });
 
   it("emits nothing after stop", async () => {

@@ -29,6 +29,12 @@ const BACKFILL_STEP_MS = 10 * 60_000;
 const SALES_STOP_GRACE_MS = 2000;
 /** Live, till transactions a flush left waiting for their store's events to be settled are tried again this soon (ms), not at the next upload. */
 const SALES_RECHECK_MS = 1000;
+/**
+ * The most simulated time one live step covers (at least an hour, or four of its usual steps): a
+ * wall clock that jumps (a laptop waking, NTP setting an edge box's clock) is caught up over the
+ * next steps, at four times its speed or more, instead of days simulated in one call.
+ */
+export const catchUpPerStep = (speed: number, tickMs: number) => Math.max(3_600_000, 4 * speed * tickMs);
 
 /** Where a run's history starts (epoch ms): `backfillHours` before `realStart`, or `backfillFrom` when later; at or after `realStart`, there is none. */
 function historyFrom(settings: SimSettings, realStart: number): number {
@@ -160,15 +166,17 @@ export class SimSource implements Source<SimSettings> {
       ctx.log.info({ version: next.version, zones: next.zones.length }, "simulating the new layout from the next move on");
     });
     let lastLog = realStart;
+    const catchUp = catchUpPerStep(s.speed, s.tickMs);
     this.timer = setInterval(() => {
       try {
         const now = ctx.now();
-        for (const event of engine.advance(clock.simAt(now))) ctx.emit({ ...event, ts: clock.realAt(event.ts) });
+        const until = Math.min(clock.simAt(now), engine.time + catchUp);
+        for (const event of engine.advance(until)) ctx.emit({ ...event, ts: clock.realAt(event.ts) });
         ctx.input?.();
         if (now - lastLog >= 600_000) {
           lastLog = now;
           const st = engine.stats();
-          ctx.log.info({ inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(clock.simAt(now)).toISOString() }, "simulated store");
+          ctx.log.info({ inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(engine.time).toISOString() }, "simulated store");
         }
       } catch (err) {
         ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));

@@ -196,6 +196,11 @@ export class SimEngine {
   }
 
   /** Run the simulation up to simulated instant `until` and return the events that happened, in `ts` order (`ts` in simulated ms). */
+  /** The simulated instant it has run to. */
+  get time(): number {
+    return this.now;
+  }
+
   advance(until: number): EventDraft[] {
     for (let t = this.queue.peekTime(); t !== null && t <= until; t = this.queue.peekTime()) {
       const item = this.queue.pop()!;
