@@ -45,7 +45,7 @@ describe("file names", () => {
 
 describe("benchmark scripts", () => {
   // Modules the scripts import, not scripts of their own.
-  const MODULES = new Set(["beacon-sim.mjs", "calendar.mjs", "forecast-data.mjs", "help.mjs", "proc.mjs"]);
+  const MODULES = new Set(["beacon-sim.mjs", "built.mjs", "calendar.mjs", "forecast-data.mjs", "help.mjs", "proc.mjs"]);
   const benchDir = join(ROOT, "test", "bench");
   const scripts = readdirSync(benchDir).filter((f) => f.endsWith(".mjs") && !MODULES.has(f));
 
