@@ -15,21 +15,14 @@
  */
 import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import path from "node:path";
-import { fileURLToPath, URLSearchParams } from "node:url";
+import { URLSearchParams } from "node:url";
 import { leeds } from "./forecast-data.mjs";
+import { loadBuilt } from "./built.mjs";
 
-const dist = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-for (const p of ["server/dist/server.js", "models/dist/index.js"]) {
-  if (!existsSync(dist(p))) {
-    console.error(`${dist(p)} is missing: build first with \`npx tsc -b\``);
-    process.exit(2);
-  }
-}
-const { startServer } = await import(dist("server/dist/server.js"));
-const { createLogger } = await import(dist("server/dist/log.js"));
+const [{ startServer }, { createLogger }] = await loadBuilt("server/dist/server.js", "server/dist/log.js", "models/dist/index.js");
 
 const { values: a } = parseArgs({
   options: {

@@ -30,12 +30,10 @@
  */
 import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { READERS } from "./forecast-data.mjs";
+import { loadBuilt } from "./built.mjs";
 
-const dist = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-const core = await import(dist("core/dist/index.js"));
-const models = await import(dist("models/dist/index.js"));
+const [core, models] = await loadBuilt("core/dist/index.js", "models/dist/index.js");
 
 const { values: a } = parseArgs({
   options: {

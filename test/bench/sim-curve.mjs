@@ -11,16 +11,11 @@
  */
 import "./help.mjs"; // --help: this file's leading comment
 import { parseArgs } from "node:util";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
 import { READERS } from "./forecast-data.mjs";
+import { loadBuilt } from "./built.mjs";
 
-const core = fileURLToPath(new URL("../../core/dist/index.js", import.meta.url));
-if (!existsSync(core)) {
-  console.error(`${core} is missing: build first with \`npx tsc -b\``);
-  process.exit(2);
-}
-const { seriesOf, weeklyProfile } = await import(core);
+const [{ seriesOf, weeklyProfile }] = await loadBuilt("core/dist/index.js");
 
 const { values: a } = parseArgs({
   options: {
