@@ -512,8 +512,10 @@ export async function startHalf(
         else await transport.close().catch(() => {});
         await ingest.drained();
         await retention.stop();
-        await webhooks.stop();
+        // The evaluator first: an alert its last evaluation stores is queued for the webhooks before they stop (else it
+        // would be stored as firing, restored as such at the next start, and never sent).
         await evaluator.close();
+        await webhooks.stop();
         await hoursKeeper.close();
         // The live hub's close closes the HTTP server (Socket.IO is attached to it), so the grace starts before it.
         await withHttpGrace(app, async () => {

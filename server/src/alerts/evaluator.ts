@@ -83,11 +83,14 @@ export class AlertEvaluator {
     this.timer.unref();
   }
 
+  /** Stop evaluating; resolves once the evaluations under way (the tick's, and those a commit started) have stored and announced what they changed. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
     await this.running;
+    await Promise.allSettled([...this.locks.values()]);
   }
 
   /**

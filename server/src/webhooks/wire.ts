@@ -43,11 +43,19 @@ export function startWebhooks(services: Services, opts: { version: string; dispa
     ...(opts.dispatchesHere ? { dispatchesHere: opts.dispatchesHere } : {}),
   });
   services.webhooks = dispatcher;
-  const unsubscribe = services.alerts.subscribe((n) => dispatcher.notify(alertMessage(n)).then(() => {}));
+  // Notifications being queued: a stop waits for them, so that one published just before it is in the queue (sent after the restart).
+  const queueing = new Set<Promise<void>>();
+  const unsubscribe = services.alerts.subscribe((n) => {
+    const queued = dispatcher.notify(alertMessage(n)).then(() => {});
+    queueing.add(queued);
+    void queued.catch(() => {}).finally(() => queueing.delete(queued));
+    return queued;
+  });
   dispatcher.start();
   const stop = dispatcher.stop.bind(dispatcher);
   dispatcher.stop = async () => {
     unsubscribe();
+    await Promise.allSettled([...queueing]);
     await stop();
   };
   return dispatcher;

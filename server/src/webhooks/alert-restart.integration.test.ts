@@ -1,0 +1,70 @@
+/**
+ * An alert that fires while the server stops reaches the store's webhook once the server is back:
+ * the real server in this process (SQLite in a kept folder), a real local receiver, a rule on a
+ * zone over capacity. The evaluation that fires the alert is held until the server's close has
+ * begun stopping the evaluator, then let go (the moment a restart or a deploy hits it).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { WebhookReceiver } from "../../../test/support/webhook-receiver.js";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+describe("alerts to webhooks over a server restart", () => {
+  it("queues an alert that fires while the server stops, and sends it after the restart, once", async () => {
+    const dir = tempDir("footfall-alert-restart-");
+    const receiver = new WebhookReceiver("");
+    await receiver.up();
+    cleanup.push(() => dir.remove(), () => receiver.down());
+    let t: TestServer = await startTestServer({ dataDir: dir.path });
+    cleanup.push(() => t.close());
+    await t.putLayout("shop", smallLayout());
+    const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
+    expect(hook.status).toBe(201);
+    (receiver as { secret: string }).secret = hook.body.secret as string;
+    const rule = await t.request("POST", "/api/v1/stores/shop/alert-rules", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(rule.status).toBe(201);
+
+    // The evaluation that stores the firing alert waits until the server's close reaches the evaluator.
+    const { services } = t.server;
+    const save = services.storage.alerts.saveAlerts.bind(services.storage.alerts);
+    let release!: () => void;
+    const closing = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    services.storage.alerts.saveAlerts = async (alerts) => {
+      held();
+      await closing;
+      return save(alerts);
+    };
+    const evaluator = services.alertEvaluator!;
+    const closeEvaluator = evaluator.close.bind(evaluator);
+    evaluator.close = () => {
+      release();
+      return closeEvaluator();
+    };
+
+    // Fruit holds 5: five shoppers in it is over 80 %.
+    const cam = new EventFactory("cam1");
+    const now = Date.now();
+    await t.ingest("shop", "cam1", [0, 1, 2, 3, 4].map((i) => cam.enter(`v${i}`, "fruit", now + i)));
+    await holding;
+    await t.close();
+    expect(receiver.taken.filter((d) => d.type === "alert.firing").length).toBeLessThanOrEqual(1);
+
+    // Stored as firing: the restarted server does not fire it again; its webhook delivery must have been queued.
+    t = await startTestServer({ dataDir: dir.path });
+    const active = await t.get("/api/v1/stores/shop/alerts");
+    expect(active.body.alerts).toHaveLength(1);
+    const firing = await waitFor("the alert's firing delivered to the receiver", () => receiver.taken.find((d) => d.type === "alert.firing"), { timeoutMs: 15_000 });
+    expect(firing.body).toMatchObject({ store: "shop", data: { alert: { id: active.body.alerts[0].id, zone: "fruit", state: "firing", value: 1 }, rule: { id: rule.body.id } } });
+    const log = await t.get(`/api/v1/stores/shop/webhooks/${hook.body.webhook.id}/deliveries`);
+    expect(log.body.deliveries.map((d: { type: string }) => d.type)).toEqual(["alert.firing"]);
+    expect(receiver.taken.map((d) => d.type)).toEqual(["alert.firing"]);
+  }, 60_000);
+});
