@@ -83,3 +83,31 @@ export function markNoConversion<M extends MetricLike, R extends ResultLike<M>>(
   });
   return marked ? { ...result, zones } : result;
 }
+
+/**
+ * A zone known only by its door counter (an entrance counted at the door, nobody followed in it)
+ * has no trips reaching it, visits per trip or dwell the experiment can read: its people are counted
+ * crossing the door, not followed through the store. The heatmap counts them as the zone's visits
+ * (its enters) and shows no dwell; the verdict table read "0.0 %" before and after with "no clear
+ * change" beside the heatmap's hundreds. Its metrics get no figures and the verdict "not comparable",
+ * saying why (a metric already not comparable keeps its own reason), and the result a warning naming it.
+ * `doorOnly`: the zones of interest a test store's door counter reports for, with no visit followed
+ * in them in either period.
+ */
+export function markDoorOnly<M extends MetricLike, R extends ResultLike<M>>(result: R, doorOnly: ReadonlySet<string>): R {
+  const marked: string[] = [];
+  const zones = result.zones.map((z) => {
+    if (!doorOnly.has(z.zone)) return z;
+    marked.push(z.name);
+    return {
+      ...z,
+      metrics: z.metrics.map((m) =>
+        m.verdict === NOT_COMPARABLE
+          ? m
+          : withoutFigures(m, NOT_COMPARABLE, `${z.name} is counted by a door counter, which counts people coming in, not the trips and visits followed through the store: it has no reach, visits per trip or dwell to compare (its enters are on the heatmap and the traffic chart).`),
+      ),
+    };
+  });
+  if (marked.length === 0) return result;
+  return { ...result, zones, warnings: [...result.warnings, `not comparable: ${marked.join(", ")} ${marked.length === 1 ? "is" : "are"} counted by a door counter only (nobody followed in ${marked.length === 1 ? "it" : "them"}): its enters are on the heatmap and the traffic chart, not trips or visits an experiment can compare`] };
+}

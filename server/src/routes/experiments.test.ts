@@ -382,3 +382,39 @@ describe("a queue zone", () => {
     expect(line).toMatchObject({ before: "", after: "", change: "", verdict: "not comparable" });
   });
 });
+
+describe("a zone counted by a door counter only", () => {
+  it("is not comparable (no figures, and why), not 0 % reach with 'no clear change' beside the heatmap's enters", async () => {
+    // A side door with a counter on it: it counts people in, nobody is followed there.
+    const base = promoLayout();
+    const doored = { ...base, zones: [...base.zones, rectZone("side-door", "entrance", 0, 9, 2, 1)] };
+    await t.putLayout("doored", doored);
+    await t.putLayout("doored", { ...doored, validFrom: CHANGE, zones: [...promoLayout({ promoAt: [4, 6] }).zones, doored.zones.at(-1)!] });
+    const sim = simulateShoppers({ seed: 9, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 4, promoReach: () => 0.3 });
+    for (const batch of chunks(sim.events, 1000)) await t.ingest("doored", "cam-1", batch);
+    const door = new EventFactory("door-1");
+    await t.ingest("doored", "door-1", Array.from({ length: 14 * 24 }, (_, h) => door.count("side-door", BEFORE.from + h * 3_600_000 + 60_000, 5, 5)));
+    const created = await post(definition({ testStores: ["doored"], controlStores: [], zones: ["side-door", "promo"] }), await t.token("merchandiser"));
+    expect(created.status).toBe(200);
+    // The heatmap counts the door's people as the zone's visits (its enters): 5 an hour.
+    const traffic = (await t.get(`/api/v1/stores/doored/traffic?from=${AFTER.from}&to=${AFTER.to}&bucket=day`)).body;
+    expect(traffic.buckets.reduce((s: number, b: { zones: Record<string, number> }) => s + (b.zones["side-door"] ?? 0), 0)).toBe(7 * 24 * 5);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`, await t.token("viewer"));
+    expect(res.status).toBe(200);
+    const zone = (id: string) => res.body.zones.find((z: { zone: string }) => z.zone === id);
+    for (const m of zone("side-door").metrics) {
+      // The old result: reach and visits per trip 0 before and after, "no clear change".
+      expect(m).toMatchObject({ verdict: "not comparable", before: null, after: null, change: null, interval: null, relative: null });
+    }
+    const reach = zone("side-door").metrics.find((m: { metric: string }) => m.metric === "reach");
+    expect(reach.text).toMatch(/side-door is counted by a door counter, which counts people coming in, not the trips and visits followed/);
+    expect(res.body.warnings.join(" ")).toMatch(/not comparable: side-door is counted by a door counter only/);
+    // The zones followed by the cameras keep their figures.
+    expect(zone("promo").metrics.map((m: { verdict: string }) => m.verdict)).not.toContain("not comparable");
+    expect(zone("promo").metrics.find((m: { metric: string }) => m.metric === "reach").before).toBeGreaterThan(0);
+    // The CSV says the same: empty figures, not 0.
+    const csv = await t.request("GET", `/api/v1/experiments/${created.body.id}/result.csv`);
+    const row = (parse(csv.text, { columns: true }) as Record<string, string>[]).find((r) => r.zone === "side-door" && r.metric === "reach")!;
+    expect(row).toMatchObject({ before: "", after: "", change: "", verdict: "not comparable" });
+  });
+});

@@ -3,10 +3,10 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
-import { experimentResult, formatBucketStart, ID_PATTERN, unfinishedPeriods, type ExperimentInput } from "@footfall/core";
+import { experimentResult, formatBucketStart, ID_PATTERN, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
-import { markNoConversion, markNotComparable } from "./experiment-comparable.js";
+import { markDoorOnly, markNoConversion, markNotComparable } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
@@ -163,9 +163,9 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const data = async (store: string) => ({ store, before: await periodData(services, store, e.before, e.zones), after: await periodData(services, store, e.after, e.zones) });
     await layouts.load(e.testStores[0]!);
     const first = layouts.at(e.testStores[0]!, e.after.from);
-    const test = [];
+    const test: StorePeriods[] = [];
     for (const s of e.testStores) test.push(await data(s));
-    const control = [];
+    const control: StorePeriods[] = [];
     for (const s of e.controlStores) control.push(await data(s));
     const input: ExperimentInput = {
       zones: e.zones,
@@ -176,9 +176,16 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
     // A queue (a till, an entrance, a fitting room) with no sale placed in it has no conversion, as the heatmap shows it: "–", not 0 %.
     const kindOf = (zone: string) => [first, layouts.at(e.testStores[0]!, e.before.from)].map((l) => l?.zones.find((z) => z.id === zone)?.kind).find((k) => k !== undefined);
-    const result = markNoConversion(
-      markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after),
-      kindOf,
+    // A zone a test store knows only by its door counter: nobody is followed in it, so it has no trips or visits to compare.
+    const doorZones = new Set((await Promise.all(e.testStores.map(async (s) => (await services.analytics.get(s)).liveSource().doorZones))).flat());
+    const followed = (zone: string) => test.some((s) => (s.before.visitsByZone[zone] ?? 0) + (s.after.visitsByZone[zone] ?? 0) > 0);
+    const doorOnly = new Set(e.zones.filter((z) => doorZones.has(z) && !followed(z)));
+    const result = markDoorOnly(
+      markNoConversion(
+        markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after),
+        kindOf,
+      ),
+      doorOnly,
     );
     const now = services.now();
     return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings], computedAt: now };
