@@ -1,6 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTimeZ, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
+import { formatDate, formatDateTimeZ, formatLocalDate, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
+
+describe("formatLocalDate", () => {
+  it("names a store's local date as the day of that date in the store's zone is named", () => {
+    expect(formatLocalDate("2026-11-28")).toBe("Sat, 28 Nov 2026");
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1) / 60_000, max: Date.UTC(2040, 11, 31) / 60_000 }), fc.constantFrom("Europe/Paris", "America/Chicago", "Pacific/Kiritimati", "Pacific/Pago_Pago"), (minute, zone) => {
+        const ts = minute * 60_000;
+        const date = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ts);
+        expect(formatLocalDate(date)).toBe(formatDate(ts, zone));
+      }),
+    );
+  });
+});
 
 describe("formatRange", () => {
   it("names one day for a day, even a 25-hour DST day", () => {

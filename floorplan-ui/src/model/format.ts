@@ -43,6 +43,12 @@ export function formatDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
 }
 
+/** A store's local date (`YYYY-MM-DD`, as the API gives days) as every screen names a day: `Sat, 28 Nov 2026`. */
+export function formatLocalDate(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return formatDate(Date.UTC(y, m - 1, d, 12), "UTC");
+}
+
 const clock = (ts: number, timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ts);
 
 /**

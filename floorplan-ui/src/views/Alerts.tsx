@@ -7,7 +7,7 @@ import { useCallback, useMemo, useState } from "react";
 import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type Alert, type AlertRule, type AlertRuleInput, type DriftDay } from "../api/alerts.js";
-import { formatDateTime, formatTime } from "../model/format.js";
+import { formatDateTime, formatLocalDate, formatTime } from "../model/format.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -267,7 +267,7 @@ function DriftTable({ days }: { days: DriftDay[] }) {
       <tbody>
         {days.map((d) => (
           <tr key={d.date}>
-            <td>{d.date}</td>
+            <td>{formatLocalDate(d.date)}</td>
             <td>{d.drift > 0 ? `+${d.drift}` : d.drift}</td>
           </tr>
         ))}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ackByOf, type AlertNotification, type OpeningHours } from "@footfall/core";
+import { ackByOf, WEEKDAYS, type AlertNotification, type OpeningHours } from "@footfall/core";
 import { smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { tempDir } from "../../../test/support/wait.js";
@@ -332,5 +332,45 @@ describe("opening hours and the door count", () => {
     // Without hours the count runs from local midnight again.
     await putHours(null);
     expect((await t!.get("/api/v1/stores/shop/occupancy", staff)).body.total).toBe(3);
+  });
+
+  it("a server that was down at closings records each missed day of the last week when it starts, and keeps what was recorded before", async () => {
+    const daily: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "09:00", close: "19:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+    now = Date.UTC(2026, 10, 28, 9); // Saturday 10:00 Paris
+    const dir = tempDir("footfall-drift-");
+    dirs.push(dir);
+    await start(dir.path);
+    await putHours(daily);
+    const staff = await t!.token("staff");
+    const count = (id: string, ts: number, nIn: number, nOut: number) => ({ type: "count", id: `door:${id}`, ts, zone: "entrance", in: nIn, out: nOut });
+    const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour); // UTC: 10:00 and 17:00 Paris
+    now = Date.UTC(2026, 10, 28, 18, 30); // 19:30 Saturday: closed, recorded by the running server
+    await t!.ingest("shop", "door", [count("sat-in", at(28, 9), 6, 0), count("sat-out", at(28, 16), 0, 5)]);
+    await t!.server.services.hours!.hoursNow("shop");
+    await t!.get("/api/v1/stores/shop/occupancy", staff); // the keeper learns the store's time zone
+    await t!.server.services.hours!.recordDrifts();
+    const saturday = { date: "2026-11-28", drift: 1, at: now };
+    // Down from Sunday to Wednesday morning: the agent's outbox brings the days' counts in then.
+    await t!.close();
+    now = Date.UTC(2026, 11, 2, 9); // Wednesday 10:00 Paris
+    t = await startTestServer({ now: () => now, dataDir: dir.path });
+    await t.ingest("shop", "door", [
+      count("sun-in", at(29, 9), 10, 0),
+      count("sun-out", at(29, 16), 0, 7),
+      count("mon-in", at(30, 9), 4, 0),
+      count("mon-out", at(30, 16), 0, 6),
+      count("tue-in", Date.UTC(2026, 11, 1, 9), 5, 0),
+      count("tue-out", Date.UTC(2026, 11, 1, 16), 0, 5),
+    ]);
+    await t.server.services.hours!.hoursNow("shop");
+    await t.get("/api/v1/stores/shop/occupancy", staff);
+    await t.server.services.hours!.recordDrifts();
+    const drift = await t.get(`/api/v1/stores/shop/occupancy-drift?from=${Date.UTC(2026, 10, 27)}&to=${now}`, staff);
+    expect(drift.body.days).toEqual([
+      saturday,
+      { date: "2026-11-29", drift: 3, at: now },
+      { date: "2026-11-30", drift: -2, at: now },
+      { date: "2026-12-01", drift: 0, at: now },
+    ]);
   });
 });

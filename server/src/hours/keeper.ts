@@ -27,6 +27,13 @@ export interface HoursKeeperOptions {
   refreshMs?: number;
 }
 
+/** The store's closings of the week up to `now`, oldest first (each found by lastClosing, stepping back). */
+function closingsOfWeek(hours: OpeningHours, now: number, timeZone: string): number[] {
+  const closings: number[] = [];
+  for (let c = lastClosing(hours, now, timeZone); c !== null && c > now - 7 * 86_400_000; c = lastClosing(hours, c - 1, timeZone)) closings.unshift(c);
+  return closings;
+}
+
 export class HoursKeeper {
   private readonly entries = new Map<string, Entry>();
   /** Closings whose drift is recorded (store/closing instant). */
@@ -93,20 +100,32 @@ export class HoursKeeper {
     await entry.loading;
   }
 
-  /** For every store whose hours are known here: record the drift of its last closing once. */
+  /**
+   * For every store whose hours are known here: record the drift of each closing of the last week
+   * once. The last closing is recorded again by a server that starts (late events may have come
+   * since); an earlier one only when its day has no drift recorded after it (this server was down at
+   * that closing; a day with a break closes twice and its last closing's drift is the day's).
+   */
   async recordDrifts(): Promise<void> {
     const now = this.o.now();
     for (const [store, e] of this.entries) {
       if (!e.hours || !e.timeZone || (this.o.recordsHere && !this.o.recordsHere(store))) continue;
-      const closing = lastClosing(e.hours, now, e.timeZone);
-      if (closing === null) continue;
-      const key = `${store}/${closing}`;
-      if (this.recorded.has(key)) continue;
+      const hours = e.hours;
+      const timeZone = e.timeZone;
+      const closings = closingsOfWeek(hours, now, timeZone).filter((c) => !this.recorded.has(`${store}/${c}`));
+      if (closings.length === 0) continue;
       try {
-        const since = doorCountStart(e.hours, closing - 1, e.timeZone, closing - 86_400_000);
-        const s = await this.doorSum(store, since, closing);
-        if (s.in + s.out > 0) await this.o.storage.hours.recordDrift(store, localDate(closing - 1, e.timeZone), s.in - s.out, now);
-        this.recorded.add(key);
+        const dayOf = (closing: number) => localDate(closing - 1, timeZone);
+        const last = closings[closings.length - 1]!;
+        const recordedAt = new Map((await this.o.storage.hours.drift(store, dayOf(closings[0]!), dayOf(last))).map((d) => [d.date, d.at]));
+        for (const closing of closings) {
+          if (closing === last || (recordedAt.get(dayOf(closing)) ?? -Infinity) < closing) {
+            const since = doorCountStart(hours, closing - 1, timeZone, closing - 86_400_000);
+            const s = await this.doorSum(store, since, closing);
+            if (s.in + s.out > 0) await this.o.storage.hours.recordDrift(store, dayOf(closing), s.in - s.out, now);
+          }
+          this.recorded.add(`${store}/${closing}`);
+        }
       } catch (err) {
         this.o.log.error({ err: (err as Error).message, store }, "could not record the door count's drift at closing; trying again");
       }
