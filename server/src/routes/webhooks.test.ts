@@ -22,6 +22,19 @@ describe("webhooks API", () => {
     expect((await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://x.example/h", events: ["Not An Event"] })).status).toBe(400);
   });
 
+  it("refuses an events filter that takes no notification the server sends (a typo would get only the test pings), with the types to give", async () => {
+    for (const events of [["alert.fired"], ["alerts.*"], ["alert.firing", "alert.resolve"], ["occupancy"]]) {
+      const res = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/typo", events });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/^events: "[a-z.*]+" takes none of the notifications Footfall sends: give alert\.firing, alert\.acknowledged, alert\.resolved or alert\.\* \(or no events: all\)$/);
+    }
+    const { body } = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/typo", events: ["alert.firing", "alert.resolved"] });
+    const id = body.webhook.id as string;
+    expect((await t.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { events: ["alert.acknowledge"] })).body.message).toMatch(/^events: "alert\.acknowledge" takes none/);
+    expect((await t.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { events: ["*"] })).body.events).toEqual(["*"]);
+    expect((await t.request("DELETE", `/api/v1/stores/shop/webhooks/${id}`)).status).toBe(204);
+  });
+
   it("disables and enables a hook, queues a test ping into its log, deletes it", async () => {
     const { body } = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/other" });
     const id = body.webhook.id as string;

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
+import { ALERT_NOTIFICATION_TYPES } from "@footfall/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { WebhookDelivery, WebhookInfo } from "../storage/types.js";
 import { audit } from "../admin/audit.js";
+import { hookWants } from "../webhooks/dispatcher.js";
 import { httpError } from "./http-errors.js";
 import { ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
@@ -60,6 +62,17 @@ function checkUrl(url: string): string {
   return u.toString();
 }
 
+/**
+ * An events filter whose every entry takes a type the server sends: a typo ("alert.fired", "alerts.*")
+ * would save a hook that gets nothing but the test pings (which go whatever the filter), so it is refused.
+ */
+function checkEvents(events: readonly string[] | undefined): void {
+  for (const e of events ?? []) {
+    if (!ALERT_NOTIFICATION_TYPES.some((type) => hookWants({ events: [e] }, type)))
+      throw httpError(400, `events: "${e}" takes none of the notifications Footfall sends: give ${ALERT_NOTIFICATION_TYPES.join(", ")} or alert.* (or no events: all)`);
+  }
+}
+
 /** Webhooks per store (admin): CRUD, the delivery log, "send test". */
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, services } = app;
@@ -87,6 +100,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req, reply) => {
       const url = checkUrl(req.body.url);
+      checkEvents(req.body.events);
       if ((await storage.webhooks.list(req.params.store)).length >= 20) throw httpError(400, "a store has 20 webhooks at most: delete one first");
       const secret = `whsec_${randomBytes(24).toString("base64url")}`;
       const hook = await storage.webhooks.create(req.params.store, { url, events: req.body.events ?? [], secret }, services.now());
@@ -108,6 +122,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       await hookOf(req.params.store, req.params.hook);
       const url = req.body.url === undefined ? undefined : checkUrl(req.body.url);
+      checkEvents(req.body.events);
       const changed = await storage.webhooks.update(req.params.hook, {
         ...(url ? { url } : {}),
         ...(req.body.events ? { events: req.body.events } : {}),
