@@ -8,7 +8,7 @@ const Ts = Type.Integer({ minimum: LIMITS.minTs, exclusiveMaximum: LIMITS.maxTs,
 const Zone = Type.String({ pattern: ID_PATTERN, description: "zone id from the store's layout" });
 const Visitor = Type.String({ minLength: 1, maxLength: LIMITS.maxVisitorLength, description: "anonymous visitor id" });
 const Confidence = Type.Optional(Type.Number({ minimum: 0, maximum: 1 }));
-const Crossings = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+const Crossings = Type.Integer({ minimum: 0, maximum: LIMITS.maxCrossings });
 
 export const EnterEventSchema = Type.Object({ type: Type.Literal("enter"), id: EventId, ts: Ts, zone: Zone, visitor: Visitor, confidence: Confidence });
 export const ExitEventSchema = Type.Object({ type: Type.Literal("exit"), id: EventId, ts: Ts, zone: Zone, visitor: Visitor, confidence: Confidence });

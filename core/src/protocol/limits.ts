@@ -12,6 +12,8 @@ export const LIMITS = {
   minTs: 946_684_800_000,
   /** Event and status `ts` stay below this: 2100-01-01T00:00:00Z. */
   maxTs: 4_102_444_800_000,
+  /** Crossings of one direction in a `count` event (a door counter's report). */
+  maxCrossings: 1_000_000,
   /** Characters in a visitor id. */
   maxVisitorLength: 128,
   /** Characters in an event id. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addCrossings, addTotals, emptyTally, parseTally, takeReport } from "./counter.js";
+import { addCrossings, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport } from "./counter.js";
 
 describe("door tally", () => {
   it("reports crossings since the previous report, then starts again from zero", () => {
@@ -21,6 +21,28 @@ describe("door tally", () => {
     const t = addTotals(addTotals(emptyTally(), 100, 90), 4, 2);
     expect(takeReport(t).report).toEqual({ in: 4, out: 2 });
     expect(t.resets).toBe(2);
+  });
+
+  it("refuses a reading that would put more crossings in one report than a count event carries, keeping the others", () => {
+    // A garbled line ("IN 99999999") used to be added: the report's event was then invalid and
+    // every crossing of that report was lost with it.
+    let t = addCrossings(emptyTally(), 4, 2);
+    t = addCrossings(t, 99_999_999, 0);
+    t = addCrossings(t, 1, 1);
+    expect(takeReport(t).report).toEqual({ in: 5, out: 3 });
+    expect(t.refused).toBe(1);
+    expect(addCrossings(t, MAX_CROSSINGS - 5, 0).pendingIn).toBe(MAX_CROSSINGS);
+    expect(addCrossings(t, MAX_CROSSINGS - 4, 0).refused).toBe(2);
+  });
+
+  it("refuses a total that jumps past a report's limit and takes the next total as the baseline", () => {
+    let t = addTotals(emptyTally(), 1000, 900);
+    t = addTotals(t, 1010, 905);
+    t = addTotals(t, 99_999_999, 906); // a garbled in total: refused, its baseline cleared; out counts 1
+    expect(t).toMatchObject({ pendingIn: 10, pendingOut: 6, totalIn: null, totalOut: 906, refused: 1 });
+    t = addTotals(t, 1015, 910); // the new baseline of in: never 1015 crossings, nor 99,998,984
+    expect(takeReport(t).report).toEqual({ in: 10, out: 10 });
+    expect(takeReport(addTotals(t, 1017, 910)).report).toEqual({ in: 12, out: 10 });
   });
 
   it("clamps negative and fractional crossings", () => {

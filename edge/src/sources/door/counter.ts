@@ -1,3 +1,5 @@
+import { LIMITS } from "@footfall/core";
+
 /**
  * A door counter's tally between two `count` reports, pure. Counts come either as crossings
  * ("3 people in") or as the device's cumulative totals ("in=1234 out=1200"); the tally turns both
@@ -6,6 +8,13 @@
  * Totals: the first reading only sets the baseline (a device's lifetime total is not today's
  * traffic); later ones add their increase; a total lower than the baseline means the device
  * restarted from zero, and the new total is the increase.
+ *
+ * Bound: one report is one `count` event, which carries at most {@link MAX_CROSSINGS} of each
+ * direction (protocol v1). A reading that would bring the crossings waiting for the next report
+ * past it (a garbled line, a serial number taken for a count, a total that jumped) is refused and
+ * counted in `refused`, so that it never takes the other crossings of the report down with it; a
+ * refused total also clears that baseline (the next total is the new one: a glitch or a new
+ * device costs at most one reading's crossings, never a lifetime total).
  */
 export interface DoorTally {
   /** Crossings seen and not reported yet. */
@@ -16,15 +25,27 @@ export interface DoorTally {
   totalOut: number | null;
   /** Times a device total went down (a device restart). */
   resets: number;
+  /** Readings refused for going past {@link MAX_CROSSINGS} (see above). */
+  refused: number;
 }
 
-export const emptyTally = (): DoorTally => ({ pendingIn: 0, pendingOut: 0, totalIn: null, totalOut: null, resets: 0 });
+/** The most crossings of one direction a `count` event carries (core's event schema). */
+export const MAX_CROSSINGS = LIMITS.maxCrossings;
+
+export const emptyTally = (): DoorTally => ({ pendingIn: 0, pendingOut: 0, totalIn: null, totalOut: null, resets: 0, refused: 0 });
 
 const nonNegInt = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
 
-/** Add crossings (negative or fractional inputs are clamped to whole, non-negative numbers). */
+/**
+ * Add crossings (negative or fractional inputs are clamped to whole, non-negative numbers); a
+ * reading that would leave more than {@link MAX_CROSSINGS} of a direction waiting is refused whole
+ * (counted in `refused`).
+ */
 export function addCrossings(t: DoorTally, nIn: number, nOut: number): DoorTally {
-  return { ...t, pendingIn: t.pendingIn + nonNegInt(nIn), pendingOut: t.pendingOut + nonNegInt(nOut) };
+  const pendingIn = t.pendingIn + nonNegInt(nIn);
+  const pendingOut = t.pendingOut + nonNegInt(nOut);
+  if (pendingIn > MAX_CROSSINGS || pendingOut > MAX_CROSSINGS) return { ...t, refused: t.refused + 1 };
+  return { ...t, pendingIn, pendingOut };
 }
 
 function step(last: number | null, total: number): { delta: number; reset: boolean } {
@@ -33,20 +54,31 @@ function step(last: number | null, total: number): { delta: number; reset: boole
   return { delta: total - last, reset: false };
 }
 
-/** Add a reading of the device's cumulative totals (either may be undefined when the device reports one direction). */
+/**
+ * Add a reading of the device's cumulative totals (either may be undefined when the device reports
+ * one direction). A direction whose increase would leave more than {@link MAX_CROSSINGS} waiting
+ * is refused (counted in `refused`) and its baseline cleared.
+ */
 export function addTotals(t: DoorTally, totalIn: number | undefined, totalOut: number | undefined): DoorTally {
   let next = { ...t };
+  let refused = false;
   if (totalIn !== undefined) {
     const total = nonNegInt(totalIn);
     const s = step(t.totalIn, total);
-    next = { ...next, pendingIn: next.pendingIn + s.delta, totalIn: total, resets: next.resets + (s.reset ? 1 : 0) };
+    if (next.pendingIn + s.delta > MAX_CROSSINGS) {
+      refused = true;
+      next = { ...next, totalIn: null };
+    } else next = { ...next, pendingIn: next.pendingIn + s.delta, totalIn: total, resets: next.resets + (s.reset ? 1 : 0) };
   }
   if (totalOut !== undefined) {
     const total = nonNegInt(totalOut);
     const s = step(t.totalOut, total);
-    next = { ...next, pendingOut: next.pendingOut + s.delta, totalOut: total, resets: next.resets + (s.reset ? 1 : 0) };
+    if (next.pendingOut + s.delta > MAX_CROSSINGS) {
+      refused = true;
+      next = { ...next, totalOut: null };
+    } else next = { ...next, pendingOut: next.pendingOut + s.delta, totalOut: total, resets: next.resets + (s.reset ? 1 : 0) };
   }
-  return next;
+  return refused ? { ...next, refused: next.refused + 1 } : next;
 }
 
 /** Take the pending crossings as one report, leaving the totals baseline in place. */
@@ -61,5 +93,12 @@ export function parseTally(value: unknown): DoorTally | null {
   const int = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0;
   const intOrNull = (x: unknown): x is number | null => x === null || int(x);
   if (!int(v.pendingIn) || !int(v.pendingOut) || !intOrNull(v.totalIn) || !intOrNull(v.totalOut)) return null;
-  return { pendingIn: v.pendingIn, pendingOut: v.pendingOut, totalIn: v.totalIn, totalOut: v.totalOut, resets: int(v.resets) ? v.resets : 0 };
+  return {
+    pendingIn: v.pendingIn,
+    pendingOut: v.pendingOut,
+    totalIn: v.totalIn,
+    totalOut: v.totalOut,
+    resets: int(v.resets) ? v.resets : 0,
+    refused: int(v.refused) ? v.refused : 0,
+  };
 }

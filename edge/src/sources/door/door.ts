@@ -2,12 +2,18 @@ import { join } from "node:path";
 import { errorMessage } from "../../log.js";
 import type { Source, SourceContext } from "../../source.js";
 import { BeamDecoder, type Beam, type Crossing } from "./beams.js";
-import { addCrossings, addTotals, emptyTally, parseTally, takeReport, type DoorTally } from "./counter.js";
+import { addCrossings, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
 import { startPushEndpoint, type PushEndpoint } from "./http.js";
 import { LineProtocol, type LineReading } from "./lines.js";
 import { openSerialLines, type SerialLines } from "./serial.js";
 import type { DoorSettings } from "./settings.js";
 import { StateFile } from "./state-file.js";
+
+/** A counter's line for the log, its control characters written as \xNN (a wrong baud rate garbles lines into them). */
+function printable(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
 
 /**
  * The `door` source: a door counter (serial line protocol, HTTP push, or raw beam edges through the
@@ -57,7 +63,13 @@ export class DoorSource implements Source<DoorSettings> {
         onError: (err) => ctx.fail(err),
         onLine: (line) => {
           const r = protocol.read(line);
-          if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0)) ctx.log.debug({ line: line.slice(0, 80), unknown }, "line matches no pattern");
+          // Counted and said (the first five, then every thousandth): a counter whose lines the
+          // patterns do not fit (another format, a wrong baud rate garbling them) counts nothing.
+          if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0))
+            ctx.log.warn(
+              { line: printable(line.slice(0, 80)), unknown },
+              "a line from the counter matches none of serial.patterns (in, out, totals, beam) and is not counted: check the patterns against what the counter sends, and serial.baudRate (garbled lines mean a wrong one)",
+            );
           this.take(r);
         },
       });
@@ -78,21 +90,30 @@ export class DoorSource implements Source<DoorSettings> {
     this.timers.push(setInterval(() => this.crossings(decoder.advance(ctx.now())), Math.max(10, ctx.settings.beams.debounceMs)));
   }
 
-  private take(r: LineReading): void {
+  /** Take one reading; returns why it was refused (said to the log, and to a pushing sensor as a 400), or null. */
+  private take(r: LineReading): string | null {
     const ctx = this.ctx;
-    if (!ctx) return;
+    if (!ctx) return null;
     switch (r.kind) {
-      case "crossings":
-        this.update(addCrossings(this.tally, r.in, r.out));
-        break;
+      case "crossings": {
+        const before = this.tally;
+        this.update(addCrossings(before, r.in, r.out));
+        if (this.tally.refused === before.refused) return null;
+        return this.refused(
+          `a reading of ${r.in} in and ${r.out} out would make more than ${MAX_CROSSINGS.toLocaleString("en-GB")} of a direction in one report (a count event's limit; ${before.pendingIn} in and ${before.pendingOut} out wait): refused, the other crossings are kept. A door never counts that many: check what the counter sends against ${ctx.settings.input === "serial" ? "serial.patterns (the n group is how many crossed)" : "http.mapping"}`,
+        );
+      }
       case "totals": {
-        const before = this.tally.resets;
-        this.update(addTotals(this.tally, r.in, r.out));
-        if (this.tally.resets > before) ctx.log.warn({ resets: this.tally.resets }, "the device's total went down: it restarted; its new total counts as new crossings");
-        break;
+        const before = this.tally;
+        this.update(addTotals(before, r.in, r.out));
+        if (this.tally.resets > before.resets) ctx.log.warn({ resets: this.tally.resets }, "the device's total went down: it restarted; its new total counts as new crossings");
+        if (this.tally.refused === before.refused) return null;
+        return this.refused(
+          `the device's totals went from ${before.totalIn ?? "none"} in, ${before.totalOut ?? "none"} out to ${r.in ?? "-"} in, ${r.out ?? "-"} out: more than ${MAX_CROSSINGS.toLocaleString("en-GB")} crossings at once (a count event's limit), taken for a garbled reading or a new device: the direction that passes it is not counted, and its next total is its new baseline`,
+        );
       }
       case "beam": {
-        if (!this.decoder) return;
+        if (!this.decoder) return null;
         const swap = ctx.settings.beams.swap;
         const beam: Beam = swap ? (r.beam === "A" ? "B" : "A") : r.beam;
         this.crossings(this.decoder.push({ beam, blocked: r.blocked, ts: ctx.now() }));
@@ -101,6 +122,14 @@ export class DoorSource implements Source<DoorSettings> {
       case "unknown":
         break;
     }
+    return null;
+  }
+
+  /** Say a refused reading (the first ten, then every hundredth) and return the reason. */
+  private refused(reason: string): string {
+    const n = this.tally.refused;
+    if (n <= 10 || n % 100 === 0) this.ctx?.log.warn({ refused: n }, reason);
+    return reason;
   }
 
   private crossings(cs: readonly Crossing[]): void {

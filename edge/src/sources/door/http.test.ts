@@ -70,6 +70,16 @@ describe("the door source's HTTP push endpoint", () => {
     expect((await post({ in: 1, out: 1, pad: "x".repeat(500) })).status).toBe(413);
   });
 
+  it("answers 400 to a push of more crossings than one report carries, and keeps the counts pushed before it", async () => {
+    const { post, source: s, emitted } = await start({ mapping: { in: "entries", out: "exits" } });
+    expect((await post({ entries: 3, exits: 1 })).status).toBe(204);
+    const refused = await post({ entries: 5_000_000, exits: 0 });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^a reading of 5000000 in and 0 out would make more than 1,000,000 of a direction in one report .*refused, the other crossings are kept.*http\.mapping/);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ type: "count", in: 3, out: 1 })]);
+  });
+
   it("turns cumulative totals into increases, the first push being the baseline", async () => {
     const { post, source: s, emitted } = await start({ mapping: { mode: "total", in: "totals.in", out: "totals.out" } });
     await post({ totals: { in: 1000, out: 990 } });

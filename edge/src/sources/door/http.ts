@@ -60,8 +60,8 @@ export interface PushEndpointOptions {
   secret: string;
   mapping: PushMapping;
   maxBodyBytes: number;
-  /** A valid push, read with the mapping. */
-  onCounts: (reading: { in: number; out: number }) => void;
+  /** A valid push, read with the mapping; returns why its counts were refused (a 400), or null when they were taken. */
+  onCounts: (reading: { in: number; out: number }) => string | null;
   log: Logger;
 }
 
@@ -85,7 +85,8 @@ function send(res: ServerResponse, status: number, body?: object): void {
 
 /**
  * An HTTP endpoint (node:http) people-counting sensors POST JSON counts to. Answers 204 when the
- * counts were taken, 400 naming the field when the body does not fit the mapping, 401 without the
+ * counts were taken, 400 naming the field when the body does not fit the mapping (or saying why
+ * the counts were refused: more than a report carries), 401 without the
  * shared secret (bearer token, `X-Footfall-Secret` header or `?secret=`), 404/405/413/415 otherwise.
  */
 export async function startPushEndpoint(opts: PushEndpointOptions): Promise<PushEndpoint> {
@@ -126,7 +127,8 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
         opts.log.warn({ from: req.socket.remoteAddress }, `push refused: ${reading.error}`);
         return send(res, 400, { error: reading.error });
       }
-      opts.onCounts({ in: reading.in, out: reading.out });
+      const refused = opts.onCounts({ in: reading.in, out: reading.out });
+      if (refused !== null) return send(res, 400, { error: refused });
       send(res, 204);
     });
     req.on("error", () => res.destroy());

@@ -8,6 +8,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createLogger, type Logger } from "../../log.js";
 import { DoorSource } from "./door.js";
 import { checkDoorSettings, type DoorSettings } from "./settings.js";
 import { testContext } from "./test-context.js";
@@ -70,8 +71,8 @@ function settings(extra: Record<string, unknown> = {}): DoorSettings {
   return s.value;
 }
 
-async function startDoor(s: DoorSettings) {
-  const t = testContext(s, { dataDir: dir, agent: "door-1" });
+async function startDoor(s: DoorSettings, log?: Logger) {
+  const t = testContext(s, { dataDir: dir, agent: "door-1", ...(log ? { log } : {}) });
   const source = new DoorSource();
   await source.start(t.ctx);
   return { ...t, source };
@@ -89,6 +90,23 @@ describe("the door source on a serial line (socat pty pair)", () => {
     await read([4, 2]);
     source.report();
     expect(emitted).toEqual([expect.objectContaining({ type: "count", zone: "entrance", in: 4, out: 2 })]);
+    await source.stop();
+  });
+
+  it("says which lines no pattern fits, and refuses a garbled count without losing the report's other crossings", async () => {
+    const lines: string[] = [];
+    const { source, emitted } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
+    // "1N 3": a counter of another format (or a wrong baud rate); "IN 99999999": noise on the line.
+    send("IN 2", "1N 3", "IN 99999999", "\x1b[0m", "OUT");
+    await read([2, 1]);
+    source.report();
+    expect(emitted).toEqual([expect.objectContaining({ type: "count", in: 2, out: 1 })]);
+    const warns = lines.filter((l) => / WARN /.test(l));
+    expect(warns).toEqual([
+      expect.stringMatching(/a line from the counter matches none of serial\.patterns .* is not counted: check the patterns .*serial\.baudRate.* line="1N 3" unknown=1/),
+      expect.stringMatching(/a reading of 99999999 in and 0 out would make more than 1,000,000 .* refused, the other crossings are kept.*serial\.patterns/),
+      expect.stringMatching(/ line=\\x1b\[0m unknown=2$/),
+    ]);
     await source.stop();
   });
 

@@ -1,9 +1,9 @@
 import type { Layout } from "@footfall/core";
-import { silentLogger } from "../../log.js";
+import { silentLogger, type Logger } from "../../log.js";
 import type { EventDraft, SourceContext } from "../../source.js";
 
 /** A source context for tests: emitted drafts are collected, failures recorded. */
-export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: string; now?: () => number } = {}) {
+export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: string; now?: () => number; log?: Logger } = {}) {
   const emitted: EventDraft[] = [];
   const failures: unknown[] = [];
   const controller = new AbortController();
@@ -14,7 +14,7 @@ export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: st
     emit: (e) => {
       if (!controller.signal.aborted) emitted.push(e);
     },
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     signal: controller.signal,
     layout: (): Layout | null => null,
     layoutsExpected: false,
