@@ -13,3 +13,4 @@ export * from "./experiment-data.js";
 export * from "./experiment-metrics.js";
 export * from "./experiment.js";
 export * from "./experiment-periods.js";
+export * from "./experiment-special-days.js";

@@ -418,3 +418,36 @@ describe("a zone counted by a door counter only", () => {
     expect(row).toMatchObject({ before: "", after: "", change: "", verdict: "not comparable" });
   });
 });
+
+describe("a period holding a holiday, a closure or a day of hours of its own", () => {
+  it("is said to in the result's warnings, per period and store, with the day, its hours and note", async () => {
+    const week = { mon: [{ open: "09:00", close: "19:00" }], tue: [{ open: "09:00", close: "19:00" }], wed: [{ open: "09:00", close: "19:00" }], thu: [{ open: "09:00", close: "19:00" }], fri: [{ open: "09:00", close: "19:00" }], sat: [{ open: "09:00", close: "19:00" }], sun: [] };
+    await t.putLayout("holiday", { ...promoLayout(), name: "Rue de Rivoli" });
+    await t.putLayout("holiday", { ...promoLayout({ validFrom: CHANGE, promoAt: [4, 6] }), name: "Rue de Rivoli" });
+    await t.putLayout("ctl-h", { ...promoLayout(), name: "Le Marais" });
+    // The before period (5-12 Nov) holds Armistice Day, closed; the after one (12-19 Nov) a stock-take on short hours; another week nothing.
+    const hours = (exceptions: unknown[]) => ({ hours: { weekly: week, exceptions } });
+    const armistice = { date: "2026-11-11", intervals: [], note: "Armistice Day" };
+    const stockTake = { date: "2026-11-14", intervals: [{ open: "09:00", close: "12:00" }], note: "Stock-take" };
+    expect((await t.request("PUT", "/api/v1/stores/holiday/hours", hours([armistice, stockTake, { date: "2026-11-26", intervals: [] }]))).status).toBe(200);
+    expect((await t.request("PUT", "/api/v1/stores/ctl-h/hours", hours([armistice]))).status).toBe(200);
+    const created = await post(definition({ name: "Promo by the door", testStores: ["holiday"], controlStores: ["ctl-h"] }), await t.token("merchandiser"));
+    expect(created.status).toBe(200);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`, await t.token("viewer"));
+    expect(res.status).toBe(200);
+    const warnings: string[] = res.body.warnings;
+    // The old result said nothing of either day.
+    expect(warnings.filter((w) => w.includes("mark as special"))).toEqual([
+      expect.stringMatching(/^the before period holds days the opening hours mark as special \(a holiday, a closure, hours of their own\): Rue de Rivoli: 2026-11-11 \(Wed, closed: Armistice Day\); Le Marais: 2026-11-11 \(Wed, closed: Armistice Day\)\. /),
+      expect.stringMatching(/^the after period holds days the opening hours mark as special \(a holiday, a closure, hours of their own\): Rue de Rivoli: 2026-11-14 \(Sat, 09:00-12:00: Stock-take\)\. /),
+    ]);
+    // 26 Nov is in neither period.
+    expect(warnings.join(" ")).not.toMatch(/2026-11-26/);
+  });
+
+  it("says nothing of days for stores without opening hours or exceptions in the periods", async () => {
+    const created = await post(definition({ name: "No holidays" }));
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`);
+    expect(res.body.warnings.join(" ")).not.toMatch(/mark as special/);
+  });
+});

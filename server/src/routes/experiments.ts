@@ -3,11 +3,12 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
-import { experimentResult, formatBucketStart, ID_PATTERN, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
+import { storeLabels } from "../digests/mail.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
 import { round6, zonesEver } from "./known-store.js";
@@ -187,8 +188,21 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
       doorOnly,
     );
+    // A holiday, a closure or a day of hours of its own (the stores' dated exceptions) in a period: its shoppers are not a usual day's.
+    // The stores named as the chain view and the digests name them; each day read in its store's time zone.
+    const special: string[] = [];
+    const labels = await storeLabels(services, storesOf(e));
+    for (const p of ["before", "after"] as const) {
+      const stores = [];
+      for (const s of storesOf(e)) {
+        const timeZone = (layouts.at(s, e[p].from) ?? layouts.all(s)[0])?.timezone ?? "UTC";
+        stores.push({ label: labels.get(s) ?? s, days: specialDaysIn(await services.hours?.hoursNow(s), e[p], timeZone) });
+      }
+      const w = specialDaysWarning(p, stores);
+      if (w) special.push(w);
+    }
     const now = services.now();
-    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings], computedAt: now };
+    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...special], computedAt: now };
   };
 
   app.get("/experiments/:id/result", {

@@ -1,0 +1,67 @@
+/**
+ * The days of an experiment's periods that the store's opening hours mark as not usual: its dated
+ * exceptions (a holiday closed, Christmas Eve on short hours), the days the forecasts treat as
+ * holidays. Shoppers on such a day are not a usual day's, and the weekday-hour adjustment cannot
+ * tell them from the change: a period holding one is said to.
+ */
+import { hoursOfDate, localDate, minutesOf, type HoursInterval, type OpeningHours } from "../alerts/hours.js";
+import type { ExperimentPeriod } from "./experiment-periods.js";
+
+const DAY = 86_400_000;
+const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+
+/** A dated exception of the opening hours that falls in a period. */
+export interface SpecialDay {
+  /** Local date, YYYY-MM-DD. */
+  date: string;
+  /** Its opening intervals (empty: closed all day). */
+  intervals: readonly HoursInterval[];
+  note: string | null;
+}
+
+/** Days since 1970-01-01 of a local date. */
+const civilOf = (date: string): number => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY);
+};
+
+/**
+ * The exception dates of `hours` whose local day (from its first instant to the next day's, in
+ * `timeZone`, so a DST day is 23 or 25 hours) overlaps the period [from, to), in date order.
+ */
+export function specialDaysIn(hours: OpeningHours | null | undefined, period: ExperimentPeriod, timeZone: string): SpecialDay[] {
+  if (!hours || hours.exceptions.length === 0 || !(period.to > period.from)) return [];
+  // The local dates of the period's first and last instants, and every date between.
+  const [first, last] = [localDate(period.from, timeZone), localDate(period.to - 1, timeZone)];
+  return hours.exceptions
+    .filter((e) => e.date >= first && e.date <= last)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .map((e) => ({ date: e.date, intervals: hoursOfDate(hours, e.date), note: e.note?.trim() ? e.note.trim() : null }));
+}
+
+/** "2026-12-25 (Fri, closed: Christmas)", "2026-12-24 (Thu, 08:00-14:00: Christmas Eve)". */
+export function formatSpecialDay(d: SpecialDay): string {
+  const weekday = WEEKDAY_NAMES[(((civilOf(d.date) + 3) % 7) + 7) % 7]!;
+  const hours = d.intervals.length === 0 ? "closed" : [...d.intervals].sort((a, b) => minutesOf(a.open) - minutesOf(b.open)).map((iv) => `${iv.open}-${iv.close}`).join(", ");
+  return `${d.date} (${weekday}, ${hours}${d.note ? `: ${d.note}` : ""})`;
+}
+
+/** Days named in a warning per store; the rest are counted. */
+const LISTED = 5;
+
+/**
+ * The warning of a period holding special days in some of its stores (`label`: the store's name),
+ * or null when none does. Each store's days are listed (at most five, then how many more).
+ */
+export function specialDaysWarning(period: "before" | "after", stores: readonly { label: string; days: readonly SpecialDay[] }[]): string | null {
+  const withDays = stores.filter((s) => s.days.length > 0);
+  if (withDays.length === 0) return null;
+  const list = withDays
+    .map((s) => {
+      const shown = s.days.slice(0, LISTED).map(formatSpecialDay).join(", ");
+      const more = s.days.length > LISTED ? ` and ${s.days.length - LISTED} more` : "";
+      return `${s.label}: ${shown}${more}`;
+    })
+    .join("; ");
+  return `the ${period} period holds days the opening hours mark as special (a holiday, a closure, hours of their own): ${list}. Shoppers on such a day are not a usual day's, and the adjustment for the weekday-hour mix cannot tell them from the change: compare periods without them, or weigh the verdicts with them in mind`;
+}
