@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addCrossings, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport } from "./counter.js";
+import { addCrossings, addSensorTotals, addTotals, emptyTally, MAX_CROSSINGS, MAX_SENSORS, parseTally, takeReport } from "./counter.js";
 
 describe("door tally", () => {
   it("reports crossings since the previous report, then starts again from zero", () => {
@@ -43,6 +43,18 @@ describe("door tally", () => {
     t = addTotals(t, 1015, 910); // the new baseline of in: never 1015 crossings, nor 99,998,984
     expect(takeReport(t).report).toEqual({ in: 10, out: 10 });
     expect(takeReport(addTotals(t, 1017, 910)).report).toEqual({ in: 12, out: 10 });
+  });
+
+  it("keeps each pushing sensor's baseline apart, and at most MAX_SENSORS of them, the least recently heard going first", () => {
+    let t = addSensorTotals(emptyTally(), "a", 100, 90);
+    t = addSensorTotals(t, "b", 7, 7);
+    t = addSensorTotals(t, "a", 103, 90);
+    t = addSensorTotals(t, "b", 1, 0); // b restarted: its new total counts, a's stays apart
+    expect(takeReport(t).report).toEqual({ in: 4, out: 0 });
+    expect(parseTally(JSON.parse(JSON.stringify(t)))).toEqual(t);
+    for (let i = 0; i < MAX_SENSORS; i++) t = addSensorTotals(t, `s${i}`, 0, 0);
+    expect(t.sensors).toHaveLength(MAX_SENSORS);
+    expect(t.sensors.some((x) => x.sensor === "a" || x.sensor === "b")).toBe(false);
   });
 
   it("clamps negative and fractional crossings", () => {

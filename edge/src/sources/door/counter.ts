@@ -27,12 +27,29 @@ export interface DoorTally {
   resets: number;
   /** Readings refused for going past {@link MAX_CROSSINGS} (see above). */
   refused: number;
+  /**
+   * Pushed totals (HTTP, mode "total"): each sensor's own last totals, least recently heard first,
+   * at most {@link MAX_SENSORS}. Counters of different sensors are never added up before they are
+   * compared: the sum drops when one sensor restarts or misses a push, and rises by a whole lifetime
+   * total when it comes back.
+   */
+  sensors: SensorTotals[];
 }
+
+/** One sensor's last cumulative totals (null before its first reading, or after a refused one). */
+export interface SensorTotals {
+  sensor: string;
+  in: number | null;
+  out: number | null;
+}
+
+/** Sensors whose baselines are kept; the one heard from least recently goes beyond it. */
+export const MAX_SENSORS = 256;
 
 /** The most crossings of one direction a `count` event carries (core's event schema). */
 export const MAX_CROSSINGS = LIMITS.maxCrossings;
 
-export const emptyTally = (): DoorTally => ({ pendingIn: 0, pendingOut: 0, totalIn: null, totalOut: null, resets: 0, refused: 0 });
+export const emptyTally = (): DoorTally => ({ pendingIn: 0, pendingOut: 0, totalIn: null, totalOut: null, resets: 0, refused: 0, sensors: [] });
 
 const nonNegInt = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
 
@@ -54,31 +71,55 @@ function step(last: number | null, total: number): { delta: number; reset: boole
   return { delta: total - last, reset: false };
 }
 
+/** Add one device's totals reading to `t` against its baseline; returns the tally (pending, resets, refused) and the new baseline. */
+function applyTotals(t: DoorTally, base: { in: number | null; out: number | null }, totalIn: number | undefined, totalOut: number | undefined) {
+  let next = { ...t };
+  const nextBase = { ...base };
+  let refused = false;
+  if (totalIn !== undefined) {
+    const total = nonNegInt(totalIn);
+    const s = step(base.in, total);
+    if (next.pendingIn + s.delta > MAX_CROSSINGS) {
+      refused = true;
+      nextBase.in = null;
+    } else {
+      next = { ...next, pendingIn: next.pendingIn + s.delta, resets: next.resets + (s.reset ? 1 : 0) };
+      nextBase.in = total;
+    }
+  }
+  if (totalOut !== undefined) {
+    const total = nonNegInt(totalOut);
+    const s = step(base.out, total);
+    if (next.pendingOut + s.delta > MAX_CROSSINGS) {
+      refused = true;
+      nextBase.out = null;
+    } else {
+      next = { ...next, pendingOut: next.pendingOut + s.delta, resets: next.resets + (s.reset ? 1 : 0) };
+      nextBase.out = total;
+    }
+  }
+  return { tally: refused ? { ...next, refused: next.refused + 1 } : next, base: nextBase };
+}
+
 /**
  * Add a reading of the device's cumulative totals (either may be undefined when the device reports
  * one direction). A direction whose increase would leave more than {@link MAX_CROSSINGS} waiting
  * is refused (counted in `refused`) and its baseline cleared.
  */
 export function addTotals(t: DoorTally, totalIn: number | undefined, totalOut: number | undefined): DoorTally {
-  let next = { ...t };
-  let refused = false;
-  if (totalIn !== undefined) {
-    const total = nonNegInt(totalIn);
-    const s = step(t.totalIn, total);
-    if (next.pendingIn + s.delta > MAX_CROSSINGS) {
-      refused = true;
-      next = { ...next, totalIn: null };
-    } else next = { ...next, pendingIn: next.pendingIn + s.delta, totalIn: total, resets: next.resets + (s.reset ? 1 : 0) };
-  }
-  if (totalOut !== undefined) {
-    const total = nonNegInt(totalOut);
-    const s = step(t.totalOut, total);
-    if (next.pendingOut + s.delta > MAX_CROSSINGS) {
-      refused = true;
-      next = { ...next, totalOut: null };
-    } else next = { ...next, pendingOut: next.pendingOut + s.delta, totalOut: total, resets: next.resets + (s.reset ? 1 : 0) };
-  }
-  return refused ? { ...next, refused: next.refused + 1 } : next;
+  const r = applyTotals(t, { in: t.totalIn, out: t.totalOut }, totalIn, totalOut);
+  return { ...r.tally, totalIn: r.base.in, totalOut: r.base.out };
+}
+
+/**
+ * Add one sensor's cumulative totals (a pushed record): as {@link addTotals}, against that
+ * sensor's own baseline, its first reading being its baseline.
+ */
+export function addSensorTotals(t: DoorTally, sensor: string, totalIn: number | undefined, totalOut: number | undefined): DoorTally {
+  const known = t.sensors.find((x) => x.sensor === sensor);
+  const r = applyTotals(t, known ?? { in: null, out: null }, totalIn, totalOut);
+  const others = t.sensors.filter((x) => x.sensor !== sensor);
+  return { ...r.tally, sensors: [...others.slice(Math.max(0, others.length - MAX_SENSORS + 1)), { sensor, ...r.base }] };
 }
 
 /** Take the pending crossings as one report, leaving the totals baseline in place. */
@@ -100,5 +141,11 @@ export function parseTally(value: unknown): DoorTally | null {
     totalOut: v.totalOut,
     resets: int(v.resets) ? v.resets : 0,
     refused: int(v.refused) ? v.refused : 0,
+    sensors: Array.isArray(v.sensors)
+      ? v.sensors.flatMap((x: unknown) => {
+          const o = x as Record<string, unknown> | null;
+          return o !== null && typeof o === "object" && typeof o.sensor === "string" && intOrNull(o.in) && intOrNull(o.out) ? [{ sensor: o.sensor, in: o.in, out: o.out }] : [];
+        }).slice(-MAX_SENSORS)
+      : [],
   };
 }

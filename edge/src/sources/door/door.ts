@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { errorMessage } from "../../log.js";
 import type { Source, SourceContext } from "../../source.js";
 import { BeamDecoder, type Beam, type Crossing } from "./beams.js";
-import { addCrossings, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
+import { addCrossings, addSensorTotals, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
 import { startPushEndpoint, type PushEndpoint } from "./http.js";
 import { LineProtocol, type LineReading } from "./lines.js";
 import { openSerialLines, type SerialLines } from "./serial.js";
@@ -78,7 +78,11 @@ export class DoorSource implements Source<DoorSettings> {
         ...s.http,
         secret: s.http.secret!,
         log: ctx.log,
-        onCounts: (c) => (s.http.mapping.mode === "total" ? this.take({ kind: "totals", in: c.in, out: c.out }) : this.take({ kind: "crossings", in: c.in, out: c.out })),
+        // Totals are each sensor's own: a push's records (or sensors posting apart) are compared one by one with their sensor's last totals.
+        onCounts: (c) =>
+          s.http.mapping.mode === "total"
+            ? c.each.reduce<string | null>((refused, r, i) => this.takeSensorTotals(r.sensor ?? `${c.from}#${i}`, r.in, r.out) ?? refused, null)
+            : this.take({ kind: "crossings", in: c.in, out: c.out }),
       });
     }
     this.timers.push(setInterval(() => this.report(), s.reportEverySeconds * 1000));
@@ -123,6 +127,18 @@ export class DoorSource implements Source<DoorSettings> {
         break;
     }
     return null;
+  }
+
+  /** One pushing sensor's cumulative totals, against its own baseline; returns why they were refused, or null. */
+  private takeSensorTotals(sensor: string, totalIn: number, totalOut: number): string | null {
+    const before = this.tally;
+    this.update(addSensorTotals(before, sensor, totalIn, totalOut));
+    if (this.tally.resets > before.resets) this.ctx?.log.warn({ sensor, resets: this.tally.resets }, "a sensor's total went down: it restarted; its new total counts as new crossings");
+    if (this.tally.refused === before.refused) return null;
+    const last = before.sensors.find((x) => x.sensor === sensor);
+    return this.refused(
+      `sensor ${sensor}'s totals went from ${last?.in ?? "none"} in, ${last?.out ?? "none"} out to ${totalIn} in, ${totalOut} out: more than ${MAX_CROSSINGS.toLocaleString("en-GB")} crossings at once (a count event's limit), taken for a garbled reading or a new device: the direction that passes it is not counted, and its next total is its new baseline`,
+    );
   }
 
   /** Say a refused reading (the first ten, then every hundredth) and return the reason. */

@@ -11,8 +11,22 @@ const SECRET = "s3cret-s3cret-s3cret";
 
 describe("readPush", () => {
   it("reads counts at dotted paths, from an object or each record of an array", () => {
-    expect(readPush({ counts: { entries: 4, exits: "2" } }, { in: "counts.entries", out: "counts.exits", mode: "delta" })).toEqual({ ok: true, in: 4, out: 2, records: 1 });
-    expect(readPush({ data: [{ i: 1, o: 0 }, { i: 2, o: 5 }] }, { items: "data", in: "i", out: "o", mode: "delta" })).toEqual({ ok: true, in: 3, out: 5, records: 2 });
+    expect(readPush({ counts: { entries: 4, exits: "2" } }, { in: "counts.entries", out: "counts.exits", mode: "delta" })).toMatchObject({ ok: true, in: 4, out: 2, records: 1 });
+    expect(readPush({ data: [{ i: 1, o: 0 }, { i: 2, o: 5 }] }, { items: "data", in: "i", out: "o", mode: "delta" })).toEqual({
+      ok: true,
+      in: 3,
+      out: 5,
+      records: 2,
+      each: [
+        { sensor: null, in: 1, out: 0 },
+        { sensor: null, in: 2, out: 5 },
+      ],
+    });
+    expect(readPush({ data: [{ sn: 7, i: 1, o: 0 }] }, { items: "data", in: "i", out: "o", mode: "total", sensor: "sn" })).toMatchObject({ each: [{ sensor: "7", in: 1, out: 0 }] });
+    expect(readPush({ data: [{ i: 1, o: 0 }] }, { items: "data", in: "i", out: "o", mode: "total", sensor: "sn" })).toEqual({
+      ok: false,
+      error: "data.0.sn: expected the sensor's id (a string of 1-128 characters or a number), got nothing",
+    });
   });
   it("names the field that does not fit", () => {
     expect(readPush({ data: [{ i: 1, o: 0 }, { i: -2, o: 5 }] }, { items: "data", in: "i", out: "o", mode: "delta" })).toEqual({ ok: false, error: "data.1.i: expected an integer >= 0, got -2" });
@@ -78,6 +92,33 @@ describe("the door source's HTTP push endpoint", () => {
     expect(((await refused.json()) as { error: string }).error).toMatch(/^a reading of 5000000 in and 0 out would make more than 1,000,000 of a direction in one report .*refused, the other crossings are kept.*http\.mapping/);
     s.report();
     expect(emitted).toEqual([expect.objectContaining({ type: "count", in: 3, out: 1 })]);
+  });
+
+  it("compares each record's totals with its own sensor's, so that one sensor restarting counts only its own crossings", async () => {
+    // Two sensors in one push, summed before being compared: B's restart (500 -> 0) took the sum
+    // down, and the whole new sum (1,003) was counted as crossings instead of A's 3.
+    const { post, source: s, emitted } = await start({ mapping: { items: "sensors", mode: "total", in: "in", out: "out" } });
+    expect((await post({ sensors: [{ in: 1000, out: 990 }, { in: 500, out: 480 }] })).status).toBe(204);
+    expect((await post({ sensors: [{ in: 1003, out: 991 }, { in: 0, out: 0 }] })).status).toBe(204);
+    expect((await post({ sensors: [{ in: 1004, out: 991 }, { in: 2, out: 1 }] })).status).toBe(204);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 3 + 1 + 2, out: 1 + 1 })]);
+  });
+
+  it("keeps each sensor's totals apart by its id, sensors posting apart or missing a push", async () => {
+    // Two sensors posting their own totals to the one endpoint: compared with one baseline, each
+    // post of the other looked like a restart or a jump of a whole lifetime total.
+    const { post, source: s, emitted } = await start({ mapping: { mode: "total", in: "in", out: "out", sensor: "serial" } });
+    for (const body of [
+      { serial: "A-1", in: 1000, out: 990 },
+      { serial: "B-2", in: 50, out: 40 },
+      { serial: "A-1", in: 1005, out: 992 },
+      { serial: "B-2", in: 51, out: 40 },
+      { serial: "A-1", in: 1006, out: 995 },
+    ])
+      expect((await post(body)).status).toBe(204);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 5 + 1 + 1, out: 2 + 3 })]);
   });
 
   it("turns cumulative totals into increases, the first push being the baseline", async () => {

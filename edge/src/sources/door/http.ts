@@ -9,10 +9,19 @@ export interface PushMapping {
   in: string;
   out: string;
   mode: "delta" | "total";
+  /** Dotted path of a record's sensor id (mode "total": each sensor's totals are compared with its own). */
+  sensor?: string | undefined;
 }
 
-/** Counts read from one push: summed over its records. */
-export type PushReading = { ok: true; in: number; out: number; records: number } | { ok: false; error: string };
+/** One record of a push: its counts, and its sensor's id when the mapping names where it is. */
+export interface PushRecord {
+  sensor: string | null;
+  in: number;
+  out: number;
+}
+
+/** Counts read from one push: summed over its records, and each record's. */
+export type PushReading = { ok: true; in: number; out: number; records: number; each: PushRecord[] } | { ok: false; error: string };
 
 function at(value: unknown, path: string): unknown {
   let v = value;
@@ -32,8 +41,9 @@ function count(v: unknown): number | null {
 /**
  * Read a pushed body with `mapping` (pure): the records are the array at `items`, or the body
  * itself (an object, or an array of objects); each must have non-negative integers at `in` and
- * `out` (numbers or digit strings). With mode "total" several records are several sensors'
- * counters, added up; the caller keeps the baseline.
+ * `out` (numbers or digit strings), and a sensor id at `sensor` when the mapping names it. With
+ * mode "total" each record is one sensor's counters, compared by the caller with that sensor's own
+ * baseline (never added up first).
  */
 export function readPush(body: unknown, mapping: PushMapping): PushReading {
   const list = mapping.items ? at(body, mapping.items) : body;
@@ -41,16 +51,24 @@ export function readPush(body: unknown, mapping: PushMapping): PushReading {
   if (mapping.items && !Array.isArray(list)) return { ok: false, error: `${mapping.items}: expected an array of records` };
   let nIn = 0;
   let nOut = 0;
+  const each: PushRecord[] = [];
   for (const [i, r] of records.entries()) {
     const where = Array.isArray(list) ? `${mapping.items ? mapping.items + "." : ""}${i}.` : "";
     const a = count(at(r, mapping.in));
     const b = count(at(r, mapping.out));
     if (a === null) return { ok: false, error: `${where}${mapping.in}: expected an integer >= 0, got ${JSON.stringify(at(r, mapping.in)) ?? "nothing"}` };
     if (b === null) return { ok: false, error: `${where}${mapping.out}: expected an integer >= 0, got ${JSON.stringify(at(r, mapping.out)) ?? "nothing"}` };
+    let sensor: string | null = null;
+    if (mapping.sensor) {
+      const v = at(r, mapping.sensor);
+      sensor = typeof v === "number" && Number.isFinite(v) ? String(v) : typeof v === "string" && v !== "" && v.length <= 128 ? v : null;
+      if (sensor === null) return { ok: false, error: `${where}${mapping.sensor}: expected the sensor's id (a string of 1-128 characters or a number), got ${JSON.stringify(v)?.slice(0, 40) ?? "nothing"}` };
+    }
     nIn += a;
     nOut += b;
+    each.push({ sensor, in: a, out: b });
   }
-  return { ok: true, in: nIn, out: nOut, records: records.length };
+  return { ok: true, in: nIn, out: nOut, records: records.length, each };
 }
 
 export interface PushEndpointOptions {
@@ -60,8 +78,11 @@ export interface PushEndpointOptions {
   secret: string;
   mapping: PushMapping;
   maxBodyBytes: number;
-  /** A valid push, read with the mapping; returns why its counts were refused (a 400), or null when they were taken. */
-  onCounts: (reading: { in: number; out: number }) => string | null;
+  /**
+   * A valid push, read with the mapping (`from`: the sensor's address); returns why its counts were
+   * refused (a 400), or null when they were taken.
+   */
+  onCounts: (reading: { in: number; out: number; each: PushRecord[]; from: string }) => string | null;
   log: Logger;
 }
 
@@ -127,7 +148,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
         opts.log.warn({ from: req.socket.remoteAddress }, `push refused: ${reading.error}`);
         return send(res, 400, { error: reading.error });
       }
-      const refused = opts.onCounts({ in: reading.in, out: reading.out });
+      const refused = opts.onCounts({ in: reading.in, out: reading.out, each: reading.each, from: req.socket.remoteAddress ?? "unknown" });
       if (refused !== null) return send(res, 400, { error: refused });
       send(res, 204);
     });

@@ -44,6 +44,12 @@ const HttpSchema = Type.Object(
         in: Type.String({ default: "in", description: "dotted path of the people-in number in a record, e.g. counts.entries" }),
         out: Type.String({ default: "out", description: "dotted path of the people-out number in a record" }),
         mode: Type.Union([Type.Literal("delta"), Type.Literal("total")], { default: "delta", description: "\"delta\": crossings since the sensor's last push; \"total\": the sensor's cumulative counters" }),
+        sensor: Type.Optional(
+          Type.String({
+            description:
+              "mode \"total\": dotted path of the sensor's id (serial number) in a record, e.g. serial; each sensor's totals are compared with its own last ones (default: the sensor's address and the record's place in the push)",
+          }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
