@@ -1,6 +1,14 @@
 import { layoutAt, type Layout } from "@footfall/core";
 import type { Storage } from "../storage/types.js";
 
+/** A version's entrance zones, as one comparable key. */
+const entrancesOf = (l: Layout): string =>
+  l.zones
+    .filter((z) => z.kind === "entrance")
+    .map((z) => z.id)
+    .sort()
+    .join("\n");
+
 interface Entry {
   layouts: Layout[];
   zoneSets: Map<number, Set<string>>;
@@ -101,8 +109,16 @@ export class LayoutCache {
   zoneKindAt(store: string, zone: string, ts: number): string | undefined {
     return this.at(store, ts)?.zones.find((z) => z.id === zone)?.kind;
   }
-  /** When each layout version after the first took effect, ascending. */
+  /**
+   * When the store's entrances changed, ascending: the validFrom of each layout version after the first whose entrance
+   * zones are not those of the version before it. Store enters (traffic, counts, conversion, the overview, digests,
+   * forecasts) count a zone's enters as the store's by its kind in the version in force, so they are cut at these
+   * instants and at no other: a version that moves, adds or renames other zones changes no store enter. Cut at every
+   * version, a layout saved at 10:37 split its hour into parts only raw events answer, and once retention
+   * (FOOTFALL_RETENTION_DAYS) deleted them every range over it was refused (400), days and months alike.
+   */
   changes(store: string): number[] {
-    return this.entry(store).layouts.slice(1).map((l) => l.validFrom);
+    const { layouts } = this.entry(store);
+    return layouts.slice(1).flatMap((l, i) => (entrancesOf(l) === entrancesOf(layouts[i]!) ? [] : [l.validFrom]));
   }
 }
