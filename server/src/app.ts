@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { flawedText, flawedTextMessage } from "@footfall/core";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyHelmet from "@fastify/helmet";
@@ -122,6 +123,10 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
   app.addHook("preHandler", async (req) => {
     const field = nonFiniteField({ querystring: req.query, params: req.params, body: req.body });
     if (field) throw httpError(400, nonFiniteMessage(field, (req.routeOptions.schema as Record<string, unknown> | undefined)?.[field[0]!]));
+    // Text no database stores (U+0000, half a surrogate pair: core text.ts), in a value or a key: a 400 naming
+    // the field, not PostgreSQL's refusal as a 500 (a layout's zone name, a group's, a token label, a recipient).
+    const text = flawedText({ querystring: req.query, params: req.params, body: req.body });
+    if (text) throw httpError(400, flawedTextMessage(text));
   });
   await app.register(
     async (api) => {

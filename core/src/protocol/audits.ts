@@ -9,6 +9,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { byteLength } from "./bounds.js";
 import { LIMITS } from "./limits.js";
+import { flawedText, flawedTextMessage } from "./text.js";
 import { compile, parseJson, type Result } from "./validate.js";
 
 export const AUDIT_LIMITS = {
@@ -86,7 +87,8 @@ export function auditReportProblems(r: AuditReport): string | null {
 
 /**
  * Decode an audit message within the bounds: size before anything, JSON depth, JSON, the schema,
- * then the window. Never throws; a failure carries its reject reason.
+ * text a database stores (no U+0000, no lone surrogate: core `textFlaw`), then the window. Never
+ * throws; a failure carries its reject reason.
  */
 export function decodeAuditReport(payload: Uint8Array | string, decode: (bytes: Uint8Array) => string): Result<AuditReport> {
   const size = byteLength(payload);
@@ -95,6 +97,8 @@ export function decodeAuditReport(payload: Uint8Array | string, decode: (bytes: 
   if (!json.ok) return json;
   const report = auditReportValidator.parse(json.value);
   if (!report.ok) return { ok: false, error: `schema: ${report.error}`, reason: "schema" };
+  const text = flawedText(report.value, [""]);
+  if (text) return { ok: false, error: `schema: ${flawedTextMessage(text)}`, reason: "schema" };
   const problem = auditReportProblems(report.value);
   return problem ? { ok: false, error: `schema: ${problem}`, reason: "schema" } : report;
 }

@@ -15,3 +15,4 @@ export * from "./reject-reasons.js";
 export * from "./redact-url.js";
 export * from "./log-levels.js";
 export * from "./broker-login.js";
+export * from "./text.js";

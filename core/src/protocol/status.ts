@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { byteLength } from "./bounds.js";
 import { LIMITS } from "./limits.js";
+import { flawedText, flawedTextMessage } from "./text.js";
 import { compile, parseJson, type Result } from "./validate.js";
 
 export const AGENT_KINDS = ["door", "beacon", "camera", "sim"] as const;
@@ -28,7 +29,8 @@ export type AgentStatus = Static<typeof AgentStatusSchema> & Record<string, unkn
 export const agentStatusValidator = compile(AgentStatusSchema);
 
 /**
- * Decode a status message (or a last will): size first, then JSON depth, JSON and the schema.
+ * Decode a status message (or a last will): size first, then JSON depth, JSON, the schema and text
+ * a database stores (no U+0000, no lone surrogate: core `textFlaw`).
  * The error carries the reject reason (`oversized`, `too_deep`, `malformed`, `schema`). Never throws.
  */
 export function decodeStatus(payload: Uint8Array | string, decode: (bytes: Uint8Array) => string): Result<AgentStatus> {
@@ -37,5 +39,8 @@ export function decodeStatus(payload: Uint8Array | string, decode: (bytes: Uint8
   const json = parseJson(typeof payload === "string" ? payload : decode(payload));
   if (!json.ok) return json;
   const status = agentStatusValidator.parse(json.value);
-  return status.ok ? status : { ok: false, error: `schema: ${status.error}`, reason: "schema" };
+  if (!status.ok) return { ok: false, error: `schema: ${status.error}`, reason: "schema" };
+  // A metric holding U+0000 or half a character: PostgreSQL's jsonb refuses it (the write failed as an internal error).
+  const text = flawedText(status.value, [""]);
+  return text ? { ok: false, error: `schema: ${flawedTextMessage(text)}`, reason: "schema" } : status;
 }

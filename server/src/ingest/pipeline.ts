@@ -1,4 +1,4 @@
-import { decodeBatch, LIMITS, type FootfallEvent, type RejectedReceipt, type VisitorEvent } from "@footfall/core";
+import { decodeBatch, LIMITS, textFlaw, type FootfallEvent, type RejectedReceipt, type VisitorEvent } from "@footfall/core";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { StagedAnalytics, StoreAnalytics } from "../analytics/store-analytics.js";
 import type { Logger } from "../log.js";
@@ -482,9 +482,12 @@ export class IngestPipeline {
 
   /** Why an event cannot be accepted: [reason, detail], or null. */
   private check(store: string, e: FootfallEvent, now: number): [string, string] | null {
-    // No database stores U+0000 in text (PostgreSQL refuses it): such an id would fail every commit it is in.
-    if (e.id.includes("\u0000") || (e.type !== "count" && e.visitor.includes("\u0000")))
-      return ["schema", `event ${JSON.stringify(e.id.slice(0, 80))}: an id holds U+0000, which cannot be stored`];
+    // No database stores U+0000 in text (PostgreSQL refuses it): such an id would fail every commit it is in. A lone
+    // surrogate becomes U+FFFD in PostgreSQL: two visitors ("v\ud800", "v\udc00") became one row and failed their commit.
+    const idFlaw = textFlaw(e.id);
+    if (idFlaw) return ["schema", `event ${JSON.stringify(e.id.slice(0, 80))}: its id ${idFlaw.flaw}`];
+    const visitorFlaw = e.type === "count" ? null : textFlaw(e.visitor);
+    if (visitorFlaw) return ["schema", `event ${JSON.stringify(e.id.slice(0, 80))}: its visitor id ${visitorFlaw.flaw}`];
     if (e.ts > now + LIMITS.maxFutureMs) return ["future", `ts ${isoTime(e.ts)} is more than 5 minutes ahead of the server clock: check the agent's clock (NTP)`];
     if (e.ts < now - this.o.maxAgeMs) return ["too_old", `ts ${isoTime(e.ts)} is older than the accepted window (${Math.round(this.o.maxAgeMs / 3_600_000)} h)`];
     if (e.type === "position") return null;
