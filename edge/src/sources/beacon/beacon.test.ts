@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLogger, type Logger } from "../../log.js";
 import { testContext } from "../door/test-context.js";
 import { BeaconSource } from "./beacon.js";
 import { checkBeaconSettings } from "./settings.js";
@@ -22,7 +23,7 @@ describe("the beacon source with an HTTP gateway feed", () => {
   /** One tracking tick (tickMs 50) on the fake clock: signal loss and pending changes are checked. */
   const tick = () => vi.advanceTimersByTime(50);
 
-  async function start() {
+  async function start(log?: Logger) {
     dir = mkdtempSync(join(tmpdir(), "beacon-"));
     const settings = checkBeaconSettings({
       receivers: { "gw-1": { zone: "fruit" }, "gw-2": { zone: "bakery" } },
@@ -34,7 +35,7 @@ describe("the beacon source with an HTTP gateway feed", () => {
     // The tick timer is fake (the test moves it); HTTP runs on real sockets and timers.
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     let now = 1_800_000_000_000;
-    const t = testContext(settings.value, { dataDir: dir, agent: "ble-1", now: () => now });
+    const t = testContext(settings.value, { dataDir: dir, agent: "ble-1", now: () => now, ...(log ? { log } : {}) });
     source = new BeaconSource();
     await source.start(t.ctx);
     const post = (body: string, auth = `Bearer ${SECRET}`) =>
@@ -92,6 +93,41 @@ describe("the beacon source with an HTTP gateway feed", () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: "rssi: expected an RSSI in dBm (-130..20)" });
     expect(emitted).toEqual([]);
+  });
+
+  it("says once which receiver it does not know, ignores its sightings, and never writes out an id shaped like a beacon's", async () => {
+    const logged: string[] = [];
+    const { post, emitted, now } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
+    const t0 = now() - 50_000;
+    // A gateway id mistyped in the config; one named like Object's own keys; a feed mapped the wrong
+    // way round, its receiver field holding the beacon's MAC address.
+    for (const receiver of ["gw-typo", "constructor", "AA:BB:CC:DD:EE:02", "gw-typo"]) expect((await post(lines(CUSTOMER, receiver, -60, t0, t0 + 40_000))).status).toBe(204);
+    expect(emitted).toEqual([]);
+    expect(source!.stats()).toMatchObject({ sightings: 0, unknownReceiver: 4 * 41 });
+    const warns = logged.filter((l) => / WARN /.test(l));
+    expect(warns).toEqual([
+      expect.stringMatching(/sightings from receiver "gw-typo" are ignored: it is not in settings\.receivers \(gw-1, gw-2\)\. Add it with its zone, or fix the receiver id the feed gives \(fields\.receiver\) unknownReceivers=1$/),
+      expect.stringMatching(/sightings from receiver "constructor" are ignored/),
+      expect.stringMatching(/sightings from receiver with an id shaped like a MAC address or a phone number \(not logged: it may be a beacon's\) are ignored/),
+    ]);
+    expect(logged.join("\n").toLowerCase()).not.toMatch(/aa:bb:cc|aabbcc/);
+  });
+
+  it("refuses sightings dated before 2000 (a gateway whose clock was never set), saying what to do", async () => {
+    const { post, emitted } = await start();
+    // Uptime seconds since a 1970 boot: tracked, such sightings made events the agent threw away as a source bug, or none at all.
+    const res = await post(lines(CUSTOMER, "gw-1", -60, 3_600_000, 3_640_000)); // under 10^11: epoch seconds, February 1970
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "ts: 1970-02-12T03:06:40.000Z is before 2000: the gateway's clock is not set; set it (NTP), or send records without a time (they are stamped on receipt)" });
+    expect(source!.stats()).toMatchObject({ sightings: 0, bad: 41 });
+    expect(emitted).toEqual([]);
+  });
+
+  it("says so when a message is not JSON, as a gateway over MQTT gets no answer", async () => {
+    const logged: string[] = [];
+    const { post } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
+    expect((await post("<sightings/>")).status).toBe(400);
+    expect(logged.filter((l) => / WARN /.test(l))).toEqual([expect.stringMatching(/bad sighting message: not JSON: send JSON records, an array of them, or JSON lines bad=1$/)]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { personalIdKind } from "@footfall/core";
 import { errorMessage } from "../../log.js";
 import type { Source, SourceContext } from "../../source.js";
 import { StateFile } from "../door/state-file.js";
@@ -15,7 +16,12 @@ export interface BeaconStats {
   staff: number;
   ignored: number;
   bad: number;
+  /** Sightings from a receiver that is not in `receivers` (ignored, each such receiver said once). */
+  unknownReceiver: number;
 }
+
+/** Unknown receivers named in the log, at most (a feed full of made-up ids does not fill the memory or the log). */
+const MAX_UNKNOWN_RECEIVERS_SAID = 100;
 
 /**
  * The `beacon` source: BLE sightings (gateway feeds over MQTT or HTTP, or the local adapter) go
@@ -32,7 +38,7 @@ export class BeaconSource implements Source<BeaconSettings> {
   private timer: ReturnType<typeof setInterval> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private tracker: BeaconTracker | null = null;
-  private readonly counters: BeaconStats = { sightings: 0, staff: 0, ignored: 0, bad: 0 };
+  private readonly counters: BeaconStats = { sightings: 0, staff: 0, ignored: 0, bad: 0, unknownReceiver: 0 };
 
   /** Ports of HTTP inputs (tests use port 0). */
   get httpPort(): number | null {
@@ -94,10 +100,26 @@ export class BeaconSource implements Source<BeaconSettings> {
     let feedTs: number | null = null;
     let feedArrival = 0;
     const feedNow = (now: number): number => (feedTs === null ? now : Math.min(now, feedTs + (now - feedArrival)));
+    const unknownSaid = new Set<string>();
     const see = (sighting: Sighting): void => {
       if (feedTs === null || sighting.ts >= feedTs) {
         feedTs = sighting.ts;
         feedArrival = ctx.now();
+      }
+      if (!Object.hasOwn(s.receivers, sighting.receiver)) {
+        this.counters.unknownReceiver++;
+        const id = sighting.receiver.slice(0, 64);
+        if (unknownSaid.size < MAX_UNKNOWN_RECEIVERS_SAID && !unknownSaid.has(id)) {
+          unknownSaid.add(id);
+          // A receiver id shaped like a MAC address may be a beacon's (a feed whose fields are mapped
+          // the wrong way round): it is not written out, as no beacon id ever is.
+          const shown = personalIdKind(id) === null ? `"${id}"` : "with an id shaped like a MAC address or a phone number (not logged: it may be a beacon's)";
+          ctx.log.warn(
+            { unknownReceivers: unknownSaid.size },
+            `sightings from receiver ${shown} are ignored: it is not in settings.receivers (${Object.keys(s.receivers).join(", ")}). Add it with its zone, or fix the receiver id the feed gives (fields.receiver${s.mqtt?.receiverFromTopic === undefined ? "" : ", mqtt.receiverFromTopic"})`,
+          );
+        }
+        return;
       }
       if (only && !only.test(sighting.beacon)) {
         this.counters.ignored++;
@@ -114,8 +136,16 @@ export class BeaconSource implements Source<BeaconSettings> {
     /** Take one feed message; returns why nothing in it could be used (for a 400), or null. */
     const onText = (text: string, receiver?: string): string | null => {
       const { records, bad } = feedRecords(text, s.items);
-      this.counters.bad += bad;
-      let firstError: string | null = bad > 0 ? "not JSON: send JSON records, an array of them, or JSON lines" : null;
+      const notJson = "not JSON: send JSON records, an array of them, or JSON lines";
+      let firstError: string | null = null;
+      if (bad > 0) {
+        const before = this.counters.bad;
+        this.counters.bad += bad;
+        firstError = notJson;
+        // Said like a bad record (the first five, then every thousandth): a gateway over MQTT gets no 400.
+        if (before < 5 || Math.floor(this.counters.bad / 1000) > Math.floor(before / 1000))
+          ctx.log.warn({ bad: this.counters.bad }, `bad sighting message${receiver === undefined ? "" : ` from receiver ${personalIdKind(receiver) === null ? receiver.slice(0, 64) : "(an id shaped like a MAC address)"}`}: ${notJson}`);
+      }
       let used = 0;
       const now = ctx.now();
       for (const r of records) {

@@ -21,7 +21,8 @@ describe("gateway feed", () => {
   });
 
   it("names the field that is wrong", () => {
-    expect(readSighting({ receiver: "gw", beacon: "b", rssi: 5000 }, FIELDS, NOW)).toEqual({ ok: false, error: "rssi: expected an RSSI in dBm (-130..20)" });
+    expect(readSighting({ receiver: "gw", beacon: "b", rssi: 5000 }, FIELDS, NOW)).toEqual({ ok: false, error: "rssi: expected an RSSI in dBm (-130..20), got 5000" });
+    expect(readSighting({ receiver: "gw", beacon: "b", rssi: -60, ts: 1 }, FIELDS, NOW)).toMatchObject({ ok: false, error: expect.stringMatching(/^ts: 1970-01-01T00:00:01\.000Z is before 2000: the gateway's clock is not set/) });
     expect(readSighting({ receiver: "gw", rssi: -60 }, FIELDS, NOW)).toEqual({ ok: false, error: "beacon: expected the beacon id (a string)" });
   });
 });

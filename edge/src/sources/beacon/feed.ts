@@ -1,3 +1,4 @@
+import { LIMITS } from "@footfall/core";
 import type { Sighting } from "./tracker.js";
 
 /** Field names of a gateway's records (dotted paths allowed). */
@@ -32,7 +33,8 @@ export function parseFeedTime(v: unknown): number | null {
  * One record of a gateway feed to a sighting (pure), or why not. `receiver` may come from outside
  * the record (a gateway that sends its own id once per message, or in the MQTT topic).
  * Times are clamped to `now` (a gateway clock ahead of ours must not make events from the future);
- * a record without a time is stamped `now`.
+ * a record without a time is stamped `now`; one dated before 2000 (a gateway whose clock was never
+ * set) is refused, saying so.
  */
 export function readSighting(record: unknown, fields: FeedFields, now: number, receiver?: string): { ok: true; value: Sighting } | { ok: false; error: string } {
   if (record === null || typeof record !== "object") return { ok: false, error: "a record must be a JSON object" };
@@ -42,10 +44,14 @@ export function readSighting(record: unknown, fields: FeedFields, now: number, r
   const rssi = typeof rssiRaw === "string" ? Number(rssiRaw) : rssiRaw;
   if (typeof rx !== "string" || rx === "") return { ok: false, error: `${fields.receiver}: expected the receiver id (a string)` };
   if (typeof beacon !== "string" || beacon === "") return { ok: false, error: `${fields.beacon}: expected the beacon id (a string)` };
-  if (typeof rssi !== "number" || !Number.isFinite(rssi) || rssi < -130 || rssi > 20) return { ok: false, error: `${fields.rssi}: expected an RSSI in dBm (-130..20)` };
+  if (typeof rssi !== "number" || !Number.isFinite(rssi) || rssi < -130 || rssi > 20)
+    return { ok: false, error: `${fields.rssi}: expected an RSSI in dBm (-130..20)${typeof rssi === "number" && Number.isFinite(rssi) ? `, got ${rssi}` : ""}` };
   const rawTs = at(record, fields.ts);
   const ts = rawTs === undefined ? now : parseFeedTime(rawTs);
   if (ts === null) return { ok: false, error: `${fields.ts}: expected epoch ms, epoch s or an ISO time` };
+  // A gateway without a set clock counts from 1970 (its uptime): no event may be dated before 2000.
+  if (ts < LIMITS.minTs)
+    return { ok: false, error: `${fields.ts}: ${new Date(ts).toISOString()} is before 2000: the gateway's clock is not set; set it (NTP), or send records without a time (they are stamped on receipt)` };
   return { ok: true, value: { receiver: rx, beacon, rssi, ts: Math.min(ts, now) } };
 }
 

@@ -148,7 +148,8 @@ export class BeaconTracker {
 
   /** Take one sighting; returns the zone changes it confirms (a sighting from an unknown receiver is ignored). */
   see(s: Sighting): ZoneChange[] {
-    const rx = this.opts.receivers[s.receiver];
+    // Own keys only: a receiver named "constructor" or "__proto__" is unknown, not Object's.
+    const rx = Object.hasOwn(this.opts.receivers, s.receiver) ? this.opts.receivers[s.receiver] : undefined;
     if (!rx || !Number.isFinite(s.rssi)) return [];
     let track = this.tracks.get(s.beacon);
     if (!track) {
