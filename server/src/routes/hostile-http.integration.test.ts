@@ -67,7 +67,7 @@ const GOOD_BODIES: Record<string, unknown> = {
   "PATCH /api/v1/groups/:group": { name: "G" },
   "PUT /api/v1/stores/:store/groups": { groups: ["g1"] },
   "POST /api/v1/tokens": { role: "viewer" },
-  "POST /api/v1/stores/:store/webhooks": { url: "http://127.0.0.1:9/hook" },
+  "POST /api/v1/stores/:store/webhooks": { url: "http://127.0.0.1:39/hook" },
   "PATCH /api/v1/stores/:store/webhooks/:hook": { enabled: true },
   "POST /api/v1/stores/:store/agents": { agent: "door-9", kind: "door" },
   "POST /api/v1/stores/:store/agents/:agent/audits": { from: NOW - 2 * HOUR, to: NOW - HOUR, auditor: "Ana", hand: { in: 1, out: 1 } },

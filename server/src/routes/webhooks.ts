@@ -4,7 +4,7 @@ import { ALERT_NOTIFICATION_TYPES } from "@footfall/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { WebhookDelivery, WebhookInfo } from "../storage/types.js";
 import { audit } from "../admin/audit.js";
-import { hookWants } from "../webhooks/dispatcher.js";
+import { FETCH_BLOCKED_PORTS, hookWants } from "../webhooks/dispatcher.js";
 import { httpError } from "./http-errors.js";
 import { ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
@@ -59,6 +59,8 @@ function checkUrl(url: string): string {
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") throw httpError(400, `url must be http:// or https://, not ${u.protocol}`);
   if (u.username || u.password) throw httpError(400, "url must not carry a user name or password: the signature authenticates the server");
+  if (u.port && FETCH_BLOCKED_PORTS.has(Number(u.port)))
+    throw httpError(400, `url: port ${u.port} is one the server's HTTP client never connects to (the Fetch standard's blocked ports, such as 6000, 6665-6669 and 10080): give the receiver another port`);
   return u.toString();
 }
 

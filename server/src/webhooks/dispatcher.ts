@@ -256,6 +256,8 @@ export class WebhookDispatcher {
         ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
         : null;
       await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: !disable, disabledReason: reason });
+      // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
+      if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
       if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
       else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
     }
@@ -286,8 +288,43 @@ export class WebhookDispatcher {
       return { ok: false, responseStatus: res.status, error: `HTTP ${res.status}${res.status >= 300 && res.status < 400 ? " (redirects are not followed: give the final URL)" : ""}` };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const why = e.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs} ms` : requestFailure(url, e.cause?.code, e.cause?.message ?? e.message);
       return { ok: false, responseStatus: null, error: why };
     }
   }
+}
+
+/**
+ * The ports fetch never connects to (the Fetch standard's "bad ports": 6000, 6665-6669, 10080, ...):
+ * a hook saved with one would fail every delivery, so the API refuses it.
+ */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+  139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/**
+ * Why a request got no answer, as an admin reads it in the delivery log and the disabled reason: the
+ * system's code first (searchable, and what the log said before), then what it means for this URL.
+ */
+export function requestFailure(url: string, code: string | undefined, message: string): string {
+  let host = url;
+  let where = url;
+  try {
+    const u = new URL(url);
+    host = u.hostname;
+    where = u.host + (u.port ? "" : u.protocol === "https:" ? ":443" : ":80");
+  } catch {
+    /* the URL was checked when saved */
+  }
+  if (code === "ECONNREFUSED") return `ECONNREFUSED: nothing accepts connections at ${where} (is the receiver running, on that port?)`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") return `${code}: the host name "${host}" was not found (DNS): check the URL`;
+  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH") return `${code}: could not reach ${where}`;
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return `${code}: the receiver at ${where} closed the connection without an answer`;
+  if (code?.startsWith("HPE_")) return `${code}: the answer from ${where} is not HTTP (an https:// receiver given as http://, or another service on that port?)`;
+  if (code && /CERT|ERR_TLS/.test(code)) return `${code}: the receiver's TLS certificate was refused (${message}); a certificate of your own authority is trusted once the server starts with NODE_EXTRA_CA_CERTS=<its CA file>`;
+  if (code?.startsWith("ERR_SSL") || code === "EPROTO") return `${code}: the TLS handshake with ${where} failed (an http:// receiver given as https://?)`;
+  if (!code && message === "bad port") return `port of ${where} refused: fetch never connects to it (the Fetch standard's blocked ports); give the receiver another port`;
+  return code ?? message;
 }
