@@ -1,3 +1,4 @@
+import { servedDwellSeconds } from "../domain/dwell-quantiles.js";
 import { medianOfSorted, sortedAscending } from "../domain/stats.js";
 import { bootstrapMedianDiff } from "./bootstrap.js";
 import { bootstrapMedianDiD, differenceInDifferences, type DiDEstimate, type ProportionInput } from "./did.js";
@@ -311,17 +312,23 @@ function perTripMetric(
   );
 }
 
-/** Median dwell of the zone's closed visits (test stores pooled), percentile bootstrap; not adjusted for the mix. */
+/**
+ * Median dwell of the zone's closed visits (test stores pooled), percentile bootstrap; not adjusted
+ * for the mix. A period's samples are read as the server's quantiles read them (`servedDwellSeconds`:
+ * past 500 visits, each at its sketch bin's value), so its median is the heatmap's for the same store
+ * and period, to the bit, and its bootstrap resamples those same values.
+ */
 export function medianDwellMetric(zone: string, name: string, ctx: MetricContext): MetricResult {
   const words: Words = { label: `median dwell at ${name}`, neutralLabel: `median dwell at ${name}`, aboutLabel: `median dwell at ${name}`, noun: "visits", more: "longer", fewer: "shorter" };
-  const b = ctx.test.before.dwellSecondsByZone.get(zone) ?? [];
-  const a = ctx.test.after.dwellSecondsByZone.get(zone) ?? [];
+  const samples = (p: PooledPeriod | undefined) => servedDwellSeconds(p?.dwellSecondsByZone.get(zone) ?? []);
+  const b = samples(ctx.test.before);
+  const a = samples(ctx.test.after);
   const opts = { seed: deriveSeed(ctx.seed, zone, "medianDwell"), iterations: ctx.iterations, level: ctx.level };
   const diff = bootstrapMedianDiff(b, a, opts);
   if (!diff) return missing("medianDwell", "seconds", words, b.length, a.length, ctx);
   const c = ctx.control;
-  const cb = c?.before.dwellSecondsByZone.get(zone) ?? [];
-  const ca = c?.after.dwellSecondsByZone.get(zone) ?? [];
+  const cb = samples(c?.before);
+  const ca = samples(c?.after);
   const did = c
     ? bootstrapMedianDiD({ before: b, after: a }, { before: cb, after: ca }, { ...opts, seed: deriveSeed(ctx.seed, zone, "medianDwell", "did") })
     : null;

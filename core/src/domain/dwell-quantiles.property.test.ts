@@ -7,8 +7,10 @@ import {
   formatDuration,
   formatDurationShort,
   quantilesOfSorted,
+  servedDwellSeconds,
   sketchQuantiles,
 } from "./dwell-quantiles.js";
+import { medianOfSorted, sortedAscending } from "./stats.js";
 import { dwellStats } from "./dwell.js";
 import { waitStats } from "./queues.js";
 
@@ -113,6 +115,30 @@ describe("quantilesOfSorted: the server's rule for a zone whose raw rows it hold
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("servedDwellSeconds: samples read as the server's quantiles read them (an experiment's median dwell)", () => {
+  it("has the median the server answers for the same visits, on both sides of 500 and in any order", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(dwellMs, { minLength: 1, maxLength: 40 }), fc.array(dwellMs, { minLength: EXACT_QUANTILES_UP_TO - 2, maxLength: 900 })), (ms) => {
+        const served = servedDwellSeconds(ms.map((v) => v / 1000));
+        expect(served).toHaveLength(ms.length);
+        // /dwell's median of the same visits, and an experiment's (the median of the served samples): the same figure, written alike.
+        const answered = quantilesOfSorted([...ms].sort((a, b) => a - b))!.median;
+        const experiment = medianOfSorted(sortedAscending(served));
+        expect(experiment).toBeCloseTo(answered, 9);
+        expect(formatDuration(experiment)).toBe(formatDuration(answered));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("keeps 500 values as they are and moves each of 501 to its bin's value, within max(0.5 s, 0.5 %)", () => {
+    const ms = Array.from({ length: 501 }, (_, i) => 30_000 + i * 7 + (i % 3));
+    expect(servedDwellSeconds(ms.slice(0, 500).map((v) => v / 1000))).toEqual(ms.slice(0, 500).map((v) => v / 1000));
+    const served = servedDwellSeconds(ms.map((v) => v / 1000));
+    served.forEach((s, i) => expect(Math.abs(s - ms[i]! / 1000)).toBeLessThanOrEqual(Math.max(0.5, 0.005 * (ms[i]! / 1000))));
   });
 });
 

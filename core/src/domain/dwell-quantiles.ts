@@ -93,6 +93,17 @@ export function quantilesOfSorted(sorted: readonly number[]): DwellQuantiles | n
 }
 
 /**
+ * Dwell times in seconds as the server's quantiles read them (`quantilesOfSorted`): as they are up to
+ * {@link EXACT_QUANTILES_UP_TO} values, else each replaced by its sketch bin's value. The median of
+ * what this returns is the one `GET /dwell` (the heatmap) gives for the same visits, so a figure
+ * computed from samples (an experiment's median dwell and its bootstrap) reads as the heatmap does.
+ */
+export function servedDwellSeconds(seconds: readonly number[]): number[] {
+  if (seconds.length <= EXACT_QUANTILES_UP_TO) return [...seconds];
+  return seconds.map((s) => dwellBinValue(dwellBinOf(Math.round(s * 1000))) / 1000);
+}
+
+/**
  * A duration as every screen writes it, rounded to the second: `45 s`, `3 min 05 s`, `1 h 02 min`
  * (minutes of an hour or more rounded down, never `1 h 60 min`); `–` for a missing figure. A dwell,
  * a wait, the chain's and the digest's store dwell alike.
