@@ -216,6 +216,15 @@ describe("footfall-edge (CLI)", () => {
     expect(run.out()).toMatch(/FOOTFALL_MQTT_URL/);
   });
 
+  it("lists the settings of a beacon's optional feeds in --help, so that an installer sees how to point it at its gateways", async () => {
+    const run = io();
+    expect(await runCli(["beacon", "--help"], run.io)).toBe(0);
+    expect(run.out()).toMatch(/\n {2}mqtt {4,}gateway feed over MQTT.*\(optional\)\n {2}mqtt\.url {3,}the gateways' broker, e\.g\. mqtt:\/\/192\.168\.1\.10:1883 \(required\)\n/);
+    expect(run.out()).toMatch(/mqtt\.receiverFromTopic +take the receiver id from this topic level/);
+    expect(run.out()).toMatch(/http\.secret +shared secret/);
+    expect(run.out()).toMatch(/http\.port +0: any free port \(logged\) \(default 8091\)/);
+  });
+
   it("runs the sim dry: JSON lines on stdout, logs on stderr", async () => {
     const path = tempFile({ ...good, settings: { speed: 3600, seed: 7, startHour: 11.5, tickMs: 20, arrivalsPerHour: 600 } });
     const run = io();

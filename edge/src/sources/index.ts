@@ -56,15 +56,23 @@ export const SOURCES: Record<AgentKind, SourceDefinition<unknown>> = {
 
 type HelpSchema = TSchema & { description?: string; default?: unknown; properties?: Record<string, HelpSchema>; required?: string[] };
 
-/** Help text listing a settings schema's keys (and those of its sections with defaults) with their defaults and descriptions. */
-export function settingsHelp(schema: TSchema, prefix = ""): string {
+/** Help text listing a settings schema's keys (and those of its sections: with defaults, or optional ones at the top) with their defaults and descriptions. */
+export function settingsHelp(schema: TSchema, prefix = "", inOptionalGroup = false): string {
   const s = schema as HelpSchema;
   const required = new Set(s.required ?? []);
   const lines: string[] = [];
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
     const name = prefix + key;
     if (prop.properties && prop.default !== undefined) {
-      lines.push(settingsHelp(prop, `${name}.`));
+      lines.push(settingsHelp(prop, `${name}.`, inOptionalGroup));
+      continue;
+    }
+    // An optional group (a beacon's mqtt or http feed, a camera's audit page): its own line, then
+    // the settings it takes, so that --help shows how to fill it in.
+    // (One level: the groups inside it, such as a whole layout's floor and zones, stay one line each.)
+    if (prop.properties && Object.keys(prop.properties).length > 0 && !inOptionalGroup) {
+      lines.push(`  ${name.padEnd(24)} ${prop.description ?? ""} (${required.has(key) ? "required" : "optional"})`);
+      lines.push(settingsHelp(prop, `${name}.`, true));
       continue;
     }
     const description = prop.description ?? "";

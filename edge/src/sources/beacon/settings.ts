@@ -32,8 +32,8 @@ export const BeaconSettingsSchema = Type.Object(
         {
           url: Type.String({ description: "the gateways' broker, e.g. mqtt://192.168.1.10:1883" }),
           topic: Type.String({ default: "gateways/#", description: "topic filter the gateways publish sightings on" }),
-          username: Type.Optional(Type.String()),
-          password: Type.Optional(Type.String()),
+          username: Type.Optional(Type.String({ description: "login on the gateways' broker" })),
+          password: Type.Optional(Type.String({ description: "its password" })),
           receiverFromTopic: Type.Optional(
             Type.Integer({ minimum: 0, maximum: 20, description: "take the receiver id from this topic level (0-based) when records carry none" }),
           ),
@@ -44,16 +44,16 @@ export const BeaconSettingsSchema = Type.Object(
     http: Type.Optional(
       Type.Object(
         {
-          host: Type.String({ default: "0.0.0.0" }),
+          host: Type.String({ default: "0.0.0.0", description: "address to listen on" }),
           port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8091, description: "0: any free port (logged)" }),
-          path: Type.String({ pattern: "^/", default: "/sightings" }),
+          path: Type.String({ pattern: "^/", default: "/sightings", description: "URL path gateways POST to" }),
           secret: Type.Optional(
             Type.String({
               minLength: 16,
               description: "shared secret (bearer token, X-Footfall-Secret or ?secret=); without it anyone on the network may post sightings",
             }),
           ),
-          maxBodyBytes: Type.Integer({ minimum: 256, maximum: 10_485_760, default: 1_048_576 }),
+          maxBodyBytes: Type.Integer({ minimum: 256, maximum: 10_485_760, default: 1_048_576, description: "larger bodies get 413" }),
         },
         { additionalProperties: false, description: "gateway feed over HTTP POST: JSON records, arrays of them or JSON lines" },
       ),
