@@ -25,7 +25,8 @@ const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ pattern: "^[0-9a-f]{12}$", description: "a token id" })),
   target: Type.Optional(Type.String({ maxLength: 200 })),
   store: Type.Optional(Type.String({ pattern: ID_PATTERN })),
-  before: Type.Optional(Type.Integer({ minimum: 1, description: "the `next` of the previous page" })),
+  // A bound a bigint holds: PostgreSQL refused ?before=99999999999999999999 as out of range (a 500).
+  before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "the `next` of the previous page" })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 const BrokerBody = Type.Object({

@@ -9,6 +9,8 @@
  * answered differently on each. Now: a 400 naming the field, or a `schema` reject counted and
  * logged, on both; text with right-to-left overrides, accents and emoji is stored and read back as
  * sent. fast-check picks the route, the string (value or key) and where the bad character goes.
+ * Beside them, what the hostile-http sweep found when run against PostgreSQL: an integer past what a
+ * bigint holds (the audit log's page cursor).
  */
 import fc from "fast-check";
 import type { MqttClient } from "mqtt";
@@ -153,6 +155,15 @@ describe.each(["SQLite", "PostgreSQL"])("text no database stores, on %s", (backe
     const query = await t.get("/api/v1/audit?action=a%00b");
     expect([query.status, query.body.message]).toEqual([400, "querystring/action holds U+0000 (a NUL character), which no database stores: remove it"]);
     expect((await t.get("/api/v1/stores/sh%00op/layout")).status).toBe(400);
+  });
+
+  it("an audit log page cursor past what a bigint holds is a 400 naming the bound (was a 500 on PostgreSQL: out of range for type bigint)", async () => {
+    // Found by the hostile-http sweep run against PostgreSQL; SQLite answered it.
+    for (const before of ["99999999999999999999", "9223372036854775808"]) {
+      const res = await t.get(`/api/v1/audit?before=${before}`);
+      expect([res.status, res.body.message]).toEqual([400, "querystring/before must be <= 9007199254740991"]);
+    }
+    expect((await t.get(`/api/v1/audit?before=${Number.MAX_SAFE_INTEGER}`)).status).toBe(200);
   });
 
   it("right-to-left overrides, accents and emoji are text: stored and read back as sent", async () => {
