@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Layout } from "@footfall/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLogger, type Logger } from "../../log.js";
 import { testContext } from "../door/test-context.js";
@@ -111,6 +112,21 @@ describe("the beacon source with an HTTP gateway feed", () => {
       expect.stringMatching(/sightings from receiver with an id shaped like a MAC address or a phone number \(not logged: it may be a beacon's\) are ignored/),
     ]);
     expect(logged.join("\n").toLowerCase()).not.toMatch(/aa:bb:cc|aabbcc/);
+  });
+
+  it("names the receivers whose zone the layout lacks and says what to do", async () => {
+    const logged: string[] = [];
+    dir = mkdtempSync(join(tmpdir(), "beacon-"));
+    const settings = checkBeaconSettings({ receivers: { "gw-1": { zone: "fruit" }, "gw-2": { zone: "garden" } }, http: { host: "127.0.0.1", port: 0 } });
+    const t = testContext(settings.value, { dataDir: dir, agent: "ble-1", log: createLogger({ level: "info", write: (l) => logged.push(l) }) });
+    const layout = { store: "s", version: 3, validFrom: 0, timezone: "UTC", floor: { width: 10, height: 10 }, zones: [{ id: "fruit", name: "Fruit", kind: "zone", polygon: [[0, 0], [5, 0], [5, 5], [0, 5]] }, { id: "bakery", name: "Bakery", kind: "zone", polygon: [[5, 0], [10, 0], [10, 5], [5, 5]] }] };
+    source = new BeaconSource();
+    await source.start({ ...t.ctx, layout: () => layout as unknown as Layout });
+    expect(logged.filter((l) => / WARN /.test(l) && /layout/.test(l))).toEqual([
+      expect.stringMatching(
+        /receivers in zones the layout does not have: gw-2 -> garden; the server rejects their events \(unknown zone\)\. Give each one of the layout's zones in settings\.receivers \(fruit, bakery\), or add the zone to the store's layout \(Layout in the web app\) layoutVersion=3$/,
+      ),
+    ]);
   });
 
   it("refuses sightings dated before 2000 (a gateway whose clock was never set), saying what to do", async () => {

@@ -196,7 +196,8 @@ export class BeaconSource implements Source<BeaconSettings> {
       const missing = Object.entries(s.receivers).filter(([, r]) => !zones.has(r.zone));
       if (missing.length > 0)
         ctx.log.warn(
-          `receivers in zones the layout does not have (their events will be rejected): ${missing.map(([id, r]) => `${id} -> ${r.zone}`).join(", ")}`,
+          { layoutVersion: layout.version },
+          `receivers in zones the layout does not have: ${missing.map(([id, r]) => `${id} -> ${r.zone}`).join(", ")}; the server rejects their events (unknown zone). Give each one of the layout's zones in settings.receivers (${[...zones].join(", ")}), or add the zone to the store's layout (Layout in the web app)`,
         );
       if (t.adjacency === undefined) tracker.setAdjacency(layoutAdjacency(layout.zones, t.adjacencyGapM));
     };
