@@ -10,8 +10,11 @@ import type { AgentsBody } from "./routes/schemas.js";
 
 export type AgentInfo = Static<typeof AgentsBody>["agents"][number];
 
-/** A non-negative integer, or null. */
-const count = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : null);
+/**
+ * A non-negative integer that an answer carries exactly (at most 2^53 - 1), or null. An agent's metrics
+ * are its own say: a buggy or hostile one's absurd figure (1e300 events held) reads as not said.
+ */
+const count = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null);
 
 /** The metrics of an agent's last status as {@link metricsOf} parses them, once per row, for the readers below. */
 export type StatusMetrics = Record<string, unknown> | null;
@@ -41,11 +44,13 @@ export function backlogOf(r: StatusMetrics): { queued: number; oldestQueuedAgeMs
 /** How often the agent said it sends its status (its metric `statusEveryS`, footfall-edge's), in ms; null: it did not say. */
 export function statusEveryOf(r: StatusMetrics): number | null {
   const s = r?.statusEveryS;
-  return typeof s === "number" && Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : null;
+  // 1e308 s was Infinity ms, which no answer's integer holds: every agents list of its store was a 500.
+  const ms = typeof s === "number" ? Math.round(s * 1000) : NaN;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
 }
 
-/** A non-negative finite number, or null. */
-const age = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : null);
+/** A non-negative duration in whole ms (at most 2^53 - 1), or null. */
+const age = (v: unknown): number | null => (typeof v === "number" && v >= 0 ? count(Math.round(v)) : null);
 
 /**
  * What the agent said of its source's input at its last status (footfall-edge's metrics `inputUnit`,
