@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Layout } from "@footfall/core";
@@ -24,8 +24,9 @@ describe("the beacon source with an HTTP gateway feed", () => {
   /** One tracking tick (tickMs 50) on the fake clock: signal loss and pending changes are checked. */
   const tick = () => vi.advanceTimersByTime(50);
 
-  async function start(log?: Logger) {
+  async function start(log?: Logger, prepare?: (dir: string) => void) {
     dir = mkdtempSync(join(tmpdir(), "beacon-"));
+    prepare?.(dir);
     const settings = checkBeaconSettings({
       receivers: { "gw-1": { zone: "fruit" }, "gw-2": { zone: "bakery" } },
       http: { host: "127.0.0.1", port: 0, secret: SECRET },
@@ -112,6 +113,19 @@ describe("the beacon source with an HTTP gateway feed", () => {
       expect.stringMatching(/sightings from receiver with an id shaped like a MAC address or a phone number \(not logged: it may be a beacon's\) are ignored/),
     ]);
     expect(logged.join("\n").toLowerCase()).not.toMatch(/aa:bb:cc|aabbcc/);
+  });
+
+  it("goes on counting when the day's salt cannot be written, and says so", async () => {
+    const logged: string[] = [];
+    // The salt file's temporary file cannot be made (a directory stands in its place), as on a full
+    // disk or a read-only data folder: the first visitor of the day crashed the agent (exit 1).
+    const { post, emitted, now } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }), (d) => mkdirSync(join(d, "ble-1.beacon-salt.json.tmp")));
+    const t0 = now() - 50_000;
+    expect((await post(lines(CUSTOMER, "gw-1", -60, t0, t0 + 40_000))).status).toBe(204);
+    expect(emitted).toEqual([{ type: "enter", zone: "fruit", ts: t0, visitor: expect.stringMatching(/^ble-[0-9a-f]{32}$/) }]);
+    expect(logged.filter((l) => / ERROR /.test(l))).toEqual([
+      expect.stringMatching(/cannot keep the day's salt of visitor ids \(.*EISDIR.*\): it is used from memory, .* Free space on the disk or let the agent write its dataDir file=.*ble-1\.beacon-salt\.json day=\d{4}-\d\d-\d\d$/),
+    ]);
   });
 
   it("names the receivers whose zone the layout lacks and says what to do", async () => {

@@ -66,7 +66,8 @@ export class BeaconSource implements Source<BeaconSettings> {
       adjacency: t.adjacency ?? null,
     });
     this.tracker = tracker;
-    const saltFile = ctx.dataDir ? new StateFile<{ day: string; salt: string }>(join(ctx.dataDir, `${ctx.agent ?? "beacon"}.beacon-salt.json`)) : null;
+    const saltPath = ctx.dataDir ? join(ctx.dataDir, `${ctx.agent ?? "beacon"}.beacon-salt.json`) : null;
+    const saltFile = saltPath ? new StateFile<{ day: string; salt: string }>(saltPath) : null;
     const store: SaltStore | undefined = saltFile
       ? {
           load: () => {
@@ -75,7 +76,18 @@ export class BeaconSource implements Source<BeaconSettings> {
               ? { day: v.day, salt: Buffer.from(v.salt, "hex") }
               : null;
           },
-          save: (e) => saltFile.write({ day: e.day, salt: e.salt.toString("hex") }),
+          // A salt that cannot be kept (a full disk, a read-only data folder) is used from memory: the
+          // agent goes on counting (it used to crash at the day's first visitor, and again at each restart).
+          save: (e) => {
+            try {
+              saltFile.write({ day: e.day, salt: e.salt.toString("hex") });
+            } catch (err) {
+              ctx.log.error(
+                { file: saltPath, day: e.day },
+                `cannot keep the day's salt of visitor ids (${errorMessage(err)}): it is used from memory, and a restart today gives the visitors seen before it new ids (counted again). Free space on the disk or let the agent write its dataDir`,
+              );
+            }
+          },
         }
       : undefined;
     const ids = new DailyVisitorIds({ timeZone: s.privacy.timezone, prefix: s.privacy.prefix, secret: s.privacy.secret, store });
