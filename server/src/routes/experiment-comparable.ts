@@ -111,3 +111,19 @@ export function markDoorOnly<M extends MetricLike, R extends ResultLike<M>>(resu
   if (marked.length === 0) return result;
   return { ...result, zones, warnings: [...result.warnings, `not comparable: ${marked.join(", ")} ${marked.length === 1 ? "is" : "are"} counted by a door counter only (nobody followed in ${marked.length === 1 ? "it" : "them"}): its enters are on the heatmap and the traffic chart, not trips or visits an experiment can compare`] };
 }
+
+/**
+ * Zones of interest the change renamed (the same id, another name): the result shows each by its
+ * name after the change, so a merchandiser reading "Promotions" would not know its before figures are
+ * those of "Seasonal". Null when none was. `layouts`: the first test store's versions (whose names the
+ * result shows); `zones`: the result's zones, named as after the change.
+ */
+export function renamedWarning(zones: readonly { zone: string; name: string }[], layouts: readonly Layout[], before: Period): string | null {
+  const inForce = layouts.filter((l, i) => (i === 0 ? Number.NEGATIVE_INFINITY : l.validFrom) < before.to && (layouts[i + 1]?.validFrom ?? Number.POSITIVE_INFINITY) > before.from);
+  const renamed = zones.flatMap((z) => {
+    const old = [...new Set(inForce.flatMap((l) => l.zones.filter((x) => x.id === z.zone).map((x) => x.name.trim())))].filter((n) => n !== "" && n !== z.name);
+    return old.length > 0 ? [`${z.name} was named ${old.map((n) => `"${n}"`).join(", then ")} before it (zone ${z.zone})`] : [];
+  });
+  if (renamed.length === 0) return null;
+  return `renamed by the change: ${renamed.join("; ")}: the same zone${renamed.length > 1 ? "s" : ""}, shown by the name after the change; the figures before it are those of the zone under its old name`;
+}

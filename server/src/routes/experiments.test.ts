@@ -474,3 +474,21 @@ describe("median dwell past 500 visits", () => {
     expect(dwell).toMatchObject({ sampleBefore: 40, sampleAfter: 601 });
   });
 });
+
+describe("a zone the change renamed", () => {
+  it("is said to: the result shows the name after the change, and the warning the name its before figures were counted under", async () => {
+    const base = promoLayout();
+    const named = (zones: typeof base.zones, names: Record<string, string>) => zones.map((z) => ({ ...z, name: names[z.id] ?? z.name }));
+    await t.putLayout("rename", { ...base, zones: named(base.zones, { promo: "Seasonal", fruit: "Fruit" }) });
+    const moved = promoLayout({ validFrom: CHANGE, promoAt: [4, 6] });
+    await t.putLayout("rename", { ...moved, zones: named(moved.zones, { promo: "Promotions", fruit: "Fruit" }) });
+    const created = await post(definition({ testStores: ["rename"], controlStores: [], zones: ["promo", "fruit"] }), await t.token("merchandiser"));
+    expect(created.status).toBe(200);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`, await t.token("viewer"));
+    expect(res.body.zones.map((z: { name: string }) => z.name)).toEqual(["Promotions", "Fruit"]);
+    // The old result named it Promotions throughout and said nothing of Seasonal.
+    expect(res.body.warnings.filter((w: string) => w.startsWith("renamed"))).toEqual([
+      'renamed by the change: Promotions was named "Seasonal" before it (zone promo): the same zone, shown by the name after the change; the figures before it are those of the zone under its old name',
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import { experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
-import { markDoorOnly, markNoConversion, markNotComparable } from "./experiment-comparable.js";
+import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
 import { storeLabels } from "../digests/mail.js";
 import { httpError } from "./http-errors.js";
@@ -201,8 +201,9 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const w = specialDaysWarning(p, stores);
       if (w) special.push(w);
     }
+    const renamed = renamedWarning(result.zones, layouts.all(e.testStores[0]!), e.before);
     const now = services.now();
-    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...special], computedAt: now };
+    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...(renamed ? [renamed] : []), ...special], computedAt: now };
   };
 
   app.get("/experiments/:id/result", {
