@@ -23,6 +23,19 @@ export function defaultModelDir(): string {
 }
 
 /**
+ * Why the model did not load, and what to do: the shipped files missing or damaged (an install cut
+ * short, files deleted) mean reinstalling the package; a `modelDir` given by the caller, checking it.
+ */
+export function modelLoadError(file: string, err: unknown, shipped: boolean): string {
+  const e = err as NodeJS.ErrnoException;
+  const what = e.code === "ENOENT" ? `a file of it is missing (${e.path ?? file})` : e.code ? `it cannot be read (${e.message})` : `it is damaged (${e.message})`;
+  const fix = shipped
+    ? "its files (centernet.json and centernet.bin) ship in @footfall/models' assets/centernet/: install the package again (`npm install @footfall/models`, or `npm install` in the agent's folder)"
+    : "check the model directory given";
+  return `cannot load the person detection model ${file}: ${what}; ${fix}`;
+}
+
+/**
  * Turn raw `[100 x 6]` detections into persons in frame pixels. Pure, so it is tested without a model.
  * `roi` is the crop that was resized to `input x input`.
  */
@@ -57,7 +70,10 @@ export class CenterNetDetector implements PersonDetector {
   static async load(options: DetectorOptions = {}): Promise<CenterNetDetector> {
     const backend = await initBackend(options.backend ?? "auto");
     const dir = options.modelDir ?? defaultModelDir();
-    const model = await loadGraphModel(fileHandler(path.join(dir, "centernet.json")));
+    const file = path.join(dir, "centernet.json");
+    const model = await loadGraphModel(fileHandler(file)).catch((err: unknown) => {
+      throw new Error(modelLoadError(file, err, options.modelDir === undefined), { cause: err });
+    });
     const detector = new CenterNetDetector(model, backend, { minScore: options.minScore ?? 0.2, nmsIou: options.nmsIou ?? 0.5, roi: options.roi });
     // The first run compiles kernels; do it now so the first real frame is not slow.
     const warm = tf.tidy(() => model.execute(tf.zeros([1, CENTERNET_INPUT, CENTERNET_INPUT, 3]), OUTPUT) as tf.Tensor);

@@ -1,6 +1,9 @@
 /** The worker-thread pool runs the compiled worker (`dist/worker.js`): run `npm run build` first. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { workerPath, createDetectorPool } from "./pool.js";
 import { extractFrames } from "./frames.js";
@@ -27,5 +30,23 @@ describe("DetectorPool", () => {
       await pool.dispose();
     }
     await expect(pool.detect(frames.get(240)!)).rejects.toThrow(/closed/);
+  }, 30_000);
+
+  it("ends its threads and says which model file is missing when the workers cannot load the model", async () => {
+    // A camera retries a failed start with backoff: each try's threads must end, or they pile up for good.
+    const threads = () => readdirSync("/proc/self/task").length;
+    await readFile(workerPath()); // libuv's thread pool starts on first use: start it before counting
+    const empty = mkdtempSync(join(tmpdir(), "footfall-no-model-"));
+    try {
+      const before = threads();
+      for (let i = 0; i < 2; i++) {
+        await expect(createDetectorPool({ workers: 2, backend: "wasm", modelDir: empty })).rejects.toThrow(
+          `cannot load the person detection model ${join(empty, "centernet.json")}: a file of it is missing`,
+        );
+      }
+      expect(threads()).toBeLessThanOrEqual(before);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -58,8 +58,15 @@ export class DetectorPool implements PersonDetector {
     const pool = new DetectorPool(options);
     const n = Math.max(1, Math.floor(options.workers ?? 2));
     for (let i = 0; i < n; i++) pool.slots.push(pool.spawn());
-    const names = await Promise.all(pool.slots.map((s) => s.ready));
-    pool.backend = names[0] ?? "unknown";
+    try {
+      const names = await Promise.all(pool.slots.map((s) => s.ready));
+      pool.backend = names[0] ?? "unknown";
+    } catch (err) {
+      // A worker that cannot start (its model missing, its backend failing) ends them all: the camera
+      // retries a failed start with backoff, and each try used to leave its threads running for good.
+      await pool.dispose();
+      throw err;
+    }
     return pool;
   }
 

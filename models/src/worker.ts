@@ -10,7 +10,7 @@ const detectorReady = createDetector(workerData as DetectorOptions);
 
 detectorReady.then(
   (d) => port.postMessage({ type: "ready", backend: d.backend } satisfies WorkerReply),
-  (err: unknown) => port.postMessage({ type: "failed", error: String((err as Error)?.stack ?? err) } satisfies WorkerReply),
+  (err: unknown) => port.postMessage({ type: "failed", error: String((err as Error)?.message ?? err) } satisfies WorkerReply),
 );
 
 port.on("message", (msg: WorkerRequest) => {
