@@ -12,6 +12,10 @@
  *   horizon; a range that starts before it is refused with the horizon named.
  *
  * Rows come out a part of the range at a time (at most 31 local days), so a long range streams.
+ *
+ * Hour and day figures older than those kept (FOOTFALL_AGGREGATE_RETENTION_DAYS) are gone, not 0: a
+ * bucket that starts before the first whole hour kept has `in` and `out` null (empty CSV cells), as
+ * the overview's enters are null there, rather than a row of zeros a BI tool would chart as a closed store.
  */
 import { bucketStarts, formatBucketStart, type Layout, type Range } from "@footfall/core";
 import { HOUR_MS } from "../analytics/time-parts.js";
@@ -27,7 +31,8 @@ export interface CountsRow {
   end: string;
   zone: string;
   kind: string;
-  in: number;
+  /** Null: the bucket starts before the hour and day figures kept (aggregate retention). */
+  in: number | null;
   out: number | null;
 }
 
@@ -75,8 +80,22 @@ function zonesOf(subject: CountsSubject, range: Range, extra: Iterable<string>):
   return [...ids].sort();
 }
 
-/** The rows of one store, a part of the range at a time. `rawSince`: raw rows before it are gone (retention). */
-export async function* storeCounts(storage: Storage, s: CountsSubject, range: Range, interval: CountsInterval, rawSince: number): AsyncGenerator<CountsRow[]> {
+/** The first whole hour of the hour and day figures kept from `keptFrom` (aggregate retention; null: for ever): retention deletes the hours before it. */
+export const firstKeptHour = (keptFrom: number | null): number | null => (keptFrom === null ? null : Math.floor(keptFrom / HOUR_MS) * HOUR_MS);
+
+/**
+ * The rows of one store, a part of the range at a time. `rawSince`: raw rows before it are gone (retention);
+ * `keptFrom`: the hour and day figures before it are gone (aggregate retention; null: kept for ever).
+ */
+export async function* storeCounts(
+  storage: Storage,
+  s: CountsSubject,
+  range: Range,
+  interval: CountsInterval,
+  rawSince: number,
+  keptFrom: number | null = null,
+): AsyncGenerator<CountsRow[]> {
+  const kept = firstKeptHour(keptFrom);
   if (interval === "15m" && range.from < rawSince) throw new RetentionError(rawSince, "15-minute counts");
   for (const part of parts(range, s.timezone)) {
     const starts = countsBucketStarts(part, interval, s.timezone);
@@ -136,8 +155,11 @@ export async function* storeCounts(storage: Storage, s: CountsSubject, range: Ra
       if (!(e.to > e.from)) return;
       const start = formatBucketStart(e.from, s.timezone);
       const end = formatBucketStart(e.to, s.timezone);
+      // Before the figures kept (all of it, or the part of a day before the horizon): no data, not 0.
+      const gone = kept !== null && e.from < kept;
       for (const zone of zones) {
-        rows.push({ start, end, zone, kind: s.kindAt(zone, e.from) ?? "removed", in: ins.get(zone)?.[i] ?? 0, out: outs.has(zone) ? outs.get(zone)![i]! : null });
+        const out = outs.has(zone) ? outs.get(zone)![i]! : null;
+        rows.push({ start, end, zone, kind: s.kindAt(zone, e.from) ?? "removed", in: gone ? null : (ins.get(zone)?.[i] ?? 0), out: gone ? null : out });
       }
     });
     yield rows;

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "@sinclair/typebox";
-import { serializeCounts, storeCounts, COUNTS_INTERVALS, type CountsInterval, type CountsRow, type CountsSubject } from "../chain/counts.js";
+import { firstKeptHour, serializeCounts, storeCounts, COUNTS_INTERVALS, type CountsInterval, type CountsRow, type CountsSubject } from "../chain/counts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { GroupParams } from "./chain-schemas.js";
 import { httpError } from "./http-errors.js";
@@ -20,6 +20,7 @@ export const CountsQuery = Type.Object({
 const DESCRIPTION =
   "Rows `{store, zone, kind, start, end, in, out}` per bucket and zone (Axis/Xovis-style), bucket edges in the store's time zone. " +
   "`in` = the zone's enters as `traffic` counts them (visits opened plus door in); `out` = its door counters' out, null for a zone without one. " +
+  "A bucket that starts before the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS; JSON `keptFrom`, the first hour kept) has `in` and `out` null (empty CSV cells): deleted, not 0. " +
   "JSON `{store|group, interval, timezone, rows}` or CSV (`format=csv` or `Accept: text/csv`), streamed. `ETag`/`Last-Modified` change when the stores ingest or their layouts change; `If-None-Match` gets 304.";
 
 const MAX_ROWS_HINT = "15-minute counts span at most 93 days; use interval=1h or 1d";
@@ -47,7 +48,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   /** What the answer depends on besides the query: each store's ingest counters and layout versions, and the retention horizon for 15m. */
-  const validator = async (stores: readonly string[], q: Record<string, unknown>, interval: CountsInterval) => {
+  const validator = async (stores: readonly string[], q: Record<string, unknown>, interval: CountsInterval, cutAt: number | null) => {
     const h = createHash("sha256");
     h.update(JSON.stringify(q));
     let last = 0;
@@ -60,6 +61,11 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       h.update(`${store}|${events}|${received}|${layoutSaved}\n`);
     }
     if (interval === "15m") h.update(`raw since ${Math.floor((services.retention?.rawSince() ?? 0) / 86_400_000)}`);
+    // A range the hour and day figures kept cut (its rows before them null): the answer changes as that horizon moves on.
+    if (cutAt !== null) {
+      h.update(`kept from ${cutAt}`);
+      last = Math.max(last, cutAt);
+    }
     return { etag: `W/"${h.digest("base64url").slice(0, 27)}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
   };
 
@@ -71,10 +77,13 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (interval === "15m" && range.to - range.from > 93 * 86_400_000) throw httpError(400, `querystring/interval: ${MAX_ROWS_HINT}`);
     const csv = q.format === "csv" || (q.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ""));
     const rawSince = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
+    // 15m reads raw events (their own horizon, above); 1h and 1d the rollups.
+    const keptFrom = interval === "15m" ? null : firstKeptHour(services.retention?.rollupsSince?.() ?? null);
     const v = await validator(
       subjects.map((s) => s.store),
       { ...head, from: range.from, to: range.to, interval, csv },
       interval,
+      keptFrom !== null && range.from < keptFrom ? keptFrom : null,
     );
     reply.header("etag", v.etag).header("cache-control", "private, no-cache").header("vary", "accept, authorization");
     if (v.lastModified) reply.header("last-modified", v.lastModified.toUTCString());
@@ -83,7 +92,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const notModified = inm !== undefined ? inm.split(",").some((t) => t.trim() === v.etag || t.trim() === "*") : ims !== undefined && v.lastModified !== null && Date.parse(ims) >= v.lastModified.getTime();
     if (notModified) return reply.code(304).send();
     // A range the store cannot answer (15m beyond retention) fails before the first byte is sent.
-    const iterators = subjects.map((s) => ({ store: s.store, it: storeCounts(storage, s, range, interval, rawSince)[Symbol.asyncIterator]() }));
+    const iterators = subjects.map((s) => ({ store: s.store, it: storeCounts(storage, s, range, interval, rawSince, keptFrom)[Symbol.asyncIterator]() }));
     const firsts = await Promise.all(iterators.map((x) => x.it.next()));
     async function* chunks(): AsyncGenerator<{ store: string; rows: CountsRow[] }> {
       for (const [i, x] of iterators.entries()) {
@@ -94,7 +103,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
     }
-    const body = serializeCounts(chunks(), csv ? "csv" : "json", { ...head, interval, from: range.from, to: range.to });
+    const body = serializeCounts(chunks(), csv ? "csv" : "json", { ...head, interval, from: range.from, to: range.to, ...(keptFrom !== null ? { keptFrom } : {}) });
     reply.type(csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
     if (csv) reply.header("content-disposition", `attachment; filename="${String(head.store ?? head.group)}-counts-${interval}.csv"`);
     return reply.send(Readable.from(body));
