@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger, type Logger } from "../../log.js";
 import { DoorSource } from "./door.js";
 import { readPush } from "./http.js";
 import { checkDoorSettings } from "./settings.js";
@@ -43,11 +44,11 @@ describe("the door source's HTTP push endpoint", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(http: Record<string, unknown>) {
+  async function start(http: Record<string, unknown>, log?: Logger) {
     dir = mkdtempSync(join(tmpdir(), "door-http-"));
     const settings = checkDoorSettings({ zone: "entrance", input: "http", reportEverySeconds: 3600, http: { host: "127.0.0.1", port: 0, secret: SECRET, ...http } });
     expect(settings.problems).toEqual([]);
-    const t = testContext(settings.value, { dataDir: dir });
+    const t = testContext(settings.value, { dataDir: dir, ...(log ? { log } : {}) });
     source = new DoorSource();
     await source.start(t.ctx);
     const url = `http://127.0.0.1:${source.httpPort}/count`;
@@ -119,6 +120,19 @@ describe("the door source's HTTP push endpoint", () => {
       expect((await post(body)).status).toBe(204);
     s.report();
     expect(emitted).toEqual([expect.objectContaining({ in: 5 + 1 + 1, out: 2 + 3 })]);
+  });
+
+  it("says refused pushes in the log the first five times, then every hundredth, counting them", async () => {
+    const logged: string[] = [];
+    const { post } = await start({}, createLogger({ level: "info", write: (l) => logged.push(l) }));
+    for (let i = 0; i < 7; i++) expect((await post({ in: 1, out: 0 }, { authorization: "Bearer an-old-secret" })).status).toBe(401);
+    expect((await post({ in: -1, out: 0 })).status).toBe(400);
+    const warns = logged.filter((l) => / WARN /.test(l));
+    expect(warns).toHaveLength(5);
+    expect(warns[0]).toMatch(/push refused: wrong or missing secret \(the sensor's secret must be http\.secret\) from=\S+ refused=1$/);
+    for (let i = 8; i < 100; i++) await post({ in: -1, out: 0 });
+    expect(logged.filter((l) => / WARN /.test(l))).toHaveLength(6);
+    expect(logged.at(-1)).toMatch(/push refused: in: expected an integer >= 0, got -1 from=\S+ refused=100$/);
   });
 
   it("turns cumulative totals into increases, the first push being the baseline", async () => {
