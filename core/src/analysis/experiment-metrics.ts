@@ -136,6 +136,20 @@ function finish(f: Figures, words: Words, ctx: MetricContext): MetricResult {
       warning: `too few ${words.noun} in the control stores to tell: ${f.controlSampleBefore} before, ${f.controlSampleAfter} after (at least ${ctx.minSample} each needed)`,
     };
   }
+  // The test stores changed clearly on their own, and the control stores moved the same way (by half as much or more): say so,
+  // or "no clear change" beside 33 % -> 61 % reads as a contradiction. (A control that stayed put leaves the text as it is:
+  // the net change is unclear for its noise, not for its move.)
+  const testMoved = f.after - f.before;
+  const controlMoved = f.did ? testMoved - f.did.estimate : 0;
+  if (f.did && v.verdict === "no clear change" && testMoved * controlMoved > 0 && Math.abs(controlMoved) >= 0.5 * Math.abs(testMoved)) {
+    const alone = { ...common, before: f.before, after: f.after, interval: f.interval, ratio: f.ratio };
+    const own = verdictOf(alone);
+    if (own.verdict === "increase" || own.verdict === "decrease")
+      v = {
+        ...v,
+        text: `${v.text}; the test stores' own ${own.verdict === "increase" ? "rise" : "fall"} (${formatChange(alone)}) was matched by the control stores, which moved the same way over the same periods, so it cannot be told from what moved every store alike (season, weather, chain-wide promotions)`,
+      };
+  }
   const change = f.after - f.before;
   return {
     metric: f.metric,

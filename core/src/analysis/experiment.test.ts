@@ -359,6 +359,26 @@ describe("experimentResult", () => {
       warning: "too few trips in the control stores to tell: 20 before, 20 after (at least 30 each needed)",
     });
   });
+  it("says when the control stores moved the same way: the test stores' own rise is clear, the net change is not", () => {
+    // Test and control stores alike: the promo table's reach 30 % before, 60 % after (a season, not the layout).
+    const b = period({ "1-10": 300, "6-15": 300 }, { reach: { "1-10": 90, "6-15": 90 }, visits: 180 });
+    const a = period({ "1-10": 300, "6-15": 300 }, { reach: { "1-10": 180, "6-15": 180 }, visits: 360 });
+    const result = experimentResult({ ...input, test: [{ store: "s1", before: b, after: a }], control: [{ store: "c1", before: b, after: a }] }, { seed: 1 });
+    const reach = result.zones[0]!.metrics[0]!;
+    expect(reach).toMatchObject({ verdict: "no clear change", basis: "difference-in-differences", before: 0.3, after: 0.6 });
+    // The old text stopped at "net of control stores", beside a table reading 30 % -> 60 %.
+    expect(reach.text).toBe(
+      "no clear change in the share of trips reaching the promo table: ±0 % [−18 %, +22 %] relative to before, net of control stores; the test stores' own rise (+100 % [+74 %, +130 %] relative to before) was matched by the control stores, which moved the same way over the same periods, so it cannot be told from what moved every store alike (season, weather, chain-wide promotions)",
+    );
+    // A fall matched by the control stores reads as a fall.
+    const fell = experimentResult({ ...input, test: [{ store: "s1", before: a, after: b }], control: [{ store: "c1", before: a, after: b }] }, { seed: 1 }).zones[0]!.metrics[0]!;
+    expect(fell.text).toMatch(/; the test stores' own fall \(−50 % .*\) was matched by the control stores, which moved the same way/);
+    // A control store that stayed put: the net change is unclear for its noise, not for its move; nothing is said of a match.
+    const flatControl = experimentResult({ ...input, control: [{ store: "c1", before, after: before }] }, { seed: 1 }).zones[0]!.metrics[0]!;
+    expect(flatControl.verdict).toBe("no clear change");
+    expect(flatControl.text).not.toMatch(/matched/);
+  });
+
   it("words each verdict with the UI's names (trips, visits per trip), naming what the sample counts once", () => {
     const tiny = period({ "1-10": 12 }, { reach: { "1-10": 5 }, visits: 5, dwell: [10, 20], transactions: 1 });
     const small = experimentResult({ ...input, test: [{ store: "s1", before, after: tiny }] }, { seed: 1 }).zones[0]!.metrics;
