@@ -86,3 +86,34 @@ describe("the heatmap's queue panel", () => {
     await page.close();
   });
 });
+
+describe("the live tablet's queue alert with a person the tracking lost in the line", () => {
+  it("says the people waiting now beside the alert as the queue tile does, leaving out the lost one the map counts", async () => {
+    const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "queue-length", zone: "line", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(rule.status).toBe(201);
+    try {
+      // Three join the line: 3 waiting (the alert fires at 3), 4 on the map with the lost one.
+      const now = Date.now();
+      const f = t.shop.events;
+      await t.shop.publish(["q1", "q2", "q3"].map((v, i) => f.enter(v, "line", now - 20 * S + i)));
+      const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1280, height: 800 });
+      await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 10_000 });
+      await page.getByTestId(`alert-${rule.body.id}`).filter({ hasText: "3 waiting" }).waitFor({ timeout: 15_000 });
+      // One is served: 2 waiting on the tile and for the rule; the map says 3 (2 and the lost one), the alert's message keeps 3.
+      await t.shop.publish([f.exit("q1", "line", now)]);
+      await page.locator('[data-testid="live-zone-line"][data-occupancy="3"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="queue-tile-line"][data-length="2"]').waitFor({ timeout: 15_000 });
+      await expect.poll(() => page.getByTestId("queue-open-till-line").textContent(), { timeout: 5_000 }).toMatch(/3 waiting .*· now 2 waiting$/);
+      // The banner says the same 2 (old build: nothing, the map's 3 read as the alert's 3).
+      const alertNow = page.getByTestId(`alert-now-${rule.body.id}`);
+      await alertNow.filter({ hasText: "now 2 waiting" }).waitFor({ timeout: 10_000 });
+      expect(await alertNow.textContent()).toBe(" · now 2 waiting");
+      const api = (await t.shop.api.request<{ queues: { length: number; lost: number }[] }>("GET", `/api/v1/stores/${t.shop.store}/queues/live`)).body.queues[0]!;
+      expect(api).toMatchObject({ length: 2, lost: 1 });
+      await shot(page, "live-queue-alert-lost");
+      await page.close();
+    } finally {
+      await t.shop.api.request("DELETE", `/api/v1/stores/${t.shop.store}/alert-rules/${rule.body.id}`);
+    }
+  });
+});

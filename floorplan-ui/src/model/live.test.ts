@@ -294,6 +294,17 @@ describe("alertNow", () => {
     expect(alertNow({ kind: "queue-wait", value: 600, zone: "fruit" }, s)).toBeNull();
     expect(alertNow({ kind: "counter-silent", value: 600, zone: "fruit" }, s)).toBeNull();
   });
+  it("says a queue alert's figures now as its queue's tile does: people the tracking lost, whom the map counts, are not waiting", () => {
+    // 7 in the line on the map, 2 of them lost by the tracking: the tile and the rule read 5 waiting.
+    const s = liveScene(layout, occ(7, [["fruit", 7, 10]]));
+    const queues = [{ zone: "fruit", length: 5, estimatedWaitS: 130 }];
+    expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s, queues)).toBeNull();
+    expect(alertNow({ kind: "queue-length", value: 6, zone: "fruit" }, s, queues)).toBe("now 5 waiting");
+    expect(alertNow({ kind: "queue-wait", value: 600, zone: "fruit" }, s, queues)).toBe("now about 2 min");
+    expect(alertNow({ kind: "queue-wait", value: 600, zone: "fruit" }, s, [{ zone: "fruit", length: 0, estimatedWaitS: 30 }])).toBe("now no wait");
+    // Figures of other queues only: the zone's people, as before.
+    expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s, [{ zone: "line", length: 1, estimatedWaitS: null }])).toBe("now 7 waiting");
+  });
   it("gives the server's figure for the same occupancy (core's ruleValue, rounded as the message) (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.double({ min: 0, max: 2, noNaN: true }), (fruit, cap, bread, store, value) => {

@@ -5,7 +5,8 @@
  */
 import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 import { formatTime } from "./format.js";
-import { queueAlertNow } from "./queues.js";
+import type { LiveQueueRow } from "../api/queues.js";
+import { queueAlertNow, queueRowAlertNow } from "./queues.js";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
@@ -321,13 +322,20 @@ export function rememberedAckName(stored: string | null, now: number): string {
  * An occupancy alert's figure now, where it reads otherwise than the alert's message, which keeps
  * the worst share reached while the alert is on ("Bakery busy at 17 % of capacity" while 9 % are
  * there now): "now 9 %", with the server's rounding and definition (people over capacity; the
- * store's: its total over its zones' capacities added up); a queue-length alert's people waiting now
- * ("now 2 waiting", as the queue tile says it). Null for other kinds, an unknown figure or the same one.
+ * store's: its total over its zones' capacities added up); a queue alert's people waiting or wait now
+ * as the queue's tile says them ("now 2 waiting", "now about 1 min": `queues`, the live queue figures;
+ * without them, a queue-length alert's zone's people). Null for other kinds, an unknown figure or the same one.
  */
-export function alertNow(alert: Pick<Alert, "kind" | "zone" | "value">, scene: Pick<LiveScene, "total" | "capacity" | "zones">): string | null {
+export function alertNow(
+  alert: Pick<Alert, "kind" | "zone" | "value">,
+  scene: Pick<LiveScene, "total" | "capacity" | "zones">,
+  queues?: readonly Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS">[],
+): string | null {
   const zone = alert.zone === undefined ? null : scene.zones.find((z) => z.id === alert.zone);
   if (zone === undefined) return null;
-  // A queue's length is its zone's people now (the queue tile says the same); its wait is not in the scene.
+  // A queue alert's figures now are its tile's (`queues`, the live queue figures): people waiting leave out those the tracking
+  // lost, whom the zone's people on the map count; without them, the zone's people.
+  if ((alert.kind === "queue-length" || alert.kind === "queue-wait") && queues?.some((q) => q.zone === alert.zone)) return queueRowAlertNow(alert, queues);
   if (alert.kind === "queue-length") return zone ? queueAlertNow(alert, zone.occupancy, null) : null;
   if (alert.kind !== "occupancy") return null;
   const people = zone ? zone.occupancy : scene.total;

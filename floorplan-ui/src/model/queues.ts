@@ -102,15 +102,30 @@ export function lostOnMap(q: Pick<LiveQueueRow, "zone" | "length" | "lost">, zon
  * half way to the simple rule. `zones`: the live occupancy the map shows, for the people on it the
  * tile leaves out (`lost`).
  */
+/** The wait a tile shows for a queue's figures: "no wait" only for an empty line (someone joining behind people waits at least a moment). */
+export function shownWaitS(q: Pick<LiveQueueRow, "length" | "estimatedWaitS">): number | null {
+  const wait = q.estimatedWaitS;
+  return q.length === 0 && wait !== null ? Math.min(wait, 4) : q.length > 0 && wait !== null ? Math.max(wait, 5) : wait;
+}
+
+/**
+ * A queue alert's figure now as its queue's tile says it (people waiting without those the tracking
+ * lost; the wait the tile shows): "now 2 waiting", "now about 1 min". Null for another kind, a queue
+ * not in `queues` or the same figure. The alert banner and the tile's reason say the same.
+ */
+export function queueRowAlertNow(alert: Pick<QueueAlert, "kind" | "zone" | "value">, queues: readonly Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS">[]): string | null {
+  const q = queues.find((r) => r.zone === alert.zone);
+  return q ? queueAlertNow(alert, q.length, shownWaitS(q)) : null;
+}
+
 export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = [], zones?: readonly { zone: string; occupancy: number }[]): QueueTile[] {
   return queues.map((q) => {
     const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
     const wait = q.estimatedWaitS;
     const simple = q.length >= OPEN_TILL_AT.length || (wait !== null && q.length > 0 && wait >= OPEN_TILL_AT.waitS);
     const openTill = rule !== undefined || simple;
-    // "No wait" only for an empty line: someone joining behind people waits at least a moment.
-    const shownWait = q.length === 0 && wait !== null ? Math.min(wait, 4) : q.length > 0 && wait !== null ? Math.max(wait, 5) : wait;
-    const ruleNow = rule ? queueAlertNow(rule, q.length, shownWait) : null;
+    const shownWait = shownWaitS(q);
+    const ruleNow = rule ? queueRowAlertNow(rule, [q]) : null;
     const reason = rule ? (ruleNow ? `${rule.message} · ${ruleNow}` : rule.message) : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
     const busy = q.length >= OPEN_TILL_AT.length / 2 || (wait !== null && wait >= OPEN_TILL_AT.waitS / 2);
     return {

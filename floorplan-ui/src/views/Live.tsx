@@ -23,6 +23,7 @@ import { PlanStage } from "../components/PlanStage.js";
 import { LiveZones } from "../components/LiveZones.js";
 import { BusyOutlookLine } from "../components/BusyOutlook.js";
 import { QueueTiles } from "../components/QueueTiles.js";
+import { useLiveQueues } from "../hooks/useLiveQueues.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
 
@@ -108,6 +109,8 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
+  // One read of the queue figures for the tiles and the banner's "now 2 waiting" (people the tracking lost left out, as the tile does).
+  const queues = useLiveQueues(layout.store, live.occupancy, hasQueues);
   // Checkout queues, or more zones than a list under the store card holds on a landscape tablet with an
   // alert and the over-capacity strip: the zones get a column of their own, the whole height (live.css).
   const ownColumn = hasQueues || layout.zones.length > MANY_ZONES ? " with-queues" : "";
@@ -128,7 +131,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
           )}
         </div>
       )}
-      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} nowOf={(a) => alertNow(a, scene)} />
+      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} nowOf={(a) => alertNow(a, scene, queues.data?.queues)} />
       {scene.alerts.length > 0 && (
         <div className="live-alert" role="alert" data-testid="live-alert">
           <span className="live-alert-icon" aria-hidden>!</span>
@@ -178,7 +181,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <QueueTiles store={layout.store} live={live} hasQueues={hasQueues} />
+          <QueueTiles q={queues} live={live} hasQueues={hasQueues} />
           <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
             <ul data-testid="live-zone-list">
