@@ -225,6 +225,21 @@ describe("footfall-edge (CLI)", () => {
     expect(run.out()).toMatch(/http\.port +0: any free port \(logged\) \(default 8091\)/);
   });
 
+  it("refuses to start with what to do when its data folder cannot be made, instead of crashing as a bug", async () => {
+    // A folder the agent's user may not make (the examples' /var/lib/footfall-edge for a user who is
+    // not root: EACCES); here one under a file (ENOTDIR), which fails for root too.
+    const path = tempFile("{}");
+    const dataDir = join(path, "data");
+    writeFileSync(path, JSON.stringify({ ...good, kind: "door", agent: "door-1", dataDir, settings: { zone: "entrance", input: "http", http: { port: 0, secret: "0123456789abcdef" } } }));
+    const run = io();
+    expect(await runCli(["door", "--config", path], run.io)).toBe(2);
+    expect(run.err()).toBe(
+      `footfall-edge: cannot keep the outbox in ${join(dataDir, "door-1.outbox.sqlite")}: ENOTDIR: not a directory, mkdir '${dataDir}'. ` +
+        `Create its folder and let the agent's user write it (e.g. sudo install -d -o "$(id -un)" ${dataDir}), ` +
+        "or point dataDir (FOOTFALL_EDGE_DATA_DIR) or outbox.path (FOOTFALL_OUTBOX_PATH) at a folder it may write; nothing was sent\n",
+    );
+  });
+
   it("runs the sim dry: JSON lines on stdout, logs on stderr", async () => {
     const path = tempFile({ ...good, settings: { speed: 3600, seed: 7, startHour: 11.5, tickMs: 20, arrivalsPerHour: 600 } });
     const run = io();

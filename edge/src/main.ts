@@ -1,9 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { AGENT_KINDS, type AgentKind, type Layout, type Result } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { addChainCommand } from "./chain/cli.js";
-import { ENV_OVERRIDES, loadConfig } from "./config.js";
+import { ENV_OVERRIDES, loadConfig, outboxPath } from "./config.js";
 import { DryRun } from "./dry-run.js";
 import { decodeLayout } from "./layout.js";
 import { calibrateCommand } from "./sources/camera/calibrate.js";
@@ -128,9 +129,17 @@ async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<nu
     layout = read.value;
   }
   const log = createLogger({ level: config.logLevel, write: (line) => io.stderr(line + "\n"), scope: config.agent });
-  const runner = opts.dryRun
-    ? new DryRun({ config, source: def.create(), write: io.stdout, log, layout })
-    : new Agent({ config, source: def.create(), log });
+  let runner: DryRun<unknown> | Agent<unknown>;
+  try {
+    runner = opts.dryRun ? new DryRun({ config, source: def.create(), write: io.stdout, log, layout }) : new Agent({ config, source: def.create(), log });
+  } catch (err) {
+    // The durable outbox opens here: a data folder the agent may not make or write (the examples'
+    // /var/lib/footfall-edge for a user who is not root) is the installer's to fix, not a crash.
+    const problem = outboxProblem(err, outboxPath(config));
+    if (problem === null) throw err;
+    io.stderr(`footfall-edge: ${problem}\n`);
+    return EXIT.usage;
+  }
   runner.start();
   const reason = await new Promise<string>((resolve) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -148,6 +157,19 @@ async function runKind(kind: AgentKind, opts: RunOptions, io: CliIo): Promise<nu
   });
   await runner.stop(reason);
   return EXIT.ok;
+}
+
+/** What is wrong with the outbox `path` when opening it threw `err` (a file system or SQLite error), or null for anything else (a bug). */
+function outboxProblem(err: unknown, path: string | null): string | null {
+  if (path === null || !(err instanceof Error)) return null;
+  if (/is in use by another process/.test(err.message)) return err.message;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code !== "string" || !/^(E[A-Z]+|SQLITE_\w+)$/.test(code)) return null;
+  return (
+    `cannot keep the outbox in ${path}: ${err.message}. ` +
+    `Create its folder and let the agent's user write it (e.g. sudo install -d -o "$(id -un)" ${dirname(path)}), ` +
+    `or point dataDir (FOOTFALL_EDGE_DATA_DIR) or outbox.path (FOOTFALL_OUTBOX_PATH) at a folder it may write; nothing was sent`
+  );
 }
 
 /** A layout file for a dry run: as the server answers it, or as saved (without store and version: this agent's store, version 1). */
