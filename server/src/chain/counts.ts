@@ -80,6 +80,26 @@ function zonesOf(subject: CountsSubject, range: Range, extra: Iterable<string>):
   return [...ids].sort();
 }
 
+/**
+ * A zone's kind on a bucket's row: in the layout version in force at the bucket's start, else at its end (a zone added
+ * during it), else in the nearest version that has the zone (the latest before the bucket: it was removed; else the first
+ * after: it is added later), so a zone added on Monday at 10:37 is not "removed" on Monday's rows. "removed" only for a
+ * zone with figures that no version has.
+ */
+function kindOf(s: CountsSubject, zone: string, from: number, to: number): string {
+  const kind = s.kindAt(zone, from) ?? s.kindAt(zone, to - 1);
+  if (kind !== undefined) return kind;
+  let before: string | undefined;
+  let after: string | undefined;
+  for (const l of s.layouts) {
+    const z = l.zones.find((x) => x.id === zone);
+    if (!z) continue;
+    if (l.validFrom <= from) before = z.kind;
+    else after ??= z.kind;
+  }
+  return before ?? after ?? "removed";
+}
+
 /** The first whole hour of the hour and day figures kept from `keptFrom` (aggregate retention; null: for ever): retention deletes the hours before it. */
 export const firstKeptHour = (keptFrom: number | null): number | null => (keptFrom === null ? null : Math.floor(keptFrom / HOUR_MS) * HOUR_MS);
 
@@ -159,7 +179,7 @@ export async function* storeCounts(
       const gone = kept !== null && e.from < kept;
       for (const zone of zones) {
         const out = outs.has(zone) ? outs.get(zone)![i]! : null;
-        rows.push({ start, end, zone, kind: s.kindAt(zone, e.from) ?? "removed", in: gone ? null : (ins.get(zone)?.[i] ?? 0), out: gone ? null : out });
+        rows.push({ start, end, zone, kind: kindOf(s, zone, e.from, e.to), in: gone ? null : (ins.get(zone)?.[i] ?? 0), out: gone ? null : out });
       }
     });
     yield rows;

@@ -4,7 +4,7 @@
  * zeros that a BI tool charts as a closed store; the buckets kept keep their counts.
  */
 import { describe, expect, it } from "vitest";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { Retention } from "../aggregates/retention.js";
 import { createLogger } from "../log.js";
@@ -61,5 +61,25 @@ describe("counts older than the hour and day figures kept", () => {
     expect(lines).toContain("shop,fruit,zone,2026-03-02T11:00:00+01:00,2026-03-02T12:00:00+01:00,2,");
     expect(lines).toContain("shop,entrance,entrance,2026-03-02T11:00:00+01:00,2026-03-02T12:00:00+01:00,1,0");
     expect(lines).toContain("shop,fruit,zone,2026-03-03T10:00:00+01:00,2026-03-03T11:00:00+01:00,2,");
+  });
+});
+
+describe("the kind of a zone on counts rows", () => {
+  // Tuesday 10:37 (Paris), within the figures kept whatever the test before did with the clock.
+  it("is the zone's own kind on the rows of a day it was added during, and before it, not 'removed'", async () => {
+    const v1 = smallLayout();
+    const v2 = smallLayout({ validFrom: T0 + DAY + 37 * 60_000 });
+    v2.zones = [...v2.zones, rectZone("promo", "zone", 16, 0, 4, 4)];
+    await t.putLayout("refit", v1);
+    await t.putLayout("refit", v2);
+    const cam = new EventFactory("cam-1", "refit");
+    await t.ingest("refit", "cam-1", cam.visit("p", "promo", T0 + DAY + 50 * 60_000, 30_000));
+    const range = `from=${encodeURIComponent("2026-03-03T00:00:00+01:00")}&to=${encodeURIComponent("2026-03-04T00:00:00+01:00")}`;
+    const daily = await t.get<{ rows: (Row & { kind: string })[] }>(`/api/v1/stores/refit/counts?${range}&interval=1d`);
+    expect(daily.body.rows.find((r) => r.zone === "promo")).toMatchObject({ kind: "zone", in: 1 });
+    const hourly = await t.get<{ rows: (Row & { kind: string })[] }>(`/api/v1/stores/refit/counts?${range}&interval=1h`);
+    const promo = hourly.body.rows.filter((r) => r.zone === "promo");
+    expect(new Set(promo.map((r) => r.kind))).toEqual(new Set(["zone"]));
+    expect(promo.find((r) => r.start === "2026-03-03T10:00:00+01:00")).toMatchObject({ in: 1 });
   });
 });
