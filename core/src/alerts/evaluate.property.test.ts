@@ -246,6 +246,34 @@ describe("alert rule evaluation", () => {
     expect(alertStep(fired.state, [rule], { forecast: { store: { at: "15:00", expected: 80 } } }, T0 + 1000).notifications.map((n) => n.type)).toEqual(["alert.resolved"]);
   });
 
+  it("never writes a share that fired as the threshold or below it: 201 people of 200 over 100 % is 100.5 %, not '100 % (above 100 %)'", () => {
+    const base = { id: "r", store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
+    const over: AlertRule = { ...base, kind: "occupancy", threshold: 1 };
+    const fired = alertStep({}, [over], { store: { people: 201, capacity: 200 } }, T0);
+    expect(fired.notifications.map((n) => n.alert.message)).toEqual(["Store at 100.5 % of capacity (above 100 %)"]);
+    expect(alertMessage({ ...over, threshold: 0.8 }, 201 / 250)).toBe("Store at 80.4 % of capacity (above 80 %)");
+    expect(alertMessage({ ...over, threshold: 0.805 }, 0.81)).toBe("Store at 81 % of capacity (above 80.5 %)");
+    expect(alertMessage({ ...over, threshold: 0.8 }, 0.93)).toBe("Store at 93 % of capacity (above 80 %)");
+    expect(alertMessage({ ...base, kind: "forecast-occupancy", threshold: 1 }, 1.004, { forecastOccupancy: { store: { at: "17:00", expected: 1.004 } } })).toBe(
+      "Store: expected over capacity at 17:00 (100.4 %, above 100 %)",
+    );
+    // Any people over any capacity and threshold that fire: the share written is above the threshold written.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 300 }), (capacity, percent, extra) => {
+        const threshold = percent / 100;
+        const people = Math.floor(threshold * capacity) + Math.ceil(extra / 100);
+        const rule: AlertRule = { ...over, threshold };
+        const step = alertStep({}, [rule], { store: { people, capacity } }, T0);
+        if (people / capacity <= threshold) return;
+        const m = /^Store at ([0-9.]+) % of capacity \(above ([0-9.]+) %\)$/.exec(step.notifications[0]!.alert.message);
+        expect(m, step.notifications[0]!.alert.message).not.toBeNull();
+        expect(Number(m![1])).toBeGreaterThan(Number(m![2]));
+        expect(Number(m![2])).toBe(percent);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("messages name a zone by its name in the layout (staff read \"Checkout queue\", not \"checkout-queue\"); the rule's own name first; the id when the layout names none", () => {
     const base = { id: "r", store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
     const zoneNames = { "checkout-queue": "Checkout queue", bakery: "Bakery", blank: " " };

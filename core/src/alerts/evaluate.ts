@@ -113,7 +113,18 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
   }
 }
 
-const pct = (x: number) => `${Math.round(x * 100)} %`;
+const round = (x: number, decimals: number) => Math.round(x * 10 ** decimals) / 10 ** decimals;
+/** A threshold share in percent with the decimals it has (up to 2): `80 %`, `80.5 %`. */
+const thresholdPct = (t: number): number => [0, 1, 2].map((d) => round(t * 100, d)).find((p) => Math.abs(p - t * 100) < 1e-9) ?? round(t * 100, 2);
+/**
+ * A share above `threshold` in percent, whole unless that would read as the threshold or below it:
+ * 201 people of 200 above 100 % is `100.5 %`, not `100 % (above 100 %)`; as many decimals as that takes.
+ */
+const pctAbove = (x: number, threshold: number): string => {
+  const limit = thresholdPct(threshold);
+  return `${[0, 1, 2, 3, 4, 5, 6].map((d) => round(x * 100, d)).find((p) => p > limit) ?? round(x * 100, 6)} %`;
+};
+const pct = (t: number) => `${thresholdPct(t)} %`;
 
 /**
  * The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the
@@ -123,7 +134,7 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
   const where = rule.name?.trim() || (rule.zone ? figures?.zoneNames?.[rule.zone]?.trim() || rule.zone : "Store");
   switch (rule.kind) {
     case "occupancy":
-      return `${where} at ${pct(value)} of capacity (above ${pct(rule.threshold)})`;
+      return `${where} at ${pctAbove(value, rule.threshold)} of capacity (above ${pct(rule.threshold)})`;
     case "queue-length":
       return `${where}: ${Math.round(value)} waiting (above ${rule.threshold}); open another till`;
     case "queue-wait":
@@ -138,7 +149,8 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
     }
     case "forecast-occupancy": {
       const at = forecastOf(rule, figures)?.at;
-      return `${where}: expected ${value > 1 ? "over capacity" : `at ${pct(value)} of capacity`} ${at ? `at ${at}` : "soon"} (${pct(value)}, above ${pct(rule.threshold)})`;
+      const share = pctAbove(value, rule.threshold);
+      return `${where}: expected ${value > 1 ? "over capacity" : `at ${share} of capacity`} ${at ? `at ${at}` : "soon"} (${share}, above ${pct(rule.threshold)})`;
     }
   }
 }
