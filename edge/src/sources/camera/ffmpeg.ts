@@ -68,27 +68,49 @@ export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width"
   return args;
 }
 
-/** Frame size with ffprobe. */
-export function probeSize(ffprobe: string, input: string, signal: AbortSignal): Promise<{ width: number; height: number }> {
+/**
+ * Frame size with ffprobe. A camera that takes the connection and sends nothing would hold ffprobe
+ * for good (its HTTP and RTSP inputs wait without limit): after `timeoutMs` it is killed and the run
+ * fails, so the stream is retried with backoff like any dropped one.
+ */
+export function probeSize(ffprobe: string, input: string, signal: AbortSignal, timeoutMs = 10_000): Promise<{ width: number; height: number }> {
   return new Promise((resolve, reject) => {
     const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json"];
     if (input.startsWith("/dev/video")) args.push("-f", "v4l2");
     if (/^rtsps?:/i.test(input)) args.push("-rtsp_transport", "tcp");
     args.push(input);
     const child = spawn(ffprobe, args, { stdio: ["ignore", "pipe", "pipe"], signal });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     let out = "",
       err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("error", reject);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut)
+        return reject(
+          new Error(`ffprobe got no video from ${input} within ${timeoutMs} ms (settings.stallTimeoutMs, 10 s at least): is the camera on and sending video? (check the URL, or open it with \`ffprobe ${input}\`)`),
+        );
       try {
         const s = (JSON.parse(out) as { streams?: { width?: number; height?: number }[] }).streams?.[0];
         if (code === 0 && s?.width && s.height) return resolve({ width: s.width, height: s.height });
       } catch {
         /* fall through */
       }
-      reject(new Error(`ffprobe could not read a video stream from ${input} (exit ${code}): ${err.trim().slice(0, 300) || "no video stream"}`));
+      reject(
+        new Error(
+          `ffprobe could not read a video stream from ${input} (exit ${code}): ${err.trim().slice(0, 300) || "no video stream"}; ` +
+            "check that settings.input is a video file, camera URL or device ffmpeg can open",
+        ),
+      );
     });
   });
 }
@@ -130,7 +152,7 @@ export class FrameStream {
       try {
         const missing = missingInput(o.input);
         if (missing) throw new Error(missing);
-        const size = o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal);
+        const size = o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal, Math.max(o.stallTimeoutMs, 10_000));
         result = await this.once(size.width, size.height);
       } catch (err) {
         result = { reason: err instanceof Error ? err.message : String(err), frames: 0, clean: false };
