@@ -39,7 +39,7 @@ const BODIES: [InjectMethod, string, object][] = [
   ["POST", "/api/v1/groups", { id: "g2", name: "North", stores: ["shop"] }],
   ["PATCH", "/api/v1/groups/g1", { name: "Group" }],
   ["POST", "/api/v1/tokens", { role: "viewer", label: "tablet" }],
-  ["POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:9/hook" }],
+  ["POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:8096/hook" }],
   ["POST", "/api/v1/stores/shop/agents", { agent: "door-9", kind: "door" }],
   ["POST", "/api/v1/stores/shop/agents/door-9/audits", { from: NOW - 2 * HOUR, to: NOW - HOUR, auditor: "Ana", hand: { in: 1, out: 1 } }],
   ["POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["a@example.com"] }],
