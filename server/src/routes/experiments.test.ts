@@ -219,6 +219,12 @@ describe("an experiment whose periods are not over", () => {
     const r = (await t.get(`/api/v1/experiments/${res.body.id}/result`, await t.token("viewer"))).body;
     // 8 days 15 hours of 10 days 15 hours.
     expect(r.warnings[0]).toBe("the after period is not over yet (81 % of it has passed): these are the figures so far, and they will change as data arrives");
+    // The export says it on every line, as the page's banner does (the old file had no word of it).
+    const csv = await t.request("GET", `/api/v1/experiments/${res.body.id}/result.csv`, undefined, await t.token("viewer"));
+    const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.experiment_warnings).toBe(r.warnings.join(" | "));
+    expect(rows[0]!.experiment_warnings).toMatch(/^the after period is not over yet \(81 % of it has passed\): these are the figures so far/);
   });
 });
 
@@ -297,6 +303,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "before_to",
       "after_from",
       "after_to",
+      "experiment_warnings",
     ]);
     // Every line says which experiment and periods it is (the test store's zone), so several files pasted together can be told apart.
     for (const r of rows) {

@@ -231,7 +231,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await compute(e);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
       // The periods in the first test store's zone, as the result is computed in it.
-      return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC");
+      return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC", r.warnings);
     },
   });
 }
@@ -255,9 +255,12 @@ const CSV_UNITS: Record<string, string> = {
  * relative_low/high: the change relative to before (0.12 is +12 %) with the interval of that ratio, the figures the
  * verdict text shows and reads where it speaks in %, empty where there is no such ratio.
  * Each line ends with the experiment it belongs to and its periods (in `timeZone`, the first test store's), so that
- * the files of several experiments pasted together can be told apart, as the views' exports carry their range.
+ * the files of several experiments pasted together can be told apart, as the views' exports carry their range, and
+ * with the result's warnings (`experiment_warnings`, joined by " | "): the banner above the page's table (an after
+ * period not over, periods on different weekdays, a holiday in a period, a zone renamed), which a file passed on
+ * without it would lose.
  */
-export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string): string {
+export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string, warnings: readonly string[] = []): string {
   const at = (ts: number) => formatBucketStart(ts, timeZone);
   const periods = [at(e.before.from), at(e.before.to), at(e.after.from), at(e.after.to)];
   const rows = zones.flatMap((z) =>
@@ -285,11 +288,12 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         e.id,
         cellText(e.name),
         ...periods,
+        cellText(warnings.join(" | ")),
       ];
     }),
   );
   return stringify([
-    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to"],
+    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings"],
     ...rows,
   ]);
 }
