@@ -31,6 +31,8 @@ interface StoreState {
   loadedAt: number;
   /** Per zone of a counter-silent rule: when a count or visit of it last happened, read incrementally (see `zoneCounts`). */
   zoneLast?: ZoneLast;
+  /** Rules deleted since the last reading, as they were: the resolve of their alerts carries them (not a made-up rule). */
+  removed?: Map<string, AlertRule>;
 }
 
 /** The zones' last counts as read so far: up to `readTo`, for the zones `key` lists, from `since`. */
@@ -185,7 +187,9 @@ export class AlertEvaluator {
       this.stores.set(store, s);
     }
     if (now - s.loadedAt >= (this.o.reloadMs ?? 60_000)) {
+      const before = s.rules;
       s.rules = await storage.alerts.rules(store);
+      for (const r of before) if (!s.rules.some((n) => n.id === r.id)) (s.removed ??= new Map()).set(r.id, r);
       s.hours = (await storage.hours.get(store)) ?? null;
       s.loadedAt = now;
     }
@@ -201,7 +205,15 @@ export class AlertEvaluator {
       const step = alertStep(s.state, rules, figures, now);
       if (step.changed.length > 0) await this.services.storage.alerts.saveAlerts(step.changed);
       s.state = step.state;
-      if (step.notifications.length > 0) this.announce(store, step.notifications);
+      // An alert resolved because its rule was deleted, or is no longer evaluated (the store's last enabled rule was disabled):
+      // core's step knows no rule for it; its notification carries the rule as it was (deleted) or is (disabled).
+      const notifications = step.notifications.map((n) => {
+        if (rules.some((r) => r.id === n.rule.id)) return n;
+        const rule = s.rules.find((r) => r.id === n.rule.id) ?? s.removed?.get(n.rule.id);
+        return rule ? { ...n, rule } : n;
+      });
+      s.removed?.clear();
+      if (notifications.length > 0) this.announce(store, notifications);
       else if (step.changed.length > 0) this.o.onChanged?.(store);
     });
   }
