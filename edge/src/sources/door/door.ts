@@ -159,11 +159,21 @@ export class DoorSource implements Source<DoorSettings> {
     this.persist();
   }
 
+  /** Failed writes of the tally in a row: said at the first and every thousandth (it is written at every crossing), and when it writes again. */
+  private writeFailures = 0;
+
   private persist(): void {
+    if (!this.state) return;
     try {
-      this.state?.write(this.tally);
+      this.state.write(this.tally);
+      if (this.writeFailures > 0) this.ctx?.log.info({ file: this.state.path, failedWrites: this.writeFailures }, "the door tally is written again");
+      this.writeFailures = 0;
     } catch (err) {
-      this.ctx?.log.error({ error: errorMessage(err) }, "cannot write the door tally; counts may be lost at a restart");
+      if (++this.writeFailures === 1 || this.writeFailures % 1000 === 0)
+        this.ctx?.log.error(
+          { file: this.state.path, failedWrites: this.writeFailures, error: errorMessage(err) },
+          "cannot write the door tally: counting goes on, but crossings not yet reported are lost if the agent restarts. Free space on the disk or let the agent write the file (settings.stateFile, or its dataDir)",
+        );
     }
   }
 

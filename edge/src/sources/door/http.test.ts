@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -133,6 +133,23 @@ describe("the door source's HTTP push endpoint", () => {
     for (let i = 8; i < 100; i++) await post({ in: -1, out: 0 });
     expect(logged.filter((l) => / WARN /.test(l))).toHaveLength(6);
     expect(logged.at(-1)).toMatch(/push refused: in: expected an integer >= 0, got -1 from=\S+ refused=100$/);
+  });
+
+  it("says once that it cannot write its tally, goes on counting, and says when it writes again", async () => {
+    const logged: string[] = [];
+    const { post, source: s, emitted } = await start({ mapping: { in: "entries", out: "exits" } }, createLogger({ level: "info", write: (l) => logged.push(l) }));
+    // The tally's temporary file cannot be made (a directory stands in its place), as on a full disk:
+    // every crossing used to log its own error line.
+    mkdirSync(join(dir, "test-agent.door.json.tmp"));
+    for (let i = 0; i < 5; i++) expect((await post({ entries: 1, exits: 0 })).status).toBe(204);
+    expect(logged.filter((l) => / ERROR /.test(l))).toEqual([
+      expect.stringMatching(/cannot write the door tally: counting goes on, but crossings not yet reported are lost if the agent restarts\. Free space .* file=\S+test-agent\.door\.json failedWrites=1 error=.*EISDIR/),
+    ]);
+    rmSync(join(dir, "test-agent.door.json.tmp"), { recursive: true });
+    expect((await post({ entries: 1, exits: 0 })).status).toBe(204);
+    expect(logged.at(-1)).toMatch(/INFO .*the door tally is written again file=\S+ failedWrites=5$/);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 6, out: 0 })]);
   });
 
   it("turns cumulative totals into increases, the first push being the baseline", async () => {
