@@ -390,6 +390,22 @@ describe("a queue zone", () => {
   });
 });
 
+describe("a control store without a zone of interest in a period", () => {
+  it("is refused, naming the store, the zone and the periods (the form's rule), not taken for a control that stayed flat", async () => {
+    // The promo table came to this store only with the change's week: before it, its reach there would read 0 %.
+    const base = promoLayout();
+    await t.putLayout("ctl-late", { ...base, zones: base.zones.filter((z) => z.id !== "promo") });
+    await t.putLayout("ctl-late", promoLayout({ validFrom: CHANGE }));
+    const res = await post(definition({ controlStores: ["ctl-a", "ctl-late"] }), await t.token("merchandiser"));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'body/controlStores/1: store "ctl-late" does not have the zone "promo" on its layout at the start of both periods (2026-11-05T00:00:00.000Z, 2026-11-12T00:00:00.000Z): a control store needs every zone of interest in both, so pick one with the same zones or leave it out',
+    );
+    // With the zone in both periods it is taken.
+    expect((await post(definition({ controlStores: ["ctl-late"], before: { from: CHANGE, to: CHANGE + DAY }, after: { from: CHANGE + DAY, to: CHANGE + 2 * DAY }, changeAt: CHANGE + DAY, layoutVersion: undefined }))).status).toBe(200);
+  });
+});
+
 describe("a zone counted by a door counter only", () => {
   it("is not comparable (no figures, and why), not 0 % reach with 'no clear change' beside the heatmap's enters", async () => {
     // A side door with a counter on it: it counts people in, nobody is followed there.

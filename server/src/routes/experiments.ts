@@ -97,6 +97,16 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             throw httpError(400, `body/zones/${i}: zone "${z}" is not in the layouts of store "${store}" (test and control stores need the zones of interest)`);
         });
       }
+      // A control store stands for what the test stores would have done without the change: it needs every zone of
+      // interest at the start of both periods, as the form checks (else its reach of 0 % is taken for a flat control).
+      controlStores.forEach((store, i) => {
+        const lacking = b.zones.filter((z) => [before.from, after.from].some((at) => !layouts.at(store, at)?.zones.some((x) => x.id === z)));
+        if (lacking.length > 0)
+          throw httpError(
+            400,
+            `body/controlStores/${i}: store "${store}" does not have the zone${lacking.length > 1 ? "s" : ""} ${lacking.map((z) => `"${z}"`).join(", ")} on its layout at the start of both periods (${iso(before.from)}, ${iso(after.from)}): a control store needs every zone of interest in both, so pick one with the same zones or leave it out`,
+          );
+      });
       const experiment: Experiment = {
         id: newId(),
         name,
