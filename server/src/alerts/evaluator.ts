@@ -62,6 +62,13 @@ export interface AlertEvaluatorOptions {
   reloadMs?: number;
 }
 
+/** An acknowledgement while the server stops: not stored, so that it is made again (and announced) after the restart. */
+export class ServerStoppingError extends Error {
+  constructor() {
+    super("the server is stopping: acknowledge again in a moment, once it is back");
+  }
+}
+
 export class AlertEvaluator {
   private readonly stores = new Map<string, StoreState>();
   private storeList: string[] = [];
@@ -72,6 +79,8 @@ export class AlertEvaluator {
   private running: Promise<void> | null = null;
   /** Evaluations of one store never overlap (a tick and an acknowledgement). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Closing: acknowledgements are refused (their notifications would reach no webhook once it stops). */
+  private closed = false;
 
   constructor(
     private readonly services: Services,
@@ -87,6 +96,7 @@ export class AlertEvaluator {
 
   /** Stop evaluating; resolves once the evaluations under way (the tick's, and those a commit started) have stored and announced what they changed. */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.soon) clearTimeout(this.soon);
@@ -147,6 +157,7 @@ export class AlertEvaluator {
    * evaluates the store), announced, and taken into this server's state.
    */
   async acknowledge(store: string, alertId: string, by: string): Promise<Alert | undefined> {
+    if (this.closed) throw new ServerStoppingError();
     return this.locked(store, async () => {
       const now = this.services.now();
       const alert = await this.services.storage.alerts.acknowledge(store, alertId, by, now);

@@ -20,7 +20,7 @@ import { audit } from "../admin/audit.js";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { parseRange } from "../routes/times.js";
-import type { AlertEvaluator } from "./evaluator.js";
+import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 
 const READERS = ["viewer", "staff"] as const;
 const RuleParams = Type.Object({ store: StoreParams.properties.store, id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -191,7 +191,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: ["staff"] },
     schema: {
       tags: ["alerts"],
-      summary: "Acknowledge a firing alert (it stays active until its condition ends); 409 when it is already acknowledged or resolved",
+      summary: "Acknowledge a firing alert (it stays active until its condition ends); 409 when it is already acknowledged or resolved; 503 while the server stops (acknowledge again once it is back)",
       params: RuleParams,
       body: Type.Optional(
         Type.Object({
@@ -203,7 +203,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ),
         }),
       ),
-      response: { 200: AlertSchema, ...errorResponses, 409: errorResponses[400] },
+      response: { 200: AlertSchema, ...errorResponses, 409: errorResponses[400], 503: errorResponses[400] },
     },
     handler: async (req) => {
       const store = req.store!.id;
@@ -217,7 +217,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The person typed on a shared tablet, and the tablet (its token): "Ana (front-tablet)".
       const by = typed ? `${typed} (${device})` : device;
       const ev = evaluator();
-      const alert = ev ? await ev.acknowledge(store, req.params.id, by) : await storage.alerts.acknowledge(store, req.params.id, by, services.now());
+      const alert = ev
+        ? await ev.acknowledge(store, req.params.id, by).catch((err: Error) => {
+            throw err instanceof ServerStoppingError ? httpError(503, err.message) : err;
+          })
+        : await storage.alerts.acknowledge(store, req.params.id, by, services.now());
       if (alert) return alert;
       const known = await storage.alerts.get(store, req.params.id);
       if (!known) throw httpError(404, `no alert "${req.params.id}" in store "${store}"`);

@@ -1,8 +1,9 @@
 /**
- * An alert that fires while the server stops reaches the store's webhook once the server is back:
- * the real server in this process (SQLite in a kept folder), a real local receiver, a rule on a
- * zone over capacity. The evaluation that fires the alert is held until the server's close has
- * begun stopping the evaluator, then let go (the moment a restart or a deploy hits it).
+ * An alert that fires, or is acknowledged, while the server stops reaches the store's webhook once the
+ * server is back: the real server in this process (SQLite in a kept folder), a real local receiver, a
+ * rule on a zone over capacity. The evaluation that fires the alert is held until the server's close
+ * has begun stopping the evaluator, then let go (the moment a restart or a deploy hits it); the
+ * acknowledgement comes in over HTTP just after the webhooks stopped.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
@@ -66,5 +67,45 @@ describe("alerts to webhooks over a server restart", () => {
     const log = await t.get(`/api/v1/stores/shop/webhooks/${hook.body.webhook.id}/deliveries`);
     expect(log.body.deliveries.map((d: { type: string }) => d.type)).toEqual(["alert.firing"]);
     expect(receiver.taken.map((d) => d.type)).toEqual(["alert.firing"]);
+  }, 60_000);
+
+  it("refuses an acknowledgement that comes after the webhooks stopped, and sends the one made once the server is back", async () => {
+    const dir = tempDir("footfall-alert-restart-");
+    const receiver = new WebhookReceiver("");
+    await receiver.up();
+    cleanup.push(() => dir.remove(), () => receiver.down());
+    let t: TestServer = await startTestServer({ dataDir: dir.path });
+    cleanup.push(() => t.close());
+    await t.putLayout("shop", smallLayout());
+    const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
+    (receiver as { secret: string }).secret = hook.body.secret as string;
+    await t.request("POST", "/api/v1/stores/shop/alert-rules", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    const cam = new EventFactory("cam1");
+    const now = Date.now();
+    await t.ingest("shop", "cam1", [0, 1, 2, 3, 4].map((i) => cam.enter(`v${i}`, "fruit", now + i)));
+    await waitFor("the firing delivered", () => receiver.taken.find((d) => d.type === "alert.firing"));
+    const alertId = (await t.get("/api/v1/stores/shop/alerts")).body.alerts[0].id as string;
+    const staff = await t.token("staff", "shop");
+
+    // Staff acknowledge on the tablet just after the stopping server's webhooks stopped (its HTTP still answers).
+    const dispatcher = t.server.services.webhooks!;
+    const stop = dispatcher.stop.bind(dispatcher);
+    let ack: { status: number; body: { message?: string } } | null = null;
+    dispatcher.stop = async () => {
+      await stop();
+      ack = await t.request("POST", `/api/v1/stores/shop/alerts/${alertId}/ack`, { by: "Ana" }, staff);
+    };
+    await t.close();
+    expect(ack).not.toBeNull();
+    expect(ack!.status).toBe(503);
+    expect(ack!.body.message).toBe("the server is stopping: acknowledge again in a moment, once it is back");
+
+    t = await startTestServer({ dataDir: dir.path });
+    expect((await t.get("/api/v1/stores/shop/alerts")).body.alerts[0]).toMatchObject({ id: alertId, state: "firing" });
+    const again = await t.request("POST", `/api/v1/stores/shop/alerts/${alertId}/ack`, { by: "Ana" }, staff);
+    expect(again.status).toBe(200);
+    const acked = await waitFor("the acknowledgement delivered", () => receiver.taken.find((d) => d.type === "alert.acknowledged"), { timeoutMs: 15_000 });
+    expect(acked.body).toMatchObject({ data: { alert: { id: alertId, state: "acknowledged", acknowledgedBy: expect.stringMatching(/^Ana \(/) } } });
+    expect(receiver.taken.map((d) => d.type)).toEqual(["alert.firing", "alert.acknowledged"]);
   }, 60_000);
 });
