@@ -182,6 +182,7 @@ export class BeaconSource implements Source<BeaconSettings> {
             ...s.mqtt,
             clientId: `footfall-${ctx.agent ?? "beacon"}-feed`,
             log: ctx.log,
+            onError: (err) => ctx.fail(err),
             onMessage: (text, topic) => void onText(text, level === undefined ? undefined : topic.split("/")[level]),
           }),
         );

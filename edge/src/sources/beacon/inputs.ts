@@ -12,7 +12,13 @@ export interface FeedInput {
   port?: number;
 }
 
-/** Messages of a gateway feed over MQTT: `onMessage(text, topic)` per message. */
+/**
+ * Messages of a gateway feed over MQTT: `onMessage(text, topic)` per message. Resolves once
+ * connected and subscribed; rejects when the gateways' broker does not let it in within
+ * `connectTimeoutMs` (a wrong url, a refused login), so that the source fails and is restarted, and
+ * the server shows it ("input stalled: source restarting") instead of an agent that looks well and
+ * hears nothing. Once running, a broker away for `downFailMs` is reported through `onError`, likewise.
+ */
 export async function startMqttFeed(opts: {
   url: string;
   topic: string;
@@ -20,30 +26,77 @@ export async function startMqttFeed(opts: {
   password?: string | undefined;
   clientId: string;
   onMessage: (text: string, topic: string) => void;
+  /** The broker has been away for `downFailMs` (the source fails and is restarted). */
+  onError: (err: Error) => void;
+  connectTimeoutMs?: number;
+  downFailMs?: number;
   log: Logger;
 }): Promise<FeedInput> {
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  const downFailMs = opts.downFailMs ?? 60_000;
+  const where = `the gateways' broker ${redactUrl(opts.url)} (settings.mqtt)`;
   const client = mqtt.connect(opts.url, {
     clientId: opts.clientId,
     clean: true,
     reconnectPeriod: 2000,
+    connectTimeout: connectTimeoutMs,
     ...(opts.username !== undefined ? { username: opts.username } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
   });
   let lastError = "";
+  let downSince: number | null = null;
+  let connected = false;
   client.on("error", (err) => {
     if (errorMessage(err) === lastError) return;
     lastError = errorMessage(err);
-    opts.log.warn({ url: redactUrl(opts.url) }, `gateway broker: ${lastError}; retrying`);
+    // Before the first connection the start's own error says it, with what to check.
+    if (connected) opts.log.warn({ url: redactUrl(opts.url) }, `gateway broker: ${lastError}; retrying`);
   });
+  client.on("close", () => (downSince ??= Date.now()));
   client.on("connect", () => {
+    connected = true;
     lastError = "";
+    downSince = null;
     opts.log.info(`reading gateway sightings on ${redactUrl(opts.url)} ${opts.topic}`);
     client.subscribe(opts.topic, { qos: 0 }, (err) => {
       if (err) opts.log.error(`cannot subscribe to ${opts.topic}: ${errorMessage(err)}`);
     });
   });
   client.on("message", (topic, payload) => opts.onMessage(payload.toString("utf8"), topic));
-  return { close: () => client.endAsync(true).then(() => undefined) };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error): void => {
+        clearTimeout(timer);
+        client.off("connect", ok);
+        client.off("error", done);
+        if (err) reject(err);
+        else resolve();
+      };
+      const ok = (): void => done();
+      const timer = setTimeout(() => done(new Error(`no connection in ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      client.on("connect", ok);
+      client.on("error", done);
+    });
+  } catch (err) {
+    await client.endAsync(true).catch(() => {});
+    const login = /not authori[sz]ed|bad user ?name or password/i.test(errorMessage(err));
+    throw new Error(
+      `cannot read sightings from ${where}: ${errorMessage(err)}; ${login ? "check settings.mqtt.username and password (the gateways' broker's login, not Footfall's)" : "is that broker running, and are settings.mqtt.url's host and port right?"}`,
+      { cause: err },
+    );
+  }
+  let failed = false;
+  const watchdog = setInterval(() => {
+    if (failed || downSince === null || Date.now() - downSince < downFailMs) return;
+    failed = true;
+    opts.onError(new Error(`${where} has been away for ${Math.round((Date.now() - downSince) / 1000)} s${lastError ? ` (${lastError})` : ""}: no sightings meanwhile`));
+  }, Math.min(1000, downFailMs));
+  return {
+    close: () => {
+      clearInterval(watchdog);
+      return client.endAsync(true).then(() => undefined);
+    },
+  };
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
