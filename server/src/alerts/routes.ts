@@ -106,6 +106,15 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const zones = new Map(req.store!.layout.zones.map((z) => [z.id as string, z]));
     if (input.zone !== undefined && !zones.has(input.zone)) throw httpError(400, `zone: "${input.zone}" is not a zone of store "${req.store!.id}" (zones: ${[...zones.keys()].join(", ")})`);
     if ((input.kind === "queue-length" || input.kind === "queue-wait") && input.zone === undefined) throw httpError(400, `zone: a ${input.kind} rule names its queue zone`);
+    // Queue figures exist for zones of kind queue only: a rule on the tills' or another zone would never fire.
+    const named = input.zone === undefined ? undefined : zones.get(input.zone);
+    if ((input.kind === "queue-length" || input.kind === "queue-wait") && named && named.kind !== "queue") {
+      const queues = [...zones.values()].filter((z) => z.kind === "queue").map((z) => `${z.id} (${z.name})`);
+      throw httpError(
+        400,
+        `zone: "${named.id}" is a zone of kind ${named.kind}, not a queue: a ${input.kind} rule names the line people wait in, a zone of kind queue (${queues.length > 0 ? `here: ${queues.join(", ")}` : "this layout has none: draw one in the layout editor, kind Queue"})`,
+      );
+    }
     if ((input.kind === "occupancy" || input.kind === "forecast-occupancy") && input.threshold > 10) throw httpError(400, `threshold: an ${input.kind} rule's threshold is a share of capacity (0.8 = 80 %)`);
     if (input.zone !== undefined && input.agent !== undefined) throw httpError(400, "zone: an agent-offline rule watches one agent (agent) or the agents that report a zone (zone), not both; leave one out");
     if (input.agent !== undefined && input.kind !== "agent-offline") throw httpError(400, "agent: only agent-offline rules name an agent");
