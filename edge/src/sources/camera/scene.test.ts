@@ -109,4 +109,14 @@ describe("Scene", () => {
     s.step(6000, [], [], zones);
     expect(events).toEqual([{ type: "count", ts: 4000, zone: "door", in: 2, out: 2 }]);
   });
+
+  it("counts the line's zone by the line alone, never by its outline too (the server adds the two)", () => {
+    // "fruit" is both the line's zone and a zone of the layout under the walk: enters there would be counted again.
+    const line = { a: [200, 0] as const, b: [200, 600] as const, margin: 5, zone: "fruit", reportEveryMs: 1000 };
+    const { s, events } = scene({ line, positionEveryMs: 0 });
+    for (let k = 0; k < 20; k++) s.step(k * 100, [track(1, 50 + 20 * k, 200)], [], zones);
+    s.endAll(2000);
+    expect(events).toEqual([{ type: "count", ts: 800, zone: "fruit", in: 0, out: 1 }]);
+  });
 });
+

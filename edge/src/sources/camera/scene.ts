@@ -61,6 +61,9 @@ export class Scene {
     const o = this.o;
     const crossed: ("in" | "out")[] = [];
     const canZone = o.homography !== null;
+    // The line's zone is counted by the line alone: were its outline to give enters too, the server,
+    // which adds a zone's visits to its counts' in, would count each person through it twice.
+    if (o.line) zones = zones.filter((z) => z.id !== o.line!.zone);
     for (const t of active) {
       let m = this.tracks.get(t.id);
       if (!m) {

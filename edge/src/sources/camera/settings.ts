@@ -28,7 +28,11 @@ export const CountLineSchema = Type.Object(
     marginPx: Num(0, 500, 6, "dead band either side of the line, in pixels, so jitter on it counts nothing"),
     reportEveryMs: Int(100, 3_600_000, 5000, "send crossings counted since the previous report at most this often"),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      "a counting line in image pixels (e.g. across the door): its crossings are sent as `count` events for its zone, which the camera's zone enters and exits then leave out (each person is counted once)",
+  },
 );
 
 export const CameraSettingsSchema = Type.Object(
