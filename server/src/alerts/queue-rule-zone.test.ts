@@ -1,7 +1,7 @@
 /**
- * A queue rule (people waiting, the wait) names a zone of kind queue: the live queue figures exist for
- * those only, so a rule on the tills or a shelf was saved and never fired. Refused, with the store's
- * queue zones named.
+ * Rules that could never fire are refused when saved, saying why: a queue rule (people waiting, the
+ * wait) on a zone that is not a queue (the live queue figures exist for those only), an occupancy
+ * rule (a share of capacity) on a zone without a capacity or a store none of whose zones has one.
  */
 import type { LayoutInput, ZoneId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
@@ -34,5 +34,22 @@ describe("queue rules' zone", () => {
     const res = await rule("plain", { kind: "queue-length", zone: "checkout" });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/a zone of kind queue \(this layout has none: draw one in the layout editor, kind Queue\)$/);
+  });
+});
+
+describe("occupancy rules' capacity", () => {
+  it("refuses an occupancy or forecast-occupancy rule on a zone without a capacity, or on a store none of whose zones has one", async () => {
+    for (const kind of ["occupancy", "forecast-occupancy"]) {
+      const res = await rule("shop", { kind, zone: "bakery", threshold: 0.8 });
+      expect(res.status, kind).toBe(400);
+      expect(res.body.message).toBe(`zone: "bakery" (bakery) has no capacity: an ${kind} rule compares its people with its capacity; set one in the layout editor first`);
+      expect((await rule("shop", { kind, zone: "fruit", threshold: 0.8 })).status).toBe(201);
+      expect((await rule("shop", { kind, threshold: 0.8 })).status).toBe(201);
+    }
+    const bare = smallLayout();
+    await t.putLayout("bare", { ...bare, zones: bare.zones.map(({ capacity: _, ...z }) => z) });
+    const res = await rule("bare", { kind: "occupancy", threshold: 0.8 });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^no zone of store "bare" has a capacity: an occupancy rule of the whole store compares its people with its zones' capacities added up/);
   });
 });

@@ -106,6 +106,14 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const zones = new Map(req.store!.layout.zones.map((z) => [z.id as string, z]));
     if (input.zone !== undefined && !zones.has(input.zone)) throw httpError(400, `zone: "${input.zone}" is not a zone of store "${req.store!.id}" (zones: ${[...zones.keys()].join(", ")})`);
     if ((input.kind === "queue-length" || input.kind === "queue-wait") && input.zone === undefined) throw httpError(400, `zone: a ${input.kind} rule names its queue zone`);
+    // A share of capacity needs a capacity: a rule on a zone without one (or on a store none of whose zones has one) would never fire.
+    if (input.kind === "occupancy" || input.kind === "forecast-occupancy") {
+      const z = input.zone === undefined ? undefined : zones.get(input.zone);
+      if (z && !(typeof z.capacity === "number" && z.capacity > 0))
+        throw httpError(400, `zone: "${z.id}" (${z.name}) has no capacity: an ${input.kind} rule compares its people with its capacity; set one in the layout editor first`);
+      if (input.zone === undefined && ![...zones.values()].some((c) => typeof c.capacity === "number" && c.capacity > 0))
+        throw httpError(400, `no zone of store "${req.store!.id}" has a capacity: an ${input.kind} rule of the whole store compares its people with its zones' capacities added up; set them in the layout editor first`);
+    }
     // Queue figures exist for zones of kind queue only: a rule on the tills' or another zone would never fire.
     const named = input.zone === undefined ? undefined : zones.get(input.zone);
     if ((input.kind === "queue-length" || input.kind === "queue-wait") && named && named.kind !== "queue") {
