@@ -147,6 +147,24 @@ describe("camera source with a real ffmpeg", () => {
     ac.abort();
     await source.stop();
   });
+
+  it("says at the file's end what it counted, the same figures as its events", async () => {
+    const lines: string[] = [];
+    const line = { zone: "door", a: [70, 0] as [number, number], b: [70, 120] as [number, number], invert: false, marginPx: 2, reportEveryMs: 100 };
+    const { ctx, ac, events } = context({ input: clip, realtime: false, detectEvery: 1, workers: 1, line }, lines);
+    const source = createCameraSource({ detector: async () => fakeDetector() });
+    await source.start(ctx);
+    await source.finished();
+    const counts = events.flatMap((e) => (e.type === "count" ? [e] : []));
+    const sum = { in: counts.reduce((n, e) => n + e.in, 0), out: counts.reduce((n, e) => n + e.out, 0) };
+    expect(sum.in + sum.out).toBeGreaterThan(0);
+    expect(lines).toContain(
+      `info the video file is read to its end: counted since the start ${sum.in} in and ${sum.out} out on the line (zone door), 0 zone enters and 0 exits, ${source.stats().totals.visitors} people tracked`,
+    );
+    ac.abort();
+    await source.stop();
+    expect(lines.filter((l) => l.includes("counted since the start"))).toHaveLength(1);
+  });
 });
 
 describe("camera settings", () => {

@@ -165,7 +165,10 @@ export class CameraSource implements Source<CameraSettings> {
     if (s.line) {
       const layout = ctx.layout();
       if (layout && !layout.zones.some((z) => z.id === s.line!.zone))
-        log.warn({ zone: s.line.zone }, "the counting line's zone is not in the layout: the server will reject its counts");
+        log.warn(
+          { zone: s.line.zone, zones: layout.zones.map((z) => z.id).join(",") },
+          "the counting line's zone is not in the layout: the server will reject its counts. Set settings.line.zone to one of the layout's zones, or add the zone to the store's layout (Layout in the web app)",
+        );
     }
     this.detector = await (this.options.detector ?? modelsDetector)(s);
     log.info({ backend: this.detector.backend, workers: s.workers, detectEvery: s.detectEvery }, "person detector ready");
@@ -225,7 +228,27 @@ export class CameraSource implements Source<CameraSettings> {
         this.scene?.endAll(this.lastTs);
       },
     });
-    this.running = this.stream.run().catch((err: unknown) => ctx.fail(err));
+    const stream = this.stream;
+    this.running = stream
+      .run()
+      .then(() => {
+        if (stream.stats.state === "ended") this.logTotals("the video file is read to its end");
+      })
+      .catch((err: unknown) => ctx.fail(err));
+  }
+
+  /**
+   * What this camera counted since its start, in the log: the figures to compare with the server's
+   * (the line's in and out as its counts, the zone enters as visits). Said when a file ends and at stop.
+   */
+  private logTotals(why: string): void {
+    const t = this.scene?.totals;
+    if (!t || !this.ctx) return;
+    const line = this.ctx.settings.line;
+    this.ctx.log.info(
+      { frames: this.processed, ...(line ? { lineZone: line.zone, in: t.in, out: t.out } : {}), enters: t.enters, exits: t.exits, people: t.visitors },
+      `${why}: counted since the start${line ? ` ${t.in} in and ${t.out} out on the line (zone ${line.zone}),` : ""} ${t.enters} zone enters and ${t.exits} exits, ${t.visitors} people tracked`,
+    );
   }
 
   private async onFrame(frame: RawFrame, ts: number): Promise<void> {
@@ -347,7 +370,9 @@ export class CameraSource implements Source<CameraSettings> {
     this.sweepTimer = null;
     await this.auditServer?.stop();
     this.auditServer = null;
+    const ended = this.stream?.stats.state === "ended";
     this.scene?.endAll(this.lastTs);
+    if (!ended) this.logTotals("stopped");
     await this.detector?.dispose();
     this.detector = null;
     this.queue = [];
