@@ -28,7 +28,8 @@ export function defaultModelDir(): string {
  */
 export function modelLoadError(file: string, err: unknown, shipped: boolean): string {
   const e = err as NodeJS.ErrnoException;
-  const what = e.code === "ENOENT" ? `a file of it is missing (${e.path ?? file})` : e.code ? `it cannot be read (${e.message})` : `it is damaged (${e.message})`;
+  const what =
+    e.code === "ENOENT" ? `a file of it is missing (${e.path ?? file})` : e.code ? `it cannot be read (${e.message})` : `it is damaged (${e.message})`;
   const fix = shipped
     ? "its files (centernet.json and centernet.bin) ship in @footfall/models' assets/centernet/: install the package again (`npm install @footfall/models`, or `npm install` in the agent's folder)"
     : "check the model directory given";

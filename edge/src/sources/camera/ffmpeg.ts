@@ -97,7 +97,9 @@ export function probeSize(ffprobe: string, input: string, signal: AbortSignal, t
       clearTimeout(timer);
       if (timedOut)
         return reject(
-          new Error(`ffprobe got no video from ${input} within ${timeoutMs} ms (settings.stallTimeoutMs, 10 s at least): is the camera on and sending video? (check the URL, or open it with \`ffprobe ${input}\`)`),
+          new Error(
+            `ffprobe got no video from ${input} within ${timeoutMs} ms (settings.stallTimeoutMs, 10 s at least): is the camera on and sending video? (check the URL, or open it with \`ffprobe ${input}\`)`,
+          ),
         );
       try {
         const s = (JSON.parse(out) as { streams?: { width?: number; height?: number }[] }).streams?.[0];
@@ -152,7 +154,8 @@ export class FrameStream {
       try {
         const missing = missingInput(o.input);
         if (missing) throw new Error(missing);
-        const size = o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal, Math.max(o.stallTimeoutMs, 10_000));
+        const size =
+          o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal, Math.max(o.stallTimeoutMs, 10_000));
         result = await this.once(size.width, size.height);
       } catch (err) {
         result = { reason: err instanceof Error ? err.message : String(err), frames: 0, clean: false };

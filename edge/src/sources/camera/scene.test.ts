@@ -119,4 +119,3 @@ describe("Scene", () => {
     expect(events).toEqual([{ type: "count", ts: 800, zone: "fruit", in: 0, out: 1 }]);
   });
 });
-
