@@ -16,24 +16,24 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("footfall backup to a path it cannot write", () => {
-  it("names a folder that does not exist and how to make it (not a full disk)", () => {
+  it("names a folder that does not exist and how to make it (not a full disk)", async () => {
     const folder = join(dir, "no-such-folder");
-    expect(() => backupDatabase(data, join(folder, "backup.db"))).toThrow(`no folder ${folder} to write the backup into: create it first (mkdir -p ${folder}) or choose another path`);
+    await expect(backupDatabase(data, join(folder, "backup.db"))).rejects.toThrow(`no folder ${folder} to write the backup into: create it first (mkdir -p ${folder}) or choose another path`);
   });
 
-  it("says when the folder in the path is a file", () => {
-    expect(() => backupDatabase(data, join(file, "backup.db"))).toThrow(`${file} is a file, not a folder: choose a path in a folder for the backup`);
+  it("says when the folder in the path is a file", async () => {
+    await expect(backupDatabase(data, join(file, "backup.db"))).rejects.toThrow(`${file} is a file, not a folder: choose a path in a folder for the backup`);
   });
 });
 
 describe("footfall backup and restore's report", () => {
-  it("gives the time taken in seconds to the millisecond, not to 17 digits", () => {
+  it("gives the time taken in seconds to the millisecond, not to 17 digits", async () => {
     const src = join(dir, "report-data");
     mkdirSync(src);
     const db = new Database(join(src, "footfall.db"));
     db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1'); INSERT INTO events VALUES ('e1'), ('e2')");
     db.close();
-    const backup = backupDatabase(src, join(dir, "report.db"));
+    const backup = await backupDatabase(src, join(dir, "report.db"));
     expect(backup).toMatchObject({ events: 2, stores: 1 });
     const restored = restoreDatabase(join(dir, "report-restored"), join(dir, "report.db"));
     expect(restored).toMatchObject({ events: 2, stores: 1, previous: null });
@@ -43,14 +43,14 @@ describe("footfall backup and restore's report", () => {
 
 describe("footfall restore onto a target it cannot use: said at once, with what to do, the folder left as it was", () => {
   let backup: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     const src = join(dir, "restore-src");
     mkdirSync(src);
     const db = new Database(join(src, "footfall.db"));
     db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1')");
     db.close();
     backup = join(dir, "restore-src.db");
-    backupDatabase(src, backup);
+    await backupDatabase(src, backup);
   });
 
   it("a data folder that is a file", () => {
@@ -77,5 +77,39 @@ describe("footfall restore onto a target it cannot use: said at once, with what 
     const target = join(dir, "restore-never-made");
     expect(() => restoreDatabase(target, dir)).toThrow(`${dir} is not a file: give the file \`footfall backup\` wrote`);
     expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe("footfall backup's progress", () => {
+  it("says what it copies and how big it is about to be, then when it checks the copy", async () => {
+    const src = join(dir, "progress-data");
+    mkdirSync(src);
+    const db = new Database(join(src, "footfall.db"));
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1'); INSERT INTO events VALUES ('e1')");
+    db.close();
+    const lines: string[] = [];
+    const target = join(dir, "progress.db");
+    const report = await backupDatabase(src, target, { progress: (line) => lines.push(line) });
+    expect(report).toMatchObject({ events: 1, stores: 1 });
+    expect(lines[0]).toBe(`backing up ${join(src, "footfall.db")} (about 0.0 MB) to ${target}`);
+    // Lines of how much is written come every 5 s while it copies: none for a file this small, only the check after.
+    expect(lines.at(-1)).toMatch(/^written \(0\.0 MB\); checking the copy$/);
+    for (const line of lines.slice(1, -1)) expect(line).toMatch(/^\d+\.\d MB of about \d+\.\d MB written$/);
+  });
+});
+
+describe("footfall restore's progress", () => {
+  it("says when it checks the backup, with its size, and when it copies it in", async () => {
+    const src = join(dir, "restore-progress-data");
+    mkdirSync(src);
+    const db = new Database(join(src, "footfall.db"));
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1')");
+    db.close();
+    const backup = join(dir, "restore-progress.db");
+    await backupDatabase(src, backup);
+    const lines: string[] = [];
+    const target = join(dir, "restore-progress-target");
+    restoreDatabase(target, backup, (line) => lines.push(line));
+    expect(lines).toEqual([`checking the backup ${backup} (0.0 MB)`, `copying it into ${target}`]);
   });
 });

@@ -534,21 +534,25 @@ program
   .description("copy the database to <file>, consistently, while the server runs and ingests; prints {file, bytes, events, stores, seconds}")
   .argument("<file>", "where to write the backup (a new file)")
   .option("--force", "replace <file> if it exists")
-  .addHelpText("after", "\nRestore it with `footfall restore <file>` while the server is stopped.")
+  .addHelpText(
+    "after",
+    "\nIt copies FOOTFALL_DATA_DIR's footfall.db (./data by default); what it copies, how much is written every 5 s and the\ncheck of the copy are said on stderr. Restore it with `footfall restore <file>` while the server is stopped.",
+  )
   .action(async (file: string, opts: { force?: boolean }) => {
     const { backupDatabase, refuseWithPostgres } = await import("./backup.js");
     refuseWithPostgres();
-    print(backupDatabase(configFromEnv().dataDir, file, opts));
+    print(await backupDatabase(configFromEnv().dataDir, file, { ...opts, progress: (line) => process.stderr.write(`footfall backup: ${line}\n`) }));
   });
 
 program
   .command("restore")
   .description("replace the data directory's database with a backup (stop the server first); keeps the old one beside it")
   .argument("<file>", "a file written by `footfall backup`")
+  .addHelpText("after", "\nIt replaces FOOTFALL_DATA_DIR's footfall.db (./data by default); its steps (checking the backup, copying it) are said on stderr.")
   .action(async (file: string) => {
     const { restoreDatabase, refuseWithPostgres } = await import("./backup.js");
     refuseWithPostgres();
-    print(restoreDatabase(configFromEnv().dataDir, file));
+    print(restoreDatabase(configFromEnv().dataDir, file, (line) => process.stderr.write(`footfall restore: ${line}\n`)));
   });
 
 program.parseAsync().catch((err: Error) => {
