@@ -165,6 +165,24 @@ describe("camera source with a real ffmpeg", () => {
     await source.stop();
     expect(lines.filter((l) => l.includes("counted since the start"))).toHaveLength(1);
   });
+
+  it("warns of points drawn outside the frames it gets, and of a width without a height", async () => {
+    const lines: string[] = [];
+    // Drawn on a 320x240 snapshot; the camera gives 160x120 (a width alone scales nothing).
+    const line = { zone: "door", a: [140, 0] as [number, number], b: [140, 240] as [number, number], invert: false, marginPx: 2, reportEveryMs: 100 };
+    const { ctx, ac } = context({ input: clip, realtime: false, workers: 1, width: 320, line }, lines);
+    const source = createCameraSource({ detector: async () => fakeDetector() });
+    await source.start(ctx);
+    await source.finished();
+    const fix =
+      "were the points taken on a frame of another size? Set settings.width and settings.height to that size (frames are scaled to it), or take them again on this camera's frames";
+    expect(lines.filter((l) => l.startsWith("warn settings."))).toEqual([
+      `warn settings.line's point [140, 240] lies outside the 160x120 frame: ${fix} {}`,
+      "warn settings.width is ignored without settings.height: give both to scale the frames, or neither {}",
+    ]);
+    ac.abort();
+    await source.stop();
+  });
 });
 
 describe("camera settings", () => {

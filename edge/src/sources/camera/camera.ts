@@ -107,6 +107,8 @@ export class CameraSource implements Source<CameraSettings> {
   private runStartedAt = 0;
   private runProcessed = 0;
   private lastFrameAt = 0;
+  /** The frame size whose settings were last checked (warned of once per size). */
+  private checkedSize = "";
   private clips: ClipStore | null = null;
   private auditServer: AuditServer | null = null;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
@@ -210,6 +212,11 @@ export class CameraSource implements Source<CameraSettings> {
       log: log.child("ffmpeg"),
       signal,
       onStart: (info) => {
+        const size = `${info.width}x${info.height}`;
+        if (size !== this.checkedSize) {
+          this.checkedSize = size;
+          for (const problem of pointsOutsideFrame(s, info.width, info.height)) log.warn(problem);
+        }
         this.runStartTs = ctx.now();
         this.runStartedAt = Date.now();
         this.runProcessed = 0;
@@ -377,6 +384,37 @@ export class CameraSource implements Source<CameraSettings> {
     this.detector = null;
     this.queue = [];
   }
+}
+
+/**
+ * The settings drawn in image pixels (the line, the calibration's image points, roi, masks) that
+ * lie outside the frames the camera gives: points taken on a frame of another size (a camera set to
+ * another resolution, a snapshot scaled down), which would count nothing or put people in the wrong
+ * zones without a word. One line per setting, with what to do.
+ */
+export function pointsOutsideFrame(s: CameraSettings, width: number, height: number): string[] {
+  type Pt = readonly [number, number];
+  const corners = (box: readonly [number, number, number, number]): Pt[] => [
+    [box[0], box[1]],
+    [box[2], box[3]],
+  ];
+  const drawn: [string, Pt[]][] = [];
+  if (s.line) drawn.push(["settings.line's point", [s.line.a, s.line.b]]);
+  if (s.calibration) drawn.push(["settings.calibration's image point", s.calibration.points.map((p) => p.image)]);
+  if (s.roi) drawn.push(["settings.roi's corner", corners(s.roi)]);
+  s.masks.forEach((m, i) => drawn.push([`settings.masks[${i}]'s corner`, corners(m)]));
+  const fix =
+    "were the points taken on a frame of another size? Set settings.width and settings.height to that size (frames are scaled to it), or take them again on this camera's frames";
+  const problems: string[] = [];
+  for (const [name, points] of drawn) {
+    const bad = points.filter((p) => p[0] < 0 || p[1] < 0 || p[0] > width || p[1] > height);
+    const list = bad.map((p) => `[${p[0]}, ${p[1]}]`).join(", ");
+    if (bad.length > 0) problems.push(`${name} ${list} lie${bad.length === 1 ? "s" : ""} outside the ${width}x${height} frame: ${fix}`);
+  }
+  const [given, missing] = s.width === undefined ? ["height", "width"] : ["width", "height"];
+  if ((s.width === undefined) !== (s.height === undefined))
+    problems.push(`settings.${given} is ignored without settings.${missing}: give both to scale the frames, or neither`);
+  return problems;
 }
 
 /** Whether a box's foot point (bottom centre) lies in one of the mask boxes. */
