@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,5 +111,40 @@ describe("footfall restore's progress", () => {
     const target = join(dir, "restore-progress-target");
     restoreDatabase(target, backup, (line) => lines.push(line));
     expect(lines).toEqual([`checking the backup ${backup} (0.0 MB)`, `copying it into ${target}`]);
+  });
+});
+
+describe("footfall backup onto the data folder's own files", () => {
+  const live = join(dir, "live-data");
+  beforeAll(() => {
+    mkdirSync(live);
+    const db = new Database(join(live, "footfall.db"));
+    db.pragma("journal_mode = WAL");
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1'); INSERT INTO events VALUES ('e1'), ('e2')");
+    db.close();
+  });
+
+  it.each(["footfall.db", "footfall.db-wal", "footfall.lock"])("refuses %s even with --force, and leaves the database whole", async (name) => {
+    const target = join(live, name);
+    await expect(backupDatabase(live, target, { force: true })).rejects.toThrow(
+      `${target} is a file the server of ${live} (FOOTFALL_DATA_DIR) uses, not a place for a backup: replacing it would destroy the database. Give the backup a new file name, best outside the data folder (on another disk)`,
+    );
+    const db = new Database(join(live, "footfall.db"), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM events").get()).toEqual({ n: 2 });
+    db.close();
+    expect(existsSync(`${target}.partial`)).toBe(false);
+  });
+
+  it("refuses the database by another path to it (a link)", async () => {
+    const link = join(dir, "link-to-live.db");
+    symlinkSync(join(live, "footfall.db"), link);
+    await expect(backupDatabase(live, link, { force: true })).rejects.toThrow(/is a file the server of .* uses, not a place for a backup/);
+  });
+
+  it("says at once that a folder is no file name, rather than copying and failing with EISDIR", async () => {
+    const folder = join(dir, "backups");
+    mkdirSync(folder);
+    await expect(backupDatabase(live, folder, { force: true })).rejects.toThrow(new RegExp(`^${folder} is a folder: give the backup's file name in it, e\\.g\\. ${folder}/footfall-\\d{4}-\\d\\d-\\d\\d\\.db$`));
+    expect(existsSync(`${folder}.partial`)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { DATABASE_FILE, noDatabaseMessage, prepareDataDir } from "./db/database.js";
 import { MIGRATIONS } from "./db/migrations.js";
@@ -115,10 +115,16 @@ export async function backupDatabase(dataDir: string, file: string, opts: { forc
   const source = join(dataDir, DATABASE_FILE);
   const target = resolve(file);
   if (!existsSync(source)) throw new BackupError(noDatabaseMessage(dataDir));
-  if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
   const folder = dirname(target);
   if (!existsSync(folder)) throw new BackupError(`no folder ${folder} to write the backup into: create it first (mkdir -p ${folder}) or choose another path`);
   if (!statSync(folder).isDirectory()) throw new BackupError(`${folder} is a file, not a folder: choose a path in a folder for the backup`);
+  if (isServersFile(dataDir, target))
+    throw new BackupError(
+      `${target} is a file the server of ${dataDir} (FOOTFALL_DATA_DIR) uses, not a place for a backup: replacing it would destroy the database. Give the backup a new file name, best outside the data folder (on another disk)`,
+    );
+  if (existsSync(target) && statSync(target).isDirectory())
+    throw new BackupError(`${target} is a folder: give the backup's file name in it, e.g. ${join(target, `footfall-${new Date().toISOString().slice(0, 10)}.db`)}`);
+  if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: choose a new file name, or add --force to replace it`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
   const say = opts.progress ?? (() => {});
@@ -143,6 +149,32 @@ export async function backupDatabase(dataDir: string, file: string, opts: { forc
   say(`written (${megabytes(statSync(target).size)}); checking the copy`);
   const s = summary(target);
   return { file: target, bytes: statSync(target).size, events: s.events, stores: s.stores, seconds: secondsSince(started) };
+}
+
+/**
+ * Whether `target` is one of the files a server on `dataDir` uses (its database and the database's WAL, shared-memory
+ * and journal files, the lock and the pid note), by name in the folder or as the same file (a link to it).
+ * `footfall backup data/footfall.db --force` renamed a fresh copy over the live database under its write-ahead log.
+ */
+function isServersFile(dataDir: string, target: string): boolean {
+  const db = join(dataDir, DATABASE_FILE);
+  const names = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`, join(dataDir, LOCK_FILE), join(dataDir, PID_FILE)];
+  const real = (path: string) => {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  };
+  const t = real(target);
+  if (names.some((n) => real(n) === t)) return true;
+  try {
+    const a = statSync(target);
+    const b = statSync(db);
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false; // no such file: not the database
+  }
 }
 
 /** Seconds since `started` (performance.now()), to the millisecond: the report says 0.441, not 0.44052253499999985. */
