@@ -97,6 +97,8 @@ export class WebhookDispatcher {
   private readonly userAgent: string;
   private readonly dispatchesHere: (store: string) => boolean;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Hooks of stores another server of the chain sends, by when to look again whether they moved here. */
+  private readonly elsewhere = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt = Infinity;
   private pumping = false;
@@ -183,6 +185,11 @@ export class WebhookDispatcher {
         let next = Infinity;
         for (const head of heads) {
           if (this.inflight.has(head.hookId)) continue;
+          const later = this.elsewhere.get(head.hookId);
+          if (later !== undefined && later > now) {
+            next = Math.min(next, later);
+            continue;
+          }
           if (head.nextAttemptAt <= now) {
             const run = this.attempt(head)
               .catch((err: Error) => {
@@ -220,10 +227,12 @@ export class WebhookDispatcher {
     const secret = await this.storage.webhooks.secret(d.hookId);
     if (!hook || secret === undefined || !hook.enabled) return;
     if (!this.dispatchesHere(hook.store)) {
-      // Another server of the chain ingests this store and sends its hooks; look again later (the shard may move here).
-      this.wake(this.now() + 5000);
+      // Another server of the chain ingests this store and sends its hooks; look again in 5 s (the shard may move here),
+      // not at once: the pump that follows this attempt would otherwise find the same head due and try it again, without end.
+      this.elsewhere.set(hook.id, this.now() + 5000);
       return;
     }
+    this.elsewhere.delete(hook.id);
     const result = await this.post(hook.url, secret, d);
     const now = this.now();
     const attempts = d.attempts + 1;
