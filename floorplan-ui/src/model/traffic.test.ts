@@ -55,6 +55,13 @@ describe("trafficSlots", () => {
     expect(slots[9]).toMatchObject({ label: "09:00", value: 5 });
     expect(slotsTotal(slots)).toBe(5);
   });
+  it("names the hour the clocks go back over twice by its zone, so the chart and its tooltip show 02:00 CEST then 02:00 CET", () => {
+    const from = Date.parse("2026-10-24T22:00:00Z"); // Sun 25 Oct in Paris: 25 hours
+    const slots = trafficSlots([b("2026-10-25T02:00:00+02:00", 3), b("2026-10-25T02:00:00+01:00", 4)], { from, to: Date.parse("2026-10-25T23:00:00Z"), days: 1 }, "hour", PARIS);
+    expect(slots).toHaveLength(25);
+    expect(slots.slice(1, 5).map((s) => [s.label, s.value])).toEqual([["01:00", 0], ["02:00 CEST", 3], ["02:00 CET", 4], ["03:00", 0]]);
+    expect(new Set(slots.map((s) => s.label)).size).toBe(25);
+  });
   it("walks local days across a DST change", () => {
     const from = Date.parse("2026-03-27T23:00:00Z");
     const slots = trafficSlots([b("2026-03-30T00:00:00+02:00", 2)], { from, to: Date.parse("2026-03-30T22:00:00Z"), days: 3 }, "day", PARIS);

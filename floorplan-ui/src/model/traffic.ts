@@ -123,5 +123,13 @@ export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange
   // Buckets the walk did not meet (an unexpected boundary) are not dropped silently.
   const seen = new Set(slots.map((s) => s.start));
   for (const [start, value] of byStart) if (!seen.has(start)) slots.push(slot(start, nextAfter(start), value));
-  return slots.sort((a, b) => a.start - b.start);
+  slots.sort((a, b) => a.start - b.start);
+  // The hour clocks go back over happens twice (02:00 CEST, then 02:00 CET): each says which, not "02:00" twice.
+  const counts = new Map<string, number>();
+  for (const s of slots) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  if (bucket === "hour" && slots.some((s) => counts.get(s.label)! > 1)) {
+    const withZone = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", timeZoneName: "short", ...(multiDay ? { weekday: "short" } : {}) });
+    for (const s of slots) if (counts.get(s.label)! > 1) s.label = withZone.format(s.start);
+  }
+  return slots;
 }
