@@ -165,6 +165,18 @@ describe("footfall-edge (CLI)", () => {
     expect(none.err()).toMatch(/no settings\.calibration\.points in the config: add 4\+/);
   });
 
+  it("refuses a camera whose calibration gives no homography or whose line is one point, with every problem, before starting", async () => {
+    const points = [0, 1, 2, 3].map((k) => ({ image: [100 * k, 0], floor: [k, 0] })); // all on one line
+    const line = { zone: "door", a: [50, 60], b: [50, 60] };
+    const run = io();
+    const file = tempFile({ ...good, settings: { input: "/dev/video-none", calibration: { points }, line } });
+    expect(await runCli(["camera", "--config", file, "--dry-run", "--duration", "1"], run.io)).toBe(2);
+    expect(run.err()).toContain(
+      "  - /settings: settings/calibration/points: the point pairs are degenerate (collinear or repeated points): choose 4+ points spread over the floor, no 3 of them on one line\n" +
+        "  - /settings: settings/line: a and b are the same point: give the line's two ends (image pixels), e.g. either side of the door\n",
+    );
+  });
+
   it("hands a dry run the store layout given by --layout (a camera's or beacon's zone events need one), and says so without it", async () => {
     const square = (x: number) => [[x, 0], [x + 5, 0], [x + 5, 5], [x, 5]];
     const layout = {

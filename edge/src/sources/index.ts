@@ -4,8 +4,7 @@ import type { Checked } from "../schema.js";
 import type { Source } from "../source.js";
 import { BeaconSettingsSchema, BeaconSource, checkBeaconSettings } from "./beacon/index.js";
 import { DoorSettingsSchema, DoorSource, checkDoorSettings } from "./door/index.js";
-import { CameraSettingsSchema, createCameraSource } from "./camera/index.js";
-import { checkValue } from "../schema.js";
+import { CameraSettingsSchema, checkCameraSettings, createCameraSource } from "./camera/index.js";
 import { SimSource } from "./sim.js";
 import { SimSettingsSchema, checkSimSettings } from "./sim/settings.js";
 
@@ -49,7 +48,7 @@ export const SOURCES: Record<AgentKind, SourceDefinition<unknown>> = {
     kind: "camera",
     summary: "a camera (file, RTSP or V4L2 through ffmpeg) with person detection and tracking: zone enters, exits, positions, line counts",
     settingsSchema: CameraSettingsSchema,
-    checkSettings: (input) => checkValue(CameraSettingsSchema, input, "settings"),
+    checkSettings: checkCameraSettings,
     create: () => createCameraSource(),
   },
 };

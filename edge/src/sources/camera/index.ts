@@ -1,4 +1,4 @@
-export { CameraSettingsSchema, CalibrationSchema, CountLineSchema, inputKind, type CameraSettings } from "./settings.js";
+export { CameraSettingsSchema, CalibrationSchema, CountLineSchema, checkCameraSettings, inputKind, type CameraSettings } from "./settings.js";
 export {
   CameraSource,
   createCameraSource,

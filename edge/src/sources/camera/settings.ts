@@ -1,6 +1,9 @@
 /** Settings of the camera source (the `settings` object of a `camera` agent's config file). */
 import { Type, type Static } from "@sinclair/typebox";
 import { ID_PATTERN } from "@footfall/core";
+import { checkValue, type Checked } from "../../schema.js";
+import { errorMessage } from "../../log.js";
+import { computeHomography } from "../../vision/homography.js";
 import { DETECTOR_SCORES } from "../../vision/scores.js";
 import { DEFAULT_TRACKER_OPTIONS } from "../../vision/tracker.js";
 
@@ -125,6 +128,29 @@ export const CameraSettingsSchema = Type.Object(
 );
 
 export type CameraSettings = Static<typeof CameraSettingsSchema>;
+
+/**
+ * Fill defaults and list every problem of a camera's settings: the schema's, then what it cannot
+ * say. A calibration whose points give no homography (collinear, repeated) or a line of one point
+ * would fail every start of the source, retried with backoff for good: the agent refuses to start
+ * instead (exit 2), with the other problems.
+ */
+export function checkCameraSettings(input: unknown): Checked<CameraSettings> {
+  const checked = checkValue(CameraSettingsSchema, input, "settings");
+  const s = checked.value;
+  const problems = [...checked.problems];
+  const clean = (path: string) => !checked.problems.some((p) => p.includes(path));
+  if (s.calibration && clean("settings/calibration")) {
+    try {
+      computeHomography(s.calibration.points);
+    } catch (err) {
+      problems.push(`settings/calibration/points: ${errorMessage(err)}`);
+    }
+  }
+  if (s.line && clean("settings/line") && s.line.a[0] === s.line.b[0] && s.line.a[1] === s.line.b[1])
+    problems.push("settings/line: a and b are the same point: give the line's two ends (image pixels), e.g. either side of the door");
+  return { value: s, problems };
+}
 
 /** Input kind from the `input` string. */
 export function inputKind(input: string): "file" | "stream" | "v4l2" {
