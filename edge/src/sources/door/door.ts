@@ -5,7 +5,7 @@ import { BeamDecoder, type Beam, type Crossing } from "./beams.js";
 import { addCrossings, addSensorTotals, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
 import { startPushEndpoint, type PushEndpoint } from "./http.js";
 import { LineProtocol, type LineReading } from "./lines.js";
-import { openSerialLines, type SerialLines } from "./serial.js";
+import { MAX_LINE_BYTES, openSerialLines, type SerialLines } from "./serial.js";
 import type { DoorSettings } from "./settings.js";
 import { StateFile } from "./state-file.js";
 
@@ -54,6 +54,7 @@ export class DoorSource implements Source<DoorSettings> {
       const protocol = new LineProtocol(s.serial.patterns, s.serial.blockedStates);
       if (s.serial.patterns.beam) this.startDecoder(ctx);
       let unknown = 0;
+      let overlong = 0;
       this.serial = await openSerialLines({
         path: s.serial.path!,
         baudRate: s.serial.baudRate,
@@ -61,6 +62,14 @@ export class DoorSource implements Source<DoorSettings> {
         silenceMs: s.serial.silenceMs,
         log: ctx.log,
         onError: (err) => ctx.fail(err),
+        // Dropped, not buffered: said once per run (a counter that never ends its lines sends nothing else).
+        onOverlong: () => {
+          if (++overlong === 1)
+            ctx.log.warn(
+              { maxBytes: MAX_LINE_BYTES, overlong },
+              `the counter sent more than ${MAX_LINE_BYTES} bytes without a line ending: dropped, to its next line ending, and not counted (said once per run). Check serial.baudRate (a wrong one garbles the line endings) and that the counter ends its lines with \\n (a \\r alone is no line ending here)`,
+            );
+        },
         onLine: (line) => {
           const r = protocol.read(line);
           // Counted and said (the first five, then every thousandth): a counter whose lines the

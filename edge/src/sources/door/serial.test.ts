@@ -4,7 +4,7 @@
  * what the source has read (its tally file), never a fixed time; the watchdog runs on a fake clock.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, write, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -107,6 +107,20 @@ describe("the door source on a serial line (socat pty pair)", () => {
       expect.stringMatching(/a reading of 99999999 in and 0 out would make more than 1,000,000 .* refused, the other crossings are kept.*serial\.patterns/),
       expect.stringMatching(/ line=\\x1b\[0m unknown=2$/),
     ]);
+    await source.stop();
+  });
+
+  it("drops a line that never ends (past 4 KiB), says so once, and reads the lines after it", async () => {
+    const lines: string[] = [];
+    const { source, emitted } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
+    // A counter sending without line endings (a wrong baud rate, or \r alone): 100 KiB, then two such lines more.
+    // Written off the main thread: the pty holds a few KiB, and this process is the one reading the other end.
+    await new Promise((done, fail) => write(writer, "x".repeat(100 * 1024) + "\n" + "y".repeat(5000) + "\nIN 2\r\n" + "z".repeat(5000) + "\r\nOUT\r\n", (err) => (err ? fail(err) : done(null))));
+    await read([2, 1]);
+    source.report();
+    expect(emitted).toEqual([expect.objectContaining({ type: "count", in: 2, out: 1 })]);
+    const warns = lines.filter((l) => / WARN /.test(l));
+    expect(warns).toEqual([expect.stringMatching(/more than 4096 bytes without a line ending: dropped, .*said once per run.*serial\.baudRate.*maxBytes=4096 overlong=1$/)]);
     await source.stop();
   });
 

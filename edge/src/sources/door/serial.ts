@@ -6,14 +6,68 @@ interface SerialPortLike {
   open(cb: (err: Error | null) => void): void;
   close(cb?: (err: Error | null) => void): void;
   write(data: string, cb?: (err: Error | null | undefined) => void): boolean;
-  pipe<T>(dest: T): T;
+  on(event: "data", cb: (chunk: Buffer) => void): this;
   on(event: "error", cb: (err: Error) => void): this;
   on(event: "close", cb: () => void): this;
   readonly isOpen: boolean;
 }
 interface SerialportModule {
   SerialPort: new (opts: { path: string; baudRate: number; autoOpen: boolean }) => SerialPortLike;
-  ReadlineParser: new (opts: { delimiter: string; encoding?: string }) => { on(event: "data", cb: (line: string) => void): unknown };
+}
+
+/** The longest line a counter may send, in bytes: past it, what it sent is dropped up to its next line ending. */
+export const MAX_LINE_BYTES = 4096;
+
+/**
+ * Splits a byte stream into lines (`\n`) holding at most `maxBytes` of one line: a counter that never
+ * sends a line ending (a wrong baud rate, `\r` alone, a binary protocol) would otherwise grow the
+ * buffer without limit. A line past `maxBytes` is dropped, to its line ending, and `onOverlong` told
+ * (once per line); what follows its line ending is read as usual.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** Inside a line that went past the limit: drop up to its line ending. */
+  private dropping = false;
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onOverlong: () => void,
+    private readonly maxBytes = MAX_LINE_BYTES,
+  ) {}
+
+  /** Bytes held of the line not ended yet (at most `maxBytes`). */
+  get buffered(): number {
+    return this.size;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const end = chunk.indexOf(0x0a, start);
+      const piece = chunk.subarray(start, end === -1 ? chunk.length : end);
+      if (!this.dropping) {
+        if (this.size + piece.length > this.maxBytes) {
+          this.parts = [];
+          this.size = 0;
+          this.dropping = true;
+          this.onOverlong();
+        } else if (piece.length > 0) {
+          this.parts.push(piece);
+          this.size += piece.length;
+        }
+      }
+      if (end === -1) return;
+      if (this.dropping) this.dropping = false;
+      else {
+        const line = Buffer.concat(this.parts, this.size).toString("utf8");
+        this.parts = [];
+        this.size = 0;
+        this.onLine(line);
+      }
+      start = end + 1;
+    }
+  }
 }
 
 /** Load the optional `serialport` package, or fail with what to do. */
@@ -35,6 +89,8 @@ export interface SerialLinesOptions {
   baudRate: number;
   /** Every line received, without its line ending. */
   onLine: (line: string) => void;
+  /** A line went past {@link MAX_LINE_BYTES} without a line ending: dropped (to its line ending). */
+  onOverlong: () => void;
   /** The port failed or closed on its own (unplugged): the source fails and is restarted. */
   onError: (err: Error) => void;
   /** Write `command` every `everyMs` (devices that answer only when asked). */
@@ -51,18 +107,18 @@ export interface SerialLines {
 
 /** Open a serial device and read it line by line (`\n`, a trailing `\r` is trimmed by the caller). */
 export async function openSerialLines(opts: SerialLinesOptions): Promise<SerialLines> {
-  const { SerialPort, ReadlineParser } = await loadSerialport();
+  const { SerialPort } = await loadSerialport();
   const port = new SerialPort({ path: opts.path, baudRate: opts.baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) =>
     port.open((err) => (err ? reject(new Error(`cannot open ${opts.path}: ${err.message} (is the device plugged in, and may this user read it? e.g. the dialout group)`)) : resolve())),
   );
   let closing = false;
   let lastLine = Date.now();
-  const parser = port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "utf8" }));
-  parser.on("data", (line: string) => {
+  const lines = new LineSplitter((line) => {
     lastLine = Date.now();
     opts.onLine(line.replace(/\r$/, ""));
-  });
+  }, opts.onOverlong);
+  port.on("data", (chunk: Buffer) => lines.push(chunk));
   // A watchdog: a USB adapter pulled out removes its device node, and some drivers (and pseudo
   // terminals) never report the hang-up; a device that should talk and stays silent is gone too.
   const watchdog = setInterval(() => {
