@@ -75,15 +75,22 @@ try {
 }`;
 
 /** `VACUUM INTO partial` in a worker thread; `tick` is called every `everyMs` while it runs. Rejects with SQLite's message. */
-function vacuumInto(source: string, partial: string, tick: () => void, everyMs: number): Promise<void> {
+function vacuumInto(source: string, partial: string, tick: () => void, everyMs: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(new Error("stopped"));
   const worker = new Worker(VACUUM_WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), source, partial } });
   const timer = setInterval(tick, everyMs);
+  let onAbort = () => {};
   return new Promise<void>((resolve, reject) => {
     worker.once("message", (m: { ok: boolean; message?: string }) => (m.ok ? resolve() : reject(new Error(m.message))));
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the copy stopped (worker exit code ${code})`)));
+    // Stopped (Ctrl-C): the caller removes the partial file at once; the copy under way in SQLite writes on to the
+    // removed file until the process ends (terminate waits for SQLite's call to return).
+    onAbort = () => reject(new Error("stopped"));
+    signal?.addEventListener("abort", onAbort, { once: true });
   }).finally(() => {
     clearInterval(timer);
+    signal?.removeEventListener("abort", onAbort);
     void worker.terminate();
   });
 }
@@ -108,9 +115,10 @@ function pagesInUse(source: string): number | null {
  * ingests: `VACUUM INTO` reads one snapshot (WAL mode lets writers go on meanwhile) and writes a
  * compact file. Written beside the target and renamed, so a half-written backup never looks whole.
  * With `progress`, says what it copies, how much is written every `everyMs` (5 s) while it runs
- * (a year of a chain's history takes minutes), and when it checks the copy.
+ * (a year of a chain's history takes minutes), and when it checks the copy. `signal` stops it (Ctrl-C): the partial
+ * copy is removed at once, rather than left beside the target as large as the database.
  */
-export async function backupDatabase(dataDir: string, file: string, opts: { force?: boolean; progress?: Progress; everyMs?: number } = {}): Promise<BackupReport> {
+export async function backupDatabase(dataDir: string, file: string, opts: { force?: boolean; progress?: Progress; everyMs?: number; signal?: AbortSignal } = {}): Promise<BackupReport> {
   const started = performance.now();
   const source = join(dataDir, DATABASE_FILE);
   const target = resolve(file);
@@ -139,9 +147,10 @@ export async function backupDatabase(dataDir: string, file: string, opts: { forc
     }
   };
   try {
-    await vacuumInto(source, partial, () => say(`${megabytes(written())}${expected === null ? "" : ` of about ${megabytes(expected)}`} written`), opts.everyMs ?? 5_000);
+    await vacuumInto(source, partial, () => say(`${megabytes(written())}${expected === null ? "" : ` of about ${megabytes(expected)}`} written`), opts.everyMs ?? 5_000, opts.signal);
   } catch (err) {
     rmSync(partial, { force: true });
+    if (opts.signal?.aborted) throw new BackupError(`backup to ${target} stopped before it was complete: nothing was written there (the partial copy is removed)`);
     throw new BackupError(`backup to ${target} failed: ${(err as Error).message} (is there room on that disk?)`);
   }
   chmodSync(partial, 0o600);

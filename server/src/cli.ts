@@ -541,7 +541,10 @@ program
   .action(async (file: string, opts: { force?: boolean }) => {
     const { backupDatabase, refuseWithPostgres } = await import("./backup.js");
     refuseWithPostgres();
-    print(await backupDatabase(configFromEnv().dataDir, file, { ...opts, progress: (line) => process.stderr.write(`footfall backup: ${line}\n`) }));
+    // Ctrl-C (or a service stop) removes the partial copy instead of leaving it as large as the database.
+    const stop = new AbortController();
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+    print(await backupDatabase(configFromEnv().dataDir, file, { ...opts, progress: (line) => process.stderr.write(`footfall backup: ${line}\n`), signal: stop.signal }));
   });
 
 program
