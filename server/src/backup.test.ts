@@ -167,3 +167,21 @@ describe("footfall backup stopped (Ctrl-C)", () => {
     expect(existsSync(target)).toBe(false);
   });
 });
+
+describe("footfall restore of a backup it refuses, into a folder that did not exist", () => {
+  it.each([
+    ["a file that is no database", (path: string) => writeFileSync(path, "not a database")],
+    ["a backup from a newer Footfall", (path: string) => {
+      const db = new Database(path);
+      db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT)");
+      db.pragma("user_version = 9999");
+      db.close();
+    }],
+  ])("leaves no folder behind for %s", (_what, make) => {
+    const backup = join(dir, `refused-${readdirSync(dir).length}.db`);
+    make(backup);
+    const outer = join(dir, `never-made-${readdirSync(dir).length}`);
+    expect(() => restoreDatabase(join(outer, "data"), backup)).toThrow(/cannot be read as a Footfall database|was written by a newer Footfall \(schema 9999/);
+    expect(existsSync(outer)).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -334,7 +334,40 @@ export function restoreDatabase(dataDir: string, file: string, progress?: Progre
   if (!existsSync(source)) throw new BackupError(`no backup at ${source}`);
   if (!statSync(source).isFile()) throw new BackupError(`${source} is not a file: give the file \`footfall backup\` wrote`);
   // Errors that say what to do (a file in the way, a read-only disk, no permission), not mkdir's EEXIST or ENOTDIR.
+  // The outermost folder of the path that does not exist yet, which making the data folder makes.
+  let made: string | null = null;
+  for (let d = resolve(dataDir); !existsSync(d) && d !== dirname(d); d = dirname(d)) made = d;
   prepareDataDir(dataDir);
+  try {
+    return restoreInto(dataDir, source, started, progress ?? (() => {}));
+  } catch (err) {
+    // Folders this restore made go again when it fails (a damaged or newer backup): it leaves the disk as it was.
+    if (made !== null) removeMadeFolders(resolve(dataDir), made);
+    throw err;
+  }
+}
+
+/**
+ * Removes the data folder a failed restore made, with the lock file it put there, and the folders above it up to
+ * `outermost` that it made, each only when nothing else is in it (a server started on the new folder meanwhile writes
+ * its pid and database there: its folder is left alone).
+ */
+function removeMadeFolders(dataDir: string, outermost: string): void {
+  try {
+    const entries = readdirSync(dataDir);
+    if (entries.length > 1 || (entries.length === 1 && entries[0] !== LOCK_FILE)) return;
+    removeQuietly(join(dataDir, LOCK_FILE));
+    for (let d = dataDir; ; d = dirname(d)) {
+      if (readdirSync(d).length > 0) return;
+      rmdirSync(d);
+      if (d === outermost) return;
+    }
+  } catch {
+    /* left as it is: not the error to report */
+  }
+}
+
+function restoreInto(dataDir: string, source: string, started: number, say: Progress): BackupReport & { previous: string | null } {
   const need = statSync(source).size;
   const free = freeBytes(dataDir);
   // The database it replaces is kept: the copy needs the backup's size free, besides it.
@@ -356,7 +389,7 @@ export function restoreDatabase(dataDir: string, file: string, progress?: Progre
         : `a Footfall server, or another footfall restore, is using ${dataDir}: stop it first, then restore`,
     );
   try {
-    return putInPlace(dataDir, source, started, progress ?? (() => {}));
+    return putInPlace(dataDir, source, started, say);
   } finally {
     hold.unlock();
   }
