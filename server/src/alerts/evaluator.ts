@@ -162,6 +162,7 @@ export class AlertEvaluator {
       const now = this.services.now();
       const alert = await this.services.storage.alerts.acknowledge(store, alertId, by, now);
       if (!alert) return undefined;
+      this.testKill([{ type: "alert.acknowledged" }]);
       const s = this.stores.get(store);
       const rule = s?.rules.find((r) => r.id === alert.ruleId) ?? (await this.services.storage.alerts.getRule(store, alert.ruleId));
       if (s) s.state = acknowledgeAlert(s.state, s.rules, alertId, by, now).state;
@@ -169,6 +170,16 @@ export class AlertEvaluator {
       else this.o.onChanged?.(store);
       return alert;
     });
+  }
+
+  /**
+   * Test only: FOOTFALL_TEST_KILL_AFTER_ALERT=alert.firing (or .acknowledged, .resolved) kills this process with SIGKILL
+   * right after such a change is stored, before it is announced: the crash the webhooks' reconciliation recovers from
+   * (webhooks/alert-crash.integration.test.ts). Never set in production.
+   */
+  private testKill(notifications: readonly Pick<AlertNotification, "type">[]): void {
+    const type = process.env.FOOTFALL_TEST_KILL_AFTER_ALERT;
+    if (type && notifications.some((n) => n.type === type)) process.kill(process.pid, "SIGKILL");
   }
 
   private here(store: string): boolean {
@@ -215,6 +226,7 @@ export class AlertEvaluator {
       const figures = rules.some((r) => r.enabled) ? await this.figures(store, s, now) : {};
       const step = alertStep(s.state, rules, figures, now);
       if (step.changed.length > 0) await this.services.storage.alerts.saveAlerts(step.changed);
+      this.testKill(step.notifications);
       s.state = step.state;
       // An alert resolved because its rule was deleted, or is no longer evaluated (the store's last enabled rule was disabled):
       // core's step knows no rule for it; its notification carries the rule as it was (deleted) or is (disabled).

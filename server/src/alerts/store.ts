@@ -54,6 +54,25 @@ export interface AlertsStore {
   forRestore(store: string): Promise<Alert[]>;
   /** Alerts fired in the range, newest first. */
   history(store: string, q: AlertHistoryQuery): Promise<Alert[]>;
+  /**
+   * Alerts (of every store) with a change whose webhook deliveries are not known to be queued, at most `limit`: a server
+   * killed between storing the change and queuing it, or a queueing that failed (migration 22). Only those whose last
+   * change is before `changedBefore` (a change being queued right now is left to its own server).
+   */
+  unnotified(changedBefore: number, limit: number): Promise<UnnotifiedAlert[]>;
+  /**
+   * Record that the webhook deliveries of `alert`'s change to `state` are queued, when those of its earlier changes are
+   * (else nothing: the reconciliation queues what is missing). true when recorded.
+   */
+  notified(store: string, id: string, state: Alert["state"]): Promise<boolean>;
+  /** Record that every change of the alert up to its stored `state` is queued (the reconciliation's; nothing when it changed since). */
+  notifiedUpTo(store: string, id: string, state: Alert["state"]): Promise<boolean>;
+}
+
+/** An alert with changes not queued: those after `notified` (null: none of them is, not even its firing). */
+export interface UnnotifiedAlert {
+  alert: Alert;
+  notified: Alert["state"] | null;
 }
 
 /** Runs one statement with `?` placeholders; returns its rows (none for a statement without RETURNING). */
@@ -154,6 +173,24 @@ function alertOf(r: Record<string, unknown>): Alert {
 
 const ALERT_COLUMNS = "state, ack_by, ack_at, resolved_at, body";
 
+/**
+ * Migration 22 (both adapters): each alert's last change whose webhook deliveries are queued. The server queues a
+ * change's deliveries after storing it; a kill -9 in between left it stored and never sent. Rows from before are taken as
+ * queued; the index holds only the alerts waiting for their deliveries (a handful at most).
+ */
+export const ALERTS_NOTIFIED_SQL = `
+  ALTER TABLE alerts ADD COLUMN notified TEXT;
+  UPDATE alerts SET notified = state;
+  CREATE INDEX alerts_unnotified ON alerts (store, id) WHERE notified IS NULL OR notified <> state;
+`;
+
+/** The marker a change may move on from: firing from none; acknowledged from firing; resolved from acknowledged, or from firing when never acknowledged. */
+const NOTIFIED_AFTER: Record<Alert["state"], string> = {
+  firing: "notified IS NULL",
+  acknowledged: "notified = 'firing'",
+  resolved: "(notified = 'acknowledged' OR (notified = 'firing' AND ack_at IS NULL))",
+};
+
 /** The hours and alerts stores over one adapter's `read` and `write` query functions. */
 export function alertStores(read: Query, write: Query, bool: (b: boolean) => unknown): { hours: HoursStore; alerts: AlertsStore } {
   const hours: HoursStore = {
@@ -248,6 +285,19 @@ export function alertStores(read: Query, write: Query, bool: (b: boolean) => unk
       }
       return (await read(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE ${where.join(" AND ")} ORDER BY fired_at DESC, id DESC LIMIT ?`, [...args, q.limit])).map(alertOf);
     },
+    unnotified: async (changedBefore, limit) =>
+      (
+        await read(
+          `SELECT ${ALERT_COLUMNS}, notified FROM alerts WHERE (notified IS NULL OR notified <> state) AND COALESCE(resolved_at, ack_at, fired_at) < ?
+           ORDER BY COALESCE(resolved_at, ack_at, fired_at), store, id LIMIT ?`,
+          [changedBefore, limit],
+        )
+      ).map((r) => ({ alert: alertOf(r), notified: r.notified === null || r.notified === undefined ? null : (String(r.notified) as Alert["state"]) })),
+    notified: async (store, id, state) =>
+      (await write(`UPDATE alerts SET notified = ? WHERE store = ? AND id = ? AND ${NOTIFIED_AFTER[state]} RETURNING id`, [state, store, id])).length > 0,
+    notifiedUpTo: async (store, id, state) =>
+      (await write("UPDATE alerts SET notified = state WHERE store = ? AND id = ? AND state = ? AND (notified IS NULL OR notified <> state) RETURNING id", [store, id, state]))
+        .length > 0,
   };
   return { hours, alerts };
 }

@@ -1,7 +1,7 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL, DIGEST_RETRY_SQL } from "./repos/admin.js";
-import { ALERTS_SQL } from "../alerts/store.js";
+import { ALERTS_NOTIFIED_SQL, ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 
 export interface Migration {
@@ -309,5 +309,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE stores ADD COLUMN layout_versions INTEGER NOT NULL DEFAULT 0;
       UPDATE stores SET layout_versions = coalesce((SELECT max(version) FROM layouts WHERE layouts.store = stores.id), 0);
     `,
+  },
+  {
+    version: 22,
+    name: "each alert's last change whose webhook deliveries are queued (a kill -9 between storing and queuing loses none)",
+    sql: ALERTS_NOTIFIED_SQL,
   },
 ];

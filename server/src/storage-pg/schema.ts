@@ -24,7 +24,7 @@
  * Never edit a released migration: add the next number.
  */
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
-import { ALERTS_PG_SQL } from "../alerts/store.js";
+import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 
 export interface PgMigration {
@@ -510,5 +510,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE stores ADD COLUMN layout_versions integer NOT NULL DEFAULT 0;
       UPDATE stores SET layout_versions = coalesce((SELECT max(version) FROM layouts WHERE layouts.store = stores.id), 0);
     `,
+  },
+  {
+    version: 22,
+    name: "each alert's last change whose webhook deliveries are queued (a kill -9 between storing and queuing loses none)",
+    sql: ALERTS_NOTIFIED_SQL,
   },
 ];

@@ -1,6 +1,6 @@
 /**
- * The storage contract of migration 5 (opening hours, door count drift, alert rules and alerts):
- * called by ./contract.ts for every adapter.
+ * The storage contract of migration 5 (opening hours, door count drift, alert rules and alerts) and 22
+ * (each alert's last change whose webhook deliveries are queued): called by ./contract.ts for every adapter.
  */
 import { expect } from "vitest";
 import type { Alert, AlertRule, OpeningHours } from "@footfall/core";
@@ -92,5 +92,31 @@ export function alertsContract(test: (title: string, fn: (s: Storage) => Promise
     expect((await s.alerts.history("shop", { limit: 10, from: T0, to: T0 + 1000 })).map((a) => a.id)).toEqual(["r1-1"]);
     expect((await s.alerts.history("shop", { limit: 1 })).map((a) => a.id)).toEqual(["r2-1"]);
     expect(await s.alerts.history("other", { limit: 10 })).toEqual([]);
+  });
+
+  test("alerts' changes not queued for the webhooks: listed until marked, in order of change; a change is marked only after those before it", async (s) => {
+    const ids = async (before = T0 + 100_000) => (await s.alerts.unnotified(before, 10)).map((u) => [u.alert.id, u.notified]);
+    await s.alerts.saveAlerts([alert("r1-1", "r1", T0 + 2000), alert("r2-1", "r2", T0 + 1000)]);
+    expect(await ids()).toEqual([["r2-1", null], ["r1-1", null]]);
+    expect(await ids(T0 + 1500)).toEqual([["r2-1", null]]);
+    // Its firing queued: marked; an acknowledgement before the firing was marked is not.
+    expect(await s.alerts.notified("shop", "r2-1", "acknowledged")).toBe(false);
+    expect(await s.alerts.notified("shop", "r2-1", "firing")).toBe(true);
+    expect(await s.alerts.notified("shop", "r2-1", "firing")).toBe(false);
+    expect(await ids()).toEqual([["r1-1", null]]);
+    // Acknowledged: listed again (after its firing), then marked; a resolve after it is marked only once the acknowledgement is.
+    await s.alerts.acknowledge("shop", "r2-1", "ana", T0 + 3000);
+    expect((await s.alerts.unnotified(T0 + 100_000, 10)).map((u) => [u.alert.id, u.alert.state, u.notified])).toEqual([["r1-1", "firing", null], ["r2-1", "acknowledged", "firing"]]);
+    await s.alerts.saveAlerts([{ ...alert("r2-1", "r2", T0 + 1000), state: "resolved", resolvedAt: T0 + 4000 }]);
+    expect(await s.alerts.notified("shop", "r2-1", "resolved")).toBe(false);
+    expect(await s.alerts.notified("shop", "r2-1", "acknowledged")).toBe(true);
+    expect(await s.alerts.notified("shop", "r2-1", "resolved")).toBe(true);
+    // Resolved without an acknowledgement: from its firing. The reconciliation marks up to the state it read, and not when it changed since.
+    await s.alerts.notified("shop", "r1-1", "firing");
+    await s.alerts.saveAlerts([{ ...alert("r1-1", "r1", T0 + 2000), state: "resolved", resolvedAt: T0 + 5000 }]);
+    expect(await s.alerts.notifiedUpTo("shop", "r1-1", "firing")).toBe(false);
+    expect(await s.alerts.notifiedUpTo("shop", "r1-1", "resolved")).toBe(true);
+    expect(await s.alerts.notified("shop", "r1-1", "resolved")).toBe(false);
+    expect(await ids()).toEqual([]);
   });
 }

@@ -137,9 +137,12 @@ export class WebhookDispatcher {
     return () => this.listeners.delete(listener);
   }
 
-  /** Queue `m` for every enabled hook of its store that wants its type; the deliveries queued. */
-  async notify(m: WebhookMessage): Promise<WebhookDelivery[]> {
-    const hooks = (await this.storage.webhooks.list(m.store)).filter((h) => h.enabled && hookWants(h, m.type));
+  /**
+   * Queue `m` for every enabled hook of its store that wants its type (`createdBy`: only hooks created by then: a
+   * notification queued late goes to the hooks there were when it happened); the deliveries queued.
+   */
+  async notify(m: WebhookMessage, opts: { createdBy?: number } = {}): Promise<WebhookDelivery[]> {
+    const hooks = (await this.storage.webhooks.list(m.store)).filter((h) => h.enabled && hookWants(h, m.type) && (opts.createdBy === undefined || h.createdAt <= opts.createdBy));
     const body = webhookBody(m);
     const queued: WebhookDelivery[] = [];
     for (const h of hooks) {
