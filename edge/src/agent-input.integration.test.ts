@@ -14,7 +14,7 @@ import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { Value } from "@sinclair/typebox/value";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { agentProblems, agentStatusValidator, stalledDetail, topics, type AgentInput, type AgentKind } from "@footfall/core";
+import { agentProblems, agentRejectsOf, agentStatusValidator, stalledDetail, topics, type AgentInput, type AgentKind } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { validateConfig } from "./config.js";
 import { silentLogger } from "./log.js";
@@ -173,5 +173,22 @@ describe("an agent whose source stalls", () => {
     expect(problemsOf("door", down)).toEqual(["stalled"]);
     expect(stalledDetail({ state: "online", kind: "door", input: inputOf(down) })).toMatch(/^source restarting for [1-9] min \(\d+ restarts\)$/);
     expect(a.metrics().connected).toBe(true);
+  });
+
+  it("a door counter's refused pushes are in its retained status (agentRejects.*), as the server reads them", async () => {
+    broker = await startBroker();
+    const door = new DoorSource();
+    const secret = "door-secret-door-secret";
+    const settings = Value.Default(DoorSettingsSchema, { zone: "entrance", input: "http", http: { host: "127.0.0.1", port: 0, secret, mapping: { in: "in", out: "out" } } });
+    startAgent("door-2", "door", door, settings as never);
+    await waitFor("the push endpoint", () => door.httpPort !== null);
+    const push = (auth: string, body: string) => fetch(`http://127.0.0.1:${door.httpPort}/count`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${auth}` }, body });
+    expect((await push("an-old-secret-of-the-sensor", '{"in":1,"out":0}')).status).toBe(401);
+    expect((await push(secret, '{"in":"many"}')).status).toBe(400);
+    expect((await push(secret, '{"in":2,"out":1}')).status).toBe(204);
+    await waitFor("a status saying the refused pushes", async () => (await retainedStatus(broker!.port, "door-2"))["agentRejects.refused_push"] === 2);
+    const status = await retainedStatus(broker.port, "door-2");
+    expect(agentStatusValidator.problems(status)).toEqual([]);
+    expect(agentRejectsOf(status)).toEqual({ refused_push: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import type { MqttClient } from "mqtt";
 import {
+  agentRejectsMetrics,
   agentStatusValidator,
   decodeReceipt,
   encodePayload,
@@ -294,6 +295,8 @@ export class Agent<S> {
       sourceDownMs: this.supervisor.downMs(),
       // Sources that report their input (a camera's frames): what it is and how long since the last one.
       ...(this.supervisor.inputUnit === null ? {} : { inputUnit: this.supervisor.inputUnit, inputAgeMs: this.supervisor.inputAgeMs() }),
+      // What it refused itself, by reason (core's AGENT_REJECTS): its source's, events its source made wrong, events a full outbox refused.
+      ...agentRejectsMetrics({ ...this.supervisor.rejects, invalid_event: m.rejected, outbox_full: m.refused }),
       receipts: this.opts.config.receipts,
       settlement: m.settlement,
       unsettled: m.unsettled,

@@ -1,4 +1,7 @@
 import type { AuditReport, FootfallEvent, Layout } from "@footfall/core";
+
+/** What a source may refuse itself (core's AGENT_REJECTS; the runtime counts invalid_event and outbox_full). */
+export type AgentRejectReason = "unreadable_line" | "over_limit" | "refused_push" | "bad_sighting" | "unknown_receiver";
 import type { Logger } from "./log.js";
 
 /** Zone and visitor ids as plain strings (the runtime validates them); every other field, literals included, as is. */
@@ -63,6 +66,13 @@ export interface SourceContext<S = unknown> {
    * Absent in some tests.
    */
   input?(): void;
+  /**
+   * (this project) Count input the source refused itself (a serial line it cannot read, a push or a
+   * sighting it cannot use): the agent's status says the counts since it started (`agentRejects.<reason>`,
+   * core's AGENT_REJECTS), and the Agents view shows them beside the server's rejects. Logging stays the
+   * source's. Absent in some tests.
+   */
+  reject?(reason: AgentRejectReason, n?: number): void;
 }
 
 /**

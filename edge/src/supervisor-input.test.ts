@@ -173,4 +173,20 @@ describe("SourceSupervisor's downMs only reads", () => {
       { numRuns: 150 },
     );
   });
+
+  it("counts what its source refused (ctx.reject) over every run since the agent started", async () => {
+    const source = new ScriptedSource();
+    const s = supervise(source);
+    s.start();
+    await vi.advanceTimersByTimeAsync(10);
+    source.ctx!.reject!("unreadable_line");
+    source.ctx!.reject!("refused_push", 3);
+    source.ctx!.fail(new Error("unplugged"));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.restarts).toBe(1);
+    source.ctx!.reject!("unreadable_line");
+    expect(s.rejects).toEqual({ unreadable_line: 2, refused_push: 3 });
+    await s.stop();
+  });
 });
+

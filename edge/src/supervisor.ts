@@ -96,6 +96,14 @@ export class SourceSupervisor<S> {
     return this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs;
   }
 
+  /** Input its source refused itself, by reason, over every run since the agent started (`ctx.reject`). */
+  private readonly rejectCounts: Record<string, number> = {};
+
+  /** What its source refused itself since the agent started, by reason (core's AGENT_REJECTS). */
+  get rejects(): Readonly<Record<string, number>> {
+    return this.rejectCounts;
+  }
+
   /** Times the source was restarted after a failure. */
   get restarts(): number {
     return this.restartCount;
@@ -199,6 +207,9 @@ export class SourceSupervisor<S> {
       },
       fail: (error) => {
         if (!signal.aborted) fail(error);
+      },
+      reject: (reason, n = 1) => {
+        if (Number.isSafeInteger(n) && n > 0) this.rejectCounts[reason] = (this.rejectCounts[reason] ?? 0) + n;
       },
       input: () => {
         if (signal.aborted) return;

@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, clockReading, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
+import { agentProblems, agentRejectsOf, clockReading, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -128,7 +128,8 @@ export function problemsOf(a: AgentRow, clockWarnMs: number, now: number): Agent
 
 /** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. */
 export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, clockWarnMs: number, now: number): AgentInfo {
-  const h = attentionOf(a);
+  const status = statusPartOf(a);
+  const h = attentionOf(a, status);
   return {
     agent: a.agent,
     kind: a.kind,
@@ -148,6 +149,8 @@ export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, cl
     lastHeardAt: h.lastHeardAt,
     statusEveryMs: h.statusEveryMs,
     input: h.input,
+    // What it refused itself before the server saw anything (its status's agentRejects.<reason>), beside the server's rejects.
+    agentRejects: agentRejectsOf(status.metrics),
     problems: agentProblems(h, clockWarnMs, now),
   };
 }

@@ -74,6 +74,20 @@ describe("footfall agent list: the table", () => {
     );
   });
 
+  it("says under the table what an agent refused itself, in the Agents view's words, with what to check; the JSON line carries it", () => {
+    const metrics = JSON.stringify({ queued: 0, "agentRejects.unreadable_line": 12, "agentRejects.refused_push": 1, "agentRejects.outbox_full": 0 });
+    const entries = agentList([row("0412", "door-1", { kind: "door", state: "online", lastReceivedAt: NOW - 10_000, statusMetrics: metrics }), row("0412", "door-2", { kind: "door", state: "online", lastReceivedAt: NOW - 10_000 })], {}, 30_000, NOW);
+    const table = agentTable(entries, { now: NOW, timeZone: "UTC", warnMs: 30_000 }).split("\n");
+    expect(table.slice(3)).toEqual([
+      "",
+      "0412/door-1: 12 lines refused by the agent (unreadable). Lines from the counter that match none of serial.patterns, or run past 4 KiB without a line ending: check the patterns against what the counter sends, and serial.baudRate.",
+      "0412/door-1: 1 push refused by the agent (refused). HTTP pushes answered 400 or 401: check the sensor's secret (http.secret) and what it sends against http.mapping.",
+      "",
+    ]);
+    expect(JSON.parse(agentJsonLines(entries).split("\n")[0]!)).toMatchObject({ agent: "door-1", agentRejects: { unreadable_line: 12, refused_push: 1 } });
+    expect(entries[1]!.agentRejects).toBeNull();
+  });
+
   it("flags an online agent the server has not heard from for 3 status intervals 'silent', as the Agents view, and says what to check", () => {
     const every5min = JSON.stringify({ queued: 0, statusEveryS: 300 });
     const rows = [

@@ -4,8 +4,8 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { AGENT_PROBLEM_WORDS, agentProblems, clockOffWarns, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
-import { attentionOf } from "./agent-info.js";
+import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, clockOffWarns, type AgentRejects, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
+import { attentionOf, statusPartOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
 /** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
@@ -36,6 +36,8 @@ export interface AgentListEntry {
   revokedAt: number | null;
   /** What needs attention (core's agentProblems, as GET /api/v1/agents and the Agents view flag it); [] when fine or revoked. */
   problems: AgentProblem[];
+  /** What it said at its last status it refused itself, by reason (GET /api/v1/agents' agentRejects); null: it does not say. */
+  agentRejects: AgentRejects | null;
 }
 
 export interface AgentListFilter {
@@ -50,7 +52,8 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A stored agent as listed: its status, when last seen, its clock (the Agents API's clockOffsetMs and clockMeasuredAt) and what needs attention at `now`. */
 export function agentListEntry(row: AgentRow, warnMs: number, now: number): AgentListEntry {
-  const h = attentionOf(row);
+  const status = statusPartOf(row);
+  const h = attentionOf(row, status);
   return {
     store: row.store,
     agent: row.agent,
@@ -67,6 +70,7 @@ export function agentListEntry(row: AgentRow, warnMs: number, now: number): Agen
     clockWarn: clockOffWarns(h.clockOffsetMs, warnMs),
     revokedAt: row.revokedAt,
     problems: agentProblems(h, warnMs, now),
+    agentRejects: agentRejectsOf(status.metrics),
   };
 }
 
@@ -147,6 +151,12 @@ export function agentTable(entries: readonly AgentListEntry[], o: TableOptions):
     notes.push(
       `silent: ${silent === 1 ? "1 agent says" : `${silent} agents say`} online but the server has not heard from ${silent === 1 ? "it" : "them"} for 3 status intervals (over ${silentAfterMs(null) / 1000} s at the default status every ${DEFAULT_STATUS_EVERY_MS / 1000} s): is the agent's process running (a hung process, or one that died while the server was down)? If every agent is silent: is the server running and reaching the broker? (GET /api/v1/health)`,
     );
+  // What agents refused themselves (a garbled serial line, a refused push: never seen by the server), as the Agents view says it.
+  for (const e of entries)
+    for (const [reason, n] of Object.entries(e.agentRejects ?? {})) {
+      const w = agentRejectWords(reason, n);
+      notes.push(`${e.store}/${e.agent}: ${w.text}. ${w.hint}`);
+    }
   return [...lines, ...(notes.length ? ["", ...notes] : [])].join("\n") + "\n";
 }
 

@@ -16,3 +16,4 @@ export * from "./redact-url.js";
 export * from "./log-levels.js";
 export * from "./broker-login.js";
 export * from "./text.js";
+export * from "./agent-rejects.js";

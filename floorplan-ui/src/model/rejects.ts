@@ -1,4 +1,4 @@
-import { rejectReasonWords } from "@footfall/core";
+import { agentRejectWords, rejectReasonWords } from "@footfall/core";
 
 export interface RejectReason {
   reason: string;
@@ -22,4 +22,12 @@ export function rejectReasons(byReason: Readonly<Record<string, number>> | undef
 export function rejectsBeforeRestart(total: number, byReason: Readonly<Record<string, number>> | undefined): number {
   const explained = Object.values(byReason ?? {}).reduce((s, n) => s + Math.max(0, n), 0);
   return Math.max(0, total - explained);
+}
+
+/** What an agent refused itself (its status's agentRejects), most first, in core's words: "12 lines refused by the agent (unreadable)". */
+export function agentOwnRejects(byReason: Readonly<Record<string, number>> | null | undefined): { reason: string; count: number; text: string; hint: string }[] {
+  return Object.entries(byReason ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([reason, count]) => ({ reason, count, ...agentRejectWords(reason, count) }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }

@@ -10,7 +10,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ } from "../model/format.js";
 import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, silentNote, stalledNote } from "../model/backlog.js";
-import { rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
+import { agentOwnRejects, rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
@@ -229,6 +229,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                         </div>
                       ))}
                       <RejectsBeforeRestart agent={a.agent} count={rejectsBeforeRestart(a.rejects, a.rejectReasons)} />
+                      <AgentOwnRejects agent={a.agent} byReason={a.agentRejects} />
                     </td>
                     <AuditCell audit={auditOf.get(a.agent)} timeZone={timeZone} />
                     <td>
@@ -284,6 +285,24 @@ function BacklogCell({ agent, backlog }: { agent: string; backlog: Parameters<ty
     <td className={cell.warn ? "num warn-text" : "num"} data-testid={`backlog-${agent}`} title={cell.title}>
       {cell.text}
     </td>
+  );
+}
+
+/**
+ * Under the server's rejects: what the agent refused itself since it started (its last status's agentRejects),
+ * which the server never saw: "12 lines refused by the agent (unreadable)", what to check in the title.
+ */
+function AgentOwnRejects({ agent, byReason }: { agent: string; byReason: Readonly<Record<string, number>> | null | undefined }) {
+  const lines = agentOwnRejects(byReason);
+  if (lines.length === 0) return null;
+  return (
+    <div data-testid={`agent-rejects-${agent}`}>
+      {lines.map((r) => (
+        <div key={r.reason} className="small warn-text agent-reject" title={r.hint} data-reason={r.reason}>
+          {r.text}
+        </div>
+      ))}
+    </div>
   );
 }
 

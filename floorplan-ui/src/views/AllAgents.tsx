@@ -10,6 +10,7 @@ import { useNow } from "../hooks/useNow.js";
 import { formatHash } from "../model/route.js";
 import { formatAgo, formatCount } from "../model/format.js";
 import { backlogCell, clockCell, lagCell, silentNote, stalledNote } from "../model/backlog.js";
+import { agentOwnRejects } from "../model/rejects.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 
@@ -118,7 +119,14 @@ export function AllAgents({
                     <td className={clock.warn ? "warn-text strong" : undefined} title={clock.title}>{clock.text}</td>
                     <td className={lag.warn ? "num warn-text" : "num"} title={lag.title}>{lag.text}</td>
                     <td className={backlog.warn ? "num warn-text" : "num"} title={backlog.title}>{backlog.text}</td>
-                    <td className="num">{formatCount(a.rejects)}</td>
+                    <td className="num" data-testid={`all-rejects-${a.store}-${a.agent}`}>
+                      {formatCount(a.rejects)}
+                      {agentOwnRejects(a.agentRejects).map((r) => (
+                        <div key={r.reason} className="small warn-text agent-reject" title={r.hint} data-reason={r.reason}>
+                          {r.text}
+                        </div>
+                      ))}
+                    </td>
                   </tr>
                 );
               })}

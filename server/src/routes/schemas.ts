@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { AGENT_PROBLEMS, ID_PATTERN } from "@footfall/core";
+import { AGENT_PROBLEMS, AgentRejectsSchema, ID_PATTERN } from "@footfall/core";
 
 /**
  * Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document and of
@@ -113,6 +113,7 @@ export const AgentsBody = Type.Object({
           Type.Null(),
         ]),
       ),
+      agentRejects: Type.Optional(Type.Union([AgentRejectsSchema, Type.Null()])),
       problems: Type.Optional(
         Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
           description:

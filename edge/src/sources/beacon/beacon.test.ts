@@ -99,13 +99,15 @@ describe("the beacon source with an HTTP gateway feed", () => {
 
   it("says once which receiver it does not know, ignores its sightings, and never writes out an id shaped like a beacon's", async () => {
     const logged: string[] = [];
-    const { post, emitted, now } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
+    const { post, emitted, now, rejects } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
     const t0 = now() - 50_000;
     // A gateway id mistyped in the config; one named like Object's own keys; a feed mapped the wrong
     // way round, its receiver field holding the beacon's MAC address.
     for (const receiver of ["gw-typo", "constructor", "AA:BB:CC:DD:EE:02", "gw-typo"]) expect((await post(lines(CUSTOMER, receiver, -60, t0, t0 + 40_000))).status).toBe(204);
     expect(emitted).toEqual([]);
     expect(source!.stats()).toMatchObject({ sightings: 0, unknownReceiver: 4 * 41 });
+    // Counted for the agent's status (agentRejects.unknown_receiver): the Agents view shows them.
+    expect(rejects).toEqual({ unknown_receiver: 4 * 41 });
     const warns = logged.filter((l) => / WARN /.test(l));
     expect(warns).toEqual([
       expect.stringMatching(/sightings from receiver "gw-typo" are ignored: it is not in settings\.receivers \(gw-1, gw-2\)\. Add it with its zone, or fix the receiver id the feed gives \(fields\.receiver\) unknownReceivers=1$/),
@@ -144,12 +146,13 @@ describe("the beacon source with an HTTP gateway feed", () => {
   });
 
   it("refuses sightings dated before 2000 (a gateway whose clock was never set), saying what to do", async () => {
-    const { post, emitted } = await start();
+    const { post, emitted, rejects } = await start();
     // Uptime seconds since a 1970 boot: tracked, such sightings made events the agent threw away as a source bug, or none at all.
     const res = await post(lines(CUSTOMER, "gw-1", -60, 3_600_000, 3_640_000)); // under 10^11: epoch seconds, February 1970
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "ts: 1970-02-12T03:06:40.000Z is before 2000: the gateway's clock is not set; set it (NTP), or send records without a time (they are stamped on receipt)" });
     expect(source!.stats()).toMatchObject({ sightings: 0, bad: 41 });
+    expect(rejects).toEqual({ bad_sighting: 41 });
     expect(emitted).toEqual([]);
   });
 

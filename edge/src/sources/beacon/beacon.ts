@@ -120,6 +120,7 @@ export class BeaconSource implements Source<BeaconSettings> {
       }
       if (!Object.hasOwn(s.receivers, sighting.receiver)) {
         this.counters.unknownReceiver++;
+        ctx.reject?.("unknown_receiver");
         const id = sighting.receiver.slice(0, 64);
         if (unknownSaid.size < MAX_UNKNOWN_RECEIVERS_SAID && !unknownSaid.has(id)) {
           unknownSaid.add(id);
@@ -153,6 +154,7 @@ export class BeaconSource implements Source<BeaconSettings> {
       if (bad > 0) {
         const before = this.counters.bad;
         this.counters.bad += bad;
+        ctx.reject?.("bad_sighting", bad);
         firstError = notJson;
         // Said like a bad record (the first five, then every thousandth): a gateway over MQTT gets no 400.
         if (before < 5 || Math.floor(this.counters.bad / 1000) > Math.floor(before / 1000))
@@ -168,6 +170,7 @@ export class BeaconSource implements Source<BeaconSettings> {
           continue;
         }
         this.counters.bad++;
+        ctx.reject?.("bad_sighting");
         firstError = read.error;
         if (this.counters.bad <= 5 || this.counters.bad % 1000 === 0) ctx.log.warn({ bad: this.counters.bad }, `bad sighting: ${read.error}`);
       }

@@ -64,6 +64,7 @@ export class DoorSource implements Source<DoorSettings> {
         onError: (err) => ctx.fail(err),
         // Dropped, not buffered: said once per run (a counter that never ends its lines sends nothing else).
         onOverlong: () => {
+          ctx.reject?.("unreadable_line");
           if (++overlong === 1)
             ctx.log.warn(
               { maxBytes: MAX_LINE_BYTES, overlong },
@@ -72,6 +73,7 @@ export class DoorSource implements Source<DoorSettings> {
         },
         onLine: (line) => {
           const r = protocol.read(line);
+          if (r.kind === "unknown" && line.trim() !== "") ctx.reject?.("unreadable_line");
           // Counted and said (the first five, then every thousandth): a counter whose lines the
           // patterns do not fit (another format, a wrong baud rate garbling them) counts nothing.
           if (r.kind === "unknown" && line.trim() !== "" && (++unknown <= 5 || unknown % 1000 === 0))
@@ -87,6 +89,7 @@ export class DoorSource implements Source<DoorSettings> {
         ...s.http,
         secret: s.http.secret!,
         log: ctx.log,
+        onRefused: () => ctx.reject?.("refused_push"),
         // Totals are each sensor's own: a push's records (or sensors posting apart) are compared one by one with their sensor's last totals.
         onCounts: (c) =>
           s.http.mapping.mode === "total"
@@ -153,6 +156,7 @@ export class DoorSource implements Source<DoorSettings> {
   /** Say a refused reading (the first ten, then every hundredth) and return the reason. */
   private refused(reason: string): string {
     const n = this.tally.refused;
+    this.ctx?.reject?.("over_limit");
     if (n <= 10 || n % 100 === 0) this.ctx?.log.warn({ refused: n }, reason);
     return reason;
   }

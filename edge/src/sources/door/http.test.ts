@@ -135,6 +135,18 @@ describe("the door source's HTTP push endpoint", () => {
     expect(logged.at(-1)).toMatch(/push refused: in: expected an integer >= 0, got -1 from=\S+ refused=100$/);
   });
 
+  it("counts what it refuses for the agent's status: refused pushes, and readings past a report's bound", async () => {
+    const { post, rejects, emitted, source: s } = await start({ mapping: { in: "in", out: "out", mode: "delta" } });
+    expect((await post({ in: 1, out: 0 }, { authorization: "Bearer wrong-secret-wrong" })).status).toBe(401);
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post({ in: -1, out: 0 })).status).toBe(400);
+    expect((await post({ in: 1_000_001, out: 0 })).status).toBe(400);
+    expect((await post({ in: 2, out: 1 })).status).toBe(204);
+    expect(rejects).toEqual({ refused_push: 3, over_limit: 1 });
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 2, out: 1 })]);
+  });
+
   it("says once that it cannot write its tally, goes on counting, and says when it writes again", async () => {
     const logged: string[] = [];
     const { post, source: s, emitted } = await start({ mapping: { in: "entries", out: "exits" } }, createLogger({ level: "info", write: (l) => logged.push(l) }));

@@ -83,6 +83,8 @@ export interface PushEndpointOptions {
    * refused (a 400), or null when they were taken.
    */
   onCounts: (reading: { in: number; out: number; each: PushRecord[]; from: string }) => string | null;
+  /** A push was refused (401 wrong secret, 400 not JSON or not fitting the mapping): counted in the agent's status. */
+  onRefused?: () => void;
   log: Logger;
 }
 
@@ -124,6 +126,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
     const url = new URL(req.url ?? "/", "http://sensor");
     const say = (reason: string): void => {
       refused++;
+      opts.onRefused?.();
       if (refused <= 5 || refused % 100 === 0) opts.log.warn({ from: req.socket.remoteAddress, refused }, reason);
     };
     if (url.pathname !== opts.path) return send(res, 404, { error: `not found: POST counts to ${opts.path}` });
@@ -148,6 +151,7 @@ export async function startPushEndpoint(opts: PushEndpointOptions): Promise<Push
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch (err) {
+        opts.onRefused?.();
         return send(res, 400, { error: `body is not JSON: ${(err as Error).message}` });
       }
       const reading = readPush(body, opts.mapping);

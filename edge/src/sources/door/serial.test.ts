@@ -95,7 +95,7 @@ describe("the door source on a serial line (socat pty pair)", () => {
 
   it("says which lines no pattern fits, and refuses a garbled count without losing the report's other crossings", async () => {
     const lines: string[] = [];
-    const { source, emitted } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
+    const { source, emitted, rejects } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
     // "1N 3": a counter of another format (or a wrong baud rate); "IN 99999999": noise on the line.
     send("IN 2", "1N 3", "IN 99999999", "\x1b[0m", "OUT");
     await read([2, 1]);
@@ -107,12 +107,14 @@ describe("the door source on a serial line (socat pty pair)", () => {
       expect.stringMatching(/a reading of 99999999 in and 0 out would make more than 1,000,000 .* refused, the other crossings are kept.*serial\.patterns/),
       expect.stringMatching(/ line=\\x1b\[0m unknown=2$/),
     ]);
+    // The agent's status says them (agentRejects.*): the Agents view shows them beside the server's rejects.
+    expect(rejects).toEqual({ unreadable_line: 2, over_limit: 1 });
     await source.stop();
   });
 
   it("drops a line that never ends (past 4 KiB), says so once, and reads the lines after it", async () => {
     const lines: string[] = [];
-    const { source, emitted } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
+    const { source, emitted, rejects } = await startDoor(settings(), createLogger({ level: "info", write: (l) => lines.push(l) }));
     // A counter sending without line endings (a wrong baud rate, or \r alone): 100 KiB, then two such lines more.
     // Written off the main thread: the pty holds a few KiB, and this process is the one reading the other end.
     await new Promise((done, fail) => write(writer, "x".repeat(100 * 1024) + "\n" + "y".repeat(5000) + "\nIN 2\r\n" + "z".repeat(5000) + "\r\nOUT\r\n", (err) => (err ? fail(err) : done(null))));
@@ -121,6 +123,7 @@ describe("the door source on a serial line (socat pty pair)", () => {
     expect(emitted).toEqual([expect.objectContaining({ type: "count", in: 2, out: 1 })]);
     const warns = lines.filter((l) => / WARN /.test(l));
     expect(warns).toEqual([expect.stringMatching(/more than 4096 bytes without a line ending: dropped, .*said once per run.*serial\.baudRate.*maxBytes=4096 overlong=1$/)]);
+    expect(rejects).toEqual({ unreadable_line: 3 });
     await source.stop();
   });
 

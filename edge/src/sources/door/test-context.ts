@@ -2,10 +2,11 @@ import type { Layout } from "@footfall/core";
 import { silentLogger, type Logger } from "../../log.js";
 import type { EventDraft, SourceContext } from "../../source.js";
 
-/** A source context for tests: emitted drafts are collected, failures recorded. */
+/** A source context for tests: emitted drafts are collected, failures and what the source refused (`ctx.reject`) recorded. */
 export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: string; now?: () => number; log?: Logger } = {}) {
   const emitted: EventDraft[] = [];
   const failures: unknown[] = [];
+  const rejects: Record<string, number> = {};
   const controller = new AbortController();
   const ctx: SourceContext<S> = {
     settings,
@@ -21,6 +22,9 @@ export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: st
     onLayout: () => () => {},
     now: opts.now ?? Date.now,
     fail: (err) => failures.push(err),
+    reject: (reason, n = 1) => {
+      rejects[reason] = (rejects[reason] ?? 0) + n;
+    },
   };
-  return { ctx, emitted, failures, abort: () => controller.abort() };
+  return { ctx, emitted, failures, rejects, abort: () => controller.abort() };
 }
