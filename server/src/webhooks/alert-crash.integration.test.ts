@@ -20,6 +20,8 @@ interface Setup {
   receiver: WebhookReceiver;
   hookId: string;
   agent: AgentCredentials;
+  /** The camera's events (one factory: its event ids never repeat). */
+  cam: EventFactory;
   start: (killAfter?: string) => Promise<ServerProcess>;
 }
 
@@ -50,15 +52,14 @@ async function setUp(storage: "sqlite" | "postgres", ports: { http: number; mqtt
   const rule = await api.request("POST", "/api/v1/stores/shop/alert-rules", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
   expect(rule.status).toBe(201);
   await server.stop();
-  return { api, receiver, hookId: hook.body.webhook.id, agent, start };
+  return { api, receiver, hookId: hook.body.webhook.id, agent, cam: new EventFactory("cam1"), start };
 }
 
-/** Five shoppers into fruit (capacity 5), sent by the camera agent over MQTT. */
-async function crowdFruit(server: ServerProcess, agent: AgentCredentials): Promise<void> {
-  const client = await connectMqtt({ url: server.mqttUrl, username: agent.username, password: agent.password });
-  const cam = new EventFactory("cam1");
+/** Five shoppers into fruit (capacity 5), or out of it, sent by the camera agent over MQTT. */
+async function fruit(server: ServerProcess, s: Setup, way: "enter" | "exit"): Promise<void> {
+  const client = await connectMqtt({ url: server.mqttUrl, username: s.agent.username, password: s.agent.password });
   const now = Date.now();
-  await client.publishAsync(topics.events("shop", "cam1"), batchJson("cam1", [0, 1, 2, 3, 4].map((i) => cam.enter(`v${i}`, "fruit", now + i))), { qos: 1 });
+  await client.publishAsync(topics.events("shop", "cam1"), batchJson("cam1", [0, 1, 2, 3, 4].map((i) => s.cam[way](`v${i}`, "fruit", now + i))), { qos: 1 });
   await client.endAsync(true);
 }
 
@@ -75,7 +76,7 @@ describe.each([
   it("sends an alert's firing stored just before the kill, once, after the restart", async () => {
     const s = await setUp(storage, ports);
     const doomed = await s.start("alert.firing");
-    await crowdFruit(doomed, s.agent);
+    await fruit(doomed, s, "enter");
     expect(await doomed.waitExit()).toEqual({ code: null, signal: "SIGKILL" });
     expect(s.receiver.taken).toEqual([]);
 
@@ -97,7 +98,7 @@ describe.each([
   it("sends an acknowledgement stored just before the kill, once, after the restart", async () => {
     const s = await setUp(storage, ports);
     const doomed = await s.start("alert.acknowledged");
-    await crowdFruit(doomed, s.agent);
+    await fruit(doomed, s, "enter");
     await waitFor("the firing delivered", () => s.receiver.taken.find((d) => d.type === "alert.firing"), { timeoutMs: 15_000 });
     const alertId = (await s.api.request<{ alerts: { id: string }[] }>("GET", "/api/v1/stores/shop/alerts")).body.alerts[0]!.id;
     // The server dies while answering: the request gets no answer.
@@ -111,6 +112,25 @@ describe.each([
     expect(s.receiver.taken.map((d) => d.type)).toEqual(["alert.firing", "alert.acknowledged"]);
     expect(s.receiver.refused).toEqual([]);
     expect(await logTypes(s)).toEqual(["alert.firing", "alert.acknowledged"]);
+    await server.stop();
+  }, 120_000);
+
+  it("sends a resolve stored just before the kill, once, after the restart", async () => {
+    const s = await setUp(storage, ports);
+    const doomed = await s.start("alert.resolved");
+    await fruit(doomed, s, "enter");
+    await waitFor("the firing delivered", () => s.receiver.taken.find((d) => d.type === "alert.firing"), { timeoutMs: 15_000 });
+    const alertId = (await s.api.request<{ alerts: { id: string }[] }>("GET", "/api/v1/stores/shop/alerts")).body.alerts[0]!.id;
+    await fruit(doomed, s, "exit");
+    expect(await doomed.waitExit()).toEqual({ code: null, signal: "SIGKILL" });
+
+    const server = await s.start();
+    expect((await s.api.request<{ alerts: unknown[] }>("GET", "/api/v1/stores/shop/alerts")).body.alerts).toEqual([]);
+    const resolved = await waitFor("the resolve delivered after the restart", () => s.receiver.taken.find((d) => d.type === "alert.resolved"), { timeoutMs: 15_000 });
+    expect(resolved.body).toMatchObject({ id: `${alertId}:resolved`, data: { alert: { id: alertId, state: "resolved" } } });
+    expect(s.receiver.taken.map((d) => d.type)).toEqual(["alert.firing", "alert.resolved"]);
+    expect(s.receiver.refused).toEqual([]);
+    expect(await logTypes(s)).toEqual(["alert.firing", "alert.resolved"]);
     await server.stop();
   }, 120_000);
 });
