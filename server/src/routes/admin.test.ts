@@ -59,6 +59,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       lastHeardAt: null,
       statusEveryMs: null,
       input: null,
+      agentRejects: null,
       problems: ["never-seen"],
     });
     expect(res.body.clockWarnMs).toBe(30_000);
