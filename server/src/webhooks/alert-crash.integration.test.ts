@@ -36,10 +36,9 @@ async function setUp(storage: "sqlite" | "postgres", ports: { http: number; mqtt
     return s;
   };
   const cli = <T>(args: string[]) => footfallJson<T>(args, { dataDir: dir.path, env });
-  const [admin, agent] = await Promise.all([
-    cli<{ token: string }>(["token", "add", "--role", "admin"]),
-    cli<AgentCredentials>(["agent", "add", "cam1", "--store", "shop", "--kind", "camera"]),
-  ]);
+  // One after the other: the first makes the database (two CLIs creating it at once, one finds it locked).
+  const admin = await cli<{ token: string }>(["token", "add", "--role", "admin"]);
+  const agent = await cli<AgentCredentials>(["agent", "add", "cam1", "--store", "shop", "--kind", "camera"]);
   const receiver = new WebhookReceiver("");
   await receiver.up();
   cleanup.push(() => receiver.down());
