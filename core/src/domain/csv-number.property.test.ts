@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CSV_DECIMALS, csvDecimals, csvNumber, moneyDecimals } from "./csv-number.js";
+import { CSV_DECIMALS, csvDecimals, csvNumber, csvText, moneyDecimals } from "./csv-number.js";
 
 const figure = fc.oneof(
   fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }),
@@ -73,5 +73,19 @@ describe("csvNumber", () => {
 describe("moneyDecimals", () => {
   it("is the currency's minor units, at least 2 (as the screens write money), 2 without one or for a code Intl refuses", () => {
     expect([moneyDecimals("EUR"), moneyDecimals("USD"), moneyDecimals("JPY"), moneyDecimals("KWD"), moneyDecimals("BHD"), moneyDecimals(), moneyDecimals("EURO")]).toEqual([2, 2, 2, 3, 3, 2, 2]);
+  });
+});
+
+describe("csvText", () => {
+  it("never leaves a cell a spreadsheet runs as a formula, and changes nothing else (property)", () => {
+    // OWASP's list of the characters a formula starts with; anything else is left as it is.
+    const triggers = ["=", "+", "-", "@", "\t", "\r"];
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.tuple(fc.constantFrom(...triggers), fc.string()).map(([c, s]) => c + s)), (text) => {
+        const cell = csvText(text);
+        expect(triggers.some((c) => cell.startsWith(c))).toBe(false);
+        expect(cell).toBe(triggers.some((c) => text.startsWith(c)) ? `'${text}` : text);
+      }),
+    );
   });
 });

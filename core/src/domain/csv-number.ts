@@ -44,3 +44,12 @@ export function csvNumber(value: number, decimals: number): string {
   // A tiny negative rounds to "-0.00": that is 0.
   return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
 }
+
+/**
+ * Text for a CSV cell that a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, tab
+ * or carriage return gets a `'` before it (OWASP's advice on CSV injection). Every export writes its
+ * text cells (names, notes, verdict texts) through it: the UI's and the server's.
+ */
+export function csvText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

@@ -1,4 +1,4 @@
-import { csvDecimals, csvNumber, type CsvFigure } from "@footfall/core";
+import { csvDecimals, csvNumber, csvText, type CsvFigure } from "@footfall/core";
 
 /**
  * A column of a CSV export: its header and, for a column of figures, the decimals its numbers are
@@ -22,8 +22,7 @@ export function figureColumn(name: string, figure: CsvFigure, currency?: string)
 export function csvField(value: string | number | null | undefined, decimals?: number): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return decimals === undefined ? (Number.isFinite(value) ? String(value) : "") : csvNumber(value, decimals);
-  // A leading = + - @ would run as a formula in a spreadsheet; prefix a quote (OWASP's advice for CSV injection).
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  const safe = csvText(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -109,6 +109,8 @@ describe("formatMetric", () => {
 describe("toCsv", () => {
   it("quotes commas and quotes and defuses formulas", () => {
     expect(toCsv(["a", "b"], [["x,y", '=SUM(1)'], ['say "hi"', 2.5]])).toBe('a,b\r\n"x,y",\'=SUM(1)\r\n"say ""hi""",2.5\r\n');
+    // A tab or carriage return first runs as a formula too in some spreadsheets (OWASP): defused the same way.
+    expect(toCsv(["a", "b"], [["\t=1+1", "\r=2"]])).toBe('a,b\r\n\'\t=1+1,"\'\r=2"\r\n');
   });
   it("writes a column's figures with its decimals, a negative as a number (not a defused formula), no figure as empty", () => {
     const csv = toCsv(["zone", { name: "sales", decimals: 2 }, { name: "visits", decimals: 0 }, { name: "visits_change", decimals: 4 }], [["fruit", 2351.27, 40, -0.125], ["bread", null, 0, 1 / 3]]);

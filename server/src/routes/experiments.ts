@@ -3,7 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
-import { experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { csvText, experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
@@ -248,9 +248,6 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 type ResultZones = Static<typeof ResultBody>["zones"];
 
-/** Spreadsheet formula injection guard: text cells starting with = + - @ are prefixed with ' (OWASP). */
-const cellText = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
-
 /** What a line's before, after, change and interval are counted in (the change is after minus before, in that unit). */
 const CSV_UNITS: Record<string, string> = {
   reach: "share of trips (0-1)",
@@ -279,8 +276,8 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
       const relative = m.did ? m.did.relative : m.relative;
       const num = (x: number | null | undefined) => (x === null || x === undefined ? "" : round6(x));
       return [
-        cellText(z.zone),
-        cellText(z.name),
+        csvText(z.zone),
+        csvText(z.name),
         m.metric,
         num(m.before),
         num(m.after),
@@ -292,13 +289,13 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         num(relative?.interval[1]),
         m.basis,
         m.verdict,
-        cellText(m.text),
-        cellText(m.warning ?? ""),
+        csvText(m.text),
+        csvText(m.warning ?? ""),
         CSV_UNITS[m.metric] ?? "",
         e.id,
-        cellText(e.name),
+        csvText(e.name),
         ...periods,
-        cellText(warnings.join(" | ")),
+        csvText(warnings.join(" | ")),
       ];
     }),
   );
