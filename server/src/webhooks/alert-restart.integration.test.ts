@@ -16,18 +16,25 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+/** A kept data folder, a receiver, and a server on the folder with the shop's layout and a webhook taking every alert notification. */
+async function setUp() {
+  const dir = tempDir("footfall-alert-restart-");
+  const receiver = new WebhookReceiver("");
+  await receiver.up();
+  cleanup.push(() => dir.remove(), () => receiver.down());
+  const server = await startTestServer({ dataDir: dir.path });
+  await server.putLayout("shop", smallLayout());
+  const hook = await server.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
+  expect(hook.status).toBe(201);
+  (receiver as { secret: string }).secret = hook.body.secret as string;
+  return { dir, receiver, hook, server };
+}
+
 describe("alerts to webhooks over a server restart", () => {
   it("queues an alert that fires while the server stops, and sends it after the restart, once", async () => {
-    const dir = tempDir("footfall-alert-restart-");
-    const receiver = new WebhookReceiver("");
-    await receiver.up();
-    cleanup.push(() => dir.remove(), () => receiver.down());
-    let t: TestServer = await startTestServer({ dataDir: dir.path });
+    const { dir, receiver, hook, server } = await setUp();
+    let t: TestServer = server;
     cleanup.push(() => t.close());
-    await t.putLayout("shop", smallLayout());
-    const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
-    expect(hook.status).toBe(201);
-    (receiver as { secret: string }).secret = hook.body.secret as string;
     const rule = await t.request("POST", "/api/v1/stores/shop/alert-rules", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     expect(rule.status).toBe(201);
 
@@ -70,15 +77,9 @@ describe("alerts to webhooks over a server restart", () => {
   }, 60_000);
 
   it("refuses an acknowledgement that comes after the webhooks stopped, and sends the one made once the server is back", async () => {
-    const dir = tempDir("footfall-alert-restart-");
-    const receiver = new WebhookReceiver("");
-    await receiver.up();
-    cleanup.push(() => dir.remove(), () => receiver.down());
-    let t: TestServer = await startTestServer({ dataDir: dir.path });
+    const { dir, receiver, server } = await setUp();
+    let t: TestServer = server;
     cleanup.push(() => t.close());
-    await t.putLayout("shop", smallLayout());
-    const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
-    (receiver as { secret: string }).secret = hook.body.secret as string;
     await t.request("POST", "/api/v1/stores/shop/alert-rules", { kind: "occupancy", zone: "fruit", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     const cam = new EventFactory("cam1");
     const now = Date.now();
