@@ -163,6 +163,15 @@ const notify = (type: AlertNotificationType, alert: Alert, rule: AlertRule, at: 
   rule,
 });
 
+/**
+ * The rule a notification names for an alert whose rule is gone (deleted): its id, store, kind and zone,
+ * disabled, nothing else known (threshold and waits 0). The evaluator resolves such an alert with it, and
+ * the webhooks' reconciliation sends a change of one with it.
+ */
+export function ruleGone(alert: Alert): AlertRule {
+  return { id: alert.ruleId, store: alert.store, kind: alert.kind, threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: false, ...(alert.zone !== undefined ? { zone: alert.zone } : {}) };
+}
+
 /** One evaluation of a store's rules at `now`. Rules missing from `rules` but in `state` are resolved and forgotten. */
 export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], figures: AlertFigures, now: number): AlertStep {
   const next: Record<string, RuleState> = {};
@@ -177,8 +186,7 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
   const known = new Set(rules.map((r) => r.id));
   for (const [id, rs] of Object.entries(state)) {
     if (known.has(id) || !rs.active) continue;
-    const rule: AlertRule = { id, store: rs.active.store, kind: rs.active.kind, threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: false, ...(rs.active.zone !== undefined ? { zone: rs.active.zone } : {}) };
-    resolve(rs, rule);
+    resolve(rs, ruleGone(rs.active));
   }
   for (const rule of rules) {
     const rs = state[rule.id] ?? EMPTY;

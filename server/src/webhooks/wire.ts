@@ -3,7 +3,7 @@
  * notification goes to the store's hooks that want its type). Settings from the environment
  * (README "Configuration").
  */
-import type { Alert, AlertNotification, AlertNotificationType, AlertRule } from "@footfall/core";
+import { ruleGone, type Alert, type AlertNotification, type AlertNotificationType, type AlertRule } from "@footfall/core";
 import type { Services } from "../services.js";
 import { WebhookDispatcher, type WebhookOptions, type WebhookMessage } from "./dispatcher.js";
 
@@ -70,8 +70,8 @@ export async function reconcileAlertNotifications(services: Pick<Services, "stor
     for (const { alert, notified } of rows) {
       const key = `${alert.store}\n${alert.ruleId}`;
       if (!rules.has(key)) rules.set(key, await alerts.getRule(alert.store, alert.ruleId));
-      // A rule deleted since: as core's step names one it resolves for a rule it no longer has.
-      const rule = rules.get(key) ?? { id: alert.ruleId, store: alert.store, kind: alert.kind, threshold: 0, forSeconds: 0, cooldownSeconds: 0, enabled: false, ...(alert.zone !== undefined ? { zone: alert.zone } : {}) };
+      // A rule deleted since: named as core's step names one it resolves for a rule it no longer has.
+      const rule = rules.get(key) ?? ruleGone(alert);
       missed.push(...missedNotifications(alert, notified, rule));
     }
     missed.sort((a, b) => a.at - b.at);
