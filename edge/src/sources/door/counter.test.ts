@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addCrossings, addSensorTotals, addTotals, emptyTally, MAX_CROSSINGS, MAX_SENSORS, parseTally, takeReport } from "./counter.js";
+import { addCrossings, addFirstPushOverSummedTotals, addSensorTotals, addTotals, emptyTally, hasSummedPushTotals, MAX_CROSSINGS, MAX_SENSORS, parseTally, takeReport } from "./counter.js";
 
 describe("door tally", () => {
   it("reports crossings since the previous report, then starts again from zero", () => {
@@ -55,6 +55,24 @@ describe("door tally", () => {
     for (let i = 0; i < MAX_SENSORS; i++) t = addSensorTotals(t, `s${i}`, 0, 0);
     expect(t.sensors).toHaveLength(MAX_SENSORS);
     expect(t.sensors.some((x) => x.sensor === "a" || x.sensor === "b")).toBe(false);
+  });
+
+  it("compares the first push with a summed baseline of an older tally file once, then each sensor with its own", () => {
+    const old = parseTally({ pendingIn: 2, pendingOut: 0, totalIn: 1500, totalOut: 1470, resets: 0, refused: 0 })!;
+    expect(hasSummedPushTotals(old)).toBe(true);
+    let t = addFirstPushOverSummedTotals(old, [
+      { sensor: "a", in: 1003, out: 991 },
+      { sensor: "b", in: 502, out: 480 },
+    ]);
+    expect(t).toMatchObject({ pendingIn: 2 + 5, pendingOut: 1, totalIn: null, totalOut: null, sensors: [{ sensor: "a", in: 1003, out: 991 }, { sensor: "b", in: 502, out: 480 }] });
+    expect(hasSummedPushTotals(t)).toBe(false);
+    t = addSensorTotals(t, "a", 1004, 991);
+    expect(takeReport(t).report).toEqual({ in: 8, out: 1 });
+    // A sum that jumps past a report's bound is refused like any total; the sensors' baselines are still taken.
+    const jumped = addFirstPushOverSummedTotals(old, [{ sensor: "a", in: 5_000_000, out: 1471 }]);
+    expect(jumped).toMatchObject({ pendingIn: 2, pendingOut: 1, refused: 1, sensors: [{ sensor: "a", in: 5_000_000, out: 1471 }] });
+    expect(hasSummedPushTotals(addTotals(emptyTally(), 1, 1))).toBe(true);
+    expect(hasSummedPushTotals(addSensorTotals(emptyTally(), "a", 1, 1))).toBe(false);
   });
 
   it("clamps negative and fractional crossings", () => {

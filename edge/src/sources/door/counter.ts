@@ -71,34 +71,21 @@ function step(last: number | null, total: number): { delta: number; reset: boole
   return { delta: total - last, reset: false };
 }
 
+/** One direction's reading against its baseline: the crossings waiting after it, its new baseline, and whether it was a reset or refused. */
+function applyDirection(pending: number, last: number | null, reading: number | undefined): { pending: number; last: number | null; reset: boolean; refused: boolean } {
+  if (reading === undefined) return { pending, last, reset: false, refused: false };
+  const total = nonNegInt(reading);
+  const s = step(last, total);
+  if (pending + s.delta > MAX_CROSSINGS) return { pending, last: null, reset: false, refused: true };
+  return { pending: pending + s.delta, last: total, reset: s.reset, refused: false };
+}
+
 /** Add one device's totals reading to `t` against its baseline; returns the tally (pending, resets, refused) and the new baseline. */
 function applyTotals(t: DoorTally, base: { in: number | null; out: number | null }, totalIn: number | undefined, totalOut: number | undefined) {
-  let next = { ...t };
-  const nextBase = { ...base };
-  let refused = false;
-  if (totalIn !== undefined) {
-    const total = nonNegInt(totalIn);
-    const s = step(base.in, total);
-    if (next.pendingIn + s.delta > MAX_CROSSINGS) {
-      refused = true;
-      nextBase.in = null;
-    } else {
-      next = { ...next, pendingIn: next.pendingIn + s.delta, resets: next.resets + (s.reset ? 1 : 0) };
-      nextBase.in = total;
-    }
-  }
-  if (totalOut !== undefined) {
-    const total = nonNegInt(totalOut);
-    const s = step(base.out, total);
-    if (next.pendingOut + s.delta > MAX_CROSSINGS) {
-      refused = true;
-      nextBase.out = null;
-    } else {
-      next = { ...next, pendingOut: next.pendingOut + s.delta, resets: next.resets + (s.reset ? 1 : 0) };
-      nextBase.out = total;
-    }
-  }
-  return { tally: refused ? { ...next, refused: next.refused + 1 } : next, base: nextBase };
+  const a = applyDirection(t.pendingIn, base.in, totalIn);
+  const b = applyDirection(t.pendingOut, base.out, totalOut);
+  const tally = { ...t, pendingIn: a.pending, pendingOut: b.pending, resets: t.resets + Number(a.reset) + Number(b.reset), refused: t.refused + (a.refused || b.refused ? 1 : 0) };
+  return { tally, base: { in: a.last, out: b.last } };
 }
 
 /**
@@ -118,8 +105,33 @@ export function addTotals(t: DoorTally, totalIn: number | undefined, totalOut: n
 export function addSensorTotals(t: DoorTally, sensor: string, totalIn: number | undefined, totalOut: number | undefined): DoorTally {
   const known = t.sensors.find((x) => x.sensor === sensor);
   const r = applyTotals(t, known ?? { in: null, out: null }, totalIn, totalOut);
-  const others = t.sensors.filter((x) => x.sensor !== sensor);
-  return { ...r.tally, sensors: [...others.slice(Math.max(0, others.length - MAX_SENSORS + 1)), { sensor, ...r.base }] };
+  return { ...r.tally, sensors: withSensor(t.sensors, { sensor, ...r.base }) };
+}
+
+/** `sensors` with `entry` as the one heard from last (replacing its earlier baseline), at most {@link MAX_SENSORS}. */
+function withSensor(sensors: SensorTotals[], entry: SensorTotals): SensorTotals[] {
+  const others = sensors.filter((x) => x.sensor !== entry.sensor);
+  return [...others.slice(Math.max(0, others.length - MAX_SENSORS + 1)), entry];
+}
+
+/**
+ * Whether `t` holds pushed totals as agents before per-sensor baselines kept them: the sum of a
+ * push's records in `totalIn`/`totalOut`, and no sensor of its own yet (a tally file written by
+ * such an agent, read by this one).
+ */
+export const hasSummedPushTotals = (t: DoorTally): boolean => t.sensors.length === 0 && (t.totalIn !== null || t.totalOut !== null);
+
+/**
+ * The first push read against a tally of {@link hasSummedPushTotals}: its records are summed and
+ * compared with the summed baseline once more (as that agent would have done, so the crossings
+ * since its last push are counted, not lost to a new baseline), then every record is its sensor's
+ * baseline and the summed one is cleared; later pushes go through {@link addSensorTotals}.
+ */
+export function addFirstPushOverSummedTotals(t: DoorTally, records: ReadonlyArray<{ sensor: string; in: number; out: number }>): DoorTally {
+  const sum = records.reduce((a, r) => ({ in: a.in + nonNegInt(r.in), out: a.out + nonNegInt(r.out) }), { in: 0, out: 0 });
+  const r = applyTotals(t, { in: t.totalIn, out: t.totalOut }, sum.in, sum.out);
+  const sensors = records.reduce((list, rec) => withSensor(list, { sensor: rec.sensor, in: nonNegInt(rec.in), out: nonNegInt(rec.out) }), t.sensors);
+  return { ...r.tally, totalIn: null, totalOut: null, sensors };
 }
 
 /** Take the pending crossings as one report, leaving the totals baseline in place. */

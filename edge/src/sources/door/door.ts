@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { errorMessage } from "../../log.js";
 import type { Source, SourceContext } from "../../source.js";
 import { BeamDecoder, type Beam, type Crossing } from "./beams.js";
-import { addCrossings, addSensorTotals, addTotals, emptyTally, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
+import { addCrossings, addFirstPushOverSummedTotals, addSensorTotals, addTotals, emptyTally, hasSummedPushTotals, MAX_CROSSINGS, parseTally, takeReport, type DoorTally } from "./counter.js";
 import { startPushEndpoint, type PushEndpoint } from "./http.js";
 import { LineProtocol, type LineReading } from "./lines.js";
 import { MAX_LINE_BYTES, openSerialLines, type SerialLines } from "./serial.js";
@@ -91,10 +91,14 @@ export class DoorSource implements Source<DoorSettings> {
         log: ctx.log,
         onRefused: () => ctx.reject?.("refused_push"),
         // Totals are each sensor's own: a push's records (or sensors posting apart) are compared one by one with their sensor's last totals.
-        onCounts: (c) =>
-          s.http.mapping.mode === "total"
-            ? c.each.reduce<string | null>((refused, r, i) => this.takeSensorTotals(r.sensor ?? `${c.from}#${i}`, r.in, r.out) ?? refused, null)
-            : this.take({ kind: "crossings", in: c.in, out: c.out }),
+        onCounts: (c) => {
+          if (s.http.mapping.mode !== "total") return this.take({ kind: "crossings", in: c.in, out: c.out });
+          const records = c.each.map((r, i) => ({ sensor: r.sensor ?? `${c.from}#${i}`, in: r.in, out: r.out }));
+          // A tally file from an agent that summed a push's records (before per-sensor baselines):
+          // this push is compared with that sum once, then each sensor has its own baseline.
+          if (hasSummedPushTotals(this.tally)) return this.takeFirstPushOverSummedTotals(records);
+          return records.reduce<string | null>((refused, r) => this.takeSensorTotals(r.sensor, r.in, r.out) ?? refused, null);
+        },
       });
     }
     this.timers.push(setInterval(() => this.report(), s.reportEverySeconds * 1000));
@@ -150,6 +154,20 @@ export class DoorSource implements Source<DoorSettings> {
     const last = before.sensors.find((x) => x.sensor === sensor);
     return this.refused(
       `sensor ${sensor}'s totals went from ${last?.in ?? "none"} in, ${last?.out ?? "none"} out to ${totalIn} in, ${totalOut} out: more than ${MAX_CROSSINGS.toLocaleString("en-GB")} crossings at once (a count event's limit), taken for a garbled reading or a new device: the direction that passes it is not counted, and its next total is its new baseline`,
+    );
+  }
+
+  /** The first push after an agent that summed pushed totals (see {@link addFirstPushOverSummedTotals}); returns why it was refused, or null. */
+  private takeFirstPushOverSummedTotals(records: Array<{ sensor: string; in: number; out: number }>): string | null {
+    const before = this.tally;
+    this.update(addFirstPushOverSummedTotals(before, records));
+    this.ctx?.log.info({ sensors: records.length, totalIn: before.totalIn, totalOut: before.totalOut }, "pushed totals: the tally kept the sum of a push's sensors; this push is compared with it once, then each sensor with its own last totals");
+    if (this.tally.resets > before.resets) this.ctx?.log.warn({ resets: this.tally.resets }, "the pushed totals went down: a sensor restarted; its new total counts as new crossings");
+    if (this.tally.refused === before.refused) return null;
+    const sumIn = records.reduce((n, r) => n + r.in, 0);
+    const sumOut = records.reduce((n, r) => n + r.out, 0);
+    return this.refused(
+      `the pushed totals went from ${before.totalIn ?? "none"} in, ${before.totalOut ?? "none"} out (the sum the tally kept) to ${sumIn} in, ${sumOut} out: more than ${MAX_CROSSINGS.toLocaleString("en-GB")} crossings at once (a count event's limit), taken for a garbled reading or a new device: the direction that passes it is not counted, and each sensor's next total is compared with this one`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -44,8 +44,9 @@ describe("the door source's HTTP push endpoint", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(http: Record<string, unknown>, log?: Logger) {
+  async function start(http: Record<string, unknown>, log?: Logger, tallyFile?: object) {
     dir = mkdtempSync(join(tmpdir(), "door-http-"));
+    if (tallyFile) writeFileSync(join(dir, "test-agent.door.json"), JSON.stringify(tallyFile));
     const settings = checkDoorSettings({ zone: "entrance", input: "http", reportEverySeconds: 3600, http: { host: "127.0.0.1", port: 0, secret: SECRET, ...http } });
     expect(settings.problems).toEqual([]);
     const t = testContext(settings.value, { dataDir: dir, ...(log ? { log } : {}) });
@@ -170,5 +171,20 @@ describe("the door source's HTTP push endpoint", () => {
     await post({ totals: { in: 1004, out: 991 } });
     s.report();
     expect(emitted).toEqual([expect.objectContaining({ in: 4, out: 1 })]);
+  });
+
+  it("counts the crossings since the last push of an agent that summed pushed totals, after the upgrade to per-sensor baselines", async () => {
+    // The tally file of an agent from before per-sensor baselines: the push's records summed
+    // (sensors A 1000/990 and B 500/480) and no sensors. The first push read by this agent was each
+    // sensor's new baseline, and the crossings since that agent's last push were lost.
+    const summed = { pendingIn: 0, pendingOut: 0, totalIn: 1500, totalOut: 1470, resets: 0, refused: 0 };
+    const { post, source: s, emitted } = await start({ mapping: { items: "sensors", mode: "total", in: "in", out: "out", sensor: "sn" } }, undefined, summed);
+    expect((await post({ sensors: [{ sn: "A", in: 1003, out: 991 }, { sn: "B", in: 502, out: 480 }] })).status).toBe(204);
+    s.report();
+    expect(emitted).toEqual([expect.objectContaining({ in: 3 + 2, out: 1 })]);
+    // From then on each sensor is compared with its own: B restarting counts only its own 1.
+    expect((await post({ sensors: [{ sn: "A", in: 1004, out: 992 }, { sn: "B", in: 1, out: 0 }] })).status).toBe(204);
+    s.report();
+    expect(emitted.at(-1)).toEqual(expect.objectContaining({ in: 1 + 1, out: 1 }));
   });
 });
