@@ -5,7 +5,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyHelmet from "@fastify/helmet";
 import { scrape } from "./metrics-listener.js";
-import { authPlugin } from "./plugins/auth.js";
+import { authPlugin, scopeOf } from "./plugins/auth.js";
 import { servicesPlugin } from "./plugins/services.js";
 import { storeContextPlugin } from "./plugins/store.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -160,8 +160,11 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     { prefix: "/api/v1" },
   );
   // Prometheus scrapes the metrics listener (FOOTFALL_METRICS_PORT, on 127.0.0.1 by default); on
-  // the public port the same text needs an admin token, as it names every store.
-  app.get("/metrics", { schema: { hide: true }, config: { auth: "admin" } }, async (_req, reply) => {
+  // the public port the same text needs an admin token of every store, as it names every store.
+  app.get("/metrics", { schema: { hide: true }, config: { auth: "admin" } }, async (req, reply) => {
+    const p = req.principal!;
+    if (p.store !== null || p.group !== null)
+      throw httpError(403, `this token is limited to ${scopeOf(p)}: /metrics counts every store's events, so only an admin of every store reads it here (Prometheus scrapes the metrics listener, FOOTFALL_METRICS_PORT)`);
     const { contentType, body } = await scrape(services);
     return reply.type(contentType).send(body);
   });

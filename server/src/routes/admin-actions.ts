@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { AGENT_KINDS, ID_PATTERN, type AgentKind } from "@footfall/core";
+import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
 import { syncBroker } from "../admin/broker-sync.js";
 import { httpError } from "./http-errors.js";
@@ -64,15 +65,18 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!t.ok) throw httpError(400, `querystring/${name} ${t.error}`);
         return t.ms;
       };
-      const limit = req.principal!.store;
-      if (limit !== null && q.store !== undefined && q.store !== limit) throw httpError(403, `this token is limited to store "${limit}"`);
+      // A limited admin reads the entries of the stores it may see: its store's, or its group's stores' (read at this request).
+      const p = req.principal!;
+      if (q.store !== undefined && !mayAccessStore(p, q.store)) throw httpError(403, `this token is limited to ${scopeOf(p)}`);
+      const limit = p.store;
+      const groupStores = p.store === null && p.group !== null ? [...(p.groupStores ?? [])].sort() : undefined;
       const entries = await storage.audit.list({
         from: time("from", q.from),
         to: time("to", q.to),
         ...(q.action ? { action: q.action } : {}),
         ...(q.actor ? { actor: q.actor } : {}),
         ...(q.target ? { target: q.target } : {}),
-        ...(q.store ?? limit ? { store: (q.store ?? limit)! } : {}),
+        ...(q.store ?? limit ? { store: (q.store ?? limit)! } : groupStores ? { stores: groupStores } : {}),
         ...(q.before ? { before: q.before } : {}),
         limit: q.limit,
       });

@@ -6,7 +6,8 @@ import { audit } from "../admin/audit.js";
 import { digestTarget } from "../digests/mail.js";
 import { nextSend } from "../digests/schedule.js";
 import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
-import type { Digest, DigestInput } from "../storage/types.js";
+import type { Digest, DigestInput, Principal } from "../storage/types.js";
+import { mayAccessStore } from "../plugins/auth.js";
 import { httpError } from "./http-errors.js";
 import { errorResponses } from "./schemas.js";
 
@@ -43,7 +44,7 @@ const DigestBody = Type.Object({
   retryAt: Nullable(Type.Integer({ description: "when the next attempt goes (null: none pending)" })),
   gaveUpAt: Nullable(Type.Integer({ description: "when the scheduler gave up on failedPeriod (POST .../send with that period sends it again)" })),
   zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),
-  problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones)" })),
+  problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones, or with no stores)" })),
   nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
   nextSendAt: Nullable(
     Type.Integer({ description: "when the next scheduled digest goes out (epoch ms; now while a period is due: within the scheduler's minute); null: no time zone to follow or no target" }),
@@ -77,11 +78,11 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       nextSendPeriod: next?.period ?? null,
     };
   };
-  /** Whether the caller may manage digests of this target (a limited admin: its store only). */
-  const allowed = (req: { principal: { store: string | null; group?: string | null } | null }, d: Pick<DigestInput, "scope" | "target">) => {
+  /** Whether the caller may manage digests of this target (a limited admin: its store's; its group's, and its group's stores'). */
+  const allowed = (req: { principal: Principal | null }, d: Pick<DigestInput, "scope" | "target">) => {
     const p = req.principal!;
     if (p.store !== null) return d.scope === "store" && d.target === p.store;
-    if (p.group) return d.scope === "group" ? d.target === p.group : false;
+    if (p.group !== null) return d.scope === "group" ? d.target === p.group : mayAccessStore(p, d.target);
     return true;
   };
   const checkTarget = async (b: Pick<DigestInput, "scope" | "target" | "timeZone">) => {
@@ -89,7 +90,7 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw httpError(400, `body/target: no ${b.scope} "${b.target}"${b.scope === "group" ? ": GET /api/v1/groups lists them" : ": GET /api/v1/stores lists them"}`);
     if (b.timeZone && !isTimeZone(b.timeZone)) throw httpError(400, `body/timeZone: "${b.timeZone}" is not an IANA time zone (e.g. Europe/Paris)`);
     const target = await digestTarget(services, b);
-    if (target?.problem) throw httpError(400, `body/timeZone: ${target.problem.replace(/ \(Admin.*$/, "")}`);
+    if (target?.problem) throw httpError(400, `${target.stores.length === 0 ? "body/target" : "body/timeZone"}: ${target.problem.replace(/ \(Admin.*$/, "")}`);
   };
   const find = async (req: Parameters<typeof allowed>[0], id: string) => {
     const d = await storage.digests.get(id);

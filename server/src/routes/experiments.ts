@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { stringify } from "csv-stringify/sync";
 import { csvText, experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
-import { mayAccessStore } from "../plugins/auth.js";
+import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
@@ -41,7 +41,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const load = async (req: FastifyRequest, id: string): Promise<Experiment> => {
     const e = await storage.experiments.get<Experiment>(id);
     if (!e) throw httpError(404, `experiment "${id}" not found: GET /api/v1/experiments lists them`);
-    if (!visible(req, e)) throw httpError(403, `this token is limited to store "${req.principal!.store}"; the experiment covers ${storesOf(e).join(", ")}`);
+    if (!visible(req, e)) throw httpError(403, `this token is limited to ${scopeOf(req.principal!)}; the experiment covers ${storesOf(e).join(", ")}`);
     return e;
   };
 
@@ -60,7 +60,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ] as const) {
         list.forEach((s, i) => {
           if (!mayAccessStore(req.principal!, s))
-            throw httpError(403, `this token is limited to store "${req.principal!.store}" (body/${field}/${i} is "${s}")`);
+            throw httpError(403, `this token is limited to ${scopeOf(req.principal!)} (body/${field}/${i} is "${s}")`);
           if (layouts.all(s).length === 0) throw httpError(400, `body/${field}/${i}: store "${s}" not found or has no layout`);
           if (field === "controlStores" && b.testStores.includes(s)) throw httpError(400, `body/controlStores/${i}: store "${s}" is also a test store`);
         });

@@ -35,6 +35,17 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     expect((await s.audit.list({ limit: 100, actor: "aaaaaaaaaaaa", target: "t0" })).map((e) => e.target)).toEqual(["t0"]);
   });
 
+  test("audit: filtered by a set of stores (an admin limited to a group), with the other filters and pages; none: nothing", async (s) => {
+    const stores = ["lille", "paris", "lyon", null];
+    for (let i = 0; i < 8; i++)
+      await s.audit.append({ ts: T0 + i * 1000, actor: { tokenId: null, role: null, label: "cli" }, action: i < 4 ? "token.create" : "layout.save", target: `g${i}`, store: stores[i % 4]!, details: null });
+    expect((await s.audit.list({ limit: 100, stores: ["lille", "paris"] })).map((e) => e.target)).toEqual(["g5", "g4", "g1", "g0"]);
+    const page1 = await s.audit.list({ limit: 2, stores: ["paris", "lille"], action: "token.", from: T0 });
+    expect(page1.map((e) => e.target)).toEqual(["g1", "g0"]);
+    expect((await s.audit.list({ limit: 2, stores: ["lille", "paris"], before: (await s.audit.list({ limit: 2, stores: ["lille", "paris"] })).at(-1)!.id })).map((e) => e.target)).toEqual(["g1", "g0"]);
+    expect(await s.audit.list({ limit: 100, stores: [] })).toEqual([]);
+  });
+
   test("audit: prune deletes the oldest entries before a time, at most a batch at a time", async (s) => {
     for (let i = 0; i < 5; i++)
       await s.audit.append({ ts: T0 + i * 1000, actor: { tokenId: null, role: null, label: null }, action: "store.settings", target: `p${i}`, store: "shop", details: null });

@@ -272,6 +272,8 @@ export interface AuditQuery {
   target?: string;
   /** Only this store's entries (and not those of no store). */
   store?: string;
+  /** Only the entries of these stores (and not those of no store): an admin limited to a group sees its stores'. Empty: none. */
+  stores?: readonly string[];
   /** Entries older than this id (the next page). */
   before?: number;
   limit: number;

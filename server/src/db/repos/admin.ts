@@ -87,6 +87,14 @@ export function auditWhere(q: AuditQuery, placeholder: (n: number) => string): {
   if (q.actor !== undefined) add("actor_token = ?", q.actor);
   if (q.target !== undefined) add("target = ?", q.target);
   if (q.store !== undefined) add("store = ?", q.store);
+  if (q.stores !== undefined) {
+    if (q.stores.length === 0) parts.push("1 = 0");
+    else {
+      const first = args.length + 1;
+      args.push(...q.stores);
+      parts.push(`store IN (${q.stores.map((_, i) => placeholder(first + i)).join(", ")})`);
+    }
+  }
   if (q.before !== undefined) add("id < ?", q.before);
   return { where: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
 }
