@@ -17,6 +17,11 @@ export interface RawSale {
   amount?: unknown;
   items?: unknown;
   transaction?: unknown;
+  /**
+   * The row comes from a CSV delimited by `;` or a tab: its amount may be written with a decimal
+   * comma (`12,50`), as the spreadsheets of the locales that write `;` files export it.
+   */
+  decimalComma?: boolean;
 }
 
 export interface RowError {
@@ -25,7 +30,7 @@ export interface RowError {
 }
 
 /** Column names accepted in a CSV header (case-insensitive), per field. */
-const COLUMNS: Record<Exclude<keyof RawSale, "line">, readonly string[]> = {
+const COLUMNS: Record<Exclude<keyof RawSale, "line" | "decimalComma">, readonly string[]> = {
   ts: ["timestamp", "ts", "time"],
   zone: ["zone"],
   department: ["department"],
@@ -113,8 +118,8 @@ function recordFields(r: RawRecord, delimiter: string): string[] | string {
 /**
  * Rows of a CSV text with a header line naming `timestamp`, `amount`, `transaction` and `zone`
  * or `department` (`items` optional, other columns ignored, any order). The delimiter is `,`, or
- * `;` or a tab when the header has those and no comma (spreadsheets in many locales write `;`).
- * Blank lines are skipped. Each record is read on its own, so a record the parser cannot read
+ * `;` or a tab when the header has those and no comma (spreadsheets in many locales write `;`, and
+ * write decimals with a comma there: such a file's amounts may be `12,50`). Blank lines are skipped. Each record is read on its own, so a record the parser cannot read
  * (a stray or unclosed quote) is one error at the line it starts on, and every later row keeps
  * its own line number.
  */
@@ -156,6 +161,7 @@ export function readCsv(text: string): { rows: RawSale[]; errors: RowError[] } {
       amount: cell("amount"),
       items: cell("items"),
       transaction: cell("transaction"),
+      ...(delimiter !== "," ? { decimalComma: true } : {}),
     });
   }
   return { rows, errors };
@@ -203,6 +209,8 @@ export function parseSaleTime(value: unknown, timeZone: string, now: number): nu
 }
 
 const AMOUNT = /^\d+(\.\d+)?$/;
+/** An amount with a decimal comma (`12,50`): read as such only in a `;` or tab-delimited CSV. */
+const AMOUNT_DECIMAL_COMMA = /^\d+,\d+$/;
 
 /** What a row needs from the store: its time zone, which zones were in force when, and its departments. */
 export interface SaleContext {
@@ -231,12 +239,24 @@ export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
   const ts = parseSaleTime(typeof raw.ts === "string" ? raw.ts.trim() : raw.ts, ctx.timeZone, ctx.now);
   if (typeof ts === "string") return ts;
   const amountText = text(raw.amount);
-  const amount = typeof raw.amount === "number" ? raw.amount : amountText !== undefined && AMOUNT.test(amountText) ? Number(amountText) : Number.NaN;
+  const amount =
+    typeof raw.amount === "number"
+      ? raw.amount
+      : amountText === undefined
+        ? Number.NaN
+        : AMOUNT.test(amountText)
+          ? Number(amountText)
+          : raw.decimalComma && AMOUNT_DECIMAL_COMMA.test(amountText)
+            ? Number(amountText.replace(",", "."))
+            : Number.NaN;
   if (!Number.isFinite(amount) || amount < 0) {
     if (amount < 0) return `bad amount ${JSON.stringify(raw.amount)}: negative (a refund is not a sale)`;
-    return raw.amount === undefined || raw.amount === ""
-      ? "no amount"
-      : `bad amount ${JSON.stringify(raw.amount)}: a number such as 12.50 (a point for decimals, no currency sign)`;
+    if (raw.amount === undefined || raw.amount === "") return "no amount";
+    // A comma is a decimal comma only where it cannot be the delimiter nor a thousands separator (1,250 in English).
+    const comma = amountText !== undefined && AMOUNT_DECIMAL_COMMA.test(amountText) && !raw.decimalComma;
+    return comma
+      ? `bad amount ${JSON.stringify(raw.amount)}: a point for decimals (12.50); a decimal comma is read in a CSV delimited by ";" or a tab only`
+      : `bad amount ${JSON.stringify(raw.amount)}: a number such as 12.50 (a point for decimals${raw.decimalComma ? " or a comma, 12,50" : ""}; no currency sign, no thousands separator)`;
   }
   let items: number | null = null;
   if (raw.items !== undefined && raw.items !== null && raw.items !== "") {

@@ -5,10 +5,10 @@ import { useTestServer } from "../../../test/support/in-process.js";
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 
-const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split", "daily"] });
+const t = useTestServer({ now: () => NOW, stores: ["shop", "plain", "split", "daily", "excel"] });
 // The stores' figures begin on the 14th (a door counter's first count): the conversion view counts their sales from then on.
 beforeAll(async () => {
-  for (const store of ["shop", "split", "daily"]) await t.ingest(store, "door-1", [new EventFactory("door-1").count("entrance", Date.UTC(2026, 10, 14, 9), 1, 0)]);
+  for (const store of ["shop", "split", "daily", "excel"]) await t.ingest(store, "door-1", [new EventFactory("door-1").count("entrance", Date.UTC(2026, 10, 14, 9), 1, 0)]);
 });
 
 const send = (method: "PUT" | "POST", url: string, payload: unknown, opts: { token?: string | null; type?: string } = {}) => {
@@ -137,6 +137,27 @@ describe("POST /api/v1/stores/:store/sales", () => {
       ],
       rejectedCount: 2,
     });
+  });
+
+  it("reads the decimal commas of a `;` file, as a French or German spreadsheet saves its CSV, and says why a comma file's are refused", async () => {
+    // Excel in a French locale: BOM, `;`, CRLF, local times, amounts with a decimal comma.
+    const excel = "\uFEFFtimestamp;zone;amount;items;transaction\r\n2026-11-20 10:00;fruit;12,50;2;e1\r\n2026-11-20 10:05;bakery;3,2;1;e2\r\n2026-11-20 10:06;bakery;4;1;e3\r\n2026-11-20 10:07;bakery;1.234,50;1;e4\r\n";
+    const res = await postCsv("excel", excel);
+    expect(res.body).toEqual({
+      accepted: 3,
+      duplicates: 0,
+      rejected: [{ line: 5, error: 'bad amount "1.234,50": a number such as 12.50 (a point for decimals or a comma, 12,50; no currency sign, no thousands separator)' }],
+      rejectedCount: 1,
+    });
+    // The same file again: nothing doubles.
+    expect((await postCsv("excel", excel)).body).toMatchObject({ accepted: 0, duplicates: 3, rejectedCount: 1 });
+    const store = (await t.get(`/api/v1/stores/excel/conversion?from=${Date.UTC(2026, 10, 20)}&to=${NOW}`)).body.store;
+    expect(store).toMatchObject({ transactions: 3, sales: 19.7 });
+    // In a comma-delimited file (and in JSON) "12,50" may be twelve hundred and fifty written the English way: refused, saying why.
+    const comma = await postCsv("excel", 'timestamp,zone,amount,transaction\n2026-11-20 10:00,fruit,"12,50",c1\n');
+    expect(comma.body.rejected).toEqual([{ line: 2, error: 'bad amount "12,50": a point for decimals (12.50); a decimal comma is read in a CSV delimited by ";" or a tab only' }]);
+    const json = await send("POST", "/api/v1/stores/excel/sales", { sales: [{ ts: "2026-11-20 10:00", zone: "fruit", amount: "12,50", transaction: "j1" }] });
+    expect(json.body.rejected).toEqual([{ line: 1, error: expect.stringMatching(/^bad amount "12,50": a point for decimals/) }]);
   });
 
   it("splits a department's sale evenly between its zones", async () => {

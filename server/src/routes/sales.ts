@@ -134,7 +134,8 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw err;
         }
       } else {
-        rows = req.body.sales.map(({ timestamp, ...s }, i) => ({ line: i + 1, ...s, ts: s.ts ?? timestamp }));
+        // JSON amounts are numbers, or strings with a decimal point: a decimal comma is a CSV's (`;` files) only.
+        rows = req.body.sales.map(({ timestamp, ...s }, i) => ({ line: i + 1, ...s, ts: s.ts ?? timestamp, decimalComma: false }));
       }
       const ctx = {
         timeZone: layout.timezone,
