@@ -174,10 +174,31 @@ export class LiveHub {
     }
   }
 
+  /**
+   * Disconnects the sockets of a token limited to a group that follow a store no longer in the group
+   * (its members are read again here, as HTTP reads them at every request): the client joins again
+   * and is refused, saying what the token is limited to.
+   */
+  private async checkGroups(): Promise<void> {
+    const byGroup = new Map<string, Socket[]>();
+    for (const socket of this.io.sockets.sockets.values()) {
+      const p = socket.data.principal as Principal | undefined;
+      if (!p || p.store !== null || p.group === null) continue;
+      byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), socket]);
+    }
+    for (const [group, sockets] of byGroup) {
+      const members = new Set(await this.services.storage.groups.storesOf(group));
+      for (const socket of sockets) {
+        if ([...socket.rooms].some((r) => r.startsWith("store:") && !members.has(r.slice("store:".length)))) socket.disconnect(true);
+      }
+    }
+  }
+
   private async sweep(): Promise<void> {
     const now = this.services.now();
     try {
       await this.checkTokens(now);
+      await this.checkGroups();
     } catch (err) {
       this.services.log.error({ err: (err as Error).message }, "could not check the live clients' tokens");
     }
