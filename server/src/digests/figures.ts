@@ -5,7 +5,7 @@
  */
 import { conversionSpan, localMidnight, storeConversion, type Layout } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
-import { medianOf, mergeSketch, stayDwellSketch, type DenseSketch } from "../chain/figures.js";
+import { medianOf, mergeSketch, stayDwellSketch, visitorsOf, type DenseSketch } from "../chain/figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
 import { zonesDuring } from "../routes/analytics.js";
 import type { Services } from "../services.js";
@@ -13,7 +13,7 @@ import type { Services } from "../services.js";
 export interface Figures {
   /** Store enters (door counters' `in` and visits opened in entrance zones), as `traffic` counts them. */
   enters: number;
-  /** Distinct visitors followed in entrance zones; null when only door counters count. */
+  /** Distinct visitors followed in entrance zones (the chain view's `visitorsOf`): null when door counters counted people in and no one was followed; 0 on a day nobody entered. */
   visitors: number | null;
   /** Till transactions from the store's first figures on (the conversion view's `since`). */
   transactions: number;
@@ -92,16 +92,22 @@ async function storeFigures(services: Services, store: string, from: number, to:
       stayDwellSketch(storage, store, kindAt, range, partial),
     ]);
     const names = new Map(versions.flatMap((l) => l.zones.map((z) => [z.id as string, z.name] as const)));
-    let visitors: number | null = null;
+    // Visitors as the chain view counts them (visitorsOf): those followed through the entrances, null only when
+    // door counters counted people in there and no one was followed; a day nobody entered has 0, not "n/a".
+    let tracked = 0;
+    let followed = 0;
     const zones: ZoneVisits[] = [];
     for (const z of dwell) {
       const kind = kindAt(z.zone, to - 1) ?? "zone";
-      if (kind === "entrance" && z.visits > 0) visitors = (visitors ?? 0) + z.visitors;
+      if (kind === "entrance") {
+        tracked += z.visits;
+        followed += z.visitors;
+      }
       zones.push({ store, zoneId: z.zone, zone: names.get(z.zone) ?? z.zone, visits: z.visits });
     }
     return {
       enters,
-      visitors,
+      visitors: visitorsOf(tracked, followed, enters - tracked),
       transactions: sales.transactions,
       conversion: storeConversion(sales.transactions, enters),
       dwellMedianS: medianOf(stay.hist, stay.closed),
@@ -128,16 +134,26 @@ export async function figuresOf(services: Services, stores: readonly string[], f
   const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: [], series: [], complete: each.length > 0 };
   // The enters of the stores with a sale recorded: a store whose sales are not imported would lower the group's conversion.
   let entersSold = 0;
+  // Visitors summed over the stores that count them, as the chain view's totals (FigureTotals): a store nobody
+  // entered counts as neither, so beside door-counter stores it gives no visitors (null), and alone 0.
+  let counted = 0;
+  let uncounted = 0;
+  let visitors = 0;
   each.forEach((f) => {
     out.enters += f.enters;
     out.transactions += f.transactions;
     if (f.transactions > 0) entersSold += f.enters;
-    if (f.visitors !== null) out.visitors = (out.visitors ?? 0) + f.visitors;
+    if (f.visitors === null) uncounted++;
+    else if (f.visitors > 0 || f.enters !== 0) {
+      visitors += f.visitors;
+      counted++;
+    }
     out.dwell = { hist: mergeSketch(out.dwell.hist, f.dwell.hist), closed: out.dwell.closed + f.dwell.closed };
     out.zones.push(...f.zones);
     f.series.forEach((n, k) => (out.series[k] = (out.series[k] ?? 0) + n));
     out.complete &&= f.complete;
   });
+  out.visitors = uncounted > 0 && counted === 0 ? null : visitors;
   out.conversion = storeConversion(out.transactions, entersSold);
   out.dwellMedianS = medianOf(out.dwell.hist, out.dwell.closed);
   return out;

@@ -47,6 +47,16 @@ export async function digestTarget(
     name = g.name;
     stores = [...g.stores].sort();
   }
+  // A group with no store (made empty, or made before its stores are added) has no figures to send: "no data"
+  // every day, its time zone UTC's. Listed with the problem and not sent, as a group in several zones is.
+  if (stores.length === 0)
+    return {
+      name,
+      stores,
+      zones: [],
+      timeZone: null,
+      problem: `the group "${name}" has no stores: add some to it (Admin > Store settings, or PATCH /api/v1/groups/${d.target}), or delete this digest`,
+    };
   const zones = new Set<string>();
   for (const s of stores) {
     const l = (await layouts.load(s)).at(-1);
