@@ -116,20 +116,38 @@ async function requireKnownStores(storage: Storage, stores: readonly string[], c
   if (unknown.length > 0) throw new InvalidArgumentError(unknownStoreMessage(unknown, known, storageWhere(config), next));
 }
 
-/** A port already taken (or not ours to take) said in one line, naming the variable that moves it. */
+/** A port already taken (or not ours to take), or an address this machine has not, said in one line, naming the variable that moves it. */
 function explainListenError(err: unknown, config: ServerConfig): unknown {
-  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string };
+  // The listeners' address settings, for a name that does not resolve (getaddrinfo) or an address that is not this machine's.
+  const hosts: [string, string | undefined][] = [
+    ["FOOTFALL_HTTP_HOST", config.httpHost],
+    ["FOOTFALL_MQTT_HOST", config.mqttUrl ? undefined : config.mqttHost],
+    ["FOOTFALL_METRICS_HOST", config.metrics?.host],
+  ];
+  /** The settings that hold `host`, "A and B", or null for none. */
+  const hostVariables = (host: string | undefined) => {
+    const named = hosts.filter(([, h]) => h !== undefined && h === host).map(([name]) => name);
+    return named.length > 0 ? named.join(" and ") : null;
+  };
+  if ((e?.code === "ENOTFOUND" || e?.code === "EAI_AGAIN") && e.syscall === "getaddrinfo") {
+    const named = hostVariables(e.hostname);
+    if (named === null) return err;
+    return new Error(
+      `cannot listen on "${e.hostname}" (${named}): the name does not resolve to an address (getaddrinfo ${e.code}); set ${named} to an address of this machine: 0.0.0.0 (every interface), 127.0.0.1 (this machine only) or one of its own`,
+    );
+  }
   if (e?.code !== "EADDRINUSE" && e?.code !== "EACCES" && e?.code !== "EADDRNOTAVAIL") return err;
   if (e.syscall !== "listen" && e.syscall !== "bind") return err;
-  const variable =
-    e.port === config.metrics?.port ? "FOOTFALL_METRICS_PORT" : e.port === config.mqttPort && !config.mqttUrl ? "FOOTFALL_MQTT_PORT" : "FOOTFALL_HTTP_PORT";
-  const where = `${e.address ?? "?"}:${e.port ?? "?"}`;
+  const listener = e.port === config.metrics?.port ? "METRICS" : e.port === config.mqttPort && !config.mqttUrl ? "MQTT" : "HTTP";
+  const variable = `FOOTFALL_${listener}_PORT`;
+  const where = e.port ? `${e.address ?? "?"}:${e.port}` : (e.address ?? "?"); // port 0 (any free one) fails without a port
   const what =
     e.code === "EADDRINUSE"
       ? `port ${where} is already in use (EADDRINUSE): stop what listens there (another footfall?) or set ${variable} to a free port`
       : e.code === "EACCES"
         ? `this user may not listen on ${where} (EACCES): use a port above 1023 in ${variable}`
-        : `cannot listen on ${where} (EADDRNOTAVAIL): this machine has no such address; check the *_HOST settings`;
+        : `cannot listen on ${where} (EADDRNOTAVAIL): this machine has no such address; set ${hostVariables(e.address) ?? `FOOTFALL_${listener}_HOST`} to one of its own, 0.0.0.0 (every interface) or 127.0.0.1 (this machine only)`;
   return new Error(what);
 }
 

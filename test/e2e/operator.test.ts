@@ -124,6 +124,16 @@ describe("footfall serve on a data folder it cannot use", () => {
       await server.dispose();
     }
   });
+
+  it("says a listen address that does not resolve, or is not this machine's, naming the variable that sets it", async () => {
+    const serveOn = (env: Record<string, string>) =>
+      run(process.execPath, [FOOTFALL_CLI, "serve"], { dataDir: join(dir.path, "host"), env: { FOOTFALL_HTTP_PORT: "0", FOOTFALL_MQTT_PORT: "0", FOOTFALL_METRICS_PORT: "0", ...env }, timeoutMs: 30_000 });
+    // A host name no resolver knows (RFC 2606's .invalid): before, `footfall: getaddrinfo ENOTFOUND footfall-shop.invalid`.
+    expectOneLine(await serveOn({ FOOTFALL_HTTP_HOST: "footfall-shop.invalid" }), /cannot listen on "footfall-shop\.invalid" \(FOOTFALL_HTTP_HOST\).*set FOOTFALL_HTTP_HOST to an address of this machine/);
+    expectOneLine(await serveOn({ FOOTFALL_MQTT_HOST: "footfall-shop.invalid" }), /cannot listen on "footfall-shop\.invalid" \(FOOTFALL_MQTT_HOST\)/);
+    // An address of another machine (TEST-NET-1): before, "check the *_HOST settings".
+    expectOneLine(await serveOn({ FOOTFALL_METRICS_HOST: "192.0.2.1" }), /cannot listen on 192\.0\.2\.1 \(EADDRNOTAVAIL\).*set FOOTFALL_METRICS_HOST to one of its own/);
+  });
 });
 
 describe("privacy at rest", () => {
