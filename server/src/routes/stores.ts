@@ -89,6 +89,9 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const SaveQuery = Type.Object({
     replaces: Type.Optional(Type.Integer({ minimum: 1, description: "a version saved for later that this one replaces (corrects) before it takes effect; the saved one has a new number" })),
+    seen: Type.Optional(
+      Type.Integer({ minimum: 0, description: "the newest version the saver had seen (0: none, a new store): 409 when a newer one was saved since, so two editors never silently undo each other's changes" }),
+    ),
   });
   app.put("/stores/:store/layout", {
     config: { auth: "merchandiser" },
@@ -111,7 +114,16 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw httpError(400, `body/validFrom ${input.validFrom} is out of range: epoch milliseconds before 2100-01-01 (0: since always)`);
       const problems = layoutProblems(input);
       if (problems.length) throw httpError(400, `body${problems.join("; body")}`);
-      const replaces = req.query.replaces;
+      const { replaces, seen } = req.query;
+      // Another editor saved since this one opened the layout: saving this draft would undo their changes without a word.
+      if (seen !== undefined) {
+        const newer = (await storage.stores.layouts(store)).filter((l) => l.version > seen).sort((a, b) => a.version - b.version);
+        if (newer.length)
+          throw httpError(
+            409,
+            `layout version ${newer.map((l) => l.version).join(", ")} of store "${store}" was saved after version ${seen}, the newest you had seen (${newer.map((l) => `version ${l.version} valid from ${new Date(l.validFrom).toISOString()}`).join("; ")}): saving yours would undo those changes. Open the layout again to start from them, or save with ?seen=${newer.at(-1)!.version} to save yours over them`,
+          );
+      }
       if (replaces === undefined) {
         const layout = await storage.stores.saveLayout(store, input, services.now());
         await layouts.reload(store);
