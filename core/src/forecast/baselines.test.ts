@@ -103,8 +103,12 @@ describe("residualBands", () => {
     expect(b!.lo).toBeCloseTo(Math.expm1(Math.log1p(9) - 0.5), 9);
     expect(b!.hi).toBeCloseTo(Math.expm1(Math.log1p(9) + 0.5), 9);
   });
-  it("gives a zero-width band without any past error to learn from, and no band without a forecast", () => {
+  it("gives a zero-width band without any past error to learn from, and says so (errors: 0); no band without a forecast", () => {
     const s = series([null, null]);
-    expect(residualBands(s, 2, [4, null], () => 4)).toEqual([{ lo: 4, mid: 4, hi: 4 }, null]);
+    expect(residualBands(s, 2, [4, null], () => 4)).toEqual([{ lo: 4, mid: 4, hi: 4, errors: 0 }, null]);
+  });
+  it("says how many past errors measured the band", () => {
+    const s = series([1, 2, 3, null, 5]);
+    expect(residualBands(s, 5, [4], () => 4)[0]!.errors).toBe(4);
   });
 });

@@ -85,6 +85,12 @@ export interface Band {
   lo: number;
   mid: number;
   hi: number;
+  /**
+   * How many past errors of the baseline the interval was measured from. With none it is `mid`
+   * itself (zero width), and with a handful (a few night hours, all 0 for 0) it says as little:
+   * the forecaster gives no interval from fewer than a day of them.
+   */
+  errors: number;
 }
 
 /**
@@ -114,8 +120,8 @@ export function residualBands(
   const qhi = residuals.length ? quantile(residuals, (1 + coverage) / 2) : Number.NaN;
   return forecast.map((f) => {
     if (f === null) return null;
-    if (Number.isNaN(qlo)) return { lo: f, mid: f, hi: f };
+    if (Number.isNaN(qlo)) return { lo: f, mid: f, hi: f, errors: 0 };
     const l = Math.log1p(f);
-    return { lo: Math.max(0, Math.expm1(l + Math.min(0, qlo))), mid: f, hi: Math.expm1(l + Math.max(0, qhi)) };
+    return { lo: Math.max(0, Math.expm1(l + Math.min(0, qlo))), mid: f, hi: Math.expm1(l + Math.max(0, qhi)), errors: residuals.length };
   });
 }

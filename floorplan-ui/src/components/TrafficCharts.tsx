@@ -10,7 +10,7 @@ import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
-import { closedForecastRuns, withForecast } from "../model/forecast.js";
+import { closedForecastRuns, slotForecastText, withForecast } from "../model/forecast.js";
 import { closedRuns } from "../model/hours.js";
 import { alertsApi } from "../api/alerts.js";
 import { Chart } from "./Chart.js";
@@ -66,7 +66,7 @@ export function TrafficCharts({
     const forecastSeries = fc.some(Boolean)
       ? [
           { type: "line", name: "Forecast low", stack: "forecast", data: fc.map((f) => f?.low ?? "-"), symbol: "none", lineStyle: { opacity: 0 }, silent: true },
-          { type: "line", name: "80 % interval", stack: "forecast", data: fc.map((f) => (f ? f.high - f.low : "-")), symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(33, 145, 140, 0.18)" }, silent: true },
+          { type: "line", name: "80 % interval", stack: "forecast", data: fc.map((f) => (f && f.low !== null && f.high !== null ? f.high - f.low : "-")), symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(33, 145, 140, 0.18)" }, silent: true },
           { type: "line", name: "Forecast", data: fc.map((f) => f?.expected ?? "-"), symbol: "circle", symbolSize: 4, lineStyle: { type: "dashed", color: "#21918c", width: 2 }, itemStyle: { color: "#21918c" } },
         ]
       : [];
@@ -77,7 +77,7 @@ export function TrafficCharts({
       if (!s) return "";
       const counted = s.value !== null ? `${formatCount(s.value)} enters` : "no data yet";
       if (f?.closed) return `${s.label}<br/>${counted}<br/>closed (opening hours): forecast 0`;
-      return `${s.label}<br/>${counted}${f ? `<br/>forecast <b>${formatCount(Math.round(f.expected))}</b> (80 %: ${formatCount(Math.round(f.low))}–${formatCount(Math.round(f.high))})` : ""}`;
+      return `${s.label}<br/>${counted}${f ? `<br/>${slotForecastText(f)}` : ""}`;
     };
     // Closed hours: from the store's opening hours for the counted ones, and the forecast's closed hours (forecast 0) after them.
     const fcClosed = closedForecastRuns(fc);

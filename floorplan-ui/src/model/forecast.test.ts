@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openIntervals, WEEKDAYS, type OpeningHours } from "@footfall/core";
-import { busyOutlook, closedForecastRuns, forecastSource, occupancyOutlook, openingOutlook, outlookOrder, withForecast } from "./forecast.js";
+import { busyOutlook, closedForecastRuns, forecastSource, occupancyOutlook, openingOutlook, outlookOrder, slotForecastText, withForecast } from "./forecast.js";
 
 const TZ = "Europe/Paris";
 const HOUR = 3_600_000;
@@ -62,6 +62,16 @@ describe("withForecast", () => {
     expect(r.slots.slice(3).every((s) => s.value === null)).toBe(true);
     expect(r.forecast.slice(0, 4)).toEqual([null, null, { expected: 10, low: 10, high: 10 }, { expected: 11, low: 11, high: 11 }]);
     expect(r.forecast.at(-1)).toEqual({ expected: 19, low: 19, high: 19 }); // 23:00
+  });
+  it("draws no interval where the forecast has none (too little history), and says so in whole visitors", () => {
+    const slots = [slot("14:00", 12)];
+    const f = forecast([41.2, 52.6]);
+    f.buckets[0] = { ...f.buckets[0]!, low: null, high: null };
+    f.buckets[1] = { ...f.buckets[1]!, low: 40.5, high: 66.4 };
+    const r = withForecast(slots, f, at("14:20"), TZ, false);
+    expect(r.forecast).toEqual([{ expected: 41.2, low: null, high: null }, { expected: 52.6, low: 40.5, high: 66.4 }]);
+    expect(slotForecastText(r.forecast[0]!)).toBe("forecast <b>41</b> (no 80 % interval yet: too little history to measure one)");
+    expect(slotForecastText(r.forecast[1]!)).toBe("forecast <b>53</b> (80 %: 41–66)");
   });
   it("leaves the chart as it is without an hourly forecast", () => {
     const slots = [slot("13:00", 4)];

@@ -1,6 +1,6 @@
 import { localDate } from "@footfall/core";
 import type { ForecastMethod, ForecastReport, OccupancyForecastReport } from "../api/types.js";
-import { formatTime } from "./format.js";
+import { formatCount, formatTime } from "./format.js";
 
 /** "tomorrow " for an instant on a later local day than `now` (a 24-hour forecast reaches no further), else "". */
 function dayWord(ms: number, now: number, timeZone: string): string {
@@ -78,12 +78,26 @@ export function busyOutlook(f: Pick<ForecastReport, "bucket" | "method" | "bucke
   return { from: isNow ? now : run[0]!.start, to: run[run.length - 1]!.end, now: isNow, peakAt: peakHour.start, peak, text: `${when} · about ${peak} visitors an hour around ${peakDay}${t(peakHour.start)}` };
 }
 
-/** A slot's forecast: expected visitors and the 80 % interval; `closed`: the store is closed the whole hour (its opening hours). */
+/**
+ * A slot's forecast: expected visitors and the 80 % interval (null: none could be measured yet, the
+ * first day or so of a store's history); `closed`: the store is closed the whole hour (its opening hours).
+ */
 export interface SlotForecast {
   expected: number;
-  low: number;
-  high: number;
+  low: number | null;
+  high: number | null;
   closed?: boolean;
+}
+
+/**
+ * A slot's forecast in the chart's tooltip, in whole visitors as the tablet says them: "forecast
+ * <b>41</b> (80 %: 31–53)", or without an interval "forecast <b>41</b> (no 80 % interval yet: too
+ * little history to measure one)" (never "80 %: 41–41", which reads as certain).
+ */
+export function slotForecastText(f: SlotForecast): string {
+  const n = (x: number) => formatCount(Math.round(x));
+  const band = f.low !== null && f.high !== null ? `80 %: ${n(f.low)}–${n(f.high)}` : "no 80 % interval yet: too little history to measure one";
+  return `forecast <b>${n(f.expected)}</b> (${band})`;
 }
 
 /**
@@ -176,7 +190,7 @@ export function withForecast<S extends ChartSlot>(
   const forecast = all.map((s) => {
     const b = byStart.get(s.start);
     if (!b || b.expected === null || s.end <= now) return null;
-    return { expected: b.expected, low: b.low ?? b.expected, high: b.high ?? b.expected, ...(b.closed ? { closed: true } : {}) };
+    return { expected: b.expected, low: b.low, high: b.high, ...(b.closed ? { closed: true } : {}) };
   });
   return { slots: all, forecast };
 }

@@ -122,6 +122,25 @@ describe("an honest fallback when history is short", () => {
     for (const p of f) expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
   });
 
+  it("never gives a zero-width interval it could not measure: a week of history answers from the last days, whose errors are known", () => {
+    // a week exactly: last week's hours are known, but the seasonal mean has no past error yet
+    const week = hide(series, WEEK);
+    const f = forecastBuckets(featureContext(week), null, WEEK, 24);
+    expect(f.every((p) => p.method === "recent-days")).toBe(true);
+    for (const p of f) {
+      expect(p.lo! <= p.mid! && p.mid! <= p.hi!).toBe(true);
+      if (p.mid! > 0) expect(p.hi!).toBeGreaterThan(p.lo!);
+    }
+  });
+
+  it("gives the figure without an interval (null) from a single day of history", () => {
+    const day = hide(series, 24);
+    const f = forecastBuckets(featureContext(day), null, 24, 24);
+    expect(f.map((p) => p.method)).toEqual(f.map(() => "recent-days"));
+    expect(f.map((p) => p.mid)).toEqual(day.values.slice(0, 24));
+    expect(f.every((p) => p.lo === null && p.hi === null)).toBe(true);
+  });
+
   it("repeats the last days with less than a week, and says nothing without any history", () => {
     const days = hide(series, 3 * 24);
     expect(mainMethod(forecastBuckets(featureContext(days), null, 3 * 24, 24))).toBe("recent-days");

@@ -357,7 +357,16 @@ export async function trainForecastModel(series: Series, special: SpecialDays = 
   return { hourly, daily, notes, backend, trainMs: performance.now() - started, trainedTo: series.starts[end] ?? (series.starts[end - 1] ?? 0) + 3_600_000 };
 }
 
-/** One forecast bucket. Values are null where nothing could be said (no history at all). */
+/** Fewest past errors of a baseline its 80 % interval is given from: a day of hours. */
+export const MIN_BAND_ERRORS_HOURLY = 24;
+/** The same for daily buckets: a week of days. */
+export const MIN_BAND_ERRORS_DAILY = 7;
+
+/**
+ * One forecast bucket. Values are null where nothing could be said (no history at all); `lo` and
+ * `hi` alone are null where a baseline answers whose errors could not be measured yet (fewer than
+ * `MIN_BAND_ERRORS_HOURLY`/`_DAILY` of them: the first day or so of a store's history).
+ */
 export interface ForecastPoint {
   /** Index of the bucket in the series. */
   index: number;
@@ -371,7 +380,8 @@ export interface ForecastPoint {
 /**
  * Forecast buckets `origin .. origin + horizon - 1` of `ctx`'s series (hourly or daily) from what
  * is known before `origin`: the model where it has a row, else the seasonal mean of the last 4
- * weeks, else the same hour of the last days known, each with its interval.
+ * weeks, else the same hour of the last days known, each with its interval (the baseline whose
+ * interval is measured first; none, null, where neither's is).
  */
 export function forecastBuckets(ctx: FeatureContext, model: GrainModel | null, origin: number, horizon: number, coverage = 0.8): ForecastPoint[] {
   const { series, grid } = ctx;
@@ -384,6 +394,8 @@ export function forecastBuckets(ctx: FeatureContext, model: GrainModel | null, o
     for (const r of hourly ? hourlyFeatures(ctx, origin, h) : dailyFeatures(ctx, origin, h)) rows.set(r.index, r);
   }
   const lookback = hourly ? 28 * 24 : 8 * 7;
+  // A baseline's interval needs at least a day of its past errors (24 hours, or 7 days)
+  const minErrors = hourly ? MIN_BAND_ERRORS_HOURLY : MIN_BAND_ERRORS_DAILY;
   const smean = seasonalMean(series, grid, origin, n);
   const naive = model?.blend ? seasonalNaive(series, grid, origin, n) : [];
   const smeanBands = residualBands(series, origin, smean, (j) => seasonalMean(series, grid, j, 1)[0] ?? null, { lookback, coverage });
@@ -400,9 +412,16 @@ export function forecastBuckets(ctx: FeatureContext, model: GrainModel | null, o
       out.push({ index: i, start, lo: Math.min(mid, countOf(qlo - model.widen, row.base)), mid, hi: Math.max(mid, countOf(qhi + model.widen, row.base)), method: model.blend ? blendMethod(model.blend) : "mlp" });
       continue;
     }
-    const band: Band | null = smeanBands[k] ?? recentBands[k] ?? null;
-    const method: ForecastMethod = smeanBands[k] ? "seasonal-mean" : recentBands[k] ? "recent-days" : "none";
-    out.push({ index: i, start, lo: band?.lo ?? null, mid: band?.mid ?? null, hi: band?.hi ?? null, method });
+    // The seasonal mean where its band is measured, else the last days where theirs is; a point
+    // whose band no baseline could measure (the first days of a store: no error yet, or a few
+    // night hours) has no interval (null), not a zero-width one read as certain.
+    const sm = smeanBands[k] ?? null;
+    const rd = recentBands[k] ?? null;
+    const measured = (b: Band | null): Band | null => (b && b.errors >= minErrors ? b : null);
+    const band = measured(sm) ?? measured(rd) ?? sm ?? rd;
+    const method: ForecastMethod = band === null ? "none" : band === sm ? "seasonal-mean" : "recent-days";
+    const sure = measured(band) !== null;
+    out.push({ index: i, start, lo: sure ? band!.lo : null, mid: band?.mid ?? null, hi: sure ? band!.hi : null, method });
   }
   return out;
 }

@@ -9,6 +9,8 @@ export {
   blended,
   HOURLY_BLEND,
   NAIVE_ONLY,
+  MIN_BAND_ERRORS_DAILY,
+  MIN_BAND_ERRORS_HOURLY,
   type BlendChoice,
   trainForecastModel,
   trainingRows,

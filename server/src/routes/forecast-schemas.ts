@@ -28,8 +28,8 @@ export const ForecastBody = Type.Object({
     Type.Object({
       start: Type.String(),
       expected: Num,
-      low: Num,
-      high: Num,
+      low: Type.Union([Type.Number(), Type.Null()], { description: "the 80 % interval's low end; null with expected a number: a baseline answers whose past errors are not measured yet (under a day of them), so no interval is given" }),
+      high: Type.Union([Type.Number(), Type.Null()], { description: "its high end; null as low" }),
       method: Method,
       closed: Type.Optional(Type.Boolean({ description: "true: the store is closed for the whole bucket (its opening hours): expected, low and high are 0" })),
     }),

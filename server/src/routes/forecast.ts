@@ -427,14 +427,16 @@ export class ForecastService {
     const left = Math.min(1, Math.max(0, (first + HOUR - now) / HOUR));
     const series = (k: "expected" | "low" | "high") => arrivals.buckets.map((b, i) => (b[k] ?? 0) * (i === 0 ? left : 1));
     const known = dwell.curve !== null && arrivals.buckets.some((b) => b.expected !== null);
-    const [mid = [], lo = [], hi = []] = known ? (["expected", "low", "high"] as const).map((k) => occupancyForecast(series(k), current, dwell.curve!)) : [[], [], []];
+    // an arrivals' hour without an interval (a baseline whose errors are not measured yet) leaves the people inside without one
+    const banded = known && arrivals.buckets.every((b) => b.expected === null || (b.low !== null && b.high !== null));
+    const [mid = [], lo = [], hi = []] = known ? (["expected", "low", "high"] as const).map((k) => (k === "expected" || banded ? occupancyForecast(series(k), current, dwell.curve!) : [])) : [[], [], []];
     const buckets = arrivals.buckets.map((b, i) => {
       const expected = known ? round1(mid[i]!) : null;
       return {
         start: b.start,
         expected,
-        low: known ? round1(lo[i]!) : null,
-        high: known ? round1(hi[i]!) : null,
+        low: banded ? round1(lo[i]!) : null,
+        high: banded ? round1(hi[i]!) : null,
         share: expected !== null && capacity !== null && capacity > 0 ? Math.round((expected / capacity) * 1000) / 1000 : null,
         ...(b.closed ? { closed: true } : {}),
       };

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FootfallEvent } from "@footfall/core";
+import { chunks, EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { syntheticTraffic } from "../../../test/support/traffic.js";
+
+/**
+ * A store in its first days: a baseline answers, and where its past errors cannot be measured yet
+ * the answer gives the expected visitors without an interval (low and high null), never a
+ * zero-width "80 %" interval that reads as certain; the people-inside forecast follows.
+ */
+const DAY = 86_400_000;
+/** Monday 16 November 2026, 14:20 in Paris (UTC+1). */
+const NOW = Date.parse("2026-11-16T13:20:00Z");
+const HOUR_START = NOW - (NOW % 3_600_000);
+
+interface Bucket {
+  start: string;
+  expected: number | null;
+  low: number | null;
+  high: number | null;
+  method?: string;
+}
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ now: () => NOW, maxAgeMs: 30 * DAY });
+  for (const store of ["day-one", "week-one"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
+  const ingest = async (store: string, days: number) => {
+    const s = syntheticTraffic({ seed: 5, from: HOUR_START - days * DAY, days: days + 1, timeZone: "Europe/Paris", peak: 40 });
+    const door = new EventFactory(`door-${store}`);
+    const cam = new EventFactory(`cam-${store}`);
+    const counts: FootfallEvent[] = [];
+    const visits: FootfallEvent[] = [];
+    s.starts.forEach((ts, i) => {
+      const n = s.values[i]!;
+      if (!(n > 0) || ts + 3_600_000 > HOUR_START) return;
+      counts.push(door.count("entrance", ts + 1000, n, 0));
+      // a visitor in four goes to the fruit for 10 minutes: a dwell to forecast the people inside from
+      for (let k = 0; k < Math.floor(n / 4); k++) visits.push(...cam.visit(`v${i}-${k}`, "fruit", ts + 2000 + k * 30_000, 10 * 60_000));
+    });
+    for (const batch of chunks(counts, 1000)) await t.ingest(store, `door-${store}`, batch);
+    for (const batch of chunks(visits, 1000)) await t.ingest(store, `cam-${store}`, batch);
+  };
+  await ingest("day-one", 1);
+  await ingest("week-one", 7);
+}, 120_000);
+afterAll(() => t?.close());
+
+describe("forecasts of a store with a day or a week of history", () => {
+  it("a single day: the same hours of yesterday, with no interval (nothing to measure one from)", async () => {
+    const res = await t.get<{ method: string; buckets: Bucket[] }>("/api/v1/stores/day-one/forecast");
+    expect(res.status).toBe(200);
+    expect(res.body.method).toBe("recent-days");
+    const open = res.body.buckets.filter((b) => b.expected !== null && b.expected > 0);
+    expect(open.length).toBeGreaterThan(5);
+    for (const b of res.body.buckets) expect([b.low, b.high]).toEqual([null, null]);
+  });
+
+  it("a single day: the people inside are forecast without an interval as well", async () => {
+    const res = await t.get<{ notes: string[]; buckets: Bucket[] }>("/api/v1/stores/day-one/forecast/occupancy?zone=fruit");
+    expect(res.status).toBe(200);
+    expect(res.body.notes).toEqual([]);
+    expect(res.body.buckets.some((b) => b.expected !== null && b.expected > 0)).toBe(true);
+    for (const b of res.body.buckets) expect([b.low, b.high]).toEqual([null, null]);
+  });
+
+  it("a week exactly: last week's hours have no measured errors yet, so the last days answer, with their interval", async () => {
+    const res = await t.get<{ method: string; buckets: Bucket[] }>("/api/v1/stores/week-one/forecast");
+    expect(res.status).toBe(200);
+    expect(res.body.buckets.map((b) => b.method)).toEqual(res.body.buckets.map(() => "recent-days"));
+    for (const b of res.body.buckets) {
+      expect(b.low! <= b.expected! && b.expected! <= b.high!).toBe(true);
+      if (b.expected! >= 1) expect(b.high!).toBeGreaterThan(b.low!);
+    }
+    const occ = await t.get<{ buckets: Bucket[] }>("/api/v1/stores/week-one/forecast/occupancy?zone=fruit");
+    for (const b of occ.body.buckets) expect(b.low! <= b.expected! && b.expected! <= b.high!).toBe(true);
+  });
+});
