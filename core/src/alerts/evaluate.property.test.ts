@@ -274,6 +274,15 @@ describe("alert rule evaluation", () => {
     );
   });
 
+  it("never writes forecast arrivals that fired as the threshold or below it: 100.4 over 100 is not 'expected 100 arrivals (above 100)'", () => {
+    const busy: AlertRule = { id: "r", store: "s", kind: "forecast-arrivals", threshold: 100, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+    const figures = (expected: number) => ({ forecast: { store: { at: "17:00", expected } } });
+    expect(alertStep({}, [busy], figures(100.4), T0).notifications.map((n) => n.alert.message)).toEqual(["Store: busy from 17:00, expected 100.4 arrivals (above 100)"]);
+    expect(alertMessage(busy, 100.5, figures(100.5))).toBe("Store: busy from 17:00, expected 101 arrivals (above 100)");
+    expect(alertMessage(busy, 120.4, figures(120.4))).toBe("Store: busy from 17:00, expected 120 arrivals (above 100)");
+    expect(alertMessage(busy, 100.04, figures(100.04))).toBe("Store: busy from 17:00, expected 100.04 arrivals (above 100)");
+  });
+
   it("messages name a zone by its name in the layout (staff read \"Checkout queue\", not \"checkout-queue\"); the rule's own name first; the id when the layout names none", () => {
     const base = { id: "r", store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
     const zoneNames = { "checkout-queue": "Checkout queue", bakery: "Bakery", blank: " " };

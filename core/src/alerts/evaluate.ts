@@ -125,6 +125,11 @@ const pctAbove = (x: number, threshold: number): string => {
   return `${[0, 1, 2, 3, 4, 5, 6].map((d) => round(x * 100, d)).find((p) => p > limit) ?? round(x * 100, 6)} %`;
 };
 const pct = (t: number) => `${thresholdPct(t)} %`;
+/**
+ * A count above `threshold`, whole unless that would read as the threshold or below it: 100.4
+ * forecast arrivals over 100 is `100.4`, not `100 (above 100)`; as many decimals as that takes.
+ */
+const countAbove = (x: number, threshold: number): number => [0, 1, 2, 3, 4, 5, 6].map((d) => round(x, d)).find((n) => n > threshold) ?? round(x, 6);
 
 /**
  * The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the
@@ -145,7 +150,7 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
       return `${where}: no counts for ${Math.round(value / 60)} min while open`;
     case "forecast-arrivals": {
       const at = forecastOf(rule, figures)?.at;
-      return `${where}: busy ${at ? `from ${at}` : "next hour"}, expected ${Math.round(value)} arrivals (above ${rule.threshold})`;
+      return `${where}: busy ${at ? `from ${at}` : "next hour"}, expected ${countAbove(value, rule.threshold)} arrivals (above ${rule.threshold})`;
     }
     case "forecast-occupancy": {
       const at = forecastOf(rule, figures)?.at;
