@@ -25,7 +25,9 @@ interface Bucket {
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ now: () => NOW, maxAgeMs: 30 * DAY });
-  for (const store of ["day-one", "week-one"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
+  for (const store of ["day-one", "week-one", "new-store"]) await t.putLayout(store, smallLayout({ validFrom: 0 }));
+  const doorless = smallLayout({ validFrom: 0 });
+  await t.putLayout("no-entrance", { ...doorless, zones: doorless.zones.map((z) => (z.kind === "entrance" ? { ...z, kind: "zone" } : z)) });
   const ingest = async (store: string, days: number) => {
     const s = syntheticTraffic({ seed: 5, from: HOUR_START - days * DAY, days: days + 1, timeZone: "Europe/Paris", peak: 40 });
     const door = new EventFactory(`door-${store}`);
@@ -75,5 +77,34 @@ describe("forecasts of a store with a day or a week of history", () => {
     }
     const occ = await t.get<{ buckets: Bucket[] }>("/api/v1/stores/week-one/forecast/occupancy?zone=fruit");
     for (const b of occ.body.buckets) expect(b.low! <= b.expected! && b.expected! <= b.high!).toBe(true);
+  });
+});
+
+describe("a store or zone with nothing to forecast from says why", () => {
+  type Answer = { method: string; model: { notes: string[] }; buckets: Bucket[] };
+  it("a new store: no visitor counted at its entrances yet, first in the notes, the values null", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/new-store/forecast");
+    expect(res.body.method).toBe("none");
+    expect(res.body.buckets.every((b) => b.expected === null)).toBe(true);
+    expect(res.body.model.notes[0]).toBe("no visitor counted at the store's entrances in the last 57 weeks: nothing to forecast from yet (the values are null until its first counted hour)");
+    const daily = await t.get<Answer>("/api/v1/stores/new-store/forecast?horizon=14d");
+    expect(daily.body.model.notes[0]).toMatch(/^no visitor counted at the store's entrances/);
+  });
+
+  it("a zone nobody visited yet", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/day-one/forecast?zone=bakery");
+    expect(res.body.method).toBe("none");
+    expect(res.body.model.notes[0]).toBe('no visitor counted in zone "bakery" in the last 57 weeks: nothing to forecast from yet (the values are null until its first counted hour)');
+  });
+
+  it("a layout without an entrance: the store's visitors are not counted, so a zone's forecast is the one to ask for", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/no-entrance/forecast");
+    expect(res.body.method).toBe("none");
+    expect(res.body.model.notes[0]).toMatch(/^the store's layout has no entrance zone.*ask for a zone's forecast \(zone=<id>\)/);
+  });
+
+  it("a store with counts has no such note", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/day-one/forecast");
+    expect(res.body.model.notes.join(" ")).not.toMatch(/nothing to forecast/);
   });
 });

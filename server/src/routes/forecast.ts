@@ -303,6 +303,23 @@ export class ForecastService {
     });
   }
 
+  /**
+   * Why a store or zone has nothing to forecast from, first in the notes (an empty answer, null
+   * values and method none, said only "the model is training"): no visitor counted in the weeks
+   * read, and for the store, a layout without an entrance zone (its visitors are its entrances' enters).
+   */
+  private nothingCounted(store: string, zone: string | null, h: History): string[] {
+    const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
+    if (counts.some((n) => n > 0)) return [];
+    const weeks = this.config.historyWeeks;
+    if (zone !== null) return [`no visitor counted in zone "${zone}" in the last ${weeks} weeks: nothing to forecast from yet (the values are null until its first counted hour)`];
+    const zones = this.app.layouts.isLoaded(store) ? (this.app.layouts.current(store, h.hourStart)?.zones ?? []) : null;
+    if (zones && !zones.some((z) => z.kind === "entrance")) {
+      return [`the store's layout has no entrance zone, and its visitors are its entrances' enters: nothing to forecast; ask for a zone's forecast (zone=<id>) or mark its door zone as an entrance`];
+    }
+    return [`no visitor counted at the store's entrances in the last ${weeks} weeks: nothing to forecast from yet (the values are null until its first counted hour)`];
+  }
+
   /** The forecast of a store (zone null) or zone from the current hour. */
   async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
     const now = this.app.services.now();
@@ -337,7 +354,12 @@ export class ForecastService {
         state: e.state,
         trainedAt: e.trainedAt === null ? null : new Date(e.trainedAt).toISOString(),
         trainMs: e.model ? Math.round(e.model.trainMs) : null,
-        notes: [...(e.model?.notes ?? []), ...(e.error ? [`training failed: ${e.error}`] : []), ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : [])],
+        notes: [
+          ...this.nothingCounted(store, zone, history),
+          ...(e.model?.notes ?? []),
+          ...(e.error ? [`training failed: ${e.error}`] : []),
+          ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : []),
+        ],
       },
       buckets: points.map((p) => ({ start: formatBucketStart(p.start, timeZone), expected: round1(p.mid), low: round1(p.lo), high: round1(p.hi), method: p.method as ForecastMethod, ...(p.closed ? { closed: true } : {}) })),
     };
