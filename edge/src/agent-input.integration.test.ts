@@ -14,7 +14,7 @@ import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { Value } from "@sinclair/typebox/value";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { agentProblems, agentRejectsOf, agentStatusValidator, stalledDetail, topics, type AgentInput, type AgentKind } from "@footfall/core";
+import { agentProblems, agentRejectsOf, agentStatusValidator, recentInputOf, refusingDetail, stalledDetail, topics, type AgentInput, type AgentKind } from "@footfall/core";
 import { Agent } from "./agent.js";
 import { validateConfig } from "./config.js";
 import { silentLogger } from "./log.js";
@@ -77,7 +77,7 @@ const inputOf = (s: Record<string, unknown>): AgentInput => ({
 });
 const problemsOf = (kind: AgentKind, s: Record<string, unknown>) =>
   agentProblems(
-    { state: "online", kind, input: inputOf(s), lagMs: null, lastEventTs: null, lastStatusTs: null, lastHeardAt: Number(s.ts) },
+    { state: "online", kind, input: inputOf(s), recentInput: recentInputOf(s), lagMs: null, lastEventTs: null, lastStatusTs: null, lastHeardAt: Number(s.ts) },
     30_000,
     Number(s.ts),
   );
@@ -190,5 +190,25 @@ describe("an agent whose source stalls", () => {
     const status = await retainedStatus(broker.port, "door-2");
     expect(agentStatusValidator.problems(status)).toEqual([]);
     expect(agentRejectsOf(status)).toEqual({ refused_push: 2 });
+  });
+
+  it("a door counter refusing most of what it reads now says so in its status (recentRead, recentRefused), and is flagged refusing input", async () => {
+    // A sensor left with an old secret: every push refused. Before, its status carried only the count
+    // since the agent started, which no rule read: no agent needed attention.
+    broker = await startBroker();
+    const door = new DoorSource();
+    const secret = "door-secret-door-secret";
+    const settings = Value.Default(DoorSettingsSchema, { zone: "entrance", input: "http", http: { host: "127.0.0.1", port: 0, secret, mapping: { in: "in", out: "out" } } });
+    startAgent("door-3", "door", door, settings as never);
+    await waitFor("the push endpoint", () => door.httpPort !== null);
+    const push = (auth: string) => fetch(`http://127.0.0.1:${door.httpPort}/count`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${auth}` }, body: '{"in":1,"out":0}' });
+    expect((await push(secret)).status).toBe(204);
+    for (let i = 0; i < 12; i++) expect((await push("an-old-secret-of-the-sensor")).status).toBe(401);
+    await waitFor("a status saying the refused pushes", async () => (await retainedStatus(broker!.port, "door-3"))["agentRejects.refused_push"] === 12);
+    const status = await retainedStatus(broker.port, "door-3");
+    expect(agentStatusValidator.problems(status)).toEqual([]);
+    expect(status).toMatchObject({ recentRead: 13, recentRefused: 12 });
+    expect(problemsOf("door", status)).toEqual(["refusing"]);
+    expect(refusingDetail({ state: "online", recentInput: recentInputOf(status) })).toBe("92% of what it read in the last 10 min (12 of 13)");
   });
 });

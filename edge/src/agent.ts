@@ -6,6 +6,7 @@ import {
   encodePayload,
   layoutAnnouncesReceipts,
   parseJson,
+  recentInputMetrics,
   redactUrl,
   rejectReasonWords,
   topics,
@@ -297,6 +298,8 @@ export class Agent<S> {
       ...(this.supervisor.inputUnit === null ? {} : { inputUnit: this.supervisor.inputUnit, inputAgeMs: this.supervisor.inputAgeMs() }),
       // What it refused itself, by reason (core's AGENT_REJECTS): its source's, events its source made wrong, events a full outbox refused.
       ...agentRejectsMetrics({ ...this.supervisor.rejects, invalid_event: m.rejected, outbox_full: m.refused }),
+      // What its source read and refused over its last 10 minutes: the server flags over a tenth refused "refusing input".
+      ...recentInputMetrics(this.supervisor.recent()),
       receipts: this.opts.config.receipts,
       settlement: m.settlement,
       unsettled: m.unsettled,

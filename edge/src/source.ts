@@ -73,6 +73,13 @@ export interface SourceContext<S = unknown> {
    * source's. Absent in some tests.
    */
   reject?(reason: AgentRejectReason, n?: number): void;
+  /**
+   * (this project) Count input the source read (serial lines, pushes, gateway records), those it then
+   * refuses with {@link reject} included: the agent's status says what it read and refused over its
+   * last 10 minutes (`recentRead`, `recentRefused`), and the server flags an agent refusing over a
+   * tenth of it "refusing input". Absent in some tests.
+   */
+  read?(n?: number): void;
 }
 
 /**

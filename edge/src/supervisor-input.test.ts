@@ -188,5 +188,27 @@ describe("SourceSupervisor's downMs only reads", () => {
     expect(s.rejects).toEqual({ unreadable_line: 2, refused_push: 3 });
     await s.stop();
   });
-});
 
+  it("says what its source read and refused over the last 10 minutes, across restarts, older input leaving the window", async () => {
+    const source = new ScriptedSource();
+    const s = supervise(source);
+    s.start();
+    await vi.advanceTimersByTimeAsync(10);
+    source.ctx!.read!(40);
+    source.ctx!.reject!("unreadable_line", 30);
+    source.ctx!.fail(new Error("unplugged"));
+    await vi.advanceTimersByTimeAsync(5_000);
+    source.ctx!.read!();
+    source.ctx!.reject!("unreadable_line");
+    expect(s.recent()).toEqual({ read: 41, refused: 31 });
+    // Ten minutes on, the first run's lines are out of the window; the counts since start stay.
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    source.ctx!.read!(5);
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(s.recent()).toEqual({ read: 5, refused: 0 });
+    expect(s.rejects).toEqual({ unreadable_line: 31 });
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(s.recent()).toEqual({ read: 0, refused: 0 });
+    await s.stop();
+  });
+});

@@ -1,4 +1,4 @@
-import type { AuditReport, Layout } from "@footfall/core";
+import { RECENT_INPUT_WINDOW_MS, type AuditReport, type Layout } from "@footfall/core";
 import type { LayoutHub } from "./layout.js";
 import { errorMessage, type Logger } from "./log.js";
 import type { EventDraft, Source, SourceContext } from "./source.js";
@@ -42,6 +42,38 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** Slots of the recent-input window: counts move out of it a slot (a minute) at a time. */
+const RECENT_SLOTS = 10;
+
+/**
+ * What a source read and refused over the last {@link RECENT_INPUT_WINDOW_MS} (within a slot of it), in
+ * {@link RECENT_SLOTS} slots: a door counter that refuses every line now, not three days ago.
+ */
+export class RecentInput {
+  private slots: Array<{ slot: number; read: number; refused: number }> = [];
+  private readonly slotMs = RECENT_INPUT_WINDOW_MS / RECENT_SLOTS;
+
+  private at(now: number): { slot: number; read: number; refused: number } {
+    const slot = Math.floor(now / this.slotMs);
+    this.slots = this.slots.filter((x) => x.slot > slot - RECENT_SLOTS && x.slot <= slot);
+    let cur = this.slots.find((x) => x.slot === slot);
+    if (!cur) this.slots.push((cur = { slot, read: 0, refused: 0 }));
+    return cur;
+  }
+
+  add(now: number, read: number, refused: number): void {
+    const cur = this.at(now);
+    cur.read += read;
+    cur.refused += refused;
+  }
+
+  /** Read and refused over the window ending at `now`. */
+  counts(now: number): { read: number; refused: number } {
+    this.at(now);
+    return this.slots.reduce((a, x) => ({ read: a.read + x.read, refused: a.refused + x.refused }), { read: 0, refused: 0 });
+  }
 }
 
 /**
@@ -98,6 +130,14 @@ export class SourceSupervisor<S> {
 
   /** Input its source refused itself, by reason, over every run since the agent started (`ctx.reject`). */
   private readonly rejectCounts: Record<string, number> = {};
+
+  /** What its source read and refused lately (`ctx.read`, `ctx.reject`). */
+  private readonly recentInput = new RecentInput();
+
+  /** What its source read and refused over the last 10 minutes (its status's `recentRead`, `recentRefused`). */
+  recent(): { read: number; refused: number } {
+    return this.recentInput.counts(this.opts.now());
+  }
 
   /** What its source refused itself since the agent started, by reason (core's AGENT_REJECTS). */
   get rejects(): Readonly<Record<string, number>> {
@@ -209,7 +249,12 @@ export class SourceSupervisor<S> {
         if (!signal.aborted) fail(error);
       },
       reject: (reason, n = 1) => {
-        if (Number.isSafeInteger(n) && n > 0) this.rejectCounts[reason] = (this.rejectCounts[reason] ?? 0) + n;
+        if (!Number.isSafeInteger(n) || n <= 0) return;
+        this.rejectCounts[reason] = (this.rejectCounts[reason] ?? 0) + n;
+        this.recentInput.add(now(), 0, n);
+      },
+      read: (n = 1) => {
+        if (Number.isSafeInteger(n) && n > 0) this.recentInput.add(now(), n, 0);
       },
       input: () => {
         if (signal.aborted) return;

@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, agentRejectsOf, clockReading, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
+import { agentProblems, agentRejectsOf, clockReading, recentInputOf, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -118,6 +118,8 @@ export function attentionOf(a: AgentRow, status: StatusPart = statusPartOf(a)) {
     statusEveryMs: statusEveryOf(metrics),
     kind: a.kind,
     input: inputOf(metrics),
+    // What its source read and refused over its last 10 minutes (core's "refusing" rule); null: it does not say.
+    recentInput: recentInputOf(metrics),
   };
 }
 
@@ -149,6 +151,7 @@ export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, cl
     lastHeardAt: h.lastHeardAt,
     statusEveryMs: h.statusEveryMs,
     input: h.input,
+    recentInput: h.recentInput,
     // What it refused itself before the server saw anything (its status's agentRejects.<reason>), beside the server's rejects.
     agentRejects: agentRejectsOf(status.metrics),
     problems: agentProblems(h, clockWarnMs, now),

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AGENT_PROBLEM_WORDS, AGENT_PROBLEMS, agentProblems, silentAfterMs, SLOW_BACKLOG_MS, SLOW_LAG_MS, stalledDetail, type AgentAttentionInput } from "./agent-attention.js";
+import { AGENT_PROBLEM_WORDS, AGENT_PROBLEMS, agentProblems, refusingDetail, silentAfterMs, SLOW_BACKLOG_MS, SLOW_LAG_MS, stalledDetail, type AgentAttentionInput } from "./agent-attention.js";
 
 const T = Date.UTC(2026, 11, 5, 12, 0, 0);
 const fine: AgentAttentionInput = {
@@ -87,8 +87,24 @@ describe("agentProblems", () => {
     expect(agentProblems({ ...camera, input: input(600_000), clockOffsetMs: 45_000 }, 30_000, T + 3_600_000)).toEqual(["silent", "stalled", "clock"]);
   });
 
+  it("an online agent whose source refused over a tenth of what it read in its last 10 minutes, at least 10, is refusing input", () => {
+    // A door counter whose every line no pattern fits: IT saw it only as a count under the Rejects column.
+    expect(agentProblems({ ...fine, recentInput: { read: 324, refused: 120 } }, 30_000, NOW)).toEqual(["refusing"]);
+    expect(refusingDetail({ ...fine, recentInput: { read: 324, refused: 120 } })).toBe("37% of what it read in the last 10 min (120 of 324)");
+    // A sensor pushing with a wrong secret: every push refused.
+    expect(agentProblems({ ...fine, recentInput: { read: 12, refused: 12 } }, 30_000, NOW)).toEqual(["refusing"]);
+    // A stray garbled line, a small share, refusals that stopped (none in the window), an older agent, an offline one: nothing.
+    expect(agentProblems({ ...fine, recentInput: { read: 9, refused: 9 } }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, recentInput: { read: 1000, refused: 100 } }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, recentInput: { read: 1000, refused: 101 } }, 30_000, NOW)).toEqual(["refusing"]);
+    expect(agentProblems({ ...fine, recentInput: { read: 500, refused: 0 } }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, recentInput: null }, 30_000, NOW)).toEqual([]);
+    expect(agentProblems({ ...fine, state: "offline", recentInput: { read: 12, refused: 12 } }, 30_000, NOW)).toEqual(["offline"]);
+    expect(refusingDetail({ ...fine, recentInput: { read: 1000, refused: 100 } })).toBeNull();
+  });
+
   it("has words for every problem, the same on every screen", () => {
-    expect(AGENT_PROBLEMS.map((p) => AGENT_PROBLEM_WORDS[p])).toEqual(["offline", "never seen", "silent", "input stalled", "events late", "clock off", "backlog"]);
+    expect(AGENT_PROBLEMS.map((p) => AGENT_PROBLEM_WORDS[p])).toEqual(["offline", "never seen", "silent", "input stalled", "refusing input", "events late", "clock off", "backlog"]);
   });
 
   it("agrees with the rules written out plainly", () => {
@@ -118,6 +134,7 @@ describe("agentProblems", () => {
           restarts: maybe(fc.integer({ min: 0, max: 100 })),
         }),
       ),
+      recentInput: maybe(fc.record({ read: fc.integer({ min: 0, max: 2000 }), refused: fc.oneof(fc.constantFrom(0, 9, 10, 11, 100, 101), fc.integer({ min: 0, max: 2000 })) })),
     });
     // Now: at T, or just around an edge of the silent rule (90 s for 30 s statuses, 3 intervals otherwise).
     const nowOf = (a: { lastHeardAt: number | null }, d: number) => (a.lastHeardAt ?? T) + d;
@@ -139,6 +156,9 @@ describe("agentProblems", () => {
           const noInput = (a.kind === "camera" || a.kind === "sim") && i !== null && i.ageMs !== null && i.ageMs > 60_000;
           const down = i !== null && i.downMs !== null && i.downMs > 60_000;
           if (a.state === "online" && (noInput || down)) expected.push("stalled");
+          // Refusing: online, and its last status said its source refused at least 10 of its input in its last 10 minutes, over a tenth of it.
+          const r = a.recentInput;
+          if (a.state === "online" && r !== null && r.refused >= 10 && r.refused * 10 > Math.max(r.read, r.refused)) expected.push("refusing");
           const deliveredAt = a.lastEventTs === null || a.lagMs === null ? null : a.lastEventTs + a.lagMs;
           const heldNothingSince =
             a.state === "online" && a.backlog?.queued === 0 && deliveredAt !== null && a.lastStatusTs !== null && a.lastStatusTs >= deliveredAt;

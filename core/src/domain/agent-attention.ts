@@ -59,7 +59,29 @@ export interface AgentAttentionInput {
   kind?: string;
   /** What its last status said of its source's input; null or absent: nothing (an agent older than this rule). */
   input?: AgentInput | null;
+  /** What its last status said its source read and refused of it lately; null or absent: nothing (an agent older than this rule). */
+  recentInput?: AgentRecentInput | null;
 }
+
+/**
+ * What an agent's source read and refused itself over the last {@link RECENT_INPUT_WINDOW_MS} before
+ * its status (footfall-edge's status metrics `recentRead`, `recentRefused`): lines from a door
+ * counter, pushes, gateway records. Unlike its `agentRejects.<reason>` (counted since it started), this
+ * says whether it refuses now.
+ */
+export interface AgentRecentInput {
+  /** Input its source read (lines, pushes, sighting records), those it refused included. */
+  read: number;
+  /** Of it, what its source refused itself (every reason of core's AGENT_REJECTS its source counts). */
+  refused: number;
+}
+
+/** The window of an agent's {@link AgentRecentInput}: its last 10 minutes. */
+export const RECENT_INPUT_WINDOW_MS = 10 * 60_000;
+/** An online agent refusing more than one in this many of what its source read in the window (a tenth) is "refusing input"... */
+export const REFUSING_ONE_IN = 10;
+/** ...once it refused at least this many there (a stray garbled line is not a problem). */
+export const REFUSING_MIN = 10;
 
 /**
  * What an agent said of its source's input at its last status (footfall-edge's status metrics
@@ -89,7 +111,7 @@ export const INPUT_STALLED_AFTER_MS: Readonly<Record<string, number>> = { camera
 export const SOURCE_DOWN_AFTER_MS = 60_000;
 
 /** Why an agent needs attention, in the order the list names them. */
-export const AGENT_PROBLEMS = ["offline", "never-seen", "silent", "stalled", "lagging", "clock", "backlog"] as const;
+export const AGENT_PROBLEMS = ["offline", "never-seen", "silent", "stalled", "refusing", "lagging", "clock", "backlog"] as const;
 export type AgentProblem = (typeof AGENT_PROBLEMS)[number];
 
 /** What each problem reads as, on every screen (the Agents view, the chain view's titles, `footfall agent list`). */
@@ -98,6 +120,7 @@ export const AGENT_PROBLEM_WORDS: Record<AgentProblem, string> = {
   "never-seen": "never seen",
   silent: "silent",
   stalled: "input stalled",
+  refusing: "refusing input",
   lagging: "events late",
   clock: "clock off",
   backlog: "backlog",
@@ -147,6 +170,27 @@ export function stalledDetail(a: Pick<AgentAttentionInput, "state" | "kind" | "i
   return `no ${i.unit ?? "input"} for ${formatSpan(i.ageMs!)}`;
 }
 
+/**
+ * Online by its last state, and its source refusing a growing share of what it reads: over the last
+ * {@link RECENT_INPUT_WINDOW_MS} before its status, at least {@link REFUSING_MIN} refused and more
+ * than a tenth ({@link REFUSING_ONE_IN}) of what it read (a door counter whose lines no pattern fits, a sensor
+ * pushing with a wrong secret, a gateway in a format the agent cannot read). Refusals that stopped
+ * leave the window and the flag with them; an agent that does not say (older) is never flagged.
+ */
+export function refusingWarns(a: Pick<AgentAttentionInput, "state" | "recentInput">): boolean {
+  const r = a.recentInput;
+  if (a.state !== "online" || !r || !finite(r.refused) || !finite(r.read)) return false;
+  return r.refused >= REFUSING_MIN && r.refused * REFUSING_ONE_IN > Math.max(r.read, r.refused);
+}
+
+/** After "refusing input: " on every screen: `37% of what it read in the last 10 min (120 of 324)`; null when {@link refusingWarns} does not flag it. */
+export function refusingDetail(a: Pick<AgentAttentionInput, "state" | "recentInput">): string | null {
+  if (!refusingWarns(a)) return null;
+  const { read, refused } = a.recentInput!;
+  const of = Math.max(read, refused);
+  return `${Math.round((100 * refused) / of)}% of what it read in the last ${formatSpan(RECENT_INPUT_WINDOW_MS)} (${refused.toLocaleString("en-GB")} of ${of.toLocaleString("en-GB")})`;
+}
+
 /** Its backlog is worth a look: the oldest held event waited over {@link SLOW_BACKLOG_MS}, or its outbox dropped some. */
 export function backlogWarns(b: AgentBacklog | null | undefined): boolean {
   if (!b) return false;
@@ -180,6 +224,7 @@ export function agentProblems(a: AgentAttentionInput, clockWarnMs: number, now: 
   else if (a.state !== "online") out.push("never-seen");
   else if (silentWarns(a, now)) out.push("silent");
   if (stalledWarns(a)) out.push("stalled");
+  if (refusingWarns(a)) out.push("refusing");
   if (lagWarns(a)) out.push("lagging");
   if (clockOffWarns(a.clockOffsetMs, clockWarnMs)) out.push("clock");
   if (backlogWarns(a.backlog)) out.push("backlog");

@@ -94,6 +94,22 @@ export function agentRejectsOf(metrics: Readonly<Record<string, unknown>> | null
   return said ? out : null;
 }
 
+/**
+ * The status metrics of what an agent's source read and refused itself over its last 10 minutes
+ * (`recentRead`, `recentRefused`; the window is the domain's RECENT_INPUT_WINDOW_MS): refused is the
+ * sum of its source's reasons in that window, read includes it.
+ */
+export function recentInputMetrics(r: { read: number; refused: number }): { recentRead: number; recentRefused: number } {
+  return { recentRead: r.read, recentRefused: r.refused };
+}
+
+/** What a status's metrics say its source read and refused lately; null when it says nothing (an older agent) or an absurd count (as the other metrics). */
+export function recentInputOf(metrics: Readonly<Record<string, unknown>> | null): { read: number; refused: number } | null {
+  const ok = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  if (!metrics || !ok(metrics.recentRead) || !ok(metrics.recentRefused)) return null;
+  return { read: metrics.recentRead, refused: metrics.recentRefused };
+}
+
 /** One reason's count in words: "12 lines refused by the agent (unreadable)", with its hint; generic for a reason this version does not know. */
 export function agentRejectWords(reason: string, n: number): { text: string; hint: string } {
   const w = Object.hasOwn(AGENT_REJECTS, reason) ? AGENT_REJECTS[reason]! : { one: "input", many: "inputs", label: reason.replace(/_/g, " "), hint: "See the agent's log for details." };

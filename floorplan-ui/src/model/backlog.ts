@@ -6,6 +6,7 @@ import {
   INPUT_STALLED_AFTER_MS,
   lagCaughtUp,
   lagWarns,
+  refusingDetail,
   silentAfterMs,
   SLOW_LAG_MS,
   SOURCE_DOWN_AFTER_MS,
@@ -13,6 +14,7 @@ import {
   type AgentBacklog,
   type AgentInput,
   type AgentProblem,
+  type AgentRecentInput,
 } from "@footfall/core";
 import { formatAgo, formatCount, formatLag } from "./format.js";
 
@@ -120,5 +122,21 @@ export function stalledNote(a: { problems?: readonly AgentProblem[] | null; stat
     title:
       `Its process runs and sends its status, but its source gives it nothing to count: ${limit === undefined ? "" : `no ${a.input?.unit ?? "input"} for over ${formatLag(limit)}, or `}its source failing and restarting for over ${formatLag(SOURCE_DOWN_AFTER_MS)} (as its last status said). ` +
       "No visitors are counted meanwhile. Check the device and its link (a camera's stream URL and network, a counter's cable), and the agent's log (journalctl -u footfall-edge).",
+  };
+}
+
+/**
+ * The line under an online agent's state when the server flags it refusing its input (GET .../agents
+ * `problems`, core's "refusing"): "refusing input: 37% of what it read in the last 10 min (120 of 324)",
+ * as of its last status; what it refused, by reason, is under the Rejects column. Null when not flagged.
+ */
+export function refusingNote(a: { problems?: readonly AgentProblem[] | null; state: string; recentInput?: AgentRecentInput | null }): { text: string; title: string } | null {
+  if (!a.problems?.includes("refusing")) return null;
+  const detail = refusingDetail(a);
+  return {
+    text: detail === null ? AGENT_PROBLEM_WORDS.refusing : `${AGENT_PROBLEM_WORDS.refusing}: ${detail}`,
+    title:
+      "Its process runs, but its source refuses much of what it reads (as its last status said): those lines, pushes or gateway records are not counted. " +
+      "The Rejects column says why (unreadable lines, refused pushes, ...) and what to check: the counter's patterns and baud rate, the sensor's secret and mapping, the gateways' format. The agent's log names each (journalctl -u footfall-edge).",
   };
 }

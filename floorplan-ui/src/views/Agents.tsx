@@ -9,7 +9,7 @@ import { DoorAuditForm } from "../components/DoorAuditForm.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatAgo, formatCount, formatDateTimeZ } from "../model/format.js";
-import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, silentNote, stalledNote } from "../model/backlog.js";
+import { backlogCell, clockCell, DEFAULT_CLOCK_WARN_MS, lagCell, refusingNote, silentNote, stalledNote } from "../model/backlog.js";
 import { agentOwnRejects, rejectReasons, rejectsBeforeRestart } from "../model/rejects.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { useSession } from "../session.js";
@@ -210,6 +210,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                       )}
                       <AttentionLine testId={`silent-${a.agent}`} note={silentNote(a, now)} />
                       <AttentionLine testId={`stalled-${a.agent}`} note={stalledNote(a)} />
+                      <AttentionLine testId={`refusing-${a.agent}`} note={refusingNote(a)} />
                     </td>
                     <td className="mono">{a.version ?? "–"}</td>
                     <td title={at(a.lastStatusTs)}>
@@ -267,7 +268,8 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
 /**
  * Under an online agent's state, one line per problem that needs attention, with what to check in its title:
  * "silent" (the server has heard nothing from it for 3 status intervals, {@link silentNote}) and "stalled"
- * (its source gives it no input, e.g. "input stalled: no frame for 3 min", {@link stalledNote}). Nothing when `note` is null.
+ * (its source gives it no input, e.g. "input stalled: no frame for 3 min", {@link stalledNote}) and "refusing"
+ * (its source refuses much of what it reads, {@link refusingNote}). Nothing when `note` is null.
  */
 function AttentionLine({ testId, note }: { testId: string; note: { text: string; title: string } | null }) {
   if (!note) return null;

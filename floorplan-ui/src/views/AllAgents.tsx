@@ -9,7 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
 import { formatHash } from "../model/route.js";
 import { formatAgo, formatCount } from "../model/format.js";
-import { backlogCell, clockCell, lagCell, silentNote, stalledNote } from "../model/backlog.js";
+import { backlogCell, clockCell, lagCell, refusingNote, silentNote, stalledNote } from "../model/backlog.js";
 import { agentOwnRejects } from "../model/rejects.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
@@ -112,8 +112,10 @@ export function AllAgents({
                         </span>
                       )}
                     </td>
-                    <td className={a.problems.length ? "warn-text strong" : "muted"} title={silentNote(a, now)?.title ?? stalledNote(a)?.title}>
-                      {a.problems.length ? a.problems.map((p) => (p === "stalled" ? (stalledNote(a)?.text ?? PROBLEM_WORDS[p]) : PROBLEM_WORDS[p])).join(", ") : "–"}
+                    <td className={a.problems.length ? "warn-text strong" : "muted"} title={silentNote(a, now)?.title ?? stalledNote(a)?.title ?? refusingNote(a)?.title}>
+                      {a.problems.length
+                        ? a.problems.map((p) => (p === "stalled" ? (stalledNote(a)?.text ?? PROBLEM_WORDS[p]) : p === "refusing" ? (refusingNote(a)?.text ?? PROBLEM_WORDS[p]) : PROBLEM_WORDS[p])).join(", ")
+                        : "–"}
                     </td>
                     <td>{formatAgo(a.lastStatusTs, now)}</td>
                     <td className={clock.warn ? "warn-text strong" : undefined} title={clock.title}>{clock.text}</td>

@@ -25,7 +25,7 @@ export interface AgentFigures {
   /** ok: every agent online; degraded: some are not; offline: none is; none: the store has no agent. */
   health: AgentHealth;
   lastEventTs: number | null;
-  /** Agents needing attention (offline, never seen, silent, input stalled, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1 counts them. */
+  /** Agents needing attention (offline, never seen, silent, input stalled, refusing input, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1 counts them. */
   problems: number;
 }
 

@@ -60,6 +60,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       statusEveryMs: null,
       input: null,
       agentRejects: null,
+      recentInput: null,
       problems: ["never-seen"],
     });
     expect(res.body.clockWarnMs).toBe(30_000);

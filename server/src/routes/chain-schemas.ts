@@ -107,7 +107,7 @@ export const OverviewStoreBody = Type.Object({
     lastEventTs: NullableInteger(),
     problems: Type.Optional(
       Type.Integer({
-        description: "agents needing attention (offline, never seen, silent, input stalled, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1&store= lists them",
+        description: "agents needing attention (offline, never seen, silent, input stalled, refusing input, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1&store= lists them",
       }),
     ),
   }),

@@ -114,10 +114,22 @@ export const AgentsBody = Type.Object({
         ]),
       ),
       agentRejects: Type.Optional(Type.Union([AgentRejectsSchema, Type.Null()])),
+      recentInput: Type.Optional(
+        Type.Union([
+          Type.Object(
+            {
+              read: Type.Integer({ description: "input its source read over the 10 minutes before its last status (lines, pushes, gateway records), those it refused included (recentRead)" }),
+              refused: Type.Integer({ description: "of it, what its source refused itself (recentRefused)" }),
+            },
+            { description: "what its last status said its source read and refused lately (the refusing rule); null: it does not say (older agents)" },
+          ),
+          Type.Null(),
+        ]),
+      ),
       problems: Type.Optional(
         Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
           description:
-            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), refusing (online, and its source refused at least 10 of what it read over the 10 minutes before its last status, over a tenth of it: recentInput), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
         }),
       ),
     }),

@@ -99,7 +99,7 @@ describe("the beacon source with an HTTP gateway feed", () => {
 
   it("says once which receiver it does not know, ignores its sightings, and never writes out an id shaped like a beacon's", async () => {
     const logged: string[] = [];
-    const { post, emitted, now, rejects } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
+    const { post, emitted, now, rejects, read } = await start(createLogger({ level: "info", write: (l) => logged.push(l) }));
     const t0 = now() - 50_000;
     // A gateway id mistyped in the config; one named like Object's own keys; a feed mapped the wrong
     // way round, its receiver field holding the beacon's MAC address.
@@ -108,6 +108,8 @@ describe("the beacon source with an HTTP gateway feed", () => {
     expect(source!.stats()).toMatchObject({ sightings: 0, unknownReceiver: 4 * 41 });
     // Counted for the agent's status (agentRejects.unknown_receiver): the Agents view shows them.
     expect(rejects).toEqual({ unknown_receiver: 4 * 41 });
+    // Read, every one of them: the share refused is what the server watches ("refusing input").
+    expect(read.n).toBe(4 * 41);
     const warns = logged.filter((l) => / WARN /.test(l));
     expect(warns).toEqual([
       expect.stringMatching(/sightings from receiver "gw-typo" are ignored: it is not in settings\.receivers \(gw-1, gw-2\)\. Add it with its zone, or fix the receiver id the feed gives \(fields\.receiver\) unknownReceivers=1$/),

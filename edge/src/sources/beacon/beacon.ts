@@ -149,6 +149,7 @@ export class BeaconSource implements Source<BeaconSettings> {
     /** Take one feed message; returns why nothing in it could be used (for a 400), or null. */
     const onText = (text: string, receiver?: string): string | null => {
       const { records, bad } = feedRecords(text, s.items);
+      ctx.read?.(records.length + bad);
       const notJson = "not JSON: send JSON records, an array of them, or JSON lines";
       let firstError: string | null = null;
       if (bad > 0) {

@@ -64,6 +64,7 @@ export class DoorSource implements Source<DoorSettings> {
         onError: (err) => ctx.fail(err),
         // Dropped, not buffered: said once per run (a counter that never ends its lines sends nothing else).
         onOverlong: () => {
+          ctx.read?.();
           ctx.reject?.("unreadable_line");
           if (++overlong === 1)
             ctx.log.warn(
@@ -73,6 +74,7 @@ export class DoorSource implements Source<DoorSettings> {
         },
         onLine: (line) => {
           const r = protocol.read(line);
+          if (line.trim() !== "") ctx.read?.();
           if (r.kind === "unknown" && line.trim() !== "") ctx.reject?.("unreadable_line");
           // Counted and said (the first five, then every thousandth): a counter whose lines the
           // patterns do not fit (another format, a wrong baud rate garbling them) counts nothing.
@@ -89,9 +91,14 @@ export class DoorSource implements Source<DoorSettings> {
         ...s.http,
         secret: s.http.secret!,
         log: ctx.log,
-        onRefused: () => ctx.reject?.("refused_push"),
+        // Every push that reaches the endpoint's path is input read; refused ones are counted both ways.
+        onRefused: () => {
+          ctx.read?.();
+          ctx.reject?.("refused_push");
+        },
         // Totals are each sensor's own: a push's records (or sensors posting apart) are compared one by one with their sensor's last totals.
         onCounts: (c) => {
+          ctx.read?.();
           if (s.http.mapping.mode !== "total") return this.take({ kind: "crossings", in: c.in, out: c.out });
           const records = c.each.map((r, i) => ({ sensor: r.sensor ?? `${c.from}#${i}`, in: r.in, out: r.out }));
           // A tally file from an agent that summed a push's records (before per-sensor baselines):

@@ -137,13 +137,15 @@ describe("the door source's HTTP push endpoint", () => {
   });
 
   it("counts what it refuses for the agent's status: refused pushes, and readings past a report's bound", async () => {
-    const { post, rejects, emitted, source: s } = await start({ mapping: { in: "in", out: "out", mode: "delta" } });
+    const { post, rejects, read, emitted, source: s } = await start({ mapping: { in: "in", out: "out", mode: "delta" } });
     expect((await post({ in: 1, out: 0 }, { authorization: "Bearer wrong-secret-wrong" })).status).toBe(401);
     expect((await post("{not json")).status).toBe(400);
     expect((await post({ in: -1, out: 0 })).status).toBe(400);
     expect((await post({ in: 1_000_001, out: 0 })).status).toBe(400);
     expect((await post({ in: 2, out: 1 })).status).toBe(204);
     expect(rejects).toEqual({ refused_push: 3, over_limit: 1 });
+    // Every push that reached the endpoint was read: the share refused is what the server watches.
+    expect(read.n).toBe(5);
     s.report();
     expect(emitted).toEqual([expect.objectContaining({ in: 2, out: 1 })]);
   });

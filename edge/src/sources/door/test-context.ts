@@ -7,6 +7,7 @@ export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: st
   const emitted: EventDraft[] = [];
   const failures: unknown[] = [];
   const rejects: Record<string, number> = {};
+  const read = { n: 0 };
   const controller = new AbortController();
   const ctx: SourceContext<S> = {
     settings,
@@ -25,6 +26,9 @@ export function testContext<S>(settings: S, opts: { dataDir?: string; agent?: st
     reject: (reason, n = 1) => {
       rejects[reason] = (rejects[reason] ?? 0) + n;
     },
+    read: (n = 1) => {
+      read.n += n;
+    },
   };
-  return { ctx, emitted, failures, rejects, abort: () => controller.abort() };
+  return { ctx, emitted, failures, rejects, read, abort: () => controller.abort() };
 }
