@@ -178,8 +178,8 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
     }
     if (!store) return <NoStore mayCreate={mayCreateStore(me)} navigate={navigate} />;
     // A store id nobody knows (a typo, an old link): say so, rather than show an empty store. The editor
-    // may create it, with a token for every store (one limited to a store may save that store's only).
-    if (session.storesKnown && !session.stores.some((s) => s.id === store) && (view !== "editor" || me.store !== null)) return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayCreateStore(me)} />;
+    // may create it, with a token for every store (one limited to a store or a group may save its stores' only).
+    if (session.storesKnown && !session.stores.some((s) => s.id === store) && (view !== "editor" || !mayCreateStore(me))) return <UnknownStore store={store} view={view} stores={session.stores} mayCreate={mayCreateStore(me)} />;
     const props: ViewProps = { store, route: { ...route, view } as ViewProps["route"], navigate, kiosk };
     switch (view) {
       case "chain":

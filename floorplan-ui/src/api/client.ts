@@ -120,9 +120,9 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
   return {
     token,
     async me(): Promise<Me> {
-      const me = await request<{ role: unknown; store?: string | null }>("GET", "/me");
+      const me = await request<{ role: unknown; store?: string | null; group?: string | null }>("GET", "/me");
       if (!isRole(me.role)) throw new ApiError(500, `The server answered with an unknown role "${String(me.role)}".`);
-      return { role: me.role, store: me.store ?? null };
+      return { role: me.role, store: me.store ?? null, group: me.group ?? null };
     },
     stores: (signal?: AbortSignal) => request<{ stores: StoreInfo[] }>("GET", "/stores", undefined, undefined, signal).then((r) => r.stores),
     /** How long raw events are kept (FOOTFALL_RETENTION_DAYS), as `GET /stores` says. */

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from "react";
-import { viewsFor } from "../model/auth.js";
+import { mayCreateStore, viewsFor } from "../model/auth.js";
 import { formatHash, type Route, type ViewId } from "../model/route.js";
 import { mayLeave } from "../hooks/useHashRoute.js";
 import { useSession } from "../session.js";
@@ -70,7 +70,7 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
               disabled={me.store !== null}
               onChange={(e) => navigate({ view, store: e.target.value, params: {} })}
             >
-              {!known && store && <option value={store}>{store} ({view === "editor" && me.store === null ? "new" : "not found"})</option>}
+              {!known && store && <option value={store}>{store} ({view === "editor" && mayCreateStore(me) ? "new" : "not found"})</option>}
               {stores.map((s) => (
                 <option key={s.id} value={s.id}>{s.name || s.id}</option>
               ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSee, defaultView, isRole, mayCreateStore, mayDesign, mayImportSales, refusedViewText, viewsFor } from "./auth.js";
+import { canSee, defaultView, isRole, mayChangeGroups, mayCreateStore, mayDesign, mayImportSales, refusedViewText, seesEveryStore, viewsFor } from "./auth.js";
 
 describe("views by role", () => {
   it("gives a merchandiser the analytics, the layout editor, experiments and the Sales view, but not live or agents", () => {
@@ -42,5 +42,24 @@ describe("mayCreateStore", () => {
     expect(mayCreateStore({ role: "merchandiser", store: "paris" })).toBe(false);
     expect(mayCreateStore({ role: "viewer", store: null })).toBe(false);
     expect(mayCreateStore({ role: "staff", store: null })).toBe(false);
+  });
+});
+
+describe("a token limited to a store group", () => {
+  it("may not create a store: a new store is in no group, and the server refuses its first layout", () => {
+    expect(mayCreateStore({ role: "merchandiser", store: null, group: "north" })).toBe(false);
+    expect(mayCreateStore({ role: "admin", store: null, group: "north" })).toBe(false);
+    expect(mayCreateStore({ role: "admin", store: null, group: null })).toBe(true);
+  });
+  it("does not see every store, nor does one limited to a store", () => {
+    expect(seesEveryStore({ role: "admin", store: null, group: "north" })).toBe(false);
+    expect(seesEveryStore({ role: "admin", store: "paris" })).toBe(false);
+    expect(seesEveryStore({ role: "viewer", store: null })).toBe(true);
+  });
+  it("leaves creating store groups to an admin of every store (POST /api/v1/groups)", () => {
+    expect(mayChangeGroups({ role: "admin", store: null, group: null })).toBe(true);
+    expect(mayChangeGroups({ role: "admin", store: null, group: "north" })).toBe(false);
+    expect(mayChangeGroups({ role: "admin", store: "paris" })).toBe(false);
+    expect(mayChangeGroups({ role: "merchandiser", store: null })).toBe(false);
   });
 });

@@ -5,6 +5,13 @@ export interface Me {
   role: Role;
   /** The one store the token is limited to, or null for all stores. */
   store: string | null;
+  /** The store group the token is limited to (then `store` is null), or null/absent: not limited to a group. */
+  group?: string | null;
+}
+
+/** Whether the token sees every store: limited neither to a store nor to a group. */
+export function seesEveryStore(me: Me): boolean {
+  return me.store === null && (me.group ?? null) === null;
 }
 
 export interface ViewInfo {
@@ -51,10 +58,16 @@ export function mayImportSales(role: Role): boolean {
 
 /**
  * Whether the token may create a store (by saving its first layout, DESIGN.md roles): a merchandiser
- * or admin for every store; one limited to a store may save that store's layout only.
+ * or admin for every store; one limited to a store or a group may save its stores' layouts only
+ * (a new store is in no group: the server refuses it).
  */
 export function mayCreateStore(me: Me): boolean {
-  return mayDesign(me.role) && me.store === null;
+  return mayDesign(me.role) && seesEveryStore(me);
+}
+
+/** Whether the token may create, rename or delete store groups (`POST /api/v1/groups`): an admin of every store (a limited one could widen what others see). */
+export function mayChangeGroups(me: Me): boolean {
+  return me.role === "admin" && seesEveryStore(me);
 }
 
 export function viewsFor(role: Role): ViewInfo[] {

@@ -13,6 +13,7 @@ import { formatDateTimeZ } from "../model/format.js";
 import { withParams } from "../model/route.js";
 import { groupIdOf } from "../model/chain.js";
 import { useSession } from "../session.js";
+import { mayChangeGroups, seesEveryStore } from "../model/auth.js";
 import { ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/admin.css";
 import { Webhooks } from "../components/Webhooks.js";
@@ -99,7 +100,9 @@ function Tokens() {
   const tokens = useQ(["admin-tokens"], () => admin.tokens());
   const groups = useQ(["admin-groups"], () => admin.groups().catch(() => []));
   const [role, setRole] = useState("viewer");
-  const [scope, setScope] = useState(me.store ? `store:${me.store}` : "");
+  // A limited admin makes tokens within its own limit: its store; its group or the group's stores.
+  const myGroup = me.group ?? null;
+  const [scope, setScope] = useState(me.store ? `store:${me.store}` : myGroup ? `group:${myGroup}` : "");
   const [label, setLabel] = useState("");
   const [expires, setExpires] = useState("");
   const [created, setCreated] = useState<(TokenRow & { token: string }) | null>(null);
@@ -142,7 +145,7 @@ function Tokens() {
           <label className="row">
             <span>Sees</span>
             <select className="field" aria-label="Scope" value={scope} onChange={(e) => setScope(e.target.value)}>
-              {me.store === null && <option value="">every store</option>}
+              {seesEveryStore(me) && <option value="">every store</option>}
               {stores
                 .filter((s) => me.store === null || s.id === me.store)
                 .map((s) => (
@@ -151,7 +154,7 @@ function Tokens() {
                   </option>
                 ))}
               {me.store === null &&
-                (groups.data ?? []).map((g) => (
+                (groups.data ?? []).filter((g) => myGroup === null || g.id === myGroup).map((g) => (
                   <option key={g.id} value={`group:${g.id}`}>
                     group {g.name}
                   </option>
@@ -383,7 +386,11 @@ function Digests({ store }: { store: string }) {
       digests.reload();
     });
   };
-  const targets = form.scope === "store" ? stores.filter((s) => me.store === null || s.id === me.store).map((s) => ({ id: s.id, name: s.name || s.id })) : (groups.data ?? []).map((g) => ({ id: g.id, name: g.name }));
+  // A limited admin schedules its own store's digest; one limited to a group its group's and its stores'.
+  const targets =
+    form.scope === "store"
+      ? stores.filter((s) => me.store === null || s.id === me.store).map((s) => ({ id: s.id, name: s.name || s.id }))
+      : (groups.data ?? []).filter((g) => (me.group ?? null) === null || g.id === me.group).map((g) => ({ id: g.id, name: g.name }));
   return (
     <>
       <section className="card card-b">
@@ -392,7 +399,7 @@ function Digests({ store }: { store: string }) {
           A daily digest goes out at the chosen hour (the store&apos;s time, or the time zone given: a group whose stores are in several zones needs one) with the day before; a weekly one on Monday with the week before: enters, visitors, conversion and dwell against the period before, the zones that changed most and a chart.
         </p>
         <form className="row" onSubmit={submit} data-testid="digest-form">
-          <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (groups.data?.[0]?.id ?? "") })}>
+          <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (me.group ?? groups.data?.[0]?.id ?? "") })}>
             <option value="store">a store</option>
             {me.store === null && <option value="group">a group</option>}
           </select>
@@ -665,6 +672,7 @@ function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onS
 
 function Groups({ store, all, mine, onSaved }: { store: string; all: { id: string; name: string }[]; mine: string[]; onSaved: () => void }) {
   const admin = useAdmin();
+  const { me } = useSession();
   const [chosen, setChosen] = useState(new Set(mine));
   const act = useAction();
   const [name, setName] = useState("");
@@ -680,16 +688,22 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
   return (
     <>
       {all.length === 0 ? (
-        <p className="muted">No store groups yet: make one below (a region, a format); it starts with this store, and the chain view then filters and totals by it.</p>
+        <p className="muted">{mayChangeGroups(me) ? "No store groups yet: make one below (a region, a format); it starts with this store, and the chain view then filters and totals by it." : "This store is in no group."}</p>
       ) : (
         <GroupChoice all={all} chosen={chosen} setChosen={setChosen} busy={act.busy} onSave={() => void act.run(async () => (await admin.setStoreGroups(store, [...chosen]), onSaved()))} />
       )}
-      <form className="row" onSubmit={create} data-testid="group-form">
-        <input className="field" aria-label="New group's name" placeholder="New group, e.g. North" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-        <button className="btn" disabled={act.busy || id === ""} title={id ? `A new group "${id}" holding this store` : "Give it a name with letters or digits"}>
-          Create group with this store
-        </button>
-      </form>
+      {mayChangeGroups(me) ? (
+        <form className="row" onSubmit={create} data-testid="group-form">
+          <input className="field" aria-label="New group's name" placeholder="New group, e.g. North" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+          <button className="btn" disabled={act.busy || id === ""} title={id ? `A new group "${id}" holding this store` : "Give it a name with letters or digits"}>
+            Create group with this store
+          </button>
+        </form>
+      ) : (
+        <p className="muted small" data-testid="group-form-limited">
+          New groups are made by an admin of every store: this token is limited to {me.store !== null ? "this store" : `group ${all.find((g) => g.id === me.group)?.name ?? me.group}`}.
+        </p>
+      )}
       <ErrorLine error={act.error} />
     </>
   );
