@@ -219,6 +219,11 @@ describe("a chain server's ingest in a worker thread", () => {
     const young = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_CHAIN_WORKER_YOUNG_MB: "lots" } });
     expect(young.code).not.toBe(0);
     expect(young.stderr).toMatch(/FOOTFALL_CHAIN_WORKER_YOUNG_MB="lots" must be an integer between 0 and 4096/);
+    // The worker's turn is refused under its own name (before: "FOOTFALL_PG_TURN_MS must be ..., not \"fast\"", a variable not set).
+    const turn = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_CHAIN_WORKER_TURN_MS: "fast" } });
+    expect(turn.code).not.toBe(0);
+    expect(turn.stderr).toMatch(/footfall: FOOTFALL_CHAIN_WORKER_TURN_MS must be a number of milliseconds from 1 to 1000 .*not "fast"/);
+    expect(turn.stderr).not.toMatch(/FOOTFALL_PG_TURN_MS must/);
   }, 120_000);
 
   it("a worker that cannot start says why in the one line a one-thread server's start says it, without its stack", async () => {

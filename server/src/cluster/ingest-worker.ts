@@ -26,6 +26,7 @@ import type { FootfallEvent } from "@footfall/core";
 import { DEFAULT_CHAIN_WORKER_YOUNG_MB, type ServerConfig } from "../config.js";
 import { createLogger } from "../log.js";
 import { startHalf, type IngestState, type RunningServer, type StartOptions } from "../server.js";
+import { turnMsFromEnv } from "../storage-pg/turns.js";
 
 /** What the worker is given. */
 export interface IngestWorkerData {
@@ -65,7 +66,8 @@ export async function startSplitServer(config: ServerConfig, opts: StartOptions 
   const data: IngestWorkerData = { config: { ...config, serverId }, serverId };
   // The worker's group commits take turns of FOOTFALL_CHAIN_WORKER_TURN_MS (default: FOOTFALL_PG_TURN_MS, 8 ms): nothing answers
   // HTTP there, but unthrottled commits (1000) did not raise throughput and the front's queries were slower (BENCHMARKS, session 7).
-  const env = { ...process.env, FOOTFALL_PG_TURN_MS: process.env.FOOTFALL_CHAIN_WORKER_TURN_MS || process.env.FOOTFALL_PG_TURN_MS || "8" };
+  // Checked here, so that a wrong value is refused naming the variable it was written in, not the worker's FOOTFALL_PG_TURN_MS.
+  const env = { ...process.env, FOOTFALL_PG_TURN_MS: String(turnMsFromEnv(process.env, "FOOTFALL_CHAIN_WORKER_TURN_MS")) };
   // A larger young generation (config.chainWorkerYoungMb, 0: V8's): fewer scavenges of the commits' short-lived garbage.
   const young = config.chainWorkerYoungMb ?? DEFAULT_CHAIN_WORKER_YOUNG_MB;
   const resourceLimits = young > 0 ? { maxYoungGenerationSizeMb: young } : {};

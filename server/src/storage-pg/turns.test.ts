@@ -68,4 +68,14 @@ describe("backgroundTurn", () => {
     expect(() => turnMsFromEnv({ FOOTFALL_PG_TURN_MS: "fast" })).toThrow(/FOOTFALL_PG_TURN_MS must be a number of milliseconds from 1 to 1000/);
     expect(() => turnMsFromEnv({ FOOTFALL_PG_TURN_MS: "0" })).toThrow(/from 1 to 1000/);
   });
+
+  it("reads the ingest worker's FOOTFALL_CHAIN_WORKER_TURN_MS (default FOOTFALL_PG_TURN_MS's), refusing a wrong value under its own name", () => {
+    const worker = (env: NodeJS.ProcessEnv) => turnMsFromEnv(env, "FOOTFALL_CHAIN_WORKER_TURN_MS");
+    expect(worker({})).toBe(8);
+    expect(worker({ FOOTFALL_PG_TURN_MS: "20" })).toBe(20);
+    expect(worker({ FOOTFALL_PG_TURN_MS: "20", FOOTFALL_CHAIN_WORKER_TURN_MS: "50" })).toBe(50);
+    // Before, the worker's value was passed on as its FOOTFALL_PG_TURN_MS, and refused under that name.
+    expect(() => worker({ FOOTFALL_CHAIN_WORKER_TURN_MS: "fast" })).toThrow(/^FOOTFALL_CHAIN_WORKER_TURN_MS must be a number of milliseconds from 1 to 1000 .*not "fast"/);
+    expect(() => worker({ FOOTFALL_PG_TURN_MS: "fast", FOOTFALL_CHAIN_WORKER_TURN_MS: "8" })).not.toThrow();
+  });
 });

@@ -22,12 +22,15 @@ import { isInteractive } from "../storage/interactive.js";
 /** Background work per event-loop iteration (ms): waiters go one after another until it is spent (the one that crosses it finishes its slice). */
 const BUDGET_MS = turnMsFromEnv();
 
-/** FOOTFALL_PG_TURN_MS (default 8): a number of milliseconds from 1 to 1000, else a start that says what to write. */
-export function turnMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.FOOTFALL_PG_TURN_MS;
-  if (raw === undefined || raw === "") return 8;
+/**
+ * FOOTFALL_PG_TURN_MS (default 8), or `name` (the chain's ingest worker's FOOTFALL_CHAIN_WORKER_TURN_MS, its default
+ * FOOTFALL_PG_TURN_MS's): a number of milliseconds from 1 to 1000, else a start that says which variable to write what in.
+ */
+export function turnMsFromEnv(env: NodeJS.ProcessEnv = process.env, name: "FOOTFALL_PG_TURN_MS" | "FOOTFALL_CHAIN_WORKER_TURN_MS" = "FOOTFALL_PG_TURN_MS"): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return name === "FOOTFALL_PG_TURN_MS" ? 8 : turnMsFromEnv(env);
   const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms < 1 || ms > 1000) throw new Error(`FOOTFALL_PG_TURN_MS must be a number of milliseconds from 1 to 1000 (default 8), not "${raw}"`);
+  if (!Number.isFinite(ms) || ms < 1 || ms > 1000) throw new Error(`${name} must be a number of milliseconds from 1 to 1000 (default ${name === "FOOTFALL_PG_TURN_MS" ? "8" : "FOOTFALL_PG_TURN_MS's, 8"}), not "${raw}"`);
   return ms;
 }
 /** Most waiters let go in one iteration. */
