@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -142,6 +142,23 @@ describe("the saved layout", () => {
     expect(draftProblems(s.draft)).toEqual([{ zone: "fruit", text: "fruit: the zone has no name; type one in its Name field" }]);
     const long = run(initialEditor("demo", layout), { type: "updateZone", zone: "fruit", changes: { name: "F".repeat(101) } });
     expect(draftProblems(long.draft)).toEqual([{ zone: "fruit", text: `${"F".repeat(101)}: the name is longer than 100 characters; shorten it` }]);
+  });
+  it("keeps no spaces around a zone's name, and takes a name of spaces only for no name", () => {
+    expect(run(start(), { type: "updateZone", zone: "fruit", changes: { name: "  Fruit & veg " } }).draft.zones[0]!.name).toBe("Fruit & veg");
+    const blank = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "   " } });
+    expect(draftProblems(blank.draft)).toEqual([{ zone: "fruit", text: "fruit: the zone has no name; type one in its Name field" }]);
+  });
+  it("warns, without refusing, that a layout with no entrance counts no store visitors", () => {
+    const door = run(start(), { type: "updateZone", zone: "fruit", changes: { kind: "entrance" } });
+    expect(draftWarnings(door.draft)).toEqual([]);
+    expect(draftWarnings(start().draft)).toEqual([{ zone: null, text: expect.stringContaining("No zone is an entrance") }]);
+    expect(draftProblems(start().draft)).toEqual([]);
+    // An empty store being drawn is not warned about yet.
+    expect(draftWarnings(initialEditor("new", null).draft)).toEqual([]);
+  });
+  it("names the zones that share a name, whatever its case", () => {
+    const s = run(start(), { type: "startDrawing" }, corner(6, 1), corner(9, 1), corner(9, 4), corner(6, 1), { type: "updateZone", zone: "zone-2", changes: { name: "fruit", kind: "entrance" } });
+    expect(draftWarnings(s.draft)).toEqual([{ zone: "zone-2", text: "2 zones are named “Fruit” (fruit, zone-2): the heatmap, reports and exports show zones by name, so they could not be told apart. Give each its own name." }]);
   });
   it("starts an empty store with a default floor", () => {
     expect(initialEditor("new", null, "Europe/Paris").draft).toEqual({ timezone: "Europe/Paris", floor: { width: 30, height: 20 }, zones: [] });

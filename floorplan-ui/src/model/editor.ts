@@ -242,7 +242,8 @@ function reduce(s: EditorState, a: EditorAction): EditorState {
       }
       const draft = replaceZone(s.draft, a.zone, (z) => {
         const next: Zone = { ...z, ...(id ? { id: id as ZoneId } : {}) };
-        if (rest.name !== undefined) next.name = rest.name;
+        // " Fruit " and "Fruit" would show alike and count as two names; a name of spaces only is no name.
+        if (rest.name !== undefined) next.name = rest.name.trim();
         if (rest.kind !== undefined) next.kind = rest.kind;
         if (rest.capacity === null) delete next.capacity;
         else if (rest.capacity !== undefined) next.capacity = rest.capacity;
@@ -390,6 +391,27 @@ export function draftProblems(draft: Draft): Problem[] {
     const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
     return { zone: zone?.id ?? null, text: zone ? `${zone.name || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
   });
+}
+
+/**
+ * What the server would take but a store manager would regret: no zone of kind entrance (the store's
+ * visitors, conversion, the chain overview and the digests count entrance zones: nothing from this
+ * version on), and two zones of one name (the heatmap, reports and exports show zones by name, so the
+ * two could not be told apart). Saving stays allowed.
+ */
+export function draftWarnings(draft: Draft): Problem[] {
+  const out: Problem[] = [];
+  if (draft.zones.length > 0 && !draft.zones.some((z) => z.kind === "entrance"))
+    out.push({ zone: null, text: "No zone is an entrance: the store's visitors (Store enters, conversion, the chain overview, digests) count only entrance zones, so they would count nobody from this version on. Pick the zone at the door and set its Kind to Entrance." });
+  const byName = new Map<string, Zone[]>();
+  for (const z of draft.zones) {
+    const key = z.name.trim().toLocaleLowerCase();
+    if (key) byName.set(key, [...(byName.get(key) ?? []), z]);
+  }
+  for (const same of byName.values())
+    if (same.length > 1)
+      out.push({ zone: same[1]!.id, text: `${same.length} zones are named “${same[0]!.name}” (${same.map((z) => z.id).join(", ")}): the heatmap, reports and exports show zones by name, so they could not be told apart. Give each its own name.` });
+  return out;
 }
 
 /** The schema's words for a name's length ("Expected string length greater or equal to 1"), as a person would say them. */
