@@ -243,9 +243,17 @@ export class ForecastService {
     this.inFlight.add(e);
     if (!e.model) e.state = "training";
     const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0);
+    // Trained on the hours up to the last retrain hour (03:00 store time) only, over a window that
+    // ends there: whenever it trains that day (first asked at 10:00, a restart at 14:00, another
+    // server of a chain) it is the same model (training is seeded), so the same forecasts.
+    const cut = this.lastRetrainTime(now, e.timeZone);
+    const front = cut - this.config.historyWeeks * 7 * DAY + 2 * DAY;
+    const inWindow = (t: number) => t >= front && t < cut;
+    const starts = series.starts.filter(inWindow) as EpochMs[];
+    const values = series.values.filter((_, i) => inWindow(series.starts[i]!));
     const log = this.app.services.log;
     this.trainer
-      .train({ timeZone: e.timeZone, starts: series.starts as EpochMs[], values: series.values as (number | null)[], special })
+      .train({ timeZone: e.timeZone, starts, values, special })
       .then(
         (model) => {
           Object.assign(e, { model, state: "ready", trainedAt: now, error: null });
