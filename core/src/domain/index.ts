@@ -16,6 +16,7 @@ export * from "./live-occupancy.js";
 export * from "./queues.js";
 export * from "./coverage.js";
 export * from "./csv-number.js";
+export * from "./csv-records.js";
 export * from "./layout-versions.js";
 export * from "./ago.js";
 export * from "./agent-attention.js";

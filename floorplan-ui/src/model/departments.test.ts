@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, toDepartments } from "./departments.js";
+import { addImportResult, departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, toDepartments } from "./departments.js";
 
 describe("departmentsReducer", () => {
   it("adds a department once, with no zones yet", () => {
@@ -57,5 +57,16 @@ describe("previewCsv", () => {
   it("counts data rows and checks the header, ignoring a BOM and blank lines", () => {
     expect(previewCsv("\uFEFFtimestamp,zone,department,amount,items,transaction\r\n1,a,,2,1,t1\r\n\r\n")).toEqual({ rows: 1, headerOk: true, header: "timestamp,zone,department,amount,items,transaction" });
     expect(previewCsv("date,amount\n1,2\n").headerOk).toBe(false);
+  });
+});
+
+describe("addImportResult", () => {
+  it("reads a file's parts as one import: sums, rejected lines moved to the file's, the first 1,000 of them listed", () => {
+    const part = (lines: number[], count: number) => ({ accepted: 10, duplicates: 1, rejected: lines.map((line) => ({ line, error: "bad amount" })), rejectedCount: count });
+    const one = addImportResult(null, part([3, 5], 2), 0);
+    const two = addImportResult(one, part([2, ...Array.from({ length: 999 }, (_, i) => i + 3)], 1_200), 100);
+    expect(two).toMatchObject({ accepted: 20, duplicates: 2, rejectedCount: 1_202 });
+    expect(two.rejected).toHaveLength(1_000);
+    expect(two.rejected.slice(0, 4).map((r) => r.line)).toEqual([3, 5, 102, 103]);
   });
 });

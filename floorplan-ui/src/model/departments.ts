@@ -111,6 +111,30 @@ export function importSummary(result: SalesImportResult): ImportSummary {
   return { tone, headline: parts.join(" · "), rejectedCount, rejected: [...rejected].sort((a, b) => a.line - b.line) };
 }
 
+/**
+ * The size of each part a sales file is sent in: under the server's 5 MiB body limit for an import
+ * (`SALES_BODY_LIMIT`), with room for the header each part repeats. A larger file is cut at its
+ * records (core's `csvImportParts`) and its parts sent one after the other.
+ */
+export const SALES_PART_BYTES = 4 * 1024 * 1024;
+/** Rejected lines an answer lists (the server's `MAX_LISTED_REJECTS`); `rejectedCount` counts them all. */
+const MAX_LISTED_REJECTS = 1000;
+
+/**
+ * The answers of a file's parts so far (null: none yet) with the next part's, its rejected lines
+ * moved to the file's (`lineOffset`), so that the file reads as one import: the sums, and the
+ * first rejected lines of the file by line.
+ */
+export function addImportResult(total: SalesImportResult | null, part: SalesImportResult, lineOffset: number): SalesImportResult {
+  const rejected = [...(total?.rejected ?? []), ...part.rejected.map((r) => ({ ...r, line: r.line + lineOffset }))].sort((a, b) => a.line - b.line);
+  return {
+    accepted: (total?.accepted ?? 0) + part.accepted,
+    duplicates: (total?.duplicates ?? 0) + part.duplicates,
+    rejected: rejected.slice(0, MAX_LISTED_REJECTS),
+    rejectedCount: (total?.rejectedCount ?? 0) + part.rejectedCount,
+  };
+}
+
 /** The CSV header the server expects. */
 export const SALES_HEADER = "timestamp,zone,department,amount,items,transaction";
 

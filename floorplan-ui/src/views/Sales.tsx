@@ -7,12 +7,12 @@
  * department funnels and paths.
  */
 import { useEffect, useReducer, useState, type DragEvent } from "react";
-import type { Layout } from "@footfall/core";
+import { csvImportParts, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import type { SalesDays, SalesImportResult } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
-import { departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, toDepartments } from "../model/departments.js";
+import { addImportResult, departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, SALES_PART_BYTES, toDepartments } from "../model/departments.js";
 import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney, formatRate } from "../model/format.js";
 import { conversionSince, salesDaysFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
@@ -26,8 +26,8 @@ import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/sales.css";
 
-/** Files above this are refused before sending (the server's body limit is of the same order). */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Files above this are refused before reading (a file is sent in parts of `SALES_PART_BYTES`; this bounds the page's memory). */
+const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /** Days the "Recorded sales" card lists, today the last. */
 const RECORDED_DAYS = 14;
 
@@ -165,7 +165,12 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
   );
 }
 
-type Upload = { status: "idle" } | { status: "sending"; file: string; rows: number } | { status: "done"; file: string; result: SalesImportResult } | { status: "error"; file: string; message: string };
+type Upload =
+  | { status: "idle" }
+  | { status: "sending"; file: string; rows: number; part: number; parts: number; lastLine: number }
+  | { status: "done"; file: string; result: SalesImportResult }
+  /** `result`: the parts imported before the one that failed. */
+  | { status: "error"; file: string; message: string; result?: SalesImportResult };
 
 function SalesImport({ store, onImported }: { store: string; onImported: () => void }) {
   const { api } = useSession();
@@ -177,13 +182,28 @@ function SalesImport({ store, onImported }: { store: string; onImported: () => v
     const text = await file.text();
     // The server names what is wrong with a header (it also takes other column names and orders).
     const preview = previewCsv(text);
-    setUpload({ status: "sending", file: file.name, rows: preview.rows });
-    try {
-      setUpload({ status: "done", file: file.name, result: await api.uploadSalesCsv(store, text) });
-      onImported();
-    } catch (err) {
-      setUpload({ status: "error", file: file.name, message: err instanceof ApiError ? `${err.status ? `${err.status}: ` : ""}${err.message}` : (err as Error).message });
+    // A file over the server's limit for one import goes in parts of whole records, each with the header; their answers read as one.
+    const parts = csvImportParts(text, SALES_PART_BYTES);
+    let result: SalesImportResult | null = null;
+    for (const [i, part] of parts.entries()) {
+      setUpload({ status: "sending", file: file.name, rows: preview.rows, part: i + 1, parts: parts.length, lastLine: part.lastLine });
+      try {
+        result = addImportResult(result, await api.uploadSalesCsv(store, part.text), part.lineOffset);
+      } catch (err) {
+        const message = err instanceof ApiError ? `${err.status ? `${err.status}: ` : ""}${err.message}` : (err as Error).message;
+        if (!result) return setUpload({ status: "error", file: file.name, message });
+        // The parts before are stored: said, with what to do (the import skips what it already holds).
+        setUpload({
+          status: "error",
+          file: file.name,
+          result,
+          message: `${message}. Part ${i + 1} of ${parts.length} (from line ${formatCount(part.firstLine)}) and the rest were not imported; the lines before it were. Import the file again: the sales already imported are skipped.`,
+        });
+        return onImported();
+      }
     }
+    setUpload({ status: "done", file: file.name, result: result! });
+    onImported();
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -225,9 +245,18 @@ function SalesImport({ store, onImported }: { store: string; onImported: () => v
           Header <code className="mono">{SALES_HEADER}</code>. Give a <b>zone</b> or a <b>department</b> (mapped to its zones on the right); the <b>transaction</b> id makes an import safe to repeat.
         </div>
         {upload.status === "sending" && (
-          <div className="row muted" role="status"><div className="spinner sm" /> Importing {formatCount(upload.rows)} lines of {upload.file}…</div>
+          <div className="row muted" role="status" data-testid="sales-sending">
+            <div className="spinner sm" /> Importing {formatCount(upload.rows)} lines of {upload.file}…
+            {upload.parts > 1 && (
+              <>
+                {" "}part {upload.part} of {upload.parts} (up to line {formatCount(upload.lastLine)})
+                <progress max={upload.parts} value={upload.part - 1} aria-label="Parts imported" />
+              </>
+            )}
+          </div>
         )}
         {upload.status === "error" && <div className="alert error" role="alert" data-testid="sales-error"><b>{upload.file}:</b>&nbsp;{upload.message}</div>}
+        {upload.status === "error" && upload.result && <ImportResult file={upload.file} result={upload.result} />}
         {upload.status === "done" && <ImportResult file={upload.file} result={upload.result} />}
       </div>
     </section>

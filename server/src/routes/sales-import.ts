@@ -3,7 +3,7 @@
  * a bad row is reported by its line with the reason and the good rows are kept.
  */
 import { parse } from "csv-parse/sync";
-import { formatBucketStart, offsetMs } from "@footfall/core";
+import { csvDelimiter, csvRecordSpans, formatBucketStart, offsetMs } from "@footfall/core";
 import type { SaleRow } from "../storage/types.js";
 import type { Departments } from "../storage/types.js";
 
@@ -51,55 +51,11 @@ interface RawRecord {
 }
 
 /**
- * The records of a CSV text, each with the line it starts on. A line break ends a record unless
- * it is inside a quoted field; a quote opens a quoted field only at the start of a field (after
- * blanks), so that a stray quote (`ab"c`, `"1"x`) spoils its own line only, never the lines after
- * it. A quoted field still open at the end swallows the rest of the text (nothing else can be meant).
+ * The records of a CSV text, each with the line it starts on: core's `csvRecordSpans`, the rule
+ * the UI cuts a large file into parts by, so that each part's records are the file's.
  */
 export function splitRecords(text: string, delimiter: string): RawRecord[] {
-  const out: RawRecord[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const start = i;
-    const startLine = line;
-    let inQuotes = false;
-    let fieldStart = true;
-    let quoted = false;
-    let end = n;
-    while (i < n) {
-      const c = text[i]!;
-      if (c === "\r" || c === "\n") {
-        const width = c === "\r" && text[i + 1] === "\n" ? 2 : 1;
-        line++;
-        if (!inQuotes) {
-          end = i;
-          i += width;
-          break;
-        }
-        i += width;
-        continue;
-      }
-      if (inQuotes) {
-        if (c === '"') {
-          if (text[i + 1] === '"') i++;
-          else inQuotes = false;
-        }
-        i++;
-        continue;
-      }
-      if (c === '"') {
-        quoted = true;
-        if (fieldStart) inQuotes = true;
-        fieldStart = false;
-      } else if (c === delimiter) fieldStart = true;
-      else if (c !== " " && c !== "\t") fieldStart = false;
-      i++;
-    }
-    out.push({ line: startLine, text: text.slice(start, end), quoted });
-  }
-  return out;
+  return csvRecordSpans(text, delimiter).map((r) => ({ line: r.line, text: text.slice(r.start, r.end), quoted: r.quoted }));
 }
 
 /** The fields of one record, or why it cannot be read (its line numbers made the file's). */
@@ -126,7 +82,7 @@ function recordFields(r: RawRecord, delimiter: string): string[] | string {
 export function readCsv(text: string): { rows: RawSale[]; errors: RowError[] } {
   const body = text.replace(/^\uFEFF/, "");
   const headerLine = /^[^\r\n]*/.exec(body)![0];
-  const delimiter = headerLine.includes(",") ? "," : headerLine.includes(";") ? ";" : headerLine.includes("\t") ? "\t" : ",";
+  const delimiter = csvDelimiter(headerLine);
   const errors: RowError[] = [];
   const records = splitRecords(body, delimiter).filter((r) => r.text.trim() !== "");
   const first = records[0];
