@@ -62,6 +62,38 @@ export function nextSend(now: number, timeZone: string, frequency: DigestFrequen
   return { at: wallToUtc(civil, hour * 60, timeZone), period: next.key };
 }
 
+/** When the digest of `p` falls due: `hour` local time on the day its period ends (the Monday after a week). */
+export function dueAt(p: Period, timeZone: string, hour: number): number {
+  const civil = Math.floor(Date.parse(`${localDate(p.to, timeZone)}T00:00:00Z`) / (24 * HOUR));
+  return wallToUtc(civil, hour * 60, timeZone);
+}
+
+/** How far back a period whose digest fell due while no server sent it (all down, no mail server) is still sent. */
+export const CATCH_UP_MS = 3 * 24 * HOUR;
+
+/**
+ * The period the scheduler sends next: the oldest one after `lastPeriod` whose digest fell due in the
+ * last CATCH_UP_MS (3 days) and was not sent (the servers were down at its time: a weekend's), else the
+ * latest due (`duePeriod`). One that failed and is given back for a retry (`failedPeriod`) is not taken
+ * again here once a later one is due: too old to matter, the scheduler gives it up; nor is one older
+ * than the window (a mail server set after a month without one sends the last 3 days, not a month).
+ */
+export function periodToSend(now: number, timeZone: string, frequency: DigestFrequency, hour: number, lastPeriod: string | null, failedPeriod: string | null = null): Period {
+  const latest = duePeriod(now, timeZone, frequency, hour);
+  if (lastPeriod === null || lastPeriod >= latest.key) return latest;
+  const after = (key: string) => {
+    const p = periodOf(key, timeZone, frequency);
+    return p && periodOf(localDate(p.to, timeZone), timeZone, frequency);
+  };
+  let next = after(lastPeriod);
+  // Periods due before the window are passed over (at most a year's days looked at: older is the latest).
+  for (let i = 0; next && next.key < latest.key && i < 400; i++) {
+    if (next.key !== failedPeriod && dueAt(next, timeZone, hour) >= now - CATCH_UP_MS) return next;
+    next = after(next.key);
+  }
+  return latest;
+}
+
 /** The period of `frequency` starting on the local date `key` (YYYY-MM-DD), or null when `key` is no date. */
 export function periodOf(key: string, timeZone: string, frequency: DigestFrequency): Period | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);

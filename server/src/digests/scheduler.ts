@@ -1,6 +1,7 @@
 /**
- * Sends digests when due: every minute (FOOTFALL_DIGEST_CHECK_MS) each digest's latest due period
- * (./schedule.ts, in the digest's time zone) is compared with the last one sent. A period is taken
+ * Sends digests when due: every minute (FOOTFALL_DIGEST_CHECK_MS) each digest's period to send
+ * (./schedule.ts periodToSend, in the digest's time zone: one that fell due in the last 3 days while
+ * no server ran, oldest first, else the latest due) is compared with the last one sent. A period is taken
  * by a conditional update in the database before it is sent, so across restarts and across the
  * servers of a chain each period goes out once. The period is taken for DIGEST_SEND_LEASE_MS (15 min):
  * a server killed while sending leaves it to be taken again after that (by itself once restarted, or
@@ -17,7 +18,7 @@ import type { Services } from "../services.js";
 import { DIGEST_INTERRUPTED } from "../db/repos/admin.js";
 import type { Digest } from "../storage/types.js";
 import { CHART_CID, composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
-import { duePeriod, lastFinishedPeriod, periodOf, type Period } from "./schedule.js";
+import { lastFinishedPeriod, periodOf, periodToSend, type Period } from "./schedule.js";
 
 export const RETRY_BASE_MS = 2 * 60_000;
 export const RETRY_CAP_MS = 60 * 60_000;
@@ -70,7 +71,8 @@ export class DigestScheduler {
   async due(d: Digest, now = this.services.now()): Promise<{ period: Period; due: boolean } | null> {
     const target = await digestTarget(this.services, d);
     if (!target?.timeZone) return null;
-    const period = duePeriod(now, target.timeZone, d.frequency, d.hour);
+    // The oldest period due and not sent in the last 3 days (the servers were down when it fell due), else the latest.
+    const period = periodToSend(now, target.timeZone, d.frequency, d.hour, d.lastPeriod, d.failedPeriod);
     return { period, due: d.lastPeriod === null || d.lastPeriod < period.key || interrupted(d, period.key, now) };
   }
 

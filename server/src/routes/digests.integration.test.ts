@@ -239,10 +239,18 @@ describe("digests", () => {
     clock = local(27, 12);
     const w = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "weekly", recipients: ["area@shop.example"], hour: 8 });
     expect(w.body.lastPeriod).toBe("2026-11-16");
-    clock = local(30, 7, 59);
     const before = mails.length;
-    await scheduler().tick(); // the daily one of Sunday goes; the weekly waits for 08:00
-    expect(mails.slice(before).map((m) => m.subject)).toEqual([expect.stringMatching(/^Footfall daily digest: .*Sun 29 Nov 2026/)]);
+    // No check ran since Friday noon (the clock jumped): the daily ones due meanwhile go, one a check, oldest
+    // first (Friday's, Saturday's, Sunday's; Thursday's, due over 3 days before, is too old); the weekly waits for 08:00.
+    for (const minute of [57, 58, 59]) {
+      clock = local(30, 7, minute);
+      await scheduler().tick();
+    }
+    expect(mails.slice(before).map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Footfall daily digest: .*Fri 27 Nov 2026/),
+      expect.stringMatching(/^Footfall daily digest: .*Sat 28 Nov 2026/),
+      expect.stringMatching(/^Footfall daily digest: .*Sun 29 Nov 2026/),
+    ]);
     clock = local(30, 8, 0);
     expect((await scheduler().tick()).map((s) => s.period)).toEqual(["2026-11-23"]);
     const weekly = mails.at(-1)!;

@@ -68,7 +68,8 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const shown = async (d: Digest) => {
     const due = await scheduler.due(d).catch(() => null);
     const target = await digestTarget(services, d).catch(() => null);
-    const next = target?.timeZone ? nextSend(services.now(), target.timeZone, d.frequency, d.hour, due?.due ? null : d.lastPeriod) : null;
+    // Due now: the period the scheduler takes at its next check (a missed one first, then the latest).
+    const next = target?.timeZone ? (due?.due ? { at: services.now(), period: due.period.key } : nextSend(services.now(), target.timeZone, d.frequency, d.hour, d.lastPeriod)) : null;
     return {
       ...d,
       zone: target?.timeZone ?? null,
