@@ -10,17 +10,21 @@
 import { useMemo } from "react";
 import type { LiveQueuesResponse } from "../api/queues.js";
 import type { AsyncState } from "../hooks/useQ.js";
-import { queueTiles, type QueueAlert } from "../model/queues.js";
+import { formatTime } from "../model/format.js";
+import { queueTiles, type QueueAlert, type QueueTile } from "../model/queues.js";
 import "../styles/queues.css";
 
 /** `q`: the live queue figures (useLiveQueues), which the view's alert banner reads too. */
-export function QueueTiles({ q, live, hasQueues }: { q: AsyncState<LiveQueuesResponse | undefined>; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean }) {
+export function QueueTiles({ q, live, hasQueues, timeZone }: { q: AsyncState<LiveQueuesResponse | undefined>; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean; timeZone: string }) {
   const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? [], live.occupancy?.zones) : []), [q.data, live.alerts, live.occupancy]);
   if (!hasQueues) return null;
   if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;
   return (
     <section className={`live-queues ${q.status === "error" ? "stale" : ""}`} aria-label="Checkout queues" data-testid="queue-tiles">
-      {tiles.map((t) => (
+      {tiles.map((t) =>
+        t.offlineSince !== null ? (
+          <OfflineTile key={t.zone} t={t} since={t.offlineSince} timeZone={timeZone} />
+        ) : (
         <div key={t.zone} className={`card queue-tile queue-${t.state}`} data-testid={`queue-tile-${t.zone}`} data-length={t.length} data-wait={t.waitS ?? ""} data-open-till={t.openTill ? "yes" : "no"}>
           <div className="queue-name">{t.name}</div>
           <div className="queue-figs">
@@ -51,7 +55,25 @@ export function QueueTiles({ q, live, hasQueues }: { q: AsyncState<LiveQueuesRes
             </div>
           )}
         </div>
-      ))}
+        ),
+      )}
     </section>
+  );
+}
+
+/**
+ * A line nothing counts now (its agents offline): no figure that reads as live, no wait, no advice;
+ * since when, the agents, the people waiting then, and what to do. As short as a counted tile, so a
+ * portrait tablet's column still holds it whole.
+ */
+function OfflineTile({ t, since, timeZone }: { t: QueueTile; since: number; timeZone: string }) {
+  return (
+    <div className="card queue-tile queue-offline" data-testid={`queue-tile-${t.zone}`} data-length={t.length} data-wait="" data-open-till="no" data-offline-since={since}>
+      <div className="queue-name">{t.name}</div>
+      <div className="queue-offline-head">Not counted now</div>
+      <div className="queue-offline-note" role="status" data-testid={`queue-offline-${t.zone}`}>
+        Since {formatTime(since, timeZone)} ({t.offlineAgents.join(", ")} offline). {t.length === 1 ? "1 person was" : `${t.length} people were`} waiting then: look at the line yourself.
+      </div>
+    </div>
   );
 }

@@ -324,12 +324,12 @@ export function rememberedAckName(stored: string | null, now: number): string {
  * there now): "now 9 %", with the server's rounding and definition (people over capacity; the
  * store's: its total over its zones' capacities added up); a queue alert's people waiting or wait now
  * as the queue's tile says them ("now 2 waiting", "now about 1 min": `queues`, the live queue figures;
- * without them, a queue-length alert's zone's people). Null for other kinds, an unknown figure or the same one.
+ * without them, a queue-length alert's zone's people; "not counted now" for a line nothing counts). Null for other kinds, an unknown figure or the same one.
  */
 export function alertNow(
   alert: Pick<Alert, "kind" | "zone" | "value">,
   scene: Pick<LiveScene, "total" | "capacity" | "zones">,
-  queues?: readonly Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS">[],
+  queues?: readonly (Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS"> & { offlineSince?: number | null })[],
 ): string | null {
   const zone = alert.zone === undefined ? null : scene.zones.find((z) => z.id === alert.zone);
   if (zone === undefined) return null;

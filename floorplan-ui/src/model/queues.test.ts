@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { formatWait, lostOnMap, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatWait, lostOnMap, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueRowAlertNow, queueTiles, waitGrid, waitText } from "./queues.js";
 import { formatDuration } from "./format.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
@@ -19,6 +19,8 @@ const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   arrivalsPerMin: 1,
   tillsOpen: 2,
   lastHour: null,
+  offlineSince: null,
+  offlineAgents: [],
 });
 
 describe("queueTiles", () => {
@@ -57,6 +59,25 @@ describe("queueTiles", () => {
         expect(queueAlertNow({ kind: "occupancy", value: worst }, length, waitS)).toBeNull();
       }),
     );
+  });
+});
+
+describe("a tile for a line nothing counts now (its camera offline)", () => {
+  const OFF = Date.UTC(2026, 11, 6, 14, 56);
+  const offline = { ...row(6, 240), offlineSince: OFF, offlineAgents: ["cam-q"] };
+
+  it("advises no till and gives no wait or tills, even with 6 waiting when counting stopped or a queue alert on", () => {
+    const alert = { kind: "queue-length", zone: "line", state: "firing", message: "Till queue: 6 waiting (above 4); open another till", value: 6 };
+    for (const tile of [queueTiles([offline])[0]!, queueTiles([offline], [alert])[0]!]) {
+      expect(tile).toMatchObject({ state: "offline", openTill: false, reason: null, waitS: null, waitText: "not known", tillsText: null, length: 6, offlineSince: OFF, offlineAgents: ["cam-q"] });
+    }
+  });
+
+  it("says 'not counted now' beside a queue alert's message instead of a figure now, and is no reason to read the figures again", () => {
+    expect(queueRowAlertNow({ kind: "queue-length", zone: "line", value: 8 }, [offline])).toBe("not counted now");
+    // The map still shows the people its open visits count (none, or more): not news of the line.
+    expect(queueFiguresBehind([offline], [{ zone: "line", occupancy: 0 }])).toBe(false);
+    expect(queueFiguresBehind([row(6, 240)], [{ zone: "line", occupancy: 0 }])).toBe(true);
   });
 });
 

@@ -38,7 +38,15 @@ export interface QueueTile {
   reason: string | null;
   /** People in the queue zone on the map left out of `length` (lost by the tracking): `lostOnMap`. */
   lost: number;
-  state: "ok" | "busy" | "open-till";
+  /**
+   * Since when nothing counts the line (every agent that counted it offline, silent or revoked: the
+   * server's `offlineSince`), or null. The tile then says so, with the people waiting at that moment,
+   * and gives no wait and no advice to open a till: nobody knows the line now.
+   */
+  offlineSince: number | null;
+  /** The agents that counted it, while `offlineSince` is set. */
+  offlineAgents: string[];
+  state: "ok" | "busy" | "open-till" | "offline";
 }
 
 /** The estimated wait in words, rounded to what staff act on. */
@@ -75,11 +83,13 @@ export function queueAlertNow(alert: Pick<QueueAlert, "kind" | "value">, length:
  * zone's occupancy counts until the visit timeout). The tile then reads them again at once, so its
  * "people waiting" does not say 1 beside a map and an alert that say 4 for up to 5 seconds; a lost
  * person on the map alone is no reason to read again (it stays there for up to half an hour).
- * False without figures on either side.
+ * False without figures on either side, and for a line nothing counts now (`offlineSince`).
  */
-export function queueFiguresBehind(queues: readonly Pick<LiveQueueRow, "zone" | "length" | "lost">[] | undefined, zones: readonly { zone: string; occupancy: number }[] | undefined): boolean {
+export function queueFiguresBehind(queues: readonly (Pick<LiveQueueRow, "zone" | "length" | "lost"> & { offlineSince?: number | null })[] | undefined, zones: readonly { zone: string; occupancy: number }[] | undefined): boolean {
   if (!queues || !zones) return false;
   return queues.some((q) => {
+    // A line nothing counts keeps the figures of when counting stopped: the map's people are no news of it.
+    if (q.offlineSince !== null && q.offlineSince !== undefined) return false;
     const z = zones.find((x) => x.zone === q.zone);
     return z !== undefined && (z.occupancy < q.length || z.occupancy > q.length + q.lost);
   });
@@ -113,13 +123,19 @@ export function shownWaitS(q: Pick<LiveQueueRow, "length" | "estimatedWaitS">): 
  * lost; the wait the tile shows): "now 2 waiting", "now about 1 min". Null for another kind, a queue
  * not in `queues` or the same figure. The alert banner and the tile's reason say the same.
  */
-export function queueRowAlertNow(alert: Pick<QueueAlert, "kind" | "zone" | "value">, queues: readonly Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS">[]): string | null {
+export function queueRowAlertNow(alert: Pick<QueueAlert, "kind" | "zone" | "value">, queues: readonly (Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS"> & { offlineSince?: number | null })[]): string | null {
   const q = queues.find((r) => r.zone === alert.zone);
+  if (q && q.offlineSince !== null && q.offlineSince !== undefined) return "not counted now";
   return q ? queueAlertNow(alert, q.length, shownWaitS(q)) : null;
 }
 
 export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = [], zones?: readonly { zone: string; occupancy: number }[]): QueueTile[] {
   return queues.map((q) => {
+    const offlineSince = q.offlineSince ?? null;
+    if (offlineSince !== null) {
+      // Nothing counts the line: its figures are those of when counting stopped, so no wait, no tills and no advice.
+      return { zone: q.zone, name: q.name, queueFor: q.queueFor, length: q.length, capacity: q.capacity, waitS: null, waitText: "not known", tillsOpen: null, tillsText: null, openTill: false, reason: null, lost: 0, offlineSince, offlineAgents: q.offlineAgents ?? [], state: "offline" };
+    }
     const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
     const wait = q.estimatedWaitS;
     const simple = q.length >= OPEN_TILL_AT.length || (wait !== null && q.length > 0 && wait >= OPEN_TILL_AT.waitS);
@@ -141,6 +157,8 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       openTill,
       reason,
       lost: lostOnMap(q, zones),
+      offlineSince: null,
+      offlineAgents: [],
       state: openTill ? "open-till" : busy ? "busy" : "ok",
     };
   });

@@ -181,7 +181,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <QueueTiles q={queues} live={live} hasQueues={hasQueues} />
+          <QueueTiles q={queues} live={live} hasQueues={hasQueues} timeZone={timeZone} />
           <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
             <ul data-testid="live-zone-list">

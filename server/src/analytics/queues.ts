@@ -8,6 +8,7 @@ import {
   localTime,
   queueOutcomes,
   queuesOf,
+  silentWarns,
   QUEUE_WAITS_WINDOW_MS,
   QUEUE_WINDOW_MS,
   waitByWeekdayHour,
@@ -19,8 +20,9 @@ import {
   type Range,
   type WaitStats,
 } from "@footfall/core";
+import { attentionOf } from "../agent-info.js";
 import type { Services } from "../services.js";
-import type { PathCount, StoredVisit } from "../storage/types.js";
+import type { AgentRow, PathCount, StoredVisit, ZoneAgentRow } from "../storage/types.js";
 import { RetentionError } from "./store-analytics.js";
 
 /**
@@ -62,6 +64,13 @@ export interface LiveQueue {
   tillsOpen: number | null;
   /** Waits that ended in the last hour (seconds), or null. */
   lastHour: WaitStats | null;
+  /**
+   * Since when nothing counts the queue (queueTracking): every agent whose events named the zone is
+   * offline, silent or revoked; the figures above are then those of that moment. Null while one counts it.
+   */
+  offlineSince: number | null;
+  /** Those agents, by id, while `offlineSince` is set; [] otherwise. */
+  offlineAgents: string[];
 }
 
 /** A store's queues now. */
@@ -98,18 +107,24 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);
   if (!layout) return null;
+  const defs = queuesOf(layout.zones);
+  const agents = defs.length > 0 ? await services.storage.agents.list(store) : [];
   const queues = await Promise.all(
-    queuesOf(layout.zones).map(async ({ zone, queueFor }): Promise<LiveQueue> => {
+    defs.map(async ({ zone, queueFor }): Promise<LiveQueue> => {
       const z = layout.zones.find((x) => x.id === zone)!;
+      // Nothing counts the line now: its figures are those of the moment the last of its agents went quiet, not
+      // of now (at now its people waiting would turn into people the tracking lost, its wait into a guess).
+      const tracking = queueTracking(agents, await services.storage.agents.zoneAgents(store, zone), now);
+      const at = tracking ? Math.min(now, tracking.since) : now;
       const read = async (id: string) => {
-        const visits = (await services.storage.aggregates.visitsIn(store, id, now - LIVE_LOOKBACK_MS, now + 1)).map(toQueueVisit).filter((v) => v.enterTs <= now);
-        // What is known at `now`: a visit that ends later is still open.
-        return visits.map((v) => (v.exitTs !== null && v.exitTs > now ? { enterTs: v.enterTs, exitTs: null } : v));
+        const visits = (await services.storage.aggregates.visitsIn(store, id, at - LIVE_LOOKBACK_MS, at + 1)).map(toQueueVisit).filter((v) => v.enterTs <= at);
+        // What is known at `at`: a visit that ends later is still open.
+        return visits.map((v) => (v.exitTs !== null && v.exitTs > at ? { enterTs: v.enterTs, exitTs: null } : v));
       };
       // The zone it queues for (the tills): people at it count the tills open and the estimate reads its interval per till.
       const [known, tills] = await Promise.all([read(zone), read(queueFor)]);
-      const e = estimateWait(now + 1, known, tills.length > 0 ? { served: tills } : {});
-      const lastHour = waitStats(known.flatMap((v) => (v.exitTs !== null && v.exitTs >= now - HOUR_MS ? [v.exitTs - v.enterTs] : [])));
+      const e = estimateWait(at + 1, known, tills.length > 0 ? { served: tills } : {});
+      const lastHour = waitStats(known.flatMap((v) => (v.exitTs !== null && v.exitTs >= at - HOUR_MS ? [v.exitTs - v.enterTs] : [])));
       return {
         zone,
         name: z.name,
@@ -123,10 +138,39 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
         arrivalsPerMin: e.arrivalsPerMin,
         tillsOpen: e.tillsOpen,
         lastHour,
+        offlineSince: tracking?.since ?? null,
+        offlineAgents: tracking?.agents ?? [],
       };
     }),
   );
   return { ts: now, queues };
+}
+
+/**
+ * Whether nothing counts a zone now, from the store's agents (`agents`: storage's list) and those
+ * whose events named the zone (`named`: storage's zoneAgents). It is not counted when every one of
+ * them is down: revoked (since then), offline (since its offline status arrived, or it was last
+ * heard, whichever is later) or silent (online by its last word, yet unheard for 3 of its status
+ * intervals, core's silentWarns: since it was last heard). Then `since` is when the last of them
+ * went down and `agents` their ids. Null while one of them is up, when none ever named the zone,
+ * or for an agent that never sent a status (nothing says it is down).
+ */
+export function queueTracking(agents: readonly AgentRow[], named: readonly ZoneAgentRow[], now: number): { since: number; agents: string[] } | null {
+  if (named.length === 0) return null;
+  let since = Number.NEGATIVE_INFINITY;
+  for (const n of named) {
+    const a = agents.find((x) => x.agent === n.agent);
+    if (!a) return null;
+    const h = attentionOf(a);
+    const heard = Math.max(h.lastHeardAt ?? Number.NEGATIVE_INFINITY, n.lastReceivedAt);
+    let down: number | null = null;
+    if (a.revokedAt !== null && a.revokedAt !== undefined) down = a.revokedAt;
+    else if (a.state === "offline") down = Math.max(a.statusTs ?? Number.NEGATIVE_INFINITY, heard);
+    else if (a.state === "online" && silentWarns(h, now)) down = heard;
+    if (down === null || !Number.isFinite(down)) return null;
+    since = Math.max(since, down);
+  }
+  return { since, agents: named.map((n) => n.agent) };
 }
 
 /**

@@ -288,6 +288,11 @@ export const LiveQueuesBody = Type.Object({
       arrivalsPerMin: Type.Number({ description: "people joining per minute, last 15 minutes" }),
       tillsOpen: Nullable(Type.Number({ description: "tills open at the zone it queues for, seen through its visits: with someone waiting the people at the tills now, else the most at once in the last 5 minutes; null when that zone has no visit in the last 2 hours (README: Queues)" })),
       lastHour: WaitStatsBody,
+      offlineSince: Type.Union([Type.Integer(), Type.Null()], {
+        description:
+          "(this project) epoch ms since when nothing counts the queue: every agent whose events named the zone is offline, silent (online, but unheard for 3 status intervals) or revoked; the figures above are then those of that moment, not of now. Null while one of them counts it (README: Queues)",
+      }),
+      offlineAgents: Type.Array(Type.String(), { description: "(this project) those agents while offlineSince is set; [] otherwise" }),
     }),
   ),
 });
