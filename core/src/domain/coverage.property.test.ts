@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { conversionSpan, countedThrough, notLikeForLike, rangeIsPartial } from "./coverage.js";
+import { conversionSpan, countedThrough, keptCoverage, notLikeForLike, rangeIsPartial, slotHasData } from "./coverage.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -114,6 +114,43 @@ describe("notLikeForLike (why a store is left out)", () => {
           expect(notLikeForLike(period, first, null)).toBe("new");
         },
       ),
+    );
+  });
+});
+
+describe("keptCoverage", () => {
+  // A tablet's Heatmap open since Monday: the store's first figures were found then (30 days back);
+  // a retention pass with 20 days kept has deleted the hours before Thursday's horizon since.
+  const now = Date.UTC(2026, 11, 3, 10, 20);
+  const history = { keptDays: 20, keptFrom: now - 20 * DAY - 3 * DAY };
+  const found = { from: now - 30 * DAY, now };
+
+  it("makes the hours retention deleted no data, not zeros, from the first whole hour kept at the view's now", () => {
+    const c = keptCoverage(found, history);
+    expect(c.from).toBe(Date.UTC(2026, 10, 13, 10, 0));
+    expect(slotHasData(now - 25 * DAY, now - 25 * DAY + HOUR, c)).toBe(false);
+    expect(slotHasData(now - 25 * DAY, now - 25 * DAY + HOUR, found)).toBe(true);
+    // The hour holding the horizon is kept (as /counts' first kept hour), and every later one.
+    expect(slotHasData(Date.UTC(2026, 10, 13, 10, 0), Date.UTC(2026, 10, 13, 11, 0), c)).toBe(true);
+    expect(slotHasData(Date.UTC(2026, 10, 13, 9, 0), Date.UTC(2026, 10, 13, 10, 0), c)).toBe(false);
+  });
+
+  it("leaves a start within the history kept, a store without figures, and history kept for ever as they are", () => {
+    const later = { from: now - 5 * DAY, now };
+    expect(keptCoverage(later, history)).toEqual(later);
+    expect(keptCoverage({ from: null, now }, history)).toEqual({ from: null, now });
+    expect(keptCoverage(found, null)).toEqual(found);
+    expect(keptCoverage(found, undefined)).toEqual(found);
+  });
+
+  it("never says a slot before the first whole hour kept has data", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 500 * 24 }), fc.integer({ min: 0, max: 500 * 24 }), (keptDays, firstH, slotH) => {
+        const c = keptCoverage({ from: now - firstH * HOUR, now }, { keptDays, keptFrom: now - keptDays * DAY });
+        const firstKept = Math.floor((now - keptDays * DAY) / HOUR) * HOUR;
+        const start = now - slotH * HOUR;
+        if (start + HOUR <= firstKept) expect(slotHasData(start, start + HOUR, c)).toBe(false);
+      }),
     );
   });
 });

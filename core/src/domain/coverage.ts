@@ -75,6 +75,21 @@ export const countedThrough = (period: { from: number; to: number }, first: numb
  */
 export type KeptHistory = { keptDays: number; keptFrom: number } | null;
 
+/**
+ * A store's coverage as of the history kept at `c.now`: its figures begin no earlier than the first
+ * whole hour kept (`c.now` minus `keptDays`, floored to the hour, as the server's /counts, /traffic and
+ * /dwell `keptFrom`): the hours before it are deleted, and their zeros are no data kept. A first start
+ * found before a retention pass (the UI keeps it for the session) moves on with the horizon, so a view
+ * open for days never charts deleted hours as a closed store. Unchanged when history is kept for ever,
+ * or the store has no figures.
+ */
+export function keptCoverage(c: Coverage, history: KeptHistory | undefined): Coverage {
+  if (!history || c.from === null) return c;
+  const since = Math.max(history.keptFrom, c.now - history.keptDays * 86_400_000);
+  const firstHour = Math.floor(since / 3_600_000) * 3_600_000;
+  return c.from >= firstHour ? c : { ...c, from: firstHour };
+}
+
 /** Whether a period reaches before the figures kept: its figures before `keptFrom` are not counted. */
 export function cutByRetention(period: { from: number }, history: KeptHistory): boolean {
   return history !== null && period.from < history.keptFrom;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, type Api } from "../api/client.js";
-import { firstDataStart, type Coverage } from "../model/coverage.js";
+import { useKeptHistory } from "../components/HistoryNote.js";
+import { firstDataStart, keptCoverage, type Coverage } from "../model/coverage.js";
 import { useSession } from "../session.js";
 
 const HOUR = 3_600_000;
@@ -46,9 +47,14 @@ export function dataStart(api: Api, store: string, now: number): Promise<number 
   return entry.start;
 }
 
-/** The store's coverage at `now`; undefined until first known (views then wait before saying "no data"). */
+/**
+ * The store's coverage at `now`; undefined until first known (views then wait before saying "no data").
+ * Its start moves on with the history kept (FOOTFALL_AGGREGATE_RETENTION_DAYS): hours a retention pass
+ * deleted since the start was found are no data kept, not zeros.
+ */
 export function useCoverage(store: string, now: number): Coverage | undefined {
   const { api } = useSession();
+  const history = useKeptHistory();
   const [from, setFrom] = useState<{ store: string; value: number | null } | undefined>(undefined);
   useEffect(() => {
     let live = true;
@@ -61,5 +67,5 @@ export function useCoverage(store: string, now: number): Coverage | undefined {
       live = false;
     };
   }, [api, store, now]);
-  return from && from.store === store ? { from: from.value, now } : undefined;
+  return from && from.store === store ? keptCoverage({ from: from.value, now }, history) : undefined;
 }

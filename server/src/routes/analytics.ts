@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Bucket, Layout } from "@footfall/core";
+import { firstKeptHour } from "../chain/counts.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { httpError } from "./http-errors.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
@@ -23,6 +24,12 @@ export function zonesDuring(layouts: readonly Layout[], from: number, to: number
 export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { layouts, analytics, services } = app;
   const viewer = { auth: "viewer", range: true } as const;
+  // The first hour of the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS), as /counts' keptFrom: the figures
+  // before it are deleted, and their zeros are no counts. Absent when they are kept for ever, as on /counts.
+  const kept = (): { keptFrom?: number } => {
+    const keptFrom = firstKeptHour(services.retention?.rollupsSince?.() ?? null);
+    return keptFrom === null ? {} : { keptFrom };
+  };
 
   app.get("/dwell", {
     config: viewer,
@@ -30,7 +37,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const store = req.store!;
       const range = req.range!;
-      return { zones: await (await analytics.figures(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)) };
+      return { zones: await (await analytics.figures(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)), ...kept() };
     },
   });
 
@@ -59,7 +66,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const bucket = req.query.bucket ?? "hour";
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
-      return { buckets: await (await analytics.figures(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)) };
+      return { buckets: await (await analytics.figures(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)), ...kept() };
     },
   });
 

@@ -61,6 +61,17 @@ describe("counts older than the hour and day figures kept", () => {
     expect(lines).toContain("shop,fruit,zone,2026-03-02T11:00:00+01:00,2026-03-02T12:00:00+01:00,2,");
     expect(lines).toContain("shop,entrance,entrance,2026-03-02T11:00:00+01:00,2026-03-02T12:00:00+01:00,1,0");
     expect(lines).toContain("shop,fruit,zone,2026-03-03T10:00:00+01:00,2026-03-03T11:00:00+01:00,2,");
+
+    // Traffic and dwell, which the charts read, say the same horizon: their zeros before it are no data kept, not a closed store.
+    const traffic = await t.get<{ keptFrom?: number; buckets: { start: string; enters: number }[] }>(`/api/v1/stores/shop/traffic?${range}&bucket=hour`);
+    expect(traffic.status).toBe(200);
+    expect(traffic.body.keptFrom).toBe(T0);
+    expect(traffic.body.buckets.find((b) => b.start === "2026-03-02T08:00:00+01:00")).toMatchObject({ enters: 0 });
+    expect(Date.parse("2026-03-02T08:00:00+01:00")).toBeLessThan(traffic.body.keptFrom!);
+    expect(traffic.body.buckets.find((b) => b.start === "2026-03-02T11:00:00+01:00")).toMatchObject({ enters: 1 });
+    const dwell = await t.get<{ keptFrom?: number }>(`/api/v1/stores/shop/dwell?${range}`);
+    expect(dwell.status).toBe(200);
+    expect(dwell.body.keptFrom).toBe(T0);
   });
 });
 

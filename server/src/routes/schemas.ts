@@ -37,8 +37,16 @@ export const DwellStatsBody = Type.Union([
   Type.Object({ mean: Type.Number(), median: Type.Number(), p90: Type.Number() }),
   Type.Null(),
 ]);
+/** (this project) The first hour of the figures kept, on the answers read from them (/traffic, /dwell; /counts says it too). */
+const KeptFromField = Type.Optional(
+  Type.Integer({
+    description:
+      "(this project) epoch ms: the first hour of the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS), as /counts' keptFrom; the figures before it are deleted, so the zeros of a range before it are no data kept, not a closed store. Absent: kept for ever",
+  }),
+);
 export const DwellBody = Type.Object({
   zones: Type.Array(Type.Object({ zone: Type.String(), visits: Type.Integer(), visitors: Type.Integer(), dwell_s: DwellStatsBody })),
+  keptFrom: KeptFromField,
 });
 export const PathsBody = Type.Object({
   paths: Type.Array(Type.Object({ zones: Type.Array(Type.String()), count: Type.Integer() })),
@@ -47,6 +55,7 @@ export const PathsBody = Type.Object({
 });
 export const TrafficBody = Type.Object({
   buckets: Type.Array(Type.Object({ start: Type.String(), enters: Type.Integer(), zones: Type.Record(Type.String(), Type.Integer()) })),
+  keptFrom: KeptFromField,
 });
 export const OccupancyBody = Type.Object({
   ts: Type.Integer(),
