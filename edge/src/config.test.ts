@@ -147,6 +147,16 @@ describe("footfall-edge (CLI)", () => {
     expect(run.err()).toMatch(/unknown command .lidar.[\s\S]*--help/);
   });
 
+  it("says the source is missing when the options come first (a service whose FOOTFALL_EDGE_SOURCE is empty), and exits 2", async () => {
+    // footfall-edge@.service runs `footfall-edge ${FOOTFALL_EDGE_SOURCE} --config ...`; before, an empty one said "unknown option '--config'".
+    const run = io();
+    expect(await runCli(["--config", tempFile(good)], run.io)).toBe(2);
+    expect(run.err()).toMatch(/^footfall-edge: no source before --config: give it first, `footfall-edge <source> --config <file>` with <source> one of door, beacon, camera, sim\. .*FOOTFALL_EDGE_SOURCE/);
+    expect(run.err()).not.toMatch(/unknown option/);
+    const version = io();
+    expect(await runCli(["--version"], version.io)).toBe(0);
+  });
+
   it("has the `camera calibrate` its settings' help points to: the homography and each point's error, without starting the agent", async () => {
     const help = io();
     expect(await runCli(["camera", "--help"], help.io)).toBe(0);

@@ -88,6 +88,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     cmd.addHelpText("after", `\nSettings ("settings" in the config):\n${settingsHelp(def.settingsSchema)}\n${ENV_HELP}`);
   }
   addChainCommand(program, io, (c) => (code = c));
+  // Options with no source before them (`footfall-edge --config door-1.json`): commander would say only "unknown option
+  // '--config'". Under systemd it is footfall-edge@<agent>'s FOOTFALL_EDGE_SOURCE that is missing or empty.
+  const first = argv[0];
+  if (first !== undefined && first.startsWith("-") && !["-h", "--help", "-V", "--version"].includes(first)) {
+    io.stderr(
+      `footfall-edge: no source before ${first}: give it first, \`footfall-edge <source> --config <file>\` with <source> one of ${AGENT_KINDS.join(", ")}. ` +
+        `As a service (footfall-edge@<agent>), set FOOTFALL_EDGE_SOURCE in /etc/footfall/edge/<agent>.env\n(run footfall-edge --help for usage)\n`,
+    );
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {
