@@ -1,6 +1,7 @@
-import type { ReactNode } from "react";
+import { useContext, type ReactNode } from "react";
 import { Icon, type IconName } from "./Icon.js";
 import { ApiError } from "../api/client.js";
+import { SessionContext } from "../session.js";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -25,7 +26,7 @@ export function Empty({ icon = "chart", title, children, action }: { icon?: Icon
 /** What to tell a person about a failed request. */
 export function describeError(error: Error): { title: string; detail: string } {
   if (error instanceof ApiError) {
-    if (error.status === 401) return { title: "Signed out", detail: "Your token is no longer accepted. Sign in again with a valid token." };
+    if (error.status === 401) return { title: "Signed out", detail: "Your token is no longer accepted (revoked or expired). Sign in again with a valid token: an admin makes one in Admin > Tokens." };
     if (error.status === 403) return { title: "Not allowed", detail: `Your token does not give access to this. ${error.message}` };
     if (error.status === 0) return { title: "Server unreachable", detail: error.message };
     return { title: `The server said no (${error.status})`, detail: error.message };
@@ -35,12 +36,25 @@ export function describeError(error: Error): { title: string; detail: string } {
 
 export function ErrorState({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const { title, detail } = describeError(error);
+  // A token refused (revoked or expired while the page was open): trying again cannot help, signing in again does.
+  const session = useContext(SessionContext);
+  const signIn = error instanceof ApiError && error.status === 401 && session ? session.signOut : null;
   return (
     <div className="state" role="alert">
       <div className="art" aria-hidden style={{ background: "#fee2e2", color: "#b91c1c" }}><Icon name="alert" /></div>
       <h2>{title}</h2>
       <div style={{ maxWidth: 460 }}>{detail}</div>
-      {onRetry && <button className="btn" onClick={onRetry}>Try again</button>}
+      {signIn ? (
+        <button className="btn primary" onClick={signIn}>
+          Sign in again
+        </button>
+      ) : (
+        onRetry && (
+          <button className="btn" onClick={onRetry}>
+            Try again
+          </button>
+        )
+      )}
     </div>
   );
 }

@@ -1,0 +1,28 @@
+/**
+ * A token revoked while its page is open, in chromium against the built server: the next view that
+ * asks the server says "Signed out" and offers to sign in again (not "Try again", which the server
+ * would refuse each time), and that button leads to the sign-in form.
+ */
+import { describe, expect, it } from "vitest";
+import { withShop } from "./helpers/shop.js";
+
+const t = withShop();
+
+describe("a token revoked while signed in", () => {
+  it("the next view says Signed out and leads to the sign-in form", async () => {
+    const made = await t.shop.api.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "laptop to revoke" });
+    expect(made.status).toBe(200);
+    const page = await t.open("/heatmap/shop", made.body.token);
+    await page.getByTestId("heatmap").waitFor();
+    expect((await t.shop.api.request("DELETE", `/api/v1/tokens/${made.body.id}`)).status).toBe(200);
+
+    await page.evaluate(() => (location.hash = "#/flows/shop"));
+    const refused = page.getByRole("alert").filter({ hasText: "Signed out" }).first();
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("Your token is no longer accepted (revoked or expired). Sign in again with a valid token: an admin makes one in Admin > Tokens.");
+    expect(await refused.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    await refused.getByRole("button", { name: "Sign in again" }).click();
+    await page.getByLabel("Access token").waitFor();
+    await page.close();
+  });
+});
