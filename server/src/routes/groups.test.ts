@@ -31,6 +31,23 @@ describe("store groups API", () => {
     expect(actions.sort()).toEqual(["group.create", "group.delete", "group.update"]);
   });
 
+  it("refuses a name of spaces only and keeps a name without the spaces around it", async () => {
+    for (const [method, url, body] of [
+      ["POST", "/api/v1/groups", { id: "blank", name: "   " }],
+      ["PATCH", "/api/v1/groups/north", { name: " \t " }],
+    ] as const) {
+      const r = await t.request(method, url, body);
+      expect(r.status).toBe(400);
+      expect(r.body.message).toBe('body/name: the name is blank: give the group a name people will read in the Chain view and the digests (e.g. "North")');
+    }
+    expect((await t.request("GET", "/api/v1/groups/blank")).status).toBe(404);
+    expect((await t.request("GET", "/api/v1/groups/north")).body.name).toBe("North");
+    expect((await t.request("POST", "/api/v1/groups", { id: "south", name: "  South " })).body.name).toBe("South");
+    expect((await t.request("PATCH", "/api/v1/groups/south", { name: " South-west\n" })).body.name).toBe("South-west");
+    expect((await t.request("GET", "/api/v1/overview?group=south")).body.totals.name).toBe("South-west");
+    expect((await t.request("DELETE", "/api/v1/groups/south")).status).toBe(200);
+  });
+
   it("sets a store's groups, refusing unknown groups and unknown stores with what to do", async () => {
     await t.request("POST", "/api/v1/groups", { id: "city", name: "City" });
     expect((await t.request("PUT", "/api/v1/stores/lyon/groups", { groups: ["city"] })).body).toEqual({ store: "lyon", groups: ["city"] });

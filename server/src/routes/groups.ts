@@ -50,12 +50,23 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => visible(req, await found(req.params.group)),
   });
 
+  /**
+   * A group's name as it is shown (the Chain view's filter and totals, the digests' subject), without the
+   * spaces around it; one of spaces only is refused (it read as an unnamed group, "Footfall daily digest:    , ...").
+   */
+  const groupName = (name: string) => {
+    const trimmed = name.trim();
+    if (!trimmed) throw httpError(400, 'body/name: the name is blank: give the group a name people will read in the Chain view and the digests (e.g. "North")');
+    return trimmed;
+  };
+
   app.post("/groups", {
     config: admin,
     schema: { tags: ["groups"], summary: "Create a store group (optionally with its stores)", body: GroupInput, response: { 200: GroupBody, ...errorResponses } },
     handler: async (req, reply) => {
       unlimited(req);
-      const { id, name, kind = null, stores } = req.body;
+      const { id, kind = null, stores } = req.body;
+      const name = groupName(req.body.name);
       if (stores) await unknownStores(stores);
       if (!(await storage.groups.create(id, name, kind, services.now()))) throw httpError(400, `body/id: a store group "${id}" exists already: PATCH /api/v1/groups/${id} changes it`);
       if (stores) await storage.groups.setStores(id, stores);
@@ -73,6 +84,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = req.params.group;
       await found(id);
       const { stores, ...patch } = req.body;
+      if (patch.name !== undefined) patch.name = groupName(patch.name);
       if (stores) await unknownStores(stores);
       if (patch.name !== undefined || patch.kind !== undefined) await storage.groups.update(id, patch);
       if (stores) await storage.groups.setStores(id, stores);
