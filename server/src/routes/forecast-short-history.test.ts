@@ -46,6 +46,11 @@ beforeAll(async () => {
   };
   await ingest("day-one", 1);
   await ingest("week-one", 7);
+  // a redesign half an hour ago took the fruit zone out
+  await t.putLayout("redesign", smallLayout({ validFrom: 0 }));
+  await ingest("redesign", 7);
+  const v1 = smallLayout({ validFrom: 0 });
+  await t.putLayout("redesign", { ...v1, validFrom: NOW - 30 * 60_000, zones: v1.zones.filter((z) => z.id !== "fruit") });
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -101,6 +106,20 @@ describe("a store or zone with nothing to forecast from says why", () => {
     const res = await t.get<Answer>("/api/v1/stores/no-entrance/forecast");
     expect(res.body.method).toBe("none");
     expect(res.body.model.notes[0]).toMatch(/^the store's layout has no entrance zone.*ask for a zone's forecast \(zone=<id>\)/);
+  });
+
+  it("a zone the layout in force now no longer has: no visitors to forecast, not last week's", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/redesign/forecast?zone=fruit");
+    expect(res.status).toBe(200);
+    expect(res.body.method).toBe("none");
+    expect(res.body.buckets.every((b) => b.expected === null && b.low === null && b.high === null)).toBe(true);
+    expect(res.body.model.notes[0]).toBe('zone "fruit" is not in the layout in force now (version 2): it has no visitors to forecast (the values are null); GET /api/v1/stores/redesign/layout lists its zones');
+    const occ = await t.get<{ buckets: Bucket[] }>("/api/v1/stores/redesign/forecast/occupancy?zone=fruit");
+    expect(occ.body.buckets.every((b) => b.expected === null)).toBe(true);
+    // the store's own forecast is unchanged by it
+    const store = await t.get<Answer>("/api/v1/stores/redesign/forecast");
+    expect(store.body.method).toBe("recent-days");
+    expect(store.body.buckets.some((b) => b.expected! > 0)).toBe(true);
   });
 
   it("a store with counts has no such note", async () => {

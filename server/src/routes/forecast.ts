@@ -335,7 +335,10 @@ export class ForecastService {
     const [history, hours] = await Promise.all([this.history(store, timeZone, now), this.hours(store)]);
     const special = ForecastService.specialOf(hours);
     if (this.due(e, now)) this.train(e, history, now, special);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}`;
+    // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
+    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
+    const gone = zone !== null && layout !== undefined && !layout.zones.some((z) => z.id === zone);
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
@@ -343,12 +346,13 @@ export class ForecastService {
     const series = ForecastService.seriesOf(history, zone, timeZone, 15);
     const origin = history.starts.length;
     const ctx = contexts(series, special, origin);
-    const points = ForecastService.closeBuckets(
+    const forecast = ForecastService.closeBuckets(
       horizon === "24h" ? forecastBuckets(ctx.hourly, e.model?.hourly ?? null, origin, 24) : forecastBuckets(ctx.daily, e.model?.daily ?? null, ctx.dailyEnd, 14),
       hours,
       horizon,
       timeZone,
     );
+    const points: (ForecastPoint & { closed?: true })[] = gone ? forecast.map((p) => ({ index: p.index, start: p.start, lo: null, mid: null, hi: null, method: "none" })) : forecast;
     const body: Body = {
       store,
       zone,
@@ -363,7 +367,7 @@ export class ForecastService {
         trainedAt: e.trainedAt === null ? null : new Date(e.trainedAt).toISOString(),
         trainMs: e.model ? Math.round(e.model.trainMs) : null,
         notes: [
-          ...this.nothingCounted(store, zone, history),
+          ...(gone ? [`zone "${zone}" is not in the layout in force now (version ${layout!.version}): it has no visitors to forecast (the values are null); GET /api/v1/stores/${store}/layout lists its zones`] : this.nothingCounted(store, zone, history)),
           ...(e.model?.notes ?? []),
           ...(e.error ? [`training failed: ${e.error}`] : []),
           ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : []),
