@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import net, { type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Aedes, type AedesPublishPacket } from "aedes";
@@ -80,5 +80,23 @@ describe("footfall-edge as a child process (built dist)", () => {
     expect(output).toMatch(`url=mqtt://demo-sim-1:***@127.0.0.1:${port}`);
     expect(output).toMatch(/broker connection failed: connect ECONNREFUSED/);
     expect(output).not.toContain("top-secret-pw");
+  }, 30_000);
+
+  it("says a config its user may not read is a permission to give, not a path to check (a service's config installed root-only)", async () => {
+    // As footfall-edge@.service runs it: as its own user, the config root's with mode 0600. As root here, the agent runs as
+    // nobody; as anyone else, the file is made unreadable to its owner.
+    const dir = mkdtempSync(join(tmpdir(), "footfall-cli-"));
+    const configPath = join(dir, "door-1.json");
+    writeFileSync(configPath, JSON.stringify({ store: "demo", agent: "door-1", settings: { zone: "entrance" } }), { mode: 0o600 });
+    const asRoot = process.getuid?.() === 0;
+    if (!asRoot) chmodSync(configPath, 0o000);
+    const [cmd, ...args] = asRoot ? ["runuser", "-u", "nobody", "--", process.execPath, CLI, "door", "--config", configPath] : [process.execPath, CLI, "door", "--config", configPath];
+    const child = spawn(cmd!, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise<number | null>((r) => child.on("exit", (code) => r(code)))).toBe(2);
+    // Before: "cannot read <file> (EACCES): check the --config path".
+    expect(stderr).toContain(`cannot read ${configPath} (EACCES): user ${asRoot ? "nobody" : userInfo().username} may not read it; make it readable by the agent's user`);
+    expect(stderr).not.toMatch(/check the --config path/);
   }, 30_000);
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { Type, type Static } from "@sinclair/typebox";
 import { AGENT_KINDS, ID_PATTERN, LIMITS, type AgentKind } from "@footfall/core";
@@ -162,6 +163,25 @@ export function validateConfig<S>(
   return { ok: true, config: { ...agent.value, kind, settings: settings.value } };
 }
 
+/**
+ * Why the config file cannot be read, and what to do: a file the agent's user may not read (a service's config installed
+ * root-only, 0600) is there, so "check the path" would send IT the wrong way.
+ */
+export function unreadableConfig(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") {
+    let user = "this user";
+    try {
+      user = `user ${userInfo().username}`;
+    } catch {
+      /* no name for the uid: "this user" */
+    }
+    return `cannot read ${path} (${code}): ${user} may not read it; make it readable by the agent's user but not by everyone (it holds the agent's password), e.g. chgrp footfall-edge ${path} && chmod 0640 ${path}`;
+  }
+  if (code === "EISDIR") return `cannot read ${path} (EISDIR): it is a folder; give the agent's JSON config file`;
+  return `cannot read ${path}${code ? ` (${code})` : ""}: check the --config path`;
+}
+
 /** Read and validate a JSON config file; unreadable or malformed files are problems too. */
 export function loadConfig<S>(
   path: string,
@@ -173,8 +193,7 @@ export function loadConfig<S>(
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [`cannot read ${path}${code ? ` (${code})` : ""}: check the --config path`] };
+    return { ok: false, problems: [unreadableConfig(path, err)] };
   }
   let raw: unknown;
   try {

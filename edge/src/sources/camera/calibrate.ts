@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { computeHomography, reprojectionError, type Homography, type PointPair } from "../../vision/homography.js";
+import { unreadableConfig } from "../../config.js";
 
 export interface CalibrationReport {
   homography: Homography;
@@ -66,8 +67,7 @@ export function calibrateCommand(opts: { config: string; json?: boolean | undefi
   try {
     text = readFileSync(opts.config, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    io.stderr(`footfall-edge camera calibrate: cannot read ${opts.config}${code ? ` (${code})` : ""}: check the --config path\n`);
+    io.stderr(`footfall-edge camera calibrate: ${unreadableConfig(opts.config, err)}\n`);
     return 2;
   }
   try {
