@@ -79,4 +79,31 @@ describe("digests due while the servers were down", () => {
     expect(sent).toEqual(["2026-11-30", "2026-12-01", "2026-12-02"]);
     await t.request("DELETE", `/api/v1/digests/${d.body.id}`);
   });
+
+  it("a mail server that refuses them all: each missed one is tried and given up once a later one is due, the latest retried with the backoff, then given up: no endless attempts", async () => {
+    let refuse = true;
+    const refusing = await startSmtpSink(() => {}, { refuseWhile: () => refuse });
+    process.env.FOOTFALL_SMTP_URL = refusing.url;
+    try {
+      clock = local(12, 7, 9);
+      const d = await t.request("POST", "/api/v1/digests", { scope: "store", target: "shop", frequency: "daily", recipients: ["area@shop.example"], hour: 7 });
+      expect(d.body.lastPeriod).toBe("2026-12-06");
+      // Down to Thursday 10 Dec 08:00: Monday's, Tuesday's and Wednesday's fell due. Checked every minute for 3 hours.
+      const s = new DigestScheduler(t.server.services);
+      for (let minute = 0; minute < 180; minute++) {
+        clock = local(12, 10, 8) + minute * 60_000;
+        await s.tick();
+      }
+      // Monday's once, Tuesday's once (each given up when the next was due), Wednesday's 6 times (2, 4, 8, 16, 32 min apart).
+      expect(refusing.tries()).toBe(8);
+      expect(await listed(d.body.id)).toMatchObject({ failedPeriod: "2026-12-09", attempts: 6, lastPeriod: "2026-12-09", retryAt: null, gaveUpAt: local(12, 10, 9, 6) });
+      refuse = false;
+      clock = local(12, 10, 11);
+      expect((await s.tick()).filter((x) => x.id === d.body.id)).toEqual([]);
+      await t.request("DELETE", `/api/v1/digests/${d.body.id}`);
+    } finally {
+      process.env.FOOTFALL_SMTP_URL = smtp.url;
+      await refusing.close();
+    }
+  });
 });

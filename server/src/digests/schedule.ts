@@ -72,10 +72,10 @@ export function dueAt(p: Period, timeZone: string, hour: number): number {
 export const CATCH_UP_MS = 3 * 24 * HOUR;
 
 /**
- * The period the scheduler sends next: the oldest one after `lastPeriod` whose digest fell due in the
- * last CATCH_UP_MS (3 days) and was not sent (the servers were down at its time: a weekend's), else the
- * latest due (`duePeriod`). One that failed and is given back for a retry (`failedPeriod`) is not taken
- * again here once a later one is due: too old to matter, the scheduler gives it up; nor is one older
+ * The period the scheduler sends next: the oldest one after `lastPeriod` (and after `failedPeriod`, the
+ * one that failed last) whose digest fell due in the last CATCH_UP_MS (3 days) and was not sent (the
+ * servers were down at its time: a weekend's), else the latest due (`duePeriod`). So one that failed
+ * is not taken again here once a later one is due: too old to matter, the scheduler gives it up; nor is one older
  * than the window (a mail server set after a month without one sends the last 3 days, not a month).
  */
 export function periodToSend(now: number, timeZone: string, frequency: DigestFrequency, hour: number, lastPeriod: string | null, failedPeriod: string | null = null): Period {
@@ -85,10 +85,12 @@ export function periodToSend(now: number, timeZone: string, frequency: DigestFre
     const p = periodOf(key, timeZone, frequency);
     return p && periodOf(localDate(p.to, timeZone), timeZone, frequency);
   };
-  let next = after(lastPeriod);
+  // After the one that failed too (a failure gives its period back: last_period is the one before it), so each
+  // missed period is tried, given up once a later one is due, and never taken again (no two taken in turn for ever).
+  let next = after(failedPeriod !== null && failedPeriod > lastPeriod ? failedPeriod : lastPeriod);
   // Periods due before the window are passed over (at most a year's days looked at: older is the latest).
   for (let i = 0; next && next.key < latest.key && i < 400; i++) {
-    if (next.key !== failedPeriod && dueAt(next, timeZone, hour) >= now - CATCH_UP_MS) return next;
+    if (dueAt(next, timeZone, hour) >= now - CATCH_UP_MS) return next;
     next = after(next.key);
   }
   return latest;
