@@ -10,6 +10,16 @@ export function formatCount(n: number): string {
 }
 
 /**
+ * A zone's transactions: whole, or to one decimal where a department's sales are split between its
+ * zones (1/n transaction each, README "Sales"), so that a zone with a third of a sale reads 0.3
+ * beside its conversion, not 0; a share under 0.05 reads "< 0.1".
+ */
+export function formatTransactions(n: number): string {
+  if (Number.isInteger(n)) return int.format(n);
+  return n > 0 && n < 0.05 ? "< 0.1" : one.format(n);
+}
+
+/**
  * Seconds as `45 s`, `3 min 05 s`, `1 h 02 min`, and compact for labels on small zones (`45s`,
  * `3m05`, `1h02`): core's one duration rule, which the digests and the queue waits write too.
  */

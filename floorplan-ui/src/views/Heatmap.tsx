@@ -9,7 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ } from "../model/format.js";
+import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ, formatTransactions } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
 import { conversionSince, storeSalesWords } from "../model/sales.js";
@@ -262,7 +262,7 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
         <dt>P90 dwell</dt><dd>{d?.dwell_s ? formatDuration(d.dwell_s.p90) : "–"}</dd>
         {zone.sales && (
           <>
-            <dt>Transactions</dt><dd>{formatCount(zone.sales.transactions)}</dd>
+            <dt>Transactions</dt><dd data-testid="tooltip-transactions">{formatTransactions(zone.sales.transactions)}</dd>
             <dt>Conversion</dt><dd>{formatRate(zone.sales.conversion)}</dd>
             <dt>Sales per visit</dt><dd>{formatMoney(zone.sales.salesPerVisit, currency)}</dd>
           </>

@@ -11,7 +11,7 @@
 import type { ViewProps } from "../App.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { useQ } from "../hooks/useQ.js";
-import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate } from "../model/format.js";
+import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate, formatTransactions } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
@@ -145,7 +145,7 @@ export default function ReportView(props: ViewProps) {
                       <td className="num">{noData ? <span className="muted">no data</span> : formatCount(z.visits)}</td>
                       <td className="num">{noData ? <span className="muted">no data</span> : z.visitors === null ? "–" : formatCount(z.visitors)}</td>
                       <td className="num">{z.median === null ? "–" : formatDuration(z.median)}</td>
-                      <td className="num">{shown!.transactions === null ? notCounted : s ? formatCount(s.transactions) : "–"}</td>
+                      <td className="num">{shown!.transactions === null ? notCounted : s ? formatTransactions(s.transactions) : "–"}</td>
                       <td className="num">{s ? formatRate(s.conversion) : "–"}</td>
                     </tr>
                   );
