@@ -132,7 +132,8 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     /** One layout version (a version saved for later, to correct it). */
     layoutVersion: (id: string, version: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layouts/${encodeURIComponent(String(version))}`, undefined, undefined, signal),
     /** Save a new version; with `replaces`, it replaces (corrects) that version saved for later, in one step (409 once it is in force). */
-    saveLayout: (id: string, input: LayoutInput, replaces?: number) => request<Layout>("PUT", `${store(id)}/layout`, { replaces }, input),
+    /** `seen`: the newest version the editor had seen; the server refuses (409) when a newer one was saved since. */
+    saveLayout: (id: string, input: LayoutInput, replaces?: number, seen?: number) => request<Layout>("PUT", `${store(id)}/layout`, { replaces, seen }, input),
     /** Cancel a version saved for later, before it takes effect (409 once it is in force or past). */
     cancelLayout: (id: string, version: number) =>
       request<{ version: number; validFrom: number; cancelled: true }>("DELETE", `${store(id)}/layouts/${encodeURIComponent(String(version))}`),

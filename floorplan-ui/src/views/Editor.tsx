@@ -11,7 +11,7 @@ import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
-import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, draftWarnings, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { versionPeriods } from "../model/versions.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -37,14 +37,19 @@ export default function EditorView({ store, route, navigate }: ViewProps) {
   // from the layout once, and saves it to `store`: so only from this store's layout as read now, never
   // from what the cache kept meanwhile (the previous store's answer, while another store's layout
   // loads, or this store's from before a version saved since). The answer names its store and version asked.
-  const current = useQ<{ store: string; edit: number | null; layout: Layout | null }>(["editor-layout", store, editing], (signal) =>
-    editing !== null
-      ? api.layoutVersion(store, editing, signal).then((layout) => ({ store, edit: editing, layout }))
-      : api.layout(store, undefined, signal).then(
-          (layout) => ({ store, edit: null, layout }),
-          (e) => (isNotFound(e) ? { store, edit: null, layout: null } : Promise.reject(e)),
-        ),
-  );
+  // `seen`: the newest version saved when the editor opened (0: none), so a save refuses to undo one saved since by someone else.
+  const current = useQ<{ store: string; edit: number | null; layout: Layout | null; seen: number }>(["editor-layout", store, editing], async (signal) => {
+    const listed = api.layouts(store, signal).then(
+      (vs) => vs.reduce((max, v) => Math.max(max, v.version), 0),
+      (e) => (isNotFound(e) ? 0 : Promise.reject(e)),
+    );
+    const layout =
+      editing !== null
+        ? api.layoutVersion(store, editing, signal)
+        : api.layout(store, undefined, signal).catch((e) => (isNotFound(e) ? null : Promise.reject(e)));
+    const [l, seen] = await Promise.all([layout, listed]);
+    return { store, edit: editing, layout: l, seen: Math.max(seen, l?.version ?? 0) };
+  });
   // A correction saved is edited on (its new number in the address): the same editor, its undo and message kept.
   const corrections = useRef(new Map<number, number>());
   const continued = editing !== null && corrections.current.has(editing);
@@ -65,7 +70,7 @@ export default function EditorView({ store, route, navigate }: ViewProps) {
   if (mine === undefined || (current.status === "loading" && !continued)) return <Loading label="Loading the layout…" />;
   const replaced = (saved: Layout, from: number) => {
     corrections.current.set(saved.version, corrections.current.get(from) ?? from);
-    queries.setQueryData(["editor-layout", store, saved.version], { store, edit: saved.version, layout: saved });
+    queries.setQueryData(["editor-layout", store, saved.version], { store, edit: saved.version, layout: saved, seen: saved.version });
     navigate(withParams(route, { edit: String(saved.version) }), true);
   };
   const key = editing === null ? `${store}:${mine.layout?.version ?? 0}` : `${store}:edit:${corrections.current.get(editing) ?? editing}`;
@@ -74,6 +79,7 @@ export default function EditorView({ store, route, navigate }: ViewProps) {
       key={key}
       store={store}
       layout={mine.layout}
+      seen={mine.seen}
       correcting={editing !== null}
       onReplaced={replaced}
       onLeaveEdit={leaveEdit}
@@ -85,6 +91,8 @@ export default function EditorView({ store, route, navigate }: ViewProps) {
 interface EditorProps {
   store: string;
   layout: Layout | null;
+  /** The newest version saved when the editor opened (0: none yet). */
+  seen: number;
   /** The layout is a version saved for later, corrected: a save replaces it (PUT ...?replaces=), from its own date. */
   correcting: boolean;
   /** A correction was saved (`saved` replaces version `from`). */
@@ -95,7 +103,7 @@ interface EditorProps {
   onEditVersion: (version: number) => void;
 }
 
-function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVersion }: EditorProps) {
+function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEditVersion }: EditorProps) {
   const { api, storesChanged } = useSession();
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditor(store, layout, browserZone()));
   const [pointer, setPointer] = useState<FloorPoint | null>(null);
@@ -108,8 +116,11 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
   const [typedValidFrom, setValidFrom] = useState<string | null>(null);
   const validFrom = typedValidFrom ?? toLocalInput(base ?? now, state.draft.timezone);
   const [saving, setSaving] = useState(false);
+  // The newest version this editor knows of: its own saves, and one saved by someone else once the editor has said so.
+  const seenVersion = useRef(seen);
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
   const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
+  const warnings = useMemo(() => draftWarnings(state.draft), [state.draft]);
   const problemZones = useMemo(() => new Set(problems.map((p) => p.zone).filter((z): z is string => z !== null)), [problems]);
   const [snapOn, setSnapOn] = useState(true);
   // Worked out when a drag ends, not at every pointer move of one: all pairs of 100 rectangles take
@@ -144,12 +155,15 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
 
+  /** Versions saved after `seen` (a failed listing: none known). */
+  const savedSince = (seen: number) => api.layouts(store).then((vs) => vs.filter((v) => v.version > seen).sort((a, b) => a.version - b.version), () => []);
   const save = async () => {
     if (validFromMs === null) return dispatch({ type: "dismiss" });
     setSaving(true);
     try {
       const from = base !== null ? state.version : null;
-      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined);
+      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined, seenVersion.current);
+      seenVersion.current = Math.max(seenVersion.current, saved.version);
       dispatch({ type: "saved", layout: saved });
       // A new name (or time zone, currency) shows in the store menu, the tab's title and the other
       // views at once, as a rename in Store settings does; the editor stays as it is. A failed
@@ -165,6 +179,16 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
       }
       versions.reload();
     } catch (err) {
+      const since = err instanceof ApiError && err.status === 409 ? await savedSince(seenVersion.current) : [];
+      if (since.length) {
+        // Someone saved while this editor was open: say who won, keep this draft, and let a second save be deliberate.
+        seenVersion.current = Math.max(...since.map((v) => v.version));
+        versions.reload();
+        const which = since.map((v) => `version ${v.version} (from ${formatDateTimeZ(v.validFrom, state.draft.timezone)})`).join(", ");
+        const text = `Not saved: someone else saved ${which} after you opened the editor, and saving yours would undo their changes. Your changes are still here: reload the page to start from theirs (yours would be lost), or press “${base !== null ? "Save correction" : "Save as new version"}” again to save yours over theirs.`;
+        dispatch({ type: "notify", message: { tone: "error", text } });
+        return;
+      }
       const text = err instanceof ApiError ? `Not saved: ${err.message}` : `Not saved: ${(err as Error).message}`;
       dispatch({ type: "notify", message: { tone: "error", text } });
     } finally {
@@ -274,6 +298,16 @@ function Editor({ store, layout, correcting, onReplaced, onLeaveEdit, onEditVers
                   <li key={`${o.a.id}|${o.b.id}`} data-zones={`${o.a.id} ${o.b.id}`}>
                     {o.a.name || o.a.id} and {o.b.name || o.b.id} share {o.area < 0.1 ? "<0.1" : o.area.toFixed(1)} m²
                   </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {warnings.length > 0 && (
+            <section className="card problems overlaps" data-testid="draft-warnings" role="status">
+              <div className="card-h"><h2>Check before saving</h2></div>
+              <ul>
+                {warnings.map((w) => (
+                  <li key={w.text}>{w.text}</li>
                 ))}
               </ul>
             </section>
