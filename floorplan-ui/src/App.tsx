@@ -5,7 +5,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { ApiError } from "./api/client.js";
 import { useHashRoute } from "./hooks/useHashRoute.js";
 import { ViewBoundary } from "./components/ViewBoundary.js";
-import { canSee, defaultView, mayCreateStore, refusedViewText, viewsFor } from "./model/auth.js";
+import { canSee, defaultView, mayCreateStore, refusedViewText, tokenFromPaste, viewsFor } from "./model/auth.js";
 import { formatHash, withParams, type Route, type ViewId } from "./model/route.js";
 import { openSession, SessionContext, tokenStorage, type Session } from "./session.js";
 import { Empty, Loading } from "./components/States.js";
@@ -69,9 +69,11 @@ export function App() {
   /** Opens a session; returns the message to show when the token is refused. */
   const signIn = useCallback(
     async (token: string, typed: boolean): Promise<string | null> => {
+      // What was pasted may hold the token rather than be it (token add's JSON line, a kiosk link).
+      const clean = tokenFromPaste(token);
       try {
-        const session = await openSession(token.trim(), signOut, onStores);
-        tokenStorage.set(token.trim());
+        const session = await openSession(clean, signOut, onStores);
+        tokenStorage.set(clean);
         sessionRef.current?.live.close();
         sessionRef.current = session;
         setAuth({ status: "in", session });

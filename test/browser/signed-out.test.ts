@@ -1,7 +1,8 @@
 /**
  * A token revoked while its page is open, in chromium against the built server: the next view that
  * asks the server says "Signed out" and offers to sign in again (not "Try again", which the server
- * would refuse each time), and that button leads to the sign-in form.
+ * would refuse each time), and that button leads to the sign-in form. Signing in takes the token
+ * out of what IT copies it from: `footfall token add`'s JSON line, a kiosk link.
  */
 import { describe, expect, it } from "vitest";
 import { withShop } from "./helpers/shop.js";
@@ -26,3 +27,23 @@ describe("a token revoked while signed in", () => {
     await page.close();
   });
 });
+
+describe("signing in with what the token was copied from", () => {
+  it.each([
+    ["footfall token add's JSON line", (token: string) => JSON.stringify({ token, id: "78710432ac0d", role: "viewer", store: null })],
+    ["a kiosk link", (token: string) => `${t.server.httpUrl}/#/live/shop?kiosk=1&token=${token}`],
+  ])("takes the token out of %s", async (_what, pasted) => {
+    const made = await t.shop.api.request<{ token: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "pasted" });
+    const page = await t.browser.page();
+    await page.goto(`${t.server.httpUrl}/`);
+    // Signed out: no token kept by an earlier case.
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.getByLabel("Access token").fill(pasted(made.body.token));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("heatmap").waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("footfall.token"))).toBe(made.body.token);
+    await page.close();
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSee, defaultView, isRole, mayChangeGroups, mayCreateStore, mayDesign, mayImportSales, refusedViewText, seesEveryStore, viewsFor } from "./auth.js";
+import { canSee, defaultView, isRole, mayChangeGroups, mayCreateStore, mayDesign, mayImportSales, refusedViewText, seesEveryStore, tokenFromPaste, viewsFor } from "./auth.js";
 
 describe("views by role", () => {
   it("gives a merchandiser the analytics, the layout editor, experiments and the Sales view, but not live or agents", () => {
@@ -63,3 +63,19 @@ describe("a token limited to a store group", () => {
     expect(mayChangeGroups({ role: "merchandiser", store: null })).toBe(false);
   });
 });
+
+describe("tokenFromPaste", () => {
+  const token = "ff_8USj6QG9v11jx6HdxZ0E1CTtR6aM8C4t";
+  it("takes the token as pasted, without the spaces around it", () => {
+    expect(tokenFromPaste(`  ${token}\n`)).toBe(token);
+  });
+  it("finds the token in what people copy it from: token add's JSON, a kiosk link, a Bearer header", () => {
+    expect(tokenFromPaste(`{"token":"${token}","id":"78710432ac0d","role":"admin","store":"store-0001"}`)).toBe(token);
+    expect(tokenFromPaste(`http://localhost:8080/#/live/store-0001?kiosk=1&token=${token}`)).toBe(token);
+    expect(tokenFromPaste(`Authorization: Bearer ${token}`)).toBe(token);
+  });
+  it("leaves anything else as typed, for the server to refuse", () => {
+    expect(tokenFromPaste(" not a token ")).toBe("not a token");
+  });
+});
+

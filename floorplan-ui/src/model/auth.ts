@@ -94,3 +94,15 @@ export function refusedViewText(view: ViewId, role: Role): string {
 export function defaultView(role: Role): ViewId {
   return role === "staff" ? "live" : "heatmap";
 }
+
+/**
+ * The token in what was pasted into the sign-in field: the token itself, or the token inside what
+ * holds it where people copy it from: `footfall token add`'s JSON line, a kiosk link
+ * (`...?kiosk=1&token=ff_...`), an `Authorization: Bearer ff_...` header. Anything else as typed, trimmed.
+ */
+export function tokenFromPaste(text: string): string {
+  const trimmed = text.trim();
+  const inside = /(?:"token"\s*:\s*"|[?&]token=|\bBearer\s+)(ff_[A-Za-z0-9_-]+)/i.exec(trimmed);
+  return inside ? inside[1]! : trimmed;
+}
+
