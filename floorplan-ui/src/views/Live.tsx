@@ -5,7 +5,7 @@
  * scrolling, the app's header included, and a busy day's 1280x800 kiosk (two alerts, a queue tile saying
  * "Open another till") with every zone in the list. Every time is the store's, labelled with its zone.
  */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { isOpen, openIntervals, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
@@ -31,6 +31,9 @@ const DAY_MS = 86_400_000;
 /** More zones than this: the list gets a column of its own on a landscape tablet (twelve under the store card scrolled at 1280x800 with an alert). */
 const MANY_ZONES = 9;
 
+/** A set of zone ids as one comparable string. */
+const zoneSet = (ids: readonly string[]) => JSON.stringify([...ids].sort());
+
 export default function LiveView({ store, kiosk }: ViewProps) {
   const { api, stores } = useSession();
   const layout = useQ(["layout", store], (signal) => api.layout(store, undefined, signal));
@@ -45,12 +48,20 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   const outlook = hours.data?.hours && openNow === false ? openingOutlook(openIntervals(hours.data.hours, { from: now - DAY_MS, to: now + 2 * DAY_MS }, hours.data.timezone), now, hours.data.timezone) : null;
   const closedText = outlook?.closedNow ? outlook.text : null;
 
-  // A zone we do not know means a new layout version: fetch it.
-  const unknownZone = layout.data && live.occupancy?.zones.some((z) => !layout.data!.zones.some((l) => l.id === z.zone));
+  // The live figures name every zone of the layout in force: other zones (one added, or one removed,
+  // which would stay on the plan and in the store's capacity) mean a new layout version: fetch it, once per set of zones.
+  const liveZones = live.occupancy ? zoneSet(live.occupancy.zones.map((z) => z.zone)) : null;
+  const shownZones = layout.data ? zoneSet(layout.data.zones.map((z) => z.id)) : null;
   const { status: layoutStatus, reload: reloadLayout } = layout;
+  const askedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (unknownZone && layoutStatus === "ok") reloadLayout();
-  }, [unknownZone, layoutStatus, reloadLayout]);
+    if (liveZones === null || shownZones === null || layoutStatus !== "ok") return;
+    if (liveZones === shownZones) askedFor.current = null;
+    else if (askedFor.current !== liveZones) {
+      askedFor.current = liveZones;
+      reloadLayout();
+    }
+  }, [liveZones, shownZones, layoutStatus, reloadLayout]);
   // Keep asking while the layout cannot be fetched (a tablet left alone must recover).
   useEffect(() => {
     if (layout.status !== "error" || isNotFound(layout.error)) return;
