@@ -170,6 +170,18 @@ describe("POST /api/v1/stores/:store/sales", () => {
     expect(of("bakery")).toMatchObject({ transactions: 0.5, sales: 5 });
   });
 
+  it("takes last week's file again as duplicates after a department gained a zone, its sales left where they were counted", async () => {
+    const file = "timestamp,department,amount,transaction\n2026-11-20T10:00:00Z,produce,10,r1\n";
+    await send("PUT", "/api/v1/stores/split/departments", { departments: { produce: ["fruit"] } });
+    expect((await postCsv("split", file)).body).toMatchObject({ accepted: 1 });
+    await send("PUT", "/api/v1/stores/split/departments", { departments: { produce: ["fruit", "bakery"] } });
+    expect((await postCsv("split", file)).body).toEqual({ accepted: 0, duplicates: 1, rejected: [], rejectedCount: 0 });
+    // r1 stays in the fruit, where it was counted; the bakery keeps the half of s1 (the test above).
+    const zones = (await t.get(`/api/v1/stores/split/conversion?from=${Date.UTC(2026, 10, 20)}&to=${NOW}`)).body.zones;
+    const of = (id: string) => zones.find((z: { zone: string }) => z.zone === id);
+    expect([of("fruit").transactions, of("bakery").transactions]).toEqual([1.5, 0.5]);
+  });
+
   it("answers 400 naming the missing columns of a CSV header", async () => {
     const res = await postCsv("shop", "when,where,how much\n1,fruit,3\n");
     expect(res.status).toBe(400);

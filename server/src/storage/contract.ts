@@ -608,6 +608,8 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
       test("an import is idempotent by transaction id: the same row again is a duplicate, other values a conflict that keeps the first", async (s) => {
         expect(await s.sales.insert("s", [sale("t1"), sale("t2", { zone: null, department: "fresh", zones: ["fruit", "bakery"], amount: 30, items: null })], T0)).toEqual(["accepted", "accepted"]);
         expect(await s.sales.insert("s", [sale("t1"), sale("t2", { amount: 31 }), sale("t3", { ts: T0 + 2 * DAY })], T0)).toEqual(["duplicate", "conflict", "accepted"]);
+        // The same department row after its department gained a zone: still the file's row, a duplicate, the first zones kept.
+        expect(await s.sales.insert("s", [sale("t2", { zone: null, department: "fresh", zones: ["fruit", "bakery", "promo"], amount: 30, items: null })], T0)).toEqual(["duplicate"]);
         expect(await s.sales.insert("other", [sale("t1")], T0)).toEqual(["accepted"]);
         expect(await s.sales.totals("s", T0, T0 + DAY)).toEqual({ transactions: 2, sales: 40.5 });
         expect(await s.sales.totals("s", T0 + DAY, T0 + 2 * DAY)).toEqual({ transactions: 0, sales: 0 });

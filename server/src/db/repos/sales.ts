@@ -7,7 +7,6 @@ interface StoredRow {
   ts: number;
   zone: string | null;
   department: string | null;
-  zones: string;
   amount: number;
   items: number | null;
 }
@@ -36,7 +35,7 @@ export class SalesRepo {
         `INSERT INTO sales (store, transaction_id, ts, zone, department, zones, amount, items, imported_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
-      get: db.prepare<[string, string], StoredRow>("SELECT ts, zone, department, zones, amount, items FROM sales WHERE store = ? AND transaction_id = ?"),
+      get: db.prepare<[string, string], StoredRow>("SELECT ts, zone, department, amount, items FROM sales WHERE store = ? AND transaction_id = ?"),
       // Per UTC day, added up in day order: the chain overview adds the same day sums (kept in memory per day) the same way (chain/figures.ts SalesMemo).
       totalsByDay: db.prepare<[string, number, number], { day: number; transactions: number; sales: number | null }>(
         "SELECT ts / 86400000 AS day, count(*) AS transactions, sum(amount) AS sales FROM sales WHERE store = ? AND ts >= ? AND ts < ? GROUP BY ts / 86400000 ORDER BY day",
@@ -53,7 +52,9 @@ export class SalesRepo {
 
   /**
    * Insert the rows in one transaction. A transaction id already stored is a duplicate when the
-   * stored row says the same (an upload repeated), a conflict otherwise (the stored row is kept).
+   * stored row says what the file says (time, zone, department, amount, items: an upload repeated),
+   * a conflict otherwise (the stored row is kept). A department's zones are not the file's but the
+   * mapping's when first imported: a mapping changed since does not make the same file a conflict.
    */
   insert(store: string, rows: readonly SaleRow[], now: number): InsertOutcome[] {
     return this.db
@@ -62,7 +63,7 @@ export class SalesRepo {
           const zones = JSON.stringify(r.zones);
           if (this.q.insert.run(store, r.transaction, r.ts, r.zone, r.department, zones, r.amount, r.items, now).changes === 1) return "accepted";
           const s = this.q.get.get(store, r.transaction)!;
-          const same = s.ts === r.ts && s.zone === r.zone && s.department === r.department && s.zones === zones && s.amount === r.amount && s.items === r.items;
+          const same = s.ts === r.ts && s.zone === r.zone && s.department === r.department && s.amount === r.amount && s.items === r.items;
           return same ? "duplicate" : "conflict";
         }),
       )
