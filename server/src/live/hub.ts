@@ -11,6 +11,12 @@ import { interactive } from "../storage/interactive.js";
 const room = (store: string) => `store:${store}`;
 
 /**
+ * How often the server pings each live client, and how long a client waits past that before it takes
+ * the link for dead (socket.io's engine sends both in its handshake): a tablet knows within 15 s.
+ */
+export const LIVE_PING = { intervalMs: 10_000, timeoutMs: 5_000 } as const;
+
+/**
  * Live occupancy over Socket.IO. Clients authenticate with the API token (`auth: {token}`),
  * `join` a store, and get `occupancy` right away and then whenever a figure changes, at most
  * once per `intervalMs` (100 ms: 10 a second).
@@ -32,7 +38,9 @@ export class LiveHub {
     /** Events of a store received and not committed yet (a chain's server catching up on a shard it took over: cluster/live-tap.ts). */
     private readonly pending: (store: string) => readonly FootfallEvent[] = () => [],
   ) {
-    this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false } });
+    // A tablet whose link dies without a word (Wi-Fi dropped, a NAT forgetting it) hears no ping and says
+    // "reconnecting" within LIVE_PING.intervalMs + LIVE_PING.timeoutMs (socket.io's 25 s + 20 s left its figures "Live" for 45 s).
+    this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false }, pingInterval: LIVE_PING.intervalMs, pingTimeout: LIVE_PING.timeoutMs });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
       (typeof token === "string" ? interactive(() => services.storage.tokens.check(token, services.now())) : Promise.resolve(null)).then(
