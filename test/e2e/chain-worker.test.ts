@@ -210,6 +210,13 @@ describe("a chain server's ingest in a worker thread", () => {
     expect(scraped.families.length).toBe(new Set(scraped.families).size);
     expect(scraped.families.filter((f) => f.startsWith("footfall_ingest_thread_"))).toEqual([]);
     if (workerFamilies) expect(serverFamilies(scraped.families)).toEqual(workerFamilies);
+    // A second server under m's id (FOOTFALL_SERVER_ID copied to another machine) is refused before it connects anything;
+    // before, it took m's MQTT client ids (each kicking the other off every second: both unhealthy) and, stopped, handed m's shards over.
+    const twin = await footfall(["serve"], { env: { ...chain.env(), FOOTFALL_MQTT_URL: chain.mosquitto.url, FOOTFALL_SERVER_ID: "m", FOOTFALL_METRICS_PORT: "off" } });
+    expect(twin.code).not.toBe(0);
+    expect(twin.stderr).toMatch(/footfall: a server named "m" is already running in this chain \(heartbeat [\d.]+ s ago, http:\/\/.*\): give each server its own FOOTFALL_SERVER_ID/);
+    expect(m.output()).not.toMatch(/reconnecting to the MQTT broker/);
+    expect((await status()).servers.find((v) => v.id === "m" && v.live)?.shards.length).toBe(64);
     process.kill(m.pid!, "SIGTERM");
     expect(await exitWithin(m, 30_000)).toEqual({ code: 0, signal: null });
 

@@ -123,6 +123,21 @@ export class LivenessLock {
   }
 }
 
+/**
+ * The server already live under `id` (its heartbeat names a liveness lock a session holds): another process started with the
+ * same FOOTFALL_SERVER_ID, whose MQTT sessions and leases this one would fight over. Null when none (a server restarted
+ * under its id finds its old row without a held lock).
+ */
+export async function liveServerNamed(db: Queryable, id: string): Promise<{ heartbeatAgeMs: number; http: string | null } | null> {
+  const { rows } = await db.query<{ age: number; http: string | null }>(
+    `SELECT (extract(epoch FROM clock_timestamp() - s.heartbeat_at) * 1000)::int AS age, s.info->>'http' AS http
+       FROM cluster_servers s WHERE s.id = $1 AND s.liveness_key IS NOT NULL AND ${lockHeld("s.liveness_key")}`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { heartbeatAgeMs: row.age, http: row.http } : null;
+}
+
 /** Servers other than `me` whose heartbeat names a liveness lock that no session holds now. */
 export async function serversWithoutLock(db: Queryable, me: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(

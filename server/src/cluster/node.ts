@@ -25,6 +25,7 @@ import type { Storage } from "../storage/types.js";
 import { ClusterBus } from "./bus.js";
 import { fence, ShardLeases, DEFAULT_LEASE_TTL_MS, DEFAULT_RENEW_EVERY_MS, type Lease, type TakenLease } from "./leases.js";
 import { LiveTap } from "./live-tap.js";
+import { liveServerNamed } from "./liveness.js";
 import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv, type ShardOpened } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
 
@@ -159,6 +160,23 @@ export class ClusterNode {
     const { randomBytes } = await import("node:crypto");
     const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     let node: ClusterNode | null = null;
+    // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
+    const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
+    // A second process under a live server's id (FOOTFALL_SERVER_ID copied to two machines) would take its MQTT client ids,
+    // each kicking the other off every second, and its leases: refused before it connects anything.
+    if (o.ingest !== false) {
+      const twin = await liveServerNamed(control, serverId).catch(async (err: unknown) => {
+        await control.end().catch(() => {});
+        throw err;
+      });
+      if (twin) {
+        await control.end().catch(() => {});
+        throw new Error(
+          `a server named "${serverId}" is already running in this chain (heartbeat ${(twin.heartbeatAgeMs / 1000).toFixed(1)} s ago${twin.http ? `, ${twin.http}` : ""}): ` +
+            "give each server its own FOOTFALL_SERVER_ID, or leave it unset (host name, pid and a random suffix)",
+        );
+      }
+    }
     const broker = await ShardedBroker.connect({
       ...o.mqtt,
       serverId,
@@ -168,9 +186,10 @@ export class ClusterNode {
       stallMs: o.stallMs ?? stallMsFromEnv(),
       onStallReconnect: (shard) => o.onStallReconnect?.(shard),
       onSessionLost: (shard) => node?.sessionLost(shard),
+    }).catch(async (err: unknown) => {
+      await control.end().catch(() => {});
+      throw err;
     });
-    // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
-    const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
     node = new ClusterNode(o, broker, serverId, control);
     try {
       node.bus = await ClusterBus.start(control, {
