@@ -420,6 +420,23 @@ token
       print({ ...revoked, state: "revoked" });
     }, undefined, { existing: true });
   });
+token
+  .command("label")
+  .description("rename a token: give it a new label (\"\": none); its role, store, expiry and the token itself stay; prints it as JSON")
+  .argument("<id>", "the token's id from `footfall token list`")
+  .argument("<label>", "the new label, a note to recognise it by (at most 200 characters)")
+  .action(async (tokenId: string, label: string) => {
+    const wanted = label.trim() || null;
+    if (wanted !== null && wanted.length > 200) throw new InvalidArgumentError(`the label is ${wanted.length} characters long: give at most 200`);
+    await withStorage(async (storage) => {
+      const id = tokenId.trim();
+      const before = /^[0-9a-f]{12}$/.test(id) ? await storage.tokens.get(id) : undefined;
+      if (!before) throw new InvalidArgumentError(`no token with id "${tokenId}": \`footfall token list\` shows the ids`);
+      const changed = (await storage.tokens.relabel(before.id, wanted))!;
+      await auditSystem(storage, Date.now(), "token.label", changed.id, { from: before.label, to: wanted }, changed.store);
+      print({ ...changed, state: stateOf(changed, Date.now()) });
+    }, undefined, { existing: true });
+  });
 
 program
   .command("broker-config")

@@ -99,6 +99,8 @@ export function createAdminApi(token: string, base = "") {
     tokens: () => request<{ tokens: TokenRow[] }>("GET", "/tokens").then((r) => r.tokens),
     createToken: (input: { role: string; store?: string; group?: string; label?: string; expires?: string }) => request<TokenRow & { token: string }>("POST", "/tokens", input),
     revokeToken: (id: string) => request<TokenRow>("DELETE", `/tokens/${encodeURIComponent(id)}`),
+    /** A new label for a token (null: none). */
+    relabelToken: (id: string, label: string | null) => request<TokenRow>("PATCH", `/tokens/${encodeURIComponent(id)}`, { label }),
     addAgent: (s: string, agent: string, kind: string) => request<AgentCredentials>("POST", `${store(s)}/agents`, { agent, kind }),
     rotateAgent: (s: string, agent: string) => request<AgentCredentials>("POST", `${store(s)}/agents/${encodeURIComponent(agent)}/rotate`),
     revokeAgent: (s: string, agent: string) => request<{ agent: string; revokedAt: number; broker: BrokerSync }>("DELETE", `${store(s)}/agents/${encodeURIComponent(agent)}`),

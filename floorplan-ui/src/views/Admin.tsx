@@ -107,6 +107,8 @@ function Tokens() {
   const [expires, setExpires] = useState("");
   const [created, setCreated] = useState<(TokenRow & { token: string }) | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
+  // The token being renamed, and the label typed for it.
+  const [renaming, setRenaming] = useState<{ id: string; label: string } | null>(null);
   const act = useAction();
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const when = (ts: number | null) => (ts ? formatDateTimeZ(ts, tz) : "–");
@@ -214,7 +216,32 @@ function Tokens() {
                     <td className="mono">{t.id}</td>
                     <td>{t.role}</td>
                     <td title={t.store ? `store ${t.store}` : t.group ? `group ${t.group}` : undefined}>{scopeName(t)}</td>
-                    <td>{t.label ?? "–"}</td>
+                    <td>
+                      {renaming?.id === t.id ? (
+                        <form
+                          className="row"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            void act.run(async () => (await admin.relabelToken(t.id, renaming.label.trim() || null), setRenaming(null), tokens.reload()));
+                          }}
+                        >
+                          <input className="field" aria-label={`New label of token ${t.id}`} value={renaming.label} maxLength={200} autoFocus onChange={(e) => setRenaming({ id: t.id, label: e.target.value })} />
+                          <button className="btn sm primary" disabled={act.busy}>
+                            Save
+                          </button>
+                          <button type="button" className="btn sm ghost" onClick={() => setRenaming(null)}>
+                            Cancel
+                          </button>
+                        </form>
+                      ) : (
+                        <span className="row">
+                          <span>{t.label ?? "–"}</span>
+                          <button className="btn sm ghost" aria-label={`Rename token ${t.id}`} onClick={() => setRenaming({ id: t.id, label: t.label ?? "" })}>
+                            Rename…
+                          </button>
+                        </span>
+                      )}
+                    </td>
                     <td>{when(t.createdAt)}</td>
                     <td>{when(t.expiresAt)}</td>
                     <td>{when(t.lastUsedAt)}</td>

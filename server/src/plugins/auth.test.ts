@@ -70,6 +70,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/tokens", roles: [] },
   { method: "POST", url: "/api/v1/tokens", roles: [], payload: { role: "viewer" } },
   { method: "DELETE", url: "/api/v1/tokens/000000000000", roles: [] },
+  { method: "PATCH", url: "/api/v1/tokens/000000000000", roles: [], payload: { label: "x" } },
   { method: "GET", url: "/api/v1/stores/shop/webhooks", roles: [] },
   { method: "POST", url: "/api/v1/stores/shop/webhooks", roles: [], payload: { url: "http://127.0.0.1:9/hook" } },
   { method: "PATCH", url: "/api/v1/stores/shop/webhooks/wh_0000000000000000", roles: [], payload: { enabled: true } },

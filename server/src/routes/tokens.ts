@@ -90,6 +90,26 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
+  app.patch("/tokens/:id", {
+    config: admin,
+    schema: {
+      tags: ["auth"],
+      summary: "Rename a token: a new label (null or blank: none); its role, store, expiry and the token itself stay",
+      params: IdParams,
+      body: Type.Object({ label: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: "the new label, a note to recognise it by" }) }, { additionalProperties: false }),
+      response: { 200: TokenInfoBody, ...errorResponses },
+    },
+    handler: async (req) => {
+      const found = await tokens.get(req.params.id);
+      if (!found || !manages(req, found)) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
+      const label = req.body.label?.trim() || null;
+      const changed = await tokens.relabel(found.id, label);
+      if (!changed) throw httpError(404, `no token with id "${req.params.id}": GET /api/v1/tokens lists them`);
+      await audit(req, "token.label", found.id, { from: found.label, to: label }, { store: found.store });
+      return shown(changed);
+    },
+  });
+
   app.delete("/tokens/:id", {
     config: admin,
     schema: { tags: ["auth"], summary: "Revoke a token at once (HTTP and live push)", params: IdParams, response: { 200: TokenInfoBody, ...errorResponses } },

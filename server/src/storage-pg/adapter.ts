@@ -652,6 +652,11 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (info) for (const l of core.revokeListeners) l(id);
       return info;
     },
+    relabel: (id, label) =>
+      write(async (q) => {
+        const { rows } = await q.query<TokenRow>("UPDATE tokens SET label = $1 WHERE id = $2 RETURNING *", [label, id]);
+        return rows[0] && tokenInfo(rows[0]);
+      }),
     onRevoked: (listener) => void core.revokeListeners.push(listener),
   };
 

@@ -959,6 +959,15 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.tokens.revoke("000000000000", T0)).toBeUndefined();
         expect(await s.tokens.isValid(a.info.id, T0 + 7)).toBe(false);
       });
+
+      test("a token is given a new label, or none, and keeps everything else; an unknown id is undefined", async (s) => {
+        const a = await s.tokens.create("viewer", "shop", T0, { label: "Anna's laptop", expiresAt: T0 + 1000 });
+        expect(await s.tokens.relabel(a.info.id, "Front tablet")).toEqual({ ...a.info, label: "Front tablet" });
+        expect(await s.tokens.get(a.info.id)).toEqual({ ...a.info, label: "Front tablet" });
+        expect((await s.tokens.relabel(a.info.id, null))?.label).toBeNull();
+        expect((await s.tokens.check(a.token, T0 + 1))).toMatchObject({ ok: true });
+        expect(await s.tokens.relabel("000000000000", "x")).toBeUndefined();
+      });
     });
 
     describe("agents", () => {

@@ -199,6 +199,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     get: (id) => r.read(() => core.tokens.get(id)),
     list: () => r.read(() => core.tokens.list()),
     revoke: (idOrToken, now) => r.write(() => core.tokens.revoke(idOrToken, now)),
+    relabel: (id, label) => r.write(() => core.tokens.relabel(id, label)),
     onRevoked: (listener) => core.tokens.onRevoked(listener),
   };
 

@@ -524,6 +524,8 @@ export interface TokensStore {
   list(): Promise<TokenInfo[]>;
   /** Revoke by id (or by the token itself); the token as revoked, or undefined when unknown. Revoking twice keeps the first time. */
   revoke(idOrToken: string, now: number): Promise<TokenInfo | undefined>;
+  /** Give a token a new label (null: none); the token as changed, or undefined when unknown. Nothing else of it changes. */
+  relabel(id: string, label: string | null): Promise<TokenInfo | undefined>;
   /** Called with a token's id when it is revoked through this storage object. */
   onRevoked(listener: (id: string) => void): void;
 }

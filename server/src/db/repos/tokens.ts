@@ -53,6 +53,7 @@ export class TokensRepo {
       list: db.prepare<[], Row>("SELECT * FROM tokens ORDER BY created_at, id"),
       revoke: db.prepare<[number, string]>("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       touch: db.prepare<[number, string]>("UPDATE tokens SET last_used_at = ? WHERE id = ?"),
+      relabel: db.prepare<[string | null, string]>("UPDATE tokens SET label = ? WHERE id = ?"),
     };
   }
 
@@ -124,6 +125,13 @@ export class TokensRepo {
     if (!this.q.byId.get(id)) return undefined;
     this.q.revoke.run(now, id);
     for (const l of this.revokeListeners) l(id);
+    return this.get(id);
+  }
+
+  /** A new label for the token `id` (null: none); the token as changed, or undefined when unknown. */
+  relabel(id: string, label: string | null): TokenInfo | undefined {
+    if (!this.q.byId.get(id)) return undefined;
+    this.q.relabel.run(label, id);
     return this.get(id);
   }
 
