@@ -355,7 +355,7 @@ agent
     }, config.dataDir, { existing: true });
   });
 
-const token = program.command("token").description("manage API tokens: add, list, revoke");
+const token = program.command("token").description("manage API tokens: add, list, label (rename), revoke");
 token
   .command("add")
   .description("create an API token; prints {token, id, ...} as JSON (the token is shown once, stored hashed)")
