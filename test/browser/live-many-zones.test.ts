@@ -63,4 +63,29 @@ describe("the live tablet with twelve zones and no queues", () => {
     expect(seen).toEqual({ strip: true, zonesOff: [], pageScrolls: false, listScrolls: false, cutNames: [] });
     await page.close();
   });
+
+  it("on a portrait tablet (768x1024) with the same two over and the alert shows every zone's row, whole, the plan taking what is left", async () => {
+    const zones = (await t.shop.api.request<{ zones: { id: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/layout`)).body.zones.map((z) => z.id);
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 768, height: 1024 });
+    await page.locator('[data-testid="live"][data-status="live"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="live-zone-promo"][data-state="over"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="alert-banner"][data-firing="true"]').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    const seen = await page.evaluate((zones) => {
+      const list = document.querySelector(".live-zones")!;
+      const box = list.getBoundingClientRect();
+      return {
+        zonesOff: zones.filter((z) => {
+          const r = document.querySelector(`[data-testid="live-zone-${z}"]`)?.getBoundingClientRect();
+          return !r || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.bottom > window.innerHeight;
+        }),
+        pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+        listScrolls: list.scrollHeight > list.clientHeight + 1,
+        planAtLeast200: document.querySelector(".live-plan")!.getBoundingClientRect().height >= 199.5,
+      };
+    }, zones);
+    await shot(page, "live-twelve-zones-768x1024");
+    expect(seen).toEqual({ zonesOff: [], pageScrolls: false, listScrolls: false, planAtLeast200: true });
+    await page.close();
+  });
 });
