@@ -124,15 +124,19 @@ export class LivenessLock {
 }
 
 /**
- * The server already live under `id` (its heartbeat names a liveness lock a session holds): another process started with the
- * same FOOTFALL_SERVER_ID, whose MQTT sessions and leases this one would fight over. Null when none (a server restarted
- * under its id finds its old row without a held lock).
+ * The server already live under `id` (its heartbeat, younger than `freshMs`, names a liveness lock a session holds): another
+ * process started with the same FOOTFALL_SERVER_ID, whose MQTT sessions and leases this one would fight over. Null when none:
+ * a server restarted under its id finds its old row without a held lock, or, when its machine vanished (a power cut: the
+ * database keeps the dead session, and its lock, until TCP gives up on it, hours by default), with a heartbeat older than
+ * the lease TTL, after which the other servers count it dead too.
  */
-export async function liveServerNamed(db: Queryable, id: string): Promise<{ heartbeatAgeMs: number; http: string | null } | null> {
+export async function liveServerNamed(db: Queryable, id: string, freshMs: number): Promise<{ heartbeatAgeMs: number; http: string | null } | null> {
   const { rows } = await db.query<{ age: number; http: string | null }>(
     `SELECT (extract(epoch FROM clock_timestamp() - s.heartbeat_at) * 1000)::int AS age, s.info->>'http' AS http
-       FROM cluster_servers s WHERE s.id = $1 AND s.liveness_key IS NOT NULL AND ${lockHeld("s.liveness_key")}`,
-    [id],
+       FROM cluster_servers s
+      WHERE s.id = $1 AND s.liveness_key IS NOT NULL AND s.heartbeat_at > clock_timestamp() - $2 * interval '1 millisecond'
+        AND ${lockHeld("s.liveness_key")}`,
+    [id, freshMs],
   );
   const row = rows[0];
   return row ? { heartbeatAgeMs: row.age, http: row.http } : null;

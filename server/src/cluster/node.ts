@@ -165,7 +165,7 @@ export class ClusterNode {
     // A second process under a live server's id (FOOTFALL_SERVER_ID copied to two machines) would take its MQTT client ids,
     // each kicking the other off every second, and its leases: refused before it connects anything.
     if (o.ingest !== false) {
-      const twin = await liveServerNamed(control, serverId).catch(async (err: unknown) => {
+      const twin = await liveServerNamed(control, serverId, o.ttlMs ?? DEFAULT_LEASE_TTL_MS).catch(async (err: unknown) => {
         await control.end().catch(() => {});
         throw err;
       });
