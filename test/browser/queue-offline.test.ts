@@ -76,7 +76,7 @@ describe("the queue tile of a line whose camera is offline", () => {
     expect(await page.getByTestId("queue-open-till-line").count()).toBe(0);
     expect(await tile.textContent()).toContain("Not counted now");
     for (const figure of ["queue-wait-line", "queue-tills-line", "queue-length-line"]) expect(await page.getByTestId(figure).count(), figure).toBe(0);
-    await expect.poll(() => page.getByTestId(`alert-now-${ruleId}`).textContent(), { timeout: 5_000 }).toBe(" · not counted now");
+    await expect.poll(() => page.getByTestId(`alert-now-${ruleId}`).textContent(), { timeout: 15_000 }).toBe(" · not counted now");
     for (const size of [
       { width: 1024, height: 768 },
       { width: 768, height: 1024 },
