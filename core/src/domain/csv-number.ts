@@ -2,7 +2,10 @@
  * How figures are written in CSV exports: one precision per kind of figure, the same in every
  * export (the UI's and the server's), so a spreadsheet reads "2351.27" for money, not "2351.270".
  *
- * - counts (visits, enters, trips, transactions): whole numbers;
+ * - counts (visits, enters, trips, a store's transactions): whole numbers;
+ * - a zone's transactions (`split`): 1 decimal, as the report's Zones table and the heatmap show
+ *   them, since a sale naming a department of n zones counts 1/n of a transaction in each (a
+ *   third reads 0.3, not 0);
  * - seconds (dwell, waits; columns ending `_s`): 1 decimal;
  * - shares (conversion, `share_of_*`, completion: a fraction from 0 to 1) and relative changes
  *   (`*_change`: 0.1234 for +12.34 %): 4 decimals, i.e. to 0.01 % (finer than any screen);
@@ -12,7 +15,7 @@
  */
 
 /** The decimals of each kind of figure in a CSV export (money: `moneyDecimals`). */
-export const CSV_DECIMALS = { count: 0, seconds: 1, share: 4, change: 4, points: 2 } as const;
+export const CSV_DECIMALS = { count: 0, split: 1, seconds: 1, share: 4, change: 4, points: 2 } as const;
 
 /** The kinds of figure a CSV column can hold. */
 export type CsvFigure = keyof typeof CSV_DECIMALS | "money";

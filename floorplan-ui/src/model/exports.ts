@@ -2,7 +2,8 @@
  * CSV exports as pure functions: what a view shows, with the range it covers on every row (so
  * files from several exports can be pasted together), "no data" as an empty cell (never a 0), and
  * a BOM so Excel reads the file as UTF-8. Every column of figures says what kind of figure it holds
- * and so how many decimals it gets (core's csv-number.ts: counts whole, seconds to 1 decimal, shares
+ * and so how many decimals it gets (core's csv-number.ts: counts whole, a zone's transactions (shares of
+ * department sales) and seconds to 1 decimal, shares
  * and relative changes to 4, points to 2, money to the currency's minor units).
  */
 import { isoLocal } from "./format.js";
@@ -39,7 +40,9 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
   const header: (string | CsvColumn)[] = [
     "range_from", "range_to", "zone", "name", "kind", count("visits"), count("visitors"), seconds("dwell_mean_s"), seconds("dwell_median_s"), seconds("dwell_p90_s"),
     count("visits_tracked"), count("door_in"),
-    ...(opts.withSales ? [count("transactions"), money("sales"), share("conversion"), money("sales_per_visit"), "long_dwell_low_conversion"] : []),
+    // A zone's transactions to 1 decimal, as the zone panel and the report show them: a sale naming a
+    // department of three zones is a third of a transaction in each (0.3, not 0).
+    ...(opts.withSales ? [figureColumn("transactions", "split"), money("sales"), share("conversion"), money("sales_per_visit"), "long_dwell_low_conversion"] : []),
     // The change as the screen shows it: relative (0.12 for +12%), but conversion's in percentage points (1.1 for +1.1 pts).
     ...(opts.compare
       ? [

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout, ZoneDwell } from "@footfall/core";
 import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, layoutTimesIn, legendTicks, NO_DATA_FILL, rankZones, unplacedNames, zoneEnters } from "./heatmap.js";
 import { toCsv } from "./csv.js";
+import { formatTransactions } from "./format.js";
 import { heatmapCsv } from "./exports.js";
 
 const square = (x: number, y: number, s = 2) => [[x, y], [x + s, y], [x + s, y + s], [x, y + s]] as Layout["zones"][number]["polygon"];
@@ -160,12 +161,22 @@ describe("sales metrics", () => {
     };
     expect(csvIn("EUR")).toMatchObject({
       visits: "300", visitors: "290", dwell_mean_s: "77.0", dwell_median_s: "68.5", dwell_p90_s: "141.0", visits_tracked: "300",
-      transactions: "47", sales: "2351.27", conversion: "0.1567", sales_per_visit: "7.84",
+      transactions: "47.0", sales: "2351.27", conversion: "0.1567", sales_per_visit: "7.84",
       salesPerVisit_previous: "3.69", salesPerVisit_change: "1.1253",
     });
     // Three decimals for a currency of thousandths (the till's fils), two without a currency.
     expect(csvIn("KWD")).toMatchObject({ sales: "2351.270", sales_per_visit: "7.838", salesPerVisit_previous: "3.688" });
     expect(csvIn(undefined)).toMatchObject({ sales: "2351.27", sales_per_visit: "7.84" });
+  });
+  it("exports a zone's share of department sales to one decimal, as its panel and the report show it (4/3 is 1.3, a third 0.3, not 1 and 0)", () => {
+    // Four sales of a department of three zones (fruit, bread, wine), one more of them at the bread: 4/3, 7/3, 4/3.
+    const split = (zone: string, transactions: number) => ({ zone, visits: 10, transactions, sales: transactions * 12, conversion: transactions / 10, salesPerVisit: (transactions * 12) / 10, dwellMedian_s: 300, longDwellLowConversion: false });
+    const scene = heatScene(layout, [dwell("fruit", 10), dwell("bread", 10), dwell("wine", 10)], "visits", undefined, { now: [split("fruit", 4 / 3), split("bread", 7 / 3), split("wine", 1 / 3)] });
+    const [head, ...rows] = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "visits", compare: false, withSales: true, currency: "EUR" }).slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
+    const column = head!.indexOf("transactions");
+    expect(Object.fromEntries(rows.map((r) => [r[2], r[column]]))).toEqual({ fruit: "1.3", bread: "2.3", wine: "0.3" });
+    // The figure the zone panel shows (formatTransactions), cell by cell.
+    for (const z of scene.zones) expect(rows.find((r) => r[2] === z.id)![column]).toBe(formatTransactions(z.sales!.transactions));
   });
   it("formats sales per visit as an amount", () => {
     expect(formatMetric(2.5, "salesPerVisit")).toBe("2.50");
