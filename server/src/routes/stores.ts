@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
-import type { LayoutChangeRefusal } from "../storage/types.js";
+import type { LayoutChangeRefusal, LayoutNewer } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
@@ -116,16 +116,20 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (problems.length) throw httpError(400, `body${problems.join("; body")}`);
       const { replaces, seen } = req.query;
       // Another editor saved since this one opened the layout: saving this draft would undo their changes without a word.
-      if (seen !== undefined) {
-        const newer = (await storage.stores.layouts(store)).filter((l) => l.version > seen).sort((a, b) => a.version - b.version);
-        if (newer.length)
-          throw httpError(
-            409,
-            `layout version ${newer.map((l) => l.version).join(", ")} of store "${store}" was saved after version ${seen}, the newest you had seen (${newer.map((l) => `version ${l.version} valid from ${new Date(l.validFrom).toISOString()}`).join("; ")}): saving yours would undo those changes. Open the layout again to start from them, or save with ?seen=${newer.at(-1)!.version} to save yours over them`,
-          );
-      }
+      // The storage looks in the save's own transaction, so of two editors who saw the same version only one saves.
+      const saveNewer = (res: LayoutNewer) =>
+        httpError(
+          409,
+          `layout version ${res.newer.map((l) => l.version).join(", ")} of store "${store}" was saved after version ${seen}, the newest you had seen (${res.newer.map((l) => `version ${l.version} valid from ${new Date(l.validFrom).toISOString()}`).join("; ")}): saving yours would undo those changes. Open the layout again to start from them, or save with ?seen=${res.newer.at(-1)!.version} to save yours over them`,
+        );
       if (replaces === undefined) {
-        const layout = await storage.stores.saveLayout(store, input, services.now());
+        let layout: Layout;
+        if (seen === undefined) layout = await storage.stores.saveLayout(store, input, services.now());
+        else {
+          const res = await storage.stores.saveLayoutSeen(store, input, services.now(), seen);
+          if (res.outcome === "newer") throw saveNewer(res);
+          layout = res.layout;
+        }
         await layouts.reload(store);
         await services.onLayoutSaved(layout);
         await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
@@ -136,7 +140,8 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (input.validFrom <= now)
         throw httpError(400, `body/validFrom ${new Date(input.validFrom).toISOString()} is not later than now: a version that replaces one saved for later takes effect later too; to change the layout from now, save a new version (without ?replaces=)`);
       // One step: the scheduled version is cancelled (as DELETE .../layouts/:version would) and this one saved, under a new number.
-      const res = await storage.stores.replaceLayout(store, replaces, input, now);
+      const res = await storage.stores.replaceLayout(store, replaces, input, now, seen);
+      if (res.outcome === "newer") throw saveNewer(res);
       if (res.outcome !== "replaced") throw refusal(store, replaces, res, "corrected");
       const layout = res.layout;
       await layouts.reload(store);

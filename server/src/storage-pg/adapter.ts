@@ -62,7 +62,10 @@ import type {
   Storage,
   StoreRow,
   LayoutCancelResult,
+  LayoutNewer,
   LayoutReplaceResult,
+  LayoutSaveResult,
+  LayoutVersion,
   StoresStore,
   TokenCheck,
   TokenInfo,
@@ -360,6 +363,18 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     return layout;
   };
   /**
+   * The versions stored after `seen` (none: undefined), in `q`'s transaction with the store's row locked as a save locks it
+   * (created first when `create` says so, as a save would: two first saves of a store wait for each other too): no version is
+   * saved between this look and the caller's save.
+   */
+  const newerIn = async (q: PgQueryable, store: string, seen: number | undefined, create?: { name: string; now: number }): Promise<LayoutNewer | undefined> => {
+    if (seen === undefined) return undefined;
+    if (create) await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, create.name, create.now]);
+    await q.query("SELECT 1 FROM stores WHERE id = $1 FOR UPDATE", [store]);
+    const { rows } = await q.query<LayoutVersion>('SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1 AND version > $2 ORDER BY version', [store, seen]);
+    return rows.length ? { outcome: "newer", newer: rows } : undefined;
+  };
+  /**
    * stores.cancelLayout in `q` (its own transaction, or a replace's). The store's row is locked (FOR UPDATE) as a save locks it,
    * and as an experiment naming one of its versions locks it (FOR SHARE, experiments.insert): a cancel, a save and such an
    * insert run one after the other, so the experiment looked for here is there, or the insert sees the version gone.
@@ -414,10 +429,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
           ).rows,
       ),
     saveLayout: (store, input: LayoutInput, now) => atomic((q) => saveLayoutIn(q, store, input, now)),
+    saveLayoutSeen: (store, input: LayoutInput, now, seen) =>
+      atomic(async (q): Promise<LayoutSaveResult> => (await newerIn(q, store, seen, { name: input.name ?? store, now })) ?? { outcome: "saved", layout: await saveLayoutIn(q, store, input, now) }),
     nameInForce: (store, now) => atomic((q) => nameInForceIn(q, store, now)),
     cancelLayout: (store, version, now) => atomic((q) => cancelLayoutIn(q, store, version, now)),
-    replaceLayout: (store, version, input, now) =>
+    replaceLayout: (store, version, input, now, seen) =>
       atomic(async (q): Promise<LayoutReplaceResult> => {
+        const newer = await newerIn(q, store, seen);
+        if (newer) return newer;
         const cancelled = await cancelLayoutIn(q, store, version, now);
         if (cancelled.outcome !== "cancelled") return cancelled;
         return { outcome: "replaced", validFrom: cancelled.validFrom, layout: await saveLayoutIn(q, store, input, now) };

@@ -331,6 +331,37 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(again.outcome === "replaced" && again.layout.version).toBe(5);
       });
 
+      test("saveLayoutSeen and replaceLayout with seen save only when no newer version is stored, checked in the save's transaction", async (s) => {
+        // A store's first layout, by two editors who both saw none (seen 0): one saves it, the other is told.
+        const first = await Promise.all([s.stores.saveLayoutSeen("shop", layout(0, ["entrance"], "A"), T0, 0), s.stores.saveLayoutSeen("shop", layout(0, ["entrance"], "B"), T0, 0)]);
+        expect(first.map((r) => r.outcome).sort()).toEqual(["newer", "saved"]);
+        expect(first.find((r) => r.outcome === "newer")).toEqual({ outcome: "newer", newer: [{ version: 1, validFrom: 0 }] });
+        expect(await s.stores.versions("shop")).toEqual([{ version: 1, validFrom: 0 }]);
+        // Two editors who saw version n save at once, over and over: exactly one saves each time, never both.
+        for (let n = 1; n <= 8; n++) {
+          const res = await Promise.all([0, 1].map((i) => s.stores.saveLayoutSeen("shop", layout(T0 + n * DAY + i, ["entrance", "fruit"]), T0 + n, n)));
+          expect(res.map((r) => r.outcome).sort()).toEqual(["newer", "saved"]);
+          const saved = res.find((r) => r.outcome === "saved");
+          expect(saved?.outcome === "saved" && saved.layout.version).toBe(n + 1);
+          expect(res.find((r) => r.outcome === "newer")).toEqual({ outcome: "newer", newer: [{ version: n + 1, validFrom: saved?.outcome === "saved" ? saved.layout.validFrom : -1 }] });
+        }
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        // Having seen the newest, a save goes through; a correction likewise only when nothing was saved since.
+        const later = await s.stores.saveLayoutSeen("shop", layout(T0 + 20 * DAY, ["entrance"]), T0 + 10, 9);
+        expect(later.outcome === "saved" && later.layout.version).toBe(10);
+        await s.stores.saveLayout("shop", layout(T0 + 21 * DAY, ["entrance"]), T0 + 11);
+        expect(await s.stores.replaceLayout("shop", 10, layout(T0 + 22 * DAY, ["entrance"]), T0 + 12, 10)).toEqual({
+          outcome: "newer",
+          newer: [{ version: 11, validFrom: T0 + 21 * DAY }],
+        });
+        expect((await s.stores.versions("shop")).map((v) => v.version)).toContain(10);
+        const corrected = await s.stores.replaceLayout("shop", 10, layout(T0 + 22 * DAY, ["entrance"]), T0 + 12, 11);
+        expect(corrected.outcome === "replaced" && corrected.layout.version).toBe(12);
+        // A replace with seen of an unknown store makes no store.
+        expect(await s.stores.replaceLayout("none", 1, layout(T0 + 22 * DAY, ["entrance"]), T0 + 12, 0)).toEqual({ outcome: "unknown" });
+        expect(await s.stores.get("none")).toBeUndefined();
+      });
+
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
         await s.stores.ensure("b", "Bee", T0);
         await s.stores.ensure("a", "Ay", T0);

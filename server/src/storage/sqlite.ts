@@ -156,8 +156,9 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     saveLayout: (store, input, now) => r.write(() => core.stores.saveLayout(store as Parameters<StoresRepo["saveLayout"]>[0], input, now)),
     nameInForce: (store, now) => r.write(() => core.stores.nameInForce(store, now)),
     cancelLayout: (store, version, now) => r.write(() => core.stores.cancelLayout(store, version, now)),
-    replaceLayout: (store, version, input, now) =>
-      r.write(() => core.stores.replaceLayout(store as Parameters<StoresRepo["replaceLayout"]>[0], version, input, now)),
+    saveLayoutSeen: (store, input, now, seen) => r.write(() => core.stores.saveLayoutSeen(store as Parameters<StoresRepo["saveLayoutSeen"]>[0], input, now, seen)),
+    replaceLayout: (store, version, input, now, seen) =>
+      r.write(() => core.stores.replaceLayout(store as Parameters<StoresRepo["replaceLayout"]>[0], version, input, now, seen)),
   };
 
   const agents: AgentsStore = {

@@ -423,6 +423,11 @@ export interface StoresStore {
    */
   saveLayout(store: StoreId | string, input: LayoutInput, now: number): Promise<Layout>;
   /**
+   * `saveLayout`, only when no version newer than `seen` (the newest the saver had seen; 0: none) is stored: checked in the
+   * save's transaction, so of two savers who saw the same version one saves and the other is told what was saved since.
+   */
+  saveLayoutSeen(store: StoreId | string, input: LayoutInput, now: number, seen: number): Promise<LayoutSaveResult>;
+  /**
    * Give the store the name of its layout version in force at `now` (core layoutAt): called when a version saved for later
    * takes effect, and at a start or shard takeover (one whose time passed while no server ran). Answers the new name, or null: unchanged.
    */
@@ -436,8 +441,9 @@ export interface StoresStore {
    * Replace a version saved for later by `input` in one step (a correction before it takes effect): the version is cancelled
    * as by `cancelLayout` (same refusals, checked in the same transaction) and `input` saved as by `saveLayout`, under a new
    * number (a number never means two layouts). Answers the saved layout and the replaced version's validFrom, or why not.
+   * With `seen`, refused ("newer") as `saveLayoutSeen` is when a version newer than `seen` is stored, in the same transaction.
    */
-  replaceLayout(store: string, version: number, input: LayoutInput, now: number): Promise<LayoutReplaceResult>;
+  replaceLayout(store: string, version: number, input: LayoutInput, now: number, seen?: number): Promise<LayoutReplaceResult>;
 }
 
 /**
@@ -452,8 +458,14 @@ export type LayoutChangeRefusal =
 /** What `stores.cancelLayout` did: cancelled, or why not (with the version's validFrom when it exists). */
 export type LayoutCancelResult = { outcome: "cancelled"; validFrom: number } | LayoutChangeRefusal;
 
+/** The versions stored after the one a saver had seen (by version): the save or replace was refused, nothing changed. */
+export type LayoutNewer = { outcome: "newer"; newer: LayoutVersion[] };
+
+/** What `stores.saveLayoutSeen` did: saved, or refused for the versions saved since. */
+export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer;
+
 /** What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not. */
-export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal;
+export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal | LayoutNewer;
 
 /** Agents: credentials (hashed), last status and ingest counters. */
 export interface AgentsStore {

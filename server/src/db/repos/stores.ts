@@ -1,5 +1,5 @@
 import { layoutAt, layoutCancel, storedLayout, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
-import type { LayoutCancelResult, LayoutReplaceResult, LayoutVersion, StoreRow } from "../../storage/types.js";
+import type { LayoutCancelResult, LayoutNewer, LayoutReplaceResult, LayoutSaveResult, LayoutVersion, StoreRow } from "../../storage/types.js";
 import type { Db } from "../database.js";
 
 export type { LayoutVersion, StoreRow };
@@ -27,6 +27,7 @@ export class StoresRepo {
       insertLayout: db.prepare("INSERT INTO layouts (store, version, valid_from, saved_at, body) VALUES (?, ?, ?, ?, ?)"),
       layouts: db.prepare<[string], { body: string }>("SELECT body FROM layouts WHERE store = ? ORDER BY valid_from, version"),
       versions: db.prepare<[string], LayoutVersion>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? ORDER BY version"),
+      newer: db.prepare<[string, number], LayoutVersion>("SELECT version, valid_from AS validFrom FROM layouts WHERE store = ? AND version > ? ORDER BY version"),
       names: db.prepare<[string], { validFrom: number; name: string }>(
         "SELECT valid_from AS validFrom, json_extract(body, '$.name') AS name FROM layouts WHERE store = ? ORDER BY valid_from, version",
       ),
@@ -56,6 +57,20 @@ export class StoresRepo {
     return this.db.transaction(() => this.saveIn(store, input, now)).immediate();
   }
 
+  /** saveLayout when no version after `seen` is stored (the check and the save one transaction), else the versions saved since. */
+  saveLayoutSeen(store: StoreId, input: LayoutInput, now: number, seen: number): LayoutSaveResult {
+    return this.db
+      .transaction((): LayoutSaveResult => this.newerThan(store, seen) ?? { outcome: "saved", layout: this.saveIn(store, input, now) })
+      .immediate();
+  }
+
+  /** The versions stored after `seen` (none: undefined), in the caller's transaction. */
+  private newerThan(store: string, seen: number | undefined): LayoutNewer | undefined {
+    if (seen === undefined) return undefined;
+    const newer = this.q.newer.all(store, seen);
+    return newer.length ? { outcome: "newer", newer } : undefined;
+  }
+
   /** saveLayout's statements, in the caller's transaction. */
   private saveIn(store: StoreId, input: LayoutInput, now: number): Layout {
     const name = input.name ?? this.get(store)?.name ?? store;
@@ -78,9 +93,11 @@ export class StoresRepo {
   }
 
   /** Replace a version saved for later by `input` (cancelLayout then saveLayout, one transaction); the new one has a new number. */
-  replaceLayout(store: StoreId, version: number, input: LayoutInput, now: number): LayoutReplaceResult {
+  replaceLayout(store: StoreId, version: number, input: LayoutInput, now: number, seen?: number): LayoutReplaceResult {
     return this.db
       .transaction((): LayoutReplaceResult => {
+        const newer = this.newerThan(store, seen);
+        if (newer) return newer;
         const cancelled = this.cancelIn(store, version, now);
         if (cancelled.outcome !== "cancelled") return cancelled;
         return { outcome: "replaced", validFrom: cancelled.validFrom, layout: this.saveIn(store, input, now) };
