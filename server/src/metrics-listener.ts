@@ -14,7 +14,18 @@ export async function scrape(
   // The agents' clocks from the database (NaN while it does not answer: the rest of the scrape still serves).
   if (services.storage) {
     const warnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
-    services.metrics.agentsClockOff.set(await services.storage.agents.listAll().then((rows) => clockOffCount(rows, warnMs), () => Number.NaN));
+    const { storage, metrics } = services;
+    const [clockOff, digests, heads] = await Promise.all([
+      storage.agents.listAll().then((rows) => clockOffCount(rows, warnMs), () => Number.NaN),
+      storage.digests.list().catch(() => null),
+      storage.webhooks.heads().catch(() => null),
+    ]);
+    metrics.agentsClockOff.set(clockOff);
+    // A failed period stays on its digest (failedPeriod) until it is sent; gaveUpAt says the scheduler stopped trying.
+    const failing = digests?.filter((d) => d.failedPeriod !== null) ?? null;
+    metrics.digestsFailing.set({ state: "retrying" }, failing ? failing.filter((d) => d.gaveUpAt === null).length : Number.NaN);
+    metrics.digestsFailing.set({ state: "given_up" }, failing ? failing.filter((d) => d.gaveUpAt !== null).length : Number.NaN);
+    metrics.webhooksRetrying.set(heads ? heads.filter((h) => h.attempts > 0).length : Number.NaN);
   }
   const texts = await Promise.all([services.metrics.registry.metrics(), services.ingestMetrics?.() ?? ""]);
   return { contentType: services.metrics.registry.contentType, body: texts.filter((t) => t !== "").map((t) => (t.endsWith("\n") ? t : `${t}\n`)).join("") };

@@ -58,6 +58,39 @@ export function createMetrics(part: MetricsPart = "whole") {
       labelNames: ["answer"],
       registers: front,
     }),
+    // Webhooks are sent by the server (or the worker) that ingests their store; digests by the thread that serves HTTP.
+    webhookFailures: new Counter({
+      name: "footfall_webhook_failures_total",
+      help: "Webhook delivery attempts that failed (no answer, or an answer other than 2xx): each is in its hook's delivery log and retried with backoff",
+      registers: ingest,
+    }),
+    webhookGivenUp: new Counter({ name: "footfall_webhook_given_up_total", help: "Webhook deliveries given up after FOOTFALL_WEBHOOK_MAX_ATTEMPTS failed attempts", registers: ingest }),
+    webhooksDisabled: new Counter({
+      name: "footfall_webhooks_disabled_total",
+      help: "Webhooks disabled for failing (FOOTFALL_WEBHOOK_DISABLE_AFTER_FAILURES or _AFTER_MS): their deliveries wait until an admin enables them again",
+      registers: ingest,
+    }),
+    webhooksRetrying: new Gauge({
+      name: "footfall_webhooks_retrying",
+      help: "Enabled webhooks whose next delivery failed and waits for a retry, read from the database at each scrape (every server of a chain says the chain's)",
+      registers: front,
+    }),
+    digestFailures: new Counter({
+      name: "footfall_digest_failures_total",
+      help: "Scheduled digest sends that failed (the mail server refused, or did not answer); each period is retried with backoff",
+      registers: front,
+    }),
+    digestGivenUp: new Counter({
+      name: "footfall_digest_given_up_total",
+      help: "Digest periods the scheduler gave up on (FOOTFALL_DIGEST_ATTEMPTS failed or interrupted attempts, or the next period came due first): not sent unless an admin sends them again",
+      registers: front,
+    }),
+    digestsFailing: new Gauge({
+      name: "footfall_digests_failing",
+      help: "Digests whose last period failed, by state: retrying, or given_up (listed so in Admin > Digests until sent), read from the database at each scrape",
+      labelNames: ["state"],
+      registers: front,
+    }),
     commitFailing: new Gauge({ name: "footfall_commit_failing", help: "1 while the last group commit failed (then /api/v1/health says degraded), 0 after a success", registers: ingest }),
     /** Rejects since this server started, by store and agent, then by reason: the Agents view says why events were refused. */
     rejectReasons: new Map<string, Map<string, number>>(),

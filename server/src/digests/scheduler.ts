@@ -97,6 +97,7 @@ export class DigestScheduler {
       if (d.failedPeriod !== null && d.gaveUpAt === null && d.failedPeriod < key) {
         // Still retrying an older period when the next is due: too old to matter now.
         await digests.settle(d.id, { ok: false, error: d.lastError ?? "not sent", period: d.failedPeriod, previous: d.lastPeriod, attempts: d.attempts, retryAt: null, at: now });
+        this.services.metrics.digestGivenUp.inc();
         this.services.log.warn({ digest: d.id, period: d.failedPeriod, attempts: d.attempts }, "digests: gave up on a period: the next one is due");
       }
       if (!(await digests.claim(d.id, key, now))) continue; // another server took it (or retries later)
@@ -112,6 +113,7 @@ export class DigestScheduler {
           "digests: sending was interrupted (the server sending it stopped before it finished); gave up (an admin can send it again: Admin > Digests)",
         );
         await digests.settle(d.id, { ok: false, error: DIGEST_INTERRUPTED, period: key, previous: d.lastPeriod, attempts: attempts - 1, retryAt: null, at: now });
+        this.services.metrics.digestGivenUp.inc();
         continue;
       }
       if (reclaimed && d.failedPeriod !== key)
@@ -126,6 +128,8 @@ export class DigestScheduler {
         if (giveUp) this.services.log.error({ err, digest: d.id, period: key, attempts }, "digests: sending failed; gave up (an admin can send it again: Admin > Digests)");
         else this.services.log.error({ err, digest: d.id, period: key, attempts, retryInMs: retryAt! - this.services.now() }, "digests: sending failed; trying again later");
         await digests.settle(d.id, { ok: false, error, period: key, previous: d.lastPeriod, attempts, retryAt, at: this.services.now() });
+        this.services.metrics.digestFailures.inc();
+        if (giveUp) this.services.metrics.digestGivenUp.inc();
       }
     }
     return sent;

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { Storage, WebhookDelivery, WebhookInfo } from "../storage/types.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
 
@@ -79,6 +80,8 @@ export interface DispatcherDeps {
   userAgent?: string;
   /** A chain's server sends only the hooks of the stores it ingests (default: every hook). */
   dispatchesHere?: (store: string) => boolean;
+  /** Counts failed attempts, deliveries given up and hooks disabled (the server's Prometheus metrics). */
+  metrics?: Pick<Metrics, "webhookFailures" | "webhookGivenUp" | "webhooksDisabled">;
 }
 
 interface AttemptResult {
@@ -96,6 +99,7 @@ export class WebhookDispatcher {
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly dispatchesHere: (store: string) => boolean;
+  private readonly metrics: DispatcherDeps["metrics"];
   private readonly inflight = new Map<string, Promise<void>>();
   /** Hooks of stores another server of the chain sends, by when to look again whether they moved here. */
   private readonly elsewhere = new Map<string, number>();
@@ -115,6 +119,7 @@ export class WebhookDispatcher {
     this.options = { ...DEFAULT_WEBHOOK_OPTIONS, ...deps.options };
     this.userAgent = deps.userAgent ?? "Footfall-Webhooks";
     this.dispatchesHere = deps.dispatchesHere ?? (() => true);
+    this.metrics = deps.metrics;
   }
 
   /** Start sending what is queued (after a restart: where the last run stopped). */
@@ -268,6 +273,9 @@ export class WebhookDispatcher {
         ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
         : null;
       await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: !disable, disabledReason: reason });
+      this.metrics?.webhookFailures.inc();
+      if (givenUp) this.metrics?.webhookGivenUp.inc();
+      if (disable) this.metrics?.webhooksDisabled.inc();
       // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
       if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
       if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");

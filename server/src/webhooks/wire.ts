@@ -95,6 +95,7 @@ export function startWebhooks(services: Services, opts: { version: string; dispa
     now: () => services.now(),
     options: webhookOptionsFromEnv(opts.env ?? process.env),
     userAgent: `Footfall-Webhooks/${opts.version}`,
+    metrics: services.metrics,
     ...(opts.dispatchesHere ? { dispatchesHere: opts.dispatchesHere } : {}),
   });
   services.webhooks = dispatcher;
