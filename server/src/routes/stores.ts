@@ -107,8 +107,12 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const store = asId<StoreId>(req.params.store, "store id");
       if (req.body.store !== undefined && req.body.store !== store) throw httpError(400, `body/store "${req.body.store}" differs from the URL's store "${store}"`);
-      // The schema checked every zone id's pattern; here they become the domain's ids.
-      const input: LayoutInput = { ...req.body, zones: req.body.zones.map((z) => ({ ...z, id: asId<ZoneId>(z.id, "zone id") })) };
+      // The schema checked every zone id's pattern; here they become the domain's ids. A zone's name is kept without the
+      // spaces around it, as the editor keeps it ("Fruit " beside "Fruit" reads as one zone twice in every report).
+      const input: LayoutInput = { ...req.body, zones: req.body.zones.map((z) => ({ ...z, id: asId<ZoneId>(z.id, "zone id"), name: z.name.trim() })) };
+      // A name of spaces only shows blank on the plan, the heatmap, the reports and the exports (stored ones stay readable).
+      const blank = input.zones.flatMap((z, i) => (z.name ? [] : [`/zones/${i}/name: zone "${z.id}" has a blank name: give it a name people will read on the plan and in the reports (e.g. "Fruit & veg")`]));
+      if (blank.length) throw httpError(400, `body${blank.join("; body")}`);
       // 0 is "since always" (a store's first layout); later than 2099 is a mistake (and breaks date formatting).
       if (!Number.isSafeInteger(input.validFrom) || input.validFrom >= LATEST_MS)
         throw httpError(400, `body/validFrom ${input.validFrom} is out of range: epoch milliseconds before 2100-01-01 (0: since always)`);
