@@ -100,6 +100,9 @@ describe("the Chain view", () => {
     expect(await cell("outlet", "enters").locator(".v").textContent()).toBe("5");
     expect(await cell("outlet", "visitors").locator(".v").textContent()).toBe("–");
     expect(await cell("outlet", "visitors").getAttribute("title")).toMatch(/door counters/);
+    // ...said on the page too (a tablet shows no title), and only where it applies.
+    expect(await cell("outlet", "visitors").getByTestId("visitors-door-only").textContent()).toBe("door counters only");
+    expect(await page.getByTestId("visitors-door-only").count()).toBe(1);
     expect(await cell("outlet", "visitors").locator(".chg").count()).toBe(0);
     // Its occupancy is the door count: since midnight, or since the last closing with opening hours (as the live tablet says).
     expect(await cell("outlet", "occupancy").getAttribute("title")).toBe("door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours");

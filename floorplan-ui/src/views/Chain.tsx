@@ -136,6 +136,16 @@ function missingWhy(id: FigureId, f: Compared): string | undefined {
   }
 }
 
+/**
+ * Under the "–" of visitors that only door counters counted (a chain simulator's stores, a store
+ * without cameras: the documented rule, a door counter cannot tell people apart), why, on the page
+ * too: its title alone is never seen on a tablet.
+ */
+function DoorCountersOnly({ id, figures }: { id: FigureId; figures: Figures }) {
+  if (id !== "visitors" || figures.visitors !== null || figures.enters === null) return null;
+  return <div className="muted small" data-testid="visitors-door-only">door counters only</div>;
+}
+
 /** A store's or a group's figures, with its currency (a store's layout's; a group's one, null when mixed) and a group's currencies. */
 type Compared = { figures: Figures; previous: Figures; lastYear: Figures; currency: string | null; currencies?: string[] };
 
@@ -208,6 +218,7 @@ function FigureCell({
     <td className="num" data-figure={id} title={missingWhy(id, f) ?? (note ? `Sales counted ${note}, when the store's figures begin` : undefined)}>
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
+      <DoorCountersOnly id={id} figures={f.figures} />
       <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} history={history} />
     </td>
   );
@@ -435,6 +446,7 @@ function Totals({ totals }: { totals: OverviewTotals }) {
       {FIGURES.map((f) => (
         <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
           <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
+          <DoorCountersOnly id={f.id} figures={totals.figures} />
           <div className="k" title={figureAbout(f.id)}>
             {f.label}
           </div>
