@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFromEnv, LOG_LEVELS } from "./config.js";
+import { configFromEnv, ignoredSettings, LOG_LEVELS } from "./config.js";
 
 describe("configFromEnv", () => {
   it("works with nothing set (the demo's defaults)", () => {
@@ -36,5 +36,25 @@ describe("configFromEnv", () => {
       expect(() => configFromEnv({ FOOTFALL_SMTP_URL: bad })).not.toThrow(/secret/);
     }
     for (const good of ["smtp://user:pass@mail.example.com:587", "smtps://mail.example.com", "smtp://127.0.0.1:2525"]) expect(() => configFromEnv({ FOOTFALL_SMTP_URL: good })).not.toThrow();
+  });
+});
+
+describe("ignoredSettings", () => {
+  const sqlite = { databaseUrl: null, mqttUrl: null, dataDir: "/var/lib/footfall" };
+  it("names a chain's settings set on a server alone, and says what they need", () => {
+    expect(ignoredSettings({ FOOTFALL_CHAIN_STALL_S: "1" }, sqlite)).toEqual({
+      variables: ["FOOTFALL_CHAIN_STALL_S"],
+      message:
+        "FOOTFALL_CHAIN_STALL_S applies only to a chain's server (FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL both set): this server (SQLite in /var/lib/footfall, the embedded broker) ignores it",
+    });
+  });
+  it("on PostgreSQL with the embedded broker, names the chain's settings but not PostgreSQL's", () => {
+    const env = { FOOTFALL_SERVER_ID: "srv-1", FOOTFALL_PG_HTTP_POOL: "2" };
+    expect(ignoredSettings(env, { ...sqlite, databaseUrl: "postgres://db/footfall" })?.variables).toEqual(["FOOTFALL_SERVER_ID"]);
+  });
+  it("says nothing on a chain's server, or when they are unset or empty", () => {
+    const env = { FOOTFALL_SHARDS: "8", FOOTFALL_CHAIN_STALL_S: "30", FOOTFALL_PG_TURN_MS: "4" };
+    expect(ignoredSettings(env, { ...sqlite, databaseUrl: "postgres://db/footfall", mqttUrl: "mqtt://broker:1883" })).toBeNull();
+    expect(ignoredSettings({ FOOTFALL_SHARDS: "" }, sqlite)).toBeNull();
   });
 });

@@ -139,6 +139,38 @@ function checkOtherSettings(env: NodeJS.ProcessEnv): void {
   }
 }
 
+/** Settings only a chain's server reads: one on PostgreSQL (FOOTFALL_DATABASE_URL) with an external broker (FOOTFALL_MQTT_URL). */
+export const CHAIN_ONLY_SETTINGS = [
+  "FOOTFALL_SHARDS",
+  "FOOTFALL_SERVER_ID",
+  "FOOTFALL_CHAIN_INGEST",
+  "FOOTFALL_CHAIN_WORKER_YOUNG_MB",
+  "FOOTFALL_CHAIN_WORKER_TURN_MS",
+  "FOOTFALL_CHAIN_INFLIGHT_MB",
+  "FOOTFALL_CHAIN_INFLIGHT_MESSAGES",
+  "FOOTFALL_CHAIN_STALL_S",
+] as const;
+/** Settings only a server on PostgreSQL reads. */
+export const POSTGRES_ONLY_SETTINGS = ["FOOTFALL_PG_HTTP_POOL", "FOOTFALL_PG_INGEST_NICE", "FOOTFALL_PG_TURN_MS"] as const;
+
+/**
+ * The settings set in `env` that this server does not read (a chain's on a server alone, PostgreSQL's on SQLite), and one line
+ * that names them and says what they need: said once at start, so that IT does not take a setting for one that works. Null: none.
+ */
+export function ignoredSettings(env: NodeJS.ProcessEnv, config: Pick<ServerConfig, "databaseUrl" | "mqttUrl" | "dataDir">): { variables: string[]; message: string } | null {
+  const set = (names: readonly string[]) => names.filter((n) => env[n] !== undefined && env[n] !== "");
+  const chain = config.databaseUrl && config.mqttUrl ? [] : set(CHAIN_ONLY_SETTINGS);
+  const pg = config.databaseUrl ? [] : set(POSTGRES_ONLY_SETTINGS);
+  if (chain.length === 0 && pg.length === 0) return null;
+  const storage = config.databaseUrl ? "PostgreSQL" : `SQLite in ${config.dataDir}`;
+  const broker = config.mqttUrl ? "an external broker" : "the embedded broker";
+  const parts = [
+    ...(chain.length ? [`${chain.join(", ")} ${chain.length === 1 ? "applies" : "apply"} only to a chain's server (FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL both set)`] : []),
+    ...(pg.length ? [`${pg.join(", ")} ${pg.length === 1 ? "applies" : "apply"} only with PostgreSQL (FOOTFALL_DATABASE_URL)`] : []),
+  ];
+  return { variables: [...chain, ...pg], message: `${parts.join("; ")}: this server (${storage}, ${broker}) ignores ${chain.length + pg.length === 1 ? "it" : "them"}` };
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   logLevelFrom(env);
   checkOtherSettings(env);

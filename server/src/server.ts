@@ -5,7 +5,7 @@ import { claimDataDir } from "./backup.js";
 import { prepareDataDir } from "./db/database.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
-import type { ServerConfig } from "./config.js";
+import { ignoredSettings, type ServerConfig } from "./config.js";
 import { LayoutCache } from "./ingest/layouts.js";
 import { IngestPipeline, type Ingest, type IngestOptions } from "./ingest/pipeline.js";
 import { ShardedIngest } from "./cluster/sharded-ingest.js";
@@ -86,13 +86,44 @@ export type ServerHalf =
 
 /** Start everything `footfall serve` runs: storage, broker (embedded or external), ingest, HTTP, live push. */
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger();
+  const ignored = ignoredSettings(process.env, config);
+  if (ignored) log.warn({ variables: ignored.variables }, ignored.message);
   // A chain's server runs its ingest in a worker thread (FOOTFALL_CHAIN_INGEST=worker, the default of `footfall serve`).
   if (config.databaseUrl && config.mqttUrl && config.chainIngest === "worker") {
     const { startSplitServer } = await import("./cluster/ingest-worker.js");
-    return startSplitServer(config, opts);
+    return withStoppedLine(await startSplitServer(config, { ...opts, log }), log, false);
   }
-  const { live: _live, ...s } = await startHalf(config, opts, null);
-  return { ...s, app: s.app! };
+  const { live: _live, ...s } = await startHalf(config, { ...opts, log }, null);
+  return withStoppedLine({ ...s, app: s.app! }, log, true);
+}
+
+/** The events the server accepted since it started (every store's). */
+const acceptedSoFar = async (server: RunningServer): Promise<number> =>
+  (await server.services.metrics.eventsAccepted.get()).values.reduce((sum, v) => sum + v.value, 0);
+
+/**
+ * `server` whose close ends with one JSON line, "footfall server stopped": how long the stop took and, on a whole
+ * server (`own`: its ingest is this thread's), what it finished before it stopped: the MQTT messages queued for a
+ * commit when the stop began, the events committed meanwhile and the webhook attempts it waited for. A split chain
+ * server's worker hands its shards over and commits what it holds before the front stops (its log says so).
+ */
+function withStoppedLine(server: RunningServer, log: Logger, own: boolean): RunningServer {
+  let closing: Promise<void> | null = null;
+  const close = server.close;
+  return {
+    ...server,
+    close: () =>
+      (closing ??= (async () => {
+        const started = performance.now();
+        const queued = own ? server.ingest.backlog().messages : 0;
+        const accepted = own ? await acceptedSoFar(server) : 0;
+        const webhookAttempts = server.services.webhooks?.inFlight() ?? 0;
+        await close();
+        const flushed = own ? { messages: queued, events: (await acceptedSoFar(server)) - accepted, webhookAttempts } : undefined;
+        log.info({ stoppedInMs: Math.round(performance.now() - started), ...(flushed ? { flushed } : {}), ...(server.cluster ? { serverId: server.cluster.serverId } : {}) }, "footfall server stopped");
+      })()),
+  };
 }
 
 /** What the split's bridge needs of a half besides RunningServer's (./cluster/ingest-worker.ts). */

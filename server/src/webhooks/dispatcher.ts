@@ -136,6 +136,11 @@ export class WebhookDispatcher {
     await Promise.allSettled([...this.inflight.values()]);
   }
 
+  /** Attempts being made now (a stop waits for them). */
+  inFlight(): number {
+    return this.inflight.size;
+  }
+
   /** Called with each delivery after an attempt (tests, the benchmark). */
   onAttempt(listener: (d: WebhookDelivery) => void): () => void {
     this.listeners.add(listener);
