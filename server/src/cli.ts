@@ -4,16 +4,19 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
-import { ROLES, type Role, type Storage, type TokenInfo } from "./storage/types.js";
-import { readExpiry } from "./routes/times.js";
+import { ROLES, type Role, type Storage } from "./storage/types.js";
+import { readExpiry, readTime } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
-import { auditSystem } from "./admin/audit.js";
+import { auditPage, auditSystem } from "./admin/audit.js";
 import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
 import { knownStores, nearestStores, newStoreNote, unknownStoreMessage, unknownStores } from "./store-check.js";
+import { AUDIT_LIMIT_DEFAULT, AUDIT_LIMIT_MAX, auditTable } from "./audit-list-format.js";
+import { visible } from "./terminal-text.js";
+import { tokenTable } from "./token-list-format.js";
 
 const ENV_HELP = `
 Environment:
@@ -87,19 +90,6 @@ async function withStorage<T>(fn: (storage: Storage) => Promise<T>, dataDir = co
   } finally {
     await storage.close();
   }
-}
-
-const isoMinute = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().slice(0, 16).replace("T", " "));
-
-/** `footfall token list` as a table, times in UTC to the minute. */
-function tokenTable(tokens: readonly TokenInfo[], now: number): string {
-  const rows = [
-    ["ID", "ROLE", "STORE", "STATE", "CREATED (UTC)", "EXPIRES (UTC)", "LAST USED (UTC)", "LABEL"],
-    ...tokens.map((t) => [t.id, t.role, t.store ?? (t.group !== null ? `group ${t.group}` : "(all)"), stateOf(t, now), isoMinute(t.createdAt), isoMinute(t.expiresAt), isoMinute(t.lastUsedAt), t.label ?? ""]),
-  ];
-  if (tokens.length === 0) return "no tokens yet: create one with `footfall token add --role viewer`\n";
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
 }
 
 /** Where the CLI's storage is, in a refusal's words: the SQLite folder or PostgreSQL. */
@@ -436,6 +426,52 @@ token
       await auditSystem(storage, Date.now(), "token.label", changed.id, { from: before.label, to: wanted }, changed.store);
       print({ ...changed, state: stateOf(changed, Date.now()) });
     }, undefined, { existing: true });
+  });
+
+/** An option's whole number from `min` to `max`, refused in words naming the range (`what`: what it is). */
+const wholeNumber = (min: number, max: number, what: string) => (value: string) => {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`give a whole number from ${min} to ${max}: ${what}`);
+  return n;
+};
+/** An option's time as the API reads it (ISO 8601 or epoch ms), refused in its words. */
+const time = (value: string) => {
+  const t = readTime(value);
+  if (!t.ok) throw new InvalidArgumentError(t.error);
+  return t.ms;
+};
+const audit = program.command("audit").description("read the audit log of admin actions (who did what, on what, when): `footfall audit list`");
+audit
+  .command("list", { isDefault: true })
+  .description(
+    "list the audit log, newest first, as GET /api/v1/audit and Admin > Audit do: when (your time zone), who (a token's label, role and id; cli for this command line), what, on what, store, details; reads the database, so it works while the server runs",
+  )
+  .option("--store <store>", "only this store's entries (not those of no store)", id("store"))
+  .option("--action <action>", "only this action (token.create), or those of a prefix ending in a dot (token.)")
+  .option("--actor <token-id>", "only what this token did (its id from `footfall token list`)")
+  .option("--target <target>", "only what was done to this (a token id, store/agent, a store)")
+  .option("--from <time>", "only entries from this time: ISO 8601 (2026-11-22T09:00:00Z, 2026-11-22: UTC) or epoch ms", time)
+  .option("--to <time>", "only entries before this time (same forms)", time)
+  .option("--limit <n>", `at most this many entries (1-${AUDIT_LIMIT_MAX})`, wholeNumber(1, AUDIT_LIMIT_MAX, "how many entries to list"), AUDIT_LIMIT_DEFAULT)
+  .option("--before <id>", "the next page: entries older than this id (the `next` of --json, or the table's last line)", wholeNumber(1, Number.MAX_SAFE_INTEGER, "an entry id, the `next` of the page before"))
+  .option("--json", 'print GET /api/v1/audit\'s answer, {"entries":[...],"next"} (times in epoch ms), instead of a table')
+  .action(async (opts: { store?: string; action?: string; actor?: string; target?: string; from?: number; to?: number; limit: number; before?: number; json?: boolean }) => {
+    // The API's bounds, in the CLI's words.
+    if (opts.actor !== undefined && !/^[0-9a-f]{12}$/.test(opts.actor)) throw new InvalidArgumentError(`--actor "${visible(opts.actor)}" is not a token id: give the 12 hex digits \`footfall token list\` shows`);
+    if (opts.action !== undefined && opts.action.length > 80) throw new InvalidArgumentError("--action: give at most 80 characters (an action such as token.create, or a prefix such as token.)");
+    if (opts.target !== undefined && opts.target.length > 200) throw new InvalidArgumentError("--target: give at most 200 characters");
+    const config = configFromEnv();
+    const { json, limit, before, ...given } = opts;
+    await withStorage(async (storage) => {
+      const page = await auditPage(storage, { ...given, ...(before !== undefined ? { before } : {}), limit });
+      // A mistyped store lists nothing: said so, naming the nearest. A store gone since keeps its entries, which list.
+      if (page.entries.length === 0 && opts.store !== undefined) {
+        await requireKnownStores(storage, [opts.store], config, "`footfall audit list` without --store lists every store's entries");
+      }
+      if (json) return print(page);
+      const filters = Object.entries(given).map(([k, v]) => `--${k} ${typeof v === "number" ? new Date(v).toISOString() : v}`);
+      process.stdout.write(auditTable(page, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, filters, ...(before !== undefined ? { before } : {}) }));
+    }, config.dataDir, { existing: true });
   });
 
 program

@@ -38,6 +38,8 @@ const HELP: [string[], RegExp][] = [
   [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
+  [["audit"], /read the audit log of admin actions[\s\S]*list/],
+  [["audit", "list"], /list the audit log, newest first[\s\S]*--store[\s\S]*--action[\s\S]*prefix\s+ending\s+in\s+a\s+dot[\s\S]*--actor[\s\S]*--target[\s\S]*--from[\s\S]*--to[\s\S]*--limit <n>\s+at\s+most\s+this\s+many\s+entries\s+\(1-500\)\s+\(default:\s+50\)[\s\S]*--before[\s\S]*--json\s+print\s+GET\s+\/api\/v1\/audit's\s+answer/],
   [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--server-password <password>\s+its\s+password,\s+required\s+\(or\s+FOOTFALL_MQTT_PASSWORD\)[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 

@@ -6,7 +6,7 @@
  * A failed write is logged (error) and counted, never thrown: the action it records is done.
  */
 import type { FastifyRequest } from "fastify";
-import type { AuditActor, Storage } from "../storage/types.js";
+import type { AuditActor, AuditEntry, AuditQuery, Storage } from "../storage/types.js";
 
 /** Audit entries that could not be written (since start). */
 export const auditFailures = { count: 0 };
@@ -34,4 +34,10 @@ export async function audit(req: FastifyRequest, action: string, target: string 
 /** An entry written by the server itself or the command line (no token). */
 export async function auditSystem(storage: Storage, now: number, action: string, target: string | null, details: Record<string, unknown> | null, store: string | null, who = "cli"): Promise<void> {
   await storage.audit.append({ ts: now, actor: { tokenId: null, role: null, label: who }, action, target, store, details });
+}
+
+/** One page of the log as GET /api/v1/audit and `footfall audit list` answer it: newest first, and `next`, the `before` of the next page (null: none). */
+export async function auditPage(storage: Storage, q: AuditQuery): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  const entries = await storage.audit.list(q);
+  return { entries, next: entries.length === q.limit ? entries.at(-1)!.id : null };
 }

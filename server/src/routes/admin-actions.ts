@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { AGENT_KINDS, ID_PATTERN, type AgentKind } from "@footfall/core";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
-import { audit } from "../admin/audit.js";
+import { audit, auditPage } from "../admin/audit.js";
 import { syncBroker } from "../admin/broker-sync.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, TimeString, errorResponses } from "./schemas.js";
@@ -70,7 +70,7 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (q.store !== undefined && !mayAccessStore(p, q.store)) throw httpError(403, `this token is limited to ${scopeOf(p)}`);
       const limit = p.store;
       const groupStores = p.store === null && p.group !== null ? [...(p.groupStores ?? [])].sort() : undefined;
-      const entries = await storage.audit.list({
+      return auditPage(storage, {
         from: time("from", q.from),
         to: time("to", q.to),
         ...(q.action ? { action: q.action } : {}),
@@ -80,7 +80,6 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(q.before ? { before: q.before } : {}),
         limit: q.limit,
       });
-      return { entries, next: entries.length === q.limit ? entries.at(-1)!.id : null };
     },
   });
 
