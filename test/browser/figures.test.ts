@@ -332,7 +332,7 @@ describe("the Sales page's days", () => {
     const table = page.getByTestId("sales-days");
     const range = { from: Number(await table.getAttribute("data-from")), to: Number(await table.getAttribute("data-to")) };
     const cells = async (row: ReturnType<Page["locator"]>) => (await row.locator("td").allTextContents()).slice(0, 4);
-    const [, totalEnters, totalTx] = [await total.locator("th").textContent(), ...(await cells(total))];
+    const [, totalEnters, totalTx, , totalSales] = [await total.locator("th").textContent(), ...(await cells(total))];
     const totalConversion = await page.getByTestId("sales-total-conversion").textContent();
     // The total row is /conversion's for the same days: the store's enters (the door counter's people in) and the
     // transactions of the days with figures over them (since the day they begin: not the 3 of 5 days ago over enters of later days).
@@ -377,8 +377,15 @@ describe("the Sales page's days", () => {
     expect(download.suggestedFilename()).toMatch(new RegExp(`^footfall-${STORE}-\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}-sales-days\\.csv$`));
     const csv = await readFile((await download.path())!, "utf8");
     expect(csv.charCodeAt(0)).toBe(0xfeff);
-    const [head, ...lines] = csv.slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
-    expect(head).toEqual(["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales"]);
+    const [head, ...all] = csv.slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
+    expect(head).toEqual(["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from"]);
+    // The last row is the table's total, with its conversion (the days since the figures begin: 16 / enters, not the rows' 19 / enters).
+    const totalLine = all.at(-1)!;
+    const lines = all.slice(0, -1);
+    expect(totalLine.slice(4, 9)).toEqual([String(store.visitors), "19", (16 / store.visitors).toFixed(4), totalSales!.replace(/[^\d.]/g, ""), "total"]);
+    expect(Number(totalLine[6])).toBeCloseTo(Number(await total.getAttribute("data-conversion")), 4);
+    expect(Date.parse(totalLine[9]!)).toBe(firstDay);
+    expect(lines.every((l) => l[8] === "day" && l[9] === "")).toBe(true);
     const days = [...rows].reverse();
     expect(lines).toHaveLength(days.length);
     for (const [i, l] of lines.entries()) {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
+import { salesDaysFigures } from "./sales.js";
 import { chainCsv, type ChainCsvStore, funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
@@ -122,11 +123,36 @@ describe("salesDaysCsv", () => {
     ];
     const rows = read(salesDaysCsv(days, { from: day(28), to: days[2]!.to, timeZone: "Europe/Paris" }, "EUR"));
     expect(rows).toEqual([
-      ["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales"],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-28T00:00:00+01:00", "2026-11-29T00:00:00+01:00", "", "3", "", "37.50"],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00"],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30"],
+      ["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from"],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-28T00:00:00+01:00", "2026-11-29T00:00:00+01:00", "", "3", "", "37.50", "day", ""],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00", "day", ""],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30", "day", ""],
     ]);
+  });
+  it("ends with the table's total row: its conversion counts the days from the store's first figures on, as the screen's, not the sum of the rows above", () => {
+    const day = (d: number) => Date.parse(`2026-11-${String(d).padStart(2, "0")}T00:00:00+01:00`);
+    // The figures begin on the 29th: the 28th's 3 sales have no enters to be set against.
+    const recorded = [
+      { date: "2026-11-28", from: day(28), to: day(29), transactions: 3, sales: 37.5 },
+      { date: "2026-11-29", from: day(29), to: day(30), transactions: 0, sales: 0 },
+      { date: "2026-11-30", from: day(30), to: day(30) + 11.5 * 3_600_000, transactions: 12, sales: 150.3 },
+    ];
+    const traffic = [
+      { start: "2026-11-28T00:00:00+01:00", enters: 0, zones: {} },
+      { start: "2026-11-29T00:00:00+01:00", enters: 412, zones: {} },
+      { start: "2026-11-30T00:00:00+01:00", enters: 96, zones: {} },
+    ];
+    const figures = salesDaysFigures(recorded, traffic, "Europe/Paris", { from: day(29), now: recorded[2]!.to });
+    const rows = read(salesDaysCsv(figures.days, { from: day(28), to: recorded[2]!.to, timeZone: "Europe/Paris" }, "EUR", figures.total));
+    const head = rows[0]!;
+    const total = Object.fromEntries(head.map((h, i) => [h, rows.at(-1)![i]]));
+    // The screen's total row: 15 transactions, 508 enters, 12 / 508 (2.4 %) since Sun 29 Nov; the rows' sums would give 15 / 508 (3.0 %).
+    expect(total).toEqual({
+      range_from: "2026-11-28T00:00:00+01:00", range_to: "2026-11-30T11:30:00+01:00", day_start: "2026-11-28T00:00:00+01:00", day_end: "2026-11-30T11:30:00+01:00",
+      store_enters: "508", transactions: "15", conversion: (12 / 508).toFixed(4), sales: "187.80", row: "total", conversion_from: "2026-11-29T00:00:00+01:00",
+    });
+    expect(Number(total.conversion)).toBeCloseTo(figures.total.conversion!, 4);
+    expect(rows.slice(1, -1).map((r) => r[head.indexOf("row")])).toEqual(["day", "day", "day"]);
   });
 });
 

@@ -11,7 +11,7 @@ import { type HeatScene, METRICS, type Metric, rankZones } from "./heatmap.js";
 import type { Slot } from "./traffic.js";
 import { bucketSpans, bucketsWithData } from "./funnel.js";
 import type { Coverage } from "./coverage.js";
-import type { SalesDay } from "./sales.js";
+import type { SalesDay, SalesDaysFigures } from "./sales.js";
 import { type CsvColumn, figureColumn, toCsvFile } from "./csv.js";
 
 export interface ExportRange {
@@ -170,15 +170,22 @@ export function weekGridCsv(cells: readonly (readonly [hour: number, day: number
  * and end (today's end is when it was read: the day so far), the store's enters, the transactions
  * recorded, the conversion and the takings, as the table shows them: enters and conversion empty
  * before the store's first figures (no data), conversion empty for a day without a transaction
- * (unknown, not 0) or without enters.
+ * (unknown, not 0) or without enters. Then, with `total`, the table's total row (`row` "total", the
+ * days' rows "day"): every transaction and sale recorded, the enters, and the conversion the table
+ * shows, the transactions of the days from the store's first figures on (`conversion_from`, the
+ * table's "since ...") over the enters, which the rows above do not give by summing when a day
+ * before the figures sold (no enters to set its sales against).
  */
-export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, currency?: string): string {
+export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, currency?: string, total?: SalesDaysFigures["total"]): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
-  return toCsvFile(
-    ["range_from", "range_to", "day_start", "day_end", count("store_enters"), count("transactions"), share("conversion"), figureColumn("sales", "money", currency)],
-    days.map((d): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales]),
-  );
+  const rows = days.map((d): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales, "day", null]);
+  const first = days[0];
+  const last = days.at(-1);
+  if (total && first && last) {
+    rows.push([from, to, isoLocal(first.from, range.timeZone), isoLocal(last.to, range.timeZone), total.enters, total.transactions, total.conversion, total.sales, "total", total.since === null ? null : isoLocal(total.since, range.timeZone)]);
+  }
+  return toCsvFile(["range_from", "range_to", "day_start", "day_end", count("store_enters"), count("transactions"), share("conversion"), figureColumn("sales", "money", currency), "row", "conversion_from"], rows);
 }
 
 /** The overview's figures, as chainCsv writes them: the name of each column and the kind of figure it holds. */

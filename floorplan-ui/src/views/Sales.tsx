@@ -106,8 +106,8 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
           className="btn sm"
           disabled={!figures}
           data-testid="export-sales-days"
-          title="The days listed, oldest first: enters, transactions, conversion and sales"
-          onClick={() => figures && downloadCsv(store, { from, to }, tz, "sales-days", salesDaysCsv(figures.days, { from, to, timeZone: tz }, currency))}
+          title="The days listed, oldest first: enters, transactions, conversion and sales, then the total row"
+          onClick={() => figures && downloadCsv(store, { from, to }, tz, "sales-days", salesDaysCsv(figures.days, { from, to, timeZone: tz }, currency, figures.total))}
         >
           Export CSV
         </button>
