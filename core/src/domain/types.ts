@@ -95,4 +95,6 @@ export interface Occupancy {
   ts: EpochMs;
   total: number;
   zones: ZoneOccupancy[];
+  /** (this project) The version of the layout in force the figures are counted on (live pushes): a client showing another version fetches it. */
+  layoutVersion?: number;
 }

@@ -48,10 +48,12 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   const outlook = hours.data?.hours && openNow === false ? openingOutlook(openIntervals(hours.data.hours, { from: now - DAY_MS, to: now + 2 * DAY_MS }, hours.data.timezone), now, hours.data.timezone) : null;
   const closedText = outlook?.closedNow ? outlook.text : null;
 
-  // The live figures name every zone of the layout in force: other zones (one added, or one removed,
-  // which would stay on the plan and in the store's capacity) mean a new layout version: fetch it, once per set of zones.
-  const liveZones = live.occupancy ? zoneSet(live.occupancy.zones.map((z) => z.zone)) : null;
-  const shownZones = layout.data ? zoneSet(layout.data.zones.map((z) => z.id)) : null;
+  // The live figures say which layout version they are counted on (and name every zone of it): another version (a zone
+  // added, removed, renamed or moved, which would stay so on the plan, the list and the store's capacity) means the layout
+  // in force changed: fetch it, once per version (no refetch loop). Figures without a version: their set of zones tells.
+  const liveVersion = live.occupancy?.layoutVersion;
+  const liveZones = live.occupancy ? (liveVersion !== undefined ? `version ${liveVersion}` : zoneSet(live.occupancy.zones.map((z) => z.zone))) : null;
+  const shownZones = layout.data ? (liveVersion !== undefined ? `version ${layout.data.version}` : zoneSet(layout.data.zones.map((z) => z.id))) : null;
   const { status: layoutStatus, reload: reloadLayout } = layout;
   const askedFor = useRef<string | null>(null);
   useEffect(() => {

@@ -85,7 +85,7 @@ export class LiveHub {
     if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
     let snapshot: Occupancy | null;
     try {
-      snapshot = await this.snapshot(store);
+      snapshot = await this.versioned(store);
     } catch (err) {
       this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
       return reply({ ok: false, error: "the live figures cannot be read now; try again" });
@@ -126,7 +126,7 @@ export class LiveHub {
       // The alerts and the occupancy are read side by side (one wait for the database, not two).
       const [, read] = await Promise.all([
         this.pushAlerts(store),
-        this.snapshot(store).then(
+        this.versioned(store).then(
           (snap) => ({ snap }),
           (err: unknown) => ({ err }),
         ),
@@ -145,6 +145,16 @@ export class LiveHub {
       this.last.set(store, key);
       this.io.to(room(store)).emit("occupancy", snap);
     }
+  }
+
+  /**
+   * The live figures with the version of the layout in force they are counted on: a zone renamed or moved keeps its id,
+   * so only the version tells a tablet that its plan and names are old (it fetches the layout), and a push follows the change.
+   */
+  private async versioned(store: string): Promise<Occupancy | null> {
+    const snap = await this.snapshot(store);
+    const version = this.services.layouts.current(store, this.services.now())?.version;
+    return snap && version !== undefined ? { ...snap, layoutVersion: version } : snap;
   }
 
   /** The store's active alerts and warning thresholds, when they changed (event `alerts`). */
