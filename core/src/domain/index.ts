@@ -20,3 +20,4 @@ export * from "./csv-records.js";
 export * from "./layout-versions.js";
 export * from "./ago.js";
 export * from "./agent-attention.js";
+export * from "./zone-tracking.js";

@@ -23,20 +23,27 @@ export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; vie
         const w = box.width * viewport.scale - 2 * PAD;
         const h = box.height * viewport.scale - 2 * PAD;
         const fig = z.doorOnly ? "door" : z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
+        // Nothing counts it now: no figure (its people are those seen before), the words instead.
         const block = fitLabel(
-          [
-            { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
-            { text: fig, size: 28, minSize: 10, weight: 700 },
-            ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
-          ],
+          z.notCounted
+            ? [
+                { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
+                { text: "Not counted", size: 16, minSize: 9, weight: 700 },
+                { text: "NOW", size: 11, minSize: 9, weight: 700, optional: true },
+              ]
+            : [
+                { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
+                { text: fig, size: 28, minSize: 10, weight: 700 },
+                ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
+              ],
           w,
           h,
           measureText,
         );
         const top = z.centroid[1] - ((block?.height ?? 0) / 2) * px;
         return (
-          <Group key={z.id} listening={false} name="live-zone" id={`zone-${z.id}`}>
-            <Line points={z.polygon.flat()} closed fill={style.soft} stroke={style.fill} strokeWidth={z.state === "over" || z.state === "full" ? 3 : 2} strokeScaleEnabled={false} />
+          <Group key={z.id} listening={false} name={z.notCounted ? "live-zone not-counted" : "live-zone"} id={`zone-${z.id}`}>
+            <Line points={z.polygon.flat()} closed fill={style.soft} stroke={style.fill} strokeWidth={z.state === "over" || z.state === "full" ? 3 : 2} strokeScaleEnabled={false} dash={z.notCounted ? [6, 4] : undefined} />
             {block?.lines.map((l) => (
               <Text
                 key={`${l.index}-${l.row ?? 0}`}

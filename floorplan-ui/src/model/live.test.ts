@@ -11,6 +11,8 @@ import {
   capacityState,
   connectionNotice,
   liveScene,
+  notCountedText,
+  partialText,
   shownAckError,
   stateText,
   storeCapacity,
@@ -86,6 +88,17 @@ describe("liveScene", () => {
     const s = liveScene(layout, { ...occ(16, [["fruit", 5, 10], ["bread", 2, 4]]), totalFrom: "door", doorZones: ["hall"] });
     expect([s.totalFrom, s.total, s.inZones]).toEqual(["door", 16, 7]);
     expect(s.zones.find((z) => z.id === "hall")?.doorOnly).toBe(true);
+  });
+  it("gives a zone nothing counts now no state, no over-capacity alert and no share, lists it after the full ones, and names it in the total's partial", () => {
+    const o = occ(20, [["fruit", 14, 10], ["bread", 4, 4], ["hall", 2, null]]);
+    const s = liveScene(layout, { ...o, zones: o.zones.map((z) => (z.zone === "fruit" ? { ...z, offlineSince: 5000, offlineAgents: ["cam-1"] } : z)), partial: true });
+    const fruit = s.zones.find((z) => z.id === "fruit")!;
+    expect(fruit).toMatchObject({ occupancy: 14, state: "none", ratio: null, notCounted: { since: 5000, agents: ["cam-1"] } });
+    expect(s.alerts.map((a) => a.id)).toEqual(["store"]);
+    expect(s.zones.map((z) => z.id)).toEqual(["bread", "fruit", "hall"]);
+    expect(partialText(s)).toBe("Partial: fruit not counted now");
+    expect(notCountedText(fruit.notCounted!, "Europe/Paris")).toBe("Since 01:00 CET (cam-1 offline)");
+    expect(partialText(liveScene(layout, o))).toBeNull();
   });
 });
 

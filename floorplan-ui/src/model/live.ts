@@ -52,6 +52,12 @@ export interface LiveZone {
   ratio: number | null;
   /** Counted only by a door counter: nobody is followed in it, so it has no occupancy of its own. */
   doorOnly: boolean;
+  /**
+   * Nothing counts it now (the server's `offlineSince`: every agent that counted it offline, silent or
+   * revoked, the queue tile's rule): since when and those agents, or null. Its `occupancy` is then the
+   * people seen before, which the plan and the list do not show as a figure; its state is "none".
+   */
+  notCounted: { since: number; agents: string[] } | null;
 }
 
 export interface LiveScene {
@@ -70,6 +76,8 @@ export interface LiveScene {
   zones: LiveZone[];
   /** Zones (and the store, id `store`) over capacity, with their text: `Fruit & veg: 12 of 4, over by 8`. */
   alerts: { id: string; text: string }[];
+  /** The total holds a zone nothing counts now (the server's `partial`): the names of the zones not counted, else []. */
+  partial: string[];
 }
 
 /**
@@ -81,8 +89,16 @@ export function storeCapacity(zones: readonly { capacity: number | null }[]): nu
   return set.length ? set.reduce((s, z) => s + z.capacity!, 0) : null;
 }
 
-/** Occupancy as the server sends it, with what v1.1 servers of this project add (where the total comes from, door-only zones). */
-export type LiveOccupancy = Occupancy & { totalFrom?: "door" | "zones"; doorZones?: string[] };
+/**
+ * Occupancy as the server sends it, with what v1.1 servers of this project add (where the total comes
+ * from, door-only zones; zones nothing counts now and whether the total holds one).
+ */
+export type LiveOccupancy = Omit<Occupancy, "zones"> & {
+  zones: (Occupancy["zones"][number] & { offlineSince?: number | null; offlineAgents?: string[] })[];
+  totalFrom?: "door" | "zones";
+  doorZones?: string[];
+  partial?: boolean;
+};
 
 export const STORE_ALERT = "store";
 
@@ -101,6 +117,8 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
     // A zone only a door counter sees holds nobody it can count: no capacity state for it.
     const doorOnly = doorZones.has(z.id) && occ === 0;
     const capacity = doorOnly ? null : o ? o.capacity : (z.capacity ?? null);
+    // Nothing counts it now: its people are those seen before, so no state (no "over", no alert) from them.
+    const notCounted = o?.offlineSince !== null && o?.offlineSince !== undefined ? { since: o.offlineSince, agents: o.offlineAgents ?? [] } : null;
     return {
       id: z.id,
       name: z.name,
@@ -109,9 +127,10 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
       centroid: polygonCentroid(z.polygon),
       occupancy: occ,
       capacity,
-      state: doorOnly ? "none" : capacityState(occ, capacity, thresholds.zones?.[z.id] ?? busyAt),
-      ratio: capacity ? occ / capacity : null,
+      state: doorOnly || notCounted ? "none" : capacityState(occ, capacity, thresholds.zones?.[z.id] ?? busyAt),
+      ratio: capacity && !notCounted ? occ / capacity : null,
       doorOnly,
+      notCounted,
     };
   });
   const total = occupancy?.total ?? 0;
@@ -120,7 +139,9 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
   const state = capacityState(total, capacity, thresholds.store ?? busyAt);
   const alerts: LiveScene["alerts"] = [];
   if (capacity !== null && total > capacity) alerts.push({ id: STORE_ALERT, text: `Whole store: ${total} of ${capacity}, over by ${total - capacity}` });
-  const sorted = [...zones].sort((a, b) => SEVERITY[a.state] - SEVERITY[b.state] || (b.ratio ?? -1) - (a.ratio ?? -1) || a.name.localeCompare(b.name));
+  // A zone nothing counts comes after those over or at capacity, before the rest: staff look at it themselves.
+  const rank = (z: LiveZone) => (z.notCounted ? SEVERITY.full + 0.5 : SEVERITY[z.state]);
+  const sorted = [...zones].sort((a, b) => rank(a) - rank(b) || (b.ratio ?? -1) - (a.ratio ?? -1) || a.name.localeCompare(b.name));
   for (const z of sorted) if (z.state === "over") alerts.push({ id: z.id, text: `${z.name}: ${z.occupancy} of ${z.capacity}, over by ${z.occupancy - z.capacity!}` });
   const attention = [state, ...zones.map((z) => z.state)].reduce((w, s) => (SEVERITY[s] < SEVERITY[w] ? s : w), "none" as CapacityState);
   return {
@@ -133,7 +154,20 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
     ratio: capacity ? total / capacity : null,
     zones: sorted,
     alerts,
+    partial: occupancy?.partial ? sorted.filter((z) => z.notCounted).map((z) => z.name) : [],
   };
+}
+
+/** A zone nothing counts now, in the queue tile's words: "Since 15:56 CET (cam-q offline)". */
+export function notCountedText(n: { since: number; agents: readonly string[] }, timeZone: string): string {
+  return `Since ${formatTime(n.since, timeZone)} (${n.agents.join(", ")} offline)`;
+}
+
+/** The store total holding zones nothing counts now: "Partial: Till queue not counted now"; null when whole. */
+export function partialText(scene: Pick<LiveScene, "partial">): string | null {
+  const names = scene.partial;
+  if (names.length === 0) return null;
+  return `Partial: ${names.length > 3 ? `${names.length} zones` : names.join(", ")} not counted now`;
 }
 
 /**

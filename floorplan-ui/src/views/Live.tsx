@@ -15,7 +15,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
 import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
 import { openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
@@ -119,6 +119,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   const stale = live.status !== "live";
   const notice = connectionNotice(live.status, live.error);
   const reason = attentionReason(scene);
+  const partial = partialText(scene);
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
@@ -166,7 +167,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
           </PlanStage>
         </section>
         <div className={`live-side${ownColumn}`}>
-          <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention}>
+          <section className={`card live-total state-${attention}`} aria-label="The whole store" data-testid="live-total" data-total={scene.total} data-state={scene.state} data-attention={attention} data-partial={partial ? "yes" : "no"}>
             <div className="live-total-label">In the store</div>
             <div className="live-total-fig">
               <span className="live-big" data-testid="live-total-value">{scene.total}</span>
@@ -176,6 +177,11 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               {totalSourceText(scene.totalFrom, hasHours, openNow)}
               {scene.totalFrom === "door" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> followed in zones</> : scene.totalFrom === "unknown" ? <> · <b data-testid="live-in-zones">{scene.inZones}</b> in zones</> : null}
             </div>
+            {partial && (
+              <div className="live-partial" role="status" data-testid="live-partial">
+                {partial}
+              </div>
+            )}
             {scene.capacity !== null ? (
               <>
                 <div className="meter" aria-hidden>
@@ -201,6 +207,22 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               {scene.zones.map((z) => {
                 const s = STATE_STYLE[z.state];
                 const over = z.state === "over";
+                if (z.notCounted) {
+                  // Nothing counts it now: no figure that reads as live; since when and which agents, as the queue tile says.
+                  return (
+                    <li key={z.id} className="not-counted" data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
+                      <span className="zname">{z.name}</span>
+                      <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
+                        {notCountedText(z.notCounted, timeZone)}
+                      </span>
+                      <span className="zfig muted" aria-hidden>
+                        –
+                      </span>
+                      <span className="zstate">Not counted now</span>
+                      <span className="zbar" aria-hidden />
+                    </li>
+                  );
+                }
                 return (
                   <li key={z.id} className={over ? "over" : undefined} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state={z.state}>
                     <span className="zname">{z.name}</span>

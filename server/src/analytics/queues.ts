@@ -8,7 +8,7 @@ import {
   localTime,
   queueOutcomes,
   queuesOf,
-  silentWarns,
+  notCountedSince,
   QUEUE_WAITS_WINDOW_MS,
   QUEUE_WINDOW_MS,
   waitByWeekdayHour,
@@ -18,9 +18,10 @@ import {
   type QueueOutcomes,
   type QueueVisit,
   type Range,
+  type NotCounted,
   type WaitStats,
 } from "@footfall/core";
-import { attentionOf } from "../agent-info.js";
+import { trackingOf } from "./zone-tracking.js";
 import type { Services } from "../services.js";
 import type { AgentRow, PathCount, StoredVisit, ZoneAgentRow } from "../storage/types.js";
 import { RetentionError } from "./store-analytics.js";
@@ -148,29 +149,11 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
 
 /**
  * Whether nothing counts a zone now, from the store's agents (`agents`: storage's list) and those
- * whose events named the zone (`named`: storage's zoneAgents). It is not counted when every one of
- * them is down: revoked (since then), offline (since its offline status arrived, or it was last
- * heard, whichever is later) or silent (online by its last word, yet unheard for 3 of its status
- * intervals, core's silentWarns: since it was last heard). Then `since` is when the last of them
- * went down and `agents` their ids. Null while one of them is up, when none ever named the zone,
- * or for an agent that never sent a status (nothing says it is down).
+ * whose events named the zone (`named`: storage's zoneAgents): core's notCountedSince, the rule the
+ * live map, zone list and occupancy answer use too (zone-tracking.ts).
  */
-export function queueTracking(agents: readonly AgentRow[], named: readonly ZoneAgentRow[], now: number): { since: number; agents: string[] } | null {
-  if (named.length === 0) return null;
-  let since = Number.NEGATIVE_INFINITY;
-  for (const n of named) {
-    const a = agents.find((x) => x.agent === n.agent);
-    if (!a) return null;
-    const h = attentionOf(a);
-    const heard = Math.max(h.lastHeardAt ?? Number.NEGATIVE_INFINITY, n.lastReceivedAt);
-    let down: number | null = null;
-    if (a.revokedAt !== null && a.revokedAt !== undefined) down = a.revokedAt;
-    else if (a.state === "offline") down = Math.max(a.statusTs ?? Number.NEGATIVE_INFINITY, heard);
-    else if (a.state === "online" && silentWarns(h, now)) down = heard;
-    if (down === null || !Number.isFinite(down)) return null;
-    since = Math.max(since, down);
-  }
-  return { since, agents: named.map((n) => n.agent) };
+export function queueTracking(agents: readonly AgentRow[], named: readonly ZoneAgentRow[], now: number): NotCounted | null {
+  return notCountedSince(agents.map(trackingOf), named, now);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
 import { liveAlerts } from "../alerts/live.js";
 import { interactive } from "../storage/interactive.js";
+import { withTracking, zonesNotCounted } from "../analytics/zone-tracking.js";
 
 const room = (store: string) => `store:${store}`;
 
@@ -116,7 +117,13 @@ export class LiveHub {
     const layout = this.services.layouts.current(store, this.services.now());
     if (!layout) return null;
     const analytics = await this.services.analytics.get(store);
-    return { ...(await analytics.occupancy(this.services.now(), layout.timezone, layout.zones, this.pending(store))), ...analytics.liveSource() };
+    const now = this.services.now();
+    // Zones nothing counts now (every agent of theirs offline, silent or revoked) say so: the sweep marks a watched store dirty each second, so a tablet learns within a second or so.
+    const [occ, notCounted] = await Promise.all([
+      analytics.occupancy(now, layout.timezone, layout.zones, this.pending(store)),
+      zonesNotCounted(this.services.storage, store, layout.zones.map((z) => z.id), now),
+    ]);
+    return withTracking(occ, analytics.liveSource(), notCounted);
   }
 
   private async pushChanges(): Promise<void> {

@@ -121,13 +121,14 @@ describe("GET /api/v1/stores/:store/occupancy", () => {
       ts: NOW,
       total: 2,
       zones: [
-        { zone: "entrance", occupancy: 1, capacity: 10 },
-        { zone: "fruit", occupancy: 0, capacity: 5 },
-        { zone: "bakery", occupancy: 0, capacity: null },
-        { zone: "checkout", occupancy: 0, capacity: 3 },
+        { zone: "entrance", occupancy: 1, capacity: 10, offlineSince: null, offlineAgents: [] },
+        { zone: "fruit", occupancy: 0, capacity: 5, offlineSince: null, offlineAgents: [] },
+        { zone: "bakery", occupancy: 0, capacity: null, offlineSince: null, offlineAgents: [] },
+        { zone: "checkout", occupancy: 0, capacity: 3, offlineSince: null, offlineAgents: [] },
       ],
       totalFrom: "door",
       doorZones: ["entrance"],
+      partial: false,
     });
   });
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Bucket, Layout } from "@footfall/core";
 import { firstKeptHour } from "../chain/counts.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
+import { zonesNotCounted, withTracking } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
@@ -76,7 +77,10 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const { id, layout } = req.store!;
       const a = await analytics.get(id);
-      return { ...(await a.occupancy(services.now(), layout.timezone, layout.zones)), ...a.liveSource() };
+      const now = services.now();
+      // Read side by side: what is counted, and what nothing counts now (its agents down).
+      const [occ, notCounted] = await Promise.all([a.occupancy(now, layout.timezone, layout.zones), zonesNotCounted(services.storage, id, layout.zones.map((z) => z.id), now)]);
+      return withTracking(occ, a.liveSource(), notCounted);
     },
   });
 };

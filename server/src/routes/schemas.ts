@@ -60,9 +60,27 @@ export const TrafficBody = Type.Object({
 export const OccupancyBody = Type.Object({
   ts: Type.Integer(),
   total: Type.Integer(),
-  zones: Type.Array(Type.Object({ zone: Type.String(), occupancy: Type.Integer(), capacity: Nullable(Type.Number()) })),
+  zones: Type.Array(
+    Type.Object({
+      zone: Type.String(),
+      occupancy: Type.Integer(),
+      capacity: Nullable(Type.Number()),
+      offlineSince: Type.Optional(
+        Type.Union([Type.Integer(), Type.Null()], {
+          description:
+            "(this project) epoch ms since when nothing counts the zone: every agent whose events named it is offline, silent (online, but unheard for 3 status intervals) or revoked, the rule of /queues/live's offlineSince; its `occupancy` is then the people seen before, kept until the visit timeout. Null while one of them counts it (README: Checkout queues; floorplan-ui/README: The live tablet)",
+        }),
+      ),
+      offlineAgents: Type.Optional(Type.Array(Type.String(), { description: "(this project) those agents while offlineSince is set; [] otherwise" })),
+    }),
+  ),
   totalFrom: Type.Optional(Type.Union([Type.Literal("door"), Type.Literal("zones")], { description: "where `total` comes from: the door counters' net count since local midnight, or the people followed in zones (no door counter)" })),
   doorZones: Type.Optional(Type.Array(Type.String(), { description: "zones a door counter reports for: their `occupancy` counts only people followed in them" })),
+  partial: Type.Optional(
+    Type.Boolean({
+      description: "(this project) true when `total` holds a zone nothing counts now (offlineSince set): one whose people it adds up, or, from door counters, a door zone; the total then is not all live",
+    }),
+  ),
 });
 export const AgentsBody = Type.Object({
   clockWarnMs: Type.Optional(Type.Integer({ description: "an agent whose clockOffsetMs is further from 0 than this is flagged (FOOTFALL_CLOCK_WARN_MS, default 30000)" })),

@@ -1,0 +1,53 @@
+/**
+ * Which zones of a store nothing counts now (core's notCountedSince over the stored agents and the
+ * agents each zone's events came from), and the live occupancy with it: the occupancy answer and the
+ * live push say per zone since when and which agents, and whether the store total holds such a zone.
+ */
+import { anyAgentDown, notCountedSince, type NotCounted, type Occupancy, type TrackingAgent } from "@footfall/core";
+import { attentionOf } from "../agent-info.js";
+import type { AgentRow, Storage } from "../storage/types.js";
+
+/** A stored agent as core's rule reads it. */
+export function trackingOf(a: AgentRow): TrackingAgent {
+  const h = attentionOf(a);
+  return { agent: a.agent, state: a.state, revokedAt: a.revokedAt, lastStatusTs: a.statusTs, lastHeardAt: h.lastHeardAt, statusEveryMs: h.statusEveryMs };
+}
+
+/**
+ * The zones of `zones` nothing counts now, by id. One read of the store's agents; the zones' agents
+ * are read only when one of them is down (a store whose agents are all up costs one query).
+ */
+export async function zonesNotCounted(storage: Pick<Storage, "agents">, store: string, zones: readonly string[], now: number): Promise<Map<string, NotCounted>> {
+  const out = new Map<string, NotCounted>();
+  if (zones.length === 0) return out;
+  const agents = (await storage.agents.list(store)).map(trackingOf);
+  if (!anyAgentDown(agents, now)) return out;
+  for (const zone of zones) {
+    const n = notCountedSince(agents, await storage.agents.zoneAgents(store, zone), now);
+    if (n) out.set(zone, n);
+  }
+  return out;
+}
+
+/** The live occupancy as GET .../occupancy answers it and the live hub pushes it. */
+export type TrackedOccupancy = Omit<Occupancy, "zones"> & {
+  zones: (Occupancy["zones"][number] & { offlineSince: number | null; offlineAgents: string[] })[];
+  totalFrom: "door" | "zones";
+  doorZones: string[];
+  partial: boolean;
+};
+
+/**
+ * The occupancy with, per zone, since when nothing counts it (`offlineSince`, null while something
+ * does) and its agents; `partial`: the store total holds a zone nothing counts now (a zone whose
+ * people it adds up, or with door counters a door zone, whose counter's figures it is).
+ */
+export function withTracking(occ: Occupancy, source: { totalFrom: "door" | "zones"; doorZones: string[] }, notCounted: ReadonlyMap<string, NotCounted>): TrackedOccupancy {
+  const zones = occ.zones.map((z) => {
+    const n = notCounted.get(z.zone);
+    return { ...z, offlineSince: n?.since ?? null, offlineAgents: n?.agents ?? [] };
+  });
+  const inTotal = source.totalFrom === "door" ? new Set(source.doorZones) : null;
+  const partial = zones.some((z) => z.offlineSince !== null && (inTotal === null || inTotal.has(z.zone)));
+  return { ...occ, zones, ...source, partial };
+}
