@@ -270,17 +270,21 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
 /**
  * The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds to 1 decimal as every export's seconds (core's csvNumber);
  * each row starts with the range it covers in the store's zone (`range_from`, `range_to`), as the views' exports do.
+ * After each queue's cells (`row` "hour"), its figures over the whole range (`row` "total", no weekday or hour),
+ * as the view's line above the queue's table says them: its joins, its median and p90 wait (which its cells'
+ * medians do not give), served and abandoned.
  */
 export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : csvNumber(x, CSV_DECIMALS.seconds));
   const from = formatBucketStart(range.from, timeZone);
   const to = formatBucketStart(range.to, timeZone);
-  const lines = ["range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned"];
+  const lines = ["range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row"];
   for (const r of rows) {
     for (const c of r.byWeekdayHour) {
-      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned].join(","));
+      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned, "hour"].join(","));
     }
+    lines.push([from, to, r.zone, r.queueFor, "", "", r.joins, r.wait_s?.n ?? 0, n(r.wait_s?.median), n(r.wait_s?.p90), n(r.wait_s?.mean), r.served, r.abandoned, "total"].join(","));
   }
   return lines.join("\n") + "\n";
 }
