@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage } from "./storage/types.js";
-import { readExpiry, readTime } from "./routes/times.js";
+import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
 import { auditPage, auditSystem } from "./admin/audit.js";
 import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
@@ -17,57 +17,9 @@ import { knownStores, nearestStores, newStoreNote, unknownStoreMessage, unknownS
 import { AUDIT_LIMIT_DEFAULT, AUDIT_LIMIT_MAX, auditTable } from "./audit-list-format.js";
 import { visible } from "./terminal-text.js";
 import { tokenTable } from "./token-list-format.js";
+import { id, ids, number, statusList, time, wholeNumber } from "./cli-options.js";
+import { ENV_HELP } from "./cli-env-help.js";
 
-const ENV_HELP = `
-Environment:
-  FOOTFALL_HTTP_PORT         HTTP port (8080)
-  FOOTFALL_HTTP_HOST         address the HTTP server listens on (0.0.0.0)
-  FOOTFALL_METRICS_PORT      port of the Prometheus listener, GET /metrics (9464; "off" for none)
-  FOOTFALL_METRICS_HOST      its address (127.0.0.1: this machine only)
-  FOOTFALL_MQTT_PORT         port of the embedded MQTT broker (1883)
-  FOOTFALL_MQTT_HOST         its address (0.0.0.0; 127.0.0.1: agents on this machine only)
-  FOOTFALL_MQTT_URL          an external broker, e.g. mqtt://mosquitto:1883; then none is embedded
-  FOOTFALL_MQTT_USERNAME     the server's user on the external broker
-  FOOTFALL_MQTT_PASSWORD     its password
-  FOOTFALL_DATA_DIR          where the SQLite database lives (./data)
-  FOOTFALL_DATABASE_URL      PostgreSQL instead of SQLite, e.g. postgres://footfall:secret@db:5432/footfall;
-                             with FOOTFALL_MQTT_URL too, servers on one database share the stores (a chain)
-  FOOTFALL_SHARDS            shards of a chain's stores, the same on every server (64)
-  FOOTFALL_PG_INGEST_NICE    PostgreSQL: nice value (1-19) of the backends committing the ingest, so queries
-                             come first and commits lag when the CPU is short (0: off; needs the prioritize
-                             extension, postgresql-NN-prioritize)
-  FOOTFALL_SERVER_ID         this server's id in a chain (host name, pid and a random suffix)
-  FOOTFALL_VISIT_TIMEOUT_MS  silence that abandons a visit and ends a trip (1800000)
-  FOOTFALL_MAX_EVENT_AGE_MS  older events are rejected (604800000, 7 days)
-  FOOTFALL_RETENTION_DAYS    days raw events are kept; aggregates stay (90; 0: for ever)
-  FOOTFALL_AGGREGATE_RETENTION_DAYS  days hour and day aggregates are kept (0: for ever)
-  FOOTFALL_LOG_LEVEL         trace, debug, info, warn, error, fatal, silent (info)
-
-Every setting (durability, retention of the audit log, digests' mail server, webhooks, forecasts, a chain's
-tuning) with its default: README.md, "Configuration".`;
-
-/** An option's number: a word or an empty value is refused naming it (commander: "argument 'abc' is invalid"), not passed on as NaN. */
-const number = (example: string) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`give a number, ${example}`);
-  return n;
-};
-
-const id = (what: string) => (value: string) => {
-  if (!isId(value)) throw new InvalidArgumentError(`${what} "${value}" must be 1-64 characters of a-z, 0-9, "_" or "-"`);
-  return value;
-};
-/** A repeatable option of ids, each value one or several (comma-separated). */
-const ids = (what: string) => (value: string, all: string[] = []) => [...all, ...value.split(",").map((v) => id(what)(v.trim()))];
-/** `--status offline,never-seen` (repeatable). */
-const statusList = (value: string, all: string[] = []) => [
-  ...all,
-  ...value.split(",").map((v) => {
-    const word = v.trim();
-    if (!(AGENT_LIST_STATUSES as readonly string[]).includes(word)) throw new InvalidArgumentError(`"${word}" is not a status: give ${AGENT_LIST_STATUSES.join(", ")}`);
-    return word;
-  }),
-];
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 /**
@@ -428,18 +380,6 @@ token
     }, undefined, { existing: true });
   });
 
-/** An option's whole number from `min` to `max`, refused in words naming the range (`what`: what it is). */
-const wholeNumber = (min: number, max: number, what: string) => (value: string) => {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`give a whole number from ${min} to ${max}: ${what}`);
-  return n;
-};
-/** An option's time as the API reads it (ISO 8601 or epoch ms), refused in its words. */
-const time = (value: string) => {
-  const t = readTime(value);
-  if (!t.ok) throw new InvalidArgumentError(t.error);
-  return t.ms;
-};
 const audit = program.command("audit").description("read the audit log of admin actions (who did what, on what, when): `footfall audit list`");
 audit
   .command("list", { isDefault: true })
