@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
+import { formatShare } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { withShop } from "./helpers/shop.js";
@@ -81,6 +82,10 @@ describe("Funnels exports", () => {
     expect(whole.rows.map((r) => [r.step, r.name, Number(r.reached)])).toEqual(steps.map((s, i) => [s, names.get(s), bars[i]]));
     expect(Number(whole.rows[1]!.left_before)).toBe(bars[0]! - bars[1]!);
     expect(Number(whole.rows[1]!.share_of_first)).toBeCloseTo(bars[1]! / bars[0]!, 3);
+    // Each bar's "N % of all trips", as the page writes it.
+    const ofAll = await page.getByTestId("funnel-of-all").allTextContents();
+    expect(ofAll).toHaveLength(steps.length);
+    expect(whole.rows.map((r) => `${formatShare(Number(r.share_of_all_trips))} of all trips`)).toEqual(ofAll);
 
     await page.getByRole("button", { name: "By hour" }).click();
     await page.waitForFunction(() => location.hash.includes("by=hour"));

@@ -41,8 +41,10 @@ describe("transitionsCsv", () => {
 
 describe("funnel exports", () => {
   it("gives each step's trips and shares, no drop-off for the first", () => {
-    const rows = read(funnelCsv([{ step: "fruit", label: "Fruit & veg", reached: 10, rate: 1, stepRate: null, dropOff: 0 }, { step: "checkout", label: "Checkout", reached: 4, rate: 0.4, stepRate: 0.4, dropOff: 6 }], range));
-    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", ""], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6"]]);
+    const rows = read(funnelCsv([{ step: "fruit", label: "Fruit & veg", reached: 10, rate: 1, stepRate: null, dropOff: 0, ofAll: 0.25 }, { step: "checkout", label: "Checkout", reached: 4, rate: 0.4, stepRate: 0.4, dropOff: 6, ofAll: 0.1 }], range));
+    // Each step's share of every trip in the store, as its bar says it ("25 % of all trips").
+    expect(rows[0]!.at(-1)).toBe("share_of_all_trips");
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", "", "0.2500"], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6", "0.1000"]]);
   });
   it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
     const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];

@@ -112,13 +112,17 @@ export function transitionsCsv(transitions: readonly { from: string; to: string;
   );
 }
 
-/** A funnel's steps over the range: trips that reached each step, the share of the first step's and of the previous step's, and how many left before it. */
-export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number; stepRate: number | null; dropOff: number }[], range: ExportRange): string {
+/**
+ * A funnel's steps over the range: trips that reached each step, the share of the first step's and of
+ * the previous step's, how many left before it, and the share of every trip in the store that reached
+ * it (the bars' "12 % of all trips"; empty where the API leaves it out).
+ */
+export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   return toCsvFile(
-    ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before")],
-    rows.map((r, i): Cell[] => [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff]),
+    ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before"), share("share_of_all_trips")],
+    rows.map((r, i): Cell[] => [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff, r.ofAll]),
   );
 }
 
