@@ -16,13 +16,17 @@ import { withShop } from "./helpers/shop.js";
 let page: Page;
 const errors: string[] = [];
 
-/** In the page: while `__held` is a list, the WebSockets' messages wait in it; `__release()` hands them on, each in its own microtask. */
+/**
+ * In the page: while `__held` is a list, the WebSockets' messages wait in it; `__release()` hands them on, each in its own
+ * microtask. The server's heartbeat pings (engine.io's "2") go through: a link silent for 15 s is closed by the server
+ * (7fb5ef0) and the tablet then reconnects to a fresh snapshot, no burst; the burst is what a link slow but alive delivers.
+ */
 const HOLD = `(() => {
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, "onmessage");
   Object.defineProperty(WebSocket.prototype, "onmessage", {
     configurable: true,
     get() { return desc.get.call(this); },
-    set(fn) { desc.set.call(this, fn && ((ev) => (window.__held ? window.__held.push(() => fn.call(this, ev)) : fn.call(this, ev)))); },
+    set(fn) { desc.set.call(this, fn && ((ev) => (window.__held && ev.data !== "2" ? window.__held.push(() => fn.call(this, ev)) : fn.call(this, ev)))); },
   });
   window.__held = null;
   window.__release = async () => {
