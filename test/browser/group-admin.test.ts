@@ -53,7 +53,8 @@ describe("a token limited to a store group", () => {
     const page = await t.open("/admin/shop?tab=digests", groupAdmin);
     await page.getByTestId("digest-form").waitFor();
     await page.getByLabel("Of", { exact: true }).selectOption("group");
-    expect(await page.getByLabel("Which", { exact: true }).locator("option").allTextContents()).toEqual(["North"]);
+    // The groups' list is fetched: awaited until it is there (the hang guard), then it holds the token's group only.
+    await expect.poll(() => page.getByLabel("Which", { exact: true }).locator("option").allTextContents(), { timeout: 15_000 }).toEqual(["North"]);
     await page.close();
   });
 
