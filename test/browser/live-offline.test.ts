@@ -10,19 +10,13 @@
 import { describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import type { Page } from "playwright-core";
-import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
+import { topics } from "@footfall/core";
 import { addAgent, batchJson, connectMqtt, EventFactory, publishAll } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
-import { shopLayout } from "./helpers/store.js";
+import { shopWithQueueLayout } from "./helpers/store.js";
 
 const S = 1000;
-
-function queueLayout(): LayoutInput {
-  const base = shopLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[11, 8.2], [19, 8.2], [19, 9.8], [11, 9.8]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
 
 let page: Page;
 let cam2: MqttClient;
@@ -31,7 +25,7 @@ const status = (client: MqttClient, agent: string, state: "online" | "offline") 
 
 const t = withShop({
   setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, queueLayout());
+    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
     const creds = await addAgent(t.server.dataDir, t.shop.store, "cam-2", "sim");
     cam2 = await connectMqtt({ url: t.server.mqttUrl, username: creds.username, password: creds.password });
     await status(t.shop.mqtt, "cam-1", "online");

@@ -8,24 +8,16 @@
  * and reads at its usual pace.
  */
 import { describe, expect, it } from "vitest";
-import type { LayoutInput, ZoneId } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
-import { shopLayout } from "./helpers/store.js";
+import { shopWithQueueLayout } from "./helpers/store.js";
 
 const S = 1000;
 const M = 60 * S;
 
-/** The test shop with a line in front of its tills. */
-function queueLayout(): LayoutInput {
-  const base = shopLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[11, 8.2], [19, 8.2], [19, 9.8], [11, 9.8]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
-
 const t = withShop({
   setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, queueLayout());
+    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
     const now = Date.now();
     const f = t.shop.events;
     // 30 people over the last 40 minutes, each 20-40 s in the line then at the tills: the longest recent wait is short.

@@ -9,20 +9,14 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { topics, type FootfallEvent, type LayoutInput, type ZoneId } from "@footfall/core";
+import { topics, type FootfallEvent } from "@footfall/core";
 import type { EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
-import { shopLayout } from "./helpers/store.js";
+import { shopWithQueueLayout } from "./helpers/store.js";
 
 const S = 1000;
 const M = 60 * S;
-
-function queueLayout(): LayoutInput {
-  const base = shopLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[11, 8.2], [19, 8.2], [19, 9.8], [11, 9.8]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
 
 /** An hour of people queueing 60-100 s and paying, then five in the line now. */
 function events(f: EventFactory, now: number): FootfallEvent[] {
@@ -42,7 +36,7 @@ const status = (state: "online" | "offline") => t.shop.mqtt.publishAsync(topics.
 
 const t = withShop({
   setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, queueLayout());
+    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state: "online", ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
     await t.shop.publish(events(t.shop.events, Date.now()));
     const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "queue-length", zone: "line", threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true });

@@ -7,22 +7,15 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { FootfallEvent, LayoutInput, ZoneId } from "@footfall/core";
+import type { FootfallEvent } from "@footfall/core";
 import type { EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
-import { shopLayout } from "./helpers/store.js";
+import { shopWithQueueLayout } from "./helpers/store.js";
 
 const S = 1000;
 const M = 60 * S;
 let start: number;
-
-/** The test shop with a line in front of its tills, in the aisle between drinks and promo. */
-function queueLayout(): LayoutInput {
-  const base = shopLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[11, 8.2], [19, 8.2], [19, 9.8], [11, 9.8]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
 
 /**
  * 135 people over the last 3 hours, one every 80 s: each queued 60-100 s (often behind someone) and
@@ -42,7 +35,7 @@ function history(f: EventFactory, now: number): FootfallEvent[] {
 
 const t = withShop({
   setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, queueLayout());
+    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
     start = Date.now();
     await t.shop.publish(history(t.shop.events, start));
   },

@@ -29,6 +29,12 @@ export function shopLayout(): LayoutInput {
     ],
   };
 }
+/** The test shop with a line in front of its tills ("Till queue", capacity 10, for the checkout), in the aisle between drinks and promo. */
+export function shopWithQueueLayout(): LayoutInput {
+  const base = shopLayout();
+  const line: Zone = { id: "line" as ZoneId, name: "Till queue", kind: "queue", queueFor: "checkout", capacity: 10, polygon: [[11, 8.2], [19, 8.2], [19, 9.8], [11, 9.8]] };
+  return { ...base, zones: [...base.zones, line] };
+}
 export const SHOP_ZONES = ["promo", "fruit", "bakery", "drinks", "clothing", "fitting"] as const;
 
 /**
