@@ -125,7 +125,18 @@ export async function expectApiMatchesDomain(api: FootfallApi, accepted: readonl
       reference.traffic(accepted, range, bucket, TIME_ZONE, KINDS, VISIT_TIMEOUT_MS),
     );
   }
-  // The answer also says where its total comes from (totalFrom, doorZones): the figures are the domain's.
-  const { totalFrom: _from, doorZones: _doors, ...occupancy } = (await api.occupancy(STORE)) as Awaited<ReturnType<FootfallApi["occupancy"]>> & { totalFrom?: string; doorZones?: string[] };
+  // The answer also says where its total comes from (totalFrom, doorZones) and whether every zone is counted now
+  // (partial, each zone's offlineSince and offlineAgents: no agent is offline here): the figures are the domain's.
+  type Answer = Awaited<ReturnType<FootfallApi["occupancy"]>> & { totalFrom?: string; doorZones?: string[]; partial?: boolean };
+  const { totalFrom: _from, doorZones: _doors, partial, ...answer } = (await api.occupancy(STORE)) as Answer;
+  expect(partial, "occupancy: partial").toBe(false);
+  const occupancy = {
+    ...answer,
+    zones: answer.zones.map((z) => {
+      const { offlineSince, offlineAgents, ...zone } = z as typeof z & { offlineSince?: number | null; offlineAgents?: string[] };
+      expect({ offlineSince, offlineAgents }, `occupancy: ${z.zone} counted`).toEqual({ offlineSince: null, offlineAgents: [] });
+      return zone;
+    }),
+  };
   expect(occupancy, "occupancy").toEqual(reference.occupancy(accepted, LAYOUT.zones, occupancy.ts, TIME_ZONE, VISIT_TIMEOUT_MS));
 }

@@ -87,10 +87,12 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   };
 
+  // A version number is a PostgreSQL integer: one beyond it is a 400, not the database's overflow (a 500).
+  const MAX_VERSION = 2_147_483_647;
   const SaveQuery = Type.Object({
-    replaces: Type.Optional(Type.Integer({ minimum: 1, description: "a version saved for later that this one replaces (corrects) before it takes effect; the saved one has a new number" })),
+    replaces: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VERSION, description: "a version saved for later that this one replaces (corrects) before it takes effect; the saved one has a new number" })),
     seen: Type.Optional(
-      Type.Integer({ minimum: 0, description: "the newest version the saver had seen (0: none, a new store): 409 when a newer one was saved since, so two editors never silently undo each other's changes" }),
+      Type.Integer({ minimum: 0, maximum: MAX_VERSION, description: "the newest version the saver had seen (0: none, a new store): 409 when a newer one was saved since, so two editors never silently undo each other's changes" }),
     ),
   });
   app.put("/stores/:store/layout", {
