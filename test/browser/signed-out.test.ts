@@ -35,10 +35,9 @@ describe("signing in with what the token was copied from", () => {
   ])("takes the token out of %s", async (_what, pasted) => {
     const made = await t.shop.api.request<{ token: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "pasted" });
     const page = await t.browser.page();
+    // Signed out: no token kept by an earlier case, removed before the app loads (clearing it after the load raced the app).
+    await page.addInitScript(() => localStorage.removeItem("footfall.token"));
     await page.goto(`${t.server.httpUrl}/`);
-    // Signed out: no token kept by an earlier case.
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
     await page.getByLabel("Access token").fill(pasted(made.body.token));
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByTestId("heatmap").waitFor();
