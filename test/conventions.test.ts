@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error -- a plain .mjs of the benchmarks, without types
 import { leadingComment } from "./bench/help.mjs";
@@ -40,6 +41,17 @@ describe("file names", () => {
   it("are kebab-case in core, edge, server and models", () => {
     const files = ["core", "edge", "server", "models"].flatMap((p) => sources(join(ROOT, p, "src"), true)).map((f) => relative(ROOT, f));
     expect(files.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.ts$/.test(f.split("/").at(-1)!))).toEqual([]);
+  });
+});
+
+describe("production builds", () => {
+  // What `tsc -b` compiles into a package's dist/ (and npm start runs): a test helper in there pulls vitest,
+  // a devDependency, into the product. Test-only helpers must be in the package's tsconfig exclude.
+  it.each(["core", "edge", "server", "models"])("of %s leave out every file that imports vitest", (pkg) => {
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, pkg, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const built = config?.fileNames ?? [];
+    expect(built.length).toBeGreaterThan(10);
+    expect(built.filter((f) => /from "vitest"/.test(code(f))).map((f) => relative(ROOT, f))).toEqual([]);
   });
 });
 
