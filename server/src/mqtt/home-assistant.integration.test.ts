@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
-import { smallLayout } from "../../../test/support/fixtures.js";
+import { batchJson, EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { mosquittoSubRetained } from "../../../test/support/mosquitto-sub.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
@@ -127,7 +127,14 @@ describe("MQTT for Home Assistant through mosquitto", () => {
     expect((await retained(topics.layout(STORE))).size).toBe(0);
   });
 
-  it("clears the config of a zone a new layout no longer has, and publishes the new one's", async () => {
+  it("clears the config and the retained state of a zone a new layout no longer has, and publishes the new one's", async () => {
+    // Someone browses the fruit stand: its retained occupancy says 1.
+    const f = new EventFactory("cam-1");
+    await mosquittoPub({ url: mosquitto.url, ...agent, topic: topics.events(STORE, "cam-1"), messages: [batchJson("cam-1", [f.enter("v1", "fruit", Date.now())])] });
+    await waitFor("fruit's occupancy 1", async () => {
+      const p = (await retained(topics.zoneOccupancy(STORE, "fruit"))).get(topics.zoneOccupancy(STORE, "fruit"));
+      return p !== undefined && JSON.parse(p).occupancy === 1 ? true : undefined;
+    });
     const zones = smallLayout().zones.filter((z) => z.id !== "fruit");
     await t.putLayout(STORE, layout(zones));
     const m = await waitFor("fruit's config gone", async () => {
@@ -135,6 +142,28 @@ describe("MQTT for Home Assistant through mosquitto", () => {
       return got.has("homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config") ? undefined : got;
     });
     expect([...m.keys()].sort()).toEqual(expectedDiscovery.filter((t) => !t.includes("fruit")));
+    // The stand is gone: a dashboard reading footfall/v1/shop/zones/+/occupancy no longer finds it holding 1.
+    const state = await waitFor("fruit's state topic gone", async () => {
+      const got = await retained(`footfall/v1/${STORE}/zones/+/occupancy`);
+      return got.has(topics.zoneOccupancy(STORE, "fruit")) ? undefined : got;
+    });
+    expect([...state.keys()].sort()).toEqual(["bakery", "checkout", "entrance"].map((z) => topics.zoneOccupancy(STORE, z)));
+  });
+
+  it("clears the binary sensor's config and the retained state of an alert rule deleted", async () => {
+    const rule = { id: "door-left-open", kind: "occupancy", zone: "entrance", threshold: 0.9, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+    expect(await t.request("POST", `/api/v1/stores/${STORE}/alert-rules`, rule)).toMatchObject({ status: 201 });
+    await t.putLayout(STORE, layout(smallLayout().zones.filter((z) => z.id !== "fruit"))); // discovery now, not at the 30 s refresh
+    const config = "homeassistant/binary_sensor/footfall_shop/alert_door-left-open/config";
+    await waitFor("the rule's config and state", async () => ((await retained(node)).has(config) && (await retained(topics.alert(STORE, rule.id))).size === 1) || undefined);
+    expect(await t.request("DELETE", `/api/v1/stores/${STORE}/alert-rules/${rule.id}`)).toMatchObject({ status: 204 });
+    await t.putLayout(STORE, layout(smallLayout().zones.filter((z) => z.id !== "fruit")));
+    await waitFor("the rule's config gone", async () => !(await retained(node)).has(config) || undefined);
+    const alerts = await waitFor("the rule's state topic gone", async () => {
+      const got = await retained(`footfall/v1/${STORE}/alerts/+`);
+      return got.has(topics.alert(STORE, rule.id)) ? undefined : got;
+    });
+    expect([...alerts.keys()]).toEqual([topics.alert(STORE, "busy")]);
   });
 
   it("publishes its retained topics again when the broker comes back without them (kill -9 before its autosave)", async () => {
@@ -153,7 +182,8 @@ describe("MQTT for Home Assistant through mosquitto", () => {
       return got.has(topics.zoneOccupancy(STORE, "bakery")) && got.has(topics.queue(STORE, "line")) && got.has(topics.alert(STORE, "busy")) ? got : undefined;
     });
     expect(state.get(topics.availability())).toBe("online");
-    expect(JSON.parse(state.get(topics.occupancy(STORE))!)).toMatchObject({ total: 0 });
+    // The shopper of the fruit stand's test, still in the store.
+    expect(JSON.parse(state.get(topics.occupancy(STORE))!)).toMatchObject({ total: 1 });
     // The agents' retained layout too: an agent starting now gets its zones.
     const layoutMsg = await waitFor("the layout again", async () => (await mosquittoSubRetained({ url: mosquitto.url, ...agent }, topics.layout(STORE), 1)).get(topics.layout(STORE)));
     expect(JSON.parse(layoutMsg)).toMatchObject({ store: STORE });

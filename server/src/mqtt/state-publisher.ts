@@ -59,6 +59,8 @@ export class MqttStatePublisher {
   private readonly taken: string[] = [];
   private takenLoops = 0;
   private readonly discovered = new Map<string, Set<string>>();
+  /** Per store, the zone and queue state topics its last figures were published on (a zone a new layout drops is cleared). */
+  private readonly stateTopics = new Map<string, Set<string>>();
   private readonly knownRules = new Map<string, Set<string>>();
   private readonly refreshedAt = new Map<string, number>();
   /** Stores whose last published figures are not all 0 (or have a queue's wait): read again every OCCUPANCY_REFRESH_MS. */
@@ -173,6 +175,7 @@ export class MqttStatePublisher {
     this.retained.forget((t) => t.startsWith(prefix) || discovered.has(t));
     this.dirty.delete(store);
     this.discovered.delete(store);
+    this.stateTopics.delete(store);
     this.knownRules.delete(store);
     this.refreshedAt.delete(store);
     this.occupied.delete(store);
@@ -216,6 +219,7 @@ export class MqttStatePublisher {
     const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
     let occupied = occ.total > 0;
+    const published = new Set<string>();
     for (const z of occ.zones) {
       if (z.occupancy > 0) occupied = true;
       if (kinds.get(z.zone) === "queue") {
@@ -223,11 +227,17 @@ export class MqttStatePublisher {
         const queue = { length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null };
         if (queue.length > 0 || queue.waitSeconds !== null) occupied = true;
         this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, ...queue }), JSON.stringify(queue));
+        published.add(topics.queue(store, z.zone));
       } else {
         const zone = { occupancy: z.occupancy, capacity: z.capacity };
         this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, ...zone }), JSON.stringify(zone));
+        published.add(topics.zoneOccupancy(store, z.zone));
       }
     }
+    // A zone the layout in force no longer has (removed, or now a queue or no longer one): its retained
+    // state is deleted, as its discovery config is, instead of holding its last figures for ever.
+    for (const topic of this.stateTopics.get(store) ?? []) if (!published.has(topic)) this.retained.clear(topic);
+    this.stateTopics.set(store, published);
     if (occupied) this.occupied.add(store);
     else this.occupied.delete(store);
   }
@@ -243,6 +253,8 @@ export class MqttStatePublisher {
     this.refreshedAt.set(store, this.services.now());
     const known = this.knownRules.get(store);
     this.knownRules.set(store, new Set(rules.map((r) => r.id)));
+    // A deleted rule's state topic goes with its binary sensor (its alert resolved first: the evaluator's next turn).
+    for (const id of known ?? []) if (!rules.some((r) => r.id === id)) this.retained.clear(topics.alert(store, id));
     // A new rule's state starts OFF (its alert, when it fires, comes through the bus).
     for (const r of rules)
       if (!known?.has(r.id) && !this.retained.topics().includes(topics.alert(store, r.id)))
