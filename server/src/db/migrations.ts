@@ -3,6 +3,7 @@ import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL, DIGEST_RETRY_SQL } from "./repos/admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
+import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
 
 export interface Migration {
   version: number;
@@ -314,5 +315,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 22,
     name: "each alert's last change whose webhook deliveries are queued (a kill -9 between storing and queuing loses none)",
     sql: ALERTS_NOTIFIED_SQL,
+  },
+  {
+    version: 23,
+    name: "trained forecast models, so a restarted server answers with its model rather than a baseline (issue 17)",
+    sql: FORECAST_MODELS_SQL,
   },
 ];

@@ -33,7 +33,9 @@ import {
   type SpecialDays,
 } from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
+import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { decodeModel, encodeModel, MODEL_FORMAT, type StoredForecastModel } from "./forecast-store.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 import { ForecastBody, Horizon, OccupancyForecastBody } from "./forecast-schemas.js";
@@ -117,6 +119,21 @@ interface ModelEntry {
   store: string;
   zone: string | null;
   timeZone: string;
+  /** The model kept in the database, read once at the entry's first request (a restart answers with it). */
+  restored?: Promise<void>;
+}
+
+/** Whether a decoded body has a model's shape (each grain null or with its ensemble's weights). */
+function isModel(m: unknown): m is ForecastModel {
+  if (typeof m !== "object" || m === null) return false;
+  const o = m as Record<string, unknown>;
+  const grain = (g: unknown) => g === null || (typeof g === "object" && Array.isArray((g as { members?: unknown }).members) && (g as { members: unknown[] }).members.length > 0);
+  return grain(o.hourly) && grain(o.daily) && Array.isArray(o.notes) && typeof o.trainMs === "number";
+}
+
+/** The data version of a training job: a digest of its hours, counts and special days. */
+function dataVersion(job: { timeZone: string; starts: readonly number[]; values: readonly (number | null)[]; special: SpecialDays }): string {
+  return createHash("sha256").update(JSON.stringify([job.timeZone, job.starts, job.values, job.special])).digest("hex").slice(0, 16);
 }
 
 const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
@@ -231,6 +248,42 @@ export class ForecastService {
     return today <= now ? today : localMidnight(now, timeZone, -1) + this.config.retrainHour * HOUR;
   }
 
+  /**
+   * Take a kept model (from this server before a restart, or from another server of a chain) when
+   * it fits: same format, time zone and weeks of history, and trained later than the one held.
+   */
+  private adopt(e: ModelEntry, row: StoredForecastModel | null): boolean {
+    if (!row || row.format !== MODEL_FORMAT || row.timeZone !== e.timeZone || row.historyWeeks !== this.config.historyWeeks) return false;
+    if (e.trainedAt !== null && row.trainedAt <= e.trainedAt) return false;
+    const started = performance.now();
+    let model: unknown;
+    try {
+      model = decodeModel(row.body);
+    } catch {
+      model = null;
+    }
+    if (!isModel(model)) {
+      this.app.services.log.warn({ store: e.store, zone: e.zone }, "forecast model: the kept one could not be read; it trains again");
+      return false;
+    }
+    Object.assign(e, { model, state: "ready", trainedAt: row.trainedAt, error: null });
+    this.app.services.log.info(
+      { store: e.store, zone: e.zone, trainedAt: new Date(row.trainedAt).toISOString(), dataVersion: row.dataVersion, bytes: row.body.length, loadMs: Math.round((performance.now() - started) * 10) / 10 },
+      "forecast model loaded from the database",
+    );
+    return true;
+  }
+
+  /** The kept model of a store or zone, read once (a failed read is logged: it trains as before). */
+  private restore(e: ModelEntry): Promise<void> {
+    if (!this.trainer) return Promise.resolve();
+    e.restored ??= this.app.services.storage.forecastModels.get(e.store, e.zone).then(
+      (row) => void this.adopt(e, row),
+      (err: unknown) => this.app.services.log.warn({ store: e.store, zone: e.zone, err: String(err) }, "forecast model: reading the kept one failed; it trains"),
+    );
+    return e.restored;
+  }
+
   /** Whether a model should (re)train now: never trained, or trained before last night's retrain hour. */
   private due(e: ModelEntry, now: EpochMs): boolean {
     if (!this.trainer || this.inFlight.has(e) || now < e.retryAfter) return false;
@@ -252,13 +305,33 @@ export class ForecastService {
     const starts = series.starts.filter(inWindow) as EpochMs[];
     const values = series.values.filter((_, i) => inWindow(series.starts[i]!));
     const log = this.app.services.log;
-    this.trainer
-      .train({ timeZone: e.timeZone, starts, values, special })
+    const trainer = this.trainer;
+    const kept = this.app.services.storage.forecastModels;
+    const job = { timeZone: e.timeZone, starts, values, special };
+    // Another server of a chain may have trained it since (kept in the database): take that one.
+    kept
+      .get(e.store, e.zone)
       .then(
-        (model) => {
-          Object.assign(e, { model, state: "ready", trainedAt: now, error: null });
-          log.info({ store: e.store, zone: e.zone, trainMs: Math.round(model.trainMs), hourly: model.hourly !== null, daily: model.daily !== null, notes: model.notes }, "forecast model trained");
-        },
+        (row) => row !== null && row.trainedAt >= cut && this.adopt(e, row),
+        () => false,
+      )
+      .then(async (taken) => {
+        if (taken) return;
+        const model = await trainer.train(job);
+        log.info({ store: e.store, zone: e.zone, trainMs: Math.round(model.trainMs), hourly: model.hourly !== null, daily: model.daily !== null, notes: model.notes }, "forecast model trained");
+        // kept before it answers, so a model that answered is one a restart answers with too
+        const started = performance.now();
+        const body = encodeModel(model);
+        await kept
+          .put({ store: e.store, zone: e.zone, timeZone: e.timeZone, trainedAt: now, cut, historyWeeks: this.config.historyWeeks, dataVersion: dataVersion(job), format: MODEL_FORMAT, body, savedAt: now })
+          .then(
+            () => log.info({ store: e.store, zone: e.zone, bytes: body.length, saveMs: Math.round((performance.now() - started) * 10) / 10 }, "forecast model kept in the database"),
+            (err: unknown) => log.warn({ store: e.store, zone: e.zone, err: String(err) }, "forecast model: keeping it in the database failed; a restart trains it again"),
+          );
+        Object.assign(e, { model, state: "ready", trainedAt: now, error: null });
+      })
+      .then(
+        () => undefined,
         (err: unknown) => {
           Object.assign(e, { state: e.model ? "ready" : "failed", error: String((err as Error)?.message ?? err), retryAfter: now + HOUR });
           log.warn({ store: e.store, zone: e.zone, err: e.error }, "forecast model training failed; baselines answer, retrying in an hour");
@@ -332,7 +405,7 @@ export class ForecastService {
   async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
-    const [history, hours] = await Promise.all([this.history(store, timeZone, now), this.hours(store)]);
+    const [history, hours] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.restore(e)]);
     const special = ForecastService.specialOf(hours);
     if (this.due(e, now)) this.train(e, history, now, special);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.

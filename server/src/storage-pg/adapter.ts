@@ -88,6 +88,7 @@ import { arrayLiteral } from "./array-literal.js";
 import { PriorityGate } from "./priority-gate.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
+import { forecastModelStore } from "../routes/forecast-store.js";
 import { forgetUnusedStoreSql } from "../storage/unused-store.js";
 
 /** `last_used_at` of a token is written at most this often (as SQLite). */
@@ -1138,12 +1139,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   const sql = (run: typeof read) => (text: string, args: readonly unknown[]) => run(async (q) => (await q.query(pgPlaceholders(text), [...args])).rows as Record<string, unknown>[]);
   const { hours, alerts } = alertStores(sql(read), sql(write), (b) => b);
   const accuracyAudits = accuracyAuditStore(sql(read), sql(write));
+  const forecastModels = forecastModelStore(sql(read), sql(write));
 
   const storage: PgStorage = {
     kind: "postgres",
     hours,
     alerts,
     accuracyAudits,
+    forecastModels,
     pool: core.pool,
     stores,
     agents,

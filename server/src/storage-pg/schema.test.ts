@@ -187,6 +187,7 @@ describe("the PostgreSQL schema", () => {
       "departments",
       "door_rollups",
       "events",
+      "forecast_models",
       "layouts",
       "occupancy_drift",
       "open_visits",

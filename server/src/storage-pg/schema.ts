@@ -26,6 +26,7 @@
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
+import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
 
 export interface PgMigration {
   version: number;
@@ -515,5 +516,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 22,
     name: "each alert's last change whose webhook deliveries are queued (a kill -9 between storing and queuing loses none)",
     sql: ALERTS_NOTIFIED_SQL,
+  },
+  {
+    version: 23,
+    name: "trained forecast models, so a restarted server answers with its model rather than a baseline (issue 17)",
+    sql: FORECAST_MODELS_PG_SQL,
   },
 ];

@@ -23,6 +23,7 @@ import { TokensRepo } from "../db/repos/tokens.js";
 import { WebhooksRepo } from "../db/repos/webhooks.js";
 import { alertStores } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
+import { forecastModelStore } from "../routes/forecast-store.js";
 import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
@@ -317,12 +318,14 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     });
   const { hours, alerts } = alertStores(sql(r.read), sql(r.write), (b) => (b ? 1 : 0));
   const accuracyAudits = accuracyAuditStore(sql(r.read), sql(r.write));
+  const forecastModels = forecastModelStore(sql(r.read), sql(r.write));
 
   const storage: Storage = {
     kind: "sqlite",
     hours,
     alerts,
     accuracyAudits,
+    forecastModels,
     stores,
     agents,
     tokens,

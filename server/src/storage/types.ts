@@ -14,6 +14,7 @@ import type { DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
 import type { AlertsStore, HoursStore } from "../alerts/store.js";
 import type { AccuracyAuditsStore } from "../audits/store.js";
+import type { ForecastModelsStore } from "../routes/forecast-store.js";
 
 // ---- stores and layouts ----
 
@@ -885,6 +886,8 @@ export interface Storage {
   readonly alerts: AlertsStore;
   /** Installers' accuracy audits (migration 11; server/src/audits/store.ts). */
   readonly accuracyAudits: AccuracyAuditsStore;
+  /** Trained forecast models, one per store and zone (migration 23; server/src/routes/forecast-store.ts). */
+  readonly forecastModels: ForecastModelsStore;
   /**
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another
