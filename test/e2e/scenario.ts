@@ -126,10 +126,12 @@ export async function expectApiMatchesDomain(api: FootfallApi, accepted: readonl
     );
   }
   // The answer also says where its total comes from (totalFrom, doorZones) and whether every zone is counted now
-  // (partial, each zone's offlineSince and offlineAgents: no agent is offline here): the figures are the domain's.
+  // (partial, each zone's offlineSince and offlineAgents: no agent is offline here) and the layout version it is counted
+  // on (the one layout put, as the live push names it): the figures are the domain's.
   type Answer = Awaited<ReturnType<FootfallApi["occupancy"]>> & { totalFrom?: string; doorZones?: string[]; partial?: boolean };
-  const { totalFrom: _from, doorZones: _doors, partial, ...answer } = (await api.occupancy(STORE)) as Answer;
+  const { totalFrom: _from, doorZones: _doors, partial, layoutVersion, ...answer } = (await api.occupancy(STORE)) as Answer;
   expect(partial, "occupancy: partial").toBe(false);
+  expect(layoutVersion, "occupancy: layoutVersion").toBe(1);
   const occupancy = {
     ...answer,
     zones: answer.zones.map((z) => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventFactory } from "../../../test/support/fixtures.js";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -129,7 +129,19 @@ describe("GET /api/v1/stores/:store/occupancy", () => {
       totalFrom: "door",
       doorZones: ["entrance"],
       partial: false,
+      layoutVersion: 1,
     });
+  });
+
+  it("names the layout version in force, as the live push does, so a client sees a renamed zone's new name", async () => {
+    await t.putLayout("renamed", smallLayout());
+    expect((await t.get("/api/v1/stores/renamed/occupancy")).body.layoutVersion).toBe(1);
+    // The bakery renamed: the same zone ids, so only the version tells a client its names are old.
+    const v2 = smallLayout();
+    await t.putLayout("renamed", { ...v2, zones: v2.zones.map((z) => (z.id === "bakery" ? { ...z, name: "Bakery & pastries" } : z)) });
+    const res = await t.get("/api/v1/stores/renamed/occupancy");
+    expect(res.body.layoutVersion).toBe(2);
+    expect((await t.get("/api/v1/stores/renamed/layout")).body.version).toBe(2);
   });
 
   it("is zero everywhere for a store without events", async () => {

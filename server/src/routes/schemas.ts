@@ -81,6 +81,12 @@ export const OccupancyBody = Type.Object({
       description: "(this project) true when `total` holds a zone nothing counts now (offlineSince set): one whose people it adds up, or, from door counters, a door zone; the total then is not all live",
     }),
   ),
+  layoutVersion: Type.Optional(
+    Type.Integer({
+      description:
+        "(this project) the version of the store's layout in force now, the one the figures are counted on, as the live push names it: a client showing another version (a zone renamed or moved keeps its id) fetches the layout",
+    }),
+  ),
 });
 export const AgentsBody = Type.Object({
   clockWarnMs: Type.Optional(Type.Integer({ description: "an agent whose clockOffsetMs is further from 0 than this is flagged (FOOTFALL_CLOCK_WARN_MS, default 30000)" })),
