@@ -93,14 +93,14 @@ function explainListenError(err: unknown, config: ServerConfig): unknown {
   return new Error(what);
 }
 
-/** Close cleanly on SIGINT/SIGTERM. */
-function closeOnSignal(close: () => Promise<void>): void {
+/** Close cleanly on SIGINT/SIGTERM, telling `close` which signal it was (the JSON "footfall server stopped" line names it). */
+function closeOnSignal(close: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     process.stderr.write(`\n${signal}: shutting down...\n`);
-    close().then(
+    close(signal).then(
       () => process.exit(0),
       (err: Error) => {
         process.stderr.write(`shutdown failed: ${err.message}\n`);

@@ -281,13 +281,13 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   return {
     server,
     tokens,
-    close: async () => {
+    close: async (signal?: NodeJS.Signals) => {
       const started = performance.now();
       stopping = true;
       // The simulator stops first, while the broker still runs, so that it says goodbye (its
       // offline status) at once instead of waiting out its publish timeouts against a closed port.
       await stopChild(child, 8000);
-      await server.close();
+      await server.close(signal);
       process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
   };
@@ -443,11 +443,11 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   return {
     server,
     tokens,
-    close: async () => {
+    close: async (signal?: NodeJS.Signals) => {
       const started = performance.now();
       stopping = true;
       await stopChild(child as ChildProcess | null, 8000);
-      await server.close();
+      await server.close(signal);
       process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
   };

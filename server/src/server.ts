@@ -48,7 +48,8 @@ export interface RunningServer {
   mqttPort: number | null;
   /** This server in a chain (PostgreSQL and an external broker), or null alone. */
   cluster: ClusterNode | null;
-  close(): Promise<void>;
+  /** Stops the server; `signal`: the signal that asked for it (SIGTERM, SIGINT), named in the "footfall server stopped" line. */
+  close(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StartOptions {
@@ -103,7 +104,8 @@ const acceptedSoFar = async (server: RunningServer): Promise<number> =>
   (await server.services.metrics.eventsAccepted.get()).values.reduce((sum, v) => sum + v.value, 0);
 
 /**
- * `server` whose close ends with one JSON line, "footfall server stopped": how long the stop took and, on a whole
+ * `server` whose close ends with one JSON line, "footfall server stopped": the signal that stopped it (SIGTERM, SIGINT;
+ * none when a program closed it), how long the stop took and, on a whole
  * server (`own`: its ingest is this thread's), what it finished before it stopped: the MQTT messages queued for a
  * commit when the stop began, the events committed meanwhile and the webhook attempts it waited for. A split chain
  * server's worker hands its shards over and commits what it holds before the front stops (its log says so).
@@ -113,7 +115,7 @@ function withStoppedLine(server: RunningServer, log: Logger, own: boolean): Runn
   const close = server.close;
   return {
     ...server,
-    close: () =>
+    close: (signal?: NodeJS.Signals) =>
       (closing ??= (async () => {
         const started = performance.now();
         const queued = own ? server.ingest.backlog().messages : 0;
@@ -121,7 +123,10 @@ function withStoppedLine(server: RunningServer, log: Logger, own: boolean): Runn
         const webhookAttempts = server.services.webhooks?.inFlight() ?? 0;
         await close();
         const flushed = own ? { messages: queued, events: (await acceptedSoFar(server)) - accepted, webhookAttempts } : undefined;
-        log.info({ stoppedInMs: Math.round(performance.now() - started), ...(flushed ? { flushed } : {}), ...(server.cluster ? { serverId: server.cluster.serverId } : {}) }, "footfall server stopped");
+        log.info(
+          { ...(signal ? { signal } : {}), stoppedInMs: Math.round(performance.now() - started), ...(flushed ? { flushed } : {}), ...(server.cluster ? { serverId: server.cluster.serverId } : {}) },
+          "footfall server stopped",
+        );
       })()),
   };
 }

@@ -27,6 +27,15 @@ describe("footfall serve's log at start and stop", () => {
     expect(server.output()).toContain("SIGTERM: shutting down...");
     const stopped = server.logLines(/^footfall server stopped$/);
     expect(stopped).toHaveLength(1);
-    expect(stopped[0]).toMatchObject({ level: 30, service: "footfall", stoppedInMs: expect.any(Number), flushed: { messages: 0, events: 0, webhookAttempts: 0 } });
+    // The line names the signal that stopped it: IT's log shipping tells a deploy's SIGTERM from a Ctrl-C.
+    expect(stopped[0]).toMatchObject({ level: 30, service: "footfall", signal: "SIGTERM", stoppedInMs: expect.any(Number), flushed: { messages: 0, events: 0, webhookAttempts: 0 } });
+  });
+
+  it("names SIGINT (Ctrl-C at a terminal) in the 'stopped' line when that stopped it", async () => {
+    await server!.restart();
+    await server!.stop("SIGINT");
+    expect(server!.exit).toMatchObject({ code: 0 });
+    expect(server!.output()).toContain("SIGINT: shutting down...");
+    expect(server!.logLines(/^footfall server stopped$/).at(-1)).toMatchObject({ signal: "SIGINT", flushed: { messages: 0, events: 0, webhookAttempts: 0 } });
   });
 });

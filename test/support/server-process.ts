@@ -173,9 +173,9 @@ export class ServerProcess {
     });
   }
 
-  /** SIGTERM: a clean shutdown. */
-  async stop(): Promise<void> {
-    await this.child?.stop("SIGTERM");
+  /** SIGTERM (or `signal`, e.g. SIGINT, a Ctrl-C at a terminal): a clean shutdown. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    await this.child?.stop(signal);
   }
   /** kill -9 in the middle of whatever it is doing. */
   async kill9(): Promise<void> {
