@@ -9,6 +9,12 @@ import type { Alert, AlertNotification, AlertNotificationType, AlertRule } from 
  * alert resolved. It stays firing (or acknowledged) while the condition holds and resolves at the
  * first step where it does not. A disabled or deleted rule resolves its alert.
  *
+ * A figure nobody counts now (`figures.notCounted`: the zone's agents, or for the store a zone its
+ * total holds, are all offline, silent or revoked; core's notCountedSince) is frozen at the moment
+ * counting stopped: a rule on it opens no alert (a wait in progress starts again), and its open alert
+ * is held as it is, neither resolved as if the zone had emptied nor made worse, until the figure is
+ * counted again ({@link ruleNotCountedSince}; the server shows "not counted now since" beside it).
+ *
  * What must survive a restart is the rules' alerts (active ones with their acknowledgement, and the
  * last resolve for the cool-down): the server stores every alert it changes and rebuilds the state
  * with {@link restoreAlertState}. A wait in progress (the condition held, not yet long enough) starts
@@ -40,6 +46,11 @@ export interface AlertFigures {
   forecastOccupancy?: { store?: ForecastFigure | null; zones?: Record<string, ForecastFigure | null> };
   /** The zones' names in the store's layout (by id), for the messages: staff read "Bakery", not "bakery". */
   zoneNames?: Record<string, string>;
+  /**
+   * Figures nobody counts now, with since when (epoch ms): per zone (its occupancy and, for a queue
+   * zone, its queue), and `store` while the store total holds such a zone (it is partial).
+   */
+  notCounted?: { store?: number; zones?: Record<string, number> };
 }
 
 /** The next hour's forecast arrivals (forecast-arrivals rules). */
@@ -111,6 +122,16 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
     case "forecast-occupancy":
       return forecastOf(rule, f)?.expected ?? null;
   }
+}
+
+/**
+ * Since when nobody counts the figure a rule reads (occupancy of its zone or the store, a queue's
+ * length or wait), or null while it is counted and for kinds that read no such figure.
+ */
+export function ruleNotCountedSince(rule: Pick<AlertRule, "kind" | "zone">, f: AlertFigures): number | null {
+  if (rule.kind !== "occupancy" && rule.kind !== "queue-length" && rule.kind !== "queue-wait") return null;
+  if (rule.zone === undefined) return rule.kind === "occupancy" ? (f.notCounted?.store ?? null) : null;
+  return f.notCounted?.zones?.[rule.zone] ?? null;
 }
 
 const round = (x: number, decimals: number) => Math.round(x * 10 ** decimals) / 10 ** decimals;
@@ -197,6 +218,11 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
     const rs = state[rule.id] ?? EMPTY;
     if (!rule.enabled) {
       next[rule.id] = rs.active ? resolve(rs, rule) : { ...rs, pendingSince: null };
+      continue;
+    }
+    if (ruleNotCountedSince(rule, figures) !== null) {
+      // Frozen figures: the open alert stays as it is; nothing new opens.
+      next[rule.id] = rs.active || rs.pendingSince === null ? rs : { ...rs, pendingSince: null };
       continue;
     }
     const value = ruleValue(rule, figures, now);

@@ -6,11 +6,13 @@ import type { Alert, AlertRule, AlertRuleInput, OpeningHours } from "@footfall/c
 import { jsonRequester, type Method } from "./client.js";
 
 export type { Alert, AlertRule, AlertRuleInput, OpeningHours };
+/** An alert as the server shows it: an active one on figures nobody counts now says since when (epoch ms). */
+export type ShownAlert = Alert & { notCountedSince?: number };
 /** What the live push sends as `alerts` (server/src/alerts/live.ts). */
 export interface LiveAlerts {
   store: string;
   timezone: string;
-  alerts: Alert[];
+  alerts: ShownAlert[];
   /** `rules`: each enabled occupancy rule's threshold by rule id (left out by servers before it). */
   thresholds: { store?: number; zones: Record<string, number>; rules?: Record<string, number> };
 }
@@ -33,7 +35,7 @@ export function alertsApi(token: string, base = "") {
     saveRule: (store: string, id: string | null, input: AlertRuleInput) =>
       id ? call<AlertRule>("PUT", `${s(store)}/alert-rules/${encodeURIComponent(id)}`, input) : call<AlertRule>("POST", `${s(store)}/alert-rules`, input),
     deleteRule: (store: string, id: string) => call<null>("DELETE", `${s(store)}/alert-rules/${encodeURIComponent(id)}`),
-    history: (store: string, from: number) => call<{ alerts: Alert[]; timezone: string }>("GET", `${s(store)}/alerts?state=all&from=${from}`),
+    history: (store: string, from: number) => call<{ alerts: ShownAlert[]; timezone: string }>("GET", `${s(store)}/alerts?state=all&from=${from}`),
     acknowledge: (store: string, id: string, by?: string) => call<Alert>("POST", `${s(store)}/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : {}),
   };
 }

@@ -318,6 +318,13 @@ describe("alertNow", () => {
     // Figures of other queues only: the zone's people, as before.
     expect(alertNow({ kind: "queue-length", value: 5, zone: "fruit" }, s, [{ zone: "line", length: 1, estimatedWaitS: null }])).toBe("now 7 waiting");
   });
+  it("says 'not counted now' for an occupancy alert on a zone nothing counts, or on the store while its total is partial, not the frozen zone's share", () => {
+    const o = occ(9, [["fruit", 7, 10], ["bread", 1, 4]]);
+    const s = liveScene(layout, { ...o, zones: o.zones.map((z) => (z.zone === "fruit" ? { ...z, offlineSince: 5000, offlineAgents: ["cam-1"] } : z)), partial: true });
+    expect(alertNow(alert(0.9, "fruit"), s)).toBe("not counted now");
+    expect(alertNow(alert(0.9), s)).toBe("not counted now");
+    expect(alertNow(alert(0.9, "bread"), s)).toBe("now 25 %");
+  });
   it("gives the server's figure for the same occupancy (core's ruleValue, rounded as the message) (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.double({ min: 0, max: 2, noNaN: true }), (fruit, cap, bread, store, value) => {

@@ -358,11 +358,12 @@ export function rememberedAckName(stored: string | null, now: number): string {
  * there now): "now 9 %", with the server's rounding and definition (people over capacity; the
  * store's: its total over its zones' capacities added up); a queue alert's people waiting or wait now
  * as the queue's tile says them ("now 2 waiting", "now about 1 min": `queues`, the live queue figures;
- * without them, a queue-length alert's zone's people; "not counted now" for a line nothing counts). Null for other kinds, an unknown figure or the same one.
+ * without them, a queue-length alert's zone's people; "not counted now" for a line nothing counts, and
+ * for an occupancy alert on a zone nothing counts or on a partial store total). Null for other kinds, an unknown figure or the same one.
  */
 export function alertNow(
   alert: Pick<Alert, "kind" | "zone" | "value">,
-  scene: Pick<LiveScene, "total" | "capacity" | "zones">,
+  scene: Pick<LiveScene, "total" | "capacity" | "zones" | "partial">,
   queues?: readonly (Pick<LiveQueueRow, "zone" | "length" | "estimatedWaitS"> & { offlineSince?: number | null })[],
 ): string | null {
   const zone = alert.zone === undefined ? null : scene.zones.find((z) => z.id === alert.zone);
@@ -372,6 +373,8 @@ export function alertNow(
   if ((alert.kind === "queue-length" || alert.kind === "queue-wait") && queues?.some((q) => q.zone === alert.zone)) return queueRowAlertNow(alert, queues);
   if (alert.kind === "queue-length") return zone ? queueAlertNow(alert, zone.occupancy, null) : null;
   if (alert.kind !== "occupancy") return null;
+  // Nobody counts the zone (or a zone the store total holds): its figures are frozen, the alert held as it was.
+  if (zone ? zone.notCounted : scene.partial.length > 0) return "not counted now";
   const people = zone ? zone.occupancy : scene.total;
   const capacity = zone ? zone.capacity : scene.capacity;
   if (capacity === null || !(capacity > 0)) return null;

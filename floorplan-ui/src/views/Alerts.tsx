@@ -6,7 +6,7 @@
 import { useCallback, useMemo, useState } from "react";
 import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
-import { alertsApi, type Alert, type AlertRule, type AlertRuleInput, type DriftDay } from "../api/alerts.js";
+import { alertsApi, type AlertRule, type AlertRuleInput, type DriftDay, type ShownAlert } from "../api/alerts.js";
 import { formatDateTime, formatLocalDate, formatTime } from "../model/format.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
@@ -226,7 +226,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
   );
 }
 
-function History({ alerts, timeZone }: { alerts: Alert[]; timeZone: string }) {
+function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string }) {
   if (alerts.length === 0) return <p className="muted">No alert in the last 30 days.</p>;
   return (
     <table className="table" data-testid="alert-history">
@@ -246,7 +246,15 @@ function History({ alerts, timeZone }: { alerts: Alert[]; timeZone: string }) {
             <td>{a.message}</td>
             <td>{formatTime(a.since, timeZone)}</td>
             <td>{a.acknowledgedBy ? `${a.acknowledgedBy} at ${formatTime(a.acknowledgedAt ?? a.firedAt, timeZone)}` : "–"}</td>
-            <td>{a.resolvedAt ? formatTime(a.resolvedAt, timeZone) : a.state === "resolved" ? "yes" : "still on"}</td>
+            <td>
+              {a.resolvedAt ? formatTime(a.resolvedAt, timeZone) : a.state === "resolved" ? "yes" : "still on"}
+              {a.notCountedSince !== undefined && a.state !== "resolved" && (
+                <span className="muted small" data-testid={`alert-not-counted-${a.ruleId}`}>
+                  {" "}
+                  · not counted now since {formatTime(a.notCountedSince, timeZone)}: figures frozen
+                </span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -21,6 +21,7 @@ import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { parseRange } from "../routes/times.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
+import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
 
 const READERS = ["viewer", "staff"] as const;
 const RuleParams = Type.Object({ store: StoreParams.properties.store, id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -192,15 +193,16 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         to: Type.Optional(TimeString),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
       }),
-      response: { 200: Type.Object({ alerts: Type.Array(AlertSchema), timezone: Type.String() }), ...errorResponses },
+      response: { 200: Type.Object({ alerts: Type.Array(ShownAlertSchema), timezone: Type.String() }), ...errorResponses },
     },
     handler: async (req) => {
       const store = req.store!.id;
       const timezone = req.store!.layout.timezone;
-      if ((req.query.state ?? "active") === "active") return { alerts: await storage.alerts.active(store), timezone };
+      // Active alerts on figures nobody counts now say since when (notCountedSince).
+      if ((req.query.state ?? "active") === "active") return { alerts: await withNotCounted(services, store, await storage.alerts.active(store)), timezone };
       const now = services.now();
       const range = parseRange({ from: req.query.from ?? String(now - 30 * DAY), to: req.query.to ?? String(now + 1) }, now);
-      return { alerts: await storage.alerts.history(store, { from: range.from, to: range.to, limit: req.query.limit ?? 200 }), timezone };
+      return { alerts: await withNotCounted(services, store, await storage.alerts.history(store, { from: range.from, to: range.to, limit: req.query.limit ?? 200 })), timezone };
     },
   });
 

@@ -3,7 +3,7 @@
  * agents each zone's events came from), and the live occupancy with it: the occupancy answer and the
  * live push say per zone since when and which agents, and whether the store total holds such a zone.
  */
-import { anyAgentDown, notCountedSince, type NotCounted, type Occupancy, type TrackingAgent } from "@footfall/core";
+import { anyAgentDown, notCountedSince, type AlertFigures, type NotCounted, type Occupancy, type TrackingAgent } from "@footfall/core";
 import { attentionOf } from "../agent-info.js";
 import type { AgentRow, Storage } from "../storage/types.js";
 
@@ -47,7 +47,26 @@ export function withTracking(occ: Occupancy, source: { totalFrom: "door" | "zone
     const n = notCounted.get(z.zone);
     return { ...z, offlineSince: n?.since ?? null, offlineAgents: n?.agents ?? [] };
   });
-  const inTotal = source.totalFrom === "door" ? new Set(source.doorZones) : null;
-  const partial = zones.some((z) => z.offlineSince !== null && (inTotal === null || inTotal.has(z.zone)));
+  const partial = zones.some((z) => z.offlineSince !== null && inStoreTotal(source, z.zone));
   return { ...occ, zones, ...source, partial };
+}
+
+/** Whether the store total holds a zone: every zone it adds up, or with door counters a door zone (its counter's figures). */
+function inStoreTotal(source: { totalFrom: "door" | "zones"; doorZones: readonly string[] }, zone: string): boolean {
+  return source.totalFrom !== "door" || source.doorZones.includes(zone);
+}
+
+/**
+ * The figures nobody counts now as alert rules read them (core's AlertFigures `notCounted`): per zone
+ * since when, and for the store since when its total is partial (the first of its zones to stop), by
+ * the rule `partial` follows in the occupancy answer.
+ */
+export function notCountedFigures(source: { totalFrom: "door" | "zones"; doorZones: readonly string[] }, notCounted: ReadonlyMap<string, NotCounted>): NonNullable<AlertFigures["notCounted"]> {
+  const zones: Record<string, number> = {};
+  let store: number | undefined;
+  for (const [zone, n] of notCounted) {
+    zones[zone] = n.since;
+    if (inStoreTotal(source, zone)) store = Math.min(store ?? Infinity, n.since);
+  }
+  return { zones, ...(store === undefined ? {} : { store }) };
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { alertStep, ruleNotCountedSince, type AlertFigures } from "./evaluate.js";
+import type { AlertRule } from "./types.js";
+
+const T0 = Date.UTC(2026, 11, 6, 15);
+const base = { store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
+const busy: AlertRule = { ...base, id: "busy", kind: "occupancy", zone: "till-queue", threshold: 0.8 };
+const line: AlertRule = { ...base, id: "line", kind: "queue-length", zone: "till-queue", threshold: 3 };
+const full: AlertRule = { ...base, id: "full", kind: "occupancy", threshold: 0.9 };
+const zone = (people: number, notCountedSince?: number): AlertFigures => ({
+  zones: { "till-queue": { people, capacity: 10 } },
+  queues: { "till-queue": { length: people, waitSeconds: 60 } },
+  ...(notCountedSince === undefined ? {} : { notCounted: { zones: { "till-queue": notCountedSince } } }),
+});
+const types = (r: ReturnType<typeof alertStep>) => r.notifications.map((n) => n.type);
+
+describe("alert rules on figures nobody counts now", () => {
+  it("open no alert on a zone whose agents are all down, though its frozen figures are over the limit", () => {
+    const r = alertStep({}, [busy, line], zone(9, T0 - 60_000), T0);
+    expect(types(r)).toEqual([]);
+    expect(r.state.busy?.active ?? null).toBeNull();
+    expect(r.state.line?.active ?? null).toBeNull();
+  });
+
+  it("hold an open alert as it is while its zone is not counted: not resolved when the frozen people time out, nor made worse", () => {
+    const fired = alertStep({}, [busy, line], zone(9), T0);
+    expect(types(fired)).toEqual(["alert.firing", "alert.firing"]);
+    // The camera goes offline; half an hour on the visit timeout has taken the frozen people out of the zone.
+    const held = alertStep(fired.state, [busy, line], zone(0, T0 + 1000), T0 + 1_800_000);
+    expect(types(held)).toEqual([]);
+    expect(held.changed).toEqual([]);
+    expect(held.state.busy?.active).toEqual(fired.state.busy?.active);
+    expect(held.state.line?.active).toEqual(fired.state.line?.active);
+    expect(alertStep(held.state, [busy, line], zone(12, T0 + 1000), T0 + 1_900_000).changed).toEqual([]);
+  });
+
+  it("resolve the held alert once the zone is counted again and under the limit", () => {
+    const fired = alertStep({}, [busy], zone(9), T0);
+    const held = alertStep(fired.state, [busy], zone(0, T0 + 1000), T0 + 60_000);
+    expect(types(alertStep(held.state, [busy], zone(2), T0 + 120_000))).toEqual(["alert.resolved"]);
+  });
+
+  it("start a wait in progress again: a rule held for 60 s fires 60 s after counting resumes, not at once", () => {
+    const rule = { ...busy, forSeconds: 60 };
+    const pending = alertStep({}, [rule], zone(9), T0);
+    const off = alertStep(pending.state, [rule], zone(9, T0 + 1000), T0 + 50_000);
+    const back = alertStep(off.state, [rule], zone(9), T0 + 70_000);
+    expect(types(back)).toEqual([]);
+    expect(types(alertStep(back.state, [rule], zone(9), T0 + 130_000))).toEqual(["alert.firing"]);
+  });
+
+  it("read the store's rule as not counted while its total is partial, and leave other kinds to their own figures", () => {
+    const f: AlertFigures = { store: { people: 95, capacity: 100 }, notCounted: { store: T0 - 5000, zones: { bakery: T0 - 5000 } } };
+    expect(ruleNotCountedSince(full, f)).toBe(T0 - 5000);
+    expect(types(alertStep({}, [full], f, T0))).toEqual([]);
+    expect(ruleNotCountedSince({ kind: "agent-offline", zone: "bakery" }, f)).toBeNull();
+    expect(ruleNotCountedSince({ kind: "queue-wait", zone: "bakery" }, f)).toBe(T0 - 5000);
+    expect(ruleNotCountedSince({ kind: "occupancy", zone: "drinks" }, f)).toBeNull();
+  });
+});
