@@ -239,7 +239,7 @@ describe("the waits by weekday and hour in analytics", () => {
     await heat.waitFor();
     const range = { from: Number(await heat.getAttribute("data-from")), to: Number(await heat.getAttribute("data-to")) };
     await page.getByTestId("queue-grid-line").waitFor({ timeout: 15_000 });
-    type Report = { queues: { zone: string; joins: number; abandoned: number; wait_s: { median: number } | null; byWeekdayHour: { weekday: number; hour: number; wait_s: { median: number } | null }[] }[] };
+    type Report = { queues: { zone: string; name: string; joins: number; abandoned: number; wait_s: { median: number } | null; byWeekdayHour: { weekday: number; hour: number; wait_s: { median: number } | null }[] }[] };
     const report = (await t.shop.api.request<Report>("GET", `/api/v1/stores/${t.shop.store}/queues?from=${range.from}&to=${range.to}`)).body.queues[0]!;
     expect(report.joins).toBeGreaterThanOrEqual(135);
     expect(report.abandoned).toBeGreaterThanOrEqual(3);
@@ -250,13 +250,15 @@ describe("the waits by weekday and hour in analytics", () => {
     }
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-queues").click()]);
     const csv = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
-    const lines = csv.trim().split("\n");
-    expect(lines[0]).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row");
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name");
     // The hours, then the queue's line of the screen over the range: its joins and its median wait (not a median of the hours').
     expect(lines).toHaveLength(1 + report.byWeekdayHour.length + 1);
     expect(lines.slice(1, -1).reduce((s, l) => s + Number(l.split(",")[6]), 0)).toBe(report.joins);
     const total = lines.at(-1)!.split(",");
-    expect([total[2], total[6], total[13]]).toEqual(["line", String(report.joins), "total"]);
+    // Each row names the queue as the view heads its table ('Till queue'), its id in `queue`.
+    expect([total[2], total[6], total[13], total[14]]).toEqual(["line", String(report.joins), "total", report.name]);
+    expect(await page.getByTestId("queue-report-line").locator(".queue-summary b").textContent()).toBe(total[14]);
     expect(`${total[6]} joined`).toBe(await page.getByTestId("queue-joins-line").textContent());
     expect(total[8]).toBe(report.wait_s!.median.toFixed(1));
     for (const l of lines.slice(1)) expect(l.split(",").slice(0, 2).map((x) => Date.parse(x))).toEqual([range.from, range.to]);

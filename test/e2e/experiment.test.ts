@@ -148,7 +148,7 @@ describe("a layout experiment on a real server", () => {
     const { id } = await experiment("Export", "lift-test", "lift-control");
     const res = await fetch(`${server.httpUrl}/api/v1/experiments/${id}/result.csv`, { headers: { authorization: `Bearer ${viewer.token}` } });
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
-    const lines = (await res.text()).trim().split("\n");
+    const lines = (await res.text()).trim().split("\r\n");
     expect(lines).toHaveLength(1 + 2 * 4);
     expect(lines[1]).toMatch(/^promo,promo,reach,.*,difference-in-differences,increase,/);
   });

@@ -17,6 +17,7 @@ export * from "./queues.js";
 export * from "./coverage.js";
 export * from "./csv-number.js";
 export * from "./csv-records.js";
+export * from "./csv-write.js";
 export * from "./layout-versions.js";
 export * from "./ago.js";
 export * from "./agent-attention.js";

@@ -2,7 +2,8 @@ import {
   abandonmentRate,
   bucketStarts,
   CSV_DECIMALS,
-  csvNumber,
+  type CsvColumn,
+  type CsvValue,
   estimateWait,
   formatBucketStart,
   localTime,
@@ -20,6 +21,7 @@ import {
   type Range,
   type NotCounted,
   type WaitStats,
+  toCsv,
 } from "@footfall/core";
 import { trackingOf } from "./zone-tracking.js";
 import type { Services } from "../services.js";
@@ -268,23 +270,32 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
 }
 
 /**
- * The report as CSV, one row per queue and (weekday, hour) cell, waits in seconds to 1 decimal as every export's seconds (core's csvNumber);
- * each row starts with the range it covers in the store's zone (`range_from`, `range_to`), as the views' exports do.
- * After each queue's cells (`row` "hour"), its figures over the whole range (`row` "total", no weekday or hour),
- * as the view's line above the queue's table says them: its joins, its median and p90 wait (which its cells'
- * medians do not give), served and abandoned.
+ * The report as CSV (core's toCsv: CRLF line ends as every export), one row per queue and (weekday, hour) cell, waits in seconds
+ * to 1 decimal as every export's seconds (core's csvNumber); each row starts with the range it covers in the store's zone
+ * (`range_from`, `range_to`), as the views' exports do. After each queue's cells (`row` "hour"), its figures over the whole
+ * range (`row` "total", no weekday or hour), as the view's line above the queue's table says them: its joins, its median and
+ * p90 wait (which its cells' medians do not give), served and abandoned. The last column, `queue_name`, is the queue zone's
+ * name as the view heads its table (`queue` is its id).
  */
 export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-  const n = (x: number | null | undefined) => (x === null || x === undefined ? "" : csvNumber(x, CSV_DECIMALS.seconds));
+  const seconds = CSV_DECIMALS.seconds;
+  const header: CsvColumn[] = [
+    ...["range_from", "range_to", "queue", "queue_for", "weekday", "hour"].map((name) => ({ name })),
+    ...["joins", "waits"].map((name) => ({ name, decimals: CSV_DECIMALS.count })),
+    ...["median_wait_s", "p90_wait_s", "mean_wait_s"].map((name) => ({ name, decimals: seconds })),
+    ...["served", "abandoned"].map((name) => ({ name, decimals: CSV_DECIMALS.count })),
+    { name: "row" },
+    { name: "queue_name" },
+  ];
   const from = formatBucketStart(range.from, timeZone);
   const to = formatBucketStart(range.to, timeZone);
-  const lines = ["range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row"];
+  const lines: CsvValue[][] = [];
   for (const r of rows) {
     for (const c of r.byWeekdayHour) {
-      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, n(c.wait_s?.median), n(c.wait_s?.p90), n(c.wait_s?.mean), c.served, c.abandoned, "hour"].join(","));
+      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, c.wait_s?.median, c.wait_s?.p90, c.wait_s?.mean, c.served, c.abandoned, "hour", r.name]);
     }
-    lines.push([from, to, r.zone, r.queueFor, "", "", r.joins, r.wait_s?.n ?? 0, n(r.wait_s?.median), n(r.wait_s?.p90), n(r.wait_s?.mean), r.served, r.abandoned, "total"].join(","));
+    lines.push([from, to, r.zone, r.queueFor, "", "", r.joins, r.wait_s?.n ?? 0, r.wait_s?.median, r.wait_s?.p90, r.wait_s?.mean, r.served, r.abandoned, "total", r.name]);
   }
-  return lines.join("\n") + "\n";
+  return toCsv(header, lines);
 }

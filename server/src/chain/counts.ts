@@ -17,7 +17,7 @@
  * bucket that starts before the first whole hour kept has `in` and `out` null (empty CSV cells), as
  * the overview's enters are null there, rather than a row of zeros a BI tool would chart as a closed store.
  */
-import { bucketStarts, formatBucketStart, type Layout, type Range } from "@footfall/core";
+import { bucketStarts, csvRecord, formatBucketStart, type Layout, type Range } from "@footfall/core";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { RetentionError, type StoreAnalytics } from "../analytics/store-analytics.js";
 import type { Storage } from "../storage/types.js";
@@ -186,7 +186,6 @@ export async function* storeCounts(
   }
 }
 
-const csvCell = (v: string | number | null) => (v === null ? "" : typeof v === "number" ? String(v) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The body as text chunks: CSV (a header, then a line a row) or JSON (`{"interval", "rows": [...]}`), written as rows come. */
 export async function* serializeCounts(
@@ -195,9 +194,10 @@ export async function* serializeCounts(
   head: Record<string, unknown>,
 ): AsyncGenerator<string> {
   if (format === "csv") {
-    yield "store,zone,kind,start,end,in,out\r\n";
+    // Core's records, as every export: CRLF line ends (RFC 4180).
+    yield csvRecord(["store", "zone", "kind", "start", "end", "in", "out"]);
     for await (const chunk of rows) {
-      if (chunk.rows.length) yield chunk.rows.map((r) => [chunk.store, r.zone, r.kind, r.start, r.end, r.in, r.out].map(csvCell).join(",")).join("\r\n") + "\r\n";
+      if (chunk.rows.length) yield chunk.rows.map((r) => csvRecord([chunk.store, r.zone, r.kind, r.start, r.end, r.in, r.out])).join("");
     }
     return;
   }

@@ -278,6 +278,10 @@ describe("GET /api/v1/experiments/:id/result", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
     expect(res.headers["content-disposition"]).toBe(`attachment; filename="experiment-${id}.csv"`);
+    // RFC 4180 records, CRLF line ends, as every other export (the views', queues.csv, /counts): 9 records, no bare LF.
+    expect(res.body.endsWith("\r\n")).toBe(true);
+    expect(res.body.split("\r\n")).toHaveLength(1 + 8 + 1);
+    expect(res.body.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(8);
     expect(Object.keys(rows[0]!)).toEqual([

@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import { stringify } from "csv-stringify/sync";
-import { csvText, experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { csvText, experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { periodData, seedOf } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
@@ -299,10 +298,11 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
       ];
     }),
   );
-  return stringify([
+  // Core's toCsv, as every export: CRLF line ends (RFC 4180).
+  return toCsv(
     ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings"],
-    ...rows,
-  ]);
+    rows,
+  );
 }
 
 /** A new experiment id: 12 random lowercase hex digits. */

@@ -173,22 +173,41 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/csv");
     expect(res.headers["content-disposition"]).toBe('attachment; filename="footfall-shop-queues.csv"');
-    const [header, ...all] = res.body.trim().split("\n");
-    expect(header).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row");
+    // RFC 4180 records, CRLF line ends, as every other export (the views', an experiment's, /counts).
+    expect(res.body.endsWith("\r\n")).toBe(true);
+    expect(res.body.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+    const [header, ...all] = res.body.slice(0, -2).split("\r\n");
+    // The queue's name last (its id in `queue`), as the view heads the queue's table (here the zone is named as its id).
+    expect(header).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name");
     const rows = all.slice(0, -1);
     expect(rows).toHaveLength(json.byWeekdayHour.length);
     const first = json.byWeekdayHour[0];
     // The range on every row, in the store's zone (12:00 to 16:00 in Paris), as the views' exports give it.
     expect(rows[0]).toBe(
-      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned, "hour"].join(","),
+      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned, "hour", "line"].join(","),
     );
     // Then the queue's figures over the range, as the view's line above its table says them: the median and p90 wait
     // of the range, which the hours' medians do not give (the median of the range is not a median of medians).
     expect(all.at(-1)).toBe(
-      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "", "", json.joins, json.wait_s.n, json.wait_s.median.toFixed(1), json.wait_s.p90.toFixed(1), json.wait_s.mean.toFixed(1), json.served, json.abandoned, "total"].join(","),
+      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "", "", json.joins, json.wait_s.n, json.wait_s.median.toFixed(1), json.wait_s.p90.toFixed(1), json.wait_s.mean.toFixed(1), json.served, json.abandoned, "total", "line"].join(","),
     );
     // Every wait in seconds to 1 decimal, as in every export (not "12" in one row and "12.5" in the next).
     for (const r of rows) expect(r.split(",").slice(8, 11).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
+  });
+
+  it("names each queue in the CSV as the view heads its table, a name with a comma in one quoted cell", async () => {
+    const base = queueLayout();
+    await t.putLayout("named", { ...base, zones: base.zones.map((z) => (z.id === "line" ? { ...z, name: "Till queue, by the door" } : z)) });
+    const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/named/queues.csv?${Q}`, headers: { authorization: `Bearer ${t.admin}` } });
+    expect(res.statusCode).toBe(200);
+    const json = (await t.get(`/api/v1/stores/named/queues?${Q}`)).body.queues[0];
+    expect(json).toMatchObject({ zone: "line", name: "Till queue, by the door", joins: 0 });
+    // Nobody queued there: only the queue's total row, its name after "total".
+    expect(res.body.split("\r\n")).toEqual([
+      "range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name",
+      '2026-11-20T12:00:00+01:00,2026-11-20T16:00:00+01:00,line,checkout,,,0,0,,,,0,0,total,"Till queue, by the door"',
+      "",
+    ]);
   });
 
   it("answers an empty list for a store without queues, and 400 for a range over 93 days", async () => {
