@@ -193,4 +193,24 @@ describe("MQTT for Home Assistant through mosquitto", () => {
     await t.server.close();
     expect((await retained(topics.availability())).get(topics.availability())).toBe("offline");
   });
+
+  it("clears at start what a server before this one left of a zone an earlier layout version had (removed before an upgrade)", async () => {
+    // The fruit stand (version 1 had it, the one in force does not) as an older server left it: its last figures and its config.
+    const left = new Map([
+      [topics.zoneOccupancy(STORE, "fruit"), JSON.stringify({ ts: 1, occupancy: 3, capacity: 5 })],
+      ["homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config", JSON.stringify({ name: "Fruit occupancy", state_topic: topics.zoneOccupancy(STORE, "fruit") })],
+    ]);
+    for (const [topic, payload] of left) await mosquittoPub({ url: mosquitto.url, ...serverUser, topic, messages: [payload], retain: true });
+    expect((await retained(`footfall/v1/${STORE}/zones/fruit/occupancy`)).size).toBe(1);
+    const again = await startTestServer({ dataDir: dir.path, config: { mqttUrl: mosquitto.url, mqttUsername: serverUser.username, mqttPassword: serverUser.password } });
+    try {
+      await waitFor("fruit's state and config cleared", async () => ((await retained(`footfall/v1/${STORE}/zones/#`)).has(topics.zoneOccupancy(STORE, "fruit")) ? undefined : true));
+      await waitFor("fruit's config cleared", async () => ((await retained(node)).has("homeassistant/sensor/footfall_shop/zone_fruit_occupancy/config") ? undefined : true));
+      // What the layout in force has is still there.
+      expect((await retained(node)).has("homeassistant/sensor/footfall_shop/zone_bakery_occupancy/config")).toBe(true);
+      expect((await retained(`footfall/v1/${STORE}/zones/#`)).has(topics.zoneOccupancy(STORE, "bakery"))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
 });

@@ -236,7 +236,9 @@ export class MqttStatePublisher {
     }
     // A zone the layout in force no longer has (removed, or now a queue or no longer one): its retained
     // state is deleted, as its discovery config is, instead of holding its last figures for ever.
-    for (const topic of this.stateTopics.get(store) ?? []) if (!published.has(topic)) this.retained.clear(topic);
+    // First time here: those of every zone of the store's earlier versions (removed before an upgrade, or while the server was down).
+    const before = this.stateTopics.get(store) ?? this.zonesEver(store).map((z) => (z.kind === "queue" ? topics.queue(store, z.id) : topics.zoneOccupancy(store, z.id)));
+    for (const topic of before) if (!published.has(topic)) this.retained.clear(topic);
     this.stateTopics.set(store, published);
     if (occupied) this.occupied.add(store);
     else this.occupied.delete(store);
@@ -268,10 +270,23 @@ export class MqttStatePublisher {
       prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX,
       ...(this.o.availabilityTopic ? { availabilityTopic: this.o.availabilityTopic(store) } : {}),
     });
-    const before = this.discovered.get(store) ?? new Set<string>();
+    // First time here: the configs any earlier version may have left (a zone removed before an upgrade or a restart).
+    const before =
+      this.discovered.get(store) ??
+      discoveryMessages({ store: { id: store, name: store }, layout: { zones: this.zonesEver(store) }, rules: [], version: this.o.version, prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX }).keys();
     for (const topic of before) if (!messages.has(topic)) this.retained.clear(topic);
     for (const [topic, payload] of messages) this.retained.set(topic, payload);
     this.discovered.set(store, new Set(messages.keys()));
+  }
+
+  /**
+   * Every zone of the store's layout versions (loaded), once as a queue and once as another kind
+   * where its kind changed: the topics an earlier version's figures and discovery may have left.
+   */
+  private zonesEver(store: string): Layout["zones"] {
+    const zones = new Map<string, Layout["zones"][number]>();
+    for (const version of this.services.layouts.all(store)) for (const z of version.zones) zones.set(`${z.kind === "queue" ? "q" : "z"}:${z.id}`, z);
+    return [...zones.values()];
   }
 
   /** Each rule's state at start: its active alert, or none. */
