@@ -127,6 +127,34 @@ export function seriesOf(
 }
 
 /**
+ * A store's or zone's hourly counts (0 where nothing was counted) as known values: unknown (null)
+ * before its first counted visitor (no counter may have been there yet), except the hours of that
+ * first local day, before it, whose local hour of day counted nobody on any later day of the
+ * history (the night before a store's first opening: closed, as every night since). So the first
+ * day of a store that began counting at opening is a whole day, not unknown; one whose counting
+ * began mid-day stays unknown (its missing morning had visitors on the days after).
+ */
+export function countsFromFirst(counts: readonly number[], grid: Pick<LocalGrid, "day" | "hour">): (number | null)[] {
+  const first = counts.findIndex((n) => n > 0);
+  if (first < 0) return counts.map(() => null);
+  const values: (number | null)[] = counts.map((n, i) => (i >= first ? n : null));
+  const firstDay = grid.day[first]!;
+  // per local hour of day: seen on a later day, and ever counted someone (from the first count on)
+  const later = new Array<boolean>(24).fill(false);
+  const busy = new Array<boolean>(24).fill(false);
+  for (let j = first; j < counts.length; j++) {
+    const h = grid.hour[j]!;
+    if (grid.day[j]! > firstDay) later[h] = true;
+    if (counts[j]! > 0) busy[h] = true;
+  }
+  for (let i = first - 1; i >= 0 && grid.day[i] === firstDay; i--) {
+    const h = grid.hour[i]!;
+    if (later[h] && !busy[h] && counts[i] === 0) values[i] = 0;
+  }
+  return values;
+}
+
+/**
  * Daily totals of an hourly series on its local days: a day's total is the sum of its hours, or
  * `null` when any of its hours is unknown or at or past index `before` (not yet known then).
  * Days cut by either end of the series are left out.

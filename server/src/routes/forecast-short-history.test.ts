@@ -13,6 +13,10 @@ const DAY = 86_400_000;
 /** Monday 16 November 2026, 14:20 in Paris (UTC+1). */
 const NOW = Date.parse("2026-11-16T13:20:00Z");
 const HOUR_START = NOW - (NOW % 3_600_000);
+/** Friday 13 November 2026, 00:00 in Paris. */
+const FRIDAY = Date.parse("2026-11-12T23:00:00Z");
+/** Visitors of a day open 9:00-19:00 with 4 + hour % 5 an hour. */
+const OPEN_DAY = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18].reduce((a, h) => a + 4 + (h % 5), 0);
 
 interface Bucket {
   start: string;
@@ -44,6 +48,18 @@ beforeAll(async () => {
     for (const batch of chunks(counts, 1000)) await t.ingest(store, `door-${store}`, batch);
     for (const batch of chunks(visits, 1000)) await t.ingest(store, `cam-${store}`, batch);
   };
+  // Door counts of a store open 9:00-19:00 from Friday 13 November on, 4 + hour % 5 visitors an hour;
+  // one counted from its first opening at 9:00, one whose counter was installed at 14:00 that day
+  for (const [store, fromHour] of [["opened-friday", 9], ["installed-friday", 14]] as const) {
+    await t.putLayout(store, smallLayout({ validFrom: 0 }));
+    const door = new EventFactory(`door-${store}`);
+    const counts: FootfallEvent[] = [];
+    for (let ts = FRIDAY; ts + 3_600_000 <= HOUR_START; ts += 3_600_000) {
+      const hour = new Date(ts + 3_600_000).getUTCHours(); // Paris, UTC+1
+      if (hour >= 9 && hour < 19 && (ts >= FRIDAY + DAY || hour >= fromHour)) counts.push(door.count("entrance", ts + 1000, 4 + (hour % 5), 0));
+    }
+    await t.ingest(store, `door-${store}`, counts);
+  }
   await ingest("day-one", 1);
   await ingest("week-one", 7);
   // a redesign half an hour ago took the fruit zone out
@@ -125,5 +141,29 @@ describe("a store or zone with nothing to forecast from says why", () => {
   it("a store with counts has no such note", async () => {
     const res = await t.get<Answer>("/api/v1/stores/day-one/forecast");
     expect(res.body.model.notes.join(" ")).not.toMatch(/nothing to forecast/);
+  });
+});
+
+describe("the 14-day forecast of a store in its first week", () => {
+  type Answer = { buckets: Bucket[] };
+  const fridays = (a: Answer) => a.buckets.filter((b) => b.start.startsWith("2026-11-20") || b.start.startsWith("2026-11-27"));
+  it("forecasts its first Friday's visitors for the Fridays ahead when it began counting at its first opening (the night before was closed)", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/opened-friday/forecast?horizon=14d");
+    expect(res.status).toBe(200);
+    expect(fridays(res.body).map((b) => [b.expected, b.method])).toEqual([
+      [OPEN_DAY, "seasonal-mean"],
+      [OPEN_DAY, "seasonal-mean"],
+    ]);
+    // as its Saturday's and Sunday's, counted whole
+    const saturday = res.body.buckets.find((b) => b.start.startsWith("2026-11-21"));
+    expect(saturday?.expected).toBe(OPEN_DAY);
+  });
+  it("leaves the Fridays ahead unknown when its counting began at 14:00 that Friday: half a day is not a Friday", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/installed-friday/forecast?horizon=14d");
+    expect(fridays(res.body).map((b) => [b.expected, b.method])).toEqual([
+      [null, "none"],
+      [null, "none"],
+    ]);
+    expect(res.body.buckets.find((b) => b.start.startsWith("2026-11-21"))?.expected).toBe(OPEN_DAY);
   });
 });

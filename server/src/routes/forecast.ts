@@ -19,9 +19,11 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import {
   bucketStarts,
+  countsFromFirst,
   exponentialDwell,
   formatBucketStart,
   ID_PATTERN,
+  localGrid,
   localMidnight,
   lognormalDwell,
   occupancyForecast,
@@ -221,11 +223,13 @@ export class ForecastService {
     return entry.history;
   }
 
-  /** The series of one store or zone: unknown (null) before its first counted visitor. */
+  /** The series of one store or zone: unknown (null) before its first counted visitor (core countsFromFirst: but for its first day's closed hours). */
   private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number): Series {
     const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
-    const first = counts.findIndex((n) => n > 0);
-    const known = h.starts.map((_, i) => (first >= 0 && i >= first ? (counts[i] ?? 0) : null));
+    const known = countsFromFirst(
+      h.starts.map((_, i) => counts[i] ?? 0),
+      localGrid({ starts: h.starts, timeZone }),
+    );
     const future = bucketStarts({ from: h.hourStart, to: h.hourStart + futureDays * DAY }, "hour", timeZone);
     return { grain: "hour", timeZone, starts: [...h.starts, ...future], values: [...known, ...future.map(() => null)] };
   }
