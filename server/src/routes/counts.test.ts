@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { compile } from "@footfall/core";
 import { EventFactory, smallLayout, type FootfallEvent } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { CountsAnswerSchema } from "./counts.js";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -179,5 +181,35 @@ describe("GET /api/v1/groups/:group/counts", () => {
     expect((await get(`/groups/europe/counts`, theirs)).statusCode).toBe(403);
     expect((await get(`/groups/europe/counts`, await t.token("viewer", "paris"))).statusCode).toBe(403);
     expect((await get(`/groups/nope/counts`)).statusCode).toBe(404);
+  });
+});
+
+describe("the counts in the OpenAPI description (/api/docs) a BI tool's connector is built from", () => {
+  const answerFor = async (path: string) => {
+    const doc = (await t.server.app.inject({ method: "GET", url: "/api/docs/json" })).json() as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
+    };
+    return doc.paths[path]!.get.responses;
+  };
+
+  it.each(["/api/v1/stores/{store}/counts", "/api/v1/groups/{group}/counts"])("%s documents its 200 as JSON and CSV, and its 304", async (path) => {
+    const responses = await answerFor(path);
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(["200", "304"]));
+    expect(Object.keys(responses["200"]!.content ?? {}).sort()).toEqual(["application/json", "text/csv"]);
+  });
+
+  it("describes the JSON the store's and the group's counts answer: every field of the answer and of its rows, with their types", async () => {
+    const q = `from=${DST_DAY.from}&to=${DST_DAY.to}&interval=1h`;
+    for (const [path, url] of [
+      ["/api/v1/stores/{store}/counts", `/stores/paris/counts?${q}`],
+      ["/api/v1/groups/{group}/counts", `/groups/europe/counts?${q}`],
+    ] as const) {
+      const schema = (await answerFor(path))["200"]!.content!["application/json"]!.schema as { properties: Record<string, { items?: { properties: Record<string, unknown> } }> };
+      const answer = (await get(url)).json() as Record<string, unknown> & { rows: Row[] };
+      expect(answer.rows.length).toBeGreaterThan(0);
+      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(answer)));
+      expect(Object.keys(schema.properties.rows!.items!.properties).sort()).toEqual(Object.keys(answer.rows[0]!).sort());
+      expect(compile(CountsAnswerSchema).problems(answer), url).toEqual([]);
+    }
   });
 });

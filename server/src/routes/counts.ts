@@ -21,7 +21,43 @@ const DESCRIPTION =
   "Rows `{store, zone, kind, start, end, in, out}` per bucket and zone (Axis/Xovis-style), bucket edges in the store's time zone. " +
   "`in` = the zone's enters as `traffic` counts them (visits opened plus door in); `out` = its door counters' out, null for a zone without one. " +
   "A bucket that starts before the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS; JSON `keptFrom`, the first hour kept) has `in` and `out` null (empty CSV cells): deleted, not 0. " +
-  "JSON `{store|group, interval, timezone, rows}` or CSV (`format=csv` or `Accept: text/csv`), streamed. `ETag`/`Last-Modified` change when the stores ingest or their layouts change; `If-None-Match` gets 304.";
+  "JSON `{store, timezone | group, interval, from, to, keptFrom?, rows}` or CSV (`format=csv` or `Accept: text/csv`), streamed. `ETag`/`Last-Modified` change when the stores ingest or their layouts change; `If-None-Match` gets 304.";
+
+/** A count, or null where no figure is kept (or, for `out`, no door counter counts). */
+const Count = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description });
+const CountsRowSchema = Type.Object({
+  store: Type.String(),
+  zone: Type.String(),
+  kind: Type.String({ description: "the zone's kind in the layout in force at the bucket's start (entrance, zone, checkout, queue, fitting-room)" }),
+  start: Type.String({ description: "ISO 8601 in the store's time zone, e.g. 2026-11-01T09:00:00+01:00" }),
+  end: Type.String({ description: "ISO 8601, not included; a bucket cut by the range ends there" }),
+  in: Count("enters as traffic counts them; null before the figures kept (keptFrom)"),
+  out: Count("door counters' out; null for a zone without one, or before the figures kept"),
+});
+
+/** The answer as documented in OpenAPI (/api/docs): it is streamed, not serialized through this schema. */
+export const CountsAnswerSchema = Type.Object({
+  store: Type.Optional(Type.String({ description: "a store's counts" })),
+  timezone: Type.Optional(Type.String({ description: "a store's counts: its IANA time zone" })),
+  group: Type.Optional(Type.String({ description: "a group's counts (each store's buckets in its own time zone)" })),
+  interval: Type.Union(COUNTS_INTERVALS.map((i) => Type.Literal(i))),
+  from: Type.Integer({ description: "epoch ms, the range's start as read" }),
+  to: Type.Integer({ description: "epoch ms, the range's end (not included)" }),
+  keptFrom: Type.Optional(Type.Integer({ description: "epoch ms: the first hour of the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS); rows before it have in and out null" })),
+  rows: Type.Array(CountsRowSchema),
+});
+
+const countsResponses = {
+  200: {
+    description: "JSON, or CSV (format=csv or Accept: text/csv) with the header store,zone,kind,start,end,in,out (CRLF line ends; an empty cell for null)",
+    content: {
+      "application/json": { schema: CountsAnswerSchema },
+      "text/csv": { schema: Type.String() },
+    },
+  },
+  304: Type.Null({ description: "Not modified: If-None-Match names the current ETag" }),
+  ...errorResponses,
+};
 
 const MAX_ROWS_HINT = "15-minute counts span at most 93 days; use interval=1h or 1d";
 
@@ -111,7 +147,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/stores/:store/counts", {
     config: { auth: "viewer" },
-    schema: { tags: ["chain"], summary: "Counts per bucket and zone for BI tools (JSON or CSV)", description: DESCRIPTION, params: StoreParams, querystring: CountsQuery, response: errorResponses },
+    schema: { tags: ["chain"], summary: "Counts per bucket and zone for BI tools (JSON or CSV)", description: DESCRIPTION, params: StoreParams, querystring: CountsQuery, response: countsResponses },
     handler: async (req, reply) => {
       const subject = await subjectOf(req.params.store);
       if (!subject) throw httpError(404, `store "${req.params.store}" not found or has no layout: GET /api/v1/stores lists the stores`);
@@ -127,7 +163,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: `${DESCRIPTION} Each store's buckets are in its own time zone.`,
       params: GroupParams,
       querystring: CountsQuery,
-      response: errorResponses,
+      response: countsResponses,
     },
     handler: async (req, reply) => {
       const group = await storage.groups.get(req.params.group);
