@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketStarts, calendarDay, formatBucketStart, localMidnight, localTime, offsetMs } from "./calendar.js";
+import { bucketStarts, calendarDay, formatBucketStart, localMidnight, localTime, offsetMs, zonesByClock } from "./calendar.js";
 
 const H = 3_600_000;
 const DAY = 86_400_000;
@@ -142,5 +142,26 @@ describe("calendarDay", () => {
     );
     for (const bad of ["2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-4-01", "2026-04-31", "0050-12-25", ""]) expect(calendarDay(bad), bad).toBeNull();
     expect(calendarDay("2028-02-29")).toBe(Date.UTC(2028, 1, 29));
+  });
+});
+
+describe("zonesByClock", () => {
+  const from = Date.UTC(2026, 11, 1);
+  const year = { from, to: from + 366 * 86_400_000 };
+  it("puts Berlin, Madrid and Rome in one group: the same offsets and changes all year", () => {
+    expect(zonesByClock(["Europe/Berlin", "Europe/Madrid", "Europe/Rome"], year.from, year.to)).toEqual([["Europe/Berlin", "Europe/Madrid", "Europe/Rome"]]);
+  });
+  it("keeps London apart from Paris (an hour behind) and New York from Paris (its clocks change on other Sundays)", () => {
+    expect(zonesByClock(["Europe/Paris", "Europe/London", "Europe/Berlin"], year.from, year.to)).toEqual([["Europe/Paris", "Europe/Berlin"], ["Europe/London"]]);
+    expect(zonesByClock(["America/New_York", "America/Toronto", "Europe/Paris"], year.from, year.to)).toEqual([["America/New_York", "America/Toronto"], ["Europe/Paris"]]);
+  });
+  it("agrees where clocks agree over the period only (Lisbon with London; Phoenix with Denver in December, not over the year)", () => {
+    expect(zonesByClock(["Europe/Lisbon", "Europe/London"], year.from, year.to)).toEqual([["Europe/Lisbon", "Europe/London"]]);
+    // Arizona keeps UTC-7 all year, Denver only in winter: the same in December, not over the year.
+    expect(zonesByClock(["America/Phoenix", "America/Denver"], from, from + 30 * 86_400_000)).toEqual([["America/Phoenix", "America/Denver"]]);
+    expect(zonesByClock(["America/Phoenix", "America/Denver"], year.from, year.to)).toEqual([["America/Phoenix"], ["America/Denver"]]);
+  });
+  it("refuses an unknown zone", () => {
+    expect(() => zonesByClock(["Mars/Olympus"], year.from, year.to)).toThrow(RangeError);
   });
 });

@@ -269,3 +269,22 @@ export function calendarDay(date: string): number | null {
   const t = new Date(Date.UTC(y, mo - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? t.getTime() : null;
 }
+
+/**
+ * `timeZones` grouped by the clock they keep over [from, to): two zones share a group when their UTC offsets agree at
+ * every instant of it, changes included (Europe/Berlin, Europe/Madrid and Europe/Rome over any recent year), so a local
+ * day or hour of one is the same instants in the other. Each group keeps the order of `timeZones`, the groups that of
+ * their first zone. Throws a RangeError for an unknown zone.
+ */
+export function zonesByClock(timeZones: readonly string[], from: EpochMs, to: EpochMs): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const zone of new Set(timeZones)) {
+    const key = segments(from, Math.max(from, to), zone)
+      .map((s) => `${s.start}:${s.offset}`)
+      .join(",");
+    const group = groups.get(key);
+    if (group) group.push(zone);
+    else groups.set(key, [zone]);
+  }
+  return [...groups.values()];
+}

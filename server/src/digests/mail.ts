@@ -10,7 +10,7 @@ import { chartPng } from "./chart.js";
 import { currentNote, partialNote, partialStores } from "./coverage.js";
 import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
-import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, STORE_DWELL_LABEL } from "@footfall/core";
+import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
 
@@ -25,9 +25,10 @@ export interface DigestMail {
 
 /**
  * What a digest covers: its stores, a display name and the time zone its schedule and figures
- * follow: the digest's own, else the one zone its stores share (UTC when none has a layout). A
- * group whose stores are in several zones and a digest without its own zone has `timeZone` null
- * and `problem` saying what to do (the API refuses to create such a digest; a group can change after).
+ * follow: the digest's own, else the one zone its stores share (UTC when none has a layout), or the first of
+ * zones that keep one clock (the same offsets and changes from two months back to a year ahead: Europe/Berlin,
+ * Europe/Madrid, Europe/Rome). A group whose stores' clocks differ and a digest without its own zone has `timeZone`
+ * null and `problem` saying what to do, naming the zones (the API refuses to create such a digest; a group can change after).
  */
 export async function digestTarget(
   services: Services,
@@ -64,15 +65,45 @@ export async function digestTarget(
   }
   const sorted = [...zones].sort();
   if (d.timeZone) return { name, stores, zones: sorted, timeZone: d.timeZone, problem: null };
-  if (sorted.length > 1)
+  const clocks = clocksOf(sorted, services.now());
+  if (clocks.length > 1) {
+    // Name every zone, and which of them keep one clock: those need no time zone of their own, only the others do.
+    const and = (c: readonly string[]) => `${c.slice(0, -1).join(", ")} and ${c.at(-1)}`;
+    const named = clocks.map((c) => (c.length > 1 ? `${and(c)}, which keep one clock` : c[0]!)).join(clocks.some((c) => c.length > 1) ? "; " : ", ");
     return {
       name,
       stores,
       zones: sorted,
       timeZone: null,
-      problem: `the group's stores are in several time zones (${sorted.join(", ")}): give the digest a time zone (Admin > Digests, or timeZone in PUT /api/v1/digests/:id)`,
+      problem: `the group's stores are in several time zones (${named}): give the digest a time zone (Admin > Digests, or timeZone in PUT /api/v1/digests/:id)`,
     };
+  }
+  // Zones whose clocks agree (Europe/Berlin, Europe/Madrid, Europe/Rome) give the same days and hours: the first names them.
   return { name, stores, zones: sorted, timeZone: sorted[0] ?? "UTC", problem: null };
+}
+
+/** How far back a digest's figures reach (the period before a monthly one's) and ahead its schedule is checked: its stores' zones must keep one clock over it. */
+const CLOCK_BACK_MS = 62 * 86_400_000;
+const CLOCK_AHEAD_MS = 366 * 86_400_000;
+
+/**
+ * `timeZones` grouped by the clock they keep from two months before `now` to a year after (core's zonesByClock: the same
+ * UTC offset at every instant, changes included), so a group in Berlin, Madrid and Rome is one clock and its digest's days
+ * are the same instants in each store; a zone Intl does not know is a clock of its own.
+ */
+function clocksOf(timeZones: readonly string[], now: number): string[][] {
+  const known = timeZones.filter((z) => isKnownZone(z));
+  const clocks = zonesByClock(known, now - CLOCK_BACK_MS, now + CLOCK_AHEAD_MS);
+  return [...clocks, ...timeZones.filter((z) => !known.includes(z)).map((z) => [z])];
+}
+
+function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -335,6 +335,26 @@ describe("digests", () => {
     expect((await t.request("POST", `/api/v1/digests/${e.body.id}/send`)).status).toBe(409);
   });
 
+  it("a group in Berlin, Madrid and Rome needs no time zone: their clocks agree all year; one with London too is refused naming which zones keep one clock", async () => {
+    for (const [id, timezone] of [["berlin", "Europe/Berlin"], ["madrid", "Europe/Madrid"], ["rome", "Europe/Rome"], ["london", "Europe/London"]] as const)
+      await t.putLayout(id, smallLayout({ name: `Store ${id}`, timezone }));
+    expect((await t.request("POST", "/api/v1/groups", { id: "south", name: "South", stores: ["berlin", "madrid", "rome"] })).status).toBe(200);
+    const body = { scope: "group", target: "south", frequency: "daily", recipients: ["hq@shop.example"], hour: 7 };
+    const made = await t.request("POST", "/api/v1/digests", body);
+    expect(made.status).toBe(200);
+    // Their days are the same instants: the digest follows the first zone, its days and hours those of all three.
+    expect(made.body).toMatchObject({ timeZone: null, zone: "Europe/Berlin", problem: null });
+    expect((await t.request("GET", `/api/v1/digests/${made.body.id}/preview?period=2026-11-23`)).body.text).toContain("Times in Europe/Berlin.");
+    // London keeps another clock (an hour behind): refused, naming it apart from the three that agree.
+    expect((await t.request("POST", "/api/v1/groups", { id: "west", name: "West", stores: ["berlin", "madrid", "rome", "london"] })).status).toBe(200);
+    const refused = await t.request("POST", "/api/v1/digests", { ...body, target: "west" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe(
+      "body/timeZone: the group's stores are in several time zones (Europe/Berlin, Europe/Madrid and Europe/Rome, which keep one clock; Europe/London): give the digest a time zone",
+    );
+    expect((await t.request("POST", "/api/v1/digests", { ...body, target: "west", timeZone: "Europe/Madrid" })).body).toMatchObject({ zone: "Europe/Madrid", problem: null });
+  });
+
   it("a store installed during the period before: no change against it, marked partial, with when its figures begin (subject, text, HTML, preview, its group's digest)", async () => {
     await t.putLayout("opera", smallLayout({ name: "Opera" }));
     const f = new EventFactory("door-o");
