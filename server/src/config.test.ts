@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFromEnv, ignoredSettings, LOG_LEVELS } from "./config.js";
+import { configFromEnv, haDiscoveryPrefix, ignoredSettings, LOG_LEVELS } from "./config.js";
 
 describe("configFromEnv", () => {
   it("works with nothing set (the demo's defaults)", () => {
@@ -36,6 +36,17 @@ describe("configFromEnv", () => {
       expect(() => configFromEnv({ FOOTFALL_SMTP_URL: bad })).not.toThrow(/secret/);
     }
     for (const good of ["smtp://user:pass@mail.example.com:587", "smtps://mail.example.com", "smtp://127.0.0.1:2525"]) expect(() => configFromEnv({ FOOTFALL_SMTP_URL: good })).not.toThrow();
+  });
+
+  it("refuses a Home Assistant discovery prefix holding an MQTT wildcard, which made the broker cut the server's link (and its ingest) every second", () => {
+    for (const bad of ["homeassistant/+", "ha/#", "#", "home\u0000assistant"])
+      expect(() => configFromEnv({ FOOTFALL_HA_DISCOVERY_PREFIX: bad })).toThrow(
+        `FOOTFALL_HA_DISCOVERY_PREFIX=${JSON.stringify(bad)} holds an MQTT wildcard (+ or #) or a NUL: it starts the topics the server publishes Home Assistant's configs on, and a broker disconnects a client publishing to such a topic. Give the discovery prefix set in Home Assistant's MQTT options (homeassistant when unset)`,
+      );
+    for (const good of ["homeassistant", "site-1/homeassistant", "/ha", ""]) expect(() => configFromEnv({ FOOTFALL_HA_DISCOVERY_PREFIX: good })).not.toThrow();
+    expect(haDiscoveryPrefix({})).toBe("homeassistant");
+    expect(haDiscoveryPrefix({ FOOTFALL_HA_DISCOVERY_PREFIX: "" })).toBe("homeassistant");
+    expect(haDiscoveryPrefix({ FOOTFALL_HA_DISCOVERY_PREFIX: "site-1/homeassistant" })).toBe("site-1/homeassistant");
   });
 });
 

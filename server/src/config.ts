@@ -116,6 +116,23 @@ function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
 const ON_OFF = ["FOOTFALL_MQTT_PUBLISH", "FOOTFALL_HA_DISCOVERY", "FOOTFALL_OVERVIEW_WARM"] as const;
 
 /**
+ * Home Assistant's discovery prefix (FOOTFALL_HA_DISCOVERY_PREFIX, `homeassistant` when unset or
+ * empty): the start of the topics the server publishes discovery configs on, and of the ACL line
+ * `footfall broker-config` writes for them. A wildcard or a NUL in it is refused: a broker cuts the
+ * link of a client that publishes to a topic holding one, so the server's ingest went down with it.
+ */
+export function haDiscoveryPrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.FOOTFALL_HA_DISCOVERY_PREFIX;
+  if (raw === undefined || raw === "") return "homeassistant";
+  // eslint-disable-next-line no-control-regex -- NUL is what MQTT forbids in a topic
+  if (/[+#\u0000]/.test(raw))
+    throw new Error(
+      `FOOTFALL_HA_DISCOVERY_PREFIX=${JSON.stringify(raw)} holds an MQTT wildcard (+ or #) or a NUL: it starts the topics the server publishes Home Assistant's configs on, and a broker disconnects a client publishing to such a topic. Give the discovery prefix set in Home Assistant's MQTT options (homeassistant when unset)`,
+    );
+  return raw;
+}
+
+/**
  * Settings other modules read from the environment themselves (the digests' scheduler and mail, the retained MQTT topics, the
  * overview's read-ahead), checked at start so that a typo stops it with one line instead of a default taken silently.
  */
@@ -124,6 +141,7 @@ function checkOtherSettings(env: NodeJS.ProcessEnv): void {
     const raw = env[name];
     if (raw !== undefined && raw !== "" && raw !== "on" && raw !== "off") throw new Error(`${name}="${raw}" must be "on" or "off" (on when unset)`);
   }
+  haDiscoveryPrefix(env);
   intFrom(env, "FOOTFALL_DIGEST_CHECK_MS", 60_000, 1_000, 86_400_000);
   intFrom(env, "FOOTFALL_DIGEST_ATTEMPTS", 6, 1, 20);
   const smtp = env.FOOTFALL_SMTP_URL;
