@@ -25,6 +25,9 @@ export interface BrokerUsers {
 export const BROKER_USERS_FILE = "broker-users.json";
 export const DEFAULT_HA_USERNAME = "homeassistant";
 
+/** A user name `broker-config` writes into Mosquitto's password file and ACL (no `:`, space or wildcard). */
+export const isBrokerUserName = (name: string): boolean => /^[A-Za-z0-9_.-]{1,64}$/.test(name);
+
 /** A site bridge's user name on the central broker. */
 export const bridgeUsername = (site: string) => `site-${site}`;
 
@@ -40,7 +43,7 @@ export function readUsersSpec(dir: string): BrokerUsersSpec {
   }
   for (const b of spec.bridges ?? [])
     if (!isId(b.site) || !Array.isArray(b.stores) || !b.stores.every(isId)) throw new Error(`${path}: bridge ${JSON.stringify(b)} needs a site id and store ids`);
-  if (spec.homeAssistant && !/^[A-Za-z0-9_.-]{1,64}$/.test(spec.homeAssistant.username)) throw new Error(`${path}: the Home Assistant user name must be letters, digits, _ . or -`);
+  if (spec.homeAssistant && !isBrokerUserName(spec.homeAssistant.username)) throw new Error(`${path}: the Home Assistant user name must be letters, digits, _ . or -`);
   return spec;
 }
 

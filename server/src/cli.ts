@@ -8,7 +8,7 @@ import { ROLES, type Role, type Storage } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
 import { auditPage, auditSystem } from "./admin/audit.js";
-import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
+import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, isBrokerUserName, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
@@ -445,6 +445,11 @@ program
     if (!password)
       throw new InvalidArgumentError(
         `broker-config needs the server's MQTT password (user ${username}), the one the server connects with, for the passwd file: give it with --server-password <password> or set FOOTFALL_MQTT_PASSWORD; nothing was written`,
+      );
+    // A name with ':' split its passwd line (no login), and once kept in broker-users.json stopped every later run.
+    if (typeof opts.homeAssistant === "string" && !isBrokerUserName(opts.homeAssistant))
+      throw new InvalidArgumentError(
+        `--home-assistant ${JSON.stringify(opts.homeAssistant)}: Home Assistant's user name must be 1 to 64 letters, digits, _ . or - (Mosquitto's password file takes no ':' or space), e.g. homeassistant; nothing was written`,
       );
     // The users kept from earlier runs, changed by this run's options.
     const spec = readUsersSpec(opts.out);

@@ -76,6 +76,11 @@ describe.concurrent("footfall with bad arguments", () => {
     ["an expiry on a day that does not exist", ["token", "add", "--role", "viewer", "--expires", "2030-02-30"], /not a date in the calendar/],
     ["broker-config without the server's password", ["broker-config", "--out", "x"], /^footfall: broker-config needs the server's MQTT password \(user footfall-server\), the one the server connects with, for the passwd file: give it with --server-password <password> or set FOOTFALL_MQTT_PASSWORD; nothing was written\n$/],
     ["a bridge that names no store id", ["broker-config", "--out", "x", "--server-password", "p", "--bridge", "paris=Shop One"], /--bridge "paris=Shop One": give <site>=<store>/],
+    [
+      "a Home Assistant user name Mosquitto's password file cannot hold",
+      ["broker-config", "--out", join(dir.path, "ha-name"), "--server-password", "p", "--home-assistant", "ha:x", "--new-data-dir"],
+      /^footfall: --home-assistant "ha:x": Home Assistant's user name must be 1 to 64 letters, digits, _ \. or - \(Mosquitto's password file takes no ':' or space\), e\.g\. homeassistant; nothing was written\n$/,
+    ],
     ["removing a bridge that is not there", ["broker-config", "--out", "x", "--server-password", "p", "--remove-bridge", "nowhere"], /--remove-bridge: no bridge of site "nowhere"/],
     ["an agent list that is not there", ["agent", "import", "no-such-agents.csv"], /cannot read the agent list no-such-agents\.csv: there is no such file; give the path of a CSV/],
     ["an agent list that is a folder", ["agent", "import", "."], /cannot read the agent list \.: it is a folder/],
