@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bucketStarts, localTime } from "../domain/calendar.js";
-import { countsFromFirst, dailyTotals, localGrid } from "./series.js";
+import { countsFromFirst, dailyTotals, localGrid, withoutNotCounted } from "./series.js";
 
 const H = 3_600_000;
 /** Paris hours from Thursday 26 March 2026 00:00 (local) over the spring DST change. */
@@ -62,6 +62,25 @@ describe("a store's counts from its first counted visitor", () => {
         expect(known(counts)).toEqual(reference(counts));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("a store's counts since its counting agents went offline", () => {
+  it("are unknown from the hour the outage began in, that hour included (counted only in part)", () => {
+    const ts = starts(6);
+    expect(withoutNotCounted(ts, [1, 2, 3, 4, 5, 6], ts[2]! + 10 * 60_000)).toEqual([1, 2, null, null, null, null]);
+    expect(withoutNotCounted(ts, [1, 2, 3, 4, 5, 6], ts[4]!)).toEqual([1, 2, 3, 4, null, null]);
+    expect(withoutNotCounted(ts, [1, null, 3], null)).toEqual([1, null, 3]);
+  });
+  it("keep every hour that ended by the outage, and no hour after it (any outage, any values)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 50 })), { minLength: 1, maxLength: 72 }), fc.integer({ min: -2 * H, max: 80 * H }), (values, offset) => {
+        const ts = starts(values.length);
+        const since = FROM + offset;
+        const out = withoutNotCounted(ts, values, since);
+        out.forEach((v, i) => expect(v).toBe(ts[i]! + H <= since ? values[i] : null));
+      }),
     );
   });
 });

@@ -155,6 +155,16 @@ export function countsFromFirst(counts: readonly number[], grid: Pick<LocalGrid,
 }
 
 /**
+ * Hourly values with every hour that ends after `since` unknown (null): a store's or zone's counts
+ * from the moment its counting agents went offline (still offline: nothing counted them since), which
+ * read 0 but are no counts. Unchanged when `since` is null (counted now).
+ */
+export function withoutNotCounted(starts: readonly EpochMs[], values: readonly (number | null)[], since: EpochMs | null): (number | null)[] {
+  if (since === null) return [...values];
+  return values.map((v, i) => (starts[i]! + 3_600_000 > since ? null : v));
+}
+
+/**
  * Daily totals of an hourly series on its local days: a day's total is the sum of its hours, or
  * `null` when any of its hours is unknown or at or past index `before` (not yet known then).
  * Days cut by either end of the series are left out.

@@ -33,11 +33,13 @@ import {
   type OpeningHours,
   type Series,
   type SpecialDays,
+  withoutNotCounted,
 } from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { decodeModel, encodeModel, MODEL_FORMAT, type StoredForecastModel } from "./forecast-store.js";
+import { zonesNotCounted } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 import { ForecastBody, Horizon, OccupancyForecastBody } from "./forecast-schemas.js";
@@ -223,12 +225,20 @@ export class ForecastService {
     return entry.history;
   }
 
-  /** The series of one store or zone: unknown (null) before its first counted visitor (core countsFromFirst: but for its first day's closed hours). */
-  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number): Series {
+  /**
+   * The series of one store or zone: unknown (null) before its first counted visitor (core
+   * countsFromFirst: but for its first day's closed hours), and from the hour its counting stopped
+   * (`notCountedSince`: its agents are offline now) on, whose zeros are no counts, not no visitors.
+   */
+  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number, notCountedSince: EpochMs | null = null): Series {
     const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
-    const known = countsFromFirst(
-      h.starts.map((_, i) => counts[i] ?? 0),
-      localGrid({ starts: h.starts, timeZone }),
+    const known = withoutNotCounted(
+      h.starts,
+      countsFromFirst(
+        h.starts.map((_, i) => counts[i] ?? 0),
+        localGrid({ starts: h.starts, timeZone }),
+      ),
+      notCountedSince,
     );
     const future = bucketStarts({ from: h.hourStart, to: h.hourStart + futureDays * DAY }, "hour", timeZone);
     return { grain: "hour", timeZone, starts: [...h.starts, ...future], values: [...known, ...future.map(() => null)] };
@@ -295,11 +305,11 @@ export class ForecastService {
   }
 
   /** Train (or retrain) in the background; the current model keeps answering meanwhile. */
-  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays): void {
+  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays, notCounted: EpochMs | null): void {
     if (!this.trainer || this.inFlight.has(e)) return;
     this.inFlight.add(e);
     if (!e.model) e.state = "training";
-    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0);
+    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0, notCounted);
     // Trained on the hours up to the last retrain hour (03:00 store time) only, over a window that
     // ends there: whenever it trains that day (first asked at 10:00, a restart at 14:00, another
     // server of a chain) it is the same model (training is seeded), so the same forecasts.
@@ -362,11 +372,25 @@ export class ForecastService {
     for (const store of this.histories.keys()) if (now - (asked.get(store) ?? 0) > 2 * DAY) this.histories.delete(store);
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
-      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store)]).then(
-        ([h, hours]) => this.train(e, h, now, ForecastService.specialOf(hours)),
+      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)]).then(
+        ([h, hours, notCounted]) => this.train(e, h, now, ForecastService.specialOf(hours), notCounted),
         () => undefined,
       );
     }
+  }
+
+  /**
+   * Since when the store's visitors (any of its entrance zones: their enters are its visitors) or
+   * the zone are not counted, their agents offline now (GET /occupancy's offlineSince, core's
+   * notCountedSince); null while they are counted.
+   */
+  private async notCountedSince(store: string, zone: string | null, now: EpochMs): Promise<EpochMs | null> {
+    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
+    const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
+    const down = await zonesNotCounted(this.app.services.storage, store, zones, now);
+    let since: EpochMs | null = null;
+    for (const n of down.values()) since = since === null ? n.since : Math.min(since, n.since);
+    return since;
   }
 
   /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
@@ -409,18 +433,18 @@ export class ForecastService {
   async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
-    const [history, hours] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.restore(e)]);
+    const [history, hours, notCounted] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.notCountedSince(store, zone, now), this.restore(e)]);
     const special = ForecastService.specialOf(hours);
-    if (this.due(e, now)) this.train(e, history, now, special);
+    if (this.due(e, now)) this.train(e, history, now, special, notCounted);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const gone = zone !== null && layout !== undefined && !layout.zones.some((z) => z.id === zone);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}`;
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
 
-    const series = ForecastService.seriesOf(history, zone, timeZone, 15);
+    const series = ForecastService.seriesOf(history, zone, timeZone, 15, notCounted);
     const origin = history.starts.length;
     const ctx = contexts(series, special, origin);
     const forecast = ForecastService.closeBuckets(
@@ -446,6 +470,9 @@ export class ForecastService {
         notes: [
           ...(gone ? [`zone "${zone}" is not in the layout in force now (version ${layout!.version}): it has no visitors to forecast (the values are null); GET /api/v1/stores/${store}/layout lists its zones`] : this.nothingCounted(store, zone, history)),
           ...(e.model?.notes ?? []),
+          ...(notCounted !== null
+            ? [`${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the hours since are left out of the history, not read as no visitors`]
+            : []),
           ...(e.error ? [`training failed: ${e.error}`] : []),
           ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : []),
         ],

@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { FootfallEvent } from "@footfall/core";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
+
+/**
+ * A door counter offline (its last will, or stopped) counts nobody: the hours since are no counts,
+ * not a store nobody came to. Four weeks of the same days (60 visitors, 9:00-19:00), then the counter
+ * went offline at Monday's midnight and is still offline on Tuesday: Monday is left out of the
+ * forecast's history, so next Monday is forecast as the Mondays before, not dragged down by a 0.
+ */
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Monday 2 November 2026, 00:00 in Paris (UTC+1). */
+const FROM = Date.parse("2026-11-01T23:00:00Z");
+/** Monday 30 November, 00:00 in Paris: the door counter goes offline. */
+const OUTAGE = FROM + 28 * DAY;
+/** Tuesday 1 December, 00:20 in Paris. */
+const NOW = OUTAGE + DAY + 20 * 60_000;
+/** Visitors of a day open 9:00-19:00 with 4 + hour % 5 an hour. */
+const OPEN_DAY = 60;
+
+let clock = OUTAGE - 30 * 60_000;
+const t = useTestServer({ now: () => clock, maxAgeMs: 60 * DAY });
+const agents = () => t.server.services.storage.agents;
+
+type Answer = { method: string; model: { notes: string[] }; buckets: { start: string; expected: number | null; method: string }[] };
+const monday7 = (a: Answer) => a.buckets.find((b) => b.start.startsWith("2026-12-07"));
+
+beforeAll(async () => {
+  for (const store of ["shop", "twin"]) {
+    await t.putLayout(store, smallLayout({ validFrom: 0 }));
+    await agents().add(store, "door-1", "door", FROM);
+    await agents().recordStatus(store, "door-1", { state: "online", ts: FROM, kind: "door", version: "0.1.0" }, FROM);
+    const door = new EventFactory("door-1");
+    const counts: FootfallEvent[] = [];
+    for (let ts = FROM; ts < OUTAGE; ts += HOUR) {
+      const hour = new Date(ts + HOUR).getUTCHours();
+      if (hour >= 9 && hour < 19) counts.push(door.count("entrance", ts + 1000, 4 + (hour % 5), 0));
+    }
+    await t.ingest(store, "door-1", counts);
+  }
+  // shop's counter goes offline at midnight; twin's stays online (and is heard), and nobody comes on Monday
+  await agents().recordStatus("shop", "door-1", { state: "offline", ts: OUTAGE, kind: "door", version: "0.1.0" });
+  clock = NOW;
+  await agents().recordStatus("twin", "door-1", { state: "online", ts: NOW, kind: "door", version: "0.1.0" }, NOW);
+}, 60_000);
+
+describe("the forecast of a store whose door counter is offline", () => {
+  it("leaves the hours since out of the history: next Monday is the Mondays' 60 visitors, not lowered by Monday's 0", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/shop/forecast?horizon=14d");
+    expect(res.status).toBe(200);
+    expect([monday7(res.body)?.expected, monday7(res.body)?.method]).toEqual([OPEN_DAY, "seasonal-mean"]);
+    expect(res.body.model.notes).toContain("the store's entrance is not counted since 2026-11-29T23:00:00.000Z (its agents are offline): the hours since are left out of the history, not read as no visitors");
+  });
+
+  it("says so of the door's zone, and forecasts its next Monday alike", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/shop/forecast?horizon=14d&zone=entrance");
+    expect(monday7(res.body)?.expected).toBe(OPEN_DAY);
+    expect(res.body.model.notes.some((n) => n.startsWith('zone "entrance" is not counted since 2026-11-29T23:00:00.000Z'))).toBe(true);
+  });
+
+  it("takes a counted Monday with nobody (the counter online) as a real 0", async () => {
+    const res = await t.get<Answer>("/api/v1/stores/twin/forecast?horizon=14d");
+    expect(monday7(res.body)?.expected).toBe((3 * OPEN_DAY) / 4);
+    expect(res.body.model.notes.join(" ")).not.toMatch(/not counted since/);
+  });
+});
