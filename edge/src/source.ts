@@ -95,5 +95,12 @@ export interface Source<S = unknown> {
    */
   readonly input?: string;
   start(ctx: SourceContext<S>): Promise<void>;
+  /**
+   * (this project) A graceful stop's last word, called when the agent stops (not when the source
+   * failed and is restarted) while its context still takes events, before `stop`: what it emits
+   * here is sent, and settled within the agent's `shutdownTimeoutMs`, like any event. The simulator
+   * lets the people still in its store walk out. Optional.
+   */
+  closing?(): Promise<void>;
   stop(): Promise<void>;
 }

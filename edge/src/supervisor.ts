@@ -190,6 +190,14 @@ export class SourceSupervisor<S> {
       const steady = this.steadyAt(now());
       if (steady) this.downSince = null;
       this.runningSince = null;
+      // A graceful stop: the source's last events, while its context still takes them.
+      if (outcome === "stop" && source.closing) {
+        try {
+          await source.closing();
+        } catch (err) {
+          log.warn({ error: errorMessage(err) }, "source did not close cleanly");
+        }
+      }
       controller.abort();
       try {
         await source.stop();

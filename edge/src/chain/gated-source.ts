@@ -19,6 +19,10 @@ export class GatedSource<S> implements Source<S> {
     // Halted while it was starting (its layout wait): its work, begun since, ends too.
     if (this.halted) await this.inner.stop();
   }
+  /** The inner source's last events at a graceful stop (through the gate: none once halted or paused). */
+  async closing(): Promise<void> {
+    if (!this.halted) await this.inner.closing?.();
+  }
   stop(): Promise<void> {
     return this.inner.stop();
   }

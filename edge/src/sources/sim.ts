@@ -103,6 +103,8 @@ export class SimSource implements Source<SimSettings> {
   private backfilling: Promise<unknown> | null = null;
   /** Ends the back-fill's current wait (for the server to take its backlog, or the event loop's turn) at once. */
   private wake: (() => void) | null = null;
+  /** The simulation under way (the back-fill's, then the live store's), with how its instants are stamped: what {@link closing} empties. */
+  private current: { ctx: SourceContext<SimSettings>; engine: SimEngine; stamp: (ts: number) => number } | null = null;
 
   /** `backfillBacklog`: the back-fill waits while the runtime holds more events than this unsettled ({@link BACKFILL_BACKLOG}). */
   constructor(private readonly opts: { backfillBacklog?: number } = {}) {}
@@ -159,6 +161,7 @@ export class SimSource implements Source<SimSettings> {
     // the clock's start, are real already), so the store keeps its hours at any speed.
     if (s.followClock) engine.setCurveClock((sim) => (sim < clock.simStart ? sim : clock.realAt(sim)));
     this.engine = engine;
+    this.current = { ctx, engine, stamp: (ts) => (ts < clock.simStart ? ts : clock.realAt(ts)) };
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
     ctx.onLayout((next) => {
@@ -260,6 +263,8 @@ export class SimSource implements Source<SimSettings> {
     const inForce = (at: number) => versions.filter((v) => v.validFrom <= at).at(-1);
     let current = inForce(from);
     if (current) engine.setLayout(current);
+    // Its events carry their own (past) instants.
+    this.current = { ctx, engine, stamp: (ts) => ts };
     let n = 0;
     let turn = ctx.now();
     const halted = () => this.stopped || ctx.signal.aborted;
@@ -316,8 +321,32 @@ export class SimSource implements Source<SimSettings> {
     });
   }
 
+  /**
+   * A graceful stop's last events, sent before the agent disconnects: the people still in the
+   * simulated store (the live one, or the history where a stop cut the back-fill) walk out now (the
+   * engine's `leaveAll`), so the server keeps no open visit of a simulator that is gone and its door
+   * count nets to zero. Without it, a stopped demo's shoppers stayed in their zones until the visit
+   * timeout, and the door's "in the store" counted them in for the rest of the day, beside the crowd
+   * of the demo started again (which back-fills from here on, its store empty).
+   */
+  async closing(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.backfilling?.catch(() => {});
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const run = this.current;
+    this.current = null;
+    if (!run) return;
+    const events = run.engine.leaveAll();
+    for (const event of events) run.ctx.emit({ ...event, ts: run.stamp(event.ts) });
+    const people = events.filter((e) => e.type === "exit").length;
+    run.ctx.log.info({ exits: people }, "stopping: the people still in the simulated store walk out now (their exits and the door's count out are sent before it disconnects)");
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.current = null;
     this.wake?.();
     await this.backfilling?.catch(() => {});
     if (this.timer) clearInterval(this.timer);

@@ -371,3 +371,51 @@ describe("SimEngine's till transactions (the demo layout, seed 42)", () => {
     expect(basket).toBeLessThan(40);
   });
 });
+
+describe("SimEngine.leaveAll (a graceful stop)", () => {
+  /** A busy store stopped at 13:00, mid-day: people in every zone, in the line and at the tills. */
+  function stoppedMidDay(seed: number) {
+    const sales: SimSale[] = [];
+    const engine = new SimEngine({
+      settings: settings({ arrivalsPerHour: 600, door: { enabled: true } }),
+      layout: DEMO_LAYOUT,
+      seed,
+      startMs: atHourOfDay(MIDNIGHT, TZ, 8),
+      idSalt: "test",
+      onSale: (s) => sales.push(s),
+    });
+    const before: EventDraft[] = [];
+    for (let t = atHourOfDay(MIDNIGHT, TZ, 8); t <= atHourOfDay(MIDNIGHT, TZ, 13); t += 60_000) before.push(...engine.advance(t));
+    const inStore = engine.stats().inStore;
+    const stoppedAt = engine.time;
+    const last = engine.leaveAll();
+    return { engine, before, last, inStore, stoppedAt, sales };
+  }
+
+  it("lets everyone still inside walk out now: every visit the tracking follows is closed, and the door nets to zero", () => {
+    const { before, last, inStore, stoppedAt } = stoppedMidDay(42);
+    expect(inStore).toBeGreaterThan(10);
+    for (const e of last) expect(e.ts).toBe(Math.round(stoppedAt));
+    // Before it, visits are open (people in zones); after it, none but those the tracking lost (no exit ever, by design).
+    const { open: openBefore } = visits(before);
+    expect(openBefore.size).toBeGreaterThan(10);
+    const { open } = visits([...before, ...last]);
+    // The lost are few (vanishRate 3 %): what is left open is them, not the people inside.
+    expect(open.size).toBeLessThan(openBefore.size / 3);
+    const door = [...before, ...last].filter((e): e is Extract<EventDraft, { type: "count" }> => e.type === "count");
+    const sum = (k: "in" | "out") => door.reduce((n, e) => n + e[k], 0);
+    expect(sum("in")).toBeGreaterThan(0);
+    expect(sum("out")).toBe(sum("in"));
+    expect(last.filter((e) => e.type === "count")).toHaveLength(1);
+  });
+
+  it("closes the checkout line's visits too, and nothing happens after it", () => {
+    const { engine, before, last } = stoppedMidDay(7);
+    const inLine = visits(before).open;
+    const lineExits = last.filter((e) => e.type === "exit" && e.zone === "checkout-queue");
+    expect(lineExits.length).toBeGreaterThan(0);
+    for (const e of lineExits) expect(inLine.has((e as ZoneDraft).visitor)).toBe(true);
+    expect(engine.stats().inStore).toBe(0);
+    expect(engine.advance(engine.time + 3 * HOUR)).toEqual([]);
+  });
+});

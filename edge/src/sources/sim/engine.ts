@@ -212,6 +212,37 @@ export class SimEngine {
   }
 
   /**
+   * The simulation ends now (a graceful stop): everyone still inside walks out at once, so the server
+   * is left with no visit open and a door count that nets to zero, instead of people it would go on
+   * counting in (the door's in without its out) after the simulator is gone, and beside the next run's
+   * crowd after a restart. Answers the exits of the zones they are in (a checkout's line included;
+   * people walking between zones are in none) and the door counter's last report: what it counted
+   * since its previous one, with all of them out. Nothing happens in the simulation after it.
+   */
+  leaveAll(): EventDraft[] {
+    const ts = this.ts();
+    const inZones = new Map<string, string>();
+    const inLines = new Map<string, string>();
+    let doorOuts = 0;
+    for (let it = this.queue.pop(); it !== null; it = this.queue.pop()) {
+      const a = it.value;
+      if (a.kind === "leave" && this.tracked(a.zone)) inZones.set(a.visitor.id, a.zone.id);
+      else if (a.kind === "give-up" && this.tillsOf(a.checkout).line.includes(a.visitor)) inLines.set(a.visitor.id, a.queue.id);
+      else if (a.kind === "door-out") doorOuts++;
+      // Being served at a till: paid, as the till's service was under way.
+      else if (a.kind === "pay") this.onPay(a.visitor);
+    }
+    for (const t of this.tills.values()) t.line.length = 0;
+    for (const [visitor, zone] of [...inZones, ...inLines]) this.out.push({ type: "exit", ts, zone, visitor });
+    const out = this.door.out + doorOuts + this.counters.inStore;
+    if (this.doorZone !== null && (this.door.in > 0 || out > 0)) this.out.push({ type: "count", ts, zone: this.doorZone, in: this.door.in, out });
+    this.door = { in: 0, out: 0 };
+    this.counters.departures += this.counters.inStore;
+    this.counters.inStore = 0;
+    return this.out.splice(0);
+  }
+
+  /**
    * For benchmarks: the wait of one more person joining the line of `queue` now, in a copy of the
    * simulation continued with its own random stream `seed` (this one is left as it is), in
    * simulated ms; null when `queue` is no queue zone or the person is not served within `horizonMs`.
