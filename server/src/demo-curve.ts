@@ -4,6 +4,20 @@
  * Briggate > curve.json` reads ../shared/datasets in place), scaled to the demo store by its
  * arrivals per hour (the curve's busiest hour = the store's busiest hour).
  */
+import { readFileSync } from "node:fs";
+
+/** The curve of the file at `path` ({@link parseCurveFile}), or an Error that names it and says how to make one when it cannot be read. */
+export function readCurveFile(path: string): number[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : code === "EACCES" ? "not allowed to read it" : (err as Error).message;
+    throw new Error(`--curve ${path}: cannot read it (${why}); make one with node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json (run from the checkout)`, { cause: err });
+  }
+  return parseCurveFile(text, path);
+}
 
 /** The 168 hourly multipliers (Monday 00:00 first) of a curve file, or an Error that says what is wrong. */
 export function parseCurveFile(text: string, name: string): number[] {

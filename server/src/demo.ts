@@ -6,7 +6,7 @@ import { asId, DEMO_CLOSING_GRACE_MINUTES, demoChangeAgoMs, DEMO_HOURLY_CURVE, D
 import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
-import { parseCurveFile } from "./demo-curve.js";
+import { readCurveFile } from "./demo-curve.js";
 
 const STORE = "demo";
 const AGENT = "sim-1";
@@ -193,7 +193,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   if (!(Number.isInteger(stores) && stores >= 1 && stores <= 10_000)) throw new Error(`--stores ${opts.stores}: give a whole number of stores from 1 to 10000`);
   if (stores > 1 && opts.curve) throw new Error("--curve sets the one demo store's arrivals; the chain (--stores) gives each store its own crowd: leave one out");
   // A weekly arrival curve (e.g. the typical week of a real people-count series), read before the server starts.
-  const weeklyCurve = opts.curve ? parseCurveFile(readFileSync(opts.curve, "utf8"), opts.curve) : undefined;
+  const weeklyCurve = opts.curve ? readCurveFile(opts.curve) : undefined;
   if (stores > 1) return runChainDemo(config, { ...opts, stores, askedBackfillHours: asked.backfillHours });
   const server = await startServer(config);
   const { storage, layouts, now } = server.services;

@@ -48,4 +48,13 @@ describe("footfall demo --curve", () => {
     expect(exit.code).not.toBe(0);
     expect(child.output()).toContain(`--curve ${file}: the weekly curve has 24 hours, not 168`);
   }, 60_000);
+
+  it("refuses a file it cannot read, naming it and how to make one (not a bare ENOENT)", async () => {
+    const file = join(dir.path, "curve-not-made.json");
+    const child = await demo(["--curve", file], join(dir.path, "data3"));
+    const exit = await child.waitExit();
+    expect(exit.code).toBe(1);
+    expect(child.output()).toContain(`footfall: --curve ${file}: cannot read it (no such file); make one with node test/bench/sim-curve.mjs --dataset leeds --series Briggate > curve.json`);
+    expect(child.output()).not.toContain("ENOENT");
+  }, 60_000);
 });
