@@ -316,6 +316,8 @@ export async function startHalf(
       loggedStates.set(key, status.value.state);
       if (changed) log.info({ store, agent, state: status.value.state }, "agent status");
       else log.debug({ store, agent, state: status.value.state }, "agent status");
+      // An agent gone offline (or back) may leave a zone nobody counts (or count it again): its MQTT states say so at once.
+      if (changed) mqttState?.touch([store]);
     },
     audit: async (store, agent, audit) => {
       if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);

@@ -12,6 +12,8 @@ import { compile } from "./validate.js";
 export const StoreOccupancyMessageSchema = Type.Object({
   ts: Type.Integer({ description: "epoch ms" }),
   total: Type.Integer({ minimum: 0, description: "people in the store" }),
+  /** (this project) The total holds a zone nobody counts now (GET .../occupancy's `partial`); left out by servers before it. */
+  partial: Type.Optional(Type.Boolean({ description: "the total holds a zone nobody counts now (its agents offline, silent or revoked): its figures are frozen" })),
 });
 export type StoreOccupancyMessage = Static<typeof StoreOccupancyMessageSchema>;
 
@@ -19,7 +21,8 @@ export type StoreOccupancyMessage = Static<typeof StoreOccupancyMessageSchema>;
 export const ZoneOccupancyMessageSchema = Type.Object({
   ts: Type.Integer(),
   occupancy: Type.Integer({ minimum: 0 }),
-  capacity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  capacity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),  /** (this project) Since when nobody counts the zone (every agent of it offline, silent or revoked; core notCountedSince), null while counted; left out by servers before it. */
+  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted" })),
 });
 export type ZoneOccupancyMessage = Static<typeof ZoneOccupancyMessageSchema>;
 
@@ -29,7 +32,8 @@ export const QueueMessageSchema = Type.Object({
   length: Type.Integer({ minimum: 0 }),
   waitSeconds: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: "estimated wait for someone joining now; null when unknown" }),
   /** (this project) Tills open at the zone the queue serves, seen through its visits; null when not seen. */
-  tillsOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "tills open (people at the queueFor zone while someone waits); null when that zone is not tracked" })),
+  tillsOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "tills open (people at the queueFor zone while someone waits); null when that zone is not tracked" })),  /** (this project) Since when nobody counts the zone (every agent of it offline, silent or revoked; core notCountedSince), null while counted; left out by servers before it. */
+  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted" })),
 });
 export type QueueMessage = Static<typeof QueueMessageSchema>;
 

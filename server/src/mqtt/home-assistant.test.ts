@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discoveryMessages, haId } from "./home-assistant.js";
+import { discoveryMessages, haId, NOT_COUNTED_TEMPLATE } from "./home-assistant.js";
 import { discoveryProblems } from "./ha-schema.js";
 
 const zone = (id: string, kind: string, extra: object = {}) => ({ id, name: id[0]!.toUpperCase() + id.slice(1), kind, ...extra });
@@ -39,10 +39,23 @@ describe("Home Assistant discovery", () => {
       state_class: "measurement",
       icon: "mdi:account-group",
       unique_id: "footfall_shop-1_zone_fruit_occupancy",
-      availability: [{ topic: "footfall/v1/availability", payload_available: "online", payload_not_available: "offline" }],
+      // Unavailable while the server is, or while nobody counts the zone (its state's offlineSince).
+      availability: [
+        { topic: "footfall/v1/availability", payload_available: "online", payload_not_available: "offline" },
+        { topic: "footfall/v1/shop-1/zones/fruit/occupancy", value_template: NOT_COUNTED_TEMPLATE, payload_available: "online", payload_not_available: "offline" },
+      ],
+      availability_mode: "all",
       device: { identifiers: ["footfall_shop-1"], name: "Footfall Main street", manufacturer: "Footfall", model: "Store", sw_version: "1.2.3" },
       origin: { name: "Footfall", sw_version: "1.2.3" },
     });
+    // A queue's three sensors follow its state topic; the store's total and the alerts the server alone.
+    for (const q of ["length", "wait", "tills"]) {
+      const c = JSON.parse(m.get(`homeassistant/sensor/footfall_shop-1/queue_line_${q}/config`)!);
+      expect(c.availability_mode).toBe("all");
+      expect(c.availability[1]).toEqual({ topic: "footfall/v1/shop-1/queues/line", value_template: NOT_COUNTED_TEMPLATE, payload_available: "online", payload_not_available: "offline" });
+    }
+    expect(JSON.parse(m.get("homeassistant/sensor/footfall_shop-1/occupancy/config")!).availability).toHaveLength(1);
+    expect(JSON.parse(m.get("homeassistant/binary_sensor/footfall_shop-1/alert_busy/config")!).availability).toHaveLength(1);
     const ids = [...m.values()].map((p) => JSON.parse(p).unique_id as string);
     expect(new Set(ids).size).toBe(ids.length);
   });

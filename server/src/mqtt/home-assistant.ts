@@ -2,7 +2,9 @@
  * Home Assistant MQTT discovery (issue 14.4): one device per store, with a sensor for the store's
  * occupancy and each zone's, a length and a wait sensor per checkout queue (zones of kind `queue`),
  * and a binary sensor per alert rule. Each entity's state topic is one of Footfall's retained
- * topics (core `topics`), and its availability follows the server (`footfall/v1/availability`).
+ * topics (core `topics`), and its availability follows the server (`footfall/v1/availability`); a
+ * zone's and a queue's sensors are also unavailable while nobody counts the zone (their state's
+ * `offlineSince`, core notCountedSince): Home Assistant shows "Unavailable", not frozen figures.
  * Payloads follow ./ha-schema.ts, checked in the tests.
  */
 import { createHash } from "node:crypto";
@@ -46,6 +48,12 @@ export const ALERT_ATTRIBUTES_TEMPLATE =
   "{% set a = value_json.alert or {} %}" +
   `{{ {'state': value_json.state, 'since': ${isoField("since")}, 'message': a.get('message'), 'acknowledged_by': a.get('acknowledgedBy'), 'acknowledged_at': ${isoField("acknowledgedAt")}} | tojson }}`;
 
+/**
+ * A zone's or queue's availability from its own state topic: "offline" while nobody counts the zone
+ * (`offlineSince` a number), "online" otherwise (null, or left out by a server before it).
+ */
+export const NOT_COUNTED_TEMPLATE = "{{ 'offline' if value_json.offlineSince is number else 'online' }}";
+
 /** Every discovery message of a store: topic -> JSON config (retained). */
 export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   const prefix = ctx.prefix ?? DEFAULT_DISCOVERY_PREFIX;
@@ -57,18 +65,23 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
     origin: { name: "Footfall", sw_version: ctx.version },
   };
   const out = new Map<string, string>();
-  const sensor = (object: string, c: Omit<HaSensorConfig, keyof typeof base | "unique_id">) =>
-    out.set(`${prefix}/sensor/${node}/${object}/config`, JSON.stringify({ ...c, unique_id: `${node}_${object}`, ...base } satisfies HaSensorConfig));
+  const sensor = (object: string, c: Omit<HaSensorConfig, keyof typeof base | "unique_id" | "availability_mode">, own?: Pick<HaSensorConfig, "availability" | "availability_mode">) =>
+    out.set(`${prefix}/sensor/${node}/${object}/config`, JSON.stringify({ ...c, unique_id: `${node}_${object}`, ...base, ...own } satisfies HaSensorConfig));
   const binary = (object: string, c: Omit<HaBinarySensorConfig, keyof typeof base | "unique_id">) =>
     out.set(`${prefix}/binary_sensor/${node}/${object}/config`, JSON.stringify({ ...c, unique_id: `${node}_${object}`, ...base } satisfies HaBinarySensorConfig));
   const people = { unit_of_measurement: "people", state_class: "measurement" as const, icon: "mdi:account-group" };
+  // A zone's or queue's sensor: available while the server (or shard) is and something counts the zone (its state's offlineSince is null).
+  const counted = (stateTopic: string) => ({
+    availability: [...base.availability, { topic: stateTopic, value_template: NOT_COUNTED_TEMPLATE, payload_available: "online", payload_not_available: "offline" }],
+    availability_mode: "all" as const,
+  });
 
   sensor("occupancy", { name: "Occupancy", state_topic: topics.occupancy(store), value_template: "{{ value_json.total }}", ...people });
   for (const z of ctx.layout?.zones ?? []) {
     const zone = haId(z.id);
     if (z.kind === "queue") {
       const queue = queueName(z.name);
-      sensor(`queue_${zone}_length`, { name: `${queue} length`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.length }}", ...people, icon: "mdi:human-queue" });
+      sensor(`queue_${zone}_length`, { name: `${queue} length`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.length }}", ...people, icon: "mdi:human-queue" }, counted(topics.queue(store, z.id)));
       sensor(`queue_${zone}_wait`, {
         name: `${queue} wait`,
         state_topic: topics.queue(store, z.id),
@@ -77,11 +90,11 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
         unit_of_measurement: "s",
         device_class: "duration",
         state_class: "measurement",
-      });
+      }, counted(topics.queue(store, z.id)));
       // The tills open at the zone it queues for (null, "None": unknown, when that zone is not tracked).
-      sensor(`queue_${zone}_tills`, { name: `${z.name} tills open`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.tillsOpen }}", unit_of_measurement: "tills", state_class: "measurement", icon: "mdi:cash-register" });
+      sensor(`queue_${zone}_tills`, { name: `${z.name} tills open`, state_topic: topics.queue(store, z.id), value_template: "{{ value_json.tillsOpen }}", unit_of_measurement: "tills", state_class: "measurement", icon: "mdi:cash-register" }, counted(topics.queue(store, z.id)));
     } else {
-      sensor(`zone_${zone}_occupancy`, { name: `${z.name} occupancy`, state_topic: topics.zoneOccupancy(store, z.id), value_template: "{{ value_json.occupancy }}", ...people });
+      sensor(`zone_${zone}_occupancy`, { name: `${z.name} occupancy`, state_topic: topics.zoneOccupancy(store, z.id), value_template: "{{ value_json.occupancy }}", ...people }, counted(topics.zoneOccupancy(store, z.id)));
     }
   }
   for (const r of ctx.rules) {

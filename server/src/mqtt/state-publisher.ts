@@ -17,6 +17,7 @@
  * their shard's (`availabilityTopic`: the shard session's will), not one server's.
  */
 import { encodePayload, topics, type AlertNotification, type Layout } from "@footfall/core";
+import { withTracking, zonesNotCounted } from "../analytics/zone-tracking.js";
 import type { Services } from "../services.js";
 import { discoveryMessages, DEFAULT_DISCOVERY_PREFIX } from "./home-assistant.js";
 import { RetainedPublisher, type PublishRetained } from "./retained.js";
@@ -210,11 +211,14 @@ export class MqttStatePublisher {
     if (!layout) return;
     const a = await analytics.get(store);
     const occ = await a.occupancy(now(), layout.timezone, layout.zones);
+    // Zones nobody counts now (core notCountedSince): their states say since when (Home Assistant: unavailable), the total that it is partial.
+    const tracked = withTracking(occ, a.liveSource(), await zonesNotCounted(this.services.storage, store, layout.zones.map((z) => z.id), now()));
+    const offlineSince = new Map(tracked.zones.map((z) => [z.zone, z.offlineSince]));
     // (chain) The shard may have moved while this was read: the new holder publishes it now.
     if (!this.here(store)) return;
     // Each state is sent when its figures change (the retained publisher's `same`: them without the time they were
     // read), not at every commit: a store's unchanged zones are not sent again for each event elsewhere in it.
-    const total = { total: occ.total };
+    const total = { total: occ.total, partial: tracked.partial };
     this.retained.set(topics.occupancy(store), encodePayload("occupancy", { ts: occ.ts, ...total }), JSON.stringify(total));
     const queues = (await this.o.queues?.(store, now())) ?? new Map<string, { length: number; waitSeconds: number | null; tillsOpen?: number | null }>();
     const kinds = new Map(layout.zones.map((z) => [z.id as string, z.kind]));
@@ -224,12 +228,12 @@ export class MqttStatePublisher {
       if (z.occupancy > 0) occupied = true;
       if (kinds.get(z.zone) === "queue") {
         const q = queues.get(z.zone);
-        const queue = { length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null };
+        const queue = { length: q?.length ?? z.occupancy, waitSeconds: q?.waitSeconds ?? null, tillsOpen: q?.tillsOpen ?? null, offlineSince: offlineSince.get(z.zone) ?? null };
         if (queue.length > 0 || queue.waitSeconds !== null) occupied = true;
         this.retained.set(topics.queue(store, z.zone), encodePayload("queue", { ts: occ.ts, ...queue }), JSON.stringify(queue));
         published.add(topics.queue(store, z.zone));
       } else {
-        const zone = { occupancy: z.occupancy, capacity: z.capacity };
+        const zone = { occupancy: z.occupancy, capacity: z.capacity, offlineSince: offlineSince.get(z.zone) ?? null };
         this.retained.set(topics.zoneOccupancy(store, z.zone), encodePayload("zoneOccupancy", { ts: occ.ts, ...zone }), JSON.stringify(zone));
         published.add(topics.zoneOccupancy(store, z.zone));
       }
@@ -240,7 +244,8 @@ export class MqttStatePublisher {
     const before = this.stateTopics.get(store) ?? this.zonesEver(store).map((z) => (z.kind === "queue" ? topics.queue(store, z.id) : topics.zoneOccupancy(store, z.id)));
     for (const topic of before) if (!published.has(topic)) this.retained.clear(topic);
     this.stateTopics.set(store, published);
-    if (occupied) this.occupied.add(store);
+    // A store with a zone nobody counts is read again too: counting may resume with no event to say so (an agent heard again).
+    if (occupied || tracked.partial || tracked.zones.some((z) => z.offlineSince !== null)) this.occupied.add(store);
     else this.occupied.delete(store);
   }
 
