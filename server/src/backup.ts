@@ -19,15 +19,21 @@ export interface BackupReport {
   seconds: number;
 }
 
+/** The backup command the refusal gives, as an operator types it (the URL from the server's environment). */
+const PG_DUMP = 'pg_dump --format=custom --file=footfall.dump "$FOOTFALL_DATABASE_URL"';
+/** The restore command the refusal gives: `<URL of the empty database>` is the operator's to fill in. */
+const PG_RESTORE = "pg_restore --no-owner --dbname=<URL of the empty database> footfall.dump";
+
 /**
  * Backup and restore are SQLite's: they copy the database file of the data folder, below the
  * storage interface, and stay SQLite-only. A PostgreSQL database (FOOTFALL_DATABASE_URL) is backed
- * up with PostgreSQL's own tools (pg_dump, or continuous archiving); the CLI says so.
+ * up with PostgreSQL's own tools (pg_dump in its custom format and pg_restore, or continuous archiving); the CLI
+ * says so with the commands to run (pg-backup.integration.test.ts runs them as written).
  */
 export function refuseWithPostgres(env: NodeJS.ProcessEnv = process.env): void {
   if (env.FOOTFALL_DATABASE_URL)
     throw new BackupError(
-      "footfall backup and restore copy the SQLite database of FOOTFALL_DATA_DIR; this server uses PostgreSQL (FOOTFALL_DATABASE_URL): back it up with pg_dump (or continuous archiving) and restore with pg_restore",
+      `footfall backup and restore copy the SQLite database of FOOTFALL_DATA_DIR; this server uses PostgreSQL (FOOTFALL_DATABASE_URL): back it up with pg_dump in its custom format, while the servers run: ${PG_DUMP}; restore it with the servers stopped, into an empty database (createdb): ${PG_RESTORE}, then set FOOTFALL_DATABASE_URL to that database (pg_restore reads no plain SQL dump; one goes through psql. Or use continuous archiving)`,
     );
 }
 
