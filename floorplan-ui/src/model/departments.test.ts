@@ -48,6 +48,14 @@ describe("importSummary", () => {
     expect(s.rejectedCount).toBe(250);
     expect(s.headline).toContain("250 lines rejected");
   });
+  it("says how many times at a clock change were read with a warning, listing them by line", () => {
+    const warnings = [{ line: 7, warning: '"2026-10-25 02:30" is a local time the clocks showed twice' }, { line: 4, warning: '"2026-03-29 02:30" is a local time the clocks skipped' }];
+    const s = importSummary({ accepted: 5, duplicates: 0, rejected: [], rejectedCount: 0, warnings, warningsCount: 2 });
+    expect(s.tone).toBe("warn");
+    expect(s.headline).toBe("5 sales imported · 2 times at a clock change read as said below");
+    expect(s.warnings.map((w) => w.line)).toEqual([4, 7]);
+    expect(importSummary({ accepted: 5, duplicates: 0, rejected: [], rejectedCount: 0 })).toMatchObject({ tone: "ok", warningsCount: 0, warnings: [] });
+  });
   it("is an error when nothing was kept", () => {
     expect(importSummary({ accepted: 0, duplicates: 0, rejected: [{ line: 2, error: "x" }], rejectedCount: 1 }).tone).toBe("error");
   });
@@ -68,5 +76,10 @@ describe("addImportResult", () => {
     expect(two).toMatchObject({ accepted: 20, duplicates: 2, rejectedCount: 1_202 });
     expect(two.rejected).toHaveLength(1_000);
     expect(two.rejected.slice(0, 4).map((r) => r.line)).toEqual([3, 5, 102, 103]);
+  });
+  it("moves a part's warnings to the file's lines and adds up their count", () => {
+    const part = (line: number) => ({ accepted: 1, duplicates: 0, rejected: [], rejectedCount: 0, warnings: [{ line, warning: "read as the second" }], warningsCount: 1 });
+    const two = addImportResult(addImportResult(null, part(3), 0), part(2), 100);
+    expect(two).toMatchObject({ warningsCount: 2, warnings: [{ line: 3, warning: "read as the second" }, { line: 102, warning: "read as the second" }] });
   });
 });

@@ -98,17 +98,23 @@ export interface ImportSummary {
   /** All refused rows, of which `rejected` lists the first. */
   rejectedCount: number;
   rejected: { line: number; error: string }[];
+  /** All rows kept with a warning (a local time at a clock change: how it was read), of which `warnings` lists the first. */
+  warningsCount: number;
+  warnings: { line: number; warning: string }[];
 }
 
-/** How an import went, in words: what was kept, what was already there, which lines failed. */
+/** How an import went, in words: what was kept, what was already there, which lines failed, which were read with a warning. */
 export function importSummary(result: SalesImportResult): ImportSummary {
   const { accepted, duplicates, rejected } = result;
   const rejectedCount = Math.max(result.rejectedCount ?? 0, rejected.length);
+  const warnings = [...(result.warnings ?? [])].sort((a, b) => a.line - b.line);
+  const warningsCount = Math.max(result.warningsCount ?? 0, warnings.length);
   const parts = [`${accepted} sale${accepted === 1 ? "" : "s"} imported`];
   if (duplicates > 0) parts.push(`${duplicates} already imported (same transaction id), skipped`);
   if (rejectedCount > 0) parts.push(`${rejectedCount} line${rejectedCount === 1 ? "" : "s"} rejected`);
-  const tone = rejectedCount > 0 ? (accepted > 0 || duplicates > 0 ? "warn" : "error") : "ok";
-  return { tone, headline: parts.join(" · "), rejectedCount, rejected: [...rejected].sort((a, b) => a.line - b.line) };
+  if (warningsCount > 0) parts.push(`${warningsCount} time${warningsCount === 1 ? "" : "s"} at a clock change read as said below`);
+  const tone = rejectedCount > 0 ? (accepted > 0 || duplicates > 0 ? "warn" : "error") : warningsCount > 0 ? "warn" : "ok";
+  return { tone, headline: parts.join(" · "), rejectedCount, rejected: [...rejected].sort((a, b) => a.line - b.line), warningsCount, warnings };
 }
 
 /**
@@ -127,11 +133,14 @@ const MAX_LISTED_REJECTS = 1000;
  */
 export function addImportResult(total: SalesImportResult | null, part: SalesImportResult, lineOffset: number): SalesImportResult {
   const rejected = [...(total?.rejected ?? []), ...part.rejected.map((r) => ({ ...r, line: r.line + lineOffset }))].sort((a, b) => a.line - b.line);
+  const warnings = [...(total?.warnings ?? []), ...(part.warnings ?? []).map((w) => ({ ...w, line: w.line + lineOffset }))].sort((a, b) => a.line - b.line);
   return {
     accepted: (total?.accepted ?? 0) + part.accepted,
     duplicates: (total?.duplicates ?? 0) + part.duplicates,
     rejected: rejected.slice(0, MAX_LISTED_REJECTS),
     rejectedCount: (total?.rejectedCount ?? 0) + part.rejectedCount,
+    warnings: warnings.slice(0, MAX_LISTED_REJECTS),
+    warningsCount: (total?.warningsCount ?? 0) + (part.warningsCount ?? part.warnings?.length ?? 0),
   };
 }
 

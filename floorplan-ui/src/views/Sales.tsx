@@ -312,6 +312,26 @@ function ImportResult({ file, result }: { file: string; result: SalesImportResul
           )}
         </div>
       )}
+      {summary.warnings.length > 0 && (
+        <div className="rejected-wrap">
+          <table className="table" data-testid="sales-warnings">
+            <thead>
+              <tr><th className="num">Line</th><th>Imported, read as follows</th></tr>
+            </thead>
+            <tbody>
+              {summary.warnings.map((w) => (
+                <tr key={`${w.line}:${w.warning}`}>
+                  <td className="num mono">{w.line}</td>
+                  <td>{w.warning}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {summary.warningsCount > summary.warnings.length && (
+            <div className="small muted" style={{ padding: "6px 12px" }}>The first {summary.warnings.length} of {formatCount(summary.warningsCount)} such lines.</div>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -12,6 +12,22 @@ const ctx: SaleContext = {
 };
 
 describe("parseSaleTime", () => {
+  it("reads a local time the clocks showed twice as the second, one they skipped as that much later, telling which; an offset decides", () => {
+    const told: unknown[] = [];
+    const tell = (t: unknown) => told.push(t);
+    // Paris, 25 Oct 2026: 03:00 CEST became 02:00 CET, so 02:30 came at 00:30Z and again at 01:30Z.
+    expect(parseSaleTime("2026-10-25 02:30", "Europe/Paris", NOW, tell)).toBe(Date.UTC(2026, 9, 25, 1, 30));
+    expect(told).toEqual([{ kind: "repeated", value: "2026-10-25 02:30", ts: Date.UTC(2026, 9, 25, 1, 30), other: Date.UTC(2026, 9, 25, 0, 30) }]);
+    expect(parseSaleTime("2026-10-25T02:30:00+02:00", "Europe/Paris", NOW, tell)).toBe(Date.UTC(2026, 9, 25, 0, 30));
+    // Paris, 29 Mar 2026: 02:00 CET became 03:00 CEST, so no 02:30: read as 03:30 CEST.
+    expect(parseSaleTime("2026-03-29 02:30", "Europe/Paris", NOW, tell)).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(told.at(-1)).toEqual({ kind: "skipped", value: "2026-03-29 02:30", ts: Date.UTC(2026, 2, 29, 1, 30), other: null });
+    // Any other hour of those days, and any time with an offset, is no choice.
+    expect(parseSaleTime("2026-10-25 03:30", "Europe/Paris", NOW, tell)).toBe(Date.UTC(2026, 9, 25, 2, 30));
+    expect(parseSaleTime("2026-10-25 01:59", "Europe/Paris", NOW, tell)).toBe(Date.UTC(2026, 9, 24, 23, 59));
+    expect(told).toHaveLength(2);
+  });
+
   it("reads epoch milliseconds, as a number or a string", () => {
     expect(parseSaleTime(NOW - 1000, "UTC", NOW)).toBe(NOW - 1000);
     expect(parseSaleTime(String(NOW - 1000), "UTC", NOW)).toBe(NOW - 1000);

@@ -126,14 +126,31 @@ export function readCsv(text: string): { rows: RawSale[]; errors: RowError[] } {
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 /** 2000-01-01: earlier "epoch ms" are epoch seconds by mistake, or junk. */
 const EARLIEST = 946_684_800_000;
+const DAY_MS = 86_400_000;
 /** Sales may be stamped by a till whose clock runs a little ahead. */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
 /**
- * Epoch ms of a sale's time: epoch milliseconds, or ISO 8601 date and time. A time without an
- * offset is the store's local wall clock (what tills export), read in `timeZone`.
+ * A local time without an offset that the store's clocks showed twice (`repeated`: the hour they went back, in
+ * autumn) or never (`skipped`: the hour they went forward, in spring): read as `ts`, which the import's warnings say.
  */
-export function parseSaleTime(value: unknown, timeZone: string, now: number): number | string {
+export interface ClockChangeTime {
+  kind: "repeated" | "skipped";
+  /** The time as written. */
+  value: string;
+  /** The instant it was read as: for `repeated` the second time (after the change), for `skipped` as much later as the clocks jumped. */
+  ts: number;
+  /** For `repeated`, the other instant the clocks showed it (the first, before the change); null for `skipped`. */
+  other: number | null;
+}
+
+/**
+ * Epoch ms of a sale's time: epoch milliseconds, or ISO 8601 date and time. A time without an
+ * offset is the store's local wall clock (what tills export), read in `timeZone`; one in the hour
+ * the clocks went back is read as the second time (after the change, as imports always read it),
+ * one in the hour they skipped as that much later (02:30 as 03:30), each told to `onClockChange`.
+ */
+export function parseSaleTime(value: unknown, timeZone: string, now: number, onClockChange?: (t: ClockChangeTime) => void): number | string {
   let ts: number;
   if (typeof value === "number" || (typeof value === "string" && /^\d{1,16}$/.test(value))) {
     ts = Number(value);
@@ -157,6 +174,9 @@ export function parseSaleTime(value: unknown, timeZone: string, now: number): nu
     } else {
       // The instant whose local wall clock reads `wall` (the offset is looked up twice to settle at DST changes).
       ts = wall - offsetMs(wall - offsetMs(wall, timeZone), timeZone);
+      // The instants whose wall clock reads `wall`: two in the hour the clocks went back, none in the hour they skipped.
+      const readings = [...new Set([offsetMs(wall - DAY_MS, timeZone), offsetMs(wall + DAY_MS, timeZone)])].map((o) => wall - o).filter((t) => t + offsetMs(t, timeZone) === wall);
+      if (readings.length !== 1 && onClockChange) onClockChange({ kind: readings.length > 1 ? "repeated" : "skipped", value: String(value), ts, other: readings.find((t) => t !== ts) ?? null });
     }
   } else return "no timestamp";
   if (ts < EARLIEST) return `bad timestamp ${JSON.stringify(value)}: before 2000 (epoch seconds instead of milliseconds?)`;
@@ -174,6 +194,8 @@ export interface SaleContext {
   now: number;
   hasZone(zone: string, ts: number): boolean;
   departments: Departments;
+  /** Told of a local time the clocks showed twice or never (`parseSaleTime`), for the import's warnings. */
+  onClockChange?: (t: ClockChangeTime) => void;
 }
 
 /** The zones of the department a sale names, or undefined: its own keys only (a row's "toString" is no department). */
@@ -192,7 +214,7 @@ export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
   const transaction = text(raw.transaction);
   if (!transaction) return "no transaction id";
   if (transaction.length > 128) return "transaction id longer than 128 characters";
-  const ts = parseSaleTime(typeof raw.ts === "string" ? raw.ts.trim() : raw.ts, ctx.timeZone, ctx.now);
+  const ts = parseSaleTime(typeof raw.ts === "string" ? raw.ts.trim() : raw.ts, ctx.timeZone, ctx.now, ctx.onClockChange);
   if (typeof ts === "string") return ts;
   const amountText = text(raw.amount);
   const amount =
@@ -238,4 +260,15 @@ export function checkSale(raw: RawSale, ctx: SaleContext): SaleRow | string {
   const inForce = zones.filter((z) => ctx.hasZone(z, ts));
   if (inForce.length === 0) return `department "${department}" has no zone in the layout in force at ${at}`;
   return { transaction, ts, zone: null, department, zones: inForce, amount, items };
+}
+
+/**
+ * The import's warning for a sale kept at a local time the clocks showed twice or never (`parseSaleTime`): how it
+ * was read, and the other reading or what to check, so that a sale read as the second of two 02:30s is not taken silently.
+ */
+export function clockChangeWarning(time: ClockChangeTime, timeZone: string): string {
+  const at = (ts: number) => formatBucketStart(ts, timeZone);
+  return time.kind === "repeated"
+    ? `"${time.value}" is a local time the clocks showed twice (the hour they went back in ${timeZone}): read as the second, ${at(time.ts)}, after the change; for the first, give the offset: ${at(time.other ?? time.ts)}`
+    : `"${time.value}" is a local time the clocks skipped (the hour they went forward in ${timeZone}): read as that much later, ${at(time.ts)}; check the till's clock, or give the offset`;
 }

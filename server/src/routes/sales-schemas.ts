@@ -43,4 +43,11 @@ export const ImportResult = Type.Object({
     description: `the first ${MAX_LISTED_REJECTS} refused rows by line: the CSV file's line (the header is line 1), or the 1-based position in \`sales\``,
   }),
   rejectedCount: Type.Integer({ description: "all refused rows" }),
+  warnings: Type.Optional(
+    Type.Array(Type.Object({ line: Type.Integer(), warning: Type.String() }), {
+      description:
+        `(this project) the first ${MAX_LISTED_REJECTS} rows kept whose reading involved a choice, by line as \`rejected\`: a local time without an offset that the store's clocks showed twice (the hour they went back: read as the second, after the change; the warning gives the first with its offset) or never (the hour they went forward: read as that much later)`,
+    }),
+  ),
+  warningsCount: Type.Optional(Type.Integer({ description: "(this project) all such rows" })),
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventFactory } from "../../../test/support/fixtures.js";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
@@ -98,6 +98,8 @@ describe("POST /api/v1/stores/:store/sales", () => {
         { line: 9, error: "4 fields where the header has 6" },
       ],
       rejectedCount: 6,
+      warnings: [],
+      warningsCount: 0,
     });
   });
 
@@ -115,6 +117,8 @@ describe("POST /api/v1/stores/:store/sales", () => {
       duplicates: 0,
       rejected: [{ line: 2, error: expect.stringMatching(/transaction "t1" was already imported with other values/) }],
       rejectedCount: 1,
+      warnings: [],
+      warningsCount: 0,
     });
   });
 
@@ -136,6 +140,8 @@ describe("POST /api/v1/stores/:store/sales", () => {
         { line: 4, error: expect.stringMatching(/^bad amount -1/) },
       ],
       rejectedCount: 2,
+      warnings: [],
+      warningsCount: 0,
     });
   });
 
@@ -148,6 +154,8 @@ describe("POST /api/v1/stores/:store/sales", () => {
       duplicates: 0,
       rejected: [{ line: 5, error: 'bad amount "1.234,50": a number such as 12.50 (a point for decimals or a comma, 12,50; no currency sign, no thousands separator)' }],
       rejectedCount: 1,
+      warnings: [],
+      warningsCount: 0,
     });
     // The same file again: nothing doubles.
     expect((await postCsv("excel", excel)).body).toMatchObject({ accepted: 0, duplicates: 3, rejectedCount: 1 });
@@ -158,6 +166,38 @@ describe("POST /api/v1/stores/:store/sales", () => {
     expect(comma.body.rejected).toEqual([{ line: 2, error: 'bad amount "12,50": a point for decimals (12.50); a decimal comma is read in a CSV delimited by ";" or a tab only' }]);
     const json = await send("POST", "/api/v1/stores/excel/sales", { sales: [{ ts: "2026-11-20 10:00", zone: "fruit", amount: "12,50", transaction: "j1" }] });
     expect(json.body.rejected).toEqual([{ line: 1, error: expect.stringMatching(/^bad amount "12,50": a point for decimals/) }]);
+  });
+
+  it("reads a local time the clocks showed twice as the second and one they skipped as that much later, saying so by line; an offset decides", async () => {
+    await t.putLayout("dst", smallLayout());
+    const csv = [
+      "timestamp,zone,amount,transaction",
+      "2026-10-25 02:30,fruit,10,d1", // 02:30 came twice in Paris that night (03:00 CEST -> 02:00 CET)
+      "2026-10-25T02:40:00+02:00,fruit,10,d2", // the first 02:40, with its offset: no doubt
+      "2026-03-29 02:30,fruit,10,d3", // no 02:30 in Paris that night (02:00 CET -> 03:00 CEST)
+      "2026-10-25 02:50,toys,10,d4", // refused for its zone: no warning besides
+      "2026-10-25 03:30,fruit,10,d5",
+    ].join("\n");
+    const res = await postCsv("dst", csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      accepted: 4,
+      duplicates: 0,
+      rejected: [{ line: 5, error: expect.stringMatching(/^unknown zone "toys"/) }],
+      rejectedCount: 1,
+      warnings: [
+        {
+          line: 2,
+          warning:
+            '"2026-10-25 02:30" is a local time the clocks showed twice (the hour they went back in Europe/Paris): read as the second, 2026-10-25T02:30:00+01:00, after the change; for the first, give the offset: 2026-10-25T02:30:00+02:00',
+        },
+        {
+          line: 4,
+          warning: '"2026-03-29 02:30" is a local time the clocks skipped (the hour they went forward in Europe/Paris): read as that much later, 2026-03-29T03:30:00+02:00; check the till\'s clock, or give the offset',
+        },
+      ],
+      warningsCount: 2,
+    });
   });
 
   it("splits a department's sale evenly between its zones", async () => {
@@ -175,7 +215,7 @@ describe("POST /api/v1/stores/:store/sales", () => {
     await send("PUT", "/api/v1/stores/split/departments", { departments: { produce: ["fruit"] } });
     expect((await postCsv("split", file)).body).toMatchObject({ accepted: 1 });
     await send("PUT", "/api/v1/stores/split/departments", { departments: { produce: ["fruit", "bakery"] } });
-    expect((await postCsv("split", file)).body).toEqual({ accepted: 0, duplicates: 1, rejected: [], rejectedCount: 0 });
+    expect((await postCsv("split", file)).body).toEqual({ accepted: 0, duplicates: 1, rejected: [], rejectedCount: 0, warnings: [], warningsCount: 0 });
     // r1 stays in the fruit, where it was counted; the bakery keeps the half of s1 (the test above).
     const zones = (await t.get(`/api/v1/stores/split/conversion?from=${Date.UTC(2026, 10, 20)}&to=${NOW}`)).body.zones;
     const of = (id: string) => zones.find((z: { zone: string }) => z.zone === id);

@@ -4,7 +4,7 @@ import type { Departments } from "../storage/types.js";
 import { audit } from "../admin/audit.js";
 import { httpError } from "./http-errors.js";
 import { round6, zonesEver } from "./known-store.js";
-import { checkSale, CsvHeaderError, readCsv, type RawSale, type RowError } from "./sales-import.js";
+import { checkSale, clockChangeWarning, CsvHeaderError, readCsv, type ClockChangeTime, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
 import { localDate, localMidnight } from "@footfall/core";
@@ -137,17 +137,24 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // JSON amounts are numbers, or strings with a decimal point: a decimal comma is a CSV's (`;` files) only.
         rows = req.body.sales.map(({ timestamp, ...s }, i) => ({ line: i + 1, ...s, ts: s.ts ?? timestamp, decimalComma: false }));
       }
+      // Local times the clocks showed twice or never (the DST changes), by line: said in the warnings for the rows kept.
+      let line = 0;
+      const clockChanges = new Map<number, ClockChangeTime>();
       const ctx = {
         timeZone: layout.timezone,
         now: services.now(),
         hasZone: (zone: string, ts: number) => layouts.hasZone(store, zone, ts) === true,
         departments: await storage.departments.get(store),
+        onClockChange: (t: ClockChangeTime) => clockChanges.set(line, t),
       };
       const good: { line: number; row: Exclude<ReturnType<typeof checkSale>, string> }[] = [];
       for (const raw of rows) {
+        line = raw.line;
         const checked = checkSale(raw, ctx);
-        if (typeof checked === "string") rejected.push({ line: raw.line, error: checked });
-        else good.push({ line: raw.line, row: checked });
+        if (typeof checked === "string") {
+          rejected.push({ line: raw.line, error: checked });
+          clockChanges.delete(raw.line);
+        } else good.push({ line: raw.line, row: checked });
       }
       const outcomes = await storage.sales.insert(
         store,
@@ -166,7 +173,19 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           });
       });
       rejected.sort((a, b) => a.line - b.line);
-      return { accepted, duplicates, rejected: rejected.slice(0, MAX_LISTED_REJECTS), rejectedCount: rejected.length };
+      const refused = new Set(rejected.map((r) => r.line));
+      const warnings = [...clockChanges]
+        .filter(([l]) => !refused.has(l))
+        .sort((a, b) => a[0] - b[0])
+        .map(([l, time]) => ({ line: l, warning: clockChangeWarning(time, layout.timezone) }));
+      return {
+        accepted,
+        duplicates,
+        rejected: rejected.slice(0, MAX_LISTED_REJECTS),
+        rejectedCount: rejected.length,
+        warnings: warnings.slice(0, MAX_LISTED_REJECTS),
+        warningsCount: warnings.length,
+      };
     },
   });
 };
