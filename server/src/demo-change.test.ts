@@ -75,6 +75,19 @@ describe("the demo store's past layout change", () => {
     );
   });
 
+  it("says there is no day before it to compare when the store's history begins later (--backfill-hours under 48), instead of promising one", () => {
+    const at = Date.parse("2026-12-04T15:49:00+01:00");
+    const promise = "(Experiments > New experiment compares the day before and after it)";
+    expect(demoChangeLine(at, "Europe/Paris", at - 3 * DAY)).toContain(promise);
+    expect(demoChangeLine(at, "Europe/Paris", at - DAY)).toContain(promise);
+    // --backfill-hours 0: the history begins now, after the change.
+    expect(demoChangeLine(at, "Europe/Paris", at + DAY)).toBe(
+      "a past layout change: Promotions moved from the back corner to the centre aisle on Fri 4 Dec, 15:49, but the store's history begins after it: Experiments has no day before it to compare (a demo on a new data folder with --backfill-hours 72, the default, has both)",
+    );
+    expect(demoChangeLine(at, "Europe/Paris", at - 6 * HOUR)).toContain("but the store's history begins on Fri 4 Dec, 09:49, less than a day before it: Experiments has no day before it to compare");
+    expect(demoChangeLine(at, "Europe/Paris", at - 6 * HOUR)).not.toContain(promise);
+  });
+
   it("is not claimed for a store whose history is another (a demo folder from before, or a store edited since)", () => {
     expect(demoChange([{ ...DEMO_LAYOUT, version: 1, validFrom: 0 }], 10)).toBeNull();
     const other = [

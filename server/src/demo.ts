@@ -169,10 +169,19 @@ export function demoChange(versions: readonly Pick<Layout, "version" | "validFro
   return change && change.validFrom <= now && promo(DEMO_CHANGE_VERSION - 1) === before && promo(DEMO_CHANGE_VERSION) !== before ? change : null;
 }
 
-/** The banner's line on the layout change the demo store's history holds, for the Experiments page. */
-export function demoChangeLine(changeAt: number, timeZone: string): string {
-  const when = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(changeAt);
-  return `a past layout change: Promotions moved from the back corner to the centre aisle on ${when} (Experiments > New experiment compares the day before and after it)`;
+/**
+ * The banner's line on the layout change the demo store's history holds, for the Experiments page.
+ * `historyFrom`: when the store's history begins; less than a day before the change (`--backfill-hours`
+ * under 48 at the first run), the line says there is no day before it to compare instead of promising one.
+ */
+export function demoChangeLine(changeAt: number, timeZone: string, historyFrom?: number): string {
+  const fmt = (ms: number) => new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ms);
+  const base = `a past layout change: Promotions moved from the back corner to the centre aisle on ${fmt(changeAt)}`;
+  if (historyFrom !== undefined && historyFrom > changeAt - 86_400_000) {
+    const begins = historyFrom > changeAt ? "after it" : `on ${fmt(historyFrom)}, less than a day before it`;
+    return `${base}, but the store's history begins ${begins}: Experiments has no day before it to compare (a demo on a new data folder with --backfill-hours 72, the default, has both)`;
+  }
+  return `${base} (Experiments > New experiment compares the day before and after it)`;
 }
 
 /** An arrival curve open from local hour `opens` up to `closes` (the chain simulator's hours). */
@@ -208,6 +217,11 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   // simulator back-fills only after its newest event, so no hour of history is ever sent twice.
   const heldNow = async () => (await storage.agents.list(STORE)).find((a) => a.agent === AGENT)?.lastEventTs ?? null;
   const held = await heldNow();
+  // When the store's history begins: the first figures held, else where this run's back-fill starts.
+  const historyFrom = async () => {
+    const first = held !== null ? await storage.aggregates.firstHour(STORE) : null;
+    return first !== null ? first * 3_600_000 : now() - opts.backfillHours * 3_600_000;
+  };
   const creds = await storage.agents.add(STORE, AGENT, "sim", now());
   const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
@@ -271,7 +285,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
       history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${backfillCutNote(asked.backfillHours)}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
-      ...(change ? { change: demoChangeLine(change.validFrom, versions.at(-1)?.timezone ?? DEMO_LAYOUT.timezone) } : {}),
+      ...(change ? { change: demoChangeLine(change.validFrom, versions.at(-1)?.timezone ?? DEMO_LAYOUT.timezone, await historyFrom()) } : {}),
       hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
       tokens,
       kioskStore: STORE,
