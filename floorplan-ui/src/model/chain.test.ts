@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
@@ -247,5 +247,27 @@ describe("the chain view's figures", () => {
     expect(figureAbout("dwellMedianS")).toMatch(/not of the time spent in the store/);
     // Core's store dwell, as the digests count it: no pass, payment or wait.
     expect(figureAbout("dwellMedianS")).toMatch(/entrances, checkouts and queues aside/);
+  });
+});
+
+describe("the chain view's partial 'in store now'", () => {
+  const at = Date.UTC(2026, 11, 6, 15, 52); // 16:52 in Paris
+  const zone = (name: string, since: number) => ({ zone: name.toLowerCase(), name, since, agents: ["cam-2"] });
+  it("says which zones are not counted and since when (the first to stop), in the store's time zone, while the figure is partial", () => {
+    const s = { ...store("lille", 0), timezone: "Europe/Paris", partial: true, notCounted: [zone("Bakery", at + 60_000), zone("Till queue", at)] };
+    expect(partialNote(s)).toMatch(/^Partial: Bakery, Till queue not counted since 16:52 CES?T$/);
+    expect(partialNote({ ...s, notCounted: [1, 2, 3, 4].map((i) => zone(`Z${i}`, at)) })).toMatch(/^Partial: 4 zones not counted since 16:52/);
+  });
+  it("says nothing while the figure is whole, or from a server before the field", () => {
+    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [] })).toBeNull();
+    // A door store's total from its door counter: a camera's zone not counted leaves it whole.
+    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [zone("Bakery", at)] })).toBeNull();
+    expect(partialNote(store("old", 0))).toBeNull();
+  });
+  it("says in the totals how many stores are partial", () => {
+    expect(partialTotalNote({ partialStores: 1 })).toBe("partial: 1 store not fully counted now");
+    expect(partialTotalNote({ partialStores: 2 })).toBe("partial: 2 stores not fully counted now");
+    expect(partialTotalNote({ partialStores: 0 })).toBeNull();
+    expect(partialTotalNote({})).toBeNull();
   });
 });

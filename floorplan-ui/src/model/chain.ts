@@ -4,7 +4,7 @@
  */
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, relativeDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
-import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate } from "./format.js";
+import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 
 export { changeOf };
@@ -200,4 +200,23 @@ export function storeRangeParams(preset: Exclude<Preset, "custom">, now: number,
   // The chain's "today" in the minute of its midnight is empty: no hours to match, the preset by name.
   if (chain.to <= chain.from || (own.from === chain.from && own.to === chain.to)) return { range: preset };
   return { from: String(chain.from), to: String(chain.to) };
+}
+
+/**
+ * A store's "in store now" that holds a zone nobody counts now (the API's `partial`), in the tablet's
+ * words with since when, in the store's time zone: "Partial: Bakery not counted since 16:52 CET"
+ * (the first to stop; up to 3 names, else how many zones). Null while the figure is whole.
+ */
+export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" | "timezone">): string | null {
+  const zones = store.notCounted ?? [];
+  if (!store.partial || zones.length === 0) return null;
+  const since = Math.min(...zones.map((z) => z.since));
+  const names = zones.length > 3 ? `${zones.length} zones` : zones.map((z) => z.name).join(", ");
+  return `Partial: ${names} not counted since ${formatTime(since, store.timezone)}`;
+}
+
+/** The totals' "in store now" holding stores with a zone nobody counts: "partial: 2 stores"; null when none. */
+export function partialTotalNote(totals: Pick<OverviewTotals, "partialStores">): string | null {
+  const n = totals.partialStores ?? 0;
+  return n > 0 ? `partial: ${n} ${n === 1 ? "store" : "stores"} not fully counted now` : null;
 }

@@ -181,7 +181,7 @@ describe("chainCsv", () => {
       "enters_previous", "visitors_previous", "transactions_previous", "sales_previous", "conversion_previous", "average_basket_previous", "dwell_median_s_previous",
       "enters_last_year", "visitors_last_year", "transactions_last_year", "sales_last_year", "conversion_last_year", "average_basket_last_year", "dwell_median_s_last_year",
       "in_store_now", "in_store_from", "agents", "agents_online", "agents_health",
-      "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days", "row", "stores",
+      "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days", "row", "stores", "in_store_now_partial",
     ]);
     expect(rows[1]).toEqual([
       "2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "store-0002", "Fashion Milan, Corso", "north outlets", "Europe/Paris", "EUR",
@@ -189,7 +189,7 @@ describe("chainCsv", () => {
       "100", "", "0", "0.00", "", "", "95.3",
       "", "", "", "", "", "", "",
       "7", "door", "2", "1", "degraded",
-      "true", "false", "", "new", "", "store", "1",
+      "true", "false", "", "new", "", "store", "1", "",
     ]);
     // No figure is an empty cell, never a 0; a name a spreadsheet would run as a formula is quoted.
     expect(rows[2]!.slice(2, 9)).toEqual(["store-0001", "'=Paris", "", "Europe/Paris", "", "120", ""]);
@@ -237,6 +237,15 @@ describe("chainCsv", () => {
     // Compared like-for-like, a real 0 stays 0.
     const closed = read(chainCsv([store("d", "D", { previous: figures(0) })], ended))[1]!;
     expect(cells(closed, "_previous")[0]).toBe("0");
+  });
+
+  it("says beside in_store_now whether it holds a zone nobody counts now, as the view's 'Partial', a total whether any of its stores' does", () => {
+    const f = figures(0);
+    const total = { id: null, name: "All stores", stores: 2, currency: "EUR", figures: f, occupancy: 11, partialStores: 1, likeForLike: { previous: { stores: 0, figures: f, before: f }, lastYear: { stores: 0, figures: f, before: f } } };
+    const rows = read(chainCsv([store("lille", "Lille", { occupancy: 3, partial: true }), store("lyon", "Lyon", { partial: false })], ended, { totals: total, groups: [], history: null }));
+    const col = rows[0]!.indexOf("in_store_now_partial");
+    const now = rows[0]!.indexOf("in_store_now");
+    expect(rows.slice(1).map((r) => [r[rows[0]!.indexOf("row")], r[now], r[col]])).toEqual([["store", "3", "true"], ["store", "7", "false"], ["total", "11", "true"], ["total", "", ""], ["total", "", ""]]);
   });
 
   it("ends a running range now, when its figures were read, not at the end of the hour the view asks the overview to", () => {

@@ -220,6 +220,8 @@ export interface ChainCsvStore {
   notLikeForLike: { previous: "new" | "no-data" | null; lastYear: "new" | "no-data" | null };
   occupancy: number;
   occupancyFrom?: string | null | undefined;
+  /** Its occupancy holds a zone nobody counts now (left out by servers before it). */
+  partial?: boolean | undefined;
   agents: { agents: number; online: number; health: string };
 }
 
@@ -233,6 +235,8 @@ export interface ChainCsvTotals {
   figures: ChainFigures;
   likeForLike: { previous: LikeForLike; lastYear: LikeForLike };
   occupancy: number;
+  /** How many of its stores' occupancy is partial (left out by servers before it). */
+  partialStores?: number | undefined;
 }
 
 /** What the totals rows of chainCsv come from: the overview's totals, the group totals shown, how long figures are kept. */
@@ -268,7 +272,9 @@ export interface ChainExportRange extends ExportRange {
  * figures begin, transactions, sales, conversion and average basket before its first sale recorded
  * (no till feed yet), and a total over no store with that figure. The range is
  * the view's, in the browser's time zone, a running one ending `now` (ChainExportRange); amounts are in
- * each row's currency (its column), so a spreadsheet adds them up only within one.
+ * each row's currency (its column), so a spreadsheet adds them up only within one. The last column,
+ * `in_store_now_partial`, says whether a store's in_store_now holds a zone nobody counts now (a total's:
+ * whether any of its stores' does), as the view's "Partial: …" under it.
  */
 export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRange, summary?: ChainCsvSummary): string {
   // Money with its currency's decimals when every store sells in one, else two.
@@ -281,6 +287,8 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     ...CHAIN_FIGURES.map(([, name, kind]) => column(`${name}_last_year`, kind)),
     count("in_store_now"), "in_store_from", count("agents"), count("agents_online"), "agents_health",
     "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", count("figures_kept_days"), "row", count("stores"),
+    // Whether in_store_now holds a zone nobody counts now (its camera offline): "Partial" in the view; a total's, whether any of its stores' does.
+    "in_store_now_partial",
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(Math.max(range.from, Math.min(range.to, range.now)), range.timeZone);
@@ -298,6 +306,7 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     String(s.likeForLike.previous), String(s.likeForLike.lastYear),
     s.notLikeForLike.previous ? REASON[s.notLikeForLike.previous] : null, s.notLikeForLike.lastYear ? REASON[s.notLikeForLike.lastYear] : null,
     kept, "store", 1,
+    s.partial === undefined ? null : String(s.partial),
   ]);
   const storesOf = (n: number) => `${n} ${n === 1 ? "store" : "stores"}`;
   const totalRows = (t: ChainCsvTotals, kind: "total" | "group"): Cell[][] => {
@@ -307,9 +316,9 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     const y = t.likeForLike.lastYear;
     return [
       // Every store's figures, as the view's total shows them; its changes are the like-for-like rows'.
-      [...head(t.name), ...CHAIN_FIGURES.map(([id]) => t.figures[id]), ...none, ...none, t.occupancy, null, null, null, null, null, null, null, null, kept, kind, t.stores],
-      [...head(`${t.name}, like-for-like against the previous period: ${p.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => p.figures[id]), ...CHAIN_FIGURES.map(([id]) => p.before[id]), ...none, ...agentsEtc, "true", null, null, null, kept, kind, p.stores],
-      [...head(`${t.name}, like-for-like against last year: ${y.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => y.figures[id]), ...none, ...CHAIN_FIGURES.map(([id]) => y.before[id]), ...agentsEtc, null, "true", null, null, kept, kind, y.stores],
+      [...head(t.name), ...CHAIN_FIGURES.map(([id]) => t.figures[id]), ...none, ...none, t.occupancy, null, null, null, null, null, null, null, null, kept, kind, t.stores, t.partialStores === undefined ? null : String(t.partialStores > 0)],
+      [...head(`${t.name}, like-for-like against the previous period: ${p.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => p.figures[id]), ...CHAIN_FIGURES.map(([id]) => p.before[id]), ...none, ...agentsEtc, "true", null, null, null, kept, kind, p.stores, null],
+      [...head(`${t.name}, like-for-like against last year: ${y.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => y.figures[id]), ...none, ...CHAIN_FIGURES.map(([id]) => y.before[id]), ...agentsEtc, null, "true", null, null, kept, kind, y.stores, null],
     ];
   };
   if (summary) rows.push(...totalRows(summary.totals, "total"), ...summary.groups.flatMap((g) => totalRows(g, "group")));

@@ -22,6 +22,8 @@ import {
   likeForLikeLine,
   nextSort,
   notLikeForLike,
+  partialNote,
+  partialTotalNote,
   sortOf,
   sortParams,
   sortStores,
@@ -56,6 +58,17 @@ function ClosedNow({ store, now }: { store: OverviewStore; now: number }) {
   return (
     <div className="muted small" data-testid={`chain-closed-${store.id}`}>
       {outlook.text}
+    </div>
+  );
+}
+
+/** "Partial: Bakery not counted since 16:52 CET" under a store's people now while a zone of its total is not counted (its camera offline). */
+function PartialNow({ store }: { store: OverviewStore }) {
+  const note = partialNote(store);
+  if (!note) return null;
+  return (
+    <div className="muted small chain-partial" data-testid={`chain-partial-${store.id}`}>
+      {note}
     </div>
   );
 }
@@ -372,6 +385,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {formatCount(s.occupancy)}
+                      <PartialNow store={s} />
                       <ClosedNow store={s} now={now} />
                     </td>
                     <td>
@@ -456,6 +470,11 @@ function Totals({ totals }: { totals: OverviewTotals }) {
       <div className="stat">
         <div className="v">{formatCount(totals.occupancy)}</div>
         <div className="k">in store now</div>
+        {partialTotalNote(totals) && (
+          <div className="muted small" data-testid="chain-total-partial">
+            {partialTotalNote(totals)}
+          </div>
+        )}
       </div>
     </div>
   );

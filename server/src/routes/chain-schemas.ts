@@ -97,6 +97,16 @@ export const OverviewStoreBody = Type.Object({
   ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
+  partial: Type.Optional(
+    Type.Boolean({
+      description: "(this project) occupancy holds a zone nobody counts now (every agent of it offline, silent or revoked; with door counters, a door zone's): part of it is frozen, as the store's tablet says 'Partial'",
+    }),
+  ),
+  notCounted: Type.Optional(
+    Type.Array(Type.Object({ zone: Type.String(), name: Type.String(), since: Type.Integer({ description: "epoch ms" }), agents: Type.Array(Type.String()) }), {
+      description: "(this project) the zones nobody counts now, with since when and the agents that counted them (GET .../occupancy's offlineSince and offlineAgents)",
+    }),
+  ),
   open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
     description: "the store's open intervals (epoch ms) from a day before now to two days after, as GET /stores/:store/hours/open answers them; null without opening hours (always open)",
   }),
@@ -131,6 +141,7 @@ export const OverviewTotalsBody = Type.Object({
     { description: "the totals' changes like-for-like: over the stores counted through the whole of both periods only (previous, previous period; lastYear, last year's); figures, previous and lastYear above stay the sums of all the stores" },
   ),
   occupancy: Type.Integer(),
+  partialStores: Type.Optional(Type.Integer({ description: "(this project) how many of its stores' occupancy is partial (a zone nobody counts now)" })),
 });
 export const OverviewBody = Type.Object({
   range: Period,

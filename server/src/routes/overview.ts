@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "@sinclair/typebox";
 import { firstFiguresOf } from "../analytics/first-figures.js";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
+import { chainNotCounted } from "../chain/not-counted.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
@@ -89,6 +90,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainAgents(storage, ids, { now, clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS }),
       ]);
 
+      // Zones nobody counts now (core notCountedSince): a store whose "in store now" holds one is partial, as its tablet says.
+      const notCounted = await chainNotCounted(
+        storage,
+        stores.map((s) => ({ id: s.id, zones: layouts.current(s.id, now)?.zones ?? [], occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones" })),
+        now,
+      );
       // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
       // the chain view says "Closed now · opens at 08:00" from them, as the tablet does.
       const keeper = services.hours;
@@ -125,6 +132,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           notLikeForLike: not,
           occupancy: live.get(s.id)?.occupancy ?? 0,
           occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
+          partial: notCounted.get(s.id)?.partial ?? false,
+          notCounted: notCounted.get(s.id)?.zones ?? [],
           open: openOf.get(s.id) ?? null,
           agents: agents.get(s.id)!,
         };
@@ -134,12 +143,14 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const totalsOf = (id: string | null, name: string, members: readonly string[]) => {
         const t = [new FigureTotals(), new FigureTotals(), new FigureTotals()];
         let occupancy = 0;
+        let partialStores = 0;
         for (const m of members) {
           [cur, prev, last].forEach((period, i) => {
             const f = period.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             if (f) t[i]!.add(f.figures, f.hist, currencyOf.get(m) ?? null);
           });
           occupancy += live.get(m)?.occupancy ?? 0;
+          if (notCounted.get(m)?.partial) partialStores++;
         }
         // Like-for-like: each change over the stores counted through the whole of both periods only (core's countedThrough).
         const lfl = (period: { from: number; to: number }, before: typeof prev) => {
@@ -169,6 +180,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           lastYear: publicFigures(t[2]!.figures()),
           likeForLike: { previous: lfl(previous, prev), lastYear: lfl(lastYear, last) },
           occupancy,
+          partialStores,
         };
       };
       const listed = new Set(ids);
