@@ -147,6 +147,9 @@ describe("the Chain view", () => {
     expect(await visitors('[data-testid=chain-totals] [data-total="visitors"] .v')).toBe(
       (await visitors('tr[data-store="shop"] td[data-figure="visitors"] .v')) + (await visitors('tr[data-store="mall"] td[data-figure="visitors"] .v')),
     );
+    // ... and they say so under the figure: the outlet (door counters only) is not in it. A group of camera stores says nothing.
+    expect(await page.locator('[data-testid=chain-totals] [data-total="visitors"] [data-testid=visitors-left-out]').textContent()).toBe("without 1 door-counter-only store");
+    expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] [data-testid=visitors-left-out]').count()).toBe(0);
     // Group totals, then the group alone.
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="enters"] .v').textContent()).toBe("12");
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"]').textContent()).toContain("1 store");
@@ -215,8 +218,9 @@ describe("the Chain view", () => {
       ["All stores, like-for-like against last year: 0 of 3 stores", "0", "0", ""],
     ]);
     expect(all.filter((r) => r.row === "group").map((r) => r.name)).toEqual(["Malls", "Malls, like-for-like against the previous period: 0 of 1 store", "Malls, like-for-like against last year: 0 of 1 store"]);
-    // The outlet's door cannot tell visitors apart: an empty cell, not 0.
+    // The outlet's door cannot tell visitors apart: an empty cell, not 0; the total's visitors leave it out and say so.
     expect(rows.find((r) => r.store === "outlet")!.visitors).toBe("");
+    expect(all.filter((r) => r.row === "total").map((r) => r.visitors_stores_left_out)).toEqual(["1", "", ""]);
     // Filtered to one store: only it.
     await page.getByRole("searchbox", { name: "Filter stores" }).fill("mall");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=chain-table] tbody tr").length === 1);

@@ -181,7 +181,7 @@ describe("chainCsv", () => {
       "enters_previous", "visitors_previous", "transactions_previous", "sales_previous", "conversion_previous", "average_basket_previous", "dwell_median_s_previous",
       "enters_last_year", "visitors_last_year", "transactions_last_year", "sales_last_year", "conversion_last_year", "average_basket_last_year", "dwell_median_s_last_year",
       "in_store_now", "in_store_from", "agents", "agents_online", "agents_health",
-      "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days", "row", "stores", "in_store_now_partial",
+      "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", "figures_kept_days", "row", "stores", "in_store_now_partial", "visitors_stores_left_out",
     ]);
     expect(rows[1]).toEqual([
       "2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "store-0002", "Fashion Milan, Corso", "north outlets", "Europe/Paris", "EUR",
@@ -189,7 +189,7 @@ describe("chainCsv", () => {
       "100", "", "0", "0.00", "", "", "95.3",
       "", "", "", "", "", "", "",
       "7", "door", "2", "1", "degraded",
-      "true", "false", "", "new", "", "store", "1", "",
+      "true", "false", "", "new", "", "store", "1", "", "",
     ]);
     // No figure is an empty cell, never a 0; a name a spreadsheet would run as a formula is quoted.
     expect(rows[2]!.slice(2, 9)).toEqual(["store-0001", "'=Paris", "", "Europe/Paris", "", "120", ""]);
@@ -246,6 +246,22 @@ describe("chainCsv", () => {
     const col = rows[0]!.indexOf("in_store_now_partial");
     const now = rows[0]!.indexOf("in_store_now");
     expect(rows.slice(1).map((r) => [r[rows[0]!.indexOf("row")], r[now], r[col]])).toEqual([["store", "3", "true"], ["store", "7", "false"], ["total", "11", "true"], ["total", "", ""], ["total", "", ""]]);
+  });
+
+  it("says beside a total's visitors how many stores they leave out (door counters only count theirs), as the view's 'without N door-counter-only stores'", () => {
+    const f = figures(300, { visitors: 120 });
+    const lfl = { stores: 0, figures: f, before: f };
+    const total = { id: null, name: "All stores", stores: 3, currency: "EUR", figures: f, occupancy: 0, visitorsLeftOut: 2, likeForLike: { previous: lfl, lastYear: lfl } };
+    const rows = read(chainCsv([store("lille", "Lille", { figures: figures(100, { visitors: 120 }) }), store("rennes", "Rennes"), store("brest", "Brest")], ended, { totals: total, groups: [], history: null }));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows.slice(1).map((r) => [r[col("row")], r[col("visitors")], r[col("visitors_stores_left_out")]])).toEqual([
+      ["store", "120", ""],
+      ["store", "", ""],
+      ["store", "", ""],
+      ["total", "120", "2"],
+      ["total", "120", ""],
+      ["total", "120", ""],
+    ]);
   });
 
   it("ends a running range now, when its figures were read, not at the end of the hour the view asks the overview to", () => {

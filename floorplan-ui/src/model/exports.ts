@@ -237,6 +237,8 @@ export interface ChainCsvTotals {
   occupancy: number;
   /** How many of its stores' occupancy is partial (left out by servers before it). */
   partialStores?: number | undefined;
+  /** How many of its stores its visitors leave out: door counters only count theirs (left out by servers before it). */
+  visitorsLeftOut?: number | undefined;
 }
 
 /** What the totals rows of chainCsv come from: the overview's totals, the group totals shown, how long figures are kept. */
@@ -274,7 +276,9 @@ export interface ChainExportRange extends ExportRange {
  * the view's, in the browser's time zone, a running one ending `now` (ChainExportRange); amounts are in
  * each row's currency (its column), so a spreadsheet adds them up only within one. The last column,
  * `in_store_now_partial`, says whether a store's in_store_now holds a zone nobody counts now (a total's:
- * whether any of its stores' does), as the view's "Partial: …" under it.
+ * whether any of its stores' does), as the view's "Partial: …" under it; then a total's
+ * `visitors_stores_left_out`: how many of its stores its visitors leave out (door counters only count
+ * theirs), as the view's "without N door-counter-only stores" under it.
  */
 export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRange, summary?: ChainCsvSummary): string {
   // Money with its currency's decimals when every store sells in one, else two.
@@ -289,6 +293,8 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     "like_for_like_previous", "like_for_like_last_year", "not_like_for_like_previous", "not_like_for_like_last_year", count("figures_kept_days"), "row", count("stores"),
     // Whether in_store_now holds a zone nobody counts now (its camera offline): "Partial" in the view; a total's, whether any of its stores' does.
     "in_store_now_partial",
+    // A total's: how many of its stores its visitors leave out (door counters only count theirs), the view's "without N door-counter-only stores".
+    count("visitors_stores_left_out"),
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(Math.max(range.from, Math.min(range.to, range.now)), range.timeZone);
@@ -307,6 +313,7 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     s.notLikeForLike.previous ? REASON[s.notLikeForLike.previous] : null, s.notLikeForLike.lastYear ? REASON[s.notLikeForLike.lastYear] : null,
     kept, "store", 1,
     s.partial === undefined ? null : String(s.partial),
+    null,
   ]);
   const storesOf = (n: number) => `${n} ${n === 1 ? "store" : "stores"}`;
   const totalRows = (t: ChainCsvTotals, kind: "total" | "group"): Cell[][] => {
@@ -316,9 +323,9 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
     const y = t.likeForLike.lastYear;
     return [
       // Every store's figures, as the view's total shows them; its changes are the like-for-like rows'.
-      [...head(t.name), ...CHAIN_FIGURES.map(([id]) => t.figures[id]), ...none, ...none, t.occupancy, null, null, null, null, null, null, null, null, kept, kind, t.stores, t.partialStores === undefined ? null : String(t.partialStores > 0)],
-      [...head(`${t.name}, like-for-like against the previous period: ${p.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => p.figures[id]), ...CHAIN_FIGURES.map(([id]) => p.before[id]), ...none, ...agentsEtc, "true", null, null, null, kept, kind, p.stores, null],
-      [...head(`${t.name}, like-for-like against last year: ${y.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => y.figures[id]), ...none, ...CHAIN_FIGURES.map(([id]) => y.before[id]), ...agentsEtc, null, "true", null, null, kept, kind, y.stores, null],
+      [...head(t.name), ...CHAIN_FIGURES.map(([id]) => t.figures[id]), ...none, ...none, t.occupancy, null, null, null, null, null, null, null, null, kept, kind, t.stores, t.partialStores === undefined ? null : String(t.partialStores > 0), t.visitorsLeftOut ?? null],
+      [...head(`${t.name}, like-for-like against the previous period: ${p.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => p.figures[id]), ...CHAIN_FIGURES.map(([id]) => p.before[id]), ...none, ...agentsEtc, "true", null, null, null, kept, kind, p.stores, null, null],
+      [...head(`${t.name}, like-for-like against last year: ${y.stores} of ${storesOf(t.stores)}`), ...CHAIN_FIGURES.map(([id]) => y.figures[id]), ...none, ...CHAIN_FIGURES.map(([id]) => y.before[id]), ...agentsEtc, null, "true", null, null, kept, kind, y.stores, null, null],
     ];
   };
   if (summary) rows.push(...totalRows(summary.totals, "total"), ...summary.groups.flatMap((g) => totalRows(g, "group")));

@@ -159,6 +159,21 @@ function DoorCountersOnly({ id, figures }: { id: FigureId; figures: Figures }) {
   return <div className="muted small" data-testid="visitors-door-only">door counters only</div>;
 }
 
+/**
+ * Under a total's visitors that leave out stores whose visitors only door counters count (the API's
+ * `visitorsLeftOut`): how many, so that the sum is not read as every store's. Their enters are in Enters.
+ */
+function VisitorsLeftOut({ id, totals }: { id: FigureId; totals: OverviewTotals | undefined }) {
+  const n = totals?.visitorsLeftOut ?? 0;
+  if (id !== "visitors" || !totals || totals.figures.visitors === null || n <= 0) return null;
+  return (
+    <div className="muted small" data-testid="visitors-left-out" title={VISITORS_LEFT_OUT_TITLE}>
+      without {formatCount(n)} door-counter-only {n === 1 ? "store" : "stores"}
+    </div>
+  );
+}
+const VISITORS_LEFT_OUT_TITLE = "Visitors of the stores that follow people; stores whose entrance only door counters count are left out (a door counter cannot tell visitors apart): their enters are in Enters";
+
 /** A store's or a group's figures, with its currency (a store's layout's; a group's one, null when mixed) and a group's currencies. */
 type Compared = { figures: Figures; previous: Figures; lastYear: Figures; currency: string | null; currencies?: string[] };
 
@@ -232,6 +247,7 @@ function FigureCell({
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
       <DoorCountersOnly id={id} figures={f.figures} />
+      <VisitorsLeftOut id={id} totals={totals} />
       <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} history={history} />
     </td>
   );
@@ -461,6 +477,7 @@ function Totals({ totals }: { totals: OverviewTotals }) {
         <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
           <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
           <DoorCountersOnly id={f.id} figures={totals.figures} />
+          <VisitorsLeftOut id={f.id} totals={totals} />
           <div className="k" title={figureAbout(f.id)}>
             {f.label}
           </div>

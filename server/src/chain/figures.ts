@@ -180,6 +180,15 @@ export class FigureTotals {
     }
   }
 
+  /**
+   * The stores added whose visitors door counters only count (a door counter cannot tell people apart) while others'
+   * are counted: `visitors` is the others' sum, these left out (their enters are in `enters`); 0 when none is, or when
+   * none is counted (`visitors` is then null).
+   */
+  get visitorsLeftOut(): number {
+    return this.counted > 0 ? this.uncounted : 0;
+  }
+
   /** The currencies of the stores added with a sale recorded, in order: more than one, and no amount is added up. */
   get currencies(): string[] {
     return [...this.sold].sort();

@@ -15,6 +15,8 @@ export interface Figures {
   enters: number;
   /** Distinct visitors followed in entrance zones (the chain view's `visitorsOf`): null when door counters counted people in and no one was followed; 0 on a day nobody entered. */
   visitors: number | null;
+  /** A group's: how many of its stores `visitors` leaves out (door counters only count theirs) beside stores that count theirs, as the chain view's totals' `visitorsLeftOut`. */
+  visitorsLeftOut?: number;
   /** Till transactions from the store's first figures on (the conversion view's `since`). */
   transactions: number;
   /** Transactions / enters, null without sales or enters. */
@@ -154,6 +156,7 @@ export async function figuresOf(services: Services, stores: readonly string[], f
     out.complete &&= f.complete;
   });
   out.visitors = uncounted > 0 && counted === 0 ? null : visitors;
+  out.visitorsLeftOut = counted > 0 ? uncounted : 0;
   out.conversion = storeConversion(out.transactions, entersSold);
   out.dwellMedianS = medianOf(out.dwell.hist, out.dwell.closed);
   return out;

@@ -134,6 +134,15 @@ const change = (now: number | null, before: number | null, unit: "rel" | "pts" =
   // As the chain view and the experiments write a change (core's formatRelativeChange): "+12 %", "−3.4 %", "new" against 0.
   return formatChangeFrom(now, before) ?? "";
 };
+/**
+ * A period's visitors as the chain view's totals show them: "n/a" where only door counters count people in, and
+ * beside a group's sum the stores it leaves out (door counters only count theirs), "1,234 (without 2 door-counter-only stores)".
+ */
+const visitorsText = (f: Pick<Figures, "visitors" | "visitorsLeftOut">) => {
+  if (f.visitors === null) return "n/a";
+  const n = f.visitorsLeftOut ?? 0;
+  return n > 0 ? `${int(f.visitors)} (without ${int(n)} door-counter-only ${n === 1 ? "store" : "stores"})` : int(f.visitors);
+};
 /** A count's change with its sign, as the changes beside it: "+12", "−5". */
 const signedInt = (n: number) => `${n > 0 ? "+" : n < 0 ? MINUS : "±"}${int(Math.abs(n))}`;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -202,7 +211,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const of = (noData: boolean, text: string) => (noData ? NO_DATA : text);
   const rows: [string, string, string, string][] = [
     ["Enters", of(nowNoData, int(now.enters)), of(beforeNoData, int(before.enters)), compare(now.enters, before.enters)],
-    ["Visitors", of(nowNoData, now.visitors === null ? "n/a" : int(now.visitors)), of(beforeNoData, before.visitors === null ? "n/a" : int(before.visitors)), compare(now.visitors, before.visitors)],
+    ["Visitors", of(nowNoData, visitorsText(now)), of(beforeNoData, visitorsText(before)), compare(now.visitors, before.visitors)],
     ["Conversion", of(nowNoData, pct(now.conversion)), of(beforeNoData, pct(before.conversion)), compare(now.conversion, before.conversion, "pts")],
     [STORE_DWELL_LABEL, of(nowNoData, secs(now.dwellMedianS)), of(beforeNoData, secs(before.dwellMedianS)), compare(now.dwellMedianS, before.dwellMedianS)],
   ];

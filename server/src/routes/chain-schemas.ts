@@ -142,6 +142,12 @@ export const OverviewTotalsBody = Type.Object({
   ),
   occupancy: Type.Integer(),
   partialStores: Type.Optional(Type.Integer({ description: "(this project) how many of its stores' occupancy is partial (a zone nobody counts now)" })),
+  visitorsLeftOut: Type.Optional(
+    Type.Integer({
+      description:
+        "(this project) how many of its stores `figures.visitors` leaves out: stores whose visitors door counters only count (null in their row: a door counter cannot tell people apart), beside stores that count theirs; their enters are in `enters`. 0 when none is left out, or when none counts visitors (`visitors` null)",
+    }),
+  ),
 });
 export const OverviewBody = Type.Object({
   range: Period,

@@ -355,6 +355,24 @@ describe("digests", () => {
     expect((await t.request("POST", "/api/v1/digests", { ...body, target: "west", timeZone: "Europe/Madrid" })).body).toMatchObject({ zone: "Europe/Madrid", problem: null });
   });
 
+  it("a group's visitors say how many stores they leave out: those whose entrance only door counters count, as the chain view's totals", async () => {
+    // Cameras follow people through this store's entrance: 1 visitor on Sunday 22, 2 on Monday 23 (figures from the 16th).
+    await t.putLayout("cams", smallLayout({ name: "Opéra cams" }));
+    const c = new EventFactory("cam-c");
+    await t.ingest("cams", "cam-c", [...c.visit("c0", "entrance", local(16, 9), 10_000), ...c.visit("c1", "entrance", local(22, 11), 10_000), ...c.visit("c2", "entrance", local(23, 11), 10_000), ...c.visit("c3", "entrance", local(23, 12), 10_000)]);
+    expect((await t.request("POST", "/api/v1/groups", { id: "mixed", name: "Mixed", stores: ["shop", "cams"] })).status).toBe(200);
+    const made = await t.request("POST", "/api/v1/digests", { scope: "group", target: "mixed", frequency: "daily", recipients: ["hq@shop.example"], hour: 7 });
+    expect(made.status).toBe(200);
+    const preview = (await t.request("GET", `/api/v1/digests/${made.body.id}/preview?period=2026-11-23`)).body;
+    // The shop's door counter counts its 50 enters but nobody can count its visitors: the 2 are the cameras' store's only, and say so.
+    expect(preview.text).toMatch(/Visitors\s+2 \(without 1 door-counter-only store\)\s+the day before: 1 \(without 1 door-counter-only store\)/);
+    expect((await t.request("POST", `/api/v1/digests/${made.body.id}/send`, { period: "2026-11-23" })).status).toBe(200);
+    expect(mails.at(-1)!.html).toContain("<b>2 (without 1 door-counter-only store)</b>");
+    // The chain view's totals over the same day say the same.
+    const overview = (await t.request("GET", `/api/v1/overview?group=mixed&from=${local(23, 0)}&to=${local(24, 0)}`)).body;
+    expect(overview.totals).toMatchObject({ figures: { visitors: 2 }, visitorsLeftOut: 1 });
+  });
+
   it("a store installed during the period before: no change against it, marked partial, with when its figures begin (subject, text, HTML, preview, its group's digest)", async () => {
     await t.putLayout("opera", smallLayout({ name: "Opera" }));
     const f = new EventFactory("door-o");

@@ -461,6 +461,8 @@ describe("GET /api/v1/overview: a store whose entrances only door counters count
     expect(counted.map((r) => r.id)).toEqual(["lille", "lyon", "nyc"]);
     expect(body.totals.figures.enters).toBe(rows.reduce((n, r) => n + r.figures.enters!, 0));
     expect(body.totals.figures.visitors).toBe(counted.reduce((n, r) => n + r.figures.visitors!, 0));
+    // ... and they say how many stores that sum leaves out: the two whose visitors nobody can count.
+    expect(body.totals.visitorsLeftOut).toBe(2);
     // Sorted by visitors, the stores without a count come last either way.
     for (const order of ["desc", "asc"]) {
       const ids = ((await api(`/overview?${RANGE}&sort=visitors&order=${order}`)).body.stores as Row[]).map((r) => r.id);
@@ -469,6 +471,10 @@ describe("GET /api/v1/overview: a store whose entrances only door counters count
     // A token limited to one such store: its totals have no visitors either.
     const only = (await api(`/overview?${RANGE}`, await t.token("viewer", "rennes"))).body;
     expect(only.totals.figures).toMatchObject({ enters: 65, visitors: null });
+    // Nothing is left out of a sum that is not there: the null says it.
+    expect(only.totals.visitorsLeftOut).toBe(0);
+    // Stores that all count their visitors leave none out.
+    expect((await api(`/overview?${RANGE}`, await t.token("viewer", "lille"))).body.totals.visitorsLeftOut).toBe(0);
   });
 });
 

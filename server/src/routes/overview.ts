@@ -181,6 +181,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           likeForLike: { previous: lfl(previous, prev), lastYear: lfl(lastYear, last) },
           occupancy,
           partialStores,
+          visitorsLeftOut: t[0]!.visitorsLeftOut,
         };
       };
       const listed = new Set(ids);
