@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, type AgentKind } from "@footfall/core";
+import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, nameFlaw, type AgentKind } from "@footfall/core";
 import { configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
@@ -309,13 +309,16 @@ token
   .option("--store <store>", "limit the token to one store: one with a layout or an agent (refused otherwise, naming the stores there are)", id("store"))
   .option("--new-store", "with --store: the store is not set up yet (no layout, no agent); its first saved layout creates it, and the token sees it from then on")
   .option("--group <group>", "limit the token to the stores of a store group (created in Admin > Store settings, or with POST /api/v1/groups); not with --store", id("group"))
-  .option("--label <label>", "a note to recognise it by")
+  .option("--label <label>", "a note to recognise it by: one line of plain text (no control character, no bidirectional override)")
   .option("--expires <when>", "expire after a duration (30m, 12h, 90d, 2w) or at a time (2027-01-31, ISO 8601); never by default")
   .action(async (opts: { role: Role; store?: string; newStore?: boolean; group?: string; label?: string; expires?: string }) => {
     const now = Date.now();
     const config = configFromEnv();
     if (opts.store !== undefined && opts.group !== undefined) throw new InvalidArgumentError("--group: give --store or --group, not both");
     if (opts.newStore && opts.store === undefined) throw new InvalidArgumentError("--new-store: give it with --store <store>, the store being set up");
+    // The API's rule for names (core names.ts): a label is shown in tables, the UI and the audit log.
+    const labelFlaw = opts.label === undefined ? null : nameFlaw(opts.label);
+    if (labelFlaw) throw new InvalidArgumentError(`--label ${labelFlaw.flaw}`);
     let expiresAt: number | null = null;
     if (opts.expires !== undefined) {
       const e = readExpiry(opts.expires, now);
@@ -370,6 +373,8 @@ token
   .action(async (tokenId: string, label: string) => {
     const wanted = label.trim() || null;
     if (wanted !== null && wanted.length > 200) throw new InvalidArgumentError(`the label is ${wanted.length} characters long: give at most 200`);
+    const labelFlaw = wanted === null ? null : nameFlaw(wanted);
+    if (labelFlaw) throw new InvalidArgumentError(`the label ${labelFlaw.flaw}`);
     await withStorage(async (storage) => {
       const id = tokenId.trim();
       const before = /^[0-9a-f]{12}$/.test(id) ? await storage.tokens.get(id) : undefined;

@@ -1,4 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
+import { NameString } from "../protocol/names.js";
 import { compile } from "../protocol/validate.js";
 
 /**
@@ -32,7 +33,7 @@ export const AlertKindSchema = Type.Union(ALERT_KINDS.map((k) => Type.Literal(k)
 /** What an admin edits: a rule without its id and store (both from the URL or assigned). */
 export const AlertRuleInputSchema = Type.Object({
   kind: AlertKindSchema,
-  name: Type.Optional(Type.String({ maxLength: ALERT_LIMITS.maxNameLength, description: "shown on the tablet; a default names the kind and zone" })),
+  name: Type.Optional(NameString({ maxLength: ALERT_LIMITS.maxNameLength, description: "shown on the tablet; a default names the kind and zone. One line of plain text (no control character, no bidirectional override)" })),
   zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "a zone of the store's layout; none = the whole store" })),
   agent: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "agent-offline only: one agent; none = any of the store's agents" })),
   threshold: Type.Number({ minimum: 0, maximum: 1e9, description: "the kind's figure must be above it (occupancy: share of capacity, e.g. 0.8)" }),
@@ -42,7 +43,11 @@ export const AlertRuleInputSchema = Type.Object({
 });
 export type AlertRuleInput = Static<typeof AlertRuleInputSchema>;
 
-export const AlertRuleSchema = Type.Composite([Type.Object({ id: Id, store: Type.String({ minLength: 1, maxLength: 64 }) }), AlertRuleInputSchema]);
+/** A rule as stored and answered: its name as it was saved (a rule saved before names.ts's rule still reads). */
+export const AlertRuleSchema = Type.Composite([
+  Type.Object({ id: Id, store: Type.String({ minLength: 1, maxLength: 64 }) }),
+  Type.Object({ ...AlertRuleInputSchema.properties, name: Type.Optional(Type.String({ maxLength: ALERT_LIMITS.maxNameLength, description: "shown on the tablet; a default names the kind and zone" })) }),
+]);
 export type AlertRule = Static<typeof AlertRuleSchema>;
 
 /**

@@ -16,4 +16,5 @@ export * from "./redact-url.js";
 export * from "./log-levels.js";
 export * from "./broker-login.js";
 export * from "./text.js";
+export * from "./names.js";
 export * from "./agent-rejects.js";

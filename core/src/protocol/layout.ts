@@ -1,6 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { ID_PATTERN, type StoreId, type ZoneId } from "./ids.js";
 import { LIMITS } from "./limits.js";
+import { NameString } from "./names.js";
 import { compile } from "./validate.js";
 import { isSimplePolygon, polygonArea, polygonWithin, type FloorPoint } from "../domain/geometry.js";
 
@@ -17,6 +18,11 @@ export const ZoneSchema = Type.Object({
   capacity: Type.Optional(Type.Integer({ minimum: 0 })),
   queueFor: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "(v1.1) for a zone of kind queue: the id of the zone it queues for (e.g. a checkout)" })),
 });
+/** A zone as sent: its name one line of plain text (names.ts). ZoneSchema, as stored and answered, takes any name a layout was saved with before the rule. */
+export const ZoneInputSchema = Type.Object({
+  ...ZoneSchema.properties,
+  name: NameString({ minLength: 1, maxLength: 100, description: "one line of plain text (no control character, no bidirectional override)" }),
+});
 export const FloorSchema = Type.Object({
   width: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: "metres" }),
   height: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: "metres" }),
@@ -27,13 +33,13 @@ const CurrencySchema = Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 42
 /** What a client sends: `version` is assigned by the server, `store` comes from the URL. */
 export const LayoutInputSchema = Type.Object({
   store: Type.Optional(Type.String({ pattern: ID_PATTERN })),
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "store name" })),
+  name: Type.Optional(NameString({ minLength: 1, maxLength: 100, description: "store name: one line of plain text (no control character, no bidirectional override)" })),
   version: Type.Optional(Type.Integer({ minimum: 1 })),
   validFrom: Type.Integer({ minimum: 0, description: "epoch ms from which this version applies" }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. Europe/Paris" }),
   currency: Type.Optional(CurrencySchema),
   floor: FloorSchema,
-  zones: Type.Array(ZoneSchema, { maxItems: LIMITS.maxZones }),
+  zones: Type.Array(ZoneInputSchema, { maxItems: LIMITS.maxZones }),
 });
 export const LayoutSchema = Type.Object({
   store: Type.String({ pattern: ID_PATTERN }),

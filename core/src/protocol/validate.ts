@@ -3,6 +3,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
 import { jsonTooDeep } from "./bounds.js";
 import { LIMITS } from "./limits.js";
+import { isNamePattern, nameFlaw } from "./names.js";
 
 /** Why a message or an event was not taken, as counted in the server's metrics. */
 export type RejectReason = "oversized" | "too_deep" | "malformed" | "schema" | "foreign_id" | "personal_id";
@@ -26,7 +27,7 @@ export interface Validator<T> {
  * is reported as a violation), and it checks a few layouts, not a stream of events. Elsewhere an
  * EvalError (Node with --disallow-code-generation-from-strings) falls back to it too.
  */
-function checkerOf(schema: TSchema): { Check(value: unknown): boolean; Errors(value: unknown): Iterable<{ path: string; message: string }> } {
+function checkerOf(schema: TSchema): { Check(value: unknown): boolean; Errors(value: unknown): Iterable<{ path: string; message: string; schema: TSchema; value: unknown }> } {
   const interpreted = { Check: (value: unknown) => Value.Check(schema, value), Errors: (value: unknown) => Value.Errors(schema, value) };
   if ("document" in globalThis) return interpreted;
   try {
@@ -42,7 +43,9 @@ export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
   const problems = (value: unknown, max = 20): string[] => {
     const out: string[] = [];
     for (const e of checker.Errors(value)) {
-      out.push(`${e.path || "/"}: ${e.message}`);
+      // A name's rule in its own words (names.ts), not the regular expression.
+      const name = isNamePattern(e.schema.pattern) && typeof e.value === "string" ? nameFlaw(e.value) : null;
+      out.push(`${e.path || "/"}: ${name ? name.flaw : e.message}`);
       if (out.length >= max) break;
     }
     return out;

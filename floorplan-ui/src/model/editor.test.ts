@@ -143,6 +143,17 @@ describe("the saved layout", () => {
     const long = run(initialEditor("demo", layout), { type: "updateZone", zone: "fruit", changes: { name: "F".repeat(101) } });
     expect(draftProblems(long.draft)).toEqual([{ zone: "fruit", text: `${"F".repeat(101)}: the name is longer than 100 characters; shorten it` }]);
   });
+  it("says before saving that a name holds a control character or a bidi override, which one, and shows it written out", () => {
+    const esc = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "Fruit\u001b[2J" } });
+    expect(draftProblems(esc.draft)).toEqual([{ zone: "fruit", text: "Fruit\\u{1b}[2J: holds U+001B (ESC, a control character): a name is one line of plain text; remove it" }]);
+    const store = run(start(), { type: "setName", name: "Rivoli \u202eexe.pdf" });
+    expect(draftProblems(store.draft)).toEqual([
+      { zone: null, text: "name: holds U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control), which makes a name read in another order where it is shown: remove it (right-to-left text needs none)" },
+    ]);
+    // Ordinary text of any script is a name.
+    const fine = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "Caf\u00e9 \u6771\u4eac \u05d7\u05dc\u05d1\u200f \ud83c\udf4e" } }, { type: "setName", name: "\u0645\u062a\u062c\u0631 Z\u00fcrich" });
+    expect(draftProblems(fine.draft)).toEqual([]);
+  });
   it("keeps no spaces around a zone's name, and takes a name of spaces only for no name", () => {
     expect(run(start(), { type: "updateZone", zone: "fruit", changes: { name: "  Fruit & veg " } }).draft.zones[0]!.name).toBe("Fruit & veg");
     const blank = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "   " } });

@@ -3,7 +3,7 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, shownName, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
 import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
@@ -382,14 +382,15 @@ export interface Problem {
   zone: string | null;
   text: string;
 }
-/** Everything that would make the server refuse the draft: the schema's checks and layoutProblems'. */
+/** Everything that would make the server refuse the draft: the schema's checks (a name's characters among them) and layoutProblems'. */
 export function draftProblems(draft: Draft): Problem[] {
   const input = toLayoutInput(draft, 0);
   const raw = [...layoutInputValidator.problems(input, 10), ...layoutProblems(input)];
   return [...new Set(raw.map(plainWords))].map((p) => {
     const m = /^\/zones\/(\d+)/.exec(p);
     const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
-    return { zone: zone?.id ?? null, text: zone ? `${zone.name || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
+    // A name the rule refuses (core names.ts: "holds U+001B (ESC, a control character) ...") is shown with the character written out.
+    return { zone: zone?.id ?? null, text: zone ? `${shownName(zone.name) || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
   });
 }
 

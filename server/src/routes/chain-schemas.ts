@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { ID_PATTERN, OVERVIEW_SORTS, type OverviewSort } from "@footfall/core";
+import { ID_PATTERN, NameString, OVERVIEW_SORTS, type OverviewSort } from "@footfall/core";
 
 /**
  * Schemas of the chain routes (store groups, the chain overview, counts for BI tools), shared with
@@ -15,8 +15,9 @@ export const GroupBody = Type.Object({
 });
 export const GroupsBody = Type.Object({ groups: Type.Array(GroupBody) });
 
-const Name = Type.String({ minLength: 1, maxLength: 200 });
-const Kind = Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()]);
+/** One line of plain text (core names.ts): both are shown in the chain view, digests' subjects and the CLI. */
+const Name = NameString({ minLength: 1, maxLength: 200 });
+const Kind = Type.Union([NameString({ minLength: 1, maxLength: 60 }), Type.Null()]);
 const StoreIds = Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 10_000, uniqueItems: true });
 
 export const GroupInput = Type.Object({

@@ -77,8 +77,10 @@ const placeOf = fc.constantFrom<(s: string, bad: string) => string>(
   (s, bad) => s.slice(0, 1) + bad + s.slice(1),
   (s, bad) => s + bad,
 );
-/** Text that is text: right-to-left override and isolate marks, accents, an emoji (a whole surrogate pair), CJK. */
-const GOOD_TEXT = "\u202eevil\u202c \u2067Rivoli\u2069 Caf\u00e9 \ud83d\ude42 \u6771\u4eac";
+/** Text that is text: right-to-left scripts and their marks, accents, an emoji (a whole surrogate pair), CJK. */
+const GOOD_TEXT = "\u05d7\u05dc\u05d1\u200f \u0645\u062a\u062c\u0631 Caf\u00e9 \ud83d\ude42 \u6771\u4eac";
+/** Right-to-left override and isolate marks: text a database stores, but no name (core names.ts). */
+const OVERRIDES = "\u202eevil\u202c \u2067Rivoli\u2069";
 
 const metric = (t: TestServer, reason: string) => t.get("/metrics").then((r) => metricValue(r.text, "footfall_events_rejected_total", { reason }));
 
@@ -166,7 +168,7 @@ describe.each(["SQLite", "PostgreSQL"])("text no database stores, on %s", (backe
     expect((await t.get(`/api/v1/audit?before=${Number.MAX_SAFE_INTEGER}`)).status).toBe(200);
   });
 
-  it("right-to-left overrides, accents and emoji are text: stored and read back as sent", async () => {
+  it("right-to-left scripts and marks, accents and emoji are text: stored and read back as sent", async () => {
     expect((await t.request("PATCH", "/api/v1/groups/g1", { name: GOOD_TEXT })).body.name).toBe(GOOD_TEXT);
     expect((await t.get("/api/v1/groups/g1")).body.name).toBe(GOOD_TEXT);
     const layout = smallLayout({ name: GOOD_TEXT });
@@ -178,6 +180,19 @@ describe.each(["SQLite", "PostgreSQL"])("text no database stores, on %s", (backe
     expect(token.status).toBe(200);
     expect((await t.get("/api/v1/tokens")).body.tokens.find((k: { id: string }) => k.id === token.body.id).label).toBe(GOOD_TEXT);
     expect((await t.request("PATCH", "/api/v1/groups/g1", { name: "Group" })).status).toBe(200);
+  });
+
+  it("bidi overrides and isolates are refused in names, naming the field, but a layout stored with them still reads", async () => {
+    expect((await t.request("PATCH", "/api/v1/groups/g1", { name: OVERRIDES })).body.message).toBe(
+      "body/name holds U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control), which makes a name read in another order where it is shown: remove it (right-to-left text needs none)",
+    );
+    const layout = smallLayout({ name: "Rivoli" });
+    layout.zones[1]!.name = `Fruit ${OVERRIDES}`;
+    const res = await t.request("PUT", "/api/v1/stores/rtl/layout", layout);
+    expect([res.status, res.body.message]).toEqual([400, expect.stringMatching(/^body\/zones\/1\/name holds U\+202E \(RIGHT-TO-LEFT OVERRIDE/)]);
+    // Stored before names were checked: read back as it was, on both databases.
+    await t.server.services.storage.stores.saveLayout("old-rtl", layout, NOW);
+    expect((await t.get("/api/v1/stores/old-rtl/layout")).body.zones[1].name).toBe(`Fruit ${OVERRIDES}`);
   });
 
   it("after all that, the figures are as they were and the server is healthy", async () => {

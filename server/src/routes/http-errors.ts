@@ -1,4 +1,4 @@
-import { ID_PATTERN, ID_RULE } from "@footfall/core";
+import { ID_PATTERN, ID_RULE, isNamePattern, nameFlaw } from "@footfall/core";
 
 /** An error Fastify turns into `{statusCode, error, message}`. */
 export function httpError(statusCode: number, message: string): Error & { statusCode: number } {
@@ -34,8 +34,18 @@ export function schemaErrorMessage(errors: readonly SchemaError[], dataVar: stri
     if (e.keyword === "const") (consts.get(e.instancePath) ?? consts.set(e.instancePath, []).get(e.instancePath)!).push(e.params.allowedValue);
   const clauses: string[] = [];
   const listed = new Set<string>();
+  // A name that breaks the name rule (core names.ts) says which character and why, once: not the
+  // regular expression, nor "must be null" and "must match a schema in anyOf" of a nullable name.
+  const names = new Map<string, string>();
+  for (const e of errors)
+    if (e.keyword === "pattern" && isNamePattern(e.params.pattern) && typeof e.data === "string" && !names.has(e.instancePath)) {
+      const flaw = nameFlaw(e.data);
+      if (flaw) names.set(e.instancePath, flaw.flaw);
+    }
+  for (const [path, flaw] of names) clauses.push(`${dataVar}${path} ${flaw}`);
   const oneOf = (path: string, values: readonly unknown[]) => `${dataVar}${path} must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
   for (const e of errors) {
+    if (names.has(e.instancePath)) continue;
     if (repeated(e)) {
       if (listed.has(e.instancePath)) continue;
       listed.add(e.instancePath);

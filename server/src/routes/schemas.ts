@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { AGENT_PROBLEMS, AgentRejectsSchema, ID_PATTERN } from "@footfall/core";
+import { AGENT_PROBLEMS, AgentRejectsSchema, ID_PATTERN, NameString } from "@footfall/core";
 
 /**
  * Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document and of
@@ -224,7 +224,7 @@ const StoreId = Type.String({ pattern: ID_PATTERN });
 const TimeValue = Type.Union([Type.Integer({ minimum: 0 }), TimeString]);
 const PeriodInput = Type.Object({ from: TimeValue, to: TimeValue });
 export const ExperimentInputBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: NameString({ minLength: 1, maxLength: 200, description: "one line of plain text (no control character, no bidirectional override)" }),
   testStores: Type.Array(StoreId, { minItems: 1, maxItems: 50, uniqueItems: true, description: "the stores whose layout changed" }),
   controlStores: Type.Optional(
     Type.Array(StoreId, { maxItems: 50, uniqueItems: true, default: [], description: "unchanged stores; with them the change is a difference in differences" }),

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import { ID_PATTERN } from "@footfall/core";
+import { ID_PATTERN, NameString } from "@footfall/core";
 import { ROLES, type Role, type TokenInfo } from "../storage/types.js";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
@@ -26,7 +26,7 @@ const TokenInput = Type.Object({
   role: Type.Unsafe<Role>(Type.String({ enum: [...ROLES] })),
   store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to one store" })),
   group: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "limit the token to the stores of a store group (GET /api/v1/groups); not with store" })),
-  label: Type.Optional(Type.String({ maxLength: 200, description: "a note to recognise it by" })),
+  label: Type.Optional(NameString({ maxLength: 200, description: "a note to recognise it by: one line of plain text (no control character, no bidirectional override)" })),
   expires: Type.Optional(Type.String({ maxLength: 40, description: "a duration (30m, 12h, 90d, 2w) or a time (2027-01-31); none by default" })),
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f]{12}$", description: "the token's public id" }) });
@@ -96,7 +96,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ["auth"],
       summary: "Rename a token: a new label (null or blank: none); its role, store, expiry and the token itself stay",
       params: IdParams,
-      body: Type.Object({ label: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: "the new label, a note to recognise it by" }) }, { additionalProperties: false }),
+      body: Type.Object({ label: Type.Union([NameString({ maxLength: 200 }), Type.Null()], { description: "the new label, a note to recognise it by" }) }, { additionalProperties: false }),
       response: { 200: TokenInfoBody, ...errorResponses },
     },
     handler: async (req) => {
