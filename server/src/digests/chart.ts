@@ -4,6 +4,7 @@
  * binary from npm; system fonts, DejaVu or whatever the host has, for the labels).
  */
 import { Resvg } from "@resvg/resvg-js";
+import { shownName } from "@footfall/core";
 
 export interface ChartInput {
   title: string;
@@ -14,7 +15,8 @@ export interface ChartInput {
   beforeLabel: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+/** `s` as SVG text: XML's escapes, and a name's control characters written out (core shownName), which XML may not hold at all (resvg refused the whole chart). */
+const esc = (s: string) => shownName(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** A round axis maximum at or above `v` (1, 2, 5 x 10^n). */
 export function niceMax(v: number): number {

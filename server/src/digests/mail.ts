@@ -10,7 +10,7 @@ import { chartPng } from "./chart.js";
 import { currentNote, partialNote, partialStores } from "./coverage.js";
 import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
-import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
+import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, shownName, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
 
@@ -204,7 +204,8 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
       : nowPartial
         ? `${prevWord}: ${int(before.enters)}, not compared`
         : change(now.enters, before.enters) || "n/a";
-  const subject = `Footfall ${d.frequency} digest: ${target.name}, ${when}: ${nowNoData ? NO_DATA : `${int(now.enters)} enters`} (${headline})`;
+  // A name stored before names were checked (core names.ts) may hold a line break or a bidi override: written out, the subject stays one line read in order.
+  const subject = `Footfall ${d.frequency} digest: ${shownName(target.name)}, ${when}: ${nowNoData ? NO_DATA : `${int(now.enters)} enters`} (${headline})`;
   const compare: typeof change = (a, b, unit) =>
     nowNoData || beforeNoData ? "" : prevPartial || nowPartial ? (a === null || b === null ? "" : prevPartial ? "partial" : "not compared") : change(a, b, unit);
   /** A figure of a period, or "no data" when the period has none. */

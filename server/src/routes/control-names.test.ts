@@ -83,6 +83,12 @@ describe("names with control characters or bidi overrides", () => {
     await storage.groups.create("old-group", "Old\r\ngroup", "\u2067kind", NOW);
     const group = await t.get("/api/v1/groups/old-group");
     expect([group.status, group.body.name, group.body.kind]).toEqual([200, "Old\r\ngroup", "\u2067kind"]);
+    // A digest's mail subject writes such a name out: one line, read in order.
+    const digest = await t.request("POST", "/api/v1/digests", { scope: "store", target: "old", frequency: "daily", recipients: ["boss@shop.example"], hour: 7 });
+    expect(digest.status, digest.text).toBe(200);
+    const preview = await t.get(`/api/v1/digests/${digest.body.id}/preview?period=2026-11-19`);
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.body.subject).toMatch(/^Footfall daily digest: Old\\u\{1b\}\[31m, Thu 19 Nov 2026: /);
     // And a group stored so is renamed to a good name as any other.
     expect((await t.request("PATCH", "/api/v1/groups/old-group", { name: "Old group", kind: null })).body).toMatchObject({ name: "Old group", kind: null });
   });
