@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CLOCK_WARN_MS, topics, type FootfallEvent } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { prepareDataDir } from "./db/database.js";
@@ -296,6 +296,20 @@ export async function startHalf(
   const agentsKnown = agentLookup((store, agent) => storage.agents.get(store, agent));
   /** Each agent's state as last logged (store/agent -> online, offline). */
   const loggedStates = new Map<string, string>();
+  /**
+   * Each agent's offline spans (the forecast's ended outages): written when its state changes, or at
+   * the first status this process stores for it (a restart, a chain shard taken over: another server
+   * wrote meanwhile), by store then agent; repeats write nothing.
+   */
+  const spanStates = new Map<string, Map<string, string>>();
+  const recordSpan = async (store: string, agent: string, state: AgentStatus["state"], at: number): Promise<void> => {
+    if (spanStates.get(store)?.get(agent) === state) return;
+    if (state === "offline") await storage.offlineSpans.wentOffline(store, agent, at);
+    else await storage.offlineSpans.cameOnline(store, agent, at);
+    let own = spanStates.get(store);
+    if (!own) spanStates.set(store, (own = new Map()));
+    own.set(agent, state);
+  };
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
     status: async (store, agent, status, live) => {
@@ -307,6 +321,8 @@ export async function startHalf(
         const stored = status.value.state === "offline" && !live ? ((await storage.agents.list(store)).find((a) => a.agent === agent) ?? null) : null;
         const value = statusToStore(status.value, live === true, now(), stored);
         if (value) await storage.agents.recordStatus(store, agent, value, receivedAt);
+        // A will replayed at subscribe is stamped at the agent's connection: it was heard since, at its last stored status.
+        if (value) await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0));
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
@@ -405,6 +421,7 @@ export async function startHalf(
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
       onStoresTaken: (stores) => {
         mqttState?.storesTaken(stores);
+        for (const store of stores) spanStates.delete(store); // their agents' offline spans were another server's to write meanwhile
         // Their agents' retained layouts: the holder's to publish (the broker may have lost them while nobody held the shard).
         void publishLayoutsHeld(stores);
         // Their first commits get an ingest connection before the commits of this server's own backlog.

@@ -164,6 +164,59 @@ export function withoutNotCounted(starts: readonly EpochMs[], values: readonly (
   return values.map((v, i) => (starts[i]! + 3_600_000 > since ? null : v));
 }
 
+/** A span of time [from, to) (epoch ms). */
+export interface Gap {
+  from: EpochMs;
+  to: EpochMs;
+}
+
+/**
+ * When every one of `agents` was offline: the intersection of their offline spans (each agent's
+ * spans, `to` null while still offline, read up to `now`). None when `agents` is empty (nothing is
+ * known to count the zone) or one of them has no span. Sorted, disjoint.
+ */
+export function allOffline(agents: readonly string[], spans: readonly { agent: string; from: EpochMs; to: EpochMs | null }[], now: EpochMs): Gap[] {
+  let common: Gap[] | null = null;
+  for (const agent of new Set(agents)) {
+    const own = spans.filter((s) => s.agent === agent).map((s) => ({ from: s.from, to: s.to ?? now })).filter((g) => g.to > g.from);
+    if (common === null) common = own;
+    else {
+      const next: Gap[] = [];
+      for (const a of common) for (const b of own) {
+        const from = Math.max(a.from, b.from);
+        const to = Math.min(a.to, b.to);
+        if (to > from) next.push({ from, to });
+      }
+      common = next;
+    }
+    if (common.length === 0) return [];
+  }
+  return (common ?? []).sort((a, b) => a.from - b.from);
+}
+
+/**
+ * The part of each gap the hourly `counts` do not show counted: an agent offline on the broker that
+ * kept counting delivers its events later (store-and-forward), so a gap's hours up to the last one
+ * within it that counted someone were counted; the gap starts at that hour's end.
+ */
+export function gapsNotCounted(starts: readonly EpochMs[], counts: readonly number[], gaps: readonly Gap[]): Gap[] {
+  const out: Gap[] = [];
+  for (const g of gaps) {
+    let from = g.from;
+    starts.forEach((s, i) => {
+      if (s + 3_600_000 > g.from && s < g.to && (counts[i] ?? 0) > 0) from = Math.max(from, s + 3_600_000);
+    });
+    if (g.to > from) out.push({ from, to: g.to });
+  }
+  return out;
+}
+
+/** Hourly values with every hour that overlaps one of `gaps` unknown (null): counts nobody made. */
+export function withoutGaps(starts: readonly EpochMs[], values: readonly (number | null)[], gaps: readonly Gap[]): (number | null)[] {
+  if (gaps.length === 0) return [...values];
+  return values.map((v, i) => (gaps.some((g) => g.from < starts[i]! + 3_600_000 && g.to > starts[i]!) ? null : v));
+}
+
 /**
  * Daily totals of an hourly series on its local days: a day's total is the sum of its hours, or
  * `null` when any of its hours is unknown or at or past index `before` (not yet known then).

@@ -22,6 +22,23 @@ function history() {
 }
 
 describe("Retention", () => {
+  it("deletes agents' offline spans that ended before the raw-event horizon, with the raw events; keeps later and open ones", async () => {
+    await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
+      const spans = s.storage.offlineSpans;
+      await spans.wentOffline(s.store, "door-1", NOW - 40 * DAY);
+      await spans.cameOnline(s.store, "door-1", NOW - 39 * DAY);
+      await spans.wentOffline(s.store, "door-1", NOW - 31 * DAY);
+      await spans.cameOnline(s.store, "door-1", NOW - 29 * DAY);
+      await spans.wentOffline(s.store, "door-2", NOW - 35 * DAY);
+      const retention = new Retention(s.storage, { rawDays: 30, aggregateDays: 0, now: () => NOW, log: createLogger("silent") });
+      await retention.pass();
+      expect((await spans.list(s.store, 0, NOW)).map((x) => [x.agent, x.from])).toEqual([
+        ["door-1", NOW - 31 * DAY],
+        ["door-2", NOW - 35 * DAY],
+      ]);
+    });
+  });
+
   it("deletes raw events past the horizon in small batches while the aggregates keep answering", async () => {
     await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
       const events = history();

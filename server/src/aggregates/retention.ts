@@ -2,7 +2,7 @@ import type { Logger } from "../log.js";
 import type { Storage } from "../storage/types.js";
 
 export interface RetentionOptions {
-  /** Raw events (and the visits and trips derived from them) are kept this many days; 0: for ever. */
+  /** Raw events (and the visits and trips derived from them, and agents' offline spans) are kept this many days; 0: for ever. */
   rawDays: number;
   /** Hour and day rollups are kept this many days; 0: for ever. */
   aggregateDays: number;
@@ -96,6 +96,8 @@ export class Retention {
     const started = performance.now();
     try {
       total += await this.pruneAudit(batch);
+      // Agents' offline spans go with the raw events (the forecast reads them beside the same history).
+      if (o.rawDays > 0) total += await storage.offlineSpans.prune(this.rawSince());
       if (o.byPartitions) {
         if (o.rawDays > 0) {
           const dropped = await o.byPartitions.dropRawBefore(this.rawSince());

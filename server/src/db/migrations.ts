@@ -4,6 +4,7 @@ import { ADMIN_SQL, DIGEST_RETRY_SQL } from "./repos/admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
+import { OFFLINE_SPANS_SQL } from "../analytics/offline-spans.js";
 
 export interface Migration {
   version: number;
@@ -320,5 +321,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 23,
     name: "trained forecast models, so a restarted server answers with its model rather than a baseline (issue 17)",
     sql: FORECAST_MODELS_SQL,
+  },
+  {
+    version: 24,
+    name: "each agent's offline spans, so the forecast reads an ended outage's hours as unknown rather than as no visitors",
+    sql: OFFLINE_SPANS_SQL,
   },
 ];

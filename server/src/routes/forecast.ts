@@ -34,6 +34,10 @@ import {
   type Series,
   type SpecialDays,
   withoutNotCounted,
+  allOffline,
+  gapsNotCounted,
+  withoutGaps,
+  type Gap,
 } from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import { createHash } from "node:crypto";
@@ -230,15 +234,19 @@ export class ForecastService {
    * countsFromFirst: but for its first day's closed hours), and from the hour its counting stopped
    * (`notCountedSince`: its agents are offline now) on, whose zeros are no counts, not no visitors.
    */
-  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number, notCountedSince: EpochMs | null = null): Series {
+  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number, notCountedSince: EpochMs | null = null, gaps: readonly Gap[] = []): Series {
     const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
-    const known = withoutNotCounted(
+    const known = withoutGaps(
       h.starts,
-      countsFromFirst(
-        h.starts.map((_, i) => counts[i] ?? 0),
-        localGrid({ starts: h.starts, timeZone }),
+      withoutNotCounted(
+        h.starts,
+        countsFromFirst(
+          h.starts.map((_, i) => counts[i] ?? 0),
+          localGrid({ starts: h.starts, timeZone }),
+        ),
+        notCountedSince,
       ),
-      notCountedSince,
+      gaps,
     );
     const future = bucketStarts({ from: h.hourStart, to: h.hourStart + futureDays * DAY }, "hour", timeZone);
     return { grain: "hour", timeZone, starts: [...h.starts, ...future], values: [...known, ...future.map(() => null)] };
@@ -305,11 +313,11 @@ export class ForecastService {
   }
 
   /** Train (or retrain) in the background; the current model keeps answering meanwhile. */
-  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays, notCounted: EpochMs | null): void {
+  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays, notCounted: EpochMs | null, gaps: readonly Gap[]): void {
     if (!this.trainer || this.inFlight.has(e)) return;
     this.inFlight.add(e);
     if (!e.model) e.state = "training";
-    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0, notCounted);
+    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0, notCounted, gaps);
     // Trained on the hours up to the last retrain hour (03:00 store time) only, over a window that
     // ends there: whenever it trains that day (first asked at 10:00, a restart at 14:00, another
     // server of a chain) it is the same model (training is seeded), so the same forecasts.
@@ -372,10 +380,9 @@ export class ForecastService {
     for (const store of this.histories.keys()) if (now - (asked.get(store) ?? 0) > 2 * DAY) this.histories.delete(store);
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
-      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)]).then(
-        ([h, hours, notCounted]) => this.train(e, h, now, ForecastService.specialOf(hours), notCounted),
-        () => undefined,
-      );
+      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)])
+        .then(async ([h, hours, notCounted]) => this.train(e, h, now, ForecastService.specialOf(hours), notCounted, await this.outageGaps(e.store, e.zone, h, now)))
+        .catch(() => undefined);
     }
   }
 
@@ -391,6 +398,28 @@ export class ForecastService {
     let since: EpochMs | null = null;
     for (const n of down.values()) since = since === null ? n.since : Math.min(since, n.since);
     return since;
+  }
+
+  /**
+   * The spans of the history in which every agent counting the store's entrance zones (any of them,
+   * as notCountedSince) or the zone was offline, by their recorded offline spans (ended outages
+   * too; an open one read to the history's end, so the cached answer holds within the hour), less the hours up to the last one within a span that counted someone: an agent cut off
+   * from the broker that kept counting delivered those hours later (store-and-forward).
+   */
+  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs): Promise<Gap[]> {
+    if (h.starts.length === 0) return [];
+    const storage = this.app.services.storage;
+    const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
+    if (spans.length === 0) return [];
+    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
+    const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
+    const gaps: Gap[] = [];
+    for (const z of zones) {
+      const agents = (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
+      const counts = h.zones.get(z) ?? [];
+      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => counts[i] ?? 0), allOffline(agents, spans, h.hourStart)));
+    }
+    return gaps.sort((a, b) => a.from - b.from);
   }
 
   /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
@@ -434,17 +463,20 @@ export class ForecastService {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
     const [history, hours, notCounted] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.notCountedSince(store, zone, now), this.restore(e)]);
+    const gaps = await this.outageGaps(store, zone, history, now);
     const special = ForecastService.specialOf(hours);
-    if (this.due(e, now)) this.train(e, history, now, special, notCounted);
+    if (this.due(e, now)) this.train(e, history, now, special, notCounted, gaps);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const gone = zone !== null && layout !== undefined && !layout.zones.some((z) => z.id === zone);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}`;
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}|${gaps.map((g) => `${g.from}-${g.to}`).join(",")}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
 
-    const series = ForecastService.seriesOf(history, zone, timeZone, 15, notCounted);
+    const series = ForecastService.seriesOf(history, zone, timeZone, 15, notCounted, gaps);
+    const ended = gaps.filter((g) => g.to < (notCounted ?? Infinity));
+    const gapHours = withoutGaps(history.starts, history.starts.map(() => 0), ended).filter((v) => v === null).length;
     const origin = history.starts.length;
     const ctx = contexts(series, special, origin);
     const forecast = ForecastService.closeBuckets(
@@ -472,6 +504,9 @@ export class ForecastService {
           ...(e.model?.notes ?? []),
           ...(notCounted !== null
             ? [`${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the hours since are left out of the history, not read as no visitors`]
+            : []),
+          ...(gapHours > 0
+            ? [`${zone === null ? "the store's entrance" : `zone "${zone}"`} was not counted in ${gapHours} h of the history (its agents offline, the last outage from ${new Date(ended.at(-1)!.from).toISOString()} to ${new Date(ended.at(-1)!.to).toISOString()}): those hours are left out, not read as no visitors`]
             : []),
           ...(e.error ? [`training failed: ${e.error}`] : []),
           ...(e.state === "training" ? ["the model is training: a baseline answers meanwhile"] : []),

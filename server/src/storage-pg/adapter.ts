@@ -89,6 +89,7 @@ import { PriorityGate } from "./priority-gate.js";
 import { alertStores, pgPlaceholders } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
 import { forecastModelStore } from "../routes/forecast-store.js";
+import { offlineSpansStore } from "../analytics/offline-spans.js";
 import { forgetUnusedStoreSql } from "../storage/unused-store.js";
 
 /** `last_used_at` of a token is written at most this often (as SQLite). */
@@ -1140,6 +1141,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
   const { hours, alerts } = alertStores(sql(read), sql(write), (b) => b);
   const accuracyAudits = accuracyAuditStore(sql(read), sql(write));
   const forecastModels = forecastModelStore(sql(read), sql(write));
+  const offlineSpans = offlineSpansStore(sql(read), sql(write));
 
   const storage: PgStorage = {
     kind: "postgres",
@@ -1147,6 +1149,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     alerts,
     accuracyAudits,
     forecastModels,
+    offlineSpans,
     pool: core.pool,
     stores,
     agents,

@@ -180,6 +180,7 @@ describe("the PostgreSQL schema", () => {
     const keyed = rows.filter((r) => !notByStore.has(r.table));
     expect(keyed.map((r) => r.table).sort()).toEqual([
       "accuracy_audits",
+      "agent_offline_spans",
       "agent_zones",
       "aggregate_state",
       "alert_rules",

@@ -27,6 +27,7 @@ import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
+import { OFFLINE_SPANS_PG_SQL } from "../analytics/offline-spans.js";
 
 export interface PgMigration {
   version: number;
@@ -521,5 +522,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 23,
     name: "trained forecast models, so a restarted server answers with its model rather than a baseline (issue 17)",
     sql: FORECAST_MODELS_PG_SQL,
+  },
+  {
+    version: 24,
+    name: "each agent's offline spans, so the forecast reads an ended outage's hours as unknown rather than as no visitors",
+    sql: OFFLINE_SPANS_PG_SQL,
   },
 ];

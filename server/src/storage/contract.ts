@@ -31,6 +31,7 @@ import { adminContract } from "./contract-admin.js";
 import { alertsContract } from "./contract-alerts.js";
 import { accuracyAuditsContract } from "./contract-audits.js";
 import { forecastModelsContract } from "./contract-forecast.js";
+import { offlineSpansContract } from "./contract-offline-spans.js";
 import type { SaleRow, Storage } from "./types.js";
 import { webhooksContract } from "./contract-webhooks.js";
 
@@ -108,6 +109,7 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
     describe("opening hours and alerts", () => alertsContract(test));
     describe("accuracy audits", () => accuracyAuditsContract(test));
     describe("forecast models", () => forecastModelsContract(test));
+    describe("agents' offline spans", () => offlineSpansContract(test));
     describe("audit log, digests, agent revocation", () => adminContract(test));
     describe("events", () => {
       test("insertMany says which events are new; a repeated id of the same store is a duplicate, even within one call", async (s) => {

@@ -24,6 +24,7 @@ import { WebhooksRepo } from "../db/repos/webhooks.js";
 import { alertStores } from "../alerts/store.js";
 import { accuracyAuditStore } from "../audits/store.js";
 import { forecastModelStore } from "../routes/forecast-store.js";
+import { offlineSpansStore } from "../analytics/offline-spans.js";
 import { AuditRepo, DigestsRepo } from "../db/repos/admin.js";
 import { AggregatesRepo } from "../aggregates/aggregates-repo.js";
 import { backfillAggregates } from "../aggregates/backfill.js";
@@ -319,6 +320,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
   const { hours, alerts } = alertStores(sql(r.read), sql(r.write), (b) => (b ? 1 : 0));
   const accuracyAudits = accuracyAuditStore(sql(r.read), sql(r.write));
   const forecastModels = forecastModelStore(sql(r.read), sql(r.write));
+  const offlineSpans = offlineSpansStore(sql(r.read), sql(r.write));
 
   const storage: Storage = {
     kind: "sqlite",
@@ -326,6 +328,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     alerts,
     accuracyAudits,
     forecastModels,
+    offlineSpans,
     stores,
     agents,
     tokens,

@@ -15,6 +15,7 @@ import type { Spans } from "../aggregates/spans.js";
 import type { AlertsStore, HoursStore } from "../alerts/store.js";
 import type { AccuracyAuditsStore } from "../audits/store.js";
 import type { ForecastModelsStore } from "../routes/forecast-store.js";
+import type { OfflineSpansStore } from "../analytics/offline-spans.js";
 
 // ---- stores and layouts ----
 
@@ -888,6 +889,8 @@ export interface Storage {
   readonly accuracyAudits: AccuracyAuditsStore;
   /** Trained forecast models, one per store and zone (migration 23; server/src/routes/forecast-store.ts). */
   readonly forecastModels: ForecastModelsStore;
+  /** When each agent was offline, ended outages too (migration 24; server/src/analytics/offline-spans.ts). */
+  readonly offlineSpans: OfflineSpansStore;
   /**
    * Run `fn` in a transaction with `tx`, the storage bound to it: committed when `fn` resolves,
    * rolled back when it throws (the error is passed on). Transactions run one after another

@@ -1,0 +1,79 @@
+/**
+ * When each agent was offline (migration 24): a span opens when the agent's status turns offline (its
+ * last will, or a stop) and closes when it says online again, so an outage that has ended is still
+ * known after it (the agents table holds the current state only). The forecast reads them: the hours
+ * in which every agent of a zone was offline are no counts (DESIGN, forecast route). Written by the
+ * server that ingests the store (a chain's shard owner); kept as long as raw events.
+ */
+import type { Query } from "../alerts/store.js";
+
+/** One agent's offline span; `to` null while it is still offline. */
+export interface OfflineSpan {
+  agent: string;
+  from: number;
+  to: number | null;
+}
+
+export interface OfflineSpansStore {
+  /** The agent went offline at `at`: a span opens, unless one is open already (a repeated offline). */
+  wentOffline(store: string, agent: string, at: number): Promise<void>;
+  /** The agent is online at `at`: its open span, if any, ends there (never before it began). */
+  cameOnline(store: string, agent: string, at: number): Promise<void>;
+  /** The store's spans overlapping [from, to), by agent then start; an open one has `to` null. */
+  list(store: string, from: number, to: number): Promise<OfflineSpan[]>;
+  /** Deletes spans that ended before `before` (the raw-event retention); how many went. */
+  prune(before: number): Promise<number>;
+}
+
+/** Migration 24 for SQLite. */
+export const OFFLINE_SPANS_SQL = `
+  CREATE TABLE agent_offline_spans (
+    store TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    from_ts INTEGER NOT NULL,
+    to_ts INTEGER,
+    PRIMARY KEY (store, agent, from_ts)
+  ) STRICT;
+`;
+
+const K = 'text COLLATE "C" NOT NULL';
+/** Migration 24 for PostgreSQL. */
+export const OFFLINE_SPANS_PG_SQL = `
+  CREATE TABLE agent_offline_spans (
+    store ${K},
+    agent ${K},
+    from_ts bigint NOT NULL,
+    to_ts bigint,
+    PRIMARY KEY (store, agent, from_ts)
+  );
+`;
+
+export function offlineSpansStore(read: Query, write: Query): OfflineSpansStore {
+  return {
+    wentOffline: async (store, agent, at) => {
+      await write(
+        `INSERT INTO agent_offline_spans (store, agent, from_ts, to_ts)
+           SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), NULL
+            WHERE NOT EXISTS (SELECT 1 FROM agent_offline_spans WHERE store = ? AND agent = ? AND to_ts IS NULL)
+           ON CONFLICT (store, agent, from_ts) DO NOTHING`,
+        [store, agent, at, store, agent],
+      );
+    },
+    cameOnline: async (store, agent, at) => {
+      await write(
+        `UPDATE agent_offline_spans SET to_ts = CASE WHEN CAST(? AS BIGINT) > from_ts THEN CAST(? AS BIGINT) ELSE from_ts END
+          WHERE store = ? AND agent = ? AND to_ts IS NULL`,
+        [at, at, store, agent],
+      );
+    },
+    list: async (store, from, to) =>
+      (
+        await read(
+          `SELECT agent, from_ts, to_ts FROM agent_offline_spans
+            WHERE store = ? AND from_ts < ? AND (to_ts IS NULL OR to_ts > ?) ORDER BY agent, from_ts`,
+          [store, to, from],
+        )
+      ).map((r) => ({ agent: String(r.agent), from: Number(r.from_ts), to: r.to_ts === null || r.to_ts === undefined ? null : Number(r.to_ts) })),
+    prune: async (before) => (await write("DELETE FROM agent_offline_spans WHERE to_ts IS NOT NULL AND to_ts < ? RETURNING 1", [before])).length,
+  };
+}
