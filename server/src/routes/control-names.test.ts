@@ -63,6 +63,14 @@ describe("names with control characters or bidi overrides", () => {
     expect(await refusal("PATCH", `/api/v1/tokens/${token.body.id}`, { label: "tablet\u001b" })).toEqual([400, `body/label ${ESC}`]);
   });
 
+  it("a department's name holding one is refused, said with the character written out", async () => {
+    await t.putLayout("shop", layoutNamed("Rivoli", "Fruit"));
+    expect(await refusal("PUT", "/api/v1/stores/shop/departments", { departments: { "Fresh\u001b[2J": ["fruit"] } })).toEqual([400, `a key of body/departments ("Fresh\\u{1b}[2J") ${ESC}`]);
+    expect(await refusal("PUT", "/api/v1/stores/shop/departments", { departments: { "Fr\u202eesh": ["fruit"] } })).toEqual([400, `a key of body/departments ("Fr\\u{202e}esh") ${RLO}`]);
+    const fine = await t.request("PUT", "/api/v1/stores/shop/departments", { departments: { [FINE]: ["fruit"] } });
+    expect([fine.status, Object.keys(fine.body.departments)]).toEqual([200, [FINE]]);
+  });
+
   it("takes names of any script, with accents, CJK, right-to-left text and its marks, and emoji, and reads them back as sent", async () => {
     await t.putLayout("shop", layoutNamed(FINE, FINE));
     const read = (await t.get("/api/v1/stores/shop/layout")).body;

@@ -7,7 +7,7 @@ import { round6, zonesEver } from "./known-store.js";
 import { checkSale, clockChangeWarning, CsvHeaderError, readCsv, type ClockChangeTime, type RawSale, type RowError } from "./sales-import.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 
-import { localDate, localMidnight } from "@footfall/core";
+import { localDate, localMidnight, nameFlaw, shownName } from "@footfall/core";
 import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS, SalesDaysBody, SalesDaysQuery } from "./sales-schemas.js";
 
 export { DepartmentsBody };
@@ -194,7 +194,8 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * Departments as given, or 400 naming the department: zones must exist in some layout version of
  * the store, belong to one department only, and a department may not take the name of a zone it
  * does not hold (aliased paths would mix the two up). Names may not hold "," (funnel steps are
- * comma-separated) nor ">" (the path separator), nor be a property of every object (`toString`).
+ * comma-separated) nor ">" (the path separator), nor be a property of every object (`toString`), and are
+ * one line of plain text as every name (core names.ts: no control character, no bidi override).
  */
 export function checkDepartments(input: Departments, knownZones: ReadonlySet<string>): Departments {
   const owner = new Map<string, string>();
@@ -203,6 +204,9 @@ export function checkDepartments(input: Departments, knownZones: ReadonlySet<str
     const name = rawName.trim();
     const field = `body/departments/${rawName}`;
     if (!name || /[,>]/.test(name)) throw httpError(400, `${field}: a department name is not blank and holds no "," or ">"`);
+    const flaw = nameFlaw(name);
+    // Said without the character itself (it would break the message where it is shown).
+    if (flaw) throw httpError(400, `a key of body/departments ("${shownName(name)}") ${flaw.flaw}`);
     // A name every object already has (toString, constructor, ...) would read as a department of every store.
     if (name in Object.prototype) throw httpError(400, `${field}: "${name}" is a name JavaScript reserves (every object has it): choose another`);
     if (Object.hasOwn(out, name)) throw httpError(400, `${field}: department "${name}" is given twice`);
