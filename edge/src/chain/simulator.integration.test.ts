@@ -26,6 +26,8 @@ interface Stored {
   entered: Map<string, Set<string>>;
   seen: Set<string>;
   zones: Map<string, Set<string>>;
+  /** Per store: the door counters' people in minus out, summed over every count stored. */
+  doorNet: Map<string, number>;
   batches: number;
 }
 
@@ -34,7 +36,7 @@ interface Stored {
  * With `commitMs`, it stores each batch (and sends its receipt) that long after the one before: a server committing behind.
  */
 async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<string, AgentCredentials> | null, port = 0, loginMs = 0, commitMs = 0) {
-  const stored: Stored = { ids: new Map(), oldest: new Map(), newest: new Map(), entered: new Map(), seen: new Set(), zones: new Map(), batches: 0 };
+  const stored: Stored = { ids: new Map(), oldest: new Map(), newest: new Map(), entered: new Map(), seen: new Set(), zones: new Map(), doorNet: new Map(), batches: 0 };
   let commits = Promise.resolve();
   /** Logins being checked now, and the most at once (each takes `loginMs`, as a broker hashing passwords). */
   const logins = { now: 0, peak: 0 };
@@ -85,6 +87,7 @@ async function fakeServer(stores: readonly ChainStore[], creds: ReadonlyMap<stri
         stored.oldest.set(store, Math.min(stored.oldest.get(store) ?? Infinity, e.ts));
         stored.newest.set(store, Math.max(stored.newest.get(store) ?? -Infinity, e.ts));
         if (e.type === "enter") entered.add(e.visitor);
+        if (e.type === "count") stored.doorNet.set(store, (stored.doorNet.get(store) ?? 0) + e.in - e.out);
       }
       for (const payload of encodeReceipts(events.map((e) => e.id))) {
         broker.publish(
@@ -225,6 +228,16 @@ describe("the chain simulator", () => {
     await until("every queued event to be settled", () => sim.stats().waiting === 0);
     for (const s of stores) expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? []), s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
     expect(sim.stats().resends).toBeGreaterThanOrEqual(stores.length);
+  });
+
+  it("lets each store's shoppers walk out as it settles (a demo's Ctrl-C): every door counter's people in are out again", async () => {
+    const { stores, server, sim } = await running({ count: 6, seed: 5, stored: 40 });
+    // Mid-day (startHour 12): people are inside, counted in at the door and not yet out.
+    expect(await sim.settle(60_000)).toBe(true);
+    const doors = stores.filter((s) => server.stored.doorNet.has(s.store));
+    expect(doors.length).toBeGreaterThan(0);
+    for (const s of doors) expect(server.stored.doorNet.get(s.store), s.store).toBe(0);
+    for (const s of stores) expect(sim.ledger.audit(s.store, server.stored.ids.get(s.store) ?? []), s.store).toMatchObject({ lost: 0, doubled: 0, foreign: 0 });
   });
 
   it("settles before an audit: paused, it waits until no event is unsettled; events never settled are listed apart, not lost", async () => {

@@ -270,6 +270,9 @@ export class ChainSimulator {
    * `progress` is called about every `everyMs` while it waits.
    */
   async settle(timeoutMs: number, progress?: (stats: ChainStats) => void, everyMs = 10_000): Promise<boolean> {
+    // The stores' last events first: their shoppers walk out (the simulator's `closing`), so the
+    // server keeps no visit open, and no one in a door count, of a store that stops.
+    await Promise.all(this.agents.map(({ source }) => source.closing()));
     this.pause();
     const start = performance.now();
     let told = start;
