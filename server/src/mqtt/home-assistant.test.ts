@@ -72,6 +72,21 @@ describe("Home Assistant discovery", () => {
     expect(names("Queueing area")).toEqual(["Queueing area queue length", "Queueing area queue wait", "Queueing area tills open"].sort());
   });
 
+  it("writes out the control characters and bidi overrides of names saved before names were checked, so each entity name is one line read in order", () => {
+    const old = {
+      ...ctx,
+      store: { id: "shop-1", name: "Main\u001b[2J street" },
+      layout: { zones: [{ ...zone("fruit", "zone"), name: "Fruit\nveg" }, { ...zone("line", "queue", { queueFor: "tills" }), name: "Line\u202e" }, zone("tills", "checkout")] },
+      rules: [{ id: "busy", name: "Busy\u0007", kind: "occupancy" as const }],
+    } as typeof ctx;
+    const configs = [...discoveryMessages(old).values()].map((p) => JSON.parse(p) as { name: string; device: { name: string } });
+    const names = configs.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["Fruit\\u{a}veg occupancy", "Line\\u{202e} queue length", "Alert Busy\\u{7}"]));
+    expect(configs[0]!.device.name).toBe("Footfall Main\\u{1b}[2J street");
+    // eslint-disable-next-line no-control-regex -- what must not be left
+    for (const n of [...names, configs[0]!.device.name]) expect(n).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it("makes ids with characters discovery topics refuse safe, without two colliding", () => {
     expect(haId("busy")).toBe("busy");
     expect(haId("q.wait:1")).toMatch(/^q_wait_1_[0-9a-f]{6}$/);

@@ -8,7 +8,7 @@
  * Payloads follow ./ha-schema.ts, checked in the tests.
  */
 import { createHash } from "node:crypto";
-import { topics, type AlertRule, type Layout } from "@footfall/core";
+import { shownName, topics, type AlertRule, type Layout } from "@footfall/core";
 import type { HaBinarySensorConfig, HaSensorConfig } from "./ha-schema.js";
 
 export const DEFAULT_DISCOVERY_PREFIX = "homeassistant";
@@ -61,7 +61,8 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   const node = `footfall_${haId(store)}`;
   const base = {
     availability: [{ topic: ctx.availabilityTopic ?? topics.availability(), payload_available: "online", payload_not_available: "offline" }],
-    device: { identifiers: [node], name: `Footfall ${ctx.store.name}`, manufacturer: "Footfall", model: "Store", sw_version: ctx.version },
+    // Names saved before names were checked (core names.ts) may hold control characters or bidi overrides: written out (`\u{1b}`) in entity names.
+    device: { identifiers: [node], name: `Footfall ${shownName(ctx.store.name)}`, manufacturer: "Footfall", model: "Store", sw_version: ctx.version },
     origin: { name: "Footfall", sw_version: ctx.version },
   };
   const out = new Map<string, string>();
@@ -77,7 +78,8 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   });
 
   sensor("occupancy", { name: "Occupancy", state_topic: topics.occupancy(store), value_template: "{{ value_json.total }}", ...people });
-  for (const z of ctx.layout?.zones ?? []) {
+  for (const stored of ctx.layout?.zones ?? []) {
+    const z = { ...stored, name: shownName(stored.name) };
     const zone = haId(z.id);
     if (z.kind === "queue") {
       const queue = queueName(z.name);
@@ -99,7 +101,7 @@ export function discoveryMessages(ctx: DiscoveryContext): Map<string, string> {
   }
   for (const r of ctx.rules) {
     binary(`alert_${haId(r.id)}`, {
-      name: `Alert ${r.name ?? `${r.kind}${r.zone ? ` ${r.zone}` : ""}`}`,
+      name: `Alert ${r.name !== undefined ? shownName(r.name) : `${r.kind}${r.zone ? ` ${r.zone}` : ""}`}`,
       state_topic: topics.alert(store, r.id),
       value_template: "{{ value_json.active }}",
       payload_on: "ON",
