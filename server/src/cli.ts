@@ -135,7 +135,7 @@ program
 program
   .command("demo")
   .description("serve plus a simulated store: prints the URL and an admin token")
-  .option("--speed <n>", "simulated seconds per real second (1: real time; 60: a simulated hour a minute, dwell times 60 times shorter)", number("e.g. 60"), 1)
+  .option("--speed <n>", "visitors come n times as often as in a real store and stay n times shorter (1: a real store's pace; 60: a busy demo); the store's day and opening hours keep to the clock at any speed", number("e.g. 60"), 1)
   .option("--stores <n>", "a chain of this many simulated stores (own floor plans, cities, hours and crowds) instead of the one demo store", number("e.g. 12"), 1)
   .option(
     "--backfill-hours <n>",

@@ -28,7 +28,8 @@ import {
 const HELP: [string[], RegExp][] = [
   [[], /Footfall: in-store foot traffic[\s\S]*serve[\s\S]*demo[\s\S]*agent[\s\S]*token[\s\S]*broker-config/],
   [["serve"], /run the server[\s\S]*FOOTFALL_MQTT_HOST[\s\S]*FOOTFALL_MQTT_URL[\s\S]*FOOTFALL_LOG_LEVEL +trace, debug, info, warn, error, fatal, silent \(info\)[\s\S]*README\.md, "Configuration"/],
-  [["demo"], /simulated store[\s\S]*--speed/],
+  // --speed follows the clock (the simulator's followClock): no "simulated hour a minute" since the store keeps its hours.
+  [["demo"], /simulated store[\s\S]*--speed <n>\s+visitors\s+come\s+n\s+times\s+as\s+often[\s\S]*opening\s+hours\s+keep\s+to\s+the\s+clock\s+at\s+any\s+speed/],
   [["agent"], /manage edge agents[\s\S]*add/],
   [["agent", "add"], /create\s+an\s+agent[\s\S]*--store[\s\S]*new\s+to\s+the\s+data\s+folder[\s\S]*note\s+on\s+stderr\s+naming\s+the\s+nearest[\s\S]*--kind[\s\S]*--new-store[\s\S]*no\s+note/],
   [["agent", "revoke"], /revoke\s+an\s+agent[\s\S]*--store[\s\S]*refused\s+otherwise,\s+naming\s+the\s+nearest/],
