@@ -7,33 +7,9 @@
  * notes go.
  */
 import { describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
-import { topics } from "@footfall/core";
-import { addAgent, batchJson, connectMqtt, EventFactory, publishAll } from "../support/index.js";
-import { withShop } from "./helpers/shop.js";
-import { shopWithQueueLayout } from "./helpers/store.js";
+import { withQueueCameraShop } from "./helpers/queue-camera.js";
 
-const S = 1000;
-let cam2: MqttClient;
-const status = (client: MqttClient, agent: string, state: "online" | "offline") =>
-  client.publishAsync(topics.status(t.shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-
-const t = withShop({
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
-    const creds = await addAgent(t.server.dataDir, t.shop.store, "cam-2", "sim");
-    cam2 = await connectMqtt({ url: t.server.mqttUrl, username: creds.username, password: creds.password });
-    await status(t.shop.mqtt, "cam-1", "online");
-    await status(cam2, "cam-2", "online");
-    const now = Date.now();
-    await t.shop.publish([t.shop.events.enter("a", "fruit", now - 40 * S), t.shop.events.enter("b", "fruit", now - 30 * S), t.shop.events.enter("c", "bakery", now - 20 * S)]);
-    const f2 = new EventFactory("cam-2");
-    await publishAll(cam2, topics.events(t.shop.store, "cam-2"), [batchJson("cam-2", Array.from({ length: 5 }, (_, i) => f2.enter(`w${i}`, "line", now - (50 - i * 5) * S)))]);
-  },
-  teardown: async () => {
-    await cam2?.endAsync(true).catch(() => {});
-  },
-});
+const t = withQueueCameraShop();
 
 type Overview = { stores: { id: string; occupancy: number; partial: boolean; notCounted: { name: string; since: number }[] }[]; totals: { partialStores: number } };
 const overview = async () => (await t.shop.api.request<Overview>("GET", "/api/v1/overview")).body;
@@ -47,8 +23,8 @@ describe("the Chain view's in store now while a store's camera is offline", () =
   });
 
   it("once cam-2 is offline, says the store's figure is partial, which zone since when, as the API does; the total says one store", async () => {
-    await status(t.shop.mqtt, "cam-1", "online");
-    await status(cam2, "cam-2", "offline");
+    await t.status("cam-1", "online");
+    await t.status("cam-2", "offline");
     await expect.poll(async () => (await overview()).stores.find((s) => s.id === t.shop.store)?.partial, { timeout: 15_000 }).toBe(true);
     const row = (await overview()).stores.find((s) => s.id === t.shop.store)!;
     const page = await t.open(`/chain/${t.shop.store}?range=today`, t.shop.tokens.viewer);
@@ -62,7 +38,7 @@ describe("the Chain view's in store now while a store's camera is offline", () =
   });
 
   it("says nothing more once cam-2 is back", async () => {
-    await status(cam2, "cam-2", "online");
+    await t.status("cam-2", "online");
     await expect.poll(async () => (await overview()).stores.find((s) => s.id === t.shop.store)?.partial, { timeout: 15_000 }).toBe(false);
     const page = await t.open(`/chain/${t.shop.store}?range=today`, t.shop.tokens.viewer);
     await page.getByTestId("chain-table").waitFor({ timeout: 15_000 });

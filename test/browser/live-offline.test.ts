@@ -8,38 +8,12 @@
  * zones cam-1 still counts are as before. Once cam-2 is back, all is counted again.
  */
 import { describe, expect, it } from "vitest";
-import type { MqttClient } from "mqtt";
 import type { Page } from "playwright-core";
-import { topics } from "@footfall/core";
-import { addAgent, batchJson, connectMqtt, EventFactory, publishAll } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
-import { shopWithQueueLayout } from "./helpers/store.js";
-
-const S = 1000;
+import { withQueueCameraShop } from "./helpers/queue-camera.js";
 
 let page: Page;
-let cam2: MqttClient;
-const status = (client: MqttClient, agent: string, state: "online" | "offline") =>
-  client.publishAsync(topics.status(t.shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-
-const t = withShop({
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
-    const creds = await addAgent(t.server.dataDir, t.shop.store, "cam-2", "sim");
-    cam2 = await connectMqtt({ url: t.server.mqttUrl, username: creds.username, password: creds.password });
-    await status(t.shop.mqtt, "cam-1", "online");
-    await status(cam2, "cam-2", "online");
-    const now = Date.now();
-    // cam-1: two in Fruit & veg, one in the bakery; cam-2: five in the till queue.
-    await t.shop.publish([t.shop.events.enter("a", "fruit", now - 40 * S), t.shop.events.enter("b", "fruit", now - 30 * S), t.shop.events.enter("c", "bakery", now - 20 * S)]);
-    const f2 = new EventFactory("cam-2");
-    await publishAll(cam2, topics.events(t.shop.store, "cam-2"), [batchJson("cam-2", Array.from({ length: 5 }, (_, i) => f2.enter(`w${i}`, "line", now - (50 - i * 5) * S)))]);
-  },
-  teardown: async () => {
-    await cam2?.endAsync(true).catch(() => {});
-  },
-});
+const t = withQueueCameraShop();
 
 type Occ = { total: number; partial: boolean; zones: { zone: string; occupancy: number; offlineSince: number | null; offlineAgents: string[] }[] };
 const apiOcc = async () => (await t.shop.api.request<Occ>("GET", `/api/v1/stores/${t.shop.store}/occupancy`)).body;
@@ -65,8 +39,8 @@ describe("the live map and zone list when an agent is offline", () => {
   });
 
   it("once cam-2 is offline: the queue's row and plan say 'Not counted now' since the queue tile's time, with no figure, and the total says it is partial", async () => {
-    await status(t.shop.mqtt, "cam-1", "online");
-    await status(cam2, "cam-2", "offline");
+    await t.status("cam-1", "online");
+    await t.status("cam-2", "offline");
     const row = page.locator('[data-testid="live-zone-line"][data-state="not-counted"]');
     await row.waitFor({ timeout: 15_000 });
     const api = await apiOcc();
@@ -109,7 +83,7 @@ describe("the live map and zone list when an agent is offline", () => {
   });
 
   it("is counted again once cam-2 is back online", async () => {
-    await status(cam2, "cam-2", "online");
+    await t.status("cam-2", "online");
     await page.locator('[data-testid="live-zone-line"]:not([data-state="not-counted"])').waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="live-total"][data-partial="no"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => planLabel("line"), { timeout: 15_000 }).toContain("5/10");
