@@ -31,6 +31,16 @@ describe("departmentProblems", () => {
     const twice = departmentsReducer(fromDepartments({ A: ["x"], B: ["y"] }), { type: "rename", index: 1, name: "A" });
     expect(departmentProblems(twice, ["x", "y"])).toContain("“A” is used twice.");
   });
+  it("says before saving that a department's name holds a control character or a bidi override, as the server would", () => {
+    const s = departmentsReducer(fromDepartments({ Fresh: ["fruit"], Bakery: ["bread"] }), { type: "rename", index: 1, name: "Fresh\u001b[2J" });
+    expect(departmentProblems(s, ["fruit", "bread"])).toEqual(["Department “Fresh\\u{1b}[2J” holds U+001B (ESC, a control character): a name is one line of plain text; remove it"]);
+    const rlo = fromDepartments({ "Fr\u202eesh": ["fruit"] });
+    expect(departmentProblems(rlo, ["fruit"])).toEqual([
+      "Department “Fr\\u{202e}esh” holds U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control), which makes a name read in another order where it is shown: remove it (right-to-left text needs none)",
+    ]);
+    // Names of any script are names; spaces around one are trimmed before it is sent.
+    expect(departmentProblems(fromDepartments({ "Caf\u00e9 \u6771\u4eac \u05d7\u05dc\u05d1\u200f": ["fruit"] }), ["fruit"])).toEqual([]);
+  });
   it("names zones that are no longer on the layout", () => {
     expect(departmentProblems(fromDepartments({ Fresh: ["gone"] }), ["fruit"])).toEqual(["“Fresh” lists “gone”, which is not on the current layout."]);
   });

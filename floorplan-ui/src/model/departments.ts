@@ -3,6 +3,7 @@
  * departments for sales, paths and funnels. Plain state changed through `departmentsReducer`.
  */
 import type { Departments, SalesImportResult } from "../api/types.js";
+import { nameProblem } from "./names.js";
 
 export interface DepartmentRow {
   name: string;
@@ -70,7 +71,7 @@ export function isDepartmentsDirty(state: DepartmentsState): boolean {
   });
 }
 
-/** What keeps the departments from being saved (empty or repeated names, zones in two departments). */
+/** What keeps the departments from being saved (empty or repeated names, a name the server's name rule refuses, zones in two departments). */
 export function departmentProblems(state: DepartmentsState, knownZones: readonly string[]): string[] {
   const problems: string[] = [];
   const names = new Map<string, number>();
@@ -78,7 +79,9 @@ export function departmentProblems(state: DepartmentsState, knownZones: readonly
   const known = new Set(knownZones);
   state.rows.forEach((r, i) => {
     const name = r.name.trim();
+    const flaw = name ? nameProblem("Department", name) : null;
     if (!name) problems.push(`Department ${i + 1} has no name.`);
+    else if (flaw) problems.push(flaw);
     else if (names.has(name)) problems.push(`“${name}” is used twice.`);
     names.set(name, i);
     if (r.zones.length === 0 && name) problems.push(`“${name}” has no zones.`);

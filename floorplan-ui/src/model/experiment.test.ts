@@ -190,6 +190,25 @@ describe("checkExperiment", () => {
     expect(checkExperiment(f).problems).toContain("The before period must end by the change.");
     expect(toExperimentInput(f)).toBeNull();
   });
+  it("says before sending that a name holds a control character or a bidi override, as the server would, and takes any script", () => {
+    const esc = experimentReducer(ready(), { type: "setName", name: " Promo\u001b[2J " });
+    expect(checkExperiment(esc).problems).toEqual(["The name “Promo\\u{1b}[2J” holds U+001B (ESC, a control character): a name is one line of plain text; remove it"]);
+    expect(toExperimentInput(esc)).toBeNull();
+    const rlo = experimentReducer(ready(), { type: "setName", name: "Promo \u202eexe" });
+    expect(checkExperiment(rlo).problems).toEqual([
+      "The name “Promo \\u{202e}exe” holds U+202E (RIGHT-TO-LEFT OVERRIDE, a bidirectional control), which makes a name read in another order where it is shown: remove it (right-to-left text needs none)",
+    ]);
+    const fine = experimentReducer(ready(), { type: "setName", name: "Caf\u00e9 \u6771\u4eac \u05d7\u05dc\u05d1\u200f \ud83c\udf4e" });
+    expect(checkExperiment(fine).problems).toEqual([]);
+  });
+  it("writes out a control character of a store name saved before the name rule in the default name, so the default is sent as it is", () => {
+    let f = initialExperiment("old", T0 + 30 * D, "Old\u001b[31m store");
+    f = experimentReducer(f, { type: "versionsLoaded", versions: [{ version: 1, validFrom: 0 }, { version: 2, validFrom: T0 }] });
+    f = experimentReducer(f, { type: "toggleZone", zone: "promo" });
+    expect(f.name).toBe("Old\\u{1b}[31m store: layout version 2");
+    expect(checkExperiment(f).problems).toEqual([]);
+    expect(toExperimentInput(f)?.name).toBe("Old\\u{1b}[31m store: layout version 2");
+  });
   it("refuses a store with a single layout: there is no before", () => {
     const f = experimentReducer(initialExperiment("shop", T0), { type: "versionsLoaded", versions: [{ version: 1, validFrom: 0 }] });
     expect(checkExperiment(f).problems.some((p) => /one layout version/.test(p))).toBe(true);

@@ -3,9 +3,10 @@
  * `validFrom` is the change, before and after periods (equal windows around the change by
  * default), zones of interest (the zones the change touched by default) and control stores.
  */
-import { experimentStage, type Layout } from "@footfall/core";
+import { experimentStage, shownName, type Layout } from "@footfall/core";
 import type { Experiment, ExperimentInput, Period } from "../api/types.js";
 import { formatDateTimeZ } from "./format.js";
+import { nameProblem } from "./names.js";
 
 export interface LayoutVersion {
   version: number;
@@ -110,7 +111,8 @@ function withDefaults(state: ExperimentForm): ExperimentForm {
   const ctx = versionContext(state.versions ?? [], state.version);
   if (!ctx.change) return { ...state, before: null, after: null };
   const w = defaultWindows(ctx.change.validFrom, ctx.previous?.validFrom ?? null, ctx.next?.validFrom ?? null, state.now, state.historyFrom ?? null);
-  const name = state.named ? state.name : `${state.storeName}: layout version ${ctx.change.version}`;
+  // A store name saved before the name rule (an ESC, a line break in it) is written out, so the default keeps the rule.
+  const name = state.named ? state.name : `${shownName(state.storeName)}: layout version ${ctx.change.version}`;
   return { ...state, name, before: w?.before ?? null, after: w?.after ?? null };
 }
 
@@ -262,6 +264,10 @@ export function checkExperiment(form: ExperimentForm, context?: CheckContext): F
   const problems: string[] = [];
   const notes: string[] = [];
   if (!form.name.trim()) problems.push("Give the experiment a name.");
+  else {
+    const flaw = nameProblem("The name", form.name.trim());
+    if (flaw) problems.push(flaw);
+  }
   const ctx = versionContext(form.versions ?? [], form.version);
   if (form.versions && form.versions.length < 2) problems.push("This store has one layout version: save a changed layout first, then compare before and after it.");
   else if (!ctx.change) problems.push("Pick the layout version that made the change.");

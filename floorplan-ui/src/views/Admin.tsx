@@ -10,6 +10,7 @@ import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, 
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
+import { nameProblem } from "../model/names.js";
 import { withParams } from "../model/route.js";
 import { groupIdOf } from "../model/chain.js";
 import { useSession } from "../session.js";
@@ -58,6 +59,14 @@ const ErrorLine = ({ error }: { error: string | null }) =>
   error ? (
     <p className="admin-error" role="alert" data-testid="admin-error">
       {error}
+    </p>
+  ) : null;
+
+/** What the server's name rule would refuse in a name being typed (model/names.ts), said before it is sent. */
+const NameLine = ({ problem, testId }: { problem: string | null; testId: string }) =>
+  problem ? (
+    <p className="admin-error" role="alert" data-testid={testId}>
+      {problem}
     </p>
   ) : null;
 
@@ -114,8 +123,12 @@ function Tokens() {
   const when = (ts: number | null) => (ts ? formatDateTimeZ(ts, tz) : "–");
 
   const scopeName = (t: { store?: string | null; group?: string | null }) => namedScope(t, stores, groups.data ?? []);
+  // Labels as they are sent (trimmed), checked with the server's name rule before Create or Save.
+  const labelIssue = nameProblem("Label", label.trim());
+  const renameIssue = renaming ? nameProblem("Label", renaming.label.trim()) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (labelIssue) return;
     void act.run(async () => {
       const [kind, id] = scope.split(":");
       const t = await admin.createToken({
@@ -177,10 +190,11 @@ function Tokens() {
               ))}
             </select>
           </label>
-          <button className="btn primary" disabled={act.busy}>
+          <button className="btn primary" disabled={act.busy || labelIssue !== null}>
             Create token
           </button>
         </form>
+        <NameLine problem={labelIssue} testId="token-label-problem" />
         <ErrorLine error={act.error} />
         {created && (
           <SecretOnce testId="new-token" secret={created.token} label="The new token" onDone={() => setCreated(null)}>
@@ -222,16 +236,18 @@ function Tokens() {
                           className="row"
                           onSubmit={(e) => {
                             e.preventDefault();
+                            if (renameIssue) return;
                             void act.run(async () => (await admin.relabelToken(t.id, renaming.label.trim() || null), setRenaming(null), tokens.reload()));
                           }}
                         >
                           <input className="field" aria-label={`New label of token ${t.id}`} value={renaming.label} maxLength={200} autoFocus onChange={(e) => setRenaming({ id: t.id, label: e.target.value })} />
-                          <button className="btn sm primary" disabled={act.busy}>
+                          <button className="btn sm primary" disabled={act.busy || renameIssue !== null}>
                             Save
                           </button>
                           <button type="button" className="btn sm ghost" onClick={() => setRenaming(null)}>
                             Cancel
                           </button>
+                          <NameLine problem={renameIssue} testId="token-relabel-problem" />
                         </form>
                       ) : (
                         <span className="row">
@@ -656,8 +672,11 @@ function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onS
   const [done, setDone] = useState(false);
   const act = useAction();
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [layout.timezone]), [layout.timezone]);
+  // A name saved before the name rule (an ESC in it) is refused by the server at any save: said here first.
+  const nameIssue = nameProblem("Name", name ?? "");
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (nameIssue) return;
     void act.run(async () => {
       const input: LayoutInput = { name, validFrom: Date.now(), timezone, ...(currency ? { currency } : {}), floor: layout.floor, zones: layout.zones };
       await api.saveLayout(store, input);
@@ -688,10 +707,11 @@ function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onS
         <span>Currency</span>
         <input className="field narrow" aria-label="Currency" placeholder="EUR" value={currency} pattern="^[A-Z]{3}$" title="three capital letters (ISO 4217), e.g. EUR" onChange={(e) => (setCurrency(e.target.value.toUpperCase()), setDone(false))} />
       </label>
-      <button className="btn primary" disabled={act.busy}>
+      <button className="btn primary" disabled={act.busy || nameIssue !== null}>
         Save (a new layout version from now)
       </button>
       {done && <span className="muted" role="status">Saved.</span>}
+      <NameLine problem={nameIssue} testId="store-name-problem" />
       <ErrorLine error={act.error} />
     </form>
   );
@@ -704,8 +724,10 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
   const act = useAction();
   const [name, setName] = useState("");
   const id = groupIdOf(name);
+  const nameIssue = nameProblem("Name", name.trim());
   const create = (e: FormEvent) => {
     e.preventDefault();
+    if (nameIssue) return;
     void act.run(async () => {
       await admin.createGroup({ id, name: name.trim(), stores: [store] });
       setName("");
@@ -722,9 +744,10 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
       {mayChangeGroups(me) ? (
         <form className="row" onSubmit={create} data-testid="group-form">
           <input className="field" aria-label="New group's name" placeholder="New group, e.g. North" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-          <button className="btn" disabled={act.busy || id === ""} title={id ? `A new group "${id}" holding this store` : "Give it a name with letters or digits"}>
+          <button className="btn" disabled={act.busy || id === "" || nameIssue !== null} title={id ? `A new group "${id}" holding this store` : "Give it a name with letters or digits"}>
             Create group with this store
           </button>
+          <NameLine problem={nameIssue} testId="group-name-problem" />
         </form>
       ) : (
         <p className="muted small" data-testid="group-form-limited">

@@ -8,6 +8,7 @@ import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type AlertRule, type AlertRuleInput, type DriftDay, type ShownAlert } from "../api/alerts.js";
 import { formatDateTime, formatLocalDate, formatTime } from "../model/format.js";
+import { nameProblem } from "../model/names.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -87,8 +88,10 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
   const [error, setError] = useState<string | null>(null);
   const edit = (r: AlertRule) =>
     setForm({ id: r.id, name: r.name ?? "", kind: r.kind, zone: r.zone ?? "", threshold: String(toForm(r.kind, r.threshold)), forSeconds: String(r.forSeconds), cooldownSeconds: String(r.cooldownSeconds), enabled: r.enabled });
+  // The name as it is sent (trimmed), checked with the server's rule before Save.
+  const nameIssue = form ? nameProblem("Name", form.name.trim()) : null;
   const save = async () => {
-    if (!form) return;
+    if (!form || nameIssue) return;
     setError(null);
     const input: AlertRuleInput = {
       kind: form.kind,
@@ -209,7 +212,12 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
           <label>
             <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> enabled
           </label>
-          <button type="submit" className="btn primary" data-testid="rule-save">
+          {nameIssue && (
+            <p className="error" role="alert" data-testid="rule-name-problem">
+              {nameIssue}
+            </p>
+          )}
+          <button type="submit" className="btn primary" data-testid="rule-save" disabled={nameIssue !== null}>
             Save rule
           </button>{" "}
           <button type="button" className="btn" onClick={() => setForm(null)}>
