@@ -251,7 +251,7 @@ describe("the waits by weekday and hour in analytics", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-queues").click()]);
     const csv = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
     const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name");
+    expect(lines[0]).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name,queue_for_name");
     // The hours, then the queue's line of the screen over the range: its joins and its median wait (not a median of the hours').
     expect(lines).toHaveLength(1 + report.byWeekdayHour.length + 1);
     expect(lines.slice(1, -1).reduce((s, l) => s + Number(l.split(",")[6]), 0)).toBe(report.joins);

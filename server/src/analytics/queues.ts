@@ -189,6 +189,8 @@ export interface QueueReportRow {
   zone: string;
   name: string;
   queueFor: string;
+  /** The name of the `queueFor` zone (the tills'), as the layout in force last in the range gives it. */
+  queueForName: string;
   /** Queue visits entered in the range. */
   joins: number;
   /** Waits (closed visits) of those joins, in seconds. */
@@ -210,12 +212,13 @@ export interface QueueReportRow {
  * trip of the last `pendingMs` that ends in a queue may still go on: pending, not abandoned.
  */
 export async function queueReport(analytics: QueueSource, layouts: readonly Layout[], range: Range, timeZone: string, now: number, pendingMs: number): Promise<QueueReportRow[]> {
-  const defs = new Map<string, { zone: string; name: string; queueFor: string }>();
+  const defs = new Map<string, { zone: string; name: string; queueFor: string; queueForName: string }>();
   layouts.forEach((l, i) => {
     const end = layouts[i + 1]?.validFrom ?? Number.POSITIVE_INFINITY;
     const start = i === 0 ? Number.NEGATIVE_INFINITY : l.validFrom;
     if (!(start < range.to && end > range.from)) return;
-    for (const q of queuesOf(l.zones)) defs.set(q.zone, { zone: q.zone, name: l.zones.find((z) => z.id === q.zone)!.name, queueFor: q.queueFor });
+    const nameOf = (id: string): string => l.zones.find((z) => z.id === id)?.name ?? id;
+    for (const q of queuesOf(l.zones)) defs.set(q.zone, { zone: q.zone, name: nameOf(q.zone), queueFor: q.queueFor, queueForName: nameOf(q.queueFor) });
   });
   const queues = [...defs.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
   if (queues.length === 0) return [];
@@ -275,7 +278,8 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
  * (`range_from`, `range_to`), as the views' exports do. After each queue's cells (`row` "hour"), its figures over the whole
  * range (`row` "total", no weekday or hour), as the view's line above the queue's table says them: its joins, its median and
  * p90 wait (which its cells' medians do not give), served and abandoned. The last column, `queue_name`, is the queue zone's
- * name as the view heads its table (`queue` is its id).
+ * name as the view heads its table (`queue` is its id); after it `queue_for_name`, the name of the zone it queues for
+ * (`queue_for` is its id), from the same layout.
  */
 export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -287,15 +291,16 @@ export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, ti
     ...["served", "abandoned"].map((name) => ({ name, decimals: CSV_DECIMALS.count })),
     { name: "row" },
     { name: "queue_name" },
+    { name: "queue_for_name" },
   ];
   const from = formatBucketStart(range.from, timeZone);
   const to = formatBucketStart(range.to, timeZone);
   const lines: CsvValue[][] = [];
   for (const r of rows) {
     for (const c of r.byWeekdayHour) {
-      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, c.wait_s?.median, c.wait_s?.p90, c.wait_s?.mean, c.served, c.abandoned, "hour", r.name]);
+      lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, c.wait_s?.median, c.wait_s?.p90, c.wait_s?.mean, c.served, c.abandoned, "hour", r.name, r.queueForName]);
     }
-    lines.push([from, to, r.zone, r.queueFor, "", "", r.joins, r.wait_s?.n ?? 0, r.wait_s?.median, r.wait_s?.p90, r.wait_s?.mean, r.served, r.abandoned, "total", r.name]);
+    lines.push([from, to, r.zone, r.queueFor, "", "", r.joins, r.wait_s?.n ?? 0, r.wait_s?.median, r.wait_s?.p90, r.wait_s?.mean, r.served, r.abandoned, "total", r.name, r.queueForName]);
   }
   return toCsv(header, lines);
 }

@@ -178,34 +178,36 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(res.body.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
     const [header, ...all] = res.body.slice(0, -2).split("\r\n");
     // The queue's name last (its id in `queue`), as the view heads the queue's table (here the zone is named as its id).
-    expect(header).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name");
+    expect(header).toBe("range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name,queue_for_name");
     const rows = all.slice(0, -1);
     expect(rows).toHaveLength(json.byWeekdayHour.length);
     const first = json.byWeekdayHour[0];
     // The range on every row, in the store's zone (12:00 to 16:00 in Paris), as the views' exports give it.
     expect(rows[0]).toBe(
-      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned, "hour", "line"].join(","),
+      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "Fri", String(first.hour).padStart(2, "0"), first.joins, first.wait_s.n, first.wait_s.median.toFixed(1), first.wait_s.p90.toFixed(1), first.wait_s.mean.toFixed(1), first.served, first.abandoned, "hour", "line", "checkout"].join(","),
     );
     // Then the queue's figures over the range, as the view's line above its table says them: the median and p90 wait
     // of the range, which the hours' medians do not give (the median of the range is not a median of medians).
     expect(all.at(-1)).toBe(
-      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "", "", json.joins, json.wait_s.n, json.wait_s.median.toFixed(1), json.wait_s.p90.toFixed(1), json.wait_s.mean.toFixed(1), json.served, json.abandoned, "total", "line"].join(","),
+      ["2026-11-20T12:00:00+01:00", "2026-11-20T16:00:00+01:00", "line", "checkout", "", "", json.joins, json.wait_s.n, json.wait_s.median.toFixed(1), json.wait_s.p90.toFixed(1), json.wait_s.mean.toFixed(1), json.served, json.abandoned, "total", "line", "checkout"].join(","),
     );
     // Every wait in seconds to 1 decimal, as in every export (not "12" in one row and "12.5" in the next).
     for (const r of rows) expect(r.split(",").slice(8, 11).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
   });
 
-  it("names each queue in the CSV as the view heads its table, a name with a comma in one quoted cell", async () => {
+  it("names each queue in the CSV as the view heads its table, and the zone it queues for, a name with a comma in one quoted cell", async () => {
     const base = queueLayout();
-    await t.putLayout("named", { ...base, zones: base.zones.map((z) => (z.id === "line" ? { ...z, name: "Till queue, by the door" } : z)) });
+    const names: Record<string, string> = { line: "Till queue, by the door", checkout: "Tills 1-4, by the exit" };
+    await t.putLayout("named", { ...base, zones: base.zones.map((z) => (names[z.id] ? { ...z, name: names[z.id]! } : z)) });
     const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/named/queues.csv?${Q}`, headers: { authorization: `Bearer ${t.admin}` } });
     expect(res.statusCode).toBe(200);
     const json = (await t.get(`/api/v1/stores/named/queues?${Q}`)).body.queues[0];
     expect(json).toMatchObject({ zone: "line", name: "Till queue, by the door", joins: 0 });
-    // Nobody queued there: only the queue's total row, its name after "total".
+    // Nobody queued there: only the queue's total row, its name after "total", then the name of the tills' zone
+    // (queue_for holds only its id, "checkout").
     expect(res.body.split("\r\n")).toEqual([
-      "range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name",
-      '2026-11-20T12:00:00+01:00,2026-11-20T16:00:00+01:00,line,checkout,,,0,0,,,,0,0,total,"Till queue, by the door"',
+      "range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name,queue_for_name",
+      '2026-11-20T12:00:00+01:00,2026-11-20T16:00:00+01:00,line,checkout,,,0,0,,,,0,0,total,"Till queue, by the door","Tills 1-4, by the exit"',
       "",
     ]);
   });
