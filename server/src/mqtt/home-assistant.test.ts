@@ -78,7 +78,7 @@ describe("Home Assistant discovery", () => {
       store: { id: "shop-1", name: "Main\u001b[2J street" },
       layout: { zones: [{ ...zone("fruit", "zone"), name: "Fruit\nveg" }, { ...zone("line", "queue", { queueFor: "tills" }), name: "Line\u202e" }, zone("tills", "checkout")] },
       rules: [{ id: "busy", name: "Busy\u0007", kind: "occupancy" as const }],
-    } as typeof ctx;
+    } as unknown as typeof ctx;
     const configs = [...discoveryMessages(old).values()].map((p) => JSON.parse(p) as { name: string; device: { name: string } });
     const names = configs.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(["Fruit\\u{a}veg occupancy", "Line\\u{202e} queue length", "Alert Busy\\u{7}"]));
