@@ -172,11 +172,12 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.to) }))),
     storeLabels(services, target.stores),
   ]);
-  // Figures are kept by store id (a zone's row carries its store's id and the zone apart); people read them by the stores' names.
-  const label = (store: string) => storeNames.get(store) ?? store;
+  // Figures are kept by store id (a zone's row carries its store's id and the zone apart); people read them by the stores' names,
+  // a name stored before names were checked (core names.ts) with its control characters written out, as in the subject.
+  const label = (store: string) => shownName(storeNames.get(store) ?? store);
   const named = <T extends { store: string }>(list: readonly T[]) => list.map((p) => ({ ...p, store: label(p.store) }));
   /** A zone's row as people read it: the zone's name, after its store's name in a group's digest ("name / zone"). */
-  const zoneLabel = (c: Change) => (d.scope === "store" ? c.zone : `${label(c.store)} / ${c.zone}`);
+  const zoneLabel = (c: Change) => (d.scope === "store" ? shownName(c.zone) : `${label(c.store)} / ${shownName(c.zone)}`);
   // A store whose figures begin inside the period before covers only its end: no change is given against it.
   const partial = partialStores(period.previous, starts);
   const partialSet = new Set(partial.map((p) => p.store));
@@ -258,7 +259,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     .filter((l, i, all) => l !== "" || all[i - 1] !== "")
     .join("\n");
   const html = `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933">
-<h2 style="margin:0 0 4px">${esc(target.name)}</h2>
+<h2 style="margin:0 0 4px">${esc(shownName(target.name))}</h2>
 <p style="margin:0 0 12px;color:#52606d">${esc(`${d.frequency === "daily" ? "Daily" : "Weekly"} digest, ${when}`)}</p>
 <table cellpadding="6" style="border-collapse:collapse">
 <tr style="text-align:left;border-bottom:1px solid #d9dee3"><th></th><th>${esc(d.frequency === "daily" ? "This day" : "This week")}</th><th>${esc(prevWord)}</th><th>Change</th></tr>

@@ -97,6 +97,17 @@ describe("names with control characters or bidi overrides", () => {
     const preview = await t.get(`/api/v1/digests/${digest.body.id}/preview?period=2026-11-19`);
     expect(preview.status, preview.text).toBe(200);
     expect(preview.body.subject).toMatch(/^Footfall daily digest: Old\\u\{1b\}\[31m, Thu 19 Nov 2026: /);
+    // A group digest's body lists its stores by name: one line each, written out too (the raw ESC was in the text).
+    expect(await storage.groups.setStores("old-group", ["old", "shop"])).toBe(true);
+    const group2 = await t.request("POST", "/api/v1/digests", { scope: "group", target: "old-group", frequency: "daily", recipients: ["boss@shop.example"], hour: 7 });
+    expect(group2.status, group2.text).toBe(200);
+    const groupPreview = await t.get(`/api/v1/digests/${group2.body.id}/preview?period=2026-11-19`);
+    expect(groupPreview.status, groupPreview.text).toBe(200);
+    expect(groupPreview.body.subject).toMatch(/^Footfall daily digest: Old\\u\{d\}\\u\{a\}group, /);
+    const storesLine = (groupPreview.body.text as string).split("\n").find((l) => l.startsWith("Stores: "))?.slice("Stores: ".length);
+    expect(storesLine?.split(", ")).toContain("Old\\u{1b}[31m");
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    expect(groupPreview.body.text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e]/);
     // And a group stored so is renamed to a good name as any other.
     expect((await t.request("PATCH", "/api/v1/groups/old-group", { name: "Old group", kind: null })).body).toMatchObject({ name: "Old group", kind: null });
   });
