@@ -72,4 +72,33 @@ describe("webhooks in the admin page", () => {
     await shot(page, "webhooks-log");
     await page.close();
   }, 90_000);
+
+  it("shows a log longer than a page 50 at a time, the older ones on 'Older…', each delivery once, as the API pages it", async () => {
+    // A disabled hook keeps its 60 test pings queued (nothing sends them): more than the log's first page of 50.
+    const created = await t.shop.api.request<{ webhook: { id: string } }>("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:18911/nobody" });
+    const id = created.body.webhook.id;
+    await t.shop.api.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { enabled: false });
+    for (let i = 0; i < 60; i++) expect((await t.shop.api.request("POST", `/api/v1/stores/shop/webhooks/${id}/test`)).status).toBe(202);
+    type Page = { deliveries: { deliveryId: string }[]; nextBefore: number | null };
+    const first = (await t.shop.api.request<Page>("GET", `/api/v1/stores/shop/webhooks/${id}/deliveries?limit=50`)).body;
+    const second = (await t.shop.api.request<Page>("GET", `/api/v1/stores/shop/webhooks/${id}/deliveries?limit=50&before=${first.nextBefore}`)).body;
+    expect(second.nextBefore).toBeNull();
+    const all = [...first.deliveries, ...second.deliveries].map((d) => d.deliveryId);
+    expect(new Set(all).size).toBe(60);
+
+    const page = await t.open("/admin/shop?tab=webhooks", t.shop.tokens.admin);
+    const row = page.getByTestId(`webhook-${id}`);
+    await row.getByRole("button", { name: "Delivery log" }).click();
+    const log = page.getByTestId("webhook-log");
+    const shown = () => log.getByTestId("webhook-delivery").locator("td:first-child").allTextContents();
+    await waitFor("the newest 50", async () => (await shown()).length === 50, { timeoutMs: 15_000 });
+    expect(await shown()).toEqual(all.slice(0, 50));
+    await log.getByTestId("webhook-log-older").click();
+    await waitFor("the 10 older ones below them", async () => (await shown()).length === 60, { timeoutMs: 15_000 });
+    expect(await shown()).toEqual(all);
+    // The oldest is shown: no more "Older…".
+    expect(await log.getByTestId("webhook-log-older").count()).toBe(0);
+    await shot(page, "webhooks-log-older");
+    await page.close();
+  }, 90_000);
 });

@@ -34,7 +34,9 @@ export function createWebhooksApi(token: string, base = "") {
     create: (store: string, url: string, events: string[]) => request<{ webhook: Webhook; secret: string }>("POST", hooks(store), { url, events }),
     update: (store: string, id: string, change: { url?: string; events?: string[]; enabled?: boolean }) => request<Webhook>("PATCH", `${hooks(store)}/${id}`, change),
     remove: (store: string, id: string) => request<null>("DELETE", `${hooks(store)}/${id}`),
-    deliveries: (store: string, id: string) => request<{ webhook: Webhook; deliveries: WebhookDelivery[] }>("GET", `${hooks(store)}/${id}/deliveries?limit=50`),
+    /** A page of the log, newest first; `before`: the previous page's nextBefore (null on the oldest page). */
+    deliveries: (store: string, id: string, before?: number) =>
+      request<{ webhook: Webhook; deliveries: WebhookDelivery[]; nextBefore: number | null }>("GET", `${hooks(store)}/${id}/deliveries?limit=50${before ? `&before=${before}` : ""}`),
     test: (store: string, id: string) => request<WebhookDelivery>("POST", `${hooks(store)}/${id}/test`),
   };
 }

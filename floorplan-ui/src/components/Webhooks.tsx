@@ -1,11 +1,12 @@
 /**
  * A store's webhooks (admins): add one (its signing secret shown once), each hook's state with the
  * reason it was disabled, enable it again, send a test, delete; and a hook's delivery log (pending,
- * delivered, given up; attempts, last error, HTTP status), refreshed every 5 s while open.
+ * delivered, given up; attempts, last error, HTTP status), refreshed every 5 s while open, its
+ * older pages (50 at a time) on "Older…".
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { errorMessage } from "@footfall/core";
-import { createWebhooksApi, type Webhook } from "../api/webhooks.js";
+import { createWebhooksApi, type Webhook, type WebhookDelivery } from "../api/webhooks.js";
 import { useQ } from "../hooks/useQ.js";
 import { storeNames } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -157,13 +158,37 @@ export function Webhooks({ store }: { store: string | null }) {
           </div>
         )}
       </section>
-      {open && <DeliveryLog store={store} hook={open} api={hooksApi} when={when} />}
+      {open && <DeliveryLog key={`${store}/${open}`} store={store} hook={open} api={hooksApi} when={when} />}
     </>
   );
 }
 
 function DeliveryLog({ store, hook, api, when }: { store: string; hook: string; api: ReturnType<typeof createWebhooksApi>; when: (ts: number | null) => string }) {
   const log = useQ(["webhook-log", store, hook], () => api.deliveries(store, hook), { refetchInterval: 5000 });
+  // Older pages, loaded on "Older…" (not refreshed: finished deliveries do not change); the newest page refreshes above them.
+  const [older, setOlder] = useState<{ deliveries: WebhookDelivery[]; nextBefore: number | null } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const cursor = older ? older.nextBefore : (log.data?.nextBefore ?? null);
+  const loadOlder = async () => {
+    if (cursor === null) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    try {
+      const page = await api.deliveries(store, hook, cursor);
+      setOlder((o) => ({ deliveries: [...(o?.deliveries ?? []), ...page.deliveries], nextBefore: page.nextBefore }));
+    } catch (e) {
+      setOlderError(errorMessage(e));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
+  // A delivery that moved out of the refreshed newest page while older ones were shown is listed once.
+  const rows = useMemo(() => {
+    const newest = log.data?.deliveries ?? [];
+    const seen = new Set(newest.map((d) => d.deliveryId));
+    return [...newest, ...(older?.deliveries ?? []).filter((d) => !seen.has(d.deliveryId))];
+  }, [log.data, older]);
   return (
     <section className="card" data-testid="webhook-log">
       <h2 className="admin-h2 card-b">Delivery log</h2>
@@ -188,7 +213,7 @@ function DeliveryLog({ store, hook, api, when }: { store: string; hook: string; 
               </tr>
             </thead>
             <tbody>
-              {log.data.deliveries.map((d) => (
+              {rows.map((d) => (
                 <tr key={d.deliveryId} data-testid="webhook-delivery">
                   <td className="mono">{d.deliveryId}</td>
                   <td>{d.type}</td>
@@ -203,6 +228,14 @@ function DeliveryLog({ store, hook, api, when }: { store: string; hook: string; 
               ))}
             </tbody>
           </table>
+          {cursor !== null && (
+            <p className="card-b">
+              <button className="btn sm" onClick={() => void loadOlder()} disabled={loadingOlder} data-testid="webhook-log-older">
+                {loadingOlder ? "Loading…" : "Older…"}
+              </button>
+              {olderError && <span className="admin-error-cell"> {olderError}</span>}
+            </p>
+          )}
         </div>
       )}
     </section>

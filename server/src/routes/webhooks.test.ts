@@ -66,6 +66,42 @@ describe("webhooks API", () => {
     expect((await t.request("GET", `/api/v1/stores/shop/webhooks/${id}/deliveries`)).body.message).toMatch(/not found in store "shop": list them/);
   });
 
+  it("pages the delivery log past the newest 500 with before=nextBefore, to the oldest kept", async () => {
+    // A disabled hook: its 503 deliveries stay queued (pending are never pruned), more than one page of the largest limit.
+    const { body } = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:39/paged" });
+    const id = body.webhook.id as string;
+    await t.request("PATCH", `/api/v1/stores/shop/webhooks/${id}`, { enabled: false });
+    for (let n = 1; n <= 503; n++) await t.server.app.storage.webhooks.enqueue(id, { deliveryId: `p-${n}`, type: "ping", payload: "{}" }, 1_790_000_000_000 + n);
+    const url = `/api/v1/stores/shop/webhooks/${id}/deliveries`;
+    const first = await t.request("GET", `${url}?limit=500`);
+    expect(first.status).toBe(200);
+    const ids = (page: { deliveries: { deliveryId: string }[] }) => page.deliveries.map((d) => d.deliveryId);
+    expect(ids(first.body)).toEqual(Array.from({ length: 500 }, (_, i) => `p-${503 - i}`));
+    expect(first.body.nextBefore).toEqual(expect.any(Number));
+    const older = await t.request("GET", `${url}?limit=500&before=${first.body.nextBefore}`);
+    expect(ids(older.body)).toEqual(["p-3", "p-2", "p-1"]);
+    // The oldest page says so: no cursor, not an empty page after it.
+    expect(older.body.nextBefore).toBeNull();
+    // Pages of 200 walk the same log, each delivery once, in order.
+    const walked: string[] = [];
+    let before: number | undefined;
+    // At most 5 pages (a hang guard: a cursor not followed would page forever).
+    for (let i = 0; i < 5; i++) {
+      const page = (await t.request("GET", `${url}?limit=200${before ? `&before=${before}` : ""}`)).body;
+      walked.push(...ids(page));
+      if (typeof page.nextBefore !== "number") break;
+      before = page.nextBefore;
+    }
+    expect(walked).toEqual(Array.from({ length: 503 }, (_, i) => `p-${503 - i}`));
+    // A short log is one page.
+    const ping = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:39/short" });
+    expect((await t.request("GET", `/api/v1/stores/shop/webhooks/${ping.body.webhook.id}/deliveries`)).body).toMatchObject({ deliveries: [], nextBefore: null });
+    expect((await t.request("GET", `${url}?before=abc`)).status).toBe(400);
+    expect((await t.request("GET", `${url}?before=0`)).status).toBe(400);
+    await t.request("DELETE", `/api/v1/stores/shop/webhooks/${ping.body.webhook.id}`);
+    expect((await t.request("DELETE", `/api/v1/stores/shop/webhooks/${id}`)).status).toBe(204);
+  });
+
   it("queues each alert notification of the store for its hooks that want its type", async () => {
     const hooks = (await t.request("GET", "/api/v1/stores/shop/webhooks")).body.webhooks as { id: string }[];
     const rule = { id: "r1", store: "shop", kind: "occupancy" as const, threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: true };

@@ -152,14 +152,28 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: "admin" },
     schema: {
       tags: ["webhooks"],
-      summary: "The webhook's delivery log, newest first: pending, delivered, given up, with attempts and the last error",
+      summary: "The webhook's delivery log, newest first: pending, delivered, given up, with attempts and the last error; older pages with before=nextBefore",
       params: HookParams,
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
-      response: { 200: Type.Object({ webhook: WebhookBody, deliveries: Type.Array(DeliveryBody) }), ...errorResponses },
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        before: Type.Optional(Type.Integer({ minimum: 1, description: "the previous page's nextBefore: the deliveries queued before its last one" })),
+      }),
+      response: {
+        200: Type.Object({
+          webhook: WebhookBody,
+          deliveries: Type.Array(DeliveryBody),
+          nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: "give it as before for the next, older page; null: this page reaches the oldest delivery kept" }),
+        }),
+        ...errorResponses,
+      },
     },
     handler: async (req) => {
       const hook = await hookOf(req.params.store, req.params.hook);
-      return { webhook: hookOut(hook), deliveries: (await storage.webhooks.deliveries(hook.id, req.query.limit ?? 100)).map(deliveryOut) };
+      const limit = req.query.limit ?? 100;
+      // One more than asked tells whether an older page exists, so that the last page says so (null), not an empty one after it.
+      const rows = await storage.webhooks.deliveries(hook.id, limit + 1, req.query.before);
+      const page = rows.slice(0, limit);
+      return { webhook: hookOut(hook), deliveries: page.map(deliveryOut), nextBefore: rows.length > limit ? page.at(-1)!.seq : null };
     },
   });
 

@@ -1121,8 +1121,17 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         const r = (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND delivery_id = $2`, [hookId, deliveryId])).rows[0];
         return r ? deliveryOf(r) : undefined;
       }),
-    deliveries: (hookId, limit = 100) =>
-      read(async (q) => (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 ORDER BY seq DESC LIMIT $2`, [hookId, limit])).rows.map(deliveryOf)),
+    deliveries: (hookId, limit = 100, before) =>
+      read(
+        async (q) =>
+          (
+            await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`, [
+              hookId,
+              before ?? Number.MAX_SAFE_INTEGER,
+              limit,
+            ])
+          ).rows.map(deliveryOf),
+      ),
     prune: (hookId, keep) =>
       write(
         async (q) =>

@@ -73,6 +73,29 @@ export function webhooksContract(test: ContractTest): void {
       expect((await s.webhooks.deliveries(a.id, 1)).map((d) => d.deliveryId)).toEqual(["d2"]);
     });
 
+    test("the delivery log pages back past any limit: before a delivery's seq, newest first, only the hook's", async (s) => {
+      const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
+      const b = await s.webhooks.create("s1", { url: "http://x/b", events: [], secret: "k" }, T);
+      for (let n = 1; n <= 7; n++) {
+        await s.webhooks.enqueue(a.id, msg(n), T + n);
+        await s.webhooks.enqueue(b.id, msg(n), T + n);
+      }
+      const pages: string[][] = [];
+      let before: number | undefined;
+      // At most 5 pages (a hang guard: a cursor not followed would page forever).
+      for (let i = 0; i < 5; i++) {
+        const page = await s.webhooks.deliveries(a.id, 3, before);
+        if (page.length === 0) break;
+        pages.push(page.map((d) => d.deliveryId));
+        before = page.at(-1)!.seq;
+      }
+      expect(pages).toEqual([["d7", "d6", "d5"], ["d4", "d3", "d2"], ["d1"]]);
+      const d5 = (await s.webhooks.getDelivery(a.id, "d5"))!;
+      expect((await s.webhooks.deliveries(a.id, 100, d5.seq)).map((d) => [d.hookId, d.deliveryId])).toEqual([4, 3, 2, 1].map((n) => [a.id, `d${n}`]));
+      // A seq no delivery has (pruned meanwhile) still pages: those queued before it.
+      expect((await s.webhooks.deliveries(a.id, 100, d5.seq + 1)).map((d) => d.deliveryId)).toEqual(["d5", "d4", "d3", "d2", "d1"]);
+    });
+
     test("prune keeps the newest finished deliveries and every pending one; remove deletes the hook and its deliveries", async (s) => {
       const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
       for (let n = 1; n <= 5; n++) await s.webhooks.enqueue(a.id, msg(n), T + n);

@@ -305,7 +305,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     head: (hookId) => r.read(() => w.head(hookId)),
     recordAttempt: (hookId, deliveryId, a) => r.write(() => w.recordAttempt(hookId, deliveryId, a)),
     getDelivery: (hookId, deliveryId) => r.read(() => w.getDelivery(hookId, deliveryId)),
-    deliveries: (hookId, limit) => r.read(() => w.deliveries(hookId, limit)),
+    deliveries: (hookId, limit, before) => r.read(() => w.deliveries(hookId, limit, before)),
     prune: (hookId, keep) => r.write(() => w.prune(hookId, keep)),
   };
 

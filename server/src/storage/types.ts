@@ -859,8 +859,11 @@ export interface WebhooksStore {
   head(hookId: string): Promise<WebhookDelivery | undefined>;
   recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt): Promise<void>;
   getDelivery(hookId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
-  /** The hook's deliveries, newest first (`limit`, default 100). */
-  deliveries(hookId: string, limit?: number): Promise<WebhookDelivery[]>;
+  /**
+   * The hook's deliveries, newest first (`limit`, default 100); with `before`, only those queued
+   * before the delivery of that `seq` (the log's next page: give the last one's seq).
+   */
+  deliveries(hookId: string, limit?: number, before?: number): Promise<WebhookDelivery[]>;
   /** Delete a hook's finished deliveries but the newest `keep`; how many went. */
   prune(hookId: string, keep: number): Promise<number>;
 }

@@ -146,10 +146,10 @@ export class WebhooksRepo {
     const r = this.db.prepare<[string, string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE hook_id = ? AND delivery_id = ?`).get(hookId, deliveryId);
     return r ? deliveryOf(r) : undefined;
   }
-  deliveries(hookId: string, limit = 100): WebhookDelivery[] {
+  deliveries(hookId: string, limit = 100, before?: number): WebhookDelivery[] {
     return this.db
-      .prepare<[string, number], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE hook_id = ? ORDER BY seq DESC LIMIT ?`)
-      .all(hookId, limit)
+      .prepare<[string, number, number], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE hook_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`)
+      .all(hookId, before ?? Number.MAX_SAFE_INTEGER, limit)
       .map(deliveryOf);
   }
   prune(hookId: string, keep: number): number {
