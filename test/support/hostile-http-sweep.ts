@@ -386,7 +386,13 @@ async function figures() {
   for (const url of FIGURES) {
     const res = await t.get(url, t.admin);
     expect(res.status, `${url}: ${res.text}`).toBe(200);
-    out[url] = res.body;
+    if (url.endsWith("/occupancy")) {
+      // The sweep saves valid layouts among its bodies (each a new version of the same plan): the version in force
+      // moves on, the figures must not.
+      const { layoutVersion, ...figures } = res.body as { layoutVersion: number };
+      expect(Number.isInteger(layoutVersion) && layoutVersion >= 1, `${url}: layoutVersion ${layoutVersion}`).toBe(true);
+      out[url] = figures;
+    } else out[url] = res.body;
   }
   return out;
 }
