@@ -45,6 +45,8 @@ export interface LiveQueue {
   zone: string;
   name: string;
   queueFor: string;
+  /** The name of the `queueFor` zone (the tills'), from the layout in force. */
+  queueForName: string;
   /** People waiting now (open visits; people the tracking lost left out). */
   length: number;
   /**
@@ -132,6 +134,7 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
         zone,
         name: z.name,
         queueFor,
+        queueForName: layout.zones.find((x) => x.id === queueFor)?.name ?? queueFor,
         length: e.length,
         lost: e.stale,
         capacity: z.capacity ?? null,

@@ -195,14 +195,17 @@ describe("GET /api/v1/stores/:store/queues", () => {
     for (const r of rows) expect(r.split(",").slice(8, 11).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
   });
 
-  it("names each queue in the CSV as the view heads its table, and the zone it queues for, a name with a comma in one quoted cell", async () => {
+  it("names each queue in the CSV as the view heads its table, and the zone it queues for, a name with a comma in one quoted cell; the JSON answers name the tills alike", async () => {
     const base = queueLayout();
     const names: Record<string, string> = { line: "Till queue, by the door", checkout: "Tills 1-4, by the exit" };
     await t.putLayout("named", { ...base, zones: base.zones.map((z) => (names[z.id] ? { ...z, name: names[z.id]! } : z)) });
     const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/named/queues.csv?${Q}`, headers: { authorization: `Bearer ${t.admin}` } });
     expect(res.statusCode).toBe(200);
     const json = (await t.get(`/api/v1/stores/named/queues?${Q}`)).body.queues[0];
-    expect(json).toMatchObject({ zone: "line", name: "Till queue, by the door", joins: 0 });
+    // The API names the tills as the file does (queue_for_name), the report and the live figures alike.
+    expect(json).toMatchObject({ zone: "line", name: "Till queue, by the door", queueFor: "checkout", queueForName: "Tills 1-4, by the exit", joins: 0 });
+    const live = (await t.get(`/api/v1/stores/named/queues/live`)).body.queues[0];
+    expect(live).toMatchObject({ zone: "line", name: "Till queue, by the door", queueFor: "checkout", queueForName: "Tills 1-4, by the exit" });
     // Nobody queued there: only the queue's total row, its name after "total", then the name of the tills' zone
     // (queue_for holds only its id, "checkout").
     expect(res.body.split("\r\n")).toEqual([

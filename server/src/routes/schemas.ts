@@ -309,6 +309,7 @@ export const LiveQueuesBody = Type.Object({
       zone: Type.String({ description: "the queue zone (kind queue)" }),
       name: Type.String(),
       queueFor: Type.String({ description: "the zone it queues for" }),
+      queueForName: Type.String({ description: "(this project) the name of the zone it queues for (the tills'), from the layout in force" }),
       length: Type.Integer({ description: "people waiting now (visits open in the queue zone, people the tracking lost left out)" }),
       lost: Type.Integer({
         description:
@@ -337,6 +338,7 @@ export const QueuesBody = Type.Object({
       zone: Type.String(),
       name: Type.String(),
       queueFor: Type.String(),
+      queueForName: Type.String({ description: "(this project) the name of the zone it queues for (the tills'), from the same layout as name (queues.csv's queue_for_name)" }),
       joins: Type.Integer({ description: "queue visits entered in the range" }),
       wait_s: WaitStatsBody,
       served: Type.Integer({ description: "joins followed next by an enter of queueFor, in trips that started in the range" }),
