@@ -22,20 +22,26 @@ function history() {
 }
 
 describe("Retention", () => {
-  it("deletes agents' offline spans that ended before the raw-event horizon, with the raw events; keeps later and open ones", async () => {
+  it("keeps agents' offline spans as long as the hour rollups the forecast reads, not only as long as raw events; then deletes those that ended before", async () => {
     await withAnalyticsStore({ visitTimeoutMs: TIMEOUT, now: () => NOW }, async (s) => {
       const spans = s.storage.offlineSpans;
+      await spans.wentOffline(s.store, "door-1", NOW - 70 * DAY);
+      await spans.cameOnline(s.store, "door-1", NOW - 69 * DAY);
       await spans.wentOffline(s.store, "door-1", NOW - 40 * DAY);
       await spans.cameOnline(s.store, "door-1", NOW - 39 * DAY);
       await spans.wentOffline(s.store, "door-1", NOW - 31 * DAY);
       await spans.cameOnline(s.store, "door-1", NOW - 29 * DAY);
-      await spans.wentOffline(s.store, "door-2", NOW - 35 * DAY);
-      const retention = new Retention(s.storage, { rawDays: 30, aggregateDays: 0, now: () => NOW, log: createLogger("silent") });
+      await spans.wentOffline(s.store, "door-2", NOW - 65 * DAY);
+      const retention = new Retention(s.storage, { rawDays: 30, aggregateDays: 60, now: () => NOW, log: createLogger("silent") });
       await retention.pass();
       expect((await spans.list(s.store, 0, NOW)).map((x) => [x.agent, x.from])).toEqual([
+        ["door-1", NOW - 40 * DAY],
         ["door-1", NOW - 31 * DAY],
-        ["door-2", NOW - 35 * DAY],
+        ["door-2", NOW - 65 * DAY],
       ]);
+      // with the rollups kept for ever, so are the spans
+      await new Retention(s.storage, { rawDays: 1, aggregateDays: 0, now: () => NOW + 900 * DAY, log: createLogger("silent") }).pass();
+      expect(await spans.list(s.store, 0, NOW)).toHaveLength(3);
     });
   });
 

@@ -2,9 +2,12 @@ import type { Logger } from "../log.js";
 import type { Storage } from "../storage/types.js";
 
 export interface RetentionOptions {
-  /** Raw events (and the visits and trips derived from them, and agents' offline spans) are kept this many days; 0: for ever. */
+  /** Raw events (and the visits and trips derived from them) are kept this many days; 0: for ever. */
   rawDays: number;
-  /** Hour and day rollups are kept this many days; 0: for ever. */
+  /**
+   * Hour and day rollups are kept this many days; 0: for ever. Agents' offline spans go with them: the
+   * forecast reads its history from the rollups, and a span says which of their hours are no counts.
+   */
   aggregateDays: number;
   /** Audit log entries are kept this many days (FOOTFALL_AUDIT_LOG_DAYS); 0 or absent: for ever. */
   auditDays?: number;
@@ -96,8 +99,10 @@ export class Retention {
     const started = performance.now();
     try {
       total += await this.pruneAudit(batch);
-      // Agents' offline spans go with the raw events (the forecast reads them beside the same history).
-      if (o.rawDays > 0) total += await storage.offlineSpans.prune(this.rawSince());
+      // Agents' offline spans go with the hour rollups, not the raw events: the forecast reads its history (57 weeks)
+      // from the rollups, and an outage forgotten while its hours are still read would read as hours nobody came.
+      const rollupsSince = this.rollupsSince();
+      if (rollupsSince !== null) total += await storage.offlineSpans.prune(rollupsSince);
       if (o.byPartitions) {
         if (o.rawDays > 0) {
           const dropped = await o.byPartitions.dropRawBefore(this.rawSince());

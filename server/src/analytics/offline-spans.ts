@@ -3,7 +3,8 @@
  * last will, or a stop) and closes when it says online again, so an outage that has ended is still
  * known after it (the agents table holds the current state only). The forecast reads them: the hours
  * in which every agent of a zone was offline are no counts (DESIGN, forecast route). Written by the
- * server that ingests the store (a chain's shard owner); kept as long as raw events.
+ * server that ingests the store (a chain's shard owner); kept as long as the hour rollups the forecast
+ * reads (FOOTFALL_AGGREGATE_RETENTION_DAYS), not only as long as raw events.
  */
 import type { Query } from "../alerts/store.js";
 
@@ -21,7 +22,7 @@ export interface OfflineSpansStore {
   cameOnline(store: string, agent: string, at: number): Promise<void>;
   /** The store's spans overlapping [from, to), by agent then start; an open one has `to` null. */
   list(store: string, from: number, to: number): Promise<OfflineSpan[]>;
-  /** Deletes spans that ended before `before` (the raw-event retention); how many went. */
+  /** Deletes spans that ended before `before` (the hour rollups' retention); how many went. */
   prune(before: number): Promise<number>;
 }
 

@@ -2,11 +2,15 @@
  * The storage contract of migration 24 (agents' offline spans, the forecast's ended outages): called
  * by ./contract.ts for every adapter.
  */
+import { allOffline, bucketStarts, withoutGaps } from "@footfall/core";
 import { expect } from "vitest";
+import { Retention } from "../aggregates/retention.js";
+import { createLogger } from "../log.js";
 import type { Storage } from "./types.js";
 
 const T0 = Date.UTC(2026, 10, 30, 8);
 const H = 3_600_000;
+const DAY = 24 * H;
 
 export function offlineSpansContract(test: (title: string, fn: (s: Storage) => Promise<void>) => void): void {
   test("an agent's outage is kept after it ended: offline opens a span, online closes it, per store and agent", async (s) => {
@@ -44,5 +48,31 @@ export function offlineSpansContract(test: (title: string, fn: (s: Storage) => P
       { agent: "door-1", from: T0 + 10 * H, to: T0 + 12 * H },
       { agent: "door-2", from: T0 + 2 * H, to: null },
     ]);
+  });
+
+  test("the retention pass keeps a span as long as the hour rollups the forecast reads, past the raw events' horizon; older ones go", async (s) => {
+    // FOOTFALL_RETENTION_DAYS 90, FOOTFALL_AGGREGATE_RETENTION_DAYS 400 (the forecast reads 57 weeks, 399 days, of hours)
+    const now = T0;
+    const pg = s.kind === "postgres" ? (s as unknown as ConstructorParameters<typeof Retention>[1]["byPartitions"]) : undefined;
+    const retention = new Retention(s, { rawDays: 90, aggregateDays: 400, now: () => now, log: createLogger("silent"), ...(pg ? { byPartitions: pg } : {}) });
+    const outage = { from: now - 120 * DAY, to: now - 119 * DAY }; // older than the raw events kept, within the hours kept
+    await s.offlineSpans.wentOffline("shop", "door-1", outage.from);
+    await s.offlineSpans.cameOnline("shop", "door-1", outage.to);
+    await s.offlineSpans.wentOffline("shop", "door-1", now - 410 * DAY); // older than the hours kept too
+    await s.offlineSpans.cameOnline("shop", "door-1", now - 409 * DAY);
+    await s.offlineSpans.wentOffline("shop", "door-1", now - 2 * DAY); // still offline
+    await retention.pass();
+    expect(await s.offlineSpans.list("shop", 0, now)).toEqual([
+      { agent: "door-1", from: outage.from, to: outage.to },
+      { agent: "door-1", from: now - 2 * DAY, to: null },
+    ]);
+    // Its hours are still no counts in a history of the forecast's 57 weeks: 24 unknown hours in that day, none in the day before.
+    const starts = bucketStarts({ from: now - 57 * 7 * DAY, to: now }, "hour", "UTC");
+    const known = withoutGaps(starts, starts.map(() => 5), allOffline(["door-1"], await s.offlineSpans.list("shop", starts[0]!, now), now));
+    const nulls = (from: number, to: number) => known.filter((v, i) => v === null && starts[i]! >= from && starts[i]! < to).length;
+    expect([nulls(outage.from, outage.to), nulls(outage.from - DAY, outage.from)]).toEqual([24, 0]);
+    // Kept for ever with the rollups (FOOTFALL_AGGREGATE_RETENTION_DAYS 0), whatever the raw events' horizon.
+    await new Retention(s, { rawDays: 30, aggregateDays: 0, now: () => now + 1000 * DAY, log: createLogger("silent"), ...(pg ? { byPartitions: pg } : {}) }).pass();
+    expect(await s.offlineSpans.list("shop", 0, now)).toHaveLength(2);
   });
 }
