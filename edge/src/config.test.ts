@@ -187,6 +187,20 @@ describe("footfall-edge (CLI)", () => {
     );
   });
 
+  it("refuses a camera whose roi or mask is drawn the wrong way round, or whose restartMaxMs is under restartMinMs, before starting", async () => {
+    // Before, each started: the inverted roi gave the detector a one-pixel crop (nobody ever
+    // counted), the mask dropped nothing, and restartMaxMs 30 (seconds meant) retried every 30 ms.
+    const settings = { input: "/dev/video-none", roi: [700, 500, 60, 40], masks: [[10, 10, 50, 50], [300, 200, 300, 260]], restartMinMs: 1000, restartMaxMs: 30 };
+    const run = io();
+    expect(await runCli(["camera", "--config", tempFile({ ...good, settings }), "--dry-run", "--duration", "1"], run.io)).toBe(2);
+    expect(run.err()).toContain(
+      "  - /settings: settings/roi: [700, 500, 60, 40] covers nothing: give [x1, y1, x2, y2] with x2 > x1 and y2 > y1, the top-left corner first (image pixels)\n" +
+        "  - /settings: settings/masks/1: [300, 200, 300, 260] covers nothing: give [x1, y1, x2, y2] with x2 > x1 and y2 > y1, the top-left corner first (image pixels)\n" +
+        "  - /settings: settings/restartMaxMs: 30 ms is less than restartMinMs (1000 ms): the delay between restarts doubles from restartMinMs up to restartMaxMs (both in milliseconds: 30000 for 30 s)\n",
+    );
+    expect(run.err()).not.toContain("settings/masks/0");
+  });
+
   it("hands a dry run the store layout given by --layout (a camera's or beacon's zone events need one), and says so without it", async () => {
     const square = (x: number) => [[x, 0], [x + 5, 0], [x + 5, 5], [x, 5]];
     const layout = {

@@ -149,6 +149,22 @@ export function checkCameraSettings(input: unknown): Checked<CameraSettings> {
   }
   if (s.line && clean("settings/line") && s.line.a[0] === s.line.b[0] && s.line.a[1] === s.line.b[1])
     problems.push("settings/line: a and b are the same point: give the line's two ends (image pixels), e.g. either side of the door");
+  // A box drawn corner by corner the wrong way round covers nothing: a roi would give the detector
+  // a one-pixel crop (no one is ever seen), a mask would drop nothing; both without a word.
+  const boxes: [string, readonly [number, number, number, number]][] = [];
+  if (s.roi && clean("settings/roi")) boxes.push(["settings/roi", s.roi]);
+  if (clean("settings/masks")) s.masks.forEach((m, i) => boxes.push([`settings/masks/${i}`, m]));
+  for (const [name, [x1, y1, x2, y2]] of boxes)
+    if (!(x2 > x1 && y2 > y1))
+      problems.push(
+        `${name}: [${x1}, ${y1}, ${x2}, ${y2}] covers nothing: give [x1, y1, x2, y2] with x2 > x1 and y2 > y1, the top-left corner first (image pixels)`,
+      );
+  // The delay doubles from restartMinMs up to restartMaxMs: a maximum under the minimum (seconds
+  // written where milliseconds are meant, 30 for 30000) retried a dropped camera every few milliseconds.
+  if (clean("settings/restartM") && s.restartMaxMs < s.restartMinMs)
+    problems.push(
+      `settings/restartMaxMs: ${s.restartMaxMs} ms is less than restartMinMs (${s.restartMinMs} ms): the delay between restarts doubles from restartMinMs up to restartMaxMs (both in milliseconds: 30000 for 30 s)`,
+    );
   return { value: s, problems };
 }
 
