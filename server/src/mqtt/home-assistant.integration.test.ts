@@ -213,4 +213,41 @@ describe("MQTT for Home Assistant through mosquitto", () => {
       await again.close();
     }
   });
+
+  it("clears at start the state topic and binary sensor of an alert rule deleted before (by a version that left them)", async () => {
+    const serve = () => startTestServer({ dataDir: dir.path, config: { mqttUrl: mosquitto.url, mqttUsername: serverUser.username, mqttPassword: serverUser.password } });
+    // A rule made and deleted (the audit log keeps its deletion), its topics then left as a server before 4a8a96a left them.
+    const first = await serve();
+    try {
+      const rule = { id: "queue-long", kind: "queue-length", zone: "line", threshold: 5, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+      expect(await first.request("POST", `/api/v1/stores/${STORE}/alert-rules`, rule)).toMatchObject({ status: 201 });
+      expect(await first.request("DELETE", `/api/v1/stores/${STORE}/alert-rules/${rule.id}`)).toMatchObject({ status: 204 });
+    } finally {
+      await first.close();
+    }
+    const config = "homeassistant/binary_sensor/footfall_shop/alert_queue-long/config";
+    const left = new Map([
+      [topics.alert(STORE, "queue-long"), JSON.stringify({ rule: "queue-long", active: "ON", state: "firing", at: 1 })],
+      [config, JSON.stringify({ name: "Alert queue-length line", state_topic: topics.alert(STORE, "queue-long") })],
+    ]);
+    for (const [topic, payload] of left) await mosquittoPub({ url: mosquitto.url, ...serverUser, topic, messages: [payload], retain: true });
+    expect((await retained(topics.alert(STORE, "queue-long"))).size).toBe(1);
+    const again = await serve();
+    try {
+      // A dashboard following alerts/+ no longer sees a rule nobody can find in Footfall holding ON for ever.
+      const alerts = await waitFor("the deleted rule's state topic cleared", async () => {
+        const got = await retained(`footfall/v1/${STORE}/alerts/+`);
+        return got.has(topics.alert(STORE, "queue-long")) ? undefined : got;
+      });
+      expect([...alerts.keys()]).toEqual([topics.alert(STORE, "busy")]);
+      const configs = await waitFor("its binary sensor cleared", async () => {
+        const got = await retained(node);
+        return got.has(config) ? undefined : got;
+      });
+      // The rule that still exists keeps its binary sensor.
+      expect(configs.has("homeassistant/binary_sensor/footfall_shop/alert_busy/config")).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
 });

@@ -256,12 +256,14 @@ export class MqttStatePublisher {
     await this.services.layouts.load(store);
     const layout = this.services.layouts.current(store, this.services.now()) ?? null;
     const rules = await this.services.storage.alerts.rules(store);
+    // First time here: the rules deleted before (by a version that left their topics, or just before a restart).
+    const deleted = this.knownRules.has(store) ? [] : (await this.deletedRules(store)).filter((id) => !rules.some((r) => r.id === id));
     if (!this.here(store)) return;
     this.refreshedAt.set(store, this.services.now());
     const known = this.knownRules.get(store);
     this.knownRules.set(store, new Set(rules.map((r) => r.id)));
     // A deleted rule's state topic goes with its binary sensor (its alert resolved first: the evaluator's next turn).
-    for (const id of known ?? []) if (!rules.some((r) => r.id === id)) this.retained.clear(topics.alert(store, id));
+    for (const id of known ?? deleted) if (!rules.some((r) => r.id === id)) this.retained.clear(topics.alert(store, id));
     // A new rule's state starts OFF (its alert, when it fires, comes through the bus).
     for (const r of rules)
       if (!known?.has(r.id) && !this.retained.topics().includes(topics.alert(store, r.id)))
@@ -275,13 +277,36 @@ export class MqttStatePublisher {
       prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX,
       ...(this.o.availabilityTopic ? { availabilityTopic: this.o.availabilityTopic(store) } : {}),
     });
-    // First time here: the configs any earlier version may have left (a zone removed before an upgrade or a restart).
+    // First time here: the configs any earlier version may have left (a zone removed before an upgrade or a restart, a rule
+    // deleted; only the topics count, so a deleted rule's kind is any).
     const before =
       this.discovered.get(store) ??
-      discoveryMessages({ store: { id: store, name: store }, layout: { zones: this.zonesEver(store) }, rules: [], version: this.o.version, prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX }).keys();
+      discoveryMessages({
+        store: { id: store, name: store },
+        layout: { zones: this.zonesEver(store) },
+        rules: deleted.map((id) => ({ id, kind: "occupancy" as const })),
+        version: this.o.version,
+        prefix: this.o.discoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX,
+      }).keys();
     for (const topic of before) if (!messages.has(topic)) this.retained.clear(topic);
     for (const [topic, payload] of messages) this.retained.set(topic, payload);
     this.discovered.set(store, new Set(messages.keys()));
+  }
+
+  /**
+   * The ids of the store's alert rules ever deleted, as the audit log keeps them (`alert-rule.delete`, since rules had
+   * MQTT topics; kept FOOTFALL_AUDIT_LOG_DAYS): a version before 4a8a96a left a deleted rule's state topic
+   * and binary sensor retained for ever, and one killed between a deletion and its next discovery refresh does still.
+   */
+  private async deletedRules(store: string): Promise<string[]> {
+    const ids = new Set<string>();
+    const limit = 500;
+    for (let before: number | undefined; ; ) {
+      const page = await this.services.storage.audit.list({ action: "alert-rule.delete", store, limit, ...(before !== undefined ? { before } : {}) });
+      for (const e of page) if (e.target) ids.add(e.target);
+      if (page.length < limit) return [...ids];
+      before = page.at(-1)!.id;
+    }
   }
 
   /**
