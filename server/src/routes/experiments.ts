@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import { csvText, experimentResult, formatBucketStart, ID_PATTERN, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { csvText, experimentResult, formatBucketStart, ID_PATTERN, shownName, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
-import { periodData, seedOf } from "./experiment-data.js";
+import { periodData, seedOf, type NotCounted } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
 import { audit } from "../admin/audit.js";
 import { storeLabels } from "../digests/mail.js";
@@ -170,13 +170,23 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         400,
         `this experiment's ${gone} period starts ${iso(e[gone].from)}, before the oldest raw events kept (${iso(since)}, FOOTFALL_RETENTION_DAYS): its per-visit figures can no longer be computed (raise FOOTFALL_RETENTION_DAYS to keep experiments' periods longer)`,
       );
-    const data = async (store: string) => ({ store, before: await periodData(services, store, e.before, e.zones), after: await periodData(services, store, e.after, e.zones) });
+    const labels = await storeLabels(services, storesOf(e));
+    // An outage's hours are left out of that store's figures (periodData), and the result says so per store and period.
+    const outages: string[] = [];
+    const data = async (store: string, role: "test" | "control") => {
+      const out = { store, before: await periodData(services, store, e.before, e.zones), after: await periodData(services, store, e.after, e.zones) };
+      for (const p of ["before", "after"] as const) {
+        const n = out[p].notCounted;
+        if (n) outages.push(notCountedWarning(p, role, shownName(labels.get(store) ?? store), n, layouts.at(store, e[p].from)));
+      }
+      return out;
+    };
     await layouts.load(e.testStores[0]!);
     const first = layouts.at(e.testStores[0]!, e.after.from);
     const test: StorePeriods[] = [];
-    for (const s of e.testStores) test.push(await data(s));
+    for (const s of e.testStores) test.push(await data(s, "test"));
     const control: StorePeriods[] = [];
-    for (const s of e.controlStores) control.push(await data(s));
+    for (const s of e.controlStores) control.push(await data(s, "control"));
     const input: ExperimentInput = {
       zones: e.zones,
       timeZone: first?.timezone ?? "UTC",
@@ -200,7 +210,6 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A holiday, a closure or a day of hours of its own (the stores' dated exceptions) in a period: its shoppers are not a usual day's.
     // The stores named as the chain view and the digests name them; each day read in its store's time zone.
     const special: string[] = [];
-    const labels = await storeLabels(services, storesOf(e));
     for (const p of ["before", "after"] as const) {
       const stores = [];
       for (const s of storesOf(e)) {
@@ -212,7 +221,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const renamed = renamedWarning(result.zones, layouts.all(e.testStores[0]!), e.before);
     const now = services.now();
-    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...(renamed ? [renamed] : []), ...special], computedAt: now };
+    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...(renamed ? [renamed] : []), ...special, ...outages], computedAt: now };
   };
 
   app.get("/experiments/:id/result", {
@@ -243,6 +252,28 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC", r.warnings);
     },
   });
+}
+
+/** Spans of an outage listed in a warning; the rest are counted. */
+const OUTAGES_LISTED = 3;
+
+/**
+ * The warning for a store's period with hours an outage left uncounted (its zones' agents all offline):
+ * "the after period of the control store Lyon has 72 h nobody counted (Promotions: its agents offline,
+ * 2026-11-14T00:00:00+01:00 to 2026-11-17T00:00:00+01:00): those hours are left out of its figures ...".
+ */
+export function notCountedWarning(
+  period: "before" | "after",
+  role: "test" | "control",
+  label: string,
+  n: NotCounted,
+  layout: { timezone: string; zones: readonly { id: string; name: string }[] } | undefined,
+): string {
+  const timeZone = layout?.timezone ?? "UTC";
+  const names = n.zones.map((z) => shownName(layout?.zones.find((x) => x.id === z)?.name ?? z));
+  const spans = n.spans.slice(0, OUTAGES_LISTED).map((g) => `${formatBucketStart(g.from, timeZone)} to ${formatBucketStart(g.to, timeZone)}`);
+  const more = n.spans.length > OUTAGES_LISTED ? ` and ${n.spans.length - OUTAGES_LISTED} more` : "";
+  return `the ${period} period of the ${role} store ${label} has ${n.hours} h nobody counted (${names.join(", ")}: every agent counting ${names.length > 1 ? "them" : "it"} offline, ${spans.join(", ")}${more}): those hours are left out of its figures (trips, visits, dwell and the sales set against them), not read as nobody there; its sample is that much smaller`;
 }
 
 type ResultZones = Static<typeof ResultBody>["zones"];
