@@ -42,6 +42,9 @@ describe("Retention", () => {
       // with the rollups kept for ever, so are the spans
       await new Retention(s.storage, { rawDays: 1, aggregateDays: 0, now: () => NOW + 900 * DAY, log: createLogger("silent") }).pass();
       expect(await spans.list(s.store, 0, NOW)).toHaveLength(3);
+      // raw events kept longer than the rollups (experiments read them): as long as those
+      await new Retention(s.storage, { rawDays: 35, aggregateDays: 10, now: () => NOW, log: createLogger("silent") }).pass();
+      expect((await spans.list(s.store, 0, NOW)).map((x) => x.from)).toEqual([NOW - 31 * DAY, NOW - 65 * DAY]);
     });
   });
 

@@ -5,8 +5,9 @@ export interface RetentionOptions {
   /** Raw events (and the visits and trips derived from them) are kept this many days; 0: for ever. */
   rawDays: number;
   /**
-   * Hour and day rollups are kept this many days; 0: for ever. Agents' offline spans go with them: the
-   * forecast reads its history from the rollups, and a span says which of their hours are no counts.
+   * Hour and day rollups are kept this many days; 0: for ever. Agents' offline spans go with them (or with
+   * the raw events, when those are kept longer): the forecast reads its history from the rollups, and a
+   * span says which of their hours are no counts.
    */
   aggregateDays: number;
   /** Audit log entries are kept this many days (FOOTFALL_AUDIT_LOG_DAYS); 0 or absent: for ever. */
@@ -99,10 +100,11 @@ export class Retention {
     const started = performance.now();
     try {
       total += await this.pruneAudit(batch);
-      // Agents' offline spans go with the hour rollups, not the raw events: the forecast reads its history (57 weeks)
-      // from the rollups, and an outage forgotten while its hours are still read would read as hours nobody came.
+      // Agents' offline spans stay while either the hour rollups or the raw events of their hours do: the forecast
+      // reads its history (57 weeks) from the rollups, experiments their periods from the raw events, and an outage
+      // forgotten while its hours are still read would read as hours nobody came.
       const rollupsSince = this.rollupsSince();
-      if (rollupsSince !== null) total += await storage.offlineSpans.prune(rollupsSince);
+      if (rollupsSince !== null && o.rawDays > 0) total += await storage.offlineSpans.prune(Math.min(rollupsSince, this.rawSince()));
       if (o.byPartitions) {
         if (o.rawDays > 0) {
           const dropped = await o.byPartitions.dropRawBefore(this.rawSince());
