@@ -1,4 +1,4 @@
-import type { Alert, AlertNotification, AlertNotificationType, AlertRule } from "./types.js";
+import { readsCounted, type Alert, type AlertNotification, type AlertNotificationType, type AlertRule } from "./types.js";
 
 /**
  * Alert rule evaluation as a pure step: (state, rules, figures, now) -> (state, notifications).
@@ -73,6 +73,11 @@ export interface RuleState {
   active: Alert | null;
   /** When the rule's last alert resolved (for the cool-down), or null. */
   lastResolvedAt: number | null;
+  /**
+   * While its open alert is held on figures nobody counts (and `alert.not-counted` went out): since when they are not
+   * counted. Not stored: after a restart a hold still going is announced again under the same delivery id.
+   */
+  heldSince?: number;
 }
 
 /** Per rule id. */
@@ -126,11 +131,13 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
 
 /**
  * Since when nobody counts the figure a rule reads (occupancy of its zone or the store, a queue's
- * length or wait), or null while it is counted and for kinds that read no such figure.
+ * length or wait: the kinds READS_COUNTED marks), or null while it is counted and for kinds
+ * that read no such figure.
  */
 export function ruleNotCountedSince(rule: Pick<AlertRule, "kind" | "zone">, f: AlertFigures): number | null {
-  if (rule.kind !== "occupancy" && rule.kind !== "queue-length" && rule.kind !== "queue-wait") return null;
-  if (rule.zone === undefined) return rule.kind === "occupancy" ? (f.notCounted?.store ?? null) : null;
+  if (!readsCounted(rule.kind)) return null;
+  // No zone: the store's figure (occupancy; a queue rule always names its zone), partial while a zone its total holds is not counted.
+  if (rule.zone === undefined) return f.notCounted?.store ?? null;
   return f.notCounted?.zones?.[rule.zone] ?? null;
 }
 
@@ -215,15 +222,26 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
     resolve(rs, ruleGone(rs.active));
   }
   for (const rule of rules) {
-    const rs = state[rule.id] ?? EMPTY;
+    let rs = state[rule.id] ?? EMPTY;
     if (!rule.enabled) {
       next[rule.id] = rs.active ? resolve(rs, rule) : { ...rs, pendingSince: null };
       continue;
     }
-    if (ruleNotCountedSince(rule, figures) !== null) {
-      // Frozen figures: the open alert stays as it is; nothing new opens.
-      next[rule.id] = rs.active || rs.pendingSince === null ? rs : { ...rs, pendingSince: null };
+    const notCounted = ruleNotCountedSince(rule, figures);
+    if (notCounted !== null) {
+      // Frozen figures: the open alert stays as it is; nothing new opens. Its receivers hear once that it is held.
+      if (rs.active && rs.heldSince === undefined) {
+        const held: Alert = Object.assign({}, rs.active, { notCountedSince: notCounted });
+        notifications.push({ ...notify("alert.not-counted", held, rule, now), deliveryId: `${rs.active.id}:not-counted-${notCounted}` });
+        next[rule.id] = { ...rs, heldSince: notCounted };
+      } else next[rule.id] = rs.active || rs.pendingSince === null ? rs : { ...rs, pendingSince: null };
       continue;
+    }
+    if (rs.active && rs.heldSince !== undefined) {
+      // Counted again: said once, then the alert goes on (or resolves) as the figures now say.
+      notifications.push({ ...notify("alert.counted", rs.active, rule, now), deliveryId: `${rs.active.id}:counted-${rs.heldSince}` });
+      const { heldSince: _, ...counted } = rs;
+      rs = counted;
     }
     const value = ruleValue(rule, figures, now);
     const holds = value !== null && value > rule.threshold;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertStep, ruleNotCountedSince, type AlertFigures } from "./evaluate.js";
-import type { AlertRule } from "./types.js";
+import { AlertRuleSchema, READS_COUNTED, readsCounted, type AlertKind, type AlertRule } from "./types.js";
 
 const T0 = Date.UTC(2026, 11, 6, 15);
 const base = { store: "s", forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
@@ -56,5 +56,23 @@ describe("alert rules on figures nobody counts now", () => {
     expect(ruleNotCountedSince({ kind: "agent-offline", zone: "bakery" }, f)).toBeNull();
     expect(ruleNotCountedSince({ kind: "queue-wait", zone: "bakery" }, f)).toBe(T0 - 5000);
     expect(ruleNotCountedSince({ kind: "occupancy", zone: "drinks" }, f)).toBeNull();
+  });
+});
+
+describe("the alert kinds that read counted figures: one table for core, the evaluator and the alerts shown", () => {
+  /** Every kind an alert rule may have, as the rule schema itself lists them (not ALERT_KINDS: a kind added to the schema alone shows). */
+  const schemaKinds = (AlertRuleSchema.properties.kind.anyOf as { const: AlertKind }[]).map((k) => k.const);
+
+  it("says for every kind of the rule schema whether it reads counted figures, and nothing else", () => {
+    expect(Object.keys(READS_COUNTED).sort()).toEqual([...schemaKinds].sort());
+    expect(schemaKinds.filter(readsCounted).sort()).toEqual(["occupancy", "queue-length", "queue-wait"]);
+  });
+
+  it.each(schemaKinds)("%s: a rule is held on a zone and a store nobody counts exactly when its kind reads counted figures", (kind) => {
+    const f: AlertFigures = { notCounted: { store: T0 - 5000, zones: { bakery: T0 - 7000 } } };
+    expect(ruleNotCountedSince({ kind, zone: "bakery" }, f)).toBe(readsCounted(kind) ? T0 - 7000 : null);
+    expect(ruleNotCountedSince({ kind, zone: "drinks" }, f)).toBeNull();
+    expect(ruleNotCountedSince({ kind }, { notCounted: { zones: {} } })).toBeNull();
+    if (kind === "occupancy") expect(ruleNotCountedSince({ kind }, f)).toBe(T0 - 5000);
   });
 });

@@ -10,6 +10,25 @@ import { compile } from "../protocol/validate.js";
 export const ALERT_KINDS = ["occupancy", "queue-length", "queue-wait", "agent-offline", "counter-silent", "forecast-arrivals", "forecast-occupancy"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/**
+ * Per kind: whether its rules read a figure that agents count (people in a zone or the store, a
+ * queue's length or wait), so that the figure freezes while nobody counts it and such a rule holds
+ * (core's ruleNotCountedSince, the server's evaluator and the alerts it shows with notCountedSince
+ * all read it here). A record over every kind: a new kind does not type-check until it says.
+ */
+export const READS_COUNTED: Readonly<Record<AlertKind, boolean>> = {
+  occupancy: true,
+  "queue-length": true,
+  "queue-wait": true,
+  "agent-offline": false,
+  "counter-silent": false,
+  "forecast-arrivals": false,
+  "forecast-occupancy": false,
+};
+
+/** Whether rules of `kind` read counted figures ({@link READS_COUNTED}). */
+export const readsCounted = (kind: AlertKind): boolean => READS_COUNTED[kind] === true;
+
 export const ALERT_LIMITS = {
   maxRulesPerStore: 200,
   maxMessageLength: 300,
@@ -88,7 +107,11 @@ export const AlertSchema = Type.Object({
 });
 export type Alert = Static<typeof AlertSchema>;
 
-export const ALERT_NOTIFICATION_TYPES = ["alert.firing", "alert.acknowledged", "alert.resolved"] as const;
+/**
+ * `alert.not-counted`: an open alert is held because nobody counts its figure now (its alert carries `notCountedSince`);
+ * `alert.counted`: counted again (the alert then goes on, or resolves with its own `alert.resolved`).
+ */
+export const ALERT_NOTIFICATION_TYPES = ["alert.firing", "alert.acknowledged", "alert.resolved", "alert.not-counted", "alert.counted"] as const;
 export type AlertNotificationType = (typeof ALERT_NOTIFICATION_TYPES)[number];
 
 /**
