@@ -65,6 +65,9 @@ export interface VerdictResult {
 
 export const DEFAULT_MIN_SAMPLE = 30;
 
+/** How close to 0 an interval's end may be and still be 0 (floating-point noise; no figure shows it). */
+const NOISE = 1e-9;
+
 /** Decimals that show counts and seconds without drowning them: none from 5 up, else one (two under 0.5). */
 function decimalsFor(values: readonly number[]): 0 | 1 | 2 {
   const m = Math.max(...values.map((v) => Math.abs(v)));
@@ -148,8 +151,10 @@ export function verdictOf(metric: VerdictInput): VerdictResult {
     };
   }
   const [lo, hi] = shownInterval(metric);
+  // An end within floating-point noise of 0 is 0: a share of 100 % summed over weighted weekday-hour cells reads
+  // 0.9999999999999998 in one group and 1 in another, and [-2e-16, -2e-16] is no fall (it shows as ±0.0 %).
   const seconds = metric.unit === "seconds";
-  if (lo > 0) return { verdict: "increase", text: `${metric.more ?? (seconds ? "longer" : "more")} ${metric.label}: ${figures}`, warning: null };
-  if (hi < 0) return { verdict: "decrease", text: `${metric.fewer ?? (seconds ? "shorter" : "fewer")} ${metric.label}: ${figures}`, warning: null };
+  if (lo > NOISE) return { verdict: "increase", text: `${metric.more ?? (seconds ? "longer" : "more")} ${metric.label}: ${figures}`, warning: null };
+  if (hi < -NOISE) return { verdict: "decrease", text: `${metric.fewer ?? (seconds ? "shorter" : "fewer")} ${metric.label}: ${figures}`, warning: null };
   return { verdict: "no clear change", text: `no clear change in ${neutral}: ${figures}`, warning: null };
 }
