@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Value } from "@sinclair/typebox/value";
@@ -164,6 +164,33 @@ describe("camera source with a real ffmpeg", () => {
     ac.abort();
     await source.stop();
     expect(lines.filter((l) => l.includes("counted since the start"))).toHaveLength(1);
+  });
+
+  it("keeps only the newest debugKeep debug frames on disk, after any an earlier run left, and says at start that it writes images", async () => {
+    // Before, debugDir kept every frame written for good: 1.3 MB a second at 768x576, an agent's
+    // disk full within a day and each shopper's picture kept. Now the oldest go past debugKeep.
+    const debugDir = path.join(dir, "debug");
+    await mkdir(debugDir);
+    for (const left of ["frame-0000007.ppm", "frame-0000010.ppm", "notes.txt"]) await writeFile(path.join(debugDir, left), "an earlier run's");
+    const lines: string[] = [];
+    const { ctx, ac } = context({ input: clip, realtime: true, detectEvery: 1, workers: 1, debugDir, debugEvery: 2, debugKeep: 3 }, lines);
+    const source = createCameraSource({ detector: async () => fakeDetector() });
+    await source.start(ctx);
+    await source.finished();
+    ac.abort();
+    await source.stop(); // waits for the frame being written
+    const onDisk = (await readdir(debugDir)).sort();
+    expect(onDisk).toHaveLength(4);
+    expect(onDisk.at(-1)).toBe("notes.txt");
+    const kept = onDisk.slice(0, 3);
+    // Numbered after the earlier run's, which are gone (a frame every 0.2 s of the 6 s clip was due).
+    for (const name of kept) expect(Number(/^frame-(\d{7})\.ppm$/.exec(name)![1])).toBeGreaterThan(10);
+    const first = await readFile(path.join(debugDir, kept[0]!));
+    expect(first.subarray(0, 15).toString()).toBe("P6\n160 120\n255\n");
+    expect(lines).toContain(
+      `warn settings.debugDir: every 2nd frame is written with the people in it as an image to ${debugDir} on this machine (never sent; the newest 3 kept, older ones deleted): remove debugDir from the config once the camera is checked ${JSON.stringify({ debugDir, debugEvery: 2, debugKeep: 3 })}`,
+    );
+    expect(lines.filter((l) => l.includes("debug frame"))).toEqual([]);
   });
 
   it("warns of points drawn outside the frames it gets, and of a width without a height", async () => {

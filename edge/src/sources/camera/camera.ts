@@ -15,7 +15,7 @@ import { errorMessage } from "../../log.js";
 import { appearanceOf } from "../../vision/appearance.js";
 import { computeHomography, reprojectionError, type Homography } from "../../vision/homography.js";
 import { initTracker, stepTracker, type Detection, type TrackerState, type TrackView } from "../../vision/tracker.js";
-import { Canvas, colourOf, writeDebugFrame } from "./debug.js";
+import { Canvas, colourOf, DebugFrames } from "./debug.js";
 import { FrameStream, type FrameStreamStats, type RawFrame } from "./ffmpeg.js";
 import { Scene } from "./scene.js";
 import { inputKind, type CameraSettings } from "./settings.js";
@@ -114,6 +114,10 @@ export class CameraSource implements Source<CameraSettings> {
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   /** Zone events of the frame being processed, for the audit clip being recorded. */
   private frameEvents: Omit<ClipEvent, "frame">[] = [];
+  /** Annotated frames on local disk (settings.debugDir), the newest debugKeep of them. */
+  private debug: DebugFrames | null = null;
+  /** The debug frame being written, awaited at stop. */
+  private lastDebugWrite: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: CameraSourceOptions = {}) {}
 
@@ -194,6 +198,14 @@ export class CameraSource implements Source<CameraSettings> {
       },
     );
     if (s.audit) await this.startAudit(ctx, s.audit);
+    if (s.debugDir) {
+      this.debug = new DebugFrames(s.debugDir, s.debugKeep, (message, err) => log.warn({ error: errorMessage(err) }, message));
+      log.warn(
+        { debugDir: s.debugDir, debugEvery: s.debugEvery, debugKeep: s.debugKeep },
+        `settings.debugDir: every ${s.debugEvery === 1 ? "" : `${ordinal(s.debugEvery)} `}frame is written with the people in it as an image to ${s.debugDir} on this machine ` +
+          `(never sent; the newest ${s.debugKeep} kept, older ones deleted): remove debugDir from the config once the camera is checked`,
+      );
+    }
     this.abort = new AbortController();
     const signal = AbortSignal.any([ctx.signal, this.abort.signal]);
     const realtimeClock = s.realtime || inputKind(s.input) !== "file";
@@ -311,7 +323,7 @@ export class CameraSource implements Source<CameraSettings> {
     this.runProcessed++;
     this.options.onTracks?.({ run: this.stream?.stats.runs ?? 0, index: p.frame.index, ts: p.ts, active: r.active });
     this.lastFrameAt = Date.now();
-    if (s.debugDir && this.processed % s.debugEvery === 0) this.debugFrame(p.frame, r.active, dets);
+    if (this.debug && this.processed % s.debugEvery === 0 && !this.debug.busy) this.debugFrame(p.frame, r.active, dets);
   }
 
   private debugFrame(frame: RawFrame, active: TrackView[], dets: Detection[] | null): void {
@@ -325,8 +337,7 @@ export class CameraSource implements Source<CameraSettings> {
       c.tag([t.box[0], t.box[1]], t.id, col);
     }
     if (s.line) c.line(s.line.a, s.line.b, [255, 255, 255], 2);
-    const name = `frame-${String(this.processed).padStart(7, "0")}.ppm`;
-    writeDebugFrame(s.debugDir!, name, c).catch((err: unknown) => this.ctx?.log.warn({ error: errorMessage(err) }, "could not write a debug frame"));
+    this.lastDebugWrite = this.debug!.write(c);
   }
 
   /** The audit page and its clip store (settings.audit; needs the agent's dataDir). */
@@ -372,6 +383,7 @@ export class CameraSource implements Source<CameraSettings> {
     this.abort?.abort();
     await this.running;
     await this.processing.catch(() => undefined);
+    await this.lastDebugWrite;
     await this.clips?.finish("the camera stopped while recording");
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
@@ -415,6 +427,12 @@ export function pointsOutsideFrame(s: CameraSettings, width: number, height: num
   if ((s.width === undefined) !== (s.height === undefined))
     problems.push(`settings.${given} is ignored without settings.${missing}: give both to scale the frames, or neither`);
   return problems;
+}
+
+/** 10th, 2nd, 3rd, 21st... for the log. */
+function ordinal(n: number): string {
+  const tail = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${tail}`;
 }
 
 /** Whether a box's foot point (bottom centre) lies in one of the mask boxes. */

@@ -1,9 +1,10 @@
 /**
  * Annotated debug frames, written only to a local directory and only when `debugDir` is set:
  * boxes with track ids, foot points, the counting line. Binary PPM (P6), readable by ffmpeg,
- * GIMP and most viewers (`ffmpeg -i f.ppm f.png`).
+ * GIMP and most viewers (`ffmpeg -i f.ppm f.png`). They are images of the people in the shop:
+ * only the newest `debugKeep` stay on disk ({@link DebugFrames}).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 type RGB = readonly [number, number, number];
@@ -76,4 +77,78 @@ export async function writeDebugFrame(dir: string, name: string, canvas: Canvas)
   const file = path.join(dir, name);
   await writeFile(file, canvas.ppm());
   return file;
+}
+
+const FRAME_NAME = /^frame-(\d{7,})\.ppm$/;
+
+/**
+ * The debug frames of one camera in `dir`, at most `keep` of them: each new frame past that deletes
+ * the oldest (a frame a second of 768x576 is 4.8 GB an hour: an agent left with debugDir set filled
+ * its disk, the outbox's with it, and kept every shopper's picture for good). Frames left by an earlier run count
+ * among the kept, and numbering goes on after them, so a restart neither overwrites nor strands any.
+ * A frame due while the previous one is still being written is skipped rather than queued in memory.
+ */
+export class DebugFrames {
+  private readonly names: string[] = [];
+  private next = 1;
+  private writing: Promise<void> | null = null;
+  private ready: Promise<void> | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly keep: number,
+    private readonly warn: (message: string, error: unknown) => void,
+  ) {}
+
+  /** Frames on disk now (oldest first): those this store wrote or found and has not deleted. */
+  get kept(): readonly string[] {
+    return this.names;
+  }
+
+  private async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const found = (await readdir(this.dir)).filter((n) => FRAME_NAME.test(n)).sort((a, b) => frameNumber(a) - frameNumber(b));
+    this.names.push(...found);
+    if (found.length > 0) this.next = frameNumber(found.at(-1)!) + 1;
+    await this.prune();
+  }
+
+  /** Whether a frame is being written now (the next one due is skipped: no need to draw it). */
+  get busy(): boolean {
+    return this.writing !== null;
+  }
+
+  /** Write one frame (unless one is being written: then that one's promise) and delete the oldest past `keep`. */
+  write(canvas: Canvas): Promise<void> {
+    this.writing ??= this.writeNow(canvas).finally(() => {
+      this.writing = null;
+    });
+    return this.writing;
+  }
+
+  private async writeNow(canvas: Canvas): Promise<void> {
+    try {
+      this.ready ??= this.open();
+      await this.ready;
+      const name = `frame-${String(this.next++).padStart(7, "0")}.ppm`;
+      await writeDebugFrame(this.dir, name, canvas);
+      this.names.push(name);
+      await this.prune();
+    } catch (err) {
+      this.warn("could not write a debug frame", err);
+    }
+  }
+
+  private async prune(): Promise<void> {
+    while (this.names.length > this.keep) {
+      const name = this.names.shift()!;
+      await unlink(path.join(this.dir, name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "ENOENT") this.warn("could not delete an old debug frame", err);
+      });
+    }
+  }
+}
+
+function frameNumber(name: string): number {
+  return Number(FRAME_NAME.exec(name)![1]);
 }

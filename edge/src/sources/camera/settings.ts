@@ -121,8 +121,19 @@ export const CameraSettingsSchema = Type.Object(
         },
       ),
     ),
-    debugDir: Type.Optional(Type.String({ minLength: 1, description: "write annotated frames (PPM) to this local directory; nothing is written unless set" })),
+    debugDir: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "write annotated frames (PPM, with the people in view) to this local directory, for checking the camera; nothing is written unless set",
+      }),
+    ),
     debugEvery: Int(1, 10_000, 10, "with debugDir: write every Nth frame"),
+    debugKeep: Int(
+      1,
+      100_000,
+      300,
+      "with debugDir: keep only the newest this many frames there, deleting older ones (each is an image of the people in view; 768x576 is 1.3 MB)",
+    ),
   },
   { additionalProperties: false },
 );
