@@ -1,9 +1,12 @@
 /**
  * Alerts (staff read, admins edit): the store's alert rules with an editor, its opening hours
  * (weekly schedule and exceptions), the alert history, and the drift the closing reset of the door
- * count corrected per day. Times are the store's, labelled with its zone.
+ * count corrected per day. Times are the store's, labelled with its zone. The store's active alerts
+ * come over the live channel, as on the tablet: an alert that fires while this page is open shows in
+ * the same banner on top (Acknowledge, the sound), and the history is read again when one fires,
+ * is acknowledged or resolves.
  */
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type AlertRule, type AlertRuleInput, type DriftDay, type ShownAlert } from "../api/alerts.js";
@@ -13,6 +16,9 @@ import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
+import { AlertBanner } from "../components/AlertBanner.js";
+import { useLive } from "../live/useLive.js";
+import "../styles/live.css";
 
 const KIND_LABEL: Record<AlertKind, string> = {
   occupancy: "Occupancy above a share of capacity",
@@ -55,10 +61,22 @@ export default function AlertsView({ store }: ViewProps) {
   const drift = useQ(["drift", store, version], () => client.drift(store));
   const timeZone = layout.data?.timezone ?? "UTC";
   const zones = layout.data?.zones ?? [];
+  // The active alerts, pushed as to the tablet: floor staff reading the rules or the history still see (and hear) one that fires.
+  const live = useLive(store);
+  const liveAlerts = live.alerts ? live.alerts.alerts.map((a) => `${a.id}:${a.state}`).sort().join(" ") : null;
+  const seenAlerts = useRef("");
+  const { reload: reloadHistory } = history;
+  useEffect(() => {
+    // Read again when an alert fires, is acknowledged or resolves (not for a first push of none).
+    if (liveAlerts === null || liveAlerts === seenAlerts.current) return;
+    seenAlerts.current = liveAlerts;
+    reloadHistory();
+  }, [liveAlerts, reloadHistory]);
 
   return (
     <div className="page alerts-view" data-testid="alerts-view">
       <h1>Alerts · {layout.data?.name ?? store}</h1>
+      <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} />
       <p className="muted small">Times in the store's time zone ({timeZone}). {admin ? "" : "Only admins change rules and hours."}</p>
       <section className="card card-b" aria-label="Alert rules">
         <h2>Rules</h2>
