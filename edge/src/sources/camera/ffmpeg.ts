@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { redactUrl } from "@footfall/core";
 import type { Logger } from "../../log.js";
 import { inputKind } from "./settings.js";
 
@@ -69,11 +70,24 @@ export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width"
 }
 
 /**
+ * `text` (a message, ffmpeg's or ffprobe's stderr) with the password of a camera URL given as
+ * `input` (`rtsp://admin:secret@10.0.0.5/stream1`, how most IP cameras take their login) written
+ * `***`, as `redactUrl` writes it: ffmpeg repeats the URL in its errors, and every restart logged it.
+ */
+export function hideInputSecret(text: string, input: string): string {
+  const shown = redactUrl(input);
+  if (shown === input) return text;
+  const secret = /^[a-z][a-z0-9+.-]*:\/\/([^:/@]*):([^/@]*)@/i.exec(input)!;
+  return text.split(input).join(shown).split(`${secret[1]}:${secret[2]}@`).join(`${secret[1]}:***@`);
+}
+
+/**
  * Frame size with ffprobe. A camera that takes the connection and sends nothing would hold ffprobe
  * for good (its HTTP and RTSP inputs wait without limit): after `timeoutMs` it is killed and the run
  * fails, so the stream is retried with backoff like any dropped one.
  */
 export function probeSize(ffprobe: string, input: string, signal: AbortSignal, timeoutMs = 10_000): Promise<{ width: number; height: number }> {
+  const shown = redactUrl(input);
   return new Promise((resolve, reject) => {
     const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json"];
     if (input.startsWith("/dev/video")) args.push("-f", "v4l2");
@@ -98,7 +112,7 @@ export function probeSize(ffprobe: string, input: string, signal: AbortSignal, t
       if (timedOut)
         return reject(
           new Error(
-            `ffprobe got no video from ${input} within ${timeoutMs} ms (settings.stallTimeoutMs, 10 s at least): is the camera on and sending video? (check the URL, or open it with \`ffprobe ${input}\`)`,
+            `ffprobe got no video from ${shown} within ${timeoutMs} ms (settings.stallTimeoutMs, 10 s at least): is the camera on and sending video? (check the URL, or open it with \`ffprobe ${shown}\`)`,
           ),
         );
       try {
@@ -109,7 +123,7 @@ export function probeSize(ffprobe: string, input: string, signal: AbortSignal, t
       }
       reject(
         new Error(
-          `ffprobe could not read a video stream from ${input} (exit ${code}): ${err.trim().slice(0, 300) || "no video stream"}; ` +
+          `ffprobe could not read a video stream from ${shown} (exit ${code}): ${hideInputSecret(err.trim(), input).slice(0, 300) || "no video stream"}; ` +
             "check that settings.input is a video file, camera URL or device ffmpeg can open",
         ),
       );
@@ -145,6 +159,7 @@ export class FrameStream {
   async run(): Promise<void> {
     const { o } = this;
     const live = inputKind(o.input) !== "file";
+    const shown = redactUrl(o.input);
     let delay = o.restartMinMs;
     while (!o.signal.aborted) {
       this.stats.runs++;
@@ -160,18 +175,19 @@ export class FrameStream {
       } catch (err) {
         result = { reason: err instanceof Error ? err.message : String(err), frames: 0, clean: false };
       }
+      result.reason = hideInputSecret(result.reason, o.input);
       this.stats.pid = null;
       if (o.signal.aborted) break;
       await o.onEnd?.({ reason: result.reason, frames: result.frames, run: this.stats.runs });
       if (result.clean && !live && !o.loop) {
-        o.log.info({ input: o.input, frames: result.frames }, "input ended");
+        o.log.info({ input: shown, frames: result.frames }, "input ended");
         this.stats.state = "ended";
         return;
       }
       this.stats.lastError = result.reason;
       // A run that delivered frames for a while resets the backoff.
       if (result.frames > 0 && Date.now() - started > 10 * o.restartMinMs) delay = o.restartMinMs;
-      o.log.warn({ input: o.input, reason: result.reason, frames: result.frames, retryInMs: delay }, "video stream dropped; restarting");
+      o.log.warn({ input: shown, reason: result.reason, frames: result.frames, retryInMs: delay }, "video stream dropped; restarting");
       this.stats.state = "waiting";
       this.stats.restarts++;
       await sleep(delay, o.signal);
@@ -223,7 +239,7 @@ export class FrameStream {
           ? `no frame for ${o.stallTimeoutMs} ms`
           : exit.code === 0
             ? "end of input"
-            : `ffmpeg exited with ${exit.code ?? exit.signal}${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-2).join(" | ").slice(0, 300)}` : ""}`;
+            : `ffmpeg exited with ${exit.code ?? exit.signal}${stderr.trim() ? `: ${hideInputSecret(stderr.trim(), o.input).split("\n").slice(-2).join(" | ").slice(0, 300)}` : ""}`;
         resolve({ reason, frames, clean });
       };
 
