@@ -26,6 +26,7 @@ import { startMetricsListener, type MetricsListener } from "./metrics-listener.j
 import { connectExternalBroker } from "./mqtt/external-client.js";
 import type { MqttTransport, TransportHandlers } from "./mqtt/transport.js";
 import type { Services } from "./services.js";
+import { CountingView } from "./analytics/counting-view.js";
 import { openStorage } from "./storage.js";
 import { LatencyProbe } from "./cluster/latency.js";
 import { agentLookup } from "./ingest/agent-lookup.js";
@@ -180,6 +181,9 @@ export async function startHalf(
     throw err;
   });
   const pg = storage.kind === "postgres" ? (storage as PgStorage) : null;
+  // Which zones nobody counts now, from one short-lived view of each store's agents: dropped by this process's writes of them (watch), its commits, and other servers' notices.
+  const counting = new CountingView(storage);
+  counting.watch(storage.agents);
   // Several servers on one database share the stores when they also share a broker (a chain).
   const chain = pg !== null && config.mqttUrl !== null;
   let cluster: ClusterNode | null = null;
@@ -243,6 +247,7 @@ export async function startHalf(
     log,
     now,
     mqtt: null,
+    counting,
     auditDueDays: config.auditDueDays ?? 90,
     clockWarnMs: config.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
     alerts: new AlertBus(log),
@@ -276,6 +281,7 @@ export async function startHalf(
     now,
     maxAgeMs: config.maxAgeMs,
     onCommitted: (stores) => {
+      counting.committed(stores);
       mqttState?.touch(stores);
       hub?.touch(stores);
       services.alertEvaluator?.touch(stores);
@@ -334,6 +340,8 @@ export async function startHalf(
       else log.debug({ store, agent, state: status.value.state }, "agent status");
       // An agent gone offline (or back) may leave a zone nobody counts (or count it again): its MQTT states say so at once.
       if (changed) mqttState?.touch([store]);
+      // (chain) The other servers' views of the store's agents (live pushes, GET .../occupancy) drop theirs at once, not a second on.
+      if (changed) cluster?.changed([store]);
     },
     audit: async (store, agent, audit) => {
       if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);
@@ -406,6 +414,8 @@ export async function startHalf(
         ? () => ({ ...ingestHalf.info(), ingest: ingest.backlog(), ...(latency ? { ingestLatency: latency.take() } : {}) })
         : () => ({ http: httpUrlOf(), ingest: ingest.backlog(), ...(latency ? { latency: latency.take() } : {}) }),
       onRemoteLive: (stores) => {
+        // Another server changed the stores (a commit, an agent's state): what this one knows of their agents is read again.
+        counting.changed(stores);
         hub?.touch(stores);
         // An alert of a store ingested here acknowledged on another server: its retained state follows.
         mqttState?.remoteChanged(stores);

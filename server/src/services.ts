@@ -1,5 +1,6 @@
 import type { Layout } from "@footfall/core";
 import type { AnalyticsRegistry } from "./analytics/registry.js";
+import type { CountingView } from "./analytics/counting-view.js";
 import type { LayoutCache } from "./ingest/layouts.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
@@ -56,6 +57,8 @@ export interface Services {
   auditDueDays?: number;
   /** An agent's clock offset past this is flagged (FOOTFALL_CLOCK_WARN_MS; default core's DEFAULT_CLOCK_WARN_MS). */
   clockWarnMs?: number;
+  /** Which zones nobody counts now, from one short-lived view of each store's agents (./analytics/counting-view.ts); absent: read from storage at each ask. */
+  counting?: CountingView;
   /** Called after a layout is saved (and the layout cache reloaded): republish it and refresh live figures. */
   onLayoutSaved(layout: Layout): Promise<void>;
 }

@@ -4,10 +4,11 @@
  * is not counted, in GET .../alerts and the tablet's live alerts; counted again, it resolves as usual.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertNotification, LayoutInput, ZoneId } from "@footfall/core";
+import { AlertRuleSchema, readsCounted, type Alert, type AlertKind, type AlertNotification, type LayoutInput, type ZoneId } from "@footfall/core";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { liveAlerts } from "./live.js";
+import { withNotCounted } from "./not-counted.js";
 
 /** Sunday 6 Dec 2026, 16:00 in Paris. */
 const T0 = Date.UTC(2026, 11, 6, 15);
@@ -85,7 +86,11 @@ describe("alert rules on a zone nobody counts now", () => {
       now = at;
       await heard("offline");
       await tick();
-      expect(notes.length, `no notification at +${(at - T0) / M} min`).toBe(2);
+      // Each held alert said so once (alert.not-counted, for webhooks), nothing more while held.
+      expect(notes.slice(2).map((n) => [n.type, n.alert.ruleId, n.alert.notCountedSince]).sort(), `at +${(at - T0) / M} min`).toEqual([
+        ["alert.not-counted", "line-busy", T0 + 5 * S],
+        ["alert.not-counted", "line-long", T0 + 5 * S],
+      ]);
       const shown = await active();
       expect(shown.map((a) => a.ruleId).sort()).toEqual(["line-busy", "line-long"]);
       for (const a of shown) expect(a).toEqual({ ...fired.find((f) => f.ruleId === a.ruleId), notCountedSince: T0 + 5 * S });
@@ -98,7 +103,23 @@ describe("alert rules on a zone nobody counts now", () => {
     const q = new EventFactory("cam-q", "back");
     await t!.ingest("shop", "cam-q", [0, 1, 2, 3, 4].map((i) => ({ ...q.enter(`v${i}`, "line", now - M), type: "exit" as const })));
     await tick();
-    expect(notes.slice(2).map((n) => [n.type, n.alert.ruleId]).sort()).toEqual([["alert.resolved", "line-busy"], ["alert.resolved", "line-long"]]);
+    expect(notes.slice(4).map((n) => [n.type, n.alert.ruleId])).toEqual([
+      ["alert.counted", "line-busy"],
+      ["alert.resolved", "line-busy"],
+      ["alert.counted", "line-long"],
+      ["alert.resolved", "line-long"],
+    ]);
     expect(await active()).toEqual([]);
+  });
+
+  it("show since when the figure is not counted on the active alerts of exactly the kinds that read counted figures (core's one table), every kind of the rule schema", async () => {
+    await start();
+    await status("cam-q", "offline", T0 + 5 * S);
+    now = T0 + 1 * M;
+    await heard("offline");
+    const kinds = (AlertRuleSchema.properties.kind.anyOf as { const: AlertKind }[]).map((k) => k.const);
+    const alerts: Alert[] = kinds.map((kind) => ({ id: `a-${kind}`, ruleId: kind, store: "shop", kind, zone: "line", state: "firing", since: T0, firedAt: T0, value: 5, message: kind }));
+    const shown = await withNotCounted(t!.server.services, "shop", alerts);
+    expect(Object.fromEntries(shown.map((a) => [a.kind, a.notCountedSince ?? null]))).toEqual(Object.fromEntries(kinds.map((k) => [k, readsCounted(k) ? T0 + 5 * S : null])));
   });
 });

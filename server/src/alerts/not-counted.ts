@@ -5,8 +5,8 @@
  * the Alerts view and the tablet say "not counted now since 16:52" beside a figure that is frozen.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { AlertSchema, ruleNotCountedSince, type Alert, type AlertFigures } from "@footfall/core";
-import { notCountedFigures, zonesNotCounted } from "../analytics/zone-tracking.js";
+import { AlertSchema, readsCounted, ruleNotCountedSince, type Alert, type AlertFigures } from "@footfall/core";
+import { notCountedFigures, zonesNotCountedNow } from "../analytics/zone-tracking.js";
 import type { Services } from "../services.js";
 
 /** An alert as the API and the live push show it. */
@@ -24,16 +24,14 @@ export const ShownAlertSchema = Type.Composite([
 export type ShownAlert = Static<typeof ShownAlertSchema>;
 
 /** The store's figures nobody counts now, as alert rules read them (`zones`: the layout's zone ids). */
-export async function notCountedNow(services: Pick<Services, "analytics" | "storage">, store: string, zones: readonly string[], now: number): Promise<NonNullable<AlertFigures["notCounted"]>> {
-  const [analytics, notCounted] = await Promise.all([services.analytics.get(store), zonesNotCounted(services.storage, store, zones, now)]);
+export async function notCountedNow(services: Pick<Services, "analytics" | "storage" | "counting">, store: string, zones: readonly string[], now: number): Promise<NonNullable<AlertFigures["notCounted"]>> {
+  const [analytics, notCounted] = await Promise.all([services.analytics.get(store), zonesNotCountedNow(services, store, zones, now)]);
   return notCountedFigures(analytics.liveSource(), notCounted);
 }
 
-const READS_COUNTS = new Set<Alert["kind"]>(["occupancy", "queue-length", "queue-wait"]);
-
 /** `alerts` with `notCountedSince` on each active one whose figure nobody counts now (others as they are). */
-export async function withNotCounted(services: Pick<Services, "analytics" | "storage" | "layouts" | "now">, store: string, alerts: readonly Alert[]): Promise<ShownAlert[]> {
-  if (!alerts.some((a) => a.state !== "resolved" && READS_COUNTS.has(a.kind))) return [...alerts];
+export async function withNotCounted(services: Pick<Services, "analytics" | "storage" | "counting" | "layouts" | "now">, store: string, alerts: readonly Alert[]): Promise<ShownAlert[]> {
+  if (!alerts.some((a) => a.state !== "resolved" && readsCounted(a.kind))) return [...alerts];
   const now = services.now();
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);

@@ -3,8 +3,9 @@
  * agents each zone's events came from), and the live occupancy with it: the occupancy answer and the
  * live push say per zone since when and which agents, and whether the store total holds such a zone.
  */
-import { anyAgentDown, notCountedSince, type AlertFigures, type NotCounted, type Occupancy, type TrackingAgent } from "@footfall/core";
+import { anyAgentDown, notCountedSince, type AlertFigures, type NotCounted, type Occupancy, type TrackingAgent, type ZoneNamer } from "@footfall/core";
 import { attentionOf } from "../agent-info.js";
+import type { Services } from "../services.js";
 import type { AgentRow, Storage } from "../storage/types.js";
 
 /** A stored agent as core's rule reads it. */
@@ -18,15 +19,28 @@ export function trackingOf(a: AgentRow): TrackingAgent {
  * are read only when one of them is down (a store whose agents are all up costs one query).
  */
 export async function zonesNotCounted(storage: Pick<Storage, "agents">, store: string, zones: readonly string[], now: number): Promise<Map<string, NotCounted>> {
-  const out = new Map<string, NotCounted>();
-  if (zones.length === 0) return out;
+  if (zones.length === 0) return new Map();
   const agents = (await storage.agents.list(store)).map(trackingOf);
-  if (!anyAgentDown(agents, now)) return out;
+  return zonesNotCountedOf(agents, (zone) => storage.agents.zoneAgents(store, zone), zones, now);
+}
+
+/** {@link zonesNotCounted} from the store's agents as read, and its zones' agents read when asked (only when one agent is down). */
+export async function zonesNotCountedOf(agents: readonly TrackingAgent[], namers: (zone: string) => Promise<readonly ZoneNamer[]>, zones: readonly string[], now: number): Promise<Map<string, NotCounted>> {
+  const out = new Map<string, NotCounted>();
+  if (zones.length === 0 || !anyAgentDown(agents, now)) return out;
   for (const zone of zones) {
-    const n = notCountedSince(agents, await storage.agents.zoneAgents(store, zone), now);
+    const n = notCountedSince(agents, await namers(zone), now);
     if (n) out.set(zone, n);
   }
   return out;
+}
+
+/**
+ * The zones nobody counts now through the server's view of its stores' agents (./counting-view.ts:
+ * one storage read per store while nothing changes), or storage itself when there is none.
+ */
+export function zonesNotCountedNow(services: Pick<Services, "storage" | "counting">, store: string, zones: readonly string[], now: number): Promise<Map<string, NotCounted>> {
+  return services.counting ? services.counting.zonesNotCounted(store, zones, now) : zonesNotCounted(services.storage, store, zones, now);
 }
 
 /** The live occupancy as GET .../occupancy answers it and the live hub pushes it. */

@@ -7,7 +7,7 @@ import type { Principal } from "../storage/types.js";
 import type { Services } from "../services.js";
 import { liveAlerts } from "../alerts/live.js";
 import { interactive } from "../storage/interactive.js";
-import { withTracking, zonesNotCounted } from "../analytics/zone-tracking.js";
+import { withTracking, zonesNotCountedNow } from "../analytics/zone-tracking.js";
 
 const room = (store: string) => `store:${store}`;
 
@@ -121,7 +121,7 @@ export class LiveHub {
     // Zones nothing counts now (every agent of theirs offline, silent or revoked) say so: the sweep marks a watched store dirty each second, so a tablet learns within a second or so.
     const [occ, notCounted] = await Promise.all([
       analytics.occupancy(now, layout.timezone, layout.zones, this.pending(store)),
-      zonesNotCounted(this.services.storage, store, layout.zones.map((z) => z.id), now),
+      zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now),
     ]);
     return withTracking(occ, analytics.liveSource(), notCounted);
   }

@@ -17,7 +17,7 @@
  * their shard's (`availabilityTopic`: the shard session's will), not one server's.
  */
 import { encodePayload, topics, type AlertNotification, type Layout } from "@footfall/core";
-import { withTracking, zonesNotCounted } from "../analytics/zone-tracking.js";
+import { withTracking, zonesNotCountedNow } from "../analytics/zone-tracking.js";
 import type { Services } from "../services.js";
 import { discoveryMessages, DEFAULT_DISCOVERY_PREFIX } from "./home-assistant.js";
 import { RetainedPublisher, type PublishRetained } from "./retained.js";
@@ -212,7 +212,7 @@ export class MqttStatePublisher {
     const a = await analytics.get(store);
     const occ = await a.occupancy(now(), layout.timezone, layout.zones);
     // Zones nobody counts now (core notCountedSince): their states say since when (Home Assistant: unavailable), the total that it is partial.
-    const tracked = withTracking(occ, a.liveSource(), await zonesNotCounted(this.services.storage, store, layout.zones.map((z) => z.id), now()));
+    const tracked = withTracking(occ, a.liveSource(), await zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now()));
     const offlineSince = new Map(tracked.zones.map((z) => [z.zone, z.offlineSince]));
     // (chain) The shard may have moved while this was read: the new holder publishes it now.
     if (!this.here(store)) return;

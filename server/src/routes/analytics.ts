@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Bucket, Layout } from "@footfall/core";
 import { firstKeptHour } from "../chain/counts.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
-import { zonesNotCounted, withTracking } from "../analytics/zone-tracking.js";
+import { zonesNotCountedNow, withTracking } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
 import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
@@ -79,7 +79,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const a = await analytics.get(id);
       const now = services.now();
       // Read side by side: what is counted, and what nothing counts now (its agents down).
-      const [occ, notCounted] = await Promise.all([a.occupancy(now, layout.timezone, layout.zones), zonesNotCounted(services.storage, id, layout.zones.map((z) => z.id), now)]);
+      const [occ, notCounted] = await Promise.all([a.occupancy(now, layout.timezone, layout.zones), zonesNotCountedNow(services, id, layout.zones.map((z) => z.id), now)]);
       // The version of the layout in force the figures are counted on, as the live push names it (a zone renamed keeps its id).
       return { ...withTracking(occ, a.liveSource(), notCounted), ...(layout.version !== undefined ? { layoutVersion: layout.version } : {}) };
     },
