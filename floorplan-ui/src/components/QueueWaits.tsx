@@ -14,7 +14,8 @@ import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
 import "../styles/queues.css";
 
-export function QueueWaits({ store, range, timeZone, now }: { store: string; range: { from: number; to: number }; timeZone: string; now: number }) {
+/** `noData`: the range holds none of the store's figures (before they begin): said so, not "0 joined". */
+export function QueueWaits({ store, range, timeZone, now, noData = false }: { store: string; range: { from: number; to: number }; timeZone: string; now: number; noData?: boolean }) {
   const { api } = useSession();
   const client = useMemo(() => queuesApi(api.token), [api.token]);
   const report = useQ(["queues", store, range.from, range.to, now], (signal) => client.report(store, range, signal));
@@ -30,7 +31,7 @@ export function QueueWaits({ store, range, timeZone, now }: { store: string; ran
         <button className="btn sm" onClick={() => void exportCsv()} disabled={!report.data} data-testid="export-queues">Export CSV</button>
       </div>
       <div className="card-b">
-        {report.status === "error" ? <ErrorState error={report.error} onRetry={report.reload} /> : !report.data ? <Loading /> : report.data.queues.length === 0 ? <Empty title="No queue zones in this range" icon="chart" /> : report.data.queues.map((q) => <QueueBlock key={q.zone} q={q} />)}
+        {report.status === "error" ? <ErrorState error={report.error} onRetry={report.reload} /> : !report.data ? <Loading /> : report.data.queues.length === 0 ? <Empty title="No queue zones in this range" icon="chart" /> : noData ? <Empty title="No data for this range" icon="chart">The store's figures begin later.</Empty> : report.data.queues.map((q) => <QueueBlock key={q.zone} q={q} />)}
       </div>
     </section>
   );

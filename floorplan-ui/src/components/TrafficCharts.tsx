@@ -154,6 +154,8 @@ export function TrafficCharts({
     };
   }, [hourly.data, useZones, coverage]);
 
+  // The chart is drawn (its shading and forecast with it) unless the range has no data, or no enter and no forecast.
+  const drawn = !!bars && bars.total !== null && !(bars.total === 0 && !bars.forecast);
   const exportSeries = () => {
     if (!bars) return;
     downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, { ...range, timeZone }, useZones ? "enters_all_zones" : "store_enters"), "text/csv;charset=utf-8");
@@ -165,13 +167,13 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="traffic-h">{what} by {bucket}</h2>
           <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
-          {!!bars?.closedHours && <span className="hint" data-testid="traffic-closed" data-hours={bars.closedHours} title="From the store's opening hours">shaded: closed</span>}
-          {!!bars?.forecastClosedHours && (
+          {drawn && !!bars?.closedHours && <span className="hint" data-testid="traffic-closed" data-hours={bars.closedHours} title="From the store's opening hours">shaded: closed</span>}
+          {drawn && !!bars?.forecastClosedHours && (
             <span className="hint" data-testid="traffic-forecast-closed" data-hours={bars.forecastClosedHours} title="Hours ahead the store is closed (its opening hours): forecast 0">
               closed ahead: {bars.forecastClosedHours} h
             </span>
           )}
-          {bars?.forecast && <span className="hint" data-testid="traffic-forecast-hint" title="The store's forecast for the hours not counted yet: expected enters (dashed) and the 80 % interval (band)">dashed: forecast · band: 80 %</span>}
+          {drawn && bars?.forecast && <span className="hint" data-testid="traffic-forecast-hint" title="The store's forecast for the hours not counted yet: expected enters (dashed) and the 80 % interval (band)">dashed: forecast · band: 80 %</span>}
           <button className="btn sm" onClick={exportSeries} disabled={!bars} data-testid="export-traffic">Export CSV</button>
         </div>
         <div className="card-b">

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BOM } from "./csv.js";
 import { salesDaysFigures } from "./sales.js";
 import { chainCsv, type ChainCsvStore, funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
+import { funnelRows } from "./funnel.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -45,6 +46,12 @@ describe("funnel exports", () => {
     // Each step's share of every trip in the store, as its bar says it ("25 % of all trips").
     expect(rows[0]!.at(-1)).toBe("share_of_all_trips");
     expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", "", "0.2500"], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6", "0.1000"]]);
+  });
+  it("leaves the shares empty, not 0, when no trip reached the first step (a range before the store's figures)", () => {
+    // GET /funnel's answer for such a range: reached 0 and shares 0 for 0 of 0.
+    const steps = [{ step: "fruit", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }, { step: "checkout", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }];
+    const rows = read(funnelCsv(funnelRows(steps, (s) => s), range));
+    expect(rows.slice(1).map((r) => r.slice(2, 9))).toEqual([["1", "fruit", "fruit", "0", "", "", ""], ["2", "checkout", "checkout", "0", "", "", "0"]]);
   });
   it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
     const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];

@@ -115,9 +115,10 @@ export function transitionsCsv(transitions: readonly { from: string; to: string;
 /**
  * A funnel's steps over the range: trips that reached each step, the share of the first step's and of
  * the previous step's, how many left before it, and the share of every trip in the store that reached
- * it (the bars' "12 % of all trips"; empty where the API leaves it out).
+ * it (the bars' "12 % of all trips"; empty where the API leaves it out). A share of nobody (no trip at
+ * the first step, or at the previous one) is empty, as the per-hour or per-day completion is, not 0.
  */
-export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange): string {
+export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number | null; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   return toCsvFile(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { FunnelStep } from "../api/types.js";
-import { bucketSeries, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
+import { bucketSeries, completionText, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
 
 const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
 const layout = {
@@ -101,6 +101,42 @@ describe("funnelRows", () => {
     ]);
     // A step's share of every trip in the range (a zone's reach), where the server gives it.
     expect(rows.map((r) => r.ofAll)).toEqual([null, null, 0.1]);
+  });
+  it("gives no share of nobody: the server's 0 for 0 of 0 is null, at the first step and after a step nobody reached", () => {
+    // What GET /funnel answers for a range before the store's figures, or with nobody at the first step.
+    const none = funnelRows(
+      [
+        { step: "fruit", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 },
+        { step: "checkout", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 },
+      ],
+      (s) => s,
+    );
+    expect(none.map((r) => [r.rate, r.stepRate])).toEqual([[null, null], [null, null]]);
+    // Trips at the first step, none at the second: the third's share of the first is a real 0, of the previous none.
+    const later = funnelRows(
+      [
+        { step: "fruit", reached: 8, dropOff: 8, rate: 1, stepRate: 1, shareOfTrips: 0.5 },
+        { step: "fitting", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 },
+        { step: "checkout", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 },
+      ],
+      (s) => s,
+    );
+    expect(later.map((r) => [r.rate, r.stepRate])).toEqual([[1, null], [0, 0], [0, null]]);
+  });
+});
+
+describe("completionText", () => {
+  const rows = (...reached: number[]) => funnelRows(reached.map((n, i) => ({ step: `s${i}`, reached: n, dropOff: 0, rate: reached[0] ? n / reached[0] : 0, stepRate: 0, shareOfTrips: 0 })), (s) => s);
+  it("says the share of the first step's trips that reached the last", () => {
+    expect(completionText(rows(8, 4, 1), false)).toBe("13 % of those at the first step reached the last");
+  });
+  it("is a real 0 % when trips reached the first step and none the last", () => {
+    expect(completionText(rows(8, 0), false)).toBe("0.0 % of those at the first step reached the last");
+  });
+  it("says nothing when no trip reached the first step, or the range has no data, instead of 0.0 %", () => {
+    expect(completionText(rows(0, 0), false)).toBeNull();
+    expect(completionText(rows(8, 4), true)).toBeNull();
+    expect(completionText(null, false)).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { slotHasData, type Coverage, type Layout } from "@footfall/core";
 import type { Departments, FunnelBy, FunnelReport, FunnelStep } from "../api/types.js";
+import { formatRate } from "./format.js";
 
 export type StepMode = "zones" | "departments";
 
@@ -120,9 +121,9 @@ export interface FunnelRow {
   step: string;
   label: string;
   reached: number;
-  /** Share of the first step's trips that reached this one (1 for the first). */
-  rate: number;
-  /** Share of the previous step's trips that went on to this one (null for the first). */
+  /** Share of the first step's trips that reached this one (1 for the first); null when no trip reached the first (0 of 0 is no share). */
+  rate: number | null;
+  /** Share of the previous step's trips that went on to this one (null for the first, and when none reached the previous). */
   stepRate: number | null;
   /** How many of the previous step's trips did not reach this one (0 for the first). */
   dropOff: number;
@@ -133,7 +134,9 @@ export interface FunnelRow {
 /**
  * Rows of the funnel with names. The server's `dropOff` is counted at the step people leave
  * (reached here minus reached at the next); a row shows it where they are missing, so it is
- * recomputed from `reached`, as are rates the server leaves out.
+ * recomputed from `reached`, as are rates the server leaves out. A share of no trip is null, not
+ * the 0 the server answers for 0 of 0 (nobody at the first step, a range before the store's
+ * figures): "–" on screen and an empty CSV cell, as the per-hour or per-day completion has it.
  */
 export function funnelRows(steps: readonly FunnelStep[], label: (step: string) => string): FunnelRow[] {
   const first = steps[0]?.reached ?? 0;
@@ -143,8 +146,8 @@ export function funnelRows(steps: readonly FunnelStep[], label: (step: string) =
       step: s.step,
       label: label(s.step),
       reached: s.reached,
-      rate: s.rate ?? (first > 0 ? s.reached / first : 0),
-      stepRate: i === 0 ? null : (s.stepRate ?? (prev ? s.reached / prev : null)),
+      rate: first > 0 ? (s.rate ?? s.reached / first) : null,
+      stepRate: i === 0 || !prev ? null : (s.stepRate ?? s.reached / prev),
       dropOff: prev === null ? 0 : Math.max(0, prev - s.reached),
       ofAll: typeof s.shareOfTrips === "number" && Number.isFinite(s.shareOfTrips) ? s.shareOfTrips : null,
     };
@@ -203,4 +206,14 @@ export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">
 export function doorOnlyZones(enters: ReadonlyMap<string, number>, dwell: readonly { zone: string; visits: number }[]): Set<string> {
   const visits = new Map(dwell.map((d) => [d.zone, d.visits]));
   return new Set([...enters].filter(([z, n]) => n > 0 && (visits.get(z) ?? 0) === 0).map(([z]) => z));
+}
+
+/**
+ * The funnel's headline, "13 % of those at the first step reached the last", or null when it
+ * has no such share: no data in the range, or no trip at the first step (never "0.0 %" for 0 of 0).
+ */
+export function completionText(rows: readonly Pick<FunnelRow, "rate">[] | null, noData: boolean): string | null {
+  const last = rows?.at(-1);
+  if (noData || !last || last.rate === null) return null;
+  return `${formatRate(last.rate)} of those at the first step reached the last`;
 }

@@ -100,7 +100,7 @@ export default function FlowsView(props: ViewProps) {
                     >
                       {(v) => <FlowArrows layout={r.layout!} arrows={arrows} viewport={v} hovered={hover?.i ?? null} onHover={onHover} />}
                     </PlanStage>
-                    {arrows.length === 0 && <div className="plan-empty">No moves between zones in this range.</div>}
+                    {arrows.length === 0 && <div className="plan-empty" data-testid="flows-empty">{noData ? "No data for this range: the store's figures begin later." : "No moves between zones in this range."}</div>}
                     <TransitionsTable arrows={arrows} names={names} />
                   </>
                 )}
@@ -109,7 +109,7 @@ export default function FlowsView(props: ViewProps) {
             <section className="card heat-side">
               <div className="card-h">
                 <h2>Top paths</h2>
-                <span className="hint" data-testid="paths-trips" data-trips={report.data ? trips : ""}>{report.data ? `${formatCount(trips)} trips${paths.length ? ` · the ${paths.length} most common` : ""}` : ""}</span>
+                <span className="hint" data-testid="paths-trips" data-trips={report.data ? trips : ""}>{report.data ? (noData ? "no data" : `${formatCount(trips)} trips${paths.length ? ` · the ${paths.length} most common` : ""}`) : ""}</span>
               </div>
               {!report.data ? (
                 <Loading />

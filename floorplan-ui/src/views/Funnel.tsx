@@ -9,7 +9,7 @@ import { isNotFound } from "../api/client.js";
 import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { bucketSeries, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
+import { bucketSeries, completionText, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
 import { zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, type Coverage } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
@@ -65,6 +65,7 @@ export default function FunnelView(props: ViewProps) {
   const label = useCallback((step: string) => (pick.mode === "zones" ? (names.get(step) ?? step) : step), [pick.mode, names]);
   const options = stepOptions(pick, r.layout, departments.data, doorOnly.data);
   const rows = report.data ? funnelRows(report.data.steps, label) : null;
+  const completion = completionText(rows, noData);
   const doorSteps = pick.mode === "zones" ? pick.steps.filter((st) => doorOnly.data?.has(st)) : [];
 
   return (
@@ -138,7 +139,7 @@ export default function FunnelView(props: ViewProps) {
           <div className="card-h">
             <h2>Funnel</h2>
             {report.status === "loading" && !problem && <div className="spinner sm" aria-label="Loading" />}
-            {rows && rows.length > 0 && <span className="hint">{formatRate(rows.at(-1)!.rate)} of those at the first step reached the last</span>}
+            {completion && <span className="hint" data-testid="funnel-completion">{completion}</span>}
           </div>
           <div className="card-b">
             {problem ? (
@@ -175,7 +176,7 @@ function FunnelBars({ rows }: { rows: FunnelRow[] }) {
           )}
           <div className="bar-row">
             <span className="label">{i + 1}. {row.label}</span>
-            <div className="bar"><span style={{ width: `${Math.max(0.5, row.rate * 100)}%`, background: STEP_COLOURS[i % STEP_COLOURS.length] }} /></div>
+            <div className="bar"><span style={{ width: `${Math.max(0.5, (row.rate ?? 0) * 100)}%`, background: STEP_COLOURS[i % STEP_COLOURS.length] }} /></div>
             <span className="fig">
               <b>{formatCount(row.reached)}</b> <span className="muted" title={i === 0 ? undefined : `of the trips at ${rows[0]!.label}`}>{formatRate(row.rate)}</span>
               {row.ofAll !== null && (

@@ -195,7 +195,7 @@ export default function HeatmapView(props: ViewProps) {
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} since={conversionSince(conversion.data.store.since, r.range, r.timeZone)} />}
       {r.ready && <TrafficCharts store={store} range={r.range} bucket={bucketFor(r.range)} timeZone={r.timeZone} layout={r.layout} hourly={hourly} coverage={coverage} now={r.now} />}
-      {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} />}
+      {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} noData={noData} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn" data-testid="unplaced-zones">
           {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {(removedNames.data?.key === `${store}:${unplacedIds.join(",")}` ? removedNames.data.names : unplacedIds).join(", ")}.

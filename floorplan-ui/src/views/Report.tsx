@@ -156,7 +156,7 @@ export default function ReportView(props: ViewProps) {
           <section className="report-section">
             <h2>Top paths</h2>
             {paths.data!.paths.length === 0 ? (
-              <p className="muted">No trips in this range.</p>
+              <p className="muted" data-testid="report-paths-empty">{noData ? "No data for this range." : "No trips in this range."}</p>
             ) : (
               <table className="table report-table" data-testid="report-paths">
                 <thead><tr><th>Path</th><th className="num">Trips</th><th className="num">Share</th></tr></thead>
