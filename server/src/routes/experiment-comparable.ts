@@ -32,19 +32,33 @@ export { NOT_COMPARABLE };
  * compared: "reach" would read 0 before and claim an increase of everything after. Their metrics
  * get the verdict "not comparable" with no change, interval or difference in differences, the
  * figure of the missing period is dropped (and the figures as counted beside adjusted ones, which
- * would read "0 % as counted" there), and the result carries a warning naming them.
- * `layouts`: every layout version of each test store.
+ * would read "0 % as counted" there), and the result carries a warning naming them. Test stores are
+ * pooled, so a zone one of them lacked in a period (its change removed it there, or added it) is not
+ * comparable either: its trips there reach nothing, and pooled with the others' they read as a fall.
+ * `layouts`: every layout version of each test store, by store.
  */
-export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>(result: R, layouts: readonly (readonly Layout[])[], before: Period, after: Period): R {
-  const during = (p: Period) => new Set(layouts.flatMap((l) => zonesDuring(l, p.from, p.to)));
-  const [inBefore, inAfter] = [during(before), during(after)];
+export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>(
+  result: R,
+  layouts: readonly { store: string; layouts: readonly Layout[] }[],
+  before: Period,
+  after: Period,
+): R {
+  const per = layouts.map((l) => ({ store: l.store, before: new Set(zonesDuring(l.layouts, before.from, before.to)), after: new Set(zonesDuring(l.layouts, after.from, after.to)) }));
   const missing: string[] = [];
+  let partly = false;
   const zones = result.zones.map((z) => {
-    const b = inBefore.has(z.zone);
-    const a = inAfter.has(z.zone);
+    const lacking = (p: "before" | "after") => per.filter((s) => !s[p].has(z.zone)).map((s) => s.store);
+    const [lb, la] = [lacking("before"), lacking("after")];
+    const b = lb.length === 0;
+    const a = la.length === 0;
     if (b && a) return z;
     missing.push(z.name);
-    const why = !b && !a ? "was on the layout in neither period" : !b ? "was not on the layout before the change" : "was not on the layout after the change";
+    // Some test stores had it where the others did not: say which lacked it.
+    const some = (l: string[]) => l.length < per.length;
+    const which = (l: string[]) => ` (not on ${l.map((s) => `store "${s}"`).join(", ")})`;
+    if ((!b && some(lb)) || (!a && some(la))) partly = true;
+    const one = (l: string[], when: string) => (some(l) ? `was not on every test store's layout ${when}${which(l)}` : `was not on the layout ${when}`);
+    const why = !b && !a ? (some(lb) || some(la) ? "was not on every test store's layout in either period" : "was on the layout in neither period") : !b ? one(lb, "before the change") : one(la, "after the change");
     return {
       ...z,
       // No "0 % as counted" either (unadjusted) for a period the zone was not there in; the figure of a period it was.
@@ -52,7 +66,10 @@ export function markNotComparable<M extends MetricLike, R extends ResultLike<M>>
     };
   });
   if (missing.length === 0) return result;
-  return { ...result, zones, warnings: [...result.warnings, `not comparable: ${missing.join(", ")} did not exist in both periods (a zone the change added or removed); its figures are shown for the period it existed in only`] };
+  const warning = partly
+    ? `not comparable: ${missing.join(", ")} did not exist in both periods in every test store (a zone the change added or removed in some of them); its figures are shown for the period every test store had it in only`
+    : `not comparable: ${missing.join(", ")} did not exist in both periods (a zone the change added or removed); its figures are shown for the period it existed in only`;
+  return { ...result, zones, warnings: [...result.warnings, warning] };
 }
 
 /** What a zone of a kind that sells nothing is, in the verdict's words. */

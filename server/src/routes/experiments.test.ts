@@ -357,6 +357,32 @@ describe("a zone that did not exist in both periods", () => {
     expect(res.body.zones.find((z: { zone: string }) => z.zone === "promo").metrics.every((m: { verdict: string }) => m.verdict !== "not comparable")).toBe(true);
     expect(res.body.warnings.join(" ")).toMatch(/(^| )not comparable: .*did not exist in both periods/);
   });
+
+  it("is not comparable when one of the test stores removed it, not a fall of the pooled stores' reach", async () => {
+    // Two test stores change alike but one's change removed the promo table: its trips after the change reach no promo
+    // table, and pooled with the other store's they halved the reach: "a smaller share of trips reached promo: -50 %".
+    const base = promoLayout();
+    for (const store of ["keeps", "drops"]) await t.putLayout(store, base);
+    await t.putLayout("keeps", promoLayout({ validFrom: CHANGE, promoAt: [4, 6] }));
+    await t.putLayout("drops", { ...promoLayout({ validFrom: CHANGE }), zones: base.zones.filter((z) => z.id !== "promo") });
+    for (const [store, seed] of [["keeps", 21], ["drops", 22]] as const) {
+      const reach = (ts: number) => (store === "drops" && ts >= CHANGE ? 0 : 0.3);
+      const sim = simulateShoppers({ seed, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 4, promoReach: reach });
+      for (const batch of chunks(sim.events, 1000)) await t.ingest(store, "cam-1", batch);
+    }
+    const created = await post(definition({ testStores: ["keeps", "drops"], controlStores: [], zones: ["promo", "fruit"] }));
+    expect(created.status).toBe(200);
+    const res = await t.get(`/api/v1/experiments/${created.body.id}/result`);
+    const promo = res.body.zones.find((z: { zone: string }) => z.zone === "promo");
+    for (const m of promo.metrics) {
+      expect(m).toMatchObject({ verdict: "not comparable", after: null, change: null, interval: null, did: null });
+      expect(m.text).toBe('promo was not on every test store\'s layout after the change (not on store "drops"): there is nothing to compare it with.');
+    }
+    expect(res.body.zones.find((z: { zone: string }) => z.zone === "fruit").metrics.every((m: { verdict: string }) => m.verdict !== "not comparable")).toBe(true);
+    expect(res.body.warnings).toContain(
+      "not comparable: promo did not exist in both periods in every test store (a zone the change added or removed in some of them); its figures are shown for the period every test store had it in only",
+    );
+  });
 });
 
 describe("a queue zone", () => {

@@ -202,7 +202,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const doorOnly = new Set(e.zones.filter((z) => doorZones.has(z) && !followed(z)));
     const result = markDoorOnly(
       markNoConversion(
-        markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => layouts.all(s)), e.before, e.after),
+        markNotComparable(experimentResult(input, { seed: seedOf(e.id) }), e.testStores.map((s) => ({ store: s, layouts: layouts.all(s) })), e.before, e.after),
         kindOf,
       ),
       doorOnly,
