@@ -12,6 +12,7 @@ import { Empty, Loading } from "./components/States.js";
 import { Header } from "./components/Header.js";
 import { SignIn } from "./views/SignIn.js";
 import { loadView } from "./views/load.js";
+import { nameShown } from "./model/names.js";
 
 const ChainView = lazy(loadView.chain);
 const HeatmapView = lazy(loadView.heatmap);
@@ -162,7 +163,7 @@ function Routed({ session, route, navigate, kiosk }: { session: Session; route: 
   }, [route, view, store, navigate]);
 
   // The tab's title names the view and the store (by its name as listed now, so a rename shows at once).
-  const storeName = store ? stores.find((s) => s.id === store)?.name || store : null;
+  const storeName = store ? nameShown(stores.find((s) => s.id === store)?.name) || store : null;
   const viewLabel = viewsFor(me.role).find((v) => v.id === view)?.label;
   const title = [viewLabel, view === "chain" ? null : storeName, "Footfall"].filter(Boolean).join(" · ");
   useEffect(() => {
@@ -235,7 +236,7 @@ function UnknownStore({ store, view, stores, mayCreate }: { store: string; view:
           {stores.map((s, i) => (
             <span key={s.id}>
               {i > 0 && ", "}
-              <a href={formatHash({ view, store: s.id, params: {} })}>{s.name || s.id}</a>
+              <a href={formatHash({ view, store: s.id, params: {} })}>{nameShown(s.name) || s.id}</a>
             </span>
           ))}
           .

@@ -11,6 +11,7 @@ import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
 import { ACK_NAME_KEY, ackNameRecord, alertSinceText, rememberedAckName, shownAckError, type CapacityState } from "../model/live.js";
 import { useSession } from "../session.js";
+import { nameShown } from "../model/names.js";
 
 export const SOUND_KEY = "footfall.alertSound";
 
@@ -118,7 +119,7 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
           <li key={a.id} data-testid={`alert-${a.ruleId}`} data-state={a.state}>
             {/* The text wraps in a cell of its own, the button in a column beside it: an alert takes a button's height, not a line for each part. */}
             <span className="live-alert-text">
-              <b>{a.message}</b>
+              <b>{nameShown(a.message)}</b>
               {nowOf?.(a) && (
                 <span className="live-alert-now" data-testid={`alert-now-${a.ruleId}`}>
                   {" "}· {nowOf(a)}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { ZONE_KINDS, type Zone, type ZoneKind } from "@footfall/core";
 import { hasDrawnId, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
 import { KIND_STYLE } from "./kinds.js";
+import { nameShown } from "../model/names.js";
 
 type Dispatch = (a: EditorAction) => void;
 /** Data URLs above this would exceed the layout schema's image limit. */
@@ -150,7 +151,7 @@ export function ZoneForm({ zone, zones, idEditable, focusName = false, dispatch 
             <span>Queue for <span className="muted" style={{ fontWeight: 400 }}>· the zone people wait to be served in (e.g. the checkout)</span></span>
             <select className="field" value={zone.queueFor ?? ""} onChange={(e) => update({ queueFor: e.target.value || null })} data-testid="zone-queue-for">
               <option value="">Choose a zone…</option>
-              {zones.filter((z) => z.kind !== "queue" && z.id !== zone.id).map((z) => <option key={z.id} value={z.id}>{z.name} ({z.id})</option>)}
+              {zones.filter((z) => z.kind !== "queue" && z.id !== zone.id).map((z) => <option key={z.id} value={z.id}>{nameShown(z.name)} ({z.id})</option>)}
             </select>
           </label>
         )}

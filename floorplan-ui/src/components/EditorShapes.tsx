@@ -6,6 +6,7 @@ import type { SnapSettings } from "../model/snap.js";
 import type { Viewport } from "../model/viewport.js";
 import { KIND_STYLE } from "./kinds.js";
 import { zoneBox } from "./zoneBox.js";
+import { nameShown } from "../model/names.js";
 
 /** Corner handle radius and the distance that closes a polygon, in screen pixels. */
 export const HANDLE_PX = 7;
@@ -84,7 +85,7 @@ export function EditorShapes({ state, viewport, pointer, dispatch, problemZones,
         if (box.width * viewport.scale < 36) return null;
         return (
           <Group key={z.id} listening={false}>
-            <Text x={box.x} y={c[1] - 14 * px} width={box.width} align="center" text={z.name} fontSize={12.5 * px} fontStyle="600" fill="#0f172a" wrap="none" ellipsis />
+            <Text x={box.x} y={c[1] - 14 * px} width={box.width} align="center" text={nameShown(z.name)} fontSize={12.5 * px} fontStyle="600" fill="#0f172a" wrap="none" ellipsis />
             <Text x={box.x} y={c[1] + 2 * px} width={box.width} align="center" text={`${KIND_STYLE[z.kind].label}${z.capacity !== undefined ? ` · max ${z.capacity}` : ""}`} fontSize={10.5 * px} fill="#475569" wrap="none" ellipsis />
           </Group>
         );

@@ -8,6 +8,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { Experiment } from "../api/types.js";
 import { useSession } from "../session.js";
 import { InlineConfirm } from "./InlineConfirm.js";
+import { nameShown } from "../model/names.js";
 
 export function ExperimentDelete({ experiment, onDeleted, compact = false }: { experiment: Pick<Experiment, "id" | "name">; onDeleted?: () => void; compact?: boolean }) {
   const { api } = useSession();
@@ -16,11 +17,11 @@ export function ExperimentDelete({ experiment, onDeleted, compact = false }: { e
   return (
     <InlineConfirm
       name="exp-delete"
-      ask={{ text: "Delete…", label: `Delete… experiment “${experiment.name}”`, className: `${size} danger` }}
+      ask={{ text: "Delete…", label: `Delete… experiment “${nameShown(experiment.name)}”`, className: `${size} danger` }}
       groupLabel="Confirm deleting the experiment"
       question={
         <>
-          Delete <b>“{experiment.name}”</b>? Its definition goes for good; the stores’ counts stay.
+          Delete <b>“{nameShown(experiment.name)}”</b>? Its definition goes for good; the stores’ counts stay.
         </>
       }
       yes={{ text: "Delete experiment", busy: "Deleting…", className: `${size} danger` }}

@@ -14,6 +14,7 @@ import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
 import { Loading } from "./States.js";
+import { nameShown } from "../model/names.js";
 
 const HOUR = 3_600_000;
 
@@ -86,8 +87,8 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
   const tz = current.data?.timezone ?? "UTC";
   const zoneOptions = (() => {
     const seen = new Map<string, string>();
-    for (const z of layouts.data?.after.zones ?? []) seen.set(z.id, z.name);
-    for (const z of layouts.data?.before?.zones ?? []) if (!seen.has(z.id)) seen.set(z.id, `${z.name} (removed)`);
+    for (const z of layouts.data?.after.zones ?? []) seen.set(z.id, nameShown(z.name));
+    for (const z of layouts.data?.before?.zones ?? []) if (!seen.has(z.id)) seen.set(z.id, `${nameShown(z.name)} (removed)`);
     return [...seen];
   })();
   const context: CheckContext = {
@@ -96,7 +97,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
     zoneName: (z) => zoneOptions.find(([id]) => id === z)?.[1] ?? z,
     storeName: (id) => {
       const name = stores.find((s) => s.id === id)?.name;
-      return name && name !== id ? `${name} (${id})` : id;
+      return name && name !== id ? `${nameShown(name)} (${id})` : id;
     },
   };
   const check = checkExperiment(form, context);
@@ -155,7 +156,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
             Store (where the layout changed)
             <select className="field" value={form.store} onChange={(e) => dispatch({ type: "setStore", store: e.target.value, storeName: nameOf(e.target.value) })} data-testid="exp-store">
               {!stores.some((s) => s.id === form.store) && <option value={form.store}>{form.store}</option>}
-              {stores.map((s) => <option key={s.id} value={s.id}>{s.name || s.id}</option>)}
+              {stores.map((s) => <option key={s.id} value={s.id}>{nameShown(s.name) || s.id}</option>)}
             </select>
           </label>
           <label className="lbl">
@@ -197,7 +198,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
             {stores.filter((s) => s.id !== form.store).length === 0 && <span className="muted">No other store to compare with.</span>}
             {stores.filter((s) => s.id !== form.store).map((s) => (
               <button key={s.id} type="button" className="zchip" aria-pressed={form.controls.includes(s.id)} onClick={() => dispatch({ type: "toggleControl", store: s.id })} data-store={s.id}>
-                {s.name && s.name !== s.id ? `${s.name} · ${s.id}` : s.id}
+                {s.name && s.name !== s.id ? `${nameShown(s.name)} · ${s.id}` : s.id}
               </button>
             ))}
           </div>

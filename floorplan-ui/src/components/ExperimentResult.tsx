@@ -17,6 +17,7 @@ import { PlanStage } from "./PlanStage.js";
 import { ErrorState, Loading } from "./States.js";
 import { ExperimentDelete } from "./ExperimentDelete.js";
 import { downloadText } from "./download.js";
+import { nameShown } from "../model/names.js";
 
 export function ExperimentResultView({ id, mayDelete = false, onDeleted }: { id: string; mayDelete?: boolean; onDeleted?: () => void }) {
   const { api } = useSession();
@@ -37,7 +38,7 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
   const tz = layouts.data?.after.timezone ?? null;
   const names = useMemo(() => {
     const m = new Map<string, string>();
-    for (const z of [...(layouts.data?.before.zones ?? []), ...(layouts.data?.after.zones ?? [])]) m.set(z.id, z.name);
+    for (const z of [...(layouts.data?.before.zones ?? []), ...(layouts.data?.after.zones ?? [])]) m.set(z.id, nameShown(z.name));
     return m;
   }, [layouts.data]);
   const rows = useMemo(() => verdictRows(result, (z) => names.get(z) ?? z), [result, names]);
@@ -59,7 +60,7 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
     <div className="exp-result" data-testid="experiment-result">
       <div className="card card-b exp-summary">
         <div>
-          <h2 data-testid="exp-title">{exp.name}</h2>
+          <h2 data-testid="exp-title">{nameShown(exp.name)}</h2>
           <div className="muted small">
             Test store{exp.testStores.length > 1 ? "s" : ""} <b title={exp.testStores.join(", ")}>{storeNames(exp.testStores, stores)}</b>
             {exp.controlStores.length > 0 ? <> · control store{exp.controlStores.length > 1 ? "s" : ""} <b title={exp.controlStores.join(", ")}>{storeNames(exp.controlStores, stores)}</b></> : " · no control stores"}

@@ -9,6 +9,7 @@ import { zoneBox } from "./zoneBox.js";
 import { placeBadgesClear, type Badge } from "../model/labels.js";
 import { formatCount } from "../model/format.js";
 import { measureText, PLAN_FONT } from "./fonts.js";
+import { nameShown } from "../model/names.js";
 
 const KIND_FILL: Record<string, string> = { entrance: "#e0e7ff", checkout: "#fef3c7", "fitting-room": "#fce7f3", zone: "#f1f5f9", other: "#f8fafc" };
 
@@ -77,9 +78,10 @@ function nameTags(layout: Layout, viewport: Viewport): (Badge & { id: string; na
     if (room < 32) return [];
     // Names sit at the top of each zone, leaving the centre to the arrows' ends.
     const top = Math.min(...z.polygon.filter(([x]) => x >= box.x && x <= box.x + box.width).map(([, y]) => y), c[1]);
-    const width = Math.min(room, measureText(z.name, 12, 600) + 2 * TAG_PAD + 1);
+    const name = nameShown(z.name);
+    const width = Math.min(room, measureText(name, 12, 600) + 2 * TAG_PAD + 1);
     const height = 18;
-    return [{ id: z.id, name: z.name, width, height, x: box.x * viewport.scale + 4 + width / 2, y: top * viewport.scale + 4 + height / 2 }];
+    return [{ id: z.id, name, width, height, x: box.x * viewport.scale + 4 + width / 2, y: top * viewport.scale + 4 + height / 2 }];
   });
 }
 

@@ -3,6 +3,7 @@ import { mayCreateStore, viewsFor } from "../model/auth.js";
 import { formatHash, type Route, type ViewId } from "../model/route.js";
 import { mayLeave } from "../hooks/useHashRoute.js";
 import { useSession } from "../session.js";
+import { nameShown } from "../model/names.js";
 
 export function Header({ view, store, navigate }: { view: ViewId; store: string | null; navigate: (r: Route) => void }) {
   const { me, stores, signOut } = useSession();
@@ -72,7 +73,7 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
             >
               {!known && store && <option value={store}>{store} ({view === "editor" && mayCreateStore(me) ? "new" : "not found"})</option>}
               {stores.map((s) => (
-                <option key={s.id} value={s.id}>{s.name || s.id}</option>
+                <option key={s.id} value={s.id}>{nameShown(s.name) || s.id}</option>
               ))}
             </select>
           </label>

@@ -6,6 +6,7 @@ import { formatChange } from "../model/format.js";
 import type { Viewport } from "../model/viewport.js";
 import { fitLabel, labelBox } from "../model/labels.js";
 import { measureText, PLAN_FONT } from "./fonts.js";
+import { nameShown } from "../model/names.js";
 
 /** Room left free between a zone's edge and its label, px. */
 const PAD = 4;
@@ -74,7 +75,7 @@ export const HeatZones = memo(function HeatZones({ zones, viewport, hovered, com
         const box = labelBox(z.polygon, z.centroid);
         const block = fitLabel(
           [
-            { text: z.name, size: 12, minSize: 11, weight: 500, ellipsis: true, wrap: true, optional: true, inline: true },
+            { text: nameShown(z.name), size: 12, minSize: 11, weight: 500, ellipsis: true, wrap: true, optional: true, inline: true },
             { text: z.label, size: 20, minSize: 10, weight: 700 },
             ...(compare ? [{ text: changeLabel?.(z) ?? formatChange(z.change), size: 11, minSize: 9, weight: 500, optional: true }] : []),
           ],

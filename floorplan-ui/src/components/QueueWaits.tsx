@@ -13,6 +13,7 @@ import { useSession } from "../session.js";
 import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
 import "../styles/queues.css";
+import { nameShown } from "../model/names.js";
 
 /** `noData`: the range holds none of the store's figures (before they begin): said so, not "0 joined". */
 export function QueueWaits({ store, range, timeZone, now, noData = false }: { store: string; range: { from: number; to: number }; timeZone: string; now: number; noData?: boolean }) {
@@ -43,7 +44,7 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
   return (
     <div data-testid={`queue-report-${q.zone}`}>
       <div className="queue-summary">
-        <b>{q.name}</b>
+        <b>{nameShown(q.name)}</b>
         <span data-testid={`queue-joins-${q.zone}`}>{formatCount(q.joins)} joined</span>
         <span>median wait {formatWait(q.wait_s?.median)}</span>
         <span>p90 {formatWait(q.wait_s?.p90)}</span>
@@ -54,7 +55,7 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
       {grid.hours.length === 0 ? (
         <Empty title="Nobody queued in this range" icon="chart" />
       ) : (
-        <div className="queue-grid-wrap" tabIndex={0} role="region" aria-label={`${q.name}: median wait by hour and weekday`}>
+        <div className="queue-grid-wrap" tabIndex={0} role="region" aria-label={`${nameShown(q.name)}: median wait by hour and weekday`}>
           <table className="queue-grid" data-testid={`queue-grid-${q.zone}`}>
             <thead>
               <tr>

@@ -6,6 +6,7 @@ import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, 
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
+import { nameShown } from "./names.js";
 
 export { changeOf };
 
@@ -211,7 +212,7 @@ export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" 
   const zones = store.notCounted ?? [];
   if (!store.partial || zones.length === 0) return null;
   const since = Math.min(...zones.map((z) => z.since));
-  const names = zones.length > 3 ? `${zones.length} zones` : zones.map((z) => z.name).join(", ");
+  const names = zones.length > 3 ? `${zones.length} zones` : zones.map((z) => nameShown(z.name)).join(", ");
   return `Partial: ${names} not counted since ${formatTime(since, store.timezone)}`;
 }
 

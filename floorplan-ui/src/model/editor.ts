@@ -261,7 +261,7 @@ function reduce(s: EditorState, a: EditorAction): EditorState {
       if (!zone) return s;
       return commit(s, { ...s.draft, zones: s.draft.zones.filter((z) => z.id !== a.zone) }, {
         selected: null,
-        message: { tone: "info", text: `Zone “${zone.name || zone.id}” deleted. Undo (Ctrl+Z) brings it back.` },
+        message: { tone: "info", text: `Zone “${shownName(zone.name) || zone.id}” deleted. Undo (Ctrl+Z) brings it back.` },
       });
     }
     case "setBounds": {
@@ -411,7 +411,7 @@ export function draftWarnings(draft: Draft): Problem[] {
   }
   for (const same of byName.values())
     if (same.length > 1)
-      out.push({ zone: same[1]!.id, text: `${same.length} zones are named “${same[0]!.name}” (${same.map((z) => z.id).join(", ")}): the heatmap, reports and exports show zones by name, so they could not be told apart. Give each its own name.` });
+      out.push({ zone: same[1]!.id, text: `${same.length} zones are named “${shownName(same[0]!.name)}” (${same.map((z) => z.id).join(", ")}): the heatmap, reports and exports show zones by name, so they could not be told apart. Give each its own name.` });
   return out;
 }
 

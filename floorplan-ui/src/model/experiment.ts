@@ -6,7 +6,7 @@
 import { experimentStage, shownName, type Layout } from "@footfall/core";
 import type { Experiment, ExperimentInput, Period } from "../api/types.js";
 import { formatDateTimeZ } from "./format.js";
-import { nameProblem } from "./names.js";
+import { nameProblem, nameShown } from "./names.js";
 
 export interface LayoutVersion {
   version: number;
@@ -196,7 +196,7 @@ export function storeNames(ids: readonly string[], stores: readonly { id: string
   return ids
     .map((id) => {
       const name = stores.find((s) => s.id === id)?.name;
-      return name && name.trim() ? name : id;
+      return name && name.trim() ? nameShown(name) : id;
     })
     .join(", ");
 }

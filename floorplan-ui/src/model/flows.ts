@@ -3,6 +3,7 @@
  * and the first steps of trips from an entrance as Sankey nodes and links, with drop-off.
  */
 import { polygonCentroid, type Layout, type PathCount, type TransitionCount, type ZoneId } from "@footfall/core";
+import { nameShown } from "./names.js";
 
 export interface FlowArrow {
   from: string;
@@ -92,7 +93,7 @@ export const ENTERED = "\u0000entered";
  * busiest zones of a step are shown and the rest grouped.
  */
 export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCount[], depth = 3, perStep = 6, allTrips?: number): FirstSteps {
-  const names = new Map(layout.zones.map((z) => [z.id as string, z.name]));
+  const names = new Map(layout.zones.map((z) => [z.id as string, nameShown(z.name)]));
   const entrances = new Set(layout.zones.filter((z) => z.kind === "entrance").map((z) => z.id as string));
   const startsAtEntrance = (p: PathCount) => p.zones.length > 0 && entrances.has(p.zones[0]!);
   const entranceTracked = paths.some(startsAtEntrance);
@@ -156,7 +157,7 @@ export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCo
 
 /** Top paths with their share of all trips (`allTrips`, else of the trips listed), zone ids turned into names. */
 export function namedPaths(layout: Pick<Layout, "zones">, paths: readonly PathCount[], limit = 10, allTrips?: number): { names: string[]; count: number; share: number }[] {
-  const names = new Map(layout.zones.map((z) => [z.id as string, z.name]));
+  const names = new Map(layout.zones.map((z) => [z.id as string, nameShown(z.name)]));
   const total = Math.max(allTrips ?? 0, paths.reduce((s, p) => s + p.count, 0));
   return paths.slice(0, limit).map((p) => ({ names: p.zones.map((z) => names.get(z) ?? z), count: p.count, share: total > 0 ? p.count / total : 0 }));
 }

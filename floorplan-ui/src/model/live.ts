@@ -7,6 +7,7 @@ import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, typ
 import { formatTime } from "./format.js";
 import type { LiveQueueRow } from "../api/queues.js";
 import { queueAlertNow, queueRowAlertNow } from "./queues.js";
+import { nameShown } from "./names.js";
 
 export type CapacityState = "ok" | "busy" | "full" | "over" | "none";
 export const BUSY_AT = 0.8;
@@ -121,7 +122,8 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
     const notCounted = o?.offlineSince !== null && o?.offlineSince !== undefined ? { since: o.offlineSince, agents: o.offlineAgents ?? [] } : null;
     return {
       id: z.id,
-      name: z.name,
+      // Written out (model/names shown): the plan's labels, the zone list and the alerts' words show it.
+      name: nameShown(z.name),
       kind: z.kind,
       polygon: z.polygon,
       centroid: polygonCentroid(z.polygon),

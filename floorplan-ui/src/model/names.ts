@@ -14,3 +14,16 @@ export function nameProblem(what: string, value: string): string | null {
   const f = nameFlaw(value);
   return f ? `${what} “${shownName(value)}” ${f.flaw}` : null;
 }
+
+/**
+ * A stored name as the UI shows it (the store menu, headings, the tab's title, plan labels, lists,
+ * charts): core shownName, so a name stored before the rule shows its ESC, line break or bidi override
+ * written out ('Rivoli \u{202e}exe.pdf') instead of acted on, and the text after it reads in order.
+ * Ordinary names come back unchanged. The one way views show a name; forms that edit one keep the
+ * stored text, so it can be mended (nameProblem says what is wrong with it).
+ */
+export function nameShown(name: string): string;
+export function nameShown(name: string | null | undefined): string | null | undefined;
+export function nameShown(name: string | null | undefined): string | null | undefined {
+  return typeof name === "string" ? shownName(name) : name;
+}

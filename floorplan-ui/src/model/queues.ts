@@ -5,6 +5,7 @@
  */
 import type { LiveQueueRow, QueueReportRow } from "../api/queues.js";
 import { formatDuration } from "./format.js";
+import { nameShown } from "./names.js";
 
 /** The simple rule until a store has its own queue alert rules: another till at 4 people waiting or a 3-minute wait. */
 export const OPEN_TILL_AT = { length: 4, waitS: 180 } as const;
@@ -134,7 +135,7 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
     const offlineSince = q.offlineSince ?? null;
     if (offlineSince !== null) {
       // Nothing counts the line: its figures are those of when counting stopped, so no wait, no tills and no advice.
-      return { zone: q.zone, name: q.name, queueFor: q.queueFor, length: q.length, capacity: q.capacity, waitS: null, waitText: "not known", tillsOpen: null, tillsText: null, openTill: false, reason: null, lost: 0, offlineSince, offlineAgents: q.offlineAgents ?? [], state: "offline" };
+      return { zone: q.zone, name: nameShown(q.name), queueFor: q.queueFor, length: q.length, capacity: q.capacity, waitS: null, waitText: "not known", tillsOpen: null, tillsText: null, openTill: false, reason: null, lost: 0, offlineSince, offlineAgents: q.offlineAgents ?? [], state: "offline" };
     }
     const rule = alerts.find((a) => (a.kind === "queue-length" || a.kind === "queue-wait") && a.zone === q.zone && a.state !== "resolved");
     const wait = q.estimatedWaitS;
@@ -142,11 +143,11 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
     const openTill = rule !== undefined || simple;
     const shownWait = shownWaitS(q);
     const ruleNow = rule ? queueRowAlertNow(rule, [q]) : null;
-    const reason = rule ? (ruleNow ? `${rule.message} · ${ruleNow}` : rule.message) : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
+    const reason = rule ? (ruleNow ? `${nameShown(rule.message)} · ${ruleNow}` : nameShown(rule.message)) : simple ? (q.length >= OPEN_TILL_AT.length ? `${q.length} people waiting` : `wait ${waitText(wait)}`) : null;
     const busy = q.length >= OPEN_TILL_AT.length / 2 || (wait !== null && wait >= OPEN_TILL_AT.waitS / 2);
     return {
       zone: q.zone,
-      name: q.name,
+      name: nameShown(q.name),
       queueFor: q.queueFor,
       length: q.length,
       capacity: q.capacity,

@@ -10,7 +10,7 @@ import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, 
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
-import { nameProblem } from "../model/names.js";
+import { nameProblem, nameShown } from "../model/names.js";
 import { withParams } from "../model/route.js";
 import { groupIdOf } from "../model/chain.js";
 import { useSession } from "../session.js";
@@ -98,8 +98,8 @@ const EXPIRIES = [
 
 /** What a token or digest covers as the menus name it ("store Rivoli flagship", "group Malls"): names, not ids (unknown ones stay ids). */
 function namedScope(t: { store?: string | null; group?: string | null }, stores: readonly { id: string; name: string }[], groups: readonly { id: string; name: string }[]): string {
-  if (t.store) return `store ${stores.find((x) => x.id === t.store)?.name || t.store}`;
-  if (t.group) return `group ${groups.find((g) => g.id === t.group)?.name ?? t.group}`;
+  if (t.store) return `store ${nameShown(stores.find((x) => x.id === t.store)?.name) || t.store}`;
+  if (t.group) return `group ${nameShown(groups.find((g) => g.id === t.group)?.name) ?? t.group}`;
   return "every store";
 }
 
@@ -165,13 +165,13 @@ function Tokens() {
                 .filter((s) => me.store === null || s.id === me.store)
                 .map((s) => (
                   <option key={s.id} value={`store:${s.id}`}>
-                    store {s.name || s.id}
+                    store {nameShown(s.name) || s.id}
                   </option>
                 ))}
               {me.store === null &&
                 (groups.data ?? []).filter((g) => myGroup === null || g.id === myGroup).map((g) => (
                   <option key={g.id} value={`group:${g.id}`}>
-                    group {g.name}
+                    group {nameShown(g.name)}
                   </option>
                 ))}
             </select>
@@ -251,7 +251,7 @@ function Tokens() {
                         </form>
                       ) : (
                         <span className="row">
-                          <span>{t.label ?? "–"}</span>
+                          <span>{nameShown(t.label) ?? "–"}</span>
                           <button className="btn sm ghost" aria-label={`Rename token ${t.id}`} onClick={() => setRenaming({ id: t.id, label: t.label ?? "" })}>
                             Rename…
                           </button>
@@ -318,7 +318,7 @@ function Audit({ store }: { store: string }) {
   const before = pages.at(-1);
   const log = useQ(["admin-audit", action, onlyStore ? store : "", before ?? 0], () => admin.audit({ action: action || undefined, before, limit: 50, store: onlyStore ? store : undefined }));
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const who = (e: AuditEntry) => (e.actor.tokenId ? `${e.actor.label ?? "token"} (${e.actor.role}, ${e.actor.tokenId})` : (e.actor.label ?? "server"));
+  const who = (e: AuditEntry) => (e.actor.tokenId ? `${nameShown(e.actor.label) ?? "token"} (${e.actor.role}, ${e.actor.tokenId})` : (nameShown(e.actor.label) ?? "server"));
   return (
     <section className="card">
       <div className="card-h row">
@@ -432,8 +432,8 @@ function Digests({ store }: { store: string }) {
   // A limited admin schedules its own store's digest; one limited to a group its group's and its stores'.
   const targets =
     form.scope === "store"
-      ? stores.filter((s) => me.store === null || s.id === me.store).map((s) => ({ id: s.id, name: s.name || s.id }))
-      : (groups.data ?? []).filter((g) => (me.group ?? null) === null || g.id === me.group).map((g) => ({ id: g.id, name: g.name }));
+      ? stores.filter((s) => me.store === null || s.id === me.store).map((s) => ({ id: s.id, name: nameShown(s.name) || s.id }))
+      : (groups.data ?? []).filter((g) => (me.group ?? null) === null || g.id === me.group).map((g) => ({ id: g.id, name: nameShown(g.name) }));
   return (
     <>
       <section className="card card-b">
@@ -751,7 +751,7 @@ function Groups({ store, all, mine, onSaved }: { store: string; all: { id: strin
         </form>
       ) : (
         <p className="muted small" data-testid="group-form-limited">
-          New groups are made by an admin of every store: this token is limited to {me.store !== null ? "this store" : `group ${all.find((g) => g.id === me.group)?.name ?? me.group}`}.
+          New groups are made by an admin of every store: this token is limited to {me.store !== null ? "this store" : `group ${nameShown(all.find((g) => g.id === me.group)?.name) ?? me.group}`}.
         </p>
       )}
       <ErrorLine error={act.error} />
@@ -765,7 +765,7 @@ function GroupChoice({ all, chosen, setChosen, busy, onSave }: { all: { id: stri
       {all.map((g) => (
         <label key={g.id} className="row toggle">
           <input type="checkbox" checked={chosen.has(g.id)} onChange={(e) => { const next = new Set(chosen); if (e.target.checked) next.add(g.id); else next.delete(g.id); setChosen(next); }} />
-          <span>{g.name}</span>
+          <span>{nameShown(g.name)}</span>
         </label>
       ))}
       <button className="btn primary" disabled={busy} onClick={onSave}>

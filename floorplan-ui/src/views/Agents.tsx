@@ -19,6 +19,7 @@ import { AllAgents } from "./AllAgents.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
+import { nameShown } from "../model/names.js";
 
 const REFRESH_MS = 5000;
 
@@ -115,7 +116,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
     <div className="page" data-testid="agents">
       <div className="page-h">
         <h1>Agents</h1>
-        <span className="sub">{stores.find((s) => s.id === store)?.name ?? store} · refreshed every {REFRESH_MS / 1000} s</span>
+        <span className="sub">{nameShown(stores.find((s) => s.id === store)?.name) ?? store} · refreshed every {REFRESH_MS / 1000} s</span>
         {scope}
       </div>
       {agents.data && list.length > 0 && (

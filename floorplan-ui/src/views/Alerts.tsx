@@ -11,7 +11,7 @@ import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type AlertRule, type AlertRuleInput, type DriftDay, type ShownAlert } from "../api/alerts.js";
 import { formatDateTime, formatLocalDate, formatTime } from "../model/format.js";
-import { nameProblem } from "../model/names.js";
+import { nameProblem, nameShown } from "../model/names.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -75,7 +75,7 @@ export default function AlertsView({ store }: ViewProps) {
 
   return (
     <div className="page alerts-view" data-testid="alerts-view">
-      <h1>Alerts · {layout.data?.name ?? store}</h1>
+      <h1>Alerts · {nameShown(layout.data?.name) ?? store}</h1>
       <AlertBanner store={store} alerts={live.alerts} timeZone={timeZone} />
       <p className="muted small">Times in the store's time zone ({timeZone}). {admin ? "" : "Only admins change rules and hours."}</p>
       <section className="card card-b" aria-label="Alert rules">
@@ -157,8 +157,8 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
           <tbody>
             {rules.map((r) => (
               <tr key={r.id} data-testid={`rule-${r.id}`}>
-                <td>{r.name || KIND_LABEL[r.kind]}</td>
-                <td>{r.zone ? (zones.find((z) => z.id === r.zone)?.name ?? r.zone) : (r.agent ?? "whole store")}</td>
+                <td>{nameShown(r.name) || KIND_LABEL[r.kind]}</td>
+                <td>{r.zone ? (nameShown(zones.find((z) => z.id === r.zone)?.name) ?? r.zone) : (r.agent ?? "whole store")}</td>
                 <td>
                   {toForm(r.kind, r.threshold)} {unit(r.kind)}
                 </td>
@@ -210,7 +210,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
               <option value="">whole store</option>
               {zones.map((z) => (
                 <option key={z.id} value={z.id}>
-                  {z.name}
+                  {nameShown(z.name)}
                 </option>
               ))}
             </select>

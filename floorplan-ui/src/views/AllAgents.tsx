@@ -13,6 +13,7 @@ import { backlogCell, clockCell, lagCell, refusingNote, silentNote, stalledNote 
 import { agentOwnRejects } from "../model/rejects.js";
 import { useSession } from "../session.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import { nameShown } from "../model/names.js";
 
 const REFRESH_MS = 10_000;
 const PAGE = 500;
@@ -49,7 +50,7 @@ export function AllAgents({
           {data ? (
             <>
               <b style={{ color: data.problems ? "var(--warn)" : undefined }}>{formatCount(data.problems)}</b> of {formatCount(data.agentsSeen)} agents need attention
-              {onlyStore && <> in {stores.find((s) => s.id === onlyStore)?.name ?? onlyStore}</>}
+              {onlyStore && <> in {nameShown(stores.find((s) => s.id === onlyStore)?.name) ?? onlyStore}</>}
             </>
           ) : (
             " "
@@ -99,7 +100,7 @@ export function AllAgents({
                 return (
                   <tr key={`${a.store}/${a.agent}`} data-testid={`all-agent-${a.store}-${a.agent}`} data-problems={a.problems.join(" ")}>
                     <td>
-                      <a href={formatHash({ view: "agents", store: a.store, params: {} })} title={a.store}>{a.storeName}</a>
+                      <a href={formatHash({ view: "agents", store: a.store, params: {} })} title={a.store}>{nameShown(a.storeName)}</a>
                     </td>
                     <td><a href={href}><b>{a.agent}</b></a></td>
                     <td>{a.kind}</td>

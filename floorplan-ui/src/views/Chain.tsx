@@ -46,6 +46,7 @@ import { downloadText } from "../components/download.js";
 import { chainCsv } from "../model/exports.js";
 import "../styles/analytics.css";
 import "../styles/chain.css";
+import { nameShown } from "../model/names.js";
 
 const REFRESH_MS = 60_000;
 const CHAIN_PRESETS = PRESETS.filter((p) => p.id !== "custom") as readonly { id: Exclude<Preset, "custom">; label: string }[];
@@ -345,8 +346,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
             <option value="">All stores</option>
             {(groups.data ?? []).map((g) => (
               <option key={g.id} value={g.id}>
-                {g.name}
-                {g.kind ? ` (${g.kind})` : ""}
+                {nameShown(g.name)}
+                {g.kind ? ` (${nameShown(g.kind)})` : ""}
               </option>
             ))}
           </select>
@@ -391,9 +392,9 @@ export default function ChainView({ route, navigate }: ViewProps) {
               </thead>
               <tbody>
                 {rows.map((s) => (
-                  <tr key={s.id} data-store={s.id} className="clickable" onClick={() => open(s)} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && open(s)} title={`Open ${s.name}`}>
+                  <tr key={s.id} data-store={s.id} className="clickable" onClick={() => open(s)} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && open(s)} title={`Open ${nameShown(s.name)}`}>
                     <td>
-                      <div className="store-name">{s.name}</div>
+                      <div className="store-name">{nameShown(s.name)}</div>
                       <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
@@ -436,7 +437,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                   {overview.data.groups.map((g) => (
                     <tr key={g.id} data-group={g.id} className="clickable" onClick={() => set({ group: g.id })}>
                       <td>
-                        <div className="store-name">{g.name}</div>
+                        <div className="store-name">{nameShown(g.name)}</div>
                         <div className="muted small">{formatCount(g.stores)} {g.stores === 1 ? "store" : "stores"}</div>
                         {likeForLikeLine(g) && (
                           <div className="muted small" data-testid="group-lfl">
@@ -466,7 +467,7 @@ function Totals({ totals }: { totals: OverviewTotals }) {
     <div className="stats card card-b" data-testid="chain-totals">
       <div className="stat">
         <div className="v">{formatCount(totals.stores)}</div>
-        <div className="k">{totals.name}</div>
+        <div className="k">{nameShown(totals.name)}</div>
         {lfl && (
           <div className="muted small" data-testid="chain-lfl" title="Each change is over the stores counted through the whole of both periods; the totals themselves are every store's">
             {lfl}

@@ -25,6 +25,7 @@ import { FloorForm, ZoneForm } from "../components/EditorForms.js";
 import { LayoutVersionCancel } from "../components/LayoutVersionCancel.js";
 import "../styles/analytics.css";
 import "../styles/editor.css";
+import { nameShown } from "../model/names.js";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -204,7 +205,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         <h1>Layout</h1>
         <span className="sub">
           {state.version
-            ? `${state.draft.name ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}`}`
+            ? `${nameShown(state.draft.name) ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}`}`
             : `New store “${store}”: no layout saved yet`}
         </span>
         {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved changes</span>}
@@ -296,7 +297,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
               <ul>
                 {shownOverlaps.map((o) => (
                   <li key={`${o.a.id}|${o.b.id}`} data-zones={`${o.a.id} ${o.b.id}`}>
-                    {o.a.name || o.a.id} and {o.b.name || o.b.id} share {o.area < 0.1 ? "<0.1" : o.area.toFixed(1)} m²
+                    {nameShown(o.a.name) || o.a.id} and {nameShown(o.b.name) || o.b.id} share {o.area < 0.1 ? "<0.1" : o.area.toFixed(1)} m²
                   </li>
                 ))}
               </ul>
@@ -330,7 +331,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
                   <li key={z.id}>
                     <button className={z.id === state.selected ? "on" : ""} aria-pressed={z.id === state.selected} onClick={() => dispatch({ type: "select", zone: z.id === state.selected ? null : z.id })}>
                       <span className="swatch" style={{ background: KIND_STYLE[z.kind].stroke }} />
-                      <span className="zl-name">{z.name}</span>
+                      <span className="zl-name">{nameShown(z.name)}</span>
                       <span className="muted small">{KIND_STYLE[z.kind].label}{z.capacity !== undefined ? ` · ${z.capacity}` : ""}</span>
                       {problemZones.has(z.id) && <span className="zl-bad" title="Has a problem">!</span>}
                     </button>

@@ -19,6 +19,7 @@ import { RetentionNote } from "../components/RetentionNote.js";
 import "../styles/analytics.css";
 import "../styles/sales.css";
 import "../styles/experiments.css";
+import { nameShown } from "../model/names.js";
 
 export default function ExperimentsView({ store, route, navigate }: ViewProps) {
   const { me } = useSession();
@@ -99,11 +100,11 @@ function ExperimentList({ store, admin, onNew }: { store: string; admin: boolean
 function Row({ e, store, admin, timeZone }: { e: Experiment; store: string; admin: boolean; timeZone: string | null }) {
   const { stores } = useSession();
   // Each experiment's times in its test store's zone, labelled (the same as on its own page).
-  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={admin ? 8 : 7} className="muted">{e.name}…</td></tr>;
+  if (!timeZone) return <tr data-testid={`experiment-${e.id}`}><td colSpan={admin ? 8 : 7} className="muted">{nameShown(e.name)}…</td></tr>;
   const tz = timeZone;
   return (
     <tr data-testid={`experiment-${e.id}`}>
-      <td><a href={formatHash({ view: "experiments", store, params: { id: e.id } })}><b>{e.name}</b></a></td>
+      <td><a href={formatHash({ view: "experiments", store, params: { id: e.id } })}><b>{nameShown(e.name)}</b></a></td>
       <td title={e.testStores.join(", ")}>{storeNames(e.testStores, stores)}</td>
       <td className={e.controlStores.length ? undefined : "muted"} title={e.controlStores.join(", ")}>{e.controlStores.length ? storeNames(e.controlStores, stores) : "none"}</td>
       <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>

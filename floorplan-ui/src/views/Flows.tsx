@@ -20,6 +20,7 @@ import { HistoryNote } from "../components/HistoryNote.js";
 import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
+import { nameShown } from "../model/names.js";
 
 /** Paths fetched for the list and the Sankey (the API sorts them by count; 1000 is its most). */
 const PATH_LIMIT = 1000;
@@ -92,7 +93,7 @@ export default function FlowsView(props: ViewProps) {
                       overlay={
                         hovered && hover ? (
                           <div className="tooltip" style={{ left: hover.x + 14, top: hover.y + 14 }}>
-                            <h4>{names.get(hovered.from) ?? hovered.from} → {names.get(hovered.to) ?? hovered.to}</h4>
+                            <h4>{nameShown(names.get(hovered.from)) ?? hovered.from} → {nameShown(names.get(hovered.to)) ?? hovered.to}</h4>
                             <b>{formatCount(hovered.count)}</b> moves
                           </div>
                         ) : null
@@ -163,7 +164,7 @@ function TransitionsTable({ arrows, names }: { arrows: readonly { from: string; 
         </thead>
         <tbody>
           {arrows.map((a) => (
-            <tr key={`${a.from}>${a.to}`}><td>{names.get(a.from) ?? a.from}</td><td>{names.get(a.to) ?? a.to}</td><td>{formatCount(a.count)}</td></tr>
+            <tr key={`${a.from}>${a.to}`}><td>{nameShown(names.get(a.from)) ?? a.from}</td><td>{nameShown(names.get(a.to)) ?? a.to}</td><td>{formatCount(a.count)}</td></tr>
           ))}
         </tbody>
       </table>

@@ -25,6 +25,7 @@ import { Chart } from "../components/Chart.js";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/funnel.css";
+import { nameShown } from "../model/names.js";
 
 const MODES = [
   { id: "zones", label: "Zones" },
@@ -62,7 +63,9 @@ export default function FunnelView(props: ViewProps) {
   const coverage = useCoverage(store, r.now);
   const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
-  const label = useCallback((step: string) => (pick.mode === "zones" ? (names.get(step) ?? step) : step), [pick.mode, names]);
+  // Steps by their stored names in the CSV (as every export keeps them), written out on screen (model/names shown).
+  const csvLabel = useCallback((step: string) => (pick.mode === "zones" ? (names.get(step) ?? step) : step), [pick.mode, names]);
+  const label = useCallback((step: string) => nameShown(csvLabel(step)), [csvLabel]);
   const options = stepOptions(pick, r.layout, departments.data, doorOnly.data);
   const rows = report.data ? funnelRows(report.data.steps, label) : null;
   const completion = completionText(rows, noData);
@@ -80,7 +83,8 @@ export default function FunnelView(props: ViewProps) {
           onClick={() => {
             if (!rows || !report.data) return;
             const range = { ...r.range, timeZone: r.timeZone };
-            const csv = pick.by === "none" ? funnelCsv(rows, range) : funnelSeriesCsv(report.data.buckets ?? [], rows, pick.by, range, coverage);
+            const csvRows = funnelRows(report.data.steps, csvLabel);
+            const csv = pick.by === "none" ? funnelCsv(csvRows, range) : funnelSeriesCsv(report.data.buckets ?? [], csvRows, pick.by, range, coverage);
             downloadCsv(store, r.range, r.timeZone, pick.by === "none" ? "funnel" : `funnel-by-${pick.by}`, csv);
           }}
         >
@@ -117,7 +121,7 @@ export default function FunnelView(props: ViewProps) {
               <select className="field" data-testid="funnel-add" value="" disabled={pick.steps.length >= MAX_STEPS} onChange={(e) => e.target.value && dispatch({ type: "addStep", step: e.target.value })}>
                 <option value="">{pick.steps.length >= MAX_STEPS ? `At most ${MAX_STEPS} steps` : pick.mode === "zones" ? "Choose a zone…" : "Choose a department…"}</option>
                 {options.filter((o) => !o.picked).map((o) => (
-                  <option key={o.id} value={o.id} disabled={o.unavailable !== null}>{o.unavailable ? `${o.label} (${o.unavailable})` : o.label}</option>
+                  <option key={o.id} value={o.id} disabled={o.unavailable !== null}>{o.unavailable ? `${nameShown(o.label)} (${o.unavailable})` : nameShown(o.label)}</option>
                 ))}
               </select>
             </label>

@@ -29,6 +29,7 @@ import { QueueWaits } from "../components/QueueWaits.js";
 import { isNotFound } from "../api/client.js";
 import { NotOpenYetNote, useNotOpenYet } from "../components/NotOpenYet.js";
 import "../styles/analytics.css";
+import { nameShown } from "../model/names.js";
 
 export default function HeatmapView(props: ViewProps) {
   const { store, route } = props;
@@ -198,7 +199,7 @@ export default function HeatmapView(props: ViewProps) {
       {r.ready && r.layout?.zones.some((z) => z.kind === "queue") && <QueueWaits store={store} range={r.range} timeZone={r.timeZone} now={r.now} noData={noData} />}
       {scene && scene.unplaced.length > 0 && (
         <div className="alert warn" data-testid="unplaced-zones">
-          {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {(removedNames.data?.key === `${store}:${unplacedIds.join(",")}` ? removedNames.data.names : unplacedIds).join(", ")}.
+          {scene.unplaced.length} zone{scene.unplaced.length > 1 ? "s have" : " has"} figures in this range but {scene.unplaced.length > 1 ? "are" : "is"} not on the layout valid at its end: {(removedNames.data?.key === `${store}:${unplacedIds.join(",")}` ? removedNames.data.names : unplacedIds).map(nameShown).join(", ")}.
         </div>
       )}
     </div>
@@ -227,7 +228,7 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, cur
           {zones.map((z) => (
             <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill}>
               <td>
-                <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{z.name}</span>
+                <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{nameShown(z.name)}</span>
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
@@ -247,7 +248,7 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
   const count = (n: number | null | undefined) => (n === null || n === undefined ? "–" : formatCount(n));
   return (
     <div className="tooltip" style={{ left: at.x + 14, top: at.y + 14 }} data-testid="tooltip">
-      <h4>{zone.name} <span style={{ color: "#94a3b8", fontWeight: 400 }}>· {zone.kind}</span></h4>
+      <h4>{nameShown(zone.name)} <span style={{ color: "#94a3b8", fontWeight: 400 }}>· {zone.kind}</span></h4>
       <dl>
         <dt>Visits</dt><dd data-testid="tooltip-visits">{count(zone.visits)}</dd>
         {zone.doorIn !== null && (

@@ -26,6 +26,7 @@ import { QueueTiles } from "../components/QueueTiles.js";
 import { useLiveQueues } from "../hooks/useLiveQueues.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import "../styles/live.css";
+import { nameShown } from "../model/names.js";
 
 const DAY_MS = 86_400_000;
 /** More zones than this: the list gets a column of its own on a landscape tablet (twelve under the store card scrolled at 1280x800 with an alert). */
@@ -73,7 +74,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
 
   const scene = useMemo(() => (layout.data ? liveScene(layout.data, live.occupancy as LiveOccupancy | null, BUSY_AT, live.alerts?.thresholds) : null), [layout.data, live.occupancy, live.alerts]);
   const overSince = useOverSince(scene, live.occupancy?.ts ?? null);
-  const name = stores.find((s) => s.id === store)?.name ?? store;
+  const name = nameShown(stores.find((s) => s.id === store)?.name) ?? store;
   const timeZone = layout.data?.timezone ?? "UTC";
 
   let body;
@@ -162,7 +163,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
       )}
       <div className={`live-main${stale ? " stale" : ""}${ownColumn}`}>
         <section className="card live-plan" aria-label="Zones on the floor plan">
-          <PlanStage floor={layout.floor} interactive={false} padding={16} label={`Floor plan of ${layout.name ?? layout.store} with zone occupancy`}>
+          <PlanStage floor={layout.floor} interactive={false} padding={16} label={`Floor plan of ${nameShown(layout.name) ?? layout.store} with zone occupancy`}>
             {(v) => <LiveZones zones={scene.zones} viewport={v} />}
           </PlanStage>
         </section>

@@ -23,6 +23,7 @@ import { HistoryNote } from "../components/HistoryNote.js";
 import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
+import { nameShown } from "../model/names.js";
 
 export default function ReportView(props: ViewProps) {
   const { store } = props;
@@ -35,8 +36,8 @@ export default function ReportView(props: ViewProps) {
   const dwell = useQ(["report-dwell", ...key], (signal) => api.dwell(store, range, signal), { enabled });
   const conversion = useQ(["report-conversion", ...key], (signal) => api.conversion(store, range, signal), { enabled });
   const paths = useQ(["report-paths", ...key], (signal) => api.paths(store, range, 10, signal), { enabled });
-  const name = stores.find((s) => s.id === store)?.name || store;
-  const zoneName = (id: string) => layout?.zones.find((z) => z.id === id)?.name ?? id;
+  const name = nameShown(stores.find((s) => s.id === store)?.name) || store;
+  const zoneName = (id: string) => nameShown(layout?.zones.find((z) => z.id === id)?.name) ?? id;
   const coverage = useCoverage(store, r.now);
   const failed = [traffic, dwell, conversion, paths].find((q) => q.status === "error" && !q.data);
   const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data || !coverage;

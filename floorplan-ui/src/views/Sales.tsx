@@ -25,6 +25,7 @@ import { salesDaysCsv } from "../model/exports.js";
 import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/sales.css";
+import { nameShown } from "../model/names.js";
 
 /** Files above this are refused before reading (a file is sent in parts of `SALES_PART_BYTES`; this bounds the page's memory). */
 const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -387,15 +388,15 @@ function DepartmentsEditor({ store, layout }: { store: string; layout: Layout | 
                 <div className="row">
                   <input className="field" aria-label="Department name" value={row.name} onChange={(e) => dispatch({ type: "rename", index: i, name: e.target.value })} style={{ flex: 1 }} />
                   <span className="muted small">{row.zones.length} zone{row.zones.length === 1 ? "" : "s"}</span>
-                  <button className="btn ghost sm danger" onClick={() => dispatch({ type: "remove", index: i })} aria-label={`Remove ${row.name}`}>Remove</button>
+                  <button className="btn ghost sm danger" onClick={() => dispatch({ type: "remove", index: i })} aria-label={`Remove ${nameShown(row.name)}`}>Remove</button>
                 </div>
-                <div className="zone-chips" role="group" aria-label={`Zones of ${row.name}`}>
+                <div className="zone-chips" role="group" aria-label={`Zones of ${nameShown(row.name)}`}>
                   {zones.map((z) => {
                     const on = row.zones.includes(z.id);
                     const elsewhere = !on && owner.has(z.id) ? owner.get(z.id) : undefined;
                     return (
-                      <button key={z.id} type="button" className={`zchip${elsewhere ? " taken" : ""}`} aria-pressed={on} title={elsewhere ? `In “${elsewhere}”` : z.id} onClick={() => dispatch({ type: "toggleZone", index: i, zone: z.id })}>
-                        {z.name}
+                      <button key={z.id} type="button" className={`zchip${elsewhere ? " taken" : ""}`} aria-pressed={on} title={elsewhere ? `In “${nameShown(elsewhere)}”` : z.id} onClick={() => dispatch({ type: "toggleZone", index: i, zone: z.id })}>
+                        {nameShown(z.name)}
                       </button>
                     );
                   })}
