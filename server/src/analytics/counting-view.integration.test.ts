@@ -3,7 +3,8 @@
  * on SQLite and PostgreSQL, with real agents on the server's embedded broker: the readers' asks at
  * one moment cost one read of the store's agents, not one each; an agent's last will makes its zone
  * "not counted" in the very next answer though the server's clock stands still (so no lifetime of the
- * view could have run out), and its online status counts it again at once; an agent that falls
+ * view could have run out), and its online status counts it again at once, as does an event of an
+ * agent that is up naming the zone, at its commit; an agent that falls
  * silent is seen at the moment it does, and one heard since its row was read is not taken for silent.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -111,6 +112,18 @@ for (const [db, port] of [
       const back = await occupancy();
       expect(bakery(back).offlineSince).toBeNull();
       expect(back.partial).toBe(false);
+    });
+
+    it("counts a zone again at the commit of an event of an agent that is up naming it, while the zone's own camera is still offline", async () => {
+      await start();
+      clients[1]!.stream.destroy();
+      await waitFor("cam-2's will stored", async () => (await stateOf("cam-2")) === "offline");
+      expect(bakery(await occupancy()).offlineAgents).toEqual(["cam-2"]);
+      // cam-1 (online) now sees the bakery too: its event names it, so something counts it again.
+      await t!.ingest("shop", "cam-1", [new EventFactory("cam-1", "wide").enter("b9", "bakery" as ZoneId, now - S)]);
+      const o = await occupancy();
+      expect(bakery(o).offlineSince).toBeNull();
+      expect(o.partial).toBe(false);
     });
 
     it("sees an agent fall silent at the moment it does, and one heard since the store's agents were read as up", async () => {
