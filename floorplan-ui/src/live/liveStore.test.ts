@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Occupancy } from "@footfall/core";
-import { LiveStore, REFUSED_RETRY_MS, type SocketLike } from "./liveStore.js";
+import { LiveStore, REFUSED_RETRY_MS, SILENT_MS, type SocketLike } from "./liveStore.js";
 
 /** A socket that records what the store does and lets the test play the server. */
 class FakeSocket implements SocketLike {
@@ -10,6 +10,12 @@ class FakeSocket implements SocketLike {
   connects = 0;
   disconnected = false;
   joinAck: { ok: boolean; error?: string } = { ok: true };
+  /** The Manager's heartbeat listeners: `ping()` plays the server's ping. */
+  pings: (() => void)[] = [];
+  io = { on: (_event: "ping", fn: () => void) => void this.pings.push(fn) };
+  ping() {
+    for (const fn of this.pings) fn();
+  }
   on(event: string, fn: (...args: never[]) => void) {
     this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
   }
@@ -135,5 +141,38 @@ describe("LiveStore", () => {
   it("returns the same snapshot object until something changes", () => {
     store.subscribe("demo", () => {});
     expect(store.getSnapshot("demo")).toBe(store.getSnapshot("demo"));
+  });
+
+  it("on waking, drops and reopens a live link the server has been silent on for longer than its heartbeat allows (a tablet asleep for an hour)", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.fire("connect");
+    s.fire("occupancy", occ(4));
+    clock += 3_600_000;
+    store.wake();
+    expect(s.disconnected).toBe(true);
+    expect(s.connects).toBe(1);
+    // socket.io says so at once: the page shows the figures as out of date, lost since last heard from.
+    s.fire("disconnect", "io client disconnect");
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "reconnecting", lostAt: 1000, occupancy: { total: 4 } });
+    s.fire("connect");
+    expect(s.emitted.filter((e) => e[0] === "join")).toHaveLength(2);
+    expect(store.getSnapshot("demo")).toMatchObject({ status: "live", lostAt: null });
+  });
+
+  it("on waking, keeps a link whose heartbeat the server kept up (a quiet store, no figures for a while)", () => {
+    store.subscribe("demo", () => {});
+    const s = sockets.get("demo")!;
+    s.fire("connect");
+    s.fire("occupancy", occ(4));
+    for (let i = 0; i < 10; i++) {
+      clock += SILENT_MS / 2;
+      s.ping();
+    }
+    clock += SILENT_MS / 2;
+    store.wake();
+    expect(s.disconnected).toBe(false);
+    expect(s.connects).toBe(0);
+    expect(store.getSnapshot("demo").status).toBe("live");
   });
 });

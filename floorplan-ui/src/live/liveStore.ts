@@ -29,18 +29,27 @@ export interface SocketLike {
   emit(event: string, ...args: unknown[]): unknown;
   connect(): unknown;
   disconnect(): unknown;
+  /** The Manager: its `ping` is the server's heartbeat (absent in fakes that do not play it). */
+  readonly io?: { on(event: "ping", fn: () => void): unknown };
 }
 export type SocketFactory = () => SocketLike;
 
 const INITIAL: LiveSnapshot = { status: "connecting", occupancy: null, error: null, receivedAt: null, lostAt: null };
 /** How long to wait before asking again after the server refused us (the token may be fixed meanwhile). */
 export const REFUSED_RETRY_MS = 15_000;
+/**
+ * A live link silent for longer than this is dead: the server pings every 10 s and hangs up on a link
+ * that does not answer within 5 s (server/src/live), so 15 s of silence is already one ping missed.
+ */
+export const SILENT_MS = 20_000;
 
 interface Entry {
   socket: SocketLike;
   snapshot: LiveSnapshot;
   listeners: Set<() => void>;
   retry: ReturnType<typeof setTimeout> | null;
+  /** When the server was last heard from (a connect, a push, a heartbeat), client clock. */
+  heardAt: number;
 }
 
 export class LiveStore {
@@ -66,9 +75,29 @@ export class LiveStore {
     for (const store of [...this.entries.keys()]) this.closeStore(store);
   }
 
+  /**
+   * The device woke (the page visible again, the network back): a link that says "live" but has been
+   * silent longer than the server's heartbeat allows died meanwhile (a tablet asleep for an hour
+   * misses the server's hang-up, and its timers, stopped while asleep, would notice only up to 15 s
+   * later, showing the hour-old figures as live until then). Such a link is dropped and opened again
+   * at once: the page says it is reconnecting and that its figures may be out of date, and the
+   * re-join brings the store's figures now.
+   */
+  wake = (): void => {
+    const now = this.now();
+    for (const entry of this.entries.values()) {
+      if (entry.snapshot.status !== "live" || now - entry.heardAt <= SILENT_MS) continue;
+      entry.snapshot = { ...entry.snapshot, lostAt: entry.heardAt };
+      entry.socket.disconnect();
+      entry.socket.connect();
+    }
+  };
+
   private open(store: string): Entry {
     const socket = this.connect(store);
-    const entry: Entry = { socket, snapshot: INITIAL, listeners: new Set(), retry: null };
+    const entry: Entry = { socket, snapshot: INITIAL, listeners: new Set(), retry: null, heardAt: this.now() };
+    const heard = () => void (entry.heardAt = this.now());
+    socket.io?.on("ping", heard);
     this.entries.set(store, entry);
     const set = (patch: Partial<LiveSnapshot>) => {
       if (this.entries.get(store) !== entry) return;
@@ -90,15 +119,20 @@ export class LiveStore {
       });
     };
     socket.on("connect", () => {
+      heard();
       if (entry.retry) clearTimeout(entry.retry);
       entry.retry = null;
       join();
     });
     socket.on("occupancy", (occupancy: Occupancy) => {
+      heard();
       if (!entry.snapshot.occupancy) performance.mark("footfall:first-occupancy");
       set({ occupancy, receivedAt: this.now(), ...(entry.snapshot.status !== "live" ? { status: "live", lostAt: null } : {}) });
     });
-    socket.on("alerts", (alerts: LiveAlerts) => set({ alerts }));
+    socket.on("alerts", (alerts: LiveAlerts) => {
+      heard();
+      set({ alerts });
+    });
     socket.on("disconnect", (reason: string) => {
       set({ status: "reconnecting", lostAt: entry.snapshot.lostAt ?? this.now() });
       // The server hung up on purpose (e.g. a restart): socket.io leaves reconnecting to us.
