@@ -231,8 +231,8 @@ export function alertStep(state: AlertRulesState, rules: readonly AlertRule[], f
     if (notCounted !== null) {
       // Frozen figures: the open alert stays as it is; nothing new opens. Its receivers hear once that it is held.
       if (rs.active && rs.heldSince === undefined) {
-        const held: Alert = Object.assign({}, rs.active, { notCountedSince: notCounted });
-        notifications.push({ ...notify("alert.not-counted", held, rule, now), deliveryId: `${rs.active.id}:not-counted-${notCounted}` });
+        const held = { ...notify("alert.not-counted", rs.active, rule, now), deliveryId: `${rs.active.id}:not-counted-${notCounted}` };
+        notifications.push({ ...held, alert: { ...rs.active, notCountedSince: notCounted } });
         next[rule.id] = { ...rs, heldSince: notCounted };
       } else next[rule.id] = rs.active || rs.pendingSince === null ? rs : { ...rs, pendingSince: null };
       continue;

@@ -27,17 +27,41 @@ describe("alert rules on figures nobody counts now", () => {
     expect(types(fired)).toEqual(["alert.firing", "alert.firing"]);
     // The camera goes offline; half an hour on the visit timeout has taken the frozen people out of the zone.
     const held = alertStep(fired.state, [busy, line], zone(0, T0 + 1000), T0 + 1_800_000);
-    expect(types(held)).toEqual([]);
+    // Said once (webhooks, a pager): each open alert is held, the alert as it is with since when its figure is not counted.
+    expect(types(held)).toEqual(["alert.not-counted", "alert.not-counted"]);
+    for (const n of held.notifications) {
+      const open = fired.state[n.rule.id]!.active!;
+      expect(n).toMatchObject({ deliveryId: `${open.id}:not-counted-${T0 + 1000}`, at: T0 + 1_800_000, alert: { ...open, notCountedSince: T0 + 1000 } });
+    }
     expect(held.changed).toEqual([]);
     expect(held.state.busy?.active).toEqual(fired.state.busy?.active);
     expect(held.state.line?.active).toEqual(fired.state.line?.active);
-    expect(alertStep(held.state, [busy, line], zone(12, T0 + 1000), T0 + 1_900_000).changed).toEqual([]);
+    const still = alertStep(held.state, [busy, line], zone(12, T0 + 1000), T0 + 1_900_000);
+    expect(still.changed).toEqual([]);
+    expect(types(still)).toEqual([]);
   });
 
   it("resolve the held alert once the zone is counted again and under the limit", () => {
     const fired = alertStep({}, [busy], zone(9), T0);
     const held = alertStep(fired.state, [busy], zone(0, T0 + 1000), T0 + 60_000);
-    expect(types(alertStep(held.state, [busy], zone(2), T0 + 120_000))).toEqual(["alert.resolved"]);
+    // Counted again (said once, the alert as stored), then resolved on what is counted now.
+    const back = alertStep(held.state, [busy], zone(2), T0 + 120_000);
+    expect(types(back)).toEqual(["alert.counted", "alert.resolved"]);
+    expect(back.notifications[0]).toMatchObject({ deliveryId: `${fired.state.busy!.active!.id}:counted-${T0 + 1000}`, alert: fired.state.busy!.active! });
+    expect(back.notifications[0]!.alert).not.toHaveProperty("notCountedSince");
+  });
+
+  it("say counted again while the alert goes on over the limit, a second outage under its own delivery id, and nothing but the resolve for a rule disabled while held", () => {
+    const fired = alertStep({}, [line], zone(9), T0);
+    const id = fired.state.line!.active!.id;
+    const held = alertStep(fired.state, [line], zone(9, T0 + 1000), T0 + 60_000);
+    const back = alertStep(held.state, [line], zone(8), T0 + 120_000);
+    expect(back.notifications.map((n) => [n.type, n.deliveryId])).toEqual([["alert.counted", `${id}:counted-${T0 + 1000}`]]);
+    expect(back.state.line?.active?.state).toBe("firing");
+    expect(types(alertStep(back.state, [line], zone(8), T0 + 130_000))).toEqual([]);
+    const again = alertStep(back.state, [line], zone(8, T0 + 140_000), T0 + 150_000);
+    expect(again.notifications.map((n) => n.deliveryId)).toEqual([`${id}:not-counted-${T0 + 140_000}`]);
+    expect(types(alertStep(again.state, [{ ...line, enabled: false }], zone(8, T0 + 140_000), T0 + 160_000))).toEqual(["alert.resolved"]);
   });
 
   it("start a wait in progress again: a rule held for 60 s fires 60 s after counting resumes, not at once", () => {

@@ -124,7 +124,13 @@ export const AlertNotificationSchema = Type.Object({
   type: Type.Union(ALERT_NOTIFICATION_TYPES.map((t) => Type.Literal(t))),
   /** Epoch ms of the change. */
   at: Type.Integer(),
-  alert: AlertSchema,
+  alert: Type.Composite([
+    AlertSchema,
+    Type.Object({
+      /** (this project) `alert.not-counted` only: since when nobody counts the alert's figure (epoch ms), as GET .../alerts shows it. */
+      notCountedSince: Type.Optional(Type.Integer()),
+    }),
+  ]),
   rule: AlertRuleSchema,
 });
 export type AlertNotification = Static<typeof AlertNotificationSchema>;

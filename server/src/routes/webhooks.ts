@@ -16,7 +16,7 @@ export const WebhookBody = Type.Object({
   id: Type.String(),
   store: Type.String(),
   url: Type.String(),
-  events: Type.Array(Type.String(), { description: "notification types it receives (alert.firing, alert.acknowledged, alert.resolved, alert.*); empty: all" }),
+  events: Type.Array(Type.String(), { description: "notification types it receives (alert.firing, alert.acknowledged, alert.resolved, alert.not-counted, alert.counted, alert.*); empty: all" }),
   enabled: Type.Boolean(),
   disabledReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.Integer(),

@@ -27,6 +27,9 @@ export function webhookOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<WebhookOp
   return out;
 }
 
+/** The notifications that change an alert's state (each marked queued, migration 22). */
+const STATE_CHANGES = new Set<AlertNotificationType>(["alert.firing", "alert.acknowledged", "alert.resolved"]);
+
 /** What a webhook receives for an alert notification. */
 export function alertMessage(n: AlertNotification): WebhookMessage {
   return { deliveryId: n.deliveryId, type: n.type, store: n.alert.store, at: n.at, data: { alert: n.alert, rule: n.rule } };
@@ -116,7 +119,8 @@ export function startWebhooks(services: Services, opts: { version: string; dispa
   const unsubscribe = services.alerts.subscribe((n) => {
     const queued = started
       .then(() => dispatcher.notify(alertMessage(n)))
-      .then(() => services.storage.alerts.notified(n.alert.store, n.alert.id, n.type.slice("alert.".length) as Alert["state"]))
+      // A change of the alert's state is marked queued; a hold (alert.not-counted, alert.counted) is no state change.
+      .then(() => (STATE_CHANGES.has(n.type) ? services.storage.alerts.notified(n.alert.store, n.alert.id, n.type.slice("alert.".length) as Alert["state"]) : false))
       .then(() => {});
     queueing.add(queued);
     void queued.catch(() => {}).finally(() => queueing.delete(queued));
