@@ -55,11 +55,11 @@ export class Mosquitto {
   }
 
   /**
-   * Debian's `mosquitto` open to anyone on a free port, without persistence, its queues and in-flight
+   * Debian's `mosquitto` open to anyone on `port` (default: a free one), without persistence, its queues and in-flight
    * messages unbounded (a backlog stays whole), logging errors only: for tests of one client's flow.
    */
-  static async anonymous(): Promise<Mosquitto> {
-    const port = await freePort();
+  static async anonymous(port?: number): Promise<Mosquitto> {
+    port ??= await freePort();
     return Mosquitto.withConf(
       (dir) =>
         [
