@@ -3,8 +3,11 @@
  * the funnel's headline said "0.0 % of those at the first step reached the last" beside "No data
  * for this range", the Heatmap's checkout queue card "0 joined ... Nobody queued in this range",
  * the traffic card "shaded: closed" over no chart, Flows' top paths "0 trips" and its plan "No moves
- * between zones", and the report's top paths "No trips in this range".
+ * between zones", and the report's top paths "No trips in this range"; the funnel's export wrote
+ * 0 trips where the heatmap's leaves such a range's cells empty, and the queue card exported the
+ * server's 0 joins.
  */
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { waitFor } from "../support/index.js";
@@ -55,6 +58,10 @@ describe("a range before the store's first figures", () => {
     await textOnce(page, "No data for this range");
     await shot(page, "no-data-range-funnel");
     expect(await page.getByText("reached the last").count()).toBe(0);
+    // Its export: the steps with empty figures, as the heatmap's export leaves such a range, not 0 trips.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-funnel").click()]);
+    const lines = (await readFile((await download.path())!, "utf8")).split("\r\n");
+    expect(lines.slice(1, 3).map((l) => l.split(",").slice(2))).toEqual([["1", "fruit", "Fruit & veg", "", "", "", "", ""], ["2", "checkout", "Checkout", "", "", "", "", ""]]);
     await page.close();
   });
 
@@ -69,6 +76,8 @@ describe("a range before the store's first figures", () => {
     expect(await page.getByTestId("queue-joins-line").count()).toBe(0);
     expect(text).not.toContain("Nobody queued");
     expect(await page.getByTestId("traffic-closed").count()).toBe(0);
+    // The server's queues.csv would say 0 joins for hours it has no data of.
+    expect(await page.getByTestId("export-queues").isDisabled()).toBe(true);
     await page.close();
   });
 

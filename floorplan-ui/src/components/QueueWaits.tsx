@@ -29,7 +29,7 @@ export function QueueWaits({ store, range, timeZone, now, noData = false }: { st
       <div className="card-h">
         <h2 id="queues-h">Checkout queues: wait by hour of day × weekday</h2>
         <span className="hint">median wait of the people who joined in each hour</span>
-        <button className="btn sm" onClick={() => void exportCsv()} disabled={!report.data} data-testid="export-queues">Export CSV</button>
+        <button className="btn sm" onClick={() => void exportCsv()} disabled={!report.data || noData} data-testid="export-queues">Export CSV</button>
       </div>
       <div className="card-b">
         {report.status === "error" ? <ErrorState error={report.error} onRetry={report.reload} /> : !report.data ? <Loading /> : report.data.queues.length === 0 ? <Empty title="No queue zones in this range" icon="chart" /> : noData ? <Empty title="No data for this range" icon="chart">The store's figures begin later.</Empty> : report.data.queues.map((q) => <QueueBlock key={q.zone} q={q} />)}

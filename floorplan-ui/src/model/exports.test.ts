@@ -53,6 +53,11 @@ describe("funnel exports", () => {
     const rows = read(funnelCsv(funnelRows(steps, (s) => s), range));
     expect(rows.slice(1).map((r) => r.slice(2, 9))).toEqual([["1", "fruit", "fruit", "0", "", "", ""], ["2", "checkout", "checkout", "0", "", "", "0"]]);
   });
+  it("leaves every figure empty for a range before the store's figures, as the heatmap's export does, not 0 trips", () => {
+    const steps = [{ step: "fruit", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }, { step: "checkout", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }];
+    const rows = read(funnelCsv(funnelRows(steps, (s) => s), range, true));
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "fruit", "", "", "", "", ""], ["2", "checkout", "checkout", "", "", "", "", ""]]);
+  });
   it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
     const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];
     const buckets = days.map((start, i) => ({ start, steps: [{ step: "fruit", reached: i === 2 ? 0 : 10 }, { step: "checkout", reached: i === 2 ? 0 : 5 }] }));

@@ -117,13 +117,15 @@ export function transitionsCsv(transitions: readonly { from: string; to: string;
  * the previous step's, how many left before it, and the share of every trip in the store that reached
  * it (the bars' "12 % of all trips"; empty where the API leaves it out). A share of nobody (no trip at
  * the first step, or at the previous one) is empty, as the per-hour or per-day completion is, not 0.
+ * With `noData` (the range is before the store's figures begin, as the view says "No data for this
+ * range") every figure is empty, as the heatmap's export leaves such a range's cells, not 0 trips.
  */
-export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number | null; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange): string {
+export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number | null; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange, noData = false): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   return toCsvFile(
     ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before"), share("share_of_all_trips")],
-    rows.map((r, i): Cell[] => [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff, r.ofAll]),
+    rows.map((r, i): Cell[] => (noData ? [from, to, i + 1, r.step, r.label, null, null, null, null, null] : [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff, r.ofAll])),
   );
 }
 

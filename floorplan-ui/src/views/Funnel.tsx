@@ -84,7 +84,7 @@ export default function FunnelView(props: ViewProps) {
             if (!rows || !report.data) return;
             const range = { ...r.range, timeZone: r.timeZone };
             const csvRows = funnelRows(report.data.steps, csvLabel);
-            const csv = pick.by === "none" ? funnelCsv(csvRows, range) : funnelSeriesCsv(report.data.buckets ?? [], csvRows, pick.by, range, coverage);
+            const csv = pick.by === "none" ? funnelCsv(csvRows, range, noData) : funnelSeriesCsv(report.data.buckets ?? [], csvRows, pick.by, range, coverage);
             downloadCsv(store, r.range, r.timeZone, pick.by === "none" ? "funnel" : `funnel-by-${pick.by}`, csv);
           }}
         >
