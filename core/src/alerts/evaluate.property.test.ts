@@ -293,6 +293,9 @@ describe("alert rule evaluation", () => {
     expect(alertMessage({ ...base, kind: "occupancy", zone: "bakery", threshold: 0.8, name: "Bread corner" }, 0.93, { zoneNames })).toBe("Bread corner at 93 % of capacity (above 80 %)");
     expect(alertMessage({ ...base, kind: "occupancy", zone: "blank", threshold: 0.8 }, 0.93, { zoneNames })).toBe("blank at 93 % of capacity (above 80 %)");
     expect(alertMessage({ ...base, kind: "occupancy", zone: "gone", threshold: 0.8 }, 0.93, { zoneNames })).toBe("gone at 93 % of capacity (above 80 %)");
+    // A name stored before the name rule (a bidi override, an ESC) reaches webhooks, MQTT and the alert history written out.
+    expect(alertMessage({ ...base, kind: "occupancy", zone: "bakery", threshold: 0.8 }, 0.93, { zoneNames: { bakery: "Bak\u202Eery" } })).toBe("Bak\\u{202e}ery at 93 % of capacity (above 80 %)");
+    expect(alertMessage({ ...base, kind: "queue-length", zone: "bakery", threshold: 2, name: "Till\u001b[2J" }, 3)).toBe("Till\\u{1b}[2J: 3 waiting (above 2); open another till");
     // Any name the layout gives is what the message starts with.
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 40 }).filter((n) => n.trim() !== ""), fc.constantFrom<AlertRule["kind"]>("occupancy", "queue-length", "queue-wait", "counter-silent", "forecast-arrivals", "forecast-occupancy"), (name, kind) => {

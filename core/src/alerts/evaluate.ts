@@ -1,3 +1,4 @@
+import { shownName } from "../protocol/names.js";
 import { readsCounted, type Alert, type AlertNotification, type AlertNotificationType, type AlertRule } from "./types.js";
 
 /**
@@ -164,7 +165,8 @@ const countAbove = (x: number, threshold: number): number => [0, 1, 2, 3, 4, 5, 
  * forecast hour, and the zone's name in the layout; its id when the layout does not name it).
  */
 export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigures): string {
-  const where = rule.name?.trim() || (rule.zone ? figures?.zoneNames?.[rule.zone]?.trim() || rule.zone : "Store");
+  // A rule or zone named before the name rule reaches webhooks, MQTT and the alert history written out.
+  const where = shownName(rule.name?.trim() || (rule.zone ? figures?.zoneNames?.[rule.zone]?.trim() || rule.zone : "Store"));
   switch (rule.kind) {
     case "occupancy":
       return `${where} at ${pctAbove(value, rule.threshold)} of capacity (above ${pct(rule.threshold)})`;
