@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameFlaw, type Layout, type Occupancy } from "@footfall/core";
+import { nameFlaw, type Layout, type Occupancy, type PathCount } from "@footfall/core";
 import { nameProblem, nameShown } from "./names.js";
 import { liveScene } from "./live.js";
 import { namedPaths } from "./flows.js";
@@ -36,7 +36,7 @@ describe("nameShown", () => {
     const scene = liveScene({ zones: [zone("fruit", OLD)] }, occ);
     expect(scene.zones.map((z) => z.name)).toEqual([SHOWN]);
     expect(scene.alerts.find((a) => a.id === "fruit")?.text).toBe(`${SHOWN}: 3 of 2, over by 1`);
-    expect(namedPaths({ zones: [zone("fruit", OLD)] }, [{ zones: ["fruit"], count: 1 }]).map((p) => p.names)).toEqual([[SHOWN]]);
+    expect(namedPaths({ zones: [zone("fruit", OLD)] }, [{ zones: ["fruit"], count: 1 } as PathCount]).map((p) => p.names)).toEqual([[SHOWN]]);
     expect(storeNames(["a", "b"], [{ id: "a", name: "Rivoli \u202eexe.pdf" }, { id: "b", name: "Lyon" }])).toBe("Rivoli \\u{202e}exe.pdf, Lyon");
   });
 });

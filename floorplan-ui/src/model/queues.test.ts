@@ -10,6 +10,7 @@ const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
   zone: "line",
   name: "Checkout queue",
   queueFor: "checkout",
+  queueForName: "Checkout",
   length,
   lost: 0,
   capacity: 12,
@@ -101,7 +102,7 @@ describe("waitText", () => {
 describe("waitGrid", () => {
   it("lays cells out by weekday and hour with the longest median for the colour scale", () => {
     const cell = (weekday: number, hour: number, median: number) => ({ weekday, hour, joins: 3, wait_s: { n: 3, mean: median, median, p90: median }, served: 3, abandoned: 0 });
-    const g = waitGrid({ zone: "line", name: "l", queueFor: "c", joins: 9, wait_s: null, served: 9, abandoned: 0, pending: 0, abandonmentRate: 0, byWeekdayHour: [cell(5, 18, 90), cell(1, 9, 20), cell(5, 9, 40)] });
+    const g = waitGrid({ zone: "line", name: "l", queueFor: "c", queueForName: "C", joins: 9, wait_s: null, served: 9, abandoned: 0, pending: 0, abandonmentRate: 0, byWeekdayHour: [cell(5, 18, 90), cell(1, 9, 20), cell(5, 9, 40)] });
     expect(g.hours).toEqual([9, 18]);
     expect(g.weekdays).toEqual([1, 5]);
     expect(g.maxMedian).toBe(90);
