@@ -210,16 +210,20 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                 const over = z.state === "over";
                 if (z.notCounted) {
                   // Nothing counts it now: no figure that reads as live; since when and which agents, as the queue tile says.
+                  // The label goes on the line under the name, before since when: beside the name it took the name's room
+                  // ("Aisle 2 s…" where a counted zone's name was whole).
                   return (
                     <li key={z.id} className="not-counted" data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
                       <span className="zname">{z.name}</span>
-                      <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
-                        {notCountedText(z.notCounted, timeZone)}
-                      </span>
                       <span className="zfig muted" aria-hidden>
                         –
                       </span>
-                      <span className="zstate">Not counted now</span>
+                      <span className="znotcounted">
+                        <span className="zstate">Not counted now</span>{" "}
+                        <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
+                          {notCountedText(z.notCounted, timeZone)}
+                        </span>
+                      </span>
                       <span className="zbar" aria-hidden />
                     </li>
                   );

@@ -5,18 +5,22 @@
  * status and its will are), for the tests of figures nobody counts now.
  */
 import type { MqttClient } from "mqtt";
-import { topics } from "@footfall/core";
-import { addAgent, batchJson, connectMqtt, EventFactory, publishAll } from "../../support/index.js";
+import { topics, type LayoutInput } from "@footfall/core";
+import { addAgent, batchJson, connectMqtt, EventFactory, publishAll, type ServerProcessOptions } from "../../support/index.js";
 import { withShop, type BrowserShop } from "./shop.js";
 import { shopWithQueueLayout } from "./store.js";
 
 const S = 1000;
 
-export function withQueueCameraShop(): BrowserShop & { status(agent: "cam-1" | "cam-2", state: "online" | "offline"): Promise<unknown> } {
+/** `layout`: the shop's layout (default shopWithQueueLayout(); it must hold fruit, bakery and line); `server`: its ports. */
+export function withQueueCameraShop(
+  opts: { server?: ServerProcessOptions; layout?: LayoutInput } = {},
+): BrowserShop & { status(agent: "cam-1" | "cam-2", state: "online" | "offline"): Promise<unknown> } {
   let cam2: MqttClient | undefined;
   const t = withShop({
+    ...(opts.server ? { server: opts.server } : {}),
     setup: async (t) => {
-      await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
+      await t.shop.api.putLayout(t.shop.store, opts.layout ?? shopWithQueueLayout());
       const creds = await addAgent(t.server.dataDir, t.shop.store, "cam-2", "sim");
       cam2 = await connectMqtt({ url: t.server.mqttUrl, username: creds.username, password: creds.password });
       await status("cam-1", "online");
