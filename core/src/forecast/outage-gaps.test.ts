@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allOffline, gapsNotCounted, withoutGaps } from "./series.js";
+import { WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
+import { allOffline, gapsNotCounted, gapsWhileOpen, withoutGaps } from "./series.js";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 30);
@@ -39,5 +40,33 @@ describe("gapsNotCounted and withoutGaps: the hours nobody counted", () => {
     const out = withoutGaps(starts, values, [{ from: T0 + 2 * H + 60_000, to: T0 + 4 * H }]);
     expect(out.map((v, i) => (v === null ? i : -1)).filter((i) => i >= 0)).toEqual([2, 3]);
     expect(withoutGaps(starts, values, [])).toEqual(values);
+  });
+});
+
+describe("gapsWhileOpen: an outage's closed hours are closed hours, not unknown ones", () => {
+  /** Open 9:00-20:00 every day but Sunday 29 November (closed); Monday 30 November 2026, 00:00 in Paris is T0 - 1 h. */
+  const hours: OpeningHours = {
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "09:00", close: "20:00" }]])) as OpeningHours["weekly"],
+    exceptions: [{ date: "2026-11-29", intervals: [] }],
+  };
+  const paris = (day: number, hour: number) => T0 - H + day * 24 * H + hour * H;
+  it("keeps of a gap only the hours the store was open, in its time zone", () => {
+    // switched off every night, 21:00 to 8:00: nothing was missed
+    expect(gapsWhileOpen([{ from: paris(0, 21), to: paris(1, 8) }], hours, "Europe/Paris")).toEqual([]);
+    // off on Monday at 21:00 and on again on Wednesday at 14:00: Tuesday's and Wednesday's open hours, not the nights
+    expect(gapsWhileOpen([{ from: paris(0, 21), to: paris(2, 14) }], hours, "Europe/Paris")).toEqual([
+      { from: paris(1, 9), to: paris(1, 20) },
+      { from: paris(2, 9), to: paris(2, 14) },
+    ]);
+    // a closed day (the exception) inside the outage: only Saturday's and Monday's open hours
+    expect(gapsWhileOpen([{ from: paris(-2, 15), to: paris(0, 10) }], hours, "Europe/Paris")).toEqual([
+      { from: paris(-2, 15), to: paris(-2, 20) },
+      { from: paris(0, 9), to: paris(0, 10) },
+    ]);
+  });
+  it("leaves the gaps of a store without opening hours as they are (open at every hour)", () => {
+    const gaps = [{ from: paris(0, 21), to: paris(1, 8) }];
+    expect(gapsWhileOpen(gaps, null, "Europe/Paris")).toEqual(gaps);
+    expect(gapsWhileOpen(gaps, undefined, "Europe/Paris")).toEqual(gaps);
   });
 });

@@ -2,7 +2,7 @@
  * What an experiment's statistics need from one store over one period, gathered from the
  * in-memory rollups (trips' paths, zone visits) and the sales table.
  */
-import { allOffline, bucketStarts, cellOf, conversionSpan, gapsNotCounted, type Gap, type PeriodData } from "@footfall/core";
+import { allOffline, bucketStarts, cellOf, conversionSpan, gapsNotCounted, gapsWhileOpen, type Gap, type PeriodData } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
 import type { Services } from "../services.js";
 
@@ -23,12 +23,15 @@ const HOUR = 3_600_000;
  * (its trips begin there) was counted by no agent: every agent that counts it offline by the recorded
  * offline spans (agent_offline_spans; an open one read to now), less the hours up to the last one
  * within a span that counted someone there (an agent cut off from the broker that kept counting
- * delivered those hours later), as the forecast reads them (core allOffline, gapsNotCounted).
+ * delivered those hours later), and only while the store was open by its opening hours (a closed
+ * hour nobody counted is closed: 0 trips is right there, and an edge box switched off every night
+ * leaves nothing out), as the forecast reads them (core allOffline, gapsNotCounted, gapsWhileOpen).
  */
-async function hoursNotCounted(services: Services, store: string, range: { from: number; to: number }, starts: readonly number[], zones: readonly string[]): Promise<{ hours: Set<number>; info: NotCounted | null }> {
+async function hoursNotCounted(services: Services, store: string, range: { from: number; to: number }, starts: readonly number[], zones: readonly string[], timeZone: string): Promise<{ hours: Set<number>; info: NotCounted | null }> {
   const storage = services.storage;
   const spans = await storage.offlineSpans.list(store, range.from, range.to);
   if (spans.length === 0) return { hours: new Set(), info: null };
+  const opening = (await services.hours?.hoursNow(store)) ?? null;
   const a = await services.analytics.get(store);
   const entrances = (services.layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
   const now = services.now();
@@ -44,7 +47,11 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
       const part = { from: Math.max(start, range.from), to: Math.min(starts[i + 1] ?? range.to, range.to) };
       counts.push(offline.some((g) => g.from < part.to && g.to > part.from) ? await a.zoneVisits(zone, part) : 0);
     }
-    const own = gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from);
+    const own = gapsWhileOpen(
+      gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
+      opening,
+      timeZone,
+    );
     if (own.length === 0) continue;
     names.push(zone);
     gaps.push(...own);
@@ -76,7 +83,7 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
  * cell are then a little off, which the weekday-hour standardisation tolerates. Transactions count
  * from the store's first figures on (core's `conversionSpan`), as the conversion view counts them.
  * The hours in which an outage left a zone of interest or the store's entrance uncounted
- * (`hoursNotCounted`) are left out of every figure (trips, reach, visits, dwell and the sales set
+ * while it was open (`hoursNotCounted`) are left out of every figure (trips, reach, visits, dwell and the sales set
  * against them), not read as nobody there, and `notCounted` says which.
  */
 export async function periodData(services: Services, store: string, range: { from: number; to: number }, zones: readonly string[]): Promise<StorePeriodData> {
@@ -91,7 +98,7 @@ export async function periodData(services: Services, store: string, range: { fro
     visitsByZoneCell[zone] = {};
   }
   const starts = bucketStarts(range, "hour", timeZone);
-  const { hours: leftOut, info: notCounted } = await hoursNotCounted(services, store, range, starts, zones);
+  const { hours: leftOut, info: notCounted } = await hoursNotCounted(services, store, range, starts, zones, timeZone);
   /** The period's parts that are counted: its hours but those left out, consecutive ones merged. */
   const kept: { from: number; to: number }[] = [];
   for (const [i, start] of starts.entries()) {
