@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { conversionSpan, countedThrough, keptCoverage, notLikeForLike, rangeIsPartial, slotHasData } from "./coverage.js";
+import type { OpeningHours } from "../alerts/hours.js";
+import { conversionSpan, countedThrough, keptCoverage, notLikeForLike, rangeIsPartial, slotHasData, wholeFrom } from "./coverage.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -152,5 +153,91 @@ describe("keptCoverage", () => {
         if (start + HOUR <= firstKept) expect(slotHasData(start, start + HOUR, c)).toBe(false);
       }),
     );
+  });
+});
+
+describe("wholeFrom (a first day counted from opening time is whole)", () => {
+  const parts = new Map<string, Intl.DateTimeFormat>();
+  /** The local wall clock of `ts` in `tz`, from Intl only: its date, minutes past midnight, and the offset (ms). */
+  function wall(ts: number, tz: string): { date: string; minutes: number; offset: number } {
+    let f = parts.get(tz);
+    if (!f) parts.set(tz, (f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })));
+    const p = Object.fromEntries(f.formatToParts(ts).map((x) => [x.type, x.value]));
+    const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute), offset: asUtc - Math.floor(ts / 1000) * 1000 };
+  }
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  const WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+  /** A day's hours: none (closed), or one or two intervals on the half hour. */
+  const dayHours = fc.option(
+    fc.tuple(fc.integer({ min: 0, max: 46 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 10 })),
+    { nil: null },
+  ).map((d) => {
+    if (d === null) return [];
+    const [o, len, gap, len2] = d.map((x) => x * 30) as [number, number, number, number];
+    const close = Math.min(1440, o + len);
+    const out = [{ open: hhmm(o), close: hhmm(close) }];
+    if (gap > 0 && len2 > 0 && close + gap + len2 <= 1440) out.push({ open: hhmm(close + gap), close: hhmm(close + gap + len2) });
+    return out;
+  });
+
+  it("is the local midnight of the first figures' day exactly when their hour starts at or before the day's first opening (Intl reference)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: FROM, max: TO }),
+        fc.constantFrom(...ZONES),
+        fc.array(dayHours, { minLength: 7, maxLength: 7 }),
+        fc.option(dayHours, { nil: null }),
+        (t, tz, weekly, exception) => {
+          // The start of the local hour holding t (the first hour with figures).
+          const w = wall(t, tz);
+          const first = Math.floor(t / 1000) * 1000 - ((w.minutes % 60) * 60_000 + (Math.floor(t / 1000) * 1000 + w.offset) % 60_000);
+          const at = wall(first, tz);
+          // Days whose clocks change (DST) are left to the examples: the reference reads wall clocks only.
+          fc.pre(wall(first - DAY, tz).offset === at.offset && wall(first + DAY, tz).offset === at.offset);
+          const hours: OpeningHours = {
+            weekly: Object.fromEntries(WEEK.map((d, i) => [d, weekly[i]!])) as OpeningHours["weekly"],
+            exceptions: exception === null ? [] : [{ date: at.date, intervals: exception }],
+          };
+          const weekday = WEEK[(new Date(`${at.date}T12:00:00Z`).getUTCDay() + 6) % 7]!;
+          const intervals = exception ?? hours.weekly[weekday];
+          const opens = intervals.length === 0 ? null : Math.min(...intervals.map((iv) => Number(iv.open.slice(0, 2)) * 60 + Number(iv.open.slice(3))));
+          const whole = opens !== null && at.minutes <= opens;
+          const got = wholeFrom(first, hours, tz);
+          if (!whole) {
+            expect(got).toBe(first);
+          } else {
+            // The start of that local day: its date, 00:00, and a minute before it the day before.
+            expect(wall(got!, tz)).toMatchObject({ date: at.date, minutes: 0 });
+            expect(wall(got! - 60_000, tz).date < at.date).toBe(true);
+          }
+          // As the heatmap, the digests and the chain view read it: the first day is partial exactly when not whole.
+          const day = { from: whole ? got! : first - at.minutes * 60_000, to: first + HOUR };
+          expect(rangeIsPartial(day, { from: got, now: Infinity })).toBe(!whole && at.minutes > 0);
+          expect(countedThrough(day, got)).toBe(whole || at.minutes === 0);
+          // Without opening hours: unchanged.
+          expect(wholeFrom(first, null, tz)).toBe(first);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("examples: opening at 09:00 in Paris, counters from 09:00 (whole), 10:00 (partial), a closed day, a DST day, no figures", () => {
+    const shop: OpeningHours = {
+      weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [{ open: "09:00", close: "19:00" }], wed: [], thu: [], fri: [], sat: [], sun: [{ open: "01:30", close: "12:00" }] },
+      exceptions: [],
+    };
+    const monday = Date.UTC(2026, 10, 30, 23); // Tue 1 Dec 2026 00:00 in Paris
+    expect(wholeFrom(monday + 9 * HOUR, shop, "Europe/Paris")).toBe(monday);
+    expect(wholeFrom(monday + 8 * HOUR, shop, "Europe/Paris")).toBe(monday); // staff before opening
+    expect(wholeFrom(monday + 10 * HOUR, shop, "Europe/Paris")).toBe(monday + 10 * HOUR);
+    expect(wholeFrom(monday + DAY + 9 * HOUR, shop, "Europe/Paris")).toBe(monday + DAY + 9 * HOUR); // Wednesday: closed all day
+    // Sun 25 Oct 2026, Paris falls back at 03:00: opening 01:30, counters from 01:00 CEST.
+    const sunday = Date.UTC(2026, 9, 24, 22);
+    expect(wholeFrom(sunday + HOUR, shop, "Europe/Paris")).toBe(sunday);
+    expect(wholeFrom(sunday + 2 * HOUR, shop, "Europe/Paris")).toBe(sunday + 2 * HOUR);
+    expect(wholeFrom(null, shop, "Europe/Paris")).toBeNull();
+    expect(wholeFrom(Number.NEGATIVE_INFINITY, shop, "Europe/Paris")).toBe(Number.NEGATIVE_INFINITY);
   });
 });

@@ -7,6 +7,7 @@
  * Before it, a slot has no data; from it on, a 0 is a real 0 (a closed store at night included).
  * A slot that starts at or after `now` has no data either (nothing can have been counted yet).
  */
+import { openIntervals, type OpeningHours } from "../alerts/hours.js";
 import { localMidnight } from "./calendar.js";
 import type { TrafficBucket } from "./types.js";
 
@@ -20,6 +21,24 @@ export function firstDataStart(buckets: readonly TrafficBucket[]): number | null
     if (Number.isFinite(t) && (first === null || t < first)) first = t;
   }
   return first;
+}
+
+/**
+ * From when a store's figures count as whole, given `first`, the start of its first local hour with
+ * figures ({@link firstDataStart}), its opening hours (null or undefined: none) and its time zone:
+ * the start of the local day holding `first` when that hour starts at or before the day's first
+ * opening (by its opening hours: an exception of that date, else its weekday's; open since the
+ * night before: at midnight), `first` otherwise. A store that started counting at opening time (the
+ * usual install) was closed, and counted as nobody, before it: its first day is whole, not partial.
+ * A first hour after the day's opening (counters started mid-day), on a day it is closed, or a store
+ * without opening hours: unchanged. The UI's coverage, the digests and the chain view's
+ * like-for-like all read it, so they agree on which periods are partial.
+ */
+export function wholeFrom(first: number | null, hours: OpeningHours | null | undefined, timeZone: string): number | null {
+  if (first === null || !hours || !Number.isFinite(first)) return first;
+  const day = localMidnight(first, timeZone);
+  const opens = openIntervals(hours, { from: day, to: localMidnight(first, timeZone, 1) }, timeZone)[0]?.from;
+  return opens !== undefined && first <= opens ? day : first;
 }
 
 /** When a store's figures begin, as the UI knows it. */

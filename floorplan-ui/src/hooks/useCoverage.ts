@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
+import { alertsApi } from "../api/alerts.js";
 import { ApiError, type Api } from "../api/client.js";
 import { useKeptHistory } from "../components/HistoryNote.js";
-import { firstDataStart, keptCoverage, type Coverage } from "../model/coverage.js";
+import { firstDataStart, keptCoverage, wholeFrom, type Coverage } from "../model/coverage.js";
 import { useSession } from "../session.js";
 
 const HOUR = 3_600_000;
@@ -17,8 +18,10 @@ const cache = new Map<string, { at: number; known: boolean; start: Promise<numbe
 
 /**
  * When the store's figures begin: the first hour with any enter, found with one daily `/traffic`
- * over the last 399 days and one hourly for the first day with data. Known starts are kept for
- * the session (they never move); "no data yet" is asked again after a minute.
+ * over the last 399 days and one hourly for the first day with data, taken back to the start of
+ * that day when it was counted from the store's opening time (core's `wholeFrom`, by its opening
+ * hours: the day is whole, its hours before opening a closed store's zeros). Known starts are kept
+ * for the session (they never move); "no data yet" is asked again after a minute.
  */
 export function dataStart(api: Api, store: string, now: number): Promise<number | null> {
   const key = `${api.token}\u0000${store}`;
@@ -39,8 +42,15 @@ export function dataStart(api: Api, store: string, now: number): Promise<number 
     entry.known = true;
     // Data already on the window's first day: it may go back further; take the window's start.
     if (day <= Date.parse(days[0]?.start ?? "")) return from;
-    const hours = await api.traffic(store, { from: day, to: Math.min(now + 1, day + DAY + HOUR) }, "hour");
-    return firstDataStart(hours) ?? day;
+    const [hours, opening] = await Promise.all([
+      api.traffic(store, { from: day, to: Math.min(now + 1, day + DAY + HOUR) }, "hour"),
+      // Without the store's hours (not readable, or none): its first hour, as before.
+      alertsApi(api.token)
+        .hours(store)
+        .catch(() => null),
+    ]);
+    const first = firstDataStart(hours) ?? day;
+    return opening ? wholeFrom(first, opening.hours, opening.timezone) : first;
   })();
   entry.start.catch(() => cache.delete(key));
   cache.set(key, entry);

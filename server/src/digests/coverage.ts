@@ -1,7 +1,8 @@
 /**
  * Whether a digest's period before is covered by its stores' figures, with core's definition of
  * coverage (the heatmap's "previous period is partial"): a store whose figures begin inside the
- * period covers only part of it, and a change against it would overstate growth.
+ * period covers only part of it, and a change against it would overstate growth; a first day counted
+ * from the store's opening time is whole (core's `wholeFrom`).
  */
 import { localTime, rangeIsPartial } from "@footfall/core";
 
@@ -9,11 +10,22 @@ export interface StoreStart {
   store: string;
   /** When the store's figures begin (`storeDataStart`); null when nothing was counted yet. */
   from: number | null;
+  /**
+   * From when they are whole (core's `wholeFrom`: the start of the first day when it was counted from
+   * its opening time); `from` when not given.
+   */
+  whole?: number | null;
 }
 
-/** The stores whose figures begin inside `range` (they cover only its end), in the order given. */
+/**
+ * The stores whose figures begin inside `range` (they cover only its end), in the order given: a
+ * range starting before they are whole; a first day counted from the store's opening time is whole.
+ */
 export function partialStores(range: { from: number; to: number }, starts: readonly StoreStart[]): { store: string; from: number }[] {
-  return starts.flatMap((s) => (s.from !== null && rangeIsPartial(range, { from: s.from, now: range.to }) ? [{ store: s.store, from: s.from }] : []));
+  return starts.flatMap((s) => {
+    const whole = s.whole === undefined ? s.from : s.whole;
+    return s.from !== null && whole !== null && rangeIsPartial(range, { from: whole, now: range.to }) ? [{ store: s.store, from: s.from }] : [];
+  });
 }
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -3,7 +3,7 @@
  * period before: enters, visitors, conversion, median dwell (core's store dwell, the chain view's
  * figure), per-zone visits, and enters per hour (daily) or day (weekly) for the chart.
  */
-import { conversionSpan, localMidnight, storeConversion, type Layout } from "@footfall/core";
+import { conversionSpan, localMidnight, storeConversion, wholeFrom, type Layout } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
 import { medianOf, mergeSketch, stayDwellSketch, visitorsOf, type DenseSketch } from "../chain/figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
@@ -68,6 +68,19 @@ export async function storeDataStart(services: Services, store: string, until: n
   // From a whole hour, as the UI asks: data on the window's first day may go back further.
   const from = Math.ceil((until - LOOK_BACK_DAYS * DAY) / HOUR) * HOUR;
   return first < localMidnight(from, layout.timezone, 1) ? from : first;
+}
+
+/**
+ * When the store's figures begin ({@link storeDataStart}) and from when they are whole (core's
+ * `wholeFrom`, by the store's opening hours: a first day counted from its opening time is whole), as
+ * the UI's coverage knows them: the digests call a period partial when it starts before `whole`.
+ */
+export async function storeStart(services: Services, store: string, until: number): Promise<{ store: string; from: number | null; whole: number | null }> {
+  const from = await storeDataStart(services, store, until);
+  const layout = ((await services.layouts.load(store)) as readonly Layout[]).at(-1);
+  if (from === null || !layout) return { store, from, whole: from };
+  const hours = services.hours ? await services.hours.hoursNow(store) : await services.storage.hours.get(store);
+  return { store, from, whole: wholeFrom(from, hours, layout.timezone) };
 }
 
 async function storeFigures(services: Services, store: string, from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {

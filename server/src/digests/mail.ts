@@ -8,7 +8,7 @@ import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
 import { chartPng } from "./chart.js";
 import { currentNote, partialNote, partialStores } from "./coverage.js";
-import { biggestChanges, figuresOf, storeDataStart, type Change, type Figures } from "./figures.js";
+import { biggestChanges, figuresOf, storeStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
 import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, shownName, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
 
@@ -169,7 +169,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   const [now, before, starts, storeNames] = await Promise.all([
     figuresOf(services, target.stores, period.from, period.to, bucket, tz),
     figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
-    Promise.all(target.stores.map(async (store) => ({ store, from: await storeDataStart(services, store, period.to) }))),
+    Promise.all(target.stores.map((store) => storeStart(services, store, period.to))),
     storeLabels(services, target.stores),
   ]);
   // Figures are kept by store id (a zone's row carries its store's id and the zone apart); people read them by the stores' names,

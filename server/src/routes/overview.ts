@@ -6,7 +6,7 @@ import { chainNotCounted } from "../chain/not-counted.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, countedThrough, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder } from "@footfall/core";
+import { conversionSpan, countedThrough, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder, wholeFrom } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -99,20 +99,21 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
       // the chain view says "Closed now · opens at 08:00" from them, as the tablet does.
       const keeper = services.hours;
+      const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
       const openOf = new Map(
-        await Promise.all(
-          stores.map(async (s): Promise<[string, { from: number; to: number }[] | null]> => {
-            const h = (await keeper?.hoursNow(s.id)) ?? null;
-            return [s.id, h ? openIntervals(h, { from: now - 24 * HOUR_MS, to: now + 48 * HOUR_MS }, s.timezone) : null];
-          }),
-        ),
+        stores.map((s): [string, { from: number; to: number }[] | null] => {
+          const h = hoursOf.get(s.id) ?? null;
+          return [s.id, h ? openIntervals(h, { from: now - 24 * HOUR_MS, to: now + 48 * HOUR_MS }, s.timezone) : null];
+        }),
       );
+      // From when each store's figures are whole (core's wholeFrom): a first day counted from its opening time is whole.
+      const wholeOf = new Map(stores.map((s) => [s.id, wholeFrom(firsts.get(s.id)?.first ?? null, hoursOf.get(s.id), s.timezone)]));
       // Each store's currency, its current layout's: amounts are added up within one currency only.
       const currencyOf = new Map(stores.map((s) => [s.id, layouts.current(s.id, now)?.currency ?? null]));
       // The oldest figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS): an earlier period before it has no data, the store is not new.
       const keptFrom = services.retention?.rollupsSince?.() ?? null;
       const keptDays = services.retention?.aggregateDays ?? 0;
-      const why = (id: string, period: { from: number; to: number }) => notLikeForLike(period, firsts.get(id)?.first ?? null, keptFrom);
+      const why = (id: string, period: { from: number; to: number }) => notLikeForLike(period, wholeOf.get(id) ?? null, keptFrom);
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
       const rows: StoreRow[] = stores.map((s) => {
@@ -158,7 +159,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const then = new FigureTotals();
           let n = 0;
           for (const m of members) {
-            if (!countedThrough(period, firsts.get(m)?.first ?? null)) continue;
+            if (!countedThrough(period, wholeOf.get(m) ?? null)) continue;
             const c = cur.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             const b = before.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             if (!c || !b) continue;
