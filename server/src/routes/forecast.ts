@@ -33,9 +33,9 @@ import {
   type OpeningHours,
   type Series,
   type SpecialDays,
-  withoutNotCounted,
   allOffline,
   gapsNotCounted,
+  gapsWhileOpen,
   withoutGaps,
   type Gap,
 } from "@footfall/core";
@@ -232,20 +232,17 @@ export class ForecastService {
 
   /**
    * The series of one store or zone: unknown (null) before its first counted visitor (core
-   * countsFromFirst: but for its first day's closed hours), and from the hour its counting stopped
-   * (`notCountedSince`: its agents are offline now) on, whose zeros are no counts, not no visitors.
+   * countsFromFirst: but for its first day's closed hours), and in every hour of `gaps` (`uncounted`:
+   * the store open and its counting stopped, its agents offline now or then), whose zeros are no
+   * counts, not no visitors.
    */
-  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number, notCountedSince: EpochMs | null = null, gaps: readonly Gap[] = []): Series {
+  private static seriesOf(h: History, zone: string | null, timeZone: string, futureDays: number, gaps: readonly Gap[] = []): Series {
     const counts = zone === null ? h.enters : (h.zones.get(zone) ?? []);
     const known = withoutGaps(
       h.starts,
-      withoutNotCounted(
-        h.starts,
-        countsFromFirst(
-          h.starts.map((_, i) => counts[i] ?? 0),
-          localGrid({ starts: h.starts, timeZone }),
-        ),
-        notCountedSince,
+      countsFromFirst(
+        h.starts.map((_, i) => counts[i] ?? 0),
+        localGrid({ starts: h.starts, timeZone }),
       ),
       gaps,
     );
@@ -314,11 +311,11 @@ export class ForecastService {
   }
 
   /** Train (or retrain) in the background; the current model keeps answering meanwhile. */
-  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays, notCounted: EpochMs | null, gaps: readonly Gap[]): void {
+  private train(e: ModelEntry, history: History, now: EpochMs, special: SpecialDays, gaps: readonly Gap[]): void {
     if (!this.trainer || this.inFlight.has(e)) return;
     this.inFlight.add(e);
     if (!e.model) e.state = "training";
-    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0, notCounted, gaps);
+    const series = ForecastService.seriesOf(history, e.zone, e.timeZone, 0, gaps);
     // Trained on the hours up to the last retrain hour (03:00 store time) only, over a window that
     // ends there: whenever it trains that day (first asked at 10:00, a restart at 14:00, another
     // server of a chain) it is the same model (training is seeded), so the same forecasts.
@@ -382,7 +379,10 @@ export class ForecastService {
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
       Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)])
-        .then(async ([h, hours, notCounted]) => this.train(e, h, now, ForecastService.specialOf(hours), notCounted, await this.outageGaps(e.store, e.zone, h, now)))
+        .then(async ([h, hours, notCounted]) => {
+          const u = await this.uncounted(e.store, e.zone, h, now, hours, e.timeZone, notCounted);
+          this.train(e, h, now, ForecastService.specialOf(hours), [...u.current, ...u.ended]);
+        })
         .catch(() => undefined);
     }
   }
@@ -421,6 +421,27 @@ export class ForecastService {
       gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => counts[i] ?? 0), allOffline(agents, spans, h.hourStart)));
     }
     return gaps.sort((a, b) => a.from - b.from);
+  }
+
+  /**
+   * The hours of the history nobody counted while the store was open (core gapsWhileOpen: an agent
+   * offline while the store is closed misses nobody, so a box switched off every night leaves no
+   * hour unknown, and a closed night inside an outage stays a closed night, 0, not a day unknown):
+   * `current`, from `since` (the agents offline now) to `now`; `ended`, the recorded outages'
+   * (`outageGaps`). A store without opening hours: open at every hour.
+   */
+  private async uncounted(
+    store: string,
+    zone: string | null,
+    h: History,
+    now: EpochMs,
+    hours: OpeningHours | null,
+    timeZone: string,
+    since: EpochMs | null,
+  ): Promise<{ current: Gap[]; ended: Gap[] }> {
+    const current = since === null ? [] : gapsWhileOpen([{ from: since, to: Math.max(now, since + 1) }], hours, timeZone);
+    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now), hours, timeZone).sort((a, b) => a.from - b.from);
+    return { current, ended };
   }
 
   /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
@@ -464,18 +485,20 @@ export class ForecastService {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
     const [history, hours, notCounted] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.notCountedSince(store, zone, now), this.restore(e)]);
-    const gaps = await this.outageGaps(store, zone, history, now);
+    const { current, ended: gaps } = await this.uncounted(store, zone, history, now, hours, timeZone, notCounted);
+    // the current hours (within the history) left out, and whether the store was open at all since its agents went offline
+    const currentKey = current.map((g) => `${g.from}-${Math.min(g.to, history.hourStart)}`).join(",");
     const special = ForecastService.specialOf(hours);
-    if (this.due(e, now)) this.train(e, history, now, special, notCounted, gaps);
+    if (this.due(e, now)) this.train(e, history, now, special, [...current, ...gaps]);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const gone = zone !== null && layout !== undefined && !layout.zones.some((z) => z.id === zone);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}|${gaps.map((g) => `${g.from}-${g.to}`).join(",")}`;
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}|${currentKey}|${current.length}|${gaps.map((g) => `${g.from}-${g.to}`).join(",")}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
 
-    const series = ForecastService.seriesOf(history, zone, timeZone, 15, notCounted, gaps);
+    const series = ForecastService.seriesOf(history, zone, timeZone, 15, [...current, ...gaps]);
     const ended = gaps.filter((g) => g.to < (notCounted ?? Infinity));
     const gapHours = withoutGaps(history.starts, history.starts.map(() => 0), ended).filter((v) => v === null).length;
     const origin = history.starts.length;
@@ -503,8 +526,10 @@ export class ForecastService {
         notes: [
           ...(gone ? [`zone "${zone}" is not in the layout in force now (version ${layout!.version}): it has no visitors to forecast (the values are null); GET /api/v1/stores/${store}/layout lists its zones`] : this.nothingCounted(store, zone, history)),
           ...(e.model?.notes ?? []),
-          ...(notCounted !== null
-            ? [`${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the hours since are left out of the history, not read as no visitors`]
+          ...(notCounted !== null && current.length > 0
+            ? [
+                `${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the ${hours ? "hours it was open" : "hours"} since are left out of the history, not read as no visitors`,
+              ]
             : []),
           ...(gapHours > 0
             ? [`${zone === null ? "the store's entrance" : `zone "${zone}"`} was not counted in ${gapHours} h of the history (its agents offline, the last outage from ${new Date(ended.at(-1)!.from).toISOString()} to ${new Date(ended.at(-1)!.to).toISOString()}): those hours are left out, not read as no visitors`]
