@@ -23,7 +23,7 @@
  *   sweep (each second) would have seen them.
  */
 import { anyAgentDown, type NotCounted, type TrackingAgent } from "@footfall/core";
-import type { AgentsStore, Storage, ZoneAgentRow } from "../storage/types.js";
+import type { AgentRow, AgentsStore, Storage, ZoneAgentRow } from "../storage/types.js";
 import { trackingOf, zonesNotCountedOf } from "./zone-tracking.js";
 
 /** How long a view of a store's agents is served at most (ms): writes this process does not see are read within this. */
@@ -49,8 +49,8 @@ export class CountingView {
   private readonly views = new Map<string, View>();
   private readonly gens = new Map<string, number>();
   private readonly filling = new Map<string, { gen: number; view: Promise<View> }>();
-  /** Storage reads made (agents.list, agents.zoneAgents): the benchmark and the tests count them. */
-  readonly reads = { list: 0, zoneAgents: 0 };
+  /** Storage reads made (agents.list, agents.listAll, agents.zoneAgents): the benchmark and the tests count them. */
+  readonly reads = { list: 0, listAll: 0, zoneAgents: 0 };
 
   constructor(
     private readonly storage: Pick<Storage, "agents">,
@@ -62,6 +62,19 @@ export class CountingView {
     if (zones.length === 0) return new Map();
     const view = await this.view(store, now);
     return zonesNotCountedOf(view.agents, (zone) => this.namers(store, view, zone), zones, now);
+  }
+
+  /**
+   * {@link zonesNotCounted} of many stores at once (the chain overview): the stores whose view is held are answered
+   * from it; when more than one is not, one read of every agent (agents.listAll) gives them all their view, instead
+   * of a read per store.
+   */
+  async zonesNotCountedOfStores(stores: readonly { id: string; zones: readonly string[] }[], now: number): Promise<Map<string, Map<string, NotCounted>>> {
+    const missing = stores.filter((s) => s.zones.length > 0 && !this.held(s.id, now)).map((s) => s.id);
+    if (missing.length > 1) await this.readAll(missing, now);
+    const out = new Map<string, Map<string, NotCounted>>();
+    await Promise.all(stores.map(async (s) => out.set(s.id, await this.zonesNotCounted(s.id, s.zones, now))));
+    return out;
   }
 
   /** Drop the store's view: its agents changed. */
@@ -109,10 +122,48 @@ export class CountingView {
     };
   }
 
+  /** The store's view, when one is held that may answer at `now`. */
+  private heldView(store: string, now: number): View | undefined {
+    const v = this.views.get(store);
+    if (v && v.gen === (this.gens.get(store) ?? 0) && now >= v.readAt && now - v.readAt < this.ttlMs && downOf(v.agents, now) === v.down) return v;
+    return undefined;
+  }
+
+  private held(store: string, now: number): boolean {
+    return this.heldView(store, now) !== undefined;
+  }
+
+  /**
+   * Every agent of every store (agents.listAll), giving each of `stores` whose view is not held one from these rows:
+   * the chain overview reads every agent for its agents' figures, and answers which zones nobody counts from the
+   * same read ({@link zonesNotCountedOfStores} then finds their views held).
+   */
+  listAll(stores: readonly string[], now: number): Promise<AgentRow[]> {
+    return this.readAll(
+      stores.filter((s) => !this.held(s, now)),
+      now,
+    );
+  }
+
+  /** Views of `stores` from one read of every agent; a store whose agents changed while it was read gets none (its next ask reads it). */
+  private async readAll(stores: readonly string[], now: number): Promise<AgentRow[]> {
+    const gens = new Map(stores.map((s) => [s, this.gens.get(s) ?? 0]));
+    this.reads.listAll++;
+    const rows = await this.storage.agents.listAll();
+    const byStore = new Map<string, TrackingAgent[]>();
+    for (const a of rows) if (gens.has(a.store)) (byStore.get(a.store) ?? byStore.set(a.store, []).get(a.store)!).push(trackingOf(a));
+    for (const [store, gen] of gens) {
+      if ((this.gens.get(store) ?? 0) !== gen) continue;
+      const agents = byStore.get(store) ?? [];
+      this.views.set(store, { gen, readAt: now, agents, down: downOf(agents, now), zoneAgents: new Map() });
+    }
+    return rows;
+  }
+
   private async view(store: string, now: number): Promise<View> {
     const gen = this.gens.get(store) ?? 0;
-    const v = this.views.get(store);
-    if (v && v.gen === gen && now >= v.readAt && now - v.readAt < this.ttlMs && downOf(v.agents, now) === v.down) return v;
+    const v = this.heldView(store, now);
+    if (v) return v;
     const f = this.filling.get(store);
     if (f && f.gen === gen) return f.view;
     const view = this.read(store, gen, now);

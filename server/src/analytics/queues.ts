@@ -23,7 +23,7 @@ import {
   type WaitStats,
   toCsv,
 } from "@footfall/core";
-import { trackingOf } from "./zone-tracking.js";
+import { trackingOf, zonesNotCountedNow } from "./zone-tracking.js";
 import type { Services } from "../services.js";
 import type { AgentRow, PathCount, StoredVisit, ZoneAgentRow } from "../storage/types.js";
 import { RetentionError } from "./store-analytics.js";
@@ -32,8 +32,9 @@ import { RetentionError } from "./store-analytics.js";
  * Checkout queues of a store (issue 14.1), from the stored visits of its zones of kind `queue`
  * (core's queue figures): live (`liveQueues`: people waiting, estimated wait for someone joining
  * now, waits of the last hour) and over a range (`queueReport`: waits and abandonment, by local
- * weekday and hour). Both read storage only (visits and trip paths), so they answer the same on
- * SQLite and PostgreSQL and on any server of a chain.
+ * weekday and hour). Both read storage (visits and trip paths; the live figures which lines nothing
+ * counts through the server's view of the agents), so they answer the same on SQLite and PostgreSQL
+ * and on any server of a chain.
  */
 
 /** How far back the live figures read visits: the estimate's windows, plus the longest wait worth seeing. */
@@ -108,18 +109,25 @@ export function queueSource(services: Pick<Services, "storage" | "retention">, s
  * Live figures of every queue of the store's current layout, or null when the store has no layout.
  * This is the service other parts use (alert rules, MQTT and Home Assistant sensors, the tablet).
  */
-export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now">, store: string, now = services.now()): Promise<LiveQueues | null> {
+export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now" | "counting">, store: string, now = services.now()): Promise<LiveQueues | null> {
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);
   if (!layout) return null;
   const defs = queuesOf(layout.zones);
-  const agents = defs.length > 0 ? await services.storage.agents.list(store) : [];
+  // Which lines nothing counts now: the server's view of the store's agents (counting-view.ts, as the live map and
+  // GET .../occupancy read it), so an agent's will shows here at once and asks while nothing changed read nothing.
+  const notCounted = await zonesNotCountedNow(
+    services,
+    store,
+    defs.map((d) => d.zone),
+    now,
+  );
   const queues = await Promise.all(
     defs.map(async ({ zone, queueFor }): Promise<LiveQueue> => {
       const z = layout.zones.find((x) => x.id === zone)!;
       // Nothing counts the line now: its figures are those of the moment the last of its agents went quiet, not
       // of now (at now its people waiting would turn into people the tracking lost, its wait into a guess).
-      const tracking = queueTracking(agents, await services.storage.agents.zoneAgents(store, zone), now);
+      const tracking = notCounted.get(zone) ?? null;
       const at = tracking ? Math.min(now, tracking.since) : now;
       const read = async (id: string) => {
         const visits = (await services.storage.aggregates.visitsIn(store, id, at - LIVE_LOOKBACK_MS, at + 1)).map(toQueueVisit).filter((v) => v.enterTs <= at);
@@ -166,7 +174,7 @@ export function queueTracking(agents: readonly AgentRow[], named: readonly ZoneA
  * queue zone, people waiting and the estimated wait in seconds (and the tills open, which the MQTT
  * state publisher sends too).
  */
-export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now">) {
+export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now" | "counting">) {
   return async (store: string, now: number): Promise<Record<string, { length: number; waitSeconds: number | null; tillsOpen: number | null }> | undefined> => {
     const live = await liveQueues(services, store, now);
     if (!live || live.queues.length === 0) return undefined;

@@ -8,7 +8,7 @@
 import { DEFAULT_CLOCK_WARN_MS, localMidnight } from "@footfall/core";
 import { AgentAttentionMemo } from "./agent-problems.js";
 import { spansOf } from "../aggregates/spans.js";
-import type { Storage } from "../storage/types.js";
+import type { AgentRow, Storage } from "../storage/types.js";
 
 export interface LiveFigures {
   /** People in the store now. */
@@ -85,10 +85,14 @@ export function memoOf(storage: Storage): AgentAttentionMemo {
 export async function chainAgents(
   storage: Storage,
   ids: readonly string[],
-  { now = Date.now(), clockWarnMs = DEFAULT_CLOCK_WARN_MS }: { now?: number; clockWarnMs?: number } = {},
+  {
+    now = Date.now(),
+    clockWarnMs = DEFAULT_CLOCK_WARN_MS,
+    everyAgent = () => storage.agents.listAll(),
+  }: { now?: number; clockWarnMs?: number; /** Reads every agent (the overview's read through the counting view, shared with its zones not counted). */ everyAgent?: () => Promise<AgentRow[]> } = {},
 ): Promise<Map<string, AgentFigures>> {
   const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null, problems: 0 }]));
-  const [figures, rows] = await Promise.all([storage.chain.agents(ids), storage.agents.listAll()]);
+  const [figures, rows] = await Promise.all([storage.chain.agents(ids), everyAgent()]);
   const needing = memoOf(storage).problemsByStore(rows, new Set(ids), clockWarnMs, now);
   for (const a of figures) {
     const health: AgentHealth = a.agents === 0 ? "none" : a.online === a.agents ? "ok" : a.online === 0 ? "offline" : "degraded";

@@ -1,10 +1,14 @@
 /**
  * Which stores of the chain overview have zones nobody counts now (core's notCountedSince, the rule
  * of the live map, the occupancy answer, alert rules and MQTT): a store whose "in store now" holds
- * such a zone is partial, its figure frozen in part. One read of every agent; a store's zones' agents
- * are read only when one of its agents is down.
+ * such a zone is partial, its figure frozen in part. Read through the server's view of each store's
+ * agents (analytics/counting-view.ts, as the live hub, MQTT and GET .../occupancy read it): a store
+ * whose view is held costs nothing, the others one read of every agent together; a store's zones'
+ * agents are read only when one of its agents is down (and kept with its view). Without a view: one
+ * read of every agent at each ask.
  */
-import { anyAgentDown, notCountedSince, type TrackingAgent } from "@footfall/core";
+import { anyAgentDown, notCountedSince, type NotCounted, type TrackingAgent } from "@footfall/core";
+import type { CountingView } from "../analytics/counting-view.js";
 import { notCountedFigures, trackingOf } from "../analytics/zone-tracking.js";
 import type { Storage } from "../storage/types.js";
 
@@ -27,22 +31,46 @@ export async function chainNotCounted(
   storage: Pick<Storage, "agents" | "aggregates">,
   stores: readonly { id: string; zones: readonly { id: string; name: string }[]; occupancyFrom: "door" | "zones" }[],
   now: number,
+  counting?: CountingView,
 ): Promise<Map<string, StoreNotCounted>> {
-  const byStore = new Map<string, TrackingAgent[]>();
-  for (const a of await storage.agents.listAll()) (byStore.get(a.store) ?? byStore.set(a.store, []).get(a.store)!).push(trackingOf(a));
+  const notCounted = counting
+    ? await counting.zonesNotCountedOfStores(
+        stores.map((s) => ({ id: s.id, zones: s.zones.map((z) => z.id) })),
+        now,
+      )
+    : await readAll(storage, stores, now);
   const out = new Map<string, StoreNotCounted>();
   await Promise.all(
     stores.map(async (s) => {
-      const agents = byStore.get(s.id) ?? [];
-      if (!anyAgentDown(agents, now)) return out.set(s.id, { partial: false, zones: [] });
-      const zones: ZoneNotCounted[] = [];
-      for (const z of s.zones) {
-        const n = notCountedSince(agents, await storage.agents.zoneAgents(s.id, z.id), now);
-        if (n) zones.push({ zone: z.id, name: z.name, since: n.since, agents: n.agents });
-      }
+      const of = notCounted.get(s.id);
+      const zones: ZoneNotCounted[] = s.zones.flatMap((z) => {
+        const n = of?.get(z.id);
+        return n ? [{ zone: z.id, name: z.name, since: n.since, agents: n.agents }] : [];
+      });
+      if (zones.length === 0) return out.set(s.id, { partial: false, zones });
       const doorZones = s.occupancyFrom === "door" && zones.length > 0 ? (await storage.aggregates.knownZones(s.id)).doors : [];
       const figures = notCountedFigures({ totalFrom: s.occupancyFrom, doorZones }, new Map(zones.map((z) => [z.zone, z])));
       return out.set(s.id, { partial: figures.store !== undefined, zones });
+    }),
+  );
+  return out;
+}
+
+/** Each store's zones nobody counts now from one read of every agent (no view). */
+async function readAll(storage: Pick<Storage, "agents">, stores: readonly { id: string; zones: readonly { id: string }[] }[], now: number): Promise<Map<string, Map<string, NotCounted>>> {
+  const byStore = new Map<string, TrackingAgent[]>();
+  for (const a of await storage.agents.listAll()) (byStore.get(a.store) ?? byStore.set(a.store, []).get(a.store)!).push(trackingOf(a));
+  const out = new Map<string, Map<string, NotCounted>>();
+  await Promise.all(
+    stores.map(async (s) => {
+      const agents = byStore.get(s.id) ?? [];
+      const of = new Map<string, NotCounted>();
+      if (anyAgentDown(agents, now))
+        for (const z of s.zones) {
+          const n = notCountedSince(agents, await storage.agents.zoneAgents(s.id, z.id), now);
+          if (n) of.set(z.id, n);
+        }
+      out.set(s.id, of);
     }),
   );
   return out;

@@ -87,7 +87,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         chainFigures(storage, subjects, lastYear, ownCount, memo, openFrom(now), firsts),
         chainOccupancy(storage, stores, now, analytics.opts.visitTimeoutMs, (store, tz, midnight) => analytics.opts.doorCountSince?.(store, now, tz, midnight) ?? midnight),
         // What needs attention by the Agents view's rule, at the server's clock and clock threshold (GET /api/v1/agents counts the same).
-        chainAgents(storage, ids, { now, clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS }),
+        // Its read of every agent also gives the stores' counting views, which say below which zones nobody counts (one read, not two).
+        chainAgents(storage, ids, {
+          now,
+          clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
+          ...(services.counting ? { everyAgent: () => services.counting!.listAll(ids, now) } : {}),
+        }),
       ]);
 
       // Zones nobody counts now (core notCountedSince): a store whose "in store now" holds one is partial, as its tablet says.
@@ -95,6 +100,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         storage,
         stores.map((s) => ({ id: s.id, zones: layouts.current(s.id, now)?.zones ?? [], occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones" })),
         now,
+        services.counting,
       );
       // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
       // the chain view says "Closed now · opens at 08:00" from them, as the tablet does.
