@@ -98,17 +98,64 @@ export function demoSimSettings(o: {
   /** The store's layout versions, for the history to follow (`backfillLayouts`). */
   layouts?: readonly Pick<Layout, "validFrom" | "timezone" | "zones">[];
   sales: { url: string; token: string; stateFile?: string };
+  /** The people a killed run of the simulator left inside (`simLeftInside`): sent out first. */
+  leftInside?: LeftInside | null;
 }) {
   return {
     speed: o.speed,
     followClock: true,
     backfillHours: o.backfillHours,
     ...(o.heldTs !== null ? { backfillFrom: o.heldTs + 1 } : {}),
+    ...(o.leftInside ? { leftInside: o.leftInside } : {}),
     ...(o.layouts && o.layouts.length > 1 ? { backfillLayouts: o.layouts.map((l) => ({ validFrom: l.validFrom, timezone: l.timezone, zones: l.zones })) } : {}),
     ...(o.weeklyCurve ? { weeklyCurve: o.weeklyCurve } : {}),
     // The simulated tills send each paying visitor's transaction to the sales import, as a till system would.
     sales: o.sales,
   };
+}
+
+/** What a killed run of the demo's simulator left inside (the sim setting `leftInside`). */
+export interface LeftInside {
+  /** When they walk out: the instant after the run's newest event stored. */
+  ts: number;
+  exits: { zone: string; visitor: string }[];
+  doors: { zone: string; out: number }[];
+}
+
+/**
+ * The people a run of `agent` (the demo's simulator) left in `store` when it was killed (kill -9,
+ * a crash: no graceful stop, so no walk-out), as the server holds them: the visits still open whose
+ * last event was that agent's enter, and each door zone's net count (in minus out since the door
+ * count's reset: the store's last closing, else local midnight) of that agent's own counts. Null
+ * when there are none. The next run sends them out first (the sim's `leftInside`), at the instant
+ * after the agent's newest stored event (`heldTs`), as its graceful stop would have; nothing of
+ * another agent or store is read or touched. A run that stopped gracefully left nothing to find.
+ */
+export async function simLeftInside(
+  services: Pick<RunningServer["services"], "storage" | "layouts" | "analytics">,
+  store: string,
+  agent: string,
+  heldTs: number | null,
+  now: number,
+): Promise<LeftInside | null> {
+  if (heldTs === null) return null;
+  const { storage, analytics } = services;
+  const ts = heldTs + 1;
+  const exits: LeftInside["exits"] = [];
+  // Visits open at `ts`: those silent for the visit timeout by then are abandoned already.
+  const open = (await storage.aggregates.openVisitsSince(store, ts - analytics.opts.visitTimeoutMs + 1)).sort((a, b) => (a.visitor < b.visitor ? -1 : a.visitor > b.visitor ? 1 : a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+  if (open.length > 0) {
+    const events = await storage.events.visitorsEvents(store, [...new Set(open.map((o) => o.visitor))]);
+    for (const o of open) {
+      const last = (events.get(o.visitor) ?? []).filter((e) => e.type !== "position" && e.zone === o.zone).at(-1);
+      if (last?.type === "enter" && last.id.startsWith(`${agent}:`)) exits.push({ zone: o.zone, visitor: o.visitor });
+    }
+  }
+  const timeZone = services.layouts.current(store, now)?.timezone ?? DEMO_LAYOUT.timezone;
+  const midnight = localMidnight(now, timeZone);
+  const since = analytics.opts.doorCountSince?.(store, now, timeZone, midnight) ?? midnight;
+  const doors = ts < since ? [] : (await storage.events.agentDoorSums(store, agent, since, ts)).filter((d) => d.in > d.out).map((d) => ({ zone: d.zone, out: d.in - d.out }));
+  return exits.length > 0 || doors.length > 0 ? { ts, exits, doors } : null;
 }
 
 /**
@@ -226,7 +273,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const writeSimConfig = (heldTs: number | null) =>
+  const writeSimConfig = (heldTs: number | null, leftInside: LeftInside | null = null) =>
     writeFileSync(
       configFile,
       JSON.stringify(
@@ -240,6 +287,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
             speed: opts.speed,
             backfillHours: opts.backfillHours,
             heldTs,
+            leftInside,
             ...(weeklyCurve ? { weeklyCurve } : {}),
             // The history follows the store's layout versions: before the change, Promotions draws from the back corner.
             layouts: versions,
@@ -252,7 +300,13 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
       ),
       { mode: 0o600 },
     );
-  writeSimConfig(held);
+  // A run of the simulator killed before (kill -9 of the demo, a crash) left its shoppers inside: the new one walks them out first.
+  const leftBy = async (heldTs: number | null) => {
+    const left = await simLeftInside(server.services, STORE, AGENT, heldTs, now());
+    if (left) server.services.log.info({ visits: left.exits.length, door: left.doors }, "the simulator's run killed before left shoppers inside: the new run walks them out first");
+    return left;
+  };
+  writeSimConfig(held, await leftBy(held));
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
@@ -266,7 +320,8 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   const restartSim = async () => {
     if (stopping) return;
     try {
-      writeSimConfig(await heldNow());
+      const heldTs = await heldNow();
+      writeSimConfig(heldTs, await leftBy(heldTs));
     } catch (err) {
       server.services.log.error({ err }, "could not read the simulator's newest stored event; restarting it without back-filling");
       writeSimConfig(now());

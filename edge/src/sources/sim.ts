@@ -106,12 +106,20 @@ export class SimSource implements Source<SimSettings> {
   /** The simulation under way (the back-fill's, then the live store's), with how its instants are stamped: what {@link closing} empties. */
   private current: { ctx: SourceContext<SimSettings>; engine: SimEngine; stamp: (ts: number) => number } | null = null;
 
+  /** Whether the people a killed run left inside (`leftInside`) were sent out. */
+  private leftOut = false;
+
   /** `backfillBacklog`: the back-fill waits while the runtime holds more events than this unsettled ({@link BACKFILL_BACKLOG}). */
   constructor(private readonly opts: { backfillBacklog?: number } = {}) {}
 
   async start(ctx: SourceContext<SimSettings>): Promise<void> {
     this.stopped = false;
     const s = ctx.settings;
+    if (s.leftInside && !this.leftOut) {
+      // Once per process (a source restarted after a failure does not send them again): they go first.
+      this.leftOut = true;
+      this.walkOutLeft(ctx, s.leftInside);
+    }
     const fromBroker = await waitForLayout(ctx, s.layoutWaitMs);
     if (ctx.signal.aborted || this.stopped) return;
     const layout: SimLayout = fromBroker ?? s.layout ?? DEMO_LAYOUT;
@@ -319,6 +327,19 @@ export class SimSource implements Source<SimSettings> {
       this.wake = null;
       if (cancel) cancel();
     });
+  }
+
+  /**
+   * The people a killed run of this agent left inside (`settings.leftInside`, as the server holds
+   * them): each open visit's exit and each door counter's count out, at `leftInside.ts`, under this
+   * run's own event ids, as the graceful stop ({@link closing}) would have sent them.
+   */
+  private walkOutLeft(ctx: SourceContext<SimSettings>, left: NonNullable<SimSettings["leftInside"]>): void {
+    for (const e of left.exits) ctx.emit({ type: "exit", ts: left.ts, zone: e.zone, visitor: e.visitor });
+    for (const d of left.doors) ctx.emit({ type: "count", ts: left.ts, zone: d.zone, in: 0, out: d.out });
+    const counted = left.doors.reduce((n, d) => n + d.out, 0);
+    if (left.exits.length > 0 || counted > 0)
+      ctx.log.info({ exits: left.exits.length, countedOut: counted, at: new Date(left.ts).toISOString() }, "the people a killed run of this simulator left inside walk out (their zones' exits and the door's count out)");
   }
 
   /**

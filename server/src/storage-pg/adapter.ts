@@ -813,6 +813,16 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         return out;
       }),
     total: (store) => read(async (q) => (await q.query<{ n: number }>("SELECT count(*) AS n FROM events WHERE store = $1", [store])).rows[0]?.n ?? 0),
+    agentDoorSums: (store, agent, from, to) =>
+      read(
+        async (q) =>
+          (
+            await q.query<{ zone: string; in: number; out: number }>(
+              `SELECT zone, sum(n_in)::float8 AS "in", sum(n_out)::float8 AS out FROM events WHERE store = $1 AND type = 2 AND agent = $2 AND ts >= $3 AND ts < $4 GROUP BY zone ORDER BY zone`,
+              [store, agent, from, to],
+            )
+          ).rows,
+      ),
   };
 
   const sales: SalesStore = {

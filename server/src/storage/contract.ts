@@ -126,6 +126,20 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.transaction((tx) => tx.events.insertMany("s1", "a", [], T0))).toEqual([]);
       });
 
+      test("agentDoorSums: one agent's door counts of a store in [from, to), summed per zone; other agents, stores and instants left out", async (s) => {
+        await s.transaction(async (tx) => {
+          await tx.events.insertMany("s", "sim", [count("sim:1", T0, "entrance", 5, 1), count("sim:2", T0 + 60_000, "entrance", 2, 3), count("sim:3", T0 + 60_000, "side", 1, 0), enter("sim:4", T0, "fruit", "v1")], T0);
+          await tx.events.insertMany("s", "door", [count("door:1", T0 + 60_000, "entrance", 7, 0)], T0);
+          await tx.events.insertMany("t", "sim", [count("sim:1", T0, "entrance", 9, 0)], T0);
+          await tx.events.insertMany("s", "sim", [count("sim:5", T0 - 1, "entrance", 4, 0), count("sim:6", T0 + HOUR, "entrance", 6, 0)], T0);
+        });
+        expect(await s.events.agentDoorSums("s", "sim", T0, T0 + HOUR)).toEqual([
+          { zone: "entrance", in: 7, out: 4 },
+          { zone: "side", in: 1, out: 0 },
+        ]);
+        expect(await s.events.agentDoorSums("s", "nobody", T0, T0 + HOUR)).toEqual([]);
+      });
+
       test("insertGroups inserts several agents' events at once: new ones per group, an id repeated across groups of a store new once, in the first", async (s) => {
         const a = enter("a:1", T0, "fruit", "v1");
         await s.transaction((tx) => tx.events.insertMany("s1", "a", [a], T0));

@@ -229,6 +229,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     visitorsEvents: (store, visitors, known) => r.read(() => core.events.visitorsEvents(store, visitors, known)),
     visitorsEventsMany: (requests) => r.read(() => new Map(requests.map((q) => [q.store, core.events.visitorsEvents(q.store, q.visitors, q.known)]))),
     total: (store) => r.read(() => core.events.total(store)),
+    agentDoorSums: (store, agent, from, to) => r.read(() => core.events.agentDoorSums(store, agent, from, to)),
   };
 
   const sales: SalesStore = {

@@ -661,6 +661,12 @@ export interface EventsStore {
   visitorsEventsMany(requests: readonly VisitorsRequest[]): Promise<Map<string, Map<string, VisitorEvent[]>>>;
   /** How many events the store holds. */
   total(store: string): Promise<number>;
+  /**
+   * The door counts one agent sent for a store with `ts` in [from, to), summed per zone (zones
+   * without any are absent), by zone: `footfall demo` reads what its simulator's run, killed,
+   * left in the door's count since the reset, to count them out.
+   */
+  agentDoorSums(store: string, agent: string, from: number, to: number): Promise<{ zone: string; in: number; out: number }[]>;
 }
 
 /** The visitors of one store whose events are wanted, and how many of each the caller holds already. */

@@ -57,6 +57,26 @@ export const SimSettingsSchema = Type.Object(
         description: "back-fill from this instant (epoch ms) when it is later than `backfillHours` ago: `footfall demo` passes the newest event the server already holds, so a restarted demo never sends an hour of history twice",
       }),
     ),
+    leftInside: Type.Optional(
+      Type.Object(
+        {
+          ts: Type.Integer({ minimum: 946_684_800_000, maximum: 4_102_444_799_999, description: "when they walk out (epoch ms): `footfall demo` gives the instant after the killed run's newest event stored" }),
+          exits: Type.Array(
+            Type.Object({ zone: Type.String({ minLength: 1, maxLength: 128 }), visitor: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
+            { maxItems: 100_000, description: "each visit the killed run left open: its zone's exit" },
+          ),
+          doors: Type.Array(
+            Type.Object({ zone: Type.String({ minLength: 1, maxLength: 128 }), out: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false }),
+            { maxItems: 100, description: "each door counter's net count (in minus out since its reset) the killed run left: one count out" },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "the people a run of this agent that was killed (kill -9, a crash, a power cut: no graceful stop) left inside, as the server holds them: sent once at start, first, under this run's own event ids, so the server ends those visits and counts them out of the door's count as a graceful stop would have. `footfall demo` reads them from its own agent's stored events and passes them",
+        },
+      ),
+    ),
     backfillLayouts: Type.Optional(
       Type.Array(
         Type.Object(

@@ -40,6 +40,9 @@ export class EventsRepo {
       ),
       counts: db.prepare<[string], EventRow>("SELECT id, ts, type, zone, visitor, n_in, n_out, x, y FROM events WHERE store = ? AND type = 2 ORDER BY ts"),
       total: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE store = ?"),
+      agentDoorSums: db.prepare<[string, string, number, number], { zone: string; in: number; out: number }>(
+        "SELECT zone, sum(n_in) AS \"in\", sum(n_out) AS out FROM events INDEXED BY events_counts WHERE store = ? AND type = 2 AND agent = ? AND ts >= ? AND ts < ? GROUP BY zone ORDER BY zone",
+      ),
     };
   }
 
@@ -160,6 +163,10 @@ export class EventsRepo {
   }
   total(store: string): number {
     return this.q.total.get(store)?.n ?? 0;
+  }
+  /** The door counts `agent` sent for `store` with `ts` in [from, to), summed per zone. */
+  agentDoorSums(store: string, agent: string, from: number, to: number): { zone: string; in: number; out: number }[] {
+    return this.q.agentDoorSums.all(store, agent, from, to);
   }
 }
 
