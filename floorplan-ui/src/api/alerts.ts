@@ -35,6 +35,8 @@ export function alertsApi(token: string, base = "") {
     saveRule: (store: string, id: string | null, input: AlertRuleInput) =>
       id ? call<AlertRule>("PUT", `${s(store)}/alert-rules/${encodeURIComponent(id)}`, input) : call<AlertRule>("POST", `${s(store)}/alert-rules`, input),
     deleteRule: (store: string, id: string) => call<null>("DELETE", `${s(store)}/alert-rules/${encodeURIComponent(id)}`),
+    /** The store's active alerts (firing or acknowledged, not resolved). */
+    active: (store: string, signal?: AbortSignal) => send<{ alerts: ShownAlert[]; timezone: string }>("GET", `${s(store)}/alerts`, signal ? { signal } : {}),
     history: (store: string, from: number) => call<{ alerts: ShownAlert[]; timezone: string }>("GET", `${s(store)}/alerts?state=all&from=${from}`),
     acknowledge: (store: string, id: string, by?: string) => call<Alert>("POST", `${s(store)}/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : {}),
   };

@@ -4,6 +4,7 @@ import { formatHash, type Route, type ViewId } from "../model/route.js";
 import { mayLeave } from "../hooks/useHashRoute.js";
 import { useSession } from "../session.js";
 import { nameShown } from "../model/names.js";
+import { AlertsIndicator } from "./AlertsIndicator.js";
 
 export function Header({ view, store, navigate }: { view: ViewId; store: string | null; navigate: (r: Route) => void }) {
   const { me, stores, signOut } = useSession();
@@ -61,6 +62,7 @@ export function Header({ view, store, navigate }: { view: ViewId; store: string 
         </nav>
       </details>
       <div className="header-end">
+        <AlertsIndicator view={view} store={known || me.store !== null ? store : null} />
         {stores.length > 0 && (
           <label className="row store-pick" style={{ gap: 6 }}>
             <span className="muted small store-word">Store</span>
