@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OpeningHours } from "../alerts/hours.js";
-import { conversionSpan, countedThrough, keptCoverage, notLikeForLike, rangeIsPartial, slotHasData, wholeFrom } from "./coverage.js";
+import { conversionSpan, countedThrough, figuresBegin, keptCoverage, notLikeForLike, rangeIsPartial, slotHasData, wholeFrom } from "./coverage.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -239,5 +239,13 @@ describe("wholeFrom (a first day counted from opening time is whole)", () => {
     expect(wholeFrom(sunday + 2 * HOUR, shop, "Europe/Paris")).toBe(sunday + 2 * HOUR);
     expect(wholeFrom(null, shop, "Europe/Paris")).toBeNull();
     expect(wholeFrom(Number.NEGATIVE_INFINITY, shop, "Europe/Paris")).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it("figuresBegin says the first hour counted, not the midnight a whole first day counts from (or the horizon retention moved it to)", () => {
+    const from = Date.UTC(2026, 10, 30, 23);
+    expect(figuresBegin({ from, now: from + DAY, first: from + 9 * HOUR })).toBe(from + 9 * HOUR);
+    expect(figuresBegin({ from, now: from + DAY })).toBe(from);
+    expect(figuresBegin({ from: null, now: from, first: null })).toBeNull();
+    expect(figuresBegin(keptCoverage({ from, now: from + 40 * DAY, first: from + 9 * HOUR }, { keptDays: 20, keptFrom: from + 20 * DAY }))).toBe(from + 20 * DAY);
   });
 });

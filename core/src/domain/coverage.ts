@@ -47,7 +47,15 @@ export interface Coverage {
   from: number | null;
   /** The current time: nothing after it has data. */
   now: number;
+  /**
+   * The first hour with figures when `from` was taken back to the start of that day ({@link wholeFrom}:
+   * counted from opening time), for saying when the figures begin; absent: `from`.
+   */
+  first?: number | null;
 }
+
+/** When a store's figures begin, as the views say it ("this store's figures begin ..."): the first hour with figures. */
+export const figuresBegin = (c: Coverage): number | null => (c.first === undefined || c.first === null || c.from === null || c.first < c.from ? c.from : c.first);
 
 /** Whether the slot `[start, end)` holds data: it ends after the data began and starts before now. */
 export function slotHasData(start: number, end: number, c: Coverage): boolean {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { alertsApi } from "../api/alerts.js";
+import type { OpeningHours } from "@footfall/core";
 import { ApiError, type Api } from "../api/client.js";
 import { useKeptHistory } from "../components/HistoryNote.js";
 import { firstDataStart, keptCoverage, wholeFrom, type Coverage } from "../model/coverage.js";
@@ -18,10 +19,8 @@ const cache = new Map<string, { at: number; known: boolean; start: Promise<numbe
 
 /**
  * When the store's figures begin: the first hour with any enter, found with one daily `/traffic`
- * over the last 399 days and one hourly for the first day with data, taken back to the start of
- * that day when it was counted from the store's opening time (core's `wholeFrom`, by its opening
- * hours: the day is whole, its hours before opening a closed store's zeros). Known starts are kept
- * for the session (they never move); "no data yet" is asked again after a minute.
+ * over the last 399 days and one hourly for the first day with data. Known starts are kept for
+ * the session (they never move); "no data yet" is asked again after a minute.
  */
 export function dataStart(api: Api, store: string, now: number): Promise<number | null> {
   const key = `${api.token}\u0000${store}`;
@@ -42,19 +41,31 @@ export function dataStart(api: Api, store: string, now: number): Promise<number 
     entry.known = true;
     // Data already on the window's first day: it may go back further; take the window's start.
     if (day <= Date.parse(days[0]?.start ?? "")) return from;
-    const [hours, opening] = await Promise.all([
-      api.traffic(store, { from: day, to: Math.min(now + 1, day + DAY + HOUR) }, "hour"),
-      // Without the store's hours (not readable, or none): its first hour, as before.
-      alertsApi(api.token)
-        .hours(store)
-        .catch(() => null),
-    ]);
-    const first = firstDataStart(hours) ?? day;
-    return opening ? wholeFrom(first, opening.hours, opening.timezone) : first;
+    const hours = await api.traffic(store, { from: day, to: Math.min(now + 1, day + DAY + HOUR) }, "hour");
+    return firstDataStart(hours) ?? day;
   })();
   entry.start.catch(() => cache.delete(key));
   cache.set(key, entry);
   return entry.start;
+}
+
+const hoursCache = new Map<string, Promise<{ hours: OpeningHours | null; timezone: string } | null>>();
+
+/**
+ * From when the store's figures are whole (`from`) and their first hour (`first`, {@link dataStart}):
+ * the start of that hour's day when the store was counted from its opening time (core's `wholeFrom`,
+ * by its opening hours, read once a session: that first day is whole, not partial, its hours before
+ * opening a closed store's zeros, as the digests and the chain view count it), else the first hour.
+ */
+export async function coverageStart(api: Api, store: string, now: number): Promise<{ from: number | null; first: number | null }> {
+  const first = await dataStart(api, store, now);
+  if (first === null || !Number.isFinite(first)) return { from: first, first };
+  const key = `${api.token}\u0000${store}`;
+  let hours = hoursCache.get(key);
+  // Without the store's hours (not readable, or none): its first hour, as before.
+  if (!hours) hoursCache.set(key, (hours = alertsApi(api.token).hours(store).catch(() => null)));
+  const opening = await hours;
+  return { from: opening ? wholeFrom(first, opening.hours, opening.timezone) : first, first };
 }
 
 /**
@@ -65,17 +76,17 @@ export function dataStart(api: Api, store: string, now: number): Promise<number 
 export function useCoverage(store: string, now: number): Coverage | undefined {
   const { api } = useSession();
   const history = useKeptHistory();
-  const [from, setFrom] = useState<{ store: string; value: number | null } | undefined>(undefined);
+  const [from, setFrom] = useState<{ store: string; value: number | null; first: number | null } | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    dataStart(api, store, now).then(
-      (value) => live && setFrom({ store, value }),
+    coverageStart(api, store, now).then(
+      (start) => live && setFrom({ store, value: start.from, first: start.first }),
       // Unknown: treat every slot as data, as before (a failed look-up must not blank the charts).
-      () => live && setFrom({ store, value: Number.NEGATIVE_INFINITY }),
+      () => live && setFrom({ store, value: Number.NEGATIVE_INFINITY, first: null }),
     );
     return () => {
       live = false;
     };
   }, [api, store, now]);
-  return from && from.store === store ? keptCoverage({ from: from.value, now }, history) : undefined;
+  return from && from.store === store ? keptCoverage({ from: from.value, now, first: from.first }, history) : undefined;
 }

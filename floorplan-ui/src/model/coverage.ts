@@ -3,4 +3,4 @@
  * definition lives in core (`@footfall/core`, domain/coverage.ts) so that the server's digests say
  * "the day before is partial" exactly when the heatmap does.
  */
-export { firstDataStart, keptCoverage, rangeHasData, rangeIsPartial, slotHasData, wholeFrom, type Coverage } from "@footfall/core";
+export { figuresBegin, firstDataStart, keptCoverage, rangeHasData, rangeIsPartial, slotHasData, wholeFrom, type Coverage } from "@footfall/core";

@@ -13,7 +13,7 @@ import { formatCount, formatRange, formatDuration, formatMoney, formatRate, form
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
 import { conversionSince, storeSalesWords } from "../model/sales.js";
-import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
+import { figuresBegin, rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { downloadText } from "../components/download.js";
 import { useSession } from "../session.js";
@@ -137,16 +137,16 @@ export default function HeatmapView(props: ViewProps) {
       </div>
       {noData && coverage && (
         <div className="alert info" data-testid="no-data">
-          No data for this range: {coverage.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(coverage.from, r.timeZone)}.`}
+          No data for this range: {coverage.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(figuresBegin(coverage)!, r.timeZone)}.`}
         </div>
       )}
       {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} previous={compare ? prev : null} />}
-      {partial && !cutHere(r.range) && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}: the range before that has no data.</div>}
+      {partial && !cutHere(r.range) && coverage?.from != null && <div className="alert info" data-testid="partial">This store's figures begin {formatDateTimeZ(figuresBegin(coverage)!, r.timeZone)}: the range before that has no data.</div>}
       <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
       {previousNoData && <div className="alert warn" data-testid="previous-no-data">The previous period ({formatRange(prev, r.timeZone)}) has no data: there is nothing to compare with.</div>}
       {previousPartial && !cutHere(prev) && coverage?.from != null && (
         <div className="alert warn" data-testid="previous-partial">
-          The previous period ({formatRange(prev, r.timeZone)}) is partial: the store's figures begin {formatDateTimeZ(coverage.from, r.timeZone)}, so changes overstate growth.
+          The previous period ({formatRange(prev, r.timeZone)}) is partial: the store's figures begin {formatDateTimeZ(figuresBegin(coverage)!, r.timeZone)}, so changes overstate growth.
         </div>
       )}
       <div className="heat-grid">

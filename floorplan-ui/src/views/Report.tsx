@@ -13,7 +13,7 @@ import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate, formatTransactions } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
-import { rangeHasData, rangeIsPartial } from "../model/coverage.js";
+import { figuresBegin, rangeHasData, rangeIsPartial } from "../model/coverage.js";
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
 import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
@@ -92,11 +92,11 @@ export default function ReportView(props: ViewProps) {
         <>
           {noData && (
             <p className="alert info" data-testid="report-no-data">
-              No data for this range: {coverage!.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(coverage!.from, timeZone)}.`}
+              No data for this range: {coverage!.from === null ? "this store has no figures yet (its agents have not reported any visit)." : `this store's figures begin ${formatDateTimeZ(figuresBegin(coverage!)!, timeZone)}.`}
             </p>
           )}
           {partial && coverage!.from !== null && (
-            <p className="alert info" data-testid="report-partial">This store's figures begin {formatDateTimeZ(coverage!.from, timeZone)}: the range before that has no data.</p>
+            <p className="alert info" data-testid="report-partial">This store's figures begin {formatDateTimeZ(figuresBegin(coverage!)!, timeZone)}: the range before that has no data.</p>
           )}
           <section className="report-section">
             <h2>Key figures</h2>
