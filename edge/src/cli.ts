@@ -15,6 +15,19 @@ const io: CliIo = {
     };
     process.on("SIGINT", listener);
     process.on("SIGTERM", listener);
+    // Started by `footfall demo` (FOOTFALL_EDGE_STOP_WITH_PARENT=1): its parent killed outright (kill -9,
+    // a crash) sends no signal, and an orphan simulator would retry a broker that is gone for ever. The
+    // parent's end is seen as its adoption (another parent process id): then it stops as at SIGTERM.
+    if (process.env.FOOTFALL_EDGE_STOP_WITH_PARENT === "1") {
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(watch);
+        process.stderr.write(`footfall-edge: the process that started it (pid ${parent}) is gone: stopping\n`);
+        listener("SIGTERM");
+      }, 500);
+      watch.unref();
+    }
     return () => {
       // Keep listening so that a second signal during the graceful stop still exits at once.
       received = Math.max(received, 1);
