@@ -4,8 +4,9 @@
  * is not counted, in GET .../alerts and the tablet's live alerts; counted again, it resolves as usual.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { AlertRuleSchema, readsCounted, type Alert, type AlertKind, type AlertNotification, type LayoutInput, type ZoneId } from "@footfall/core";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { AlertRuleSchema, readsCounted, type Alert, type AlertKind, type AlertNotification } from "@footfall/core";
+import { EventFactory } from "../../../test/support/fixtures.js";
+import { fiveWaitingAtTheTills } from "../../../test/support/till-queue-shop.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { liveAlerts } from "./live.js";
 import { withNotCounted } from "./not-counted.js";
@@ -21,25 +22,11 @@ afterEach(async () => {
   t = null;
 });
 
-function withLine(): LayoutInput {
-  const base = smallLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[10, 8], [19, 8], [19, 9.5], [10, 9.5]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
-
 /** The shop: cam-1 follows fruit, cam-q only the till queue, where five people wait. */
 async function start(): Promise<{ notes: AlertNotification[] }> {
   now = T0;
   t = await startTestServer({ now: () => now });
-  await t.putLayout("shop", withLine());
-  const agents = t.server.services.storage.agents;
-  for (const agent of ["cam-1", "cam-q"]) {
-    await agents.add("shop", agent, "camera", T0 - 60 * M);
-    await agents.recordStatus("shop", agent, { state: "online", ts: T0 - 60 * M, kind: "camera", version: "0.1.0" }, T0 - 60 * M);
-  }
-  const q = new EventFactory("cam-q");
-  await t.ingest("shop", "cam-q", [0, 1, 2, 3, 4].map((i) => q.enter(`v${i}`, "line", T0 - 30 * S + i * S)));
-  await t.ingest("shop", "cam-1", [new EventFactory("cam-1").enter("f1", "fruit", T0 - 20 * S)]);
+  await fiveWaitingAtTheTills(t, T0);
   const notes: AlertNotification[] = [];
   t.server.services.alerts.subscribe((n) => void notes.push(n));
   for (const [id, rule] of [

@@ -3,24 +3,18 @@
  * wait) on a zone that is not a queue (the live queue figures exist for those only), an occupancy
  * rule (a share of capacity) on a zone without a capacity or a store none of whose zones has one.
  */
-import type { LayoutInput, ZoneId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import { smallLayout } from "../../../test/support/fixtures.js";
+import { withTillQueue } from "../../../test/support/till-queue-shop.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 const t = useTestServer({ stores: ["plain"] });
-
-function withLine(): LayoutInput {
-  const base = smallLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[10, 8], [19, 8], [19, 9.5], [10, 9.5]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
 
 const rule = (store: string, body: object) => t.request("POST", `/api/v1/stores/${store}/alert-rules`, { threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true, ...body });
 
 describe("queue rules' zone", () => {
   it("refuses a queue-length or queue-wait rule on a zone that is not a queue, naming the queue zones", async () => {
-    await t.putLayout("shop", withLine());
+    await t.putLayout("shop", withTillQueue());
     for (const [kind, zone, what] of [["queue-length", "checkout", "checkout"], ["queue-wait", "fruit", "zone"]] as const) {
       const res = await rule("shop", { kind, zone });
       expect(res.status, `${kind} on ${zone}`).toBe(400);

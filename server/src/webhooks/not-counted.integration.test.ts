@@ -4,8 +4,8 @@
  * the real server in this process (SQLite), a real local receiver verifying each signed request.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { LayoutInput, ZoneId } from "@footfall/core";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { EventFactory } from "../../../test/support/fixtures.js";
+import { fiveWaitingAtTheTills } from "../../../test/support/till-queue-shop.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { WebhookReceiver } from "../../../test/support/webhook-receiver.js";
@@ -20,12 +20,6 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-function withLine(): LayoutInput {
-  const base = smallLayout();
-  const line = { id: "line" as ZoneId, name: "Till queue", kind: "queue" as const, queueFor: "checkout", capacity: 10, polygon: [[10, 8], [19, 8], [19, 9.5], [10, 9.5]] as [number, number][] };
-  return { ...base, zones: [...base.zones, line] };
-}
-
 /** The shop: cam-1 follows fruit, cam-q only the till queue, where five people wait; a rule at more than 3 waiting; a hook taking alert.*. */
 async function setUp(): Promise<{ t: TestServer; receiver: WebhookReceiver }> {
   now = T0;
@@ -36,15 +30,7 @@ async function setUp(): Promise<{ t: TestServer; receiver: WebhookReceiver }> {
   cleanup.push(() => receiver.down());
   const t = await startTestServer({ now: () => now });
   cleanup.push(() => t.close());
-  await t.putLayout("shop", withLine());
-  const agents = t.server.services.storage.agents;
-  for (const agent of ["cam-1", "cam-q"]) {
-    await agents.add("shop", agent, "camera", T0 - 60 * M);
-    await agents.recordStatus("shop", agent, { state: "online", ts: T0 - 60 * M, kind: "camera", version: "0.1.0" }, T0 - 60 * M);
-  }
-  const q = new EventFactory("cam-q");
-  await t.ingest("shop", "cam-q", [0, 1, 2, 3, 4].map((i) => q.enter(`v${i}`, "line", T0 - 30 * S + i * S)));
-  await t.ingest("shop", "cam-1", [new EventFactory("cam-1").enter("f1", "fruit", T0 - 20 * S)]);
+  await fiveWaitingAtTheTills(t, T0);
   const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
   expect(hook.status, JSON.stringify(hook.body)).toBe(201);
   (receiver as { secret: string }).secret = hook.body.secret as string;
