@@ -137,6 +137,14 @@ describe("alert rules, banner and acknowledgement", () => {
   });
 
   it("today's hourly traffic chart shades the hours the store is closed", async () => {
+    // A walk-in through the entrance a few seconds ago (in and out: nobody stays), so today has a chart to shade
+    // (since ab80a3f a range with no enter and no forecast says "No enters in this range" and shades nothing).
+    const at = Date.now() - 10_000;
+    await t.shop.publish(t.shop.events.visit("walk-in", "entrance", at, 2_000));
+    const { store, api } = t.shop;
+    await expect
+      .poll(async () => (await api.request<{ buckets: { enters: number }[] }>("GET", `/api/v1/stores/${store}/traffic?from=${at - 3_600_000}&to=${Date.now() + 3_600_000}&bucket=hour`)).body.buckets.reduce((n, b) => n + b.enters, 0), { timeout: 15_000 })
+      .toBe(1);
     const page = await t.open(`/heatmap/${t.shop.store}`, t.shop.tokens.viewer);
     const closed = page.getByTestId("traffic-closed");
     await closed.waitFor({ timeout: 15_000 });
