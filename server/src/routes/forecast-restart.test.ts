@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { chunks, EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { AFTERNOON, DAY, FROM, HOUR, ingestDoorCounts as ingest, MORNING, readyForecast as ready, type ForecastAnswer as Answer } from "../../../test/support/forecast-restart.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
-import { syntheticTraffic } from "../../../test/support/traffic.js";
-import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { tempDir } from "../../../test/support/wait.js";
 
 /**
  * The forecast a manager read before a restart is the one the restarted server gives: the trained
@@ -10,20 +10,6 @@ import { tempDir, waitFor } from "../../../test/support/wait.js";
  * the first answer is the model's, not a baseline's while it trains again. A model is trained on
  * the hours up to the store's last retrain hour (03:00), and is not trained again before the next.
  */
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-/** Monday 16 November 2026, 10:20 and 14:20 in Paris (UTC+1). */
-const MORNING = Date.parse("2026-11-16T09:20:00Z");
-const AFTERNOON = Date.parse("2026-11-16T13:20:00Z");
-/** Seven weeks of door counts (an hourly model needs six), from Monday 28 September. */
-const FROM = Date.parse("2026-09-27T22:00:00Z");
-
-interface Answer {
-  method: string;
-  model: { state: string; trainedAt: string | null };
-  buckets: { start: string; expected: number | null; low: number | null; high: number | null; method: string }[];
-}
-
 const dir = tempDir("footfall-forecast-restart-");
 let clock = MORNING;
 const servers: TestServer[] = [];
@@ -31,19 +17,6 @@ afterAll(async () => {
   for (const s of servers) await s.close().catch(() => undefined);
   dir.remove();
 });
-
-const s = syntheticTraffic({ seed: 11, from: FROM, days: 7 * 7 + 1, timeZone: "Europe/Paris", peak: 40 });
-const door = new EventFactory("door-1");
-/** The hours of counts in [from, to), as the door counter sent them. */
-async function ingest(t: TestServer, from: number, to: number): Promise<void> {
-  const events = s.starts.flatMap((ts, i) => (ts >= from && ts + HOUR <= to && s.values[i]! > 0 ? [door.count("entrance", ts + 1000, s.values[i]!, 0)] : []));
-  for (const batch of chunks(events, 1000)) await t.ingest("shop", "door-1", batch);
-}
-const ready = (t: TestServer) =>
-  waitFor("the store's forecast model", async () => {
-    const r = await t.get<Answer>("/api/v1/stores/shop/forecast");
-    return r.body.model.state === "ready" ? r.body : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 250 });
 
 describe("the forecast after a restart", () => {
   it("is the one given before it, from the first request on (trained at 10:20, restarted at 14:20)", async () => {
