@@ -1,3 +1,4 @@
+import { formatBucketStart } from "./calendar.js";
 import { csvNumber, csvText } from "./csv-number.js";
 
 /**
@@ -8,6 +9,15 @@ import { csvNumber, csvText } from "./csv-number.js";
 
 /** The line end of every CSV export (RFC 4180: CRLF), on the last record too. */
 export const CSV_EOL = "\r\n";
+
+/**
+ * A time in a CSV export (a range's ends, a row's start or end): ISO 8601 in the store's zone with its offset, to
+ * the whole second (`2026-11-22T09:48:05+01:00`, the milliseconds dropped), the same in every export of the UI and
+ * the server, so that files of one range from several screens name it alike and can be pasted together.
+ */
+export function csvTime(ts: number, timeZone: string): string {
+  return formatBucketStart(Math.floor(ts / 1000) * 1000, timeZone);
+}
 
 /** A column of a CSV export: its header and, for a column of figures, the decimals its numbers are written with (`csvDecimals`). A bare header is a column of text. */
 export interface CsvColumn {

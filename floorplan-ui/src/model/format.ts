@@ -1,5 +1,5 @@
 /** Number, duration and time formatting shared by every view (plain functions, no locale state). */
-import { formatRelativeChange, formatShare, localMidnight, offsetMs } from "@footfall/core";
+import { csvTime, formatRelativeChange, formatShare, localMidnight, offsetMs } from "@footfall/core";
 import { formatDuration, formatDurationShort } from "@footfall/core";
 
 const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
@@ -121,10 +121,7 @@ export function offsetMinutes(ts: number, timeZone: string): number {
   return Math.round(offsetMs(ts, timeZone) / 60_000);
 }
 
-/** ISO 8601 in the store's zone with its offset, as the API writes bucket starts: `2026-11-22T09:00:00+01:00`. */
+/** ISO 8601 in the store's zone with its offset, to the whole second, as every CSV export writes times (core csvTime): `2026-11-22T09:00:00+01:00`. */
 export function isoLocal(ts: number, timeZone: string): string {
-  const off = offsetMinutes(ts, timeZone);
-  const wall = new Date(Math.floor(ts / 1000) * 1000 + off * 60_000).toISOString().slice(0, 19);
-  const a = Math.abs(off);
-  return `${wall}${off < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+  return csvTime(ts, timeZone);
 }

@@ -5,7 +5,7 @@ import {
   type CsvColumn,
   type CsvValue,
   estimateWait,
-  formatBucketStart,
+  csvTime,
   localTime,
   queueOutcomes,
   queuesOf,
@@ -290,9 +290,11 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
  * range (`row` "total", no weekday or hour), as the view's line above the queue's table says them: its joins, its median and
  * p90 wait (which its cells' medians do not give), served and abandoned. The last column, `queue_name`, is the queue zone's
  * name as the view heads its table (`queue` is its id); after it `queue_for_name`, the name of the zone it queues for
- * (`queue_for` is its id), from the same layout.
+ * (`queue_for` is its id), from the same layout. Times to the whole second (core csvTime), as every export. With
+ * `noData` (the range ends before the store's figures begin, or it has none: the view's "No data for this range"), each
+ * queue's total row with empty figures, not 0 joins.
  */
-export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string): string {
+export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, timeZone: string, noData = false): string {
   const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   const seconds = CSV_DECIMALS.seconds;
   const header: CsvColumn[] = [
@@ -304,10 +306,16 @@ export function queueReportCsv(rows: readonly QueueReportRow[], range: Range, ti
     { name: "queue_name" },
     { name: "queue_for_name" },
   ];
-  const from = formatBucketStart(range.from, timeZone);
-  const to = formatBucketStart(range.to, timeZone);
+  // The range to the whole second, as every export writes it (core csvTime): the Heatmap's own CSVs name it alike.
+  const from = csvTime(range.from, timeZone);
+  const to = csvTime(range.to, timeZone);
   const lines: CsvValue[][] = [];
   for (const r of rows) {
+    // A range before the store's figures begin: no data, not 0 joins (empty cells, as the view says "No data for this range").
+    if (noData) {
+      lines.push([from, to, r.zone, r.queueFor, "", "", null, null, null, null, null, null, null, "total", r.name, r.queueForName]);
+      continue;
+    }
     for (const c of r.byWeekdayHour) {
       lines.push([from, to, r.zone, r.queueFor, WEEKDAYS[c.weekday], String(c.hour).padStart(2, "0"), c.joins, c.wait_s?.n ?? 0, c.wait_s?.median, c.wait_s?.p90, c.wait_s?.mean, c.served, c.abandoned, "hour", r.name, r.queueForName]);
     }

@@ -195,6 +195,35 @@ describe("GET /api/v1/stores/:store/queues", () => {
     for (const r of rows) expect(r.split(",").slice(8, 11).every((x) => x === "" || /^\d+\.\d$/.test(x))).toBe(true);
   });
 
+  it("writes the range in the CSV to the whole second, as the Heatmap's own exports of the same range write it", async () => {
+    // The view's "so far" range ends now, at a millisecond: 15:59:59.471 in Paris.
+    const to = RANGE.to - 529;
+    const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/shop/queues.csv?from=${RANGE.from}&to=${to}`, headers: { authorization: `Bearer ${t.admin}` } });
+    expect(res.statusCode).toBe(200);
+    const rows = res.body.slice(0, -2).split("\r\n").slice(1);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r.split(",").slice(0, 2)).toEqual(["2026-11-20T12:00:00+01:00", "2026-11-20T15:59:59+01:00"]);
+  });
+
+  it("leaves a range before the store's figures begin empty in the CSV, not 0 joins, as the view says no data; a range they begin in keeps its figures", async () => {
+    const csv = async (from: number, to: number) => {
+      const res = await t.server.app.inject({ method: "GET", url: `/api/v1/stores/shop/queues.csv?from=${from}&to=${to}`, headers: { authorization: `Bearer ${t.admin}` } });
+      expect(res.statusCode).toBe(200);
+      return res.body.split("\r\n").slice(1, -1);
+    };
+    // The same hours three weeks before (the figures begin at 12:00 today): only the queue's total row, every figure empty.
+    const before = { from: RANGE.from - 21 * 86_400_000, to: RANGE.to - 21 * 86_400_000 };
+    expect(await csv(before.from, before.to)).toEqual(["2026-10-30T12:00:00+01:00,2026-10-30T16:00:00+01:00,line,checkout,,,,,,,,,,total,line,checkout"]);
+    // Ending as the figures begin: still none.
+    expect((await csv(RANGE.from - 3_600_000, RANGE.from))[0]).toBe("2026-11-20T11:00:00+01:00,2026-11-20T12:00:00+01:00,line,checkout,,,,,,,,,,total,line,checkout");
+    // A range the figures begin in: its joins as counted, as the JSON answer gives them.
+    const json = (await t.get(`/api/v1/stores/shop/queues?from=${before.from}&to=${RANGE.to}`)).body.queues[0];
+    expect(json.joins).toBeGreaterThan(0);
+    const total = (await csv(before.from, RANGE.to)).at(-1)!.split(",");
+    expect(total[6]).toBe(String(json.joins));
+    expect(total[13]).toBe("total");
+  });
+
   it("names each queue in the CSV as the view heads its table, and the zone it queues for, a name with a comma in one quoted cell; the JSON answers name the tills alike", async () => {
     const base = queueLayout();
     const names: Record<string, string> = { line: "Till queue, by the door", checkout: "Tills 1-4, by the exit" };
@@ -206,11 +235,11 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(json).toMatchObject({ zone: "line", name: "Till queue, by the door", queueFor: "checkout", queueForName: "Tills 1-4, by the exit", joins: 0 });
     const live = (await t.get(`/api/v1/stores/named/queues/live`)).body.queues[0];
     expect(live).toMatchObject({ zone: "line", name: "Till queue, by the door", queueFor: "checkout", queueForName: "Tills 1-4, by the exit" });
-    // Nobody queued there: only the queue's total row, its name after "total", then the name of the tills' zone
-    // (queue_for holds only its id, "checkout").
+    // Nobody counted there yet: only the queue's total row, its figures empty (no data, not 0), its name after "total",
+    // then the name of the tills' zone (queue_for holds only its id, "checkout").
     expect(res.body.split("\r\n")).toEqual([
       "range_from,range_to,queue,queue_for,weekday,hour,joins,waits,median_wait_s,p90_wait_s,mean_wait_s,served,abandoned,row,queue_name,queue_for_name",
-      '2026-11-20T12:00:00+01:00,2026-11-20T16:00:00+01:00,line,checkout,,,0,0,,,,0,0,total,"Till queue, by the door","Tills 1-4, by the exit"',
+      '2026-11-20T12:00:00+01:00,2026-11-20T16:00:00+01:00,line,checkout,,,,,,,,,,total,"Till queue, by the door","Tills 1-4, by the exit"',
       "",
     ]);
   });

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { liveQueues, queueReport, queueReportCsv, queueSource } from "../analytics/queues.js";
+import { rangeHasData } from "@footfall/core";
+import { storeStart } from "../digests/figures.js";
 import { httpError } from "./http-errors.js";
 import { LiveQueuesBody, QueuesBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
@@ -57,8 +59,13 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req, reply) => {
       const rows = await report(req.store!, req.range!);
+      // A range before the store's figures begin (or a store with none) has no data, not 0 joins: empty cells, as the
+      // view says "No data for this range" and the heatmap's exports leave it (the UI's coverage: core wholeFrom).
+      const now = services.now();
+      const { whole } = await storeStart(services, req.store!.id, now);
+      const noData = !rangeHasData(req.range!, { from: whole, now });
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="footfall-${req.store!.id}-queues.csv"`);
-      return queueReportCsv(rows, req.range!, req.store!.layout.timezone);
+      return queueReportCsv(rows, req.range!, req.store!.layout.timezone, noData);
     },
   });
 };
