@@ -151,10 +151,13 @@ export async function simLeftInside(
       if (last?.type === "enter" && last.id.startsWith(`${agent}:`)) exits.push({ zone: o.zone, visitor: o.visitor });
     }
   }
-  const timeZone = services.layouts.current(store, now)?.timezone ?? DEMO_LAYOUT.timezone;
-  const midnight = localMidnight(now, timeZone);
-  const since = analytics.opts.doorCountSince?.(store, now, timeZone, midnight) ?? midnight;
-  const doors = ts < since ? [] : (await storage.events.agentDoorSums(store, agent, since, ts)).filter((d) => d.in > d.out).map((d) => ({ zone: d.zone, out: d.in - d.out }));
+  // The door count's reset in force when the run was killed (at `ts`, which may be a back-filled hour): its counts since
+  // then it never counted out. A reset since (closing, midnight) dropped them from today's count; their count out at `ts`
+  // still evens that day's in and out, as the graceful stop would have.
+  const timeZone = services.layouts.current(store, ts)?.timezone ?? services.layouts.current(store, now)?.timezone ?? DEMO_LAYOUT.timezone;
+  const midnight = localMidnight(ts, timeZone);
+  const since = analytics.opts.doorCountSince?.(store, ts, timeZone, midnight) ?? midnight;
+  const doors = (await storage.events.agentDoorSums(store, agent, since, ts)).filter((d) => d.in > d.out).map((d) => ({ zone: d.zone, out: d.in - d.out }));
   return exits.length > 0 || doors.length > 0 ? { ts, exits, doors } : null;
 }
 
@@ -458,7 +461,25 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     writeFileSync(backfillFile, JSON.stringify(from, null, 2) + "\n", { mode: 0o600 });
     return Object.keys(from).length;
   };
+  // Per store, the people a run of its agent killed before (kill -9 of the demo, a crash) left inside: the new run walks them out first.
+  const leftInsideFile = join(config.dataDir, "demo-chain-left-inside.json");
+  const writeLeftInside = async (): Promise<void> => {
+    const left: Record<string, LeftInside> = {};
+    for (const s of chain.stores) {
+      const newest = (await storage.agents.list(s.store)).find((a) => a.agent === s.agent)?.lastEventTs ?? null;
+      const l = await simLeftInside(server.services, s.store, s.agent, newest, now());
+      if (l) left[s.store] = l;
+    }
+    const stores = Object.keys(left);
+    if (stores.length > 0)
+      server.services.log.info(
+        { stores: stores.length, visits: Object.values(left).reduce((n, l) => n + l.exits.length, 0), first: stores.slice(0, 5) },
+        "the chain simulator's run killed before left shoppers inside: the new run walks them out first, each store's own",
+      );
+    writeFileSync(leftInsideFile, JSON.stringify(left) + "\n", { mode: 0o600 });
+  };
   const held = (await writeBackfillFrom()) > 0;
+  await writeLeftInside();
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
@@ -469,7 +490,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         "chain",
         ...["--stores", String(opts.stores), "--seed", String(CHAIN_SEED), "--credentials", credentialsFile],
         ...["--mqtt-url", config.mqttUrl ?? `mqtt://localhost:${server.mqttPort ?? 1883}`, "--speed", String(opts.speed), "--follow-clock"],
-        ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile],
+        ...["--backfill-hours", String(backfill), "--backfill-from", backfillFile, "--left-inside", leftInsideFile],
         // Ctrl-C stops the demo within seconds: what the server has not committed by then is back-filled at the next start.
         ...["--drain", String(DEMO_SIM_DRAIN_S)],
         ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile, "--sales-keep-dir", join(config.dataDir, "demo-chain-sales")],
@@ -486,9 +507,11 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     if (stopping) return;
     try {
       await writeBackfillFrom();
+      await writeLeftInside();
     } catch (err) {
       server.services.log.error({ err }, "could not read the stores' newest stored events; restarting the chain simulator without back-filling");
       writeFileSync(backfillFile, JSON.stringify(Object.fromEntries(chain.stores.map((s) => [s.store, now()]))) + "\n", { mode: 0o600 });
+      writeFileSync(leftInsideFile, "{}\n", { mode: 0o600 });
     }
     if (!stopping) startSim();
   };

@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { InvalidArgumentError } from "commander";
-import { parsePart, partOf } from "./cli.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parsePart, partOf, readLeftInside } from "./cli.js";
 import { chainStores } from "./stores.js";
 
 describe("partOf", () => {
@@ -38,5 +41,25 @@ describe("parsePart", () => {
   it.each(["0/2", "3/2", "1/0", "1", "a/b", "1/2/3", "-1/2"])("refuses %s with what to write", (value) => {
     expect(() => parsePart(value)).toThrow(InvalidArgumentError);
     expect(() => parsePart(value)).toThrow(/k\/n/);
+  });
+});
+
+describe("readLeftInside", () => {
+  const dir = mkdtempSync(join(tmpdir(), "footfall-left-inside-"));
+  const file = (text: string) => {
+    const f = join(dir, `${Math.random()}.json`);
+    writeFileSync(f, text);
+    return f;
+  };
+  it("reads each store's people left inside by a killed run", () => {
+    const left = { ts: 1_796_000_000_000, exits: [{ zone: "bakery", visitor: "v1" }], doors: [{ zone: "entrance", out: 3 }] };
+    expect(readLeftInside(file(JSON.stringify({ "store-0002": left })))).toEqual(new Map([["store-0002", left]]));
+    expect(readLeftInside(file("{}"))).toEqual(new Map());
+  });
+  it("refuses a bad file with what is wrong and where", () => {
+    expect(() => readLeftInside(join(dir, "missing.json"))).toThrow(/cannot read the left-inside file .*missing\.json \(ENOENT\)/);
+    expect(() => readLeftInside(file("[]"))).toThrow(/expected a JSON object of store id/);
+    expect(() => readLeftInside(file(JSON.stringify({ "store-0001": { ts: 1_796_000_000_000, exits: [], doors: [{ zone: "entrance", out: 0 }] } })))).toThrow(/"store-0001": .*out/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../log.js";
 import type { CliIo } from "../main.js";
+import { checkSimSettings, type SimSettings } from "../sources/sim/settings.js";
 import { ChainSimulator, type AgentCredentials } from "./simulator.js";
 import { chainStores } from "./stores.js";
 
@@ -20,6 +21,7 @@ export interface ChainCliOptions {
   followClock?: boolean;
   backfillHours: number;
   backfillFrom?: string;
+  leftInside?: string;
   salesUrl?: string;
   salesTokenFile?: string;
   salesKeepDir?: string;
@@ -133,6 +135,30 @@ export function readBackfillFrom(path: string): Map<string, number> {
   return out;
 }
 
+/**
+ * Reads a `--left-inside` file: a JSON object of store id to the people a killed run of its agent left
+ * inside (`{"ts", "exits": [{"zone", "visitor"}], "doors": [{"zone", "out"}]}`, the sim's `leftInside`;
+ * `footfall demo` writes it). Each store's agent checks its own against the sim's settings.
+ */
+export function readLeftInside(path: string): Map<string, NonNullable<SimSettings["leftInside"]>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot read the left-inside file ${path} (${e.code ?? e.message}): give a JSON object of store id to {"ts","exits","doors"} with --left-inside`, { cause: err });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${path}: expected a JSON object of store id to {"ts","exits","doors"}, e.g. {"store-0001": {"ts": 1764763200000, "exits": [], "doors": [{"zone": "entrance", "out": 3}]}}`);
+  const out = new Map<string, NonNullable<SimSettings["leftInside"]>>();
+  for (const [store, left] of Object.entries(value)) {
+    const checked = checkSimSettings({ leftInside: left });
+    if (checked.problems.length > 0 || !checked.value.leftInside) throw new Error(`${path}: "${store}": ${checked.problems.join("; ") || "missing"}`);
+    out.set(store, checked.value.leftInside);
+  }
+  return out;
+}
+
 /** `--sales-url`: an http(s) URL of the server. */
 function checkSalesUrl(url: string): string {
   if (!/^https?:\/\/[^/\s]+/.test(url)) throw new Error(`--sales-url ${url}: give the server's http(s) URL, e.g. http://localhost:8080`);
@@ -179,6 +205,10 @@ export function addChainCommand(program: Command, io: CliIo, done: (code: number
     .option(
       "--backfill-from <file>",
       'a JSON object of store id to epoch ms: each store listed back-fills only from there (its newest event the server holds, + 1), so a restarted simulator never sends an hour twice; footfall demo writes it',
+    )
+    .option(
+      "--left-inside <file>",
+      'a JSON object of store id to {"ts","exits","doors"}: the people a killed run of that store\'s agent left inside (the sim setting leftInside), sent out first; footfall demo writes it',
     )
     .option(
       "--sales-url <url>",
@@ -256,6 +286,7 @@ export async function runChain(opts: ChainCliOptions, io: CliIo): Promise<number
       mqttUrl: opts.mqttUrl ?? io.env.FOOTFALL_MQTT_URL ?? "mqtt://localhost:1883",
       ...(opts.credentials ? { credentials: readCredentials(opts.credentials) } : {}),
       ...(opts.backfillFrom ? { backfillFrom: readBackfillFrom(opts.backfillFrom) } : {}),
+      ...(opts.leftInside ? { leftInside: readLeftInside(opts.leftInside) } : {}),
       speed: opts.speed,
       arrivalsFactor: opts.arrivalsFactor,
       backfillHours: opts.backfillHours,

@@ -41,6 +41,11 @@ export interface ChainSimulatorOptions {
   /** Per store, an instant the back-fill starts at when later than `backfillHours` ago (the newest event the server holds + 1). */
   backfillFrom?: ReadonlyMap<string, number>;
   /**
+   * Per store, the people a killed run of its agent left inside (the sim's `leftInside`: `footfall demo`
+   * reads them from the store's stored events): that store's agent sends their exits and count out first.
+   */
+  leftInside?: ReadonlyMap<string, NonNullable<SimSettings["leftInside"]>>;
+  /**
    * Send each store's till transactions to the server's sales import, `url` being the server's
    * base (`http://host:8080`: a store's go to `/api/v1/stores/<store>/sales`) and `token` an admin
    * token for every store. Without it, nobody buys anything the server hears of. With `keepDir`, the
@@ -130,6 +135,7 @@ export class ChainSimulator {
       speed: o.speed ?? 60,
       backfillHours: o.backfillHours ?? 0,
       ...(o.backfillFrom?.has(s.store) ? { backfillFrom: o.backfillFrom.get(s.store)! } : {}),
+      ...(o.leftInside?.has(s.store) ? { leftInside: o.leftInside.get(s.store)! } : {}),
       tickMs: o.tickMs ?? 250,
       ...(o.startHour !== undefined ? { startHour: o.startHour } : {}),
       startOpen: o.startOpen ?? false,
