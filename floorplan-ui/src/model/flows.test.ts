@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, PathCount, TransitionCount } from "@footfall/core";
-import { ENTERED, firstSteps, flowArrows, namedPaths } from "./flows.js";
+import { ENTERED, firstStepRows, firstSteps, flowArrows, namedPaths, stepText } from "./flows.js";
 
 type Z = Layout["zones"][number];
 const box = (id: string, kind: Z["kind"], x: number, y = 0) =>
@@ -56,6 +56,21 @@ describe("firstSteps", () => {
     const s = firstSteps(layout, [p(4, "door", "fruit", "door", "fruit")]);
     const level = new Map(s.nodes.map((n) => [n.id, n.level]));
     for (const l of s.links) expect(level.get(l.target)!).toBeGreaterThan(level.get(l.source)!);
+  });
+});
+
+describe("firstStepRows: the Sankey's table for screen readers", () => {
+  it("says which step each move is, so a pair of zones met at two steps is two rows told apart", () => {
+    const rows = firstStepRows(firstSteps(layout, [p(4, "door", "fruit", "door", "fruit"), p(2, "door", "bread")]));
+    expect(rows).toEqual([
+      { step: 1, from: "Door", to: "Fruit", trips: 4 },
+      { step: 1, from: "Door", to: "Bread", trips: 2 },
+      { step: 2, from: "Fruit", to: "Door", trips: 4 },
+      { step: 2, from: "Bread", to: "Left", trips: 2 },
+      { step: 3, from: "Door", to: "Fruit", trips: 4 },
+    ]);
+    expect(rows.map((r) => stepText(r.step))).toContain("Step 3: from zone 2 to zone 3");
+    expect(stepText(1)).toBe("Step 1: from the entrance");
   });
 });
 

@@ -155,6 +155,32 @@ export function firstSteps(layout: Pick<Layout, "zones">, paths: readonly PathCo
   return { nodes: sorted, links: [...links.values()], trips, listed, entranceTracked, elsewhere, dropOff };
 }
 
+/** One row of the Sankey's table for screen readers: which step the move is, from and to named, and its trips. */
+export interface FirstStepRow {
+  /** 1: from the entrance to the first zone; 2: from the first zone to the second; ... */
+  step: number;
+  from: string;
+  to: string;
+  trips: number;
+}
+
+/**
+ * The Sankey's links as the rows of its screen-reader table, by step (the level of the node a link
+ * reaches), then the most trips first: the same pair of zones at two steps (a trip going Fruit →
+ * Entrance → Fruit) is two rows told apart by their step, as the diagram's columns tell them apart.
+ */
+export function firstStepRows(steps: Pick<FirstSteps, "nodes" | "links">): FirstStepRow[] {
+  const byId = new Map(steps.nodes.map((n) => [n.id, n]));
+  return steps.links
+    .map((l) => ({ step: byId.get(l.target)?.level ?? 0, from: byId.get(l.source)?.label ?? l.source, to: byId.get(l.target)?.label ?? l.target, trips: l.value }))
+    .sort((a, b) => a.step - b.step || b.trips - a.trips);
+}
+
+/** The words of a step in the table: which move of the trip it is. */
+export function stepText(step: number): string {
+  return step === 1 ? "Step 1: from the entrance" : `Step ${step}: from zone ${step - 1} to zone ${step}`;
+}
+
 /** Top paths with their share of all trips (`allTrips`, else of the trips listed), zone ids turned into names. */
 export function namedPaths(layout: Pick<Layout, "zones">, paths: readonly PathCount[], limit = 10, allTrips?: number): { names: string[]; count: number; share: number }[] {
   const names = new Map(layout.zones.map((z) => [z.id as string, nameShown(z.name)]));

@@ -4,7 +4,7 @@ import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { firstSteps, flowArrows, namedPaths } from "../model/flows.js";
+import { firstStepRows, firstSteps, flowArrows, namedPaths, stepText } from "../model/flows.js";
 import { pathsCsv, transitionsCsv } from "../model/exports.js";
 import { downloadCsv } from "../components/download.js";
 import { formatCount, formatRate } from "../model/format.js";
@@ -243,14 +243,16 @@ function StepsSankey({ steps, enters, noData }: { steps: NonNullable<ReturnType<
         <table>
           <caption>First steps: trips from each step to the next</caption>
           <thead>
-            <tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Trips</th></tr>
+            <tr><th scope="col">Step</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Trips</th></tr>
           </thead>
-          <tbody>
-            {steps.links.map((l) => (
-              <tr key={`${l.source}>${l.target}`}>
-                <td>{steps.nodes.find((n) => n.id === l.source)?.label ?? l.source}</td>
-                <td>{steps.nodes.find((n) => n.id === l.target)?.label ?? l.target}</td>
-                <td>{formatCount(l.value)}</td>
+          <tbody data-testid="first-steps-table">
+            {/* The step of each move, so a pair met at two steps (Fruit → Entrance → Fruit) is not read out as the same row twice. */}
+            {firstStepRows(steps).map((r, i) => (
+              <tr key={`${r.step}|${i}`}>
+                <th scope="row">{stepText(r.step)}</th>
+                <td>{r.from}</td>
+                <td>{r.to}</td>
+                <td>{formatCount(r.trips)}</td>
               </tr>
             ))}
           </tbody>
