@@ -72,6 +72,15 @@ describe("filters", () => {
     expect(filterStores(rows, "PARIS").map((s) => s.id)).toEqual(["paris-2"]);
     expect(filterStores(rows, " ")).toHaveLength(2);
   });
+  it("finds a name stored before the name rule by what the table shows of it, and by its stored text", () => {
+    const rows = [store("rivoli", 1, null, "Rivoli \u202eexe.pdf"), store("halles", 1, null, "Halles\u001b[2J"), store("lyon-1", 1, null, "Lyon")];
+    // As the table shows them (nameShown), read or copied from it.
+    expect(filterStores(rows, "rivoli \\u{202e}exe").map((s) => s.id)).toEqual(["rivoli"]);
+    expect(filterStores(rows, "Halles\\u{1b}[2J").map((s) => s.id)).toEqual(["halles"]);
+    // As stored.
+    expect(filterStores(rows, "Rivoli \u202eexe").map((s) => s.id)).toEqual(["rivoli"]);
+    expect(filterStores(rows, "exe.pdf").map((s) => s.id)).toEqual(["rivoli"]);
+  });
 });
 
 describe("the chain view's changes", () => {

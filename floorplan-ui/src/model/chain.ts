@@ -73,10 +73,14 @@ export function nextSort(current: Sort, key: SortKey): Sort {
   return { key, dir: defaultDirection(key) };
 }
 
-/** Stores whose name or id holds `text` (case-insensitive). */
+/**
+ * Stores whose name or id holds `text` (case-insensitive): the name as the table shows it (nameShown: a
+ * name stored before the name rule written out, 'Rivoli \u{202e}exe.pdf', so what is read or copied
+ * from the table finds its row) or as stored.
+ */
 export function filterStores(stores: readonly OverviewStore[], text: string): OverviewStore[] {
   const t = text.trim().toLowerCase();
-  return t ? stores.filter((s) => s.name.toLowerCase().includes(t) || s.id.includes(t)) : [...stores];
+  return t ? stores.filter((s) => nameShown(s.name).toLowerCase().includes(t) || s.name.toLowerCase().includes(t) || s.id.toLowerCase().includes(t)) : [...stores];
 }
 
 /**
