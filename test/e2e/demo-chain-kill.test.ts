@@ -9,10 +9,10 @@
  * broker, `footfall-edge chain` child), then `footfall serve` on the same data folder. Ports 19800-19899.
  */
 import Database from "better-sqlite3";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, FootfallApi, REPO_ROOT, requireBuilt, ServerProcess, tempDir, waitFor } from "../support/index.js";
+import { Child, childPidHolding, FOOTFALL_CLI, FootfallApi, REPO_ROOT, requireBuilt, ServerProcess, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-chain-kill-");
 const data = join(dir.path, "data");
@@ -45,17 +45,9 @@ async function startDemo(): Promise<{ demo: Child; api: FootfallApi }> {
 
 /** The demo's chain simulator process (`footfall-edge chain --credentials <data>/demo-chain-agents.jsonl ...`, a child of `demoPid`). */
 function simPid(demoPid: number): number {
-  const pid = readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .find((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(join(data, "demo-chain-agents.jsonl")) && readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(demoPid);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
+  const pid = childPidHolding(demoPid, join(data, "demo-chain-agents.jsonl"));
   expect(pid, "the demo's chain simulator process").toBeDefined();
-  return Number(pid);
+  return pid!;
 }
 
 function db<T>(fn: (d: Database.Database) => T): T {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Bytes of output kept per process, so a failing test can show what the process said. */
 const KEEP = 64 * 1024;
@@ -73,4 +74,21 @@ export class Child {
     this.proc.kill("SIGKILL");
     await this.exited;
   }
+}
+
+/**
+ * The pid of a child process of `parentPid` whose command line holds `marker` (read from /proc),
+ * or undefined when none runs: e.g. the simulator a demo started, found by its config file's path.
+ */
+export function childPidHolding(parentPid: number, marker: string): number | undefined {
+  const pid = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .find((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(marker) && readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(parentPid);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+  return pid === undefined ? undefined : Number(pid);
 }
