@@ -46,5 +46,5 @@ describe("the forecast after a restart, on PostgreSQL", () => {
     const first = await c.get<Answer>("/api/v1/stores/shop/forecast");
     expect(first.body.model).toEqual(before.body.model);
     expect(first.body.buckets).toEqual(before.body.buckets);
-  }, 300_000);
+  }, 600_000);
 });

@@ -47,5 +47,5 @@ describe("the forecast after a restart", () => {
     const days = await b.get<Answer>("/api/v1/stores/shop/forecast?horizon=14d");
     expect(days.body.model).toEqual(beforeDays.body.model);
     expect(days.body.buckets).toEqual(beforeDays.body.buckets);
-  }, 300_000);
+  }, 600_000);
 });
