@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FootfallEvent } from "@footfall/core";
 import { EventFactory, chunks, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
@@ -22,7 +22,12 @@ const BACK = OUTAGE + DAY;
 /** Wednesday 2 December, 00:20 in Paris (UTC+1). */
 const NOW = Date.parse("2026-12-01T23:20:00Z");
 
-process.env.FOOTFALL_FORECAST_TRAINING = "off"; // baselines only: the notes are the same, and no model trains meanwhile
+// Baselines only (no model trains meanwhile), for this file alone: unit test files share their worker's
+// process.env (isolate: false), and a later file's server would train no model (forecast-restart waited out its guard in CI).
+vi.stubEnv("FOOTFALL_FORECAST_TRAINING", "off");
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 let clock = FROM;
 const t = useTestServer({ now: () => clock, maxAgeMs: 200 * DAY });
 type Answer = { model: { notes: string[] } };

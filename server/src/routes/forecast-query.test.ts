@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 /**
@@ -7,7 +7,12 @@ import { useTestServer } from "../../../test/support/in-process.js";
  * and `?horizont=14d` the next 24 hours. The parameters the routes take still work, and their values
  * are bounded as before (DESIGN v1.1: 400 naming the field).
  */
-process.env.FOOTFALL_FORECAST_TRAINING = "off";
+// Baselines only (no model trains meanwhile), for this file alone: unit test files share their worker's
+// process.env (isolate: false), and a later file's server would train no model (forecast-restart waited out its guard in CI).
+vi.stubEnv("FOOTFALL_FORECAST_TRAINING", "off");
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 const t = useTestServer({ stores: ["shop"] });
 type Err = { statusCode: number; message: string };
 type Answer = { zone: string | null; horizon: string; bucket: string };
