@@ -44,6 +44,13 @@ async function snapshot(): Promise<Map<string, string>> {
 /** Every store's layout, occupancy and occupancy discovery config is held. */
 const complete = (m: Map<string, string>) =>
   STORES.every((s) => m.has(topics.layout(s)) && m.has(topics.occupancy(s)) && m.has(`homeassistant/sensor/footfall_${s}/occupancy/config`));
+/**
+ * Every shard's availability says "online": the chain has settled. The leases (chain.held()) say b
+ * holds its half a moment before b's shard sessions have connected and said so; a snapshot taken in
+ * that moment held a shard "offline" (a's clean hand-over) that b's "online" replaced just after.
+ */
+const settled = (m: Map<string, string>) =>
+  Array.from({ length: CHAIN_SHARDS }, (_, shard) => m.get(topics.shardAvailability(shard))).every((v) => v === "online");
 /** Per store: how many retained messages a fresh subscriber sees of it. */
 const perStore = (m: Map<string, string>) =>
   Object.fromEntries(STORES.map((s) => [s, [...m.keys()].filter((t) => t.includes(`/${s}/`) || t.includes(`footfall_${s}/`)).length]));
@@ -57,10 +64,10 @@ beforeAll(async () => {
 describe("a chain's retained messages after the broker restarts without persistence", () => {
   it("are sent again by the holder of each store's shard, the same as before, by one server each", async () => {
     const before = await waitFor(
-      "every store's retained layout, occupancy and discovery",
+      "every store's retained layout, occupancy and discovery, and every shard online",
       async () => {
         const m = await snapshot();
-        return complete(m) ? m : undefined;
+        return complete(m) && settled(m) ? m : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
@@ -74,7 +81,7 @@ describe("a chain's retained messages after the broker restarts without persiste
       "every store's retained messages again",
       async () => {
         const m = await snapshot();
-        return complete(m) && JSON.stringify(perStore(m)) === JSON.stringify(counts) ? m : undefined;
+        return complete(m) && settled(m) && JSON.stringify(perStore(m)) === JSON.stringify(counts) ? m : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     ).catch((err: Error) => {
