@@ -29,7 +29,7 @@ export interface AgentLookup {
 export const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4 } as const;
 
 export type LoginOutcome =
-  | { ok: true; who: AgentIdentity; cached: boolean }
+  | { ok: true; who: AgentIdentity; cached: boolean; /** The stored hash the password matched: a connection made with it ends when it changes (revoked, a new password). */ hash?: string }
   | { ok: false; returnCode: (typeof CONNACK)[keyof typeof CONNACK]; reason: "bad_credentials" | "rate_limited" | "client_id"; message: string };
 
 export interface MqttAuthOptions {
@@ -114,7 +114,7 @@ export class MqttAuthenticator {
     const digest = createHmac("sha256", this.key).update(password).digest();
     const t = this.now();
     const known = this.verified.get(username);
-    if (known && known.hash === row.hash && t - known.at < this.cacheTtlMs && timingSafeEqual(known.digest, digest)) return { ok: true, who, cached: true };
+    if (known && known.hash === row.hash && t - known.at < this.cacheTtlMs && timingSafeEqual(known.digest, digest)) return { ok: true, who, cached: true, hash: row.hash };
 
     // Attempts still being checked count too: a burst of 300 guesses at once runs at most `maxFailures` checks.
     let f = this.attempts.get(username);
@@ -135,7 +135,7 @@ export class MqttAuthenticator {
     if (good) {
       this.verified.set(username, { hash: row.hash, digest, at: this.now() });
       if (f.failures === 0 && f.pending === 0) this.attempts.delete(username);
-      return { ok: true, who, cached: false };
+      return { ok: true, who, cached: false, hash: row.hash };
     }
     f.failures++;
     return bad("wrong password");

@@ -17,7 +17,20 @@ export interface EmbeddedBrokerOptions {
   login(username: string, password: string, clientId: string): Promise<LoginOutcome>;
   /** Packet size limits (default: {@link PACKET_LIMITS}). */
   limits?: PacketLimits;
+  /**
+   * The agents' logins in force (user name and stored hash; revoked agents are not in it), read every
+   * {@link AGENT_LOGINS_CHECK_MS} while agents are connected: a connection whose login is no longer among them
+   * (revoked, or given a new password, by `footfall agent` on the database while the server runs) is closed.
+   */
+  loginsInForce?: () => Promise<readonly { username: string; hash: string }[]>;
 }
+
+/**
+ * How often the connected agents' logins are checked against the database. The API's revoke closes the
+ * connection at once; `footfall agent revoke` (or `agent add`, a new password) writes the database the server
+ * reads, and without this check a connected agent went on sending, its events counted, until it reconnected.
+ */
+export const AGENT_LOGINS_CHECK_MS = 1_000;
 
 /**
  * Before authentication only a CONNECT fits (its will is a status, at most 16 KiB, plus topic, client
@@ -52,7 +65,7 @@ function fairQueue(perTurn: number): (job: () => void) => void {
   };
 }
 
-type AgentClient = Client & { footfall?: AgentIdentity };
+type AgentClient = Client & { footfall?: AgentIdentity; footfallLogin?: { username: string; hash: string | undefined } };
 /** Publishes that no subscriber may see: a forged topic is acknowledged (like Mosquitto does) and dropped. */
 const DROPPED = "$footfall/dropped";
 
@@ -84,6 +97,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
             return refuse(2, `client id "${client.id}" is in use by agent ${holder.store}/${holder.agent}; agent ${who.store}/${who.agent} must connect as "${who.store}-${who.agent}"`);
           }
           client.footfall = who;
+          client.footfallLogin = { username, hash: outcome.hash };
           if (client.conn instanceof GuardedSocket) client.conn.meter.authenticated = true;
           done(null, true);
         },
@@ -161,6 +175,33 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
   /** Set by `close`: a receipt that cannot go out then is expected ({@link publishReceipt} says so once). */
   let closing = false;
   let toldClosed = false;
+  let checking = false;
+  const checkLogins = async (read: NonNullable<EmbeddedBrokerOptions["loginsInForce"]>) => {
+    const connected = Object.values(clients()).filter((c): c is AgentClient & Required<Pick<AgentClient, "footfall" | "footfallLogin">> => !!c?.footfall && !!c.footfallLogin);
+    if (closing || checking || connected.length === 0) return;
+    checking = true;
+    try {
+      const inForce = new Map((await read()).map((e) => [e.username, e.hash]));
+      for (const c of connected) {
+        const hash = inForce.get(c.footfallLogin.username);
+        if (hash !== undefined && (c.footfallLogin.hash === undefined || hash === c.footfallLogin.hash)) continue;
+        const { store, agent } = c.footfall;
+        o.log.info(
+          { store, agent, username: c.footfallLogin.username, revoked: hash === undefined },
+          hash === undefined
+            ? `agent ${store}/${agent} was revoked while connected: its MQTT connection is closed, and its login is refused from now on`
+            : `agent ${store}/${agent} was given a new password while connected: its connection with the old one is closed`,
+        );
+        c.close();
+      }
+    } catch (err) {
+      o.log.warn({ err: (err as Error).message }, "could not read the agents' logins to close the connections of revoked agents; trying again");
+    } finally {
+      checking = false;
+    }
+  };
+  const loginsTimer = o.loginsInForce ? setInterval(() => void checkLogins(o.loginsInForce!), AGENT_LOGINS_CHECK_MS) : null;
+  loginsTimer?.unref();
   return {
     kind: "embedded",
     disconnectAgent: (store: string, agent: string) => {
@@ -205,6 +246,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        if (loginsTimer) clearInterval(loginsTimer);
         for (const c of Object.values((broker as unknown as { clients: Record<string, Client> }).clients)) c.conn.destroy();
         broker.close(() => server.close(() => resolve()));
       }),
