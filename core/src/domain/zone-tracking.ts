@@ -5,6 +5,7 @@
  * the last of them went down: people it saw stay in its occupancy until the visit timeout, though
  * nobody knows the zone now.
  */
+import { openIntervals, type OpeningHours } from "../alerts/hours.js";
 import { silentWarns } from "./agent-attention.js";
 
 /** The parts of a stored agent the rule reads (the server's attentionOf gives them). */
@@ -59,4 +60,27 @@ export function notCountedSince(agents: readonly TrackingAgent[], named: readonl
 /** Whether any agent of the store is down now (revoked, offline or silent): when none is, every zone is counted. */
 export function anyAgentDown(agents: readonly TrackingAgent[], now: number): boolean {
   return agents.some((a) => (a.revokedAt !== null && a.revokedAt !== undefined) || a.state === "offline" || (a.state === "online" && silentWarns(a, now)));
+}
+
+/** How far {@link notCountedWhileOpen} looks for an opening at once (an outage of months is read in steps this long). */
+const OPEN_LOOKUP_MS = 15 * 86_400_000;
+
+/**
+ * A zone nobody counts (`n`, {@link notCountedSince}) by the store's opening hours `hours` (in
+ * `timeZone`): nobody is missed while a store is closed, so an agent that went down after the
+ * store closed (an edge box switched off at night, its will 15 minutes after closing) leaves the
+ * zone closed, not "not counted" (null), until the store opens; open again with the agent still
+ * down, the zone is not counted since that opening. An outage that began while the store was open
+ * stays not counted through the night (it is a real one). `since` is always the first open instant
+ * at or after the agent went down: the live side of gapsWhileOpen (what an outage left uncounted).
+ * Unchanged for a store without hours (null or undefined: open at every hour). The one rule of the
+ * live map, the occupancy answer, alert rules and their webhooks, MQTT and the chain view.
+ */
+export function notCountedWhileOpen(n: NotCounted | null, hours: OpeningHours | null | undefined, now: number, timeZone: string): NotCounted | null {
+  if (!n || !hours) return n;
+  for (let from = Math.min(n.since, now); from <= now; from += OPEN_LOOKUP_MS) {
+    const first = openIntervals(hours, { from, to: Math.min(now + 1, from + OPEN_LOOKUP_MS) }, timeZone)[0];
+    if (first) return { since: Math.max(first.from, n.since), agents: n.agents };
+  }
+  return null;
 }

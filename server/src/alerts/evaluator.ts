@@ -297,7 +297,7 @@ export class AlertEvaluator {
     out.open = s.hours ? isOpen(s.hours, now, layout.timezone) : true;
     out.zoneNames = Object.fromEntries(layout.zones.map((z) => [z.id, z.name]));
     // Figures nobody counts now (every agent of the zone down): rules on them hold (core alertStep), the queue's too (same rule).
-    if ([...kinds].some(readsCounted)) out.notCounted = await notCountedNow(this.services, store, layout.zones.map((z) => z.id), now);
+    if ([...kinds].some(readsCounted)) out.notCounted = await notCountedNow(this.services, store, layout.zones.map((z) => z.id), now, layout.timezone);
     if (kinds.has("occupancy")) {
       const occ = await (await analytics.get(store)).occupancy(now, layout.timezone, layout.zones);
       const caps = occ.zones.map((z) => z.capacity).filter((c): c is number => typeof c === "number" && c > 0);

@@ -24,19 +24,25 @@ export const ShownAlertSchema = Type.Composite([
 export type ShownAlert = Static<typeof ShownAlertSchema>;
 
 /** The store's figures nobody counts now, as alert rules read them (`zones`: the layout's zone ids). */
-export async function notCountedNow(services: Pick<Services, "analytics" | "storage" | "counting">, store: string, zones: readonly string[], now: number): Promise<NonNullable<AlertFigures["notCounted"]>> {
-  const [analytics, notCounted] = await Promise.all([services.analytics.get(store), zonesNotCountedNow(services, store, zones, now)]);
+export async function notCountedNow(
+  services: Pick<Services, "analytics" | "storage" | "counting" | "hours">,
+  store: string,
+  zones: readonly string[],
+  now: number,
+  timeZone: string,
+): Promise<NonNullable<AlertFigures["notCounted"]>> {
+  const [analytics, notCounted] = await Promise.all([services.analytics.get(store), zonesNotCountedNow(services, store, zones, now, timeZone)]);
   return notCountedFigures(analytics.liveSource(), notCounted);
 }
 
 /** `alerts` with `notCountedSince` on each active one whose figure nobody counts now (others as they are). */
-export async function withNotCounted(services: Pick<Services, "analytics" | "storage" | "counting" | "layouts" | "now">, store: string, alerts: readonly Alert[]): Promise<ShownAlert[]> {
+export async function withNotCounted(services: Pick<Services, "analytics" | "storage" | "counting" | "hours" | "layouts" | "now">, store: string, alerts: readonly Alert[]): Promise<ShownAlert[]> {
   if (!alerts.some((a) => a.state !== "resolved" && readsCounted(a.kind))) return [...alerts];
   const now = services.now();
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);
   if (!layout) return [...alerts];
-  const figures: AlertFigures = { notCounted: await notCountedNow(services, store, layout.zones.map((z) => z.id), now) };
+  const figures: AlertFigures = { notCounted: await notCountedNow(services, store, layout.zones.map((z) => z.id), now, layout.timezone) };
   return alerts.map((a) => {
     if (a.state === "resolved") return a;
     const since = ruleNotCountedSince(a, figures);

@@ -109,7 +109,7 @@ export function queueSource(services: Pick<Services, "storage" | "retention">, s
  * Live figures of every queue of the store's current layout, or null when the store has no layout.
  * This is the service other parts use (alert rules, MQTT and Home Assistant sensors, the tablet).
  */
-export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now" | "counting">, store: string, now = services.now()): Promise<LiveQueues | null> {
+export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now" | "counting" | "hours">, store: string, now = services.now()): Promise<LiveQueues | null> {
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);
   if (!layout) return null;
@@ -121,6 +121,7 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
     store,
     defs.map((d) => d.zone),
     now,
+    layout.timezone,
   );
   const queues = await Promise.all(
     defs.map(async ({ zone, queueFor }): Promise<LiveQueue> => {

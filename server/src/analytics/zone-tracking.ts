@@ -3,7 +3,7 @@
  * agents each zone's events came from), and the live occupancy with it: the occupancy answer and the
  * live push say per zone since when and which agents, and whether the store total holds such a zone.
  */
-import { anyAgentDown, notCountedSince, type AlertFigures, type NotCounted, type Occupancy, type TrackingAgent, type ZoneNamer } from "@footfall/core";
+import { anyAgentDown, notCountedSince, notCountedWhileOpen, type AlertFigures, type OpeningHours, type NotCounted, type Occupancy, type TrackingAgent, type ZoneNamer } from "@footfall/core";
 import { attentionOf } from "../agent-info.js";
 import type { Services } from "../services.js";
 import type { AgentRow, Storage } from "../storage/types.js";
@@ -37,10 +37,40 @@ export async function zonesNotCountedOf(agents: readonly TrackingAgent[], namers
 
 /**
  * The zones nobody counts now through the server's view of its stores' agents (./counting-view.ts:
- * one storage read per store while nothing changes), or storage itself when there is none.
+ * one storage read per store while nothing changes), or storage itself when there is none, by the
+ * store's opening hours (core's notCountedWhileOpen): while the store is closed a zone whose agents
+ * went down after closing is closed, not "not counted"; at opening, still down, it is not counted
+ * since the opening. `timeZone`: the store's (its layout's); `closed`, when given, gets the zones
+ * whose agents are down while the store is closed (a reader that publishes only on change reads
+ * those again, to say at opening that they are not counted).
  */
-export function zonesNotCountedNow(services: Pick<Services, "storage" | "counting">, store: string, zones: readonly string[], now: number): Promise<Map<string, NotCounted>> {
-  return services.counting ? services.counting.zonesNotCounted(store, zones, now) : zonesNotCounted(services.storage, store, zones, now);
+export async function zonesNotCountedNow(
+  services: Pick<Services, "storage" | "counting" | "hours">,
+  store: string,
+  zones: readonly string[],
+  now: number,
+  timeZone: string,
+  closed?: Set<string>,
+): Promise<Map<string, NotCounted>> {
+  const down = services.counting ? await services.counting.zonesNotCounted(store, zones, now) : await zonesNotCounted(services.storage, store, zones, now);
+  if (down.size === 0) return down;
+  return whileOpen(down, await storeHours(services, store), now, timeZone, closed);
+}
+
+/** The store's opening hours as the server holds them (the hours keeper's cache; storage without one); null: none. */
+export async function storeHours(services: Pick<Services, "storage" | "hours">, store: string): Promise<OpeningHours | null> {
+  return services.hours ? services.hours.hoursNow(store) : ((await services.storage.hours.get(store)) ?? null);
+}
+
+/** `down` (zones nobody counts, by id) without those closed now by `hours` (core's notCountedWhileOpen), each since its first open instant. */
+export function whileOpen(down: ReadonlyMap<string, NotCounted>, hours: OpeningHours | null | undefined, now: number, timeZone: string, closed?: Set<string>): Map<string, NotCounted> {
+  const out = new Map<string, NotCounted>();
+  for (const [zone, n] of down) {
+    const open = notCountedWhileOpen(n, hours, now, timeZone);
+    if (open) out.set(zone, open);
+    else closed?.add(zone);
+  }
+  return out;
 }
 
 /** The live occupancy as GET .../occupancy answers it and the live hub pushes it. */

@@ -7,9 +7,9 @@
  * agents are read only when one of its agents is down (and kept with its view). Without a view: one
  * read of every agent at each ask.
  */
-import { anyAgentDown, notCountedSince, type NotCounted, type TrackingAgent } from "@footfall/core";
+import { anyAgentDown, notCountedSince, type NotCounted, type OpeningHours, type TrackingAgent } from "@footfall/core";
 import type { CountingView } from "../analytics/counting-view.js";
-import { notCountedFigures, trackingOf } from "../analytics/zone-tracking.js";
+import { notCountedFigures, trackingOf, whileOpen } from "../analytics/zone-tracking.js";
 import type { Storage } from "../storage/types.js";
 
 /** A zone nobody counts now: since when and which agents counted it. */
@@ -29,7 +29,8 @@ export interface StoreNotCounted {
 
 export async function chainNotCounted(
   storage: Pick<Storage, "agents" | "aggregates">,
-  stores: readonly { id: string; zones: readonly { id: string; name: string }[]; occupancyFrom: "door" | "zones" }[],
+  /** `hours` and `timeZone`: the store's opening hours (null: none) in its zone; a zone closed now by them is not "not counted" (core notCountedWhileOpen). */
+  stores: readonly { id: string; zones: readonly { id: string; name: string }[]; occupancyFrom: "door" | "zones"; hours?: OpeningHours | null; timeZone?: string }[],
   now: number,
   counting?: CountingView,
 ): Promise<Map<string, StoreNotCounted>> {
@@ -42,7 +43,8 @@ export async function chainNotCounted(
   const out = new Map<string, StoreNotCounted>();
   await Promise.all(
     stores.map(async (s) => {
-      const of = notCounted.get(s.id);
+      const down = notCounted.get(s.id);
+      const of = down && s.hours && s.timeZone ? whileOpen(down, s.hours, now, s.timeZone) : down;
       const zones: ZoneNotCounted[] = s.zones.flatMap((z) => {
         const n = of?.get(z.id);
         return n ? [{ zone: z.id, name: z.name, since: n.since, agents: n.agents }] : [];

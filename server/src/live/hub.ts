@@ -121,7 +121,7 @@ export class LiveHub {
     // Zones nothing counts now (every agent of theirs offline, silent or revoked) say so: the sweep marks a watched store dirty each second, so a tablet learns within a second or so.
     const [occ, notCounted] = await Promise.all([
       analytics.occupancy(now, layout.timezone, layout.zones, this.pending(store)),
-      zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now),
+      zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now, layout.timezone),
     ]);
     return withTracking(occ, analytics.liveSource(), notCounted);
   }

@@ -212,7 +212,9 @@ export class MqttStatePublisher {
     const a = await analytics.get(store);
     const occ = await a.occupancy(now(), layout.timezone, layout.zones);
     // Zones nobody counts now (core notCountedSince): their states say since when (Home Assistant: unavailable), the total that it is partial.
-    const tracked = withTracking(occ, a.liveSource(), await zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now()));
+    // (A zone whose agents went down after closing is closed, not "not counted", until the store opens: core notCountedWhileOpen.)
+    const closedDown = new Set<string>();
+    const tracked = withTracking(occ, a.liveSource(), await zonesNotCountedNow(this.services, store, layout.zones.map((z) => z.id), now(), layout.timezone, closedDown));
     const offlineSince = new Map(tracked.zones.map((z) => [z.zone, z.offlineSince]));
     // (chain) The shard may have moved while this was read: the new holder publishes it now.
     if (!this.here(store)) return;
@@ -244,8 +246,9 @@ export class MqttStatePublisher {
     const before = this.stateTopics.get(store) ?? this.zonesEver(store).map((z) => (z.kind === "queue" ? topics.queue(store, z.id) : topics.zoneOccupancy(store, z.id)));
     for (const topic of before) if (!published.has(topic)) this.retained.clear(topic);
     this.stateTopics.set(store, published);
-    // A store with a zone nobody counts is read again too: counting may resume with no event to say so (an agent heard again).
-    if (occupied || tracked.partial || tracked.zones.some((z) => z.offlineSince !== null)) this.occupied.add(store);
+    // A store with a zone nobody counts is read again too: counting may resume with no event to say so (an agent heard again);
+    // and one whose agents are down while it is closed: at opening, still down, its zones are not counted, with no event to say so.
+    if (occupied || tracked.partial || tracked.zones.some((z) => z.offlineSince !== null) || closedDown.size > 0) this.occupied.add(store);
     else this.occupied.delete(store);
   }
 

@@ -84,7 +84,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const a = await analytics.get(id);
       const now = services.now();
       // Read side by side: what is counted, and what nothing counts now (its agents down).
-      const [occ, notCounted] = await Promise.all([a.occupancy(now, layout.timezone, layout.zones), zonesNotCountedNow(services, id, layout.zones.map((z) => z.id), now)]);
+      const [occ, notCounted] = await Promise.all([a.occupancy(now, layout.timezone, layout.zones), zonesNotCountedNow(services, id, layout.zones.map((z) => z.id), now, layout.timezone)]);
       // The version of the layout in force the figures are counted on, as the live push names it (a zone renamed keeps its id).
       return { ...withTracking(occ, a.liveSource(), notCounted), ...(layout.version !== undefined ? { layoutVersion: layout.version } : {}) };
     },

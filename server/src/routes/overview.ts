@@ -97,17 +97,25 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
       ]);
 
-      // Zones nobody counts now (core notCountedSince): a store whose "in store now" holds one is partial, as its tablet says.
+      // Each store's opening hours (null: none): a store closed now has no zone "not counted" whose agents went down
+      // after closing (core notCountedWhileOpen), and the chain view says when it opens.
+      const keeper = services.hours;
+      const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
+      // Zones nobody counts now (core notCountedSince, by the store's hours): a store whose "in store now" holds one is partial, as its tablet says.
       const notCounted = await chainNotCounted(
         storage,
-        stores.map((s) => ({ id: s.id, zones: layouts.current(s.id, now)?.zones ?? [], occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones" })),
+        stores.map((s) => ({
+          id: s.id,
+          zones: layouts.current(s.id, now)?.zones ?? [],
+          occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
+          hours: hoursOf.get(s.id) ?? null,
+          timeZone: s.timezone,
+        })),
         now,
         services.counting,
       );
       // Each store's open intervals from a day before now to two days after (GET /hours/open's), null without hours:
       // the chain view says "Closed now · opens at 08:00" from them, as the tablet does.
-      const keeper = services.hours;
-      const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
       const openOf = new Map(
         stores.map((s): [string, { from: number; to: number }[] | null] => {
           const h = hoursOf.get(s.id) ?? null;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
+import { notCountedWhileOpen } from "./zone-tracking.js";
+
+const TZ = "Europe/Paris";
+/** Paris local time on December 2026 days (UTC+1). */
+const at = (day: number, hh: number, mm = 0) => Date.UTC(2026, 11, day, hh - 1, mm);
+/** Open 08:00-21:00 every day, closed on 25 December. */
+const HOURS: OpeningHours = {
+  weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"],
+  exceptions: [{ date: "2026-12-25", intervals: [] }],
+};
+const down = (since: number) => ({ since, agents: ["cam-2"] });
+
+describe("notCountedWhileOpen", () => {
+  it("leaves a zone whose agent went down after closing closed, not 'not counted', all night", () => {
+    for (const now of [at(7, 21, 16), at(7, 23, 59), at(8, 3), at(8, 7, 59)]) expect(notCountedWhileOpen(down(at(7, 21, 15)), HOURS, now, TZ)).toBeNull();
+  });
+
+  it("says it is not counted since the opening once the store opens with the agent still down", () => {
+    expect(notCountedWhileOpen(down(at(7, 21, 15)), HOURS, at(8, 8), TZ)).toEqual({ since: at(8, 8), agents: ["cam-2"] });
+    expect(notCountedWhileOpen(down(at(7, 21, 15)), HOURS, at(8, 12, 30), TZ)).toEqual({ since: at(8, 8), agents: ["cam-2"] });
+  });
+
+  it("keeps an outage that began while open not counted since it began, through the night and the next day", () => {
+    for (const now of [at(7, 17), at(7, 22), at(8, 3), at(8, 9)]) expect(notCountedWhileOpen(down(at(7, 16, 52)), HOURS, now, TZ)).toEqual(down(at(7, 16, 52)));
+  });
+
+  it("skips a day the store is closed by an exception, and reads an outage of weeks", () => {
+    expect(notCountedWhileOpen(down(at(24, 21, 15)), HOURS, at(25, 12), TZ)).toBeNull();
+    expect(notCountedWhileOpen(down(at(24, 21, 15)), HOURS, at(26, 9), TZ)).toEqual({ since: at(26, 8), agents: ["cam-2"] });
+    const closedAll: OpeningHours = { weekly: HOURS.weekly, exceptions: Array.from({ length: 31 }, (_, i) => ({ date: `2027-01-${String(i + 1).padStart(2, "0")}`, intervals: [] })) };
+    expect(notCountedWhileOpen(down(Date.UTC(2026, 11, 31, 21)), closedAll, Date.UTC(2027, 0, 31, 12), TZ)).toBeNull();
+    expect(notCountedWhileOpen(down(Date.UTC(2026, 11, 31, 21)), closedAll, Date.UTC(2027, 1, 1, 8), TZ)).toEqual({ since: Date.UTC(2027, 1, 1, 7), agents: ["cam-2"] });
+  });
+
+  it("changes nothing for a store without hours, nor for a zone that is counted", () => {
+    expect(notCountedWhileOpen(down(at(7, 21, 15)), null, at(8, 3), TZ)).toEqual(down(at(7, 21, 15)));
+    expect(notCountedWhileOpen(down(at(7, 21, 15)), undefined, at(8, 3), TZ)).toEqual(down(at(7, 21, 15)));
+    expect(notCountedWhileOpen(null, HOURS, at(8, 12), TZ)).toBeNull();
+  });
+});
