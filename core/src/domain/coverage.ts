@@ -122,8 +122,13 @@ export function cutByRetention(period: { from: number }, history: KeptHistory): 
   return history !== null && period.from < history.keptFrom;
 }
 
-/** Why a store is left out of a like-for-like comparison: "new" (its figures begin after the earlier period's start), "no-data" (that period is older than the figures kept). */
-export type NotLikeForLike = "new" | "no-data";
+/**
+ * Why a store is left out of a like-for-like comparison: "new" (its figures begin after the earlier
+ * period's start), "no-data" (that period is older than the figures kept), "outage" (its entrance was
+ * counted by no agent for some open hours of either period: the chain overview's own rule, from the
+ * recorded offline spans; {@link notLikeForLike} never gives it).
+ */
+export type NotLikeForLike = "new" | "no-data" | "outage";
 
 /**
  * How close to the oldest figures kept a store's first figures may lie and still be history cut by

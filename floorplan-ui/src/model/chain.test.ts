@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
@@ -208,6 +208,32 @@ describe("the chain view's changes, like-for-like", () => {
     expect(leftOutWords(fresh, "lastYear", history)).toEqual({ word: "new", after: null });
     expect(notLikeForLike(fresh, "lastYear", "UTC", null, history)).toContain("Counted from Fri 5 Dec, 16:00 UTC");
     expect(leftOutWords({ figuresFrom: null, likeForLike: { previous: false, lastYear: false } }, "previous")).toEqual({ word: "new", after: null });
+  });
+
+  it("says 'not counted' and which hours its entrance was counted by no agent, where an outage is in either period", () => {
+    // The entrance camera of a Paris store offline 14:00-18:00 on Mon 30 Nov: that day's enters are short by what nobody counted.
+    const outage = { hours: 4, zones: ["entrance"], spans: [{ from: Date.UTC(2026, 10, 30, 13), to: Date.UTC(2026, 10, 30, 17) }] };
+    const s = {
+      timezone: "Europe/Paris",
+      figuresFrom: Date.UTC(2026, 9, 1),
+      likeForLike: { previous: false, lastYear: false },
+      notLikeForLike: { previous: "outage" as const, lastYear: "outage" as const },
+      outages: { range: outage, previous: null, lastYear: null },
+    };
+    expect(leftOutWords(s, "previous")).toEqual({ word: "not counted", after: null });
+    expect(notLikeForLike(s, "previous", "Europe/Paris")).toBe(
+      "Its entrance was counted by no agent (offline) for 4 h (Mon 30 Nov, 14:00–18:00 CET) of this period: a change would read the outage as a change in traffic, so none is shown and the totals' changes leave the store out",
+    );
+    expect(outageNote(s)).toBe("Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET)");
+    // The day after: its own figures are whole, its previous day's are not.
+    const after = { ...s, outages: { range: null, previous: outage, lastYear: null } };
+    expect(outageNote(after)).toBeNull();
+    expect(notLikeForLike(after, "previous", "Europe/Paris")).toContain("for 4 h (Mon 30 Nov, 14:00–18:00 CET) of the previous period:");
+    // An outage over midnight names both ends; more than two stretches say how many more.
+    const long = { hours: 30, zones: ["entrance"], spans: [{ from: Date.UTC(2026, 10, 28, 9), to: Date.UTC(2026, 10, 29, 15) }, { from: Date.UTC(2026, 10, 30, 9), to: Date.UTC(2026, 10, 30, 10) }, { from: Date.UTC(2026, 10, 30, 12), to: Date.UTC(2026, 10, 30, 13) }] };
+    expect(outageNote({ timezone: "UTC", outages: { range: long, previous: null, lastYear: null } })).toBe("Not counted 30 h (Sat 28 Nov, 09:00 UTC to Sun 29 Nov, 15:00 UTC, Mon 30 Nov, 09:00–10:00 UTC and 1 more)");
+    // An overview without outages (a server before them) says nothing.
+    expect(outageNote({ timezone: "UTC" })).toBeNull();
   });
 
   it("compares a total over the stores counted through both periods and says how many of all (property)", () => {

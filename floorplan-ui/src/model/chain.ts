@@ -4,7 +4,7 @@
  */
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, relativeDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
-import { formatChange, formatCount, formatDate, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
+import { formatChange, formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 import { nameShown } from "./names.js";
 
@@ -106,7 +106,33 @@ const EARLIER_NAMES: Record<Earlier, string> = { previous: "the previous period"
 
 /** How long the figures are kept (the overview's history: FOOTFALL_AGGREGATE_RETENTION_DAYS), null when for ever. */
 export type History = { keptDays: number; keptFrom: number } | null;
-type LeftOut = Pick<OverviewStore, "likeForLike" | "figuresFrom"> & Partial<Pick<OverviewStore, "notLikeForLike">>;
+type LeftOut = Pick<OverviewStore, "likeForLike" | "figuresFrom"> & Partial<Pick<OverviewStore, "notLikeForLike" | "outages">>;
+type Outage = NonNullable<NonNullable<OverviewStore["outages"]>["range"]>;
+
+/** One stretch of hours nobody counted, in the store's zone: "Mon 30 Nov, 14:00–18:00 UTC" (both ends' dates when it spans days). */
+function spanWords(span: { from: number; to: number }, timeZone: string): string {
+  const day = (ts: number) => formatDate(ts, timeZone);
+  return day(span.from) === day(span.to - 1)
+    ? `${formatDateTime(span.from, timeZone)}–${formatTime(span.to, timeZone)}`
+    : `${formatDateTimeZ(span.from, timeZone)} to ${formatDateTimeZ(span.to, timeZone)}`;
+}
+
+/** An outage's hours in words: "4 h (Mon 30 Nov, 14:00–18:00 UTC)", up to two stretches, then how many more. */
+function outageWords(o: Outage, timeZone: string): string {
+  const shown = o.spans.slice(0, 2).map((g) => spanWords(g, timeZone));
+  const more = o.spans.length > 2 ? ` and ${o.spans.length - 2} more` : "";
+  return `${formatCount(o.hours)} h (${shown.join(", ")}${more})`;
+}
+
+/**
+ * Under a store's enters, while its entrance was counted by no agent for some open hours of the
+ * range (the API's outages.range: its camera or door counter offline): "Not counted 4 h (Mon 30 Nov,
+ * 14:00–18:00 UTC)", so a lower figure is not read as fewer shoppers. Null when counted throughout.
+ */
+export function outageNote(store: Pick<OverviewStore, "timezone"> & Partial<Pick<OverviewStore, "outages">>): string | null {
+  const o = store.outages?.range ?? null;
+  return o === null ? null : `Not counted ${outageWords(o, store.timezone)}`;
+}
 
 /**
  * What a store's cell says instead of a change where it is left out of a comparison (the API's
@@ -118,6 +144,7 @@ type LeftOut = Pick<OverviewStore, "likeForLike" | "figuresFrom"> & Partial<Pick
 export function leftOutWords(store: LeftOut, earlier: Earlier, history: History = null): { word: string; after: string | null } | null {
   if (store.likeForLike[earlier]) return null;
   if (store.notLikeForLike?.[earlier] === "no-data") return { word: "no data", after: history ? `(kept ${formatCount(history.keptDays)} days)` : null };
+  if (store.notLikeForLike?.[earlier] === "outage") return { word: "not counted", after: null };
   return { word: "new", after: null };
 }
 
@@ -133,6 +160,12 @@ export function notLikeForLike(store: LeftOut, earlier: Earlier, timeZone: strin
   if (store.notLikeForLike?.[earlier] === "no-data") {
     const kept = history ? `Figures are kept ${formatCount(history.keptDays)} days (from ${formatDate(history.keptFrom, timeZone)} on)` : "Older figures are not kept";
     return `${kept}: ${EARLIER_WORDS[earlier]} older, so there is nothing to compare with. The store is not new: its earlier figures were deleted`;
+  }
+  if (store.notLikeForLike?.[earlier] === "outage") {
+    const now = store.outages?.range ?? null;
+    const then = store.outages?.[earlier] ?? null;
+    const parts = [now && `for ${outageWords(now, timeZone)} of this period`, then && `for ${outageWords(then, timeZone)} of ${EARLIER_NAMES[earlier]}`].filter(Boolean);
+    return `Its entrance was counted by no agent (offline) ${parts.join(" and ")}: a change would read the outage as a change in traffic, so none is shown and the totals' changes leave the store out`;
   }
   const from = store.figuresFrom === null ? "No figures yet" : `Counted from ${formatDateTimeZ(store.figuresFrom, timeZone)}`;
   // Figures that begin after the earlier period ends: nothing was counted in it at all.

@@ -251,6 +251,12 @@ describe("chainCsv", () => {
     expect(cells(closed, "_previous")[0]).toBe("0");
   });
 
+  it("says 'outage' where the store is left out because its entrance was counted by no agent for some hours, and keeps the figures counted", () => {
+    const out = read(chainCsv([store("e", "E", { previous: figures(60), likeForLike: { previous: false, lastYear: false }, notLikeForLike: { previous: "outage", lastYear: "new" } })], ended));
+    const col = (name: string) => out[1]![out[0]!.indexOf(name)];
+    expect(["like_for_like_previous", "not_like_for_like_previous", "enters_previous"].map(col)).toEqual(["false", "outage", "60"]);
+  });
+
   it("says beside in_store_now whether it holds a zone nobody counts now, as the view's 'Partial', a total whether any of its stores' does", () => {
     const f = figures(0);
     const total = { id: null, name: "All stores", stores: 2, currency: "EUR", figures: f, occupancy: 11, partialStores: 1, likeForLike: { previous: { stores: 0, figures: f, before: f }, lastYear: { stores: 0, figures: f, before: f } } };

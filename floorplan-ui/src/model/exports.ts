@@ -220,7 +220,7 @@ export interface ChainCsvStore {
   lastYear: ChainFigures;
   /** Whether the store is compared like-for-like, and why not (the server's rule: core's notLikeForLike). */
   likeForLike: { previous: boolean; lastYear: boolean };
-  notLikeForLike: { previous: "new" | "no-data" | null; lastYear: "new" | "no-data" | null };
+  notLikeForLike: { previous: "new" | "no-data" | "outage" | null; lastYear: "new" | "no-data" | "outage" | null };
   occupancy: number;
   occupancyFrom?: string | null | undefined;
   /** Its occupancy holds a zone nobody counts now (left out by servers before it). */
@@ -251,7 +251,7 @@ export interface ChainCsvSummary {
   history: { keptDays: number } | null;
 }
 
-const REASON = { new: "new", "no-data": "no data" } as const;
+const REASON = { new: "new", "no-data": "no data", outage: "outage" } as const;
 
 /**
  * The Chain view's range: the hours it asked the overview for (whole hours: a running range to the
@@ -305,7 +305,7 @@ export function chainCsv(stores: readonly ChainCsvStore[], range: ChainExportRan
   const none = CHAIN_FIGURES.map((): Cell => null);
   // No data is not zero: a period before the store's figures begin ("new" without an enter in it) or
   // older than those kept ("no data" without one) has empty cells, as the view's "— new LY", not 0s.
-  const figuresIn = (f: ChainFigures, why: "new" | "no-data" | null): Cell[] => (why !== null && !f.enters ? none : CHAIN_FIGURES.map(([id]) => f[id]));
+  const figuresIn = (f: ChainFigures, why: "new" | "no-data" | "outage" | null): Cell[] => (why !== null && !f.enters ? none : CHAIN_FIGURES.map(([id]) => f[id]));
   const rows = stores.map((s): Cell[] => [
     from, to, s.id, s.name, s.groups.join(" "), s.timezone, s.currency,
     ...CHAIN_FIGURES.map(([id]) => s.figures[id]),

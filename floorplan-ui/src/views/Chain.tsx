@@ -22,6 +22,7 @@ import {
   likeForLikeLine,
   nextSort,
   notLikeForLike,
+  outageNote,
   partialNote,
   partialTotalNote,
   sortOf,
@@ -97,7 +98,7 @@ function Change({
   // Not like-for-like: the earlier period is partial (or empty) for this store, so no % at all.
   if (notComparable !== null) {
     return (
-      <span className="chg muted" data-change={word === "no data" ? "no-data" : "new"} title={notComparable}>
+      <span className="chg muted" data-change={word === "no data" ? "no-data" : word === "not counted" ? "outage" : "new"} title={notComparable}>
         — {word} <span className="muted">{label}</span>
         {after && <span className="muted"> {after}</span>}
       </span>
@@ -248,6 +249,11 @@ function FigureCell({
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
       <DoorCountersOnly id={id} figures={f.figures} />
+      {id === "enters" && store && outageNote(store) && (
+        <div className="warn-text small" data-testid="outage-note">
+          {outageNote(store)}
+        </div>
+      )}
       <VisitorsLeftOut id={id} totals={totals} />
       <Comparisons id={id} f={f} store={store} totals={totals} periods={periods} history={history} />
     </td>

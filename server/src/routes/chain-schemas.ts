@@ -71,6 +71,15 @@ const Compared = {
   previous: Type.Object({ ...FiguresBody.properties }, { description: "the same figures for the period just before, as long" }),
   lastYear: Type.Object({ ...FiguresBody.properties }, { description: "the same figures 364 days before (same weekdays)" }),
 };
+const NotLikeForLikeBody = Type.Unsafe<"new" | "no-data" | "outage" | null>({ type: ["string", "null"], enum: ["new", "no-data", "outage", null] });
+const OutageBody = Type.Union([
+  Type.Object({
+    hours: Type.Integer({ description: "how many hours" }),
+    zones: Type.Array(Type.String(), { description: "the entrance zones nobody counted" }),
+    spans: Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() }), { description: "the hours nobody counted (epoch ms), whole hours merged" }),
+  }),
+  Type.Null(),
+]);
 export const OverviewStoreBody = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -90,12 +99,19 @@ export const OverviewStoreBody = Type.Object({
     },
   ),
   notLikeForLike: Type.Object(
-    { previous: Type.Unsafe<"new" | "no-data" | null>({ type: ["string", "null"], enum: ["new", "no-data", null] }), lastYear: Type.Unsafe<"new" | "no-data" | null>({ type: ["string", "null"], enum: ["new", "no-data", null] }) },
+    { previous: NotLikeForLikeBody, lastYear: NotLikeForLikeBody },
     {
       description:
-        "why likeForLike is false (core's notLikeForLike), null where it is true: 'new', the store's figures begin after that period's start; 'no-data', that period is older than the figures kept (history.keptFrom) and the store's kept figures begin there: its history was dropped by retention, the store is not new",
+        "why likeForLike is false (core's notLikeForLike), null where it is true: 'new', the store's figures begin after that period's start; 'no-data', that period is older than the figures kept (history.keptFrom) and the store's kept figures begin there: its history was dropped by retention, the store is not new; 'outage', its entrance was counted by no agent for some open hours of the range or of that period (outages): the figures are short by what nobody counted",
     },
   ),
+  outages: Type.Optional(Type.Object(
+    { range: OutageBody, previous: OutageBody, lastYear: OutageBody },
+    {
+      description:
+        "(this project) for the range and each earlier period, the hours in which the store's entrance was counted by no agent while it was open (every agent counting it offline by the recorded offline spans; hours an agent delivered later from its outbox are counted), as experiments and forecasts leave them out; null when none. A period with one is compared with no other (notLikeForLike 'outage')",
+    },
+  )),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
   partial: Type.Optional(

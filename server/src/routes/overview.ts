@@ -3,10 +3,11 @@ import type { Static } from "@sinclair/typebox";
 import { firstFiguresOf } from "../analytics/first-figures.js";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainNotCounted } from "../chain/not-counted.js";
+import { entranceNotCounted } from "../chain/outages.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
-import { conversionSpan, countedThrough, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder, wholeFrom } from "@footfall/core";
+import { conversionSpan, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder, wholeFrom } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
 import { zonesDuring } from "./analytics.js";
 import { httpError } from "./http-errors.js";
@@ -129,11 +130,28 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The oldest figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS): an earlier period before it has no data, the store is not new.
       const keptFrom = services.retention?.rollupsSince?.() ?? null;
       const keptDays = services.retention?.aggregateDays ?? 0;
-      const why = (id: string, period: { from: number; to: number }) => notLikeForLike(period, wholeOf.get(id) ?? null, keptFrom);
+      // The open hours of each period in which a store's entrance was counted by no agent (its door counter or camera
+      // offline: the recorded offline spans, as experiments and forecasts read them): such a period is short by what
+      // nobody counted, so it is compared with no other (a change would read the outage as a drop in traffic).
+      const outagesOf = new Map(
+        await Promise.all(
+          stores.map(async (s) => {
+            const [a, b, c] = await Promise.all([range, previous, lastYear].map((r) => entranceNotCounted(services, s.id, r, s.timezone)));
+            return [s.id, { range: a ?? null, previous: b ?? null, lastYear: c ?? null }] as const;
+          }),
+        ),
+      );
+      const why = (id: string, period: { from: number; to: number }, earlier: "previous" | "lastYear") => {
+        const not = notLikeForLike(period, wholeOf.get(id) ?? null, keptFrom);
+        if (not !== null) return not;
+        const o = outagesOf.get(id);
+        return o && (o.range !== null || o[earlier] !== null) ? ("outage" as const) : null;
+      };
+      const notOf = new Map(stores.map((s) => [s.id, { previous: why(s.id, previous, "previous"), lastYear: why(s.id, lastYear, "lastYear") }]));
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
       const rows: StoreRow[] = stores.map((s) => {
-        const not = { previous: why(s.id, previous), lastYear: why(s.id, lastYear) };
+        const not = notOf.get(s.id)!;
         return {
           id: s.id,
           name: s.name,
@@ -147,6 +165,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           figuresFrom: firsts.get(s.id)?.first ?? null,
           likeForLike: { previous: not.previous === null, lastYear: not.lastYear === null },
           notLikeForLike: not,
+          outages: outagesOf.get(s.id)!,
           occupancy: live.get(s.id)?.occupancy ?? 0,
           occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
           partial: notCounted.get(s.id)?.partial ?? false,
@@ -169,13 +188,14 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           occupancy += live.get(m)?.occupancy ?? 0;
           if (notCounted.get(m)?.partial) partialStores++;
         }
-        // Like-for-like: each change over the stores counted through the whole of both periods only (core's countedThrough).
-        const lfl = (period: { from: number; to: number }, before: typeof prev) => {
+        // Like-for-like: each change over the stores counted through the whole of both periods only (core's countedThrough),
+        // their entrances counted in every open hour of both (no outage).
+        const lfl = (earlier: "previous" | "lastYear", before: typeof prev) => {
           const now = new FigureTotals();
           const then = new FigureTotals();
           let n = 0;
           for (const m of members) {
-            if (!countedThrough(period, wholeOf.get(m) ?? null)) continue;
+            if (notOf.get(m)?.[earlier] !== null) continue;
             const c = cur.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             const b = before.get(m) as { figures: StoreFigures; hist: DenseSketch } | undefined;
             if (!c || !b) continue;
@@ -195,7 +215,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           figures: publicFigures(t[0]!.figures()),
           previous: publicFigures(t[1]!.figures()),
           lastYear: publicFigures(t[2]!.figures()),
-          likeForLike: { previous: lfl(previous, prev), lastYear: lfl(lastYear, last) },
+          likeForLike: { previous: lfl("previous", prev), lastYear: lfl("lastYear", last) },
           occupancy,
           partialStores,
           visitorsLeftOut: t[0]!.visitorsLeftOut,

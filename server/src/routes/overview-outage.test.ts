@@ -1,0 +1,87 @@
+/**
+ * An afternoon a store's entrance camera was down is no afternoon nobody came. The chain overview
+ * read such a day's enters as a drop in traffic (the day after as growth) and put the store in the
+ * like-for-like totals. Now it says which open hours its entrance was counted by no agent (the
+ * recorded offline spans, as experiments and forecasts read them) and compares such a period with
+ * no other. On the in-process server's SQLite file.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
+import { DAY, HOUR, TODAY } from "../../../test/support/overview-week.js";
+
+const t = useTestServer({ now: () => TODAY + 15 * HOUR, maxAgeMs: 60 * DAY });
+
+/** The day of the outage: the day before yesterday; its entrance camera offline 14:00 to 18:00 UTC. */
+const OUT_DAY = TODAY - 2 * DAY;
+const OUTAGE = { from: OUT_DAY + 14 * HOUR, to: OUT_DAY + 18 * HOUR };
+const FIRST = TODAY - 10 * DAY;
+
+beforeAll(async () => {
+  for (const store of ["steady", "afternoon"]) {
+    await t.putLayout(store, smallLayout({ name: store, timezone: "UTC" }));
+    const f = new EventFactory("cam-1");
+    const events = [];
+    // 10 enters an hour from 09:00 to 19:00 UTC, every day.
+    for (let d = FIRST; d < TODAY; d += DAY)
+      for (let h = 9; h < 19; h++)
+        for (let i = 0; i < 10; i++) {
+          const ts = d + h * HOUR + i * 60_000;
+          if (store === "afternoon" && ts >= OUTAGE.from && ts < OUTAGE.to) continue; // nobody counted them
+          events.push(...f.visit(`v${(d - FIRST) / DAY}-${h}-${i}`, "entrance", ts, 10_000));
+        }
+    for (let i = 0; i < events.length; i += 900) await t.ingest(store, "cam-1", events.slice(i, i + 900));
+  }
+  // Its last will went at 14:00, it said online again at 18:00.
+  await t.server.services.storage.offlineSpans.wentOffline("afternoon", "cam-1", OUTAGE.from);
+  await t.server.services.storage.offlineSpans.cameOnline("afternoon", "cam-1", OUTAGE.to);
+});
+
+interface Row {
+  id: string;
+  figures: { enters: number };
+  previous: { enters: number };
+  likeForLike: { previous: boolean; lastYear: boolean };
+  notLikeForLike: { previous: string | null; lastYear: string | null };
+  outages: Record<"range" | "previous" | "lastYear", { hours: number; zones: string[]; spans: { from: number; to: number }[] } | null>;
+}
+const overview = async (from: number) => {
+  const res = await t.get(`/api/v1/overview?from=${from}&to=${from + DAY}`);
+  expect(res.status).toBe(200);
+  return { row: (id: string) => (res.body.stores as Row[]).find((s) => s.id === id)!, totals: res.body.totals };
+};
+
+describe("GET /overview with a store whose entrance was counted by no agent one afternoon", () => {
+  it("says which hours of the day nobody counted and compares the day with none, the totals' changes leaving it out", async () => {
+    const { row, totals } = await overview(OUT_DAY);
+    expect(row("afternoon").figures.enters).toBe(60);
+    expect(row("afternoon").previous.enters).toBe(100);
+    expect(row("afternoon").outages).toEqual({ range: { hours: 4, zones: ["entrance"], spans: [OUTAGE] }, previous: null, lastYear: null });
+    // Old code: like-for-like, a -40 % that is a camera down, in the totals' change too.
+    expect(row("afternoon").likeForLike.previous).toBe(false);
+    expect(row("afternoon").notLikeForLike.previous).toBe("outage");
+    expect(row("afternoon").notLikeForLike.lastYear).toBe("new");
+    expect(row("steady").likeForLike.previous).toBe(true);
+    expect(row("steady").outages).toEqual({ range: null, previous: null, lastYear: null });
+    // The totals stay every store's; their change is over the store counted through both days.
+    expect(totals.figures.enters).toBe(160);
+    expect(totals.likeForLike.previous).toMatchObject({ stores: 1, figures: { enters: 100 }, before: { enters: 100 } });
+  });
+
+  it("does not read the day after as growth: its previous day is the one with the outage", async () => {
+    const { row, totals } = await overview(OUT_DAY + DAY);
+    expect(row("afternoon").figures.enters).toBe(100);
+    expect(row("afternoon").previous.enters).toBe(60);
+    expect(row("afternoon").outages.range).toBeNull();
+    expect(row("afternoon").outages.previous).toEqual({ hours: 4, zones: ["entrance"], spans: [OUTAGE] });
+    expect(row("afternoon").notLikeForLike.previous).toBe("outage");
+    expect(totals.likeForLike.previous.stores).toBe(1);
+  });
+
+  it("compares the store's other days as before", async () => {
+    const { row, totals } = await overview(OUT_DAY - 2 * DAY);
+    expect(row("afternoon").likeForLike.previous).toBe(true);
+    expect(row("afternoon").outages.range).toBeNull();
+    expect(totals.likeForLike.previous.stores).toBe(2);
+  });
+});
