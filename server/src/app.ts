@@ -27,6 +27,7 @@ import { storeRoutes } from "./routes/stores.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { uiRoutes } from "./routes/ui.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+import { refuseUnknownQueryOnRoute } from "./routes/unknown-query.js";
 import type { Services } from "./services.js";
 import { markInteractive } from "./storage/interactive.js";
 import { noteRequest } from "./cluster/latency.js";
@@ -83,6 +84,9 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
       void reply.code(status).send({ statusCode: status, error: status === 414 ? "URI Too Long" : "Bad Request", message: frameworkErrorMessage(err.code) ?? err.message });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Every route whose schema declares a querystring refuses a key it does not name (400 naming it), unless it opts out
+  // with config.anyQuery: added here, before any route, so that no route forgets it (unknown-query.ts).
+  app.addHook("onRoute", refuseUnknownQueryOnRoute);
   // Fastify's own refusals of a body say what to send instead; everything else goes on, as it is, to Fastify's handler.
   app.setErrorHandler((err: FastifyError, req, reply) => {
     // An error no code meant (a bug, a database fault) is logged in full and answered without its internals

@@ -42,7 +42,7 @@ interface Route {
  * `<indent>├── <segment> (METHODS)`, each segment continuing its parent's path. HEAD is left out
  * (Fastify answers it with the GET handler).
  */
-function routesOf(tree: string): { method: Method; path: string }[] {
+export function routesOf(tree: string): { method: Method; path: string }[] {
   const out: { method: Method; path: string }[] = [];
   const stack: string[] = [];
   for (const line of tree.split("\n")) {

@@ -22,7 +22,6 @@ import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { parseRange } from "../routes/times.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
-import { refuseUnknownQuery } from "../routes/unknown-query.js";
 
 const READERS = ["viewer", "staff"] as const;
 const RuleParams = Type.Object({ store: StoreParams.properties.store, id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -76,7 +75,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ from: Type.Optional(TimeString), to: Type.Optional(TimeString) }),
       response: { 200: Type.Object({ open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()]) }), ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const range = parseRange(req.query, services.now());
       if (range.to - range.from > 400 * DAY) throw httpError(400, "to: at most 400 days after from");
@@ -94,7 +92,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ from: Type.Optional(TimeString), to: Type.Optional(TimeString) }),
       response: { 200: Type.Object({ days: Type.Array(Type.Object({ date: Type.String(), drift: Type.Integer(), at: Type.Integer() })) }), ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const now = services.now();
       const range = parseRange({ from: req.query.from ?? String(now - 30 * DAY), to: req.query.to ?? String(now) }, now);
@@ -198,7 +195,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }),
       response: { 200: Type.Object({ alerts: Type.Array(ShownAlertSchema), timezone: Type.String() }), ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const store = req.store!.id;
       const timezone = req.store!.layout.timezone;

@@ -11,7 +11,6 @@ import { CERTIFY_AT, ID_PATTERN, LIMITS } from "@footfall/core";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams } from "../routes/schemas.js";
 import { AuditsBody, ManualAuditInput, StoredAuditBody } from "./schemas.js";
-import { refuseUnknownQuery } from "../routes/unknown-query.js";
 
 /** The longest window a person can be asked to count by hand. */
 const MAX_WINDOW_MS = 24 * 3_600_000;
@@ -29,7 +28,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ dueAfterDays: number }> = 
       querystring: Type.Object({ agent: Type.Optional(Type.String({ pattern: ID_PATTERN })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }),
       response: { 200: AuditsBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { store } = req.params;
       const [agents, latest, audits] = await Promise.all([

@@ -7,7 +7,6 @@ import { syncBroker } from "../admin/broker-sync.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, TimeString, errorResponses } from "./schemas.js";
 import { readTime } from "./times.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -58,7 +57,6 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: AuditQuery,
       response: { 200: Type.Object({ entries: Type.Array(AuditEntryBody), next: Nullable(Type.Integer()) }), ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const q = req.query;
       const time = (name: string, v: string | undefined) => {

@@ -6,7 +6,6 @@ import { mayAccessStore } from "../plugins/auth.js";
 import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
 import { AgentsBody, ErrorBody, StoreParams, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 const AgentInfoBody = AgentsBody.properties.agents.items;
 /** Code-unit order (ids are a-z, 0-9, "-" and "_"), whatever the database's collation. */
@@ -105,7 +104,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: AllAgentsQuery,
       response: { 200: AllAgentsBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const p = req.principal!;
       const q = req.query;

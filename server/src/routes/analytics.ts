@@ -5,8 +5,7 @@ import { firstKeptHour } from "../chain/counts.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { zonesNotCountedNow, withTracking } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
-import { DwellBody, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
+import { DwellBody, NoQuery, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
 /** Zone ids of every layout version in force during [from, to). */
 export function zonesDuring(layouts: readonly Layout[], from: number, to: number): string[] {
@@ -36,7 +35,6 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/dwell", {
     config: viewer,
     schema: { tags: ["analytics"], summary: "Visits, visitors and dwell (s) per zone, for visits entered in [from, to)", params: StoreParams, querystring: RangeQuery, response: { 200: DwellBody, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const store = req.store!;
       const range = req.range!;
@@ -48,7 +46,6 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/paths", {
     config: viewer,
     schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const store = req.store!.id;
       const limit = req.query.limit ?? 20;
@@ -64,7 +61,6 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/traffic", {
     config: viewer,
     schema: { tags: ["analytics"], summary: "Enters per hour or day in the store's time zone", params: StoreParams, querystring: TrafficQuery, response: { 200: TrafficBody, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id: store, layout } = req.store!;
       const range = req.range!;
@@ -77,8 +73,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/occupancy", {
     config: { auth: "staff" },
-    schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, response: { 200: OccupancyBody, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
+    schema: { tags: ["live"], summary: "Visitors in each zone and in the store now", params: StoreParams, querystring: NoQuery, response: { 200: OccupancyBody, ...errorResponses } },
     handler: async (req) => {
       const { id, layout } = req.store!;
       const a = await analytics.get(id);

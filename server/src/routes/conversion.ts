@@ -4,7 +4,6 @@ import { firstFigures } from "../analytics/first-figures.js";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
 import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 
 /**
@@ -29,7 +28,6 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: RangeQuery,
       response: { 200: ConversionBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id: store, layouts: versions, layout } = req.store!;
       const range = req.range!;

@@ -9,7 +9,6 @@ import { GroupParams } from "./chain-schemas.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 import { parseRange } from "./times.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 export const CountsQuery = Type.Object({
   from: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms (default: a day before `to`)", maxLength: 40 })),
@@ -149,7 +148,6 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/stores/:store/counts", {
     config: { auth: "viewer" },
     schema: { tags: ["chain"], summary: "Counts per bucket and zone for BI tools (JSON or CSV)", description: DESCRIPTION, params: StoreParams, querystring: CountsQuery, response: countsResponses },
-    preValidation: refuseUnknownQuery,
     handler: async (req, reply) => {
       const subject = await subjectOf(req.params.store);
       if (!subject) throw httpError(404, `store "${req.params.store}" not found or has no layout: GET /api/v1/stores lists the stores`);
@@ -167,7 +165,6 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: CountsQuery,
       response: countsResponses,
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req, reply) => {
       const group = await storage.groups.get(req.params.group);
       if (!group) throw httpError(404, `no store group "${req.params.group}": GET /api/v1/groups lists them`);

@@ -10,7 +10,6 @@ import type { Digest, DigestInput, Principal } from "../storage/types.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { httpError } from "./http-errors.js";
 import { errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
 /** An address as people type them: something@domain.tld (the mail server has the last word). */
@@ -180,7 +179,6 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const d = await find(req, req.params.id);
       const p = await scheduler.preview(d, req.query.period);

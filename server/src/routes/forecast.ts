@@ -45,7 +45,6 @@ import type { FastifyInstance } from "fastify";
 import { decodeModel, encodeModel, MODEL_FORMAT, type StoredForecastModel } from "./forecast-store.js";
 import { zonesNotCounted } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 import { ForecastBody, Horizon, OccupancyForecastBody } from "./forecast-schemas.js";
 
@@ -697,8 +696,6 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig
       querystring: Type.Object({ zone: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "a zone id; default the whole store" })) }),
       response: { 200: OccupancyForecastBody, ...errorResponses },
     },
-    // a mistyped zone (zoneId=) would answer the whole store's: refused, naming the key
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id, layout, layouts } = req.store!;
       const zone = req.query.zone ?? null;
@@ -719,8 +716,6 @@ export const forecastRoutes: FastifyPluginAsyncTypebox<{ config?: ForecastConfig
       querystring: ForecastQuery,
       response: { 200: ForecastBody, ...errorResponses },
     },
-    // a mistyped zone (zoneId=) or horizon would answer the whole store's, or the next 24 hours: refused, naming the key
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id, layout, layouts } = req.store!;
       const zone = req.query.zone ?? null;

@@ -14,7 +14,6 @@ import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { Storage } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { FunnelBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 /** Steps of a funnel at most. */
 const MAX_STEPS = 12;
@@ -55,7 +54,6 @@ export const funnelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: FunnelQuery,
       response: { 200: FunnelBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id: store, layout } = req.store!;
       const range = req.range!;

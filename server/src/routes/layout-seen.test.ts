@@ -35,6 +35,18 @@ describe("saving a layout over one saved since (?seen=)", () => {
     expect((await save(smallLayout({ validFrom: now + 2000 }), "")).statusCode).toBe(200);
   });
 
+  it("refuses a mistyped seen (?sen=1) with a 400 naming it, instead of saving over the version saved since without a word", async () => {
+    const now = Date.now();
+    expect((await save(smallLayout(), "", "typo")).statusCode).toBe(200);
+    expect((await save(withZone("promo", now), "?seen=1", "typo")).statusCode).toBe(200);
+    const res = await save(withZone("bakery2", now + 1000), "?sen=1", "typo");
+    expect([res.statusCode, res.json().message]).toEqual([
+      400,
+      "querystring/sen is not a parameter of this route: it takes replaces, seen (a parameter it does not take would be left unread, and the answer not the one asked for)",
+    ]);
+    expect(await versions("typo")).toEqual([1, 2]);
+  });
+
   it("refuses the first layout of a store another editor created meanwhile (seen=0)", async () => {
     expect((await save(smallLayout(), "?seen=0", "annex")).statusCode).toBe(200);
     const res = await save(smallLayout({ name: "Annex" }), "?seen=0", "annex");

@@ -14,7 +14,6 @@ import { httpError } from "./http-errors.js";
 import { errorResponses } from "./schemas.js";
 import { parseRange } from "./times.js";
 import { comparedPeriods, OverviewWarmer, subjectsOf } from "./overview-warm.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 
 type Body = Static<typeof OverviewBody>;
@@ -46,7 +45,6 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: OverviewQuery,
       response: { 200: OverviewBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const now = services.now();
       const q = req.query;

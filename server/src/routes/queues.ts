@@ -4,8 +4,7 @@ import { liveQueues, queueReport, queueReportCsv, queueSource } from "../analyti
 import { rangeHasData } from "@footfall/core";
 import { storeStart } from "../digests/figures.js";
 import { httpError } from "./http-errors.js";
-import { LiveQueuesBody, QueuesBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
+import { LiveQueuesBody, NoQuery, QueuesBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
 /** Days a queue report spans at most (it reads raw visits and one path read per hour). */
 const MAX_DAYS = 93;
@@ -21,8 +20,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/queues/live", {
     config: { auth: "staff" },
-    schema: { tags: ["live"], summary: "Each queue now: people waiting and the estimated wait for someone joining now", params: StoreParams, response: { 200: LiveQueuesBody, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
+    schema: { tags: ["live"], summary: "Each queue now: people waiting and the estimated wait for someone joining now", params: StoreParams, querystring: NoQuery, response: { 200: LiveQueuesBody, ...errorResponses } },
     handler: async (req) => {
       const live = await liveQueues(services, req.store!.id);
       if (!live) throw httpError(404, `store "${req.store!.id}" has no layout`);
@@ -46,7 +44,6 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: RangeQuery,
       response: { 200: QueuesBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => ({ timezone: req.store!.layout.timezone, queues: await report(req.store!, req.range!) }),
   });
 
@@ -60,7 +57,6 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       produces: ["text/csv"],
       response: { 200: Type.String(), ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req, reply) => {
       const rows = await report(req.store!, req.range!);
       // A range before the store's figures begin (or a store with none) has no data, not 0 joins: empty cells, as the

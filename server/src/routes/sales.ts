@@ -9,7 +9,6 @@ import { StoreParams, errorResponses } from "./schemas.js";
 
 import { localDate, localMidnight, nameFlaw, shownName } from "@footfall/core";
 import { DepartmentsBody, ImportResult, MAX_LISTED_REJECTS, SalesDaysBody, SalesDaysQuery } from "./sales-schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 export { DepartmentsBody };
 
@@ -76,7 +75,6 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: SalesDaysQuery,
       response: { 200: SalesDaysBody, ...errorResponses },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const { id: store, layout } = req.store!;
       const tz = layout.timezone;

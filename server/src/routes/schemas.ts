@@ -7,6 +7,8 @@ import { AGENT_PROBLEMS, AgentRejectsSchema, ID_PATTERN, NameString } from "@foo
  * depends on TypeBox and core only, never on Fastify or Node.
  */
 export const StoreParams = Type.Object({ store: Type.String({ pattern: ID_PATTERN, description: "store id" }) });
+/** The query of a route that takes no parameter: any key is refused, naming it (a filter it would leave unread, unknown-query.ts). */
+export const NoQuery = Type.Object({});
 export const TimeString = Type.String({ description: "ISO 8601 or epoch milliseconds", maxLength: 40 });
 export const RangeQuery = Type.Object({
   from: Type.Optional(TimeString),

@@ -7,7 +7,6 @@ import type { LayoutChangeRefusal, LayoutNewer } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 /** A layout as the response schema types it (the domain's polygons are read-only tuples). */
 export const layoutBody = (l: Layout) => ({ ...l, zones: l.zones.map((z) => ({ ...z, polygon: z.polygon.map((p): [number, number] => [p[0], p[1]]) })) });
@@ -38,7 +37,6 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get("/stores/:store/layout", {
     config: anyRole,
     schema: { tags: ["stores"], summary: "The store's layout in force now (or at `at`)", params: StoreParams, querystring: LayoutQuery, response: { 200: LayoutSchema, ...errorResponses } },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const at = parseTime(req.query.at, "at", services.now());
       await layouts.load(req.params.store);

@@ -7,7 +7,6 @@ import { audit } from "../admin/audit.js";
 import { FETCH_BLOCKED_PORTS, hookWants } from "../webhooks/dispatcher.js";
 import { httpError } from "./http-errors.js";
 import { ErrorBody, StoreParams, errorResponses } from "./schemas.js";
-import { refuseUnknownQuery } from "./unknown-query.js";
 
 const HookParams = Type.Object({ store: StoreParams.properties.store, hook: Type.String({ pattern: "^wh_[0-9a-f]{16}$", description: "webhook id" }) });
 const EventType = Type.String({ pattern: "^(\\*|[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*(\\.\\*)?)$", maxLength: 64 });
@@ -168,7 +167,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-    preValidation: refuseUnknownQuery,
     handler: async (req) => {
       const hook = await hookOf(req.params.store, req.params.hook);
       const limit = req.query.limit ?? 100;
