@@ -106,7 +106,10 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
     done();
   });
   app.addHook("onResponse", async (req, reply) => {
-    if (reply.statusCode >= 500) req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
+    // The health check's 503 is its answer, not a failure of the request: it logs changes of health itself (routes/admin.ts).
+    if (reply.statusCode >= 500 && !(reply.statusCode === 503 && req.routeOptions.url === "/api/v1/health")) {
+      req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
+    }
     noteRequest(req.routeOptions.url, reply.elapsedTime);
   });
   await app.register(fastifySwagger, {

@@ -42,6 +42,24 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     db: Type.String({ description: "ok | failing (events cannot be committed: disk full, locked, read-only) | error (unreachable)" }),
     error: Type.Optional(Type.String({ description: "what fails and since when, while degraded" })),
   });
+  // A degraded answer is logged when health changes (degraded, degraded otherwise, ok again), not at every check: a load
+  // balancer or orchestrator asks every few seconds, and each 503 was an error line of its own ("request failed").
+  let degraded: { since: number; key: string } | null = null;
+  const noteHealth = (ok: boolean, mqtt: string, db: string, error: string | undefined) => {
+    const now = Date.now();
+    if (!ok) {
+      const key = `${mqtt}/${db}`;
+      if (degraded?.key === key) return;
+      services.log.warn(
+        { mqtt, db, ...(error ? { error } : {}) },
+        "health: degraded, GET /api/v1/health answers 503 until it is mended (said again when it changes or is ok)",
+      );
+      degraded = { since: degraded?.since ?? now, key };
+    } else if (degraded) {
+      services.log.info({ degradedS: Math.round((now - degraded.since) / 1000) }, "health: ok again");
+      degraded = null;
+    }
+  };
   app.get("/health", {
     config: { auth: "public" },
     schema: {
@@ -65,6 +83,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const mqtt = mqttConnected(services) ? "connected" : "disconnected";
       const ok = db === "ok" && mqtt === "connected";
+      noteHealth(ok, mqtt, db, error);
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db, ...(error ? { error } : {}) });
     },
   });
