@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExperimentResult } from "../../floorplan-ui/src/api/types.js";
 import { formatMetricValue } from "../../floorplan-ui/src/model/verdict.js";
 import { fitViewport } from "../../floorplan-ui/src/model/viewport.js";
-import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, FootfallApi, startDemo, tempDir, waitFor } from "../support/index.js";
 import { launchBrowser, shot, type Browser } from "./helpers/browser.js";
 
 const HOUR = 3_600_000;
@@ -20,14 +20,9 @@ let banner: string;
 let startedAt: number;
 
 beforeAll(async () => {
-  const [http, mqtt] = [await freePort(), await freePort()];
   startedAt = Date.now();
-  const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
   // `npm start`'s defaults (that the form finds a day on both sides of the change at any hour: experiment-demo.test.ts).
-  demo = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo"], { cwd: REPO_ROOT, env });
-  banner = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
-  url = /Open\s+(\S+)/.exec(banner)![1]!;
-  admin = /Token\s+(\S+)/.exec(banner)![1]!;
+  ({ child: demo, banner, url, token: admin } = await startDemo([], { dataDir: dir.path }));
   // The back-filled history stored: the simulator's events up to its start (to within an hour of it, or of
   // the store's last closing when it starts closed: nobody comes in at night), no longer growing.
   const api = new FootfallApi(url, admin);

@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, childPidHolding, FOOTFALL_CLI, FootfallApi, REPO_ROOT, requireBuilt, ServerProcess, tempDir, waitFor } from "../support/index.js";
+import { Child, childPidHolding, FootfallApi, ServerProcess, startDemo, tempDir, waitFor, type DemoProcess } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-chain-kill-");
 const data = join(dir.path, "data");
@@ -35,12 +35,11 @@ afterAll(async () => {
   dir.remove();
 });
 
-async function startDemo(): Promise<{ demo: Child; api: FootfallApi }> {
-  const env = { ...process.env, FOOTFALL_DATA_DIR: data, FOOTFALL_HTTP_PORT: "19811", FOOTFALL_MQTT_PORT: "19812", FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "info" };
-  const demo = new Child("footfall demo --stores 3", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "96"], { cwd: REPO_ROOT, env });
-  children.push(demo);
-  const banner = await waitFor("the demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
-  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!) };
+/** The demo on the test's data folder and ports: the same at the start after the kill. */
+async function start(): Promise<DemoProcess> {
+  const run = await startDemo(["--stores", "3", "--speed", "60", "--backfill-hours", "96"], { dataDir: data, httpPort: 19811, mqttPort: 19812, logLevel: "info" });
+  children.push(run.child);
+  return run;
 }
 
 /** The demo's chain simulator process (`footfall-edge chain --credentials <data>/demo-chain-agents.jsonl ...`, a child of `demoPid`). */
@@ -93,8 +92,8 @@ async function quiet(): Promise<void> {
 
 describe("footfall demo --stores killed with kill -9 and started again", () => {
   it("walks each store's killed-run shoppers out first: each visit ended once, every store's door count back to 0, nobody in any store", async () => {
-    const first = await startDemo();
-    const sim = simPid(first.demo.proc.pid!);
+    const first = await start();
+    const sim = simPid(first.child.proc.pid!);
     orphan = sim;
     // Paused in the back-fill where at least two stores have people inside (else on a little further).
     let atKill = new Map<string, { held: number; open: { zone: string; visitor: string }[] }>();
@@ -112,11 +111,11 @@ describe("footfall demo --stores killed with kill -9 and started again", () => {
       },
       { timeoutMs: 180_000, intervalMs: 10 },
     ).catch((e: Error) => {
-      throw new Error(`${e.message}\n${first.demo.output().slice(-3000)}`);
+      throw new Error(`${e.message}\n${first.child.output().slice(-3000)}`);
     });
     // kill -9 of the demo: its server and broker end at once, so nobody walks out.
-    first.demo.proc.kill("SIGKILL");
-    await first.demo.waitExit();
+    first.child.proc.kill("SIGKILL");
+    await first.child.waitExit();
     process.kill(sim, "SIGCONT");
     // Its simulator, its parent gone, stops by itself.
     await waitFor("the chain simulator to stop by itself", () => !readdirSync("/proc").includes(String(sim)), { timeoutMs: 30_000, intervalMs: 100 });
@@ -131,7 +130,7 @@ describe("footfall demo --stores killed with kill -9 and started again", () => {
       db((d) => (d.prepare("SELECT DISTINCT store || '/' || substr(id, 7, instr(substr(id, 7), ':') - 1) AS boot FROM events").all() as { boot: string }[]).map((r) => r.boot)),
     );
 
-    const second = await startDemo();
+    const second = await start();
     // Each store's new run is under way (its events stored), then Ctrl-C: its shoppers walk out as it stops.
     await waitFor(
       "the new run's events stored in every store",
@@ -145,9 +144,9 @@ describe("footfall demo --stores killed with kill -9 and started again", () => {
         ),
       { timeoutMs: 90_000, intervalMs: 250 },
     );
-    second.demo.proc.kill("SIGINT");
-    const exit = await second.demo.waitExit();
-    const out = second.demo.output();
+    second.child.proc.kill("SIGINT");
+    const exit = await second.child.waitExit();
+    const out = second.child.output();
     expect(exit.code, out.slice(-3000)).toBe(0);
 
     serve = await ServerProcess.start({ dataDir: data, httpPort: 19813, mqttPort: 19814, metricsPort: 19815 });

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, EDGE_CLI, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, EDGE_CLI, FootfallApi, requireBuilt, startDemo, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-chain-");
 afterAll(() => dir.remove());
@@ -21,12 +21,9 @@ const started = Date.now();
 const WINDOW = { from: started - 24 * 3_600_000, to: started - 60_000 };
 
 async function demo(run: (out: string, api: FootfallApi, child: Child) => Promise<void>): Promise<void> {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  const child = new Child("footfall demo --stores 3", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "24"], { cwd: REPO_ROOT, env });
+  const { child, banner: out, api } = await startDemo(["--stores", "3", "--speed", "60", "--backfill-hours", "24"], { dataDir: dir.path });
   try {
-    const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-    await run(out, new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!), child);
+    await run(out, api, child);
   } finally {
     await child.stop("SIGTERM");
   }

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { spawnDemo, startDemo, tempDir } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-curve-");
 afterAll(() => dir.remove());
@@ -19,20 +19,17 @@ const curve = Array.from({ length: 168 }, (_, h) => {
   return Math.round(open * (day === 5 ? 1 : 0.8) * 1000) / 1000;
 });
 
-async function demo(args: string[], data: string) {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = { ...process.env, FOOTFALL_DATA_DIR: data, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  return new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "1", ...args], { cwd: REPO_ROOT, env });
-}
+
+/** A demo with one hour of history, on `data`. */
+const demo = (args: string[], data: string) => spawnDemo(["--backfill-hours", "1", ...args], { dataDir: data });
 
 describe("footfall demo --curve", () => {
   it("gives the simulator the file's weekly curve and says so in its banner", async () => {
     const file = join(dir.path, "curve.json");
     writeFileSync(file, JSON.stringify({ weeklyCurve: curve }));
-    const child = await demo(["--curve", file], join(dir.path, "data"));
+    const { child, banner } = await startDemo(["--backfill-hours", "1", "--curve", file], { dataDir: join(dir.path, "data") });
     try {
-      const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-      expect(out).toContain(`arrivals follow the weekly curve of ${file}`);
+      expect(banner).toContain(`arrivals follow the weekly curve of ${file}`);
       const sim = JSON.parse(readFileSync(join(dir.path, "data", "demo-sim.json"), "utf8")) as { settings: { weeklyCurve?: number[] } };
       expect(sim.settings.weeklyCurve).toEqual(curve);
     } finally {

@@ -6,18 +6,15 @@
  * (A restart of a demo that holds no event yet back-fills its --backfill-hours, 72 by default: a promise then.)
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, FootfallApi, startDemo, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-judge-");
 afterAll(() => dir.remove());
 const PROMISE = "(Experiments > New experiment compares the day before and after it)";
 
 async function demo(data: string, args: string[]): Promise<{ child: Child; judge: string; api: FootfallApi }> {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = { ...process.env, FOOTFALL_DATA_DIR: data, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", ...args], { cwd: REPO_ROOT, env });
-  const out = await waitFor("the demo's banner", () => (/Stop\s+Ctrl/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-  return { child, judge: /Judge\s+(.+)/.exec(out)?.[1] ?? "", api: new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!) };
+  const { child, banner, api } = await startDemo(args, { dataDir: data });
+  return { child, judge: /Judge\s+(.+)/.exec(banner)?.[1] ?? "", api };
 }
 
 describe("footfall demo's Judge line", () => {

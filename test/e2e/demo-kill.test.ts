@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, childPidHolding, FOOTFALL_CLI, FootfallApi, REPO_ROOT, requireBuilt, ServerProcess, tempDir, waitFor } from "../support/index.js";
+import { Child, childPidHolding, FootfallApi, ServerProcess, startDemo, tempDir, waitFor, type DemoProcess } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-kill-");
 const data = join(dir.path, "data");
@@ -30,12 +30,11 @@ afterAll(async () => {
 const curveFile = join(dir.path, "open-all-week.json");
 writeFileSync(curveFile, JSON.stringify({ weeklyCurve: Array(168).fill(1) }));
 
-async function startDemo(): Promise<{ demo: Child; api: FootfallApi }> {
-  const env = { ...process.env, FOOTFALL_DATA_DIR: data, FOOTFALL_HTTP_PORT: "19801", FOOTFALL_MQTT_PORT: "19802", FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "info" };
-  const demo = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "0", "--speed", "60", "--curve", curveFile], { cwd: REPO_ROOT, env });
-  children.push(demo);
-  const banner = await waitFor("the demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
-  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!) };
+/** The demo on the test's data folder and ports: the same at the start after the kill. */
+async function start(): Promise<DemoProcess> {
+  const run = await startDemo(["--backfill-hours", "0", "--speed", "60", "--curve", curveFile], { dataDir: data, httpPort: 19801, mqttPort: 19802, logLevel: "info" });
+  children.push(run.child);
+  return run;
 }
 
 /** The demo's simulator process (`footfall-edge sim --config <data>/demo-sim.json`, a child of `demoPid`). */
@@ -60,7 +59,7 @@ const boots = () =>
 
 describe("footfall demo killed with kill -9 and started again", () => {
   it("walks the killed run's shoppers out first: the store holds nobody of it, each visit ended once, the door's count back to 0", async () => {
-    const first = await startDemo();
+    const first = await start();
     // A busy store: people in the zones and through the door.
     await waitFor(
       "people in the store",
@@ -70,13 +69,13 @@ describe("footfall demo killed with kill -9 and started again", () => {
       },
       { timeoutMs: 90_000, intervalMs: 200 },
     ).catch((e: Error) => {
-      throw new Error(`${e.message}\n${first.demo.output().slice(-3000)}`);
+      throw new Error(`${e.message}\n${first.child.output().slice(-3000)}`);
     });
     // kill -9 of the demo: its server and broker end at once, so nobody walks out (the simulator's walk-out has no broker).
-    const sim = simPid(first.demo.proc.pid!);
+    const sim = simPid(first.child.proc.pid!);
     orphan = sim;
-    first.demo.proc.kill("SIGKILL");
-    await first.demo.waitExit();
+    first.child.proc.kill("SIGKILL");
+    await first.child.waitExit();
     // Its simulator stops by itself (before, it went on for ever, retrying the broker that was gone).
     await waitFor("the simulator to stop by itself", () => !readdirSync("/proc").includes(String(sim)), { timeoutMs: 30_000, intervalMs: 100 });
     orphan = null;
@@ -96,7 +95,7 @@ describe("footfall demo killed with kill -9 and started again", () => {
     expect(left.open).toBeGreaterThan(0);
     expect(left.door).toBeGreaterThan(0);
 
-    const second = await startDemo();
+    const second = await start();
     // The new run's own crowd is coming in (its events stored), then Ctrl-C: its shoppers walk out as it stops.
     await waitFor(
       "the new run's events stored",
@@ -106,9 +105,9 @@ describe("footfall demo killed with kill -9 and started again", () => {
       },
       { timeoutMs: 90_000, intervalMs: 250 },
     );
-    second.demo.proc.kill("SIGINT");
-    const exit = await second.demo.waitExit();
-    const out = second.demo.output();
+    second.child.proc.kill("SIGINT");
+    const exit = await second.child.waitExit();
+    const out = second.child.output();
     expect(exit.code, out.slice(-3000)).toBe(0);
 
     // Per (zone, visitor): enters and exits stored; the killed run's visits are those its enters opened.

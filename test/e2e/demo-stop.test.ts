@@ -10,7 +10,7 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, FootfallApi, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, FootfallApi, startDemo, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-stop-");
 afterAll(() => dir.remove());
@@ -37,21 +37,8 @@ function stored(): { total: number; distinct: number; boots: Map<string, { n: nu
 /** The goodbye a demo prints once stopped. */
 const GOODBYE = /Footfall demo stopped in \d+\.\d s\. Its data stays in .+: the next start goes on from there\./;
 
-async function startDemo(): Promise<{ demo: Child; api: FootfallApi; banner: string }> {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = {
-    ...process.env,
-    FOOTFALL_DATA_DIR: dir.path,
-    FOOTFALL_HTTP_PORT: String(http),
-    FOOTFALL_MQTT_PORT: String(mqtt),
-    FOOTFALL_METRICS_PORT: "off",
-    FOOTFALL_LOG_LEVEL: "info",
-  };
-  // Two weeks of history asked for: more than the server takes.
-  const demo = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "312"], { cwd: REPO_ROOT, env });
-  const banner = await waitFor("the demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 60_000 });
-  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!), banner };
-}
+/** Two weeks of history asked for: more than the server takes. */
+const startBackfillingDemo = () => startDemo(["--backfill-hours", "312"], { dataDir: dir.path, logLevel: "info" });
 
 /** Waits until the server has stored more than `n` of the simulator's events. */
 async function storedMoreThan(api: FootfallApi, n: number): Promise<number> {
@@ -79,7 +66,7 @@ describe("footfall demo stopped during its back-fill", () => {
   let first: ReturnType<typeof stored>;
 
   it("says it back-fills at most 160 h when asked for two weeks, and stops within seconds of Ctrl-C, keeping what the server took", async () => {
-    const { demo, api, banner } = await startDemo();
+    const { child: demo, api, banner } = await startBackfillingDemo();
     expect(banner).toMatch(
       /History\s+160 h back-filled \(--backfill-hours 312 asked for more: the server takes events up to 7 days old, so the demo back-fills at most 160 h\)/,
     );
@@ -104,7 +91,7 @@ describe("footfall demo stopped during its back-fill", () => {
   }, 180_000);
 
   it("started again, back-fills on from the newest event stored: the history grows, nothing twice", async () => {
-    const { demo, api, banner } = await startDemo();
+    const { child: demo, api, banner } = await startBackfillingDemo();
     const [boot1, held] = [...first.boots][0]!;
     expect(banner).toMatch(new RegExp(`History\\s+kept from earlier runs; back-filled only after ${new Date(held.max).toISOString().replace(/\./g, "\\.")}`));
     await storedMoreThan(api, first.total + 3000);
@@ -148,15 +135,8 @@ function chainStored(): { total: number; distinct: number; boots: Map<string, { 
   }
 }
 
-async function startChainDemo(): Promise<{ demo: Child; api: FootfallApi; banner: string }> {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = { ...process.env, FOOTFALL_DATA_DIR: chainDir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  // 160 h of history for three stores: still back-filling when stopped.
-  const args = [requireBuilt(FOOTFALL_CLI), "demo", "--stores", "3", "--speed", "60", "--backfill-hours", "160"];
-  const demo = new Child("footfall demo --stores 3", process.execPath, args, { cwd: REPO_ROOT, env });
-  const banner = await waitFor("the chain demo's banner", () => (/Stop\s+Ctrl/.test(demo.output()) ? demo.output() : false), { timeoutMs: 90_000 });
-  return { demo, api: new FootfallApi(/Open\s+(\S+)/.exec(banner)![1]!, /Token\s+(\S+)/.exec(banner)![1]!), banner };
-}
+/** 160 h of history for three stores: still back-filling when stopped. */
+const startChainDemo = () => startDemo(["--stores", "3", "--speed", "60", "--backfill-hours", "160"], { dataDir: chainDir.path, bannerTimeoutMs: 90_000 });
 
 /** Waits until the server has stored more than `n` of the chain's events, in all its stores. */
 async function chainStoredMoreThan(api: FootfallApi, n: number): Promise<number> {
@@ -175,7 +155,7 @@ describe("footfall demo --stores 3 stopped during its back-fill", () => {
   let first: ReturnType<typeof chainStored>;
 
   it("stops on Ctrl-C with exit code 0 and its goodbye, keeping what the server took, each event once", async () => {
-    const { demo, api } = await startChainDemo();
+    const { child: demo, api } = await startChainDemo();
     await chainStoredMoreThan(api, 3000);
     // A hang guard, not a timing check: stopDemo kills it after 60 s (exit code null then).
     const stop = await stopDemo(demo, "SIGINT");
@@ -194,7 +174,7 @@ describe("footfall demo --stores 3 stopped during its back-fill", () => {
   }, 240_000);
 
   it("started again, each store back-fills on from its newest event stored: every event counted once, the first run's all kept", async () => {
-    const { demo, api, banner } = await startChainDemo();
+    const { child: demo, api, banner } = await startChainDemo();
     expect(banner).toMatch(/History\s+kept from earlier runs; each store back-filled only after its newest event/);
     await chainStoredMoreThan(api, first.total + 3000);
     const stop = await stopDemo(demo, "SIGTERM");

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Child, FOOTFALL_CLI, FootfallApi, footfallJson, freePort, REPO_ROOT, requireBuilt, tempDir, waitFor } from "../support/index.js";
+import { Child, FootfallApi, footfallJson, startDemo, tempDir, waitFor } from "../support/index.js";
 
 const dir = tempDir("footfall-demo-");
 afterAll(() => dir.remove());
@@ -20,14 +20,9 @@ interface Printed {
 
 /** Runs `footfall demo` until it prints its banner, then stops it; returns what it printed. */
 async function demoOnce(): Promise<Printed> {
-  const [http, mqtt] = [await freePort(), await freePort()];
-  const env = { ...process.env, FOOTFALL_DATA_DIR: dir.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: "warn" };
-  const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "1"], { cwd: REPO_ROOT, env });
+  const { child, url, token: admin, kioskUrl } = await startDemo(["--backfill-hours", "1"], { dataDir: dir.path });
   try {
-    const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-    const admin = /Token\s+(\S+)/.exec(out)![1]!;
-    const kioskUrl = /Kiosk\s+(\S+)/.exec(out)![1]!;
-    const printed = { url: /Open\s+(\S+)/.exec(out)![1]!, admin, kioskUrl, kiosk: /[?&]token=([^&\s]+)/.exec(kioskUrl)![1]! };
+    const printed = { url, admin, kioskUrl, kiosk: /[?&]token=([^&\s]+)/.exec(kioskUrl)![1]! };
     // Checked while it runs.
     const asKiosk = new FootfallApi(printed.url, printed.kiosk);
     expect(await asKiosk.me()).toEqual({ role: "staff", store: "demo" });
@@ -98,13 +93,9 @@ describe("footfall demo restarted", () => {
 
   /** Starts the demo, waits for its banner and for the back-filled history to be stored, runs `fn`, stops it. */
   async function run<T>(fn: (api: FootfallApi, out: string, demo: Child) => Promise<T>, logLevel = "warn"): Promise<T> {
-    const [http, mqtt] = [await freePort(), await freePort()];
-    const env = { ...process.env, FOOTFALL_DATA_DIR: data.path, FOOTFALL_HTTP_PORT: String(http), FOOTFALL_MQTT_PORT: String(mqtt), FOOTFALL_METRICS_PORT: "off", FOOTFALL_LOG_LEVEL: logLevel };
     // 24 hours: whenever the test runs, the window holds opening hours (the demo store closes at night).
-    const child = new Child("footfall demo", process.execPath, [requireBuilt(FOOTFALL_CLI), "demo", "--backfill-hours", "24"], { cwd: REPO_ROOT, env });
+    const { child, banner: out, api } = await startDemo(["--backfill-hours", "24"], { dataDir: data.path, logLevel });
     try {
-      const out = await waitFor("the demo's banner", () => (/Kiosk\s+\S+/.test(child.output()) ? child.output() : false), { timeoutMs: 60_000 });
-      const api = new FootfallApi(/Open\s+(\S+)/.exec(out)![1]!, /Token\s+(\S+)/.exec(out)![1]!);
       // The history is in once the simulator's event count stops growing between two looks (the live part adds a few a minute).
       let last = -1;
       await waitFor(

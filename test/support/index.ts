@@ -2,6 +2,7 @@
 export * from "./api.js";
 export * from "./child.js";
 export * from "./cli.js";
+export * from "./demo.js";
 export * from "./fixtures.js";
 export * from "./mosquitto.js";
 export * from "./mqtt.js";
