@@ -8,11 +8,10 @@
  * silent is seen at the moment it does, and one heard since its row was read is not taken for silent.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { topics, type ZoneId } from "@footfall/core";
-import type { MqttClient } from "mqtt";
+import type { ZoneId } from "@footfall/core";
+import { AgentLinks } from "../../../test/support/agent-links.js";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
-import { connectMqtt } from "../../../test/support/mqtt.js";
+import { startTestServer } from "../../../test/support/in-process.js";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { waitFor } from "../../../test/support/wait.js";
 
@@ -29,24 +28,20 @@ for (const [db, port] of [
 ] as const) {
   describe(`zones nobody counts now, from one view of the store's agents (${db})`, () => {
     let now = T0;
-    let t: TestServer | null = null;
-    const clients: MqttClient[] = [];
-    afterEach(async () => {
-      for (const c of clients.splice(0)) await c.endAsync(true).catch(() => {});
-      await t?.close();
-      t = null;
-    });
+    const links = new AgentLinks(() => now);
+    afterEach(() => links.close());
+    const server = () => links.server!;
 
     /** The shop: cam-1 counts fruit, cam-2 the bakery; both connected with their last will, online. */
     async function start(): Promise<{ agents: Record<string, { username: string; password: string }>; lists: () => number }> {
       now = T0;
-      t = await startTestServer({ now: () => now, config: { mqttPort: port, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_counting") } : {}) } });
+      const t = links.use(await startTestServer({ now: () => now, config: { mqttPort: port, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_counting") } : {}) } }));
       await t.putLayout("shop", smallLayout());
       const storage = t.server.services.storage;
       const agents: Record<string, { username: string; password: string }> = {};
       for (const agent of ["cam-1", "cam-2"]) {
         agents[agent] = await storage.agents.add("shop", agent, "camera", T0 - 3_600 * S);
-        await connect(agents[agent]!, agent);
+        await links.connect("shop", agent, agents[agent]!);
       }
       await t.ingest("shop", "cam-1", [new EventFactory("cam-1").enter("f1", "fruit" as ZoneId, T0 - 20 * S)]);
       await t.ingest("shop", "cam-2", [new EventFactory("cam-2").enter("b1", "bakery" as ZoneId, T0 - 10 * S)]);
@@ -62,22 +57,9 @@ for (const [db, port] of [
       return { agents, lists: () => lists };
     }
 
-    const status = (agent: string, state: "online" | "offline") => JSON.stringify({ state, ts: now, kind: "camera", version: "1.0.0" });
-    /** An agent as footfall-edge connects: its last will says offline; then its online status, stored before this returns. */
-    async function connect(login: { username: string; password: string }, agent: string): Promise<MqttClient> {
-      const c = await connectMqtt(
-        { url: `mqtt://127.0.0.1:${t!.server.mqttPort}`, ...login },
-        { clientId: `${agent}-${clients.length}`, reconnectPeriod: 0, will: { topic: topics.status("shop", agent), payload: Buffer.from(status(agent, "offline")), qos: 1, retain: true } },
-      );
-      clients.push(c);
-      await c.publishAsync(topics.status("shop", agent), status(agent, "online"), { qos: 1, retain: true });
-      await waitFor(`${agent} online`, async () => (await stateOf(agent)) === "online");
-      return c;
-    }
-    /** The agent's stored state (read past the readers' count). */
-    const stateOf = async (agent: string) => (await t!.server.services.storage.agents.listAll()).find((a) => a.store === "shop" && a.agent === agent)?.state;
+    const stateOf = (agent: string) => links.stateOf("shop", agent);
     const occupancy = async () => {
-      const res = await t!.get<Occ>("/api/v1/stores/shop/occupancy");
+      const res = await server().get<Occ>("/api/v1/stores/shop/occupancy");
       expect(res.status, res.text).toBe(200);
       return res.body;
     };
@@ -87,7 +69,7 @@ for (const [db, port] of [
       const { lists } = await start();
       const before = lists();
       for (let i = 0; i < 5; i++) expect(bakery(await occupancy()).offlineSince).toBeNull();
-      for (let i = 0; i < 3; i++) await t!.server.services.alertEvaluator!.tick();
+      for (let i = 0; i < 3; i++) await server().server.services.alertEvaluator!.tick();
       // Five answers and three evaluations (and the MQTT states published meanwhile): one read at most, the first ask's (each read its own before).
       expect(lists() - before).toBeLessThanOrEqual(1);
     });
@@ -96,7 +78,7 @@ for (const [db, port] of [
       const { agents, lists } = await start();
       expect(bakery(await occupancy()).offlineSince).toBeNull();
       // cam-2's link dies without a word: the broker sends its will, which the server stores (stamped now: the clock has not moved).
-      const cam2 = clients[1]!;
+      const cam2 = links.of("shop", "cam-2");
       cam2.stream.destroy();
       await waitFor("cam-2's will stored", async () => (await stateOf("cam-2")) === "offline");
       const down = await occupancy();
@@ -108,7 +90,7 @@ for (const [db, port] of [
       expect(lists() - reads, "answers while nothing changes read nothing more").toBe(0);
 
       // Back: counted again in the next answer.
-      await connect(agents["cam-2"]!, "cam-2");
+      await links.connect("shop", "cam-2", agents["cam-2"]!);
       const back = await occupancy();
       expect(bakery(back).offlineSince).toBeNull();
       expect(back.partial).toBe(false);
@@ -116,11 +98,11 @@ for (const [db, port] of [
 
     it("counts a zone again at the commit of an event of an agent that is up naming it, while the zone's own camera is still offline", async () => {
       await start();
-      clients[1]!.stream.destroy();
+      links.of("shop", "cam-2").stream.destroy();
       await waitFor("cam-2's will stored", async () => (await stateOf("cam-2")) === "offline");
       expect(bakery(await occupancy()).offlineAgents).toEqual(["cam-2"]);
       // cam-1 (online) now sees the bakery too: its event names it, so something counts it again.
-      await t!.ingest("shop", "cam-1", [new EventFactory("cam-1", "wide").enter("b9", "bakery" as ZoneId, now - S)]);
+      await server().ingest("shop", "cam-1", [new EventFactory("cam-1", "wide").enter("b9", "bakery" as ZoneId, now - S)]);
       const o = await occupancy();
       expect(bakery(o).offlineSince).toBeNull();
       expect(o.partial).toBe(false);
@@ -133,7 +115,7 @@ for (const [db, port] of [
       expect((await occupancy()).partial).toBe(false);
       // An event of cam-2 arrives (no status): it was heard just now, after its row was read.
       now = T0 + 90 * S - 200;
-      await t!.ingest("shop", "cam-2", [new EventFactory("cam-2", "late").enter("b2", "bakery" as ZoneId, now - S)]);
+      await server().ingest("shop", "cam-2", [new EventFactory("cam-2", "late").enter("b2", "bakery" as ZoneId, now - S)]);
       now = T0 + 90 * S + 200;
       const o = await occupancy();
       expect(o.zones.find((z) => z.zone === "fruit")).toMatchObject({ offlineSince: T0, offlineAgents: ["cam-1"] });

@@ -7,12 +7,11 @@
  * stands still (so no lifetime of the view could have run out), as does its online status again.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { topics, type LayoutInput, type ZoneId } from "@footfall/core";
-import type { MqttClient } from "mqtt";
+import type { LayoutInput, ZoneId } from "@footfall/core";
 import type { LiveQueues } from "../analytics/queues.js";
+import { AgentLinks } from "../../../test/support/agent-links.js";
 import { EventFactory, rectZone, smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
-import { connectMqtt } from "../../../test/support/mqtt.js";
+import { startTestServer } from "../../../test/support/in-process.js";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { waitFor } from "../../../test/support/wait.js";
 
@@ -40,44 +39,22 @@ for (const [db, port] of [
   describe(`the chain overview and the live queues, from the view of the stores' agents (${db})`, () => {
     const now = T0;
     let overviews = 0;
-    let t: TestServer | null = null;
-    const clients: MqttClient[] = [];
-    afterEach(async () => {
-      for (const c of clients.splice(0)) await c.endAsync(true).catch(() => {});
-      await t?.close();
-      t = null;
-    });
-
-    const status = (state: "online" | "offline") => JSON.stringify({ state, ts: now, kind: "camera", version: "1.0.0" });
-    /** The agents' stored rows, read past the count. */
-    let allAgents: () => Promise<{ store: string; agent: string; state: string }[]>;
-    const stateOf = async (store: string, agent: string) => (await allAgents()).find((a) => a.store === store && a.agent === agent)?.state;
-
-    /** An agent as footfall-edge connects: its last will says offline; then its online status, stored before this returns. */
-    async function connect(store: string, agent: string, login: { username: string; password: string }): Promise<MqttClient> {
-      const c = await connectMqtt(
-        { url: `mqtt://127.0.0.1:${t!.server.mqttPort}`, ...login },
-        { clientId: `${agent}-${clients.length}`, reconnectPeriod: 0, will: { topic: topics.status(store, agent), payload: Buffer.from(status("offline")), qos: 1, retain: true } },
-      );
-      clients.push(c);
-      await c.publishAsync(topics.status(store, agent), status("online"), { qos: 1, retain: true });
-      await waitFor(`${agent} online`, async () => (await stateOf(store, agent)) === "online");
-      return c;
-    }
+    const links = new AgentLinks(() => now);
+    afterEach(() => links.close());
+    const server = () => links.server!;
 
     /** Two shops: in each, cam-1 counts fruit and cam-2 the checkout line (one waiting). Returns the reads of agents counted from here on. */
     async function start() {
       overviews = 0;
-      t = await startTestServer({ now: () => now, config: { mqttPort: port, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_chain_counting") } : {}) } });
+      const t = links.use(await startTestServer({ now: () => now, config: { mqttPort: port, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_chain_counting") } : {}) } }));
       const agents = t.server.services.storage.agents;
       const listAll = agents.listAll.bind(agents);
-      allAgents = listAll;
       const logins: Record<string, { username: string; password: string }> = {};
       for (const store of ["shop", "lyon"]) {
         await t.putLayout(store, queueLayout(store));
         for (const agent of ["cam-1", "cam-2"]) {
           logins[`${store}/${agent}`] = await agents.add(store, agent, "camera", T0 - 3_600 * S);
-          await connect(store, agent, logins[`${store}/${agent}`]!);
+          await links.connect(store, agent, logins[`${store}/${agent}`]!);
         }
         await t.ingest(store, "cam-1", [new EventFactory("cam-1").enter("f1", "fruit" as ZoneId, T0 - 20 * S)]);
         await t.ingest(store, "cam-2", [new EventFactory("cam-2").enter("w1", "line" as ZoneId, T0 - 10 * S)]);
@@ -95,13 +72,13 @@ for (const [db, port] of [
 
     const overview = async () => {
       overviews++;
-      const res = await t!.get<{ stores: Row[]; totals: { partialStores: number } }>("/api/v1/overview");
+      const res = await server().get<{ stores: Row[]; totals: { partialStores: number } }>("/api/v1/overview");
       expect(res.status, res.text).toBe(200);
       return res.body;
     };
     const row = (o: { stores: Row[] }, id: string) => o.stores.find((s) => s.id === id)!;
     const line = async (store: string) => {
-      const res = await t!.get<LiveQueues>(`/api/v1/stores/${store}/queues/live`);
+      const res = await server().get<LiveQueues>(`/api/v1/stores/${store}/queues/live`);
       expect(res.status, res.text).toBe(200);
       return res.body.queues.find((q) => q.zone === "line")!;
     };
@@ -128,8 +105,8 @@ for (const [db, port] of [
       expect(row(await overview(), "shop").partial).toBe(false);
       expect((await line("shop")).offlineSince).toBeNull();
       // shop's cam-2 loses its link without a word: the broker sends its will, which the server stores (stamped now).
-      clients[1]!.stream.destroy();
-      await waitFor("cam-2's will stored", async () => (await stateOf("shop", "cam-2")) === "offline");
+      links.of("shop", "cam-2").stream.destroy();
+      await waitFor("cam-2's will stored", async () => (await links.stateOf("shop", "cam-2")) === "offline");
       const o = await overview();
       expect(row(o, "shop")).toMatchObject({ partial: true, notCounted: [{ zone: "line", since: now, agents: ["cam-2"] }] });
       expect(row(o, "lyon")).toMatchObject({ partial: false, notCounted: [] });
@@ -143,7 +120,7 @@ for (const [db, port] of [
       expect(beyond() - reads, "answers while nothing changes read nothing more").toBe(0);
 
       // Back online: counted again in the next answers.
-      await connect("shop", "cam-2", logins["shop/cam-2"]!);
+      await links.connect("shop", "cam-2", logins["shop/cam-2"]!);
       expect(row(await overview(), "shop")).toMatchObject({ partial: false, notCounted: [] });
       expect((await line("shop")).offlineSince).toBeNull();
     });
