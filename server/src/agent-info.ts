@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, agentRejectsOf, clockReading, recentInputOf, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample } from "@footfall/core";
+import { agentProblems, agentRejectsOf, clockReading, recentInputOf, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample, type StoreOpening } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -123,13 +123,16 @@ export function attentionOf(a: AgentRow, status: StatusPart = statusPartOf(a)) {
   };
 }
 
-/** What needs attention on a stored agent now (`now`: the server's clock; `clockWarnMs`: FOOTFALL_CLOCK_WARN_MS). */
-export function problemsOf(a: AgentRow, clockWarnMs: number, now: number): AgentProblem[] {
-  return agentProblems(attentionOf(a), clockWarnMs, now);
+/**
+ * What needs attention on a stored agent now (`now`: the server's clock; `clockWarnMs`: FOOTFALL_CLOCK_WARN_MS; `opening`: its
+ * store's hours, by which an agent down since the store closed is no problem until it opens).
+ */
+export function problemsOf(a: AgentRow, clockWarnMs: number, now: number, opening?: StoreOpening | null): AgentProblem[] {
+  return agentProblems(attentionOf(a), clockWarnMs, now, opening);
 }
 
-/** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. */
-export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, clockWarnMs: number, now: number): AgentInfo {
+/** An agent as GET /stores/:store/agents lists it (and GET /agents, with its store): the one place its row is made. `opening`: as {@link problemsOf}'s. */
+export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, clockWarnMs: number, now: number, opening?: StoreOpening | null): AgentInfo {
   const status = statusPartOf(a);
   const h = attentionOf(a, status);
   return {
@@ -154,6 +157,6 @@ export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, cl
     recentInput: h.recentInput,
     // What it refused itself before the server saw anything (its status's agentRejects.<reason>), beside the server's rejects.
     agentRejects: agentRejectsOf(status.metrics),
-    problems: agentProblems(h, clockWarnMs, now),
+    problems: agentProblems(h, clockWarnMs, now, opening),
   };
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clockOffWarns, encodeClockSamples, formatClockOffset } from "@footfall/core";
+import { clockOffWarns, encodeClockSamples, formatClockOffset, WEEKDAYS, type OpeningHours } from "@footfall/core";
 import {
   agentJsonLines,
   agentList,
@@ -106,6 +106,27 @@ describe("footfall agent list: the table", () => {
     expect(table.split("\n")[1]).toMatch(/^s\s+a\s+camera\s+online\s+silent\s+2026-12-05 02:58 \(1 min ago\)/);
     expect(table).toMatch(/\nsilent: 2 agents say online but the server has not heard from them for 3 status intervals \(over 90 s .*GET \/api\/v1\/health\)\n$/);
     expect(table).not.toMatch(/^!/m);
+  });
+
+  it("does not flag an agent switched off after its store closed until the store opens (its hours, as the Agents API), and flags one down since before closing", () => {
+    // NOW is 04:00 in Berlin; the store opens 08:00-21:00 there.
+    const hours: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+    const H = 3_600_000;
+    const rows = [
+      // Its box switched off at 21:15 (its will; last heard at 21:14:50), or silent since then (no will).
+      row("s", "night", { state: "offline", statusTs: NOW - 6 * H - 45 * 60_000, lastReceivedAt: NOW - 6 * H - 45 * 60_000 - 10_000 }),
+      row("s", "quiet", { state: "online", statusTs: NOW - 6 * H - 45 * 60_000, lastReceivedAt: NOW - 6 * H - 45 * 60_000 }),
+      // Down at 20:30, while open: a real outage.
+      row("s", "broke", { state: "offline", statusTs: NOW - 7 * H - 30 * 60_000, lastReceivedAt: NOW - 7 * H - 30 * 60_000 }),
+    ];
+    const opening = { hours, timeZone: "Europe/Berlin" };
+    const problems = (now: number, openingOf?: () => typeof opening) => Object.fromEntries(agentList(rows, {}, 30_000, now, openingOf).map((e) => [e.agent, e.problems]));
+    expect(problems(NOW, () => opening)).toEqual({ night: [], quiet: [], broke: ["offline"] });
+    // 08:00:30, still down: the store is open, both need attention.
+    expect(problems(NOW + 4 * H + 30_000, () => opening)).toEqual({ night: ["offline"], quiet: ["silent"], broke: ["offline"] });
+    // Without hours (or not given), as before.
+    expect(problems(NOW)).toEqual({ night: ["offline"], quiet: ["silent"], broke: ["offline"] });
+    expect(problemsOf(rows[0]!, 30_000, NOW, opening)).toEqual([]);
   });
 
   it("writes a minute in the given zone, across a DST change", () => {

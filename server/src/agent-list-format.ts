@@ -4,7 +4,7 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, clockOffWarns, type AgentRejects, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem } from "@footfall/core";
+import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, clockOffWarns, type AgentRejects, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem, type StoreOpening } from "@footfall/core";
 import { attentionOf, statusPartOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
@@ -50,8 +50,11 @@ export interface AgentListFilter {
 /** Code-unit order (PostgreSQL's COLLATE "C", SQLite's BINARY): ids are a-z, 0-9, "-" and "_". */
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A stored agent as listed: its status, when last seen, its clock (the Agents API's clockOffsetMs and clockMeasuredAt) and what needs attention at `now`. */
-export function agentListEntry(row: AgentRow, warnMs: number, now: number): AgentListEntry {
+/**
+ * A stored agent as listed: its status, when last seen, its clock (the Agents API's clockOffsetMs and clockMeasuredAt) and what needs
+ * attention at `now` (`opening`: its store's hours, as the Agents API reads them: an agent down since the store closed needs none until it opens).
+ */
+export function agentListEntry(row: AgentRow, warnMs: number, now: number, opening?: StoreOpening | null): AgentListEntry {
   const status = statusPartOf(row);
   const h = attentionOf(row, status);
   return {
@@ -69,17 +72,23 @@ export function agentListEntry(row: AgentRow, warnMs: number, now: number): Agen
     clockMeasuredAt: h.clockMeasuredAt,
     clockWarn: clockOffWarns(h.clockOffsetMs, warnMs),
     revokedAt: row.revokedAt,
-    problems: agentProblems(h, warnMs, now),
+    problems: agentProblems(h, warnMs, now, opening),
     agentRejects: agentRejectsOf(status.metrics),
   };
 }
 
 /** The rows as entries, those the filter asks for, by store then agent; what needs attention as of `now` (the server's clock). */
-export function agentList(rows: readonly AgentRow[], filter: AgentListFilter, warnMs: number, now: number = Date.now()): AgentListEntry[] {
+export function agentList(
+  rows: readonly AgentRow[],
+  filter: AgentListFilter,
+  warnMs: number,
+  now: number = Date.now(),
+  openingOf?: (store: string) => StoreOpening | null | undefined,
+): AgentListEntry[] {
   const stores = filter.stores?.length ? new Set(filter.stores) : null;
   const statuses = filter.statuses?.length ? new Set(filter.statuses) : null;
   return rows
-    .map((r) => agentListEntry(r, warnMs, now))
+    .map((r) => agentListEntry(r, warnMs, now, openingOf?.(r.store)))
     .filter((e) => (!stores || stores.has(e.store)) && (!statuses || statuses.has(e.status)))
     .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent));
 }

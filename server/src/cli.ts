@@ -13,6 +13,7 @@ import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
+import { storedOpening } from "./analytics/zone-tracking.js";
 import { knownStores, nearestStores, newStoreNote, unknownStoreMessage, unknownStores } from "./store-check.js";
 import { AUDIT_LIMIT_DEFAULT, AUDIT_LIMIT_MAX, auditTable } from "./audit-list-format.js";
 import { visible } from "./terminal-text.js";
@@ -285,7 +286,10 @@ agent
       // A store named that the folder does not know is a typo: an empty list (exit 0) would read "none offline".
       if (opts.store?.length) await requireKnownStores(storage, opts.store, config, "`footfall agent list` without --store lists every store's agents");
       const filter = { stores: opts.store ?? [], statuses: opts.status ?? [] };
-      const entries = agentList(rows, filter, warnMs);
+      // Each store's opening hours, as the Agents API reads them: an agent down since its store closed needs no attention until it opens.
+      const now = Date.now();
+      const openings = new Map(await Promise.all([...new Set(rows.map((r) => r.store))].map(async (s) => [s, await storedOpening(storage, s, now)] as const)));
+      const entries = agentList(rows, filter, warnMs, now, (s) => openings.get(s));
       const missing = storesWithoutAgents(rows, filter.stores);
       if (entries.length > 0 && missing.length > 0) process.stderr.write(`footfall: note: no agents in store ${missing.map((m) => `"${m}"`).join(", ")}\n`);
       if (entries.length === 0) {
@@ -293,7 +297,7 @@ agent
         return opts.json ? process.stderr.write(message) : process.stdout.write(message);
       }
       if (opts.json) return process.stdout.write(agentJsonLines(entries));
-      process.stdout.write(agentTable(entries, { now: Date.now(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, warnMs }));
+      process.stdout.write(agentTable(entries, { now, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, warnMs }));
     }, config.dataDir, { existing: true });
   });
 

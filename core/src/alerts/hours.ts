@@ -149,6 +149,18 @@ export function openIntervals(h: OpeningHours, range: Range, timeZone: string): 
   return out;
 }
 
+/** How far {@link firstOpenIn} looks for an opening at once (a stretch of months is read in steps this long). */
+const OPEN_LOOKUP_MS = 15 * DAY;
+
+/** The first instant in [from, now] the store is open by `h`, or null when it is closed throughout. */
+export function firstOpenIn(h: OpeningHours, from: number, now: number, timeZone: string): number | null {
+  for (let f = Math.min(from, now); f <= now; f += OPEN_LOOKUP_MS) {
+    const first = openIntervals(h, { from: f, to: Math.min(now + 1, f + OPEN_LOOKUP_MS) }, timeZone)[0];
+    if (first) return first.from;
+  }
+  return null;
+}
+
 /** Whether the store is open at `ts`. */
 export function isOpen(h: OpeningHours, ts: number, timeZone: string): boolean {
   return openIntervals(h, { from: ts, to: ts + 1 }, timeZone).length > 0;

@@ -7,6 +7,7 @@
  * `?problems=1` (GET /api/v1/agents), the chain view's agent cell and `footfall agent list`. A
  * revoked agent needs none: it was shut out.
  */
+import { firstOpenIn, type OpeningHours } from "../alerts/hours.js";
 import { clockOffWarns } from "../protocol/clock-offset.js";
 import { formatSpan } from "./ago.js";
 
@@ -213,16 +214,38 @@ export function lagWarns(a: AgentAttentionInput): boolean {
   return a.lagMs !== null && Number.isFinite(a.lagMs) && a.lagMs > SLOW_LAG_MS && !lagCaughtUp(a);
 }
 
+/** A store's opening hours (null: none, open at every hour) in its time zone: what {@link agentProblems} reads them as. */
+export interface StoreOpening {
+  hours: OpeningHours | null | undefined;
+  timeZone: string;
+}
+
+/**
+ * Whether an agent down (offline or silent) went down while its store is closed and it has stayed
+ * closed since (`opening`: its hours): an edge box switched off at night, no problem until the store
+ * opens (core notCountedWhileOpen's rule for one agent). When it went down: an offline agent at its
+ * offline status or when last heard, whichever is later; a silent one when last heard.
+ */
+export function downWhileClosed(a: AgentAttentionInput, now: number, opening: StoreOpening | null | undefined): boolean {
+  if (!opening?.hours) return false;
+  const heard = a.lastHeardAt ?? Number.NEGATIVE_INFINITY;
+  const down = a.state === "offline" ? Math.max(a.lastStatusTs ?? Number.NEGATIVE_INFINITY, heard) : heard;
+  return Number.isFinite(down) && firstOpenIn(opening.hours, down, now, opening.timeZone) === null;
+}
+
 /**
  * What needs attention on this agent (none: it is fine, or revoked). `clockWarnMs`: FOOTFALL_CLOCK_WARN_MS;
- * `now`: the server's clock (what `lastHeardAt` was stamped with).
+ * `now`: the server's clock (what `lastHeardAt` was stamped with). With its store's `opening` (hours), an
+ * agent offline or silent since its store closed is not "offline" or "silent" until the store opens
+ * ({@link downWhileClosed}); without, or for a store without hours, as ever.
  */
-export function agentProblems(a: AgentAttentionInput, clockWarnMs: number, now: number): AgentProblem[] {
+export function agentProblems(a: AgentAttentionInput, clockWarnMs: number, now: number, opening?: StoreOpening | null): AgentProblem[] {
   if (a.revokedAt !== null && a.revokedAt !== undefined) return [];
   const out: AgentProblem[] = [];
-  if (a.state === "offline") out.push("offline");
-  else if (a.state !== "online") out.push("never-seen");
-  else if (silentWarns(a, now)) out.push("silent");
+  if (a.state === "offline") {
+    if (!downWhileClosed(a, now, opening)) out.push("offline");
+  } else if (a.state !== "online") out.push("never-seen");
+  else if (silentWarns(a, now) && !downWhileClosed(a, now, opening)) out.push("silent");
   if (stalledWarns(a)) out.push("stalled");
   if (refusingWarns(a)) out.push("refusing");
   if (lagWarns(a)) out.push("lagging");

@@ -5,7 +5,7 @@
  * the last of them went down: people it saw stay in its occupancy until the visit timeout, though
  * nobody knows the zone now.
  */
-import { openIntervals, type OpeningHours } from "../alerts/hours.js";
+import { firstOpenIn, type OpeningHours } from "../alerts/hours.js";
 import { silentWarns } from "./agent-attention.js";
 
 /** The parts of a stored agent the rule reads (the server's attentionOf gives them). */
@@ -62,9 +62,6 @@ export function anyAgentDown(agents: readonly TrackingAgent[], now: number): boo
   return agents.some((a) => (a.revokedAt !== null && a.revokedAt !== undefined) || a.state === "offline" || (a.state === "online" && silentWarns(a, now)));
 }
 
-/** How far {@link notCountedWhileOpen} looks for an opening at once (an outage of months is read in steps this long). */
-const OPEN_LOOKUP_MS = 15 * 86_400_000;
-
 /**
  * A zone nobody counts (`n`, {@link notCountedSince}) by the store's opening hours `hours` (in
  * `timeZone`): nobody is missed while a store is closed, so an agent that went down after the
@@ -74,13 +71,11 @@ const OPEN_LOOKUP_MS = 15 * 86_400_000;
  * stays not counted through the night (it is a real one). `since` is always the first open instant
  * at or after the agent went down: the live side of gapsWhileOpen (what an outage left uncounted).
  * Unchanged for a store without hours (null or undefined: open at every hour). The one rule of the
- * live map, the occupancy answer, alert rules and their webhooks, MQTT and the chain view.
+ * live map, the occupancy answer, alert rules and their webhooks, MQTT and the chain view (and, for
+ * one agent, of core agentProblems given the store's hours).
  */
 export function notCountedWhileOpen(n: NotCounted | null, hours: OpeningHours | null | undefined, now: number, timeZone: string): NotCounted | null {
   if (!n || !hours) return n;
-  for (let from = Math.min(n.since, now); from <= now; from += OPEN_LOOKUP_MS) {
-    const first = openIntervals(hours, { from, to: Math.min(now + 1, from + OPEN_LOOKUP_MS) }, timeZone)[0];
-    if (first) return { since: Math.max(first.from, n.since), agents: n.agents };
-  }
-  return null;
+  const first = firstOpenIn(hours, n.since, now, timeZone);
+  return first === null ? null : { since: Math.max(first, n.since), agents: n.agents };
 }

@@ -2,7 +2,8 @@
  * An edge box switched off at night is closed, not "not counted" (core notCountedWhileOpen): a shop
  * open 08:00-21:00 whose till-queue camera's last will fires at 21:15 (on the server's embedded
  * broker, a real link cut) reads "not counted" nowhere while closed (GET .../occupancy, the live
- * queues, the chain overview), and its open alert is not held (no `alert.not-counted` webhook, to a
+ * queues, the chain overview) and needs no attention (the Agents view, GET /agents?problems=1, the chain
+ * view's agent cell), and its open alert is not held (no `alert.not-counted` webhook, to a
  * real receiver checking signatures). A box back before opening is counted as ever; one that does not
  * come back is not counted from the opening, on every surface; its MQTT state (Home Assistant's
  * availability) too, through Debian's mosquitto and its will. The server's clock is the test's, stepped.
@@ -32,7 +33,8 @@ const pg = usePostgres();
 type Zone = { zone: string; offlineSince: number | null; offlineAgents: string[] };
 type Occ = { partial: boolean; zones: Zone[] };
 type Queues = { queues: { zone: string; offlineSince: number | null }[] };
-type Overview = { stores: { id: string; partial: boolean; notCounted: { zone: string; since: number; agents: string[] }[] }[] };
+type Overview = { stores: { id: string; partial: boolean; notCounted: { zone: string; since: number; agents: string[] }[]; agents: { problems: number } }[] };
+type Agents = { problems?: number; agents: { agent: string; problems: string[] }[] };
 
 for (const [db, port, hookPort] of [
   ["SQLite", 19301, 19302],
@@ -94,11 +96,26 @@ for (const [db, port, hookPort] of [
       expect(res.status, res.text).toBe(200);
       return res.body.stores.find((s) => s.id === "shop")!;
     };
-    /** What every surface says of the till queue: not counted since when (null: counted, or closed). */
+    /** What cam-q needs attention for in the store's Agents view, and how many agents GET /agents?problems=1 lists. */
+    const agentProblems = async () => {
+      const store = await t!.get<Agents>("/api/v1/stores/shop/agents");
+      const all = await t!.get<Agents>("/api/v1/agents?problems=1");
+      expect([store.status, all.status]).toEqual([200, 200]);
+      return { camQ: store.body.agents.find((a) => a.agent === "cam-q")!.problems, needing: all.body.problems };
+    };
+    /** What every surface says of the till queue: not counted since when (null: counted, or closed); and of cam-q's box: needing attention. */
     const surfaces = async () => {
       const o = await occupancy();
       const c = await chainRow();
-      return { occupancy: o.line.offlineSince, partial: o.partial, queue: (await queueLine()).offlineSince, chain: c.notCounted.find((z) => z.zone === "line")?.since ?? null, chainPartial: c.partial };
+      return {
+        occupancy: o.line.offlineSince,
+        partial: o.partial,
+        queue: (await queueLine()).offlineSince,
+        chain: c.notCounted.find((z) => z.zone === "line")?.since ?? null,
+        chainPartial: c.partial,
+        chainProblems: c.agents.problems,
+        ...(await agentProblems()),
+      };
     };
 
     /**
@@ -119,8 +136,9 @@ for (const [db, port, hookPort] of [
         await connect(agent);
       }
       const q = new EventFactory("cam-q");
-      await t.ingest("shop", "cam-q", [0, 1, 2, 3, 4].map((i) => q.enter(`v${i}`, "line" as ZoneId, now - 30 * S + i * S)));
-      await t.ingest("shop", "cam-1", [new EventFactory("cam-1").enter("f1", "fruit" as ZoneId, now - 20 * S)]);
+      // (Sent as they happen: a few seconds late at most, no agent lagging.)
+      await t.ingest("shop", "cam-q", [0, 1, 2, 3, 4].map((i) => q.enter(`v${i}`, "line" as ZoneId, now - 5 * S + i * S)));
+      await t.ingest("shop", "cam-1", [new EventFactory("cam-1").enter("f1", "fruit" as ZoneId, now - S)]);
       const hook = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["alert.*"] });
       expect(hook.status, hook.text).toBe(201);
       (receiver as { secret: string }).secret = hook.body.secret as string;
@@ -144,7 +162,7 @@ for (const [db, port, hookPort] of [
     it("reads the till queue as closed, not 'not counted', all night, holds no alert on it, and counts it again when the box is back before opening", async () => {
       await setUp();
       await switchedOff();
-      const closed = { occupancy: null, partial: false, queue: null, chain: null, chainPartial: false };
+      const closed = { occupancy: null, partial: false, queue: null, chain: null, chainPartial: false, chainProblems: 0, camQ: [], needing: 0 };
       expect(await surfaces()).toEqual(closed);
       // The open alert is not held on figures nobody counts: it is evaluated on the queue's figures (its people
       // left long ago by the visit timeout), no 'alert.not-counted' reaches the pager.
@@ -171,10 +189,10 @@ for (const [db, port, hookPort] of [
       await setUp();
       await switchedOff();
       await step(at(8, 7, 59, 59));
-      expect((await surfaces()).occupancy).toBeNull();
+      expect(await surfaces()).toMatchObject({ occupancy: null, chainProblems: 0, camQ: [], needing: 0 });
       await step(at(8, 8, 0, 30));
       const opening = at(8, 8);
-      expect(await surfaces()).toEqual({ occupancy: opening, partial: true, queue: opening, chain: opening, chainPartial: true });
+      expect(await surfaces()).toEqual({ occupancy: opening, partial: true, queue: opening, chain: opening, chainPartial: true, chainProblems: 1, camQ: ["offline"], needing: 1 });
       expect((await occupancy()).line.offlineAgents).toEqual(["cam-q"]);
     });
   });

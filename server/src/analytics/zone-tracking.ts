@@ -3,7 +3,7 @@
  * agents each zone's events came from), and the live occupancy with it: the occupancy answer and the
  * live push say per zone since when and which agents, and whether the store total holds such a zone.
  */
-import { anyAgentDown, notCountedSince, notCountedWhileOpen, type AlertFigures, type OpeningHours, type NotCounted, type Occupancy, type TrackingAgent, type ZoneNamer } from "@footfall/core";
+import { anyAgentDown, layoutAt, notCountedSince, notCountedWhileOpen, type AlertFigures, type OpeningHours, type NotCounted, type StoreOpening, type Occupancy, type TrackingAgent, type ZoneNamer } from "@footfall/core";
 import { attentionOf } from "../agent-info.js";
 import type { Services } from "../services.js";
 import type { AgentRow, Storage } from "../storage/types.js";
@@ -60,6 +60,26 @@ export async function zonesNotCountedNow(
 /** The store's opening hours as the server holds them (the hours keeper's cache; storage without one); null: none. */
 export async function storeHours(services: Pick<Services, "storage" | "hours">, store: string): Promise<OpeningHours | null> {
   return services.hours ? services.hours.hoursNow(store) : ((await services.storage.hours.get(store)) ?? null);
+}
+
+/**
+ * The store's opening hours in its time zone (its current layout's), as core agentProblems reads them: an agent
+ * down since the store closed is no problem until it opens. Null for a store without a layout or without hours.
+ */
+export async function storeOpening(services: Pick<Services, "storage" | "hours" | "layouts">, store: string, now: number): Promise<StoreOpening | null> {
+  await services.layouts.load(store);
+  const timeZone = services.layouts.current(store, now)?.timezone;
+  if (!timeZone) return null;
+  const hours = await storeHours(services, store);
+  return hours ? { hours, timeZone } : null;
+}
+
+/** {@link storeOpening} from storage alone (the CLI, which reads the database): the hours stored, the time zone of the layout in force at `now`. */
+export async function storedOpening(storage: Pick<Storage, "hours" | "stores">, store: string, now: number): Promise<StoreOpening | null> {
+  const hours = await storage.hours.get(store);
+  if (!hours) return null;
+  const timeZone = layoutAt(await storage.stores.layouts(store), now)?.timezone;
+  return timeZone ? { hours, timeZone } : null;
 }
 
 /** `down` (zones nobody counts, by id) without those closed now by `hours` (core's notCountedWhileOpen), each since its first open instant. */

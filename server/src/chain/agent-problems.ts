@@ -11,7 +11,7 @@
  * ingest worker may have written them, so nothing here hears of changes from the writers. What
  * depends on time (silent) is judged at each ask's `now`, never kept.
  */
-import { agentProblems } from "@footfall/core";
+import { agentProblems, type StoreOpening } from "@footfall/core";
 import { attentionOf, statusPartOf, type StatusPart } from "../agent-info.js";
 import type { AgentRow } from "../storage/types.js";
 
@@ -33,9 +33,10 @@ export class AgentAttentionMemo {
 
   /**
    * For each store of `stores` with an agent needing attention, how many do (stores without any are
-   * left out). `rows`: every agent's stored row as read now; the memo keeps only these agents after.
+   * left out). `rows`: every agent's stored row as read now; the memo keeps only these agents after. `openingOf`: a
+   * store's opening hours (an agent down since the store closed is no problem until it opens, core agentProblems).
    */
-  problemsByStore(rows: readonly AgentRow[], stores: ReadonlySet<string>, clockWarnMs: number, now: number): Map<string, number> {
+  problemsByStore(rows: readonly AgentRow[], stores: ReadonlySet<string>, clockWarnMs: number, now: number, openingOf?: (store: string) => StoreOpening | null | undefined): Map<string, number> {
     const next = new Map<string, Map<string, Kept>>();
     const out = new Map<string, number>();
     let decoded = 0;
@@ -63,7 +64,7 @@ export class AgentAttentionMemo {
       }
       nextOfStore.set(row.agent, entry);
       const attention = attentionOf(row, entry.status);
-      if (agentProblems(attention, clockWarnMs, now).length > 0) out.set(row.store, (out.get(row.store) ?? 0) + 1);
+      if (agentProblems(attention, clockWarnMs, now, openingOf?.(row.store)).length > 0) out.set(row.store, (out.get(row.store) ?? 0) + 1);
     }
     this.kept = next;
     this.decoded = decoded;

@@ -5,7 +5,7 @@
  * hours (never below 0); otherwise the distinct visitors with an open visit not yet abandoned. One
  * statement per figure, and for door counts one per start (stores of one time zone and hours share it).
  */
-import { DEFAULT_CLOCK_WARN_MS, localMidnight } from "@footfall/core";
+import { DEFAULT_CLOCK_WARN_MS, localMidnight, type StoreOpening } from "@footfall/core";
 import { AgentAttentionMemo } from "./agent-problems.js";
 import { spansOf } from "../aggregates/spans.js";
 import type { AgentRow, Storage } from "../storage/types.js";
@@ -89,11 +89,19 @@ export async function chainAgents(
     now = Date.now(),
     clockWarnMs = DEFAULT_CLOCK_WARN_MS,
     everyAgent = () => storage.agents.listAll(),
-  }: { now?: number; clockWarnMs?: number; /** Reads every agent (the overview's read through the counting view, shared with its zones not counted). */ everyAgent?: () => Promise<AgentRow[]> } = {},
+    openingOf,
+  }: {
+    now?: number;
+    clockWarnMs?: number;
+    /** Reads every agent (the overview's read through the counting view, shared with its zones not counted). */
+    everyAgent?: () => Promise<AgentRow[]>;
+    /** A store's opening hours: an agent down since the store closed is no problem until it opens (core agentProblems). */
+    openingOf?: (store: string) => StoreOpening | null | undefined;
+  } = {},
 ): Promise<Map<string, AgentFigures>> {
   const out = new Map<string, AgentFigures>(ids.map((id) => [id, { agents: 0, online: 0, health: "none", lastEventTs: null, problems: 0 }]));
   const [figures, rows] = await Promise.all([storage.chain.agents(ids), everyAgent()]);
-  const needing = memoOf(storage).problemsByStore(rows, new Set(ids), clockWarnMs, now);
+  const needing = memoOf(storage).problemsByStore(rows, new Set(ids), clockWarnMs, now, openingOf);
   for (const a of figures) {
     const health: AgentHealth = a.agents === 0 ? "none" : a.online === a.agents ? "ok" : a.online === 0 ? "offline" : "degraded";
     out.set(a.store, { agents: a.agents, online: a.online, health, lastEventTs: a.lastEventTs, problems: needing.get(a.store) ?? 0 });

@@ -2,6 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { DEFAULT_CLOCK_WARN_MS, ID_PATTERN } from "@footfall/core";
 import { agentInfo } from "../agent-info.js";
+import { storeOpening } from "../analytics/zone-tracking.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { mqttConnected } from "../services.js";
 import { httpError } from "./http-errors.js";
@@ -108,9 +109,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rejects = services.ingestRejects ? await services.ingestRejects(req.params.store) : null;
       const clockWarnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
       const now = services.now();
+      // Its opening hours: an agent down since the store closed (a box switched off at night) needs no attention until it opens.
+      const opening = await storeOpening(services, req.params.store, now);
       return {
         clockWarnMs,
-        agents: agents.map((a) => agentInfo(a, rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent), clockWarnMs, now)),
+        agents: agents.map((a) => agentInfo(a, rejects ? (rejects[a.agent] ?? {}) : services.metrics.rejectsOf(req.params.store, a.agent), clockWarnMs, now, opening)),
       };
     },
   });
@@ -130,12 +133,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = services.now();
       const [rows, stores] = await Promise.all([storage.agents.listAll(), storage.stores.list()]);
       const names = new Map<string, string>(stores.map((s) => [s.id, s.name]));
+      // Each store's opening hours, as its own list reads them (an agent down since its store closed needs no attention until it opens).
+      const seen = [...new Set(rows.filter((a) => mayAccessStore(p, a.store) && (q.store === undefined || a.store === q.store)).map((a) => a.store))];
+      const openingOf = new Map(await Promise.all(seen.map(async (s) => [s, await storeOpening(services, s, now)] as const)));
       // Each agent's row as the store's list gives it (its reject reasons only for the page's, below), and what needs attention.
       const all = rows
         .filter((a) => mayAccessStore(p, a.store) && (q.store === undefined || a.store === q.store))
         .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent))
         .map((a) => {
-          const info = agentInfo(a, {}, clockWarnMs, now);
+          const info = agentInfo(a, {}, clockWarnMs, now, openingOf.get(a.store));
           return { row: a, info, problems: info.problems ?? [] };
         });
       const needing = all.filter((e) => e.problems.length > 0);

@@ -82,6 +82,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // and its till feed (its oldest sale stored): a period ending before either has no data (null), not 0.
       const [starts, sold] = await Promise.all([firstFiguresOf(app, subjects), storage.chain.firstSales(ids)]);
       const firsts = new Map(subjects.map((s) => [s.id, { first: starts.get(s.id) ?? null, timeZone: s.timezone, firstSale: sold.get(s.id) ?? null }]));
+      // Each store's opening hours (null: none): a store closed now has no zone "not counted" and no agent needing
+      // attention whose agents went down after closing (core notCountedWhileOpen, agentProblems), and the chain view
+      // says when it opens.
+      const keeper = services.hours;
+      const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
+      const zoneOf = new Map(stores.map((s) => [s.id, s.timezone]));
       const [cur, prev, last, live, agents] = await Promise.all([
         chainFigures(storage, subjects, range, ownCount, memo, openFrom(now), firsts),
         chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now), firsts),
@@ -93,13 +99,10 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now,
           clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
           ...(services.counting ? { everyAgent: () => services.counting!.listAll(ids, now) } : {}),
+          openingOf: (store) => ({ hours: hoursOf.get(store) ?? null, timeZone: zoneOf.get(store) ?? "UTC" }),
         }),
       ]);
 
-      // Each store's opening hours (null: none): a store closed now has no zone "not counted" whose agents went down
-      // after closing (core notCountedWhileOpen), and the chain view says when it opens.
-      const keeper = services.hours;
-      const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
       // Zones nobody counts now (core notCountedSince, by the store's hours): a store whose "in store now" holds one is partial, as its tablet says.
       const notCounted = await chainNotCounted(
         storage,
