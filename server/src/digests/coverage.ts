@@ -67,3 +67,32 @@ export function currentNote(periodWord: string, prevWord: string, scope: "store"
   const which = partial.length > NAMED ? `${named.join(", ")} and ${partial.length - NAMED} more` : named.join(", ");
   return `${head} the figures of ${partial.length} of the ${storeCount} stores begin during it (${which}), ${tail}`;
 }
+
+/** A store's open hours nobody counted at its entrance in one period: the chain overview's `outages` (../chain/outages.ts). */
+export interface StoreOutage {
+  store: string;
+  hours: number;
+  spans: readonly { from: number; to: number }[];
+}
+
+/** "Mon 30 Nov 14:00–18:00" in `tz` (both ends with their day when it runs past midnight). */
+function spanText(g: { from: number; to: number }, tz: string): string {
+  const a = dayTime(g.from, tz);
+  const b = dayTime(g.to, tz);
+  return a.slice(0, -6) === b.slice(0, -6) || b.endsWith(" 00:00") ? `${a}–${b.slice(-5)}` : `${a} to ${b}`;
+}
+
+/**
+ * What the digest says when a store's entrance was counted by no agent for some open hours of either
+ * period (its camera or door counter offline: "" when none was): which hours, and that the figures are
+ * not compared, since the hours nobody counted would read as fewer shoppers (or the return as growth).
+ */
+export function outageNote(periodWord: string, prevWord: string, scope: "store" | "group", now: readonly StoreOutage[], before: readonly StoreOutage[], storeCount: number, tz: string): string {
+  if (now.length === 0 && before.length === 0) return "";
+  const spans = (o: StoreOutage) => `${o.hours} h, ${o.spans.slice(0, 2).map((g) => spanText(g, tz)).join(", ")}${o.spans.length > 2 ? ` and ${o.spans.length - 2} more` : ""}`;
+  const which = (list: readonly StoreOutage[], word: string) =>
+    list.length === 0 ? null : scope === "store" ? `${word} (${spans(list[0]!)})` : `${word} at ${list.length} of the ${storeCount} stores (${list.slice(0, NAMED).map((o) => `${o.store}: ${spans(o)}`).join("; ")}${list.length > NAMED ? ` and ${list.length - NAMED} more` : ""})`;
+  const parts = [which(now, periodWord), which(before, prevWord)].filter((x): x is string => x !== null);
+  const whose = scope === "store" ? "This store's entrance" : "A store's entrance";
+  return `Not counted: ${whose} was counted by no agent (offline) for some open hours of ${parts.join(" and of ")}: those hours are short by what nobody counted, so ${periodWord} is not compared with ${prevWord}.`;
+}

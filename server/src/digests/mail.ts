@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
 import { chartPng } from "./chart.js";
-import { currentNote, partialNote, partialStores } from "./coverage.js";
+import { entranceNotCounted } from "../chain/outages.js";
+import { currentNote, outageNote, partialNote, partialStores, type StoreOutage } from "./coverage.js";
 import { biggestChanges, figuresOf, storeStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
 import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, shownName, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
@@ -166,11 +167,25 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   if (target.timeZone === null) throw new Error(target.problem ?? "no time zone");
   const tz = target.timeZone;
   const bucket = d.frequency === "daily" ? "hour" : "day";
-  const [now, before, starts, storeNames] = await Promise.all([
+  // The open hours a store's entrance was counted by no agent (its door counter or camera offline), in each period:
+  // the chain overview's outages; such a period is not compared, as the chain view compares it with none.
+  const outagesIn = async (p: { from: number; to: number }): Promise<StoreOutage[]> =>
+    (
+      await Promise.all(
+        target.stores.map(async (store) => {
+          const zone = (await services.layouts.load(store)).at(-1)?.timezone ?? tz;
+          const o = await entranceNotCounted(services, store, p, zone);
+          return o ? [{ store, hours: o.hours, spans: o.spans }] : [];
+        }),
+      )
+    ).flat();
+  const [now, before, starts, storeNames, outNow, outBefore] = await Promise.all([
     figuresOf(services, target.stores, period.from, period.to, bucket, tz),
     figuresOf(services, target.stores, period.previous.from, period.previous.to, bucket, tz),
     Promise.all(target.stores.map((store) => storeStart(services, store, period.to))),
     storeLabels(services, target.stores),
+    outagesIn(period),
+    outagesIn(period.previous),
   ]);
   // Figures are kept by store id (a zone's row carries its store's id and the zone apart); people read them by the stores' names,
   // a name stored before names were checked (core names.ts) with its control characters written out, as in the subject.
@@ -187,8 +202,10 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
   // A store whose figures begin inside this period has nothing before to be compared with: its figures would read as growth.
   const partialNow = partialStores(period, starts);
   const partialNowSet = new Set(partialNow.map((p) => p.store));
-  const nowPartial = partialNow.length > 0;
-  const zoneNowPartial = (c: Change) => partialNowSet.has(c.store);
+  // A period an outage left partly uncounted is not compared either way ("not compared"), nor its store's zones.
+  const outageSet = new Set([...outNow, ...outBefore].map((o) => o.store));
+  const nowPartial = partialNow.length > 0 || outageSet.size > 0;
+  const zoneNowPartial = (c: Change) => partialNowSet.has(c.store) || outageSet.has(c.store);
   const when = d.frequency === "daily" ? dayLabel(period.from, tz) : `week of ${dayLabel(period.from, tz)}`;
   const prevWord = d.frequency === "daily" ? "the day before" : "the week before";
   // No data is not zero: a period none of the stores' figures reach (a new store's first digest: nothing
@@ -227,12 +244,13 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     labels,
     now: now.series,
     before: before.series,
-    nowLabel: `${d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`}${nowPartial ? " (partial)" : ""}`,
-    beforeLabel: prevPartial ? `${prevWord} (partial)` : prevWord,
+    nowLabel: `${d.frequency === "daily" ? localDate(period.from, tz) : `week of ${localDate(period.from, tz)}`}${partialNow.length > 0 || outNow.length > 0 ? " (partial)" : ""}`,
+    beforeLabel: prevPartial || outBefore.length > 0 ? `${prevWord} (partial)` : prevWord,
   });
   const note = now.complete ? "" : "Part of this period is beyond the retention horizon or the store has no layout: figures are incomplete.";
   const prevNote = partialNote(prevWord, d.scope, named(partial), target.stores.length, tz);
   const nowNote = currentNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, named(partialNow), target.stores.length, tz);
+  const outNote = outageNote(d.frequency === "daily" ? "this day" : "this week", prevWord, d.scope, named(outNow), named(outBefore), target.stores.length, tz);
   const zoneChange = (c: Change, withRatio: boolean) =>
     zoneBeforeNoData(c)
       ? `${prevWord}: ${NO_DATA}`
@@ -253,6 +271,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     stores,
     prevNote,
     nowNote,
+    outNote,
     note,
     `Times in ${tz}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin > Digests).`,
   ]
@@ -268,7 +287,7 @@ ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a
 <h3>Biggest changes</h3>
 ${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
-${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
+${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${outNote ? `<p><b>${esc(outNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
 </body></html>`;
   return {

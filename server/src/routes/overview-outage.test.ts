@@ -85,3 +85,39 @@ describe("GET /overview with a store whose entrance was counted by no agent one 
     expect(totals.likeForLike.previous.stores).toBe(2);
   });
 });
+
+describe("the daily digest of that store", () => {
+  const preview = async (store: string, day: number, scope: "store" | "group" = "store") => {
+    const made = await t.request("POST", "/api/v1/digests", { scope, target: store, frequency: "daily", recipients: ["area@chain.example"], hour: 7 });
+    expect(made.status).toBe(200);
+    const res = await t.request("GET", `/api/v1/digests/${made.body.id}/preview?period=${new Date(day).toISOString().slice(0, 10)}`);
+    expect(res.status).toBe(200);
+    return res.body.text as string;
+  };
+
+  it("says which hours its entrance was not counted and gives no change, on the day of the outage and the day after", async () => {
+    const text = await preview("afternoon", OUT_DAY);
+    // Old code: "60 enters (−40 %)" with nothing saying why.
+    expect(text).toMatch(/^Footfall daily digest: afternoon, Mon 30 Nov 2026: 60 enters \(the day before: 100, not compared\)$/m);
+    expect(text).toMatch(/^Enters\s+60\s+the day before: 100 \(not compared\)$/m);
+    expect(text).toContain(
+      "Not counted: This store's entrance was counted by no agent (offline) for some open hours of this day (4 h, Mon 30 Nov 14:00–18:00): those hours are short by what nobody counted, so this day is not compared with the day before.",
+    );
+    const after = await preview("afternoon", OUT_DAY + DAY);
+    expect(after).toMatch(/^Enters\s+100\s+the day before: 60 \(not compared\)$/m);
+    expect(after).toContain("for some open hours of the day before (4 h, Mon 30 Nov 14:00–18:00)");
+  });
+
+  it("names the store and its hours in a group's digest, whose total is not compared either", async () => {
+    expect((await t.request("POST", "/api/v1/groups", { id: "north", name: "North", stores: ["steady", "afternoon"] })).status).toBe(200);
+    const text = await preview("north", OUT_DAY, "group");
+    expect(text).toMatch(/^Enters\s+160\s+the day before: 200 \(not compared\)$/m);
+    expect(text).toContain("Not counted: A store's entrance was counted by no agent (offline) for some open hours of this day at 1 of the 2 stores (afternoon: 4 h, Mon 30 Nov 14:00–18:00)");
+  });
+
+  it("compares a store counted throughout as before", async () => {
+    const text = await preview("steady", OUT_DAY);
+    expect(text).toMatch(/^Enters\s+100\s+the day before: 100 \(±0\.0 %\)$/m);
+    expect(text).not.toContain("Not counted");
+  });
+});
