@@ -198,7 +198,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   };
 
   const selected = state.draft.zones.find((z) => z.id === state.selected) ?? null;
-  const isNew = (id: string) => !layout?.zones.some((z) => z.id === id);
+  // A zone saved (in the layout opened, or by a save since in this editor) keeps its id: agents report it, its history is kept under it.
+  const isNew = (id: string) => !state.saved.zones.some((z) => z.id === id);
   return (
     <div className="page editor" data-testid="editor">
       <div className="page-h">
