@@ -1,4 +1,6 @@
 import { shownName } from "../protocol/names.js";
+import type { StoreOpening } from "../domain/agent-attention.js";
+import { firstOpenIn } from "./hours.js";
 import { readsCounted, type Alert, type AlertNotification, type AlertNotificationType, type AlertRule } from "./types.js";
 
 /**
@@ -36,6 +38,11 @@ export interface AlertFigures {
   zoneAgents?: Record<string, readonly string[]>;
   /** Whether the store is open now (opening hours; true when it has none). */
   open?: boolean;
+  /**
+   * (agent-offline) The store's opening hours in its time zone; absent: none. An agent last heard after the store
+   * closed (an edge box switched off at night) is not offline until the store opens (core downWhileClosed's rule).
+   */
+  opening?: StoreOpening;
   /** When a count (door counter or zone event) last arrived, store-wide and per zone; null: never. */
   lastCount?: { store: number | null; zones?: Record<string, number | null> };
   /** The forecast of the next local hour, store-wide and per zone: its local start ("14:00") and expected arrivals; null: no forecast. */
@@ -113,8 +120,13 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
       if (!f.agents) return null;
       // One agent, the agents that report the zone, or all of the store's.
       const ids = rule.agent !== undefined ? [rule.agent] : rule.zone !== undefined ? (f.zoneAgents?.[rule.zone] ?? []) : Object.keys(f.agents);
-      const seen = ids.flatMap((id) => (f.agents![id] ? [f.agents![id]!] : []));
-      if (seen.length === 0) return null;
+      const all = ids.flatMap((id) => (f.agents![id] ? [f.agents![id]!] : []));
+      if (all.length === 0) return null;
+      // While the store is closed, an agent last heard since it closed is not missing (0 when none is); open, it is again,
+      // silent since it was last heard.
+      const { opening } = f;
+      const seen = opening?.hours ? all.filter((a) => a.lastSeen === null || firstOpenIn(opening.hours!, a.lastSeen, now, opening.timeZone) !== null) : all;
+      if (seen.length === 0) return 0;
       // The longest silence among the agents watched; never seen counts as unknown.
       const ages = seen.filter((a) => a.lastSeen !== null).map((a) => (now - a.lastSeen!) / 1000);
       return ages.length > 0 ? Math.max(...ages) : null;

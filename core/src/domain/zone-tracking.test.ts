@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { alertStep } from "../alerts/evaluate.js";
 import { WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
+import type { AlertRule } from "../alerts/types.js";
+import { agentProblems } from "./agent-attention.js";
 import { notCountedWhileOpen } from "./zone-tracking.js";
 
 const TZ = "Europe/Paris";
 /** Paris local time on December 2026 days (UTC+1). */
-const at = (day: number, hh: number, mm = 0) => Date.UTC(2026, 11, day, hh - 1, mm);
+const at = (day: number, hh: number, mm = 0, ss = 0) => Date.UTC(2026, 11, day, hh - 1, mm, ss);
 /** Open 08:00-21:00 every day, closed on 25 December. */
 const HOURS: OpeningHours = {
   weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"],
@@ -38,5 +41,27 @@ describe("notCountedWhileOpen", () => {
     expect(notCountedWhileOpen(down(at(7, 21, 15)), null, at(8, 3), TZ)).toEqual(down(at(7, 21, 15)));
     expect(notCountedWhileOpen(down(at(7, 21, 15)), undefined, at(8, 3), TZ)).toEqual(down(at(7, 21, 15)));
     expect(notCountedWhileOpen(null, HOURS, at(8, 12), TZ)).toBeNull();
+  });
+});
+
+describe("an agent switched off after closing, by the agent rules", () => {
+  const opening = { hours: HOURS, timeZone: TZ };
+  const offAt2115 = { state: "offline", lastStatusTs: at(7, 8), lastHeardAt: at(7, 21, 14, 50), lagMs: null, lastEventTs: null };
+  const rule: AlertRule = { id: "cam-q-down", store: "shop", kind: "agent-offline", agent: "cam-q", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+  const fires = (now: number, withHours: boolean) =>
+    alertStep({}, [rule], { open: true, agents: { "cam-q": { lastSeen: at(7, 21, 14, 50) } }, ...(withHours ? { opening } : {}) }, now).notifications.map((n) => n.type);
+
+  it("needs no attention until the store opens, then is offline", () => {
+    expect(agentProblems(offAt2115, 60_000, at(8, 3), opening)).toEqual([]);
+    expect(agentProblems(offAt2115, 60_000, at(8, 8, 0, 1), opening)).toEqual(["offline"]);
+    expect(agentProblems(offAt2115, 60_000, at(8, 3))).toEqual(["offline"]);
+    // Down at 20:30, while open: offline all night.
+    expect(agentProblems({ ...offAt2115, lastHeardAt: at(7, 20, 30) }, 60_000, at(8, 3), opening)).toEqual(["offline"]);
+  });
+
+  it("pages an agent-offline rule at the opening, not in the night", () => {
+    expect(fires(at(8, 3), true)).toEqual([]);
+    expect(fires(at(8, 8, 0, 1), true)).toEqual(["alert.firing"]);
+    expect(fires(at(8, 3), false)).toEqual(["alert.firing"]);
   });
 });

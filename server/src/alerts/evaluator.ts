@@ -311,6 +311,8 @@ export class AlertEvaluator {
         return Number.isFinite(t) ? t : null;
       };
       out.agents = Object.fromEntries(agents.filter((a) => a.revokedAt === null || a.revokedAt === undefined).map((a) => [a.agent, { lastSeen: seen(a) }]));
+      // An agent last heard after the store closed (its box switched off at night) is not offline until it opens.
+      if (s.hours) out.opening = { hours: s.hours, timeZone: layout.timezone };
       // The agents that report each zone an agent-offline rule names (storage: agent_zones, kept at ingest).
       const zoneAgentRules = s.rules.filter((r) => r.enabled && r.kind === "agent-offline" && r.zone !== undefined);
       for (const zone of new Set(zoneAgentRules.map((r) => r.zone!))) (out.zoneAgents ??= {})[zone] = (await storage.agents.zoneAgents(store, zone)).map((a) => a.agent);

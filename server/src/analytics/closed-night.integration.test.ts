@@ -81,6 +81,12 @@ for (const [db, port, hookPort] of [
       await beat("cam-1");
     }
     const tick = () => t!.server.services.alertEvaluator!.tick();
+    /** The rules with an active alert (GET .../alerts). */
+    const firing = async () => {
+      const res = await t!.get<{ alerts: { ruleId: string; state: string }[] }>("/api/v1/stores/shop/alerts");
+      expect(res.status, res.text).toBe(200);
+      return res.body.alerts.filter((a) => a.state !== "resolved").map((a) => a.ruleId);
+    };
     const occupancy = async () => {
       const res = await t!.get<Occ>("/api/v1/stores/shop/occupancy");
       expect(res.status, res.text).toBe(200);
@@ -144,6 +150,9 @@ for (const [db, port, hookPort] of [
       (receiver as { secret: string }).secret = hook.body.secret as string;
       const rule = await t.request("PUT", "/api/v1/stores/shop/alert-rules/line-long", { kind: "queue-length", zone: "line", threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true });
       expect(rule.status, rule.text).toBe(200);
+      // And a rule that pages when cam-q is unheard for 10 minutes.
+      const down = await t.request("PUT", "/api/v1/stores/shop/alert-rules/cam-q-down", { kind: "agent-offline", agent: "cam-q", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+      expect(down.status, down.text).toBe(200);
       await tick();
       await waitFor("the firing delivered", async () => (receiver!.taken.length === 1 ? true : undefined));
       expect(receiver.taken[0]!.type).toBe("alert.firing");
@@ -170,6 +179,8 @@ for (const [db, port, hookPort] of [
         await step(ts);
         expect(await surfaces()).toEqual(closed);
         await tick();
+        // Nor does the agent-offline rule page anyone for a box off while the store is closed.
+        expect(await firing()).not.toContain("cam-q-down");
       }
       await waitFor("the alert resolved", async () => (receiver!.taken.some((d) => d.type === "alert.resolved") ? true : undefined));
       expect(receiver!.taken.map((d) => d.type)).toEqual(["alert.firing", "alert.resolved"]);
@@ -190,10 +201,16 @@ for (const [db, port, hookPort] of [
       await switchedOff();
       await step(at(8, 7, 59, 59));
       expect(await surfaces()).toMatchObject({ occupancy: null, chainProblems: 0, camQ: [], needing: 0 });
+      await tick();
+      expect(await firing()).not.toContain("cam-q-down");
       await step(at(8, 8, 0, 30));
       const opening = at(8, 8);
       expect(await surfaces()).toEqual({ occupancy: opening, partial: true, queue: opening, chain: opening, chainPartial: true, chainProblems: 1, camQ: ["offline"], needing: 1 });
       expect((await occupancy()).line.offlineAgents).toEqual(["cam-q"]);
+      // The agent-offline rule pages at the opening, not in the night: cam-q unheard since 21:14:50.
+      await tick();
+      expect(await firing()).toContain("cam-q-down");
+      await waitFor("cam-q-down's firing delivered", async () => (receiver!.taken.some((d) => d.type === "alert.firing" && (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down") ? true : undefined));
     });
   });
 }
