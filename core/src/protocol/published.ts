@@ -22,7 +22,7 @@ export const ZoneOccupancyMessageSchema = Type.Object({
   ts: Type.Integer(),
   occupancy: Type.Integer({ minimum: 0 }),
   capacity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),  /** (this project) Since when nobody counts the zone (every agent of it offline, silent or revoked; core notCountedSince), null while counted; left out by servers before it. */
-  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted" })),
+  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted, and while the store is closed by its opening hours when its agents went down after it closed (then the opening time, still down)" })),
 });
 export type ZoneOccupancyMessage = Static<typeof ZoneOccupancyMessageSchema>;
 
@@ -33,7 +33,7 @@ export const QueueMessageSchema = Type.Object({
   waitSeconds: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: "estimated wait for someone joining now; null when unknown" }),
   /** (this project) Tills open at the zone the queue serves, seen through its visits; null when not seen. */
   tillsOpen: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "tills open (people at the queueFor zone while someone waits); null when that zone is not tracked" })),  /** (this project) Since when nobody counts the zone (every agent of it offline, silent or revoked; core notCountedSince), null while counted; left out by servers before it. */
-  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted" })),
+  offlineSince: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: "epoch ms since nobody counts the zone: its figures are frozen (Home Assistant shows the sensor unavailable); null while counted, and while the store is closed by its opening hours when its agents went down after it closed (then the opening time, still down)" })),
 });
 export type QueueMessage = Static<typeof QueueMessageSchema>;
 

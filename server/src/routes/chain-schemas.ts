@@ -121,7 +121,7 @@ export const OverviewStoreBody = Type.Object({
   ),
   notCounted: Type.Optional(
     Type.Array(Type.Object({ zone: Type.String(), name: Type.String(), since: Type.Integer({ description: "epoch ms" }), agents: Type.Array(Type.String()) }), {
-      description: "(this project) the zones nobody counts now, with since when and the agents that counted them (GET .../occupancy's offlineSince and offlineAgents)",
+      description: "(this project) the zones nobody counts now, with since when and the agents that counted them (GET .../occupancy's offlineSince and offlineAgents, by the store's opening hours as it is)",
     }),
   ),
   open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
@@ -134,7 +134,7 @@ export const OverviewStoreBody = Type.Object({
     lastEventTs: NullableInteger(),
     problems: Type.Optional(
       Type.Integer({
-        description: "agents needing attention (offline, never seen, silent, input stalled, refusing input, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1&store= lists them",
+        description: "agents needing attention (offline, never seen, silent, input stalled, refusing input, lagging, clock off, backlog): core's agentProblems, as GET /api/v1/agents?problems=1&store= lists them (with the store's opening hours: not an agent down since the store closed, until it opens)",
       }),
     ),
   }),

@@ -70,7 +70,7 @@ export const OccupancyBody = Type.Object({
       offlineSince: Type.Optional(
         Type.Union([Type.Integer(), Type.Null()], {
           description:
-            "(this project) epoch ms since when nothing counts the zone: every agent whose events named it is offline, silent (online, but unheard for 3 status intervals) or revoked, the rule of /queues/live's offlineSince; its `occupancy` is then the people seen before, kept until the visit timeout. Null while one of them counts it (README: Checkout queues; floorplan-ui/README: The live tablet)",
+            "(this project) epoch ms since when nothing counts the zone: every agent whose events named it is offline, silent (online, but unheard for 3 status intervals) or revoked, the rule of /queues/live's offlineSince; its `occupancy` is then the people seen before, kept until the visit timeout. Null while one of them counts it. With opening hours, null too while the store is closed and they went down after it closed (a box off at night), and at its opening, still down, the opening time (core notCountedWhileOpen). (README: Checkout queues; floorplan-ui/README: The live tablet)",
         }),
       ),
       offlineAgents: Type.Optional(Type.Array(Type.String(), { description: "(this project) those agents while offlineSince is set; [] otherwise" })),
@@ -164,7 +164,7 @@ export const AgentsBody = Type.Object({
       problems: Type.Optional(
         Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
           description:
-            "what needs attention (core's agentProblems): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), refusing (online, and its source refused at least 10 of what it read over the 10 minutes before its last status, over a tenth of it: recentInput), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+            "what needs attention (core's agentProblems; with the store's opening hours, not offline or silent while it is closed for an agent down since it closed): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), refusing (online, and its source refused at least 10 of what it read over the 10 minutes before its last status, over a tenth of it: recentInput), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
         }),
       ),
     }),
@@ -326,7 +326,7 @@ export const LiveQueuesBody = Type.Object({
       lastHour: WaitStatsBody,
       offlineSince: Type.Union([Type.Integer(), Type.Null()], {
         description:
-          "(this project) epoch ms since when nothing counts the queue: every agent whose events named the zone is offline, silent (online, but unheard for 3 status intervals) or revoked; the figures above are then those of that moment, not of now. Null while one of them counts it (README: Queues)",
+          "(this project) epoch ms since when nothing counts the queue: every agent whose events named the zone is offline, silent (online, but unheard for 3 status intervals) or revoked; the figures above are then those of that moment, not of now. Null while one of them counts it. With opening hours, null too while the store is closed and they went down after it closed (a box off at night), and at its opening, still down, the opening time (core notCountedWhileOpen). (README: Queues)",
       }),
       offlineAgents: Type.Array(Type.String(), { description: "(this project) those agents while offlineSince is set; [] otherwise" }),
     }),
