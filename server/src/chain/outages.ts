@@ -17,3 +17,19 @@ export async function entranceNotCounted(services: Services, store: string, rang
   const starts = bucketStarts(range, "hour", timeZone);
   return (await hoursNotCounted(services, store, range, starts, [], timeZone)).info;
 }
+
+/**
+ * {@link entranceNotCounted} of each of `periods` (the overview's range, previous period and last
+ * year's): one read of the store's spans over them all first, so a store that never had an agent
+ * offline in any (most of a chain) costs one indexed read, not one per period.
+ */
+export async function storeOutages<K extends string>(services: Services, store: string, periods: Record<K, { from: number; to: number }>, timeZone: string): Promise<Record<K, NotCounted | null>> {
+  const keys = Object.keys(periods) as K[];
+  const all = keys.map((k) => periods[k]);
+  const from = Math.min(...all.map((p) => p.from));
+  const to = Math.max(...all.map((p) => p.to));
+  const none = (await services.storage.offlineSpans.list(store, from, to)).length === 0;
+  const out = {} as Record<K, NotCounted | null>;
+  for (const k of keys) out[k] = none ? null : await entranceNotCounted(services, store, periods[k], timeZone);
+  return out;
+}
