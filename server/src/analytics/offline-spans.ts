@@ -1,5 +1,5 @@
 /**
- * When each agent was offline (migration 24): a span opens when the agent's status turns offline (its
+ * When each agent was offline (migration 24; 25 opens the spans of agents already offline at the upgrade): a span opens when the agent's status turns offline (its
  * last will, or a stop) and closes when it says online again, so an outage that has ended is still
  * known after it (the agents table holds the current state only). The forecast reads them: the hours
  * in which every agent of a zone was offline are no counts (DESIGN, forecast route). Written by the
@@ -47,6 +47,23 @@ export const OFFLINE_SPANS_PG_SQL = `
     to_ts bigint,
     PRIMARY KEY (store, agent, from_ts)
   );
+`;
+
+/**
+ * Migration 25 (SQLite and PostgreSQL alike): an open span for each agent offline when its server was
+ * upgraded to 24 or later. Spans are opened only as a status turns offline, and a will replayed at start
+ * that says what the agents table holds already changes nothing; so an agent whose outage began under an
+ * older server (a door counter dead since before the upgrade) had none, and the forecast, experiments and
+ * the chain view read its hours as nobody there, while it lasted and after it came back. Opened at the
+ * status time stored (when its will was heard), as the server would have; an agent with an open span
+ * already is left as it is.
+ */
+export const OFFLINE_SPANS_BACKFILL_SQL = `
+  INSERT INTO agent_offline_spans (store, agent, from_ts, to_ts)
+    SELECT a.store, a.agent, a.status_ts, NULL FROM agents a
+     WHERE a.state = 'offline' AND a.status_ts IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM agent_offline_spans s WHERE s.store = a.store AND s.agent = a.agent AND s.to_ts IS NULL)
+  ON CONFLICT (store, agent, from_ts) DO NOTHING;
 `;
 
 export function offlineSpansStore(read: Query, write: Query): OfflineSpansStore {

@@ -175,3 +175,39 @@ describe("a database of the last released main (version 16, 8611a54)", () => {
   });
 });
 
+describe("agents offline when the server is upgraded (migration 25)", () => {
+  const T = Date.UTC(2026, 10, 19, 20);
+  const agent = (db: Database.Database, agentId: string, state: string, statusTs: number | null) =>
+    db
+      .prepare("INSERT INTO agents (store, agent, kind, username, password_hash, created_at, state, status_ts) VALUES ('kiosk', ?, 'camera', ?, 'x', 1, ?, ?)")
+      .run(agentId, `kiosk.${agentId}`, state, statusTs);
+  const spans = (db: Database.Database) => db.prepare("SELECT agent, from_ts, to_ts FROM agent_offline_spans ORDER BY agent, from_ts").all();
+
+  it("get an open offline span from their stored status time, so their outage is not read as nobody there; recorded ones stay", () => {
+    const dir = fresh();
+    releasedDatabase(dir);
+    const old = new Database(join(dir, "footfall.db"));
+    agent(old, "cam-k", "offline", T); // its last will, heard by the old server
+    agent(old, "cam-2", "online", T);
+    agent(old, "cam-3", "never-seen", null);
+    old.close();
+    const db = openDatabase(dir);
+    expect(spans(db)).toEqual([{ agent: "cam-k", from_ts: T, to_ts: null }]);
+    db.close();
+
+    // A database at 24 whose server recorded the outage (its span opened when the will was heard): nothing is added.
+    const newer = new Database(join(fresh(), "footfall.db"));
+    const upTo24 = MIGRATIONS.filter((m) => m.version <= 24);
+    migrate(newer, upTo24);
+    agent(newer, "cam-k", "offline", T + 60_000);
+    newer
+      .prepare("INSERT INTO agent_offline_spans (store, agent, from_ts, to_ts) VALUES ('kiosk', 'cam-k', ?, NULL), ('kiosk', 'cam-k', ?, ?)")
+      .run(T, T - 7_200_000, T - 3_600_000);
+    migrate(newer);
+    expect(spans(newer)).toEqual([
+      { agent: "cam-k", from_ts: T - 7_200_000, to_ts: T - 3_600_000 },
+      { agent: "cam-k", from_ts: T, to_ts: null },
+    ]);
+    newer.close();
+  });
+});

@@ -4,7 +4,7 @@ import { ADMIN_SQL, DIGEST_RETRY_SQL } from "./repos/admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
-import { OFFLINE_SPANS_SQL } from "../analytics/offline-spans.js";
+import { OFFLINE_SPANS_BACKFILL_SQL, OFFLINE_SPANS_SQL } from "../analytics/offline-spans.js";
 
 export interface Migration {
   version: number;
@@ -326,5 +326,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 24,
     name: "each agent's offline spans, so the forecast reads an ended outage's hours as unknown rather than as no visitors",
     sql: OFFLINE_SPANS_SQL,
+  },
+  {
+    version: 25,
+    name: "an open offline span for each agent already offline when the server was upgraded (24 recorded only outages that began after it)",
+    sql: OFFLINE_SPANS_BACKFILL_SQL,
   },
 ];

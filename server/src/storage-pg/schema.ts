@@ -27,7 +27,7 @@ import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
-import { OFFLINE_SPANS_PG_SQL } from "../analytics/offline-spans.js";
+import { OFFLINE_SPANS_BACKFILL_SQL, OFFLINE_SPANS_PG_SQL } from "../analytics/offline-spans.js";
 
 export interface PgMigration {
   version: number;
@@ -527,5 +527,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 24,
     name: "each agent's offline spans, so the forecast reads an ended outage's hours as unknown rather than as no visitors",
     sql: OFFLINE_SPANS_PG_SQL,
+  },
+  {
+    version: 25,
+    name: "an open offline span for each agent already offline when the server was upgraded (24 recorded only outages that began after it)",
+    sql: OFFLINE_SPANS_BACKFILL_SQL,
   },
 ];
