@@ -83,6 +83,10 @@ describe("the Chain view", () => {
     expect(await rowIds()).toEqual(["shop", "mall", "outlet"]);
     expect(await cell("shop", "enters").locator(".v").textContent()).toBe("60");
     expect(await cell("mall", "enters").locator(".v").textContent()).toBe("12");
+    // Under the mall's name, its group as the Group filter names it, not its id "malls"; a store in no group shows its id.
+    await page.locator('tr[data-store="mall"] [data-testid=store-groups]').filter({ hasText: "Malls" }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr[data-store="mall"] [data-testid=store-groups]').textContent()).toBe("Malls");
+    expect(await page.locator('tr[data-store="outlet"] [data-testid=store-groups]').textContent()).toBe("outlet");
     // Like-for-like: the shop, counted all last week, is up on it (60 vs 32); its figures begin 367 days ago, inside last year's
     // week (10 enters over 2 of its days): "new", no %. The mall's begin 10 days ago, inside last week (12 vs 20 read -40 %): "new" both ways.
     const changes = (store: string) => cell(store, "enters").locator(".chg").evaluateAll((els) => els.map((e) => e.getAttribute("data-change") ?? "none"));

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
@@ -115,6 +115,15 @@ describe("the chain view's changes", () => {
     expect(figureChange("averageBasket", 20, 20)).toEqual({ text: "±0.0 %", dir: "flat" });
     expect(figureChange("enters", 5, 0)).toBeNull();
     expect(figureChange("visitors", null, 10)).toBeNull();
+  });
+});
+
+describe("the groups under a store's name", () => {
+  it("names each group as the Group filter does, not by its id; one the list lacks keeps its id", () => {
+    const groups = [{ id: "ile-de-france-nord", name: "Île-de-France Nord" }, { id: "outlets", name: "Outlets\u{1b}[2J" }];
+    expect(groupsShown(["ile-de-france-nord", "outlets"], groups)).toBe("Île-de-France Nord, Outlets\\u{1b}[2J");
+    expect(groupsShown(["gone"], groups)).toBe("gone");
+    expect(groupsShown(["outlets"], undefined)).toBe("outlets");
   });
 });
 

@@ -84,6 +84,17 @@ export function filterStores(stores: readonly OverviewStore[], text: string): Ov
 }
 
 /**
+ * The groups under a store's name in the chain view, as the Group filter names them (each group's
+ * name, its control characters written out, in the order given): "Île-de-France Nord, Outlets", not
+ * the ids "ile-de-france-nord, outlets". A group the list does not hold (not read yet, or deleted
+ * since) keeps its id.
+ */
+export function groupsShown(ids: readonly string[], groups: readonly { id: string; name: string }[] | undefined): string {
+  const names = new Map((groups ?? []).map((g) => [g.id, nameShown(g.name)]));
+  return ids.map((id) => names.get(id) ?? id).join(", ");
+}
+
+/**
  * A figure's change against an earlier period as the chain view writes it, and which way it went:
  * conversion, a share, in percentage points (core's formatPoints: "+1.0 pts", as the heatmap and
  * the digests write it), every other figure relative to before ("+12 %", core's formatRelativeChange, as the digests write it). Null when there is

@@ -23,6 +23,7 @@ import {
   nextSort,
   notLikeForLike,
   outageNote,
+  groupsShown,
   partialNote,
   partialTotalNote,
   sortOf,
@@ -401,7 +402,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                   <tr key={s.id} data-store={s.id} className="clickable" onClick={() => open(s)} tabIndex={0} onKeyDown={(e) => e.key === "Enter" && open(s)} title={`Open ${nameShown(s.name)}`}>
                     <td>
                       <div className="store-name">{nameShown(s.name)}</div>
-                      <div className="muted small">{s.groups.length ? s.groups.join(", ") : s.id}</div>
+                      <div className="muted small" data-testid="store-groups">{s.groups.length ? groupsShown(s.groups, groups.data) : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
                       <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} history={overview.data!.history} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
