@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout, ZoneDwell } from "@footfall/core";
-import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, layoutTimesIn, legendTicks, NO_DATA_FILL, rankZones, unplacedNames, zoneEnters } from "./heatmap.js";
+import { changeText, doorInByZone, formatMetric, heatColour, heatScene, inkOn, layoutTimesIn, legendTicks, NO_DATA_FILL, rankZones, unplacedNames, zoneEnters, zonesOnlyBefore } from "./heatmap.js";
 import { toCsv } from "./csv.js";
 import { formatTransactions } from "./format.js";
 import { heatmapCsv } from "./exports.js";
@@ -74,6 +74,12 @@ describe("zones removed by a later layout", () => {
     const v2 = { validFrom: 100, zones: [{ id: "kiosk", name: "Coffee corner" }] };
     expect(unplacedNames(["kiosk", "till", "ghost"], [v2, v1])).toEqual(["Coffee corner", "Old till", "ghost"]);
     expect(unplacedNames(["kiosk"], [v1, v2])).toEqual(["Coffee corner"]);
+  });
+  it("are taken whole, once each, from the newest older layout that has them, for the report and the paths", () => {
+    const v1 = { validFrom: 0, zones: [{ id: "kiosk", name: "Kiosk" }, { id: "till", name: "Old till" }, { id: "fruit", name: "Fruit" }] };
+    const v2 = { validFrom: 100, zones: [{ id: "kiosk", name: "Coffee corner" }, { id: "fruit", name: "Fruit" }] };
+    expect(zonesOnlyBefore([{ id: "fruit" }], [v1, v2])).toEqual([{ id: "kiosk", name: "Coffee corner" }, { id: "till", name: "Old till" }]);
+    expect(zonesOnlyBefore([{ id: "fruit" }, { id: "kiosk" }, { id: "till" }], [v2, v1])).toEqual([]);
   });
   it("are looked up at the range's start and at each version that begins inside it, newest first", () => {
     const versions = [{ validFrom: 0 }, { validFrom: 50 }, { validFrom: 150 }, { validFrom: 150 }, { validFrom: 300 }];

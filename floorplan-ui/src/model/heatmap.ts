@@ -283,6 +283,23 @@ export function layoutTimesIn(versions: readonly { validFrom: number }[], range:
 }
 
 /**
+ * The zones of older layouts (`layouts`, e.g. those in force during a range) that `current` no longer
+ * has: each once, as the newest of `layouts` that has it holds it (its name then), so a view can name
+ * a zone a later version removed as it was named, not by the id its agents reported.
+ */
+export function zonesOnlyBefore<Z extends { id: string }>(current: readonly { id: string }[], layouts: readonly { validFrom: number; zones: readonly Z[] }[]): Z[] {
+  const seen = new Set(current.map((z) => z.id));
+  const out: Z[] = [];
+  for (const l of [...layouts].sort((a, b) => b.validFrom - a.validFrom))
+    for (const z of l.zones)
+      if (!seen.has(z.id)) {
+        seen.add(z.id);
+        out.push(z);
+      }
+  return out;
+}
+
+/**
  * What to call zones that have figures but are not on the layout shown (removed by a later
  * version): their name on the newest of `layouts` (the older versions) that has them, else their id.
  */

@@ -10,6 +10,7 @@ import { downloadCsv } from "../components/download.js";
 import { formatCount, formatRate } from "../model/format.js";
 import { rangeHasData } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
+import { useRemovedZones } from "../hooks/useRemovedZones.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
 import { FlowArrows } from "../components/FlowArrows.js";
@@ -43,11 +44,14 @@ export default function FlowsView(props: ViewProps) {
   const coverage = useCoverage(store, r.now);
   const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const arrows = useMemo(() => (r.layout && report.data ? flowArrows(r.layout, report.data.transitions, { maxArrows: Number(top) }) : []), [r.layout, report.data, top]);
-  const steps = useMemo(() => (r.layout && report.data ? firstSteps(r.layout, report.data.paths, 3, 6, report.data.trips) : null), [r.layout, report.data]);
-  const paths = useMemo(() => (r.layout && report.data ? namedPaths(r.layout, report.data.paths, 12, report.data.trips) : []), [r.layout, report.data]);
+  // Zones a later version removed (in the range's paths, not on the layout shown) are named as they were named then.
+  const removed = useRemovedZones(store, r.range, r.layout, report.data ? [...report.data.paths.flatMap((p) => p.zones as readonly string[]), ...report.data.transitions.flatMap((t) => [t.from as string, t.to as string])] : []);
+  const named = useMemo(() => (r.layout ? { zones: [...r.layout.zones, ...removed] } : undefined), [r.layout, removed]);
+  const steps = useMemo(() => (named && report.data ? firstSteps(named, report.data.paths, 3, 6, report.data.trips) : null), [named, report.data]);
+  const paths = useMemo(() => (named && report.data ? namedPaths(named, report.data.paths, 12, report.data.trips) : []), [named, report.data]);
   const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
   const onHover = useCallback((i: number | null, at: { x: number; y: number } | null) => setHover(i !== null && at ? { i, ...at } : null), []);
-  const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
+  const names = useMemo(() => new Map(named?.zones.map((z) => [z.id as string, z.name]) ?? []), [named]);
 
   const trips = report.data?.trips ?? 0;
   // "Today" before the store opens: says so and when, instead of an empty page that says nothing of why.

@@ -17,6 +17,7 @@ import { figuresBegin, rangeHasData, rangeIsPartial } from "../model/coverage.js
 import { slotsTotal, trafficSlots } from "../model/traffic.js";
 import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
+import { useRemovedZones } from "../hooks/useRemovedZones.js";
 import { useSession } from "../session.js";
 import { RangeHeading } from "../components/RangeBar.js";
 import { HistoryNote } from "../components/HistoryNote.js";
@@ -37,7 +38,9 @@ export default function ReportView(props: ViewProps) {
   const conversion = useQ(["report-conversion", ...key], (signal) => api.conversion(store, range, signal), { enabled });
   const paths = useQ(["report-paths", ...key], (signal) => api.paths(store, range, 10, signal), { enabled });
   const name = nameShown(stores.find((s) => s.id === store)?.name) || store;
-  const zoneName = (id: string) => nameShown(layout?.zones.find((z) => z.id === id)?.name) ?? id;
+  // A zone a later version removed (figures in the range, not on the layout shown) is named as it was named then.
+  const removed = useRemovedZones(store, range, layout, [...(dwell.data ?? []).map((d) => d.zone as string), ...(paths.data?.paths ?? []).flatMap((p) => p.zones as readonly string[])]);
+  const zoneName = (id: string) => nameShown((layout?.zones.find((z) => z.id === id) ?? removed.find((z) => z.id === id))?.name) ?? id;
   const coverage = useCoverage(store, r.now);
   const failed = [traffic, dwell, conversion, paths].find((q) => q.status === "error" && !q.data);
   const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data || !coverage;
