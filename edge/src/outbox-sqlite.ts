@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { FootfallEvent } from "@footfall/core";
+import { makeDirs } from "./dirs.js";
 import type { Outbox } from "./outbox.js";
 
 /** Options of a {@link SqliteOutbox}. */
@@ -60,7 +60,7 @@ export class SqliteOutbox implements Outbox {
   private closed = false;
 
   constructor(private readonly opts: SqliteOutboxOptions) {
-    if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+    if (opts.path !== ":memory:") makeDirs(dirname(opts.path));
     const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 2000 });
     this.db = db;
     try {
@@ -118,6 +118,15 @@ export class SqliteOutbox implements Outbox {
       this.pushTx(batch, drop);
     } catch (err) {
       this.nextSeq = seqBefore; // rolled back
+      if ((err as { code?: string }).code === "SQLITE_FULL") {
+        throw Object.assign(
+          new Error(
+            `the outbox ${this.opts.path} cannot keep the events: its disk is full. Free space on it (or give dataDir, FOOTFALL_EDGE_DATA_DIR, a larger disk); until then what the source reads is not kept`,
+            { cause: err },
+          ),
+          { code: "SQLITE_FULL" },
+        );
+      }
       throw err;
     }
     this.count += accepted - drop;

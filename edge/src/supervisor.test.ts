@@ -80,6 +80,23 @@ describe("SourceSupervisor", () => {
     await supervisor.stop();
   });
 
+  it("says a failure from the agent's full disk is no setting or device to fix, and restarts the source", async () => {
+    const source = new ScriptedSource();
+    const { supervisor, lines } = setup(source);
+    supervisor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // As the sim wraps its outbox's refusal (a cause with SQLite's code).
+    const full = Object.assign(new Error("the outbox /var/lib/footfall-edge/sim-1/sim-1.outbox.sqlite cannot keep the events: its disk is full. Free space on it"), { code: "SQLITE_FULL" });
+    source.ctx!.fail(new Error(`simulation step failed: ${full.message}`, { cause: full }));
+    await vi.advanceTimersByTimeAsync(0);
+    const said = lines.find((l) => l.includes("source failed"))!;
+    expect(said).toMatch(/source failed: simulation step failed: the outbox .* its disk is full\. Free space on it; restarting in 1000 ms \(it goes on once the disk has room\)/);
+    expect(said).not.toMatch(/fix the source settings/);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(source.starts).toBe(2);
+    await supervisor.stop();
+  });
+
   it("ignores events a stopped run still emits", async () => {
     const source = new ScriptedSource();
     const { supervisor, emitted } = setup(source);

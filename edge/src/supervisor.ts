@@ -213,7 +213,7 @@ export class SourceSupervisor<S> {
         {
           attempt,
         },
-        `source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (fix the source settings or the device if this repeats)`,
+        `source failed: ${errorMessage(outcome.error)}; restarting in ${delay} ms (${diskFull(outcome.error) ? "it goes on once the disk has room" : "fix the source settings or the device if this repeats"})`,
       );
       const timer = deferred<"restart">();
       const handle = setTimeout(() => timer.resolve("restart"), delay);
@@ -271,4 +271,13 @@ export class SourceSupervisor<S> {
       },
     };
   }
+}
+
+/** The agent's own disk is full (its outbox, SQLite's SQLITE_FULL, or a file's ENOSPC), as the error or a cause of it says: nothing of the source to fix. */
+function diskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "SQLITE_FULL" || code === "ENOSPC") return true;
+  }
+  return false;
 }

@@ -190,7 +190,7 @@ export class SimSource implements Source<SimSettings> {
           ctx.log.info({ inStore: st.inStore, arrivals: st.arrivals, simTime: new Date(engine.time).toISOString() }, "simulated store");
         }
       } catch (err) {
-        ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`));
+        ctx.fail(new Error(`simulation step failed: ${errorMessage(err)}`, { cause: err }));
       }
     }, s.tickMs);
     // The history's last transactions, as soon as their events are settled.

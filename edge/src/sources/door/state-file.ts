@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirs } from "../../dirs.js";
 
 /**
  * A small JSON state file written atomically: a temporary file, fsync, rename. A crash leaves
@@ -24,7 +25,7 @@ export class StateFile<T> {
   }
 
   write(value: T): void {
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirs(dirname(this.path));
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, "w");
     try {

@@ -1,5 +1,6 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirs } from "../../dirs.js";
 import type { Logger } from "../../log.js";
 import { errorMessage } from "../../log.js";
 import type { SaleUpload } from "./sales-upload.js";
@@ -141,7 +142,7 @@ export class SalesJournal {
     const lines = this.buffer;
     this.buffer = [];
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeDirs(dirname(this.path));
       appendFileSync(this.path, lines.join("\n") + "\n", { mode: 0o600 });
       this.lines += lines.length;
       this.wrote();
@@ -155,7 +156,7 @@ export class SalesJournal {
     this.buffer = [];
     const tmp = `${this.path}.tmp`;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeDirs(dirname(this.path));
       const fd = openSync(tmp, "w", 0o600);
       try {
         // In pieces: 200,000 transactions are some 20 MB of text.
