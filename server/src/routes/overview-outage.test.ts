@@ -6,36 +6,12 @@
  * no other. On the in-process server's SQLite file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { DAY, NOW, OUT_DAY, OUTAGE, seedAfternoonOutage } from "../../../test/support/afternoon-outage.js";
 import { useTestServer } from "../../../test/support/in-process.js";
-import { DAY, HOUR, TODAY } from "../../../test/support/overview-week.js";
 
-const t = useTestServer({ now: () => TODAY + 15 * HOUR, maxAgeMs: 60 * DAY });
+const t = useTestServer({ now: () => NOW, maxAgeMs: 60 * DAY });
 
-/** The day of the outage: the day before yesterday; its entrance camera offline 14:00 to 18:00 UTC. */
-const OUT_DAY = TODAY - 2 * DAY;
-const OUTAGE = { from: OUT_DAY + 14 * HOUR, to: OUT_DAY + 18 * HOUR };
-const FIRST = TODAY - 10 * DAY;
-
-beforeAll(async () => {
-  for (const store of ["steady", "afternoon"]) {
-    await t.putLayout(store, smallLayout({ name: store, timezone: "UTC" }));
-    const f = new EventFactory("cam-1");
-    const events = [];
-    // 10 enters an hour from 09:00 to 19:00 UTC, every day.
-    for (let d = FIRST; d < TODAY; d += DAY)
-      for (let h = 9; h < 19; h++)
-        for (let i = 0; i < 10; i++) {
-          const ts = d + h * HOUR + i * 60_000;
-          if (store === "afternoon" && ts >= OUTAGE.from && ts < OUTAGE.to) continue; // nobody counted them
-          events.push(...f.visit(`v${(d - FIRST) / DAY}-${h}-${i}`, "entrance", ts, 10_000));
-        }
-    for (let i = 0; i < events.length; i += 900) await t.ingest(store, "cam-1", events.slice(i, i + 900));
-  }
-  // Its last will went at 14:00, it said online again at 18:00.
-  await t.server.services.storage.offlineSpans.wentOffline("afternoon", "cam-1", OUTAGE.from);
-  await t.server.services.storage.offlineSpans.cameOnline("afternoon", "cam-1", OUTAGE.to);
-});
+beforeAll(() => seedAfternoonOutage(t));
 
 interface Row {
   id: string;
