@@ -1,21 +1,74 @@
 /**
  * The hours of a chain overview's period in which a store's entrance was counted by no agent while
  * the store was open: every agent counting it offline by the recorded offline spans (its camera or
- * door counter down for an afternoon), as experiments and forecasts leave such hours out
- * (../routes/experiment-data.ts hoursNotCounted: core allOffline, gapsNotCounted, gapsWhileOpen). Its
- * enters, visitors and conversion in such a period are short by what nobody counted: the overview
- * says so and does not compare the store's period with another (a change would read the outage as a
- * drop in traffic, or the return as growth).
+ * door counter down for an afternoon), by the rule experiments and forecasts leave such hours out
+ * with (core allOffline, gapsNotCounted, gapsWhileOpen). Its enters, visitors and conversion in such
+ * a period are short by what nobody counted: the overview says so and does not compare the store's
+ * period with another (a change would read the outage as a drop in traffic, or the return as
+ * growth); the digests likewise.
  */
-import { bucketStarts } from "@footfall/core";
-import { hoursNotCounted, type NotCounted } from "../routes/experiment-data.js";
+import { allOffline, bucketStarts, gapsNotCounted, gapsWhileOpen, type Gap } from "@footfall/core";
+import { RetentionError } from "../analytics/store-analytics.js";
+import type { NotCounted } from "../routes/experiment-data.js";
 import type { Services } from "../services.js";
 
-/** The store's entrance hours nobody counted in [from, to) while it was open (`{hours, zones, spans}`), or null when none. */
+const HOUR = 3_600_000;
+
+/**
+ * The store's entrance hours nobody counted in [from, to) while it was open (`{hours, zones, spans}`,
+ * whole hours merged), or null when none. An hour within an offline span in which the entrance still
+ * counted someone (a camera's visits or a door counter's `in`, as `traffic` counts the zone: an agent
+ * cut off from the broker that kept counting delivered them later from its outbox) is counted, as are
+ * the hours before it in that span.
+ */
 export async function entranceNotCounted(services: Services, store: string, range: { from: number; to: number }, timeZone: string): Promise<NotCounted | null> {
   if (range.to <= range.from) return null;
+  const { storage, layouts } = services;
+  const spans = await storage.offlineSpans.list(store, range.from, range.to);
+  if (spans.length === 0) return null;
+  await layouts.load(store);
+  const entrances = (layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id as string);
+  const now = services.now();
   const starts = bucketStarts(range, "hour", timeZone);
-  return (await hoursNotCounted(services, store, range, starts, [], timeZone)).info;
+  let perHour: { zones: Record<string, number> }[] | null = null;
+  const gaps: Gap[] = [];
+  const zones: string[] = [];
+  for (const zone of entrances) {
+    const agents = (await storage.agents.zoneAgents(store, zone)).map((x) => x.agent);
+    const offline = allOffline(agents, spans, now).filter((g) => g.from < range.to && g.to > range.from);
+    if (offline.length === 0) continue;
+    // The zone's enters per local hour, door counters' `in` included (traffic's figures), read once for every entrance.
+    try {
+      perHour ??= await (await services.analytics.get(store)).traffic(range, "hour", timeZone, (z, ts) => layouts.zoneKindAt(store, z, ts), layouts.changes(store));
+    } catch (err) {
+      // Hours older than the figures kept: nothing to say of them (their spans go with them).
+      if (err instanceof RetentionError) return null;
+      throw err;
+    }
+    const counts = starts.map((_, i) => perHour![i]?.zones[zone] ?? 0);
+    const opening = (await services.hours?.hoursNow(store)) ?? null;
+    const own = gapsWhileOpen(
+      gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
+      opening,
+      timeZone,
+    );
+    if (own.length === 0) continue;
+    zones.push(zone);
+    gaps.push(...own);
+  }
+  if (gaps.length === 0) return null;
+  // The hours touched, merged.
+  const merged: Gap[] = [];
+  starts.forEach((start, i) => {
+    const from = Math.max(start, range.from);
+    const to = Math.min(starts[i + 1] ?? range.to, range.to);
+    if (!gaps.some((g) => g.from < to && g.to > from)) return;
+    const last = merged[merged.length - 1];
+    if (last && last.to === from) last.to = to;
+    else merged.push({ from, to });
+  });
+  const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
+  return { hours: Math.round(length / HOUR), zones, spans: merged };
 }
 
 /**

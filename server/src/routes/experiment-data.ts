@@ -27,7 +27,7 @@ const HOUR = 3_600_000;
  * hour nobody counted is closed: 0 trips is right there, and an edge box switched off every night
  * leaves nothing out), as the forecast reads them (core allOffline, gapsNotCounted, gapsWhileOpen).
  */
-export async function hoursNotCounted(services: Services, store: string, range: { from: number; to: number }, starts: readonly number[], zones: readonly string[], timeZone: string): Promise<{ hours: Set<number>; info: NotCounted | null }> {
+async function hoursNotCounted(services: Services, store: string, range: { from: number; to: number }, starts: readonly number[], zones: readonly string[], timeZone: string): Promise<{ hours: Set<number>; info: NotCounted | null }> {
   const storage = services.storage;
   const spans = await storage.offlineSpans.list(store, range.from, range.to);
   if (spans.length === 0) return { hours: new Set(), info: null };

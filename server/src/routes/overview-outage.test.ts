@@ -6,7 +6,8 @@
  * no other. On the in-process server's SQLite file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { DAY, NOW, OUT_DAY, OUTAGE, seedAfternoonOutage } from "../../../test/support/afternoon-outage.js";
+import { DAY, HOUR, NOW, OUT_DAY, OUTAGE, seedAfternoonOutage, TODAY } from "../../../test/support/afternoon-outage.js";
+import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
 const t = useTestServer({ now: () => NOW, maxAgeMs: 60 * DAY });
@@ -95,5 +96,40 @@ describe("the daily digest of that store", () => {
     const text = await preview("steady", OUT_DAY);
     expect(text).toMatch(/^Enters\s+100\s+the day before: 100 \(±0\.0 %\)$/m);
     expect(text).not.toContain("Not counted");
+  });
+});
+
+/**
+ * A door counter cut off from the broker that kept counting delivers its counts later (its outbox):
+ * its offline span's hours were counted, no outage. One that counted nothing in them (switched off)
+ * left them uncounted. A door counter's counts are no visits: they are read as traffic reads them.
+ */
+describe("GET /overview with door counters offline one afternoon", () => {
+  beforeAll(async () => {
+    for (const [store, delivered] of [["doors-outbox", true], ["doors-off", false]] as const) {
+      await t.putLayout(store, smallLayout({ name: store, timezone: "UTC" }));
+      const f = new EventFactory("door-1");
+      const events = [];
+      for (let d = TODAY - 5 * DAY; d < TODAY; d += DAY)
+        for (let h = 9; h < 19; h++) {
+          const ts = d + h * HOUR + 30 * 60_000;
+          if (!delivered && ts >= OUTAGE.from && ts < OUTAGE.to) continue;
+          events.push(f.count("entrance", ts, 10, 10));
+        }
+      await t.ingest(store, "door-1", events);
+      await t.server.services.storage.offlineSpans.wentOffline(store, "door-1", OUTAGE.from);
+      await t.server.services.storage.offlineSpans.cameOnline(store, "door-1", OUTAGE.to);
+    }
+  });
+
+  it("reads the hours a door counter delivered later as counted, and those it counted nothing in as not counted", async () => {
+    const { row } = await overview(OUT_DAY);
+    // Old rule (visits only): 'doors-outbox' too was 4 h not counted, and left out of every comparison.
+    expect(row("doors-outbox").figures.enters).toBe(100);
+    expect(row("doors-outbox").outages.range).toBeNull();
+    expect(row("doors-outbox").likeForLike.previous).toBe(true);
+    expect(row("doors-off").figures.enters).toBe(60);
+    expect(row("doors-off").outages.range).toEqual({ hours: 4, zones: ["entrance"], spans: [OUTAGE] });
+    expect(row("doors-off").notLikeForLike.previous).toBe("outage");
   });
 });
