@@ -138,6 +138,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   const takenOver = validFromMs !== null && versions.data ? supersededBy(base === null ? versions.data : versions.data.filter((v) => v.version !== state.version), validFromMs) : null;
   // Versions saved for later, not yet in force: each may be cancelled (a refit that moved).
   const scheduled = useMemo(() => new Set(versions.data ? scheduledVersions(versions.data, now) : []), [versions.data, now]);
+  // The version edited is one saved for later (by this editor's save): the heading says so, not "version 3" alone.
+  const scheduledFrom = state.version !== null && scheduled.has(state.version) ? versions.data?.find((v) => v.version === state.version)?.validFrom : undefined;
   const queries = useQueryClient();
   const versionCancelled = (version: number) => {
     // The version corrected here is gone: back to the version in force.
@@ -177,6 +179,9 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         // The experiment form's list of this store's versions too.
         void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
         onReplaced(saved, from);
+      } else if (saved.validFrom > Date.now()) {
+        // Saved for later (a refit next Monday): nothing changes until then, which "Saved as version 3." alone did not say.
+        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, state.draft.timezone)}, when the store's agents get it. Until then the version in force stays, and the figures are counted on it.` } });
       }
       versions.reload();
     } catch (err) {
@@ -206,7 +211,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         <h1>Layout</h1>
         <span className="sub">
           {state.version
-            ? `${nameShown(state.draft.name) ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}`}`
+            ? `${nameShown(state.draft.name) ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}${scheduledFrom !== undefined ? `, scheduled from ${formatDateTimeZ(scheduledFrom, state.draft.timezone)}: not in force yet` : ""}`}`
             : `New store “${store}”: no layout saved yet`}
         </span>
         {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved changes</span>}
