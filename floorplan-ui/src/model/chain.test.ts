@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, closedNote, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
@@ -115,6 +115,14 @@ describe("the chain view's changes", () => {
     expect(figureChange("averageBasket", 20, 20)).toEqual({ text: "±0.0 %", dir: "flat" });
     expect(figureChange("enters", 5, 0)).toBeNull();
     expect(figureChange("visitors", null, 10)).toBeNull();
+  });
+});
+
+describe("a store closed the whole range", () => {
+  it("says so under its enters by its opening hours, and nothing when it was open or the server does not say", () => {
+    expect(closedNote({ closedThroughout: { range: true, previous: false, lastYear: false } })).toBe("Closed (opening hours)");
+    expect(closedNote({ closedThroughout: { range: false, previous: true, lastYear: false } })).toBeNull();
+    expect(closedNote({})).toBeNull();
   });
 });
 

@@ -136,6 +136,15 @@ function outageWords(o: Outage, timeZone: string): string {
 }
 
 /**
+ * Under a store's enters when it was closed the whole of the range by its opening hours (a holiday's
+ * exception, its closed weekday): "Closed (opening hours)", so its 0 and "−100 %" read as a closed
+ * store, not as nobody coming. Null otherwise, and from a server without the field.
+ */
+export function closedNote(store: Partial<Pick<OverviewStore, "closedThroughout">>): string | null {
+  return store.closedThroughout?.range ? "Closed (opening hours)" : null;
+}
+
+/**
  * Under a store's enters, while its entrance was counted by no agent for some open hours of the
  * range (the API's outages.range: its camera or door counter offline): "Not counted 4 h (Mon 30 Nov,
  * 14:00–18:00 UTC)", so a lower figure is not read as fewer shoppers. Null when counted throughout.

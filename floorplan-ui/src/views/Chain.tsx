@@ -23,6 +23,7 @@ import {
   nextSort,
   notLikeForLike,
   outageNote,
+  closedNote,
   groupsShown,
   partialNote,
   partialTotalNote,
@@ -250,6 +251,11 @@ function FigureCell({
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
       <DoorCountersOnly id={id} figures={f.figures} />
+      {id === "enters" && store && closedNote(store) && (
+        <div className="muted small" data-testid="closed-note" title="Closed the whole of this period by the store's opening hours (its exceptions included): its figures are a closed store's">
+          {closedNote(store)}
+        </div>
+      )}
       {id === "enters" && store && outageNote(store) && (
         <div className="warn-text small" data-testid="outage-note">
           {outageNote(store)}

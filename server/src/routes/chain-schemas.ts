@@ -112,6 +112,12 @@ export const OverviewStoreBody = Type.Object({
         "(this project) for the range and each earlier period, the hours in which the store's entrance was counted by no agent while it was open (every agent counting it offline by the recorded offline spans; hours an agent delivered later from its outbox are counted), as experiments and forecasts leave them out; null when none. A period with one is compared with no other (notLikeForLike 'outage')",
     },
   )),
+  closedThroughout: Type.Optional(
+    Type.Object(
+      { range: Type.Boolean(), previous: Type.Boolean(), lastYear: Type.Boolean() },
+      { description: "(this project) whether the store was closed the whole of the range (of each earlier period) by its opening hours, exceptions included (a holiday); false without opening hours" },
+    ),
+  ),
   occupancy: Type.Integer({ description: "people in the store now (the live view's total)" }),
   occupancyFrom: OneOf(["door", "zones"] as const),
   partial: Type.Optional(

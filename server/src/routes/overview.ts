@@ -142,6 +142,12 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return o && (o.range !== null || o[earlier] !== null) ? ("outage" as const) : null;
       };
       const notOf = new Map(stores.map((s) => [s.id, { previous: why(s.id, previous, "previous"), lastYear: why(s.id, lastYear, "lastYear") }]));
+      // Whether a store was closed the whole of a period by its opening hours (a holiday's exception, a Sunday): its 0 enters
+      // there are a closed store's, which the chain view says instead of leaving a bare "−100 %" to be read as nobody coming.
+      const closedIn = (id: string, timeZone: string, period: { from: number; to: number }) => {
+        const h = hoursOf.get(id) ?? null;
+        return h !== null && openIntervals(h, period, timeZone).length === 0;
+      };
       const groupsOf = new Map<string, string[]>();
       for (const g of groups) for (const s of g.stores) (groupsOf.get(s) ?? groupsOf.set(s, []).get(s)!).push(g.id);
       const rows: StoreRow[] = stores.map((s) => {
@@ -160,6 +166,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           likeForLike: { previous: not.previous === null, lastYear: not.lastYear === null },
           notLikeForLike: not,
           outages: outagesOf.get(s.id)!,
+          closedThroughout: { range: closedIn(s.id, s.timezone, range), previous: closedIn(s.id, s.timezone, previous), lastYear: closedIn(s.id, s.timezone, lastYear) },
           occupancy: live.get(s.id)?.occupancy ?? 0,
           occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
           partial: notCounted.get(s.id)?.partial ?? false,
