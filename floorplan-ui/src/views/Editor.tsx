@@ -150,6 +150,20 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   };
 
   useKeys(state, dispatch);
+  const zoneList = useRef<HTMLUListElement>(null);
+  const lastZones = useRef(state.draft.zones);
+  useEffect(() => {
+    const before = lastZones.current;
+    lastZones.current = state.draft.zones;
+    // A zone deleted (Delete key, the form's "Delete zone") took the focus with it: its Zones list button
+    // or the form. A keyboard or screen-reader user carries on from the list (the zone after it), not
+    // from the top of the page.
+    const gone = before.findIndex((z) => !state.draft.zones.some((n) => n.id === z.id));
+    if (gone < 0 || (document.activeElement !== null && document.activeElement !== document.body)) return;
+    const buttons = zoneList.current?.querySelectorAll("button");
+    const next = buttons?.length ? buttons[Math.min(gone, buttons.length - 1)] : document.querySelector<HTMLElement>('[data-testid="draw-zone"]');
+    next?.focus();
+  }, [state.draft.zones]);
   useLeaveGuard(dirty ? `Leave the layout editor? Your changes are not saved yet and would be lost. Press Cancel to stay, then “${base !== null ? "Save correction" : "Save as new version"}”.` : null);
   useEffect(() => {
     if (!dirty) return;
@@ -332,7 +346,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
             {state.draft.zones.length === 0 ? (
               <div className="card-b muted">No zones yet. Press “Draw a zone” and click the corners on the plan.</div>
             ) : (
-              <ul className="zone-list" data-testid="zone-list">
+              <ul className="zone-list" data-testid="zone-list" ref={zoneList}>
                 {state.draft.zones.map((z) => (
                   <li key={z.id}>
                     <button className={z.id === state.selected ? "on" : ""} aria-pressed={z.id === state.selected} onClick={() => dispatch({ type: "select", zone: z.id === state.selected ? null : z.id })}>
