@@ -26,6 +26,7 @@ const VIEWS: [string, string, string][] = [
   ["editor", "/editor/shop", "zone-list"],
   ["sales", "/sales/shop", "sales"],
   ["agents", "/agents/shop", "agents-table"],
+  ["chain", "/chain/shop?range=last7", "chain-table"],
 ];
 
 describe("accessibility", () => {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { waitFor } from "../support/index.js";
+import { axeViolations } from "./helpers/axe.js";
 import { withShop } from "./helpers/shop.js";
 import { trips } from "./helpers/store.js";
 
@@ -46,5 +47,7 @@ describe("the Chain view while a store's entrance camera is offline", () => {
     expect(await prev.getAttribute("data-change")).toBe("outage");
     expect(await prev.textContent()).toBe("— not counted prev");
     expect(await prev.getAttribute("title")).toMatch(/^Its entrance was counted by no agent \(offline\) for 1 h .* of this period: a change would read the outage as a change in traffic/);
+    // The note and the change are read like the rest of the table (contrast, names): no serious axe violation.
+    expect(await axeViolations(again)).toEqual([]);
   });
 });
