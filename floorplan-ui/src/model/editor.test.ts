@@ -154,6 +154,20 @@ describe("the saved layout", () => {
     const fine = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "Caf\u00e9 \u6771\u4eac \u05d7\u05dc\u05d1\u200f \ud83c\udf4e" } }, { type: "setName", name: "\u0645\u062a\u062c\u0631 Z\u00fcrich" });
     expect(draftProblems(fine.draft)).toEqual([]);
   });
+  it("says what a queue lacks in the words of its form's “Queue for” field, not the API's", () => {
+    const tills = { id: "tills", name: "Tills", kind: "checkout", polygon: [[6, 5], [9, 5], [9, 8], [6, 8]] };
+    const queue = { id: "line", name: "Till queue", kind: "queue", queueFor: "tills", polygon: [[6, 1], [9, 1], [9, 3], [6, 3]] };
+    const s = initialEditor("demo", { ...layout, zones: [...layout.zones, tills, queue] } as unknown as Layout);
+    expect(draftProblems(s.draft)).toEqual([]);
+    // The tills deleted: the queue names a zone that is gone.
+    expect(draftProblems(run(s, { type: "deleteZone", zone: "tills" }).draft)).toEqual([
+      { zone: "line", text: "Till queue: it queues for “tills”, which is no longer a zone of this layout: choose another in its “Queue for” field" },
+    ]);
+    // A zone made a queue, its tills not chosen yet.
+    expect(draftProblems(run(s, { type: "updateZone", zone: "fruit", changes: { kind: "queue" } }).draft)).toEqual([
+      { zone: "fruit", text: "Fruit: a queue needs the zone people wait to be served in: choose it in its “Queue for” field (e.g. the checkout)" },
+    ]);
+  });
   it("keeps no spaces around a zone's name, and takes a name of spaces only for no name", () => {
     expect(run(start(), { type: "updateZone", zone: "fruit", changes: { name: "  Fruit & veg " } }).draft.zones[0]!.name).toBe("Fruit & veg");
     const blank = run(start(), { type: "updateZone", zone: "fruit", changes: { name: "   " } });

@@ -417,6 +417,12 @@ export function draftWarnings(draft: Draft): Problem[] {
 
 /** The schema's words for a name's length ("Expected string length greater or equal to 1"), as a person would say them. */
 function plainWords(problem: string): string {
+  // A queue's tills, in the words of the form's "Queue for" field (the API's say "queueFor" and "zone ids").
+  const queue = /^(\/zones\/\d+)\/queueFor: queue zone "[^"]*" (?:must name the zone it queues for|queues for "([^"]*)", which is not a zone of this layout)/.exec(problem);
+  if (queue)
+    return queue[2] === undefined
+      ? `${queue[1]}/queueFor: a queue needs the zone people wait to be served in: choose it in its “Queue for” field (e.g. the checkout)`
+      : `${queue[1]}/queueFor: it queues for “${queue[2]}”, which is no longer a zone of this layout: choose another in its “Queue for” field`;
   const m = /^((?:\/zones\/\d+)?)\/name: Expected string length (greater|less) or equal to (\d+)$/.exec(problem);
   if (!m) return problem;
   const zone = m[1] !== "";
