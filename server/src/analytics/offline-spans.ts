@@ -22,6 +22,8 @@ export interface OfflineSpansStore {
   cameOnline(store: string, agent: string, at: number): Promise<void>;
   /** The store's spans overlapping [from, to), by agent then start; an open one has `to` null. */
   list(store: string, from: number, to: number): Promise<OfflineSpan[]>;
+  /** The stores with a span overlapping [from, to): one read for a chain, most of whose stores had none. */
+  storesWithin(from: number, to: number): Promise<Set<string>>;
   /** Deletes spans that ended before `before` (the hour rollups' retention); how many went. */
   prune(before: number): Promise<number>;
 }
@@ -92,6 +94,10 @@ export function offlineSpansStore(read: Query, write: Query): OfflineSpansStore 
           [store, to, from],
         )
       ).map((r) => ({ agent: String(r.agent), from: Number(r.from_ts), to: r.to_ts === null || r.to_ts === undefined ? null : Number(r.to_ts) })),
+    storesWithin: async (from, to) =>
+      new Set(
+        (await read("SELECT DISTINCT store FROM agent_offline_spans WHERE from_ts < ? AND (to_ts IS NULL OR to_ts > ?)", [to, from])).map((r) => String(r.store)),
+      ),
     prune: async (before) => (await write("DELETE FROM agent_offline_spans WHERE to_ts IS NOT NULL AND to_ts < ? RETURNING 1", [before])).length,
   };
 }

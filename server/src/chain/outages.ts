@@ -73,16 +73,27 @@ export async function entranceNotCounted(services: Services, store: string, rang
 
 /**
  * {@link entranceNotCounted} of each of `periods` (the overview's range, previous period and last
- * year's): one read of the store's spans over them all first, so a store that never had an agent
- * offline in any (most of a chain) costs one indexed read, not one per period.
+ * year's) for each of `stores`: one read of the chain's stores with a span over them all first, so the
+ * stores that never had an agent offline in any (most of a chain) cost nothing more, not one read each.
  */
-export async function storeOutages<K extends string>(services: Services, store: string, periods: Record<K, { from: number; to: number }>, timeZone: string): Promise<Record<K, NotCounted | null>> {
+export async function chainOutages<K extends string>(
+  services: Services,
+  stores: readonly { id: string; timezone: string }[],
+  periods: Record<K, { from: number; to: number }>,
+): Promise<Map<string, Record<K, NotCounted | null>>> {
   const keys = Object.keys(periods) as K[];
   const all = keys.map((k) => periods[k]);
   const from = Math.min(...all.map((p) => p.from));
   const to = Math.max(...all.map((p) => p.to));
-  const none = (await services.storage.offlineSpans.list(store, from, to)).length === 0;
-  const out = {} as Record<K, NotCounted | null>;
-  for (const k of keys) out[k] = none ? null : await entranceNotCounted(services, store, periods[k], timeZone);
-  return out;
+  const withSpans = await services.storage.offlineSpans.storesWithin(from, to);
+  const none = Object.fromEntries(keys.map((k) => [k, null])) as Record<K, NotCounted | null>;
+  const byStore = await Promise.all(
+    stores.map(async (s): Promise<[string, Record<K, NotCounted | null>]> => {
+      if (!withSpans.has(s.id)) return [s.id, { ...none }];
+      const out = {} as Record<K, NotCounted | null>;
+      for (const k of keys) out[k] = await entranceNotCounted(services, s.id, periods[k], s.timezone);
+      return [s.id, out];
+    }),
+  );
+  return new Map(byStore);
 }

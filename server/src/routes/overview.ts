@@ -3,7 +3,7 @@ import type { Static } from "@sinclair/typebox";
 import { firstFiguresOf } from "../analytics/first-figures.js";
 import { chainAgents, chainOccupancy } from "../chain/live.js";
 import { chainNotCounted } from "../chain/not-counted.js";
-import { storeOutages } from "../chain/outages.js";
+import { chainOutages } from "../chain/outages.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
 import { mayAccessStore } from "../plugins/auth.js";
@@ -134,7 +134,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The open hours of each period in which a store's entrance was counted by no agent (its door counter or camera
       // offline: the recorded offline spans, as experiments and forecasts read them): such a period is short by what
       // nobody counted, so it is compared with no other (a change would read the outage as a drop in traffic).
-      const outagesOf = new Map(await Promise.all(stores.map(async (s) => [s.id, await storeOutages(services, s.id, { range, previous, lastYear }, s.timezone)] as const)));
+      const outagesOf = await chainOutages(services, stores, { range, previous, lastYear });
       const why = (id: string, period: { from: number; to: number }, earlier: "previous" | "lastYear") => {
         const not = notLikeForLike(period, wholeOf.get(id) ?? null, keptFrom);
         if (not !== null) return not;

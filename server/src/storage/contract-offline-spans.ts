@@ -30,6 +30,10 @@ export function offlineSpansContract(test: (title: string, fn: (s: Storage) => P
       { agent: "door-1", from: T0 + 30 * H, to: null },
     ]);
     expect(await s.offlineSpans.list("other", T0 - H, T0 + 48 * H)).toEqual([{ agent: "door-1", from: T0 + 2 * H, to: null }]);
+    // The chain's stores with a span in a window (the overview's one read): ended spans before it, open ones after their start.
+    expect([...(await s.offlineSpans.storesWithin(T0 - H, T0 + 48 * H))].sort()).toEqual(["other", "shop"]);
+    expect([...(await s.offlineSpans.storesWithin(T0 + 26 * H, T0 + 29 * H))]).toEqual(["other"]);
+    expect([...(await s.offlineSpans.storesWithin(T0 - 2 * H, T0))]).toEqual([]);
   });
 
   test("lists the spans overlapping the range asked; retention deletes only those that ended before its horizon", async (s) => {
