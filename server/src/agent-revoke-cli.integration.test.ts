@@ -5,12 +5,11 @@
  * of it there (the API's revoke closed the connection at once; the CLI's left it sending, counted, for as long
  * as it stayed connected). Real Aedes on a socket, real mqtt.js clients, the built CLI on the same SQLite file.
  */
-import { Writable } from "node:stream";
 import type { MqttClient } from "mqtt";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { startServer, type RunningServer } from "./server.js";
+import { logLines } from "../../test/support/log-lines.js";
 import { addAgent, footfallJson, type AgentCredentials } from "../../test/support/cli.js";
 import { batchJson, EventFactory, smallLayout } from "../../test/support/fixtures.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
@@ -21,20 +20,15 @@ const MQTT_PORT = 19531;
 
 describe("an agent revoked or given a new password by the CLI while connected", () => {
   const dir = tempDir("footfall-agent-revoke-cli-");
-  const lines: Record<string, unknown>[] = [];
+  const captured = logLines("info");
+  const lines = captured.lines;
   let server: RunningServer;
   let token: string;
   const url = `mqtt://127.0.0.1:${MQTT_PORT}`;
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     server = await startServer(
       { httpPort: HTTP_PORT, httpHost: "127.0.0.1", mqttPort: MQTT_PORT, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
-      { log: pino({ level: "info" }, sink), uiDir: null },
+      { log: captured.log, uiDir: null },
     );
     token = (await server.services.storage.tokens.create("admin", null, Date.now())).token;
     const put = await server.app!.inject({ method: "PUT", url: "/api/v1/stores/shop/layout", headers: { authorization: `Bearer ${token}` }, payload: smallLayout() });

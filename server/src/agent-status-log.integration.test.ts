@@ -3,28 +3,22 @@
  * state changes (or it first hears the agent), not every repeat, which a chain's hundreds of agents
  * would fill the log with (repeats at debug). A real server on its embedded broker, an agent's login.
  */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { startServer, type RunningServer } from "./server.js";
+import { logLines } from "../../test/support/log-lines.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
 
 describe("agent status in the server's log", () => {
   const dir = tempDir("footfall-status-log-");
-  const lines: Record<string, unknown>[] = [];
+  const captured = logLines("debug");
+  const lines = captured.lines;
   let server: RunningServer;
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     server = await startServer(
       { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
-      { log: pino({ level: "debug" }, sink), uiDir: null },
+      { log: captured.log, uiDir: null },
     );
   });
   afterAll(async () => {

@@ -4,26 +4,20 @@
  * every check (an hour's broker outage made 1,800 of them behind HAProxy alone). Real server (embedded Aedes, SQLite),
  * its own JSON log read back; the broker link is reported down as a split chain server's front reports its worker's.
  */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../server.js";
+import { logLines } from "../../../test/support/log-lines.js";
 import { tempDir } from "../../../test/support/wait.js";
 
 describe("the health check's log while the server is degraded", () => {
   const dir = tempDir("footfall-health-log-");
-  const lines: Record<string, unknown>[] = [];
+  const captured = logLines("info");
+  const lines = captured.lines;
   let server: RunningServer;
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     server = await startServer(
       { httpPort: 19532, httpHost: "127.0.0.1", mqttPort: 19533, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
-      { log: pino({ level: "info" }, sink), uiDir: null },
+      { log: captured.log, uiDir: null },
     );
   });
   afterAll(async () => {

@@ -3,27 +3,21 @@
  * internals (SQL, driver codes, paths), and the server's log holds the error in full under that id. The fault is
  * injected into the real server's storage: a read that throws as a broken SQLite file would.
  */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../server.js";
+import { logLines } from "../../../test/support/log-lines.js";
 import { tempDir } from "../../../test/support/wait.js";
 
 describe("an unexpected error in a request", () => {
   const dir = tempDir("footfall-internal-error-");
-  const lines: Record<string, unknown>[] = [];
+  const captured = logLines("info");
+  const lines = captured.lines;
   let server: RunningServer;
   let token: string;
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
     server = await startServer(
       { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
-      { log: pino({ level: "info" }, sink), uiDir: null },
+      { log: captured.log, uiDir: null },
     );
     token = (await server.services.storage.tokens.create("admin", null, Date.now())).token;
   });
