@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -167,6 +167,33 @@ describe("the saved layout", () => {
     expect(draftProblems(run(s, { type: "updateZone", zone: "fruit", changes: { kind: "queue" } }).draft)).toEqual([
       { zone: "fruit", text: "Fruit: a queue needs the zone people wait to be served in: choose it in its “Queue for” field (e.g. the checkout)" },
     ]);
+  });
+  it("says once, in the words of its Time zone field, that the store's time zone is cleared or is none", () => {
+    const cleared = run(start(), { type: "setTimezone", timezone: "" });
+    expect(draftProblems(cleared.draft)).toEqual([{ zone: null, text: "Time zone: none is chosen: pick the store's in its Time zone field (e.g. Europe/Paris)" }]);
+    expect(draftProblems(run(start(), { type: "setTimezone", timezone: "Europe/Pari" }).draft)).toEqual([
+      { zone: null, text: "Time zone: “Europe/Pari” is not a time zone: pick one from its Time zone field's list (e.g. Europe/Paris)" },
+    ]);
+    // Longer than the schema's 64 characters: one problem, not the schema's length besides.
+    expect(draftProblems(run(start(), { type: "setTimezone", timezone: "Europe/" + "P".repeat(70) }).draft)).toEqual([{ zone: null, text: expect.stringMatching(/^Time zone: “Europe\/P+” is not a time zone: pick one/) }]);
+  });
+  it("reads times in the time zone last saved while the Time zone field holds none, so the editor still draws", () => {
+    expect(editorTimeZone(start())).toBe("Europe/Paris");
+    expect(editorTimeZone(run(start(), { type: "setTimezone", timezone: "America/New_York" }))).toBe("America/New_York");
+    expect(editorTimeZone(run(start(), { type: "setTimezone", timezone: "" }))).toBe("Europe/Paris");
+    expect(editorTimeZone(run(start(), { type: "setTimezone", timezone: "Europe/Pari" }))).toBe("Europe/Paris");
+    const fresh = initialEditor("new", null, "");
+    expect(editorTimeZone(run(fresh, { type: "setTimezone", timezone: "nowhere" }))).toBe("UTC");
+  });
+  it("says in the words of “Valid from” that a version takes effect before 2100, and that the field is empty", () => {
+    expect(validFromProblems(Date.UTC(2026, 11, 14, 9))).toEqual([]);
+    expect(validFromProblems(0)).toEqual([]);
+    expect(validFromProblems(Date.UTC(2099, 11, 31, 23, 59))).toEqual([]);
+    const late = [{ zone: null, text: "Valid from: a layout version takes effect before the year 2100 (1 Jan 2100, UTC); choose an earlier date" }];
+    expect(validFromProblems(Date.UTC(2100, 0, 1))).toEqual(late);
+    expect(validFromProblems(Date.UTC(2100, 2, 1, 9))).toEqual(late);
+    expect(validFromProblems(Date.UTC(1969, 11, 31, 9))).toEqual([{ zone: null, text: "Valid from: a layout version takes effect from 1970 on; choose a later date" }]);
+    expect(validFromProblems(null)).toEqual([{ zone: null, text: "Valid from: no date and time is set: choose when this version takes effect" }]);
   });
   it("keeps no spaces around a zone's name, and takes a name of spaces only for no name", () => {
     expect(run(start(), { type: "updateZone", zone: "fruit", changes: { name: "  Fruit & veg " } }).draft.zones[0]!.name).toBe("Fruit & veg");

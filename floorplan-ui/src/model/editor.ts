@@ -3,7 +3,7 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { ID_RULE, isId, layoutInputValidator, layoutProblems, overlapArea, shownName, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { ID_RULE, isId, isTimeZone, layoutInputValidator, layoutProblems, LIMITS, overlapArea, shownName, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
 import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
@@ -93,6 +93,17 @@ export function initialEditor(store: string, layout: Layout | null, timezone = "
     ? { ...(layout.name ? { name: layout.name } : {}), timezone: layout.timezone, ...(layout.currency ? { currency: layout.currency } : {}), floor: { ...layout.floor }, zones: layout.zones }
     : { timezone, floor: EMPTY_FLOOR, zones: [] };
   return { store, version: layout?.version ?? null, draft, saved: draft, selected: null, drawing: null, gesture: null, message: null, past: [], future: [] };
+}
+
+/**
+ * The time zone the editor reads and writes its times in ("Valid from", the versions' dates): the
+ * draft's, else, while its Time zone field holds no time zone (cleared, "Europe/Pari": listed under
+ * "Fix before saving", so nothing is saved in it), the one last loaded or saved, else UTC. Times
+ * formatted in a zone that is none throw: a cleared Time zone took the whole editor down ("This view
+ * failed: unknown time zone").
+ */
+export function editorTimeZone(s: Pick<EditorState, "draft" | "saved">): string {
+  return [s.draft.timezone, s.saved.timezone].find((tz) => tz !== "" && isTimeZone(tz)) ?? "UTC";
 }
 
 /** A new draft on the undo stack; redo is forgotten. */
@@ -385,13 +396,35 @@ export interface Problem {
 /** Everything that would make the server refuse the draft: the schema's checks (a name's characters among them) and layoutProblems'. */
 export function draftProblems(draft: Draft): Problem[] {
   const input = toLayoutInput(draft, 0);
-  const raw = [...layoutInputValidator.problems(input, 10), ...layoutProblems(input)];
+  const own = layoutProblems(input);
+  // A time zone the schema finds empty or too long ("Expected string length greater or equal to 1") is no
+  // time zone at all: layoutProblems says so, and plainWords once in the words of the form's Time zone field.
+  const schema = layoutInputValidator.problems(input, 10).filter((p) => !(p.startsWith("/timezone:") && own.some((o) => o.startsWith("/timezone:"))));
+  const raw = [...schema, ...own];
   return [...new Set(raw.map(plainWords))].map((p) => {
     const m = /^\/zones\/(\d+)/.exec(p);
     const zone = m ? (draft.zones[Number(m[1])] ?? null) : null;
     // A name the rule refuses (core names.ts: "holds U+001B (ESC, a control character) ...") is shown with the character written out.
     return { zone: zone?.id ?? null, text: zone ? `${shownName(zone.name) || zone.id}: ${stripPath(p)}` : p.replace(/^\/?/, "") };
   });
+}
+
+/**
+ * What the server would refuse in the toolbar's "Valid from", in its words: no date and time (the field
+ * cleared), or a time outside what a layout version may start from, 1970 (0: since always) to before
+ * 2100 (the server's 400 says "body/validFrom ... epoch milliseconds before 2100-01-01"). Listed with
+ * draftProblems under "Fix before saving".
+ */
+export function validFromProblems(validFrom: number | null): Problem[] {
+  const text =
+    validFrom === null
+      ? "Valid from: no date and time is set: choose when this version takes effect"
+      : validFrom >= LIMITS.maxTs
+        ? "Valid from: a layout version takes effect before the year 2100 (1 Jan 2100, UTC); choose an earlier date"
+        : validFrom < 0
+          ? "Valid from: a layout version takes effect from 1970 on; choose a later date"
+          : null;
+  return text === null ? [] : [{ zone: null, text }];
 }
 
 /**
@@ -415,7 +448,7 @@ export function draftWarnings(draft: Draft): Problem[] {
   return out;
 }
 
-/** The schema's words for a name's length ("Expected string length greater or equal to 1"), as a person would say them. */
+/** The schema's words for a name's length ("Expected string length greater or equal to 1"), a queue's tills and the time zone, as a person would say them. */
 function plainWords(problem: string): string {
   // A queue's tills, in the words of the form's "Queue for" field (the API's say "queueFor" and "zone ids").
   const queue = /^(\/zones\/\d+)\/queueFor: queue zone "[^"]*" (?:must name the zone it queues for|queues for "([^"]*)", which is not a zone of this layout)/.exec(problem);
@@ -423,6 +456,12 @@ function plainWords(problem: string): string {
     return queue[2] === undefined
       ? `${queue[1]}/queueFor: a queue needs the zone people wait to be served in: choose it in its “Queue for” field (e.g. the checkout)`
       : `${queue[1]}/queueFor: it queues for “${queue[2]}”, which is no longer a zone of this layout: choose another in its “Queue for” field`;
+  // The store's time zone, in the words of its Time zone field (the API's say "timezone" and "IANA").
+  const tz = /^\/timezone: "(.*)" is not an IANA time zone/s.exec(problem);
+  if (tz)
+    return tz[1] === ""
+      ? "Time zone: none is chosen: pick the store's in its Time zone field (e.g. Europe/Paris)"
+      : `Time zone: “${tz[1]}” is not a time zone: pick one from its Time zone field's list (e.g. Europe/Paris)`;
   const m = /^((?:\/zones\/\d+)?)\/name: Expected string length (greater|less) or equal to (\d+)$/.exec(problem);
   if (!m) return problem;
   const zone = m[1] !== "";

@@ -11,7 +11,7 @@ import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
-import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, draftWarnings, editorReducer, initialEditor, isDirty, supersededBy, toLayoutInput, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { versionPeriods } from "../model/versions.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -115,21 +115,25 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   // A correction keeps its version's date until the user moves it (`base`: the date of the version it replaces).
   const [base, setBase] = useState<number | null>(correcting && layout ? layout.validFrom : null);
   const [typedValidFrom, setValidFrom] = useState<string | null>(null);
-  const validFrom = typedValidFrom ?? toLocalInput(base ?? now, state.draft.timezone);
+  // The zone "Valid from" and the versions' dates are in: the draft's, or the saved one while the Time zone field holds none.
+  const timeZone = editorTimeZone(state);
+  const validFrom = typedValidFrom ?? toLocalInput(base ?? now, timeZone);
   const [saving, setSaving] = useState(false);
   // The newest version this editor knows of: its own saves, and one saved by someone else once the editor has said so.
   const seenVersion = useRef(seen);
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
-  const problems = useMemo(() => draftProblems(state.draft), [state.draft]);
+  const ofDraft = useMemo(() => draftProblems(state.draft), [state.draft]);
   const warnings = useMemo(() => draftWarnings(state.draft), [state.draft]);
-  const problemZones = useMemo(() => new Set(problems.map((p) => p.zone).filter((z): z is string => z !== null)), [problems]);
+  const problemZones = useMemo(() => new Set(ofDraft.map((p) => p.zone).filter((z): z is string => z !== null)), [ofDraft]);
   const [snapOn, setSnapOn] = useState(true);
   // Worked out when a drag ends, not at every pointer move of one: all pairs of 100 rectangles take
   // ~13 ms, of 40 twenty-corner zones ~55 ms. The last answer stays shown meanwhile.
   const lastOverlaps = useRef<ReturnType<typeof zoneOverlaps>>([]);
   const shownOverlaps = useMemo(() => (state.gesture ? lastOverlaps.current : (lastOverlaps.current = zoneOverlaps(state.draft))), [state.draft, state.gesture]);
   const overlapZones = useMemo(() => new Set(shownOverlaps.flatMap((o) => [o.a.id as string, o.b.id as string])), [shownOverlaps]);
-  const validFromMs = typedValidFrom === null ? (base ?? now) : fromLocalInput(typedValidFrom, state.draft.timezone);
+  const validFromMs = typedValidFrom === null ? (base ?? now) : fromLocalInput(typedValidFrom, timeZone);
+  // "Valid from" (the year 2100, a cleared field) is listed with the draft's problems, in the form's words, before the server refuses it.
+  const problems = useMemo(() => [...ofDraft, ...validFromProblems(validFromMs)], [ofDraft, validFromMs]);
   // A correction whose date alone moved is a change too.
   const dirty = isDirty(state) || (base !== null && validFromMs !== base);
   // A correction must stay for later: from now or before it would rewrite what was in force.
@@ -187,7 +191,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       // listing is no failed save: the next one lists them.
       void storesChanged({ keepOnScreen: true }).catch(() => {});
       if (from !== null) {
-        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, from ${formatDateTimeZ(saved.validFrom, state.draft.timezone)}: it replaces version ${from}, whose number is not used again.` } });
+        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, from ${formatDateTimeZ(saved.validFrom, timeZone)}: it replaces version ${from}, whose number is not used again.` } });
         setBase(saved.validFrom);
         setValidFrom(null);
         // The experiment form's list of this store's versions too.
@@ -195,7 +199,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         onReplaced(saved, from);
       } else if (saved.validFrom > Date.now()) {
         // Saved for later (a refit next Monday): nothing changes until then, which "Saved as version 3." alone did not say.
-        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, state.draft.timezone)}, when the store's agents get it. Until then the version in force stays, and the figures are counted on it.` } });
+        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, timeZone)}, when the store's agents get it. Until then the version in force stays, and the figures are counted on it.` } });
       }
       versions.reload();
     } catch (err) {
@@ -204,7 +208,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         // Someone saved while this editor was open: say who won, keep this draft, and let a second save be deliberate.
         seenVersion.current = Math.max(...since.map((v) => v.version));
         versions.reload();
-        const which = since.map((v) => `version ${v.version} (from ${formatDateTimeZ(v.validFrom, state.draft.timezone)})`).join(", ");
+        const which = since.map((v) => `version ${v.version} (from ${formatDateTimeZ(v.validFrom, timeZone)})`).join(", ");
         const text = `Not saved: someone else saved ${which} after you opened the editor, and saving yours would undo their changes. Your changes are still here: reload the page to start from theirs (yours would be lost), or press “${base !== null ? "Save correction" : "Save as new version"}” again to save yours over theirs.`;
         dispatch({ type: "notify", message: { tone: "error", text } });
         return;
@@ -225,7 +229,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         <h1>Layout</h1>
         <span className="sub">
           {state.version
-            ? `${nameShown(state.draft.name) ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, state.draft.timezone)}` : `version ${state.version}${scheduledFrom !== undefined ? `, scheduled from ${formatDateTimeZ(scheduledFrom, state.draft.timezone)}: not in force yet` : ""}`}`
+            ? `${nameShown(state.draft.name) ?? store} · ${base !== null ? `correcting scheduled version ${state.version}, from ${formatDateTimeZ(base, timeZone)}` : `version ${state.version}${scheduledFrom !== undefined ? `, scheduled from ${formatDateTimeZ(scheduledFrom, timeZone)}: not in force yet` : ""}`}`
             : `New store “${store}”: no layout saved yet`}
         </span>
         {dirty && <span className="chip" style={{ background: "#fef3c7", color: "#92400e" }}>Unsaved changes</span>}
@@ -252,7 +256,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         <label className="row" style={{ gap: 6 }}>
           <span className="muted">Valid from</span>
           <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
-          <span className="muted small">{state.draft.timezone}</span>
+          <span className="muted small">{timeZone}</span>
         </label>
         <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
           {saving ? "Saving…" : base !== null ? `Save correction${shownOverlaps.length ? " anyway (zones overlap)" : ""} (replaces v${state.version})` : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
@@ -261,7 +265,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       {base !== null && (
         <div className="alert info" role="status" data-testid="editing-scheduled">
           <span style={{ flex: 1 }}>
-            You are correcting <b>version {state.version}</b>, saved for later: it takes effect from <b>{formatDateTimeZ(base, state.draft.timezone)}</b> and is not in force yet. Saving replaces it, in one step, with a new version (the number v{state.version} is not used again); change “Valid from” to move it to another later time.
+            You are correcting <b>version {state.version}</b>, saved for later: it takes effect from <b>{formatDateTimeZ(base, timeZone)}</b> and is not in force yet. Saving replaces it, in one step, with a new version (the number v{state.version} is not used again); change “Valid from” to move it to another later time.
           </span>
           <button className="btn sm ghost" onClick={onLeaveEdit} data-testid="edit-in-force">Edit the version in force instead</button>
         </div>
@@ -273,7 +277,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       )}
       {takenOver && dirty && (
         <div className="alert warn" role="status" data-testid="valid-from-superseded">
-          Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, state.draft.timezone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
+          Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, timeZone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
         </div>
       )}
       <div className="editor-grid">
@@ -374,7 +378,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
             <section className="card">
               <div className="card-h"><h2>Versions</h2></div>
               <ul className="versions">
-                {versionPeriods(versions.data, now, state.draft.timezone).sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
+                {versionPeriods(versions.data, now, timeZone).sort((a, b) => b.version - a.version).slice(0, 8).map((v) => (
                   <li key={v.version} data-version={v.version} data-state={v.state}>
                     <b>v{v.version}</b> <span className="muted" data-testid="version-period">{v.text}</span>
                     {v.state === "in force" && <span className="chip accent" style={{ marginLeft: "auto" }} title="The layout the store and its agents use now">in force</span>}
@@ -384,11 +388,11 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
                     {scheduled.has(v.version) && (
                       <>
                         {v.version !== state.version && (
-                          <button className="btn sm" onClick={() => onEditVersion(v.version)} data-testid="version-edit" aria-label={`Edit this scheduled version (v${v.version}, from ${formatDateTimeZ(v.validFrom, state.draft.timezone)})`}>
+                          <button className="btn sm" onClick={() => onEditVersion(v.version)} data-testid="version-edit" aria-label={`Edit this scheduled version (v${v.version}, from ${formatDateTimeZ(v.validFrom, timeZone)})`}>
                             Edit this scheduled version
                           </button>
                         )}
-                        <LayoutVersionCancel store={store} version={v.version} when={formatDateTimeZ(v.validFrom, state.draft.timezone)} onCancelled={() => versionCancelled(v.version)} />
+                        <LayoutVersionCancel store={store} version={v.version} when={formatDateTimeZ(v.validFrom, timeZone)} onCancelled={() => versionCancelled(v.version)} />
                       </>
                     )}
                   </li>
