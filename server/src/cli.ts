@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, nameFlaw, type AgentKind } from "@footfall/core";
-import { configFromEnv, type ServerConfig } from "./config.js";
+import { ConfigError, configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage } from "./storage/types.js";
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
@@ -583,7 +583,10 @@ program
     print(restoreDatabase(configFromEnv().dataDir, file, (line) => process.stderr.write(`footfall restore: ${line}\n`)));
   });
 
+/** Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 a setting to fix (ConfigError: the systemd unit does not restart it), 1 any other failure. */
+const EXIT = { ok: 0, failed: 1, config: 2 } as const;
+
 program.parseAsync().catch((err: Error) => {
   process.stderr.write(`footfall: ${err.message}\n`);
-  process.exit(1);
+  process.exit(err instanceof ConfigError ? EXIT.config : EXIT.failed);
 });

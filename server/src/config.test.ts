@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFromEnv, haDiscoveryPrefix, ignoredSettings, LOG_LEVELS } from "./config.js";
+import { ConfigError, configFromEnv, haDiscoveryPrefix, ignoredSettings, LOG_LEVELS } from "./config.js";
 
 describe("configFromEnv", () => {
   it("works with nothing set (the demo's defaults)", () => {
@@ -13,6 +13,15 @@ describe("configFromEnv", () => {
     expect(() => configFromEnv({ FOOTFALL_LOG_LEVEL: "INFO" })).toThrow(/FOOTFALL_LOG_LEVEL/);
     for (const level of LOG_LEVELS) expect(() => configFromEnv({ FOOTFALL_LOG_LEVEL: level })).not.toThrow();
     expect(() => configFromEnv({ FOOTFALL_LOG_LEVEL: "" })).not.toThrow();
+  });
+
+  it("refuses a database URL that is not postgres:// at once, its password hidden, as a setting to fix (ConfigError: the CLI's exit 2)", () => {
+    const bad = () => configFromEnv({ FOOTFALL_DATABASE_URL: "mysql://footfall:secret@db/footfall" });
+    expect(bad).toThrow(new ConfigError('FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "mysql://footfall:***@db/footfall"'));
+    expect(bad).toThrow(ConfigError);
+    expect(() => configFromEnv({ FOOTFALL_HTTP_PORT: "80800" })).toThrow(ConfigError);
+    expect(configFromEnv({ FOOTFALL_DATABASE_URL: "postgresql://footfall@db/footfall" }).databaseUrl).toBe("postgresql://footfall@db/footfall");
+    expect(configFromEnv({ FOOTFALL_DATABASE_URL: "" }).databaseUrl).toBeNull();
   });
 
   it("refuses an external broker URL that is not one, with an example", () => {

@@ -62,6 +62,16 @@ export interface ServerConfig {
   metrics?: { port: number; host: string } | null;
 }
 
+/**
+ * A setting the server cannot start with (a variable that is not a number in its range, not a URL of its kind,
+ * not one of its words): one line naming the variable and what to write. The CLI exits 2 on it, not 1: a
+ * start that fails the same way until someone edits the settings, which the systemd unit does not restart
+ * (RestartPreventExitStatus=2, as the edge agent's).
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 /** FOOTFALL_CHAIN_WORKER_YOUNG_MB's default: three semi-spaces of 64 MiB (V8's young generation is three of them). */
 export const DEFAULT_CHAIN_WORKER_YOUNG_MB = 192;
 
@@ -70,7 +80,7 @@ export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}="${raw}" must be an integer between ${min} and ${max}`);
   return n;
 }
 
@@ -81,7 +91,7 @@ export { LOG_LEVELS };
 function logLevelFrom(env: NodeJS.ProcessEnv): void {
   const raw = env.FOOTFALL_LOG_LEVEL;
   if (raw === undefined || raw === "" || (LOG_LEVELS as readonly string[]).includes(raw)) return;
-  throw new Error(`FOOTFALL_LOG_LEVEL="${raw}" must be one of ${LOG_LEVELS.join(", ")} (info when unset)`);
+  throw new ConfigError(`FOOTFALL_LOG_LEVEL="${raw}" must be one of ${LOG_LEVELS.join(", ")} (info when unset)`);
 }
 
 /** The protocols of a broker URL that the MQTT client connects with. */
@@ -98,7 +108,19 @@ function mqttUrlFrom(env: NodeJS.ProcessEnv): string | null {
     /* said below */
   }
   if (!BROKER_PROTOCOLS.has(protocol))
-    throw new Error(`FOOTFALL_MQTT_URL="${raw}" is not a broker URL: write e.g. mqtt://mosquitto:1883 or mqtts://broker.example.com:8883 (unset: the embedded broker)`);
+    throw new ConfigError(`FOOTFALL_MQTT_URL="${raw}" is not a broker URL: write e.g. mqtt://mosquitto:1883 or mqtts://broker.example.com:8883 (unset: the embedded broker)`);
+  return raw;
+}
+
+/**
+ * FOOTFALL_DATABASE_URL, or null (SQLite in the data folder); one that is not a postgres:// URL is refused at once, with
+ * the password hidden, as the pool would refuse it (a database that does not answer is no setting to fix: exit 1, restarted).
+ */
+function databaseUrlFrom(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.FOOTFALL_DATABASE_URL;
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new ConfigError(`FOOTFALL_DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/footfall), not "${raw.replace(/:[^:@/]*@/, ":***@")}"`);
   return raw;
 }
 
@@ -107,7 +129,7 @@ function chainIngestFrom(env: NodeJS.ProcessEnv): "worker" | "main" {
   const raw = env.FOOTFALL_CHAIN_INGEST;
   if (raw === undefined || raw === "") return "worker";
   if (raw === "worker" || raw === "main") return raw;
-  throw new Error(
+  throw new ConfigError(
     `FOOTFALL_CHAIN_INGEST="${raw}" must be "worker" (a chain server ingests in a worker thread, the default) or "main" (ingest and HTTP on one thread)`,
   );
 }
@@ -126,7 +148,7 @@ export function haDiscoveryPrefix(env: NodeJS.ProcessEnv): string {
   if (raw === undefined || raw === "") return "homeassistant";
   // eslint-disable-next-line no-control-regex -- NUL is what MQTT forbids in a topic
   if (/[+#\u0000]/.test(raw))
-    throw new Error(
+    throw new ConfigError(
       `FOOTFALL_HA_DISCOVERY_PREFIX=${JSON.stringify(raw)} holds an MQTT wildcard (+ or #) or a NUL: it starts the topics the server publishes Home Assistant's configs on, and a broker disconnects a client publishing to such a topic. Give the discovery prefix set in Home Assistant's MQTT options (homeassistant when unset)`,
     );
   return raw;
@@ -139,7 +161,7 @@ export function haDiscoveryPrefix(env: NodeJS.ProcessEnv): string {
 function checkOtherSettings(env: NodeJS.ProcessEnv): void {
   for (const name of ON_OFF) {
     const raw = env[name];
-    if (raw !== undefined && raw !== "" && raw !== "on" && raw !== "off") throw new Error(`${name}="${raw}" must be "on" or "off" (on when unset)`);
+    if (raw !== undefined && raw !== "" && raw !== "on" && raw !== "off") throw new ConfigError(`${name}="${raw}" must be "on" or "off" (on when unset)`);
   }
   haDiscoveryPrefix(env);
   intFrom(env, "FOOTFALL_DIGEST_CHECK_MS", 60_000, 1_000, 86_400_000);
@@ -153,7 +175,7 @@ function checkOtherSettings(env: NodeJS.ProcessEnv): void {
       /* said below */
     }
     if (protocol !== "smtp:" && protocol !== "smtps:")
-      throw new Error(`FOOTFALL_SMTP_URL is not an smtp:// or smtps:// URL: write e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS on connect), or unset it (no digests)`);
+      throw new ConfigError(`FOOTFALL_SMTP_URL is not an smtp:// or smtps:// URL: write e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS on connect), or unset it (no digests)`);
   }
 }
 
@@ -201,7 +223,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     mqttUsername: env.FOOTFALL_MQTT_USERNAME || undefined,
     mqttPassword: env.FOOTFALL_MQTT_PASSWORD || undefined,
     dataDir: resolve(env.FOOTFALL_DATA_DIR || "./data"),
-    databaseUrl: env.FOOTFALL_DATABASE_URL || null,
+    databaseUrl: databaseUrlFrom(env),
     shards: intFrom(env, "FOOTFALL_SHARDS", 64, 1, 4096),
     pgHttpPool: intFrom(env, "FOOTFALL_PG_HTTP_POOL", 5, 0, 100),
     pgIngestNice: intFrom(env, "FOOTFALL_PG_INGEST_NICE", 0, 0, 19),

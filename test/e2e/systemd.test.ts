@@ -103,6 +103,19 @@ describe("deploy/systemd", () => {
     }
   });
 
+  it("a setting to fix in the server's env file exits 2 with one line naming it, which neither unit restarts", async () => {
+    // A typo in /etc/footfall/footfall.env: restarted every 5 s for ever, it filled the journal with the same line.
+    for (const unit of ["footfall.service", "footfall-edge@.service"]) {
+      const settings = serviceSettings(join(UNITS, unit));
+      expect({ unit, restart: settings.get("Restart"), prevent: settings.get("RestartPreventExitStatus") }).toEqual({ unit, restart: ["on-failure"], prevent: ["2"] });
+    }
+    const serverEnv = readFileSync(join(UNITS, "footfall.env"), "utf8").replace(/^FOOTFALL_HTTP_PORT=.*$/m, "FOOTFALL_HTTP_PORT=80800");
+    const s = execStart("footfall.service", "", serverEnv);
+    mkdirSync(s.env.FOOTFALL_DATA_DIR!, { recursive: true, mode: 0o700 });
+    const server = start(s.argv, s.env);
+    expect({ code: await exited(server), output: server.output() }).toEqual({ code: 2, output: 'footfall: FOOTFALL_HTTP_PORT="80800" must be an integer between 0 and 65535\n' });
+  }, 30_000);
+
   it("their ExecStart lines, with the units' environment and the example env files, start a server and an agent that connects to it; SIGTERM stops each with exit 0", async () => {
     const [http, mqtt] = [await freePort(), await freePort()];
     // The server: footfall.env as shipped, its ports moved to free ones, the metrics listener off (tests run side by side).
