@@ -13,6 +13,7 @@ import { slowCommits } from "../../../test/support/slow-commits.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import type { IngestMessage } from "../ingest/pipeline.js";
+import { ConfigError } from "../config.js";
 import { DEFAULT_STALL_MS, InflightBudget, ShardedBroker, stallMsFromEnv } from "./shard-mqtt.js";
 
 const topic = (store: string, agent: string) => `footfall/v1/${store}/agents/${agent}/events`;
@@ -60,6 +61,8 @@ describe("stallMsFromEnv", () => {
     expect(stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: "45" })).toBe(45_000);
     expect(stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: "off" })).toBe(0);
     for (const bad of ["0", "2", "abc", "99999"]) expect(() => stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: bad })).toThrow(/FOOTFALL_CHAIN_STALL_S must be .* or "off"/);
+    // A setting to fix (the CLI's exit 2, which the systemd unit does not restart), not a failure a restart mends.
+    expect(() => stallMsFromEnv({ FOOTFALL_CHAIN_STALL_S: "2" })).toThrow(ConfigError);
   });
 });
 

@@ -30,7 +30,7 @@ import {
   type SettledEvents,
   type TransportHandlers,
 } from "../mqtt/transport.js";
-import { intFrom } from "../config.js";
+import { ConfigError, intFrom } from "../config.js";
 import { keepaliveOnMessages } from "../mqtt/keepalive.js";
 import { firstConnect } from "../mqtt/connect-failure.js";
 import { BROKER_WORDS, BrokerLinkLog, GatheredLog, sayTo, type LinkWords, type Say } from "../mqtt/link-log.js";
@@ -93,7 +93,7 @@ export function stallMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === "") return DEFAULT_STALL_MS;
   if (raw === "off") return 0;
   const s = Number(raw);
-  if (!Number.isFinite(s) || s < 5 || s > 3600) throw new Error(`FOOTFALL_CHAIN_STALL_S must be a number of seconds from 5 to 3600, or "off", not "${raw}"`);
+  if (!Number.isFinite(s) || s < 5 || s > 3600) throw new ConfigError(`FOOTFALL_CHAIN_STALL_S must be a number of seconds from 5 to 3600, or "off", not "${raw}"`);
   return s * 1000;
 }
 

@@ -4,6 +4,7 @@ import { chunks, EventFactory, smallLayout } from "../../../test/support/fixture
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { syntheticTraffic } from "../../../test/support/traffic.js";
 import { waitFor } from "../../../test/support/wait.js";
+import { ConfigError } from "../config.js";
 import { ForecastService, forecastConfig } from "./forecast.js";
 
 const DAY = 86_400_000;
@@ -372,5 +373,8 @@ describe("forecastConfig", () => {
     expect(forecastConfig({})).toEqual({ training: "worker", retrainHour: 3, historyWeeks: 57 });
     expect(() => forecastConfig({ FOOTFALL_FORECAST_RETRAIN_HOUR: "25" })).toThrow(/FOOTFALL_FORECAST_RETRAIN_HOUR="25" must be an integer between 0 and 23/);
     expect(() => forecastConfig({ FOOTFALL_FORECAST_TRAINING: "gpu" })).toThrow(/"worker" or "off"/);
+    // Settings to fix (the CLI's exit 2, which the systemd unit does not restart), not failures a restart mends.
+    expect(() => forecastConfig({ FOOTFALL_FORECAST_TRAINING: "gpu" })).toThrow(ConfigError);
+    expect(() => forecastConfig({ FOOTFALL_FORECAST_HISTORY_WEEKS: "0" })).toThrow(ConfigError);
   });
 });

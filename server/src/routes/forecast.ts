@@ -42,6 +42,7 @@ import {
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { ConfigError } from "../config.js";
 import { decodeModel, encodeModel, MODEL_FORMAT, type StoredForecastModel } from "./forecast-store.js";
 import { zonesNotCounted } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
@@ -70,12 +71,12 @@ export interface ForecastConfig {
 /** The forecast settings from the environment (defaults: worker, 3, 57), with errors that say what to set. */
 export function forecastConfig(env: NodeJS.ProcessEnv = process.env): ForecastConfig {
   const training = env.FOOTFALL_FORECAST_TRAINING || "worker";
-  if (training !== "worker" && training !== "off") throw new Error(`FOOTFALL_FORECAST_TRAINING="${training}" must be "worker" or "off"`);
+  if (training !== "worker" && training !== "off") throw new ConfigError(`FOOTFALL_FORECAST_TRAINING="${training}" must be "worker" or "off"`);
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}="${raw}" must be an integer between ${min} and ${max}`);
     return n;
   };
   return { training, retrainHour: int("FOOTFALL_FORECAST_RETRAIN_HOUR", 3, 0, 23), historyWeeks: int("FOOTFALL_FORECAST_HISTORY_WEEKS", 57, 2, 260) };
