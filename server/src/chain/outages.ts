@@ -67,8 +67,9 @@ export async function entranceNotCounted(services: Services, store: string, rang
     if (last && last.to === from) last.to = to;
     else merged.push({ from, to });
   });
+  // An hour cut by the range's end (today so far, 14:00-14:20) is an hour not counted, not 0 h.
   const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
-  return { hours: Math.round(length / HOUR), zones, spans: merged };
+  return { hours: Math.ceil(length / HOUR), zones, spans: merged };
 }
 
 /**

@@ -28,6 +28,12 @@ const NOW = Date.parse(recorded.made.now);
  * offlineAgents (dcd4a79: no agent of this store ever went offline).
  */
 function withoutNewFields(path: string, body: unknown): unknown {
+  if (path.startsWith("traffic?")) {
+    // Traffic gained outages (the open hours nobody counted the entrance): the old file recorded no offline span, so none.
+    const { outages, ...rest } = body as { outages: unknown };
+    expect(outages, path).toBeNull();
+    return rest;
+  }
   if (path !== "occupancy") return body;
   const { layoutVersion, partial, zones, ...rest } = body as { layoutVersion: number; partial: boolean; zones: Record<string, unknown>[] };
   expect([layoutVersion, partial]).toEqual([2, false]);

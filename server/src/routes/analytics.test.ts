@@ -94,12 +94,12 @@ describe("GET /api/v1/stores/:store/traffic", () => {
   it("gives enters per local hour: visits opened plus door `in`, the store's from entrance zones", async () => {
     const res = await t.get(`/api/v1/stores/shop/traffic?from=${T}&to=${T + 3_600_000}&bucket=hour`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ buckets: [{ start: "2026-11-20T14:00:00+01:00", enters: 5, zones: { checkout: 1, entrance: 5, fruit: 3 } }] });
+    expect(res.body).toEqual({ buckets: [{ start: "2026-11-20T14:00:00+01:00", enters: 5, zones: { checkout: 1, entrance: 5, fruit: 3 } }], outages: null });
   });
 
   it("lists empty hours with zero enters", async () => {
     const res = await t.get(`/api/v1/stores/shop/traffic?from=${T - 3_600_000}&to=${T}&bucket=hour`);
-    expect(res.body).toEqual({ buckets: [{ start: "2026-11-20T13:00:00+01:00", enters: 0, zones: {} }] });
+    expect(res.body).toEqual({ buckets: [{ start: "2026-11-20T13:00:00+01:00", enters: 0, zones: {} }], outages: null });
   });
 
   it("buckets by local day", async () => {

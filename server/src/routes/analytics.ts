@@ -2,6 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Bucket, Layout } from "@footfall/core";
 import { firstKeptHour } from "../chain/counts.js";
+import { entranceNotCounted } from "../chain/outages.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { zonesNotCountedNow, withTracking } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
@@ -67,7 +68,12 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const bucket = req.query.bucket ?? "hour";
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
-      return { buckets: await (await analytics.figures(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)), ...kept() };
+      // The open hours nobody counted the entrance (the overview's and the digests' rule), read beside the buckets.
+      const [buckets, outages] = await Promise.all([
+        (await analytics.figures(store)).traffic(range, bucket, layout.timezone, kindAt, layouts.changes(store)),
+        entranceNotCounted(services, store, range, layout.timezone),
+      ]);
+      return { buckets, ...kept(), outages };
     },
   });
 

@@ -72,7 +72,8 @@ const Compared = {
   lastYear: Type.Object({ ...FiguresBody.properties }, { description: "the same figures 364 days before (same weekdays)" }),
 };
 const NotLikeForLikeBody = Type.Unsafe<"new" | "no-data" | "outage" | null>({ type: ["string", "null"], enum: ["new", "no-data", "outage", null] });
-const OutageBody = Type.Union([
+/** The hours a store's entrance was counted by no agent while open (chain/outages.ts entranceNotCounted), or null: the overview's outages and GET .../traffic's. */
+export const OutageBody = Type.Union([
   Type.Object({
     hours: Type.Integer({ description: "how many hours" }),
     zones: Type.Array(Type.String(), { description: "the entrance zones nobody counted" }),

@@ -1,5 +1,6 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { AGENT_PROBLEMS, AgentRejectsSchema, ID_PATTERN, NameString } from "@footfall/core";
+import { OutageBody } from "./chain-schemas.js";
 
 /**
  * Shared route schemas (JSON Schema via TypeBox), also the source of the OpenAPI document and of
@@ -58,6 +59,13 @@ export const PathsBody = Type.Object({
 export const TrafficBody = Type.Object({
   buckets: Type.Array(Type.Object({ start: Type.String(), enters: Type.Integer(), zones: Type.Record(Type.String(), Type.Integer()) })),
   keptFrom: KeptFromField,
+  outages: Type.Optional(
+    Type.Unsafe<Static<typeof OutageBody>>({
+      ...OutageBody,
+      description:
+        "(this project) the open hours of [from, to) in which the store's entrance was counted by no agent (every agent counting it offline by the recorded offline spans; hours an agent delivered later from its outbox are counted), as GET /overview's outages.range: {hours, zones, spans} or null when none. Those buckets' enters are short by what nobody counted: a period with one is compared with no other",
+    }),
+  ),
 });
 export const OccupancyBody = Type.Object({
   ts: Type.Integer(),
