@@ -159,8 +159,10 @@ describe("Heatmap's traffic export", () => {
     const shown = await page.getByTestId("traffic-table").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-value")));
     const csv = await download(page, "export-traffic");
     expect(csv.name).toMatch(/-enters-by-hour\.csv$/);
-    expect(Object.keys(csv.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "store_enters"]);
+    expect(Object.keys(csv.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "store_enters", "not_counted_hours"]);
     expect(csv.rows.map((r) => r.store_enters)).toEqual(shown);
+    // Its entrance counted in every hour: no hour not counted, the column empty.
+    expect(csv.rows.filter((r) => r.not_counted_hours !== "")).toEqual([]);
     expect(csv.rows.reduce((s, r) => s + Number(r.store_enters), 0)).toBe(total);
     for (const r of csv.rows) expect([Date.parse(r.range_from!), Date.parse(r.range_to!)]).toEqual([from, to]);
     await page.close();

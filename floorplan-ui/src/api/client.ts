@@ -5,8 +5,16 @@
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
 import type { Static } from "@sinclair/typebox";
-import type { StoresBody } from "../../../server/src/routes/schemas.js";
+import type { StoresBody, TrafficBody } from "../../../server/src/routes/schemas.js";
 import type { AgentInfo, AllAgentsPage, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesDays, SalesImportResult, SalesRow } from "./types.js";
+
+/** The open hours in which the store's entrance was counted by no agent (GET .../traffic's outages, the overview's rule). */
+export type TrafficOutage = NonNullable<Static<typeof TrafficBody>["outages"]>;
+/** GET .../traffic: its buckets, and its outages (null when none). */
+export interface TrafficAnswer {
+  buckets: TrafficBucket[];
+  outages: TrafficOutage | null;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -142,6 +150,11 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     paths: (id: string, r: RangeQuery, limit: number, signal?: AbortSignal) => request<PathReport>("GET", `${store(id)}/paths`, { from: r.from, to: r.to, limit }, undefined, signal),
     traffic: (id: string, r: RangeQuery, bucket: Bucket, signal?: AbortSignal) =>
       request<{ buckets: TrafficBucket[] }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then((x) => x.buckets),
+    /** The traffic answer with its outages: the open hours nobody counted the store's entrance (null when none, and from a server before them). */
+    trafficAnswer: (id: string, r: RangeQuery, bucket: Bucket, signal?: AbortSignal) =>
+      request<{ buckets: TrafficBucket[]; outages?: TrafficOutage | null }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then(
+        (x): TrafficAnswer => ({ buckets: x.buckets, outages: x.outages ?? null }),
+      ),
     forecast: (id: string, opts: { zone?: string; horizon?: "24h" | "14d" } = {}, signal?: AbortSignal) =>
       request<ForecastReport>("GET", `${store(id)}/forecast`, { zone: opts.zone, horizon: opts.horizon }, undefined, signal),
     forecastOccupancy: (id: string, opts: { zone?: string } = {}, signal?: AbortSignal) =>

@@ -1,10 +1,11 @@
 import { useMemo } from "react";
 import { interpolateViridis } from "d3-scale-chromatic";
-import type { Layout, TrafficBucket } from "@footfall/core";
+import type { Layout } from "@footfall/core";
+import type { TrafficAnswer } from "../api/client.js";
 import { useQ, type AsyncState } from "../hooks/useQ.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
-import { slotsTotal, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
+import { notCountedHours, notCountedRuns, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
 import { formatCount } from "../model/format.js";
 import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
@@ -38,14 +39,15 @@ export function TrafficCharts({
   bucket: "hour" | "day";
   timeZone: string;
   layout: Layout | undefined;
-  hourly: AsyncState<TrafficBucket[] | undefined> & { reload: () => void };
+  /** The range's hourly answer: its buckets, and the open hours nobody counted the entrance (outages). */
+  hourly: AsyncState<TrafficAnswer | undefined> & { reload: () => void };
   /** When the store's figures begin: slots before it (or after now) are "no data", not 0. Undefined while it loads. */
   coverage: Coverage | undefined;
   /** When the view asked for its figures (a refresh asks again). */
   now: number;
 }) {
   const { api } = useSession();
-  const daily = useQ(["traffic", store, range.from, range.to, now, "day"], (signal) => api.traffic(store, range, "day", signal), { enabled: bucket === "day" });
+  const daily = useQ(["traffic", store, range.from, range.to, now, "day"], (signal) => api.trafficAnswer(store, range, "day", signal), { enabled: bucket === "day" });
   const useZones = !!layout && !layout.zones.some((z) => z.kind === "entrance");
   // A range that reaches now (today so far): the store's forecast continues the hourly bars to the end of the day.
   const withFc = bucket === "hour" && range.to >= now && !useZones;
@@ -59,7 +61,9 @@ export function TrafficCharts({
   const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
   const bars = useMemo(() => {
     if (!source.data || !coverage) return null;
-    const slots = trafficSlots(source.data, range, bucket, timeZone, useZones, coverage);
+    const slots = trafficSlots(source.data.buckets, range, bucket, timeZone, useZones, coverage);
+    // The open hours nobody counted the store's entrance (its agents offline): marked, so they do not read as nobody there.
+    const notCounted = notCountedHours(slots, source.data.outages);
     const total = slotsTotal(slots);
     const shown = withForecast(slots, withFc ? forecast.data : undefined, now, timeZone, range.to - range.from > 86_400_000 + 3_600_000);
     const fc = shown.forecast;
@@ -99,7 +103,21 @@ export function TrafficCharts({
           markArea: { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
         }
       : undefined;
+    const outageRuns = notCountedRuns(notCounted);
+    const notCountedArea = outageRuns.length
+      ? {
+          type: "line",
+          name: "Not counted",
+          xAxisIndex: 1,
+          data: [],
+          silent: true,
+          tooltip: { show: false },
+          markArea: { silent: true, itemStyle: { color: "rgba(217, 119, 6, 0.16)" }, data: outageRuns.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
+        }
+      : undefined;
     return {
+      notCounted,
+      outage: source.data.outages,
       forecast: fc.some(Boolean),
       forecastClosedHours: fcClosed.reduce((n, [a, b]) => n + b - a + 1, 0),
       closedHours: closed.reduce((n, [a, b]) => n + b - a + 1, 0),
@@ -123,6 +141,7 @@ export function TrafficCharts({
           { type: "bar", name: "No data", barGap: "-100%", silent: true, data: shown.slots.map((s, i) => (s.value === null && !fc[i] ? 0 : "-")), itemStyle: { color: NO_DATA_FILL }, barMinHeight: 4, barMaxWidth: 28, tooltip: { show: false } },
           ...forecastSeries,
           ...(closedArea ? [closedArea] : []),
+          ...(notCountedArea ? [notCountedArea] : []),
         ],
       },
     };
@@ -130,7 +149,7 @@ export function TrafficCharts({
 
   const grid = useMemo(() => {
     if (!hourly.data || !coverage) return null;
-    const g = weekHourGrid(hourly.data, useZones, coverage);
+    const g = weekHourGrid(hourly.data.buckets, useZones, coverage);
     const cell = (p: { seriesIndex: number; value: [number, number, number] }) =>
       `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : `<b>${formatCount(p.value[2])}</b> enters`}`;
     return {
@@ -158,7 +177,7 @@ export function TrafficCharts({
   const drawn = !!bars && bars.total !== null && !(bars.total === 0 && !bars.forecast);
   const exportSeries = () => {
     if (!bars) return;
-    downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, { ...range, timeZone }, useZones ? "enters_all_zones" : "store_enters"), "text/csv;charset=utf-8");
+    downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-${bucket}.csv`, trafficCsv(bars.slots, bucket, { ...range, timeZone }, useZones ? "enters_all_zones" : "store_enters", bars.notCounted), "text/csv;charset=utf-8");
   };
 
   return (
@@ -168,6 +187,11 @@ export function TrafficCharts({
           <h2 id="traffic-h">{what} by {bucket}</h2>
           <span className="hint" data-testid="traffic-total" data-total={bars?.total ?? ""}>{bars ? (bars.total === null ? "no data in the range" : `${formatCount(bars.total)} in the range`) : ""}</span>
           {drawn && !!bars?.closedHours && <span className="hint" data-testid="traffic-closed" data-hours={bars.closedHours} title="From the store's opening hours">shaded: closed</span>}
+          {bars?.outage && (
+            <span className="hint warn-text" data-testid="traffic-not-counted" data-hours={bars.outage.hours} title={`${trafficOutageNote(bars.outage, timeZone)}: ${OUTAGE_MEANS}`}>
+              amber: not counted {bars.outage.hours} h
+            </span>
+          )}
           {drawn && !!bars?.forecastClosedHours && (
             <span className="hint" data-testid="traffic-forecast-closed" data-hours={bars.forecastClosedHours} title="Hours ahead the store is closed (its opening hours): forecast 0">
               closed ahead: {bars.forecastClosedHours} h
@@ -189,7 +213,7 @@ export function TrafficCharts({
           ) : (
             <>
               <Chart option={bars.option} height={240} label={`${what} by ${bucket}`} testId="traffic-chart" />
-              <SlotTable slots={bars.slots} caption={`${what} by ${bucket}`} />
+              <SlotTable slots={bars.slots} notCounted={bars.notCounted} caption={`${what} by ${bucket}`} />
             </>
           )}
         </div>
@@ -242,7 +266,7 @@ function GridTable({ cells }: { cells: readonly [number, number, number | null][
 }
 
 /** The chart's figures as a table for screen readers (and the browser tests): one row per slot, "no data" spelt out. */
-function SlotTable({ slots, caption }: { slots: readonly { label: string; value: number | null }[]; caption: string }) {
+function SlotTable({ slots, notCounted, caption }: { slots: readonly { label: string; value: number | null }[]; notCounted: readonly number[]; caption: string }) {
   return (
     <div className="sr-only">
       <table data-testid="traffic-table">
@@ -252,7 +276,10 @@ function SlotTable({ slots, caption }: { slots: readonly { label: string; value:
         </thead>
         <tbody>
           {slots.map((s, i) => (
-            <tr key={i} data-value={s.value ?? ""}><th scope="row">{s.label}</th><td>{s.value === null ? "no data" : formatCount(s.value)}</td></tr>
+            <tr key={i} data-value={s.value ?? ""} data-not-counted={notCounted[i] || undefined}>
+              <th scope="row">{s.label}</th>
+              <td>{s.value === null ? "no data" : formatCount(s.value)}{notCounted[i] ? ` (not counted ${notCounted[i]} h: entrance offline)` : ""}</td>
+            </tr>
           ))}
         </tbody>
       </table>

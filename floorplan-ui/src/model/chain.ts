@@ -118,7 +118,7 @@ const EARLIER_NAMES: Record<Earlier, string> = { previous: "the previous period"
 /** How long the figures are kept (the overview's history: FOOTFALL_AGGREGATE_RETENTION_DAYS), null when for ever. */
 export type History = { keptDays: number; keptFrom: number } | null;
 type LeftOut = Pick<OverviewStore, "likeForLike" | "figuresFrom"> & Partial<Pick<OverviewStore, "notLikeForLike" | "outages">>;
-type Outage = NonNullable<NonNullable<OverviewStore["outages"]>["range"]>;
+export type Outage = NonNullable<NonNullable<OverviewStore["outages"]>["range"]>;
 
 /** One stretch of hours nobody counted, in the store's zone: "Mon 30 Nov, 14:00–18:00 UTC" (both ends' dates when it spans days). */
 function spanWords(span: { from: number; to: number }, timeZone: string): string {
@@ -128,8 +128,8 @@ function spanWords(span: { from: number; to: number }, timeZone: string): string
     : `${formatDateTimeZ(span.from, timeZone)} to ${formatDateTimeZ(span.to, timeZone)}`;
 }
 
-/** An outage's hours in words: "4 h (Mon 30 Nov, 14:00–18:00 UTC)", up to two stretches, then how many more. */
-function outageWords(o: Outage, timeZone: string): string {
+/** An outage's hours in words: "4 h (Mon 30 Nov, 14:00–18:00 UTC)", up to two stretches, then how many more (the store's traffic charts and Report too). */
+export function outageWords(o: Outage, timeZone: string): string {
   const shown = o.spans.slice(0, 2).map((g) => spanWords(g, timeZone));
   const more = o.spans.length > 2 ? ` and ${o.spans.length - 2} more` : "";
   return `${formatCount(o.hours)} h (${shown.join(", ")}${more})`;

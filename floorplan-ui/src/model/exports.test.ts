@@ -5,6 +5,7 @@ import { BOM } from "./csv.js";
 import { salesDaysFigures } from "./sales.js";
 import { chainCsv, type ChainCsvStore, funnelCsv, funnelSeriesCsv, pathsCsv, salesDaysCsv, trafficCsv, transitionsCsv, weekGridCsv } from "./exports.js";
 import { funnelRows } from "./funnel.js";
+import { notCountedHours } from "./traffic.js";
 
 const range = { from: Date.parse("2026-11-29T23:00:00Z"), to: Date.parse("2026-11-30T23:00:00Z"), timeZone: "Europe/Paris" };
 const names = new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery, fresh"], ["checkout", "Checkout"]]);
@@ -103,11 +104,23 @@ describe("trafficCsv", () => {
     const r = { from: slots[0]!.start, to: slots[2]!.end, timeZone: "Europe/Paris" };
     const rows = read(trafficCsv(slots, "day", r, "store_enters"));
     expect(rows).toEqual([
-      ["range_from", "range_to", "day_start", "day_end", "store_enters"],
-      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", ""],
-      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "1234"],
-      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0"],
+      ["range_from", "range_to", "day_start", "day_end", "store_enters", "not_counted_hours"],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "", ""],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "1234", ""],
+      ["2026-10-24T00:00:00+02:00", "2026-10-27T00:00:00+01:00", "2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", ""],
     ]);
+  });
+
+  it("says in not_counted_hours how many open hours of a slot its entrance was counted by no agent, as the chain CSV's 'outage', empty when none", () => {
+    const at = (iso: string) => Date.parse(iso);
+    // The entrance camera offline 14:00-18:00 on Mon 30 Nov: that day's 60 enters are short by what nobody counted.
+    const slots = [
+      { start: at("2026-11-30T00:00:00Z"), end: at("2026-12-01T00:00:00Z"), label: "Mon 30", value: 60 },
+      { start: at("2026-12-01T00:00:00Z"), end: at("2026-12-02T00:00:00Z"), label: "Tue 1", value: 100 },
+    ];
+    const outage = { hours: 4, zones: ["entrance"], spans: [{ from: at("2026-11-30T14:00:00Z"), to: at("2026-11-30T18:00:00Z") }] };
+    const rows = read(trafficCsv(slots, "day", { from: slots[0]!.start, to: slots[1]!.end, timeZone: "UTC" }, "store_enters", notCountedHours(slots, outage)));
+    expect(rows.map((r) => [r[4], r[5]])).toEqual([["store_enters", "not_counted_hours"], ["60", "4"], ["100", ""]]);
   });
 });
 

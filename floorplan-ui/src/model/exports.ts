@@ -74,13 +74,15 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
 /**
  * A traffic series (per hour or per day): each row the range it was exported for (as every export),
  * the slot's start and end in the store's zone (the last ending at the range's end, as the funnel's
- * and the Sales page's: today so far ends now, not at midnight) and its enters, empty where there is no data.
+ * and the Sales page's: today so far ends now, not at midnight) and its enters, empty where there is no data;
+ * then `not_counted_hours`: the open hours of the slot in which the store's entrance was counted by no agent
+ * (GET .../traffic's outages, `notCountedHours`), whose enters are short by what nobody counted; empty when none.
  */
-export function trafficCsv(slots: readonly Slot[], bucket: "hour" | "day", range: ExportRange, what: string): string {
+export function trafficCsv(slots: readonly Slot[], bucket: "hour" | "day", range: ExportRange, what: string, notCounted: readonly number[] = []): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
-  const header = ["range_from", "range_to", `${bucket}_start`, `${bucket}_end`, count(what)];
-  return toCsvFile(header, slots.map((s): Cell[] => [from, to, isoLocal(s.start, range.timeZone), isoLocal(Math.min(s.end, range.to), range.timeZone), s.value]));
+  const header = ["range_from", "range_to", `${bucket}_start`, `${bucket}_end`, count(what), count("not_counted_hours")];
+  return toCsvFile(header, slots.map((s, i): Cell[] => [from, to, isoLocal(s.start, range.timeZone), isoLocal(Math.min(s.end, range.to), range.timeZone), s.value, notCounted[i] || null]));
 }
 
 type Named = ReadonlyMap<string, string>;

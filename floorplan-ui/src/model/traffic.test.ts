@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketStarts, formatBucketStart, type TrafficBucket } from "@footfall/core";
-import { localParts, slotsTotal, trafficSlots, weekHourGrid } from "./traffic.js";
+import { localParts, notCountedHours, notCountedRuns, outageChange, slotsTotal, trafficOutageNote, trafficSlots, weekHourGrid } from "./traffic.js";
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
 
@@ -106,5 +106,34 @@ describe("no data is not zero", () => {
     expect(g.cells.find(([h, d]) => h === 20 && d === 4)![2]).toBe(0);
     expect(g.cells.find(([h, d]) => h === 8 && d === 4)![2]).toBeNull();
     expect(g.cells.find(([h, d]) => h === 12 && d === 0)![2]).toBeNull();
+  });
+});
+
+describe("the hours a store's entrance was counted by no agent (GET .../traffic's outages)", () => {
+  // The entrance camera of a Paris store offline 14:00-18:00 CET on Mon 30 Nov: those hours read as nobody there.
+  const outage = { hours: 4, zones: ["entrance"], spans: [{ from: Date.UTC(2026, 10, 30, 13), to: Date.UTC(2026, 10, 30, 17) }] };
+  const day = { from: Date.UTC(2026, 10, 29, 23), to: Date.UTC(2026, 10, 30, 23), days: 1 };
+
+  it("marks the hours of the chart nobody counted, and says which", () => {
+    const slots = trafficSlots([], day, "hour", "Europe/Paris");
+    const hours = notCountedHours(slots, outage);
+    expect(slots.filter((_, i) => hours[i]).map((s) => s.label)).toEqual(["14:00", "15:00", "16:00", "17:00"]);
+    expect(notCountedRuns(hours)).toEqual([[14, 17]]);
+    expect(trafficOutageNote(outage, "Europe/Paris")).toBe("Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET)");
+    // By day: the day holds the 4 hours.
+    expect(notCountedHours(trafficSlots([], { from: day.from - 86_400_000, to: day.to + 86_400_000, days: 3 }, "day", "Europe/Paris"), outage)).toEqual([0, 4, 0]);
+    expect(notCountedHours(trafficSlots([], day, "hour", "Europe/Paris"), null).every((h) => h === 0)).toBe(true);
+    expect(trafficOutageNote(null, "UTC")).toBeNull();
+  });
+
+  it("gives no change where either period has an outage, '— not counted' with the hours of each in its title", () => {
+    expect(outageChange(null, null, "Europe/Paris")).toBeNull();
+    expect(outageChange(outage, null, "Europe/Paris")).toEqual({
+      text: "— not counted",
+      title: "The store's entrance was counted by no agent (offline) for 4 h (Mon 30 Nov, 14:00–18:00 CET) of this range: a change would read the outage as a change in traffic, so none is shown",
+      note: "Not compared: this store's entrance was counted by no agent (offline) for 4 h (Mon 30 Nov, 14:00–18:00 CET) of this range. Those hours are short by what nobody counted, so no change is shown (\"— not counted\").",
+    });
+    // The day after: its previous day is the one with the outage, which would read as growth.
+    expect(outageChange(undefined, outage, "Europe/Paris")?.title).toContain("for 4 h (Mon 30 Nov, 14:00–18:00 CET) of the previous period:");
   });
 });

@@ -6,6 +6,7 @@
 import { bucketStarts, type TrafficBucket } from "@footfall/core";
 import type { DateRange } from "./range.js";
 import { slotHasData, type Coverage } from "./coverage.js";
+import { outageWords, type Outage } from "./chain.js";
 
 /** Monday first, as shops plan their weeks. */
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
@@ -132,4 +133,50 @@ export function trafficSlots(buckets: readonly TrafficBucket[], range: DateRange
     for (const s of slots) if (counts.get(s.label)! > 1) s.label = withZone.format(s.start);
   }
   return slots;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Each slot's open hours in which the store's entrance was counted by no agent (GET .../traffic's
+ * outages: whole hours), 0 where none: those slots' enters are short by what nobody counted.
+ */
+export function notCountedHours(slots: readonly { start: number; end: number }[], outage: Outage | null | undefined): number[] {
+  // Whole hours: an hour cut by the range's end (today so far) is one.
+  return slots.map((s) => (outage ? Math.ceil(outage.spans.reduce((n, g) => n + Math.max(0, Math.min(g.to, s.end) - Math.max(g.from, s.start)), 0) / HOUR) : 0));
+}
+
+/** The runs of slots (first and last index) with hours nobody counted, to mark on the chart as the closed hours are shaded. */
+export function notCountedRuns(hours: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  hours.forEach((h, i) => {
+    if (!h) return;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else runs.push([i, i]);
+  });
+  return runs;
+}
+
+/** The chart's and the Report's words for a range's outage: "Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET)", the chain view's; null when none. */
+export function trafficOutageNote(outage: Outage | null | undefined, timeZone: string): string | null {
+  return outage ? `Not counted ${outageWords(outage, timeZone)}` : null;
+}
+
+/** What an outage means, after the note: said on hover and in the Report. */
+export const OUTAGE_MEANS = "the store's entrance was counted by no agent (offline) in those open hours: their enters are short by what nobody counted";
+
+/**
+ * The comparison with the previous period where the store's entrance was counted by no agent for some
+ * open hours of either (the chain view's and the digests' rule): no change at all, "— not counted", its
+ * title naming the hours of each; null when neither period has an outage.
+ */
+export function outageChange(now: Outage | null | undefined, before: Outage | null | undefined, timeZone: string): { text: string; title: string; note: string } | null {
+  if (!now && !before) return null;
+  const parts = [now && `for ${outageWords(now, timeZone)} of this range`, before && `for ${outageWords(before, timeZone)} of the previous period`].filter(Boolean).join(" and ");
+  return {
+    text: "— not counted",
+    title: `The store's entrance was counted by no agent (offline) ${parts}: a change would read the outage as a change in traffic, so none is shown`,
+    note: `Not compared: this store's entrance was counted by no agent (offline) ${parts}. Those hours are short by what nobody counted, so no change is shown ("— not counted").`,
+  };
 }

@@ -9,6 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
+import { outageChange } from "../model/traffic.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ, formatTransactions } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
@@ -60,9 +61,13 @@ export default function HeatmapView(props: ViewProps) {
   const convBefore = useQ(["conversion", store, prev.from, prev.to, r.now, true], (signal) => api.conversion(store, prev, signal), { enabled: r.ready && compare && sales });
   // Hourly traffic: the charts below, and each zone's enters for the people door counters count in
   // (DESIGN §7), shown as those zones' visits.
-  const hourly = useQ(["traffic", store, r.range.from, r.range.to, r.now, "hour"], (signal) => api.traffic(store, r.range, "hour", signal), { enabled: r.ready });
-  const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data) : undefined), [hourly.data]);
-  const entersBefore = useQ(["zone-enters", store, prev.from, prev.to, r.now], (signal) => api.traffic(store, prev, "day", signal).then(zoneEnters), { enabled: r.ready && compare });
+  const hourly = useQ(["traffic", store, r.range.from, r.range.to, r.now, "hour"], (signal) => api.trafficAnswer(store, r.range, "hour", signal), { enabled: r.ready });
+  const enters = useMemo(() => (hourly.data ? zoneEnters(hourly.data.buckets) : undefined), [hourly.data]);
+  const trafficBefore = useQ(["traffic-answer", store, prev.from, prev.to, r.now, "day"], (signal) => api.trafficAnswer(store, prev, "day", signal), { enabled: r.ready && compare });
+  const entersBefore = useMemo(() => ({ data: trafficBefore.data ? zoneEnters(trafficBefore.data.buckets) : undefined }), [trafficBefore.data]);
+  // The store's entrance counted by no agent for some open hours of either period (its agents offline): no change is
+  // given, "— not counted" (the chain view's and the digests' rule), or the outage would read as a drop, then as growth.
+  const outage = compare ? outageChange(hourly.data?.outages, trafficBefore.data?.outages, r.timeZone) : null;
   const figures = sales ? conversion : dwell;
   // No sales imported for the range: conversion is unknown ("–"), not 0 %.
   const withSales = (conversion.data?.store.transactions ?? 0) > 0;
@@ -107,7 +112,9 @@ export default function HeatmapView(props: ViewProps) {
   const exportCsv = () => {
     if (!scene) return;
     // Sales columns when there are sales to speak of; a door counter's columns when one counted people in.
-    const csv = heatmapCsv(scene, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency });
+    // An entrance outage in either period: no change in the export either, as on screen.
+    const shown = outage ? { ...scene, zones: scene.zones.map((z) => ({ ...z, change: null })) } : scene;
+    const csv = heatmapCsv(shown, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency });
     downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
 
@@ -149,6 +156,11 @@ export default function HeatmapView(props: ViewProps) {
           The previous period ({formatRange(prev, r.timeZone)}) is partial: the store's figures begin {formatDateTimeZ(figuresBegin(coverage)!, r.timeZone)}, so changes overstate growth.
         </div>
       )}
+      {outage && (
+        <div className="alert warn" data-testid="outage-compare" title={outage.title}>
+          {outage.note}
+        </div>
+      )}
       <div className="heat-grid">
         <section className="card heat-plan-card">
           <div className="card-h">
@@ -167,9 +179,9 @@ export default function HeatmapView(props: ViewProps) {
               <PlanStage
                 floor={r.layout.floor}
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
-                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} />}
+                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} outage={outage} />}
               >
-                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => changeText(z, scene.previousNoData, metric)} />}
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => outage?.text ?? changeText(z, scene.previousNoData, metric)} />}
               </PlanStage>
             )}
           </div>
@@ -191,7 +203,7 @@ export default function HeatmapView(props: ViewProps) {
             <h2>Ranking</h2>
             <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
           </div>
-          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} /> : <Loading />}
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} outage={outage} /> : <Loading />}
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} since={conversionSince(conversion.data.store.since, r.range, r.timeZone)} />}
@@ -206,7 +218,7 @@ export default function HeatmapView(props: ViewProps) {
   );
 }
 
-function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, currency }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean; currency: string | undefined }) {
+function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, currency, outage }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean; currency: string | undefined; outage: Outage }) {
   if (zones.length === 0) return <Empty title="No zones">This layout has no zones yet.</Empty>;
   const none = !noData && zones.every((z) => z.value === null || z.value === 0);
   return (
@@ -232,7 +244,12 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, cur
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
-              {compare && <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData, metric)}</td>}
+              {compare &&
+                (outage ? (
+                  <td className="num muted" data-change="outage" title={outage.title}>{outage.text}</td>
+                ) : (
+                  <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData, metric)}</td>
+                ))}
             </tr>
           ))}
         </tbody>
@@ -241,7 +258,10 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, cur
   );
 }
 
-function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean; currency: string | undefined }) {
+/** The comparison withheld for an entrance outage in either period (`outageChange`), or null. */
+type Outage = { text: string; title: string; note: string } | null;
+
+function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency, outage }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean; currency: string | undefined; outage: Outage }) {
   // A zone known only by its door counter: no one was followed in it, so no visitors and no dwell.
   const doorOnly = zone.doorIn !== null && (zone.tracked ?? 0) === 0;
   const d = doorOnly ? null : zone.dwell;
@@ -271,7 +291,7 @@ function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency }: { 
         {compare && (
           <>
             <dt>Previous {METRICS.find((m) => m.id === metric)!.label.toLowerCase()}</dt>
-            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric, false, currency)} (${changeText(zone, false, metric)})`}</dd>
+            <dd>{previousNoData ? "no data" : `${formatMetric(zone.previous, metric, false, currency)} (${outage?.text ?? changeText(zone, false, metric)})`}</dd>
           </>
         )}
       </dl>

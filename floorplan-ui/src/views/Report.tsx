@@ -14,7 +14,7 @@ import { useQ } from "../hooks/useQ.js";
 import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate, formatTransactions } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { figuresBegin, rangeHasData, rangeIsPartial } from "../model/coverage.js";
-import { slotsTotal, trafficSlots } from "../model/traffic.js";
+import { notCountedHours, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots } from "../model/traffic.js";
 import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useRemovedZones } from "../hooks/useRemovedZones.js";
@@ -33,7 +33,8 @@ export default function ReportView(props: ViewProps) {
   const { range, timeZone, layout } = r;
   const enabled = r.ready;
   const key = [store, range.from, range.to] as const;
-  const traffic = useQ(["report-traffic", ...key], (signal) => api.traffic(store, range, "day", signal), { enabled });
+  const answer = useQ(["report-traffic", ...key], (signal) => api.trafficAnswer(store, range, "day", signal), { enabled });
+  const traffic = { ...answer, data: answer.data?.buckets };
   const dwell = useQ(["report-dwell", ...key], (signal) => api.dwell(store, range, signal), { enabled });
   const conversion = useQ(["report-conversion", ...key], (signal) => api.conversion(store, range, signal), { enabled });
   const paths = useQ(["report-paths", ...key], (signal) => api.paths(store, range, 10, signal), { enabled });
@@ -48,6 +49,9 @@ export default function ReportView(props: ViewProps) {
   // Every day of the range, "no data" (null) before the store's first figures or after now, as the traffic chart shows them.
   const days = traffic.data && coverage ? trafficSlots(traffic.data, range, "day", timeZone, false, coverage) : [];
   const daysTotal = slotsTotal(days);
+  // The open hours nobody counted the store's entrance (its agents offline), per day: those days' enters are short by them.
+  const outage = answer.data?.outages ?? null;
+  const daysNotCounted = notCountedHours(days, outage);
   const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (d.value !== null && (!best || d.value > best.value!) ? d : best), null);
   const noData = coverage ? !rangeHasData(range, coverage) : false;
   const partial = coverage ? rangeIsPartial(range, coverage) : false;
@@ -121,15 +125,23 @@ export default function ReportView(props: ViewProps) {
               </p>
             )}
           </section>
+          {outage && (
+            <p className="alert warn" data-testid="report-outage">
+              {trafficOutageNote(outage, timeZone)}: {OUTAGE_MEANS}.
+            </p>
+          )}
           <section className="report-section">
             <h2>Enters per day</h2>
             <table className="table report-table" data-testid="report-days">
               <thead><tr><th>Day</th><th className="num">Enters</th></tr></thead>
               <tbody>
-                {days.map((d) => (
-                  <tr key={d.start} data-value={d.value ?? ""}>
+                {days.map((d, i) => (
+                  <tr key={d.start} data-value={d.value ?? ""} data-not-counted={daysNotCounted[i] || undefined}>
                     <td>{formatDate(d.start, timeZone)}</td>
-                    <td className={d.value === null ? "num muted" : "num"}>{d.value === null ? "no data" : formatCount(d.value)}</td>
+                    <td className={d.value === null ? "num muted" : "num"}>
+                      {d.value === null ? "no data" : formatCount(d.value)}
+                      {!!daysNotCounted[i] && <span className="warn-text small" title={`${trafficOutageNote(outage, timeZone)}: ${OUTAGE_MEANS}`}> · not counted {daysNotCounted[i]} h</span>}
+                    </td>
                   </tr>
                 ))}
                 <tr className="total"><th scope="row">Total</th><td className="num">{daysTotal === null ? "no data" : formatCount(daysTotal)}</td></tr>
