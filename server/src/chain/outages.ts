@@ -30,22 +30,38 @@ export async function entranceNotCounted(services: Services, store: string, rang
   const entrances = (layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id as string);
   const now = services.now();
   const starts = bucketStarts(range, "hour", timeZone);
-  let perHour: { zones: Record<string, number> }[] | null = null;
-  const gaps: Gap[] = [];
-  const zones: string[] = [];
+  // Each entrance's hours every agent counting it was offline in (within the range).
+  const offlineOf: [string, Gap[]][] = [];
   for (const zone of entrances) {
     const agents = (await storage.agents.zoneAgents(store, zone)).map((x) => x.agent);
     const offline = allOffline(agents, spans, now).filter((g) => g.from < range.to && g.to > range.from);
-    if (offline.length === 0) continue;
-    // The zone's enters per local hour, door counters' `in` included (traffic's figures), read once for every entrance.
-    try {
-      perHour ??= await (await services.analytics.get(store)).traffic(range, "hour", timeZone, (z, ts) => layouts.zoneKindAt(store, z, ts), layouts.changes(store));
-    } catch (err) {
-      // Hours older than the figures kept: nothing to say of them (their spans go with them).
-      if (err instanceof RetentionError) return null;
-      throw err;
-    }
-    const counts = starts.map((_, i) => perHour![i]?.zones[zone] ?? 0);
+    if (offline.length > 0) offlineOf.push([zone, offline]);
+  }
+  if (offlineOf.length === 0) return null;
+  // The entrances' enters per local hour, door counters' `in` included (traffic's figures), read once for them all and
+  // only for the hours those gaps touch (gapsNotCounted reads no other): a 4-hour outage in a month reads 4 hours, not 720.
+  const every = offlineOf.flatMap(([, g]) => g);
+  const lo = Math.min(...every.map((g) => g.from));
+  const hi = Math.max(...every.map((g) => g.to));
+  let i0 = starts.findIndex((s) => s + HOUR > lo);
+  let i1 = starts.length - 1;
+  while (i1 >= 0 && starts[i1]! >= hi) i1--;
+  if (i0 < 0 || i1 < i0) [i0, i1] = [0, starts.length - 1];
+  let read = { from: starts[i0]!, to: starts[i1 + 1] ?? range.to };
+  // The part's hours are the range's (local hours from a bucket's start); else the whole range, as before.
+  if (bucketStarts(read, "hour", timeZone).some((s, k) => s !== starts[i0 + k])) [i0, read] = [0, range];
+  let perHour: { zones: Record<string, number> }[];
+  try {
+    perHour = await (await services.analytics.get(store)).traffic(read, "hour", timeZone, (z, ts) => layouts.zoneKindAt(store, z, ts), layouts.changes(store));
+  } catch (err) {
+    // Hours older than the figures kept: nothing to say of them (their spans go with them).
+    if (err instanceof RetentionError) return null;
+    throw err;
+  }
+  const gaps: Gap[] = [];
+  const zones: string[] = [];
+  for (const [zone, offline] of offlineOf) {
+    const counts = starts.map((_, i) => perHour[i - i0]?.zones[zone] ?? 0);
     const opening = (await services.hours?.hoursNow(store)) ?? null;
     const own = gapsWhileOpen(
       gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),

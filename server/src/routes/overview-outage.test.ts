@@ -70,6 +70,26 @@ describe("GET /overview with a store whose entrance was counted by no agent one 
     expect(listed.length).toBeGreaterThan(0);
   });
 
+  it("reads the entrance's counts of the outage's hours only, not of the whole week asked", async () => {
+    const analytics = await t.server.services.analytics.get("afternoon");
+    const traffic = analytics.traffic;
+    const read: { from: number; to: number }[] = [];
+    analytics.traffic = (range, ...rest) => (read.push({ from: range.from, to: range.to }), traffic.call(analytics, range, ...rest));
+    let res;
+    try {
+      res = await t.get(`/api/v1/overview?from=${TODAY - 7 * DAY}&to=${TODAY}`);
+    } finally {
+      analytics.traffic = traffic;
+    }
+    expect(res.status).toBe(200);
+    // The same outage as the day's: its 4 hours.
+    const row = (res.body.stores as Row[]).find((s) => s.id === "afternoon")!;
+    expect(row.outages).toEqual({ range: { hours: 4, zones: ["entrance"], spans: [OUTAGE] }, previous: null, lastYear: null });
+    // Old code: the week's 168 hours of every zone, for each store with a span at every answer (bench:overview with 50
+    // such stores of 1,000: p95 x2.1 against the build before the outages).
+    expect(read).toEqual([OUTAGE]);
+  });
+
   it("compares the store's other days as before", async () => {
     const { row, totals } = await overview(OUT_DAY - 2 * DAY);
     expect(row("afternoon").likeForLike.previous).toBe(true);
