@@ -75,6 +75,11 @@ function expectedNow(path: string, body: Json): { now: Json; old: Json } {
     expect([b.layoutVersion, b.partial]).toEqual([2, false]);
     for (const z of b.zones) expect([z.offlineSince, z.offlineAgents], z.zone).toEqual([null, []]);
   }
+  if (path.startsWith("stores/shop/traffic")) {
+    // Traffic gained outages (6022151: the open hours nobody counted the entrance). The door counter is offline, but the
+    // camera counted the entrance through those hours: none.
+    expect((body as { outages: unknown }).outages, path).toBeNull();
+  }
   if (path === "stores/shop/alerts") {
     // The firing alert is the old server's, as it stored it: no second alert for the same condition.
     expect((body as { alerts: unknown[] }).alerts).toHaveLength(1);
@@ -208,8 +213,10 @@ describe("a PostgreSQL database a chain's server of 8611a54 wrote, opened by tod
     expect(await q("SELECT events::int, duplicates::int FROM agents WHERE store = 'shop' AND agent = 'cam-1'")).toEqual([{ events: 458, duplicates: 1 }]);
     expect(await entranceToday()).toBe(before + 1);
     // The old days' figures are unchanged by it.
-    for (const path of paths.filter((p) => p.startsWith("stores/shop/traffic") || p.startsWith("stores/shop/dwell")))
-      expect(await get(path), path).toEqual(recorded[path]);
+    for (const path of paths.filter((p) => p.startsWith("stores/shop/traffic") || p.startsWith("stores/shop/dwell"))) {
+      const { now, old } = expectedNow(path, (await get(path)) as Json);
+      expect(now, path).toEqual(old);
+    }
 
     // The next layout saved is numbered after the old build's two (migration 21 counts on from them).
     const { version: _version, store: _store, ...input } = recorded["stores/shop/layout"] as Record<string, unknown>;
