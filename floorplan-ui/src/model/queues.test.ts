@@ -127,7 +127,7 @@ describe("the editor and queues", () => {
 
   it("sets queueFor on a queue (saved with it), drops it when the kind changes, and follows a renamed zone", () => {
     const s = run(initialEditor("s", layout), { type: "updateZone", zone: "line", changes: { kind: "queue" } });
-    expect(JSON.stringify(draftProblems(s.draft))).toContain("queues for");
+    expect(JSON.stringify(draftProblems(s.draft))).toContain("choose it in its “Queue for” field");
     const q = run(s, { type: "updateZone", zone: "line", changes: { queueFor: "till" } });
     expect(line(q).queueFor).toBe("till");
     expect(draftProblems(q.draft)).toEqual([]);

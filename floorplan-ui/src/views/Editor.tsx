@@ -162,7 +162,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
     // A zone deleted (Delete key, the form's "Delete zone") took the focus with it: its Zones list button
     // or the form. A keyboard or screen-reader user carries on from the list (the zone after it), not
     // from the top of the page.
-    const gone = before.findIndex((z) => !state.draft.zones.some((n) => n.id === z.id));
+    // Deleted, not renamed: a new zone renamed takes its name's id, its list button and form remade (the focus left on them).
+    const gone = state.draft.zones.length < before.length ? before.findIndex((z) => !state.draft.zones.some((n) => n.id === z.id)) : -1;
     if (gone < 0 || (document.activeElement !== null && document.activeElement !== document.body)) return;
     const buttons = zoneList.current?.querySelectorAll("button");
     const next = buttons?.length ? buttons[Math.min(gone, buttons.length - 1)] : document.querySelector<HTMLElement>('[data-testid="draw-zone"]');
