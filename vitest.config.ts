@@ -42,9 +42,11 @@ const IGNORED = ["**/node_modules/**", "**/dist/**"];
 export default defineConfig({
   resolve: {
     // Unit tests run against the TypeScript sources; cross-process tests in test/ run the built dist.
-    alias: {
-      "@footfall/core": src("core"),
-    },
+    // Exact names: "@footfall/core" as a prefix would turn "@footfall/core/node" into a path below index.ts.
+    alias: [
+      { find: /^@footfall\/core$/, replacement: src("core") },
+      { find: /^@footfall\/core\/node$/, replacement: fileURLToPath(new URL("./core/src/node/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     testTimeout: 20_000,

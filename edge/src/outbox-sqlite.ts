@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { FootfallEvent } from "@footfall/core";
-import { makeDirs } from "./dirs.js";
+import { makeDirs } from "@footfall/core/node";
 import type { Outbox } from "./outbox.js";
 
 /** Options of a {@link SqliteOutbox}. */

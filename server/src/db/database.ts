@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { accessSync, chmodSync, closeSync, constants, existsSync, openSync, statfsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { makeDirs } from "@footfall/core/node";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -96,7 +97,7 @@ export function synchronousMode(env: NodeJS.ProcessEnv = process.env): "NORMAL" 
 export function prepareDataDir(dataDir: string): void {
   const what = `the data folder ${dataDir} (FOOTFALL_DATA_DIR)`;
   try {
-    makeDirs(dataDir);
+    makeDirs(dataDir, DIR_MODE);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason = {
@@ -126,26 +127,6 @@ export function prepareDataDir(dataDir: string): void {
     /* a file system that does not say: SQLite will tell */
   }
   if (free !== null && free < MIN_FREE_BYTES) throw new StorageError(diskFull(dataDir, free), "ENOSPC");
-}
-
-/**
- * `mkdir -p` with mode 0700, one level at a time (Node's recursive mkdir loops for ever where
- * mkdir fails with ENOENT under an existing parent, as in /proc).
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(d)) break;
-    missing.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      mkdirSync(d, { mode: DIR_MODE });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-  }
 }
 
 const diskFull = (where: string, free?: number) =>

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { makeDirs } from "../../dirs.js";
+import { makeDirs } from "@footfall/core/node";
 
 /**
  * A small JSON state file written atomically: a temporary file, fsync, rename. A crash leaves

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { makeDirs } from "../../dirs.js";
+import { makeDirs } from "@footfall/core/node";
 import type { Logger } from "../../log.js";
 import { errorMessage } from "../../log.js";
 import type { SaleUpload } from "./sales-upload.js";
