@@ -22,7 +22,8 @@ const HOUR = 3_600_000;
  * The hours (indices of `starts`) of [from, to) in which a zone of interest or the store's entrance
  * (its trips begin there) was counted by no agent: every agent that counts it offline by the recorded
  * offline spans (agent_offline_spans; an open one read to now), less the hours up to the last one
- * within a span that counted someone there (an agent cut off from the broker that kept counting
+ * within a span that counted someone there, by its visits or a door counter's `in` as traffic counts
+ * the zone (an agent cut off from the broker that kept counting, a camera or a door counter,
  * delivered those hours later), and only while the store was open by its opening hours (a closed
  * hour nobody counted is closed: 0 trips is right there, and an edge box switched off every night
  * leaves nothing out), as the forecast reads them (core allOffline, gapsNotCounted, gapsWhileOpen).
@@ -31,22 +32,22 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
   const storage = services.storage;
   const spans = await storage.offlineSpans.list(store, range.from, range.to);
   if (spans.length === 0) return { hours: new Set(), info: null };
-  const opening = (await services.hours?.hoursNow(store)) ?? null;
+  const opening = (await services.hours?.historyNow(store)) ?? null;
   const a = await services.analytics.get(store);
   const entrances = (services.layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
   const now = services.now();
   const hours = new Set<number>();
   const gaps: Gap[] = [];
   const names: string[] = [];
+  /** Enters per zone and local hour of `starts`, as traffic counts them (visits opened plus a door counter's `in`), read once. */
+  let perHour: { zones: Record<string, number> }[] | null = null;
   for (const zone of new Set([...zones, ...entrances])) {
     const agents = (await storage.agents.zoneAgents(store, zone)).map((x) => x.agent);
     const offline = allOffline(agents, spans, now).filter((g) => g.from < range.to && g.to > range.from);
     if (offline.length === 0) continue;
-    const counts: number[] = [];
-    for (const [i, start] of starts.entries()) {
-      const part = { from: Math.max(start, range.from), to: Math.min(starts[i + 1] ?? range.to, range.to) };
-      counts.push(offline.some((g) => g.from < part.to && g.to > part.from) ? await a.zoneVisits(zone, part) : 0);
-    }
+    // A door counter makes no visits: one cut off from the broker that kept counting delivered its `in` later, no outage.
+    perHour ??= await a.traffic(range, "hour", timeZone, (z, ts) => services.layouts.zoneKindAt(store, z, ts), services.layouts.changes(store));
+    const counts = starts.map((_, i) => perHour![i]?.zones[zone] ?? 0);
     const own = gapsWhileOpen(
       gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
       opening,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { chunks } from "../../../test/support/fixtures.js";
+import { chunks, EventFactory } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/shopper-sim.js";
 
@@ -15,6 +15,7 @@ import { promoLayout, salesCsv, simulateShoppers } from "../../../test/support/s
  * store's figures, and the result says so.
  */
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** Friday 20 Nov 2026, 16:00 in Paris (UTC+1). */
 const NOW = Date.UTC(2026, 10, 20, 15, 0, 0);
 const START = Date.UTC(2026, 10, 5, 23);
@@ -150,3 +151,66 @@ describe("an experiment whose control store's box is switched off every night wh
 });
 
 const metric2 = (r: Result, zone: string, m: string) => r.zones.find((z) => z.zone === zone)!.metrics.find((x) => x.metric === m)!;
+
+/**
+ * A control store whose entrance only a door counter counts (its camera follows shoppers from the
+ * aisles on): the door counter's link to the broker was down for a whole day of the after period.
+ * One such counter kept counting and delivered that day's counts later from its outbox: that day
+ * was counted, by the door's `in` as the store's traffic reads it, and is no outage (the chain view
+ * says so since b49e9cf). The other was switched off and counted nothing that day: the day's open
+ * hours are left out, and the result says which.
+ */
+describe("an experiment whose control store's door counter was offline a day of the after period", () => {
+  const DAY_OFF = { from: OUTAGE.from, to: OUTAGE.from + DAY };
+  let doors: Result;
+  beforeAll(async () => {
+    for (const [store, delivered, seed] of [["ctl-door", true, 15], ["ctl-door-off", false, 16]] as const) {
+      await t.putLayout(store, promoLayout());
+      const sim = simulateShoppers({ seed, agent: "cam-1", from: BEFORE.from, to: AFTER.to, tripsPerHour: 6, promoReach: () => 0.3 });
+      // The camera does not see the entrance: the door counter counts it, one count of the hour's trips at each hour's end.
+      for (const batch of chunks(sim.events.filter((e) => !("zone" in e) || e.zone !== "entrance"), 1000)) await t.ingest(store, "cam-1", batch);
+      const door = new EventFactory("door-1");
+      const perHour = new Map<number, number>();
+      for (const e of sim.events) if (e.type === "enter" && e.zone === "entrance") perHour.set(Math.floor(e.ts / HOUR) * HOUR, (perHour.get(Math.floor(e.ts / HOUR) * HOUR) ?? 0) + 1);
+      const counts = [...perHour].filter(([h]) => delivered || !(h >= DAY_OFF.from && h < DAY_OFF.to)).map(([h, n]) => door.count("entrance", h + HOUR - 1_000, n, n));
+      for (const batch of chunks(counts, 1000)) await t.ingest(store, "door-1", batch);
+      // Open 9:00-20:00, when its shoppers come.
+      const put = await t.request("PUT", `/api/v1/stores/${store}/hours`, {
+        hours: { weekly: Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ open: "09:00", close: "20:00" }]])), exceptions: [] },
+      });
+      expect(put.status).toBe(200);
+      await t.server.services.storage.offlineSpans.wentOffline(store, "door-1", DAY_OFF.from);
+      await t.server.services.storage.offlineSpans.cameOnline(store, "door-1", DAY_OFF.to);
+    }
+    const made = await t.request("POST", "/api/v1/experiments", {
+      name: "Promo table moved, door counters",
+      testStores: ["test-a"],
+      controlStores: ["ctl-door", "ctl-door-off"],
+      changeAt: CHANGE,
+      before: BEFORE,
+      after: AFTER,
+      zones: ["promo", "checkout"],
+    });
+    expect(made.status).toBe(200);
+    doors = (await t.get<Result>(`/api/v1/experiments/${made.body.id}/result`)).body;
+  }, 120_000);
+
+  it("reads the day a door counter delivered later as counted, and leaves out only the day of the one switched off", () => {
+    // Old code (a door counter's hours judged by visits, which it never makes): both stores "has 11 h nobody counted (entrance ...)".
+    expect(doors.warnings.filter((w) => w.includes("nobody counted"))).toEqual([
+      "the after period of the control store Promo store (ctl-door-off) has 11 h nobody counted (entrance: every agent counting it offline, 2026-11-15T09:00:00+01:00 to 2026-11-15T20:00:00+01:00): those hours are left out of its figures (trips, visits, dwell and the sales set against them), not read as nobody there; its sample is that much smaller",
+    ]);
+    // Old code: 2 * (462 - 66) after.
+    expect(doors.trips.control).toEqual({ before: 2 * 462, after: 462 + (462 - 66) });
+    expect(metric2(doors, "promo", "reach").verdict).toBe("no clear change");
+  });
+
+  it("says the same in the CSV the merchandiser exports", async () => {
+    const list = await t.get<{ experiments: { id: string; name: string }[] }>("/api/v1/experiments");
+    const id = list.body.experiments.find((e) => e.name === "Promo table moved, door counters")!.id;
+    const csv = await t.server.app.inject({ method: "GET", url: `/api/v1/experiments/${id}/result.csv`, headers: { authorization: `Bearer ${t.admin}` } });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain("(ctl-door-off) has 11 h nobody counted");
+    expect(csv.body).not.toContain("(ctl-door) has");
+  });
+});
