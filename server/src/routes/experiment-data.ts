@@ -71,8 +71,9 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
     if (last && last.to === from) last.to = to;
     else merged.push({ from, to });
   }
+  // A part of an hour (a period that begins or ends within one) is an hour left out, as the chain view counts it, not 0 h.
   const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
-  return { hours, info: { hours: Math.round(length / HOUR), zones: names, spans: merged } };
+  return { hours, info: { hours: Math.ceil(length / HOUR), zones: names, spans: merged } };
 }
 
 /**

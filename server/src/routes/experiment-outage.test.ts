@@ -214,3 +214,28 @@ describe("an experiment whose control store's door counter was offline a day of 
     expect(csv.body).not.toContain("(ctl-door) has");
   });
 });
+
+/**
+ * An after period that starts with the layout change, at 23:40, inside an outage that ends at
+ * midnight: 20 minutes of it nobody counted, which the warning must not call "0 h nobody counted"
+ * (a part of an hour is an hour left out, as the chain view counts it).
+ */
+describe("an experiment whose period begins inside an outage, in the middle of an hour", () => {
+  it("says 1 h nobody counted for the 20 minutes left out, not 0 h", async () => {
+    const changeAt = OUTAGE.to - 20 * 60_000;
+    const made = await t.request("POST", "/api/v1/experiments", {
+      name: "Changed at 23:40",
+      testStores: ["ctl-all"],
+      changeAt,
+      before: { from: changeAt - 7 * DAY, to: changeAt },
+      after: { from: changeAt, to: changeAt + DAY },
+      zones: ["promo"],
+    });
+    expect(made.status).toBe(200);
+    const r = (await t.get<Result>(`/api/v1/experiments/${made.body.id}/result`)).body;
+    // Old code: "the after period of the test store Promo store has 0 h nobody counted (...)".
+    expect(r.warnings.filter((w) => w.startsWith("the after period") && w.includes("nobody counted"))).toEqual([
+      "the after period of the test store Promo store has 1 h nobody counted (promo, entrance: every agent counting them offline, 2026-11-17T23:40:00+01:00 to 2026-11-18T00:00:00+01:00): those hours are left out of its figures (trips, visits, dwell and the sales set against them), not read as nobody there; its sample is that much smaller",
+    ]);
+  });
+});
