@@ -14,6 +14,7 @@ import { addAgent, footfallJson, type AgentCredentials } from "../../test/suppor
 import { batchJson, EventFactory, smallLayout } from "../../test/support/fixtures.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
+import { localServerConfig } from "../../test/support/in-process.js";
 
 const HTTP_PORT = 19530;
 const MQTT_PORT = 19531;
@@ -27,7 +28,7 @@ describe("an agent revoked or given a new password by the CLI while connected", 
   const url = `mqtt://127.0.0.1:${MQTT_PORT}`;
   beforeAll(async () => {
     server = await startServer(
-      { httpPort: HTTP_PORT, httpHost: "127.0.0.1", mqttPort: MQTT_PORT, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path, { httpPort: HTTP_PORT, mqttPort: MQTT_PORT }),
       { log: captured.log, uiDir: null },
     );
     token = (await server.services.storage.tokens.create("admin", null, Date.now())).token;

@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from "./server.js";
 import { logLines } from "../../test/support/log-lines.js";
 import { connectMqtt } from "../../test/support/mqtt.js";
 import { tempDir, waitFor } from "../../test/support/wait.js";
+import { localServerConfig } from "../../test/support/in-process.js";
 
 describe("agent status in the server's log", () => {
   const dir = tempDir("footfall-status-log-");
@@ -17,7 +18,7 @@ describe("agent status in the server's log", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer(
-      { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path),
       { log: captured.log, uiDir: null },
     );
   });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "./log.js";
 import { startServer, type RunningServer } from "./server.js";
-import { useTestServer } from "../../test/support/in-process.js";
+import { localServerConfig, useTestServer } from "../../test/support/in-process.js";
 import { tempDir } from "../../test/support/wait.js";
 
 const UI_DIR = fileURLToPath(new URL("../../floorplan-ui/dist", import.meta.url));
@@ -51,7 +51,7 @@ describe("security headers on the built UI", () => {
   beforeAll(async () => {
     if (!existsSync(`${UI_DIR}/index.html`)) throw new Error(`the UI is not built (${UI_DIR}): run \`npm run build --workspace floorplan-ui\``);
     server = await startServer(
-      { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path),
       { log: createLogger("silent"), uiDir: UI_DIR },
     );
   });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "./log.js";
 import { startServer, type RunningServer } from "./server.js";
 import { tempDir } from "../../test/support/wait.js";
+import { localServerConfig } from "../../test/support/in-process.js";
 
 /**
  * A server asked to stop (SIGTERM from systemd, `docker stop`) must stop within the grace its supervisor gives it
@@ -21,7 +22,7 @@ describe("stopping the server with a client's upload unfinished", () => {
     const dir = tempDir("footfall-shutdown-");
     dirs.push(dir);
     const server: RunningServer = await startServer(
-      { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path),
       { log: createLogger("silent"), uiDir: null },
     );
     const url = new URL(server.httpUrl);

@@ -19,6 +19,7 @@ import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import { startServer, type RunningServer } from "../server.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
+import { localServerConfig } from "../../../test/support/in-process.js";
 
 const STORE = "shop";
 const BROKER_PORT = 18811;
@@ -82,7 +83,7 @@ beforeAll(async () => {
     BROKER_PORT,
   );
   server = await startServer(
-    { httpPort: 8111, httpHost: "127.0.0.1", mqttPort: 18812, mqttUrl: mosquitto.url, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 30 * 60_000, maxAgeMs: 7 * 86_400_000 },
+    localServerConfig(dir.path, { httpPort: 8111, mqttPort: 18812, mqttUrl: mosquitto.url }),
     { log: createLogger("silent"), uiDir: null },
   );
   admin = await server.services.storage.tokens.add("admin", null, Date.now());

@@ -14,6 +14,7 @@ import { createLogger } from "../log.js";
 import { startServer, type RunningServer } from "../server.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import { OCCUPANCY_REFRESH_MS } from "./state-publisher.js";
+import { localServerConfig } from "../../../test/support/in-process.js";
 
 const STORE = "shop";
 const dir = tempDir("footfall-state-publish-");
@@ -26,7 +27,7 @@ async function startOn(broker: Mosquitto, dataDir: string, visitTimeoutMs: numbe
   await storage.agents.add(STORE, "cam-1", "camera", Date.now());
   await storage.close();
   const s = await startServer(
-    { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttUrl: broker.url, mqttUsername: undefined, mqttPassword: undefined, dataDir, visitTimeoutMs, maxAgeMs: 7 * 86_400_000 },
+    localServerConfig(dataDir, { mqttUrl: broker.url, visitTimeoutMs }),
     { log: createLogger("silent"), uiDir: null },
   );
   const admin = await s.services.storage.tokens.add("admin", null, Date.now());

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../server.js";
 import { logLines } from "../../../test/support/log-lines.js";
 import { tempDir } from "../../../test/support/wait.js";
+import { localServerConfig } from "../../../test/support/in-process.js";
 
 describe("the health check's log while the server is degraded", () => {
   const dir = tempDir("footfall-health-log-");
@@ -16,7 +17,7 @@ describe("the health check's log while the server is degraded", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer(
-      { httpPort: 19532, httpHost: "127.0.0.1", mqttPort: 19533, mqttHost: "127.0.0.1", mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path, { httpPort: 19532, mqttPort: 19533 }),
       { log: captured.log, uiDir: null },
     );
   });

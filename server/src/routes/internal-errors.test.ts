@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../server.js";
 import { logLines } from "../../../test/support/log-lines.js";
 import { tempDir } from "../../../test/support/wait.js";
+import { localServerConfig } from "../../../test/support/in-process.js";
 
 describe("an unexpected error in a request", () => {
   const dir = tempDir("footfall-internal-error-");
@@ -16,7 +17,7 @@ describe("an unexpected error in a request", () => {
   let token: string;
   beforeAll(async () => {
     server = await startServer(
-      { httpPort: 0, httpHost: "127.0.0.1", mqttPort: 0, mqttUrl: null, mqttUsername: undefined, mqttPassword: undefined, dataDir: dir.path, visitTimeoutMs: 1_800_000, maxAgeMs: 7 * 86_400_000 },
+      localServerConfig(dir.path),
       { log: captured.log, uiDir: null },
     );
     token = (await server.services.storage.tokens.create("admin", null, Date.now())).token;
