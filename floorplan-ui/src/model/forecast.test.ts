@@ -134,6 +134,13 @@ describe("occupancyOutlook", () => {
     expect(occupancyOutlook(occ([null, null], 10), at("14:20"), TZ)).toBeNull();
     expect(occupancyOutlook(occ([0.2, 0.4], 10), at("14:20"), TZ)).toBeNull();
   });
+  it("counts its hours ahead among the open ones, so the closed hours before opening do not hide the peak", () => {
+    // 14:00 .. ; the store closed until 16:00 (as a tablet read at 06:30 sees 06:00-08:00), then the
+    // demo store's morning: 3.4, 5.6, 6.6, 9.8, then 16.5 twice at 20:00 and 21:00, 13.2 at 22:00.
+    const e = [0, 0, 3.4, 5.6, 6.6, 9.8, 16.5, 16.5, 13.2];
+    expect(occupancyOutlook(occ(e, 100, [0, 1]), at("14:20"), TZ)!.text).toBe("Up to about 17 in the store around 20:00");
+    expect(occupancyOutlook(occ(e, 15, [0, 1]), at("14:20"), TZ)!.text).toBe("Expected over capacity at 20:00 (about 17 for 15)");
+  });
   it("says tomorrow for an hour after midnight", () => {
     // 14:00 .. ; read at 21:10: 21:00 5, 22:00 6, 23:00 7, 00:00 30 (over 18), 01:00 9.
     const e = Array.from({ length: 12 }, (_, i) => [5, 6, 7, 30, 9][i - 7] ?? 1);

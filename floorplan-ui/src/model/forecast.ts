@@ -131,18 +131,20 @@ export function outlookOrder<B, C extends { closedNow: boolean }>(busy: B | null
 }
 
 /**
- * The people expected inside in the next `hours` hours (the occupancy forecast), for the tablet:
+ * The people expected inside in the next `hours` open hours (the occupancy forecast), for the tablet:
  * "Expected over capacity at 17:00 (about 22 for 18)" when an hour goes over the capacity, else
  * "Up to about 25 in the store around 17:00" ("this hour, fewer later" when the hour under way is
- * the busiest). Closed hours are left out; null when nothing is
+ * the busiest). Closed hours are left out before the `hours` are counted: read before opening, a
+ * night's closed hours took the window, and at 06:30 it ended at 11:00, naming 11:00's 10 people as the
+ * peak under a busy line saying 12:00 to 14:00 (17 expected then). Null when nothing is
  * forecast (no dwell history) or fewer than one person is expected.
  */
 export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capacity" | "buckets">, now: number, timeZone: string, hours = 6): { text: string; over: boolean; at: number; expected: number } | null {
   const ahead = f.buckets
     .map((b, i) => ({ start: Date.parse(b.start), end: f.buckets[i + 1] ? Date.parse(f.buckets[i + 1]!.start) : Date.parse(b.start) + HOUR, expected: b.expected, closed: b.closed === true }))
-    .filter((h) => h.end > now)
+    .filter((h) => h.end > now && !h.closed)
     .slice(0, hours)
-    .filter((h): h is { start: number; end: number; expected: number; closed: boolean } => h.expected !== null && !h.closed);
+    .filter((h): h is { start: number; end: number; expected: number; closed: boolean } => h.expected !== null);
   if (!ahead.length) return null;
   const t = (ms: number) => formatTime(ms, timeZone, { label: false });
   const where = f.zone === null ? "in the store" : "in the zone";
