@@ -130,9 +130,66 @@ function dateIntervals(h: OpeningHours, civil: number, timeZone: string): OpenIn
     .filter((iv) => iv.to > iv.from);
 }
 
-/** Every open interval overlapping `range`, clipped to it, ascending, disjoint, touching ones merged. */
-export function openIntervals(h: OpeningHours, range: Range, timeZone: string): OpenInterval[] {
+/**
+ * One version of a store's opening hours in its history (migration 26): the hours (null: none, the
+ * store open at every hour) in force from `from` (epoch ms, when they were saved) until the next
+ * version's `from`.
+ */
+export interface HoursVersion {
+  from: number;
+  hours: OpeningHours | null;
+}
+
+/**
+ * A store's opening hours through time, versions ascending by `from`. The first version is in force
+ * since ever (the hours a store first had are the best word on its past: there were none recorded
+ * before), each later one from its `from`. A past day is judged by the hours in force then, not by
+ * today's.
+ */
+export type HoursHistory = readonly HoursVersion[];
+
+/** Opening hours as readers of the past take them: one schedule for all time, or a history. */
+export type StoreHours = OpeningHours | HoursHistory;
+
+/** Whether `h` is a history (else one schedule for all time). */
+export const isHoursHistory = (h: StoreHours): h is HoursHistory => Array.isArray(h);
+
+/** The hours in force at `ts` (null: none, open at every hour); a plain schedule is in force at every instant. */
+export function hoursAt(h: StoreHours, ts: number): OpeningHours | null {
+  if (!isHoursHistory(h)) return h;
+  let at: HoursVersion | undefined = h[0];
+  for (const v of h) if (v.from <= ts) at = v;
+  return at?.hours ?? null;
+}
+
+/**
+ * A history as simple as it can be said: null when no version has hours (the store is open at every
+ * hour throughout), the one schedule when a single version holds all time, else the history.
+ */
+export function compactHours(history: HoursHistory): StoreHours | null {
+  if (history.every((v) => v.hours === null)) return null;
+  if (history.length === 1) return history[0]!.hours;
+  return history;
+}
+
+/** Every open interval overlapping `range`, clipped to it, ascending, disjoint, touching ones merged; a history's each version over its own stretch. */
+export function openIntervals(h: StoreHours, range: Range, timeZone: string): OpenInterval[] {
   if (!(range.to > range.from)) return [];
+  if (isHoursHistory(h)) {
+    if (h.length === 0) return openIntervals(ALWAYS_OPEN, range, timeZone);
+    const out: OpenInterval[] = [];
+    h.forEach((v, i) => {
+      const from = Math.max(range.from, i === 0 ? -Infinity : v.from);
+      const to = Math.min(range.to, h[i + 1]?.from ?? Infinity);
+      if (!(to > from)) return;
+      for (const iv of openIntervals(v.hours ?? ALWAYS_OPEN, { from, to }, timeZone)) {
+        const prev = out[out.length - 1];
+        if (prev && iv.from <= prev.to) prev.to = Math.max(prev.to, iv.to);
+        else out.push({ ...iv });
+      }
+    });
+    return out;
+  }
   const first = Math.floor((range.from + offsetMs(range.from, timeZone)) / DAY) - 1;
   const last = Math.floor((range.to + offsetMs(range.to, timeZone)) / DAY) + 1;
   const out: OpenInterval[] = [];
@@ -153,7 +210,7 @@ export function openIntervals(h: OpeningHours, range: Range, timeZone: string): 
 const OPEN_LOOKUP_MS = 15 * DAY;
 
 /** The first instant in [from, now] the store is open by `h`, or null when it is closed throughout. */
-export function firstOpenIn(h: OpeningHours, from: number, now: number, timeZone: string): number | null {
+export function firstOpenIn(h: StoreHours, from: number, now: number, timeZone: string): number | null {
   for (let f = Math.min(from, now); f <= now; f += OPEN_LOOKUP_MS) {
     const first = openIntervals(h, { from: f, to: Math.min(now + 1, f + OPEN_LOOKUP_MS) }, timeZone)[0];
     if (first) return first.from;
@@ -162,7 +219,7 @@ export function firstOpenIn(h: OpeningHours, from: number, now: number, timeZone
 }
 
 /** Whether the store is open at `ts`. */
-export function isOpen(h: OpeningHours, ts: number, timeZone: string): boolean {
+export function isOpen(h: StoreHours, ts: number, timeZone: string): boolean {
   return openIntervals(h, { from: ts, to: ts + 1 }, timeZone).length > 0;
 }
 

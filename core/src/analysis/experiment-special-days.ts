@@ -4,7 +4,7 @@
  * holidays, where the period reaches into that day's hours. Shoppers on such a day are not a usual day's, and the weekday-hour adjustment cannot
  * tell them from the change: a period holding one is said to.
  */
-import { hoursOfDate, localDate, minutesOf, wallToUtc, WEEKDAYS, type HoursException, type HoursInterval, type OpeningHours } from "../alerts/hours.js";
+import { hoursOfDate, isHoursHistory, localDate, minutesOf, wallToUtc, WEEKDAYS, type HoursException, type HoursInterval, type StoreHours } from "../alerts/hours.js";
 import type { ExperimentPeriod } from "./experiment-periods.js";
 
 const DAY = 86_400_000;
@@ -35,7 +35,18 @@ const weekdayOfCivil = (civil: number): number => (((civil + 3) % 7) + 7) % 7;
  * before opening does not (a period ending at 00:37 that day). A closed exception on a day the store
  * is always closed changes nothing and is left out.
  */
-export function specialDaysIn(hours: OpeningHours | null | undefined, period: ExperimentPeriod, timeZone: string): SpecialDay[] {
+export function specialDaysIn(hours: StoreHours | null | undefined, period: ExperimentPeriod, timeZone: string): SpecialDay[] {
+  if (hours && isHoursHistory(hours)) {
+    // A history: each version's exceptions over the stretch of the period it was in force (a date split by a change: its first).
+    const days = new Map<string, SpecialDay>();
+    const versions = hours;
+    versions.forEach((v, i) => {
+      const from = Math.max(period.from, i === 0 ? -Infinity : v.from);
+      const to = Math.min(period.to, versions[i + 1]?.from ?? Infinity);
+      if (to > from) for (const d of specialDaysIn(v.hours, { ...period, from, to }, timeZone)) if (!days.has(d.date)) days.set(d.date, d);
+    });
+    return [...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
   if (!hours || hours.exceptions.length === 0 || !(period.to > period.from)) return [];
   // The local dates of the period's first and last instants, and every date between.
   const [first, last] = [localDate(period.from, timeZone), localDate(period.to - 1, timeZone)];

@@ -7,7 +7,7 @@
  * Before it, a slot has no data; from it on, a 0 is a real 0 (a closed store at night included).
  * A slot that starts at or after `now` has no data either (nothing can have been counted yet).
  */
-import { openIntervals, type OpeningHours } from "../alerts/hours.js";
+import { openIntervals, type StoreHours } from "../alerts/hours.js";
 import { localMidnight } from "./calendar.js";
 import type { TrafficBucket } from "./types.js";
 
@@ -34,7 +34,7 @@ export function firstDataStart(buckets: readonly TrafficBucket[]): number | null
  * without opening hours: unchanged. The UI's coverage, the digests and the chain view's
  * like-for-like all read it, so they agree on which periods are partial.
  */
-export function wholeFrom(first: number | null, hours: OpeningHours | null | undefined, timeZone: string): number | null {
+export function wholeFrom(first: number | null, hours: StoreHours | null | undefined, timeZone: string): number | null {
   if (first === null || !hours || !Number.isFinite(first)) return first;
   const day = localMidnight(first, timeZone);
   const opens = openIntervals(hours, { from: day, to: localMidnight(first, timeZone, 1) }, timeZone)[0]?.from;

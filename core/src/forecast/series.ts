@@ -1,7 +1,7 @@
 import type { EpochMs } from "../protocol/ids.js";
 import { bucketStarts, calendarDay, offsetMs } from "../domain/calendar.js";
 import type { Bucket, Range } from "../domain/types.js";
-import { openIntervals, type OpeningHours } from "../alerts/hours.js";
+import { openIntervals, type StoreHours } from "../alerts/hours.js";
 
 /**
  * A count series on the local calendar of a store: one value per local `hour` or `day` bucket
@@ -214,13 +214,13 @@ export function gapsNotCounted(starts: readonly EpochMs[], counts: readonly numb
 
 /**
  * The parts of `gaps` (outages nobody counted in) in which the store was open by its opening hours
- * `hours`, in `timeZone`; unchanged for a store without hours (null or undefined: open at every
- * hour). Nobody is missed while a store is closed, so a closed hour an agent was offline in is a
+ * `hours` (a history: the hours in force at each instant), in `timeZone`; unchanged for a store
+ * without hours (null or undefined: open at every hour). Nobody is missed while a store is closed, so a closed hour an agent was offline in is a
  * closed hour, no visitors, not an unknown one: an edge box switched off every night leaves no
  * gap, and a closed night inside a longer outage splits it at the night. The one rule of what an
  * outage left uncounted, for experiments and forecasts alike. Sorted, disjoint when `gaps` are.
  */
-export function gapsWhileOpen(gaps: readonly Gap[], hours: OpeningHours | null | undefined, timeZone: string): Gap[] {
+export function gapsWhileOpen(gaps: readonly Gap[], hours: StoreHours | null | undefined, timeZone: string): Gap[] {
   if (!hours) return gaps.map((g) => ({ from: g.from, to: g.to }));
   return gaps.flatMap((g) => openIntervals(hours, { from: g.from, to: g.to }, timeZone).map((iv) => ({ from: iv.from, to: iv.to })));
 }

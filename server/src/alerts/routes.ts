@@ -8,6 +8,7 @@ import {
   ACK_BY_MAX,
   ackByOf,
   AlertRuleSchema,
+  compactHours,
   AlertSchema,
   hoursProblems,
   localDate,
@@ -78,9 +79,35 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const range = parseRange(req.query, services.now());
       if (range.to - range.from > 400 * DAY) throw httpError(400, "to: at most 400 days after from");
-      const hours = await storage.hours.get(req.store!.id);
-      return { open: hours ? openIntervals(hours, range, req.store!.layout.timezone) : null };
+      // Each instant by the hours in force then (a past week before longer hours were saved: by the hours it had);
+      // null when no hours were in force at any instant of the range.
+      const history = await storage.hours.history(req.store!.id);
+      const inForce = history.filter((v, i) => (i === 0 || v.from < range.to) && (history[i + 1]?.from ?? Infinity) > range.from);
+      const hours = compactHours(history);
+      return { open: hours && inForce.some((v) => v.hours !== null) ? openIntervals(hours, range, req.store!.layout.timezone) : null };
     },
+  });
+
+  app.get("/hours/history", {
+    config: { auth: READERS },
+    schema: {
+      tags: ["alerts"],
+      summary: "Every version of the store's opening hours, oldest first: the first in force since ever, each later one from `from` (when it was saved)",
+      params: StoreParams,
+      response: {
+        200: Type.Object({
+          versions: Type.Array(
+            Type.Object({
+              from: Type.Integer({ description: "epoch ms the version took effect (saved); the first version is in force before it too" }),
+              hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: the hours were removed (always open)" }),
+            }),
+          ),
+          timezone: Type.String({ description: "the store's time zone (from its layout)" }),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => ({ versions: await storage.hours.history(req.store!.id), timezone: req.store!.layout.timezone }),
   });
 
   app.get("/occupancy-drift", {

@@ -4,13 +4,23 @@
  * (`?` placeholders, numbered for PostgreSQL), behind a `query(sql, args) -> rows` function each
  * adapter provides.
  */
-import type { Alert, AlertRule, OpeningHours } from "@footfall/core";
+import type { Alert, AlertRule, HoursVersion, OpeningHours } from "@footfall/core";
 
 /** Opening hours of stores, and what the closing reset of a door count corrected each day. */
 export interface HoursStore {
   get(store: string): Promise<OpeningHours | undefined>;
-  /** Replace a store's hours (null: remove them: the store is then treated as always open). */
+  /**
+   * Replace a store's hours (null: remove them: the store is then treated as always open). The change
+   * is kept as a new version of its history, in force from `now`; a clock at or before the last
+   * version's start (saved twice in one millisecond, another server's clock behind) replaces that
+   * version instead; saving the hours in force again adds none.
+   */
   set(store: string, hours: OpeningHours | null, now: number): Promise<void>;
+  /**
+   * Every version of the store's hours, oldest first (migration 26; core HoursHistory: the first is in
+   * force since ever, each later one from its `from`). Empty for a store that never had hours.
+   */
+  history(store: string): Promise<HoursVersion[]>;
   /** Record (or replace) the drift a closing reset corrected on a local date. */
   recordDrift(store: string, date: string, drift: number, at: number): Promise<void>;
   /** Drift by date, ascending, for dates in [from, to] (YYYY-MM-DD). */
@@ -117,6 +127,21 @@ export const ALERTS_SQL = `
 `;
 
 const K = 'text COLLATE "C" NOT NULL';
+/**
+ * Migration 26 for SQLite: each version of a store's opening hours, so a past day is judged by the
+ * hours in force that day (body NULL: hours removed, open at every hour). A store's current hours
+ * become its first version (a history's first version is in force since ever).
+ */
+export const HOURS_VERSIONS_SQL = `
+  CREATE TABLE store_hours_versions (
+    store TEXT NOT NULL,
+    valid_from INTEGER NOT NULL,
+    body TEXT,
+    PRIMARY KEY (store, valid_from)
+  ) STRICT;
+  INSERT INTO store_hours_versions (store, valid_from, body) SELECT store, updated_at, body FROM store_hours;
+`;
+
 /** Migration 5 for PostgreSQL (every key begins with the store: distributable by store on Citus). */
 export const ALERTS_PG_SQL = `
   CREATE TABLE store_hours (
@@ -153,6 +178,17 @@ export const ALERTS_PG_SQL = `
     at bigint NOT NULL,
     PRIMARY KEY (store, date)
   );
+`;
+
+/** Migration 26 for PostgreSQL, as SQLite's ({@link HOURS_VERSIONS_SQL}). */
+export const HOURS_VERSIONS_PG_SQL = `
+  CREATE TABLE store_hours_versions (
+    store ${K},
+    valid_from bigint NOT NULL,
+    body text,
+    PRIMARY KEY (store, valid_from)
+  );
+  INSERT INTO store_hours_versions (store, valid_from, body) SELECT store, updated_at, body FROM store_hours;
 `;
 
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
@@ -194,11 +230,26 @@ const NOTIFIED_AFTER: Record<Alert["state"], string> = {
 /** The hours and alerts stores over one adapter's `read` and `write` query functions. */
 export function alertStores(read: Query, write: Query, bool: (b: boolean) => unknown): { hours: HoursStore; alerts: AlertsStore } {
   const hours: HoursStore = {
+    // The versions are the hours' record (GET /hours reads the last); store_hours keeps the current ones too, as before 26.
     get: async (store) => {
-      const r = (await read("SELECT body FROM store_hours WHERE store = ?", [store]))[0];
-      return r ? (JSON.parse(String(r.body)) as OpeningHours) : undefined;
+      const r = (await read("SELECT body FROM store_hours_versions WHERE store = ? ORDER BY valid_from DESC LIMIT 1", [store]))[0];
+      return r && r.body !== null ? (JSON.parse(String(r.body)) as OpeningHours) : undefined;
     },
+    history: async (store) =>
+      (await read("SELECT valid_from, body FROM store_hours_versions WHERE store = ? ORDER BY valid_from", [store])).map((r) => ({
+        from: Number(r.valid_from),
+        hours: r.body === null ? null : (JSON.parse(String(r.body)) as OpeningHours),
+      })),
     set: async (store, h, now) => {
+      const body = h === null ? null : JSON.stringify(h);
+      const last = (await write("SELECT valid_from, body FROM store_hours_versions WHERE store = ? ORDER BY valid_from DESC LIMIT 1", [store]))[0];
+      const same = last ? (last.body ?? null) === body : body === null;
+      if (!same)
+        await write("INSERT INTO store_hours_versions (store, valid_from, body) VALUES (?, ?, ?) ON CONFLICT (store, valid_from) DO UPDATE SET body = excluded.body", [
+          store,
+          last ? Math.max(now, Number(last.valid_from)) : now,
+          body,
+        ]);
       if (h === null) await write("DELETE FROM store_hours WHERE store = ?", [store]);
       else
         await write("INSERT INTO store_hours (store, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at", [

@@ -62,7 +62,7 @@ export async function entranceNotCounted(services: Services, store: string, rang
   const zones: string[] = [];
   for (const [zone, offline] of offlineOf) {
     const counts = starts.map((_, i) => perHour[i - i0]?.zones[zone] ?? 0);
-    const opening = (await services.hours?.hoursNow(store)) ?? null;
+    const opening = (await services.hours?.historyNow(store)) ?? null;
     const own = gapsWhileOpen(
       gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
       opening,

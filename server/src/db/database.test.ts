@@ -211,3 +211,20 @@ describe("agents offline when the server is upgraded (migration 25)", () => {
     newer.close();
   });
 });
+
+describe("opening hours of a store when the server is upgraded (migration 26)", () => {
+  it("become the first version of its history, in force since ever; stores without hours get none", () => {
+    const dir = fresh();
+    const old = new Database(join(dir, "footfall.db"));
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version <= 25),
+    );
+    const body = { weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] };
+    old.prepare("INSERT INTO store_hours (store, body, updated_at) VALUES ('shop', ?, ?)").run(JSON.stringify(body), Date.UTC(2026, 5, 1));
+    old.close();
+    const db = openDatabase(dir);
+    expect(db.prepare("SELECT store, valid_from, body FROM store_hours_versions").all()).toEqual([{ store: "shop", valid_from: Date.UTC(2026, 5, 1), body: JSON.stringify(body) }]);
+    db.close();
+  });
+});

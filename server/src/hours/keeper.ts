@@ -5,13 +5,15 @@
  * that reset corrected: the day's net door count (in minus out) from the previous reset to the
  * closing, recorded per local date (GET /stores/:store/occupancy-drift).
  */
-import { doorCountStart, lastClosing, localDate, type OpeningHours } from "@footfall/core";
+import { compactHours, doorCountStart, lastClosing, localDate, type HoursHistory, type OpeningHours, type StoreHours } from "@footfall/core";
 import { spansOf } from "../aggregates/spans.js";
 import type { Logger } from "../log.js";
 import type { Storage } from "../storage/types.js";
 
 interface Entry {
   hours: OpeningHours | null;
+  /** Every version of the hours (migration 26), as last read. */
+  history: HoursHistory;
   at: number;
   loading: Promise<void> | null;
   timeZone: string | null;
@@ -75,6 +77,16 @@ export class HoursKeeper {
     return this.hoursOf(store) ?? null;
   }
 
+  /**
+   * The hours through time, for reading the past (a past day is judged by the hours in force that
+   * day): core compactHours of the store's history, read first when not yet read here; null when it
+   * never had hours (always open).
+   */
+  async historyNow(store: string): Promise<StoreHours | null> {
+    if (this.hoursOf(store) === undefined) await this.load(store);
+    return compactHours(this.entries.get(store)?.history ?? []);
+  }
+
   /** Since when the store's door count is summed at `now` (what the live occupancy uses). */
   doorCountSince(store: string, now: number, timeZone: string, midnight: number): number {
     const e = this.entries.get(store);
@@ -85,14 +97,15 @@ export class HoursKeeper {
   async load(store: string): Promise<void> {
     let e = this.entries.get(store);
     if (!e) {
-      e = { hours: null, at: -Infinity, loading: null, timeZone: null };
+      e = { hours: null, history: [], at: -Infinity, loading: null, timeZone: null };
       this.entries.set(store, e);
     }
     const entry = e;
     entry.loading ??= this.o.storage.hours
-      .get(store)
-      .then((h) => {
-        entry.hours = h ?? null;
+      .history(store)
+      .then((history) => {
+        entry.history = history;
+        entry.hours = history[history.length - 1]?.hours ?? null;
         entry.at = this.o.now();
       })
       .catch((err: Error) => this.o.log.error({ err: err.message, store }, "could not read the store's opening hours; trying again"))

@@ -36,6 +36,7 @@ const ROUTES: RouteCase[] = [
   { method: "GET", url: "/api/v1/stores/shop/hours", roles: EVERYONE },
   { method: "PUT", url: "/api/v1/stores/shop/hours", roles: [], payload: { hours: null } },
   { method: "GET", url: "/api/v1/stores/shop/hours/open", roles: EVERYONE },
+  { method: "GET", url: "/api/v1/stores/shop/hours/history", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/occupancy-drift", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/alert-rules", roles: EVERYONE },
   { method: "POST", url: "/api/v1/stores/shop/alert-rules", roles: [], payload: { kind: "occupancy", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: false } },

@@ -32,7 +32,7 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
   const storage = services.storage;
   const spans = await storage.offlineSpans.list(store, range.from, range.to);
   if (spans.length === 0) return { hours: new Set(), info: null };
-  const opening = (await services.hours?.hoursNow(store)) ?? null;
+  const opening = (await services.hours?.historyNow(store)) ?? null;
   const a = await services.analytics.get(store);
   const entrances = (services.layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
   const now = services.now();

@@ -214,7 +214,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stores = [];
       for (const s of storesOf(e)) {
         const timeZone = (layouts.at(s, e[p].from) ?? layouts.all(s)[0])?.timezone ?? "UTC";
-        stores.push({ label: labels.get(s) ?? s, days: specialDaysIn(await services.hours?.hoursNow(s), e[p], timeZone) });
+        stores.push({ label: labels.get(s) ?? s, days: specialDaysIn(await services.hours?.historyNow(s), e[p], timeZone) });
       }
       const w = specialDaysWarning(p, stores);
       if (w) special.push(w);

@@ -28,9 +28,12 @@ import {
   lognormalDwell,
   occupancyForecast,
   openIntervals,
+  hoursAt,
+  isHoursHistory,
+  localDate,
   type DwellCurve,
   type EpochMs,
-  type OpeningHours,
+  type StoreHours,
   type Series,
   type SpecialDays,
   allOffline,
@@ -381,7 +384,7 @@ export class ForecastService {
       Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)])
         .then(async ([h, hours, notCounted]) => {
           const u = await this.uncounted(e.store, e.zone, h, now, hours, e.timeZone, notCounted);
-          this.train(e, h, now, ForecastService.specialOf(hours), [...u.current, ...u.ended]);
+          this.train(e, h, now, ForecastService.specialOf(hours, e.timeZone), [...u.current, ...u.ended]);
         })
         .catch(() => undefined);
     }
@@ -435,7 +438,7 @@ export class ForecastService {
     zone: string | null,
     h: History,
     now: EpochMs,
-    hours: OpeningHours | null,
+    hours: StoreHours | null,
     timeZone: string,
     since: EpochMs | null,
   ): Promise<{ current: Gap[]; ended: Gap[] }> {
@@ -444,18 +447,31 @@ export class ForecastService {
     return { current, ended };
   }
 
-  /** The store's opening hours (null: none, always open), as the server's hours keeper has them. */
-  private async hours(store: string): Promise<OpeningHours | null> {
-    return (await this.app.services.hours?.hoursNow(store)) ?? null;
+  /** The store's opening hours through time (null: none, always open), as the server's hours keeper has them: the history's hours read as those in force then. */
+  private async hours(store: string): Promise<StoreHours | null> {
+    return (await this.app.services.hours?.historyNow(store)) ?? null;
   }
 
-  /** The forecaster's special days from opening hours: every exception date (closed, or special hours) is a holiday. */
-  private static specialOf(hours: OpeningHours | null): SpecialDays {
-    return hours && hours.exceptions.length > 0 ? { holidays: hours.exceptions.map((x) => x.date) } : {};
+  /**
+   * The forecaster's special days from opening hours: every exception date (closed, or special hours) is a holiday; of a
+   * history, each version's dates that fall while it was in force (last year's Christmas, pruned from today's list since, still is).
+   */
+  private static specialOf(hours: StoreHours | null, timeZone: string): SpecialDays {
+    if (!hours) return {};
+    const versions = isHoursHistory(hours) ? hours : [{ from: -Infinity, hours }];
+    const dates = new Set<string>();
+    versions.forEach((v, i) => {
+      const from = i === 0 ? null : localDate(v.from, timeZone);
+      const next = versions[i + 1];
+      const to = next ? localDate(next.from, timeZone) : null;
+      for (const x of v.hours?.exceptions ?? []) if ((from === null || x.date >= from) && (to === null || x.date <= to)) dates.add(x.date);
+    });
+    return dates.size > 0 ? { holidays: [...dates].sort() } : {};
   }
 
-  /** Buckets with no open minute forecast 0 with a zero-width band, flagged `closed`. */
-  private static closeBuckets(points: ForecastPoint[], hours: OpeningHours | null, horizon: Horizon, timeZone: string): (ForecastPoint & { closed?: true })[] {
+  /** Buckets with no open minute forecast 0 with a zero-width band, flagged `closed` (by the hours in force now: the forecast is of what comes). */
+  private static closeBuckets(points: ForecastPoint[], storeHours: StoreHours | null, horizon: Horizon, timeZone: string, now: number): (ForecastPoint & { closed?: true })[] {
+    const hours = storeHours === null ? null : hoursAt(storeHours, now);
     if (!hours) return points;
     return points.map((p, i) => {
       const to = points[i + 1]?.start ?? (horizon === "24h" ? p.start + HOUR : localMidnight(p.start, timeZone, 1));
@@ -488,7 +504,7 @@ export class ForecastService {
     const { current, ended: gaps } = await this.uncounted(store, zone, history, now, hours, timeZone, notCounted);
     // the current hours (within the history) left out, and whether the store was open at all since its agents went offline
     const currentKey = current.map((g) => `${g.from}-${Math.min(g.to, history.hourStart)}`).join(",");
-    const special = ForecastService.specialOf(hours);
+    const special = ForecastService.specialOf(hours, timeZone);
     if (this.due(e, now)) this.train(e, history, now, special, [...current, ...gaps]);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
@@ -508,6 +524,7 @@ export class ForecastService {
       hours,
       horizon,
       timeZone,
+      now,
     );
     const points: (ForecastPoint & { closed?: true })[] = gone ? forecast.map((p) => ({ index: p.index, start: p.start, lo: null, mid: null, hi: null, method: "none" })) : forecast;
     const body: Body = {

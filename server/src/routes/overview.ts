@@ -87,6 +87,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // says when it opens.
       const keeper = services.hours;
       const hoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.hoursNow(s.id)) ?? null] as const)));
+      // And through time (migration 26): a past period is judged by the hours in force then (closed throughout, whole from).
+      const pastHoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.historyNow(s.id)) ?? null] as const)));
       const zoneOf = new Map(stores.map((s) => [s.id, s.timezone]));
       const [cur, prev, last, live, agents] = await Promise.all([
         chainFigures(storage, subjects, range, ownCount, memo, openFrom(now), firsts),
@@ -125,7 +127,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
       );
       // From when each store's figures are whole (core's wholeFrom): a first day counted from its opening time is whole.
-      const wholeOf = new Map(stores.map((s) => [s.id, wholeFrom(firsts.get(s.id)?.first ?? null, hoursOf.get(s.id), s.timezone)]));
+      const wholeOf = new Map(stores.map((s) => [s.id, wholeFrom(firsts.get(s.id)?.first ?? null, pastHoursOf.get(s.id), s.timezone)]));
       // Each store's currency, its current layout's: amounts are added up within one currency only.
       const currencyOf = new Map(stores.map((s) => [s.id, layouts.current(s.id, now)?.currency ?? null]));
       // The oldest figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS): an earlier period before it has no data, the store is not new.
@@ -145,7 +147,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Whether a store was closed the whole of a period by its opening hours (a holiday's exception, a Sunday): its 0 enters
       // there are a closed store's, which the chain view says instead of leaving a bare "−100 %" to be read as nobody coming.
       const closedIn = (id: string, timeZone: string, period: { from: number; to: number }) => {
-        const h = hoursOf.get(id) ?? null;
+        const h = pastHoursOf.get(id) ?? null;
         return h !== null && openIntervals(h, period, timeZone).length === 0;
       };
       const groupsOf = new Map<string, string[]>();

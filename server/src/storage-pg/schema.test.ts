@@ -196,6 +196,7 @@ describe("the PostgreSQL schema", () => {
       "paths",
       "sales",
       "store_hours",
+      "store_hours_versions",
       "store_rollups",
       "store_rollups_pending",
       "transition_rollups",
@@ -315,5 +316,23 @@ describe("time partitions", () => {
     // Nothing left to drop before the same horizon; a month dropped is made again when needed.
     expect(await parts.dropBefore(Date.UTC(2026, 2, 20))).toEqual([]);
     expect((await parts.ensure([months[0]!])).sort()).toEqual(["events_p202601", "trips_p202601", "visits_p202601"]);
+  });
+});
+
+describe("opening hours when a PostgreSQL database is upgraded (migration 26)", () => {
+  it("become the first version of each store's history, in force since ever; stores without hours get none", async () => {
+    const db = freshDb();
+    await migratePg(
+      db,
+      PG_MIGRATIONS.filter((m) => m.version <= 25),
+    );
+    const body = JSON.stringify({ weekly: { mon: [{ open: "09:00", close: "19:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, exceptions: [] });
+    await db.query("INSERT INTO store_hours (store, body, updated_at) VALUES ('shop', $1, $2)", [body, Date.UTC(2026, 5, 1)]);
+    expect((await migratePg(db)).applied).toContain(26);
+    const { rows } = await db.query("SELECT store, valid_from::float8 AS valid_from, body FROM store_hours_versions");
+    expect(rows).toEqual([{ store: "shop", valid_from: Date.UTC(2026, 5, 1), body }]);
+    const storage = await openPgStorage(db.options.connectionString!);
+    expect(await storage.hours.history("shop")).toEqual([{ from: Date.UTC(2026, 5, 1), hours: JSON.parse(body) }]);
+    await storage.close();
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The storage contract of migration 5 (opening hours, door count drift, alert rules and alerts) and 22
- * (each alert's last change whose webhook deliveries are queued): called by ./contract.ts for every adapter.
+ * The storage contract of migration 5 (opening hours, door count drift, alert rules and alerts), 22
+ * (each alert's last change whose webhook deliveries are queued) and 26 (the opening hours' history): called by ./contract.ts for every adapter.
  */
 import { expect } from "vitest";
 import type { Alert, AlertRule, OpeningHours } from "@footfall/core";
@@ -46,6 +46,33 @@ export function alertsContract(test: (title: string, fn: (s: Storage) => Promise
       { date: "2026-06-11", drift: 2, at: T0 + 2000 },
     ]);
     expect(await s.hours.drift("shop", "2026-06-11", "2026-06-11")).toHaveLength(1);
+  });
+
+  test("opening hours keep their history (migration 26): each change a version from when it was saved, the same hours saved again none, a removal a version without hours", async (s) => {
+    const longer: OpeningHours = { ...hours, weekly: { ...hours.weekly, mon: [{ open: "08:00", close: "21:00" }] } };
+    expect(await s.hours.history("shop")).toEqual([]);
+    await s.hours.set("shop", null, T0 - 5); // removing hours a store never had: nothing to keep
+    expect(await s.hours.history("shop")).toEqual([]);
+    await s.hours.set("shop", hours, T0);
+    await s.hours.set("shop", longer, T0 + 1000);
+    await s.hours.set("shop", longer, T0 + 2000); // saved again unchanged
+    await s.hours.set("other", hours, T0 + 1500);
+    expect(await s.hours.history("shop")).toEqual([
+      { from: T0, hours },
+      { from: T0 + 1000, hours: longer },
+    ]);
+    expect(await s.hours.get("shop")).toEqual(longer);
+    await s.hours.set("shop", null, T0 + 3000);
+    expect(await s.hours.get("shop")).toBeUndefined();
+    // A clock behind the last change (another server's): the new hours replace that version, and are the ones in force.
+    await s.hours.set("shop", hours, T0 + 10);
+    expect(await s.hours.history("shop")).toEqual([
+      { from: T0, hours },
+      { from: T0 + 1000, hours: longer },
+      { from: T0 + 3000, hours },
+    ]);
+    expect(await s.hours.get("shop")).toEqual(hours);
+    expect(await s.hours.history("other")).toEqual([{ from: T0 + 1500, hours }]);
   });
 
   test("alert rules: saved, listed by id, replaced, removed; the stores with enabled rules", async (s) => {

@@ -13,6 +13,7 @@ const NAMING_TABLES = [
   "sales",
   "departments",
   "store_hours",
+  "store_hours_versions",
   "alert_rules",
   "webhooks",
   "accuracy_audits",
