@@ -9,8 +9,10 @@
  */
 import { allOffline, bucketStarts, gapsNotCounted, gapsWhileOpen, type Gap } from "@footfall/core";
 import { RetentionError } from "../analytics/store-analytics.js";
+import type { OfflineSpan } from "../analytics/offline-spans.js";
 import type { NotCounted } from "../routes/experiment-data.js";
 import type { Services } from "../services.js";
+import type { ZoneAgentRow } from "../storage/types.js";
 
 const HOUR = 3_600_000;
 
@@ -104,13 +106,38 @@ export async function chainOutages<K extends string>(
   const to = Math.max(...all.map((p) => p.to));
   const withSpans = await services.storage.offlineSpans.storesWithin(from, to);
   const none = Object.fromEntries(keys.map((k) => [k, null])) as Record<K, NotCounted | null>;
+  const once = readOnce(services, from, to);
   const byStore = await Promise.all(
     stores.map(async (s): Promise<[string, Record<K, NotCounted | null>]> => {
       if (!withSpans.has(s.id)) return [s.id, { ...none }];
       const out = {} as Record<K, NotCounted | null>;
-      for (const k of keys) out[k] = await entranceNotCounted(services, s.id, periods[k], s.timezone);
+      for (const k of keys) out[k] = await entranceNotCounted(once, s.id, periods[k], s.timezone);
       return [s.id, out];
     }),
   );
   return new Map(byStore);
+}
+
+/**
+ * `services` whose storage reads a store's offline spans and each of its zones' agents once for one answer over
+ * [from, to), however many of its periods read them (the overview's three: three reads of each otherwise). A
+ * period's spans are those of the whole read that overlap it, as `offlineSpans.list` selects them (same order).
+ */
+function readOnce(services: Services, from: number, to: number): Services {
+  const { storage } = services;
+  const spans = new Map<string, Promise<OfflineSpan[]>>();
+  const agents = new Map<string, Promise<ZoneAgentRow[]>>();
+  const list = (store: string, a: number, b: number): Promise<OfflineSpan[]> => {
+    if (a < from || b > to) return storage.offlineSpans.list(store, a, b);
+    let all = spans.get(store);
+    if (!all) spans.set(store, (all = storage.offlineSpans.list(store, from, to)));
+    return all.then((rows) => rows.filter((s) => s.from < b && (s.to === null || s.to > a)));
+  };
+  const zoneAgents = (store: string, zone: string): Promise<ZoneAgentRow[]> => {
+    const key = JSON.stringify([store, zone]);
+    let rows = agents.get(key);
+    if (!rows) agents.set(key, (rows = storage.agents.zoneAgents(store, zone)));
+    return rows;
+  };
+  return { ...services, storage: { ...storage, offlineSpans: { ...storage.offlineSpans, list }, agents: { ...storage.agents, zoneAgents } } };
 }

@@ -70,6 +70,35 @@ describe("GET /overview with a store whose entrance was counted by no agent one 
     expect(listed.length).toBeGreaterThan(0);
   });
 
+  it("reads the store's spans and its entrance's agents once an answer, not once for each of its periods", async () => {
+    const { offlineSpans, agents } = t.server.services.storage;
+    const [list, zoneAgents] = [offlineSpans.list, agents.zoneAgents];
+    const reads: string[] = [];
+    offlineSpans.list = (store, from, to) => (reads.push(`spans ${store}`), list(store, from, to));
+    agents.zoneAgents = (store, zone) => (reads.push(`agents ${store} ${zone}`), zoneAgents(store, zone));
+    const count = (read: string) => reads.filter((r) => r === read).length;
+    try {
+      expect((await overview(OUT_DAY)).row("afternoon").outages.range).toEqual({ hours: 4, zones: ["entrance"], spans: [OUTAGE] });
+      // Old code: 3 (the day, the day before, last year's).
+      expect(count("spans afternoon")).toBe(1);
+      reads.length = 0;
+      // A day from 16:00: the outage's last 2 hours in it, its first 2 in the previous period (the 24 hours before).
+      const from = OUT_DAY + 16 * HOUR;
+      const res = await t.get(`/api/v1/overview?from=${from}&to=${from + DAY}`);
+      expect(res.status).toBe(200);
+      const row = (res.body.stores as Row[]).find((s) => s.id === "afternoon")!;
+      expect(row.outages).toEqual({
+        range: { hours: 2, zones: ["entrance"], spans: [{ from, to: OUTAGE.to }] },
+        previous: { hours: 2, zones: ["entrance"], spans: [{ from: OUTAGE.from, to: from }] },
+        lastYear: null,
+      });
+      // Old code: 3 and 2 (the entrance's agents of each period with a span).
+      expect([count("spans afternoon"), count("agents afternoon entrance")]).toEqual([1, 1]);
+    } finally {
+      [offlineSpans.list, agents.zoneAgents] = [list, zoneAgents];
+    }
+  });
+
   it("reads the entrance's counts of the outage's hours only, not of the whole week asked", async () => {
     const analytics = await t.server.services.analytics.get("afternoon");
     const traffic = analytics.traffic;
