@@ -188,6 +188,15 @@ export function chainStore(read: Query, dialect: Dialect): ChainStore {
       const rows = await read(`SELECT s.store FROM (${list.sql}) s WHERE EXISTS (SELECT 1 FROM door_rollups d WHERE d.store = s.store AND d.grain = 1)`, [list.arg]);
       return rows.map((r) => str(r.store));
     },
+    doorZones: async (stores) => {
+      const out = new Map<string, string[]>();
+      if (!stores.length) return out;
+      const s = inStores(stores);
+      // aggregates.knownZones' doors (its day rows' zones), without its visit zones, for them all.
+      const rows = await read(`SELECT DISTINCT store, zone FROM door_rollups WHERE ${s.sql} AND grain = 1 ORDER BY store, zone`, [s.arg]);
+      for (const r of rows) (out.get(str(r.store)) ?? out.set(str(r.store), []).get(str(r.store))!).push(str(r.zone));
+      return out;
+    },
     firstHours: async (stores) => {
       const out = new Map<string, number>();
       if (!stores.length) return out;

@@ -28,7 +28,7 @@ export interface StoreNotCounted {
 }
 
 export async function chainNotCounted(
-  storage: Pick<Storage, "agents" | "aggregates">,
+  storage: Pick<Storage, "agents" | "chain">,
   /** `hours` and `timeZone`: the store's opening hours (null: none) in its zone; a zone closed now by them is not "not counted" (core notCountedWhileOpen). */
   stores: readonly { id: string; zones: readonly { id: string; name: string }[]; occupancyFrom: "door" | "zones"; hours?: OpeningHours | null; timeZone?: string }[],
   now: number,
@@ -40,21 +40,26 @@ export async function chainNotCounted(
         now,
       )
     : await readAll(storage, stores, now);
+  const zonesOf = stores.map((s) => {
+    const down = notCounted.get(s.id);
+    const of = down && s.hours && s.timeZone ? whileOpen(down, s.hours, now, s.timeZone) : down;
+    const zones: ZoneNotCounted[] = s.zones.flatMap((z) => {
+      const n = of?.get(z.id);
+      return n ? [{ zone: z.id, name: z.name, since: n.since, agents: n.agents }] : [];
+    });
+    return { s, zones };
+  });
+  // The door zones of the door-counted stores with a zone nobody counts (is it one their total holds?): one read for them all.
+  const doorZones = await storage.chain.doorZones(zonesOf.filter(({ s, zones }) => s.occupancyFrom === "door" && zones.length > 0).map(({ s }) => s.id));
   const out = new Map<string, StoreNotCounted>();
-  await Promise.all(
-    stores.map(async (s) => {
-      const down = notCounted.get(s.id);
-      const of = down && s.hours && s.timeZone ? whileOpen(down, s.hours, now, s.timeZone) : down;
-      const zones: ZoneNotCounted[] = s.zones.flatMap((z) => {
-        const n = of?.get(z.id);
-        return n ? [{ zone: z.id, name: z.name, since: n.since, agents: n.agents }] : [];
-      });
-      if (zones.length === 0) return out.set(s.id, { partial: false, zones });
-      const doorZones = s.occupancyFrom === "door" && zones.length > 0 ? (await storage.aggregates.knownZones(s.id)).doors : [];
-      const figures = notCountedFigures({ totalFrom: s.occupancyFrom, doorZones }, new Map(zones.map((z) => [z.zone, z])));
-      return out.set(s.id, { partial: figures.store !== undefined, zones });
-    }),
-  );
+  for (const { s, zones } of zonesOf) {
+    if (zones.length === 0) {
+      out.set(s.id, { partial: false, zones });
+      continue;
+    }
+    const figures = notCountedFigures({ totalFrom: s.occupancyFrom, doorZones: doorZones.get(s.id) ?? [] }, new Map(zones.map((z) => [z.zone, z])));
+    out.set(s.id, { partial: figures.store !== undefined, zones });
+  }
   return out;
 }
 

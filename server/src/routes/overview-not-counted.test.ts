@@ -76,3 +76,42 @@ describe("GET /overview while a store's camera is offline", () => {
     expect(o.totals.partialStores).toBe(0);
   });
 });
+
+describe("GET /overview while door-counted stores have an agent down", () => {
+  // nantes and rennes count their totals at the door (door-1 on the entrance), cam-1 follows the fruit stand.
+  const DOORS = ["nantes", "rennes"];
+  const doorStatus = (store: string, agent: string, state: "online" | "offline", at: number) =>
+    agents().recordStatus(store, agent, { state, ts: at, kind: agent.startsWith("door") ? "door" : "camera", version: "0.1.0" }, at);
+
+  it("reads the door zones of all such stores in one read, not each store's known zones, and says which total is partial", async () => {
+    clock = NOW + 4 * M;
+    for (const store of DOORS) {
+      await t.putLayout(store, smallLayout({ name: store }));
+      for (const agent of ["door-1", "cam-1"]) {
+        await agents().add(store, agent, agent.startsWith("door") ? "door" : "camera", NOW - 60 * M);
+        await doorStatus(store, agent, "online", NOW - 60 * M);
+      }
+      await t.ingest(store, "door-1", [new EventFactory("door-1").count("entrance", NOW - 5 * M, 3, 1)]);
+      await t.ingest(store, "cam-1", [new EventFactory("cam-1").enter("a", "fruit", NOW - 5 * M)]);
+    }
+    // nantes's camera is down (the fruit stand is not in its door total); rennes's door counter is (its total is partial).
+    clock = NOW + 5 * M;
+    await doorStatus("nantes", "cam-1", "offline", clock);
+    await doorStatus("rennes", "door-1", "offline", clock);
+    const { aggregates, chain } = t.server.services.storage;
+    const [knownZones, doorZones] = [aggregates.knownZones, chain.doorZones];
+    const reads: string[] = [];
+    aggregates.knownZones = (store) => (reads.push(`knownZones ${store}`), knownZones(store));
+    chain.doorZones = (stores) => (reads.push(`doorZones ${[...stores].sort().join(",")}`), doorZones(stores));
+    let o;
+    try {
+      o = await overview();
+    } finally {
+      [aggregates.knownZones, chain.doorZones] = [knownZones, doorZones];
+    }
+    expect(row(o, "nantes")).toMatchObject({ partial: false, notCounted: [{ zone: "fruit", agents: ["cam-1"] }] });
+    expect(row(o, "rennes")).toMatchObject({ partial: true, notCounted: [{ zone: "entrance", agents: ["door-1"] }] });
+    // Old code: one knownZones read (every visit zone and door zone of the store's days) for each of them.
+    expect(reads).toEqual(["doorZones nantes,rennes"]);
+  });
+});

@@ -809,6 +809,8 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         ]);
         expect(await s.chain.openVisitors(stores, T0 + HOUR)).toEqual([]);
         expect((await s.chain.doorStores(stores)).sort()).toEqual(["a", "b"]);
+        expect(Object.fromEntries(await s.chain.doorZones([...stores, "a"]))).toEqual({ a: (await s.aggregates.knownZones("a")).doors, b: (await s.aggregates.knownZones("b")).doors });
+        expect((await s.chain.doorZones([])).size).toBe(0);
         await s.sales.insert("a", [{ transaction: "t1", ts: T0 + HOUR, zone: "fruit", department: null, zones: ["fruit"], amount: 10.5, items: 1 }, { transaction: "t2", ts: T0 + 2 * HOUR, zone: "fruit", department: null, zones: ["fruit"], amount: 4, items: 1 }], T0);
         expect(await s.chain.sales(stores, T0, T0 + DAY)).toEqual([{ store: "a", transactions: 2, sales: 14.5 }]);
         await s.agents.add("a", "cam-1", "camera", T0);
