@@ -4,6 +4,7 @@ import { clockOffWarns, encodeClockSamples, formatClockOffset, WEEKDAYS, type Op
 import {
   agentJsonLines,
   agentList,
+  agentListOpened,
   agentTable,
   AGENT_LIST_STATUSES,
   clockOffCount,
@@ -155,6 +156,41 @@ const arbRow = fc
     }),
   );
 const arbRows = fc.uniqueArray(arbRow, { selector: (r) => `${r.store}/${r.agent}`, maxLength: 25 });
+
+describe("footfall agent list: the stores' hours it reads", () => {
+  const H = 3_600_000;
+  const hours: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+  const opening = { hours, timeZone: "Europe/Berlin" };
+
+  it("reads the hours of the stores with an agent down only, and lists what it lists with every store's", async () => {
+    const rows = [
+      // s: switched off after closing (no attention with its hours); up: heard a minute ago; gone: its only agent revoked.
+      row("s", "night", { state: "offline", statusTs: NOW - 6 * H - 45 * 60_000, lastReceivedAt: NOW - 6 * H - 45 * 60_000 - 10_000 }),
+      row("up", "cam-1", { state: "online", statusTs: NOW - 60_000, lastReceivedAt: NOW - 60_000 }),
+      row("gone", "cam-1", { state: "offline", statusTs: NOW - 9 * H, lastReceivedAt: NOW - 9 * H, revokedAt: NOW - 8 * H }),
+      row("new", "cam-1"),
+    ];
+    const read: string[] = [];
+    const entries = await agentListOpened(rows, {}, 30_000, NOW, async (s) => (read.push(s), opening));
+    expect(entries).toEqual(agentList(rows, {}, 30_000, NOW, () => opening));
+    expect(entries.find((e) => e.agent === "night")?.problems).toEqual([]);
+    // Old CLI: the hours (and with them the layouts) of every store, 1-2 reads each at every list.
+    expect(read).toEqual(["s"]);
+    read.length = 0;
+    expect(await agentListOpened(rows.slice(1), {}, 30_000, NOW, async (s) => (read.push(s), opening))).toEqual(agentList(rows.slice(1), {}, 30_000, NOW));
+    expect(read).toEqual([]);
+  });
+
+  it("lists what agentList lists with every store's hours, for any agents at any time", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbRows, fc.integer({ min: 0, max: 24 * 60 }), fc.boolean(), async (rows, minutes, some) => {
+        const now = NOW + minutes * 60_000;
+        const openingOf = (s: string) => (some && s.length % 2 === 0 ? null : opening);
+        expect(await agentListOpened(rows, {}, 30_000, now, async (s) => openingOf(s))).toEqual(agentList(rows, {}, 30_000, now, openingOf));
+      }),
+    );
+  });
+});
 
 describe("footfall agent list: properties", () => {
   it("lists exactly the agents asked for, by store then agent (byte order), one table line and one JSON line each", () => {

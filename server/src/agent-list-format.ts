@@ -93,6 +93,25 @@ export function agentList(
     .sort((a, b) => byId(a.store, b.store) || byId(a.agent, b.agent));
 }
 
+/**
+ * {@link agentList} with each store's opening hours, read (`openingOf`) only for the stores where they can change the
+ * answer: those with an agent flagged offline or silent without them (hours only ever take those flags away, from an
+ * agent down since its store closed). A chain whose agents are up reads none, not one or two reads for every store.
+ */
+export async function agentListOpened(
+  rows: readonly AgentRow[],
+  filter: AgentListFilter,
+  warnMs: number,
+  now: number,
+  openingOf: (store: string) => Promise<StoreOpening | null>,
+): Promise<AgentListEntry[]> {
+  const without = agentList(rows, filter, warnMs, now);
+  const stores = [...new Set(without.filter((e) => e.problems.includes("offline") || e.problems.includes("silent")).map((e) => e.store))];
+  if (stores.length === 0) return without;
+  const openings = new Map(await Promise.all(stores.map(async (s) => [s, await openingOf(s)] as const)));
+  return agentList(rows, filter, warnMs, now, (s) => openings.get(s));
+}
+
 /** How many online agents (not revoked) have a clock flagged past `warnMs`: the gauge footfall_agents_clock_off. */
 export function clockOffCount(rows: readonly AgentRow[], warnMs: number): number {
   return agentList(rows, { statuses: ["online"] }, warnMs).filter((e) => e.clockWarn).length;

@@ -12,7 +12,7 @@ import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, isBrokerUserName, mosquittoFile
 import { VERSION } from "./version.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
-import { AGENT_LIST_STATUSES, agentJsonLines, agentList, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
+import { AGENT_LIST_STATUSES, agentJsonLines, agentListOpened, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
 import { storedOpening } from "./analytics/zone-tracking.js";
 import { knownStores, nearestStores, newStoreNote, unknownStoreMessage, unknownStores } from "./store-check.js";
 import { AUDIT_LIMIT_DEFAULT, AUDIT_LIMIT_MAX, auditTable } from "./audit-list-format.js";
@@ -286,10 +286,9 @@ agent
       // A store named that the folder does not know is a typo: an empty list (exit 0) would read "none offline".
       if (opts.store?.length) await requireKnownStores(storage, opts.store, config, "`footfall agent list` without --store lists every store's agents");
       const filter = { stores: opts.store ?? [], statuses: opts.status ?? [] };
-      // Each store's opening hours, as the Agents API reads them: an agent down since its store closed needs no attention until it opens.
+      // Opening hours, as the Agents API reads them: an agent down since its store closed needs no attention until it opens (read for the stores with one down only).
       const now = Date.now();
-      const openings = new Map(await Promise.all([...new Set(rows.map((r) => r.store))].map(async (s) => [s, await storedOpening(storage, s, now)] as const)));
-      const entries = agentList(rows, filter, warnMs, now, (s) => openings.get(s));
+      const entries = await agentListOpened(rows, filter, warnMs, now, (s) => storedOpening(storage, s, now));
       const missing = storesWithoutAgents(rows, filter.stores);
       if (entries.length > 0 && missing.length > 0) process.stderr.write(`footfall: note: no agents in store ${missing.map((m) => `"${m}"`).join(", ")}\n`);
       if (entries.length === 0) {
