@@ -67,9 +67,13 @@ export function App() {
     });
   }, []);
 
-  /** Opens a session; returns the message to show when the token is refused. */
+  /**
+   * Opens a session; returns the message to show when the token is refused, in the words of where
+   * it came from: typed (pasted in the form), a link's (a kiosk link opened on a tablet: nothing was
+   * saved there, so "your saved token" sent staff looking for a setting), or the one saved.
+   */
   const signIn = useCallback(
-    async (token: string, typed: boolean): Promise<string | null> => {
+    async (token: string, typed: boolean, fromLink = false): Promise<string | null> => {
       // What was pasted may hold the token rather than be it (token add's JSON line, a kiosk link).
       const clean = tokenFromPaste(token);
       try {
@@ -82,7 +86,11 @@ export function App() {
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
           tokenStorage.clear();
-          const message = typed ? "That token was not accepted: it is wrong, expired or revoked. Check it and paste it again." : "Your saved token is no longer accepted. Sign in with a new one.";
+          const message = typed
+            ? "That token was not accepted: it is wrong, expired or revoked. Check it and paste it again."
+            : fromLink
+              ? "The token in the link you opened was not accepted: it is wrong, expired or revoked. Ask an admin for a new link (or a token to paste here)."
+              : "Your saved token is no longer accepted. Sign in with a new one.";
           if (!typed) setAuth({ status: "out", message });
           return message;
         }
@@ -102,7 +110,7 @@ export function App() {
       navigate(withParams(route, { token: null }), true);
     }
     const token = fromUrl ?? tokenStorage.get();
-    if (token) void signIn(token, false);
+    if (token) void signIn(token, false, Boolean(fromUrl));
     else setAuth({ status: "out", message: null });
     // Once, at the first render: later route or token changes go through their own handlers.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -117,7 +125,7 @@ export function App() {
     if (!fromUrl || fromUrl === tokenSeen.current) return;
     tokenSeen.current = fromUrl;
     navigate(withParams(route, { token: null }), true);
-    void signIn(fromUrl, false);
+    void signIn(fromUrl, false, true);
     // Only a new token in the link starts this; the route it came with is read as it is then.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [route.params.token]);

@@ -46,3 +46,23 @@ describe("signing in with what the token was copied from", () => {
   });
 });
 
+
+describe("a kiosk link whose token is refused", () => {
+  it("says the link's token was not accepted and what to ask for, not 'Your saved token'", async () => {
+    // A tablet given a kiosk link made with a token since revoked: nothing was ever saved on it.
+    const made = await t.shop.api.request<{ token: string; id: string }>("POST", "/api/v1/tokens", { role: "staff", store: "shop", label: "front tablet" });
+    expect((await t.shop.api.request("DELETE", `/api/v1/tokens/${made.body.id}`)).status).toBe(200);
+    const page = await t.browser.page({ width: 768, height: 1024 });
+    await page.addInitScript(() => localStorage.removeItem("footfall.token"));
+    await page.goto(`${t.server.httpUrl}/#/live/shop?kiosk=1&token=${made.body.token}`);
+    const refused = page.getByRole("alert").filter({ hasText: "accepted" }).first();
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(
+      "The token in the link you opened was not accepted: it is wrong, expired or revoked. Ask an admin for a new link (or a token to paste here).",
+    );
+    expect(await page.getByText("Your saved token").count()).toBe(0);
+    // The token is out of the address bar (it never reaches a server log or a screenshot of the tablet).
+    expect(await page.evaluate(() => location.hash)).toBe("#/live/shop?kiosk=1");
+    await page.close();
+  });
+});
