@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, configFromEnv, haDiscoveryPrefix, ignoredSettings, LOG_LEVELS } from "./config.js";
+import { publicUrl } from "./digests/links.js";
 
 describe("configFromEnv", () => {
   it("works with nothing set (the demo's defaults)", () => {
@@ -45,6 +46,16 @@ describe("configFromEnv", () => {
       expect(() => configFromEnv({ FOOTFALL_SMTP_URL: bad })).not.toThrow(/secret/);
     }
     for (const good of ["smtp://user:pass@mail.example.com:587", "smtps://mail.example.com", "smtp://127.0.0.1:2525"]) expect(() => configFromEnv({ FOOTFALL_SMTP_URL: good })).not.toThrow();
+  });
+
+  it("refuses a public URL (the digests' links into the UI) that is not http(s), and takes one behind a proxy's path", () => {
+    for (const bad of ["footfall.example.com", "ftp://footfall.example.com/"]) {
+      expect(() => configFromEnv({ FOOTFALL_PUBLIC_URL: bad })).toThrow(ConfigError);
+      expect(() => configFromEnv({ FOOTFALL_PUBLIC_URL: bad })).toThrow(/^FOOTFALL_PUBLIC_URL=".*" is not an http:\/\/ or https:\/\/ URL: write the address people open the UI at/);
+    }
+    expect(() => configFromEnv({ FOOTFALL_PUBLIC_URL: "https://footfall.example.com/ops" })).not.toThrow();
+    expect(publicUrl({ FOOTFALL_PUBLIC_URL: "https://footfall.example.com/ops" })).toBe("https://footfall.example.com/ops/");
+    expect(publicUrl({ FOOTFALL_HTTP_PORT: "8081" })).toMatch(/^http:\/\/[^/]+:8081\/$/);
   });
 
   it("refuses a Home Assistant discovery prefix holding an MQTT wildcard, which made the broker cut the server's link (and its ingest) every second", () => {

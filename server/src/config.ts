@@ -1,5 +1,6 @@
 import { DEFAULT_CLOCK_WARN_MS, LIMITS, LOG_LEVELS } from "@footfall/core";
 import { resolve } from "node:path";
+import { publicUrlProblem } from "./digests/links.js";
 
 /** Server settings, from the environment with defaults that work for a demo. */
 export interface ServerConfig {
@@ -166,6 +167,8 @@ function checkOtherSettings(env: NodeJS.ProcessEnv): void {
   haDiscoveryPrefix(env);
   intFrom(env, "FOOTFALL_DIGEST_CHECK_MS", 60_000, 1_000, 86_400_000);
   intFrom(env, "FOOTFALL_DIGEST_ATTEMPTS", 6, 1, 20);
+  const publicUrl = publicUrlProblem(env);
+  if (publicUrl) throw new ConfigError(publicUrl);
   const smtp = env.FOOTFALL_SMTP_URL;
   if (smtp) {
     let protocol = "";

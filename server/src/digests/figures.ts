@@ -3,7 +3,7 @@
  * period before: enters, visitors, conversion, median dwell (core's store dwell, the chain view's
  * figure), per-zone visits, and enters per hour (daily) or day (weekly) for the chart.
  */
-import { compactHours, conversionSpan, localMidnight, storeConversion, wholeFrom, type Layout } from "@footfall/core";
+import { conversionSpan, localMidnight, storeConversion, wholeFrom, type Layout } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
 import { medianOf, mergeSketch, stayDwellSketch, visitorsOf, type DenseSketch } from "../chain/figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
@@ -35,6 +35,8 @@ export interface Figures {
   series: number[];
   /** False when the period lies (partly) beyond the retention horizon. */
   complete: boolean;
+  /** Each store's own figures (by store id): the digest's store rows (figuresOf sets it). */
+  byStore?: Map<string, Figures>;
 }
 
 /**
@@ -79,8 +81,7 @@ export async function storeStart(services: Services, store: string, until: numbe
   const from = await storeDataStart(services, store, until);
   const layout = ((await services.layouts.load(store)) as readonly Layout[]).at(-1);
   if (from === null || !layout) return { store, from, whole: from };
-  // The hours in force on that first day (a history: each day by its own), not today's.
-  const hours = services.hours ? await services.hours.historyNow(store) : compactHours(await services.storage.hours.history(store));
+  const hours = services.hours ? await services.hours.hoursNow(store) : await services.storage.hours.get(store);
   return { store, from, whole: wholeFrom(from, hours, layout.timezone) };
 }
 
@@ -146,7 +147,7 @@ async function storeFigures(services: Services, store: string, from: number, to:
  */
 export async function figuresOf(services: Services, stores: readonly string[], from: number, to: number, bucket: "hour" | "day", timeZone?: string): Promise<Figures> {
   const each = await Promise.all(stores.map((s) => storeFigures(services, s, from, to, bucket, timeZone)));
-  if (each.length === 1) return each[0]!;
+  if (each.length === 1) return { ...each[0]!, byStore: new Map([[stores[0]!, each[0]!]]) };
   const out: Figures = { enters: 0, visitors: null, transactions: 0, conversion: null, dwellMedianS: null, dwell: { hist: new Float64Array(0), closed: 0 }, zones: [], series: [], complete: each.length > 0 };
   // The enters of the stores with a sale recorded: a store whose sales are not imported would lower the group's conversion.
   let entersSold = 0;
@@ -173,6 +174,7 @@ export async function figuresOf(services: Services, stores: readonly string[], f
   out.visitorsLeftOut = counted > 0 ? uncounted : 0;
   out.conversion = storeConversion(out.transactions, entersSold);
   out.dwellMedianS = medianOf(out.dwell.hist, out.dwell.closed);
+  out.byStore = new Map(stores.map((s, i) => [s, each[i]!]));
   return out;
 }
 

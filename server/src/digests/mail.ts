@@ -11,6 +11,8 @@ import { entranceNotCounted } from "../chain/outages.js";
 import { currentNote, outageNote, partialNote, partialStores, type StoreOutage } from "./coverage.js";
 import { biggestChanges, figuresOf, storeStart, type Change, type Figures } from "./figures.js";
 import { hoursOf, localDate, type Period } from "./schedule.js";
+import { digestLinks, publicUrl, type DigestLinks } from "./links.js";
+import { digestWebhookData, type DigestWebhookData } from "./webhook.js";
 import { formatChangeFrom, formatDuration, formatPoints, formatRelativeChange, formatShare, localTime, MINUS, pointsChange, shownName, STORE_DWELL_LABEL, zonesByClock } from "@footfall/core";
 
 export const CHART_CID = "chart@footfall";
@@ -158,10 +160,23 @@ export interface DigestContent {
   mail: DigestMail;
   now: Figures;
   before: Figures;
+  /** The same figures for a webhook (./webhook.ts): the mail's text and its figures as numbers. */
+  webhook: DigestWebhookData;
+  links: DigestLinks;
 }
 
-/** Builds the digest of `d` for `period`. */
-export async function composeDigest(services: Services, d: Digest, period: Period, from: string): Promise<DigestContent | null> {
+/** A store's row of a digest: its enters in the period (null: no data), the period before's, the change as the mail writes it, its Report. */
+export interface StoreRow {
+  store: string;
+  name: string;
+  enters: number | null;
+  before: number | null;
+  change: string;
+  url: string;
+}
+
+/** Builds the digest of `d` for `period`; its links go to the UI at `base` (FOOTFALL_PUBLIC_URL). */
+export async function composeDigest(services: Services, d: Digest, period: Period, from: string, base: string = publicUrl()): Promise<DigestContent | null> {
   const target = await digestTarget(services, d);
   if (!target) return null;
   if (target.timeZone === null) throw new Error(target.problem ?? "no time zone");
@@ -260,6 +275,19 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
         ? `${prevWord}: ${int(c.before)}, not compared`
         : `${signedInt(c.delta)}${!withRatio || c.ratio === null ? "" : `, ${formatRelativeChange(c.ratio)}`}`;
   const stores = d.scope === "group" ? `Stores: ${target.stores.map(label).sort((a, b) => a.localeCompare(b)).join(", ")}` : "";
+  // Each store's row, with the UI page that shows its figures (its Report of the period), and the chain view of the same hours.
+  const storeZones = await Promise.all(target.stores.map(async (id) => ({ id, timeZone: (await services.layouts.load(id)).at(-1)?.timezone ?? null })));
+  const links = digestLinks(base, d, period, tz, storeZones);
+  const storeRows: StoreRow[] = target.stores
+    .map((store) => {
+      const n = now.byStore?.get(store)?.enters ?? 0;
+      const b = before.byStore?.get(store)?.enters ?? 0;
+      const row: Change = { store, zoneId: "", zone: "", now: n, before: b, delta: n - b, ratio: b > 0 ? (n - b) / b : null };
+      const noData = !counted(period, store);
+      return { store, name: label(store), enters: noData ? null : n, before: counted(period.previous, store) ? b : null, change: noData ? "" : zoneChange(row, true), url: links.stores[store]! };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name) || a.store.localeCompare(b.store));
+  const storeLine = (r: StoreRow) => `${r.enters === null ? NO_DATA : `${int(r.enters)} enters`}${r.change ? ` (${r.change})` : ""}`;
   const text = [
     subject,
     "",
@@ -267,6 +295,10 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     "",
     changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
     ...changes.map((c) => `  ${zoneLabel(c)}: ${int(c.now)} (${zoneChange(c, true)})`),
+    "",
+    d.scope === "group" ? "By store (enters), each with its Report:" : "",
+    ...(d.scope === "group" ? storeRows.map((r) => `  ${r.name}: ${storeLine(r)}\n    ${r.url}`) : []),
+    d.scope === "group" ? `Chain view of these stores: ${links.chain}` : `Report: ${storeRows[0]?.url ?? ""}\nChain view: ${links.chain}`,
     "",
     stores,
     prevNote,
@@ -287,12 +319,37 @@ ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a
 <h3>Biggest changes</h3>
 ${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
+${
+  d.scope === "group"
+    ? `<h3>By store</h3>\n<table cellpadding="6" style="border-collapse:collapse">\n<tr style="text-align:left;border-bottom:1px solid #d9dee3"><th>Store</th><th>Enters</th><th>${esc(prevWord)}</th></tr>\n${storeRows
+        .map((r) => `<tr><td><a href="${esc(r.url)}">${esc(r.name)}</a></td><td><b>${r.enters === null ? NO_DATA : int(r.enters)}</b></td><td>${esc(r.change)}</td></tr>`)
+        .join("\n")}\n</table>\n<p><a href="${esc(links.chain)}">Open these stores in the chain view</a></p>`
+    : `<p><a href="${esc(storeRows[0]?.url ?? "")}">Open the report of this ${d.frequency === "daily" ? "day" : "week"}</a> · <a href="${esc(links.chain)}">Chain view</a></p>`
+}
 ${stores ? `<p>${esc(stores)}</p>` : ""}${prevNote ? `<p><b>${esc(prevNote)}</b></p>` : ""}${nowNote ? `<p><b>${esc(nowNote)}</b></p>` : ""}${outNote ? `<p><b>${esc(outNote)}</b></p>` : ""}${note ? `<p><i>${esc(note)}</i></p>` : ""}
 <p style="color:#7b8794;font-size:12px">Times in ${esc(tz)}. Sent by Footfall; an admin changes or stops this digest in the UI (Admin &gt; Digests).</p>
 </body></html>`;
+  const compared = !(nowNoData || beforeNoData || prevPartial || nowPartial);
+  const webhook = digestWebhookData({
+    d,
+    name: shownName(target.name),
+    period,
+    timeZone: tz,
+    subject,
+    text,
+    now: nowNoData ? null : now,
+    before: beforeNoData ? null : before,
+    compared,
+    stores: storeRows,
+    changes: changes.map((c) => ({ ...c, store: c.store, name: zoneLabel(c), change: zoneChange(c, true) })),
+    notes: [prevNote, nowNote, outNote, note].filter((n) => n !== ""),
+    links,
+  });
   return {
     now,
     before,
+    webhook,
+    links,
     mail: { from, to: d.recipients, subject, text, html, attachments: [{ filename: "enters.png", content: png, cid: CHART_CID, contentType: "image/png" }] },
   };
 }

@@ -19,6 +19,8 @@ import { DIGEST_INTERRUPTED } from "../db/repos/admin.js";
 import type { Digest } from "../storage/types.js";
 import { CHART_CID, composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
 import { lastFinishedPeriod, periodOf, periodToSend, type Period } from "./schedule.js";
+import { publicUrl } from "./links.js";
+import { digestDeliveryId, digestWebhookBody, queueDigestWebhook } from "./webhook.js";
 
 export const RETRY_BASE_MS = 2 * 60_000;
 export const RETRY_CAP_MS = 60 * 60_000;
@@ -36,7 +38,12 @@ export interface SendResult {
   period: string;
   subject: string;
   recipients: string[];
+  /** The webhook it was queued for (its hook's id), or null. */
+  webhook: string | null;
 }
+
+/** Whether a digest goes by mail (it has recipients), and so needs FOOTFALL_SMTP_URL. */
+const byMail = (d: Digest): boolean => d.recipients.length > 0;
 
 export class DigestScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -84,12 +91,14 @@ export class DigestScheduler {
   }
 
   private async check(): Promise<SendResult[]> {
-    const mail = mailConfig(this.env);
-    if ("error" in mail) return [];
+    const config = mailConfig(this.env);
+    const mail = "error" in config ? null : config;
     const now = this.services.now();
     const { digests } = this.services.storage;
     const sent: SendResult[] = [];
     for (const d of await digests.list()) {
+      // Without a mail server only the digests that go by webhook alone go out (GET /digests says mailProblem).
+      if (!mail && byMail(d)) continue;
       if (d.retryAt !== null && d.retryAt > now) continue;
       const due = await this.due(d, now);
       if (!due?.due) continue;
@@ -140,10 +149,11 @@ export class DigestScheduler {
    * else the last finished period. The schedule is left as it is; a failure record of that period is cleared.
    */
   async sendNow(d: Digest, periodKey?: string): Promise<SendResult> {
-    const mail = mailConfig(this.env);
-    if ("error" in mail) throw Object.assign(new Error(mail.error), { statusCode: 503 });
+    const config = mailConfig(this.env);
+    if ("error" in config && byMail(d)) throw Object.assign(new Error(config.error), { statusCode: 503 });
     const period = await this.periodToSend(d, periodKey);
-    const result = await this.send(d, period, mail);
+    // Sent again on purpose: a delivery of its own to the webhook, not the scheduled one's (which its hook has taken once).
+    const result = await this.send(d, period, "error" in config ? null : config, this.services.now());
     await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
     return result;
   }
@@ -159,13 +169,23 @@ export class DigestScheduler {
    * and why it would not go out as things are (`mailProblem`: no FOOTFALL_SMTP_URL), so an admin
    * can check a digest before its recipients get it.
    */
-  async preview(d: Digest, periodKey?: string): Promise<SendResult & { text: string; chartPng: Buffer; mailProblem: string | null }> {
+  async preview(d: Digest, periodKey?: string): Promise<SendResult & { text: string; chartPng: Buffer; mailProblem: string | null; webhookBody: string | null }> {
     const mail = mailConfig(this.env);
     const period = await this.periodToSend(d, periodKey);
-    const content = await composeDigest(this.services, d, period, "error" in mail ? "Footfall" : mail.from);
+    const content = await composeDigest(this.services, d, period, "error" in mail ? "Footfall" : mail.from, publicUrl(this.env));
     if (!content) throw Object.assign(new Error(`the digest's ${d.scope} "${d.target}" no longer exists`), { statusCode: 409 });
     const chart = content.mail.attachments.find((a) => a.cid === CHART_CID)!;
-    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients, text: content.mail.text, chartPng: chart.content, mailProblem: "error" in mail ? mail.error : null };
+    return {
+      id: d.id,
+      period: period.key,
+      subject: content.mail.subject,
+      recipients: d.recipients,
+      webhook: d.webhook,
+      text: content.mail.text,
+      chartPng: chart.content,
+      mailProblem: "error" in mail && byMail(d) ? mail.error : null,
+      webhookBody: d.webhook ? digestWebhookBody(digestDeliveryId(d.id, period.key), content.webhook) : null,
+    };
   }
 
   /** The period starting on `periodKey` (YYYY-MM-DD, a finished one), else the last finished one; an error with a status code says why there is none. */
@@ -181,10 +201,15 @@ export class DigestScheduler {
     return p;
   }
 
-  private async send(d: Digest, period: Period, mail: { url: string; from: string }): Promise<SendResult> {
-    const content = await composeDigest(this.services, d, period, mail.from);
+  /**
+   * One composition, both ways: queued for the digest's webhook first (durable, once per delivery id: a retry after a
+   * failed mail does not queue it twice), then mailed to its recipients.
+   */
+  private async send(d: Digest, period: Period, mail: { url: string; from: string } | null, again?: number): Promise<SendResult> {
+    const content = await composeDigest(this.services, d, period, mail?.from ?? "Footfall", publicUrl(this.env));
     if (!content) throw new Error(`the digest's ${d.scope} "${d.target}" no longer exists`);
-    await sendMail(mail.url, content.mail);
-    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients };
+    if (d.webhook) await queueDigestWebhook(this.services, d.webhook, digestDeliveryId(d.id, period.key, again), content.webhook);
+    if (byMail(d)) await sendMail(mail!.url, content.mail);
+    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients, webhook: d.webhook };
   }
 }

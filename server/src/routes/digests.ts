@@ -18,12 +18,21 @@ const DigestInputBody = Type.Object({
   scope: Type.Union([Type.Literal("store"), Type.Literal("group")]),
   target: Type.String({ pattern: ID_PATTERN, description: "the store or group id" }),
   frequency: Type.Union([Type.Literal("daily"), Type.Literal("weekly")], { description: "daily: the day before, at `hour`; weekly: the week before, Monday at `hour`" }),
-  recipients: Type.Array(Type.String({ pattern: EMAIL, maxLength: 254 }), { minItems: 1, maxItems: 50 }),
+  recipients: Type.Array(Type.String({ pattern: EMAIL, maxLength: 254 }), {
+    maxItems: 50,
+    description: "the addresses it is mailed to; may be empty when it has a webhook (then it goes without a mail server)",
+  }),
   hour: Type.Integer({ minimum: 0, maximum: 23, default: 7, description: "local hour (in timeZone)" }),
   timeZone: Type.Optional(
     Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
       description:
         "IANA time zone of the schedule and of the periods' days and hours; absent/null: the zone the stores share (a group whose stores are in several zones needs one)",
+    }),
+  ),
+  webhook: Type.Optional(
+    Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()], {
+      description:
+        "(this project) the id of a webhook (any store's: GET /api/v1/stores/:store/webhooks) the digest is also delivered to, as digest.daily or digest.weekly with the mail's figures, signed and retried as that hook's alerts, whatever its events filter; absent/null: mail only",
     }),
   ),
 });
@@ -43,6 +52,7 @@ const DigestBody = Type.Object({
   attempts: Type.Integer({ description: "attempts at failedPeriod that failed or were interrupted (the server stopped while sending); while one is being made, counted with it" }),
   retryAt: Nullable(Type.Integer({ description: "when the next attempt goes (null: none pending)" })),
   gaveUpAt: Nullable(Type.Integer({ description: "when the scheduler gave up on failedPeriod (POST .../send with that period sends it again)" })),
+  webhook: Nullable(Type.String({ description: "(this project) the webhook it is also delivered to (a hook's id), or null: mail only" })),
   zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),
   problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones, or with no stores)" })),
   nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
@@ -93,6 +103,14 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const target = await digestTarget(services, b);
     if (target?.problem) throw httpError(400, `${target.stores.length === 0 ? "body/target" : "body/timeZone"}: ${target.problem.replace(/ \(Admin.*$/, "")}`);
   };
+  /** A digest goes somewhere: to recipients, or to a webhook the caller may use (a limited admin: one of its stores' hooks). */
+  const checkDelivery = async (req: { principal: Principal | null }, b: Pick<DigestInput, "recipients" | "webhook">) => {
+    if (b.webhook) {
+      const hook = await storage.webhooks.get(b.webhook);
+      if (!hook || !mayAccessStore(req.principal!, hook.store))
+        throw httpError(400, `body/webhook: no webhook "${b.webhook}" (GET /api/v1/stores/:store/webhooks lists a store's, with their ids)`);
+    } else if (b.recipients.length === 0) throw httpError(400, "body/recipients: give at least one address, or a webhook (body/webhook) to deliver the digest to");
+  };
   const find = async (req: Parameters<typeof allowed>[0], id: string) => {
     const d = await storage.digests.get(id);
     if (!d || !allowed(req, d)) throw httpError(404, `no digest "${id}": GET /api/v1/digests lists them`);
@@ -126,8 +144,9 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
       await checkTarget(req.body);
+      await checkDelivery(req, req.body);
       const id = `${req.body.target}-${req.body.frequency}-${randomBytes(3).toString("hex")}`.slice(-64).replace(/^[^a-z0-9]+/, "d");
-      const saved = await storage.digests.save({ ...req.body, id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null }, services.now());
+      const saved = await storage.digests.save({ ...req.body, id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null, webhook: req.body.webhook || null }, services.now());
       await startSchedule(saved);
       await audit(req, "digest.create", id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
       return shown((await storage.digests.get(id))!);
@@ -141,7 +160,11 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const old = await find(req, req.params.id);
       if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
       await checkTarget(req.body);
-      const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null }, services.now());
+      await checkDelivery(req, req.body);
+      const saved = await storage.digests.save(
+        { ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null, webhook: req.body.webhook || null },
+        services.now(),
+      );
       if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope || old.timeZone !== saved.timeZone) await startSchedule(saved);
       await audit(req, "digest.update", old.id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
       return shown((await storage.digests.get(old.id))!);
@@ -175,6 +198,8 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           text: Type.String({ description: "the mail's text part (the HTML part shows the same figures)" }),
           chart: Type.String({ description: "the chart the mail carries inline, as a data:image/png;base64 URL" }),
           mailProblem: Nullable(Type.String({ description: "why it would not go out now (no mail server configured); null: it would" })),
+          webhook: Nullable(Type.String({ description: "(this project) the webhook it would be queued for, or null" })),
+          webhookBody: Nullable(Type.String({ description: "(this project) the JSON body that webhook would receive (its delivery id that of the scheduled send), or null" })),
         }),
         ...errorResponses,
       },
@@ -182,7 +207,17 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const d = await find(req, req.params.id);
       const p = await scheduler.preview(d, req.query.period);
-      return { id: p.id, period: p.period, subject: p.subject, recipients: p.recipients, text: p.text, chart: `data:image/png;base64,${p.chartPng.toString("base64")}`, mailProblem: p.mailProblem };
+      return {
+        id: p.id,
+        period: p.period,
+        subject: p.subject,
+        recipients: p.recipients,
+        text: p.text,
+        chart: `data:image/png;base64,${p.chartPng.toString("base64")}`,
+        mailProblem: p.mailProblem,
+        webhook: p.webhook,
+        webhookBody: p.webhookBody,
+      };
     },
   });
 
@@ -193,7 +228,15 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: "Send the digest of the last finished period now, or of `period` (send a failed one again); the schedule stays as it is",
       params: IdParams,
       description: 'Optional JSON body `{"period": "YYYY-MM-DD"}`: the local date the period starts on (a digest\'s failedPeriod), to send that period again.',
-      response: { 200: Type.Object({ id: Type.String(), period: Type.String(), subject: Type.String(), recipients: Type.Array(Type.String()) }), 502: errorResponses[400], 503: errorResponses[400], ...errorResponses },
+      response: {
+        200: Type.Object({
+          id: Type.String(),
+          period: Type.String(),
+          subject: Type.String(),
+          recipients: Type.Array(Type.String()),
+          webhook: Nullable(Type.String({ description: "(this project) the webhook it was queued for (its hook sends it: GET .../webhooks/:hook/deliveries), or null" })),
+        }),
+        502: errorResponses[400], 503: errorResponses[400], ...errorResponses },
     },
     handler: async (req) => {
       const d = await find(req, req.params.id);
@@ -208,7 +251,7 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (e.statusCode) throw err;
         throw httpError(502, `the mail server did not take the digest: ${e.message} (FOOTFALL_SMTP_URL)`);
       }
-      await audit(req, "digest.send", d.id, { period: result.period, recipients: result.recipients }, { store: d.scope === "store" ? d.target : null });
+      await audit(req, "digest.send", d.id, { period: result.period, recipients: result.recipients, webhook: result.webhook }, { store: d.scope === "store" ? d.target : null });
       return result;
     },
   });

@@ -36,7 +36,7 @@ describe("webhooks API", () => {
     for (const events of [["alert.fired"], ["alerts.*"], ["alert.firing", "alert.resolve"], ["occupancy"]]) {
       const res = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:39/typo", events });
       expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/^events: "[a-z.*]+" takes none of the notifications Footfall sends: give alert\.firing, alert\.acknowledged, alert\.resolved, alert\.not-counted, alert\.counted or alert\.\* \(or no events: all\)$/);
+      expect(res.body.message).toMatch(/^events: "[a-z.*]+" takes none of the notifications Footfall sends: give alert\.firing, alert\.acknowledged, alert\.resolved, alert\.not-counted, alert\.counted or alert\.\*; digest\.daily, digest\.weekly or digest\.\* \(or no events: all\)$/);
     }
     const { body } = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: "http://127.0.0.1:39/typo", events: ["alert.firing", "alert.resolved"] });
     const id = body.webhook.id as string;

@@ -70,10 +70,16 @@ function checkUrl(url: string): string {
  */
 function checkEvents(events: readonly string[] | undefined): void {
   for (const e of events ?? []) {
-    if (!ALERT_NOTIFICATION_TYPES.some((type) => hookWants({ events: [e] }, type)))
-      throw httpError(400, `events: "${e}" takes none of the notifications Footfall sends: give ${ALERT_NOTIFICATION_TYPES.join(", ")} or alert.* (or no events: all)`);
+    if (![...ALERT_NOTIFICATION_TYPES, ...DIGEST_TYPES].some((type) => hookWants({ events: [e] }, type)))
+      throw httpError(
+        400,
+        `events: "${e}" takes none of the notifications Footfall sends: give ${ALERT_NOTIFICATION_TYPES.join(", ")} or alert.*; ${DIGEST_TYPES.join(", ")} or digest.* (or no events: all)`,
+      );
   }
 }
+
+/** The digests a digest that names the hook sends it (digests/webhook.ts): a hook may take only those (`digest.*`). */
+const DIGEST_TYPES = ["digest.daily", "digest.weekly"] as const;
 
 /** Webhooks per store (admin): CRUD, the delivery log, "send test". */
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -81,10 +81,10 @@ export function pgDigests(read: Run, write: Run): DigestsStore {
     save: (d, now) =>
       write(async (q) => {
         await q.query(
-          `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+          `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone, webhook) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, target = excluded.target, frequency = excluded.frequency,
-             recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone`,
-          [d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null],
+             recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone, webhook = excluded.webhook`,
+          [d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null, d.webhook ?? null],
         );
         return (await get(q, d.id))!;
       }),

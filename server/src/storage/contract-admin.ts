@@ -58,7 +58,7 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
 
   test("digests: saved, listed, replaced (keeping what was sent), removed; a period is claimed once, a failure gives it back", async (s) => {
     const d = { id: "shop-daily", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com", "b@example.com"], hour: 7 };
-    const fresh = { timeZone: null, createdAt: T0, lastPeriod: null, lastSentAt: null, lastError: null, failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null };
+    const fresh = { timeZone: null, webhook: null, createdAt: T0, lastPeriod: null, lastSentAt: null, lastError: null, failedPeriod: null, attempts: 0, retryAt: null, gaveUpAt: null };
     expect(await s.digests.save(d, T0)).toEqual({ ...d, ...fresh });
     await s.digests.save({ ...d, id: "north-weekly", scope: "group", target: "north", frequency: "weekly" }, T0);
     expect((await s.digests.list()).map((x) => x.id)).toEqual(["north-weekly", "shop-daily"]);
@@ -66,8 +66,8 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     expect(await s.digests.claim("shop-daily", "2026-06-09")).toBe(false);
     expect(await s.digests.claim("shop-daily", "2026-06-08")).toBe(false);
     await s.digests.settle("shop-daily", { ok: true, at: T0 + 5, period: "2026-06-09" });
-    const saved = await s.digests.save({ ...d, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York" }, T0 + 99);
-    expect(saved).toEqual({ ...d, ...fresh, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York", lastPeriod: "2026-06-09", lastSentAt: T0 + 5 });
+    const saved = await s.digests.save({ ...d, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York", webhook: "wh_ops" }, T0 + 99);
+    expect(saved).toEqual({ ...d, ...fresh, recipients: ["c@example.com"], hour: 8, timeZone: "America/New_York", webhook: "wh_ops", lastPeriod: "2026-06-09", lastSentAt: T0 + 5 });
     expect(await s.digests.claim("shop-daily", "2026-06-10")).toBe(true);
     await s.digests.settle("shop-daily", { ok: false, error: "smtp down", period: "2026-06-10", previous: "2026-06-09", attempts: 1, retryAt: T0 + 60_000, at: T0 });
     expect(await s.digests.get("shop-daily")).toMatchObject({ lastPeriod: "2026-06-09", lastError: "smtp down", lastSentAt: T0 + 5, failedPeriod: "2026-06-10", attempts: 1, retryAt: T0 + 60_000, gaveUpAt: null });

@@ -291,7 +291,7 @@ export interface AuditStore {
 }
 
 export type DigestFrequency = "daily" | "weekly";
-/** A scheduled e-mail digest of one store or one group. */
+/** A scheduled digest of one store or one group: by e-mail to its recipients, and to its webhook if it has one. */
 export interface DigestInput {
   id: string;
   scope: "store" | "group";
@@ -303,9 +303,12 @@ export interface DigestInput {
   hour: number;
   /** The IANA time zone its periods and hour follow; null/absent: its stores' (all in one zone). */
   timeZone?: string | null;
+  /** A webhook (its id: any store's hook) the digest is also delivered to, signed and retried as that hook's alerts; null/absent: mail only. */
+  webhook?: string | null;
 }
 export interface Digest extends DigestInput {
   timeZone: string | null;
+  webhook: string | null;
   createdAt: number;
   /** The start date (YYYY-MM-DD, local) of the last period sent (or being sent), or null. */
   lastPeriod: string | null;
@@ -610,8 +613,6 @@ export interface ChainStore {
   openVisitors(stores: readonly string[], since: number): Promise<{ store: string; n: number }[]>;
   /** The stores that have door counters (any door count ever rolled up). */
   doorStores(stores: readonly string[]): Promise<string[]>;
-  /** Per store with door counts: the zones ever door-counted (`aggregates.knownZones(store).doors`), in one statement; stores without any are absent. */
-  doorZones(stores: readonly string[]): Promise<Map<string, string[]>>;
   /** Per store: `aggregates.firstHour` (when its figures begin, to the UTC hour), in one statement; stores without figures are absent. */
   firstHours(stores: readonly string[]): Promise<Map<string, number>>;
   /** Per store: the time of its oldest sale stored (when its till feed begins: a period ending at or before it has no sales data, not 0), in one statement; stores without any sale are absent. */

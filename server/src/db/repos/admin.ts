@@ -49,6 +49,14 @@ export const DIGEST_RETRY_SQL = `
   ALTER TABLE digests ADD COLUMN gave_up_at INTEGER;
 `;
 
+/**
+ * Migration 27 (SQLite and PostgreSQL: the same statement): the webhook a digest is also delivered to (a hook's id, see
+ * storage.webhooks; null: mail only). The hook's own secret signs it, its queue retries it, its delivery log lists it.
+ */
+export const DIGEST_WEBHOOK_SQL = `
+  ALTER TABLE digests ADD COLUMN webhook TEXT;
+`;
+
 interface AuditRow {
   id: number;
   ts: number;
@@ -115,6 +123,8 @@ interface DigestRow {
   attempts: number;
   retry_at: number | null;
   gave_up_at: number | null;
+  /** Migration 27 (absent before it ran). */
+  webhook?: string | null;
 }
 const numOrNull = (v: number | string | null) => (v === null ? null : Number(v));
 export const digestOf = (r: DigestRow): Digest => ({
@@ -133,6 +143,7 @@ export const digestOf = (r: DigestRow): Digest => ({
   attempts: Number(r.attempts),
   retryAt: numOrNull(r.retry_at),
   gaveUpAt: numOrNull(r.gave_up_at),
+  webhook: r.webhook ?? null,
 });
 
 /**
@@ -242,11 +253,11 @@ export class DigestsRepo {
   save(d: DigestInput, now: number): Digest {
     this.db
       .prepare(
-        `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO digests (id, scope, target, frequency, recipients, hour, created_at, time_zone, webhook) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, target = excluded.target, frequency = excluded.frequency,
-           recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone`,
+           recipients = excluded.recipients, hour = excluded.hour, time_zone = excluded.time_zone, webhook = excluded.webhook`,
       )
-      .run(d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null);
+      .run(d.id, d.scope, d.target, d.frequency, JSON.stringify(d.recipients), d.hour, now, d.timeZone ?? null, d.webhook ?? null);
     return this.get(d.id)!;
   }
   remove(id: string): boolean {
