@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isId } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import type { OverviewStore } from "../api/chain.js";
-import { chainRange, closedNote, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
+import { chainRange, closedNote, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, linkedRange, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
 
@@ -321,5 +321,19 @@ describe("the chain view's partial 'in store now'", () => {
     expect(partialTotalNote({ partialStores: 2 })).toBe("partial: 2 stores not fully counted now");
     expect(partialTotalNote({ partialStores: 0 })).toBeNull();
     expect(partialTotalNote({})).toBeNull();
+  });
+});
+
+describe("linkedRange", () => {
+  it("takes a digest link's hours (from, to in epoch ms) as the range, widened to whole hours", () => {
+    const day = Date.UTC(2026, 10, 29, 23);
+    expect(linkedRange({ from: String(day), to: String(day + 86_400_000) })).toEqual({ from: day, to: day + 86_400_000 });
+    expect(linkedRange({ from: String(day + 1), to: String(day + 90_000) })).toEqual({ from: day, to: day + 3_600_000 });
+  });
+  it("gives none without both times, or with a range that ends before it begins (the preset then)", () => {
+    expect(linkedRange({})).toBeNull();
+    expect(linkedRange({ from: "1795996800000" })).toBeNull();
+    expect(linkedRange({ from: "2026-11-30", to: "2026-11-30" })).toBeNull();
+    expect(linkedRange({ from: "1795996800000", to: "1795993200000" })).toBeNull();
   });
 });

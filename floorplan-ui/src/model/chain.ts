@@ -246,6 +246,17 @@ export function chainRange(preset: Exclude<Preset, "custom">, now: number, timeZ
 }
 
 /**
+ * The hours a link gives the chain view (a digest's "Chain view" link: `from` and `to` in epoch ms), or null: none, or not
+ * a range (then the preset's). Widened to whole hours, as the overview answers.
+ */
+export function linkedRange(params: Record<string, string>): { from: number; to: number } | null {
+  const { from = "", to = "" } = params;
+  if (!/^\d{1,15}$/.test(from) || !/^\d{1,15}$/.test(to)) return null;
+  const range = { from: Math.floor(Number(from) / HOUR) * HOUR, to: Math.ceil(Number(to) / HOUR) * HOUR };
+  return range.to > range.from ? range : null;
+}
+
+/**
  * The range a click on a store's row opens it on (its heatmap's params): the hours its row counted.
  * A store whose own days are the chain's gets the preset by name (`range=yesterday`, so "today"
  * stays today). A store in another zone counts the preset in its own days (Chicago's yesterday is

@@ -19,6 +19,7 @@ import {
   formatFigure,
   HOUR,
   leftOutWords,
+  linkedRange,
   likeForLikeLine,
   nextSort,
   notLikeForLike,
@@ -308,11 +309,13 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const [text, setText] = useState("");
   const sort = useMemo(() => sortOf({ sort: route.params.sort, order: route.params.order }), [route.params.sort, route.params.order]);
 
+  // The hours a link gave (a digest's: its day or week), else the preset's.
+  const linked = useMemo(() => linkedRange({ from: route.params.from ?? "", to: route.params.to ?? "" }), [route.params.from, route.params.to]);
   // Whole hours, as the overview answers: a range reaching now ends with the current hour.
-  const range = useMemo(() => chainRange(preset, now, timeZone), [preset, now, timeZone]);
+  const range = useMemo(() => linked ?? chainRange(preset, now, timeZone), [linked, preset, now, timeZone]);
   // A range that includes today runs: its figures (and the CSV's range_to) end now, not at the end of the hour
   // asked for. (In an hour's first minute the hour asked for ends before now: its figures end there.)
-  const running = preset !== "yesterday";
+  const running = linked ? linked.to > now : preset !== "yesterday";
   const figuresEnd = Math.min(range.to, now);
   const groups = useQ(["groups"], (signal) => chain.groups(signal));
   // A link or bookmark to a group since deleted (or one this token does not see): say so and offer every store, not the API's 404.
@@ -333,7 +336,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
     </th>
   );
   // The store opens on the period its row showed, not on today: the preset of the same name, or the row's hours for a store in another zone.
-  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: storeRangeParams(preset, now, timeZone, s.timezone) });
+  const open = (s: OverviewStore) => navigate({ view: "heatmap", store: s.id, params: linked ? { from: String(linked.from), to: String(linked.to) } : storeRangeParams(preset, now, timeZone, s.timezone) });
   // The table as it is shown (sorted, filtered), over the view's range.
   const exportCsv = () => {
     const data = overview.data;
@@ -352,7 +355,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
         </span>
       </div>
       <div className="row toolbar">
-        <Segmented label="Date range" value={preset} options={CHAIN_PRESETS} onChange={(p) => set({ range: p })} />
+        <Segmented label="Date range" value={(linked ? "" : preset) as typeof preset} options={CHAIN_PRESETS} onChange={(p) => set({ range: p, from: null, to: null })} />
         <label className="row" style={{ gap: 6 }}>
           <span className="muted">Group</span>
           <select className="field" aria-label="Group" data-testid="group-filter" value={group} onChange={(e) => set({ group: e.target.value || null })}>
