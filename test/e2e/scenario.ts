@@ -119,7 +119,9 @@ export function checkedRange(now: number): { from: number; to: number } {
 export async function expectApiMatchesDomain(api: FootfallApi, accepted: readonly FootfallEvent[], now: number): Promise<void> {
   const range = checkedRange(now);
   expect(visitedZones((await api.dwell(STORE, range)).zones), "dwell").toEqual(reference.dwell(accepted, range, VISIT_TIMEOUT_MS));
-  expect(await api.paths(STORE, range, 1000), "paths").toEqual(reference.paths(accepted, range, VISIT_TIMEOUT_MS, 1000));
+  // Paths gained outages (the open hours a zone was counted by no agent), not the domain's: left out of the comparison.
+  const { outages: _pathsOutages, ...paths } = (await api.paths(STORE, range, 1000)) as Awaited<ReturnType<FootfallApi["paths"]>> & { outages?: unknown };
+  expect(paths, "paths").toEqual(reference.paths(accepted, range, VISIT_TIMEOUT_MS, 1000));
   for (const bucket of ["hour", "day"] as const) {
     expect((await api.traffic(STORE, range, bucket)).buckets, `traffic by ${bucket}`).toEqual(
       reference.traffic(accepted, range, bucket, TIME_ZONE, KINDS, VISIT_TIMEOUT_MS),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
-import { allOffline, gapsNotCounted, gapsWhileOpen, withoutGaps } from "./series.js";
+import { allOffline, gapsNotCounted, gapsWhileOpen, withoutGaps, zonesNotCounted } from "./series.js";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 30);
@@ -68,5 +68,31 @@ describe("gapsWhileOpen: an outage's closed hours are closed hours, not unknown 
     const gaps = [{ from: paris(0, 21), to: paris(1, 8) }];
     expect(gapsWhileOpen(gaps, null, "Europe/Paris")).toEqual(gaps);
     expect(gapsWhileOpen(gaps, undefined, "Europe/Paris")).toEqual(gaps);
+  });
+});
+
+describe("zonesNotCounted: the open hours a screen's figures miss, every zone alike", () => {
+  const range = { from: T0, to: T0 + 24 * H };
+  const open9to20: OpeningHours = {
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "09:00", close: "20:00" }]])) as OpeningHours["weekly"],
+    exceptions: [],
+  };
+  const counted = (but: number[] = []) => starts.map((_, h) => (h >= 9 && h < 20 && !but.includes(h) ? 5 : 0));
+  it("names a zone other than the entrance whose agents were offline and counted nobody: its hours merged, whole", () => {
+    const fruit = { zone: "fruit", offline: [{ from: T0 + 14 * H, to: T0 + 18 * H }], counts: counted([14, 15, 16, 17]) };
+    expect(zonesNotCounted(range, starts, [fruit], open9to20, "UTC")).toEqual({ hours: 4, zones: ["fruit"], spans: [{ from: T0 + 14 * H, to: T0 + 18 * H }] });
+    // Two zones, overlapping hours: both named, the hours merged once.
+    const bakery = { zone: "bakery", offline: [{ from: T0 + 16 * H, to: T0 + 19 * H }], counts: counted([16, 17, 18]) };
+    expect(zonesNotCounted(range, starts, [fruit, bakery], open9to20, "UTC")).toEqual({ hours: 5, zones: ["fruit", "bakery"], spans: [{ from: T0 + 14 * H, to: T0 + 19 * H }] });
+    // A range cut 20 minutes into the first hour: 1 h, not 0.
+    const soFar = { from: T0, to: T0 + 14 * H + 20 * 60_000 };
+    expect(zonesNotCounted(soFar, starts.slice(0, 15), [fruit], open9to20, "UTC")).toEqual({ hours: 1, zones: ["fruit"], spans: [{ from: T0 + 14 * H, to: soFar.to }] });
+  });
+  it("is null for an agent that kept counting (delivered later), and for hours the store was closed", () => {
+    // A door counter cut off from the broker that delivered its counts later: no outage.
+    expect(zonesNotCounted(range, starts, [{ zone: "entrance", offline: [{ from: T0 + 14 * H, to: T0 + 18 * H }], counts: counted() }], open9to20, "UTC")).toBeNull();
+    // Off all night while closed.
+    expect(zonesNotCounted(range, starts, [{ zone: "fruit", offline: [{ from: T0 + 20 * H, to: T0 + 24 * H }], counts: counted() }], open9to20, "UTC")).toBeNull();
+    expect(zonesNotCounted(range, starts, [], open9to20, "UTC")).toBeNull();
   });
 });

@@ -225,6 +225,55 @@ export function gapsWhileOpen(gaps: readonly Gap[], hours: StoreHours | null | u
   return gaps.flatMap((g) => openIntervals(hours, { from: g.from, to: g.to }, timeZone).map((iv) => ({ from: iv.from, to: iv.to })));
 }
 
+/** The open hours of a range in which some zone was counted by no agent: how many (whole), which zones, the hours merged. */
+export interface ZonesNotCounted {
+  hours: number;
+  zones: string[];
+  spans: Gap[];
+}
+
+/**
+ * The one rule of what a screen's figures of `range` miss (the chain view, the digests, the store's
+ * traffic, conversion, funnels, flows and dwell say it alike): for each zone, the hours every agent
+ * counting it was offline (`offline`, from allOffline), less the hours it still counted someone in
+ * (`counts`, its hourly visits or a door counter's `in` at the local hour `starts`: an agent cut off
+ * from the broker that kept counting delivered them later, so that is no outage), less the hours the
+ * store was closed (`opening`); the hours they touch within `range` merged, an hour cut by the range's
+ * end counted whole (today so far, 14:00-14:20, is 1 h). Null when no zone lost an open hour.
+ */
+export function zonesNotCounted(
+  range: Gap,
+  starts: readonly EpochMs[],
+  zones: readonly { zone: string; offline: readonly Gap[]; counts: readonly number[] }[],
+  opening: StoreHours | null | undefined,
+  timeZone: string,
+): ZonesNotCounted | null {
+  const gaps: Gap[] = [];
+  const names: string[] = [];
+  for (const z of zones) {
+    const own = gapsWhileOpen(
+      gapsNotCounted(starts, z.counts, z.offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
+      opening,
+      timeZone,
+    );
+    if (own.length === 0) continue;
+    names.push(z.zone);
+    gaps.push(...own);
+  }
+  if (gaps.length === 0) return null;
+  const merged: Gap[] = [];
+  starts.forEach((start, i) => {
+    const from = Math.max(start, range.from);
+    const to = Math.min(starts[i + 1] ?? range.to, range.to);
+    if (to <= from || !gaps.some((g) => g.from < to && g.to > from)) return;
+    const last = merged[merged.length - 1];
+    if (last && last.to === from) last.to = to;
+    else merged.push({ from, to });
+  });
+  const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
+  return { hours: Math.ceil(length / 3_600_000), zones: names, spans: merged };
+}
+
 /** Hourly values with every hour that overlaps one of `gaps` unknown (null): counts nobody made. */
 export function withoutGaps(starts: readonly EpochMs[], values: readonly (number | null)[], gaps: readonly Gap[]): (number | null)[] {
   if (gaps.length === 0) return [...values];

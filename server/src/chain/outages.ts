@@ -7,7 +7,7 @@
  * period with another (a change would read the outage as a drop in traffic, or the return as
  * growth); the digests likewise.
  */
-import { allOffline, bucketStarts, gapsNotCounted, gapsWhileOpen, type Gap } from "@footfall/core";
+import { allOffline, bucketStarts, zonesNotCounted, type Gap } from "@footfall/core";
 import { RetentionError } from "../analytics/store-analytics.js";
 import type { OfflineSpan } from "../analytics/offline-spans.js";
 import type { NotCounted } from "../routes/experiment-data.js";
@@ -24,23 +24,34 @@ const HOUR = 3_600_000;
  * the hours before it in that span.
  */
 export async function entranceNotCounted(services: Services, store: string, range: { from: number; to: number }, timeZone: string): Promise<NotCounted | null> {
+  return storeNotCounted(services, store, range, timeZone, "entrances");
+}
+
+/**
+ * {@link entranceNotCounted} of the entrances (`which` "entrances": the store's enters, its visitors)
+ * or of every zone of the layout (`"zones"`: what GET .../dwell, .../paths, .../funnel and
+ * .../conversion count: a fruit stand's own camera offline 14:00-18:00 while the entrance kept
+ * counting leaves the stand's visits, dwell and trips of those hours unknown, not none). One rule,
+ * core zonesNotCounted; `zones` names the zones nobody counted.
+ */
+export async function storeNotCounted(services: Services, store: string, range: { from: number; to: number }, timeZone: string, which: "entrances" | "zones"): Promise<NotCounted | null> {
   if (range.to <= range.from) return null;
   const { storage, layouts } = services;
   const spans = await storage.offlineSpans.list(store, range.from, range.to);
   if (spans.length === 0) return null;
   await layouts.load(store);
-  const entrances = (layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id as string);
+  const ids = (layouts.at(store, range.from)?.zones ?? []).filter((z) => which === "zones" || z.kind === "entrance").map((z) => z.id as string);
   const now = services.now();
   const starts = bucketStarts(range, "hour", timeZone);
-  // Each entrance's hours every agent counting it was offline in (within the range).
+  // Each zone's hours every agent counting it was offline in (within the range).
   const offlineOf: [string, Gap[]][] = [];
-  for (const zone of entrances) {
+  for (const zone of ids) {
     const agents = (await storage.agents.zoneAgents(store, zone)).map((x) => x.agent);
     const offline = allOffline(agents, spans, now).filter((g) => g.from < range.to && g.to > range.from);
     if (offline.length > 0) offlineOf.push([zone, offline]);
   }
   if (offlineOf.length === 0) return null;
-  // The entrances' enters per local hour, door counters' `in` included (traffic's figures), read once for them all and
+  // The zones' visits per local hour, door counters' `in` included (traffic's figures), read once for them all and
   // only for the hours those gaps touch (gapsNotCounted reads no other): a 4-hour outage in a month reads 4 hours, not 720.
   const every = offlineOf.flatMap(([, g]) => g);
   const lo = Math.min(...every.map((g) => g.from));
@@ -60,34 +71,9 @@ export async function entranceNotCounted(services: Services, store: string, rang
     if (err instanceof RetentionError) return null;
     throw err;
   }
-  const gaps: Gap[] = [];
-  const zones: string[] = [];
-  for (const [zone, offline] of offlineOf) {
-    const counts = starts.map((_, i) => perHour[i - i0]?.zones[zone] ?? 0);
-    const opening = (await services.hours?.historyNow(store)) ?? null;
-    const own = gapsWhileOpen(
-      gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
-      opening,
-      timeZone,
-    );
-    if (own.length === 0) continue;
-    zones.push(zone);
-    gaps.push(...own);
-  }
-  if (gaps.length === 0) return null;
-  // The hours touched, merged.
-  const merged: Gap[] = [];
-  starts.forEach((start, i) => {
-    const from = Math.max(start, range.from);
-    const to = Math.min(starts[i + 1] ?? range.to, range.to);
-    if (!gaps.some((g) => g.from < to && g.to > from)) return;
-    const last = merged[merged.length - 1];
-    if (last && last.to === from) last.to = to;
-    else merged.push({ from, to });
-  });
-  // An hour cut by the range's end (today so far, 14:00-14:20) is an hour not counted, not 0 h.
-  const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
-  return { hours: Math.ceil(length / HOUR), zones, spans: merged };
+  const opening = (await services.hours?.historyNow(store)) ?? null;
+  const zones = offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i - i0]?.zones[zone] ?? 0) }));
+  return zonesNotCounted(range, starts, zones, opening, timeZone);
 }
 
 /**

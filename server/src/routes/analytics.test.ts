@@ -39,6 +39,8 @@ describe("GET /api/v1/stores/:store/dwell", () => {
         { zone: "entrance", visits: 3, visitors: 3, dwell_s: { mean: 10, median: 10, p90: 10 } },
         { zone: "fruit", visits: 3, visitors: 2, dwell_s: { mean: 70, median: 60, p90: 120 } },
       ],
+      // No agent of the store was ever offline: no hour nobody counted.
+      outages: null,
     });
   });
 
@@ -79,6 +81,7 @@ describe("GET /api/v1/stores/:store/paths", () => {
         { from: "fruit", to: "checkout", count: 1 },
       ],
       trips: 3,
+      outages: null,
     });
   });
 

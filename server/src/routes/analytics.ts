@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Bucket, Layout } from "@footfall/core";
 import { firstKeptHour } from "../chain/counts.js";
-import { entranceNotCounted } from "../chain/outages.js";
+import { entranceNotCounted, storeNotCounted } from "../chain/outages.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { zonesNotCountedNow, withTracking } from "../analytics/zone-tracking.js";
 import { httpError } from "./http-errors.js";
@@ -39,7 +39,12 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const store = req.store!;
       const range = req.range!;
-      return { zones: await (await analytics.figures(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)), ...kept() };
+      // The open hours a zone was counted by no agent (/traffic's rule for every zone), read beside the figures.
+      const [zones, outages] = await Promise.all([
+        (await analytics.figures(store.id)).dwell(range, zonesDuring(store.layouts, range.from, range.to)),
+        storeNotCounted(services, store.id, range, store.layout.timezone, "zones"),
+      ]);
+      return { zones, ...kept(), outages };
     },
   });
 
@@ -48,10 +53,13 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: viewer,
     schema: { tags: ["analytics"], summary: "Top paths and all transitions of trips that started in [from, to)", params: StoreParams, querystring: PathsQuery, response: { 200: PathsBody, ...errorResponses } },
     handler: async (req) => {
-      const store = req.store!.id;
+      const { id: store, layout } = req.store!;
       const limit = req.query.limit ?? 20;
-      if (req.query.alias === 1) return aliasedPathReport(app, store, req.range!, limit);
-      return (await analytics.figures(store)).pathReport(req.range!, limit);
+      const [report, outages] = await Promise.all([
+        req.query.alias === 1 ? aliasedPathReport(app, store, req.range!, limit) : analytics.figures(store).then((f) => f.pathReport(req.range!, limit)),
+        storeNotCounted(services, store, req.range!, layout.timezone, "zones"),
+      ]);
+      return { ...report, outages };
     },
   });
 

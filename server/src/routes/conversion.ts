@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { conversionSpan, longDwellLowConversion, NON_SELLING_KINDS, storeConversion, zoneConversion } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
+import { storeNotCounted } from "../chain/outages.js";
 import { zonesDuring } from "./analytics.js";
 import { round6 } from "./known-store.js";
 import { ConversionBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
@@ -65,7 +66,10 @@ export const conversionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The flag judges the selling zones among themselves.
       const flagged = longDwellLowConversion(zones.filter((z) => !nonSelling(z.zone)));
       const ratio = (x: number, y: number) => (y > 0 ? round6(x / y) : null);
+      // The open hours a zone (the entrance: the store's visitors) was counted by no agent, as /traffic says it.
+      const outages = await storeNotCounted(app.services, store, range, layout.timezone, "zones");
       return {
+        outages,
         store: {
           visitors,
           since: span?.from ?? null,

@@ -53,7 +53,7 @@ describe("GET /api/v1/stores/:store/funnel", () => {
   it("equals core's funnelOf over the domain's trips of the range", async () => {
     const res = await t.get(`/api/v1/stores/shop/funnel?${Q}&steps=${STEPS.join(",")}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ steps: funnelOf(pathsIn(RANGE.from, RANGE.to), STEPS) });
+    expect(res.body).toEqual({ steps: funnelOf(pathsIn(RANGE.from, RANGE.to), STEPS), outages: null });
     expect(res.body.steps.map((s: { reached: number }) => s.reached)).toEqual([7, 5, 4]);
   });
 
@@ -111,7 +111,7 @@ describe("GET /api/v1/stores/:store/funnel", () => {
 describe("GET /api/v1/stores/:store/paths with alias", () => {
   it("keeps its output without alias, and with alias=0", async () => {
     const plain = await t.get(`/api/v1/stores/shop/paths?${Q}`);
-    expect(plain.body).toEqual(pathReport(TRIPS, RANGE, 20));
+    expect(plain.body).toEqual({ ...pathReport(TRIPS, RANGE, 20), outages: null });
     expect((await t.get(`/api/v1/stores/shop/paths?${Q}&alias=0`)).body).toEqual(plain.body);
   });
 

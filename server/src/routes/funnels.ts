@@ -12,6 +12,7 @@ import {
 import { pathReportOfCounts, type PathCounts } from "../analytics/path-report.js";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { Storage } from "../storage/types.js";
+import { storeNotCounted } from "../chain/outages.js";
 import { httpError } from "./http-errors.js";
 import { FunnelBody, RangeQuery, StoreParams, errorResponses } from "./schemas.js";
 
@@ -69,13 +70,15 @@ export const funnelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const aliases = alias ? await storage.departments.aliases(store) : null;
       const a = await analytics.get(store);
       const funnel = async (from: number, to: number) => funnelOf(maybeAliased(await a.pathCounts({ from, to }), aliases), steps);
-      if (by === "none") return { steps: await funnel(range.from, range.to) };
+      // The open hours a zone was counted by no agent: trips through it in those hours are not known (/traffic's rule for every zone).
+      const outages = await storeNotCounted(app.services, store, range, layout.timezone, "zones");
+      if (by === "none") return { steps: await funnel(range.from, range.to), outages };
       const starts = bucketStarts(range, by, layout.timezone);
       const buckets = [];
       for (const [i, start] of starts.entries()) {
         buckets.push({ start: formatBucketStart(start, layout.timezone), steps: await funnel(Math.max(start, range.from), Math.min(starts[i + 1] ?? range.to, range.to)) });
       }
-      return { steps: await funnel(range.from, range.to), buckets };
+      return { steps: await funnel(range.from, range.to), buckets, outages };
     },
   });
 };

@@ -47,14 +47,28 @@ const KeptFromField = Type.Optional(
       "(this project) epoch ms: the first hour of the hour and day figures kept (FOOTFALL_AGGREGATE_RETENTION_DAYS), as /counts' keptFrom; the figures before it are deleted, so the zeros of a range before it are no data kept, not a closed store. Absent: kept for ever",
   }),
 );
+/**
+ * `outages` of GET .../dwell, .../paths, .../funnel and .../conversion: the open hours of the range in which a zone
+ * of the layout was counted by no agent (chain/outages.ts storeNotCounted, core zonesNotCounted: /traffic's rule for
+ * every zone, not only the entrances).
+ */
+export const ZonesOutagesField = Type.Optional(
+  Type.Unsafe<Static<typeof OutageBody>>({
+    ...OutageBody,
+    description:
+      "(this project) the open hours of [from, to) in which a zone of the store was counted by no agent (every agent counting it offline by the recorded offline spans; hours an agent delivered later from its outbox are counted), as GET .../traffic's outages for the entrance: {hours, zones, spans} or null when none. `zones` names the zones nobody counted: their visits, dwell, trips and (an entrance among them) the store's enters of those hours are not known, not none",
+  }),
+);
 export const DwellBody = Type.Object({
   zones: Type.Array(Type.Object({ zone: Type.String(), visits: Type.Integer(), visitors: Type.Integer(), dwell_s: DwellStatsBody })),
   keptFrom: KeptFromField,
+  outages: ZonesOutagesField,
 });
 export const PathsBody = Type.Object({
   paths: Type.Array(Type.Object({ zones: Type.Array(Type.String()), count: Type.Integer() })),
   transitions: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), count: Type.Integer() })),
   trips: Type.Integer({ description: "(v1.1) every trip in range, not only those of the listed paths" }),
+  outages: ZonesOutagesField,
 });
 export const TrafficBody = Type.Object({
   buckets: Type.Array(Type.Object({ start: Type.String(), enters: Type.Integer(), zones: Type.Record(Type.String(), Type.Integer()) })),
@@ -209,6 +223,7 @@ export const ConversionBody = Type.Object({
       }),
     }),
   ),
+  outages: ZonesOutagesField,
 });
 
 // Funnels
@@ -225,6 +240,7 @@ export const FunnelBody = Type.Object({
   buckets: Type.Optional(
     Type.Array(Type.Object({ start: Type.String({ description: "local start, ISO 8601 with offset" }), steps: Type.Array(FunnelStepBody) })),
   ),
+  outages: ZonesOutagesField,
 });
 
 // Experiments
