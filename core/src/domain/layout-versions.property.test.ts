@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { layoutAt, layoutCancel, nextLayoutChange, scheduledVersions } from "./layout-versions.js";
+import { isId } from "../protocol/ids.js";
+import { layoutAt, layoutCancel, nextLayoutChange, scheduledAt, scheduledVersions, zoneIdFromName, zonesUsed } from "./layout-versions.js";
 
 const RUNS = { numRuns: 300 };
 
@@ -101,6 +102,89 @@ describe("layoutCancel", () => {
       fc.property(versions, fc.integer({ min: -5, max: 70 }), (vs, now) => {
         const shuffled = [...vs].sort((a, b) => b.version - a.version);
         expect(scheduledVersions(shuffled, now)).toEqual(vs.filter((v) => layoutCancel(vs, v.version, now) === "cancellable").map((v) => v.version));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("scheduledAt: the version a save at the same instant replaces", () => {
+  it("is the version saved for later at exactly that time, and without it the layout in force is the same at every instant", () => {
+    fc.assert(
+      fc.property(versions, fc.integer({ min: 0, max: 60 }), fc.integer({ min: -5, max: 70 }), (vs, at, now) => {
+        const found = scheduledAt([...vs].reverse(), at, now);
+        const same = vs.filter((v) => v.validFrom === at && layoutCancel(vs, v.version, now) === "cancellable");
+        expect(found).toBe(same[0] ?? null);
+        if (!found || at <= now) return;
+        // A new version saved at `at` (the highest number) is in force at every instant the replaced one would be.
+        const saved = { version: vs.length + 1, validFrom: at };
+        const kept = [...vs, saved].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+        const replaced = kept.filter((v) => v !== found);
+        for (let t = -5; t <= 70; t++) expect(layoutAt(replaced, t)).toBe(layoutAt(kept, t));
+      }),
+      RUNS,
+    );
+  });
+
+  it("never names the version in force, a past one, or one at another time", () => {
+    const vs = [{ version: 1, validFrom: 50 }];
+    expect(scheduledAt(vs, 50, 10)).toBeNull(); // a store's first version is in force before its date
+    const two = [{ version: 1, validFrom: 0 }, { version: 2, validFrom: 50 }];
+    expect(scheduledAt(two, 50, 10)).toEqual({ version: 2, validFrom: 50 });
+    expect(scheduledAt(two, 50, 50)).toBeNull();
+    expect(scheduledAt(two, 51, 10)).toBeNull();
+  });
+});
+
+describe("zone ids: a new zone never takes a removed zone's id (and so its history)", () => {
+  const ids = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,12}$/);
+  const names = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom("Coffee bar", "Fruit & veg", "Café", "constructor", "Constructor", "x".repeat(70), "-- a --", "🙂", "Zone 2"));
+  it("gives an id none of the taken ones, valid, made of the name's slug, the slug itself when free", () => {
+    fc.assert(
+      fc.property(names, fc.uniqueArray(ids, { maxLength: 20 }), (name, taken) => {
+        const set = new Set(taken);
+        const id = zoneIdFromName(name, set);
+        const slug = zoneIdFromName(name, new Set());
+        if (slug === null) {
+          expect(id).toBeNull();
+          return;
+        }
+        expect(id).not.toBeNull();
+        expect(isId(id)).toBe(true);
+        expect(set.has(id!)).toBe(false);
+        if (!set.has(slug)) expect(id).toBe(slug);
+        else expect(id!.startsWith(slug.slice(0, 40))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it("a new Coffee bar after the old one was removed is coffee-bar-2; the names' ids as before otherwise", () => {
+    const layouts = [
+      { version: 1, validFrom: 0, zones: [{ id: "entrance", name: "Entrance" }, { id: "coffee-bar", name: "Coffee bar" }] },
+      { version: 2, validFrom: 10, zones: [{ id: "entrance", name: "Front door" }] },
+    ];
+    const used = zonesUsed(layouts);
+    expect(used).toEqual([
+      { id: "coffee-bar", name: "Coffee bar", version: 1, validFrom: 0 },
+      { id: "entrance", name: "Front door", version: 2, validFrom: 10 },
+    ]);
+    const taken = new Set(used.map((z) => z.id));
+    expect(zoneIdFromName("Coffee bar", taken)).toBe("coffee-bar-2");
+    expect(zoneIdFromName("Coffee  Bar!", new Set([...taken, "coffee-bar-2"]))).toBe("coffee-bar-3");
+    expect(zoneIdFromName("Fruit & veg", taken)).toBe("fruit-veg");
+    expect(zoneIdFromName("Constructor", new Set())).toBe("constructor-2");
+    expect(zoneIdFromName("!!!", taken)).toBeNull();
+  });
+
+  it("zonesUsed names each id as its latest version (by validFrom, then version) did, whatever the order given", () => {
+    fc.assert(
+      fc.property(versions, fc.array(fc.array(fc.constantFrom("a", "b", "c"), { maxLength: 3 }), { minLength: 8, maxLength: 8 }), (vs, zoneSets) => {
+        const layouts = vs.map((v) => ({ ...v, zones: [...new Set(zoneSets[v.version - 1])].map((id) => ({ id, name: `${id}@${v.version}` })) }));
+        const used = zonesUsed([...layouts].reverse());
+        const expected = new Map<string, string>();
+        for (const l of layouts) for (const z of l.zones) expected.set(z.id, z.name);
+        expect(used.map((u) => [u.id, u.name])).toEqual([...expected].sort((a, b) => a[0].localeCompare(b[0])));
       }),
       RUNS,
     );

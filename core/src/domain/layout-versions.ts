@@ -55,3 +55,52 @@ export function scheduledVersions(layouts: readonly (LayoutVersionTime & { versi
   const ordered = [...layouts].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
   return ordered.filter((l) => layoutCancel(ordered, l.version, now) === "cancellable").map((l) => l.version);
 }
+
+/**
+ * The version saved for later (cancellable at `now`, see {@link layoutCancel}) that takes effect at
+ * exactly `validFrom`, or null. A save at that instant replaces it (PUT .../layout): of two versions
+ * dated alike the later saved is in force from then, so the earlier would never be. `layouts` in any order.
+ */
+export function scheduledAt<L extends LayoutVersionTime & { version: number }>(layouts: readonly L[], validFrom: number, now: number): L | null {
+  const ordered = [...layouts].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+  return ordered.find((l) => l.validFrom === validFrom && layoutCancel(ordered, l.version, now) === "cancellable") ?? null;
+}
+
+/** A zone id one of a store's layout versions has had: its name and version where it was last (latest by validFrom, then version). */
+export interface ZoneUsed {
+  id: string;
+  name: string;
+  version: number;
+  validFrom: number;
+}
+
+/**
+ * Every zone id the store's layout versions (any order) have had, by id, each with the name and the
+ * version it had last. A zone's history (visits, dwell, paths, experiments) is kept under its id, so a new
+ * zone is given an id none of them had ({@link zoneIdFromName}); a zone removed comes back only by its id
+ * chosen on purpose.
+ */
+export function zonesUsed(layouts: readonly (LayoutVersionTime & { version: number; zones: readonly { id: string; name: string }[] })[]): ZoneUsed[] {
+  const ordered = [...layouts].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+  const last = new Map<string, ZoneUsed>();
+  for (const l of ordered) for (const z of l.zones) last.set(z.id, { id: z.id, name: z.name, version: l.version, validFrom: l.validFrom });
+  return [...last.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** "constructor" is no id (ID_PATTERN): a name that slugs to it takes a suffix. */
+const RESERVED_IDS: ReadonlySet<string> = new Set(["constructor"]);
+
+/**
+ * The id a new zone named `name` gets (`Fruit & veg` → `fruit-veg`): the name's slug, else the slug
+ * with `-2`, `-3`... when it is `taken` (the draft's other zones, and every id the store's versions had:
+ * {@link zonesUsed}), so a new zone named like a removed one starts its own history. Null when the name
+ * has no letter or digit to make one of.
+ */
+export function zoneIdFromName(name: string, taken: ReadonlySet<string>): string | null {
+  const base = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+  if (!base) return null;
+  let id = base;
+  // At most 64 characters (ID_PATTERN), the suffix kept whole.
+  for (let n = 2; taken.has(id) || RESERVED_IDS.has(id); n++) id = `${base.slice(0, 63 - String(n).length).replace(/-+$/, "")}-${n}`;
+  return id;
+}

@@ -2,7 +2,7 @@
  * The HTTP API of DESIGN.md (`/api/v1`, same origin, bearer token). Errors come back as
  * `ApiError` carrying Fastify's `{statusCode, error, message}` so views can say what went wrong.
  */
-import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell } from "@footfall/core";
+import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell, ZoneUsed } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
 import type { Static } from "@sinclair/typebox";
 import type { StoresBody, TrafficBody } from "../../../server/src/routes/schemas.js";
@@ -137,6 +137,9 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
     retention: (signal?: AbortSignal) => request<{ retention: RetentionInfo }>("GET", "/stores", undefined, undefined, signal).then((r) => r.retention),
     layout: (id: string, at?: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layout`, { at }, undefined, signal),
     layouts: (id: string, signal?: AbortSignal) => request<{ layouts: { version: number; validFrom: number }[] }>("GET", `${store(id)}/layouts`, undefined, undefined, signal).then((r) => r.layouts),
+    /** Every zone id the store's layout versions have had, with its name and version where it was last (a new zone takes none of them). */
+    zonesUsed: (id: string, signal?: AbortSignal) =>
+      request<{ zones?: ZoneUsed[] }>("GET", `${store(id)}/layouts`, undefined, undefined, signal).then((r) => r.zones ?? []),
     /** One layout version (a version saved for later, to correct it). */
     layoutVersion: (id: string, version: number, signal?: AbortSignal) => request<Layout>("GET", `${store(id)}/layouts/${encodeURIComponent(String(version))}`, undefined, undefined, signal),
     /** Save a new version; with `replaces`, it replaces (corrects) that version saved for later, in one step (409 once it is in force). */

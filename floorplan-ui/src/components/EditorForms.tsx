@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { ZONE_KINDS, type Zone, type ZoneKind } from "@footfall/core";
-import { hasDrawnId, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
+import { ZONE_KINDS, type Zone, type ZoneKind, type ZoneUsed } from "@footfall/core";
+import { hasDrawnId, removedLike, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
 import { KIND_STYLE } from "./kinds.js";
 import { nameShown } from "../model/names.js";
 
@@ -110,8 +110,27 @@ function BoundsFields({ zone, dispatch }: { zone: Zone; dispatch: Dispatch }) {
   );
 }
 
-export function ZoneForm({ zone, zones, idEditable, focusName = false, dispatch }: { zone: Zone; zones: readonly Zone[]; idEditable: boolean; focusName?: boolean; dispatch: Dispatch }) {
+export function ZoneForm({
+  zone,
+  zones,
+  idEditable,
+  focusName = false,
+  used = [],
+  dispatch,
+}: {
+  zone: Zone;
+  zones: readonly Zone[];
+  idEditable: boolean;
+  focusName?: boolean;
+  /** Every zone id the store's saved versions had (GET .../layouts' zones). */
+  used?: readonly ZoneUsed[];
+  dispatch: Dispatch;
+}) {
   const update = (changes: Extract<EditorAction, { type: "updateZone" }>["changes"]) => dispatch({ type: "updateZone", zone: zone.id, changes });
+  const usedIds = used.map((u) => u.id);
+  // A new zone named like a zone an earlier version had (removed since): a zone of its own unless brought back on purpose.
+  const like = idEditable ? removedLike(zone, zones, used) : null;
+  const broughtBack = idEditable ? used.find((u) => u.id === zone.id) : undefined;
   return (
     <section className="card" data-testid="zone-form">
       <div className="card-h">
@@ -123,7 +142,7 @@ export function ZoneForm({ zone, zones, idEditable, focusName = false, dispatch 
           Name
           <Commit
             value={zone.name}
-            onCommit={(v) => update({ name: v, ...(idEditable && hasDrawnId(zone.id) && slugId(v, zones, zone.id) ? { id: slugId(v, zones, zone.id)! } : {}) })}
+            onCommit={(v) => update({ name: v, ...(idEditable && hasDrawnId(zone.id) && slugId(v, zones, zone.id, usedIds) ? { id: slugId(v, zones, zone.id, usedIds)! } : {}) })}
             data-testid="zone-name"
             // Only a zone just drawn takes the focus (to name it): one picked on the plan or in the list
             // leaves it where it was, so the arrow keys move it.
@@ -134,6 +153,21 @@ export function ZoneForm({ zone, zones, idEditable, focusName = false, dispatch 
           <span>Id <span className="muted" style={{ fontWeight: 400 }}>{idEditable ? "· agents report it; fixed once saved" : "· fixed: agents report it"}</span></span>
           <Commit value={zone.id} disabled={!idEditable} onCommit={(v) => update({ id: v.trim() })} className="field mono" data-testid="zone-id" />
         </label>
+        {like && (
+          <div className="alert info small" role="status" data-testid="zone-removed-like">
+            <span style={{ flex: 1 }}>
+              “{nameShown(like.name)}” (id {like.id}) was a zone of version {like.version}, not of this layout: this is a new zone, counted from the save under its own id ({zone.id}). If it is the old zone back, bring it back: its visits, dwell, paths and experiments carry on.
+            </span>
+            <button className="btn sm" onClick={() => update({ id: like.id })} data-testid="zone-bring-back">
+              Bring back “{nameShown(like.name)}” ({like.id})
+            </button>
+          </div>
+        )}
+        {broughtBack && !like && (
+          <div className="muted small" data-testid="zone-brought-back">
+            Brings back “{nameShown(broughtBack.name)}” of version {broughtBack.version}: its history carries on under {broughtBack.id}.
+          </div>
+        )}
         <div className="two">
           <label className="lbl">
             Kind

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, slugId, snap, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, removedLike, slugId, snap, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -236,6 +236,33 @@ describe("slugId", () => {
   });
   it("gives nothing for a name with no letters or digits", () => {
     expect(slugId("!!!", [])).toBeNull();
+  });
+  it("never gives a new zone an id a saved version had: a new Coffee bar after the old one was removed has its own", () => {
+    expect(slugId("Coffee bar", layout.zones, "zone-2", ["fruit", "coffee-bar"])).toBe("coffee-bar-2");
+    // The zone's own id is its own (a drawn zone renamed again).
+    expect(slugId("Coffee bar", layout.zones, "coffee-bar-2", ["fruit", "coffee-bar", "coffee-bar-2"])).toBe("coffee-bar-2");
+  });
+});
+
+describe("a new zone and the zones earlier versions had", () => {
+  const used = [
+    { id: "coffee-bar", name: "Coffee bar", version: 2, validFrom: 10 },
+    { id: "fruit", name: "Fruit", version: 3, validFrom: 20 },
+    { id: "zone-2", name: "Zone 2", version: 1, validFrom: 0 },
+  ];
+  it("is drawn under a zone-N id no version had", () => {
+    const s = run({ ...start(), used: used.map((u) => u.id) }, { type: "startDrawing" }, corner(10, 2), corner(14, 2), corner(14, 6), corner(10.1, 2.1));
+    expect(s.draft.zones[1]).toMatchObject({ id: "zone-3", name: "Zone 3" });
+    // Read after the layout: the action sets them.
+    expect(run(start(), { type: "zonesUsed", ids: ["zone-2"] }).used).toEqual(["zone-2"]);
+  });
+  it("names the removed zone it is named like (or whose id its name makes), never one the draft still has", () => {
+    const zone = (name: string, id = "coffee-bar-2") => ({ id, name, kind: "zone", polygon: [[10, 2], [14, 2], [14, 6]] }) as unknown as Layout["zones"][number];
+    expect(removedLike(zone(" coffee  BAR "), layout.zones, used)?.id).toBe("coffee-bar");
+    expect(removedLike(zone("Coffee-bar!"), layout.zones, used)?.id).toBe("coffee-bar");
+    expect(removedLike(zone("Fruit"), layout.zones, used)).toBeNull();
+    expect(removedLike(zone("Coffee bar", "coffee-bar"), layout.zones, used)).toBeNull();
+    expect(removedLike(zone("Tea room"), layout.zones, used)).toBeNull();
   });
 });
 

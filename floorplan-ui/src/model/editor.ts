@@ -3,7 +3,7 @@
  * in metres, the selection, the polygon being drawn, and undo/redo. Every change goes through
  * `editorReducer`; invalid polygons are refused with core's `layoutProblems` message.
  */
-import { ID_RULE, isId, isTimeZone, layoutInputValidator, layoutProblems, LIMITS, overlapArea, shownName, polygonBounds, polygonWithin, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind } from "@footfall/core";
+import { ID_RULE, isId, isTimeZone, layoutInputValidator, layoutProblems, LIMITS, overlapArea, shownName, polygonBounds, polygonWithin, zoneIdFromName, type FloorPoint, type Layout, type LayoutInput, type Zone, type ZoneId, type ZoneKind, type ZoneUsed } from "@footfall/core";
 import { roundTo, snapCorner, snapMove, SNAP_M, type SnapSettings } from "./snap.js";
 
 export interface Floor {
@@ -40,6 +40,8 @@ export interface EditorState {
   future: Draft[];
   /** The zone the last undo step moved or resized by an arrow key: a held key's repeats join that step. */
   keyed?: string | null;
+  /** Every zone id the store's saved versions had (GET .../layouts' zones): a new zone takes none of them. */
+  used?: readonly string[];
 }
 
 export type EditorAction =
@@ -69,6 +71,8 @@ export type EditorAction =
   | { type: "undo" }
   | { type: "redo" }
   | { type: "notify"; message: Message }
+  /** The zone ids the store's saved versions have had (read after the layout). */
+  | { type: "zonesUsed"; ids: readonly string[] }
   | { type: "dismiss" };
 
 export interface Bounds {
@@ -125,22 +129,33 @@ function replaceZone(draft: Draft, id: string, f: (z: Zone) => Zone): Draft {
   return { ...draft, zones: draft.zones.map((z) => (z.id === id ? f(z) : z)) };
 }
 
-/** The lowest free `zone-N` id and its name. */
-export function newZoneId(zones: readonly Zone[]): { id: ZoneId; name: string } {
-  const taken = new Set(zones.map((z) => z.id as string));
+/** The lowest free `zone-N` id and its name (free: in no zone of the draft, nor of any version saved: `used`, core zonesUsed). */
+export function newZoneId(zones: readonly Zone[], used: Iterable<string> = []): { id: ZoneId; name: string } {
+  const taken = new Set([...zones.map((z) => z.id as string), ...used]);
   let n = zones.length + 1;
   while (taken.has(`zone-${n}`)) n++;
   return { id: `zone-${n}` as ZoneId, name: `Zone ${n}` };
 }
 
-/** An id made from a zone's name (`Fruit & veg` → `fruit-veg`), unique among `zones` but `self`; null if nothing is left. */
-export function slugId(name: string, zones: readonly Zone[], self?: string): string | null {
-  const base = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
-  if (!base) return null;
-  const taken = new Set(zones.filter((z) => z.id !== self).map((z) => z.id as string));
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  return id;
+/**
+ * An id made from a zone's name (`Fruit & veg` → `fruit-veg`, core zoneIdFromName), unique among `zones` but `self` and
+ * among the ids any saved version had (`used`): a new “Coffee bar” drawn after the old one was removed is `coffee-bar-2`,
+ * with figures of its own, not the old zone's history; null if nothing is left.
+ */
+export function slugId(name: string, zones: readonly Zone[], self?: string, used: Iterable<string> = []): string | null {
+  return zoneIdFromName(name, new Set([...zones.filter((z) => z.id !== self).map((z) => z.id as string), ...[...used].filter((id) => id !== self)]));
+}
+
+/**
+ * A zone of an earlier version that a new zone of the draft is named like (or whose id its name makes), and which the
+ * draft no longer has: the editor offers to bring it back (its id, so its visits, dwell and paths carry on), else the
+ * new zone starts its own. Null when there is none.
+ */
+export function removedLike(zone: Zone, draft: readonly Zone[], used: readonly ZoneUsed[]): ZoneUsed | null {
+  const key = (s: string) => s.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
+  const slug = zoneIdFromName(zone.name, new Set());
+  const gone = used.filter((u) => u.id !== zone.id && !draft.some((z) => z.id === u.id));
+  return gone.find((u) => key(u.name) === key(zone.name)) ?? gone.find((u) => u.id === slug) ?? null;
 }
 
 /** Whether a zone still has the id the editor gave it (so renaming it may rename the id too). */
@@ -199,7 +214,7 @@ function reduce(s: EditorState, a: EditorAction): EditorState {
     case "finishDrawing": {
       if (!s.drawing) return s;
       if (s.drawing.length < 3) return refuse(s, "A zone needs at least 3 corners.");
-      const { id, name } = newZoneId(s.draft.zones);
+      const { id, name } = newZoneId(s.draft.zones, s.used);
       const zone: Zone = { id, name, kind: "zone", polygon: s.drawing };
       const problems = polygonProblems(s.draft.floor, zone);
       if (problems.length) return refuse(s, `Not added: ${problems.join("; ")}`);
@@ -291,6 +306,8 @@ function reduce(s: EditorState, a: EditorAction): EditorState {
     }
     case "select":
       return { ...s, selected: a.zone };
+    case "zonesUsed":
+      return { ...s, used: a.ids };
     case "undo": {
       const prev = s.past.at(-1);
       if (!prev || s.drawing) return s;

@@ -4,7 +4,7 @@
  * layout version from a chosen date. All changes go through `editorReducer` (model/editor.ts).
  */
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { scheduledVersions, type FloorPoint, type Layout } from "@footfall/core";
+import { scheduledAt, scheduledVersions, type FloorPoint, type Layout } from "@footfall/core";
 import { useQueryClient } from "@tanstack/react-query";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
@@ -122,6 +122,11 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   // The newest version this editor knows of: its own saves, and one saved by someone else once the editor has said so.
   const seenVersion = useRef(seen);
   const versions = useQ(["layout-versions", store, state.version], (signal) => api.layouts(store, signal), { enabled: !!state.version });
+  // Every zone id the saved versions had: a new zone takes none of them (its own figures), unless brought back on purpose.
+  const used = useQ(["layout-zones-used", store, state.version], (signal) => api.zonesUsed(store, signal), { enabled: !!state.version });
+  useEffect(() => {
+    if (used.data) dispatch({ type: "zonesUsed", ids: used.data.map((u) => u.id) });
+  }, [used.data]);
   const ofDraft = useMemo(() => draftProblems(state.draft), [state.draft]);
   const warnings = useMemo(() => draftWarnings(state.draft), [state.draft]);
   const problemZones = useMemo(() => new Set(ofDraft.map((p) => p.zone).filter((z): z is string => z !== null)), [ofDraft]);
@@ -140,6 +145,9 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   const tooEarly = base !== null && validFromMs !== null && validFromMs <= now;
   // The version corrected is replaced: it takes nothing over.
   const takenOver = validFromMs !== null && versions.data ? supersededBy(base === null ? versions.data : versions.data.filter((v) => v.version !== state.version), validFromMs) : null;
+  // A version saved for later at the very instant chosen: a new version saved then replaces it (the server does, in one
+  // step); a correction moved onto it is refused (it would leave that one never in force).
+  const sameInstant = validFromMs !== null && validFromMs > now && versions.data ? scheduledAt(base === null ? versions.data : versions.data.filter((v) => v.version !== state.version), validFromMs, now) : null;
   // Versions saved for later, not yet in force: each may be cancelled (a refit that moved).
   const scheduled = useMemo(() => new Set(versions.data ? scheduledVersions(versions.data, now) : []), [versions.data, now]);
   // The version edited is one saved for later (by this editor's save): the heading says so, not "version 3" alone.
@@ -184,6 +192,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
     setSaving(true);
     try {
       const from = base !== null ? state.version : null;
+      // The version saved for later at this very time, which the server replaces with this one.
+      const replacedAtSave = from === null ? (sameInstant?.version ?? null) : null;
       const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined, seenVersion.current);
       seenVersion.current = Math.max(seenVersion.current, saved.version);
       dispatch({ type: "saved", layout: saved });
@@ -200,7 +210,9 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         onReplaced(saved, from);
       } else if (saved.validFrom > Date.now()) {
         // Saved for later (a refit next Monday): nothing changes until then, which "Saved as version 3." alone did not say.
-        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, timeZone)}, when the store's agents get it. Until then the version in force stays, and the figures are counted on it.` } });
+        const over = replacedAtSave !== null ? ` It replaces version ${replacedAtSave}, saved for the same time, whose number is not used again.` : "";
+        dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, timeZone)}, when the store's agents get it.${over} Until then the version in force stays, and the figures are counted on it.` } });
+        if (replacedAtSave !== null) void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
       }
       versions.reload();
     } catch (err) {
@@ -259,8 +271,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
           <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
           <span className="muted small">{timeZone}</span>
         </label>
-        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
-          {saving ? "Saving…" : base !== null ? `Save correction${shownOverlaps.length ? " anyway (zones overlap)" : ""} (replaces v${state.version})` : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
+        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || (base !== null && sameInstant !== null) || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
+          {saving ? "Saving…" : base === null && sameInstant ? `Save, replacing v${sameInstant.version}${shownOverlaps.length ? " (zones overlap)" : ""}` : base !== null ? `Save correction${shownOverlaps.length ? " anyway (zones overlap)" : ""} (replaces v${state.version})` : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
         </button>
       </div>
       {base !== null && (
@@ -274,6 +286,13 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       {tooEarly && (
         <div className="alert warn" role="status" data-testid="correction-too-early">
           A correction takes effect later than now: choose a later “Valid from”. To change the layout from now, edit the version in force and save a new version.
+        </div>
+      )}
+      {sameInstant && (
+        <div className={`alert ${base !== null ? "warn" : "info"}`} role="status" data-testid="valid-from-same-instant">
+          {base !== null
+            ? `Version ${sameInstant.version} is saved for the same time, ${formatDateTimeZ(sameInstant.validFrom, timeZone)}: this correction from then would leave it never in force. Choose another “Valid from”, or cancel version ${sameInstant.version} first.`
+            : `Version ${sameInstant.version} is saved for the same time, ${formatDateTimeZ(sameInstant.validFrom, timeZone)}, and not in force yet: saving replaces it with this draft, in one step (the number v${sameInstant.version} is not used again). To keep it, choose another “Valid from”.`}
         </div>
       )}
       {takenOver && dirty && (
@@ -339,7 +358,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
             </section>
           )}
           {selected ? (
-            <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} focusName={isNew(selected.id) && hasDrawnId(selected.id)} dispatch={dispatch} />
+            <ZoneForm key={selected.id} zone={selected} zones={state.draft.zones} idEditable={isNew(selected.id)} focusName={isNew(selected.id) && hasDrawnId(selected.id)} used={used.data ?? []} dispatch={dispatch} />
           ) : (
             <FloorForm draft={state.draft} dispatch={dispatch} />
           )}

@@ -153,12 +153,18 @@ describe("GET /api/v1/stores/:store/layouts", () => {
   it("lists every version with the time it applies from", async () => {
     await put("shop", smallLayout({ validFrom: 0 }));
     await put("shop", smallLayout({ validFrom: NOW }));
-    expect((await t.get("/api/v1/stores/shop/layouts")).body).toEqual({
+    const listed = (await t.get("/api/v1/stores/shop/layouts")).body;
+    expect(listed).toEqual({
       layouts: [
         { version: 1, validFrom: 0 },
         { version: 2, validFrom: NOW },
       ],
+      // Every zone id the versions had (additive), each as its latest version has it.
+      zones: expect.any(Array),
     });
+    expect(listed.zones.map((z: { id: string; version: number }) => [z.id, z.version])).toEqual(
+      smallLayout({ validFrom: 0 }).zones.map((z) => [z.id as string, 2]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
   });
 
   it("answers 404 for an unknown store", async () => {

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
+import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, scheduledAt, zonesUsed, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
 import type { LayoutChangeRefusal, LayoutNewer } from "../storage/types.js";
@@ -50,14 +50,27 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: anyRole,
     schema: {
       tags: ["stores"],
-      summary: "Every layout version with the time it applies from",
+      summary: "Every layout version with the time it applies from, and every zone id the versions have had",
       params: StoreParams,
-      response: { 200: Type.Object({ layouts: Type.Array(Type.Object({ version: Type.Integer(), validFrom: Type.Integer() })) }), ...errorResponses },
+      response: {
+        200: Type.Object({
+          layouts: Type.Array(Type.Object({ version: Type.Integer(), validFrom: Type.Integer() })),
+          zones: Type.Array(
+            Type.Object({ id: Type.String(), name: Type.String(), version: Type.Integer(), validFrom: Type.Integer() }),
+            {
+              description:
+                "every zone id any version had (v1.1, additive), with its name and version where it was last (latest validFrom, then version): a zone's history is kept under its id, so a new zone takes none of them unless it brings that zone back",
+            },
+          ),
+        }),
+        ...errorResponses,
+      },
     },
     handler: async (req) => {
       const versions = await storage.stores.versions(req.params.store);
       if (versions.length === 0) throw httpError(404, `store "${req.params.store}" has no layout: a merchandiser or admin saves one with PUT /api/v1/stores/${req.params.store}/layout`);
-      return { layouts: versions };
+      await layouts.load(req.params.store);
+      return { layouts: versions, zones: zonesUsed(layouts.all(req.params.store)) };
     },
   });
 
@@ -128,7 +141,12 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           409,
           `layout version ${res.newer.map((l) => l.version).join(", ")} of store "${store}" was saved after version ${seen}, the newest you had seen (${res.newer.map((l) => `version ${l.version} valid from ${new Date(l.validFrom).toISOString()}`).join("; ")}): saving yours would undo those changes. Open the layout again to start from them, or save with ?seen=${res.newer.at(-1)!.version} to save yours over them`,
         );
-      if (replaces === undefined) {
+      // A version saved for later at this very instant would never be in force (of two versions dated alike the later saved
+      // is): the save replaces it, as ?replaces= would (a second save for next Monday's refit is its correction). The layout in
+      // force at every instant is what it would have been; only the version that could never be in force is gone.
+      const now = services.now();
+      const sameInstant = replaces === undefined && input.validFrom > now ? scheduledAt(await storage.stores.versions(store), input.validFrom, now) : null;
+      const saveNew = async () => {
         let layout: Layout;
         if (seen === undefined) layout = await storage.stores.saveLayout(store, input, services.now());
         else {
@@ -140,20 +158,34 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await services.onLayoutSaved(layout);
         await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
         return layoutBody(layout);
+      };
+      if (replaces === undefined && sameInstant === null) return saveNew();
+      if (replaces !== undefined && input.validFrom > now) {
+        // A correction moved onto the instant of another version saved for later would leave that one never in force.
+        const other = scheduledAt((await storage.stores.versions(store)).filter((v) => v.version !== replaces), input.validFrom, now);
+        if (other)
+          throw httpError(409, `layout version ${other.version} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}: a correction of version ${replaces} from then would leave it never in force. Choose another "validFrom", or cancel version ${other.version} first`);
       }
+      const replacing = replaces ?? sameInstant!.version;
       // A correction stays a version saved for later: from now or before, it would rewrite what was in force.
-      const now = services.now();
       if (input.validFrom <= now)
         throw httpError(400, `body/validFrom ${new Date(input.validFrom).toISOString()} is not later than now: a version that replaces one saved for later takes effect later too; to change the layout from now, save a new version (without ?replaces=)`);
       // One step: the scheduled version is cancelled (as DELETE .../layouts/:version would) and this one saved, under a new number.
-      const res = await storage.stores.replaceLayout(store, replaces, input, now, seen);
+      const res = await storage.stores.replaceLayout(store, replacing, input, now, seen);
       if (res.outcome === "newer") throw saveNewer(res);
-      if (res.outcome !== "replaced") throw refusal(store, replaces, res, "corrected");
+      // Cancelled by someone else meanwhile: nothing at that instant to replace any more.
+      if (res.outcome === "unknown" && replaces === undefined) return saveNew();
+      if (res.outcome === "referenced" && replaces === undefined)
+        throw httpError(
+          409,
+          `layout version ${replacing} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}, and is the change of experiment "${res.experiment.name}" (${res.experiment.id}): a version saved at that time would replace it, so the experiment would lose its change. Choose another "validFrom", or delete the experiment first`,
+        );
+      if (res.outcome !== "replaced") throw refusal(store, replacing, res, "corrected");
       const layout = res.layout;
       await layouts.reload(store);
       // As after a save and a cancel: the agents keep the version in force; the schedule (and a chain's other servers) follow the new one.
       await services.onLayoutSaved(layout);
-      await audit(req, "layout.replace", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length, replaced: replaces, replacedValidFrom: res.validFrom });
+      await audit(req, "layout.replace", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length, replaced: replacing, replacedValidFrom: res.validFrom });
       return layoutBody(layout);
     },
   });

@@ -1,0 +1,98 @@
+/**
+ * Two layout versions dated alike, and zone ids a store's versions have had (in-process server, a real SQLite file).
+ * A save at the very instant of a version saved for later replaces it (as ?replaces= would): of two versions dated
+ * alike the later saved is in force from then, so the earlier was never in force, listed 'scheduled' and then 'past'
+ * for ever. GET .../layouts lists every zone id the versions had, so the editor gives a new zone none of them.
+ */
+import { describe, expect, it } from "vitest";
+import type { LayoutInput } from "@footfall/core";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { useTestServer } from "../../../test/support/in-process.js";
+
+const DAY = 86_400_000;
+const t = useTestServer({ stores: ["shop"] });
+
+const save = (layout: LayoutInput, query = "", store = "shop") =>
+  t.server.app.inject({ method: "PUT", url: `/api/v1/stores/${store}/layout${query}`, headers: { authorization: `Bearer ${t.admin}` }, payload: layout });
+type Listed = { layouts: { version: number; validFrom: number }[]; zones: { id: string; name: string; version: number; validFrom: number }[] };
+const listed = async (store = "shop") => (await t.get<Listed>(`/api/v1/stores/${store}/layouts`)).body;
+const inForceAt = async (at: number, store = "shop") => (await t.get<{ version: number; name: string }>(`/api/v1/stores/${store}/layout?at=${at}`)).body;
+
+describe("a save at the instant of a version saved for later", () => {
+  it("replaces it: the second save for next Monday's refit is the one listed, the first's number not used again", async () => {
+    const refit = Date.now() + 7 * DAY;
+    const first = await save(smallLayout({ name: "Refit draft", validFrom: refit }));
+    expect([first.statusCode, first.json().version]).toEqual([200, 2]);
+    const second = await save(smallLayout({ name: "Refit final", validFrom: refit }), "?seen=2");
+    expect([second.statusCode, second.json().version, second.json().validFrom]).toEqual([200, 3, refit]);
+    // Old code: versions 1, 2 and 3, version 2 never in force (v3 takes effect at the same instant).
+    expect((await listed()).layouts).toEqual([
+      { version: 1, validFrom: 0 },
+      { version: 3, validFrom: refit },
+    ]);
+    expect((await t.get("/api/v1/stores/shop/layouts/2")).status).toBe(404);
+    expect([(await inForceAt(refit)).name, (await inForceAt(refit - 1)).version]).toEqual(["Refit final", 1]);
+    // Saved without ?seen= (a script): the same.
+    const third = await save(smallLayout({ name: "Refit, script", validFrom: refit }));
+    expect(third.json().version).toBe(4);
+    expect((await listed()).layouts.map((l) => l.version)).toEqual([1, 4]);
+    // An editor that had not seen version 4 is told so, as before: nothing replaced.
+    const stale = await save(smallLayout({ name: "Stale", validFrom: refit }), "?seen=3");
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().message).toMatch(/layout version 4 of store "shop" was saved after version 3/);
+    // Another instant is another version, as before.
+    expect((await save(smallLayout({ name: "Later", validFrom: refit + DAY }))).json().version).toBe(5);
+    expect((await listed()).layouts.map((l) => l.version)).toEqual([1, 4, 5]);
+    // Its audit line says which version it replaced.
+    const audit = await t.get<{ entries: { action: string; details: Record<string, unknown> }[] }>("/api/v1/audit?store=shop");
+    expect(audit.status).toBe(200);
+    expect(audit.body.entries.filter((e) => e.action === "layout.replace").map((e) => e.details.replaced)).toEqual([3, 2]);
+  });
+
+  it("leaves a store's first version (in force before its date) and past versions alone", async () => {
+    const opening = Date.now() + 3 * DAY;
+    await save(smallLayout({ name: "Opening", validFrom: opening }), "", "new");
+    await save(smallLayout({ name: "Opening, again", validFrom: opening }), "", "new");
+    expect((await listed("new")).layouts.map((l) => l.version)).toEqual([1, 2]);
+    // A past instant (validFrom 0 twice): history, as before.
+    await save(smallLayout({ validFrom: 0 }), "", "old");
+    await save(smallLayout({ validFrom: 0 }), "", "old");
+    expect((await listed("old")).layouts.map((l) => l.version)).toEqual([1, 2]);
+  });
+
+  it("is refused (409) when the version at that instant is an experiment's change, and a correction may not land on another's instant", async () => {
+    await save(smallLayout({ validFrom: 0 }), "", "exp");
+    const change = Date.now() + 2 * DAY;
+    await save(smallLayout({ name: "Promo refit", validFrom: change }), "", "exp");
+    const created = await t.server.app.inject({
+      method: "POST",
+      url: "/api/v1/experiments",
+      headers: { authorization: `Bearer ${t.admin}` },
+      payload: { name: "Refit", testStores: ["exp"], layoutVersion: 2, before: { from: change - 7 * DAY, to: change }, after: { from: change, to: change + 7 * DAY }, zones: ["fruit"] },
+    });
+    expect(created.statusCode).toBe(200);
+    const again = await save(smallLayout({ name: "Other refit", validFrom: change }), "", "exp");
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toMatch(/layout version 2 of store "exp" takes effect at the same time, .* and is the change of experiment "Refit" .*Choose another "validFrom", or delete the experiment first/);
+    expect((await listed("exp")).layouts.map((l) => l.version)).toEqual([1, 2]);
+
+    await save(smallLayout({ name: "Later", validFrom: change + DAY }), "", "exp");
+    const onto = await save(smallLayout({ name: "Moved", validFrom: change }), "?replaces=3", "exp");
+    expect(onto.statusCode).toBe(409);
+    expect(onto.json().message).toMatch(/layout version 2 of store "exp" takes effect at the same time, .*: a correction of version 3 from then would leave it never in force/);
+    expect((await listed("exp")).layouts.map((l) => l.version)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("GET .../layouts lists every zone id the versions had", () => {
+  it("a zone removed by a later version is listed with its name and last version", async () => {
+    const base = smallLayout({ validFrom: 0 });
+    await save({ ...base, zones: [...base.zones, { id: "coffee-bar" as never, name: "Coffee bar", kind: "zone", polygon: [[16, 0], [18, 0], [18, 2], [16, 2]] }] }, "", "cafe");
+    const now = Date.now() - 1000;
+    await save({ ...smallLayout({ validFrom: now }) }, "", "cafe");
+    const { zones } = await listed("cafe");
+    expect(zones.find((z) => z.id === "coffee-bar")).toEqual({ id: "coffee-bar", name: "Coffee bar", version: 1, validFrom: 0 });
+    expect(zones.map((z) => z.id)).toEqual([...base.zones.map((z) => z.id as string), "coffee-bar"].sort());
+    expect(zones.find((z) => z.id === "entrance")?.version).toBe(2);
+  });
+});
