@@ -88,7 +88,13 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
   // with config.anyQuery: added here, before any route, so that no route forgets it (unknown-query.ts).
   app.addHook("onRoute", refuseUnknownQueryOnRoute);
   // Fastify's own refusals of a body say what to send instead; everything else goes on, as it is, to Fastify's handler.
+  // Requests answered 503 because PostgreSQL does not answer (a restart): counted and said once by the storage, not one line each.
+  const databaseDown = new WeakSet<FastifyRequest>();
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (services.storage.connectionLost?.(err)) {
+      databaseDown.add(req);
+      return reply.code(503).send({ statusCode: 503, error: "Service Unavailable", message: "the database does not answer (PostgreSQL is restarting or cannot be reached): try again in a moment" });
+    }
     // An error no code meant (a bug, a database fault) is logged in full and answered without its internals
     // (SQL, file paths, driver codes), with the request id that finds it in the log.
     if (err.statusCode === undefined && (err as { status?: number }).status === undefined && err.validation === undefined) {
@@ -107,7 +113,7 @@ export async function buildApp({ services, uiDir, version, closeStorage = false 
   });
   app.addHook("onResponse", async (req, reply) => {
     // The health check's 503 is its answer, not a failure of the request: it logs changes of health itself (routes/admin.ts).
-    if (reply.statusCode >= 500 && !(reply.statusCode === 503 && req.routeOptions.url === "/api/v1/health")) {
+    if (reply.statusCode >= 500 && !(reply.statusCode === 503 && (req.routeOptions.url === "/api/v1/health" || databaseDown.has(req)))) {
       req.log.error({ url: req.url, status: reply.statusCode }, "request failed");
     }
     noteRequest(req.routeOptions.url, reply.elapsedTime);

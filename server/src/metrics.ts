@@ -25,8 +25,28 @@ export function createMetrics(part: MetricsPart = "whole") {
       if (!m.name.startsWith(`${INGEST_THREAD_PREFIX}nodejs_`) || m.name.endsWith("_version_info")) registry.removeSingleMetric(m.name);
     }
   } else collectDefaultMetrics({ register: registry, prefix: "footfall_process_" });
+  /** PostgreSQL's link as the storage sees it (storage-pg/pool.ts PgLink), read at each scrape; null: SQLite. */
+  const database: { link: { readonly reachable: boolean; readonly errors: number } | null } = { link: null };
   return {
     registry,
+    database,
+    databaseReachable: new Gauge({
+      name: "footfall_database_reachable",
+      help: "PostgreSQL: 0 from its first connection error (a restart, a network cut; logged once) until a connection succeeds again (logged once, with how long), else 1; SQLite: always 1",
+      registers: front,
+      collect() {
+        this.set(database.link && !database.link.reachable ? 0 : 1);
+      },
+    }),
+    databaseConnectionErrors: new Counter({
+      name: "footfall_database_connection_errors_total",
+      help: "PostgreSQL: connection errors since start (pooled connections ended by a restart, connections refused, requests and commits that failed for it): counted here, not logged one by one",
+      registers: front,
+      collect() {
+        this.reset();
+        if (database.link?.errors) this.inc(database.link.errors);
+      },
+    }),
     eventsAccepted: new Counter({ name: "footfall_events_accepted_total", help: "Events stored and counted", labelNames: ["store"], registers: ingest }),
     eventsDuplicate: new Counter({ name: "footfall_events_duplicate_total", help: "Events ignored because their id was already accepted", labelNames: ["store"], registers: ingest }),
     eventsRejected: new Counter({
@@ -112,10 +132,13 @@ export function createMetrics(part: MetricsPart = "whole") {
       for (const [key, byReason] of this.rejectReasons) if (key.startsWith(prefix)) byAgent[key.slice(prefix.length)] = Object.fromEntries(byReason);
       return byAgent;
     },
-    /** The last commit's failure (message and since when), or null after a success: /api/v1/health reads it. */
-    commitProblem: null as { error: string; since: number } | null,
-    /** The ingest pipeline reports each group commit: `err` when it failed. */
-    noteCommit(err?: unknown): void {
+    /**
+     * The last commit's failure (message and since when), or null after a success: /api/v1/health reads it.
+     * `connectionLost`: it failed because PostgreSQL did not answer, so it is mended when PostgreSQL answers again.
+     */
+    commitProblem: null as { error: string; since: number; connectionLost?: boolean } | null,
+    /** The ingest pipeline reports each group commit: `err` when it failed (`connectionLost`: PostgreSQL did not answer). */
+    noteCommit(err?: unknown, connectionLost = false): void {
       if (err === undefined) {
         this.commitFailing.set(0);
         this.commitProblem = null;
@@ -123,7 +146,7 @@ export function createMetrics(part: MetricsPart = "whole") {
       }
       this.commitFailures.inc();
       this.commitFailing.set(1);
-      this.commitProblem = { error: err instanceof Error ? err.message : String(err), since: this.commitProblem?.since ?? Date.now() };
+      this.commitProblem = { error: err instanceof Error ? err.message : String(err), since: this.commitProblem?.since ?? Date.now(), ...(connectionLost ? { connectionLost } : {}) };
     },
   };
 }

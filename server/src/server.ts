@@ -168,6 +168,8 @@ export async function startHalf(
     prepareDataDir(config.dataDir);
     releaseDataDir = claimDataDir(config.dataDir);
   }
+  // Set once the metrics exist: PostgreSQL answering again mends a commit failure that was its not answering.
+  let databaseBack = () => {};
   const storage = await openStorage(config.dataDir, {
     databaseUrl: config.databaseUrl ?? null,
     maxEventAgeMs: config.maxAgeMs,
@@ -175,6 +177,12 @@ export async function startHalf(
     // The thread that commits what is ingested (a whole server, or a chain server's ingest half) yields the database's CPU to queries, when FOOTFALL_PG_INGEST_NICE asks.
     ...(!front && config.pgIngestNice ? { ingestNice: config.pgIngestNice } : {}),
     onError: (err) => log.error({ err: err.message }, "PostgreSQL: an idle connection or the partition upkeep failed"),
+    // A restart of PostgreSQL: one line when it stops answering (not one per pooled connection, request or commit), one when it is back.
+    onLink: (e) => {
+      if (e.state === "lost") return log.error({ err: e.error }, e.message);
+      log.info({ downS: e.downS, errors: e.errors }, e.message);
+      databaseBack();
+    },
     onWarn: (message) => log.warn(message),
   }).catch((err: unknown) => {
     releaseDataDir();
@@ -188,6 +196,11 @@ export async function startHalf(
   const chain = pg !== null && config.mqttUrl !== null;
   let cluster: ClusterNode | null = null;
   const metrics = createMetrics(half?.role ?? "whole");
+  if (pg) metrics.database.link = pg.link;
+  // The commits that failed while PostgreSQL was down are the broker's to deliver again: /api/v1/health is ok once it answers, not only at the next event (a closed store sends none all night).
+  databaseBack = () => {
+    if (metrics.commitProblem?.connectionLost) metrics.noteCommit();
+  };
   const layouts = new LayoutCache(storage);
   const retention = new Retention(storage, {
     rawDays: config.retentionDays ?? 90,

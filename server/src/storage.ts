@@ -5,6 +5,7 @@
  */
 import { openSqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/types.js";
+import type { PgLinkEvent } from "./storage-pg/pool.js";
 
 export type * from "./storage/types.js";
 export { ROLES } from "./storage/types.js";
@@ -15,8 +16,10 @@ export interface OpenStorageOptions {
   databaseUrl?: string | null;
   /** PostgreSQL: partitions are made back to this age at open (the oldest event ingest accepts). */
   maxEventAgeMs?: number;
-  /** PostgreSQL: errors of idle connections and background upkeep. */
+  /** PostgreSQL: errors of idle connections and background upkeep (a lost connection goes to `onLink`). */
   onError?: (err: Error) => void;
+  /** PostgreSQL: it stopped answering (once per outage, however many connections fail), and answers again. */
+  onLink?: (event: PgLinkEvent) => void;
   /** PostgreSQL: connections at most. */
   poolMax?: number;
   /** PostgreSQL: connections for HTTP requests' and live clients' reads (0: they share the read pool; default 5). */
@@ -35,6 +38,7 @@ export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}
     return openPgStorage(opts.databaseUrl, {
       ...(opts.maxEventAgeMs ? { maxEventAgeMs: opts.maxEventAgeMs + 86_400_000 } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
+      ...(opts.onLink ? { onLink: opts.onLink } : {}),
       ...(opts.poolMax ? { poolMax: opts.poolMax } : {}),
       ...(opts.interactivePoolMax !== undefined ? { interactivePoolMax: opts.interactivePoolMax } : {}),
       ...(opts.ingestNice ? { ingestNice: opts.ingestNice } : {}),

@@ -164,6 +164,21 @@ export class Postgres {
     }
   }
 
+  /**
+   * Stops the server as an operator's `systemctl stop postgresql` does (`pg_ctl stop -m fast`: every connection is
+   * ended, its data kept); {@link startAgain} brings it back on the same port. Connections of the process under test
+   * see their backends terminated, and new ones are refused until then.
+   */
+  stopFast(): void {
+    this.exec("pg_ctl", ["-D", this.dataDir, "-m", "fast", "-w", "-t", "60", "stop"], "stopping PostgreSQL");
+    running.delete(this);
+  }
+
+  /** Starts the server stopped by {@link stopFast} again, on the same port with the same data. */
+  startAgain(): void {
+    this.launch();
+  }
+
   /** Stops the server and removes its folder. */
   async dispose(): Promise<void> {
     this.stopNow();

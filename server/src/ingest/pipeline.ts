@@ -328,8 +328,11 @@ export class IngestPipeline {
       }, { urgent });
     } catch (err) {
       for (const staged of stagedAnalytics) staged.abort();
-      this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");
-      metrics.noteCommit(err); // /api/v1/health says degraded until a commit succeeds
+      // PostgreSQL restarting: its storage counts this and says the outage once (storage-pg/pool.ts PgLink), not once per commit.
+      const lost = storage.connectionLost?.(err) ?? false;
+      if (lost) this.o.log.debug({ err: (err as Error).message }, "ingest commit failed: the database does not answer; the broker will redeliver the messages");
+      else this.o.log.error({ err }, "ingest commit failed; the broker will redeliver the messages");
+      metrics.noteCommit(err, lost); // /api/v1/health says degraded until a commit succeeds (or PostgreSQL answers again, when it did not)
       for (const m of batch) safeDone(m, err as Error);
       return;
     }

@@ -81,7 +81,7 @@ import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
-import { backendNiceSql, createPgPool, unreachableMessage, type PgQueryable } from "./pool.js";
+import { backendNiceSql, createPgPool, isConnectionLoss, PgLink, unreachableMessage, type PgLinkEvent, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { backgroundTurn } from "./turns.js";
 import { arrayLiteral } from "./array-literal.js";
@@ -125,8 +125,13 @@ export interface PgStorageOptions {
   now?: () => number;
   /** Partitions are made at open back to this age (the oldest event ingest accepts; default 8 days). */
   maxEventAgeMs?: number;
-  /** Errors of idle connections and of the background partition upkeep (logged by the caller). */
+  /** Errors of idle connections and of the background partition upkeep (logged by the caller); a lost connection goes to `onLink` instead. */
   onError?: (err: Error) => void;
+  /**
+   * PostgreSQL stopped answering (a restart, a network cut): said once, with what to do, however many connections,
+   * requests and commits fail; and once when it answers again (./pool.ts PgLink). Logged by the caller.
+   */
+  onLink?: (event: PgLinkEvent) => void;
   /** How long a verified token is answered without the database (default 30 s; 0: never). Revocations reach every server's cache at once by NOTIFY (./token-cache.ts). */
   tokenCacheMs?: number;
   /** Path ids kept in memory at most (default 200,000; the oldest are forgotten first and read again when named). */
@@ -137,6 +142,8 @@ export interface PgStorageOptions {
 export interface PgStorage extends Storage {
   readonly kind: "postgres";
   readonly pool: pg.Pool;
+  /** The link to PostgreSQL: whether it answers, connection errors and outages since start (the /metrics figures). */
+  readonly link: PgLink;
   /** The token cache's state: whether it listens (and so answers), checks answered from it and from the database. */
   tokenCacheStats(): { listening: boolean; hits: number; misses: number };
   /** Each connection pool's connections now: open, idle, and callers waiting for one (`cluster status`' latency). */
@@ -189,6 +196,8 @@ class PgCore {
   readonly gate: PriorityGate;
   closed = false;
   timer: ReturnType<typeof setInterval> | null = null;
+  /** Set by openPgStorage as it opens. */
+  link!: PgLink;
 
   constructor(
     readonly pool: pg.Pool,
@@ -1188,6 +1197,12 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     buildPendingAggregates: (opts) => buildPending(core, storage, opts),
     buildStoreRollups: (progress) => buildStoreRollups(core, storage, progress),
     ping: () => read(async (q) => void (await q.query("SELECT 1"))),
+    link: core.link,
+    connectionLost: (err) => {
+      if (!isConnectionLoss(err)) return false;
+      core.link.lost(err as Error);
+      return true;
+    },
     tokenCacheStats: () => ({ listening: core.tokenCache?.active ?? false, hits: core.tokenCache?.hits ?? 0, misses: core.tokenCache?.misses ?? 0 }),
     poolStats: () => {
       const of = (p: pg.Pool) => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
@@ -1216,6 +1231,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (core.closed) return;
       core.closed = true;
       if (core.timer) clearInterval(core.timer);
+      core.link.close();
       await core.tokenCache?.close();
       await Promise.all([core.pool.end(), core.readPool.end(), core.interactivePool?.end()]);
     },
@@ -1489,7 +1505,9 @@ async function prioritizeCommits(pool: pg.Pool, nice: number, warn: (message: st
  * A database that cannot be reached or is newer than this server throws, saying what to do.
  */
 export async function openPgStorage(url: string, opts: PgStorageOptions = {}): Promise<PgStorage> {
-  const onError = opts.onError ?? (() => {});
+  // A restart of PostgreSQL ends every pooled connection at once: one line for the lot (link), not one per connection.
+  let link: PgLink | null = null;
+  const onError = (err: Error) => (link && isConnectionLoss(err) ? link.lost(err) : (opts.onError ?? (() => {}))(err));
   const nice = opts.ingestNice ?? 0;
   const pool = createPgPool(url, { max: opts.poolMax ?? 10, applicationName: opts.applicationName ?? "footfall", ...(nice ? { backendNice: nice } : {}) }, onError);
   const readPool = createPgPool(url, { max: opts.readPoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-read` }, onError);
@@ -1497,6 +1515,9 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
     opts.interactivePoolMax === 0
       ? null
       : createPgPool(url, { max: opts.interactivePoolMax ?? 5, applicationName: `${opts.applicationName ?? "footfall"}-http` }, onError);
+  const pgLink = new PgLink({ url, notify: opts.onLink ?? (() => {}), probe: () => readPool.query("SELECT 1"), ...(opts.now ? { now: opts.now } : {}) });
+  link = pgLink;
+  for (const p of [pool, readPool, interactivePool]) p?.on("connect", () => pgLink.ok());
   const endAll = () => Promise.all([pool.end(), readPool.end(), interactivePool?.end()]).catch(() => {});
   try {
     await pool.query("SELECT 1");
@@ -1507,6 +1528,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   if (nice) await prioritizeCommits(pool, nice, opts.onWarn ?? (() => {}));
   const now = opts.now ?? Date.now;
   const core = new PgCore(pool, readPool, now, interactivePool, opts.pathIdCacheSize);
+  core.link = pgLink;
   if (opts.tokenCacheMs !== 0)
     core.tokenCache = new TokenCache<TokenRow>({
       url,

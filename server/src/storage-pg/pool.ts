@@ -90,3 +90,113 @@ export function isUnreachable(err: Error & { code?: unknown }): boolean {
 
 /** What runs a query: a pool or one of its clients (inside a transaction). */
 export type PgQueryable = Pick<pg.Pool | pg.PoolClient, "query">;
+
+/** Node's socket errors that mean PostgreSQL could not be reached or the connection broke. */
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+
+/**
+ * Whether `err` says the connection to PostgreSQL is gone or cannot be made (the database stopping,
+ * restarting or unreachable), rather than that a statement failed: SQLSTATE class 08 (connection
+ * exception), 57P01-57P03 (shut down by an administrator, crashed, cannot connect now), a socket error,
+ * or pg's own words for a connection that ended or never came. Narrower than {@link isUnreachable},
+ * which also counts wrong credentials and any error without a SQLSTATE (a first query's failure).
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const c = (err as { code?: unknown }).code;
+  const code = typeof c === "string" ? c : "";
+  if (/^(08|57P0[123])/.test(code) || SOCKET_CODES.has(code)) return true;
+  if (/^[0-9A-Z]{5}$/.test(code)) return false;
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(err.message);
+}
+
+/** What {@link PgLink} says when PostgreSQL stops answering, and when it answers again. */
+export interface PgLinkEvent {
+  state: "lost" | "back";
+  /** One line for the log: what happened and what to do. */
+  message: string;
+  /** lost: the first error's message. */
+  error?: string;
+  /** back: how long it was down, and the connection errors meanwhile (each pool's connections, requests, commits). */
+  downS?: number;
+  errors?: number;
+}
+
+/**
+ * The server's link to PostgreSQL, as its pools see it. When the database restarts, every pooled
+ * connection (three pools, the token cache's LISTEN) fails at once, and requests and commits fail
+ * while it is down: each such error is counted here and the first one is said, once, with what to
+ * do; while down it asks `probe` (a `SELECT 1`) every `probeMs`, and the first connection that
+ * succeeds again (a pool's `connect`, a probe) ends it, said once with how long it lasted.
+ */
+export class PgLink {
+  private down: { since: number; errors: number } | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Connection errors since start (counted, not logged one by one). */
+  errors = 0;
+  /** Times the link was lost since start. */
+  outages = 0;
+
+  constructor(
+    private readonly o: {
+      url: string;
+      notify: (event: PgLinkEvent) => void;
+      probe: () => Promise<unknown>;
+      now?: () => number;
+      probeMs?: number;
+    },
+  ) {}
+
+  /** Whether PostgreSQL answered last (true until a connection error). */
+  get reachable(): boolean {
+    return this.down === null;
+  }
+
+  /** A connection error: counted; the first of an outage is said. */
+  lost(err: Error): void {
+    this.errors++;
+    if (this.down) {
+      this.down.errors++;
+      return;
+    }
+    this.down = { since: (this.o.now ?? Date.now)(), errors: 1 };
+    this.outages++;
+    this.o.notify({
+      state: "lost",
+      error: err.message,
+      message:
+        `PostgreSQL at ${withoutPassword(this.o.url)} does not answer (${err.message}): the server goes on and reconnects by itself; until then event commits wait ` +
+        "(the broker delivers them again), requests that need the database answer 503 and GET /api/v1/health says degraded. Said once, and once when it answers again; " +
+        "if it lasts, check that PostgreSQL runs there (systemctl status postgresql, its log) and that FOOTFALL_DATABASE_URL points at it",
+    });
+    this.timer = setInterval(() => {
+      this.o.probe().then(
+        () => this.ok(),
+        (e: unknown) => (isConnectionLoss(e) ? this.lost(e as Error) : undefined),
+      );
+    }, this.o.probeMs ?? 2000);
+    this.timer.unref();
+  }
+
+  /** A connection made, or a statement answered: ends an outage (said once). */
+  ok(): void {
+    const d = this.down;
+    if (!d) return;
+    this.down = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const downS = Math.round(((this.o.now ?? Date.now)() - d.since) / 1000);
+    this.o.notify({
+      state: "back",
+      downS,
+      errors: d.errors,
+      message: `PostgreSQL at ${withoutPassword(this.o.url)} answers again after ${downS} s (${d.errors} connection error${d.errors === 1 ? "" : "s"} meanwhile, counted in footfall_database_connection_errors_total, not logged one by one)`,
+    });
+  }
+
+  /** Stops probing (the storage closes). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

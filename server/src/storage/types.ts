@@ -928,5 +928,11 @@ export interface Storage {
   buildStoreRollups(progress?: (done: number, total: number, store: string) => void): Promise<number>;
   /** Resolves when the database answers; rejects with why not. */
   ping(): Promise<void>;
+  /**
+   * PostgreSQL: whether `err` says the connection to the database is gone (it restarts, or cannot be reached), rather
+   * than that a statement failed; such an error is counted, and said once per outage (storage-pg/pool.ts PgLink), so
+   * its caller need not log it. SQLite has none.
+   */
+  connectionLost?(err: unknown): boolean;
   close(): Promise<void>;
 }
