@@ -613,6 +613,8 @@ export interface ChainStore {
   openVisitors(stores: readonly string[], since: number): Promise<{ store: string; n: number }[]>;
   /** The stores that have door counters (any door count ever rolled up). */
   doorStores(stores: readonly string[]): Promise<string[]>;
+  /** Per store with door counts: the zones ever door-counted (`aggregates.knownZones(store).doors`), in one statement; stores without any are absent. */
+  doorZones(stores: readonly string[]): Promise<Map<string, string[]>>;
   /** Per store: `aggregates.firstHour` (when its figures begin, to the UTC hour), in one statement; stores without figures are absent. */
   firstHours(stores: readonly string[]): Promise<Map<string, number>>;
   /** Per store: the time of its oldest sale stored (when its till feed begins: a period ending at or before it has no sales data, not 0), in one statement; stores without any sale are absent. */
