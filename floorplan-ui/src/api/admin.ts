@@ -62,6 +62,8 @@ export interface DigestRow {
   /** When the next scheduled digest goes out (epoch ms), and the period it covers; null without a time zone to follow. */
   nextSendAt: number | null;
   nextSendPeriod: string | null;
+  /** The webhook (a hook's id) it is also delivered to, or null: mail only. */
+  webhook: string | null;
 }
 export interface DigestPreview {
   id: string;
@@ -72,8 +74,11 @@ export interface DigestPreview {
   /** data:image/png;base64 URL of the chart the mail carries. */
   chart: string;
   mailProblem: string | null;
+  /** The webhook it would be queued for, and the JSON body that hook would receive; null: none. */
+  webhook: string | null;
+  webhookBody: string | null;
 }
-export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour"> & { timeZone?: string | null };
+export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour"> & { timeZone?: string | null; webhook?: string | null };
 export interface GroupRow {
   id: string;
   name: string;
@@ -112,7 +117,7 @@ export function createAdminApi(token: string, base = "") {
     updateDigest: (id: string, d: DigestInput) => request<DigestRow>("PUT", `/digests/${encodeURIComponent(id)}`, d),
     /** Sends the last finished period now, or `period` (a failed one, again). */
     sendDigest: (id: string, period?: string) =>
-      request<{ period: string; subject: string; recipients: string[] }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
+      request<{ period: string; subject: string; recipients: string[]; webhook: string | null }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
     /** What send now would mail (or of `period`), built but not sent; `mailProblem` says why it would not go out (no mail server). */
     previewDigest: (id: string, period?: string) => request<DigestPreview>("GET", `/digests/${encodeURIComponent(id)}/preview`, undefined, { period }),
     groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),

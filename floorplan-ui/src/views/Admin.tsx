@@ -18,6 +18,7 @@ import { mayChangeGroups, seesEveryStore } from "../model/auth.js";
 import { ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/admin.css";
 import { Webhooks } from "../components/Webhooks.js";
+import { createWebhooksApi } from "../api/webhooks.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
 import { StoreHeading } from "../components/StoreHeading.js";
@@ -411,10 +412,16 @@ function nextSendText(d: DigestRow, mailProblem: string | null, tz: string): str
 
 function Digests({ store }: { store: string }) {
   const admin = useAdmin();
-  const { stores, me } = useSession();
+  const { stores, me, api } = useSession();
   const digests = useQ(["admin-digests"], () => admin.digests());
   const groups = useQ(["admin-groups"], () => admin.groups().catch(() => []));
-  const [form, setForm] = useState<DigestInput>({ scope: "store", target: store, frequency: "daily", recipients: [], hour: 7 });
+  const [form, setForm] = useState<DigestInput>({ scope: "store", target: store, frequency: "daily", recipients: [], hour: 7, webhook: null });
+  // The webhooks a digest may go to: the hooks of the store picked at the top right (Admin > Webhooks makes them).
+  const hooksApi = useMemo(() => createWebhooksApi(api.token), [api.token]);
+  const hooks = useQ(["webhooks", store], () => hooksApi.list(store).catch(() => []));
+  const hookName = (id: string | null) => (id === null ? "" : (hooks.data?.find((h) => h.id === id)?.url ?? id));
+  const sentWords = (r: { subject: string; recipients: string[]; webhook: string | null }) =>
+    `Sent "${r.subject}"${r.recipients.length ? ` to ${r.recipients.join(", ")}` : ""}${r.webhook ? `${r.recipients.length ? " and" : ""} queued for its webhook (${hookName(r.webhook)}: its delivery log says when it went)` : ""}.`;
   const [recipients, setRecipients] = useState("");
   const [sent, setSent] = useState<string | null>(null);
   const [preview, setPreview] = useState<DigestPreview | null>(null);
@@ -424,7 +431,7 @@ function Digests({ store }: { store: string }) {
     e.preventDefault();
     void act.run(async () => {
       const list = recipients.split(/[\s,;]+/).filter(Boolean);
-      await admin.createDigest({ ...form, recipients: list });
+      await admin.createDigest({ ...form, recipients: list, webhook: form.webhook || null });
       setRecipients("");
       digests.reload();
     });
@@ -475,7 +482,28 @@ function Digests({ store }: { store: string }) {
             value={form.timeZone ?? ""}
             onChange={(e) => setForm({ ...form, timeZone: e.target.value.trim() || null })}
           />
-          <input className="field wide" aria-label="Recipients" placeholder="manager@example.com, area@example.com" value={recipients} onChange={(e) => setRecipients(e.target.value)} required />
+          <input
+            className="field wide"
+            aria-label="Recipients"
+            placeholder={form.webhook ? "recipients (none: the webhook only)" : "manager@example.com, area@example.com"}
+            value={recipients}
+            onChange={(e) => setRecipients(e.target.value)}
+            required={!form.webhook}
+          />
+          <select
+            className="field"
+            aria-label="Webhook"
+            title="Also deliver it to a webhook of this store (Admin > Webhooks), signed and retried as its alerts: digest.daily or digest.weekly with the mail's figures"
+            value={form.webhook ?? ""}
+            onChange={(e) => setForm({ ...form, webhook: e.target.value || null })}
+          >
+            <option value="">no webhook</option>
+            {(hooks.data ?? []).map((h) => (
+              <option key={h.id} value={h.id}>
+                webhook {h.url}
+              </option>
+            ))}
+          </select>
           <button className="btn primary" disabled={act.busy || !form.target}>
             Schedule
           </button>
@@ -490,7 +518,7 @@ function Digests({ store }: { store: string }) {
       <section className="card">
         {digests.data?.mailProblem && (
           <p className="card-b admin-error" role="status" data-testid="digests-mail-problem">
-            No digest goes out, whatever its schedule: {digests.data.mailProblem}.
+            No digest goes out by mail, whatever its schedule (those with a webhook and no recipients do): {digests.data.mailProblem}.
           </p>
         )}
         {digests.status === "error" && !digests.data ? (
@@ -521,8 +549,11 @@ function Digests({ store }: { store: string }) {
                   <td>
                     {d.frequency} at {String(d.hour).padStart(2, "0")}:00{d.zone ? ` (${d.zone})` : ""}
                   </td>
-                  <td>{d.recipients.join(", ")}</td>
-                  <td data-testid="digest-next">{nextSendText(d, digests.data!.mailProblem, tz)}</td>
+                  <td>
+                    {d.recipients.join(", ")}
+                    {d.webhook && <span data-testid="digest-webhook">{`${d.recipients.length ? "; " : ""}webhook ${hookName(d.webhook)}`}</span>}
+                  </td>
+                  <td data-testid="digest-next">{nextSendText(d, d.recipients.length > 0 ? digests.data!.mailProblem : null, tz)}</td>
                   <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>
                   <td className="admin-error-cell" data-testid="digest-problem">
                     {digestProblem(d, tz)}
@@ -533,7 +564,7 @@ function Digests({ store }: { store: string }) {
                           e.preventDefault();
                           const zone = String(new FormData(e.currentTarget).get("zone") ?? "").trim();
                           void act.run(async () => {
-                            await admin.updateDigest(d.id, { scope: d.scope, target: d.target, frequency: d.frequency, recipients: d.recipients, hour: d.hour, timeZone: zone || null });
+                            await admin.updateDigest(d.id, { scope: d.scope, target: d.target, frequency: d.frequency, recipients: d.recipients, hour: d.hour, timeZone: zone || null, webhook: d.webhook });
                             digests.reload();
                           });
                         }}
@@ -554,7 +585,7 @@ function Digests({ store }: { store: string }) {
                           onClick={() =>
                             void act.run(async () => {
                               const r = await admin.sendDigest(d.id, d.failedPeriod!);
-                              setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`);
+                              setSent(sentWords(r));
                               digests.reload();
                             })
                           }
@@ -565,7 +596,7 @@ function Digests({ store }: { store: string }) {
                       <button className="btn sm" disabled={act.busy} title="What send now would mail, without sending it" onClick={() => void act.run(async () => setPreview(await admin.previewDigest(d.id)))}>
                         Preview
                       </button>
-                      <button className="btn sm" disabled={act.busy} onClick={() => void act.run(async () => { const r = await admin.sendDigest(d.id); setSent(`Sent "${r.subject}" to ${r.recipients.join(", ")}.`); digests.reload(); })}>
+                      <button className="btn sm" disabled={act.busy} onClick={() => void act.run(async () => { const r = await admin.sendDigest(d.id); setSent(sentWords(r)); digests.reload(); })}>
                         Send now
                       </button>
                       <button className="btn sm danger" disabled={act.busy} onClick={() => void act.run(async () => (await admin.deleteDigest(d.id), digests.reload()))}>
@@ -588,7 +619,7 @@ function Digests({ store }: { store: string }) {
             </button>
           </div>
           <p className="muted small">
-            To {preview.recipients.join(", ")}; the {preview.period} period, as &quot;Send now&quot; would mail it (nothing was sent).
+            To {[...preview.recipients, ...(preview.webhook ? [`webhook ${hookName(preview.webhook)}`] : [])].join(", ")}; the {preview.period} period, as &quot;Send now&quot; would send it (nothing was sent).
           </p>
           {preview.mailProblem && (
             <p className="admin-error" role="status" data-testid="digest-preview-problem">
@@ -596,6 +627,12 @@ function Digests({ store }: { store: string }) {
             </p>
           )}
           <pre className="digest-text">{preview.text}</pre>
+          {preview.webhookBody && (
+            <details data-testid="digest-preview-webhook">
+              <summary>What its webhook would receive (JSON)</summary>
+              <pre className="digest-text">{JSON.stringify(JSON.parse(preview.webhookBody), null, 2)}</pre>
+            </details>
+          )}
           <img src={preview.chart} alt={`Chart of ${preview.subject}`} width={640} height={300} />
         </section>
       )}

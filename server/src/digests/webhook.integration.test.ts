@@ -153,6 +153,17 @@ describe("a digest delivered to a webhook, with links into the UI", () => {
     expect(data.links).toEqual({ chain, stores: { a: report("a"), b: report("b") } });
   });
 
+  it("keeps its webhook when changed by a client that sends none (one written before webhooks), and drops it on null", async () => {
+    const hookId = (await t.request("GET", "/api/v1/stores/a/webhooks")).body.webhooks[0].id as string;
+    const change = { scope: "group", target: "west", frequency: "daily", recipients: ["area@shop.example"], hour: 8 };
+    const kept = await t.request("PUT", `/api/v1/digests/${digestId}`, change);
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect(kept.body).toMatchObject({ hour: 8, webhook: hookId });
+    const dropped = await t.request("PUT", `/api/v1/digests/${digestId}`, { ...change, webhook: null });
+    expect(dropped.body.webhook).toBeNull();
+    await t.request("DELETE", `/api/v1/digests/${digestId}`);
+  });
+
   it("goes without a mail server when it has a webhook and no recipients, and its hook retries a refused delivery", async () => {
     restoreMail();
     const hookId = (await t.request("GET", "/api/v1/stores/a/webhooks")).body.webhooks[0].id as string;

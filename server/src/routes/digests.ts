@@ -32,7 +32,7 @@ const DigestInputBody = Type.Object({
   webhook: Type.Optional(
     Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()], {
       description:
-        "(this project) the id of a webhook (any store's: GET /api/v1/stores/:store/webhooks) the digest is also delivered to, as digest.daily or digest.weekly with the mail's figures, signed and retried as that hook's alerts, whatever its events filter; absent/null: mail only",
+        "(this project) the id of a webhook (any store's: GET /api/v1/stores/:store/webhooks) the digest is also delivered to, as digest.daily or digest.weekly with the mail's figures, signed and retried as that hook's alerts, whatever its events filter; null: mail only; absent: none on POST, the digest's own kept on PUT",
     }),
   ),
 });
@@ -160,11 +160,10 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const old = await find(req, req.params.id);
       if (!allowed(req, req.body)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
       await checkTarget(req.body);
-      await checkDelivery(req, req.body);
-      const saved = await storage.digests.save(
-        { ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null, webhook: req.body.webhook || null },
-        services.now(),
-      );
+      // A client that knows no webhook (one written before it: it sends none) keeps the digest's; null takes it off.
+      const webhook = req.body.webhook === undefined ? old.webhook : req.body.webhook || null;
+      await checkDelivery(req, { recipients: req.body.recipients, webhook });
+      const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null, webhook }, services.now());
       if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope || old.timeZone !== saved.timeZone) await startSchedule(saved);
       await audit(req, "digest.update", old.id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
       return shown((await storage.digests.get(old.id))!);
