@@ -2,7 +2,7 @@
  * Opening hours, alert rules and alerts of a store (server: server/src/alerts/routes.ts). Types
  * come from core's TypeBox schemas, the same the server answers with.
  */
-import type { Alert, AlertRule, AlertRuleInput, OpeningHours } from "@footfall/core";
+import type { Alert, AlertRule, AlertRuleInput, HoursVersion, OpeningHours } from "@footfall/core";
 import { jsonRequester, type Method } from "./client.js";
 
 export type { Alert, AlertRule, AlertRuleInput, OpeningHours };
@@ -28,6 +28,8 @@ export function alertsApi(token: string, base = "") {
   const s = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {
     hours: (store: string) => call<{ hours: OpeningHours | null; timezone: string }>("GET", `${s(store)}/hours`),
+    /** Every version of the hours, oldest first (the first in force since ever, each later one from `from`). */
+    hoursHistory: (store: string) => call<{ versions: HoursVersion[]; timezone: string }>("GET", `${s(store)}/hours/history`),
     saveHours: (store: string, hours: OpeningHours | null) => call<{ hours: OpeningHours | null }>("PUT", `${s(store)}/hours`, { hours }),
     openIntervals: (store: string, from: number, to: number) => call<{ open: { from: number; to: number }[] | null }>("GET", `${s(store)}/hours/open?from=${from}&to=${to}`).then((r) => r.open),
     drift: (store: string) => call<{ days: DriftDay[] }>("GET", `${s(store)}/occupancy-drift`).then((r) => r.days),

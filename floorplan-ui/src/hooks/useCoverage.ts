@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { alertsApi } from "../api/alerts.js";
-import type { OpeningHours } from "@footfall/core";
+import { compactHours, type StoreHours } from "@footfall/core";
 import { ApiError, type Api } from "../api/client.js";
 import { useKeptHistory } from "../components/HistoryNote.js";
 import { firstDataStart, keptCoverage, wholeFrom, type Coverage } from "../model/coverage.js";
@@ -49,13 +49,14 @@ export function dataStart(api: Api, store: string, now: number): Promise<number 
   return entry.start;
 }
 
-const hoursCache = new Map<string, Promise<{ hours: OpeningHours | null; timezone: string } | null>>();
+const hoursCache = new Map<string, Promise<{ hours: StoreHours | null; timezone: string } | null>>();
 
 /**
  * From when the store's figures are whole (`from`) and their first hour (`first`, {@link dataStart}):
  * the start of that hour's day when the store was counted from its opening time (core's `wholeFrom`,
- * by its opening hours, read once a session: that first day is whole, not partial, its hours before
- * opening a closed store's zeros, as the digests and the chain view count it), else the first hour.
+ * by the opening hours that day had (their history, read once a session: hours changed since do not
+ * change it): that first day is whole, not partial, its hours before opening a closed store's zeros,
+ * as the digests and the chain view count it), else the first hour.
  */
 export async function coverageStart(api: Api, store: string, now: number): Promise<{ from: number | null; first: number | null }> {
   const first = await dataStart(api, store, now);
@@ -63,7 +64,14 @@ export async function coverageStart(api: Api, store: string, now: number): Promi
   const key = `${api.token}\u0000${store}`;
   let hours = hoursCache.get(key);
   // Without the store's hours (not readable, or none): its first hour, as before.
-  if (!hours) hoursCache.set(key, (hours = alertsApi(api.token).hours(store).catch(() => null)));
+  if (!hours)
+    hoursCache.set(
+      key,
+      (hours = alertsApi(api.token)
+        .hoursHistory(store)
+        .then((r) => ({ hours: compactHours(r.versions), timezone: r.timezone }))
+        .catch(() => null)),
+    );
   const opening = await hours;
   return { from: opening ? wholeFrom(first, opening.hours, opening.timezone) : first, first };
 }
