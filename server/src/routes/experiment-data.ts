@@ -2,7 +2,7 @@
  * What an experiment's statistics need from one store over one period, gathered from the
  * in-memory rollups (trips' paths, zone visits) and the sales table.
  */
-import { allOffline, bucketStarts, cellOf, conversionSpan, gapsNotCounted, gapsWhileOpen, type Gap, type PeriodData } from "@footfall/core";
+import { allOffline, bucketStarts, cellOf, conversionSpan, zonesNotCounted, type Gap, type PeriodData } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
 import type { Services } from "../services.js";
 
@@ -16,8 +16,6 @@ export interface NotCounted {
 /** A store's period data, with the hours left out for an outage (null: none). */
 export type StorePeriodData = PeriodData & { notCounted: NotCounted | null };
 
-const HOUR = 3_600_000;
-
 /**
  * The hours (indices of `starts`) of [from, to) in which a zone of interest or the store's entrance
  * (its trips begin there) was counted by no agent: every agent that counts it offline by the recorded
@@ -26,7 +24,8 @@ const HOUR = 3_600_000;
  * the zone (an agent cut off from the broker that kept counting, a camera or a door counter,
  * delivered those hours later), and only while the store was open by its opening hours (a closed
  * hour nobody counted is closed: 0 trips is right there, and an edge box switched off every night
- * leaves nothing out), as the forecast reads them (core allOffline, gapsNotCounted, gapsWhileOpen).
+ * leaves nothing out), an hour partly so left out whole: core zonesNotCounted, the one rule the chain
+ * view, the digests and the store's screens read outages by too.
  */
 async function hoursNotCounted(services: Services, store: string, range: { from: number; to: number }, starts: readonly number[], zones: readonly string[], timeZone: string): Promise<{ hours: Set<number>; info: NotCounted | null }> {
   const storage = services.storage;
@@ -36,44 +35,25 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
   const a = await services.analytics.get(store);
   const entrances = (services.layouts.at(store, range.from)?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
   const now = services.now();
-  const hours = new Set<number>();
-  const gaps: Gap[] = [];
-  const names: string[] = [];
-  /** Enters per zone and local hour of `starts`, as traffic counts them (visits opened plus a door counter's `in`), read once. */
-  let perHour: { zones: Record<string, number> }[] | null = null;
+  /** Each zone's times every agent counting it was offline, within the period. */
+  const offlineOf: [string, Gap[]][] = [];
   for (const zone of new Set([...zones, ...entrances])) {
     const agents = (await storage.agents.zoneAgents(store, zone)).map((x) => x.agent);
     const offline = allOffline(agents, spans, now).filter((g) => g.from < range.to && g.to > range.from);
-    if (offline.length === 0) continue;
-    // A door counter makes no visits: one cut off from the broker that kept counting delivered its `in` later, no outage.
-    perHour ??= await a.traffic(range, "hour", timeZone, (z, ts) => services.layouts.zoneKindAt(store, z, ts), services.layouts.changes(store));
-    const counts = starts.map((_, i) => perHour![i]?.zones[zone] ?? 0);
-    const own = gapsWhileOpen(
-      gapsNotCounted(starts, counts, offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
-      opening,
-      timeZone,
-    );
-    if (own.length === 0) continue;
-    names.push(zone);
-    gaps.push(...own);
-    starts.forEach((start, i) => {
-      const end = Math.min(starts[i + 1] ?? range.to, range.to);
-      if (own.some((g) => g.from < end && g.to > start)) hours.add(i);
-    });
+    if (offline.length > 0) offlineOf.push([zone, offline]);
   }
-  if (hours.size === 0) return { hours, info: null };
-  // The spans as whole hours left out, merged.
-  const merged: Gap[] = [];
-  for (const i of [...hours].sort((x, y) => x - y)) {
-    const from = Math.max(starts[i]!, range.from);
+  if (offlineOf.length === 0) return { hours: new Set(), info: null };
+  // Enters per zone and local hour of `starts` as traffic counts them (visits opened plus a door counter's `in`, which makes
+  // no visits): an agent cut off from the broker that kept counting delivered them later, no outage. Read once.
+  const perHour = await a.traffic(range, "hour", timeZone, (z, ts) => services.layouts.zoneKindAt(store, z, ts), services.layouts.changes(store));
+  const info = zonesNotCounted(range, starts, offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i]?.zones[zone] ?? 0) })), opening, timeZone);
+  const hours = new Set<number>();
+  starts.forEach((start, i) => {
+    const from = Math.max(start, range.from);
     const to = Math.min(starts[i + 1] ?? range.to, range.to);
-    const last = merged[merged.length - 1];
-    if (last && last.to === from) last.to = to;
-    else merged.push({ from, to });
-  }
-  // A part of an hour (a period that begins or ends within one) is an hour left out, as the chain view counts it, not 0 h.
-  const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
-  return { hours, info: { hours: Math.ceil(length / HOUR), zones: names, spans: merged } };
+    if (info?.spans.some((g) => g.from < to && g.to > from)) hours.add(i);
+  });
+  return { hours, info };
 }
 
 /**
