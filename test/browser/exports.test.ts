@@ -96,7 +96,7 @@ describe("Funnels exports", () => {
     expect(api.status).toBe(200);
     const hourly = await download(page, "export-funnel");
     expect(hourly.name).toMatch(/-funnel-by-hour\.csv$/);
-    expect(Object.keys(hourly.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "1. Promo", "2. Checkout", "completion"]);
+    expect(Object.keys(hourly.rows[0]!)).toEqual(["range_from", "range_to", "hour_start", "hour_end", "1. Promo", "2. Checkout", "completion", "not_counted_hours"]);
     expect(hourly.rows.map((r) => [Date.parse(r.hour_start!), Number(r["1. Promo"]), Number(r["2. Checkout"])])).toEqual(
       api.body.buckets.map((b) => [Date.parse(b.start), b.steps[0]!.reached, b.steps[1]!.reached]),
     );

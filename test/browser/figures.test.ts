@@ -378,7 +378,7 @@ describe("the Sales page's days", () => {
     const csv = await readFile((await download.path())!, "utf8");
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const [head, ...all] = csv.slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
-    expect(head).toEqual(["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from"]);
+    expect(head).toEqual(["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from", "not_counted_hours"]);
     // The last row is the table's total, with its conversion (the days since the figures begin: 16 / enters, not the rows' 19 / enters).
     const totalLine = all.at(-1)!;
     const lines = all.slice(0, -1);

@@ -150,7 +150,12 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
       request<{ version: number; validFrom: number; cancelled: true }>("DELETE", `${store(id)}/layouts/${encodeURIComponent(String(version))}`),
     occupancy: (id: string, signal?: AbortSignal) => request<Occupancy>("GET", `${store(id)}/occupancy`, undefined, undefined, signal),
     dwell: (id: string, r: RangeQuery, signal?: AbortSignal) => request<{ zones: ZoneDwell[] }>("GET", `${store(id)}/dwell`, { from: r.from, to: r.to }, undefined, signal).then((x) => x.zones),
-    paths: (id: string, r: RangeQuery, limit: number, signal?: AbortSignal) => request<PathReport>("GET", `${store(id)}/paths`, { from: r.from, to: r.to, limit }, undefined, signal),
+    /** The dwell answer with its outages: the open hours a zone was counted by no agent (null when none, and from a server before them). */
+    dwellAnswer: (id: string, r: RangeQuery, signal?: AbortSignal) =>
+      request<{ zones: ZoneDwell[]; outages?: TrafficOutage | null }>("GET", `${store(id)}/dwell`, { from: r.from, to: r.to }, undefined, signal).then((x) => ({ zones: x.zones, outages: x.outages ?? null })),
+    /** The paths, and their outages: the open hours a zone was counted by no agent (null when none, and from a server before them). */
+    paths: (id: string, r: RangeQuery, limit: number, signal?: AbortSignal) =>
+      request<PathReport & { outages?: TrafficOutage | null }>("GET", `${store(id)}/paths`, { from: r.from, to: r.to, limit }, undefined, signal),
     traffic: (id: string, r: RangeQuery, bucket: Bucket, signal?: AbortSignal) =>
       request<{ buckets: TrafficBucket[] }>("GET", `${store(id)}/traffic`, { from: r.from, to: r.to, bucket }, undefined, signal).then((x) => x.buckets),
     /** The traffic answer with its outages: the open hours nobody counted the store's entrance (null when none, and from a server before them). */

@@ -5,7 +5,7 @@ import type { TrafficAnswer } from "../api/client.js";
 import { useQ, type AsyncState } from "../hooks/useQ.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
-import { notCountedHours, notCountedRuns, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
+import { notCountedHours, notCountedRuns, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
 import { formatCount } from "../model/format.js";
 import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
@@ -150,10 +150,18 @@ export function TrafficCharts({
   const grid = useMemo(() => {
     if (!hourly.data || !coverage) return null;
     const g = weekHourGrid(hourly.data.buckets, useZones, coverage);
+    // The cells holding open hours nobody counted the entrance: an amber border and their hours said, so they do not read as quiet hours.
+    const notCounted = weekGridNotCounted(hourly.data.buckets, hourly.data.outages);
+    const nc = (h: number, d: number) => notCounted.get(`${d}|${h}`) ?? 0;
     const cell = (p: { seriesIndex: number; value: [number, number, number] }) =>
-      `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : `<b>${formatCount(p.value[2])}</b> enters`}`;
+      `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : `<b>${formatCount(p.value[2])}</b> enters`}${
+        p.seriesIndex === 0 && nc(p.value[0], p.value[1]) ? `<br/>not counted ${nc(p.value[0], p.value[1])} h: entrance offline` : ""
+      }`;
+    const amber = { borderColor: "#d97706", borderWidth: 2.5, borderRadius: 3 };
     return {
       ...g,
+      notCounted,
+      outage: hourly.data.outages,
       option: {
         grid: { left: 44, right: 12, top: 8, bottom: 56 },
         tooltip: { formatter: cell },
@@ -165,7 +173,12 @@ export function TrafficCharts({
           { seriesIndex: 1, show: false, min: 0, max: 1, inRange: { color: [NO_DATA_FILL, NO_DATA_FILL] } },
         ],
         series: [
-          { type: "heatmap", data: g.cells.filter((c) => c[2] !== null), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 }, emphasis: { itemStyle: { borderColor: "#0f172a" } } },
+          {
+            type: "heatmap",
+            data: g.cells.filter((c) => c[2] !== null).map((c) => (nc(c[0], c[1]) ? { value: c, itemStyle: amber } : c)),
+            itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 },
+            emphasis: { itemStyle: { borderColor: "#0f172a" } },
+          },
           // Cells no hour with data falls in: grey, "no data", never the colour of 0.
           { type: "heatmap", data: g.cells.filter((c) => c[2] === null).map(([h, d]) => [h, d, 0]), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 } },
         ],
@@ -222,7 +235,12 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="grid-h">Hour of day × weekday</h2>
           <span className="hint">{grid && grid.covered < 7 * 24 ? "total over the range · grey: no data" : "total over the range"}</span>
-          <button className="btn sm" disabled={!grid || grid.covered === 0} data-testid="export-week-grid" onClick={() => grid && downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-weekday-hour.csv`, weekGridCsv(grid.cells, WEEKDAYS, { ...range, timeZone }), "text/csv;charset=utf-8")}>
+          {grid?.outage && (
+            <span className="hint warn-text" data-testid="week-grid-not-counted" data-hours={grid.outage.hours} title={`${trafficOutageNote(grid.outage, timeZone)}: ${OUTAGE_MEANS}`}>
+              amber border: not counted {grid.outage.hours} h
+            </span>
+          )}
+          <button className="btn sm" disabled={!grid || grid.covered === 0} data-testid="export-week-grid" onClick={() => grid && downloadText(`footfall-${store}-${dayOf(range.from, timeZone)}_${dayOf(range.to - 1, timeZone)}-enters-by-weekday-hour.csv`, weekGridCsv(grid.cells, WEEKDAYS, { ...range, timeZone }, grid.notCounted), "text/csv;charset=utf-8")}>
             Export CSV
           </button>
         </div>
@@ -230,7 +248,7 @@ export function TrafficCharts({
           {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : (
             <>
               <Chart option={grid.option} height={240} label="Enters by hour of day and weekday" testId="week-grid" />
-              <GridTable cells={grid.cells} />
+              <GridTable cells={grid.cells} notCounted={grid.notCounted} />
             </>
           )}
         </div>
@@ -240,7 +258,7 @@ export function TrafficCharts({
 }
 
 /** The week grid as a table for screen readers: a row per weekday, a column per hour, "no data" spelt out. */
-function GridTable({ cells }: { cells: readonly [number, number, number | null][] }) {
+function GridTable({ cells, notCounted }: { cells: readonly [number, number, number | null][]; notCounted: ReadonlyMap<string, number> }) {
   const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
   return (
     <div className="sr-only">
@@ -255,7 +273,13 @@ function GridTable({ cells }: { cells: readonly [number, number, number | null][
               <th scope="row">{day}</th>
               {Array.from({ length: 24 }, (_, h) => {
                 const v = at.get(`${d}|${h}`);
-                return <td key={h}>{v === null || v === undefined ? "no data" : formatCount(v)}</td>;
+                const nc = notCounted.get(`${d}|${h}`);
+                return (
+                  <td key={h} data-not-counted={nc || undefined}>
+                    {v === null || v === undefined ? "no data" : formatCount(v)}
+                    {nc ? ` (not counted ${nc} h: entrance offline)` : ""}
+                  </td>
+                );
               })}
             </tr>
           ))}

@@ -19,9 +19,9 @@ describe("pathsCsv", () => {
   it("lists every path busiest first with names, ids, trips and the share of all trips, each row with the range", () => {
     const rows = read(pathsCsv([{ zones: ["fruit", "checkout"], count: 3 }, { zones: ["bakery"], count: 5 }], 10, names, range));
     expect(rows).toEqual([
-      ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips"],
-      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "1", "Bakery, fresh", "bakery", "5", "0.5000", "10"],
-      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "2", "Fruit & veg > Checkout", "fruit > checkout", "3", "0.3000", "10"],
+      ["range_from", "range_to", "rank", "path", "zones", "trips", "share_of_all_trips", "all_trips", "not_counted_hours"],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "1", "Bakery, fresh", "bakery", "5", "0.5000", "10", ""],
+      ["2026-11-30T00:00:00+01:00", "2026-12-01T00:00:00+01:00", "2", "Fruit & veg > Checkout", "fruit > checkout", "3", "0.3000", "10", ""],
     ]);
   });
   it("keeps every path and its count, whatever the names (quotes, commas, formulas)", () => {
@@ -29,7 +29,7 @@ describe("pathsCsv", () => {
     fc.assert(fc.property(fc.array(fc.record({ zones: fc.array(id, { minLength: 1, maxLength: 4 }), count: fc.nat(1000) }), { maxLength: 20 }), fc.string(), (paths, odd) => {
       const rows = read(pathsCsv(paths, 5000, new Map([...names, ["x", odd]]), range)).slice(1);
       expect(rows.map((r) => Number(r[5])).sort((a, b) => a - b)).toEqual(paths.map((p) => p.count).sort((a, b) => a - b));
-      for (const r of rows) expect(r).toHaveLength(8);
+      for (const r of rows) expect(r).toHaveLength(9);
     }));
   });
 });
@@ -45,8 +45,8 @@ describe("funnel exports", () => {
   it("gives each step's trips and shares, no drop-off for the first", () => {
     const rows = read(funnelCsv([{ step: "fruit", label: "Fruit & veg", reached: 10, rate: 1, stepRate: null, dropOff: 0, ofAll: 0.25 }, { step: "checkout", label: "Checkout", reached: 4, rate: 0.4, stepRate: 0.4, dropOff: 6, ofAll: 0.1 }], range));
     // Each step's share of every trip in the store, as its bar says it ("25 % of all trips").
-    expect(rows[0]!.at(-1)).toBe("share_of_all_trips");
-    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", "", "0.2500"], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6", "0.1000"]]);
+    expect(rows[0]!.slice(-2)).toEqual(["share_of_all_trips", "not_counted_hours"]);
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "Fruit & veg", "10", "1.0000", "", "", "0.2500", ""], ["2", "checkout", "Checkout", "4", "0.4000", "0.4000", "6", "0.1000", ""]]);
   });
   it("leaves the shares empty, not 0, when no trip reached the first step (a range before the store's figures)", () => {
     // GET /funnel's answer for such a range: reached 0 and shares 0 for 0 of 0.
@@ -57,18 +57,18 @@ describe("funnel exports", () => {
   it("leaves every figure empty for a range before the store's figures, as the heatmap's export does, not 0 trips", () => {
     const steps = [{ step: "fruit", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }, { step: "checkout", reached: 0, dropOff: 0, rate: 0, stepRate: 0, shareOfTrips: 0 }];
     const rows = read(funnelCsv(funnelRows(steps, (s) => s), range, true));
-    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "fruit", "", "", "", "", ""], ["2", "checkout", "checkout", "", "", "", "", ""]]);
+    expect(rows.slice(1).map((r) => r.slice(2))).toEqual([["1", "fruit", "fruit", "", "", "", "", "", ""], ["2", "checkout", "checkout", "", "", "", "", "", ""]]);
   });
   it("gives one row per hour or day with its start and end in the store's zone (a 25-hour day too), a column per step, and no completion without trips", () => {
     const days = ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"];
     const buckets = days.map((start, i) => ({ start, steps: [{ step: "fruit", reached: i === 2 ? 0 : 10 }, { step: "checkout", reached: i === 2 ? 0 : 5 }] }));
     const r = { from: Date.parse(days[0]!), to: Date.parse("2026-10-27T00:00:00+01:00"), timeZone: "Europe/Paris" };
     const rows = read(funnelSeriesCsv(buckets, [{ step: "fruit", label: "Fruit & veg" }, { step: "checkout", label: "Checkout" }], "day", r));
-    expect(rows[0]).toEqual(["range_from", "range_to", "day_start", "day_end", "1. Fruit & veg", "2. Checkout", "completion"]);
+    expect(rows[0]).toEqual(["range_from", "range_to", "day_start", "day_end", "1. Fruit & veg", "2. Checkout", "completion", "not_counted_hours"]);
     expect(rows.slice(1).map((x) => x.slice(2))).toEqual([
-      ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "10", "5", "0.5000"],
-      ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.5000"],
-      ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", ""],
+      ["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "10", "5", "0.5000", ""],
+      ["2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "10", "5", "0.5000", ""],
+      ["2026-10-26T00:00:00+01:00", "2026-10-27T00:00:00+01:00", "0", "0", "", ""],
     ]);
   });
   it("leaves a bucket before the store's first figures, or still to come, empty (no data), not 0 trips", () => {
@@ -78,16 +78,16 @@ describe("funnel exports", () => {
     // The figures begin at 09:30; it is 10:59 now: 08:00 has no data, 10:00 has (a real 0), 11:00 is still to come.
     const coverage = { from: Date.parse("2026-11-02T09:30:00+01:00"), now: Date.parse("2026-11-02T10:59:00+01:00") };
     const rows = read(funnelSeriesCsv(buckets, [{ step: "fruit", label: "Fruit & veg" }, { step: "checkout", label: "Checkout" }], "hour", r, coverage)).slice(1);
-    expect(rows.map((x) => x.slice(4))).toEqual([["", "", ""], ["4", "2", "0.5000"], ["0", "0", ""], ["", "", ""]]);
+    expect(rows.map((x) => x.slice(4))).toEqual([["", "", "", ""], ["4", "2", "0.5000", ""], ["0", "0", "", ""], ["", "", "", ""]]);
   });
 });
 
 describe("weekGridCsv", () => {
   it("gives a row per weekday and a column per hour, empty for no data (never 0)", () => {
     const rows = read(weekGridCsv([[9, 0, 12], [10, 0, 0], [9, 6, null]], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], range));
-    expect(rows[0]).toHaveLength(3 + 24);
+    expect(rows[0]).toHaveLength(3 + 24 + 1);
     expect(rows[0]!.slice(2, 5)).toEqual(["weekday", "00:00", "01:00"]);
-    expect(rows[1]!.slice(2)).toEqual(["Mon", ...Array(9).fill(""), "12", "0", ...Array(13).fill("")]);
+    expect(rows[1]!.slice(2)).toEqual(["Mon", ...Array(9).fill(""), "12", "0", ...Array(13).fill(""), ""]);
     expect(rows[7]![2]).toBe("Sun");
     expect(rows[7]![3 + 9]).toBe("");
   });
@@ -150,10 +150,10 @@ describe("salesDaysCsv", () => {
     ];
     const rows = read(salesDaysCsv(days, { from: day(28), to: days[2]!.to, timeZone: "Europe/Paris" }, "EUR"));
     expect(rows).toEqual([
-      ["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from"],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-28T00:00:00+01:00", "2026-11-29T00:00:00+01:00", "", "3", "", "37.50", "day", ""],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00", "day", ""],
-      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30", "day", ""],
+      ["range_from", "range_to", "day_start", "day_end", "store_enters", "transactions", "conversion", "sales", "row", "conversion_from", "not_counted_hours"],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-28T00:00:00+01:00", "2026-11-29T00:00:00+01:00", "", "3", "", "37.50", "day", "", ""],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-29T00:00:00+01:00", "2026-11-30T00:00:00+01:00", "412", "0", "", "0.00", "day", "", ""],
+      ["2026-11-28T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "2026-11-30T00:00:00+01:00", "2026-11-30T11:30:00+01:00", "96", "12", "0.1250", "150.30", "day", "", ""],
     ]);
   });
   it("ends with the table's total row: its conversion counts the days from the store's first figures on, as the screen's, not the sum of the rows above", () => {
@@ -176,10 +176,40 @@ describe("salesDaysCsv", () => {
     // The screen's total row: 15 transactions, 508 enters, 12 / 508 (2.4 %) since Sun 29 Nov; the rows' sums would give 15 / 508 (3.0 %).
     expect(total).toEqual({
       range_from: "2026-11-28T00:00:00+01:00", range_to: "2026-11-30T11:30:00+01:00", day_start: "2026-11-28T00:00:00+01:00", day_end: "2026-11-30T11:30:00+01:00",
-      store_enters: "508", transactions: "15", conversion: (12 / 508).toFixed(4), sales: "187.80", row: "total", conversion_from: "2026-11-29T00:00:00+01:00",
+      store_enters: "508", transactions: "15", conversion: (12 / 508).toFixed(4), sales: "187.80", row: "total", conversion_from: "2026-11-29T00:00:00+01:00", not_counted_hours: "",
     });
     expect(Number(total.conversion)).toBeCloseTo(figures.total.conversion!, 4);
     expect(rows.slice(1, -1).map((r) => r[head.indexOf("row")])).toEqual(["day", "day", "day"]);
+  });
+});
+
+describe("not_counted_hours in the zone screens' exports (paths, moves, funnel, week grid, sales days)", () => {
+  // Mon 30 Nov 2026, Paris: a zone counted by no agent 14:00-18:00 (GET .../paths, .../funnel and .../traffic's outages).
+  const at = (h: number) => Date.parse(`2026-11-30T${String(h).padStart(2, "0")}:00:00+01:00`);
+  const outage = { hours: 4, zones: ["fruit"], spans: [{ from: at(14), to: at(18) }] };
+  it("says the range's hours on every path and move, and each bucket's in a funnel series, as the traffic CSV's column", () => {
+    const paths = read(pathsCsv([{ zones: ["fruit"], count: 3 }], 3, names, range, outage.hours));
+    expect(paths.map((r) => r.at(-1))).toEqual(["not_counted_hours", "4"]);
+    const moves = read(transitionsCsv([{ from: "fruit", to: "checkout", count: 2 }], names, range, outage.hours));
+    expect(moves.map((r) => r.at(-1))).toEqual(["not_counted_hours", "4"]);
+    const funnel = read(funnelCsv([{ step: "fruit", label: "Fruit", reached: 3, rate: 1, stepRate: null, dropOff: 0 }], range, false, outage.hours));
+    expect(funnel.map((r) => r.at(-1))).toEqual(["not_counted_hours", "4"]);
+    const hours = [13, 14, 17, 18].map((h) => `2026-11-30T${h}:00:00+01:00`);
+    const r = { from: at(13), to: at(19), timeZone: "Europe/Paris" };
+    const series = read(funnelSeriesCsv(hours.map((start) => ({ start, steps: [{ step: "fruit", reached: 1 }] })), [{ step: "fruit", label: "Fruit" }], "hour", r, null, outage));
+    expect(series.map((x) => x.at(-1))).toEqual(["not_counted_hours", "", "1", "1", ""]);
+  });
+  it("gives the week grid's weekday its hours nobody counted, and the Sales days theirs with the total's", () => {
+    const grid = read(weekGridCsv([[14, 0, 0]], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], range, new Map([["0|14", 1], ["0|15", 1], ["0|16", 1], ["0|17", 1]])));
+    expect(grid.map((x) => x.at(-1))).toEqual(["not_counted_hours", "4", "", "", "", "", "", ""]);
+    const day = (d: number) => Date.parse(`2026-11-${String(d).padStart(2, "0")}T00:00:00+01:00`);
+    const days = [
+      { date: "2026-11-29", from: day(29), to: day(30), transactions: 10, sales: 100, enters: 100, conversion: 0.1 },
+      { date: "2026-11-30", from: day(30), to: day(30) + 24 * 3_600_000, transactions: 10, sales: 100, enters: 60, conversion: 10 / 60 },
+    ];
+    const total = { enters: 160, transactions: 20, sales: 200, conversion: 20 / 160, since: null };
+    const sales = read(salesDaysCsv(days, { from: day(29), to: day(30) + 24 * 3_600_000, timeZone: "Europe/Paris" }, "EUR", total, outage));
+    expect(sales.map((x) => x.at(-1))).toEqual(["not_counted_hours", "", "4", "4"]);
   });
 });
 

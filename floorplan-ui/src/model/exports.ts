@@ -8,7 +8,8 @@
  */
 import { isoLocal } from "./format.js";
 import { type HeatScene, METRICS, type Metric, rankZones } from "./heatmap.js";
-import type { Slot } from "./traffic.js";
+import { notCountedHours, type Slot } from "./traffic.js";
+import type { Outage } from "./chain.js";
 import { bucketSpans, bucketsWithData } from "./funnel.js";
 import type { Coverage } from "./coverage.js";
 import type { SalesDay, SalesDaysFigures } from "./sales.js";
@@ -91,26 +92,27 @@ const nameOf = (names: Named, id: string) => names.get(id) ?? id;
 /**
  * Flows' paths, as the list shows them (most trips first) and past its top 12: each path's zones
  * (names and ids), its trips and its share of all trips in the range (the API's total, not only
- * the paths listed).
+ * the paths listed); `not_counted_hours`: the range's open hours a zone was counted by no agent (GET
+ * .../paths' outages), whose trips are not known, on every row; empty when none.
  */
-export function pathsCsv(paths: readonly { zones: readonly string[]; count: number }[], trips: number, names: Named, range: ExportRange): string {
+export function pathsCsv(paths: readonly { zones: readonly string[]; count: number }[], trips: number, names: Named, range: ExportRange, notCounted?: number | null): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   const sorted = [...paths].sort((a, b) => b.count - a.count);
   return toCsvFile(
-    ["range_from", "range_to", count("rank"), "path", "zones", count("trips"), share("share_of_all_trips"), count("all_trips")],
-    sorted.map((p, i): Cell[] => [from, to, i + 1, p.zones.map((z) => nameOf(names, z)).join(" > "), p.zones.join(" > "), p.count, trips > 0 ? p.count / trips : null, trips]),
+    ["range_from", "range_to", count("rank"), "path", "zones", count("trips"), share("share_of_all_trips"), count("all_trips"), count("not_counted_hours")],
+    sorted.map((p, i): Cell[] => [from, to, i + 1, p.zones.map((z) => nameOf(names, z)).join(" > "), p.zones.join(" > "), p.count, trips > 0 ? p.count / trips : null, trips, notCounted || null]),
   );
 }
 
 /** Flows' moves between zones (every transition of the range, busiest first), as the arrows and their table show them. */
-export function transitionsCsv(transitions: readonly { from: string; to: string; count: number }[], names: Named, range: ExportRange): string {
+export function transitionsCsv(transitions: readonly { from: string; to: string; count: number }[], names: Named, range: ExportRange, notCounted?: number | null): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   const moves = transitions.filter((t) => t.from !== t.to).sort((a, b) => b.count - a.count);
   return toCsvFile(
-    ["range_from", "range_to", "from_zone", "from_name", "to_zone", "to_name", count("moves")],
-    moves.map((t): Cell[] => [from, to, t.from, nameOf(names, t.from), t.to, nameOf(names, t.to), t.count]),
+    ["range_from", "range_to", "from_zone", "from_name", "to_zone", "to_name", count("moves"), count("not_counted_hours")],
+    moves.map((t): Cell[] => [from, to, t.from, nameOf(names, t.from), t.to, nameOf(names, t.to), t.count, notCounted || null]),
   );
 }
 
@@ -122,12 +124,18 @@ export function transitionsCsv(transitions: readonly { from: string; to: string;
  * With `noData` (the range is before the store's figures begin, as the view says "No data for this
  * range") every figure is empty, as the heatmap's export leaves such a range's cells, not 0 trips.
  */
-export function funnelCsv(rows: readonly { step: string; label: string; reached: number; rate: number | null; stepRate: number | null; dropOff: number; ofAll?: number | null }[], range: ExportRange, noData = false): string {
+export function funnelCsv(
+  rows: readonly { step: string; label: string; reached: number; rate: number | null; stepRate: number | null; dropOff: number; ofAll?: number | null }[],
+  range: ExportRange,
+  noData = false,
+  notCounted?: number | null,
+): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
+  const nc = noData ? null : notCounted || null;
   return toCsvFile(
-    ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before"), share("share_of_all_trips")],
-    rows.map((r, i): Cell[] => (noData ? [from, to, i + 1, r.step, r.label, null, null, null, null, null] : [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff, r.ofAll])),
+    ["range_from", "range_to", count("step_no"), "step", "name", count("reached"), share("share_of_first"), share("share_of_previous"), count("left_before"), share("share_of_all_trips"), count("not_counted_hours")],
+    rows.map((r, i): Cell[] => (noData ? [from, to, i + 1, r.step, r.label, null, null, null, null, null, nc] : [from, to, i + 1, r.step, r.label, r.reached, r.rate, r.stepRate, i === 0 ? null : r.dropOff, r.ofAll, nc])),
   );
 }
 
@@ -143,34 +151,46 @@ export function funnelSeriesCsv(
   by: "hour" | "day",
   range: ExportRange,
   coverage?: Coverage | null,
+  outage?: Outage | null,
 ): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   // A bucket ends where the next begins (a day of 23 or 25 hours too), the last at the range's end.
   const spans = bucketSpans(buckets.map((b) => Date.parse(b.start)), by, range.to);
   const has = bucketsWithData(buckets, by, range.to, coverage);
+  // Each bucket's open hours a zone was counted by no agent (GET .../funnel's outages), as the traffic CSV's column.
+  const notCounted = notCountedHours(spans, outage);
   return toCsvFile(
-    ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => count(`${i + 1}. ${s.label}`)), share("completion")],
+    ["range_from", "range_to", `${by}_start`, `${by}_end`, ...steps.map((s, i) => count(`${i + 1}. ${s.label}`)), share("completion"), count("not_counted_hours")],
     buckets.map((b, i): Cell[] => {
       const { start, end } = spans[i]!;
       const reached = steps.map((s) => (has[i] ? (b.steps.find((x) => x.step === s.step)?.reached ?? 0) : null));
       const first = reached[0] ?? 0;
-      return [from, to, isoLocal(start, range.timeZone), isoLocal(end, range.timeZone), ...reached, first > 0 ? reached.at(-1)! / first : null];
+      return [from, to, isoLocal(start, range.timeZone), isoLocal(end, range.timeZone), ...reached, first > 0 ? reached.at(-1)! / first : null, (has[i] && notCounted[i]) || null];
     }),
   );
 }
 
 /**
  * The hour-of-day × weekday grid as the chart shows it: a row per weekday (Mon..Sun), a column per
- * local hour with the enters summed over the range, empty where no hour with data falls.
+ * local hour with the enters summed over the range, empty where no hour with data falls. Then
+ * `not_counted_hours`: the weekday's open hours nobody counted the entrance (`notCounted`, keyed
+ * `weekday|hour`, model/traffic weekGridNotCounted) summed, whose enters are short by what nobody
+ * counted; empty when none, as the traffic CSV's column says it per slot.
  */
-export function weekGridCsv(cells: readonly (readonly [hour: number, day: number, value: number | null])[], weekdays: readonly string[], range: ExportRange): string {
+export function weekGridCsv(
+  cells: readonly (readonly [hour: number, day: number, value: number | null])[],
+  weekdays: readonly string[],
+  range: ExportRange,
+  notCounted: ReadonlyMap<string, number> = new Map(),
+): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
   const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
+  const hoursOf = (d: number) => Array.from({ length: 24 }, (_, h) => notCounted.get(`${d}|${h}`) ?? 0).reduce((a, b) => a + b, 0) || null;
   return toCsvFile(
-    ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => count(`${String(h).padStart(2, "0")}:00`))],
-    weekdays.map((day, d): Cell[] => [from, to, day, ...Array.from({ length: 24 }, (_, h) => at.get(`${d}|${h}`) ?? null)]),
+    ["range_from", "range_to", "weekday", ...Array.from({ length: 24 }, (_, h) => count(`${String(h).padStart(2, "0")}:00`)), count("not_counted_hours")],
+    weekdays.map((day, d): Cell[] => [from, to, day, ...Array.from({ length: 24 }, (_, h) => at.get(`${d}|${h}`) ?? null), hoursOf(d)]),
   );
 }
 
@@ -185,16 +205,18 @@ export function weekGridCsv(cells: readonly (readonly [hour: number, day: number
  * table's "since ...") over the enters, which the rows above do not give by summing when a day
  * before the figures sold (no enters to set its sales against).
  */
-export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, currency?: string, total?: SalesDaysFigures["total"]): string {
+export function salesDaysCsv(days: readonly SalesDay[], range: ExportRange, currency?: string, total?: SalesDaysFigures["total"], outage?: Outage | null): string {
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
-  const rows = days.map((d): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales, "day", null]);
+  // Each day's open hours nobody counted the entrance (GET .../traffic's outages): its enters and conversion are short by them.
+  const notCounted = notCountedHours(days.map((d) => ({ start: d.from, end: d.to })), outage);
+  const rows = days.map((d, i): Cell[] => [from, to, isoLocal(d.from, range.timeZone), isoLocal(d.to, range.timeZone), d.enters, d.transactions, d.conversion, d.sales, "day", null, d.enters === null ? null : notCounted[i] || null]);
   const first = days[0];
   const last = days.at(-1);
   if (total && first && last) {
-    rows.push([from, to, isoLocal(first.from, range.timeZone), isoLocal(last.to, range.timeZone), total.enters, total.transactions, total.conversion, total.sales, "total", total.since === null ? null : isoLocal(total.since, range.timeZone)]);
+    rows.push([from, to, isoLocal(first.from, range.timeZone), isoLocal(last.to, range.timeZone), total.enters, total.transactions, total.conversion, total.sales, "total", total.since === null ? null : isoLocal(total.since, range.timeZone), total.enters === null ? null : notCounted.reduce((a, b) => a + b, 0) || null]);
   }
-  return toCsvFile(["range_from", "range_to", "day_start", "day_end", count("store_enters"), count("transactions"), share("conversion"), figureColumn("sales", "money", currency), "row", "conversion_from"], rows);
+  return toCsvFile(["range_from", "range_to", "day_start", "day_end", count("store_enters"), count("transactions"), share("conversion"), figureColumn("sales", "money", currency), "row", "conversion_from", count("not_counted_hours")], rows);
 }
 
 /** The overview's figures, as chainCsv writes them: the name of each column and the kind of figure it holds. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketStarts, formatBucketStart, type TrafficBucket } from "@footfall/core";
-import { localParts, notCountedHours, notCountedRuns, outageChange, slotsTotal, trafficOutageNote, trafficSlots, weekHourGrid } from "./traffic.js";
+import { localParts, notCountedHours, notCountedRuns, outageChange, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, zonesOutageNote } from "./traffic.js";
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
 
@@ -135,5 +135,27 @@ describe("the hours a store's entrance was counted by no agent (GET .../traffic'
     });
     // The day after: its previous day is the one with the outage, which would read as growth.
     expect(outageChange(undefined, outage, "Europe/Paris")?.title).toContain("for 4 h (Mon 30 Nov, 14:00–18:00 CET) of the previous period:");
+  });
+});
+
+describe("the store manager's other screens and the hours a zone was counted by no agent", () => {
+  // Mon 30 Nov 2026 in Paris: 14:00-18:00 nobody counted.
+  const at = (h: number) => Date.parse(`2026-11-30T${String(h).padStart(2, "0")}:00:00+01:00`);
+  const spans = [{ from: at(14), to: at(18) }];
+  it("marks the week grid's Monday 14:00-17:00 cells, one hour each, summed over the weeks of the range", () => {
+    const hours = Array.from({ length: 24 }, (_, h) => b(`2026-11-30T${String(h).padStart(2, "0")}:00:00+01:00`, 5));
+    const cells = weekGridNotCounted(hours, { hours: 4, zones: ["entrance"], spans });
+    expect([...cells]).toEqual([["0|14", 1], ["0|15", 1], ["0|16", 1], ["0|17", 1]]);
+    expect(weekGridNotCounted(hours, null).size).toBe(0);
+    // The grid's sums are as before: the marks say which of them are short.
+    expect(weekHourGrid(hours).total).toBe(120);
+  });
+  it("names the zones nobody counted in the zone screens' note, with their hours, as the traffic chart's", () => {
+    const fruit = { hours: 4, zones: ["fruit"], spans };
+    expect(zonesOutageNote(fruit, "Europe/Paris", (z) => (z === "fruit" ? "Fruit & veg" : z))).toBe(
+      "Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET): Fruit & veg was counted by no agent (offline) in those open hours: its visits, dwell and trips in them are not known, not none",
+    );
+    expect(zonesOutageNote({ ...fruit, zones: ["entrance", "fruit", "bakery"] }, "Europe/Paris")).toMatch(/: entrance, fruit and bakery were counted by no agent \(offline\) in those open hours: their visits/);
+    expect(zonesOutageNote(null, "Europe/Paris")).toBeNull();
   });
 });

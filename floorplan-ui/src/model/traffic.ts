@@ -167,6 +167,39 @@ export function trafficOutageNote(outage: Outage | null | undefined, timeZone: s
 export const OUTAGE_MEANS = "the store's entrance was counted by no agent (offline) in those open hours: their enters are short by what nobody counted";
 
 /**
+ * What a screen of zone figures (Flows' paths, a funnel, the Heatmap's visits and dwell, conversion)
+ * says of the open hours a zone was counted by no agent (GET .../paths, .../funnel, .../dwell and
+ * .../conversion's outages, /traffic's rule for every zone): "Not counted 4 h (Mon 30 Nov, 14:00–18:00
+ * UTC): Fruit was counted by no agent (offline) in those open hours: its visits, dwell and trips in them
+ * are not known, not none". An entrance among the zones: the store's enters too. Null when none.
+ */
+export function zonesOutageNote(outage: Outage | null | undefined, timeZone: string, nameOf: (zone: string) => string = (z) => z): string | null {
+  if (!outage) return null;
+  const names = outage.zones.map(nameOf);
+  const list = names.length <= 1 ? (names[0] ?? "a zone") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  const one = names.length <= 1;
+  return `Not counted ${outageWords(outage, timeZone)}: ${list} ${one ? "was" : "were"} counted by no agent (offline) in those open hours: ${one ? "its" : "their"} visits, dwell and trips in them are not known, not none`;
+}
+
+/**
+ * The hour-of-day × weekday grid's cells' hours nobody counted the entrance (GET .../traffic's
+ * outages), keyed `weekday|hour` as the grid's cells: a cell holding one is short by what nobody
+ * counted, so it is marked, not read as a quiet hour.
+ */
+export function weekGridNotCounted(buckets: readonly TrafficBucket[], outage: Outage | null | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!outage) return out;
+  for (const b of buckets) {
+    const p = localParts(b.start);
+    const start = Date.parse(b.start);
+    if (!p) continue;
+    const [h] = notCountedHours([{ start, end: start + HOUR }], outage);
+    if (h) out.set(`${p.weekday}|${p.hour}`, (out.get(`${p.weekday}|${p.hour}`) ?? 0) + h);
+  }
+  return out;
+}
+
+/**
  * The comparison with the previous period where the store's entrance was counted by no agent for some
  * open hours of either (the chain view's and the digests' rule): no change at all, "— not counted", its
  * title naming the hours of each; null when neither period has an outage.

@@ -9,6 +9,7 @@ import { pathsCsv, transitionsCsv } from "../model/exports.js";
 import { downloadCsv } from "../components/download.js";
 import { formatCount, formatRate } from "../model/format.js";
 import { rangeHasData } from "../model/coverage.js";
+import { zonesOutageNote } from "../model/traffic.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useRemovedZones } from "../hooks/useRemovedZones.js";
 import { useSession } from "../session.js";
@@ -54,6 +55,9 @@ export default function FlowsView(props: ViewProps) {
   const names = useMemo(() => new Map(named?.zones.map((z) => [z.id as string, z.name]) ?? []), [named]);
 
   const trips = report.data?.trips ?? 0;
+  // The open hours a zone was counted by no agent: its trips in them are not known, not none.
+  const outage = report.data?.outages ?? null;
+  const outageNote = zonesOutageNote(outage, r.timeZone, (z) => nameShown(names.get(z)) ?? z);
   // "Today" before the store opens: says so and when, instead of an empty page that says nothing of why.
   const closed = useNotOpenYet(store, r.range, r.now, r.timeZone, r.ready && report.data !== undefined && trips === 0);
 
@@ -66,16 +70,21 @@ export default function FlowsView(props: ViewProps) {
       <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
         <Segmented label="Arrows drawn on the plan" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
-        <button className="btn" disabled={!report.data} data-testid="export-paths" title="Every path of the range (up to 1,000), busiest first, with its share of all trips" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "paths", pathsCsv(report.data.paths, trips, names, { ...r.range, timeZone: r.timeZone }))}>
+        <button className="btn" disabled={!report.data} data-testid="export-paths" title="Every path of the range (up to 1,000), busiest first, with its share of all trips" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "paths", pathsCsv(report.data.paths, trips, names, { ...r.range, timeZone: r.timeZone }, outage?.hours))}>
           Export paths CSV
         </button>
-        <button className="btn" disabled={!report.data} data-testid="export-moves" title="Every move between two zones in the range, busiest first" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "moves", transitionsCsv(report.data.transitions, names, { ...r.range, timeZone: r.timeZone }))}>
+        <button className="btn" disabled={!report.data} data-testid="export-moves" title="Every move between two zones in the range, busiest first" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "moves", transitionsCsv(report.data.transitions, names, { ...r.range, timeZone: r.timeZone }, outage?.hours))}>
           Export moves CSV
         </button>
       </RangeHeading>
       {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} />}
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
       <NotOpenYetNote closed={closed} onYesterday={() => r.setPreset("yesterday")} />
+      {outageNote && (
+        <div className="alert warn" data-testid="zones-outage" data-hours={outage!.hours} data-zones={outage!.zones.join(",")}>
+          {outageNote}.
+        </div>
+      )}
       {report.status === "error" ? (
         <div className="card"><ErrorState error={report.error} onRetry={report.reload} /></div>
       ) : (

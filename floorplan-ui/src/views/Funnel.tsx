@@ -26,6 +26,7 @@ import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/funnel.css";
 import { nameShown } from "../model/names.js";
+import { zonesOutageNote } from "../model/traffic.js";
 
 const MODES = [
   { id: "zones", label: "Zones" },
@@ -70,6 +71,9 @@ export default function FunnelView(props: ViewProps) {
   const rows = report.data ? funnelRows(report.data.steps, label) : null;
   const completion = completionText(rows, noData);
   const doorSteps = pick.mode === "zones" ? pick.steps.filter((st) => doorOnly.data?.has(st)) : [];
+  // The open hours a zone was counted by no agent: trips through it in them are not known, not none.
+  const outage = report.data?.outages ?? null;
+  const outageNote = zonesOutageNote(outage, r.timeZone, (z) => nameShown(names.get(z) ?? z));
 
   return (
     <div className="page" data-testid="funnel" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
@@ -84,7 +88,7 @@ export default function FunnelView(props: ViewProps) {
             if (!rows || !report.data) return;
             const range = { ...r.range, timeZone: r.timeZone };
             const csvRows = funnelRows(report.data.steps, csvLabel);
-            const csv = pick.by === "none" ? funnelCsv(csvRows, range, noData) : funnelSeriesCsv(report.data.buckets ?? [], csvRows, pick.by, range, coverage);
+            const csv = pick.by === "none" ? funnelCsv(csvRows, range, noData, outage?.hours) : funnelSeriesCsv(report.data.buckets ?? [], csvRows, pick.by, range, coverage, outage);
             downloadCsv(store, r.range, r.timeZone, pick.by === "none" ? "funnel" : `funnel-by-${pick.by}`, csv);
           }}
         >
@@ -93,6 +97,11 @@ export default function FunnelView(props: ViewProps) {
       </RangeHeading>
       {r.ready && <HistoryNote timeZone={r.timeZone} range={r.range} />}
       {r.ready && <RetentionNote need="aggregates" what="" timeZone={r.timeZone} range={r.range} />}
+      {outageNote && !noData && (
+        <div className="alert warn" data-testid="zones-outage" data-hours={outage!.hours} data-zones={outage!.zones.join(",")}>
+          {outageNote}.
+        </div>
+      )}
       <div className="funnel-grid">
         <section className="card">
           <div className="card-h">

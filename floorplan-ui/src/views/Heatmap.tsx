@@ -9,7 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { outageChange } from "../model/traffic.js";
+import { outageChange, zonesOutageNote } from "../model/traffic.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ, formatTransactions } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
@@ -27,7 +27,7 @@ import { cutByRetention, HISTORY_CUT_SLACK_MS } from "@footfall/core";
 import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import { TrafficCharts } from "../components/TrafficCharts.js";
 import { QueueWaits } from "../components/QueueWaits.js";
-import { isNotFound } from "../api/client.js";
+import { isNotFound, type TrafficOutage } from "../api/client.js";
 import { NotOpenYetNote, useNotOpenYet } from "../components/NotOpenYet.js";
 import "../styles/analytics.css";
 import { nameShown } from "../model/names.js";
@@ -48,7 +48,10 @@ export default function HeatmapView(props: ViewProps) {
   const history = useKeptHistory();
   const cutHere = (p: { from: number }) => !!history && cutByRetention(p, history) && (coverage?.from == null || coverage.from < history.keptFrom + HISTORY_CUT_SLACK_MS);
 
-  const dwell = useQ(["dwell", store, r.range.from, r.range.to, r.now], (signal) => api.dwell(store, r.range, signal), { enabled: r.ready });
+  const dwell = useQ(["dwell-answer", store, r.range.from, r.range.to, r.now], (signal) => api.dwellAnswer(store, r.range, signal), { enabled: r.ready });
+  const dwellZones = dwell.data?.zones;
+  // The open hours a zone was counted by no agent (its own camera offline): its visits and dwell in them are not known, not none.
+  const zonesOutage = dwell.data?.outages ?? null;
   const before = useQ(["dwell", store, prev.from, prev.to, r.now], (signal) => api.dwell(store, prev, signal), { enabled: r.ready && compare });
 
   // Sales figures: needed by the sales metrics, and by the "long dwell, low conversion" flag on every metric.
@@ -74,22 +77,22 @@ export default function HeatmapView(props: ViewProps) {
   const prevWithSales = (convBefore.data?.store.transactions ?? 0) > 0;
   const scene = useMemo(
     () =>
-      r.layout && dwell.data && (!sales || conversion.data) && coverage
+      r.layout && dwellZones && (!sales || conversion.data) && coverage
         ? heatScene(
             r.layout,
-            dwell.data,
+            dwellZones,
             metric,
             compare ? before.data : undefined,
             { now: withSales ? conversion.data?.zones : undefined, previous: compare && prevWithSales ? convBefore.data?.zones : undefined },
             {
-              now: enters ? doorInByZone(enters, dwell.data) : undefined,
+              now: enters ? doorInByZone(enters, dwellZones) : undefined,
               previous: compare && entersBefore.data && before.data ? doorInByZone(entersBefore.data, before.data) : undefined,
             },
             { now: !noData, previous: !previousNoData },
             r.layout.currency,
           )
         : null,
-    [r.layout, dwell.data, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data, coverage, noData, previousNoData, withSales, prevWithSales],
+    [r.layout, dwellZones, metric, compare, before.data, sales, conversion.data, convBefore.data, enters, entersBefore.data, coverage, noData, previousNoData, withSales, prevWithSales],
   );
   // Zones with figures that a later version removed are named as the older versions named them.
   const unplacedIds = scene?.unplaced.map((d) => d.zone as string) ?? [];
@@ -161,6 +164,11 @@ export default function HeatmapView(props: ViewProps) {
           {outage.note}
         </div>
       )}
+      {zonesOutage && !noData && (
+        <div className="alert warn" data-testid="zones-outage" data-hours={zonesOutage.hours} data-zones={zonesOutage.zones.join(",")}>
+          {zonesOutageNote(zonesOutage, r.timeZone, (z) => nameShown(r.layout?.zones.find((x) => x.id === z)?.name ?? z))}.
+        </div>
+      )}
       <div className="heat-grid">
         <section className="card heat-plan-card">
           <div className="card-h">
@@ -203,7 +211,7 @@ export default function HeatmapView(props: ViewProps) {
             <h2>Ranking</h2>
             <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
           </div>
-          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} outage={outage} /> : <Loading />}
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} outage={outage} zonesOutage={noData ? null : zonesOutage} /> : <Loading />}
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} since={conversionSince(conversion.data.store.since, r.range, r.timeZone)} />}
@@ -218,7 +226,28 @@ export default function HeatmapView(props: ViewProps) {
   );
 }
 
-function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, currency, outage }: { zones: HeatZone[]; metric: Metric; compare: boolean; unplaced: number; noData: boolean; previousNoData: boolean; currency: string | undefined; outage: Outage }) {
+function Ranking({
+  zones,
+  metric,
+  compare,
+  unplaced,
+  noData,
+  previousNoData,
+  currency,
+  outage,
+  zonesOutage,
+}: {
+  zones: HeatZone[];
+  metric: Metric;
+  compare: boolean;
+  unplaced: number;
+  noData: boolean;
+  previousNoData: boolean;
+  currency: string | undefined;
+  outage: Outage;
+  /** The open hours zones were counted by no agent (GET .../dwell's outages): those zones' rows say so. */
+  zonesOutage: TrafficOutage | null;
+}) {
   if (zones.length === 0) return <Empty title="No zones">This layout has no zones yet.</Empty>;
   const none = !noData && zones.every((z) => z.value === null || z.value === 0);
   return (
@@ -238,9 +267,10 @@ function Ranking({ zones, metric, compare, unplaced, noData, previousNoData, cur
         </thead>
         <tbody>
           {zones.map((z) => (
-            <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill}>
+            <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill} data-not-counted={zonesOutage?.zones.includes(z.id) ? zonesOutage.hours : undefined}>
               <td>
                 <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{nameShown(z.name)}</span>
+                {zonesOutage?.zones.includes(z.id) && <span className="warn-text small" title="Counted by no agent (offline) in those open hours: its figures in them are not known, not none"> · not counted {zonesOutage.hours} h</span>}
                 {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
               </td>
               <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>

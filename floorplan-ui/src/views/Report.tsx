@@ -14,7 +14,7 @@ import { useQ } from "../hooks/useQ.js";
 import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate, formatTransactions } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
 import { figuresBegin, rangeHasData, rangeIsPartial } from "../model/coverage.js";
-import { notCountedHours, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots } from "../model/traffic.js";
+import { notCountedHours, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, zonesOutageNote } from "../model/traffic.js";
 import { conversionSince, NOT_COUNTED, storeKeyFigures } from "../model/sales.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useRemovedZones } from "../hooks/useRemovedZones.js";
@@ -52,6 +52,8 @@ export default function ReportView(props: ViewProps) {
   // The open hours nobody counted the store's entrance (its agents offline), per day: those days' enters are short by them.
   const outage = answer.data?.outages ?? null;
   const daysNotCounted = notCountedHours(days, outage);
+  // The open hours a zone was counted by no agent (GET .../paths' outages, every zone): its visits, dwell and trips in them are not known.
+  const zonesOutage = paths.data?.outages ?? null;
   const busiest = days.reduce<(typeof days)[number] | null>((best, d) => (d.value !== null && (!best || d.value > best.value!) ? d : best), null);
   const noData = coverage ? !rangeHasData(range, coverage) : false;
   const partial = coverage ? rangeIsPartial(range, coverage) : false;
@@ -150,14 +152,22 @@ export default function ReportView(props: ViewProps) {
           </section>
           <section className="report-section">
             <h2>Zones</h2>
+            {zonesOutage && (
+              <p className="alert warn" data-testid="zones-outage" data-hours={zonesOutage.hours} data-zones={zonesOutage.zones.join(",")}>
+                {zonesOutageNote(zonesOutage, timeZone, zoneName)}.
+              </p>
+            )}
             <table className="table report-table" data-testid="report-zones">
               <thead><tr><th>Zone</th><th className="num">Visits</th><th className="num">Visitors</th><th className="num">Median dwell</th><th className="num">Transactions</th><th className="num">Conversion</th></tr></thead>
               <tbody>
                 {zoneRows.map((z) => {
                   const s = conversion.data!.zones.find((x) => x.zone === z.zone);
                   return (
-                    <tr key={z.zone} data-zone={z.zone} data-visits={z.visits} data-visitors={z.visitors ?? ""}>
-                      <td>{zoneName(z.zone)}</td>
+                    <tr key={z.zone} data-zone={z.zone} data-visits={z.visits} data-visitors={z.visitors ?? ""} data-not-counted={zonesOutage?.zones.includes(z.zone) ? zonesOutage.hours : undefined}>
+                      <td>
+                        {zoneName(z.zone)}
+                        {zonesOutage?.zones.includes(z.zone) && <span className="warn-text small"> · not counted {zonesOutage.hours} h</span>}
+                      </td>
                       <td className="num">{noData ? <span className="muted">no data</span> : formatCount(z.visits)}</td>
                       <td className="num">{noData ? <span className="muted">no data</span> : z.visitors === null ? "–" : formatCount(z.visitors)}</td>
                       <td className="num">{z.median === null ? "–" : formatDuration(z.median)}</td>

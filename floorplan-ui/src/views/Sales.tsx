@@ -15,6 +15,7 @@ import { useQ } from "../hooks/useQ.js";
 import { addImportResult, departmentProblems, departmentsReducer, fromDepartments, importSummary, isDepartmentsDirty, previewCsv, SALES_HEADER, SALES_PART_BYTES, toDepartments } from "../model/departments.js";
 import { formatAgo, formatCount, formatDate, formatDateTime, formatMoney, formatRate } from "../model/format.js";
 import { conversionSince, salesDaysFigures } from "../model/sales.js";
+import { notCountedHours, OUTAGE_MEANS, trafficOutageNote } from "../model/traffic.js";
 import { useCoverage } from "../hooks/useCoverage.js";
 import { useNow } from "../hooks/useNow.js";
 import { useSession } from "../session.js";
@@ -84,9 +85,12 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
   // The days' range, today ending at the server's now: enters by day over exactly it, and when the store's figures begin.
   const from = days.days[0]?.from ?? 0;
   const to = days.days[days.days.length - 1]?.to ?? 0;
-  const traffic = useQ(["sales-traffic", store, from, to], (signal) => api.traffic(store, { from, to }, "day", signal), { enabled: to > from });
+  const traffic = useQ(["sales-traffic", store, from, to], (signal) => api.trafficAnswer(store, { from, to }, "day", signal), { enabled: to > from });
   const coverage = useCoverage(store, to);
-  const figures = traffic.data && coverage ? salesDaysFigures(days.days, traffic.data, tz, coverage) : null;
+  const figures = traffic.data && coverage ? salesDaysFigures(days.days, traffic.data.buckets, tz, coverage) : null;
+  // The open hours nobody counted the store's entrance (its agents offline): those days' enters and conversion are short by them.
+  const outage = traffic.data?.outages ?? null;
+  const daysNotCounted = notCountedHours(days.days.map((d) => ({ start: d.from, end: d.to })), outage);
   const entersFailed = traffic.status === "error" && !traffic.data;
   const pending = <span className="muted" aria-label={entersFailed ? "Enters could not be read" : "Loading"}>{entersFailed ? "–" : "…"}</span>;
   const noData = <span className="muted" title="No data: before the store's first figures">no data</span>;
@@ -108,7 +112,7 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
           disabled={!figures}
           data-testid="export-sales-days"
           title="The days listed, oldest first: enters, transactions, conversion and sales, then the total row"
-          onClick={() => figures && downloadCsv(store, { from, to }, tz, "sales-days", salesDaysCsv(figures.days, { from, to, timeZone: tz }, currency, figures.total))}
+          onClick={() => figures && downloadCsv(store, { from, to }, tz, "sales-days", salesDaysCsv(figures.days, { from, to, timeZone: tz }, currency, figures.total, outage))}
         >
           Export CSV
         </button>
@@ -117,6 +121,11 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
         <div className="alert error" role="alert" style={{ margin: "0 12px" }}>
           Enters could not be read ({traffic.error?.message}), so no conversion is shown. <button className="btn sm" onClick={traffic.reload}>Retry</button>
         </div>
+      )}
+      {outage && (
+        <p className="alert warn" data-testid="sales-outage" data-hours={outage.hours} style={{ margin: "0 12px" }}>
+          {trafficOutageNote(outage, tz)}: {OUTAGE_MEANS}, so their conversion is overstated.
+        </p>
       )}
       <table className="table" data-testid="sales-days" data-from={from} data-to={to}>
         <thead>
@@ -132,10 +141,23 @@ function RecordedSales({ store, days, currency }: { store: string; days: SalesDa
         <tbody>
           {[...days.days].reverse().map((d, i) => {
             const f = figures?.days.find((x) => x.from === d.from);
+            const nc = daysNotCounted[days.days.length - 1 - i] ?? 0;
             return (
-              <tr key={d.date} data-date={d.date} data-from={d.from} data-to={d.to} data-enters={f ? (f.enters ?? "") : undefined} data-conversion={f ? (f.conversion ?? "") : undefined} className={d.transactions === 0 ? "none" : d.transactions === null ? "no-data" : undefined}>
+              <tr
+                key={d.date}
+                data-date={d.date}
+                data-from={d.from}
+                data-to={d.to}
+                data-enters={f ? (f.enters ?? "") : undefined}
+                data-conversion={f ? (f.conversion ?? "") : undefined}
+                data-not-counted={nc || undefined}
+                className={d.transactions === 0 ? "none" : d.transactions === null ? "no-data" : undefined}
+              >
                 <td>{i === 0 ? `Today, ${formatDate(d.from, tz).replace(/ \d{4}$/, "")} (so far)` : formatDate(d.from, tz)}</td>
-                <td className="num">{f ? enters(f.enters) : pending}</td>
+                <td className="num">
+                  {f ? enters(f.enters) : pending}
+                  {!!nc && <span className="warn-text small" title={`${trafficOutageNote(outage, tz)}: ${OUTAGE_MEANS}`}> · not counted {nc} h</span>}
+                </td>
                 <td className="num">{d.transactions === null ? noSales : formatCount(d.transactions)}</td>
                 <td className="num">{f ? rate(f) : pending}</td>
                 <td className="num">{d.transactions === null ? noSales : d.transactions === 0 ? <span className="muted" title="No transaction recorded for this day: its sales are not imported, or the store was closed">none recorded</span> : formatMoney(d.sales, currency)}</td>
