@@ -193,5 +193,10 @@ describe("a digest delivered to a webhook, with links into the UI", () => {
     expect(mails.length).toBe(mailsBefore);
     const log = await t.request("GET", `/api/v1/stores/a/webhooks/${hookId}/deliveries`);
     expect(log.body.deliveries.find((x: { deliveryId: string }) => x.deliveryId === d!.id)).toMatchObject({ status: "delivered", attempts: 2 });
+
+    // The hook deleted: the digest says so in its listing, before its next send fails.
+    expect((await t.request("DELETE", `/api/v1/stores/a/webhooks/${hookId}`)).status).toBe(204);
+    const listed = (await t.request("GET", "/api/v1/digests")).body.digests.find((x: { id: string }) => x.id === created.body.id);
+    expect(listed.problem).toMatch(new RegExp(`^its webhook "${hookId}" was deleted: it is not sent until another is chosen, or none`));
   });
 });

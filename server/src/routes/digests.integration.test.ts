@@ -292,7 +292,7 @@ describe("digests", () => {
     expect(m.html).toContain("<p>Stores: Le Marais, Rue de Rivoli</p>");
     expect(m.html).toContain("<li>Rue de Rivoli / fruit: 3 visits (+2)</li>");
     // Ids only in the links' addresses (each store's Report), never as a store's name.
-    for (const body of [m.text, m.html as string]) expect(body.replace(/https?:\/\/\S+?(?=["\s]|$)/g, "")).not.toMatch(/\b(shop|marais)\b/);
+    for (const body of [m.text, m.html as string]) expect((body ?? "").replace(/https?:\/\/\S+?(?=["\s]|$)/g, "")).not.toMatch(/\b(shop|marais)\b/);
     const preview = await t.request("GET", `/api/v1/digests/${g.body.id}/preview?period=2026-11-23`);
     expect(preview.body.text).toBe(m.text);
     // 10 transactions over the shop's 50 enters (the Marais's 10 would make it 16.7 %).

@@ -80,10 +80,14 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const target = await digestTarget(services, d).catch(() => null);
     // Due now: the period the scheduler takes at its next check (a missed one first, then the latest).
     const next = target?.timeZone ? (due?.due ? { at: services.now(), period: due.period.key } : nextSend(services.now(), target.timeZone, d.frequency, d.hour, d.lastPeriod)) : null;
+    // A webhook deleted since: every send fails until another (or none) is chosen, so it is said before the next one.
+    const hookGone = d.webhook !== null && !(await storage.webhooks.get(d.webhook));
     return {
       ...d,
       zone: target?.timeZone ?? null,
-      problem: target ? target.problem : `the digest's ${d.scope} "${d.target}" no longer exists`,
+      problem: target
+        ? (target.problem ?? (hookGone ? `its webhook "${d.webhook}" was deleted: it is not sent until another is chosen, or none (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})` : null))
+        : `the digest's ${d.scope} "${d.target}" no longer exists`,
       nextPeriod: due ? (due.due ? due.period.key : null) : null,
       nextSendAt: next?.at ?? null,
       nextSendPeriod: next?.period ?? null,
