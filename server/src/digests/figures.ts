@@ -3,7 +3,7 @@
  * period before: enters, visitors, conversion, median dwell (core's store dwell, the chain view's
  * figure), per-zone visits, and enters per hour (daily) or day (weekly) for the chart.
  */
-import { conversionSpan, localMidnight, storeConversion, wholeFrom, type Layout } from "@footfall/core";
+import { compactHours, conversionSpan, localMidnight, storeConversion, wholeFrom, type Layout } from "@footfall/core";
 import { firstFigures } from "../analytics/first-figures.js";
 import { medianOf, mergeSketch, stayDwellSketch, visitorsOf, type DenseSketch } from "../chain/figures.js";
 import { RetentionError } from "../analytics/store-analytics.js";
@@ -81,7 +81,8 @@ export async function storeStart(services: Services, store: string, until: numbe
   const from = await storeDataStart(services, store, until);
   const layout = ((await services.layouts.load(store)) as readonly Layout[]).at(-1);
   if (from === null || !layout) return { store, from, whole: from };
-  const hours = services.hours ? await services.hours.hoursNow(store) : await services.storage.hours.get(store);
+  // The hours in force on that first day (a history: each day by its own), not today's.
+  const hours = services.hours ? await services.hours.historyNow(store) : compactHours(await services.storage.hours.history(store));
   return { store, from, whole: wholeFrom(from, hours, layout.timezone) };
 }
 
