@@ -1,7 +1,7 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL, DIGEST_RETRY_SQL, DIGEST_WEBHOOK_SQL } from "./repos/admin.js";
-import { ALERTS_NOTIFIED_SQL, ALERTS_SQL } from "../alerts/store.js";
+import { ALERTS_NOTIFIED_SQL, ALERTS_SQL, HOURS_VERSIONS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
 import { OFFLINE_SPANS_BACKFILL_SQL, OFFLINE_SPANS_SQL } from "../analytics/offline-spans.js";
@@ -331,6 +331,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 25,
     name: "an open offline span for each agent already offline when the server was upgraded (24 recorded only outages that began after it)",
     sql: OFFLINE_SPANS_BACKFILL_SQL,
+  },
+  {
+    version: 26,
+    name: "each version of a store's opening hours, so a past day is judged by the hours in force that day, not by today's",
+    sql: HOURS_VERSIONS_SQL,
   },
   {
     version: 27,

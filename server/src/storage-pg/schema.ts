@@ -25,7 +25,7 @@
  */
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { DIGEST_WEBHOOK_SQL } from "../db/repos/admin.js";
-import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL } from "../alerts/store.js";
+import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL, HOURS_VERSIONS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
 import { OFFLINE_SPANS_BACKFILL_SQL, OFFLINE_SPANS_PG_SQL } from "../analytics/offline-spans.js";
@@ -533,6 +533,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 25,
     name: "an open offline span for each agent already offline when the server was upgraded (24 recorded only outages that began after it)",
     sql: OFFLINE_SPANS_BACKFILL_SQL,
+  },
+  {
+    version: 26,
+    name: "each version of a store's opening hours, so a past day is judged by the hours in force that day, not by today's",
+    sql: HOURS_VERSIONS_PG_SQL,
   },
   {
     version: 27,
