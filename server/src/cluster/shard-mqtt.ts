@@ -198,6 +198,7 @@ function clientOptions(o: ShardedBrokerOptions, clientId: string, clean: boolean
 /** What the shard sessions say of their link to the broker, gathered into one line for all the shards (GatheredLog). */
 const SHARD_WORDS: LinkWords = {
   error: "MQTT error on shard sessions: check FOOTFALL_MQTT_URL and the server's broker credentials",
+  away: "shard sessions: the MQTT broker does not answer (restarting or stopped?): they try again every second and say once when it is back; if it lasts, check the broker (systemctl status mosquitto, its log)",
   reconnecting: "shard sessions reconnecting to the MQTT broker (they try every second until it is back)",
   again: "shard sessions connected to the MQTT broker again",
 };

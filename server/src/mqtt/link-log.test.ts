@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BrokerLinkLog, GatheredLog, type LogLevel } from "./link-log.js";
+import { BROKER_WORDS, BrokerLinkLog, GatheredLog, type LogLevel } from "./link-log.js";
 
 const WORDS = { error: "E", reconnecting: "R", again: "A" };
 type Line = { level: LogLevel; fields: Record<string, unknown>; msg: string };
@@ -107,5 +107,25 @@ describe("GatheredLog: many sources saying the same thing at once make one line"
     expect(out.at(-1)).toEqual({ level: "info", fields: { shards: [9], awayS: 3 }, msg: "back" });
     vi.advanceTimersByTime(5000);
     expect(out).toHaveLength(5);
+  });
+});
+
+describe("BrokerLinkLog: a broker that restarts is not a wrong URL", () => {
+  const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1883"), { code: "ECONNREFUSED" });
+  it("says the broker does not answer when a link that was up is refused, and to check the URL and credentials when it never was", () => {
+    const lines: Line[] = [];
+    const link = new BrokerLinkLog((level, fields, msg) => lines.push({ level, fields, msg }), BROKER_WORDS);
+    // Never connected: the URL or the broker's address may be wrong.
+    link.error(refused());
+    expect(lines.at(-1)).toMatchObject({ level: "error", msg: BROKER_WORDS.error });
+    link.connected();
+    // Up, then the broker restarts: its address worked a moment ago.
+    link.lost();
+    link.error(refused());
+    expect(lines.at(-1)).toMatchObject({ level: "error", fields: { err: "connect ECONNREFUSED 127.0.0.1:1883" } });
+    expect(lines.at(-1)!.msg).toMatch(/^the MQTT broker does not answer \(restarting or stopped\?\): the server tries again every second and says once when it is back; if it lasts, check the broker \(systemctl status mosquitto, its log\)$/);
+    // A refused password once it is back is the credentials' again.
+    link.error(new Error("Connection refused: Not authorized"));
+    expect(lines.at(-1)).toMatchObject({ level: "error", msg: BROKER_WORDS.error });
   });
 });

@@ -17,6 +17,11 @@ export type Say = (level: LogLevel, fields: Record<string, unknown>, msg: string
 export interface LinkWords {
   /** A failed attempt's answer (ECONNREFUSED, not authorized...): what to check. */
   error: string;
+  /**
+   * The same, when a link that was up cannot reach the broker (refused, reset, timed out: it restarts or stopped):
+   * the URL and credentials worked a moment ago, so `error`'s advice to check them misleads. Default `error`.
+   */
+  away?: string;
   /** The first attempt again of an outage. */
   reconnecting: string;
   /** The link back after an outage. */
@@ -28,9 +33,13 @@ export interface LinkWords {
 /** The words of a server's own client of the broker (FOOTFALL_MQTT_URL). */
 export const BROKER_WORDS: LinkWords = {
   error: "MQTT error: check FOOTFALL_MQTT_URL and the server's broker credentials",
+  away: "the MQTT broker does not answer (restarting or stopped?): the server tries again every second and says once when it is back; if it lasts, check the broker (systemctl status mosquitto, its log)",
   reconnecting: "reconnecting to the MQTT broker (it tries every second until it is back)",
   again: "connected to the MQTT broker again",
 };
+
+/** Socket errors that say the broker is not there (now), rather than that the URL or credentials are wrong. */
+const BROKER_AWAY_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
 
 export class BrokerLinkLog {
   /** Since when the link has been down (ms); null while up or before its first connection. */
@@ -58,7 +67,9 @@ export class BrokerLinkLog {
     this.failures++;
     const level: LogLevel = err.message === this.lastError ? "debug" : (this.words.errorLevel ?? "error");
     this.lastError = err.message;
-    this.say(level, { err: err.message }, this.words.error);
+    const code = (err as { code?: unknown }).code;
+    const away = this.downSince !== null && typeof code === "string" && BROKER_AWAY_CODES.has(code);
+    this.say(level, { err: err.message }, away ? (this.words.away ?? this.words.error) : this.words.error);
   }
 
   /** mqtt.js tries again: said once an outage. */
