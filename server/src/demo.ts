@@ -7,6 +7,7 @@ import type { ServerConfig } from "./config.js";
 import type { Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
 import { readCurveFile } from "./demo-curve.js";
+import { auditSystem } from "./admin/audit.js";
 
 const STORE = "demo";
 const AGENT = "sim-1";
@@ -43,13 +44,45 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number,
     const p = typeof token === "string" ? await storage.tokens.verify(token, now) : undefined;
     return p && p.role === role && p.store === store ? (token as string) : null;
   };
+  // A token made here is the demo's admin action: audited as the CLI's `token create` is, its actor "demo".
+  const make = async (role: Role, store: string | null, label: string) => {
+    const { token, info } = await storage.tokens.create(role, store, now, { label });
+    await auditSystem(storage, now, "token.create", info.id, { ...info }, info.store, DEMO_ACTOR);
+    return token;
+  };
   const tokens: DemoTokens = {
-    admin: (await keep(saved.admin, "admin", null)) ?? (await storage.tokens.add("admin", null, now, "demo admin")),
-    kiosk: (await keep(saved.kiosk, "staff", kioskStore)) ?? (await storage.tokens.add("staff", kioskStore, now, "demo kiosk")),
-    tills: (await keep(saved.tills, "admin", tillsStore)) ?? (await storage.tokens.add("admin", tillsStore, now, "demo tills")),
+    admin: (await keep(saved.admin, "admin", null)) ?? (await make("admin", null, "demo admin")),
+    kiosk: (await keep(saved.kiosk, "staff", kioskStore)) ?? (await make("staff", kioskStore, "demo kiosk")),
+    tills: (await keep(saved.tills, "admin", tillsStore)) ?? (await make("admin", tillsStore, "demo tills")),
   };
   if (tokens.admin !== saved.admin || tokens.kiosk !== saved.kiosk || tokens.tills !== saved.tills) writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
+}
+
+/** Who the audit log says did what the demo sets up by itself (its tokens, its simulator's agents). */
+export const DEMO_ACTOR = "demo";
+
+/**
+ * The demo's simulated agent `agent` of `store`, with a new password (the demo gives it one at every
+ * start: only a hash is kept). Audited once, as the demo's action: `agent.add` when it is new,
+ * `agent.rotate` when it was revoked (an admin revoked it; the demo lets it in again); a restart
+ * that finds it as it left it writes nothing.
+ */
+export async function addDemoAgent(storage: Storage, store: string, agent: string, now: number) {
+  const before = (await storage.agents.list(store)).find((a) => a.agent === agent);
+  const creds = await storage.agents.add(store, agent, "sim", now);
+  if (!before) await auditSystem(storage, now, "agent.add", `${store}/${agent}`, { kind: "sim" }, store, DEMO_ACTOR);
+  else if (before.revokedAt !== null) await auditSystem(storage, now, "agent.rotate", `${store}/${agent}`, { kind: "sim", wasRevoked: true }, store, DEMO_ACTOR);
+  return creds;
+}
+
+/**
+ * The banner's words for history held from earlier runs: the simulator back-fills only after the
+ * newest event stored, said in the store's time as the banner's other lines are (not UTC ISO).
+ */
+export function demoHeldLine(held: number, timeZone: string): string {
+  const at = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(held);
+  return `kept from earlier runs; back-filled only after its newest event, ${at} (${timeZone})`;
 }
 
 /**
@@ -60,6 +93,7 @@ async function setDemoHours(server: RunningServer, store: string, hours: Opening
   const { storage, now } = server.services;
   if ((await storage.hours.get(store)) !== undefined) return;
   await storage.hours.set(store, hours, now());
+  await auditSystem(storage, now(), "hours.save", store, { hours }, store, DEMO_ACTOR);
   await server.services.hours?.changed(store);
   server.services.alertEvaluator?.rulesChanged(store);
 }
@@ -204,6 +238,7 @@ export async function seedDemoLayouts(services: Pick<RunningServer["services"], 
     { ...DEMO_LAYOUT, validFrom: now - demoChangeAgoMs(backfillHours) },
   ]) {
     const layout = await storage.stores.saveLayout(asId<StoreId>(STORE), input, now);
+    await auditSystem(storage, now, "layout.save", STORE, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length }, STORE, DEMO_ACTOR);
     await layouts.reload(STORE);
     await services.onLayoutSaved(layout);
     saved.push(layout);
@@ -272,7 +307,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
     const first = held !== null ? await storage.aggregates.firstHour(STORE) : null;
     return first !== null ? first * 3_600_000 : now() - opts.backfillHours * 3_600_000;
   };
-  const creds = await storage.agents.add(STORE, AGENT, "sim", now());
+  const creds = await addDemoAgent(storage, STORE, AGENT, now());
   const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -343,9 +378,9 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
         opts.speed === 1
           ? "real time (--speed 60 brings visitors 60 times as often, each staying 60 times shorter)"
           : `${opts.speed}x: visitors come ${opts.speed} times as often as in a real store and stay ${opts.speed} times shorter; the store's day and opening hours follow the clock`,
-      history: `${held !== null ? `kept from earlier runs; back-filled only after ${new Date(held).toISOString()}` : `${opts.backfillHours} h back-filled`}${backfillCutNote(asked.backfillHours)}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
+      history: `${held !== null ? demoHeldLine(held, layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone) : `${opts.backfillHours} h back-filled`}${backfillCutNote(asked.backfillHours)}${opts.curve ? `; arrivals follow the weekly curve of ${opts.curve}` : ""}`,
       ...(change ? { change: demoChangeLine(change.validFrom, versions.at(-1)?.timezone ?? DEMO_LAYOUT.timezone, await historyFrom()) } : {}),
-      hours: demoHoursLine(await storage.hours.get(STORE), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
+      hours: demoHoursLine(await storage.hours.get(STORE, now()), now(), layouts.current(STORE, now())?.timezone ?? DEMO_LAYOUT.timezone, held !== null || opts.backfillHours > 0),
       tokens,
       kioskStore: STORE,
       metricsUrl: server.metricsUrl,
@@ -434,12 +469,13 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       const { store: _store, version: _version, ...input } = s.layout;
       // Valid from before the back-filled history, so every simulated event has its zones.
       const layout = await storage.stores.saveLayout(asId<StoreId>(s.store), { ...input, validFrom: Math.min(input.validFrom, now() - 8 * 86_400_000) }, now());
+      await auditSystem(storage, now(), "layout.save", s.store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length }, s.store, DEMO_ACTOR);
       await layouts.reload(s.store);
       await server.services.onLayoutSaved(layout);
       // Its own opening hours, the ones its crowd comes in (the chain simulator's opens and closes).
       await setDemoHours(server, s.store, hoursCoveringCurve(openHoursCurve(s.opens, s.closes), DEMO_CLOSING_GRACE_MINUTES));
     }
-    credentials.push(JSON.stringify(await storage.agents.add(s.store, s.agent, "sim", now())));
+    credentials.push(JSON.stringify(await addDemoAgent(storage, s.store, s.agent, now())));
   }
   const first = chain.stores[0]!.store;
   const tokens = await demoTokens(storage, config.dataDir, now(), first, null);

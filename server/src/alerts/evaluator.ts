@@ -13,6 +13,7 @@ import {
   acknowledgeAlert,
   alertStep,
   readsCounted,
+  hoursAt,
   isOpen,
   restoreAlertState,
   type Alert,
@@ -20,6 +21,7 @@ import {
   type AlertNotification,
   type AlertRule,
   type AlertRulesState,
+  type HoursVersion,
   type OpeningHours,
 } from "@footfall/core";
 import type { Services } from "../services.js";
@@ -28,7 +30,10 @@ import { notCountedNow } from "./not-counted.js";
 interface StoreState {
   rules: AlertRule[];
   state: AlertRulesState;
+  /** The hours in force at the last evaluation (core hoursAt of `history`). */
   hours: OpeningHours | null;
+  /** Every version of the hours as last read (migration 26; versions scheduled ahead included). */
+  history: HoursVersion[];
   /** When rules and hours were read (they are read again after `rulesChanged` or a minute). */
   loadedAt: number;
   /** Per zone of a counter-silent rule: when a count or visit of it last happened, read incrementally (see `zoneCounts`). */
@@ -207,16 +212,18 @@ export class AlertEvaluator {
     const { storage } = this.services;
     let s = this.stores.get(store);
     if (!s) {
-      s = { rules: [], state: restoreAlertState(await storage.alerts.forRestore(store)), hours: null, loadedAt: -Infinity };
+      s = { rules: [], state: restoreAlertState(await storage.alerts.forRestore(store)), hours: null, history: [], loadedAt: -Infinity };
       this.stores.set(store, s);
     }
     if (now - s.loadedAt >= (this.o.reloadMs ?? 60_000)) {
       const before = s.rules;
       s.rules = await storage.alerts.rules(store);
       for (const r of before) if (!s.rules.some((n) => n.id === r.id)) (s.removed ??= new Map()).set(r.id, r);
-      s.hours = (await storage.hours.get(store)) ?? null;
+      s.history = await storage.hours.history(store);
       s.loadedAt = now;
     }
+    // The hours in force now by the history read: hours scheduled ahead take over at their instant, with no read then.
+    s.hours = s.history.length > 0 ? hoursAt(s.history, now) : null;
     return s;
   }
 

@@ -10,8 +10,10 @@ import {
   AlertRuleSchema,
   compactHours,
   AlertSchema,
+  calendarDay,
   hoursProblems,
   localDate,
+  localMidnight,
   openIntervals,
   OpeningHoursSchema,
   type AlertRule,
@@ -22,6 +24,7 @@ import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { parseRange } from "../routes/times.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
+import { HOURS_CLOCK_SKEW_MS } from "./store.js";
 import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
 
 const READERS = ["viewer", "staff"] as const;
@@ -30,6 +33,45 @@ const HoursBody = Type.Object({
   hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: no opening hours (treated as always open)" }),
   timezone: Type.Optional(Type.String({ description: "the store's time zone (from its layout), in answers" })),
 });
+const ScheduledHours = Type.Array(
+  Type.Object({
+    from: Type.Integer({ description: "epoch ms the hours take effect" }),
+    hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: the hours are removed then (always open)" }),
+  }),
+  { description: "versions scheduled ahead (PUT with validFrom), oldest first, each cancellable by DELETE .../hours/scheduled/:from; left out when there are none" },
+);
+const HoursAnswer = Type.Composite([
+  HoursBody,
+  Type.Object({
+    validFrom: Type.Optional(Type.Integer({ description: "PUT with validFrom: epoch ms the saved hours take effect" })),
+    scheduled: Type.Optional(ScheduledHours),
+  }),
+]);
+const HoursPut = Type.Composite([
+  HoursBody,
+  Type.Object({
+    validFrom: Type.Optional(
+      Type.Union([Type.Integer(), Type.String({ maxLength: 40 })], {
+        description:
+          "when the hours take effect, ahead of now by more than 5 minutes: epoch ms, an ISO instant with its offset (2026-12-01T08:00:00+01:00) or a local date YYYY-MM-DD (its start in the store's time zone); left out: now",
+      }),
+    ),
+  }),
+]);
+/** A PUT's validFrom as epoch ms: a local date's start in `timeZone`, an ISO instant with its offset, or epoch ms; null when it is none of these. */
+function validFromOf(v: number | string, timeZone: string): number | null {
+  if (typeof v === "number") return v;
+  const day = calendarDay(v);
+  if (day !== null) return localMidnightOfDate(day, timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? t : null;
+}
+/** The start of the local date whose UTC midnight is `day`, in `timeZone` (its noon there found first, then its day's start). */
+function localMidnightOfDate(day: number, timeZone: string): number {
+  const noon = day + 12 * 3_600_000;
+  return localMidnight(noon, timeZone, Math.round((day - calendarDay(localDate(noon, timeZone))!) / DAY));
+}
 const RuleBody = Type.Composite([Type.Object({ id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" })) }), AlertRuleInputSchema]);
 const DAY = 86_400_000;
 
@@ -46,24 +88,74 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get("/hours", {
     config: { auth: READERS },
-    schema: { tags: ["alerts"], summary: "The store's opening hours (weekly schedule and exceptions, local time)", params: StoreParams, response: { 200: HoursBody, ...errorResponses } },
-    handler: async (req) => ({ hours: (await storage.hours.get(req.store!.id)) ?? null, timezone: req.store!.layout.timezone }),
+    schema: { tags: ["alerts"], summary: "The store's opening hours in force now (weekly schedule and exceptions, local time), and those scheduled ahead", params: StoreParams, response: { 200: HoursAnswer, ...errorResponses } },
+    handler: async (req) => {
+      const now = services.now();
+      const history = await storage.hours.history(req.store!.id);
+      const scheduled = history.slice(1).filter((v) => v.from > now);
+      // scheduled only when there are: the answer of a store without any is as before.
+      return { hours: (await storage.hours.get(req.store!.id, now)) ?? null, timezone: req.store!.layout.timezone, ...(scheduled.length > 0 ? { scheduled } : {}) };
+    },
   });
 
   app.put("/hours", {
     config: { auth: "admin" },
-    schema: { tags: ["alerts"], summary: "Replace the store's opening hours (null removes them)", params: StoreParams, body: HoursBody, response: { 200: HoursBody, ...errorResponses } },
+    schema: {
+      tags: ["alerts"],
+      summary: "Replace the store's opening hours (null removes them), now or from validFrom (scheduled ahead)",
+      params: StoreParams,
+      body: HoursPut,
+      response: { 200: HoursAnswer, ...errorResponses },
+    },
     handler: async (req) => {
       const { hours } = req.body;
       if (hours) {
         const problems = hoursProblems(hours);
         if (problems.length > 0) throw httpError(400, `opening hours: ${problems.slice(0, 5).join("; ")}`);
       }
-      await storage.hours.set(req.store!.id, hours, services.now());
-      await services.hours?.changed(req.store!.id);
-      changed(req.store!.id);
-      await audit(req, "hours.save", req.store!.id, { hours });
-      return { hours, timezone: req.store!.layout.timezone };
+      const store = req.store!.id;
+      const timeZone = req.store!.layout.timezone;
+      const now = services.now();
+      if (req.body.validFrom !== undefined) {
+        const from = validFromOf(req.body.validFrom, timeZone);
+        if (from === null)
+          throw httpError(400, `validFrom: "${String(req.body.validFrom)}" is no date YYYY-MM-DD, ISO instant with its offset (2026-12-01T08:00:00+01:00) or epoch ms`);
+        // The past is not rewritten: a day already counted keeps the hours it had (a correction of today's hours is a save now).
+        if (!(from > now + HOURS_CLOCK_SKEW_MS))
+          throw httpError(
+            400,
+            `validFrom: ${new Date(from).toISOString()} is not ahead of now (${new Date(now).toISOString()}) by more than 5 minutes: hours are scheduled for later only, the past keeps the hours it had; leave validFrom out to change them now`,
+          );
+        await storage.hours.schedule(store, hours, from, now);
+        await services.hours?.changed(store);
+        changed(store);
+        await audit(req, "hours.schedule", store, { hours, validFrom: from });
+        return { hours, timezone: timeZone, validFrom: from };
+      }
+      await storage.hours.set(store, hours, now);
+      await services.hours?.changed(store);
+      changed(store);
+      await audit(req, "hours.save", store, { hours });
+      return { hours, timezone: timeZone };
+    },
+  });
+
+  app.delete("/hours/scheduled/:from", {
+    config: { auth: "admin" },
+    schema: {
+      tags: ["alerts"],
+      summary: "Cancel opening hours scheduled ahead (the version from `from`, epoch ms, as GET .../hours lists it under scheduled)",
+      params: Type.Object({ store: StoreParams.properties.store, from: Type.Integer() }),
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (req, reply) => {
+      const store = req.store!.id;
+      if (!(await storage.hours.cancel(store, req.params.from, services.now())))
+        throw httpError(404, `no opening hours scheduled from ${req.params.from} in store "${store}" (hours in force now or past are not cancelled: save new ones)`);
+      await services.hours?.changed(store);
+      changed(store);
+      await audit(req, "hours.cancel", store, { validFrom: req.params.from });
+      return reply.code(204).send(null);
     },
   });
 
@@ -92,7 +184,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: READERS },
     schema: {
       tags: ["alerts"],
-      summary: "Every version of the store's opening hours, oldest first: the first in force since ever, each later one from `from` (when it was saved)",
+      summary: "Every version of the store's opening hours, oldest first: the first in force since ever, each later one from `from` (when it was saved, or the validFrom it was scheduled for)",
       params: StoreParams,
       response: {
         200: Type.Object({
@@ -100,6 +192,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
             Type.Object({
               from: Type.Integer({ description: "epoch ms the version took effect (saved); the first version is in force before it too" }),
               hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: the hours were removed (always open)" }),
+              scheduled: Type.Optional(Type.Boolean({ description: "true: scheduled ahead (PUT with validFrom), not in force yet, cancellable" })),
             }),
           ),
           timezone: Type.String({ description: "the store's time zone (from its layout)" }),
@@ -107,7 +200,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...errorResponses,
       },
     },
-    handler: async (req) => ({ versions: await storage.hours.history(req.store!.id), timezone: req.store!.layout.timezone }),
+    handler: async (req) => {
+      const now = services.now();
+      const versions = (await storage.hours.history(req.store!.id)).map((v, i) => (i > 0 && v.from > now ? { ...v, scheduled: true } : v));
+      return { versions, timezone: req.store!.layout.timezone };
+    },
   });
 
   app.get("/occupancy-drift", {

@@ -4,11 +4,19 @@
  * (`?` placeholders, numbered for PostgreSQL), behind a `query(sql, args) -> rows` function each
  * adapter provides.
  */
-import type { Alert, AlertRule, HoursVersion, OpeningHours } from "@footfall/core";
+import { hoursAt, type Alert, type AlertRule, type HoursVersion, type OpeningHours } from "@footfall/core";
+
+/**
+ * How far a version's start may lie after `now` and still be a save made now by a server whose clock
+ * is ahead, not hours scheduled ahead: a save without a date at or before the last such version
+ * replaces it (as before); a scheduled version must lie further ahead than this.
+ */
+export const HOURS_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Opening hours of stores, and what the closing reset of a door count corrected each day. */
 export interface HoursStore {
-  get(store: string): Promise<OpeningHours | undefined>;
+  /** The hours in force at `now` (core hoursAt of the history); without `now`, the last version's (a scheduled one's too). */
+  get(store: string, now?: number): Promise<OpeningHours | undefined>;
   /**
    * Replace a store's hours (null: remove them: the store is then treated as always open). The change
    * is kept as a new version of its history, in force from `now`; a clock at or before the last
@@ -16,6 +24,16 @@ export interface HoursStore {
    * version instead; saving the hours in force again adds none.
    */
   set(store: string, hours: OpeningHours | null, now: number): Promise<void>;
+  /**
+   * Schedule hours (null: none) to take effect at `from`, later than `now` by more than
+   * {@link HOURS_CLOCK_SKEW_MS} (Christmas hours saved in November): a version of the history from
+   * `from`, replacing one scheduled for that very instant; none when they are the hours in force just
+   * before `from` (one scheduled for that instant is then taken away). A store without a history first
+   * gets a version without hours from `now`, so the scheduled hours are not read into its past.
+   */
+  schedule(store: string, hours: OpeningHours | null, from: number, now: number): Promise<void>;
+  /** Take away the version scheduled for `from` (later than `now` by more than the skew): false when there is none. */
+  cancel(store: string, from: number, now: number): Promise<boolean>;
   /**
    * Every version of the store's hours, oldest first (migration 26; core HoursHistory: the first is in
    * force since ever, each later one from its `from`). Empty for a store that never had hours.
@@ -231,7 +249,11 @@ const NOTIFIED_AFTER: Record<Alert["state"], string> = {
 export function alertStores(read: Query, write: Query, bool: (b: boolean) => unknown): { hours: HoursStore; alerts: AlertsStore } {
   const hours: HoursStore = {
     // The versions are the hours' record (GET /hours reads the last); store_hours keeps the current ones too, as before 26.
-    get: async (store) => {
+    get: async (store, now) => {
+      if (now !== undefined) {
+        const history = await hours.history(store);
+        return history.length > 0 ? (hoursAt(history, now) ?? undefined) : undefined;
+      }
       const r = (await read("SELECT body FROM store_hours_versions WHERE store = ? ORDER BY valid_from DESC LIMIT 1", [store]))[0];
       return r && r.body !== null ? (JSON.parse(String(r.body)) as OpeningHours) : undefined;
     },
@@ -242,7 +264,13 @@ export function alertStores(read: Query, write: Query, bool: (b: boolean) => unk
       })),
     set: async (store, h, now) => {
       const body = h === null ? null : JSON.stringify(h);
-      const last = (await write("SELECT valid_from, body FROM store_hours_versions WHERE store = ? ORDER BY valid_from DESC LIMIT 1", [store]))[0];
+      // The last version not scheduled ahead (one a clock ahead saved a moment "later" included).
+      const last = (
+        await write("SELECT valid_from, body FROM store_hours_versions WHERE store = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1", [
+          store,
+          now + HOURS_CLOCK_SKEW_MS,
+        ])
+      )[0];
       const same = last ? (last.body ?? null) === body : body === null;
       if (!same)
         await write("INSERT INTO store_hours_versions (store, valid_from, body) VALUES (?, ?, ?) ON CONFLICT (store, valid_from) DO UPDATE SET body = excluded.body", [
@@ -257,6 +285,29 @@ export function alertStores(read: Query, write: Query, bool: (b: boolean) => unk
           JSON.stringify(h),
           now,
         ]);
+    },
+    schedule: async (store, h, from, now) => {
+      if (!(from > now + HOURS_CLOCK_SKEW_MS)) throw new RangeError("hours are scheduled ahead of now only");
+      const body = h === null ? null : JSON.stringify(h);
+      const before = (await write("SELECT valid_from, body FROM store_hours_versions WHERE store = ? AND valid_from < ? ORDER BY valid_from DESC LIMIT 1", [store, from]))[0];
+      if (!before) {
+        if (body === null) return; // no hours before, none scheduled
+        await write("INSERT INTO store_hours_versions (store, valid_from, body) VALUES (?, ?, NULL)", [store, now]);
+      }
+      if ((before?.body ?? null) === body) await write("DELETE FROM store_hours_versions WHERE store = ? AND valid_from = ?", [store, from]);
+      else
+        await write("INSERT INTO store_hours_versions (store, valid_from, body) VALUES (?, ?, ?) ON CONFLICT (store, valid_from) DO UPDATE SET body = excluded.body", [
+          store,
+          from,
+          body,
+        ]);
+    },
+    cancel: async (store, from, now) => {
+      if (!(from > now + HOURS_CLOCK_SKEW_MS)) return false;
+      const found = await write("SELECT valid_from FROM store_hours_versions WHERE store = ? AND valid_from = ?", [store, from]);
+      if (found.length === 0) return false;
+      await write("DELETE FROM store_hours_versions WHERE store = ? AND valid_from = ?", [store, from]);
+      return true;
     },
     recordDrift: async (store, date, drift, at) => {
       await write("INSERT INTO occupancy_drift (store, date, drift, at) VALUES (?, ?, ?, ?) ON CONFLICT (store, date) DO UPDATE SET drift = excluded.drift, at = excluded.at", [

@@ -54,12 +54,12 @@ export async function zonesNotCountedNow(
 ): Promise<Map<string, NotCounted>> {
   const down = services.counting ? await services.counting.zonesNotCounted(store, zones, now) : await zonesNotCounted(services.storage, store, zones, now);
   if (down.size === 0) return down;
-  return whileOpen(down, await storeHours(services, store), now, timeZone, closed);
+  return whileOpen(down, await storeHours(services, store, now), now, timeZone, closed);
 }
 
 /** The store's opening hours as the server holds them (the hours keeper's cache; storage without one); null: none. */
-export async function storeHours(services: Pick<Services, "storage" | "hours">, store: string): Promise<OpeningHours | null> {
-  return services.hours ? services.hours.hoursNow(store) : ((await services.storage.hours.get(store)) ?? null);
+export async function storeHours(services: Pick<Services, "storage" | "hours">, store: string, now: number): Promise<OpeningHours | null> {
+  return services.hours ? services.hours.hoursNow(store) : ((await services.storage.hours.get(store, now)) ?? null);
 }
 
 /**
@@ -70,13 +70,13 @@ export async function storeOpening(services: Pick<Services, "storage" | "hours" 
   await services.layouts.load(store);
   const timeZone = services.layouts.current(store, now)?.timezone;
   if (!timeZone) return null;
-  const hours = await storeHours(services, store);
+  const hours = await storeHours(services, store, now);
   return hours ? { hours, timeZone } : null;
 }
 
 /** {@link storeOpening} from storage alone (the CLI, which reads the database): the hours stored, the time zone of the layout in force at `now`. */
 export async function storedOpening(storage: Pick<Storage, "hours" | "stores">, store: string, now: number): Promise<StoreOpening | null> {
-  const hours = await storage.hours.get(store);
+  const hours = await storage.hours.get(store, now);
   if (!hours) return null;
   const timeZone = layoutAt(await storage.stores.layouts(store), now)?.timezone;
   return timeZone ? { hours, timeZone } : null;

@@ -5,13 +5,12 @@
  * that reset corrected: the day's net door count (in minus out) from the previous reset to the
  * closing, recorded per local date (GET /stores/:store/occupancy-drift).
  */
-import { compactHours, doorCountStart, lastClosing, localDate, type HoursHistory, type OpeningHours, type StoreHours } from "@footfall/core";
+import { compactHours, doorCountStart, hoursAt, lastClosing, localDate, type HoursHistory, type OpeningHours, type StoreHours } from "@footfall/core";
 import { spansOf } from "../aggregates/spans.js";
 import type { Logger } from "../log.js";
 import type { Storage } from "../storage/types.js";
 
 interface Entry {
-  hours: OpeningHours | null;
   /** Every version of the hours (migration 26), as last read. */
   history: HoursHistory;
   at: number;
@@ -64,11 +63,16 @@ export class HoursKeeper {
     await this.load(store);
   }
 
-  /** The hours as last read (undefined until read: a read starts). */
+  /**
+   * The hours in force now by the history as last read (undefined until read: a read starts): hours
+   * scheduled ahead take over at their instant, with no read then.
+   */
   hoursOf(store: string): OpeningHours | null | undefined {
     const e = this.entries.get(store);
-    if (!e || this.o.now() - e.at >= (this.o.refreshMs ?? 60_000)) void this.load(store).catch(() => {});
-    return e?.hours;
+    const now = this.o.now();
+    if (!e || now - e.at >= (this.o.refreshMs ?? 60_000)) void this.load(store).catch(() => {});
+    if (!e) return undefined;
+    return e.history.length > 0 ? hoursAt(e.history, now) : null;
   }
 
   /** The hours now, read first when not yet read here (null: none, always open). */
@@ -97,7 +101,7 @@ export class HoursKeeper {
   async load(store: string): Promise<void> {
     let e = this.entries.get(store);
     if (!e) {
-      e = { hours: null, history: [], at: -Infinity, loading: null, timeZone: null };
+      e = { history: [], at: -Infinity, loading: null, timeZone: null };
       this.entries.set(store, e);
     }
     const entry = e;
@@ -105,7 +109,6 @@ export class HoursKeeper {
       .history(store)
       .then((history) => {
         entry.history = history;
-        entry.hours = history[history.length - 1]?.hours ?? null;
         entry.at = this.o.now();
       })
       .catch((err: Error) => this.o.log.error({ err: err.message, store }, "could not read the store's opening hours; trying again"))
@@ -122,8 +125,8 @@ export class HoursKeeper {
   async recordDrifts(): Promise<void> {
     const now = this.o.now();
     for (const [store, e] of this.entries) {
-      if (!e.hours || !e.timeZone || (this.o.recordsHere && !this.o.recordsHere(store))) continue;
-      const hours = e.hours;
+      const hours = e.history.length > 0 ? hoursAt(e.history, now) : null;
+      if (!hours || !e.timeZone || (this.o.recordsHere && !this.o.recordsHere(store))) continue;
       const timeZone = e.timeZone;
       const closings = closingsOfWeek(hours, now, timeZone).filter((c) => !this.recorded.has(`${store}/${c}`));
       if (closings.length === 0) continue;

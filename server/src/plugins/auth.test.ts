@@ -37,6 +37,7 @@ const ROUTES: RouteCase[] = [
   { method: "PUT", url: "/api/v1/stores/shop/hours", roles: [], payload: { hours: null } },
   { method: "GET", url: "/api/v1/stores/shop/hours/open", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/hours/history", roles: EVERYONE },
+  { method: "DELETE", url: "/api/v1/stores/shop/hours/scheduled/1900000000000", roles: [] },
   { method: "GET", url: "/api/v1/stores/shop/occupancy-drift", roles: EVERYONE },
   { method: "GET", url: "/api/v1/stores/shop/alert-rules", roles: EVERYONE },
   { method: "POST", url: "/api/v1/stores/shop/alert-rules", roles: [], payload: { kind: "occupancy", threshold: 0.8, forSeconds: 0, cooldownSeconds: 0, enabled: false } },
@@ -111,7 +112,7 @@ describe("the role matrix", () => {
   it("covers every route of the API", async () => {
     const paths = (await t.get("/api/docs/json", null)).body.paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("wh_0000000000000000", "{hook}").replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}").replace("/layouts/1", "/layouts/{version}")}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.url.split("?")[0]!.replace("wh_0000000000000000", "{hook}").replace("/shop/", "/{store}/").replace("000000000000", "{id}").replace("/door-9", "/{agent}").replace("/groups/g1", "/groups/{group}").replace("/layouts/1", "/layouts/{version}").replace("/scheduled/1900000000000", "/scheduled/{from}")}`));
     expect(documented.filter((r) => !tested.has(r) && r !== "GET /api/v1/health")).toEqual([]);
   });
 });

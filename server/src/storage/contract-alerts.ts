@@ -75,6 +75,48 @@ export function alertsContract(test: (title: string, fn: (s: Storage) => Promise
     expect(await s.hours.history("other")).toEqual([{ from: T0 + 1500, hours }]);
   });
 
+  test("opening hours scheduled ahead: a version from then, the hours in force until then unchanged, a save now keeps it, cancellable until it is in force", async (s) => {
+    const longer: OpeningHours = { ...hours, weekly: { ...hours.weekly, mon: [{ open: "08:00", close: "21:00" }] } };
+    const AHEAD = T0 + 10 * 86_400_000;
+    await s.hours.set("shop", hours, T0);
+    await s.hours.schedule("shop", longer, AHEAD, T0 + 1000);
+    expect(await s.hours.get("shop", T0 + 1000)).toEqual(hours);
+    expect(await s.hours.get("shop", AHEAD - 1)).toEqual(hours);
+    expect(await s.hours.get("shop", AHEAD)).toEqual(longer);
+    // A save now (another exception) keeps the scheduled version; saved again unchanged, none added.
+    const edited: OpeningHours = { ...hours, exceptions: [] };
+    await s.hours.set("shop", edited, T0 + 2000);
+    await s.hours.set("shop", edited, T0 + 3000);
+    expect(await s.hours.history("shop")).toEqual([
+      { from: T0, hours },
+      { from: T0 + 2000, hours: edited },
+      { from: AHEAD, hours: longer },
+    ]);
+    expect(await s.hours.get("shop", T0 + 3000)).toEqual(edited);
+    // Scheduled again for the same instant: replaced; the hours in force before it: no version then.
+    await s.hours.schedule("shop", null, AHEAD, T0 + 4000);
+    expect((await s.hours.history("shop")).at(-1)).toEqual({ from: AHEAD, hours: null });
+    await s.hours.schedule("shop", edited, AHEAD, T0 + 4000);
+    expect(await s.hours.history("shop")).toHaveLength(2);
+    await s.hours.schedule("shop", longer, AHEAD, T0 + 5000);
+    expect(await s.hours.cancel("shop", AHEAD, AHEAD)).toBe(false); // in force by then: not cancelled
+    expect(await s.hours.cancel("shop", T0 + 2000, T0 + 5000)).toBe(false);
+    expect(await s.hours.cancel("shop", AHEAD, T0 + 5000)).toBe(true);
+    expect(await s.hours.cancel("shop", AHEAD, T0 + 5000)).toBe(false);
+    expect(await s.hours.get("shop", AHEAD)).toEqual(edited);
+    // A store without hours: none in force until then, not in its past either.
+    await s.hours.schedule("other", null, AHEAD, T0);
+    expect(await s.hours.history("other")).toEqual([]);
+    await s.hours.schedule("other", hours, AHEAD, T0);
+    expect(await s.hours.history("other")).toEqual([
+      { from: T0, hours: null },
+      { from: AHEAD, hours },
+    ]);
+    expect(await s.hours.get("other", T0 - 1)).toBeUndefined();
+    expect(await s.hours.get("other", AHEAD)).toEqual(hours);
+    await expect(s.hours.schedule("other", hours, T0 + 1000, T0)).rejects.toThrow(/ahead/);
+  });
+
   test("alert rules: saved, listed by id, replaced, removed; the stores with enabled rules", async (s) => {
     await s.alerts.saveRule(rule("b"), T0);
     await s.alerts.saveRule(rule("a"), T0);
