@@ -5,7 +5,7 @@ import type { TrafficAnswer } from "../api/client.js";
 import { useQ, type AsyncState } from "../hooks/useQ.js";
 import { useSession } from "../session.js";
 import type { DateRange } from "../model/range.js";
-import { notCountedHours, notCountedRuns, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
+import { bandSeries, CLOSED_BAND, noEntersWords, NOT_COUNTED_BAND, notCountedHours, notCountedRuns, OUTAGE_MEANS, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, WEEKDAYS } from "../model/traffic.js";
 import { formatCount } from "../model/format.js";
 import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
@@ -88,33 +88,9 @@ export function TrafficCharts({
     const closedByHours = bucket === "hour" ? closedRuns(shown.slots, open.data) : [];
     const isClosed = shown.slots.map((_, i) => closedByHours.some(([a, b]) => a <= i && i <= b) || fcClosed.some(([a, b]) => a <= i && i <= b));
     const closed = closedForecastRuns(isClosed.map((c) => (c ? { expected: 0, low: 0, high: 0, closed: true } : null)));
-    // Shaded on a hidden value axis over the same width (0 to the number of slots), from the start of
-    // a run's first hour to the end of its last: on the category axis an area runs from the middle of
-    // one bar's band to the middle of another's, so half of each end hour was left out, and a single
-    // closed hour (23:00 after a 22:30 closing) was not shaded at all.
-    const closedArea = closed.length
-      ? {
-          type: "line",
-          name: "Closed",
-          xAxisIndex: 1,
-          data: [],
-          silent: true,
-          tooltip: { show: false },
-          markArea: { silent: true, itemStyle: { color: "rgba(100, 116, 139, 0.12)" }, data: closed.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
-        }
-      : undefined;
-    const outageRuns = notCountedRuns(notCounted);
-    const notCountedArea = outageRuns.length
-      ? {
-          type: "line",
-          name: "Not counted",
-          xAxisIndex: 1,
-          data: [],
-          silent: true,
-          tooltip: { show: false },
-          markArea: { silent: true, itemStyle: { color: "rgba(217, 119, 6, 0.16)" }, data: outageRuns.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
-        }
-      : undefined;
+    // Shaded on a hidden value axis over the same width (0 to the number of slots): see bandSeries.
+    const closedArea = bandSeries("Closed", CLOSED_BAND, closed);
+    const notCountedArea = bandSeries("Not counted", NOT_COUNTED_BAND, notCountedRuns(notCounted));
     return {
       notCounted,
       outage: source.data.outages,
@@ -221,8 +197,8 @@ export function TrafficCharts({
           ) : bars.total === null ? (
             <Empty title="No data in this range" icon="chart">The store's figures begin later, or its agents have not reported yet.</Empty>
           ) : bars.total === 0 && !bars.forecast ? (
-            // None yet but a forecast ahead ("today" before opening): the chart, with the day's forecast.
-            <Empty title="No enters in this range" icon="chart" />
+            // None yet but a forecast ahead ("today" before opening): the chart, with the day's forecast. None with hours nobody counted: not known, not none.
+            <NoEnters outage={bars.outage} timeZone={timeZone} testId="traffic-no-enters" />
           ) : (
             <>
               <Chart option={bars.option} height={240} label={`${what} by ${bucket}`} testId="traffic-chart" />
@@ -245,7 +221,7 @@ export function TrafficCharts({
           </button>
         </div>
         <div className="card-b">
-          {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <Empty title="No enters in this range" icon="chart" /> : (
+          {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <NoEnters outage={grid.outage} timeZone={timeZone} testId="week-grid-no-enters" /> : (
             <>
               <Chart option={grid.option} height={240} label="Enters by hour of day and weekday" testId="week-grid" />
               <GridTable cells={grid.cells} notCounted={grid.notCounted} />
@@ -253,6 +229,16 @@ export function TrafficCharts({
           )}
         </div>
       </section>
+    </div>
+  );
+}
+
+/** "No enters in this range", or, with hours nobody counted the entrance, that they are not known, not none (noEntersWords). */
+function NoEnters({ outage, timeZone, testId }: { outage: TrafficAnswer["outages"]; timeZone: string; testId: string }) {
+  const words = noEntersWords(outage, timeZone);
+  return (
+    <div data-testid={testId} data-not-counted={outage?.hours}>
+      <Empty title={words.title} icon="chart">{words.text}</Empty>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { FunnelStep } from "../api/types.js";
+import { bandSeries, notCountedRuns, NOT_COUNTED_BAND } from "./traffic.js";
 import { bucketSeries, completionText, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
 
 const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
@@ -173,5 +174,26 @@ describe("bucketSeries", () => {
     expect(series.completion).toEqual([null, 0.5, null]);
     // Until the store's first figures are known, every bucket is drawn as the API gives it.
     expect(bucketSeries(report, "day", (s) => s, "Europe/Paris", { to }, undefined).series[0]!.values).toEqual([0, 10, 0]);
+  });
+  it("gives each bucket its open hours a zone was counted by no agent (the funnel's outages), to shade them as the traffic chart does", () => {
+    const step = (s: string, reached: number): FunnelStep => ({ step: s, reached, dropOff: 0, rate: 1, stepRate: 1, shareOfTrips: 0 });
+    const at = (h: number, m = 0) => Date.parse(`2026-11-30T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:00+01:00`);
+    const hours = [13, 14, 15, 16, 17].map((h) => ({ start: `2026-11-30T${h}:00:00+01:00`, steps: [step("fruit", 4), step("checkout", 2)] }));
+    // Fruit & veg's camera offline 14:00-15:00 and 16:20-16:40: two hours; a part of an hour is an hour, as the CSV's not_counted_hours.
+    const outages = { hours: 2, zones: ["fruit"], spans: [{ from: at(14), to: at(15) }, { from: at(16, 20), to: at(16, 40) }] };
+    const report = { steps: [step("fruit", 20), step("checkout", 10)], buckets: hours, outages };
+    const series = bucketSeries(report, "hour", (s) => s, "Europe/Paris", { to: at(18) });
+    expect(series.notCounted).toEqual([0, 1, 0, 1, 0]);
+    // Bands from the start of each such hour to its end, on the chart's hidden value axis.
+    expect((bandSeries("Not counted", NOT_COUNTED_BAND, notCountedRuns(series.notCounted)) as { markArea: { data: unknown } }).markArea.data).toEqual([
+      [{ xAxis: 1 }, { xAxis: 2 }],
+      [{ xAxis: 3 }, { xAxis: 4 }],
+    ]);
+    // By day: the day's hours; none where the bucket has no data (still to come), nor without outages.
+    const day = bucketSeries({ ...report, buckets: [{ start: "2026-11-30T00:00:00+01:00", steps: report.steps }] }, "day", (s) => s, "Europe/Paris", { to: at(23) });
+    expect(day.notCounted).toEqual([2]);
+    expect(bucketSeries({ ...report, buckets: hours }, "hour", (s) => s, "Europe/Paris", { to: at(18) }, { from: at(9), now: at(15, 30) }).notCounted).toEqual([0, 1, 0, 0, 0]);
+    expect(bucketSeries({ ...report, outages: null }, "hour", (s) => s, "Europe/Paris", { to: at(18) }).notCounted).toEqual([0, 0, 0, 0, 0]);
+    expect(bandSeries("Not counted", NOT_COUNTED_BAND, [])).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
 import { slotHasData, type Coverage, type Layout } from "@footfall/core";
 import type { Departments, FunnelBy, FunnelReport, FunnelStep } from "../api/types.js";
 import { formatRate } from "./format.js";
+import { notCountedHours } from "./traffic.js";
 
 export type StepMode = "zones" | "departments";
 
@@ -161,6 +162,8 @@ export interface BucketSeries {
   series: { step: string; label: string; values: (number | null)[] }[];
   /** Per bucket, the share of the first step's trips that reached the last step (null with none, or no data). */
   completion: (number | null)[];
+  /** Per bucket, its open hours a zone was counted by no agent (GET .../funnel's outages), 0 where none or no data: shaded amber, as the traffic chart's. */
+  notCounted: number[];
 }
 
 /**
@@ -188,7 +191,10 @@ export function bucketSeries(report: FunnelReport, by: Exclude<FunnelBy, "none">
   const fmt = new Intl.DateTimeFormat("en-GB", by === "hour" ? { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit" } : { timeZone, weekday: "short", day: "numeric", month: "short" });
   const steps = report.steps.map((s) => s.step);
   const has = bucketsWithData(buckets, by, range?.to ?? Infinity, range ? coverage : null);
+  // Each bucket's hours nobody counted a zone, as the CSV's not_counted_hours (none where the bucket has no data).
+  const notCounted = notCountedHours(bucketSpans(buckets.map((b) => Date.parse(b.start)), by, range?.to ?? Infinity), report.outages);
   return {
+    notCounted: notCounted.map((h, i) => (has[i] ? h : 0)),
     labels: buckets.map((b) => fmt.format(new Date(b.start))),
     series: steps.map((step) => ({ step, label: label(step), values: buckets.map((b, i) => (has[i] ? (b.steps.find((x) => x.step === step)?.reached ?? 0) : null)) })),
     completion: buckets.map((b, i) => {

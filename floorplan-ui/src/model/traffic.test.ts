@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketStarts, formatBucketStart, type TrafficBucket } from "@footfall/core";
-import { localParts, notCountedHours, notCountedRuns, outageChange, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, zonesOutageNote } from "./traffic.js";
+import { localParts, noEntersWords, notCountedHours, notCountedRuns, outageChange, zoneOutageChange, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, zonesOutageNote } from "./traffic.js";
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
 
@@ -157,5 +157,28 @@ describe("the store manager's other screens and the hours a zone was counted by 
     );
     expect(zonesOutageNote({ ...fruit, zones: ["entrance", "fruit", "bakery"] }, "Europe/Paris")).toMatch(/: entrance, fruit and bakery were counted by no agent \(offline\) in those open hours: their visits/);
     expect(zonesOutageNote(null, "Europe/Paris")).toBeNull();
+  });
+  it("gives no change for a zone nobody counted in either period, and the zones counted in both theirs", () => {
+    const fruit = { hours: 4, zones: ["fruit"], spans };
+    const before = { hours: 1, zones: ["fruit", "bakery"], spans: [{ from: at(14) - 86_400_000, to: at(15) - 86_400_000 }] };
+    expect(zoneOutageChange("fruit", fruit, null, "Europe/Paris")).toEqual({
+      text: "— not counted",
+      title: "This zone was counted by no agent (offline) in open hours of this range (4 h (Mon 30 Nov, 14:00–18:00 CET)): a change would read the outage as a change in its figures, so none is shown",
+    });
+    // The previous period's outage only: its drop would read as growth now.
+    expect(zoneOutageChange("bakery", fruit, before, "Europe/Paris")?.title).toBe(
+      "This zone was counted by no agent (offline) in open hours of the previous period (1 h (Sun 29 Nov, 14:00–15:00 CET)): a change would read the outage as a change in its figures, so none is shown",
+    );
+    expect(zoneOutageChange("fruit", fruit, before, "Europe/Paris")?.title).toContain("of this range (4 h (Mon 30 Nov, 14:00–18:00 CET)) and in open hours of the previous period (1 h");
+    // Zones counted throughout both keep their change.
+    expect(zoneOutageChange("drinks", fruit, before, "Europe/Paris")).toBeNull();
+    expect(zoneOutageChange("fruit", null, undefined, "Europe/Paris")).toBeNull();
+  });
+  it("says a range whose enters are 0 with hours nobody counted the entrance was not counted, not that nobody came", () => {
+    expect(noEntersWords(null, "Europe/Paris")).toEqual({ title: "No enters in this range", text: null });
+    expect(noEntersWords({ hours: 4, zones: ["entrance"], spans }, "Europe/Paris")).toEqual({
+      title: "No enters counted in this range",
+      text: "Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET): the store's entrance was counted by no agent (offline) in those open hours, so their enters are not known, not none.",
+    });
   });
 });

@@ -158,6 +158,55 @@ export function notCountedRuns(hours: readonly number[]): [number, number][] {
   return runs;
 }
 
+/** The amber of hours nobody counted (the traffic charts', the funnel's) and the grey of closed hours, as bands over a chart's slots. */
+export const NOT_COUNTED_BAND = "rgba(217, 119, 6, 0.16)";
+export const CLOSED_BAND = "rgba(100, 116, 139, 0.12)";
+
+/**
+ * A chart's shaded runs of slots (first and last index, `notCountedRuns`, closed hours' runs) as an
+ * ECharts series: a mark area on a hidden value x axis (index 1, 0 to the number of slots) from the
+ * start of a run's first slot to the end of its last. On the category axis an area runs from the
+ * middle of one bar's band to the middle of another's, so half of each end slot was left out, and a
+ * single slot was not shaded at all. Undefined when there is no run. The chart needs that second
+ * axis: `{ type: "value", min: 0, max: slots, show: false }`.
+ */
+export function bandSeries(name: string, colour: string, runs: readonly (readonly [number, number])[]): Record<string, unknown> | undefined {
+  if (runs.length === 0) return undefined;
+  return {
+    type: "line",
+    name,
+    xAxisIndex: 1,
+    data: [],
+    silent: true,
+    tooltip: { show: false },
+    markArea: { silent: true, itemStyle: { color: colour }, data: runs.map(([a, b]) => [{ xAxis: a }, { xAxis: b + 1 }]) },
+  };
+}
+
+/**
+ * What a traffic chart or the week grid says when the range counted no enter: "No enters in this
+ * range", unless nobody counted the store's entrance for some of its open hours (its outages):
+ * then those hours are not known, not none, and it says so. `text` is null with no outage.
+ */
+export function noEntersWords(outage: Outage | null | undefined, timeZone: string): { title: string; text: string | null } {
+  if (!outage) return { title: "No enters in this range", text: null };
+  return { title: "No enters counted in this range", text: `${trafficOutageNote(outage, timeZone)}: the store's entrance was counted by no agent (offline) in those open hours, so their enters are not known, not none.` };
+}
+
+/**
+ * A zone's change against the previous period when the zone was counted by no agent for some open
+ * hours of either (GET .../dwell's outages of each period, `zones` naming it): none is given, "—
+ * not counted" (the rule the store's entrance follows, `outageChange`), its title naming the
+ * period(s). Null when the zone was counted throughout both.
+ */
+export function zoneOutageChange(zone: string, now: Outage | null | undefined, before: Outage | null | undefined, timeZone: string): { text: string; title: string } | null {
+  const inNow = !!now?.zones.includes(zone);
+  const inBefore = !!before?.zones.includes(zone);
+  if (!inNow && !inBefore) return null;
+  const parts = [inNow && `in open hours of this range (${outageWords(now!, timeZone)})`, inBefore && `in open hours of the previous period (${outageWords(before!, timeZone)})`].filter(Boolean).join(" and ");
+  return { text: "— not counted", title: `This zone was counted by no agent (offline) ${parts}: a change would read the outage as a change in its figures, so none is shown` };
+}
+
 /** The chart's and the Report's words for a range's outage: "Not counted 4 h (Mon 30 Nov, 14:00–18:00 CET)", the chain view's; null when none. */
 export function trafficOutageNote(outage: Outage | null | undefined, timeZone: string): string | null {
   return outage ? `Not counted ${outageWords(outage, timeZone)}` : null;

@@ -26,7 +26,7 @@ import { Empty, ErrorState, Loading, Segmented } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/funnel.css";
 import { nameShown } from "../model/names.js";
-import { zonesOutageNote } from "../model/traffic.js";
+import { bandSeries, notCountedRuns, NOT_COUNTED_BAND, zonesOutageNote } from "../model/traffic.js";
 
 const MODES = [
   { id: "zones", label: "Zones" },
@@ -226,21 +226,64 @@ function BucketChart({ report, by, label, timeZone, rangeTo, coverage }: { repor
           return `${data.labels[i]}<br/>${ps.map((p) => `${p.marker}${p.seriesName}: <b>${formatCount(p.value ?? 0)}</b>`).join("<br/>")}<br/>Reached the last step: <b>${done === null || done === undefined ? "–" : formatRate(done)}</b>`;
         },
       },
-      xAxis: { type: "category", data: data.labels, axisLine: { lineStyle: { color: "#cbd5e1" } } },
-      yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f6" } } },
-      series: data.series.map((s, i) => ({ type: "bar", name: s.label, data: s.values, itemStyle: { color: STEP_COLOURS[i % STEP_COLOURS.length], borderRadius: [2, 2, 0, 0] }, barMaxWidth: 18 })),
+      xAxis: [
+        { type: "category", data: data.labels, axisLine: { lineStyle: { color: "#cbd5e1" } } },
+        // The hidden axis the amber bands are drawn on (bandSeries), over the same width.
+        { type: "value", min: 0, max: data.labels.length, show: false, axisPointer: { show: false, triggerTooltip: false } },
+      ],
+      yAxis: { type: "value", minInterval: 1, axisLine: { show: false }, axisTick: { show: false }, splitLine: { lineStyle: { color: "#eef1f6" } } },
+      series: [
+        ...data.series.map((s, i) => ({ type: "bar", name: s.label, data: s.values, itemStyle: { color: STEP_COLOURS[i % STEP_COLOURS.length], borderRadius: [2, 2, 0, 0] }, barMaxWidth: 18 })),
+        // The buckets holding open hours a zone was counted by no agent: amber, as on the traffic chart, so they do not read as few trips.
+        ...[bandSeries("Not counted", NOT_COUNTED_BAND, notCountedRuns(data.notCounted))].filter((x) => x !== undefined),
+      ],
     }),
     [data],
   );
+  const notCounted = data.notCounted.reduce((n, h) => n + h, 0);
   return (
     <section className="card">
       <div className="card-h">
         <h2>Funnel by {by}</h2>
         <span className="hint">trips reaching each step, per {by}</span>
+        {notCounted > 0 && data.labels.length > 0 && (
+          <span className="hint warn-text" data-testid="funnel-buckets-not-counted" data-hours={notCounted} title={zonesOutageNote(report.outages, timeZone, label) ?? undefined}>
+            amber: not counted {notCounted} h
+          </span>
+        )}
       </div>
       <div className="card-b">
-        {data.labels.length === 0 ? <Empty title={`No ${by}s with trips in this range`} icon="chart" /> : <Chart option={option} height={260} label={`Funnel by ${by}`} testId="funnel-buckets" />}
+        {data.labels.length === 0 ? (
+          <Empty title={`No ${by}s with trips in this range`} icon="chart" />
+        ) : (
+          <>
+            <Chart option={option} height={260} label={`Funnel by ${by}`} testId="funnel-buckets" />
+            <BucketTable data={data} by={by} />
+          </>
+        )}
       </div>
     </section>
+  );
+}
+
+/** The funnel by hour or day as a table for screen readers (and the browser tests): a row per bucket, "no data" and the hours nobody counted spelt out. */
+function BucketTable({ data, by }: { data: ReturnType<typeof bucketSeries>; by: "hour" | "day" }) {
+  return (
+    <div className="sr-only">
+      <table data-testid="funnel-buckets-table">
+        <caption>Funnel by {by}</caption>
+        <thead>
+          <tr><th scope="col">{by === "hour" ? "Hour" : "Day"}</th>{data.series.map((s) => <th key={s.step} scope="col">{s.label}</th>)}</tr>
+        </thead>
+        <tbody>
+          {data.labels.map((l, i) => (
+            <tr key={i} data-not-counted={data.notCounted[i] || undefined}>
+              <th scope="row">{l}{data.notCounted[i] ? ` (not counted ${data.notCounted[i]} h)` : ""}</th>
+              {data.series.map((s) => <td key={s.step}>{s.values[i] === null ? "no data" : formatCount(s.values[i]!)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -9,7 +9,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
-import { outageChange, zonesOutageNote } from "../model/traffic.js";
+import { outageChange, zoneOutageChange, zonesOutageNote } from "../model/traffic.js";
 import { formatCount, formatRange, formatDuration, formatMoney, formatRate, formatDateTimeZ, formatTransactions } from "../model/format.js";
 import type { ConversionReport } from "../api/types.js";
 import { heatmapCsv } from "../model/exports.js";
@@ -52,7 +52,8 @@ export default function HeatmapView(props: ViewProps) {
   const dwellZones = dwell.data?.zones;
   // The open hours a zone was counted by no agent (its own camera offline): its visits and dwell in them are not known, not none.
   const zonesOutage = dwell.data?.outages ?? null;
-  const before = useQ(["dwell", store, prev.from, prev.to, r.now], (signal) => api.dwell(store, prev, signal), { enabled: r.ready && compare });
+  const previous = useQ(["dwell-answer", store, prev.from, prev.to, r.now], (signal) => api.dwellAnswer(store, prev, signal), { enabled: r.ready && compare });
+  const before = { data: previous.data?.zones, status: previous.status };
 
   // Sales figures: needed by the sales metrics, and by the "long dwell, low conversion" flag on every metric.
   const sales = isSalesMetric(metric);
@@ -71,6 +72,10 @@ export default function HeatmapView(props: ViewProps) {
   // The store's entrance counted by no agent for some open hours of either period (its agents offline): no change is
   // given, "— not counted" (the chain view's and the digests' rule), or the outage would read as a drop, then as growth.
   const outage = compare ? outageChange(hourly.data?.outages, trafficBefore.data?.outages, r.timeZone) : null;
+  // A zone counted by no agent for some open hours of either period (its own camera offline): no change for it either,
+  // "— not counted" in the ranking, on the plan, in the tooltip and the CSV, as for the entrance.
+  const previousOutage = compare ? (previous.data?.outages ?? null) : null;
+  const zoneOutage = useCallback((zone: string) => (compare && !outage ? zoneOutageChange(zone, noData ? null : zonesOutage, previousNoData ? null : previousOutage, r.timeZone) : null), [compare, outage, noData, zonesOutage, previousNoData, previousOutage, r.timeZone]);
   const figures = sales ? conversion : dwell;
   // No sales imported for the range: conversion is unknown ("–"), not 0 %.
   const withSales = (conversion.data?.store.transactions ?? 0) > 0;
@@ -116,7 +121,7 @@ export default function HeatmapView(props: ViewProps) {
     if (!scene) return;
     // Sales columns when there are sales to speak of; a door counter's columns when one counted people in.
     // An entrance outage in either period: no change in the export either, as on screen.
-    const shown = outage ? { ...scene, zones: scene.zones.map((z) => ({ ...z, change: null })) } : scene;
+    const shown = { ...scene, zones: scene.zones.map((z) => (outage || zoneOutage(z.id) ? { ...z, change: null } : z)) };
     const csv = heatmapCsv(shown, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency });
     downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
@@ -187,9 +192,9 @@ export default function HeatmapView(props: ViewProps) {
               <PlanStage
                 floor={r.layout.floor}
                 label={`Heatmap of ${metricInfo.label.toLowerCase()} per zone`}
-                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} outage={outage} />}
+                overlay={hovered && hover && <ZoneTooltip zone={hovered} at={hover} metric={metric} compare={compare} previousNoData={scene.previousNoData} currency={r.layout.currency} outage={outage ?? zoneOutage(hovered.id)} />}
               >
-                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => outage?.text ?? changeText(z, scene.previousNoData, metric)} />}
+                {(v) => <HeatZones zones={scene.zones} viewport={v} hovered={hover?.id ?? null} compare={compare} onHover={onHover} showFlags changeLabel={(z) => (outage ?? zoneOutage(z.id))?.text ?? changeText(z, scene.previousNoData, metric)} />}
               </PlanStage>
             )}
           </div>
@@ -211,7 +216,7 @@ export default function HeatmapView(props: ViewProps) {
             <h2>Ranking</h2>
             <span className="hint">{scene ? `${scene.zones.length} zones` : ""}</span>
           </div>
-          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} outage={outage} zonesOutage={noData ? null : zonesOutage} /> : <Loading />}
+          {scene ? <Ranking zones={rankZones(scene)} metric={metric} compare={compare} unplaced={scene.unplaced.length} noData={scene.noData || closed !== null} previousNoData={scene.previousNoData} currency={r.layout?.currency} outage={outage} zoneOutage={zoneOutage} zonesOutage={noData ? null : zonesOutage} /> : <Loading />}
         </section>
       </div>
       {sales && conversion.data && <StoreSales report={conversion.data} currency={r.layout?.currency} since={conversionSince(conversion.data.store.since, r.range, r.timeZone)} />}
@@ -235,6 +240,7 @@ function Ranking({
   previousNoData,
   currency,
   outage,
+  zoneOutage,
   zonesOutage,
 }: {
   zones: HeatZone[];
@@ -245,6 +251,8 @@ function Ranking({
   previousNoData: boolean;
   currency: string | undefined;
   outage: Outage;
+  /** A zone's change withheld for its own outage in either period (zoneOutageChange), or null. */
+  zoneOutage: (zone: string) => { text: string; title: string } | null;
   /** The open hours zones were counted by no agent (GET .../dwell's outages): those zones' rows say so. */
   zonesOutage: TrafficOutage | null;
 }) {
@@ -266,22 +274,25 @@ function Ranking({
           </tr>
         </thead>
         <tbody>
-          {zones.map((z) => (
-            <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill} data-not-counted={zonesOutage?.zones.includes(z.id) ? zonesOutage.hours : undefined}>
-              <td>
-                <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{nameShown(z.name)}</span>
-                {zonesOutage?.zones.includes(z.id) && <span className="warn-text small" title="Counted by no agent (offline) in those open hours: its figures in them are not known, not none"> · not counted {zonesOutage.hours} h</span>}
-                {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
-              </td>
-              <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
-              {compare &&
-                (outage ? (
-                  <td className="num muted" data-change="outage" title={outage.title}>{outage.text}</td>
-                ) : (
-                  <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData, metric)}</td>
-                ))}
-            </tr>
-          ))}
+          {zones.map((z) => {
+            const withheld = outage ?? zoneOutage(z.id);
+            return (
+              <tr key={z.id} data-testid={`heat-row-${z.id}`} data-value={z.value ?? ""} data-fill={z.fill} data-not-counted={zonesOutage?.zones.includes(z.id) ? zonesOutage.hours : undefined}>
+                <td>
+                  <span className="swatch" style={{ background: z.fill }} /> <span style={{ marginLeft: 6 }}>{nameShown(z.name)}</span>
+                  {zonesOutage?.zones.includes(z.id) && <span className="warn-text small" title="Counted by no agent (offline) in those open hours: its figures in them are not known, not none"> · not counted {zonesOutage.hours} h</span>}
+                  {z.longDwellLowConversion && <span className="flag-chip" title="Long dwell, low conversion" data-testid={`flag-${z.id}`}>long dwell · low conv.</span>}
+                </td>
+                <td className="num heat-value">{formatMetric(z.value, metric, false, currency)}</td>
+                {compare &&
+                  (withheld ? (
+                    <td className="num muted" data-change={outage ? "outage" : "zone-outage"} title={withheld.title}>{withheld.text}</td>
+                  ) : (
+                    <td className={`num ${z.change === null ? "muted" : z.change > 0 ? "up" : z.change < 0 ? "down" : ""}`}>{changeText(z, previousNoData, metric)}</td>
+                  ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
@@ -290,8 +301,10 @@ function Ranking({
 
 /** The comparison withheld for an entrance outage in either period (`outageChange`), or null. */
 type Outage = { text: string; title: string; note: string } | null;
+/** The store's comparison withheld (`Outage`) or a zone's (`zoneOutageChange`): its text and title. */
+type Withheld = { text: string; title: string } | null;
 
-function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency, outage }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean; currency: string | undefined; outage: Outage }) {
+function ZoneTooltip({ zone, at, metric, compare, previousNoData, currency, outage }: { zone: HeatZone; at: { x: number; y: number }; metric: Metric; compare: boolean; previousNoData: boolean; currency: string | undefined; outage: Withheld }) {
   // A zone known only by its door counter: no one was followed in it, so no visitors and no dwell.
   const doorOnly = zone.doorIn !== null && (zone.tracked ?? 0) === 0;
   const d = doorOnly ? null : zone.dwell;
