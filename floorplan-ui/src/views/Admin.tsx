@@ -222,7 +222,7 @@ function Tokens() {
                   <th>Expires</th>
                   <th>Last used</th>
                   <th>State</th>
-                  <th />
+                  <th className="sticky-actions" />
                 </tr>
               </thead>
               <tbody>
@@ -267,7 +267,7 @@ function Tokens() {
                         {t.state}
                       </span>
                     </td>
-                    <td>
+                    <td className="sticky-actions">
                       {t.state !== "revoked" &&
                         (confirm === t.id ? (
                           <span className="row">

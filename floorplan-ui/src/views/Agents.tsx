@@ -193,7 +193,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                   {list.some((a) => a.duplicates !== undefined) && <th className="num" title="Repeats of an accepted event id, ignored">Duplicates</th>}
                   <th className="num">Rejects</th>
                   <th title={audits.data ? `Latest accuracy audit (the worse direction); data certified at ${Math.round(audits.data.certifyAt * 100)} % or more; due again after ${audits.data.dueAfterDays} days` : undefined}>Accuracy</th>
-                  <th />
+                  <th className="sticky-actions" />
                 </tr>
               </thead>
               <tbody>
@@ -234,7 +234,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                       <AgentOwnRejects agent={a.agent} byReason={a.agentRejects} />
                     </td>
                     <AuditCell audit={auditOf.get(a.agent)} timeZone={timeZone} />
-                    <td>
+                    <td className="sticky-actions">
                       <span className="row" style={{ flexWrap: "nowrap" }}>
                         <button className="btn sm" disabled={busy} onClick={() => act(async () => credentials(await admin.rotateAgent(store, a.agent)))}>
                           {a.revokedAt ? "Let in again" : "New password"}
