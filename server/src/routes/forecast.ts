@@ -30,6 +30,7 @@ import {
   openIntervals,
   hoursAt,
   isHoursHistory,
+  compactHours,
   localDate,
   type DwellCurve,
   type EpochMs,
@@ -469,10 +470,15 @@ export class ForecastService {
     return dates.size > 0 ? { holidays: [...dates].sort() } : {};
   }
 
-  /** Buckets with no open minute forecast 0 with a zero-width band, flagged `closed` (by the hours in force now: the forecast is of what comes). */
+  /**
+   * Buckets with no open minute forecast 0 with a zero-width band, flagged `closed`, by the hours in force now and
+   * those scheduled ahead from their instant (the forecast is of what comes; past versions play no part).
+   */
   private static closeBuckets(points: ForecastPoint[], storeHours: StoreHours | null, horizon: Horizon, timeZone: string, now: number): (ForecastPoint & { closed?: true })[] {
-    const hours = storeHours === null ? null : hoursAt(storeHours, now);
-    if (!hours) return points;
+    if (storeHours === null) return points;
+    const ahead = isHoursHistory(storeHours) ? [{ from: now, hours: hoursAt(storeHours, now) }, ...storeHours.filter((v) => v.from > now)] : [{ from: now, hours: storeHours }];
+    if (ahead.every((v) => v.hours === null)) return points;
+    const hours = compactHours(ahead)!;
     return points.map((p, i) => {
       const to = points[i + 1]?.start ?? (horizon === "24h" ? p.start + HOUR : localMidnight(p.start, timeZone, 1));
       return openIntervals(hours, { from: p.start, to }, timeZone).length > 0 ? p : { ...p, mid: 0, lo: 0, hi: 0, closed: true as const };

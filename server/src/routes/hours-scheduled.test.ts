@@ -24,6 +24,7 @@ const SAT = Date.UTC(2026, 11, 4, 23);
 beforeAll(async () => {
   await t.putLayout("paris", smallLayout({ name: "Paris", timezone: "Europe/Paris" }));
   await t.putLayout("plain", smallLayout({ name: "Plain", timezone: "Europe/Paris" }));
+  await t.putLayout("calm", smallLayout({ name: "Calm", timezone: "Europe/Paris" }));
   expect((await t.request("PUT", "/api/v1/stores/paris/hours", { hours: WINTER })).status).toBe(200);
 });
 
@@ -99,5 +100,16 @@ describe("opening hours saved ahead take effect from their validFrom", () => {
       { from: SAT, hours: WINTER, scheduled: true },
     ]);
     expect(await t.server.services.hours!.hoursNow("plain")).toBeNull();
+  });
+
+  it("the forecast ahead closes the days the scheduled hours close, from their instant", async () => {
+    expect((await t.request("PUT", "/api/v1/stores/calm/hours", { hours: WINTER })).status).toBe(200);
+    const sundaysOff = { weekly: { ...WINTER.weekly, sun: [] }, exceptions: [] };
+    expect((await t.request("PUT", "/api/v1/stores/calm/hours", { hours: sundaysOff, validFrom: "2026-12-05" })).status).toBe(200);
+    const res = await t.get("/api/v1/stores/calm/forecast?horizon=14d");
+    expect(res.status).toBe(200);
+    const closed = (res.body.buckets as { start: string; closed?: boolean }[]).filter((b) => b.closed).map((b) => b.start.slice(0, 10));
+    // Old code (the hours in force now for every day ahead): no day closed.
+    expect(closed).toEqual(["2026-12-06", "2026-12-13"]);
   });
 });
