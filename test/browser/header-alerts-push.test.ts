@@ -15,11 +15,27 @@ describe("the header's sign of the store's alerts, pushed over the live link", (
   it("shows an alert fired on the Heatmap, and its end, with no request for the alerts list", async () => {
     const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "occupancy", zone: "fitting", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true, name: "Fitting rooms full" });
     expect(rule.status).toBe(201);
-    const page = await t.open(`/heatmap/${t.shop.store}`, t.shop.tokens.admin, { width: 1024, height: 768 });
     const alertsList = new RegExp(`/api/v1/stores/${t.shop.store}/alerts(\\?.*)?$`);
-    // The first list (none yet), then every request for it refused: what the header shows next comes by the push.
-    await page.waitForResponse((r) => alertsList.test(new URL(r.url()).pathname) && r.status() === 200, { timeout: 15_000 });
-    await page.route((url) => alertsList.test(url.pathname), (route) => route.abort());
+    // The first list (none yet) answered, then every request for it refused: what the header shows next comes by the push.
+    // The route is set before the page loads: the first list may be answered before page.goto returns.
+    const page = await t.browser.page({ width: 1024, height: 768 });
+    const firstStatus: number[] = [];
+    let asked = 0;
+    let listed!: () => void;
+    const firstListed = new Promise<void>((resolve) => (listed = resolve));
+    await page.route(
+      (url) => alertsList.test(url.pathname),
+      async (route) => {
+        if (asked++ > 0) return route.abort();
+        const response = await route.fetch();
+        firstStatus.push(response.status());
+        await route.fulfill({ response });
+        listed();
+      },
+    );
+    await page.goto(`${t.server.httpUrl}/#/heatmap/${t.shop.store}?token=${t.shop.tokens.admin}`);
+    await firstListed;
+    expect(firstStatus).toEqual([200]);
     await page.locator(".app-header").waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("header-alerts").count()).toBe(0);
 
