@@ -34,6 +34,9 @@ describe("the Chain view while a store's entrance camera is offline", () => {
     expect(await page.getByTestId("outage-note").count()).toBe(0);
     await page.close();
 
+    // The view's "today" runs to the end of the current hour, except in an hour's first minute, when it ends at the
+    // hour's start (chainRange: its figures end there): an outage begun in that minute is not in it yet. Not then.
+    while (Date.now() % HOUR < 75_000) await new Promise((r) => setTimeout(r, 1_000));
     await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state: "offline", ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
     await waitFor("the outage in the overview", async () => ((await overview()).stores.find((s) => s.id === t.shop.store)?.outages?.range ?? null) !== null, { timeoutMs: 15_000, intervalMs: 250 });
 
@@ -49,5 +52,5 @@ describe("the Chain view while a store's entrance camera is offline", () => {
     expect(await prev.getAttribute("title")).toMatch(/^Its entrance was counted by no agent \(offline\) for 1 h .* of this period: a change would read the outage as a change in traffic/);
     // The note and the change are read like the rest of the table (contrast, names): no serious axe violation.
     expect(await axeViolations(again)).toEqual([]);
-  });
+  }, 150_000);
 });
