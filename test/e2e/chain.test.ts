@@ -160,7 +160,8 @@ async function figures(api: FootfallApi): Promise<unknown[]> {
       const paths = await api.paths(store, range, 20);
       const traffic = (await api.traffic(store, range, "hour")).buckets;
       expect(visitedZones(dwell), `dwell of ${store}`).toEqual(reference.dwell(events, range, VISIT_TIMEOUT));
-      expect(paths, `paths of ${store}`).toEqual(reference.paths(events, range, VISIT_TIMEOUT, 20));
+      // outages (3a6b370: the open hours a zone was counted by no agent) is not the reference's: left out of the comparison.
+      expect({ ...paths, outages: undefined }, `paths of ${store}`).toEqual(reference.paths(events, range, VISIT_TIMEOUT, 20));
       expect(traffic, `traffic of ${store}`).toEqual(reference.traffic(events, range, "hour", "Europe/Paris", KINDS, VISIT_TIMEOUT));
       out.push({ store, range, dwell, paths, traffic });
     }
