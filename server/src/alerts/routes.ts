@@ -22,7 +22,7 @@ import {
 import { audit } from "../admin/audit.js";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
-import { LATEST_MS, parseRange } from "../routes/times.js";
+import { inRange, parseRange } from "../routes/times.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 import { HOURS_CLOCK_SKEW_MS } from "./store.js";
 import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
@@ -61,8 +61,8 @@ const HoursPut = Type.Composite([
 /** A PUT's validFrom as epoch ms: a local date's start in `timeZone`, an ISO instant with its offset, or epoch ms; null when it is none of these. */
 function validFromOf(v: number | string, timeZone: string): number | null {
   const t = typeof v === "number" ? v : instantOf(v, timeZone);
-  // Epoch ms before 2100 only, as a layout's validFrom: 1e20 (or a digit string coerced to it) is no instant a Date can write.
-  return t !== null && Number.isSafeInteger(t) && t >= 0 && t < LATEST_MS ? t : null;
+  // In the protocol's years (times.ts inRange), as every time in a request: 1e20 (or a digit string coerced to it) is no instant a Date can write.
+  return t !== null && inRange(t) ? t : null;
 }
 function instantOf(v: string, timeZone: string): number | null {
   const day = calendarDay(v);
@@ -123,7 +123,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (req.body.validFrom !== undefined) {
         const from = validFromOf(req.body.validFrom, timeZone);
         if (from === null)
-          throw httpError(400, `validFrom: "${String(req.body.validFrom)}" is no date YYYY-MM-DD, ISO instant with its offset (2026-12-01T08:00:00+01:00) or epoch ms before 2100-01-01`);
+          throw httpError(400, `validFrom: "${String(req.body.validFrom)}" is no date YYYY-MM-DD, ISO instant with its offset (2026-12-01T08:00:00+01:00) or epoch ms, from 2000-01-01 to 2099-12-31`);
         // The past is not rewritten: a day already counted keeps the hours it had (a correction of today's hours is a save now).
         if (!(from > now + HOURS_CLOCK_SKEW_MS))
           throw httpError(
