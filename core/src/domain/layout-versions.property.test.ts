@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isId } from "../protocol/ids.js";
-import { layoutAt, layoutCancel, nextLayoutChange, scheduledAt, scheduledVersions, zoneIdFromName, zonesUsed } from "./layout-versions.js";
+import { layoutAt, layoutCancel, nextLayoutChange, pastVersionAt, scheduledAt, scheduledVersions, zoneIdFromName, zonesUsed } from "./layout-versions.js";
 
 const RUNS = { numRuns: 300 };
 
@@ -105,6 +105,45 @@ describe("layoutCancel", () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe("pastVersionAt: the past version a save at its instant would take the place of", () => {
+  /** Whether `v` is in force at some instant from its date (or from now, for a store's first version dated later). */
+  const hasPeriod = (vs: readonly V[], v: V, now: number) => {
+    for (let t = Math.min(v.validFrom, now); t <= 70; t++) if (layoutAt(vs, t) === v) return true;
+    return false;
+  };
+  it("names the version a save would leave in force at no instant, and a save it (and scheduledAt) lets through leaves every version its time", () => {
+    fc.assert(
+      fc.property(versions, fc.integer({ min: 0, max: 60 }), fc.integer({ min: -5, max: 70 }), (vs, at, now) => {
+        const found = pastVersionAt([...vs].reverse(), at, now);
+        // A new version saved at `at` (the highest number).
+        const after = [...vs, { version: vs.length + 1, validFrom: at }].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version);
+        if (found) {
+          expect([found.validFrom, at <= now, found === layoutAt(vs, at)]).toEqual([at, true, true]);
+          expect(hasPeriod(vs, found, now)).toBe(true);
+          expect(hasPeriod(after, found, now)).toBe(false);
+          return;
+        }
+        if (at <= now) expect(vs.some((v) => v.validFrom === at)).toBe(false);
+        if (scheduledAt(vs, at, now)) return;
+        for (const v of vs) if (hasPeriod(vs, v, now)) expect(hasPeriod(after, v, now), `version ${v.version}`).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it("names the version in force at that instant, a store's first included; never one ahead", () => {
+    const vs = [{ version: 1, validFrom: 0 }, { version: 3, validFrom: 20 }, { version: 4, validFrom: 40 }];
+    expect(pastVersionAt(vs, 0, 30)).toEqual({ version: 1, validFrom: 0 });
+    expect(pastVersionAt(vs, 20, 30)).toEqual({ version: 3, validFrom: 20 });
+    expect(pastVersionAt(vs, 20, 20)).toEqual({ version: 3, validFrom: 20 });
+    expect(pastVersionAt(vs, 21, 30)).toBeNull(); // a later instant: a new version from then
+    expect(pastVersionAt(vs, 40, 30)).toBeNull(); // saved for later: scheduledAt's
+    expect(pastVersionAt([{ version: 1, validFrom: 50 }], 50, 10)).toBeNull(); // a store's first, dated later
+    // Two alike already (saved before this rule): the one in force then.
+    expect(pastVersionAt([{ version: 2, validFrom: 5 }, { version: 1, validFrom: 5 }], 5, 9)).toEqual({ version: 2, validFrom: 5 });
   });
 });
 

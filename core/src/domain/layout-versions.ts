@@ -66,6 +66,19 @@ export function scheduledAt<L extends LayoutVersionTime & { version: number }>(l
   return ordered.find((l) => l.validFrom === validFrom && layoutCancel(ordered, l.version, now) === "cancellable") ?? null;
 }
 
+/**
+ * The version a save at `validFrom` would take the place of in the past: when a version takes effect at exactly
+ * `validFrom`, at or before `now`, the one in force at that instant ({@link layoutAt}), else null. A version saved
+ * then would be in force wherever that one was (of two dated alike the later saved is), so the past version, which
+ * was in force and whose figures were counted on it, would be in force at no instant: PUT .../layout refuses it
+ * (history is kept). A later instant, even a past one, is a new version from then (that one stays in force until it).
+ * `layouts` in any order.
+ */
+export function pastVersionAt<L extends LayoutVersionTime & { version: number }>(layouts: readonly L[], validFrom: number, now: number): L | null {
+  if (validFrom > now || !layouts.some((l) => l.validFrom === validFrom)) return null;
+  return layoutAt([...layouts].sort((a, b) => a.validFrom - b.validFrom || a.version - b.version), validFrom) ?? null;
+}
+
 /** A zone id one of a store's layout versions has had: its name and version where it was last (latest by validFrom, then version). */
 export interface ZoneUsed {
   id: string;
