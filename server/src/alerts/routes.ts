@@ -27,7 +27,7 @@ import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 import { HOURS_CLOCK_SKEW_MS } from "./store.js";
 import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
 
-const READERS = ["viewer", "staff"] as const;
+export const READERS = ["viewer", "staff"] as const;
 const RuleParams = Type.Object({ store: StoreParams.properties.store, id: Type.String({ minLength: 1, maxLength: 64 }) });
 const HoursBody = Type.Object({
   hours: Type.Union([OpeningHoursSchema, Type.Null()], { description: "null: no opening hours (treated as always open)" }),

@@ -1,15 +1,30 @@
-import { Server as SocketServer, type Socket } from "socket.io";
+import { Server as SocketServer, type Namespace, type Socket } from "socket.io";
 import type { Server as HttpServer } from "node:http";
 import { isId, type FootfallEvent, type Occupancy } from "@footfall/core";
 import { bearerToken, mayAccessStore, scopeOf, withGroupStores } from "../plugins/auth.js";
 import { roleAllows } from "../auth/roles.js";
-import type { Principal } from "../storage/types.js";
+import type { Principal, Role } from "../storage/types.js";
 import type { Services } from "../services.js";
-import { liveAlerts } from "../alerts/live.js";
+import { liveAlerts, type LiveAlerts } from "../alerts/live.js";
+import { READERS as ALERT_READERS } from "../alerts/routes.js";
 import { interactive } from "../storage/interactive.js";
 import { withTracking, zonesNotCountedNow } from "../analytics/zone-tracking.js";
 
 const room = (store: string) => `store:${store}`;
+/** The room of a store's alerts in the {@link ALERTS_NAMESPACE} namespace. */
+const alertsRoom = (store: string) => `alerts:${store}`;
+
+/**
+ * The alerts-only link (Socket.IO namespace): every role that reads a store's alerts (GET .../alerts's, viewers and
+ * merchandisers too) `join`s a store there and gets its `alerts` at once and at each change, never `occupancy` (the
+ * live figures stay staff's and admins'). The web app's header sign follows it instead of polling the alerts list.
+ */
+export const ALERTS_NAMESPACE = "/alerts";
+/**
+ * A store watched only for its alerts is read at most this often (ms): its commits touch it up to 10 times a second,
+ * yet its alerts change only when the evaluator says so (a push within about a second).
+ */
+export const ALERTS_ONLY_READ_MS = 1000;
 
 /**
  * How often the server pings each live client, and how long a client waits past that before it takes
@@ -27,6 +42,12 @@ export class LiveHub {
   private readonly dirty = new Set<string>();
   private readonly last = new Map<string, string>();
   private readonly lastAlerts = new Map<string, string>();
+  /** When each store watched only for its alerts was last read (server clock, ms). */
+  private readonly alertsReadAt = new Map<string, number>();
+  /** A store's alerts being read now: sockets joining meanwhile share the read (a server restart brings every header back at once). */
+  private readonly alertsReads = new Map<string, Promise<LiveAlerts>>();
+  /** The alerts-only namespace ({@link ALERTS_NAMESPACE}). */
+  readonly alerts: Namespace;
   private readonly timers: NodeJS.Timeout[] = [];
   /** The push or sweep running now: the next tick skips while one runs (a slow database never piles them up). */
   private pushing: Promise<void> | null = null;
@@ -42,19 +63,11 @@ export class LiveHub {
     // A tablet whose link dies without a word (Wi-Fi dropped, a NAT forgetting it) hears no ping and says
     // "reconnecting" within LIVE_PING.intervalMs + LIVE_PING.timeoutMs (socket.io's 25 s + 20 s left its figures "Live" for 45 s).
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false }, pingInterval: LIVE_PING.intervalMs, pingTimeout: LIVE_PING.timeoutMs });
-    this.io.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
-      (typeof token === "string" ? interactive(() => services.storage.tokens.check(token, services.now())) : Promise.resolve(null)).then(
-        (c) => {
-          if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
-          if (!roleAllows(c.principal.role, "staff")) return next(new Error(`forbidden: role "${c.principal.role}" cannot see live occupancy`));
-          socket.data.principal = c.principal;
-          next();
-        },
-        (err: Error) => next(new Error(`unavailable: the token could not be checked (${err.message}); try again`)),
-      );
-    });
+    this.io.use(this.admit(["staff"], (role) => `forbidden: role "${role}" cannot see live occupancy`));
     this.io.on("connection", (socket) => this.onConnection(socket));
+    this.alerts = this.io.of(ALERTS_NAMESPACE);
+    this.alerts.use(this.admit(ALERT_READERS, (role) => `forbidden: role "${role}" cannot read alerts`));
+    this.alerts.on("connection", (socket) => this.onAlertsConnection(socket));
     // Revocation takes effect at once: through the API in this process, at once; through the CLI
     // (another process) or by expiry, at the next sweep, within a second.
     services.storage.tokens.onRevoked((id) => this.dropToken(id, "revoked"));
@@ -65,25 +78,58 @@ export class LiveHub {
     for (const t of this.timers) t.unref();
   }
 
+  /** The handshake's check: a valid token (auth.token or a bearer header) of a role holding one of `allowed`. */
+  private admit(allowed: readonly Role[], refused: (role: Role) => string): (socket: Socket, next: (err?: Error) => void) => void {
+    const services = this.services;
+    return (socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
+      (typeof token === "string" ? interactive(() => services.storage.tokens.check(token, services.now())) : Promise.resolve(null)).then(
+        (c) => {
+          if (!c?.ok) return next(new Error(c && c.why !== "unknown" ? `unauthorized: this token was ${c.why}` : "unauthorized: send a valid API token as auth.token"));
+          if (!roleAllows(c.principal.role, allowed)) return next(new Error(refused(c.principal.role)));
+          socket.data.principal = c.principal;
+          next();
+        },
+        (err: Error) => next(new Error(`unavailable: the token could not be checked (${err.message}); try again`)),
+      );
+    };
+  }
+
   private onConnection(socket: Socket): void {
     this.services.metrics.liveClients.inc();
     socket.on("disconnect", () => this.services.metrics.liveClients.dec());
     socket.on("join", (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => interactive(() => this.join(socket, store, ack)));
   }
 
+  private onAlertsConnection(socket: Socket): void {
+    this.services.metrics.liveClients.inc();
+    socket.on("disconnect", () => this.services.metrics.liveClients.dec());
+    socket.on("join", (store: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => interactive(() => this.joinAlerts(socket, store, ack)));
+  }
+
+  /**
+   * Whether the socket's token may follow `store` (its one store, its group's stores read now, or every store); else
+   * replies why. A group's stores are read at each join, so a store taken out of the group is refused from then on.
+   */
+  private async mayFollow(socket: Socket, store: string, reply: (r: { ok: boolean; error?: string }) => void): Promise<boolean> {
+    let principal = socket.data.principal as Principal;
+    try {
+      principal = await withGroupStores(principal, this.services.storage);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
+      reply({ ok: false, error: "the token's group cannot be read now; try again" });
+      return false;
+    }
+    if (mayAccessStore(principal, store)) return true;
+    reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
+    return false;
+  }
+
   /** A client joins a store's room: its occupancy now at once, then its alerts. */
   private async join(socket: Socket, store: unknown, ack?: (r: { ok: boolean; error?: string }) => void): Promise<void> {
     const reply = typeof ack === "function" ? ack : () => {};
     if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
-    let principal = socket.data.principal as Principal;
-    try {
-      // A group's stores are read at each join, so a store taken out of the group is refused from then on.
-      principal = await withGroupStores(principal, this.services.storage);
-    } catch (err) {
-      this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
-      return reply({ ok: false, error: "the token's group cannot be read now; try again" });
-    }
-    if (!mayAccessStore(principal, store)) return reply({ ok: false, error: `this token is limited to ${scopeOf(principal)}` });
+    if (!(await this.mayFollow(socket, store, reply))) return;
     let snapshot: Occupancy | null;
     try {
       snapshot = await this.versioned(store);
@@ -96,10 +142,50 @@ export class LiveHub {
     await socket.join(room(store));
     reply({ ok: true });
     socket.emit("occupancy", snapshot);
-    await liveAlerts(this.services, store).then(
+    await this.readAlerts(store).then(
       (a) => socket.emit("alerts", a),
       (err: Error) => this.services.log.error({ err: err.message, store }, "could not read the store's alerts"),
     );
+  }
+
+  /** A client of the alerts-only namespace follows a store: its alerts at once, then at each change; no occupancy. */
+  private async joinAlerts(socket: Socket, store: unknown, ack?: (r: { ok: boolean; error?: string }) => void): Promise<void> {
+    const reply = typeof ack === "function" ? ack : () => {};
+    if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
+    if (!(await this.mayFollow(socket, store, reply))) return;
+    let alerts: LiveAlerts;
+    try {
+      await this.services.layouts.load(store);
+      if (!this.services.layouts.current(store, this.services.now())) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
+      alerts = await this.readAlerts(store);
+    } catch (err) {
+      this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts");
+      return reply({ ok: false, error: "the store's alerts cannot be read now; try again" });
+    }
+    for (const r of socket.rooms) if (r.startsWith("alerts:")) await socket.leave(r);
+    await socket.join(alertsRoom(store));
+    reply({ ok: true });
+    socket.emit("alerts", alerts);
+  }
+
+  /** The store's alerts as the live link sends them; joins at the same time share one read. */
+  private readAlerts(store: string): Promise<LiveAlerts> {
+    let read = this.alertsReads.get(store);
+    if (!read) {
+      read = liveAlerts(this.services, store).finally(() => this.alertsReads.delete(store));
+      this.alertsReads.set(store, read);
+    }
+    return read;
+  }
+
+  /** How many clients of this server follow the store's occupancy, and how many only its alerts. */
+  private followers(store: string): { occupancy: number; alerts: number } {
+    return { occupancy: this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0, alerts: this.alerts.adapter.rooms.get(alertsRoom(store))?.size ?? 0 };
+  }
+
+  /** Every client socket of this server: the live link's and the alerts-only link's. */
+  private allSockets(): Socket[] {
+    return [...this.io.sockets.sockets.values(), ...this.alerts.sockets.values()];
   }
 
   /** Whether a client of this server follows `store`. */
@@ -129,7 +215,19 @@ export class LiveHub {
   private async pushChanges(): Promise<void> {
     for (const store of [...this.dirty]) {
       this.dirty.delete(store);
-      if ((this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) === 0) continue;
+      const following = this.followers(store);
+      if (following.occupancy === 0) {
+        if (following.alerts === 0) continue;
+        // Followed for its alerts only: no occupancy is read, and the alerts once a second at most (the store stays dirty till then).
+        const now = Date.now();
+        if (now - (this.alertsReadAt.get(store) ?? -Infinity) < ALERTS_ONLY_READ_MS) {
+          this.dirty.add(store);
+          continue;
+        }
+        this.alertsReadAt.set(store, now);
+        await this.pushAlerts(store);
+        continue;
+      }
       // The alerts and the occupancy are read side by side (one wait for the database, not two).
       const [, read] = await Promise.all([
         this.pushAlerts(store),
@@ -164,7 +262,10 @@ export class LiveHub {
     return snap && version !== undefined ? { ...snap, layoutVersion: version } : snap;
   }
 
-  /** The store's active alerts and warning thresholds, when they changed (event `alerts`). */
+  /**
+   * The store's active alerts and warning thresholds, when they changed (event `alerts`): read once, sent to the clients
+   * following its occupancy and to those following only its alerts.
+   */
   private async pushAlerts(store: string): Promise<void> {
     try {
       const a = await liveAlerts(this.services, store);
@@ -172,6 +273,7 @@ export class LiveHub {
       if (this.lastAlerts.get(store) === key) return;
       this.lastAlerts.set(store, key);
       this.io.to(room(store)).emit("alerts", a);
+      this.alerts.to(alertsRoom(store)).emit("alerts", a);
     } catch (err) {
       this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts; trying again at the next change");
     }
@@ -179,7 +281,7 @@ export class LiveHub {
 
   /** Disconnects every socket signed in with the token `id`, telling it why first. */
   private dropToken(id: string, why: "revoked" | "expired"): void {
-    for (const socket of this.io.sockets.sockets.values()) {
+    for (const socket of this.allSockets()) {
       if ((socket.data.principal as Principal | undefined)?.tokenId !== id) continue;
       socket.emit("signed_out", { reason: `this token was ${why}` });
       socket.disconnect(true);
@@ -189,7 +291,7 @@ export class LiveHub {
   /** Disconnects the sockets whose token was revoked (by another process) or has expired. */
   private async checkTokens(now: number): Promise<void> {
     const ids = new Set<string>();
-    for (const socket of this.io.sockets.sockets.values()) {
+    for (const socket of this.allSockets()) {
       const p = socket.data.principal as Principal | undefined;
       if (p) ids.add(p.tokenId);
     }
@@ -206,7 +308,7 @@ export class LiveHub {
    */
   private async checkGroups(): Promise<void> {
     const byGroup = new Map<string, Socket[]>();
-    for (const socket of this.io.sockets.sockets.values()) {
+    for (const socket of this.allSockets()) {
       const p = socket.data.principal as Principal | undefined;
       if (!p || p.store !== null || p.group === null) continue;
       byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), socket]);
@@ -214,7 +316,7 @@ export class LiveHub {
     for (const [group, sockets] of byGroup) {
       const members = new Set(await this.services.storage.groups.storesOf(group));
       for (const socket of sockets) {
-        if ([...socket.rooms].some((r) => r.startsWith("store:") && !members.has(r.slice("store:".length)))) socket.disconnect(true);
+        if ([...socket.rooms].some((r) => /^(store|alerts):/.test(r) && !members.has(r.slice(r.indexOf(":") + 1)))) socket.disconnect(true);
       }
     }
   }
