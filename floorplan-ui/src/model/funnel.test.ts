@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import type { Layout } from "@footfall/core";
 import type { FunnelStep } from "../api/types.js";
 import { bandSeries, notCountedRuns, NOT_COUNTED_BAND } from "./traffic.js";
-import { bucketSeries, completionText, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
+import { bucketSeries, completionText, DOOR_ONLY, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, outageStepNames, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelPick } from "./funnel.js";
 
 const pick = (steps: string[], mode: FunnelPick["mode"] = "zones"): FunnelPick => ({ mode, steps, by: "none" });
 const layout = {
@@ -195,5 +196,43 @@ describe("bucketSeries", () => {
     expect(bucketSeries({ ...report, buckets: hours }, "hour", (s) => s, "Europe/Paris", { to: at(18) }, { from: at(9), now: at(15, 30) }).notCounted).toEqual([0, 1, 0, 0, 0]);
     expect(bucketSeries({ ...report, outages: null }, "hour", (s) => s, "Europe/Paris", { to: at(18) }).notCounted).toEqual([0, 0, 0, 0, 0]);
     expect(bandSeries("Not counted", NOT_COUNTED_BAND, [])).toBeUndefined();
+  });
+});
+
+describe("outageStepNames", () => {
+  const zoneName = (z: string) => new Map([["fruit", "Fruit & veg"], ["bakery", "Bakery"], ["entrance", "Entrance"], ["promo", "Promo"]]).get(z) ?? z;
+  const departments = { Fresh: ["fruit", "bakery"], Offers: ["promo"] };
+
+  it("names zones by their names with zones as steps, and by their department with departments as steps", () => {
+    expect(outageStepNames(["entrance", "fruit", "bakery"], "zones", zoneName, departments)).toEqual(["Entrance", "Fruit & veg", "Bakery"]);
+    // A department's zones together where its first comes; a zone in no department by its own name.
+    expect(outageStepNames(["fruit", "entrance", "bakery", "promo"], "departments", zoneName, departments)).toEqual(["Fresh (Fruit & veg and Bakery)", "Entrance", "Offers (Promo)"]);
+    expect(outageStepNames(["bakery"], "departments", zoneName, departments, (d) => `«${d}»`)).toEqual(["«Fresh» (Bakery)"]);
+    // Departments not loaded yet: the zones' names; "constructor" is no department of an empty map.
+    expect(outageStepNames(["fruit"], "departments", zoneName, undefined)).toEqual(["Fruit & veg"]);
+    expect(outageStepNames(["constructor"], "departments", zoneName, {})).toEqual(["constructor"]);
+  });
+
+  it("names every zone once, under its own department, against a plain reference", () => {
+    const zone = fc.constantFrom("a", "b", "c", "d", "e", "f");
+    fc.assert(
+      fc.property(fc.uniqueArray(zone, { maxLength: 6 }), fc.dictionary(fc.constantFrom("D1", "D2", "D3"), fc.uniqueArray(zone, { minLength: 1, maxLength: 3 })), (zones, raw) => {
+        // A zone belongs to at most one department (the server's rule): keep its first.
+        const seen = new Set<string>();
+        const deps = Object.fromEntries(Object.entries(raw).map(([d, zs]) => [d, (zs ?? []).filter((z) => !seen.has(z) && (seen.add(z), true))]).filter(([, zs]) => zs!.length > 0));
+        const out = outageStepNames(zones, "departments", (z) => z.toUpperCase(), deps);
+        const dep = (z: string) => Object.keys(deps).find((d) => deps[d]!.includes(z));
+        const expected: string[] = [];
+        for (const z of zones) {
+          const d = dep(z);
+          if (d === undefined) expected.push(z.toUpperCase());
+          else if (zones.find((y) => dep(y) === d) === z) {
+            const members = zones.filter((y) => dep(y) === d).map((y) => y.toUpperCase());
+            expected.push(`${d} (${members.length === 1 ? members[0] : `${members.slice(0, -1).join(", ")} and ${members.at(-1)}`})`);
+          }
+        }
+        expect(out).toEqual(expected);
+      }),
+    );
   });
 });

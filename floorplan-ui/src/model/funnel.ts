@@ -111,6 +111,30 @@ export function stepOptions(pick: FunnelPick, layout: Pick<Layout, "zones"> | un
     .map((z) => ({ id: z.id, label: z.name, picked: pick.steps.includes(z.id), unavailable: doorOnly.has(z.id) ? DOOR_ONLY : null }));
 }
 
+/**
+ * The names the funnel's not-counted notes give an outage's zones (GET .../funnel's `outages.zones`,
+ * zone ids), in what the steps are: each zone by its name (`zoneName`) with zones as steps; with
+ * departments as steps, a department's zones under the department's name, "Fresh (Fruit & veg and
+ * Bakery)", where its first zone comes, and a zone in no department by its own name. Departments
+ * not loaded yet: the zones' names.
+ */
+export function outageStepNames(zones: readonly string[], mode: StepMode, zoneName: (zone: string) => string, departments: Departments | undefined, departmentName: (name: string) => string = (d) => d): string[] {
+  if (mode === "zones" || !departments) return zones.map(zoneName);
+  const departmentOf = new Map<string, string>();
+  for (const [name, members] of Object.entries(departments)) for (const z of members) departmentOf.set(z, name);
+  const groups = new Map<string, string[]>();
+  for (const zone of zones) {
+    const key = departmentOf.has(zone) ? `d:${departmentOf.get(zone)!}` : `z:${zone}`;
+    groups.set(key, [...(groups.get(key) ?? []), zone]);
+  }
+  return [...groups].map(([key, members]) => {
+    const names = members.map(zoneName);
+    if (key.startsWith("z:")) return names[0]!;
+    const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
+    return `${departmentName(key.slice(2))} (${list})`;
+  });
+}
+
 /** Why the funnel cannot be asked for yet, or null. */
 export function pickProblem(pick: FunnelPick): string | null {
   if (pick.steps.length === 0) return `Pick the steps in order, starting with the first place shoppers reach (at least ${MIN_STEPS}).`;

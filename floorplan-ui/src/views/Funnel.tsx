@@ -9,7 +9,7 @@ import { isNotFound } from "../api/client.js";
 import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
-import { bucketSeries, completionText, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
+import { bucketSeries, completionText, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, outageStepNames, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
 import { zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, type Coverage } from "../model/coverage.js";
 import { useCoverage } from "../hooks/useCoverage.js";
@@ -73,7 +73,11 @@ export default function FunnelView(props: ViewProps) {
   const doorSteps = pick.mode === "zones" ? pick.steps.filter((st) => doorOnly.data?.has(st)) : [];
   // The open hours a zone was counted by no agent: trips through it in them are not known, not none.
   const outage = report.data?.outages ?? null;
-  const outageNote = zonesOutageNote(outage, r.timeZone, (z) => nameShown(names.get(z) ?? z));
+  // Named as the steps are: with departments as steps, a zone's department and, in it, the zone ("Fresh (Fruit & veg)").
+  const outageNote = useMemo(
+    () => outage && zonesOutageNote({ ...outage, zones: outageStepNames(outage.zones, pick.mode, (z) => nameShown(names.get(z) ?? z), departments.data, nameShown) }, r.timeZone),
+    [outage, pick.mode, names, departments.data, r.timeZone],
+  );
 
   return (
     <div className="page" data-testid="funnel" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
@@ -171,7 +175,7 @@ export default function FunnelView(props: ViewProps) {
           </div>
         </section>
       </div>
-      {pick.by !== "none" && report.data && !problem && <BucketChart report={report.data} by={pick.by} label={label} timeZone={r.timeZone} rangeTo={r.range.to} coverage={coverage} />}
+      {pick.by !== "none" && report.data && !problem && <BucketChart report={report.data} by={pick.by} label={label} timeZone={r.timeZone} rangeTo={r.range.to} coverage={coverage} outageNote={outageNote} />}
     </div>
   );
 }
@@ -205,7 +209,7 @@ function FunnelBars({ rows }: { rows: FunnelRow[] }) {
   );
 }
 
-function BucketChart({ report, by, label, timeZone, rangeTo, coverage }: { report: FunnelReport; by: "hour" | "day"; label: (s: string) => string; timeZone: string; rangeTo: number; coverage: Coverage | null | undefined }) {
+function BucketChart({ report, by, label, timeZone, rangeTo, coverage, outageNote }: { report: FunnelReport; by: "hour" | "day"; label: (s: string) => string; timeZone: string; rangeTo: number; coverage: Coverage | null | undefined; outageNote: string | null }) {
   // Hours or days before the store's first figures, or still to come, have no data: no bar, "no data" in the tooltip (not 0 trips).
   const [first, now] = [coverage?.from, coverage?.now]; // numbers, as the coverage object is new on every render
   const data = useMemo(
@@ -247,7 +251,7 @@ function BucketChart({ report, by, label, timeZone, rangeTo, coverage }: { repor
         <h2>Funnel by {by}</h2>
         <span className="hint">trips reaching each step, per {by}</span>
         {notCounted > 0 && data.labels.length > 0 && (
-          <span className="hint warn-text" data-testid="funnel-buckets-not-counted" data-hours={notCounted} title={zonesOutageNote(report.outages, timeZone, label) ?? undefined}>
+          <span className="hint warn-text" data-testid="funnel-buckets-not-counted" data-hours={notCounted} title={outageNote ?? undefined}>
             amber: not counted {notCounted} h
           </span>
         )}
